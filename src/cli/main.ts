@@ -1,0 +1,54 @@
+/**
+ * The `packetwalk` command line: a thin dispatcher to one module per command
+ * (`src/cli/<command>-command.ts`), each exporting `run(argv): Promise<number>`.
+ */
+
+/** A command module's shape. */
+export interface CommandModule {
+  /** One line for `packetwalk --help`. */
+  summary: string;
+  /** Runs the command with its own arguments; resolves to the exit code. */
+  run(argv: string[]): Promise<number>;
+}
+
+/** The commands, loaded lazily so that `packetwalk parse` never loads the browser or the capture code. */
+export const COMMANDS = {
+  parse: () => import("./parse-command.ts"),
+  capture: () => import("./capture-command.ts"),
+  render: () => import("./render-command.ts"),
+  simulate: () => import("./simulate-command.ts"),
+  check: () => import("./check-command.ts"),
+} as const satisfies Record<string, () => Promise<CommandModule>>;
+
+/** A command name. */
+export type CommandName = keyof typeof COMMANDS;
+
+function usage(): string {
+  return [
+    "usage: packetwalk <command> [options]",
+    "",
+    "commands:",
+    "  parse     read kernel log / TRACE output into packets and directions",
+    "  capture   record traces from the real kernel in a namespace lab",
+    "  render    turn a trace into Mermaid source or SVG",
+    "  simulate  predict a packet's path from a lab's topology and ruleset",
+    "  check     compare every recorded trace with the simulator",
+    "",
+    "Run `packetwalk <command> --help` for a command's options.",
+  ].join("\n");
+}
+
+/** Runs the CLI with `argv` (without `node` and the script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(`${usage()}\n`);
+    return name ? 0 : 2;
+  }
+  if (!Object.hasOwn(COMMANDS, name)) {
+    process.stderr.write(`packetwalk: unknown command '${name}'\n${usage()}\n`);
+    return 2;
+  }
+  const mod: CommandModule = await COMMANDS[name as CommandName]();
+  return mod.run(rest);
+}

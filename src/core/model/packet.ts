@@ -1,0 +1,165 @@
+/**
+ * The typed data model every part of packetwalk shares: what one kernel log
+ * line says (an {@link TraceEvent}), the same packet seen at successive hooks
+ * (a {@link Packet}), and the two directions of one connection (a {@link Flow}).
+ *
+ * Parsing produces it, the simulator produces it, the renderers consume it.
+ */
+import type { HookId } from "./hook.ts";
+
+/** Where something came from, for positioned messages: 1-based line and column. */
+export interface SourcePosition {
+  /** File path as given by the caller (or `-` for stdin). */
+  file: string;
+  /** 1-based line number. */
+  line: number;
+  /** 1-based column. */
+  column: number;
+}
+
+/** Which kind of kernel or tool output a line came from. */
+export const EVENT_SOURCES = ["log", "ebt-log", "trace", "xtables-monitor", "nft-monitor"] as const;
+/** One of {@link EVENT_SOURCES}. */
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
+/** Layer-4 protocol fields, as far as the line shows them. */
+export interface L4Info {
+  /** Lower-case protocol name (`tcp`, `udp`, `icmp`, `icmpv6`, ...) or the number as a string. */
+  proto: string;
+  sport?: number;
+  dport?: number;
+  /** TCP flags as the kernel prints them, e.g. `["SYN"]`, `["ACK","PSH"]`. */
+  tcpFlags?: string[];
+  seq?: number;
+  ack?: number;
+  window?: number;
+  icmpType?: number;
+  icmpCode?: number;
+  icmpId?: number;
+  icmpSeq?: number;
+}
+
+/** Layer-3 fields, as far as the line shows them. */
+export interface IpInfo {
+  src: string;
+  dst: string;
+  len?: number;
+  tos?: number;
+  ttl?: number;
+  id?: number;
+  /** `DF`, `MF`, `CE` as printed. */
+  flags?: string[];
+}
+
+/** What a TRACE-style line says about the rule that was evaluated. */
+export interface RuleVerdict {
+  /** `rule` (a numbered rule matched), `policy` (the chain's policy applied), `return` (fell off a user chain). */
+  kind: "rule" | "policy" | "return";
+  /** The chain the rule belongs to (may be a user chain such as `DOCKER-USER`). */
+  chain: string;
+  /** Rule number or handle, as the tool printed it. */
+  rule?: string;
+  /** Verdict in upper case when printed (`ACCEPT`, `DROP`, `CONTINUE`, ...). */
+  verdict?: string;
+  /** The rule text when the tool printed it. */
+  text?: string;
+}
+
+/** One kernel log line that witnessed a packet at one hook. */
+export interface TraceEvent {
+  /** The canonical hook this line was written at. */
+  hook: HookId;
+  /** The LOG prefix (or TRACE chain label) as printed. */
+  prefix: string;
+  /** Which format the line was in. */
+  source: EventSource;
+  /** The whole input line, verbatim (without the trailing newline). */
+  raw: string;
+  /** Where the line is in its file. */
+  position: SourcePosition;
+  /** Seconds, from the envelope, when there was one (uptime or epoch). */
+  time?: number;
+  in?: string;
+  out?: string;
+  physIn?: string;
+  physOut?: string;
+  macSrc?: string;
+  macDst?: string;
+  /** EtherType, e.g. `0x0800`. */
+  ethType?: string;
+  ip?: IpInfo;
+  l4?: L4Info;
+  /** Netfilter mark, when printed. */
+  mark?: string;
+  /** Set for TRACE-style sources. */
+  verdict?: RuleVerdict;
+}
+
+/** Source and destination of a packet at one point, for NAT rewrites. */
+export interface Endpoints {
+  src: string;
+  dst: string;
+  sport?: number;
+  dport?: number;
+}
+
+/** A NAT rewrite seen between two successive hooks of one packet. */
+export interface Rewrite {
+  /** Index in {@link Packet.events} of the first event that shows the new addresses. */
+  atEvent: number;
+  /** The hook before which the rewrite happened (the last hook showing the old addresses). */
+  afterHook: HookId;
+  /** The hook that first shows the rewritten addresses. */
+  beforeHook: HookId;
+  /** `dnat` when the destination changed, `snat` when the source did, `both` when both did. */
+  kind: "dnat" | "snat" | "both";
+  from: Endpoints;
+  to: Endpoints;
+}
+
+/** One packet, as seen at each hook it crossed, in order. */
+export interface Packet {
+  /** 1-based, in order of the packet's first line in the input. */
+  id: number;
+  /** The {@link Flow.id} this packet belongs to. */
+  flow: number;
+  /** `request` for the side that opened the connection, `reply` for the answer. */
+  direction: "request" | "reply";
+  /** A readable one-liner, e.g. `ICMP echo-request 172.18.0.3 -> 172.18.0.2`. */
+  summary: string;
+  /** The events, in order. */
+  events: TraceEvent[];
+  /** `events.map(e => e.hook)`, kept for convenience and JSON output. */
+  hooks: HookId[];
+  /** NAT rewrites seen along the way. */
+  rewrites: Rewrite[];
+}
+
+/** The packets of one connection, both directions. */
+export interface Flow {
+  /** 1-based, in order of the flow's first packet. */
+  id: number;
+  /** Lower-case protocol name. */
+  proto: string;
+  /** Packet ids in order. */
+  packets: number[];
+}
+
+/** A positioned problem found while reading input. */
+export interface Diagnostic {
+  severity: "error" | "warning";
+  /** What was wrong, in one sentence. */
+  message: string;
+  /** What to do about it. */
+  hint?: string;
+  position: SourcePosition;
+}
+
+/** The result of reading one or more trace inputs. */
+export interface ParsedTrace {
+  packets: Packet[];
+  flows: Flow[];
+  diagnostics: Diagnostic[];
+  /** Lines that were kernel output but not netfilter lines, skipped on purpose. */
+  skippedLines: number;
+}

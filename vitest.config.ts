@@ -1,0 +1,25 @@
+import { defineConfig } from "vitest/config";
+
+// Two projects: fast unit tests, and slow ones (real astro build, real kernel, real browser).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts"],
+        },
+      },
+      {
+        test: {
+          name: "integration",
+          include: ["test/integration/**/*.test.ts"],
+          testTimeout: 600_000,
+          hookTimeout: 900_000,
+          // They share the kernel, the browser and dist/: run one file at a time.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
