@@ -37,6 +37,20 @@ export interface L4Info {
   icmpCode?: number;
   icmpId?: number;
   icmpSeq?: number;
+  /** TCP reserved bits as printed by `RES=0x..` (LOG format only). */
+  res?: number;
+  /** TCP urgent pointer (`URGP=`). */
+  urgp?: number;
+  /** TCP options as the hex string inside `OPT (...)` (with `--log-tcp-options`). */
+  tcpOptions?: string;
+  /** UDP length (`LEN=` after the ports). */
+  udpLen?: number;
+  /** ICMP parameter problem pointer (`PARAMETER=`). */
+  icmpParameter?: number;
+  /** ICMP redirect gateway (`GATEWAY=`). */
+  icmpGateway?: string;
+  /** ICMP fragmentation-needed MTU (`MTU=`). */
+  mtu?: number;
 }
 
 /** Layer-3 fields, as far as the line shows them. */
@@ -49,6 +63,30 @@ export interface IpInfo {
   id?: number;
   /** `DF`, `MF`, `CE` as printed. */
   flags?: string[];
+  /** Precedence bits (`PREC=0x..`, the top 3 bits of the TOS byte). */
+  prec?: number;
+  /** Fragment offset when printed as `FRAG:n`. */
+  fragment?: number;
+  /** IP options as the hex string inside `OPT (...)` (with `--log-ip-options`). */
+  options?: string;
+  /** IPv6 traffic class (`TC=`), IPv6 lines only. */
+  tc?: number;
+  /** IPv6 flow label (`FLOWLBL=`), IPv6 lines only. */
+  flowLabel?: number;
+}
+
+/** The ARP header and payload, as `--log-arp` (ebtables) or the ARP logger print it. */
+export interface ArpInfo {
+  /** Hardware type (`HTYPE`, 1 for Ethernet). */
+  htype: number;
+  /** Protocol type, e.g. `0x0800`. */
+  ptype: string;
+  /** 1 = request, 2 = reply. */
+  opcode: number;
+  macSrc?: string;
+  ipSrc?: string;
+  macDst?: string;
+  ipDst?: string;
 }
 
 /** What a TRACE-style line says about the rule that was evaluated. */
@@ -63,6 +101,8 @@ export interface RuleVerdict {
   verdict?: string;
   /** The rule text when the tool printed it. */
   text?: string;
+  /** Where the line that reported this step is (TRACE-style sources merge several lines into one event). */
+  position?: SourcePosition;
 }
 
 /** One kernel log line that witnessed a packet at one hook. */
@@ -91,8 +131,25 @@ export interface TraceEvent {
   l4?: L4Info;
   /** Netfilter mark, when printed. */
   mark?: string;
-  /** Set for TRACE-style sources. */
+  /** Set for TRACE-style sources: the last step seen at this hook (the one that decided). */
   verdict?: RuleVerdict;
+  /** TRACE-style sources: every rule step seen at this hook, in order (user chains included). */
+  verdicts?: RuleVerdict[];
+  /** xtables-monitor / nft monitor trace id (hex, as printed). */
+  traceId?: string;
+  /** The verbatim `MAC=` value when it is not the 14-byte Ethernet form (e.g. empty). */
+  macRaw?: string;
+  /** True when the line used `MACSRC= MACDST= MACPROTO=` (`--log-macdecode`) instead of `MAC=`. */
+  macDecoded?: boolean;
+  /** The packet quoted inside an ICMP error (`[SRC=... ]`). */
+  inner?: { ip: IpInfo; l4?: L4Info };
+  /** ARP header and payload, for ARP frames. */
+  arp?: ArpInfo;
+  /** Socket owner (`UID=`/`GID=`, with `--log-uid`). */
+  uid?: number;
+  gid?: number;
+  /** Which envelope wrapped the line (`bare`, `dmesg`, `dmesg-T`, `dmesg-iso`, `journal`, `syslog`, ...). */
+  envelope?: string;
 }
 
 /** Source and destination of a packet at one point, for NAT rewrites. */

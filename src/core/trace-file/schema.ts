@@ -71,6 +71,8 @@ export const labSchema = z.strictObject({
   ebtables: z.enum(["nft", "legacy"]).default("nft"),
   /** Named rulesets in `rulesets/<name>.rules`. */
   rulesets: z.array(name).default([]),
+  /** Facts a reader should know about how the lab was recorded (e.g. "ebtables-nft has no broute table"). */
+  notes: z.array(z.string()).optional(),
 });
 
 /** How a trace was produced. */
@@ -98,6 +100,13 @@ export const traceMetaSchema = z.strictObject({
     proto: z.enum(["icmp", "tcp", "udp"]),
     command: z.array(z.string()).min(1),
   }),
+  /**
+   * The run tag that starts every LOG prefix of this trace (e.g. `pwk3` in
+   * `pwk3/iptable/raw-PREROUTE`), so that readers can strip it; absent when the prefixes carry none.
+   */
+  tag: z.string().optional(),
+  /** The exit code of the traffic command (a ping that got no reply exits 1). */
+  exitCode: z.number().int().optional(),
   /** The ruleset in effect (a name from the lab's `rulesets`). */
   ruleset: z.string(),
   /** Sysctls in effect for this trace (over the lab's). */

@@ -1,0 +1,40 @@
+// @ts-check
+import { rehypeHeadingIds, unified } from "@astrojs/markdown-remark";
+import sitemap from "@astrojs/sitemap";
+import { defineConfig } from "astro/config";
+import remarkDirective from "remark-directive";
+import remarkGfm from "remark-gfm";
+import packetwalk from "./src/plugin/integration.ts";
+import rehypeHeadingAnchors from "./src/plugin/rehype-heading-anchors.ts";
+import { siteConfig } from "./src/site-config.ts";
+
+// The build test points the site at a fixture content folder, with its own cache.
+const contentDir = process.env.PACKETWALK_CONTENT_DIR ?? "./content";
+
+// https://docs.astro.build/en/reference/configuration-reference/
+export default defineConfig({
+  site: siteConfig.site,
+  trailingSlash: "always",
+  build: { format: "directory" },
+  i18n: {
+    locales: ["en", { path: "zh-tw", codes: ["zh-TW", "zh-Hant"] }],
+    defaultLocale: "en",
+    routing: { prefixDefaultLocale: false },
+  },
+  ...(process.env.PACKETWALK_CONTENT_DIR ? { cacheDir: "./node_modules/.astro-fixture" } : {}),
+  integrations: [
+    packetwalk({ contentDir }),
+    sitemap({
+      i18n: { defaultLocale: "en", locales: { en: "en", "zh-tw": "zh-Hant-TW" } },
+      filter: (page) => !page.endsWith("/404/"),
+    }),
+  ],
+  markdown: {
+    // The remark/rehype pipeline (not Sätteri): the trace directive is a remark plugin.
+    processor: unified({
+      gfm: true,
+      remarkPlugins: [remarkGfm, remarkDirective],
+      rehypePlugins: [rehypeHeadingIds, rehypeHeadingAnchors],
+    }),
+  },
+});

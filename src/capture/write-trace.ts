@@ -1,0 +1,61 @@
+/**
+ * Writes a capture into `traces/<lab>/`: the kernel log verbatim (`<stem>.log`),
+ * its metadata (`<stem>.json`), the ruleset (`rulesets/<name>.rules`) and the
+ * topology (`lab.json`, whose ruleset list is merged with what is already there).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { type Lab, labSchema, type TraceMeta, traceMetaSchema } from "../core/trace-file/schema.ts";
+
+/** The file stem of a scenario's trace: `<name>[-trace][-docker<version>]` (Docker 28 has no suffix). */
+export function traceStem(name: string, mode: "log" | "trace", dockerVersion: string): string {
+  return `${name}${mode === "trace" ? "-trace" : ""}${dockerVersion === "28" ? "" : `-docker${dockerVersion}`}`;
+}
+
+/** Strips `iptables-save`'s dated comment lines so that two captures give the same ruleset file. */
+export function stableRuleset(iptablesSave: string, bridgeRules: string, note: string): string {
+  const iptables = iptablesSave
+    .split("\n")
+    .filter((line) => !/^# (Generated|Completed) /.test(line))
+    .join("\n")
+    .trimEnd();
+  const bridge = bridgeRules.trim() || "# (no bridge rules: Docker adds none)";
+  return `# ${note}\n# iptables-save\n${iptables}\n# ebtables-save (bridge family)\n${bridge}\n`;
+}
+
+/** One trace to write. */
+export interface TraceToWrite {
+  stem: string;
+  /** The log or monitor output, one entry per line, verbatim. */
+  lines: string[];
+  meta: TraceMeta;
+}
+
+/** Writes `traces` (and the lab's ruleset and topology) into `<outDir>/<lab.name>/`; returns the paths written. */
+export function writeLabFolder(
+  outDir: string,
+  lab: Lab,
+  ruleset: { name: string; text: string },
+  traces: readonly TraceToWrite[],
+): string[] {
+  const folder = join(outDir, lab.name);
+  mkdirSync(join(folder, "rulesets"), { recursive: true });
+  const written: string[] = [];
+  const write = (path: string, text: string) => {
+    writeFileSync(path, text);
+    written.push(path);
+  };
+  const labPath = join(folder, "lab.json");
+  let rulesets = [ruleset.name];
+  if (existsSync(labPath)) {
+    const previous = labSchema.safeParse(JSON.parse(readFileSync(labPath, "utf8")));
+    if (previous.success) rulesets = [...new Set([...previous.data.rulesets, ruleset.name])].sort();
+  }
+  write(labPath, `${JSON.stringify(labSchema.parse({ ...lab, rulesets }), null, 2)}\n`);
+  write(join(folder, "rulesets", `${ruleset.name}.rules`), ruleset.text);
+  for (const trace of traces) {
+    write(join(folder, `${trace.stem}.log`), trace.lines.length ? `${trace.lines.join("\n")}\n` : "");
+    write(join(folder, `${trace.stem}.json`), `${JSON.stringify(traceMetaSchema.parse(trace.meta), null, 2)}\n`);
+  }
+  return written;
+}

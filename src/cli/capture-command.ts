@@ -1,0 +1,123 @@
+/**
+ * `packetwalk capture`: records traces from the real kernel in a namespace lab
+ * (`--lab docker-bridge`), cleans up after a killed run (`--cleanup`), or logs a
+ * real Docker host (`--host`).
+ */
+import { parseArgs } from "node:util";
+import { captureLab, captureUnavailable } from "../capture/capture-lab.ts";
+import { findScenario, SCENARIOS, type Scenario } from "../capture/capture-scenarios.ts";
+import { cleanupLeftovers, RunConflictError } from "../capture/cleanup.ts";
+import { DOCKER_VERSIONS, type DockerVersion } from "../capture/docker-ruleset.ts";
+import { runHostCapture } from "../capture/host-capture.ts";
+
+/** One line for `packetwalk --help`. */
+export const summary = "record traces from the real kernel in a namespace lab";
+
+const USAGE = `usage: packetwalk capture --lab docker-bridge [--mode log|trace] [--docker-version 27|28] [--out traces] [--scenario NAME...]
+       packetwalk capture --cleanup
+       packetwalk capture --host [--container NAME=IP...] [--wait SECONDS] [--out DIR]
+
+  --lab docker-bridge   build Docker's default bridge in network namespaces and record every scenario
+  --mode log|trace      LOG rules read from the kernel log (default), or TRACE via xtables-monitor
+  --docker-version V    the Docker ruleset to load: 28 (default) or 27
+  --out DIR             the traces folder (default: traces); files go to DIR/docker-bridge/
+  --scenario NAME       record only NAME (repeatable); one of:
+${SCENARIOS.map((s) => `                          ${s.name}${s.modes.includes("trace") ? " (log, trace)" : ""}`).join("\n")}
+  --cleanup             remove what a killed capture left behind (namespaces pw-xx-*, the sysctl it changed)
+  --host                log a real Docker host: tagged LOG rules in this namespace around docker0,
+                        traffic with \`docker exec\` (or wait while you make it), then exact removal
+
+Needs root. Every packet stays inside namespaces the lab creates (TEST-NET addresses for the internet side).`;
+
+function fail(message: string): number {
+  process.stderr.write(`packetwalk capture: ${message}\n${USAGE}\n`);
+  return 2;
+}
+
+/** Runs `packetwalk capture` with its own arguments; resolves to the exit code. */
+export async function run(argv: string[]): Promise<number> {
+  let values: ReturnType<typeof parse>["values"];
+  function parse(args: string[]) {
+    return parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        lab: { type: "string" },
+        mode: { type: "string", default: "log" },
+        "docker-version": { type: "string", default: "28" },
+        out: { type: "string", default: "traces" },
+        scenario: { type: "string", multiple: true },
+        cleanup: { type: "boolean", default: false },
+        host: { type: "boolean", default: false },
+        container: { type: "string", multiple: true },
+        wait: { type: "string" },
+        "dry-run": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  }
+  try {
+    values = parse(argv).values;
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const progress = (message: string) => process.stderr.write(`${message}\n`);
+  try {
+    if (values.cleanup) {
+      const { removed, problems } = await cleanupLeftovers();
+      for (const item of removed) progress(`removed ${item}`);
+      for (const problem of problems) process.stderr.write(`packetwalk capture: ${problem}\n`);
+      if (removed.length === 0 && problems.length === 0) progress("nothing to clean up");
+      return problems.length ? 1 : 0;
+    }
+    if (values.host) {
+      return await runHostCapture({
+        containers: values.container ?? [],
+        waitSeconds: values.wait === undefined ? undefined : Number(values.wait),
+        outDir: values.out ?? "traces",
+        dryRun: values["dry-run"] ?? false,
+        progress,
+      });
+    }
+    if (values.lab !== "docker-bridge") {
+      return fail(values.lab ? `unknown lab '${values.lab}' (known: docker-bridge)` : "say which lab: --lab docker-bridge");
+    }
+    const mode = values.mode;
+    if (mode !== "log" && mode !== "trace") return fail(`--mode must be log or trace, not '${mode}'`);
+    const version = values["docker-version"] as DockerVersion;
+    if (!DOCKER_VERSIONS.includes(version)) return fail(`--docker-version must be 27 or 28, not '${version}'`);
+    const scenarios: Scenario[] = [];
+    for (const name of values.scenario ?? []) {
+      const scenario = findScenario(name);
+      if (!scenario) return fail(`unknown scenario '${name}'`);
+      if (!scenario.modes.includes(mode)) return fail(`scenario '${name}' is not recorded in ${mode} mode`);
+      scenarios.push(scenario);
+    }
+    const why = await captureUnavailable();
+    if (why) {
+      process.stderr.write(`packetwalk capture: ${why}\n`);
+      return 1;
+    }
+    const result = await captureLab({
+      mode,
+      dockerVersion: version,
+      outDir: values.out ?? "traces",
+      scenarios: scenarios.length ? scenarios : SCENARIOS,
+      progress,
+    });
+    progress(`wrote ${result.written.length} files under ${values.out}/docker-bridge/`);
+    return 0;
+  } catch (error) {
+    if (error instanceof RunConflictError) {
+      process.stderr.write(`packetwalk capture: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`packetwalk capture: ${(error as Error).message}\n`);
+    return 1;
+  }
+}

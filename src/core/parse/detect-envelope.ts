@@ -1,0 +1,248 @@
+/**
+ * Recognises what a log collector wrapped around a kernel message and finds
+ * where the message itself starts, without copying the line.
+ */
+
+/** The envelopes a kernel line can come in. */
+export const ENVELOPES = [
+  "bare",
+  "dmesg",
+  "dmesg-T",
+  "dmesg-iso",
+  "dmesg-x",
+  "dmesg-r",
+  "journal",
+  "journal-iso",
+  "journal-monotonic",
+  "syslog",
+] as const;
+/** One of {@link ENVELOPES}. */
+export type EnvelopeKind = (typeof ENVELOPES)[number];
+
+/** Where the message starts in a line, and what the envelope said. */
+export interface Envelope {
+  kind: EnvelopeKind;
+  /** Index in the line where the kernel message begins. */
+  bodyStart: number;
+  /** Seconds: uptime for dmesg-style stamps, epoch (or seconds into an unknown year) for wall clocks. */
+  time?: number;
+  /** True when the envelope says the line is from the kernel (so an unknown body is an unrelated kernel line). */
+  kernel: boolean;
+}
+
+const MONTHS: Record<string, number> = {
+  Jan: 0,
+  Feb: 1,
+  Mar: 2,
+  Apr: 3,
+  May: 4,
+  Jun: 5,
+  Jul: 6,
+  Aug: 7,
+  Sep: 8,
+  Oct: 9,
+  Nov: 10,
+  Dec: 11,
+};
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** `[  122.212126]` content -> seconds, or undefined when not an uptime. */
+function readUptime(line: string, from: number, to: number): number | undefined {
+  let i = from;
+  while (i < to && line.charCodeAt(i) === 32) i++;
+  if (i === to || !isDigit(line.charCodeAt(i))) return undefined;
+  let int = 0;
+  while (i < to && isDigit(line.charCodeAt(i))) int = int * 10 + line.charCodeAt(i++) - 48;
+  if (i === to) return int;
+  if (line.charCodeAt(i) !== 46) return undefined;
+  i++;
+  let frac = 0;
+  let scale = 1;
+  while (i < to && isDigit(line.charCodeAt(i))) {
+    frac = frac * 10 + line.charCodeAt(i++) - 48;
+    scale *= 10;
+  }
+  return i === to ? int + frac / scale : undefined;
+}
+
+function num(line: string, from: number, len: number): number {
+  let v = 0;
+  for (let i = from; i < from + len; i++) {
+    const c = line.charCodeAt(i);
+    if (!isDigit(c)) return Number.NaN;
+    v = v * 10 + c - 48;
+  }
+  return v;
+}
+
+/** Reads `hh:mm:ss[.frac]` at `at`; returns seconds of day and where it ends. */
+function readClock(line: string, at: number): { secs: number; end: number } | undefined {
+  const h = num(line, at, 2);
+  const m = num(line, at + 3, 2);
+  const s = num(line, at + 6, 2);
+  if (line.charCodeAt(at + 2) !== 58 || line.charCodeAt(at + 5) !== 58 || Number.isNaN(h + m + s)) return undefined;
+  let end = at + 8;
+  let secs = h * 3600 + m * 60 + s;
+  const sep = line.charCodeAt(end);
+  if (sep === 46 || sep === 44) {
+    let frac = 0;
+    let scale = 1;
+    end++;
+    while (isDigit(line.charCodeAt(end))) {
+      frac = frac * 10 + line.charCodeAt(end++) - 48;
+      scale *= 10;
+    }
+    secs += frac / scale;
+  }
+  return { secs, end };
+}
+
+/** `2026-11-26T05:58:48[.,frac][Z|+hh:mm|+hhmm]` at `at`; returns epoch seconds and the index after it. */
+function readIso(line: string, at: number): { time: number; end: number } | undefined {
+  if (line.charCodeAt(at + 4) !== 45 || line.charCodeAt(at + 7) !== 45) return undefined;
+  const t = line.charCodeAt(at + 10);
+  if (t !== 84 && t !== 32) return undefined;
+  const y = num(line, at, 4);
+  const mo = num(line, at + 5, 2);
+  const d = num(line, at + 8, 2);
+  const clock = readClock(line, at + 11);
+  if (!clock || Number.isNaN(y + mo + d)) return undefined;
+  let end = clock.end;
+  let offset = 0;
+  const z = line.charCodeAt(end);
+  if (z === 90) end++;
+  else if (z === 43 || z === 45) {
+    const oh = num(line, end + 1, 2);
+    const colon = line.charCodeAt(end + 3) === 58 ? 1 : 0;
+    const om = num(line, end + 3 + colon, 2);
+    if (!Number.isNaN(oh + om)) {
+      offset = (z === 43 ? 1 : -1) * (oh * 3600 + om * 60);
+      end += 5 + colon;
+    }
+  }
+  return { time: Date.UTC(y, mo - 1, d) / 1000 + clock.secs - offset, end };
+}
+
+/** `Nov 26 05:58:48[.frac]` at `at` (no year: seconds into an unspecified year). */
+function readSyslogDate(line: string, at: number): { time: number; end: number } | undefined {
+  const month = MONTHS[line.slice(at, at + 3)];
+  if (month === undefined || line.charCodeAt(at + 3) !== 32) return undefined;
+  let i = at + 4;
+  if (line.charCodeAt(i) === 32) i++;
+  let day = 0;
+  while (isDigit(line.charCodeAt(i))) day = day * 10 + line.charCodeAt(i++) - 48;
+  if (day === 0 || line.charCodeAt(i) !== 32) return undefined;
+  const clock = readClock(line, i + 1);
+  if (!clock) return undefined;
+  return { time: Date.UTC(1970, month, day) / 1000 + clock.secs, end: clock.end };
+}
+
+/** `Thu Nov 26 05:58:48 2026` (dmesg -T) between `from` and `to`. */
+function readCtime(line: string, from: number, to: number): number | undefined {
+  const d = readSyslogDate(line, from + 4);
+  if (!d || line.charCodeAt(d.end) !== 32) return undefined;
+  const year = num(line, d.end + 1, to - d.end - 1);
+  if (Number.isNaN(year)) return undefined;
+  return d.time + (Date.UTC(year, 0, 1) - Date.UTC(1970, 0, 1)) / 1000;
+}
+
+/** After a timestamp: `host kernel: ` (journal/syslog) -> index after it, else -1. */
+function afterKernelTag(line: string, at: number): number {
+  const sp = line.indexOf(" ", at);
+  if (sp < 0 || sp - at > 255) return -1;
+  if (line.startsWith("kernel: ", sp + 1)) return sp + 9;
+  if (line.startsWith("kernel:", sp + 1) && sp + 8 === line.length) return sp + 8;
+  return -1;
+}
+
+/** kern.log repeats the dmesg stamp after `kernel: `. */
+function skipInnerUptime(line: string, at: number): { at: number; time?: number } {
+  if (line.charCodeAt(at) !== 91) return { at };
+  const close = line.indexOf("]", at);
+  if (close < 0) return { at };
+  const time = readUptime(line, at + 1, close);
+  if (time === undefined) return { at };
+  return { at: line.charCodeAt(close + 1) === 32 ? close + 2 : close + 1, time };
+}
+
+/** `kern  :debug : ` (dmesg -x); returns the index after it or -1. */
+function skipFacility(line: string, at: number): number {
+  const c1 = line.indexOf(":", at);
+  if (c1 < 0 || c1 - at > 8) return -1;
+  const c2 = line.indexOf(":", c1 + 1);
+  if (c2 < 0 || c2 - c1 > 8 || line.charCodeAt(c2 + 1) !== 32) return -1;
+  for (let i = at; i < c2; i++) {
+    const c = line.charCodeAt(i);
+    if (!(c === 32 || c === 58 || (c >= 97 && c <= 122))) return -1;
+  }
+  return c2 + 2;
+}
+
+/**
+ * Detects the envelope of one line (without its newline; a trailing `\r` must
+ * already be removed) and where the kernel message starts. Never throws.
+ */
+export function detectEnvelope(line: string): Envelope {
+  let at = 0;
+  let kind: EnvelopeKind | undefined;
+  const c0 = line.charCodeAt(0);
+  if (c0 === 60) {
+    // dmesg -r: `<7>`, possibly a facility-encoded number like `<14>`.
+    const close = line.indexOf(">");
+    if (close > 1 && close < 6 && readUptime(line, 1, close) !== undefined) {
+      at = close + 1;
+      kind = "dmesg-r";
+    }
+  } else if (c0 >= 97 && c0 <= 122) {
+    const after = skipFacility(line, 0);
+    if (after > 0) {
+      at = after;
+      kind = "dmesg-x";
+    }
+  }
+  const c = line.charCodeAt(at);
+  if (c === 91) {
+    const close = line.indexOf("]", at);
+    if (close > 0) {
+      let time = readUptime(line, at + 1, close);
+      if (time === undefined && close - at > 20) time = readCtime(line, at + 1, close);
+      if (time !== undefined) {
+        let bodyStart = line.charCodeAt(close + 1) === 32 ? close + 2 : close + 1;
+        const tagged = afterKernelTag(line, bodyStart);
+        if (tagged > 0) return { kind: "journal-monotonic", bodyStart: tagged, time, kernel: true };
+        if (kind === undefined) kind = line.charCodeAt(at + 1) === 32 || isDigit(line.charCodeAt(at + 1)) ? "dmesg" : "dmesg-T";
+        if (bodyStart > line.length) bodyStart = line.length;
+        return { kind, bodyStart, time, kernel: true };
+      }
+    }
+  } else if (isDigit(c)) {
+    const iso = readIso(line, at);
+    if (iso && line.charCodeAt(iso.end) === 32) {
+      const tagged = afterKernelTag(line, iso.end + 1);
+      if (tagged > 0) {
+        const inner = skipInnerUptime(line, tagged);
+        return {
+          kind: inner.time === undefined ? "journal-iso" : "syslog",
+          bodyStart: inner.at,
+          time: iso.time,
+          kernel: true,
+        };
+      }
+      return { kind: kind ?? "dmesg-iso", bodyStart: iso.end + 1, time: iso.time, kernel: true };
+    }
+  } else if (c >= 65 && c <= 90) {
+    const d = readSyslogDate(line, at);
+    if (d && line.charCodeAt(d.end) === 32) {
+      const tagged = afterKernelTag(line, d.end + 1);
+      if (tagged > 0) {
+        const inner = skipInnerUptime(line, tagged);
+        return { kind: inner.time === undefined ? "journal" : "syslog", bodyStart: inner.at, time: d.time, kernel: true };
+      }
+    }
+  }
+  if (kind !== undefined) return { kind, bodyStart: at, kernel: true };
+  return { kind: "bare", bodyStart: 0, kernel: false };
+}

@@ -1,0 +1,114 @@
+/**
+ * Parses one ebtables `--log` line (kernel `ebt_log.c`):
+ * `<prefix> IN=.. OUT=.. MAC source = .. MAC dest = .. proto = 0x0800`
+ * with the optional `--log-ip` / `--log-ip6` / `--log-arp` tails.
+ */
+import type { L4Info } from "../model/packet.ts";
+import { blankEvent, type ParsedLine, SKIP } from "./parsed-line.ts";
+import { readHex, readUint } from "./read-log-fields.ts";
+
+const MARK = " MAC source = ";
+
+function protoName(n: number): string {
+  return n === 6 ? "tcp" : n === 17 ? "udp" : n === 1 ? "icmp" : n === 58 ? "icmpv6" : n === 136 ? "udplite" : String(n);
+}
+
+/** Reads ` SPT=a DPT=b` at `at`; returns the index after it. */
+function readPorts(line: string, at: number, l4: L4Info): number {
+  if (!line.startsWith(" SPT=", at)) return at;
+  const sp = line.indexOf(" DPT=", at + 5);
+  if (sp < 0) return at;
+  let end = line.indexOf(" ", sp + 5);
+  if (end < 0) end = line.length;
+  const s = readUint(line, at + 5, sp);
+  const d = readUint(line, sp + 5, end);
+  if (s >= 0 && d >= 0) {
+    l4.sport = s;
+    l4.dport = d;
+  }
+  return end;
+}
+
+function fail(column: number, expected: string) {
+  return {
+    kind: "error" as const,
+    column,
+    message: `expected ${expected} in an ebtables log line`,
+    hint: "the line looks like ebtables --log output (it has 'MAC source = ') but is cut or edited",
+  };
+}
+
+/**
+ * Parses the message at `bodyStart` of `line`; `skip` when it is not an ebt_log line.
+ * The prefix (everything before ` IN=`) is left for the prefix mapping; the family is `bridge`.
+ */
+export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
+  const macAt = line.indexOf(MARK, bodyStart);
+  if (macAt < 0) return SKIP;
+  const inAt = line.lastIndexOf("IN=", macAt);
+  if (inAt < bodyStart) return fail(bodyStart + 1, "IN=");
+  const outAt = line.indexOf(" OUT=", inAt);
+  if (outAt < 0 || outAt > macAt) return fail(inAt + 1, "OUT= after IN=");
+  const ev = blankEvent("ebt-log", line);
+  // ebt_log prints "%s IN=": the space belongs to the format, not the prefix.
+  ev.prefix = line.slice(bodyStart, line.charCodeAt(inAt - 1) === 32 ? inAt - 1 : inAt);
+  ev.in = line.slice(inAt + 3, outAt);
+  ev.out = line.slice(outAt + 5, macAt);
+  let i = macAt + MARK.length;
+  ev.macSrc = line.slice(i, i + 17);
+  i += 17;
+  if (!line.startsWith(" MAC dest = ", i)) return fail(i + 1, "' MAC dest = ' after the source MAC");
+  i += 12;
+  ev.macDst = line.slice(i, i + 17);
+  i += 17;
+  if (!line.startsWith(" proto = 0x", i)) return fail(i + 1, "' proto = 0x....' after the destination MAC");
+  ev.ethType = line.slice(i + 9, i + 15);
+  i += 15;
+  if (line.startsWith(" IP SRC=", i)) {
+    const dstAt = line.indexOf(" IP DST=", i + 8);
+    if (dstAt < 0) return fail(i + 1, "' IP DST=' after ' IP SRC='");
+    const tosAt = line.indexOf(", IP tos=", dstAt);
+    if (tosAt < 0) return fail(dstAt + 1, "', IP tos=0x..' after the destination address");
+    const protoAt = line.indexOf(", IP proto=", tosAt);
+    if (protoAt < 0) return fail(tosAt + 1, "', IP proto=N' after the TOS");
+    let end = line.indexOf(" ", protoAt + 11);
+    if (end < 0) end = line.length;
+    const tos = readHex(line, tosAt + 9, protoAt);
+    const proto = readUint(line, protoAt + 11, end);
+    if (tos < 0) return fail(tosAt + 10, "a hex TOS like 0x00");
+    if (proto < 0) return fail(protoAt + 12, "a protocol number");
+    ev.ip = { src: line.slice(i + 8, dstAt), dst: line.slice(dstAt + 8, tosAt), tos };
+    ev.l4 = { proto: protoName(proto) };
+    readPorts(line, end, ev.l4);
+  } else if (line.startsWith(" IPv6 SRC=", i)) {
+    const dstAt = line.indexOf(" IPv6 DST=", i + 10);
+    const prioAt = line.indexOf(", IPv6 priority=", dstAt);
+    const nhAt = line.indexOf(", Next Header=", prioAt);
+    if (dstAt < 0 || prioAt < 0 || nhAt < 0) return fail(i + 1, "'IPv6 SRC=.. IPv6 DST=.., IPv6 priority=.., Next Header=N'");
+    let end = line.indexOf(" ", nhAt + 14);
+    if (end < 0) end = line.length;
+    const nh = readUint(line, nhAt + 14, end);
+    ev.ip = { src: line.slice(i + 10, dstAt), dst: line.slice(dstAt + 10, prioAt) };
+    ev.l4 = { proto: protoName(nh) };
+    readPorts(line, end, ev.l4);
+  } else if (line.startsWith(" ARP HTYPE=", i)) {
+    const p = line.indexOf(", PTYPE=", i);
+    const o = line.indexOf(", OPCODE=", p);
+    if (p < 0 || o < 0) return fail(i + 1, "'ARP HTYPE=N, PTYPE=0x...., OPCODE=N'");
+    let end = line.indexOf(" ", o + 9);
+    if (end < 0) end = line.length;
+    ev.arp = { htype: readUint(line, i + 11, p), ptype: line.slice(p + 8, o), opcode: readUint(line, o + 9, end) };
+    const ms = line.indexOf(" ARP MAC SRC=", end);
+    if (ms >= 0) {
+      const is = line.indexOf(" ARP IP SRC=", ms);
+      const md = line.indexOf(" ARP MAC DST=", is);
+      const id = line.indexOf(" ARP IP DST=", md);
+      if (is < 0 || md < 0 || id < 0) return fail(ms + 1, "'ARP MAC SRC=.. ARP IP SRC=.. ARP MAC DST=.. ARP IP DST=..'");
+      ev.arp.macSrc = line.slice(ms + 13, is).trim();
+      ev.arp.ipSrc = line.slice(is + 12, md);
+      ev.arp.macDst = line.slice(md + 13, id).trim();
+      ev.arp.ipDst = line.slice(id + 12).trim();
+    }
+  }
+  return { kind: "event", event: ev, familyHint: "bridge" };
+}

@@ -1,0 +1,139 @@
+/**
+ * Maps a LOG prefix such as `iptable/raw-PREROUTE`, `ctc/ebtable/filter-FORWARD`
+ * or `pw1a2b/iptable/nat-PREROUTING` to a canonical hook id.
+ */
+import { CHAINS, type Chain, type Family, type HookId, hookId } from "../model/hook.ts";
+
+/** A user-supplied mapping from exact prefix (trimmed) to hook id. */
+export type PrefixMap = Record<string, HookId>;
+
+/** Family tags the seed's convention (and common variants) put before `<table>-<CHAIN>`. */
+const FAMILY_TAGS: Record<string, Family> = {
+  iptable: "ip",
+  iptables: "ip",
+  ipt: "ip",
+  ip: "ip",
+  ip4: "ip",
+  ipv4: "ip",
+  ip6table: "ip6",
+  ip6tables: "ip6",
+  ip6t: "ip6",
+  ip6: "ip6",
+  ipv6: "ip6",
+  ebtable: "bridge",
+  ebtables: "bridge",
+  ebt: "bridge",
+  eb: "bridge",
+  bridge: "bridge",
+  br: "bridge",
+  arptable: "arp",
+  arptables: "arp",
+  arp: "arp",
+};
+
+const TABLES = ["raw", "mangle", "nat", "filter", "broute", "security"] as const;
+
+/** Short forms people write for chains (the kernel truncates prefixes to 29 characters). */
+const CHAIN_ABBREVIATIONS: Record<string, Chain> = {
+  PREROUTE: "PREROUTING",
+  PRE: "PREROUTING",
+  POSTROUTE: "POSTROUTING",
+  POST: "POSTROUTING",
+  FWD: "FORWARD",
+  FW: "FORWARD",
+  IN: "INPUT",
+  OUT: "OUTPUT",
+  BROUTE: "BROUTING",
+};
+
+/** A chain word (any case, abbreviated or cut short) -> full chain, or undefined. */
+export function normalizeChain(word: string): Chain | undefined {
+  const w = word.toUpperCase();
+  const abbr = CHAIN_ABBREVIATIONS[w];
+  if (abbr) return abbr;
+  if (w.length < 2) return undefined;
+  let found: Chain | undefined;
+  for (const c of CHAINS) {
+    if (c.startsWith(w)) {
+      if (found) return undefined;
+      found = c;
+    }
+  }
+  return found;
+}
+
+function normalizeTable(word: string): string | undefined {
+  const w = word.toLowerCase();
+  if (w.length < 3) return undefined;
+  for (const t of TABLES) if (t === w || t.startsWith(w)) return t;
+  return undefined;
+}
+
+/** Splits `table-CHAIN` (also `table:CHAIN`, `table.CHAIN`, `table_CHAIN`). */
+function splitTableChain(seg: string): { table: string; chain: Chain } | undefined {
+  for (let i = 1; i < seg.length - 1; i++) {
+    const ch = seg.charCodeAt(i);
+    if (ch === 45 || ch === 58 || ch === 46 || ch === 95) {
+      const table = normalizeTable(seg.slice(0, i));
+      const chain = normalizeChain(seg.slice(i + 1));
+      if (table && chain) return { table, chain };
+    }
+  }
+  return undefined;
+}
+
+/** Options of {@link prefixToHook}. */
+export interface PrefixToHookOptions {
+  /** Exact prefixes (trimmed) mapped by the user; checked first. Default: none. */
+  prefixMap?: PrefixMap;
+  /** Family when the prefix names none (e.g. `raw-PREROUTE`). Default: `ip`. */
+  defaultFamily?: Family;
+}
+
+/**
+ * Maps a prefix to a hook id, or returns undefined when it does not follow a
+ * known convention. Tags in front (`ctc/`, `pw1a2b/`) are ignored; case does not matter.
+ */
+export function prefixToHook(prefix: string, options: PrefixToHookOptions = {}): HookId | undefined {
+  const trimmed = prefix.trim();
+  const mapped = options.prefixMap?.[trimmed];
+  if (mapped) return mapped;
+  const segs = trimmed.split("/").filter((s) => s.length > 0);
+  for (let i = segs.length - 1; i >= 0; i--) {
+    const seg = segs[i] as string;
+    let tc = splitTableChain(seg);
+    let family: Family | undefined;
+    if (!tc) {
+      // `iptable-raw-PREROUTE` style: the family tag glued with a dash.
+      const dash = seg.indexOf("-");
+      if (dash > 0) {
+        const tag = FAMILY_TAGS[seg.slice(0, dash).toLowerCase()];
+        const rest = tag ? splitTableChain(seg.slice(dash + 1)) : undefined;
+        if (tag && rest) {
+          tc = rest;
+          family = tag;
+        }
+      }
+    }
+    if (!tc) continue;
+    if (!family && i > 0) family = FAMILY_TAGS[(segs[i - 1] as string).toLowerCase()];
+    if (!family) family = tc.table === "broute" || tc.chain === "BROUTING" ? "bridge" : (options.defaultFamily ?? "ip");
+    return hookId(family, tc.table, tc.chain);
+  }
+  return undefined;
+}
+
+/** Memoising wrapper: prefixes repeat on every line, so each distinct one is mapped once. */
+export function createPrefixResolver(options: PrefixToHookOptions = {}): (prefix: string, defaultFamily: Family) => HookId | undefined {
+  const cache = new Map<string, HookId | null>();
+  return (prefix, defaultFamily) => {
+    const key = `${defaultFamily}\u0000${prefix}`;
+    let hit = cache.get(key);
+    if (hit === undefined) {
+      hit = prefixToHook(prefix, { ...options, defaultFamily }) ?? null;
+      if (cache.size > 10_000) cache.clear();
+      cache.set(key, hit);
+    }
+    return hit ?? undefined;
+  };
+}

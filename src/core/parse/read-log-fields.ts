@@ -1,0 +1,392 @@
+/**
+ * Reads the `IN=... OUT=... SRC=... PROTO=...` part of a kernel LOG line (the
+ * format of `net/netfilter/nf_log_syslog.c`) in one pass over the line, with
+ * `indexOf` and char codes instead of a regular expression per field.
+ *
+ * Also reads xtables-monitor `PACKET:` lines, which reuse most of the keys
+ * (`SPORT=`/`DPORT=`, and `ID=1234DF` without a space).
+ */
+import type { ArpInfo, IpInfo, L4Info, TraceEvent } from "../model/packet.ts";
+
+/** A problem at a column (1-based, in the whole line). */
+export interface FieldError {
+  column: number;
+  message: string;
+  hint?: string;
+}
+
+const TCP_FLAGS = new Set(["AE", "CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN"]);
+const PROTO_NAMES: Record<string, string> = {
+  TCP: "tcp",
+  UDP: "udp",
+  UDPLITE: "udplite",
+  ICMP: "icmp",
+  ICMPv6: "icmpv6",
+  AH: "ah",
+  ESP: "esp",
+};
+
+/** Decimal digits in [from, to) -> value, or -1. */
+export function readUint(line: string, from: number, to: number): number {
+  if (from >= to || to - from > 15) return -1;
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = line.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/** `0x1F` in [from, to) -> value, or -1. */
+export function readHex(line: string, from: number, to: number): number {
+  if (line.charCodeAt(from) !== 48 || (line.charCodeAt(from + 1) | 32) !== 120) return -1;
+  if (to - from < 3 || to - from > 10) return -1;
+  let v = 0;
+  for (let i = from + 2; i < to; i++) {
+    const c = line.charCodeAt(i);
+    let d: number;
+    if (c >= 48 && c <= 57) d = c - 48;
+    else if ((c | 32) >= 97 && (c | 32) <= 102) d = (c | 32) - 87;
+    else return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+/** The part of a packet a bracketed ICMP error quote or the line itself describes. */
+interface PacketTarget {
+  ip?: IpInfo;
+  l4?: L4Info;
+}
+
+function numberError(line: string, key: string, from: number, to: number, hex: boolean): FieldError {
+  return {
+    column: from + 1,
+    message: `expected ${hex ? "a hex number like 0x00" : "a number"} after ${key}=, found '${line.slice(from, to)}'`,
+    hint: "the line looks like kernel LOG output but this field is damaged; check that the line was not cut or edited",
+  };
+}
+
+/** Splits a 14-byte `MAC=dst:src:type` value into the event. */
+function readMac(ev: TraceEvent, value: string): void {
+  if (value.length === 41) {
+    ev.macDst = value.slice(0, 17);
+    ev.macSrc = value.slice(18, 35);
+    ev.ethType = `0x${value.slice(36, 38)}${value.slice(39, 41)}`;
+  } else {
+    ev.macRaw = value;
+  }
+}
+
+/** Index of the bracket closing the one at `open`, or -1. */
+function matchBracket(line: string, open: number, to: number): number {
+  let depth = 0;
+  for (let i = open; i < to; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 91) depth++;
+    else if (c === 93 && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * Reads fields in [from, to) into `ev` (top level) and `target` (the packet
+ * headers: the event itself, or the quoted packet of an ICMP error).
+ * Returns an error for a damaged field; unknown keys are skipped (newer kernels may add some).
+ */
+function readFields(line: string, from: number, to: number, ev: TraceEvent, target: PacketTarget, top: boolean): FieldError | undefined {
+  let i = from;
+  let afterProto = false;
+  let arp: ArpInfo | undefined;
+  while (i < to) {
+    const c = line.charCodeAt(i);
+    if (c === 32) {
+      i++;
+      continue;
+    }
+    if (c === 91 && top) {
+      const close = matchBracket(line, i, to);
+      if (close < 0) return { column: i + 1, message: "expected ']' closing the quoted packet of an ICMP error", hint: "the line may be cut short" };
+      const inner: PacketTarget = {};
+      const err = readFields(line, i + 1, close, ev, inner, false);
+      if (err) return err;
+      if (inner.ip) ev.inner = inner.l4 ? { ip: inner.ip, l4: inner.l4 } : { ip: inner.ip };
+      i = close + 1;
+      continue;
+    }
+    let sp = line.indexOf(" ", i);
+    if (sp < 0 || sp > to) sp = to;
+    const eq = line.indexOf("=", i);
+    if (eq < 0 || eq > sp) {
+      // A word without '=': IP/TCP flags, FRAG:n, OPT (..), INCOMPLETE [n bytes], ARP.
+      const word = line.slice(i, sp);
+      if (TCP_FLAGS.has(word) && afterProto && target.l4) {
+        if (target.l4.tcpFlags) target.l4.tcpFlags.push(word);
+        else target.l4.tcpFlags = [word];
+      } else if ((word === "CE" || word === "DF" || word === "MF") && target.ip) {
+        if (target.ip.flags) target.ip.flags.push(word);
+        else target.ip.flags = [word];
+      } else if (word.startsWith("FRAG:") && target.ip) {
+        const n = readUint(line, i + 5, sp);
+        if (n >= 0) target.ip.fragment = n;
+      } else if (word === "OPT" && line.charCodeAt(sp + 1) === 40) {
+        const close = line.indexOf(")", sp);
+        const end = close < 0 || close > to ? to : close;
+        const hex = line.slice(sp + 2, end).trim();
+        if (afterProto && target.l4) target.l4.tcpOptions = hex;
+        else if (target.ip) target.ip.options = hex;
+        i = end + 1;
+        continue;
+      } else if (word === "INCOMPLETE" && line.charCodeAt(sp + 1) === 91) {
+        const close = line.indexOf("]", sp);
+        i = close < 0 || close > to ? to : close + 1;
+        continue;
+      } else if (word === "ARP") {
+        arp = { htype: 0, ptype: "", opcode: 0 };
+        ev.arp = arp;
+      }
+      i = sp;
+      continue;
+    }
+    const key = line.slice(i, eq);
+    const vs = eq + 1;
+    switch (key) {
+      case "IN":
+        if (top) ev.in = line.slice(vs, sp);
+        break;
+      case "OUT":
+        if (top) ev.out = line.slice(vs, sp);
+        break;
+      case "PHYSIN":
+        ev.physIn = line.slice(vs, sp);
+        break;
+      case "PHYSOUT":
+        ev.physOut = line.slice(vs, sp);
+        break;
+      case "MAC":
+        readMac(ev, line.slice(vs, sp));
+        break;
+      case "MACSRC":
+        if (arp) arp.macSrc = line.slice(vs, sp);
+        else {
+          ev.macSrc = line.slice(vs, sp);
+          ev.macDecoded = true;
+        }
+        break;
+      case "MACDST":
+        if (arp) arp.macDst = line.slice(vs, sp);
+        else ev.macDst = line.slice(vs, sp);
+        break;
+      case "MACPROTO":
+        ev.ethType = `0x${line.slice(vs, sp)}`;
+        break;
+      case "IPSRC":
+        if (arp) arp.ipSrc = line.slice(vs, sp);
+        break;
+      case "IPDST":
+        if (arp) arp.ipDst = line.slice(vs, sp);
+        break;
+      case "HTYPE":
+      case "OPCODE": {
+        const n = readUint(line, vs, sp);
+        if (n < 0) return numberError(line, key, vs, sp, false);
+        if (arp) {
+          if (key === "HTYPE") arp.htype = n;
+          else arp.opcode = n;
+        }
+        break;
+      }
+      case "PTYPE":
+        if (arp) arp.ptype = line.slice(vs, sp);
+        break;
+      case "SRC":
+        target.ip = { src: line.slice(vs, sp), dst: "" };
+        break;
+      case "DST":
+        if (!target.ip) return { column: i + 1, message: "expected SRC= before DST=", hint: "the line may be cut or edited" };
+        target.ip.dst = line.slice(vs, sp);
+        break;
+      case "PROTO": {
+        const p = line.slice(vs, sp);
+        const l4: L4Info = { proto: PROTO_NAMES[p] ?? p.toLowerCase() };
+        target.l4 = l4;
+        afterProto = true;
+        break;
+      }
+      default: {
+        // Numeric fields; which header they belong to depends on whether PROTO= was seen.
+        const hex = line.charCodeAt(vs) === 48 && line.charCodeAt(vs + 1) === 120;
+        let end = sp;
+        if (!hex && key === "ID") {
+          // xtables-monitor prints `ID=1234DF` with no space: read the digits, re-read the rest.
+          end = vs;
+          while (end < sp && line.charCodeAt(end) >= 48 && line.charCodeAt(end) <= 57) end++;
+          if (end === vs) end = sp;
+        }
+        if (key === "GATEWAY") {
+          if (target.l4) target.l4.icmpGateway = line.slice(vs, sp);
+          break;
+        }
+        if (key === "LL" || key === "NFPROTO" || key === "VPROTO" || key === "VID" || key === "SPI") break;
+        const n = hex ? readHex(line, vs, end) : readUint(line, vs, end);
+        if (n < 0) {
+          if (!isKnownNumericKey(key)) break;
+          return numberError(line, key, vs, sp, hex);
+        }
+        if (!applyNumber(key, n, target, ev, afterProto, top)) break;
+        if (end < sp) {
+          i = end;
+          continue;
+        }
+      }
+    }
+    i = sp;
+  }
+  return undefined;
+}
+
+const NUMERIC_KEYS = new Set([
+  "LEN",
+  "TOS",
+  "PREC",
+  "TTL",
+  "ID",
+  "SPT",
+  "DPT",
+  "SPORT",
+  "DPORT",
+  "SEQ",
+  "ACK",
+  "WINDOW",
+  "RES",
+  "URGP",
+  "TYPE",
+  "CODE",
+  "PARAMETER",
+  "MTU",
+  "UID",
+  "GID",
+  "MARK",
+  "TC",
+  "HOPLIMIT",
+  "FLOWLBL",
+]);
+
+function isKnownNumericKey(key: string): boolean {
+  return NUMERIC_KEYS.has(key);
+}
+
+/** Stores a numeric field; returns false for an unknown key. */
+function applyNumber(key: string, n: number, t: PacketTarget, ev: TraceEvent, afterProto: boolean, top: boolean): boolean {
+  const ip = t.ip;
+  const l4 = t.l4;
+  switch (key) {
+    case "LEN":
+      if (afterProto && l4) l4.udpLen = n;
+      else if (ip) ip.len = n;
+      return true;
+    case "TOS":
+      if (ip) ip.tos = n;
+      return true;
+    case "PREC":
+      if (ip) ip.prec = n;
+      return true;
+    case "TTL":
+    case "HOPLIMIT":
+      if (ip) ip.ttl = n;
+      return true;
+    case "TC":
+      if (ip) ip.tc = n;
+      return true;
+    case "FLOWLBL":
+      if (ip) ip.flowLabel = n;
+      return true;
+    case "ID":
+      if (afterProto && l4) l4.icmpId = n;
+      else if (ip) ip.id = n;
+      return true;
+    case "SPT":
+    case "SPORT":
+      if (l4) l4.sport = n;
+      return true;
+    case "DPT":
+    case "DPORT":
+      if (l4) l4.dport = n;
+      return true;
+    case "SEQ":
+      if (l4) {
+        if (l4.proto === "tcp") l4.seq = n;
+        else l4.icmpSeq = n;
+      }
+      return true;
+    case "ACK":
+      if (l4) l4.ack = n;
+      return true;
+    case "WINDOW":
+      if (l4) l4.window = n;
+      return true;
+    case "RES":
+      if (l4) l4.res = n;
+      return true;
+    case "URGP":
+      if (l4) l4.urgp = n;
+      return true;
+    case "TYPE":
+      if (l4) l4.icmpType = n;
+      return true;
+    case "CODE":
+      if (l4) l4.icmpCode = n;
+      return true;
+    case "PARAMETER":
+      if (l4) l4.icmpParameter = n;
+      return true;
+    case "MTU":
+      if (l4) l4.mtu = n;
+      return true;
+    case "UID":
+      if (top) ev.uid = n;
+      return true;
+    case "GID":
+      if (top) ev.gid = n;
+      return true;
+    case "MARK":
+      if (top) ev.mark = `0x${n.toString(16)}`;
+      return true;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Reads the fields from `from` (where `IN=` starts) to the end of the line into `ev`.
+ * Returns a positioned error when a field is damaged or the IP header is incomplete.
+ */
+export function readLogFields(line: string, from: number, ev: TraceEvent): FieldError | undefined {
+  const target: PacketTarget = {};
+  const err = readFields(line, from, line.length, ev, target, true);
+  if (err) return err;
+  if (target.ip) {
+    if (!target.ip.dst) return { column: line.length + 1, message: "expected DST= after SRC=", hint: "the line may be cut short" };
+    ev.ip = target.ip;
+    if (target.l4) ev.l4 = target.l4;
+  } else if (target.l4) {
+    return { column: from + 1, message: "expected SRC= and DST= before PROTO=", hint: "the line may be cut or edited" };
+  }
+  return undefined;
+}
+
+/**
+ * Finds `IN=` that starts the fields (the prefix may lack its trailing space,
+ * as in `ctc/iptable/filter-forwardIN=docker0`): the first `IN=<ifname> OUT=`.
+ * Returns -1 when there is none.
+ */
+export function findFieldsStart(line: string, from: number): number {
+  let at = line.indexOf("IN=", from);
+  while (at >= 0) {
+    const sp = line.indexOf(" ", at + 3);
+    if (sp > 0 && sp - at <= 20 && line.startsWith("OUT=", sp + 1)) return at;
+    at = line.indexOf("IN=", at + 1);
+  }
+  return -1;
+}

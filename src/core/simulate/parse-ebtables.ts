@@ -1,0 +1,380 @@
+/**
+ * Reads the bridge (ebtables) rules in any of the forms a user or the capture lab saves them:
+ * `ebtables-save` text (`*filter`, `:INPUT ACCEPT`, `-A INPUT ...`), `ebtables -L` listings
+ * (`Bridge table: filter`, `Bridge chain: INPUT, entries: 1, policy: ACCEPT`), or the bridge tables
+ * of `nft list ruleset` (`table bridge filter { chain INPUT { ... } }`). Never throws.
+ */
+import type { Diagnostic } from "../model/packet.ts";
+import { parseCidr } from "./ipv4.ts";
+import type { ParsedFamily, ParseRulesOptions } from "./parse-iptables-save.ts";
+import type { ChainDef, Condition, Rule, TableDef, Target } from "./ruleset.ts";
+import { type Token, tokenizeRule } from "./tokenize-rule.ts";
+
+/** Built-in bridge chains per table (ebtables-nft has no broute table; legacy has it). */
+export const BRIDGE_BUILTIN_CHAINS: Record<string, string[]> = {
+  filter: ["INPUT", "FORWARD", "OUTPUT"],
+  nat: ["PREROUTING", "OUTPUT", "POSTROUTING"],
+  broute: ["BROUTING"],
+};
+
+/** Parses bridge rules in whichever of the three forms the text is in. */
+export function parseEbtables(text: string, options: ParseRulesOptions = {}): ParsedFamily {
+  const firstReal = text.split(/\r?\n/).find((l) => l.trim() !== "" && !l.trim().startsWith("#")) ?? "";
+  if (/^\s*table\s+bridge\s/.test(firstReal)) return parseNftBridge(text, options);
+  return parseEbtablesText(text, options);
+}
+
+function ensureTable(tables: Map<string, TableDef>, name: string, line: number): TableDef {
+  let table = tables.get(name);
+  if (!table) {
+    table = { name, chains: new Map() };
+    tables.set(name, table);
+    for (const c of BRIDGE_BUILTIN_CHAINS[name] ?? []) table.chains.set(c, { name: c, policy: "ACCEPT", line, rules: [] });
+  }
+  return table;
+}
+
+/** `ebtables-save` and `ebtables -L` (both put one rule per line, ebtables options). */
+function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFamily {
+  const file = options.file ?? "ruleset";
+  const first = options.firstLine ?? 1;
+  const diagnostics: Diagnostic[] = [];
+  const tables = new Map<string, TableDef>();
+  let table: TableDef | undefined;
+  let listChain: ChainDef | undefined;
+  const lines = text.split(/\r?\n/);
+  const err = (line: number, column: number, message: string, hint?: string) =>
+    diagnostics.push({ severity: "error", message, hint, position: { file, line, column } });
+  for (let idx = 0; idx < lines.length; idx++) {
+    const raw = lines[idx] as string;
+    const lineNo = first + idx;
+    const trimmed = raw.trim();
+    if (trimmed === "" || trimmed.startsWith("#") || trimmed === "COMMIT") continue;
+    const indent = raw.length - raw.trimStart().length;
+    let m = /^Bridge table:\s*(\S+)/.exec(trimmed);
+    if (m) {
+      table = ensureTable(tables, m[1] as string, lineNo);
+      listChain = undefined;
+      continue;
+    }
+    m = /^Bridge chain:\s*([^,\s]+),\s*entries:\s*\d+,\s*policy:\s*(\S+)/.exec(trimmed);
+    if (m) {
+      if (!table) {
+        err(lineNo, indent + 1, "chain listed before its table", "an ebtables -L listing starts with 'Bridge table: NAME'");
+        continue;
+      }
+      const name = m[1] as string;
+      listChain = table.chains.get(name) ?? { name, policy: m[2], line: lineNo, rules: [] };
+      listChain.policy = m[2];
+      table.chains.set(name, listChain);
+      continue;
+    }
+    if (trimmed.startsWith("*")) {
+      table = ensureTable(tables, trimmed.slice(1).trim(), lineNo);
+      listChain = undefined;
+      continue;
+    }
+    if (!table) {
+      err(lineNo, indent + 1, `'${trimmed.slice(0, 20)}' outside a table`, "expected '*filter' (ebtables-save) or 'Bridge table: filter' (ebtables -L)");
+      continue;
+    }
+    if (trimmed.startsWith(":")) {
+      const d = /^:(\S+)\s+(\S+)/.exec(trimmed);
+      if (!d) {
+        err(lineNo, indent + 1, "malformed chain declaration", "expected ':CHAIN POLICY', e.g. ':FORWARD ACCEPT'");
+        continue;
+      }
+      const name = d[1] as string;
+      const existing = table.chains.get(name);
+      table.chains.set(name, { name, policy: d[2], line: lineNo, rules: existing?.rules ?? [] });
+      continue;
+    }
+    const tk = tokenizeRule(raw.slice(indent).replace(/^\d+\.\s*/, ""));
+    if (!tk.ok) {
+      err(lineNo, indent + tk.column, tk.message, "close the quote");
+      continue;
+    }
+    let tokens = tk.tokens;
+    let chain = listChain;
+    if (tokens[0]?.value === "-A" || tokens[0]?.value === "--append") {
+      const name = tokens[1]?.value;
+      chain = name ? table.chains.get(name) : undefined;
+      if (!chain) {
+        err(lineNo, indent + (tokens[1]?.column ?? 1), `chain '${name ?? ""}' is not declared in bridge table '${table.name}'`, `add ':${name ?? "CHAIN"} ACCEPT' after *${table.name}`);
+        continue;
+      }
+      tokens = tokens.slice(2);
+    }
+    if (!chain) {
+      err(lineNo, indent + 1, "rule outside a chain", "expected '-A CHAIN ...' or a 'Bridge chain:' header before it");
+      continue;
+    }
+    const parsed = parseEbtRuleArgs(tokens);
+    if ("error" in parsed) {
+      err(lineNo, indent + parsed.error.column, parsed.error.message, parsed.error.hint);
+      continue;
+    }
+    chain.rules.push({
+      table: table.name,
+      chain: chain.name,
+      index: chain.rules.length + 1,
+      line: lineNo,
+      text: trimmed,
+      ...parsed,
+    });
+  }
+  resolveJumps(tables);
+  return { rules: { tables }, diagnostics };
+}
+
+function resolveJumps(tables: Map<string, TableDef>): void {
+  for (const table of tables.values())
+    for (const chain of table.chains.values())
+      for (const rule of chain.rules) {
+        const t = rule.target;
+        if ((t.kind === "jump" || t.kind === "goto") && !table.chains.has(t.chain))
+          rule.target = { kind: "unknown", name: t.chain, text: `-j ${t.chain}` };
+      }
+}
+
+/** Parses the options of one ebtables rule. */
+export function parseEbtRuleArgs(
+  tokens: Token[],
+): { conditions: Condition[]; target: Target; log?: Rule["log"] } | { error: { column: number; message: string; hint?: string } } {
+  const conditions: Condition[] = [];
+  // ebtables' default target (no -j) is CONTINUE.
+  let target: Target = { kind: "CONTINUE" };
+  let log: Rule["log"];
+  let neg = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i] as Token;
+    const next = tokens[i + 1];
+    const o = tok.value;
+    if (o === "!") {
+      neg = true;
+      continue;
+    }
+    const n = neg || next?.value === "!";
+    if (next?.value === "!") tokens.splice(i + 1, 1);
+    neg = false;
+    const val = tokens[i + 1];
+    const needVal = () => {
+      if (!val) return { error: { column: tok.column, message: `${o} needs a value`, hint: "see ebtables(8)" } };
+      i++;
+      return undefined;
+    };
+    switch (o) {
+      case "-p":
+      case "--protocol": {
+        const e = needVal();
+        if (e) return e;
+        const v = (val as Token).value.toLowerCase();
+        const et = v === "ipv4" || v === "0x0800" ? "0x0800" : v === "arp" || v === "0x0806" ? "0x0806" : v === "ipv6" || v === "0x86dd" ? "0x86dd" : v;
+        conditions.push({ kind: "ethertype", ethertype: et, neg: n });
+        continue;
+      }
+      case "-i":
+      case "--in-interface":
+      case "--in-if":
+      case "-o":
+      case "--out-interface":
+      case "--out-if": {
+        const e = needVal();
+        if (e) return e;
+        conditions.push({ kind: o.startsWith("-i") || o.startsWith("--in") ? "in" : "out", name: (val as Token).value, neg: n });
+        continue;
+      }
+      case "--logical-in":
+      case "--logical-out": {
+        const e = needVal();
+        if (e) return e;
+        conditions.push({ kind: o === "--logical-in" ? "logical-in" : "logical-out", name: (val as Token).value, neg: n });
+        continue;
+      }
+      case "-s":
+      case "--source":
+      case "-d":
+      case "--destination": {
+        const e = needVal();
+        if (e) return e;
+        conditions.push({ kind: o.includes("s") && !o.includes("dest") ? "mac-src" : "mac-dst", mac: (val as Token).value.toLowerCase(), neg: n });
+        continue;
+      }
+      case "--ip-src":
+      case "--ip-source":
+      case "--ip-dst":
+      case "--ip-destination": {
+        const e = needVal();
+        if (e) return e;
+        const cidr = parseCidr((val as Token).value);
+        if (!cidr) return { error: { column: (val as Token).column, message: `'${(val as Token).value}' is not an IPv4 address or CIDR`, hint: "expected a.b.c.d[/len]" } };
+        conditions.push({ kind: o.includes("src") || o.includes("source") ? "src" : "dst", cidr, neg: n });
+        continue;
+      }
+      case "--ip-proto":
+      case "--ip-protocol": {
+        const e = needVal();
+        if (e) return e;
+        conditions.push({ kind: "ip-proto", proto: (val as Token).value.toLowerCase(), neg: n });
+        continue;
+      }
+      case "--log":
+        log = log ?? { prefix: "" };
+        continue;
+      case "--log-prefix":
+      case "--log-level": {
+        const e = needVal();
+        if (e) return e;
+        log = log ?? { prefix: "" };
+        if (o === "--log-prefix") log.prefix = (val as Token).value;
+        else log.level = (val as Token).value;
+        continue;
+      }
+      case "--log-ip":
+      case "--log-arp":
+      case "--log-ip6":
+        log = log ?? { prefix: "" };
+        continue;
+      case "-c":
+      case "--set-counters":
+        i += 2;
+        continue;
+      case "-j":
+      case "--jump": {
+        const e = needVal();
+        if (e) return e;
+        const t = (val as Token).value;
+        target = ["ACCEPT", "DROP", "CONTINUE", "RETURN"].includes(t)
+          ? { kind: t as "ACCEPT" }
+          : /^[a-z]+$/.test(t) || tokens.length > i + 1
+            ? { kind: "unknown", name: t, text: tokens.slice(i).map((x) => x.value).join(" ") }
+            : { kind: "jump", chain: t };
+        if (target.kind === "unknown" && /^[A-Za-z0-9_-]+$/.test(t) && tokens.length === i + 1) target = { kind: "jump", chain: t };
+        i = tokens.length;
+        continue;
+      }
+      case "--pcnt":
+      case "--bcnt":
+        i++;
+        continue;
+    }
+    // Anything else (among, vlan, stp, mark, ...) is kept with its values, unmodelled.
+    const parts = [o];
+    while (tokens[i + 1] && !(tokens[i + 1] as Token).value.startsWith("-")) {
+      i++;
+      parts.push((tokens[i] as Token).value);
+    }
+    conditions.push({ kind: "unknown", text: parts.join(" "), neg: n });
+  }
+  return { conditions, target, log };
+}
+
+/** The bridge tables of `nft list ruleset` (other families are skipped). */
+function parseNftBridge(text: string, options: ParseRulesOptions): ParsedFamily {
+  const file = options.file ?? "ruleset";
+  const first = options.firstLine ?? 1;
+  const diagnostics: Diagnostic[] = [];
+  const tables = new Map<string, TableDef>();
+  let table: TableDef | undefined;
+  let chain: ChainDef | undefined;
+  let skipDepth = 0;
+  const lines = text.split(/\r?\n/);
+  for (let idx = 0; idx < lines.length; idx++) {
+    const raw = lines[idx] as string;
+    const lineNo = first + idx;
+    const t = raw.trim();
+    if (t === "" || t.startsWith("#")) continue;
+    if (skipDepth > 0) {
+      skipDepth += (t.match(/{/g)?.length ?? 0) - (t.match(/}/g)?.length ?? 0);
+      continue;
+    }
+    let m = /^table\s+(\S+)\s+(\S+)\s*{/.exec(t);
+    if (m) {
+      if (m[1] !== "bridge") {
+        skipDepth = 1;
+        continue;
+      }
+      table = { name: m[2] as string, chains: new Map() };
+      tables.set(table.name, table);
+      continue;
+    }
+    m = /^chain\s+(\S+)\s*{/.exec(t);
+    if (m && table) {
+      chain = { name: m[1] as string, line: lineNo, rules: [], policy: "RETURN" };
+      table.chains.set(chain.name, chain);
+      continue;
+    }
+    if (t === "}") {
+      if (chain) chain = undefined;
+      else table = undefined;
+      continue;
+    }
+    if (!table || !chain) {
+      diagnostics.push({ severity: "error", message: `'${t.slice(0, 20)}' outside a bridge chain`, hint: "expected 'table bridge NAME {' and 'chain NAME {'", position: { file, line: lineNo, column: raw.length - raw.trimStart().length + 1 } });
+      continue;
+    }
+    m = /^type\s+\S+\s+hook\s+\S+\s+priority\s+[^;]+;\s*(?:policy\s+(\w+);)?/.exec(t);
+    if (m) {
+      chain.policy = (m[1] ?? "accept").toUpperCase();
+      continue;
+    }
+    const rule = parseNftRule(t.replace(/\s+#\s*handle\s+\d+\s*$/, ""));
+    chain.rules.push({ table: table.name, chain: chain.name, index: chain.rules.length + 1, line: lineNo, text: t, ...rule });
+  }
+  resolveJumps(tables);
+  return { rules: { tables }, diagnostics };
+}
+
+function parseNftRule(text: string): Pick<Rule, "conditions" | "target" | "log"> {
+  const tk = tokenizeRule(text);
+  const words = tk.ok ? tk.tokens.map((w) => w.value) : text.split(/\s+/);
+  const conditions: Condition[] = [];
+  let target: Target = { kind: "CONTINUE" };
+  let log: Rule["log"];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    const v = words[i + 1];
+    const neg = v === "!=";
+    const val = neg ? words[i + 2] : v;
+    const step = neg ? 2 : 1;
+    if ((w === "iifname" || w === "oifname") && val) {
+      conditions.push({ kind: w === "iifname" ? "in" : "out", name: val.replace(/\*$/, "+"), neg });
+      i += step;
+    } else if ((w === "ibrname" || w === "obrname") && val) {
+      conditions.push({ kind: w === "ibrname" ? "logical-in" : "logical-out", name: val, neg });
+      i += step;
+    } else if (w === "meta" || w === "ether" && v === "type") {
+      if (w === "ether") {
+        const et = words[i + 2] ?? "";
+        conditions.push({ kind: "ethertype", ethertype: et === "ip" ? "0x0800" : et === "arp" ? "0x0806" : et, neg: false });
+        i += 2;
+      }
+    } else if (w === "ip" && (v === "saddr" || v === "daddr")) {
+      const cidr = parseCidr(words[i + 2] ?? "");
+      if (cidr) conditions.push({ kind: v === "saddr" ? "src" : "dst", cidr, neg: false });
+      else conditions.push({ kind: "unknown", text: `ip ${v} ${words[i + 2] ?? ""}`, neg: false });
+      i += 2;
+    } else if (w === "counter") {
+      if (v === "packets") i += 4;
+    } else if (w === "log") {
+      log = { prefix: "" };
+      while (words[i + 1] && ["prefix", "level", "flags"].includes(words[i + 1] as string)) {
+        const key = words[i + 1];
+        const value = words[i + 2] ?? "";
+        if (key === "prefix") log.prefix = value;
+        if (key === "level") log.level = value;
+        i += 2;
+        if (key === "flags") while (words[i + 1] === "," || /^[a-z]+$/.test(words[i + 1] ?? "") && words[i + 1] !== "accept" && words[i + 1] !== "drop" && words[i + 1] !== "counter") i++;
+      }
+    } else if (["accept", "drop", "continue", "return"].includes(w)) {
+      target = { kind: w.toUpperCase() as "ACCEPT" };
+    } else if ((w === "jump" || w === "goto") && v) {
+      target = { kind: w, chain: v };
+      i++;
+    } else {
+      conditions.push({ kind: "unknown", text: words.slice(i).join(" "), neg: false });
+      break;
+    }
+  }
+  return { conditions, target, log };
+}

@@ -1,0 +1,400 @@
+/**
+ * Turns the words of one iptables rule (after `-A CHAIN`) into typed conditions and a target.
+ * Matches and targets the simulator does not model become `unknown` entries that keep their text.
+ */
+import { parseCidr } from "./ipv4.ts";
+import type { Condition, PortRange, Target } from "./ruleset.ts";
+import type { Token } from "./tokenize-rule.ts";
+
+/** A problem in one rule, at a column of its line. */
+export interface RuleArgError {
+  column: number;
+  message: string;
+  hint?: string;
+}
+
+/** Conditions and target of one rule, or the first error. */
+export type RuleArgsResult =
+  | { ok: true; conditions: Condition[]; target: Target }
+  | { ok: false; error: RuleArgError };
+
+const PROTO_NUMBERS: Record<string, string> = { "1": "icmp", "6": "tcp", "17": "udp" };
+
+/** Normalizes a protocol as iptables accepts it (`6`, `TCP`, `tcp`) to a lower-case name. */
+export function normalizeProto(text: string): string {
+  const lower = text.toLowerCase();
+  return PROTO_NUMBERS[lower] ?? lower;
+}
+
+/** Parses `80`, `1000:2000`, `:1024`, `1024:` as a port range; undefined when malformed. */
+export function parsePortRange(text: string): PortRange | undefined {
+  const m = /^(\d{0,5})(?:[:-](\d{0,5}))?$/.exec(text);
+  if (!m || text === "" || text === ":") return undefined;
+  const lo = m[1] === "" ? 0 : Number(m[1]);
+  const hi = m[2] === undefined ? lo : m[2] === "" ? 65535 : Number(m[2]);
+  if (lo > 65535 || hi > 65535 || lo > hi) return undefined;
+  return { lo, hi };
+}
+
+const ICMP_TYPES: Record<string, [number, number?]> = {
+  any: [-1],
+  "echo-reply": [0],
+  pong: [0],
+  "destination-unreachable": [3],
+  "network-unreachable": [3, 0],
+  "host-unreachable": [3, 1],
+  "protocol-unreachable": [3, 2],
+  "port-unreachable": [3, 3],
+  "fragmentation-needed": [3, 4],
+  "source-quench": [4],
+  redirect: [5],
+  "echo-request": [8],
+  ping: [8],
+  "time-exceeded": [11],
+  "ttl-exceeded": [11, 0],
+  "parameter-problem": [12],
+  "timestamp-request": [13],
+  "timestamp-reply": [14],
+};
+
+/** Parses an `--icmp-type` value: a name, `N` or `N/C`. */
+export function parseIcmpType(text: string): { type: number | "any"; code?: number } | undefined {
+  const named = ICMP_TYPES[text.toLowerCase()];
+  if (named) return named[0] === -1 ? { type: "any" } : { type: named[0], code: named[1] };
+  const m = /^(\d{1,3})(?:\/(\d{1,3}))?$/.exec(text);
+  if (!m) return undefined;
+  return { type: Number(m[1]), code: m[2] === undefined ? undefined : Number(m[2]) };
+}
+
+/** Parses `0x10`, `16`, `0x10/0xff` into value and mask (mask defaults to all ones). */
+export function parseMark(text: string): { value: number; mask: number } | undefined {
+  const m = /^(0x[0-9a-f]+|\d+)(?:\/(0x[0-9a-f]+|\d+))?$/i.exec(text);
+  if (!m) return undefined;
+  const value = Number(m[1]) >>> 0;
+  const mask = m[2] === undefined ? 0xffffffff : Number(m[2]) >>> 0;
+  return { value, mask };
+}
+
+/** Splits `addr[-addr2][:port[-port2]]` (DNAT/SNAT `--to-*`). */
+function parseNatTo(text: string): { addr?: string; port?: PortRange } | undefined {
+  const m = /^([0-9.]*)(?:-[0-9.]+)?(?::(\d+(?:-\d+)?))?$/.exec(text);
+  if (!m) return undefined;
+  const addr = m[1] ? m[1] : undefined;
+  if (addr !== undefined && parseCidr(addr) === undefined) return undefined;
+  const port = m[2] ? parsePortRange(m[2]) : undefined;
+  if (m[2] && !port) return undefined;
+  return { addr, port };
+}
+
+function isOption(value: string): boolean {
+  return value.startsWith("-") && value.length > 1 && !/^-\d/.test(value);
+}
+
+/** Modules whose options the simulator models; any other `-m NAME` is kept as unknown. */
+const KNOWN_MODULES = new Set([
+  "tcp",
+  "udp",
+  "icmp",
+  "multiport",
+  "addrtype",
+  "conntrack",
+  "state",
+  "physdev",
+  "comment",
+  "mark",
+]);
+
+/**
+ * Parses the words after `-A CHAIN`. Returns the first hard error (a value that must be an address
+ * or port and is not one, an option without its value); unmodelled matches are not errors.
+ */
+export function parseRuleArgs(tokens: Token[]): RuleArgsResult {
+  const conditions: Condition[] = [];
+  let target: Target = { kind: "NONE" };
+  let module: string | undefined;
+  let neg = false;
+  let i = 0;
+  const fail = (column: number, message: string, hint?: string): RuleArgsResult => ({
+    ok: false,
+    error: { column, message, hint },
+  });
+  while (i < tokens.length) {
+    const tok = tokens[i] as Token;
+    const opt = tok.value;
+    if (opt === "!") {
+      neg = true;
+      i++;
+      continue;
+    }
+    // The value(s) after an option, up to the next option or `!`.
+    const valuesFrom = (start: number): Token[] => {
+      const out: Token[] = [];
+      let j = start;
+      while (j < tokens.length && !isOption((tokens[j] as Token).value) && (tokens[j] as Token).value !== "!") {
+        out.push(tokens[j] as Token);
+        j++;
+      }
+      return out;
+    };
+    const need = (): Token | undefined => {
+      const next = tokens[i + 1];
+      return next && next.value !== "!" && (!isOption(next.value) || opt === "--comment") ? next : undefined;
+    };
+    const inlineNeg = (): boolean => {
+      // iptables also accepts `--dport ! 80` (old syntax).
+      if (tokens[i + 1]?.value === "!") {
+        tokens.splice(i + 1, 1);
+        return true;
+      }
+      return false;
+    };
+    const n = neg || inlineNeg();
+    neg = false;
+    switch (opt) {
+      case "-s":
+      case "--source":
+      case "--src":
+      case "-d":
+      case "--destination":
+      case "--dst": {
+        const v = need();
+        if (!v) return fail(tok.column, `${opt} needs an address`, "write e.g. -s 172.17.0.0/16");
+        const cidr = parseCidr(v.value);
+        if (!cidr)
+          return fail(v.column, `'${v.value}' is not an IPv4 address or CIDR`, "expected a.b.c.d or a.b.c.d/len");
+        conditions.push({ kind: opt.startsWith("-s") || opt.startsWith("--s") ? "src" : "dst", cidr, neg: n });
+        i += 2;
+        continue;
+      }
+      case "-i":
+      case "--in-interface":
+      case "-o":
+      case "--out-interface": {
+        const v = need();
+        if (!v) return fail(tok.column, `${opt} needs an interface name`, "write e.g. -i docker0 or -i veth+");
+        conditions.push({ kind: opt === "-i" || opt === "--in-interface" ? "in" : "out", name: v.value, neg: n });
+        i += 2;
+        continue;
+      }
+      case "-p":
+      case "--protocol": {
+        const v = need();
+        if (!v) return fail(tok.column, `${opt} needs a protocol`, "write e.g. -p tcp");
+        conditions.push({ kind: "proto", proto: normalizeProto(v.value), neg: n });
+        i += 2;
+        continue;
+      }
+      case "-m":
+      case "--match": {
+        const v = need();
+        if (!v) return fail(tok.column, "-m needs a module name", "write e.g. -m conntrack");
+        module = v.value.toLowerCase();
+        if (!KNOWN_MODULES.has(module)) {
+          // Keep the whole match, module and options, as one unknown condition.
+          const parts = [`-m ${v.value}`];
+          let j = i + 2;
+          while (j < tokens.length) {
+            const t = (tokens[j] as Token).value;
+            if (t === "-m" || t === "--match" || t === "-j" || t === "-g" || t === "--jump" || t === "--goto") break;
+            if (/^-[a-zA-Z]$/.test(t) || (t === "!" && /^-[a-zA-Z]$/.test(tokens[j + 1]?.value ?? ""))) break;
+            parts.push(/\s/.test(t) || t === "" ? JSON.stringify(t) : t);
+            j++;
+          }
+          conditions.push({ kind: "unknown", text: parts.join(" "), neg: n });
+          module = undefined;
+          i = j;
+          continue;
+        }
+        i += 2;
+        continue;
+      }
+      case "-j":
+      case "--jump":
+      case "-g":
+      case "--goto": {
+        const v = need();
+        if (!v) return fail(tok.column, `${opt} needs a target`, "write e.g. -j ACCEPT");
+        const rest = tokens.slice(i + 2);
+        const parsed = parseTarget(v, rest, opt === "-g" || opt === "--goto");
+        if ("error" in parsed) return { ok: false, error: parsed.error };
+        target = parsed.target;
+        i = tokens.length;
+        continue;
+      }
+      case "-c":
+      case "--set-counters":
+        i += 3;
+        continue;
+      case "--comment": {
+        const v = tokens[i + 1];
+        if (!v) return fail(tok.column, "--comment needs a text", 'write e.g. --comment "why"');
+        i += 2;
+        continue;
+      }
+    }
+    // Module options.
+    const values = valuesFrom(i + 1);
+    const first = values[0];
+    switch (opt) {
+      case "--sport":
+      case "--source-port":
+      case "--dport":
+      case "--destination-port": {
+        if (!first) return fail(tok.column, `${opt} needs a port or range`, "write e.g. --dport 80 or --dport 1000:2000");
+        const range = parsePortRange(first.value);
+        if (!range) return fail(first.column, `'${first.value}' is not a port or port range`, "expected N or N:M (0..65535)");
+        conditions.push({ kind: opt === "--sport" || opt === "--source-port" ? "sport" : "dport", range, neg: n });
+        i += 2;
+        continue;
+      }
+      case "--sports":
+      case "--dports":
+      case "--ports":
+      case "--source-ports":
+      case "--destination-ports": {
+        if (!first) return fail(tok.column, `${opt} needs a port list`, "write e.g. --dports 80,443");
+        const ranges: PortRange[] = [];
+        for (const part of first.value.split(",")) {
+          const r = parsePortRange(part);
+          if (!r) return fail(first.column, `'${part}' in '${first.value}' is not a port or range`, "expected N or N:M");
+          ranges.push(r);
+        }
+        const which = opt.startsWith("--s") ? "sports" : opt.startsWith("--d") ? "dports" : "ports";
+        conditions.push({ kind: "multiport", which, ranges, neg: n });
+        i += 2;
+        continue;
+      }
+      case "--icmp-type": {
+        if (!first) return fail(tok.column, "--icmp-type needs a type", "write e.g. --icmp-type echo-request or 8");
+        const t = parseIcmpType(first.value);
+        if (!t) return fail(first.column, `'${first.value}' is not an ICMP type`, "use a name like echo-request or a number");
+        conditions.push({ kind: "icmp-type", ...t, neg: n });
+        i += 2;
+        continue;
+      }
+      case "--src-type":
+      case "--dst-type": {
+        if (!first) return fail(tok.column, `${opt} needs an address type`, "write e.g. --dst-type LOCAL");
+        conditions.push({
+          kind: "addrtype",
+          which: opt === "--src-type" ? "src" : "dst",
+          types: first.value.toUpperCase().split(","),
+          neg: n,
+        });
+        i += 2;
+        continue;
+      }
+      case "--ctstate":
+      case "--state": {
+        if (!first) return fail(tok.column, `${opt} needs states`, "write e.g. --ctstate RELATED,ESTABLISHED");
+        conditions.push({ kind: "ctstate", states: first.value.toUpperCase().split(","), neg: n });
+        i += 2;
+        continue;
+      }
+      case "--physdev-in":
+      case "--physdev-out": {
+        if (!first) return fail(tok.column, `${opt} needs an interface name`, "write e.g. --physdev-in veth1");
+        conditions.push({ kind: opt === "--physdev-in" ? "physdev-in" : "physdev-out", name: first.value, neg: n });
+        i += 2;
+        continue;
+      }
+      case "--physdev-is-bridged":
+      case "--physdev-is-in":
+      case "--physdev-is-out":
+        conditions.push({ kind: opt.slice(2) as "physdev-is-bridged", neg: n });
+        i += 1;
+        continue;
+      case "--mark": {
+        const mk = first ? parseMark(first.value) : undefined;
+        if (!first || !mk) return fail(first?.column ?? tok.column, "--mark needs value[/mask]", "write e.g. --mark 0x1/0xff");
+        conditions.push({ kind: "mark", ...mk, neg: n });
+        i += 2;
+        continue;
+      }
+    }
+    // An option of a known module (or a basic one) that is not modelled: keep it, uncertain.
+    if (isOption(opt)) {
+      const text = [n ? "!" : "", module ? `-m ${module}` : "", opt, ...values.map((v) => v.value)]
+        .filter(Boolean)
+        .join(" ");
+      conditions.push({ kind: "unknown", text, neg: false });
+      i += 1 + values.length;
+      continue;
+    }
+    return fail(tok.column, `unexpected word '${opt}'`, "expected an option such as -s, -p, -m or -j");
+  }
+  return { ok: true, conditions, target };
+}
+
+const SIMPLE_TARGETS = new Set(["ACCEPT", "DROP", "RETURN", "TRACE", "CONTINUE"]);
+
+function optionValue(rest: Token[], names: string[]): Token | undefined {
+  for (let i = 0; i < rest.length; i++) {
+    if (names.includes((rest[i] as Token).value)) return rest[i + 1];
+  }
+  return undefined;
+}
+
+function parseTarget(
+  name: Token,
+  rest: Token[],
+  isGoto: boolean,
+): { target: Target } | { error: RuleArgError } {
+  const t = name.value;
+  const text = [t, ...rest.map((r) => (/\s/.test(r.value) || r.value === "" ? JSON.stringify(r.value) : r.value))].join(
+    " ",
+  );
+  if (isGoto) return { target: { kind: "goto", chain: t } };
+  if (SIMPLE_TARGETS.has(t)) return { target: { kind: t as "ACCEPT" } };
+  switch (t) {
+    case "REJECT":
+      return { target: { kind: "REJECT", with: optionValue(rest, ["--reject-with"])?.value } };
+    case "LOG":
+      return {
+        target: {
+          kind: "LOG",
+          prefix: optionValue(rest, ["--log-prefix"])?.value ?? "",
+          level: optionValue(rest, ["--log-level"])?.value,
+        },
+      };
+    case "DNAT":
+    case "SNAT": {
+      const v = optionValue(rest, t === "DNAT" ? ["--to-destination", "--to"] : ["--to-source", "--to"]);
+      if (!v)
+        return {
+          error: {
+            column: name.column,
+            message: `${t} needs ${t === "DNAT" ? "--to-destination" : "--to-source"}`,
+            hint: `write e.g. -j ${t} ${t === "DNAT" ? "--to-destination 172.17.0.2:80" : "--to-source 198.51.100.2"}`,
+          },
+        };
+      const to = parseNatTo(v.value);
+      if (!to) return { error: { column: v.column, message: `'${v.value}' is not addr[:port]`, hint: "expected a.b.c.d[:port]" } };
+      return { target: { kind: t, ...to } };
+    }
+    case "MASQUERADE": {
+      const v = optionValue(rest, ["--to-ports"]);
+      const port = v ? parsePortRange(v.value.replace("-", ":")) : undefined;
+      return { target: { kind: "MASQUERADE", port } };
+    }
+    case "MARK": {
+      for (const [opt, op] of [
+        ["--set-xmark", "xset"],
+        ["--set-mark", "set"],
+        ["--or-mark", "or"],
+        ["--and-mark", "and"],
+      ] as const) {
+        const v = optionValue(rest, [opt]);
+        if (v) {
+          const mk = parseMark(v.value);
+          if (!mk) return { error: { column: v.column, message: `'${v.value}' is not value[/mask]`, hint: "e.g. 0x1/0xff" } };
+          return { target: { kind: "MARK", op, value: mk.value, mask: op === "set" && !v.value.includes("/") ? 0xffffffff : mk.mask } };
+        }
+      }
+      return { target: { kind: "unknown", name: t, text } };
+    }
+  }
+  // An upper-case name that is not a chain is a target extension; lower/mixed case names are chains.
+  if (/^[A-Z][A-Z0-9_]*$/.test(t) && rest.length > 0) return { target: { kind: "unknown", name: t, text } };
+  return { target: { kind: "jump", chain: t } };
+}

@@ -1,0 +1,103 @@
+/**
+ * The site's locales and the strings of its chrome (not of lessons).
+ */
+
+/** Locale keys as they appear in URLs and content folders. The first is the default (no URL prefix). */
+export const LOCALES = ["en", "zh-tw"] as const;
+/** One of {@link LOCALES}. */
+export type Locale = (typeof LOCALES)[number];
+/** The default locale, served without a prefix. */
+export const DEFAULT_LOCALE: Locale = "en";
+
+/** BCP 47 tag for `<html lang>` and OpenGraph. */
+export const LANG_TAG: Record<Locale, string> = { en: "en", "zh-tw": "zh-Hant-TW" };
+/** Name of each locale in its own language, for the language switch. */
+export const LOCALE_NAME: Record<Locale, string> = { en: "English", "zh-tw": "繁體中文" };
+
+const strings = {
+  en: {
+    skip: "Skip to content",
+    menu: "Menu",
+    lessons: "Lessons",
+    onThisPage: "On this page",
+    previous: "Previous",
+    next: "Next",
+    edit: "Edit this page",
+    search: "Search",
+    searchPlaceholder: "Search the lessons",
+    searchNoResults: "No results for",
+    searchUnavailable: "Search is built by `npm run build`; it is not available in `npm run dev`.",
+    close: "Close",
+    theme: "Toggle dark mode",
+    language: "Language",
+    notFoundTitle: "Page not found",
+    notFoundBody: "There is no page at this address. The lessons are listed below.",
+    home: "packetwalk: how packets really move through Linux netfilter",
+    homeIntro:
+      "Lessons on how packets cross iptables and ebtables in Docker's default bridge network, with every diagram drawn from a real kernel trace.",
+    traces: "Traces",
+  },
+  "zh-tw": {
+    skip: "跳到主要內容",
+    menu: "選單",
+    lessons: "課程",
+    onThisPage: "本頁內容",
+    previous: "上一篇",
+    next: "下一篇",
+    edit: "編輯此頁",
+    search: "搜尋",
+    searchPlaceholder: "搜尋課程",
+    searchNoResults: "找不到結果：",
+    searchUnavailable: "搜尋索引由 `npm run build` 產生，`npm run dev` 時無法使用。",
+    close: "關閉",
+    theme: "切換深色模式",
+    language: "語言",
+    notFoundTitle: "找不到頁面",
+    notFoundBody: "這個網址沒有頁面。以下是所有課程。",
+    home: "packetwalk：封包在 Linux netfilter 中真正的流動路徑",
+    homeIntro: "透過真實核心記錄的追蹤資料，一步步看懂封包在 Docker 預設 bridge 網路中如何經過 iptables 與 ebtables。",
+    traces: "追蹤紀錄",
+  },
+} as const satisfies Record<Locale, Record<string, string>>;
+
+/** A chrome string key. */
+export type UiKey = keyof (typeof strings)["en"];
+
+/** The chrome string `key` in `locale`. */
+export function t(locale: Locale, key: UiKey): string {
+  return strings[locale][key];
+}
+
+/** URL path prefix of a locale: `` for the default, `/zh-tw` otherwise. */
+export function localePrefix(locale: Locale): string {
+  return locale === DEFAULT_LOCALE ? "" : `/${locale}`;
+}
+
+/** Whether a string is one of {@link LOCALES}. */
+export function isLocale(value: string): value is Locale {
+  return (LOCALES as readonly string[]).includes(value);
+}
+
+const sectionNames = {
+  en: {
+    basics: "Basics",
+    bridge: "The bridge layer",
+    ip: "The IP layer",
+    directions: "Every direction",
+    "what-if": "What if? (simulated)",
+    practice: "In practice",
+  },
+  "zh-tw": {
+    basics: "基礎觀念",
+    bridge: "Bridge 層",
+    ip: "IP 層",
+    directions: "各種流向",
+    "what-if": "假設情境（模擬）",
+    practice: "實戰",
+  },
+} as const;
+
+/** Sidebar heading of a course section in `locale`. */
+export function sectionName(locale: Locale, section: keyof (typeof sectionNames)["en"]): string {
+  return sectionNames[locale][section];
+}

@@ -1,0 +1,114 @@
+/**
+ * Validates a lesson file's front matter against {@link lessonSchema} and
+ * turns each problem into a positioned diagnostic (`file:line:col`, the field,
+ * what was expected, a hint), pointing at the offending value in the YAML.
+ */
+import { isMap, LineCounter, parseDocument } from "yaml";
+import type { z } from "zod";
+import { closest } from "../core/diagnostics/format-diagnostic.ts";
+import type { Diagnostic } from "../core/model/packet.ts";
+import { type LessonData, lessonSchema } from "./lesson-schema.ts";
+
+/** The result of {@link validateLesson}: the data when valid, and the problems found. */
+export interface LessonValidation {
+  data?: LessonData;
+  diagnostics: Diagnostic[];
+}
+
+const FENCE = /^---\r?\n([\s\S]*?)\r?\n---\r?(?:\n|$)/;
+
+/** Validates the front matter of the lesson text `source` read from `file`. */
+export function validateLesson(source: string, file: string): LessonValidation {
+  const match = FENCE.exec(source);
+  if (!match) {
+    return {
+      diagnostics: [
+        {
+          severity: "error",
+          message: "the lesson has no front matter",
+          hint: "start the file with a `---` block holding title, description, section, order and locale (see CONTRIBUTING.md)",
+          position: { file, line: 1, column: 1 },
+        },
+      ],
+    };
+  }
+  const yamlText = match[1] ?? "";
+  const lines = new LineCounter();
+  const doc = parseDocument(yamlText, { lineCounter: lines, prettyErrors: false });
+  // Front matter starts on line 2 (after the opening fence).
+  const at = (offset: number) => {
+    const p = lines.linePos(offset);
+    return { file, line: p.line + 1, column: p.col };
+  };
+  if (doc.errors.length > 0) {
+    return {
+      diagnostics: doc.errors.map((e) => ({
+        severity: "error" as const,
+        message: `front matter is not valid YAML: ${e.message.split("\n")[0]}`,
+        hint: "quote values that contain ':' or '#'",
+        position: at(e.pos[0]),
+      })),
+    };
+  }
+  const result = lessonSchema.safeParse(doc.toJS() ?? {});
+  if (result.success) return { data: result.data, diagnostics: [] };
+  const map = isMap(doc.contents) ? doc.contents : undefined;
+  const locate = (key: string) => {
+    const pair = map?.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+    const node = (pair?.value ?? pair?.key) as { range?: [number, number, number] } | undefined;
+    return node?.range ? at(node.range[0]) : { file, line: 2, column: 1 };
+  };
+  return { diagnostics: result.error.issues.map((issue) => toDiagnostic(issue, locate, Object.keys(map ? doc.toJS() : {}))) };
+}
+
+const FIELDS = Object.keys(lessonSchema.shape);
+
+function toDiagnostic(
+  issue: z.core.$ZodIssue,
+  locate: (key: string) => Diagnostic["position"],
+  present: string[],
+): Diagnostic {
+  const field = String(issue.path[0] ?? "");
+  if (issue.code === "unrecognized_keys") {
+    const key = issue.keys[0] ?? "";
+    const guess = closest(key, FIELDS);
+    return {
+      severity: "error",
+      message: `front matter field '${key}' is not a lesson field`,
+      hint: guess ? `did you mean '${guess}'?` : `lesson fields are: ${FIELDS.join(", ")}`,
+      position: locate(key),
+    };
+  }
+  if (!present.includes(field)) {
+    return {
+      severity: "error",
+      message: `front matter field '${field}' is missing`,
+      hint: `add \`${field}:\` (${describeField(field)})`,
+      position: { ...locate(field), line: 2, column: 1 },
+    };
+  }
+  return {
+    severity: "error",
+    message: `front matter field '${field}': ${issue.message}`,
+    hint: describeField(field),
+    position: locate(field),
+  };
+}
+
+function describeField(field: string): string {
+  const shape = lessonSchema.shape as Record<string, { description?: string; options?: readonly string[] }>;
+  const options = shape[field]?.options;
+  if (options) return `one of ${options.map((o) => `'${o}'`).join(", ")}`;
+  switch (field) {
+    case "title":
+      return "the page title, shown as its only h1";
+    case "description":
+      return "one or two sentences for search results and link previews";
+    case "order":
+      return "a whole number: lower comes first in the course";
+    case "draft":
+      return "true or false";
+    default:
+      return "see CONTRIBUTING.md";
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * A real `astro build` of the fixture site in test/fixtures/site, asserting on
+ * the HTML a reader gets; and a fixture with bad front matter that must fail
+ * with positioned messages and no stack trace.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "..", "..");
+const astroBin = join(root, "node_modules", "astro", "bin", "astro.mjs");
+
+function build(contentDir: string, outDir: string) {
+  // Vitest exports NODE_ENV/MODE/DEV/PROD into process.env, which would make Vite treat the build as dev.
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !["NODE_ENV", "MODE", "DEV", "PROD", "SSR", "BASE_URL"].includes(k)),
+  );
+  return spawnSync(process.execPath, [astroBin, "build", "--outDir", outDir], {
+    cwd: root,
+    env: { ...env, PACKETWALK_CONTENT_DIR: contentDir, ASTRO_TELEMETRY_DISABLED: "1" },
+    encoding: "utf8",
+    timeout: 300_000,
+  });
+}
+
+describe("astro build of the fixture site", () => {
+  const out = mkdtempSync(join(tmpdir(), "packetwalk-site-"));
+  const page = (path: string) => readFileSync(join(out, path), "utf8");
+  let result: ReturnType<typeof build>;
+
+  beforeAll(() => {
+    result = build("test/fixtures/site/content", out);
+  });
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it("succeeds", () => {
+    expect(result.status, result.stderr + result.stdout).toBe(0);
+  });
+
+  it("renders a lesson with one h1, head tags, and the current page marked in the sidebar", () => {
+    const html = page("lessons/first-steps/index.html");
+    expect(html.match(/<h1[\s>]/g)).toHaveLength(1);
+    expect(html).toContain("<title>First steps with hooks · packetwalk</title>");
+    expect(html).toMatch(/<meta name="description" content="A fixture lesson that comes first/);
+    expect(html).toMatch(/<meta property="og:title" content="First steps with hooks · packetwalk"/);
+    expect(html).toMatch(/<meta property="og:type" content="article"/);
+    expect(html).toMatch(/<link rel="canonical" href="https:\/\/packetwalk\.example\.org\/lessons\/first-steps\/"/);
+    expect(html).toMatch(/<a href="\/lessons\/first-steps\/" aria-current="page">First steps with hooks<\/a>/);
+    expect(html).toMatch(/<a href="\/lessons\/second-steps\/">Second steps with chains<\/a>/);
+    expect(html).toMatch(/<html lang="en"/);
+  });
+
+  it("orders lessons: previous/next links follow the course order", () => {
+    const first = page("lessons/first-steps/index.html");
+    const second = page("lessons/second-steps/index.html");
+    expect(first).toMatch(/rel="next" href="\/lessons\/second-steps\/"/);
+    expect(first).not.toContain('rel="prev"');
+    expect(second).toMatch(/rel="prev" href="\/lessons\/first-steps\/"/);
+  });
+
+  it("builds a table of contents from h2/h3 and gives headings anchors", () => {
+    const html = page("lessons/first-steps/index.html");
+    expect(html).toMatch(/<nav class="toc"[^>]*>[\s\S]*href="#where-the-raw-table-runs"[\s\S]*href="#a-detail-about-priorities"/);
+    expect(html).toMatch(/<h2 id="where-the-raw-table-runs">[^<]*<a class="heading-anchor" href="#where-the-raw-table-runs"/);
+  });
+
+  it("links to the lesson's source for editing", () => {
+    const html = page("lessons/first-steps/index.html");
+    expect(html).toContain(
+      'href="https://github.com/packetwalk/packetwalk/edit/main/test/fixtures/site/content/lessons/en/first-steps.md"',
+    );
+  });
+
+  it("serves the zh-TW locale under /zh-tw/ and links translations both ways", () => {
+    const zh = page("zh-tw/lessons/first-steps/index.html");
+    expect(zh).toMatch(/<html lang="zh-Hant-TW"/);
+    expect(zh).toContain("本頁內容");
+    expect(zh).toMatch(/href="\/lessons\/first-steps\/"[^>]*hreflang="en"/);
+    expect(page("lessons/first-steps/index.html")).toMatch(/href="\/zh-tw\/lessons\/first-steps\/"[^>]*hreflang="zh-Hant-TW"/);
+    // No translation: no language link, rather than a link to nowhere.
+    expect(page("lessons/second-steps/index.html")).not.toContain('hreflang="zh-Hant-TW"');
+  });
+
+  it("leaves drafts out of a production build", () => {
+    expect(existsSync(join(out, "lessons/hidden-draft/index.html"))).toBe(false);
+    expect(page("index.html")).not.toContain("A draft that must not be published");
+  });
+
+  it("writes a 404 page kept out of the search index, and a sitemap without it", () => {
+    const notFound = page("404.html");
+    expect(notFound).toContain('<meta name="robots" content="noindex"');
+    expect(notFound).not.toContain("data-pagefind-body");
+    const sitemap = page("sitemap-0.xml");
+    expect(sitemap).toContain("https://packetwalk.example.org/lessons/first-steps/");
+    expect(sitemap).not.toContain("404");
+  });
+
+  it("ships the theme script inline in the head, before the body, so no wrong theme flashes", () => {
+    const html = page("lessons/first-steps/index.html");
+    const head = html.slice(0, html.indexOf("<body"));
+    expect(head).toContain("packetwalk-theme");
+    expect(head).toContain("prefers-color-scheme: dark");
+  });
+});
+
+describe("astro build with a bad front matter", () => {
+  it("fails naming the file, line, column and field, without a stack trace", () => {
+    const out = mkdtempSync(join(tmpdir(), "packetwalk-bad-"));
+    try {
+      const result = build("test/fixtures/site-bad-frontmatter/content", out);
+      const output = result.stdout + result.stderr;
+      expect(result.status).not.toBe(0);
+      expect(output).toContain(
+        "test/fixtures/site-bad-frontmatter/content/lessons/en/broken.md:4:10: error: front matter field 'section'",
+      );
+      expect(output).toContain("front matter field 'order' is missing");
+      expect(output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
