@@ -6,6 +6,7 @@ import remarkDirective from "remark-directive";
 import remarkGfm from "remark-gfm";
 import packetwalk from "./src/plugin/integration.ts";
 import rehypeHeadingAnchors from "./src/plugin/rehype-heading-anchors.ts";
+import remarkTrace from "./src/plugin/remark-trace.ts";
 import { siteConfig } from "./src/site-config.ts";
 
 // The build test points the site at a fixture content folder, with its own cache.
@@ -33,7 +34,7 @@ export default defineConfig({
     // The remark/rehype pipeline (not Sätteri): the trace directive is a remark plugin.
     processor: unified({
       gfm: true,
-      remarkPlugins: [remarkGfm, remarkDirective],
+      remarkPlugins: [remarkGfm, remarkDirective, remarkTrace],
       rehypePlugins: [rehypeHeadingIds, rehypeHeadingAnchors],
     }),
   },

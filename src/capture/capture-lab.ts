@@ -72,9 +72,18 @@ export function randomRunId(): string {
 /** Why this machine cannot capture, or undefined when it can (root, /dev/kmsg, the tools on PATH). */
 export async function captureUnavailable(): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return "capturing needs root (network namespaces, iptables, /dev/kmsg)";
-  for (const tool of ["ip", "iptables-restore", "iptables-save", "ebtables", "ping", "conntrack", "xtables-monitor"]) {
+  for (const tool of [
+    "ip",
+    "iptables-restore",
+    "iptables-save",
+    "ebtables",
+    "ping",
+    "conntrack",
+    "xtables-monitor",
+  ]) {
     const found = await runCommand(["sh", "-c", 'command -v "$1"', "sh", tool], { allowFailure: true });
-    if (found.code !== 0) return `'${tool}' is not installed (Debian: iptables, ebtables, iproute2, iputils-ping, conntrack)`;
+    if (found.code !== 0)
+      return `'${tool}' is not installed (Debian: iptables, ebtables, iproute2, iputils-ping, conntrack)`;
   }
   try {
     new KernelLogReader().close();
@@ -109,7 +118,9 @@ async function netnsSysctl(ns: string, key: string, value?: string): Promise<str
 /** Runs one scenario's traffic (with its listener) and returns the traffic command's exit code. */
 async function makeTraffic(scenario: Scenario, names: NetnsNames): Promise<number | null> {
   const server = scenario.server
-    ? startCommand(inNetns(names[scenario.server.in], resolveNode(scenario.server.command)), { timeoutMs: 8000 })
+    ? startCommand(inNetns(names[scenario.server.in], resolveNode(scenario.server.command)), {
+        timeoutMs: 8000,
+      })
     : undefined;
   if (server) await server.firstLine;
   const traffic = await runCommand(inNetns(names[scenario.from], resolveNode(scenario.command)), {
@@ -123,7 +134,8 @@ async function makeTraffic(scenario: Scenario, names: NetnsNames): Promise<numbe
 /** The lab's notes for `lab.json`. */
 export const LAB_NOTES = [
   "Recorded with ebtables-nft, which has no broute table: the bridge BROUTING hook is not logged.",
-  "A LOG rule (iptables: -j LOG --log-level debug; ebtables: --log --log-ip) was inserted at the top of every chain listed in the prefixes, matching only the lab's ICMP and TCP ports 80/8080 (IPv4 frames on the bridge); the ruleset files show Docker's rules without them.",
+  "A LOG rule (iptables: -j LOG --log-level debug; ebtables: --log --log-ip) was inserted at the top of every chain listed in the prefixes, matching only the lab's ICMP and TCP ports 80/8080 (on the bridge: IPv4 ICMP and TCP frames, so docker0's IGMP reports stay out); the ruleset files show Docker's rules without them.",
+  "ebtables-nft registers bridge filter OUTPUT at priority -200 and nat OUTPUT at 100, so for frames the host sends, filter-OUTPUT is logged before nat-OUTPUT (legacy ebtables runs nat OUTPUT first).",
   "IPv6 is disabled in every namespace and neighbours are static, so no ARP or neighbour discovery appears.",
   "LOG in a network namespace needs net.netfilter.nf_log_all_netns=1 (set for the capture, restored afterwards).",
 ];
@@ -185,12 +197,16 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
       await runCommand(inNetns(host, ["iptables-restore", "--noflush"]), {
         input: iptablesRestoreText(rules, comment, "insert"),
       });
-      for (const rule of rules) if (rule.family === "bridge") await runCommand(inNetns(host, ebtablesArgv(rule, "insert")));
+      for (const rule of rules)
+        if (rule.family === "bridge") await runCommand(inNetns(host, ebtablesArgv(rule, "insert")));
       reader = new KernelLogReader();
     } else {
-      for (const argv of traceRuleArgvs(DEFAULT_IP_MATCHES, comment, "insert")) await runCommand(inNetns(host, argv));
+      for (const argv of traceRuleArgvs(DEFAULT_IP_MATCHES, comment, "insert"))
+        await runCommand(inNetns(host, argv));
     }
-    const hostSysctls = { "net.bridge.bridge-nf-call-iptables": await netnsSysctl(host, "net.bridge.bridge-nf-call-iptables") };
+    const hostSysctls = {
+      "net.bridge.bridge-nf-call-iptables": await netnsSysctl(host, "net.bridge.bridge-nf-call-iptables"),
+    };
     const traces: TraceToWrite[] = [];
     for (const scenario of options.scenarios) {
       if (!scenario.modes.includes(options.mode)) continue;
@@ -209,7 +225,9 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
         await sleep(100);
         lines = linesWithTag(reader.readNew(), `${tag}/`);
       } else {
-        const monitor = startCommand(inNetns(host, ["xtables-monitor", "--trace", "-4"]), { timeoutMs: 20_000 });
+        const monitor = startCommand(inNetns(host, ["xtables-monitor", "--trace", "-4"]), {
+          timeoutMs: 20_000,
+        });
         await sleep(300);
         exitCode = await makeTraffic(scenario, names);
         await sleep(300);

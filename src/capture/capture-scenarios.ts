@@ -49,7 +49,8 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: "host-to-container",
     title: "The Docker host pings container c1",
-    description: "ICMP from the host itself: it leaves through OUTPUT onto docker0; the reply comes up through INPUT.",
+    description:
+      "ICMP from the host itself: it leaves through OUTPUT onto docker0; the reply comes up through INPUT.",
     from: "host",
     to: "c1",
     proto: "icmp",
@@ -59,7 +60,8 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: "container-to-host",
     title: "Container c1 pings the Docker host",
-    description: "ICMP from c1 to docker0's address: the bridge delivers it up to the host (INPUT); the reply leaves through OUTPUT.",
+    description:
+      "ICMP from c1 to docker0's address: the bridge delivers it up to the host (INPUT); the reply leaves through OUTPUT.",
     from: "c1",
     to: "host",
     proto: "icmp",
@@ -92,7 +94,8 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: "container-to-container-nobrnf",
     title: "Container c1 pings container c2, bridge-nf-call-iptables=0",
-    description: "The same ping as container-to-container with br_netfilter's iptables call switched off: only ebtables sees it.",
+    description:
+      "The same ping as container-to-container with br_netfilter's iptables call switched off: only ebtables sees it.",
     from: "c1",
     to: "c2",
     proto: "icmp",

@@ -30,7 +30,13 @@ export interface RunState {
   /** A sysctl file the run changed, with the value to restore. */
   sysctl?: { path: string; previous: string };
   /** Tagged rules inserted outside the lab's namespaces (`--host`): the iptables comment and the namespace (absent: init). */
-  hostRules?: { comment: string; netns?: string; ebtables: string[][] };
+  hostRules?: {
+    comment: string;
+    netns?: string;
+    ebtables: string[][];
+    /** nft tables and chains (`family table [chain]`) that existed before the rules went in; absent when nft is not available. */
+    nftBefore?: string[];
+  };
 }
 
 function statePath(): string {
@@ -107,6 +113,57 @@ export function writeSysctl(path: string, value: string): void {
   writeFileSync(path, `${value}\n`);
 }
 
+/**
+ * The nft tables and chains present in `netns` (default: this namespace), as
+ * `family table` and `family table chain`; undefined when `nft` cannot list them.
+ * With iptables-nft, inserting a rule creates its table and base chain: this
+ * snapshot lets the `--host` path delete what it created and nothing else.
+ */
+export async function listNftObjects(netns?: string): Promise<string[] | undefined> {
+  const result = await runCommand(inNetns(netns, ["nft", "-j", "list", "chains"]), { allowFailure: true });
+  if (result.code !== 0) return undefined;
+  const tables = await runCommand(inNetns(netns, ["nft", "-j", "list", "tables"]), { allowFailure: true });
+  const objects: string[] = [];
+  for (const text of [tables.stdout, result.stdout]) {
+    let parsed: { nftables?: Record<string, { family: string; table?: string; name: string }>[] };
+    try {
+      parsed = JSON.parse(text || "{}");
+    } catch {
+      return undefined;
+    }
+    for (const item of parsed.nftables ?? []) {
+      if (item.table) objects.push(`${item.table.family} ${item.table.name}`);
+      if (item.chain) objects.push(`${item.chain.family} ${item.chain.table} ${item.chain.name}`);
+    }
+  }
+  return objects;
+}
+
+/** Deletes the nft chains, then tables, that exist now but not in `before`; returns what it deleted and problems. */
+export async function removeNewNftObjects(
+  netns: string | undefined,
+  before: readonly string[],
+): Promise<{ removed: string[]; problems: string[] }> {
+  const removed: string[] = [];
+  const problems: string[] = [];
+  const now = (await listNftObjects(netns)) ?? [];
+  const known = new Set(before);
+  const fresh = now.filter((object) => !known.has(object));
+  // Chains before tables: a table goes only once its chains are gone.
+  const ordered = [
+    ...fresh.filter((o) => o.split(" ").length === 3),
+    ...fresh.filter((o) => o.split(" ").length === 2),
+  ];
+  for (const object of ordered) {
+    const parts = object.split(" ");
+    const argv = ["nft", "delete", parts.length === 3 ? "chain" : "table", ...parts];
+    const result = await runCommand(inNetns(netns, argv), { allowFailure: true });
+    if (result.code === 0) removed.push(`nft ${parts.length === 3 ? "chain" : "table"} ${object}`);
+    else problems.push(`cannot delete nft ${object}: ${result.stderr.trim()}`);
+  }
+  return { removed, problems };
+}
+
 /** The lab namespaces present now (by name). */
 export async function listLabNamespaces(): Promise<string[]> {
   const { stdout } = await runCommand(["ip", "netns", "list"], { allowFailure: true });
@@ -137,8 +194,17 @@ export async function undoRun(state: RunState): Promise<{ removed: string[]; pro
       const result = await runCommand(inNetns(netns, argv), { allowFailure: true });
       if (result.code === 0) removed.push(`ebtables rule ${argv.join(" ")}`);
     }
+    if (state.hostRules.nftBefore) {
+      const nft = await removeNewNftObjects(netns, state.hostRules.nftBefore);
+      removed.push(...nft.removed);
+      problems.push(...nft.problems);
+    }
   }
-  const present = new Set((await runCommand(["ip", "netns", "list"], { allowFailure: true })).stdout.split("\n").map((l) => l.split(" ")[0]));
+  const present = new Set(
+    (await runCommand(["ip", "netns", "list"], { allowFailure: true })).stdout
+      .split("\n")
+      .map((l) => l.split(" ")[0]),
+  );
   for (const ns of state.namespaces) {
     if (!present.has(ns)) continue;
     const result = await runCommand(["ip", "netns", "delete", ns], { allowFailure: true });
@@ -188,7 +254,9 @@ export function onSignalUndo(undo: () => Promise<void>): () => void {
     running = true;
     process.stderr.write(`packetwalk: ${signal}: removing the lab...\n`);
     undo()
-      .catch((error: unknown) => process.stderr.write(`packetwalk: cleanup failed: ${(error as Error).message}\n`))
+      .catch((error: unknown) =>
+        process.stderr.write(`packetwalk: cleanup failed: ${(error as Error).message}\n`),
+      )
       .finally(() => process.exit(128 + (numbers[signal] ?? 0)));
   };
   const signals = Object.keys(numbers) as NodeJS.Signals[];

@@ -44,14 +44,43 @@ export function buildLabPlan(names: NetnsNames): PlanStep[] {
     [c1, LAB.c1Ip, LAB.c1Mac, "veth-c1"],
     [c2, LAB.c2Ip, LAB.c2Mac, "veth-c2"],
   ] as const) {
-    add(["ip", "-n", ns, "link", "add", "eth0", "address", mac, "type", "veth", "peer", "name", port, "netns", host]);
+    add([
+      "ip",
+      "-n",
+      ns,
+      "link",
+      "add",
+      "eth0",
+      "address",
+      mac,
+      "type",
+      "veth",
+      "peer",
+      "name",
+      port,
+      "netns",
+      host,
+    ]);
     add(["ip", "-n", host, "link", "set", port, "master", LAB.bridge]);
     add(["ip", "-n", host, "link", "set", port, "up"]);
     add(["ip", "-n", ns, "addr", "add", `${ip}/16`, "dev", "eth0"]);
     add(["ip", "-n", ns, "link", "set", "eth0", "up"]);
     add(["ip", "-n", ns, "route", "add", "default", "via", LAB.bridgeIp]);
     // Static neighbours: no ARP exchange in the middle of a scenario.
-    add(["ip", "-n", ns, "neigh", "replace", LAB.bridgeIp, "lladdr", LAB.bridgeMac, "dev", "eth0", "nud", "permanent"]);
+    add([
+      "ip",
+      "-n",
+      ns,
+      "neigh",
+      "replace",
+      LAB.bridgeIp,
+      "lladdr",
+      LAB.bridgeMac,
+      "dev",
+      "eth0",
+      "nud",
+      "permanent",
+    ]);
     add(["ip", "-n", host, "neigh", "replace", ip, "lladdr", mac, "dev", LAB.bridge, "nud", "permanent"]);
   }
   add(["ip", "-n", c1, "neigh", "replace", LAB.c2Ip, "lladdr", LAB.c2Mac, "dev", "eth0", "nud", "permanent"]);
@@ -82,8 +111,34 @@ export function buildLabPlan(names: NetnsNames): PlanStep[] {
   add(["ip", "-n", wan, "addr", "add", `${LAB.serverIp}/32`, "dev", "lo"]);
   add(["ip", "-n", wan, "link", "set", "eth0", "up"]);
   add(["ip", "-n", host, "route", "add", "default", "via", LAB.wanEthIp]);
-  add(["ip", "-n", host, "neigh", "replace", LAB.wanEthIp, "lladdr", LAB.wanEthMac, "dev", "eth0", "nud", "permanent"]);
-  add(["ip", "-n", wan, "neigh", "replace", LAB.hostEthIp, "lladdr", LAB.hostEthMac, "dev", "eth0", "nud", "permanent"]);
+  add([
+    "ip",
+    "-n",
+    host,
+    "neigh",
+    "replace",
+    LAB.wanEthIp,
+    "lladdr",
+    LAB.wanEthMac,
+    "dev",
+    "eth0",
+    "nud",
+    "permanent",
+  ]);
+  add([
+    "ip",
+    "-n",
+    wan,
+    "neigh",
+    "replace",
+    LAB.hostEthIp,
+    "lladdr",
+    LAB.hostEthMac,
+    "dev",
+    "eth0",
+    "nud",
+    "permanent",
+  ]);
   add(sysctl(host, "net.ipv4.ip_forward", "1"));
   add(sysctl(host, "net.bridge.bridge-nf-call-iptables", "1"));
   return steps;

@@ -44,7 +44,8 @@ export const NETNS_PATTERN = /^pw-[a-z0-9]{2}-(host|c1|c2|wan)$/;
 
 /** The namespace names for run `runId` (two lower-case letters or digits). */
 export function netnsNames(runId: string): NetnsNames {
-  if (!/^[a-z0-9]{2}$/.test(runId)) throw new Error(`run id must be two lower-case letters or digits, got '${runId}'`);
+  if (!/^[a-z0-9]{2}$/.test(runId))
+    throw new Error(`run id must be two lower-case letters or digits, got '${runId}'`);
   return { host: `pw-${runId}-host`, c1: `pw-${runId}-c1`, c2: `pw-${runId}-c2`, wan: `pw-${runId}-wan` };
 }
 

@@ -58,7 +58,7 @@ export interface LogRuleOptions {
   tag: string;
   /** One rule per chain per entry. Default: ICMP, and TCP to or from ports 80 and 8080. */
   ipMatches?: string[][];
-  /** One ebtables rule per chain per entry. Default: IPv4 frames only (no ARP). */
+  /** One ebtables rule per chain per entry. Default: IPv4 ICMP and TCP frames (no ARP, no IGMP). */
   bridgeMatches?: string[][];
 }
 
@@ -66,6 +66,12 @@ export interface LogRuleOptions {
 export const DEFAULT_IP_MATCHES: string[][] = [
   ["-p", "icmp"],
   ["-p", "tcp", "-m", "multiport", "--ports", "80,8080"],
+];
+
+/** The default ebtables matches: IPv4 ICMP and TCP (the bridge's own IGMP reports would come at random times). */
+export const DEFAULT_BRIDGE_MATCHES: string[][] = [
+  ["-p", "IPv4", "--ip-proto", "icmp"],
+  ["-p", "IPv4", "--ip-proto", "tcp"],
 ];
 
 /** The run tag that starts every prefix of run `runId`. */
@@ -95,7 +101,7 @@ export function logPrefix(tag: string, family: "ip" | "bridge", table: string, c
 /** Every LOG rule of a run: iptables first, then ebtables. */
 export function buildLogRules(options: LogRuleOptions): LogRule[] {
   const ipMatches = options.ipMatches ?? DEFAULT_IP_MATCHES;
-  const bridgeMatches = options.bridgeMatches ?? [["-p", "IPv4"]];
+  const bridgeMatches = options.bridgeMatches ?? DEFAULT_BRIDGE_MATCHES;
   const rules: LogRule[] = [];
   for (const [family, chains, matches] of [
     ["ip", IPTABLES_CHAINS, ipMatches],
@@ -135,7 +141,11 @@ export function iptablesSpec(rule: LogRule, comment: string): string[] {
 }
 
 /** `iptables-restore --noflush` text that inserts (`insert`) or deletes (`delete`) the iptables rules among `rules`. */
-export function iptablesRestoreText(rules: readonly LogRule[], comment: string, action: "insert" | "delete"): string {
+export function iptablesRestoreText(
+  rules: readonly LogRule[],
+  comment: string,
+  action: "insert" | "delete",
+): string {
   const byTable = new Map<string, string[]>();
   for (const rule of rules) {
     if (rule.family !== "ip") continue;
@@ -170,12 +180,28 @@ export function ebtablesArgv(rule: LogRule, action: "insert" | "delete"): string
 }
 
 /** The `iptables` commands that insert (or delete) TRACE rules in raw PREROUTING and OUTPUT for each match. */
-export function traceRuleArgvs(matches: string[][], comment: string, action: "insert" | "delete"): string[][] {
+export function traceRuleArgvs(
+  matches: string[][],
+  comment: string,
+  action: "insert" | "delete",
+): string[][] {
   const argvs: string[][] = [];
   for (const chain of ["PREROUTING", "OUTPUT"]) {
     matches.forEach((match, index) => {
       const where = action === "insert" ? ["-I", chain, String(index + 1)] : ["-D", chain];
-      argvs.push(["iptables", "-t", "raw", ...where, ...match, "-m", "comment", "--comment", comment, "-j", "TRACE"]);
+      argvs.push([
+        "iptables",
+        "-t",
+        "raw",
+        ...where,
+        ...match,
+        "-m",
+        "comment",
+        "--comment",
+        comment,
+        "-j",
+        "TRACE",
+      ]);
     });
   }
   return argvs;

@@ -27,7 +27,9 @@ export function parseKmsgRecord(record: string): KmsgRecord | undefined {
   const newline = record.indexOf("\n", semi);
   const escaped = record.slice(semi + 1, newline < 0 ? undefined : newline);
   // The kernel escapes unprintable bytes as \xNN; dmesg prints them back.
-  const message = escaped.replace(/\\x([0-9a-f]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  const message = escaped.replace(/\\x([0-9a-f]{2})/g, (_, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  );
   return { seq, usec, priority, message };
 }
 

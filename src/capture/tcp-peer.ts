@@ -1,7 +1,7 @@
 /**
  * A tiny TCP server or client for the published-port scenario, run inside a lab
  * namespace with `ip netns exec ... node tcp-peer.ts`. Pauses between steps keep
- * the segment sequence the same on every run (SYN, SYN-ACK, ACK, data, ACK, FIN, ACK, FIN, ACK).
+ * the segment sequence the same on every run (SYN, SYN-ACK, ACK, data, ACK, FIN-ACK, FIN-ACK, ACK).
  *
  *   node tcp-peer.ts server <port>
  *   node tcp-peer.ts client <host> <port> <local-address>
@@ -16,10 +16,9 @@ const [mode, ...rest] = process.argv.slice(2);
 if (mode === "server") {
   const port = Number(rest[0]);
   const server = createServer((socket) => {
+    // allowHalfOpen is false: Node answers the client's FIN with its own at once, before the
+    // kernel's delayed ACK fires, so the ACK rides on that FIN on every run.
     socket.on("data", () => {});
-    socket.on("end", () => {
-      void pause(150).then(() => socket.end());
-    });
     socket.on("close", () => server.close());
   });
   server.listen(port, "0.0.0.0", () => process.stdout.write("listening\n"));

@@ -23,6 +23,34 @@ export function stableRuleset(iptablesSave: string, bridgeRules: string, note: s
   return `# ${note}\n# iptables-save\n${iptables}\n# ebtables-save (bridge family)\n${bridge}\n`;
 }
 
+/**
+ * JSON in the repository's formatter style (biome): objects one key per line,
+ * arrays of plain values on one line when they fit in 110 columns. Captures
+ * then leave `biome check` clean.
+ */
+export function formatJson(value: unknown, indent = "", lead = 0): string {
+  if (Array.isArray(value)) {
+    if (value.length === 0) return "[]";
+    if (value.every((item) => item === null || typeof item !== "object")) {
+      const inline = `[${value.map((item) => JSON.stringify(item)).join(", ")}]`;
+      if (indent.length + lead + inline.length + 1 <= 110) return inline;
+    }
+    const inner = `${indent}  `;
+    return `[\n${value.map((item) => `${inner}${formatJson(item, inner)}`).join(",\n")}\n${indent}]`;
+  }
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, item]) => item !== undefined);
+    if (entries.length === 0) return "{}";
+    const inner = `${indent}  `;
+    const lines = entries.map(([key, item]) => {
+      const head = `${JSON.stringify(key)}: `;
+      return `${inner}${head}${formatJson(item, inner, head.length)}`;
+    });
+    return `{\n${lines.join(",\n")}\n${indent}}`;
+  }
+  return JSON.stringify(value);
+}
+
 /** One trace to write. */
 export interface TraceToWrite {
   stem: string;
@@ -51,11 +79,11 @@ export function writeLabFolder(
     const previous = labSchema.safeParse(JSON.parse(readFileSync(labPath, "utf8")));
     if (previous.success) rulesets = [...new Set([...previous.data.rulesets, ruleset.name])].sort();
   }
-  write(labPath, `${JSON.stringify(labSchema.parse({ ...lab, rulesets }), null, 2)}\n`);
+  write(labPath, `${formatJson(labSchema.parse({ ...lab, rulesets }))}\n`);
   write(join(folder, "rulesets", `${ruleset.name}.rules`), ruleset.text);
   for (const trace of traces) {
     write(join(folder, `${trace.stem}.log`), trace.lines.length ? `${trace.lines.join("\n")}\n` : "");
-    write(join(folder, `${trace.stem}.json`), `${JSON.stringify(traceMetaSchema.parse(trace.meta), null, 2)}\n`);
+    write(join(folder, `${trace.stem}.json`), `${formatJson(traceMetaSchema.parse(trace.meta))}\n`);
   }
   return written;
 }

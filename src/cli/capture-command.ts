@@ -85,12 +85,17 @@ export async function run(argv: string[]): Promise<number> {
       });
     }
     if (values.lab !== "docker-bridge") {
-      return fail(values.lab ? `unknown lab '${values.lab}' (known: docker-bridge)` : "say which lab: --lab docker-bridge");
+      return fail(
+        values.lab
+          ? `unknown lab '${values.lab}' (known: docker-bridge)`
+          : "say which lab: --lab docker-bridge",
+      );
     }
     const mode = values.mode;
     if (mode !== "log" && mode !== "trace") return fail(`--mode must be log or trace, not '${mode}'`);
     const version = values["docker-version"] as DockerVersion;
-    if (!DOCKER_VERSIONS.includes(version)) return fail(`--docker-version must be 27 or 28, not '${version}'`);
+    if (!DOCKER_VERSIONS.includes(version))
+      return fail(`--docker-version must be 27 or 28, not '${version}'`);
     const scenarios: Scenario[] = [];
     for (const name of values.scenario ?? []) {
       const scenario = findScenario(name);

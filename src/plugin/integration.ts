@@ -1,39 +1,112 @@
 /**
- * The packetwalk Astro integration: checks lessons before Astro loads them,
- * so a bad front matter fails the build with `file:line:col` and a hint instead
- * of a stack trace, and warns about lessons that miss a translation.
+ * The packetwalk Astro integration:
+ * - checks lessons before Astro loads them, so a bad front matter fails the
+ *   build with `file:line:col` and a hint instead of a stack trace, and warns
+ *   about lessons that miss a translation;
+ * - drops Astro's cached lesson renders when a trace (or the code that draws
+ *   it) changed, since Astro only re-renders a lesson when its own text changes;
+ * - in dev, reloads the lessons that use a trace when the trace file changes;
+ * - closes the diagram browser when the build ends and records how many
+ *   diagrams were rendered vs served from the cache.
  */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import type { AstroIntegration } from "astro";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { checkLessons } from "../lessons/check-lessons.ts";
+import { closeSharedRenderer } from "./shared-renderer.ts";
 
 /** Options of {@link packetwalk}. */
 export interface PacketwalkOptions {
   /** Folder holding `lessons/<locale>/*.md`. Default `./content`. */
   contentDir?: string;
+  /** Folder of the traces. Default `./traces`. */
+  tracesDir?: string;
+  /** Where build statistics are written. Default `node_modules/.cache/packetwalk/last-build.json`. */
+  statsFile?: string;
+}
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .map((f) => join(dir, f))
+    .filter((f) => statSync(f).isFile())
+    .sort();
+}
+
+// Everything a lesson's rendered figure depends on besides the lesson itself.
+function figureInputsDigest(tracesDir: string): string {
+  const hash = createHash("sha256");
+  const code = [join(import.meta.dirname, ".."), join(import.meta.dirname, "..", "..", "node_modules", "mermaid", "package.json")];
+  for (const file of [...filesUnder(tracesDir), ...filesUnder(code[0] as string).filter((f) => /[\\/](core|plugin|browser)[\\/]/.test(f)), code[1] as string]) {
+    if (!existsSync(file)) continue;
+    hash.update(file).update(readFileSync(file));
+  }
+  return hash.digest("hex");
 }
 
 /** Creates the integration. */
 export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegration {
   const contentDir = options.contentDir ?? "./content";
+  const tracesDir = options.tracesDir ?? "./traces";
+  const statsFile = resolve(options.statsFile ?? "node_modules/.cache/packetwalk/last-build.json");
   return {
     name: "packetwalk",
     hooks: {
-      "astro:config:setup": ({ command, logger }) => {
+      "astro:config:setup": ({ command, logger, config, addWatchFile }) => {
         const result = checkLessons(contentDir);
         for (const [locale, slugs] of Object.entries(result.missingTranslations)) {
           logger.warn(`missing ${locale} translation of ${slugs.length} lesson(s): ${slugs.join(", ")}`);
         }
-        if (result.errors.length === 0) return;
-        for (const d of result.errors) logger.error(formatDiagnostic(d));
-        const summary = `${result.errors.length} problem(s) in lesson front matter`;
-        if (command === "dev") {
-          logger.error(`${summary}; fix them and save to reload`);
-          return;
+        if (result.errors.length > 0) {
+          for (const d of result.errors) logger.error(formatDiagnostic(d));
+          const summary = `${result.errors.length} problem(s) in lesson front matter`;
+          if (command === "dev") {
+            logger.error(`${summary}; fix them and save to reload`);
+          } else {
+            logger.error(`${summary}; build stopped`);
+            // Exiting here keeps the report to the positioned lines above, without Astro's stack trace.
+            process.exit(1);
+          }
         }
-        logger.error(`${summary}; build stopped`);
-        // Exiting here keeps the report to the positioned lines above, without Astro's stack trace.
-        process.exit(1);
+
+        const digestFile = join(resolve(config.cacheDir.pathname), "packetwalk-figures.digest");
+        const digest = figureInputsDigest(tracesDir);
+        const previous = existsSync(digestFile) ? readFileSync(digestFile, "utf8") : "";
+        if (previous !== digest) {
+          rmSync(join(resolve(config.cacheDir.pathname), "data-store.json"), { force: true });
+          mkdirSync(resolve(config.cacheDir.pathname), { recursive: true });
+          writeFileSync(digestFile, digest);
+        }
+        if (command === "dev") {
+          for (const f of filesUnder(tracesDir)) addWatchFile(resolve(f));
+        }
+      },
+      "astro:server:setup": ({ server, logger }) => {
+        const tracesRoot = resolve(tracesDir);
+        server.watcher.add(tracesRoot);
+        server.watcher.on("change", (path) => {
+          if (!path.startsWith(tracesRoot)) return;
+          const name = relative(tracesRoot, path).replace(/\.(log|json)$/, "");
+          // Touching a lesson makes Astro's content layer render it again, which reloads the page.
+          const lab = name.split(/[\\/]/)[0] ?? "";
+          for (const lesson of filesUnder(join(contentDir, "lessons"))) {
+            const text = readFileSync(lesson, "utf8");
+            if (text.includes(`src="${name}"`) || (path.endsWith("lab.json") && text.includes(`src="${lab}/`))) {
+              const now = new Date();
+              utimesSync(lesson, now, now);
+              logger.info(`${relative(process.cwd(), path)} changed: reloading ${relative(process.cwd(), lesson)}`);
+            }
+          }
+        });
+      },
+      "astro:build:done": async ({ logger }) => {
+        const stats = await closeSharedRenderer();
+        const record = { rendered: stats?.rendered ?? 0, cacheHits: stats?.cacheHits ?? 0, launches: stats?.launches ?? 0 };
+        mkdirSync(join(statsFile, ".."), { recursive: true });
+        writeFileSync(statsFile, `${JSON.stringify(record)}\n`);
+        logger.info(`diagrams: ${record.rendered} rendered, ${record.cacheHits} from the cache`);
       },
     },
   };

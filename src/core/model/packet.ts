@@ -105,6 +105,20 @@ export interface RuleVerdict {
   position?: SourcePosition;
 }
 
+/** A rule the simulator found matching in the chain of one event (simulated traces only). */
+export interface MatchedRule {
+  /** The chain the rule is in (a user chain for rules reached by a jump). */
+  chain: string;
+  /** 1-based line of the rule in its ruleset file (0 for a chain policy). */
+  ruleLine: number;
+  /** The rule text as in the ruleset (`policy ACCEPT` for a chain policy). */
+  text: string;
+  /** `CONTINUE`, `ACCEPT`, `DROP`, `REJECT`, `RETURN`, `JUMP`, `GOTO`, `DNAT`, `SNAT`, `MASQUERADE`, `UNKNOWN`. */
+  verdict: string;
+  /** Set when the rule uses a match or target the simulator does not model. */
+  unmodelled?: boolean;
+}
+
 /** One kernel log line that witnessed a packet at one hook. */
 export interface TraceEvent {
   /** The canonical hook this line was written at. */
@@ -137,6 +151,10 @@ export interface TraceEvent {
   verdicts?: RuleVerdict[];
   /** xtables-monitor / nft monitor trace id (hex, as printed). */
   traceId?: string;
+  /** Simulated traces: the rules that matched in this chain and their verdicts, in order. */
+  matched?: MatchedRule[];
+  /** Simulated traces: true when an unmodelled rule was met here or earlier, so this event is a guess. */
+  uncertain?: boolean;
   /** The verbatim `MAC=` value when it is not the 14-byte Ethernet form (e.g. empty). */
   macRaw?: string;
   /** True when the line used `MACSRC= MACDST= MACPROTO=` (`--log-macdecode`) instead of `MAC=`. */

@@ -89,6 +89,8 @@ export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
     if (end < 0) end = line.length;
     const nh = readUint(line, nhAt + 14, end);
     ev.ip = { src: line.slice(i + 10, dstAt), dst: line.slice(dstAt + 10, prioAt) };
+    const prio = readHex(line, prioAt + 16, nhAt);
+    if (prio >= 0) ev.ip.tc = prio;
     ev.l4 = { proto: protoName(nh) };
     readPorts(line, end, ev.l4);
   } else if (line.startsWith(" ARP HTYPE=", i)) {

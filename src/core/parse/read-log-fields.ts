@@ -68,6 +68,15 @@ function numberError(line: string, key: string, from: number, to: number, hex: b
   };
 }
 
+/** xtables-monitor prints MACs with `ether_ntoa` (`2:42:ac:11:0:2`): pad to `02:42:ac:11:00:02`. */
+function padMac(mac: string): string {
+  if (mac.length === 17) return mac;
+  return mac
+    .split(":")
+    .map((b) => b.padStart(2, "0"))
+    .join(":");
+}
+
 /** Splits a 14-byte `MAC=dst:src:type` value into the event. */
 function readMac(ev: TraceEvent, value: string): void {
   if (value.length === 41) {
@@ -170,13 +179,13 @@ function readFields(line: string, from: number, to: number, ev: TraceEvent, targ
       case "MACSRC":
         if (arp) arp.macSrc = line.slice(vs, sp);
         else {
-          ev.macSrc = line.slice(vs, sp);
+          ev.macSrc = padMac(line.slice(vs, sp));
           ev.macDecoded = true;
         }
         break;
       case "MACDST":
         if (arp) arp.macDst = line.slice(vs, sp);
-        else ev.macDst = line.slice(vs, sp);
+        else ev.macDst = padMac(line.slice(vs, sp));
         break;
       case "MACPROTO":
         ev.ethType = `0x${line.slice(vs, sp)}`;
@@ -206,6 +215,14 @@ function readFields(line: string, from: number, to: number, ev: TraceEvent, targ
       case "DST":
         if (!target.ip) return { column: i + 1, message: "expected SRC= before DST=", hint: "the line may be cut or edited" };
         target.ip.dst = line.slice(vs, sp);
+        break;
+      case "SPORT":
+        // xtables-monitor prints no PROTO=: the ports imply TCP or UDP (decided at the end).
+        if (!target.l4) {
+          target.l4 = { proto: "" };
+          afterProto = true;
+        }
+        applyNumber(key, readUint(line, vs, sp), target, ev, true, top);
         break;
       case "PROTO": {
         const p = line.slice(vs, sp);
@@ -369,7 +386,10 @@ export function readLogFields(line: string, from: number, ev: TraceEvent): Field
   if (target.ip) {
     if (!target.ip.dst) return { column: line.length + 1, message: "expected DST= after SRC=", hint: "the line may be cut short" };
     ev.ip = target.ip;
-    if (target.l4) ev.l4 = target.l4;
+    if (target.l4) {
+      if (target.l4.proto === "") target.l4.proto = target.l4.tcpFlags ? "tcp" : "udp";
+      ev.l4 = target.l4;
+    }
   } else if (target.l4) {
     return { column: from + 1, message: "expected SRC= and DST= before PROTO=", hint: "the line may be cut or edited" };
   }

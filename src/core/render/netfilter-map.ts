@@ -18,7 +18,15 @@ export type Layer = "bridge" | "ip" | "host";
  * Where a node sits relative to the decisions, so a step can be routed
  * through the decision it passes (e.g. nat PREROUTING -> routing -> mangle INPUT).
  */
-export type Stage = "br-pre" | "br-decided" | "br-out" | "ip-pre" | "ip-routed" | "ip-out" | "ip-post" | "other";
+export type Stage =
+  | "br-pre"
+  | "br-decided"
+  | "br-out"
+  | "ip-pre"
+  | "ip-routed"
+  | "ip-out"
+  | "ip-post"
+  | "other";
 
 /** One box of the map. */
 export interface MapNode {
@@ -33,7 +41,12 @@ export interface MapNode {
 }
 
 /** Node keys of the non-hook boxes. */
-export const DECISION = { bridging: "br_decide", routing: "ip_route", outputRouting: "ip_route_out", local: "local" } as const;
+export const DECISION = {
+  bridging: "br_decide",
+  routing: "ip_route",
+  outputRouting: "ip_route_out",
+  local: "local",
+} as const;
 
 function hookNode(hook: HookId, stage: Stage): MapNode {
   const [family, table, chain] = hook.split(":") as [string, string, string];
@@ -91,7 +104,12 @@ export function mapEdges(ebtables: EbtablesFlavour): Array<[string, string]> {
     keys.slice(1).map((to, i) => [keys[i] as string, to]);
   return [
     ...(ebtables === "legacy" ? chain(k("bridge:broute:BROUTING"), k("bridge:nat:PREROUTING")) : []),
-    ...chain(k("bridge:nat:PREROUTING"), DECISION.bridging, k("bridge:filter:FORWARD"), k("bridge:nat:POSTROUTING")),
+    ...chain(
+      k("bridge:nat:PREROUTING"),
+      DECISION.bridging,
+      k("bridge:filter:FORWARD"),
+      k("bridge:nat:POSTROUTING"),
+    ),
     ...chain(DECISION.bridging, k("bridge:filter:INPUT"), k("ip:raw:PREROUTING")),
     ...chain(k("ip:raw:PREROUTING"), k("ip:mangle:PREROUTING"), k("ip:nat:PREROUTING"), DECISION.routing),
     ...chain(DECISION.routing, k("ip:mangle:INPUT"), k("ip:filter:INPUT"), k("ip:nat:INPUT"), DECISION.local),

@@ -6,7 +6,14 @@
 import type { HookId } from "../model/hook.ts";
 import type { Packet, Rewrite, TraceEvent } from "../model/packet.ts";
 import { formatEndpoint, inInterface, outInterface, rewritesByEvent } from "./format-endpoints.ts";
-import { DECISION, decisionBefore, type EbtablesFlavour, hookKey, type MapNode, mapNodes } from "./netfilter-map.ts";
+import {
+  DECISION,
+  decisionBefore,
+  type EbtablesFlavour,
+  hookKey,
+  type MapNode,
+  mapNodes,
+} from "./netfilter-map.ts";
 
 /** Names for where the packet enters and leaves, from the lab (e.g. `c2 172.17.0.3 via veth-c2`). */
 export interface EndpointLabels {
@@ -97,9 +104,10 @@ export function planPath(packet: Packet, ebtables: EbtablesFlavour, labels: Endp
     return { n: i + 1, hook: event.hook, key, event, rewrites: byEvent.get(i) ?? [] };
   });
 
-  const stageOf = (key: string): string => (key === ENDPOINT_KEYS.entry ? "entry" : (nodes.get(key)?.stage ?? "other"));
+  const stageOf = (key: string): string =>
+    key === ENDPOINT_KEYS.entry ? "entry" : (nodes.get(key)?.stage ?? "other");
   const segments: PathSegment[] = [];
-  let prev = entryKey;
+  let prev: string = entryKey;
   for (const step of steps) {
     const decision = decisionBefore(nodes.get(step.key)?.stage ?? "other");
     if (decision && prev !== decision && DECISION_FROM[decision]?.includes(stageOf(prev))) {

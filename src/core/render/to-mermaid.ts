@@ -12,7 +12,13 @@ import type { Packet } from "../model/packet.ts";
 import { escapeMermaidLabel, toMermaidId } from "./escape-mermaid-label.ts";
 import { formatRewrite, hookTitle } from "./format-endpoints.ts";
 import { DECISION, type EbtablesFlavour, type MapNode, mapEdges, mapNodes } from "./netfilter-map.ts";
-import { type EndpointLabels, ENDPOINT_KEYS, type PathPlan, type PathSegment, planPath } from "./plan-path.ts";
+import {
+  ENDPOINT_KEYS,
+  type EndpointLabels,
+  type PathPlan,
+  type PathSegment,
+  planPath,
+} from "./plan-path.ts";
 
 /** The diagram kinds: the whole map with the path on it, or the path alone. */
 export const VIEWS = ["map", "path"] as const;
@@ -39,7 +45,17 @@ const CLASS_DEFS = [
   "classDef endpoint fill:#b3e5fc,stroke:#01579b,stroke-width:2px,color:#1a1a1a",
 ];
 // Tight spacing keeps the whole map inside a ~720 px column; kept in the source so a copy renders the same.
-const LAYOUT = ["---", "config:", "  flowchart:", "    nodeSpacing: 18", "    rankSpacing: 26", "    padding: 6", "---"];
+const LAYOUT = [
+  "---",
+  "config:",
+  "  look: classic",
+  "  flowchart:",
+  "    nodeSpacing: 18",
+  "    rankSpacing: 26",
+  "    padding: 6",
+  "    wrappingWidth: 220",
+  "---",
+];
 const STEP_LINK_STYLE = "stroke:#e65100,stroke-width:3px,color:#e65100";
 const MAP_LINK_STYLE = "stroke:#9e9e9e,stroke-width:1px,stroke-dasharray:4 3";
 
@@ -77,7 +93,9 @@ function mapView(plan: PathPlan, ebtables: EbtablesFlavour, prefix: string): str
     const numbers = steps.get(n.key);
     let text = escapeMermaidLabel(n.label);
     if (n.key === DECISION.local && (plan.entryIsLocal || plan.exitIsLocal)) {
-      const who = [...new Set([plan.entryIsLocal ? plan.entryLabel : "", plan.exitIsLocal ? plan.exitLabel : ""])];
+      const who = [
+        ...new Set([plan.entryIsLocal ? plan.entryLabel : "", plan.exitIsLocal ? plan.exitLabel : ""]),
+      ];
       text += `<br/>${escapeMermaidLabel(who.filter(Boolean).join(" / "))}`;
     }
     if (numbers) text += ` ${escapeMermaidLabel(numbers.map((x) => `#${x}`).join(" "))}`;
@@ -91,8 +109,10 @@ function mapView(plan: PathPlan, ebtables: EbtablesFlavour, prefix: string): str
   for (const n of all) if (n.layer === "bridge") lines.push(nodeLine(n));
   lines.push("  end");
   lines.push(nodeLine(all.find((n) => n.key === DECISION.local) as MapNode).replace(/^ {4}/, "  "));
-  if (!plan.entryIsLocal) lines.push(`  ${prefix}${ENDPOINT_KEYS.entry}(["${escapeMermaidLabel(plan.entryLabel)}"])`);
-  if (!plan.exitIsLocal) lines.push(`  ${prefix}${ENDPOINT_KEYS.exit}(["${escapeMermaidLabel(plan.exitLabel)}"])`);
+  if (!plan.entryIsLocal)
+    lines.push(`  ${prefix}${ENDPOINT_KEYS.entry}("${escapeMermaidLabel(plan.entryLabel)}")`);
+  if (!plan.exitIsLocal)
+    lines.push(`  ${prefix}${ENDPOINT_KEYS.exit}("${escapeMermaidLabel(plan.exitLabel)}")`);
 
   const onPath = new Set(plan.segments.map((s) => `${s.from}>${s.to}`));
   const mapLinks: number[] = [];
@@ -131,7 +151,7 @@ function pathView(plan: PathPlan, prefix: string): string {
   const exit = `${prefix}${ENDPOINT_KEYS.exit}`;
   const entryText = plan.entryIsLocal ? `local process: ${plan.entryLabel}` : plan.entryLabel;
   const exitText = plan.exitIsLocal ? `local process: ${plan.exitLabel}` : plan.exitLabel;
-  lines.push(`  ${entry}(["${escapeMermaidLabel(entryText)}"])`);
+  lines.push(`  ${entry}("${escapeMermaidLabel(entryText)}")`);
   const bridge: string[] = [];
   const ip: string[] = [];
   for (const step of plan.steps) {
@@ -139,11 +159,12 @@ function pathView(plan: PathPlan, prefix: string): string {
     lines.push(`  ${id}["${escapeMermaidLabel(`#${step.n} ${hookTitle(step.hook)}`)}"]`);
     (step.hook.startsWith("bridge:") ? bridge : ip).push(id);
   }
-  lines.push(`  ${exit}(["${escapeMermaidLabel(exitText)}"])`);
+  lines.push(`  ${exit}("${escapeMermaidLabel(exitText)}")`);
   let prev = entry;
   for (const step of plan.steps) {
-    const label = [String(step.n), ...step.rewrites.map((rw) => formatRewrite(rw))].join(" · ");
-    lines.push(`  ${prev} ${prefix}step${step.n}@-->|"${escapeMermaidLabel(label)}"| ${prefix}s${step.n}`);
+    const label = step.rewrites.map((rw) => formatRewrite(rw)).join(" · ");
+    const link = label ? `-->|"${escapeMermaidLabel(label)}"|` : "-->";
+    lines.push(`  ${prev} ${prefix}step${step.n}@${link} ${prefix}s${step.n}`);
     prev = `${prefix}s${step.n}`;
   }
   lines.push(`  ${prev} ${prefix}stepx@--> ${exit}`);

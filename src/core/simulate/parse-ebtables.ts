@@ -24,12 +24,11 @@ export function parseEbtables(text: string, options: ParseRulesOptions = {}): Pa
   return parseEbtablesText(text, options);
 }
 
-function ensureTable(tables: Map<string, TableDef>, name: string, line: number): TableDef {
+function ensureTable(tables: Map<string, TableDef>, name: string): TableDef {
   let table = tables.get(name);
   if (!table) {
     table = { name, chains: new Map() };
     tables.set(name, table);
-    for (const c of BRIDGE_BUILTIN_CHAINS[name] ?? []) table.chains.set(c, { name: c, policy: "ACCEPT", line, rules: [] });
   }
   return table;
 }
@@ -53,7 +52,7 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
     const indent = raw.length - raw.trimStart().length;
     let m = /^Bridge table:\s*(\S+)/.exec(trimmed);
     if (m) {
-      table = ensureTable(tables, m[1] as string, lineNo);
+      table = ensureTable(tables, m[1] as string);
       listChain = undefined;
       continue;
     }
@@ -70,7 +69,7 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
       continue;
     }
     if (trimmed.startsWith("*")) {
-      table = ensureTable(tables, trimmed.slice(1).trim(), lineNo);
+      table = ensureTable(tables, trimmed.slice(1).trim());
       listChain = undefined;
       continue;
     }
@@ -99,6 +98,10 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
     if (tokens[0]?.value === "-A" || tokens[0]?.value === "--append") {
       const name = tokens[1]?.value;
       chain = name ? table.chains.get(name) : undefined;
+      if (!chain && name && BRIDGE_BUILTIN_CHAINS[table.name]?.includes(name)) {
+        chain = { name, policy: "ACCEPT", line: lineNo, rules: [] };
+        table.chains.set(name, chain);
+      }
       if (!chain) {
         err(lineNo, indent + (tokens[1]?.column ?? 1), `chain '${name ?? ""}' is not declared in bridge table '${table.name}'`, `add ':${name ?? "CHAIN"} ACCEPT' after *${table.name}`);
         continue;

@@ -56,11 +56,9 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
         continue;
       }
       if (table) err(lineNo, indent + 1, `table '${table.name}' was not closed with COMMIT`, "add COMMIT before the next *table line", "warning");
+      // Only declared chains exist (iptables-nft registers a base chain only once it is used).
       table = tables.get(name) ?? { name, chains: new Map() };
       tables.set(name, table);
-      for (const builtin of BUILTIN_CHAINS[name] ?? []) {
-        if (!table.chains.has(builtin)) table.chains.set(builtin, { name: builtin, policy: "ACCEPT", line: lineNo, rules: [] });
-      }
       continue;
     }
     if (trimmed === "COMMIT") {
@@ -113,7 +111,12 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       err(lineNo, offset + verb.column, "-A needs a chain name", "write e.g. -A FORWARD -j ACCEPT");
       continue;
     }
-    const chain = table.chains.get(chainTok.value);
+    let chain = table.chains.get(chainTok.value);
+    if (!chain && BUILTIN_CHAINS[table.name]?.includes(chainTok.value)) {
+      // iptables-restore accepts rules in an undeclared built-in chain.
+      chain = { name: chainTok.value, policy: "ACCEPT", line: lineNo, rules: [] };
+      table.chains.set(chain.name, chain);
+    }
     if (!chain) {
       err(lineNo, offset + chainTok.column, `chain '${chainTok.value}' is not declared in table '${table.name}'`, `add ':${chainTok.value} - [0:0]' after *${table.name}`);
       continue;

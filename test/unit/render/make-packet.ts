@@ -18,7 +18,13 @@ export interface StepSpec {
   dport?: number;
 }
 
-const PREFIX: Record<string, string> = { raw: "raw", mangle: "mangle", nat: "nat", filter: "filter", broute: "broute" };
+const PREFIX: Record<string, string> = {
+  raw: "raw",
+  mangle: "mangle",
+  nat: "nat",
+  filter: "filter",
+  broute: "broute",
+};
 const SHORT: Record<string, string> = { PREROUTING: "PREROUTE", POSTROUTING: "POSTROUTE" };
 
 /** The LOG prefix the lab uses for a hook, e.g. `iptable/raw-PREROUTE`. */
@@ -36,11 +42,18 @@ export function makePacket(
 ): Packet {
   const events: TraceEvent[] = steps.map((s, i) => {
     const prefix = labPrefix(s.hook);
-    const ports = base.proto === "tcp" ? ` SPT=${s.sport} DPT=${s.dport} WINDOW=64240 RES=0x00 SYN URGP=0` : "";
+    const ports =
+      base.proto === "tcp" ? ` SPT=${s.sport} DPT=${s.dport} WINDOW=64240 RES=0x00 SYN URGP=0` : "";
     const l4 =
       base.proto === "tcp"
         ? { proto: "tcp", sport: s.sport, dport: s.dport, tcpFlags: ["SYN"] }
-        : { proto: "icmp", icmpType: base.direction === "request" ? 8 : 0, icmpCode: 0, icmpId: 7, icmpSeq: 1 };
+        : {
+            proto: "icmp",
+            icmpType: base.direction === "request" ? 8 : 0,
+            icmpCode: 0,
+            icmpId: 7,
+            icmpSeq: 1,
+          };
     const phys = `${s.physIn ? ` PHYSIN=${s.physIn}` : ""}${s.physOut ? ` PHYSOUT=${s.physOut}` : ""}`;
     const proto = base.proto === "tcp" ? "TCP" : `ICMP TYPE=${l4.icmpType} CODE=0 ID=7 SEQ=1`;
     const raw = `[ ${(100 + i / 1000).toFixed(6)}] ${prefix} IN=${s.in ?? ""} OUT=${s.out ?? ""}${phys} SRC=${s.src} DST=${s.dst} LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=4242 DF PROTO=${proto}${ports}`;

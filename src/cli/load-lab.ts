@@ -1,0 +1,95 @@
+/**
+ * Node-side loading for the simulator: a lab folder (validated `lab.json`, its rulesets, its traces)
+ * turned into the simulator's world, plus the tagged LOG/TRACE rules the capture lab inserts (the
+ * saved ruleset files show Docker's rules without them).
+ */
+import { buildLogRules, DEFAULT_IP_MATCHES, ebtablesArgv, iptablesSpec, ruleComment } from "../capture/log-rules.ts";
+import type { Diagnostic } from "../core/model/packet.ts";
+import { insertRules, type OverlayRule } from "../core/simulate/log-overlay.ts";
+import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
+import type { World } from "../core/simulate/simulate-packet.ts";
+import { buildTopology } from "../core/simulate/topology.ts";
+import { readTraceFolder, type TraceFolder } from "../core/trace-file/read-trace-folder.ts";
+
+/** A loaded lab, ready to build worlds from. */
+export interface LoadedLab {
+  folder: string;
+  data: TraceFolder;
+}
+
+/** Error with a message fit for the terminal (no stack). */
+export class LabError extends Error {}
+
+/** Reads and validates `folder`; throws {@link LabError} listing every problem when the lab is unusable. */
+export function loadLab(folder: string): LoadedLab {
+  const data = readTraceFolder(folder);
+  if (!data.lab) throw new LabError(data.errors.join("\n") || `${folder}: not a lab folder`);
+  return { folder, data };
+}
+
+/** Options of {@link buildWorld}. */
+export interface WorldOptions {
+  /** Ruleset name (default: the lab's first). */
+  ruleset?: string;
+  /** Ruleset text to use instead of the lab's (e.g. a what-if variant), with its file name. */
+  rulesetText?: { text: string; file: string };
+  /** Sysctls over the lab's. */
+  sysctls?: Record<string, string>;
+  /** Rules to insert, e.g. {@link logOverlay}. */
+  overlay?: OverlayRule[];
+}
+
+/** Builds the simulator's world; ruleset problems are returned, errors among them make it unusable. */
+export function buildWorld(lab: LoadedLab, options: WorldOptions = {}): { world: World; diagnostics: Diagnostic[] } {
+  const l = lab.data.lab;
+  if (!l) throw new LabError(`${lab.folder}: no lab`);
+  let text: string;
+  let file: string;
+  if (options.rulesetText) {
+    ({ text, file } = options.rulesetText);
+  } else {
+    const name = options.ruleset ?? l.rulesets[0];
+    if (!name) throw new LabError(`${lab.folder}/lab.json: rulesets: the lab names no ruleset`);
+    const found = lab.data.rulesets[name];
+    if (found === undefined)
+      throw new LabError(`${lab.folder}: no ruleset '${name}' (the lab has: ${Object.keys(lab.data.rulesets).join(", ") || "none"})`);
+    text = found;
+    file = `${lab.folder}/rulesets/${name}.rules`;
+  }
+  const ruleset = parseRulesetFile(text, file);
+  const diagnostics = [...ruleset.diagnostics];
+  if (options.overlay) diagnostics.push(...insertRules(ruleset, options.overlay));
+  return {
+    world: { topology: buildTopology(l), ruleset, ebtables: l.ebtables, sysctls: { ...l.sysctls, ...options.sysctls } },
+    diagnostics,
+  };
+}
+
+/** The capture lab's LOG rules for run tag `tag` (e.g. `pwjy`): top of every chain, its matches. */
+export function logOverlay(tag: string): OverlayRule[] {
+  const runId = tag.replace(/^pw/, "");
+  return buildLogRules({ tag }).map((rule) => {
+    if (rule.family === "ip") {
+      return { family: "ip", table: rule.table, chain: rule.chain, position: rule.position, args: iptablesSpec(rule, ruleComment(runId)) };
+    }
+    const argv = ebtablesArgv(rule, "insert");
+    return { family: "bridge", table: rule.table, chain: rule.chain, position: rule.position, args: argv.slice(argv.indexOf(rule.chain) + 2) };
+  });
+}
+
+/** The capture lab's TRACE rules (raw PREROUTING and OUTPUT) with comment `comment` (e.g. `pw-yt`). */
+export function traceOverlay(comment: string): OverlayRule[] {
+  const out: OverlayRule[] = [];
+  for (const chain of ["PREROUTING", "OUTPUT"]) {
+    DEFAULT_IP_MATCHES.forEach((match, i) => {
+      out.push({ family: "ip", table: "raw", chain, position: i + 1, args: [...match, "-m", "comment", "--comment", comment, "-j", "TRACE"] });
+    });
+  }
+  return out;
+}
+
+/** Formats a diagnostic as `file:line:col: severity: message (hint: ...)`. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const p = d.position;
+  return `${p.file}:${p.line}:${p.column}: ${d.severity}: ${d.message}${d.hint ? `\n  hint: ${d.hint}` : ""}`;
+}

@@ -1,0 +1,161 @@
+/**
+ * `packetwalk render TRACE`: turns a recorded or simulated trace into
+ * Mermaid source or SVG, for contributors regenerating diagrams.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+import type { Packet } from "../core/model/packet.ts";
+import { parseTraceText } from "../core/parse/index.ts";
+import { endpointLabels } from "../core/render/endpoint-labels.ts";
+import { toMermaid, VIEWS, type View } from "../core/render/to-mermaid.ts";
+import { type Lab, labSchema } from "../core/trace-file/schema.ts";
+
+/** One line for `packetwalk --help`. */
+export const summary = "turn a trace into Mermaid source or SVG";
+
+const USAGE = `usage: packetwalk render TRACE [--direction request|reply|both] [--view map|path] [--packet N]
+                        [--format mermaid|svg] [--out FILE]
+
+TRACE is traces/<lab>/<scenario> or a path to the .log file; lab.json next to it names the hosts.
+  --direction  which packets to draw (default both: the first request and the first reply)
+  --view       map (whole netfilter map, path highlighted; default) or path (only the hooks crossed)
+  --packet N   draw packet N of the trace (overrides --direction)
+  --format     mermaid (default) or svg (renders in headless Chromium: light and dark)
+  --out FILE   write there instead of stdout`;
+
+class UsageError extends Error {}
+
+function fail(message: string, hint?: string): number {
+  process.stderr.write(`packetwalk render: ${message}\n${hint ? `hint: ${hint}\n` : ""}`);
+  return 2;
+}
+
+/** Runs the command; resolves to the exit code. */
+export async function run(argv: string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        direction: { type: "string", default: "both" },
+        view: { type: "string", default: "map" },
+        packet: { type: "string" },
+        format: { type: "string", default: "mermaid" },
+        out: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    return fail((error as Error).message, "run `packetwalk render --help`");
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  try {
+    if (positionals.length !== 1) throw new UsageError("expected exactly one TRACE argument");
+    const direction = String(values.direction);
+    if (!["request", "reply", "both"].includes(direction))
+      throw new UsageError(`--direction must be request, reply or both, not '${direction}'`);
+    const view = String(values.view);
+    if (!(VIEWS as readonly string[]).includes(view))
+      throw new UsageError(`--view must be map or path, not '${view}'`);
+    const format = String(values.format);
+    if (!["mermaid", "svg"].includes(format))
+      throw new UsageError(`--format must be mermaid or svg, not '${format}'`);
+
+    const arg = positionals[0] as string;
+    const logFile = arg.endsWith(".log") ? arg : `${arg}.log`;
+    if (!existsSync(logFile)) {
+      const dir = dirname(logFile);
+      const near = existsSync(dir)
+        ? (await import("node:fs"))
+            .readdirSync(dir)
+            .filter((f) => f.endsWith(".log"))
+            .map((f) => join(dir, f.slice(0, -4)))
+        : [];
+      return fail(
+        `no trace at ${logFile}`,
+        near.length ? `traces there: ${near.join(", ")}` : "give traces/<lab>/<scenario>",
+      );
+    }
+    const parsed = parseTraceText(readFileSync(logFile, "utf8"), { file: logFile });
+    for (const d of parsed.diagnostics) {
+      process.stderr.write(
+        `${d.position.file}:${d.position.line}:${d.position.column}: ${d.severity}: ${d.message}${d.hint ? ` (${d.hint})` : ""}\n`,
+      );
+    }
+    if (parsed.diagnostics.some((d) => d.severity === "error")) return 1;
+    const labFile = join(dirname(logFile), "lab.json");
+    let lab: Lab | undefined;
+    if (existsSync(labFile)) {
+      const result = labSchema.safeParse(JSON.parse(readFileSync(labFile, "utf8")));
+      if (!result.success) {
+        const issue = result.error.issues[0];
+        return fail(`${labFile}: ${issue?.path.join(".") || "(root)"}: ${issue?.message}`);
+      }
+      lab = result.data;
+    }
+
+    let packets: Packet[];
+    if (values.packet !== undefined) {
+      const n = Number(values.packet);
+      const p = parsed.packets.find((x) => x.id === n);
+      if (!p)
+        throw new UsageError(`--packet ${values.packet}: the trace has packets 1..${parsed.packets.length}`);
+      packets = [p];
+    } else {
+      const dirs =
+        direction === "both" ? (["request", "reply"] as const) : ([direction] as Array<"request" | "reply">);
+      packets = dirs.flatMap((d) => parsed.packets.filter((p) => p.direction === d).slice(0, 1));
+    }
+    if (packets.length === 0) return fail(`${logFile}: no ${direction} packet in this trace`);
+
+    const stem = basename(logFile, ".log").replace(/[^A-Za-z0-9]/g, "-");
+    const diagrams = packets.map((p) => ({
+      id: `${stem}-p${p.id}-${p.direction}`.replace(/^[^A-Za-z]/, "t"),
+      packet: p,
+      source: toMermaid(p, {
+        view: view as View,
+        ebtables: lab?.ebtables ?? "nft",
+        labels: lab ? endpointLabels(p, lab) : {},
+      }),
+    }));
+    let output: string;
+    if (format === "mermaid") {
+      // The comment goes after the front matter, which Mermaid only reads at the very start.
+      output = diagrams
+        .map((d) =>
+          d.source.replace(
+            /^(---\n[\s\S]*?\n---\n)?/,
+            `$1%% packet ${d.packet.id} (${d.packet.direction}): ${d.packet.summary}\n`,
+          ),
+        )
+        .join("\n");
+    } else {
+      const { createMermaidRenderer } = await import("../browser/mermaid-renderer.ts");
+      const renderer = createMermaidRenderer();
+      try {
+        const svgs: string[] = [];
+        for (const d of diagrams) {
+          const r = await renderer.render({ source: d.source, id: d.id });
+          svgs.push(
+            `<!-- packet ${d.packet.id} (${d.packet.direction}), light -->\n${r.light}\n<!-- dark -->\n${r.dark}`,
+          );
+        }
+        output = `${svgs.join("\n")}\n`;
+      } finally {
+        await renderer.close();
+      }
+    }
+    if (values.out) writeFileSync(String(values.out), output);
+    else process.stdout.write(output);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) return fail(error.message, "run `packetwalk render --help`");
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+}

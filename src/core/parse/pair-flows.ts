@@ -1,0 +1,119 @@
+/**
+ * Pairs packets into flows: the request and reply directions of one
+ * connection (TCP/UDP tuple, ICMP echo id), reversed, NAT-aware (every tuple a
+ * packet showed before and after a rewrite is remembered). Bounded: the oldest
+ * tuples are forgotten first.
+ */
+import type { Packet, TraceEvent } from "../model/packet.ts";
+import { bestEvent } from "./summarize-packet.ts";
+
+/** Options of {@link FlowPairer}. */
+export interface PairOptions {
+  /** Remember at most this many tuples. Default: 100000. */
+  maxTuples?: number;
+}
+
+/** What {@link FlowPairer.assign} decided. */
+export interface FlowAssignment {
+  flow: number;
+  direction: "request" | "reply";
+  /** True when this packet opened a new flow. */
+  isNew: boolean;
+  /** Lower-case protocol of the flow. */
+  proto: string;
+}
+
+const PORTS = new Set(["tcp", "udp", "udplite", "sctp", "dccp"]);
+
+/** The connection tuple an event shows, or undefined when it shows none. */
+function tuple(ip: { src: string; dst: string }, l4: TraceEvent["l4"]): string {
+  const proto = l4?.proto ?? "ip";
+  if (l4 && PORTS.has(proto) && l4.sport !== undefined) return `${proto} ${ip.src} ${l4.sport} ${ip.dst} ${l4.dport}`;
+  if (l4 && (proto === "icmp" || proto === "icmpv6") && l4.icmpId !== undefined) return `${proto} ${ip.src} ${ip.dst} id${l4.icmpId}`;
+  return `${proto} ${ip.src} ${ip.dst}`;
+}
+
+function reverse(t: string): string {
+  const p = t.split(" ");
+  if (p.length === 5) return `${p[0]} ${p[3]} ${p[4]} ${p[1]} ${p[2]}`;
+  if (p.length === 4) return `${p[0]} ${p[2]} ${p[1]} ${p[3]}`;
+  return `${p[0]} ${p[2]} ${p[1]}`;
+}
+
+function eventTuple(ev: TraceEvent): string | undefined {
+  if (ev.ip) return tuple(ev.ip, ev.l4);
+  if (ev.arp?.ipSrc && ev.arp.ipDst) return `arp ${ev.arp.ipSrc} ${ev.arp.ipDst}`;
+  if (ev.macSrc && ev.macDst) return `ether ${ev.macSrc} ${ev.macDst}`;
+  return undefined;
+}
+
+/** Whether the packet answers rather than opens (echo-reply, SYN-ACK, ARP reply). */
+function looksLikeReply(ev: TraceEvent | undefined): boolean {
+  if (!ev) return false;
+  const l4 = ev.l4;
+  if (l4?.proto === "icmp") return l4.icmpType === 0 || l4.icmpType === 14;
+  if (l4?.proto === "icmpv6") return l4.icmpType === 129;
+  if (l4?.proto === "tcp") return !!l4.tcpFlags?.includes("SYN") && l4.tcpFlags.includes("ACK");
+  if (ev.arp) return ev.arp.opcode === 2;
+  return false;
+}
+
+/** Assigns flows and directions to packets given in id order. */
+export class FlowPairer {
+  private readonly maxTuples: number;
+  private tuples = new Map<string, { flow: number; direction: "request" | "reply"; proto: string }>();
+  private nextFlow = 1;
+
+  constructor(options: PairOptions = {}) {
+    this.maxTuples = options.maxTuples ?? 100_000;
+  }
+
+  /** Decides the packet's flow and direction, sets them on the packet and returns them. */
+  assign(packet: Packet): FlowAssignment {
+    const seen: string[] = [];
+    // MAC pairs only identify frames that carry no IP header (any two containers share them).
+    const hasIp = packet.events.some((e) => e.ip);
+    for (const ev of packet.events) {
+      if (hasIp && !ev.ip) continue;
+      const t = eventTuple(ev);
+      if (t && !seen.includes(t)) seen.push(t);
+    }
+    const first = bestEvent(packet.events);
+    let hit: { flow: number; direction: "request" | "reply"; proto: string } | undefined;
+    for (const t of seen) {
+      hit = this.tuples.get(t);
+      if (hit) break;
+    }
+    const inner = packet.events.find((e) => e.inner)?.inner;
+    if (!hit && inner) {
+      // An ICMP error quotes the packet it answers: it belongs to that packet's flow.
+      const quoted = this.tuples.get(tuple(inner.ip, inner.l4));
+      if (quoted) hit = { ...quoted, direction: quoted.direction === "request" ? "reply" : "request" };
+    }
+    let isNew = false;
+    if (!hit) {
+      isNew = true;
+      const proto = first?.l4?.proto ?? (first?.arp ? "arp" : first?.ip ? "ip" : "ether");
+      hit = { flow: this.nextFlow++, direction: looksLikeReply(first) ? "reply" : "request", proto };
+    }
+    const other = hit.direction === "request" ? "reply" : "request";
+    for (const t of seen) {
+      this.remember(t, { flow: hit.flow, direction: hit.direction, proto: hit.proto });
+      this.remember(reverse(t), { flow: hit.flow, direction: other, proto: hit.proto });
+    }
+    packet.flow = hit.flow;
+    packet.direction = hit.direction;
+    return { flow: hit.flow, direction: hit.direction, isNew, proto: hit.proto };
+  }
+
+  private remember(t: string, v: { flow: number; direction: "request" | "reply"; proto: string }): void {
+    const old = this.tuples.get(t);
+    if (old && old.flow === v.flow) return;
+    this.tuples.delete(t);
+    this.tuples.set(t, v);
+    if (this.tuples.size > this.maxTuples) {
+      const oldest = this.tuples.keys().next().value;
+      if (oldest !== undefined) this.tuples.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * Parses `nft monitor trace` output:
+ * `trace id 9c01f8a1 ip filter FORWARD packet: iif "veth1" ether saddr .. ip saddr .. icmp type echo-request ...`,
+ * `trace id 9c01f8a1 ip filter FORWARD rule ip protocol icmp accept (verdict accept)`,
+ * `trace id 9c01f8a1 ip filter FORWARD verdict continue`, `... policy accept`.
+ */
+import { CHAINS, type Family } from "../model/hook.ts";
+import type { IpInfo, L4Info, RuleVerdict, TraceEvent } from "../model/packet.ts";
+import { blankEvent, IGNORE, type ParsedLine, SKIP } from "./parsed-line.ts";
+
+const FAMILIES: Record<string, Family> = { ip: "ip", ip6: "ip6", inet: "ip", bridge: "bridge", arp: "arp" };
+
+/** ICMP type names nft prints, and their numbers. */
+export const ICMP_TYPES: Record<string, number> = {
+  "echo-reply": 0,
+  "destination-unreachable": 3,
+  "source-quench": 4,
+  redirect: 5,
+  "echo-request": 8,
+  "router-advertisement": 9,
+  "router-solicitation": 10,
+  "time-exceeded": 11,
+  "parameter-problem": 12,
+  "timestamp-request": 13,
+  "timestamp-reply": 14,
+};
+
+/** ICMP code names nft prints (destination-unreachable codes). */
+const ICMP_CODES: Record<string, number> = {
+  "net-unreachable": 0,
+  "host-unreachable": 1,
+  "prot-unreachable": 2,
+  "port-unreachable": 3,
+  "frag-needed": 4,
+  "net-prohibited": 9,
+  "host-prohibited": 10,
+  "admin-prohibited": 13,
+};
+
+const TCP_FLAG_NAMES = new Set(["fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr"]);
+
+function toNumber(v: string | undefined, names?: Record<string, number>): number | undefined {
+  if (v === undefined) return undefined;
+  const named = names?.[v];
+  if (named !== undefined) return named;
+  const n = v.startsWith("0x") ? Number.parseInt(v.slice(2), 16) : Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** Splits on spaces, keeping `"quoted names"` whole (quotes removed). */
+function words(text: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    if (text.charCodeAt(i) === 32) {
+      i++;
+      continue;
+    }
+    if (text.charCodeAt(i) === 34) {
+      const close = text.indexOf('"', i + 1);
+      const end = close < 0 ? text.length : close;
+      out.push(text.slice(i + 1, end));
+      i = end + 1;
+      continue;
+    }
+    let sp = text.indexOf(" ", i);
+    if (sp < 0) sp = text.length;
+    out.push(text.slice(i, sp));
+    i = sp;
+  }
+  return out;
+}
+
+/** Reads the statements of a `packet:` line into an event. */
+function readPacket(text: string, ev: TraceEvent): void {
+  const w = words(text);
+  let ip: IpInfo | undefined;
+  let l4: L4Info | undefined;
+  const getIp = (): IpInfo => {
+    ip ??= { src: "", dst: "" };
+    return ip;
+  };
+  const getL4 = (proto: string): L4Info => {
+    l4 ??= { proto };
+    return l4;
+  };
+  for (let i = 0; i < w.length; i++) {
+    const a = w[i] as string;
+    if (a === "iif" || a === "oif") {
+      const v = w[++i];
+      if (a === "iif") ev.in = v;
+      else ev.out = v;
+      continue;
+    }
+    const field = w[i + 1];
+    let value = w[i + 2];
+    if (field === undefined) break;
+    i += 2;
+    if (value === "==") value = w[++i];
+    switch (a) {
+      case "ether":
+        if (field === "saddr") ev.macSrc = value;
+        else if (field === "daddr") ev.macDst = value;
+        break;
+      case "ip":
+      case "ip6":
+        if (field === "saddr") getIp().src = value ?? "";
+        else if (field === "daddr") getIp().dst = value ?? "";
+        else if (field === "ttl" || field === "hoplimit") getIp().ttl = toNumber(value);
+        else if (field === "id") getIp().id = toNumber(value);
+        else if (field === "length") getIp().len = toNumber(value);
+        else if (field === "protocol" || field === "nexthdr") getL4(value ?? "");
+        break;
+      case "tcp":
+      case "udp":
+      case "udplite":
+      case "icmp":
+      case "icmpv6": {
+        const l = getL4(a);
+        if (field === "flags") {
+          const flags: string[] = [];
+          let j = i;
+          while (j < w.length) {
+            const t = (w[j] as string).replace(/[()]/g, "");
+            if (t === "|" || t === "") {
+              j++;
+              continue;
+            }
+            if (!TCP_FLAG_NAMES.has(t)) break;
+            flags.push(t.toUpperCase());
+            j++;
+          }
+          if (flags.length) {
+            l.tcpFlags = flags;
+            i = j - 1;
+          }
+        } else if (field === "sport") l.sport = toNumber(value);
+        else if (field === "dport") l.dport = toNumber(value);
+        else if (field === "sequence") {
+          if (a === "tcp") l.seq = toNumber(value);
+          else l.icmpSeq = toNumber(value);
+        } else if (field === "ackseq") l.ack = toNumber(value);
+        else if (field === "window") l.window = toNumber(value);
+        else if (field === "length") l.udpLen = toNumber(value);
+        else if (field === "type") l.icmpType = toNumber(value, ICMP_TYPES);
+        else if (field === "code") l.icmpCode = toNumber(value, ICMP_CODES);
+        else if (field === "id") l.icmpId = toNumber(value);
+        break;
+      }
+      case "meta":
+        if (field === "mark") ev.mark = value;
+        break;
+      default:
+        // Other headers (vlan, arp, th, ...): step back so the next word is read as a keyword.
+        i -= 2;
+        break;
+    }
+  }
+  if (ip?.src && ip.dst) {
+    ev.ip = ip;
+    if (l4) ev.l4 = dropUndefined(l4);
+  }
+}
+
+function dropUndefined<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+/** Parses the message at `bodyStart`; `skip` when it is not `nft monitor trace` output. */
+export function parseNftMonitorLine(line: string, bodyStart: number): ParsedLine {
+  if (!line.startsWith("trace id ", bodyStart)) return SKIP;
+  const head = line.slice(bodyStart + 9, bodyStart + 9 + 200).split(" ", 5);
+  const [traceId, fam, table, chain] = head;
+  const family = fam ? FAMILIES[fam] : undefined;
+  if (!traceId || !family || !table || !chain) {
+    if (fam === "netdev") return IGNORE;
+    return {
+      kind: "error",
+      column: bodyStart + 10,
+      message: "expected 'trace id <id> <family> <table> <chain> ...' in an nft monitor trace line",
+      hint: "nft monitor trace prints 'trace id 9c01f8a1 ip filter FORWARD rule ... (verdict accept)'",
+    };
+  }
+  const restAt = bodyStart + 9 + traceId.length + 1 + fam.length + 1 + table.length + 1 + chain.length + 1;
+  const rest = line.slice(restAt);
+  const upper = chain.toUpperCase();
+  const hook = `${family}:${table.toLowerCase()}:${(CHAINS as readonly string[]).includes(upper) ? upper : chain}` as const;
+  const ev = blankEvent("nft-monitor", line);
+  ev.traceId = traceId;
+  ev.prefix = `${fam} ${table} ${chain}`;
+  if (rest.startsWith("packet: ")) {
+    readPacket(rest.slice(8), ev);
+    if (ev.ip?.src.includes(":") && family === "ip") ev.hook = `ip6:${table.toLowerCase()}:${upper}` as TraceEvent["hook"];
+    return { kind: "packet-data", traceId, event: ev };
+  }
+  if (rest.startsWith("conntrack: ")) return IGNORE;
+  let verdict: RuleVerdict;
+  if (rest.startsWith("rule ") || rest.startsWith("unknown rule handle ")) {
+    const open = rest.lastIndexOf(" (verdict ");
+    const text = rest.slice(rest.startsWith("rule ") ? 5 : 0, open < 0 ? rest.length : open);
+    verdict = { kind: "rule", chain, text };
+    if (open >= 0) verdict.verdict = rest.slice(open + 10, rest.lastIndexOf(")")).toUpperCase();
+    const handle = /handle (\d+)/.exec(text);
+    if (handle) verdict.rule = handle[1];
+  } else if (rest.startsWith("policy ")) {
+    verdict = { kind: "policy", chain, verdict: (rest.slice(7).split(" ")[0] ?? "").toUpperCase() };
+  } else if (rest.startsWith("verdict ")) {
+    verdict = { kind: "return", chain, verdict: rest.slice(8).trim().toUpperCase() };
+  } else {
+    return {
+      kind: "error",
+      column: restAt + 1,
+      message: `expected 'packet:', 'rule', 'verdict' or 'policy' after the chain, found '${rest.slice(0, 20)}'`,
+      hint: "nft monitor trace lines end in 'packet: ...', 'rule ... (verdict x)', 'verdict x' or 'policy x'",
+    };
+  }
+  ev.hook = hook;
+  ev.verdict = verdict;
+  ev.verdicts = [verdict];
+  return { kind: "event", event: ev, familyHint: family };
+}

@@ -1,0 +1,90 @@
+/**
+ * Parses `xtables-monitor --trace` output (iptables-nft):
+ * ` TRACE: 2 fc475095 raw:PREROUTING:rule:0x3:CONTINUE -4 -t raw -A PREROUTING -j TRACE`,
+ * ` TRACE: 2 fc475095 filter:FORWARD:policy:ACCEPT`, ` TRACE: 2 fc475095 raw:PREROUTING:return:`
+ * and the packet lines `PACKET: 2 fc475095 IN=eth0 MACSRC=.. SRC=.. ID=1234DF SPORT=.. DPORT=.. SYN`.
+ */
+import { CHAINS, type Family } from "../model/hook.ts";
+import type { RuleVerdict } from "../model/packet.ts";
+import { blankEvent, type ParsedLine, SKIP } from "./parsed-line.ts";
+import { readLogFields } from "./read-log-fields.ts";
+
+/** NFPROTO numbers as xtables-monitor prints them. */
+const NFPROTO: Record<string, Family> = { "1": "ip", "2": "ip", "3": "arp", "7": "bridge", "10": "ip6" };
+
+/** nf_tables internal verdicts that xtables-monitor prints as numbers. */
+const NFT_VERDICTS: Record<string, string> = {
+  "0xffffffff": "CONTINUE",
+  "0xfffffffe": "BREAK",
+  "0xfffffffd": "JUMP",
+  "0xfffffffc": "GOTO",
+  "0xfffffffb": "RETURN",
+};
+
+function verdictName(v: string): string {
+  return NFT_VERDICTS[v.toLowerCase()] ?? v.toUpperCase();
+}
+
+/** Reads `<nfproto> <id> ` after a tag; returns [family, id, index after] or undefined. */
+function readHead(line: string, at: number): [Family, string, number] | undefined {
+  const s1 = line.indexOf(" ", at);
+  if (s1 < 0) return undefined;
+  const family = NFPROTO[line.slice(at, s1)];
+  let s2 = line.indexOf(" ", s1 + 1);
+  if (s2 < 0) s2 = line.length;
+  const id = line.slice(s1 + 1, s2);
+  if (!family || !/^[0-9a-f]{1,8}$/.test(id)) return undefined;
+  return [family, id, s2 + 1];
+}
+
+/** Parses the message at `bodyStart` (leading spaces allowed); `skip` when it is not xtables-monitor output. */
+export function parseXtablesMonitorLine(line: string, bodyStart: number): ParsedLine {
+  let at = bodyStart;
+  while (line.charCodeAt(at) === 32) at++;
+  if (line.startsWith("PACKET: ", at)) {
+    const head = readHead(line, at + 8);
+    if (!head) return SKIP;
+    const ev = blankEvent("xtables-monitor", line);
+    ev.traceId = head[1];
+    const err = readLogFields(line, head[2], ev);
+    if (err) return { kind: "error", ...err };
+    return { kind: "packet-data", traceId: head[1], event: ev };
+  }
+  if (!line.startsWith("TRACE: ", at)) return SKIP;
+  const head = readHead(line, at + 7);
+  if (!head) return SKIP;
+  const [family, traceId, labelAt] = head;
+  let sp = line.indexOf(" ", labelAt);
+  if (sp < 0) sp = line.length;
+  const parts = line.slice(labelAt, sp).split(":");
+  const [table, chain, kind] = parts;
+  if (!table || !chain || (kind !== "rule" && kind !== "policy" && kind !== "return")) {
+    return {
+      kind: "error",
+      column: labelAt + 1,
+      message: `expected 'table:chain:rule|policy|return:...' in an xtables-monitor trace line, found '${line.slice(labelAt, sp)}'`,
+      hint: "xtables-monitor --trace prints ' TRACE: 2 fc475095 raw:PREROUTING:rule:0x3:CONTINUE ...'",
+    };
+  }
+  const verdict: RuleVerdict = { kind, chain };
+  if (kind === "rule") {
+    verdict.rule = parts[3];
+    const v = parts.slice(4).join(":");
+    if (v) verdict.verdict = verdictName(v);
+    const text = line.slice(sp).trim();
+    if (text) verdict.text = text;
+  } else if (kind === "policy") {
+    const v = parts.slice(3).join(":");
+    if (v) verdict.verdict = verdictName(v);
+  } else if (parts[3]) {
+    verdict.verdict = `RETURN:${parts[3]}`;
+  }
+  const ev = blankEvent("xtables-monitor", line);
+  const upper = chain.toUpperCase();
+  ev.hook = `${family}:${table.toLowerCase()}:${(CHAINS as readonly string[]).includes(upper) ? upper : chain}`;
+  ev.prefix = line.slice(at, sp);
+  ev.traceId = traceId;
+  ev.verdict = verdict;
+  ev.verdicts = [verdict];
+  return { kind: "event", event: ev, familyHint: family };
+}

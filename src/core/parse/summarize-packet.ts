@@ -1,0 +1,127 @@
+/**
+ * Readable one-line summaries of packets (`ICMP echo-request 172.18.0.3 -> 172.18.0.2`,
+ * `TCP SYN-ACK 172.18.0.2:80 -> 198.51.100.10:40000`) and TCP flag names.
+ */
+import type { L4Info, Packet, TraceEvent } from "../model/packet.ts";
+
+const ICMP_NAMES: Record<number, string> = {
+  0: "echo-reply",
+  3: "destination-unreachable",
+  4: "source-quench",
+  5: "redirect",
+  8: "echo-request",
+  11: "time-exceeded",
+  12: "parameter-problem",
+  13: "timestamp-request",
+  14: "timestamp-reply",
+};
+const ICMP6_NAMES: Record<number, string> = {
+  1: "destination-unreachable",
+  2: "packet-too-big",
+  3: "time-exceeded",
+  4: "parameter-problem",
+  128: "echo-request",
+  129: "echo-reply",
+  133: "router-solicitation",
+  134: "router-advertisement",
+  135: "neighbor-solicitation",
+  136: "neighbor-advertisement",
+};
+const UNREACH_CODES: Record<number, string> = {
+  0: "net-unreachable",
+  1: "host-unreachable",
+  2: "protocol-unreachable",
+  3: "port-unreachable",
+  4: "fragmentation-needed",
+  9: "net-prohibited",
+  10: "host-prohibited",
+  13: "admin-prohibited",
+};
+
+/** The order flags are named in: `SYN-ACK`, `FIN-ACK`, `PSH-ACK`, `RST-ACK`. */
+const FLAG_ORDER = ["SYN", "FIN", "RST", "PSH", "URG", "ACK", "ECE", "CWR", "AE"];
+
+/**
+ * Names a TCP flag set the way people say it: `SYN`, `SYN-ACK`, `ACK`,
+ * `FIN-ACK`, `PSH-ACK`, `RST`. An empty set is `none`.
+ */
+export function tcpFlagName(flags: readonly string[] | undefined): string {
+  if (!flags || flags.length === 0) return "none";
+  const set = new Set(flags.map((f) => f.toUpperCase()));
+  const main = FLAG_ORDER.filter((f) => set.has(f) && f !== "ECE" && f !== "CWR" && f !== "AE");
+  return (main.length ? main : FLAG_ORDER.filter((f) => set.has(f))).join("-");
+}
+
+/** The ICMP (or ICMPv6) type name for a number, or `type N`. */
+export function icmpTypeName(type: number | undefined, v6 = false): string {
+  if (type === undefined) return "";
+  return (v6 ? ICMP6_NAMES : ICMP_NAMES)[type] ?? `type ${type}`;
+}
+
+function endpoint(addr: string, port: number | undefined): string {
+  if (port === undefined) return addr;
+  return addr.includes(":") ? `[${addr}]:${port}` : `${addr}:${port}`;
+}
+
+function describeL4(l4: L4Info | undefined): string {
+  if (!l4) return "IP";
+  switch (l4.proto) {
+    case "tcp":
+      return l4.tcpFlags ? `TCP ${tcpFlagName(l4.tcpFlags)}` : "TCP";
+    case "icmp":
+    case "icmpv6": {
+      const name = icmpTypeName(l4.icmpType, l4.proto === "icmpv6");
+      const code = l4.icmpType === 3 && l4.proto === "icmp" ? UNREACH_CODES[l4.icmpCode ?? -1] : undefined;
+      return `${l4.proto === "icmp" ? "ICMP" : "ICMPv6"}${name ? ` ${code ?? name}` : ""}`;
+    }
+    default:
+      return l4.proto.toUpperCase();
+  }
+}
+
+/** Summarises one event's packet (used for a packet's first IP-bearing event). */
+export function summarizeEvent(ev: TraceEvent): string {
+  if (ev.ip) {
+    const l4 = ev.l4;
+    const ports = l4 && (l4.proto === "tcp" || l4.proto === "udp" || l4.proto === "udplite");
+    const src = endpoint(ev.ip.src, ports ? l4.sport : undefined);
+    const dst = endpoint(ev.ip.dst, ports ? l4.dport : undefined);
+    return `${describeL4(l4)} ${src} -> ${dst}`;
+  }
+  if (ev.arp) {
+    const a = ev.arp;
+    if (a.opcode === 1) return `ARP who-has ${a.ipDst ?? "?"} tell ${a.ipSrc ?? "?"}`;
+    if (a.opcode === 2) return `ARP reply ${a.ipSrc ?? "?"} is-at ${a.macSrc ?? "?"}`;
+    return `ARP opcode ${a.opcode}`;
+  }
+  return `frame ${ev.macSrc ?? "?"} -> ${ev.macDst ?? "?"}${ev.ethType ? ` type ${ev.ethType}` : ""}`;
+}
+
+/**
+ * The event that says most about the packet: the first with a full IP header
+ * (LOG/TRACE lines), else the first with any IP data (ebtables), ARP, or the first.
+ */
+export function bestEvent(events: readonly TraceEvent[]): TraceEvent | undefined {
+  return (
+    events.find((e) => e.ip?.len !== undefined && e.l4?.proto) ??
+    events.find((e) => e.ip?.len !== undefined) ??
+    events.find((e) => e.ip) ??
+    events.find((e) => e.arp) ??
+    events[0]
+  );
+}
+
+/**
+ * The packet's summary: what the first IP-bearing event shows, plus the NAT
+ * rewrites seen along the way (`, DNAT to 172.18.0.2:80`).
+ */
+export function summarizePacket(packet: Pick<Packet, "events" | "rewrites">): string {
+  const first = bestEvent(packet.events);
+  if (!first) return "empty packet";
+  let text = summarizeEvent(first);
+  for (const r of packet.rewrites) {
+    if (r.kind !== "snat") text += `, DNAT to ${endpoint(r.to.dst, r.to.dport)}`;
+    if (r.kind !== "dnat") text += `, SNAT to ${endpoint(r.to.src, r.to.sport)}`;
+  }
+  return text;
+}

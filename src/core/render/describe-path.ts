@@ -1,0 +1,98 @@
+/**
+ * The numbered path of a packet in words: the text alternative of its
+ * diagram (for screen readers, and for readers without images), in English
+ * or Traditional Chinese.
+ */
+import type { Packet } from "../model/packet.ts";
+import { formatAddresses, formatRewrite, hookTitle, inInterface, outInterface } from "./format-endpoints.ts";
+import { DECISION, type EbtablesFlavour } from "./netfilter-map.ts";
+import { type EndpointLabels, planPath } from "./plan-path.ts";
+
+/** Languages of the text alternative. */
+export const DESCRIBE_LANGS = ["en", "zh-TW"] as const;
+/** One of {@link DESCRIBE_LANGS}. */
+export type DescribeLang = (typeof DESCRIBE_LANGS)[number];
+
+/** Options of {@link describePath}. */
+export interface DescribePathOptions {
+  /** Language; default `en`. */
+  lang?: DescribeLang;
+  /** Entry and exit names from the lab, as given to `toMermaid`. */
+  labels?: EndpointLabels;
+  /** Bridge filtering flavour; default `nft`. */
+  ebtables?: EbtablesFlavour;
+}
+
+/** The path in words: one sentence of overview, then one sentence per numbered step. */
+export interface PathDescription {
+  summary: string;
+  steps: string[];
+  /** `summary` and `steps` joined with spaces, for an `aria-describedby` text or `alt`. */
+  text: string;
+}
+
+const TEXT = {
+  en: {
+    summary: (from: string, to: string, n: number, dir: string) =>
+      `The ${dir} packet goes from ${from} to ${to} and crosses ${n} ${n === 1 ? "hook" : "hooks"}.`,
+    request: "request",
+    reply: "reply",
+    local: "a local process",
+    step: (n: number, title: string) => `Step ${n}: ${title}`,
+    inOut: (i?: string, o?: string) =>
+      [i ? `in on ${i}` : "", o ? `out on ${o}` : ""].filter(Boolean).join(", "),
+    rewrite: (r: string) => `after ${r}`,
+    decision: {
+      [DECISION.bridging]: "after the bridging decision",
+      [DECISION.routing]: "after the routing decision",
+      [DECISION.outputRouting]: "after the output routing decision",
+    } as Record<string, string>,
+    join: ", ",
+    end: ".",
+  },
+  "zh-TW": {
+    summary: (from: string, to: string, n: number, dir: string) =>
+      `這個${dir}封包從 ${from} 到 ${to},共經過 ${n} 個 hook。`,
+    request: "請求",
+    reply: "回覆",
+    local: "本機行程",
+    step: (n: number, title: string) => `第 ${n} 步:${title}`,
+    inOut: (i?: string, o?: string) =>
+      [i ? `從 ${i} 進入` : "", o ? `從 ${o} 送出` : ""].filter(Boolean).join(","),
+    rewrite: (r: string) => `經過 ${r} 之後`,
+    decision: {
+      [DECISION.bridging]: "經過橋接判斷之後",
+      [DECISION.routing]: "經過路由判斷之後",
+      [DECISION.outputRouting]: "經過輸出路由判斷之後",
+    } as Record<string, string>,
+    join: ",",
+    end: "。",
+  },
+} as const;
+
+/** Describes the numbered path of `packet` in words. Pure; throws only for a packet without events. */
+export function describePath(packet: Packet, options: DescribePathOptions = {}): PathDescription {
+  const t = TEXT[options.lang ?? "en"];
+  const plan = planPath(packet, options.ebtables ?? "nft", options.labels);
+  const from = plan.entryIsLocal && !options.labels?.entry ? t.local : plan.entryLabel;
+  const to = plan.exitIsLocal && !options.labels?.exit ? t.local : plan.exitLabel;
+  const summary = t.summary(from, to, plan.steps.length, t[packet.direction]);
+  const decisionBefore = new Map<number, string>();
+  plan.segments.forEach((seg, i) => {
+    const next = plan.segments[i + 1];
+    if (seg.step === undefined && next?.step !== undefined && t.decision[seg.to])
+      decisionBefore.set(next.step, seg.to);
+  });
+  const steps = plan.steps.map((step) => {
+    const parts = [t.step(step.n, hookTitle(step.hook))];
+    const decision = decisionBefore.get(step.n);
+    if (decision) parts.push(t.decision[decision] as string);
+    for (const rw of step.rewrites) parts.push(t.rewrite(formatRewrite(rw)));
+    const io = t.inOut(inInterface(step.event), outInterface(step.event));
+    if (io) parts.push(io);
+    const addresses = formatAddresses(step.event);
+    if (addresses) parts.push(addresses);
+    return parts.join(t.join) + t.end;
+  });
+  return { summary, steps, text: [summary, ...steps].join(" ") };
+}

@@ -1,0 +1,36 @@
+/**
+ * Names a packet's entry and exit from the lab (`c2 172.17.0.3 via veth-c2`):
+ * the lab host owning the address, the address, and the interface the
+ * Docker host saw the packet on.
+ */
+import type { Packet, TraceEvent } from "../model/packet.ts";
+import type { Lab } from "../trace-file/schema.ts";
+import { inInterface, outInterface } from "./format-endpoints.ts";
+import type { EndpointLabels } from "./plan-path.ts";
+
+function owner(lab: Lab, address: string): string | undefined {
+  for (const host of lab.hosts) {
+    for (const itf of host.interfaces) {
+      if (itf.addresses.some((a) => a.split("/")[0] === address)) return host.name;
+    }
+  }
+  return undefined;
+}
+
+function name(lab: Lab, address: string | undefined, dev: string | undefined): string | undefined {
+  if (!address) return undefined;
+  const who = owner(lab, address);
+  return [who, address, dev ? `via ${dev}` : ""].filter(Boolean).join(" ");
+}
+
+/** Entry and exit names for `packet` from `lab`; undefined parts fall back to the diagram's defaults. */
+export function endpointLabels(packet: Packet, lab: Lab): EndpointLabels {
+  const first = packet.events[0] as TraceEvent | undefined;
+  const last = packet.events[packet.events.length - 1] as TraceEvent | undefined;
+  const labels: EndpointLabels = {};
+  const entry = first && name(lab, first.ip?.src, inInterface(first));
+  const exit = last && name(lab, last.ip?.dst, outInterface(last));
+  if (entry) labels.entry = entry;
+  if (exit) labels.exit = exit;
+  return labels;
+}

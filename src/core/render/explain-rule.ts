@@ -1,0 +1,297 @@
+/**
+ * A plain-language note for one iptables-save / ebtables rule line, in
+ * English and Traditional Chinese: "if the destination is one of this
+ * host's addresses, continue in chain DOCKER". Covers the options of
+ * Docker's default rulesets; any other option is named honestly as not
+ * explained rather than guessed.
+ */
+
+/** The note for one rule, in both languages. */
+export interface RuleNote {
+  en: string;
+  "zh-TW": string;
+  /** Options packetwalk does not explain (e.g. `--foo`), for tooling. */
+  unknown: string[];
+}
+
+/** Splits a rule line like a shell would for iptables-save output (double quotes group words). */
+export function tokenizeRule(line: string): string[] {
+  const tokens: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
+  for (const m of line.matchAll(re))
+    tokens.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : (m[2] as string));
+  return tokens;
+}
+
+type Pair = [en: string, zh: string];
+
+const TARGETS: Record<string, Pair> = {
+  ACCEPT: [
+    "accept the packet (stop checking this table's chains)",
+    "接受封包(不再檢查這個 table 的其他規則)",
+  ],
+  DROP: ["drop the packet silently", "直接丟棄封包"],
+  REJECT: ["drop the packet and send an error back", "丟棄封包並回送錯誤"],
+  RETURN: ["return to the calling chain", "返回呼叫它的 chain"],
+  LOG: ["write the packet to the kernel log and go on", "把封包記錄到 kernel log,然後繼續"],
+  TRACE: ["trace the packet through every later rule", "追蹤封包之後經過的每條規則"],
+  MASQUERADE: [
+    "rewrite the source to the outgoing interface's address (SNAT)",
+    "把來源改成送出介面的位址(SNAT)",
+  ],
+  CONTINUE: ["go on with the next rule", "繼續下一條規則"],
+};
+
+const CTSTATES: Record<string, string> = {
+  NEW: "新連線",
+  ESTABLISHED: "已建立",
+  RELATED: "相關",
+  INVALID: "無效",
+  UNTRACKED: "未追蹤",
+  DNAT: "DNAT",
+  SNAT: "SNAT",
+};
+
+/** Explains one rule line (`-A CHAIN ...` or an ebtables rule); pure. */
+export function explainRule(line: string): RuleNote {
+  const tokens = tokenizeRule(line.trim());
+  const conds: Pair[] = [];
+  const actions: Pair[] = [];
+  const unknown: string[] = [];
+  const comments: Pair[] = [];
+  let logged = false;
+  for (let i = 0; i < tokens.length; i++) {
+    const tok = tokens[i] as string;
+    let negate = false;
+    let opt = tok;
+    if (opt === "!") {
+      negate = true;
+      opt = tokens[++i] ?? "";
+    }
+    const arg = (): string => {
+      let a = tokens[++i] ?? "";
+      if (a === "!") {
+        negate = true;
+        a = tokens[++i] ?? "";
+      }
+      return a;
+    };
+    const not = (en: string, zh: string): Pair => (negate ? [`not ${en}`, `不是${zh}`] : [en, zh]);
+    switch (opt) {
+      case "-A":
+      case "--append":
+      case "-I":
+        arg();
+        break;
+      case "-s":
+      case "--source":
+      case "--ip-src":
+      case "--ip-source": {
+        const a = arg();
+        conds.push(
+          negate ? [`the source is not ${a}`, `來源不是 ${a}`] : [`the source is ${a}`, `來源是 ${a}`],
+        );
+        break;
+      }
+      case "-d":
+      case "--destination":
+      case "--ip-dst":
+      case "--ip-destination": {
+        const a = arg();
+        conds.push(
+          negate
+            ? [`the destination is not ${a}`, `目的地不是 ${a}`]
+            : [`the destination is ${a}`, `目的地是 ${a}`],
+        );
+        break;
+      }
+      case "-i":
+      case "--in-interface": {
+        const a = arg();
+        conds.push(
+          negate
+            ? [`it did not come in on ${a}`, `不是從 ${a} 進來`]
+            : [`it came in on ${a}`, `從 ${a} 進來`],
+        );
+        break;
+      }
+      case "-o":
+      case "--out-interface": {
+        const a = arg();
+        conds.push(
+          negate
+            ? [`it does not go out on ${a}`, `不是從 ${a} 出去`]
+            : [`it goes out on ${a}`, `從 ${a} 出去`],
+        );
+        break;
+      }
+      case "-p":
+      case "--protocol": {
+        const a = arg();
+        conds.push(
+          not(`protocol ${a}`, `協定 ${a}`).map((s, k) => (k === 0 ? `it is ${s}` : `是${s}`)) as Pair,
+        );
+        break;
+      }
+      case "--dport":
+      case "--destination-port":
+      case "--ip-dport": {
+        const a = arg();
+        conds.push(
+          negate
+            ? [`the destination port is not ${a}`, `目的埠不是 ${a}`]
+            : [`the destination port is ${a}`, `目的埠是 ${a}`],
+        );
+        break;
+      }
+      case "--sport":
+      case "--source-port":
+      case "--ip-sport": {
+        const a = arg();
+        conds.push(
+          negate
+            ? [`the source port is not ${a}`, `來源埠不是 ${a}`]
+            : [`the source port is ${a}`, `來源埠是 ${a}`],
+        );
+        break;
+      }
+      case "--dports":
+      case "--sports": {
+        const a = arg().split(",").join(", ");
+        const which = opt === "--dports" ? ["destination", "目的"] : ["source", "來源"];
+        conds.push([
+          `the ${which[0]} port is ${negate ? "none" : "one"} of ${a}`,
+          `${which[1]}埠${negate ? "不" : ""}是 ${a} 之一`,
+        ]);
+        break;
+      }
+      case "-m":
+      case "--match":
+        arg(); // The module's own options follow and are explained one by one.
+        break;
+      case "--ctstate":
+      case "--state": {
+        const states = arg().split(",");
+        conds.push([
+          `the connection is ${negate ? "not " : ""}${states.join(" or ")}`,
+          `連線狀態${negate ? "不" : ""}是${states.map((s) => CTSTATES[s] ?? s).join("或")}`,
+        ]);
+        break;
+      }
+      case "--dst-type":
+      case "--src-type": {
+        const t = arg();
+        const who = opt === "--dst-type" ? ["destination", "目的地"] : ["source", "來源"];
+        if (t === "LOCAL") {
+          conds.push([
+            `the ${who[0]} is ${negate ? "not " : ""}one of this host's addresses`,
+            `${who[1]}${negate ? "不" : ""}是這台主機自己的位址`,
+          ]);
+        } else
+          conds.push([
+            `the ${who[0]} address type is ${negate ? "not " : ""}${t}`,
+            `${who[1]}位址類型${negate ? "不" : ""}是 ${t}`,
+          ]);
+        break;
+      }
+      case "--physdev-in": {
+        const a = arg();
+        conds.push([
+          `it entered the bridge ${negate ? "not " : ""}by port ${a}`,
+          `${negate ? "不是" : ""}從 bridge 埠 ${a} 進入`,
+        ]);
+        break;
+      }
+      case "--physdev-out": {
+        const a = arg();
+        conds.push([
+          `it leaves the bridge ${negate ? "not " : ""}by port ${a}`,
+          `${negate ? "不是" : ""}從 bridge 埠 ${a} 離開`,
+        ]);
+        break;
+      }
+      case "--physdev-is-bridged":
+        conds.push([`it is ${negate ? "not " : ""}bridged`, `${negate ? "不是" : ""}經過橋接`]);
+        break;
+      case "--comment": {
+        const a = arg();
+        comments.push([`(comment: "${a}")`, `(註解:「${a}」)`]);
+        break;
+      }
+      case "--mark": {
+        const a = arg();
+        conds.push([`the mark is ${negate ? "not " : ""}${a}`, `mark ${negate ? "不" : ""}是 ${a}`]);
+        break;
+      }
+      case "--set-mark":
+      case "--set-xmark":
+        actions.push([`set the mark to ${arg()}`, `把 mark 設為 ${tokens[i]}`]);
+        break;
+      case "--to-destination":
+        actions.push([`to ${arg()}`, `改成 ${tokens[i]}`]);
+        break;
+      case "--to-source":
+        actions.push([`to ${arg()}`, `改成 ${tokens[i]}`]);
+        break;
+      case "--log-prefix":
+      case "--log-level":
+      case "--log-ip":
+      case "--log-arp":
+      case "--log-ip6":
+      case "--log-uid":
+      case "--log-tcp-options":
+      case "--log-ip-options":
+        // ebtables logs through these watcher options alone, before its -j target.
+        if (!logged) {
+          logged = true;
+          actions.push(TARGETS.LOG as Pair);
+        }
+        if (opt === "--log-prefix") actions.push([`with prefix "${arg()}"`, `前綴為「${tokens[i]}」`]);
+        else if (opt === "--log-level") arg();
+        break;
+      case "--log":
+        if (!logged) actions.push(TARGETS.LOG as Pair);
+        logged = true;
+        break;
+      case "--reject-with":
+        actions.push([`with ${arg()}`, `回送 ${tokens[i]}`]);
+        break;
+      case "-j":
+      case "--jump":
+      case "-g":
+      case "--goto": {
+        const t = arg();
+        const known = TARGETS[t];
+        if (t === "LOG" && logged) break;
+        // ebtables watchers (--log ...) run before the target: keep the target after them.
+        const place = (p: Pair): void => {
+          if (logged) actions.push(p);
+          else actions.unshift(p);
+        };
+        if (t === "LOG") logged = true;
+        if (known) place(known);
+        else if (t === "DNAT") place(["rewrite the destination (DNAT)", "改寫目的地(DNAT)"]);
+        else if (t === "SNAT") place(["rewrite the source (SNAT)", "改寫來源(SNAT)"]);
+        else if (t === "MARK") place(["mark the packet", "標記封包"]);
+        else if (opt === "-g" || opt === "--goto")
+          place([`go to chain ${t} (no return here)`, `跳到 chain ${t}(不會回來)`]);
+        else place([`continue in chain ${t}`, `接著檢查 chain ${t}`]);
+        break;
+      }
+      default:
+        if (opt.startsWith("-")) {
+          unknown.push(opt);
+          // Skip the option's argument, if it has one.
+          if (tokens[i + 1] !== undefined && !(tokens[i + 1] as string).startsWith("-")) i++;
+        }
+    }
+  }
+  if (actions.length === 0)
+    actions.push(["count the packet and go on (no target)", "只計數,繼續下一條規則(沒有 target)"]);
+  actions.push(...comments);
+  const en = `${conds.length ? `if ${conds.map((c) => c[0]).join(" and ")}, ` : ""}${actions.map((a) => a[0]).join(" ")}`;
+  const zh = `${conds.length ? `如果${conds.map((c) => c[1]).join("且")},` : ""}${actions.map((a) => a[1]).join(" ")}`;
+  const unknownEn = unknown.map((u) => ` (option ${u}: not explained by packetwalk)`).join("");
+  const unknownZh = unknown.map((u) => `(選項 ${u}:packetwalk 未說明)`).join("");
+  return { en: `${en}${unknownEn}`, "zh-TW": `${zh}${unknownZh}`, unknown };
+}

@@ -1,0 +1,181 @@
+/**
+ * Conformance: replays a recorded trace's packets through the simulator (same addresses, ports,
+ * ICMP ids and TCP flags, from the side each packet came from) and compares, packet by packet, the
+ * hooks the kernel logged with the hooks the simulator predicts, the NAT rewrites, and in TRACE
+ * mode the rules that matched in each chain.
+ */
+import type { Packet, ParsedTrace, RuleVerdict, TraceEvent } from "../model/packet.ts";
+import { findRewrites } from "../parse/index.ts";
+import { runScenario, type ScenarioSpec, type ScriptItem } from "./run-scenario.ts";
+import type { HookEvent, SimulatedPacket, World } from "./simulate-packet.ts";
+
+/** One real packet of a recorded trace (TRACE output may split a packet over several parsed ones). */
+export interface RecordedPacket {
+  direction: "request" | "reply";
+  events: TraceEvent[];
+  hooks: string[];
+}
+
+/** One difference between kernel and prediction. */
+export interface Divergence {
+  /** 1-based packet number (in the recorded order). */
+  packet: number;
+  what: "count" | "hooks" | "rewrites" | "rules";
+  kernel: string[];
+  predicted: string[];
+}
+
+/** The outcome of one trace's check. */
+export interface ConformanceResult {
+  divergences: Divergence[];
+  recorded: RecordedPacket[];
+  simulated: SimulatedPacket[];
+  /** Why the simulation stopped early, if it did. */
+  stopped?: string;
+  spec?: ScenarioSpec;
+}
+
+/** Groups a parsed recorded trace into real packets. LOG: the parser's packets; TRACE: split where a packet starts at raw PREROUTING/OUTPUT (where the TRACE rule sits). */
+export function recordedPackets(parsed: ParsedTrace, mode: "log" | "trace"): RecordedPacket[] {
+  let groups: TraceEvent[][];
+  if (mode === "log") groups = parsed.packets.map((p: Packet) => p.events);
+  else {
+    groups = [];
+    for (const ev of parsed.packets.flatMap((p) => p.events)) {
+      const start = ev.hook === "ip:raw:PREROUTING" || ev.hook === "ip:raw:OUTPUT";
+      const last = groups[groups.length - 1];
+      if (!last || (start && last.some((e) => e.hook === ev.hook || e.hook !== "ip:raw:PREROUTING"))) groups.push([ev]);
+      else last.push(ev);
+    }
+  }
+  const firstIp = (evs: TraceEvent[]) => evs.find((e) => e.ip);
+  const origin = groups[0] ? firstIp(groups[0]) : undefined;
+  return groups.map((events) => {
+    const f = firstIp(events);
+    const request = !origin || !f || (f.ip?.src === origin.ip?.src && f.l4?.sport === origin.l4?.sport);
+    return { direction: request ? "request" : "reply", events, hooks: events.map((e) => e.hook) };
+  });
+}
+
+/** The scenario that replays `recorded`: the first packet's addresses, then each packet's flags/type from its side. */
+export function scenarioFromRecorded(recorded: RecordedPacket[], from: string, proto: "icmp" | "tcp" | "udp"): ScenarioSpec | undefined {
+  const first = recorded[0]?.events.find((e) => e.ip);
+  if (!first?.ip) return undefined;
+  const script: ScriptItem[] = recorded.map((r) => {
+    const ev = r.events.find((e) => e.l4 && (e.source === "log" || e.source === "xtables-monitor" || e.source === "trace")) ?? r.events.find((e) => e.l4);
+    return { direction: r.direction, tcpFlags: ev?.l4?.tcpFlags, icmpType: ev?.l4?.icmpType, len: ev?.ip?.len };
+  });
+  return {
+    from,
+    to: first.ip.dst,
+    src: first.ip.src,
+    proto,
+    sport: first.l4?.sport,
+    dport: first.l4?.dport,
+    icmpId: first.l4?.icmpId,
+    script,
+  };
+}
+
+function rewriteText(events: TraceEvent[]): string[] {
+  return findRewrites(events).map((r) => {
+    const ep = (e: { src: string; dst: string; sport?: number; dport?: number }) =>
+      `${e.src}${e.sport !== undefined ? `:${e.sport}` : ""} -> ${e.dst}${e.dport !== undefined ? `:${e.dport}` : ""}`;
+    return `${r.kind} between ${r.afterHook} and ${r.beforeHook}: ${ep(r.from)} => ${ep(r.to)}`;
+  });
+}
+
+/** TRACE verdicts as comparable strings: `CHAIN:rule:VERDICT | rule text` and `CHAIN:policy:VERDICT`. */
+export function recordedRuleSteps(verdicts: readonly RuleVerdict[]): string[] {
+  return verdicts
+    .filter((v) => v.kind !== "return")
+    .map((v) => {
+      if (v.kind === "policy") return `${v.chain}:policy:${v.verdict ?? ""}`;
+      let verdict = v.verdict ?? "";
+      if (/^0XFFFFFFFB$/i.test(verdict)) verdict = "RETURN";
+      const text = (v.text ?? "").replace(/^-4\s+-t\s+\S+\s+/, "").trim();
+      return `${v.chain}:rule:${verdict} | ${text}`;
+    });
+}
+
+/** The simulator's steps of one chain, in the same form as {@link recordedRuleSteps}. */
+export function simulatedRuleSteps(ev: HookEvent): string[] {
+  return ev.steps
+    .filter((s) => s.kind !== "return")
+    .map((s) => {
+      if (s.kind === "policy") return `${s.chain}:policy:${s.verdict}`;
+      let verdict = s.verdict;
+      if (verdict === "JUMP" || verdict === "GOTO") verdict = `${verdict}:${s.target ?? ""}`;
+      if (verdict === "DNAT" || verdict === "SNAT" || verdict === "MASQUERADE") verdict = "ACCEPT";
+      return `${s.chain}:rule:${verdict} | ${s.text}`;
+    });
+}
+
+/** The events of a simulated packet the recorded trace would show: LOG lines fired, or TRACE'd IPv4 chains. */
+export function visibleEvents(p: SimulatedPacket, mode: "log" | "trace"): HookEvent[] {
+  return mode === "log" ? p.events.filter((e) => e.logs.length > 0) : p.events.filter((e) => e.traced && e.family === "ip");
+}
+
+/** Simulates the scenario of `parsed` in `world` and compares. */
+export function checkConformance(
+  world: World,
+  parsed: ParsedTrace,
+  meta: { mode: "log" | "trace"; from: string; proto: "icmp" | "tcp" | "udp" },
+): ConformanceResult {
+  const recorded = recordedPackets(parsed, meta.mode);
+  const spec = scenarioFromRecorded(recorded, meta.from, meta.proto);
+  if (!spec) return { divergences: [{ packet: 1, what: "count", kernel: ["(no IP packet in the trace)"], predicted: [] }], recorded, simulated: [] };
+  const result = runScenario(world, spec);
+  const divergences: Divergence[] = [];
+  const n = Math.max(recorded.length, result.packets.length);
+  for (let i = 0; i < n; i++) {
+    const rec = recorded[i];
+    const sim = result.packets[i];
+    if (!rec || !sim) {
+      divergences.push({
+        packet: i + 1,
+        what: "count",
+        kernel: rec ? rec.hooks : ["(no such packet)"],
+        predicted: sim ? visibleEvents(sim, meta.mode).map((e) => e.hook) : [result.stopped ? `(not sent: ${result.stopped})` : "(no such packet)"],
+      });
+      continue;
+    }
+    const vis = visibleEvents(sim, meta.mode);
+    const simHooks = vis.map((e) => e.hook);
+    if (rec.hooks.join() !== simHooks.join()) divergences.push({ packet: i + 1, what: "hooks", kernel: rec.hooks, predicted: simHooks });
+    if (meta.mode === "log") {
+      const simEvents: TraceEvent[] = vis.map((e) => ({
+        hook: e.hook,
+        prefix: "",
+        source: e.family === "bridge" ? "ebt-log" : "log",
+        raw: "",
+        position: { file: "", line: 0, column: 1 },
+        ip: { src: e.packet.src, dst: e.packet.dst },
+        l4: { proto: e.packet.proto, sport: e.packet.sport, dport: e.packet.dport },
+      }));
+      const k = rewriteText(rec.events);
+      const p = rewriteText(simEvents);
+      if (k.join("\n") !== p.join("\n")) divergences.push({ packet: i + 1, what: "rewrites", kernel: k, predicted: p });
+    } else {
+      const k = rec.events.flatMap((e) => recordedRuleSteps(e.verdicts ?? (e.verdict ? [e.verdict] : [])));
+      const p = vis.flatMap((e) => simulatedRuleSteps(e));
+      if (k.join("\n") !== p.join("\n")) divergences.push({ packet: i + 1, what: "rules", kernel: k, predicted: p });
+    }
+  }
+  return { divergences, recorded, simulated: result.packets, stopped: result.stopped, spec };
+}
+
+/** A readable diff of one trace's divergences: kernel vs predicted, line by line. */
+export function formatDivergences(name: string, divergences: readonly Divergence[]): string {
+  const out: string[] = [];
+  for (const d of divergences) {
+    out.push(`${name}: packet ${d.packet}: ${d.what} differ (kernel vs predicted)`);
+    const n = Math.max(d.kernel.length, d.predicted.length);
+    for (let i = 0; i < n; i++) {
+      const k = d.kernel[i] ?? "";
+      const p = d.predicted[i] ?? "";
+      out.push(`  ${k === p ? " " : "!"} ${k.padEnd(48)} | ${p}`);
+    }
+  }
+  return out.join("\n");
+}

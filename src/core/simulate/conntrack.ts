@@ -1,0 +1,95 @@
+/**
+ * Connection tracking, as far as the ruleset can see it: an entry per connection with its original
+ * tuple and the NAT bindings set up by the first packet; states NEW, ESTABLISHED (and RELATED for
+ * ICMP errors); the reply tuple that lets replies be recognised and translated back.
+ */
+import type { CtState, SimPacket } from "./sim-packet.ts";
+
+/** Source and destination of a packet, with ports (or the ICMP echo id in `sport`/`dport`). */
+export interface Tuple {
+  proto: string;
+  src: string;
+  dst: string;
+  sport: number;
+  dport: number;
+}
+
+/** A NAT binding: the new address and port of one side. */
+export interface NatBinding {
+  addr: string;
+  port?: number;
+}
+
+/** One tracked connection. */
+export interface ConnEntry {
+  id: number;
+  /** As the first packet looked before any NAT. */
+  orig: Tuple;
+  /** Set once a reply was seen (then every packet is ESTABLISHED). */
+  seenReply: boolean;
+  /** Destination NAT set up by the first packet (null: decided, none). */
+  dnat?: NatBinding | null;
+  /** Source NAT set up by the first packet (null: decided, none). */
+  snat?: NatBinding | null;
+}
+
+/** The tuple of a packet as conntrack keys it (ICMP echo: the id on both sides). */
+export function tupleOf(p: SimPacket): Tuple {
+  if (p.proto === "icmp") return { proto: "icmp", src: p.src, dst: p.dst, sport: p.icmpId ?? 0, dport: p.icmpId ?? 0 };
+  return { proto: p.proto, src: p.src, dst: p.dst, sport: p.sport ?? 0, dport: p.dport ?? 0 };
+}
+
+/** The tuple a reply to `e` carries, after the NAT bindings. */
+export function replyTuple(e: ConnEntry): Tuple {
+  const o = e.orig;
+  return {
+    proto: o.proto,
+    src: e.dnat?.addr ?? o.dst,
+    dst: e.snat?.addr ?? o.src,
+    sport: e.dnat?.port ?? o.dport,
+    dport: e.snat?.port ?? o.sport,
+  };
+}
+
+function sameTuple(a: Tuple, b: Tuple): boolean {
+  return a.proto === b.proto && a.src === b.src && a.dst === b.dst && a.sport === b.sport && a.dport === b.dport;
+}
+
+/** The connection table of one network namespace. */
+export class ConntrackTable {
+  private entries: ConnEntry[] = [];
+  private nextId = 1;
+
+  /** Finds or creates the entry for `p` and attaches it; returns the state `--ctstate` sees. */
+  lookup(p: SimPacket): CtState {
+    if (p.ct) return p.ct.state;
+    const t = tupleOf(p);
+    // An ICMP echo reply matches the request's reply tuple with types swapped; tuples carry no type.
+    for (const e of this.entries) {
+      if (sameTuple(e.orig, t)) {
+        const state: CtState = e.seenReply ? "ESTABLISHED" : "NEW";
+        p.ct = { entry: e, dir: "original", state };
+        return state;
+      }
+      if (sameTuple(replyTuple(e), t)) {
+        e.seenReply = true;
+        p.ct = { entry: e, dir: "reply", state: "ESTABLISHED" };
+        return "ESTABLISHED";
+      }
+    }
+    const isReplyType = p.proto === "icmp" && p.icmpType === 0;
+    if (isReplyType || (p.proto === "tcp" && !(p.tcpFlags?.includes("SYN") && !p.tcpFlags.includes("ACK")))) {
+      // A reply or mid-stream segment with no connection: conntrack calls it INVALID.
+      return "INVALID";
+    }
+    const entry: ConnEntry = { id: this.nextId++, orig: t, seenReply: false };
+    this.entries.push(entry);
+    p.ct = { entry, dir: "original", state: "NEW" };
+    return "NEW";
+  }
+
+  /** All entries (for tests and `conntrack -L`-like output). */
+  list(): readonly ConnEntry[] {
+    return this.entries;
+  }
+}

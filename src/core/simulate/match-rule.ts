@@ -1,0 +1,147 @@
+/**
+ * Evaluates one rule's conditions against a packet at a hook. Each condition is true, false, or
+ * `unknown` (an unmodelled match): a rule with an unknown condition is never silently taken or skipped.
+ */
+import { inCidr, parseIpv4 } from "./ipv4.ts";
+import type { Condition, PortRange, Rule } from "./ruleset.ts";
+import type { CtState, SimPacket } from "./sim-packet.ts";
+
+/** What a rule sees besides the packet. */
+export interface MatchContext {
+  /** Input device as the hook sees it (`IN=`). */
+  in?: string;
+  /** Output device (`OUT=`). */
+  out?: string;
+  /** Bridge port the frame came in on (br_netfilter `PHYSIN=`). */
+  physIn?: string;
+  /** Bridge port the frame goes out of (`PHYSOUT=`). */
+  physOut?: string;
+  /** Set when the packet is bridged (br_netfilter attached its info). */
+  bridged: boolean;
+  /** For bridge-family rules: the bridge of the in/out port. */
+  logicalIn?: string;
+  logicalOut?: string;
+  /** EtherType of the frame (`0x0800`). */
+  ethType: string;
+  /** Conntrack state, when conntrack has seen the packet. */
+  ctState?: CtState;
+  /** Whether conntrack NATed the connection (virtual states SNAT/DNAT). */
+  ctNat?: { snat: boolean; dnat: boolean };
+  /** Address type per the netfilter host's addresses (`LOCAL`, `BROADCAST`, `UNICAST`, ...). */
+  addrType(addr: string): string;
+}
+
+/** Result of a condition or rule: matched, not matched, or unmodelled. */
+export type MatchResult = true | false | "unknown";
+
+/** Interface name match with iptables' trailing `+` wildcard. */
+export function ifaceMatches(pattern: string, name: string | undefined): boolean {
+  if (name === undefined || name === "") return false;
+  if (pattern.endsWith("+")) return name.startsWith(pattern.slice(0, -1));
+  return pattern === name;
+}
+
+function inRange(port: number | undefined, r: PortRange): boolean {
+  return port !== undefined && port >= r.lo && port <= r.hi;
+}
+
+function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResult {
+  let r: MatchResult;
+  switch (c.kind) {
+    case "src":
+    case "dst": {
+      const v = parseIpv4(c.kind === "src" ? p.src : p.dst);
+      r = v !== undefined && ctx.ethType === "0x0800" && inCidr(v, c.cidr);
+      break;
+    }
+    case "in":
+      r = ifaceMatches(c.name, ctx.in);
+      break;
+    case "out":
+      r = ifaceMatches(c.name, ctx.out);
+      break;
+    case "proto":
+      r = c.proto === "all" || c.proto === "0" || c.proto === p.proto;
+      break;
+    case "ip-proto":
+      r = c.proto === p.proto || c.proto === { icmp: "1", tcp: "6", udp: "17" }[p.proto];
+      break;
+    case "sport":
+      r = p.proto !== "icmp" && inRange(p.sport, c.range);
+      break;
+    case "dport":
+      r = p.proto !== "icmp" && inRange(p.dport, c.range);
+      break;
+    case "multiport": {
+      const ports = c.which === "sports" ? [p.sport] : c.which === "dports" ? [p.dport] : [p.sport, p.dport];
+      r = p.proto !== "icmp" && c.ranges.some((range) => ports.some((port) => inRange(port, range)));
+      break;
+    }
+    case "icmp-type":
+      r =
+        p.proto === "icmp" &&
+        (c.type === "any" || (c.type === p.icmpType && (c.code === undefined || c.code === p.icmpCode)));
+      break;
+    case "addrtype":
+      r = c.types.includes(ctx.addrType(c.which === "src" ? p.src : p.dst));
+      break;
+    case "ctstate": {
+      const states = new Set<string>();
+      if (ctx.ctState) states.add(ctx.ctState);
+      else states.add("UNTRACKED");
+      if (ctx.ctNat?.snat) states.add("SNAT");
+      if (ctx.ctNat?.dnat) states.add("DNAT");
+      r = c.states.some((s) => states.has(s));
+      break;
+    }
+    case "physdev-in":
+    case "physdev-out":
+    case "physdev-is-bridged":
+    case "physdev-is-in":
+    case "physdev-is-out": {
+      // xt_physdev: without bridge info only negated options match.
+      if (!ctx.bridged) return c.neg;
+      if (c.kind === "physdev-in") r = ifaceMatches(c.name, ctx.physIn);
+      else if (c.kind === "physdev-out") r = ifaceMatches(c.name, ctx.physOut);
+      else if (c.kind === "physdev-is-in") r = ctx.physIn !== undefined;
+      else r = ctx.physOut !== undefined;
+      break;
+    }
+    case "mark":
+      r = ((p.mark & c.mask) >>> 0) === c.value;
+      break;
+    case "ethertype":
+      r = c.ethertype === ctx.ethType;
+      break;
+    case "logical-in":
+      r = ifaceMatches(c.name, ctx.logicalIn);
+      break;
+    case "logical-out":
+      r = ifaceMatches(c.name, ctx.logicalOut);
+      break;
+    case "mac-src":
+    case "mac-dst": {
+      const mac = c.kind === "mac-src" ? p.macSrc : p.macDst;
+      r = mac !== undefined && c.mac.split("/")[0] === mac;
+      break;
+    }
+    case "unknown":
+      return "unknown";
+  }
+  return c.neg ? !r : r;
+}
+
+/**
+ * Evaluates all conditions of `rule`: false as soon as a known condition fails (the kernel stops at
+ * the first failing match, so a later unknown one does not matter), `unknown` when only unmodelled
+ * conditions are left undecided, true when all hold.
+ */
+export function matchRule(rule: Rule, p: SimPacket, ctx: MatchContext): MatchResult {
+  let unknown = false;
+  for (const c of rule.conditions) {
+    const r = evalCondition(c, p, ctx);
+    if (r === false) return false;
+    if (r === "unknown") unknown = true;
+  }
+  return unknown ? "unknown" : true;
+}

@@ -1,0 +1,120 @@
+/**
+ * Runs one connection through the simulator: the first packet from a host to an address[:port],
+ * then its follow-ups (the ICMP echo reply; the TCP handshake), or an explicit script of packets,
+ * each sent from the side it belongs to with the addresses that side sees (NAT included).
+ */
+import { type SendSpec, type SimulatedPacket, Simulator, type World } from "./simulate-packet.ts";
+
+/** One packet of a connection's script. */
+export interface ScriptItem {
+  /** `request` from the initiator, `reply` from the responder. */
+  direction: "request" | "reply";
+  /** TCP flags, e.g. `["SYN"]`, `["ACK","SYN"]`. */
+  tcpFlags?: string[];
+  /** ICMP type (8 echo-request, 0 echo-reply). */
+  icmpType?: number;
+  /** IP total length (LEN). */
+  len?: number;
+}
+
+/** The connection to simulate. */
+export interface ScenarioSpec {
+  /** Lab host that opens the connection. */
+  from: string;
+  /** Destination address. */
+  to: string;
+  proto: "icmp" | "tcp" | "udp";
+  /** Source address (default: the route's). */
+  src?: string;
+  /** Source port (default 40000) for TCP/UDP. */
+  sport?: number;
+  /** Destination port (default 80) for TCP/UDP. */
+  dport?: number;
+  /** ICMP echo id (default 4242). */
+  icmpId?: number;
+  /** The packets; default {@link defaultScript}. */
+  script?: ScriptItem[];
+}
+
+/** The result: every packet sent, and why the script stopped early (if it did). */
+export interface ScenarioResult {
+  packets: SimulatedPacket[];
+  simulator: Simulator;
+  /** Set when a packet was not delivered, so the follow-ups after it were not sent. */
+  stopped?: string;
+}
+
+/** ICMP: echo request and reply. TCP: SYN, SYN-ACK, ACK. UDP: one datagram. */
+export function defaultScript(proto: "icmp" | "tcp" | "udp"): ScriptItem[] {
+  if (proto === "icmp")
+    return [
+      { direction: "request", icmpType: 8 },
+      { direction: "reply", icmpType: 0 },
+    ];
+  if (proto === "tcp")
+    return [
+      { direction: "request", tcpFlags: ["SYN"] },
+      { direction: "reply", tcpFlags: ["ACK", "SYN"] },
+      { direction: "request", tcpFlags: ["ACK"] },
+    ];
+  return [{ direction: "request" }];
+}
+
+/** Simulates a connection in `world` (a fresh conntrack table). */
+export function runScenario(world: World, spec: ScenarioSpec): ScenarioResult {
+  const sim = new Simulator(world);
+  const script = spec.script ?? defaultScript(spec.proto);
+  const sport = spec.proto === "icmp" ? undefined : (spec.sport ?? 40000);
+  const dport = spec.proto === "icmp" ? undefined : (spec.dport ?? 80);
+  const icmpId = spec.proto === "icmp" ? (spec.icmpId ?? 4242) : undefined;
+  let initiatorSrc = spec.src;
+  let responder: { host: string; addr: string; port?: number; peer: string; peerPort?: number } | undefined;
+  let seq = 1;
+  for (const item of script) {
+    let send: SendSpec;
+    if (item.direction === "request") {
+      send = {
+        from: spec.from,
+        to: spec.to,
+        src: initiatorSrc,
+        proto: spec.proto,
+        sport,
+        dport,
+        icmpType: spec.proto === "icmp" ? (item.icmpType ?? 8) : undefined,
+        icmpId,
+        icmpSeq: spec.proto === "icmp" ? seq : undefined,
+        tcpFlags: item.tcpFlags,
+        len: item.len,
+        direction: "request",
+      };
+    } else {
+      if (!responder) return { packets: sim.packets, simulator: sim, stopped: "a reply was scripted but no request reached its destination" };
+      send = {
+        from: responder.host,
+        to: responder.peer,
+        src: responder.addr,
+        proto: spec.proto,
+        sport: responder.port,
+        dport: responder.peerPort,
+        icmpType: spec.proto === "icmp" ? (item.icmpType ?? 0) : undefined,
+        icmpId,
+        icmpSeq: spec.proto === "icmp" ? seq : undefined,
+        tcpFlags: item.tcpFlags,
+        len: item.len,
+        direction: "reply",
+      };
+    }
+    const pkt = sim.send(send);
+    if (item.direction === "request") initiatorSrc = pkt.sent.src;
+    if (pkt.fate.kind !== "delivered" || !pkt.received) {
+      const why = pkt.fate.kind === "dropped" || pkt.fate.kind === "lost" ? pkt.fate.reason : "not delivered";
+      return { packets: sim.packets, simulator: sim, stopped: `packet ${pkt.id} (${item.direction}) was not delivered: ${why}` };
+    }
+    if (item.direction === "request" && !responder) {
+      const r = pkt.received;
+      responder = { host: pkt.fate.host, addr: r.dst, port: r.dport, peer: r.src, peerPort: r.sport };
+    }
+    if (item.direction === "reply") seq++;
+  }
+  return { packets: sim.packets, simulator: sim };
+}

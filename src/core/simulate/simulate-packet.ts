@@ -1,0 +1,437 @@
+/**
+ * Walks packets through a lab the way the kernel would: from a host's socket through routing, the
+ * veth links, the bridge (with br_netfilter running the IPv4 hooks from inside it when
+ * `bridge-nf-call-iptables=1`), the IPv4 hooks with their tables in priority order, conntrack and
+ * NAT, to the host that receives it. Rules run only on the lab's Docker host (the one netfilter
+ * host); the other hosts just route and answer.
+ */
+import type { HookId } from "../model/hook.ts";
+import { fdbLookup, neighbourMac } from "./bridge-fdb.ts";
+import { ConntrackTable } from "./conntrack.ts";
+import { bridgeHookTables, IP_HOOK_TABLES } from "./hook-order.ts";
+import type { MatchContext } from "./match-rule.ts";
+import { applyNat, type ManipType, natNeedsChain, setBinding } from "./nat.ts";
+import { routeLookup } from "./route.ts";
+import { type LogHit, type RuleStep, runChain, type Unmodelled } from "./rule-engine.ts";
+import type { Ruleset } from "./ruleset.ts";
+import { type CtState, type PacketSnapshot, type SimPacket, snapshot } from "./sim-packet.ts";
+import { ifaceKey, isBroadcastAddress, isLocalAddress, linkPeer, type Topology } from "./topology.ts";
+
+/** One chain (base chain of one table) the packet crossed. */
+export interface HookEvent {
+  hook: HookId;
+  family: "ip" | "bridge";
+  table: string;
+  chain: string;
+  in?: string;
+  out?: string;
+  physIn?: string;
+  physOut?: string;
+  /** The packet as the chain saw it on entry (what a LOG rule at the top prints). */
+  packet: PacketSnapshot;
+  /** Rules that matched, jumps, returns and the policy, in order. */
+  steps: RuleStep[];
+  /** LOG rules that fired in this chain (in order). */
+  logs: LogHit[];
+  /** The table's verdict. */
+  verdict: string;
+  /** True when an unmodelled rule was met here or before (the result is uncertain from there). */
+  uncertain: boolean;
+  /** True when a TRACE rule marked the packet here or before (xtables-monitor would show this chain). */
+  traced: boolean;
+}
+
+/** How a simulated packet ended. */
+export type Fate =
+  | { kind: "delivered"; host: string }
+  | { kind: "dropped"; hook?: HookId; reason: string; rule?: RuleStep }
+  | { kind: "lost"; reason: string };
+
+/** One simulated packet. */
+export interface SimulatedPacket {
+  /** 1-based. */
+  id: number;
+  direction: "request" | "reply";
+  /** The host that sent it. */
+  from: string;
+  /** As sent. */
+  sent: PacketSnapshot;
+  events: HookEvent[];
+  fate: Fate;
+  /** As it arrived (when delivered). */
+  received?: PacketSnapshot;
+  unmodelled: Unmodelled[];
+  /** Things the model noticed but does not simulate further (e.g. the ICMP error a REJECT sends). */
+  notes: string[];
+}
+
+/** Everything the simulator needs about the world. */
+export interface World {
+  topology: Topology;
+  ruleset: Ruleset;
+  /** `legacy` or `nft` ebtables (hook priorities differ). */
+  ebtables: "nft" | "legacy";
+  /** Sysctls in effect (lab's, overridden by the scenario's). */
+  sysctls: Record<string, string>;
+}
+
+/** Options of one packet to send. */
+export interface SendSpec {
+  from: string;
+  /** Destination address. */
+  to: string;
+  proto: "icmp" | "tcp" | "udp";
+  /** Source address; default: chosen by the route. */
+  src?: string;
+  sport?: number;
+  dport?: number;
+  icmpType?: number;
+  icmpId?: number;
+  icmpSeq?: number;
+  tcpFlags?: string[];
+  /** IP payload length (LEN); default per protocol. */
+  len?: number;
+  direction: "request" | "reply";
+}
+
+/** A stateful simulation: one conntrack table shared by every packet sent through it. */
+export class Simulator {
+  readonly world: World;
+  readonly conntrack = new ConntrackTable();
+  readonly packets: SimulatedPacket[] = [];
+  private nextIpId = 4000;
+  private cur!: SimulatedPacket;
+  private uncertain = false;
+  private tracing = false;
+
+  constructor(world: World) {
+    this.world = world;
+  }
+
+  private get nfHost(): string | undefined {
+    return this.world.topology.netfilterHost;
+  }
+
+  private sysctl(key: string, fallback: string): string {
+    return this.world.sysctls[key] ?? fallback;
+  }
+
+  /** Sends one packet and follows it until it is delivered, dropped or lost. */
+  send(spec: SendSpec): SimulatedPacket {
+    const len = spec.len ?? (spec.proto === "icmp" ? 84 : spec.proto === "tcp" ? (spec.tcpFlags?.includes("SYN") ? 60 : 52) : 29);
+    const p: SimPacket = {
+      src: spec.src ?? "",
+      dst: spec.to,
+      proto: spec.proto,
+      sport: spec.sport,
+      dport: spec.dport,
+      icmpType: spec.icmpType,
+      icmpCode: spec.proto === "icmp" ? 0 : undefined,
+      icmpId: spec.icmpId,
+      icmpSeq: spec.icmpSeq,
+      tcpFlags: spec.tcpFlags,
+      ttl: 64,
+      id: this.nextIpId++,
+      len,
+      ipFlags: spec.proto === "icmp" && spec.icmpType === 0 ? [] : ["DF"],
+      mark: 0,
+    };
+    this.cur = {
+      id: this.packets.length + 1,
+      direction: spec.direction,
+      from: spec.from,
+      sent: snapshot(p),
+      events: [],
+      fate: { kind: "lost", reason: "not followed" },
+      unmodelled: [],
+      notes: [],
+    };
+    this.packets.push(this.cur);
+    this.tracing = false;
+    this.cur.fate = this.originate(spec.from, p);
+    if (this.cur.fate.kind === "delivered") this.cur.received = snapshot(p);
+    return this.cur;
+  }
+
+  // --- hooks -----------------------------------------------------------------------------------
+
+  private ctx(p: SimPacket, io: Io): MatchContext {
+    const topo = this.world.topology;
+    const host = this.nfHost ?? "";
+    return {
+      in: io.in,
+      out: io.out,
+      physIn: io.physIn,
+      physOut: io.physOut,
+      bridged: io.bridged ?? false,
+      logicalIn: io.logicalIn,
+      logicalOut: io.logicalOut,
+      ethType: "0x0800",
+      ctState: p.ct?.state ?? (io.family === "ip" ? "INVALID" : undefined),
+      ctNat: p.ct ? { snat: !!p.ct.entry.snat, dnat: !!p.ct.entry.dnat } : undefined,
+      addrType: (addr) => {
+        if (isLocalAddress(topo, host, addr)) return "LOCAL";
+        if (isBroadcastAddress(topo, host, addr)) return "BROADCAST";
+        if (addr === "0.0.0.0") return "UNSPEC";
+        if (Number(addr.split(".")[0]) >= 224 && Number(addr.split(".")[0]) < 240) return "MULTICAST";
+        return "UNICAST";
+      },
+    };
+  }
+
+  private record(family: "ip" | "bridge", table: string, chain: string, p: SimPacket, io: Io): HookEvent {
+    const ev: HookEvent = {
+      hook: `${family}:${table}:${chain}`,
+      family,
+      table,
+      chain,
+      in: io.in,
+      out: io.out,
+      physIn: io.physIn,
+      physOut: io.physOut,
+      packet: snapshot(p),
+      steps: [],
+      logs: [],
+      verdict: "ACCEPT",
+      uncertain: this.uncertain,
+      traced: this.tracing,
+    };
+    this.cur.events.push(ev);
+    return ev;
+  }
+
+  private runTable(family: "ip" | "bridge", table: string, chain: string, p: SimPacket, io: Io): HookEvent | undefined {
+    const def = (family === "ip" ? this.world.ruleset.ip : this.world.ruleset.bridge).tables.get(table);
+    if (!def?.chains.has(chain)) return undefined;
+    const ev = this.record(family, table, chain, p, io);
+    const run = runChain(def, chain, p, this.ctx(p, io));
+    ev.steps = run.steps;
+    ev.logs = run.logs;
+    ev.verdict = run.nat ? run.nat.kind : run.verdict;
+    if (run.trace && family === "ip") {
+      this.tracing = true;
+      ev.traced = true;
+    }
+    if (run.unmodelled.length) {
+      this.uncertain = true;
+      ev.uncertain = true;
+      this.cur.unmodelled.push(...run.unmodelled);
+    }
+    if (run.verdict === "REJECT") this.cur.notes.push(`REJECT at ${ev.hook}: the ICMP/TCP RST it sends back is not simulated`);
+    (ev as HookEvent & { nat?: typeof run.nat }).nat = run.nat;
+    return ev;
+  }
+
+  /** Runs the IPv4 hook `chain` (all its tables, conntrack, NAT); returns the verdict. */
+  private ipHook(chain: string, p: SimPacket, io: Io): Verdict {
+    if (this.nfHost === undefined) return { ok: true };
+    const manip: ManipType | undefined =
+      chain === "PREROUTING" || chain === "OUTPUT" ? "dst" : chain === "POSTROUTING" || chain === "INPUT" ? "src" : undefined;
+    for (const { table, priority } of IP_HOOK_TABLES[chain] ?? []) {
+      if ((chain === "PREROUTING" || chain === "OUTPUT") && priority > -200 && !p.ct) this.ctLookup(p);
+      if (table === "nat" && manip) {
+        if (natNeedsChain(p, manip)) {
+          const ev = this.runTable("ip", "nat", chain, p, io);
+          const nat = (ev as (HookEvent & { nat?: { kind: string; addr?: string; port?: number } }) | undefined)?.nat;
+          let binding: { addr: string; port?: number } | null = null;
+          if (nat?.kind === "MASQUERADE") {
+            const route = routeLookup(this.world.topology, this.nfHost, p.dst);
+            const addr = route.kind === "unicast" ? route.src : undefined;
+            binding = addr ? { addr, port: nat.port } : null;
+          } else if (nat?.addr || nat?.port !== undefined) {
+            binding = { addr: nat.addr ?? (manip === "dst" ? p.dst : p.src), port: nat.port };
+          }
+          if (p.ct) setBinding(p.ct.entry, manip, binding);
+          if (ev?.verdict === "DROP") return { ok: false, event: ev };
+        }
+        applyNat(p, manip);
+        continue;
+      }
+      const ev = this.runTable("ip", table, chain, p, io);
+      if (ev && (ev.verdict === "DROP" || ev.verdict === "REJECT")) return { ok: false, event: ev };
+    }
+    if ((chain === "PREROUTING" || chain === "OUTPUT") && !p.ct) this.ctLookup(p);
+    return { ok: true };
+  }
+
+  private ctLookup(p: SimPacket): CtState {
+    return this.conntrack.lookup(p);
+  }
+
+  /** Runs the bridge hook `chain` (ebtables tables in the implementation's order). */
+  private bridgeHook(chain: string, p: SimPacket, io: Io): Verdict {
+    for (const { table } of bridgeHookTables(this.world.ebtables)[chain] ?? []) {
+      const ev = this.runTable("bridge", table, chain, p, { ...io, family: "bridge" });
+      if (ev && ev.verdict === "DROP") return { ok: false, event: ev };
+    }
+    return { ok: true };
+  }
+
+  private dropped(v: { ok: false; event: HookEvent }): Fate {
+    const rule = [...v.event.steps].reverse().find((s) => s.verdict === "DROP" || s.verdict === "REJECT");
+    return { kind: "dropped", hook: v.event.hook, reason: rule ? `${rule.verdict} by rule at line ${rule.line}: ${rule.text}` : `policy ${v.event.verdict} of ${v.event.hook}`, rule };
+  }
+
+  // --- the walk --------------------------------------------------------------------------------
+
+  private originate(host: string, p: SimPacket): Fate {
+    const topo = this.world.topology;
+    let route = routeLookup(topo, host, p.dst);
+    if (route.kind === "unreachable") return { kind: "lost", reason: `${host} has no route to ${p.dst}` };
+    if (!p.src) p.src = route.kind === "unicast" && route.src ? route.src : p.dst;
+    if (host === this.cur.from && !this.cur.sent.src) this.cur.sent.src = p.src;
+    if (host !== this.nfHost) {
+      if (route.kind === "local") return { kind: "delivered", host };
+      return this.transmit(host, route.dev, route.via ?? p.dst, p);
+    }
+    const outDev = route.kind === "unicast" ? route.dev : "lo";
+    const dstBefore = p.dst;
+    const v = this.ipHook("OUTPUT", p, { family: "ip", out: outDev });
+    if (!v.ok) return this.dropped(v);
+    if (p.dst !== dstBefore) {
+      route = routeLookup(topo, host, p.dst);
+      if (route.kind === "unreachable") return { kind: "lost", reason: `${host} has no route to ${p.dst} after DNAT` };
+    }
+    const dev = route.kind === "unicast" ? route.dev : "lo";
+    const post = this.ipHook("POSTROUTING", p, { family: "ip", out: dev });
+    if (!post.ok) return this.dropped(post);
+    if (route.kind === "local") {
+      // Loopback: back in through PREROUTING and INPUT on lo.
+      return this.ipReceive(host, "lo", p, undefined);
+    }
+    return this.transmit(host, dev, route.via ?? p.dst, p);
+  }
+
+  /** Sends out of `dev` toward `nexthop` (ARP is assumed resolved, as in the lab's static neighbours). */
+  private transmit(host: string, dev: string, nexthop: string, p: SimPacket): Fate {
+    const topo = this.world.topology;
+    const iface = topo.ifaces.get(ifaceKey(host, dev));
+    if (!iface) return { kind: "lost", reason: `${host} has no interface ${dev}` };
+    p.macSrc = iface.mac;
+    p.macDst = neighbourMac(topo, host, dev, nexthop);
+    if (!p.macDst) return { kind: "lost", reason: `${host}: no neighbour answers for ${nexthop} on ${dev} (ARP not modelled beyond the lab's addresses)` };
+    if (iface.kind === "bridge") {
+      const fdb = fdbLookup(topo, host, dev, p.macDst);
+      if (fdb.kind !== "port") return { kind: "lost", reason: `${dev}: ${p.macDst} is not in the forwarding database (flooding is not modelled)` };
+      const io: Io = { family: "bridge", out: fdb.port, logicalOut: dev };
+      const out = this.bridgeHook("OUTPUT", p, io);
+      if (!out.ok) return this.dropped(out);
+      const post = this.bridgeHook("POSTROUTING", p, io);
+      if (!post.ok) return this.dropped(post);
+      return this.wire(host, fdb.port, p);
+    }
+    return this.wire(host, dev, p);
+  }
+
+  private wire(host: string, dev: string, p: SimPacket): Fate {
+    const topo = this.world.topology;
+    const iface = topo.ifaces.get(ifaceKey(host, dev));
+    const peer = iface ? linkPeer(topo, iface) : undefined;
+    if (!peer) return { kind: "lost", reason: `${host}/${dev} is not linked to anything in the lab` };
+    return this.receive(peer.host, peer.name, p);
+  }
+
+  private receive(host: string, dev: string, p: SimPacket): Fate {
+    const iface = this.world.topology.ifaces.get(ifaceKey(host, dev));
+    if (iface?.bridge) return this.bridgeReceive(host, dev, iface.bridge, p);
+    return this.ipReceive(host, dev, p, undefined);
+  }
+
+  private bridgeReceive(host: string, port: string, bridge: string, p: SimPacket): Fate {
+    const topo = this.world.topology;
+    const nf = host === this.nfHost;
+    const inIo: Io = { family: "bridge", in: port, logicalIn: bridge };
+    if (nf && this.world.ebtables === "legacy") {
+      const br = this.bridgeHook("BROUTING", p, inIo);
+      if (!br.ok) this.cur.notes.push("broute DROP means 'route this frame' (not modelled further)");
+    }
+    if (nf) {
+      const pre = this.bridgeHook("PREROUTING", p, inIo);
+      if (!pre.ok) return this.dropped(pre);
+    }
+    const brnf = nf && this.sysctl("net.bridge.bridge-nf-call-iptables", "1") === "1";
+    if (brnf) {
+      const dstBefore = p.dst;
+      const v = this.ipHook("PREROUTING", p, { family: "ip", in: bridge, physIn: port, bridged: true });
+      if (!v.ok) return this.dropped(v);
+      if (p.dst !== dstBefore) {
+        // br_netfilter after DNAT: bridged DNAT when the new destination is on this bridge, else routed.
+        const route = routeLookup(topo, host, p.dst);
+        const brMac = topo.ifaces.get(ifaceKey(host, bridge))?.mac;
+        p.macDst = route.kind === "unicast" && route.dev === bridge ? neighbourMac(topo, host, bridge, p.dst) : brMac;
+      }
+    }
+    const fdb = fdbLookup(topo, host, bridge, p.macDst);
+    if (fdb.kind === "local") {
+      if (nf) {
+        const v = this.bridgeHook("INPUT", p, inIo);
+        if (!v.ok) return this.dropped(v);
+      }
+      return this.ipReceive(host, bridge, p, brnf ? { physIn: port } : undefined);
+    }
+    if (fdb.kind === "unknown") return { kind: "lost", reason: `${bridge}: ${p.macDst ?? "?"} unknown (flooding is not modelled)` };
+    const outPort = fdb.port;
+    if (outPort === port && this.sysctl(`brport.${port}.hairpin_mode`, "0") !== "1") {
+      return { kind: "lost", reason: `${bridge} does not send a frame back out of ${port} (hairpin mode off)` };
+    }
+    if (nf) {
+      const fwdIo: Io = { family: "bridge", in: port, out: outPort, logicalIn: bridge, logicalOut: bridge };
+      const f = this.bridgeHook("FORWARD", p, fwdIo);
+      if (!f.ok) return this.dropped(f);
+      if (brnf) {
+        const v = this.ipHook("FORWARD", p, { family: "ip", in: bridge, out: bridge, physIn: port, physOut: outPort, bridged: true });
+        if (!v.ok) return this.dropped(v);
+      }
+      const post = this.bridgeHook("POSTROUTING", p, { family: "bridge", out: outPort, logicalOut: bridge });
+      if (!post.ok) return this.dropped(post);
+      if (brnf) {
+        const v = this.ipHook("POSTROUTING", p, { family: "ip", out: bridge, physIn: port, physOut: outPort, bridged: true });
+        if (!v.ok) return this.dropped(v);
+      }
+    }
+    return this.wire(host, outPort, p);
+  }
+
+  private ipReceive(host: string, dev: string, p: SimPacket, prerouted: { physIn: string } | undefined): Fate {
+    const topo = this.world.topology;
+    if (host !== this.nfHost) {
+      if (isLocalAddress(topo, host, p.dst)) return { kind: "delivered", host };
+      return { kind: "lost", reason: `${host} is not the destination ${p.dst} and does not forward` };
+    }
+    const physIn = prerouted?.physIn;
+    const bridged = physIn !== undefined;
+    if (!prerouted) {
+      const v = this.ipHook("PREROUTING", p, { family: "ip", in: dev });
+      if (!v.ok) return this.dropped(v);
+    }
+    const route = routeLookup(topo, host, p.dst);
+    if (route.kind === "local") {
+      const v = this.ipHook("INPUT", p, { family: "ip", in: dev, physIn, bridged });
+      if (!v.ok) return this.dropped(v);
+      return { kind: "delivered", host };
+    }
+    if (route.kind === "unreachable") return { kind: "lost", reason: `${host} has no route to ${p.dst}` };
+    if (this.sysctl("net.ipv4.ip_forward", "0") !== "1") return { kind: "lost", reason: `${host} does not forward (net.ipv4.ip_forward=0)` };
+    p.ttl -= 1;
+    if (p.ttl <= 0) return { kind: "lost", reason: "TTL exceeded (the ICMP time-exceeded is not simulated)" };
+    const fwd = this.ipHook("FORWARD", p, { family: "ip", in: dev, out: route.dev, physIn, bridged });
+    if (!fwd.ok) return this.dropped(fwd);
+    const post = this.ipHook("POSTROUTING", p, { family: "ip", in: dev, out: route.dev, physIn, bridged });
+    if (!post.ok) return this.dropped(post);
+    return this.transmit(host, route.dev, route.via ?? p.dst, p);
+  }
+}
+
+/** Devices a hook sees. */
+interface Io {
+  family: "ip" | "bridge";
+  in?: string;
+  out?: string;
+  physIn?: string;
+  physOut?: string;
+  bridged?: boolean;
+  logicalIn?: string;
+  logicalOut?: string;
+}
+
+type Verdict = { ok: true } | { ok: false; event: HookEvent };

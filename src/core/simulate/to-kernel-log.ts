@@ -1,0 +1,147 @@
+/**
+ * Turns simulated packets into the shared model (`Packet`/`Flow` with `TraceEvent`s, the same
+ * shape the parser gives for recorded traces, plus `matched` rules per event) and into kernel log
+ * lines in the recorded traces' form, written with the parser's own formatters (`formatLogLine`,
+ * `formatEbtLine`) so that `packetwalk parse` and the plugin take them unchanged.
+ */
+import type { HookId } from "../model/hook.ts";
+import type { Flow, MatchedRule, Packet, TraceEvent } from "../model/packet.ts";
+import { findRewrites, formatEbtLine, formatLogLine, summarizePacket } from "../parse/index.ts";
+import type { HookEvent, SimulatedPacket } from "./simulate-packet.ts";
+
+/** Options of {@link toTrace}. */
+export interface ToTraceOptions {
+  /** File name used in event positions (default `simulated.log`). */
+  file?: string;
+  /** Uptime of the first line in seconds (default 1000). */
+  start?: number;
+  /**
+   * Which chains become events: `logged` (only where a LOG rule fired, what the kernel log shows;
+   * the default) or `all` (every chain crossed).
+   */
+  events?: "logged" | "all";
+  /** Prefix for chains crossed without a LOG rule firing (with `events: "all"`); default `sim/<iptable|ebtable>/<table>-<CHAIN>`. */
+  prefixFor?: (ev: HookEvent) => string;
+}
+
+/** The simulated trace: model, and the kernel log text line by line. */
+export interface SimulatedTrace {
+  packets: Packet[];
+  flows: Flow[];
+  /** Kernel log lines (dmesg envelope), in order; `packets[i].events[j].raw` are among them. */
+  lines: string[];
+}
+
+/** The seed's prefix convention for a chain, used when no LOG rule of the ruleset named it. */
+export function defaultPrefix(ev: HookEvent): string {
+  return `sim/${ev.family === "ip" ? "iptable" : "ebtable"}/${ev.table}-${ev.chain.replace(/ROUTING$/, "ROUTE")}`;
+}
+
+/** A `dmesg` timestamp envelope: `[ 1000.000123] `. */
+export function dmesgEnvelope(seconds: number): string {
+  return `[${seconds.toFixed(6).padStart(12, " ")}] `;
+}
+
+/** The rules of a hook event as the model's `matched` list (fall-through returns left out). */
+export function matchedRules(ev: HookEvent): MatchedRule[] {
+  return ev.steps
+    .filter((s) => s.kind !== "return")
+    .map((s) => ({
+      chain: s.chain,
+      ruleLine: s.kind === "policy" ? 0 : s.line,
+      text: s.kind === "policy" ? `policy ${s.verdict}` : s.text,
+      verdict: s.verdict,
+      ...(s.unmodelled ? { unmodelled: true } : {}),
+    }));
+}
+
+function toEvent(ev: HookEvent, prefix: string, file: string, line: number, time: number): TraceEvent {
+  const p = ev.packet;
+  const e: TraceEvent = {
+    hook: ev.hook as HookId,
+    prefix,
+    source: ev.family === "bridge" ? "ebt-log" : "log",
+    raw: "",
+    position: { file, line, column: 1 },
+    time,
+    in: ev.in ?? "",
+    out: ev.out ?? "",
+    ip: { src: p.src, dst: p.dst, len: p.len, tos: 0, ttl: p.ttl, id: p.id, flags: [...p.ipFlags] },
+    l4: { proto: p.proto },
+  };
+  if (ev.physIn) e.physIn = ev.physIn;
+  if (ev.physOut) e.physOut = ev.physOut;
+  // LOG prints the MAC header only with an input device; ebt_log always does.
+  if ((ev.family === "bridge" || ev.in) && p.macSrc && p.macDst) {
+    e.macSrc = p.macSrc;
+    e.macDst = p.macDst;
+    e.ethType = "0x0800";
+  }
+  if (ev.family === "ip") {
+    (e.ip as { prec?: number }).prec = 0;
+  }
+  const l4 = e.l4 as NonNullable<TraceEvent["l4"]>;
+  if (p.proto === "icmp") {
+    l4.icmpType = p.icmpType;
+    l4.icmpCode = p.icmpCode ?? 0;
+    if (ev.family === "ip" && (p.icmpType === 0 || p.icmpType === 8)) {
+      l4.icmpId = p.icmpId;
+      l4.icmpSeq = p.icmpSeq;
+    }
+    if (ev.family === "bridge") {
+      delete l4.icmpType;
+      delete l4.icmpCode;
+    }
+  } else {
+    l4.sport = p.sport;
+    l4.dport = p.dport;
+    if (ev.family === "ip" && p.proto === "tcp") {
+      l4.tcpFlags = [...(p.tcpFlags ?? [])];
+      l4.window = p.window ?? 64240;
+      (l4 as { res?: number; urgp?: number }).res = 0;
+      (l4 as { urgp?: number }).urgp = 0;
+    }
+    if (ev.family === "ip" && p.proto === "udp") (l4 as { udpLen?: number }).udpLen = p.len - 20;
+  }
+  if (ev.family === "ip" && p.mark) e.mark = `0x${p.mark.toString(16)}`;
+  e.matched = matchedRules(ev);
+  if (ev.uncertain) e.uncertain = true;
+  e.raw = dmesgEnvelope(time) + (ev.family === "bridge" ? formatEbtLine(e) : formatLogLine(e));
+  return e;
+}
+
+/** Builds the model and the kernel log of simulated packets (one connection: flow 1). */
+export function toTrace(simulated: readonly SimulatedPacket[], options: ToTraceOptions = {}): SimulatedTrace {
+  const file = options.file ?? "simulated.log";
+  const mode = options.events ?? "logged";
+  const prefixFor = options.prefixFor ?? defaultPrefix;
+  let t = options.start ?? 1000;
+  const lines: string[] = [];
+  const packets: Packet[] = [];
+  for (const sp of simulated) {
+    const events: TraceEvent[] = [];
+    for (const ev of sp.events) {
+      const prefixes = ev.logs.length ? ev.logs.map((l) => l.prefix) : mode === "all" ? [prefixFor(ev)] : [];
+      for (const prefix of prefixes) {
+        const e = toEvent(ev, prefix, file, lines.length + 1, t);
+        lines.push(e.raw);
+        events.push(e);
+        t += 0.000005;
+      }
+    }
+    t += 0.0002;
+    const rewrites = findRewrites(events);
+    packets.push({
+      id: packets.length + 1,
+      flow: 1,
+      direction: sp.direction,
+      summary: events.length ? summarizePacket({ events, rewrites }) : `${sp.sent.proto.toUpperCase()} ${sp.sent.src} -> ${sp.sent.dst} (no hook logged)`,
+      events,
+      hooks: events.map((e) => e.hook),
+      rewrites,
+    });
+  }
+  const proto = simulated[0]?.sent.proto ?? "icmp";
+  const flows: Flow[] = packets.length ? [{ id: 1, proto, packets: packets.map((p) => p.id) }] : [];
+  return { packets, flows, lines };
+}

@@ -1,0 +1,91 @@
+/**
+ * An index over a lab's topology for the simulator: hosts, interfaces, addresses, bridges and the
+ * veth links between hosts. Built once per lab; lookups are map reads.
+ */
+import type { Lab, LabHost } from "../trace-file/schema.ts";
+import { parseIpv4, prefixMask, splitInterfaceAddress } from "./ipv4.ts";
+
+/** One interface with its host and parsed addresses. */
+export interface IfaceInfo {
+  host: string;
+  name: string;
+  mac?: string;
+  kind: "bridge" | "veth" | "loopback" | "other";
+  /** Bridge this interface is a port of. */
+  bridge?: string;
+  /** `host/iface` at the other end of a veth. */
+  peer?: string;
+  addresses: { address: string; value: number; len: number }[];
+}
+
+/** The lab, indexed. */
+export interface Topology {
+  lab: Lab;
+  hosts: Map<string, LabHost>;
+  /** Interfaces by `host/name`. */
+  ifaces: Map<string, IfaceInfo>;
+  /** Which host owns an address (first one wins). */
+  addressOwner: Map<string, IfaceInfo>;
+  /** The host netfilter rules run on (role `docker-host`). */
+  netfilterHost: string | undefined;
+}
+
+/** `host/iface` key. */
+export function ifaceKey(host: string, name: string): string {
+  return `${host}/${name}`;
+}
+
+/** Indexes a validated lab. */
+export function buildTopology(lab: Lab): Topology {
+  const hosts = new Map<string, LabHost>();
+  const ifaces = new Map<string, IfaceInfo>();
+  const addressOwner = new Map<string, IfaceInfo>();
+  for (const host of lab.hosts) {
+    hosts.set(host.name, host);
+    for (const i of host.interfaces) {
+      const addresses = i.addresses.flatMap((a) => {
+        const s = splitInterfaceAddress(a);
+        const value = s ? parseIpv4(s.address) : undefined;
+        return s && value !== undefined ? [{ address: s.address, value, len: s.len }] : [];
+      });
+      const info: IfaceInfo = { host: host.name, name: i.name, mac: i.mac, kind: i.kind, bridge: i.bridge, peer: i.peer, addresses };
+      ifaces.set(ifaceKey(host.name, i.name), info);
+      for (const a of addresses) if (!addressOwner.has(a.address) && !a.address.startsWith("127.")) addressOwner.set(a.address, info);
+    }
+  }
+  const netfilterHost = lab.hosts.find((h) => h.role === "docker-host")?.name;
+  return { lab, hosts, ifaces, addressOwner, netfilterHost };
+}
+
+/** Interfaces of one host. */
+export function hostIfaces(topo: Topology, host: string): IfaceInfo[] {
+  const h = topo.hosts.get(host);
+  return h ? h.interfaces.map((i) => topo.ifaces.get(ifaceKey(host, i.name)) as IfaceInfo) : [];
+}
+
+/** True when `addr` is one of `host`'s own addresses (any interface, or 127/8). */
+export function isLocalAddress(topo: Topology, host: string, addr: string): boolean {
+  if (addr.startsWith("127.")) return true;
+  return hostIfaces(topo, host).some((i) => i.addresses.some((a) => a.address === addr));
+}
+
+/** True when `addr` is a broadcast address for `host` (limited, or a subnet's directed broadcast). */
+export function isBroadcastAddress(topo: Topology, host: string, addr: string): boolean {
+  const v = parseIpv4(addr);
+  if (v === undefined) return false;
+  if (v === 0xffffffff) return true;
+  return hostIfaces(topo, host).some((i) =>
+    i.addresses.some((a) => a.len < 31 && ((a.value | ~prefixMask(a.len)) >>> 0) === v),
+  );
+}
+
+/** The interface at the other end of a link: the veth peer, or the interface that names this one as its peer. */
+export function linkPeer(topo: Topology, iface: IfaceInfo): IfaceInfo | undefined {
+  if (iface.peer) {
+    const p = topo.ifaces.get(iface.peer);
+    if (p) return p;
+  }
+  const me = ifaceKey(iface.host, iface.name);
+  for (const other of topo.ifaces.values()) if (other.peer === me) return other;
+  return undefined;
+}

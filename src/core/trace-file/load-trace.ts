@@ -1,0 +1,106 @@
+/**
+ * Validates trace-folder files (`lab.json`, `<scenario>.json`) against the zod
+ * schemas and turns problems into friendly one-line errors:
+ * `traces/docker-bridge/lab.json: hosts[1].interfaces[0].mac: a lower-case MAC like 02:42:ac:11:00:02`.
+ * Pure: callers read the files.
+ */
+import type { z } from "zod";
+import { type Lab, labSchema, type TraceMeta, traceMetaSchema } from "./schema.ts";
+
+/** A validation outcome: the parsed value, or the errors (never both). */
+export type Validated<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+
+/** `hosts[1].interfaces[0].mac` for a zod issue path. */
+export function formatIssuePath(path: ReadonlyArray<PropertyKey>): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out || "(top level)";
+}
+
+/** One `file: field: message` line per zod issue. */
+export function formatZodIssues(file: string, issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => `${file}: ${formatIssuePath(issue.path)}: ${issue.message}`);
+}
+
+/** True when `prefix` could still be the start of valid JSON (its error, if any, is at its very end). */
+function viablePrefix(prefix: string): boolean {
+  try {
+    JSON.parse(prefix);
+    return true;
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/Unexpected end|Unterminated/.test(message)) return true;
+    const position = /position (\d+)/.exec(message);
+    return position !== null && Number(position[1]) >= prefix.length;
+  }
+}
+
+/** Parses JSON text; a syntax error becomes `file:line:col: message` at the first offending character. */
+export function parseJsonText(text: string, file: string): Validated<unknown> {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    // V8 does not always say where; find the shortest prefix that can no longer be valid JSON.
+    let low = 0;
+    let high = text.length;
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2);
+      if (viablePrefix(text.slice(0, mid))) low = mid;
+      else high = mid - 1;
+    }
+    const offset = Math.min(low, text.length);
+    const before = text.slice(0, offset);
+    const line = before.split("\n").length;
+    const column = offset - before.lastIndexOf("\n");
+    const found =
+      offset < text.length ? `unexpected ${JSON.stringify(text[offset])}` : "unexpected end of file";
+    const reason = (error as Error).message.split(",")[0]?.replace(/ (in JSON )?at position.*$/, "") ?? "";
+    return { ok: false, errors: [`${file}:${line}:${column}: invalid JSON: ${found} (${reason})`] };
+  }
+}
+
+function validate<T>(schema: z.ZodType<T>, text: string, file: string): Validated<T> {
+  const json = parseJsonText(text, file);
+  if (!json.ok) return json;
+  const result = schema.safeParse(json.value);
+  return result.success
+    ? { ok: true, value: result.data }
+    : { ok: false, errors: formatZodIssues(file, result.error.issues) };
+}
+
+/** Validates the text of a `lab.json`. */
+export function validateLabText(text: string, file: string): Validated<Lab> {
+  return validate(labSchema, text, file);
+}
+
+/** Validates the text of a `<scenario>.json`. */
+export function validateTraceMetaText(text: string, file: string): Validated<TraceMeta> {
+  return validate(traceMetaSchema, text, file);
+}
+
+/**
+ * Checks that a trace's metadata agrees with its lab and file name: the scenario
+ * is the file stem, the ruleset is one of the lab's, and `from`/`to` name lab hosts.
+ */
+export function crossCheckTrace(meta: TraceMeta, stem: string, lab: Lab, file: string): string[] {
+  const errors: string[] = [];
+  if (meta.scenario !== stem)
+    errors.push(`${file}: scenario: is '${meta.scenario}' but the file is named '${stem}.json'`);
+  if (!lab.rulesets.includes(meta.ruleset)) {
+    errors.push(
+      `${file}: ruleset: '${meta.ruleset}' is not in lab.json's rulesets (${lab.rulesets.join(", ") || "none"}); add rulesets/${meta.ruleset}.rules and list it`,
+    );
+  }
+  const hosts = new Set(lab.hosts.map((host) => host.name));
+  for (const field of ["from", "to"] as const) {
+    if (!hosts.has(meta.traffic[field])) {
+      errors.push(
+        `${file}: traffic.${field}: '${meta.traffic[field]}' is not a host of lab.json (${[...hosts].join(", ")})`,
+      );
+    }
+  }
+  return errors;
+}

@@ -1,0 +1,36 @@
+/**
+ * Post-processing of a rendered Mermaid SVG for the page: step numbers on the
+ * hook boxes and arrows (for the step-through island), and ids made unique per
+ * SVG so the light and dark copies of one diagram never share an id.
+ */
+
+/** Which Mermaid node ids and link ids belong to which step numbers. */
+export interface StepTargets {
+  /** Mermaid node id (as in the source, e.g. `t1_ip_nat_PREROUTING`) -> step numbers shown in it. */
+  nodes: Map<string, number[]>;
+  /** Mermaid link id (e.g. `t1_step3`) -> its step number. */
+  links: Map<string, number>;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Adds `data-step="N [M]"` to the hook boxes and arrows of `svg` (whose root id is `svgId`),
+ * and prefixes with `svgId` every id Mermaid left without it.
+ */
+export function annotateSvg(svg: string, svgId: string, targets: StepTargets): string {
+  const own = new RegExp(`^${escapeRegExp(svgId)}(?:[-_]|$)`);
+  let out = svg.replace(/ id="([^"]+)"/g, (whole, id: string) => (own.test(id) ? whole : ` id="${svgId}-${id}"`));
+  const nodeId = new RegExp(` id="${escapeRegExp(svgId)}-flowchart-([A-Za-z0-9_]+)-\\d+"`, "g");
+  out = out.replace(nodeId, (whole, id: string) => {
+    const steps = targets.nodes.get(id);
+    return steps ? `${whole} data-step="${steps.join(" ")}"` : whole;
+  });
+  const linkId = new RegExp(` id="${escapeRegExp(svgId)}-([A-Za-z0-9_]+)"`, "g");
+  return out.replace(linkId, (whole, id: string) => {
+    const step = targets.links.get(id);
+    return step === undefined ? whole : `${whole} data-step="${step}"`;
+  });
+}

@@ -1,0 +1,68 @@
+/** Words of a trace figure in each lesson language. */
+export const FIGURE_LOCALES = ["en", "zh-tw"] as const;
+/** One of {@link FIGURE_LOCALES}. */
+export type FigureLocale = (typeof FIGURE_LOCALES)[number];
+
+/** The strings of a figure. */
+export interface FigureStrings {
+  request: string;
+  reply: string;
+  recorded: string;
+  simulated: string;
+  mode: { log: string; trace: string };
+  source: string;
+  copy: string;
+  copied: string;
+  witness: string;
+  steps: string;
+  noReply: string;
+  tracePage: string;
+  rules: string;
+  noRules: string;
+  matched: string;
+  policy: string;
+}
+
+const STRINGS: Record<FigureLocale, FigureStrings> = {
+  en: {
+    request: "Request",
+    reply: "Reply",
+    recorded: "recorded from a real kernel",
+    simulated: "simulated by packetwalk",
+    mode: { log: "LOG rules", trace: "TRACE" },
+    source: "Mermaid source of this diagram",
+    copy: "Copy",
+    copied: "Copied",
+    witness: "Log line",
+    steps: "Steps",
+    noReply: "No reply was seen in this trace.",
+    tracePage: "trace page",
+    rules: "Rules of this chain",
+    noRules: "No rules in this chain in the lab's ruleset (only the inserted LOG rule).",
+    matched: "matched",
+    policy: "policy",
+  },
+  "zh-tw": {
+    request: "請求",
+    reply: "回應",
+    recorded: "真實核心錄製",
+    simulated: "packetwalk 模擬",
+    mode: { log: "LOG 規則", trace: "TRACE" },
+    source: "此圖的 Mermaid 原始碼",
+    copy: "複製",
+    copied: "已複製",
+    witness: "日誌",
+    steps: "步驟",
+    noReply: "這份追蹤紀錄中沒有回應封包。",
+    tracePage: "追蹤紀錄頁面",
+    rules: "此 chain 的規則",
+    noRules: "實驗環境的規則集在此 chain 沒有規則（只有插入的 LOG 規則）。",
+    matched: "命中",
+    policy: "預設策略",
+  },
+};
+
+/** The figure strings for `locale` (English for anything else). */
+export function figureStrings(locale: string): FigureStrings {
+  return STRINGS[(FIGURE_LOCALES as readonly string[]).includes(locale) ? (locale as FigureLocale) : "en"];
+}

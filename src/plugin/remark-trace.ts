@@ -1,0 +1,107 @@
+/**
+ * remark plugin: replaces every `::trace{src=...}` leaf directive with its
+ * figure (see {@link renderTraceFigure}). Every content mistake fails the file
+ * with the directive's position, what was wrong and a hint; never a stack trace.
+ */
+import { createHash } from "node:crypto";
+import type { Root } from "mdast";
+import type { ContainerDirective, LeafDirective, TextDirective } from "mdast-util-directive";
+import { visit } from "unist-util-visit";
+import type { VFile } from "vfile";
+import { closest } from "../core/diagnostics/format-diagnostic.ts";
+import { FigureError, renderTraceFigure } from "./render-trace-figure.ts";
+import { sharedRenderer } from "./shared-renderer.ts";
+import { parseTraceDirective } from "./trace-directive.ts";
+import { loadTraces } from "./trace-store.ts";
+
+/** Options of {@link remarkTrace}. */
+export interface RemarkTraceOptions {
+  /** Folder of the traces, relative to the project root. Default `traces`. */
+  tracesDir?: string;
+  /** URL path of the trace pages (`<base><lab>/<scenario>/`), or false to not link them. Default `/traces/`. */
+  tracePagesBase?: string | false;
+}
+
+type AnyDirective = LeafDirective | ContainerDirective | TextDirective;
+
+/** Which lesson language a file is in: its front matter `locale`, else its folder. */
+function localeOf(file: VFile): string {
+  const fm = (file.data as { astro?: { frontmatter?: { locale?: unknown } } }).astro?.frontmatter;
+  if (typeof fm?.locale === "string") return fm.locale;
+  return /[\\/]zh-tw[\\/]/.test(file.path ?? "") ? "zh-tw" : "en";
+}
+
+function fail(file: VFile, node: AnyDirective, message: string, hint: string): never {
+  // file.fail throws a VFileMessage: Astro prints it with the lesson's path:line:col.
+  file.fail(`${message}\n  hint: ${hint}`, node, "packetwalk:trace");
+}
+
+/** The remark plugin. Add it after remark-directive. */
+export default function remarkTrace(options: RemarkTraceOptions = {}) {
+  const tracesDir = options.tracesDir ?? "traces";
+  const pagesBase = options.tracePagesBase ?? "/traces/";
+  return async (tree: Root, file: VFile) => {
+    const found: AnyDirective[] = [];
+    visit(tree, (node) => {
+      if ((node.type === "leafDirective" || node.type === "containerDirective" || node.type === "textDirective") && node.name === "trace") {
+        found.push(node as AnyDirective);
+      }
+    });
+    if (found.length === 0) return;
+    const store = loadTraces(tracesDir);
+    const locale = localeOf(file);
+    const pageKey = createHash("sha256").update(file.path ?? "").digest("hex").slice(0, 6);
+    let index = 0;
+    for (const node of found) {
+      index++;
+      if (node.type !== "leafDirective") {
+        fail(
+          file,
+          node,
+          `trace must be a leaf directive on its own line (found ${node.type === "textDirective" ? ":trace" : ":::trace"})`,
+          'write ::trace{src="lab/scenario"} alone on a line',
+        );
+      }
+      const attrs = parseTraceDirective(node.attributes ?? {});
+      if (!attrs.ok) {
+        const first = attrs.problems[0];
+        const more = attrs.problems.length > 1 ? ` (and ${attrs.problems.length - 1} more)` : "";
+        fail(file, node, `${first?.message ?? "invalid ::trace"}${more}`, first?.hint ?? "");
+      }
+      const trace = store.traces.get(attrs.value.src);
+      if (!trace) {
+        const names = [...store.traces.keys()];
+        const guess = closest(attrs.value.src, names);
+        const broken = store.errors.find((e) => e.includes(attrs.value.src.split("/")[1] ?? "\0"));
+        fail(
+          file,
+          node,
+          broken ? `trace '${attrs.value.src}' is invalid: ${broken}` : `no trace '${attrs.value.src}' under ${tracesDir}/`,
+          guess ? `did you mean '${guess}'?` : `traces are named <lab>/<scenario>; there are ${names.length} under ${tracesDir}/`,
+        );
+      }
+      try {
+        const html = await renderTraceFigure(
+          {
+            trace,
+            options: attrs.value,
+            locale,
+            id: `pw${pageKey}-${index}`,
+            ...(pagesBase === false ? {} : { tracePageUrl: `${localePrefix(locale)}${pagesBase}${trace.name}/` }),
+          },
+          sharedRenderer(),
+        );
+        // Replace the directive with raw HTML; Astro's pipeline passes it through.
+        Object.assign(node, { type: "html", value: html, children: undefined, attributes: undefined, name: undefined });
+      } catch (error) {
+        if (error instanceof FigureError) fail(file, node, error.message, error.hint);
+        const message = error instanceof Error ? error.message : String(error);
+        fail(file, node, `could not render trace '${trace.name}': ${message}`, "see the message above; a browser problem lists what was tried");
+      }
+    }
+  };
+}
+
+function localePrefix(locale: string): string {
+  return locale === "en" ? "" : `/${locale}`;
+}

@@ -1,0 +1,195 @@
+/**
+ * Turns one trace (and the options of its `::trace` directive) into the HTML
+ * of a figure: per direction, the diagram as inline light and dark SVG, the
+ * numbered path in words, the annotated rule listing, and the Mermaid source.
+ * Shared by the remark plugin (lessons) and the trace pages.
+ */
+import type { MermaidRenderer } from "../browser/mermaid-renderer.ts";
+import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
+import type { Packet } from "../core/model/packet.ts";
+import { parseTraceText } from "../core/parse/index.ts";
+import { describePath } from "../core/render/describe-path.ts";
+import { toMermaidId } from "../core/render/escape-mermaid-label.ts";
+import { formatAddresses, formatRewrite } from "../core/render/format-endpoints.ts";
+import { planPath } from "../core/render/plan-path.ts";
+import { toMermaid } from "../core/render/to-mermaid.ts";
+import { annotateSvg, type StepTargets } from "./annotate-svg.ts";
+import { endpointLabels } from "./endpoint-labels.ts";
+import { type FigureStrings, figureStrings } from "./figure-strings.ts";
+import { escapeHtml } from "./html.ts";
+import { renderRules } from "./render-rules.ts";
+import type { TraceDirective } from "./trace-directive.ts";
+import type { StoredTrace } from "./trace-store.ts";
+
+/** A problem that should fail the build at the directive, with a hint. */
+export class FigureError extends Error {
+  readonly hint: string;
+  constructor(message: string, hint: string) {
+    super(message);
+    this.name = "FigureError";
+    this.hint = hint;
+  }
+}
+
+/** What to draw. */
+export interface FigureRequest {
+  trace: StoredTrace;
+  options: TraceDirective;
+  /** Lesson language (`en`, `zh-tw`). */
+  locale: string;
+  /** Unique on the page: letters, digits and `-`. */
+  id: string;
+  /** URL of the trace's own page, linked from the caption; omitted on the trace page itself. */
+  tracePageUrl?: string;
+}
+
+interface Chosen {
+  request?: Packet;
+  reply?: Packet;
+}
+
+function choosePackets(packets: Packet[], wanted: number | undefined, traceName: string): Chosen {
+  const anchor = wanted === undefined ? packets[0] : packets.find((p) => p.id === wanted);
+  if (!anchor) {
+    throw new FigureError(
+      `::trace packet=${wanted}: trace '${traceName}' has ${packets.length} packet(s)`,
+      `choose a packet from 1 to ${packets.length}; \`npx packetwalk parse traces/${traceName}.log\` lists them`,
+    );
+  }
+  const flow = packets.filter((p) => p.flow === anchor.flow);
+  const request = anchor.direction === "request" ? anchor : flow.find((p) => p.direction === "request");
+  const reply =
+    anchor.direction === "reply" ? anchor : flow.find((p) => p.direction === "reply" && p.id > anchor.id);
+  const chosen: Chosen = {};
+  if (request) chosen.request = request;
+  if (reply) chosen.reply = reply;
+  return chosen;
+}
+
+function stepTargets(packet: Packet, idPrefix: string, view: TraceDirective["view"], ebtables: "nft" | "legacy"): StepTargets {
+  const p = `${toMermaidId(idPrefix)}_`;
+  const nodes = new Map<string, number[]>();
+  const links = new Map<string, number>();
+  for (const step of planPath(packet, ebtables).steps) {
+    const node = view === "map" ? `${p}${step.key}` : `${p}s${step.n}`;
+    nodes.set(node, [...(nodes.get(node) ?? []), step.n]);
+    links.set(`${p}step${step.n}`, step.n);
+  }
+  return { nodes, links };
+}
+
+function stepHead(packet: Packet, index: number): string {
+  const event = packet.events[index];
+  if (!event) return "";
+  const parts: string[] = [];
+  const io = [
+    event.in !== undefined ? `IN=${event.in}` : "",
+    event.out !== undefined ? `OUT=${event.out}` : "",
+    event.physIn ? `PHYSIN=${event.physIn}` : "",
+    event.physOut ? `PHYSOUT=${event.physOut}` : "",
+  ].filter(Boolean);
+  if (io.length) parts.push(`<span class="pw-io">${escapeHtml(io.join(" "))}</span>`);
+  const addresses = formatAddresses(event);
+  if (addresses) parts.push(`<span class="pw-addr">${escapeHtml(addresses)}</span>`);
+  return parts.join(" ");
+}
+
+async function directionBlock(
+  req: FigureRequest,
+  renderer: MermaidRenderer,
+  packet: Packet,
+  direction: "request" | "reply",
+  s: FigureStrings,
+): Promise<string> {
+  const { trace, options, locale } = req;
+  const ebtables = trace.lab.ebtables;
+  const labels = endpointLabels(trace.lab, packet);
+  const diagramId = `${req.id}-${direction}`;
+  const idPrefix = `${req.id}${direction === "request" ? "q" : "r"}`;
+  const source = toMermaid(packet, { view: options.view, labels, ebtables, idPrefix });
+  const rendered = await renderer.render({ source, id: diagramId });
+  const targets = stepTargets(packet, idPrefix, options.view, ebtables);
+  const light = annotateSvg(rendered.light, `${diagramId}-light`, targets);
+  const dark = annotateSvg(rendered.dark, `${diagramId}-dark`, targets);
+  const words = describePath(packet, { lang: locale === "zh-tw" ? "zh-TW" : "en", labels, ebtables });
+  const stepsId = `${diagramId}-steps`;
+  const plan = planPath(packet, ebtables, labels);
+
+  const items = plan.steps.map((step, i) => {
+    const rewrites = step.rewrites.map((r) => `<span class="pw-rewrite">${escapeHtml(formatRewrite(r))}</span>`);
+    const rules = options.listing ? renderRules(trace, step, s) : "";
+    const witness = options.listing
+      ? `<details class="pw-witness"><summary>${escapeHtml(s.witness)}</summary><pre><code>${escapeHtml(step.event.raw)}</code></pre><p class="pw-line-ref">${escapeHtml(`${trace.logPath}:${step.event.position.line}`)}</p></details>`
+      : "";
+    return [
+      `<li class="pw-step" data-step="${step.n}" tabindex="0" id="${diagramId}-step-${step.n}">`,
+      `<div class="pw-step-head"><span class="pw-step-n" aria-hidden="true">${step.n}</span>`,
+      `<code class="pw-hook">${escapeHtml(step.hook)}</code> `,
+      `<span class="sr-only">${escapeHtml(words.steps[i] ?? "")}</span>`,
+      `<span aria-hidden="true">${stepHead(packet, packet.events.indexOf(step.event))}</span>`,
+      rewrites.length ? ` ${rewrites.join(" ")}` : "",
+      "</div>",
+      rules,
+      witness,
+      "</li>",
+    ].join("");
+  });
+
+  const title = direction === "request" ? s.request : s.reply;
+  return [
+    `<section class="pw-direction" data-direction="${direction}" aria-label="${escapeHtml(`${title}: ${packet.summary}`)}">`,
+    `<p class="pw-direction-title"><strong>${escapeHtml(title)}</strong> <span>${escapeHtml(packet.summary)}</span></p>`,
+    `<div class="pw-diagram" role="img" aria-label="${escapeHtml(words.summary)}" aria-describedby="${stepsId}" tabindex="0">`,
+    `<div class="pw-diagram-light">${light}</div>`,
+    `<div class="pw-diagram-dark">${dark}</div>`,
+    "</div>",
+    `<ol class="pw-steps${options.listing ? " pw-listing" : ""}" id="${stepsId}" aria-label="${escapeHtml(s.steps)}">${items.join("")}</ol>`,
+    `<details class="pw-source"><summary>${escapeHtml(s.source)}</summary>`,
+    `<button type="button" class="pw-copy" data-copy-label="${escapeHtml(s.copy)}" data-copied-label="${escapeHtml(s.copied)}" hidden>${escapeHtml(s.copy)}</button>`,
+    `<pre><code class="language-mermaid">${escapeHtml(source)}</code></pre></details>`,
+    "</section>",
+  ].join("");
+}
+
+/**
+ * Renders the figure's HTML. Throws {@link FigureError} for content mistakes
+ * (unknown packet, a direction the trace does not have, a trace that does not parse).
+ */
+export async function renderTraceFigure(req: FigureRequest, renderer: MermaidRenderer): Promise<string> {
+  const { trace, options } = req;
+  const s = figureStrings(req.locale);
+  const parsed = parseTraceText(trace.text, { file: trace.logPath });
+  const firstError = parsed.diagnostics.find((d) => d.severity === "error");
+  if (firstError || parsed.packets.length === 0) {
+    throw new FigureError(
+      `trace '${trace.name}' does not parse: ${firstError ? formatDiagnostic(firstError) : "no netfilter packet in it"}`,
+      `check it with \`npx packetwalk parse ${trace.logPath} --strict\``,
+    );
+  }
+  const chosen = choosePackets(parsed.packets, options.packet, trace.name);
+  const wanted = options.direction === "both" ? (["request", "reply"] as const) : ([options.direction] as const);
+  const blocks: string[] = [];
+  for (const direction of wanted) {
+    const packet = chosen[direction];
+    if (packet) {
+      blocks.push(await directionBlock(req, renderer, packet, direction, s));
+    } else if (options.direction !== "both") {
+      throw new FigureError(
+        `::trace direction="${direction}": trace '${trace.name}' has no ${direction} packet in this flow`,
+        `use direction="both" or another packet; \`npx packetwalk parse ${trace.logPath}\` lists the packets`,
+      );
+    } else {
+      blocks.push(`<p class="pw-no-reply">${escapeHtml(s.noReply)}</p>`);
+    }
+  }
+  const caption = options.caption ?? trace.meta.title;
+  const origin = trace.meta.origin === "recorded" ? s.recorded : s.simulated;
+  const link = req.tracePageUrl ? ` · <a href="${escapeHtml(req.tracePageUrl)}">${escapeHtml(s.tracePage)}</a>` : "";
+  return [
+    `<figure class="pw-trace" id="${req.id}" data-trace="${escapeHtml(trace.name)}" data-view="${options.view}" data-origin="${trace.meta.origin}">`,
+    `<figcaption><span class="pw-caption">${escapeHtml(caption)}</span> <span class="pw-origin pw-origin-${trace.meta.origin}">${escapeHtml(origin)}, ${escapeHtml(s.mode[trace.meta.mode])}</span>${link}</figcaption>`,
+    ...blocks,
+    "</figure>",
+  ].join("");
+}
+

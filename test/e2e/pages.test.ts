@@ -1,0 +1,250 @@
+/**
+ * Every built page, as a reader's browser sees it: it loads cleanly, has one
+ * h1, a title and a description, passes axe-core in light and dark theme,
+ * its diagrams show with unclipped labels, and nothing scrolls sideways on a phone.
+ */
+import path from "node:path";
+import type { AxeResults } from "axe-core";
+import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  countDiagrams,
+  diagramPages,
+  launchBrowser,
+  listPages,
+  noDiagramReason,
+  REPO_ROOT,
+  readPageHtml,
+  watchPage,
+} from "./browser.ts";
+import { assertDistBuilt, type DistServer, serveDist } from "./serve-dist.ts";
+
+assertDistBuilt();
+const pages = listPages();
+const AXE_PATH = path.join(REPO_ROOT, "node_modules/axe-core/axe.min.js");
+const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
+const PHONE: BrowserContextOptions = {
+  viewport: { width: 360, height: 740 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+};
+
+let server: DistServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens `requestPath` in a fresh context (nothing stored) and waits for fonts. */
+async function open(
+  requestPath: string,
+  options: BrowserContextOptions,
+): Promise<{ page: Page; status: number | undefined; close: () => Promise<void> }> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const response = await page.goto(`${server.url}${requestPath}`, { waitUntil: "load" });
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  return { page, status: response?.status(), close: () => context.close() };
+}
+
+/** In the page: every problem with the diagrams shown for the current theme. */
+function diagramProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const theme = document.documentElement.dataset.theme;
+    const inside = (inner: DOMRect, outer: DOMRect, slack = 1) =>
+      inner.left >= outer.left - slack &&
+      inner.right <= outer.right + slack &&
+      inner.top >= outer.top - slack &&
+      inner.bottom <= outer.bottom + slack;
+    // Where the glyphs really are, whatever clips them (HTML labels in foreignObject or SVG text).
+    const textBox = (el: Element): DOMRect | undefined => {
+      if (el instanceof SVGTextElement) return el.getBoundingClientRect();
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      const rects = [...range.getClientRects()].filter((r) => r.width > 0 && r.height > 0);
+      if (rects.length === 0) return undefined;
+      const left = Math.min(...rects.map((r) => r.left));
+      const top = Math.min(...rects.map((r) => r.top));
+      const right = Math.max(...rects.map((r) => r.right));
+      const bottom = Math.max(...rects.map((r) => r.bottom));
+      return new DOMRect(left, top, right - left, bottom - top);
+    };
+    const figures = [...document.querySelectorAll("figure.pw-trace")];
+    figures.forEach((figure, f) => {
+      const name = `diagram ${f + 1}${figure.id ? ` (#${figure.id})` : ""}`;
+      const shown = [...figure.querySelectorAll(`.pw-diagram-${theme}`)];
+      if (shown.length === 0) problems.push(`${name}: no .pw-diagram-${theme} element`);
+      for (const holder of shown) {
+        const svg = holder instanceof SVGSVGElement ? holder : holder.querySelector("svg");
+        if (!svg) {
+          problems.push(`${name}: .pw-diagram-${theme} holds no <svg>`);
+          continue;
+        }
+        const box = svg.getBoundingClientRect();
+        const style = getComputedStyle(svg);
+        if (box.width < 10 || box.height < 10 || style.visibility === "hidden" || style.display === "none") {
+          problems.push(`${name}: the ${theme} SVG is not visible (${box.width}x${box.height})`);
+          continue;
+        }
+        const labels = [...svg.querySelectorAll("text, foreignObject")].filter(
+          (el) => (el.textContent ?? "").trim() !== "",
+        );
+        if (labels.length === 0) problems.push(`${name}: the ${theme} SVG has no text: an empty diagram?`);
+        for (const fo of svg.querySelectorAll("foreignObject")) {
+          const text = textBox(fo);
+          if (text && !inside(text, fo.getBoundingClientRect())) {
+            problems.push(`${name}: label "${fo.textContent?.trim()}" overflows its box (clipped)`);
+          }
+        }
+        for (const node of svg.querySelectorAll("g.node")) {
+          const label = node.querySelector(".label, text");
+          const shape = [...node.querySelectorAll("rect, polygon, path, circle, ellipse")].find(
+            (s) => !s.closest(".label") && s.getBoundingClientRect().width > 0,
+          );
+          const text = label ? textBox(label) : undefined;
+          if (label && shape && text && !inside(text, shape.getBoundingClientRect(), 2)) {
+            problems.push(`${name}: node "${label.textContent?.trim()}" text sticks out of its shape`);
+          }
+        }
+        for (const text of svg.querySelectorAll("text")) {
+          if (!inside(text.getBoundingClientRect(), box, 2)) {
+            problems.push(`${name}: text "${text.textContent?.trim()}" lies outside the SVG's viewport`);
+          }
+        }
+      }
+    });
+    return problems;
+  });
+}
+
+/** In the page: axe-core's serious and critical violations, one line per failing element. */
+async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE_PATH });
+  const results = await page.evaluate(() =>
+    (window as unknown as { axe: { run(): Promise<AxeResults> } }).axe.run(),
+  );
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .flatMap((v) =>
+      v.nodes.map((n) => `${v.impact} ${v.id}: ${n.target.join(" ")}: ${n.failureSummary?.replace(/\s+/g, " ")}`),
+    );
+}
+
+/** In the page: elements that stick out of the viewport sideways without a scrolling box of their own. */
+function sidewaysOverflow(page: Page): Promise<{ scrollWidth: number; problems: string[]; scrollers: string[] }> {
+  return page.evaluate(() => {
+    const vw = document.documentElement.clientWidth;
+    const describe = (el: Element) =>
+      `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.classList.length ? `.${[...el.classList].join(".")}` : ""}`;
+    const scroller = (el: Element): Element | undefined => {
+      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+        const ox = getComputedStyle(a).overflowX;
+        if (ox === "auto" || ox === "scroll") return a;
+      }
+      return undefined;
+    };
+    const problems: string[] = [];
+    const scrollers = new Set<string>();
+    for (const el of document.body.querySelectorAll("*")) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || (r.left >= -0.5 && r.right <= vw + 0.5)) continue;
+      const style = getComputedStyle(el);
+      if (style.visibility === "hidden" || style.clip === "rect(0px, 0px, 0px, 0px)") continue;
+      const own = scroller(el);
+      if (!own) problems.push(`${describe(el)} spans x ${Math.round(r.left)}..${Math.round(r.right)} of ${vw}`);
+      else if (own.getBoundingClientRect().right > vw + 0.5) {
+        problems.push(`${describe(own)} (scrolling box) is itself wider than the screen`);
+      } else scrollers.add(describe(own));
+    }
+    // Wide listings, tables and diagrams must scroll inside their own box.
+    for (const el of document.querySelectorAll("main pre, main table, main figure.pw-trace")) {
+      const r = el.getBoundingClientRect();
+      if (r.right > vw + 0.5) problems.push(`${describe(el)} is wider than the screen`);
+    }
+    return { scrollWidth: document.documentElement.scrollWidth, problems: [...new Set(problems)], scrollers: [...scrollers] };
+  });
+}
+
+it("has at least one diagram when a lesson uses ::trace", (ctx) => {
+  // Throws (fails) when lessons use ::trace but no page shows a diagram.
+  const reason = noDiagramReason();
+  if (reason) {
+    console.log(`skipped: ${reason}`);
+    ctx.skip(reason);
+  }
+  expect(diagramPages().length).toBeGreaterThan(0);
+});
+
+describe.each(pages)("page $path", (sitePage) => {
+  const html = readPageHtml(sitePage);
+
+  it(`answers ${sitePage.requestPath} with ${sitePage.status}, without console errors or failed requests`, async () => {
+    const context = await browser.newContext(DESKTOP);
+    try {
+      const page = await context.newPage();
+      const url = `${server.url}${sitePage.requestPath}`;
+      const watch = watchPage(page, server.url, { [url]: sitePage.status });
+      const response = await page.goto(url, { waitUntil: "load" });
+      await page.evaluate(() => document.fonts.ready.then(() => undefined));
+      expect(response?.status()).toBe(sitePage.status);
+      expect(watch.problems).toEqual([]);
+      expect(await page.locator("h1").count(), "exactly one h1").toBe(1);
+      expect((await page.title()).trim()).not.toBe("");
+      const description = await page.locator('head meta[name="description"]').getAttribute("content");
+      expect(description?.trim().length ?? 0, "meta description").toBeGreaterThan(10);
+      if (sitePage.status === 404) {
+        // The missing URL shows the 404 page itself.
+        const h1 = /<h1[^>]*>([^<]*)<\/h1>/.exec(html)?.[1];
+        expect(await page.locator("h1").textContent()).toBe(h1);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it.each(["light", "dark"] as const)("passes axe-core with no serious or critical violations in %s theme", async (theme) => {
+    const { page, close } = await open(sitePage.requestPath, { ...DESKTOP, colorScheme: theme });
+    try {
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+      expect(await axeViolations(page)).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it.skipIf(countDiagrams(html) === 0).each(["light", "dark"] as const)(
+    "shows every diagram in %s theme with a real box and unclipped labels",
+    async (theme) => {
+      const { page, close } = await open(sitePage.requestPath, { ...DESKTOP, colorScheme: theme });
+      try {
+        expect(await page.locator("figure.pw-trace").count()).toBe(countDiagrams(html));
+        expect(await diagramProblems(page)).toEqual([]);
+      } finally {
+        await close();
+      }
+    },
+  );
+
+  it("does not scroll sideways on a 360x740 phone; wide blocks scroll in their own box", async () => {
+    const { page, close } = await open(sitePage.requestPath, PHONE);
+    try {
+      const result = await sidewaysOverflow(page);
+      expect(result.problems).toEqual([]);
+      expect(result.scrollWidth).toBeLessThanOrEqual(360);
+      // The phone menu opens as a drawer that fits the screen too.
+      await page.locator("[data-menu-button]").click();
+      expect(await page.locator("nav#sidebar").isVisible()).toBe(true);
+      expect((await sidewaysOverflow(page)).problems).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+});

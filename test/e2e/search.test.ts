@@ -1,0 +1,158 @@
+/**
+ * Search with the keyboard alone: open it, type a word that appears in one
+ * lesson only, reach that lesson's result and follow it. Pagefind loads only
+ * when search opens.
+ */
+import path from "node:path";
+import type { AxeResults } from "axe-core";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser, listPages, REPO_ROOT, readPageHtml, type SitePage, watchPage } from "./browser.ts";
+import { assertDistBuilt, type DistServer, serveDist } from "./serve-dist.ts";
+
+assertDistBuilt();
+
+/** The text Pagefind indexes on a page (its `data-pagefind-body` element), lowercased, or undefined. */
+function indexedText(html: string): string | undefined {
+  const start = html.search(/<main\b[^>]*\bdata-pagefind-body\b/);
+  if (start < 0) return undefined;
+  const end = html.indexOf("</main>", start);
+  return html
+    .slice(start, end)
+    .replace(/<(script|style|svg)\b[\s\S]*?<\/\1>/g, " ")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&[a-z#0-9]+;/gi, " ")
+    .toLowerCase();
+}
+
+/**
+ * A word found in exactly one indexed English page, which is a lesson: no
+ * other page holds even its first six letters (Pagefind stems words).
+ */
+function pickUniqueWord(): { word: string; page: SitePage } {
+  const indexed = listPages()
+    .map((page) => ({ page, html: readPageHtml(page) }))
+    .filter(({ html }) => /<html[^>]*\blang="en"/.test(html))
+    .map(({ page, html }) => ({ page, text: indexedText(html) }))
+    .filter((p): p is { page: SitePage; text: string } => p.text !== undefined);
+  const candidates: { word: string; page: SitePage }[] = [];
+  for (const { page, text } of indexed) {
+    if (!/^\/lessons\/[^/]+\/$/.test(page.path)) continue;
+    const words = new Set(text.match(/\b[a-z]{8,}\b/g) ?? []);
+    for (const word of words) {
+      const stem = word.slice(0, 6);
+      if (indexed.every((o) => o.page === page || !o.text.includes(stem))) candidates.push({ word, page });
+    }
+  }
+  candidates.sort((a, b) => a.word.localeCompare(b.word));
+  const pick = candidates[0];
+  if (!pick) throw new Error("no word appears in exactly one English lesson: cannot test search");
+  return pick;
+}
+
+const { word, page: lesson } = pickUniqueWord();
+const lessonTitle = /<h1[^>]*>([^<]*)<\/h1>/.exec(readPageHtml(lesson))?.[1] ?? "";
+
+let server: DistServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Presses Tab until `selector` has focus; returns how many presses it took, or -1. */
+async function tabTo(page: Page, selector: string, max = 40): Promise<number> {
+  for (let i = 1; i <= max; i++) {
+    await page.keyboard.press("Tab");
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return i;
+  }
+  return -1;
+}
+
+describe(`search for "${word}" (only in ${lesson.path})`, () => {
+  it("opens with /, finds the lesson, and Enter on the result goes there, keyboard only", async () => {
+    console.log(`search: term "${word}", expected result ${lesson.path}`);
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await context.newPage();
+      const watch = watchPage(page, server.url);
+      await page.goto(`${server.url}/`);
+      expect(watch.requests.filter((u) => u.includes("/pagefind/")), "Pagefind before search opens").toEqual([]);
+
+      await page.keyboard.press("/");
+      expect(await page.locator("dialog[data-search-dialog]").evaluate((d: HTMLDialogElement) => d.open)).toBe(true);
+      expect(await page.evaluate(() => document.activeElement?.matches("[data-search-input]"))).toBe(true);
+      await page.keyboard.type(word);
+
+      const results = page.locator("[data-search-results] li a");
+      await results.first().waitFor();
+      const hrefs = await results.evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+      expect(hrefs).toEqual([lesson.path]);
+      expect(watch.requests.some((u) => u.includes("/pagefind/pagefind.js"))).toBe(true);
+
+      // From the field, ArrowDown reaches the result link.
+      await page.keyboard.press("ArrowDown");
+      expect(await page.evaluate(() => document.activeElement?.matches("[data-search-results] a"))).toBe(true);
+      await Promise.all([page.waitForURL(`${server.url}${lesson.path}`), page.keyboard.press("Enter")]);
+      expect(await page.locator("h1").textContent()).toBe(lessonTitle);
+      expect(watch.problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("opens from the search button with Tab and Enter; Tab reaches the result; Escape closes and gives focus back", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await context.newPage();
+      const watch = watchPage(page, server.url);
+      await page.goto(`${server.url}${lesson.path}`);
+      expect(await tabTo(page, "[data-search-open]")).toBeGreaterThan(0);
+      await page.keyboard.press("Enter");
+      expect(await page.evaluate(() => document.activeElement?.matches("[data-search-input]"))).toBe(true);
+      await page.keyboard.type(word);
+      await page.locator("[data-search-results] li a").first().waitFor();
+      // Tab reaches the result link too; ArrowUp from the first result goes back to the field.
+      expect(await tabTo(page, "[data-search-results] a", 5)).toBeGreaterThan(0);
+      await page.keyboard.press("ArrowUp");
+      expect(await page.evaluate(() => document.activeElement?.matches("[data-search-input]"))).toBe(true);
+      await page.keyboard.press("Escape");
+      expect(await page.locator("dialog[data-search-dialog]").evaluate((d: HTMLDialogElement) => d.open)).toBe(false);
+      expect(await page.evaluate(() => document.activeElement?.matches("[data-search-open]"))).toBe(true);
+      expect(watch.problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it.each(["light", "dark"] as const)(
+    "shows results that pass axe-core (no serious or critical violations) in %s theme",
+    async (theme) => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: theme });
+      try {
+        const page = await context.newPage();
+        await page.goto(`${server.url}/`);
+        await page.keyboard.press("/");
+        await page.keyboard.type(word);
+        await page.locator("[data-search-results] li a").first().waitFor();
+        await page.addScriptTag({ path: path.join(REPO_ROOT, "node_modules/axe-core/axe.min.js") });
+        const results = await page.evaluate(() =>
+          (window as unknown as { axe: { run(context: unknown): Promise<AxeResults> } }).axe.run(
+            "dialog[data-search-dialog]",
+          ),
+        );
+        const bad = results.violations
+          .filter((v) => v.impact === "serious" || v.impact === "critical")
+          .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")}: ${n.failureSummary}`));
+        expect(bad).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    },
+  );
+});

@@ -1,0 +1,125 @@
+/**
+ * A tiny static file server for the built site (`dist/`), the way a static
+ * host serves it: directories answer with their `index.html`, unknown paths
+ * with `404.html` and status 404. Listens on 127.0.0.1 on a random port.
+ */
+import { existsSync, statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+
+/** The built site, at the repository root. */
+export const DIST_DIR = path.resolve(import.meta.dirname, "../../dist");
+
+/** Content types by file extension; anything else is served as bytes. */
+export const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  ".html": "text/html; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".json": "application/json; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".xml": "application/xml; charset=utf-8",
+  ".txt": "text/plain; charset=utf-8",
+  ".png": "image/png",
+  ".jpg": "image/jpeg",
+  ".webp": "image/webp",
+  ".ico": "image/x-icon",
+  ".woff": "font/woff",
+  ".woff2": "font/woff2",
+  ".wasm": "application/wasm",
+  // Pagefind's index files: compressed binary chunks fetched by its script.
+  ".pagefind": "application/octet-stream",
+  ".pf_meta": "application/octet-stream",
+  ".pf_index": "application/octet-stream",
+  ".pf_fragment": "application/octet-stream",
+};
+
+/** A running server. */
+export interface DistServer {
+  /** Origin without a trailing slash, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  /** Stops the server and drops open connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Throws a clear error when `dist/` has not been built: these tests check the
+ * built site and never build it themselves.
+ * @param root folder to check; default {@link DIST_DIR}
+ */
+export function assertDistBuilt(root: string = DIST_DIR): void {
+  if (!existsSync(path.join(root, "index.html"))) {
+    throw new Error(
+      `${path.relative(process.cwd(), root) || root}/index.html is missing: the end-to-end tests check the built site.\n` +
+        "hint: run `npm run build` first (`npm test` does it before vitest).",
+    );
+  }
+}
+
+/** Maps a URL path to a file under `root`, or undefined when nothing is there. */
+function resolveFile(root: string, urlPath: string): { file: string } | { redirect: string } | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return undefined;
+  }
+  const file = path.join(root, path.normalize(decoded));
+  // Never serve anything outside dist/ (e.g. `/../package.json`).
+  if (file !== root && !file.startsWith(root + path.sep)) return undefined;
+  if (!existsSync(file)) return undefined;
+  if (statSync(file).isDirectory()) {
+    // Like a static host: `/lessons/x` redirects to `/lessons/x/`.
+    if (!urlPath.endsWith("/")) return { redirect: `${urlPath}/` };
+    const index = path.join(file, "index.html");
+    return existsSync(index) ? { file: index } : undefined;
+  }
+  return { file };
+}
+
+/**
+ * Serves `root` on 127.0.0.1 at a random free port.
+ * @param root folder to serve; default {@link DIST_DIR}
+ */
+export async function serveDist(root: string = DIST_DIR): Promise<DistServer> {
+  assertDistBuilt(root);
+  const server = createServer((req, res) => {
+    void (async () => {
+      if (req.method !== "GET" && req.method !== "HEAD") {
+        res.writeHead(405, { allow: "GET, HEAD" }).end();
+        return;
+      }
+      const { pathname } = new URL(req.url ?? "/", "http://localhost");
+      const found = resolveFile(root, pathname);
+      if (found && "redirect" in found) {
+        res.writeHead(301, { location: found.redirect }).end();
+        return;
+      }
+      const file = found?.file ?? path.join(root, "404.html");
+      const status = found ? 200 : 404;
+      try {
+        const body = await readFile(file);
+        const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream";
+        res.writeHead(status, { "content-type": type, "content-length": body.length, "cache-control": "no-store" });
+        res.end(req.method === "HEAD" ? undefined : body);
+      } catch {
+        res.writeHead(status, { "content-type": "text/plain; charset=utf-8" }).end("not found\n");
+      }
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * Dark mode: the system preference picks the first paint, the toggle flips
+ * the page and its diagrams (dark SVG shown, light SVG hidden), and the
+ * choice survives a reload and a move to another page.
+ */
+import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  diagramPages,
+  launchBrowser,
+  lessonPages,
+  listPages,
+  luminance,
+  noDiagramReason,
+  readPageHtml,
+  type SitePage,
+} from "./browser.ts";
+import { assertDistBuilt, type DistServer, serveDist } from "./serve-dist.ts";
+
+assertDistBuilt();
+const pages = listPages();
+// The page with the most diagrams, or a lesson page while the site has none.
+const target: SitePage | undefined = diagramPages()[0]?.page ?? lessonPages()[0] ?? pages[0];
+const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
+
+let server: DistServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+type Theme = "light" | "dark";
+
+/** The page's theme, the toggle's state, the background brightness and what each diagram shows. */
+function themeState(page: Page) {
+  return page.evaluate(() => {
+    const shown = (el: Element) => {
+      const r = el.getBoundingClientRect();
+      const s = getComputedStyle(el);
+      return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && s.display !== "none";
+    };
+    return {
+      theme: document.documentElement.dataset.theme,
+      stored: localStorage.getItem("packetwalk-theme"),
+      pressed: document.querySelector("[data-theme-toggle]")?.getAttribute("aria-pressed"),
+      background: getComputedStyle(document.body).backgroundColor,
+      diagrams: [...document.querySelectorAll("figure.pw-trace")].map((figure) => ({
+        light: [...figure.querySelectorAll(".pw-diagram-light")].map(shown),
+        dark: [...figure.querySelectorAll(".pw-diagram-dark")].map(shown),
+      })),
+    };
+  });
+}
+
+/** Asserts the page is fully in `theme`, diagrams included. */
+async function expectTheme(page: Page, theme: Theme): Promise<void> {
+  const state = await themeState(page);
+  expect(state.theme).toBe(theme);
+  expect(state.pressed).toBe(String(theme === "dark"));
+  const lum = luminance(state.background);
+  if (theme === "dark") expect(lum, `background ${state.background}`).toBeLessThan(0.1);
+  else expect(lum, `background ${state.background}`).toBeGreaterThan(0.8);
+  const other: Theme = theme === "dark" ? "light" : "dark";
+  for (const [i, d] of state.diagrams.entries()) {
+    expect(d[theme].length, `diagram ${i + 1} has a ${theme} SVG`).toBeGreaterThan(0);
+    expect(d[theme].every(Boolean), `diagram ${i + 1}: the ${theme} SVG is shown`).toBe(true);
+    expect(d[other].some(Boolean), `diagram ${i + 1}: the ${other} SVG is hidden`).toBe(false);
+  }
+}
+
+describe("theme", () => {
+  it("sets the theme in an inline, render-blocking script in <head> on every page", () => {
+    for (const page of pages) {
+      const html = readPageHtml(page);
+      const head = html.slice(0, html.search(/<\/head>/i));
+      const script = [...head.matchAll(/<script([^>]*)>([\s\S]*?)<\/script>/gi)].find((m) =>
+        m[2]?.includes("packetwalk-theme"),
+      );
+      expect(script, `${page.file}: theme script in <head>`).toBeDefined();
+      // async, defer, src or type=module would run after the first paint.
+      expect(script?.[1] ?? "", `${page.file}: theme script attributes`).not.toMatch(/\b(async|defer|src|type)\b/i);
+      expect(script?.[2]).toContain("prefers-color-scheme");
+      expect(script?.[2]).toContain("dataset.theme");
+      expect(html.indexOf(script?.[0] ?? "")).toBeLessThan(html.search(/<body[\s>]/i));
+    }
+  });
+
+  it.each(["light", "dark"] as const)(
+    "paints %s first when the system prefers it and nothing is stored",
+    async (scheme) => {
+      const context = await browser.newContext({ ...DESKTOP, colorScheme: scheme });
+      try {
+        const page = await context.newPage();
+        await page.goto(`${server.url}${target?.requestPath}`, { waitUntil: "commit" });
+        // As soon as <body> exists (before any body content is painted) the theme is already set.
+        const early = await page.waitForFunction(() => document.body && document.documentElement.dataset.theme);
+        expect(await early.jsonValue()).toBe(scheme);
+        await page.waitForLoadState("domcontentloaded");
+        expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme);
+        await page.waitForLoadState("load");
+        await expectTheme(page, scheme);
+        expect((await themeState(page)).stored).toBeNull();
+      } finally {
+        await context.close();
+      }
+    },
+  );
+
+  it("toggles to dark and back, diagrams included, and remembers the choice across reloads and pages", async () => {
+    const reason = noDiagramReason();
+    if (reason) console.log(`theme: diagram part not exercised: ${reason}`);
+    const context = await browser.newContext({ ...DESKTOP, colorScheme: "light" });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}${target?.requestPath}`);
+      await expectTheme(page, "light");
+      await page.locator("[data-theme-toggle]").click();
+      await expectTheme(page, "dark");
+      expect((await themeState(page)).stored).toBe("dark");
+
+      await page.reload();
+      await expectTheme(page, "dark");
+
+      const elsewhere = pages.find((p) => p.path !== target?.path && p.status === 200);
+      if (elsewhere) {
+        await page.goto(`${server.url}${elsewhere.requestPath}`);
+        await expectTheme(page, "dark");
+        await page.goBack();
+      }
+
+      await page.locator("[data-theme-toggle]").click();
+      await expectTheme(page, "light");
+      await page.reload();
+      await expectTheme(page, "light");
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("keeps a stored choice over the system preference", async () => {
+    const context = await browser.newContext({ ...DESKTOP, colorScheme: "dark" });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}${target?.requestPath}`);
+      await expectTheme(page, "dark");
+      await page.locator("[data-theme-toggle]").click();
+      await page.reload();
+      await expectTheme(page, "light");
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * Re-captures every scenario from the real kernel into a temporary folder and
+ * checks that each one matches the committed trace under traces/docker-bridge/:
+ * same hook per line (and, once the parser exists, the same hook list per packet).
+ * Needs root and network namespaces; it says why when it skips.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { captureLab, captureUnavailable } from "../../../src/capture/capture-lab.ts";
+import { SCENARIOS } from "../../../src/capture/capture-scenarios.ts";
+import type { DockerVersion } from "../../../src/capture/docker-ruleset.ts";
+import { traceSignature } from "../../../src/capture/trace-signature.ts";
+import { readTraceFolder } from "../../../src/core/trace-file/read-trace-folder.ts";
+
+const why = await captureUnavailable();
+if (why) console.warn(`skipping the re-capture test: ${why}`);
+
+const COMMITTED = join(import.meta.dirname, "../../../traces/docker-bridge");
+const PARSER = join(import.meta.dirname, "../../../src/core/parse/index.ts");
+
+type Parse = (text: string, options?: { file?: string }) => { packets: { hooks: string[] }[] };
+
+async function loadParser(): Promise<Parse | undefined> {
+  if (!existsSync(PARSER)) return undefined;
+  const mod = (await import(PARSER)) as { parseTraceText?: Parse };
+  return mod.parseTraceText;
+}
+
+describe.skipIf(why !== undefined)("re-capturing the docker-bridge lab", () => {
+  let out: string;
+  beforeAll(() => {
+    out = mkdtempSync(join(tmpdir(), "packetwalk-recapture-"));
+  });
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  const runs: { mode: "log" | "trace"; version: DockerVersion }[] = [
+    { mode: "log", version: "28" },
+    { mode: "trace", version: "28" },
+    { mode: "log", version: "27" },
+  ];
+  for (const { mode, version } of runs) {
+    it(`gives the committed hooks for every ${mode}-mode scenario with Docker ${version}`, async () => {
+      const result = await captureLab({ mode, dockerVersion: version, outDir: out, scenarios: SCENARIOS });
+      const expected = SCENARIOS.filter((s) => s.modes.includes(mode)).length;
+      expect(result.traces).toHaveLength(expected);
+      const parse = await loadParser();
+      for (const trace of result.traces) {
+        const committedPath = join(COMMITTED, `${trace.stem}.log`);
+        expect(existsSync(committedPath), `${committedPath} is committed`).toBe(true);
+        const committed = readFileSync(committedPath, "utf8");
+        const fresh = readFileSync(join(out, "docker-bridge", `${trace.stem}.log`), "utf8");
+        expect(traceSignature(fresh).length, `${trace.stem} has lines`).toBeGreaterThan(0);
+        expect(traceSignature(fresh), trace.stem).toEqual(traceSignature(committed));
+        if (parse && mode === "log") {
+          const hooks = (text: string) =>
+            parse(text, { file: trace.stem }).packets.map((packet) => packet.hooks);
+          expect(hooks(fresh), `${trace.stem}: hook list per packet`).toEqual(hooks(committed));
+        }
+      }
+      // The fresh folder validates like the committed one.
+      expect(readTraceFolder(join(out, "docker-bridge")).errors).toEqual([]);
+    });
+  }
+});

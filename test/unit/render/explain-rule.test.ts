@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { explainRule, tokenizeRule } from "../../../src/core/render/explain-rule.ts";
+
+describe("explainRule", () => {
+  it("explains Docker's addrtype jump in both languages", () => {
+    const n = explainRule("-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER");
+    expect(n.en).toBe("if the destination is one of this host's addresses, continue in chain DOCKER");
+    expect(n["zh-TW"]).toBe("如果目的地是這台主機自己的位址,接著檢查 chain DOCKER");
+    expect(n.unknown).toEqual([]);
+  });
+  it("handles negation before an option and MASQUERADE", () => {
+    expect(explainRule("-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE").en).toBe(
+      "if the source is 172.17.0.0/16 and it does not go out on docker0, rewrite the source to the outgoing interface's address (SNAT)",
+    );
+  });
+  it("explains a published port's DNAT", () => {
+    expect(
+      explainRule("-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80")
+        .en,
+    ).toBe(
+      "if it did not come in on docker0 and it is protocol tcp and the destination port is 8080, rewrite the destination (DNAT) to 172.17.0.2:80",
+    );
+  });
+  it("explains conntrack and state matches", () => {
+    expect(
+      explainRule("-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT")["zh-TW"],
+    ).toBe("如果從 docker0 出去且連線狀態是相關或已建立,接受封包(不再檢查這個 table 的其他規則)");
+    expect(explainRule("-A INPUT -m state ! --state NEW -j DROP").en).toBe(
+      "if the connection is not NEW, drop the packet silently",
+    );
+  });
+  it("tells jump from goto, and a rule without target", () => {
+    expect(explainRule("-A FORWARD -j DOCKER-USER").en).toBe("continue in chain DOCKER-USER");
+    expect(explainRule("-A FORWARD -g DOCKER-ISOLATION").en).toBe(
+      "go to chain DOCKER-ISOLATION (no return here)",
+    );
+    expect(explainRule("-A FORWARD -i docker0").en).toBe(
+      "if it came in on docker0, count the packet and go on (no target)",
+    );
+  });
+  it("explains physdev, multiport, mark, comment and REJECT", () => {
+    expect(explainRule("-A FORWARD -m physdev --physdev-in veth-c1 --physdev-is-bridged -j ACCEPT").en).toBe(
+      "if it entered the bridge by port veth-c1 and it is bridged, accept the packet (stop checking this table's chains)",
+    );
+    expect(explainRule("-A INPUT -p udp -m multiport --dports 53,67 -j RETURN").en).toBe(
+      "if it is protocol udp and the destination port is one of 53, 67, return to the calling chain",
+    );
+    expect(explainRule("-A PREROUTING -m mark --mark 0x1 -j MARK --set-xmark 0x2/0xffffffff").en).toBe(
+      "if the mark is 0x1, mark the packet set the mark to 0x2/0xffffffff",
+    );
+    expect(
+      explainRule(
+        '-A INPUT -m comment --comment "keep ssh" -p tcp --dport 22 -j REJECT --reject-with tcp-reset',
+      ).en,
+    ).toBe(
+      'if it is protocol tcp and the destination port is 22, drop the packet and send an error back with tcp-reset (comment: "keep ssh")',
+    );
+  });
+  it("explains LOG and ebtables --log watchers once", () => {
+    expect(explainRule('-A INPUT -j LOG --log-prefix "iptable/filter-INPUT "').en).toBe(
+      'write the packet to the kernel log and go on with prefix "iptable/filter-INPUT "',
+    );
+    expect(
+      explainRule("-A FORWARD --log-level info --log-ip --log-prefix ebtable/filter-FORWARD -j CONTINUE").en,
+    ).toBe(
+      'write the packet to the kernel log and go on with prefix "ebtable/filter-FORWARD" go on with the next rule',
+    );
+    expect(explainRule("-A PREROUTING -j TRACE").en).toBe("trace the packet through every later rule");
+  });
+  it("names options it cannot explain instead of guessing", () => {
+    const n = explainRule("-A INPUT --foo bar -j ACCEPT");
+    expect(n.unknown).toEqual(["--foo"]);
+    expect(n.en).toContain("(option --foo: not explained by packetwalk)");
+    expect(n["zh-TW"]).toContain("選項 --foo:packetwalk 未說明");
+  });
+});
+
+describe("tokenizeRule", () => {
+  it("keeps quoted words together", () => {
+    expect(tokenizeRule('-A X -m comment --comment "a \\"b\\" c" -j ACCEPT')).toEqual([
+      "-A",
+      "X",
+      "-m",
+      "comment",
+      "--comment",
+      'a "b" c',
+      "-j",
+      "ACCEPT",
+    ]);
+  });
+});
