@@ -35,5 +35,7 @@ for (const file of files) {
 process.exitCode = failed > 0 ? 1 : 0;
 
 function formatNumber(n: number): string {
-  return Number.isInteger(n) ? n.toLocaleString("en-US") : n.toLocaleString("en-US", { maximumFractionDigits: 3 });
+  return Number.isInteger(n)
+    ? n.toLocaleString("en-US")
+    : n.toLocaleString("en-US", { maximumFractionDigits: 3 });
 }

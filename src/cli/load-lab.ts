@@ -3,7 +3,13 @@
  * turned into the simulator's world, plus the tagged LOG/TRACE rules the capture lab inserts (the
  * saved ruleset files show Docker's rules without them).
  */
-import { buildLogRules, DEFAULT_IP_MATCHES, ebtablesArgv, iptablesSpec, ruleComment } from "../capture/log-rules.ts";
+import {
+  buildLogRules,
+  DEFAULT_IP_MATCHES,
+  ebtablesArgv,
+  iptablesSpec,
+  ruleComment,
+} from "../capture/log-rules.ts";
 import type { Diagnostic } from "../core/model/packet.ts";
 import { insertRules, type OverlayRule } from "../core/simulate/log-overlay.ts";
 import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
@@ -40,7 +46,10 @@ export interface WorldOptions {
 }
 
 /** Builds the simulator's world; ruleset problems are returned, errors among them make it unusable. */
-export function buildWorld(lab: LoadedLab, options: WorldOptions = {}): { world: World; diagnostics: Diagnostic[] } {
+export function buildWorld(
+  lab: LoadedLab,
+  options: WorldOptions = {},
+): { world: World; diagnostics: Diagnostic[] } {
   const l = lab.data.lab;
   if (!l) throw new LabError(`${lab.folder}: no lab`);
   let text: string;
@@ -52,7 +61,9 @@ export function buildWorld(lab: LoadedLab, options: WorldOptions = {}): { world:
     if (!name) throw new LabError(`${lab.folder}/lab.json: rulesets: the lab names no ruleset`);
     const found = lab.data.rulesets[name];
     if (found === undefined)
-      throw new LabError(`${lab.folder}: no ruleset '${name}' (the lab has: ${Object.keys(lab.data.rulesets).join(", ") || "none"})`);
+      throw new LabError(
+        `${lab.folder}: no ruleset '${name}' (the lab has: ${Object.keys(lab.data.rulesets).join(", ") || "none"})`,
+      );
     text = found;
     file = `${lab.folder}/rulesets/${name}.rules`;
   }
@@ -60,7 +71,12 @@ export function buildWorld(lab: LoadedLab, options: WorldOptions = {}): { world:
   const diagnostics = [...ruleset.diagnostics];
   if (options.overlay) diagnostics.push(...insertRules(ruleset, options.overlay));
   return {
-    world: { topology: buildTopology(l), ruleset, ebtables: l.ebtables, sysctls: { ...l.sysctls, ...options.sysctls } },
+    world: {
+      topology: buildTopology(l),
+      ruleset,
+      ebtables: l.ebtables,
+      sysctls: { ...l.sysctls, ...options.sysctls },
+    },
     diagnostics,
   };
 }
@@ -70,10 +86,22 @@ export function logOverlay(tag: string): OverlayRule[] {
   const runId = tag.replace(/^pw/, "");
   return buildLogRules({ tag }).map((rule) => {
     if (rule.family === "ip") {
-      return { family: "ip", table: rule.table, chain: rule.chain, position: rule.position, args: iptablesSpec(rule, ruleComment(runId)) };
+      return {
+        family: "ip",
+        table: rule.table,
+        chain: rule.chain,
+        position: rule.position,
+        args: iptablesSpec(rule, ruleComment(runId)),
+      };
     }
     const argv = ebtablesArgv(rule, "insert");
-    return { family: "bridge", table: rule.table, chain: rule.chain, position: rule.position, args: argv.slice(argv.indexOf(rule.chain) + 2) };
+    return {
+      family: "bridge",
+      table: rule.table,
+      chain: rule.chain,
+      position: rule.position,
+      args: argv.slice(argv.indexOf(rule.chain) + 2),
+    };
   });
 }
 
@@ -82,7 +110,13 @@ export function traceOverlay(comment: string): OverlayRule[] {
   const out: OverlayRule[] = [];
   for (const chain of ["PREROUTING", "OUTPUT"]) {
     DEFAULT_IP_MATCHES.forEach((match, i) => {
-      out.push({ family: "ip", table: "raw", chain, position: i + 1, args: [...match, "-m", "comment", "--comment", comment, "-j", "TRACE"] });
+      out.push({
+        family: "ip",
+        table: "raw",
+        chain,
+        position: i + 1,
+        args: [...match, "-m", "comment", "--comment", comment, "-j", "TRACE"],
+      });
     });
   }
   return out;

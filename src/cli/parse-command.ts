@@ -30,7 +30,10 @@ const prefixMapSchema = z.record(
   z.string(),
   z
     .string()
-    .regex(/^(bridge|ip|ip6|arp):[a-z]+:[A-Za-z0-9_-]+$/, "a hook id like 'ip:filter:INPUT' (family:table:CHAIN)"),
+    .regex(
+      /^(bridge|ip|ip6|arp):[a-z]+:[A-Za-z0-9_-]+$/,
+      "a hook id like 'ip:filter:INPUT' (family:table:CHAIN)",
+    ),
 );
 
 /** Parsed command-line options. */
@@ -103,7 +106,9 @@ function human(p: Packet): string {
   for (const r of p.rewrites) {
     const ep = (x: { src: string; dst: string; sport?: number; dport?: number }) =>
       `${x.src}${x.sport !== undefined ? `:${x.sport}` : ""} -> ${x.dst}${x.dport !== undefined ? `:${x.dport}` : ""}`;
-    lines.push(`    rewrite ${r.kind} between ${r.afterHook} and ${r.beforeHook}: ${ep(r.from)}  =>  ${ep(r.to)}`);
+    lines.push(
+      `    rewrite ${r.kind} between ${r.afterHook} and ${r.beforeHook}: ${ep(r.from)}  =>  ${ep(r.to)}`,
+    );
   }
   return `${lines.join("\n")}\n`;
 }
@@ -140,7 +145,8 @@ function writer(): { write: (s: string) => void; flush: () => Promise<void> } {
       if (!buf) return;
       const chunk = buf;
       buf = "";
-      if (!process.stdout.write(chunk)) await new Promise<void>((r) => process.stdout.once("drain", () => r()));
+      if (!process.stdout.write(chunk))
+        await new Promise<void>((r) => process.stdout.once("drain", () => r()));
     },
   };
 }
@@ -175,7 +181,9 @@ export async function run(argv: string[]): Promise<number> {
   for (const file of args.files) {
     parser.setFile(file);
     const input = file === "-" ? process.stdin : createReadStream(file);
-    const failed = new Promise<string>((resolve) => input.once("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message)));
+    const failed = new Promise<string>((resolve) =>
+      input.once("error", (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message)),
+    );
     const rl = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
     const reading = (async () => {
       let n = 0;

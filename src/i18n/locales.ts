@@ -55,7 +55,8 @@ const strings = {
     notFoundTitle: "找不到頁面",
     notFoundBody: "這個網址沒有頁面。以下是所有課程。",
     home: "packetwalk：封包在 Linux netfilter 中真正的流動路徑",
-    homeIntro: "透過真實核心記錄的追蹤資料，一步步看懂封包在 Docker 預設 bridge 網路中如何經過 iptables 與 ebtables。",
+    homeIntro:
+      "透過真實核心記錄的追蹤資料，一步步看懂封包在 Docker 預設 bridge 網路中如何經過 iptables 與 ebtables。",
     traces: "追蹤紀錄",
   },
 } as const satisfies Record<Locale, Record<string, string>>;

@@ -58,7 +58,11 @@ export function validateLesson(source: string, file: string): LessonValidation {
     const node = (pair?.value ?? pair?.key) as { range?: [number, number, number] } | undefined;
     return node?.range ? at(node.range[0]) : { file, line: 2, column: 1 };
   };
-  return { diagnostics: result.error.issues.map((issue) => toDiagnostic(issue, locate, Object.keys(map ? doc.toJS() : {}))) };
+  return {
+    diagnostics: result.error.issues.map((issue) =>
+      toDiagnostic(issue, locate, Object.keys(map ? doc.toJS() : {})),
+    ),
+  };
 }
 
 const FIELDS = Object.keys(lessonSchema.shape);

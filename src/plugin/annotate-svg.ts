@@ -22,7 +22,9 @@ function escapeRegExp(s: string): string {
  */
 export function annotateSvg(svg: string, svgId: string, targets: StepTargets): string {
   const own = new RegExp(`^${escapeRegExp(svgId)}(?:[-_]|$)`);
-  let out = svg.replace(/ id="([^"]+)"/g, (whole, id: string) => (own.test(id) ? whole : ` id="${svgId}-${id}"`));
+  let out = svg.replace(/ id="([^"]+)"/g, (whole, id: string) =>
+    own.test(id) ? whole : ` id="${svgId}-${id}"`,
+  );
   const nodeId = new RegExp(` id="${escapeRegExp(svgId)}-flowchart-([A-Za-z0-9_]+)-\\d+"`, "g");
   out = out.replace(nodeId, (whole, id: string) => {
     const steps = targets.nodes.get(id);

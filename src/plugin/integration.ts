@@ -10,11 +10,21 @@
  *   diagrams were rendered vs served from the cache.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { AstroIntegration } from "astro";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { checkLessons } from "../lessons/check-lessons.ts";
+import { formatProblems, takeProblems } from "./build-problems.ts";
 import { closeSharedRenderer } from "./shared-renderer.ts";
 
 /** Options of {@link packetwalk}. */
@@ -38,12 +48,29 @@ function filesUnder(dir: string): string[] {
 // Everything a lesson's rendered figure depends on besides the lesson itself.
 function figureInputsDigest(tracesDir: string): string {
   const hash = createHash("sha256");
-  const code = [join(import.meta.dirname, ".."), join(import.meta.dirname, "..", "..", "node_modules", "mermaid", "package.json")];
-  for (const file of [...filesUnder(tracesDir), ...filesUnder(code[0] as string).filter((f) => /[\\/](core|plugin|browser)[\\/]/.test(f)), code[1] as string]) {
+  const code = [
+    join(import.meta.dirname, ".."),
+    join(import.meta.dirname, "..", "..", "node_modules", "mermaid", "package.json"),
+  ];
+  for (const file of [
+    ...filesUnder(tracesDir),
+    ...filesUnder(code[0] as string).filter((f) => /[\\/](core|plugin|browser)[\\/]/.test(f)),
+    code[1] as string,
+  ]) {
     if (!existsSync(file)) continue;
     hash.update(file).update(readFileSync(file));
   }
   return hash.digest("hex");
+}
+
+/** Prints the content problems recorded so far, closes the browser and ends the build with status 1. */
+async function stopOnProblems(logger: { error(message: string): void }): Promise<void> {
+  const problems = takeProblems();
+  if (problems.length === 0) return;
+  for (const line of formatProblems(problems)) logger.error(line);
+  logger.error(`${problems.length} problem(s) in lessons; build stopped`);
+  await closeSharedRenderer();
+  process.exit(1);
 }
 
 /** Creates the integration. */
@@ -93,17 +120,31 @@ export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegr
           const lab = name.split(/[\\/]/)[0] ?? "";
           for (const lesson of filesUnder(join(contentDir, "lessons"))) {
             const text = readFileSync(lesson, "utf8");
-            if (text.includes(`src="${name}"`) || (path.endsWith("lab.json") && text.includes(`src="${lab}/`))) {
+            if (
+              text.includes(`src="${name}"`) ||
+              (path.endsWith("lab.json") && text.includes(`src="${lab}/`))
+            ) {
               const now = new Date();
               utimesSync(lesson, now, now);
-              logger.info(`${relative(process.cwd(), path)} changed: reloading ${relative(process.cwd(), lesson)}`);
+              logger.info(
+                `${relative(process.cwd(), path)} changed: reloading ${relative(process.cwd(), lesson)}`,
+              );
             }
           }
         });
       },
+      // Lessons are rendered while Astro syncs content, before the build starts.
+      "astro:build:start": async ({ logger }) => {
+        await stopOnProblems(logger);
+      },
       "astro:build:done": async ({ logger }) => {
+        await stopOnProblems(logger);
         const stats = await closeSharedRenderer();
-        const record = { rendered: stats?.rendered ?? 0, cacheHits: stats?.cacheHits ?? 0, launches: stats?.launches ?? 0 };
+        const record = {
+          rendered: stats?.rendered ?? 0,
+          cacheHits: stats?.cacheHits ?? 0,
+          launches: stats?.launches ?? 0,
+        };
         mkdirSync(join(statsFile, ".."), { recursive: true });
         writeFileSync(statsFile, `${JSON.stringify(record)}\n`);
         logger.info(`diagrams: ${record.rendered} rendered, ${record.cacheHits} from the cache`);

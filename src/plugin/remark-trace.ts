@@ -4,11 +4,15 @@
  * with the directive's position, what was wrong and a hint; never a stack trace.
  */
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { relative } from "node:path";
 import type { Root } from "mdast";
 import type { ContainerDirective, LeafDirective, TextDirective } from "mdast-util-directive";
 import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { closest } from "../core/diagnostics/format-diagnostic.ts";
+import { reportProblem } from "./build-problems.ts";
+import { escapeHtml } from "./html.ts";
 import { FigureError, renderTraceFigure } from "./render-trace-figure.ts";
 import { sharedRenderer } from "./shared-renderer.ts";
 import { parseTraceDirective } from "./trace-directive.ts";
@@ -31,9 +35,56 @@ function localeOf(file: VFile): string {
   return /[\\/]zh-tw[\\/]/.test(file.path ?? "") ? "zh-tw" : "en";
 }
 
-function fail(file: VFile, node: AnyDirective, message: string, hint: string): never {
-  // file.fail throws a VFileMessage: Astro prints it with the lesson's path:line:col.
-  file.fail(`${message}\n  hint: ${hint}`, node, "packetwalk:trace");
+/** Thrown inside the plugin to leave a directive; never escapes it. */
+class DirectiveProblem extends Error {
+  readonly hint: string;
+  constructor(message: string, hint: string) {
+    super(message);
+    this.hint = hint;
+  }
+}
+
+function fail(message: string, hint: string): never {
+  throw new DirectiveProblem(message, hint);
+}
+
+// Astro hands the plugin the body without its front matter: positions must be shifted to the file's lines.
+function frontMatterLines(file: VFile): number {
+  if (!file.path) return 0;
+  let text: string;
+  try {
+    text = readFileSync(file.path, "utf8");
+  } catch {
+    return 0;
+  }
+  const match = /^---\r?\n[\s\S]*?\r?\n---\r?(?:\n|$)/.exec(text);
+  if (!match) return 0;
+  const body = String(file.value);
+  const rest = text.slice(match[0].length);
+  // Astro may trim what follows the front matter; count the lines it dropped too.
+  const dropped = rest.startsWith(body) ? 0 : rest.slice(0, rest.length - body.length).split("\n").length - 1;
+  return match[0].split("\n").length - 1 + Math.max(0, dropped);
+}
+
+/** Records the problem for the build report and leaves a visible box where the figure would be. */
+function report(file: VFile, node: AnyDirective, problem: DirectiveProblem): void {
+  const offset = frontMatterLines(file);
+  const start = node.position?.start ?? { line: 1, column: 1 };
+  const position = {
+    file: file.path ? relative(process.cwd(), file.path) : "<lesson>",
+    line: start.line + offset,
+    column: start.column,
+  };
+  reportProblem({ severity: "error", message: problem.message, hint: problem.hint, position });
+  file.message(problem.message, node, "packetwalk:trace");
+  const where = `${position.file}:${position.line}:${position.column}`;
+  Object.assign(node, {
+    type: "html",
+    value: `<div class="pw-error" role="alert"><strong>${escapeHtml(where)}</strong> ${escapeHtml(problem.message)}<br>hint: ${escapeHtml(problem.hint)}</div>`,
+    children: undefined,
+    attributes: undefined,
+    name: undefined,
+  });
 }
 
 /** The remark plugin. Add it after remark-directive. */
@@ -43,21 +94,37 @@ export default function remarkTrace(options: RemarkTraceOptions = {}) {
   return async (tree: Root, file: VFile) => {
     const found: AnyDirective[] = [];
     visit(tree, (node) => {
-      if ((node.type === "leafDirective" || node.type === "containerDirective" || node.type === "textDirective") && node.name === "trace") {
+      if (
+        (node.type === "leafDirective" ||
+          node.type === "containerDirective" ||
+          node.type === "textDirective") &&
+        node.name === "trace"
+      ) {
         found.push(node as AnyDirective);
       }
     });
     if (found.length === 0) return;
     const store = loadTraces(tracesDir);
     const locale = localeOf(file);
-    const pageKey = createHash("sha256").update(file.path ?? "").digest("hex").slice(0, 6);
+    // From the path relative to the project, so ids (and cached SVGs) are the same on every machine.
+    const pageKey = createHash("sha256")
+      .update(relative(process.cwd(), file.path ?? ""))
+      .digest("hex")
+      .slice(0, 6);
     let index = 0;
     for (const node of found) {
       index++;
+      try {
+        await replaceDirective(node, index);
+      } catch (error) {
+        if (!(error instanceof DirectiveProblem)) throw error;
+        report(file, node, error);
+      }
+    }
+
+    async function replaceDirective(node: AnyDirective, index: number): Promise<void> {
       if (node.type !== "leafDirective") {
         fail(
-          file,
-          node,
           `trace must be a leaf directive on its own line (found ${node.type === "textDirective" ? ":trace" : ":::trace"})`,
           'write ::trace{src="lab/scenario"} alone on a line',
         );
@@ -66,7 +133,7 @@ export default function remarkTrace(options: RemarkTraceOptions = {}) {
       if (!attrs.ok) {
         const first = attrs.problems[0];
         const more = attrs.problems.length > 1 ? ` (and ${attrs.problems.length - 1} more)` : "";
-        fail(file, node, `${first?.message ?? "invalid ::trace"}${more}`, first?.hint ?? "");
+        fail(`${first?.message ?? "invalid ::trace"}${more}`, first?.hint ?? "");
       }
       const trace = store.traces.get(attrs.value.src);
       if (!trace) {
@@ -74,10 +141,12 @@ export default function remarkTrace(options: RemarkTraceOptions = {}) {
         const guess = closest(attrs.value.src, names);
         const broken = store.errors.find((e) => e.includes(attrs.value.src.split("/")[1] ?? "\0"));
         fail(
-          file,
-          node,
-          broken ? `trace '${attrs.value.src}' is invalid: ${broken}` : `no trace '${attrs.value.src}' under ${tracesDir}/`,
-          guess ? `did you mean '${guess}'?` : `traces are named <lab>/<scenario>; there are ${names.length} under ${tracesDir}/`,
+          broken
+            ? `trace '${attrs.value.src}' is invalid: ${broken}`
+            : `no trace '${attrs.value.src}' under ${tracesDir}/`,
+          guess
+            ? `did you mean '${guess}'?`
+            : `traces are named <lab>/<scenario>; there are ${names.length} under ${tracesDir}/`,
         );
       }
       try {
@@ -87,16 +156,27 @@ export default function remarkTrace(options: RemarkTraceOptions = {}) {
             options: attrs.value,
             locale,
             id: `pw${pageKey}-${index}`,
-            ...(pagesBase === false ? {} : { tracePageUrl: `${localePrefix(locale)}${pagesBase}${trace.name}/` }),
+            ...(pagesBase === false
+              ? {}
+              : { tracePageUrl: `${localePrefix(locale)}${pagesBase}${trace.name}/` }),
           },
           sharedRenderer(),
         );
         // Replace the directive with raw HTML; Astro's pipeline passes it through.
-        Object.assign(node, { type: "html", value: html, children: undefined, attributes: undefined, name: undefined });
+        Object.assign(node, {
+          type: "html",
+          value: html,
+          children: undefined,
+          attributes: undefined,
+          name: undefined,
+        });
       } catch (error) {
-        if (error instanceof FigureError) fail(file, node, error.message, error.hint);
+        if (error instanceof FigureError) fail(error.message, error.hint);
         const message = error instanceof Error ? error.message : String(error);
-        fail(file, node, `could not render trace '${trace.name}': ${message}`, "see the message above; a browser problem lists what was tried");
+        fail(
+          `could not render trace '${trace.name}': ${message}`,
+          "see the message above; a browser problem lists what was tried",
+        );
       }
     }
   };

@@ -9,12 +9,12 @@ import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import type { Packet } from "../core/model/packet.ts";
 import { parseTraceText } from "../core/parse/index.ts";
 import { describePath } from "../core/render/describe-path.ts";
+import { endpointLabels } from "../core/render/endpoint-labels.ts";
 import { toMermaidId } from "../core/render/escape-mermaid-label.ts";
 import { formatAddresses, formatRewrite } from "../core/render/format-endpoints.ts";
 import { planPath } from "../core/render/plan-path.ts";
 import { toMermaid } from "../core/render/to-mermaid.ts";
 import { annotateSvg, type StepTargets } from "./annotate-svg.ts";
-import { endpointLabels } from "./endpoint-labels.ts";
 import { type FigureStrings, figureStrings } from "./figure-strings.ts";
 import { escapeHtml } from "./html.ts";
 import { renderRules } from "./render-rules.ts";
@@ -66,7 +66,12 @@ function choosePackets(packets: Packet[], wanted: number | undefined, traceName:
   return chosen;
 }
 
-function stepTargets(packet: Packet, idPrefix: string, view: TraceDirective["view"], ebtables: "nft" | "legacy"): StepTargets {
+function stepTargets(
+  packet: Packet,
+  idPrefix: string,
+  view: TraceDirective["view"],
+  ebtables: "nft" | "legacy",
+): StepTargets {
   const p = `${toMermaidId(idPrefix)}_`;
   const nodes = new Map<string, number[]>();
   const links = new Map<string, number>();
@@ -103,7 +108,7 @@ async function directionBlock(
 ): Promise<string> {
   const { trace, options, locale } = req;
   const ebtables = trace.lab.ebtables;
-  const labels = endpointLabels(trace.lab, packet);
+  const labels = endpointLabels(packet, trace.lab);
   const diagramId = `${req.id}-${direction}`;
   const idPrefix = `${req.id}${direction === "request" ? "q" : "r"}`;
   const source = toMermaid(packet, { view: options.view, labels, ebtables, idPrefix });
@@ -115,25 +120,30 @@ async function directionBlock(
   const stepsId = `${diagramId}-steps`;
   const plan = planPath(packet, ebtables, labels);
 
-  const items = plan.steps.map((step, i) => {
-    const rewrites = step.rewrites.map((r) => `<span class="pw-rewrite">${escapeHtml(formatRewrite(r))}</span>`);
-    const rules = options.listing ? renderRules(trace, step, s) : "";
+  const items: string[] = [];
+  for (const [i, step] of plan.steps.entries()) {
+    const rewrites = step.rewrites.map(
+      (r) => `<span class="pw-rewrite">${escapeHtml(formatRewrite(r))}</span>`,
+    );
+    const rules = options.listing ? await renderRules(trace, step, s, locale) : "";
     const witness = options.listing
       ? `<details class="pw-witness"><summary>${escapeHtml(s.witness)}</summary><pre><code>${escapeHtml(step.event.raw)}</code></pre><p class="pw-line-ref">${escapeHtml(`${trace.logPath}:${step.event.position.line}`)}</p></details>`
       : "";
-    return [
-      `<li class="pw-step" data-step="${step.n}" tabindex="0" id="${diagramId}-step-${step.n}">`,
-      `<div class="pw-step-head"><span class="pw-step-n" aria-hidden="true">${step.n}</span>`,
-      `<code class="pw-hook">${escapeHtml(step.hook)}</code> `,
-      `<span class="sr-only">${escapeHtml(words.steps[i] ?? "")}</span>`,
-      `<span aria-hidden="true">${stepHead(packet, packet.events.indexOf(step.event))}</span>`,
-      rewrites.length ? ` ${rewrites.join(" ")}` : "",
-      "</div>",
-      rules,
-      witness,
-      "</li>",
-    ].join("");
-  });
+    items.push(
+      [
+        `<li class="pw-step" data-step="${step.n}" tabindex="0" id="${diagramId}-step-${step.n}">`,
+        `<div class="pw-step-head"><span class="pw-step-n" aria-hidden="true">${step.n}</span>`,
+        `<code class="pw-hook">${escapeHtml(step.hook)}</code> `,
+        `<span class="sr-only">${escapeHtml(words.steps[i] ?? "")}</span>`,
+        `<span aria-hidden="true">${stepHead(packet, packet.events.indexOf(step.event))}</span>`,
+        rewrites.length ? ` ${rewrites.join(" ")}` : "",
+        "</div>",
+        rules,
+        witness,
+        "</li>",
+      ].join(""),
+    );
+  }
 
   const title = direction === "request" ? s.request : s.reply;
   return [
@@ -167,7 +177,8 @@ export async function renderTraceFigure(req: FigureRequest, renderer: MermaidRen
     );
   }
   const chosen = choosePackets(parsed.packets, options.packet, trace.name);
-  const wanted = options.direction === "both" ? (["request", "reply"] as const) : ([options.direction] as const);
+  const wanted =
+    options.direction === "both" ? (["request", "reply"] as const) : ([options.direction] as const);
   const blocks: string[] = [];
   for (const direction of wanted) {
     const packet = chosen[direction];
@@ -184,7 +195,9 @@ export async function renderTraceFigure(req: FigureRequest, renderer: MermaidRen
   }
   const caption = options.caption ?? trace.meta.title;
   const origin = trace.meta.origin === "recorded" ? s.recorded : s.simulated;
-  const link = req.tracePageUrl ? ` · <a href="${escapeHtml(req.tracePageUrl)}">${escapeHtml(s.tracePage)}</a>` : "";
+  const link = req.tracePageUrl
+    ? ` · <a href="${escapeHtml(req.tracePageUrl)}">${escapeHtml(s.tracePage)}</a>`
+    : "";
   return [
     `<figure class="pw-trace" id="${req.id}" data-trace="${escapeHtml(trace.name)}" data-view="${options.view}" data-origin="${trace.meta.origin}">`,
     `<figcaption><span class="pw-caption">${escapeHtml(caption)}</span> <span class="pw-origin pw-origin-${trace.meta.origin}">${escapeHtml(origin)}, ${escapeHtml(s.mode[trace.meta.mode])}</span>${link}</figcaption>`,
@@ -192,4 +205,3 @@ export async function renderTraceFigure(req: FigureRequest, renderer: MermaidRen
     "</figure>",
   ].join("");
 }
-

@@ -2,7 +2,11 @@
  * One Mermaid renderer (one browser) for the whole build, shared by every
  * lesson and trace page; closed by the integration when the build ends.
  */
-import { createMermaidRenderer, type MermaidRenderer, type RendererStats } from "../browser/mermaid-renderer.ts";
+import {
+  createMermaidRenderer,
+  type MermaidRenderer,
+  type RendererStats,
+} from "../browser/mermaid-renderer.ts";
 
 // Astro loads the config (remark plugin) and the pages through different module graphs: keep one instance per process.
 const KEY = Symbol.for("packetwalk.renderer");

@@ -18,7 +18,10 @@ export const traceDirectiveSchema = z.strictObject({
   /** The trace, as `<lab>/<scenario>` under `traces/` (no extension). Required. */
   src: z
     .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/, "a trace name like docker-bridge/container-to-wan"),
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/,
+      "a trace name like docker-bridge/container-to-wan",
+    ),
   /** `request`, `reply` or `both` (default): one diagram per direction. */
   direction: z.enum(DIRECTIONS).default("both"),
   /** `map` (default: the whole netfilter map, path highlighted) or `path` (only the hooks crossed). */

@@ -4,8 +4,8 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import type { Lab, TraceMeta } from "../core/trace-file/schema.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
+import type { Lab, TraceMeta } from "../core/trace-file/schema.ts";
 
 /** One trace with what a figure needs beside it. */
 export interface StoredTrace {
@@ -56,7 +56,13 @@ export function loadTraces(tracesDir = "traces", cwd: string = process.cwd()): T
     if (!read.lab) continue;
     for (const t of read.traces) {
       const name = `${labName}/${t.stem}`;
-      const entry: StoredTrace = { name, lab: read.lab, meta: t.meta, text: t.text, logPath: relative(cwd, t.logPath) };
+      const entry: StoredTrace = {
+        name,
+        lab: read.lab,
+        meta: t.meta,
+        text: t.text,
+        logPath: relative(cwd, t.logPath),
+      };
       const ruleset = read.rulesets[t.meta.ruleset];
       if (ruleset !== undefined) entry.ruleset = ruleset;
       traces.set(name, entry);

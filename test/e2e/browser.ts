@@ -11,8 +11,12 @@ import { DIST_DIR } from "./serve-dist.ts";
 
 /** Repository root. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
-/** Lesson Markdown, by locale folder. */
-export const LESSONS_DIR = path.join(REPO_ROOT, "content/lessons");
+/** Lesson Markdown, by locale folder; follows `PACKETWALK_CONTENT_DIR` like astro.config.mjs. */
+export const LESSONS_DIR = path.resolve(
+  REPO_ROOT,
+  process.env.PACKETWALK_CONTENT_DIR ?? "content",
+  "lessons",
+);
 /** A URL path no page will ever have: the server answers it with 404.html. */
 export const MISSING_PATH = "/no-such-page-e2e/";
 
@@ -104,7 +108,11 @@ export interface PageWatch {
  * @param origin the local server's origin; any request elsewhere is a problem
  * @param expectedStatus URL -> status that is not a failure (the 404 page's own document)
  */
-export function watchPage(page: Page, origin: string, expectedStatus: Record<string, number> = {}): PageWatch {
+export function watchPage(
+  page: Page,
+  origin: string,
+  expectedStatus: Record<string, number> = {},
+): PageWatch {
   const watch: PageWatch = { problems: [], requests: [] };
   page.on("console", (msg) => {
     // Chromium logs every 4xx response as a console error; the expected ones are not problems.
@@ -121,10 +129,13 @@ export function watchPage(page: Page, origin: string, expectedStatus: Record<str
       watch.problems.push(`request to another host: ${url}`);
     }
   });
-  page.on("requestfailed", (req) => watch.problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));
+  page.on("requestfailed", (req) =>
+    watch.problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`),
+  );
   page.on("response", (res) => {
     const expected = expectedStatus[res.url()];
-    if (res.status() >= 400 && res.status() !== expected) watch.problems.push(`HTTP ${res.status()}: ${res.url()}`);
+    if (res.status() >= 400 && res.status() !== expected)
+      watch.problems.push(`HTTP ${res.status()}: ${res.url()}`);
   });
   return watch;
 }

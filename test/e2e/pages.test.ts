@@ -134,12 +134,16 @@ async function axeViolations(page: Page): Promise<string[]> {
   return results.violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
     .flatMap((v) =>
-      v.nodes.map((n) => `${v.impact} ${v.id}: ${n.target.join(" ")}: ${n.failureSummary?.replace(/\s+/g, " ")}`),
+      v.nodes.map(
+        (n) => `${v.impact} ${v.id}: ${n.target.join(" ")}: ${n.failureSummary?.replace(/\s+/g, " ")}`,
+      ),
     );
 }
 
 /** In the page: elements that stick out of the viewport sideways without a scrolling box of their own. */
-function sidewaysOverflow(page: Page): Promise<{ scrollWidth: number; problems: string[]; scrollers: string[] }> {
+function sidewaysOverflow(
+  page: Page,
+): Promise<{ scrollWidth: number; problems: string[]; scrollers: string[] }> {
   return page.evaluate(() => {
     const vw = document.documentElement.clientWidth;
     const describe = (el: Element) =>
@@ -159,7 +163,8 @@ function sidewaysOverflow(page: Page): Promise<{ scrollWidth: number; problems: 
       const style = getComputedStyle(el);
       if (style.visibility === "hidden" || style.clip === "rect(0px, 0px, 0px, 0px)") continue;
       const own = scroller(el);
-      if (!own) problems.push(`${describe(el)} spans x ${Math.round(r.left)}..${Math.round(r.right)} of ${vw}`);
+      if (!own)
+        problems.push(`${describe(el)} spans x ${Math.round(r.left)}..${Math.round(r.right)} of ${vw}`);
       else if (own.getBoundingClientRect().right > vw + 0.5) {
         problems.push(`${describe(own)} (scrolling box) is itself wider than the screen`);
       } else scrollers.add(describe(own));
@@ -169,7 +174,11 @@ function sidewaysOverflow(page: Page): Promise<{ scrollWidth: number; problems: 
       const r = el.getBoundingClientRect();
       if (r.right > vw + 0.5) problems.push(`${describe(el)} is wider than the screen`);
     }
-    return { scrollWidth: document.documentElement.scrollWidth, problems: [...new Set(problems)], scrollers: [...scrollers] };
+    return {
+      scrollWidth: document.documentElement.scrollWidth,
+      problems: [...new Set(problems)],
+      scrollers: [...scrollers],
+    };
   });
 }
 
@@ -210,15 +219,18 @@ describe.each(pages)("page $path", (sitePage) => {
     }
   });
 
-  it.each(["light", "dark"] as const)("passes axe-core with no serious or critical violations in %s theme", async (theme) => {
-    const { page, close } = await open(sitePage.requestPath, { ...DESKTOP, colorScheme: theme });
-    try {
-      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
-      expect(await axeViolations(page)).toEqual([]);
-    } finally {
-      await close();
-    }
-  });
+  it.each(["light", "dark"] as const)(
+    "passes axe-core with no serious or critical violations in %s theme",
+    async (theme) => {
+      const { page, close } = await open(sitePage.requestPath, { ...DESKTOP, colorScheme: theme });
+      try {
+        expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+        expect(await axeViolations(page)).toEqual([]);
+      } finally {
+        await close();
+      }
+    },
+  );
 
   it.skipIf(countDiagrams(html) === 0).each(["light", "dark"] as const)(
     "shows every diagram in %s theme with a real box and unclipped labels",

@@ -82,22 +82,31 @@ describe(`search for "${word}" (only in ${lesson.path})`, () => {
       const page = await context.newPage();
       const watch = watchPage(page, server.url);
       await page.goto(`${server.url}/`);
-      expect(watch.requests.filter((u) => u.includes("/pagefind/")), "Pagefind before search opens").toEqual([]);
+      expect(
+        watch.requests.filter((u) => u.includes("/pagefind/")),
+        "Pagefind before search opens",
+      ).toEqual([]);
 
       await page.keyboard.press("/");
-      expect(await page.locator("dialog[data-search-dialog]").evaluate((d: HTMLDialogElement) => d.open)).toBe(true);
+      expect(
+        await page.locator("dialog[data-search-dialog]").evaluate((d: HTMLDialogElement) => d.open),
+      ).toBe(true);
       expect(await page.evaluate(() => document.activeElement?.matches("[data-search-input]"))).toBe(true);
       await page.keyboard.type(word);
 
       const results = page.locator("[data-search-results] li a");
       await results.first().waitFor();
-      const hrefs = await results.evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+      const hrefs = await results.evaluateAll((links) =>
+        links.map((a) => new URL((a as HTMLAnchorElement).href).pathname),
+      );
       expect(hrefs).toEqual([lesson.path]);
       expect(watch.requests.some((u) => u.includes("/pagefind/pagefind.js"))).toBe(true);
 
       // From the field, ArrowDown reaches the result link.
       await page.keyboard.press("ArrowDown");
-      expect(await page.evaluate(() => document.activeElement?.matches("[data-search-results] a"))).toBe(true);
+      expect(await page.evaluate(() => document.activeElement?.matches("[data-search-results] a"))).toBe(
+        true,
+      );
       await Promise.all([page.waitForURL(`${server.url}${lesson.path}`), page.keyboard.press("Enter")]);
       expect(await page.locator("h1").textContent()).toBe(lessonTitle);
       expect(watch.problems).toEqual([]);
@@ -122,7 +131,9 @@ describe(`search for "${word}" (only in ${lesson.path})`, () => {
       await page.keyboard.press("ArrowUp");
       expect(await page.evaluate(() => document.activeElement?.matches("[data-search-input]"))).toBe(true);
       await page.keyboard.press("Escape");
-      expect(await page.locator("dialog[data-search-dialog]").evaluate((d: HTMLDialogElement) => d.open)).toBe(false);
+      expect(
+        await page.locator("dialog[data-search-dialog]").evaluate((d: HTMLDialogElement) => d.open),
+      ).toBe(false);
       expect(await page.evaluate(() => document.activeElement?.matches("[data-search-open]"))).toBe(true);
       expect(watch.problems).toEqual([]);
     } finally {
@@ -133,7 +144,10 @@ describe(`search for "${word}" (only in ${lesson.path})`, () => {
   it.each(["light", "dark"] as const)(
     "shows results that pass axe-core (no serious or critical violations) in %s theme",
     async (theme) => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: theme });
+      const context = await browser.newContext({
+        viewport: { width: 1280, height: 800 },
+        colorScheme: theme,
+      });
       try {
         const page = await context.newPage();
         await page.goto(`${server.url}/`);

@@ -9,8 +9,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 
-/** The built site, at the repository root. */
-export const DIST_DIR = path.resolve(import.meta.dirname, "../../dist");
+/** The built site: `dist/` at the repository root, or `PACKETWALK_E2E_DIST` (to check another build). */
+export const DIST_DIR = path.resolve(import.meta.dirname, "../..", process.env.PACKETWALK_E2E_DIST ?? "dist");
 
 /** Content types by file extension; anything else is served as bytes. */
 export const CONTENT_TYPES: Readonly<Record<string, string>> = {
@@ -102,7 +102,11 @@ export async function serveDist(root: string = DIST_DIR): Promise<DistServer> {
       try {
         const body = await readFile(file);
         const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? "application/octet-stream";
-        res.writeHead(status, { "content-type": type, "content-length": body.length, "cache-control": "no-store" });
+        res.writeHead(status, {
+          "content-type": type,
+          "content-length": body.length,
+          "cache-control": "no-store",
+        });
         res.end(req.method === "HEAD" ? undefined : body);
       } catch {
         res.writeHead(status, { "content-type": "text/plain; charset=utf-8" }).end("not found\n");

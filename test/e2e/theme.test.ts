@@ -84,7 +84,9 @@ describe("theme", () => {
       );
       expect(script, `${page.file}: theme script in <head>`).toBeDefined();
       // async, defer, src or type=module would run after the first paint.
-      expect(script?.[1] ?? "", `${page.file}: theme script attributes`).not.toMatch(/\b(async|defer|src|type)\b/i);
+      expect(script?.[1] ?? "", `${page.file}: theme script attributes`).not.toMatch(
+        /\b(async|defer|src|type)\b/i,
+      );
       expect(script?.[2]).toContain("prefers-color-scheme");
       expect(script?.[2]).toContain("dataset.theme");
       expect(html.indexOf(script?.[0] ?? "")).toBeLessThan(html.search(/<body[\s>]/i));
@@ -99,7 +101,9 @@ describe("theme", () => {
         const page = await context.newPage();
         await page.goto(`${server.url}${target?.requestPath}`, { waitUntil: "commit" });
         // As soon as <body> exists (before any body content is painted) the theme is already set.
-        const early = await page.waitForFunction(() => document.body && document.documentElement.dataset.theme);
+        const early = await page.waitForFunction(
+          () => document.body && document.documentElement.dataset.theme,
+        );
         expect(await early.jsonValue()).toBe(scheme);
         await page.waitForLoadState("domcontentloaded");
         expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(scheme);

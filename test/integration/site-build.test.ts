@@ -15,7 +15,9 @@ const astroBin = join(root, "node_modules", "astro", "bin", "astro.mjs");
 function build(contentDir: string, outDir: string) {
   // Vitest exports NODE_ENV/MODE/DEV/PROD into process.env, which would make Vite treat the build as dev.
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !["NODE_ENV", "MODE", "DEV", "PROD", "SSR", "BASE_URL"].includes(k)),
+    Object.entries(process.env).filter(
+      ([k]) => !["NODE_ENV", "MODE", "DEV", "PROD", "SSR", "BASE_URL"].includes(k),
+    ),
   );
   return spawnSync(process.execPath, [astroBin, "build", "--outDir", outDir], {
     cwd: root,
@@ -46,8 +48,12 @@ describe("astro build of the fixture site", () => {
     expect(html).toMatch(/<meta name="description" content="A fixture lesson that comes first/);
     expect(html).toMatch(/<meta property="og:title" content="First steps with hooks · packetwalk"/);
     expect(html).toMatch(/<meta property="og:type" content="article"/);
-    expect(html).toMatch(/<link rel="canonical" href="https:\/\/packetwalk\.example\.org\/lessons\/first-steps\/"/);
-    expect(html).toMatch(/<a href="\/lessons\/first-steps\/" aria-current="page">First steps with hooks<\/a>/);
+    expect(html).toMatch(
+      /<link rel="canonical" href="https:\/\/packetwalk\.example\.org\/lessons\/first-steps\/"/,
+    );
+    expect(html).toMatch(
+      /<a href="\/lessons\/first-steps\/" aria-current="page">First steps with hooks<\/a>/,
+    );
     expect(html).toMatch(/<a href="\/lessons\/second-steps\/">Second steps with chains<\/a>/);
     expect(html).toMatch(/<html lang="en"/);
   });
@@ -62,8 +68,12 @@ describe("astro build of the fixture site", () => {
 
   it("builds a table of contents from h2/h3 and gives headings anchors", () => {
     const html = page("lessons/first-steps/index.html");
-    expect(html).toMatch(/<nav class="toc"[^>]*>[\s\S]*href="#where-the-raw-table-runs"[\s\S]*href="#a-detail-about-priorities"/);
-    expect(html).toMatch(/<h2 id="where-the-raw-table-runs">[^<]*<a class="heading-anchor" href="#where-the-raw-table-runs"/);
+    expect(html).toMatch(
+      /<nav class="toc"[^>]*>[\s\S]*href="#where-the-raw-table-runs"[\s\S]*href="#a-detail-about-priorities"/,
+    );
+    expect(html).toMatch(
+      /<h2 id="where-the-raw-table-runs">[^<]*<a class="heading-anchor" href="#where-the-raw-table-runs"/,
+    );
   });
 
   it("links to the lesson's source for editing", () => {
@@ -78,7 +88,9 @@ describe("astro build of the fixture site", () => {
     expect(zh).toMatch(/<html lang="zh-Hant-TW"/);
     expect(zh).toContain("本頁內容");
     expect(zh).toMatch(/href="\/lessons\/first-steps\/"[^>]*hreflang="en"/);
-    expect(page("lessons/first-steps/index.html")).toMatch(/href="\/zh-tw\/lessons\/first-steps\/"[^>]*hreflang="zh-Hant-TW"/);
+    expect(page("lessons/first-steps/index.html")).toMatch(
+      /href="\/zh-tw\/lessons\/first-steps\/"[^>]*hreflang="zh-Hant-TW"/,
+    );
     // No translation: no language link, rather than a link to nowhere.
     expect(page("lessons/second-steps/index.html")).not.toContain('hreflang="zh-Hant-TW"');
   });

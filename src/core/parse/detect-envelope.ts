@@ -83,7 +83,8 @@ function readClock(line: string, at: number): { secs: number; end: number } | un
   const h = num(line, at, 2);
   const m = num(line, at + 3, 2);
   const s = num(line, at + 6, 2);
-  if (line.charCodeAt(at + 2) !== 58 || line.charCodeAt(at + 5) !== 58 || Number.isNaN(h + m + s)) return undefined;
+  if (line.charCodeAt(at + 2) !== 58 || line.charCodeAt(at + 5) !== 58 || Number.isNaN(h + m + s))
+    return undefined;
   let end = at + 8;
   let secs = h * 3600 + m * 60 + s;
   const sep = line.charCodeAt(end);
@@ -213,7 +214,8 @@ export function detectEnvelope(line: string): Envelope {
         let bodyStart = line.charCodeAt(close + 1) === 32 ? close + 2 : close + 1;
         const tagged = afterKernelTag(line, bodyStart);
         if (tagged > 0) return { kind: "journal-monotonic", bodyStart: tagged, time, kernel: true };
-        if (kind === undefined) kind = line.charCodeAt(at + 1) === 32 || isDigit(line.charCodeAt(at + 1)) ? "dmesg" : "dmesg-T";
+        if (kind === undefined)
+          kind = line.charCodeAt(at + 1) === 32 || isDigit(line.charCodeAt(at + 1)) ? "dmesg" : "dmesg-T";
         if (bodyStart > line.length) bodyStart = line.length;
         return { kind, bodyStart, time, kernel: true };
       }
@@ -239,7 +241,12 @@ export function detectEnvelope(line: string): Envelope {
       const tagged = afterKernelTag(line, d.end + 1);
       if (tagged > 0) {
         const inner = skipInnerUptime(line, tagged);
-        return { kind: inner.time === undefined ? "journal" : "syslog", bodyStart: inner.at, time: d.time, kernel: true };
+        return {
+          kind: inner.time === undefined ? "journal" : "syslog",
+          bodyStart: inner.at,
+          time: d.time,
+          kernel: true,
+        };
       }
     }
   }

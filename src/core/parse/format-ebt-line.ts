@@ -6,7 +6,15 @@
  */
 import type { TraceEvent } from "../model/packet.ts";
 
-const PROTO_NUM: Record<string, number> = { icmp: 1, tcp: 6, udp: 17, icmpv6: 58, udplite: 136, sctp: 132, dccp: 33 };
+const PROTO_NUM: Record<string, number> = {
+  icmp: 1,
+  tcp: 6,
+  udp: 17,
+  icmpv6: 58,
+  udplite: 136,
+  sctp: 132,
+  dccp: 33,
+};
 const WITH_PORTS = new Set(["tcp", "udp", "udplite", "sctp", "dccp"]);
 
 /**
@@ -28,11 +36,13 @@ export function formatEbtLine(event: TraceEvent): string {
     } else {
       s += ` IP SRC=${ip.src} IP DST=${ip.dst}, IP tos=0x${(ip.tos ?? 0).toString(16).toUpperCase().padStart(2, "0")}, IP proto=${proto}`;
     }
-    if (l4 && WITH_PORTS.has(l4.proto) && l4.sport !== undefined) s += ` SPT=${l4.sport} DPT=${l4.dport ?? 0}`;
+    if (l4 && WITH_PORTS.has(l4.proto) && l4.sport !== undefined)
+      s += ` SPT=${l4.sport} DPT=${l4.dport ?? 0}`;
   } else if (event.arp) {
     const a = event.arp;
     s += ` ARP HTYPE=${a.htype}, PTYPE=${a.ptype}, OPCODE=${a.opcode}`;
-    if (a.macSrc !== undefined) s += ` ARP MAC SRC=${a.macSrc} ARP IP SRC=${a.ipSrc} ARP MAC DST=${a.macDst} ARP IP DST=${a.ipDst}`;
+    if (a.macSrc !== undefined)
+      s += ` ARP MAC SRC=${a.macSrc} ARP IP SRC=${a.ipSrc} ARP MAC DST=${a.macDst} ARP IP DST=${a.ipDst}`;
   }
   return s;
 }

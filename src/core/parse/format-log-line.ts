@@ -47,7 +47,8 @@ function ipPart(ip: IpInfo, l4: L4Info | undefined, inner: TraceEvent["inner"], 
       s += `SPT=${l4.sport ?? 0} DPT=${l4.dport ?? 0} `;
       if (l4.seq !== undefined) s += `SEQ=${l4.seq} ACK=${l4.ack ?? 0} `;
       s += `WINDOW=${l4.window ?? 0} RES=0x${(l4.res ?? 0).toString(16).padStart(2, "0")} `;
-      for (const f of ["AE", "CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN"]) if (l4.tcpFlags?.includes(f)) s += `${f} `;
+      for (const f of ["AE", "CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN"])
+        if (l4.tcpFlags?.includes(f)) s += `${f} `;
       s += `URGP=${l4.urgp ?? 0} `;
       if (l4.tcpOptions !== undefined) s += `OPT (${l4.tcpOptions}) `;
       return s;
@@ -89,7 +90,8 @@ export function formatLogLine(event: TraceEvent): string {
     }
     const a = event.arp;
     s += `ARP HTYPE=${a.htype} PTYPE=${a.ptype} OPCODE=${a.opcode}`;
-    if (a.macSrc !== undefined) s += ` MACSRC=${a.macSrc} IPSRC=${a.ipSrc} MACDST=${a.macDst} IPDST=${a.ipDst}`;
+    if (a.macSrc !== undefined)
+      s += ` MACSRC=${a.macSrc} IPSRC=${a.ipSrc} MACDST=${a.macDst} IPDST=${a.ipDst}`;
     return s;
   }
   if (event.in) s += macPart(event);

@@ -55,7 +55,9 @@ export function formatNftMonitorLines(event: TraceEvent): string[] {
   const head = `trace id ${event.traceId ?? "00000001"} ${family} ${table} ${chain} `;
   const out: string[] = [];
   if (event.ip) out.push(`${head}packet: ${packetText(event)}`);
-  const steps = event.verdicts ?? (event.verdict ? [event.verdict] : [{ kind: "policy" as const, chain, verdict: "ACCEPT" }]);
+  const steps =
+    event.verdicts ??
+    (event.verdict ? [event.verdict] : [{ kind: "policy" as const, chain, verdict: "ACCEPT" }]);
   for (const v of steps) out.push(head + stepText(v));
   return out;
 }

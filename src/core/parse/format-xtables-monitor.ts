@@ -10,7 +10,8 @@ function packetLine(family: number, id: string, ev: TraceEvent): string {
   let s = `PACKET: ${family} ${id} `;
   if (ev.in) s += `IN=${ev.in} `;
   if (ev.out) s += `OUT=${ev.out} `;
-  if (ev.macSrc && ev.macDst) s += `MACSRC=${ev.macSrc} MACDST=${ev.macDst} MACPROTO=${(ev.ethType ?? "0x0800").slice(2)} `;
+  if (ev.macSrc && ev.macDst)
+    s += `MACSRC=${ev.macSrc} MACDST=${ev.macDst} MACPROTO=${(ev.ethType ?? "0x0800").slice(2)} `;
   const ip = ev.ip;
   if (ip) {
     // xtables-monitor prints `ID=%d` without a trailing space: flags follow directly.
@@ -21,7 +22,8 @@ function packetLine(family: number, id: string, ev: TraceEvent): string {
   const l4 = ev.l4;
   if (l4 && (l4.proto === "tcp" || l4.proto === "udp") && l4.sport !== undefined) {
     s += `SPORT=${l4.sport} DPORT=${l4.dport ?? 0} `;
-    if (l4.proto === "tcp") for (const f of ["SYN", "ACK", "FIN", "RST", "PSH", "URG"]) if (l4.tcpFlags?.includes(f)) s += `${f} `;
+    if (l4.proto === "tcp")
+      for (const f of ["SYN", "ACK", "FIN", "RST", "PSH", "URG"]) if (l4.tcpFlags?.includes(f)) s += `${f} `;
   }
   if (ev.mark) s += `MARK=${ev.mark} `;
   return s;
@@ -29,7 +31,8 @@ function packetLine(family: number, id: string, ev: TraceEvent): string {
 
 function traceLine(family: number, id: string, table: string, v: RuleVerdict): string {
   const head = ` TRACE: ${family} ${id} ${table}:${v.chain}`;
-  if (v.kind === "rule") return `${head}:rule:${v.rule ?? "0x1"}:${v.verdict ?? "CONTINUE"} ${v.text ?? ""}`.trimEnd();
+  if (v.kind === "rule")
+    return `${head}:rule:${v.rule ?? "0x1"}:${v.verdict ?? "CONTINUE"} ${v.text ?? ""}`.trimEnd();
   if (v.kind === "policy") return `${head}:policy:${v.verdict ?? "ACCEPT"} `;
   return `${head}:return:${v.verdict?.startsWith("RETURN:") ? v.verdict.slice(7) : ""}`;
 }
@@ -44,7 +47,9 @@ export function formatXtablesMonitorLines(event: TraceEvent): string[] {
   const id = event.traceId ?? "00000001";
   const out: string[] = [];
   if (event.ip) out.push(packetLine(family, id, event));
-  const steps = event.verdicts ?? (event.verdict ? [event.verdict] : [{ kind: "policy" as const, chain, verdict: "ACCEPT" }]);
+  const steps =
+    event.verdicts ??
+    (event.verdict ? [event.verdict] : [{ kind: "policy" as const, chain, verdict: "ACCEPT" }]);
   for (const v of steps) out.push(traceLine(family, id, table, v));
   return out;
 }

@@ -28,6 +28,8 @@ interface OpenPacket {
   hooks: Set<string>;
   lastSeq: number;
   lastTime: number | undefined;
+  /** The envelope `lastTime` came from: clocks of different envelopes are not comparable. */
+  lastClock: string | undefined;
   firstTtl: number | undefined;
   traceId: string | undefined;
   keys: string[];
@@ -95,7 +97,8 @@ function invariantsAgree(a: TraceEvent, b: TraceEvent): boolean {
   if (l && m) {
     if (l.proto !== m.proto) return false;
     if (!same(l.seq, m.seq) || !same(l.ack, m.ack) || !sameFlags(l.tcpFlags, m.tcpFlags)) return false;
-    if (!same(l.icmpType, m.icmpType) || !same(l.icmpCode, m.icmpCode) || !same(l.icmpSeq, m.icmpSeq)) return false;
+    if (!same(l.icmpType, m.icmpType) || !same(l.icmpCode, m.icmpCode) || !same(l.icmpSeq, m.icmpSeq))
+      return false;
   }
   return true;
 }
@@ -118,6 +121,7 @@ export class PacketGrouper {
   private nextId = 1;
   private seq = 0;
   private now: number | undefined;
+  private nowClock: string | undefined;
   private lastTouched: OpenPacket | undefined;
 
   /** `emit` receives each finished packet (flow and direction still unset: see `pair-flows.ts`). */
@@ -131,7 +135,10 @@ export class PacketGrouper {
   /** Adds one event (events must come in input order). */
   push(ev: TraceEvent): void {
     this.seq++;
-    if (ev.time !== undefined) this.now = ev.time;
+    if (ev.time !== undefined) {
+      this.now = ev.time;
+      this.nowClock = ev.envelope;
+    }
     if ((this.seq & 63) === 0) this.sweep();
     if (ev.ip || ev.arp) this.pushKeyed(ev);
     else if (ev.traceId) this.pushTraceOnly(ev);
@@ -150,7 +157,12 @@ export class PacketGrouper {
 
   private stale(p: OpenPacket): boolean {
     if (this.seq - p.lastSeq > this.windowEvents) return true;
-    return this.now !== undefined && p.lastTime !== undefined && this.now - p.lastTime > this.windowSeconds;
+    return (
+      this.now !== undefined &&
+      p.lastTime !== undefined &&
+      p.lastClock === this.nowClock &&
+      this.now - p.lastTime > this.windowSeconds
+    );
   }
 
   private sweep(): void {
@@ -170,7 +182,12 @@ export class PacketGrouper {
       if (!BUILTIN.has(chainOf(ev.hook)) && familyTable(last.hook) === familyTable(ev.hook)) return "merge";
     }
     if (p.hooks.has(ev.hook) || !orderFits(p, ev.hook)) return undefined;
-    if (this.now !== undefined && p.lastTime !== undefined && ev.time !== undefined && ev.time - p.lastTime > this.windowSeconds)
+    if (
+      p.lastTime !== undefined &&
+      ev.time !== undefined &&
+      p.lastClock === ev.envelope &&
+      ev.time - p.lastTime > this.windowSeconds
+    )
       return undefined;
     return "add";
   }
@@ -218,7 +235,8 @@ export class PacketGrouper {
   private portsAgree(p: OpenPacket, ev: TraceEvent): boolean {
     for (let i = p.events.length - 1; i >= 0; i--) {
       const l = (p.events[i] as TraceEvent).l4;
-      if (l && l.sport !== undefined && ev.l4?.sport !== undefined) return l.sport === ev.l4.sport && l.dport === ev.l4.dport;
+      if (l && l.sport !== undefined && ev.l4?.sport !== undefined)
+        return l.sport === ev.l4.sport && l.dport === ev.l4.dport;
     }
     return true;
   }
@@ -229,7 +247,8 @@ export class PacketGrouper {
     for (let i = p.events.length - 1; i >= 0; i--) {
       const e = p.events[i] as TraceEvent;
       if (!e.ip) continue;
-      if (e.ip.id !== ip.id || e.ip.len !== ip.len || !invariantsAgree(e, ev) || !this.ttlFits(p, ev)) return false;
+      if (e.ip.id !== ip.id || e.ip.len !== ip.len || !invariantsAgree(e, ev) || !this.ttlFits(p, ev))
+        return false;
       const srcKept = e.ip.src === ip.src && same(e.l4?.sport, ev.l4?.sport);
       const dstKept = e.ip.dst === ip.dst && same(e.l4?.dport, ev.l4?.dport);
       return srcKept !== dstKept;
@@ -260,7 +279,8 @@ export class PacketGrouper {
       if (this.macMatch(p, ev) && this.fit(p, ev) === "add") return this.attach(p, ev, "add");
     }
     const t = this.lastTouched;
-    if (t && !t.closed && !t.events.some((e) => e.macSrc) && this.fit(t, ev) === "add") return this.attach(t, ev, "add");
+    if (t && !t.closed && !t.events.some((e) => e.macSrc) && this.fit(t, ev) === "add")
+      return this.attach(t, ev, "add");
     const p = this.create(ev);
     this.claimPending(p, ev);
   }
@@ -300,6 +320,7 @@ export class PacketGrouper {
       hooks: new Set(),
       lastSeq: this.seq,
       lastTime: ev.time,
+      lastClock: ev.envelope,
       firstTtl: ev.ip?.ttl,
       traceId: ev.traceId,
       keys: [],
@@ -318,7 +339,10 @@ export class PacketGrouper {
 
   private attach(p: OpenPacket, ev: TraceEvent, how: "add" | "merge"): void {
     p.lastSeq = this.seq;
-    if (ev.time !== undefined) p.lastTime = ev.time;
+    if (ev.time !== undefined) {
+      p.lastTime = ev.time;
+      p.lastClock = ev.envelope;
+    }
     this.lastTouched = p;
     if (p.firstTtl === undefined && ev.ip?.ttl !== undefined) p.firstTtl = ev.ip.ttl;
     if (ev.traceId && !p.traceId) {

@@ -61,19 +61,32 @@ export function parseTraceText(text: string, options: ParseOptions = {}): Parsed
   const parser = new TraceParser(c.onPacket, options);
   eachLine(text, (l) => parser.line(l));
   parser.end();
-  return { packets: c.packets, flows: c.flows, diagnostics: parser.diagnostics, skippedLines: parser.skippedLines };
+  return {
+    packets: c.packets,
+    flows: c.flows,
+    diagnostics: parser.diagnostics,
+    skippedLines: parser.skippedLines,
+  };
 }
 
 /**
  * Parses lines from an async iterable (e.g. `readline` over a file stream);
  * the result is collected in memory. Lines may end in `\r`. See {@link ParseOptions}.
  */
-export async function parseTraceStream(lines: AsyncIterable<string>, options: ParseOptions = {}): Promise<ParsedTrace> {
+export async function parseTraceStream(
+  lines: AsyncIterable<string>,
+  options: ParseOptions = {},
+): Promise<ParsedTrace> {
   const c = collector();
   const parser = new TraceParser(c.onPacket, options);
   for await (const l of lines) parser.line(l);
   parser.end();
-  return { packets: c.packets, flows: c.flows, diagnostics: parser.diagnostics, skippedLines: parser.skippedLines };
+  return {
+    packets: c.packets,
+    flows: c.flows,
+    diagnostics: parser.diagnostics,
+    skippedLines: parser.skippedLines,
+  };
 }
 
 /**

@@ -28,8 +28,10 @@ const PORTS = new Set(["tcp", "udp", "udplite", "sctp", "dccp"]);
 /** The connection tuple an event shows, or undefined when it shows none. */
 function tuple(ip: { src: string; dst: string }, l4: TraceEvent["l4"]): string {
   const proto = l4?.proto ?? "ip";
-  if (l4 && PORTS.has(proto) && l4.sport !== undefined) return `${proto} ${ip.src} ${l4.sport} ${ip.dst} ${l4.dport}`;
-  if (l4 && (proto === "icmp" || proto === "icmpv6") && l4.icmpId !== undefined) return `${proto} ${ip.src} ${ip.dst} id${l4.icmpId}`;
+  if (l4 && PORTS.has(proto) && l4.sport !== undefined)
+    return `${proto} ${ip.src} ${l4.sport} ${ip.dst} ${l4.dport}`;
+  if (l4 && (proto === "icmp" || proto === "icmpv6") && l4.icmpId !== undefined)
+    return `${proto} ${ip.src} ${ip.dst} id${l4.icmpId}`;
   return `${proto} ${ip.src} ${ip.dst}`;
 }
 
@@ -62,6 +64,7 @@ function looksLikeReply(ev: TraceEvent | undefined): boolean {
 export class FlowPairer {
   private readonly maxTuples: number;
   private tuples = new Map<string, { flow: number; direction: "request" | "reply"; proto: string }>();
+  private older = new Map<string, { flow: number; direction: "request" | "reply"; proto: string }>();
   private nextFlow = 1;
 
   constructor(options: PairOptions = {}) {
@@ -81,13 +84,13 @@ export class FlowPairer {
     const first = bestEvent(packet.events);
     let hit: { flow: number; direction: "request" | "reply"; proto: string } | undefined;
     for (const t of seen) {
-      hit = this.tuples.get(t);
+      hit = this.lookup(t);
       if (hit) break;
     }
     const inner = packet.events.find((e) => e.inner)?.inner;
     if (!hit && inner) {
       // An ICMP error quotes the packet it answers: it belongs to that packet's flow.
-      const quoted = this.tuples.get(tuple(inner.ip, inner.l4));
+      const quoted = this.lookup(tuple(inner.ip, inner.l4));
       if (quoted) hit = { ...quoted, direction: quoted.direction === "request" ? "reply" : "request" };
     }
     let isNew = false;
@@ -107,13 +110,17 @@ export class FlowPairer {
   }
 
   private remember(t: string, v: { flow: number; direction: "request" | "reply"; proto: string }): void {
-    const old = this.tuples.get(t);
+    const old = this.lookup(t);
     if (old && old.flow === v.flow) return;
-    this.tuples.delete(t);
     this.tuples.set(t, v);
-    if (this.tuples.size > this.maxTuples) {
-      const oldest = this.tuples.keys().next().value;
-      if (oldest !== undefined) this.tuples.delete(oldest);
+    // Two generations instead of evicting the oldest key one by one (Map iteration over deleted slots is slow).
+    if (this.tuples.size > this.maxTuples / 2) {
+      this.older = this.tuples;
+      this.tuples = new Map();
     }
+  }
+
+  private lookup(t: string): { flow: number; direction: "request" | "reply"; proto: string } | undefined {
+    return this.tuples.get(t) ?? this.older.get(t);
   }
 }

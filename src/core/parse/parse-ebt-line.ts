@@ -10,7 +10,17 @@ import { readHex, readUint } from "./read-log-fields.ts";
 const MARK = " MAC source = ";
 
 function protoName(n: number): string {
-  return n === 6 ? "tcp" : n === 17 ? "udp" : n === 1 ? "icmp" : n === 58 ? "icmpv6" : n === 136 ? "udplite" : String(n);
+  return n === 6
+    ? "tcp"
+    : n === 17
+      ? "udp"
+      : n === 1
+        ? "icmp"
+        : n === 58
+          ? "icmpv6"
+          : n === 136
+            ? "udplite"
+            : String(n);
 }
 
 /** Reads ` SPT=a DPT=b` at `at`; returns the index after it. */
@@ -84,7 +94,8 @@ export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
     const dstAt = line.indexOf(" IPv6 DST=", i + 10);
     const prioAt = line.indexOf(", IPv6 priority=", dstAt);
     const nhAt = line.indexOf(", Next Header=", prioAt);
-    if (dstAt < 0 || prioAt < 0 || nhAt < 0) return fail(i + 1, "'IPv6 SRC=.. IPv6 DST=.., IPv6 priority=.., Next Header=N'");
+    if (dstAt < 0 || prioAt < 0 || nhAt < 0)
+      return fail(i + 1, "'IPv6 SRC=.. IPv6 DST=.., IPv6 priority=.., Next Header=N'");
     let end = line.indexOf(" ", nhAt + 14);
     if (end < 0) end = line.length;
     const nh = readUint(line, nhAt + 14, end);
@@ -99,13 +110,18 @@ export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
     if (p < 0 || o < 0) return fail(i + 1, "'ARP HTYPE=N, PTYPE=0x...., OPCODE=N'");
     let end = line.indexOf(" ", o + 9);
     if (end < 0) end = line.length;
-    ev.arp = { htype: readUint(line, i + 11, p), ptype: line.slice(p + 8, o), opcode: readUint(line, o + 9, end) };
+    ev.arp = {
+      htype: readUint(line, i + 11, p),
+      ptype: line.slice(p + 8, o),
+      opcode: readUint(line, o + 9, end),
+    };
     const ms = line.indexOf(" ARP MAC SRC=", end);
     if (ms >= 0) {
       const is = line.indexOf(" ARP IP SRC=", ms);
       const md = line.indexOf(" ARP MAC DST=", is);
       const id = line.indexOf(" ARP IP DST=", md);
-      if (is < 0 || md < 0 || id < 0) return fail(ms + 1, "'ARP MAC SRC=.. ARP IP SRC=.. ARP MAC DST=.. ARP IP DST=..'");
+      if (is < 0 || md < 0 || id < 0)
+        return fail(ms + 1, "'ARP MAC SRC=.. ARP IP SRC=.. ARP MAC DST=.. ARP IP DST=..'");
       ev.arp.macSrc = line.slice(ms + 13, is).trim();
       ev.arp.ipSrc = line.slice(is + 12, md);
       ev.arp.macDst = line.slice(md + 13, id).trim();

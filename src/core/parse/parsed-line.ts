@@ -46,5 +46,11 @@ export const IGNORE: SkipLine = { kind: "ignore" };
 
 /** A fresh event with the fields every source sets. */
 export function blankEvent(source: TraceEvent["source"], raw: string): TraceEvent {
-  return { hook: "" as TraceEvent["hook"], prefix: "", source, raw, position: { file: "", line: 0, column: 1 } };
+  return {
+    hook: "" as TraceEvent["hook"],
+    prefix: "",
+    source,
+    raw,
+    position: { file: "", line: 0, column: 1 },
+  };
 }

@@ -117,22 +117,29 @@ export function prefixToHook(prefix: string, options: PrefixToHookOptions = {}):
     }
     if (!tc) continue;
     if (!family && i > 0) family = FAMILY_TAGS[(segs[i - 1] as string).toLowerCase()];
-    if (!family) family = tc.table === "broute" || tc.chain === "BROUTING" ? "bridge" : (options.defaultFamily ?? "ip");
+    if (!family)
+      family = tc.table === "broute" || tc.chain === "BROUTING" ? "bridge" : (options.defaultFamily ?? "ip");
     return hookId(family, tc.table, tc.chain);
   }
   return undefined;
 }
 
-/** Memoising wrapper: prefixes repeat on every line, so each distinct one is mapped once. */
-export function createPrefixResolver(options: PrefixToHookOptions = {}): (prefix: string, defaultFamily: Family) => HookId | undefined {
-  const cache = new Map<string, HookId | null>();
+/** Memoising wrapper: prefixes repeat on every line, so each distinct one is mapped once per family. */
+export function createPrefixResolver(
+  options: PrefixToHookOptions = {},
+): (prefix: string, defaultFamily: Family) => HookId | undefined {
+  const caches = new Map<Family, Map<string, HookId | null>>();
   return (prefix, defaultFamily) => {
-    const key = `${defaultFamily}\u0000${prefix}`;
-    let hit = cache.get(key);
+    let cache = caches.get(defaultFamily);
+    if (!cache) {
+      cache = new Map();
+      caches.set(defaultFamily, cache);
+    }
+    let hit = cache.get(prefix);
     if (hit === undefined) {
       hit = prefixToHook(prefix, { ...options, defaultFamily }) ?? null;
       if (cache.size > 10_000) cache.clear();
-      cache.set(key, hit);
+      cache.set(prefix, hit);
     }
     return hit ?? undefined;
   };

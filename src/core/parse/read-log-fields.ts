@@ -104,7 +104,14 @@ function matchBracket(line: string, open: number, to: number): number {
  * headers: the event itself, or the quoted packet of an ICMP error).
  * Returns an error for a damaged field; unknown keys are skipped (newer kernels may add some).
  */
-function readFields(line: string, from: number, to: number, ev: TraceEvent, target: PacketTarget, top: boolean): FieldError | undefined {
+function readFields(
+  line: string,
+  from: number,
+  to: number,
+  ev: TraceEvent,
+  target: PacketTarget,
+  top: boolean,
+): FieldError | undefined {
   let i = from;
   let afterProto = false;
   let arp: ArpInfo | undefined;
@@ -116,7 +123,12 @@ function readFields(line: string, from: number, to: number, ev: TraceEvent, targ
     }
     if (c === 91 && top) {
       const close = matchBracket(line, i, to);
-      if (close < 0) return { column: i + 1, message: "expected ']' closing the quoted packet of an ICMP error", hint: "the line may be cut short" };
+      if (close < 0)
+        return {
+          column: i + 1,
+          message: "expected ']' closing the quoted packet of an ICMP error",
+          hint: "the line may be cut short",
+        };
       const inner: PacketTarget = {};
       const err = readFields(line, i + 1, close, ev, inner, false);
       if (err) return err;
@@ -213,7 +225,12 @@ function readFields(line: string, from: number, to: number, ev: TraceEvent, targ
         target.ip = { src: line.slice(vs, sp), dst: "" };
         break;
       case "DST":
-        if (!target.ip) return { column: i + 1, message: "expected SRC= before DST=", hint: "the line may be cut or edited" };
+        if (!target.ip)
+          return {
+            column: i + 1,
+            message: "expected SRC= before DST=",
+            hint: "the line may be cut or edited",
+          };
         target.ip.dst = line.slice(vs, sp);
         break;
       case "SPORT":
@@ -295,7 +312,14 @@ function isKnownNumericKey(key: string): boolean {
 }
 
 /** Stores a numeric field; returns false for an unknown key. */
-function applyNumber(key: string, n: number, t: PacketTarget, ev: TraceEvent, afterProto: boolean, top: boolean): boolean {
+function applyNumber(
+  key: string,
+  n: number,
+  t: PacketTarget,
+  ev: TraceEvent,
+  afterProto: boolean,
+  top: boolean,
+): boolean {
   const ip = t.ip;
   const l4 = t.l4;
   switch (key) {
@@ -384,14 +408,23 @@ export function readLogFields(line: string, from: number, ev: TraceEvent): Field
   const err = readFields(line, from, line.length, ev, target, true);
   if (err) return err;
   if (target.ip) {
-    if (!target.ip.dst) return { column: line.length + 1, message: "expected DST= after SRC=", hint: "the line may be cut short" };
+    if (!target.ip.dst)
+      return {
+        column: line.length + 1,
+        message: "expected DST= after SRC=",
+        hint: "the line may be cut short",
+      };
     ev.ip = target.ip;
     if (target.l4) {
       if (target.l4.proto === "") target.l4.proto = target.l4.tcpFlags ? "tcp" : "udp";
       ev.l4 = target.l4;
     }
   } else if (target.l4) {
-    return { column: from + 1, message: "expected SRC= and DST= before PROTO=", hint: "the line may be cut or edited" };
+    return {
+      column: from + 1,
+      message: "expected SRC= and DST= before PROTO=",
+      hint: "the line may be cut or edited",
+    };
   }
   return undefined;
 }

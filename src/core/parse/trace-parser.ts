@@ -30,7 +30,19 @@ const PREFIX_HINT =
 
 /** Copies the packet fields of a TRACE packet line into the event that reports its verdict. */
 function copyPacketData(from: TraceEvent, to: TraceEvent): void {
-  for (const k of ["in", "out", "physIn", "physOut", "macSrc", "macDst", "ethType", "ip", "l4", "mark", "inner"] as const) {
+  for (const k of [
+    "in",
+    "out",
+    "physIn",
+    "physOut",
+    "macSrc",
+    "macDst",
+    "ethType",
+    "ip",
+    "l4",
+    "mark",
+    "inner",
+  ] as const) {
     if (to[k] === undefined && from[k] !== undefined) (to as unknown as Record<string, unknown>)[k] = from[k];
   }
 }
@@ -60,7 +72,9 @@ export class TraceParser {
   constructor(onPacket: (packet: Packet, flow: FlowAssignment) => void, options: ParseOptions = {}) {
     this.file = options.file ?? "-";
     this.maxDiagnostics = options.maxDiagnostics ?? 1000;
-    this.resolve = createPrefixResolver(options.prefixMap ? { prefixMap: options.prefixMap as PrefixMap } : {});
+    this.resolve = createPrefixResolver(
+      options.prefixMap ? { prefixMap: options.prefixMap as PrefixMap } : {},
+    );
     this.pairer = new FlowPairer(options.pair);
     this.grouper = new PacketGrouper((p) => onPacket(p, this.pairer.assign(p)), options.group);
   }
@@ -99,8 +113,15 @@ export class TraceParser {
       case "packet-data": {
         const last = this.lastTraceEvent;
         // iptables >= 1.8.8 prints PACKET before its TRACE lines; older ones after the first.
-        if (this.packetOrder === "unknown") this.packetOrder = last?.ev.traceId === result.traceId ? "after" : "before";
-        if (this.packetOrder === "after" && last && last.line === this.lineNo - 1 && last.ev.traceId === result.traceId && !last.ev.ip) {
+        if (this.packetOrder === "unknown")
+          this.packetOrder = last?.ev.traceId === result.traceId ? "after" : "before";
+        if (
+          this.packetOrder === "after" &&
+          last &&
+          last.line === this.lineNo - 1 &&
+          last.ev.traceId === result.traceId &&
+          !last.ev.ip
+        ) {
           copyPacketData(result.event, last.ev);
         } else {
           if (this.stash.size > 1024) this.stash.clear();
@@ -122,7 +143,8 @@ export class TraceParser {
         return;
       }
       // A prefix that says `iptable/...` on an IPv6 packet is ip6tables.
-      ev.hook = hook.startsWith("ip:") && result.familyHint === "ip6" ? (`ip6${hook.slice(2)}` as HookId) : hook;
+      ev.hook =
+        hook.startsWith("ip:") && result.familyHint === "ip6" ? (`ip6${hook.slice(2)}` as HookId) : hook;
     }
     if (ev.traceId) {
       const data = this.stash.get(ev.traceId);

@@ -44,7 +44,7 @@ export function recordedPackets(parsed: ParsedTrace, mode: "log" | "trace"): Rec
     for (const ev of parsed.packets.flatMap((p) => p.events)) {
       const start = ev.hook === "ip:raw:PREROUTING" || ev.hook === "ip:raw:OUTPUT";
       const last = groups[groups.length - 1];
-      if (!last || (start && last.some((e) => e.hook === ev.hook || e.hook !== "ip:raw:PREROUTING"))) groups.push([ev]);
+      if (!last || start) groups.push([ev]);
       else last.push(ev);
     }
   }
@@ -58,12 +58,24 @@ export function recordedPackets(parsed: ParsedTrace, mode: "log" | "trace"): Rec
 }
 
 /** The scenario that replays `recorded`: the first packet's addresses, then each packet's flags/type from its side. */
-export function scenarioFromRecorded(recorded: RecordedPacket[], from: string, proto: "icmp" | "tcp" | "udp"): ScenarioSpec | undefined {
+export function scenarioFromRecorded(
+  recorded: RecordedPacket[],
+  from: string,
+  proto: "icmp" | "tcp" | "udp",
+): ScenarioSpec | undefined {
   const first = recorded[0]?.events.find((e) => e.ip);
   if (!first?.ip) return undefined;
   const script: ScriptItem[] = recorded.map((r) => {
-    const ev = r.events.find((e) => e.l4 && (e.source === "log" || e.source === "xtables-monitor" || e.source === "trace")) ?? r.events.find((e) => e.l4);
-    return { direction: r.direction, tcpFlags: ev?.l4?.tcpFlags, icmpType: ev?.l4?.icmpType, len: ev?.ip?.len };
+    const ev =
+      r.events.find(
+        (e) => e.l4 && (e.source === "log" || e.source === "xtables-monitor" || e.source === "trace"),
+      ) ?? r.events.find((e) => e.l4);
+    return {
+      direction: r.direction,
+      tcpFlags: ev?.l4?.tcpFlags,
+      icmpType: ev?.l4?.icmpType,
+      len: ev?.ip?.len,
+    };
   });
   return {
     from,
@@ -113,7 +125,9 @@ export function simulatedRuleSteps(ev: HookEvent): string[] {
 
 /** The events of a simulated packet the recorded trace would show: LOG lines fired, or TRACE'd IPv4 chains. */
 export function visibleEvents(p: SimulatedPacket, mode: "log" | "trace"): HookEvent[] {
-  return mode === "log" ? p.events.filter((e) => e.logs.length > 0) : p.events.filter((e) => e.traced && e.family === "ip");
+  return mode === "log"
+    ? p.events.filter((e) => e.logs.length > 0)
+    : p.events.filter((e) => e.traced && e.family === "ip");
 }
 
 /** Simulates the scenario of `parsed` in `world` and compares. */
@@ -124,7 +138,12 @@ export function checkConformance(
 ): ConformanceResult {
   const recorded = recordedPackets(parsed, meta.mode);
   const spec = scenarioFromRecorded(recorded, meta.from, meta.proto);
-  if (!spec) return { divergences: [{ packet: 1, what: "count", kernel: ["(no IP packet in the trace)"], predicted: [] }], recorded, simulated: [] };
+  if (!spec)
+    return {
+      divergences: [{ packet: 1, what: "count", kernel: ["(no IP packet in the trace)"], predicted: [] }],
+      recorded,
+      simulated: [],
+    };
   const result = runScenario(world, spec);
   const divergences: Divergence[] = [];
   const n = Math.max(recorded.length, result.packets.length);
@@ -136,13 +155,16 @@ export function checkConformance(
         packet: i + 1,
         what: "count",
         kernel: rec ? rec.hooks : ["(no such packet)"],
-        predicted: sim ? visibleEvents(sim, meta.mode).map((e) => e.hook) : [result.stopped ? `(not sent: ${result.stopped})` : "(no such packet)"],
+        predicted: sim
+          ? visibleEvents(sim, meta.mode).map((e) => e.hook)
+          : [result.stopped ? `(not sent: ${result.stopped})` : "(no such packet)"],
       });
       continue;
     }
     const vis = visibleEvents(sim, meta.mode);
     const simHooks = vis.map((e) => e.hook);
-    if (rec.hooks.join() !== simHooks.join()) divergences.push({ packet: i + 1, what: "hooks", kernel: rec.hooks, predicted: simHooks });
+    if (rec.hooks.join() !== simHooks.join())
+      divergences.push({ packet: i + 1, what: "hooks", kernel: rec.hooks, predicted: simHooks });
     if (meta.mode === "log") {
       const simEvents: TraceEvent[] = vis.map((e) => ({
         hook: e.hook,
@@ -155,11 +177,13 @@ export function checkConformance(
       }));
       const k = rewriteText(rec.events);
       const p = rewriteText(simEvents);
-      if (k.join("\n") !== p.join("\n")) divergences.push({ packet: i + 1, what: "rewrites", kernel: k, predicted: p });
+      if (k.join("\n") !== p.join("\n"))
+        divergences.push({ packet: i + 1, what: "rewrites", kernel: k, predicted: p });
     } else {
       const k = rec.events.flatMap((e) => recordedRuleSteps(e.verdicts ?? (e.verdict ? [e.verdict] : [])));
       const p = vis.flatMap((e) => simulatedRuleSteps(e));
-      if (k.join("\n") !== p.join("\n")) divergences.push({ packet: i + 1, what: "rules", kernel: k, predicted: p });
+      if (k.join("\n") !== p.join("\n"))
+        divergences.push({ packet: i + 1, what: "rules", kernel: k, predicted: p });
     }
   }
   return { divergences, recorded, simulated: result.packets, stopped: result.stopped, spec };

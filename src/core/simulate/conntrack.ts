@@ -35,7 +35,8 @@ export interface ConnEntry {
 
 /** The tuple of a packet as conntrack keys it (ICMP echo: the id on both sides). */
 export function tupleOf(p: SimPacket): Tuple {
-  if (p.proto === "icmp") return { proto: "icmp", src: p.src, dst: p.dst, sport: p.icmpId ?? 0, dport: p.icmpId ?? 0 };
+  if (p.proto === "icmp")
+    return { proto: "icmp", src: p.src, dst: p.dst, sport: p.icmpId ?? 0, dport: p.icmpId ?? 0 };
   return { proto: p.proto, src: p.src, dst: p.dst, sport: p.sport ?? 0, dport: p.dport ?? 0 };
 }
 
@@ -52,7 +53,9 @@ export function replyTuple(e: ConnEntry): Tuple {
 }
 
 function sameTuple(a: Tuple, b: Tuple): boolean {
-  return a.proto === b.proto && a.src === b.src && a.dst === b.dst && a.sport === b.sport && a.dport === b.dport;
+  return (
+    a.proto === b.proto && a.src === b.src && a.dst === b.dst && a.sport === b.sport && a.dport === b.dport
+  );
 }
 
 /** The connection table of one network namespace. */

@@ -64,7 +64,7 @@ export function parseCidr(text: string): Cidr | undefined {
 
 /** True when `addr` (unsigned 32-bit) is inside `cidr`. */
 export function inCidr(addr: number, cidr: Cidr): boolean {
-  return ((addr & cidr.mask) >>> 0) === cidr.net;
+  return (addr & cidr.mask) >>> 0 === cidr.net;
 }
 
 /** True when `text` is an address inside `cidr` (false for a non-address). */

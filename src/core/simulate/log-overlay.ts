@@ -40,12 +40,25 @@ export function insertRules(ruleset: Ruleset, rules: readonly OverlayRule[], fil
     const error = "error" in result ? result.error : undefined;
     if (error || ("ok" in result && !result.ok)) {
       const e = error ?? { message: "rule did not parse", hint: undefined };
-      problems.push({ severity: "error", message: e.message, hint: e.hint, position: { file, line: i + 1, column: 1 } });
+      problems.push({
+        severity: "error",
+        message: e.message,
+        hint: e.hint,
+        position: { file, line: i + 1, column: 1 },
+      });
       return;
     }
     const parsed = result as { conditions: Rule["conditions"]; target: Rule["target"]; log?: Rule["log"] };
     const text = `-A ${r.chain} ${r.args.map((a) => (/[\s"]/.test(a) || a === "" ? JSON.stringify(a) : a)).join(" ")}`;
-    const rule: Rule = { table: r.table, chain: r.chain, index: 0, line: 0, text, conditions: parsed.conditions, target: parsed.target };
+    const rule: Rule = {
+      table: r.table,
+      chain: r.chain,
+      index: 0,
+      line: 0,
+      text,
+      conditions: parsed.conditions,
+      target: parsed.target,
+    };
     if (parsed.log) rule.log = parsed.log;
     chain.rules.splice(Math.min((r.position ?? 1) - 1, chain.rules.length), 0, rule);
     chain.rules.forEach((x, k) => {

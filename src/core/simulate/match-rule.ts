@@ -108,7 +108,7 @@ function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResu
       break;
     }
     case "mark":
-      r = ((p.mark & c.mask) >>> 0) === c.value;
+      r = (p.mark & c.mask) >>> 0 === c.value;
       break;
     case "ethertype":
       r = c.ethertype === ctx.ethType;

@@ -20,7 +20,7 @@ export const BRIDGE_BUILTIN_CHAINS: Record<string, string[]> = {
 /** Parses bridge rules in whichever of the three forms the text is in. */
 export function parseEbtables(text: string, options: ParseRulesOptions = {}): ParsedFamily {
   const firstReal = text.split(/\r?\n/).find((l) => l.trim() !== "" && !l.trim().startsWith("#")) ?? "";
-  if (/^\s*table\s+bridge\s/.test(firstReal)) return parseNftBridge(text, options);
+  if (/^\s*table\s+\w+\s+\S+\s*{/.test(firstReal)) return parseNftBridge(text, options);
   return parseEbtablesText(text, options);
 }
 
@@ -59,7 +59,12 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
     m = /^Bridge chain:\s*([^,\s]+),\s*entries:\s*\d+,\s*policy:\s*(\S+)/.exec(trimmed);
     if (m) {
       if (!table) {
-        err(lineNo, indent + 1, "chain listed before its table", "an ebtables -L listing starts with 'Bridge table: NAME'");
+        err(
+          lineNo,
+          indent + 1,
+          "chain listed before its table",
+          "an ebtables -L listing starts with 'Bridge table: NAME'",
+        );
         continue;
       }
       const name = m[1] as string;
@@ -74,13 +79,23 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
       continue;
     }
     if (!table) {
-      err(lineNo, indent + 1, `'${trimmed.slice(0, 20)}' outside a table`, "expected '*filter' (ebtables-save) or 'Bridge table: filter' (ebtables -L)");
+      err(
+        lineNo,
+        indent + 1,
+        `'${trimmed.slice(0, 20)}' outside a table`,
+        "expected '*filter' (ebtables-save) or 'Bridge table: filter' (ebtables -L)",
+      );
       continue;
     }
     if (trimmed.startsWith(":")) {
       const d = /^:(\S+)\s+(\S+)/.exec(trimmed);
       if (!d) {
-        err(lineNo, indent + 1, "malformed chain declaration", "expected ':CHAIN POLICY', e.g. ':FORWARD ACCEPT'");
+        err(
+          lineNo,
+          indent + 1,
+          "malformed chain declaration",
+          "expected ':CHAIN POLICY', e.g. ':FORWARD ACCEPT'",
+        );
         continue;
       }
       const name = d[1] as string;
@@ -103,13 +118,23 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
         table.chains.set(name, chain);
       }
       if (!chain) {
-        err(lineNo, indent + (tokens[1]?.column ?? 1), `chain '${name ?? ""}' is not declared in bridge table '${table.name}'`, `add ':${name ?? "CHAIN"} ACCEPT' after *${table.name}`);
+        err(
+          lineNo,
+          indent + (tokens[1]?.column ?? 1),
+          `chain '${name ?? ""}' is not declared in bridge table '${table.name}'`,
+          `add ':${name ?? "CHAIN"} ACCEPT' after *${table.name}`,
+        );
         continue;
       }
       tokens = tokens.slice(2);
     }
     if (!chain) {
-      err(lineNo, indent + 1, "rule outside a chain", "expected '-A CHAIN ...' or a 'Bridge chain:' header before it");
+      err(
+        lineNo,
+        indent + 1,
+        "rule outside a chain",
+        "expected '-A CHAIN ...' or a 'Bridge chain:' header before it",
+      );
       continue;
     }
     const parsed = parseEbtRuleArgs(tokens);
@@ -143,7 +168,9 @@ function resolveJumps(tables: Map<string, TableDef>): void {
 /** Parses the options of one ebtables rule. */
 export function parseEbtRuleArgs(
   tokens: Token[],
-): { conditions: Condition[]; target: Target; log?: Rule["log"] } | { error: { column: number; message: string; hint?: string } } {
+):
+  | { conditions: Condition[]; target: Target; log?: Rule["log"] }
+  | { error: { column: number; message: string; hint?: string } } {
   const conditions: Condition[] = [];
   // ebtables' default target (no -j) is CONTINUE.
   let target: Target = { kind: "CONTINUE" };
@@ -162,7 +189,8 @@ export function parseEbtRuleArgs(
     neg = false;
     const val = tokens[i + 1];
     const needVal = () => {
-      if (!val) return { error: { column: tok.column, message: `${o} needs a value`, hint: "see ebtables(8)" } };
+      if (!val)
+        return { error: { column: tok.column, message: `${o} needs a value`, hint: "see ebtables(8)" } };
       i++;
       return undefined;
     };
@@ -172,7 +200,14 @@ export function parseEbtRuleArgs(
         const e = needVal();
         if (e) return e;
         const v = (val as Token).value.toLowerCase();
-        const et = v === "ipv4" || v === "0x0800" ? "0x0800" : v === "arp" || v === "0x0806" ? "0x0806" : v === "ipv6" || v === "0x86dd" ? "0x86dd" : v;
+        const et =
+          v === "ipv4" || v === "0x0800"
+            ? "0x0800"
+            : v === "arp" || v === "0x0806"
+              ? "0x0806"
+              : v === "ipv6" || v === "0x86dd"
+                ? "0x86dd"
+                : v;
         conditions.push({ kind: "ethertype", ethertype: et, neg: n });
         continue;
       }
@@ -184,14 +219,22 @@ export function parseEbtRuleArgs(
       case "--out-if": {
         const e = needVal();
         if (e) return e;
-        conditions.push({ kind: o.startsWith("-i") || o.startsWith("--in") ? "in" : "out", name: (val as Token).value, neg: n });
+        conditions.push({
+          kind: o.startsWith("-i") || o.startsWith("--in") ? "in" : "out",
+          name: (val as Token).value,
+          neg: n,
+        });
         continue;
       }
       case "--logical-in":
       case "--logical-out": {
         const e = needVal();
         if (e) return e;
-        conditions.push({ kind: o === "--logical-in" ? "logical-in" : "logical-out", name: (val as Token).value, neg: n });
+        conditions.push({
+          kind: o === "--logical-in" ? "logical-in" : "logical-out",
+          name: (val as Token).value,
+          neg: n,
+        });
         continue;
       }
       case "-s":
@@ -200,7 +243,11 @@ export function parseEbtRuleArgs(
       case "--destination": {
         const e = needVal();
         if (e) return e;
-        conditions.push({ kind: o.includes("s") && !o.includes("dest") ? "mac-src" : "mac-dst", mac: (val as Token).value.toLowerCase(), neg: n });
+        conditions.push({
+          kind: o.includes("s") && !o.includes("dest") ? "mac-src" : "mac-dst",
+          mac: (val as Token).value.toLowerCase(),
+          neg: n,
+        });
         continue;
       }
       case "--ip-src":
@@ -210,7 +257,14 @@ export function parseEbtRuleArgs(
         const e = needVal();
         if (e) return e;
         const cidr = parseCidr((val as Token).value);
-        if (!cidr) return { error: { column: (val as Token).column, message: `'${(val as Token).value}' is not an IPv4 address or CIDR`, hint: "expected a.b.c.d[/len]" } };
+        if (!cidr)
+          return {
+            error: {
+              column: (val as Token).column,
+              message: `'${(val as Token).value}' is not an IPv4 address or CIDR`,
+              hint: "expected a.b.c.d[/len]",
+            },
+          };
         conditions.push({ kind: o.includes("src") || o.includes("source") ? "src" : "dst", cidr, neg: n });
         continue;
       }
@@ -250,9 +304,17 @@ export function parseEbtRuleArgs(
         target = ["ACCEPT", "DROP", "CONTINUE", "RETURN"].includes(t)
           ? { kind: t as "ACCEPT" }
           : /^[a-z]+$/.test(t) || tokens.length > i + 1
-            ? { kind: "unknown", name: t, text: tokens.slice(i).map((x) => x.value).join(" ") }
+            ? {
+                kind: "unknown",
+                name: t,
+                text: tokens
+                  .slice(i)
+                  .map((x) => x.value)
+                  .join(" "),
+              }
             : { kind: "jump", chain: t };
-        if (target.kind === "unknown" && /^[A-Za-z0-9_-]+$/.test(t) && tokens.length === i + 1) target = { kind: "jump", chain: t };
+        if (target.kind === "unknown" && /^[A-Za-z0-9_-]+$/.test(t) && tokens.length === i + 1)
+          target = { kind: "jump", chain: t };
         i = tokens.length;
         continue;
       }
@@ -313,7 +375,12 @@ function parseNftBridge(text: string, options: ParseRulesOptions): ParsedFamily 
       continue;
     }
     if (!table || !chain) {
-      diagnostics.push({ severity: "error", message: `'${t.slice(0, 20)}' outside a bridge chain`, hint: "expected 'table bridge NAME {' and 'chain NAME {'", position: { file, line: lineNo, column: raw.length - raw.trimStart().length + 1 } });
+      diagnostics.push({
+        severity: "error",
+        message: `'${t.slice(0, 20)}' outside a bridge chain`,
+        hint: "expected 'table bridge NAME {' and 'chain NAME {'",
+        position: { file, line: lineNo, column: raw.length - raw.trimStart().length + 1 },
+      });
       continue;
     }
     m = /^type\s+\S+\s+hook\s+\S+\s+priority\s+[^;]+;\s*(?:policy\s+(\w+);)?/.exec(t);
@@ -322,7 +389,14 @@ function parseNftBridge(text: string, options: ParseRulesOptions): ParsedFamily 
       continue;
     }
     const rule = parseNftRule(t.replace(/\s+#\s*handle\s+\d+\s*$/, ""));
-    chain.rules.push({ table: table.name, chain: chain.name, index: chain.rules.length + 1, line: lineNo, text: t, ...rule });
+    chain.rules.push({
+      table: table.name,
+      chain: chain.name,
+      index: chain.rules.length + 1,
+      line: lineNo,
+      text: t,
+      ...rule,
+    });
   }
   resolveJumps(tables);
   return { rules: { tables }, diagnostics };
@@ -346,10 +420,14 @@ function parseNftRule(text: string): Pick<Rule, "conditions" | "target" | "log">
     } else if ((w === "ibrname" || w === "obrname") && val) {
       conditions.push({ kind: w === "ibrname" ? "logical-in" : "logical-out", name: val, neg });
       i += step;
-    } else if (w === "meta" || w === "ether" && v === "type") {
+    } else if (w === "meta" || (w === "ether" && v === "type")) {
       if (w === "ether") {
         const et = words[i + 2] ?? "";
-        conditions.push({ kind: "ethertype", ethertype: et === "ip" ? "0x0800" : et === "arp" ? "0x0806" : et, neg: false });
+        conditions.push({
+          kind: "ethertype",
+          ethertype: et === "ip" ? "0x0800" : et === "arp" ? "0x0806" : et,
+          neg: false,
+        });
         i += 2;
       }
     } else if (w === "ip" && (v === "saddr" || v === "daddr")) {
@@ -367,7 +445,15 @@ function parseNftRule(text: string): Pick<Rule, "conditions" | "target" | "log">
         if (key === "prefix") log.prefix = value;
         if (key === "level") log.level = value;
         i += 2;
-        if (key === "flags") while (words[i + 1] === "," || /^[a-z]+$/.test(words[i + 1] ?? "") && words[i + 1] !== "accept" && words[i + 1] !== "drop" && words[i + 1] !== "counter") i++;
+        if (key === "flags")
+          while (
+            words[i + 1] === "," ||
+            (/^[a-z]+$/.test(words[i + 1] ?? "") &&
+              words[i + 1] !== "accept" &&
+              words[i + 1] !== "drop" &&
+              words[i + 1] !== "counter")
+          )
+            i++;
       }
     } else if (["accept", "drop", "continue", "return"].includes(w)) {
       target = { kind: w.toUpperCase() as "ACCEPT" };

@@ -40,8 +40,13 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
   let table: TableDef | undefined;
   const pending: { rule: Rule; column: number }[] = [];
   const lines = text.split(/\r?\n/);
-  const err = (lineNo: number, column: number, message: string, hint?: string, severity: "error" | "warning" = "error") =>
-    diagnostics.push({ severity, message, hint, position: { file, line: lineNo, column } });
+  const err = (
+    lineNo: number,
+    column: number,
+    message: string,
+    hint?: string,
+    severity: "error" | "warning" = "error",
+  ) => diagnostics.push({ severity, message, hint, position: { file, line: lineNo, column } });
 
   for (let idx = 0; idx < lines.length; idx++) {
     const raw = lines[idx] as string;
@@ -52,10 +57,22 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
     if (trimmed.startsWith("*")) {
       const name = trimmed.slice(1).trim();
       if (!/^[a-z]+$/.test(name)) {
-        err(lineNo, indent + 2, `'${name}' is not a table name`, "expected *raw, *mangle, *nat, *filter or *security");
+        err(
+          lineNo,
+          indent + 2,
+          `'${name}' is not a table name`,
+          "expected *raw, *mangle, *nat, *filter or *security",
+        );
         continue;
       }
-      if (table) err(lineNo, indent + 1, `table '${table.name}' was not closed with COMMIT`, "add COMMIT before the next *table line", "warning");
+      if (table)
+        err(
+          lineNo,
+          indent + 1,
+          `table '${table.name}' was not closed with COMMIT`,
+          "add COMMIT before the next *table line",
+          "warning",
+        );
       // Only declared chains exist (iptables-nft registers a base chain only once it is used).
       table = tables.get(name) ?? { name, chains: new Map() };
       tables.set(name, table);
@@ -67,22 +84,42 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       continue;
     }
     if (!table) {
-      err(lineNo, indent + 1, `'${trimmed.slice(0, 20)}' outside a table`, "iptables-save text starts each table with *filter, *nat, ...");
+      err(
+        lineNo,
+        indent + 1,
+        `'${trimmed.slice(0, 20)}' outside a table`,
+        "iptables-save text starts each table with *filter, *nat, ...",
+      );
       continue;
     }
     if (trimmed.startsWith(":")) {
       const m = /^:(\S+)\s+(\S+)(?:\s+\[\d+:\d+\])?\s*$/.exec(trimmed);
       if (!m) {
-        err(lineNo, indent + 1, "malformed chain declaration", "expected ':CHAIN POLICY [pkts:bytes]', e.g. ':FORWARD DROP [0:0]'");
+        err(
+          lineNo,
+          indent + 1,
+          "malformed chain declaration",
+          "expected ':CHAIN POLICY [pkts:bytes]', e.g. ':FORWARD DROP [0:0]'",
+        );
         continue;
       }
       const [, name, policy] = m as unknown as [string, string, string];
       if (policy !== "-" && !["ACCEPT", "DROP", "RETURN", "QUEUE"].includes(policy)) {
-        err(lineNo, indent + 2 + name.length + 1, `'${policy}' is not a chain policy`, "expected ACCEPT, DROP or - for a user chain");
+        err(
+          lineNo,
+          indent + 2 + name.length + 1,
+          `'${policy}' is not a chain policy`,
+          "expected ACCEPT, DROP or - for a user chain",
+        );
         continue;
       }
       const existing = table.chains.get(name);
-      const chain: ChainDef = { name, policy: policy === "-" ? undefined : policy, line: lineNo, rules: existing?.rules ?? [] };
+      const chain: ChainDef = {
+        name,
+        policy: policy === "-" ? undefined : policy,
+        line: lineNo,
+        rules: existing?.rules ?? [],
+      };
       table.chains.set(name, chain);
       continue;
     }
@@ -99,12 +136,22 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
     }
     const tk = tokenizeRule(body);
     if (!tk.ok) {
-      err(lineNo, offset + tk.column, tk.message, "close the quote; iptables-save quotes comments with double quotes");
+      err(
+        lineNo,
+        offset + tk.column,
+        tk.message,
+        "close the quote; iptables-save quotes comments with double quotes",
+      );
       continue;
     }
     const [verb, chainTok, ...args] = tk.tokens;
     if (!verb || (verb.value !== "-A" && verb.value !== "--append")) {
-      err(lineNo, offset + (verb?.column ?? 1), `unexpected '${verb?.value ?? ""}'`, "expected a rule '-A CHAIN ...', a ':CHAIN POLICY' line, COMMIT or *table");
+      err(
+        lineNo,
+        offset + (verb?.column ?? 1),
+        `unexpected '${verb?.value ?? ""}'`,
+        "expected a rule '-A CHAIN ...', a ':CHAIN POLICY' line, COMMIT or *table",
+      );
       continue;
     }
     if (!chainTok) {
@@ -118,7 +165,12 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       table.chains.set(chain.name, chain);
     }
     if (!chain) {
-      err(lineNo, offset + chainTok.column, `chain '${chainTok.value}' is not declared in table '${table.name}'`, `add ':${chainTok.value} - [0:0]' after *${table.name}`);
+      err(
+        lineNo,
+        offset + chainTok.column,
+        `chain '${chainTok.value}' is not declared in table '${table.name}'`,
+        `add ':${chainTok.value} - [0:0]' after *${table.name}`,
+      );
       continue;
     }
     const parsed = parseRuleArgs(args);
@@ -139,13 +191,26 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
     const targetTok = args.find((a, i) => (args[i - 1]?.value === "-j" || args[i - 1]?.value === "-g") && a);
     pending.push({ rule, column: offset + (targetTok?.column ?? 1) });
   }
-  if (table) err(first + lines.length - 1, 1, `table '${table.name}' was not closed with COMMIT`, "add COMMIT at the end of the table", "warning");
+  if (table)
+    err(
+      first + lines.length - 1,
+      1,
+      `table '${table.name}' was not closed with COMMIT`,
+      "add COMMIT at the end of the table",
+      "warning",
+    );
   // Jumps to names that are not chains of the table are target extensions the simulator does not model.
   for (const { rule, column } of pending) {
     const t = rule.target;
     if ((t.kind === "jump" || t.kind === "goto") && !tables.get(rule.table)?.chains.has(t.chain)) {
       rule.target = { kind: "unknown", name: t.chain, text: rule.text.slice(rule.text.indexOf(t.chain)) };
-      err(rule.line, column, `'${t.chain}' is neither a chain of table '${rule.table}' nor a modelled target`, "the simulator reports this rule as unmodelled", "warning");
+      err(
+        rule.line,
+        column,
+        `'${t.chain}' is neither a chain of table '${rule.table}' nor a modelled target`,
+        "the simulator reports this rule as unmodelled",
+        "warning",
+      );
     }
   }
   return { rules: { tables }, diagnostics };

@@ -130,7 +130,11 @@ export function parseRuleArgs(tokens: Token[]): RuleArgsResult {
     const valuesFrom = (start: number): Token[] => {
       const out: Token[] = [];
       let j = start;
-      while (j < tokens.length && !isOption((tokens[j] as Token).value) && (tokens[j] as Token).value !== "!") {
+      while (
+        j < tokens.length &&
+        !isOption((tokens[j] as Token).value) &&
+        (tokens[j] as Token).value !== "!"
+      ) {
         out.push(tokens[j] as Token);
         j++;
       }
@@ -161,8 +165,16 @@ export function parseRuleArgs(tokens: Token[]): RuleArgsResult {
         if (!v) return fail(tok.column, `${opt} needs an address`, "write e.g. -s 172.17.0.0/16");
         const cidr = parseCidr(v.value);
         if (!cidr)
-          return fail(v.column, `'${v.value}' is not an IPv4 address or CIDR`, "expected a.b.c.d or a.b.c.d/len");
-        conditions.push({ kind: opt.startsWith("-s") || opt.startsWith("--s") ? "src" : "dst", cidr, neg: n });
+          return fail(
+            v.column,
+            `'${v.value}' is not an IPv4 address or CIDR`,
+            "expected a.b.c.d or a.b.c.d/len",
+          );
+        conditions.push({
+          kind: opt.startsWith("-s") || opt.startsWith("--s") ? "src" : "dst",
+          cidr,
+          neg: n,
+        });
         i += 2;
         continue;
       }
@@ -171,8 +183,13 @@ export function parseRuleArgs(tokens: Token[]): RuleArgsResult {
       case "-o":
       case "--out-interface": {
         const v = need();
-        if (!v) return fail(tok.column, `${opt} needs an interface name`, "write e.g. -i docker0 or -i veth+");
-        conditions.push({ kind: opt === "-i" || opt === "--in-interface" ? "in" : "out", name: v.value, neg: n });
+        if (!v)
+          return fail(tok.column, `${opt} needs an interface name`, "write e.g. -i docker0 or -i veth+");
+        conditions.push({
+          kind: opt === "-i" || opt === "--in-interface" ? "in" : "out",
+          name: v.value,
+          neg: n,
+        });
         i += 2;
         continue;
       }
@@ -195,7 +212,8 @@ export function parseRuleArgs(tokens: Token[]): RuleArgsResult {
           let j = i + 2;
           while (j < tokens.length) {
             const t = (tokens[j] as Token).value;
-            if (t === "-m" || t === "--match" || t === "-j" || t === "-g" || t === "--jump" || t === "--goto") break;
+            if (t === "-m" || t === "--match" || t === "-j" || t === "-g" || t === "--jump" || t === "--goto")
+              break;
             if (/^-[a-zA-Z]$/.test(t) || (t === "!" && /^-[a-zA-Z]$/.test(tokens[j + 1]?.value ?? ""))) break;
             parts.push(/\s/.test(t) || t === "" ? JSON.stringify(t) : t);
             j++;
@@ -240,10 +258,24 @@ export function parseRuleArgs(tokens: Token[]): RuleArgsResult {
       case "--source-port":
       case "--dport":
       case "--destination-port": {
-        if (!first) return fail(tok.column, `${opt} needs a port or range`, "write e.g. --dport 80 or --dport 1000:2000");
+        if (!first)
+          return fail(
+            tok.column,
+            `${opt} needs a port or range`,
+            "write e.g. --dport 80 or --dport 1000:2000",
+          );
         const range = parsePortRange(first.value);
-        if (!range) return fail(first.column, `'${first.value}' is not a port or port range`, "expected N or N:M (0..65535)");
-        conditions.push({ kind: opt === "--sport" || opt === "--source-port" ? "sport" : "dport", range, neg: n });
+        if (!range)
+          return fail(
+            first.column,
+            `'${first.value}' is not a port or port range`,
+            "expected N or N:M (0..65535)",
+          );
+        conditions.push({
+          kind: opt === "--sport" || opt === "--source-port" ? "sport" : "dport",
+          range,
+          neg: n,
+        });
         i += 2;
         continue;
       }
@@ -256,7 +288,12 @@ export function parseRuleArgs(tokens: Token[]): RuleArgsResult {
         const ranges: PortRange[] = [];
         for (const part of first.value.split(",")) {
           const r = parsePortRange(part);
-          if (!r) return fail(first.column, `'${part}' in '${first.value}' is not a port or range`, "expected N or N:M");
+          if (!r)
+            return fail(
+              first.column,
+              `'${part}' in '${first.value}' is not a port or range`,
+              "expected N or N:M",
+            );
           ranges.push(r);
         }
         const which = opt.startsWith("--s") ? "sports" : opt.startsWith("--d") ? "dports" : "ports";
@@ -265,9 +302,15 @@ export function parseRuleArgs(tokens: Token[]): RuleArgsResult {
         continue;
       }
       case "--icmp-type": {
-        if (!first) return fail(tok.column, "--icmp-type needs a type", "write e.g. --icmp-type echo-request or 8");
+        if (!first)
+          return fail(tok.column, "--icmp-type needs a type", "write e.g. --icmp-type echo-request or 8");
         const t = parseIcmpType(first.value);
-        if (!t) return fail(first.column, `'${first.value}' is not an ICMP type`, "use a name like echo-request or a number");
+        if (!t)
+          return fail(
+            first.column,
+            `'${first.value}' is not an ICMP type`,
+            "use a name like echo-request or a number",
+          );
         conditions.push({ kind: "icmp-type", ...t, neg: n });
         i += 2;
         continue;
@@ -286,15 +329,21 @@ export function parseRuleArgs(tokens: Token[]): RuleArgsResult {
       }
       case "--ctstate":
       case "--state": {
-        if (!first) return fail(tok.column, `${opt} needs states`, "write e.g. --ctstate RELATED,ESTABLISHED");
+        if (!first)
+          return fail(tok.column, `${opt} needs states`, "write e.g. --ctstate RELATED,ESTABLISHED");
         conditions.push({ kind: "ctstate", states: first.value.toUpperCase().split(","), neg: n });
         i += 2;
         continue;
       }
       case "--physdev-in":
       case "--physdev-out": {
-        if (!first) return fail(tok.column, `${opt} needs an interface name`, "write e.g. --physdev-in veth1");
-        conditions.push({ kind: opt === "--physdev-in" ? "physdev-in" : "physdev-out", name: first.value, neg: n });
+        if (!first)
+          return fail(tok.column, `${opt} needs an interface name`, "write e.g. --physdev-in veth1");
+        conditions.push({
+          kind: opt === "--physdev-in" ? "physdev-in" : "physdev-out",
+          name: first.value,
+          neg: n,
+        });
         i += 2;
         continue;
       }
@@ -306,7 +355,8 @@ export function parseRuleArgs(tokens: Token[]): RuleArgsResult {
         continue;
       case "--mark": {
         const mk = first ? parseMark(first.value) : undefined;
-        if (!first || !mk) return fail(first?.column ?? tok.column, "--mark needs value[/mask]", "write e.g. --mark 0x1/0xff");
+        if (!first || !mk)
+          return fail(first?.column ?? tok.column, "--mark needs value[/mask]", "write e.g. --mark 0x1/0xff");
         conditions.push({ kind: "mark", ...mk, neg: n });
         i += 2;
         continue;
@@ -341,9 +391,10 @@ function parseTarget(
   isGoto: boolean,
 ): { target: Target } | { error: RuleArgError } {
   const t = name.value;
-  const text = [t, ...rest.map((r) => (/\s/.test(r.value) || r.value === "" ? JSON.stringify(r.value) : r.value))].join(
-    " ",
-  );
+  const text = [
+    t,
+    ...rest.map((r) => (/\s/.test(r.value) || r.value === "" ? JSON.stringify(r.value) : r.value)),
+  ].join(" ");
   if (isGoto) return { target: { kind: "goto", chain: t } };
   if (SIMPLE_TARGETS.has(t)) return { target: { kind: t as "ACCEPT" } };
   switch (t) {
@@ -369,7 +420,14 @@ function parseTarget(
           },
         };
       const to = parseNatTo(v.value);
-      if (!to) return { error: { column: v.column, message: `'${v.value}' is not addr[:port]`, hint: "expected a.b.c.d[:port]" } };
+      if (!to)
+        return {
+          error: {
+            column: v.column,
+            message: `'${v.value}' is not addr[:port]`,
+            hint: "expected a.b.c.d[:port]",
+          },
+        };
       return { target: { kind: t, ...to } };
     }
     case "MASQUERADE": {
@@ -387,8 +445,18 @@ function parseTarget(
         const v = optionValue(rest, [opt]);
         if (v) {
           const mk = parseMark(v.value);
-          if (!mk) return { error: { column: v.column, message: `'${v.value}' is not value[/mask]`, hint: "e.g. 0x1/0xff" } };
-          return { target: { kind: "MARK", op, value: mk.value, mask: op === "set" && !v.value.includes("/") ? 0xffffffff : mk.mask } };
+          if (!mk)
+            return {
+              error: { column: v.column, message: `'${v.value}' is not value[/mask]`, hint: "e.g. 0x1/0xff" },
+            };
+          return {
+            target: {
+              kind: "MARK",
+              op,
+              value: mk.value,
+              mask: op === "set" && !v.value.includes("/") ? 0xffffffff : mk.mask,
+            },
+          };
         }
       }
       return { target: { kind: "unknown", name: t, text } };

@@ -8,7 +8,7 @@ import { hostIfaces, isLocalAddress, type Topology } from "./topology.ts";
 /** Where a packet to an address goes from one host. */
 export type RouteResult =
   | { kind: "local" }
-  | { kind: "unicast"; dev: string; via?: string; /** Preferred source address on `dev`. */ src?: string }
+  | { kind: "unicast"; dev: string; via?: string /** Preferred source address on `dev`. */; src?: string }
   | { kind: "unreachable" };
 
 /** Looks up the route from `host` to `dst`. */
@@ -27,7 +27,8 @@ export function routeLookup(topo: Topology, host: string, dst: string): RouteRes
   }
   for (const r of topo.hosts.get(host)?.routes ?? []) {
     const cidr = r.to === "default" ? parseCidr("0.0.0.0/0") : parseCidr(r.to);
-    if (cidr && inCidr(d, cidr) && (!best || cidr.len > best.len)) best = { len: cidr.len, dev: r.dev, via: r.via };
+    if (cidr && inCidr(d, cidr) && (!best || cidr.len > best.len))
+      best = { len: cidr.len, dev: r.dev, via: r.via };
   }
   if (!best) return { kind: "unreachable" };
   const src = ifaces.find((i) => i.name === best.dev)?.addresses[0]?.address;

@@ -89,22 +89,50 @@ export function runChain(table: TableDef, chainName: string, p: SimPacket, ctx: 
         run.verdict = policy === "DROP" ? "DROP" : "ACCEPT";
         return run;
       }
-      run.steps.push({ kind: "return", chain: cur.chain.name, line: cur.chain.line, text: "", verdict: "RETURN" });
+      run.steps.push({
+        kind: "return",
+        chain: cur.chain.name,
+        line: cur.chain.line,
+        text: "",
+        verdict: "RETURN",
+      });
       cur = stack.pop() as { chain: ChainDef; at: number };
       continue;
     }
     cur.at++;
     const m = matchRule(rule, p, ctx);
-    if (rule.log && m === true) run.logs.push({ prefix: rule.log.prefix, level: rule.log.level, line: rule.line });
+    if (rule.log && m === true)
+      run.logs.push({ prefix: rule.log.prefix, level: rule.log.level, line: rule.line });
     if (m === false) continue;
     if (m === "unknown") {
-      run.unmodelled.push({ table: table.name, chain: cur.chain.name, line: rule.line, text: rule.text, what: unknownWhat(rule) });
+      run.unmodelled.push({
+        table: table.name,
+        chain: cur.chain.name,
+        line: rule.line,
+        text: rule.text,
+        what: unknownWhat(rule),
+      });
       // Undecidable: carry on as if it did not match, and say so.
-      run.steps.push({ kind: "rule", chain: cur.chain.name, index: rule.index, line: rule.line, text: rule.text, verdict: "UNKNOWN", unmodelled: true });
+      run.steps.push({
+        kind: "rule",
+        chain: cur.chain.name,
+        index: rule.index,
+        line: rule.line,
+        text: rule.text,
+        verdict: "UNKNOWN",
+        unmodelled: true,
+      });
       continue;
     }
     const t = rule.target;
-    const step: RuleStep = { kind: "rule", chain: cur.chain.name, index: rule.index, line: rule.line, text: rule.text, verdict: "CONTINUE" };
+    const step: RuleStep = {
+      kind: "rule",
+      chain: cur.chain.name,
+      index: rule.index,
+      line: rule.line,
+      text: rule.text,
+      verdict: "CONTINUE",
+    };
     run.steps.push(step);
     switch (t.kind) {
       case "NONE":
@@ -124,7 +152,13 @@ export function runChain(table: TableDef, chainName: string, p: SimPacket, ctx: 
       case "unknown":
         step.verdict = "UNKNOWN";
         step.unmodelled = true;
-        run.unmodelled.push({ table: table.name, chain: cur.chain.name, line: rule.line, text: rule.text, what: t.text });
+        run.unmodelled.push({
+          table: table.name,
+          chain: cur.chain.name,
+          line: rule.line,
+          text: rule.text,
+          what: t.text,
+        });
         continue;
       case "ACCEPT":
       case "DROP":
@@ -157,7 +191,13 @@ export function runChain(table: TableDef, chainName: string, p: SimPacket, ctx: 
         step.verdict = t.kind === "jump" ? "JUMP" : "GOTO";
         step.target = t.chain;
         if (!target || stack.length >= MAX_DEPTH) {
-          run.unmodelled.push({ table: table.name, chain: cur.chain.name, line: rule.line, text: rule.text, what: `-j ${t.chain}` });
+          run.unmodelled.push({
+            table: table.name,
+            chain: cur.chain.name,
+            line: rule.line,
+            text: rule.text,
+            what: `-j ${t.chain}`,
+          });
           step.unmodelled = true;
           continue;
         }

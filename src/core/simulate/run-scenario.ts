@@ -88,7 +88,12 @@ export function runScenario(world: World, spec: ScenarioSpec): ScenarioResult {
         direction: "request",
       };
     } else {
-      if (!responder) return { packets: sim.packets, simulator: sim, stopped: "a reply was scripted but no request reached its destination" };
+      if (!responder)
+        return {
+          packets: sim.packets,
+          simulator: sim,
+          stopped: "a reply was scripted but no request reached its destination",
+        };
       send = {
         from: responder.host,
         to: responder.peer,
@@ -108,7 +113,11 @@ export function runScenario(world: World, spec: ScenarioSpec): ScenarioResult {
     if (item.direction === "request") initiatorSrc = pkt.sent.src;
     if (pkt.fate.kind !== "delivered" || !pkt.received) {
       const why = pkt.fate.kind === "dropped" || pkt.fate.kind === "lost" ? pkt.fate.reason : "not delivered";
-      return { packets: sim.packets, simulator: sim, stopped: `packet ${pkt.id} (${item.direction}) was not delivered: ${why}` };
+      return {
+        packets: sim.packets,
+        simulator: sim,
+        stopped: `packet ${pkt.id} (${item.direction}) was not delivered: ${why}`,
+      };
     }
     if (item.direction === "request" && !responder) {
       const r = pkt.received;

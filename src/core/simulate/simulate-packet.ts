@@ -118,7 +118,9 @@ export class Simulator {
 
   /** Sends one packet and follows it until it is delivered, dropped or lost. */
   send(spec: SendSpec): SimulatedPacket {
-    const len = spec.len ?? (spec.proto === "icmp" ? 84 : spec.proto === "tcp" ? (spec.tcpFlags?.includes("SYN") ? 60 : 52) : 29);
+    const len =
+      spec.len ??
+      (spec.proto === "icmp" ? 84 : spec.proto === "tcp" ? (spec.tcpFlags?.includes("SYN") ? 60 : 52) : 29);
     const p: SimPacket = {
       src: spec.src ?? "",
       dst: spec.to,
@@ -200,7 +202,13 @@ export class Simulator {
     return ev;
   }
 
-  private runTable(family: "ip" | "bridge", table: string, chain: string, p: SimPacket, io: Io): HookEvent | undefined {
+  private runTable(
+    family: "ip" | "bridge",
+    table: string,
+    chain: string,
+    p: SimPacket,
+    io: Io,
+  ): HookEvent | undefined {
     const def = (family === "ip" ? this.world.ruleset.ip : this.world.ruleset.bridge).tables.get(table);
     if (!def?.chains.has(chain)) return undefined;
     const ev = this.record(family, table, chain, p, io);
@@ -217,7 +225,8 @@ export class Simulator {
       ev.uncertain = true;
       this.cur.unmodelled.push(...run.unmodelled);
     }
-    if (run.verdict === "REJECT") this.cur.notes.push(`REJECT at ${ev.hook}: the ICMP/TCP RST it sends back is not simulated`);
+    if (run.verdict === "REJECT")
+      this.cur.notes.push(`REJECT at ${ev.hook}: the ICMP/TCP RST it sends back is not simulated`);
     (ev as HookEvent & { nat?: typeof run.nat }).nat = run.nat;
     return ev;
   }
@@ -226,13 +235,19 @@ export class Simulator {
   private ipHook(chain: string, p: SimPacket, io: Io): Verdict {
     if (this.nfHost === undefined) return { ok: true };
     const manip: ManipType | undefined =
-      chain === "PREROUTING" || chain === "OUTPUT" ? "dst" : chain === "POSTROUTING" || chain === "INPUT" ? "src" : undefined;
+      chain === "PREROUTING" || chain === "OUTPUT"
+        ? "dst"
+        : chain === "POSTROUTING" || chain === "INPUT"
+          ? "src"
+          : undefined;
     for (const { table, priority } of IP_HOOK_TABLES[chain] ?? []) {
       if ((chain === "PREROUTING" || chain === "OUTPUT") && priority > -200 && !p.ct) this.ctLookup(p);
       if (table === "nat" && manip) {
         if (natNeedsChain(p, manip)) {
           const ev = this.runTable("ip", "nat", chain, p, io);
-          const nat = (ev as (HookEvent & { nat?: { kind: string; addr?: string; port?: number } }) | undefined)?.nat;
+          const nat = (
+            ev as (HookEvent & { nat?: { kind: string; addr?: string; port?: number } }) | undefined
+          )?.nat;
           let binding: { addr: string; port?: number } | null = null;
           if (nat?.kind === "MASQUERADE") {
             const route = routeLookup(this.world.topology, this.nfHost, p.dst);
@@ -269,7 +284,11 @@ export class Simulator {
 
   private dropped(v: { ok: false; event: HookEvent }): Fate {
     const rule = [...v.event.steps].reverse().find((s) => s.verdict === "DROP" || s.verdict === "REJECT");
-    return { kind: "dropped", hook: v.event.hook, reason: rule ? `${rule.verdict} by rule at line ${rule.line}: ${rule.text}` : `policy ${v.event.verdict} of ${v.event.hook}`, rule };
+    const reason =
+      rule && rule.kind === "rule"
+        ? `${rule.verdict} by rule at line ${rule.line}: ${rule.text}`
+        : `policy ${v.event.verdict} of ${v.event.hook}${rule ? ` (declared at line ${rule.line})` : ""}`;
+    return { kind: "dropped", hook: v.event.hook, reason, rule };
   }
 
   // --- the walk --------------------------------------------------------------------------------
@@ -290,7 +309,8 @@ export class Simulator {
     if (!v.ok) return this.dropped(v);
     if (p.dst !== dstBefore) {
       route = routeLookup(topo, host, p.dst);
-      if (route.kind === "unreachable") return { kind: "lost", reason: `${host} has no route to ${p.dst} after DNAT` };
+      if (route.kind === "unreachable")
+        return { kind: "lost", reason: `${host} has no route to ${p.dst} after DNAT` };
     }
     const dev = route.kind === "unicast" ? route.dev : "lo";
     const post = this.ipHook("POSTROUTING", p, { family: "ip", out: dev });
@@ -309,10 +329,18 @@ export class Simulator {
     if (!iface) return { kind: "lost", reason: `${host} has no interface ${dev}` };
     p.macSrc = iface.mac;
     p.macDst = neighbourMac(topo, host, dev, nexthop);
-    if (!p.macDst) return { kind: "lost", reason: `${host}: no neighbour answers for ${nexthop} on ${dev} (ARP not modelled beyond the lab's addresses)` };
+    if (!p.macDst)
+      return {
+        kind: "lost",
+        reason: `${host}: no neighbour answers for ${nexthop} on ${dev} (ARP not modelled beyond the lab's addresses)`,
+      };
     if (iface.kind === "bridge") {
       const fdb = fdbLookup(topo, host, dev, p.macDst);
-      if (fdb.kind !== "port") return { kind: "lost", reason: `${dev}: ${p.macDst} is not in the forwarding database (flooding is not modelled)` };
+      if (fdb.kind !== "port")
+        return {
+          kind: "lost",
+          reason: `${dev}: ${p.macDst} is not in the forwarding database (flooding is not modelled)`,
+        };
       const io: Io = { family: "bridge", out: fdb.port, logicalOut: dev };
       const out = this.bridgeHook("OUTPUT", p, io);
       if (!out.ok) return this.dropped(out);
@@ -358,7 +386,8 @@ export class Simulator {
         // br_netfilter after DNAT: bridged DNAT when the new destination is on this bridge, else routed.
         const route = routeLookup(topo, host, p.dst);
         const brMac = topo.ifaces.get(ifaceKey(host, bridge))?.mac;
-        p.macDst = route.kind === "unicast" && route.dev === bridge ? neighbourMac(topo, host, bridge, p.dst) : brMac;
+        p.macDst =
+          route.kind === "unicast" && route.dev === bridge ? neighbourMac(topo, host, bridge, p.dst) : brMac;
       }
     }
     const fdb = fdbLookup(topo, host, bridge, p.macDst);
@@ -369,30 +398,52 @@ export class Simulator {
       }
       return this.ipReceive(host, bridge, p, brnf ? { physIn: port } : undefined);
     }
-    if (fdb.kind === "unknown") return { kind: "lost", reason: `${bridge}: ${p.macDst ?? "?"} unknown (flooding is not modelled)` };
+    if (fdb.kind === "unknown")
+      return { kind: "lost", reason: `${bridge}: ${p.macDst ?? "?"} unknown (flooding is not modelled)` };
     const outPort = fdb.port;
     if (outPort === port && this.sysctl(`brport.${port}.hairpin_mode`, "0") !== "1") {
-      return { kind: "lost", reason: `${bridge} does not send a frame back out of ${port} (hairpin mode off)` };
+      return {
+        kind: "lost",
+        reason: `${bridge} does not send a frame back out of ${port} (hairpin mode off)`,
+      };
     }
     if (nf) {
       const fwdIo: Io = { family: "bridge", in: port, out: outPort, logicalIn: bridge, logicalOut: bridge };
       const f = this.bridgeHook("FORWARD", p, fwdIo);
       if (!f.ok) return this.dropped(f);
       if (brnf) {
-        const v = this.ipHook("FORWARD", p, { family: "ip", in: bridge, out: bridge, physIn: port, physOut: outPort, bridged: true });
+        const v = this.ipHook("FORWARD", p, {
+          family: "ip",
+          in: bridge,
+          out: bridge,
+          physIn: port,
+          physOut: outPort,
+          bridged: true,
+        });
         if (!v.ok) return this.dropped(v);
       }
       const post = this.bridgeHook("POSTROUTING", p, { family: "bridge", out: outPort, logicalOut: bridge });
       if (!post.ok) return this.dropped(post);
       if (brnf) {
-        const v = this.ipHook("POSTROUTING", p, { family: "ip", out: bridge, physIn: port, physOut: outPort, bridged: true });
+        const v = this.ipHook("POSTROUTING", p, {
+          family: "ip",
+          out: bridge,
+          physIn: port,
+          physOut: outPort,
+          bridged: true,
+        });
         if (!v.ok) return this.dropped(v);
       }
     }
     return this.wire(host, outPort, p);
   }
 
-  private ipReceive(host: string, dev: string, p: SimPacket, prerouted: { physIn: string } | undefined): Fate {
+  private ipReceive(
+    host: string,
+    dev: string,
+    p: SimPacket,
+    prerouted: { physIn: string } | undefined,
+  ): Fate {
     const topo = this.world.topology;
     if (host !== this.nfHost) {
       if (isLocalAddress(topo, host, p.dst)) return { kind: "delivered", host };
@@ -411,7 +462,8 @@ export class Simulator {
       return { kind: "delivered", host };
     }
     if (route.kind === "unreachable") return { kind: "lost", reason: `${host} has no route to ${p.dst}` };
-    if (this.sysctl("net.ipv4.ip_forward", "0") !== "1") return { kind: "lost", reason: `${host} does not forward (net.ipv4.ip_forward=0)` };
+    if (this.sysctl("net.ipv4.ip_forward", "0") !== "1")
+      return { kind: "lost", reason: `${host} does not forward (net.ipv4.ip_forward=0)` };
     p.ttl -= 1;
     if (p.ttl <= 0) return { kind: "lost", reason: "TTL exceeded (the ICMP time-exceeded is not simulated)" };
     const fwd = this.ipHook("FORWARD", p, { family: "ip", in: dev, out: route.dev, physIn, bridged });

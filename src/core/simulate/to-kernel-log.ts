@@ -88,10 +88,6 @@ function toEvent(ev: HookEvent, prefix: string, file: string, line: number, time
       l4.icmpId = p.icmpId;
       l4.icmpSeq = p.icmpSeq;
     }
-    if (ev.family === "bridge") {
-      delete l4.icmpType;
-      delete l4.icmpCode;
-    }
   } else {
     l4.sport = p.sport;
     l4.dport = p.dport;
@@ -135,7 +131,13 @@ export function toTrace(simulated: readonly SimulatedPacket[], options: ToTraceO
       id: packets.length + 1,
       flow: 1,
       direction: sp.direction,
-      summary: events.length ? summarizePacket({ events, rewrites }) : `${sp.sent.proto.toUpperCase()} ${sp.sent.src} -> ${sp.sent.dst} (no hook logged)`,
+      // The first IPv4 LOG line says the most (ebtables lines carry no ICMP type or TCP flags).
+      summary: events.length
+        ? summarizePacket({
+            events: [events.find((e) => e.source === "log") ?? (events[0] as TraceEvent)],
+            rewrites,
+          })
+        : `${sp.sent.proto.toUpperCase()} ${sp.sent.src} -> ${sp.sent.dst} (no hook logged)`,
       events,
       hooks: events.map((e) => e.hook),
       rewrites,

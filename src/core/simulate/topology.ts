@@ -48,9 +48,18 @@ export function buildTopology(lab: Lab): Topology {
         const value = s ? parseIpv4(s.address) : undefined;
         return s && value !== undefined ? [{ address: s.address, value, len: s.len }] : [];
       });
-      const info: IfaceInfo = { host: host.name, name: i.name, mac: i.mac, kind: i.kind, bridge: i.bridge, peer: i.peer, addresses };
+      const info: IfaceInfo = {
+        host: host.name,
+        name: i.name,
+        mac: i.mac,
+        kind: i.kind,
+        bridge: i.bridge,
+        peer: i.peer,
+        addresses,
+      };
       ifaces.set(ifaceKey(host.name, i.name), info);
-      for (const a of addresses) if (!addressOwner.has(a.address) && !a.address.startsWith("127.")) addressOwner.set(a.address, info);
+      for (const a of addresses)
+        if (!addressOwner.has(a.address) && !a.address.startsWith("127.")) addressOwner.set(a.address, info);
     }
   }
   const netfilterHost = lab.hosts.find((h) => h.role === "docker-host")?.name;
@@ -75,7 +84,7 @@ export function isBroadcastAddress(topo: Topology, host: string, addr: string): 
   if (v === undefined) return false;
   if (v === 0xffffffff) return true;
   return hostIfaces(topo, host).some((i) =>
-    i.addresses.some((a) => a.len < 31 && ((a.value | ~prefixMask(a.len)) >>> 0) === v),
+    i.addresses.some((a) => a.len < 31 && (a.value | ~prefixMask(a.len)) >>> 0 === v),
   );
 }
 

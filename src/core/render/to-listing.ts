@@ -1,0 +1,110 @@
+/**
+ * The rule listing of one step: the rules of the chain a packet ran through
+ * at a hook, and of the user chains they jump to, each with a plain-language
+ * note, and the rules that matched when the trace says so (TRACE traces give
+ * them exactly, simulated traces carry the simulator's), never guessed.
+ */
+
+import { splitHookId } from "../model/hook.ts";
+import type { TraceEvent } from "../model/packet.ts";
+import type { Ruleset } from "../simulate/ruleset.ts";
+import { explainRule, type RuleNote } from "./explain-rule.ts";
+
+/** One rule line of a listed chain. */
+export interface ListedRule {
+  /** 1-based position in its chain. */
+  index: number;
+  /** 1-based line in the ruleset file. */
+  line: number;
+  /** As written in the ruleset, e.g. `-A FORWARD -j DOCKER-USER`. */
+  text: string;
+  note: RuleNote;
+  /** The verdict when the trace says this rule matched (`ACCEPT`, `JUMP:DOCKER-USER`, ...). */
+  matched?: string;
+}
+
+/** One chain of the listing. */
+export interface ListedChain {
+  /** `filter` */
+  table: string;
+  /** `FORWARD`, or a user chain such as `DOCKER-USER`. */
+  chain: string;
+  /** Built-in chains' policy. */
+  policy?: string;
+  /** Set when the chain's policy decided (TRACE: `policy:ACCEPT`). */
+  policyApplied?: string;
+  rules: ListedRule[];
+}
+
+/** The listing of one step. */
+export interface StepListing {
+  chains: ListedChain[];
+  /** Whether matched rules are known for this step (TRACE or simulated); false for LOG traces. */
+  verdictsKnown: boolean;
+}
+
+// TRACE prints rules as `-4 -t filter -A CHAIN ...`; the ruleset has `-A CHAIN ...`.
+function normalizeRuleText(text: string): string {
+  return text
+    .replace(/^-[46]\s+/, "")
+    .replace(/^-t\s+\S+\s+/, "")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+function isInsertedLogRule(text: string): boolean {
+  return /-j (LOG|TRACE)\b/.test(text) && /--comment "?pw-/.test(text);
+}
+
+/** Builds the listing of the chain at `event.hook` from `ruleset`; empty when the ruleset has no such table. */
+export function toListing(event: TraceEvent, ruleset: Ruleset): StepListing {
+  const parts = splitHookId(event.hook);
+  const family =
+    parts?.family === "bridge" ? ruleset.bridge : parts?.family === "ip" ? ruleset.ip : undefined;
+  const table = parts && family?.tables.get(parts.table);
+  const matchedTexts = new Map<string, string>();
+  const policies = new Map<string, string>();
+  for (const v of event.verdicts ?? []) {
+    if (v.kind === "policy" && v.verdict) policies.set(v.chain, v.verdict);
+    if (v.kind === "rule" && v.text && v.verdict && !isInsertedLogRule(v.text)) {
+      matchedTexts.set(normalizeRuleText(v.text), v.verdict);
+    }
+  }
+  const simulated = new Map<number, string>();
+  for (const m of event.matched ?? []) {
+    if (m.ruleLine > 0) simulated.set(m.ruleLine, m.verdict);
+    else policies.set(m.chain, m.verdict);
+  }
+  const verdictsKnown = (event.verdicts?.length ?? 0) > 0 || (event.matched?.length ?? 0) > 0;
+  if (!parts || !table) return { chains: [], verdictsKnown };
+
+  const chains: ListedChain[] = [];
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const def = table.chains.get(name);
+    if (!def) return;
+    const listed: ListedChain = { table: parts.table, chain: name, rules: [] };
+    if (def.policy) listed.policy = def.policy;
+    const applied = policies.get(name);
+    if (applied) listed.policyApplied = applied;
+    chains.push(listed);
+    const jumps: string[] = [];
+    for (const rule of def.rules) {
+      const item: ListedRule = {
+        index: rule.index,
+        line: rule.line,
+        text: rule.text,
+        note: explainRule(rule.text),
+      };
+      const verdict = simulated.get(rule.line) ?? matchedTexts.get(normalizeRuleText(rule.text));
+      if (verdict) item.matched = verdict;
+      listed.rules.push(item);
+      if (rule.target.kind === "jump" || rule.target.kind === "goto") jumps.push(rule.target.chain);
+    }
+    for (const j of jumps) visit(j);
+  };
+  visit(parts.chain);
+  return { chains, verdictsKnown };
+}

@@ -1,0 +1,144 @@
+/**
+ * Step-through: in every diagram figure, focusing (or hovering) step N of the
+ * listing marks step N `is-active` there and in the diagram shown, and no
+ * other step. Contract: step elements outside the SVG carry `data-step="N"`;
+ * the diagram's elements of step N carry `data-step="N"` or class `pw-step-N`.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { diagramPages, launchBrowser, noDiagramReason } from "./browser.ts";
+import { assertDistBuilt, type DistServer, serveDist } from "./serve-dist.ts";
+
+assertDistBuilt();
+const withDiagrams = diagramPages();
+
+let server: DistServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/**
+ * Tags every step group (the nearest element holding both a listing's steps
+ * and a diagram: one per direction of a figure) with `data-e2e-group`, and
+ * returns each group's step numbers in document order.
+ */
+function stepGroups(page: Page): Promise<string[][]> {
+  return page.evaluate(() => {
+    const groups: Element[] = [];
+    for (const step of document.querySelectorAll("figure.pw-trace [data-step]")) {
+      if (step.closest("svg")) continue;
+      let group: Element | null = step.parentElement;
+      while (group && !group.querySelector(".pw-diagram-light, .pw-diagram-dark"))
+        group = group.parentElement;
+      if (group && !groups.includes(group)) groups.push(group);
+    }
+    return groups.map((group, i) => {
+      group.setAttribute("data-e2e-group", String(i));
+      const steps = [...group.querySelectorAll<HTMLElement>("[data-step]")]
+        .filter((el) => !el.closest("svg"))
+        .map((el) => el.dataset.step ?? "");
+      return [...new Set(steps)];
+    });
+  });
+}
+
+/** In group `g`: active listing steps, active diagram elements' steps, every diagram step, focusability. */
+function activeState(page: Page, g: number) {
+  return page.evaluate((index) => {
+    const group = document.querySelector(`[data-e2e-group="${index}"]`);
+    if (!group) throw new Error(`no step group ${index}`);
+    const theme = document.documentElement.dataset.theme;
+    // A diagram element may stand for several steps (a hook crossed twice): data-step="2 5".
+    const stepsOf = (el: Element) =>
+      (el.getAttribute("data-step") ?? [...el.classList].find((c) => /^pw-step-\d+$/.test(c))?.slice(8) ?? "")
+        .split(/\s+/)
+        .filter(Boolean);
+    const listing = [...group.querySelectorAll("[data-step]")].filter((el) => !el.closest("svg"));
+    const diagram = [...group.querySelectorAll(`.pw-diagram-${theme}`)].flatMap((holder) => [
+      ...holder.querySelectorAll('[data-step], [class*="pw-step-"]'),
+    ]);
+    return {
+      listingActive: listing
+        .filter((el) => el.classList.contains("is-active"))
+        .map((el) => stepsOf(el).join(" ")),
+      diagramActive: diagram.filter((el) => el.classList.contains("is-active")).map(stepsOf),
+      diagramSteps: [...new Set(diagram.flatMap(stepsOf))],
+      focusable: listing.map(
+        (el) => (el as HTMLElement).tabIndex >= 0 || el.querySelector("a, button, [tabindex]") !== null,
+      ),
+    };
+  }, g);
+}
+
+/** Asserts step `n` alone is highlighted, in the listing and in the diagram shown. */
+async function expectActive(page: Page, g: number, n: string, how: string): Promise<void> {
+  const state = await activeState(page, g);
+  expect(state.listingActive, `group ${g + 1}, ${how} step ${n}: listing`).toEqual([n]);
+  expect(
+    state.diagramActive.length,
+    `group ${g + 1}, ${how} step ${n}: diagram highlights something`,
+  ).toBeGreaterThan(0);
+  for (const steps of state.diagramActive) {
+    expect(steps, `group ${g + 1}, ${how} step ${n}: only step ${n} is highlighted in the diagram`).toContain(
+      n,
+    );
+  }
+}
+
+it("has at least one diagram to step through when a lesson uses ::trace", (ctx) => {
+  const reason = noDiagramReason();
+  if (reason) {
+    console.log(`skipped: ${reason}`);
+    ctx.skip(reason);
+  }
+  expect(withDiagrams.length).toBeGreaterThan(0);
+});
+
+describe.each(withDiagrams.map((d) => d.page))("steps on $path", (sitePage) => {
+  it.each(["light", "dark"] as const)(
+    "focusing or hovering step N highlights step N in the listing and the diagram (%s)",
+    async (theme) => {
+      const context = await browser.newContext({
+        viewport: { width: 1280, height: 800 },
+        colorScheme: theme,
+      });
+      try {
+        const page = await context.newPage();
+        await page.goto(`${server.url}${sitePage.requestPath}`);
+        const groups = await stepGroups(page);
+        expect(groups.length, "at least one diagram has a step listing").toBeGreaterThan(0);
+        for (const [g, steps] of groups.entries()) {
+          const before = await activeState(page, g);
+          expect(before.focusable.every(Boolean), `group ${g + 1}: every step can take keyboard focus`).toBe(
+            true,
+          );
+          expect(before.listingActive, `group ${g + 1}: nothing highlighted before`).toEqual([]);
+          for (const n of steps) {
+            expect(before.diagramSteps, `group ${g + 1}: the diagram has step ${n}`).toContain(n);
+          }
+          const group = page.locator(`[data-e2e-group="${g}"]`);
+          const stepAt = (n: string) => group.locator(`[data-step="${n}"]:not(svg *)`).first();
+          for (const n of steps) {
+            await stepAt(n).focus();
+            await expectActive(page, g, n, "focus");
+          }
+          await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+          // The pointer highlights the same way: hover the last step.
+          const last = steps.at(-1) ?? "";
+          await stepAt(last).hover();
+          await expectActive(page, g, last, "hover");
+          await page.mouse.move(0, 0);
+        }
+      } finally {
+        await context.close();
+      }
+    },
+  );
+});

@@ -1,0 +1,73 @@
+/**
+ * Fixture cases in test/fixtures/parse/<case>/: input.log parsed and compared
+ * with expected.json (rewrite it only with UPDATE=1). Every case is also
+ * re-wrapped in every envelope, with CRLF line ends, and must parse the same.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { detectEnvelope, ENVELOPES, formatEnvelope, parseTraceText } from "../../../src/core/parse/index.ts";
+import { project } from "./project.ts";
+
+const root = join(import.meta.dirname, "../../fixtures/parse");
+const cases = readdirSync(root).filter((d) => existsSync(join(root, d, "input.log")));
+
+/** Strips each line's envelope and wraps the message in `kind` (uptime increasing like a real log). */
+function rewrap(text: string, kind: (typeof ENVELOPES)[number], eol = "\n"): string {
+  return text
+    .split("\n")
+    .filter((l) => l.length > 0)
+    .map((raw, i) => {
+      const l = raw.replace(/\r$/, "");
+      const env = detectEnvelope(l);
+      return formatEnvelope(kind, l.slice(env.bodyStart), {
+        uptime: 100 + i / 1000,
+        epoch: 1_795_000_000 + i / 1000,
+      });
+    })
+    .join(eol);
+}
+
+/** The projection without what depends on the envelope (line numbers shift when skipped lines are dropped). */
+function shape(text: string) {
+  const p = project(parseTraceText(text));
+  return { flows: p.flows, packets: p.packets.map(({ lines: _, ...rest }) => rest) };
+}
+
+describe("parse fixtures", () => {
+  it("has the real captures and the synthetic cases", () => {
+    expect(cases.filter((c) => c.startsWith("real-")).length).toBeGreaterThanOrEqual(6);
+    for (const c of cases) expect(existsSync(join(root, c, "README.md")), `${c}/README.md`).toBe(true);
+  });
+
+  for (const c of cases) {
+    describe(c, () => {
+      const input = readFileSync(join(root, c, "input.log"), "utf8");
+      const expectedFile = join(root, c, "expected.json");
+
+      it("matches expected.json", () => {
+        const actual = project(parseTraceText(input, { file: "input.log" }));
+        if (process.env.UPDATE === "1" || !existsSync(expectedFile)) {
+          if (process.env.UPDATE !== "1")
+            throw new Error(`${expectedFile} is missing: run with UPDATE=1 and review it`);
+          writeFileSync(expectedFile, `${JSON.stringify(actual, null, 2)}\n`);
+        }
+        expect(actual).toEqual(JSON.parse(readFileSync(expectedFile, "utf8")));
+        expect(actual.packets.length).toBeGreaterThan(0);
+      });
+
+      const reference = shape(input);
+      for (const kind of ENVELOPES) {
+        it(`parses the same in the ${kind} envelope`, () => {
+          const wrapped = rewrap(input, kind);
+          expect(shape(wrapped)).toEqual(reference);
+          const r = parseTraceText(wrapped);
+          for (const p of r.packets) for (const e of p.events) expect(e.envelope).toBe(kind);
+        });
+      }
+      it("parses the same with CRLF line ends", () => {
+        expect(shape(rewrap(input, "dmesg", "\r\n"))).toEqual(reference);
+      });
+    });
+  }
+});

@@ -1,0 +1,148 @@
+/** Line-level behaviour: prefixes, formats, envelopes, positioned errors. */
+import { describe, expect, it } from "vitest";
+import { detectEnvelope, parseLine, parseTraceText, prefixToHook } from "../../../src/core/parse/index.ts";
+
+const LOG =
+  "IN=docker0 OUT= PHYSIN=veth1 MAC=02:42:ac:12:00:02:02:42:ac:12:00:03:08:00 SRC=172.18.0.3 DST=172.18.0.2 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=5555 DF PROTO=ICMP TYPE=8 CODE=0 ID=12 SEQ=1 ";
+
+describe("prefix to hook", () => {
+  it.each([
+    ["iptable/raw-PREROUTE", "ip:raw:PREROUTING"],
+    ["ebtable/filter-FORWARD", "bridge:filter:FORWARD"],
+    ["ctc/iptable/filter-forward", "ip:filter:FORWARD"],
+    ["pw1a2b/iptable/nat-PREROUTING ", "ip:nat:PREROUTING"],
+    ["pw-1a2b3c/ebtable/nat-POSTROUTE", "bridge:nat:POSTROUTING"],
+    ["/iptable/mangle-PREROUTE", "ip:mangle:PREROUTING"],
+    ["IPTABLE/MANGLE-POST", "ip:mangle:POSTROUTING"],
+    ["iptable/filter-FWD", "ip:filter:FORWARD"],
+    ["iptable/filter-IN", "ip:filter:INPUT"],
+    ["iptable/raw-OUT", "ip:raw:OUTPUT"],
+    ["ebtable/broute-BROUTING", "bridge:broute:BROUTING"],
+    ["pwab12cd/iptable/mangle-POSTR", "ip:mangle:POSTROUTING"],
+    ["ip6table/filter-INPUT", "ip6:filter:INPUT"],
+  ])("%s -> %s", (prefix, hook) => {
+    expect(prefixToHook(prefix)).toBe(hook);
+  });
+
+  it("returns undefined for unknown prefixes and honours a user map", () => {
+    expect(prefixToHook("DROPPED: ")).toBeUndefined();
+    expect(prefixToHook("fw-in", { prefixMap: { "fw-in": "ip:filter:INPUT" } })).toBe("ip:filter:INPUT");
+  });
+
+  it("reads the missing-space prefix from real output", () => {
+    const r = parseLine(`ctc/iptable/filter-forward${LOG}`);
+    expect(r.result.kind).toBe("event");
+    if (r.result.kind === "event") {
+      expect(r.result.event.prefix).toBe("ctc/iptable/filter-forward");
+      expect(r.result.event.in).toBe("docker0");
+      expect(r.result.event.l4).toMatchObject({ proto: "icmp", icmpType: 8, icmpId: 12, icmpSeq: 1 });
+      expect(r.result.event.ip).toMatchObject({ id: 5555, flags: ["DF"], ttl: 64 });
+    }
+  });
+
+  it("warns once per unknown prefix with its position and a hint, never silently", () => {
+    const r = parseTraceText(`[ 1.0] mystery ${LOG}\n[ 1.1] mystery ${LOG}\n`, { file: "x.log" });
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatchObject({
+      severity: "warning",
+      position: { file: "x.log", line: 1, column: 8 },
+    });
+    expect(r.diagnostics[0]?.message).toContain("2 lines");
+    expect(r.diagnostics[0]?.hint).toContain("--prefix-map");
+  });
+});
+
+describe("envelopes", () => {
+  it.each([
+    ["[  122.212126] msg", "dmesg", 122.212126],
+    ["[Thu Nov 26 05:58:48 2026] msg", "dmesg-T", Date.UTC(2026, 10, 26, 5, 58, 48) / 1000],
+    [
+      "2026-11-26T05:58:48,212126+00:00 msg",
+      "dmesg-iso",
+      Date.UTC(2026, 10, 26, 5, 58, 48) / 1000 + 0.212126,
+    ],
+    ["kern  :debug : [  122.212126] msg", "dmesg-x", 122.212126],
+    ["<7>[  122.212126] msg", "dmesg-r", 122.212126],
+    ["Nov 26 05:58:48 host kernel: msg", "journal", undefined],
+    ["Nov 26 05:58:48.212126 host kernel: msg", "journal", undefined],
+    ["2026-11-26T05:58:48+0100 host kernel: msg", "journal-iso", Date.UTC(2026, 10, 26, 4, 58, 48) / 1000],
+    ["[  122.212126] host kernel: msg", "journal-monotonic", 122.212126],
+    ["Nov 26 05:58:48 host kernel: [  122.212126] msg", "syslog", undefined],
+    ["msg", "bare", undefined],
+  ])("%s", (line, kind, time) => {
+    const e = detectEnvelope(line);
+    expect(e.kind).toBe(kind);
+    expect(line.slice(e.bodyStart)).toBe("msg");
+    if (time !== undefined) expect(e.time).toBeCloseTo(time, 5);
+  });
+
+  it("skips and counts unrelated kernel lines", () => {
+    const r = parseTraceText(
+      "[ 1.0] usb 1-1: new device\nNov 26 05:58:48 h kernel: docker0: port 1 entered blocking state\n",
+    );
+    expect(r).toMatchObject({ packets: [], skippedLines: 2, diagnostics: [] });
+  });
+});
+
+describe("formats", () => {
+  it("reads ebtables --log-arp tails", () => {
+    const r = parseLine(
+      "[ 1.0] ebtable/nat-PREROUTE IN=veth2 OUT= MAC source = 02:42:ac:12:00:02 MAC dest = ff:ff:ff:ff:ff:ff proto = 0x0806 ARP HTYPE=1, PTYPE=0x0800, OPCODE=1 ARP MAC SRC=02:42:ac:12:00:02 ARP IP SRC=172.18.0.2 ARP MAC DST=00:00:00:00:00:00 ARP IP DST=172.18.0.3",
+    );
+    expect(r.result.kind === "event" && r.result.event.arp).toEqual({
+      htype: 1,
+      ptype: "0x0800",
+      opcode: 1,
+      macSrc: "02:42:ac:12:00:02",
+      ipSrc: "172.18.0.2",
+      macDst: "00:00:00:00:00:00",
+      ipDst: "172.18.0.3",
+    });
+  });
+
+  it("reads the quoted packet of an ICMP error", () => {
+    const r = parseLine(
+      "iptable/raw-PREROUTE IN=eth0 OUT= MAC= SRC=203.0.113.1 DST=172.17.0.1 LEN=56 TOS=0x00 PREC=0xC0 TTL=64 ID=9 PROTO=ICMP TYPE=3 CODE=4 [SRC=172.17.0.1 DST=203.0.113.1 LEN=1500 TOS=0x00 PREC=0x00 TTL=63 ID=77 DF PROTO=TCP SPT=1 DPT=2 WINDOW=0 RES=0x00 ACK URGP=0 ] MTU=1400 ",
+    );
+    expect(r.result.kind).toBe("event");
+    if (r.result.kind !== "event") return;
+    expect(r.result.event.macRaw).toBe("");
+    expect(r.result.event.l4).toMatchObject({ icmpType: 3, icmpCode: 4, mtu: 1400 });
+    expect(r.result.event.inner?.l4).toMatchObject({ proto: "tcp", sport: 1, dport: 2, tcpFlags: ["ACK"] });
+    expect(r.result.event.ip?.prec).toBe(0xc0);
+  });
+
+  it("reads xtables-monitor PACKET lines with glued ID flags and short MACs", () => {
+    const r = parseLine(
+      "PACKET: 2 fc475095 IN=eth0 MACSRC=2:42:ac:11:0:2 MACDST=52:54:0:12:34:2 MACPROTO=0800 SRC=1.1.1.1 DST=2.2.2.2 LEN=60 TOS=0x0 TTL=64 ID=38349DF SPORT=1 DPORT=2 SYN ",
+    );
+    expect(r.result.kind).toBe("packet-data");
+    if (r.result.kind !== "packet-data") return;
+    expect(r.result.event.macSrc).toBe("02:42:ac:11:00:02");
+    expect(r.result.event.ip).toMatchObject({ id: 38349, flags: ["DF"] });
+    expect(r.result.event.l4).toMatchObject({ proto: "tcp", sport: 1, dport: 2, tcpFlags: ["SYN"] });
+  });
+
+  it("names nf_tables numeric verdicts", () => {
+    const r = parseLine(
+      " TRACE: 2 8c7dbc60 filter:DOCKER-USER:rule:0x17:0xfffffffb  -4 -t filter -A DOCKER-USER -j RETURN",
+    );
+    expect(r.result.kind === "event" && r.result.event.verdict).toMatchObject({
+      chain: "DOCKER-USER",
+      rule: "0x17",
+      verdict: "RETURN",
+      text: "-4 -t filter -A DOCKER-USER -j RETURN",
+    });
+  });
+
+  it("gives positioned, one-sentence errors and keeps parsing the other lines", () => {
+    const good = `[ 1.0] iptable/raw-PREROUTE ${LOG}`;
+    const bad = "[ 1.1] iptable/raw-PREROUTE IN=eth0 OUT= SRC=1.2.3.4 DST=5.6.7.8 LEN=84 TOS=0xZZ PREC=0x00";
+    const r = parseTraceText(`${bad}\n${good}\n`, { file: "in.log" });
+    expect(r.packets).toHaveLength(1);
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({ severity: "error", position: { file: "in.log", line: 1, column: 77 } }),
+    ]);
+    expect(r.diagnostics[0]?.message).toMatch(/^expected a hex number like 0x00 after TOS=, found '0xZZ'$/);
+  });
+});

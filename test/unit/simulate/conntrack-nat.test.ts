@@ -1,0 +1,134 @@
+import { describe, expect, it } from "vitest";
+import { ConntrackTable, replyTuple } from "../../../src/core/simulate/conntrack.ts";
+import { applyNat, natNeedsChain, setBinding } from "../../../src/core/simulate/nat.ts";
+import type { SimPacket } from "../../../src/core/simulate/sim-packet.ts";
+
+const syn = (): SimPacket => ({
+  src: "198.51.100.10",
+  dst: "203.0.113.2",
+  proto: "tcp",
+  sport: 5555,
+  dport: 8080,
+  tcpFlags: ["SYN"],
+  ttl: 64,
+  id: 1,
+  len: 60,
+  ipFlags: [],
+  mark: 0,
+});
+
+describe("conntrack and NAT", () => {
+  it("first packet NEW, reply ESTABLISHED, later packets ESTABLISHED", () => {
+    const ct = new ConntrackTable();
+    const a = syn();
+    expect(ct.lookup(a)).toBe("NEW");
+    const again = syn();
+    expect(ct.lookup(again)).toBe("NEW");
+    const reply: SimPacket = {
+      ...syn(),
+      src: "203.0.113.2",
+      dst: "198.51.100.10",
+      sport: 8080,
+      dport: 5555,
+      tcpFlags: ["ACK", "SYN"],
+    };
+    expect(ct.lookup(reply)).toBe("ESTABLISHED");
+    expect(reply.ct?.dir).toBe("reply");
+    const ack = { ...syn(), tcpFlags: ["ACK"] };
+    expect(ct.lookup(ack)).toBe("ESTABLISHED");
+    expect(ct.list()).toHaveLength(1);
+  });
+
+  it("a reply without a connection is INVALID", () => {
+    const ct = new ConntrackTable();
+    expect(ct.lookup({ ...syn(), tcpFlags: ["ACK"] })).toBe("INVALID");
+    expect(
+      ct.lookup({
+        src: "1.1.1.1",
+        dst: "2.2.2.2",
+        proto: "icmp",
+        icmpType: 0,
+        icmpId: 1,
+        ttl: 64,
+        id: 1,
+        len: 84,
+        ipFlags: [],
+        mark: 0,
+      }),
+    ).toBe("INVALID");
+  });
+
+  it("DNAT binds once; later packets are rewritten without the chain and replies are translated back", () => {
+    const ct = new ConntrackTable();
+    const p = syn();
+    ct.lookup(p);
+    expect(natNeedsChain(p, "dst")).toBe(true);
+    setBinding(p.ct!.entry, "dst", { addr: "172.17.0.2", port: 80 });
+    expect(applyNat(p, "dst")).toBe(true);
+    expect([p.dst, p.dport]).toEqual(["172.17.0.2", 80]);
+    expect(natNeedsChain(p, "dst")).toBe(false);
+    expect(replyTuple(p.ct!.entry)).toEqual({
+      proto: "tcp",
+      src: "172.17.0.2",
+      dst: "198.51.100.10",
+      sport: 80,
+      dport: 5555,
+    });
+
+    const reply: SimPacket = {
+      ...syn(),
+      src: "172.17.0.2",
+      dst: "198.51.100.10",
+      sport: 80,
+      dport: 5555,
+      tcpFlags: ["ACK", "SYN"],
+    };
+    expect(ct.lookup(reply)).toBe("ESTABLISHED");
+    expect(natNeedsChain(reply, "src")).toBe(false);
+    expect(applyNat(reply, "dst")).toBe(false);
+    expect(applyNat(reply, "src")).toBe(true);
+    expect([reply.src, reply.sport]).toEqual(["203.0.113.2", 8080]);
+
+    const ack = { ...syn(), tcpFlags: ["ACK"] };
+    ct.lookup(ack);
+    expect(natNeedsChain(ack, "dst")).toBe(false);
+    applyNat(ack, "dst");
+    expect([ack.dst, ack.dport]).toEqual(["172.17.0.2", 80]);
+  });
+
+  it("MASQUERADE-style SNAT: the reply's destination is translated back at the dst manip", () => {
+    const ct = new ConntrackTable();
+    const p: SimPacket = {
+      src: "172.17.0.2",
+      dst: "198.51.100.10",
+      proto: "icmp",
+      icmpType: 8,
+      icmpId: 7,
+      ttl: 64,
+      id: 1,
+      len: 84,
+      ipFlags: [],
+      mark: 0,
+    };
+    ct.lookup(p);
+    setBinding(p.ct!.entry, "dst", null);
+    setBinding(p.ct!.entry, "src", { addr: "203.0.113.2" });
+    applyNat(p, "src");
+    expect(p.src).toBe("203.0.113.2");
+    const reply: SimPacket = {
+      src: "198.51.100.10",
+      dst: "203.0.113.2",
+      proto: "icmp",
+      icmpType: 0,
+      icmpId: 7,
+      ttl: 64,
+      id: 2,
+      len: 84,
+      ipFlags: [],
+      mark: 0,
+    };
+    expect(ct.lookup(reply)).toBe("ESTABLISHED");
+    applyNat(reply, "dst");
+    expect(reply.dst).toBe("172.17.0.2");
+  });
+});

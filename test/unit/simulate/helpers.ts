@@ -1,0 +1,79 @@
+/** Shared helpers of the simulator's unit tests: the recorded docker-bridge lab, loaded from disk. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { insertRules, type OverlayRule } from "../../../src/core/simulate/log-overlay.ts";
+import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
+import type { World } from "../../../src/core/simulate/simulate-packet.ts";
+import { buildTopology } from "../../../src/core/simulate/topology.ts";
+import { labSchema } from "../../../src/core/trace-file/schema.ts";
+
+/** The committed lab folder. */
+export const LAB_DIR = join(import.meta.dirname, "../../../traces/docker-bridge");
+
+/** Reads a ruleset of the lab (`docker-28`, `sim-icc-false`, ...). */
+export function rulesetText(name: string): string {
+  return readFileSync(join(LAB_DIR, "rulesets", `${name}.rules`), "utf8");
+}
+
+/** A world over the recorded lab with ruleset `name`, sysctls over the lab's, and extra rules. */
+export function labWorld(
+  name = "docker-28",
+  sysctls: Record<string, string> = {},
+  overlay: OverlayRule[] = [],
+): World {
+  const lab = labSchema.parse(JSON.parse(readFileSync(join(LAB_DIR, "lab.json"), "utf8")));
+  const ruleset = parseRulesetFile(rulesetText(name), `${name}.rules`);
+  insertRules(ruleset, overlay);
+  return {
+    topology: buildTopology(lab),
+    ruleset,
+    ebtables: lab.ebtables,
+    sysctls: { ...lab.sysctls, ...sysctls },
+  };
+}
+
+/** A LOG rule at the top of every chain the capture lab logs (unconditional), prefix `t/<family>/<table>-<CHAIN>`. */
+export function logEverywhere(): OverlayRule[] {
+  const ip: [string, string][] = [
+    ["raw", "PREROUTING"],
+    ["raw", "OUTPUT"],
+    ["mangle", "PREROUTING"],
+    ["mangle", "INPUT"],
+    ["mangle", "FORWARD"],
+    ["mangle", "OUTPUT"],
+    ["mangle", "POSTROUTING"],
+    ["nat", "PREROUTING"],
+    ["nat", "INPUT"],
+    ["nat", "OUTPUT"],
+    ["nat", "POSTROUTING"],
+    ["filter", "INPUT"],
+    ["filter", "FORWARD"],
+    ["filter", "OUTPUT"],
+  ];
+  const br: [string, string][] = [
+    ["filter", "INPUT"],
+    ["filter", "FORWARD"],
+    ["filter", "OUTPUT"],
+    ["nat", "PREROUTING"],
+    ["nat", "OUTPUT"],
+    ["nat", "POSTROUTING"],
+  ];
+  return [
+    ...ip.map(
+      ([table, chain]): OverlayRule => ({
+        family: "ip",
+        table,
+        chain,
+        args: ["-j", "LOG", "--log-prefix", `t/ip/${table}-${chain}`],
+      }),
+    ),
+    ...br.map(
+      ([table, chain]): OverlayRule => ({
+        family: "bridge",
+        table,
+        chain,
+        args: ["--log", "--log-ip", "--log-prefix", `t/br/${table}-${chain}`],
+      }),
+    ),
+  ];
+}

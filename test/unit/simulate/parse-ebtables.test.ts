@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { parseEbtables } from "../../../src/core/simulate/parse-ebtables.ts";
+import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
+
+describe("parseEbtables", () => {
+  it("reads ebtables-save text with a --log watcher, -p IPv4 and --ip-proto", () => {
+    const r = parseEbtables(
+      '*filter\n:INPUT ACCEPT\n:FORWARD DROP\n:OUTPUT ACCEPT\n-A FORWARD -p IPv4 --ip-proto icmp --log-level debug --log-prefix "x/ebtable/filter-FORWARD" --log-ip -j CONTINUE\n-A FORWARD -i veth+ -j ACCEPT\n',
+    );
+    expect(r.diagnostics).toEqual([]);
+    const fwd = r.rules.tables.get("filter")?.chains.get("FORWARD");
+    expect(fwd?.policy).toBe("DROP");
+    expect(fwd?.rules[0]?.log).toEqual({ prefix: "x/ebtable/filter-FORWARD", level: "debug" });
+    expect(fwd?.rules[0]?.conditions).toEqual([
+      { kind: "ethertype", ethertype: "0x0800", neg: false },
+      { kind: "ip-proto", proto: "icmp", neg: false },
+    ]);
+    expect(fwd?.rules[0]?.target).toEqual({ kind: "CONTINUE" });
+    expect(fwd?.rules[1]?.target).toEqual({ kind: "ACCEPT" });
+  });
+
+  it("reads an `ebtables -L` listing", () => {
+    const r = parseEbtables(
+      "Bridge table: nat\n\nBridge chain: PREROUTING, entries: 1, policy: ACCEPT\n-p IPv4 --ip-dst 172.17.0.3 -j DROP\n",
+    );
+    const rule = r.rules.tables.get("nat")?.chains.get("PREROUTING")?.rules[0];
+    expect(rule?.target).toEqual({ kind: "DROP" });
+    expect(rule?.conditions[1]).toMatchObject({ kind: "dst" });
+    expect(rule?.line).toBe(4);
+  });
+
+  it("reads the bridge tables of `nft list ruleset` and skips other families", () => {
+    const text = [
+      "table ip filter {",
+      "\tchain FORWARD {",
+      "\t\ttype filter hook forward priority filter; policy drop;",
+      "\t}",
+      "}",
+      "table bridge filter {",
+      "\tchain FORWARD {",
+      "\t\ttype filter hook forward priority filter; policy accept;",
+      '\t\tiifname "veth-c1" log prefix "brlog" counter packets 0 bytes 0 drop',
+      "\t}",
+      "}",
+    ].join("\n");
+    const r = parseEbtables(text);
+    expect([...r.rules.tables.keys()]).toEqual(["filter"]);
+    const rule = r.rules.tables.get("filter")?.chains.get("FORWARD")?.rules[0];
+    expect(rule?.conditions).toEqual([{ kind: "in", name: "veth-c1", neg: false }]);
+    expect(rule?.log?.prefix).toBe("brlog");
+    expect(rule?.target).toEqual({ kind: "DROP" });
+    expect(rule?.line).toBe(9);
+  });
+
+  it("reports a rule in an undeclared chain with its position", () => {
+    const r = parseEbtables("*filter\n-A NOPE -j DROP\n", { file: "b.rules", firstLine: 10 });
+    expect(r.diagnostics[0]?.position).toEqual({ file: "b.rules", line: 11, column: 4 });
+  });
+
+  it("splits a .rules file into the iptables and the bridge part", () => {
+    const rs = parseRulesetFile(
+      "# iptables-save\n*filter\n:INPUT ACCEPT\nCOMMIT\n# ebtables-save (bridge family)\n*nat\n:PREROUTING ACCEPT\n-A PREROUTING -j DROP\n",
+    );
+    expect(rs.diagnostics).toEqual([]);
+    expect(rs.ip.tables.has("filter")).toBe(true);
+    expect(rs.bridge.tables.get("nat")?.chains.get("PREROUTING")?.rules[0]?.line).toBe(8);
+  });
+});

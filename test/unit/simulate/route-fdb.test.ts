@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { fdbLookup, neighbourMac } from "../../../src/core/simulate/bridge-fdb.ts";
+import { routeLookup } from "../../../src/core/simulate/route.ts";
+import { isBroadcastAddress, isLocalAddress } from "../../../src/core/simulate/topology.ts";
+import { labWorld } from "./helpers.ts";
+
+const topo = labWorld().topology;
+
+describe("routing and the bridge FDB over the recorded lab", () => {
+  it("routes by longest prefix over connected subnets and the lab's routes", () => {
+    expect(routeLookup(topo, "host", "172.17.0.3")).toEqual({
+      kind: "unicast",
+      dev: "docker0",
+      via: undefined,
+      src: "172.17.0.1",
+    });
+    expect(routeLookup(topo, "host", "198.51.100.10")).toEqual({
+      kind: "unicast",
+      dev: "eth0",
+      via: "203.0.113.1",
+      src: "203.0.113.2",
+    });
+    expect(routeLookup(topo, "host", "203.0.113.2")).toEqual({ kind: "local" });
+    expect(routeLookup(topo, "c1", "198.51.100.10")).toMatchObject({
+      dev: "eth0",
+      via: "172.17.0.1",
+      src: "172.17.0.2",
+    });
+    expect(routeLookup(topo, "wan", "172.17.0.2")).toEqual({ kind: "unreachable" });
+  });
+
+  it("knows local and broadcast addresses", () => {
+    expect(isLocalAddress(topo, "host", "172.17.0.1")).toBe(true);
+    expect(isLocalAddress(topo, "host", "127.0.0.53")).toBe(true);
+    expect(isLocalAddress(topo, "host", "172.17.0.2")).toBe(false);
+    expect(isBroadcastAddress(topo, "host", "172.17.255.255")).toBe(true);
+    expect(isBroadcastAddress(topo, "host", "172.17.0.255")).toBe(false);
+  });
+
+  it("finds the port behind a MAC, the bridge's own MAC, and the neighbour answering ARP", () => {
+    expect(fdbLookup(topo, "host", "docker0", "02:42:ac:11:00:03")).toEqual({
+      kind: "port",
+      port: "veth-c2",
+    });
+    expect(fdbLookup(topo, "host", "docker0", "02:42:5e:1a:b0:01")).toEqual({ kind: "local" });
+    expect(fdbLookup(topo, "host", "docker0", "02:00:00:00:00:99")).toEqual({ kind: "unknown" });
+    expect(neighbourMac(topo, "c1", "eth0", "172.17.0.1")).toBe("02:42:5e:1a:b0:01");
+    expect(neighbourMac(topo, "c1", "eth0", "172.17.0.3")).toBe("02:42:ac:11:00:03");
+    expect(neighbourMac(topo, "host", "eth0", "203.0.113.1")).toBe("52:54:00:12:34:01");
+  });
+});
