@@ -14,7 +14,9 @@ const slot = globalThis as { [KEY]?: MermaidRenderer };
 
 /** The build's renderer, created on first use (the browser itself starts on the first cache miss). */
 export function sharedRenderer(): MermaidRenderer {
-  slot[KEY] ??= createMermaidRenderer();
+  // PACKETWALK_SVG_CACHE moves the cache (benchmarks start cold with an empty one).
+  const cacheDir = process.env.PACKETWALK_SVG_CACHE;
+  slot[KEY] ??= createMermaidRenderer(cacheDir ? { cacheDir } : {});
   return slot[KEY];
 }
 

@@ -117,6 +117,102 @@ describe("astro build of the fixture site", () => {
   });
 });
 
+describe("::trace figures in the fixture site", () => {
+  const out = mkdtempSync(join(tmpdir(), "packetwalk-trace-"));
+  const statsFile = join(root, "node_modules/.cache/packetwalk/last-build.json");
+  const stats = () => JSON.parse(readFileSync(statsFile, "utf8")) as { rendered: number; cacheHits: number };
+  let html = "";
+  let first: ReturnType<typeof build>;
+
+  beforeAll(() => {
+    first = build("test/fixtures/site/content", out);
+    html = readFileSync(join(out, "lessons/with-trace/index.html"), "utf8");
+  });
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it("renders one figure per directive, with a light and a dark SVG per direction", () => {
+    expect(first.status, first.stderr + first.stdout).toBe(0);
+    const figures = html.match(/<figure class="pw-trace"/g) ?? [];
+    expect(figures).toHaveLength(2);
+    // Map figure: request + reply; TRACE figure: request only.
+    expect(html.match(/<section class="pw-direction" data-direction="request"/g)).toHaveLength(2);
+    expect(html.match(/<section class="pw-direction" data-direction="reply"/g)).toHaveLength(1);
+    expect(html.match(/<div class="pw-diagram-light"><svg/g)).toHaveLength(3);
+    expect(html.match(/<div class="pw-diagram-dark"><svg/g)).toHaveLength(3);
+    expect(html).toContain("TRACE view");
+  });
+
+  it("ships no Mermaid JavaScript and keeps every id on the page unique", () => {
+    expect(html).not.toMatch(/<script[^>]+src="[^"]*mermaid/i);
+    expect(html).not.toContain("mermaid.initialize");
+    const ids = [...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
+    const dupes = ids.filter((id, i) => ids.indexOf(id) !== i);
+    expect(dupes).toEqual([]);
+  });
+
+  it("numbers the steps in the listing and on the diagram, with the kernel's hook order", () => {
+    const requestSteps = [
+      ...html.matchAll(
+        /<li class="pw-step" data-step="(\d+)"[^>]*>.*?<code class="pw-hook">([^<]+)<\/code>/g,
+      ),
+    ]
+      .map((m) => `${m[1]} ${m[2]}`)
+      .slice(0, 9);
+    expect(requestSteps).toEqual([
+      "1 bridge:nat:PREROUTING",
+      "2 ip:raw:PREROUTING",
+      "3 ip:mangle:PREROUTING",
+      "4 ip:nat:PREROUTING",
+      "5 bridge:filter:INPUT",
+      "6 ip:mangle:FORWARD",
+      "7 ip:filter:FORWARD",
+      "8 ip:mangle:POSTROUTING",
+      "9 ip:nat:POSTROUTING",
+    ]);
+    // The SVG boxes and arrows of step 4 carry the same number, for the step-through island.
+    expect(html).toMatch(
+      /<g class="node[^"]*"[^>]* id="[^"]*-request-light-flowchart-[^"]*ip_nat_PREROUTING-\d+"[^>]* data-step="4"/,
+    );
+  });
+
+  it("marks the matched rules of a TRACE trace and leaves LOG traces unmarked", () => {
+    const [logFigure, traceFigure] = html.split('<figure class="pw-trace"').slice(1);
+    const text = (traceFigure ?? "").replace(/<[^>]+>/g, "");
+    expect(text).toContain("-A DOCKER-FORWARD -i docker0 -j ACCEPT matched: ACCEPT");
+    expect(traceFigure).toContain('class="pw-rule pw-matched"');
+    expect(logFigure).not.toContain("pw-matched");
+    // The MASQUERADE rewrite shows on the reply's way back as a de-NAT.
+    expect(logFigure).toContain("pw-rewrite");
+  });
+
+  it("renders 0 diagrams on a second build, even when Astro's own cache is gone", () => {
+    rmSync(join(root, "node_modules/.astro-fixture/data-store.json"), { force: true });
+    const again = build("test/fixtures/site/content", out);
+    expect(again.status, again.stderr + again.stdout).toBe(0);
+    const { rendered, cacheHits } = stats();
+    expect(rendered).toBe(0);
+    expect(cacheHits).toBeGreaterThan(0);
+  });
+});
+
+describe("astro build with a bad ::trace", () => {
+  it("fails at the directive's line and column with the closest trace as a hint", () => {
+    const out = mkdtempSync(join(tmpdir(), "packetwalk-bad-trace-"));
+    try {
+      const result = build("test/fixtures/site-bad-directive/content", out);
+      const output = result.stdout + result.stderr;
+      expect(result.status).not.toBe(0);
+      expect(output).toContain(
+        "test/fixtures/site-bad-directive/content/lessons/en/typo.md:11:1: error: no trace 'docker-bridge/container-to-wann' under traces/",
+      );
+      expect(output).toContain("hint: did you mean 'docker-bridge/container-to-wan'?");
+      expect(output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("astro build with a bad front matter", () => {
   it("fails naming the file, line, column and field, without a stack trace", () => {
     const out = mkdtempSync(join(tmpdir(), "packetwalk-bad-"));

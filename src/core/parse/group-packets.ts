@@ -203,7 +203,10 @@ export class PacketGrouper {
       const p = this.byTrace.get(ev.traceId);
       if (p && !p.closed) {
         const how = this.fit(p, ev);
-        if (how) return this.attach(p, ev, how);
+        if (how) {
+          this.attach(p, ev, how);
+          return;
+        }
       }
     }
     const key = pairKey(ev) as string;
@@ -215,7 +218,10 @@ export class PacketGrouper {
         const last = p.events[p.events.length - 1] as TraceEvent;
         if (!this.ttlFits(p, ev) || !invariantsAgree(last, ev) || !this.portsAgree(p, ev)) continue;
         const how = this.fit(p, ev);
-        if (how) return this.attach(p, ev, how);
+        if (how) {
+          this.attach(p, ev, how);
+          return;
+        }
       }
     }
     if (ev.ip && ev.ip.id !== undefined && ev.ip.len !== undefined) {
@@ -224,7 +230,10 @@ export class PacketGrouper {
         const p = this.open[i] as OpenPacket;
         if (this.natFits(p, ev)) {
           const how = this.fit(p, ev);
-          if (how) return this.attach(p, ev, how);
+          if (how) {
+            this.attach(p, ev, how);
+            return;
+          }
         }
       }
     }
@@ -261,7 +270,10 @@ export class PacketGrouper {
     const p = this.byTrace.get(ev.traceId as string);
     if (p && !p.closed) {
       const how = this.fit(p, ev);
-      if (how) return this.attach(p, ev, how);
+      if (how) {
+        this.attach(p, ev, how);
+        return;
+      }
     }
     this.create(ev);
   }
@@ -276,11 +288,16 @@ export class PacketGrouper {
     }
     for (let i = this.open.length - 1, n = 0; i >= 0 && n < 16; i--, n++) {
       const p = this.open[i] as OpenPacket;
-      if (this.macMatch(p, ev) && this.fit(p, ev) === "add") return this.attach(p, ev, "add");
+      if (this.macMatch(p, ev) && this.fit(p, ev) === "add") {
+        this.attach(p, ev, "add");
+        return;
+      }
     }
     const t = this.lastTouched;
-    if (t && !t.closed && !t.events.some((e) => e.macSrc) && this.fit(t, ev) === "add")
-      return this.attach(t, ev, "add");
+    if (t && !t.closed && !t.events.some((e) => e.macSrc) && this.fit(t, ev) === "add") {
+      this.attach(t, ev, "add");
+      return;
+    }
     const p = this.create(ev);
     this.claimPending(p, ev);
   }
@@ -353,7 +370,8 @@ export class PacketGrouper {
       const last = p.events[p.events.length - 1] as TraceEvent;
       if (ev.verdict) {
         last.verdict = ev.verdict;
-        (last.verdicts ??= []).push(ev.verdict);
+        if (last.verdicts) last.verdicts.push(ev.verdict);
+        else last.verdicts = [ev.verdict];
       }
       if (!last.ip && ev.ip) {
         last.ip = ev.ip;

@@ -11,8 +11,9 @@ export type ManipType = "dst" | "src";
 
 /** True when the nat chains must be traversed at this manip: a new connection whose binding is not decided. */
 export function natNeedsChain(p: SimPacket, manip: ManipType): boolean {
-  if (!p.ct || p.ct.dir !== "original" || p.ct.state !== "NEW") return false;
-  const e = p.ct.entry;
+  const ct = p.ct;
+  if (ct?.dir !== "original" || ct.state !== "NEW") return false;
+  const e = ct.entry;
   return (manip === "dst" ? e.dnat : e.snat) === undefined;
 }
 

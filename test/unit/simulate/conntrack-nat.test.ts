@@ -3,6 +3,12 @@ import { ConntrackTable, replyTuple } from "../../../src/core/simulate/conntrack
 import { applyNat, natNeedsChain, setBinding } from "../../../src/core/simulate/nat.ts";
 import type { SimPacket } from "../../../src/core/simulate/sim-packet.ts";
 
+/** The conntrack entry attached to `p` (fails the test when there is none). */
+function entryOf(p: SimPacket) {
+  if (!p.ct) throw new Error("no conntrack entry attached");
+  return p.ct.entry;
+}
+
 const syn = (): SimPacket => ({
   src: "198.51.100.10",
   dst: "203.0.113.2",
@@ -63,11 +69,11 @@ describe("conntrack and NAT", () => {
     const p = syn();
     ct.lookup(p);
     expect(natNeedsChain(p, "dst")).toBe(true);
-    setBinding(p.ct!.entry, "dst", { addr: "172.17.0.2", port: 80 });
+    setBinding(entryOf(p), "dst", { addr: "172.17.0.2", port: 80 });
     expect(applyNat(p, "dst")).toBe(true);
     expect([p.dst, p.dport]).toEqual(["172.17.0.2", 80]);
     expect(natNeedsChain(p, "dst")).toBe(false);
-    expect(replyTuple(p.ct!.entry)).toEqual({
+    expect(replyTuple(entryOf(p))).toEqual({
       proto: "tcp",
       src: "172.17.0.2",
       dst: "198.51.100.10",
@@ -111,8 +117,8 @@ describe("conntrack and NAT", () => {
       mark: 0,
     };
     ct.lookup(p);
-    setBinding(p.ct!.entry, "dst", null);
-    setBinding(p.ct!.entry, "src", { addr: "203.0.113.2" });
+    setBinding(entryOf(p), "dst", null);
+    setBinding(entryOf(p), "src", { addr: "203.0.113.2" });
     applyNat(p, "src");
     expect(p.src).toBe("203.0.113.2");
     const reply: SimPacket = {

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { parseTraceDirective } from "../../../src/plugin/trace-directive.ts";
+
+describe("parseTraceDirective", () => {
+  it("applies the documented defaults", () => {
+    const r = parseTraceDirective({ src: "docker-bridge/container-to-wan" });
+    expect(r).toEqual({
+      ok: true,
+      value: { src: "docker-bridge/container-to-wan", direction: "both", view: "map", listing: true },
+    });
+  });
+
+  it("reads packet as a number and listing as a boolean", () => {
+    const r = parseTraceDirective({ src: "a/b", packet: "3", listing: "false" });
+    expect(r.ok && r.value.packet).toBe(3);
+    expect(r.ok && r.value.listing).toBe(false);
+  });
+
+  it("suggests the closest attribute for a typo", () => {
+    const r = parseTraceDirective({ src: "a/b", vew: "path" });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.problems[0]?.message).toBe("::trace has no attribute 'vew'");
+      expect(r.problems[0]?.hint).toBe("did you mean 'view'?");
+    }
+  });
+
+  it("lists the allowed values for a bad enum value", () => {
+    const r = parseTraceDirective({ src: "a/b", direction: "sideways" });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems[0]?.hint).toBe('use one of "request", "reply", "both"');
+  });
+
+  it("explains a missing src with an example", () => {
+    const r = parseTraceDirective({ view: "map" });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems[0]?.message).toBe("::trace needs a src attribute");
+  });
+
+  it("rejects a src that is not <lab>/<scenario>", () => {
+    for (const src of ["container-to-wan", "../etc/passwd", "a/b/c", "a/b.log "]) {
+      expect(parseTraceDirective({ src }).ok, src).toBe(false);
+    }
+  });
+
+  it("rejects a packet number that is not a positive whole number", () => {
+    for (const packet of ["0", "-1", "1.5", "first"]) {
+      expect(parseTraceDirective({ src: "a/b", packet }).ok, packet).toBe(false);
+    }
+  });
+});

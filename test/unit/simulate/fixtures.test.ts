@@ -1,0 +1,64 @@
+/**
+ * Fixture cases under test/fixtures/simulate/<case>/: `scenario.json` (a what-if run over the recorded
+ * lab) with `expected.jsonl` (per packet: hooks crossed, fate, matched rules of the dropping chain), or
+ * `input.rules` with `expected.txt` (the positioned diagnostics). Expected files are rewritten only with UPDATE=1.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
+import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
+import { labWorld } from "./helpers.ts";
+
+const DIR = join(import.meta.dirname, "../../fixtures/simulate");
+const UPDATE = process.env.UPDATE === "1";
+
+function compare(path: string, actual: string): void {
+  if (UPDATE || !existsSync(path)) {
+    if (!UPDATE) throw new Error(`${path} is missing; run with UPDATE=1 to create it`);
+    writeFileSync(path, actual);
+  }
+  expect(actual).toBe(readFileSync(path, "utf8"));
+}
+
+describe("simulator fixtures", () => {
+  for (const name of readdirSync(DIR).sort()) {
+    const dir = join(DIR, name);
+    it(`${name}: ${readFileSync(join(dir, "intent"), "utf8").trim()}`, () => {
+      if (existsSync(join(dir, "input.rules"))) {
+        const rs = parseRulesetFile(readFileSync(join(dir, "input.rules"), "utf8"), "input.rules");
+        const text = rs.diagnostics
+          .map(
+            (d) =>
+              `${d.position.file}:${d.position.line}:${d.position.column}: ${d.severity}: ${d.message} (hint: ${d.hint ?? "-"})`,
+          )
+          .join("\n");
+        compare(join(dir, "expected.txt"), `${text}\n`);
+        return;
+      }
+      const s = JSON.parse(readFileSync(join(dir, "scenario.json"), "utf8"));
+      const r = runScenario(labWorld(s.ruleset, s.sysctls ?? {}), {
+        from: s.from,
+        to: s.to,
+        src: s.src,
+        proto: s.proto,
+        dport: s.dport,
+      });
+      const lines = r.packets.map((p) =>
+        JSON.stringify({
+          packet: p.id,
+          direction: p.direction,
+          hooks: p.events.map((e) => e.hook),
+          fate:
+            p.fate.kind === "dropped"
+              ? { kind: "dropped", hook: p.fate.hook, reason: p.fate.reason }
+              : p.fate,
+          received: p.received
+            ? `${p.received.src}${p.received.sport ? `:${p.received.sport}` : ""} -> ${p.received.dst}${p.received.dport ? `:${p.received.dport}` : ""}`
+            : undefined,
+        }),
+      );
+      compare(join(dir, "expected.jsonl"), `${lines.join("\n")}\n`);
+    });
+  }
+});
