@@ -4,14 +4,14 @@
  * the file path and the field.
  */
 import { defineCollection } from "astro:content";
-import { glob } from "astro/loaders";
 import { lessonSchema } from "./lessons/lesson-schema.ts";
+import { lessonsLoader } from "./plugin/lessons-loader.ts";
 
 // The build test points this at a fixture site; everyone else uses the project's content/.
 const contentRoot = process.env.PACKETWALK_CONTENT_DIR ?? "./content";
 
 const lessons = defineCollection({
-  loader: glob({ pattern: "**/*.md", base: `${contentRoot}/lessons` }),
+  loader: lessonsLoader({ base: `${contentRoot}/lessons` }),
   schema: lessonSchema,
 });
 

@@ -3,6 +3,8 @@
  * turned into the simulator's world, plus the tagged LOG/TRACE rules the capture lab inserts (the
  * saved ruleset files show Docker's rules without them).
  */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import {
   buildLogRules,
   DEFAULT_IP_MATCHES,
@@ -11,6 +13,8 @@ import {
   ruleComment,
 } from "../capture/log-rules.ts";
 import type { Diagnostic } from "../core/model/packet.ts";
+import { parseTraceText } from "../core/parse/index.ts";
+import { type Annotation, annotateTrace } from "../core/simulate/annotate-trace.ts";
 import { insertRules, type OverlayRule } from "../core/simulate/log-overlay.ts";
 import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
 import type { World } from "../core/simulate/simulate-packet.ts";
@@ -126,4 +130,68 @@ export function traceOverlay(comment: string): OverlayRule[] {
 export function formatDiagnostic(d: Diagnostic): string {
   const p = d.position;
   return `${p.file}:${p.line}:${p.column}: ${d.severity}: ${d.message}${d.hint ? `\n  hint: ${d.hint}` : ""}`;
+}
+
+/**
+ * The recorded LOG trace `stem` of lab `folder`, parsed, with the matched rule and verdict of every
+ * chain marked (`TraceEvent.matched`) where the simulator agrees with the kernel: for the plugin's
+ * annotated rule listings. Throws {@link LabError} for a missing lab or trace, or a TRACE-mode trace.
+ */
+export function annotateRecorded(folder: string, stem: string): Annotation {
+  const lab = loadLab(folder);
+  const t = lab.data.traces.find((x) => x.stem === stem);
+  if (!t) throw new LabError(`${folder}: no trace '${stem}'`);
+  if (t.meta.mode !== "log") throw new LabError(`${t.logPath}: a TRACE trace already names its rules`);
+  const tag = t.meta.tag ?? /\b(pw[a-z0-9]{2})\//.exec(t.text)?.[1] ?? "pwxx";
+  const options: WorldOptions = {
+    ruleset: t.meta.ruleset,
+    sysctls: t.meta.sysctls,
+    overlay: logOverlay(tag),
+  };
+  if (t.meta.origin === "simulated") {
+    // A simulated trace names its what-if ruleset file and its LOG rules' protocol in its command.
+    const cmd = t.meta.traffic.command;
+    const file = cmd[cmd.indexOf("--ruleset-file") + 1];
+    if (cmd.includes("--ruleset-file") && file) {
+      // The command's paths are relative to the repository root (the lab folder's grandparent).
+      const path = existsSync(file) ? file : join(folder, "..", "..", file);
+      if (!existsSync(path))
+        throw new LabError(`${t.logPath}: its command names ${file}, which does not exist`);
+      options.rulesetText = { text: readFileSync(path, "utf8"), file };
+    }
+    options.overlay = simulationLogOverlay(tag, t.meta.traffic.proto);
+  }
+  const { world } = buildWorld(lab, options);
+  return annotateTrace(world, parseTraceText(t.text, { file: t.logPath }), {
+    from: t.meta.traffic.from,
+    proto: t.meta.traffic.proto,
+  });
+}
+
+/** The LOG rules `packetwalk simulate` inserts: the capture lab's layout, matching the simulated protocol. */
+export function simulationLogOverlay(tag: string, proto: string): OverlayRule[] {
+  const runId = tag.replace(/^pw/, "");
+  const rules = buildLogRules({
+    tag,
+    ipMatches: [["-p", proto]],
+    bridgeMatches: [["-p", "IPv4", "--ip-proto", proto]],
+  });
+  return rules.map((rule) => {
+    if (rule.family === "ip")
+      return {
+        family: "ip",
+        table: rule.table,
+        chain: rule.chain,
+        position: rule.position,
+        args: iptablesSpec(rule, ruleComment(runId)),
+      };
+    const argv = ebtablesArgv(rule, "insert");
+    return {
+      family: "bridge",
+      table: rule.table,
+      chain: rule.chain,
+      position: rule.position,
+      args: argv.slice(argv.indexOf(rule.chain) + 2),
+    };
+  });
 }

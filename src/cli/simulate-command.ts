@@ -5,13 +5,11 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { buildLogRules, ebtablesArgv, iptablesSpec, ruleComment } from "../capture/log-rules.ts";
-import type { OverlayRule } from "../core/simulate/log-overlay.ts";
 import { runScenario, type ScenarioResult } from "../core/simulate/run-scenario.ts";
 import { type SimulatedTrace, toTrace } from "../core/simulate/to-kernel-log.ts";
 import type { Topology } from "../core/simulate/topology.ts";
 import { type TraceMeta, traceMetaSchema } from "../core/trace-file/schema.ts";
-import { buildWorld, formatDiagnostic, LabError, loadLab } from "./load-lab.ts";
+import { buildWorld, formatDiagnostic, LabError, loadLab, simulationLogOverlay } from "./load-lab.ts";
 
 /** One line for `packetwalk --help`. */
 export const summary = "predict a packet's path from a lab's topology and ruleset";
@@ -122,34 +120,6 @@ function parseArgs(argv: string[]): Args {
   }
   if (!a.lab || !a.from || !a.to) throw new UsageError("--lab, --from and --to are required");
   return a;
-}
-
-/** The lab's LOG rules for a simulation: the capture lab's layout, matching the simulated protocol. */
-export function simulationLogOverlay(tag: string, proto: string): OverlayRule[] {
-  const runId = tag.replace(/^pw/, "");
-  const rules = buildLogRules({
-    tag,
-    ipMatches: [["-p", proto]],
-    bridgeMatches: [["-p", "IPv4", "--ip-proto", proto]],
-  });
-  return rules.map((rule) => {
-    if (rule.family === "ip")
-      return {
-        family: "ip",
-        table: rule.table,
-        chain: rule.chain,
-        position: rule.position,
-        args: iptablesSpec(rule, ruleComment(runId)),
-      };
-    const argv = ebtablesArgv(rule, "insert");
-    return {
-      family: "bridge",
-      table: rule.table,
-      chain: rule.chain,
-      position: rule.position,
-      args: argv.slice(argv.indexOf(rule.chain) + 2),
-    };
-  });
 }
 
 function resolveTo(topo: Topology, to: string, proto: string): { addr: string; port?: number } {

@@ -3,28 +3,17 @@
  * - checks lessons before Astro loads them, so a bad front matter fails the
  *   build with `file:line:col` and a hint instead of a stack trace, and warns
  *   about lessons that miss a translation;
- * - drops Astro's cached lesson renders when a trace (or the code that draws
- *   it) changed, since Astro only re-renders a lesson when its own text changes;
  * - in dev, reloads the lessons that use a trace when the trace file changes;
  * - closes the diagram browser when the build ends and records how many
  *   diagrams were rendered vs served from the cache.
  */
-import { createHash } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  utimesSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { AstroIntegration } from "astro";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { checkLessons } from "../lessons/check-lessons.ts";
 import { formatProblems, takeProblems } from "./build-problems.ts";
+import { filesUnder } from "./files-under.ts";
 import { closeSharedRenderer } from "./shared-renderer.ts";
 
 /** Options of {@link packetwalk}. */
@@ -35,32 +24,6 @@ export interface PacketwalkOptions {
   tracesDir?: string;
   /** Where build statistics are written. Default `node_modules/.cache/packetwalk/last-build.json`. */
   statsFile?: string;
-}
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: "utf8" })
-    .map((f) => join(dir, f))
-    .filter((f) => statSync(f).isFile())
-    .sort();
-}
-
-// Everything a lesson's rendered figure depends on besides the lesson itself.
-function figureInputsDigest(tracesDir: string): string {
-  const hash = createHash("sha256");
-  const code = [
-    join(import.meta.dirname, ".."),
-    join(import.meta.dirname, "..", "..", "node_modules", "mermaid", "package.json"),
-  ];
-  for (const file of [
-    ...filesUnder(tracesDir),
-    ...filesUnder(code[0] as string).filter((f) => /[\\/](core|plugin|browser)[\\/]/.test(f)),
-    code[1] as string,
-  ]) {
-    if (!existsSync(file)) continue;
-    hash.update(file).update(readFileSync(file));
-  }
-  return hash.digest("hex");
 }
 
 /** Prints the content problems recorded so far, closes the browser and ends the build with status 1. */
@@ -81,7 +44,7 @@ export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegr
   return {
     name: "packetwalk",
     hooks: {
-      "astro:config:setup": ({ command, logger, config, addWatchFile }) => {
+      "astro:config:setup": ({ command, logger }) => {
         const result = checkLessons(contentDir);
         for (const [locale, slugs] of Object.entries(result.missingTranslations)) {
           logger.warn(`missing ${locale} translation of ${slugs.length} lesson(s): ${slugs.join(", ")}`);
@@ -96,18 +59,6 @@ export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegr
             // Exiting here keeps the report to the positioned lines above, without Astro's stack trace.
             process.exit(1);
           }
-        }
-
-        const digestFile = join(resolve(config.cacheDir.pathname), "packetwalk-figures.digest");
-        const digest = figureInputsDigest(tracesDir);
-        const previous = existsSync(digestFile) ? readFileSync(digestFile, "utf8") : "";
-        if (previous !== digest) {
-          rmSync(join(resolve(config.cacheDir.pathname), "data-store.json"), { force: true });
-          mkdirSync(resolve(config.cacheDir.pathname), { recursive: true });
-          writeFileSync(digestFile, digest);
-        }
-        if (command === "dev") {
-          for (const f of filesUnder(tracesDir)) addWatchFile(resolve(f));
         }
       },
       "astro:server:setup": ({ server, logger }) => {

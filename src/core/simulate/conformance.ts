@@ -38,8 +38,18 @@ export interface ConformanceResult {
 /** Groups a parsed recorded trace into real packets. LOG: the parser's packets; TRACE: split where a packet starts at raw PREROUTING/OUTPUT (where the TRACE rule sits). */
 export function recordedPackets(parsed: ParsedTrace, mode: "log" | "trace"): RecordedPacket[] {
   let groups: TraceEvent[][];
-  if (mode === "log") groups = parsed.packets.map((p: Packet) => p.events);
-  else {
+  if (mode === "log") {
+    // The lab logs every PREROUTING/OUTPUT chain, so a packet never starts at FORWARD, INPUT or
+    // POSTROUTING: such a parsed packet is the rest of the previous one, split by an in-bridge DNAT
+    // that changed both the addresses and the MAC (the hairpin case).
+    groups = [];
+    for (const p of parsed.packets as Packet[]) {
+      const chain = p.hooks[0]?.split(":")[2] ?? "";
+      const last = groups[groups.length - 1];
+      if (last && ["FORWARD", "INPUT", "POSTROUTING"].includes(chain)) last.push(...p.events);
+      else groups.push([...p.events]);
+    }
+  } else {
     groups = [];
     for (const ev of parsed.packets.flatMap((p) => p.events)) {
       const start = ev.hook === "ip:raw:PREROUTING" || ev.hook === "ip:raw:OUTPUT";

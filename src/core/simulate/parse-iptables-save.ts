@@ -188,6 +188,27 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       target: parsed.target,
     };
     chain.rules.push(rule);
+    for (const c of parsed.conditions) {
+      if (c.kind !== "unknown") continue;
+      const at = body.indexOf(c.text.replace(/^! /, ""));
+      err(
+        lineNo,
+        offset + (at < 0 ? 1 : at + 1),
+        `match '${c.text}' is not modelled`,
+        "the simulator reports this rule's result as uncertain when a packet reaches it",
+        "warning",
+      );
+    }
+    if (parsed.target.kind === "unknown") {
+      const at = body.indexOf(`-j ${parsed.target.name}`);
+      err(
+        lineNo,
+        offset + (at < 0 ? 1 : at + 1),
+        `target '${parsed.target.name}' is not modelled`,
+        "the simulator reports this rule as unmodelled (it goes on to the next rule) when a packet reaches it",
+        "warning",
+      );
+    }
     const targetTok = args.find((a, i) => (args[i - 1]?.value === "-j" || args[i - 1]?.value === "-g") && a);
     pending.push({ rule, column: offset + (targetTok?.column ?? 1) });
   }

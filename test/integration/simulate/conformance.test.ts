@@ -65,3 +65,49 @@ describe("simulator conformance with the recorded traces", () => {
     expect(r.divergences.length).toBeGreaterThan(0);
   });
 });
+
+describe("annotating a recorded LOG trace with the matched rules", () => {
+  it("marks Docker's ACCEPT in filter FORWARD and the DNAT in nat PREROUTING of the published-port trace", async () => {
+    const { annotateTrace } = await import("../../../src/core/simulate/annotate-trace.ts");
+    const loaded = loadLab(join(TRACES, "docker-bridge"));
+    const trace = loaded.data.traces.find((t) => t.stem === "wan-to-published-port");
+    if (!trace) throw new Error("wan-to-published-port is missing");
+    const { world } = buildWorld(loaded, {
+      ruleset: trace.meta.ruleset,
+      sysctls: trace.meta.sysctls,
+      overlay: logOverlay(trace.meta.tag ?? ""),
+    });
+    const parsed = parseTraceText(trace.text);
+    const a = annotateTrace(world, parsed, { from: "wan", proto: "tcp" });
+    expect(a.divergences).toEqual([]);
+    expect(a.annotated).toHaveLength(parsed.packets.length);
+    const syn = a.trace.packets[0];
+    const nat = syn?.events.find((e) => e.hook === "ip:nat:PREROUTING");
+    expect(nat?.matched?.map((m) => m.verdict)).toEqual(["CONTINUE", "JUMP", "DNAT"]);
+    const fwd = syn?.events.find((e) => e.hook === "ip:filter:FORWARD");
+    expect(fwd?.matched?.at(-1)).toMatchObject({ chain: "DOCKER", verdict: "ACCEPT" });
+    expect(parsed.packets[0]?.events[0]?.matched).toBeUndefined();
+  });
+});
+
+describe("the committed simulated traces are what the simulator says today", () => {
+  const dir = join(TRACES, "docker-bridge");
+  const simulated = loadLab(dir).data.traces.filter((t) => t.meta.origin === "simulated");
+
+  it("exist, each with a question and a description", () => {
+    expect(simulated.length).toBeGreaterThanOrEqual(5);
+    for (const t of simulated) {
+      expect(t.meta.question, t.stem).toBeTruthy();
+      expect(t.meta.description, t.stem).toBeTruthy();
+    }
+  });
+
+  for (const t of simulated) {
+    it(`${t.stem}: re-simulating its command gives the same hooks and rewrites (regenerate it if the model changed)`, async () => {
+      const { annotateRecorded } = await import("../../../src/cli/load-lab.ts");
+      const a = annotateRecorded(dir, t.stem);
+      expect(a.divergences).toEqual([]);
+      expect(a.annotated.length).toBeGreaterThan(0);
+    });
+  }
+});

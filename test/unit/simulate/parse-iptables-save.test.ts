@@ -69,6 +69,10 @@ describe("parseIptablesSave", () => {
       { kind: "unknown", text: "-m set --match-set docker-ext dst", neg: false },
     ]);
     expect(b?.target).toEqual({ kind: "unknown", name: "TCPMSS", text: "TCPMSS --clamp-mss-to-pmtu" });
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
+      ["warning", 3, 12, "match '-m set --match-set docker-ext dst' is not modelled"],
+      ["warning", 4, 19, "target 'TCPMSS' is not modelled"],
+    ]);
   });
 
   it.each([

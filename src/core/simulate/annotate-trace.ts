@@ -1,0 +1,43 @@
+/**
+ * Marks the matched rules of a recorded LOG trace: replays it through the simulator (as conformance
+ * does) and, for every packet whose hooks agree with the prediction, copies the simulator's matched
+ * rules and verdicts onto the recorded events (`TraceEvent.matched`). Packets that diverge are left
+ * unannotated and listed, never guessed.
+ */
+import type { ParsedTrace } from "../model/packet.ts";
+import { checkConformance, type Divergence, visibleEvents } from "./conformance.ts";
+import type { World } from "./simulate-packet.ts";
+import { matchedRules } from "./to-kernel-log.ts";
+
+/** What {@link annotateTrace} did. */
+export interface Annotation {
+  /** The same trace, with `matched` set on the events of agreeing packets (a copy; the input is not changed). */
+  trace: ParsedTrace;
+  /** Recorded packet numbers (1-based, as replayed) that got their rules marked. */
+  annotated: number[];
+  /** Why the others did not. */
+  divergences: Divergence[];
+}
+
+/** Annotates a recorded LOG trace of the lab `world` describes (world with the lab's LOG rules inserted). */
+export function annotateTrace(
+  world: World,
+  parsed: ParsedTrace,
+  meta: { from: string; proto: "icmp" | "tcp" | "udp" },
+): Annotation {
+  const trace: ParsedTrace = structuredClone(parsed);
+  const result = checkConformance(world, trace, { mode: "log", ...meta });
+  const bad = new Set(result.divergences.map((d) => d.packet));
+  const annotated: number[] = [];
+  result.recorded.forEach((rec, i) => {
+    const sim = result.simulated[i];
+    if (!sim || bad.has(i + 1)) return;
+    const vis = visibleEvents(sim, "log");
+    rec.events.forEach((ev, j) => {
+      const s = vis[j];
+      if (s && s.hook === ev.hook) ev.matched = matchedRules(s);
+    });
+    annotated.push(i + 1);
+  });
+  return { trace, annotated, divergences: result.divergences };
+}
