@@ -5,9 +5,10 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { parseTraceText } from "../core/parse/index.ts";
 import { checkConformance, formatDivergences } from "../core/simulate/conformance.ts";
-import { buildWorld, formatDiagnostic, LabError, loadLab, logOverlay, traceOverlay } from "./load-lab.ts";
+import { buildWorld, LabError, loadLab, logOverlay, traceOverlay } from "../lab/load-lab.ts";
 
 /** One line for `packetwalk --help`. */
 export const summary = "compare every recorded trace with the simulator";

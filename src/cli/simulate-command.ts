@@ -5,11 +5,12 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { runScenario, type ScenarioResult } from "../core/simulate/run-scenario.ts";
 import { type SimulatedTrace, toTrace } from "../core/simulate/to-kernel-log.ts";
 import type { Topology } from "../core/simulate/topology.ts";
 import { type TraceMeta, traceMetaSchema } from "../core/trace-file/schema.ts";
-import { buildWorld, formatDiagnostic, LabError, loadLab, simulationLogOverlay } from "./load-lab.ts";
+import { buildWorld, LabError, loadLab, simulationLogOverlay } from "../lab/load-lab.ts";
 
 /** One line for `packetwalk --help`. */
 export const summary = "predict a packet's path from a lab's topology and ruleset";

@@ -20,6 +20,7 @@ export interface FigureStrings {
   rules: string;
   noRules: string;
   matched: string;
+  predicted: string;
   policy: string;
 }
 
@@ -40,6 +41,7 @@ const STRINGS: Record<FigureLocale, FigureStrings> = {
     rules: "Rules of this chain",
     noRules: "No rules in this chain in the lab's ruleset (only the inserted LOG rule).",
     matched: "matched",
+    predicted: "simulator",
     policy: "policy",
   },
   "zh-tw": {
@@ -58,6 +60,7 @@ const STRINGS: Record<FigureLocale, FigureStrings> = {
     rules: "此 chain 的規則",
     noRules: "實驗環境的規則集在此 chain 沒有規則（只有插入的 LOG 規則）。",
     matched: "命中",
+    predicted: "模擬器",
     policy: "預設策略",
   },
 };

@@ -64,8 +64,9 @@ export async function renderRules(
       chain.policy ? ` <span class="pw-policy">${escapeHtml(`${s.policy} ${chain.policy}`)}</span>` : ""
     }${chain.policyApplied ? ` <span class="pw-verdict">${escapeHtml(`${s.policy}: ${chain.policyApplied}`)}</span>` : ""}</p>`;
     const rules = chain.rules.map((r) => {
+      const who = r.matchedBy === "simulator" ? s.predicted : s.matched;
       const verdict = r.matched
-        ? ` <span class="pw-verdict">${escapeHtml(`${s.matched}: ${r.matched}`)}</span>`
+        ? ` <span class="pw-verdict pw-verdict-${r.matchedBy}">${escapeHtml(`${who}: ${r.matched}`)}</span>`
         : "";
       return `<li class="pw-rule${r.matched ? " pw-matched" : ""}" value="${r.index}"><code class="shiki pw-rule-text">${highlightLine(h, r.text)}</code>${verdict}<span class="pw-note">${escapeHtml(r.note[noteLang])}</span></li>`;
     });

@@ -4,9 +4,11 @@
  * numbered path in words, the annotated rule listing, and the Mermaid source.
  * Shared by the remark plugin (lessons) and the trace pages.
  */
+
+import { basename, dirname } from "node:path";
 import type { MermaidRenderer } from "../browser/mermaid-renderer.ts";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
-import type { Packet } from "../core/model/packet.ts";
+import type { Packet, ParsedTrace } from "../core/model/packet.ts";
 import { parseTraceText } from "../core/parse/index.ts";
 import { describePath } from "../core/render/describe-path.ts";
 import { endpointLabels } from "../core/render/endpoint-labels.ts";
@@ -14,6 +16,7 @@ import { toMermaidId } from "../core/render/escape-mermaid-label.ts";
 import { formatAddresses, formatRewrite } from "../core/render/format-endpoints.ts";
 import { planPath } from "../core/render/plan-path.ts";
 import { toMermaid } from "../core/render/to-mermaid.ts";
+import { annotateRecorded, LabError } from "../lab/load-lab.ts";
 import { annotateSvg, type StepTargets } from "./annotate-svg.ts";
 import { type FigureStrings, figureStrings } from "./figure-strings.ts";
 import { escapeHtml } from "./html.ts";
@@ -29,6 +32,32 @@ export class FigureError extends Error {
     this.name = "FigureError";
     this.hint = hint;
   }
+}
+
+const annotated = new Map<string, ParsedTrace>();
+
+/**
+ * The trace's packets; for LOG traces with the matched rules the simulator predicts, on the packets
+ * where it agrees with the kernel (TRACE traces carry the kernel's own).
+ */
+function parseForFigure(trace: StoredTrace): ParsedTrace {
+  const key = `${trace.name}\n${trace.text.length}\n${trace.meta.title}`;
+  const cached = annotated.get(key);
+  if (cached) return cached;
+  let parsed: ParsedTrace;
+  if (trace.meta.mode === "log") {
+    try {
+      parsed = annotateRecorded(dirname(trace.logPath), basename(trace.logPath, ".log")).trace;
+    } catch (error) {
+      // A lab the simulator cannot load still gets its diagrams; only the rule marks are missing.
+      if (!(error instanceof LabError)) throw error;
+      parsed = parseTraceText(trace.text, { file: trace.logPath });
+    }
+  } else {
+    parsed = parseTraceText(trace.text, { file: trace.logPath });
+  }
+  annotated.set(key, parsed);
+  return parsed;
 }
 
 /** What to draw. */
@@ -168,7 +197,7 @@ async function directionBlock(
 export async function renderTraceFigure(req: FigureRequest, renderer: MermaidRenderer): Promise<string> {
   const { trace, options } = req;
   const s = figureStrings(req.locale);
-  const parsed = parseTraceText(trace.text, { file: trace.logPath });
+  const parsed = parseForFigure(trace);
   const firstError = parsed.diagnostics.find((d) => d.severity === "error");
   if (firstError || parsed.packets.length === 0) {
     throw new FigureError(

@@ -117,7 +117,12 @@ function check(value: string, fromUrl: string, fromFile: string): string | undef
     return "relative link on the 404 page";
   const target = fileFor(url.pathname);
   if ("problem" in target) return target.problem;
-  const fragment = decodeURIComponent(url.hash.slice(1));
+  let fragment: string;
+  try {
+    fragment = decodeURIComponent(url.hash.slice(1));
+  } catch {
+    return "malformed percent-encoding in the #anchor";
+  }
   if (fragment !== "") {
     const ids = idsOf.get(target.file);
     if (!ids) return `#${fragment} points into a file that is not a page`;

@@ -21,6 +21,8 @@ export interface ListedRule {
   note: RuleNote;
   /** The verdict when the trace says this rule matched (`ACCEPT`, `JUMP:DOCKER-USER`, ...). */
   matched?: string;
+  /** Who said so: the kernel (TRACE) or packetwalk's simulator (LOG and simulated traces). */
+  matchedBy?: "kernel" | "simulator";
 }
 
 /** One chain of the listing. */
@@ -72,8 +74,9 @@ export function toListing(event: TraceEvent, ruleset: Ruleset): StepListing {
   }
   const simulated = new Map<number, string>();
   for (const m of event.matched ?? []) {
+    // Line 0 is a chain policy, or a rule the simulator inserted (the lab's LOG rules): only the policy is listed.
     if (m.ruleLine > 0) simulated.set(m.ruleLine, m.verdict);
-    else policies.set(m.chain, m.verdict);
+    else if (m.text.startsWith("policy")) policies.set(m.chain, m.verdict);
   }
   const verdictsKnown = (event.verdicts?.length ?? 0) > 0 || (event.matched?.length ?? 0) > 0;
   if (!parts || !table) return { chains: [], verdictsKnown };
@@ -98,8 +101,15 @@ export function toListing(event: TraceEvent, ruleset: Ruleset): StepListing {
         text: rule.text,
         note: explainRule(rule.text),
       };
-      const verdict = simulated.get(rule.line) ?? matchedTexts.get(normalizeRuleText(rule.text));
-      if (verdict) item.matched = verdict;
+      const byKernel = matchedTexts.get(normalizeRuleText(rule.text));
+      const bySimulator = simulated.get(rule.line);
+      if (byKernel) {
+        item.matched = byKernel;
+        item.matchedBy = "kernel";
+      } else if (bySimulator) {
+        item.matched = bySimulator;
+        item.matchedBy = "simulator";
+      }
       listed.rules.push(item);
       if (rule.target.kind === "jump" || rule.target.kind === "goto") jumps.push(rule.target.chain);
     }

@@ -7,7 +7,7 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkLab } from "../../../src/cli/check-command.ts";
-import { buildWorld, loadLab, logOverlay } from "../../../src/cli/load-lab.ts";
+import { buildWorld, loadLab, logOverlay } from "../../../src/lab/load-lab.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
 import { checkConformance } from "../../../src/core/simulate/conformance.ts";
 
@@ -104,7 +104,7 @@ describe("the committed simulated traces are what the simulator says today", () 
 
   for (const t of simulated) {
     it(`${t.stem}: re-simulating its command gives the same hooks and rewrites (regenerate it if the model changed)`, async () => {
-      const { annotateRecorded } = await import("../../../src/cli/load-lab.ts");
+      const { annotateRecorded } = await import("../../../src/lab/load-lab.ts");
       const a = annotateRecorded(dir, t.stem);
       expect(a.divergences).toEqual([]);
       expect(a.annotated.length).toBeGreaterThan(0);

@@ -126,12 +126,6 @@ export function traceOverlay(comment: string): OverlayRule[] {
   return out;
 }
 
-/** Formats a diagnostic as `file:line:col: severity: message (hint: ...)`. */
-export function formatDiagnostic(d: Diagnostic): string {
-  const p = d.position;
-  return `${p.file}:${p.line}:${p.column}: ${d.severity}: ${d.message}${d.hint ? `\n  hint: ${d.hint}` : ""}`;
-}
-
 /**
  * The recorded LOG trace `stem` of lab `folder`, parsed, with the matched rule and verdict of every
  * chain marked (`TraceEvent.matched`) where the simulator agrees with the kernel: for the plugin's

@@ -1,0 +1,132 @@
+/**
+ * Page weight budgets on the lesson page with the most diagrams, measured in
+ * the browser: JS shipped <= 15 KB gzip with search loaded only when opened,
+ * HTML + inline SVG <= 250 KB gzip, and no request to any other host.
+ * The figures are printed for the release note.
+ */
+import { gzipSync } from "node:zlib";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countDiagrams, launchBrowser, lessonPages, readPageHtml, watchPage } from "./browser.ts";
+import { assertDistBuilt, type DistServer, serveDist } from "./serve-dist.ts";
+
+assertDistBuilt();
+/** Budgets, in bytes of gzip (zlib default level). */
+const JS_BUDGET = 15 * 1024;
+const HTML_BUDGET = 250 * 1024;
+
+const ranked = lessonPages()
+  .map((page) => ({ page, diagrams: countDiagrams(readPageHtml(page)) }))
+  .sort((a, b) => b.diagrams - a.diagrams);
+const chosen = ranked[0];
+if (!chosen) throw new Error("no lesson page in dist/: cannot measure the page budgets");
+const html = readPageHtml(chosen.page);
+
+const gz = (data: string | Buffer) => gzipSync(data).length;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+/** Bodies of inline classic and module scripts (JSON data blocks are not code). */
+function inlineScripts(source: string): string[] {
+  return [...source.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)]
+    .filter(([, attrs = ""]) => !/\bsrc\s*=/.test(attrs) && !/type\s*=\s*"?application\/(ld\+)?json/i.test(attrs))
+    .map(([, , body = ""]) => body)
+    .filter((body) => body.trim() !== "");
+}
+
+/** Total bytes of every inline `<svg>...</svg>`, outermost ones only. */
+function inlineSvgBytes(source: string): number {
+  let total = 0;
+  let depth = 0;
+  let start = 0;
+  for (const m of source.matchAll(/<svg\b|<\/svg>/g)) {
+    if (m[0] === "</svg>") {
+      depth--;
+      if (depth === 0) total += (m.index ?? 0) + 6 - start;
+    } else if (depth++ === 0) start = m.index ?? 0;
+  }
+  return total;
+}
+
+let server: DistServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe(`budgets on ${chosen.page.path} (${chosen.diagrams} diagram(s))`, () => {
+  it("ships <= 15 KB gzip of JS, loads search only when opened, requests nothing from other hosts", async () => {
+    if (chosen.diagrams < 2) {
+      console.log(
+        `budgets: the chosen lesson has ${chosen.diagrams} diagram(s); the budget asks for a page with two, ` +
+          "so the diagram part is not fully exercised yet",
+      );
+    }
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await context.newPage();
+      const watch = watchPage(page, server.url);
+      const scripts = new Map<string, number>();
+      const bodies: Promise<void>[] = [];
+      let cssGzip = 0;
+      let fontBytes = 0;
+      page.on("response", (res) => {
+        const type = res.request().resourceType();
+        bodies.push(
+          res
+            .body()
+            .then((body) => {
+              if (type === "script") scripts.set(res.url(), gz(body));
+              else if (type === "stylesheet") cssGzip += gz(body);
+              else if (type === "font") fontBytes += body.length;
+            })
+            .catch(() => undefined),
+        );
+      });
+      await page.goto(`${server.url}${chosen.page.requestPath}`, { waitUntil: "networkidle" });
+      await Promise.all(bodies);
+
+      const inline = inlineScripts(await page.content()).reduce((sum, s) => sum + gz(s), 0);
+      const inlineFromFile = inlineScripts(html).reduce((sum, s) => sum + gz(s), 0);
+      const external = [...scripts.values()].reduce((a, b) => a + b, 0);
+      const jsTotal = Math.max(inline, inlineFromFile) + external;
+      const pagefindBefore = watch.requests.filter((u) => new URL(u).pathname.startsWith("/pagefind/"));
+
+      console.log(
+        [
+          `budgets: page ${chosen.page.path} (${chosen.diagrams} diagram(s))`,
+          `  JS shipped on load: ${kb(jsTotal)} gzip (inline ${kb(Math.max(inline, inlineFromFile))}, ` +
+            `${scripts.size} external file(s) ${kb(external)}); budget ${kb(JS_BUDGET)}`,
+          ...[...scripts].map(([url, size]) => `    ${new URL(url).pathname}: ${kb(size)} gzip`),
+          `  CSS: ${kb(cssGzip)} gzip; fonts fetched: ${kb(fontBytes)} (woff2, already compressed)`,
+          `  requests on load: ${watch.requests.length}, to /pagefind/: ${pagefindBefore.length}`,
+        ].join("\n"),
+      );
+      expect(pagefindBefore, "no Pagefind request before search opens").toEqual([]);
+      expect(jsTotal).toBeLessThanOrEqual(JS_BUDGET);
+
+      // Opening search is what loads Pagefind: proof the check above is not vacuous.
+      await page.keyboard.press("/");
+      await page.waitForRequest((req) => new URL(req.url()).pathname === "/pagefind/pagefind.js");
+      expect(watch.problems, "no failed or off-site requests").toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("keeps HTML + inline SVG <= 250 KB gzip", () => {
+    const htmlGzip = gz(html);
+    const svgBytes = inlineSvgBytes(html);
+    console.log(
+      `budgets: HTML ${kb(Buffer.byteLength(html))} raw, ${kb(htmlGzip)} gzip ` +
+        `(inline SVG ${kb(svgBytes)} raw of it); budget ${kb(HTML_BUDGET)} gzip`,
+    );
+    if (chosen.diagrams > 0) expect(svgBytes).toBeGreaterThan(0);
+    expect(htmlGzip).toBeLessThanOrEqual(HTML_BUDGET);
+  });
+});
