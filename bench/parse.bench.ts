@@ -1,54 +1,264 @@
 /**
- * Parser throughput: generates a large kernel LOG file (real line shapes from
- * the container-to-WAN and published-port captures, addresses and IDs varied so
- * every packet is distinct), streams it through the parser the way the CLI
- * does, and runs `grep -c PROTO=` over the same file in the same run as the
- * baseline. Reports lines/s, the ratio to grep and peak RSS; removes the file.
+ * Parser throughput and memory. Generates kernel LOG files with many distinct
+ * flows (container->WAN pings and DNS with MASQUERADE, container<->container
+ * pings, WAN->published-port TCP connections with DNAT; each packet seen at
+ * 7-10 hooks with the seed's `iptable/<table>-<CHAIN>` prefixes, several flows
+ * in flight at once), then, in one run:
+ *
+ * - streams the big file from disk through the parser the way the CLI does
+ *   (`createReadStream` + `lineBatches`, packets dropped as they close);
+ * - baselines in the same process: reading and splitting lines only, and
+ *   `grep -c PROTO=` spawned on the same file;
+ * - parses a file of N and one of 4N lines in fresh child processes and
+ *   reports their peak RSS (bounded memory: they should be about equal).
+ *
+ * Env: PARSE_BENCH_LINES (default 3000000) is 4N; PARSE_BENCH_ROUNDS (default 2)
+ * timing rounds, best kept. Temp files are removed.
  */
 import { spawnSync } from "node:child_process";
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
+import { lineBatches } from "../src/core/parse/split-lines.ts";
 import { TraceParser } from "../src/core/parse/trace-parser.ts";
 
-/** One ICMP request through a MASQUERADE path and its de-NATed reply: 14 lines per exchange. */
-function exchange(i: number, t: number): string {
-  const c = `172.17.${(i >> 8) & 255}.${i & 255}`;
-  const id = i & 65535;
-  const rid = (i * 7) & 65535;
-  const ts = `[${t.toFixed(6).padStart(12, " ")}]`;
-  const req = (p: string, io: string, ttl: number) =>
-    `${ts} pwbn/iptable/${p}${io} MAC=02:42:5e:1a:b0:01:02:42:ac:11:00:02:08:00 SRC=${c} DST=198.51.100.10 LEN=84 TOS=0x00 PREC=0x00 TTL=${ttl} ID=${id} DF PROTO=ICMP TYPE=8 CODE=0 ID=${id} SEQ=1 \n`;
-  const rep = (p: string, io: string, dst: string, ttl: number) =>
-    `${ts} pwbn/iptable/${p}${io} MAC=52:54:00:12:34:02:52:54:00:12:34:01:08:00 SRC=198.51.100.10 DST=${dst} LEN=84 TOS=0x00 PREC=0x00 TTL=${ttl} ID=${rid} PROTO=ICMP TYPE=0 CODE=0 ID=${id} SEQ=1 \n`;
-  const ebt = (p: string, io: string, src: string, dst: string) =>
-    `${ts} pwbn/ebtable/${p} ${io} MAC source = 02:42:ac:11:00:02 MAC dest = 02:42:5e:1a:b0:01 proto = 0x0800 IP SRC=${src} IP DST=${dst}, IP tos=0x00, IP proto=1\n`;
-  return (
-    ebt("nat-PREROUTE", "IN=veth-c1 OUT=", c, "198.51.100.10") +
-    req("raw-PREROUTE", "IN=docker0 OUT= PHYSIN=veth-c1", 64) +
-    req("mangle-PREROUTE", "IN=docker0 OUT= PHYSIN=veth-c1", 64) +
-    req("nat-PREROUTE", "IN=docker0 OUT= PHYSIN=veth-c1", 64) +
-    ebt("filter-INPUT", "IN=veth-c1 OUT=", c, "198.51.100.10") +
-    req("mangle-FORWARD", "IN=docker0 OUT=eth0 PHYSIN=veth-c1", 63) +
-    req("filter-FORWARD", "IN=docker0 OUT=eth0 PHYSIN=veth-c1", 63) +
-    req("mangle-POSTROUTE", "IN=docker0 OUT=eth0 PHYSIN=veth-c1", 63) +
-    rep("raw-PREROUTE", "IN=eth0 OUT=", "203.0.113.2", 64) +
-    rep("mangle-PREROUTE", "IN=eth0 OUT=", "203.0.113.2", 64) +
-    rep("mangle-FORWARD", "IN=eth0 OUT=docker0", c, 63) +
-    rep("filter-FORWARD", "IN=eth0 OUT=docker0", c, 63) +
-    rep("mangle-POSTROUTE", "IN=eth0 OUT=docker0", c, 63) +
-    ebt("filter-OUTPUT", "IN= OUT=veth-c1", "198.51.100.10", c)
-  );
+/** Read size: large enough that per-chunk costs vanish, small enough that RSS stays low. */
+const CHUNK = 256 * 1024;
+const TAG = "pwbn";
+const HOST_WAN = "203.0.113.2";
+const BRIDGE_MAC = "02:42:5e:1a:b0:01";
+const WAN_MACS = "52:54:00:12:34:02:52:54:00:12:34:01:08:00";
+
+/** Deterministic PRNG (mulberry32), so every run parses the same file. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
-function generate(file: string, lines: number): number {
+/** Container `k` of 1000 on docker0: address and MAC. */
+function container(k: number): { ip: string; mac: string; veth: string } {
+  const i = 2 + (k % 1000);
+  const hex = (n: number) => n.toString(16).padStart(2, "0");
+  return { ip: `172.17.${i >> 8}.${i & 255}`, mac: `02:42:ac:11:${hex(i >> 8)}:${hex(i & 255)}`, veth: `veth${i}` };
+}
+
+/** The IP header and L4 part of one packet, as the LOG target prints them. */
+interface Hdr {
+  src: string;
+  dst: string;
+  len: number;
+  id: number;
+  df: boolean;
+  /** Everything from `PROTO=` on. */
+  l4: string;
+  /** ebtables `--log-ip` tail after `IP proto=`. */
+  ebt: string;
+}
+
+/** Writes the lines of one packet; `t` is the uptime clock. */
+class Lines {
+  out: string[] = [];
+  t = 1000;
+  private ts(): string {
+    this.t += 0.000003 + (this.out.length % 7) * 0.000001;
+    return `[${this.t.toFixed(6).padStart(12, " ")}]`;
+  }
+  log(hook: string, ifs: string, mac: string | undefined, h: Hdr, ttl: number): void {
+    this.out.push(
+      `${this.ts()} ${TAG}/iptable/${hook}${ifs} ${mac ? `MAC=${mac} ` : ""}SRC=${h.src} DST=${h.dst} LEN=${h.len} TOS=0x00 PREC=0x00 TTL=${ttl} ID=${h.id} ${h.df ? "DF " : ""}PROTO=${h.l4} `,
+    );
+  }
+  ebt(hook: string, ifs: string, macSrc: string, macDst: string, h: Hdr | undefined): void {
+    this.out.push(
+      `${this.ts()} ${TAG}/ebtable/${hook} ${ifs} MAC source = ${macSrc} MAC dest = ${macDst} proto = 0x0800${h ? ` IP SRC=${h.src} IP DST=${h.dst}, IP tos=0x00, IP proto=${h.ebt}` : ""}`,
+    );
+  }
+}
+
+/** A routed packet from container `c` out of eth0 (MASQUERADE to the host's WAN address after POSTROUTING). */
+function outToWan(w: Lines, c: ReturnType<typeof container>, h: Hdr, first: boolean): void {
+  const mac = `${BRIDGE_MAC}:${c.mac}:08:00`;
+  const pre = `IN=docker0 OUT= PHYSIN=${c.veth}`;
+  const fwd = `IN=docker0 OUT=eth0 PHYSIN=${c.veth}`;
+  w.ebt("nat-PREROUTE", `IN=${c.veth} OUT=`, c.mac, BRIDGE_MAC, h);
+  w.log("raw-PREROUTE", pre, mac, h, 64);
+  w.log("mangle-PREROUTE", pre, mac, h, 64);
+  if (first) w.log("nat-PREROUTE", pre, mac, h, 64);
+  w.ebt("filter-INPUT", `IN=${c.veth} OUT=`, c.mac, BRIDGE_MAC, h);
+  w.log("mangle-FORWARD", fwd, mac, h, 63);
+  w.log("filter-FORWARD", fwd, mac, h, 63);
+  w.log("mangle-POSTROUTE", fwd, mac, h, 63);
+  if (first) w.log("nat-POSTROUTE", fwd, mac, h, 63);
+}
+
+/** A packet from the WAN to container `c`: `h` before and `d` after the (de-)NAT in PREROUTING. */
+function inFromWan(w: Lines, c: ReturnType<typeof container>, h: Hdr, d: Hdr, first: boolean): void {
+  w.log("raw-PREROUTE", "IN=eth0 OUT=", WAN_MACS, h, 64);
+  w.log("mangle-PREROUTE", "IN=eth0 OUT=", WAN_MACS, h, 64);
+  if (first) w.log("nat-PREROUTE", "IN=eth0 OUT=", WAN_MACS, h, 64);
+  w.log("mangle-FORWARD", "IN=eth0 OUT=docker0", WAN_MACS, d, 63);
+  w.log("filter-FORWARD", "IN=eth0 OUT=docker0", WAN_MACS, d, 63);
+  w.log("mangle-POSTROUTE", "IN=eth0 OUT=docker0", WAN_MACS, d, 63);
+  if (first) w.log("nat-POSTROUTE", "IN=eth0 OUT=docker0", WAN_MACS, d, 63);
+  w.ebt("filter-OUTPUT", `IN= OUT=${c.veth}`, BRIDGE_MAC, c.mac, d);
+  // Real captures show nat OUTPUT both with and without the --log-ip tail.
+  w.ebt("nat-OUTPUT", `IN= OUT=${c.veth}`, BRIDGE_MAC, c.mac, first ? d : undefined);
+}
+
+/** A bridged packet from container `a` to container `b` (bridge-nf-call-iptables=1). */
+function bridged(w: Lines, a: ReturnType<typeof container>, b: ReturnType<typeof container>, h: Hdr): void {
+  const mac = `${b.mac}:${a.mac}:08:00`;
+  const pre = `IN=docker0 OUT= PHYSIN=${a.veth}`;
+  const fwd = `IN=docker0 OUT=docker0 PHYSIN=${a.veth} PHYSOUT=${b.veth}`;
+  w.ebt("nat-PREROUTE", `IN=${a.veth} OUT=`, a.mac, b.mac, h);
+  w.log("raw-PREROUTE", pre, mac, h, 64);
+  w.log("mangle-PREROUTE", pre, mac, h, 64);
+  w.ebt("filter-FORWARD", `IN=${a.veth} OUT=${b.veth}`, a.mac, b.mac, h);
+  w.log("mangle-FORWARD", fwd, mac, h, 64);
+  w.log("filter-FORWARD", fwd, mac, h, 64);
+  w.ebt("nat-POSTROUTE", `IN= OUT=${b.veth}`, a.mac, b.mac, h);
+  w.log("mangle-POSTROUTE", `IN= OUT=docker0 PHYSIN=${a.veth} PHYSOUT=${b.veth}`, undefined, h, 64);
+}
+
+const icmp = (src: string, dst: string, id: number, type: number, echoId: number): Hdr => ({
+  src,
+  dst,
+  len: 84,
+  id,
+  df: type === 8,
+  l4: `ICMP TYPE=${type} CODE=0 ID=${echoId} SEQ=1`,
+  ebt: "1",
+});
+const tcp = (src: string, sp: number, dst: string, dp: number, id: number, len: number, flags: string): Hdr => ({
+  src,
+  dst,
+  len,
+  id,
+  df: true,
+  l4: `TCP SPT=${sp} DPT=${dp} WINDOW=64240 RES=0x00 ${flags} URGP=0`,
+  ebt: `6 SPT=${sp} DPT=${dp}`,
+});
+const udp = (src: string, sp: number, dst: string, dp: number, id: number, len: number): Hdr => ({
+  src,
+  dst,
+  len,
+  id,
+  df: false,
+  l4: `UDP SPT=${sp} DPT=${dp} LEN=${len - 20}`,
+  ebt: `17 SPT=${sp} DPT=${dp}`,
+});
+
+/**
+ * Flow `k` as a list of packets (each a function writing its lines). Addresses
+ * and ports are chosen so no tuple repeats within millions of flows and the
+ * flows in flight at one time share no address pair.
+ */
+function flow(k: number, r: () => number): ((w: Lines) => void)[] {
+  const c = container(k);
+  // ebtables lines carry no ICMP id: a container/server pair recurs only after 250000 flows.
+  const server = `198.51.100.${1 + ((k + Math.floor(k / 1000)) % 250)}`;
+  const id = () => Math.floor(r() * 65536);
+  const kind = r();
+  if (kind < 0.3) {
+    const echo = k & 0xffff;
+    const q = id();
+    const a = id();
+    return [
+      (w) => outToWan(w, c, icmp(c.ip, server, q, 8, echo), true),
+      (w) => inFromWan(w, c, icmp(server, HOST_WAN, a, 0, echo), icmp(server, c.ip, a, 0, echo), false),
+    ];
+  }
+  if (kind < 0.45) {
+    const sp = 1024 + (k % 64000);
+    const q = id();
+    const a = id();
+    return [
+      (w) => outToWan(w, c, udp(c.ip, sp, server, 53, q, 60), true),
+      (w) => inFromWan(w, c, udp(server, 53, HOST_WAN, sp, a, 120), udp(server, 53, c.ip, sp, a, 120), false),
+    ];
+  }
+  if (kind < 0.65) {
+    const b = container(k + 333 + Math.floor(k / 1000));
+    const echo = k & 0xffff;
+    const q = id();
+    const a = id();
+    return [
+      (w) => bridged(w, c, b, icmp(c.ip, b.ip, q, 8, echo)),
+      (w) => bridged(w, b, c, icmp(b.ip, c.ip, a, 0, echo)),
+    ];
+  }
+  // A client on the internet: handshake, request, response, close, through the published port 8080.
+  const client = `198.51.100.${1 + (k % 250)}`;
+  const sp = 1024 + (Math.floor(k / 250) % 64000);
+  const packets: ((w: Lines) => void)[] = [];
+  const steps: [boolean, string, number][] = [
+    [true, "SYN", 60],
+    [false, "ACK SYN", 60],
+    [true, "ACK", 52],
+    [true, "ACK PSH", 130],
+    [false, "ACK PSH", 400],
+    [true, "ACK FIN", 52],
+    [false, "ACK FIN", 52],
+    [true, "ACK", 52],
+  ];
+  steps.forEach(([fromClient, flags, len], i) => {
+    const n = id();
+    if (fromClient) {
+      const h = tcp(client, sp, HOST_WAN, 8080, n, len, flags);
+      packets.push((w) => inFromWan(w, c, h, tcp(client, sp, c.ip, 80, n, len, flags), i === 0));
+    } else packets.push((w) => outToWan(w, c, tcp(c.ip, 80, client, sp, n, len, flags), false));
+  });
+  return packets;
+}
+
+/**
+ * Writes at least `lines` lines to `file`: `slots` flows in flight, their
+ * lines interleaved a few at a time. Returns what a correct parse must find.
+ */
+export function generateLog(
+  file: string,
+  lines: number,
+  slots = 4,
+): { lines: number; packets: number; flows: number } {
+  const r = prng(0x5eed);
   const fd = openSync(file, "w");
+  const w = new Lines();
   let written = 0;
+  let packets = 0;
+  let flows = 0;
+  let nextFlow = 0;
+  const active: { packets: ((w: Lines) => void)[]; buffered: string[] }[] = [];
+  const start = () => {
+    flows++;
+    return { packets: flow(nextFlow++, r), buffered: [] as string[] };
+  };
+  for (let i = 0; i < slots; i++) active.push(start());
   let chunk = "";
-  for (let i = 0; written < lines; i++) {
-    chunk += exchange(i, 1000 + i * 0.001);
-    written += 14;
+  while (active.length) {
+    const s = Math.floor(r() * active.length);
+    const a = active[s] as (typeof active)[number];
+    if (!a.buffered.length) {
+      const next = a.packets.shift();
+      if (!next) {
+        if (written < lines) active[s] = start();
+        else active.splice(s, 1);
+        continue;
+      }
+      w.out = [];
+      next(w);
+      a.buffered = w.out;
+      packets++;
+    }
+    for (let n = 1 + Math.floor(r() * 3); n > 0 && a.buffered.length; n--) {
+      chunk += `${a.buffered.shift()}\n`;
+      written++;
+    }
     if (chunk.length > 1 << 20) {
       writeSync(fd, chunk);
       chunk = "";
@@ -56,66 +266,147 @@ function generate(file: string, lines: number): number {
   }
   writeSync(fd, chunk);
   closeSync(fd);
-  return written;
+  return { lines: written, packets, flows };
 }
 
-async function parseFile(
-  file: string,
-): Promise<{ lines: number; packets: number; flows: number; seconds: number }> {
+function chunks(file: string) {
+  return createReadStream(file, { highWaterMark: CHUNK });
+}
+
+/** Baseline: read, decode and split into lines, nothing else. */
+async function splitOnly(file: string): Promise<{ lines: number; seconds: number }> {
+  const start = performance.now();
+  let lines = 0;
+  let chars = 0;
+  for await (const batch of lineBatches(chunks(file))) {
+    for (const l of batch) chars += l.length;
+    lines += batch.length;
+  }
+  if (chars < 0) throw new Error("unreachable");
+  return { lines, seconds: (performance.now() - start) / 1000 };
+}
+
+/** The CLI's path without output: stream, split, parse; packets are dropped as they close. */
+async function parseFile(file: string): Promise<{
+  lines: number;
+  packets: number;
+  flows: number;
+  diagnostics: number;
+  seconds: number;
+  peakRss: number;
+}> {
   let packets = 0;
   let flows = 0;
   let lines = 0;
+  let peakRss = process.memoryUsage.rss();
   const parser = new TraceParser((_p, f) => {
     packets++;
     if (f.isNew) flows++;
   });
   const start = performance.now();
-  const rl = createInterface({
-    input: createReadStream(file, { highWaterMark: 1 << 20 }),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  for await (const line of rl) {
-    parser.line(line);
-    lines++;
+  for await (const batch of lineBatches(chunks(file))) {
+    for (let i = 0; i < batch.length; i++) parser.line(batch[i] as string);
+    lines += batch.length;
+    const rss = process.memoryUsage.rss();
+    if (rss > peakRss) peakRss = rss;
   }
   parser.end();
-  return { lines, packets, flows, seconds: (performance.now() - start) / 1000 };
+  const seconds = (performance.now() - start) / 1000;
+  return { lines, packets, flows, diagnostics: parser.diagnostics.length, seconds, peakRss };
 }
 
-/** Runs the benchmark; LINES (env, default 3000000) sets the file size. */
+function grep(file: string): { count: number; seconds: number } {
+  const start = performance.now();
+  const r = spawnSync("grep", ["-c", "PROTO=", file], { encoding: "utf8" });
+  const seconds = (performance.now() - start) / 1000;
+  if (r.status !== 0) throw new Error(`grep failed: ${r.stderr || r.status}`);
+  return { count: Number(r.stdout.trim()), seconds };
+}
+
+/** Parses (or only splits) `file` in a fresh Node process; its peak RSS (maxRSS) in bytes. */
+function childPeakRss(file: string, mode: "parse" | "split"): { rss: number; packets: number } {
+  const r = spawnSync(process.execPath, [import.meta.filename, "--child", mode, file], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`child ${mode} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as { rss: number; packets: number };
+}
+
+function check(got: { lines: number; packets: number; flows: number }, want: typeof got, what: string): void {
+  for (const k of ["lines", "packets", "flows"] as const)
+    if (got[k] !== want[k]) throw new Error(`${what}: expected ${want[k]} ${k}, got ${got[k]}`);
+}
+
+/** Runs the benchmark (see the module comment). */
 export async function run(): Promise<Record<string, string | number>> {
   const dir = mkdtempSync(join(tmpdir(), "pw-parse-bench-"));
-  const file = join(dir, "big.log");
   try {
-    const target = Number(process.env.PARSE_BENCH_LINES ?? 3_000_000);
-    const lines = generate(file, target);
-    const bytes = statSync(file).size;
-    const g0 = performance.now();
-    const grep = spawnSync("grep", ["-c", "PROTO=", file], { encoding: "utf8" });
-    const grepSeconds = (performance.now() - g0) / 1000;
-    const rssBefore = process.memoryUsage().rss;
-    const r = await parseFile(file);
-    const peakRss = process.resourceUsage().maxRSS * 1024;
-    if (r.lines !== lines) throw new Error(`read ${r.lines} lines, wrote ${lines}`);
-    if (r.packets !== (lines / 14) * 2)
-      throw new Error(`expected ${(lines / 14) * 2} packets, got ${r.packets}`);
+    const big = Number(process.env.PARSE_BENCH_LINES ?? 3_000_000);
+    const rounds = Math.max(1, Number(process.env.PARSE_BENCH_ROUNDS ?? 2));
+    const smallFile = join(dir, "n.log");
+    const bigFile = join(dir, "4n.log");
+    const small = generateLog(smallFile, Math.round(big / 4));
+    const want = generateLog(bigFile, big);
+    const bytes = statSync(bigFile).size;
+
+    let best = { split: Number.POSITIVE_INFINITY, grep: Number.POSITIVE_INFINITY, parse: Number.POSITIVE_INFINITY };
+    let grepCount = 0;
+    let parsed: Awaited<ReturnType<typeof parseFile>> | undefined;
+    for (let i = 0; i < rounds; i++) {
+      const s = await splitOnly(bigFile);
+      if (s.lines !== want.lines) throw new Error(`split ${s.lines} lines, wrote ${want.lines}`);
+      const g = grep(bigFile);
+      grepCount = g.count;
+      const p = await parseFile(bigFile);
+      check(p, want, "parse");
+      best = {
+        split: Math.min(best.split, s.seconds),
+        grep: Math.min(best.grep, g.seconds),
+        parse: Math.min(best.parse, p.seconds),
+      };
+      if (!parsed || p.peakRss > parsed.peakRss) parsed = { ...p, seconds: best.parse };
+    }
+    if (!parsed) throw new Error("no round ran");
+    const rssN = childPeakRss(smallFile, "parse");
+    const rss4N = childPeakRss(bigFile, "parse");
+    const rssSplit = childPeakRss(bigFile, "split");
+    if (rssN.packets !== small.packets || rss4N.packets !== want.packets)
+      throw new Error("child parse found a different number of packets");
+    const mb = (n: number) => Math.round(n / 1e6);
+    const lps = (s: number) => Math.round(want.lines / s);
     return {
-      "parse.lines": lines,
-      "parse.fileMB": Math.round(bytes / 1e6),
-      "parse.packets": r.packets,
-      "parse.flows": r.flows,
-      "parse.seconds": Number(r.seconds.toFixed(2)),
-      "parse.linesPerSecond": Math.round(r.lines / r.seconds),
-      "parse.MBPerSecond": Number((bytes / 1e6 / r.seconds).toFixed(1)),
-      "grep.count": Number(grep.stdout.trim()),
-      "grep.seconds": Number(grepSeconds.toFixed(2)),
-      "parse.vsGrep": `${(r.seconds / grepSeconds).toFixed(1)}x slower than grep -c PROTO=`,
-      "parse.rssBeforeMB": Math.round(rssBefore / 1e6),
-      "parse.peakRssMB": Math.round(peakRss / 1e6),
+      "node.version": process.version,
+      "parse.lines": want.lines,
+      "parse.fileMB": mb(bytes),
+      "parse.packets": parsed.packets,
+      "parse.flows": parsed.flows,
+      "parse.diagnostics": parsed.diagnostics,
+      rounds,
+      "split.seconds": Number(best.split.toFixed(2)),
+      "split.linesPerSecond": lps(best.split),
+      "grep.count": grepCount,
+      "grep.seconds": Number(best.grep.toFixed(2)),
+      "grep.linesPerSecond": lps(best.grep),
+      "parse.seconds": Number(best.parse.toFixed(2)),
+      "parse.linesPerSecond": lps(best.parse),
+      "parse.MBPerSecond": Number((bytes / 1e6 / best.parse).toFixed(1)),
+      "parse.vsGrep": `${(best.parse / best.grep).toFixed(1)}x slower than grep -c PROTO=`,
+      "parse.vsSplit": `${(best.parse / best.split).toFixed(1)}x the time of reading+splitting only (${Math.round((best.split / best.parse) * 100)}% of parse time)`,
+      "parse.inProcessPeakRssMB": mb(parsed.peakRss),
+      "memory.N.lines": small.lines,
+      "memory.N.peakRssMB": mb(rssN.rss),
+      "memory.4N.lines": want.lines,
+      "memory.4N.peakRssMB": mb(rss4N.rss),
+      "memory.4N/N": Number((rss4N.rss / rssN.rss).toFixed(2)),
+      "memory.splitOnly.4N.peakRssMB": mb(rssSplit.rss),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-if (import.meta.main) console.log(await run());
+if (import.meta.main) {
+  if (process.argv[2] === "--child") {
+    const [mode, file] = process.argv.slice(3) as ["parse" | "split", string];
+    const packets = mode === "parse" ? (await parseFile(file)).packets : (await splitOnly(file), 0);
+    process.stdout.write(JSON.stringify({ rss: process.resourceUsage().maxRSS * 1024, packets }));
+  } else console.log(await run());
+}

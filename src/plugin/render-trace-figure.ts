@@ -152,7 +152,7 @@ async function directionBlock(
   const items: string[] = [];
   for (const [i, step] of plan.steps.entries()) {
     const rewrites = step.rewrites.map(
-      (r) => `<span class="pw-rewrite">${escapeHtml(formatRewrite(r))}</span>`,
+      (r) => `<span class="pw-rewrite">${escapeHtml(formatRewrite(r, packet.direction))}</span>`,
     );
     const rules = options.listing ? await renderRules(trace, step, s, locale) : "";
     const witness = options.listing

@@ -87,7 +87,7 @@ export function describePath(packet: Packet, options: DescribePathOptions = {}):
     const parts = [t.step(step.n, hookTitle(step.hook))];
     const decision = decisionBefore.get(step.n);
     if (decision) parts.push(t.decision[decision] as string);
-    for (const rw of step.rewrites) parts.push(t.rewrite(formatRewrite(rw)));
+    for (const rw of step.rewrites) parts.push(t.rewrite(formatRewrite(rw, packet.direction)));
     const io = t.inOut(inInterface(step.event), outInterface(step.event));
     if (io) parts.push(io);
     const addresses = formatAddresses(step.event);

@@ -24,10 +24,14 @@ function side(ep: Endpoints, which: "src" | "dst"): string {
 /**
  * `DNAT 203.0.113.2:8080 -> 172.17.0.2:80` (the destination before and after),
  * `SNAT 172.17.0.2 -> 198.51.100.1` (the source), both joined with `; ` for `both`.
+ * On a reply no NAT rule runs: conntrack undoes the request's rewrite, so a new
+ * destination reads `un-SNAT` (the request's SNAT/MASQUERADE reversed) and a new
+ * source `un-DNAT`.
  */
-export function formatRewrite(rewrite: Rewrite): string {
-  const dnat = `DNAT ${side(rewrite.from, "dst")} -> ${side(rewrite.to, "dst")}`;
-  const snat = `SNAT ${side(rewrite.from, "src")} -> ${side(rewrite.to, "src")}`;
+export function formatRewrite(rewrite: Rewrite, direction: "request" | "reply" = "request"): string {
+  const reply = direction === "reply";
+  const dnat = `${reply ? "un-SNAT" : "DNAT"} ${side(rewrite.from, "dst")} -> ${side(rewrite.to, "dst")}`;
+  const snat = `${reply ? "un-DNAT" : "SNAT"} ${side(rewrite.from, "src")} -> ${side(rewrite.to, "src")}`;
   if (rewrite.kind === "dnat") return dnat;
   if (rewrite.kind === "snat") return snat;
   return `${dnat}; ${snat}`;

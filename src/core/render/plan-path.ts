@@ -44,8 +44,24 @@ export interface PathSegment {
   rewrites: Rewrite[];
 }
 
+/** Where a packet's walk ended without reaching its destination. */
+export interface DropPoint {
+  /** The hook whose chain dropped it. */
+  hook: HookId;
+  /** `DROP` or `REJECT`. */
+  verdict: string;
+  /** The chain that decided (a user chain such as `DOCKER-USER`, or the hook's own chain for its policy). */
+  chain: string;
+  /** True when the chain's policy decided rather than a rule. */
+  policy: boolean;
+}
+
 /** The packet's path laid over the map. */
 export interface PathPlan {
+  /** The packet's direction, for the wording of rewrites. */
+  direction: "request" | "reply";
+  /** Set when the trace says the packet was dropped at its last hook (TRACE verdicts, or the simulator's). */
+  dropped?: DropPoint;
   steps: PathStep[];
   segments: PathSegment[];
   /** Map node key where the path starts (`entry` or the local process). */
@@ -83,7 +99,8 @@ export function planPath(packet: Packet, ebtables: EbtablesFlavour, labels: Endp
   const first = packet.events[0] as TraceEvent;
   const last = packet.events[packet.events.length - 1] as TraceEvent;
   const entryIsLocal = !inInterface(first) && /:OUTPUT$/.test(first.hook);
-  const exitIsLocal = !outInterface(last) && /^ip6?:[^:]+:INPUT$/.test(last.hook);
+  // A dropped packet never reaches a local process: its walk ends in a "dropped" box.
+  const exitIsLocal = !dropPoint(last) && !outInterface(last) && /^ip6?:[^:]+:INPUT$/.test(last.hook);
   const entryKey = entryIsLocal ? DECISION.local : ENDPOINT_KEYS.entry;
   const exitKey = exitIsLocal ? DECISION.local : ENDPOINT_KEYS.exit;
 
@@ -119,12 +136,14 @@ export function planPath(packet: Packet, ebtables: EbtablesFlavour, labels: Endp
   }
   segments.push({ from: prev, to: exitKey, rewrites: [] });
 
+  const dropped = dropPoint(last);
   const touched = new Set<string>();
   for (const s of segments) {
     touched.add(s.from);
     touched.add(s.to);
   }
-  return {
+  const plan: PathPlan = {
+    direction: packet.direction,
     steps,
     segments,
     entryKey,
@@ -136,6 +155,37 @@ export function planPath(packet: Packet, ebtables: EbtablesFlavour, labels: Endp
     extraNodes,
     touched,
   };
+  if (dropped) {
+    plan.dropped = dropped;
+    plan.exitLabel = `dropped: ${dropped.verdict} in ${dropped.policy ? `${dropped.chain} policy` : dropped.chain}`;
+  }
+  return plan;
+}
+
+const FINAL_DROP = /^(DROP|REJECT)\b/;
+
+/** The drop at `event`, when its TRACE verdicts or the simulator's matched rules end in DROP or REJECT. */
+export function dropPoint(event: TraceEvent): DropPoint | undefined {
+  const chainOf = (hook: HookId) => hook.split(":")[2] ?? hook;
+  const lastMatched = event.matched?.[event.matched.length - 1];
+  if (lastMatched && FINAL_DROP.test(lastMatched.verdict)) {
+    return {
+      hook: event.hook,
+      verdict: lastMatched.verdict.replace(/[^A-Z].*$/, ""),
+      chain: lastMatched.chain,
+      policy: lastMatched.text.startsWith("policy"),
+    };
+  }
+  const lastVerdict = event.verdicts?.[event.verdicts.length - 1] ?? event.verdict;
+  if (lastVerdict?.verdict && FINAL_DROP.test(lastVerdict.verdict)) {
+    return {
+      hook: event.hook,
+      verdict: lastVerdict.verdict.replace(/[^A-Z].*$/, ""),
+      chain: lastVerdict.chain || chainOf(event.hook),
+      policy: lastVerdict.kind === "policy",
+    };
+  }
+  return undefined;
 }
 
 function defaultEntry(event: TraceEvent): string {

@@ -56,6 +56,7 @@ const LAYOUT = [
   "    wrappingWidth: 220",
   "---",
 ];
+const DROPPED_CLASS_DEF = "classDef dropped fill:#ffcdd2,stroke:#b71c1c,stroke-width:3px,color:#1a1a1a";
 const STEP_LINK_STYLE = "stroke:#e65100,stroke-width:3px,color:#e65100";
 const MAP_LINK_STYLE = "stroke:#9e9e9e,stroke-width:1px,stroke-dasharray:4 3";
 
@@ -74,13 +75,13 @@ function stepNumbers(plan: PathPlan): Map<string, number[]> {
 }
 
 // Step numbers live in the boxes: a label on every arrow doubles the map's height (each label takes a rank).
-function segmentLabel(seg: PathSegment): string | undefined {
-  const parts = seg.rewrites.map((rw) => formatRewrite(rw));
+function segmentLabel(seg: PathSegment, direction: "request" | "reply"): string | undefined {
+  const parts = seg.rewrites.map((rw) => formatRewrite(rw, direction));
   return parts.length ? parts.join(" · ") : undefined;
 }
 
-function arrow(prefix: string, seg: PathSegment, index: number): string {
-  const label = segmentLabel(seg);
+function arrow(prefix: string, seg: PathSegment, index: number, direction: "request" | "reply"): string {
+  const label = segmentLabel(seg, direction);
   const id = `${prefix}step${seg.step ?? `x${index}`}`;
   const link = label === undefined ? "-->" : `-->|"${escapeMermaidLabel(label)}"|`;
   return `  ${prefix}${seg.from} ${id}@${link} ${prefix}${seg.to}`;
@@ -124,7 +125,7 @@ function mapView(plan: PathPlan, ebtables: EbtablesFlavour, prefix: string): str
     mapLinks.push(index++);
   }
   plan.segments.forEach((seg, i) => {
-    lines.push(arrow(prefix, seg, i));
+    lines.push(arrow(prefix, seg, i, plan.direction));
     stepLinks.push(index++);
   });
 
@@ -134,12 +135,13 @@ function mapView(plan: PathPlan, ebtables: EbtablesFlavour, prefix: string): str
   const faded = all.filter((n) => !plan.touched.has(n.key)).map((n) => prefix + n.key);
   const endpoints = [
     ...(plan.entryIsLocal ? [] : [prefix + ENDPOINT_KEYS.entry]),
-    ...(plan.exitIsLocal ? [] : [prefix + ENDPOINT_KEYS.exit]),
+    ...(plan.exitIsLocal || plan.dropped ? [] : [prefix + ENDPOINT_KEYS.exit]),
   ];
   if (hit.length) lines.push(`  class ${hit.join(",")} hit`);
   if (passed.length) lines.push(`  class ${passed.join(",")} passed`);
   if (faded.length) lines.push(`  class ${faded.join(",")} faded`);
   if (endpoints.length) lines.push(`  class ${endpoints.join(",")} endpoint`);
+  if (plan.dropped) lines.push(`  ${DROPPED_CLASS_DEF}`, `  class ${prefix}${ENDPOINT_KEYS.exit} dropped`);
   if (mapLinks.length) lines.push(`  linkStyle ${mapLinks.join(",")} ${MAP_LINK_STYLE}`);
   lines.push(`  linkStyle ${stepLinks.join(",")} ${STEP_LINK_STYLE}`);
   return `${lines.join("\n")}\n`;
@@ -162,7 +164,7 @@ function pathView(plan: PathPlan, prefix: string): string {
   lines.push(`  ${exit}("${escapeMermaidLabel(exitText)}")`);
   let prev = entry;
   for (const step of plan.steps) {
-    const label = step.rewrites.map((rw) => formatRewrite(rw)).join(" · ");
+    const label = step.rewrites.map((rw) => formatRewrite(rw, plan.direction)).join(" · ");
     const link = label ? `-->|"${escapeMermaidLabel(label)}"|` : "-->";
     lines.push(`  ${prev} ${prefix}step${step.n}@${link} ${prefix}s${step.n}`);
     prev = `${prefix}s${step.n}`;
@@ -172,7 +174,8 @@ function pathView(plan: PathPlan, prefix: string): string {
   lines.push("  classDef bridge fill:#c8e6c9,stroke:#1b5e20,stroke-width:2px,color:#1a1a1a");
   if (ip.length) lines.push(`  class ${ip.join(",")} hit`);
   if (bridge.length) lines.push(`  class ${bridge.join(",")} bridge`);
-  lines.push(`  class ${entry},${exit} endpoint`);
+  lines.push(`  class ${plan.dropped ? entry : `${entry},${exit}`} endpoint`);
+  if (plan.dropped) lines.push(`  ${DROPPED_CLASS_DEF}`, `  class ${exit} dropped`);
   lines.push(`  linkStyle ${plan.steps.map((_, i) => i).join(",")},${plan.steps.length} ${STEP_LINK_STYLE}`);
   return `${lines.join("\n")}\n`;
 }
