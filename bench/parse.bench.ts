@@ -74,6 +74,11 @@ class Lines {
       `${this.ts()} ${TAG}/iptable/${hook}${ifs} ${mac ? `MAC=${mac} ` : ""}SRC=${h.src} DST=${h.dst} LEN=${h.len} TOS=0x00 PREC=0x00 TTL=${ttl} ID=${h.id} ${h.df ? "DF " : ""}PROTO=${h.l4} `,
     );
   }
+  /** Joins the last two lines into one entry, so they are written next to each other. */
+  glue(): void {
+    const last = this.out.pop() as string;
+    this.out[this.out.length - 1] += `\n${last}`;
+  }
   ebt(hook: string, ifs: string, macSrc: string, macDst: string, h: Hdr | undefined): void {
     this.out.push(
       `${this.ts()} ${TAG}/ebtable/${hook} ${ifs} MAC source = ${macSrc} MAC dest = ${macDst} proto = 0x0800${h ? ` IP SRC=${h.src} IP DST=${h.dst}, IP tos=0x00, IP proto=${h.ebt}` : ""}`,
@@ -107,8 +112,10 @@ function inFromWan(w: Lines, c: ReturnType<typeof container>, h: Hdr, d: Hdr, fi
   w.log("mangle-POSTROUTE", "IN=eth0 OUT=docker0", WAN_MACS, d, 63);
   if (first) w.log("nat-POSTROUTE", "IN=eth0 OUT=docker0", WAN_MACS, d, 63);
   w.ebt("filter-OUTPUT", `IN= OUT=${c.veth}`, BRIDGE_MAC, c.mac, d);
-  // Real captures show nat OUTPUT both with and without the --log-ip tail.
+  // Real captures show nat OUTPUT both with and without the --log-ip tail. Without it the
+  // parser ties the line to a recent packet by MAC, so it follows filter OUTPUT directly.
   w.ebt("nat-OUTPUT", `IN= OUT=${c.veth}`, BRIDGE_MAC, c.mac, first ? d : undefined);
+  if (!first) w.glue();
 }
 
 /** A bridged packet from container `a` to container `b` (bridge-nf-call-iptables=1). */
@@ -256,8 +263,9 @@ export function generateLog(
       packets++;
     }
     for (let n = 1 + Math.floor(r() * 3); n > 0 && a.buffered.length; n--) {
-      chunk += `${a.buffered.shift()}\n`;
-      written++;
+      const entry = a.buffered.shift() as string;
+      chunk += `${entry}\n`;
+      written += entry.includes("\n") ? 2 : 1;
     }
     if (chunk.length > 1 << 20) {
       writeSync(fd, chunk);

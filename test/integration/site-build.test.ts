@@ -175,12 +175,15 @@ describe("::trace figures in the fixture site", () => {
     );
   });
 
-  it("marks the matched rules of a TRACE trace and leaves LOG traces unmarked", () => {
+  it("marks the kernel's matched rules on a TRACE trace, and only the simulator's predictions on a LOG trace", () => {
     const [logFigure, traceFigure] = html.split('<figure class="pw-trace"').slice(1);
     const text = (traceFigure ?? "").replace(/<[^>]+>/g, "");
     expect(text).toContain("-A DOCKER-FORWARD -i docker0 -j ACCEPT matched: ACCEPT");
     expect(traceFigure).toContain('class="pw-rule pw-matched"');
-    expect(logFigure).not.toContain("pw-matched");
+    expect(traceFigure).toContain('class="pw-verdict pw-verdict-kernel">matched: ACCEPT');
+    // A LOG line says which hook, not which rule: the marks there are the simulator's, and say so.
+    expect(logFigure).toContain('class="pw-verdict pw-verdict-simulator">simulator: MASQUERADE');
+    expect(logFigure).not.toContain("pw-verdict-kernel");
     // The MASQUERADE rewrite shows on the reply's way back as a de-NAT.
     expect(logFigure).toContain("pw-rewrite");
   });

@@ -20,12 +20,24 @@ export interface GroupOptions {
   maxOpen?: number;
 }
 
+/** What the grouping rules ask about a hook id, worked out once per id. */
+interface HookInfo {
+  id: string;
+  chain: string;
+  /** `family:table`. */
+  familyTable: string;
+  bridge: boolean;
+  ingress: boolean;
+  builtin: boolean;
+}
+
 /** A packet still collecting events. */
 interface OpenPacket {
   /** Input order of the packet's first line (ids are given in this order when emitted). */
   firstSeq: number;
   events: TraceEvent[];
-  hooks: Set<string>;
+  /** The hooks of `events`, in order. */
+  hooks: HookInfo[];
   lastSeq: number;
   lastTime: number | undefined;
   /** The envelope `lastTime` came from: clocks of different envelopes are not comparable. */
@@ -34,6 +46,12 @@ interface OpenPacket {
   traceId: string | undefined;
   keys: string[];
   closed: boolean;
+  /** Neighbours in creation order (the grouper's open list). */
+  prev: OpenPacket | undefined;
+  next: OpenPacket | undefined;
+  /** Neighbours in `firstSeq` order (its head is the oldest first line still open). */
+  sPrev: OpenPacket | undefined;
+  sNext: OpenPacket | undefined;
 }
 
 const BUILTIN = new Set<string>(CHAINS);
@@ -42,9 +60,36 @@ const TRACE_SOURCES = new Set(["trace", "xtables-monitor", "nft-monitor"]);
 function chainOf(hook: string): string {
   return hook.slice(hook.lastIndexOf(":") + 1);
 }
-function familyTable(hook: string): string {
-  return hook.slice(0, hook.lastIndexOf(":"));
+
+const INGRESS = new Set(["BROUTING", "PREROUTING"]);
+const HOOK_INFO = new Map<string, HookInfo>();
+
+function hookInfo(hook: string): HookInfo {
+  let info = HOOK_INFO.get(hook);
+  if (info === undefined) {
+    const colon = hook.lastIndexOf(":");
+    const chain = hook.slice(colon + 1);
+    info = {
+      id: hook,
+      chain,
+      familyTable: hook.slice(0, colon),
+      bridge: hook.startsWith("bridge:"),
+      ingress: INGRESS.has(chain),
+      builtin: BUILTIN.has(chain),
+    };
+    // Hook ids come from prefixes: a user-supplied map could hold many, so the cache is capped.
+    if (HOOK_INFO.size > 4096) HOOK_INFO.clear();
+    HOOK_INFO.set(hook, info);
+  }
+  return info;
 }
+
+function hasHook(p: OpenPacket, hook: string): boolean {
+  const hooks = p.hooks;
+  for (let i = 0; i < hooks.length; i++) if ((hooks[i] as HookInfo).id === hook) return true;
+  return false;
+}
+
 function pairKey(ev: TraceEvent): string | undefined {
   if (ev.ip) return `${ev.l4?.proto ?? ""} ${ev.ip.src} ${ev.ip.dst}`;
   if (ev.arp) return `arp ${ev.arp.opcode} ${ev.arp.ipSrc} ${ev.arp.ipDst}`;
@@ -60,27 +105,28 @@ function sameFlags(a: string[] | undefined, b: string[] | undefined): boolean {
   return true;
 }
 
-const INGRESS = new Set(["BROUTING", "PREROUTING"]);
-
 /**
  * Hooks that start a packet's path cannot follow later ones: a PREROUTING or
  * BROUTING line never joins a packet already past PREROUTING (bridge ones come
  * before the IP ones), and IP OUTPUT only follows IP OUTPUT.
  */
-function orderFits(p: { hooks: Set<string> }, hook: string): boolean {
+function orderFits(p: OpenPacket, hook: HookInfo): boolean {
   // (bridge hooks may follow IP ones: bridge OUTPUT after IP POSTROUTING on the way out.)
-  const chain = chainOf(hook);
-  const bridge = hook.startsWith("bridge:");
-  if (INGRESS.has(chain)) {
-    for (const h of p.hooks) {
-      const hb = h.startsWith("bridge:");
+  const bridge = hook.bridge;
+  const hooks = p.hooks;
+  if (hook.ingress) {
+    for (let i = 0; i < hooks.length; i++) {
+      const h = hooks[i] as HookInfo;
       // Without br_netfilter a frame crosses bridge INPUT before IP PREROUTING; IP never precedes bridge ingress.
-      if (bridge ? !hb || !INGRESS.has(chainOf(h)) : !hb && !INGRESS.has(chainOf(h))) return false;
+      if (bridge ? !h.bridge || !h.ingress : !h.bridge && !h.ingress) return false;
     }
     return true;
   }
-  if (chain === "OUTPUT" && !bridge) {
-    for (const h of p.hooks) if (chainOf(h) !== "OUTPUT" || h.startsWith("bridge:")) return false;
+  if (hook.chain === "OUTPUT" && !bridge) {
+    for (let i = 0; i < hooks.length; i++) {
+      const h = hooks[i] as HookInfo;
+      if (h.chain !== "OUTPUT" || h.bridge) return false;
+    }
   }
   return true;
 }
@@ -106,13 +152,21 @@ function invariantsAgree(a: TraceEvent, b: TraceEvent): boolean {
 /**
  * Groups events into packets. Call {@link push} per event in input order,
  * then {@link finish}; each finished packet goes to `emit`, in id order.
+ *
+ * Open packets sit in two intrusive linked lists, creation order (which the
+ * grouping rules use) and first-line order (whose head bounds what may be
+ * emitted), so closing one is O(1) however many are open.
  */
 export class PacketGrouper {
   private readonly windowEvents: number;
   private readonly windowSeconds: number;
   private readonly maxOpen: number;
   private readonly emit: (packet: Packet) => void;
-  private open: OpenPacket[] = [];
+  private head: OpenPacket | undefined;
+  private tail: OpenPacket | undefined;
+  private sHead: OpenPacket | undefined;
+  private sTail: OpenPacket | undefined;
+  private openCount = 0;
   private byKey = new Map<string, OpenPacket[]>();
   private byTrace = new Map<string, OpenPacket>();
   private pendingL2: { ev: TraceEvent; seq: number }[] = [];
@@ -132,6 +186,17 @@ export class PacketGrouper {
     this.maxOpen = options.maxOpen ?? 256;
   }
 
+  /** What the grouper holds right now (for tests and diagnostics): it stays bounded on endless input. */
+  get state(): { open: number; keys: number; traces: number; pendingL2: number; waiting: number } {
+    return {
+      open: this.openCount,
+      keys: this.byKey.size,
+      traces: this.byTrace.size,
+      pendingL2: this.pendingL2.length,
+      waiting: this.done.length,
+    };
+  }
+
   /** Adds one event (events must come in input order). */
   push(ev: TraceEvent): void {
     this.seq++;
@@ -140,15 +205,16 @@ export class PacketGrouper {
       this.nowClock = ev.envelope;
     }
     if ((this.seq & 63) === 0) this.sweep();
-    if (ev.ip || ev.arp) this.pushKeyed(ev);
-    else if (ev.traceId) this.pushTraceOnly(ev);
-    else this.pushL2(ev);
-    while (this.open.length > this.maxOpen) this.close(this.open[0] as OpenPacket);
+    const info = hookInfo(ev.hook);
+    if (ev.ip || ev.arp) this.pushKeyed(ev, info);
+    else if (ev.traceId) this.pushTraceOnly(ev, info);
+    else this.pushL2(ev, info);
+    while (this.openCount > this.maxOpen) this.close(this.head as OpenPacket);
   }
 
   /** Closes everything and emits the remaining packets. */
   finish(): void {
-    for (const p of [...this.open]) this.close(p);
+    while (this.head) this.close(this.head);
     const pending = this.pendingL2;
     this.pendingL2 = [];
     for (const { ev, seq } of pending) this.closeNew(ev, seq);
@@ -166,7 +232,11 @@ export class PacketGrouper {
   }
 
   private sweep(): void {
-    for (const p of this.open.filter((x) => this.stale(x))) this.close(p);
+    for (let p = this.head; p; ) {
+      const next = p.next;
+      if (this.stale(p)) this.close(p);
+      p = next;
+    }
     while (this.pendingL2.length && this.seq - (this.pendingL2[0]?.seq ?? 0) > this.windowEvents) {
       const first = this.pendingL2.shift();
       if (first) this.closeNew(first.ev, first.seq);
@@ -174,14 +244,15 @@ export class PacketGrouper {
   }
 
   /** Whether `ev` may be the next event of `p`: `merge` folds it into the last event (TRACE steps). */
-  private fit(p: OpenPacket, ev: TraceEvent): "add" | "merge" | undefined {
-    const last = p.events[p.events.length - 1] as TraceEvent;
-    const traceLike = TRACE_SOURCES.has(ev.source);
-    if (traceLike && last.source === ev.source) {
-      if (last.hook === ev.hook) return "merge";
-      if (!BUILTIN.has(chainOf(ev.hook)) && familyTable(last.hook) === familyTable(ev.hook)) return "merge";
+  private fit(p: OpenPacket, ev: TraceEvent, info: HookInfo): "add" | "merge" | undefined {
+    if (ev.source !== "log" && ev.source !== "ebt-log" && TRACE_SOURCES.has(ev.source)) {
+      const last = p.events[p.events.length - 1] as TraceEvent;
+      if (last.source === ev.source) {
+        if (last.hook === ev.hook) return "merge";
+        if (!info.builtin && hookInfo(last.hook).familyTable === info.familyTable) return "merge";
+      }
     }
-    if (p.hooks.has(ev.hook) || !orderFits(p, ev.hook)) return undefined;
+    if (hasHook(p, ev.hook) || !orderFits(p, info)) return undefined;
     if (
       p.lastTime !== undefined &&
       ev.time !== undefined &&
@@ -198,13 +269,13 @@ export class PacketGrouper {
     return t === p.firstTtl || t === p.firstTtl - 1;
   }
 
-  private pushKeyed(ev: TraceEvent): void {
+  private pushKeyed(ev: TraceEvent, info: HookInfo): void {
     if (ev.traceId) {
       const p = this.byTrace.get(ev.traceId);
       if (p && !p.closed) {
-        const how = this.fit(p, ev);
+        const how = this.fit(p, ev, info);
         if (how) {
-          this.attach(p, ev, how);
+          this.attach(p, ev, how, info);
           return;
         }
       }
@@ -217,27 +288,26 @@ export class PacketGrouper {
         if (p.closed) continue;
         const last = p.events[p.events.length - 1] as TraceEvent;
         if (!this.ttlFits(p, ev) || !invariantsAgree(last, ev) || !this.portsAgree(p, ev)) continue;
-        const how = this.fit(p, ev);
+        const how = this.fit(p, ev, info);
         if (how) {
-          this.attach(p, ev, how);
+          this.attach(p, ev, how, info, key);
           return;
         }
       }
     }
     if (ev.ip && ev.ip.id !== undefined && ev.ip.len !== undefined) {
       // A NAT rewrite: one side kept, IP id and length unchanged.
-      for (let i = this.open.length - 1; i >= 0; i--) {
-        const p = this.open[i] as OpenPacket;
+      for (let p = this.tail; p; p = p.prev) {
         if (this.natFits(p, ev)) {
-          const how = this.fit(p, ev);
+          const how = this.fit(p, ev, info);
           if (how) {
-            this.attach(p, ev, how);
+            this.attach(p, ev, how, info, key);
             return;
           }
         }
       }
     }
-    const p = this.create(ev);
+    const p = this.create(ev, info, key);
     this.claimPending(p, ev);
   }
 
@@ -266,39 +336,37 @@ export class PacketGrouper {
   }
 
   /** Lines of xtables-monitor / nft without packet data: only the trace id ties them. */
-  private pushTraceOnly(ev: TraceEvent): void {
+  private pushTraceOnly(ev: TraceEvent, info: HookInfo): void {
     const p = this.byTrace.get(ev.traceId as string);
     if (p && !p.closed) {
-      const how = this.fit(p, ev);
+      const how = this.fit(p, ev, info);
       if (how) {
-        this.attach(p, ev, how);
+        this.attach(p, ev, how, info);
         return;
       }
     }
-    this.create(ev);
+    this.create(ev, info);
   }
 
   /** ebtables lines without IP data: attach by MAC, interface and adjacency. */
-  private pushL2(ev: TraceEvent): void {
-    const chain = chainOf(ev.hook);
-    if (chain === "PREROUTING" || chain === "BROUTING") {
+  private pushL2(ev: TraceEvent, info: HookInfo): void {
+    if (info.chain === "PREROUTING" || info.chain === "BROUTING") {
       // Runs before the IP hooks: wait for the IP line that follows.
       this.pendingL2.push({ ev, seq: this.seq });
       return;
     }
-    for (let i = this.open.length - 1, n = 0; i >= 0 && n < 16; i--, n++) {
-      const p = this.open[i] as OpenPacket;
-      if (this.macMatch(p, ev) && this.fit(p, ev) === "add") {
-        this.attach(p, ev, "add");
+    for (let p = this.tail, n = 0; p && n < 16; p = p.prev, n++) {
+      if (this.macMatch(p, ev) && this.fit(p, ev, info) === "add") {
+        this.attach(p, ev, "add", info);
         return;
       }
     }
     const t = this.lastTouched;
-    if (t && !t.closed && !t.events.some((e) => e.macSrc) && this.fit(t, ev) === "add") {
-      this.attach(t, ev, "add");
+    if (t && !t.closed && !t.events.some((e) => e.macSrc) && this.fit(t, ev, info) === "add") {
+      this.attach(t, ev, "add", info);
       return;
     }
-    const p = this.create(ev);
+    const p = this.create(ev, info);
     this.claimPending(p, ev);
   }
 
@@ -317,7 +385,7 @@ export class PacketGrouper {
       const match =
         (ev.macSrc !== undefined && l2.macSrc === ev.macSrc && l2.macDst === ev.macDst) ||
         (!ev.macSrc && l2.in !== undefined && l2.in !== "" && (ev.physIn === l2.in || ev.in === l2.in));
-      if (match && !p.hooks.has(l2.hook) && !claimed.some((c) => c.hook === l2.hook)) {
+      if (match && !hasHook(p, l2.hook) && !claimed.some((c) => c.hook === l2.hook)) {
         claimed.push(l2);
         claimedSeqs.push(seq);
         return false;
@@ -325,16 +393,43 @@ export class PacketGrouper {
       return true;
     });
     if (!claimed.length) return;
-    p.firstSeq = Math.min(p.firstSeq, ...claimedSeqs);
+    const firstSeq = Math.min(p.firstSeq, ...claimedSeqs);
+    if (firstSeq < p.firstSeq) {
+      p.firstSeq = firstSeq;
+      this.resort(p);
+    }
     p.events.unshift(...claimed);
-    for (const c of claimed) p.hooks.add(c.hook);
+    p.hooks.unshift(...claimed.map((c) => hookInfo(c.hook)));
   }
 
-  private create(ev: TraceEvent): OpenPacket {
+  /** Moves `p` back in the first-line list after its `firstSeq` went down. */
+  private resort(p: OpenPacket): void {
+    let at = p.sPrev;
+    while (at && at.firstSeq > p.firstSeq) at = at.sPrev;
+    if (at === p.sPrev) return;
+    this.unlinkSorted(p);
+    p.sPrev = at;
+    p.sNext = at ? at.sNext : this.sHead;
+    if (p.sNext) p.sNext.sPrev = p;
+    else this.sTail = p;
+    if (at) at.sNext = p;
+    else this.sHead = p;
+  }
+
+  private unlinkSorted(p: OpenPacket): void {
+    if (p.sPrev) p.sPrev.sNext = p.sNext;
+    else this.sHead = p.sNext;
+    if (p.sNext) p.sNext.sPrev = p.sPrev;
+    else this.sTail = p.sPrev;
+    p.sPrev = undefined;
+    p.sNext = undefined;
+  }
+
+  private create(ev: TraceEvent, info: HookInfo, key?: string): OpenPacket {
     const p: OpenPacket = {
       firstSeq: this.seq,
       events: [],
-      hooks: new Set(),
+      hooks: [],
       lastSeq: this.seq,
       lastTime: ev.time,
       lastClock: ev.envelope,
@@ -342,19 +437,31 @@ export class PacketGrouper {
       traceId: ev.traceId,
       keys: [],
       closed: false,
+      prev: this.tail,
+      next: undefined,
+      sPrev: this.sTail,
+      sNext: undefined,
     };
-    this.open.push(p);
-    this.attach(p, ev, "add");
+    // Appended to both lists: nothing open started after this line.
+    if (this.tail) this.tail.next = p;
+    else this.head = p;
+    this.tail = p;
+    if (this.sTail) this.sTail.sNext = p;
+    else this.sHead = p;
+    this.sTail = p;
+    this.openCount++;
+    this.attach(p, ev, "add", info, key);
     return p;
   }
 
   private closeNew(ev: TraceEvent, seq: number): void {
-    const p = this.create(ev);
+    const p = this.create(ev, hookInfo(ev.hook));
     p.firstSeq = seq;
     this.close(p);
   }
 
-  private attach(p: OpenPacket, ev: TraceEvent, how: "add" | "merge"): void {
+  /** `key` is `pairKey(ev)` when the caller has it already. */
+  private attach(p: OpenPacket, ev: TraceEvent, how: "add" | "merge", info: HookInfo, key?: string): void {
     p.lastSeq = this.seq;
     if (ev.time !== undefined) {
       p.lastTime = ev.time;
@@ -379,22 +486,28 @@ export class PacketGrouper {
       }
     } else {
       p.events.push(ev);
-      p.hooks.add(ev.hook);
+      p.hooks.push(info);
     }
-    const key = pairKey(ev);
-    if (key && !p.keys.includes(key)) {
-      p.keys.push(key);
-      const list = this.byKey.get(key);
+    const k = key ?? pairKey(ev);
+    if (k !== undefined && !p.keys.includes(k)) {
+      p.keys.push(k);
+      const list = this.byKey.get(k);
       if (list) list.push(p);
-      else this.byKey.set(key, [p]);
+      else this.byKey.set(k, [p]);
     }
   }
 
   private close(p: OpenPacket): void {
     if (p.closed) return;
     p.closed = true;
-    const i = this.open.indexOf(p);
-    if (i >= 0) this.open.splice(i, 1);
+    if (p.prev) p.prev.next = p.next;
+    else this.head = p.next;
+    if (p.next) p.next.prev = p.prev;
+    else this.tail = p.prev;
+    p.prev = undefined;
+    p.next = undefined;
+    this.unlinkSorted(p);
+    this.openCount--;
     for (const key of p.keys) {
       const list = this.byKey.get(key);
       if (!list) continue;
@@ -405,28 +518,31 @@ export class PacketGrouper {
     if (p.traceId && this.byTrace.get(p.traceId) === p) this.byTrace.delete(p.traceId);
     if (this.lastTouched === p) this.lastTouched = undefined;
     const rewrites = findRewrites(p.events);
+    const hooks: Packet["hooks"] = [];
+    for (const e of p.events) hooks.push(e.hook);
     const packet: Packet = {
       id: 0,
       flow: 0,
       direction: "request",
       summary: "",
       events: p.events,
-      hooks: p.events.map((e) => e.hook),
+      hooks,
       rewrites,
     };
     packet.summary = summarizePacket(packet);
     let at = this.done.length;
     while (at > 0 && (this.done[at - 1] as { firstSeq: number }).firstSeq > p.firstSeq) at--;
-    this.done.splice(at, 0, { firstSeq: p.firstSeq, packet });
+    if (at === this.done.length) this.done.push({ firstSeq: p.firstSeq, packet });
+    else this.done.splice(at, 0, { firstSeq: p.firstSeq, packet });
     this.drain();
   }
 
   /** Emits closed packets that no open or waiting packet can precede. */
   private drain(): void {
     if (!this.done.length) return;
-    let floor = Number.POSITIVE_INFINITY;
-    for (const o of this.open) if (o.firstSeq < floor) floor = o.firstSeq;
-    for (const w of this.pendingL2) if (w.seq < floor) floor = w.seq;
+    let floor = this.sHead ? this.sHead.firstSeq : Number.POSITIVE_INFINITY;
+    const w = this.pendingL2[0];
+    if (w && w.seq < floor) floor = w.seq;
     let n = 0;
     while (n < this.done.length && (this.done[n] as { firstSeq: number }).firstSeq < floor) {
       const { packet } = this.done[n] as { packet: Packet };
@@ -434,6 +550,7 @@ export class PacketGrouper {
       this.emit(packet);
       n++;
     }
-    if (n) this.done.splice(0, n);
+    if (n === this.done.length) this.done.length = 0;
+    else if (n) this.done.splice(0, n);
   }
 }

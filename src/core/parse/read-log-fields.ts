@@ -26,6 +26,102 @@ const PROTO_NAMES: Record<string, string> = {
   ESP: "esp",
 };
 
+/** Keys the reader knows (the `switch` in `readFields` and `applyNumber`). */
+const KEYS = [
+  "IN",
+  "OUT",
+  "PHYSIN",
+  "PHYSOUT",
+  "MAC",
+  "MACSRC",
+  "MACDST",
+  "MACPROTO",
+  "IPSRC",
+  "IPDST",
+  "HTYPE",
+  "OPCODE",
+  "PTYPE",
+  "SRC",
+  "DST",
+  "SPORT",
+  "PROTO",
+  "GATEWAY",
+  "LL",
+  "NFPROTO",
+  "VPROTO",
+  "VID",
+  "SPI",
+  "LEN",
+  "TOS",
+  "PREC",
+  "TTL",
+  "ID",
+  "SPT",
+  "DPT",
+  "DPORT",
+  "SEQ",
+  "ACK",
+  "WINDOW",
+  "RES",
+  "URGP",
+  "TYPE",
+  "CODE",
+  "PARAMETER",
+  "MTU",
+  "UID",
+  "GID",
+  "MARK",
+  "TC",
+  "HOPLIMIT",
+  "FLOWLBL",
+];
+/** Words without `=` the reader knows. */
+const WORDS = [...TCP_FLAGS, "CE", "DF", "MF", "OPT", "INCOMPLETE", "ARP"];
+
+/**
+ * A number for the text in [from, to): its length and first, second and last
+ * characters. Exact for up to 3 ASCII characters; longer words are checked
+ * with `startsWith` after the lookup. -1 when it cannot be one of ours.
+ */
+function wordCode(line: string, from: number, to: number): number {
+  const n = to - from;
+  if (n < 1 || n > 15) return -1;
+  const a = line.charCodeAt(from);
+  const b = n > 1 ? line.charCodeAt(from + 1) : 0;
+  const z = line.charCodeAt(to - 1);
+  if ((a | b | z) > 127) return -1;
+  return n | (a << 4) | (b << 11) | (z << 18);
+}
+
+function codeTable(words: readonly string[]): Map<number, string> {
+  const m = new Map<number, string>();
+  for (const w of words) {
+    const code = wordCode(w, 0, w.length);
+    if (m.has(code)) throw new Error(`read-log-fields: '${w}' and '${m.get(code)}' share a code`);
+    m.set(code, w);
+  }
+  return m;
+}
+const KEY_CODES = codeTable(KEYS);
+const WORD_CODES = codeTable(WORDS);
+
+/** The known word in [from, to) as a shared constant (no slice), or undefined. */
+function knownWord(table: Map<number, string>, line: string, from: number, to: number): string | undefined {
+  const w = table.get(wordCode(line, from, to));
+  if (w === undefined || (w.length > 3 && !line.startsWith(w, from))) return undefined;
+  return w;
+}
+
+/** `PROTO=` value -> lower-case name, without a slice for the common ones. */
+function protoAt(line: string, from: number, to: number): string {
+  const n = to - from;
+  if (n === 3 && line.startsWith("TCP", from)) return "tcp";
+  if (n === 3 && line.startsWith("UDP", from)) return "udp";
+  if (n === 4 && line.startsWith("ICMP", from)) return "icmp";
+  const p = line.slice(from, to);
+  return PROTO_NAMES[p] ?? p.toLowerCase();
+}
+
 /** Decimal digits in [from, to) -> value, or -1. */
 export function readUint(line: string, from: number, to: number): number {
   if (from >= to || to - from > 15) return -1;
@@ -77,14 +173,16 @@ function padMac(mac: string): string {
     .join(":");
 }
 
-/** Splits a 14-byte `MAC=dst:src:type` value into the event. */
-function readMac(ev: TraceEvent, value: string): void {
-  if (value.length === 41) {
-    ev.macDst = value.slice(0, 17);
-    ev.macSrc = value.slice(18, 35);
-    ev.ethType = `0x${value.slice(36, 38)}${value.slice(39, 41)}`;
+/** Splits a 14-byte `MAC=dst:src:type` value in [from, to) into the event. */
+function readMac(ev: TraceEvent, line: string, from: number, to: number): void {
+  if (to - from === 41) {
+    ev.macDst = line.slice(from, from + 17);
+    ev.macSrc = line.slice(from + 18, from + 35);
+    ev.ethType = line.startsWith("08:00", from + 36)
+      ? "0x0800"
+      : `0x${line.slice(from + 36, from + 38)}${line.slice(from + 39, from + 41)}`;
   } else {
-    ev.macRaw = value;
+    ev.macRaw = line.slice(from, to);
   }
 }
 
@@ -141,16 +239,18 @@ function readFields(
     const eq = line.indexOf("=", i);
     if (eq < 0 || eq > sp) {
       // A word without '=': IP/TCP flags, FRAG:n, OPT (..), INCOMPLETE [n bytes], ARP.
-      const word = line.slice(i, sp);
-      if (TCP_FLAGS.has(word) && afterProto && target.l4) {
+      const word = knownWord(WORD_CODES, line, i, sp);
+      if (word === undefined) {
+        if (target.ip && sp - i >= 5 && line.startsWith("FRAG:", i)) {
+          const n = readUint(line, i + 5, sp);
+          if (n >= 0) target.ip.fragment = n;
+        }
+      } else if (TCP_FLAGS.has(word) && afterProto && target.l4) {
         if (target.l4.tcpFlags) target.l4.tcpFlags.push(word);
         else target.l4.tcpFlags = [word];
       } else if ((word === "CE" || word === "DF" || word === "MF") && target.ip) {
         if (target.ip.flags) target.ip.flags.push(word);
         else target.ip.flags = [word];
-      } else if (word.startsWith("FRAG:") && target.ip) {
-        const n = readUint(line, i + 5, sp);
-        if (n >= 0) target.ip.fragment = n;
       } else if (word === "OPT" && line.charCodeAt(sp + 1) === 40) {
         const close = line.indexOf(")", sp);
         const end = close < 0 || close > to ? to : close;
@@ -170,8 +270,13 @@ function readFields(
       i = sp;
       continue;
     }
-    const key = line.slice(i, eq);
+    const key = knownWord(KEY_CODES, line, i, eq);
     const vs = eq + 1;
+    // Unknown keys are skipped (newer kernels may add some).
+    if (key === undefined) {
+      i = sp;
+      continue;
+    }
     switch (key) {
       case "IN":
         if (top) ev.in = line.slice(vs, sp);
@@ -186,7 +291,7 @@ function readFields(
         ev.physOut = line.slice(vs, sp);
         break;
       case "MAC":
-        readMac(ev, line.slice(vs, sp));
+        readMac(ev, line, vs, sp);
         break;
       case "MACSRC":
         if (arp) arp.macSrc = line.slice(vs, sp);
@@ -242,8 +347,7 @@ function readFields(
         applyNumber(key, readUint(line, vs, sp), target, ev, true, top);
         break;
       case "PROTO": {
-        const p = line.slice(vs, sp);
-        const l4: L4Info = { proto: PROTO_NAMES[p] ?? p.toLowerCase() };
+        const l4: L4Info = { proto: protoAt(line, vs, sp) };
         target.l4 = l4;
         afterProto = true;
         break;

@@ -7,7 +7,9 @@ import type { Family, HookId } from "../model/hook.ts";
 import type { Diagnostic, Packet, TraceEvent } from "../model/packet.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
 import { type FlowAssignment, FlowPairer, type PairOptions } from "./pair-flows.ts";
-import { parseLine } from "./parse-line.ts";
+import { detectEnvelope } from "./detect-envelope.ts";
+import { parseBody } from "./parse-line.ts";
+import { SKIP } from "./parsed-line.ts";
 import { createPrefixResolver, type PrefixMap } from "./prefix-to-hook.ts";
 
 /** Options of {@link TraceParser} (and of `parseTraceText` / `parseTraceStream`). */
@@ -94,8 +96,12 @@ export class TraceParser {
   line(text: string): void {
     this.lineNo++;
     const raw = text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text;
-    if (raw.length === 0 || raw.trim().length === 0) return;
-    const { envelope, result } = parseLine(raw);
+    if (raw.length === 0) return;
+    const c0 = raw.charCodeAt(0);
+    // Only a line starting with whitespace can be blank: skip the copy `trim` makes otherwise.
+    if ((c0 <= 32 || c0 >= 0xa0) && raw.trim().length === 0) return;
+    const envelope = detectEnvelope(raw);
+    const result = envelope.bodyStart >= raw.length ? SKIP : parseBody(raw, envelope.bodyStart);
     switch (result.kind) {
       case "skip":
         this.skippedLines++;
@@ -133,7 +139,11 @@ export class TraceParser {
         break;
     }
     const ev = result.event;
-    ev.position = { file: this.file, line: this.lineNo, column: envelope.bodyStart + 1 };
+    // Every parser gives each event its own position object: fill it in.
+    const pos = ev.position;
+    pos.file = this.file;
+    pos.line = this.lineNo;
+    pos.column = envelope.bodyStart + 1;
     if (envelope.time !== undefined) ev.time = envelope.time;
     ev.envelope = envelope.kind;
     if ((ev.hook as string) === "") {
@@ -144,7 +154,7 @@ export class TraceParser {
       }
       // A prefix that says `iptable/...` on an IPv6 packet is ip6tables.
       ev.hook =
-        hook.startsWith("ip:") && result.familyHint === "ip6" ? (`ip6${hook.slice(2)}` as HookId) : hook;
+        result.familyHint === "ip6" && hook.startsWith("ip:") ? (`ip6${hook.slice(2)}` as HookId) : hook;
     }
     if (ev.traceId) {
       const data = this.stash.get(ev.traceId);

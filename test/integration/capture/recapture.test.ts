@@ -20,7 +20,12 @@ if (why) console.warn(`skipping the re-capture test: ${why}`);
 const COMMITTED = join(import.meta.dirname, "../../../traces/docker-bridge");
 const PARSER = join(import.meta.dirname, "../../../src/core/parse/index.ts");
 
-type Parse = (text: string, options?: { file?: string }) => { packets: { hooks: string[] }[] };
+type Parse = (
+  text: string,
+  options?: { file?: string },
+) => { packets: { hooks: string[]; direction: string; events: { l4?: { tcpFlags?: string[] } }[] }[] };
+
+const unique = (items: string[]) => [...new Set(items)].sort();
 
 async function loadParser(): Promise<Parse | undefined> {
   if (!existsSync(PARSER)) return undefined;
@@ -52,11 +57,26 @@ describe.skipIf(why !== undefined)("re-capturing the docker-bridge lab", () => {
         const committed = readFileSync(committedPath, "utf8");
         const fresh = readFileSync(join(out, "docker-bridge", `${trace.stem}.log`), "utf8");
         expect(traceSignature(fresh).length, `${trace.stem} has lines`).toBeGreaterThan(0);
-        expect(traceSignature(fresh), trace.stem).toEqual(traceSignature(committed));
+        // TCP: how many pure ACKs a connection sends depends on timing (delayed ACKs), so compare
+        // every kind of packet and the path it took, not the count; ICMP is compared line by line.
+        const tcp = trace.stem.includes("published-port");
+        if (tcp) {
+          expect(unique(traceSignature(fresh)), trace.stem).toEqual(unique(traceSignature(committed)));
+        } else {
+          expect(traceSignature(fresh), trace.stem).toEqual(traceSignature(committed));
+        }
         if (parse && mode === "log") {
-          const hooks = (text: string) =>
-            parse(text, { file: trace.stem }).packets.map((packet) => packet.hooks);
-          expect(hooks(fresh), `${trace.stem}: hook list per packet`).toEqual(hooks(committed));
+          const paths = (text: string) =>
+            parse(text, { file: trace.stem }).packets.map(
+              (p) => `${p.direction} ${p.events[0]?.l4?.tcpFlags?.join(",") ?? ""} ${p.hooks.join(" ")}`,
+            );
+          if (tcp) {
+            expect(unique(paths(fresh)), `${trace.stem}: path of each kind of packet`).toEqual(
+              unique(paths(committed)),
+            );
+          } else {
+            expect(paths(fresh), `${trace.stem}: hook list per packet`).toEqual(paths(committed));
+          }
         }
       }
       // The fresh folder validates like the committed one.
