@@ -5,8 +5,8 @@
  * packet aimed at the last port, so every rule is evaluated. Reported: mean per packet and the ratio.
  */
 import { join } from "node:path";
-import { buildWorld, loadLab, logOverlay } from "../src/lab/load-lab.ts";
 import { Simulator, type World } from "../src/core/simulate/simulate-packet.ts";
+import { buildWorld, loadLab, logOverlay } from "../src/lab/load-lab.ts";
 
 const LAB = join(import.meta.dirname, "../traces/docker-bridge");
 

@@ -28,7 +28,9 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 /** Bodies of inline classic and module scripts (JSON data blocks are not code). */
 function inlineScripts(source: string): string[] {
   return [...source.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/gi)]
-    .filter(([, attrs = ""]) => !/\bsrc\s*=/.test(attrs) && !/type\s*=\s*"?application\/(ld\+)?json/i.test(attrs))
+    .filter(
+      ([, attrs = ""]) => !/\bsrc\s*=/.test(attrs) && !/type\s*=\s*"?application\/(ld\+)?json/i.test(attrs),
+    )
     .map(([, , body = ""]) => body)
     .filter((body) => body.trim() !== "");
 }

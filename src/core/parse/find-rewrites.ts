@@ -3,42 +3,43 @@
  * destination (address or port) differs from the previous event that showed
  * the IP header.
  */
-import type { Endpoints, Rewrite, TraceEvent } from "../model/packet.ts";
+import type { Endpoints, IpInfo, L4Info, Rewrite, TraceEvent } from "../model/packet.ts";
 
-function endpoints(ev: TraceEvent): Endpoints | undefined {
-  if (!ev.ip) return undefined;
-  const e: Endpoints = { src: ev.ip.src, dst: ev.ip.dst };
-  if (ev.l4?.sport !== undefined) e.sport = ev.l4.sport;
-  if (ev.l4?.dport !== undefined) e.dport = ev.l4.dport;
+function endpoints(ip: IpInfo, l4: L4Info | undefined): Endpoints {
+  const e: Endpoints = { src: ip.src, dst: ip.dst };
+  if (l4?.sport !== undefined) e.sport = l4.sport;
+  if (l4?.dport !== undefined) e.dport = l4.dport;
   return e;
 }
 
 /** Rewrites between successive IP-bearing events (events without IP data are skipped over). */
 export function findRewrites(events: readonly TraceEvent[]): Rewrite[] {
   const out: Rewrite[] = [];
-  let prev: Endpoints | undefined;
-  let prevHook: TraceEvent["hook"] | undefined;
-  events.forEach((ev, index) => {
-    const cur = endpoints(ev);
-    if (!cur) return;
-    if (prev && prevHook) {
+  let prev: TraceEvent | undefined;
+  for (let index = 0; index < events.length; index++) {
+    const ev = events[index] as TraceEvent;
+    const ip = ev.ip;
+    if (!ip) continue;
+    const p = prev?.ip;
+    if (prev && p) {
+      const ps = prev.l4?.sport;
+      const cs = ev.l4?.sport;
       // Ports only count when both events show them (ebtables lines may omit them).
-      const portsKnown = prev.sport !== undefined && cur.sport !== undefined;
-      const srcChanged = prev.src !== cur.src || (portsKnown && prev.sport !== cur.sport);
-      const dstChanged = prev.dst !== cur.dst || (portsKnown && prev.dport !== cur.dport);
+      const portsKnown = ps !== undefined && cs !== undefined;
+      const srcChanged = p.src !== ip.src || (portsKnown && ps !== cs);
+      const dstChanged = p.dst !== ip.dst || (portsKnown && prev.l4?.dport !== ev.l4?.dport);
       if (srcChanged || dstChanged) {
         out.push({
           atEvent: index,
-          afterHook: prevHook,
+          afterHook: prev.hook,
           beforeHook: ev.hook,
           kind: srcChanged && dstChanged ? "both" : srcChanged ? "snat" : "dnat",
-          from: prev,
-          to: cur,
+          from: endpoints(p, prev.l4),
+          to: endpoints(ip, ev.l4),
         });
       }
     }
-    prev = cur;
-    prevHook = ev.hook;
-  });
+    prev = ev;
+  }
   return out;
 }

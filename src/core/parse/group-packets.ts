@@ -8,6 +8,7 @@
 import { CHAINS } from "../model/hook.ts";
 import type { Packet, TraceEvent } from "../model/packet.ts";
 import { findRewrites } from "./find-rewrites.ts";
+import { KeyIndex, type KeyList } from "./key-index.ts";
 import { summarizePacket } from "./summarize-packet.ts";
 
 /** Options of {@link PacketGrouper}. */
@@ -44,7 +45,8 @@ interface OpenPacket {
   lastClock: string | undefined;
   firstTtl: number | undefined;
   traceId: string | undefined;
-  keys: string[];
+  /** The key lists this packet is in (see `key-index.ts`). */
+  keys: KeyList<OpenPacket>[];
   closed: boolean;
   /** Neighbours in creation order (the grouper's open list). */
   prev: OpenPacket | undefined;
@@ -90,11 +92,6 @@ function hasHook(p: OpenPacket, hook: string): boolean {
   return false;
 }
 
-function pairKey(ev: TraceEvent): string | undefined {
-  if (ev.ip) return `${ev.l4?.proto ?? ""} ${ev.ip.src} ${ev.ip.dst}`;
-  if (ev.arp) return `arp ${ev.arp.opcode} ${ev.arp.ipSrc} ${ev.arp.ipDst}`;
-  return undefined;
-}
 function same<T>(a: T | undefined, b: T | undefined): boolean {
   return a === undefined || b === undefined || a === b;
 }
@@ -167,7 +164,7 @@ export class PacketGrouper {
   private sHead: OpenPacket | undefined;
   private sTail: OpenPacket | undefined;
   private openCount = 0;
-  private byKey = new Map<string, OpenPacket[]>();
+  private byKey = new KeyIndex<OpenPacket>();
   private byTrace = new Map<string, OpenPacket>();
   private pendingL2: { ev: TraceEvent; seq: number }[] = [];
   /** Closed packets waiting for every earlier-starting packet to close, sorted by first line. */
@@ -280,9 +277,9 @@ export class PacketGrouper {
         }
       }
     }
-    const key = pairKey(ev) as string;
-    const list = this.byKey.get(key);
-    if (list) {
+    const key = this.byKey.find(ev, false);
+    if (key) {
+      const list = key.items;
       for (let i = list.length - 1; i >= 0; i--) {
         const p = list[i] as OpenPacket;
         if (p.closed) continue;
@@ -425,7 +422,7 @@ export class PacketGrouper {
     p.sNext = undefined;
   }
 
-  private create(ev: TraceEvent, info: HookInfo, key?: string): OpenPacket {
+  private create(ev: TraceEvent, info: HookInfo, key?: KeyList<OpenPacket>): OpenPacket {
     const p: OpenPacket = {
       firstSeq: this.seq,
       events: [],
@@ -460,8 +457,14 @@ export class PacketGrouper {
     this.close(p);
   }
 
-  /** `key` is `pairKey(ev)` when the caller has it already. */
-  private attach(p: OpenPacket, ev: TraceEvent, how: "add" | "merge", info: HookInfo, key?: string): void {
+  /** `key` is the key list of `ev` when the caller has it already. */
+  private attach(
+    p: OpenPacket,
+    ev: TraceEvent,
+    how: "add" | "merge",
+    info: HookInfo,
+    key?: KeyList<OpenPacket>,
+  ): void {
     p.lastSeq = this.seq;
     if (ev.time !== undefined) {
       p.lastTime = ev.time;
@@ -488,12 +491,10 @@ export class PacketGrouper {
       p.events.push(ev);
       p.hooks.push(info);
     }
-    const k = key ?? pairKey(ev);
+    const k = key ?? this.byKey.find(ev, true);
     if (k !== undefined && !p.keys.includes(k)) {
       p.keys.push(k);
-      const list = this.byKey.get(k);
-      if (list) list.push(p);
-      else this.byKey.set(k, [p]);
+      k.items.push(p);
     }
   }
 
@@ -508,13 +509,7 @@ export class PacketGrouper {
     p.next = undefined;
     this.unlinkSorted(p);
     this.openCount--;
-    for (const key of p.keys) {
-      const list = this.byKey.get(key);
-      if (!list) continue;
-      const j = list.indexOf(p);
-      if (j >= 0) list.splice(j, 1);
-      if (!list.length) this.byKey.delete(key);
-    }
+    for (const key of p.keys) this.byKey.remove(key, p);
     if (p.traceId && this.byTrace.get(p.traceId) === p) this.byTrace.delete(p.traceId);
     if (this.lastTouched === p) this.lastTouched = undefined;
     const rewrites = findRewrites(p.events);

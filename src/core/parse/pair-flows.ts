@@ -42,6 +42,31 @@ function reverse(t: string): string {
   return `${p[0]} ${p[2]} ${p[1]}`;
 }
 
+/** {@link reverse} of the tuple of an IP event, built from the event when no field holds a space. */
+function reverseOf(ev: TraceEvent, t: string): string {
+  const ip = ev.ip;
+  const l4 = ev.l4;
+  const proto = l4?.proto ?? "ip";
+  // The string form splits on spaces: only fields without one may take the shortcut.
+  if (!ip || ip.src.includes(" ") || ip.dst.includes(" ") || proto.includes(" ")) return reverse(t);
+  if (l4 && PORTS.has(proto) && l4.sport !== undefined)
+    return `${proto} ${ip.dst} ${l4.dport} ${ip.src} ${l4.sport}`;
+  if (l4 && (proto === "icmp" || proto === "icmpv6") && l4.icmpId !== undefined)
+    return `${proto} ${ip.dst} ${ip.src} id${l4.icmpId}`;
+  return `${proto} ${ip.dst} ${ip.src}`;
+}
+
+/** Whether two IP events certainly show the same tuple (so the second needs no string built). */
+function sameTuple(a: TraceEvent, b: TraceEvent): boolean {
+  const x = a.ip;
+  const y = b.ip;
+  if (!x || !y || x.src !== y.src || x.dst !== y.dst) return false;
+  const l = a.l4;
+  const m = b.l4;
+  if (!l || !m) return l === m;
+  return l.proto === m.proto && l.sport === m.sport && l.dport === m.dport && l.icmpId === m.icmpId;
+}
+
 function eventTuple(ev: TraceEvent): string | undefined {
   if (ev.ip) return tuple(ev.ip, ev.l4);
   if (ev.arp?.ipSrc && ev.arp.ipDst) return `arp ${ev.arp.ipSrc} ${ev.arp.ipDst}`;
@@ -60,6 +85,13 @@ function looksLikeReply(ev: TraceEvent | undefined): boolean {
   return false;
 }
 
+/** What is remembered per tuple. */
+interface Remembered {
+  flow: number;
+  direction: "request" | "reply";
+  proto: string;
+}
+
 /** Assigns flows and directions to packets given in id order. */
 export class FlowPairer {
   private readonly maxTuples: number;
@@ -74,12 +106,20 @@ export class FlowPairer {
   /** Decides the packet's flow and direction, sets them on the packet and returns them. */
   assign(packet: Packet): FlowAssignment {
     const seen: string[] = [];
+    const reversed: string[] = [];
     // MAC pairs only identify frames that carry no IP header (any two containers share them).
     const hasIp = packet.events.some((e) => e.ip);
+    let prev: TraceEvent | undefined;
     for (const ev of packet.events) {
       if (hasIp && !ev.ip) continue;
+      // Most hooks show the tuple of the hook before: skip building the same string again.
+      if (prev && sameTuple(prev, ev)) continue;
+      prev = ev;
       const t = eventTuple(ev);
-      if (t && !seen.includes(t)) seen.push(t);
+      if (t && !seen.includes(t)) {
+        seen.push(t);
+        reversed.push(ev.ip ? reverseOf(ev, t) : reverse(t));
+      }
     }
     const first = bestEvent(packet.events);
     let hit: { flow: number; direction: "request" | "reply"; proto: string } | undefined;
@@ -99,10 +139,13 @@ export class FlowPairer {
       const proto = first?.l4?.proto ?? (first?.arp ? "arp" : first?.ip ? "ip" : "ether");
       hit = { flow: this.nextFlow++, direction: looksLikeReply(first) ? "reply" : "request", proto };
     }
-    const other = hit.direction === "request" ? "reply" : "request";
-    for (const t of seen) {
-      this.remember(t, { flow: hit.flow, direction: hit.direction, proto: hit.proto });
-      this.remember(reverse(t), { flow: hit.flow, direction: other, proto: hit.proto });
+    const other: Remembered["direction"] = hit.direction === "request" ? "reply" : "request";
+    // Remembered values are never changed: one object per direction serves every tuple.
+    const same: Remembered = { flow: hit.flow, direction: hit.direction, proto: hit.proto };
+    const back: Remembered = { flow: hit.flow, direction: other, proto: hit.proto };
+    for (let i = 0; i < seen.length; i++) {
+      this.remember(seen[i] as string, same);
+      this.remember(reversed[i] as string, back);
     }
     packet.flow = hit.flow;
     packet.direction = hit.direction;

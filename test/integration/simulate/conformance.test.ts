@@ -7,9 +7,9 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkLab } from "../../../src/cli/check-command.ts";
-import { buildWorld, loadLab, logOverlay } from "../../../src/lab/load-lab.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
 import { checkConformance } from "../../../src/core/simulate/conformance.ts";
+import { buildWorld, loadLab, logOverlay } from "../../../src/lab/load-lab.ts";
 
 const TRACES = join(import.meta.dirname, "../../../traces");
 const labs = readdirSync(TRACES)
