@@ -71,10 +71,9 @@ export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegr
           const lab = name.split(/[\\/]/)[0] ?? "";
           for (const lesson of filesUnder(join(contentDir, "lessons"))) {
             const text = readFileSync(lesson, "utf8");
-            if (
-              text.includes(`src="${name}"`) ||
-              (path.endsWith("lab.json") && text.includes(`src="${lab}/`))
-            ) {
+            // lab.json and the rulesets are shared by every trace of the lab.
+            const labWide = path.endsWith("lab.json") || /[\\/]rulesets[\\/]/.test(path);
+            if (text.includes(`src="${name}"`) || (labWide && text.includes(`src="${lab}/`))) {
               const now = new Date();
               utimesSync(lesson, now, now);
               logger.info(
