@@ -31,6 +31,8 @@ export default defineConfig({
     }),
   ],
   markdown: {
+    // High-contrast themes pass WCAG AA on both page themes; the site's CSS switches them with data-theme.
+    shikiConfig: { themes: { light: "github-light-high-contrast", dark: "github-dark-high-contrast" } },
     // The remark/rehype pipeline (not Sätteri): the trace directive is a remark plugin.
     processor: unified({
       gfm: true,

@@ -10,20 +10,23 @@
  * - baselines in the same process: reading and splitting lines only, and
  *   `grep -c PROTO=` spawned on the same file;
  * - parses a file of N and one of 4N lines in fresh child processes and
- *   reports their peak RSS (bounded memory: they should be about equal).
+ *   reports their peak RSS (bounded memory: they should be about equal), once
+ *   with Node's default heap sizing (RSS then mostly reflects how far V8 lets
+ *   garbage grow before collecting) and once under a 64 MB old-space cap, where
+ *   state that grew with the input would crash the 4N run.
  *
  * Env: PARSE_BENCH_LINES (default 3000000) is 4N; PARSE_BENCH_ROUNDS (default 2)
  * timing rounds, best kept. Temp files are removed.
  */
 import { spawnSync } from "node:child_process";
 import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, statSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { lineBatches } from "../src/core/parse/split-lines.ts";
 import { TraceParser } from "../src/core/parse/trace-parser.ts";
 
-/** Read size: large enough that per-chunk costs vanish, small enough that RSS stays low. */
-const CHUNK = 256 * 1024;
+/** Read size, as in the CLI: decoded chunks stay in V8's young generation, so RSS stays low. */
+const CHUNK = 64 * 1024;
 const TAG = "pwbn";
 const HOST_WAN = "203.0.113.2";
 const BRIDGE_MAC = "02:42:5e:1a:b0:01";
@@ -45,7 +48,11 @@ function prng(seed: number): () => number {
 function container(k: number): { ip: string; mac: string; veth: string } {
   const i = 2 + (k % 1000);
   const hex = (n: number) => n.toString(16).padStart(2, "0");
-  return { ip: `172.17.${i >> 8}.${i & 255}`, mac: `02:42:ac:11:${hex(i >> 8)}:${hex(i & 255)}`, veth: `veth${i}` };
+  return {
+    ip: `172.17.${i >> 8}.${i & 255}`,
+    mac: `02:42:ac:11:${hex(i >> 8)}:${hex(i & 255)}`,
+    veth: `veth${i}`,
+  };
 }
 
 /** The IP header and L4 part of one packet, as the LOG target prints them. */
@@ -142,7 +149,15 @@ const icmp = (src: string, dst: string, id: number, type: number, echoId: number
   l4: `ICMP TYPE=${type} CODE=0 ID=${echoId} SEQ=1`,
   ebt: "1",
 });
-const tcp = (src: string, sp: number, dst: string, dp: number, id: number, len: number, flags: string): Hdr => ({
+const tcp = (
+  src: string,
+  sp: number,
+  dst: string,
+  dp: number,
+  id: number,
+  len: number,
+  flags: string,
+): Hdr => ({
   src,
   dst,
   len,
@@ -277,12 +292,19 @@ export function generateLog(
   return { lines: written, packets, flows };
 }
 
+/** CPU seconds (all threads, GC included) since `from`: steadier than wall time on a busy machine. */
+function cpuSeconds(from: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) / 1e6;
+}
+
 function chunks(file: string) {
   return createReadStream(file, { highWaterMark: CHUNK });
 }
 
 /** Baseline: read, decode and split into lines, nothing else. */
-async function splitOnly(file: string): Promise<{ lines: number; seconds: number }> {
+async function splitOnly(file: string): Promise<{ lines: number; seconds: number; cpu: number }> {
+  const cpu = process.cpuUsage();
   const start = performance.now();
   let lines = 0;
   let chars = 0;
@@ -291,7 +313,7 @@ async function splitOnly(file: string): Promise<{ lines: number; seconds: number
     lines += batch.length;
   }
   if (chars < 0) throw new Error("unreachable");
-  return { lines, seconds: (performance.now() - start) / 1000 };
+  return { lines, seconds: (performance.now() - start) / 1000, cpu: cpuSeconds(cpu) };
 }
 
 /** The CLI's path without output: stream, split, parse; packets are dropped as they close. */
@@ -301,6 +323,7 @@ async function parseFile(file: string): Promise<{
   flows: number;
   diagnostics: number;
   seconds: number;
+  cpu: number;
   peakRss: number;
 }> {
   let packets = 0;
@@ -311,6 +334,7 @@ async function parseFile(file: string): Promise<{
     packets++;
     if (f.isNew) flows++;
   });
+  const cpu = process.cpuUsage();
   const start = performance.now();
   for await (const batch of lineBatches(chunks(file))) {
     for (let i = 0; i < batch.length; i++) parser.line(batch[i] as string);
@@ -320,7 +344,15 @@ async function parseFile(file: string): Promise<{
   }
   parser.end();
   const seconds = (performance.now() - start) / 1000;
-  return { lines, packets, flows, diagnostics: parser.diagnostics.length, seconds, peakRss };
+  return {
+    lines,
+    packets,
+    flows,
+    diagnostics: parser.diagnostics.length,
+    seconds,
+    cpu: cpuSeconds(cpu),
+    peakRss,
+  };
 }
 
 function grep(file: string): { count: number; seconds: number } {
@@ -331,10 +363,22 @@ function grep(file: string): { count: number; seconds: number } {
   return { count: Number(r.stdout.trim()), seconds };
 }
 
-/** Parses (or only splits) `file` in a fresh Node process; its peak RSS (maxRSS) in bytes. */
-function childPeakRss(file: string, mode: "parse" | "split"): { rss: number; packets: number } {
-  const r = spawnSync(process.execPath, [import.meta.filename, "--child", mode, file], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`child ${mode} failed: ${r.stderr}`);
+/**
+ * V8 limits for the capped children: a parser whose state grew with the input
+ * would die of "heap out of memory" on the 4N file under them.
+ */
+const CAP = ["--max-old-space-size=64", "--max-semi-space-size=4"];
+
+/** Parses (or only splits) `file` in a fresh Node process (with `flags`); its peak RSS (maxRSS) in bytes. */
+function childPeakRss(
+  file: string,
+  mode: "parse" | "split",
+  flags: string[] = [],
+): { rss: number; packets: number } {
+  const r = spawnSync(process.execPath, [...flags, import.meta.filename, "--child", mode, file], {
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`child ${mode} ${flags.join(" ")} failed: ${r.stderr.slice(-500)}`);
   return JSON.parse(r.stdout) as { rss: number; packets: number };
 }
 
@@ -355,7 +399,14 @@ export async function run(): Promise<Record<string, string | number>> {
     const want = generateLog(bigFile, big);
     const bytes = statSync(bigFile).size;
 
-    let best = { split: Number.POSITIVE_INFINITY, grep: Number.POSITIVE_INFINITY, parse: Number.POSITIVE_INFINITY };
+    const load = loadavg()[0] ?? 0;
+    let best = {
+      split: Number.POSITIVE_INFINITY,
+      grep: Number.POSITIVE_INFINITY,
+      parse: Number.POSITIVE_INFINITY,
+      splitCpu: Number.POSITIVE_INFINITY,
+      parseCpu: Number.POSITIVE_INFINITY,
+    };
     let grepCount = 0;
     let parsed: Awaited<ReturnType<typeof parseFile>> | undefined;
     for (let i = 0; i < rounds; i++) {
@@ -369,19 +420,30 @@ export async function run(): Promise<Record<string, string | number>> {
         split: Math.min(best.split, s.seconds),
         grep: Math.min(best.grep, g.seconds),
         parse: Math.min(best.parse, p.seconds),
+        splitCpu: Math.min(best.splitCpu, s.cpu),
+        parseCpu: Math.min(best.parseCpu, p.cpu),
       };
       if (!parsed || p.peakRss > parsed.peakRss) parsed = { ...p, seconds: best.parse };
     }
     if (!parsed) throw new Error("no round ran");
     const rssN = childPeakRss(smallFile, "parse");
     const rss4N = childPeakRss(bigFile, "parse");
+    const capN = childPeakRss(smallFile, "parse", CAP);
+    const cap4N = childPeakRss(bigFile, "parse", CAP);
     const rssSplit = childPeakRss(bigFile, "split");
-    if (rssN.packets !== small.packets || rss4N.packets !== want.packets)
-      throw new Error("child parse found a different number of packets");
+    for (const [r, w] of [
+      [rssN, small],
+      [rss4N, want],
+      [capN, small],
+      [cap4N, want],
+    ] as const)
+      if (r.packets !== w.packets)
+        throw new Error(`a child parse found ${r.packets} packets, not ${w.packets}`);
     const mb = (n: number) => Math.round(n / 1e6);
     const lps = (s: number) => Math.round(want.lines / s);
     return {
       "node.version": process.version,
+      "machine.loadAverage": `${load.toFixed(1)} at start, ${(loadavg()[0] ?? 0).toFixed(1)} at end (${availableParallelism()} CPUs): wall times vary with it`,
       "parse.lines": want.lines,
       "parse.fileMB": mb(bytes),
       "parse.packets": parsed.packets,
@@ -396,6 +458,9 @@ export async function run(): Promise<Record<string, string | number>> {
       "parse.seconds": Number(best.parse.toFixed(2)),
       "parse.linesPerSecond": lps(best.parse),
       "parse.MBPerSecond": Number((bytes / 1e6 / best.parse).toFixed(1)),
+      "parse.cpuSeconds": Number(best.parseCpu.toFixed(2)),
+      "parse.linesPerCpuSecond": lps(best.parseCpu),
+      "split.linesPerCpuSecond": lps(best.splitCpu),
       "parse.vsGrep": `${(best.parse / best.grep).toFixed(1)}x slower than grep -c PROTO=`,
       "parse.vsSplit": `${(best.parse / best.split).toFixed(1)}x the time of reading+splitting only (${Math.round((best.split / best.parse) * 100)}% of parse time)`,
       "parse.inProcessPeakRssMB": mb(parsed.peakRss),
@@ -404,6 +469,10 @@ export async function run(): Promise<Record<string, string | number>> {
       "memory.4N.lines": want.lines,
       "memory.4N.peakRssMB": mb(rss4N.rss),
       "memory.4N/N": Number((rss4N.rss / rssN.rss).toFixed(2)),
+      "memory.capped.flags": CAP.join(" "),
+      "memory.capped.N.peakRssMB": mb(capN.rss),
+      "memory.capped.4N.peakRssMB": mb(cap4N.rss),
+      "memory.capped.4N/N": Number((cap4N.rss / capN.rss).toFixed(2)),
       "memory.splitOnly.4N.peakRssMB": mb(rssSplit.rss),
     };
   } finally {
@@ -414,7 +483,9 @@ export async function run(): Promise<Record<string, string | number>> {
 if (import.meta.main) {
   if (process.argv[2] === "--child") {
     const [mode, file] = process.argv.slice(3) as ["parse" | "split", string];
-    const packets = mode === "parse" ? (await parseFile(file)).packets : (await splitOnly(file), 0);
+    let packets = 0;
+    if (mode === "parse") packets = (await parseFile(file)).packets;
+    else await splitOnly(file);
     process.stdout.write(JSON.stringify({ rss: process.resourceUsage().maxRSS * 1024, packets }));
   } else console.log(await run());
 }

@@ -16,15 +16,24 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
+/** How far a diagram may shrink on a narrow screen before its box scrolls instead. */
+const MIN_SCALE = 0.75;
+
 /**
  * Adds `data-step="N [M]"` to the hook boxes and arrows of `svg` (whose root id is `svgId`),
- * and prefixes with `svgId` every id Mermaid left without it.
+ * prefixes with `svgId` every id Mermaid left without it, and gives the root a minimum
+ * width (3/4 of its natural width) so labels stay readable on a phone.
  */
 export function annotateSvg(svg: string, svgId: string, targets: StepTargets): string {
   const own = new RegExp(`^${escapeRegExp(svgId)}(?:[-_]|$)`);
-  let out = svg.replace(/ id="([^"]+)"/g, (whole, id: string) =>
-    own.test(id) ? whole : ` id="${svgId}-${id}"`,
+  let out = svg.replace(
+    /^(<svg[^>]*?) style="max-width: ([0-9.]+)px;"/,
+    (_whole, head: string, width: string) => {
+      const min = Math.round(Number(width) * MIN_SCALE);
+      return `${head} data-min-width style="max-width: ${width}px; --pw-min-width: ${min}px;"`;
+    },
   );
+  out = out.replace(/ id="([^"]+)"/g, (whole, id: string) => (own.test(id) ? whole : ` id="${svgId}-${id}"`));
   const nodeId = new RegExp(` id="${escapeRegExp(svgId)}-flowchart-([A-Za-z0-9_]+)-\\d+"`, "g");
   out = out.replace(nodeId, (whole, id: string) => {
     const steps = targets.nodes.get(id);

@@ -19,7 +19,10 @@ const lineCache = new Map<string, string>();
 const rulesetCache = new Map<string, Ruleset>();
 
 function highlighter(): Promise<Highlighter> {
-  slot[KEY] ??= createHighlighter({ themes: ["github-light", "github-dark"], langs: [iptablesLanguage] });
+  slot[KEY] ??= createHighlighter({
+    themes: ["github-light-high-contrast", "github-dark-high-contrast"],
+    langs: [iptablesLanguage],
+  });
   return slot[KEY];
 }
 
@@ -29,7 +32,7 @@ function highlightLine(h: Highlighter, text: string): string {
   if (cached !== undefined) return cached;
   const html = h.codeToHtml(text, {
     lang: "iptables",
-    themes: { light: "github-light", dark: "github-dark" },
+    themes: { light: "github-light-high-contrast", dark: "github-dark-high-contrast" },
   });
   const inner = /<span class="line">([\s\S]*?)<\/span><\/code>/.exec(html)?.[1] ?? escapeHtml(text);
   lineCache.set(text, inner);

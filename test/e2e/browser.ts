@@ -140,13 +140,6 @@ export function watchPage(
   return watch;
 }
 
-/** Sets the stored theme choice for the page's origin before the next navigation reads it. */
-export async function storeTheme(page: Page, origin: string, theme: "light" | "dark"): Promise<void> {
-  // Any page of the origin gives access to its localStorage; robots.txt is cheap and script-free.
-  await page.goto(`${origin}/robots.txt`);
-  await page.evaluate((t) => localStorage.setItem("packetwalk-theme", t), theme);
-}
-
 /** Built pages that hold at least one diagram, most diagrams first. */
 export function diagramPages(root: string = DIST_DIR): { page: SitePage; diagrams: number }[] {
   return listPages(root)

@@ -5,11 +5,15 @@
  */
 import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, lessonPages, listPages, luminance, type SitePage } from "./browser.ts";
+import { diagramPages, launchBrowser, lessonPages, listPages, luminance, type SitePage } from "./browser.ts";
 import { assertDistBuilt, type DistServer, serveDist } from "./serve-dist.ts";
 
 assertDistBuilt();
 const target: SitePage | undefined = lessonPages()[0] ?? listPages()[0];
+// The page with the most diagrams (most focusable steps), or the first lesson.
+const busiest: SitePage | undefined = diagramPages()[0]?.page ?? target;
+/** Cap on the Tab presses of the full walk. */
+const MAX_STOPS = 400;
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
 const PHONE: BrowserContextOptions = {
   viewport: { width: 360, height: 740 },
@@ -126,6 +130,52 @@ describe("keyboard", () => {
       }
     },
   );
+
+  it("every stop on the page with the most diagrams shows a focus ring and is not hidden under the header", async () => {
+    const context = await browser.newContext(DESKTOP);
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}${busiest?.requestPath}`);
+      const problems: string[] = [];
+      let stops = 0;
+      // Walk the whole tab order once (capped), until focus leaves the page or comes back around.
+      for (; stops < MAX_STOPS; stops++) {
+        await page.keyboard.press("Tab");
+        const f = await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          if (!el || el === document.body) return undefined;
+          const s = getComputedStyle(el);
+          const r = el.getBoundingClientRect();
+          const header = document.querySelector(".site-header")?.getBoundingClientRect();
+          // Hidden = lies within the header band and the header is what is drawn there (not a skip link on top).
+          const hit = document.elementFromPoint((r.left + r.right) / 2, (Math.max(r.top, 0) + r.bottom) / 2);
+          const covered =
+            header !== undefined &&
+            !el.closest(".site-header") &&
+            r.bottom <= header.bottom + 1 &&
+            hit?.closest(".site-header") != null;
+          const offscreen = r.bottom < 0 || r.top > innerHeight;
+          return {
+            name: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.className ? `.${String(el.className).trim().split(/\s+/).join(".")}` : ""}`,
+            ring:
+              (s.outlineStyle !== "none" && Number.parseFloat(s.outlineWidth) > 0) || s.boxShadow !== "none",
+            covered,
+            offscreen,
+            first: el.matches(".skip-link"),
+          };
+        });
+        if (!f || (stops > 0 && f.first)) break;
+        if (!f.ring) problems.push(`${f.name}: no visible focus ring`);
+        if (f.covered) problems.push(`${f.name}: hidden under the sticky header when focused`);
+        if (f.offscreen) problems.push(`${f.name}: not scrolled into view when focused`);
+      }
+      console.log(`keyboard: ${stops} tab stops on ${busiest?.path}`);
+      expect(stops).toBeGreaterThan(5);
+      expect([...new Set(problems)]).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 
   it("the skip link moves focus to the content", async () => {
     const context = await browser.newContext(DESKTOP);

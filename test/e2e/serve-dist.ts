@@ -44,6 +44,12 @@ export interface DistServer {
   close(): Promise<void>;
 }
 
+/** A folder as the reader of an error knows it: relative to the working directory when inside it. */
+function shown(dir: string): string {
+  const rel = path.relative(process.cwd(), dir);
+  return rel === "" || rel.startsWith("..") ? dir : rel;
+}
+
 /**
  * Throws a clear error when `dist/` has not been built: these tests check the
  * built site and never build it themselves.
@@ -52,7 +58,7 @@ export interface DistServer {
 export function assertDistBuilt(root: string = DIST_DIR): void {
   if (!existsSync(path.join(root, "index.html"))) {
     throw new Error(
-      `${path.relative(process.cwd(), root) || root}/index.html is missing: the end-to-end tests check the built site.\n` +
+      `${shown(root)}/index.html is missing: the end-to-end tests check the built site.\n` +
         "hint: run `npm run build` first (`npm test` does it before vitest).",
     );
   }

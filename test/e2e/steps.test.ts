@@ -49,37 +49,74 @@ function stepGroups(page: Page): Promise<string[][]> {
   });
 }
 
-/** In group `g`: active listing steps, active diagram elements' steps, every diagram step, focusability. */
-function activeState(page: Page, g: number) {
-  return page.evaluate((index) => {
-    const group = document.querySelector(`[data-e2e-group="${index}"]`);
-    if (!group) throw new Error(`no step group ${index}`);
-    const theme = document.documentElement.dataset.theme;
-    // A diagram element may stand for several steps (a hook crossed twice): data-step="2 5".
-    const stepsOf = (el: Element) =>
-      (el.getAttribute("data-step") ?? [...el.classList].find((c) => /^pw-step-\d+$/.test(c))?.slice(8) ?? "")
-        .split(/\s+/)
-        .filter(Boolean);
-    const listing = [...group.querySelectorAll("[data-step]")].filter((el) => !el.closest("svg"));
-    const diagram = [...group.querySelectorAll(`.pw-diagram-${theme}`)].flatMap((holder) => [
-      ...holder.querySelectorAll('[data-step], [class*="pw-step-"]'),
-    ]);
-    return {
-      listingActive: listing
-        .filter((el) => el.classList.contains("is-active"))
-        .map((el) => stepsOf(el).join(" ")),
-      diagramActive: diagram.filter((el) => el.classList.contains("is-active")).map(stepsOf),
-      diagramSteps: [...new Set(diagram.flatMap(stepsOf))],
-      focusable: listing.map(
-        (el) => (el as HTMLElement).tabIndex >= 0 || el.querySelector("a, button, [tabindex]") !== null,
-      ),
-    };
-  }, g);
+/** Highlight state of a step group. */
+interface GroupState {
+  /** Steps (`data-step` values) of the listing elements marked `is-active`. */
+  listingActive: string[];
+  /** For each diagram element marked `is-active`, the steps it stands for. */
+  diagramActive: string[][];
+  /** Every step the diagram shown has elements for. */
+  diagramSteps: string[];
+  /** Per listing step: can it take keyboard focus. */
+  focusable: boolean[];
+}
+
+/**
+ * In group `g`: the highlight state now and, when `focusEach`, after focusing
+ * each step in turn (in the page: one round trip for all steps).
+ */
+function groupStates(
+  page: Page,
+  g: number,
+  focusEach: boolean,
+): Promise<{ now: GroupState; focused: GroupState[] }> {
+  return page.evaluate(
+    ([index, each]) => {
+      const group = document.querySelector(`[data-e2e-group="${index}"]`);
+      if (!group) throw new Error(`no step group ${index}`);
+      const theme = document.documentElement.dataset.theme;
+      // A diagram element may stand for several steps (a hook crossed twice): data-step="2 5".
+      const stepsOf = (el: Element) =>
+        (
+          el.getAttribute("data-step") ??
+          [...el.classList].find((c) => /^pw-step-\d+$/.test(c))?.slice(8) ??
+          ""
+        )
+          .split(/\s+/)
+          .filter(Boolean);
+      const listing = [...group.querySelectorAll<HTMLElement>("[data-step]")].filter(
+        (el) => !el.closest("svg"),
+      );
+      const diagram = [...group.querySelectorAll(`.pw-diagram-${theme}`)].flatMap((holder) => [
+        ...holder.querySelectorAll('[data-step], [class*="pw-step-"]'),
+      ]);
+      const read = () => ({
+        listingActive: listing
+          .filter((el) => el.classList.contains("is-active"))
+          .map((el) => stepsOf(el).join(" ")),
+        diagramActive: diagram.filter((el) => el.classList.contains("is-active")).map(stepsOf),
+        diagramSteps: [...new Set(diagram.flatMap(stepsOf))],
+        focusable: listing.map(
+          (el) => el.tabIndex >= 0 || el.querySelector("a, button, [tabindex]") !== null,
+        ),
+      });
+      const now = read();
+      const focused = each
+        ? listing.map((el) => {
+            // The same call Playwright's focus() makes; focus events fire synchronously.
+            el.focus();
+            return read();
+          })
+        : [];
+      (document.activeElement as HTMLElement | null)?.blur();
+      return { now, focused };
+    },
+    [g, focusEach] as const,
+  );
 }
 
 /** Asserts step `n` alone is highlighted, in the listing and in the diagram shown. */
-async function expectActive(page: Page, g: number, n: string, how: string): Promise<void> {
-  const state = await activeState(page, g);
+function expectActive(state: GroupState, g: number, n: string, how: string): void {
   expect(state.listingActive, `group ${g + 1}, ${how} step ${n}: listing`).toEqual([n]);
   expect(
     state.diagramActive.length,
@@ -101,7 +138,8 @@ it("has at least one diagram to step through when a lesson uses ::trace", (ctx) 
   expect(withDiagrams.length).toBeGreaterThan(0);
 });
 
-describe.each(withDiagrams.map((d) => d.page))("steps on $path", (sitePage) => {
+// Pages are independent: check a few at once (each test has its own browser context).
+describe.concurrent.each(withDiagrams.map((d) => d.page))("steps on $path", (sitePage) => {
   it.each(["light", "dark"] as const)(
     "focusing or hovering step N highlights step N in the listing and the diagram (%s)",
     async (theme) => {
@@ -115,7 +153,7 @@ describe.each(withDiagrams.map((d) => d.page))("steps on $path", (sitePage) => {
         const groups = await stepGroups(page);
         expect(groups.length, "at least one diagram has a step listing").toBeGreaterThan(0);
         for (const [g, steps] of groups.entries()) {
-          const before = await activeState(page, g);
+          const { now: before, focused } = await groupStates(page, g, true);
           expect(before.focusable.every(Boolean), `group ${g + 1}: every step can take keyboard focus`).toBe(
             true,
           );
@@ -123,17 +161,18 @@ describe.each(withDiagrams.map((d) => d.page))("steps on $path", (sitePage) => {
           for (const n of steps) {
             expect(before.diagramSteps, `group ${g + 1}: the diagram has step ${n}`).toContain(n);
           }
+          expect(focused.length).toBe(steps.length);
+          for (const [i, n] of steps.entries()) expectActive(focused[i] as GroupState, g, n, "focus");
+
+          // Keyboard for real on the first step, the pointer on the last: same highlight.
           const group = page.locator(`[data-e2e-group="${g}"]`);
           const stepAt = (n: string) => group.locator(`[data-step="${n}"]:not(svg *)`).first();
-          for (const n of steps) {
-            await stepAt(n).focus();
-            await expectActive(page, g, n, "focus");
-          }
-          await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-          // The pointer highlights the same way: hover the last step.
+          const first = steps[0] ?? "";
+          await stepAt(first).focus();
+          expectActive((await groupStates(page, g, false)).now, g, first, "keyboard focus on");
           const last = steps.at(-1) ?? "";
           await stepAt(last).hover();
-          await expectActive(page, g, last, "hover");
+          expectActive((await groupStates(page, g, false)).now, g, last, "hover");
           await page.mouse.move(0, 0);
         }
       } finally {

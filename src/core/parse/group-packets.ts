@@ -59,10 +59,6 @@ interface OpenPacket {
 const BUILTIN = new Set<string>(CHAINS);
 const TRACE_SOURCES = new Set(["trace", "xtables-monitor", "nft-monitor"]);
 
-function chainOf(hook: string): string {
-  return hook.slice(hook.lastIndexOf(":") + 1);
-}
-
 const INGRESS = new Set(["BROUTING", "PREROUTING"]);
 const HOOK_INFO = new Map<string, HookInfo>();
 

@@ -6,6 +6,8 @@
  * - {@link parseTraceText}: a whole text at once.
  * - {@link parseTraceStream}: lines from an async iterable, the result collected.
  * - {@link streamPackets}: lines in, packets out one by one, in bounded memory.
+ * - {@link lineBatches}: a byte stream (e.g. `createReadStream(file)`) into lines, chunk by chunk;
+ *   with a {@link TraceParser} this is the fast path the CLI uses for files of any size.
  */
 import type { Flow, Packet, ParsedTrace } from "../model/packet.ts";
 import type { FlowAssignment } from "./pair-flows.ts";
@@ -23,6 +25,7 @@ export { type GroupOptions, PacketGrouper } from "./group-packets.ts";
 export { type FlowAssignment, FlowPairer, type PairOptions } from "./pair-flows.ts";
 export { parseLine } from "./parse-line.ts";
 export { normalizeChain, type PrefixMap, prefixToHook } from "./prefix-to-hook.ts";
+export { forEachLine, lineBatches } from "./split-lines.ts";
 export { icmpTypeName, summarizeEvent, summarizePacket, tcpFlagName } from "./summarize-packet.ts";
 export { type ParseOptions, TraceParser } from "./trace-parser.ts";
 

@@ -5,6 +5,7 @@
  * tuples are forgotten first.
  */
 import type { Packet, TraceEvent } from "../model/packet.ts";
+import { detach } from "./detach-string.ts";
 import { bestEvent } from "./summarize-packet.ts";
 
 /** Options of {@link FlowPairer}. */
@@ -103,6 +104,11 @@ export class FlowPairer {
     this.maxTuples = options.maxTuples ?? 100_000;
   }
 
+  /** Tuples remembered right now (both generations): at most `maxTuples` + 1. */
+  get size(): number {
+    return this.tuples.size + this.older.size;
+  }
+
   /** Decides the packet's flow and direction, sets them on the packet and returns them. */
   assign(packet: Packet): FlowAssignment {
     const seen: string[] = [];
@@ -155,7 +161,8 @@ export class FlowPairer {
   private remember(t: string, v: { flow: number; direction: "request" | "reply"; proto: string }): void {
     const old = this.lookup(t);
     if (old && old.flow === v.flow) return;
-    this.tuples.set(t, v);
+    // The tuple is a rope over slices of the input: keep a copy so the key does not pin input chunks.
+    this.tuples.set(detach(t), v);
     // Two generations instead of evicting the oldest key one by one (Map iteration over deleted slots is slow).
     if (this.tuples.size > this.maxTuples / 2) {
       this.older = this.tuples;

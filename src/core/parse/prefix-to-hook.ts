@@ -3,6 +3,7 @@
  * or `pw1a2b/iptable/nat-PREROUTING` to a canonical hook id.
  */
 import { CHAINS, type Chain, type Family, type HookId, hookId } from "../model/hook.ts";
+import { detach } from "./detach-string.ts";
 
 /** A user-supplied mapping from exact prefix (trimmed) to hook id. */
 export type PrefixMap = Record<string, HookId>;
@@ -139,7 +140,8 @@ export function createPrefixResolver(
     if (hit === undefined) {
       hit = prefixToHook(prefix, { ...options, defaultFamily }) ?? null;
       if (cache.size > 10_000) cache.clear();
-      cache.set(prefix, hit);
+      // The prefix is a slice of its line: keep a copy, not the whole input chunk.
+      cache.set(detach(prefix), hit);
     }
     return hit ?? undefined;
   };

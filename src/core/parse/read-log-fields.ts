@@ -78,38 +78,33 @@ const KEYS = [
 /** Words without `=` the reader knows. */
 const WORDS = [...TCP_FLAGS, "CE", "DF", "MF", "OPT", "INCOMPLETE", "ARP"];
 
-/**
- * A number for the text in [from, to): its length and first, second and last
- * characters. Exact for up to 3 ASCII characters; longer words are checked
- * with `startsWith` after the lookup. -1 when it cannot be one of ours.
- */
-function wordCode(line: string, from: number, to: number): number {
-  const n = to - from;
-  if (n < 1 || n > 15) return -1;
-  const a = line.charCodeAt(from);
-  const b = n > 1 ? line.charCodeAt(from + 1) : 0;
-  const z = line.charCodeAt(to - 1);
-  if ((a | b | z) > 127) return -1;
-  return n | (a << 4) | (b << 11) | (z << 18);
-}
-
-function codeTable(words: readonly string[]): Map<number, string> {
-  const m = new Map<number, string>();
+/** Known words by their first character (ASCII only). */
+function byFirstChar(words: readonly string[]): (string[] | undefined)[] {
+  const t: (string[] | undefined)[] = [];
   for (const w of words) {
-    const code = wordCode(w, 0, w.length);
-    if (m.has(code)) throw new Error(`read-log-fields: '${w}' and '${m.get(code)}' share a code`);
-    m.set(code, w);
+    const c = w.charCodeAt(0);
+    const list = t[c];
+    if (list) list.push(w);
+    else t[c] = [w];
   }
-  return m;
+  return t;
 }
-const KEY_CODES = codeTable(KEYS);
-const WORD_CODES = codeTable(WORDS);
+const KEY_TABLE = byFirstChar(KEYS);
+const WORD_TABLE = byFirstChar(WORDS);
 
-/** The known word in [from, to) as a shared constant (no slice), or undefined. */
-function knownWord(table: Map<number, string>, line: string, from: number, to: number): string | undefined {
-  const w = table.get(wordCode(line, from, to));
-  if (w === undefined || (w.length > 3 && !line.startsWith(w, from))) return undefined;
-  return w;
+/** The known word equal to [from, to) as a shared constant (no slice), or undefined. */
+function knownWord(table: (string[] | undefined)[], line: string, from: number, to: number): string | undefined {
+  const list = table[line.charCodeAt(from)];
+  if (list === undefined) return undefined;
+  const n = to - from;
+  for (let k = 0; k < list.length; k++) {
+    const w = list[k] as string;
+    if (w.length !== n) continue;
+    let j = 1;
+    while (j < n && line.charCodeAt(from + j) === w.charCodeAt(j)) j++;
+    if (j === n) return w;
+  }
+  return undefined;
 }
 
 /** `PROTO=` value -> lower-case name, without a slice for the common ones. */
@@ -239,7 +234,7 @@ function readFields(
     const eq = line.indexOf("=", i);
     if (eq < 0 || eq > sp) {
       // A word without '=': IP/TCP flags, FRAG:n, OPT (..), INCOMPLETE [n bytes], ARP.
-      const word = knownWord(WORD_CODES, line, i, sp);
+      const word = knownWord(WORD_TABLE, line, i, sp);
       if (word === undefined) {
         if (target.ip && sp - i >= 5 && line.startsWith("FRAG:", i)) {
           const n = readUint(line, i + 5, sp);
@@ -270,7 +265,7 @@ function readFields(
       i = sp;
       continue;
     }
-    const key = knownWord(KEY_CODES, line, i, eq);
+    const key = knownWord(KEY_TABLE, line, i, eq);
     const vs = eq + 1;
     // Unknown keys are skipped (newer kernels may add some).
     if (key === undefined) {

@@ -8,10 +8,11 @@
  * Yields the lines of `chunks` in batches (one batch per chunk), without their
  * `\n`. A `\r` before the `\n` is kept (the parser removes it); a lone `\r` is
  * not a line break (as in `parseTraceText`). A last line without a newline is
- * yielded too; invalid UTF-8 becomes U+FFFD.
+ * yielded too; invalid UTF-8 becomes U+FFFD; a byte-order mark is kept.
  */
 export async function* lineBatches(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerator<string[]> {
-  const decoder = new TextDecoder("utf-8");
+  // A byte-order mark stays in the first line, as when the text is read whole (`parseTraceText`).
+  const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
   let rest = "";
   for await (const chunk of chunks) {
     const text = rest + (typeof chunk === "string" ? chunk : decoder.decode(chunk, { stream: true }));

@@ -5,9 +5,10 @@
  */
 import type { Family, HookId } from "../model/hook.ts";
 import type { Diagnostic, Packet, TraceEvent } from "../model/packet.ts";
+import { detach } from "./detach-string.ts";
+import { detectEnvelope } from "./detect-envelope.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
 import { type FlowAssignment, FlowPairer, type PairOptions } from "./pair-flows.ts";
-import { detectEnvelope } from "./detect-envelope.ts";
 import { parseBody } from "./parse-line.ts";
 import { SKIP } from "./parsed-line.ts";
 import { createPrefixResolver, type PrefixMap } from "./prefix-to-hook.ts";
@@ -29,6 +30,9 @@ export interface ParseOptions {
 const PREFIX_HINT =
   "name LOG prefixes like 'iptable/<table>-<CHAIN>' or 'ebtable/<table>-<CHAIN>' (a tag such as 'ctc/' in front is fine), " +
   'or map this prefix with --prefix-map FILE (JSON: {"<prefix>": "ip:filter:INPUT"})';
+
+/** Distinct unknown prefixes counted line by line (memory stays bounded on any input). */
+const MAX_UNKNOWN_PREFIXES = 100_000;
 
 /** Copies the packet fields of a TRACE packet line into the event that reports its verdict. */
 function copyPacketData(from: TraceEvent, to: TraceEvent): void {
@@ -65,7 +69,7 @@ export class TraceParser {
   private readonly pairer: FlowPairer;
   private lineNo = 0;
   private dropped = 0;
-  private unknownPrefixes = new Map<string, { diag: Diagnostic; count: number }>();
+  private unknownPrefixes = new Map<string, { diag: Diagnostic; count: number; name: string }>();
   private stash = new Map<string, TraceEvent>();
   private lastTraceEvent: { ev: TraceEvent; line: number } | undefined;
   private packetOrder: "unknown" | "before" | "after" = "unknown";
@@ -81,6 +85,31 @@ export class TraceParser {
     this.grouper = new PacketGrouper((p) => onPacket(p, this.pairer.assign(p)), options.group);
   }
 
+  /**
+   * How much state the parser holds right now: open packets, their address
+   * keys, packets waiting for an earlier one to close, remembered flow tuples,
+   * and the small per-line tables. It stays bounded however long the input.
+   */
+  get state(): {
+    open: number;
+    keys: number;
+    traces: number;
+    pendingL2: number;
+    waiting: number;
+    tuples: number;
+    stash: number;
+    unknownPrefixes: number;
+    diagnostics: number;
+  } {
+    return {
+      ...this.grouper.state,
+      tuples: this.pairer.size,
+      stash: this.stash.size,
+      unknownPrefixes: this.unknownPrefixes.size,
+      diagnostics: this.diagnostics.length,
+    };
+  }
+
   /** Starts a new input file: line numbers restart, grouping state carries on. */
   setFile(file: string): void {
     this.file = file;
@@ -88,8 +117,12 @@ export class TraceParser {
   }
 
   private diag(d: Diagnostic): void {
-    if (this.diagnostics.length < this.maxDiagnostics) this.diagnostics.push(d);
-    else this.dropped++;
+    if (this.diagnostics.length < this.maxDiagnostics) {
+      // Messages quote slices of the line: copies keep kept diagnostics from pinning input chunks.
+      d.message = detach(d.message);
+      if (d.hint !== undefined) d.hint = detach(d.hint);
+      this.diagnostics.push(d);
+    } else this.dropped++;
   }
 
   /** Reads one line (a trailing `\r` is removed). */
@@ -172,16 +205,20 @@ export class TraceParser {
     const known = this.unknownPrefixes.get(prefix);
     if (known) {
       known.count++;
-      known.diag.message = `unknown LOG prefix '${prefix.trim()}' (${known.count} lines): which table and chain wrote it?`;
+      known.diag.message = `unknown LOG prefix '${known.name}' (${known.count} lines): which table and chain wrote it?`;
       return;
     }
+    // Copies, not slices: they outlive the line.
+    const name = detach(prefix.trim());
     const diag: Diagnostic = {
       severity: "warning",
-      message: `unknown LOG prefix '${prefix.trim()}' (1 line): which table and chain wrote it?`,
+      message: `unknown LOG prefix '${name}' (1 line): which table and chain wrote it?`,
       hint: PREFIX_HINT,
       position: { file: this.file, line: this.lineNo, column },
     };
-    this.unknownPrefixes.set(prefix, { diag, count: 1 });
+    // Bounded: past this many distinct unknown prefixes, each new one is just another problem.
+    if (this.unknownPrefixes.size < MAX_UNKNOWN_PREFIXES)
+      this.unknownPrefixes.set(detach(prefix), { diag, count: 1, name });
     this.diag(diag);
   }
 

@@ -57,7 +57,8 @@ const LAYOUT = [
   "---",
 ];
 const DROPPED_CLASS_DEF = "classDef dropped fill:#ffcdd2,stroke:#b71c1c,stroke-width:3px,color:#1a1a1a";
-const STEP_LINK_STYLE = "stroke:#e65100,stroke-width:3px,color:#e65100";
+// No label colour: the theme's own label text keeps NAT labels readable in light and dark.
+const STEP_LINK_STYLE = "stroke:#e65100,stroke-width:3px";
 const MAP_LINK_STYLE = "stroke:#9e9e9e,stroke-width:1px,stroke-dasharray:4 3";
 
 /** Returns the Mermaid source of one packet's diagram. Throws only for a packet without events. */
