@@ -93,7 +93,12 @@ const KEY_TABLE = byFirstChar(KEYS);
 const WORD_TABLE = byFirstChar(WORDS);
 
 /** The known word equal to [from, to) as a shared constant (no slice), or undefined. */
-function knownWord(table: (string[] | undefined)[], line: string, from: number, to: number): string | undefined {
+function knownWord(
+  table: (string[] | undefined)[],
+  line: string,
+  from: number,
+  to: number,
+): string | undefined {
   const list = table[line.charCodeAt(from)];
   if (list === undefined) return undefined;
   const n = to - from;
