@@ -4,9 +4,10 @@
  * packet showed before and after a rewrite is remembered). Bounded: the oldest
  * tuples are forgotten first.
  */
+
 import type { Packet, TraceEvent } from "../model/packet.ts";
 import { detach } from "./detach-string.ts";
-import { bestEvent } from "./summarize-packet.ts";
+import { bestEvent, summarizePacket } from "./summarize-packet.ts";
 
 /** Options of {@link FlowPairer}. */
 export interface PairOptions {
@@ -155,6 +156,8 @@ export class FlowPairer {
     }
     packet.flow = hit.flow;
     packet.direction = hit.direction;
+    // A reply's rewrites are conntrack undoing NAT: its summary says so once the direction is known.
+    if (hit.direction === "reply" && packet.rewrites.length > 0) packet.summary = summarizePacket(packet);
     return { flow: hit.flow, direction: hit.direction, isNew, proto: hit.proto };
   }
 

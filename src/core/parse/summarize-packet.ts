@@ -113,15 +113,20 @@ export function bestEvent(events: readonly TraceEvent[]): TraceEvent | undefined
 
 /**
  * The packet's summary: what the first IP-bearing event shows, plus the NAT
- * rewrites seen along the way (`, DNAT to 172.18.0.2:80`).
+ * rewrites seen along the way (`, DNAT to 172.18.0.2:80`). On a reply no NAT
+ * rule runs: conntrack undoes the request's translation, written `un-SNAT to`
+ * (a new destination) and `un-DNAT to` (a new source).
  */
-export function summarizePacket(packet: Pick<Packet, "events" | "rewrites">): string {
+export function summarizePacket(
+  packet: Pick<Packet, "events" | "rewrites"> & Partial<Pick<Packet, "direction">>,
+): string {
   const first = bestEvent(packet.events);
   if (!first) return "empty packet";
+  const reply = packet.direction === "reply";
   let text = summarizeEvent(first);
   for (const r of packet.rewrites) {
-    if (r.kind !== "snat") text += `, DNAT to ${endpoint(r.to.dst, r.to.dport)}`;
-    if (r.kind !== "dnat") text += `, SNAT to ${endpoint(r.to.src, r.to.sport)}`;
+    if (r.kind !== "snat") text += `, ${reply ? "un-SNAT" : "DNAT"} to ${endpoint(r.to.dst, r.to.dport)}`;
+    if (r.kind !== "dnat") text += `, ${reply ? "un-DNAT" : "SNAT"} to ${endpoint(r.to.src, r.to.sport)}`;
   }
   return text;
 }

@@ -136,6 +136,7 @@ export function toTrace(simulated: readonly SimulatedPacket[], options: ToTraceO
         ? summarizePacket({
             events: [events.find((e) => e.source === "log") ?? (events[0] as TraceEvent)],
             rewrites,
+            direction: sp.direction,
           })
         : `${sp.sent.proto.toUpperCase()} ${sp.sent.src} -> ${sp.sent.dst} (no hook logged)`,
       events,
