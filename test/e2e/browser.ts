@@ -6,8 +6,9 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { launchChromium } from "../../src/browser/find-chromium.ts";
-import { DIST_DIR } from "./serve-dist.ts";
+import { DIST_DIR, type DistServer, serveDist } from "./serve-dist.ts";
 
 /** Repository root. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
@@ -172,4 +173,24 @@ export function luminance(cssColor: string): number {
     return s <= 0.04045 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
   });
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** The server and browser a test file shares; filled in by the `beforeAll` that {@link useSite} registers. */
+export interface Site {
+  server: DistServer;
+  browser: Browser;
+}
+
+/** Serves `dist/` and launches Chromium once for the calling test file, and closes both after it. */
+export function useSite(): Site {
+  const site = {} as Site;
+  beforeAll(async () => {
+    site.server = await serveDist();
+    site.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await site.browser?.close();
+    await site.server?.close();
+  });
+  return site;
 }

@@ -5,10 +5,9 @@
  * The figures are printed for the release note.
  */
 import { gzipSync } from "node:zlib";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { countDiagrams, launchBrowser, lessonPages, readPageHtml, watchPage } from "./browser.ts";
-import { assertDistBuilt, type DistServer, serveDist } from "./serve-dist.ts";
+import { describe, expect, it } from "vitest";
+import { countDiagrams, lessonPages, readPageHtml, useSite, watchPage } from "./browser.ts";
+import { assertDistBuilt } from "./serve-dist.ts";
 
 assertDistBuilt();
 /** Budgets, in bytes of gzip (zlib default level). */
@@ -52,17 +51,7 @@ function inlineSvgBytes(source: string): number {
   return total;
 }
 
-let server: DistServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 describe(`budgets on ${chosen.page.path} (${chosen.diagrams} diagram(s))`, () => {
   it("ships <= 15 KB gzip of JS, loads search only when opened, requests nothing from other hosts", async () => {
@@ -72,10 +61,10 @@ describe(`budgets on ${chosen.page.path} (${chosen.diagrams} diagram(s))`, () =>
           "so the diagram part is not fully exercised yet",
       );
     }
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await site.browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
       const page = await context.newPage();
-      const watch = watchPage(page, server.url);
+      const watch = watchPage(page, site.server.url);
       const scripts = new Map<string, number>();
       const bodies: Promise<void>[] = [];
       let cssGzip = 0;
@@ -96,7 +85,7 @@ describe(`budgets on ${chosen.page.path} (${chosen.diagrams} diagram(s))`, () =>
             .catch(() => undefined),
         );
       });
-      await page.goto(`${server.url}${chosen.page.requestPath}`, { waitUntil: "networkidle" });
+      await page.goto(`${site.server.url}${chosen.page.requestPath}`, { waitUntil: "networkidle" });
       await Promise.all(bodies);
 
       const inline = inlineScripts(await page.content()).reduce((sum, s) => sum + gz(s), 0);

@@ -3,10 +3,10 @@
  * header controls, then the sidebar, in DOM order, each with a visible focus
  * ring; on a phone the menu button opens the sidebar and Escape closes it.
  */
-import type { Browser, BrowserContextOptions, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { diagramPages, launchBrowser, lessonPages, listPages, luminance, type SitePage } from "./browser.ts";
-import { assertDistBuilt, type DistServer, serveDist } from "./serve-dist.ts";
+import type { BrowserContextOptions, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { diagramPages, lessonPages, listPages, luminance, type SitePage, useSite } from "./browser.ts";
+import { assertDistBuilt } from "./serve-dist.ts";
 
 assertDistBuilt();
 const target: SitePage | undefined = lessonPages()[0] ?? listPages()[0];
@@ -30,17 +30,7 @@ const ORDER = [
   "[data-theme-toggle]",
 ];
 
-let server: DistServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 /** The focused element: a readable name, whether it is in view, and how its focus ring looks. */
 function focused(page: Page) {
@@ -112,10 +102,10 @@ describe("keyboard", () => {
   it.each(["light", "dark"] as const)(
     "Tab visits the skip link, header controls and sidebar in order, with a focus ring (desktop, %s)",
     async (theme) => {
-      const context = await browser.newContext({ ...DESKTOP, colorScheme: theme });
+      const context = await site.browser.newContext({ ...DESKTOP, colorScheme: theme });
       try {
         const page = await context.newPage();
-        await page.goto(`${server.url}${target?.requestPath}`);
+        await page.goto(`${site.server.url}${target?.requestPath}`);
         const expected = await expectedOrder(page);
         expect(expected[0]).toBe("0:.skip-link");
         const kinds = expected.map((t) => t.split(":")[1]);
@@ -132,10 +122,10 @@ describe("keyboard", () => {
   );
 
   it("every stop on the page with the most diagrams shows a focus ring and is not hidden under the header", async () => {
-    const context = await browser.newContext(DESKTOP);
+    const context = await site.browser.newContext(DESKTOP);
     try {
       const page = await context.newPage();
-      await page.goto(`${server.url}${busiest?.requestPath}`);
+      await page.goto(`${site.server.url}${busiest?.requestPath}`);
       const problems: string[] = [];
       let stops = 0;
       // Walk the whole tab order once (capped), until focus leaves the page or comes back around.
@@ -178,10 +168,10 @@ describe("keyboard", () => {
   });
 
   it("the skip link moves focus to the content", async () => {
-    const context = await browser.newContext(DESKTOP);
+    const context = await site.browser.newContext(DESKTOP);
     try {
       const page = await context.newPage();
-      await page.goto(`${server.url}${target?.requestPath}`);
+      await page.goto(`${site.server.url}${target?.requestPath}`);
       await page.keyboard.press("Tab");
       await page.keyboard.press("Enter");
       expect(await page.evaluate(() => document.activeElement?.id)).toBe("content");
@@ -191,10 +181,10 @@ describe("keyboard", () => {
   });
 
   it("the theme toggle works from the keyboard", async () => {
-    const context = await browser.newContext({ ...DESKTOP, colorScheme: "light" });
+    const context = await site.browser.newContext({ ...DESKTOP, colorScheme: "light" });
     try {
       const page = await context.newPage();
-      await page.goto(`${server.url}${target?.requestPath}`);
+      await page.goto(`${site.server.url}${target?.requestPath}`);
       await page.locator("[data-theme-toggle]").focus();
       await page.keyboard.press("Space");
       expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
@@ -206,10 +196,10 @@ describe("keyboard", () => {
   });
 
   it("on a phone, the menu button opens the sidebar, Tab reaches its links, Escape closes it", async () => {
-    const context = await browser.newContext(PHONE);
+    const context = await site.browser.newContext(PHONE);
     try {
       const page = await context.newPage();
-      await page.goto(`${server.url}${target?.requestPath}`);
+      await page.goto(`${site.server.url}${target?.requestPath}`);
       expect(await page.locator("nav#sidebar").isVisible()).toBe(false);
       await page.keyboard.press("Tab");
       await page.keyboard.press("Tab");

@@ -5,19 +5,19 @@
  */
 import path from "node:path";
 import type { AxeResults, RunOptions } from "axe-core";
-import type { Browser, BrowserContextOptions, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContextOptions, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
   countDiagrams,
   diagramPages,
-  launchBrowser,
   listPages,
   noDiagramReason,
   REPO_ROOT,
   readPageHtml,
+  useSite,
   watchPage,
 } from "./browser.ts";
-import { assertDistBuilt, type DistServer, serveDist } from "./serve-dist.ts";
+import { assertDistBuilt } from "./serve-dist.ts";
 
 assertDistBuilt();
 const pages = listPages();
@@ -30,26 +30,16 @@ const PHONE: BrowserContextOptions = {
   hasTouch: true,
 };
 
-let server: DistServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 /** Opens `requestPath` in a fresh context (nothing stored) and waits for fonts. */
 async function open(
   requestPath: string,
   options: BrowserContextOptions,
 ): Promise<{ page: Page; status: number | undefined; close: () => Promise<void> }> {
-  const context = await browser.newContext(options);
+  const context = await site.browser.newContext(options);
   const page = await context.newPage();
-  const response = await page.goto(`${server.url}${requestPath}`, { waitUntil: "load" });
+  const response = await page.goto(`${site.server.url}${requestPath}`, { waitUntil: "load" });
   await page.evaluate(() => document.fonts.ready.then(() => undefined));
   return { page, status: response?.status(), close: () => context.close() };
 }
@@ -219,11 +209,11 @@ describe.concurrent.each(pages)("page $path", (sitePage) => {
   it(`answers ${sitePage.requestPath} with ${sitePage.status}, without console errors or failed requests`, async ({
     expect,
   }) => {
-    const context = await browser.newContext(DESKTOP);
+    const context = await site.browser.newContext(DESKTOP);
     try {
       const page = await context.newPage();
-      const url = `${server.url}${sitePage.requestPath}`;
-      const watch = watchPage(page, server.url, { [url]: sitePage.status });
+      const url = `${site.server.url}${sitePage.requestPath}`;
+      const watch = watchPage(page, site.server.url, { [url]: sitePage.status });
       const response = await page.goto(url, { waitUntil: "load" });
       await page.evaluate(() => document.fonts.ready.then(() => undefined));
       expect(response?.status()).toBe(sitePage.status);

@@ -5,10 +5,10 @@
  */
 import path from "node:path";
 import type { AxeResults } from "axe-core";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, listPages, REPO_ROOT, readPageHtml, type SitePage, watchPage } from "./browser.ts";
-import { assertDistBuilt, type DistServer, serveDist } from "./serve-dist.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { listPages, REPO_ROOT, readPageHtml, type SitePage, useSite, watchPage } from "./browser.ts";
+import { assertDistBuilt } from "./serve-dist.ts";
 
 assertDistBuilt();
 
@@ -53,17 +53,7 @@ function pickUniqueWord(): { word: string; page: SitePage } {
 const { word, page: lesson } = pickUniqueWord();
 const lessonTitle = /<h1[^>]*>([^<]*)<\/h1>/.exec(readPageHtml(lesson))?.[1] ?? "";
 
-let server: DistServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 /** Presses Tab until `selector` has focus; returns how many presses it took, or -1. */
 async function tabTo(page: Page, selector: string, max = 40): Promise<number> {
@@ -77,11 +67,11 @@ async function tabTo(page: Page, selector: string, max = 40): Promise<number> {
 describe(`search for "${word}" (only in ${lesson.path})`, () => {
   it("opens with /, finds the lesson, and Enter on the result goes there, keyboard only", async () => {
     console.log(`search: term "${word}", expected result ${lesson.path}`);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await site.browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
       const page = await context.newPage();
-      const watch = watchPage(page, server.url);
-      await page.goto(`${server.url}/`);
+      const watch = watchPage(page, site.server.url);
+      await page.goto(`${site.server.url}/`);
       expect(
         watch.requests.filter((u) => u.includes("/pagefind/")),
         "Pagefind before search opens",
@@ -107,7 +97,7 @@ describe(`search for "${word}" (only in ${lesson.path})`, () => {
       expect(await page.evaluate(() => document.activeElement?.matches("[data-search-results] a"))).toBe(
         true,
       );
-      await Promise.all([page.waitForURL(`${server.url}${lesson.path}`), page.keyboard.press("Enter")]);
+      await Promise.all([page.waitForURL(`${site.server.url}${lesson.path}`), page.keyboard.press("Enter")]);
       expect(await page.locator("h1").textContent()).toBe(lessonTitle);
       expect(watch.problems).toEqual([]);
     } finally {
@@ -116,11 +106,11 @@ describe(`search for "${word}" (only in ${lesson.path})`, () => {
   });
 
   it("opens from the search button with Tab and Enter; Tab reaches the result; Escape closes and gives focus back", async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await site.browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
       const page = await context.newPage();
-      const watch = watchPage(page, server.url);
-      await page.goto(`${server.url}${lesson.path}`);
+      const watch = watchPage(page, site.server.url);
+      await page.goto(`${site.server.url}${lesson.path}`);
       expect(await tabTo(page, "[data-search-open]")).toBeGreaterThan(0);
       await page.keyboard.press("Enter");
       expect(await page.evaluate(() => document.activeElement?.matches("[data-search-input]"))).toBe(true);
@@ -144,13 +134,13 @@ describe(`search for "${word}" (only in ${lesson.path})`, () => {
   it.each(["light", "dark"] as const)(
     "shows results that pass axe-core (no serious or critical violations) in %s theme",
     async (theme) => {
-      const context = await browser.newContext({
+      const context = await site.browser.newContext({
         viewport: { width: 1280, height: 800 },
         colorScheme: theme,
       });
       try {
         const page = await context.newPage();
-        await page.goto(`${server.url}/`);
+        await page.goto(`${site.server.url}/`);
         await page.keyboard.press("/");
         await page.keyboard.type(word);
         await page.locator("[data-search-results] li a").first().waitFor();

@@ -4,25 +4,15 @@
  * other step. Contract: step elements outside the SVG carry `data-step="N"`;
  * the diagram's elements of step N carry `data-step="N"` or class `pw-step-N`.
  */
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { diagramPages, launchBrowser, noDiagramReason } from "./browser.ts";
-import { assertDistBuilt, type DistServer, serveDist } from "./serve-dist.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { diagramPages, noDiagramReason, useSite } from "./browser.ts";
+import { assertDistBuilt } from "./serve-dist.ts";
 
 assertDistBuilt();
 const withDiagrams = diagramPages();
 
-let server: DistServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 /**
  * Tags every step group (the nearest element holding both a listing's steps
@@ -143,13 +133,13 @@ describe.concurrent.each(withDiagrams.map((d) => d.page))("steps on $path", (sit
   it.each(["light", "dark"] as const)(
     "focusing or hovering step N highlights step N in the listing and the diagram (%s)",
     async (theme) => {
-      const context = await browser.newContext({
+      const context = await site.browser.newContext({
         viewport: { width: 1280, height: 800 },
         colorScheme: theme,
       });
       try {
         const page = await context.newPage();
-        await page.goto(`${server.url}${sitePage.requestPath}`);
+        await page.goto(`${site.server.url}${sitePage.requestPath}`);
         const groups = await stepGroups(page);
         expect(groups.length, "at least one diagram has a step listing").toBeGreaterThan(0);
         for (const [g, steps] of groups.entries()) {

@@ -3,19 +3,19 @@
  * the page and its diagrams (dark SVG shown, light SVG hidden), and the
  * choice survives a reload and a move to another page.
  */
-import type { Browser, BrowserContextOptions, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { BrowserContextOptions, Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
   diagramPages,
-  launchBrowser,
   lessonPages,
   listPages,
   luminance,
   noDiagramReason,
   readPageHtml,
   type SitePage,
+  useSite,
 } from "./browser.ts";
-import { assertDistBuilt, type DistServer, serveDist } from "./serve-dist.ts";
+import { assertDistBuilt } from "./serve-dist.ts";
 
 assertDistBuilt();
 const pages = listPages();
@@ -23,17 +23,7 @@ const pages = listPages();
 const target: SitePage | undefined = diagramPages()[0]?.page ?? lessonPages()[0] ?? pages[0];
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
 
-let server: DistServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 type Theme = "light" | "dark";
 
@@ -96,10 +86,10 @@ describe("theme", () => {
   it.each(["light", "dark"] as const)(
     "paints %s first when the system prefers it and nothing is stored",
     async (scheme) => {
-      const context = await browser.newContext({ ...DESKTOP, colorScheme: scheme });
+      const context = await site.browser.newContext({ ...DESKTOP, colorScheme: scheme });
       try {
         const page = await context.newPage();
-        await page.goto(`${server.url}${target?.requestPath}`, { waitUntil: "commit" });
+        await page.goto(`${site.server.url}${target?.requestPath}`, { waitUntil: "commit" });
         // As soon as <body> exists (before any body content is painted) the theme is already set.
         const early = await page.waitForFunction(
           () => document.body && document.documentElement.dataset.theme,
@@ -119,10 +109,10 @@ describe("theme", () => {
   it("toggles to dark and back, diagrams included, and remembers the choice across reloads and pages", async () => {
     const reason = noDiagramReason();
     if (reason) console.log(`theme: diagram part not exercised: ${reason}`);
-    const context = await browser.newContext({ ...DESKTOP, colorScheme: "light" });
+    const context = await site.browser.newContext({ ...DESKTOP, colorScheme: "light" });
     try {
       const page = await context.newPage();
-      await page.goto(`${server.url}${target?.requestPath}`);
+      await page.goto(`${site.server.url}${target?.requestPath}`);
       await expectTheme(page, "light");
       await page.locator("[data-theme-toggle]").click();
       await expectTheme(page, "dark");
@@ -133,7 +123,7 @@ describe("theme", () => {
 
       const elsewhere = pages.find((p) => p.path !== target?.path && p.status === 200);
       if (elsewhere) {
-        await page.goto(`${server.url}${elsewhere.requestPath}`);
+        await page.goto(`${site.server.url}${elsewhere.requestPath}`);
         await expectTheme(page, "dark");
         await page.goBack();
       }
@@ -148,10 +138,10 @@ describe("theme", () => {
   });
 
   it("keeps a stored choice over the system preference", async () => {
-    const context = await browser.newContext({ ...DESKTOP, colorScheme: "dark" });
+    const context = await site.browser.newContext({ ...DESKTOP, colorScheme: "dark" });
     try {
       const page = await context.newPage();
-      await page.goto(`${server.url}${target?.requestPath}`);
+      await page.goto(`${site.server.url}${target?.requestPath}`);
       await expectTheme(page, "dark");
       await page.locator("[data-theme-toggle]").click();
       await page.reload();
