@@ -87,8 +87,13 @@ export function buildWorld(
 
 /** The capture lab's LOG rules for run tag `tag` (e.g. `pwjy`): top of every chain, its matches. */
 export function logOverlay(tag: string): OverlayRule[] {
+  return toOverlay(buildLogRules({ tag }), tag);
+}
+
+// The capture's LogRule list as simulator overlay rules (the argument lists iptables/ebtables would get).
+function toOverlay(rules: ReturnType<typeof buildLogRules>, tag: string): OverlayRule[] {
   const runId = tag.replace(/^pw/, "");
-  return buildLogRules({ tag }).map((rule) => {
+  return rules.map((rule): OverlayRule => {
     if (rule.family === "ip") {
       return {
         family: "ip",
@@ -164,28 +169,10 @@ export function annotateRecorded(folder: string, stem: string): Annotation {
 
 /** The LOG rules `packetwalk simulate` inserts: the capture lab's layout, matching the simulated protocol. */
 export function simulationLogOverlay(tag: string, proto: string): OverlayRule[] {
-  const runId = tag.replace(/^pw/, "");
   const rules = buildLogRules({
     tag,
     ipMatches: [["-p", proto]],
     bridgeMatches: [["-p", "IPv4", "--ip-proto", proto]],
   });
-  return rules.map((rule) => {
-    if (rule.family === "ip")
-      return {
-        family: "ip",
-        table: rule.table,
-        chain: rule.chain,
-        position: rule.position,
-        args: iptablesSpec(rule, ruleComment(runId)),
-      };
-    const argv = ebtablesArgv(rule, "insert");
-    return {
-      family: "bridge",
-      table: rule.table,
-      chain: rule.chain,
-      position: rule.position,
-      args: argv.slice(argv.indexOf(rule.chain) + 2),
-    };
-  });
+  return toOverlay(rules, tag);
 }

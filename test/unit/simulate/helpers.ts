@@ -1,6 +1,8 @@
 /** Shared helpers of the simulator's unit tests: the recorded docker-bridge lab, loaded from disk. */
+
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { EBTABLES_CHAINS, IPTABLES_CHAINS } from "../../../src/capture/log-rules.ts";
 import { insertRules, type OverlayRule } from "../../../src/core/simulate/log-overlay.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import type { World } from "../../../src/core/simulate/simulate-packet.ts";
@@ -34,32 +36,8 @@ export function labWorld(
 
 /** A LOG rule at the top of every chain the capture lab logs (unconditional), prefix `t/<family>/<table>-<CHAIN>`. */
 export function logEverywhere(): OverlayRule[] {
-  const ip: [string, string][] = [
-    ["raw", "PREROUTING"],
-    ["raw", "OUTPUT"],
-    ["mangle", "PREROUTING"],
-    ["mangle", "INPUT"],
-    ["mangle", "FORWARD"],
-    ["mangle", "OUTPUT"],
-    ["mangle", "POSTROUTING"],
-    ["nat", "PREROUTING"],
-    ["nat", "INPUT"],
-    ["nat", "OUTPUT"],
-    ["nat", "POSTROUTING"],
-    ["filter", "INPUT"],
-    ["filter", "FORWARD"],
-    ["filter", "OUTPUT"],
-  ];
-  const br: [string, string][] = [
-    ["filter", "INPUT"],
-    ["filter", "FORWARD"],
-    ["filter", "OUTPUT"],
-    ["nat", "PREROUTING"],
-    ["nat", "OUTPUT"],
-    ["nat", "POSTROUTING"],
-  ];
   return [
-    ...ip.map(
+    ...IPTABLES_CHAINS.map(
       ([table, chain]): OverlayRule => ({
         family: "ip",
         table,
@@ -67,7 +45,7 @@ export function logEverywhere(): OverlayRule[] {
         args: ["-j", "LOG", "--log-prefix", `t/ip/${table}-${chain}`],
       }),
     ),
-    ...br.map(
+    ...EBTABLES_CHAINS.map(
       ([table, chain]): OverlayRule => ({
         family: "bridge",
         table,
