@@ -5,6 +5,7 @@
  * Shared by the remark plugin (lessons) and the trace pages.
  */
 
+import { createHash } from "node:crypto";
 import { basename, dirname } from "node:path";
 import type { MermaidRenderer } from "../browser/mermaid-renderer.ts";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
@@ -41,7 +42,12 @@ const annotated = new Map<string, ParsedTrace>();
  * where it agrees with the kernel (TRACE traces carry the kernel's own).
  */
 function parseForFigure(trace: StoredTrace): ParsedTrace {
-  const key = `${trace.name}\n${trace.text.length}\n${trace.meta.title}`;
+  // Keyed by content, so a trace edited in dev (even to the same length) is parsed again.
+  const key = createHash("sha256")
+    .update(trace.name)
+    .update(trace.text)
+    .update(JSON.stringify(trace.meta))
+    .digest("hex");
   const cached = annotated.get(key);
   if (cached) return cached;
   let parsed: ParsedTrace;
