@@ -299,6 +299,17 @@ export class PacketGrouper {
           }
         }
       }
+    } else if (ev.ip) {
+      // An ebtables line has no IP id: a rewrite is only believed right after the packet's
+      // previous line, from the same source MAC (hairpin NAT: DNAT, then bridge FORWARD).
+      const p = this.lastTouched;
+      if (p && !p.closed && p.lastSeq === this.seq - 1 && this.macSrcSeen(p, ev) && this.natFits(p, ev)) {
+        const how = this.fit(p, ev, info);
+        if (how) {
+          this.attach(p, ev, how, info, key);
+          return;
+        }
+      }
     }
     const p = this.create(ev, info, key);
     this.claimPending(p, ev);
@@ -319,7 +330,8 @@ export class PacketGrouper {
     for (let i = p.events.length - 1; i >= 0; i--) {
       const e = p.events[i] as TraceEvent;
       if (!e.ip) continue;
-      if (e.ip.id !== ip.id || e.ip.len !== ip.len || !invariantsAgree(e, ev) || !this.ttlFits(p, ev))
+      // Undefined on the new side (an ebtables line) agrees; the caller asked for other evidence.
+      if (!same(e.ip.id, ip.id) || !same(e.ip.len, ip.len) || !invariantsAgree(e, ev) || !this.ttlFits(p, ev))
         return false;
       const srcKept = e.ip.src === ip.src && same(e.l4?.sport, ev.l4?.sport);
       const dstKept = e.ip.dst === ip.dst && same(e.l4?.dport, ev.l4?.dport);
@@ -361,6 +373,13 @@ export class PacketGrouper {
     }
     const p = this.create(ev, info);
     this.claimPending(p, ev);
+  }
+
+  /** Whether some event of `p` shows the source MAC `ev` shows. */
+  private macSrcSeen(p: OpenPacket, ev: TraceEvent): boolean {
+    if (!ev.macSrc) return false;
+    for (const e of p.events) if (e.macSrc === ev.macSrc) return true;
+    return false;
   }
 
   private macMatch(p: OpenPacket, ev: TraceEvent): boolean {

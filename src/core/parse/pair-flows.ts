@@ -58,6 +58,11 @@ function reverseOf(ev: TraceEvent, t: string): string {
   return `${proto} ${ip.dst} ${ip.src}`;
 }
 
+/** Whether the layer-4 fields name one connection: ports, or an ICMP echo id. */
+function hasConnectionId(l4: TraceEvent["l4"]): boolean {
+  return l4 !== undefined && (l4.sport !== undefined || l4.icmpId !== undefined);
+}
+
 /** Whether two IP events certainly show the same tuple (so the second needs no string built). */
 function sameTuple(a: TraceEvent, b: TraceEvent): boolean {
   const x = a.ip;
@@ -116,9 +121,12 @@ export class FlowPairer {
     const reversed: string[] = [];
     // MAC pairs only identify frames that carry no IP header (any two containers share them).
     const hasIp = packet.events.some((e) => e.ip);
+    // ebtables lines print no ICMP id: their id-less tuple would tie every ping between two hosts into one flow.
+    const hasIds = packet.events.some((e) => hasConnectionId(e.l4));
     let prev: TraceEvent | undefined;
     for (const ev of packet.events) {
       if (hasIp && !ev.ip) continue;
+      if (hasIds && !hasConnectionId(ev.l4)) continue;
       // Most hooks show the tuple of the hook before: skip building the same string again.
       if (prev && sameTuple(prev, ev)) continue;
       prev = ev;
