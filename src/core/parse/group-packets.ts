@@ -47,6 +47,10 @@ interface OpenPacket {
   traceId: string | undefined;
   /** The key lists this packet is in (see `key-index.ts`). */
   keys: KeyList<OpenPacket>[];
+  /** Creation order among open packets. */
+  created: number;
+  /** The IP id of the packet's last IP-bearing event, when it has one: the NAT candidate index's key. */
+  natId: number | undefined;
   closed: boolean;
   /** Neighbours in creation order (the grouper's open list). */
   prev: OpenPacket | undefined;
@@ -161,6 +165,9 @@ export class PacketGrouper {
   private sTail: OpenPacket | undefined;
   private openCount = 0;
   private byKey = new KeyIndex<OpenPacket>();
+  /** Open packets by {@link OpenPacket.natId}, in creation order: a NAT rewrite keeps the IP id. */
+  private byNatId = new Map<number, OpenPacket[]>();
+  private created = 0;
   private byTrace = new Map<string, OpenPacket>();
   private pendingL2: { ev: TraceEvent; seq: number }[] = [];
   /** Closed packets waiting for every earlier-starting packet to close, sorted by first line. */
@@ -289,9 +296,11 @@ export class PacketGrouper {
       }
     }
     if (ev.ip && ev.ip.id !== undefined && ev.ip.len !== undefined) {
-      // A NAT rewrite: one side kept, IP id and length unchanged.
-      for (let p = this.tail; p; p = p.prev) {
-        if (this.natFits(p, ev)) {
+      // A NAT rewrite: one side kept, IP id and length unchanged (newest candidate first).
+      const candidates = this.byNatId.get(ev.ip.id);
+      for (let i = candidates ? candidates.length - 1 : -1; i >= 0; i--) {
+        const p = (candidates as OpenPacket[])[i] as OpenPacket;
+        if (this.natFits(p, ev, false)) {
           const how = this.fit(p, ev, info);
           if (how) {
             this.attach(p, ev, how, info, key);
@@ -303,7 +312,7 @@ export class PacketGrouper {
       // An ebtables line has no IP id: a rewrite is only believed right after the packet's
       // previous line, from the same source MAC (hairpin NAT: DNAT, then bridge FORWARD).
       const p = this.lastTouched;
-      if (p && !p.closed && p.lastSeq === this.seq - 1 && this.macSrcSeen(p, ev) && this.natFits(p, ev)) {
+      if (p && !p.closed && p.lastSeq === this.seq - 1 && this.macSrcSeen(p, ev) && this.natFits(p, ev, true)) {
         const how = this.fit(p, ev, info);
         if (how) {
           this.attach(p, ev, how, info, key);
@@ -324,15 +333,20 @@ export class PacketGrouper {
     return true;
   }
 
-  private natFits(p: OpenPacket, ev: TraceEvent): boolean {
+  /**
+   * Whether `ev` is `p` after a NAT rewrite. `relaxed`: `ev` (an ebtables line) shows
+   * no IP id or length, so only the other fields are compared; the caller checks adjacency.
+   */
+  private natFits(p: OpenPacket, ev: TraceEvent, relaxed: boolean): boolean {
     const ip = ev.ip;
     if (!ip) return false;
     for (let i = p.events.length - 1; i >= 0; i--) {
       const e = p.events[i] as TraceEvent;
       if (!e.ip) continue;
-      // Undefined on the new side (an ebtables line) agrees; the caller asked for other evidence.
-      if (!same(e.ip.id, ip.id) || !same(e.ip.len, ip.len) || !invariantsAgree(e, ev) || !this.ttlFits(p, ev))
-        return false;
+      const kept = relaxed
+        ? same(e.ip.id, ip.id) && same(e.ip.len, ip.len)
+        : e.ip.id === ip.id && e.ip.len === ip.len;
+      if (!kept || !invariantsAgree(e, ev) || !this.ttlFits(p, ev)) return false;
       const srcKept = e.ip.src === ip.src && same(e.l4?.sport, ev.l4?.sport);
       const dstKept = e.ip.dst === ip.dst && same(e.l4?.dport, ev.l4?.dport);
       return srcKept !== dstKept;
@@ -448,6 +462,8 @@ export class PacketGrouper {
       firstTtl: ev.ip?.ttl,
       traceId: ev.traceId,
       keys: [],
+      created: this.created++,
+      natId: undefined,
       closed: false,
       prev: this.tail,
       next: undefined,
@@ -501,10 +517,12 @@ export class PacketGrouper {
       if (!last.ip && ev.ip) {
         last.ip = ev.ip;
         if (ev.l4) last.l4 = ev.l4;
+        this.indexNatId(p, ev.ip.id);
       }
     } else {
       p.events.push(ev);
       p.hooks.push(info);
+      if (ev.ip) this.indexNatId(p, ev.ip.id);
     }
     const k = key ?? this.byKey.find(ev, true);
     if (k !== undefined && !p.keys.includes(k)) {
@@ -513,9 +531,30 @@ export class PacketGrouper {
     }
   }
 
+  /** Files `p` under the IP id of its last IP-bearing event (see {@link byNatId}). */
+  private indexNatId(p: OpenPacket, id: number | undefined): void {
+    if (id === p.natId) return;
+    if (p.natId !== undefined) {
+      const list = this.byNatId.get(p.natId) as OpenPacket[];
+      list.splice(list.indexOf(p), 1);
+      if (!list.length) this.byNatId.delete(p.natId);
+    }
+    p.natId = id;
+    if (id === undefined) return;
+    const list = this.byNatId.get(id);
+    if (!list) {
+      this.byNatId.set(id, [p]);
+      return;
+    }
+    let at = list.length;
+    while (at > 0 && (list[at - 1] as OpenPacket).created > p.created) at--;
+    list.splice(at, 0, p);
+  }
+
   private close(p: OpenPacket): void {
     if (p.closed) return;
     p.closed = true;
+    this.indexNatId(p, undefined);
     if (p.prev) p.prev.next = p.next;
     else this.head = p.next;
     if (p.next) p.next.prev = p.prev;

@@ -130,10 +130,12 @@ export class FlowPairer {
       // Most hooks show the tuple of the hook before: skip building the same string again.
       if (prev && sameTuple(prev, ev)) continue;
       prev = ev;
-      const t = eventTuple(ev);
-      if (t && !seen.includes(t)) {
+      const rope = eventTuple(ev);
+      if (rope && !seen.includes(rope)) {
+        // One flat copy per tuple: its hash is computed once for every lookup, and it pins no input.
+        const t = detach(rope);
         seen.push(t);
-        reversed.push(ev.ip ? reverseOf(ev, t) : reverse(t));
+        reversed.push(detach(ev.ip ? reverseOf(ev, t) : reverse(t)));
       }
     }
     const first = bestEvent(packet.events);
@@ -169,11 +171,11 @@ export class FlowPairer {
     return { flow: hit.flow, direction: hit.direction, isNew, proto: hit.proto };
   }
 
+  /** `t` must be detached (see `assign`): it is kept as a map key. */
   private remember(t: string, v: { flow: number; direction: "request" | "reply"; proto: string }): void {
     const old = this.lookup(t);
     if (old && old.flow === v.flow) return;
-    // The tuple is a rope over slices of the input: keep a copy so the key does not pin input chunks.
-    this.tuples.set(detach(t), v);
+    this.tuples.set(t, v);
     // Two generations instead of evicting the oldest key one by one (Map iteration over deleted slots is slow).
     if (this.tuples.size > this.maxTuples / 2) {
       this.older = this.tuples;
