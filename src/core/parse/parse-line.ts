@@ -9,6 +9,7 @@ import { parseNftMonitorLine } from "./parse-nft-monitor.ts";
 import { parseTraceLine } from "./parse-trace-line.ts";
 import { parseXtablesMonitorLine } from "./parse-xtables-monitor.ts";
 import { type ParsedLine, SKIP } from "./parsed-line.ts";
+import { findFieldsStart } from "./read-log-fields.ts";
 
 /** A parsed line and its envelope. */
 export interface LineParse {
@@ -31,11 +32,28 @@ export function parseBody(line: string, bodyStart: number): ParsedLine {
     const r = parseXtablesMonitorLine(line, bodyStart);
     if (r.kind !== "skip") return r;
   }
-  if (line.indexOf(" MAC source = ", bodyStart) >= 0) {
+  const at = findFieldsStart(line, bodyStart);
+  if (at < 0 || ebtMarkAfter(line, at)) {
     const r = parseEbtLine(line, bodyStart);
-    if (r.kind !== "skip") return r;
+    if (r.kind !== "skip" || at < 0) return r;
   }
-  return parseLogLine(line, bodyStart);
+  const r = parseLogLine(line, bodyStart, at);
+  // A prefix holding its own `IN=.. OUT=..` hides the mark from the quick look: LOG lines show SRC=, MAC= or ARP.
+  if (r.kind === "event" && !r.event.ip && !r.event.arp && !r.event.macRaw && !r.event.macSrc) {
+    const e = parseEbtLine(line, bodyStart);
+    if (e.kind !== "skip") return e;
+  }
+  return r;
+}
+
+/**
+ * Whether the fields at `at` (`IN=<if> OUT=<if>`) go on with ebt_log's
+ * ` MAC source = `: looked for right there, not along the whole line.
+ */
+function ebtMarkAfter(line: string, at: number): boolean {
+  const out = line.indexOf(" ", at + 3) + 1;
+  const end = line.indexOf(" ", out + 4);
+  return end >= 0 && line.startsWith(" MAC source = ", end);
 }
 
 /** Detects the envelope and parses the message of one line. Never throws. */

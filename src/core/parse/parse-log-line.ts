@@ -8,11 +8,14 @@ import { findFieldsStart, readLogFields } from "./read-log-fields.ts";
 /**
  * Parses the message that starts at `bodyStart` of `line`. The prefix is
  * everything before `IN=` (it may lack its trailing space). The hook is left
- * empty for the prefix mapping; `familyHint` is `ip6` for IPv6 addresses,
+ * empty for the prefix mapping; `at` is where `IN=` starts when the caller found it already; `familyHint` is `ip6` for IPv6 addresses,
  * `arp` for ARP, else `ip`. Returns `skip` when the line is not a LOG line.
  */
-export function parseLogLine(line: string, bodyStart: number): ParsedLine {
-  const at = findFieldsStart(line, bodyStart);
+export function parseLogLine(
+  line: string,
+  bodyStart: number,
+  at: number = findFieldsStart(line, bodyStart),
+): ParsedLine {
   if (at < 0) return SKIP;
   const ev = blankEvent("log", line);
   ev.prefix = line.slice(bodyStart, at);

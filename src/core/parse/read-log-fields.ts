@@ -78,38 +78,44 @@ const KEYS = [
 /** Words without `=` the reader knows. */
 const WORDS = [...TCP_FLAGS, "CE", "DF", "MF", "OPT", "INCOMPLETE", "ARP"];
 
-/** Known words by their first character (ASCII only). */
-function byFirstChar(words: readonly string[]): (string[] | undefined)[] {
-  const t: (string[] | undefined)[] = [];
-  for (const w of words) {
-    const c = w.charCodeAt(0);
-    const list = t[c];
-    if (list) list.push(w);
-    else t[c] = [w];
-  }
-  return t;
-}
-const KEY_TABLE = byFirstChar(KEYS);
-const WORD_TABLE = byFirstChar(WORDS);
+/**
+ * Words of up to this many capital letters get an exact number (base 27, A = 1),
+ * so a key is recognised while scanning for its `=`, without comparing strings.
+ */
+const MAX_CODED = 10;
 
-/** The known word equal to [from, to) as a shared constant (no slice), or undefined. */
-function knownWord(
-  table: (string[] | undefined)[],
-  line: string,
-  from: number,
-  to: number,
-): string | undefined {
-  const list = table[line.charCodeAt(from)];
-  if (list === undefined) return undefined;
-  const n = to - from;
-  for (let k = 0; k < list.length; k++) {
-    const w = list[k] as string;
-    if (w.length !== n) continue;
-    let j = 1;
-    while (j < n && line.charCodeAt(from + j) === w.charCodeAt(j)) j++;
-    if (j === n) return w;
+/** The base-27 number of a word of capital letters (see {@link MAX_CODED}). */
+function wordCode(word: string): number {
+  let code = 0;
+  for (let i = 0; i < word.length; i++) code = code * 27 + (word.charCodeAt(i) - 64);
+  return code;
+}
+
+/** Known words by their number, as shared constants (no slice per line). */
+function byCode(words: readonly string[]): Map<number, string> {
+  return new Map(words.map((w) => [wordCode(w), w]));
+}
+const KEY_CODES = byCode(KEYS);
+const WORD_CODES = byCode(WORDS);
+
+/** Where the last {@link scanWord} stopped: at `=`, at a space, or at the end. */
+let scanEnd = 0;
+
+/**
+ * Scans the word at `from` up to `=`, a space or `to`, leaving its end in
+ * {@link scanEnd}; returns its number (see {@link MAX_CODED}) or -1 when it is
+ * not made of 1 to MAX_CODED capital letters.
+ */
+function scanWord(line: string, from: number, to: number): number {
+  let code = 0;
+  let k = from;
+  for (; k < to; k++) {
+    const ch = line.charCodeAt(k);
+    if (ch === 32 || ch === 61) break;
+    code = code >= 0 && ch >= 65 && ch <= 90 && k - from < MAX_CODED ? code * 27 + (ch - 64) : -1;
   }
-  return undefined;
+  scanEnd = k;
+  return k === from ? -1 : code;
 }
 
 /** `PROTO=` value -> lower-case name, without a slice for the common ones. */
@@ -234,12 +240,13 @@ function readFields(
       i = close + 1;
       continue;
     }
-    let sp = line.indexOf(" ", i);
-    if (sp < 0 || sp > to) sp = to;
-    const eq = line.indexOf("=", i);
-    if (eq < 0 || eq > sp) {
+    const code = scanWord(line, i, to);
+    const eq = scanEnd;
+    let sp: number;
+    if (eq === to || line.charCodeAt(eq) !== 61) {
+      sp = eq;
       // A word without '=': IP/TCP flags, FRAG:n, OPT (..), INCOMPLETE [n bytes], ARP.
-      const word = knownWord(WORD_TABLE, line, i, sp);
+      const word = code < 0 ? undefined : WORD_CODES.get(code);
       if (word === undefined) {
         if (target.ip && sp - i >= 5 && line.startsWith("FRAG:", i)) {
           const n = readUint(line, i + 5, sp);
@@ -270,7 +277,9 @@ function readFields(
       i = sp;
       continue;
     }
-    const key = knownWord(KEY_TABLE, line, i, eq);
+    sp = line.indexOf(" ", eq);
+    if (sp < 0 || sp > to) sp = to;
+    const key = code < 0 ? undefined : KEY_CODES.get(code);
     const vs = eq + 1;
     // Unknown keys are skipped (newer kernels may add some).
     if (key === undefined) {
