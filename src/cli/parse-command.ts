@@ -3,14 +3,17 @@
  * kernel log / TRACE output (streamed, `-` is stdin) and prints the packets,
  * their flows, directions and hooks.
  */
-import { createReadStream } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 import type { HookId } from "../core/model/hook.ts";
-import type { Diagnostic, Packet, TraceEvent } from "../core/model/packet.ts";
+import type { Diagnostic, Packet } from "../core/model/packet.ts";
 import type { FlowAssignment } from "../core/parse/pair-flows.ts";
 import { lineBatches } from "../core/parse/split-lines.ts";
 import { TraceParser } from "../core/parse/trace-parser.ts";
+import { formatPacket, type OutputMode } from "./packet-output.ts";
+import { parseFileParallel } from "./parse-parallel.ts";
 
 /** Read size: small enough that decoded chunks stay in V8's young generation and RSS stays low. */
 const CHUNK = 64 * 1024;
@@ -18,7 +21,7 @@ const CHUNK = 64 * 1024;
 /** One line for `packetwalk --help`. */
 export const summary = "read kernel log / TRACE output into packets and directions";
 
-const USAGE = `usage: packetwalk parse FILE... [--json] [--strict] [--prefix-map FILE]
+const USAGE = `usage: packetwalk parse FILE... [--json] [--strict] [--prefix-map FILE] [--jobs N] [--segment-bytes N]
 
 Reads iptables LOG, ebtables --log, TRACE, xtables-monitor --trace and
 nft monitor trace output, in any dmesg / journalctl / syslog envelope.
@@ -27,7 +30,13 @@ FILE '-' reads standard input.
   --json             JSON Lines: one object per packet
   --strict           exit 1 when any line had a problem (default: only when nothing was parsed)
   --prefix-map FILE  JSON object mapping LOG prefixes to hook ids, e.g. {"fw-in": "ip:filter:INPUT"}
+  --jobs N           threads for one big file (default: the number of CPUs, at most 8); 1 parses on one thread
+  --segment-bytes N  bytes per thread's piece of a big file (default: 16777216); a single
+                     FILE larger than two pieces is parsed on --jobs threads, with the same output
 `;
+
+/** Default bytes per segment of a parallel parse. */
+const SEGMENT_BYTES = 16 << 20;
 
 const prefixMapSchema = z.record(
   z.string(),
@@ -45,10 +54,26 @@ interface Args {
   json: boolean;
   strict: boolean;
   prefixMap?: string;
+  jobs: number;
+  segmentBytes: number;
+}
+
+/** A positive whole number given to `option`, or a message. */
+function count(option: string, value: string | undefined): number | string {
+  const n = Number(value);
+  return value !== undefined && Number.isSafeInteger(n) && n > 0
+    ? n
+    : `${option} needs a positive whole number, got '${value ?? ""}'`;
 }
 
 function parseArgs(argv: string[]): Args | string {
-  const a: Args = { files: [], json: false, strict: false };
+  const a: Args = {
+    files: [],
+    json: false,
+    strict: false,
+    jobs: Math.min(8, availableParallelism()),
+    segmentBytes: SEGMENT_BYTES,
+  };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i] as string;
     if (x === "--json") a.json = true;
@@ -58,7 +83,12 @@ function parseArgs(argv: string[]): Args | string {
       if (!v) return "--prefix-map needs a FILE";
       a.prefixMap = v;
     } else if (x.startsWith("--prefix-map=")) a.prefixMap = x.slice(13);
-    else if (x.startsWith("-") && x !== "-") return `unknown option '${x}'`;
+    else if (x === "--jobs" || x === "--segment-bytes") {
+      const n = count(x, argv[++i]);
+      if (typeof n === "string") return n;
+      if (x === "--jobs") a.jobs = n;
+      else a.segmentBytes = n;
+    } else if (x.startsWith("-") && x !== "-") return `unknown option '${x}'`;
     else a.files.push(x);
   }
   if (!a.files.length) return "no FILE given (use '-' for standard input)";
@@ -90,51 +120,6 @@ async function loadPrefixMap(file: string): Promise<Record<string, HookId> | str
 function formatDiagnostic(d: Diagnostic): string {
   const p = d.position;
   return `${p.file}:${p.line}:${p.column}: ${d.severity}: ${d.message}${d.hint ? ` (hint: ${d.hint})` : ""}`;
-}
-
-function ifaces(e: TraceEvent): string {
-  const parts = [`IN=${e.in ?? ""}`, `OUT=${e.out ?? ""}`];
-  if (e.physIn) parts.push(`PHYSIN=${e.physIn}`);
-  if (e.physOut) parts.push(`PHYSOUT=${e.physOut}`);
-  return parts.join(" ");
-}
-
-function human(p: Packet): string {
-  const lines = [`#${p.id}  flow ${p.flow} ${p.direction}  ${p.summary}`];
-  const width = Math.max(...p.hooks.map((h) => h.length));
-  for (const e of p.events) {
-    const v = e.verdict ? `  ${e.verdict.kind}${e.verdict.verdict ? ` ${e.verdict.verdict}` : ""}` : "";
-    lines.push(`    ${e.hook.padEnd(width)}  ${ifaces(e)}${v}  (${e.position.file}:${e.position.line})`);
-  }
-  for (const r of p.rewrites) {
-    const ep = (x: { src: string; dst: string; sport?: number; dport?: number }) =>
-      `${x.src}${x.sport !== undefined ? `:${x.sport}` : ""} -> ${x.dst}${x.dport !== undefined ? `:${x.dport}` : ""}`;
-    lines.push(
-      `    rewrite ${r.kind} between ${r.afterHook} and ${r.beforeHook}: ${ep(r.from)}  =>  ${ep(r.to)}`,
-    );
-  }
-  return `${lines.join("\n")}\n`;
-}
-
-function jsonLine(p: Packet): string {
-  return `${JSON.stringify({
-    packet: p.id,
-    flow: p.flow,
-    direction: p.direction,
-    summary: p.summary,
-    hooks: p.hooks,
-    rewrites: p.rewrites,
-    events: p.events.map((e) => ({
-      hook: e.hook,
-      file: e.position.file,
-      line: e.position.line,
-      in: e.in ?? "",
-      out: e.out ?? "",
-      ...(e.physIn ? { physIn: e.physIn } : {}),
-      ...(e.physOut ? { physOut: e.physOut } : {}),
-      ...(e.verdicts ? { verdicts: e.verdicts.map(({ position: _, ...v }) => v) } : {}),
-    })),
-  })}\n`;
 }
 
 /** Writes with backpressure so a huge input does not pile output up in memory. */
@@ -175,10 +160,35 @@ export async function run(argv: string[]): Promise<number> {
     prefixMap = m;
   }
   const out = writer();
+  const mode: OutputMode = args.json ? "json" : "human";
+  const only = args.files.length === 1 ? (args.files[0] as string) : undefined;
+  if (only !== undefined && only !== "-" && args.jobs > 1 && bigFile(only, args.segmentBytes)) {
+    let r: Awaited<ReturnType<typeof parseFileParallel>>;
+    try {
+      r = await parseFileParallel(
+        {
+          path: only,
+          jobs: args.jobs,
+          mode,
+          segmentBytes: args.segmentBytes,
+          ...(prefixMap ? { prefixMap } : {}),
+        },
+        async (text) => {
+          out.write(text);
+          await out.flush();
+        },
+      );
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      process.stderr.write(`packetwalk parse: cannot read ${only}: ${err.code ?? err.message}\n`);
+      return 2;
+    }
+    return report(args, r.packets, r.events, r.skippedLines, r.diagnostics);
+  }
   let packets = 0;
   const onPacket = (p: Packet, _f: FlowAssignment) => {
     packets++;
-    out.write(args.json ? jsonLine(p) : human(p));
+    out.write(formatPacket(p, mode));
   };
   const parser = new TraceParser(onPacket, prefixMap ? { prefixMap } : {});
   for (const file of args.files) {
@@ -203,12 +213,33 @@ export async function run(argv: string[]): Promise<number> {
   }
   parser.end();
   await out.flush();
-  for (const d of parser.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  return report(args, packets, parser.events, parser.skippedLines, parser.diagnostics);
+}
+
+/** Whether `file` is a regular file bigger than two segments (worth the threads). */
+function bigFile(file: string, segmentBytes: number): boolean {
+  try {
+    const st = statSync(file);
+    return st.isFile() && st.size > 2 * segmentBytes;
+  } catch {
+    return false;
+  }
+}
+
+/** Prints the problems and the totals; the exit code. */
+function report(
+  args: Args,
+  packets: number,
+  events: number,
+  skipped: number,
+  diagnostics: Diagnostic[],
+): number {
+  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
   if (!args.json) {
-    const errors = parser.diagnostics.filter((d) => d.severity === "error").length;
+    const errors = diagnostics.filter((d) => d.severity === "error").length;
     process.stderr.write(
-      `${packets} packets from ${parser.events} netfilter lines; ${parser.skippedLines} other lines skipped; ${errors} errors, ${
-        parser.diagnostics.length - errors
+      `${packets} packets from ${events} netfilter lines; ${skipped} other lines skipped; ${errors} errors, ${
+        diagnostics.length - errors
       } warnings\n`,
     );
   }
@@ -216,5 +247,5 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write("packetwalk parse: no netfilter packets found in the input\n");
     return 1;
   }
-  return args.strict && parser.diagnostics.length > 0 ? 1 : 0;
+  return args.strict && diagnostics.length > 0 ? 1 : 0;
 }

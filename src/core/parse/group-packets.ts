@@ -13,8 +13,8 @@ import { summarizePacket } from "./summarize-packet.ts";
 
 /** Options of {@link PacketGrouper}. */
 export interface GroupOptions {
-  /** Close a packet after this many further events without one of its own. Default: 400. */
-  windowEvents?: number;
+  /** Close a packet after this many further input lines without an event of its own. Default: 400. */
+  windowLines?: number;
   /** Close a packet when the envelope time has moved on by this many seconds. Default: 5. */
   windowSeconds?: number;
   /** At most this many open packets; the oldest is closed first. Default: 256. */
@@ -155,10 +155,10 @@ function invariantsAgree(a: TraceEvent, b: TraceEvent): boolean {
  * emitted), so closing one is O(1) however many are open.
  */
 export class PacketGrouper {
-  private readonly windowEvents: number;
+  private readonly windowLines: number;
   private readonly windowSeconds: number;
   private readonly maxOpen: number;
-  private readonly emit: (packet: Packet) => void;
+  private readonly emit: (packet: Packet, firstSeq: number) => void;
   private head: OpenPacket | undefined;
   private tail: OpenPacket | undefined;
   private sHead: OpenPacket | undefined;
@@ -174,14 +174,19 @@ export class PacketGrouper {
   private done: { firstSeq: number; packet: Packet }[] = [];
   private nextId = 1;
   private seq = 0;
+  /** `seq >> 6` when the last sweep ran: a sweep runs once per block of 64 lines that has events. */
+  private sweptBlock = 0;
   private now: number | undefined;
   private nowClock: string | undefined;
   private lastTouched: OpenPacket | undefined;
 
-  /** `emit` receives each finished packet (flow and direction still unset: see `pair-flows.ts`). */
-  constructor(emit: (packet: Packet) => void, options: GroupOptions = {}) {
+  /**
+   * `emit` receives each finished packet (flow and direction still unset: see
+   * `pair-flows.ts`) with the sequence number of its first line.
+   */
+  constructor(emit: (packet: Packet, firstSeq: number) => void, options: GroupOptions = {}) {
     this.emit = emit;
-    this.windowEvents = options.windowEvents ?? 400;
+    this.windowLines = options.windowLines ?? 400;
     this.windowSeconds = options.windowSeconds ?? 5;
     this.maxOpen = options.maxOpen ?? 256;
   }
@@ -197,19 +202,58 @@ export class PacketGrouper {
     };
   }
 
-  /** Adds one event (events must come in input order). */
-  push(ev: TraceEvent): void {
-    this.seq++;
+  /**
+   * Adds one event. `seq` numbers the input lines (blank and skipped lines
+   * included), increasing: the windows count lines, so the grouping of a
+   * stretch of input depends only on the state at its start and its lines,
+   * not on how many events came before it.
+   */
+  push(ev: TraceEvent, seq: number): void {
+    this.seq = seq;
     if (ev.time !== undefined) {
       this.now = ev.time;
       this.nowClock = ev.envelope;
     }
-    if ((this.seq & 63) === 0) this.sweep();
+    if (seq >> 6 !== this.sweptBlock) {
+      this.sweptBlock = seq >> 6;
+      this.sweep();
+    }
     const info = hookInfo(ev.hook);
     if (ev.ip || ev.arp) this.pushKeyed(ev, info);
     else if (ev.traceId) this.pushTraceOnly(ev, info);
     else this.pushL2(ev, info);
     while (this.openCount > this.maxOpen) this.close(this.head as OpenPacket);
+  }
+
+  /**
+   * The first line of the oldest packet not emitted yet because it is open or
+   * waiting (Infinity when there is none): every packet starting before it has
+   * been emitted.
+   */
+  get floor(): number {
+    let floor = this.sHead ? this.sHead.firstSeq : Number.POSITIVE_INFINITY;
+    const w = this.pendingL2[0];
+    if (w && w.seq < floor) floor = w.seq;
+    return floor;
+  }
+
+  /**
+   * Everything the grouping of further lines depends on, as text: the open
+   * packets (in creation order, by the lines of their events), the waiting
+   * bridge lines, the packet touched last, trace ids, the clock and the sweep
+   * block. Two groupers with equal signatures group the same further lines
+   * the same way (the parallel parse checks its stitching with it).
+   */
+  signature(): string {
+    const line = (e: TraceEvent) => e.position.line;
+    const parts: string[] = [`now ${this.nowClock ?? ""} ${this.now ?? ""}`, `block ${this.sweptBlock}`];
+    for (let p = this.head; p; p = p.next)
+      parts.push(`open ${p.firstSeq} ${p.lastSeq} ${p.events.map(line).join(",")}`);
+    for (const { ev, seq } of this.pendingL2) parts.push(`l2 ${seq} ${line(ev)}`);
+    const t = this.lastTouched;
+    if (t) parts.push(`touched ${t.firstSeq} ${t.events.map(line).join(",")}`);
+    for (const [id, p] of this.byTrace) parts.push(`trace ${id} ${p.firstSeq} ${p.closed}`);
+    return parts.join("\n");
   }
 
   /** Closes everything and emits the remaining packets. */
@@ -222,7 +266,7 @@ export class PacketGrouper {
   }
 
   private stale(p: OpenPacket): boolean {
-    if (this.seq - p.lastSeq > this.windowEvents) return true;
+    if (this.seq - p.lastSeq > this.windowLines) return true;
     return (
       this.now !== undefined &&
       p.lastTime !== undefined &&
@@ -237,7 +281,7 @@ export class PacketGrouper {
       if (this.stale(p)) this.close(p);
       p = next;
     }
-    while (this.pendingL2.length && this.seq - (this.pendingL2[0]?.seq ?? 0) > this.windowEvents) {
+    while (this.pendingL2.length && this.seq - (this.pendingL2[0]?.seq ?? 0) > this.windowLines) {
       const first = this.pendingL2.shift();
       if (first) this.closeNew(first.ev, first.seq);
     }
@@ -312,7 +356,13 @@ export class PacketGrouper {
       // An ebtables line has no IP id: a rewrite is only believed right after the packet's
       // previous line, from the same source MAC (hairpin NAT: DNAT, then bridge FORWARD).
       const p = this.lastTouched;
-      if (p && !p.closed && p.lastSeq === this.seq - 1 && this.macSrcSeen(p, ev) && this.natFits(p, ev, true)) {
+      if (
+        p &&
+        !p.closed &&
+        p.lastSeq === this.seq - 1 &&
+        this.macSrcSeen(p, ev) &&
+        this.natFits(p, ev, true)
+      ) {
         const how = this.fit(p, ev, info);
         if (how) {
           this.attach(p, ev, how, info, key);
@@ -586,17 +636,20 @@ export class PacketGrouper {
     this.drain();
   }
 
+  /** Emits the closed packets that no open or waiting packet can precede any more. */
+  drainReady(): void {
+    this.drain();
+  }
+
   /** Emits closed packets that no open or waiting packet can precede. */
   private drain(): void {
     if (!this.done.length) return;
-    let floor = this.sHead ? this.sHead.firstSeq : Number.POSITIVE_INFINITY;
-    const w = this.pendingL2[0];
-    if (w && w.seq < floor) floor = w.seq;
+    const floor = this.floor;
     let n = 0;
     while (n < this.done.length && (this.done[n] as { firstSeq: number }).firstSeq < floor) {
       const { packet } = this.done[n] as { packet: Packet };
       packet.id = this.nextId++;
-      this.emit(packet);
+      this.emit(packet, (this.done[n] as { firstSeq: number }).firstSeq);
       n++;
     }
     if (n === this.done.length) this.done.length = 0;

@@ -92,6 +92,59 @@ function looksLikeReply(ev: TraceEvent | undefined): boolean {
   return false;
 }
 
+/**
+ * What flow pairing needs to know of a packet: the tuples it showed (with
+ * their reverses), the tuple an ICMP error quotes, its protocol, and whether
+ * it looks like an answer. Plain strings and flags: it crosses threads cheaply.
+ */
+export interface FlowKeys {
+  /** Each distinct connection tuple the packet showed, in order (before and after NAT). */
+  seen: string[];
+  /** `seen[i]` seen from the other side. */
+  reversed: string[];
+  /** The tuple of the packet an ICMP error quotes. */
+  quoted?: string;
+  /** Lower-case protocol for a new flow. */
+  proto: string;
+  /** An echo-reply, SYN-ACK or ARP reply: a new flow seen from this packet starts as the reply. */
+  replyLike: boolean;
+}
+
+/** The {@link FlowKeys} of a packet. */
+export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
+  const seen: string[] = [];
+  const reversed: string[] = [];
+  // MAC pairs only identify frames that carry no IP header (any two containers share them).
+  const hasIp = packet.events.some((e) => e.ip);
+  // ebtables lines print no ICMP id: their id-less tuple would tie every ping between two hosts into one flow.
+  const hasIds = packet.events.some((e) => hasConnectionId(e.l4));
+  let prev: TraceEvent | undefined;
+  for (const ev of packet.events) {
+    if (hasIp && !ev.ip) continue;
+    if (hasIds && !hasConnectionId(ev.l4)) continue;
+    // Most hooks show the tuple of the hook before: skip building the same string again.
+    if (prev && sameTuple(prev, ev)) continue;
+    prev = ev;
+    const rope = eventTuple(ev);
+    if (rope && !seen.includes(rope)) {
+      // One flat copy per tuple: its hash is computed once for every lookup, and it pins no input.
+      const t = detach(rope);
+      seen.push(t);
+      reversed.push(detach(ev.ip ? reverseOf(ev, t) : reverse(t)));
+    }
+  }
+  const first = bestEvent(packet.events);
+  const inner = packet.events.find((e) => e.inner)?.inner;
+  const keys: FlowKeys = {
+    seen,
+    reversed,
+    proto: first?.l4?.proto ?? (first?.arp ? "arp" : first?.ip ? "ip" : "ether"),
+    replyLike: looksLikeReply(first),
+  };
+  if (inner) keys.quoted = detach(tuple(inner.ip, inner.l4));
+  return keys;
+}
+
 /** What is remembered per tuple. */
 interface Remembered {
   flow: number;
@@ -117,44 +170,31 @@ export class FlowPairer {
 
   /** Decides the packet's flow and direction, sets them on the packet and returns them. */
   assign(packet: Packet): FlowAssignment {
-    const seen: string[] = [];
-    const reversed: string[] = [];
-    // MAC pairs only identify frames that carry no IP header (any two containers share them).
-    const hasIp = packet.events.some((e) => e.ip);
-    // ebtables lines print no ICMP id: their id-less tuple would tie every ping between two hosts into one flow.
-    const hasIds = packet.events.some((e) => hasConnectionId(e.l4));
-    let prev: TraceEvent | undefined;
-    for (const ev of packet.events) {
-      if (hasIp && !ev.ip) continue;
-      if (hasIds && !hasConnectionId(ev.l4)) continue;
-      // Most hooks show the tuple of the hook before: skip building the same string again.
-      if (prev && sameTuple(prev, ev)) continue;
-      prev = ev;
-      const rope = eventTuple(ev);
-      if (rope && !seen.includes(rope)) {
-        // One flat copy per tuple: its hash is computed once for every lookup, and it pins no input.
-        const t = detach(rope);
-        seen.push(t);
-        reversed.push(detach(ev.ip ? reverseOf(ev, t) : reverse(t)));
-      }
-    }
-    const first = bestEvent(packet.events);
-    let hit: { flow: number; direction: "request" | "reply"; proto: string } | undefined;
+    const a = this.assignKeys(flowKeys(packet));
+    packet.flow = a.flow;
+    packet.direction = a.direction;
+    // A reply's rewrites are conntrack undoing NAT: its summary says so once the direction is known.
+    if (a.direction === "reply" && packet.rewrites.length > 0) packet.summary = summarizePacket(packet);
+    return a;
+  }
+
+  /** {@link assign} for a packet known only by its {@link flowKeys} (nothing is set on a packet). */
+  assignKeys(keys: FlowKeys): FlowAssignment {
+    const { seen, reversed } = keys;
+    let hit: Remembered | undefined;
     for (const t of seen) {
       hit = this.lookup(t);
       if (hit) break;
     }
-    const inner = packet.events.find((e) => e.inner)?.inner;
-    if (!hit && inner) {
+    if (!hit && keys.quoted !== undefined) {
       // An ICMP error quotes the packet it answers: it belongs to that packet's flow.
-      const quoted = this.lookup(tuple(inner.ip, inner.l4));
+      const quoted = this.lookup(keys.quoted);
       if (quoted) hit = { ...quoted, direction: quoted.direction === "request" ? "reply" : "request" };
     }
     let isNew = false;
     if (!hit) {
       isNew = true;
-      const proto = first?.l4?.proto ?? (first?.arp ? "arp" : first?.ip ? "ip" : "ether");
-      hit = { flow: this.nextFlow++, direction: looksLikeReply(first) ? "reply" : "request", proto };
+      hit = { flow: this.nextFlow++, direction: keys.replyLike ? "reply" : "request", proto: keys.proto };
     }
     const other: Remembered["direction"] = hit.direction === "request" ? "reply" : "request";
     // Remembered values are never changed: one object per direction serves every tuple.
@@ -164,10 +204,6 @@ export class FlowPairer {
       this.remember(seen[i] as string, same);
       this.remember(reversed[i] as string, back);
     }
-    packet.flow = hit.flow;
-    packet.direction = hit.direction;
-    // A reply's rewrites are conntrack undoing NAT: its summary says so once the direction is known.
-    if (hit.direction === "reply" && packet.rewrites.length > 0) packet.summary = summarizePacket(packet);
     return { flow: hit.flow, direction: hit.direction, isNew, proto: hit.proto };
   }
 

@@ -9,7 +9,7 @@
 
 /** Node's Buffer, when there is one (its `utf8Slice` decodes a line without a TextDecoder call each). */
 const NodeBuffer = (
-  globalThis as {
+  globalThis as unknown as {
     Buffer?: {
       from(a: ArrayBufferLike, offset: number, length: number): { utf8Slice(s: number, e: number): string };
     };

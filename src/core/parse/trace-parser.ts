@@ -19,8 +19,22 @@ export interface ParseOptions {
   file?: string;
   /** Exact LOG prefixes (trimmed) mapped to hook ids, checked before the built-in conventions. Default: none. */
   prefixMap?: Record<string, HookId>;
-  /** Grouping windows (see {@link GroupOptions}). Default: 400 events, 5 seconds, 256 open packets. */
+  /** Grouping windows (see {@link GroupOptions}). Default: 400 lines, 5 seconds, 256 open packets. */
   group?: GroupOptions;
+  /** Number of the first line given (for a stretch cut from the middle of a file). Default: 1. */
+  firstLine?: number;
+  /**
+   * Only the lines in [from, to) count: packets whose first line is outside
+   * are not handed out, and problems on lines outside are not reported (the
+   * lines before `from` only rebuild the grouping state). Default: every line.
+   */
+  range?: { from: number; to: number };
+  /**
+   * Hands out packets without flows (`flow` 0, direction `request`), with the
+   * number of their first line, instead of calling `onPacket`: for a caller that
+   * pairs flows itself (the parallel parse). Default: unset.
+   */
+  onGroupedPacket?: (packet: Packet, firstLine: number) => void;
   /** Flow memory (see {@link PairOptions}). Default: 100000 tuples. */
   pair?: PairOptions;
   /** Keep at most this many diagnostics; one more says how many were left out. Default: 1000. */
@@ -30,6 +44,32 @@ export interface ParseOptions {
 const PREFIX_HINT =
   "name LOG prefixes like 'iptable/<table>-<CHAIN>' or 'ebtable/<table>-<CHAIN>' (a tag such as 'ctc/' in front is fine), " +
   'or map this prefix with --prefix-map FILE (JSON: {"<prefix>": "ip:filter:INPUT"})';
+
+/** An unknown LOG prefix and how many lines showed it. */
+export interface UnknownPrefix {
+  /** The prefix as printed (untrimmed). */
+  prefix: string;
+  /** The prefix trimmed, as the message quotes it. */
+  name: string;
+  count: number;
+  /** Index of its warning in {@link TraceParser.diagnostics}, -1 when that list was full. */
+  index: number;
+}
+
+/** The warning for an unknown prefix seen on `count` lines. */
+export function unknownPrefixMessage(name: string, count: number): string {
+  return `unknown LOG prefix '${name}' (${count} ${count === 1 ? "line" : "lines"}): which table and chain wrote it?`;
+}
+
+/** The note that closes a list of problems cut at `maxDiagnostics`. */
+export function unlistedNote(count: number, position: Diagnostic["position"]): Diagnostic {
+  return {
+    severity: "warning",
+    message: `${count} more problems were not listed`,
+    hint: "fix the ones above first, or raise maxDiagnostics",
+    position,
+  };
+}
 
 /** Distinct unknown prefixes counted line by line (memory stays bounded on any input). */
 const MAX_UNKNOWN_PREFIXES = 100_000;
@@ -68,8 +108,12 @@ export class TraceParser {
   private readonly grouper: PacketGrouper;
   private readonly pairer: FlowPairer;
   private lineNo = 0;
+  /** Lines read, over every file: the grouping's clock. */
+  private seq = 0;
+  private readonly from: number;
+  private readonly to: number;
   private dropped = 0;
-  private unknownPrefixes = new Map<string, { diag: Diagnostic; count: number; name: string }>();
+  private unknownByPrefix = new Map<string, { diag: Diagnostic; count: number; name: string }>();
   private stash = new Map<string, TraceEvent>();
   private lastTraceEvent: { ev: TraceEvent; line: number } | undefined;
   private packetOrder: "unknown" | "before" | "after" = "unknown";
@@ -82,7 +126,43 @@ export class TraceParser {
       options.prefixMap ? { prefixMap: options.prefixMap as PrefixMap } : {},
     );
     this.pairer = new FlowPairer(options.pair);
-    this.grouper = new PacketGrouper((p) => onPacket(p, this.pairer.assign(p)), options.group);
+    this.lineNo = this.seq = (options.firstLine ?? 1) - 1;
+    this.from = options.range?.from ?? Number.NEGATIVE_INFINITY;
+    this.to = options.range?.to ?? Number.POSITIVE_INFINITY;
+    const grouped = options.onGroupedPacket;
+    this.grouper = new PacketGrouper((p, first) => {
+      if (first < this.from || first >= this.to) return;
+      if (grouped) grouped(p, first);
+      else onPacket(p, this.pairer.assign(p));
+    }, options.group);
+  }
+
+  /** Number of the next line {@link line} will read (1-based, counted over every file). */
+  get nextLine(): number {
+    return this.seq + 1;
+  }
+
+  /**
+   * The first line of the oldest packet not handed out yet (Infinity when
+   * every packet read so far has been): a caller that owns lines up to `to`
+   * may stop reading once this reaches `to`.
+   */
+  get floor(): number {
+    return this.grouper.floor;
+  }
+
+  /**
+   * The state that decides how further lines are grouped, as text (see
+   * {@link PacketGrouper.signature}), with the TRACE packet-line state.
+   */
+  signature(): string {
+    const last = this.lastTraceEvent;
+    return [
+      this.grouper.signature(),
+      `packet-order ${this.packetOrder}`,
+      `stash ${[...this.stash.keys()].join(",")}`,
+      `last-trace ${last ? `${last.line} ${last.ev.traceId}` : ""}`,
+    ].join("\n");
   }
 
   /**
@@ -105,7 +185,7 @@ export class TraceParser {
       ...this.grouper.state,
       tuples: this.pairer.size,
       stash: this.stash.size,
-      unknownPrefixes: this.unknownPrefixes.size,
+      unknownPrefixes: this.unknownByPrefix.size,
       diagnostics: this.diagnostics.length,
     };
   }
@@ -128,6 +208,9 @@ export class TraceParser {
   /** Reads one line (a trailing `\r` is removed). */
   line(text: string): void {
     this.lineNo++;
+    const seq = ++this.seq;
+    // Outside the range a line only feeds the grouping: nothing about it is reported.
+    const counted = seq >= this.from && seq < this.to;
     const raw = text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text;
     if (raw.length === 0) return;
     const c0 = raw.charCodeAt(0);
@@ -137,11 +220,12 @@ export class TraceParser {
     const result = envelope.bodyStart >= raw.length ? SKIP : parseBody(raw, envelope.bodyStart);
     switch (result.kind) {
       case "skip":
-        this.skippedLines++;
+        if (counted) this.skippedLines++;
         return;
       case "ignore":
         return;
       case "error":
+        if (!counted) return;
         this.diag({
           severity: "error",
           message: result.message,
@@ -182,7 +266,7 @@ export class TraceParser {
     if ((ev.hook as string) === "") {
       const hook = this.resolve(ev.prefix, result.familyHint);
       if (!hook) {
-        this.unknownPrefix(ev.prefix, envelope.bodyStart + 1);
+        if (counted) this.unknownPrefix(ev.prefix, envelope.bodyStart + 1);
         return;
       }
       // A prefix that says `iptable/...` on an IPv6 packet is ip6tables.
@@ -197,41 +281,60 @@ export class TraceParser {
       }
       this.lastTraceEvent = { ev, line: this.lineNo };
     }
-    this.events++;
-    this.grouper.push(ev);
+    if (counted) this.events++;
+    this.grouper.push(ev, seq);
   }
 
   private unknownPrefix(prefix: string, column: number): void {
-    const known = this.unknownPrefixes.get(prefix);
+    const known = this.unknownByPrefix.get(prefix);
     if (known) {
       known.count++;
-      known.diag.message = `unknown LOG prefix '${known.name}' (${known.count} lines): which table and chain wrote it?`;
+      known.diag.message = unknownPrefixMessage(known.name, known.count);
       return;
     }
     // Copies, not slices: they outlive the line.
     const name = detach(prefix.trim());
     const diag: Diagnostic = {
       severity: "warning",
-      message: `unknown LOG prefix '${name}' (1 line): which table and chain wrote it?`,
+      message: unknownPrefixMessage(name, 1),
       hint: PREFIX_HINT,
       position: { file: this.file, line: this.lineNo, column },
     };
     // Bounded: past this many distinct unknown prefixes, each new one is just another problem.
-    if (this.unknownPrefixes.size < MAX_UNKNOWN_PREFIXES)
-      this.unknownPrefixes.set(detach(prefix), { diag, count: 1, name });
+    if (this.unknownByPrefix.size < MAX_UNKNOWN_PREFIXES)
+      this.unknownByPrefix.set(detach(prefix), { diag, count: 1, name });
     this.diag(diag);
+  }
+
+  /** Problems found beyond `maxDiagnostics` (not in {@link diagnostics}). */
+  get unlisted(): number {
+    return this.dropped;
+  }
+
+  /** The unknown LOG prefixes met so far (see {@link UnknownPrefix}). */
+  unknownPrefixes(): UnknownPrefix[] {
+    return [...this.unknownByPrefix.entries()].map(([prefix, u]) => ({
+      prefix,
+      name: u.name,
+      count: u.count,
+      index: this.diagnostics.indexOf(u.diag),
+    }));
+  }
+
+  /** Hands out every packet whose turn has come without closing any open one (after `floor` moved). */
+  handOutReady(): void {
+    this.grouper.drainReady();
+  }
+
+  /** Closes and hands out every packet, without the note about unlisted problems that {@link end} adds. */
+  flush(): void {
+    this.grouper.finish();
   }
 
   /** Flushes the open packets; call once after the last line. */
   end(): void {
     this.grouper.finish();
-    if (this.dropped > 0) {
-      this.diagnostics.push({
-        severity: "warning",
-        message: `${this.dropped} more problems were not listed`,
-        hint: "fix the ones above first, or raise maxDiagnostics",
-        position: { file: this.file, line: this.lineNo, column: 1 },
-      });
-    }
+    if (this.dropped > 0)
+      this.diagnostics.push(unlistedNote(this.dropped, { file: this.file, line: this.lineNo, column: 1 }));
   }
 }

@@ -184,7 +184,7 @@ describe("bounded state", () => {
   });
 
   it("maxOpen caps open packets even when nothing goes stale", () => {
-    const parser = new TraceParser(() => {}, { group: { maxOpen: 10, windowEvents: 1_000_000 } });
+    const parser = new TraceParser(() => {}, { group: { maxOpen: 10, windowLines: 1_000_000 } });
     for (let k = 0; k < 300; k++) parser.line((ping(k, 1)[0] as string).replace(/^\[[^\]]*\] /, ""));
     expect(parser.state.open).toBeLessThanOrEqual(10);
     parser.end();

@@ -1,0 +1,78 @@
+/**
+ * How `packetwalk parse` prints a packet: a human block or one JSON line.
+ * The text is built in two parts, a head that needs the packet's id, flow and
+ * direction and a tail that does not, so that the parallel parse can format
+ * tails in its workers and pair flows in order on the main thread.
+ */
+import type { Packet, TraceEvent } from "../core/model/packet.ts";
+
+/** Output modes: `human` blocks, `json` Lines, or `none` (parse only, e.g. for benchmarks). */
+export const OUTPUT_MODES = ["human", "json", "none"] as const;
+/** One of {@link OUTPUT_MODES}. */
+export type OutputMode = (typeof OUTPUT_MODES)[number];
+
+/** What the head of a packet's output shows. */
+export interface PacketHead {
+  id: number;
+  flow: number;
+  direction: Packet["direction"];
+  summary: string;
+}
+
+function ifaces(e: TraceEvent): string {
+  const parts = [`IN=${e.in ?? ""}`, `OUT=${e.out ?? ""}`];
+  if (e.physIn) parts.push(`PHYSIN=${e.physIn}`);
+  if (e.physOut) parts.push(`PHYSOUT=${e.physOut}`);
+  return parts.join(" ");
+}
+
+function endpoints(x: { src: string; dst: string; sport?: number; dport?: number }): string {
+  return `${x.src}${x.sport !== undefined ? `:${x.sport}` : ""} -> ${x.dst}${x.dport !== undefined ? `:${x.dport}` : ""}`;
+}
+
+/** The part of a packet's output after its head: hooks, interfaces, rewrites (human) or the JSON fields after `summary`. */
+export function packetTail(p: Pick<Packet, "events" | "hooks" | "rewrites">, mode: OutputMode): string {
+  if (mode === "none") return "";
+  if (mode === "json") {
+    const rest = JSON.stringify({
+      hooks: p.hooks,
+      rewrites: p.rewrites,
+      events: p.events.map((e) => ({
+        hook: e.hook,
+        file: e.position.file,
+        line: e.position.line,
+        in: e.in ?? "",
+        out: e.out ?? "",
+        ...(e.physIn ? { physIn: e.physIn } : {}),
+        ...(e.physOut ? { physOut: e.physOut } : {}),
+        ...(e.verdicts ? { verdicts: e.verdicts.map(({ position: _, ...v }) => v) } : {}),
+      })),
+    });
+    // Without its `{`: the head supplies it with the fields that come first.
+    return `${rest.slice(1)}\n`;
+  }
+  const lines: string[] = [];
+  const width = Math.max(...p.hooks.map((h) => h.length));
+  for (const e of p.events) {
+    const v = e.verdict ? `  ${e.verdict.kind}${e.verdict.verdict ? ` ${e.verdict.verdict}` : ""}` : "";
+    lines.push(`    ${e.hook.padEnd(width)}  ${ifaces(e)}${v}  (${e.position.file}:${e.position.line})`);
+  }
+  for (const r of p.rewrites)
+    lines.push(
+      `    rewrite ${r.kind} between ${r.afterHook} and ${r.beforeHook}: ${endpoints(r.from)}  =>  ${endpoints(r.to)}`,
+    );
+  return `${lines.join("\n")}\n`;
+}
+
+/** The head of a packet's output; `head + tail` is the whole of it. */
+export function packetHead(h: PacketHead, mode: OutputMode): string {
+  if (mode === "none") return "";
+  if (mode === "json")
+    return `{"packet":${h.id},"flow":${h.flow},"direction":${JSON.stringify(h.direction)},"summary":${JSON.stringify(h.summary)},`;
+  return `#${h.id}  flow ${h.flow} ${h.direction}  ${h.summary}\n`;
+}
+
+/** A packet's whole output (flow and direction already set). */
+export function formatPacket(p: Packet, mode: OutputMode): string {
+  return packetHead(p, mode) + packetTail(p, mode);
+}

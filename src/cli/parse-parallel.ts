@@ -1,0 +1,351 @@
+/**
+ * `packetwalk parse` of one big file on several threads, with the same output
+ * as the sequential parse, byte for byte.
+ *
+ * The file is cut into segments at line starts. A worker parses each segment
+ * after a warm-up: it reads a few thousand lines before the segment only to
+ * rebuild the grouping state, and reads on after it until every packet that
+ * started in it is closed. Grouping depends only on the state at a line and
+ * the lines after it (its windows count lines), so a segment is exact when its
+ * worker's state before its first line equals the state the previous segment's
+ * worker reached there. That is checked with the state's signature; when it
+ * differs (a packet older than the warm-up was still open), the segment is
+ * parsed again with a longer warm-up, up to the start of the file. The main
+ * thread pairs flows in packet order (they need the whole history) and prints.
+ */
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { Worker } from "node:worker_threads";
+import type { HookId } from "../core/model/hook.ts";
+import type { Diagnostic } from "../core/model/packet.ts";
+import { FlowPairer } from "../core/parse/pair-flows.ts";
+import { unknownPrefixMessage, unlistedNote } from "../core/parse/trace-parser.ts";
+import { type OutputMode, packetHead } from "./packet-output.ts";
+import {
+  parseSegment,
+  type SegmentJob,
+  type SegmentPacket,
+  type SegmentResult,
+  type WorkerMessage,
+} from "./parse-segment.ts";
+
+/** Options of {@link parseFileParallel}. */
+export interface ParallelOptions {
+  /** Path to read. */
+  path: string;
+  /** Name in positions. Default: `path`. */
+  file?: string;
+  /** Worker threads. Default: 2. */
+  jobs?: number;
+  mode: OutputMode;
+  prefixMap?: Record<string, HookId>;
+  /** Default: 1000, as in the sequential parse. */
+  maxDiagnostics?: number;
+  /** Bytes per segment (cut at the next line start). Default: 16 MiB. */
+  segmentBytes?: number;
+  /** Lines read before a segment to rebuild the grouping state. Default: 2048. */
+  warmupLines?: number;
+  /** Run the segments one after the other in this thread (tests of the stitching alone). Default: false. */
+  inline?: boolean;
+}
+
+/** What {@link parseFileParallel} found, besides the text it wrote. */
+export interface ParallelSummary {
+  packets: number;
+  events: number;
+  skippedLines: number;
+  diagnostics: Diagnostic[];
+  /** Lines in the file. */
+  lines: number;
+  segments: number;
+  /** Segments parsed again because their warm-up was too short. */
+  retries: number;
+  /** Lines read by all workers together (warm-ups and read-ons make it more than `lines`). */
+  linesRead: number;
+}
+
+/** Line starts are remembered every this many lines, to find a warm-up start. */
+const INDEX_STEP = 256;
+
+/**
+ * Finds segment boundaries: reads the file once, counting lines, and keeps
+ * the byte offset of every {@link INDEX_STEP}th line start.
+ */
+class LineIndex {
+  private readonly fd: number;
+  private readonly buf = Buffer.alloc(1 << 20);
+  /** Byte offsets of lines 1, 1 + STEP, 1 + 2 STEP, ... */
+  private readonly starts: number[] = [0];
+  readonly size: number;
+  /** File offset where the next read goes. */
+  private pos = 0;
+  /** Number of the line that starts after the last newline read, and where it starts. */
+  private line = 1;
+  private lineStart = 0;
+  /** Newlines of the current buffer not handed out yet. */
+  private pending: { at: number; len: number } = { at: 0, len: 0 };
+
+  constructor(path: string) {
+    this.fd = openSync(path, "r");
+    this.size = fstatSync(this.fd).size;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  /** Lines in the file (valid once {@link boundary} returned undefined). */
+  get lines(): number {
+    return this.lineStart < this.size ? this.line : this.line - 1;
+  }
+
+  /** The first line starting at or after byte `target` (and before the end), or undefined. */
+  boundary(target: number): { line: number; byte: number } | undefined {
+    for (;;) {
+      if (this.lineStart >= target && this.lineStart < this.size)
+        return { line: this.line, byte: this.lineStart };
+      const { at, len } = this.pending;
+      const nl = at < len ? this.buf.indexOf(10, at) : -1;
+      if (nl >= 0 && nl < len) {
+        this.pending.at = nl + 1;
+        this.line++;
+        this.lineStart = this.pos - len + nl + 1;
+        if ((this.line - 1) % INDEX_STEP === 0) this.starts.push(this.lineStart);
+        continue;
+      }
+      const n = readSync(this.fd, this.buf, 0, this.buf.length, this.pos);
+      if (n === 0) return undefined;
+      this.pos += n;
+      this.pending = { at: 0, len: n };
+    }
+  }
+
+  /** The latest indexed line at or before `line`, with its byte offset. */
+  indexedAtOrBefore(line: number): { line: number; byte: number } {
+    const k = Math.min(Math.floor((Math.max(1, line) - 1) / INDEX_STEP), this.starts.length - 1);
+    return { line: 1 + k * INDEX_STEP, byte: this.starts[k] as number };
+  }
+}
+
+/** Runs jobs on a fixed number of worker threads, one job per worker at a time. */
+class WorkerPool {
+  private readonly idle: Worker[] = [];
+  private readonly all: Worker[] = [];
+  private readonly queue: {
+    job: SegmentJob;
+    onPackets: (packets: SegmentPacket[]) => void;
+    resolve: (r: SegmentResult) => void;
+    reject: (e: Error) => void;
+  }[] = [];
+
+  private readonly size: number;
+
+  constructor(size: number) {
+    this.size = size;
+  }
+
+  run(job: SegmentJob, onPackets: (packets: SegmentPacket[]) => void): Promise<SegmentResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job, onPackets, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.queue.length) {
+      let worker = this.idle.pop();
+      if (!worker && this.all.length < this.size) {
+        worker = new Worker(new URL("./parse-segment.ts", import.meta.url));
+        this.all.push(worker);
+      }
+      if (!worker) return;
+      const w = worker;
+      const task = this.queue.shift() as (typeof this.queue)[number];
+      const onError = (e: Error) => {
+        w.off("message", onMessage);
+        task.reject(e);
+      };
+      const onMessage = (m: WorkerMessage) => {
+        if (m.kind === "packets") {
+          task.onPackets(m.packets);
+          return;
+        }
+        w.off("message", onMessage);
+        w.off("error", onError);
+        this.idle.push(w);
+        if (m.kind === "done") task.resolve(m.result);
+        else task.reject(new Error(m.error));
+        this.pump();
+      };
+      w.on("message", onMessage);
+      w.once("error", onError);
+      w.postMessage(task.job);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all.map((w) => w.terminate()));
+  }
+}
+
+/** One segment: its lines, its job and its (pending) result. */
+interface Segment {
+  fromLine: number;
+  fromByte: number;
+  toLine: number;
+  warmupLines: number;
+  /** Its packets so far, in order. */
+  packets: SegmentPacket[][];
+  result: Promise<SegmentResult>;
+}
+
+/**
+ * Parses `options.path` on worker threads and writes each packet's output
+ * (see `packet-output.ts`) through `write`, in packet order; awaits `write`'s
+ * promise for backpressure. Diagnostics are returned, as the sequential
+ * parser's would be.
+ */
+export async function parseFileParallel(
+  options: ParallelOptions,
+  write: (text: string) => void | Promise<void>,
+): Promise<ParallelSummary> {
+  const jobs = Math.max(1, options.jobs ?? 2);
+  const segmentBytes = Math.max(1, options.segmentBytes ?? 16 << 20);
+  const warmup = Math.max(1, options.warmupLines ?? 2048);
+  const maxDiagnostics = options.maxDiagnostics ?? 1000;
+  const file = options.file ?? options.path;
+  const index = new LineIndex(options.path);
+  const pool = options.inline ? undefined : new WorkerPool(jobs);
+  const run = (job: SegmentJob, onPackets: (p: SegmentPacket[]) => void) =>
+    pool ? pool.run(job, onPackets) : parseSegment(job, onPackets);
+  const summary: ParallelSummary = {
+    packets: 0,
+    events: 0,
+    skippedLines: 0,
+    diagnostics: [],
+    lines: 0,
+    segments: 0,
+    retries: 0,
+    linesRead: 0,
+  };
+  const start = (fromLine: number, fromByte: number, toLine: number, warmupLines: number): Segment => {
+    const warm = index.indexedAtOrBefore(fromLine - warmupLines);
+    const job: SegmentJob = {
+      path: options.path,
+      file,
+      warmByte: warm.byte,
+      warmLine: warm.line,
+      fromLine,
+      toLine,
+      mode: options.mode,
+      maxDiagnostics,
+      ...(options.prefixMap ? { prefixMap: options.prefixMap } : {}),
+    };
+    const packets: SegmentPacket[][] = [];
+    const result = run(job, (batch) => packets.push(batch));
+    // Awaited later, in order: until then a failure must not count as unhandled.
+    result.catch(() => {});
+    return { fromLine, fromByte, toLine, warmupLines, packets, result };
+  };
+
+  const pairer = new FlowPairer();
+  const unknown = new Map<string, { diag: Diagnostic | undefined; count: number; name: string }>();
+  let unlisted = 0;
+  const inFlight: Segment[] = [];
+  let next: { line: number; byte: number } | undefined = index.size > 0 ? { line: 1, byte: 0 } : undefined;
+  let prevEnd: string | undefined;
+  try {
+    for (;;) {
+      // Keep every worker busy, and a few segments ahead, so results wait in memory only briefly.
+      while (next && inFlight.length < jobs * 2) {
+        const after: { line: number; byte: number } | undefined = index.boundary(next.byte + segmentBytes);
+        const toLine = after ? after.line : Number.POSITIVE_INFINITY;
+        inFlight.push(start(next.line, next.byte, toLine, warmup));
+        summary.segments++;
+        next = after;
+      }
+      const seg = inFlight[0];
+      if (!seg) break;
+      let result = await seg.result;
+      let batches = seg.packets;
+      // The first segment starts with the file; any other must start from the state the one before ended in.
+      while (seg.fromLine > 1 && result.startSignature !== prevEnd) {
+        const warm = index.indexedAtOrBefore(seg.fromLine - seg.warmupLines * 4);
+        summary.retries++;
+        const again = start(seg.fromLine, seg.fromByte, seg.toLine, seg.fromLine - warm.line);
+        seg.warmupLines = again.warmupLines;
+        result = await again.result;
+        batches = again.packets;
+        // From the first line of the file the state is exact whatever it looks like.
+        if (warm.line === 1) break;
+      }
+      inFlight.shift();
+      prevEnd = result.endSignature;
+      summary.linesRead += result.linesRead;
+      summary.events += result.events;
+      summary.skippedLines += result.skippedLines;
+      unlisted += result.unlisted + mergeDiagnostics(result, summary.diagnostics, unknown, maxDiagnostics);
+      let text = "";
+      for (const p of batches.flat()) {
+        const a = pairer.assignKeys(p.keys);
+        const summaryText =
+          a.direction === "reply" && p.replySummary !== undefined ? p.replySummary : p.summary;
+        text += packetHead(
+          { id: ++summary.packets, flow: a.flow, direction: a.direction, summary: summaryText },
+          options.mode,
+        );
+        text += p.tail;
+        if (text.length > 1 << 16) {
+          await write(text);
+          text = "";
+        }
+      }
+      if (text) await write(text);
+    }
+  } finally {
+    index.close();
+    await pool?.close();
+  }
+  summary.lines = index.lines;
+  if (unlisted > 0)
+    summary.diagnostics.push(unlistedNote(unlisted, { file, line: summary.lines, column: 1 }));
+  return summary;
+}
+
+/**
+ * Appends a segment's diagnostics in order; an unknown prefix met before is
+ * not listed again, its first warning counts the lines instead (as the
+ * sequential parser's does). Returns how many more problems went unlisted
+ * than the worker counted (negative when the worker counted a prefix as a new
+ * problem that was known already).
+ */
+function mergeDiagnostics(
+  result: SegmentResult,
+  into: Diagnostic[],
+  unknown: Map<string, { diag: Diagnostic | undefined; count: number; name: string }>,
+  max: number,
+): number {
+  let unlisted = 0;
+  const count = (prefix: string, n: number): boolean => {
+    const known = unknown.get(prefix);
+    if (!known) return false;
+    known.count += n;
+    if (known.diag) known.diag.message = unknownPrefixMessage(known.name, known.count);
+    return true;
+  };
+  const prefixAt = new Map(result.unknownPrefixes.map((u) => [u.index, u]));
+  for (const u of result.unknownPrefixes) {
+    if (u.index >= 0) continue;
+    // Its warning did not fit in the worker's list, which counted it unlisted: right only if it is new.
+    if (count(u.prefix, u.count)) unlisted--;
+    else unknown.set(u.prefix, { diag: undefined, count: u.count, name: u.name });
+  }
+  result.diagnostics.forEach((d, i) => {
+    const u = prefixAt.get(i);
+    if (u && count(u.prefix, u.count)) return;
+    const listed = into.length < max;
+    if (listed) into.push(d);
+    else unlisted++;
+    if (u) unknown.set(u.prefix, { diag: listed ? d : undefined, count: u.count, name: u.name });
+  });
+  return unlisted;
+}

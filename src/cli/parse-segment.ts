@@ -1,0 +1,162 @@
+/**
+ * One segment of a parallel parse (see `parse-parallel.ts`): reads a file from
+ * a warm-up point, rebuilds the grouping state on the lines before the
+ * segment, groups the segment's lines, reads on until every packet that
+ * started in the segment is closed, and returns those packets as flow keys
+ * and formatted text, with the state signatures at both ends of the segment.
+ *
+ * Runs in a worker thread (this module is the worker's entry), or in the
+ * calling thread through {@link parseSegment}.
+ */
+import { closeSync, openSync, readSync } from "node:fs";
+import { parentPort } from "node:worker_threads";
+import type { HookId } from "../core/model/hook.ts";
+import type { Diagnostic } from "../core/model/packet.ts";
+import { type FlowKeys, flowKeys } from "../core/parse/pair-flows.ts";
+import { lineBatches } from "../core/parse/split-lines.ts";
+import { summarizePacket } from "../core/parse/summarize-packet.ts";
+import { TraceParser, type UnknownPrefix } from "../core/parse/trace-parser.ts";
+import { type OutputMode, packetTail } from "./packet-output.ts";
+
+/** What a segment's worker is asked to do. Lines are numbered from 1 in the whole file. */
+export interface SegmentJob {
+  /** Path to read. */
+  path: string;
+  /** Name in positions (the path as the user gave it). */
+  file: string;
+  /** Byte offset and number of the first line read (the warm-up starts here). */
+  warmByte: number;
+  warmLine: number;
+  /** The segment: lines [fromLine, toLine) are this job's. */
+  fromLine: number;
+  toLine: number;
+  mode: OutputMode;
+  prefixMap?: Record<string, HookId>;
+  maxDiagnostics: number;
+}
+
+/** A packet of the segment, as the main thread needs it to pair flows and print. */
+export interface SegmentPacket {
+  keys: FlowKeys;
+  summary: string;
+  /** The summary if the packet turns out to be a reply (conntrack undoing NAT); only when it differs. */
+  replySummary?: string;
+  /** {@link packetTail} in the job's mode. */
+  tail: string;
+}
+
+/** What a segment's worker returns (its packets went to `onPackets` on the way). */
+export interface SegmentResult {
+  /** The grouping state before line `fromLine` (empty when the read started there at line 1). */
+  startSignature: string;
+  /** The grouping state before line `toLine` ("" when the file ended first). */
+  endSignature: string;
+  diagnostics: Diagnostic[];
+  /** Problems beyond `maxDiagnostics`. */
+  unlisted: number;
+  /** Unknown LOG prefixes met in the segment, with the index of their diagnostic. */
+  unknownPrefixes: UnknownPrefix[];
+  events: number;
+  skippedLines: number;
+  /** Lines read, warm-up and read-on included. */
+  linesRead: number;
+}
+
+/** Read size: a worker may block on its reads, and big ones cost fewer calls. */
+const CHUNK = 1 << 20;
+
+/** The file's bytes from `from` on, read synchronously (a worker has nothing else to do meanwhile). */
+async function* readChunks(fd: number, from: number): AsyncGenerator<Uint8Array> {
+  let pos = from;
+  for (;;) {
+    const buf = Buffer.allocUnsafe(CHUNK);
+    const n = readSync(fd, buf, 0, CHUNK, pos);
+    if (n === 0) return;
+    pos += n;
+    yield n < CHUNK ? buf.subarray(0, n) : buf;
+  }
+}
+
+/** Packets are handed over in batches of this many, so that a worker holds few of them. */
+const BATCH = 512;
+
+/** Runs one segment (see the module comment); its packets go to `onPackets`, in order, in batches. */
+export async function parseSegment(
+  job: SegmentJob,
+  onPackets: (packets: SegmentPacket[]) => void,
+): Promise<SegmentResult> {
+  let packets: SegmentPacket[] = [];
+  const parser = new TraceParser(() => {}, {
+    file: job.file,
+    firstLine: job.warmLine,
+    range: { from: job.fromLine, to: job.toLine },
+    maxDiagnostics: job.maxDiagnostics,
+    ...(job.prefixMap ? { prefixMap: job.prefixMap } : {}),
+    onGroupedPacket: (p) => {
+      const record: SegmentPacket = { keys: flowKeys(p), summary: p.summary, tail: packetTail(p, job.mode) };
+      if (p.rewrites.length > 0) record.replySummary = summarizePacket({ ...p, direction: "reply" });
+      packets.push(record);
+      if (packets.length >= BATCH) {
+        onPackets(packets);
+        packets = [];
+      }
+    },
+  });
+  let startSignature: string | undefined;
+  let endSignature = "";
+  let linesRead = 0;
+  const fd = openSync(job.path, "r");
+  let done = false;
+  try {
+    const input = readChunks(fd, job.warmByte);
+    for await (const batch of lineBatches(input)) {
+      for (let i = 0; i < batch.length; i++) {
+        const next = parser.nextLine;
+        if (next === job.fromLine && startSignature === undefined) startSignature = parser.signature();
+        if (next >= job.toLine) {
+          if (next === job.toLine) endSignature = parser.signature();
+          // Past the segment, lines are read only to close the packets that started in it.
+          if (parser.floor >= job.toLine) {
+            done = true;
+            break;
+          }
+        }
+        parser.line(batch[i] as string);
+        linesRead++;
+      }
+      if (done) break;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  // The floor may have moved without a packet closing (a waiting bridge line claimed): hand those out too.
+  if (done) parser.handOutReady();
+  else parser.flush();
+  if (packets.length) onPackets(packets);
+  return {
+    startSignature: startSignature ?? "",
+    endSignature,
+    diagnostics: parser.diagnostics,
+    unlisted: parser.unlisted,
+    unknownPrefixes: parser.unknownPrefixes(),
+    events: parser.events,
+    skippedLines: parser.skippedLines,
+    linesRead,
+  };
+}
+
+/** What a worker posts: batches of packets, then the result (or the error) of its job. */
+export type WorkerMessage =
+  | { kind: "packets"; packets: SegmentPacket[] }
+  | { kind: "done"; result: SegmentResult }
+  | { kind: "failed"; error: string };
+
+// As a worker: one job per message; batches of packets, then one result per job.
+parentPort?.on("message", (job: SegmentJob) => {
+  const post = (m: WorkerMessage) => parentPort?.postMessage(m);
+  parseSegment(job, (packets) => post({ kind: "packets", packets })).then(
+    (result) => post({ kind: "done", result }),
+    (error: unknown) =>
+      post({ kind: "failed", error: error instanceof Error ? error.message : String(error) }),
+  );
+});
