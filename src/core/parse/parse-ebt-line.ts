@@ -4,7 +4,7 @@
  * with the optional `--log-ip` / `--log-ip6` / `--log-arp` tails.
  */
 import type { L4Info } from "../model/packet.ts";
-import { blankEvent, type ParsedLine, SKIP } from "./parsed-line.ts";
+import { blankEvent, newIp, newL4, type ParsedLine, SKIP } from "./parsed-line.ts";
 import { readHex, readUint } from "./read-log-fields.ts";
 
 const MARK = " MAC source = ";
@@ -87,8 +87,9 @@ export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
     const proto = readUint(line, protoAt + 11, end);
     if (tos < 0) return fail(tosAt + 10, "a hex TOS like 0x00");
     if (proto < 0) return fail(protoAt + 12, "a protocol number");
-    ev.ip = { src: line.slice(i + 8, dstAt), dst: line.slice(dstAt + 8, tosAt), tos };
-    ev.l4 = { proto: protoName(proto) };
+    ev.ip = newIp(line.slice(i + 8, dstAt), line.slice(dstAt + 8, tosAt));
+    ev.ip.tos = tos;
+    ev.l4 = newL4(protoName(proto));
     readPorts(line, end, ev.l4);
   } else if (line.startsWith(" IPv6 SRC=", i)) {
     const dstAt = line.indexOf(" IPv6 DST=", i + 10);
@@ -99,10 +100,10 @@ export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
     let end = line.indexOf(" ", nhAt + 14);
     if (end < 0) end = line.length;
     const nh = readUint(line, nhAt + 14, end);
-    ev.ip = { src: line.slice(i + 10, dstAt), dst: line.slice(dstAt + 10, prioAt) };
+    ev.ip = newIp(line.slice(i + 10, dstAt), line.slice(dstAt + 10, prioAt));
     const prio = readHex(line, prioAt + 16, nhAt);
     if (prio >= 0) ev.ip.tc = prio;
-    ev.l4 = { proto: protoName(nh) };
+    ev.l4 = newL4(protoName(nh));
     readPorts(line, end, ev.l4);
   } else if (line.startsWith(" ARP HTYPE=", i)) {
     const p = line.indexOf(", PTYPE=", i);

@@ -7,6 +7,7 @@
  * (`SPORT=`/`DPORT=`, and `ID=1234DF` without a space).
  */
 import type { ArpInfo, IpInfo, L4Info, TraceEvent } from "../model/packet.ts";
+import { newIp, newL4 } from "./parsed-line.ts";
 
 /** A problem at a column (1-based, in the whole line). */
 export interface FieldError {
@@ -336,7 +337,7 @@ function readFields(
         if (arp) arp.ptype = line.slice(vs, sp);
         break;
       case "SRC":
-        target.ip = { src: line.slice(vs, sp), dst: "" };
+        target.ip = newIp(line.slice(vs, sp), "");
         break;
       case "DST":
         if (!target.ip)
@@ -350,13 +351,13 @@ function readFields(
       case "SPORT":
         // xtables-monitor prints no PROTO=: the ports imply TCP or UDP (decided at the end).
         if (!target.l4) {
-          target.l4 = { proto: "" };
+          target.l4 = newL4("");
           afterProto = true;
         }
         applyNumber(key, readUint(line, vs, sp), target, ev, true, top);
         break;
       case "PROTO": {
-        const l4: L4Info = { proto: protoAt(line, vs, sp) };
+        const l4 = newL4(protoAt(line, vs, sp));
         target.l4 = l4;
         afterProto = true;
         break;
