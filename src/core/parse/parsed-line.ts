@@ -50,7 +50,16 @@ export const IGNORE: SkipLine = { kind: "ignore" };
  * one object shape and V8's property caches stay fast.
  */
 export function newIp(src: string, dst: string): IpInfo {
-  return { src, dst, len: undefined, tos: undefined, prec: undefined, ttl: undefined, id: undefined, flags: undefined } as IpInfo;
+  return {
+    src,
+    dst,
+    len: undefined,
+    tos: undefined,
+    prec: undefined,
+    ttl: undefined,
+    id: undefined,
+    flags: undefined,
+  } as IpInfo;
 }
 
 /** A fresh layer-4 record, one shape for every protocol (see {@link newIp}). */

@@ -27,8 +27,8 @@ const PROTO_NAMES: Record<string, string> = {
   ESP: "esp",
 };
 
-/** Keys the reader knows (the `switch` in `readFields` and `applyNumber`). */
-const KEYS = [
+/** Keys the `switch` in `readFields` handles itself: text values, skipped keys, and SPORT. */
+const TEXT_KEYS = [
   "IN",
   "OUT",
   "PHYSIN",
@@ -52,6 +52,9 @@ const KEYS = [
   "VPROTO",
   "VID",
   "SPI",
+];
+/** Keys with a number (decimal, or hex as `0x..`), stored by `applyNumber`. */
+const NUMERIC_KEYS = [
   "LEN",
   "TOS",
   "PREC",
@@ -76,6 +79,8 @@ const KEYS = [
   "HOPLIMIT",
   "FLOWLBL",
 ];
+/** Every key the reader knows. */
+const KEYS = [...TEXT_KEYS, ...NUMERIC_KEYS];
 /** Words without `=` the reader knows. */
 const WORDS = [...TCP_FLAGS, "CE", "DF", "MF", "OPT", "INCOMPLETE", "ARP"];
 
@@ -97,6 +102,7 @@ function byCode(words: readonly string[]): Map<number, string> {
   return new Map(words.map((w) => [wordCode(w), w]));
 }
 const KEY_CODES = byCode(KEYS);
+const NUMERIC_CODES = byCode(NUMERIC_KEYS);
 const WORD_CODES = byCode(WORDS);
 
 /** Where the last {@link scanWord} stopped: at `=`, at a space, or at the end. */
@@ -155,6 +161,40 @@ export function readHex(line: string, from: number, to: number): number {
     v = v * 16 + d;
   }
   return v;
+}
+
+/** The value the last successful {@link readNumberAt} read. */
+let numberRead = 0;
+
+/**
+ * Reads a whole field value at `from` that is a decimal number (up to 15
+ * digits) or `0x` and 1 to 8 hex digits, ending at a space or `to`: leaves it
+ * in {@link numberRead} and returns where it ended, or -1 for anything else
+ * (the caller then reads the field the long way, with its errors and special cases).
+ */
+function readNumberAt(line: string, from: number, to: number): number {
+  let j = from;
+  let v = 0;
+  if (line.charCodeAt(from) === 48 && line.charCodeAt(from + 1) === 120) {
+    j = from + 2;
+    for (; j < to; j++) {
+      const c = line.charCodeAt(j) | 32;
+      if (c >= 48 && c <= 57) v = v * 16 + (c - 48);
+      else if (c >= 97 && c <= 102) v = v * 16 + (c - 87);
+      else break;
+    }
+    if (j - from < 3 || j - from > 10) return -1;
+  } else {
+    for (; j < to; j++) {
+      const c = line.charCodeAt(j) - 48;
+      if (c < 0 || c > 9) break;
+      v = v * 10 + c;
+    }
+    if (j === from || j - from > 15) return -1;
+  }
+  if (j < to && line.charCodeAt(j) !== 32) return -1;
+  numberRead = v;
+  return j;
 }
 
 /** The part of a packet a bracketed ICMP error quote or the line itself describes. */
@@ -278,10 +318,20 @@ function readFields(
       i = sp;
       continue;
     }
+    const vs = eq + 1;
+    const numeric = code < 0 ? undefined : NUMERIC_CODES.get(code);
+    if (numeric !== undefined) {
+      // Most fields are numbers: read the digits up to the space, no search for it first.
+      const end = readNumberAt(line, vs, to);
+      if (end > 0) {
+        applyNumber(numeric, numberRead, target, ev, afterProto, top);
+        i = end;
+        continue;
+      }
+    }
     sp = line.indexOf(" ", eq);
     if (sp < 0 || sp > to) sp = to;
     const key = code < 0 ? undefined : KEY_CODES.get(code);
-    const vs = eq + 1;
     // Unknown keys are skipped (newer kernels may add some).
     if (key === undefined) {
       i = sp;
@@ -394,35 +444,11 @@ function readFields(
   return undefined;
 }
 
-const NUMERIC_KEYS = new Set([
-  "LEN",
-  "TOS",
-  "PREC",
-  "TTL",
-  "ID",
-  "SPT",
-  "DPT",
-  "SPORT",
-  "DPORT",
-  "SEQ",
-  "ACK",
-  "WINDOW",
-  "RES",
-  "URGP",
-  "TYPE",
-  "CODE",
-  "PARAMETER",
-  "MTU",
-  "UID",
-  "GID",
-  "MARK",
-  "TC",
-  "HOPLIMIT",
-  "FLOWLBL",
-]);
+const NUMERIC_SET = new Set<string>(NUMERIC_KEYS);
 
 function isKnownNumericKey(key: string): boolean {
-  return NUMERIC_KEYS.has(key);
+  // SPORT is a number too; it is in TEXT_KEYS because it also implies the layer-4 header (xtables-monitor).
+  return NUMERIC_SET.has(key) || key === "SPORT";
 }
 
 /** Stores a numeric field; returns false for an unknown key. */
