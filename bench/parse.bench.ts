@@ -7,13 +7,17 @@
  *
  * - streams the big file from disk through the parser the way the CLI does
  *   (`createReadStream` + `lineBatches`, packets dropped as they close);
+ * - parses it again the way `packetwalk parse --jobs N` does with one big file
+ *   (worker threads, one per CPU; flows paired on the main thread), and
+ *   reports its speed against the single-threaded parse of the same run;
  * - baselines in the same process: reading and splitting lines only, and
  *   `grep -c PROTO=` spawned on the same file;
  * - parses a file of N and one of 4N lines in fresh child processes and
  *   reports their peak RSS (bounded memory: they should be about equal), once
  *   with Node's default heap sizing (RSS then mostly reflects how far V8 lets
  *   garbage grow before collecting) and once under a 64 MB old-space cap, where
- *   state that grew with the input would crash the 4N run.
+ *   state that grew with the input would crash the 4N run; and the same for the
+ *   parallel parse (its workers' heaps are capped by the parse itself).
  *
  * Env: PARSE_BENCH_LINES (default 3000000) is 4N; PARSE_BENCH_ROUNDS (default 2)
  * timing rounds, best kept. Temp files are removed.
@@ -22,6 +26,7 @@ import { spawnSync } from "node:child_process";
 import { createReadStream, mkdtempSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseFileParallel } from "../src/cli/parse-parallel.ts";
 import { lineBatches } from "../src/core/parse/split-lines.ts";
 import { TraceParser } from "../src/core/parse/trace-parser.ts";
 import { generateLog } from "./generate-log.ts";
@@ -92,6 +97,14 @@ async function parseFile(file: string): Promise<{
   };
 }
 
+/** The parallel parse of `file` on `jobs` threads, without output. */
+async function parallelFile(file: string, jobs: number) {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const r = await parseFileParallel({ path: file, mode: "none", jobs }, () => {});
+  return { ...r, seconds: (performance.now() - start) / 1000, cpu: cpuSeconds(cpu) };
+}
+
 function grep(file: string): { count: number; seconds: number } {
   const start = performance.now();
   const r = spawnSync("grep", ["-c", "PROTO=", file], { encoding: "utf8" });
@@ -109,7 +122,7 @@ const CAP = ["--max-old-space-size=64", "--max-semi-space-size=4"];
 /** Parses (or only splits) `file` in a fresh Node process (with `flags`); its peak RSS (maxRSS) in bytes. */
 function childPeakRss(
   file: string,
-  mode: "parse" | "split",
+  mode: "parse" | "split" | "parallel",
   flags: string[] = [],
 ): { rss: number; packets: number } {
   const r = spawnSync(process.execPath, [...flags, import.meta.filename, "--child", mode, file], {
@@ -143,8 +156,12 @@ export async function run(): Promise<Record<string, string | number>> {
       parse: Number.POSITIVE_INFINITY,
       splitCpu: Number.POSITIVE_INFINITY,
       parseCpu: Number.POSITIVE_INFINITY,
+      parallel: Number.POSITIVE_INFINITY,
+      parallelCpu: Number.POSITIVE_INFINITY,
     };
+    const jobs = availableParallelism();
     let grepCount = 0;
+    let par: Awaited<ReturnType<typeof parallelFile>> | undefined;
     let parsed: Awaited<ReturnType<typeof parseFile>> | undefined;
     for (let i = 0; i < rounds; i++) {
       const s = await splitOnly(bigFile);
@@ -162,17 +179,28 @@ export async function run(): Promise<Record<string, string | number>> {
       };
       if (!parsed || p.peakRss > parsed.peakRss) parsed = { ...p, seconds: best.parse };
     }
-    if (!parsed) throw new Error("no round ran");
+    // After the single-threaded rounds, so that their in-process RSS is their own.
+    for (let i = 0; i < rounds; i++) {
+      par = await parallelFile(bigFile, jobs);
+      check(par, want, "parallel parse");
+      best.parallel = Math.min(best.parallel, par.seconds);
+      best.parallelCpu = Math.min(best.parallelCpu, par.cpu);
+    }
+    if (!parsed || !par) throw new Error("no round ran");
     const rssN = childPeakRss(smallFile, "parse");
     const rss4N = childPeakRss(bigFile, "parse");
     const capN = childPeakRss(smallFile, "parse", CAP);
     const cap4N = childPeakRss(bigFile, "parse", CAP);
     const rssSplit = childPeakRss(bigFile, "split");
+    const parN = childPeakRss(smallFile, "parallel");
+    const par4N = childPeakRss(bigFile, "parallel");
     for (const [r, w] of [
       [rssN, small],
       [rss4N, want],
       [capN, small],
       [cap4N, want],
+      [parN, small],
+      [par4N, want],
     ] as const)
       if (r.packets !== w.packets)
         throw new Error(`a child parse found ${r.packets} packets, not ${w.packets}`);
@@ -201,6 +229,15 @@ export async function run(): Promise<Record<string, string | number>> {
       "parse.vsGrep": `${(best.parse / best.grep).toFixed(1)}x slower than grep -c PROTO=`,
       "parse.vsSplit": `${(best.parse / best.split).toFixed(1)}x the time of reading+splitting only (${Math.round((best.split / best.parse) * 100)}% of parse time)`,
       "parse.inProcessPeakRssMB": mb(parsed.peakRss),
+      "parallel.jobs": jobs,
+      "parallel.seconds": Number(best.parallel.toFixed(2)),
+      "parallel.linesPerSecond": lps(best.parallel),
+      "parallel.cpuSeconds": Number(best.parallelCpu.toFixed(2)),
+      "parallel.vsSingleThread": `${(best.parse / best.parallel).toFixed(2)}x the lines per second of one thread`,
+      "parallel.segments": par.segments,
+      "parallel.retries": par.retries,
+      "parallel.linesReadPerLine": Number((par.linesRead / par.lines).toFixed(3)),
+      "parallel.vsGrep": `${(best.parallel / best.grep).toFixed(1)}x slower than grep -c PROTO=`,
       "memory.N.lines": small.lines,
       "memory.N.peakRssMB": mb(rssN.rss),
       "memory.4N.lines": want.lines,
@@ -211,6 +248,9 @@ export async function run(): Promise<Record<string, string | number>> {
       "memory.capped.4N.peakRssMB": mb(cap4N.rss),
       "memory.capped.4N/N": Number((cap4N.rss / capN.rss).toFixed(2)),
       "memory.splitOnly.4N.peakRssMB": mb(rssSplit.rss),
+      "memory.parallel.N.peakRssMB": mb(parN.rss),
+      "memory.parallel.4N.peakRssMB": mb(par4N.rss),
+      "memory.parallel.4N/N": Number((par4N.rss / parN.rss).toFixed(2)),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -219,9 +259,10 @@ export async function run(): Promise<Record<string, string | number>> {
 
 if (import.meta.main) {
   if (process.argv[2] === "--child") {
-    const [mode, file] = process.argv.slice(3) as ["parse" | "split", string];
+    const [mode, file] = process.argv.slice(3) as ["parse" | "split" | "parallel", string];
     let packets = 0;
     if (mode === "parse") packets = (await parseFile(file)).packets;
+    else if (mode === "parallel") packets = (await parallelFile(file, availableParallelism())).packets;
     else await splitOnly(file);
     process.stdout.write(JSON.stringify({ rss: process.resourceUsage().maxRSS * 1024, packets }));
   } else console.log(await run());

@@ -51,6 +51,7 @@ export interface ParallelOptions {
 /** What {@link parseFileParallel} found, besides the text it wrote. */
 export interface ParallelSummary {
   packets: number;
+  flows: number;
   events: number;
   skippedLines: number;
   diagnostics: Diagnostic[];
@@ -126,6 +127,13 @@ class LineIndex {
   }
 }
 
+/**
+ * Heap limits of a worker. Its live state is small and bounded (open packets,
+ * one batch of results); without a limit V8 lets garbage grow to hundreds of
+ * megabytes per thread before collecting it.
+ */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 48 };
+
 /** Runs jobs on a fixed number of worker threads, one job per worker at a time. */
 class WorkerPool {
   private readonly idle: Worker[] = [];
@@ -154,7 +162,9 @@ class WorkerPool {
     while (this.queue.length) {
       let worker = this.idle.pop();
       if (!worker && this.all.length < this.size) {
-        worker = new Worker(new URL("./parse-segment.ts", import.meta.url));
+        worker = new Worker(new URL("./parse-segment.ts", import.meta.url), {
+          resourceLimits: WORKER_LIMITS,
+        });
         this.all.push(worker);
       }
       if (!worker) return;
@@ -219,6 +229,7 @@ export async function parseFileParallel(
     pool ? pool.run(job, onPackets) : parseSegment(job, onPackets);
   const summary: ParallelSummary = {
     packets: 0,
+    flows: 0,
     events: 0,
     skippedLines: 0,
     diagnostics: [],
@@ -287,6 +298,7 @@ export async function parseFileParallel(
       let text = "";
       for (const p of batches.flat()) {
         const a = pairer.assignKeys(p.keys);
+        if (a.isNew) summary.flows++;
         const summaryText =
           a.direction === "reply" && p.replySummary !== undefined ? p.replySummary : p.summary;
         text += packetHead(
