@@ -176,6 +176,8 @@ export async function run(): Promise<Record<string, string | number>> {
         parse: Math.min(best.parse, p.seconds),
         splitCpu: Math.min(best.splitCpu, s.cpu),
         parseCpu: Math.min(best.parseCpu, p.cpu),
+        parallel: best.parallel,
+        parallelCpu: best.parallelCpu,
       };
       if (!parsed || p.peakRss > parsed.peakRss) parsed = { ...p, seconds: best.parse };
     }
