@@ -38,8 +38,9 @@ export interface SegmentJob {
 /** A packet of the segment, as the main thread needs it to pair flows and print. */
 export interface SegmentPacket {
   keys: FlowKeys;
+  /** Empty in mode `none`, which prints nothing. */
   summary: string;
-  /** The summary if the packet turns out to be a reply (conntrack undoing NAT); only when it differs. */
+  /** The summary if the packet turns out to be a reply (conntrack undoing NAT); only when it may differ. */
   replySummary?: string;
   /** {@link packetTail} in the job's mode. */
   tail: string;
@@ -93,8 +94,14 @@ export async function parseSegment(
     maxDiagnostics: job.maxDiagnostics,
     ...(job.prefixMap ? { prefixMap: job.prefixMap } : {}),
     onGroupedPacket: (p) => {
-      const record: SegmentPacket = { keys: flowKeys(p), summary: p.summary, tail: packetTail(p, job.mode) };
-      if (p.rewrites.length > 0) record.replySummary = summarizePacket({ ...p, direction: "reply" });
+      // Without output (`none`) the main thread needs the flow keys only.
+      const print = job.mode !== "none";
+      const record: SegmentPacket = {
+        keys: flowKeys(p),
+        summary: print ? p.summary : "",
+        tail: packetTail(p, job.mode),
+      };
+      if (print && p.rewrites.length > 0) record.replySummary = summarizePacket({ ...p, direction: "reply" });
       packets.push(record);
       if (packets.length >= BATCH) {
         onPackets(packets);
