@@ -58,12 +58,12 @@ interface Args {
   segmentBytes: number;
 }
 
-/** A positive whole number given to `option`, or a message. */
-function count(option: string, value: string | undefined): number | string {
+/** A whole number from 1 to `max` given to `option` (decimal digits only), or a message. */
+function count(option: string, value: string | undefined, max: number): number | string {
   const n = Number(value);
-  return value !== undefined && Number.isSafeInteger(n) && n > 0
+  return value !== undefined && /^[0-9]+$/.test(value) && n >= 1 && n <= max
     ? n
-    : `${option} needs a positive whole number, got '${value ?? ""}'`;
+    : `${option} needs a whole number from 1 to ${max}, got '${value ?? ""}'`;
 }
 
 function parseArgs(argv: string[]): Args | string {
@@ -84,7 +84,7 @@ function parseArgs(argv: string[]): Args | string {
       a.prefixMap = v;
     } else if (x.startsWith("--prefix-map=")) a.prefixMap = x.slice(13);
     else if (x === "--jobs" || x === "--segment-bytes") {
-      const n = count(x, argv[++i]);
+      const n = count(x, argv[++i], x === "--jobs" ? 64 : 2 ** 40);
       if (typeof n === "string") return n;
       if (x === "--jobs") a.jobs = n;
       else a.segmentBytes = n;
@@ -180,7 +180,11 @@ export async function run(argv: string[]): Promise<number> {
       );
     } catch (e) {
       const err = e as NodeJS.ErrnoException;
-      process.stderr.write(`packetwalk parse: cannot read ${only}: ${err.code ?? err.message}\n`);
+      process.stderr.write(
+        err.code
+          ? `packetwalk parse: cannot read ${only}: ${err.code}\n`
+          : `packetwalk parse: ${only}: ${err.message} (hint: try --jobs 1)\n`,
+      );
       return 2;
     }
     return report(args, r.packets, r.events, r.skippedLines, r.diagnostics);

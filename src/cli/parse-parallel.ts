@@ -13,12 +13,20 @@
  * parsed again with a longer warm-up, up to the start of the file. The main
  * thread pairs flows in packet order (they need the whole history) and prints.
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { HookId } from "../core/model/hook.ts";
 import type { Diagnostic } from "../core/model/packet.ts";
 import { FlowPairer } from "../core/parse/pair-flows.ts";
-import { unknownPrefixMessage, unlistedNote } from "../core/parse/trace-parser.ts";
+import { lineBatches } from "../core/parse/split-lines.ts";
+import {
+  MAX_UNKNOWN_PREFIXES,
+  type PacketLineOrder,
+  TraceParser,
+  type UnknownPrefix,
+  unknownPrefixMessage,
+  unlistedNote,
+} from "../core/parse/trace-parser.ts";
 import { type OutputMode, packetHead } from "./packet-output.ts";
 import {
   parseSegment,
@@ -134,18 +142,26 @@ class LineIndex {
  */
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 48 };
 
-/** Runs jobs on a fixed number of worker threads, one job per worker at a time. */
+/** A job waiting for, or running on, a worker. */
+interface Task {
+  job: SegmentJob;
+  onPackets: (packets: SegmentPacket[]) => void;
+  resolve: (r: SegmentResult) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * Runs jobs on at most `size` worker threads, one job per worker at a time.
+ * A worker that dies (an error, its heap limit) fails its job and is replaced
+ * for the next one; no job is left waiting forever.
+ */
 class WorkerPool {
   private readonly idle: Worker[] = [];
-  private readonly all: Worker[] = [];
-  private readonly queue: {
-    job: SegmentJob;
-    onPackets: (packets: SegmentPacket[]) => void;
-    resolve: (r: SegmentResult) => void;
-    reject: (e: Error) => void;
-  }[] = [];
-
+  private readonly running = new Map<Worker, Task>();
+  private readonly queue: Task[] = [];
   private readonly size: number;
+  private live = 0;
+  private closing = false;
 
   constructor(size: number) {
     this.size = size;
@@ -158,43 +174,77 @@ class WorkerPool {
     });
   }
 
-  private pump(): void {
-    while (this.queue.length) {
-      let worker = this.idle.pop();
-      if (!worker && this.all.length < this.size) {
-        worker = new Worker(new URL("./parse-segment.ts", import.meta.url), {
-          resourceLimits: WORKER_LIMITS,
-        });
-        this.all.push(worker);
+  private spawn(): Worker {
+    const w = new Worker(new URL("./parse-segment.ts", import.meta.url), { resourceLimits: WORKER_LIMITS });
+    this.live++;
+    w.on("message", (m: WorkerMessage) => {
+      const task = this.running.get(w);
+      if (!task) return;
+      if (m.kind === "packets") {
+        task.onPackets(m.packets);
+        return;
       }
-      if (!worker) return;
-      const w = worker;
-      const task = this.queue.shift() as (typeof this.queue)[number];
-      const onError = (e: Error) => {
-        w.off("message", onMessage);
-        task.reject(e);
-      };
-      const onMessage = (m: WorkerMessage) => {
-        if (m.kind === "packets") {
-          task.onPackets(m.packets);
-          return;
-        }
-        w.off("message", onMessage);
-        w.off("error", onError);
-        this.idle.push(w);
-        if (m.kind === "done") task.resolve(m.result);
-        else task.reject(new Error(m.error));
-        this.pump();
-      };
-      w.on("message", onMessage);
-      w.once("error", onError);
+      this.running.delete(w);
+      this.idle.push(w);
+      if (m.kind === "done") task.resolve(m.result);
+      else task.reject(new Error(m.error));
+      this.pump();
+    });
+    const dead = (error: Error) => {
+      const at = this.idle.indexOf(w);
+      if (at >= 0) this.idle.splice(at, 1);
+      const task = this.running.get(w);
+      this.running.delete(w);
+      this.live--;
+      if (!this.closing) task?.reject(error);
+      this.pump();
+    };
+    w.on("error", dead);
+    // An exit without an error (after one, the worker is gone from both lists already).
+    w.on("exit", (code) => {
+      if (this.running.has(w) || this.idle.includes(w))
+        dead(new Error(`a parse worker stopped (exit code ${code})`));
+    });
+    return w;
+  }
+
+  private pump(): void {
+    while (this.queue.length && !this.closing) {
+      const w = this.idle.pop() ?? (this.live < this.size ? this.spawn() : undefined);
+      if (!w) return;
+      const task = this.queue.shift() as Task;
+      this.running.set(w, task);
       w.postMessage(task.job);
     }
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.all.map((w) => w.terminate()));
+    this.closing = true;
+    const workers = [...this.idle, ...this.running.keys()];
+    await Promise.all(workers.map((w) => w.terminate()));
   }
+}
+
+/** Lines read from the start of the file to learn how it orders `PACKET:` lines. */
+const PACKET_ORDER_LINES = 10_000;
+
+/**
+ * How the file orders xtables-monitor `PACKET:` lines, as the sequential
+ * parser decides it at the first one (which depends on the TRACE lines before
+ * it, maybe long before a segment's warm-up): every segment is told, so none
+ * decides differently. Undefined when the first lines have no `PACKET:` line;
+ * then segments decide themselves, and the stitching check catches a wrong guess.
+ */
+async function packetLineOrder(path: string): Promise<PacketLineOrder | undefined> {
+  const parser = new TraceParser(() => {});
+  let n = 0;
+  for await (const batch of lineBatches(createReadStream(path, { highWaterMark: 64 * 1024 }))) {
+    for (const l of batch) {
+      parser.line(l);
+      if (parser.packetLines || ++n >= PACKET_ORDER_LINES) return parser.packetLines;
+    }
+  }
+  return parser.packetLines;
 }
 
 /** One segment: its lines, its job and its (pending) result. */
@@ -223,6 +273,7 @@ export async function parseFileParallel(
   const warmup = Math.max(1, options.warmupLines ?? 2048);
   const maxDiagnostics = options.maxDiagnostics ?? 1000;
   const file = options.file ?? options.path;
+  const packetLines = await packetLineOrder(options.path);
   const index = new LineIndex(options.path);
   const pool = options.inline ? undefined : new WorkerPool(jobs);
   const run = (job: SegmentJob, onPackets: (p: SegmentPacket[]) => void) =>
@@ -249,6 +300,7 @@ export async function parseFileParallel(
       toLine,
       mode: options.mode,
       maxDiagnostics,
+      ...(packetLines ? { packetLines } : {}),
       ...(options.prefixMap ? { prefixMap: options.prefixMap } : {}),
     };
     const packets: SegmentPacket[][] = [];
@@ -326,9 +378,11 @@ export async function parseFileParallel(
 /**
  * Appends a segment's diagnostics in order; an unknown prefix met before is
  * not listed again, its first warning counts the lines instead (as the
- * sequential parser's does). Returns how many more problems went unlisted
- * than the worker counted (negative when the worker counted a prefix as a new
- * problem that was known already).
+ * sequential parser's does, up to {@link MAX_UNKNOWN_PREFIXES} remembered
+ * prefixes; past that every line of a new one is a problem of its own, and
+ * the list, at most `max` <= that many long, is full by then). Returns how many
+ * more problems went unlisted than the worker counted (negative when the
+ * worker counted as a new problem a prefix that was known already).
  */
 function mergeDiagnostics(
   result: SegmentResult,
@@ -337,27 +391,33 @@ function mergeDiagnostics(
   max: number,
 ): number {
   let unlisted = 0;
-  const count = (prefix: string, n: number): boolean => {
-    const known = unknown.get(prefix);
-    if (!known) return false;
-    known.count += n;
-    if (known.diag) known.diag.message = unknownPrefixMessage(known.name, known.count);
+  const known = (u: UnknownPrefix): boolean => {
+    const k = unknown.get(u.prefix);
+    if (!k) return false;
+    k.count += u.count;
+    if (k.diag) k.diag.message = unknownPrefixMessage(k.name, k.count);
     return true;
   };
-  const prefixAt = new Map(result.unknownPrefixes.map((u) => [u.index, u]));
-  for (const u of result.unknownPrefixes) {
-    if (u.index >= 0) continue;
-    // Its warning did not fit in the worker's list, which counted it unlisted: right only if it is new.
-    if (count(u.prefix, u.count)) unlisted--;
-    else unknown.set(u.prefix, { diag: undefined, count: u.count, name: u.name });
-  }
+  const full = () => unknown.size >= MAX_UNKNOWN_PREFIXES;
+  const prefixAt = new Map(result.unknownPrefixes.filter((u) => u.index >= 0).map((u) => [u.index, u]));
   result.diagnostics.forEach((d, i) => {
     const u = prefixAt.get(i);
-    if (u && count(u.prefix, u.count)) return;
+    if (u && known(u)) return;
+    if (u && full()) {
+      unlisted += u.count;
+      return;
+    }
     const listed = into.length < max;
     if (listed) into.push(d);
     else unlisted++;
     if (u) unknown.set(u.prefix, { diag: listed ? d : undefined, count: u.count, name: u.name });
   });
+  // Prefixes first met after the worker's list was full (it counted that first line unlisted).
+  for (const u of result.unknownPrefixes) {
+    if (u.index >= 0) continue;
+    if (known(u)) unlisted--;
+    else if (full()) unlisted += u.count - 1;
+    else unknown.set(u.prefix, { diag: undefined, count: u.count, name: u.name });
+  }
   return unlisted;
 }

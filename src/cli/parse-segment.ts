@@ -15,7 +15,7 @@ import type { Diagnostic } from "../core/model/packet.ts";
 import { type FlowKeys, flowKeys } from "../core/parse/pair-flows.ts";
 import { lineBatches } from "../core/parse/split-lines.ts";
 import { summarizePacket } from "../core/parse/summarize-packet.ts";
-import { TraceParser, type UnknownPrefix } from "../core/parse/trace-parser.ts";
+import { type PacketLineOrder, TraceParser, type UnknownPrefix } from "../core/parse/trace-parser.ts";
 import { type OutputMode, packetTail } from "./packet-output.ts";
 
 /** What a segment's worker is asked to do. Lines are numbered from 1 in the whole file. */
@@ -33,6 +33,8 @@ export interface SegmentJob {
   mode: OutputMode;
   prefixMap?: Record<string, HookId>;
   maxDiagnostics: number;
+  /** How the file orders `PACKET:` lines, when the main thread found out (see `TraceParser`). */
+  packetLines?: PacketLineOrder;
 }
 
 /** A packet of the segment, as the main thread needs it to pair flows and print. */
@@ -92,7 +94,10 @@ export async function parseSegment(
     firstLine: job.warmLine,
     range: { from: job.fromLine, to: job.toLine },
     maxDiagnostics: job.maxDiagnostics,
+    // A segment's prefixes are bounded by its lines; the merge applies the whole file's limit.
+    maxUnknownPrefixes: Number.POSITIVE_INFINITY,
     ...(job.prefixMap ? { prefixMap: job.prefixMap } : {}),
+    ...(job.packetLines ? { packetLines: job.packetLines } : {}),
     onGroupedPacket: (p) => {
       // Without output (`none`) the main thread needs the flow keys only.
       const print = job.mode !== "none";

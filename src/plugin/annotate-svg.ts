@@ -17,12 +17,13 @@ function escapeRegExp(s: string): string {
 }
 
 /** How far a diagram may shrink on a narrow screen before its box scrolls instead. */
-const MIN_SCALE = 0.75;
+const MIN_SCALE = 0.62;
 
 /**
  * Adds `data-step="N [M]"` to the hook boxes and arrows of `svg` (whose root id is `svgId`),
  * prefixes with `svgId` every id Mermaid left without it, and gives the root a minimum
- * width (3/4 of its natural width) so labels stay readable on a phone.
+ * width (62% of its natural width, which lets the widest map fit the lesson column on a
+ * desktop at about 10 px labels) so labels stay readable on a phone.
  */
 export function annotateSvg(svg: string, svgId: string, targets: StepTargets): string {
   const own = new RegExp(`^${escapeRegExp(svgId)}(?:[-_]|$)`);

@@ -19,6 +19,13 @@ export interface GroupOptions {
   windowSeconds?: number;
   /** At most this many open packets; the oldest is closed first. Default: 256. */
   maxOpen?: number;
+  /**
+   * Close a packet this many lines after its first line, however recently it
+   * was seen: a packet crosses its hooks within microseconds, and one that
+   * lives on (TRACE lines reusing its trace id) would hold back every later
+   * packet. Default: 5 windows (2000 lines).
+   */
+  maxSpanLines?: number;
 }
 
 /** What the grouping rules ask about a hook id, worked out once per id. */
@@ -44,7 +51,8 @@ interface OpenPacket {
   /** The envelope `lastTime` came from: clocks of different envelopes are not comparable. */
   lastClock: string | undefined;
   firstTtl: number | undefined;
-  traceId: string | undefined;
+  /** Every trace id the packet was seen under (NAT gives a packet a new one): all are forgotten when it closes. */
+  traceIds: string[];
   /** The key lists this packet is in (see `key-index.ts`). */
   keys: KeyList<OpenPacket>[];
   /** Creation order among open packets. */
@@ -156,6 +164,7 @@ function invariantsAgree(a: TraceEvent, b: TraceEvent): boolean {
  */
 export class PacketGrouper {
   private readonly windowLines: number;
+  private readonly maxSpanLines: number;
   private readonly windowSeconds: number;
   private readonly maxOpen: number;
   private readonly emit: (packet: Packet, firstSeq: number) => void;
@@ -187,6 +196,7 @@ export class PacketGrouper {
   constructor(emit: (packet: Packet, firstSeq: number) => void, options: GroupOptions = {}) {
     this.emit = emit;
     this.windowLines = options.windowLines ?? 400;
+    this.maxSpanLines = options.maxSpanLines ?? 5 * this.windowLines;
     this.windowSeconds = options.windowSeconds ?? 5;
     this.maxOpen = options.maxOpen ?? 256;
   }
@@ -245,28 +255,42 @@ export class PacketGrouper {
    * the same way (the parallel parse checks its stitching with it).
    */
   signature(): string {
-    const line = (e: TraceEvent) => e.position.line;
-    const parts: string[] = [`now ${this.nowClock ?? ""} ${this.now ?? ""}`, `block ${this.sweptBlock}`];
+    // Computed twice per segment of a parallel parse: completeness matters here, not speed.
+    // Open packets are named by their place in creation order (counters differ between runs).
+    const place = new Map<OpenPacket, number>();
+    for (let p = this.head; p; p = p.next) place.set(p, place.size);
+    const name = (p: OpenPacket) => String(place.get(p) ?? `closed ${p.firstSeq}`);
+    const event = (e: TraceEvent) => JSON.stringify(e);
+    const parts: string[] = [
+      `now ${this.nowClock ?? ""} ${this.now ?? ""}`,
+      `block ${this.sweptBlock}`,
+      `open ${this.openCount}`,
+    ];
     for (let p = this.head; p; p = p.next)
-      parts.push(`open ${p.firstSeq} ${p.lastSeq} ${p.events.map(line).join(",")}`);
-    for (const { ev, seq } of this.pendingL2) parts.push(`l2 ${seq} ${line(ev)}`);
-    const t = this.lastTouched;
-    if (t) parts.push(`touched ${t.firstSeq} ${t.events.map(line).join(",")}`);
-    for (const [id, p] of this.byTrace) parts.push(`trace ${id} ${p.firstSeq} ${p.closed}`);
+      parts.push(
+        `packet ${p.firstSeq} ${p.lastSeq} ${p.natId} ${p.firstTtl} ${p.lastTime} ${p.lastClock} ${p.traceIds.join(",")}`,
+        ...p.events.map((e) => `  ${event(e)}`),
+      );
+    const byFirstLine: string[] = [];
+    for (let p = this.sHead; p; p = p.sNext) byFirstLine.push(name(p));
+    parts.push(`by first line ${byFirstLine.join(",")}`);
+    for (const { ev, seq } of this.pendingL2) parts.push(`l2 ${seq} ${event(ev)}`);
+    if (this.lastTouched) parts.push(`touched ${name(this.lastTouched)}`);
+    parts.push(...[...this.byTrace].map(([id, p]) => `trace ${id} ${name(p)}`).sort());
+    parts.push(...this.byKey.describe(name).sort());
     return parts.join("\n");
   }
 
   /** Closes everything and emits the remaining packets. */
   finish(): void {
     while (this.head) this.close(this.head);
-    const pending = this.pendingL2;
-    this.pendingL2 = [];
-    for (const { ev, seq } of pending) this.closeNew(ev, seq);
+    // One at a time, so that each drain still sees the later waiting lines and keeps first-line order.
+    for (let w = this.pendingL2.shift(); w; w = this.pendingL2.shift()) this.closeNew(w.ev, w.seq);
     this.drain();
   }
 
   private stale(p: OpenPacket): boolean {
-    if (this.seq - p.lastSeq > this.windowLines) return true;
+    if (this.seq - p.lastSeq > this.windowLines || this.seq - p.firstSeq > this.maxSpanLines) return true;
     return (
       this.now !== undefined &&
       p.lastTime !== undefined &&
@@ -510,7 +534,7 @@ export class PacketGrouper {
       lastTime: ev.time,
       lastClock: ev.envelope,
       firstTtl: ev.ip?.ttl,
-      traceId: ev.traceId,
+      traceIds: [],
       keys: [],
       created: this.created++,
       natId: undefined,
@@ -553,10 +577,10 @@ export class PacketGrouper {
     }
     this.lastTouched = p;
     if (p.firstTtl === undefined && ev.ip?.ttl !== undefined) p.firstTtl = ev.ip.ttl;
-    if (ev.traceId && !p.traceId) {
-      p.traceId = ev.traceId;
+    if (ev.traceId) {
       this.byTrace.set(ev.traceId, p);
-    } else if (ev.traceId) this.byTrace.set(ev.traceId, p);
+      if (!p.traceIds.includes(ev.traceId)) p.traceIds.push(ev.traceId);
+    }
     if (how === "merge") {
       const last = p.events[p.events.length - 1] as TraceEvent;
       if (ev.verdict) {
@@ -614,7 +638,7 @@ export class PacketGrouper {
     this.unlinkSorted(p);
     this.openCount--;
     for (const key of p.keys) this.byKey.remove(key, p);
-    if (p.traceId && this.byTrace.get(p.traceId) === p) this.byTrace.delete(p.traceId);
+    for (const id of p.traceIds) if (this.byTrace.get(id) === p) this.byTrace.delete(id);
     if (this.lastTouched === p) this.lastTouched = undefined;
     const rewrites = findRewrites(p.events);
     const hooks: Packet["hooks"] = [];

@@ -75,6 +75,15 @@ export class KeyIndex<T> {
     return l;
   }
 
+  /** One line per key: its fields and its items in order (`name` names an item), for state signatures. */
+  describe(name: (item: T) => string): string[] {
+    const line = (l: KeyList<T>) =>
+      `key ${l.text ?? `${l.proto} ${l.src} ${l.dst}`}: ${l.items.map(name).join(",")}`;
+    const out = [...this.byText.values()].map(line);
+    for (const lists of this.byDst.values()) for (const l of lists) out.push(line(l));
+    return out;
+  }
+
   /** Takes `item` out of `list`; a list left empty is dropped. */
   remove(list: KeyList<T>, item: T): void {
     const j = list.items.indexOf(item);

@@ -13,6 +13,9 @@ import { parseBody } from "./parse-line.ts";
 import { SKIP } from "./parsed-line.ts";
 import { createPrefixResolver, type PrefixMap } from "./prefix-to-hook.ts";
 
+/** Where xtables-monitor prints `PACKET:` lines relative to a trace's TRACE lines. */
+export type PacketLineOrder = "before" | "after";
+
 /** Options of {@link TraceParser} (and of `parseTraceText` / `parseTraceStream`). */
 export interface ParseOptions {
   /** Name for positions in diagnostics and events. Default: `-`. */
@@ -35,10 +38,23 @@ export interface ParseOptions {
    * pairs flows itself (the parallel parse). Default: unset.
    */
   onGroupedPacket?: (packet: Packet, firstLine: number) => void;
+  /**
+   * Where xtables-monitor prints a trace's `PACKET:` line: `before` its TRACE
+   * lines (iptables >= 1.8.8) or `after` the first of them. Default: decided
+   * from the first `PACKET:` line of the input (see {@link TraceParser.packetLines}).
+   */
+  packetLines?: PacketLineOrder;
   /** Flow memory (see {@link PairOptions}). Default: 100000 tuples. */
   pair?: PairOptions;
   /** Keep at most this many diagnostics; one more says how many were left out. Default: 1000. */
   maxDiagnostics?: number;
+  /**
+   * Count the lines of at most this many distinct unknown prefixes; past that,
+   * every line of a new one is a problem of its own. Default: 100000
+   * ({@link MAX_UNKNOWN_PREFIXES}). A parallel parse's segments count them all
+   * and leave the limit to the merge.
+   */
+  maxUnknownPrefixes?: number;
 }
 
 const PREFIX_HINT =
@@ -72,7 +88,7 @@ export function unlistedNote(count: number, position: Diagnostic["position"]): D
 }
 
 /** Distinct unknown prefixes counted line by line (memory stays bounded on any input). */
-const MAX_UNKNOWN_PREFIXES = 100_000;
+export const MAX_UNKNOWN_PREFIXES = 100_000;
 
 /** Copies the packet fields of a TRACE packet line into the event that reports its verdict. */
 function copyPacketData(from: TraceEvent, to: TraceEvent): void {
@@ -114,9 +130,13 @@ export class TraceParser {
   private readonly to: number;
   private dropped = 0;
   private unknownByPrefix = new Map<string, { diag: Diagnostic; count: number; name: string }>();
-  private stash = new Map<string, TraceEvent>();
+  /** Packet data by trace id, waiting for the TRACE line it belongs to, with the line it was read on. */
+  private stash = new Map<string, { ev: TraceEvent; seq: number }>();
+  private readonly maxUnknownPrefixes: number;
+  /** How many lines a stashed packet line waits for its TRACE line. */
+  private readonly stashLines: number;
+  private packetOrder: "unknown" | PacketLineOrder;
   private lastTraceEvent: { ev: TraceEvent; line: number } | undefined;
-  private packetOrder: "unknown" | "before" | "after" = "unknown";
 
   /** `onPacket` receives every finished packet in id order, with its flow decision. */
   constructor(onPacket: (packet: Packet, flow: FlowAssignment) => void, options: ParseOptions = {}) {
@@ -127,6 +147,9 @@ export class TraceParser {
     );
     this.pairer = new FlowPairer(options.pair);
     this.lineNo = this.seq = (options.firstLine ?? 1) - 1;
+    this.stashLines = options.group?.windowLines ?? 400;
+    this.maxUnknownPrefixes = options.maxUnknownPrefixes ?? MAX_UNKNOWN_PREFIXES;
+    this.packetOrder = options.packetLines ?? "unknown";
     this.from = options.range?.from ?? Number.NEGATIVE_INFINITY;
     this.to = options.range?.to ?? Number.POSITIVE_INFINITY;
     const grouped = options.onGroupedPacket;
@@ -135,6 +158,11 @@ export class TraceParser {
       if (grouped) grouped(p, first);
       else onPacket(p, this.pairer.assign(p));
     }, options.group);
+  }
+
+  /** Where this input prints `PACKET:` lines, once a first one was read (or the option said so). */
+  get packetLines(): PacketLineOrder | undefined {
+    return this.packetOrder === "unknown" ? undefined : this.packetOrder;
   }
 
   /** Number of the next line {@link line} will read (1-based, counted over every file). */
@@ -156,12 +184,14 @@ export class TraceParser {
    * {@link PacketGrouper.signature}), with the TRACE packet-line state.
    */
   signature(): string {
+    // Only what can still matter: the last TRACE event if it was on the line before, live stash entries.
     const last = this.lastTraceEvent;
+    const live = [...this.stash].filter(([, d]) => this.seq + 1 - d.seq <= this.stashLines);
     return [
       this.grouper.signature(),
       `packet-order ${this.packetOrder}`,
-      `stash ${[...this.stash.keys()].join(",")}`,
-      `last-trace ${last ? `${last.line} ${last.ev.traceId}` : ""}`,
+      ...live.map(([id, d]) => `stash ${id} ${d.seq} ${JSON.stringify(d.ev)}`),
+      `last-trace ${last && last.line === this.seq ? JSON.stringify(last.ev) : ""}`,
     ].join("\n");
   }
 
@@ -241,14 +271,14 @@ export class TraceParser {
         if (
           this.packetOrder === "after" &&
           last &&
-          last.line === this.lineNo - 1 &&
+          last.line === seq - 1 &&
           last.ev.traceId === result.traceId &&
           !last.ev.ip
         ) {
           copyPacketData(result.event, last.ev);
         } else {
-          if (this.stash.size > 1024) this.stash.clear();
-          this.stash.set(result.traceId, result.event);
+          if (this.stash.size > 1024) this.forgetStaleStash(seq);
+          this.stash.set(result.traceId, { ev: result.event, seq });
         }
         return;
       }
@@ -276,10 +306,11 @@ export class TraceParser {
     if (ev.traceId) {
       const data = this.stash.get(ev.traceId);
       if (data) {
-        copyPacketData(data, ev);
+        // A packet line older than the grouping window is another packet's (and keeps the state bounded).
+        if (seq - data.seq <= this.stashLines) copyPacketData(data.ev, ev);
         this.stash.delete(ev.traceId);
       }
-      this.lastTraceEvent = { ev, line: this.lineNo };
+      this.lastTraceEvent = { ev, line: seq };
     }
     if (counted) this.events++;
     this.grouper.push(ev, seq);
@@ -301,9 +332,15 @@ export class TraceParser {
       position: { file: this.file, line: this.lineNo, column },
     };
     // Bounded: past this many distinct unknown prefixes, each new one is just another problem.
-    if (this.unknownByPrefix.size < MAX_UNKNOWN_PREFIXES)
+    if (this.unknownByPrefix.size < this.maxUnknownPrefixes)
       this.unknownByPrefix.set(detach(prefix), { diag, count: 1, name });
     this.diag(diag);
+  }
+
+  private forgetStaleStash(seq: number): void {
+    for (const [id, d] of this.stash) if (seq - d.seq > this.stashLines) this.stash.delete(id);
+    // Still full of live entries (an input of nothing but packet lines): start over, as before.
+    if (this.stash.size > 1024) this.stash.clear();
   }
 
   /** Problems found beyond `maxDiagnostics` (not in {@link diagnostics}). */

@@ -22,6 +22,7 @@ const fixtures = join(root, "test/fixtures/parse");
 let dir = "";
 let generated = "";
 let mixed = "";
+let waiting = "";
 
 /** What the sequential parser prints for `path`, and its problems. */
 async function sequential(path: string, mode: OutputMode, maxDiagnostics?: number) {
@@ -59,13 +60,15 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "pw-parallel-"));
   generated = join(dir, "generated.log");
   generateLog(generated, 40_000);
-  // Every fixture (every envelope and line format, TRACE, nft monitor, errors) three times over,
+  // Every fixture (every envelope and line format, TRACE, nft monitor, errors) ten times over,
   // with unknown prefixes, damaged lines and other kernel lines between them.
   const parts: string[] = [];
   const cases = readdirSync(fixtures).sort();
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < 10; round++) {
     for (const c of cases) {
-      parts.push(readFileSync(join(fixtures, c, "input.log"), "utf8").trimEnd());
+      // Each round with trace ids of its own, as another capture would have.
+      const input = readFileSync(join(fixtures, c, "input.log"), "utf8").trimEnd();
+      parts.push(input.replace(/((?:PACKET|TRACE): \d+ |trace id )[0-9a-f]{2}/g, (_m, p) => `${p}${round}f`));
       parts.push(
         `[ 9${round}0.000001] fw-mystery-${round % 2} IN=eth0 OUT= SRC=198.51.100.7 DST=203.0.113.2 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=UDP SPT=1 DPT=2 LEN=40`,
       );
@@ -75,6 +78,20 @@ beforeAll(() => {
   }
   mixed = join(dir, "mixed.log");
   writeFileSync(mixed, `${parts.join("\n")}\n`);
+  // Bridge lines without IP data still waiting for their IP line when the file ends, then a later packet.
+  const filler = (n: number, what: string) =>
+    Array.from({ length: n }, (_, i) => `[    1.000000] usb 1-1: ${what} ${i}`);
+  waiting = join(dir, "waiting.log");
+  writeFileSync(
+    waiting,
+    `${[
+      ...filler(3000, "filler"),
+      "[  122.212300] ctc/ebtable/nat-PREROUTE IN=veth2 OUT= MAC source = 02:42:ac:12:00:02 MAC dest = 02:42:ac:12:00:03 proto = 0x0800",
+      "[  122.212400] ctc/ebtable/nat-PREROUTE IN=veth3 OUT= MAC source = 02:42:ac:12:00:04 MAC dest = 02:42:ac:12:00:05 proto = 0x0800",
+      ...filler(10, "tail"),
+      "[  122.300000] iptable/filter-INPUT IN=eth0 OUT= SRC=10.0.0.1 DST=10.0.0.2 LEN=84 TOS=0x00 PREC=0x00 TTL=63 ID=100 DF PROTO=UDP SPT=1000 DPT=53 LEN=64",
+    ].join("\n")}\n`,
+  );
 });
 
 afterAll(() => {
@@ -99,7 +116,15 @@ describe("parallel parse of one file", () => {
         want.diagnostics.some((d) => /unknown LOG prefix 'fw-mystery-0' \(\d+ lines\)/.test(d.message)),
       ).toBe(true);
       for (const inline of [true, false]) {
-        const got = await parallel({ path: mixed, mode, jobs: 2, segmentBytes: 2048, inline });
+        // A short warm-up: the stitching check, not a read from the file's start, must make it exact.
+        const got = await parallel({
+          path: mixed,
+          mode,
+          jobs: 2,
+          segmentBytes: 8192,
+          warmupLines: 64,
+          inline,
+        });
         expect(got.summary.segments).toBeGreaterThan(20);
         expect(got.text).toBe(want.text);
         expect(problems(got.summary.diagnostics)).toEqual(problems(want.diagnostics));
@@ -118,7 +143,73 @@ describe("parallel parse of one file", () => {
       warmupLines: 3,
     });
     expect(got.summary.retries).toBeGreaterThan(0);
+    // Each retry reads a 4 times longer warm-up: a few per segment reach the grouping window, and
+    // no segment goes back to the start of the file (which would read lines ~ segments^2).
+    expect(got.summary.retries).toBeLessThanOrEqual(4 * got.summary.segments);
+    expect(got.summary.linesRead).toBeLessThan(12 * got.summary.lines);
     expect(got.text).toBe(want.text);
+  });
+
+  it("hands out bridge lines left waiting at the end of the file in first-line order", async () => {
+    const want = await sequential(waiting, "json");
+    expect(want.packets).toBe(3);
+    const lines = want.text
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l).events[0].line);
+    expect(lines).toEqual([3001, 3002, 3013]);
+    const got = await parallel({ path: waiting, mode: "json", jobs: 2, segmentBytes: 4096, warmupLines: 16 });
+    expect(got.text).toBe(want.text);
+  });
+
+  it("equals the sequential parse on random mixes of every line format, segment size and warm-up", async () => {
+    const cases = readdirSync(fixtures)
+      .sort()
+      .map((c) =>
+        readFileSync(join(fixtures, c, "input.log"), "utf8")
+          .split("\n")
+          .filter(Boolean),
+      );
+    let seed = 0x5eed;
+    const random = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const pick = <T>(a: readonly T[]) => a[Math.floor(random() * a.length)] as T;
+    for (let round = 0; round < 24; round++) {
+      // Runs of fixture lines, trace ids and IP ids reused across runs, other kernel lines between.
+      const traces = ["aaaa0001", "aaaa0002", "aaaa0003"];
+      const out: string[] = [];
+      while (out.length < 2500) {
+        const c = pick(cases);
+        const at = Math.floor(random() * c.length);
+        for (const line of c.slice(at, at + 1 + Math.floor(random() * 20))) {
+          let l = line;
+          if (random() < 0.5)
+            l = l.replace(/((?:PACKET|TRACE): \d+ |trace id )[0-9a-f]{8}/, (_m, p) => p + pick(traces));
+          if (random() < 0.3) l = l.replace(/ ID=\d+/, ` ID=${100 + Math.floor(random() * 4)}`);
+          out.push(l);
+        }
+        for (let n = Math.floor(random() * 200 * random()); n > 0; n--)
+          out.push(random() < 0.1 ? "" : "[ 1.0] usb: x");
+      }
+      const path = join(dir, `random-${round}.log`);
+      writeFileSync(path, out.join("\n") + (random() < 0.8 ? "\n" : ""));
+      const max = random() < 0.3 ? 1 + Math.floor(random() * 20) : undefined;
+      const want = await sequential(path, "human", max);
+      const got = await parallel({
+        path,
+        mode: "human",
+        jobs: 2,
+        segmentBytes: 1024 + Math.floor(random() * 30_000),
+        warmupLines: random() < 0.5 ? 1 : 1 + Math.floor(random() * 3000),
+        inline: true,
+        ...(max ? { maxDiagnostics: max } : {}),
+      });
+      expect(got.text, `round ${round}`).toBe(want.text);
+      expect(problems(got.summary.diagnostics), `round ${round}`).toEqual(problems(want.diagnostics));
+      expect([got.summary.events, got.summary.skippedLines]).toEqual([want.events, want.skipped]);
+    }
   });
 
   it("cuts the problem list where the sequential parse does", async () => {
@@ -148,9 +239,11 @@ describe("packetwalk parse --jobs", () => {
     }
   });
 
-  it("refuses a --jobs that is not a positive whole number", () => {
-    const r = cli([mixed, "--jobs", "0"]);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain("--jobs needs a positive whole number, got '0'");
+  it("refuses a --jobs that is not a whole number from 1 to 64", () => {
+    for (const bad of ["0", "1e3", "0x10", "65", "two"]) {
+      const r = cli([mixed, "--jobs", bad]);
+      expect(r.status, bad).toBe(2);
+      expect(r.stderr).toContain(`--jobs needs a whole number from 1 to 64, got '${bad}'`);
+    }
   });
 });

@@ -35,10 +35,10 @@ describe("annotateSvg", () => {
 });
 
 describe("annotateSvg on narrow screens", () => {
-  it("gives the diagram a minimum width of 3/4 of its natural width, so its box scrolls instead", () => {
+  it("gives the diagram a minimum width of 62% of its natural width, so its box scrolls instead", () => {
     const root =
       '<svg id="d-light" width="100%" class="flowchart" style="max-width: 800px;" viewBox="0 0 800 1400"></svg>';
     const out = annotateSvg(root, "d-light", { nodes: new Map(), links: new Map() });
-    expect(out).toContain('data-min-width style="max-width: 800px; --pw-min-width: 600px;"');
+    expect(out).toContain('data-min-width style="max-width: 800px; --pw-min-width: 496px;"');
   });
 });
