@@ -8,6 +8,10 @@
  * - {@link streamPackets}: lines in, packets out one by one, in bounded memory.
  * - {@link lineBatches}: a byte stream (e.g. `createReadStream(file)`) into lines, chunk by chunk;
  *   with a {@link TraceParser} this is the fast path the CLI uses for files of any size.
+ *
+ * Grouping windows count input lines, so a stretch of input groups the same
+ * way given the same state before it: `src/cli/parse-parallel.ts` builds the
+ * parallel parse of one big file on that (with {@link TraceParser.signature}).
  */
 import type { Flow, Packet, ParsedTrace } from "../model/packet.ts";
 import type { FlowAssignment } from "./pair-flows.ts";
@@ -22,12 +26,12 @@ export { formatNftMonitorLines } from "./format-nft-monitor.ts";
 export { formatTraceLine } from "./format-trace-line.ts";
 export { formatXtablesMonitorLines } from "./format-xtables-monitor.ts";
 export { type GroupOptions, PacketGrouper } from "./group-packets.ts";
-export { type FlowAssignment, FlowPairer, type PairOptions } from "./pair-flows.ts";
+export { type FlowAssignment, type FlowKeys, FlowPairer, flowKeys, type PairOptions } from "./pair-flows.ts";
 export { parseLine } from "./parse-line.ts";
 export { normalizeChain, type PrefixMap, prefixToHook } from "./prefix-to-hook.ts";
 export { forEachLine, lineBatches } from "./split-lines.ts";
 export { icmpTypeName, summarizeEvent, summarizePacket, tcpFlagName } from "./summarize-packet.ts";
-export { type ParseOptions, TraceParser } from "./trace-parser.ts";
+export { type PacketLineOrder, type ParseOptions, TraceParser, type UnknownPrefix } from "./trace-parser.ts";
 
 /** Collects packets and flows from a {@link TraceParser}. */
 function collector(): { onPacket: (p: Packet, f: FlowAssignment) => void; packets: Packet[]; flows: Flow[] } {

@@ -182,8 +182,10 @@ export class FlowPairer {
   assignKeys(keys: FlowKeys): FlowAssignment {
     const { seen, reversed } = keys;
     let hit: Remembered | undefined;
-    for (const t of seen) {
-      hit = this.lookup(t);
+    /** `seen[i]` for i < looked were looked up and are not remembered. */
+    let looked = 0;
+    for (; looked < seen.length; looked++) {
+      hit = this.lookup(seen[looked] as string);
       if (hit) break;
     }
     if (!hit && keys.quoted !== undefined) {
@@ -201,7 +203,9 @@ export class FlowPairer {
     const same: Remembered = { flow: hit.flow, direction: hit.direction, proto: hit.proto };
     const back: Remembered = { flow: hit.flow, direction: other, proto: hit.proto };
     for (let i = 0; i < seen.length; i++) {
-      this.remember(seen[i] as string, same);
+      // Known not to be there: no second lookup. (The hit itself is remembered with this flow already.)
+      if (i < looked) this.store(seen[i] as string, same);
+      else if (i > looked) this.remember(seen[i] as string, same);
       this.remember(reversed[i] as string, back);
     }
     return { flow: hit.flow, direction: hit.direction, isNew, proto: hit.proto };
@@ -211,6 +215,10 @@ export class FlowPairer {
   private remember(t: string, v: { flow: number; direction: "request" | "reply"; proto: string }): void {
     const old = this.lookup(t);
     if (old && old.flow === v.flow) return;
+    this.store(t, v);
+  }
+
+  private store(t: string, v: Remembered): void {
     this.tuples.set(t, v);
     // Two generations instead of evicting the oldest key one by one (Map iteration over deleted slots is slow).
     if (this.tuples.size > this.maxTuples / 2) {
