@@ -661,12 +661,7 @@ export class PacketGrouper {
   }
 
   /** Emits the closed packets that no open or waiting packet can precede any more. */
-  drainReady(): void {
-    this.drain();
-  }
-
-  /** Emits closed packets that no open or waiting packet can precede. */
-  private drain(): void {
+  drain(): void {
     if (!this.done.length) return;
     const floor = this.floor;
     let n = 0;

@@ -360,7 +360,7 @@ export class TraceParser {
 
   /** Hands out every packet whose turn has come without closing any open one (after `floor` moved). */
   handOutReady(): void {
-    this.grouper.drainReady();
+    this.grouper.drain();
   }
 
   /** Closes and hands out every packet, without the note about unlisted problems that {@link end} adds. */
