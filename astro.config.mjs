@@ -2,11 +2,11 @@
 import { rehypeHeadingIds, unified } from "@astrojs/markdown-remark";
 import sitemap from "@astrojs/sitemap";
 import { defineConfig } from "astro/config";
-import remarkDirective from "remark-directive";
 import remarkGfm from "remark-gfm";
 import packetwalk from "./src/plugin/integration.ts";
 import rehypeHeadingAnchors from "./src/plugin/rehype-heading-anchors.ts";
 import remarkTrace from "./src/plugin/remark-trace.ts";
+import remarkTraceSyntax from "./src/plugin/remark-trace-syntax.ts";
 import { siteConfig } from "./src/site-config.ts";
 
 // The build test points the site at a fixture content folder, with its own cache.
@@ -33,10 +33,10 @@ export default defineConfig({
   markdown: {
     // High-contrast themes pass WCAG AA on both page themes; the site's CSS switches them with data-theme.
     shikiConfig: { themes: { light: "github-light-high-contrast", dark: "github-dark-high-contrast" } },
-    // The remark/rehype pipeline (not Sätteri): the trace directive is a remark plugin.
+    // The remark/rehype pipeline (not Sätteri): the trace directive is a remark plugin; only ::trace is a directive.
     processor: unified({
       gfm: true,
-      remarkPlugins: [remarkGfm, remarkDirective, remarkTrace],
+      remarkPlugins: [remarkGfm, remarkTraceSyntax, remarkTrace],
       rehypePlugins: [rehypeHeadingIds, rehypeHeadingAnchors],
     }),
   },

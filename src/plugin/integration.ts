@@ -15,6 +15,7 @@ import { checkLessons } from "../lessons/check-lessons.ts";
 import { formatProblems, takeProblems } from "./build-problems.ts";
 import { filesUnder } from "./files-under.ts";
 import { closeSharedRenderer } from "./shared-renderer.ts";
+import { loadTraces } from "./trace-store.ts";
 
 /** Options of {@link packetwalk}. */
 export interface PacketwalkOptions {
@@ -28,10 +29,11 @@ export interface PacketwalkOptions {
 
 /** Prints the content problems recorded so far, closes the browser and ends the build with status 1. */
 async function stopOnProblems(logger: { error(message: string): void }): Promise<void> {
-  const problems = takeProblems();
-  if (problems.length === 0) return;
-  for (const line of formatProblems(problems)) logger.error(line);
-  logger.error(`${problems.length} problem(s) in lessons; build stopped`);
+  // A trace page exists once per locale: the same problem is reported once.
+  const lines = [...new Set(formatProblems(takeProblems()))];
+  if (lines.length === 0) return;
+  for (const line of lines) logger.error(line);
+  logger.error(`${lines.length} problem(s) in lessons and traces; build stopped`);
   await closeSharedRenderer();
   process.exit(1);
 }
@@ -49,9 +51,12 @@ export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegr
         for (const [locale, slugs] of Object.entries(result.missingTranslations)) {
           logger.warn(`missing ${locale} translation of ${slugs.length} lesson(s): ${slugs.join(", ")}`);
         }
-        if (result.errors.length > 0) {
+        // Every trace gets a page, used by a lesson or not: a broken one stops the build here, positioned.
+        const traceErrors = loadTraces(tracesDir).errors;
+        for (const line of traceErrors) logger.error(`${line.replace(/^(\S+?):\s/, "$1: error: ")}`);
+        if (result.errors.length + traceErrors.length > 0) {
           for (const d of result.errors) logger.error(formatDiagnostic(d));
-          const summary = `${result.errors.length} problem(s) in lesson front matter`;
+          const summary = `${result.errors.length + traceErrors.length} problem(s) in lessons and traces`;
           if (command === "dev") {
             logger.error(`${summary}; fix them and save to reload`);
           } else {

@@ -4,7 +4,6 @@
  * with the directive's position, what was wrong and a hint; never a stack trace.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import type { Root } from "mdast";
 import type { ContainerDirective, LeafDirective, TextDirective } from "mdast-util-directive";
@@ -13,6 +12,7 @@ import type { VFile } from "vfile";
 import { closest } from "../core/diagnostics/format-diagnostic.ts";
 import { reportProblem } from "./build-problems.ts";
 import { escapeHtml } from "./html.ts";
+import { lessonPosition } from "./lesson-position.ts";
 import { FigureError, renderTraceFigure } from "./render-trace-figure.ts";
 import { sharedRenderer } from "./shared-renderer.ts";
 import { parseTraceDirective } from "./trace-directive.ts";
@@ -48,33 +48,9 @@ function fail(message: string, hint: string): never {
   throw new DirectiveProblem(message, hint);
 }
 
-// Astro hands the plugin the body without its front matter: positions must be shifted to the file's lines.
-function frontMatterLines(file: VFile): number {
-  if (!file.path) return 0;
-  let text: string;
-  try {
-    text = readFileSync(file.path, "utf8");
-  } catch {
-    return 0;
-  }
-  const match = /^---\r?\n[\s\S]*?\r?\n---\r?(?:\n|$)/.exec(text);
-  if (!match) return 0;
-  const body = String(file.value);
-  const rest = text.slice(match[0].length);
-  // Astro may trim what follows the front matter; count the lines it dropped too.
-  const dropped = rest.startsWith(body) ? 0 : rest.slice(0, rest.length - body.length).split("\n").length - 1;
-  return match[0].split("\n").length - 1 + Math.max(0, dropped);
-}
-
 /** Records the problem for the build report and leaves a visible box where the figure would be. */
 function report(file: VFile, node: AnyDirective, problem: DirectiveProblem): void {
-  const offset = frontMatterLines(file);
-  const start = node.position?.start ?? { line: 1, column: 1 };
-  const position = {
-    file: file.path ? relative(process.cwd(), file.path) : "<lesson>",
-    line: start.line + offset,
-    column: start.column,
-  };
+  const position = lessonPosition(file, node);
   reportProblem({ severity: "error", message: problem.message, hint: problem.hint, position });
   file.message(problem.message, node, "packetwalk:trace");
   const where = `${position.file}:${position.line}:${position.column}`;
@@ -87,7 +63,7 @@ function report(file: VFile, node: AnyDirective, problem: DirectiveProblem): voi
   });
 }
 
-/** The remark plugin. Add it after remark-directive. */
+/** The remark plugin. Add it after {@link remarkTraceSyntax} (`./remark-trace-syntax.ts`). */
 export default function remarkTrace(options: RemarkTraceOptions = {}) {
   const tracesDir = options.tracesDir ?? "traces";
   const pagesBase = options.tracePagesBase ?? "/traces/";

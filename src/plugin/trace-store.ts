@@ -2,8 +2,9 @@
  * Every trace under `traces/`, read once per build (and again when a file
  * changes in dev), keyed by `<lab>/<scenario>`.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { lstatSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
+import { entryKind, notRegularFile } from "../core/trace-file/read-regular-file.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import type { Lab, TraceMeta } from "../core/trace-file/schema.ts";
 
@@ -30,28 +31,53 @@ export interface TraceStore {
 
 let cached: { key: string; store: TraceStore } | undefined;
 
-// Sizes and mtimes of every file: cheap to compute, changes whenever a trace is edited.
+/** Default of the largest trace log a page embeds: 4 MiB, about 15,000 LOG lines. */
+export const DEFAULT_MAX_TRACE_BYTES = 4 * 1024 * 1024;
+
+/** The largest trace log read: `PACKETWALK_MAX_TRACE_BYTES`, else {@link DEFAULT_MAX_TRACE_BYTES}. */
+export function maxTraceBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.PACKETWALK_MAX_TRACE_BYTES);
+  return Number.isFinite(value) && value > 0 ? value : DEFAULT_MAX_TRACE_BYTES;
+}
+
+// Sizes and mtimes of every entry, links not followed: cheap, and changes whenever a trace is edited.
 function fingerprint(dir: string): string {
   const parts: string[] = [];
   for (const entry of readdirSync(dir, { recursive: true, encoding: "utf8" }).sort()) {
-    const s = statSync(join(dir, entry));
-    if (s.isFile()) parts.push(`${entry}:${s.size}:${s.mtimeMs}`);
+    const s = lstatSync(join(dir, entry));
+    parts.push(`${entry}:${s.mode}:${s.size}:${s.mtimeMs}`);
   }
   return parts.join("|");
 }
 
-/** Reads every lab folder of `tracesDir` (default `traces`), from a cache while nothing changed. */
+/**
+ * Reads every lab folder of `tracesDir` (default `traces`), from a cache while nothing changed.
+ * Symbolic links are reported, never followed.
+ */
 export function loadTraces(tracesDir = "traces", cwd: string = process.cwd()): TraceStore {
   const dir = join(cwd, tracesDir);
-  if (!existsSync(dir)) return { traces: new Map(), errors: [] };
-  const key = `${dir}\n${fingerprint(dir)}`;
+  const dirKind = entryKind(dir);
+  if (dirKind === "missing") return { traces: new Map(), errors: [] };
+  if (dirKind !== "directory")
+    return { traces: new Map(), errors: [notRegularFile(relative(cwd, dir), dirKind)] };
+  const limit = maxTraceBytes();
+  const key = `${dir}\n${limit}\n${fingerprint(dir)}`;
   if (cached?.key === key) return cached.store;
   const traces = new Map<string, StoredTrace>();
   const errors: string[] = [];
   for (const labName of readdirSync(dir).sort()) {
     const folder = join(dir, labName);
-    if (!statSync(folder).isDirectory()) continue;
-    const read = readTraceFolder(folder);
+    const kind = entryKind(folder);
+    if (kind === "file" && labName === "README.md") continue;
+    if (kind !== "directory") {
+      errors.push(
+        kind === "file"
+          ? `${relative(cwd, folder)}: a file directly under ${tracesDir}/; traces live in lab folders (${tracesDir}/<lab>/<scenario>.log)`
+          : notRegularFile(relative(cwd, folder), kind),
+      );
+      continue;
+    }
+    const read = readTraceFolder(folder, { maxLogBytes: limit });
     errors.push(...read.errors.map((e) => e.replace(folder, relative(cwd, folder))));
     if (!read.lab) continue;
     for (const t of read.traces) {

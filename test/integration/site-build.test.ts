@@ -209,6 +209,15 @@ describe("astro build with a bad ::trace", () => {
         "test/fixtures/site-bad-directive/content/lessons/en/typo.md:11:1: error: no trace 'docker-bridge/container-to-wann' under traces/",
       );
       expect(output).toContain("hint: did you mean 'docker-bridge/container-to-wan'?");
+      // Paragraphs that start like ::trace but do not parse as one: each at its own line, never published.
+      const malformed = "test/fixtures/site-bad-directive/content/lessons/en/malformed.md";
+      expect(output).toContain(`${malformed}:11:1: error: the attributes are not closed by '}'`);
+      expect(output).toContain(`${malformed}:13:1: error: space between '::trace' and '{'`);
+      expect(output).toContain(
+        `${malformed}:15:1: error: a backslash-escaped quote inside an attribute value`,
+      );
+      expect(output).not.toContain(`${malformed}:9:`);
+      expect(output).toContain("4 problem(s) in lessons and traces; build stopped");
       expect(output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
     } finally {
       rmSync(out, { recursive: true, force: true });

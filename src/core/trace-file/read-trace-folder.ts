@@ -3,9 +3,10 @@
  * every `<stem>.json` with its `<stem>.log`, and the rulesets they name. Node-side
  * (it reads files) but free of Astro, so the CLI, the plugin and tests share it.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { crossCheckTrace, validateLabText, validateTraceMetaText } from "./load-trace.ts";
+import { entryKind, notRegularFile, readRegularFile } from "./read-regular-file.ts";
 import type { Lab, TraceMeta } from "./schema.ts";
 
 /** One trace of a folder. */
@@ -28,41 +29,86 @@ export interface TraceFolder {
   errors: string[];
 }
 
-/** Reads `folder` (e.g. `traces/docker-bridge`). */
-export function readTraceFolder(folder: string): TraceFolder {
+/** Options of {@link readTraceFolder}. */
+export interface ReadTraceFolderOptions {
+  /** Largest `.log` read, in bytes; a bigger one is an error. Default: no limit. */
+  maxLogBytes?: number;
+}
+
+/**
+ * Reads `folder` (e.g. `traces/docker-bridge`). Only regular files are read:
+ * a symbolic link anywhere in the folder is an error, never followed.
+ */
+export function readTraceFolder(folder: string, options: ReadTraceFolderOptions = {}): TraceFolder {
   const errors: string[] = [];
+  const folderKind = entryKind(folder);
+  if (folderKind !== "directory")
+    return { traces: [], rulesets: {}, errors: [notRegularFile(folder, folderKind)] };
   const labPath = join(folder, "lab.json");
-  if (!existsSync(labPath))
+  if (!existsSync(labPath) && entryKind(labPath) === "missing")
     return { traces: [], rulesets: {}, errors: [`${labPath}: missing (every lab folder needs one)`] };
-  const labResult = validateLabText(readFileSync(labPath, "utf8"), labPath);
+  const labText = readRegularFile(labPath);
+  if (!labText.ok) return { traces: [], rulesets: {}, errors: [labText.error] };
+  const labResult = validateLabText(labText.text, labPath);
   if (!labResult.ok) return { traces: [], rulesets: {}, errors: labResult.errors };
   const lab = labResult.value;
   const rulesets: Record<string, string> = {};
+  const rulesetsDir = join(folder, "rulesets");
+  const rulesetsKind = entryKind(rulesetsDir);
+  if (rulesetsKind !== "directory" && rulesetsKind !== "missing")
+    errors.push(notRegularFile(rulesetsDir, rulesetsKind));
   for (const name of lab.rulesets) {
-    const path = join(folder, "rulesets", `${name}.rules`);
-    if (existsSync(path)) rulesets[name] = readFileSync(path, "utf8");
-    else errors.push(`${labPath}: rulesets: '${name}' is listed but ${path} does not exist`);
+    const path = join(rulesetsDir, `${name}.rules`);
+    if (rulesetsKind === "symlink") continue;
+    if (entryKind(path) === "missing") {
+      errors.push(`${labPath}: rulesets: '${name}' is listed but ${path} does not exist`);
+      continue;
+    }
+    const ruleset = readRegularFile(path);
+    if (ruleset.ok) rulesets[name] = ruleset.text;
+    else errors.push(ruleset.error);
   }
   const traces: TraceEntry[] = [];
   for (const entry of readdirSync(folder).sort()) {
+    const kind = entryKind(join(folder, entry));
+    if (kind === "symlink" || kind === "other") {
+      errors.push(notRegularFile(join(folder, entry), kind));
+      continue;
+    }
     if (!entry.endsWith(".json") || entry === "lab.json") continue;
     const stem = entry.slice(0, -".json".length);
     const metaPath = join(folder, entry);
-    const meta = validateTraceMetaText(readFileSync(metaPath, "utf8"), metaPath);
+    const metaText = readRegularFile(metaPath);
+    if (!metaText.ok) {
+      errors.push(metaText.error);
+      continue;
+    }
+    const meta = validateTraceMetaText(metaText.text, metaPath);
     if (!meta.ok) {
       errors.push(...meta.errors);
       continue;
     }
     errors.push(...crossCheckTrace(meta.value, stem, lab, metaPath));
     const logPath = join(folder, `${stem}.log`);
-    if (!existsSync(logPath)) {
+    if (entryKind(logPath) === "missing") {
       errors.push(`${metaPath}: no ${stem}.log beside it (the metadata describes a log that is missing)`);
       continue;
     }
-    traces.push({ stem, meta: meta.value, logPath, text: readFileSync(logPath, "utf8") });
+    const log = readRegularFile(logPath, options.maxLogBytes);
+    if (!log.ok) {
+      // A symlinked log was already reported with the folder's entries.
+      if (entryKind(logPath) !== "symlink") errors.push(log.error);
+      continue;
+    }
+    traces.push({ stem, meta: meta.value, logPath, text: log.text });
   }
   for (const entry of readdirSync(folder)) {
-    if (entry.endsWith(".log") && !existsSync(join(folder, `${entry.slice(0, -4)}.json`))) {
+    const kind = entryKind(join(folder, entry));
+    if (
+      kind === "file" &&
+      entry.endsWith(".log") &&
+      !existsSync(join(folder, `${entry.slice(0, -4)}.json`))
+    ) {
       errors.push(`${join(folder, entry)}: no metadata file ${entry.slice(0, -4)}.json beside it`);
     }
   }

@@ -117,7 +117,8 @@ describe("Mermaid renderer (real Chromium, real Mermaid 12)", () => {
   });
 
   it("prefers PACKETWALK_CHROMIUM when it points at a browser", async () => {
-    const found = await launchChromium({ sparticuz: false });
+    // Whatever browser this machine has, @sparticuz/chromium's included: a newcomer may have no other.
+    const found = await launchChromium();
     const path = found.executablePath;
     await found.browser.close();
     const chosen = await launchChromium({ env: { PACKETWALK_CHROMIUM: path } });

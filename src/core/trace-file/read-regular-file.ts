@@ -1,0 +1,56 @@
+/**
+ * Reads a file of a trace folder only when it is a regular file: a symbolic
+ * link (to `/var/log/kern.log`, a dangling one, a loop) or a special file is
+ * refused, so a pull request cannot make the build publish a file from
+ * outside the repository.
+ */
+import { lstatSync, readFileSync } from "node:fs";
+
+/** A read file's text, or one `path: message` error line. */
+export type ReadResult = { ok: true; text: string } | { ok: false; error: string };
+
+/** What a path is, without following it: `file`, `directory`, `symlink`, `other` or `missing`. */
+export function entryKind(path: string): "file" | "directory" | "symlink" | "other" | "missing" {
+  let stat: ReturnType<typeof lstatSync>;
+  try {
+    stat = lstatSync(path);
+  } catch {
+    return "missing";
+  }
+  if (stat.isSymbolicLink()) return "symlink";
+  if (stat.isFile()) return "file";
+  if (stat.isDirectory()) return "directory";
+  return "other";
+}
+
+/** The message for a path that is not a regular file. */
+export function notRegularFile(path: string, kind: ReturnType<typeof entryKind>): string {
+  if (kind === "symlink")
+    return `${path}: is a symbolic link; traces, labs and rulesets must be files committed in the repository (copy the file's content instead of linking it)`;
+  if (kind === "missing") return `${path}: missing`;
+  return `${path}: is not a regular file`;
+}
+
+/**
+ * Reads `path` as UTF-8 when it is a regular file of at most `maxBytes`
+ * (default: no limit); otherwise says why not.
+ */
+export function readRegularFile(path: string, maxBytes = Number.POSITIVE_INFINITY): ReadResult {
+  const kind = entryKind(path);
+  if (kind !== "file") return { ok: false, error: notRegularFile(path, kind) };
+  const size = lstatSync(path).size;
+  if (size > maxBytes) {
+    return {
+      ok: false,
+      error: `${path}: is ${formatBytes(size)}; a trace shown on the site may be at most ${formatBytes(maxBytes)} (maxTraceBytes). Keep only the packets the lesson shows: \`npx packetwalk parse ${path}\` numbers them, and their lines are the ones to keep`,
+    };
+  }
+  return { ok: true, text: readFileSync(path, "utf8") };
+}
+
+/** `1.5 MiB`, `96.0 MiB`, `512 B`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}

@@ -1,0 +1,125 @@
+/**
+ * The trace store publishes only files committed in the repository: a symbolic
+ * link (out of traces/, dangling, a loop) is an error naming the path, never
+ * followed; an oversized log is refused with a way to select a packet; a
+ * trace naming a host its lab lacks is an error, not a silently dropped trace.
+ */
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loadTraces, maxTraceBytes } from "../../../src/plugin/trace-store.ts";
+
+const LAB = join(import.meta.dirname, "../../../traces/docker-bridge");
+let cwd: string;
+let lab: string;
+
+/** A copy of one real trace (container-to-wan) and its lab in a fresh folder. */
+beforeEach(() => {
+  cwd = mkdtempSync(join(tmpdir(), "pw-store-"));
+  lab = join(cwd, "traces", "docker-bridge");
+  mkdirSync(join(lab, "rulesets"), { recursive: true });
+  for (const f of ["lab.json", "container-to-wan.json", "container-to-wan.log"])
+    copyFileSync(join(LAB, f), join(lab, f));
+  for (const r of ["docker-27", "docker-28"]) {
+    copyFileSync(join(LAB, "rulesets", `${r}.rules`), join(lab, "rulesets", `${r}.rules`));
+  }
+});
+afterEach(() => rmSync(cwd, { recursive: true, force: true }));
+
+describe("loadTraces", () => {
+  it("reads a clean lab without errors", () => {
+    const store = loadTraces("traces", cwd);
+    expect(store.errors).toEqual([]);
+    expect([...store.traces.keys()]).toEqual(["docker-bridge/container-to-wan"]);
+  });
+
+  it("refuses a log that is a symbolic link out of the repository, and does not read it", () => {
+    const secret = join(cwd, "secret.log");
+    writeFileSync(secret, "TOP SECRET kernel log\n");
+    copyFileSync(join(LAB, "container-to-wan.json"), join(lab, "leak.json"));
+    writeFileSync(
+      join(lab, "leak.json"),
+      readFileSync(join(lab, "leak.json"), "utf8").replace('"container-to-wan"', '"leak"'),
+    );
+    symlinkSync(secret, join(lab, "leak.log"));
+    const store = loadTraces("traces", cwd);
+    expect(store.errors).toEqual([
+      "traces/docker-bridge/leak.log: is a symbolic link; traces, labs and rulesets must be files committed in the repository (copy the file's content instead of linking it)",
+    ]);
+    expect(store.traces.has("docker-bridge/leak")).toBe(false);
+    expect(JSON.stringify([...store.traces.values()])).not.toContain("TOP SECRET");
+  });
+
+  it("reports a dangling link and a link loop instead of throwing", () => {
+    symlinkSync(join(cwd, "nowhere.log"), join(lab, "dangling.log"));
+    symlinkSync(join(lab, "loop-b.log"), join(lab, "loop-a.log"));
+    symlinkSync(join(lab, "loop-a.log"), join(lab, "loop-b.log"));
+    const store = loadTraces("traces", cwd);
+    expect(store.errors).toHaveLength(3);
+    for (const name of ["dangling.log", "loop-a.log", "loop-b.log"]) {
+      expect(store.errors.some((e) => e.startsWith(`traces/docker-bridge/${name}: is a symbolic link`))).toBe(
+        true,
+      );
+    }
+  });
+
+  it("refuses a symlinked lab folder, ruleset or lab.json", () => {
+    symlinkSync(lab, join(cwd, "traces", "mirror"));
+    rmSync(join(lab, "rulesets", "docker-28.rules"));
+    symlinkSync("/etc/hostname", join(lab, "rulesets", "docker-28.rules"));
+    const store = loadTraces("traces", cwd);
+    expect(store.errors).toContain(
+      "traces/mirror: is a symbolic link; traces, labs and rulesets must be files committed in the repository (copy the file's content instead of linking it)",
+    );
+    expect(
+      store.errors.some((e) =>
+        e.startsWith("traces/docker-bridge/rulesets/docker-28.rules: is a symbolic link"),
+      ),
+    ).toBe(true);
+    expect(store.traces.get("docker-bridge/container-to-wan")?.ruleset).toBeUndefined();
+  });
+
+  it("refuses a log larger than the limit, saying how to keep only the packets shown", () => {
+    const previous = process.env.PACKETWALK_MAX_TRACE_BYTES;
+    process.env.PACKETWALK_MAX_TRACE_BYTES = "1024";
+    try {
+      const store = loadTraces("traces", cwd);
+      expect(store.traces.size).toBe(0);
+      expect(store.errors).toHaveLength(1);
+      expect(store.errors[0]).toMatch(
+        /^traces\/docker-bridge\/container-to-wan\.log: is \d+\.\d KiB; a trace shown on the site may be at most 1\.0 KiB \(maxTraceBytes\)/,
+      );
+      expect(store.errors[0]).toContain("npx packetwalk parse");
+    } finally {
+      if (previous === undefined) delete process.env.PACKETWALK_MAX_TRACE_BYTES;
+      else process.env.PACKETWALK_MAX_TRACE_BYTES = previous;
+    }
+  });
+
+  it("reports a trace whose host is missing from lab.json", () => {
+    const labJson = JSON.parse(readFileSync(join(lab, "lab.json"), "utf8"));
+    labJson.hosts = labJson.hosts.filter((h: { name: string }) => h.name !== "c1");
+    writeFileSync(join(lab, "lab.json"), JSON.stringify(labJson, null, 2));
+    const store = loadTraces("traces", cwd);
+    expect(store.errors.join("\n")).toContain(
+      "traces/docker-bridge/container-to-wan.json: traffic.from: 'c1' is not a host of lab.json",
+    );
+  });
+});
+
+describe("maxTraceBytes", () => {
+  it("defaults to 4 MiB and reads PACKETWALK_MAX_TRACE_BYTES", () => {
+    expect(maxTraceBytes({})).toBe(4 * 1024 * 1024);
+    expect(maxTraceBytes({ PACKETWALK_MAX_TRACE_BYTES: "2048" })).toBe(2048);
+    expect(maxTraceBytes({ PACKETWALK_MAX_TRACE_BYTES: "banana" })).toBe(4 * 1024 * 1024);
+  });
+});
