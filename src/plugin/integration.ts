@@ -7,13 +7,14 @@
  * - closes the diagram browser when the build ends and records how many
  *   diagrams were rendered vs served from the cache.
  */
-import { mkdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { AstroIntegration } from "astro";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { checkLessons } from "../lessons/check-lessons.ts";
 import { formatProblems, takeProblems } from "./build-problems.ts";
 import { filesUnder } from "./files-under.ts";
+import { findSymlinks } from "./find-symlinks.ts";
 import { closeSharedRenderer } from "./shared-renderer.ts";
 import { loadTraces } from "./trace-store.ts";
 
@@ -27,13 +28,18 @@ export interface PacketwalkOptions {
   statsFile?: string;
 }
 
-/** Prints the content problems recorded so far, closes the browser and ends the build with status 1. */
-async function stopOnProblems(logger: { error(message: string): void }): Promise<void> {
+/**
+ * Prints the content problems recorded so far, closes the browser and ends the build with status 1.
+ * Astro has already stored the failing lessons' output (with its error boxes) in its data store;
+ * that store is removed, or the next build would reuse the output without rendering it again and pass.
+ */
+async function stopOnProblems(logger: { error(message: string): void }, cacheDir?: URL): Promise<void> {
   // A trace page exists once per locale: the same problem is reported once.
   const lines = [...new Set(formatProblems(takeProblems()))];
   if (lines.length === 0) return;
   for (const line of lines) logger.error(line);
   logger.error(`${lines.length} problem(s) in lessons and traces; build stopped`);
+  if (cacheDir) rmSync(new URL("data-store.json", cacheDir), { force: true });
   await closeSharedRenderer();
   process.exit(1);
 }
@@ -43,6 +49,7 @@ export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegr
   const contentDir = options.contentDir ?? "./content";
   const tracesDir = options.tracesDir ?? "./traces";
   const statsFile = resolve(options.statsFile ?? "node_modules/.cache/packetwalk/last-build.json");
+  let cacheDir: URL | undefined;
   return {
     name: "packetwalk",
     hooks: {
@@ -52,7 +59,11 @@ export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegr
           logger.warn(`missing ${locale} translation of ${slugs.length} lesson(s): ${slugs.join(", ")}`);
         }
         // Every trace gets a page, used by a lesson or not: a broken one stops the build here, positioned.
-        const traceErrors = loadTraces(tracesDir).errors;
+        const links = findSymlinks([contentDir, "public"]).map(
+          (path) =>
+            `${path}: is a symbolic link; the site publishes only files committed in the repository (copy the file's content instead of linking it)`,
+        );
+        const traceErrors = [...links, ...loadTraces(tracesDir).errors];
         for (const line of traceErrors) logger.error(`${line.replace(/^(\S+?):\s/, "$1: error: ")}`);
         if (result.errors.length + traceErrors.length > 0) {
           for (const d of result.errors) logger.error(formatDiagnostic(d));
@@ -65,6 +76,9 @@ export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegr
             process.exit(1);
           }
         }
+      },
+      "astro:config:done": ({ config }) => {
+        cacheDir = config.cacheDir;
       },
       "astro:server:setup": ({ server, logger }) => {
         const tracesRoot = resolve(tracesDir);
@@ -90,10 +104,10 @@ export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegr
       },
       // Lessons are rendered while Astro syncs content, before the build starts.
       "astro:build:start": async ({ logger }) => {
-        await stopOnProblems(logger);
+        await stopOnProblems(logger, cacheDir);
       },
       "astro:build:done": async ({ logger }) => {
-        await stopOnProblems(logger);
+        await stopOnProblems(logger, cacheDir);
         const stats = await closeSharedRenderer();
         const record = {
           rendered: stats?.rendered ?? 0,

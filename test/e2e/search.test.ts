@@ -89,7 +89,9 @@ describe(`search for "${word}" (only in ${lesson.path})`, () => {
       const hrefs = await results.evaluateAll((links) =>
         links.map((a) => new URL((a as HTMLAnchorElement).href).pathname),
       );
-      expect(hrefs).toEqual([lesson.path]);
+      // The page and, under it, the headings where the word is: all on that one lesson.
+      expect([...new Set(hrefs)]).toEqual([lesson.path]);
+      expect(await page.locator("[data-search-status]").textContent()).toBe("1 result");
       expect(watch.requests.some((u) => u.includes("/pagefind/pagefind.js"))).toBe(true);
 
       // From the field, ArrowDown reaches the result link.
@@ -159,4 +161,109 @@ describe(`search for "${word}" (only in ${lesson.path})`, () => {
       }
     },
   );
+});
+
+/** Opens search on `path` at `width` px, types `term` and waits for the status line to say something. */
+async function searchOn(path: string, term: string, width = 1280) {
+  const context = await site.browser.newContext({ viewport: { width, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${site.server.url}${path}`);
+  await page.keyboard.press("/");
+  await page.keyboard.type(term);
+  await page.waitForFunction(
+    () => (document.querySelector("[data-search-status]")?.textContent ?? "") !== "",
+  );
+  return { page, close: () => context.close() };
+}
+
+describe("search results a reader can trust", () => {
+  it("never shows diagram source or SVG text: classDef and fill: find nothing", async () => {
+    for (const term of ["classDef", "ffcc80"]) {
+      const { page, close } = await searchOn("/", term);
+      try {
+        expect(await page.locator("[data-search-status]").textContent()).toContain("No results");
+        expect(await page.locator("[data-search-results] li").count()).toBe(0);
+      } finally {
+        await close();
+      }
+    }
+  });
+
+  it("labels the count, pages through every result, and keeps excerpts free of Mermaid text", async () => {
+    const { page, close } = await searchOn("/", "packet");
+    try {
+      const status = (await page.locator("[data-search-status]").textContent()) ?? "";
+      const total = Number(/^(\d+) results$/.exec(status)?.[1]);
+      expect(total, status).toBeGreaterThan(10);
+      const pages = page.locator("[data-search-results] > li");
+      expect(await pages.count()).toBe(10);
+      const more = page.locator("[data-search-more]");
+      for (let shown = 10; shown < total; shown = Math.min(shown + 10, total)) {
+        await more.click();
+        await page.waitForFunction(
+          (n) => document.querySelectorAll("[data-search-results] > li").length === n,
+          Math.min(shown + 10, total),
+        );
+      }
+      expect(await more.isHidden(), "no 'more' button once every result is shown").toBe(true);
+      const text = (await page.locator("[data-search-results]").textContent()) ?? "";
+      expect(text).not.toMatch(/classDef|fill:#|stroke:/);
+    } finally {
+      await close();
+    }
+  });
+
+  it("links a heading's result to the heading, and following it shows that heading", async () => {
+    const { page, close } = await searchOn("/", "conntrack");
+    try {
+      const anchored = page.locator("[data-search-results] ul a[href*='#']").first();
+      await anchored.waitFor();
+      const href = (await anchored.getAttribute("href")) ?? "";
+      const id = decodeURIComponent(href.split("#")[1] ?? "");
+      await Promise.all([
+        page.waitForURL((u) => u.hash === `#${encodeURIComponent(id)}` || u.hash === `#${id}`),
+        anchored.click(),
+      ]);
+      const top = await page.evaluate(
+        (i) => document.getElementById(i)?.getBoundingClientRect().top ?? -1,
+        id,
+      );
+      expect(top).toBeGreaterThanOrEqual(0);
+      expect(top).toBeLessThan(800);
+    } finally {
+      await close();
+    }
+  });
+
+  it("fits a 360 px phone: nothing in the dialog is wider than the screen", async () => {
+    const { page, close } = await searchOn("/", "docker", 360);
+    try {
+      await page.locator("[data-search-results] li").first().waitFor();
+      const widest = await page.evaluate(() =>
+        Math.max(
+          ...[...document.querySelectorAll("[data-search-dialog] *")].map(
+            (e) => e.getBoundingClientRect().right,
+          ),
+        ),
+      );
+      expect(widest).toBeLessThanOrEqual(360);
+    } finally {
+      await close();
+    }
+  });
+
+  it("searches the zh-TW lessons from the zh-TW site", async () => {
+    const { page, close } = await searchOn("/zh-tw/", "封包");
+    try {
+      await page.locator("[data-search-results] li a").first().waitFor();
+      const paths = await page
+        .locator("[data-search-results] a")
+        .evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+      expect(paths.length).toBeGreaterThan(0);
+      expect(paths.every((p) => p.startsWith("/zh-tw/"))).toBe(true);
+      expect(await page.locator("[data-search-status]").textContent()).toMatch(/^\d+ 筆結果$/);
+    } finally {
+      await close();
+    }
+  });
 });

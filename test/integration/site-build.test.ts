@@ -219,6 +219,10 @@ describe("astro build with a bad ::trace", () => {
       expect(output).not.toContain(`${malformed}:9:`);
       expect(output).toContain("4 problem(s) in lessons and traces; build stopped");
       expect(output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+      // A failed build leaves nothing a second build could reuse and pass with.
+      const again = build("test/fixtures/site-bad-directive/content", out);
+      expect(again.status).not.toBe(0);
+      expect(again.stdout + again.stderr).toContain("4 problem(s) in lessons and traces; build stopped");
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
