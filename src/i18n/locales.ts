@@ -11,6 +11,8 @@ export const DEFAULT_LOCALE: Locale = "en";
 
 /** BCP 47 tag for `<html lang>` and OpenGraph. */
 export const LANG_TAG: Record<Locale, string> = { en: "en", "zh-tw": "zh-Hant-TW" };
+/** OpenGraph's `og:locale` (language_TERRITORY; it has no script subtag). */
+export const OG_LOCALE: Record<Locale, string> = { en: "en_US", "zh-tw": "zh_TW" };
 /** Name of each locale in its own language, for the language switch. */
 export const LOCALE_NAME: Record<Locale, string> = { en: "English", "zh-tw": "繁體中文" };
 
@@ -32,6 +34,12 @@ const strings = {
     searchUnavailable: "Search is built by `npm run build`; it is not available in `npm run dev`.",
     close: "Close",
     theme: "Toggle dark mode",
+    copy: "Copy",
+    copied: "Copied",
+    copyCode: "Copy the code",
+    themeAuto: "Theme: automatic, as the system",
+    themeLight: "Theme: light",
+    themeDark: "Theme: dark",
     language: "Language",
     notFoundTitle: "Page not found",
     notFoundBody: "There is no page at this address. The lessons are listed below.",
@@ -57,6 +65,12 @@ const strings = {
     searchUnavailable: "搜尋索引由 `npm run build` 產生，`npm run dev` 時無法使用。",
     close: "關閉",
     theme: "切換深色模式",
+    copy: "複製",
+    copied: "已複製",
+    copyCode: "複製程式碼",
+    themeAuto: "主題：自動(跟隨系統)",
+    themeLight: "主題：淺色",
+    themeDark: "主題：深色",
     language: "語言",
     notFoundTitle: "找不到頁面",
     notFoundBody: "這個網址沒有頁面。以下是所有課程。",

@@ -151,3 +151,49 @@ describe("theme", () => {
     }
   });
 });
+
+describe("theme: automatic mode", () => {
+  it("cycles auto -> other -> system's theme pinned -> auto, and in auto follows the system as it changes", async () => {
+    const context = await site.browser.newContext({ ...DESKTOP, colorScheme: "light" });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${site.server.url}${target?.requestPath}`);
+      const mode = () =>
+        page.evaluate(() => ({
+          theme: document.documentElement.dataset.theme,
+          stored: localStorage.getItem("packetwalk-theme"),
+          label: document.querySelector("[data-theme-toggle]")?.getAttribute("title"),
+          badge: !(document.querySelector("[data-theme-auto-badge]") as HTMLElement | null)?.hidden,
+        }));
+      expect(await mode()).toEqual({
+        theme: "light",
+        stored: null,
+        label: "Theme: automatic, as the system",
+        badge: true,
+      });
+      const toggle = page.locator("[data-theme-toggle]");
+      await toggle.click();
+      expect(await mode()).toEqual({ theme: "dark", stored: "dark", label: "Theme: dark", badge: false });
+      await toggle.click();
+      expect(await mode()).toEqual({ theme: "light", stored: "light", label: "Theme: light", badge: false });
+      // Pinned light stays light when the system turns dark.
+      await page.emulateMedia({ colorScheme: "dark" });
+      expect((await mode()).theme).toBe("light");
+      await page.emulateMedia({ colorScheme: "light" });
+      await toggle.click();
+      expect(await mode()).toEqual({
+        theme: "light",
+        stored: null,
+        label: "Theme: automatic, as the system",
+        badge: true,
+      });
+      await page.emulateMedia({ colorScheme: "dark" });
+      // The media query's change event arrives asynchronously.
+      await page.waitForFunction(() => document.documentElement.dataset.theme === "dark", null, { timeout: 5000 });
+      await page.reload();
+      expect((await mode()).stored).toBeNull();
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * What a reader meets around the lesson text: a printed page (light, no site
+ * chrome, figures within the paper), the table of contents on a phone with the
+ * section being read marked, copy buttons on code blocks, and OpenGraph
+ * locales a crawler accepts.
+ */
+import type { BrowserContextOptions } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { diagramPages, lessonPages, luminance, readPageHtml, useSite } from "./browser.ts";
+import { assertDistBuilt } from "./serve-dist.ts";
+
+assertDistBuilt();
+const site = useSite();
+const PHONE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+};
+// The lesson with the most diagrams: the hardest to print.
+const richest = diagramPages().find((p) => /\/lessons\//.test(p.page.path))?.page ?? lessonPages()[0];
+
+describe("print", () => {
+  it("prints a dark-theme lesson light, without header, sidebar or ToC, figures within the page width", async () => {
+    const context = await site.browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      colorScheme: "dark",
+    });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${site.server.url}${richest?.requestPath}`);
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("dark");
+      await page.emulateMedia({ media: "print", colorScheme: "dark" });
+      const state = await page.evaluate(() => {
+        const hidden = (sel: string) =>
+          [...document.querySelectorAll(sel)].every((e) => getComputedStyle(e).display === "none");
+        const width = document.querySelector("main")?.getBoundingClientRect().width ?? 0;
+        return {
+          background: getComputedStyle(document.body).backgroundColor,
+          text: getComputedStyle(document.body).color,
+          chromeHidden: [".site-header", ".sidebar", ".toc-column", ".prev-next"].every(hidden),
+          mainWidth: width,
+          tooWide: [...document.querySelectorAll("main figure, main svg, main pre, main table")]
+            .filter((e) => getComputedStyle(e).display !== "none")
+            .filter(
+              (e) =>
+                e.getBoundingClientRect().right >
+                (document.querySelector("main")?.getBoundingClientRect().right ?? 0) + 1,
+            )
+            .map((e) => e.tagName.toLowerCase()),
+        };
+      });
+      expect(luminance(state.background)).toBeGreaterThan(0.9);
+      expect(luminance(state.text)).toBeLessThan(0.1);
+      expect(state.chromeHidden).toBe(true);
+      expect(state.tooWide).toEqual([]);
+      const pdf = await page.pdf({ format: "A4", printBackground: true });
+      const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+      console.log(`print: ${richest?.path} is ${pages} A4 page(s)`);
+      expect(pages).toBeGreaterThan(0);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("table of contents on a phone", () => {
+  const lesson =
+    lessonPages().find((p) => (readPageHtml(p).match(/data-toc-link/g) ?? []).length >= 6) ??
+    lessonPages()[0];
+
+  it("is folded at the top of the lesson, opens, jumps, and marks the section being read", async () => {
+    const context = await site.browser.newContext(PHONE);
+    try {
+      const page = await context.newPage();
+      await page.goto(`${site.server.url}${lesson?.requestPath}`);
+      const toc = page.locator(".toc-inline");
+      expect(await toc.isVisible()).toBe(true);
+      expect(await page.locator(".toc-column").isVisible()).toBe(false);
+      await toc.locator("summary").click();
+      const links = toc.locator("a[data-toc-link]");
+      const count = await links.count();
+      expect(count).toBeGreaterThan(1);
+      const last = links.nth(count - 1);
+      const target = decodeURIComponent(((await last.getAttribute("href")) ?? "").slice(1));
+      await last.click();
+      // The folded list closes, the heading is on screen, and it is the one marked.
+      await page.waitForFunction((id) => {
+        const a = document.querySelector(`.toc-inline a[aria-current="location"]`);
+        return a && decodeURIComponent(a.getAttribute("href")?.slice(1) ?? "") === id;
+      }, target);
+      expect(await toc.locator("details").getAttribute("open")).toBeNull();
+      const top = await page.evaluate(
+        (id) => document.getElementById(id)?.getBoundingClientRect().top ?? -1,
+        target,
+      );
+      expect(top).toBeGreaterThanOrEqual(0);
+      expect(top).toBeLessThan(844);
+      expect(await page.locator(`.toc-inline a[aria-current="location"]`).count()).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("copy buttons", () => {
+  const withCode = lessonPages().find((p) => /<pre class="astro-code/.test(readPageHtml(p)));
+
+  it("puts one on every code block of a lesson and copies its text", async () => {
+    const context = await site.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: site.server.url });
+      const page = await context.newPage();
+      await page.goto(`${site.server.url}${withCode?.requestPath}`);
+      const blocks = await page.locator("main pre.astro-code").count();
+      expect(blocks).toBeGreaterThan(0);
+      expect(await page.locator("main .code-block > .code-copy").count()).toBe(blocks);
+      const first = page.locator("main .code-block").first();
+      await first.locator(".code-copy").click();
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      expect(copied).toBe(await first.locator("pre").textContent());
+      expect(await first.locator(".code-copy").textContent()).toBe("Copied");
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("OpenGraph locales", () => {
+  it("uses language_TERRITORY values: en_US, zh_TW", () => {
+    const en = lessonPages().find((p) => !p.path.startsWith("/zh-tw/"));
+    const zh = lessonPages().find((p) => p.path.startsWith("/zh-tw/"));
+    expect(readPageHtml(en as NonNullable<typeof en>)).toContain(
+      '<meta property="og:locale" content="en_US">',
+    );
+    expect(readPageHtml(zh as NonNullable<typeof zh>)).toContain(
+      '<meta property="og:locale" content="zh_TW">',
+    );
+  });
+});
