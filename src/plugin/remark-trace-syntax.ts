@@ -8,7 +8,7 @@
  * quote escaped the shell's way) fails the build at its `file:line:col`.
  */
 import type { Paragraph, Root, RootContent, Text } from "mdast";
-import { directiveFromMarkdown, directiveToMarkdown } from "mdast-util-directive";
+import { directiveFromMarkdown } from "mdast-util-directive";
 import { directive } from "micromark-extension-directive";
 import type { Processor } from "unified";
 import { SKIP, visit } from "unist-util-visit";
@@ -91,8 +91,6 @@ export default function remarkTraceSyntax(this: Processor) {
   data.micromarkExtensions.push({ flow });
   data.fromMarkdownExtensions ??= [];
   data.fromMarkdownExtensions.push(directiveFromMarkdown());
-  data.toMarkdownExtensions ??= [];
-  data.toMarkdownExtensions.push(directiveToMarkdown());
 
   return (tree: Root, file: VFile) => {
     visit(tree, (node, index, parent) => {

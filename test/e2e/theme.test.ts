@@ -189,7 +189,9 @@ describe("theme: automatic mode", () => {
       });
       await page.emulateMedia({ colorScheme: "dark" });
       // The media query's change event arrives asynchronously.
-      await page.waitForFunction(() => document.documentElement.dataset.theme === "dark", null, { timeout: 5000 });
+      await page.waitForFunction(() => document.documentElement.dataset.theme === "dark", null, {
+        timeout: 5000,
+      });
       await page.reload();
       expect((await mode()).stored).toBeNull();
     } finally {
