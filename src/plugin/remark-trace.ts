@@ -16,7 +16,7 @@ import { lessonPosition } from "./lesson-position.ts";
 import { FigureError, renderTraceFigure } from "./render-trace-figure.ts";
 import { sharedRenderer } from "./shared-renderer.ts";
 import { parseTraceDirective } from "./trace-directive.ts";
-import { loadTraces } from "./trace-store.ts";
+import { loadTraces, localizeTrace } from "./trace-store.ts";
 
 /** Options of {@link remarkTrace}. */
 export interface RemarkTraceOptions {
@@ -111,7 +111,8 @@ export default function remarkTrace(options: RemarkTraceOptions = {}) {
         const more = attrs.problems.length > 1 ? ` (and ${attrs.problems.length - 1} more)` : "";
         fail(`${first?.message ?? "invalid ::trace"}${more}`, first?.hint ?? "");
       }
-      const trace = store.traces.get(attrs.value.src);
+      const stored = store.traces.get(attrs.value.src);
+      const trace = stored && localizeTrace(stored, locale);
       if (!trace) {
         const names = [...store.traces.keys()];
         const guess = closest(attrs.value.src, names);

@@ -7,6 +7,7 @@ import { join, relative } from "node:path";
 import { entryKind, notRegularFile } from "../core/trace-file/read-regular-file.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import type { Lab, TraceMeta } from "../core/trace-file/schema.ts";
+import { type LabTranslations, translateLab, translateMeta } from "../core/trace-file/translations.ts";
 
 /** One trace with what a figure needs beside it. */
 export interface StoredTrace {
@@ -20,6 +21,19 @@ export interface StoredTrace {
   logPath: string;
   /** The ruleset text named by the metadata, if the lab has it. */
   ruleset?: string;
+  /** The lab's texts in other languages, by locale. */
+  translations?: Record<string, LabTranslations>;
+}
+
+/** The trace as a reader of `locale` sees it: title, description, question and lab description translated where the lab has them. */
+export function localizeTrace(trace: StoredTrace, locale: string): StoredTrace {
+  const translations = trace.translations?.[locale];
+  if (!translations) return trace;
+  return {
+    ...trace,
+    meta: translateMeta(trace.meta, translations),
+    lab: translateLab(trace.lab, translations),
+  };
 }
 
 /** What {@link loadTraces} read. */
@@ -91,6 +105,7 @@ export function loadTraces(tracesDir = "traces", cwd: string = process.cwd()): T
       };
       const ruleset = read.rulesets[t.meta.ruleset];
       if (ruleset !== undefined) entry.ruleset = ruleset;
+      if (read.translations) entry.translations = read.translations;
       traces.set(name, entry);
     }
   }

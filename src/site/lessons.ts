@@ -52,3 +52,12 @@ export async function translationOf(lesson: Lesson, locale: Locale): Promise<Les
   const slug = lessonSlug(lesson);
   return others.find((l) => lessonSlug(l) === slug);
 }
+
+/** The published lessons of `locale` that embed the trace `<lab>/<scenario>` with `::trace`, in course order. */
+export async function lessonsUsingTrace(locale: Locale, traceName: string): Promise<Lesson[]> {
+  const src = new RegExp(
+    `^\\s*::trace\\{[^}]*\\bsrc="${traceName.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"`,
+    "m",
+  );
+  return (await getLessons(locale)).filter((l) => src.test(l.body ?? ""));
+}

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { crossCheckTrace, validateLabText, validateTraceMetaText } from "./load-trace.ts";
 import { entryKind, notRegularFile, readRegularFile } from "./read-regular-file.ts";
 import type { Lab, TraceMeta } from "./schema.ts";
+import { type LabTranslations, validateTranslationsText } from "./translations.ts";
 
 /** One trace of a folder. */
 export interface TraceEntry {
@@ -25,6 +26,8 @@ export interface TraceFolder {
   traces: TraceEntry[];
   /** Rule set texts by name. */
   rulesets: Record<string, string>;
+  /** Texts in other languages, by locale (`zh-tw`), from `i18n/<locale>.json`. */
+  translations?: Record<string, LabTranslations>;
   /** `file: field: message` lines; empty when the folder is valid. */
   errors: string[];
 }
@@ -112,5 +115,42 @@ export function readTraceFolder(folder: string, options: ReadTraceFolderOptions 
       errors.push(`${join(folder, entry)}: no metadata file ${entry.slice(0, -4)}.json beside it`);
     }
   }
-  return { lab, traces, rulesets, errors };
+  const translations = readTranslations(
+    folder,
+    traces.map((t) => t.stem),
+    errors,
+  );
+  return { lab, traces, rulesets, errors, translations };
+}
+
+// `i18n/<locale>.json`: only regular files, only known scenarios.
+function readTranslations(
+  folder: string,
+  scenarios: string[],
+  errors: string[],
+): Record<string, LabTranslations> {
+  const dir = join(folder, "i18n");
+  const kind = entryKind(dir);
+  if (kind === "missing") return {};
+  if (kind !== "directory") {
+    errors.push(notRegularFile(dir, kind));
+    return {};
+  }
+  const out: Record<string, LabTranslations> = {};
+  for (const entry of readdirSync(dir).sort()) {
+    const path = join(dir, entry);
+    if (!entry.endsWith(".json")) {
+      errors.push(`${path}: not a translations file (expected i18n/<locale>.json, e.g. i18n/zh-tw.json)`);
+      continue;
+    }
+    const text = readRegularFile(path);
+    if (!text.ok) {
+      errors.push(text.error);
+      continue;
+    }
+    const result = validateTranslationsText(text.text, path, scenarios);
+    if (result.ok) out[entry.slice(0, -".json".length)] = result.value;
+    else errors.push(...result.errors);
+  }
+  return out;
 }

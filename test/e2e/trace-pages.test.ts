@@ -1,0 +1,79 @@
+/**
+ * Trace pages as a reader of either language meets them: titles and
+ * descriptions in the page's language, links back to the lessons that embed
+ * the trace, and an index grouped by lab and direction that lists every trace once.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT } from "./browser.ts";
+import { assertDistBuilt, DIST_DIR } from "./serve-dist.ts";
+
+assertDistBuilt();
+const html = (p: string) => readFileSync(path.join(DIST_DIR, p, "index.html"), "utf8");
+const text = (h: string) => h.replace(/<[^>]+>/g, "").trim();
+const zhTexts = JSON.parse(
+  readFileSync(path.join(REPO_ROOT, "traces/docker-bridge/i18n/zh-tw.json"), "utf8"),
+);
+/** URL paths of the lessons of `locale` whose Markdown embeds trace `name`. */
+const lessonsEmbedding = (locale: string, name: string) => {
+  const dir = path.join(REPO_ROOT, "content/lessons", locale);
+  return readdirSync(dir)
+    .filter((f) => new RegExp(`::trace\\{[^}]*src="${name}"`).test(readFileSync(path.join(dir, f), "utf8")))
+    .map((f) => `${locale === "en" ? "" : `/${locale}`}/lessons/${f.replace(/\.md$/, "")}/`)
+    .sort();
+};
+
+describe("trace pages", () => {
+  it("shows the zh-TW title and description on the zh-TW page, English on the English one", () => {
+    const zh = html("zh-tw/traces/docker-bridge/container-to-wan");
+    const en = html("traces/docker-bridge/container-to-wan");
+    const t = zhTexts.traces["container-to-wan"];
+    expect(text(/<h1[^>]*>([\s\S]*?)<\/h1>/.exec(zh)?.[1] ?? "")).toBe(t.title);
+    expect(zh).toContain(t.description);
+    expect(text(/<h1[^>]*>([\s\S]*?)<\/h1>/.exec(en)?.[1] ?? "")).toBe(
+      "Container c1 pings a server on the internet",
+    );
+    // The figure caption follows the page's language too.
+    expect(/<span class="pw-caption">([^<]*)<\/span>/.exec(zh)?.[1]).toBe(t.title);
+  });
+
+  it.each([
+    ["en", "traces/docker-bridge/container-to-wan"],
+    ["zh-tw", "zh-tw/traces/docker-bridge/container-to-wan"],
+  ])("links back to every %s lesson that embeds the trace, and only those", (locale, page) => {
+    const section =
+      /<h2 id="used-in">[\s\S]*?(<ul class="pw-used-in">[\s\S]*?<\/ul>|<p>)/.exec(html(page))?.[1] ?? "";
+    const links = [...section.matchAll(/href="([^"]+)"/g)].map((m) => m[1]).sort();
+    const expected = lessonsEmbedding(locale, "docker-bridge/container-to-wan");
+    expect(expected.length).toBeGreaterThan(0);
+    expect(links).toEqual(expected);
+  });
+});
+
+describe("traces index", () => {
+  it("groups by direction in the course's order, simulated last, each trace once", () => {
+    const index = html("traces");
+    const groups = [...index.matchAll(/<h3 id="[^"]*">([^<]*)<\/h3>/g)].map((m) => m[1]);
+    expect(groups).toEqual([
+      "container → container",
+      "host → container",
+      "container → host",
+      "container → internet",
+      "internet → container",
+      "simulated what-ifs",
+    ]);
+    const listed = [...index.matchAll(/<code>(docker-bridge\/[^<]+)<\/code>/g)].map((m) => m[1]);
+    expect(new Set(listed).size).toBe(listed.length);
+    const onDisk = readdirSync(path.join(REPO_ROOT, "traces/docker-bridge")).filter((f) =>
+      f.endsWith(".log"),
+    );
+    expect(listed.length).toBe(onDisk.length);
+  });
+
+  it("is in zh-TW on the zh-TW site", () => {
+    const index = html("zh-tw/traces");
+    expect(index).toContain('<h3 id="lab-docker-bridge-container-to-wan">容器 → 網際網路</h3>');
+    expect(index).toContain(zhTexts.traces["container-to-wan"].title);
+  });
+});
