@@ -15,6 +15,7 @@ import { describePath } from "../core/render/describe-path.ts";
 import { endpointLabels } from "../core/render/endpoint-labels.ts";
 import { toMermaidId } from "../core/render/escape-mermaid-label.ts";
 import { formatAddresses, formatRewrite } from "../core/render/format-endpoints.ts";
+import { labEndpoints } from "../core/render/lab-endpoints.ts";
 import { planPath } from "../core/render/plan-path.ts";
 import { toMermaid } from "../core/render/to-mermaid.ts";
 import { annotateRecorded, LabError } from "../lab/load-lab.ts";
@@ -146,7 +147,8 @@ async function directionBlock(
   const labels = endpointLabels(packet, trace.lab);
   const diagramId = `${req.id}-${direction}`;
   const idPrefix = `${req.id}${direction === "request" ? "q" : "r"}`;
-  const source = toMermaid(packet, { view: options.view, labels, ebtables, idPrefix });
+  const endpoints = labEndpoints(trace.lab);
+  const source = toMermaid(packet, { view: options.view, labels, ebtables, endpoints, idPrefix });
   const rendered = await renderer.render({ source, id: diagramId });
   const targets = stepTargets(packet, idPrefix, options.view, ebtables);
   const light = annotateSvg(rendered.light, `${diagramId}-light`, targets);
