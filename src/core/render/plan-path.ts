@@ -146,6 +146,8 @@ export function planPath(
     throw new Error(`packet ${packet.id} has no events: there is no path to draw`);
   }
   const endpoints = mapEndpoints ?? GENERIC_ENDPOINTS;
+  // Endpoints that name no interface or address are matched by layer alone.
+  const generic = endpoints.every((e) => e.interfaces.length === 0 && e.addresses.length === 0);
   const nodes = new Map(mapNodes(ebtables, endpoints).map((n) => [n.key, n]));
   const adjacency = new Map<string, string[]>();
   for (const [from, to] of mapEdges(ebtables, endpoints))
@@ -166,7 +168,7 @@ export function planPath(
     const address = side === "in" ? event.ip?.src : event.ip?.dst;
     const found =
       findEndpoint(endpoints, devices, address) ??
-      (mapEndpoints ? undefined : endpoints.find((e) => e.layer === genericLayer(event)));
+      (!generic ? undefined : endpoints.find((e) => e.layer === genericLayer(event)));
     if (found) return side === "in" ? entryKey(found) : exitKey(found);
     // An endpoint the lab does not name gets a box of its own, for this packet only.
     const key = side === "in" ? "in_other" : "out_other";
