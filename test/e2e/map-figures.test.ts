@@ -131,8 +131,11 @@ describe.each([360, 390])("phone %i px", (width) => {
             expect(await transform(), `${where}: a touch drag pans`).not.toBe(t0);
             await page.keyboard.press("Escape");
             await expect.poll(() => dialog.count()).toBe(0);
-            const back = await page.locator("figure.pw-trace").nth(i).locator(".pw-diagram svg").count();
-            expect(back, `${where}: the diagram is back in its figure`).toBeGreaterThanOrEqual(1);
+            await expect
+              .poll(() => page.locator("figure.pw-trace").nth(i).locator(".pw-diagram svg").count(), {
+                message: `${where}: the diagram is back in its figure`,
+              })
+              .toBeGreaterThanOrEqual(1);
             break;
           }
         }

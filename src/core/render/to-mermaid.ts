@@ -140,7 +140,7 @@ function mapView(
   for (const n of all) {
     const br = n.layer === "bridge";
     if (n.key === plan.entryKey || (n.key === plan.exitKey && !plan.dropped)) {
-      put(n.kind === "endpoint" ? "endpoint" : "passed", n.key);
+      put("endpoint", n.key);
     } else if (plan.dropped && n.key === plan.exitKey) {
       put("dropped", n.key);
     } else if (n.kind === "hook" && (stepped.has(n.key) || plan.touched.has(n.key))) {

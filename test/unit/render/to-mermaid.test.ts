@@ -165,7 +165,7 @@ describe("toMermaid behaviour", () => {
   it("starts at the local process for locally generated packets and ends there for local delivery", () => {
     const out = caseNamed("host-to-container-map");
     const src = toMermaid(out.packet, out.options);
-    expect(classesOf(src, "local")).toEqual(["passed"]);
+    expect(classesOf(src, "local")).toEqual(["endpoint"]);
     expect(src).toMatch(/^ {2}local p0@--> ip_route_out$/m);
     expect(classesOf(src, "in_port")).toEqual(["faded"]);
     const back = caseNamed("container-to-host-reply-map");
