@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import type { Packet } from "../core/model/packet.ts";
 import { parseTraceText } from "../core/parse/index.ts";
 import { endpointLabels } from "../core/render/endpoint-labels.ts";
+import { labEndpoints } from "../core/render/lab-endpoints.ts";
 import { toMermaid, VIEWS, type View } from "../core/render/to-mermaid.ts";
 import { type Lab, labSchema } from "../core/trace-file/schema.ts";
 
@@ -122,6 +123,7 @@ export async function run(argv: string[]): Promise<number> {
         view: view as View,
         ebtables: lab?.ebtables ?? "nft",
         labels: lab ? endpointLabels(p, lab) : {},
+        endpoints: labEndpoints(lab),
       }),
     }));
     let output: string;

@@ -15,10 +15,12 @@ import { describePath } from "../core/render/describe-path.ts";
 import { endpointLabels } from "../core/render/endpoint-labels.ts";
 import { toMermaidId } from "../core/render/escape-mermaid-label.ts";
 import { formatAddresses, formatRewrite } from "../core/render/format-endpoints.ts";
+import { labEndpoints } from "../core/render/lab-endpoints.ts";
 import { planPath } from "../core/render/plan-path.ts";
 import { toMermaid } from "../core/render/to-mermaid.ts";
 import { annotateRecorded, LabError } from "../lab/load-lab.ts";
 import { annotateSvg, type StepTargets } from "./annotate-svg.ts";
+import { figureLegend, legendStrings } from "./figure-legend.ts";
 import { type FigureStrings, figureStrings } from "./figure-strings.ts";
 import { escapeHtml } from "./html.ts";
 import { renderRules } from "./render-rules.ts";
@@ -146,7 +148,8 @@ async function directionBlock(
   const labels = endpointLabels(packet, trace.lab);
   const diagramId = `${req.id}-${direction}`;
   const idPrefix = `${req.id}${direction === "request" ? "q" : "r"}`;
-  const source = toMermaid(packet, { view: options.view, labels, ebtables, idPrefix });
+  const endpoints = labEndpoints(trace.lab);
+  const source = toMermaid(packet, { view: options.view, labels, ebtables, endpoints, idPrefix });
   const rendered = await renderer.render({ source, id: diagramId });
   const targets = stepTargets(packet, idPrefix, options.view, ebtables);
   const light = annotateSvg(rendered.light, `${diagramId}-light`, targets);
@@ -184,7 +187,7 @@ async function directionBlock(
   return [
     `<section class="pw-direction" data-direction="${direction}" aria-label="${escapeHtml(`${title}: ${packet.summary}`)}">`,
     `<p class="pw-direction-title"><strong>${escapeHtml(title)}</strong> <span>${escapeHtml(packet.summary)}</span></p>`,
-    `<div class="pw-diagram" role="img" aria-label="${escapeHtml(words.summary)}" aria-describedby="${stepsId}" tabindex="0">`,
+    `<div class="pw-diagram" role="img" aria-label="${escapeHtml(words.summary)}" aria-describedby="${stepsId}" tabindex="0" data-zoom-label="${escapeHtml(legendStrings(locale).zoom)}">`,
     `<div class="pw-diagram-light">${light}</div>`,
     `<div class="pw-diagram-dark">${dark}</div>`,
     "</div>",
@@ -236,6 +239,7 @@ export async function renderTraceFigure(req: FigureRequest, renderer: MermaidRen
   return [
     `<figure class="pw-trace" id="${req.id}" data-trace="${escapeHtml(trace.name)}" data-view="${options.view}" data-origin="${trace.meta.origin}">`,
     `<figcaption><span class="pw-caption">${escapeHtml(caption)}</span> <span class="pw-origin pw-origin-${trace.meta.origin}">${escapeHtml(origin)}, ${escapeHtml(s.mode[trace.meta.mode])}</span>${link}</figcaption>`,
+    figureLegend(req.locale, options.view, trace.meta.origin === "recorded" && trace.meta.mode === "log"),
     ...blocks,
     "</figure>",
   ].join("");

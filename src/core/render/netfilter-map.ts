@@ -1,46 +1,45 @@
 /**
- * The fixed map packetwalk draws every packet on: the hooks of the bridge
- * layer (ebtables) and of the IP layer (iptables), the two decisions between
- * them, the local process, and the arrows of the classic netfilter packet
- * flow picture. Pure data; `to-mermaid.ts` lays the packet's path over it.
+ * The one map packetwalk draws every packet of a lab on, like the classic
+ * netfilter packet-flow picture turned upright: packets come in at the top
+ * and leave at the bottom; one box per hook of the bridge layer (ebtables)
+ * and of the IP layer (iptables), listing the tables and conntrack in the
+ * order the kernel runs them on that hook; the bridging and routing
+ * decisions; the local process; the lab's own endpoints. The map never
+ * depends on a trace: a trace only colours and numbers it. Pure data.
  */
-import type { HookId } from "../model/hook.ts";
 
 /** Which bridge filtering implementation is drawn: `legacy` ebtables has the broute table, ebtables-nft has not. */
 export const EBTABLES_FLAVOURS = ["nft", "legacy"] as const;
 /** One of {@link EBTABLES_FLAVOURS}. */
 export type EbtablesFlavour = (typeof EBTABLES_FLAVOURS)[number];
 
-/** The layer a node is drawn in. */
+/** The band a box belongs to. */
 export type Layer = "bridge" | "ip" | "host";
 
-/**
- * Where a node sits relative to the decisions, so a step can be routed
- * through the decision it passes (e.g. nat PREROUTING -> routing -> mangle INPUT).
- */
-export type Stage =
-  | "br-pre"
-  | "br-decided"
-  | "br-out"
-  | "ip-pre"
-  | "ip-routed"
-  | "ip-out"
-  | "ip-post"
-  | "other";
+/** What a box is. */
+export type NodeKind = "hook" | "decision" | "local" | "endpoint";
+
+/** One slot of a hook box: a table (hook id) or conntrack. */
+export interface MapSlot {
+  /** `conntrack`, `confirm` or the table name. */
+  label: string;
+  /** The hook id of a table slot (`ip:mangle:PREROUTING`); absent for conntrack. */
+  hook?: string;
+}
 
 /** One box of the map. */
 export interface MapNode {
   /** Mermaid node id (without the caller's prefix). */
   key: string;
-  /** The hook, for hook boxes; absent for decisions and the local process. */
-  hook?: HookId;
-  /** Text drawn in the box. */
+  kind: NodeKind;
+  /** Title drawn in the box (`IP PREROUTING`, `routing decision`, an endpoint's name). */
   label: string;
   layer: Layer;
-  stage: Stage;
+  /** The tables and conntrack run on this hook, in the kernel's order (hook boxes only). */
+  slots: MapSlot[];
 }
 
-/** Node keys of the non-hook boxes. */
+/** Keys of the boxes that are not endpoints. */
 export const DECISION = {
   bridging: "br_decide",
   routing: "ip_route",
@@ -48,90 +47,153 @@ export const DECISION = {
   local: "local",
 } as const;
 
-function hookNode(hook: HookId, stage: Stage): MapNode {
-  const [family, table, chain] = hook.split(":") as [string, string, string];
-  return {
-    key: hookKey(hook),
-    hook,
-    label: `${table} ${chain}`,
-    layer: family === "bridge" ? "bridge" : "ip",
-    stage,
-  };
+/** One place a packet comes from or goes to: a lab host behind a bridge port or a routed interface. */
+export interface MapEndpoint {
+  /** Short id (letters, digits, `_`): the boxes are `in_<id>` and `out_<id>`. */
+  id: string;
+  /** Name drawn in the box, e.g. `c1 172.17.0.2`. */
+  label: string;
+  /** `bridge` for a bridge port (frames pass ebtables), `ip` for a routed interface. */
+  layer: "bridge" | "ip";
+  /** Interfaces of the traced host that lead there (e.g. `veth-c1`). */
+  interfaces: string[];
+  /** Addresses that belong there. */
+  addresses: string[];
 }
 
-/** The Mermaid node key of a hook: `bridge:nat:PREROUTING` -> `bridge_nat_PREROUTING`. */
+/** The endpoints drawn when no lab names them: any bridge port, any routed interface. */
+export const GENERIC_ENDPOINTS: readonly MapEndpoint[] = [
+  { id: "port", label: "a bridge port", layer: "bridge", interfaces: [], addresses: [] },
+  { id: "routed", label: "a routed interface", layer: "ip", interfaces: [], addresses: [] },
+];
+
+/** The Mermaid-safe key of a hook id: `bridge:nat:PREROUTING` -> `bridge_nat_PREROUTING`. */
 export function hookKey(hook: string): string {
   return hook.replace(/[^A-Za-z0-9]/g, "_");
 }
 
-/** The map's boxes for one ebtables flavour, in drawing order. */
-export function mapNodes(ebtables: EbtablesFlavour): MapNode[] {
-  const bridge: MapNode[] = [
-    ...(ebtables === "legacy" ? [hookNode("bridge:broute:BROUTING", "br-pre")] : []),
-    hookNode("bridge:nat:PREROUTING", "br-pre"),
-    { key: DECISION.bridging, label: "bridging decision", layer: "bridge", stage: "br-pre" },
-    hookNode("bridge:filter:INPUT", "br-decided"),
-    hookNode("bridge:filter:FORWARD", "br-decided"),
-    hookNode("bridge:nat:OUTPUT", "br-out"),
-    hookNode("bridge:filter:OUTPUT", "br-out"),
-    hookNode("bridge:nat:POSTROUTING", "br-out"),
-  ];
-  const ip: MapNode[] = [
-    hookNode("ip:raw:PREROUTING", "ip-pre"),
-    hookNode("ip:mangle:PREROUTING", "ip-pre"),
-    hookNode("ip:nat:PREROUTING", "ip-pre"),
-    { key: DECISION.routing, label: "routing decision", layer: "ip", stage: "ip-pre" },
-    hookNode("ip:mangle:INPUT", "ip-routed"),
-    hookNode("ip:filter:INPUT", "ip-routed"),
-    hookNode("ip:nat:INPUT", "ip-routed"),
-    hookNode("ip:mangle:FORWARD", "ip-routed"),
-    hookNode("ip:filter:FORWARD", "ip-routed"),
-    { key: DECISION.outputRouting, label: "routing decision", layer: "ip", stage: "ip-out" },
-    hookNode("ip:raw:OUTPUT", "ip-out"),
-    hookNode("ip:mangle:OUTPUT", "ip-out"),
-    hookNode("ip:nat:OUTPUT", "ip-out"),
-    hookNode("ip:filter:OUTPUT", "ip-out"),
-    hookNode("ip:mangle:POSTROUTING", "ip-post"),
-    hookNode("ip:nat:POSTROUTING", "ip-post"),
-  ];
-  return [...bridge, ...ip, { key: DECISION.local, label: "local process", layer: "host", stage: "other" }];
+/** Key of the box a hook's tables are drawn in: `ip:mangle:PREROUTING` -> `ip_PREROUTING`. */
+export function boxKey(hook: string): string {
+  const [family, , chain] = hook.split(":");
+  const layer = family === "bridge" ? "br" : family === "ip6" ? "ip" : (family ?? "x");
+  return hookKey(`${layer}_${chain ?? hook}`);
 }
 
-/** The map's arrows (node keys), for one ebtables flavour, in drawing order. */
-export function mapEdges(ebtables: EbtablesFlavour): Array<[string, string]> {
-  const k = hookKey;
-  const chain = (...keys: string[]): Array<[string, string]> =>
-    keys.slice(1).map((to, i) => [keys[i] as string, to]);
+/** Key of the box where a packet from `endpoint` enters the map. */
+export function entryKey(endpoint: MapEndpoint): string {
+  return `in_${endpoint.id}`;
+}
+
+/** Key of the box where a packet to `endpoint` leaves the map. */
+export function exitKey(endpoint: MapEndpoint): string {
+  return `out_${endpoint.id}`;
+}
+
+const CONNTRACK: MapSlot = { label: "conntrack" };
+const CONFIRM: MapSlot = { label: "confirm" };
+
+function hookBox(layer: "bridge" | "ip", chain: string, slots: Array<string | MapSlot>): MapNode {
+  const family = layer === "bridge" ? "bridge" : "ip";
+  return {
+    key: boxKey(`${family}:x:${chain}`),
+    kind: "hook",
+    label: `${layer === "bridge" ? "bridge" : "IP"} ${chain}`,
+    layer,
+    slots: slots.map((s) => (typeof s === "string" ? { label: s, hook: `${family}:${s}:${chain}` } : s)),
+  };
+}
+
+/** The map's boxes for one ebtables flavour and set of endpoints, in drawing order. */
+export function mapNodes(
+  ebtables: EbtablesFlavour,
+  endpoints: readonly MapEndpoint[] = GENERIC_ENDPOINTS,
+): MapNode[] {
+  const ends = (side: "in" | "out"): MapNode[] =>
+    endpoints.map((e) => ({
+      key: side === "in" ? entryKey(e) : exitKey(e),
+      kind: "endpoint",
+      label: `${side === "in" ? "from" : "to"} ${e.label}`,
+      layer: e.layer,
+      slots: [],
+    }));
+  const decision = (key: string, label: string, layer: Layer): MapNode => ({
+    key,
+    kind: "decision",
+    label,
+    layer,
+    slots: [],
+  });
   return [
-    ...(ebtables === "legacy" ? chain(k("bridge:broute:BROUTING"), k("bridge:nat:PREROUTING")) : []),
-    ...chain(
-      k("bridge:nat:PREROUTING"),
-      DECISION.bridging,
-      k("bridge:filter:FORWARD"),
-      k("bridge:nat:POSTROUTING"),
-    ),
-    ...chain(DECISION.bridging, k("bridge:filter:INPUT"), k("ip:raw:PREROUTING")),
-    ...chain(k("ip:raw:PREROUTING"), k("ip:mangle:PREROUTING"), k("ip:nat:PREROUTING"), DECISION.routing),
-    ...chain(DECISION.routing, k("ip:mangle:INPUT"), k("ip:filter:INPUT"), k("ip:nat:INPUT"), DECISION.local),
-    ...chain(DECISION.routing, k("ip:mangle:FORWARD"), k("ip:filter:FORWARD"), k("ip:mangle:POSTROUTING")),
-    ...chain(
-      DECISION.local,
-      DECISION.outputRouting,
-      k("ip:raw:OUTPUT"),
-      k("ip:mangle:OUTPUT"),
-      k("ip:nat:OUTPUT"),
-      k("ip:filter:OUTPUT"),
-      k("ip:mangle:POSTROUTING"),
-    ),
-    ...chain(k("ip:mangle:POSTROUTING"), k("ip:nat:POSTROUTING"), k("bridge:nat:OUTPUT")),
-    ...chain(k("bridge:nat:OUTPUT"), k("bridge:filter:OUTPUT"), k("bridge:nat:POSTROUTING")),
+    ...ends("in"),
+    ...(ebtables === "legacy" ? [hookBox("bridge", "BROUTING", ["broute"])] : []),
+    hookBox("bridge", "PREROUTING", ["nat"]),
+    hookBox("ip", "PREROUTING", ["raw", CONNTRACK, "mangle", "nat"]),
+    decision(DECISION.bridging, "bridging decision", "bridge"),
+    hookBox("bridge", "INPUT", ["filter"]),
+    hookBox("bridge", "FORWARD", ["filter"]),
+    decision(DECISION.routing, "routing decision", "ip"),
+    hookBox("ip", "INPUT", ["mangle", "filter", "nat", CONFIRM]),
+    hookBox("ip", "FORWARD", ["mangle", "filter"]),
+    { key: DECISION.local, kind: "local", label: "local process", layer: "host", slots: [] },
+    decision(DECISION.outputRouting, "routing decision", "ip"),
+    hookBox("ip", "OUTPUT", ["raw", CONNTRACK, "mangle", "nat", "filter"]),
+    hookBox("ip", "POSTROUTING", ["mangle", "nat", CONFIRM]),
+    // ebtables-nft runs filter OUTPUT (priority -200) before nat OUTPUT (100); legacy ebtables the other way.
+    hookBox("bridge", "OUTPUT", ebtables === "legacy" ? ["nat", "filter"] : ["filter", "nat"]),
+    hookBox("bridge", "POSTROUTING", ["nat"]),
+    ...ends("out"),
   ];
 }
 
-/** The decision a step into a node of `stage` passes first, when coming from another stage. */
-export function decisionBefore(stage: Stage): string | undefined {
-  if (stage === "br-decided") return DECISION.bridging;
-  if (stage === "ip-routed") return DECISION.routing;
-  if (stage === "ip-out") return DECISION.outputRouting;
-  return undefined;
+/**
+ * The map's arrows (box keys) in drawing order: every move the kernel makes
+ * between two boxes, with br_netfilter (`bridge-nf-call-iptables=1`) and without.
+ */
+export function mapEdges(
+  ebtables: EbtablesFlavour,
+  endpoints: readonly MapEndpoint[] = GENERIC_ENDPOINTS,
+): Array<[string, string]> {
+  const b = (chain: string) => boxKey(`bridge:x:${chain}`);
+  const ip = (chain: string) => boxKey(`ip:x:${chain}`);
+  const bridgeIn = ebtables === "legacy" ? b("BROUTING") : b("PREROUTING");
+  const ports = endpoints.filter((e) => e.layer === "bridge");
+  const routed = endpoints.filter((e) => e.layer === "ip");
+  const edges: Array<[string, string]> = [
+    ...ports.map((e): [string, string] => [entryKey(e), bridgeIn]),
+    ...routed.map((e): [string, string] => [entryKey(e), ip("PREROUTING")]),
+    ...(ebtables === "legacy" ? [[b("BROUTING"), b("PREROUTING")] as [string, string]] : []),
+    // br_netfilter runs IP PREROUTING from the bridge's PREROUTING, before the bridge decides.
+    [b("PREROUTING"), ip("PREROUTING")],
+    [b("PREROUTING"), DECISION.bridging],
+    [ip("PREROUTING"), DECISION.routing],
+    [ip("PREROUTING"), DECISION.bridging],
+    [DECISION.bridging, b("INPUT")],
+    [DECISION.bridging, b("FORWARD")],
+    // Up to IP: the routing decision (br_netfilter already ran PREROUTING), or all of IP PREROUTING (without it).
+    [b("INPUT"), DECISION.routing],
+    [b("INPUT"), ip("PREROUTING")],
+    [b("FORWARD"), ip("FORWARD")],
+    [b("FORWARD"), b("POSTROUTING")],
+    [DECISION.routing, ip("INPUT")],
+    [DECISION.routing, ip("FORWARD")],
+    [ip("INPUT"), DECISION.local],
+    [DECISION.local, DECISION.outputRouting],
+    [DECISION.outputRouting, ip("OUTPUT")],
+    [ip("OUTPUT"), ip("POSTROUTING")],
+    [ip("FORWARD"), ip("POSTROUTING")],
+    [ip("FORWARD"), b("POSTROUTING")],
+    // Routed out of the bridge device: the bridge's OUTPUT, then its POSTROUTING.
+    [ip("POSTROUTING"), b("OUTPUT")],
+    [b("OUTPUT"), b("POSTROUTING")],
+    // A bridged frame's IP POSTROUTING runs after the bridge's (br_netfilter).
+    [b("POSTROUTING"), ip("POSTROUTING")],
+    ...routed.map((e): [string, string] => [ip("POSTROUTING"), exitKey(e)]),
+    ...ports.flatMap(
+      (e): Array<[string, string]> => [
+        [b("POSTROUTING"), exitKey(e)],
+        [ip("POSTROUTING"), exitKey(e)],
+      ],
+    ),
+  ];
+  return edges;
 }

@@ -7,11 +7,16 @@ import type { HookId } from "../model/hook.ts";
 import type { Packet, Rewrite, TraceEvent } from "../model/packet.ts";
 import { formatEndpoint, inInterface, outInterface, rewritesByEvent } from "./format-endpoints.ts";
 import {
+  boxKey,
   DECISION,
-  decisionBefore,
   type EbtablesFlavour,
+  entryKey,
+  exitKey,
+  GENERIC_ENDPOINTS,
   hookKey,
+  type MapEndpoint,
   type MapNode,
+  mapEdges,
   mapNodes,
 } from "./netfilter-map.ts";
 
@@ -28,18 +33,20 @@ export interface PathStep {
   /** 1-based step number. */
   n: number;
   hook: HookId;
-  /** The map node key of the hook. */
+  /** The map box the hook is drawn in (`ip_PREROUTING`). */
   key: string;
+  /** The hook's own key (`ip_mangle_PREROUTING`), naming its slot in the box. */
+  slot: string;
   event: TraceEvent;
   /** Rewrites first visible at this step (they happened on the way into it). */
   rewrites: Rewrite[];
 }
 
-/** One arrow of the path. */
+/** One arrow of the path, always an arrow of the map (or, for a hook order the map does not know, an extra one). */
 export interface PathSegment {
   from: string;
   to: string;
-  /** The step this arrow leads into, when it leads into a hook. */
+  /** The step this arrow leads into, when it leads into a box where a step was seen. */
   step?: number;
   rewrites: Rewrite[];
 }
@@ -64,8 +71,9 @@ export interface PathPlan {
   dropped?: DropPoint;
   steps: PathStep[];
   segments: PathSegment[];
-  /** Map node key where the path starts (`entry` or the local process). */
+  /** Map box where the path starts (an endpoint or the local process). */
   entryKey: string;
+  /** Map box where the path ends (an endpoint or the local process); the dropping box when dropped. */
   exitKey: string;
   entryLabel: string;
   exitLabel: string;
@@ -73,71 +81,164 @@ export interface PathPlan {
   entryIsLocal: boolean;
   /** True when the packet is delivered to a local process. */
   exitIsLocal: boolean;
-  /** Hooks of the packet that are not on the map (e.g. `ip:security:INPUT`), drawn as extra boxes. */
+  /** Boxes this packet needs that the map does not have (an unknown endpoint or hook): they change the picture. */
   extraNodes: MapNode[];
-  /** Keys of every map node the path touches. */
+  /** Hook slots this packet needs that the map's boxes do not have, by box key. */
+  extraSlots: Map<string, string[]>;
+  /** Keys of every map box the path touches. */
   touched: Set<string>;
 }
 
-/** Node keys of the entry and exit boxes when they are not the local process. */
-export const ENDPOINT_KEYS = { entry: "entry", exit: "exit" } as const;
+function findEndpoint(
+  endpoints: readonly MapEndpoint[],
+  devices: Array<string | undefined>,
+  address: string | undefined,
+): MapEndpoint | undefined {
+  for (const dev of devices) {
+    const hit = dev && endpoints.find((e) => e.interfaces.includes(dev));
+    if (hit) return hit;
+  }
+  return address ? endpoints.find((e) => e.addresses.includes(address)) : undefined;
+}
 
-// Which stages a step may come from for the decision before it to be drawn on the way.
-const DECISION_FROM: Record<string, readonly string[]> = {
-  [DECISION.bridging]: ["br-pre", "ip-pre"],
-  [DECISION.routing]: ["ip-pre"],
-  [DECISION.outputRouting]: ["other", "entry"],
-};
+function genericLayer(event: TraceEvent): "bridge" | "ip" {
+  return event.hook.startsWith("bridge:") || event.physIn || event.physOut ? "bridge" : "ip";
+}
 
-/** Plans the path of `packet` over the map of the given ebtables flavour. */
-export function planPath(packet: Packet, ebtables: EbtablesFlavour, labels: EndpointLabels = {}): PathPlan {
+/** Shortest walk from `from` to `to` over the map's arrows, not through endpoints or the local process. */
+function walk(
+  edges: Map<string, string[]>,
+  from: string,
+  to: string,
+  through: (key: string) => boolean,
+): string[] | undefined {
+  if (from === to) return [from];
+  const back = new Map<string, string>([[from, from]]);
+  const queue = [from];
+  while (queue.length) {
+    const at = queue.shift() as string;
+    for (const next of edges.get(at) ?? []) {
+      if (back.has(next)) continue;
+      back.set(next, at);
+      if (next === to) {
+        const route = [to];
+        for (let k = at; k !== from; k = back.get(k) as string) route.unshift(k);
+        return [from, ...route];
+      }
+      if (through(next)) queue.push(next);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Plans the path of `packet` over the map of the given ebtables flavour.
+ * @param labels names of the entry and exit for the words; default: addresses and interfaces
+ * @param mapEndpoints the lab's endpoints drawn on the map; default {@link GENERIC_ENDPOINTS}
+ */
+export function planPath(
+  packet: Packet,
+  ebtables: EbtablesFlavour,
+  labels: EndpointLabels = {},
+  mapEndpoints?: readonly MapEndpoint[],
+): PathPlan {
   if (packet.events.length === 0) {
     throw new Error(`packet ${packet.id} has no events: there is no path to draw`);
   }
-  const nodes = new Map(mapNodes(ebtables).map((n) => [n.key, n]));
+  const endpoints = mapEndpoints ?? GENERIC_ENDPOINTS;
+  // Endpoints that name no interface or address are matched by layer alone.
+  const generic = endpoints.every((e) => e.interfaces.length === 0 && e.addresses.length === 0);
+  const nodes = new Map(mapNodes(ebtables, endpoints).map((n) => [n.key, n]));
+  const adjacency = new Map<string, string[]>();
+  for (const [from, to] of mapEdges(ebtables, endpoints))
+    adjacency.set(from, [...(adjacency.get(from) ?? []), to]);
   const extraNodes: MapNode[] = [];
+  const extraSlots = new Map<string, string[]>();
   const first = packet.events[0] as TraceEvent;
   const last = packet.events[packet.events.length - 1] as TraceEvent;
   const entryIsLocal = !inInterface(first) && /:OUTPUT$/.test(first.hook);
-  // A dropped packet never reaches a local process: its walk ends in a "dropped" box.
-  const exitIsLocal = !dropPoint(last) && !outInterface(last) && /^ip6?:[^:]+:INPUT$/.test(last.hook);
-  const entryKey = entryIsLocal ? DECISION.local : ENDPOINT_KEYS.entry;
-  const exitKey = exitIsLocal ? DECISION.local : ENDPOINT_KEYS.exit;
+  const dropped = dropPoint(last);
+  // A dropped packet never reaches a local process: its walk ends in the box that dropped it.
+  const exitIsLocal = !dropped && !outInterface(last) && /^ip6?:[^:]+:INPUT$/.test(last.hook);
+  const entryLabel = labels.entry ?? defaultEntry(first);
+  const exitLabel = labels.exit ?? defaultExit(last);
 
-  const byEvent = rewritesByEvent(packet);
-  const steps: PathStep[] = packet.events.map((event, i) => {
-    const key = hookKey(event.hook);
+  const endpointKey = (side: "in" | "out", event: TraceEvent, label: string): string => {
+    const devices = side === "in" ? [event.physIn, event.in] : [event.physOut, event.out];
+    const address = side === "in" ? event.ip?.src : event.ip?.dst;
+    const found =
+      findEndpoint(endpoints, devices, address) ??
+      (!generic ? undefined : endpoints.find((e) => e.layer === genericLayer(event)));
+    if (found) return side === "in" ? entryKey(found) : exitKey(found);
+    // An endpoint the lab does not name gets a box of its own, for this packet only.
+    const key = side === "in" ? "in_other" : "out_other";
     if (!nodes.has(key)) {
       const node: MapNode = {
         key,
-        hook: event.hook,
-        label: event.hook.split(":").slice(1).join(" "),
-        layer: event.hook.startsWith("bridge:") ? "bridge" : "ip",
-        stage: "other",
+        kind: "endpoint",
+        label: `${side === "in" ? "from" : "to"} ${label}`,
+        layer: genericLayer(event) === "bridge" ? "bridge" : "ip",
+        slots: [],
       };
       nodes.set(key, node);
       extraNodes.push(node);
     }
-    return { n: i + 1, hook: event.hook, key, event, rewrites: byEvent.get(i) ?? [] };
+    return key;
+  };
+  const entry = entryIsLocal ? DECISION.local : endpointKey("in", first, entryLabel);
+
+  const byEvent = rewritesByEvent(packet);
+  const steps: PathStep[] = packet.events.map((event, i) => {
+    const key = boxKey(event.hook);
+    const slot = hookKey(event.hook);
+    const box = nodes.get(key);
+    if (!box) {
+      const node: MapNode = {
+        key,
+        kind: "hook",
+        label: event.hook.split(":").slice(0, 1).concat(event.hook.split(":").slice(2)).join(" "),
+        layer: event.hook.startsWith("bridge:") ? "bridge" : "ip",
+        slots: [],
+      };
+      nodes.set(key, node);
+      extraNodes.push(node);
+    }
+    const owner = nodes.get(key) as MapNode;
+    if (!owner.slots.some((s) => s.hook && hookKey(s.hook) === slot)) {
+      extraSlots.set(key, [...new Set([...(extraSlots.get(key) ?? []), event.hook])]);
+    }
+    return { n: i + 1, hook: event.hook, key, slot, event, rewrites: byEvent.get(i) ?? [] };
   });
 
-  const stageOf = (key: string): string =>
-    key === ENDPOINT_KEYS.entry ? "entry" : (nodes.get(key)?.stage ?? "other");
+  const through = (key: string) => {
+    const kind = nodes.get(key)?.kind;
+    return kind === "hook" || kind === "decision";
+  };
   const segments: PathSegment[] = [];
-  let prev: string = entryKey;
-  for (const step of steps) {
-    const decision = decisionBefore(nodes.get(step.key)?.stage ?? "other");
-    if (decision && prev !== decision && DECISION_FROM[decision]?.includes(stageOf(prev))) {
-      segments.push({ from: prev, to: decision, rewrites: [] });
-      prev = decision;
-    }
-    segments.push({ from: prev, to: step.key, step: step.n, rewrites: step.rewrites });
-    prev = step.key;
+  let prev = entry;
+  const goTo = (target: string, step?: PathStep) => {
+    if (target === prev) return;
+    const route = walk(adjacency, prev, target, through) ?? [prev, target];
+    route.slice(1).forEach((to, i) => {
+      const seg: PathSegment = { from: route[i] as string, to, rewrites: [] };
+      if (step && to === target) {
+        seg.step = step.n;
+        seg.rewrites = step.rewrites;
+      }
+      segments.push(seg);
+    });
+    prev = target;
+  };
+  for (const step of steps) goTo(step.key, step);
+  let exit: string;
+  if (dropped) {
+    exit = prev;
+  } else {
+    exit = exitIsLocal ? DECISION.local : endpointKey("out", last, exitLabel);
+    goTo(exit);
   }
-  segments.push({ from: prev, to: exitKey, rewrites: [] });
 
-  const dropped = dropPoint(last);
-  const touched = new Set<string>();
+  const touched = new Set<string>([entry]);
   for (const s of segments) {
     touched.add(s.from);
     touched.add(s.to);
@@ -146,13 +247,14 @@ export function planPath(packet: Packet, ebtables: EbtablesFlavour, labels: Endp
     direction: packet.direction,
     steps,
     segments,
-    entryKey,
-    exitKey,
-    entryLabel: labels.entry ?? defaultEntry(first),
-    exitLabel: labels.exit ?? defaultExit(last),
+    entryKey: entry,
+    exitKey: exit,
+    entryLabel,
+    exitLabel,
     entryIsLocal,
     exitIsLocal,
     extraNodes,
+    extraSlots,
     touched,
   };
   if (dropped) {

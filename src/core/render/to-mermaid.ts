@@ -1,9 +1,11 @@
 /**
  * Mermaid flowchart source for one packet: a pure, deterministic function.
  *
- * - `map`: the whole bridge + IP netfilter map in two subgraphs, the hooks
- *   the packet crossed highlighted and numbered (on the arrows and in the
- *   boxes, so a hook crossed twice stays unambiguous), the rest faded.
+ * - `map`: the lab's one map (see `netfilter-map.ts`): the same boxes and
+ *   arrows for every packet of the lab, so the picture is learned once. The
+ *   packet only colours it (its boxes and arrows in orange, the rest faded)
+ *   and numbers it (`data-step` on the table it was seen at, drawn as a
+ *   numbered badge by the site's stylesheet), so it never moves a box.
  * - `path`: only the hooks crossed, one box per step, top to bottom.
  *
  * Every label that comes from a file goes through {@link escapeMermaidLabel}.
@@ -11,14 +13,16 @@
 import type { Packet } from "../model/packet.ts";
 import { escapeMermaidLabel, toMermaidId } from "./escape-mermaid-label.ts";
 import { formatRewrite, hookTitle } from "./format-endpoints.ts";
-import { DECISION, type EbtablesFlavour, type MapNode, mapEdges, mapNodes } from "./netfilter-map.ts";
 import {
-  ENDPOINT_KEYS,
-  type EndpointLabels,
-  type PathPlan,
-  type PathSegment,
-  planPath,
-} from "./plan-path.ts";
+  type EbtablesFlavour,
+  GENERIC_ENDPOINTS,
+  hookKey,
+  type MapEndpoint,
+  type MapNode,
+  mapEdges,
+  mapNodes,
+} from "./netfilter-map.ts";
+import { type EndpointLabels, type PathPlan, planPath } from "./plan-path.ts";
 
 /** The diagram kinds: the whole map with the path on it, or the path alone. */
 export const VIEWS = ["map", "path"] as const;
@@ -27,22 +31,27 @@ export type View = (typeof VIEWS)[number];
 
 /** Options of {@link toMermaid}. */
 export interface ToMermaidOptions {
-  /** `map` (whole netfilter map, path highlighted) or `path` (only the hooks crossed). */
+  /** `map` (the lab's whole map, path highlighted) or `path` (only the hooks crossed). */
   view: View;
-  /** Names for the entry and exit from the lab; default: addresses and interfaces from the trace. */
+  /** Names for the entry and exit (path view, words); default: addresses and interfaces from the trace. */
   labels?: EndpointLabels;
   /** Bridge filtering flavour: `legacy` draws the broute table. Default `nft`. */
   ebtables?: EbtablesFlavour;
+  /** The lab's endpoints drawn on the map (`labEndpoints(lab)`); default: a bridge port and a routed interface. */
+  endpoints?: readonly MapEndpoint[];
   /** Prepended to every node id (letters, digits, `_`); default none. Mermaid prefixes SVG ids with the render id on top. */
   idPrefix?: string;
 }
 
-// Same colours in light and dark themes: strong enough on white and on near-black.
+// Fill tells the layer (bridge green, IP blue), an orange border the packet's path; same in light and dark.
 const CLASS_DEFS = [
-  "classDef hit fill:#ffcc80,stroke:#e65100,stroke-width:3px,color:#1a1a1a",
+  "classDef brHit fill:#c8e6c9,stroke:#e65100,stroke-width:3px,color:#1a1a1a",
+  "classDef ipHit fill:#bbdefb,stroke:#e65100,stroke-width:3px,color:#1a1a1a",
   "classDef passed fill:#ffe0b2,stroke:#e65100,stroke-width:2px,color:#1a1a1a",
+  "classDef brFaded fill:#c8e6c9,stroke:#2e7d32,color:#1a1a1a,opacity:0.45,stroke-dasharray:4 3",
+  "classDef ipFaded fill:#bbdefb,stroke:#1565c0,color:#1a1a1a,opacity:0.45,stroke-dasharray:4 3",
   "classDef faded opacity:0.45,stroke-dasharray:4 3",
-  "classDef endpoint fill:#b3e5fc,stroke:#01579b,stroke-width:2px,color:#1a1a1a",
+  "classDef endpoint fill:#e1bee7,stroke:#6a1b9a,stroke-width:2px,color:#1a1a1a",
 ];
 // Tight spacing keeps the whole map inside a ~720 px column; kept in the source so a copy renders the same.
 const LAYOUT = [
@@ -53,7 +62,7 @@ const LAYOUT = [
   "    nodeSpacing: 18",
   "    rankSpacing: 26",
   "    padding: 6",
-  "    wrappingWidth: 220",
+  "    wrappingWidth: 260",
   "---",
 ];
 const DROPPED_CLASS_DEF = "classDef dropped fill:#ffcdd2,stroke:#b71c1c,stroke-width:3px,color:#1a1a1a";
@@ -64,94 +73,97 @@ const MAP_LINK_STYLE = "stroke:#9e9e9e,stroke-width:1px,stroke-dasharray:4 3";
 /** Returns the Mermaid source of one packet's diagram. Throws only for a packet without events. */
 export function toMermaid(packet: Packet, options: ToMermaidOptions): string {
   const ebtables = options.ebtables ?? "nft";
-  const plan = planPath(packet, ebtables, options.labels);
+  const endpoints = options.endpoints ?? GENERIC_ENDPOINTS;
+  const plan = planPath(packet, ebtables, options.labels, endpoints);
   const prefix = options.idPrefix ? `${toMermaidId(options.idPrefix)}_` : "";
-  return options.view === "map" ? mapView(plan, ebtables, prefix) : pathView(plan, prefix);
+  return options.view === "map" ? mapView(plan, ebtables, endpoints, prefix) : pathView(plan, prefix);
 }
 
-function stepNumbers(plan: PathPlan): Map<string, number[]> {
-  const map = new Map<string, number[]>();
-  for (const s of plan.steps) map.set(s.key, [...(map.get(s.key) ?? []), s.n]);
-  return map;
+function shape(n: MapNode, text: string): string {
+  if (n.kind === "decision") return `{{"${text}"}}`;
+  if (n.kind === "local") return `(["${text}"])`;
+  if (n.kind === "endpoint") return `("${text}")`;
+  return `["${text}"]`;
 }
 
-// Step numbers live in the boxes: a label on every arrow doubles the map's height (each label takes a rank).
-function segmentLabel(seg: PathSegment, direction: "request" | "reply"): string | undefined {
-  const parts = seg.rewrites.map((rw) => formatRewrite(rw, direction));
-  return parts.length ? parts.join(" · ") : undefined;
-}
-
-function arrow(prefix: string, seg: PathSegment, index: number, direction: "request" | "reply"): string {
-  const label = segmentLabel(seg, direction);
-  const id = `${prefix}step${seg.step ?? `x${index}`}`;
-  const link = label === undefined ? "-->" : `-->|"${escapeMermaidLabel(label)}"|`;
-  return `  ${prefix}${seg.from} ${id}@${link} ${prefix}${seg.to}`;
-}
-
-function mapView(plan: PathPlan, ebtables: EbtablesFlavour, prefix: string): string {
-  const steps = stepNumbers(plan);
-  const lines: string[] = [...LAYOUT, "flowchart TB"];
-  const nodeLine = (n: MapNode): string => {
-    const numbers = steps.get(n.key);
-    let text = escapeMermaidLabel(n.label);
-    if (n.key === DECISION.local && (plan.entryIsLocal || plan.exitIsLocal)) {
-      const who = [
-        ...new Set([plan.entryIsLocal ? plan.entryLabel : "", plan.exitIsLocal ? plan.exitLabel : ""]),
-      ];
-      text += `<br/>${escapeMermaidLabel(who.filter(Boolean).join(" / "))}`;
-    }
-    if (numbers) text += ` ${escapeMermaidLabel(numbers.map((x) => `#${x}`).join(" "))}`;
-    return `    ${prefix}${n.key}["${text}"]`;
-  };
-  const all = [...mapNodes(ebtables), ...plan.extraNodes];
-  lines.push(`  subgraph ${prefix}layer_ip["${escapeMermaidLabel("IP layer (iptables)")}"]`);
-  for (const n of all) if (n.layer === "ip") lines.push(nodeLine(n));
-  lines.push("  end");
-  lines.push(`  subgraph ${prefix}layer_bridge["${escapeMermaidLabel("bridge layer (ebtables)")}"]`);
-  for (const n of all) if (n.layer === "bridge") lines.push(nodeLine(n));
-  lines.push("  end");
-  lines.push(nodeLine(all.find((n) => n.key === DECISION.local) as MapNode).replace(/^ {4}/, "  "));
-  if (!plan.entryIsLocal)
-    lines.push(`  ${prefix}${ENDPOINT_KEYS.entry}("${escapeMermaidLabel(plan.entryLabel)}")`);
-  if (!plan.exitIsLocal)
-    lines.push(`  ${prefix}${ENDPOINT_KEYS.exit}("${escapeMermaidLabel(plan.exitLabel)}")`);
-
-  const onPath = new Set(plan.segments.map((s) => `${s.from}>${s.to}`));
-  const mapLinks: number[] = [];
-  const stepLinks: number[] = [];
-  let index = 0;
-  for (const [from, to] of mapEdges(ebtables)) {
-    if (onPath.has(`${from}>${to}`)) continue;
-    lines.push(`  ${prefix}${from} --> ${prefix}${to}`);
-    mapLinks.push(index++);
+function boxText(n: MapNode, plan: PathPlan): string {
+  const title = escapeMermaidLabel(n.label);
+  if (n.kind !== "hook") return title;
+  const seen = new Map<string, number[]>();
+  for (const s of plan.steps) if (s.key === n.key) seen.set(s.slot, [...(seen.get(s.slot) ?? []), s.n]);
+  const dropAt = plan.dropped ? hookKey(plan.dropped.hook) : undefined;
+  const slots = [...n.slots.map((s) => ({ label: s.label, key: s.hook ? hookKey(s.hook) : undefined }))];
+  for (const hook of plan.extraSlots.get(n.key) ?? []) {
+    slots.push({ label: hook.split(":")[1] ?? hook, key: hookKey(hook) });
   }
+  const parts = slots.map(({ label, key }) => {
+    const steps = key ? seen.get(key) : undefined;
+    const kind = key ? "pwt" : "pwt pwt-ct";
+    const attrs = steps ? ` data-step='${steps.join(" ")}'${key === dropAt ? " data-drop='true'" : ""}` : "";
+    return `<span class='${kind}'${attrs}>${escapeMermaidLabel(label)}</span>`;
+  });
+  return `<b>${title}</b><br/>${parts.join(" · ")}`;
+}
+
+function mapView(
+  plan: PathPlan,
+  ebtables: EbtablesFlavour,
+  endpoints: readonly MapEndpoint[],
+  prefix: string,
+): string {
+  const lines: string[] = [...LAYOUT, "flowchart TB"];
+  for (const s of plan.steps) lines.push(`  %% step ${s.n}: ${s.hook}`);
+  const all = [...mapNodes(ebtables, endpoints), ...plan.extraNodes];
+  for (const n of all) lines.push(`  ${prefix}${n.key}${shape(n, boxText(n, plan))}`);
+
+  // The map's arrows never change; the path only names and styles the ones it takes.
+  const edges = mapEdges(ebtables, endpoints);
+  const known = new Set(edges.map(([a, b]) => `${a}>${b}`));
+  const extra = plan.segments.filter((s) => !known.has(`${s.from}>${s.to}`));
+  const ids = new Map<string, string>();
   plan.segments.forEach((seg, i) => {
-    lines.push(arrow(prefix, seg, i, plan.direction));
-    stepLinks.push(index++);
+    const k = `${seg.from}>${seg.to}`;
+    if (!ids.has(k)) ids.set(k, seg.step === undefined ? `p${i}` : `step${seg.step}`);
+  });
+  const pathLinks: number[] = [];
+  const mapLinks: number[] = [];
+  [...edges, ...extra.map((s): [string, string] => [s.from, s.to])].forEach(([from, to], i) => {
+    const id = ids.get(`${from}>${to}`);
+    lines.push(`  ${prefix}${from} ${prefix}${id ?? `e${i}`}@--> ${prefix}${to}`);
+    (id ? pathLinks : mapLinks).push(i);
   });
 
   lines.push(...CLASS_DEFS.map((c) => `  ${c}`));
-  const hit = all.filter((n) => n.hook && steps.has(n.key)).map((n) => prefix + n.key);
-  const passed = all.filter((n) => !n.hook && plan.touched.has(n.key)).map((n) => prefix + n.key);
-  const faded = all.filter((n) => !plan.touched.has(n.key)).map((n) => prefix + n.key);
-  const endpoints = [
-    ...(plan.entryIsLocal ? [] : [prefix + ENDPOINT_KEYS.entry]),
-    ...(plan.exitIsLocal || plan.dropped ? [] : [prefix + ENDPOINT_KEYS.exit]),
-  ];
-  if (hit.length) lines.push(`  class ${hit.join(",")} hit`);
-  if (passed.length) lines.push(`  class ${passed.join(",")} passed`);
-  if (faded.length) lines.push(`  class ${faded.join(",")} faded`);
-  if (endpoints.length) lines.push(`  class ${endpoints.join(",")} endpoint`);
-  if (plan.dropped) lines.push(`  ${DROPPED_CLASS_DEF}`, `  class ${prefix}${ENDPOINT_KEYS.exit} dropped`);
+  const stepped = new Set(plan.steps.map((s) => s.key));
+  const groups = new Map<string, string[]>();
+  const put = (cls: string, key: string) => groups.set(cls, [...(groups.get(cls) ?? []), prefix + key]);
+  for (const n of all) {
+    const br = n.layer === "bridge";
+    if (n.key === plan.entryKey || (n.key === plan.exitKey && !plan.dropped)) {
+      put("endpoint", n.key);
+    } else if (plan.dropped && n.key === plan.exitKey) {
+      put("dropped", n.key);
+    } else if (n.kind === "hook" && (stepped.has(n.key) || plan.touched.has(n.key))) {
+      put(br ? "brHit" : "ipHit", n.key);
+    } else if (plan.touched.has(n.key)) {
+      put("passed", n.key);
+    } else if (n.kind === "hook") {
+      put(br ? "brFaded" : "ipFaded", n.key);
+    } else {
+      put("faded", n.key);
+    }
+  }
+  if (groups.has("dropped")) lines.push(`  ${DROPPED_CLASS_DEF}`);
+  for (const [cls, keys] of groups) lines.push(`  class ${keys.join(",")} ${cls}`);
   if (mapLinks.length) lines.push(`  linkStyle ${mapLinks.join(",")} ${MAP_LINK_STYLE}`);
-  lines.push(`  linkStyle ${stepLinks.join(",")} ${STEP_LINK_STYLE}`);
+  if (pathLinks.length) lines.push(`  linkStyle ${pathLinks.join(",")} ${STEP_LINK_STYLE}`);
   return `${lines.join("\n")}\n`;
 }
 
 function pathView(plan: PathPlan, prefix: string): string {
   const lines: string[] = [...LAYOUT, "flowchart TB"];
-  const entry = `${prefix}${ENDPOINT_KEYS.entry}`;
-  const exit = `${prefix}${ENDPOINT_KEYS.exit}`;
+  const entry = `${prefix}entry`;
+  const exit = `${prefix}exit`;
   const entryText = plan.entryIsLocal ? `local process: ${plan.entryLabel}` : plan.entryLabel;
   const exitText = plan.exitIsLocal ? `local process: ${plan.exitLabel}` : plan.exitLabel;
   lines.push(`  ${entry}("${escapeMermaidLabel(entryText)}")`);
@@ -172,9 +184,8 @@ function pathView(plan: PathPlan, prefix: string): string {
   }
   lines.push(`  ${prev} ${prefix}stepx@--> ${exit}`);
   lines.push(...CLASS_DEFS.map((c) => `  ${c}`));
-  lines.push("  classDef bridge fill:#c8e6c9,stroke:#1b5e20,stroke-width:2px,color:#1a1a1a");
-  if (ip.length) lines.push(`  class ${ip.join(",")} hit`);
-  if (bridge.length) lines.push(`  class ${bridge.join(",")} bridge`);
+  if (ip.length) lines.push(`  class ${ip.join(",")} ipHit`);
+  if (bridge.length) lines.push(`  class ${bridge.join(",")} brHit`);
   lines.push(`  class ${plan.dropped ? entry : `${entry},${exit}`} endpoint`);
   if (plan.dropped) lines.push(`  ${DROPPED_CLASS_DEF}`, `  class ${exit} dropped`);
   lines.push(`  linkStyle ${plan.steps.map((_, i) => i).join(",")},${plan.steps.length} ${STEP_LINK_STYLE}`);

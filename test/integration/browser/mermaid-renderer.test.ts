@@ -31,15 +31,17 @@ describe("Mermaid renderer (real Chromium, real Mermaid 12)", () => {
     await first.close();
 
     for (const label of [
-      "nat PREROUTING #1",
-      "raw PREROUTING #2",
-      "filter FORWARD #5",
+      '<b>bridge PREROUTING</b><br><span class="pwt" data-step="1">nat</span>',
+      '<b>bridge FORWARD</b><br><span class="pwt" data-step="5">filter</span>',
       "bridging decision",
       "local process",
     ]) {
       expect(labels(a.light)).toContain(label);
       expect(labels(a.dark)).toContain(label);
     }
+    expect(labels(a.light).find((l) => l.startsWith("<b>IP PREROUTING</b>"))).toContain(
+      '<span class="pwt" data-step="2">raw</span>',
+    );
     expect(a.light).toMatch(/^<svg id="fig-a-light"/);
     expect(a.dark).toMatch(/^<svg id="fig-a-dark"/);
     expect(a.light).not.toBe(a.dark);
@@ -85,14 +87,17 @@ describe("Mermaid renderer (real Chromium, real Mermaid 12)", () => {
 
   it("shows hostile labels as text, never as markup", async () => {
     const r = createMermaidRenderer({ cacheDir: false });
-    const d = await r.render({ source: toMermaid(hostile.packet, hostile.options), id: "hostile" });
+    const d = await r.render({
+      source: toMermaid(hostile.packet, { ...hostile.options, view: "path" }),
+      id: "hostile",
+    });
     await r.close();
     expect(labels(d.light)).toContain(
       'c2 "evil" &lt;script&gt;alert(1)&lt;/script&gt; `x` [a] {b} #35; 容器',
     );
     expect(labels(d.light)).toContain("c1 &amp; co (veth#2) |pipe|");
     expect(d.light).not.toMatch(/<script/i);
-    expect(labels(d.light)).toContain("broute BROUTING #1");
+    expect(labels(d.light)).toContain("#1 ebtables broute BROUTING");
   });
 
   it("reports a Mermaid syntax error with the diagram id", async () => {

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Packet } from "../../../src/core/model/packet.ts";
-import { hookKey } from "../../../src/core/render/netfilter-map.ts";
+import { boxKey, mapEdges } from "../../../src/core/render/netfilter-map.ts";
 import { type ToMermaidOptions, toMermaid, VIEWS } from "../../../src/core/render/to-mermaid.ts";
 import { RENDER_CASES } from "./fixture-packets.ts";
 
@@ -54,7 +54,7 @@ describe("toMermaid behaviour", () => {
     expect(toMermaid(packet, options)).toBe(toMermaid(structuredClone(packet), { ...options }));
   });
 
-  it("map view holds every hook of both layers, broute only for legacy", () => {
+  it("map view holds every hook of both layers in its hook's box, broute only for legacy", () => {
     const { packet } = caseNamed("c2c-request-map");
     const nft = toMermaid(packet, { view: "map", ebtables: "nft" });
     const legacy = toMermaid(packet, { view: "map", ebtables: "legacy" });
@@ -81,73 +81,125 @@ describe("toMermaid behaviour", () => {
       "ip:nat:POSTROUTING",
     ];
     for (const h of hooks) {
-      expect(nft).toMatch(new RegExp(`^ +${hookKey(h)}\\["`, "m"));
-      expect(legacy).toMatch(new RegExp(`^ +${hookKey(h)}\\["`, "m"));
+      const [family, table, chain] = h.split(":");
+      const box = new RegExp(
+        `^ +${boxKey(h)}\\["<b>${family === "bridge" ? "bridge" : "IP"} ${chain}</b><br/>[^"]*>${table}</span>`,
+        "m",
+      );
+      expect(nft).toMatch(box);
+      expect(legacy).toMatch(box);
     }
-    expect(nft).toContain('br_decide["bridging decision"]');
-    expect(nft).toContain('ip_route["routing decision"]');
-    expect(nft).toMatch(/local\["local process/);
-    expect(nft).not.toContain("bridge_broute_BROUTING");
-    expect(legacy).toMatch(/^ +bridge_broute_BROUTING\["broute BROUTING"\]/m);
-    expect(nft).toMatch(/subgraph layer_bridge\[/);
-    expect(nft).toMatch(/subgraph layer_ip\[/);
+    // conntrack where its lookups run: after raw on PREROUTING and OUTPUT; confirmed last on INPUT and POSTROUTING.
+    expect(nft).toMatch(
+      /ip_PREROUTING\[".*>raw<\/span> · <span class='pwt pwt-ct'>conntrack<\/span> · <span[^>]*>mangle</,
+    );
+    expect(nft).toMatch(/ip_OUTPUT\[".*>raw<\/span> · <span class='pwt pwt-ct'>conntrack</);
+    expect(nft).toMatch(/ip_POSTROUTING\[".*>confirm<\/span>"\]/);
+    expect(nft).toMatch(/ip_INPUT\[".*>confirm<\/span>"\]/);
+    expect(nft).toContain('br_decide{{"bridging decision"}}');
+    expect(nft).toContain('ip_route{{"routing decision"}}');
+    expect(nft).toContain('local(["local process"])');
+    // ebtables-nft runs filter OUTPUT before nat OUTPUT; legacy the other way round.
+    expect(nft).toMatch(/br_OUTPUT\[".*>filter<\/span> · <span[^>]*>nat</);
+    expect(legacy).toMatch(/br_OUTPUT\[".*>nat<\/span> · <span[^>]*>filter</);
+    expect(nft).not.toContain("BROUTING");
+    expect(legacy).toMatch(/^ +br_BROUTING\["<b>bridge BROUTING<\/b>/m);
+  });
+
+  it("is one picture for every packet: only classes, step numbers, arrow ids and styles differ", () => {
+    // What decides the layout: boxes, their text without step marks, and the arrows in order.
+    const structure = (src: string) =>
+      src
+        .split("\n")
+        .filter((l) => !/^ +(%%|class |classDef |linkStyle )/.test(l))
+        .map((l) => l.replace(/ data-step='[^']*'| data-drop='true'/g, "").replace(/ \w+@-->/, " -->"))
+        .join("\n");
+    const maps = RENDER_CASES.filter((c) => c.options.view === "map" && !c.name.startsWith("legacy"));
+    expect(maps.length).toBeGreaterThanOrEqual(5);
+    const first = structure(toMermaid(maps[0]?.packet as Packet, { view: "map" }));
+    for (const c of maps) expect(structure(toMermaid(c.packet, { view: "map" })), c.name).toBe(first);
+  });
+
+  it("walks the map's own arrows for every kernel order it knows", () => {
+    for (const c of RENDER_CASES.filter((x) => !x.name.startsWith("legacy"))) {
+      const src = toMermaid(c.packet, { view: "map" });
+      const plain = toMermaid(c.packet, { view: "map" })
+        .split("\n")
+        .filter((l) => l.includes("@-->"));
+      expect(plain.length, c.name).toBe(mapEdges("nft").length);
+      expect(src, c.name).not.toContain("%% extra");
+    }
   });
 
   it("highlights and numbers the hooks crossed, fades the rest", () => {
     const { packet, options } = caseNamed("c2c-request-map");
     const src = toMermaid(packet, options);
     packet.hooks.forEach((h, i) => {
-      expect(classesOf(src, hookKey(h))).toEqual(["hit"]);
-      expect(src).toMatch(new RegExp(`${hookKey(h)}\\["[^"]* #35;${i + 1}"\\]`));
+      const table = h.split(":")[1];
+      expect(src).toMatch(
+        new RegExp(`^ +${boxKey(h)}\\[".*<span class='pwt' data-step='${i + 1}'>${table}</span>`, "m"),
+      );
+      expect(classesOf(src, boxKey(h))).toEqual([h.startsWith("bridge") ? "brHit" : "ipHit"]);
     });
-    for (const h of ["ip:filter:INPUT", "ip:raw:OUTPUT", "bridge:nat:OUTPUT"]) {
-      expect(classesOf(src, hookKey(h))).toEqual(["faded"]);
-    }
-    // br_netfilter: nat PREROUTING -> bridging decision -> bridge filter FORWARD.
-    expect(src).toContain("ip_nat_PREROUTING stepx4@--> br_decide");
-    expect(src).toContain("br_decide step5@--> bridge_filter_FORWARD");
-    expect(src).toContain('entry("c2 172.17.0.3 via veth-c2")');
-    expect(src).toContain('exit("c1 172.17.0.2 via veth-c1")');
-  });
-
-  it("draws a map arrow once: the path replaces the map arrow it runs along", () => {
-    const { packet, options } = caseNamed("c2c-request-map");
-    const src = toMermaid(packet, options);
-    expect(src.match(/ip_raw_PREROUTING (?:\S+@)?--> ip_mangle_PREROUTING/g)).toHaveLength(1);
-    expect(src).toContain("ip_raw_PREROUTING step3@--> ip_mangle_PREROUTING");
+    expect(classesOf(src, "ip_INPUT")).toEqual(["ipFaded"]);
+    expect(classesOf(src, "br_OUTPUT")).toEqual(["brFaded"]);
+    expect(classesOf(src, "local")).toEqual(["faded"]);
+    // br_netfilter: IP PREROUTING, then the bridging decision (lit), then the bridge's FORWARD.
+    expect(classesOf(src, "br_decide")).toEqual(["passed"]);
+    expect(src).toMatch(/^ {2}ip_PREROUTING p\d+@--> br_decide$/m);
+    expect(src).toContain("br_decide step5@--> br_FORWARD");
+    expect(classesOf(src, "in_port")).toEqual(["endpoint"]);
+    expect(classesOf(src, "out_port")).toEqual(["endpoint"]);
+    expect(classesOf(src, "in_routed")).toEqual(["faded"]);
   });
 
   it("keeps a hook crossed twice unambiguous", () => {
     const { packet, options } = caseNamed("hook-crossed-twice-map");
     const src = toMermaid(packet, options);
-    expect(src).toMatch(/t2_ip_raw_PREROUTING\["raw PREROUTING #35;2 #35;5"\]/);
-    expect(src).toContain("t2_bridge_filter_INPUT t2_step5@--> t2_ip_raw_PREROUTING");
-    expect(src).toContain("t2_br_decide t2_step4@--> t2_bridge_filter_INPUT");
-    // Both crossings of raw PREROUTING have their own numbered arrow.
-    expect(src).toContain("t2_bridge_nat_PREROUTING t2_step2@--> t2_ip_raw_PREROUTING");
-  });
-
-  it("labels the NAT rewrite on the step where it happens", () => {
-    const { packet, options } = caseNamed("wan-to-container-dnat-map");
-    const src = toMermaid(packet, options);
-    expect(src).toContain(
-      'ip_route step4@-->|"DNAT 203.0.113.2#58;8080 -#62; 172.17.0.2#58;80"| ip_mangle_FORWARD',
-    );
-    expect(src.match(/DNAT/g)).toHaveLength(1);
-    const path = toMermaid(packet, { view: "path" });
-    expect(path).toContain('s3 step4@-->|"DNAT 203.0.113.2#58;8080 -#62; 172.17.0.2#58;80"| s4');
+    expect(src).toMatch(/t2_ip_PREROUTING\[".*<span class='pwt' data-step='2 5'>raw<\/span>/);
+    // Without br_netfilter the frame climbs back from the bridge's INPUT to IP PREROUTING.
+    expect(src).toContain("t2_br_INPUT t2_step5@--> t2_ip_PREROUTING");
+    expect(src).toContain("t2_br_PREROUTING t2_step2@--> t2_ip_PREROUTING");
   });
 
   it("starts at the local process for locally generated packets and ends there for local delivery", () => {
     const out = caseNamed("host-to-container-map");
     const src = toMermaid(out.packet, out.options);
-    expect(src).toContain('local["local process<br/>host 172.17.0.1"]');
-    expect(src).toContain("local stepx0@--> ip_route_out");
-    expect(src).not.toMatch(/^ {2}entry\(/m);
+    expect(classesOf(src, "local")).toEqual(["endpoint"]);
+    expect(src).toMatch(/^ {2}local p0@--> ip_route_out$/m);
+    expect(classesOf(src, "in_port")).toEqual(["faded"]);
     const back = caseNamed("container-to-host-reply-map");
     const src2 = toMermaid(back.packet, back.options);
-    expect(src2).toMatch(/ip_filter_INPUT stepx\d+@--> local$/m);
-    expect(src2).not.toMatch(/^ {2}exit\(/m);
+    expect(src2).toMatch(/^ {2}ip_INPUT p\d+@--> local$/m);
+    expect(classesOf(src2, "out_port")).toEqual(["faded"]);
+  });
+
+  it("names the lab's endpoints and enters and leaves by the right ones", () => {
+    const { packet } = caseNamed("c2c-request-map");
+    const endpoints = [
+      {
+        id: "c1",
+        label: "c1 172.17.0.2",
+        layer: "bridge" as const,
+        interfaces: ["veth-c1"],
+        addresses: ["172.17.0.2"],
+      },
+      {
+        id: "c2",
+        label: "c2 172.17.0.3",
+        layer: "bridge" as const,
+        interfaces: ["veth-c2"],
+        addresses: ["172.17.0.3"],
+      },
+      { id: "wan", label: "wan via eth0", layer: "ip" as const, interfaces: ["eth0"], addresses: [] },
+    ];
+    const src = toMermaid(packet, { view: "map", endpoints });
+    expect(src).toContain('in_c2("from c2 172.17.0.3")');
+    expect(src).toContain('out_c1("to c1 172.17.0.2")');
+    expect(classesOf(src, "in_c2")).toEqual(["endpoint"]);
+    expect(classesOf(src, "out_c1")).toEqual(["endpoint"]);
+    expect(classesOf(src, "in_c1")).toEqual(["faded"]);
+    expect(src).toMatch(/^ {2}in_c2 step1@--> br_PREROUTING$/m);
   });
 
   it("path view has one box per step and no hook that was not crossed", () => {
@@ -160,23 +212,33 @@ describe("toMermaid behaviour", () => {
     expect(src).not.toContain("OUTPUT");
   });
 
-  it("escapes every label from a file and draws a hook that is not on the map", () => {
+  it("escapes every label from a file and puts a hook that is not on the map in its hook's box", () => {
     const { packet, options } = caseNamed("legacy-hostile-labels-map");
-    const src = toMermaid(packet, options);
+    const endpoints = [
+      { id: "x", label: 'c"2 <script>|', layer: "bridge" as const, interfaces: ['ve"th<1>'], addresses: [] },
+    ];
+    const src = toMermaid(packet, { ...options, endpoints });
+    expect(src).toMatch(/^ {2}in_x\("from c#34;2 #60;script#62;#124;"\)$/m);
     const body = src.split("\n").filter((l) => /\["|\("/.test(l));
     for (const line of body) {
-      const inside = line.slice(line.indexOf('"') + 1, line.lastIndexOf('"'));
+      // Outside the tags packetwalk writes itself, nothing from a file may open one.
+      const inside = line
+        .slice(line.indexOf('"') + 1, line.lastIndexOf('"'))
+        .replace(
+          /<\/?b>|<br\/>|<span class='pwt(?: pwt-ct)?'(?: data-step='[\d ]+')?(?: data-drop='true')?>|<\/span>/g,
+          "",
+        );
       expect(inside).not.toMatch(/["<>&`[\]{}|]/);
     }
     expect(src).toContain("#60;script#62;");
-    expect(src).toMatch(/^ {4}ip_security_FORWARD\["security FORWARD #35;3"\]/m);
+    expect(src).toMatch(/^ {2}ip_FORWARD\[".*<span class='pwt' data-step='3'>security<\/span>"\]/m);
   });
 
   it("prefixes every node id", () => {
     const { packet } = caseNamed("c2c-request-map");
     const src = toMermaid(packet, { view: "map", idPrefix: "fig-2" });
-    const ids = [...src.matchAll(/^ +(\w+)(?:\[|\()/gm)].map((m) => m[1]);
-    expect(ids.length).toBeGreaterThan(20);
+    const ids = [...src.matchAll(/^ +(\w+)(?:\[|\(|\{)/gm)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThanOrEqual(18);
     for (const id of ids) expect(id).toMatch(/^fig_2_/);
   });
 

@@ -1,0 +1,36 @@
+/**
+ * The endpoints a lab's map shows: every other lab host the traced host
+ * (the Docker host) reaches, behind a bridge port or a routed interface.
+ * They are the same for every trace of the lab, so every map of the lab is
+ * the same picture.
+ */
+import type { Lab } from "../trace-file/schema.ts";
+import { toMermaidId } from "./escape-mermaid-label.ts";
+import { GENERIC_ENDPOINTS, type MapEndpoint } from "./netfilter-map.ts";
+
+const usable = (address: string) => !address.startsWith("127.");
+
+/** The lab's endpoints, bridge ports first, in the order of `lab.json`; the generic ones when none is found. */
+export function labEndpoints(lab: Lab | undefined): readonly MapEndpoint[] {
+  const traced = lab?.hosts.find((h) => h.role === "docker-host");
+  if (!lab || !traced) return GENERIC_ENDPOINTS;
+  const found: MapEndpoint[] = [];
+  for (const itf of traced.interfaces) {
+    const [peerName] = (itf.peer ?? "").split("/");
+    const peer = lab.hosts.find((h) => h.name === peerName);
+    if (!peer || peer === traced) continue;
+    const addresses = peer.interfaces
+      .flatMap((i) => i.addresses.map((a) => a.split("/")[0] as string))
+      .filter(usable);
+    const bridged = itf.bridge !== undefined;
+    found.push({
+      id: toMermaidId(peer.name),
+      label: bridged ? [peer.name, addresses[0]].filter(Boolean).join(" ") : `${peer.name} via ${itf.name}`,
+      layer: bridged ? "bridge" : "ip",
+      interfaces: [itf.name],
+      addresses,
+    });
+  }
+  if (found.length === 0) return GENERIC_ENDPOINTS;
+  return [...found.filter((e) => e.layer === "bridge"), ...found.filter((e) => e.layer === "ip")];
+}

@@ -1,0 +1,78 @@
+/**
+ * The legend of a map figure: what the colours, numbers, faded boxes and
+ * the simulator badges of the listing mean, in the figure's language.
+ */
+import { escapeHtml } from "./html.ts";
+
+/** The legend's words in one language. */
+export interface LegendStrings {
+  bridge: string;
+  ip: string;
+  path: string;
+  step: string;
+  decision: string;
+  faded: string;
+  endpoint: string;
+  dropped: string;
+  /** Explains the `simulator: JUMP/ACCEPT` badges of recorded LOG traces. */
+  simulator: string;
+  /** Label of the button that opens the full-screen view. */
+  zoom: string;
+}
+
+const STRINGS: Record<"en" | "zh-tw", LegendStrings> = {
+  en: {
+    bridge: "bridge hook (ebtables), tables in kernel order",
+    ip: "IP hook (iptables), with conntrack",
+    path: "this packet's way, in at the top, out at the bottom",
+    step: "step N of the list",
+    decision: "decision taken",
+    faded: "not crossed by this packet",
+    endpoint: "sender and receiver",
+    dropped: "dropped here",
+    simulator:
+      "“simulator: JUMP/ACCEPT” in the list: a LOG line only shows that the packet reached the chain; the rule that matched is predicted by packetwalk's simulator from the lab's ruleset.",
+    zoom: "Full screen",
+  },
+  "zh-tw": {
+    bridge: "橋接層 hook（ebtables）：依核心順序列出各 table",
+    ip: "IP 層 hook（iptables），conntrack 標在查詢與確認的位置",
+    path: "這個封包走的路，由上（進入）到下（離開）",
+    step: "步驟 N：看到封包的 table",
+    decision: "途中做出的判斷（路由、橋接）",
+    faded: "這個封包沒有經過",
+    endpoint: "封包的來源與去處",
+    dropped: "封包在這裡被丟棄",
+    simulator:
+      "清單中的「模擬器：JUMP/ACCEPT」：LOG 只證明封包到過這個 chain；命中的規則是 packetwalk 模擬器依實驗環境的規則集推算的。",
+    zoom: "全螢幕",
+  },
+};
+
+/** The legend strings for `locale` (English for anything else). */
+export function legendStrings(locale: string): LegendStrings {
+  return locale === "zh-tw" ? STRINGS["zh-tw"] : STRINGS.en;
+}
+
+/**
+ * The legend's HTML for a figure.
+ * @param view `map` gets the whole key; `path` only colours and numbers
+ * @param recordedLog true for a recorded LOG trace, whose listing carries simulator badges
+ */
+export function figureLegend(locale: string, view: "map" | "path", recordedLog: boolean): string {
+  const s = legendStrings(locale);
+  const item = (key: string, text: string, inner = "") =>
+    `<li><span class="pw-key pw-key-${key}" aria-hidden="true">${inner}</span>${escapeHtml(text)}</li>`;
+  const items = [
+    item("bridge", s.bridge),
+    item("ip", s.ip),
+    item("path", s.path),
+    item("step", s.step, "N"),
+    ...(view === "map"
+      ? [item("decision", s.decision), item("faded", s.faded), item("endpoint", s.endpoint)]
+      : []),
+    item("dropped", s.dropped),
+  ];
+  const note = recordedLog ? `<p class="pw-legend-note">${escapeHtml(s.simulator)}</p>` : "";
+  return `<ul class="pw-legend">${items.join("")}</ul>${note}`;
+}

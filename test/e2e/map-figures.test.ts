@@ -1,0 +1,218 @@
+/**
+ * The map figures as a reader meets them. On a phone (360 and 390 px, light
+ * and dark) every figure's first diagram shows the sender and step 1 without
+ * scrolling sideways, nothing cropped, and either its labels are 11 px or
+ * more or its full-screen view opens readable and pans and zooms with
+ * buttons, keys and touch. On a wide screen, focusing a step keeps its box
+ * in view. Screenshots of the first figure of three lessons go to
+ * test-results/figures/ (1280 and 390 px, light and dark).
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { diagramPages, REPO_ROOT, useSite } from "./browser.ts";
+import { assertDistBuilt } from "./serve-dist.ts";
+
+assertDistBuilt();
+const site = useSite();
+const OUT = path.join(REPO_ROOT, "test-results/figures");
+const withMaps = diagramPages().map((d) => d.page);
+const lessons = withMaps.filter((p) => /\/lessons\/[^/]+\/$/.test(p.path) && !p.path.includes("zh-tw"));
+
+/** Geometry of the first direction block of figure `i` after scrolling it to the top of the screen. */
+function firstView(page: Page, i: number) {
+  return page.evaluate((index) => {
+    const fig = document.querySelectorAll("figure.pw-trace")[index] as HTMLElement;
+    const section = fig.querySelector(".pw-direction") as HTMLElement;
+    const holder = [...section.querySelectorAll<HTMLElement>(".pw-diagram-light, .pw-diagram-dark")].find(
+      (h) => h.getClientRects().length > 0,
+    ) as HTMLElement;
+    const svg = holder.querySelector("svg") as SVGSVGElement;
+    svg.scrollIntoView({ block: "start" });
+    const box = (el: Element | null | undefined) => {
+      const r = el?.getBoundingClientRect();
+      return r ? { left: r.left, right: r.right, top: r.top, bottom: r.bottom } : undefined;
+    };
+    const natural = Number(svg.style.maxWidth.replace("px", "")) || svg.viewBox.baseVal.width;
+    const sender = [...svg.querySelectorAll("g.node.endpoint")].sort(
+      (a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top,
+    )[0];
+    return {
+      view: fig.dataset.view,
+      svg: box(svg),
+      sender: box(sender ?? svg.querySelector("g.node")),
+      step1: box(svg.querySelector('[data-step~="1"]')),
+      label: (15 * svg.getBoundingClientRect().width) / natural,
+      pageWidth: document.documentElement.scrollWidth,
+      width: window.innerWidth,
+    };
+  }, i);
+}
+
+describe.each([360, 390])("phone %i px", (width) => {
+  it.each(["light", "dark"] as const)(
+    "every figure: sender and step 1 in the first view, readable or zoomable (%s)",
+    async (theme) => {
+      const context = await site.browser.newContext({
+        viewport: { width, height: 780 },
+        colorScheme: theme,
+        isMobile: true,
+        hasTouch: true,
+      });
+      try {
+        const page = await context.newPage();
+        for (const sitePage of withMaps) {
+          await page.goto(`${site.server.url}${sitePage.requestPath}`);
+          const figures = await page.locator("figure.pw-trace").count();
+          for (let i = 0; i < figures; i++) {
+            const where = `${sitePage.path} figure ${i + 1}`;
+            const v = await firstView(page, i);
+            expect(v.pageWidth, `${where}: the page does not scroll sideways`).toBeLessThanOrEqual(width);
+            for (const [name, r] of [
+              ["diagram", v.svg],
+              ["sender", v.sender],
+              ["step 1", v.step1],
+            ] as const) {
+              expect(r, `${where}: ${name}`).toBeDefined();
+              expect(r?.left ?? -1, `${where}: ${name} starts on screen`).toBeGreaterThanOrEqual(0);
+              expect(r?.right ?? 1e9, `${where}: ${name} ends on screen`).toBeLessThanOrEqual(width);
+            }
+            if (v.label >= 11) continue;
+            // Too small to read in place: the full-screen view must open readable, sender and step 1 in view.
+            const button = page.locator("figure.pw-trace").nth(i).locator(".pw-zoom").first();
+            await button.tap();
+            const dialog = page.locator("dialog.pw-viewer[open]");
+            await expect.poll(() => dialog.count(), { message: `${where}: viewer opens` }).toBe(1);
+            const scale = async () =>
+              Number(await dialog.locator(".pw-viewer-content").getAttribute("data-scale"));
+            expect(15 * (await scale()), `${where}: labels in the viewer`).toBeGreaterThanOrEqual(11);
+            const inView = await page.evaluate(() => {
+              const stage = document.querySelector(".pw-viewer-stage")?.getBoundingClientRect();
+              const svg = [...document.querySelectorAll(".pw-viewer svg")].find(
+                (s) => s.getClientRects().length,
+              ) as Element;
+              const sender = [...svg.querySelectorAll("g.node.endpoint")]
+                .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)[0]
+                ?.getBoundingClientRect();
+              const step1 = svg.querySelector('[data-step~="1"]')?.getBoundingClientRect();
+              const inside = (r?: DOMRect) =>
+                !!r &&
+                !!stage &&
+                r.left >= stage.left - 1 &&
+                r.right <= stage.right + 1 &&
+                r.top >= stage.top - 1 &&
+                r.bottom <= stage.bottom + 1;
+              return { sender: inside(sender), step1: inside(step1) };
+            });
+            expect(inView, `${where}: viewer opens on the sender and step 1`).toEqual({
+              sender: true,
+              step1: true,
+            });
+            // Buttons, keys and a touch drag all move the view.
+            const before = await scale();
+            await dialog.getByRole("button", { name: /Zoom in|放大/ }).tap();
+            expect(await scale()).toBeGreaterThan(before);
+            await page.keyboard.press("-");
+            expect(await scale()).toBeCloseTo(before, 2);
+            const transform = () =>
+              dialog.locator(".pw-viewer-content").evaluate((el) => (el as HTMLElement).style.transform);
+            const t0 = await transform();
+            const cdp = await context.newCDPSession(page);
+            const start = { x: width / 2, y: 400 };
+            await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [start] });
+            for (let k = 1; k <= 5; k++)
+              await cdp.send("Input.dispatchTouchEvent", {
+                type: "touchMove",
+                touchPoints: [{ x: start.x - 20 * k, y: start.y - 10 * k }],
+              });
+            await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+            await cdp.detach();
+            expect(await transform(), `${where}: a touch drag pans`).not.toBe(t0);
+            await page.keyboard.press("Escape");
+            await expect.poll(() => dialog.count()).toBe(0);
+            await expect
+              .poll(() => page.locator("figure.pw-trace").nth(i).locator(".pw-diagram svg").count(), {
+                message: `${where}: the diagram is back in its figure`,
+              })
+              .toBeGreaterThanOrEqual(1);
+            break;
+          }
+        }
+      } finally {
+        await context.close();
+      }
+    },
+  );
+});
+
+describe("wide screen", () => {
+  it("focusing a step keeps its box on screen beside the list", async () => {
+    const context = await site.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      const target = withMaps.find((p) => p.path.endsWith("/lessons/container-to-container/")) ?? withMaps[0];
+      await page.goto(`${site.server.url}${target?.requestPath}`);
+      const section = page.locator('figure.pw-trace[data-view="map"] .pw-direction').first();
+      const steps = section.locator(".pw-step");
+      const count = await steps.count();
+      expect(count).toBeGreaterThan(3);
+      for (const n of [1, Math.ceil(count / 2), count]) {
+        await steps.nth(n - 1).focus();
+        const r = await section.evaluate((el, step) => {
+          const node = [...el.querySelectorAll(`svg g.node[data-step~="${step}"]`)].find(
+            (x) => x.getClientRects().length,
+          );
+          const b = node?.getBoundingClientRect();
+          return (
+            b && {
+              top: b.top,
+              bottom: b.bottom,
+              left: b.left,
+              right: b.right,
+              active: node?.classList.contains("is-active"),
+            }
+          );
+        }, String(n));
+        expect(r, `step ${n}`).toBeDefined();
+        expect(r?.active).toBe(true);
+        expect(r?.top ?? -1, `step ${n} box on screen`).toBeGreaterThanOrEqual(0);
+        expect(r?.bottom ?? 1e9, `step ${n} box on screen`).toBeLessThanOrEqual(900);
+        expect(r?.left ?? -1).toBeGreaterThanOrEqual(0);
+        expect(r?.right ?? 1e9).toBeLessThanOrEqual(1280);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("writes screenshots of three lessons' first figures", async () => {
+    mkdirSync(OUT, { recursive: true });
+    const chosen = ["container-to-container", "wan-to-published-port", "host-to-container"]
+      .map((slug) => lessons.find((p) => p.path.endsWith(`/${slug}/`)))
+      .filter((p) => p !== undefined);
+    expect(chosen.length).toBe(3);
+    for (const p of chosen) {
+      for (const width of [1280, 390]) {
+        for (const theme of ["light", "dark"] as const) {
+          const context = await site.browser.newContext({
+            viewport: { width, height: width > 800 ? 900 : 780 },
+            colorScheme: theme,
+            isMobile: width < 800,
+            hasTouch: width < 800,
+          });
+          const page = await context.newPage();
+          await page.goto(`${site.server.url}${p.requestPath}`, { waitUntil: "networkidle" });
+          await page
+            .locator("figure.pw-trace .pw-direction")
+            .first()
+            .evaluate((el) => el.scrollIntoView());
+          const file = path.join(OUT, `${p.path.split("/").filter(Boolean).join("-")}-${width}-${theme}.png`);
+          await page.screenshot({ path: file });
+          console.log(`screenshot: ${path.relative(REPO_ROOT, file)}`);
+          await context.close();
+        }
+      }
+    }
+  });
+});
