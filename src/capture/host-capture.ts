@@ -7,22 +7,14 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomRunId } from "./capture-lab.ts";
-import {
-  claimRun,
-  listNftObjects,
-  NF_LOG_ALL_NETNS,
-  onSignalUndo,
-  type RunState,
-  readSysctl,
-  releaseRun,
-  undoRun,
-  updateRun,
-  writeSysctl,
-} from "./cleanup.ts";
+import { acquireCaptureLock } from "./capture-lock.ts";
+import { listNftObjects, NF_LOG_ALL_NETNS, readSysctl, undoRun, writeSysctl } from "./cleanup.ts";
 import { buildHostPlan, type HostContainer, parseContainerArg } from "./host-plan.ts";
 import { ebtablesArgv } from "./log-rules.ts";
 import { KernelLogReader, linesWithTag } from "./read-kernel-log.ts";
 import { runCommand } from "./run-command.ts";
+import { RunControl } from "./run-control.ts";
+import { claimRun, type RunState, releaseRun, statePath, updateRun } from "./run-state.ts";
 
 /** Options of {@link captureHost}. */
 export interface HostCaptureOptions {
@@ -67,38 +59,59 @@ export async function captureHost(options: HostCaptureOptions): Promise<HostTrac
         .map((rule) => ebtablesArgv(rule, "delete")),
     },
   };
-  claimRun(state);
-  const nftBefore = await listNftObjects(options.netns);
-  if (nftBefore && state.hostRules) {
-    state.hostRules.nftBefore = nftBefore;
-    updateRun(state);
-  }
+  const lock = await acquireCaptureLock({
+    pid: process.pid,
+    what: `capture --host run ${runId}`,
+    stateFile: statePath(),
+  });
+  const control = new RunControl();
+  let claimed = false;
   let undone: Promise<void> | undefined;
   const undo = () => {
     undone ??= (async () => {
-      for (const command of plan.remove)
-        await runCommand(command.argv, { input: command.input, allowFailure: true });
-      // Safety net: anything still carrying the tag, and the nft tables/chains the inserts created.
-      const { problems } = await undoRun(state);
-      if (problems.length) throw new Error(problems.join("; "));
-      releaseRun();
+      try {
+        if (!claimed) return;
+        for (const command of plan.remove)
+          await runCommand(command.argv, { input: command.input, allowFailure: true });
+        // Safety net: anything still carrying the tag, and the nft tables/chains the inserts created.
+        const { problems, warnings } = await undoRun(state);
+        for (const warning of warnings) say(`warning: ${warning}`);
+        if (problems.length) throw new Error(problems.join("; "));
+        releaseRun(state.createdDirs);
+      } finally {
+        await lock.release();
+      }
     })();
     return undone;
   };
-  const removeHandlers = onSignalUndo(undo);
+  // Installed before anything exists and removed only once the teardown is over.
+  const removeHandlers = control.onSignalUndo(undo);
   let reader: KernelLogReader | undefined;
   try {
-    if (options.netns) {
-      state.sysctl = { path: NF_LOG_ALL_NETNS, previous: readSysctl(NF_LOG_ALL_NETNS) };
+    claimRun(state);
+    claimed = true;
+    const nftBefore = await listNftObjects(options.netns);
+    if (nftBefore && state.hostRules) {
+      state.hostRules.nftBefore = nftBefore;
       updateRun(state);
-      writeSysctl(NF_LOG_ALL_NETNS, "1");
+    }
+    control.check();
+    if (options.netns) {
+      const previous = readSysctl(NF_LOG_ALL_NETNS);
+      state.sysctl = { path: NF_LOG_ALL_NETNS, previous, wrote: "1" };
+      updateRun(state);
+      if (previous !== "1") writeSysctl(NF_LOG_ALL_NETNS, "1");
     }
     say(`run ${runId}: inserting ${plan.rules.length} LOG rules tagged ${plan.comment}`);
     reader = new KernelLogReader();
-    for (const command of plan.insert) await runCommand(command.argv, { input: command.input });
+    for (const command of plan.insert) {
+      control.check();
+      await runCommand(command.argv, { input: command.input });
+    }
     const traces: HostTrace[] = [];
     for (const step of plan.traffic) {
       say(`${step.scenario}: ${step.command.argv.join(" ")}`);
+      control.check();
       reader.readNew();
       await runCommand(step.command.argv, { timeoutMs: 8000, allowFailure: true });
       await sleep(100);
@@ -124,9 +137,12 @@ export async function captureHost(options: HostCaptureOptions): Promise<HostTrac
     return traces;
   } finally {
     reader?.close();
-    removeHandlers();
-    await undo();
-    say(`run ${runId}: tagged rules removed`);
+    try {
+      await undo();
+      say(`run ${runId}: tagged rules removed`);
+    } finally {
+      removeHandlers();
+    }
   }
 }
 
