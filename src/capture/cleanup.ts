@@ -125,7 +125,7 @@ export function restoreSysctl(sysctl: { path: string; previous: string; wrote: s
   }
   try {
     writeSysctl(sysctl.path, sysctl.previous);
-    result.removed.push(`${sysctl.path} restored to ${sysctl.previous}`);
+    result.removed.push(`the change to ${sysctl.path} (back to ${sysctl.previous})`);
   } catch (error) {
     result.problems.push(`cannot restore ${sysctl.path} to ${sysctl.previous}: ${(error as Error).message}`);
   }
