@@ -75,8 +75,7 @@ export class RunControl {
   /** Test hook: when `phase` is one to stop at, says so and waits for a signal. Otherwise returns at once. */
   async pause(phase: CapturePhase): Promise<void> {
     if (!this.#pauses.has(phase)) return;
-    process.stderr.write(`packetwalk: test pause: ${phase}\n`);
-    await new Promise<void>((resolve) => {
+    const waiting = new Promise<void>((resolve) => {
       const wake = () => {
         clearTimeout(timer);
         process.off("SIGUSR2", wake);
@@ -88,6 +87,9 @@ export class RunControl {
       process.on("SIGUSR2", wake);
       this.#wakers.add(wake);
     });
+    // Said only once the handler is in: a test may signal the moment it reads this line.
+    process.stderr.write(`packetwalk: test pause: ${phase}\n`);
+    await waiting;
   }
 
   /** Throws {@link InterruptedError} when a stop signal has arrived. Call before anything that creates. */
