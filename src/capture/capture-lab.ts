@@ -362,7 +362,7 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
     reader?.close();
     try {
       await undo();
-      say(`run ${runId}: lab removed`);
+      if (claimed) say(`run ${runId}: lab removed`);
     } finally {
       removeHandlers();
     }

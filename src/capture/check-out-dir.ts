@@ -33,11 +33,17 @@ function probeWritable(dir: string, out: string): void {
   }
 }
 
+/** Options of {@link checkOutDir}. */
+export interface OutDirChecks {
+  /** Also validate an existing `lab.json` (the lab capture merges into it). Default true. */
+  labJson?: boolean;
+}
+
 /**
  * Throws a {@link CaptureError} when a capture could not write `<outDir>/<labName>/`;
  * writes nothing that stays. Returns the folder's absolute path.
  */
-export function checkOutDir(outDir: string, labName: string): string {
+export function checkOutDir(outDir: string, labName: string, checks: OutDirChecks = {}): string {
   const folder = resolve(outDir, labName);
   const rulesets = join(folder, "rulesets");
   const hint = `--out names the traces folder; the lab's files go to <out>/${labName}/`;
@@ -52,7 +58,7 @@ export function checkOutDir(outDir: string, labName: string): string {
   probeWritable(existing, outDir);
   if (existing === rulesets) probeWritable(folder, outDir);
   const labPath = join(folder, "lab.json");
-  if (existsSync(labPath)) {
+  if ((checks.labJson ?? true) && existsSync(labPath)) {
     if (!statSync(labPath).isFile())
       throw new CaptureError(`--out ${outDir}: ${labPath} is not a file`, hint);
     const lab = validateLabText(readFileSync(labPath, "utf8"), labPath);

@@ -6,8 +6,10 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { CaptureError } from "./capture-error.ts";
 import { randomRunId } from "./capture-lab.ts";
 import { acquireCaptureLock } from "./capture-lock.ts";
+import { checkOutDir } from "./check-out-dir.ts";
 import { listNftObjects, NF_LOG_ALL_NETNS, readSysctl, undoRun, writeSysctl } from "./cleanup.ts";
 import { buildHostPlan, type HostContainer, parseContainerArg } from "./host-plan.ts";
 import { ebtablesArgv } from "./log-rules.ts";
@@ -59,12 +61,12 @@ export async function captureHost(options: HostCaptureOptions): Promise<HostTrac
         .map((rule) => ebtablesArgv(rule, "delete")),
     },
   };
+  const control = new RunControl();
   const lock = await acquireCaptureLock({
     pid: process.pid,
     what: `capture --host run ${runId}`,
     stateFile: statePath(),
   });
-  const control = new RunControl();
   let claimed = false;
   let undone: Promise<void> | undefined;
   const undo = () => {
@@ -183,19 +185,28 @@ export async function runHostCapture(options: HostCommandOptions): Promise<numbe
     return 0;
   }
   if (process.getuid?.() !== 0) throw new Error("--host needs root (it inserts iptables/ebtables rules)");
+  // Before any rule goes in: a destination that cannot take the logs fails now.
+  const folder = checkOutDir(options.outDir, "docker-host", { labJson: false });
   const traces = await captureHost({
     containers,
     waitSeconds: options.waitSeconds,
     progress: options.progress,
   });
-  const folder = join(options.outDir, "docker-host");
-  mkdirSync(folder, { recursive: true });
-  for (const trace of traces) {
-    writeFileSync(
-      join(folder, `${trace.scenario}.log`),
-      trace.lines.length ? `${trace.lines.join("\n")}\n` : "",
-    );
+  const empty = traces.filter((trace) => trace.lines.length === 0);
+  const recorded = traces.filter((trace) => trace.lines.length > 0);
+  if (recorded.length) mkdirSync(folder, { recursive: true });
+  for (const trace of recorded) {
+    writeFileSync(join(folder, `${trace.scenario}.log`), `${trace.lines.join("\n")}\n`);
     options.progress(`${join(folder, `${trace.scenario}.log`)}: ${trace.lines.length} lines`);
+  }
+  for (const trace of empty) options.progress(`${trace.scenario}: 0 lines, not written`);
+  // Planned pings that left no line mean the rules did not log; no traffic during --wait may be intended.
+  const failed = empty.filter((trace) => trace.scenario !== "manual");
+  if (failed.length) {
+    throw new CaptureError(
+      `${failed.map((trace) => trace.scenario).join(", ")} recorded 0 lines, so ${failed.length === 1 ? "it was" : "they were"} not written`,
+      "check that the containers answer ping (`docker exec NAME ping -c1 -W1 IP`) and that nothing else changes the ruleset during the capture",
+    );
   }
   options.progress(
     "add lab.json and a <scenario>.json per log as traces/README.md describes before opening a pull request",

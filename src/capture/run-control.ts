@@ -70,6 +70,13 @@ export class RunControl {
   /** `pauses`: the phases to stop at; default from `PACKETWALK_TEST_PAUSE`. */
   constructor(pauses: readonly string[] = (process.env.PACKETWALK_TEST_PAUSE ?? "").split(",")) {
     this.#pauses = new Set(pauses.map((phase) => phase.trim()).filter(Boolean));
+    const unknown = [...this.#pauses].filter(
+      (phase) => !(CAPTURE_PHASES as readonly string[]).includes(phase),
+    );
+    if (unknown.length)
+      throw new Error(
+        `PACKETWALK_TEST_PAUSE: unknown phase '${unknown.join("', '")}' (phases: ${CAPTURE_PHASES.join(", ")})`,
+      );
   }
 
   /** Test hook: when `phase` is one to stop at, says so and waits for a signal. Otherwise returns at once. */

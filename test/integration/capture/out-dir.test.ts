@@ -42,6 +42,18 @@ describe.skipIf(why !== undefined)("capture --out checked first", () => {
     );
   });
 
+  it("refuses a file for --host too, before any rule goes in", async () => {
+    const before = await machineState();
+    const file = join(scratch, "host-file");
+    writeFileSync(file, "x");
+    const result = await startCapture(["--host", "--container", "web=172.17.0.2", "--out", file]).done;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `packetwalk capture: error: --out ${file}: ${file} is not a folder\nhint: --out names the traces folder; the lab's files go to <out>/docker-host/\n`,
+    );
+    expect(await machineState()).toEqual(before);
+  });
+
   it("refuses a path below a file", async () => {
     expect(await refused("/dev/null/x")).toContain(
       "packetwalk capture: error: --out /dev/null/x: /dev/null is not a folder",
