@@ -216,10 +216,13 @@ export async function cleanupLeftovers(options: { lockHeld?: boolean } = {}): Pr
       result.warnings.push(...part.warnings);
     };
     let createdDirs: string[] = [];
+    // Namespaces named like the lab's go in the same undo, before /run/netns is looked at.
+    const byName = await listLabNamespaces();
+    const withLabNamespaces = (listed: readonly string[] = []) => [...new Set([...listed, ...byName])];
     if (reading.kind === "ok") {
       const { state } = reading;
       if (state.pid !== process.pid && isAlive(state.pid)) throw new RunConflictError(state, false);
-      merge(await undoRun(state));
+      merge(await undoRun({ ...state, namespaces: withLabNamespaces(state.namespaces) }));
       createdDirs = state.createdDirs ?? [];
     } else if (reading.kind === "damaged") {
       const found = reading.salvaged;
@@ -233,7 +236,7 @@ export async function cleanupLeftovers(options: { lockHeld?: boolean } = {}): Pr
           runId: found.runId ?? "??",
           pid: found.pid ?? 0,
           startedAt: "",
-          namespaces: found.namespaces ?? [],
+          namespaces: withLabNamespaces(found.namespaces),
           ...(found.netnsDir ? { netnsDir: found.netnsDir } : {}),
           ...(found.sysctl ? { sysctl: found.sysctl } : {}),
           ...(found.hostRules ? { hostRules: found.hostRules } : {}),
@@ -258,10 +261,12 @@ export async function cleanupLeftovers(options: { lockHeld?: boolean } = {}): Pr
       if (!found.netnsDir && existsSync(NETNS_RUN_DIR) && readdirSync(NETNS_RUN_DIR).length === 0)
         result.warnings.push(`left ${NETNS_RUN_DIR}: cannot tell whether it existed before the capture`);
     }
-    for (const ns of await listLabNamespaces()) {
-      const deleted = await runCommand(["ip", "netns", "delete", ns], { allowFailure: true });
-      if (deleted.code === 0) result.removed.push(`namespace ${ns}`);
-      else result.problems.push(`cannot delete namespace ${ns}: ${deleted.stderr.trim()}`);
+    if (reading.kind === "none") {
+      for (const ns of byName) {
+        const deleted = await runCommand(["ip", "netns", "delete", ns], { allowFailure: true });
+        if (deleted.code === 0) result.removed.push(`namespace ${ns}`);
+        else result.problems.push(`cannot delete namespace ${ns}: ${deleted.stderr.trim()}`);
+      }
     }
     if (result.problems.length === 0) releaseRun(createdDirs);
     else if (reading.kind !== "none") result.keptStateFile = statePath();
