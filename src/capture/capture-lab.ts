@@ -7,21 +7,12 @@
 import { randomInt } from "node:crypto";
 import { release } from "node:os";
 import type { Lab, TraceMeta } from "../core/trace-file/schema.ts";
+import { CaptureError } from "./capture-error.ts";
+import { acquireCaptureLock } from "./capture-lock.ts";
 import type { Scenario } from "./capture-scenarios.ts";
 import { displayCommand } from "./capture-scenarios.ts";
-import {
-  claimRun,
-  cleanupLeftovers,
-  NF_LOG_ALL_NETNS,
-  onSignalUndo,
-  RunConflictError,
-  type RunState,
-  readSysctl,
-  releaseRun,
-  undoRun,
-  updateRun,
-  writeSysctl,
-} from "./cleanup.ts";
+import { checkOutDir } from "./check-out-dir.ts";
+import { cleanupLeftovers, NF_LOG_ALL_NETNS, readSysctl, undoRun, writeSysctl } from "./cleanup.ts";
 import { type DockerVersion, dockerRuleset, rulesetName } from "./docker-ruleset.ts";
 import { buildLabPlan } from "./lab-plan.ts";
 import { LAB_NAME, labTopology, type NetnsNames, netnsNames } from "./lab-topology.ts";
@@ -34,8 +25,11 @@ import {
   runTag,
   traceRuleArgvs,
 } from "./log-rules.ts";
+import { netnsDirBefore } from "./netns-dir.ts";
 import { KernelLogReader, linesWithTag } from "./read-kernel-log.ts";
-import { inNetns, runCommand, startCommand } from "./run-command.ts";
+import { type CommandResult, inNetns, type RunOptions, runCommand, startCommand } from "./run-command.ts";
+import { RunControl } from "./run-control.ts";
+import { claimRun, RunConflictError, type RunState, releaseRun, statePath, updateRun } from "./run-state.ts";
 import { stableRuleset, type TraceToWrite, traceStem, writeLabFolder } from "./write-trace.ts";
 
 /** Options of {@link captureLab}. */
@@ -51,6 +45,8 @@ export interface CaptureOptions {
   runId?: string;
   /** Progress messages. Default: none. */
   progress?: (message: string) => void;
+  /** Signal handling and test pauses. Default: a new {@link RunControl} (pauses from `PACKETWALK_TEST_PAUSE`). */
+  control?: RunControl;
 }
 
 /** What a capture produced. */
@@ -115,15 +111,21 @@ async function netnsSysctl(ns: string, key: string, value?: string): Promise<str
   return (await runCommand(inNetns(ns, argv))).stdout.trim();
 }
 
+/** Starts commands only while the run has not been asked to stop. */
+interface Runner {
+  run(argv: readonly string[], options?: RunOptions): Promise<CommandResult>;
+  start(argv: readonly string[], options?: { timeoutMs?: number }): ReturnType<typeof startCommand>;
+}
+
 /** Runs one scenario's traffic (with its listener) and returns the traffic command's exit code. */
-async function makeTraffic(scenario: Scenario, names: NetnsNames): Promise<number | null> {
+async function makeTraffic(scenario: Scenario, names: NetnsNames, runner: Runner): Promise<number | null> {
   const server = scenario.server
-    ? startCommand(inNetns(names[scenario.server.in], resolveNode(scenario.server.command)), {
+    ? runner.start(inNetns(names[scenario.server.in], resolveNode(scenario.server.command)), {
         timeoutMs: 8000,
       })
     : undefined;
   if (server) await server.firstLine;
-  const traffic = await runCommand(inNetns(names[scenario.from], resolveNode(scenario.command)), {
+  const traffic = await runner.run(inNetns(names[scenario.from], resolveNode(scenario.command)), {
     timeoutMs: 8000,
     allowFailure: true,
   });
@@ -140,50 +142,118 @@ export const LAB_NOTES = [
   "LOG in a network namespace needs net.netfilter.nf_log_all_netns=1 (set for the capture, restored afterwards).",
 ];
 
-/** Records `options.scenarios` from the real kernel; see the module comment. */
+/** Why a scenario recorded nothing, as far as this run can tell. */
+function whyEmpty(mode: "log" | "trace"): { cause: string; hint: string } {
+  if (mode === "trace")
+    return {
+      cause: "",
+      hint: "TRACE output comes from `xtables-monitor --trace` in the lab's host namespace: check that it runs (nf_tables backend) and capture again",
+    };
+  const now = readSysctl(NF_LOG_ALL_NETNS);
+  return {
+    cause:
+      now === "1"
+        ? ""
+        : `; ${NF_LOG_ALL_NETNS} is ${now} now, though this run set it to 1: something else changed it`,
+    hint: "LOG lines from namespaces reach the kernel log only while net.netfilter.nf_log_all_netns=1: make sure nothing else changes it during the capture, then capture again",
+  };
+}
+
+/**
+ * Records `options.scenarios` from the real kernel; see the module comment.
+ * Throws a {@link CaptureError} before creating anything when `outDir` cannot
+ * take the files or another capture runs, and after the teardown when a
+ * scenario recorded no line (the others are written, that one is not).
+ */
 export async function captureLab(options: CaptureOptions): Promise<CaptureResult> {
   const say = options.progress ?? (() => {});
   const runId = options.runId ?? randomRunId();
   const names = netnsNames(runId);
   const tag = runTag(runId);
   const comment = ruleComment(runId);
+  checkOutDir(options.outDir, LAB_NAME);
+  const control = options.control ?? new RunControl();
+  const lock = await acquireCaptureLock({
+    pid: process.pid,
+    what: `capture run ${runId}`,
+    stateFile: statePath(),
+  });
+  const runner: Runner = {
+    run: (argv, runOptions) => {
+      control.check();
+      return runCommand(argv, runOptions);
+    },
+    start: (argv, startOptions) => {
+      control.check();
+      return startCommand(argv, startOptions);
+    },
+  };
   const state: RunState = {
     runId,
     pid: process.pid,
     startedAt: new Date().toISOString(),
     namespaces: Object.values(names),
   };
-  try {
-    claimRun(state);
-  } catch (error) {
-    if (!(error instanceof RunConflictError && error.stale)) throw error;
-    say(`removing leftovers of run ${error.other?.runId ?? "?"} (its process is gone)`);
-    await cleanupLeftovers();
-    claimRun(state);
-  }
+  let claimed = false;
   let undone: Promise<void> | undefined;
   const undo = () => {
-    undone ??= undoRun(state).then(({ problems }) => {
-      if (problems.length) throw new Error(`cleanup left something behind: ${problems.join("; ")}`);
-      releaseRun();
-    });
+    undone ??= (async () => {
+      try {
+        await control.pause("teardown");
+        if (!claimed) return;
+        const { problems, warnings } = await undoRun(state, { pause: (phase) => control.pause(phase) });
+        for (const warning of warnings) say(`warning: ${warning}`);
+        if (problems.length) throw new Error(`cleanup left something behind: ${problems.join("; ")}`);
+        releaseRun(state.createdDirs);
+      } finally {
+        await lock.release();
+      }
+    })();
     return undone;
   };
-  const removeHandlers = onSignalUndo(undo);
+  // Installed before anything exists and removed only once the teardown is over.
+  const removeHandlers = control.onSignalUndo(undo);
   let reader: KernelLogReader | undefined;
   try {
+    await control.phase("locked");
+    try {
+      claimRun(state);
+    } catch (error) {
+      if (!(error instanceof RunConflictError && error.stale)) throw error;
+      say(`removing leftovers of run ${error.other?.runId ?? "?"} (its process is gone)`);
+      const leftovers = await cleanupLeftovers({ lockHeld: true });
+      if (leftovers.problems.length)
+        throw new CaptureError(
+          `a previous capture's leftovers could not all be removed: ${leftovers.problems.join("; ")}`,
+          "run `packetwalk capture --cleanup` and do what it says",
+        );
+      control.check();
+      claimRun(state);
+    }
+    claimed = true;
+    await control.phase("claimed");
     const environment = await toolVersions();
     if (options.mode === "log") {
-      state.sysctl = { path: NF_LOG_ALL_NETNS, previous: readSysctl(NF_LOG_ALL_NETNS) };
+      const previous = readSysctl(NF_LOG_ALL_NETNS);
+      state.sysctl = { path: NF_LOG_ALL_NETNS, previous, wrote: "1" };
       updateRun(state);
-      writeSysctl(NF_LOG_ALL_NETNS, "1");
+      if (previous !== "1") writeSysctl(NF_LOG_ALL_NETNS, "1");
+      await control.phase("sysctl-set");
+    }
+    const netnsDir = netnsDirBefore();
+    if (netnsDir) {
+      state.netnsDir = netnsDir;
+      updateRun(state);
     }
     say(`run ${runId}: building the lab (${Object.values(names).join(", ")})`);
-    for (const step of buildLabPlan(names)) await runCommand(step.argv);
+    for (const [index, step] of buildLabPlan(names).entries()) {
+      await runner.run(step.argv);
+      if (index === 0) await control.phase("netns-added");
+    }
     const host = names.host;
-    await runCommand(inNetns(host, ["iptables-restore"]), { input: dockerRuleset(options.dockerVersion) });
-    const saved = await runCommand(inNetns(host, ["iptables-save"]));
-    const bridgeSaved = await runCommand(inNetns(host, ["ebtables-save"]), { allowFailure: true });
+    await runner.run(inNetns(host, ["iptables-restore"]), { input: dockerRuleset(options.dockerVersion) });
+    const saved = await runner.run(inNetns(host, ["iptables-save"]));
+    const bridgeSaved = await runner.run(inNetns(host, ["ebtables-save"]), { allowFailure: true });
     const ruleset = {
       name: rulesetName(options.dockerVersion),
       text: stableRuleset(
@@ -192,57 +262,70 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
         `Docker ${options.dockerVersion} default bridge with -p ${"8080:80"} on c1, as loaded in the lab's Docker host namespace.`,
       ),
     };
+    await control.phase("lab-built");
     if (options.mode === "log") {
       const rules = buildLogRules({ tag });
-      await runCommand(inNetns(host, ["iptables-restore", "--noflush"]), {
+      await runner.run(inNetns(host, ["iptables-restore", "--noflush"]), {
         input: iptablesRestoreText(rules, comment, "insert"),
       });
       for (const rule of rules)
-        if (rule.family === "bridge") await runCommand(inNetns(host, ebtablesArgv(rule, "insert")));
+        if (rule.family === "bridge") await runner.run(inNetns(host, ebtablesArgv(rule, "insert")));
       reader = new KernelLogReader();
     } else {
       for (const argv of traceRuleArgvs(DEFAULT_IP_MATCHES, comment, "insert"))
-        await runCommand(inNetns(host, argv));
+        await runner.run(inNetns(host, argv));
     }
+    await control.phase("rules-inserted");
     const hostSysctls = {
       "net.bridge.bridge-nf-call-iptables": await netnsSysctl(host, "net.bridge.bridge-nf-call-iptables"),
     };
     const traces: TraceToWrite[] = [];
+    const empty: string[] = [];
     for (const scenario of options.scenarios) {
       if (!scenario.modes.includes(options.mode)) continue;
       say(`${scenario.name}: ${displayCommand(scenario.command).join(" ")}`);
-      await runCommand(inNetns(host, ["conntrack", "-F"]), { allowFailure: true });
+      await runner.run(inNetns(host, ["conntrack", "-F"]), { allowFailure: true });
       const restore: Record<string, string> = {};
       for (const [key, value] of Object.entries(scenario.sysctls ?? {})) {
         restore[key] = await netnsSysctl(host, key);
+        control.check();
         await netnsSysctl(host, key, value);
       }
       let lines: string[];
       let exitCode: number | null;
       if (reader) {
         reader.readNew();
-        exitCode = await makeTraffic(scenario, names);
+        exitCode = await makeTraffic(scenario, names, runner);
+        await control.phase("traffic-sent");
         await sleep(100);
         lines = linesWithTag(reader.readNew(), `${tag}/`);
       } else {
-        const monitor = startCommand(inNetns(host, ["xtables-monitor", "--trace", "-4"]), {
+        const monitor = runner.start(inNetns(host, ["xtables-monitor", "--trace", "-4"]), {
           timeoutMs: 20_000,
         });
         await sleep(300);
-        exitCode = await makeTraffic(scenario, names);
+        exitCode = await makeTraffic(scenario, names, runner);
+        await control.phase("traffic-sent");
         await sleep(300);
         monitor.stop("SIGTERM");
         lines = (await monitor.done).stdout.split("\n").filter((line) => line.length > 0);
       }
+      control.check();
       for (const [key, value] of Object.entries(restore)) await netnsSysctl(host, key, value);
       if (exitCode !== 0) say(`  warning: the traffic command exited with ${exitCode}`);
+      const stem = traceStem(scenario.name, options.mode, options.dockerVersion);
+      if (lines.length === 0) {
+        say(`  0 lines: nothing recorded, ${stem} is not written`);
+        empty.push(scenario.name);
+        continue;
+      }
       say(`  ${lines.length} lines`);
       traces.push({
-        stem: traceStem(scenario.name, options.mode, options.dockerVersion),
+        stem,
         lines,
         meta: {
           version: 1,
-          scenario: traceStem(scenario.name, options.mode, options.dockerVersion),
+          scenario: stem,
           title: options.mode === "trace" ? `${scenario.title} (TRACE)` : scenario.title,
           description: scenario.description,
           mode: options.mode,
@@ -261,14 +344,28 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
         },
       });
     }
+    const why = empty.length ? whyEmpty(options.mode) : undefined;
     const lab: Lab = { ...labTopology([ruleset.name]), notes: LAB_NOTES };
-    const written = writeLabFolder(options.outDir, lab, ruleset, traces);
+    const written = traces.length ? writeLabFolder(options.outDir, lab, ruleset, traces) : [];
+    await control.phase("written");
+    if (why) {
+      const others = traces.length
+        ? ` (the other ${traces.length} ${traces.length === 1 ? "was" : "were"})`
+        : "";
+      throw new CaptureError(
+        `${empty.length === 1 ? "scenario" : "scenarios"} ${empty.join(", ")} recorded 0 lines, so ${empty.length === 1 ? "it was" : "they were"} not written${others}${why.cause}`,
+        why.hint,
+      );
+    }
     return { runId, traces, written };
   } finally {
     reader?.close();
-    removeHandlers();
-    await undo();
-    say(`run ${runId}: lab removed`);
+    try {
+      await undo();
+      if (claimed) say(`run ${runId}: lab removed`);
+    } finally {
+      removeHandlers();
+    }
   }
 }
 

@@ -1,106 +1,35 @@
 /**
  * Cleanup as a guarantee. A run writes what it is about to create into a state
- * file (`/run/packetwalk/capture.json`) before creating it; on success, error,
- * SIGINT or SIGTERM it undoes exactly that; after a `kill -9`,
- * `packetwalk capture --cleanup` reads the file (and looks for `pw-..` namespaces)
- * and removes the leftovers, nothing else. The state file doubles as a lock: one
- * capture at a time, since `nf_log_all_netns` is one switch for the whole machine.
+ * file (see `run-state.ts`) before creating it; on success, error, SIGINT or
+ * SIGTERM it undoes exactly that; after a `kill -9`, `packetwalk capture --cleanup`
+ * reads the file (and looks for `pw-..` namespaces) and removes the leftovers,
+ * nothing else. What cannot be undone is reported, never passed over.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { acquireCaptureLock } from "./capture-lock.ts";
 import { NETNS_PATTERN } from "./lab-topology.ts";
 import { deleteTaggedRulesText } from "./log-rules.ts";
+import { NETNS_RUN_DIR, restoreNetnsDir } from "./netns-dir.ts";
 import { inNetns, killLiveChildren, runCommand } from "./run-command.ts";
-
-/** Where the state file lives; `PACKETWALK_STATE_DIR` overrides it (tests). */
-export function stateDir(): string {
-  return process.env.PACKETWALK_STATE_DIR ?? "/run/packetwalk";
-}
+import type { CapturePhase } from "./run-control.ts";
+import {
+  isAlive,
+  RunConflictError,
+  type RunState,
+  readRunState,
+  releaseRun,
+  stateDir,
+  statePath,
+} from "./run-state.ts";
 
 /** The machine-wide switch that lets LOG rules in namespaces write to the kernel log. */
 export const NF_LOG_ALL_NETNS = "/proc/sys/net/netfilter/nf_log_all_netns";
 
-/** What a run created (or is about to), so that it can be undone by this process or a later `--cleanup`. */
-export interface RunState {
-  runId: string;
-  pid: number;
-  startedAt: string;
-  /** Namespaces the run creates. */
-  namespaces: string[];
-  /** A sysctl file the run changed, with the value to restore. */
-  sysctl?: { path: string; previous: string };
-  /** Tagged rules inserted outside the lab's namespaces (`--host`): the iptables comment and the namespace (absent: init). */
-  hostRules?: {
-    comment: string;
-    netns?: string;
-    ebtables: string[][];
-    /** nft tables and chains (`family table [chain]`) that existed before the rules went in; absent when nft is not available. */
-    nftBefore?: string[];
-  };
-}
-
-function statePath(): string {
-  return join(stateDir(), "capture.json");
-}
-
-/** True when process `pid` exists. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** Reads the current state file; undefined when there is none. */
-export function readRunState(): RunState | undefined {
-  if (!existsSync(statePath())) return undefined;
-  try {
-    return JSON.parse(readFileSync(statePath(), "utf8")) as RunState;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Thrown when a state file from another run exists. */
-export class RunConflictError extends Error {
-  /** The other run's state. */
-  readonly other: RunState | undefined;
-  /** True when that run's process is gone (its leftovers can be cleaned). */
-  readonly stale: boolean;
-  constructor(other: RunState | undefined, stale: boolean) {
-    super(
-      stale
-        ? `a previous capture (run ${other?.runId}, pid ${other?.pid}) did not clean up; run \`packetwalk capture --cleanup\``
-        : `another capture is running (run ${other?.runId}, pid ${other?.pid}); wait for it to finish`,
-    );
-    this.name = "RunConflictError";
-    this.other = other;
-    this.stale = stale;
-  }
-}
-
-/** Claims the state file for `state` (exclusive create); throws {@link RunConflictError} when one exists. */
-export function claimRun(state: RunState): void {
-  mkdirSync(stateDir(), { recursive: true });
-  try {
-    writeFileSync(statePath(), `${JSON.stringify(state, null, 2)}\n`, { flag: "wx" });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    const other = readRunState();
-    throw new RunConflictError(other, !other || !isAlive(other.pid));
-  }
-}
-
-/** Rewrites the state file of the run that owns it (call before creating what `state` newly lists). */
-export function updateRun(state: RunState): void {
-  writeFileSync(statePath(), `${JSON.stringify(state, null, 2)}\n`);
-}
-
-/** Removes the state file. */
-export function releaseRun(): void {
-  rmSync(statePath(), { force: true });
+/** What an undo did: removed (for the record), problems (something is left: fail), warnings (left on purpose). */
+export interface UndoResult {
+  removed: string[];
+  problems: string[];
+  warnings: string[];
 }
 
 /** Reads a sysctl file's value (trimmed). */
@@ -173,11 +102,47 @@ export async function listLabNamespaces(): Promise<string[]> {
     .filter((name) => NETNS_PATTERN.test(name));
 }
 
-/** Undoes everything `state` lists; returns what it removed and the problems it met (never throws). */
-export async function undoRun(state: RunState): Promise<{ removed: string[]; problems: string[] }> {
+/**
+ * Puts a sysctl back to the value the run found, but only while it still holds
+ * the value the run wrote: a value someone else set since is theirs, and is
+ * left with a warning.
+ */
+export function restoreSysctl(sysctl: { path: string; previous: string; wrote: string }): UndoResult {
+  const result: UndoResult = { removed: [], problems: [], warnings: [] };
+  let current: string;
+  try {
+    current = readSysctl(sysctl.path);
+  } catch (error) {
+    result.problems.push(`cannot read ${sysctl.path}: ${(error as Error).message}`);
+    return result;
+  }
+  if (current === sysctl.previous) return result;
+  if (current !== sysctl.wrote) {
+    result.warnings.push(
+      `${sysctl.path} is ${current}, not the ${sysctl.wrote} the capture wrote: something else changed it, so it stays (it was ${sysctl.previous} before the capture)`,
+    );
+    return result;
+  }
+  try {
+    writeSysctl(sysctl.path, sysctl.previous);
+    result.removed.push(`the change to ${sysctl.path} (back to ${sysctl.previous})`);
+  } catch (error) {
+    result.problems.push(`cannot restore ${sysctl.path} to ${sysctl.previous}: ${(error as Error).message}`);
+  }
+  return result;
+}
+
+/** Options of {@link undoRun}. */
+export interface UndoOptions {
+  /** Called at the teardown's phases (the test hook of `RunControl`). Default: none. */
+  pause?: (phase: CapturePhase) => Promise<void>;
+}
+
+/** Undoes everything `state` lists, in reverse order of creation; never throws. */
+export async function undoRun(state: RunState, options: UndoOptions = {}): Promise<UndoResult> {
   killLiveChildren();
-  const removed: string[] = [];
-  const problems: string[] = [];
+  const result: UndoResult = { removed: [], problems: [], warnings: [] };
+  const { removed, problems } = result;
   if (state.hostRules) {
     const { comment, netns, ebtables } = state.hostRules;
     try {
@@ -191,8 +156,8 @@ export async function undoRun(state: RunState): Promise<{ removed: string[]; pro
       problems.push((error as Error).message);
     }
     for (const argv of ebtables) {
-      const result = await runCommand(inNetns(netns, argv), { allowFailure: true });
-      if (result.code === 0) removed.push(`ebtables rule ${argv.join(" ")}`);
+      const deleted = await runCommand(inNetns(netns, argv), { allowFailure: true });
+      if (deleted.code === 0) removed.push(`ebtables rule ${argv.join(" ")}`);
     }
     if (state.hostRules.nftBefore) {
       const nft = await removeNewNftObjects(netns, state.hostRules.nftBefore);
@@ -207,61 +172,106 @@ export async function undoRun(state: RunState): Promise<{ removed: string[]; pro
   );
   for (const ns of state.namespaces) {
     if (!present.has(ns)) continue;
-    const result = await runCommand(["ip", "netns", "delete", ns], { allowFailure: true });
-    if (result.code === 0) removed.push(`namespace ${ns}`);
-    else problems.push(`cannot delete namespace ${ns}: ${result.stderr.trim()}`);
+    const deleted = await runCommand(["ip", "netns", "delete", ns], { allowFailure: true });
+    if (deleted.code === 0) removed.push(`namespace ${ns}`);
+    else problems.push(`cannot delete namespace ${ns}: ${deleted.stderr.trim()}`);
+  }
+  await options.pause?.("teardown-netns-removed");
+  if (state.netnsDir) {
+    const dir = await restoreNetnsDir(state.netnsDir);
+    removed.push(...dir.removed);
+    problems.push(...dir.problems);
   }
   if (state.sysctl) {
-    try {
-      if (readSysctl(state.sysctl.path) !== state.sysctl.previous) {
-        writeSysctl(state.sysctl.path, state.sysctl.previous);
-        removed.push(`${state.sysctl.path} restored to ${state.sysctl.previous}`);
-      }
-    } catch (error) {
-      problems.push(`cannot restore ${state.sysctl.path}: ${(error as Error).message}`);
-    }
+    const sysctl = restoreSysctl(state.sysctl);
+    removed.push(...sysctl.removed);
+    problems.push(...sysctl.problems);
+    result.warnings.push(...sysctl.warnings);
   }
-  return { removed, problems };
-}
-
-/**
- * `packetwalk capture --cleanup`: undoes a dead run's state file, then deletes
- * any namespace named like the lab's (`pw-xx-host|c1|c2|wan`). Refuses while a
- * live run owns the state file.
- */
-export async function cleanupLeftovers(): Promise<{ removed: string[]; problems: string[] }> {
-  const state = readRunState();
-  if (state && state.pid !== process.pid && isAlive(state.pid)) throw new RunConflictError(state, false);
-  const result = state ? await undoRun(state) : { removed: [], problems: [] };
-  for (const ns of await listLabNamespaces()) {
-    const deleted = await runCommand(["ip", "netns", "delete", ns], { allowFailure: true });
-    if (deleted.code === 0) result.removed.push(`namespace ${ns}`);
-    else result.problems.push(`cannot delete namespace ${ns}: ${deleted.stderr.trim()}`);
-  }
-  if (result.problems.length === 0) releaseRun();
   return result;
 }
 
+/** What `--cleanup` did; `keptStateFile` when problems remain and the state file stays for a later attempt. */
+export interface CleanupResult extends UndoResult {
+  keptStateFile?: string;
+}
+
 /**
- * Runs `undo` once when SIGINT, SIGTERM or SIGHUP arrives, then exits with
- * 128 + the signal number. Returns a function that removes the handlers.
+ * `packetwalk capture --cleanup`: takes the capture lock (unless `lockHeld`: the
+ * caller holds it), undoes a dead run's state file, then deletes any namespace
+ * named like the lab's (`pw-xx-host|c1|c2|wan`). A damaged state file is undone
+ * as far as it can still be read; whatever cannot be known or undone is a
+ * problem, and the state file then stays.
  */
-export function onSignalUndo(undo: () => Promise<void>): () => void {
-  let running = false;
-  const numbers: Record<string, number> = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
-  const handler = (signal: NodeJS.Signals) => {
-    if (running) return;
-    running = true;
-    process.stderr.write(`packetwalk: ${signal}: removing the lab...\n`);
-    undo()
-      .catch((error: unknown) =>
-        process.stderr.write(`packetwalk: cleanup failed: ${(error as Error).message}\n`),
-      )
-      .finally(() => process.exit(128 + (numbers[signal] ?? 0)));
-  };
-  const signals = Object.keys(numbers) as NodeJS.Signals[];
-  for (const signal of signals) process.on(signal, handler);
-  return () => {
-    for (const signal of signals) process.off(signal, handler);
-  };
+export async function cleanupLeftovers(options: { lockHeld?: boolean } = {}): Promise<CleanupResult> {
+  const lock = options.lockHeld
+    ? undefined
+    : await acquireCaptureLock({ pid: process.pid, what: "capture --cleanup", stateFile: statePath() });
+  try {
+    const reading = readRunState();
+    const result: CleanupResult = { removed: [], problems: [], warnings: [] };
+    const merge = (part: UndoResult) => {
+      result.removed.push(...part.removed);
+      result.problems.push(...part.problems);
+      result.warnings.push(...part.warnings);
+    };
+    let createdDirs: string[] = [];
+    // Namespaces named like the lab's go in the same undo, before /run/netns is looked at.
+    const byName = await listLabNamespaces();
+    const withLabNamespaces = (listed: readonly string[] = []) => [...new Set([...listed, ...byName])];
+    if (reading.kind === "ok") {
+      const { state } = reading;
+      if (state.pid !== process.pid && isAlive(state.pid)) throw new RunConflictError(state, false);
+      merge(await undoRun({ ...state, namespaces: withLabNamespaces(state.namespaces) }));
+      createdDirs = state.createdDirs ?? [];
+    } else if (reading.kind === "damaged") {
+      const found = reading.salvaged;
+      if (found.pid !== undefined && found.pid !== process.pid && isAlive(found.pid))
+        throw new RunConflictError(found, false);
+      result.warnings.push(
+        `the state file is damaged (${reading.reason}): undoing what can still be read in it, and removing lab namespaces by name`,
+      );
+      merge(
+        await undoRun({
+          runId: found.runId ?? "??",
+          pid: found.pid ?? 0,
+          startedAt: "",
+          namespaces: withLabNamespaces(found.namespaces),
+          ...(found.netnsDir ? { netnsDir: found.netnsDir } : {}),
+          ...(found.sysctl ? { sysctl: found.sysctl } : {}),
+          ...(found.hostRules ? { hostRules: found.hostRules } : {}),
+        }),
+      );
+      createdDirs = found.createdDirs ?? [];
+      if (!found.sysctl) {
+        const current = readSysctl(NF_LOG_ALL_NETNS);
+        if (current !== "0") {
+          result.problems.push(
+            `cannot tell what ${NF_LOG_ALL_NETNS} was before the capture (the damaged state file does not say); it is ${current} now. If the capture set it, run \`sysctl -w net.netfilter.nf_log_all_netns=0\` and then \`packetwalk capture --cleanup\` again; if ${current} is right, delete ${statePath()}`,
+          );
+        }
+      }
+      if (!found.hostRules && reading.text.includes('"hostRules"')) {
+        result.problems.push(
+          "the damaged state file names --host rules that cannot be read: look for rules commented pw-.. in `iptables-save` and `ebtables -L`, and for tables in `nft list ruleset`",
+        );
+      }
+      if (!found.createdDirs && existsSync(stateDir()))
+        result.warnings.push(`left ${stateDir()}: cannot tell whether it existed before the capture`);
+      if (!found.netnsDir && existsSync(NETNS_RUN_DIR) && readdirSync(NETNS_RUN_DIR).length === 0)
+        result.warnings.push(`left ${NETNS_RUN_DIR}: cannot tell whether it existed before the capture`);
+    }
+    if (reading.kind === "none") {
+      for (const ns of byName) {
+        const deleted = await runCommand(["ip", "netns", "delete", ns], { allowFailure: true });
+        if (deleted.code === 0) result.removed.push(`namespace ${ns}`);
+        else result.problems.push(`cannot delete namespace ${ns}: ${deleted.stderr.trim()}`);
+      }
+    }
+    if (result.problems.length === 0) releaseRun(createdDirs);
+    else if (reading.kind !== "none") result.keptStateFile = statePath();
+    return result;
+  } finally {
+    await lock?.release();
+  }
 }

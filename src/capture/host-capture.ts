@@ -6,23 +6,17 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { CaptureError } from "./capture-error.ts";
 import { randomRunId } from "./capture-lab.ts";
-import {
-  claimRun,
-  listNftObjects,
-  NF_LOG_ALL_NETNS,
-  onSignalUndo,
-  type RunState,
-  readSysctl,
-  releaseRun,
-  undoRun,
-  updateRun,
-  writeSysctl,
-} from "./cleanup.ts";
+import { acquireCaptureLock } from "./capture-lock.ts";
+import { checkOutDir } from "./check-out-dir.ts";
+import { listNftObjects, NF_LOG_ALL_NETNS, readSysctl, undoRun, writeSysctl } from "./cleanup.ts";
 import { buildHostPlan, type HostContainer, parseContainerArg } from "./host-plan.ts";
 import { ebtablesArgv } from "./log-rules.ts";
 import { KernelLogReader, linesWithTag } from "./read-kernel-log.ts";
 import { runCommand } from "./run-command.ts";
+import { RunControl } from "./run-control.ts";
+import { claimRun, type RunState, releaseRun, statePath, updateRun } from "./run-state.ts";
 
 /** Options of {@link captureHost}. */
 export interface HostCaptureOptions {
@@ -67,38 +61,59 @@ export async function captureHost(options: HostCaptureOptions): Promise<HostTrac
         .map((rule) => ebtablesArgv(rule, "delete")),
     },
   };
-  claimRun(state);
-  const nftBefore = await listNftObjects(options.netns);
-  if (nftBefore && state.hostRules) {
-    state.hostRules.nftBefore = nftBefore;
-    updateRun(state);
-  }
+  const control = new RunControl();
+  const lock = await acquireCaptureLock({
+    pid: process.pid,
+    what: `capture --host run ${runId}`,
+    stateFile: statePath(),
+  });
+  let claimed = false;
   let undone: Promise<void> | undefined;
   const undo = () => {
     undone ??= (async () => {
-      for (const command of plan.remove)
-        await runCommand(command.argv, { input: command.input, allowFailure: true });
-      // Safety net: anything still carrying the tag, and the nft tables/chains the inserts created.
-      const { problems } = await undoRun(state);
-      if (problems.length) throw new Error(problems.join("; "));
-      releaseRun();
+      try {
+        if (!claimed) return;
+        for (const command of plan.remove)
+          await runCommand(command.argv, { input: command.input, allowFailure: true });
+        // Safety net: anything still carrying the tag, and the nft tables/chains the inserts created.
+        const { problems, warnings } = await undoRun(state);
+        for (const warning of warnings) say(`warning: ${warning}`);
+        if (problems.length) throw new Error(problems.join("; "));
+        releaseRun(state.createdDirs);
+      } finally {
+        await lock.release();
+      }
     })();
     return undone;
   };
-  const removeHandlers = onSignalUndo(undo);
+  // Installed before anything exists and removed only once the teardown is over.
+  const removeHandlers = control.onSignalUndo(undo);
   let reader: KernelLogReader | undefined;
   try {
-    if (options.netns) {
-      state.sysctl = { path: NF_LOG_ALL_NETNS, previous: readSysctl(NF_LOG_ALL_NETNS) };
+    claimRun(state);
+    claimed = true;
+    const nftBefore = await listNftObjects(options.netns);
+    if (nftBefore && state.hostRules) {
+      state.hostRules.nftBefore = nftBefore;
       updateRun(state);
-      writeSysctl(NF_LOG_ALL_NETNS, "1");
+    }
+    control.check();
+    if (options.netns) {
+      const previous = readSysctl(NF_LOG_ALL_NETNS);
+      state.sysctl = { path: NF_LOG_ALL_NETNS, previous, wrote: "1" };
+      updateRun(state);
+      if (previous !== "1") writeSysctl(NF_LOG_ALL_NETNS, "1");
     }
     say(`run ${runId}: inserting ${plan.rules.length} LOG rules tagged ${plan.comment}`);
     reader = new KernelLogReader();
-    for (const command of plan.insert) await runCommand(command.argv, { input: command.input });
+    for (const command of plan.insert) {
+      control.check();
+      await runCommand(command.argv, { input: command.input });
+    }
     const traces: HostTrace[] = [];
     for (const step of plan.traffic) {
       say(`${step.scenario}: ${step.command.argv.join(" ")}`);
+      control.check();
       reader.readNew();
       await runCommand(step.command.argv, { timeoutMs: 8000, allowFailure: true });
       await sleep(100);
@@ -124,9 +139,12 @@ export async function captureHost(options: HostCaptureOptions): Promise<HostTrac
     return traces;
   } finally {
     reader?.close();
-    removeHandlers();
-    await undo();
-    say(`run ${runId}: tagged rules removed`);
+    try {
+      await undo();
+      say(`run ${runId}: tagged rules removed`);
+    } finally {
+      removeHandlers();
+    }
   }
 }
 
@@ -167,19 +185,28 @@ export async function runHostCapture(options: HostCommandOptions): Promise<numbe
     return 0;
   }
   if (process.getuid?.() !== 0) throw new Error("--host needs root (it inserts iptables/ebtables rules)");
+  // Before any rule goes in: a destination that cannot take the logs fails now.
+  const folder = checkOutDir(options.outDir, "docker-host", { labJson: false });
   const traces = await captureHost({
     containers,
     waitSeconds: options.waitSeconds,
     progress: options.progress,
   });
-  const folder = join(options.outDir, "docker-host");
-  mkdirSync(folder, { recursive: true });
-  for (const trace of traces) {
-    writeFileSync(
-      join(folder, `${trace.scenario}.log`),
-      trace.lines.length ? `${trace.lines.join("\n")}\n` : "",
-    );
+  const empty = traces.filter((trace) => trace.lines.length === 0);
+  const recorded = traces.filter((trace) => trace.lines.length > 0);
+  if (recorded.length) mkdirSync(folder, { recursive: true });
+  for (const trace of recorded) {
+    writeFileSync(join(folder, `${trace.scenario}.log`), `${trace.lines.join("\n")}\n`);
     options.progress(`${join(folder, `${trace.scenario}.log`)}: ${trace.lines.length} lines`);
+  }
+  for (const trace of empty) options.progress(`${trace.scenario}: 0 lines, not written`);
+  // Planned pings that left no line mean the rules did not log; no traffic during --wait may be intended.
+  const failed = empty.filter((trace) => trace.scenario !== "manual");
+  if (failed.length) {
+    throw new CaptureError(
+      `${failed.map((trace) => trace.scenario).join(", ")} recorded 0 lines, so ${failed.length === 1 ? "it was" : "they were"} not written`,
+      "check that the containers answer ping (`docker exec NAME ping -c1 -W1 IP`) and that nothing else changes the ruleset during the capture",
+    );
   }
   options.progress(
     "add lab.json and a <scenario>.json per log as traces/README.md describes before opening a pull request",

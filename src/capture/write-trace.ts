@@ -5,7 +5,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { validateLabText } from "../core/trace-file/load-trace.ts";
 import { type Lab, labSchema, type TraceMeta, traceMetaSchema } from "../core/trace-file/schema.ts";
+import { CaptureError } from "./capture-error.ts";
 
 /** The file stem of a scenario's trace: `<name>[-trace][-docker<version>]` (Docker 28 has no suffix). */
 export function traceStem(name: string, mode: "log" | "trace", dockerVersion: string): string {
@@ -76,8 +78,10 @@ export function writeLabFolder(
   const labPath = join(folder, "lab.json");
   let rulesets = [ruleset.name];
   if (existsSync(labPath)) {
-    const previous = labSchema.safeParse(JSON.parse(readFileSync(labPath, "utf8")));
-    if (previous.success) rulesets = [...new Set([...previous.data.rulesets, ruleset.name])].sort();
+    // checkOutDir found it valid before the capture; one spoiled since is not overwritten blindly.
+    const previous = validateLabText(readFileSync(labPath, "utf8"), labPath);
+    if (!previous.ok) throw new CaptureError(previous.errors.join("\n"), `fix ${labPath} or remove it`);
+    rulesets = [...new Set([...previous.value.rulesets, ruleset.name])].sort();
   }
   write(labPath, `${formatJson(labSchema.parse({ ...lab, rulesets }))}\n`);
   write(join(folder, "rulesets", `${ruleset.name}.rules`), ruleset.text);

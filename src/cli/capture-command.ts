@@ -4,11 +4,15 @@
  * real Docker host (`--host`).
  */
 import { parseArgs } from "node:util";
+import { CaptureError } from "../capture/capture-error.ts";
 import { captureLab, captureUnavailable } from "../capture/capture-lab.ts";
 import { findScenario, SCENARIOS, type Scenario } from "../capture/capture-scenarios.ts";
-import { cleanupLeftovers, RunConflictError } from "../capture/cleanup.ts";
+import { checkOutDir } from "../capture/check-out-dir.ts";
+import { cleanupLeftovers } from "../capture/cleanup.ts";
 import { DOCKER_VERSIONS, type DockerVersion } from "../capture/docker-ruleset.ts";
 import { runHostCapture } from "../capture/host-capture.ts";
+import { LAB_NAME } from "../capture/lab-topology.ts";
+import { InterruptedError } from "../capture/run-control.ts";
 
 /** One line for `packetwalk --help`. */
 export const summary = "record traces from the real kernel in a namespace lab";
@@ -69,10 +73,14 @@ export async function run(argv: string[]): Promise<number> {
   const progress = (message: string) => process.stderr.write(`${message}\n`);
   try {
     if (values.cleanup) {
-      const { removed, problems } = await cleanupLeftovers();
+      const { removed, problems, warnings, keptStateFile } = await cleanupLeftovers();
       for (const item of removed) progress(`removed ${item}`);
-      for (const problem of problems) process.stderr.write(`packetwalk capture: ${problem}\n`);
-      if (removed.length === 0 && problems.length === 0) progress("nothing to clean up");
+      for (const warning of warnings) process.stderr.write(`packetwalk capture: warning: ${warning}\n`);
+      for (const problem of problems) process.stderr.write(`packetwalk capture: error: ${problem}\n`);
+      if (keptStateFile)
+        process.stderr.write(`packetwalk capture: kept ${keptStateFile} for the next --cleanup\n`);
+      if (removed.length === 0 && problems.length === 0 && warnings.length === 0)
+        progress("nothing to clean up");
       return problems.length ? 1 : 0;
     }
     if (values.host) {
@@ -103,6 +111,9 @@ export async function run(argv: string[]): Promise<number> {
       if (!scenario.modes.includes(mode)) return fail(`scenario '${name}' is not recorded in ${mode} mode`);
       scenarios.push(scenario);
     }
+    const outDir = values.out ?? "traces";
+    // Before anything else: a destination that cannot take the files fails now, not after the recording.
+    checkOutDir(outDir, LAB_NAME);
     const why = await captureUnavailable();
     if (why) {
       process.stderr.write(`packetwalk capture: ${why}\n`);
@@ -111,18 +122,19 @@ export async function run(argv: string[]): Promise<number> {
     const result = await captureLab({
       mode,
       dockerVersion: version,
-      outDir: values.out ?? "traces",
+      outDir,
       scenarios: scenarios.length ? scenarios : SCENARIOS,
       progress,
     });
     progress(`wrote ${result.written.length} files under ${values.out}/docker-bridge/`);
     return 0;
   } catch (error) {
-    if (error instanceof RunConflictError) {
+    if (error instanceof InterruptedError) {
       process.stderr.write(`packetwalk capture: ${error.message}\n`);
-      return 1;
+      return error.exitCode;
     }
-    process.stderr.write(`packetwalk capture: ${(error as Error).message}\n`);
+    const hint = error instanceof CaptureError && error.hint ? `hint: ${error.hint}\n` : "";
+    process.stderr.write(`packetwalk capture: error: ${(error as Error).message}\n${hint}`);
     return 1;
   }
 }

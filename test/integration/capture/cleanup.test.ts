@@ -1,129 +1,162 @@
 /**
  * Cleanup is a guarantee: after a successful capture, a failing one, one killed
- * with SIGTERM mid-run, and one killed with SIGKILL then `capture --cleanup`,
- * the machine looks exactly as before: namespaces, init-namespace links,
- * nft ruleset, nf_log_all_netns, and the state folder.
+ * with SIGKILL then `capture --cleanup` (also with a damaged state file), the
+ * machine looks exactly as before: namespaces, links, nft ruleset, sysctls, /run.
+ * Runs are stopped at named phases (`PACKETWALK_TEST_PAUSE`), never by timing.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { captureUnavailable } from "../../../src/capture/capture-lab.ts";
+import { NF_LOG_ALL_NETNS } from "../../../src/capture/cleanup.ts";
 import { runCommand } from "../../../src/capture/run-command.ts";
+import { machineState, pauseLine, startCapture } from "./machine-state.ts";
 
 const why = await captureUnavailable();
 if (why) console.warn(`skipping the cleanup tests: ${why}`);
 
-const ROOT = join(import.meta.dirname, "../../..");
-const NODE = process.execPath;
-const CLI = join(ROOT, "bin/packetwalk.mjs");
+const STATE = "/run/packetwalk/capture.json";
 
-async function snapshot() {
-  const links = (await runCommand(["ip", "-o", "link", "show"])).stdout
-    .split("\n")
-    // Counters and timers change by themselves; names, flags and addresses must not.
-    .map((line) => line.replace(/\\\s+link\/.*$/, "").trim())
-    .filter(Boolean);
-  return {
-    netns: (await runCommand(["ip", "netns", "list"])).stdout,
-    links,
-    nft: (await runCommand(["nft", "list", "ruleset"])).stdout,
-    nfLogAllNetns: readFileSync("/proc/sys/net/netfilter/nf_log_all_netns", "utf8"),
-    state: existsSync("/run/packetwalk") ? readdirSync("/run/packetwalk") : [],
-  };
-}
-
-function cli(args: string[]): {
-  child: ChildProcess;
-  done: Promise<{ code: number | null; signal: string | null; stderr: string }>;
-} {
-  const child = spawn(NODE, [CLI, "capture", ...args], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-    stderr += chunk;
+/** Starts a one-scenario capture, stops it at `phase` and kills it with SIGKILL: leftovers and a state file remain. */
+async function killedAt(phase: string, out: string): Promise<void> {
+  const run = startCapture(["--lab", "docker-bridge", "--scenario", "container-to-host", "--out", out], {
+    PACKETWALK_TEST_PAUSE: phase,
   });
-  const done = new Promise<{ code: number | null; signal: string | null; stderr: string }>((resolve) =>
-    child.on("close", (code, signal) => resolve({ code, signal, stderr })),
-  );
-  return { child, done };
-}
-
-/** Resolves once a lab namespace exists (the run is mid-way), polling every 10 ms for at most 10 s. */
-async function waitForLab(): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    const { stdout } = await runCommand(["ip", "netns", "list"]);
-    if (/^pw-[a-z0-9]{2}-wan/m.test(stdout)) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error("the capture never built its lab");
+  await run.waitFor(pauseLine(phase));
+  run.child.kill("SIGKILL");
+  await run.done;
 }
 
 describe.skipIf(why !== undefined)("capture cleanup", () => {
-  it("leaves nothing behind after a successful run", async () => {
-    const before = await snapshot();
-    const run = cli([
-      "--lab",
-      "docker-bridge",
-      "--scenario",
-      "container-to-host",
-      "--out",
-      "/tmp/packetwalk-cleanup-ok",
-    ]);
-    const result = await run.done;
-    expect(result.code, result.stderr).toBe(0);
-    expect(await snapshot()).toEqual(before);
-    await runCommand(["rm", "-rf", "/tmp/packetwalk-cleanup-ok"]);
-  });
+  const out = mkdtempSync(join(tmpdir(), "packetwalk-cleanup-"));
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  it("leaves nothing behind when the run fails after building the lab", async () => {
-    const before = await snapshot();
-    // /dev/null is not a folder: writing the traces fails after every scenario ran.
-    const result = await cli([
+  it("leaves nothing behind after a successful run, /run included", async () => {
+    const before = await machineState();
+    const result = await startCapture([
       "--lab",
       "docker-bridge",
       "--scenario",
       "container-to-host",
       "--out",
-      "/dev/null/x",
+      out,
     ]).done;
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/packetwalk capture: .*\/dev\/null/);
-    expect(await snapshot()).toEqual(before);
+    expect(result.code, result.stderr).toBe(0);
+    // No empty /run/packetwalk, no /run/netns bind mount, unless they were there before.
+    expect(await machineState()).toEqual(before);
+    expect(readFileSync(join(out, "docker-bridge/container-to-host.log"), "utf8")).toMatch(/pw..\/iptable/);
   });
 
-  it("removes the lab and restores the sysctl when killed with SIGTERM mid-run", async () => {
-    const before = await snapshot();
-    const run = cli(["--lab", "docker-bridge", "--out", "/tmp/packetwalk-cleanup-term"]);
-    await waitForLab();
-    run.child.kill("SIGTERM");
+  it("leaves nf_log_all_netns at 1 when it was 1 before the run", async () => {
+    writeFileSync(NF_LOG_ALL_NETNS, "1\n");
+    try {
+      const result = await startCapture([
+        "--lab",
+        "docker-bridge",
+        "--scenario",
+        "container-to-host",
+        "--out",
+        out,
+      ]).done;
+      expect(result.code, result.stderr).toBe(0);
+      expect(readFileSync(NF_LOG_ALL_NETNS, "utf8").trim()).toBe("1");
+    } finally {
+      writeFileSync(NF_LOG_ALL_NETNS, "0\n");
+    }
+  });
+
+  it("leaves nothing behind when writing the traces fails after the recording", async () => {
+    const before = await machineState();
+    const folder = join(out, "late-failure");
+    mkdirSync(join(folder, "docker-bridge"), { recursive: true });
+    const run = startCapture(["--lab", "docker-bridge", "--scenario", "container-to-host", "--out", folder], {
+      PACKETWALK_TEST_PAUSE: "rules-inserted",
+    });
+    await run.waitFor(pauseLine("rules-inserted"));
+    // Spoiled while the capture runs: found when the traces are written, after the lab exists.
+    writeFileSync(join(folder, "docker-bridge/lab.json"), '{"version": 1,');
+    run.child.kill("SIGUSR2");
     const result = await run.done;
-    expect(result.code, result.stderr).toBe(143);
-    expect(result.stderr).toContain("SIGTERM: removing the lab");
-    expect(await snapshot()).toEqual(before);
+    expect(result.code, `${result.signal} ${result.stderr}`).toBe(1);
+    expect(result.stderr).toMatch(
+      /packetwalk capture: error: .*late-failure\/docker-bridge\/lab\.json:1:\d+: invalid JSON/,
+    );
+    expect(await machineState()).toEqual(before);
   });
 
   it("removes a SIGKILLed run's leftovers with --cleanup, and nothing else", async () => {
-    const before = await snapshot();
+    const before = await machineState();
     // Something that is not ours, named almost like ours, must survive --cleanup.
     await runCommand(["ip", "netns", "add", "pw-keep-me"]);
     try {
-      const withForeign = await snapshot();
-      const run = cli(["--lab", "docker-bridge", "--out", "/tmp/packetwalk-cleanup-kill"]);
-      await waitForLab();
-      run.child.kill("SIGKILL");
-      await run.done;
-      const leftover = await snapshot();
+      const withForeign = await machineState();
+      await killedAt("rules-inserted", out);
+      const leftover = await machineState();
       expect(leftover.netns).toMatch(/pw-[a-z0-9]{2}-host/);
-      expect(leftover.state).toContain("capture.json");
-      const cleanup = await cli(["--cleanup"]).done;
+      expect(leftover.runPacketwalk).toContain("capture.json");
+      expect(readFileSync(NF_LOG_ALL_NETNS, "utf8").trim()).toBe("1");
+      const cleanup = await startCapture(["--cleanup"]).done;
       expect(cleanup.code, cleanup.stderr).toBe(0);
       expect(cleanup.stderr).toMatch(/removed namespace pw-[a-z0-9]{2}-host/);
-      expect(await snapshot()).toEqual(withForeign);
-      const again = await cli(["--cleanup"]).done;
+      expect(await machineState()).toEqual(withForeign);
+      const again = await startCapture(["--cleanup"]).done;
       expect(again.stderr).toContain("nothing to clean up");
     } finally {
       await runCommand(["ip", "netns", "delete", "pw-keep-me"], { allowFailure: true });
     }
-    expect(await snapshot()).toEqual(before);
+    // ip netns left its folder for pw-keep-me: not the capture's to remove, so the test does.
+    if (before.runNetns === "(absent)") {
+      await runCommand(["umount", "-n", "/run/netns"], { allowFailure: true });
+      rmdirSync("/run/netns");
+    }
+    expect(await machineState()).toEqual(before);
+  });
+
+  it("--cleanup with a state file cut short still restores everything it names", async () => {
+    const before = await machineState();
+    await killedAt("rules-inserted", out);
+    const text = readFileSync(STATE, "utf8");
+    // Cut inside the namespace list, the last field: every other fact is still whole.
+    writeFileSync(STATE, text.slice(0, text.indexOf('"namespaces"') + 20));
+    const cleanup = await startCapture(["--cleanup"]).done;
+    expect(cleanup.code, cleanup.stderr).toBe(0);
+    expect(cleanup.stderr).toMatch(
+      /warning: the state file is damaged \(.*capture\.json:\d+:\d+: invalid JSON/,
+    );
+    expect(cleanup.stderr).toMatch(/removed namespace pw-[a-z0-9]{2}-wan/);
+    expect(cleanup.stderr).toContain("nf_log_all_netns (back to 0)");
+    expect(await machineState()).toEqual(before);
+  });
+
+  it("--cleanup with an unreadable state file says what it cannot restore, exits 1 and keeps the file", async () => {
+    const before = await machineState();
+    await killedAt("rules-inserted", out);
+    writeFileSync(STATE, '{\n  "ru');
+    const first = await startCapture(["--cleanup"]).done;
+    expect(first.code).toBe(1);
+    expect(first.stderr).toMatch(/removed namespace pw-[a-z0-9]{2}-host/);
+    expect(first.stderr).toMatch(
+      /error: cannot tell what \/proc\/sys\/net\/netfilter\/nf_log_all_netns was before/,
+    );
+    expect(first.stderr).toContain(`kept ${STATE}`);
+    expect(existsSync(STATE)).toBe(true);
+    expect((await machineState()).netns).toBe(before.netns);
+    // The operator knows it was 0 and says so; the next --cleanup then finishes.
+    writeFileSync(NF_LOG_ALL_NETNS, "0\n");
+    const second = await startCapture(["--cleanup"]).done;
+    expect(second.code, second.stderr).toBe(0);
+    expect(existsSync(STATE)).toBe(false);
+    // What the file no longer says (did /run/netns and /run/packetwalk exist before?) is left, and said.
+    for (const dir of ["/run/packetwalk", "/run/netns"]) {
+      const listed = dir === "/run/netns" ? before.runNetns : before.runPacketwalk;
+      if (listed !== "(absent)") continue;
+      expect(second.stderr).toContain(
+        `warning: left ${dir}: cannot tell whether it existed before the capture`,
+      );
+      if (dir === "/run/netns") await runCommand(["umount", "-n", dir], { allowFailure: true });
+      rmdirSync(dir);
+    }
+    expect(await machineState()).toEqual(before);
   });
 });

@@ -10,6 +10,7 @@ import { dockerRuleset } from "../../../src/capture/docker-ruleset.ts";
 import { captureHost } from "../../../src/capture/host-capture.ts";
 import { buildLabPlan, teardownPlan } from "../../../src/capture/lab-plan.ts";
 import { LAB, netnsNames } from "../../../src/capture/lab-topology.ts";
+import { netnsDirBefore, restoreNetnsDir } from "../../../src/capture/netns-dir.ts";
 import { inNetns, runCommand } from "../../../src/capture/run-command.ts";
 
 const why = await captureUnavailable();
@@ -18,6 +19,8 @@ if (why) console.warn(`skipping the --host test: ${why}`);
 // A run id no capture draws at random would still be fine; this one is fixed for readability.
 const names = netnsNames("h0");
 const plan = buildLabPlan(names);
+// ip netns leaves /run/netns behind: put it back as it was, like a capture does.
+const netnsDir = netnsDirBefore();
 
 describe.skipIf(why !== undefined)("capture --host against the lab's host namespace", () => {
   beforeAll(async () => {
@@ -31,6 +34,7 @@ describe.skipIf(why !== undefined)("capture --host against the lab's host namesp
   });
   afterAll(async () => {
     for (const argv of teardownPlan(plan)) await runCommand(argv, { allowFailure: true });
+    if (netnsDir) await restoreNetnsDir(netnsDir);
   });
 
   it("logs the planned pings and removes exactly its tagged rules", async () => {
