@@ -143,7 +143,7 @@ beforeAll(async () => {
   const svgs = await Promise.all(
     all.map((m, i) => renderer.render({ source: m.source, id: `map${i}` }).then((r) => r.light)),
   );
-  all.forEach((m, i) => drawn.push({ name: m.name, packet: m.packet, svg: svgs[i] as string }));
+  for (const [i, m] of all.entries()) drawn.push({ name: m.name, packet: m.packet, svg: svgs[i] as string });
 }, 600_000);
 afterAll(() => renderer?.close());
 
