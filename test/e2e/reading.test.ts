@@ -4,9 +4,10 @@
  * section being read marked, copy buttons on code blocks, and OpenGraph
  * locales a crawler accepts.
  */
+import { execFileSync } from "node:child_process";
 import type { BrowserContextOptions } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { diagramPages, lessonPages, luminance, readPageHtml, useSite } from "./browser.ts";
+import { diagramPages, lessonPages, luminance, REPO_ROOT, readPageHtml, useSite } from "./browser.ts";
 import { assertDistBuilt } from "./serve-dist.ts";
 
 assertDistBuilt();
@@ -136,5 +137,28 @@ describe("OpenGraph locales", () => {
     expect(readPageHtml(zh as NonNullable<typeof zh>)).toContain(
       '<meta property="og:locale" content="zh_TW">',
     );
+  });
+});
+
+describe("last updated", () => {
+  it("dates every lesson from git, in its locale's format", () => {
+    for (const page of lessonPages()) {
+      const html = readPageHtml(page);
+      const zh = page.path.startsWith("/zh-tw/");
+      const file = `content/lessons/${zh ? "zh-tw" : "en"}/${page.path.split("/").at(-2)}.md`;
+      const iso = execFileSync("git", ["log", "-1", "--format=%cI", "--", file], {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+      }).trim();
+      const m = /<p class="last-updated">([^<]*)<time datetime="([^"]+)">([^<]+)<\/time>/.exec(html);
+      expect(m, `${page.path}: last updated`).not.toBeNull();
+      expect(new Date(m?.[2] ?? "").getTime()).toBe(new Date(iso).getTime());
+      const expected = new Intl.DateTimeFormat(zh ? "zh-TW" : "en-US", {
+        dateStyle: "long",
+        timeZone: "UTC",
+      }).format(new Date(iso));
+      expect(m?.[3]).toBe(expected);
+      expect(m?.[1]?.trim()).toBe(zh ? "最後更新：" : "Last updated:");
+    }
   });
 });
