@@ -19,7 +19,7 @@ export const siteConfigSchema = z.strictObject({
   /** Site name shown in the header and titles. */
   title: z.string().min(1),
   /** Origin of the deployed site, without a path (canonical links, sitemap, OpenGraph). */
-  site: z.url().refine((u) => new URL(u).pathname === "/" && !u.includes("?") && !u.includes("#"), {
+  site: z.url().refine((u) => !URL.canParse(u) || (new URL(u).pathname === "/" && !/[?#]/.test(u)), {
     message:
       "must be an origin without a path, e.g. https://owner.github.io (put the path in PACKETWALK_BASE)",
   }),
