@@ -39,7 +39,7 @@ describe("site configuration from the environment", () => {
       /error: PACKETWALK_SITE: must be an origin without a path[\s\S]*error: PACKETWALK_BASE: must be a URL path/,
     );
     expect(() => loadSiteConfig({ PACKETWALK_SITE: "not a url" }, "o/r")).toThrow(/PACKETWALK_SITE/);
-    expect(() => loadSiteConfig({}, undefined)).toThrow(/PACKETWALK_REPO \(or package.json repository\)/);
+    expect(() => loadSiteConfig({}, null)).toThrow(/PACKETWALK_REPO \(or package.json repository\)/);
   });
 
   it("normalizes base paths and repository forms", () => {
