@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { diffFacts, type FactsDiff } from "../core/diff/diff-facts.ts";
 import { formatHtml, svgKey } from "../core/diff/format-html.ts";
 import { formatMarkdown, GITHUB_COMMENT_LIMIT } from "../core/diff/format-markdown.ts";
+import { highlightChangedSteps } from "../core/diff/highlight-steps.ts";
 import { DiffInputError, openVersion, readVersionFacts, type Version } from "./diff-inputs.ts";
 
 /** One line for `packetwalk --help`. */
@@ -47,7 +48,14 @@ async function renderChanged(diff: FactsDiff): Promise<Map<string, string>> {
     for (const t of diff.traces) {
       for (const direction of ["request", "reply"] as const) {
         for (const side of ["before", "after"] as const) {
-          const source = t[side]?.mermaid[direction];
+          // Only the directions the report shows: the ones whose packet or diagram changed.
+          if (
+            t.kind === "changed" &&
+            !t.diagrams.includes(direction) &&
+            !t.packets.some((p) => p.direction === direction)
+          )
+            continue;
+          const source = highlightChangedSteps(t, direction, side);
           if (!source) continue;
           const r = await renderer.render({ source, id: `pwdiff${++n}-${side}` });
           svgs.set(svgKey(t.name, direction, side), r.light);
@@ -124,7 +132,10 @@ export async function run(argv: string[]): Promise<number> {
     if (values.html) {
       const svgs =
         values["no-svg"] || diff.traces.length === 0 ? new Map<string, string>() : await renderChanged(diff);
-      write(String(values.html), formatHtml(diff, { from: a.label, to: b.label, svgs }));
+      // The diagrams were measured in the site's font: the report carries the slices its labels use.
+      const { embeddedFontCss } = await import("../browser/embed-fonts.ts");
+      const fontCss = svgs.size ? embeddedFontCss([...svgs.values()].join(" ").replace(/<[^>]+>/g, " ")) : "";
+      write(String(values.html), formatHtml(diff, { from: a.label, to: b.label, svgs, fontCss }));
     }
     if (values.markdown) write(String(values.markdown), markdown);
     else if (!values.html) process.stdout.write(markdown);

@@ -15,6 +15,8 @@ export interface HtmlOptions {
   to: string;
   /** Rendered diagrams by `<trace>|<direction>|before|after` (SVG markup); missing ones show their source. */
   svgs?: ReadonlyMap<string, string>;
+  /** `@font-face` CSS for the diagrams' font (inline data), so labels fit as measured; default none. */
+  fontCss?: string;
 }
 
 const escapeHtml = (s: string) =>
@@ -105,6 +107,7 @@ export function formatHtml(diff: FactsDiff, options: HtmlOptions): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <style>
+${options.fontCss ?? ""}
 body{font-family:system-ui,sans-serif;margin:1rem 2rem;color:#1b1f24;background:#fff}
 .pw-pair{display:grid;grid-template-columns:1fr 1fr;gap:1rem;align-items:start}
 .pw-side{border:1px solid #d0d7de;border-radius:6px;padding:.5rem 1rem;min-width:0;overflow-x:auto}

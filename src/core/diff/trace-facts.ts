@@ -7,7 +7,9 @@
  */
 import type { Packet, ParsedTrace, TraceEvent } from "../model/packet.ts";
 import { endpointLabels } from "../render/endpoint-labels.ts";
+import { toMermaidId } from "../render/escape-mermaid-label.ts";
 import { formatRewrite } from "../render/format-endpoints.ts";
+import { planPath } from "../render/plan-path.ts";
 import { toMermaid } from "../render/to-mermaid.ts";
 import type { Lab, TraceMeta } from "../trace-file/schema.ts";
 
@@ -39,6 +41,11 @@ export interface TraceFacts {
   packets: PacketFacts[];
   /** Mermaid source of the site's diagrams (first request and its reply, map view), by direction. */
   mermaid: { request?: string; reply?: string };
+  /** Per diagram: the packet it draws and the Mermaid node id of each of its steps (one per event). */
+  diagramNodes: {
+    request?: { packet: number; nodes: string[] };
+    reply?: { packet: number; nodes: string[] };
+  };
 }
 
 /** The matched-rule lines of one event. */
@@ -81,18 +88,23 @@ export function traceFacts(name: string, meta: TraceMeta, lab: Lab, parsed: Pars
     (p) => p.direction === "reply" && (!request || (p.flow === request.flow && p.id > request.id)),
   );
   const mermaid: TraceFacts["mermaid"] = {};
+  const diagramNodes: TraceFacts["diagramNodes"] = {};
   // A fixed id prefix: the source must not change with where the diagram is shown.
   for (const [direction, packet] of [
     ["request", request],
     ["reply", reply],
   ] as const) {
     if (packet) {
+      const idPrefix = direction === "request" ? "q" : "r";
       mermaid[direction] = toMermaid(packet, {
         view: "map",
         labels: endpointLabels(packet, lab),
         ebtables: lab.ebtables,
-        idPrefix: direction === "request" ? "q" : "r",
+        idPrefix,
       });
+      // The map's node of each step, as the site's step-through finds it.
+      const nodes = planPath(packet, lab.ebtables).steps.map((st) => `${toMermaidId(idPrefix)}_${st.key}`);
+      diagramNodes[direction] = { packet: packet.id, nodes };
     }
   }
   return {
@@ -103,5 +115,6 @@ export function traceFacts(name: string, meta: TraceMeta, lab: Lab, parsed: Pars
     ruleset: meta.ruleset,
     packets: parsed.packets.map(packetFacts),
     mermaid,
+    diagramNodes,
   };
 }
