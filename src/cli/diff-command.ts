@@ -15,7 +15,7 @@ import { DiffInputError, openVersion, readVersionFacts, type Version } from "./d
 /** One line for `packetwalk --help`. */
 export const summary = "what changed in every trace between two git revisions or two folders";
 
-const USAGE = `usage: packetwalk diff A B [--markdown FILE] [--html FILE] [--details-url URL]
+const USAGE = `usage: packetwalk diff A B [--markdown FILE] [--html FILE] [--json FILE] [--details-url URL]
                       [--max-chars N] [--no-svg] [--repo DIR]
 
 A and B are folders (a repository root with traces/, or a traces folder) or git revisions of the
@@ -27,6 +27,7 @@ TRACE traces, the simulator's on LOG traces) or diagram source differ, and every
 changed. Lesson prose, times and MAC addresses are not compared.
   --markdown FILE  write the Markdown report there (default: stdout, unless --html is given)
   --html FILE      write the HTML report there: before/after diagrams side by side, changed steps marked
+  --json FILE      write the comparison as JSON (what changed, per trace and packet) for scripts
   --details-url U  link the Markdown report to the full report (e.g. the CI run holding the HTML)
   --max-chars N    longest Markdown report (default ${GITHUB_COMMENT_LIMIT}, GitHub's comment limit);
                    traces that do not fit are counted in a last line linking to the details
@@ -84,6 +85,7 @@ export async function run(argv: string[]): Promise<number> {
       options: {
         markdown: { type: "string" },
         html: { type: "string" },
+        json: { type: "string" },
         "details-url": { type: "string" },
         "max-chars": { type: "string" },
         "no-svg": { type: "boolean" },
@@ -137,8 +139,13 @@ export async function run(argv: string[]): Promise<number> {
       const fontCss = svgs.size ? embeddedFontCss([...svgs.values()].join(" ").replace(/<[^>]+>/g, " ")) : "";
       write(String(values.html), formatHtml(diff, { from: a.label, to: b.label, svgs, fontCss }));
     }
+    if (values.json) {
+      // Without the facts of each side: the changes are what a script wants.
+      const changes = diff.traces.map(({ before: _b, after: _a, ...change }) => change);
+      write(String(values.json), `${JSON.stringify({ ...diff, traces: changes }, null, 2)}\n`);
+    }
     if (values.markdown) write(String(values.markdown), markdown);
-    else if (!values.html) process.stdout.write(markdown);
+    else if (!values.html && !values.json) process.stdout.write(markdown);
     process.stderr.write(
       `packetwalk diff: ${diff.traces.length} trace(s) changed, ${diff.unchanged} unchanged, ${diff.rulesets.length} ruleset(s) changed\n`,
     );
