@@ -18,6 +18,7 @@ export const COMMANDS = {
   render: () => import("./render-command.ts"),
   simulate: () => import("./simulate-command.ts"),
   check: () => import("./check-command.ts"),
+  diff: () => import("./diff-command.ts"),
 } as const satisfies Record<string, () => Promise<CommandModule>>;
 
 /** A command name. */
@@ -30,9 +31,10 @@ function usage(): string {
     "commands:",
     "  parse     read kernel log / TRACE output into packets and directions",
     "  capture   record traces from the real kernel in a namespace lab",
-    "  render    turn a trace into Mermaid source or SVG",
+    "  render    turn a trace into Mermaid source, a standalone SVG or a PNG",
     "  simulate  predict a packet's path from a lab's topology and ruleset",
     "  check     compare every recorded trace with the simulator",
+    "  diff      what changed in every trace between two git revisions or two folders",
     "",
     "Run `packetwalk <command> --help` for a command's options.",
   ].join("\n");

@@ -153,7 +153,9 @@ export function annotateRecorded(folder: string, stem: string): Annotation {
     const file = cmd[cmd.indexOf("--ruleset-file") + 1];
     if (cmd.includes("--ruleset-file") && file) {
       // The command's paths are relative to the repository root (the lab folder's grandparent).
-      const path = existsSync(file) ? file : join(folder, "..", "..", file);
+      // Beside the lab first: a lab read from another checkout (packetwalk diff) must use its own file.
+      const inRepo = join(folder, "..", "..", file);
+      const path = existsSync(inRepo) ? inRepo : file;
       if (!existsSync(path))
         throw new LabError(`${t.logPath}: its command names ${file}, which does not exist`);
       options.rulesetText = { text: readFileSync(path, "utf8"), file };
