@@ -3,6 +3,8 @@
  * (`src/cli/<command>-command.ts`), each exporting `run(argv): Promise<number>`.
  */
 
+import { handleClosedOutput } from "./closed-output.ts";
+
 /** A command module's shape. */
 export interface CommandModule {
   /** One line for `packetwalk --help`. */
@@ -40,6 +42,7 @@ function usage(): string {
 
 /** Runs the CLI with `argv` (without `node` and the script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  handleClosedOutput();
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(`${usage()}\n`);
