@@ -294,6 +294,14 @@ export class TraceParser {
         break;
     }
     const ev = result.event;
+    const warning = result.warning;
+    if (warning && counted)
+      this.diag({
+        severity: "warning",
+        message: warning.message,
+        ...(warning.hint ? { hint: warning.hint } : {}),
+        position: { file: this.file, line: this.lineNo, column: warning.column },
+      });
     // Every parser gives each event its own position object: fill it in.
     const pos = ev.position;
     pos.file = this.file;
