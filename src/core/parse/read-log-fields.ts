@@ -496,7 +496,7 @@ function readFields(
     }
     i = sp;
   }
-  return kernel && !short ? missingField(target, ev, top, quoted, to) : undefined;
+  return kernel && !short ? missingField(target, top, quoted, to) : undefined;
 }
 
 /** Whether [from, to) is a protocol the kernel's LOG prints: a name it knows, or a number. */
@@ -556,7 +556,6 @@ const ECHO_FIELDS: Required = [
  */
 function missingField(
   t: PacketTarget,
-  ev: TraceEvent,
   top: boolean,
   quoted: boolean,
   to: number,
