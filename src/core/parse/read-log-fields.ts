@@ -554,12 +554,7 @@ const ECHO_FIELDS: Required = [
  * (a frame of another protocol) has no required field; a fragment other than
  * the first has no layer-4 header.
  */
-function missingField(
-  t: PacketTarget,
-  top: boolean,
-  quoted: boolean,
-  to: number,
-): FieldError | undefined {
+function missingField(t: PacketTarget, top: boolean, quoted: boolean, to: number): FieldError | undefined {
   const ip = t.ip;
   if (!ip) return undefined;
   const l4 = t.l4;

@@ -16,7 +16,8 @@ export function parseRulesetFile(text: string, file = "ruleset.rules"): Ruleset 
   if (split < 0) {
     // A bare `*filter` after the last COMMIT without a marker: ebtables-save never writes COMMIT.
     const lastCommit = lines.findLastIndex((l) => l.trim() === "COMMIT");
-    split = lines.findIndex((l, i) => i > lastCommit && l.trim().startsWith("*"));
+    // Without any COMMIT the text is iptables-save's, cut short: its parser reports the missing COMMIT.
+    if (lastCommit >= 0) split = lines.findIndex((l, i) => i > lastCommit && l.trim().startsWith("*"));
   }
   const ipText = split < 0 ? text : lines.slice(0, split).join("\n");
   const ip = parseIptablesSave(ipText, { file, firstLine: 1 });

@@ -91,7 +91,7 @@ const logEvent = fc
         prec: fc.constant(0),
         ttl: byte,
         id: fc.integer({ min: 0, max: 65535 }),
-        flags: fc.constant(["DF"]),
+        flags: fc.constant(["DF"]).map((f) => [...f]),
       }),
       l4: udp,
     }),
