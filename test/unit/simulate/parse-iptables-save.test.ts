@@ -139,6 +139,20 @@ describe("parseIptablesSave", () => {
     ]);
   });
 
+  it("a .rules file cut inside a table is read as iptables-save cut short, not as bridge rules", () => {
+    // Without the bridge part and its marker comment: only COMMIT tells the two kinds of table apart.
+    const full = rulesetText("docker-28");
+    const text = full.slice(0, full.indexOf("# ebtables"));
+    expect(parseRulesetFile(text).diagnostics).toEqual([]);
+    for (const cut of [text.slice(0, text.lastIndexOf("COMMIT")), text.replaceAll("COMMIT\n", "")]) {
+      const rs = parseRulesetFile(cut, "cut.rules");
+      expect(
+        rs.diagnostics.some((d) => d.severity === "error" && /not closed with COMMIT/.test(d.message)),
+      ).toBe(true);
+      expect(rs.bridge.tables.size).toBe(0);
+    }
+  });
+
   it("rejects target options the target does not have, at their column", () => {
     const at = (rule: string) => {
       const r = parseIptablesSave(`*filter\n:INPUT ACCEPT\n:X - [0:0]\n${rule}\nCOMMIT\n`, {
