@@ -509,44 +509,56 @@ function protoValid(line: string, from: number, to: number): boolean {
   return Object.hasOwn(PROTO_NAMES, line.slice(from, to));
 }
 
-/** A field the kernel prints for this packet, in its order, with the value it fills. */
-type Required = readonly (readonly [string, (ip: IpInfo, l4: L4Info | undefined) => unknown])[];
+/** The first IP header field the kernel prints that `ip` lacks (IPv4 or IPv6 layout), or undefined. */
+function missingIpField(ip: IpInfo): string | undefined {
+  if (!ip.dst) return "DST";
+  if (ip.len === undefined) return "LEN";
+  // The common case first: a whole IPv4 header.
+  if (ip.tos !== undefined && ip.prec !== undefined && ip.ttl !== undefined && ip.id !== undefined)
+    return undefined;
+  if (ip.src.includes(":")) {
+    if (ip.tc === undefined) return "TC";
+    if (ip.ttl === undefined) return "HOPLIMIT";
+    return ip.flowLabel === undefined ? "FLOWLBL" : undefined;
+  }
+  if (ip.tos === undefined) return "TOS";
+  if (ip.prec === undefined) return "PREC";
+  return ip.ttl === undefined ? "TTL" : "ID";
+}
 
-const IPV4_FIELDS: Required = [
-  ["DST", (ip) => ip.dst || undefined],
-  ["LEN", (ip) => ip.len],
-  ["TOS", (ip) => ip.tos],
-  ["PREC", (ip) => ip.prec],
-  ["TTL", (ip) => ip.ttl],
-  ["ID", (ip) => ip.id],
-];
-const IPV6_FIELDS: Required = [
-  ["DST", (ip) => ip.dst || undefined],
-  ["LEN", (ip) => ip.len],
-  ["TC", (ip) => ip.tc],
-  ["HOPLIMIT", (ip) => ip.ttl],
-  ["FLOWLBL", (ip) => ip.flowLabel],
-];
-const TCP_FIELDS: Required = [
-  ["SPT", (_, l4) => l4?.sport],
-  ["DPT", (_, l4) => l4?.dport],
-  ["WINDOW", (_, l4) => l4?.window],
-  ["RES", (_, l4) => l4?.res],
-  ["URGP", (_, l4) => l4?.urgp],
-];
-const UDP_FIELDS: Required = [
-  ["SPT", (_, l4) => l4?.sport],
-  ["DPT", (_, l4) => l4?.dport],
-  ["LEN", (_, l4) => l4?.udpLen],
-];
-const ICMP_FIELDS: Required = [
-  ["TYPE", (_, l4) => l4?.icmpType],
-  ["CODE", (_, l4) => l4?.icmpCode],
-];
-const ECHO_FIELDS: Required = [
-  ["ID", (_, l4) => l4?.icmpId],
-  ["SEQ", (_, l4) => l4?.icmpSeq],
-];
+/** The first layer-4 field the kernel prints for this header that `l4` lacks, or undefined. */
+function missingL4Field(l4: L4Info, v6: boolean, top: boolean, quoted: boolean): string | undefined {
+  switch (l4.proto) {
+    case "tcp":
+      if (l4.sport === undefined) return "SPT=";
+      if (l4.dport === undefined) return "DPT=";
+      if (l4.window === undefined) return "WINDOW=";
+      if (l4.res === undefined) return "RES=";
+      return l4.urgp === undefined ? "URGP=" : undefined;
+    case "udp":
+    case "udplite":
+      if (l4.sport === undefined) return "SPT=";
+      if (l4.dport === undefined) return "DPT=";
+      return l4.udpLen === undefined ? "LEN=" : undefined;
+    case "icmp":
+    case "icmpv6": {
+      if (l4.icmpType === undefined) return "TYPE=";
+      if (l4.icmpCode === undefined) return "CODE=";
+      const type = l4.icmpType;
+      if (v6 ? type === 128 || type === 129 : type === 0 || type === 8) {
+        if (l4.icmpId === undefined) return "ID=";
+        return l4.icmpSeq === undefined ? "SEQ=" : undefined;
+      }
+      if (!v6 && type === 12 && l4.icmpParameter === undefined) return "PARAMETER=";
+      if (!v6 && type === 5 && l4.icmpGateway === undefined) return "GATEWAY=";
+      // An ICMP error quotes the packet it is about, once (not inside a quote).
+      const error = v6 ? type === 1 || type === 2 || type === 3 : type === 3 || type === 4 || type === 11;
+      return error && top && !quoted ? "'[' and the quoted packet" : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
 
 /**
  * The first field that `nf_log_syslog` always prints for this packet and that
@@ -557,50 +569,16 @@ const ECHO_FIELDS: Required = [
 function missingField(t: PacketTarget, top: boolean, quoted: boolean, to: number): FieldError | undefined {
   const ip = t.ip;
   if (!ip) return undefined;
-  const l4 = t.l4;
-  const v6 = ip.src.includes(":");
-  const missing = (fields: Required): string | undefined => {
-    for (const [name, get] of fields) if (get(ip, l4) === undefined) return name;
-    return undefined;
-  };
-  const where = top ? "line" : "quoted packet";
-  const cut = (what: string): FieldError => ({
+  const head = missingIpField(ip);
+  let what = head === undefined ? undefined : `${head}=`;
+  if (what === undefined && !((ip.fragment ?? 0) > 0))
+    what = t.l4 ? missingL4Field(t.l4, ip.src.includes(":"), top, quoted) : "PROTO=";
+  if (what === undefined) return undefined;
+  return {
     column: to + 1,
-    message: `expected ${what} before the end of the ${where}`,
+    message: `expected ${what} before the end of the ${top ? "line" : "quoted packet"}`,
     hint: CUT_HINT,
-  });
-  const head = missing(v6 ? IPV6_FIELDS : IPV4_FIELDS);
-  if (head) return cut(`${head}=`);
-  if ((ip.fragment ?? 0) > 0) return undefined;
-  if (!l4) return cut("PROTO=");
-  let fields: Required | undefined;
-  switch (l4.proto) {
-    case "tcp":
-      fields = TCP_FIELDS;
-      break;
-    case "udp":
-    case "udplite":
-      fields = UDP_FIELDS;
-      break;
-    case "icmp":
-    case "icmpv6":
-      fields = ICMP_FIELDS;
-      break;
-  }
-  const field = fields && missing(fields);
-  if (field) return cut(`${field}=`);
-  if (l4.proto === "icmp" || l4.proto === "icmpv6") {
-    const type = l4.icmpType;
-    const echo = v6 ? type === 128 || type === 129 : type === 0 || type === 8;
-    const echoField = echo ? missing(ECHO_FIELDS) : undefined;
-    if (echoField) return cut(`${echoField}=`);
-    if (!v6 && type === 12 && l4.icmpParameter === undefined) return cut("PARAMETER=");
-    if (!v6 && type === 5 && l4.icmpGateway === undefined) return cut("GATEWAY=");
-    // An ICMP error quotes the packet it is about, once (not inside a quote).
-    const error = v6 ? type === 1 || type === 2 || type === 3 : type === 3 || type === 4 || type === 11;
-    if (error && top && !quoted) return cut("'[' and the quoted packet");
-  }
-  return undefined;
+  };
 }
 
 const NUMERIC_SET = new Set<string>(NUMERIC_KEYS);
