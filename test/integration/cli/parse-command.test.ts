@@ -82,6 +82,19 @@ describe("problems that --strict turns into a failure", () => {
     expect(raised.status).toBe(0);
   });
 
+  it("an over-long line in a file parsed on several threads: the same single error and output", () => {
+    const file = join(dir, "long-parallel.log");
+    const lines = fixture.repeat(60).split("\n");
+    lines.splice(1500, 0, "x".repeat(3 << 20));
+    writeFileSync(file, lines.join("\n"));
+    const one = parse(["--jobs", "1", file]);
+    const two = parse(["--jobs", "2", "--segment-bytes", "65536", file]);
+    expect(one.stderr).toContain(`${file}:1501:1: error: line is ${3 << 20} bytes long`);
+    expect(two.stderr).toBe(one.stderr);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.status).toBe(one.status);
+  });
+
   it("a cut line: a diagnostic at its line, exit 1 with --strict", () => {
     const file = join(dir, "cut.log");
     const lines = fixture.split("\n");
