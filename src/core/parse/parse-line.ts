@@ -47,13 +47,17 @@ export function parseBody(line: string, bodyStart: number): ParsedLine {
   return r;
 }
 
+/** Longest text before `IN=` in a LOG line (a prefix) or a legacy TRACE line (`TRACE: table:chain:kind:N `). */
+const MAX_LABEL = 64;
+
 /**
  * A line that ends inside `IN=<if> OUT=`, the start of every LOG line's
  * fields (e.g. `...raw-PREROUTEIN=dock`): an error, not an unrelated line.
  */
 function cutBeforeOut(line: string, bodyStart: number): ParsedLine | undefined {
   const at = line.lastIndexOf("IN=");
-  if (at < bodyStart) return undefined;
+  // What comes before is a LOG prefix (at most 29 characters) or a TRACE label, not a sentence.
+  if (at < bodyStart || at - bodyStart > MAX_LABEL) return undefined;
   const sp = line.indexOf(" ", at);
   if (sp >= 0 && !(line.length - sp <= 4 && "OUT".startsWith(line.slice(sp + 1)))) return undefined;
   return {
