@@ -11,18 +11,36 @@
  */
 export const CLOSED_OUTPUT_EXIT = 141;
 
+let installed = false;
+let closed = false;
+
+/** Whether the reader of standard output went away during this run. */
+export function outputClosed(): boolean {
+  return closed;
+}
+
 /**
  * Handles write errors of standard output and standard error for the rest of
- * the process: `EPIPE` on standard output exits with {@link CLOSED_OUTPUT_EXIT}
- * and no message; another standard output error (a full disk) exits 1 with one
- * line on standard error; errors of standard error itself are ignored (there is
+ * the process. `EPIPE` on standard output exits at once with
+ * {@link CLOSED_OUTPUT_EXIT} and no message, unless the command is holding
+ * state it must tear down (it listens for SIGINT or SIGTERM, as the capture
+ * lab does): then further output is dropped and the command runs to its end,
+ * so that its cleanup runs; `main` then returns {@link CLOSED_OUTPUT_EXIT}.
+ * Another standard output error (a full disk) exits 1 with one line on
+ * standard error. Errors of standard error itself are ignored (there is
  * nowhere left to report them). Calling it again does nothing.
  */
 export function handleClosedOutput(): void {
   if (installed) return;
   installed = true;
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(CLOSED_OUTPUT_EXIT);
+    if (error.code === "EPIPE") {
+      closed = true;
+      if (process.listenerCount("SIGINT") + process.listenerCount("SIGTERM") === 0)
+        process.exit(CLOSED_OUTPUT_EXIT);
+      muteStdout();
+      return;
+    }
     try {
       process.stderr.write(`packetwalk: cannot write the output: ${error.code ?? error.message}\n`);
     } finally {
@@ -32,4 +50,11 @@ export function handleClosedOutput(): void {
   process.stderr.on("error", () => {});
 }
 
-let installed = false;
+/** Makes every later write to standard output succeed without writing (its callback still runs). */
+function muteStdout(): void {
+  process.stdout.write = ((_chunk: unknown, encoding?: unknown, callback?: unknown) => {
+    const done = typeof encoding === "function" ? encoding : callback;
+    if (typeof done === "function") queueMicrotask(() => done());
+    return true;
+  }) as typeof process.stdout.write;
+}

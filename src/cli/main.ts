@@ -3,7 +3,7 @@
  * (`src/cli/<command>-command.ts`), each exporting `run(argv): Promise<number>`.
  */
 
-import { handleClosedOutput } from "./closed-output.ts";
+import { CLOSED_OUTPUT_EXIT, handleClosedOutput, outputClosed } from "./closed-output.ts";
 
 /** A command module's shape. */
 export interface CommandModule {
@@ -53,5 +53,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const mod: CommandModule = await COMMANDS[name as CommandName]();
-  return mod.run(rest);
+  const code = await mod.run(rest);
+  // A command that ran to its end after its reader went away (see `handleClosedOutput`) says so, as `cat` would.
+  return code === 0 && outputClosed() ? CLOSED_OUTPUT_EXIT : code;
 }

@@ -61,6 +61,41 @@ describe("a closed standard output", () => {
   }
 });
 
+describe("a closed standard output while a command holds state to tear down", () => {
+  it("drops the rest of the output and lets the command run to its end (its cleanup runs)", async () => {
+    const marker = join(dir, "finished.txt");
+    const script = join(dir, "teardown.mts");
+    writeFileSync(
+      script,
+      [
+        `import { writeFileSync } from "node:fs";`,
+        `import { handleClosedOutput, outputClosed } from ${JSON.stringify(join(root, "src/cli/closed-output.ts"))};`,
+        "handleClosedOutput();",
+        // As the capture lab does while its namespaces exist.
+        `process.on("SIGTERM", () => {});`,
+        `for (let i = 0; i < 3000; i++) {`,
+        `  process.stdout.write("x".repeat(1000) + "\\n");`,
+        "  await new Promise((r) => setImmediate(r));",
+        "}",
+        `writeFileSync(${JSON.stringify(marker)}, String(outputClosed()));`,
+        "process.exit(0);",
+      ].join("\n"),
+    );
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [script], { stdio: ["ignore", "pipe", "pipe"] });
+      let stderr = "";
+      child.stderr.setEncoding("utf8").on("data", (d: string) => {
+        stderr += d;
+      });
+      child.stdout.once("data", () => child.stdout.destroy());
+      child.on("close", (code) => resolve({ code, stderr }));
+    });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(readFileSync(marker, "utf8")).toBe("true");
+  });
+});
+
 describe("problems that --strict turns into a failure", () => {
   const parse = (args: string[]) =>
     spawnSync(process.execPath, [bin, "parse", ...args], { cwd: root, encoding: "utf8", timeout: 120_000 });
