@@ -9,8 +9,7 @@ export function findBinary(
   text: string,
   firstLine = 1,
 ): { line: number; column: number; what: string } | undefined {
-  // Tab, line feed, form feed and carriage return are text; U+FFFD is what undecodable bytes became.
-  const at = text.search(/[\u0000-\u0008\u000b\u000e-\u001f\u007f\ufffd]/);
+  const at = firstNonText(text);
   if (at < 0) return undefined;
   const before = text.slice(0, at);
   const nl = before.lastIndexOf("\n");
@@ -23,4 +22,14 @@ export function findBinary(
         ? "bytes that are not UTF-8"
         : `the control character 0x${code.toString(16).padStart(2, "0")}`,
   };
+}
+
+/** Index of the first control character or U+FFFD in `text`, or -1. */
+function firstNonText(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Tab, line feed, form feed and carriage return are text; U+FFFD is what undecodable bytes became.
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 12 && c !== 13) || c === 127 || c === 0xfffd) return i;
+  }
+  return -1;
 }
