@@ -134,6 +134,15 @@ describe("the parser and over-long lines", () => {
     const withOther = [...lines.slice(0, at), "[  970.1] some other kernel line", ...lines.slice(at)].join(
       "\n",
     );
+    expect(parseTraceText(`ok\n${"y".repeat((1 << 20) + 1)}\n`, { file: "t.log" }).diagnostics).toMatchObject(
+      [
+        {
+          severity: "error",
+          position: { line: 2 },
+          message: expect.stringMatching(/over the limit of 1048576 bytes/),
+        },
+      ],
+    );
     const got = await parseChunks(withLong, 1000);
     const want = parseTraceText(withOther, { file: "big.log" });
     expect(got.diagnostics).toHaveLength(want.diagnostics.length + 1);
