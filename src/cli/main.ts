@@ -3,6 +3,8 @@
  * (`src/cli/<command>-command.ts`), each exporting `run(argv): Promise<number>`.
  */
 
+import { CLOSED_OUTPUT_EXIT, handleClosedOutput, outputClosed } from "./closed-output.ts";
+
 /** A command module's shape. */
 export interface CommandModule {
   /** One line for `packetwalk --help`. */
@@ -42,6 +44,7 @@ function usage(): string {
 
 /** Runs the CLI with `argv` (without `node` and the script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  handleClosedOutput();
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(`${usage()}\n`);
@@ -52,5 +55,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const mod: CommandModule = await COMMANDS[name as CommandName]();
-  return mod.run(rest);
+  const code = await mod.run(rest);
+  // A command that ran to its end after its reader went away (see `handleClosedOutput`) says so, as `cat` would.
+  return code === 0 && outputClosed() ? CLOSED_OUTPUT_EXIT : code;
 }
