@@ -7,7 +7,15 @@
 import { execFileSync } from "node:child_process";
 import type { BrowserContextOptions } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { diagramPages, lessonPages, luminance, REPO_ROOT, readPageHtml, siteRelative, useSite } from "./browser.ts";
+import {
+  diagramPages,
+  lessonPages,
+  luminance,
+  REPO_ROOT,
+  readPageHtml,
+  siteRelative,
+  useSite,
+} from "./browser.ts";
 import { assertDistBuilt } from "./serve-dist.ts";
 
 assertDistBuilt();
