@@ -153,11 +153,14 @@ export class TraceParser {
     this.from = options.range?.from ?? Number.NEGATIVE_INFINITY;
     this.to = options.range?.to ?? Number.POSITIVE_INFINITY;
     const grouped = options.onGroupedPacket;
-    this.grouper = new PacketGrouper((p, first) => {
-      if (first < this.from || first >= this.to) return;
-      if (grouped) grouped(p, first);
-      else onPacket(p, this.pairer.assign(p));
-    }, options.group);
+    this.grouper = new PacketGrouper(
+      (p, first) => {
+        if (first < this.from || first >= this.to) return;
+        if (grouped) grouped(p, first);
+        else onPacket(p, this.pairer.assign(p));
+      },
+      { ...options.group, onDiagnostic: (d) => this.diag(d) },
+    );
   }
 
   /** Where this input prints `PACKET:` lines, once a first one was read (or the option said so). */
