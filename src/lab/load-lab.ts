@@ -20,6 +20,7 @@ import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
 import type { World } from "../core/simulate/simulate-packet.ts";
 import { buildTopology } from "../core/simulate/topology.ts";
 import { readTraceFolder, type TraceFolder } from "../core/trace-file/read-trace-folder.ts";
+import type { TraceMeta } from "../core/trace-file/schema.ts";
 
 /** A loaded lab, ready to build worlds from. */
 export interface LoadedLab {
@@ -85,6 +86,15 @@ export function buildWorld(
   };
 }
 
+/**
+ * The world options of a recorded trace: the ruleset exactly as it was installed while it was
+ * recorded (its `instrumentation`, or its `ruleset` when that already is), its sysctls, and nothing
+ * added: the logging rules a trace shows are the ones its kernel had.
+ */
+export function recordedWorldOptions(meta: TraceMeta): WorldOptions {
+  return { ruleset: meta.instrumentation ?? meta.ruleset, sysctls: meta.sysctls };
+}
+
 /** The capture lab's LOG rules for run tag `tag` (e.g. `pwjy`): top of every chain, its matches. */
 export function logOverlay(tag: string): OverlayRule[] {
   return toOverlay(buildLogRules({ tag }), tag);
@@ -141,13 +151,10 @@ export function annotateRecorded(folder: string, stem: string): Annotation {
   const t = lab.data.traces.find((x) => x.stem === stem);
   if (!t) throw new LabError(`${folder}: no trace '${stem}'`);
   if (t.meta.mode !== "log") throw new LabError(`${t.logPath}: a TRACE trace already names its rules`);
-  const tag = t.meta.tag ?? /\b(pw[a-z0-9]{2})\//.exec(t.text)?.[1] ?? "pwxx";
-  const options: WorldOptions = {
-    ruleset: t.meta.ruleset,
-    sysctls: t.meta.sysctls,
-    overlay: logOverlay(tag),
-  };
+  const options: WorldOptions = recordedWorldOptions(t.meta);
   if (t.meta.origin === "simulated") {
+    const tag = t.meta.tag ?? "pwsm";
+    options.ruleset = t.meta.ruleset;
     // A simulated trace names its what-if ruleset file and its LOG rules' protocol in its command.
     const cmd = t.meta.traffic.command;
     const file = cmd[cmd.indexOf("--ruleset-file") + 1];

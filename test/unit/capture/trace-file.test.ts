@@ -19,7 +19,13 @@ describe("trace files", () => {
   it("the committed docker-bridge folder is valid and complete", () => {
     const folder = readTraceFolder(COMMITTED);
     expect(folder.errors).toEqual([]);
-    expect(folder.lab?.rulesets).toEqual(["docker-27", "docker-28"]);
+    expect(folder.lab?.rulesets).toEqual([
+      "docker-27",
+      "docker-27.instrumented-pwzx",
+      "docker-28",
+      "docker-28.instrumented-pw-dh",
+      "docker-28.instrumented-pwid",
+    ]);
     const stems = folder.traces.map((t) => t.stem);
     for (const stem of [
       "container-to-container",
