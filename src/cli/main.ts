@@ -18,6 +18,7 @@ export const COMMANDS = {
   render: () => import("./render-command.ts"),
   simulate: () => import("./simulate-command.ts"),
   check: () => import("./check-command.ts"),
+  import: () => import("./import-command.ts"),
 } as const satisfies Record<string, () => Promise<CommandModule>>;
 
 /** A command name. */
@@ -33,6 +34,7 @@ function usage(): string {
     "  render    turn a trace into Mermaid source or SVG",
     "  simulate  predict a packet's path from a lab's topology and ruleset",
     "  check     compare every recorded trace with the simulator",
+    "  import    turn a kernel log and the host's saves into a lab folder",
     "",
     "Run `packetwalk <command> --help` for a command's options.",
   ].join("\n");
