@@ -41,6 +41,30 @@ const MAC = /(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{1,2}:){5}[0-9A-Fa-f]{1,2}(?![0-9A-F
 // The LOG `MAC=` field: destination, source and EtherType in one colon-separated run.
 const MAC_FIELD = /MAC=((?:[0-9a-f]{2}:){13}[0-9a-f]{2})/g;
 
+// xtables-monitor's bridge lines: the link header and the network header as hex bytes, a byte
+// of 0x80 or more sign-extended to eight digits (`ffffffcb`).
+const HEX_FIELD = /\b(LL=0x[0-9a-f]+ |NH=)([0-9a-f]+)/g;
+
+/** The bytes of an xtables-monitor hex dump, each with the width it was printed in. */
+export function hexBytes(hex: string): { value: number; wide: boolean }[] {
+  const out: { value: number; wide: boolean }[] = [];
+  let i = 0;
+  while (i + 2 <= hex.length) {
+    if (hex.startsWith("ffffff", i) && i + 8 <= hex.length) {
+      out.push({ value: Number.parseInt(hex.slice(i + 6, i + 8), 16), wide: true });
+      i += 8;
+    } else {
+      out.push({ value: Number.parseInt(hex.slice(i, i + 2), 16), wide: false });
+      i += 2;
+    }
+  }
+  return out;
+}
+
+function hexText(bytes: { value: number; wide: boolean }[]): string {
+  return bytes.map((b) => (b.value >= 0x80 ? "ffffff" : "") + b.value.toString(16).padStart(2, "0")).join("");
+}
+
 function fullMac(mac: string): string {
   return mac
     .split(":")
@@ -106,9 +130,48 @@ export class Anonymizer {
     return mac === mac.toUpperCase() && /[A-F]/.test(mac) ? s.toUpperCase() : s;
   }
 
+  /** Rewrites a hex dump: MACs of a link header (`LL=`), IPv4 addresses of a network header (`NH=`). */
+  private hex(kind: string, hex: string): string {
+    const bytes = hexBytes(hex);
+    const put = (at: number, values: number[]) =>
+      values.forEach((v, k) => {
+        const b = bytes[at + k];
+        if (b) b.value = v;
+      });
+    const mac = (at: number) =>
+      bytes
+        .slice(at, at + 6)
+        .map((b) => b.value.toString(16).padStart(2, "0"))
+        .join(":");
+    if (kind.startsWith("LL") && bytes.length >= 12) {
+      put(
+        0,
+        this.mac(mac(0))
+          .split(":")
+          .map((x) => Number.parseInt(x, 16)),
+      );
+      put(
+        6,
+        this.mac(mac(6))
+          .split(":")
+          .map((x) => Number.parseInt(x, 16)),
+      );
+    } else if (kind === "NH=" && bytes.length >= 20 && (bytes[0]?.value ?? 0) >> 4 === 4) {
+      for (const at of [12, 16]) {
+        const addr = bytes
+          .slice(at, at + 4)
+          .map((b) => b.value)
+          .join(".");
+        put(at, this.address(addr).split(".").map(Number));
+      }
+    }
+    return hexText(bytes);
+  }
+
   /** `text` with every public address, MAC and known host name replaced. */
   text(text: string): string {
-    let out = text.replace(MAC_FIELD, (_, run: string) => {
+    let out = text.replace(HEX_FIELD, (_, kind: string, hex: string) => `${kind}${this.hex(kind, hex)}`);
+    out = out.replace(MAC_FIELD, (_, run: string) => {
       const b = run.split(":");
       return `MAC=${this.mac(b.slice(0, 6).join(":"))}:${this.mac(b.slice(6, 12).join(":"))}:${b.slice(12).join(":")}`;
     });

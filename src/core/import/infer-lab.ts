@@ -6,7 +6,7 @@
  * host's links (no gateway between), or a remote address behind a gateway (one `wan` host).
  * What the material does not say is returned as a question naming the flag that answers it. Pure.
  */
-import type { TraceEvent } from "../model/packet.ts";
+import type { Packet } from "../model/packet.ts";
 import { inCidr, parseCidr, parseIpv4 } from "../simulate/ipv4.ts";
 import type { Lab, LabHost } from "../trace-file/schema.ts";
 
@@ -110,11 +110,44 @@ function within(cidr: string, addr: string): boolean {
 }
 
 /** Infers the hosts; see the module comment. `events` are every event of the log. */
+/** The destination and source MACs of an xtables-monitor bridge line's link header (`LL=0x.. <hex>`). */
+function linkHeaderMacs(raw: string): { dst: string; src: string } | undefined {
+  const hex = /\bLL=0x[0-9a-f]+ ([0-9a-f]+)/.exec(raw)?.[1];
+  if (!hex) return undefined;
+  const bytes: string[] = [];
+  for (let i = 0; i + 2 <= hex.length && bytes.length < 12; ) {
+    const wide = hex.startsWith("ffffff", i);
+    bytes.push(hex.slice(wide ? i + 6 : i, wide ? i + 8 : i + 2));
+    i += wide ? 8 : 2;
+  }
+  if (bytes.length < 12) return undefined;
+  return { dst: bytes.slice(0, 6).join(":"), src: bytes.slice(6, 12).join(":") };
+}
+
+/** A MAC as `lab.json` writes it (xtables-monitor drops leading zeros: `2:42:a:4d:0:2`). */
+function normalMac(mac: string | undefined): string | undefined {
+  if (!mac || !/^([0-9a-fA-F]{1,2}:){5}[0-9a-fA-F]{1,2}$/.test(mac)) return undefined;
+  return mac
+    .split(":")
+    .map((b) => b.toLowerCase().padStart(2, "0"))
+    .join(":");
+}
+
+/** Infers the hosts; see the module comment. `packets` are the log's parsed packets. */
 export function inferLab(
   material: HostMaterial,
-  events: readonly TraceEvent[],
+  packets: readonly Packet[],
   options: InferOptions,
+  logText = "",
 ): InferredLab {
+  const events = packets.flatMap((p) => p.events);
+  // xtables-monitor prints a bridge packet's link header on its PACKET line, by trace id and port.
+  const linkHeaders = new Map<string, { dst: string; src: string }>();
+  for (const line of logText.split("\n")) {
+    const m = /PACKET: 7 ([0-9a-f]+) (?:IN=(\S*) )?(?:OUT=(\S*) )?/.exec(line);
+    const macs = m ? linkHeaderMacs(line) : undefined;
+    if (m && macs) linkHeaders.set(`${m[1]}|${m[2] ?? ""}|${m[3] ?? ""}`, macs);
+  }
   const questions: string[] = [];
   const notes: string[] = [];
   const hostName = options.hostName ?? "host";
@@ -140,16 +173,32 @@ export function inferLab(
     seen.set(addr, s);
   };
   const macOfIp = new Map<string, string>();
+  // Bridge lines without IP data (TRACE's bridge family, ebtables without --log-ip): the port a
+  // packet left by is its destination's, the port it came in by its source's.
+  for (const p of packets) {
+    const ips = p.events.filter((e) => e.ip && !e.ip.src.includes(":"));
+    const first = ips[0]?.ip;
+    const last = ips[ips.length - 1]?.ip;
+    for (const e of p.events) {
+      if (e.ip || !e.hook.startsWith("bridge:")) continue;
+      const ll = linkHeaders.get(`${e.traceId}|${e.in ?? ""}|${e.out ?? ""}`);
+      if (e.out && !e.in && last) note(last.dst, { port: e.out, mac: ll?.dst ?? normalMac(e.macDst) });
+      if (e.in && !e.out && first) note(first.src, { port: e.in, mac: ll?.src ?? normalMac(e.macSrc) });
+    }
+  }
   for (const e of events) {
     if (e.arp?.ipSrc && e.arp.macSrc) macOfIp.set(e.arp.ipSrc, e.arp.macSrc);
     if (!e.ip || e.ip.src.includes(":")) continue;
     // A frame that came in: its source MAC is the sender's when the sender is on that link.
     const inDev = e.physIn || e.in;
-    note(e.ip.src, { port: e.physIn || undefined, dev: e.in || undefined });
-    if (e.macSrc && inDev && !e.out?.startsWith("lo")) {
-      const key = `${inDev}|${e.macSrc}`;
-      macOfIp.set(key, e.ip.src);
-      note(e.ip.src, { mac: e.macSrc });
+    // An ebtables line names the ports themselves in IN= and OUT=.
+    const bridgeLine = e.hook.startsWith("bridge:");
+    note(e.ip.src, { port: (bridgeLine ? e.in : e.physIn) || undefined, dev: e.in || undefined });
+    if (bridgeLine && e.out) note(e.ip.dst, { port: e.out });
+    const macSrc = normalMac(e.macSrc);
+    if (macSrc && inDev && !e.out?.startsWith("lo")) {
+      macOfIp.set(`${inDev}|${macSrc}`, e.ip.src);
+      note(e.ip.src, { mac: macSrc });
     }
     note(e.ip.dst, { port: e.physOut || undefined });
   }

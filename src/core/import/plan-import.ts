@@ -206,6 +206,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     m.iptablesSave ?? "",
     bridge,
     `${options.lab}: saved on the Docker host while the trace was recorded (packetwalk import).`,
+    m.nftRuleset,
   );
   const prefixMap = prefixMapFromRuleset(texts.instrumented);
 
@@ -233,7 +234,12 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     bridgeLink: json(m.bridgeLink, "bridge-link.json", problems),
   };
   questions.push(...problems);
-  const inferred = inferLab(hostMaterial, events, { hostName: options.hostName, containers, peers });
+  const inferred = inferLab(
+    hostMaterial,
+    parsed.packets,
+    { hostName: options.hostName, containers, peers },
+    m.log,
+  );
   questions.push(...inferred.questions);
   notes.push(...inferred.notes);
 
@@ -252,7 +258,8 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     );
 
   // 6. Scenarios.
-  const suffix = options.suffix ?? (traceMode ? "-trace" : "");
+  const given = options.suffix?.replace(/^(?=[^-])/, "-");
+  const suffix = `${given ?? ""}${traceMode ? "-trace" : ""}`;
   const split = splitScenarios(parsed, m.log, inferred.owner, suffix);
   notes.push(...split.skipped.map((s) => `left out: ${s}`));
   if (parsed.packets.length && !split.scenarios.length && !questions.length)

@@ -49,6 +49,49 @@ export function isLoggingRule(line: string): boolean {
   );
 }
 
+/** The base chains `nft list ruleset` shows, as `family:table:CHAIN` (`ip` and `bridge` families). */
+export function nftBaseChains(nft: string): Set<string> {
+  const out = new Set<string>();
+  let table = "";
+  let chain = "";
+  for (const line of nft.split(/\r?\n/)) {
+    const t = /^\s*table\s+(ip|bridge)\s+(\S+)\s*{/.exec(line);
+    if (t) table = `${t[1]}:${t[2]}`;
+    else if (/^\s*table\s/.test(line)) table = "";
+    const c = /^\s*chain\s+(\S+)\s*{/.exec(line);
+    if (c) chain = c[1] as string;
+    if (table && chain && /^\s*type\s+\S+\s+hook\s/.test(line)) out.add(`${table}:${chain}`);
+  }
+  return out;
+}
+
+/**
+ * Leaves out the built-in chains `iptables-save` / `ebtables-save` print but the kernel does not
+ * have: with the nf_tables backend a base chain exists only once something created it, and only
+ * existing chains are traced (TRACE) or crossed. `nft` is `nft list ruleset` of the same moment.
+ */
+export function keepExistingBaseChains(text: string, nft: string): string {
+  const base = nftBaseChains(nft);
+  const families = new Set([...base].map((k) => k.split(":")[0]));
+  let family = "ip";
+  let table = "";
+  const out: string[] = [];
+  for (const line of text.split("\n")) {
+    if (/^#\s*ebtables|^#\s*bridge/i.test(line)) family = "bridge";
+    if (line.startsWith("*")) table = line.slice(1).trim();
+    const decl = /^:(\S+) (ACCEPT|DROP|RETURN)/.exec(line);
+    if (
+      decl &&
+      families.has(family) &&
+      BUILTIN.has(decl[1] as string) &&
+      !base.has(`${family}:${table}:${decl[1]}`)
+    )
+      continue;
+    out.push(line);
+  }
+  return out.join("\n");
+}
+
 /** The files of one import's ruleset. */
 export interface RulesetTexts {
   /** As installed while recording (logging rules included). */
@@ -60,20 +103,63 @@ export interface RulesetTexts {
 }
 
 /** Builds both ruleset files from the saves; `bridge` is `ebtables-save` or nft bridge tables ("" when none). */
-export function rulesetTexts(iptablesSave: string, bridge: string, note: string): RulesetTexts {
+export function rulesetTexts(iptablesSave: string, bridge: string, note: string, nft?: string): RulesetTexts {
   const ip = stableIptablesSave(iptablesSave);
-  const br = bridge.trim() || "# (no bridge rules)";
-  const instrumented = `# ${note}\n# iptables-save\n${ip}\n# ebtables-save (bridge family)\n${br}\n`;
-  const lines = instrumented.split("\n");
-  const clean = lines.filter((l) => !isLoggingRule(l)).join("\n");
+  const br = stableEbtablesSave(bridge) || "# (no bridge rules)";
+  const saved = `# ${note}\n# iptables-save\n${ip}\n# ebtables-save (bridge family)\n${br}\n`;
+  const instrumented =
+    nft && nftBaseChains(nft).size
+      ? keepExistingBaseChains(
+          saved.replace(
+            /^# iptables-save$/m,
+            "# iptables-save (built-in chains the kernel did not have, per nft list ruleset, left out)",
+          ),
+          nft,
+        )
+      : saved;
+  const lines = saved.split("\n");
+  const clean = dropEmptyTables(lines.filter((l) => !isLoggingRule(l))).join("\n");
   return {
     instrumented,
     clean: clean.replace(
       /^# .*\n/,
       "# The ruleset without its logging rules (see the instrumentation file).\n",
     ),
-    loggingRules: lines.length - clean.split("\n").length,
+    loggingRules: lines.filter((l) => isLoggingRule(l)).length,
   };
+}
+
+/**
+ * Leaves out the tables left with nothing but built-in chains with an ACCEPT policy (removing a
+ * LOG rule leaves its table behind with iptables-nft): the reader's ruleset is the same without them.
+ */
+function dropEmptyTables(lines: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i] as string;
+    if (!l.startsWith("*")) {
+      out.push(l);
+      continue;
+    }
+    let end = i + 1;
+    while (end < lines.length && /^(:\S+ ACCEPT( \[0:0\])?|COMMIT)$/.test(lines[end] as string)) {
+      const chain = /^:(\S+)/.exec(lines[end] as string)?.[1];
+      if (chain && !BUILTIN.has(chain)) break;
+      if (lines[end] === "COMMIT") {
+        end++;
+        break;
+      }
+      end++;
+    }
+    const next = lines[end];
+    const blockEnded = next === undefined || next.startsWith("*") || next.startsWith("#");
+    if (blockEnded && lines.slice(i + 1, end).every((x) => x === "COMMIT" || /^:\S+ ACCEPT/.test(x))) {
+      i = end - 1;
+      continue;
+    }
+    out.push(l);
+  }
+  return out;
 }
 
 const BUILTIN = new Set(["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING", "BROUTING"]);

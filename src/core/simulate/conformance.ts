@@ -76,7 +76,7 @@ export function scenarioFromRecorded(
 ): ScenarioSpec | undefined {
   const first = recorded[0]?.events.find((e) => e.ip);
   if (!first?.ip) return undefined;
-  const script: ScriptItem[] = recorded.map((r) => {
+  const shown: ScriptItem[] = recorded.map((r) => {
     const ev =
       r.events.find(
         (e) => e.l4 && (e.source === "log" || e.source === "xtables-monitor" || e.source === "trace"),
@@ -87,6 +87,21 @@ export function scenarioFromRecorded(
       icmpType: ev?.l4?.icmpType,
       len: ev?.ip?.len,
     };
+  });
+  // A TCP recording of one direction only: the handshake's SYN-ACK happened unseen, and conntrack saw it.
+  const script: ScriptItem[] = [];
+  shown.forEach((item, i) => {
+    script.push(item);
+    const next = shown[i + 1];
+    if (
+      proto === "tcp" &&
+      item.direction === "request" &&
+      item.tcpFlags?.includes("SYN") &&
+      !item.tcpFlags.includes("ACK") &&
+      next?.direction === "request" &&
+      !next.tcpFlags?.includes("SYN")
+    )
+      script.push({ direction: "reply", tcpFlags: ["ACK", "SYN"], unseen: true });
   });
   return {
     from,
@@ -157,7 +172,8 @@ export function checkConformance(
       recorded,
       simulated: [],
     };
-  const result = runScenario(world, spec);
+  const run = runScenario(world, spec);
+  const result = { ...run, packets: run.packets.filter((p) => !p.unseen) };
   const divergences: Divergence[] = [];
   const n = Math.max(recorded.length, result.packets.length);
   for (let i = 0; i < n; i++) {
