@@ -71,7 +71,7 @@ export function checkLab(folder: string, stems?: string[]): TraceCheck[] {
     if (stems && !stems.includes(t.stem)) continue;
     if (byFile.has(join(folder, `${t.stem}.json`))) continue;
     const name = `${folder}/${t.stem}`;
-    const parsed = parseTraceText(t.text, { file: t.logPath });
+    const parsed = parseTraceText(t.text, { file: t.logPath, prefixMap: t.prefixMap });
     let built: ReturnType<typeof buildWorld>;
     try {
       built = buildWorld(lab, recordedWorldOptions(t.meta));

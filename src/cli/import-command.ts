@@ -72,6 +72,7 @@ Other options:
   --ruleset NAME        the ruleset's name (default: the lab's)
   --suffix TEXT         appended to every scenario name (default: -trace for TRACE output)
   --date YYYY-MM-DD     when it was recorded (default today)
+  --description TEXT    the lab's one-sentence description (a new lab only)
   --anonymize           public addresses -> TEST-NET, MACs and host names -> stand-ins, in every file
   --anonymize-map FILE  also write the original -> stand-in map there (never into the lab)
   --hostname NAME       one more host name to anonymise (the log's envelope names are found)
@@ -185,6 +186,7 @@ export async function run(argv: string[]): Promise<number> {
         ruleset: { type: "string" },
         suffix: { type: "string" },
         date: { type: "string" },
+        description: { type: "string" },
         anonymize: { type: "boolean" },
         "anonymize-map": { type: "string" },
         hostname: { type: "string", multiple: true },
@@ -255,6 +257,7 @@ export async function run(argv: string[]): Promise<number> {
       anonymize: values.anonymize === true,
       hostnames: values.hostname as string[] | undefined,
       date,
+      description: values.description as string | undefined,
     });
   } catch (error) {
     if (error instanceof AnonymizeError) return fail(error.message);

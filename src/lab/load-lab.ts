@@ -168,7 +168,7 @@ export function annotateRecorded(folder: string, stem: string): Annotation {
     options.overlay = simulationLogOverlay(tag, t.meta.traffic.proto);
   }
   const { world } = buildWorld(lab, options);
-  return annotateTrace(world, parseTraceText(t.text, { file: t.logPath }), {
+  return annotateTrace(world, parseTraceText(t.text, { file: t.logPath, prefixMap: t.prefixMap }), {
     from: t.meta.traffic.from,
     proto: t.meta.traffic.proto,
   });

@@ -4,6 +4,7 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
+import type { PrefixMap } from "../core/parse/prefix-to-hook.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import type { Lab, TraceMeta } from "../core/trace-file/schema.ts";
 
@@ -19,6 +20,8 @@ export interface StoredTrace {
   logPath: string;
   /** The ruleset text named by the metadata, if the lab has it. */
   ruleset?: string;
+  /** The installed rules' LOG prefixes mapped to hooks (see `TraceEntry.prefixMap`). */
+  prefixMap: PrefixMap;
 }
 
 /** What {@link loadTraces} read. */
@@ -62,6 +65,7 @@ export function loadTraces(tracesDir = "traces", cwd: string = process.cwd()): T
         meta: t.meta,
         text: t.text,
         logPath: relative(cwd, t.logPath),
+        prefixMap: t.prefixMap,
       };
       const ruleset = read.rulesets[t.meta.ruleset];
       if (ruleset !== undefined) entry.ruleset = ruleset;

@@ -159,7 +159,13 @@ export class TraceParser {
         if (grouped) grouped(p, first);
         else onPacket(p, this.pairer.assign(p));
       },
-      { ...options.group, onDiagnostic: (d) => this.diag(d) },
+      {
+        ...options.group,
+        // Raised while the line it is about is read: kept when that line is in range, like line problems.
+        onDiagnostic: (d) => {
+          if (this.seq >= this.from && this.seq < this.to) this.diag(d);
+        },
+      },
     );
   }
 

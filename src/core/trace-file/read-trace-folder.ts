@@ -5,6 +5,8 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { prefixMapFromRuleset } from "../import/ruleset-material.ts";
+import type { PrefixMap } from "../parse/prefix-to-hook.ts";
 import { crossCheckTrace, validateLabText, validateTraceMetaText } from "./load-trace.ts";
 import type { Lab, TraceMeta } from "./schema.ts";
 
@@ -16,6 +18,11 @@ export interface TraceEntry {
   logPath: string;
   /** The log text, verbatim. */
   text: string;
+  /**
+   * The LOG prefixes of the rules that were installed (its instrumentation, else its ruleset),
+   * mapped to their hooks: parse the log with it so that any prefix convention reads right.
+   */
+  prefixMap: PrefixMap;
 }
 
 /** A read lab folder: what could be read, and every problem found. */
@@ -59,7 +66,14 @@ export function readTraceFolder(folder: string): TraceFolder {
       errors.push(`${metaPath}: no ${stem}.log beside it (the metadata describes a log that is missing)`);
       continue;
     }
-    traces.push({ stem, meta: meta.value, logPath, text: readFileSync(logPath, "utf8") });
+    const installed = rulesets[meta.value.instrumentation ?? meta.value.ruleset];
+    traces.push({
+      stem,
+      meta: meta.value,
+      logPath,
+      text: readFileSync(logPath, "utf8"),
+      prefixMap: installed === undefined ? {} : prefixMapFromRuleset(installed),
+    });
   }
   for (const entry of readdirSync(folder)) {
     if (entry.endsWith(".log") && !existsSync(join(folder, `${entry.slice(0, -4)}.json`))) {

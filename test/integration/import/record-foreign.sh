@@ -132,7 +132,7 @@ scenario_published() {
   wait $server || true
   sleep 0.3
   kmsg_since "$mark" >"$dir/kernel.log"
-  printf '%s\n' node tcp-peer.ts client 203.0.113.10 8080 203.0.113.20 >"$dir/command.txt"
+  printf '%s\n' node src/capture/tcp-peer.ts client 203.0.113.10 8080 203.0.113.20 >"$dir/command.txt"
   nx $H iptables -t nat -D PREROUTING 1
   nx $H iptables -t filter -D FORWARD 1
   nx $H iptables -t filter -D FORWARD 1
@@ -200,7 +200,7 @@ scenario_trace() {
   sleep 0.5
   kill $mon 2>/dev/null || true
   wait $mon 2>/dev/null || true
-  printf '%s\n' node tcp-peer.ts client 203.0.113.10 8080 203.0.113.20 >"$dir/command.txt"
+  printf '%s\n' node src/capture/tcp-peer.ts client 203.0.113.10 8080 203.0.113.20 >"$dir/command.txt"
   nx $H iptables -t raw -D PREROUTING 1
   nx $H conntrack -F 2>/dev/null || true
 }
