@@ -135,6 +135,15 @@ export function readMaterial(
   return { logFile: "-", ...m } as ImportMaterial;
 }
 
+/** Writes a complete plan (no questions) into `folder`: lab.json, rulesets, logs, metadata. */
+export function writePlan(plan: ImportPlan, folder: string): void {
+  if (!plan.lab) throw new Error("writePlan: the plan has open questions");
+  mkdirSync(join(folder, "rulesets"), { recursive: true });
+  writeFileSync(join(folder, "lab.json"), `${formatJson(plan.lab)}\n`);
+  for (const f of plan.files) writeFileSync(join(folder, f.path), f.text);
+  for (const s of plan.scenarios) writeFileSync(join(folder, `${s.stem}.json`), `${formatJson(s.meta)}\n`);
+}
+
 /** Prints the plan (for --dry-run and before writing). */
 function describePlan(plan: ImportPlan, folder: string): string {
   const out: string[] = [];
@@ -277,10 +286,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write("dry run: nothing written\n");
     return 0;
   }
-  mkdirSync(join(folder, "rulesets"), { recursive: true });
-  writeFileSync(join(folder, "lab.json"), `${formatJson(plan.lab)}\n`);
-  for (const f of plan.files) writeFileSync(join(folder, f.path), f.text);
-  for (const s of plan.scenarios) writeFileSync(join(folder, `${s.stem}.json`), `${formatJson(s.meta)}\n`);
+  writePlan(plan, folder);
   const mapFile = values["anonymize-map"] as string | undefined;
   if (mapFile && plan.map) {
     writeFileSync(mapFile, `${JSON.stringify(plan.map, null, 2)}\n`);

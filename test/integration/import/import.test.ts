@@ -1,0 +1,186 @@
+/**
+ * `packetwalk import` on captures made in namespaces with a layout unlike the docker-bridge lab
+ * (test/fixtures/import/<case>/: input/ as a contributor hands it over, args.json, expected/ the
+ * lab folder). Each imported folder must validate and agree with the simulator. Also: questions
+ * that name their flag, and anonymisation that leaves no original public address or MAC in any file.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { checkLab } from "../../../src/cli/check-command.ts";
+import { parseNamedAddress, readMaterial, writePlan } from "../../../src/cli/import-command.ts";
+import { type ImportMaterial, planImport } from "../../../src/core/import/plan-import.ts";
+import { readTraceFolder } from "../../../src/core/trace-file/read-trace-folder.ts";
+
+const ROOT = join(import.meta.dirname, "../../fixtures/import");
+const cases = readdirSync(ROOT).filter((c) => existsSync(join(ROOT, c, "input")));
+const tmp = mkdtempSync(join(tmpdir(), "pw-import-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface Args {
+  lab: string;
+  date: string;
+  containers: string[];
+  peers: string[];
+  suffix?: string;
+}
+
+function plan(material: ImportMaterial, args: Args, anonymize = false) {
+  return planImport(material, {
+    lab: args.lab,
+    date: args.date,
+    containers: args.containers.map((c) => parseNamedAddress(c, "--container")),
+    peers: args.peers.map((c) => parseNamedAddress(c, "--peer")),
+    suffix: args.suffix,
+    anonymize,
+  });
+}
+
+function filesUnder(dir: string, base = ""): string[] {
+  return readdirSync(join(dir, base), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(dir, join(base, e.name)) : [join(base, e.name)],
+  );
+}
+
+describe("packetwalk import on foreign captures", () => {
+  it("has the four foreign cases", () => {
+    expect(cases.sort()).toEqual([
+      "peer-to-published-port",
+      "peer-to-published-port-trace",
+      "web-to-db-nobrnf",
+      "web-to-peer",
+    ]);
+  });
+
+  for (const c of cases) {
+    it(`${c}: writes expected/ and the folder validates and agrees with the simulator`, () => {
+      const args = JSON.parse(readFileSync(join(ROOT, c, "args.json"), "utf8")) as Args;
+      const material = readMaterial(join(ROOT, c, "input"), {}, () => "");
+      const p = plan(material, args);
+      expect(p.questions).toEqual([]);
+      const out = join(tmp, c, args.lab);
+      writePlan(p, out);
+      const expected = join(ROOT, c, "expected");
+      if (process.env.UPDATE === "1" || !existsSync(expected)) {
+        if (process.env.UPDATE !== "1")
+          throw new Error(`${expected} is missing: run with UPDATE=1 and review it`);
+        rmSync(expected, { recursive: true, force: true });
+        writePlan(p, expected);
+      }
+      const written = filesUnder(out).sort();
+      expect(written).toEqual(filesUnder(expected).sort());
+      for (const f of written)
+        expect(readFileSync(join(out, f), "utf8"), f).toBe(readFileSync(join(expected, f), "utf8"));
+      expect(readTraceFolder(out).errors).toEqual([]);
+      const results = checkLab(out);
+      expect(results.length).toBeGreaterThan(0);
+      for (const r of results) expect(r.report, r.report).toBe("");
+    });
+  }
+
+  it("the TRACE case compares bridge family events too (bridge OUTPUT and POSTROUTING after the routing)", () => {
+    const out = join(tmp, "peer-to-published-port-trace", "edge");
+    const data = readTraceFolder(out);
+    const trace = data.traces.find((t) => t.meta.mode === "trace");
+    expect(trace?.text).toMatch(/^PACKET: 7 /m);
+    const r = checkLab(out);
+    expect(r.every((x) => x.ok)).toBe(true);
+    // Dropping the bridge tables from the instrumentation makes the prediction miss them: they are compared.
+    const inst = join(out, "rulesets", `${trace?.meta.instrumentation}.rules`);
+    const text = readFileSync(inst, "utf8");
+    writeFileSync(inst, text.slice(0, text.indexOf("# ebtables-save")));
+    const broken = checkLab(out);
+    writeFileSync(inst, text);
+    expect(broken.some((x) => !x.ok && /bridge:filter:OUTPUT/.test(x.report))).toBe(true);
+  });
+});
+
+describe("packetwalk import asks for what it cannot infer", () => {
+  it("names the flags for unnamed hosts and missing files", () => {
+    const material = readMaterial(join(ROOT, "peer-to-published-port", "input"), {}, () => "");
+    const p = planImport(
+      { ...material, sysctl: undefined, ipAddr: undefined },
+      { lab: "x", date: "2026-11-30", containers: [], peers: [] },
+    );
+    const all = p.questions.join("\n");
+    expect(all).toMatch(/--ip-addr FILE/);
+    expect(p.lab).toBeUndefined();
+    const q = planImport(
+      { ...material, sysctl: undefined },
+      { lab: "x", date: "2026-11-30", containers: [], peers: [] },
+    );
+    expect(q.questions.join("\n")).toMatch(/--container NAME=10\.77\.0\.2 --peer NAME=203\.0\.113\.20/);
+    expect(q.questions.join("\n")).toMatch(/--sysctl net\.bridge\.bridge-nf-call-iptables=0\|1/);
+  });
+
+  it("refuses a ruleset saved without the logging rules that wrote the log", () => {
+    const material = readMaterial(join(ROOT, "web-to-peer", "input"), {}, () => "");
+    const bare = material.iptablesSave
+      ?.split("\n")
+      .filter((l) => !/-j LOG/.test(l))
+      .join("\n");
+    const args = JSON.parse(readFileSync(join(ROOT, "web-to-peer", "args.json"), "utf8")) as Args;
+    const p = plan({ ...material, iptablesSave: bare }, args);
+    expect(p.questions.join("\n")).toMatch(/no LOG rule/);
+  });
+});
+
+describe("packetwalk import --anonymize", () => {
+  // The captures use TEST-NET; make them public first (203.0.113.0/24 -> 81.2.69.0/24), also in
+  // xtables-monitor's hex headers, and give the log a syslog envelope with a host name.
+  const PUBLIC = "81.2.69.";
+  const publicize = (text: string) =>
+    text.replaceAll("203.0.113.", PUBLIC).replaceAll("ffffffcb0071", "510245");
+  for (const c of cases) {
+    it(`${c}: no original public address, MAC or host name is left in any file, one map for all`, () => {
+      const args = JSON.parse(readFileSync(join(ROOT, c, "args.json"), "utf8")) as Args;
+      const raw = readMaterial(join(ROOT, c, "input"), {}, () => "");
+      const material = Object.fromEntries(
+        Object.entries(raw).map(([k, v]) => [k, typeof v === "string" && k !== "logFile" ? publicize(v) : v]),
+      ) as unknown as ImportMaterial;
+      if (!material.log.startsWith("PACKET") && !material.log.startsWith(" TRACE"))
+        material.log = material.log
+          .split("\n")
+          .map((l) => (l ? `Nov 30 08:31:35 prod-docker-7 kernel: ${l}` : l))
+          .join("\n");
+      const pub = { ...args, peers: args.peers.map(publicize) };
+      const p = plan(material, pub, true);
+      expect(p.questions).toEqual([]);
+      const out = join(tmp, `anon-${c}`, args.lab);
+      writePlan(p, out);
+      const map = p.map;
+      if (!map) throw new Error("no map");
+      // Every MAC of the input, in every form it is written in.
+      const macs = new Set<string>();
+      for (const text of Object.values(material))
+        for (const m of String(text).matchAll(
+          /(?<![0-9a-f:])(?:[0-9a-f]{1,2}:){5}[0-9a-f]{1,2}(?![0-9a-f:])/g,
+        ))
+          macs.add(m[0]);
+      const originals = [...macs].filter((m) => !/^(ff:){5}ff$|^(00:){5}00$/.test(m));
+      expect(originals.length).toBeGreaterThan(2);
+      const hexMacs = originals.map((m) =>
+        m
+          .split(":")
+          .map((b) => b.padStart(2, "0"))
+          .join(""),
+      );
+      for (const f of filesUnder(out)) {
+        const text = readFileSync(join(out, f), "utf8");
+        expect(text, f).not.toContain(PUBLIC);
+        expect(text, f).not.toContain("510245");
+        expect(text, f).not.toContain("prod-docker-7");
+        for (const m of originals) expect(text.includes(m), `${f}: ${m}`).toBe(false);
+        for (const h of hexMacs) expect(text.includes(h), `${f}: ${h}`).toBe(false);
+      }
+      // One map: the peer's address is the same stand-in in lab.json and in the logs.
+      const peer = map.addresses[`${PUBLIC}20`];
+      expect(peer).toMatch(/^203\.0\.113\.20$|^198\.51\.100\.20$|^192\.0\.2\.20$/);
+      if (material.log.includes(`${PUBLIC}20`) || material.log.includes("510245"))
+        expect(readFileSync(join(out, "lab.json"), "utf8")).toContain(peer);
+      expect(readTraceFolder(out).errors).toEqual([]);
+      for (const r of checkLab(out)) expect(r.report, r.report).toBe("");
+    });
+  }
+});
