@@ -22,7 +22,7 @@ import {
 import { buildHostPlan, type HostContainer, parseContainerArg } from "./host-plan.ts";
 import { ebtablesArgv } from "./log-rules.ts";
 import { KernelLogReader, linesWithTag } from "./read-kernel-log.ts";
-import { runCommand } from "./run-command.ts";
+import { inNetns, runCommand } from "./run-command.ts";
 
 /** Options of {@link captureHost}. */
 export interface HostCaptureOptions {
@@ -45,6 +45,47 @@ export interface HostTrace {
   to: string;
   command: string[];
   lines: string[];
+  /** The traffic command's exit code (absent for the wait). */
+  exitCode?: number | null;
+  /** What `packetwalk import` reads, saved while the LOG rules were installed: file name → content. */
+  material?: Record<string, string>;
+}
+
+/**
+ * The commands whose output `packetwalk import` reads, by the file name it looks for
+ * (`MATERIAL_FILES` in `src/cli/import-command.ts`). Saved while the logging rules are installed:
+ * the rulesets then show the instrumentation.
+ */
+export const MATERIAL_COMMANDS: ReadonlyArray<readonly [string, string[]]> = [
+  ["iptables-save.txt", ["iptables-save"]],
+  ["ebtables-save.txt", ["ebtables-save"]],
+  ["nft-ruleset.txt", ["nft", "list", "ruleset"]],
+  ["ip-addr.json", ["ip", "-j", "addr"]],
+  ["ip-link.json", ["ip", "-j", "-d", "link"]],
+  ["ip-route.json", ["ip", "-j", "route"]],
+  ["bridge-link.json", ["bridge", "-j", "link"]],
+  [
+    "sysctl.txt",
+    [
+      "sysctl",
+      "net.ipv4.ip_forward",
+      "net.bridge.bridge-nf-call-iptables",
+      "net.ipv4.conf.all.route_localnet",
+    ],
+  ],
+  ["uname.txt", ["uname", "-r"]],
+  ["iptables-version.txt", ["iptables", "--version"]],
+  ["ebtables-version.txt", ["ebtables", "--version"]],
+];
+
+/** Runs {@link MATERIAL_COMMANDS} (in `netns` when given); a command that fails is left out. */
+export async function collectMaterial(netns?: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [file, argv] of MATERIAL_COMMANDS) {
+    const r = await runCommand(inNetns(netns, argv), { allowFailure: true });
+    if (r.code === 0) out[file] = r.stdout;
+  }
+  return out;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -96,16 +137,19 @@ export async function captureHost(options: HostCaptureOptions): Promise<HostTrac
     say(`run ${runId}: inserting ${plan.rules.length} LOG rules tagged ${plan.comment}`);
     reader = new KernelLogReader();
     for (const command of plan.insert) await runCommand(command.argv, { input: command.input });
+    const material = await collectMaterial(options.netns);
     const traces: HostTrace[] = [];
     for (const step of plan.traffic) {
       say(`${step.scenario}: ${step.command.argv.join(" ")}`);
       reader.readNew();
-      await runCommand(step.command.argv, { timeoutMs: 8000, allowFailure: true });
+      const ran = await runCommand(step.command.argv, { timeoutMs: 8000, allowFailure: true });
       await sleep(100);
       traces.push({
         ...step,
         command: step.command.argv,
         lines: linesWithTag(reader.readNew(), `${plan.tag}/`),
+        exitCode: ran.code,
+        material,
       });
     }
     const wait = Math.min(Math.max(options.waitSeconds ?? 0, 0), 600);
@@ -119,6 +163,7 @@ export async function captureHost(options: HostCaptureOptions): Promise<HostTrac
         to: "?",
         command: ["(made by hand)"],
         lines: linesWithTag(reader.readNew(), `${plan.tag}/`),
+        material,
       });
     }
     return traces;
@@ -172,17 +217,37 @@ export async function runHostCapture(options: HostCommandOptions): Promise<numbe
     waitSeconds: options.waitSeconds,
     progress: options.progress,
   });
-  const folder = join(options.outDir, "docker-host");
-  mkdirSync(folder, { recursive: true });
-  for (const trace of traces) {
-    writeFileSync(
-      join(folder, `${trace.scenario}.log`),
-      trace.lines.length ? `${trace.lines.join("\n")}\n` : "",
-    );
-    options.progress(`${join(folder, `${trace.scenario}.log`)}: ${trace.lines.length} lines`);
-  }
-  options.progress(
-    "add lab.json and a <scenario>.json per log as traces/README.md describes before opening a pull request",
-  );
+  writeHostFolders(traces, options.outDir, containers, options.progress);
   return 0;
+}
+
+/**
+ * Writes `--host` results as `packetwalk import` reads them: `<outDir>/docker-host/<step>/` with
+ * `kernel.log`, the host's saves, `command.txt` and `exit-code.txt`; returns the folders.
+ */
+export function writeHostFolders(
+  traces: readonly HostTrace[],
+  outDir: string,
+  containers: readonly HostContainer[],
+  progress: (message: string) => void,
+): string[] {
+  const folder = join(outDir, "docker-host");
+  // One folder per step, each with what `packetwalk import` reads.
+  const dirs: string[] = [];
+  for (const trace of traces) {
+    const dir = join(folder, trace.scenario);
+    mkdirSync(dir, { recursive: true });
+    dirs.push(dir);
+    writeFileSync(join(dir, "kernel.log"), trace.lines.length ? `${trace.lines.join("\n")}\n` : "");
+    for (const [file, text] of Object.entries(trace.material ?? {})) writeFileSync(join(dir, file), text);
+    if (trace.command[0] !== "(made by hand)")
+      writeFileSync(join(dir, "command.txt"), `${trace.command.join("\n")}\n`);
+    if (typeof trace.exitCode === "number") writeFileSync(join(dir, "exit-code.txt"), `${trace.exitCode}\n`);
+    progress(`${dir}: ${trace.lines.length} kernel log lines and the host's saves`);
+  }
+  const names = containers.map((c) => `--container ${c.name}=${c.ip}`).join(" ");
+  progress(
+    `next, for each folder: packetwalk import ${join(folder, "<step>")} --lab <your-lab> ${names} --anonymize (see CONTRIBUTING.md)`,
+  );
+  return dirs;
 }

@@ -8,11 +8,13 @@
 # --log-ip, a TRACE rule of its own, and a scenario with bridge-nf-call-iptables=0.
 #
 #   flock /work/capture.lock bash test/integration/import/record-foreign.sh OUT_DIR
+#   ... OUT_DIR --host-capture   instead: packetwalk capture --host's recorder on the same lab
 #
 # Every packet stays between the namespaces made here (pwimp-*), all TEST-NET or private;
 # everything is removed on exit, also on error, and nf_log_all_netns is put back.
 set -euo pipefail
-OUT=${1:?usage: record-foreign.sh OUT_DIR}
+OUT=${1:?usage: record-foreign.sh OUT_DIR [--host-capture]}
+MODE=${2:-}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -205,6 +207,11 @@ scenario_trace() {
   nx $H conntrack -F 2>/dev/null || true
 }
 
+if [ "$MODE" = "--host-capture" ]; then
+  "$NODE" "$HERE/host-capture-driver.ts" "$OUT"
+  echo "recorded into $OUT/docker-host"
+  exit 0
+fi
 scenario_published
 scenario_wan
 scenario_nobrnf
