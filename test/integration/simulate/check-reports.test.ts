@@ -100,3 +100,22 @@ describe("the instrumentation files of the docker-bridge lab", () => {
     expect(n).toBeGreaterThan(10);
   });
 });
+
+describe("packetwalk check --json", () => {
+  it("prints totals and one result per trace, and fails on a broken file", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const dir = copyLab();
+    writeFileSync(join(dir, "host-to-container.json"), "{ not json");
+    const bin = join(import.meta.dirname, "../../../bin/packetwalk.mjs");
+    const r = spawnSync(process.execPath, [bin, "check", "--json", dir], { encoding: "utf8" });
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout) as {
+      total: number;
+      agree: number;
+      results: { trace: string; ok: boolean }[];
+    };
+    expect(out.total).toBe(out.results.length);
+    expect(out.total - out.agree).toBe(1);
+    expect(out.results.find((x) => !x.ok)?.trace).toBe(join(dir, "host-to-container.json"));
+  });
+});
