@@ -187,3 +187,67 @@ describe("packetwalk import --anonymize", () => {
     });
   }
 });
+
+describe("packetwalk import on the docker-bridge lab's own material", () => {
+  // The host's `ip -j` outputs written from lab.json, the log and the instrumentation as committed:
+  // import must find c1, c2 and the internet behind the host's gateway, and check must agree.
+  const LAB = join(import.meta.dirname, "../../../traces/docker-bridge");
+  const data = readTraceFolder(LAB);
+  const host = data.lab?.hosts.find((h) => h.role === "docker-host");
+  const ipAddr = JSON.stringify(
+    (host?.interfaces ?? []).map((i, k) => ({
+      ifindex: k + 1,
+      ifname: i.name,
+      ...(i.bridge ? { master: i.bridge } : {}),
+      link_type: i.kind === "loopback" ? "loopback" : "ether",
+      address: i.mac ?? "00:00:00:00:00:00",
+      addr_info: i.addresses.map((a) => ({
+        family: "inet",
+        local: a.split("/")[0],
+        prefixlen: Number(a.split("/")[1]),
+      })),
+    })),
+  );
+  const ipRoute = JSON.stringify(
+    (host?.routes ?? []).map((r) => ({ dst: r.to, dev: r.dev, ...(r.via ? { gateway: r.via } : {}) })),
+  );
+  for (const stem of ["container-to-wan", "wan-to-published-port", "container-to-container"]) {
+    it(`${stem}: hosts inferred (gateway included) and the imported trace agrees with the simulator`, () => {
+      const t = data.traces.find((x) => x.stem === stem);
+      if (!t?.meta.instrumentation) throw new Error(`${stem} is missing`);
+      const inst = data.rulesets[t.meta.instrumentation] as string;
+      const split = inst.indexOf("# ebtables-save");
+      const p = planImport(
+        {
+          log: t.text,
+          logFile: t.logPath,
+          iptablesSave: inst.slice(0, split),
+          ebtablesSave: inst.slice(split),
+          ipAddr,
+          ipRoute,
+          sysctl: Object.entries({ ...data.lab?.sysctls, ...t.meta.sysctls })
+            .map(([k, v]) => `${k} = ${v}`)
+            .join("\n"),
+        },
+        {
+          lab: "roundtrip",
+          date: "2026-11-30",
+          containers: ["c1=172.17.0.2", "c2=172.17.0.3"].map((c) => parseNamedAddress(c, "--container")),
+          peers: [],
+        },
+      );
+      expect(p.questions).toEqual([]);
+      const wan = p.lab?.hosts.find((h) => h.role === "wan");
+      if (stem !== "container-to-container") {
+        expect(wan?.interfaces[1]?.addresses).toEqual(["203.0.113.1/24"]);
+        expect(wan?.interfaces[0]?.addresses).toContain("198.51.100.10/32");
+      }
+      const out = join(tmp, `roundtrip-${stem}`, "roundtrip");
+      writePlan(p, out);
+      expect(readTraceFolder(out).errors).toEqual([]);
+      const results = checkLab(out);
+      expect(results.length).toBe(1);
+      expect(results[0]?.report, results[0]?.report).toBe("");
+    });
+  }
+});
