@@ -120,3 +120,37 @@ describe("trace files", () => {
     );
   });
 });
+
+describe("writeLabFolder records the instrumentation", () => {
+  it("writes the ruleset as installed (the capture's LOG rules in it) and names it in the metadata", async () => {
+    const { writeLabFolder } = await import("../../../src/capture/write-trace.ts");
+    const { readFileSync } = await import("node:fs");
+    const out = mkdtempSync(join(tmpdir(), "pw-write-"));
+    try {
+      const clean = readFileSync(join(COMMITTED, "rulesets", "docker-28.rules"), "utf8");
+      const meta = JSON.parse(readFileSync(join(COMMITTED, "container-to-wan.json"), "utf8"));
+      delete meta.instrumentation;
+      meta.tag = "pwzz";
+      writeLabFolder(out, labTopology(["docker-28"]), { name: "docker-28", text: clean }, [
+        {
+          stem: "container-to-wan",
+          lines: ["[    1.000000] pwzz/iptable/raw-PREROUTEIN=docker0 OUT= "],
+          meta,
+        },
+      ]);
+      const written = JSON.parse(readFileSync(join(out, "docker-bridge", "container-to-wan.json"), "utf8"));
+      expect(written.instrumentation).toBe("docker-28.instrumented-pwzz");
+      const inst = readFileSync(
+        join(out, "docker-bridge", "rulesets", "docker-28.instrumented-pwzz.rules"),
+        "utf8",
+      );
+      expect(inst).toContain(
+        '-A PREROUTING -p icmp -m comment --comment pw-zz -j LOG --log-prefix "pwzz/iptable/raw-PREROUTE"',
+      );
+      expect(inst).toContain('--log-prefix "pwzz/ebtable/nat-POSTROUTE"');
+      expect(readTraceFolder(join(out, "docker-bridge")).errors).toEqual([]);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
