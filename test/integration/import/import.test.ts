@@ -251,3 +251,28 @@ describe("packetwalk import on the docker-bridge lab's own material", () => {
     });
   }
 });
+
+describe("packetwalk import with prefixes of no known convention", () => {
+  it("reads each prefix at the hook of the LOG rule that prints it (the installed ruleset says)", () => {
+    const args = JSON.parse(readFileSync(join(ROOT, "web-to-peer", "args.json"), "utf8")) as Args;
+    const raw = readMaterial(join(ROOT, "web-to-peer", "input"), {}, () => "");
+    const rename = (t: string | undefined) =>
+      (t ?? "")
+        .replaceAll("raw-PREROUTE ", "from-web: ")
+        .replaceAll("nat-POSTROUTE ", "to-peer: ")
+        .replaceAll("mangle-POSTROUTE ", "leaving: ")
+        .replaceAll("filter-FORWARD ", "routed: ");
+    const p = plan({ ...raw, log: rename(raw.log), iptablesSave: rename(raw.iptablesSave) }, args);
+    expect(p.questions).toEqual([]);
+    expect(p.diagnostics).toEqual([]);
+    expect(p.scenarios[0]?.packets[0]?.hooks).toEqual([
+      "ip:raw:PREROUTING",
+      "ip:filter:FORWARD",
+      "ip:mangle:POSTROUTING",
+      "ip:nat:POSTROUTING",
+    ]);
+    const out = join(tmp, "renamed", args.lab);
+    writePlan(p, out);
+    for (const r of checkLab(out)) expect(r.report, r.report).toBe("");
+  });
+});
