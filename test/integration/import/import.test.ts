@@ -276,3 +276,81 @@ describe("packetwalk import with prefixes of no known convention", () => {
     for (const r of checkLab(out)) expect(r.report, r.report).toBe("");
   });
 });
+
+describe("the packetwalk import command", () => {
+  const bin = join(import.meta.dirname, "../../../bin/packetwalk.mjs");
+  const input = join(ROOT, "web-to-peer", "input");
+  it("--dry-run prints the plan and writes nothing", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const out = join(tmp, "dry");
+    const r = spawnSync(
+      process.execPath,
+      [
+        bin,
+        "import",
+        input,
+        "--lab",
+        "dry",
+        "--out",
+        out,
+        "--container",
+        "web=10.77.0.2",
+        "--peer",
+        "client=203.0.113.20",
+        "--dry-run",
+      ],
+      { encoding: "utf8" },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/scenario web-to-client: web -> client icmp, 2 packets, log mode/);
+    expect(r.stdout).toMatch(/dry run: nothing written/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("asks with exit code 2, naming the flags, and writes nothing", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const out = join(tmp, "asked");
+    const r = spawnSync(process.execPath, [bin, "import", input, "--lab", "asked", "--out", out], {
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--container NAME=10\.77\.0\.2 --peer NAME=203\.0\.113\.20/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("reads the log from standard input and writes the anonymisation map only where asked", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const out = join(tmp, "stdin");
+    const map = join(tmp, "map.json");
+    const r = spawnSync(
+      process.execPath,
+      [
+        bin,
+        "import",
+        input,
+        "--log",
+        "-",
+        "--lab",
+        "s",
+        "--out",
+        out,
+        "--container",
+        "web=10.77.0.2",
+        "--peer",
+        "client=203.0.113.20",
+        "--anonymize",
+        "--anonymize-map",
+        map,
+        "--date",
+        "2026-11-30",
+      ],
+      { encoding: "utf8", input: readFileSync(join(input, "kernel.log"), "utf8") },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/1\/1 imported traces agree with the simulator/);
+    expect(JSON.parse(readFileSync(map, "utf8")).macs).toBeTruthy();
+    expect(filesUnder(join(out, "s")).some((f) => /map/.test(f))).toBe(false);
+  });
+});
