@@ -8,7 +8,7 @@
  */
 import type { Packet } from "../model/packet.ts";
 import { inCidr, parseCidr, parseIpv4 } from "../simulate/ipv4.ts";
-import type { Lab, LabHost } from "../trace-file/schema.ts";
+import type { LabHost } from "../trace-file/schema.ts";
 
 /** A name given on the command line: `--container NAME=IP[,port=PORT][,mac=MAC]` or `--peer NAME=IP[,mac=MAC]`. */
 export interface NamedAddress {
@@ -172,7 +172,8 @@ export function inferLab(
     if (info.dev && !s.dev) s.dev = info.dev;
     seen.set(addr, s);
   };
-  const macOfIp = new Map<string, string>();
+  // The source MAC of frames that came in on a device, per sender: behind a gateway, the gateway's.
+  const senderMac = new Map<string, string>();
   // Bridge lines without IP data (TRACE's bridge family, ebtables without --log-ip): the port a
   // packet left by is its destination's, the port it came in by its source's.
   for (const p of packets) {
@@ -187,7 +188,7 @@ export function inferLab(
     }
   }
   for (const e of events) {
-    if (e.arp?.ipSrc && e.arp.macSrc) macOfIp.set(e.arp.ipSrc, e.arp.macSrc);
+    if (e.arp?.ipSrc && e.arp.macSrc) note(e.arp.ipSrc, { mac: normalMac(e.arp.macSrc) });
     if (!e.ip || e.ip.src.includes(":")) continue;
     // A frame that came in: its source MAC is the sender's when the sender is on that link.
     const inDev = e.physIn || e.in;
@@ -197,7 +198,7 @@ export function inferLab(
     if (bridgeLine && e.out) note(e.ip.dst, { port: e.out });
     const macSrc = normalMac(e.macSrc);
     if (macSrc && inDev && !e.out?.startsWith("lo")) {
-      macOfIp.set(`${inDev}|${macSrc}`, e.ip.src);
+      senderMac.set(`${inDev}|${e.ip.src}`, macSrc);
       note(e.ip.src, { mac: macSrc });
     }
     note(e.ip.dst, { port: e.physOut || undefined });
@@ -305,7 +306,7 @@ export function inferLab(
     const link2 = ifaces.find((i) => i.name === dev);
     const cidr = link2?.addresses.find((a) => within(a, gw));
     if (!wan) {
-      const gwMac = [...macOfIp].find(([k, v]) => k.startsWith(`${dev}|`) && v === addr)?.[0].split("|")[1];
+      const gwMac = senderMac.get(`${dev}|${addr}`);
       wan = {
         name: given.get(gw)?.name ?? "wan",
         role: "wan",
@@ -391,17 +392,4 @@ export function inferLab(
   hosts.push(...peers.values());
   if (wan) hosts.push(wan);
   return { hosts, owner, questions, notes };
-}
-
-/** `lab.json` from the inferred hosts. */
-export function labFromHosts(
-  name: string,
-  description: string,
-  hosts: LabHost[],
-  sysctls: Record<string, string>,
-  ebtables: "nft" | "legacy",
-  rulesets: string[],
-  notes: string[],
-): Lab {
-  return { version: 1, name, description, hosts, sysctls, ebtables, rulesets, notes };
 }
