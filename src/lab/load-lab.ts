@@ -168,10 +168,36 @@ export function annotateRecorded(folder: string, stem: string): Annotation {
     options.overlay = simulationLogOverlay(tag, t.meta.traffic.proto);
   }
   const { world } = buildWorld(lab, options);
-  return annotateTrace(world, parseTraceText(t.text, { file: t.logPath, prefixMap: t.prefixMap }), {
-    from: t.meta.traffic.from,
-    proto: t.meta.traffic.proto,
-  });
+  const annotation = annotateTrace(
+    world,
+    parseTraceText(t.text, { file: t.logPath, prefixMap: t.prefixMap }),
+    {
+      from: t.meta.traffic.from,
+      proto: t.meta.traffic.proto,
+    },
+  );
+  const clean = lab.data.rulesets[t.meta.ruleset];
+  if (t.meta.origin === "recorded" && t.meta.instrumentation && clean !== undefined)
+    toReaderLines(annotation, clean, `${folder}/rulesets/${t.meta.ruleset}.rules`);
+  return annotation;
+}
+
+/**
+ * Points the matched rules of an annotation simulated with a trace's instrumentation at the lines
+ * of the ruleset a reader sees (`ruleset`); the logging rules, which it does not list, get line 0
+ * (as rules inserted over a ruleset always had).
+ */
+function toReaderLines(annotation: Annotation, clean: string, file: string): void {
+  const lines = new Map<string, number>();
+  const parsed = parseRulesetFile(clean, file);
+  for (const family of [parsed.ip, parsed.bridge])
+    for (const table of family.tables.values())
+      for (const chain of table.chains.values())
+        for (const rule of chain.rules) lines.set(`${chain.name}\n${rule.text}`, rule.line);
+  for (const p of annotation.trace.packets)
+    for (const e of p.events)
+      for (const m of e.matched ?? [])
+        if (m.ruleLine > 0) m.ruleLine = lines.get(`${m.chain}\n${m.text}`) ?? 0;
 }
 
 /** The LOG rules `packetwalk simulate` inserts: the capture lab's layout, matching the simulated protocol. */

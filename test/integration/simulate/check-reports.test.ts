@@ -119,3 +119,17 @@ describe("packetwalk check --json", () => {
     expect(out.results.find((x) => !x.ok)?.trace).toBe(join(dir, "host-to-container.json"));
   });
 });
+
+describe("annotations simulated with the instrumentation", () => {
+  it("point at the lines of the ruleset a reader sees, logging rules at none", async () => {
+    const { annotateRecorded } = await import("../../../src/lab/load-lab.ts");
+    const a = annotateRecorded(LAB, "wan-to-published-port");
+    const clean = readFileSync(join(LAB, "rulesets", "docker-28.rules"), "utf8").split("\n");
+    const nat = a.trace.packets[0]?.events.find((e) => e.hook === "ip:nat:PREROUTING");
+    const dnat = nat?.matched?.find((m) => m.verdict === "DNAT");
+    expect(dnat).toBeDefined();
+    expect(clean[(dnat?.ruleLine ?? 0) - 1]).toBe(dnat?.text);
+    const log = nat?.matched?.find((m) => / -j LOG /.test(m.text));
+    expect(log?.ruleLine).toBe(0);
+  });
+});
