@@ -35,6 +35,24 @@ export const MATERIAL_FILES: Record<Exclude<keyof ImportMaterial, "logFile">, st
   exitCode: ["exit-code.txt"],
 };
 
+/** What each conventional file holds, for the help text. */
+const SOURCE: Record<string, string> = {
+  log: "dmesg / journalctl -k / syslog lines, or xtables-monitor --trace output",
+  iptablesSave: "iptables-save, taken while the logging rules were installed",
+  ebtablesSave: "ebtables-save (or ebtables -L), same moment",
+  nftRuleset: "nft list ruleset, same moment",
+  ipAddr: "ip -j addr (the Docker host)",
+  ipLink: "ip -j -d link",
+  ipRoute: "ip -j route",
+  bridgeLink: "bridge -j link",
+  sysctl: "sysctl -a",
+  uname: "uname -r (optional)",
+  iptablesVersion: "iptables --version (optional)",
+  ebtablesVersion: "ebtables --version (optional)",
+  command: "the traffic command (optional)",
+  exitCode: "its exit code (optional)",
+};
+
 const FLAG_OF: Record<string, keyof ImportMaterial> = {
   log: "log",
   "iptables-save": "iptablesSave",
@@ -56,7 +74,7 @@ Then validates the folder and runs packetwalk check on it.
 
 FOLDER holds files with these names (packetwalk capture --host writes them):
 ${Object.entries(MATERIAL_FILES)
-  .map(([k, v]) => `  ${v[0]?.padEnd(22)} ${k}`)
+  .map(([k, v]) => `  ${v[0]?.padEnd(22)} ${SOURCE[k]}`)
   .join("\n")}
 or give each with a flag:
   --log FILE|-          the kernel log (- for stdin)
