@@ -61,7 +61,12 @@ export function splitScenarios(
     const packets = flow.packets.map((id) => byId.get(id)).filter((p) => p !== undefined);
     const request = packets.find((p) => p.direction === "request") ?? packets[0];
     const first = request?.events.find((e) => e.ip);
-    if (!request || !first?.ip) continue;
+    if (!request || !first?.ip) {
+      skipped.push(
+        `flow ${flow.id}: no line with IP data (bridge frames only), nothing to place between hosts`,
+      );
+      continue;
+    }
     const proto = flow.proto;
     if (proto !== "icmp" && proto !== "tcp" && proto !== "udp") {
       skipped.push(`flow ${flow.id} (${proto}): only ICMP, TCP and UDP scenarios can be checked`);
