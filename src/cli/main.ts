@@ -21,6 +21,7 @@ export const COMMANDS = {
   simulate: () => import("./simulate-command.ts"),
   check: () => import("./check-command.ts"),
   diff: () => import("./diff-command.ts"),
+  import: () => import("./import-command.ts"),
 } as const satisfies Record<string, () => Promise<CommandModule>>;
 
 /** A command name. */
@@ -37,6 +38,7 @@ function usage(): string {
     "  simulate  predict a packet's path from a lab's topology and ruleset",
     "  check     compare every recorded trace with the simulator",
     "  diff      what changed in every trace between two git revisions or two folders",
+    "  import    turn a kernel log and the host's saves into a lab folder",
     "",
     "Run `packetwalk <command> --help` for a command's options.",
   ].join("\n");

@@ -6,6 +6,7 @@
 import { copyFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
+import { isLoggingRule } from "../core/import/ruleset-material.ts";
 import { parseIpv4 } from "../core/simulate/ipv4.ts";
 import { runScenario, type ScenarioResult } from "../core/simulate/run-scenario.ts";
 import { type SimulatedTrace, toTrace } from "../core/simulate/to-kernel-log.ts";
@@ -37,7 +38,8 @@ const USAGE = `usage: packetwalk simulate --lab DIR --from HOST --to ADDR[:PORT]
   --description TEXT   what the trace teaches (metadata, with --write)
 
 Like the capture lab, a LOG rule is put at the top of every chain (prefix pwsm/iptable/<table>-<CHAIN>),
-so the written log has the recorded traces' form.`;
+so the written log has the recorded traces' form; a ruleset that has logging rules of its own (a
+trace's instrumentation, e.g. --ruleset docker-28.instrumented-pwid) is simulated as it is.`;
 
 interface Args {
   lab?: string;
@@ -242,11 +244,14 @@ export async function run(argv: string[]): Promise<number> {
           `packetwalk simulate: --ruleset ${a.ruleset} is not used: --ruleset-file ${a.rulesetFile} gives the rules\n`,
         );
     }
+    // A ruleset saved with its logging rules (a trace's instrumentation) is simulated as it is.
+    const chosen = rulesetText?.text ?? lab.data.rulesets[a.ruleset ?? lab.data.lab?.rulesets[0] ?? ""];
+    const instrumented = chosen?.split("\n").some(isLoggingRule) === true;
     const { world, diagnostics } = buildWorld(lab, {
       ruleset: a.ruleset,
       rulesetText,
       sysctls: a.sysctls,
-      overlay: simulationLogOverlay(tag, a.proto),
+      ...(instrumented ? {} : { overlay: simulationLogOverlay(tag, a.proto) }),
     });
     for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
     if (diagnostics.some((d) => d.severity === "error")) return 2;

@@ -154,11 +154,20 @@ export class TraceParser {
     this.from = options.range?.from ?? Number.NEGATIVE_INFINITY;
     this.to = options.range?.to ?? Number.POSITIVE_INFINITY;
     const grouped = options.onGroupedPacket;
-    this.grouper = new PacketGrouper((p, first) => {
-      if (first < this.from || first >= this.to) return;
-      if (grouped) grouped(p, first);
-      else onPacket(p, this.pairer.assign(p));
-    }, options.group);
+    this.grouper = new PacketGrouper(
+      (p, first) => {
+        if (first < this.from || first >= this.to) return;
+        if (grouped) grouped(p, first);
+        else onPacket(p, this.pairer.assign(p));
+      },
+      {
+        ...options.group,
+        // Raised while the line it is about is read: kept when that line is in range, like line problems.
+        onDiagnostic: (d) => {
+          if (this.seq >= this.from && this.seq < this.to) this.diag(d);
+        },
+      },
+    );
   }
 
   /** Where this input prints `PACKET:` lines, once a first one was read (or the option said so). */

@@ -107,8 +107,15 @@ export const traceMetaSchema = z.strictObject({
   tag: z.string().optional(),
   /** The exit code of the traffic command (a ping that got no reply exits 1). */
   exitCode: z.number().int().optional(),
-  /** The ruleset in effect (a name from the lab's `rulesets`). */
+  /** The ruleset in effect (a name from the lab's `rulesets`), as a reader should see it: without logging rules. */
   ruleset: z.string(),
+  /**
+   * The instrumentation: a name from the lab's `rulesets` whose file is the ruleset exactly as it was
+   * installed while this trace was recorded, its LOG / ebtables `--log` / TRACE (or nft `log`,
+   * `meta nftrace`) rules included. `check` and the annotations simulate with it and add nothing;
+   * absent, `ruleset` itself is taken as what was installed.
+   */
+  instrumentation: z.string().optional(),
   /** Sysctls in effect for this trace (over the lab's). */
   sysctls: sysctlsSchema.default({}),
   /** What recorded it. */
