@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { instrumentRulesetText } from "../core/simulate/instrument-ruleset.ts";
 import type { OverlayRule } from "../core/simulate/log-overlay.ts";
 import { validateLabText } from "../core/trace-file/load-trace.ts";
+import { pinRulesets } from "../core/trace-file/ruleset-pins.ts";
 import { type Lab, labSchema, type TraceMeta, traceMetaSchema } from "../core/trace-file/schema.ts";
 import { logOverlay, traceOverlay } from "../lab/load-lab.ts";
 import { CaptureError } from "./capture-error.ts";
@@ -128,6 +129,10 @@ export function writeLabFolder(
     instrumentations.set(inst.name, inst.text);
     return { ...trace.meta, instrumentation: inst.name };
   });
+  const texts = { [ruleset.name]: ruleset.text, ...Object.fromEntries(instrumentations) };
+  for (const [i, meta] of metas.entries()) {
+    if (meta.origin === "recorded") metas[i] = { ...meta, rulesetPins: pinRulesets(meta, texts) };
+  }
   let rulesets = [ruleset.name, ...instrumentations.keys()];
   if (existsSync(labPath)) {
     // checkOutDir found it valid before the capture; one spoiled since is not overwritten blindly.

@@ -5,8 +5,10 @@
  * command reads the files, writes the plan and runs the checks. What cannot be inferred comes
  * back as questions, each naming the flag or file that answers it; nothing is guessed.
  */
+
 import type { Packet } from "../model/packet.ts";
 import { parseTraceText } from "../parse/index.ts";
+import { rulesetDigest } from "../trace-file/ruleset-pins.ts";
 import type { Lab, LabHost, TraceMeta } from "../trace-file/schema.ts";
 import { Anonymizer, envelopeHostnames } from "./anonymize.ts";
 import { type HostMaterial, inferLab, type NamedAddress } from "./infer-lab.ts";
@@ -338,6 +340,11 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
       ...(exit !== undefined ? { exitCode: exit } : {}),
       ruleset: rulesetName,
       instrumentation: instName,
+      // texts.clean / texts.instrumented are byte for byte the files named (new or reused).
+      rulesetPins: {
+        [rulesetName]: rulesetDigest(texts.clean),
+        [instName]: rulesetDigest(texts.instrumented),
+      },
       sysctls,
       ...(environment ? { environment } : {}),
     };

@@ -9,6 +9,7 @@ import { prefixMapFromRuleset } from "../import/ruleset-material.ts";
 import type { PrefixMap } from "../parse/prefix-to-hook.ts";
 import { crossCheckTrace, validateLabText, validateTraceMetaText } from "./load-trace.ts";
 import { entryKind, notRegularFile, readRegularFile } from "./read-regular-file.ts";
+import { checkRulesetPins } from "./ruleset-pins.ts";
 import type { Lab, TraceMeta } from "./schema.ts";
 import { type LabTranslations, validateTranslationsText } from "./translations.ts";
 
@@ -99,6 +100,7 @@ export function readTraceFolder(folder: string, options: ReadTraceFolderOptions 
       continue;
     }
     errors.push(...crossCheckTrace(meta.value, stem, lab, metaPath));
+    errors.push(...checkRulesetPins(meta.value, rulesets, metaPath, lab.name));
     const logPath = join(folder, `${stem}.log`);
     if (entryKind(logPath) === "missing") {
       errors.push(`${metaPath}: no ${stem}.log beside it (the metadata describes a log that is missing)`);

@@ -116,6 +116,14 @@ export const traceMetaSchema = z.strictObject({
    * absent, `ruleset` itself is taken as what was installed.
    */
   instrumentation: z.string().optional(),
+  /**
+   * For recorded traces: the sha256 of every ruleset file the recording depends on (`ruleset` and
+   * `instrumentation`), by name, as `sha256:<hex>`. A committed ruleset that no longer matches fails
+   * the build: the trace shows what the kernel did with the rules it had, not with the edited ones.
+   */
+  rulesetPins: z
+    .record(z.string(), z.string().regex(/^sha256:[0-9a-f]{64}$/, "sha256:<64 hex digits>"))
+    .optional(),
   /** Sysctls in effect for this trace (over the lab's). */
   sysctls: sysctlsSchema.default({}),
   /** What recorded it. */
