@@ -16,13 +16,13 @@ import { formatProblems, takeProblems } from "./build-problems.ts";
 import { filesUnder } from "./files-under.ts";
 import { findSymlinks } from "./find-symlinks.ts";
 import { closeSharedRenderer } from "./shared-renderer.ts";
-import { loadTraces } from "./trace-store.ts";
+import { defaultTracesDir, loadTraces } from "./trace-store.ts";
 
 /** Options of {@link packetwalk}. */
 export interface PacketwalkOptions {
   /** Folder holding `lessons/<locale>/*.md`. Default `./content`. */
   contentDir?: string;
-  /** Folder of the traces. Default `./traces`. */
+  /** Folder of the traces. Default `PACKETWALK_TRACES_DIR`, else `traces`. */
   tracesDir?: string;
   /** Where build statistics are written. Default `node_modules/.cache/packetwalk/last-build.json`. */
   statsFile?: string;
@@ -47,7 +47,7 @@ async function stopOnProblems(logger: { error(message: string): void }, cacheDir
 /** Creates the integration. */
 export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegration {
   const contentDir = options.contentDir ?? "./content";
-  const tracesDir = options.tracesDir ?? "./traces";
+  const tracesDir = options.tracesDir ?? defaultTracesDir();
   const statsFile = resolve(options.statsFile ?? "node_modules/.cache/packetwalk/last-build.json");
   let cacheDir: URL | undefined;
   return {

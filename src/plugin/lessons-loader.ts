@@ -10,12 +10,13 @@ import { join } from "node:path";
 import type { Loader, LoaderContext } from "astro/loaders";
 import { glob } from "astro/loaders";
 import { filesUnder } from "./files-under.ts";
+import { defaultTracesDir } from "./trace-store.ts";
 
 /** Options of {@link lessonsLoader}. */
 export interface LessonsLoaderOptions {
   /** Folder holding `<locale>/*.md`. */
   base: string;
-  /** Folder of the traces. Default `./traces`. */
+  /** Folder of the traces. Default `PACKETWALK_TRACES_DIR`, else `traces`. */
   tracesDir?: string;
 }
 
@@ -33,7 +34,7 @@ const TRACE_SRC = /::trace\{[^}]*\bsrc="([^"]+)"/g;
 /** Creates the loader. */
 export function lessonsLoader(options: LessonsLoaderOptions): Loader {
   const inner = glob({ pattern: "**/*.md", base: options.base });
-  const tracesDir = options.tracesDir ?? "./traces";
+  const tracesDir = options.tracesDir ?? defaultTracesDir();
   const srcDir = join(import.meta.dirname, "..");
   return {
     ...inner,

@@ -16,11 +16,11 @@ import { lessonPosition } from "./lesson-position.ts";
 import { FigureError, renderTraceFigure } from "./render-trace-figure.ts";
 import { sharedRenderer } from "./shared-renderer.ts";
 import { parseTraceDirective } from "./trace-directive.ts";
-import { loadTraces, localizeTrace } from "./trace-store.ts";
+import { defaultTracesDir, loadTraces, localizeTrace } from "./trace-store.ts";
 
 /** Options of {@link remarkTrace}. */
 export interface RemarkTraceOptions {
-  /** Folder of the traces, relative to the project root. Default `traces`. */
+  /** Folder of the traces, relative to the project root. Default `PACKETWALK_TRACES_DIR`, else `traces`. */
   tracesDir?: string;
   /** URL path of the trace pages (`<base><lab>/<scenario>/`), or false to not link them. Default `/traces/`. */
   tracePagesBase?: string | false;
@@ -67,7 +67,7 @@ function report(file: VFile, node: AnyDirective, problem: DirectiveProblem): voi
 
 /** The remark plugin. Add it after {@link remarkTraceSyntax} (`./remark-trace-syntax.ts`). */
 export default function remarkTrace(options: RemarkTraceOptions = {}) {
-  const tracesDir = options.tracesDir ?? "traces";
+  const tracesDir = options.tracesDir ?? defaultTracesDir();
   const pagesBase = options.tracePagesBase ?? "/traces/";
   const siteBase = (options.siteBase ?? "/").replace(/\/$/, "");
   return async (tree: Root, file: VFile) => {

@@ -3,7 +3,7 @@
  * changes in dev), keyed by `<lab>/<scenario>`.
  */
 import { lstatSync, readdirSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import type { PrefixMap } from "../core/parse/prefix-to-hook.ts";
 import { entryKind, notRegularFile } from "../core/trace-file/read-regular-file.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
@@ -48,6 +48,11 @@ export interface TraceStore {
 
 let cached: { key: string; store: TraceStore } | undefined;
 
+/** The traces folder: `PACKETWALK_TRACES_DIR` (the build tests point it at fixtures), else `traces`. */
+export function defaultTracesDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PACKETWALK_TRACES_DIR ?? "traces";
+}
+
 /** Default of the largest trace log a page embeds: 4 MiB, about 15,000 LOG lines. */
 export const DEFAULT_MAX_TRACE_BYTES = 4 * 1024 * 1024;
 
@@ -71,8 +76,8 @@ function fingerprint(dir: string): string {
  * Reads every lab folder of `tracesDir` (default `traces`), from a cache while nothing changed.
  * Symbolic links are reported, never followed.
  */
-export function loadTraces(tracesDir = "traces", cwd: string = process.cwd()): TraceStore {
-  const dir = join(cwd, tracesDir);
+export function loadTraces(tracesDir = defaultTracesDir(), cwd: string = process.cwd()): TraceStore {
+  const dir = resolve(cwd, tracesDir);
   const dirKind = entryKind(dir);
   if (dirKind === "missing") return { traces: new Map(), errors: [] };
   if (dirKind !== "directory")

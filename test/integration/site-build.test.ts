@@ -4,7 +4,16 @@
  * with positioned messages and no stack trace.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 const root = join(import.meta.dirname, "..", "..");
 const astroBin = join(root, "node_modules", "astro", "bin", "astro.mjs");
 
-function build(contentDir: string, outDir: string) {
+function build(contentDir: string, outDir: string, extraEnv: Record<string, string> = {}) {
   // Vitest exports NODE_ENV/MODE/DEV/PROD into process.env, which would make Vite treat the build as dev.
   const env = Object.fromEntries(
     Object.entries(process.env).filter(
@@ -25,7 +34,7 @@ function build(contentDir: string, outDir: string) {
   );
   return spawnSync(process.execPath, [astroBin, "build", "--outDir", outDir], {
     cwd: root,
-    env: { ...env, PACKETWALK_CONTENT_DIR: contentDir, ASTRO_TELEMETRY_DISABLED: "1" },
+    env: { ...env, PACKETWALK_CONTENT_DIR: contentDir, ASTRO_TELEMETRY_DISABLED: "1", ...extraEnv },
     encoding: "utf8",
     timeout: 300_000,
   });
@@ -247,6 +256,66 @@ describe("astro build with a bad front matter", () => {
       expect(output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
     } finally {
       rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("astro build with broken trace folders", () => {
+  /** A copy of traces/ (every lab) in a temporary folder, changed by `spoil`. */
+  function tracesWith(spoil: (lab: string) => void): { dir: string; remove: () => void } {
+    const dir = mkdtempSync(join(tmpdir(), "packetwalk-traces-"));
+    cpSync(join(root, "traces"), dir, { recursive: true });
+    spoil(join(dir, "docker-bridge"));
+    return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  }
+
+  it("fails on a trace that no lesson uses and that does not parse, at the log's position, without a stack", () => {
+    const traces = tracesWith((lab) => {
+      const meta = JSON.parse(readFileSync(join(lab, "container-to-wan.json"), "utf8"));
+      writeFileSync(
+        join(lab, "unused-broken.json"),
+        JSON.stringify({ ...meta, scenario: "unused-broken" }, null, 2),
+      );
+      writeFileSync(join(lab, "unused-broken.log"), "this is not a kernel log line\n");
+    });
+    const out = mkdtempSync(join(tmpdir(), "packetwalk-broken-trace-"));
+    try {
+      const result = build("test/fixtures/site/content", out, { PACKETWALK_TRACES_DIR: traces.dir });
+      const output = result.stdout + result.stderr;
+      expect(result.status).not.toBe(0);
+      expect(output).toMatch(
+        /unused-broken\.log:\d+:\d+: error: trace 'docker-bridge\/unused-broken' does not parse/,
+      );
+      expect(output).toContain("hint: check it with `npx packetwalk parse");
+      expect(output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+      traces.remove();
+    }
+  });
+
+  it("fails on a trace log that is a symbolic link out of the repository, and publishes nothing of it", () => {
+    const secret = join(tmpdir(), `packetwalk-secret-${process.pid}.log`);
+    writeFileSync(secret, "SECRET-KERNEL-LOG-LINE\n");
+    const traces = tracesWith((lab) => {
+      rmSync(join(lab, "container-to-wan.log"));
+      symlinkSync(secret, join(lab, "container-to-wan.log"));
+    });
+    const out = mkdtempSync(join(tmpdir(), "packetwalk-symlink-trace-"));
+    try {
+      const result = build("test/fixtures/site/content", out, { PACKETWALK_TRACES_DIR: traces.dir });
+      const output = result.stdout + result.stderr;
+      expect(result.status).not.toBe(0);
+      expect(output).toMatch(/docker-bridge\/container-to-wan\.log: error: is a symbolic link/);
+      expect(output).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+      const published = existsSync(out) ? readdirSync(out, { recursive: true, encoding: "utf8" }) : [];
+      for (const f of published.filter((p) => p.endsWith(".html"))) {
+        expect(readFileSync(join(out, f), "utf8")).not.toContain("SECRET-KERNEL-LOG-LINE");
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+      rmSync(secret, { force: true });
+      traces.remove();
     }
   });
 });
