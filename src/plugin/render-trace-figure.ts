@@ -148,8 +148,9 @@ async function directionBlock(
   const labels = endpointLabels(packet, trace.lab);
   const diagramId = `${req.id}-${direction}`;
   const idPrefix = `${req.id}${direction === "request" ? "q" : "r"}`;
-  const endpoints = labEndpoints(trace.lab);
-  const source = toMermaid(packet, { view: options.view, labels, ebtables, endpoints, idPrefix });
+  const lang = locale === "zh-tw" ? "zh-TW" : "en";
+  const endpoints = labEndpoints(trace.lab, lang);
+  const source = toMermaid(packet, { view: options.view, labels, ebtables, endpoints, idPrefix, lang });
   const rendered = await renderer.render({ source, id: diagramId });
   const targets = stepTargets(packet, idPrefix, options.view, ebtables);
   const light = annotateSvg(rendered.light, `${diagramId}-light`, targets);

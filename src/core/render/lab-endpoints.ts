@@ -6,14 +6,15 @@
  */
 import type { Lab } from "../trace-file/schema.ts";
 import { toMermaidId } from "./escape-mermaid-label.ts";
-import { GENERIC_ENDPOINTS, type MapEndpoint } from "./netfilter-map.ts";
+import { type MapLang, mapWords } from "./map-words.ts";
+import { genericEndpoints, type MapEndpoint } from "./netfilter-map.ts";
 
 const usable = (address: string) => !address.startsWith("127.");
 
 /** The lab's endpoints, bridge ports first, in the order of `lab.json`; the generic ones when none is found. */
-export function labEndpoints(lab: Lab | undefined): readonly MapEndpoint[] {
+export function labEndpoints(lab: Lab | undefined, lang: MapLang = "en"): readonly MapEndpoint[] {
   const traced = lab?.hosts.find((h) => h.role === "docker-host");
-  if (!lab || !traced) return GENERIC_ENDPOINTS;
+  if (!lab || !traced) return genericEndpoints(lang);
   const found: MapEndpoint[] = [];
   for (const itf of traced.interfaces) {
     const [peerName] = (itf.peer ?? "").split("/");
@@ -25,12 +26,14 @@ export function labEndpoints(lab: Lab | undefined): readonly MapEndpoint[] {
     const bridged = itf.bridge !== undefined;
     found.push({
       id: toMermaidId(peer.name),
-      label: bridged ? [peer.name, addresses[0]].filter(Boolean).join(" ") : `${peer.name} via ${itf.name}`,
+      label: bridged
+        ? [peer.name, addresses[0]].filter(Boolean).join(" ")
+        : mapWords(lang).via(peer.name, itf.name),
       layer: bridged ? "bridge" : "ip",
       interfaces: [itf.name],
       addresses,
     });
   }
-  if (found.length === 0) return GENERIC_ENDPOINTS;
+  if (found.length === 0) return genericEndpoints(lang);
   return [...found.filter((e) => e.layer === "bridge"), ...found.filter((e) => e.layer === "ip")];
 }

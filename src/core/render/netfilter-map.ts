@@ -8,6 +8,8 @@
  * depends on a trace: a trace only colours and numbers it. Pure data.
  */
 
+import { type MapLang, mapWords } from "./map-words.ts";
+
 /** Which bridge filtering implementation is drawn: `legacy` ebtables has the broute table, ebtables-nft has not. */
 export const EBTABLES_FLAVOURS = ["nft", "legacy"] as const;
 /** One of {@link EBTABLES_FLAVOURS}. */
@@ -62,10 +64,16 @@ export interface MapEndpoint {
 }
 
 /** The endpoints drawn when no lab names them: any bridge port, any routed interface. */
-export const GENERIC_ENDPOINTS: readonly MapEndpoint[] = [
-  { id: "port", label: "a bridge port", layer: "bridge", interfaces: [], addresses: [] },
-  { id: "routed", label: "a routed interface", layer: "ip", interfaces: [], addresses: [] },
-];
+export function genericEndpoints(lang: MapLang = "en"): readonly MapEndpoint[] {
+  const w = mapWords(lang);
+  return [
+    { id: "port", label: w.anyBridgePort, layer: "bridge", interfaces: [], addresses: [] },
+    { id: "routed", label: w.anyRoutedInterface, layer: "ip", interfaces: [], addresses: [] },
+  ];
+}
+
+/** {@link genericEndpoints} in English. */
+export const GENERIC_ENDPOINTS: readonly MapEndpoint[] = genericEndpoints("en");
 
 /** The Mermaid-safe key of a hook id: `bridge:nat:PREROUTING` -> `bridge_nat_PREROUTING`. */
 export function hookKey(hook: string): string {
@@ -107,12 +115,14 @@ function hookBox(layer: "bridge" | "ip", chain: string, slots: Array<string | Ma
 export function mapNodes(
   ebtables: EbtablesFlavour,
   endpoints: readonly MapEndpoint[] = GENERIC_ENDPOINTS,
+  lang: MapLang = "en",
 ): MapNode[] {
+  const w = mapWords(lang);
   const ends = (side: "in" | "out"): MapNode[] =>
     endpoints.map((e) => ({
       key: side === "in" ? entryKey(e) : exitKey(e),
       kind: "endpoint",
-      label: `${side === "in" ? "from" : "to"} ${e.label}`,
+      label: side === "in" ? w.from(e.label) : w.to(e.label),
       layer: e.layer,
       slots: [],
     }));
@@ -128,14 +138,14 @@ export function mapNodes(
     ...(ebtables === "legacy" ? [hookBox("bridge", "BROUTING", ["broute"])] : []),
     hookBox("bridge", "PREROUTING", ["nat"]),
     hookBox("ip", "PREROUTING", ["raw", CONNTRACK, "mangle", "nat"]),
-    decision(DECISION.bridging, "bridging decision", "bridge"),
+    decision(DECISION.bridging, w.bridgingDecision, "bridge"),
     hookBox("bridge", "INPUT", ["filter"]),
     hookBox("bridge", "FORWARD", ["filter"]),
-    decision(DECISION.routing, "routing decision", "ip"),
+    decision(DECISION.routing, w.routingDecision, "ip"),
     hookBox("ip", "INPUT", ["mangle", "filter", "nat", CONFIRM]),
     hookBox("ip", "FORWARD", ["mangle", "filter"]),
-    { key: DECISION.local, kind: "local", label: "local process", layer: "host", slots: [] },
-    decision(DECISION.outputRouting, "routing decision", "ip"),
+    { key: DECISION.local, kind: "local", label: w.localProcess, layer: "host", slots: [] },
+    decision(DECISION.outputRouting, w.routingDecision, "ip"),
     hookBox("ip", "OUTPUT", ["raw", CONNTRACK, "mangle", "nat", "filter"]),
     hookBox("ip", "POSTROUTING", ["mangle", "nat", CONFIRM]),
     // ebtables-nft runs filter OUTPUT (priority -200) before nat OUTPUT (100); legacy ebtables the other way.

@@ -10,12 +10,14 @@
  *
  * Every label that comes from a file goes through {@link escapeMermaidLabel}.
  */
+
 import type { Packet } from "../model/packet.ts";
 import { escapeMermaidLabel, toMermaidId } from "./escape-mermaid-label.ts";
 import { formatRewrite, hookTitle } from "./format-endpoints.ts";
+import type { MapLang } from "./map-words.ts";
 import {
   type EbtablesFlavour,
-  GENERIC_ENDPOINTS,
+  genericEndpoints,
   hookKey,
   type MapEndpoint,
   type MapNode,
@@ -41,6 +43,8 @@ export interface ToMermaidOptions {
   endpoints?: readonly MapEndpoint[];
   /** Prepended to every node id (letters, digits, `_`); default none. Mermaid prefixes SVG ids with the render id on top. */
   idPrefix?: string;
+  /** Language of the map's own words (decisions, local process, from/to); hook and table names stay. Default `en`. */
+  lang?: MapLang;
 }
 
 // Fill tells the layer (bridge green, IP blue), an orange border the packet's path; same in light and dark.
@@ -73,10 +77,12 @@ const MAP_LINK_STYLE = "stroke:#9e9e9e,stroke-width:1px,stroke-dasharray:4 3";
 /** Returns the Mermaid source of one packet's diagram. Throws only for a packet without events. */
 export function toMermaid(packet: Packet, options: ToMermaidOptions): string {
   const ebtables = options.ebtables ?? "nft";
-  const endpoints = options.endpoints ?? GENERIC_ENDPOINTS;
+  const endpoints = options.endpoints ?? genericEndpoints(options.lang);
   const plan = planPath(packet, ebtables, options.labels, endpoints);
   const prefix = options.idPrefix ? `${toMermaidId(options.idPrefix)}_` : "";
-  return options.view === "map" ? mapView(plan, ebtables, endpoints, prefix) : pathView(plan, prefix);
+  return options.view === "map"
+    ? mapView(plan, ebtables, endpoints, prefix, options.lang)
+    : pathView(plan, prefix);
 }
 
 function shape(n: MapNode, text: string): string {
@@ -111,10 +117,11 @@ function mapView(
   ebtables: EbtablesFlavour,
   endpoints: readonly MapEndpoint[],
   prefix: string,
+  lang: MapLang | undefined,
 ): string {
   const lines: string[] = [...LAYOUT, "flowchart TB"];
   for (const s of plan.steps) lines.push(`  %% step ${s.n}: ${s.hook}`);
-  const all = [...mapNodes(ebtables, endpoints), ...plan.extraNodes];
+  const all = [...mapNodes(ebtables, endpoints, lang), ...plan.extraNodes];
   for (const n of all) lines.push(`  ${prefix}${n.key}${shape(n, boxText(n, plan))}`);
 
   // The map's arrows never change; the path only names and styles the ones it takes.

@@ -258,3 +258,24 @@ describe("toMermaid behaviour", () => {
     );
   });
 });
+
+describe("toMermaid in zh-TW", () => {
+  const packet = RENDER_CASES[0]?.packet as Packet;
+
+  it("writes the map's own words in Chinese and keeps hook and table names", () => {
+    const zh = toMermaid(packet, { view: "map", lang: "zh-TW" });
+    expect(zh).toContain("路由決策");
+    expect(zh).toContain("橋接決策");
+    expect(zh).toContain("本機行程");
+    expect(zh).toContain("來自 任一 bridge 埠");
+    expect(zh).not.toMatch(/routing decision|bridging decision|local process/);
+    expect(zh).toContain("IP PREROUTING");
+  });
+
+  it("draws the same boxes and arrows as in English: only labels differ", () => {
+    const en = toMermaid(packet, { view: "map" });
+    const zh = toMermaid(packet, { view: "map", lang: "zh-TW" });
+    const shape = (src: string) => src.replace(/"[^"]*"/g, '""');
+    expect(shape(zh)).toBe(shape(en));
+  });
+});

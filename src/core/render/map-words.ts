@@ -1,0 +1,47 @@
+/**
+ * The few words a diagram itself carries besides hook and table names (which
+ * stay English in every language, as the kernel and the tools print them).
+ */
+
+/** A diagram's language: `en` (default) or `zh-TW`. */
+export type MapLang = "en" | "zh-TW";
+
+/** The words of one language. */
+export interface MapWords {
+  from: (what: string) => string;
+  to: (what: string) => string;
+  via: (peer: string, itf: string) => string;
+  bridgingDecision: string;
+  routingDecision: string;
+  localProcess: string;
+  anyBridgePort: string;
+  anyRoutedInterface: string;
+}
+
+const WORDS: Record<MapLang, MapWords> = {
+  en: {
+    from: (what) => `from ${what}`,
+    to: (what) => `to ${what}`,
+    via: (peer, itf) => `${peer} via ${itf}`,
+    bridgingDecision: "bridging decision",
+    routingDecision: "routing decision",
+    localProcess: "local process",
+    anyBridgePort: "a bridge port",
+    anyRoutedInterface: "a routed interface",
+  },
+  "zh-TW": {
+    from: (what) => `來自 ${what}`,
+    to: (what) => `送往 ${what}`,
+    via: (peer, itf) => `${peer} 經由 ${itf}`,
+    bridgingDecision: "橋接決策",
+    routingDecision: "路由決策",
+    localProcess: "本機行程",
+    anyBridgePort: "任一 bridge 埠",
+    anyRoutedInterface: "任一路由介面",
+  },
+};
+
+/** The words of `lang` (default English). */
+export function mapWords(lang: MapLang = "en"): MapWords {
+  return WORDS[lang];
+}
