@@ -13,6 +13,7 @@ import type { Scenario } from "./capture-scenarios.ts";
 import { displayCommand } from "./capture-scenarios.ts";
 import { checkOutDir } from "./check-out-dir.ts";
 import { cleanupLeftovers, NF_LOG_ALL_NETNS, readSysctl, undoRun, writeSysctl } from "./cleanup.ts";
+import { committedRuleset } from "./committed-ruleset.ts";
 import { type DockerVersion, dockerRuleset, rulesetName } from "./docker-ruleset.ts";
 import { buildLabPlan } from "./lab-plan.ts";
 import { LAB_NAME, labTopology, type NetnsNames, netnsNames } from "./lab-topology.ts";
@@ -172,6 +173,8 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
   const tag = runTag(runId);
   const comment = ruleComment(runId);
   checkOutDir(options.outDir, LAB_NAME);
+  // Read before anything is built: a bad committed ruleset stops the run with nothing to undo.
+  const committed = committedRuleset(options.outDir, LAB_NAME, rulesetName(options.dockerVersion));
   const control = options.control ?? new RunControl();
   const lock = await acquireCaptureLock({
     pid: process.pid,
@@ -251,7 +254,16 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
       if (index === 0) await control.phase("netns-added");
     }
     const host = names.host;
-    await runner.run(inNetns(host, ["iptables-restore"]), { input: dockerRuleset(options.dockerVersion) });
+    // The lab's committed ruleset when there is one (edit it, capture again, diff); Docker's own for a new lab.
+    say(
+      committed
+        ? `loading ${committed.path}`
+        : `loading the built-in Docker ${options.dockerVersion} ruleset (no committed one yet)`,
+    );
+    await runner.run(inNetns(host, ["iptables-restore"]), {
+      input: committed?.iptables || dockerRuleset(options.dockerVersion),
+    });
+    if (committed?.bridge) await runner.run(inNetns(host, ["ebtables-restore"]), { input: committed.bridge });
     const saved = await runner.run(inNetns(host, ["iptables-save"]));
     const bridgeSaved = await runner.run(inNetns(host, ["ebtables-save"]), { allowFailure: true });
     const ruleset = {

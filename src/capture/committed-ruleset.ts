@@ -1,0 +1,55 @@
+/**
+ * The ruleset a capture loads: the lab's committed `rulesets/<name>.rules`
+ * when it exists, so that a maintainer edits the ruleset, captures again and
+ * sees in `packetwalk diff` what the edit did; the built-in Docker ruleset
+ * only for a lab folder that has none yet.
+ */
+import { join } from "node:path";
+import { readRegularFile } from "../core/trace-file/read-regular-file.ts";
+import { CaptureError } from "./capture-error.ts";
+
+/** A committed ruleset split for the tools that load it. */
+export interface CommittedRuleset {
+  /** Path it was read from. */
+  path: string;
+  /** `iptables-restore` input: every `*table … COMMIT` block. */
+  iptables: string;
+  /** `ebtables-restore` input, or "" when the file has no bridge rules. */
+  bridge: string;
+}
+
+/**
+ * Splits a ruleset file as `stableRuleset` writes it (`# iptables-save`, the tables, then
+ * `# ebtables-save`, the bridge tables); comment lines are dropped. A file without the markers
+ * is read as iptables-save output. Pure.
+ */
+export function splitRulesetFile(text: string): { iptables: string; bridge: string } {
+  const lines = text.split("\n");
+  const marker = lines.findIndex((line) => /^# ebtables-save\b/.test(line));
+  const keep = (part: string[]) =>
+    part
+      .filter((line) => line.trim() !== "" && !line.startsWith("#"))
+      .join("\n")
+      .trim();
+  const iptables = keep(marker < 0 ? lines : lines.slice(0, marker));
+  const bridge = marker < 0 ? "" : keep(lines.slice(marker + 1));
+  return { iptables: iptables ? `${iptables}\n` : "", bridge: bridge ? `${bridge}\n` : "" };
+}
+
+/**
+ * The lab's committed ruleset `name` under `<outDir>/<lab>/rulesets/`, or undefined when the lab
+ * has none (a new lab). A symbolic link or an unreadable file throws a {@link CaptureError}: a
+ * capture never loads rules from outside the repository.
+ */
+export function committedRuleset(outDir: string, lab: string, name: string): CommittedRuleset | undefined {
+  const path = join(outDir, lab, "rulesets", `${name}.rules`);
+  const read = readRegularFile(path);
+  if (!read.ok) {
+    if (read.error.endsWith(": missing")) return undefined;
+    throw new CaptureError(
+      read.error,
+      `commit the ruleset file itself, or remove ${path} to start from Docker's`,
+    );
+  }
+  return { path, ...splitRulesetFile(read.text) };
+}
