@@ -1,6 +1,6 @@
 /**
  * The playground's Content-Security-Policy: the page may load its own files
- * and nothing else, and may connect nowhere but to its own origin (the
+ * (fonts also inline, as data: URLs) and nothing else, and may connect nowhere but to its own origin (the
  * search index). Inline scripts run only by their hash, filled in after the
  * build (`src/plugin/playground-csp.ts`) because Astro writes them.
  */
@@ -21,7 +21,7 @@ export function playgroundPolicy(scriptHashes: readonly string[]): string {
     "connect-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
-    "font-src 'self'",
+    "font-src 'self' data:",
     "manifest-src 'self'",
     "base-uri 'none'",
     "form-action 'none'",
