@@ -83,7 +83,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   const packetsSummary = $<HTMLElement>("[data-packets-summary]");
   const packetList = $<HTMLElement>("[data-packet-list]");
   const moreButton = $<HTMLButtonElement>("[data-more]");
-  const packetSection = $<HTMLElement>("[data-packet]");
+  const packetSection = $<HTMLElement>("[data-packet-detail]");
   const packetTitle = $<HTMLElement>("[data-packet-title]");
   const packetSummary = $<HTMLElement>("[data-packet-summary]");
   const drawing = $<HTMLElement>("[data-drawing]");
@@ -594,7 +594,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
       box.innerHTML = svg;
       diagram.replaceChildren(box);
       diagram.dataset.view = view;
-      diagram.dataset.packet = String(d.packet.id);
+      diagram.dataset.drawnPacket = String(d.packet.id);
       drawing.hidden = true;
     } catch (error) {
       if (mine !== drawn) return;

@@ -109,7 +109,7 @@ const en: PlaygroundStrings = {
   unmap: "Remove {prefix}",
   rulesetProblems: "Problems in the ruleset",
   packets: "Packets",
-  packetsSummary: "{packets} packets in {flows} flows",
+  packetsSummary: "{packets} packet(s) in {flows} flow(s)",
   flow: "flow",
   request: "request",
   reply: "reply",

@@ -433,3 +433,38 @@ describe("playground privacy, problems and sharing", () => {
     }
   }, 900_000);
 });
+
+describe("playground screenshots", () => {
+  const shots = [
+    { name: "1280-light", width: 1280, theme: "light" },
+    { name: "1280-dark", width: 1280, theme: "dark" },
+    { name: "390-light", width: 390, theme: "light" },
+    { name: "390-dark", width: 390, theme: "dark" },
+  ] as const;
+  const log = readFileSync(
+    path.join(REPO_ROOT, "traces/docker-bridge/wan-to-published-port-trace.log"),
+    "utf8",
+  );
+  const rules = readFileSync(path.join(REPO_ROOT, "traces/docker-bridge/rulesets/docker-28.rules"), "utf8");
+
+  it.each(shots)(
+    "writes the $name screenshot (test-results/screenshots/)",
+    async ({ name, width, theme }) => {
+      const context = await site.browser.newContext({ viewport: { width, height: 900 }, colorScheme: theme });
+      try {
+        const page = await context.newPage();
+        await page.goto(`${site.server.url}${width < 500 ? "/zh-tw" : ""}/playground/`);
+        await pasteLog(page, log);
+        await page.locator("details[data-rules-box] summary").click();
+        await page.locator("[data-rules]").fill(rules);
+        await page.locator("[data-steps] .pw-rule").first().waitFor();
+        await page.locator("[data-diagram] svg").waitFor();
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+        const dir = path.join(REPO_ROOT, "test-results/screenshots");
+        await page.screenshot({ path: path.join(dir, `playground-${name}.png`), fullPage: true });
+      } finally {
+        await context.close();
+      }
+    },
+  );
+});
