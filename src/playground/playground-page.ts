@@ -473,6 +473,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     stepsList.replaceChildren(
       ...plan.steps.map((step, i) => stepItem(p, step.n, i, words.steps[i] ?? "", d.listings?.[i])),
     );
+    markScrollers();
     if (focusOnShow) packetTitle.focus();
     void draw();
   }
@@ -563,6 +564,16 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     }
     return box;
   }
+
+  // A raw line wider than its box scrolls in it: keyboard users reach it with Tab, then the arrow keys
+  // (the layout does this for what is on the page at load; these lines come later).
+  function markScrollers(): void {
+    for (const pre of stepsList.querySelectorAll<HTMLElement>(".pg-raw pre")) {
+      if (pre.scrollWidth > pre.clientWidth) pre.tabIndex = 0;
+      else pre.removeAttribute("tabindex");
+    }
+  }
+  addEventListener("resize", markScrollers);
 
   function highlight(n: string): void {
     for (const x of packetSection.querySelectorAll(".is-active")) x.classList.remove("is-active");

@@ -257,6 +257,7 @@ describe("playground privacy, problems and sharing", () => {
       await page.locator("[data-steps] .pw-rule").first().waitFor();
       expect(await page.locator("[data-steps] .pw-rule.pw-matched").count()).toBeGreaterThan(0);
       await page.locator("[data-share]").click();
+      await expect.poll(() => page.locator("[data-share-url]").inputValue()).not.toBe("");
       const link = await page.locator("[data-share-url]").inputValue();
       expect(link).toMatch(/\/playground\/#s=[A-Za-z0-9_-]+$/);
       const shownBefore = await shownPackets(page);
@@ -358,6 +359,23 @@ describe("playground privacy, problems and sharing", () => {
       expect(await page.locator("[data-packet-title]").textContent()).toBe("封包 #2");
       await page.locator("[data-diagram] svg").waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      // With packets, steps and a diagram in it, axe-core finds nothing serious in the playground.
+      await page.evaluate(readFileSync(path.join(REPO_ROOT, "node_modules/axe-core/axe.min.js"), "utf8"));
+      const violations = await page.evaluate(async () => {
+        const axe = (
+          window as unknown as {
+            axe: { run(d: Document): Promise<{ violations: { id: string; impact: string }[] }> };
+          }
+        ).axe;
+        // The playground's own part (the site header's search button is checked by pages.test.ts).
+        return (await axe.run(document.querySelector("[data-playground]") as unknown as Document)).violations
+          .filter((v) => v.impact === "serious" || v.impact === "critical")
+          .map(
+            (v) =>
+              `${v.id}: ${(v as unknown as { nodes: { target: string[] }[] }).nodes.map((n) => n.target.join(" ")).join(", ")}`,
+          );
+      });
+      expect(violations).toEqual([]);
     } finally {
       await context.close();
     }
