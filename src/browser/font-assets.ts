@@ -6,11 +6,11 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
+import { DIAGRAM_FONT_FAMILY } from "./mermaid-config.ts";
+
+export { DIAGRAM_FONT_FAMILY } from "./mermaid-config.ts";
 
 const require = createRequire(import.meta.url);
-
-/** The CSS font-family the diagrams use; the site must use the same stack. */
-export const DIAGRAM_FONT_FAMILY = '"Noto Sans", "Noto Sans TC", sans-serif';
 
 /** A @fontsource package's folder, its version and the CSS file of one weight. */
 export interface FontPackage {

@@ -13,6 +13,11 @@ import { dirname, join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { type LaunchedChromium, launchChromium } from "./find-chromium.ts";
 import { DIAGRAM_FONT_FAMILY, fontFingerprint, fontPackages } from "./font-assets.ts";
+import { mermaidConfig } from "./mermaid-config.ts";
+import { scopeIds } from "./scope-svg-ids.ts";
+
+export { mermaidConfig } from "./mermaid-config.ts";
+export { scopeIds } from "./scope-svg-ids.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -87,25 +92,6 @@ function mermaidInfo(): { script: string; version: string } {
   const pkgJson = require.resolve("mermaid/package.json");
   const version = (JSON.parse(readFileSync(pkgJson, "utf8")) as { version: string }).version;
   return { script: join(dirname(pkgJson), "dist/mermaid.min.js"), version };
-}
-
-/** Mermaid configuration for one theme; the same for every diagram of a build. */
-export function mermaidConfig(
-  theme: Theme,
-  id: string,
-  options: { handDrawnSeed: number; fontSize: string },
-) {
-  return {
-    startOnLoad: false,
-    securityLevel: "strict",
-    theme: theme === "light" ? "default" : "dark",
-    themeVariables: { fontFamily: DIAGRAM_FONT_FAMILY, fontSize: options.fontSize },
-    fontFamily: DIAGRAM_FONT_FAMILY,
-    handDrawnSeed: options.handDrawnSeed,
-    deterministicIds: true,
-    deterministicIDSeed: id,
-    flowchart: { htmlLabels: true },
-  } as const;
 }
 
 /** Creates a renderer; nothing starts until the first diagram that is not in the cache. */
@@ -278,29 +264,6 @@ export function createMermaidRenderer(options: MermaidRendererOptions = {}): Mer
 interface MermaidGlobal {
   initialize(config: unknown): void;
   render(id: string, text: string): Promise<{ svg: string }>;
-}
-
-/**
- * Prefixes every id Mermaid left unscoped (edge paths such as `L_a_b_0`,
- * explicit edge ids) with the SVG's own id, and the references to them, so
- * that several SVGs inline on one page, and the light and dark copy of one
- * diagram, never share an id.
- */
-export function scopeIds(svg: string, svgId: string): string {
-  const foreign = new Set<string>();
-  for (const m of svg.matchAll(/\sid="([^"]+)"/g)) {
-    const id = m[1] as string;
-    if (id !== svgId && !id.startsWith(`${svgId}-`) && !id.startsWith(`${svgId}_`)) foreign.add(id);
-  }
-  if (foreign.size === 0) return svg;
-  const escaped = [...foreign]
-    .sort((a, b) => b.length - a.length)
-    .map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  const any = escaped.join("|");
-  return svg
-    .replace(new RegExp(`(\\sid=")(${any})(")`, "g"), `$1${svgId}-$2$3`)
-    .replace(new RegExp(`(url\\(#)(${any})(\\))`, "g"), `$1${svgId}-$2$3`)
-    .replace(new RegExp(`(href="#)(${any})(")`, "g"), `$1${svgId}-$2$3`);
 }
 
 // Font files and CSS are served from their npm packages under /fonts/<package>/...

@@ -10,6 +10,7 @@ import { z } from "zod";
 import type { HookId } from "../core/model/hook.ts";
 import type { Diagnostic, Packet } from "../core/model/packet.ts";
 import type { FlowAssignment } from "../core/parse/pair-flows.ts";
+import { HOOK_ID_PATTERN } from "../core/parse/prefix-to-hook.ts";
 import { lineBatches, MAX_LINE_BYTES } from "../core/parse/split-lines.ts";
 import { TraceParser } from "../core/parse/trace-parser.ts";
 import { formatPacket, type OutputMode } from "./packet-output.ts";
@@ -41,12 +42,7 @@ const SEGMENT_BYTES = 16 << 20;
 
 const prefixMapSchema = z.record(
   z.string(),
-  z
-    .string()
-    .regex(
-      /^(bridge|ip|ip6|arp):[a-z]+:[A-Za-z0-9_-]+$/,
-      "a hook id like 'ip:filter:INPUT' (family:table:CHAIN)",
-    ),
+  z.string().regex(HOOK_ID_PATTERN, "a hook id like 'ip:filter:INPUT' (family:table:CHAIN)"),
 );
 
 /** Parsed command-line options. */

@@ -48,6 +48,8 @@ const strings = {
     homeIntro:
       "Lessons on how packets cross iptables and ebtables in Docker's default bridge network, with every diagram drawn from a real kernel trace.",
     traces: "Traces",
+    playground: "Paste your own log",
+    tools: "Tools",
   },
   "zh-tw": {
     skip: "跳到主要內容",
@@ -80,6 +82,8 @@ const strings = {
     homeIntro:
       "透過真實核心記錄的追蹤資料，一步步看懂封包在 Docker 預設 bridge 網路中如何經過 iptables 與 ebtables。",
     traces: "追蹤紀錄",
+    playground: "貼上你自己的日誌",
+    tools: "工具",
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 

@@ -7,14 +7,16 @@
  * - closes the diagram browser when the build ends and records how many
  *   diagrams were rendered vs served from the cache.
  */
-import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { AstroIntegration } from "astro";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { checkLessons } from "../lessons/check-lessons.ts";
 import { formatProblems, takeProblems } from "./build-problems.ts";
 import { filesUnder } from "./files-under.ts";
 import { findSymlinks } from "./find-symlinks.ts";
+import { fillPlaygroundCsp } from "./playground-csp.ts";
 import { closeSharedRenderer } from "./shared-renderer.ts";
 import { defaultTracesDir, loadTraces } from "./trace-store.ts";
 
@@ -106,8 +108,16 @@ export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegr
       "astro:build:start": async ({ logger }) => {
         await stopOnProblems(logger, cacheDir);
       },
-      "astro:build:done": async ({ logger }) => {
+      "astro:build:done": async ({ logger, dir }) => {
         await stopOnProblems(logger, cacheDir);
+        for (const page of ["playground/index.html", "zh-tw/playground/index.html"]) {
+          const file = fileURLToPath(new URL(page, dir));
+          if (existsSync(file) && !fillPlaygroundCsp(file)) {
+            logger.error(`${page}: no Content-Security-Policy placeholder to fill; build stopped`);
+            await closeSharedRenderer();
+            process.exit(1);
+          }
+        }
         const stats = await closeSharedRenderer();
         const record = {
           rendered: stats?.rendered ?? 0,

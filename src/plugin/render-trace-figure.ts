@@ -13,17 +13,17 @@ import type { Packet, ParsedTrace } from "../core/model/packet.ts";
 import { parseTraceText } from "../core/parse/index.ts";
 import { describePath } from "../core/render/describe-path.ts";
 import { endpointLabels } from "../core/render/endpoint-labels.ts";
-import { toMermaidId } from "../core/render/escape-mermaid-label.ts";
 import { formatAddresses, formatRewrite } from "../core/render/format-endpoints.ts";
 import { labEndpoints } from "../core/render/lab-endpoints.ts";
 import { planPath } from "../core/render/plan-path.ts";
 import { toMermaid } from "../core/render/to-mermaid.ts";
 import { annotateRecorded, LabError } from "../lab/load-lab.ts";
-import { annotateSvg, type StepTargets } from "./annotate-svg.ts";
+import { annotateSvg } from "./annotate-svg.ts";
 import { figureLegend, legendStrings } from "./figure-legend.ts";
 import { type FigureStrings, figureStrings } from "./figure-strings.ts";
 import { escapeHtml } from "./html.ts";
 import { renderRules } from "./render-rules.ts";
+import { stepTargets } from "./step-targets.ts";
 import type { TraceDirective } from "./trace-directive.ts";
 import type { StoredTrace } from "./trace-store.ts";
 
@@ -101,23 +101,6 @@ function choosePackets(packets: Packet[], wanted: number | undefined, traceName:
   if (request) chosen.request = request;
   if (reply) chosen.reply = reply;
   return chosen;
-}
-
-function stepTargets(
-  packet: Packet,
-  idPrefix: string,
-  view: TraceDirective["view"],
-  ebtables: "nft" | "legacy",
-): StepTargets {
-  const p = `${toMermaidId(idPrefix)}_`;
-  const nodes = new Map<string, number[]>();
-  const links = new Map<string, number>();
-  for (const step of planPath(packet, ebtables).steps) {
-    const node = view === "map" ? `${p}${step.key}` : `${p}s${step.n}`;
-    nodes.set(node, [...(nodes.get(node) ?? []), step.n]);
-    links.set(`${p}step${step.n}`, step.n);
-  }
-  return { nodes, links };
 }
 
 function stepHead(packet: Packet, index: number): string {

@@ -1,12 +1,15 @@
 /**
  * Page weight budgets on the lesson page with the most diagrams, measured in
  * the browser: JS shipped <= 15 KB gzip with search loaded only when opened,
- * HTML + inline SVG <= 250 KB gzip, and no request to any other host.
+ * HTML + inline SVG <= 250 KB gzip, and no request to any other host; and the
+ * playground's own JS (page and parse worker, Mermaid apart and loaded only on a first diagram).
  * The figures are printed for the release note.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { countDiagrams, lessonPages, readPageHtml, useSite, watchPage } from "./browser.ts";
+import { countDiagrams, lessonPages, REPO_ROOT, readPageHtml, useSite, watchPage } from "./browser.ts";
 import { assertDistBuilt } from "./serve-dist.ts";
 
 assertDistBuilt();
@@ -139,5 +142,63 @@ describe(`budgets on ${chosen.page.path} (${chosen.diagrams} diagram(s))`, () =>
     );
     if (chosen.diagrams > 0) expect(svgBytes).toBeGreaterThan(0);
     expect(htmlGzip).toBeLessThanOrEqual(HTML_BUDGET);
+  });
+});
+
+/** The playground's own JS in bytes of gzip: what loads with the page, and its parse worker. Mermaid is apart. */
+const PLAYGROUND_PAGE_JS_BUDGET = 20 * 1024;
+const PLAYGROUND_WORKER_JS_BUDGET = 30 * 1024;
+
+describe("budgets on /playground/", () => {
+  it(`ships <= ${PLAYGROUND_PAGE_JS_BUDGET / 1024} KB gzip of JS on load and <= ${PLAYGROUND_WORKER_JS_BUDGET / 1024} KB in its worker; Mermaid only once a diagram is drawn`, async () => {
+    const context = await site.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await context.newPage();
+      const watch = watchPage(page, site.server.url);
+      const scripts = new Map<string, number>();
+      const bodies: Promise<void>[] = [];
+      page.on("response", (res) =>
+        bodies.push(
+          res
+            .body()
+            .then((body) => {
+              if (new URL(res.url()).pathname.endsWith(".js")) scripts.set(res.url(), gz(body));
+            })
+            .catch(() => undefined),
+        ),
+      );
+      await page.goto(`${site.server.url}/playground/`, { waitUntil: "networkidle" });
+      await Promise.all(bodies);
+      const inline = inlineScripts(await page.content()).reduce((sum, s) => sum + gz(s), 0);
+      const onLoad = [...scripts.values()].reduce((a, b) => a + b, 0) + inline;
+      const loadedUrls = new Set(scripts.keys());
+      const mermaidOnLoad = [...loadedUrls].filter((u) => /mermaid/i.test(u));
+
+      // A paste starts the worker; packet 1 is drawn, which loads Mermaid.
+      const log = readFileSync(path.join(REPO_ROOT, "traces/docker-bridge/container-to-wan.log"), "utf8");
+      await page.locator("[data-log]").fill(log);
+      await page.locator("[data-diagram] svg").waitFor();
+      await page.waitForLoadState("networkidle");
+      await Promise.all(bodies);
+      const later = [...scripts].filter(([u]) => !loadedUrls.has(u));
+      const worker = later.filter(([u]) => /parse-worker/.test(u)).reduce((a, [, b]) => a + b, 0);
+      const mermaid = later.filter(([u]) => !/parse-worker/.test(u)).reduce((a, [, b]) => a + b, 0);
+      console.log(
+        [
+          `budgets: /playground/ JS on load ${kb(onLoad)} gzip (inline ${kb(inline)}); budget ${kb(PLAYGROUND_PAGE_JS_BUDGET)}`,
+          ...[...loadedUrls].map((u) => `    ${new URL(u).pathname}: ${kb(scripts.get(u) ?? 0)} gzip`),
+          `  parse worker ${kb(worker)} gzip; budget ${kb(PLAYGROUND_WORKER_JS_BUDGET)}`,
+          `  Mermaid, loaded by the first diagram: ${kb(mermaid)} gzip in ${later.length - 1} file(s) (outside the budget)`,
+        ].join("\n"),
+      );
+      expect(mermaidOnLoad, "no Mermaid before a diagram is drawn").toEqual([]);
+      expect(mermaid, "Mermaid loads when the first diagram is drawn").toBeGreaterThan(0);
+      expect(onLoad).toBeLessThanOrEqual(PLAYGROUND_PAGE_JS_BUDGET);
+      expect(worker).toBeGreaterThan(0);
+      expect(worker).toBeLessThanOrEqual(PLAYGROUND_WORKER_JS_BUDGET);
+      expect(watch.problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -1,0 +1,187 @@
+/**
+ * What the playground's worker does, without the worker: parses a byte or
+ * text stream with the CLI's own {@link TraceParser}, reports progress, keeps
+ * the packets, and hands out light rows for the list and one whole packet
+ * (with its rule listing when a ruleset was given) on demand. Pure apart from
+ * the stream it reads; unit-tested in Node.
+ */
+import type { HookId } from "../core/model/hook.ts";
+import type { Diagnostic, Flow, Packet, Rewrite } from "../core/model/packet.ts";
+import type { FlowAssignment } from "../core/parse/pair-flows.ts";
+import { lineBatches } from "../core/parse/split-lines.ts";
+import { TraceParser } from "../core/parse/trace-parser.ts";
+import { type StepListing, toListing } from "../core/render/to-listing.ts";
+import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
+import type { Ruleset } from "../core/simulate/ruleset.ts";
+
+/** One packet as the list shows it: everything `packetwalk parse` prints but the events. */
+export interface PacketRow {
+  id: number;
+  flow: number;
+  direction: "request" | "reply";
+  summary: string;
+  hooks: HookId[];
+  rewrites: Rewrite[];
+  /** Input line of its first event. */
+  line: number;
+}
+
+/** An unknown LOG prefix: the form offers to map it to a chain. */
+export interface UnknownPrefixRow {
+  /** The prefix trimmed (what a prefix map keys on). */
+  name: string;
+  count: number;
+  /** Line it was first seen on. */
+  line: number;
+}
+
+/** Everything but the packets' events: what the page shows after a parse. */
+export interface ParseSummary {
+  packets: PacketRow[];
+  flows: Flow[];
+  /** As the CLI prints them (positions in `file`), the note about unlisted ones included. */
+  diagnostics: Diagnostic[];
+  unknownPrefixes: UnknownPrefixRow[];
+  /** Lines that were not netfilter output. */
+  skippedLines: number;
+  /** Numbers of the first {@link MAX_SKIPPED_LISTED} of them. */
+  skippedLineNumbers: number[];
+  /** Netfilter lines read. */
+  events: number;
+  /** Lines read in all. */
+  lines: number;
+}
+
+/** Progress of a parse. */
+export interface ParseProgress {
+  /** Bytes (or UTF-16 units, for text) read so far. */
+  done: number;
+  /** Total size when known. */
+  total: number;
+  packets: number;
+}
+
+/** Options of {@link ParseSession.parse}. */
+export interface SessionParseOptions {
+  /** Name of the input in positions (the dropped file's name); default `-` as for standard input. */
+  file?: string;
+  /** Exact LOG prefixes mapped to hook ids (the CLI's `--prefix-map`); default none. */
+  prefixMap?: Record<string, HookId>;
+  /** Size of the input, for progress; default 0 (unknown). */
+  total?: number;
+  /** Called at most every `progressEvery` units of input read. */
+  onProgress?: (p: ParseProgress) => void;
+  /** How much input between progress reports; default 1 MiB. */
+  progressEvery?: number;
+}
+
+/** A whole packet with what its step listing needs. */
+export interface PacketDetail {
+  packet: Packet;
+  /** One listing per event, in order, when a ruleset was given. */
+  listings?: StepListing[];
+}
+
+/** How many skipped lines are listed by number (the rest are counted). */
+export const MAX_SKIPPED_LISTED = 200;
+
+/** One parse at a time, and the ruleset the listings use. */
+export class ParseSession {
+  private packets: Packet[] = [];
+  private ruleset: Ruleset | undefined;
+
+  /**
+   * Reads `chunks` (bytes or text) line by line, as `packetwalk parse` reads a file, and keeps the
+   * packets; resolves to what the page lists.
+   */
+  async parse(
+    chunks: AsyncIterable<Uint8Array | string>,
+    options: SessionParseOptions = {},
+  ): Promise<ParseSummary> {
+    const packets: Packet[] = [];
+    const flows: Flow[] = [];
+    const onPacket = (p: Packet, f: FlowAssignment) => {
+      packets.push(p);
+      if (f.isNew) flows.push({ id: f.flow, proto: f.proto, packets: [p.id] });
+      else flows[f.flow - 1]?.packets.push(p.id);
+    };
+    const parser = new TraceParser(onPacket, {
+      file: options.file ?? "-",
+      ...(options.prefixMap ? { prefixMap: options.prefixMap } : {}),
+    });
+    const every = options.progressEvery ?? 1 << 20;
+    const total = options.total ?? 0;
+    let done = 0;
+    let reported = 0;
+    let lines = 0;
+    const skippedLineNumbers: number[] = [];
+    const counted = async function* (): AsyncGenerator<Uint8Array | string> {
+      for await (const chunk of chunks) {
+        done += chunk.length;
+        yield chunk;
+      }
+    };
+    for await (const batch of lineBatches(counted())) {
+      for (let i = 0; i < batch.length; i++) {
+        const before = parser.skippedLines;
+        parser.line(batch[i] as string);
+        // The CLI only counts them; the page also says which lines they were.
+        if (parser.skippedLines > before && skippedLineNumbers.length < MAX_SKIPPED_LISTED)
+          skippedLineNumbers.push(lines + i + 1);
+      }
+      lines += batch.length;
+      if (options.onProgress && done - reported >= every) {
+        reported = done;
+        options.onProgress({ done, total, packets: packets.length });
+      }
+    }
+    parser.end();
+    this.packets = packets;
+    options.onProgress?.({ done, total, packets: packets.length });
+    return {
+      packets: packets.map(toRow),
+      flows,
+      diagnostics: parser.diagnostics,
+      unknownPrefixes: parser.unknownPrefixes().map((u) => ({
+        name: u.name,
+        count: u.count,
+        line: parser.diagnostics[u.index]?.position.line ?? 0,
+      })),
+      skippedLines: parser.skippedLines,
+      skippedLineNumbers,
+      events: parser.events,
+      lines,
+    };
+  }
+
+  /** Reads a ruleset (`iptables-save`, then `ebtables-save`); empty text removes it. Returns its problems. */
+  setRuleset(text: string, file = "ruleset"): Diagnostic[] {
+    if (text.trim() === "") {
+      this.ruleset = undefined;
+      return [];
+    }
+    this.ruleset = parseRulesetFile(text, file);
+    return this.ruleset.diagnostics;
+  }
+
+  /** Packet `id` with its events, and each step's listing when there is a ruleset. */
+  packet(id: number): PacketDetail | undefined {
+    const packet =
+      this.packets[id - 1]?.id === id ? this.packets[id - 1] : this.packets.find((p) => p.id === id);
+    if (!packet) return undefined;
+    const ruleset = this.ruleset;
+    return ruleset ? { packet, listings: packet.events.map((e) => toListing(e, ruleset)) } : { packet };
+  }
+}
+
+function toRow(p: Packet): PacketRow {
+  return {
+    id: p.id,
+    flow: p.flow,
+    direction: p.direction,
+    summary: p.summary,
+    hooks: p.hooks,
+    rewrites: p.rewrites,
+    line: p.events[0]?.position.line ?? 0,
+  };
+}

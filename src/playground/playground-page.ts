@@ -1,0 +1,687 @@
+/**
+ * The playground page's script: reads the reader's log (typed, pasted, dropped
+ * or opened), has the worker parse it, and shows the packets, the problems,
+ * the picked packet's steps and diagram. Text goes into the page only through
+ * `textContent`; nothing is sent anywhere.
+ */
+import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
+import type { HookId } from "../core/model/hook.ts";
+import type { Diagnostic, Packet, Rewrite } from "../core/model/packet.ts";
+import { describePath } from "../core/render/describe-path.ts";
+import { formatAddresses, formatRewrite } from "../core/render/format-endpoints.ts";
+import { planPath } from "../core/render/plan-path.ts";
+import type { StepListing } from "../core/render/to-listing.ts";
+import type { View } from "../core/render/to-mermaid.ts";
+import { diagramSource, drawDiagram } from "./draw-diagram.ts";
+import { HOOK_CHOICES, isHookId } from "./hook-choices.ts";
+import type { PacketDetail, PacketRow, ParseSummary } from "./parse-session.ts";
+import { decodeShare, encodeShare } from "./share-link.ts";
+import { fill, type PlaygroundStrings } from "./strings.ts";
+import type { FromWorker, ToWorker } from "./worker-protocol.ts";
+
+/** Pastes larger than this are kept out of the text box (a box with megabytes of text is slow to use). */
+const BIG_PASTE = 1 << 20;
+/** Packets added to the list at a time. */
+const PAGE = 200;
+/** Wait after the last keystroke before parsing again. */
+const TYPING_PAUSE_MS = 300;
+
+const root = document.querySelector<HTMLElement>("[data-playground]");
+const stringsEl = document.getElementById("pg-strings");
+if (root && stringsEl) start(root, JSON.parse(stringsEl.textContent ?? "{}") as PlaygroundStrings);
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: { class?: string; text?: string; attrs?: Record<string, string> } = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (props.class) node.className = props.class;
+  if (props.text !== undefined) node.textContent = props.text;
+  for (const [k, v] of Object.entries(props.attrs ?? {})) node.setAttribute(k, v);
+  node.append(...children);
+  return node;
+}
+
+function sizeText(bytes: number): string {
+  return bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
+/** `1, 3-7, 9`: line numbers as ranges. */
+function lineRanges(lines: number[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const first = lines[i] as number;
+    let last = first;
+    while (lines[i + 1] === last + 1) last = lines[++i] as number;
+    out.push(last === first ? String(first) : `${first}–${last}`);
+  }
+  return out.join(", ");
+}
+
+function start(root: HTMLElement, s: PlaygroundStrings): void {
+  const $ = <T extends Element>(sel: string) => root.querySelector<T>(sel) as T;
+  const form = $<HTMLFormElement>("[data-input-form]");
+  const logBox = $<HTMLTextAreaElement>("[data-log]");
+  const bigNote = $<HTMLElement>("[data-big-note]");
+  const fileInput = $<HTMLInputElement>("[data-file]");
+  const drop = $<HTMLElement>("[data-drop]");
+  const rulesBox = $<HTMLTextAreaElement>("[data-rules]");
+  const rulesDetails = $<HTMLDetailsElement>("[data-rules-box]");
+  const progress = $<HTMLProgressElement>("[data-progress]");
+  const statusText = $<HTMLElement>("[data-status-text]");
+  const problems = $<HTMLElement>("[data-problems]");
+  const diagList = $<HTMLElement>("[data-diagnostics]");
+  const skippedEl = $<HTMLElement>("[data-skipped]");
+  const unknown = $<HTMLElement>("[data-unknown]");
+  const unknownList = $<HTMLElement>("[data-unknown-list]");
+  const mapped = $<HTMLElement>("[data-mapped]");
+  const mappedList = $<HTMLElement>("[data-mapped-list]");
+  const rulesetProblems = $<HTMLElement>("[data-ruleset-problems]");
+  const rulesetDiagList = $<HTMLElement>("[data-ruleset-diagnostics]");
+  const packetsSection = $<HTMLElement>("[data-packets]");
+  const packetsSummary = $<HTMLElement>("[data-packets-summary]");
+  const packetList = $<HTMLElement>("[data-packet-list]");
+  const moreButton = $<HTMLButtonElement>("[data-more]");
+  const packetSection = $<HTMLElement>("[data-packet-detail]");
+  const packetTitle = $<HTMLElement>("[data-packet-title]");
+  const packetSummary = $<HTMLElement>("[data-packet-summary]");
+  const drawing = $<HTMLElement>("[data-drawing]");
+  const diagram = $<HTMLElement>("[data-diagram]");
+  const stepsList = $<HTMLElement>("[data-steps]");
+  const sourceEl = $<HTMLElement>("[data-source]");
+  const shareStatus = $<HTMLElement>("[data-share-status]");
+  const shareBox = $<HTMLElement>("[data-share-box]");
+  const shareUrl = $<HTMLInputElement>("[data-share-url]");
+
+  /** The input when it is not the text box's content: a big paste or a file. */
+  let held: { blob: Blob; name: string; text?: string } | undefined;
+  let prefixMap: Record<string, HookId> = {};
+  let worker: Worker | undefined;
+  let request = 0;
+  let parseRequest = 0;
+  let parsing = false;
+  let summary: ParseSummary | undefined;
+  let shown = 0;
+  let detail: PacketDetail | undefined;
+  let view: View = "map";
+  let drawn = 0;
+
+  const newWorker = (): Worker => {
+    const w = new Worker(new URL("./parse-worker.ts", import.meta.url), { type: "module" });
+    w.addEventListener("message", (e: MessageEvent<FromWorker>) => onMessage(e.data));
+    w.addEventListener("error", (e) => {
+      parsing = false;
+      progress.hidden = true;
+      statusText.textContent = fill(s.parseFailed, { message: e.message || "worker error" });
+    });
+    // The ruleset lives in the worker: a new one is told again.
+    if (rulesBox.value.trim()) send(w, { type: "ruleset", request: ++request, text: rulesBox.value });
+    return w;
+  };
+  const send = (w: Worker, m: ToWorker) => w.postMessage(m);
+  const getWorker = () => {
+    worker ??= newWorker();
+    return worker;
+  };
+
+  const setStatus = (text: string) => {
+    statusText.textContent = text;
+  };
+
+  // ---- Input -----------------------------------------------------------------------------------
+
+  const hold = (blob: Blob, name: string, text?: string) => {
+    held = { blob, name, ...(text !== undefined ? { text } : {}) };
+    logBox.value = "";
+    bigNote.hidden = false;
+    bigNote.textContent = fill(s.bigPaste, { size: sizeText(blob.size) });
+    if (name !== "-") bigNote.textContent = `${name} (${sizeText(blob.size)})`;
+    runParse();
+  };
+
+  const release = () => {
+    held = undefined;
+    bigNote.hidden = true;
+    bigNote.textContent = "";
+  };
+
+  const runParse = () => {
+    const text = logBox.value;
+    if (!held && text.trim() === "") {
+      clearResults();
+      return;
+    }
+    const blob = held ? held.blob : new Blob([text]);
+    // A parse still running is for an input that is gone: stop it rather than wait for it.
+    if (parsing && worker) {
+      worker.terminate();
+      worker = undefined;
+    }
+    parsing = true;
+    parseRequest = ++request;
+    progress.hidden = false;
+    progress.max = Math.max(1, blob.size);
+    progress.value = 0;
+    setStatus(fill(s.parsing, { percent: 0, packets: 0 }));
+    send(getWorker(), {
+      type: "parse",
+      request: parseRequest,
+      input: blob,
+      file: held?.name ?? "-",
+      prefixMap,
+    });
+  };
+
+  let typing: ReturnType<typeof setTimeout> | undefined;
+  logBox.addEventListener("input", () => {
+    if (held && logBox.value !== "") release();
+    clearTimeout(typing);
+    typing = setTimeout(runParse, TYPING_PAUSE_MS);
+  });
+  logBox.addEventListener("paste", (e) => {
+    const text = e.clipboardData?.getData("text/plain") ?? "";
+    if (text.length < BIG_PASTE) return;
+    // Megabytes in a text box make every keystroke slow: keep them aside and parse them as they are.
+    e.preventDefault();
+    hold(new Blob([text]), "-", text);
+  });
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    clearTimeout(typing);
+    runParse();
+  });
+  fileInput.addEventListener("change", () => {
+    const file = fileInput.files?.[0];
+    if (file) hold(file, file.name);
+    fileInput.value = "";
+  });
+  drop.addEventListener("dragover", (e) => {
+    if (!e.dataTransfer?.types.includes("Files")) return;
+    e.preventDefault();
+    drop.dataset.dragging = "";
+  });
+  drop.addEventListener("dragleave", () => delete drop.dataset.dragging);
+  drop.addEventListener("drop", (e) => {
+    const file = e.dataTransfer?.files[0];
+    delete drop.dataset.dragging;
+    if (!file) return;
+    e.preventDefault();
+    hold(file, file.name);
+  });
+  $<HTMLButtonElement>("[data-clear]").addEventListener("click", () => {
+    release();
+    logBox.value = "";
+    rulesBox.value = "";
+    prefixMap = {};
+    renderMapped();
+    sendRuleset();
+    clearResults();
+    history.replaceState(null, "", location.pathname);
+    logBox.focus();
+  });
+
+  let rulesTyping: ReturnType<typeof setTimeout> | undefined;
+  const sendRuleset = () => send(getWorker(), { type: "ruleset", request: ++request, text: rulesBox.value });
+  rulesBox.addEventListener("input", () => {
+    clearTimeout(rulesTyping);
+    rulesTyping = setTimeout(sendRuleset, TYPING_PAUSE_MS);
+  });
+
+  // ---- Worker answers --------------------------------------------------------------------------
+
+  function onMessage(m: FromWorker): void {
+    if (m.type === "progress") {
+      if (m.request !== parseRequest) return;
+      progress.value = m.done;
+      const percent = m.total ? Math.floor((100 * m.done) / m.total) : 0;
+      setStatus(fill(s.parsing, { percent, packets: m.packets }));
+    } else if (m.type === "parsed") {
+      if (m.request !== parseRequest) return;
+      parsing = false;
+      progress.hidden = true;
+      showSummary(m.summary, m.ms);
+    } else if (m.type === "ruleset") {
+      showDiagnostics(rulesetDiagList, m.diagnostics);
+      rulesetProblems.hidden = m.diagnostics.length === 0;
+      if (detail) pick(detail.packet.id, false);
+    } else if (m.type === "packet") {
+      if (m.request !== pickRequest || !m.detail) return;
+      showPacket(m.detail);
+    } else {
+      if (m.request === parseRequest) {
+        parsing = false;
+        progress.hidden = true;
+      }
+      setStatus(fill(s.parseFailed, { message: m.message }));
+    }
+  }
+
+  function clearResults(): void {
+    summary = undefined;
+    detail = undefined;
+    if (parsing && worker) {
+      worker.terminate();
+      worker = undefined;
+      parsing = false;
+    }
+    progress.hidden = true;
+    setStatus("");
+    for (const section of [problems, unknown, packetsSection, packetSection]) section.hidden = true;
+    packetList.replaceChildren();
+    diagList.replaceChildren();
+    stepsList.replaceChildren();
+    diagram.replaceChildren();
+  }
+
+  function showDiagnostics(list: HTMLElement, diagnostics: Diagnostic[]): void {
+    list.replaceChildren(
+      ...diagnostics.map((d) => {
+        const [head = "", hint] = formatDiagnostic(d).split("\n  hint: ");
+        return el(
+          "li",
+          { class: `pg-diag pg-${d.severity}` },
+          el("code", { text: head }),
+          ...(hint ? [el("p", { class: "pg-hint", text: `hint: ${hint}` })] : []),
+        );
+      }),
+    );
+  }
+
+  function showSummary(sum: ParseSummary, ms: number): void {
+    summary = sum;
+    const errors = sum.diagnostics.filter((d) => d.severity === "error").length;
+    setStatus(
+      sum.packets.length === 0
+        ? s.noPackets
+        : fill(s.parsed, {
+            packets: sum.packets.length,
+            events: sum.events,
+            skipped: sum.skippedLines,
+            errors,
+            warnings: sum.diagnostics.length - errors,
+            ms: Math.round(ms),
+          }),
+    );
+    showDiagnostics(diagList, sum.diagnostics);
+    const listed = sum.skippedLineNumbers;
+    skippedEl.hidden = sum.skippedLines === 0;
+    skippedEl.textContent = fill(s.skipped, {
+      lines:
+        lineRanges(listed) +
+        (sum.skippedLines > listed.length
+          ? ` ${fill(s.skippedMore, { n: sum.skippedLines - listed.length })}`
+          : ""),
+    });
+    problems.hidden = sum.diagnostics.length === 0 && sum.skippedLines === 0;
+    renderUnknown(sum);
+
+    packetsSection.hidden = sum.packets.length === 0;
+    packetsSummary.textContent = fill(s.packetsSummary, {
+      packets: sum.packets.length,
+      flows: sum.flows.length,
+    });
+    packetList.replaceChildren();
+    shown = 0;
+    showMore();
+    packetSection.hidden = true;
+    detail = undefined;
+    const first = sum.packets[0];
+    if (first) pick(first.id, false);
+  }
+
+  // ---- Unknown prefixes and the prefix map ------------------------------------------------------
+
+  function renderUnknown(sum: ParseSummary): void {
+    unknown.hidden = sum.unknownPrefixes.length === 0;
+    unknownList.replaceChildren(
+      ...sum.unknownPrefixes.map((u, i) => {
+        const id = `pg-map-${i}`;
+        const select = el("select", { attrs: { id } });
+        select.append(el("option", { text: "—", attrs: { value: "" } }));
+        for (const hook of HOOK_CHOICES) select.append(el("option", { text: hook, attrs: { value: hook } }));
+        const button = el("button", { class: "pg-button", text: s.mapButton, attrs: { type: "button" } });
+        button.addEventListener("click", () => {
+          if (!isHookId(select.value)) {
+            select.focus();
+            return;
+          }
+          prefixMap = { ...prefixMap, [u.name]: select.value };
+          renderMapped();
+          runParse();
+        });
+        return el(
+          "li",
+          { class: "pg-unknown-item" },
+          el("code", { text: u.name }),
+          ` ${fill(s.unknownLines, { n: u.count, line: u.line })} `,
+          el("label", { class: "sr-only", text: fill(s.mapTo, { prefix: u.name }), attrs: { for: id } }),
+          select,
+          " ",
+          button,
+        );
+      }),
+    );
+  }
+
+  function renderMapped(): void {
+    const entries = Object.entries(prefixMap);
+    mapped.hidden = entries.length === 0;
+    mappedList.replaceChildren(
+      ...entries.map(([prefix, hook]) => {
+        const remove = el("button", {
+          class: "pg-button",
+          text: "×",
+          attrs: { type: "button", "aria-label": fill(s.unmap, { prefix }) },
+        });
+        remove.addEventListener("click", () => {
+          const { [prefix]: _, ...rest } = prefixMap;
+          prefixMap = rest;
+          renderMapped();
+          runParse();
+        });
+        return el("li", {}, el("code", { text: `${prefix} → ${hook}` }), " ", remove);
+      }),
+    );
+  }
+
+  // ---- Packet list ---------------------------------------------------------------------------------
+
+  function rewriteText(r: Rewrite, direction: "request" | "reply"): string {
+    return `${formatRewrite(r, direction)} (${r.afterHook} → ${r.beforeHook})`;
+  }
+
+  function packetItem(p: PacketRow): HTMLLIElement {
+    const dir = p.direction === "request" ? s.request : s.reply;
+    const button = el("button", {
+      class: "pg-button pg-pick",
+      text: fill(s.showPacket, { id: p.id }),
+      attrs: { type: "button", "aria-pressed": "false", "data-pick": String(p.id) },
+    });
+    button.addEventListener("click", () => pick(p.id, true));
+    const hooks = el(
+      "ol",
+      { class: "pg-hooks", attrs: { "aria-label": s.hooks } },
+      ...p.hooks.map((h) => el("li", {}, el("code", { text: h }))),
+    );
+    const item = el(
+      "li",
+      {
+        class: "pg-packet-item",
+        attrs: { "data-packet": String(p.id), "data-flow": String(p.flow), "data-direction": p.direction },
+      },
+      el(
+        "p",
+        { class: "pg-packet-head" },
+        el("strong", { text: `#${p.id}` }),
+        ` ${s.flow} ${p.flow} · ${dir} · `,
+        el("code", { class: "pg-summary", text: p.summary }),
+        ` · ${fill(s.line, { line: p.line })}`,
+      ),
+      hooks,
+    );
+    if (p.rewrites.length)
+      item.append(
+        el(
+          "ul",
+          { class: "pg-rewrites", attrs: { "aria-label": s.rewrites } },
+          ...p.rewrites.map((r) => el("li", { class: "pw-rewrite", text: rewriteText(r, p.direction) })),
+        ),
+      );
+    item.append(button);
+    return item;
+  }
+
+  function showMore(): void {
+    if (!summary) return;
+    const next = summary.packets.slice(shown, shown + PAGE);
+    packetList.append(...next.map(packetItem));
+    shown += next.length;
+    const left = summary.packets.length - shown;
+    moreButton.hidden = left <= 0;
+    moreButton.textContent = fill(s.showMore, { n: Math.min(PAGE, left) });
+  }
+  moreButton.addEventListener("click", () => {
+    const firstNew = shown;
+    showMore();
+    packetList.querySelectorAll<HTMLButtonElement>("[data-pick]")[firstNew]?.focus();
+  });
+
+  // ---- One packet: steps and diagram ---------------------------------------------------------------
+
+  let pickRequest = 0;
+  let focusOnShow = false;
+  function pick(id: number, focus: boolean): void {
+    pickRequest = ++request;
+    focusOnShow = focus;
+    for (const b of packetList.querySelectorAll<HTMLButtonElement>("[data-pick]"))
+      b.setAttribute("aria-pressed", String(b.dataset.pick === String(id)));
+    send(getWorker(), { type: "packet", request: pickRequest, id });
+  }
+
+  function showPacket(d: PacketDetail): void {
+    detail = d;
+    const p = d.packet;
+    const lang = document.documentElement.lang.startsWith("zh") ? "zh-TW" : "en";
+    packetSection.hidden = false;
+    packetTitle.textContent = fill(s.packetTitle, { id: p.id });
+    packetSummary.textContent = `${p.direction === "request" ? s.request : s.reply} · ${s.flow} ${p.flow} · ${p.summary}`;
+    const words = describePath(p, { lang });
+    diagram.setAttribute("aria-label", words.summary);
+    diagram.setAttribute("aria-describedby", "pg-steps-h");
+    const plan = planPath(p, "nft");
+    stepsList.replaceChildren(
+      ...plan.steps.map((step, i) => stepItem(p, step.n, i, words.steps[i] ?? "", d.listings?.[i])),
+    );
+    markScrollers();
+    if (focusOnShow) packetTitle.focus();
+    void draw();
+  }
+
+  function stepItem(
+    p: Packet,
+    n: number,
+    index: number,
+    words: string,
+    listing: StepListing | undefined,
+  ): HTMLLIElement {
+    const event = p.events[index] as Packet["events"][number];
+    const io = [
+      event.in !== undefined ? `IN=${event.in}` : "",
+      event.out !== undefined ? `OUT=${event.out}` : "",
+      event.physIn ? `PHYSIN=${event.physIn}` : "",
+      event.physOut ? `PHYSOUT=${event.physOut}` : "",
+    ]
+      .filter(Boolean)
+      .join(" ");
+    const rewrites = p.rewrites.filter((r) => r.atEvent === index);
+    const head = el(
+      "div",
+      { class: "pw-step-head" },
+      el("span", { class: "pw-step-n", text: String(n), attrs: { "aria-hidden": "true" } }),
+      el("code", { class: "pw-hook", text: event.hook }),
+      el("span", { class: "sr-only", text: words }),
+      el(
+        "span",
+        { attrs: { "aria-hidden": "true" } },
+        ...(io ? [el("span", { class: "pw-io", text: io }), " "] : []),
+        el("span", { class: "pw-addr", text: formatAddresses(event) }),
+      ),
+      ...rewrites.map((r) => el("span", { class: "pw-rewrite", text: formatRewrite(r, p.direction) })),
+    );
+    const item = el("li", { class: "pw-step", attrs: { "data-step": String(n), tabindex: "0" } }, head);
+    if (listing) item.append(rulesBlock(listing));
+    item.append(
+      el(
+        "div",
+        { class: "pg-raw" },
+        el("p", {
+          class: "pw-line-ref",
+          text: `${s.logLine}, ${fill(s.line, { line: event.position.line })}`,
+        }),
+        el("pre", {}, el("code", { text: event.raw })),
+      ),
+    );
+    const activate = () => highlight(String(n));
+    item.addEventListener("focusin", activate);
+    item.addEventListener("mouseenter", activate);
+    item.addEventListener("focusout", () => highlight(""));
+    item.addEventListener("mouseleave", () => {
+      if (!item.contains(document.activeElement)) highlight("");
+    });
+    return item;
+  }
+
+  function rulesBlock(listing: StepListing): HTMLElement {
+    if (listing.chains.length === 0) return el("p", { class: "pw-note", text: s.noRules });
+    const box = el("details", { class: "pw-rules" }, el("summary", { text: s.rules }));
+    box.open = listing.verdictsKnown;
+    const lang = document.documentElement.lang.startsWith("zh") ? "zh-TW" : "en";
+    for (const chain of listing.chains) {
+      const name = el("p", { class: "pw-chain-name" }, el("code", { text: `${chain.table} ${chain.chain}` }));
+      if (chain.policy)
+        name.append(" ", el("span", { class: "pw-policy", text: `${s.policy} ${chain.policy}` }));
+      if (chain.policyApplied)
+        name.append(" ", el("span", { class: "pw-verdict", text: `${s.policy}: ${chain.policyApplied}` }));
+      box.append(name);
+      if (!chain.rules.length) continue;
+      const list = el("ol", { class: "pw-rule-list" });
+      for (const r of chain.rules) {
+        const li = el(
+          "li",
+          { class: `pw-rule${r.matched ? " pw-matched" : ""}`, attrs: { value: String(r.index) } },
+          el("code", { class: "pw-rule-text", text: r.text }),
+        );
+        if (r.matched)
+          li.append(
+            " ",
+            el("span", { class: "pw-verdict pw-verdict-kernel", text: `${s.matched}: ${r.matched}` }),
+          );
+        li.append(el("span", { class: "pw-note", text: r.note[lang] }));
+        list.append(li);
+      }
+      box.append(list);
+    }
+    return box;
+  }
+
+  // A raw line wider than its box scrolls in it: keyboard users reach it with Tab, then the arrow keys
+  // (the layout does this for what is on the page at load; these lines come later).
+  function markScrollers(): void {
+    for (const pre of stepsList.querySelectorAll<HTMLElement>(".pg-raw pre")) {
+      if (pre.scrollWidth > pre.clientWidth) pre.tabIndex = 0;
+      else pre.removeAttribute("tabindex");
+    }
+  }
+  addEventListener("resize", markScrollers);
+
+  function highlight(n: string): void {
+    for (const x of packetSection.querySelectorAll(".is-active")) x.classList.remove("is-active");
+    if (!n) return;
+    for (const x of packetSection.querySelectorAll(`.pw-step[data-step="${n}"], svg [data-step~="${n}"]`))
+      x.classList.add("is-active");
+  }
+
+  const theme = (): "light" | "dark" =>
+    document.documentElement.dataset.theme === "dark" ? "dark" : "light";
+
+  async function draw(): Promise<void> {
+    const d = detail;
+    if (!d) return;
+    const mine = ++drawn;
+    const prefix = `pg${d.packet.id}${view === "map" ? "m" : "p"}`;
+    const source = diagramSource(d.packet, view, prefix);
+    sourceEl.textContent = source;
+    for (const legend of root.querySelectorAll<HTMLElement>("[data-legend]"))
+      legend.hidden = legend.dataset.legend !== view;
+    drawing.hidden = false;
+    drawing.textContent = s.drawing;
+    const t = theme();
+    try {
+      const svg = await drawDiagram(d.packet, view, source, prefix, `${prefix}-${t}`, t);
+      if (mine !== drawn) return;
+      const box = el("div", { class: `pw-diagram-${t}` });
+      // Mermaid's own output, sanitised by it (securityLevel strict); labels were escaped by toMermaid.
+      box.innerHTML = svg;
+      diagram.replaceChildren(box);
+      diagram.dataset.view = view;
+      diagram.dataset.drawnPacket = String(d.packet.id);
+      drawing.hidden = true;
+    } catch (error) {
+      if (mine !== drawn) return;
+      drawing.textContent = fill(s.drawFailed, {
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  for (const radio of root.querySelectorAll<HTMLInputElement>("[data-view]")) {
+    radio.addEventListener("change", () => {
+      if (!radio.checked) return;
+      view = radio.value === "path" ? "path" : "map";
+      void draw();
+    });
+  }
+  // The diagram is drawn in the page's theme: drawn again when the reader switches it.
+  new MutationObserver(() => {
+    if (
+      detail &&
+      diagram.firstElementChild &&
+      !diagram.firstElementChild.classList.contains(`pw-diagram-${theme()}`)
+    )
+      void draw();
+  }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+
+  // ---- Share --------------------------------------------------------------------------------------
+
+  $<HTMLButtonElement>("[data-share]").addEventListener("click", async () => {
+    shareBox.hidden = true;
+    await share(held ? (held.text ?? (await held.blob.text())) : logBox.value);
+  });
+
+  async function share(log: string): Promise<void> {
+    const encoded = await encodeShare({ log, rules: rulesBox.value, prefixMap });
+    if (!encoded.ok) {
+      shareStatus.textContent = fill(s.shareTooLong, { chars: encoded.chars, limit: encoded.limit });
+      return;
+    }
+    history.replaceState(null, "", `${location.pathname}#${encoded.fragment}`);
+    shareUrl.value = location.href;
+    shareBox.hidden = false;
+    try {
+      await navigator.clipboard.writeText(location.href);
+      shareStatus.textContent = s.shareCopied;
+    } catch {
+      // No clipboard permission: the link is in the box, selected, for the reader to copy.
+      shareStatus.textContent = s.shareReady;
+      shareUrl.focus();
+      shareUrl.select();
+    }
+  }
+
+  async function restore(): Promise<void> {
+    const decoded = await decodeShare(location.hash);
+    if (!decoded) return;
+    if (!decoded.ok) {
+      shareStatus.textContent = decoded.problem === "version" ? s.shareVersion : s.shareCorrupt;
+      return;
+    }
+    const { log, rules, prefixMap: map } = decoded.input;
+    prefixMap = {};
+    for (const [k, v] of Object.entries(map ?? {})) if (isHookId(v)) prefixMap[k] = v;
+    renderMapped();
+    if (rules) {
+      rulesBox.value = rules;
+      rulesDetails.open = true;
+      sendRuleset();
+    }
+    if (log.length >= BIG_PASTE) hold(new Blob([log]), "-", log);
+    else {
+      logBox.value = log;
+      runParse();
+    }
+    shareStatus.textContent = s.shareRestored;
+  }
+  void restore();
+  addEventListener("hashchange", () => void restore());
+}

@@ -1,0 +1,211 @@
+/**
+ * The playground's words in each site language. The page embeds the
+ * reader's language as JSON, so the script ships no translation it does not use.
+ */
+
+/** Every string the playground shows. `{n}`-style placeholders are filled by {@link fill}. */
+export interface PlaygroundStrings {
+  title: string;
+  lead: string;
+  privacy: string;
+  logLabel: string;
+  logHelp: string;
+  chooseFile: string;
+  dropHere: string;
+  bigPaste: string;
+  rulesLabel: string;
+  rulesHelp: string;
+  parse: string;
+  clear: string;
+  share: string;
+  shareCopied: string;
+  shareReady: string;
+  shareTooLong: string;
+  shareCorrupt: string;
+  shareVersion: string;
+  shareRestored: string;
+  shareUrlLabel: string;
+  parsing: string;
+  parsed: string;
+  parseFailed: string;
+  noPackets: string;
+  problems: string;
+  skipped: string;
+  skippedMore: string;
+  unknownTitle: string;
+  unknownHelp: string;
+  unknownLines: string;
+  mapTo: string;
+  mapButton: string;
+  mappedTitle: string;
+  unmap: string;
+  rulesetProblems: string;
+  packets: string;
+  packetsSummary: string;
+  flow: string;
+  request: string;
+  reply: string;
+  hooks: string;
+  rewrites: string;
+  showPacket: string;
+  showMore: string;
+  packetTitle: string;
+  view: string;
+  viewMap: string;
+  viewPath: string;
+  drawing: string;
+  drawFailed: string;
+  steps: string;
+  logLine: string;
+  line: string;
+  rules: string;
+  noRules: string;
+  matched: string;
+  policy: string;
+  source: string;
+  mermaidSource: string;
+}
+
+const en: PlaygroundStrings = {
+  title: "Playground: paste your own log",
+  lead: "Paste or drop a kernel log (dmesg, journalctl -k, syslog, xtables-monitor --trace, nft monitor trace) and see what packetwalk parse sees: the packets and their flows, the hooks each one crossed in order with its NAT rewrites, and the map of the packet you pick.",
+  privacy:
+    "Everything runs in your browser. Nothing you paste leaves this page: it has no server to send it to, and its security policy forbids any request but its own files.",
+  logLabel: "Kernel log",
+  logHelp: "LOG lines (iptables or ebtables), TRACE output, in any dmesg, journalctl or syslog form.",
+  chooseFile: "Open a log file",
+  dropHere: "or drop a file on the box",
+  bigPaste: "{size} pasted: too big to show in the box; it is parsed as is.",
+  rulesLabel: "Ruleset (optional)",
+  rulesHelp:
+    "The output of iptables-save, then of ebtables-save: each step then lists the rules of its chain.",
+  parse: "Parse",
+  clear: "Clear",
+  share: "Copy link",
+  shareCopied: "Link copied. It holds the log itself, compressed, after the # (which browsers never send).",
+  shareReady:
+    "Here is the link; it holds the log itself, compressed, after the # (which browsers never send).",
+  shareTooLong:
+    "This input makes a link of {chars} characters, more than {limit}: too long for many chats and browsers. Keep only the lines of the packets you want to show and try again.",
+  shareCorrupt: "The link's data cannot be read: it was cut short or changed on the way.",
+  shareVersion: "The link was made by another version of this page and cannot be read here.",
+  shareRestored: "The log from the link was restored and parsed.",
+  shareUrlLabel: "Link to this input",
+  parsing: "Parsing: {percent}% ({packets} packets so far)",
+  parsed:
+    "{packets} packets from {events} netfilter lines; {skipped} other lines skipped; {errors} errors, {warnings} warnings ({ms} ms).",
+  parseFailed: "The parse stopped: {message}",
+  noPackets: "No netfilter packet was found in the input.",
+  problems: "Problems",
+  skipped: "Skipped lines (not netfilter output): {lines}",
+  skippedMore: "and {n} more",
+  unknownTitle: "Unknown LOG prefixes",
+  unknownHelp:
+    "packetwalk cannot tell which table and chain wrote these prefixes. Say it here (the CLI's --prefix-map) and the log is parsed again.",
+  unknownLines: "{n} lines, first on line {line}",
+  mapTo: "Chain of {prefix}",
+  mapButton: "Map",
+  mappedTitle: "Prefix map",
+  unmap: "Remove {prefix}",
+  rulesetProblems: "Problems in the ruleset",
+  packets: "Packets",
+  packetsSummary: "{packets} packet(s) in {flows} flow(s)",
+  flow: "flow",
+  request: "request",
+  reply: "reply",
+  hooks: "Hooks",
+  rewrites: "Rewrites",
+  showPacket: "Steps and map of #{id}",
+  showMore: "Show {n} more packets",
+  packetTitle: "Packet #{id}",
+  view: "Diagram",
+  viewMap: "Map",
+  viewPath: "Path",
+  drawing: "Drawing the diagram…",
+  drawFailed: "The diagram could not be drawn: {message}",
+  steps: "Steps",
+  logLine: "Log line",
+  line: "line {line}",
+  rules: "Rules of this chain",
+  noRules: "The ruleset has no rules in this chain.",
+  matched: "matched",
+  policy: "policy",
+  source: "Mermaid source of this diagram",
+  mermaidSource: "Mermaid source",
+};
+
+const zhTw: PlaygroundStrings = {
+  title: "試玩區：貼上你自己的日誌",
+  lead: "貼上或拖放一段核心日誌(dmesg、journalctl -k、syslog、xtables-monitor --trace、nft monitor trace),就能看到 packetwalk parse 看到的內容：封包與連線、每個封包依序經過的 hook 和 NAT 改寫，以及你選的封包在地圖上的路徑。",
+  privacy:
+    "所有處理都在你的瀏覽器裡進行。你貼上的內容不會離開這個頁面：它沒有伺服器可以傳送，而且頁面的安全政策禁止任何自身檔案以外的請求。",
+  logLabel: "核心日誌",
+  logHelp: "LOG 行(iptables 或 ebtables)、TRACE 輸出，任何 dmesg、journalctl 或 syslog 格式皆可。",
+  chooseFile: "開啟日誌檔",
+  dropHere: "或把檔案拖放到方框上",
+  bigPaste: "已貼上 {size}:太大，不在方框中顯示；會直接解析。",
+  rulesLabel: "規則集(選填)",
+  rulesHelp: "iptables-save 的輸出，接著是 ebtables-save 的輸出：每一步會列出該 chain 的規則。",
+  parse: "解析",
+  clear: "清除",
+  share: "複製連結",
+  shareCopied: "已複製連結。日誌本身經壓縮後放在 # 之後(瀏覽器從不傳送這一段)。",
+  shareReady: "這是連結；日誌本身經壓縮後放在 # 之後(瀏覽器從不傳送這一段)。",
+  shareTooLong:
+    "這份輸入產生的連結有 {chars} 個字元，超過 {limit}:對許多聊天軟體和瀏覽器來說太長。請只保留你想展示的封包的行，再試一次。",
+  shareCorrupt: "無法讀取連結中的資料：它在傳遞途中被截斷或更改了。",
+  shareVersion: "這個連結由另一個版本的頁面產生，這裡無法讀取。",
+  shareRestored: "已還原並解析連結中的日誌。",
+  shareUrlLabel: "這份輸入的連結",
+  parsing: "解析中：{percent}%(目前 {packets} 個封包)",
+  parsed:
+    "從 {events} 行 netfilter 日誌得到 {packets} 個封包；略過 {skipped} 行其他內容；{errors} 個錯誤、{warnings} 個警告({ms} 毫秒)。",
+  parseFailed: "解析中止：{message}",
+  noPackets: "輸入中找不到任何 netfilter 封包。",
+  problems: "問題",
+  skipped: "略過的行(不是 netfilter 輸出):{lines}",
+  skippedMore: "以及另外 {n} 行",
+  unknownTitle: "未知的 LOG 前綴",
+  unknownHelp:
+    "packetwalk 無法判斷這些前綴是哪個 table 與 chain 寫的。在這裡指定(等同 CLI 的 --prefix-map),日誌會重新解析。",
+  unknownLines: "{n} 行，第一次出現在第 {line} 行",
+  mapTo: "{prefix} 的 chain",
+  mapButton: "對應",
+  mappedTitle: "前綴對應",
+  unmap: "移除 {prefix}",
+  rulesetProblems: "規則集中的問題",
+  packets: "封包",
+  packetsSummary: "{flows} 條連線中的 {packets} 個封包",
+  flow: "連線",
+  request: "請求",
+  reply: "回應",
+  hooks: "Hook",
+  rewrites: "改寫",
+  showPacket: "#{id} 的步驟與地圖",
+  showMore: "再顯示 {n} 個封包",
+  packetTitle: "封包 #{id}",
+  view: "圖",
+  viewMap: "地圖",
+  viewPath: "路徑",
+  drawing: "正在繪製圖…",
+  drawFailed: "無法繪製圖：{message}",
+  steps: "步驟",
+  logLine: "日誌",
+  line: "第 {line} 行",
+  rules: "此 chain 的規則",
+  noRules: "規則集在此 chain 沒有規則。",
+  matched: "命中",
+  policy: "預設策略",
+  source: "此圖的 Mermaid 原始碼",
+  mermaidSource: "Mermaid 原始碼",
+};
+
+/** The strings of each site locale. */
+export const PLAYGROUND_STRINGS: Record<"en" | "zh-tw", PlaygroundStrings> = { en, "zh-tw": zhTw };
+
+/** Fills `{name}` placeholders of `text` from `values`. */
+export function fill(text: string, values: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    values[name] === undefined ? whole : String(values[name]),
+  );
+}

@@ -1,0 +1,491 @@
+/**
+ * The playground (/playground/) in a real browser: every committed trace and
+ * every parse fixture pasted into it shows the same packets, hooks and
+ * rewrites as `packetwalk parse --json` on the same file; packet 1's diagram
+ * has the build-time figure's step boxes; nothing is requested beyond the
+ * page's own files (paste, ruleset, shared link); problems and the prefix map;
+ * and a 50 MB log shows progress while the page stays responsive (the figures
+ * are printed, not asserted as times).
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, describe, expect, it } from "vitest";
+import { generateLog } from "../../bench/generate-log.ts";
+import { formatRewrite } from "../../src/core/render/format-endpoints.ts";
+import { REPO_ROOT, useSite, watchPage } from "./browser.ts";
+import { assertDistBuilt, DIST_DIR } from "./serve-dist.ts";
+
+assertDistBuilt();
+const site = useSite();
+/** The URL of a site path (`/playground/`) under the build's base path. */
+const at = (path: string) => `${site.server.url}${site.server.base}${path.replace(/^\//, "")}`;
+
+/** Every committed trace and every parse fixture: LOG, TRACE, nft monitor, each envelope. */
+const INPUTS = [
+  ...readdirSync(path.join(REPO_ROOT, "traces/docker-bridge"))
+    .filter((f) => f.endsWith(".log"))
+    .map((f) => `traces/docker-bridge/${f}`),
+  ...readdirSync(path.join(REPO_ROOT, "test/fixtures/parse")).map(
+    (d) => `test/fixtures/parse/${d}/input.log`,
+  ),
+].filter((f) => existsSync(path.join(REPO_ROOT, f)));
+
+interface JsonPacket {
+  packet: number;
+  flow: number;
+  direction: "request" | "reply";
+  summary: string;
+  hooks: string[];
+  rewrites: Parameters<typeof formatRewrite>[0][];
+}
+
+/** What the CLI prints for `file` with `--json`. */
+function cliPackets(file: string): JsonPacket[] {
+  let out: string;
+  try {
+    out = execFileSync(process.execPath, ["bin/packetwalk.mjs", "parse", "--json", "--jobs", "1", file], {
+      cwd: REPO_ROOT,
+      encoding: "utf8",
+      maxBuffer: 1 << 28,
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+  } catch (e) {
+    // Exit 1 with no packet is still an answer: nothing to show.
+    out = (e as { stdout?: string }).stdout ?? "";
+  }
+  return out
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as JsonPacket);
+}
+
+/** What the page lists, read from what it shows. */
+async function shownPackets(page: Page) {
+  return page.$$eval("[data-packet-list] > li", (items) =>
+    items.map((li) => ({
+      packet: Number(li.getAttribute("data-packet")),
+      flow: Number(li.getAttribute("data-flow")),
+      direction: li.getAttribute("data-direction"),
+      summary: li.querySelector(".pg-summary")?.textContent ?? "",
+      hooks: [...li.querySelectorAll(".pg-hooks li code")].map((c) => c.textContent ?? ""),
+      rewrites: [...li.querySelectorAll(".pg-rewrites li")].map((r) => r.textContent ?? ""),
+    })),
+  );
+}
+
+async function openPlayground(prefix = "", width = 1280) {
+  const context = await site.browser.newContext({ viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  // CSP violations are reported in the page: collect them.
+  await page.addInitScript(() => {
+    (window as unknown as { cspViolations: string[] }).cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) =>
+      (window as unknown as { cspViolations: string[] }).cspViolations.push(
+        `${e.violatedDirective} ${e.blockedURI}`,
+      ),
+    );
+  });
+  const watch = watchPage(page, site.server.url);
+  await page.goto(at(`${prefix}/playground/`), { waitUntil: "load" });
+  return { context, page, watch };
+}
+
+/** Pastes `text` into the log box as a reader would (a paste event), and waits for the parse. */
+async function pasteLog(page: Page, text: string): Promise<void> {
+  await page.locator("[data-log]").focus();
+  await page.evaluate((t) => {
+    const box = document.querySelector<HTMLTextAreaElement>("[data-log]") as HTMLTextAreaElement;
+    const data = new DataTransfer();
+    data.setData("text/plain", t);
+    const event = new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true });
+    // A synthetic paste inserts nothing by itself: do what the browser does unless the page took it.
+    if (box.dispatchEvent(event)) {
+      box.value = t;
+      box.dispatchEvent(new Event("input", { bubbles: true }));
+    }
+  }, text);
+  await waitParsed(page);
+}
+
+async function waitParsed(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const status = document.querySelector("[data-status-text]")?.textContent ?? "";
+    const progress = document.querySelector<HTMLProgressElement>("[data-progress]");
+    return progress?.hidden && status !== "" && !/%/.test(status);
+  });
+}
+
+/** Each step box of the diagram: step number -> the map box (node id without the render prefix) it is in. */
+async function stepBoxes(page: Page, svgSelector: string): Promise<Record<string, string>> {
+  return page.$$eval(`${svgSelector} g.node[data-step]`, (nodes) => {
+    const out: Record<string, string> = {};
+    for (const n of nodes) {
+      // `<svg id>-flowchart-<prefix>_<box>-<n>`, the box a hook's (`ip_FORWARD`): keep `<box>`.
+      const box = /_((?:br|ip6?|arp)_[A-Z]+)-\d+$/.exec(n.id)?.[1] ?? n.id;
+      for (const step of (n.getAttribute("data-step") ?? "").split(" ")) out[step] = box;
+    }
+    return out;
+  });
+}
+
+const tmp = mkdtempSync(path.join(tmpdir(), "pw-playground-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe("playground", () => {
+  it("has a Content-Security-Policy that allows nothing but the page's own files", async () => {
+    const html = readFileSync(path.join(DIST_DIR, "playground/index.html"), "utf8");
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? "";
+    const directives = new Map(
+      csp.split(";").map((d) => {
+        const [name = "", ...values] = d.trim().split(/\s+/);
+        return [name, values] as const;
+      }),
+    );
+    expect(directives.get("default-src")).toEqual(["'none'"]);
+    expect(directives.get("connect-src")).toEqual(["'self'"]);
+    for (const [name, values] of directives) {
+      for (const v of values) expect(v, `${name} allows only the page's origin`).toMatch(/^'|^data:$/);
+    }
+    // The meta tag comes before every script, so it governs them all.
+    expect(html.indexOf("Content-Security-Policy")).toBeLessThan(html.indexOf("<script"));
+  });
+
+  it.each(INPUTS)("shows what `packetwalk parse --json` shows for %s", async (file) => {
+    const expected = cliPackets(file);
+    const { context, page, watch } = await openPlayground();
+    try {
+      await pasteLog(page, readFileSync(path.join(REPO_ROOT, file), "utf8"));
+
+      // More than a page of packets is listed in pages: open them all.
+      while (await page.locator("[data-more]").isVisible()) await page.locator("[data-more]").click();
+      const shown = await shownPackets(page);
+
+      expect(shown).toEqual(
+        expected.map((p) => ({
+          packet: p.packet,
+          flow: p.flow,
+          direction: p.direction,
+          summary: p.summary,
+          hooks: p.hooks,
+          rewrites: p.rewrites.map(
+            (r) => `${formatRewrite(r, p.direction)} (${r.afterHook} → ${r.beforeHook})`,
+          ),
+        })),
+      );
+      if (expected.length > 0) {
+        // Packet 1 is picked: its steps, each with its raw line.
+        await page.locator("[data-diagram] svg").waitFor();
+        const steps = await page.$$eval("[data-steps] > li", (items) =>
+          items.map((li) => ({
+            hook: li.querySelector(".pw-hook")?.textContent,
+            raw: li.querySelector(".pg-raw code")?.textContent,
+          })),
+        );
+        expect(steps.map((s) => s.hook)).toEqual(expected[0]?.hooks);
+        const lines = readFileSync(path.join(REPO_ROOT, file), "utf8").split("\n");
+        for (const s of steps) expect(lines.map((l) => l.replace(/\r$/, ""))).toContain(s.raw);
+      }
+      expect(watch.problems).toEqual([]);
+      expect(
+        await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),
+      ).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  const traces = INPUTS.filter((f) => f.startsWith("traces/"));
+  it.each(traces)("draws packet 1 of %s on the same boxes, step by step, as its trace page", async (file) => {
+    const name = path.basename(file, ".log");
+    const first = cliPackets(file)[0];
+    if (first?.direction !== "request") return;
+    const { context, page } = await openPlayground();
+    try {
+      await pasteLog(page, readFileSync(path.join(REPO_ROOT, file), "utf8"));
+      await page.locator("[data-diagram] svg").waitFor();
+      const source = (await page.locator("[data-source]").textContent()) ?? "";
+      const steps = (src: string) => [...src.matchAll(/%% step (\d+): (\S+)/g)].map((m) => `${m[1]} ${m[2]}`);
+      await page.goto(at(`/traces/docker-bridge/${name}/`));
+      const built =
+        (await page.locator(".pw-direction[data-direction=request] .pw-source code").textContent()) ?? "";
+      expect(steps(source)).toEqual(steps(built));
+      expect(steps(source).length).toBe(first.hooks.length);
+      // The rendered boxes: each step in the same map box in both diagrams.
+      const buildBoxes = await stepBoxes(page, ".pw-direction[data-direction=request] .pw-diagram-light svg");
+      await page.goBack();
+      await pasteLog(page, readFileSync(path.join(REPO_ROOT, file), "utf8"));
+      await page.locator("[data-diagram] svg").waitFor();
+      const playBoxes = await stepBoxes(page, "[data-diagram] svg");
+      expect(Object.keys(playBoxes).length).toBe(first.hooks.length);
+      expect(playBoxes).toEqual(buildBoxes);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+/** Files under dist/ a URL of the local server names (the page's own assets), or undefined. */
+function ownAsset(url: string, origin: string): string | undefined {
+  if (!url.startsWith(`${origin}/`)) return undefined;
+  const { pathname, search } = new URL(url);
+  if (search || !pathname.startsWith(site.server.base)) return undefined;
+  const inSite = pathname.slice(site.server.base.length);
+  const file = path.join(DIST_DIR, decodeURIComponent(inSite), pathname.endsWith("/") ? "index.html" : "");
+  return existsSync(file) && statSync(file).isFile() ? file : undefined;
+}
+
+/** The responsiveness probe the 50 MB test installs in the page. */
+interface Probe {
+  maxGap: number;
+  maxGapParsing: number;
+  ticks: number;
+  progress: number[];
+}
+
+describe("playground privacy, problems and sharing", () => {
+  const log = readFileSync(path.join(REPO_ROOT, "traces/docker-bridge/container-to-wan-trace.log"), "utf8");
+  const rules = readFileSync(path.join(REPO_ROOT, "traces/docker-bridge/rulesets/docker-28.rules"), "utf8");
+
+  it("requests nothing but its own files: on load, with a paste, a ruleset, and a shared link", async () => {
+    const { context, page, watch } = await openPlayground();
+    try {
+      const loaded = watch.requests.length;
+      await pasteLog(page, log);
+      await page.locator("summary", { hasText: /Ruleset/ }).click();
+      await page.locator("[data-rules]").fill(rules);
+      // The listing of packet 1 shows the rules of its chains, the kernel's matches marked.
+      await page.locator("[data-steps] .pw-rule").first().waitFor();
+      expect(await page.locator("[data-steps] .pw-rule.pw-matched").count()).toBeGreaterThan(0);
+      await page.locator("[data-share]").click();
+      await expect.poll(() => page.locator("[data-share-url]").inputValue()).not.toBe("");
+      const link = await page.locator("[data-share-url]").inputValue();
+      expect(link).toMatch(/\/playground\/#s=[A-Za-z0-9_-]+$/);
+      const shownBefore = await shownPackets(page);
+      const after = watch.requests.slice(loaded);
+      // After the load, only the worker and the lazily loaded Mermaid chunks, all under /_astro/.
+      expect(after.filter((u) => !new URL(u).pathname.startsWith(`${site.server.base}_astro/`))).toEqual([]);
+
+      const second = await context.newPage();
+      const watch2 = watchPage(second, site.server.url);
+      await second.goto(link, { waitUntil: "load" });
+      await waitParsed(second);
+      await second.locator("[data-diagram] svg").waitFor();
+      expect(await shownPackets(second)).toEqual(shownBefore);
+      expect(await second.locator("[data-rules]").inputValue()).toBe(rules);
+      for (const w of [watch, watch2]) {
+        expect(w.problems).toEqual([]);
+        for (const url of w.requests) expect(ownAsset(url, site.server.url), url).toBeDefined();
+        // The log's own content never leaves in a URL.
+        for (const url of w.requests) expect(url).not.toContain("172.17.0.2");
+      }
+      console.log(
+        `playground: ${watch.requests.length} requests (load ${loaded}), shared link ${link.length} characters ` +
+          `for a ${log.length}-character log and a ${rules.length}-character ruleset; reopened with ${watch2.requests.length} requests`,
+      );
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("refuses a link past the limit with a message that says how long it would be", async () => {
+    const { context, page } = await openPlayground();
+    try {
+      // Text that does not compress: random hex.
+      const noise = Array.from(
+        { length: 3000 },
+        (_, i) => `line ${i} ${Math.random().toString(16).repeat(3)}`,
+      );
+      await pasteLog(page, noise.join("\n"));
+      await page.locator("[data-share]").click();
+      await expect
+        .poll(() => page.locator("[data-share-status]").textContent())
+        .toMatch(/link of \d+ characters, more than 32000/);
+      expect(await page.locator("[data-share-box]").isHidden()).toBe(true);
+      expect(new URL(page.url()).hash).toBe("");
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("says a cut link cannot be read", async () => {
+    const { context, page } = await openPlayground();
+    try {
+      await page.goto(at("/playground/#s=AbCdE"));
+      await page.reload();
+      await expect
+        .poll(() => page.locator("[data-share-status]").textContent())
+        .toMatch(/cut short or changed/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("lists problems with line numbers and hints, and maps an unknown prefix to a chain", async () => {
+    const { context, page } = await openPlayground();
+    try {
+      const lines = log.split("\n").slice(0, 4);
+      const custom = [
+        "Jan  1 00:00:00 host kernel: [  1.000000] fw-in: IN=eth0 OUT= MAC=52:54:00:12:34:02:52:54:00:12:34:01:08:00 SRC=203.0.113.1 DST=203.0.113.2 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=ICMP TYPE=8 CODE=0 ID=7 SEQ=1 ",
+        "just a line of something else",
+        "[  1.000001] iptable/filter-INPUTIN=eth0 OUT= SRC=203.0.113.1 DST=",
+      ];
+      await pasteLog(page, [...custom, ...lines].join("\n"));
+      const problems = (await page.locator("[data-diagnostics]").textContent()) ?? "";
+      expect(problems).toMatch(/-:1:\d+: warning: unknown LOG prefix 'fw-in:'/);
+      expect(problems).toMatch(/hint: .*prefix-map/);
+      expect(problems).toMatch(/-:3:\d+: error:/);
+      expect(await page.locator("[data-skipped]").textContent()).toMatch(/: 2$/);
+      // The form: map the prefix, and the log is parsed again with it.
+      await page.getByLabel("Chain of fw-in:").selectOption("ip:filter:INPUT");
+      await page.locator("[data-unknown-list] button").click();
+      await waitParsed(page);
+      expect(await page.locator("[data-mapped-list]").textContent()).toContain("fw-in: → ip:filter:INPUT");
+      const shown = await shownPackets(page);
+      expect(shown[0]?.hooks).toEqual(["ip:filter:INPUT"]);
+      expect(await page.locator("[data-unknown]").isHidden()).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("is usable with the keyboard: a packet's button opens its steps and moves focus there", async () => {
+    const { context, page } = await openPlayground("/zh-tw", 360);
+    try {
+      await pasteLog(page, log);
+      const second = page.locator("[data-pick]").nth(1);
+      await second.focus();
+      await page.keyboard.press("Enter");
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("pg-packet-h");
+      expect(await page.locator("[data-packet-title]").textContent()).toBe("封包 #2");
+      await page.locator("[data-diagram] svg").waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      // With packets, steps and a diagram in it, axe-core finds nothing serious in the playground.
+      await page.evaluate(readFileSync(path.join(REPO_ROOT, "node_modules/axe-core/axe.min.js"), "utf8"));
+      const violations = await page.evaluate(async () => {
+        const axe = (
+          window as unknown as {
+            axe: { run(d: Document): Promise<{ violations: { id: string; impact: string }[] }> };
+          }
+        ).axe;
+        // The playground's own part (the site header's search button is checked by pages.test.ts).
+        return (await axe.run(document.querySelector("[data-playground]") as unknown as Document)).violations
+          .filter((v) => v.impact === "serious" || v.impact === "critical")
+          .map(
+            (v) =>
+              `${v.id}: ${(v as unknown as { nodes: { target: string[] }[] }).nodes.map((n) => n.target.join(" ")).join(", ")}`,
+          );
+      });
+      expect(violations).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("parses a 50 MB log in the worker with progress while the page stays responsive (figures printed)", async () => {
+    const file = path.join(tmp, "big.log");
+    let generated = generateLog(file, 220_000);
+    while (statSync(file).size < 50 * 1024 * 1024)
+      generated = generateLog(file, Math.ceil(generated.lines * 1.15));
+    const size = statSync(file).size;
+    const { context, page } = await openPlayground();
+    try {
+      // A probe on the page's thread: the longest gap between timer ticks, and the progress values seen.
+      await page.evaluate(() => {
+        const w = window as unknown as { probe: Probe };
+        w.probe = { maxGap: 0, maxGapParsing: 0, ticks: 0, progress: [] };
+        let last = performance.now();
+        setInterval(() => {
+          const now = performance.now();
+          const p = document.querySelector<HTMLProgressElement>("[data-progress]");
+          const parsing = Boolean(p && !p.hidden);
+          w.probe.maxGap = Math.max(w.probe.maxGap, now - last);
+          if (parsing) w.probe.maxGapParsing = Math.max(w.probe.maxGapParsing, now - last);
+          w.probe.ticks++;
+          last = now;
+          if (p && parsing && p.value !== w.probe.progress.at(-1)) w.probe.progress.push(p.value);
+        }, 20);
+      });
+      const started = Date.now();
+      await page.locator("[data-file]").setInputFiles(file);
+      // While it parses, the reader opens the ruleset box: how long until the page answers?
+      await page.waitForFunction(() => {
+        const p = document.querySelector<HTMLProgressElement>("[data-progress]");
+        return p && !p.hidden && p.value > 0;
+      });
+      const answer = await page.evaluate(async () => {
+        const details = document.querySelector("details[data-rules-box]") as HTMLDetailsElement;
+        const t0 = performance.now();
+        const toggled = new Promise((r) => details.addEventListener("toggle", r, { once: true }));
+        (details.querySelector("summary") as HTMLElement).click();
+        await toggled;
+        await new Promise((r) => requestAnimationFrame(r));
+        return {
+          ms: performance.now() - t0,
+          stillParsing: !document.querySelector("[data-progress]")?.hasAttribute("hidden"),
+        };
+      });
+      await page.waitForFunction(
+        () => document.querySelector("[data-progress]")?.hasAttribute("hidden"),
+        undefined,
+        {
+          timeout: 600_000,
+        },
+      );
+      const total = Date.now() - started;
+      const probe = await page.evaluate(() => (window as unknown as { probe: Probe }).probe);
+      const status = (await page.locator("[data-status-text]").textContent()) ?? "";
+      console.log(
+        `playground 50 MB: ${(size / 1048576).toFixed(1)} MB, ${generated.lines} lines, ${generated.packets} packets; ` +
+          `parsed and listed in ${total} ms; ${probe.progress.length} progress updates; ` +
+          `longest pause of the page's thread while parsing ${Math.round(probe.maxGapParsing)} ms, ` +
+          `over the whole run (file handed over, list and packet 1 drawn) ${Math.round(probe.maxGap)} ms, ${probe.ticks} ticks of 20 ms; ` +
+          `opening the ruleset box during the parse answered in ${Math.round(answer.ms)} ms` +
+          `${answer.stillParsing ? " (parse still running)" : " (parse had finished)"}; status: ${status}`,
+      );
+      const intermediate = probe.progress.filter((v) => v > 0 && v < size);
+      expect(intermediate.length, "progress shown while parsing").toBeGreaterThan(1);
+      expect(status).toContain(`${generated.packets} packets`);
+      expect(await page.locator("[data-packet-list] > li").count()).toBe(200);
+    } finally {
+      await context.close();
+    }
+  }, 900_000);
+});
+
+describe("playground screenshots", () => {
+  const shots = [
+    { name: "1280-light", width: 1280, theme: "light" },
+    { name: "1280-dark", width: 1280, theme: "dark" },
+    { name: "390-light", width: 390, theme: "light" },
+    { name: "390-dark", width: 390, theme: "dark" },
+  ] as const;
+  const log = readFileSync(
+    path.join(REPO_ROOT, "traces/docker-bridge/wan-to-published-port-trace.log"),
+    "utf8",
+  );
+  const rules = readFileSync(path.join(REPO_ROOT, "traces/docker-bridge/rulesets/docker-28.rules"), "utf8");
+
+  it.each(shots)(
+    "writes the $name screenshot (test-results/screenshots/)",
+    async ({ name, width, theme }) => {
+      const context = await site.browser.newContext({ viewport: { width, height: 900 }, colorScheme: theme });
+      try {
+        const page = await context.newPage();
+        await page.goto(at(`${width < 500 ? "/zh-tw" : ""}/playground/`));
+        await pasteLog(page, log);
+        await page.locator("details[data-rules-box] summary").click();
+        await page.locator("[data-rules]").fill(rules);
+        await page.locator("[data-steps] .pw-rule").first().waitFor();
+        await page.locator("[data-diagram] svg").waitFor();
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+        const dir = path.join(REPO_ROOT, "test-results/screenshots");
+        await page.screenshot({ path: path.join(dir, `playground-${name}.png`), fullPage: true });
+      } finally {
+        await context.close();
+      }
+    },
+  );
+});

@@ -1,0 +1,53 @@
+/** The worker's parse session gives the CLI parser's packets, and says which lines it skipped. */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseTraceText } from "../../../src/core/parse/index.ts";
+import { ParseSession } from "../../../src/playground/parse-session.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "../../..");
+
+async function* chunks(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+describe("parse session", () => {
+  it("gives the packets, flows and problems parseTraceText gives, read in small byte chunks, with progress", async () => {
+    const text = readFileSync(path.join(ROOT, "test/fixtures/parse/mixed-envelopes/input.log"), "utf8");
+    const bytes = new TextEncoder().encode(`not a kernel line\n${text}`);
+    const session = new ParseSession();
+    const progress: number[] = [];
+    const summary = await session.parse(chunks(bytes, 97), {
+      total: bytes.length,
+      progressEvery: 512,
+      onProgress: (p) => progress.push(p.done),
+    });
+    const expected = parseTraceText(`not a kernel line\n${text}`);
+    expect(summary.packets.map((p) => [p.id, p.flow, p.direction, p.summary, p.hooks, p.rewrites])).toEqual(
+      expected.packets.map((p) => [p.id, p.flow, p.direction, p.summary, p.hooks, p.rewrites]),
+    );
+    expect(summary.flows).toEqual(expected.flows);
+    expect(summary.diagnostics).toEqual(expected.diagnostics);
+    expect(summary.skippedLineNumbers[0]).toBe(1);
+    expect(summary.skippedLines).toBe(expected.skippedLines);
+    expect(progress.at(-1)).toBe(bytes.length);
+    expect(progress.length).toBeGreaterThan(1);
+    expect(session.packet(1)?.packet).toEqual(expected.packets[0]);
+    expect(session.packet(10_000)).toBeUndefined();
+  });
+
+  it("lists each step's rules once a ruleset is set, and reports the ruleset's problems", async () => {
+    const log = readFileSync(path.join(ROOT, "traces/docker-bridge/container-to-wan-trace.log"));
+    const rules = readFileSync(path.join(ROOT, "traces/docker-bridge/rulesets/docker-28.rules"), "utf8");
+    const session = new ParseSession();
+    await session.parse(chunks(log, 4096));
+    expect(session.packet(1)?.listings).toBeUndefined();
+    expect(session.setRuleset(rules)).toEqual([]);
+    const detail = session.packet(1);
+    expect(detail?.listings?.length).toBe(detail?.packet.events.length);
+    expect(
+      detail?.listings?.some((l) => l.chains.some((c) => c.rules.some((r) => r.matchedBy === "kernel"))),
+    ).toBe(true);
+    expect(session.setRuleset("-A FORWARD -j ACCEPT\n").length).toBeGreaterThan(0);
+  });
+});
