@@ -167,7 +167,7 @@ describe("budgets on /playground/", () => {
             .catch(() => undefined),
         ),
       );
-      await page.goto(`${site.server.url}/playground/`, { waitUntil: "networkidle" });
+      await page.goto(`${site.server.url}${site.server.base}playground/`, { waitUntil: "networkidle" });
       await Promise.all(bodies);
       const inline = inlineScripts(await page.content()).reduce((sum, s) => sum + gz(s), 0);
       const onLoad = [...scripts.values()].reduce((a, b) => a + b, 0) + inline;
