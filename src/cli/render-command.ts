@@ -21,7 +21,7 @@ TRACE is traces/<lab>/<scenario> or a path to the .log file; lab.json next to it
   --direction  which packets to draw (default both: the first request and the first reply)
   --view       map (whole netfilter map, path highlighted; default) or path (only the hooks crossed)
   --packet N   draw packet N of the trace (overrides --direction)
-  --format     mermaid (default) or svg (renders in headless Chromium: light and dark)
+  --format     mermaid (default) or svg (renders in headless Chromium: one SVG, dark under prefers-color-scheme)
   --out FILE   write there instead of stdout`;
 
 class UsageError extends Error {}
@@ -137,15 +137,24 @@ export async function run(argv: string[]): Promise<number> {
         .join("\n");
     } else {
       const { createMermaidRenderer } = await import("../browser/mermaid-renderer.ts");
+      const { darkPaletteCss, paletteNames } = await import("../browser/diagram-theme.ts");
       const renderer = createMermaidRenderer();
       try {
-        const svgs: string[] = [];
-        for (const d of diagrams) {
-          const r = await renderer.render({ source: d.source, id: d.id });
-          svgs.push(
-            `<!-- packet ${d.packet.id} (${d.packet.direction}), light -->\n${r.light}\n<!-- dark -->\n${r.dark}`,
+        // All at once: the renderer's pool draws them side by side.
+        const [palette, ...rendered] = await Promise.all([
+          renderer.palette(),
+          ...diagrams.map((d) => renderer.render({ source: d.source, id: d.id })),
+        ]);
+        const svgs = diagrams.map((d, i) => {
+          const svg = rendered[i]?.svg ?? "";
+          // A standalone SVG follows the reader's system theme with the same palette the site uses.
+          const css = darkPaletteCss(palette, { names: paletteNames(svg), selector: `#${d.id}` });
+          const themed = svg.replace(
+            /^(<svg[^>]*>)/,
+            `$1<style>@media (prefers-color-scheme: dark){${css.replace(/\s*\n\s*/g, "")}}</style>`,
           );
-        }
+          return `<!-- packet ${d.packet.id} (${d.packet.direction}) -->\n${themed}`;
+        });
         output = `${svgs.join("\n")}\n`;
       } finally {
         await renderer.close();

@@ -24,7 +24,7 @@ describe("packetwalk render", () => {
     expect(r.stdout).toContain("iptables nat POSTROUTING");
   });
 
-  it("writes light and dark SVG rendered by Mermaid in the browser", () => {
+  it("writes one themed SVG rendered by Mermaid in the browser, dark under prefers-color-scheme", () => {
     const out = mkdtempSync(join(tmpdir(), "packetwalk-render-"));
     try {
       const r = cli([
@@ -40,10 +40,12 @@ describe("packetwalk render", () => {
       const files = readdirSync(out);
       expect(files.length).toBeGreaterThan(0);
       const svg = readFileSync(join(out, files[0] as string), "utf8");
-      expect(svg).toContain("<!-- packet 1 (request), light -->");
-      expect(svg).toContain("<!-- dark -->");
-      expect(svg.match(/<svg [^>]*id="[^"]+"/g)).toHaveLength(2);
+      expect(svg).toContain("<!-- packet 1 (request) -->");
+      expect(svg.match(/<svg [^>]*id="[^"]+"/g)).toHaveLength(1);
       expect(svg).toContain("filter FORWARD");
+      // Light colours are the fallbacks of the custom properties; the dark ones follow the system theme.
+      expect(svg).toContain("var(--pw-m-mainBkg,#ECECFF)");
+      expect(svg).toMatch(/@media \(prefers-color-scheme: dark\)\{#[\w-]+ ?\{[^}]*--pw-m-mainBkg: #1f2020;/);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
