@@ -73,7 +73,10 @@ export function darkPaletteCss(
   const entries = Object.values(palette)
     .filter((e) => !wanted || wanted.has(e.name))
     .sort((a, b) => a.name.localeCompare(b.name));
-  const lines = entries.map((e) => `  ${PALETTE_PREFIX}${e.name}: ${e.dark};`);
+  // Hex digits in lower case, as the formatter (Biome) writes CSS.
+  const lines = entries.map(
+    (e) => `  ${PALETTE_PREFIX}${e.name}: ${e.dark.replace(/#[0-9A-Fa-f]{3,8}\b/g, (h) => h.toLowerCase())};`,
+  );
   return `${options.selector ?? '[data-theme="dark"] .pw-diagram'} {\n${lines.join("\n")}\n}\n`;
 }
 

@@ -38,6 +38,8 @@ export interface MermaidRendererOptions {
   fontSize?: string;
   /** How to start the browser; default {@link launchChromium}. */
   launch?: () => Promise<LaunchedChromium>;
+  /** Keep only the rules of Mermaid's stylesheet that match something in the SVG; default true. */
+  pruneStyles?: boolean;
 }
 
 /** One diagram to render. */
@@ -145,6 +147,7 @@ export function createMermaidRenderer(options: MermaidRendererOptions = {}): Mer
       : resolve(options.cacheDir ?? "node_modules/.cache/packetwalk/svg");
   const handDrawnSeed = options.handDrawnSeed ?? 1;
   const fontSize = options.fontSize ?? "15px";
+  const pruneStyles = options.pruneStyles ?? true;
   const mermaid = mermaidInfo();
   const keyBase = [
     RENDERER_FORMAT,
@@ -153,6 +156,7 @@ export function createMermaidRenderer(options: MermaidRendererOptions = {}): Mer
     fontFingerprint(),
     `seed=${handDrawnSeed}`,
     `size=${fontSize}`,
+    `prune=${pruneStyles}`,
   ].join("\n");
   const stats: RendererStats = {
     requests: 0,
@@ -252,19 +256,60 @@ export function createMermaidRenderer(options: MermaidRendererOptions = {}): Mer
 
   const renderOn = async (page: Page, source: string, renderId: string): Promise<string> => {
     const result = await page.evaluate(
-      async ({ source, renderId, family }) => {
+      async ({ source, renderId, family, prune }) => {
         const m = (globalThis as unknown as { mermaid: MermaidGlobal }).mermaid;
         // Load the font faces (unicode-range subsets) this diagram's text needs before Mermaid measures it.
         await document.fonts.load(`16px ${family}`, source);
         try {
           const { svg } = await m.render(renderId, source);
-          return { svg };
+          // Mermaid's stylesheet covers every shape, look and feature; keep only the rules that match
+          // something in this SVG (the page's own CSS, not Mermaid's, styles the step-through marks).
+          const doc = new DOMParser().parseFromString(svg, "image/svg+xml");
+          const style = doc.querySelector("style");
+          if (!prune || !style?.textContent || doc.querySelector("parsererror")) return { svg };
+          const text = style.textContent;
+          // Top-level blocks of the stylesheet as written (compact), in the order the CSSOM lists them.
+          const blocks: string[] = [];
+          for (let i = 0, depth = 0, from = 0; i < text.length; i++) {
+            if (text[i] === "{") depth++;
+            else if (text[i] === "}" && --depth === 0) {
+              blocks.push(text.slice(from, i + 1));
+              from = i + 1;
+            }
+          }
+          const sheet = new CSSStyleSheet();
+          sheet.replaceSync(text);
+          const rules = [...sheet.cssRules];
+          if (rules.length !== blocks.length) return { svg };
+          const matches = (selector: string) => {
+            try {
+              return doc.querySelector(selector) !== null;
+            } catch {
+              return true;
+            }
+          };
+          const kept = rules.map(
+            (rule) => !(rule instanceof CSSStyleRule) || rule.selectorText.split(",").some((s) => matches(s)),
+          );
+          const animated = rules.some(
+            (r, i) => kept[i] && r instanceof CSSStyleRule && r.style.animationName,
+          );
+          const css = blocks
+            .filter((_, i) => kept[i] && (animated || !(rules[i] instanceof CSSKeyframesRule)))
+            .join("")
+            // Escaped as Mermaid's serialiser wrote it.
+            .replace(/&/g, "&amp;")
+            .replace(/</g, "&lt;")
+            .replace(/>/g, "&gt;");
+          const at = svg.indexOf("<style>");
+          const end = svg.indexOf("</style>", at);
+          return { svg: `${svg.slice(0, at)}<style>${css}${svg.slice(end)}` };
         } catch (error) {
           document.getElementById(`d${renderId}`)?.remove();
           return { error: error instanceof Error ? error.message : String(error) };
         }
       },
-      { source, renderId, family: DIAGRAM_FONT_FAMILY },
+      { source, renderId, family: DIAGRAM_FONT_FAMILY, prune: pruneStyles },
     );
     if ("error" in result) throw new MermaidRenderError(renderId, String(result.error));
     return themeSvg(scopeIds(result.svg as string, renderId), ((await theme) as Theme).palette);

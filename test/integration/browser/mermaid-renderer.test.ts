@@ -125,7 +125,8 @@ describe("Mermaid renderer (real Chromium, real Mermaid 12)", () => {
   });
 
   it("draws what Mermaid's light and dark themes draw, but the neo look's gradient and shadows", async () => {
-    const r = createMermaidRenderer({ cacheDir: false, pages: 1 });
+    // Mermaid's whole stylesheet, as the reference has it (the pruning is tested below).
+    const r = createMermaidRenderer({ cacheDir: false, pages: 1, pruneStyles: false });
     const themed = (await r.render({ source, id: "cmp" })).svg;
     const palette = await r.palette();
     await r.close();
@@ -203,8 +204,36 @@ describe("Mermaid renderer (real Chromium, real Mermaid 12)", () => {
     }
   });
 
+  it("keeps only the rules of Mermaid's stylesheet that match something in the SVG", async () => {
+    const full = createMermaidRenderer({ cacheDir: false, pages: 1, pruneStyles: false });
+    const pruned = createMermaidRenderer({ cacheDir: false, pages: 1 });
+    const [a, b] = await Promise.all([full.render({ source, id: "s" }), pruned.render({ source, id: "s" })]);
+    await Promise.all([full.close(), pruned.close()]);
+    const rules = (svg: string) =>
+      (/<style>([\s\S]*?)<\/style>/.exec(svg)?.[1] ?? "").split(/(?<=\})(?=#|@)/);
+    const all = rules(a.svg);
+    const kept = rules(b.svg);
+    expect(kept.length).toBeLessThan(all.length / 2);
+    for (const rule of kept) expect(all).toContain(rule);
+    for (const wanted of [
+      "#s .node rect",
+      "#s .cluster rect",
+      "#s .flowchart-link",
+      "#s .hit&gt;*",
+      "#s .faded&gt;*",
+    ]) {
+      expect(
+        kept.some((rule) => rule.startsWith(wanted)),
+        wanted,
+      ).toBe(true);
+    }
+    expect(kept.join("")).not.toContain('[data-look="neo"]');
+    expect(b.svg.replace(/<style>[\s\S]*?<\/style>/, "")).toBe(a.svg.replace(/<style>[\s\S]*?<\/style>/, ""));
+  });
+
   it("ships the dark palette of every colour variable the diagrams use in diagram-palette.css", async () => {
-    const r = createMermaidRenderer({ cacheDir: false });
+    // Unpruned, so the palette covers every rule a flowchart may need, not just these fixtures'.
+    const r = createMermaidRenderer({ cacheDir: false, pruneStyles: false });
     const svgs = await Promise.all(
       RENDER_CASES.map((c, i) => r.render({ source: toMermaid(c.packet, c.options), id: `p${i}` })),
     );

@@ -1,0 +1,10 @@
+import { createMermaidRenderer } from "./src/browser/mermaid-renderer.ts";
+import { toMermaid } from "./src/core/render/to-mermaid.ts";
+import { RENDER_CASES } from "./test/unit/render/fixture-packets.ts";
+const c = RENDER_CASES.find((x) => x.name === "c2c-request-map")!;
+const source = toMermaid(c.packet, c.options);
+const full = createMermaidRenderer({ cacheDir: false, pages: 1, pruneStyles: false });
+const a = await full.render({ source, id: "s" });
+await full.close();
+const st = /<style>([\s\S]*?)<\/style>/.exec(a.svg)![1];
+console.log(st.slice(st.indexOf(".hit")-200, st.indexOf(".hit") + 200));
