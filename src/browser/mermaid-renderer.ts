@@ -23,6 +23,7 @@ import { type DiagramPalette, type ThemeVariables, themedVariables, themeSvg } f
 import { type LaunchedChromium, launchChromium } from "./find-chromium.ts";
 import { DIAGRAM_FONT_FAMILY, fontFingerprint, fontPackages } from "./font-assets.ts";
 import { placeSvg } from "./place-svg.ts";
+import { pruneSvgStyle } from "./prune-svg-style.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -256,63 +257,24 @@ export function createMermaidRenderer(options: MermaidRendererOptions = {}): Mer
 
   const renderOn = async (page: Page, source: string, renderId: string): Promise<string> => {
     const result = await page.evaluate(
-      async ({ source, renderId, family, prune }) => {
+      async ({ source, renderId, family }) => {
         const m = (globalThis as unknown as { mermaid: MermaidGlobal }).mermaid;
         // Load the font faces (unicode-range subsets) this diagram's text needs before Mermaid measures it.
         await document.fonts.load(`16px ${family}`, source);
         try {
           const { svg } = await m.render(renderId, source);
-          // Mermaid's stylesheet covers every shape, look and feature; keep only the rules that match
-          // something in this SVG (the page's own CSS, not Mermaid's, styles the step-through marks).
-          const doc = new DOMParser().parseFromString(svg, "image/svg+xml");
-          const style = doc.querySelector("style");
-          if (!prune || !style?.textContent || doc.querySelector("parsererror")) return { svg };
-          const text = style.textContent;
-          // Top-level blocks of the stylesheet as written (compact), in the order the CSSOM lists them.
-          const blocks: string[] = [];
-          for (let i = 0, depth = 0, from = 0; i < text.length; i++) {
-            if (text[i] === "{") depth++;
-            else if (text[i] === "}" && --depth === 0) {
-              blocks.push(text.slice(from, i + 1));
-              from = i + 1;
-            }
-          }
-          const sheet = new CSSStyleSheet();
-          sheet.replaceSync(text);
-          const rules = [...sheet.cssRules];
-          if (rules.length !== blocks.length) return { svg };
-          const matches = (selector: string) => {
-            try {
-              return doc.querySelector(selector) !== null;
-            } catch {
-              return true;
-            }
-          };
-          const kept = rules.map(
-            (rule) => !(rule instanceof CSSStyleRule) || rule.selectorText.split(",").some((s) => matches(s)),
-          );
-          const animated = rules.some(
-            (r, i) => kept[i] && r instanceof CSSStyleRule && r.style.animationName,
-          );
-          const css = blocks
-            .filter((_, i) => kept[i] && (animated || !(rules[i] instanceof CSSKeyframesRule)))
-            .join("")
-            // Escaped as Mermaid's serialiser wrote it.
-            .replace(/&/g, "&amp;")
-            .replace(/</g, "&lt;")
-            .replace(/>/g, "&gt;");
-          const at = svg.indexOf("<style>");
-          const end = svg.indexOf("</style>", at);
-          return { svg: `${svg.slice(0, at)}<style>${css}${svg.slice(end)}` };
+          return { svg };
         } catch (error) {
           document.getElementById(`d${renderId}`)?.remove();
           return { error: error instanceof Error ? error.message : String(error) };
         }
       },
-      { source, renderId, family: DIAGRAM_FONT_FAMILY, prune: pruneStyles },
+      { source, renderId, family: DIAGRAM_FONT_FAMILY },
     );
     if ("error" in result) throw new MermaidRenderError(renderId, String(result.error));
-    return themeSvg(scopeIds(result.svg as string, renderId), ((await theme) as Theme).palette);
+    const scoped = scopeIds(result.svg as string, renderId);
+    // Mermaid's stylesheet covers every shape, look and feature: keep the rules that can match this SVG.
+    return themeSvg(pruneStyles ? pruneSvgStyle(scoped) : scoped, ((await theme) as Theme).palette);
   };
 
   const draw = async (key: string, source: string): Promise<{ svg: string; fromCache: boolean }> => {
