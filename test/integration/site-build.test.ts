@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..", "..");
 const astroBin = join(root, "node_modules", "astro", "bin", "astro.mjs");
+const FIXTURE_SVG_CACHE = join(root, "node_modules/.cache/packetwalk/svg-fixture");
 
 function build(contentDir: string, outDir: string) {
   // Vitest exports NODE_ENV/MODE/DEV/PROD into process.env, which would make Vite treat the build as dev.
@@ -21,7 +22,13 @@ function build(contentDir: string, outDir: string) {
   );
   return spawnSync(process.execPath, [astroBin, "build", "--outDir", outDir], {
     cwd: root,
-    env: { ...env, PACKETWALK_CONTENT_DIR: contentDir, ASTRO_TELEMETRY_DISABLED: "1" },
+    // A diagram cache of its own, so the fixture builds neither use nor clear the site's.
+    env: {
+      ...env,
+      PACKETWALK_CONTENT_DIR: contentDir,
+      PACKETWALK_SVG_CACHE: FIXTURE_SVG_CACHE,
+      ASTRO_TELEMETRY_DISABLED: "1",
+    },
     encoding: "utf8",
     timeout: 300_000,
   });
@@ -133,7 +140,7 @@ describe("::trace figures in the fixture site", () => {
 
   beforeAll(() => {
     // Cold: no diagram in the cache, and no lesson HTML in Astro's data store (left by the build above).
-    rmSync(join(root, "node_modules/.cache/packetwalk/svg"), { recursive: true, force: true });
+    rmSync(FIXTURE_SVG_CACHE, { recursive: true, force: true });
     rmSync(join(root, "node_modules/.astro-fixture"), { recursive: true, force: true });
     first = build("test/fixtures/site/content", out);
     firstStats = stats();
@@ -198,6 +205,22 @@ describe("::trace figures in the fixture site", () => {
     expect(logFigure).not.toContain("pw-verdict-kernel");
     // The MASQUERADE rewrite shows on the reply's way back as a de-NAT.
     expect(logFigure).toContain("pw-rewrite");
+  });
+
+  it("keeps every id unique on every page with diagrams, lesson and trace pages in both locales", () => {
+    const pages = [
+      "lessons/with-trace/index.html",
+      "traces/docker-bridge/container-to-wan/index.html",
+      "zh-tw/traces/docker-bridge/container-to-wan/index.html",
+    ];
+    for (const path of pages) {
+      const ids = [...readFileSync(join(out, path), "utf8").matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
+      expect(ids.length, path).toBeGreaterThan(100);
+      expect(
+        ids.filter((id, i) => ids.indexOf(id) !== i),
+        path,
+      ).toEqual([]);
+    }
   });
 
   it("renders each distinct diagram once, however many pages, locales and positions show it", () => {
