@@ -49,7 +49,7 @@ export function themeSvg(svg: string, palette: DiagramPalette): string {
   };
   const red = SENTINEL_RED.toString(16).padStart(2, "0");
   return svg
-    .replace(new RegExp(`#${red}[0-9a-fA-F]{4}\\b`, "g"), (hex) => prop(hex) ?? hex)
+    .replace(new RegExp(`#${red}[0-9a-fA-F]{4}\\b`, "gi"), (hex) => prop(hex) ?? hex)
     .replace(
       /rgba?\(\s*11\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*([0-9.]+)\s*)?\)/g,
       (whole, g: string, b: string, alpha: string | undefined) => {

@@ -104,7 +104,7 @@ export class MermaidRenderError extends Error {
 
 const ORIGIN = "http://packetwalk.invalid";
 // Bump when the post-processing of SVGs changes, so old cache entries are not reused.
-const RENDERER_FORMAT = "packetwalk-svg/2";
+const RENDERER_FORMAT = "packetwalk-svg/3";
 
 function mermaidInfo(): { script: string; version: string } {
   const pkgJson = require.resolve("mermaid/package.json");

@@ -22,6 +22,6 @@ export function placeSvg(svg: string, from: string, to: string): string {
     throw new Error(`diagram id '${to}' must start with a letter and use only letters, digits, '-' and '_'`);
   }
   if (from === to) return svg;
-  // Not inside a longer id: `from` is followed by a separator or ends the token.
-  return svg.replace(new RegExp(`(?<![A-Za-z0-9_-])${escapeRegExp(from)}(?![A-Za-z0-9])`, "g"), to);
+  // Not inside a longer name (a `-` before it is fine: Mermaid writes `chart-title-<id>`).
+  return svg.replace(new RegExp(`(?<![A-Za-z0-9_])${escapeRegExp(from)}(?![A-Za-z0-9])`, "g"), to);
 }
