@@ -1,34 +1,35 @@
 /**
  * Build-time Mermaid: official Mermaid 12 in ONE headless Chromium for the
- * whole build, diagrams rendered in a bounded pool of pages, each diagram in
- * a light and a dark theme, with a content-hash disk cache so an unchanged
- * diagram is never rendered again. The built pages ship no Mermaid JS.
+ * whole build, a pool of pages sized to the machine, each page initialised
+ * once (Mermaid configured, fonts loaded) and reused for every diagram.
+ *
+ * Diagrams are content-addressed: the cache key and the render depend only on
+ * what is drawn (the Mermaid source, the theme, Mermaid's and the fonts'
+ * versions), never on where the diagram is shown. Each distinct diagram is
+ * rendered at most once per build, whatever the number of pages, locales and
+ * positions showing it; its SVG then gets the ids of each placement
+ * ({@link placeSvg}). One SVG serves both page themes: its colours are CSS
+ * custom properties ({@link themeSvg}). The built pages ship no Mermaid JS.
  *
  * The browser starts lazily on the first cache miss; call `close()` at the end.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { availableParallelism } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
+import { type DiagramPalette, type ThemeVariables, themedVariables, themeSvg } from "./diagram-theme.ts";
 import { type LaunchedChromium, launchChromium } from "./find-chromium.ts";
 import { DIAGRAM_FONT_FAMILY, fontFingerprint, fontPackages } from "./font-assets.ts";
-import { mermaidConfig } from "./mermaid-config.ts";
-import { scopeIds } from "./scope-svg-ids.ts";
-
-export { mermaidConfig } from "./mermaid-config.ts";
-export { scopeIds } from "./scope-svg-ids.ts";
+import { placeSvg } from "./place-svg.ts";
+import { pruneSvgStyle } from "./prune-svg-style.ts";
 
 const require = createRequire(import.meta.url);
 
-/** The two themes every diagram is rendered in. */
-export const THEMES = ["light", "dark"] as const;
-/** One of {@link THEMES}. */
-export type Theme = (typeof THEMES)[number];
-
 /** Options of {@link createMermaidRenderer}. */
 export interface MermaidRendererOptions {
-  /** Pages rendering at once in the one browser; default 2. */
+  /** Pages rendering at once in the one browser; default `os.availableParallelism()`. */
   pages?: number;
   /** Cache folder, or `false` for none; default `node_modules/.cache/packetwalk/svg` under the current directory. */
   cacheDir?: string | false;
@@ -38,37 +39,52 @@ export interface MermaidRendererOptions {
   fontSize?: string;
   /** How to start the browser; default {@link launchChromium}. */
   launch?: () => Promise<LaunchedChromium>;
+  /** Keep only the rules of Mermaid's stylesheet that match something in the SVG; default true. */
+  pruneStyles?: boolean;
 }
 
 /** One diagram to render. */
 export interface RenderRequest {
   /** Mermaid source. */
   source: string;
-  /** Unique on the page (letters, digits, `-`, `_`): the SVGs get ids `<id>-light` and `<id>-dark`. */
-  id: string;
+  /**
+   * The placement's id, unique on the page (letters, digits, `-`, `_`): the SVG's root id, and the
+   * prefix of every id inside it. Default: the diagram's content id ({@link RenderedDiagram.contentId}).
+   */
+  id?: string;
 }
 
-/** A rendered diagram: one SVG per theme. */
+/** A rendered diagram: one SVG for both page themes. */
 export interface RenderedDiagram {
-  light: string;
-  dark: string;
-  /** True when both SVGs came from the disk cache. */
+  /** The SVG, its ids those of the placement. Colours are `var(--pw-m-…, <light value>)`. */
+  svg: string;
+  /** The id derived from the diagram's content, which the cached SVG carries. */
+  contentId: string;
+  /** True when the SVG came from the disk cache. */
   fromCache: boolean;
 }
 
-/** Counters, so a build can assert a second run rendered nothing. */
+/** Counters, so a build can assert what it rendered. */
 export interface RendererStats {
+  /** Diagrams asked for (placements). */
+  requests: number;
+  /** Distinct diagrams asked for. */
+  distinct: number;
   /** Diagrams rendered in the browser. */
   rendered: number;
-  /** Diagrams served from the disk cache. */
+  /** Distinct diagrams served from the disk cache. */
   cacheHits: number;
   /** Browser launches (0 or 1). */
   launches: number;
+  /** Pages of the pool (the most rendering at once). */
+  pool: number;
 }
 
-/** The renderer: `render` many diagrams, then `close` once. */
+/** The renderer: `render` many diagrams (concurrently is best), then `close` once. */
 export interface MermaidRenderer {
   render(request: RenderRequest): Promise<RenderedDiagram>;
+  /** The light and dark value of every colour variable the SVGs use (starts the browser). */
+  palette(): Promise<DiagramPalette>;
   readonly stats: RendererStats;
   /** Which browser was launched, once one was. */
   readonly browserInfo: { executablePath: string; source: string } | undefined;
@@ -77,16 +93,19 @@ export interface MermaidRenderer {
 
 /** Thrown when Mermaid rejects a source; carries Mermaid's message. */
 export class MermaidRenderError extends Error {
-  constructor(id: string, message: string) {
-    super(`Mermaid could not render diagram '${id}': ${message}`);
+  /** Mermaid's own message. */
+  readonly detail: string;
+  constructor(id: string, detail: string) {
+    super(`Mermaid could not render diagram '${id}': ${detail}`);
     this.name = "MermaidRenderError";
+    this.detail = detail;
   }
 }
 
 const ORIGIN = "http://packetwalk.invalid";
 // Bump when the post-processing of SVGs changes, so old cache entries are not reused.
-// Bumped when what the page measures changes (here: the bold faces are loaded too).
-const RENDERER_FORMAT = "packetwalk-svg/2";
+// Bumped when what is rendered or measured changes (4: the bold faces are loaded too).
+const RENDERER_FORMAT = "packetwalk-svg/4";
 
 function mermaidInfo(): { script: string; version: string } {
   const pkgJson = require.resolve("mermaid/package.json");
@@ -94,26 +113,66 @@ function mermaidInfo(): { script: string; version: string } {
   return { script: join(dirname(pkgJson), "dist/mermaid.min.js"), version };
 }
 
+/** Mermaid configuration of every page: the `base` theme with the themed variables; the same for every diagram. */
+export function mermaidConfig(
+  themeVariables: ThemeVariables,
+  options: { handDrawnSeed: number; fontSize: string },
+) {
+  return {
+    startOnLoad: false,
+    securityLevel: "strict",
+    theme: "base",
+    themeVariables: { ...themeVariables, fontFamily: DIAGRAM_FONT_FAMILY, fontSize: options.fontSize },
+    fontFamily: DIAGRAM_FONT_FAMILY,
+    handDrawnSeed: options.handDrawnSeed,
+    deterministicIds: true,
+    flowchart: { htmlLabels: true },
+  } as const;
+}
+
+/** The id a diagram is rendered under: from its cache key, so no label can contain it. */
+function contentIdOf(key: string): string {
+  return `pwd${key.slice(0, 16)}`;
+}
+
+interface Theme {
+  themeVariables: ThemeVariables;
+  palette: DiagramPalette;
+}
+
 /** Creates a renderer; nothing starts until the first diagram that is not in the cache. */
 export function createMermaidRenderer(options: MermaidRendererOptions = {}): MermaidRenderer {
-  const poolSize = Math.max(1, options.pages ?? 2);
+  const poolSize = Math.max(1, options.pages ?? availableParallelism());
   const cacheDir =
     options.cacheDir === false
       ? undefined
       : resolve(options.cacheDir ?? "node_modules/.cache/packetwalk/svg");
   const handDrawnSeed = options.handDrawnSeed ?? 1;
   const fontSize = options.fontSize ?? "15px";
+  const pruneStyles = options.pruneStyles ?? true;
   const mermaid = mermaidInfo();
   const keyBase = [
     RENDERER_FORMAT,
     `mermaid@${mermaid.version}`,
+    "theme=base+default/dark",
     fontFingerprint(),
     `seed=${handDrawnSeed}`,
     `size=${fontSize}`,
+    `prune=${pruneStyles}`,
   ].join("\n");
-  const stats: RendererStats = { rendered: 0, cacheHits: 0, launches: 0 };
+  const stats: RendererStats = {
+    requests: 0,
+    distinct: 0,
+    rendered: 0,
+    cacheHits: 0,
+    launches: 0,
+    pool: poolSize,
+  };
+  // Content key -> its SVG (under its content id), so a diagram shown twice is drawn once.
+  const diagrams = new Map<string, Promise<{ svg: string; fromCache: boolean }>>();
   let launched: Promise<LaunchedChromium> | undefined;
   let launchedInfo: { executablePath: string; source: string } | undefined;
+  let theme: Promise<Theme> | undefined;
   const idle: Page[] = [];
   const waiting: Array<(page: Page) => void> = [];
   let pagesOpen = 0;
@@ -128,6 +187,25 @@ export function createMermaidRenderer(options: MermaidRendererOptions = {}): Mer
         .catch(() => {});
     }
     return (await launched).browser;
+  };
+
+  // Mermaid's light and dark theme variables, read once from the first page.
+  const readTheme = async (page: Page): Promise<Theme> => {
+    const read = await page.evaluate(() => {
+      const m = (globalThis as unknown as { mermaid: MermaidGlobal }).mermaid;
+      const vars = (name: string) => {
+        m.initialize({ startOnLoad: false, theme: name });
+        return JSON.parse(JSON.stringify(m.mermaidAPI.getConfig().themeVariables)) as Record<string, unknown>;
+      };
+      const light = vars("default");
+      const dark = vars("dark");
+      const colours = [...Object.values(light), ...Object.values(dark)].filter(
+        (v): v is string => typeof v === "string" && CSS.supports("color", v),
+      );
+      return { light, dark, colours };
+    });
+    const colours = new Set(read.colours);
+    return themedVariables(read.light, read.dark, (v) => colours.has(v));
   };
 
   const openPage = async (): Promise<Page> => {
@@ -147,7 +225,13 @@ export function createMermaidRenderer(options: MermaidRendererOptions = {}): Mer
     );
     await page.goto(`${ORIGIN}/`);
     await page.addScriptTag({ path: mermaid.script });
-    await page.evaluate(() => document.fonts.ready.then(() => undefined));
+    theme ??= readTheme(page);
+    const config = mermaidConfig((await theme).themeVariables, { handDrawnSeed, fontSize });
+    // Initialised once: every render resets to this configuration (a diagram's front matter applies to it alone).
+    await page.evaluate(async (config) => {
+      (globalThis as unknown as { mermaid: MermaidGlobal }).mermaid.initialize(config);
+      await document.fonts.ready;
+    }, config);
     return page;
   };
 
@@ -172,10 +256,9 @@ export function createMermaidRenderer(options: MermaidRendererOptions = {}): Mer
     else idle.push(page);
   };
 
-  const renderOn = async (page: Page, source: string, id: string, theme: Theme): Promise<string> => {
-    const config = mermaidConfig(theme, `${id}-${theme}`, { handDrawnSeed, fontSize });
+  const renderOn = async (page: Page, source: string, renderId: string): Promise<string> => {
     const result = await page.evaluate(
-      async ({ source, renderId, config, family }) => {
+      async ({ source, renderId, family }) => {
         const m = (globalThis as unknown as { mermaid: MermaidGlobal }).mermaid;
         // Load the font faces (unicode-range subsets) this diagram's text needs before Mermaid measures it.
         // Bold too: map titles are <b>, and a synthesized bold is narrower than the real face the site shows.
@@ -183,8 +266,6 @@ export function createMermaidRenderer(options: MermaidRendererOptions = {}): Mer
           document.fonts.load(`16px ${family}`, source),
           document.fonts.load(`bold 16px ${family}`, source),
         ]);
-        await document.fonts.ready;
-        m.initialize(config);
         try {
           const { svg } = await m.render(renderId, source);
           return { svg };
@@ -193,10 +274,40 @@ export function createMermaidRenderer(options: MermaidRendererOptions = {}): Mer
           return { error: error instanceof Error ? error.message : String(error) };
         }
       },
-      { source, renderId: `${id}-${theme}`, config, family: DIAGRAM_FONT_FAMILY },
+      { source, renderId, family: DIAGRAM_FONT_FAMILY },
     );
-    if ("error" in result) throw new MermaidRenderError(id, String(result.error));
-    return scopeIds(result.svg as string, `${id}-${theme}`);
+    if ("error" in result) throw new MermaidRenderError(renderId, String(result.error));
+    const scoped = scopeIds(result.svg as string, renderId);
+    // Mermaid's stylesheet covers every shape, look and feature: keep the rules that can match this SVG.
+    return themeSvg(pruneStyles ? pruneSvgStyle(scoped) : scoped, ((await theme) as Theme).palette);
+  };
+
+  const draw = async (key: string, source: string): Promise<{ svg: string; fromCache: boolean }> => {
+    const file = cacheDir ? join(cacheDir, `${key}.svg`) : undefined;
+    if (file) {
+      try {
+        const svg = readFileSync(file, "utf8");
+        stats.cacheHits++;
+        return { svg, fromCache: true };
+      } catch {
+        // Not cached yet: render below.
+      }
+    }
+    const page = await acquire();
+    let svg: string;
+    try {
+      svg = await renderOn(page, source, contentIdOf(key));
+    } finally {
+      release(page);
+    }
+    stats.rendered++;
+    if (file && cacheDir) {
+      mkdirSync(cacheDir, { recursive: true });
+      // Write then rename, so a crashed build never leaves half an SVG in the cache.
+      writeFileSync(`${file}.${process.pid}.tmp`, svg);
+      renameSync(`${file}.${process.pid}.tmp`, file);
+    }
+    return { svg, fromCache: false };
   };
 
   return {
@@ -206,50 +317,38 @@ export function createMermaidRenderer(options: MermaidRendererOptions = {}): Mer
     },
     async render({ source, id }: RenderRequest): Promise<RenderedDiagram> {
       if (closed) throw new Error("the Mermaid renderer is closed");
-      if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(id)) {
+      if (id !== undefined && !/^[A-Za-z][A-Za-z0-9_-]*$/.test(id)) {
         throw new Error(
           `diagram id '${id}' must start with a letter and use only letters, digits, '-' and '_'`,
         );
       }
-      const keys = Object.fromEntries(
-        THEMES.map((t) => [
-          t,
-          createHash("sha256").update(`${keyBase}\ntheme=${t}\nid=${id}\n${source}`).digest("hex"),
-        ]),
-      ) as Record<Theme, string>;
-      if (cacheDir) {
-        try {
-          const light = readFileSync(join(cacheDir, `${keys.light}.svg`), "utf8");
-          const dark = readFileSync(join(cacheDir, `${keys.dark}.svg`), "utf8");
-          stats.cacheHits++;
-          return { light, dark, fromCache: true };
-        } catch {
-          // Not cached yet: render below.
-        }
+      stats.requests++;
+      const key = createHash("sha256").update(`${keyBase}\n${source}`).digest("hex");
+      let drawn = diagrams.get(key);
+      if (!drawn) {
+        stats.distinct++;
+        drawn = draw(key, source);
+        diagrams.set(key, drawn);
+        // A failed render is not remembered: the error goes to every caller waiting now, and a later call tries again.
+        drawn.catch(() => diagrams.delete(key));
       }
-      const page = await acquire();
-      let light: string;
-      let dark: string;
+      const contentId = contentIdOf(key);
+      let result: { svg: string; fromCache: boolean };
       try {
-        light = await renderOn(page, source, id, "light");
-        dark = await renderOn(page, source, id, "dark");
-      } finally {
-        release(page);
+        result = await drawn;
+      } catch (error) {
+        if (error instanceof MermaidRenderError && id) throw new MermaidRenderError(id, error.detail);
+        throw error;
       }
-      stats.rendered++;
-      if (cacheDir) {
-        mkdirSync(cacheDir, { recursive: true });
-        for (const [theme, svg] of [
-          ["light", light],
-          ["dark", dark],
-        ] as const) {
-          // Write then rename, so a crashed build never leaves half an SVG in the cache.
-          const file = join(cacheDir, `${keys[theme]}.svg`);
-          writeFileSync(`${file}.${process.pid}.tmp`, svg);
-          renameSync(`${file}.${process.pid}.tmp`, file);
-        }
-      }
-      return { light, dark, fromCache: false };
+      return {
+        svg: id ? placeSvg(result.svg, contentId, id) : result.svg,
+        contentId,
+        fromCache: result.fromCache,
+      };
+    },
+    async palette() {
+      if (!theme) release(await acquire());
+      return (await (theme as Promise<Theme>)).palette;
     },
     async close() {
       closed = true;
@@ -264,6 +363,30 @@ export function createMermaidRenderer(options: MermaidRendererOptions = {}): Mer
 interface MermaidGlobal {
   initialize(config: unknown): void;
   render(id: string, text: string): Promise<{ svg: string }>;
+  mermaidAPI: { getConfig(): { themeVariables: Record<string, unknown> } };
+}
+
+/**
+ * Prefixes every id Mermaid left unscoped (edge paths such as `L_a_b_0`,
+ * explicit edge ids) with the SVG's own id, and the references to them, so
+ * that several SVGs inline on one page, and the light and dark copy of one
+ * diagram, never share an id.
+ */
+export function scopeIds(svg: string, svgId: string): string {
+  const foreign = new Set<string>();
+  for (const m of svg.matchAll(/\sid="([^"]+)"/g)) {
+    const id = m[1] as string;
+    if (id !== svgId && !id.startsWith(`${svgId}-`) && !id.startsWith(`${svgId}_`)) foreign.add(id);
+  }
+  if (foreign.size === 0) return svg;
+  const escaped = [...foreign]
+    .sort((a, b) => b.length - a.length)
+    .map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const any = escaped.join("|");
+  return svg
+    .replace(new RegExp(`(\\sid=")(${any})(")`, "g"), `$1${svgId}-$2$3`)
+    .replace(new RegExp(`(url\\(#)(${any})(\\))`, "g"), `$1${svgId}-$2$3`)
+    .replace(new RegExp(`(href="#)(${any})(")`, "g"), `$1${svgId}-$2$3`);
 }
 
 // Font files and CSS are served from their npm packages under /fonts/<package>/...

@@ -59,7 +59,7 @@ async function renderChanged(diff: FactsDiff): Promise<Map<string, string>> {
           const source = highlightChangedSteps(t, direction, side);
           if (!source) continue;
           const r = await renderer.render({ source, id: `pwdiff${++n}-${side}` });
-          svgs.set(svgKey(t.name, direction, side), r.light);
+          svgs.set(svgKey(t.name, direction, side), r.svg);
         }
       }
     }

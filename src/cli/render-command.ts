@@ -48,17 +48,26 @@ async function renderParts(
   theme: "light" | "dark",
 ): Promise<{ svg: string; caption: string }[]> {
   const { createMermaidRenderer } = await import("../browser/mermaid-renderer.ts");
+  const { darkPaletteCss, paletteNames } = await import("../browser/diagram-theme.ts");
   const renderer = createMermaidRenderer();
   try {
-    const parts: { svg: string; caption: string }[] = [];
-    for (const d of diagrams) {
-      const r = await renderer.render({ source: d.source, id: d.id });
-      parts.push({
-        svg: r[theme],
+    // All at once: the renderer's pool draws them side by side.
+    const [palette, ...rendered] = await Promise.all([
+      renderer.palette(),
+      ...diagrams.map((d) => renderer.render({ source: d.source, id: d.id })),
+    ]);
+    return diagrams.map((d, i) => {
+      const svg = rendered[i]?.svg ?? "";
+      // The SVG's colours are var(--pw-m-*) with the light values as fallback: dark sets the variables.
+      const css = darkPaletteCss(palette, { names: paletteNames(svg), selector: `#${d.id}` });
+      return {
+        svg:
+          theme === "dark"
+            ? svg.replace(/^(<svg[^>]*>)/, `$1<style>${css.replace(/\s*\n\s*/g, "")}</style>`)
+            : svg,
         caption: `packet ${d.packet.id} (${d.packet.direction}): ${d.packet.summary}`,
-      });
-    }
-    return parts;
+      };
+    });
   } finally {
     await renderer.close();
   }

@@ -1,7 +1,7 @@
 /**
- * Post-processing of a rendered Mermaid SVG for the page: step numbers on the
- * hook boxes and arrows (for the step-through island), and ids made unique per
- * SVG so the light and dark copies of one diagram never share an id.
+ * Post-processing of a placed Mermaid SVG for the page: step numbers on the
+ * hook boxes and arrows (for the step-through island), and any id Mermaid left
+ * without the SVG's own prefix given it, so two SVGs on a page never share one.
  */
 
 /** Which Mermaid node ids and link ids belong to which step numbers. */

@@ -5,7 +5,9 @@
  *   about lessons that miss a translation;
  * - in dev, reloads the lessons that use a trace when the trace file changes;
  * - closes the diagram browser when the build ends and records how many
- *   diagrams were rendered vs served from the cache.
+ *   diagrams were asked for, how many were distinct, rendered, or served
+ *   from the cache;
+ * - ships only the `.woff2` files of the @fontsource fonts.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -19,6 +21,7 @@ import { findSymlinks } from "./find-symlinks.ts";
 import { fillPlaygroundCsp } from "./playground-csp.ts";
 import { closeSharedRenderer } from "./shared-renderer.ts";
 import { defaultTracesDir, loadTraces } from "./trace-store.ts";
+import { woff2Only } from "./woff2-only.ts";
 
 /** Options of {@link packetwalk}. */
 export interface PacketwalkOptions {
@@ -55,7 +58,8 @@ export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegr
   return {
     name: "packetwalk",
     hooks: {
-      "astro:config:setup": ({ command, logger }) => {
+      "astro:config:setup": ({ command, logger, updateConfig }) => {
+        updateConfig({ vite: { plugins: [woff2Only()] } });
         const result = checkLessons(contentDir);
         for (const [locale, slugs] of Object.entries(result.missingTranslations)) {
           logger.warn(`missing ${locale} translation of ${slugs.length} lesson(s): ${slugs.join(", ")}`);
@@ -120,13 +124,18 @@ export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegr
         }
         const stats = await closeSharedRenderer();
         const record = {
+          requests: stats?.requests ?? 0,
+          distinct: stats?.distinct ?? 0,
           rendered: stats?.rendered ?? 0,
           cacheHits: stats?.cacheHits ?? 0,
           launches: stats?.launches ?? 0,
+          pool: stats?.pool ?? 0,
         };
         mkdirSync(join(statsFile, ".."), { recursive: true });
         writeFileSync(statsFile, `${JSON.stringify(record)}\n`);
-        logger.info(`diagrams: ${record.rendered} rendered, ${record.cacheHits} from the cache`);
+        logger.info(
+          `diagrams: ${record.requests} shown, ${record.distinct} distinct: ${record.rendered} rendered, ${record.cacheHits} from the cache`,
+        );
       },
     },
   };

@@ -85,21 +85,22 @@ export default function remarkTrace(options: RemarkTraceOptions = {}) {
     if (found.length === 0) return;
     const store = loadTraces(tracesDir);
     const locale = localeOf(file);
-    // From the path relative to the project, so ids (and cached SVGs) are the same on every machine.
+    // Placement ids only (the diagrams themselves are keyed by content): from the path relative to the project.
     const pageKey = createHash("sha256")
       .update(relative(process.cwd(), file.path ?? ""))
       .digest("hex")
       .slice(0, 6);
-    let index = 0;
-    for (const node of found) {
-      index++;
-      try {
-        await replaceDirective(node, index);
-      } catch (error) {
-        if (!(error instanceof DirectiveProblem)) throw error;
-        report(file, node, error);
-      }
-    }
+    // Every figure of the file at once, so the renderer's pool has work for each of its pages.
+    await Promise.all(
+      found.map(async (node, i) => {
+        try {
+          await replaceDirective(node, i + 1);
+        } catch (error) {
+          if (!(error instanceof DirectiveProblem)) throw error;
+          report(file, node, error);
+        }
+      }),
+    );
 
     async function replaceDirective(node: AnyDirective, index: number): Promise<void> {
       if (node.type !== "leafDirective") {

@@ -1,6 +1,6 @@
 /**
  * Turns one trace (and the options of its `::trace` directive) into the HTML
- * of a figure: per direction, the diagram as inline light and dark SVG, the
+ * of a figure: per direction, the diagram as one inline SVG themed by CSS, the
  * numbered path in words, the annotated rule listing, and the Mermaid source.
  * Shared by the remark plugin (lessons) and the trace pages.
  */
@@ -130,14 +130,12 @@ async function directionBlock(
   const ebtables = trace.lab.ebtables;
   const labels = endpointLabels(packet, trace.lab);
   const diagramId = `${req.id}-${direction}`;
-  const idPrefix = `${req.id}${direction === "request" ? "q" : "r"}`;
   const lang = locale === "zh-tw" ? "zh-TW" : "en";
   const endpoints = labEndpoints(trace.lab, lang);
-  const source = toMermaid(packet, { view: options.view, labels, ebtables, endpoints, idPrefix, lang });
+  // No placement id in the source: the same diagram anywhere on the site is one render.
+  const source = toMermaid(packet, { view: options.view, labels, ebtables, endpoints, lang });
   const rendered = await renderer.render({ source, id: diagramId });
-  const targets = stepTargets(packet, idPrefix, options.view, ebtables);
-  const light = annotateSvg(rendered.light, `${diagramId}-light`, targets);
-  const dark = annotateSvg(rendered.dark, `${diagramId}-dark`, targets);
+  const svg = annotateSvg(rendered.svg, diagramId, stepTargets(packet, "", options.view, ebtables));
   const words = describePath(packet, { lang: locale === "zh-tw" ? "zh-TW" : "en", labels, ebtables });
   const stepsId = `${diagramId}-steps`;
   const plan = planPath(packet, ebtables, labels);
@@ -172,8 +170,7 @@ async function directionBlock(
     `<section class="pw-direction" data-direction="${direction}" aria-label="${escapeHtml(`${title}: ${packet.summary}`)}">`,
     `<p class="pw-direction-title"><strong>${escapeHtml(title)}</strong> <span>${escapeHtml(packet.summary)}</span></p>`,
     `<div class="pw-diagram" role="img" aria-label="${escapeHtml(words.summary)}" aria-describedby="${stepsId}" tabindex="0" data-zoom-label="${escapeHtml(legendStrings(locale).zoom)}">`,
-    `<div class="pw-diagram-light">${light}</div>`,
-    `<div class="pw-diagram-dark">${dark}</div>`,
+    svg,
     "</div>",
     `<ol class="pw-steps${options.listing ? " pw-listing" : ""}" id="${stepsId}" aria-label="${escapeHtml(s.steps)}">${items.join("")}</ol>`,
     `<details class="pw-source"><summary>${escapeHtml(s.source)}</summary>`,
@@ -201,20 +198,23 @@ export async function renderTraceFigure(req: FigureRequest, renderer: MermaidRen
   const chosen = choosePackets(parsed.packets, options.packet, trace.name);
   const wanted =
     options.direction === "both" ? (["request", "reply"] as const) : ([options.direction] as const);
-  const blocks: string[] = [];
   for (const direction of wanted) {
-    const packet = chosen[direction];
-    if (packet) {
-      blocks.push(await directionBlock(req, renderer, packet, direction, s));
-    } else if (options.direction !== "both") {
+    if (!chosen[direction] && options.direction !== "both") {
       throw new FigureError(
         `::trace direction="${direction}": trace '${trace.name}' has no ${direction} packet in this flow`,
         `use direction="both" or another packet; \`npx packetwalk parse ${trace.logPath}\` lists the packets`,
       );
-    } else {
-      blocks.push(`<p class="pw-no-reply">${escapeHtml(s.noReply)}</p>`);
     }
   }
+  // Request and reply are rendered at once: the renderer's pool draws them side by side.
+  const blocks = await Promise.all(
+    wanted.map((direction) => {
+      const packet = chosen[direction];
+      return packet
+        ? directionBlock(req, renderer, packet, direction, s)
+        : `<p class="pw-no-reply">${escapeHtml(s.noReply)}</p>`;
+    }),
+  );
   const caption = options.caption ?? trace.meta.title;
   const origin = trace.meta.origin === "recorded" ? s.recorded : s.simulated;
   const link = req.tracePageUrl

@@ -8,14 +8,14 @@ import type { EbtablesFlavour } from "../core/render/netfilter-map.ts";
 import { planPath } from "../core/render/plan-path.ts";
 import type { StepTargets } from "./annotate-svg.ts";
 
-/** The step targets of `packet`'s `view` diagram drawn with node ids prefixed by `idPrefix`. */
+/** The step targets of `packet`'s `view` diagram drawn with node ids prefixed by `idPrefix` ("": none). */
 export function stepTargets(
   packet: Packet,
   idPrefix: string,
   view: "map" | "path",
   ebtables: EbtablesFlavour,
 ): StepTargets {
-  const p = `${toMermaidId(idPrefix)}_`;
+  const p = idPrefix ? `${toMermaidId(idPrefix)}_` : "";
   const nodes = new Map<string, number[]>();
   const links = new Map<string, number>();
   for (const step of planPath(packet, ebtables).steps) {

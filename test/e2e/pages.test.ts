@@ -74,12 +74,13 @@ function diagramProblems(page: Page): Promise<string[]> {
     const figures = [...document.querySelectorAll("figure.pw-trace")];
     figures.forEach((figure, f) => {
       const name = `diagram ${f + 1}${figure.id ? ` (#${figure.id})` : ""}`;
-      const shown = [...figure.querySelectorAll(`.pw-diagram-${theme}`)];
-      if (shown.length === 0) problems.push(`${name}: no .pw-diagram-${theme} element`);
+      // One SVG per direction serves both themes (its colours are the theme's custom properties).
+      const shown = [...figure.querySelectorAll(".pw-diagram")];
+      if (shown.length === 0) problems.push(`${name}: no .pw-diagram element (${theme})`);
       for (const holder of shown) {
         const svg = holder instanceof SVGSVGElement ? holder : holder.querySelector("svg");
         if (!svg) {
-          problems.push(`${name}: .pw-diagram-${theme} holds no <svg>`);
+          problems.push(`${name}: .pw-diagram holds no <svg> (${theme})`);
           continue;
         }
         const box = svg.getBoundingClientRect();

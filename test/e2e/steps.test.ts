@@ -25,8 +25,7 @@ function stepGroups(page: Page): Promise<string[][]> {
     for (const step of document.querySelectorAll("figure.pw-trace [data-step]")) {
       if (step.closest("svg")) continue;
       let group: Element | null = step.parentElement;
-      while (group && !group.querySelector(".pw-diagram-light, .pw-diagram-dark"))
-        group = group.parentElement;
+      while (group && !group.querySelector(".pw-diagram")) group = group.parentElement;
       if (group && !groups.includes(group)) groups.push(group);
     }
     return groups.map((group, i) => {
@@ -64,7 +63,6 @@ function groupStates(
     ([index, each]) => {
       const group = document.querySelector(`[data-e2e-group="${index}"]`);
       if (!group) throw new Error(`no step group ${index}`);
-      const theme = document.documentElement.dataset.theme;
       // A diagram element may stand for several steps (a hook crossed twice): data-step="2 5".
       const stepsOf = (el: Element) =>
         (
@@ -77,7 +75,7 @@ function groupStates(
       const listing = [...group.querySelectorAll<HTMLElement>("[data-step]")].filter(
         (el) => !el.closest("svg"),
       );
-      const diagram = [...group.querySelectorAll(`.pw-diagram-${theme}`)].flatMap((holder) => [
+      const diagram = [...group.querySelectorAll(".pw-diagram")].flatMap((holder) => [
         ...holder.querySelectorAll('[data-step], [class*="pw-step-"]'),
       ]);
       const read = () => ({

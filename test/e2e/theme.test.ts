@@ -1,7 +1,8 @@
 /**
  * Dark mode: the system preference picks the first paint, the toggle flips
- * the page and its diagrams (dark SVG shown, light SVG hidden), and the
- * choice survives a reload and a move to another page.
+ * the page and its diagrams (one SVG per diagram, shown in both themes, whose
+ * theme-coloured parts take the page's colours), and the choice survives a
+ * reload and a move to another page.
  */
 import type { BrowserContextOptions, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -21,6 +22,8 @@ assertDistBuilt();
 const pages = listPages();
 // The page with the most diagrams, or a lesson page while the site has none.
 const target: SitePage | undefined = diagramPages()[0]?.page ?? lessonPages()[0] ?? pages[0];
+// A page with a map figure: its subgraph boxes and faded boxes take the theme's colours.
+const withMap = diagramPages().find((d) => readPageHtml(d.page).includes('data-view="map"'))?.page;
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
 
 const site = useSite();
@@ -41,8 +44,13 @@ function themeState(page: Page) {
       pressed: document.querySelector("[data-theme-toggle]")?.getAttribute("aria-pressed"),
       background: getComputedStyle(document.body).backgroundColor,
       diagrams: [...document.querySelectorAll("figure.pw-trace")].map((figure) => ({
-        light: [...figure.querySelectorAll(".pw-diagram-light")].map(shown),
-        dark: [...figure.querySelectorAll(".pw-diagram-dark")].map(shown),
+        shown: [...figure.querySelectorAll(".pw-diagram svg")].map(shown),
+        // Fills Mermaid takes from the theme: subgraph boxes and the boxes off the packet's path.
+        themed: [...figure.querySelectorAll(".pw-diagram svg")].flatMap((svg) =>
+          [...svg.querySelectorAll(".cluster > rect, g.node.faded > rect")]
+            .slice(0, 3)
+            .map((el) => getComputedStyle(el).fill),
+        ),
       })),
     };
   });
@@ -56,11 +64,14 @@ async function expectTheme(page: Page, theme: Theme): Promise<void> {
   const lum = luminance(state.background);
   if (theme === "dark") expect(lum, `background ${state.background}`).toBeLessThan(0.1);
   else expect(lum, `background ${state.background}`).toBeGreaterThan(0.8);
-  const other: Theme = theme === "dark" ? "light" : "dark";
   for (const [i, d] of state.diagrams.entries()) {
-    expect(d[theme].length, `diagram ${i + 1} has a ${theme} SVG`).toBeGreaterThan(0);
-    expect(d[theme].every(Boolean), `diagram ${i + 1}: the ${theme} SVG is shown`).toBe(true);
-    expect(d[other].some(Boolean), `diagram ${i + 1}: the ${other} SVG is hidden`).toBe(false);
+    expect(d.shown.length, `diagram ${i + 1} has an SVG`).toBeGreaterThan(0);
+    expect(d.shown.every(Boolean), `diagram ${i + 1}: its SVG is shown in ${theme}`).toBe(true);
+    for (const fill of d.themed) {
+      // Pale boxes on the light page, dark ones on the dark page.
+      if (theme === "dark") expect(luminance(fill), `diagram ${i + 1}: box fill ${fill}`).toBeLessThan(0.2);
+      else expect(luminance(fill), `diagram ${i + 1}: box fill ${fill}`).toBeGreaterThan(0.7);
+    }
   }
 }
 
@@ -132,6 +143,26 @@ describe("theme", () => {
       await expectTheme(page, "light");
       await page.reload();
       await expectTheme(page, "light");
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("changes the computed colours of a diagram's boxes when the theme is switched, without reloading", async () => {
+    const reason = noDiagramReason() ?? (withMap ? undefined : "no page has a map figure");
+    if (reason) return console.log(`theme: diagram colours not exercised: ${reason}`);
+    const context = await site.browser.newContext({ ...DESKTOP, colorScheme: "light" });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${site.server.url}${withMap?.requestPath}`);
+      const light = (await themeState(page)).diagrams.flatMap((d) => d.themed);
+      expect(light.length, "theme-coloured boxes in the diagrams").toBeGreaterThan(0);
+      await page.locator("[data-theme-toggle]").click();
+      const dark = (await themeState(page)).diagrams.flatMap((d) => d.themed);
+      expect(dark).toHaveLength(light.length);
+      dark.forEach((fill, i) => {
+        expect(fill, `box ${i + 1}`).not.toBe(light[i]);
+      });
     } finally {
       await context.close();
     }

@@ -20,6 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const root = join(import.meta.dirname, "..", "..");
 const astroBin = join(root, "node_modules", "astro", "bin", "astro.mjs");
+const FIXTURE_SVG_CACHE = join(root, "node_modules/.cache/packetwalk/svg-fixture");
 
 function build(contentDir: string, outDir: string, extraEnv: Record<string, string> = {}) {
   // Vitest exports NODE_ENV/MODE/DEV/PROD into process.env, which would make Vite treat the build as dev.
@@ -34,7 +35,14 @@ function build(contentDir: string, outDir: string, extraEnv: Record<string, stri
   );
   return spawnSync(process.execPath, [astroBin, "build", "--outDir", outDir], {
     cwd: root,
-    env: { ...env, PACKETWALK_CONTENT_DIR: contentDir, ASTRO_TELEMETRY_DISABLED: "1", ...extraEnv },
+    // A diagram cache of its own, so the fixture builds neither use nor clear the site's.
+    env: {
+      ...env,
+      PACKETWALK_CONTENT_DIR: contentDir,
+      PACKETWALK_SVG_CACHE: FIXTURE_SVG_CACHE,
+      ASTRO_TELEMETRY_DISABLED: "1",
+      ...extraEnv,
+    },
     encoding: "utf8",
     timeout: 300_000,
   });
@@ -133,25 +141,37 @@ describe("astro build of the fixture site", () => {
 describe("::trace figures in the fixture site", () => {
   const out = mkdtempSync(join(tmpdir(), "packetwalk-trace-"));
   const statsFile = join(root, "node_modules/.cache/packetwalk/last-build.json");
-  const stats = () => JSON.parse(readFileSync(statsFile, "utf8")) as { rendered: number; cacheHits: number };
+  const stats = () =>
+    JSON.parse(readFileSync(statsFile, "utf8")) as {
+      requests: number;
+      distinct: number;
+      rendered: number;
+      cacheHits: number;
+    };
+  let firstStats: ReturnType<typeof stats>;
   let html = "";
   let first: ReturnType<typeof build>;
 
   beforeAll(() => {
+    // Cold: no diagram in the cache, and no lesson HTML in Astro's data store (left by the build above).
+    rmSync(FIXTURE_SVG_CACHE, { recursive: true, force: true });
+    rmSync(join(root, "node_modules/.astro-fixture"), { recursive: true, force: true });
     first = build("test/fixtures/site/content", out);
+    firstStats = stats();
     html = readFileSync(join(out, "lessons/with-trace/index.html"), "utf8");
   });
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  it("renders one figure per directive, with a light and a dark SVG per direction", () => {
+  it("renders one figure per directive, with one SVG per direction whose colours are the theme's", () => {
     expect(first.status, first.stderr + first.stdout).toBe(0);
     const figures = html.match(/<figure class="pw-trace"/g) ?? [];
     expect(figures).toHaveLength(2);
     // Map figure: request + reply; TRACE figure: request only.
     expect(html.match(/<section class="pw-direction" data-direction="request"/g)).toHaveLength(2);
     expect(html.match(/<section class="pw-direction" data-direction="reply"/g)).toHaveLength(1);
-    expect(html.match(/<div class="pw-diagram-light"><svg/g)).toHaveLength(3);
-    expect(html.match(/<div class="pw-diagram-dark"><svg/g)).toHaveLength(3);
+    expect(html.match(/<div class="pw-diagram"[^>]*><svg/g)).toHaveLength(3);
+    expect(html).not.toMatch(/pw-diagram-(light|dark)/);
+    expect(html).toContain("fill:var(--pw-m-mainBkg,#ECECFF)");
     expect(html).toContain("TRACE view");
   });
 
@@ -184,7 +204,7 @@ describe("::trace figures in the fixture site", () => {
     ]);
     // The SVG boxes and arrows of step 4 carry the same number, for the step-through island.
     expect(html).toMatch(
-      /<g class="node[^"]*"[^>]* id="[^"]*-request-light-flowchart-[^"]*ip_nat_PREROUTING-\d+"[^>]* data-step="4"/,
+      /<g class="node[^"]*"[^>]* id="[^"]*-request-flowchart-ip_nat_PREROUTING-\d+"[^>]* data-step="4"/,
     );
   });
 
@@ -201,6 +221,44 @@ describe("::trace figures in the fixture site", () => {
     expect(logFigure).toContain("pw-rewrite");
   });
 
+  it("keeps every id unique on every page with diagrams, lesson and trace pages in both locales", () => {
+    const pages = [
+      "lessons/with-trace/index.html",
+      "traces/docker-bridge/container-to-wan/index.html",
+      "zh-tw/traces/docker-bridge/container-to-wan/index.html",
+    ];
+    for (const path of pages) {
+      const ids = [...readFileSync(join(out, path), "utf8").matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
+      expect(ids.length, path).toBeGreaterThan(100);
+      expect(
+        ids.filter((id, i) => ids.indexOf(id) !== i),
+        path,
+      ).toEqual([]);
+    }
+  });
+
+  it("renders each distinct diagram once, however many pages, locales and positions show it", () => {
+    // The lesson's container-to-wan figure is also on that trace's page, in English and in Chinese.
+    const svgOf = (page: string, id: RegExp) => {
+      const text = readFileSync(join(out, page), "utf8");
+      const m = new RegExp(`<svg id="(${id.source})"[\\s\\S]*?</svg>`).exec(text);
+      if (!m) throw new Error(`no diagram ${id} in ${page}`);
+      // Lessons pass through Astro's HTML serialiser, trace pages do not: compare the same spelling.
+      return m[0]
+        .replaceAll(m[1] as string, "ID")
+        .replaceAll('=""', "")
+        .replaceAll("&gt;", ">");
+    };
+    const lesson = svgOf("lessons/with-trace/index.html", /pw\w+-1-request/);
+    expect(svgOf("traces/docker-bridge/container-to-wan/index.html", /pwtrace-[\w-]+-request/)).toBe(lesson);
+    expect(svgOf("zh-tw/traces/docker-bridge/container-to-wan/index.html", /pwtrace-[\w-]+-request/)).toBe(
+      lesson,
+    );
+    expect(firstStats.distinct).toBeLessThan(firstStats.requests);
+    expect(firstStats.rendered).toBe(firstStats.distinct);
+    expect(firstStats.cacheHits).toBe(0);
+  });
+
   it("renders 0 diagrams on a second build, even when Astro's own cache is gone", () => {
     rmSync(join(root, "node_modules/.astro-fixture/data-store.json"), { force: true });
     const again = build("test/fixtures/site/content", out);
@@ -208,6 +266,30 @@ describe("::trace figures in the fixture site", () => {
     const { rendered, cacheHits } = stats();
     expect(rendered).toBe(0);
     expect(cacheHits).toBeGreaterThan(0);
+  });
+
+  it("renders 0 diagrams when a ::trace moves within a lesson", () => {
+    const content = mkdtempSync(join(tmpdir(), "packetwalk-moved-"));
+    try {
+      cpSync(join(root, "test/fixtures/site/content"), content, { recursive: true });
+      const file = join(content, "lessons/en/with-trace.md");
+      const text = readFileSync(file, "utf8");
+      const second =
+        '::trace{src="docker-bridge/container-to-wan-trace" direction="request" view="path" caption="TRACE view"}\n';
+      // The second figure first, with a new paragraph before it: every figure changes position.
+      const moved = text
+        .replace(second, "")
+        .replace("The first figure", `A new paragraph.\n\n${second}\nThe first figure`);
+      expect(moved).not.toBe(text);
+      writeFileSync(file, moved);
+      const again = build(content, out);
+      expect(again.status, again.stderr + again.stdout).toBe(0);
+      const movedHtml = readFileSync(join(out, "lessons/with-trace/index.html"), "utf8");
+      expect(movedHtml.indexOf("TRACE view")).toBeLessThan(movedHtml.indexOf('data-direction="reply"'));
+      expect(stats().rendered).toBe(0);
+    } finally {
+      rmSync(content, { recursive: true, force: true });
+    }
   });
 });
 

@@ -141,7 +141,7 @@ beforeAll(async () => {
   renderer = createMermaidRenderer({ cacheDir: false, pages: 2 });
   const all = maps();
   const svgs = await Promise.all(
-    all.map((m, i) => renderer.render({ source: m.source, id: `map${i}` }).then((r) => r.light)),
+    all.map((m, i) => renderer.render({ source: m.source, id: `map${i}` }).then((r) => r.svg)),
   );
   for (const [i, m] of all.entries()) drawn.push({ name: m.name, packet: m.packet, svg: svgs[i] as string });
 }, 600_000);
