@@ -51,6 +51,7 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
   const file = options.file ?? "ruleset";
   const diagnostics: Diagnostic[] = [];
   const tables: TableDef[] = [];
+  const columns = new Map<Rule, number>();
   const err = (
     at: { line: number; column: number },
     message: string,
@@ -306,6 +307,7 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
     if (parsed.effects.length) rule.effects = parsed.effects;
     if (parsed.comment !== undefined) rule.comment = parsed.comment;
     chain.rules.push(rule);
+    columns.set(rule, first.column);
   };
 
   for (;;) {
@@ -383,7 +385,7 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       }
     }
   }
-  checkReferences(tables, err);
+  checkReferences(tables, err, (rule) => columns.get(rule) ?? 1);
   return { tables, diagnostics };
 }
 
@@ -400,13 +402,14 @@ function verdictOf(words: string[]): Target | undefined {
 function checkReferences(
   tables: TableDef[],
   err: (at: { line: number; column: number }, message: string, hint?: string) => void,
+  columnOf: (rule: Rule) => number,
 ): void {
   for (const table of tables) {
     const chainOk = (name: string) => table.chains.has(name);
     const check = (rule: Rule, t: Target) => {
       if ((t.kind === "jump" || t.kind === "goto") && !chainOk(t.chain))
         err(
-          { line: rule.line, column: 1 },
+          { line: rule.line, column: columnOf(rule) },
           `chain '${t.chain}' does not exist in table ${table.family} ${table.name}`,
           "declare the chain in the same table",
         );
@@ -429,7 +432,7 @@ function checkReferences(
         if (t.kind === "vmap") {
           if (t.map && !table.sets?.get(t.map)?.verdicts)
             err(
-              { line: rule.line, column: 1 },
+              { line: rule.line, column: columnOf(rule) },
               `verdict map '@${t.map}' does not exist in table ${table.family} ${table.name}`,
               "declare it with 'map NAME { type ... : verdict; }'",
             );
@@ -438,7 +441,7 @@ function checkReferences(
         for (const c of rule.conditions)
           if (c.kind === "nft-set" && c.set && !table.sets?.has(c.set))
             err(
-              { line: rule.line, column: 1 },
+              { line: rule.line, column: columnOf(rule) },
               `set '@${c.set}' does not exist in table ${table.family} ${table.name}`,
               "declare it with 'set NAME { type ...; }'",
             );

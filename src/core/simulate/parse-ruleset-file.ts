@@ -4,6 +4,7 @@
  */
 import { parseEbtables } from "./parse-ebtables.ts";
 import { parseIptablesSave } from "./parse-iptables-save.ts";
+import { parseNftJson } from "./parse-nft-json.ts";
 import { parseNftRuleset } from "./parse-nft-ruleset.ts";
 import { emptyFamily, type Ruleset } from "./ruleset.ts";
 
@@ -19,11 +20,13 @@ export function isNftRuleset(text: string): boolean {
 /**
  * Parses a whole `.rules` file into both families; problems are in `diagnostics`, positioned in `file`.
  * A file that starts with an nftables `table` is read whole as `nft list ruleset` output: every table
- * of every family (iptables-nft's included) goes to `nft`.
+ * of every family (iptables-nft's included) goes to `nft`; one that starts with `{` is `nft -j list ruleset`.
  */
 export function parseRulesetFile(text: string, file = "ruleset.rules"): Ruleset {
-  if (isNftRuleset(text)) {
-    const nft = parseNftRuleset(text, { file });
+  if (isNftRuleset(text) || text.trimStart().startsWith("{")) {
+    const nft = text.trimStart().startsWith("{")
+      ? parseNftJson(text, { file })
+      : parseNftRuleset(text, { file });
     return { ip: emptyFamily(), bridge: emptyFamily(), nft: nft.tables, diagnostics: nft.diagnostics };
   }
   const lines = text.split(/\r?\n/);
