@@ -65,9 +65,10 @@ export interface TraceToWrite {
 export function writeLabFolder(
   outDir: string,
   lab: Lab,
-  ruleset: { name: string; text: string },
+  ruleset: { name: string; text: string } | readonly { name: string; text: string }[],
   traces: readonly TraceToWrite[],
 ): string[] {
+  const sets = Array.isArray(ruleset) ? ruleset : [ruleset as { name: string; text: string }];
   const folder = join(outDir, lab.name);
   mkdirSync(join(folder, "rulesets"), { recursive: true });
   const written: string[] = [];
@@ -76,15 +77,15 @@ export function writeLabFolder(
     written.push(path);
   };
   const labPath = join(folder, "lab.json");
-  let rulesets = [ruleset.name];
+  let rulesets = sets.map((r) => r.name);
   if (existsSync(labPath)) {
     // checkOutDir found it valid before the capture; one spoiled since is not overwritten blindly.
     const previous = validateLabText(readFileSync(labPath, "utf8"), labPath);
     if (!previous.ok) throw new CaptureError(previous.errors.join("\n"), `fix ${labPath} or remove it`);
-    rulesets = [...new Set([...previous.value.rulesets, ruleset.name])].sort();
+    rulesets = [...new Set([...previous.value.rulesets, ...rulesets])].sort();
   }
   write(labPath, `${formatJson(labSchema.parse({ ...lab, rulesets }))}\n`);
-  write(join(folder, "rulesets", `${ruleset.name}.rules`), ruleset.text);
+  for (const r of sets) write(join(folder, "rulesets", `${r.name}.rules`), r.text);
   for (const trace of traces) {
     write(join(folder, `${trace.stem}.log`), trace.lines.length ? `${trace.lines.join("\n")}\n` : "");
     write(join(folder, `${trace.stem}.json`), `${formatJson(traceMetaSchema.parse(trace.meta))}\n`);
