@@ -161,7 +161,7 @@ export const NFT_SCENARIOS: readonly Scenario[] = [
     name: "container-to-wan-forward-drop",
     title: "Container c1 pings the internet, with an iptables FORWARD policy DROP left on the host",
     description:
-      "Docker's filter-FORWARD accepts the ping, but the iptables-nft filter table's FORWARD chain, another base chain at the same hook, drops it by policy: an accept ends only its own base chain.",
+      "The iptables-nft filter table's FORWARD chain is another base chain at the forward hook, at the same priority as Docker's filter-FORWARD; created after Docker's table, it runs first and drops the ping by policy. A drop ends the packet whichever base chain says it; Docker's accept would have ended only its own chain.",
     from: "c1",
     to: "wan",
     proto: "icmp",
@@ -175,7 +175,7 @@ export const NFT_SCENARIOS: readonly Scenario[] = [
     name: "container-to-wan-forward-drop-fixed",
     title: "The same ping once the iptables FORWARD chain accepts Docker's traffic",
     description:
-      "The documented fix: ACCEPT rules for docker0 in the iptables FORWARD chain, so both base chains at the forward hook accept the ping and its reply.",
+      "The documented fix: ACCEPT rules for docker0 in the iptables FORWARD chain. That accept ends only the iptables chain: Docker's filter-FORWARD still runs after it and accepts too, so the ping and its reply pass.",
     from: "c1",
     to: "wan",
     proto: "icmp",

@@ -5,9 +5,11 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { nftLogRulesText, nftTraceRulesText } from "../capture/nft-log-rules.ts";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { parseTraceText } from "../core/parse/index.ts";
 import { checkConformance, formatDivergences } from "../core/simulate/conformance.ts";
+import { isNftRuleset } from "../core/simulate/parse-ruleset-file.ts";
 import { buildWorld, LabError, loadLab, logOverlay, traceOverlay } from "../lab/load-lab.ts";
 
 /** One line for `packetwalk --help`. */
@@ -38,8 +40,13 @@ export function checkLab(folder: string, stems?: string[]): TraceCheck[] {
     if (stems && !stems.includes(t.stem)) continue;
     const name = `${folder}/${t.stem}`;
     const parsed = parseTraceText(t.text, { file: t.logPath });
-    let overlay: ReturnType<typeof logOverlay>;
-    if (t.meta.mode === "log") {
+    let overlay: ReturnType<typeof logOverlay> = [];
+    let nftOverlay: string | undefined;
+    const nft = isNftRuleset(lab.data.rulesets[t.meta.ruleset] ?? "");
+    if (nft) {
+      const tag = t.meta.tag ?? /\b(pw[a-z0-9]{2})\//.exec(t.text)?.[1] ?? "pwxx";
+      nftOverlay = t.meta.mode === "log" ? nftLogRulesText(tag) : nftTraceRulesText();
+    } else if (t.meta.mode === "log") {
       const tag = t.meta.tag ?? /\b(pw[a-z0-9]{2})\//.exec(t.text)?.[1];
       if (!tag) {
         results.push({
@@ -59,6 +66,7 @@ export function checkLab(folder: string, stems?: string[]): TraceCheck[] {
       ruleset: t.meta.ruleset,
       sysctls: t.meta.sysctls,
       overlay,
+      nftOverlay,
     });
     const errors = diagnostics.filter((d) => d.severity === "error");
     if (errors.length) {

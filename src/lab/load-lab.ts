@@ -16,6 +16,7 @@ import type { Diagnostic } from "../core/model/packet.ts";
 import { parseTraceText } from "../core/parse/index.ts";
 import { type Annotation, annotateTrace } from "../core/simulate/annotate-trace.ts";
 import { insertRules, type OverlayRule } from "../core/simulate/log-overlay.ts";
+import { parseNftRuleset } from "../core/simulate/parse-nft-ruleset.ts";
 import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
 import type { World } from "../core/simulate/simulate-packet.ts";
 import { buildTopology } from "../core/simulate/topology.ts";
@@ -47,6 +48,8 @@ export interface WorldOptions {
   sysctls?: Record<string, string>;
   /** Rules to insert, e.g. {@link logOverlay}. */
   overlay?: OverlayRule[];
+  /** nftables tables to add after the ruleset's, as `nft -f` text (the nft lab's log or trace tables). Default none. */
+  nftOverlay?: string;
 }
 
 /** Builds the simulator's world; ruleset problems are returned, errors among them make it unusable. */
@@ -74,6 +77,11 @@ export function buildWorld(
   const ruleset = parseRulesetFile(text, file);
   const diagnostics = [...ruleset.diagnostics];
   if (options.overlay) diagnostics.push(...insertRules(ruleset, options.overlay));
+  if (options.nftOverlay) {
+    const extra = parseNftRuleset(options.nftOverlay, { file: "overlay.nft" });
+    diagnostics.push(...extra.diagnostics);
+    ruleset.nft = [...(ruleset.nft ?? []), ...extra.tables];
+  }
   return {
     world: {
       topology: buildTopology(l),

@@ -4,8 +4,11 @@
  * hooks the kernel logged with the hooks the simulator predicts, the NAT rewrites, and in TRACE
  * mode the rules that matched in each chain.
  */
+
+import type { HookId } from "../model/hook.ts";
 import type { Packet, ParsedTrace, RuleVerdict, TraceEvent } from "../model/packet.ts";
 import { findRewrites } from "../parse/index.ts";
+import { prefixToHook } from "../parse/prefix-to-hook.ts";
 import { runScenario, type ScenarioSpec, type ScriptItem } from "./run-scenario.ts";
 import type { HookEvent, SimulatedPacket, World } from "./simulate-packet.ts";
 
@@ -35,6 +38,14 @@ export interface ConformanceResult {
   spec?: ScenarioSpec;
 }
 
+/** Where the capture labs mark packets for tracing: a traced packet starts there (nft changes a packet's trace id on the way). */
+const TRACE_STARTS = new Set([
+  "ip:raw:PREROUTING",
+  "ip:raw:OUTPUT",
+  "ip:packetwalk:trace-prerouting",
+  "ip:packetwalk:trace-output",
+]);
+
 /** Groups a parsed recorded trace into real packets. LOG: the parser's packets; TRACE: split where a packet starts at raw PREROUTING/OUTPUT (where the TRACE rule sits). */
 export function recordedPackets(parsed: ParsedTrace, mode: "log" | "trace"): RecordedPacket[] {
   let groups: TraceEvent[][];
@@ -52,7 +63,7 @@ export function recordedPackets(parsed: ParsedTrace, mode: "log" | "trace"): Rec
   } else {
     groups = [];
     for (const ev of parsed.packets.flatMap((p) => p.events)) {
-      const start = ev.hook === "ip:raw:PREROUTING" || ev.hook === "ip:raw:OUTPUT";
+      const start = TRACE_STARTS.has(ev.hook);
       const last = groups[groups.length - 1];
       if (!last || start) groups.push([ev]);
       else last.push(ev);
@@ -113,9 +124,13 @@ export function recordedRuleSteps(verdicts: readonly RuleVerdict[]): string[] {
     .filter((v) => v.kind !== "return")
     .map((v) => {
       if (v.kind === "policy") return `${v.chain}:policy:${v.verdict ?? ""}`;
-      let verdict = v.verdict ?? "";
+      let verdict = (v.verdict ?? "").toUpperCase().replace(/^(JUMP|GOTO) /, "$1:");
       if (/^0XFFFFFFFB$/i.test(verdict)) verdict = "RETURN";
-      const text = (v.text ?? "").replace(/^-4\s+-t\s+\S+\s+/, "").trim();
+      // nft monitor trace prints a rule's counter values: state, not rule.
+      const text = (v.text ?? "")
+        .replace(/^-4\s+-t\s+\S+\s+/, "")
+        .replace(/(^| )counter packets \d+ bytes \d+/g, "$1counter")
+        .trim();
       return `${v.chain}:rule:${verdict} | ${text}`;
     });
 }
@@ -127,7 +142,7 @@ export function simulatedRuleSteps(ev: HookEvent): string[] {
     .map((s) => {
       if (s.kind === "policy") return `${s.chain}:policy:${s.verdict}`;
       let verdict = s.verdict;
-      if (verdict === "JUMP" || verdict === "GOTO") verdict = `${verdict}:${s.target ?? ""}`;
+      if (verdict === "JUMP" || verdict === "GOTO") verdict = `${verdict}:${(s.target ?? "").toUpperCase()}`;
       if (verdict === "DNAT" || verdict === "SNAT" || verdict === "MASQUERADE") verdict = "ACCEPT";
       return `${s.chain}:rule:${verdict} | ${s.text}`;
     });
@@ -138,6 +153,16 @@ export function visibleEvents(p: SimulatedPacket, mode: "log" | "trace"): HookEv
   return mode === "log"
     ? p.events.filter((e) => e.logs.length > 0)
     : p.events.filter((e) => e.traced && e.family === "ip");
+}
+
+/**
+ * The hook a recorded trace names for a simulated event: in LOG mode the one its first LOG prefix names
+ * (the nft lab logs from its own base chains, naming the base chain the packet is about to enter), else
+ * the event's own.
+ */
+export function shownHook(e: HookEvent, mode: "log" | "trace"): HookId {
+  const prefix = mode === "log" ? e.logs[0]?.prefix : undefined;
+  return (prefix !== undefined ? prefixToHook(prefix) : undefined) ?? e.hook;
 }
 
 /** Simulates the scenario of `parsed` in `world` and compares. */
@@ -166,18 +191,18 @@ export function checkConformance(
         what: "count",
         kernel: rec ? rec.hooks : ["(no such packet)"],
         predicted: sim
-          ? visibleEvents(sim, meta.mode).map((e) => e.hook)
+          ? visibleEvents(sim, meta.mode).map((e) => shownHook(e, meta.mode))
           : [result.stopped ? `(not sent: ${result.stopped})` : "(no such packet)"],
       });
       continue;
     }
     const vis = visibleEvents(sim, meta.mode);
-    const simHooks = vis.map((e) => e.hook);
+    const simHooks = vis.map((e) => shownHook(e, meta.mode));
     if (rec.hooks.join() !== simHooks.join())
       divergences.push({ packet: i + 1, what: "hooks", kernel: rec.hooks, predicted: simHooks });
     if (meta.mode === "log") {
       const simEvents: TraceEvent[] = vis.map((e) => ({
-        hook: e.hook,
+        hook: shownHook(e, meta.mode),
         prefix: "",
         source: e.family === "bridge" ? "ebt-log" : "log",
         raw: "",

@@ -90,8 +90,8 @@ function natCorePriority(hook: string): number {
 
 /**
  * Every base chain that runs at IPv4 hook `hook` (`PREROUTING`, ...) or bridge hook (`family` bridge), in
- * the kernel's order: by priority, ties in registration order (iptables/ebtables tables first, then nft
- * tables in listing order). iptables-nft's tables read from an `nft list ruleset` are nft tables like any
+ * the kernel's order: by priority, and at equal priority the one registered last first (the listing
+ * order of `nft list ruleset` is taken as the registration order; iptables/ebtables tables come before). iptables-nft's tables read from an `nft list ruleset` are nft tables like any
  * other, so they interleave with Docker's by their priorities.
  */
 export function hookSlots(
@@ -127,7 +127,8 @@ export function hookSlots(
     }
   }
   const effective = (s: HookSlot) => (s.nat ? natCorePriority(hook) : s.priority);
-  slots.sort((a, b) => effective(a) - effective(b) || a.priority - b.priority || a.order - b.order);
+  // The kernel inserts a new hook before those of equal priority: at a tie, the later registered runs first.
+  slots.sort((a, b) => effective(a) - effective(b) || a.priority - b.priority || b.order - a.order);
   const out = slots.map(({ order: _order, ...slot }) => slot);
   cache.set(key, out);
   return out;

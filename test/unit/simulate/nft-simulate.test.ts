@@ -31,7 +31,7 @@ function world(text: string, sysctls: Record<string, string> = {}): World {
 const wanToPublished = { from: "wan", to: "203.0.113.2", proto: "tcp" as const, dport: 8080 };
 
 describe("nft base chains at a hook", () => {
-  it("run by priority, iptables-nft's table among Docker's, ties in listing order", () => {
+  it("run by priority, iptables-nft's table among Docker's, the later table first at a tie", () => {
     const w = world(
       readFileSync(join(import.meta.dirname, "../../fixtures/simulate/nft-docker29/ruleset.nft"), "utf8"),
     );
@@ -42,7 +42,8 @@ describe("nft base chains at a hook", () => {
       "docker-bridges/raw-PREROUTING@-300",
       "docker-bridges/nat-PREROUTING@-100",
     ]);
-    expect(names("FORWARD")).toEqual(["docker-bridges/filter-FORWARD@0", "filter/FORWARD@0"]);
+    // Recorded: iptables' filter table, created after Docker's, runs first at the tie.
+    expect(names("FORWARD")).toEqual(["filter/FORWARD@0", "docker-bridges/filter-FORWARD@0"]);
     expect(names("INPUT")).toEqual([]);
   });
 });
@@ -92,14 +93,21 @@ describe("Docker 29's ruleset", () => {
 });
 
 describe("accept is not final", () => {
-  it("an iptables FORWARD policy drop drops what Docker's filter-FORWARD accepted", () => {
+  it("an iptables FORWARD policy drop created after Docker's table runs first at the tie and drops", () => {
     const r = runScenario(world(dockerNftRuleset() + FORWARD_DROP), wanToPublished);
+    expect(r.packets[0]?.events.map((e) => e.hook)).not.toContain("ip:docker-bridges:filter-FORWARD");
+    expect(r.packets[0]?.fate).toMatchObject({ kind: "dropped", hook: "ip:filter:FORWARD" });
+  });
+
+  it("an iptables FORWARD policy drop drops what Docker's filter-FORWARD accepted", () => {
+    // Listed (registered) first, the iptables table runs after Docker's at the same priority.
+    const r = runScenario(world(FORWARD_DROP + dockerNftRuleset()), wanToPublished);
     const syn = r.packets[0];
     const docker = syn?.events.find((e) => e.hook === "ip:docker-bridges:filter-FORWARD");
     expect(docker?.verdict).toBe("ACCEPT");
     expect(syn?.fate).toMatchObject({ kind: "dropped", hook: "ip:filter:FORWARD" });
     if (syn?.fate.kind === "dropped")
-      expect(syn.fate.reason).toBe("policy DROP of ip:filter:FORWARD (declared at line 60)");
+      expect(syn.fate.reason).toBe("policy DROP of ip:filter:FORWARD (declared at line 2)");
   });
 
   it("the documented fix, accept rules in the iptables FORWARD chain, lets the connection through", () => {
