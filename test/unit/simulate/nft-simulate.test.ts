@@ -33,7 +33,7 @@ const wanToPublished = { from: "wan", to: "203.0.113.2", proto: "tcp" as const, 
 describe("nft base chains at a hook", () => {
   it("run by priority, iptables-nft's table among Docker's, the later table first at a tie", () => {
     const w = world(
-      readFileSync(join(import.meta.dirname, "../../fixtures/simulate/nft-docker29/ruleset.nft"), "utf8"),
+      readFileSync(join(import.meta.dirname, "../../fixtures/nft-ruleset/docker29/ruleset.nft"), "utf8"),
     );
     const names = (hook: string) =>
       hookSlots(w.ruleset, "ip", hook).map((s) => `${s.table.name}/${s.chain}@${s.priority}`);

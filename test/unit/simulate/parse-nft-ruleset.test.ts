@@ -12,7 +12,7 @@ import { parseNftRuleset } from "../../../src/core/simulate/parse-nft-ruleset.ts
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import type { TableDef } from "../../../src/core/simulate/ruleset.ts";
 
-const DIR = join(import.meta.dirname, "../../fixtures/simulate/nft-docker29");
+const DIR = join(import.meta.dirname, "../../fixtures/nft-ruleset/docker29");
 const text = readFileSync(join(DIR, "ruleset.nft"), "utf8");
 const json = readFileSync(join(DIR, "ruleset.json"), "utf8");
 
