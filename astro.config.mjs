@@ -4,6 +4,7 @@ import sitemap from "@astrojs/sitemap";
 import { defineConfig } from "astro/config";
 import remarkGfm from "remark-gfm";
 import packetwalk from "./src/plugin/integration.ts";
+import rehypeBaseLinks from "./src/plugin/rehype-base-links.ts";
 import rehypeHeadingAnchors from "./src/plugin/rehype-heading-anchors.ts";
 import remarkTrace from "./src/plugin/remark-trace.ts";
 import remarkTraceSyntax from "./src/plugin/remark-trace-syntax.ts";
@@ -14,7 +15,9 @@ const contentDir = process.env.PACKETWALK_CONTENT_DIR ?? "./content";
 
 // https://docs.astro.build/en/reference/configuration-reference/
 export default defineConfig({
+  // Both from the environment (PACKETWALK_SITE, PACKETWALK_BASE): see "Deploying" in README.md.
   site: siteConfig.site,
+  base: siteConfig.base,
   trailingSlash: "always",
   build: { format: "directory" },
   i18n: {
@@ -36,8 +39,8 @@ export default defineConfig({
     // The remark/rehype pipeline (not Sätteri): the trace directive is a remark plugin; only ::trace is a directive.
     processor: unified({
       gfm: true,
-      remarkPlugins: [remarkGfm, remarkTraceSyntax, remarkTrace],
-      rehypePlugins: [rehypeHeadingIds, rehypeHeadingAnchors],
+      remarkPlugins: [remarkGfm, remarkTraceSyntax, [remarkTrace, { siteBase: siteConfig.base }]],
+      rehypePlugins: [rehypeHeadingIds, rehypeHeadingAnchors, [rehypeBaseLinks, { base: siteConfig.base }]],
     }),
   },
 });

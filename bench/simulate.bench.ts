@@ -7,7 +7,7 @@
  * iptables figures of the same run. Reported: mean per packet and the ratios.
  */
 import { join } from "node:path";
-import { nftLogRulesText } from "../src/capture/nft-log-rules.ts";
+import { nftInstrumentation } from "../src/capture/nft-log-rules.ts";
 import { Simulator, type World } from "../src/core/simulate/simulate-packet.ts";
 import { buildWorld, loadLab, logOverlay } from "../src/lab/load-lab.ts";
 
@@ -111,13 +111,15 @@ export async function run(): Promise<Record<string, string | number>> {
   }).world;
   const bigMs = timePerPacket(big, 10000 + 4999, 200);
   const nftLab = loadLab(NFT_LAB);
-  const nftOverlay = nftLogRulesText("pwbn");
-  const nft = buildWorld(nftLab, { ruleset: "docker-29-nft", nftOverlay }).world;
-  const nftMs = timePerPacket(nft, 8080, 20000);
   const nftBase = nftLab.data.rulesets["docker-29-nft"] ?? "";
+  // As the lab records: Docker's ruleset with the capture's log tables (the instrumentation a trace names).
+  const nftLogged = (text: string) => nftInstrumentation(text, "log", "pwbn").text;
+  const nft = buildWorld(nftLab, {
+    rulesetText: { text: nftLogged(nftBase), file: "docker-29-nft.instrumented-pwbn.rules" },
+  }).world;
+  const nftMs = timePerPacket(nft, 8080, 20000);
   const nftBig = buildWorld(nftLab, {
-    rulesetText: { text: generatedNftRuleset(nftBase, 5000), file: "generated.nft" },
-    nftOverlay,
+    rulesetText: { text: nftLogged(generatedNftRuleset(nftBase, 5000)), file: "generated.nft" },
   }).world;
   const nftBigMs = timePerPacket(nftBig, 10000 + 4999, 200);
   return {

@@ -7,7 +7,7 @@
  * The browser starts lazily on the first cache miss; call `close()` at the end.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -80,7 +80,8 @@ export class MermaidRenderError extends Error {
 
 const ORIGIN = "http://packetwalk.invalid";
 // Bump when the post-processing of SVGs changes, so old cache entries are not reused.
-const RENDERER_FORMAT = "packetwalk-svg/1";
+// Bumped when what the page measures changes (here: the bold faces are loaded too).
+const RENDERER_FORMAT = "packetwalk-svg/2";
 
 function mermaidInfo(): { script: string; version: string } {
   const pkgJson = require.resolve("mermaid/package.json");
@@ -191,7 +192,11 @@ export function createMermaidRenderer(options: MermaidRendererOptions = {}): Mer
       async ({ source, renderId, config, family }) => {
         const m = (globalThis as unknown as { mermaid: MermaidGlobal }).mermaid;
         // Load the font faces (unicode-range subsets) this diagram's text needs before Mermaid measures it.
-        await document.fonts.load(`16px ${family}`, source);
+        // Bold too: map titles are <b>, and a synthesized bold is narrower than the real face the site shows.
+        await Promise.all([
+          document.fonts.load(`16px ${family}`, source),
+          document.fonts.load(`bold 16px ${family}`, source),
+        ]);
         await document.fonts.ready;
         m.initialize(config);
         try {
@@ -308,7 +313,11 @@ function assetPath(pathname: string): string | undefined {
 
 function pageHtml(): string {
   const links = fontPackages()
-    .map((p) => `<link rel="stylesheet" href="/fonts/${p.name.replace("@fontsource/", "")}/400.css">`)
+    .flatMap((p) =>
+      ["400", "700"]
+        .filter((w) => existsSync(join(p.dir, `${w}.css`)))
+        .map((w) => `<link rel="stylesheet" href="/fonts/${p.name.replace("@fontsource/", "")}/${w}.css">`),
+    )
     .join("");
   return `<!doctype html><html><head><meta charset="utf-8">${links}<style>body{margin:0;font-family:${DIAGRAM_FONT_FAMILY}}</style></head><body></body></html>`;
 }

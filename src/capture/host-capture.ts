@@ -14,7 +14,7 @@ import { listNftObjects, NF_LOG_ALL_NETNS, readSysctl, undoRun, writeSysctl } fr
 import { buildHostPlan, type HostContainer, parseContainerArg } from "./host-plan.ts";
 import { ebtablesArgv } from "./log-rules.ts";
 import { KernelLogReader, linesWithTag } from "./read-kernel-log.ts";
-import { runCommand } from "./run-command.ts";
+import { inNetns, runCommand } from "./run-command.ts";
 import { RunControl } from "./run-control.ts";
 import { claimRun, type RunState, releaseRun, statePath, updateRun } from "./run-state.ts";
 
@@ -39,6 +39,47 @@ export interface HostTrace {
   to: string;
   command: string[];
   lines: string[];
+  /** The traffic command's exit code (absent for the wait). */
+  exitCode?: number | null;
+  /** What `packetwalk import` reads, saved while the LOG rules were installed: file name → content. */
+  material?: Record<string, string>;
+}
+
+/**
+ * The commands whose output `packetwalk import` reads, by the file name it looks for
+ * (`MATERIAL_FILES` in `src/cli/import-command.ts`). Saved while the logging rules are installed:
+ * the rulesets then show the instrumentation.
+ */
+export const MATERIAL_COMMANDS: ReadonlyArray<readonly [string, string[]]> = [
+  ["iptables-save.txt", ["iptables-save"]],
+  ["ebtables-save.txt", ["ebtables-save"]],
+  ["nft-ruleset.txt", ["nft", "list", "ruleset"]],
+  ["ip-addr.json", ["ip", "-j", "addr"]],
+  ["ip-link.json", ["ip", "-j", "-d", "link"]],
+  ["ip-route.json", ["ip", "-j", "route"]],
+  ["bridge-link.json", ["bridge", "-j", "link"]],
+  [
+    "sysctl.txt",
+    [
+      "sysctl",
+      "net.ipv4.ip_forward",
+      "net.bridge.bridge-nf-call-iptables",
+      "net.ipv4.conf.all.route_localnet",
+    ],
+  ],
+  ["uname.txt", ["uname", "-r"]],
+  ["iptables-version.txt", ["iptables", "--version"]],
+  ["ebtables-version.txt", ["ebtables", "--version"]],
+];
+
+/** Runs {@link MATERIAL_COMMANDS} (in `netns` when given); a command that fails is left out. */
+export async function collectMaterial(netns?: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [file, argv] of MATERIAL_COMMANDS) {
+    const r = await runCommand(inNetns(netns, argv), { allowFailure: true });
+    if (r.code === 0) out[file] = r.stdout;
+  }
+  return out;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -110,17 +151,20 @@ export async function captureHost(options: HostCaptureOptions): Promise<HostTrac
       control.check();
       await runCommand(command.argv, { input: command.input });
     }
+    const material = await collectMaterial(options.netns);
     const traces: HostTrace[] = [];
     for (const step of plan.traffic) {
       say(`${step.scenario}: ${step.command.argv.join(" ")}`);
       control.check();
       reader.readNew();
-      await runCommand(step.command.argv, { timeoutMs: 8000, allowFailure: true });
+      const ran = await runCommand(step.command.argv, { timeoutMs: 8000, allowFailure: true });
       await sleep(100);
       traces.push({
         ...step,
         command: step.command.argv,
         lines: linesWithTag(reader.readNew(), `${plan.tag}/`),
+        exitCode: ran.code,
+        material,
       });
     }
     const wait = Math.min(Math.max(options.waitSeconds ?? 0, 0), 600);
@@ -134,6 +178,7 @@ export async function captureHost(options: HostCaptureOptions): Promise<HostTrac
         to: "?",
         command: ["(made by hand)"],
         lines: linesWithTag(reader.readNew(), `${plan.tag}/`),
+        material,
       });
     }
     return traces;
@@ -186,30 +231,58 @@ export async function runHostCapture(options: HostCommandOptions): Promise<numbe
   }
   if (process.getuid?.() !== 0) throw new Error("--host needs root (it inserts iptables/ebtables rules)");
   // Before any rule goes in: a destination that cannot take the logs fails now.
-  const folder = checkOutDir(options.outDir, "docker-host", { labJson: false });
+  checkOutDir(options.outDir, "docker-host", { labJson: false });
   const traces = await captureHost({
     containers,
     waitSeconds: options.waitSeconds,
     progress: options.progress,
   });
   const empty = traces.filter((trace) => trace.lines.length === 0);
-  const recorded = traces.filter((trace) => trace.lines.length > 0);
-  if (recorded.length) mkdirSync(folder, { recursive: true });
-  for (const trace of recorded) {
-    writeFileSync(join(folder, `${trace.scenario}.log`), `${trace.lines.join("\n")}\n`);
-    options.progress(`${join(folder, `${trace.scenario}.log`)}: ${trace.lines.length} lines`);
-  }
+  writeHostFolders(
+    traces.filter((trace) => trace.lines.length > 0),
+    options.outDir,
+    containers,
+    options.progress,
+  );
   for (const trace of empty) options.progress(`${trace.scenario}: 0 lines, not written`);
   // Planned pings that left no line mean the rules did not log; no traffic during --wait may be intended.
   const failed = empty.filter((trace) => trace.scenario !== "manual");
   if (failed.length) {
     throw new CaptureError(
-      `${failed.map((trace) => trace.scenario).join(", ")} recorded 0 lines, so ${failed.length === 1 ? "it was" : "they were"} not written`,
+      `${failed.map((trace) => trace.scenario).join(", ")} recorded 0 lines`,
       "check that the containers answer ping (`docker exec NAME ping -c1 -W1 IP`) and that nothing else changes the ruleset during the capture",
     );
   }
-  options.progress(
-    "add lab.json and a <scenario>.json per log as traces/README.md describes before opening a pull request",
-  );
   return 0;
+}
+
+/**
+ * Writes `--host` results as `packetwalk import` reads them: `<outDir>/docker-host/<step>/` with
+ * `kernel.log`, the host's saves, `command.txt` and `exit-code.txt`; returns the folders.
+ */
+export function writeHostFolders(
+  traces: readonly HostTrace[],
+  outDir: string,
+  containers: readonly HostContainer[],
+  progress: (message: string) => void,
+): string[] {
+  const folder = join(outDir, "docker-host");
+  // One folder per step, each with what `packetwalk import` reads.
+  const dirs: string[] = [];
+  for (const trace of traces) {
+    const dir = join(folder, trace.scenario);
+    mkdirSync(dir, { recursive: true });
+    dirs.push(dir);
+    writeFileSync(join(dir, "kernel.log"), trace.lines.length ? `${trace.lines.join("\n")}\n` : "");
+    for (const [file, text] of Object.entries(trace.material ?? {})) writeFileSync(join(dir, file), text);
+    if (trace.command[0] !== "(made by hand)")
+      writeFileSync(join(dir, "command.txt"), `${trace.command.join("\n")}\n`);
+    if (typeof trace.exitCode === "number") writeFileSync(join(dir, "exit-code.txt"), `${trace.exitCode}\n`);
+    progress(`${dir}: ${trace.lines.length} kernel log lines and the host's saves`);
+  }
+  const names = containers.map((c) => `--container ${c.name}=${c.ip}`).join(" ");
+  progress(
+    `next, for each folder: packetwalk import ${join(folder, "<step>")} --lab <your-lab> ${names} --anonymize (see CONTRIBUTING.md)`,
+  );
+  return dirs;
 }

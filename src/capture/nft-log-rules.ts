@@ -107,3 +107,25 @@ export function nftTraceRulesText(): string {
   out.push("}");
   return `${out.join("\n")}\n`;
 }
+
+/**
+ * The nft lab's instrumentation file for a trace: the saved ruleset `rulesetText` with the tables
+ * `packetwalk capture` loaded for `mode` (run tag `tag` in LOG mode) written in where they were
+ * registered, right after Docker's table and before any table a scenario's setup adds (the host's
+ * iptables-nft `ip filter`): among base chains of equal priority the registration order decides.
+ * `suffix` names the file (`<ruleset>.instrumented-<suffix>`): the tag, or `nftrace`.
+ */
+export function nftInstrumentation(
+  rulesetText: string,
+  mode: "log" | "trace",
+  tag: string,
+): { suffix: string; text: string } {
+  const own = mode === "log" ? nftLogRulesText(tag) : nftTraceRulesText();
+  const lines = rulesetText.replace(/\n$/, "").split("\n");
+  const start = lines.findIndex((l) => l.startsWith(`table ip ${DOCKER_NFT_TABLE} {`));
+  const end = start < 0 ? -1 : lines.findIndex((l, i) => i > start && l === "}");
+  const at = end < 0 ? lines.length : end + 1;
+  const note = `# packetwalk capture's ${mode === "log" ? "log" : "nftrace"} tables, loaded with nft -f after Docker's`;
+  const text = [...lines.slice(0, at), note, own.replace(/\n$/, ""), ...lines.slice(at)].join("\n");
+  return { suffix: mode === "log" ? tag : "nftrace", text: `${text}\n` };
+}

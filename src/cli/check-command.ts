@@ -3,77 +3,90 @@
  * ruleset and compares, packet by packet, the hooks, the NAT rewrites and (TRACE) the matched rules
  * with what the kernel recorded. Prints a readable "kernel vs predicted" diff; exit 1 on divergence.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { nftLogRulesText, nftTraceRulesText } from "../capture/nft-log-rules.ts";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { parseTraceText } from "../core/parse/index.ts";
 import { checkConformance, formatDivergences } from "../core/simulate/conformance.ts";
-import { isNftRuleset } from "../core/simulate/parse-ruleset-file.ts";
-import { buildWorld, LabError, loadLab, logOverlay, traceOverlay } from "../lab/load-lab.ts";
+import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
+import { buildWorld, LabError, type LoadedLab, recordedWorldOptions } from "../lab/load-lab.ts";
 
 /** One line for `packetwalk --help`. */
 export const summary = "compare every recorded trace with the simulator";
 
-const USAGE = `usage: packetwalk check [TRACE_DIR_OR_FILE...] [--verbose]
+const USAGE = `usage: packetwalk check [TRACE_DIR_OR_FILE...] [--verbose] [--json]
 
-Simulates each recorded trace (origin "recorded") from its lab.json, ruleset and sysctls, and
-compares hook lists and NAT rewrites (TRACE traces: also the matched rules), packet by packet.
-Arguments: lab folders (traces/docker-bridge), trace files (traces/docker-bridge/x.log or .json),
-or nothing for every folder under traces/. Exit code 1 when any trace diverges.`;
+Simulates each recorded trace (origin "recorded") from its lab.json, its sysctls and the ruleset
+exactly as it was installed when recorded (metadata 'instrumentation', else 'ruleset'), and
+compares hook lists and NAT rewrites (TRACE traces: also the matched rules, bridge chains
+included), packet by packet. Every invalid lab.json or <scenario>.json is an error counted in the
+total. Arguments: lab folders (traces/docker-bridge), trace files (traces/docker-bridge/x.log or
+.json), or nothing for every folder under traces/.
+  --json      one JSON object: {"total", "agree", "results": [{"trace", "ok", "packets", "report", "errors"}]}
+  --verbose   also list the traces that agree
+Exit code 1 when any trace diverges or any file is invalid, 2 for bad arguments.`;
 
-/** The outcome of checking one trace. */
+/** The outcome of checking one trace (or of one invalid file, with `errors`). */
 export interface TraceCheck {
+  /** `<lab folder>/<stem>`, or the invalid file's path. */
   trace: string;
   ok: boolean;
-  /** The readable diff (empty when ok). */
+  /** The readable diff or the file's problems (empty when ok). */
   report: string;
   packets: number;
+  /** `file: field: message` lines when the files of this trace (or lab) are invalid. */
+  errors?: string[];
 }
 
-/** Checks every recorded trace of lab `folder` (or only `stems`). */
+/** The file an error line of `readTraceFolder` is about (`path: field: message` or `path:line:col: ...`). */
+function errorFile(line: string): string {
+  return /^(.*?\.(?:json|log|rules))(?::\d+:\d+)?:/.exec(line)?.[1] ?? line.split(": ")[0] ?? line;
+}
+
+/**
+ * Checks every recorded trace of lab `folder` (or only `stems`). Invalid files come back as failed
+ * entries naming the file and field, one per file, so that they count in the total.
+ */
 export function checkLab(folder: string, stems?: string[]): TraceCheck[] {
-  const lab = loadLab(folder);
+  const data = readTraceFolder(folder);
   const results: TraceCheck[] = [];
-  for (const t of lab.data.traces) {
+  const byFile = new Map<string, string[]>();
+  for (const e of data.errors) {
+    const file = errorFile(e);
+    byFile.set(file, [...(byFile.get(file) ?? []), e]);
+  }
+  const wanted = (file: string) => {
+    if (!stems) return true;
+    const base = basename(file).replace(/\.(log|json)$/, "");
+    return stems.includes(base) || !/\.(log|json)$/.test(file) || base === "lab";
+  };
+  for (const [file, errors] of byFile) {
+    if (!wanted(file)) continue;
+    results.push({ trace: file, ok: false, report: errors.join("\n"), packets: 0, errors });
+  }
+  if (!data.lab) return results;
+  const lab: LoadedLab = { folder, data };
+  for (const t of data.traces) {
     if (t.meta.origin !== "recorded") continue;
     if (stems && !stems.includes(t.stem)) continue;
+    if (byFile.has(join(folder, `${t.stem}.json`))) continue;
     const name = `${folder}/${t.stem}`;
-    const parsed = parseTraceText(t.text, { file: t.logPath });
-    let overlay: ReturnType<typeof logOverlay> = [];
-    let nftOverlay: string | undefined;
-    const nft = isNftRuleset(lab.data.rulesets[t.meta.ruleset] ?? "");
-    if (nft) {
-      const tag = t.meta.tag ?? /\b(pw[a-z0-9]{2})\//.exec(t.text)?.[1] ?? "pwxx";
-      nftOverlay = t.meta.mode === "log" ? nftLogRulesText(tag) : nftTraceRulesText();
-    } else if (t.meta.mode === "log") {
-      const tag = t.meta.tag ?? /\b(pw[a-z0-9]{2})\//.exec(t.text)?.[1];
-      if (!tag) {
-        results.push({
-          trace: name,
-          ok: false,
-          report: `${name}: no run tag (metadata 'tag') to rebuild the lab's LOG rules`,
-          packets: 0,
-        });
-        continue;
-      }
-      overlay = logOverlay(tag);
-    } else {
-      const comment = /--comment (pw-[a-z0-9]{2})/.exec(t.text)?.[1] ?? "pw-xx";
-      overlay = traceOverlay(comment);
-    }
-    const { world, diagnostics } = buildWorld(lab, {
-      ruleset: t.meta.ruleset,
-      sysctls: t.meta.sysctls,
-      overlay,
-      nftOverlay,
-    });
-    const errors = diagnostics.filter((d) => d.severity === "error");
-    if (errors.length) {
-      results.push({ trace: name, ok: false, report: errors.map(formatDiagnostic).join("\n"), packets: 0 });
+    const parsed = parseTraceText(t.text, { file: t.logPath, prefixMap: t.prefixMap });
+    let built: ReturnType<typeof buildWorld>;
+    try {
+      built = buildWorld(lab, recordedWorldOptions(t.meta));
+    } catch (error) {
+      if (!(error instanceof LabError)) throw error;
+      results.push({ trace: name, ok: false, report: error.message, packets: 0, errors: [error.message] });
       continue;
     }
-    const r = checkConformance(world, parsed, {
+    const errors = built.diagnostics.filter((d) => d.severity === "error");
+    if (errors.length) {
+      const lines = errors.map(formatDiagnostic);
+      results.push({ trace: name, ok: false, report: lines.join("\n"), packets: 0, errors: lines });
+      continue;
+    }
+    const r = checkConformance(built.world, parsed, {
       mode: t.meta.mode,
       from: t.meta.traffic.from,
       proto: t.meta.traffic.proto,
@@ -93,8 +106,9 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const verbose = argv.includes("--verbose");
+  const json = argv.includes("--json");
   const args = argv.filter((a) => !a.startsWith("--"));
-  const unknown = argv.filter((a) => a.startsWith("--") && a !== "--verbose");
+  const unknown = argv.filter((a) => a.startsWith("--") && a !== "--verbose" && a !== "--json");
   if (unknown.length) {
     process.stderr.write(`packetwalk check: unknown option ${unknown[0]}\n${USAGE}\n`);
     return 2;
@@ -107,9 +121,11 @@ export async function run(argv: string[]): Promise<number> {
       );
       return 2;
     }
-    for (const entry of (await import("node:fs")).readdirSync("traces")) {
+    for (const entry of readdirSync("traces").sort()) {
       const f = join("traces", entry);
-      if (statSync(f).isDirectory() && existsSync(join(f, "lab.json"))) targets.push({ folder: f });
+      // A folder with trace files but no lab.json is reported (as lab.json missing), not skipped.
+      if (statSync(f).isDirectory() && readdirSync(f).some((n) => n === "lab.json" || n.endsWith(".json")))
+        targets.push({ folder: f });
     }
   }
   for (const a of args) {
@@ -120,29 +136,24 @@ export async function run(argv: string[]): Promise<number> {
     if (statSync(a).isDirectory()) targets.push({ folder: a.replace(/\/$/, "") });
     else targets.push({ folder: dirname(a), stems: [basename(a).replace(/\.(log|json)$/, "")] });
   }
-  let failed = 0;
-  let total = 0;
-  for (const t of targets) {
-    let results: TraceCheck[];
-    try {
-      results = checkLab(t.folder, t.stems);
-    } catch (error) {
-      if (error instanceof LabError) {
-        process.stderr.write(`packetwalk check: ${error.message}\n`);
-        return 2;
-      }
-      throw error;
-    }
-    for (const r of results) {
-      total++;
-      if (r.ok) {
-        if (verbose) process.stdout.write(`ok    ${r.trace} (${r.packets} packets)\n`);
-      } else {
-        failed++;
-        process.stdout.write(`FAIL  ${r.trace}\n${r.report}\n`);
-      }
+  const all: TraceCheck[] = [];
+  for (const t of targets) all.push(...checkLab(t.folder, t.stems));
+  const failed = all.filter((r) => !r.ok).length;
+  if (json) {
+    process.stdout.write(
+      `${JSON.stringify({ total: all.length, agree: all.length - failed, results: all }, null, 2)}\n`,
+    );
+    return failed ? 1 : 0;
+  }
+  for (const r of all) {
+    if (r.ok) {
+      if (verbose) process.stdout.write(`ok    ${r.trace} (${r.packets} packets)\n`);
+    } else {
+      process.stdout.write(`${r.errors ? "ERROR" : "FAIL "} ${r.trace}\n${r.report}\n`);
     }
   }
-  process.stdout.write(`${total - failed}/${total} recorded traces agree with the simulator\n`);
+  process.stdout.write(
+    `${all.length - failed}/${all.length} recorded traces agree with the simulator${failed ? ` (${failed} failed or invalid)` : ""}\n`,
+  );
   return failed ? 1 : 0;
 }

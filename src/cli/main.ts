@@ -3,6 +3,8 @@
  * (`src/cli/<command>-command.ts`), each exporting `run(argv): Promise<number>`.
  */
 
+import { CLOSED_OUTPUT_EXIT, handleClosedOutput, outputClosed } from "./closed-output.ts";
+
 /** A command module's shape. */
 export interface CommandModule {
   /** One line for `packetwalk --help`. */
@@ -18,6 +20,8 @@ export const COMMANDS = {
   render: () => import("./render-command.ts"),
   simulate: () => import("./simulate-command.ts"),
   check: () => import("./check-command.ts"),
+  diff: () => import("./diff-command.ts"),
+  import: () => import("./import-command.ts"),
 } as const satisfies Record<string, () => Promise<CommandModule>>;
 
 /** A command name. */
@@ -30,9 +34,11 @@ function usage(): string {
     "commands:",
     "  parse     read kernel log / TRACE output into packets and directions",
     "  capture   record traces from the real kernel in a namespace lab",
-    "  render    turn a trace into Mermaid source or SVG",
+    "  render    turn a trace into Mermaid source, a standalone SVG or a PNG",
     "  simulate  predict a packet's path from a lab's topology and ruleset",
     "  check     compare every recorded trace with the simulator",
+    "  diff      what changed in every trace between two git revisions or two folders",
+    "  import    turn a kernel log and the host's saves into a lab folder",
     "",
     "Run `packetwalk <command> --help` for a command's options.",
   ].join("\n");
@@ -40,6 +46,7 @@ function usage(): string {
 
 /** Runs the CLI with `argv` (without `node` and the script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  handleClosedOutput();
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
     process.stdout.write(`${usage()}\n`);
@@ -50,5 +57,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const mod: CommandModule = await COMMANDS[name as CommandName]();
-  return mod.run(rest);
+  const code = await mod.run(rest);
+  // A command that ran to its end after its reader went away (see `handleClosedOutput`) says so, as `cat` would.
+  return code === 0 && outputClosed() ? CLOSED_OUTPUT_EXIT : code;
 }

@@ -10,7 +10,7 @@ import { z } from "zod";
 import type { HookId } from "../core/model/hook.ts";
 import type { Diagnostic, Packet } from "../core/model/packet.ts";
 import type { FlowAssignment } from "../core/parse/pair-flows.ts";
-import { lineBatches } from "../core/parse/split-lines.ts";
+import { lineBatches, MAX_LINE_BYTES } from "../core/parse/split-lines.ts";
 import { TraceParser } from "../core/parse/trace-parser.ts";
 import { formatPacket, type OutputMode } from "./packet-output.ts";
 import { parseFileParallel } from "./parse-parallel.ts";
@@ -21,7 +21,7 @@ const CHUNK = 64 * 1024;
 /** One line for `packetwalk --help`. */
 export const summary = "read kernel log / TRACE output into packets and directions";
 
-const USAGE = `usage: packetwalk parse FILE... [--json] [--strict] [--prefix-map FILE] [--jobs N] [--segment-bytes N]
+const USAGE = `usage: packetwalk parse FILE... [--json] [--strict] [--prefix-map FILE] [--jobs N] [--segment-bytes N] [--max-line-bytes N]
 
 Reads iptables LOG, ebtables --log, TRACE, xtables-monitor --trace and
 nft monitor trace output, in any dmesg / journalctl / syslog envelope.
@@ -33,6 +33,7 @@ FILE '-' reads standard input.
   --jobs N           threads for one big file (default: the number of CPUs, at most 8); 1 parses on one thread
   --segment-bytes N  bytes per thread's piece of a big file (default: 16777216); a single
                      FILE larger than two pieces is parsed on --jobs threads, with the same output
+  --max-line-bytes N longest line read (default: 1048576); a longer one is skipped with an error
 `;
 
 /** Default bytes per segment of a parallel parse. */
@@ -56,6 +57,7 @@ interface Args {
   prefixMap?: string;
   jobs: number;
   segmentBytes: number;
+  maxLineBytes: number;
 }
 
 /** A whole number from 1 to `max` given to `option` (decimal digits only), or a message. */
@@ -73,6 +75,7 @@ function parseArgs(argv: string[]): Args | string {
     strict: false,
     jobs: Math.min(8, availableParallelism()),
     segmentBytes: SEGMENT_BYTES,
+    maxLineBytes: MAX_LINE_BYTES,
   };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i] as string;
@@ -83,11 +86,12 @@ function parseArgs(argv: string[]): Args | string {
       if (!v) return "--prefix-map needs a FILE";
       a.prefixMap = v;
     } else if (x.startsWith("--prefix-map=")) a.prefixMap = x.slice(13);
-    else if (x === "--jobs" || x === "--segment-bytes") {
+    else if (x === "--jobs" || x === "--segment-bytes" || x === "--max-line-bytes") {
       const n = count(x, argv[++i], x === "--jobs" ? 64 : 2 ** 40);
       if (typeof n === "string") return n;
       if (x === "--jobs") a.jobs = n;
-      else a.segmentBytes = n;
+      else if (x === "--segment-bytes") a.segmentBytes = n;
+      else a.maxLineBytes = n;
     } else if (x.startsWith("-") && x !== "-") return `unknown option '${x}'`;
     else a.files.push(x);
   }
@@ -171,6 +175,7 @@ export async function run(argv: string[]): Promise<number> {
           jobs: args.jobs,
           mode,
           segmentBytes: args.segmentBytes,
+          maxLineBytes: args.maxLineBytes,
           ...(prefixMap ? { prefixMap } : {}),
         },
         async (text) => {
@@ -201,7 +206,7 @@ export async function run(argv: string[]): Promise<number> {
     try {
       let n = 0;
       // Lines are split per chunk (`lineBatches`), not one readline event each; output is flushed as it goes.
-      for await (const batch of lineBatches(input)) {
+      for await (const batch of lineBatches(input, { maxLineBytes: args.maxLineBytes })) {
         for (let i = 0; i < batch.length; i++) parser.line(batch[i] as string);
         n += batch.length;
         if (n >= 1024) {

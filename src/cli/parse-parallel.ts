@@ -54,6 +54,8 @@ export interface ParallelOptions {
   warmupLines?: number;
   /** Run the segments one after the other in this thread (tests of the stitching alone). Default: false. */
   inline?: boolean;
+  /** Longest line read (see `lineBatches`). Default: 1 MiB. */
+  maxLineBytes?: number;
 }
 
 /** What {@link parseFileParallel} found, besides the text it wrote. */
@@ -235,10 +237,11 @@ const PACKET_ORDER_LINES = 10_000;
  * decides differently. Undefined when the first lines have no `PACKET:` line;
  * then segments decide themselves, and the stitching check catches a wrong guess.
  */
-async function packetLineOrder(path: string): Promise<PacketLineOrder | undefined> {
+async function packetLineOrder(path: string, maxLineBytes?: number): Promise<PacketLineOrder | undefined> {
   const parser = new TraceParser(() => {});
   let n = 0;
-  for await (const batch of lineBatches(createReadStream(path, { highWaterMark: 64 * 1024 }))) {
+  const input = createReadStream(path, { highWaterMark: 64 * 1024 });
+  for await (const batch of lineBatches(input, maxLineBytes ? { maxLineBytes } : {})) {
     for (const l of batch) {
       parser.line(l);
       if (parser.packetLines || ++n >= PACKET_ORDER_LINES) return parser.packetLines;
@@ -273,7 +276,7 @@ export async function parseFileParallel(
   const warmup = Math.max(1, options.warmupLines ?? 2048);
   const maxDiagnostics = options.maxDiagnostics ?? 1000;
   const file = options.file ?? options.path;
-  const packetLines = await packetLineOrder(options.path);
+  const packetLines = await packetLineOrder(options.path, options.maxLineBytes);
   const index = new LineIndex(options.path);
   const pool = options.inline ? undefined : new WorkerPool(jobs);
   const run = (job: SegmentJob, onPackets: (p: SegmentPacket[]) => void) =>
@@ -300,6 +303,7 @@ export async function parseFileParallel(
       toLine,
       mode: options.mode,
       maxDiagnostics,
+      ...(options.maxLineBytes ? { maxLineBytes: options.maxLineBytes } : {}),
       ...(packetLines ? { packetLines } : {}),
       ...(options.prefixMap ? { prefixMap: options.prefixMap } : {}),
     };

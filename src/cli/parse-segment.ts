@@ -33,6 +33,8 @@ export interface SegmentJob {
   mode: OutputMode;
   prefixMap?: Record<string, HookId>;
   maxDiagnostics: number;
+  /** Longest line read (see `lineBatches`). Default: 1 MiB. */
+  maxLineBytes?: number;
   /** How the file orders `PACKET:` lines, when the main thread found out (see `TraceParser`). */
   packetLines?: PacketLineOrder;
 }
@@ -121,7 +123,10 @@ export async function parseSegment(
   let done = false;
   try {
     const input = readChunks(fd, job.warmByte);
-    for await (const batch of lineBatches(input)) {
+    for await (const batch of lineBatches(
+      input,
+      job.maxLineBytes ? { maxLineBytes: job.maxLineBytes } : {},
+    )) {
       for (let i = 0; i < batch.length; i++) {
         const next = parser.nextLine;
         if (next === job.fromLine && startSignature === undefined) startSignature = parser.signature();

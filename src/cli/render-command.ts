@@ -13,19 +13,67 @@ import { toMermaid, VIEWS, type View } from "../core/render/to-mermaid.ts";
 import { type Lab, labSchema } from "../core/trace-file/schema.ts";
 
 /** One line for `packetwalk --help`. */
-export const summary = "turn a trace into Mermaid source or SVG";
+export const summary = "turn a trace into Mermaid source, a standalone SVG or a PNG";
 
 const USAGE = `usage: packetwalk render TRACE [--direction request|reply|both] [--view map|path] [--packet N]
-                        [--format mermaid|svg] [--out FILE]
+                        [--format mermaid|svg|png] [--theme light|dark] [--out FILE]
 
 TRACE is traces/<lab>/<scenario> or a path to the .log file; lab.json next to it names the hosts.
   --direction  which packets to draw (default both: the first request and the first reply)
   --view       map (whole netfilter map, path highlighted; default) or path (only the hooks crossed)
   --packet N   draw packet N of the trace (overrides --direction)
-  --format     mermaid (default) or svg (renders in headless Chromium: light and dark)
-  --out FILE   write there instead of stdout`;
+  --format     mermaid (default), svg or png. svg: ONE standalone SVG document per file, the chosen
+               directions stacked (request above reply), each captioned, fonts embedded, on the
+               theme's background; it opens the same in any browser. png: a picture of that SVG
+               (2x), for slides and issues. Both are drawn by Mermaid in headless Chromium.
+  --theme      light (default) or dark: one theme per file (run twice for both)
+  --out FILE   write there instead of stdout (required for png)`;
 
 class UsageError extends Error {}
+
+/** The trace's title from its metadata next to the log, or its file name. */
+function meta(logFile: string): string {
+  const file = logFile.replace(/\.log$/, ".json");
+  try {
+    const title = (JSON.parse(readFileSync(file, "utf8")) as { title?: unknown }).title;
+    return typeof title === "string" ? title : basename(logFile, ".log");
+  } catch {
+    return basename(logFile, ".log");
+  }
+}
+
+/** Mermaid renders each diagram (the site's renderer and cache); the chosen theme's SVGs, captioned. */
+async function renderParts(
+  diagrams: { id: string; packet: Packet; source: string }[],
+  theme: "light" | "dark",
+): Promise<{ svg: string; caption: string }[]> {
+  const { createMermaidRenderer } = await import("../browser/mermaid-renderer.ts");
+  const renderer = createMermaidRenderer();
+  try {
+    const parts: { svg: string; caption: string }[] = [];
+    for (const d of diagrams) {
+      const r = await renderer.render({ source: d.source, id: d.id });
+      parts.push({
+        svg: r[theme],
+        caption: `packet ${d.packet.id} (${d.packet.direction}): ${d.packet.summary}`,
+      });
+    }
+    return parts;
+  } finally {
+    await renderer.close();
+  }
+}
+
+/** Runs `work` on a blank page of a headless Chromium found like the build finds one, then closes it. */
+async function withPage<T>(work: (page: import("playwright-core").Page) => Promise<T>): Promise<T> {
+  const { launchChromium } = await import("../browser/find-chromium.ts");
+  const { browser } = await launchChromium();
+  try {
+    return await work(await browser.newPage());
+  } finally {
+    await browser.close();
+  }
+}
 
 function fail(message: string, hint?: string): number {
   process.stderr.write(`packetwalk render: ${message}\n${hint ? `hint: ${hint}\n` : ""}`);
@@ -45,6 +93,7 @@ export async function run(argv: string[]): Promise<number> {
         view: { type: "string", default: "map" },
         packet: { type: "string" },
         format: { type: "string", default: "mermaid" },
+        theme: { type: "string", default: "light" },
         out: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -65,8 +114,13 @@ export async function run(argv: string[]): Promise<number> {
     if (!(VIEWS as readonly string[]).includes(view))
       throw new UsageError(`--view must be map or path, not '${view}'`);
     const format = String(values.format);
-    if (!["mermaid", "svg"].includes(format))
-      throw new UsageError(`--format must be mermaid or svg, not '${format}'`);
+    if (!["mermaid", "svg", "png"].includes(format))
+      throw new UsageError(`--format must be mermaid, svg or png, not '${format}'`);
+    const theme = String(values.theme);
+    if (theme !== "light" && theme !== "dark")
+      throw new UsageError(`--theme must be light or dark, not '${theme}'`);
+    if (format === "png" && !values.out)
+      throw new UsageError("--format png writes a file: give --out FILE.png");
 
     const arg = positionals[0] as string;
     const logFile = arg.endsWith(".log") ? arg : `${arg}.log`;
@@ -126,7 +180,7 @@ export async function run(argv: string[]): Promise<number> {
         endpoints: labEndpoints(lab),
       }),
     }));
-    let output: string;
+    let output: string | Buffer;
     if (format === "mermaid") {
       // The comment goes after the front matter, which Mermaid only reads at the very start.
       output = diagrams
@@ -138,20 +192,13 @@ export async function run(argv: string[]): Promise<number> {
         )
         .join("\n");
     } else {
-      const { createMermaidRenderer } = await import("../browser/mermaid-renderer.ts");
-      const renderer = createMermaidRenderer();
-      try {
-        const svgs: string[] = [];
-        for (const d of diagrams) {
-          const r = await renderer.render({ source: d.source, id: d.id });
-          svgs.push(
-            `<!-- packet ${d.packet.id} (${d.packet.direction}), light -->\n${r.light}\n<!-- dark -->\n${r.dark}`,
-          );
-        }
-        output = `${svgs.join("\n")}\n`;
-      } finally {
-        await renderer.close();
-      }
+      const parts = await renderParts(diagrams, theme);
+      const title = `${meta(logFile)} (${basename(logFile, ".log")})`;
+      output = await withPage(async (page) => {
+        const { composeStandaloneSvg, svgToPng } = await import("../browser/standalone-svg.ts");
+        const svg = await composeStandaloneSvg(page, parts, { theme, title });
+        return format === "png" ? svgToPng(page, svg) : svg;
+      });
     }
     if (values.out) writeFileSync(String(values.out), output);
     else process.stdout.write(output);

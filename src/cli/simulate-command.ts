@@ -3,13 +3,15 @@
  * with the connection's follow-ups, and prints it (human or JSON Lines like `packetwalk parse
  * --json`), or writes it as a simulated trace (kernel log + metadata) beside the recorded ones.
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { copyFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
+import { isLoggingRule } from "../core/import/ruleset-material.ts";
+import { parseIpv4 } from "../core/simulate/ipv4.ts";
 import { runScenario, type ScenarioResult } from "../core/simulate/run-scenario.ts";
 import { type SimulatedTrace, toTrace } from "../core/simulate/to-kernel-log.ts";
 import type { Topology } from "../core/simulate/topology.ts";
-import { type TraceMeta, traceMetaSchema } from "../core/trace-file/schema.ts";
+import { type Lab, type TraceMeta, traceMetaSchema } from "../core/trace-file/schema.ts";
 import { buildWorld, LabError, loadLab, simulationLogOverlay } from "../lab/load-lab.ts";
 
 /** One line for `packetwalk --help`. */
@@ -22,19 +24,22 @@ const USAGE = `usage: packetwalk simulate --lab DIR --from HOST --to ADDR[:PORT]
   --to ADDR[:PORT]     destination address (or a lab host name) and, for tcp/udp, port (default 80)
   --proto P            icmp (default), tcp or udp
   --src ADDR           source address (default: chosen by the sender's route)
-  --ruleset NAME       ruleset of the lab (default: the lab's first)
-  --ruleset-file PATH  a ruleset file instead (e.g. a what-if variant)
-  --sysctl K=V         override a sysctl (repeatable), e.g. net.bridge.bridge-nf-call-iptables=0;
-                       brport.<port>.hairpin_mode=1 turns on a bridge port's hairpin mode
+  --ruleset NAME       ruleset of the lab (default: the lab's first, named on standard error)
+  --ruleset-file PATH  a ruleset file instead (e.g. a what-if variant); with --write it is copied to
+                       the lab's rulesets/ (and listed in lab.json) under its file name
+  --sysctl K=V         override a sysctl (repeatable, 0 or 1): net.ipv4.ip_forward,
+                       net.bridge.bridge-nf-call-iptables, or brport.<port>.hairpin_mode
   --no-follow-ups      only the first packet (default: echo reply; SYN, SYN-ACK, ACK)
   --json               JSON Lines, one object per packet (as packetwalk parse --json, plus "matched")
-  --write PATH         write PATH.log (kernel log) and PATH.json (metadata, origin "simulated")
+  --write PATH         write PATH.log (kernel log) and PATH.json (metadata, origin "simulated");
+                       PATH's folder must exist
   --question TEXT      the what-if asked (metadata, with --write)
   --title TEXT         title (metadata, with --write)
   --description TEXT   what the trace teaches (metadata, with --write)
 
 Like the capture lab, a LOG rule is put at the top of every chain (prefix pwsm/iptable/<table>-<CHAIN>),
-so the written log has the recorded traces' form.`;
+so the written log has the recorded traces' form; a ruleset that has logging rules of its own (a
+trace's instrumentation, e.g. --ruleset docker-28.instrumented-pwid) is simulated as it is.`;
 
 interface Args {
   lab?: string;
@@ -127,7 +132,12 @@ function resolveTo(topo: Topology, to: string, proto: string): { addr: string; p
   const m = /^([^:]+)(?::(\d{1,5}))?$/.exec(to);
   if (!m) throw new UsageError(`--to: '${to}' is not ADDR[:PORT]`);
   let addr = m[1] as string;
-  if (!/^\d+\.\d+\.\d+\.\d+$/.test(addr)) {
+  if (/^[\d.]+$/.test(addr)) {
+    if (parseIpv4(addr) === undefined)
+      throw new UsageError(
+        `--to: '${addr}' is not an IPv4 address (four numbers from 0 to 255, e.g. 198.51.100.10)`,
+      );
+  } else {
     const host = topo.hosts.get(addr);
     const found = host?.interfaces.flatMap((i) => i.addresses).find((x) => !x.startsWith("127."));
     if (!found)
@@ -212,20 +222,36 @@ export async function run(argv: string[]): Promise<number> {
   }
   try {
     const lab = loadLab(a.lab as string);
+    const l = lab.data.lab;
+    if (!l) throw new LabError(`${a.lab}: not a lab folder`);
+    checkSysctls(a.sysctls, l.hosts);
+    if (a.src !== undefined && parseIpv4(a.src) === undefined)
+      throw new UsageError(`--src: '${a.src}' is not an IPv4 address (four numbers from 0 to 255)`);
+    // Everything --write needs is checked before the simulation: nothing is half written.
+    const copy = a.write ? planWrite(a.write, a.lab as string, a.rulesetFile) : undefined;
     const tag = "pwsm";
     let rulesetText: { text: string; file: string } | undefined;
     if (a.rulesetFile) {
       try {
         rulesetText = { text: readFileSync(a.rulesetFile, "utf8"), file: a.rulesetFile };
-      } catch {
-        throw new LabError(`${a.rulesetFile}: cannot read the ruleset file`);
+      } catch (e) {
+        throw new LabError(
+          `${a.rulesetFile}: cannot read the ruleset file (${(e as NodeJS.ErrnoException).code ?? e})`,
+        );
       }
+      if (a.ruleset)
+        process.stderr.write(
+          `packetwalk simulate: --ruleset ${a.ruleset} is not used: --ruleset-file ${a.rulesetFile} gives the rules\n`,
+        );
     }
+    // A ruleset saved with its logging rules (a trace's instrumentation) is simulated as it is.
+    const chosen = rulesetText?.text ?? lab.data.rulesets[a.ruleset ?? lab.data.lab?.rulesets[0] ?? ""];
+    const instrumented = chosen?.split("\n").some(isLoggingRule) === true;
     const { world, diagnostics } = buildWorld(lab, {
       ruleset: a.ruleset,
       rulesetText,
       sysctls: a.sysctls,
-      overlay: simulationLogOverlay(tag, a.proto),
+      ...(instrumented ? {} : { overlay: simulationLogOverlay(tag, a.proto) }),
     });
     for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
     if (diagnostics.some((d) => d.severity === "error")) return 2;
@@ -234,6 +260,10 @@ export async function run(argv: string[]): Promise<number> {
         `--from: '${a.from}' is not a host of ${a.lab}/lab.json (${[...world.topology.hosts.keys()].join(", ")})`,
       );
     const to = resolveTo(world.topology, a.to as string, a.proto);
+    if (!a.rulesetFile && !a.ruleset && l.rulesets[0])
+      process.stderr.write(
+        `packetwalk simulate: ruleset '${l.rulesets[0]}', the first of ${a.lab}/lab.json's (${l.rulesets.join(", ")}); choose one with --ruleset NAME\n`,
+      );
     const result = runScenario(world, {
       from: a.from as string,
       to: to.addr,
@@ -248,7 +278,7 @@ export async function run(argv: string[]): Promise<number> {
     const trace = toTrace(result.packets, { file });
     if (a.json) process.stdout.write(`${jsonLines(trace, result).join("\n")}\n`);
     else process.stdout.write(`${humanReport(trace, result)}\n`);
-    if (a.write) {
+    if (a.write && copy) {
       const stem = basename(a.write);
       const first = result.packets[0];
       const toHost =
@@ -280,10 +310,18 @@ export async function run(argv: string[]): Promise<number> {
           ],
         },
         tag,
-        ruleset: a.ruleset ?? lab.data.lab?.rulesets[0],
+        // The ruleset the packets went through: the file's (copied into the lab below), else the lab's.
+        ruleset: copy.ruleset ?? a.ruleset ?? l.rulesets[0],
         sysctls: a.sysctls,
       });
-      mkdirSync(dirname(a.write), { recursive: true });
+      if (copy.copyTo && a.rulesetFile) {
+        copyFileSync(a.rulesetFile, copy.copyTo);
+        process.stderr.write(`copied ${a.rulesetFile} to ${copy.copyTo}\n`);
+      }
+      if (copy.labJson) {
+        writeFileSync(copy.labJson.path, copy.labJson.text);
+        process.stderr.write(`listed ruleset '${copy.ruleset}' in ${copy.labJson.path}\n`);
+      }
       writeFileSync(`${a.write}.log`, `${trace.lines.join("\n")}\n`);
       writeFileSync(`${a.write}.json`, `${JSON.stringify(meta, null, 2)}\n`);
       process.stderr.write(`wrote ${join(dirname(a.write), `${stem}.log`)} and ${stem}.json\n`);
@@ -296,4 +334,115 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/** Sysctls the simulator reads, all 0 or 1; `brport.<port>.hairpin_mode` needs a bridge port of the lab. */
+const MODELLED_SYSCTLS = ["net.ipv4.ip_forward", "net.bridge.bridge-nf-call-iptables"];
+
+/** Throws a {@link UsageError} for a sysctl the simulator does not read, or a value it cannot be. */
+function checkSysctls(sysctls: Record<string, string>, hosts: Lab["hosts"]): void {
+  const ports = hosts.flatMap((h) => h.interfaces.filter((i) => i.bridge).map((i) => i.name));
+  for (const [key, value] of Object.entries(sysctls)) {
+    const port = /^brport\.(.+)\.hairpin_mode$/.exec(key)?.[1];
+    if (port !== undefined && !ports.includes(port))
+      throw new UsageError(
+        `--sysctl ${key}: '${port}' is not a bridge port of the lab (${ports.join(", ") || "none"})`,
+      );
+    if (port === undefined && !MODELLED_SYSCTLS.includes(key))
+      throw new UsageError(
+        `--sysctl ${key}: the simulator does not model this setting (it reads ${MODELLED_SYSCTLS.join(", ")} and brport.<port>.hairpin_mode)`,
+      );
+    if (value !== "0" && value !== "1")
+      throw new UsageError(`--sysctl ${key}=${value}: the value must be 0 or 1`);
+  }
+}
+
+/** What `--write` will do besides writing the trace: the ruleset name to record and a file to copy. */
+interface WritePlan {
+  /** The name recorded in the metadata when a --ruleset-file was given. */
+  ruleset?: string;
+  /** Where the ruleset file is copied (absent when the lab already holds the same file). */
+  copyTo?: string;
+  /** lab.json with the ruleset listed (absent when it is listed already). */
+  labJson?: { path: string; text: string };
+}
+
+/**
+ * Checks that `--write PATH` can be done, before anything is simulated or
+ * written: PATH's folder exists (no folder is created), and a --ruleset-file
+ * can join the lab's rulesets under its file name (the same content may
+ * already be there; a different file of that name is an error).
+ */
+function planWrite(write: string, labDir: string, rulesetFile: string | undefined): WritePlan {
+  const stem = basename(write);
+  if (!stem || write.endsWith("/"))
+    throw new UsageError(
+      `--write: '${write}' names a folder; give PATH without .log/.json, e.g. ${labDir}/sim-x`,
+    );
+  const folder = dirname(resolve(write));
+  if (!isDirectory(folder))
+    throw new UsageError(
+      `--write: the folder ${dirname(write)} does not exist (packetwalk creates no folders: create it, or write into the lab, e.g. ${labDir}/${stem})`,
+    );
+  if (!rulesetFile) return {};
+  const name = basename(rulesetFile, extname(rulesetFile) === ".rules" ? ".rules" : "");
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name))
+    throw new UsageError(
+      `--ruleset-file ${rulesetFile}: '${name}' cannot name a ruleset of the lab (letters, digits, '.', '_' or '-'); rename the file`,
+    );
+  const rulesets = join(labDir, "rulesets");
+  if (!isDirectory(rulesets))
+    throw new UsageError(`--write: the lab has no folder ${rulesets} to copy the ruleset into`);
+  const target = join(rulesets, `${name}.rules`);
+  const labJson = labJsonWith(labDir, name);
+  const listed = labJson ? { labJson } : {};
+  let existing: Buffer | undefined;
+  try {
+    existing = readFileSync(target);
+  } catch {
+    existing = undefined;
+  }
+  if (existing === undefined) return { ruleset: name, copyTo: target, ...listed };
+  let mine: Buffer;
+  try {
+    mine = readFileSync(rulesetFile);
+  } catch (e) {
+    throw new LabError(
+      `${rulesetFile}: cannot read the ruleset file (${(e as NodeJS.ErrnoException).code ?? e})`,
+    );
+  }
+  if (!existing.equals(mine))
+    throw new UsageError(
+      `--write: the lab already has a different ruleset '${name}' (${target}); rename ${rulesetFile} or make them the same`,
+    );
+  return { ruleset: name, ...listed };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `labDir/lab.json` with `name` added to its `rulesets` list (the text edited
+ * in place, so the rest keeps its layout); undefined when it is listed already.
+ */
+function labJsonWith(labDir: string, name: string): { path: string; text: string } | undefined {
+  const path = join(labDir, "lab.json");
+  const text = readFileSync(path, "utf8");
+  const listed = (t: string) => (JSON.parse(t) as { rulesets?: string[] }).rulesets ?? [];
+  const before = listed(text);
+  if (before.includes(name)) return undefined;
+  const list = /("rulesets"\s*:\s*\[)[^\]]*\]/.exec(text);
+  const next = list
+    ? `${text.slice(0, list.index)}${list[1]}${[...before, name].map((n) => JSON.stringify(n)).join(", ")}]${text.slice(list.index + list[0].length)}`
+    : undefined;
+  if (!next || !listed(next).includes(name))
+    throw new LabError(
+      `${path}: has no "rulesets" list to add '${name}' to; add the list, e.g. "rulesets": []`,
+    );
+  return { path, text: next };
 }

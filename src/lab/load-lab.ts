@@ -16,11 +16,11 @@ import type { Diagnostic } from "../core/model/packet.ts";
 import { parseTraceText } from "../core/parse/index.ts";
 import { type Annotation, annotateTrace } from "../core/simulate/annotate-trace.ts";
 import { insertRules, type OverlayRule } from "../core/simulate/log-overlay.ts";
-import { parseNftRuleset } from "../core/simulate/parse-nft-ruleset.ts";
 import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
 import type { World } from "../core/simulate/simulate-packet.ts";
 import { buildTopology } from "../core/simulate/topology.ts";
 import { readTraceFolder, type TraceFolder } from "../core/trace-file/read-trace-folder.ts";
+import type { TraceMeta } from "../core/trace-file/schema.ts";
 
 /** A loaded lab, ready to build worlds from. */
 export interface LoadedLab {
@@ -48,8 +48,6 @@ export interface WorldOptions {
   sysctls?: Record<string, string>;
   /** Rules to insert, e.g. {@link logOverlay}. */
   overlay?: OverlayRule[];
-  /** nftables tables to add after the ruleset's, as `nft -f` text (the nft lab's log or trace tables). Default none. */
-  nftOverlay?: string;
 }
 
 /** Builds the simulator's world; ruleset problems are returned, errors among them make it unusable. */
@@ -77,11 +75,6 @@ export function buildWorld(
   const ruleset = parseRulesetFile(text, file);
   const diagnostics = [...ruleset.diagnostics];
   if (options.overlay) diagnostics.push(...insertRules(ruleset, options.overlay));
-  if (options.nftOverlay) {
-    const extra = parseNftRuleset(options.nftOverlay, { file: "overlay.nft" });
-    diagnostics.push(...extra.diagnostics);
-    ruleset.nft = [...(ruleset.nft ?? []), ...extra.tables];
-  }
   return {
     world: {
       topology: buildTopology(l),
@@ -91,6 +84,15 @@ export function buildWorld(
     },
     diagnostics,
   };
+}
+
+/**
+ * The world options of a recorded trace: the ruleset exactly as it was installed while it was
+ * recorded (its `instrumentation`, or its `ruleset` when that already is), its sysctls, and nothing
+ * added: the logging rules a trace shows are the ones its kernel had.
+ */
+export function recordedWorldOptions(meta: TraceMeta): WorldOptions {
+  return { ruleset: meta.instrumentation ?? meta.ruleset, sysctls: meta.sysctls };
 }
 
 /** The capture lab's LOG rules for run tag `tag` (e.g. `pwjy`): top of every chain, its matches. */
@@ -149,19 +151,18 @@ export function annotateRecorded(folder: string, stem: string): Annotation {
   const t = lab.data.traces.find((x) => x.stem === stem);
   if (!t) throw new LabError(`${folder}: no trace '${stem}'`);
   if (t.meta.mode !== "log") throw new LabError(`${t.logPath}: a TRACE trace already names its rules`);
-  const tag = t.meta.tag ?? /\b(pw[a-z0-9]{2})\//.exec(t.text)?.[1] ?? "pwxx";
-  const options: WorldOptions = {
-    ruleset: t.meta.ruleset,
-    sysctls: t.meta.sysctls,
-    overlay: logOverlay(tag),
-  };
+  const options: WorldOptions = recordedWorldOptions(t.meta);
   if (t.meta.origin === "simulated") {
+    const tag = t.meta.tag ?? "pwsm";
+    options.ruleset = t.meta.ruleset;
     // A simulated trace names its what-if ruleset file and its LOG rules' protocol in its command.
     const cmd = t.meta.traffic.command;
     const file = cmd[cmd.indexOf("--ruleset-file") + 1];
     if (cmd.includes("--ruleset-file") && file) {
       // The command's paths are relative to the repository root (the lab folder's grandparent).
-      const path = existsSync(file) ? file : join(folder, "..", "..", file);
+      // Beside the lab first: a lab read from another checkout (packetwalk diff) must use its own file.
+      const inRepo = join(folder, "..", "..", file);
+      const path = existsSync(inRepo) ? inRepo : file;
       if (!existsSync(path))
         throw new LabError(`${t.logPath}: its command names ${file}, which does not exist`);
       options.rulesetText = { text: readFileSync(path, "utf8"), file };
@@ -169,10 +170,36 @@ export function annotateRecorded(folder: string, stem: string): Annotation {
     options.overlay = simulationLogOverlay(tag, t.meta.traffic.proto);
   }
   const { world } = buildWorld(lab, options);
-  return annotateTrace(world, parseTraceText(t.text, { file: t.logPath }), {
-    from: t.meta.traffic.from,
-    proto: t.meta.traffic.proto,
-  });
+  const annotation = annotateTrace(
+    world,
+    parseTraceText(t.text, { file: t.logPath, prefixMap: t.prefixMap }),
+    {
+      from: t.meta.traffic.from,
+      proto: t.meta.traffic.proto,
+    },
+  );
+  const clean = lab.data.rulesets[t.meta.ruleset];
+  if (t.meta.origin === "recorded" && t.meta.instrumentation && clean !== undefined)
+    toReaderLines(annotation, clean, `${folder}/rulesets/${t.meta.ruleset}.rules`);
+  return annotation;
+}
+
+/**
+ * Points the matched rules of an annotation simulated with a trace's instrumentation at the lines
+ * of the ruleset a reader sees (`ruleset`); the logging rules, which it does not list, get line 0
+ * (as rules inserted over a ruleset always had).
+ */
+function toReaderLines(annotation: Annotation, clean: string, file: string): void {
+  const lines = new Map<string, number>();
+  const parsed = parseRulesetFile(clean, file);
+  const tables = [...parsed.ip.tables.values(), ...parsed.bridge.tables.values(), ...(parsed.nft ?? [])];
+  for (const table of tables)
+    for (const chain of table.chains.values())
+      for (const rule of chain.rules) lines.set(`${chain.name}\n${rule.text}`, rule.line);
+  for (const p of annotation.trace.packets)
+    for (const e of p.events)
+      for (const m of e.matched ?? [])
+        if (m.ruleLine > 0) m.ruleLine = lines.get(`${m.chain}\n${m.text}`) ?? 0;
 }
 
 /** The LOG rules `packetwalk simulate` inserts: the capture lab's layout, matching the simulated protocol. */

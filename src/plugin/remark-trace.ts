@@ -24,6 +24,8 @@ export interface RemarkTraceOptions {
   tracesDir?: string;
   /** URL path of the trace pages (`<base><lab>/<scenario>/`), or false to not link them. Default `/traces/`. */
   tracePagesBase?: string | false;
+  /** URL path the site is served under (Astro's `base`), put before the locale prefix. Default `/`. */
+  siteBase?: string;
 }
 
 type AnyDirective = LeafDirective | ContainerDirective | TextDirective;
@@ -67,6 +69,7 @@ function report(file: VFile, node: AnyDirective, problem: DirectiveProblem): voi
 export default function remarkTrace(options: RemarkTraceOptions = {}) {
   const tracesDir = options.tracesDir ?? "traces";
   const pagesBase = options.tracePagesBase ?? "/traces/";
+  const siteBase = (options.siteBase ?? "/").replace(/\/$/, "");
   return async (tree: Root, file: VFile) => {
     const found: AnyDirective[] = [];
     visit(tree, (node) => {
@@ -135,7 +138,7 @@ export default function remarkTrace(options: RemarkTraceOptions = {}) {
             id: `pw${pageKey}-${index}`,
             ...(pagesBase === false
               ? {}
-              : { tracePageUrl: `${localePrefix(locale)}${pagesBase}${trace.name}/` }),
+              : { tracePageUrl: `${siteBase}${localePrefix(locale)}${pagesBase}${trace.name}/` }),
           },
           sharedRenderer(),
         );

@@ -59,10 +59,10 @@ function parseForFigure(trace: StoredTrace): ParsedTrace {
     } catch (error) {
       // A lab the simulator cannot load still gets its diagrams; only the rule marks are missing.
       if (!(error instanceof LabError)) throw error;
-      parsed = parseTraceText(trace.text, { file: trace.logPath });
+      parsed = parseTraceText(trace.text, { file: trace.logPath, prefixMap: trace.prefixMap });
     }
   } else {
-    parsed = parseTraceText(trace.text, { file: trace.logPath });
+    parsed = parseTraceText(trace.text, { file: trace.logPath, prefixMap: trace.prefixMap });
   }
   annotated.set(key, parsed);
   return parsed;

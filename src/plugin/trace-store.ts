@@ -4,6 +4,7 @@
  */
 import { lstatSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
+import type { PrefixMap } from "../core/parse/prefix-to-hook.ts";
 import { entryKind, notRegularFile } from "../core/trace-file/read-regular-file.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import type { Lab, TraceMeta } from "../core/trace-file/schema.ts";
@@ -23,6 +24,8 @@ export interface StoredTrace {
   ruleset?: string;
   /** The lab's texts in other languages, by locale. */
   translations?: Record<string, LabTranslations>;
+  /** The installed rules' LOG prefixes mapped to hooks (see `TraceEntry.prefixMap`). */
+  prefixMap: PrefixMap;
 }
 
 /** The trace as a reader of `locale` sees it: title, description, question and lab description translated where the lab has them. */
@@ -102,6 +105,7 @@ export function loadTraces(tracesDir = "traces", cwd: string = process.cwd()): T
         meta: t.meta,
         text: t.text,
         logPath: relative(cwd, t.logPath),
+        prefixMap: t.prefixMap,
       };
       const ruleset = read.rulesets[t.meta.ruleset];
       if (ruleset !== undefined) entry.ruleset = ruleset;

@@ -4,6 +4,7 @@
 import { type CollectionEntry, getCollection } from "astro:content";
 import { type Locale, localePrefix } from "../i18n/locales.ts";
 import { SECTIONS } from "../lessons/lesson-schema.ts";
+import { withBase } from "../site-config.ts";
 
 /** A lesson entry. */
 export type Lesson = CollectionEntry<"lessons">;
@@ -13,9 +14,9 @@ export function lessonSlug(lesson: Lesson): string {
   return lesson.id.split("/").slice(1).join("/");
 }
 
-/** The lesson's URL path, with a trailing slash. */
+/** The lesson's URL path under the site's base, with a trailing slash. */
 export function lessonUrl(lesson: Lesson): string {
-  return `${localePrefix(lesson.data.locale)}/lessons/${lessonSlug(lesson)}/`;
+  return withBase(`${localePrefix(lesson.data.locale)}/lessons/${lessonSlug(lesson)}/`);
 }
 
 /** The locale folder of a lesson entry (`en` in `en/foo`). */

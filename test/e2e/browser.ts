@@ -8,7 +8,7 @@ import path from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { launchChromium } from "../../src/browser/find-chromium.ts";
-import { DIST_DIR, type DistServer, serveDist } from "./serve-dist.ts";
+import { buildLocation, DIST_DIR, type DistServer, serveDist } from "./serve-dist.ts";
 
 /** Repository root. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
@@ -18,8 +18,21 @@ export const LESSONS_DIR = path.resolve(
   process.env.PACKETWALK_CONTENT_DIR ?? "content",
   "lessons",
 );
-/** A URL path no page will ever have: the server answers it with 404.html. */
-export const MISSING_PATH = "/no-such-page-e2e/";
+/** A URL path (under the build's base) no page will ever have: the server answers it with 404.html. */
+export function missingPath(root: string = DIST_DIR): string {
+  return `${buildLocation(root).base}no-such-page-e2e/`;
+}
+
+/** The base path dist/ was built for (`/` or e.g. `/packetwalk/`), read from the build. */
+export function distBase(root: string = DIST_DIR): string {
+  return buildLocation(root).base;
+}
+
+/** A URL path under the build's base without the base: `/packetwalk/lessons/x/` → `/lessons/x/`. */
+export function siteRelative(urlPath: string, root: string = DIST_DIR): string {
+  const base = distBase(root);
+  return urlPath.startsWith(base) ? `/${urlPath.slice(base.length)}` : urlPath;
+}
 
 /** Launches headless Chromium via the plugin's discovery (`src/browser/find-chromium.ts`). */
 export async function launchBrowser(): Promise<Browser> {
@@ -31,9 +44,9 @@ export async function launchBrowser(): Promise<Browser> {
 export interface SitePage {
   /** File under dist/, e.g. `lessons/x/index.html`. */
   file: string;
-  /** The page's own URL path, e.g. `/lessons/x/` (for 404.html: `/404.html`). */
+  /** The page's own URL path under the build's base, e.g. `/lessons/x/` or `/packetwalk/lessons/x/` (for 404.html: `<base>404.html`). */
   path: string;
-  /** Path to request it at: the page's path, or {@link MISSING_PATH} for the 404 page. */
+  /** Path to request it at: the page's path, or {@link missingPath} for the 404 page. */
   requestPath: string;
   /** Status the server must answer `requestPath` with. */
   status: 200 | 404;
@@ -61,11 +74,12 @@ export function distFiles(root: string = DIST_DIR): string[] {
  */
 export function listPages(root: string = DIST_DIR): SitePage[] {
   const pages: SitePage[] = [];
+  const base = distBase(root);
   for (const file of distFiles(root)) {
     if (file === "404.html") {
-      pages.push({ file, path: "/404.html", requestPath: MISSING_PATH, status: 404 });
+      pages.push({ file, path: `${base}404.html`, requestPath: missingPath(root), status: 404 });
     } else if (file === "index.html" || file.endsWith("/index.html")) {
-      const urlPath = `/${file.slice(0, -"index.html".length)}`;
+      const urlPath = `${base}${file.slice(0, -"index.html".length)}`;
       pages.push({ file, path: urlPath, requestPath: urlPath, status: 200 });
     }
   }
@@ -79,7 +93,7 @@ export function readPageHtml(page: SitePage, root: string = DIST_DIR): string {
 
 /** Lesson pages (English and translations). */
 export function lessonPages(root: string = DIST_DIR): SitePage[] {
-  return listPages(root).filter((p) => /(^|\/)lessons\/[^/]+\/$/.test(p.path));
+  return listPages(root).filter((p) => /^\/([a-z-]+\/)?lessons\/[^/]+\/$/.test(siteRelative(p.path, root)));
 }
 
 /** Number of diagram figures (`<figure class="pw-trace">`) in a page's HTML. */

@@ -77,7 +77,8 @@ describe(`budgets on ${chosen.page.path} (${chosen.diagrams} diagram(s))`, () =>
             .body()
             .then((body) => {
               // Pagefind is measured apart: it loads on demand, outside the page's budget.
-              if (new URL(res.url()).pathname.startsWith("/pagefind/")) searchGzip += gz(body);
+              if (new URL(res.url()).pathname.startsWith(`${site.server.base}pagefind/`))
+                searchGzip += gz(body);
               else if (type === "script") scripts.set(res.url(), gz(body));
               else if (type === "stylesheet") cssGzip += gz(body);
               else if (type === "font") fontBytes += body.length;
@@ -92,7 +93,9 @@ describe(`budgets on ${chosen.page.path} (${chosen.diagrams} diagram(s))`, () =>
       const inlineFromFile = inlineScripts(html).reduce((sum, s) => sum + gz(s), 0);
       const external = [...scripts.values()].reduce((a, b) => a + b, 0);
       const jsTotal = Math.max(inline, inlineFromFile) + external;
-      const pagefindBefore = watch.requests.filter((u) => new URL(u).pathname.startsWith("/pagefind/"));
+      const pagefindBefore = watch.requests.filter((u) =>
+        new URL(u).pathname.startsWith(`${site.server.base}pagefind/`),
+      );
 
       console.log(
         [
@@ -109,7 +112,9 @@ describe(`budgets on ${chosen.page.path} (${chosen.diagrams} diagram(s))`, () =>
 
       // Opening search is what loads Pagefind: proof the check above is not vacuous.
       await Promise.all([
-        page.waitForRequest((req) => new URL(req.url()).pathname === "/pagefind/pagefind.js"),
+        page.waitForRequest(
+          (req) => new URL(req.url()).pathname === `${site.server.base}pagefind/pagefind.js`,
+        ),
         page.keyboard.press("/"),
       ]);
       // A first search fetches the rest (worker, WebAssembly, index, fragments): measure it all.

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { LESSONS_DIR, useSite } from "./browser.ts";
+import { distBase, LESSONS_DIR, useSite } from "./browser.ts";
 import { assertDistBuilt } from "./serve-dist.ts";
 
 assertDistBuilt();
@@ -36,7 +36,7 @@ const lessons = readdirSync(LESSONS_DIR, { recursive: true, encoding: "utf8" })
   .map((rel) => {
     const [locale, file] = rel.split(/[\\/]/) as [string, string];
     const slug = file.replace(/\.md$/, "");
-    const url = `${locale === "en" ? "" : `/${locale}`}/lessons/${slug}/`;
+    const url = `${distBase()}${locale === "en" ? "" : `${locale}/`}lessons/${slug}/`;
     return { rel, url, tokens: lessonTokens(readFileSync(path.join(LESSONS_DIR, rel), "utf8")) };
   });
 

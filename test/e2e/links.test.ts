@@ -9,14 +9,15 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { siteConfig } from "../../src/site-config.ts";
 import { distFiles } from "./browser.ts";
-import { assertDistBuilt, DIST_DIR } from "./serve-dist.ts";
+import { assertDistBuilt, buildLocation, DIST_DIR } from "./serve-dist.ts";
 
 assertDistBuilt();
 const files = distFiles();
 const htmlFiles = files.filter((f) => f.endsWith(".html"));
-const SITE = new URL(siteConfig.site);
+// The site and base the build was made for: links must stay under the base (`/packetwalk/...` on a project site).
+const { site: SITE_ORIGIN, base: BASE } = buildLocation();
+const SITE = new URL(SITE_ORIGIN);
 
 /** One start tag: name and attributes (values with entities decoded). */
 interface Tag {
@@ -66,11 +67,11 @@ const idsOf = new Map<string, Set<string>>(
   ]),
 );
 
-/** URL path of an HTML file, as a reader requests it. */
+/** URL path of an HTML file, as a reader requests it (under the base). */
 function pageUrl(file: string): string {
-  if (file === "index.html") return "/";
-  if (file.endsWith("/index.html")) return `/${file.slice(0, -"index.html".length)}`;
-  return `/${file}`;
+  if (file === "index.html") return BASE;
+  if (file.endsWith("/index.html")) return `${BASE}${file.slice(0, -"index.html".length)}`;
+  return `${BASE}${file}`;
 }
 
 /** The dist/ file a URL path is served from, or a reason it is not. */
@@ -81,7 +82,9 @@ function fileFor(pathname: string): { file: string } | { problem: string } {
   } catch {
     return { problem: "malformed percent-encoding" };
   }
-  const rel = decoded.replace(/^\/+/, "");
+  // A root-absolute link that forgot the base works at / and breaks on a project site.
+  if (!decoded.startsWith(BASE)) return { problem: `outside the base path ${BASE}` };
+  const rel = decoded.slice(BASE.length);
   const full = path.join(DIST_DIR, rel);
   if (decoded.endsWith("/")) {
     const index = `${rel}index.html`;
@@ -191,7 +194,7 @@ describe("links in the built site", () => {
       for (const m of css.matchAll(/url\(\s*(['"]?)([^'")]+)\1\s*\)/g)) {
         const ref = m[2] ?? "";
         if (ref.startsWith("#") || ref.startsWith("data:")) continue;
-        const problem = check(ref.replace(/[?#].*$/, ""), `/${file}`, file);
+        const problem = check(ref.replace(/[?#].*$/, ""), `${BASE}${file}`, file);
         if (problem) problems.push(`${file}: url(${ref}): ${problem}`);
       }
     }
@@ -205,7 +208,7 @@ describe("links in the built site", () => {
     for (const file of sitemaps) {
       const xml = readFileSync(path.join(DIST_DIR, file), "utf8");
       for (const m of xml.matchAll(/<loc>([^<]+)<\/loc>/g)) {
-        const problem = check(decodeEntities(m[1] ?? ""), "/", file);
+        const problem = check(decodeEntities(m[1] ?? ""), BASE, file);
         if (problem) problems.push(`${file}: ${m[1]}: ${problem}`);
       }
     }

@@ -98,7 +98,10 @@ function diagramProblems(page: Page): Promise<string[]> {
           return Number.parseFloat(getComputedStyle(textEl).fontSize) * scale;
         });
         const smallest = Math.min(...sizes);
-        if (sizes.length > 0 && smallest < minLabelPx) {
+        // A map that fits a phone's width may have small labels only when its full-screen view (pan and
+        // zoom, checked in map-figures.test.ts) is offered right above it.
+        const fullScreen = holder.closest(".pw-direction")?.querySelector(".pw-direction-title .pw-zoom");
+        if (sizes.length > 0 && smallest < minLabelPx && !fullScreen) {
           problems.push(
             `${name}: labels shrink to ${smallest.toFixed(1)}px on a ${innerWidth}px wide screen ` +
               `(minimum ${minLabelPx}px): a wide diagram must scroll in its box instead`,

@@ -7,7 +7,15 @@
 import { execFileSync } from "node:child_process";
 import type { BrowserContextOptions } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { diagramPages, lessonPages, luminance, REPO_ROOT, readPageHtml, useSite } from "./browser.ts";
+import {
+  diagramPages,
+  lessonPages,
+  luminance,
+  REPO_ROOT,
+  readPageHtml,
+  siteRelative,
+  useSite,
+} from "./browser.ts";
 import { assertDistBuilt } from "./serve-dist.ts";
 
 assertDistBuilt();
@@ -129,8 +137,8 @@ describe("copy buttons", () => {
 
 describe("OpenGraph locales", () => {
   it("uses language_TERRITORY values: en_US, zh_TW", () => {
-    const en = lessonPages().find((p) => !p.path.startsWith("/zh-tw/"));
-    const zh = lessonPages().find((p) => p.path.startsWith("/zh-tw/"));
+    const en = lessonPages().find((p) => !siteRelative(p.path).startsWith("/zh-tw/"));
+    const zh = lessonPages().find((p) => siteRelative(p.path).startsWith("/zh-tw/"));
     expect(readPageHtml(en as NonNullable<typeof en>)).toContain(
       '<meta property="og:locale" content="en_US">',
     );
@@ -144,7 +152,7 @@ describe("last updated", () => {
   it("dates every lesson from git, in its locale's format", () => {
     for (const page of lessonPages()) {
       const html = readPageHtml(page);
-      const zh = page.path.startsWith("/zh-tw/");
+      const zh = siteRelative(page.path).startsWith("/zh-tw/");
       const file = `content/lessons/${zh ? "zh-tw" : "en"}/${page.path.split("/").at(-2)}.md`;
       const iso = execFileSync("git", ["log", "-1", "--format=%cI", "--", file], {
         cwd: REPO_ROOT,

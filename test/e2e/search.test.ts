@@ -7,7 +7,15 @@ import path from "node:path";
 import type { AxeResults } from "axe-core";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { listPages, REPO_ROOT, readPageHtml, type SitePage, useSite, watchPage } from "./browser.ts";
+import {
+  listPages,
+  REPO_ROOT,
+  readPageHtml,
+  type SitePage,
+  siteRelative,
+  useSite,
+  watchPage,
+} from "./browser.ts";
 import { assertDistBuilt } from "./serve-dist.ts";
 
 assertDistBuilt();
@@ -37,7 +45,7 @@ function pickUniqueWord(): { word: string; page: SitePage } {
     .filter((p): p is { page: SitePage; text: string } => p.text !== undefined);
   const candidates: { word: string; page: SitePage }[] = [];
   for (const { page, text } of indexed) {
-    if (!/^\/lessons\/[^/]+\/$/.test(page.path)) continue;
+    if (!/^\/lessons\/[^/]+\/$/.test(siteRelative(page.path))) continue;
     const words = new Set(text.match(/\b[a-z]{8,}\b/g) ?? []);
     for (const word of words) {
       const stem = word.slice(0, 6);
@@ -71,7 +79,7 @@ describe(`search for "${word}" (only in ${lesson.path})`, () => {
     try {
       const page = await context.newPage();
       const watch = watchPage(page, site.server.url);
-      await page.goto(`${site.server.url}/`);
+      await page.goto(`${site.server.url}${site.server.base}`);
       expect(
         watch.requests.filter((u) => u.includes("/pagefind/")),
         "Pagefind before search opens",
@@ -92,7 +100,9 @@ describe(`search for "${word}" (only in ${lesson.path})`, () => {
       // The page and, under it, the headings where the word is: all on that one lesson.
       expect([...new Set(hrefs)]).toEqual([lesson.path]);
       expect(await page.locator("[data-search-status]").textContent()).toBe("1 result");
-      expect(watch.requests.some((u) => u.includes("/pagefind/pagefind.js"))).toBe(true);
+      expect(
+        watch.requests.some((u) => new URL(u).pathname === `${site.server.base}pagefind/pagefind.js`),
+      ).toBe(true);
 
       // From the field, ArrowDown reaches the result link.
       await page.keyboard.press("ArrowDown");
@@ -142,7 +152,7 @@ describe(`search for "${word}" (only in ${lesson.path})`, () => {
       });
       try {
         const page = await context.newPage();
-        await page.goto(`${site.server.url}/`);
+        await page.goto(`${site.server.url}${site.server.base}`);
         await page.keyboard.press("/");
         await page.keyboard.type(word);
         await page.locator("[data-search-results] li a").first().waitFor();
@@ -167,7 +177,7 @@ describe(`search for "${word}" (only in ${lesson.path})`, () => {
 async function searchOn(path: string, term: string, width = 1280) {
   const context = await site.browser.newContext({ viewport: { width, height: 800 } });
   const page = await context.newPage();
-  await page.goto(`${site.server.url}${path}`);
+  await page.goto(`${site.server.url}${site.server.base}${path.replace(/^\//, "")}`);
   await page.keyboard.press("/");
   await page.keyboard.type(term);
   await page.waitForFunction(
@@ -260,7 +270,7 @@ describe("search results a reader can trust", () => {
         .locator("[data-search-results] a")
         .evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
       expect(paths.length).toBeGreaterThan(0);
-      expect(paths.every((p) => p.startsWith("/zh-tw/"))).toBe(true);
+      expect(paths.every((p) => siteRelative(p).startsWith("/zh-tw/"))).toBe(true);
       expect(await page.locator("[data-search-status]").textContent()).toMatch(/^\d+ 筆結果$/);
     } finally {
       await close();

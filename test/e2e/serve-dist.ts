@@ -1,13 +1,16 @@
 /**
  * A tiny static file server for the built site (`dist/`), the way a static
- * host serves it: directories answer with their `index.html`, unknown paths
- * with `404.html` and status 404. Listens on 127.0.0.1 on a random port.
+ * host serves it: from the build's base path (`/` or e.g. `/packetwalk/`, as
+ * GitHub Pages serves a project site), directories answer with their
+ * `index.html`, unknown paths under the base with `404.html` and status 404,
+ * anything outside the base with a bare 404. Listens on 127.0.0.1 on a random port.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { normalizeBase } from "../../src/site-config.ts";
 
 /** The built site: `dist/` at the repository root, or `PACKETWALK_E2E_DIST` (to check another build). */
 export const DIST_DIR = path.resolve(import.meta.dirname, "../..", process.env.PACKETWALK_E2E_DIST ?? "dist");
@@ -38,8 +41,10 @@ export const CONTENT_TYPES: Readonly<Record<string, string>> = {
 
 /** A running server. */
 export interface DistServer {
-  /** Origin without a trailing slash, e.g. `http://127.0.0.1:41234`. */
+  /** Origin without a trailing slash, e.g. `http://127.0.0.1:41234`; pages are at `url + base + ...`. */
   url: string;
+  /** The base path the site is served under, e.g. `/` or `/packetwalk/`. */
+  base: string;
   /** Stops the server and drops open connections. */
   close(): Promise<void>;
 }
@@ -64,6 +69,47 @@ export function assertDistBuilt(root: string = DIST_DIR): void {
   }
 }
 
+/** Where a build expects to be served: read from its home page, so the tests follow any build. */
+export interface BuildLocation {
+  /** Base path with leading and trailing slash (`/`, `/packetwalk/`). */
+  base: string;
+  /** Origin of the deployed site (`https://owner.github.io`), from the canonical link. */
+  site: string;
+}
+
+const locations = new Map<string, BuildLocation>();
+
+/**
+ * The base path and site a build was made for, read from `index.html` (its canonical link and favicon).
+ * Throws when `PACKETWALK_BASE` is set and names another base than the build's.
+ * @param root built site; default {@link DIST_DIR}
+ */
+export function buildLocation(root: string = DIST_DIR): BuildLocation {
+  const known = locations.get(root);
+  if (known) return known;
+  assertDistBuilt(root);
+  const html = readFileSync(path.join(root, "index.html"), "utf8");
+  const canonical = /<link rel="canonical" href="([^"]+)"/.exec(html)?.[1];
+  if (!canonical)
+    throw new Error(`${shown(root)}/index.html has no <link rel="canonical">: cannot tell its base`);
+  const url = new URL(canonical);
+  const location = { base: url.pathname, site: url.origin };
+  if (!html.includes(`href="${location.base}favicon.svg"`)) {
+    throw new Error(
+      `${shown(root)}/index.html: canonical URL says base ${location.base}, but the favicon is not under it`,
+    );
+  }
+  const wanted = process.env.PACKETWALK_BASE;
+  if (wanted !== undefined && normalizeBase(wanted) !== location.base) {
+    throw new Error(
+      `${shown(root)} was built with base ${location.base}, but PACKETWALK_BASE is '${wanted}'.\n` +
+        "hint: rebuild with the same PACKETWALK_BASE (`PACKETWALK_BASE=... npm run build`), or unset it for the tests.",
+    );
+  }
+  locations.set(root, location);
+  return location;
+}
+
 /** Maps a URL path to a file under `root`, or undefined when nothing is there. */
 function resolveFile(root: string, urlPath: string): { file: string } | { redirect: string } | undefined {
   let decoded: string;
@@ -86,10 +132,14 @@ function resolveFile(root: string, urlPath: string): { file: string } | { redire
 }
 
 /**
- * Serves `root` on 127.0.0.1 at a random free port.
+ * Serves `root` on 127.0.0.1 at a random free port, under the build's base path.
  * @param root folder to serve; default {@link DIST_DIR}
+ * @param base base path to serve it under; default the one the build was made for ({@link buildLocation})
  */
-export async function serveDist(root: string = DIST_DIR): Promise<DistServer> {
+export async function serveDist(
+  root: string = DIST_DIR,
+  base: string = buildLocation(root).base,
+): Promise<DistServer> {
   assertDistBuilt(root);
   const server = createServer((req, res) => {
     void (async () => {
@@ -98,9 +148,18 @@ export async function serveDist(root: string = DIST_DIR): Promise<DistServer> {
         return;
       }
       const { pathname } = new URL(req.url ?? "/", "http://localhost");
-      const found = resolveFile(root, pathname);
+      // A host serving the site from a sub-path knows nothing outside it (`/packetwalk` itself redirects).
+      if (base !== "/" && pathname === base.slice(0, -1)) {
+        res.writeHead(301, { location: base }).end();
+        return;
+      }
+      if (!pathname.startsWith(base)) {
+        res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end(`outside the base ${base}\n`);
+        return;
+      }
+      const found = resolveFile(root, `/${pathname.slice(base.length)}`);
       if (found && "redirect" in found) {
-        res.writeHead(301, { location: found.redirect }).end();
+        res.writeHead(301, { location: `${base}${found.redirect.slice(1)}` }).end();
         return;
       }
       const file = found?.file ?? path.join(root, "404.html");
@@ -126,6 +185,7 @@ export async function serveDist(root: string = DIST_DIR): Promise<DistServer> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    base,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT } from "./browser.ts";
+import { distBase, REPO_ROOT } from "./browser.ts";
 import { assertDistBuilt, DIST_DIR } from "./serve-dist.ts";
 
 assertDistBuilt();
@@ -20,7 +20,7 @@ const lessonsEmbedding = (locale: string, name: string) => {
   const dir = path.join(REPO_ROOT, "content/lessons", locale);
   return readdirSync(dir)
     .filter((f) => new RegExp(`::trace\\{[^}]*src="${name}"`).test(readFileSync(path.join(dir, f), "utf8")))
-    .map((f) => `${locale === "en" ? "" : `/${locale}`}/lessons/${f.replace(/\.md$/, "")}/`)
+    .map((f) => `${distBase()}${locale === "en" ? "" : `${locale}/`}lessons/${f.replace(/\.md$/, "")}/`)
     .sort();
 };
 

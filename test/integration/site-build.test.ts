@@ -16,7 +16,11 @@ function build(contentDir: string, outDir: string) {
   // Vitest exports NODE_ENV/MODE/DEV/PROD into process.env, which would make Vite treat the build as dev.
   const env = Object.fromEntries(
     Object.entries(process.env).filter(
-      ([k]) => !["NODE_ENV", "MODE", "DEV", "PROD", "SSR", "BASE_URL"].includes(k),
+      ([k]) =>
+        (!["NODE_ENV", "MODE", "DEV", "PROD", "SSR", "BASE_URL"].includes(k) &&
+          // `npm test` builds dist/ under /packetwalk/; the fixture site is built with the defaults (base /).
+          !k.startsWith("PACKETWALK_")) ||
+        k === "PACKETWALK_CHROMIUM",
     ),
   );
   return spawnSync(process.execPath, [astroBin, "build", "--outDir", outDir], {

@@ -6,7 +6,7 @@
  * of their first line.
  */
 import { CHAINS } from "../model/hook.ts";
-import type { Packet, TraceEvent } from "../model/packet.ts";
+import type { Diagnostic, Packet, TraceEvent } from "../model/packet.ts";
 import { findRewrites } from "./find-rewrites.ts";
 import { KeyIndex, type KeyList } from "./key-index.ts";
 import { summarizePacket } from "./summarize-packet.ts";
@@ -26,7 +26,17 @@ export interface GroupOptions {
    * packet. Default: 5 windows (2000 lines).
    */
   maxSpanLines?: number;
+  /**
+   * Receives the grouper's warnings (e.g. a bridge line without IP data that could
+   * belong to several packets). Default: none (warnings are dropped).
+   */
+  onDiagnostic?: (diagnostic: Diagnostic) => void;
 }
+
+/** A bridge egress line is only tied to a packet seen this many lines before it, at most. */
+const EGRESS_LINES = 8;
+/** ... and at most this many seconds before it (a frame leaves within microseconds of its routing). */
+const EGRESS_SECONDS = 0.05;
 
 /** What the grouping rules ask about a hook id, worked out once per id. */
 interface HookInfo {
@@ -174,6 +184,7 @@ export class PacketGrouper {
   private readonly windowSeconds: number;
   private readonly maxOpen: number;
   private readonly emit: (packet: Packet, firstSeq: number) => void;
+  private readonly onDiagnostic: ((diagnostic: Diagnostic) => void) | undefined;
   private head: OpenPacket | undefined;
   private tail: OpenPacket | undefined;
   private sHead: OpenPacket | undefined;
@@ -205,6 +216,7 @@ export class PacketGrouper {
     this.maxSpanLines = options.maxSpanLines ?? 5 * this.windowLines;
     this.windowSeconds = options.windowSeconds ?? 5;
     this.maxOpen = options.maxOpen ?? 256;
+    this.onDiagnostic = options.onDiagnostic;
   }
 
   /** What the grouper holds right now (for tests and diagnostics): it stays bounded on endless input. */
@@ -465,8 +477,84 @@ export class PacketGrouper {
       this.attach(t, ev, "add", info);
       return;
     }
+    if (this.pushEgress(ev, info)) return;
     const p = this.create(ev, info);
     this.claimPending(p, ev);
+  }
+
+  /**
+   * A bridge OUTPUT/POSTROUTING line without IP data for a frame the IP stack just routed onto a
+   * bridge: the routing gave it new MACs, so no earlier line shows them. It joins the one open
+   * packet that was seen in the last few lines (and milliseconds), whose last IP line went out
+   * through a device other than the frame's port (the bridge) with no other port named, whose
+   * EtherType fits and that has not left through a bridge yet. Several such packets: a warning,
+   * and the line stays a packet of its own.
+   */
+  private pushEgress(ev: TraceEvent, info: HookInfo): boolean {
+    if ((info.chain !== "OUTPUT" && info.chain !== "POSTROUTING") || !ev.out || ev.in || !ev.macSrc)
+      return false;
+    const bridge = this.bridgeOfPort(ev.out);
+    const candidates: OpenPacket[] = [];
+    for (let p = this.tail, n = 0; p && n < 16; p = p.prev, n++) {
+      if (this.seq - p.lastSeq > EGRESS_LINES || !this.egressFits(p, ev, bridge)) continue;
+      if (this.fit(p, ev, info) === "add") candidates.push(p);
+    }
+    if (candidates.length === 1) {
+      this.attach(candidates[0] as OpenPacket, ev, "add", info);
+      return true;
+    }
+    if (candidates.length > 1 && this.onDiagnostic) {
+      const lines = candidates.map((p) => p.events[0]?.position.line ?? 0).sort((a, b) => a - b);
+      this.onDiagnostic({
+        severity: "warning",
+        message: `bridge ${info.chain} line without IP data could belong to ${candidates.length} packets (first lines ${lines.join(", ")}); it is kept as a packet of its own`,
+        hint: "log the bridge chains with --log-ip (ebtables) so that every frame names its packet",
+        position: { ...ev.position },
+      });
+    }
+    return false;
+  }
+
+  /**
+   * The bridge `port` belongs to, as the open packets show it (an IP line with `PHYSIN=port` or
+   * `PHYSOUT=port` names its bridge in `IN=`/`OUT=`); undefined when none does.
+   */
+  private bridgeOfPort(port: string): string | undefined {
+    for (let p = this.tail, n = 0; p && n < 64; p = p.prev, n++) {
+      for (const e of p.events) {
+        if (e.physIn === port && e.in) return e.in;
+        if (e.physOut === port && e.out) return e.out;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Interfaces, time and EtherType of bridge egress line `ev` agree with packet `p` (see
+   * {@link pushEgress}); `bridge` is the bridge of `ev`'s port when known.
+   */
+  private egressFits(p: OpenPacket, ev: TraceEvent, bridge: string | undefined): boolean {
+    if (
+      ev.time !== undefined &&
+      p.lastTime !== undefined &&
+      p.lastClock === ev.envelope &&
+      ev.time - p.lastTime > EGRESS_SECONDS
+    )
+      return false;
+    let lastIp: TraceEvent | undefined;
+    for (let i = p.events.length - 1; i >= 0; i--) {
+      const e = p.events[i] as TraceEvent;
+      const h = p.hooks[i] as HookInfo;
+      // Already handed to a bridge port with other MACs: this frame is not its.
+      if (h.bridge && (h.chain === "OUTPUT" || h.chain === "POSTROUTING")) return false;
+      if (!lastIp && !h.bridge && e.ip) lastIp = e;
+    }
+    if (!lastIp?.ip || !lastIp.out || lastIp.out === ev.out) return false;
+    if (bridge !== undefined && lastIp.out !== bridge) return false;
+    if (lastIp.physOut !== undefined && lastIp.physOut !== "" && lastIp.physOut !== ev.out) return false;
+    const v6 = lastIp.ip.src.includes(":");
+    if (ev.ethType !== undefined && ev.ethType.toLowerCase() !== (v6 ? "0x86dd" : "0x0800")) return false;
+    return true;
   }
 
   /** Whether some event of `p` shows the source MAC `ev` shows. */

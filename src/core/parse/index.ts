@@ -15,6 +15,7 @@
  */
 import type { Flow, Packet, ParsedTrace } from "../model/packet.ts";
 import type { FlowAssignment } from "./pair-flows.ts";
+import { longLineMark, MAX_LINE_BYTES } from "./split-lines.ts";
 import { type ParseOptions, TraceParser } from "./trace-parser.ts";
 
 export { detectEnvelope, ENVELOPES, type Envelope, type EnvelopeKind } from "./detect-envelope.ts";
@@ -29,7 +30,7 @@ export { type GroupOptions, PacketGrouper } from "./group-packets.ts";
 export { type FlowAssignment, type FlowKeys, FlowPairer, flowKeys, type PairOptions } from "./pair-flows.ts";
 export { parseLine } from "./parse-line.ts";
 export { normalizeChain, type PrefixMap, prefixToHook } from "./prefix-to-hook.ts";
-export { forEachLine, lineBatches } from "./split-lines.ts";
+export { forEachLine, type LineOptions, lineBatches, MAX_LINE_BYTES } from "./split-lines.ts";
 export { icmpTypeName, summarizeEvent, summarizePacket, tcpFlagName } from "./summarize-packet.ts";
 export { type PacketLineOrder, type ParseOptions, TraceParser, type UnknownPrefix } from "./trace-parser.ts";
 
@@ -48,13 +49,17 @@ function collector(): { onPacket: (p: Packet, f: FlowAssignment) => void; packet
   };
 }
 
-/** Calls `fn` for each line of `text` (LF or CRLF) without splitting it into an array. */
+/**
+ * Calls `fn` for each line of `text` (LF or CRLF) without splitting it into an
+ * array; a line longer than {@link MAX_LINE_BYTES} code units is handed on as a
+ * {@link longLineMark}, as `lineBatches` does, so both report it alike.
+ */
 function eachLine(text: string, fn: (line: string) => void): void {
   let at = 0;
   while (at < text.length) {
     let nl = text.indexOf("\n", at);
     if (nl < 0) nl = text.length;
-    fn(text.slice(at, nl));
+    fn(nl - at > MAX_LINE_BYTES ? longLineMark(nl - at, MAX_LINE_BYTES) : text.slice(at, nl));
     at = nl + 1;
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { L4Info } from "../model/packet.ts";
 import { blankEvent, newIp, newL4, type ParsedLine, SKIP } from "./parsed-line.ts";
-import { readHex, readUint } from "./read-log-fields.ts";
+import { interfaceNameError, readHex, readUint } from "./read-log-fields.ts";
 
 const MARK = " MAC source = ";
 
@@ -59,6 +59,9 @@ export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
   if (inAt < bodyStart) return fail(bodyStart + 1, "IN=");
   const outAt = line.indexOf(" OUT=", inAt);
   if (outAt < 0 || outAt > macAt) return fail(inAt + 1, "OUT= after IN=");
+  const badName =
+    interfaceNameError(line, "IN", inAt + 3, outAt) ?? interfaceNameError(line, "OUT", outAt + 5, macAt);
+  if (badName) return { kind: "error", ...badName };
   const ev = blankEvent("ebt-log", line);
   // ebt_log prints "%s IN=": the space belongs to the format, not the prefix.
   ev.prefix = line.slice(bodyStart, line.charCodeAt(inAt - 1) === 32 ? inAt - 1 : inAt);

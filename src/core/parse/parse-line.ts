@@ -35,7 +35,8 @@ export function parseBody(line: string, bodyStart: number): ParsedLine {
   const at = findFieldsStart(line, bodyStart);
   if (at < 0 || ebtMarkAfter(line, at)) {
     const r = parseEbtLine(line, bodyStart);
-    if (r.kind !== "skip" || at < 0) return r;
+    if (r.kind !== "skip") return r;
+    if (at < 0) return cutBeforeOut(line, bodyStart) ?? r;
   }
   const r = parseLogLine(line, bodyStart, at);
   // A prefix holding its own `IN=.. OUT=..` hides the mark from the quick look: LOG lines show SRC=, MAC= or ARP.
@@ -44,6 +45,27 @@ export function parseBody(line: string, bodyStart: number): ParsedLine {
     if (e.kind !== "skip") return e;
   }
   return r;
+}
+
+/** Longest text before `IN=` in a LOG line (a prefix) or a legacy TRACE line (`TRACE: table:chain:kind:N `). */
+const MAX_LABEL = 64;
+
+/**
+ * A line that ends inside `IN=<if> OUT=`, the start of every LOG line's
+ * fields (e.g. `...raw-PREROUTEIN=dock`): an error, not an unrelated line.
+ */
+function cutBeforeOut(line: string, bodyStart: number): ParsedLine | undefined {
+  const at = line.lastIndexOf("IN=");
+  // What comes before is a LOG prefix (at most 29 characters) or a TRACE label, not a sentence.
+  if (at < bodyStart || at - bodyStart > MAX_LABEL) return undefined;
+  const sp = line.indexOf(" ", at);
+  if (sp >= 0 && !(line.length - sp <= 4 && "OUT".startsWith(line.slice(sp + 1)))) return undefined;
+  return {
+    kind: "error",
+    column: line.length + 1,
+    message: "expected ' OUT=' after IN=: the line ends first",
+    hint: "the line looks like the start of a kernel LOG line cut short; check that the log was not truncated",
+  };
 }
 
 /**

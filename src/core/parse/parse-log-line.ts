@@ -19,8 +19,10 @@ export function parseLogLine(
   if (at < 0) return SKIP;
   const ev = blankEvent("log", line);
   ev.prefix = line.slice(bodyStart, at);
-  const err = readLogFields(line, at, ev);
-  if (err) return { kind: "error", ...err };
+  const err = readLogFields(line, at, ev, true);
+  if (err && !err.warning) return { kind: "error", ...err };
   const familyHint = ev.ip?.src.includes(":") ? "ip6" : ev.arp && !ev.ip ? "arp" : "ip";
-  return { kind: "event", event: ev, familyHint };
+  return err
+    ? { kind: "event", event: ev, familyHint, warning: err }
+    : { kind: "event", event: ev, familyHint };
 }

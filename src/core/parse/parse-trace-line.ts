@@ -32,8 +32,8 @@ export function parseTraceLine(line: string, bodyStart: number): ParsedLine {
   const [table, chain, kind, num] = parts as [string, string, RuleVerdict["kind"], string];
   const ev = blankEvent("trace", line);
   ev.prefix = line.slice(bodyStart, fieldsAt);
-  const err = readLogFields(line, fieldsAt, ev);
-  if (err) return { kind: "error", ...err };
+  const err = readLogFields(line, fieldsAt, ev, true);
+  if (err && !err.warning) return { kind: "error", ...err };
   const family = ev.ip?.src.includes(":") ? "ip6" : "ip";
   const upper = chain.toUpperCase();
   const builtin = (CHAINS as readonly string[]).includes(upper);
@@ -41,5 +41,7 @@ export function parseTraceLine(line: string, bodyStart: number): ParsedLine {
   const verdict: RuleVerdict = { kind, chain, rule: num };
   ev.verdict = verdict;
   ev.verdicts = [verdict];
-  return { kind: "event", event: ev, familyHint: family };
+  return err
+    ? { kind: "event", event: ev, familyHint: family, warning: err }
+    : { kind: "event", event: ev, familyHint: family };
 }

@@ -13,6 +13,8 @@ export interface EventLine {
   event: TraceEvent;
   /** Family to assume when the prefix names none. */
   familyHint: Family;
+  /** A problem that leaves the event standing (e.g. a last field that may be cut short). Default: none. */
+  warning?: { column: number; message: string; hint?: string };
 }
 
 /** xtables-monitor `PACKET:` / nft `packet:` lines: the packet of one trace id, without a verdict. */

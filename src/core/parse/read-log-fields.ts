@@ -14,6 +14,40 @@ export interface FieldError {
   column: number;
   message: string;
   hint?: string;
+  /** The fields were read all the same (the event stands, with this warning). Default: an error. */
+  warning?: boolean;
+}
+
+/** Longest interface name Linux allows: IFNAMSIZ (16) less its NUL. */
+export const MAX_IFNAME = 15;
+
+const CUT_HINT =
+  "the line looks cut short (the kernel always prints this field here); check that the log was not truncated or edited";
+
+/**
+ * Checks an interface name in [from, to) of `line` given as `key=`: at most
+ * {@link MAX_IFNAME} characters, and no U+FFFD (bytes that were not UTF-8).
+ */
+export function interfaceNameError(
+  line: string,
+  key: string,
+  from: number,
+  to: number,
+): FieldError | undefined {
+  if (to - from > MAX_IFNAME)
+    return {
+      column: from + 1,
+      message: `${key}= names an interface of ${to - from} characters, longer than Linux allows (${MAX_IFNAME})`,
+      hint: "the line may be damaged or made up; interface names are 1 to 15 characters (IFNAMSIZ)",
+    };
+  const bad = line.indexOf("\uFFFD", from);
+  if (bad >= 0 && bad < to)
+    return {
+      column: bad + 1,
+      message: `${key}= holds bytes that are not UTF-8, read as U+FFFD: the interface name is not known exactly`,
+      hint: "the log is not UTF-8 text, or the interface has a name of raw bytes; rename it or fix the log's encoding",
+    };
+  return undefined;
 }
 
 const TCP_FLAGS = new Set(["AE", "CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN"]);
@@ -82,7 +116,7 @@ const NUMERIC_KEYS = [
 /** Every key the reader knows. */
 const KEYS = [...TEXT_KEYS, ...NUMERIC_KEYS];
 /** Words without `=` the reader knows. */
-const WORDS = [...TCP_FLAGS, "CE", "DF", "MF", "OPT", "INCOMPLETE", "ARP"];
+const WORDS = [...TCP_FLAGS, "CE", "DF", "MF", "OPT", "INCOMPLETE", "ARP", "TRUNCATED"];
 
 /**
  * Words of up to this many capital letters get an exact number (base 27, A = 1),
@@ -248,6 +282,8 @@ function matchBracket(line: string, open: number, to: number): number {
  * Reads fields in [from, to) into `ev` (top level) and `target` (the packet
  * headers: the event itself, or the quoted packet of an ICMP error).
  * Returns an error for a damaged field; unknown keys are skipped (newer kernels may add some).
+ * With `kernel` (the kernel's own LOG/TRACE format), a field the kernel always
+ * prints and that is missing is an error too: the line was cut short.
  */
 function readFields(
   line: string,
@@ -256,10 +292,15 @@ function readFields(
   ev: TraceEvent,
   target: PacketTarget,
   top: boolean,
+  kernel: boolean,
 ): FieldError | undefined {
   let i = from;
   let afterProto = false;
   let arp: ArpInfo | undefined;
+  /** `INCOMPLETE [n bytes]` or `TRUNCATED`: the kernel itself printed less (no field is missing then). */
+  let short = false;
+  /** Whether the quoted packet of an ICMP error (`[...]`) was read. */
+  let quoted = false;
   while (i < to) {
     const c = line.charCodeAt(i);
     if (c === 32) {
@@ -275,8 +316,9 @@ function readFields(
           hint: "the line may be cut short",
         };
       const inner: PacketTarget = {};
-      const err = readFields(line, i + 1, close, ev, inner, false);
+      const err = readFields(line, i + 1, close, ev, inner, false, kernel);
       if (err) return err;
+      quoted = true;
       if (inner.ip) ev.inner = inner.l4 ? { ip: inner.ip, l4: inner.l4 } : { ip: inner.ip };
       i = close + 1;
       continue;
@@ -301,6 +343,8 @@ function readFields(
         else target.ip.flags = [word];
       } else if (word === "OPT" && line.charCodeAt(sp + 1) === 40) {
         const close = line.indexOf(")", sp);
+        if (kernel && (close < 0 || close > to))
+          return { column: sp + 2, message: "expected ')' closing the options 'OPT (...'", hint: CUT_HINT };
         const end = close < 0 || close > to ? to : close;
         const hex = line.slice(sp + 2, end).trim();
         if (afterProto && target.l4) target.l4.tcpOptions = hex;
@@ -308,13 +352,16 @@ function readFields(
         i = end + 1;
         continue;
       } else if (word === "INCOMPLETE" && line.charCodeAt(sp + 1) === 91) {
+        short = true;
         const close = line.indexOf("]", sp);
+        if (kernel && (close < 0 || close > to))
+          return { column: sp + 2, message: "expected ']' closing 'INCOMPLETE [n bytes'", hint: CUT_HINT };
         i = close < 0 || close > to ? to : close + 1;
         continue;
       } else if (word === "ARP") {
         arp = { htype: 0, ptype: "", opcode: 0 };
         ev.arp = arp;
-      }
+      } else if (word === "TRUNCATED") short = true;
       i = sp;
       continue;
     }
@@ -339,17 +386,19 @@ function readFields(
     }
     switch (key) {
       case "IN":
-        if (top) ev.in = line.slice(vs, sp);
-        break;
       case "OUT":
-        if (top) ev.out = line.slice(vs, sp);
-        break;
       case "PHYSIN":
-        ev.physIn = line.slice(vs, sp);
+      case "PHYSOUT": {
+        if (sp - vs > MAX_IFNAME) return interfaceNameError(line, key, vs, sp);
+        const name = line.slice(vs, sp);
+        if (key === "IN") {
+          if (top) ev.in = name;
+        } else if (key === "OUT") {
+          if (top) ev.out = name;
+        } else if (key === "PHYSIN") ev.physIn = name;
+        else ev.physOut = name;
         break;
-      case "PHYSOUT":
-        ev.physOut = line.slice(vs, sp);
-        break;
+      }
       case "MAC":
         readMac(ev, line, vs, sp);
         break;
@@ -407,6 +456,12 @@ function readFields(
         applyNumber(key, readUint(line, vs, sp), target, ev, true, top);
         break;
       case "PROTO": {
+        if (sp === vs || (kernel && !protoValid(line, vs, sp)))
+          return {
+            column: vs + 1,
+            message: `expected a protocol after PROTO= (TCP, UDP, UDPLITE, ICMP, ICMPv6, AH, ESP or a number), found '${line.slice(vs, sp)}'`,
+            hint: CUT_HINT,
+          };
         const l4 = newL4(protoAt(line, vs, sp));
         target.l4 = l4;
         afterProto = true;
@@ -441,7 +496,89 @@ function readFields(
     }
     i = sp;
   }
-  return undefined;
+  return kernel && !short ? missingField(target, top, quoted, to) : undefined;
+}
+
+/** Whether [from, to) is a protocol the kernel's LOG prints: a name it knows, or a number. */
+function protoValid(line: string, from: number, to: number): boolean {
+  if (from >= to) return false;
+  if (readUint(line, from, to) >= 0) return true;
+  const n = to - from;
+  if (n === 3 && (line.startsWith("TCP", from) || line.startsWith("UDP", from))) return true;
+  if (n === 4 && line.startsWith("ICMP", from)) return true;
+  return Object.hasOwn(PROTO_NAMES, line.slice(from, to));
+}
+
+/** The first IP header field the kernel prints that `ip` lacks (IPv4 or IPv6 layout), or undefined. */
+function missingIpField(ip: IpInfo): string | undefined {
+  if (!ip.dst) return "DST";
+  if (ip.len === undefined) return "LEN";
+  // The common case first: a whole IPv4 header.
+  if (ip.tos !== undefined && ip.prec !== undefined && ip.ttl !== undefined && ip.id !== undefined)
+    return undefined;
+  if (ip.src.includes(":")) {
+    if (ip.tc === undefined) return "TC";
+    if (ip.ttl === undefined) return "HOPLIMIT";
+    return ip.flowLabel === undefined ? "FLOWLBL" : undefined;
+  }
+  if (ip.tos === undefined) return "TOS";
+  if (ip.prec === undefined) return "PREC";
+  return ip.ttl === undefined ? "TTL" : "ID";
+}
+
+/** The first layer-4 field the kernel prints for this header that `l4` lacks, or undefined. */
+function missingL4Field(l4: L4Info, v6: boolean, top: boolean, quoted: boolean): string | undefined {
+  switch (l4.proto) {
+    case "tcp":
+      if (l4.sport === undefined) return "SPT=";
+      if (l4.dport === undefined) return "DPT=";
+      if (l4.window === undefined) return "WINDOW=";
+      if (l4.res === undefined) return "RES=";
+      return l4.urgp === undefined ? "URGP=" : undefined;
+    case "udp":
+    case "udplite":
+      if (l4.sport === undefined) return "SPT=";
+      if (l4.dport === undefined) return "DPT=";
+      return l4.udpLen === undefined ? "LEN=" : undefined;
+    case "icmp":
+    case "icmpv6": {
+      if (l4.icmpType === undefined) return "TYPE=";
+      if (l4.icmpCode === undefined) return "CODE=";
+      const type = l4.icmpType;
+      if (v6 ? type === 128 || type === 129 : type === 0 || type === 8) {
+        if (l4.icmpId === undefined) return "ID=";
+        return l4.icmpSeq === undefined ? "SEQ=" : undefined;
+      }
+      if (!v6 && type === 12 && l4.icmpParameter === undefined) return "PARAMETER=";
+      if (!v6 && type === 5 && l4.icmpGateway === undefined) return "GATEWAY=";
+      // An ICMP error quotes the packet it is about, once (not inside a quote).
+      const error = v6 ? type === 1 || type === 2 || type === 3 : type === 3 || type === 4 || type === 11;
+      return error && top && !quoted ? "'[' and the quoted packet" : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The first field that `nf_log_syslog` always prints for this packet and that
+ * the line lacks (as an error at `to`), or undefined. A packet without SRC=
+ * (a frame of another protocol) has no required field; a fragment other than
+ * the first has no layer-4 header.
+ */
+function missingField(t: PacketTarget, top: boolean, quoted: boolean, to: number): FieldError | undefined {
+  const ip = t.ip;
+  if (!ip) return undefined;
+  const head = missingIpField(ip);
+  let what = head === undefined ? undefined : `${head}=`;
+  if (what === undefined && !((ip.fragment ?? 0) > 0))
+    what = t.l4 ? missingL4Field(t.l4, ip.src.includes(":"), top, quoted) : "PROTO=";
+  if (what === undefined) return undefined;
+  return {
+    column: to + 1,
+    message: `expected ${what} before the end of the ${top ? "line" : "quoted packet"}`,
+    hint: CUT_HINT,
+  };
 }
 
 const NUMERIC_SET = new Set<string>(NUMERIC_KEYS);
@@ -543,9 +680,14 @@ function applyNumber(
  * Reads the fields from `from` (where `IN=` starts) to the end of the line into `ev`.
  * Returns a positioned error when a field is damaged or the IP header is incomplete.
  */
-export function readLogFields(line: string, from: number, ev: TraceEvent): FieldError | undefined {
+export function readLogFields(
+  line: string,
+  from: number,
+  ev: TraceEvent,
+  kernel = false,
+): FieldError | undefined {
   const target: PacketTarget = {};
-  const err = readFields(line, from, line.length, ev, target, true);
+  const err = readFields(line, from, line.length, ev, target, true, kernel);
   if (err) return err;
   if (target.ip) {
     if (!target.ip.dst)
@@ -566,7 +708,44 @@ export function readLogFields(line: string, from: number, ev: TraceEvent): Field
       hint: "the line may be cut or edited",
     };
   }
+  // Only a line holding U+FFFD can have it in a name (for a one-byte string, indexOf knows at once).
+  if (line.indexOf("\uFFFD", from) >= 0) {
+    const bad = badInterfaceName(line, from, ev);
+    if (bad) return bad;
+  }
+  return kernel ? cutLastField(line) : undefined;
+}
+
+/** The error for the first interface name of `ev` that holds U+FFFD. */
+function badInterfaceName(line: string, from: number, ev: TraceEvent): FieldError | undefined {
+  for (const [key, name] of [
+    ["IN", ev.in],
+    ["OUT", ev.out],
+    ["PHYSIN", ev.physIn],
+    ["PHYSOUT", ev.physOut],
+  ] as const) {
+    if (name === undefined || !name.includes("\uFFFD")) continue;
+    const at = line.indexOf(`${key}=${name}`, from) + key.length + 1;
+    return interfaceNameError(line, key, at, at + name.length);
+  }
   return undefined;
+}
+
+/**
+ * `nf_log_syslog` ends every field with a space (`TRUNCATED` aside): a line
+ * that does not may have lost the end of its last value. A warning, since a
+ * copy or an editor may have dropped the trailing space of a whole line.
+ */
+function cutLastField(line: string): FieldError | undefined {
+  const end = line.length;
+  if (line.charCodeAt(end - 1) === 32 || line.endsWith("TRUNCATED")) return undefined;
+  const start = line.lastIndexOf(" ") + 1;
+  return {
+    column: start + 1,
+    message: `the line ends without the space the kernel prints after every field: its last field '${line.slice(start, end)}' may be cut short`,
+    hint: "if the log lost its trailing spaces (an editor, a copy and paste), the values are whole; otherwise it was truncated",
+    warning: true,
+  };
 }
 
 /**
@@ -578,7 +757,8 @@ export function findFieldsStart(line: string, from: number): number {
   let at = line.indexOf("IN=", from);
   while (at >= 0) {
     const sp = line.indexOf(" ", at + 3);
-    if (sp > 0 && sp - at <= 20 && line.startsWith("OUT=", sp + 1)) return at;
+    // Any length: a name longer than Linux allows is reported by `readLogFields`, not skipped.
+    if (sp > 0 && line.startsWith("OUT=", sp + 1)) return at;
     at = line.indexOf("IN=", at + 1);
   }
   return -1;

@@ -12,6 +12,7 @@ import { type FlowAssignment, FlowPairer, type PairOptions } from "./pair-flows.
 import { parseBody } from "./parse-line.ts";
 import { SKIP } from "./parsed-line.ts";
 import { createPrefixResolver, type PrefixMap } from "./prefix-to-hook.ts";
+import { readLongLineMark } from "./split-lines.ts";
 
 /** Where xtables-monitor prints `PACKET:` lines relative to a trace's TRACE lines. */
 export type PacketLineOrder = "before" | "after";
@@ -153,11 +154,20 @@ export class TraceParser {
     this.from = options.range?.from ?? Number.NEGATIVE_INFINITY;
     this.to = options.range?.to ?? Number.POSITIVE_INFINITY;
     const grouped = options.onGroupedPacket;
-    this.grouper = new PacketGrouper((p, first) => {
-      if (first < this.from || first >= this.to) return;
-      if (grouped) grouped(p, first);
-      else onPacket(p, this.pairer.assign(p));
-    }, options.group);
+    this.grouper = new PacketGrouper(
+      (p, first) => {
+        if (first < this.from || first >= this.to) return;
+        if (grouped) grouped(p, first);
+        else onPacket(p, this.pairer.assign(p));
+      },
+      {
+        ...options.group,
+        // Raised while the line it is about is read: kept when that line is in range, like line problems.
+        onDiagnostic: (d) => {
+          if (this.seq >= this.from && this.seq < this.to) this.diag(d);
+        },
+      },
+    );
   }
 
   /** Where this input prints `PACKET:` lines, once a first one was read (or the option said so). */
@@ -245,7 +255,14 @@ export class TraceParser {
     if (raw.length === 0) return;
     const c0 = raw.charCodeAt(0);
     // Only a line starting with whitespace can be blank: skip the copy `trim` makes otherwise.
-    if ((c0 <= 32 || c0 >= 0xa0) && raw.trim().length === 0) return;
+    if (c0 <= 32 || c0 >= 0xa0) {
+      if (c0 === 10) {
+        // A line too long to keep (see `lineBatches`): a real line never holds a newline.
+        if (counted) this.longLine(raw);
+        return;
+      }
+      if (raw.trim().length === 0) return;
+    }
     const envelope = detectEnvelope(raw);
     const result = envelope.bodyStart >= raw.length ? SKIP : parseBody(raw, envelope.bodyStart);
     switch (result.kind) {
@@ -286,6 +303,14 @@ export class TraceParser {
         break;
     }
     const ev = result.event;
+    const warning = result.warning;
+    if (warning && counted)
+      this.diag({
+        severity: "warning",
+        message: warning.message,
+        ...(warning.hint ? { hint: warning.hint } : {}),
+        position: { file: this.file, line: this.lineNo, column: warning.column },
+      });
     // Every parser gives each event its own position object: fill it in.
     const pos = ev.position;
     pos.file = this.file;
@@ -314,6 +339,17 @@ export class TraceParser {
     }
     if (counted) this.events++;
     this.grouper.push(ev, seq);
+  }
+
+  private longLine(mark: string): void {
+    const m = readLongLineMark(mark);
+    this.skippedLines++;
+    this.diag({
+      severity: "error",
+      message: `line is ${m?.length} bytes long, over the limit of ${m?.limit} bytes: skipped unread`,
+      hint: "a kernel log line is under 1 KiB; was the file cut or binary? Raise the limit with --max-line-bytes N",
+      position: { file: this.file, line: this.lineNo, column: 1 },
+    });
   }
 
   private unknownPrefix(prefix: string, column: number): void {

@@ -100,7 +100,8 @@ function boxText(n: MapNode, plan: PathPlan): string {
     const steps = key ? seen.get(key) : undefined;
     const kind = key ? "pwt" : "pwt pwt-ct";
     const attrs = steps ? ` data-step='${steps.join(" ")}'${key === dropAt ? " data-drop='true'" : ""}` : "";
-    return `<span class='${kind}'${attrs}>${escapeMermaidLabel(label)}</span>`;
+    // Every table keeps room on its left for a step badge, seen or not, so numbering never moves a box.
+    return `<span class='${kind}' style='padding-left:1.2em'${attrs}>${escapeMermaidLabel(label)}</span>`;
   });
   return `<b>${title}</b><br/>${parts.join(" · ")}`;
 }

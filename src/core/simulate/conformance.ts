@@ -4,9 +4,8 @@
  * hooks the kernel logged with the hooks the simulator predicts, the NAT rewrites, and in TRACE
  * mode the rules that matched in each chain.
  */
-
 import type { HookId } from "../model/hook.ts";
-import type { Packet, ParsedTrace, RuleVerdict, TraceEvent } from "../model/packet.ts";
+import type { ParsedTrace, RuleVerdict, TraceEvent } from "../model/packet.ts";
 import { findRewrites } from "../parse/index.ts";
 import { prefixToHook } from "../parse/prefix-to-hook.ts";
 import { runScenario, type ScenarioSpec, type ScriptItem } from "./run-scenario.ts";
@@ -38,35 +37,37 @@ export interface ConformanceResult {
   spec?: ScenarioSpec;
 }
 
-/** Where the capture labs mark packets for tracing: a traced packet starts there (nft changes a packet's trace id on the way). */
-const TRACE_STARTS = new Set([
-  "ip:raw:PREROUTING",
-  "ip:raw:OUTPUT",
-  "ip:packetwalk:trace-prerouting",
-  "ip:packetwalk:trace-output",
-]);
+/**
+ * The IPv4 stage where tracing can start that a traced chain belongs to: iptables' built-in
+ * `PREROUTING`/`OUTPUT`, and nftables base chains named `<type>-<hook>` (Docker 29's
+ * `raw-PREROUTING`, the nft lab's `trace-prerouting`). Undefined for any other chain, regular
+ * nft chains (`nat-prerouting-and-output`) and iptables user chains (`DOCKER-OUTPUT`) included.
+ */
+function entryStage(hook: string): string | undefined {
+  return /^ip:[^:]+:(?:[a-z]+-)?(PREROUTING|OUTPUT|prerouting|output)$/.exec(hook)?.[1]?.toUpperCase();
+}
 
-/** Groups a parsed recorded trace into real packets. LOG: the parser's packets; TRACE: split where a packet starts at raw PREROUTING/OUTPUT (where the TRACE rule sits). */
+/**
+ * Groups a parsed recorded trace into real packets. LOG: the parser's packets. TRACE: the steps in
+ * order, a new packet starting at an IPv4 PREROUTING or OUTPUT chain once the current one has
+ * gone past that stage or met that chain already (the TRACE rule, wherever it is, sits at or after
+ * the first hook where tracing can start; nft gives a packet a new trace id on the way, so ids
+ * cannot group it).
+ */
 export function recordedPackets(parsed: ParsedTrace, mode: "log" | "trace"): RecordedPacket[] {
   let groups: TraceEvent[][];
   if (mode === "log") {
-    // The lab logs every PREROUTING/OUTPUT chain, so a packet never starts at FORWARD, INPUT or
-    // POSTROUTING: such a parsed packet is the rest of the previous one, split by an in-bridge DNAT
-    // that changed both the addresses and the MAC (the hairpin case).
-    groups = [];
-    for (const p of parsed.packets as Packet[]) {
-      const chain = p.hooks[0]?.split(":")[2] ?? "";
-      const last = groups[groups.length - 1];
-      if (last && ["FORWARD", "INPUT", "POSTROUTING"].includes(chain)) last.push(...p.events);
-      else groups.push([...p.events]);
-    }
+    groups = parsed.packets.map((p) => [...p.events]);
   } else {
     groups = [];
     for (const ev of parsed.packets.flatMap((p) => p.events)) {
-      const start = TRACE_STARTS.has(ev.hook);
       const last = groups[groups.length - 1];
-      if (!last || start) groups.push([ev]);
-      else last.push(ev);
+      const starts =
+        !last ||
+        (entryStage(ev.hook) !== undefined &&
+          last.some((e) => e.hook === ev.hook || entryStage(e.hook) !== entryStage(ev.hook)));
+      if (starts) groups.push([ev]);
+      else (last as TraceEvent[]).push(ev);
     }
   }
   const firstIp = (evs: TraceEvent[]) => evs.find((e) => e.ip);
@@ -86,7 +87,7 @@ export function scenarioFromRecorded(
 ): ScenarioSpec | undefined {
   const first = recorded[0]?.events.find((e) => e.ip);
   if (!first?.ip) return undefined;
-  const script: ScriptItem[] = recorded.map((r) => {
+  const shown: ScriptItem[] = recorded.map((r) => {
     const ev =
       r.events.find(
         (e) => e.l4 && (e.source === "log" || e.source === "xtables-monitor" || e.source === "trace"),
@@ -97,6 +98,21 @@ export function scenarioFromRecorded(
       icmpType: ev?.l4?.icmpType,
       len: ev?.ip?.len,
     };
+  });
+  // A TCP recording of one direction only: the handshake's SYN-ACK happened unseen, and conntrack saw it.
+  const script: ScriptItem[] = [];
+  shown.forEach((item, i) => {
+    script.push(item);
+    const next = shown[i + 1];
+    if (
+      proto === "tcp" &&
+      item.direction === "request" &&
+      item.tcpFlags?.includes("SYN") &&
+      !item.tcpFlags.includes("ACK") &&
+      next?.direction === "request" &&
+      !next.tcpFlags?.includes("SYN")
+    )
+      script.push({ direction: "reply", tcpFlags: ["ACK", "SYN"], unseen: true });
   });
   return {
     from,
@@ -148,11 +164,13 @@ export function simulatedRuleSteps(ev: HookEvent): string[] {
     });
 }
 
-/** The events of a simulated packet the recorded trace would show: LOG lines fired, or TRACE'd IPv4 chains. */
+/**
+ * The events of a simulated packet the recorded trace would show: LOG lines fired, or the chains
+ * traced once a TRACE rule marked the packet, IPv4 and bridge (the kernel traces the bridge
+ * family's base chains too, when they exist).
+ */
 export function visibleEvents(p: SimulatedPacket, mode: "log" | "trace"): HookEvent[] {
-  return mode === "log"
-    ? p.events.filter((e) => e.logs.length > 0)
-    : p.events.filter((e) => e.traced && e.family === "ip");
+  return mode === "log" ? p.events.filter((e) => e.logs.length > 0) : p.events.filter((e) => e.traced);
 }
 
 /**
@@ -179,7 +197,8 @@ export function checkConformance(
       recorded,
       simulated: [],
     };
-  const result = runScenario(world, spec);
+  const run = runScenario(world, spec);
+  const result = { ...run, packets: run.packets.filter((p) => !p.unseen) };
   const divergences: Divergence[] = [];
   const n = Math.max(recorded.length, result.packets.length);
   for (let i = 0; i < n; i++) {

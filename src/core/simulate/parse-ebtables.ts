@@ -4,7 +4,9 @@
  * (`Bridge table: filter`, `Bridge chain: INPUT, entries: 1, policy: ACCEPT`), or the bridge tables
  * of `nft list ruleset` (`table bridge filter { chain INPUT { ... } }`). Never throws.
  */
+
 import type { Diagnostic } from "../model/packet.ts";
+import { findBinary } from "./find-binary.ts";
 import { parseCidr } from "./ipv4.ts";
 import type { ParsedFamily, ParseRulesOptions } from "./parse-iptables-save.ts";
 import type { ChainDef, Condition, Rule, TableDef, Target } from "./ruleset.ts";
@@ -19,6 +21,19 @@ export const BRIDGE_BUILTIN_CHAINS: Record<string, string[]> = {
 
 /** Parses bridge rules in whichever of the three forms the text is in. */
 export function parseEbtables(text: string, options: ParseRulesOptions = {}): ParsedFamily {
+  const binary = findBinary(text, options.firstLine ?? 1);
+  if (binary)
+    return {
+      rules: { tables: new Map() },
+      diagnostics: [
+        {
+          severity: "error",
+          message: `not a bridge ruleset: the file holds ${binary.what}`,
+          hint: "give the text that ebtables-save or nft list table bridge print, not a binary file",
+          position: { file: options.file ?? "ruleset", line: binary.line, column: binary.column },
+        },
+      ],
+    };
   const firstReal = text.split(/\r?\n/).find((l) => l.trim() !== "" && !l.trim().startsWith("#")) ?? "";
   if (/^\s*table\s+\w+\s+\S+\s*{/.test(firstReal)) return parseNftBridge(text, options);
   return parseEbtablesText(text, options);

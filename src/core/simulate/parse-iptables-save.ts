@@ -4,6 +4,7 @@
  * diagnostics (`file:line:col`, what was expected, a hint); this never throws.
  */
 import type { Diagnostic } from "../model/packet.ts";
+import { findBinary } from "./find-binary.ts";
 import { parseRuleArgs } from "./parse-rule-args.ts";
 import type { ChainDef, FamilyRules, Rule, TableDef } from "./ruleset.ts";
 import { tokenizeRule } from "./tokenize-rule.ts";
@@ -39,6 +40,16 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
   const tables = new Map<string, TableDef>();
   let table: TableDef | undefined;
   const pending: { rule: Rule; column: number }[] = [];
+  const binary = findBinary(text, first);
+  if (binary) {
+    diagnostics.push({
+      severity: "error",
+      message: `not an iptables-save ruleset: the file holds ${binary.what}`,
+      hint: "give the text that iptables-save (and ebtables-save) print, not a binary file",
+      position: { file, line: binary.line, column: binary.column },
+    });
+    return { rules: { tables }, diagnostics };
+  }
   const lines = text.split(/\r?\n/);
   const err = (
     lineNo: number,
@@ -70,8 +81,7 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
           lineNo,
           indent + 1,
           `table '${table.name}' was not closed with COMMIT`,
-          "add COMMIT before the next *table line",
-          "warning",
+          "add COMMIT before the next *table line (iptables-restore rejects a table without it)",
         );
       // Only declared chains exist (iptables-nft registers a base chain only once it is used).
       table = tables.get(name) ?? { name, chains: new Map() };
@@ -212,17 +222,34 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
     const targetTok = args.find((a, i) => (args[i - 1]?.value === "-j" || args[i - 1]?.value === "-g") && a);
     pending.push({ rule, column: offset + (targetTok?.column ?? 1) });
   }
-  if (table)
+  if (table) {
+    // Positioned after the table's last line that says something.
+    let last = lines.length - 1;
+    while (last > 0 && (lines[last] as string).trim() === "") last--;
     err(
-      first + lines.length - 1,
-      1,
+      first + last,
+      (lines[last] as string).length + 1,
       `table '${table.name}' was not closed with COMMIT`,
-      "add COMMIT at the end of the table",
-      "warning",
+      "add COMMIT at the end of the table (iptables-restore rejects a table without it; was the file cut short?)",
     );
+  }
   // Jumps to names that are not chains of the table are target extensions the simulator does not model.
   for (const { rule, column } of pending) {
     const t = rule.target;
+    if (t.kind === "unknown" && tables.get(rule.table)?.chains.has(t.name)) {
+      // `-j CHAIN --opt`: an upper-case chain name read as a target extension, with options no chain takes.
+      const notModelled = `target '${t.name}' is not modelled`;
+      const at = diagnostics.findIndex((d) => d.position.line === rule.line && d.message === notModelled);
+      if (at >= 0) diagnostics.splice(at, 1);
+      const option = t.text.slice(t.name.length).trimStart().split(" ")[0] ?? "";
+      err(
+        rule.line,
+        column + t.name.length + 1,
+        `a jump to chain '${t.name}' takes no options, found '${option}'`,
+        "end the rule after the chain name; matches go before -j",
+      );
+      continue;
+    }
     if ((t.kind === "jump" || t.kind === "goto") && !tables.get(rule.table)?.chains.has(t.chain)) {
       rule.target = { kind: "unknown", name: t.chain, text: rule.text.slice(rule.text.indexOf(t.chain)) };
       err(

@@ -385,12 +385,92 @@ function optionValue(rest: Token[], names: string[]): Token | undefined {
   return undefined;
 }
 
+/**
+ * Options of the targets the simulator models, with whether each takes a value
+ * (iptables-extensions(8)); the simple verdicts take none.
+ */
+const TARGET_OPTIONS: Record<string, Record<string, boolean>> = {
+  ACCEPT: {},
+  DROP: {},
+  RETURN: {},
+  TRACE: {},
+  CONTINUE: {},
+  REJECT: { "--reject-with": true },
+  LOG: {
+    "--log-prefix": true,
+    "--log-level": true,
+    "--log-tcp-sequence": false,
+    "--log-tcp-options": false,
+    "--log-ip-options": false,
+    "--log-uid": false,
+    "--log-macdecode": false,
+  },
+  DNAT: { "--to-destination": true, "--to": true, "--random": false, "--persistent": false },
+  SNAT: {
+    "--to-source": true,
+    "--to": true,
+    "--random": false,
+    "--random-fully": false,
+    "--persistent": false,
+  },
+  MASQUERADE: { "--to-ports": true, "--random": false, "--random-fully": false },
+  MARK: {
+    "--set-xmark": true,
+    "--set-mark": true,
+    "--or-mark": true,
+    "--and-mark": true,
+    "--xor-mark": true,
+  },
+};
+
+/** The first word after `-j NAME` that is not one of the target's options (or lacks its value), as an error. */
+function badTargetOption(name: Token, rest: Token[]): RuleArgError | undefined {
+  const known = TARGET_OPTIONS[name.value];
+  if (!known) return undefined;
+  const list = Object.keys(known);
+  for (let i = 0; i < rest.length; i++) {
+    const tok = rest[i] as Token;
+    const takesValue = Object.hasOwn(known, tok.value) ? known[tok.value] : undefined;
+    if (takesValue === undefined)
+      return {
+        column: tok.column,
+        message: list.length
+          ? `'${tok.value}' is not an option of target ${name.value}`
+          : `target ${name.value} takes no options, found '${tok.value}'`,
+        hint: list.length
+          ? `${name.value} takes ${list.join(", ")}`
+          : `end the rule after -j ${name.value}; matches go before -j`,
+      };
+    if (takesValue) {
+      if (i + 1 >= rest.length)
+        return {
+          column: tok.column,
+          message: `${tok.value} needs a value`,
+          hint: `write e.g. ${tok.value} VALUE`,
+        };
+      i++;
+    }
+  }
+  return undefined;
+}
+
 function parseTarget(
   name: Token,
   rest: Token[],
   isGoto: boolean,
 ): { target: Target } | { error: RuleArgError } {
   const t = name.value;
+  const bad = isGoto ? undefined : badTargetOption(name, rest);
+  if (bad) return { error: bad };
+  // A chain takes no options; an unknown upper-case name is a target extension that may.
+  if ((isGoto || (!TARGET_OPTIONS[t] && !/^[A-Z][A-Z0-9_]*$/.test(t))) && rest[0])
+    return {
+      error: {
+        column: rest[0].column,
+        message: `a ${isGoto ? "goto" : "jump"} to chain '${t}' takes no options, found '${rest[0].value}'`,
+        hint: "end the rule after the chain name; matches go before -j",
+      },
+    };
   const text = [
     t,
     ...rest.map((r) => (/\s/.test(r.value) || r.value === "" ? JSON.stringify(r.value) : r.value)),

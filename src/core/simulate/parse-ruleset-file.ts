@@ -34,7 +34,10 @@ export function parseRulesetFile(text: string, file = "ruleset.rules"): Ruleset 
   if (split < 0) {
     // A bare `*filter` after the last COMMIT without a marker: ebtables-save never writes COMMIT.
     const lastCommit = lines.findLastIndex((l) => l.trim() === "COMMIT");
-    split = lines.findIndex((l, i) => i > lastCommit && l.trim().startsWith("*"));
+    // Without any COMMIT the text is iptables-save's, cut short: its parser reports the missing COMMIT.
+    if (lastCommit >= 0) split = lines.findIndex((l, i) => i > lastCommit && l.trim().startsWith("*"));
+    // iptables-save gives chains [packets:bytes], ebtables-save does not: with them it is an iptables table cut short.
+    if (split >= 0 && lines.slice(split).some((l) => /^\s*:\S+\s+\S+\s+\[\d+:\d+\]\s*$/.test(l))) split = -1;
   }
   const ipText = split < 0 ? text : lines.slice(0, split).join("\n");
   const ip = parseIptablesSave(ipText, { file, firstLine: 1 });

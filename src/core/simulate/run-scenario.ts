@@ -15,6 +15,12 @@ export interface ScriptItem {
   icmpType?: number;
   /** IP total length (LEN). */
   len?: number;
+  /**
+   * Sent but not part of the comparison: a packet the recording did not show (e.g. the SYN-ACK
+   * of a trace whose TRACE rule matched only one direction) whose effect on conntrack it did.
+   * Default false.
+   */
+  unseen?: boolean;
 }
 
 /** The connection to simulate. */
@@ -110,6 +116,7 @@ export function runScenario(world: World, spec: ScenarioSpec): ScenarioResult {
       };
     }
     const pkt = sim.send(send);
+    if (item.unseen) pkt.unseen = true;
     if (item.direction === "request") initiatorSrc = pkt.sent.src;
     if (pkt.fate.kind !== "delivered" || !pkt.received) {
       const why = pkt.fate.kind === "dropped" || pkt.fate.kind === "lost" ? pkt.fate.reason : "not delivered";

@@ -49,6 +49,8 @@ export type Fate =
 
 /** One simulated packet. */
 export interface SimulatedPacket {
+  /** Simulated for its effect on conntrack only: the recording did not show it (see `ScriptItem.unseen`). */
+  unseen?: boolean;
   /** 1-based. */
   id: number;
   direction: "request" | "reply";

@@ -94,6 +94,11 @@ export function crossCheckTrace(meta: TraceMeta, stem: string, lab: Lab, file: s
       `${file}: ruleset: '${meta.ruleset}' is not in lab.json's rulesets (${lab.rulesets.join(", ") || "none"}); add rulesets/${meta.ruleset}.rules and list it`,
     );
   }
+  if (meta.instrumentation !== undefined && !lab.rulesets.includes(meta.instrumentation)) {
+    errors.push(
+      `${file}: instrumentation: '${meta.instrumentation}' is not in lab.json's rulesets (${lab.rulesets.join(", ") || "none"}); add rulesets/${meta.instrumentation}.rules and list it`,
+    );
+  }
   const hosts = new Set(lab.hosts.map((host) => host.name));
   for (const field of ["from", "to"] as const) {
     if (!hosts.has(meta.traffic[field])) {

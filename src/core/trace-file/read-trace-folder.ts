@@ -5,8 +5,11 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { prefixMapFromRuleset } from "../import/ruleset-material.ts";
+import type { PrefixMap } from "../parse/prefix-to-hook.ts";
 import { crossCheckTrace, validateLabText, validateTraceMetaText } from "./load-trace.ts";
 import { entryKind, notRegularFile, readRegularFile } from "./read-regular-file.ts";
+import { checkRulesetPins } from "./ruleset-pins.ts";
 import type { Lab, TraceMeta } from "./schema.ts";
 import { type LabTranslations, validateTranslationsText } from "./translations.ts";
 
@@ -18,6 +21,11 @@ export interface TraceEntry {
   logPath: string;
   /** The log text, verbatim. */
   text: string;
+  /**
+   * The LOG prefixes of the rules that were installed (its instrumentation, else its ruleset),
+   * mapped to their hooks: parse the log with it so that any prefix convention reads right.
+   */
+  prefixMap: PrefixMap;
 }
 
 /** A read lab folder: what could be read, and every problem found. */
@@ -92,6 +100,7 @@ export function readTraceFolder(folder: string, options: ReadTraceFolderOptions 
       continue;
     }
     errors.push(...crossCheckTrace(meta.value, stem, lab, metaPath));
+    errors.push(...checkRulesetPins(meta.value, rulesets, metaPath, lab.name));
     const logPath = join(folder, `${stem}.log`);
     if (entryKind(logPath) === "missing") {
       errors.push(`${metaPath}: no ${stem}.log beside it (the metadata describes a log that is missing)`);
@@ -103,7 +112,14 @@ export function readTraceFolder(folder: string, options: ReadTraceFolderOptions 
       if (entryKind(logPath) !== "symlink") errors.push(log.error);
       continue;
     }
-    traces.push({ stem, meta: meta.value, logPath, text: log.text });
+    const installed = rulesets[meta.value.instrumentation ?? meta.value.ruleset];
+    traces.push({
+      stem,
+      meta: meta.value,
+      logPath,
+      text: log.text,
+      prefixMap: installed === undefined ? {} : prefixMapFromRuleset(installed),
+    });
   }
   for (const entry of readdirSync(folder)) {
     const kind = entryKind(join(folder, entry));

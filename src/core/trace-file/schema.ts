@@ -107,8 +107,23 @@ export const traceMetaSchema = z.strictObject({
   tag: z.string().optional(),
   /** The exit code of the traffic command (a ping that got no reply exits 1). */
   exitCode: z.number().int().optional(),
-  /** The ruleset in effect (a name from the lab's `rulesets`). */
+  /** The ruleset in effect (a name from the lab's `rulesets`), as a reader should see it: without logging rules. */
   ruleset: z.string(),
+  /**
+   * The instrumentation: a name from the lab's `rulesets` whose file is the ruleset exactly as it was
+   * installed while this trace was recorded, its LOG / ebtables `--log` / TRACE (or nft `log`,
+   * `meta nftrace`) rules included. `check` and the annotations simulate with it and add nothing;
+   * absent, `ruleset` itself is taken as what was installed.
+   */
+  instrumentation: z.string().optional(),
+  /**
+   * For recorded traces: the sha256 of every ruleset file the recording depends on (`ruleset` and
+   * `instrumentation`), by name, as `sha256:<hex>`. A committed ruleset that no longer matches fails
+   * the build: the trace shows what the kernel did with the rules it had, not with the edited ones.
+   */
+  rulesetPins: z
+    .record(z.string(), z.string().regex(/^sha256:[0-9a-f]{64}$/, "sha256:<64 hex digits>"))
+    .optional(),
   /** Sysctls in effect for this trace (over the lab's). */
   sysctls: sysctlsSchema.default({}),
   /** What recorded it. */

@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { checkXml } from "../../helpers/check-xml.ts";
 
 const root = join(import.meta.dirname, "../../..");
 const cli = (args: string[]) =>
@@ -24,26 +25,82 @@ describe("packetwalk render", () => {
     expect(r.stdout).toContain("iptables nat POSTROUTING");
   });
 
-  it("writes light and dark SVG rendered by Mermaid in the browser", () => {
+  it("writes ONE standalone SVG document: one XML root, the chosen directions, fonts embedded, nothing external", () => {
     const out = mkdtempSync(join(tmpdir(), "packetwalk-render-"));
     try {
+      const file = join(out, "c2w.svg");
+      const r = cli(["traces/docker-bridge/container-to-wan", "--format", "svg", "--out", file]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(readdirSync(out)).toEqual(["c2w.svg"]);
+      const svg = readFileSync(file, "utf8");
+      const doc = checkXml(svg);
+      expect(doc.roots).toEqual(["svg"]);
+      expect(doc.rootAttributes.xmlns).toBe("http://www.w3.org/2000/svg");
+      // Both directions, nested under the one root, each with its caption.
+      expect(doc.nestedSvgs).toBe(2);
+      expect(svg).toContain("packet 1 (request): ICMP echo-request");
+      expect(svg).toMatch(/packet \d+ \(reply\): ICMP echo-reply/);
+      expect(svg).toMatch(/<p>nat POSTROUTING #\d+<\/p>/);
+      // Mermaid's HTML labels as XHTML; the font inline; no URL that would need the site or the network.
+      expect(svg).toContain('xmlns="http://www.w3.org/1999/xhtml"');
+      expect(svg).toMatch(/@font-face\{font-family:"Noto Sans";[^}]*src:url\(data:font\/woff2;base64,/);
+      expect(svg).not.toMatch(/(href|src)="(https?:|\/)/);
+      expect(svg).not.toMatch(/url\((?!data:|#|'#|"#)/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it("embeds only the font slices the labels need (no CJK font for an English diagram)", () => {
+    const out = mkdtempSync(join(tmpdir(), "packetwalk-render-"));
+    try {
+      const file = join(out, "req.svg");
+      const r = cli([
+        "traces/docker-bridge/container-to-wan",
+        "--direction",
+        "request",
+        "--view",
+        "path",
+        "--format",
+        "svg",
+        "--theme",
+        "dark",
+        "--out",
+        file,
+      ]);
+      expect(r.status, r.stderr).toBe(0);
+      const svg = readFileSync(file, "utf8");
+      expect(svg.match(/@font-face\{font-family:"Noto Sans TC"/g) ?? []).toEqual([]);
+      expect(svg.match(/@font-face\{font-family:"Noto Sans"/g)?.length).toBeGreaterThan(0);
+      expect(checkXml(svg).nestedSvgs).toBe(1);
+      // Dark theme: the site's dark background.
+      expect(svg).toContain('fill="#111418"');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it("writes a PNG of it with --format png, and asks for --out", () => {
+    const out = mkdtempSync(join(tmpdir(), "packetwalk-render-"));
+    try {
+      const file = join(out, "c2c.png");
       const r = cli([
         "traces/docker-bridge/container-to-container",
         "--direction",
         "request",
         "--format",
-        "svg",
+        "png",
         "--out",
-        join(out, "c2c.svg"),
+        file,
       ]);
       expect(r.status, r.stderr).toBe(0);
-      const files = readdirSync(out);
-      expect(files.length).toBeGreaterThan(0);
-      const svg = readFileSync(join(out, files[0] as string), "utf8");
-      expect(svg).toContain("<!-- packet 1 (request), light -->");
-      expect(svg).toContain("<!-- dark -->");
-      expect(svg.match(/<svg [^>]*id="[^"]+"/g)).toHaveLength(2);
-      expect(svg).toContain("filter FORWARD");
+      const png = readFileSync(file);
+      expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      // IHDR width/height: twice the SVG's size (2x for slides).
+      expect(png.readUInt32BE(16)).toBeGreaterThan(400);
+      const noOut = cli(["traces/docker-bridge/container-to-container", "--format", "png"]);
+      expect(noOut.status).toBe(2);
+      expect(noOut.stderr).toContain("--format png writes a file: give --out FILE.png");
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

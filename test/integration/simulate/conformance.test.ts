@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { checkLab } from "../../../src/cli/check-command.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
 import { checkConformance } from "../../../src/core/simulate/conformance.ts";
-import { buildWorld, loadLab, logOverlay } from "../../../src/lab/load-lab.ts";
+import { buildWorld, loadLab, recordedWorldOptions } from "../../../src/lab/load-lab.ts";
 
 const TRACES = join(import.meta.dirname, "../../../traces");
 const labs = readdirSync(TRACES)
@@ -37,11 +37,7 @@ describe("simulator conformance with the recorded traces", () => {
     const loaded = loadLab(dir);
     const trace = loaded.data.traces.find((t) => t.stem === "host-to-container");
     if (!trace) throw new Error("host-to-container is missing from traces/docker-bridge");
-    const { world } = buildWorld(loaded, {
-      ruleset: trace.meta.ruleset,
-      sysctls: trace.meta.sysctls,
-      overlay: logOverlay(trace.meta.tag ?? ""),
-    });
+    const { world } = buildWorld(loaded, recordedWorldOptions(trace.meta));
     world.ebtables = "legacy";
     const r = checkConformance(world, parseTraceText(trace.text), {
       mode: "log",
@@ -57,9 +53,8 @@ describe("simulator conformance with the recorded traces", () => {
     const trace = loaded.data.traces.find((t) => t.stem === "container-to-container");
     if (!trace) throw new Error("container-to-container is missing");
     const { world } = buildWorld(loaded, {
-      ruleset: trace.meta.ruleset,
+      ...recordedWorldOptions(trace.meta),
       sysctls: { "net.bridge.bridge-nf-call-iptables": "0" },
-      overlay: logOverlay(trace.meta.tag ?? ""),
     });
     const r = checkConformance(world, parseTraceText(trace.text), { mode: "log", from: "c1", proto: "icmp" });
     expect(r.divergences.length).toBeGreaterThan(0);
@@ -72,11 +67,7 @@ describe("annotating a recorded LOG trace with the matched rules", () => {
     const loaded = loadLab(join(TRACES, "docker-bridge"));
     const trace = loaded.data.traces.find((t) => t.stem === "wan-to-published-port");
     if (!trace) throw new Error("wan-to-published-port is missing");
-    const { world } = buildWorld(loaded, {
-      ruleset: trace.meta.ruleset,
-      sysctls: trace.meta.sysctls,
-      overlay: logOverlay(trace.meta.tag ?? ""),
-    });
+    const { world } = buildWorld(loaded, recordedWorldOptions(trace.meta));
     const parsed = parseTraceText(trace.text);
     const a = annotateTrace(world, parsed, { from: "wan", proto: "tcp" });
     expect(a.divergences).toEqual([]);

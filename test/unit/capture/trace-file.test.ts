@@ -19,7 +19,13 @@ describe("trace files", () => {
   it("the committed docker-bridge folder is valid and complete", () => {
     const folder = readTraceFolder(COMMITTED);
     expect(folder.errors).toEqual([]);
-    expect(folder.lab?.rulesets).toEqual(["docker-27", "docker-28"]);
+    expect(folder.lab?.rulesets).toEqual([
+      "docker-27",
+      "docker-27.instrumented-pwzx",
+      "docker-28",
+      "docker-28.instrumented-pw-dh",
+      "docker-28.instrumented-pwid",
+    ]);
     const stems = folder.traces.map((t) => t.stem);
     for (const stem of [
       "container-to-container",
@@ -112,5 +118,39 @@ describe("trace files", () => {
     expect(text).toBe(
       "# note\n# iptables-save\n*nat\nCOMMIT\n# ebtables-save (bridge family)\n# (no bridge rules: Docker adds none)\n",
     );
+  });
+});
+
+describe("writeLabFolder records the instrumentation", () => {
+  it("writes the ruleset as installed (the capture's LOG rules in it) and names it in the metadata", async () => {
+    const { writeLabFolder } = await import("../../../src/capture/write-trace.ts");
+    const { readFileSync } = await import("node:fs");
+    const out = mkdtempSync(join(tmpdir(), "pw-write-"));
+    try {
+      const clean = readFileSync(join(COMMITTED, "rulesets", "docker-28.rules"), "utf8");
+      const meta = JSON.parse(readFileSync(join(COMMITTED, "container-to-wan.json"), "utf8"));
+      delete meta.instrumentation;
+      meta.tag = "pwzz";
+      writeLabFolder(out, labTopology(["docker-28"]), { name: "docker-28", text: clean }, [
+        {
+          stem: "container-to-wan",
+          lines: ["[    1.000000] pwzz/iptable/raw-PREROUTEIN=docker0 OUT= "],
+          meta,
+        },
+      ]);
+      const written = JSON.parse(readFileSync(join(out, "docker-bridge", "container-to-wan.json"), "utf8"));
+      expect(written.instrumentation).toBe("docker-28.instrumented-pwzz");
+      const inst = readFileSync(
+        join(out, "docker-bridge", "rulesets", "docker-28.instrumented-pwzz.rules"),
+        "utf8",
+      );
+      expect(inst).toContain(
+        '-A PREROUTING -p icmp -m comment --comment pw-zz -j LOG --log-prefix "pwzz/iptable/raw-PREROUTE"',
+      );
+      expect(inst).toContain('--log-prefix "pwzz/ebtable/nat-POSTROUTE"');
+      expect(readTraceFolder(join(out, "docker-bridge")).errors).toEqual([]);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

@@ -81,6 +81,20 @@ const logEvent = fc
       flags: fc.subarray(["CE", "DF", "MF"], { minLength: 1 }),
     }),
     l4: fc.oneof(tcp, udp, icmp),
+    // The kernel always quotes the packet an ICMP error is about.
+    quoted: fc.record({
+      ip: fc.record({
+        src: ipv4,
+        dst: ipv4,
+        len: fc.integer({ min: 28, max: 65535 }),
+        tos: fc.constant(0),
+        prec: fc.constant(0),
+        ttl: byte,
+        id: fc.integer({ min: 0, max: 65535 }),
+        flags: fc.constant(["DF"]).map((f) => [...f]),
+      }),
+      l4: udp,
+    }),
     mark: fc.option(
       fc.integer({ min: 1, max: 0xffff }).map((n) => `0x${n.toString(16)}`),
       { nil: undefined },
@@ -98,6 +112,7 @@ const logEvent = fc
       ip: r.ip,
       l4: r.l4 as TraceEvent["l4"],
     };
+    if (r.l4.proto === "icmp" && r.l4.icmpType === 11) ev.inner = r.quoted as TraceEvent["inner"];
     if (r.physIn) ev.physIn = r.physIn;
     if (r.in) {
       ev.macSrc = r.macSrc;

@@ -195,7 +195,7 @@ describe("bounded state", () => {
   it("unknown prefixes are counted per prefix without growing per line", () => {
     const parser = new TraceParser(() => {});
     const line =
-      "[1.0] fw-odd IN=eth0 OUT= SRC=10.0.0.1 DST=10.0.0.2 LEN=84 TTL=64 ID=1 PROTO=ICMP TYPE=8 CODE=0";
+      "[1.0] fw-odd IN=eth0 OUT= SRC=10.0.0.1 DST=10.0.0.2 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=1 ";
     for (let i = 0; i < 5000; i++) parser.line(line);
     parser.end();
     expect(parser.state.unknownPrefixes).toBe(1);

@@ -8,6 +8,7 @@ import {
   copyFileSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   symlinkSync,
@@ -29,9 +30,8 @@ beforeEach(() => {
   mkdirSync(join(lab, "rulesets"), { recursive: true });
   for (const f of ["lab.json", "container-to-wan.json", "container-to-wan.log"])
     copyFileSync(join(LAB, f), join(lab, f));
-  for (const r of ["docker-27", "docker-28"]) {
-    copyFileSync(join(LAB, "rulesets", `${r}.rules`), join(lab, "rulesets", `${r}.rules`));
-  }
+  for (const r of readdirSync(join(LAB, "rulesets")))
+    copyFileSync(join(LAB, "rulesets", r), join(lab, "rulesets", r));
 });
 afterEach(() => rmSync(cwd, { recursive: true, force: true }));
 
@@ -113,6 +113,31 @@ describe("loadTraces", () => {
     expect(store.errors.join("\n")).toContain(
       "traces/docker-bridge/container-to-wan.json: traffic.from: 'c1' is not a host of lab.json",
     );
+  });
+});
+
+describe("ruleset pins", () => {
+  it("fails a recorded trace whose ruleset was edited after the recording, naming both and what to do", () => {
+    const path = join(lab, "rulesets", "docker-28.rules");
+    writeFileSync(
+      path,
+      readFileSync(path, "utf8").replace("-A DOCKER-CT -o docker0", "-A DOCKER-CT -o docker1"),
+    );
+    const errors = loadTraces("traces", cwd).errors;
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      /^traces\/docker-bridge\/container-to-wan\.json: rulesetPins\.docker-28: rulesets\/docker-28\.rules changed since this trace was recorded/,
+    );
+    expect(errors[0]).toContain("packetwalk capture --lab docker-bridge");
+    expect(errors[0]).toContain("packetwalk simulate --write");
+  });
+
+  it("fails a recorded trace that pins nothing", () => {
+    const path = join(lab, "container-to-wan.json");
+    const meta = JSON.parse(readFileSync(path, "utf8"));
+    delete meta.rulesetPins;
+    writeFileSync(path, JSON.stringify(meta, null, 2));
+    expect(loadTraces("traces", cwd).errors[0]).toMatch(/container-to-wan\.json: rulesetPins: missing/);
   });
 });
 

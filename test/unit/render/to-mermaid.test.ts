@@ -91,9 +91,11 @@ describe("toMermaid behaviour", () => {
     }
     // conntrack where its lookups run: after raw on PREROUTING and OUTPUT; confirmed last on INPUT and POSTROUTING.
     expect(nft).toMatch(
-      /ip_PREROUTING\[".*>raw<\/span> · <span class='pwt pwt-ct'>conntrack<\/span> · <span[^>]*>mangle</,
+      /ip_PREROUTING\[".*>raw<\/span> · <span class='pwt pwt-ct' style='padding-left:1.2em'>conntrack<\/span> · <span[^>]*>mangle</,
     );
-    expect(nft).toMatch(/ip_OUTPUT\[".*>raw<\/span> · <span class='pwt pwt-ct'>conntrack</);
+    expect(nft).toMatch(
+      /ip_OUTPUT\[".*>raw<\/span> · <span class='pwt pwt-ct' style='padding-left:1.2em'>conntrack</,
+    );
     expect(nft).toMatch(/ip_POSTROUTING\[".*>confirm<\/span>"\]/);
     expect(nft).toMatch(/ip_INPUT\[".*>confirm<\/span>"\]/);
     expect(nft).toContain('br_decide{{"bridging decision"}}');
@@ -137,7 +139,10 @@ describe("toMermaid behaviour", () => {
     packet.hooks.forEach((h, i) => {
       const table = h.split(":")[1];
       expect(src).toMatch(
-        new RegExp(`^ +${boxKey(h)}\\[".*<span class='pwt' data-step='${i + 1}'>${table}</span>`, "m"),
+        new RegExp(
+          `^ +${boxKey(h)}\\[".*<span class='pwt' style='padding-left:1.2em' data-step='${i + 1}'>${table}</span>`,
+          "m",
+        ),
       );
       expect(classesOf(src, boxKey(h))).toEqual([h.startsWith("bridge") ? "brHit" : "ipHit"]);
     });
@@ -156,7 +161,9 @@ describe("toMermaid behaviour", () => {
   it("keeps a hook crossed twice unambiguous", () => {
     const { packet, options } = caseNamed("hook-crossed-twice-map");
     const src = toMermaid(packet, options);
-    expect(src).toMatch(/t2_ip_PREROUTING\[".*<span class='pwt' data-step='2 5'>raw<\/span>/);
+    expect(src).toMatch(
+      /t2_ip_PREROUTING\[".*<span class='pwt' style='padding-left:1.2em' data-step='2 5'>raw<\/span>/,
+    );
     // Without br_netfilter the frame climbs back from the bridge's INPUT to IP PREROUTING.
     expect(src).toContain("t2_br_INPUT t2_step5@--> t2_ip_PREROUTING");
     expect(src).toContain("t2_br_PREROUTING t2_step2@--> t2_ip_PREROUTING");
@@ -225,13 +232,15 @@ describe("toMermaid behaviour", () => {
       const inside = line
         .slice(line.indexOf('"') + 1, line.lastIndexOf('"'))
         .replace(
-          /<\/?b>|<br\/>|<span class='pwt(?: pwt-ct)?'(?: data-step='[\d ]+')?(?: data-drop='true')?>|<\/span>/g,
+          /<\/?b>|<br\/>|<span class='pwt(?: pwt-ct)?' style='padding-left:1\.2em'(?: data-step='[\d ]+')?(?: data-drop='true')?>|<\/span>/g,
           "",
         );
       expect(inside).not.toMatch(/["<>&`[\]{}|]/);
     }
     expect(src).toContain("#60;script#62;");
-    expect(src).toMatch(/^ {2}ip_FORWARD\[".*<span class='pwt' data-step='3'>security<\/span>"\]/m);
+    expect(src).toMatch(
+      /^ {2}ip_FORWARD\[".*<span class='pwt' style='padding-left:1.2em' data-step='3'>security<\/span>"\]/m,
+    );
   });
 
   it("prefixes every node id", () => {

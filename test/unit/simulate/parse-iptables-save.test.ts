@@ -121,10 +121,83 @@ describe("parseIptablesSave", () => {
     expect(d?.hint).toBeTruthy();
   });
 
-  it("warns about a table left without COMMIT but keeps its rules", () => {
-    const r = parseIptablesSave("*filter\n:INPUT ACCEPT\n-A INPUT -j DROP\n");
-    expect(r.diagnostics[0]).toMatchObject({ severity: "warning" });
-    expect(r.rules.tables.get("filter")?.chains.get("INPUT")?.rules).toHaveLength(1);
+  it("rejects a table left without COMMIT (iptables-restore would), positioned after its last line", () => {
+    const r = parseIptablesSave("*filter\n:INPUT ACCEPT\n-A INPUT -j DROP\n\n", { file: "cut.rules" });
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatchObject({
+      severity: "error",
+      message: "table 'filter' was not closed with COMMIT",
+      position: { file: "cut.rules", line: 3, column: 17 },
+    });
+    const next = parseIptablesSave("*nat\n:PREROUTING ACCEPT\n*filter\n:INPUT ACCEPT\nCOMMIT\n");
+    expect(next.diagnostics).toMatchObject([
+      {
+        severity: "error",
+        message: "table 'nat' was not closed with COMMIT",
+        position: { line: 3, column: 1 },
+      },
+    ]);
+  });
+
+  it("a .rules file cut inside a table is read as iptables-save cut short, not as bridge rules", () => {
+    // Without the bridge part and its marker comment: only COMMIT tells the two kinds of table apart.
+    const full = rulesetText("docker-28");
+    const text = full.slice(0, full.indexOf("# ebtables"));
+    expect(parseRulesetFile(text).diagnostics).toEqual([]);
+    for (const cut of [text.slice(0, text.lastIndexOf("COMMIT")), text.replaceAll("COMMIT\n", "")]) {
+      const rs = parseRulesetFile(cut, "cut.rules");
+      expect(
+        rs.diagnostics.some((d) => d.severity === "error" && /not closed with COMMIT/.test(d.message)),
+      ).toBe(true);
+      expect(rs.bridge.tables.size).toBe(0);
+    }
+  });
+
+  it("rejects target options the target does not have, at their column", () => {
+    const at = (rule: string) => {
+      const r = parseIptablesSave(`*filter\n:INPUT ACCEPT\n:X - [0:0]\n${rule}\nCOMMIT\n`, {
+        file: "r.rules",
+      });
+      return r.diagnostics.filter((d) => d.severity === "error");
+    };
+    expect(at("-A INPUT -j RETURN --bogus-opt")).toMatchObject([
+      {
+        message: "target RETURN takes no options, found '--bogus-opt'",
+        position: { file: "r.rules", line: 4, column: 20 },
+      },
+    ]);
+    expect(at("-A INPUT -j LOG --log-prefix x --bogus")).toMatchObject([
+      { message: "'--bogus' is not an option of target LOG", position: { line: 4, column: 32 } },
+    ]);
+    expect(at("-A INPUT -j X --bogus")).toMatchObject([
+      { message: "a jump to chain 'X' takes no options, found '--bogus'" },
+    ]);
+    expect(at("-A INPUT -j LOG --log-prefix")).toMatchObject([{ message: "--log-prefix needs a value" }]);
+    for (const ok of [
+      "-A INPUT -j RETURN",
+      '-A INPUT -j LOG --log-prefix "fw in: " --log-level 7 --log-uid',
+      "-A INPUT -p tcp -j REJECT --reject-with tcp-reset",
+      "-A INPUT -j X",
+    ])
+      expect(at(ok), ok).toEqual([]);
+  });
+
+  it("rejects a binary file at its first non-text byte without quoting it", () => {
+    const r = parseIptablesSave("*filter\n:INPUT ACCEPT\n\u007fELF\u0002\u0001\u0001\u0000\n", {
+      file: "bin.rules",
+    });
+    expect(r.diagnostics).toEqual([
+      {
+        severity: "error",
+        message: "not an iptables-save ruleset: the file holds the control character 0x7f",
+        hint: expect.any(String),
+        position: { file: "bin.rules", line: 3, column: 1 },
+      },
+    ]);
+    expect(r.rules.tables.size).toBe(0);
+    expect(parseIptablesSave("*filter\n# caf\ufffd\n").diagnostics[0]?.message).toBe(
+      "not an iptables-save ruleset: the file holds bytes that are not UTF-8",
+    );
   });
 
   it("never throws on garbage", () => {

@@ -1,0 +1,159 @@
+/**
+ * `packetwalk diff A B`: for every trace whose packets, hook lists, NAT rewrites, matched rules or
+ * diagram source differ between A and B (two git revisions or two folders), a Markdown report (for a
+ * pull request comment, within GitHub's size limit) and an HTML report (before/after side by side).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { parseArgs } from "node:util";
+import { diffFacts, type FactsDiff } from "../core/diff/diff-facts.ts";
+import { formatHtml, svgKey } from "../core/diff/format-html.ts";
+import { formatMarkdown, GITHUB_COMMENT_LIMIT } from "../core/diff/format-markdown.ts";
+import { highlightChangedSteps } from "../core/diff/highlight-steps.ts";
+import { DiffInputError, openVersion, readVersionFacts, type Version } from "./diff-inputs.ts";
+
+/** One line for `packetwalk --help`. */
+export const summary = "what changed in every trace between two git revisions or two folders";
+
+const USAGE = `usage: packetwalk diff A B [--markdown FILE] [--html FILE] [--json FILE] [--details-url URL]
+                      [--max-chars N] [--no-svg] [--repo DIR]
+
+A and B are folders (a repository root with traces/, or a traces folder) or git revisions of the
+repository in the current directory (or --repo DIR): branches, tags, commits. Revisions are read with
+git archive into a temporary folder that is removed afterwards.
+
+Reports every trace whose recorded packets, hook lists, NAT rewrites, matched rules (the kernel's on
+TRACE traces, the simulator's on LOG traces) or diagram source differ, and every ruleset whose text
+changed. Lesson prose, times and MAC addresses are not compared.
+  --markdown FILE  write the Markdown report there (default: stdout, unless --html is given)
+  --html FILE      write the HTML report there: before/after diagrams side by side, changed steps marked
+  --json FILE      write the comparison as JSON (what changed, per trace and packet) for scripts
+  --details-url U  link the Markdown report to the full report (e.g. the CI run holding the HTML)
+  --max-chars N    longest Markdown report (default ${GITHUB_COMMENT_LIMIT}, GitHub's comment limit);
+                   traces that do not fit are counted in a last line linking to the details
+  --no-svg         show Mermaid source instead of rendering the diagrams (no browser needed)
+  --repo DIR       the git repository revisions are read from (default: the current directory)`;
+
+function fail(message: string, hint: string, code = 2): number {
+  process.stderr.write(`packetwalk diff: error: ${message}\nhint: ${hint}\n`);
+  return code;
+}
+
+/** The before/after SVGs of every changed diagram, in the theme the report is read in (light). */
+async function renderChanged(diff: FactsDiff): Promise<Map<string, string>> {
+  const svgs = new Map<string, string>();
+  const { createMermaidRenderer } = await import("../browser/mermaid-renderer.ts");
+  const renderer = createMermaidRenderer();
+  try {
+    let n = 0;
+    for (const t of diff.traces) {
+      for (const direction of ["request", "reply"] as const) {
+        for (const side of ["before", "after"] as const) {
+          // Only the directions the report shows: the ones whose packet or diagram changed.
+          if (
+            t.kind === "changed" &&
+            !t.diagrams.includes(direction) &&
+            !t.packets.some((p) => p.direction === direction)
+          )
+            continue;
+          const source = highlightChangedSteps(t, direction, side);
+          if (!source) continue;
+          const r = await renderer.render({ source, id: `pwdiff${++n}-${side}` });
+          svgs.set(svgKey(t.name, direction, side), r.light);
+        }
+      }
+    }
+  } finally {
+    await renderer.close();
+  }
+  return svgs;
+}
+
+function write(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
+/** Runs the command; resolves to the exit code. */
+export async function run(argv: string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        markdown: { type: "string" },
+        html: { type: "string" },
+        json: { type: "string" },
+        "details-url": { type: "string" },
+        "max-chars": { type: "string" },
+        "no-svg": { type: "boolean" },
+        repo: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    return fail((error as Error).message, "run `packetwalk diff --help`");
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length !== 2)
+    return fail(
+      `expected two versions A and B, got ${positionals.length}`,
+      "packetwalk diff origin/main HEAD",
+    );
+  const maxChars = values["max-chars"] === undefined ? GITHUB_COMMENT_LIMIT : Number(values["max-chars"]);
+  if (!Number.isInteger(maxChars) || maxChars < 200)
+    return fail(
+      `--max-chars must be a whole number of at least 200, not '${values["max-chars"]}'`,
+      "omit it for GitHub's limit",
+    );
+
+  const opened: Version[] = [];
+  try {
+    for (const spec of positionals) opened.push(openVersion(spec, String(values.repo ?? process.cwd())));
+    const [a, b] = opened as [Version, Version];
+    const before = readVersionFacts(a.tracesDir);
+    const after = readVersionFacts(b.tracesDir);
+    for (const p of [
+      ...before.problems.map((x) => `${a.label}: ${x}`),
+      ...after.problems.map((x) => `${b.label}: ${x}`),
+    ])
+      process.stderr.write(`packetwalk diff: warning: ${p}\n`);
+    const diff = diffFacts(before.traces, after.traces, { before: before.rulesets, after: after.rulesets });
+    const detailsUrl = values["details-url"] === undefined ? undefined : String(values["details-url"]);
+    const markdown = formatMarkdown(diff, {
+      from: a.label,
+      to: b.label,
+      maxChars,
+      ...(detailsUrl ? { detailsUrl } : {}),
+    });
+    if (values.html) {
+      const svgs =
+        values["no-svg"] || diff.traces.length === 0 ? new Map<string, string>() : await renderChanged(diff);
+      // The diagrams were measured in the site's font: the report carries the slices its labels use.
+      const { embeddedFontCss } = await import("../browser/embed-fonts.ts");
+      const fontCss = svgs.size ? embeddedFontCss([...svgs.values()].join(" ").replace(/<[^>]+>/g, " ")) : "";
+      write(String(values.html), formatHtml(diff, { from: a.label, to: b.label, svgs, fontCss }));
+    }
+    if (values.json) {
+      // Without the facts of each side: the changes are what a script wants.
+      const changes = diff.traces.map(({ before: _b, after: _a, ...change }) => change);
+      write(String(values.json), `${JSON.stringify({ ...diff, traces: changes }, null, 2)}\n`);
+    }
+    if (values.markdown) write(String(values.markdown), markdown);
+    else if (!values.html && !values.json) process.stdout.write(markdown);
+    process.stderr.write(
+      `packetwalk diff: ${diff.traces.length} trace(s) changed, ${diff.unchanged} unchanged, ${diff.rulesets.length} ruleset(s) changed\n`,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof DiffInputError) return fail(error.message, error.hint);
+    return fail(error instanceof Error ? error.message : String(error), "see the message above", 1);
+  } finally {
+    for (const v of opened) v.cleanup();
+  }
+}

@@ -1,0 +1,343 @@
+/**
+ * `packetwalk import`: a contributor's kernel log and saves (a folder of conventionally named
+ * files, or flags) into a lab folder under `traces/`, then the same validation and `check` as
+ * `npm test`, and a summary of what a reviewer will see. See `src/core/import/plan-import.ts`.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { formatJson } from "../capture/write-trace.ts";
+import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
+import { AnonymizeError } from "../core/import/anonymize.ts";
+import type { NamedAddress } from "../core/import/infer-lab.ts";
+import { type ImportMaterial, type ImportPlan, planImport } from "../core/import/plan-import.ts";
+import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
+import { checkLab } from "./check-command.ts";
+
+/** One line for `packetwalk --help`. */
+export const summary = "turn a kernel log and the host's saves into a lab folder";
+
+/** The conventional file names in an input folder, by material field (first found wins). */
+export const MATERIAL_FILES: Record<Exclude<keyof ImportMaterial, "logFile">, string[]> = {
+  log: ["kernel.log", "dmesg.txt", "dmesg.log", "journal.txt", "trace.txt", "xtables-monitor.txt"],
+  iptablesSave: ["iptables-save.txt", "iptables-save"],
+  ebtablesSave: ["ebtables-save.txt", "ebtables-save", "ebtables-L.txt"],
+  nftRuleset: ["nft-ruleset.txt", "nft-list-ruleset.txt"],
+  ipAddr: ["ip-addr.json"],
+  ipLink: ["ip-link.json"],
+  ipRoute: ["ip-route.json"],
+  bridgeLink: ["bridge-link.json"],
+  sysctl: ["sysctl.txt", "sysctl-a.txt"],
+  uname: ["uname.txt"],
+  iptablesVersion: ["iptables-version.txt"],
+  ebtablesVersion: ["ebtables-version.txt"],
+  command: ["command.txt"],
+  exitCode: ["exit-code.txt"],
+};
+
+/** What each conventional file holds, for the help text. */
+const SOURCE: Record<string, string> = {
+  log: "dmesg / journalctl -k / syslog lines, or xtables-monitor --trace output",
+  iptablesSave: "iptables-save, taken while the logging rules were installed",
+  ebtablesSave: "ebtables-save (or ebtables -L), same moment",
+  nftRuleset: "nft list ruleset, same moment",
+  ipAddr: "ip -j addr (the Docker host)",
+  ipLink: "ip -j -d link",
+  ipRoute: "ip -j route",
+  bridgeLink: "bridge -j link",
+  sysctl: "sysctl -a",
+  uname: "uname -r (optional)",
+  iptablesVersion: "iptables --version (optional)",
+  ebtablesVersion: "ebtables --version (optional)",
+  command: "the traffic command (optional)",
+  exitCode: "its exit code (optional)",
+};
+
+const FLAG_OF: Record<string, keyof ImportMaterial> = {
+  log: "log",
+  "iptables-save": "iptablesSave",
+  "ebtables-save": "ebtablesSave",
+  nft: "nftRuleset",
+  "ip-addr": "ipAddr",
+  "ip-link": "ipLink",
+  "ip-route": "ipRoute",
+  "bridge-link": "bridgeLink",
+  "sysctl-file": "sysctl",
+};
+
+const USAGE = `usage: packetwalk import [FOLDER] --lab NAME [--out traces] [options]
+
+Turns a kernel log (LOG lines in any envelope packetwalk parse reads, or xtables-monitor --trace
+output) and what you saved on the Docker host into traces/<NAME>/: lab.json (hosts inferred),
+rulesets/ (as installed, and without the logging rules), one <scenario>.log + .json per flow.
+Then validates the folder and runs packetwalk check on it.
+
+FOLDER holds files with these names (packetwalk capture --host writes them):
+${Object.entries(MATERIAL_FILES)
+  .map(([k, v]) => `  ${v[0]?.padEnd(22)} ${SOURCE[k]}`)
+  .join("\n")}
+or give each with a flag:
+  --log FILE|-          the kernel log (- for stdin)
+  --iptables-save FILE  --ebtables-save FILE  --nft FILE (nft list ruleset)
+  --ip-addr FILE  --ip-link FILE  --ip-route FILE  --bridge-link FILE  (the -j JSON forms)
+  --sysctl-file FILE    sysctl -a output;  --sysctl KEY=VALUE overrides one
+What cannot be inferred:
+  --container NAME=IP[,port=PORT][,mac=MAC]   a container the log shows (repeat)
+  --peer NAME=IP[,mac=MAC]                    a machine on one of the host's links (repeat)
+  --command "ping -c1 1.2.3.4"                the command that made the traffic
+Other options:
+  --host-name NAME      the Docker host's name in lab.json (default host)
+  --ruleset NAME        the ruleset's name (default: the lab's)
+  --suffix TEXT         appended to every scenario name (default: -trace for TRACE output)
+  --date YYYY-MM-DD     when it was recorded (default today)
+  --description TEXT    the lab's one-sentence description (a new lab only)
+  --anonymize           public addresses -> TEST-NET, MACs and host names -> stand-ins, in every file
+  --anonymize-map FILE  also write the original -> stand-in map there (never into the lab)
+  --hostname NAME       one more host name to anonymise (the log's envelope names are found)
+  --dry-run             print the plan, write nothing
+  --no-check            write, validate, but do not run packetwalk check`;
+
+function fail(message: string, hint?: string): number {
+  process.stderr.write(`packetwalk import: ${message}\n${hint ? `hint: ${hint}\n` : ""}`);
+  return 2;
+}
+
+/** Parses `NAME=IP[,port=PORT][,mac=MAC]`; throws a sentence on bad input. */
+export function parseNamedAddress(text: string, flag: string): NamedAddress {
+  const m = /^([A-Za-z0-9][A-Za-z0-9_.-]*)=(\d{1,3}(?:\.\d{1,3}){3})((?:,(?:port|mac)=[^,]+)*)$/.exec(text);
+  if (!m)
+    throw new Error(`${flag} expects NAME=IPv4[,port=PORT][,mac=MAC], e.g. web=172.17.0.2; got '${text}'`);
+  const out: NamedAddress = { name: m[1] as string, ip: m[2] as string };
+  for (const part of (m[3] ?? "").split(",").filter(Boolean)) {
+    const [k, v] = part.split("=") as [string, string];
+    if (k === "port") out.port = v;
+    else if (/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(v)) out.mac = v.toLowerCase();
+    else throw new Error(`${flag} ${text}: mac must look like 02:42:ac:11:00:02`);
+  }
+  return out;
+}
+
+/** Reads the material from `folder` (conventional names) and the flags (which win). */
+export function readMaterial(
+  folder: string | undefined,
+  flags: Record<string, string | undefined>,
+  stdin: () => string,
+): ImportMaterial {
+  const m: Partial<ImportMaterial> = {};
+  if (folder) {
+    for (const [key, names] of Object.entries(MATERIAL_FILES)) {
+      const found = names.map((n) => join(folder, n)).find((p) => existsSync(p));
+      if (found) {
+        (m as Record<string, string>)[key] = readFileSync(found, "utf8");
+        if (key === "log") m.logFile = found;
+      }
+    }
+  }
+  for (const [flag, key] of Object.entries(FLAG_OF)) {
+    const file = flags[flag];
+    if (file === undefined) continue;
+    if (file === "-" && key === "log") {
+      m.log = stdin();
+      m.logFile = "-";
+      continue;
+    }
+    if (!existsSync(file)) throw new Error(`--${flag} ${file}: no such file`);
+    (m as Record<string, string>)[key] = readFileSync(file, "utf8");
+    if (key === "log") m.logFile = file;
+  }
+  if (flags.command !== undefined) m.command = flags.command;
+  if (m.log === undefined)
+    throw new Error(
+      `no kernel log: put it in ${folder ?? "FOLDER"}/kernel.log, or give --log FILE (- for stdin)`,
+    );
+  return { logFile: "-", ...m } as ImportMaterial;
+}
+
+/** Writes a complete plan (no questions) into `folder`: lab.json, rulesets, logs, metadata. */
+export function writePlan(plan: ImportPlan, folder: string): void {
+  if (!plan.lab) throw new Error("writePlan: the plan has open questions");
+  mkdirSync(join(folder, "rulesets"), { recursive: true });
+  writeFileSync(join(folder, "lab.json"), `${formatJson(plan.lab)}\n`);
+  for (const f of plan.files) writeFileSync(join(folder, f.path), f.text);
+  for (const s of plan.scenarios) writeFileSync(join(folder, `${s.stem}.json`), `${formatJson(s.meta)}\n`);
+}
+
+/** Prints the plan (for --dry-run and before writing). */
+function describePlan(plan: ImportPlan, folder: string): string {
+  const out: string[] = [];
+  out.push(`lab folder: ${folder}`);
+  for (const h of plan.lab?.hosts ?? [])
+    out.push(
+      `  host ${h.name} (${h.role}, "${h.label ?? h.name}"): ${h.interfaces
+        .filter((i) => i.kind !== "loopback" || i.addresses.length > 1)
+        .map(
+          (i) =>
+            `${i.name}${i.mac ? ` ${i.mac}` : ""}${i.addresses.length ? ` ${i.addresses.join(" ")}` : ""}${i.bridge ? ` port of ${i.bridge}` : ""}`,
+        )
+        .join(", ")}`,
+    );
+  for (const f of plan.files) out.push(`  write ${f.path}${f.path.endsWith(".log") ? " (+ .json)" : ""}`);
+  for (const s of plan.scenarios)
+    out.push(
+      `  scenario ${s.stem}: ${s.meta.traffic.from} -> ${s.meta.traffic.to} ${s.meta.traffic.proto}, ${s.packets.length} packets, ${s.meta.mode} mode`,
+    );
+  for (const n of plan.notes) out.push(`  note: ${n}`);
+  return out.join("\n");
+}
+
+/** Runs the command; resolves to the exit code. */
+export async function run(argv: string[]): Promise<number> {
+  let values: Record<string, string | boolean | string[] | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        lab: { type: "string" },
+        out: { type: "string", default: "traces" },
+        log: { type: "string" },
+        "iptables-save": { type: "string" },
+        "ebtables-save": { type: "string" },
+        nft: { type: "string" },
+        "ip-addr": { type: "string" },
+        "ip-link": { type: "string" },
+        "ip-route": { type: "string" },
+        "bridge-link": { type: "string" },
+        "sysctl-file": { type: "string" },
+        sysctl: { type: "string", multiple: true },
+        container: { type: "string", multiple: true },
+        peer: { type: "string", multiple: true },
+        command: { type: "string" },
+        "host-name": { type: "string" },
+        ruleset: { type: "string" },
+        suffix: { type: "string" },
+        date: { type: "string" },
+        description: { type: "string" },
+        anonymize: { type: "boolean" },
+        "anonymize-map": { type: "string" },
+        hostname: { type: "string", multiple: true },
+        "dry-run": { type: "boolean" },
+        "no-check": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    return fail((error as Error).message, "run `packetwalk import --help`");
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const labName = values.lab as string | undefined;
+  if (!labName || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(labName))
+    return fail("--lab NAME is required (letters, digits, '.', '_', '-')", "e.g. --lab my-docker-host");
+  if (positionals.length > 1) return fail(`expected at most one FOLDER, got ${positionals.join(" ")}`);
+  const input = positionals[0];
+  if (input !== undefined && !(existsSync(input) && statSync(input).isDirectory()))
+    return fail(`${input}: not a folder`, "give the folder of saved files, or the files with flags");
+  const date = (values.date as string | undefined) ?? new Date().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d\d-\d\d$/.test(date)) return fail(`--date ${date}: expected YYYY-MM-DD`);
+  let material: ImportMaterial;
+  let containers: NamedAddress[];
+  let peers: NamedAddress[];
+  const sysctls: Record<string, string> = {};
+  try {
+    material = readMaterial(input, values as Record<string, string | undefined>, () =>
+      readFileSync(0, "utf8"),
+    );
+    containers = ((values.container as string[] | undefined) ?? []).map((c) =>
+      parseNamedAddress(c, "--container"),
+    );
+    peers = ((values.peer as string[] | undefined) ?? []).map((c) => parseNamedAddress(c, "--peer"));
+    for (const s of (values.sysctl as string[] | undefined) ?? []) {
+      const m = /^([a-z0-9_.-]+)=(\S+)$/.exec(s);
+      if (!m) throw new Error(`--sysctl expects KEY=VALUE, e.g. net.ipv4.ip_forward=1; got '${s}'`);
+      sysctls[m[1] as string] = m[2] as string;
+    }
+  } catch (error) {
+    return fail((error as Error).message, "run `packetwalk import --help`");
+  }
+  const folder = join(values.out as string, labName);
+  const existing = existsSync(join(folder, "lab.json")) ? readTraceFolder(folder) : undefined;
+  if (existing && !existing.lab)
+    return fail(`${folder} exists but its lab.json is invalid:\n${existing.errors.join("\n")}`);
+  let plan: ImportPlan;
+  try {
+    plan = planImport(material, {
+      lab: labName,
+      existing: existing?.lab
+        ? {
+            lab: existing.lab,
+            rulesets: existing.rulesets,
+            stems: readdirSync(folder)
+              .filter((f) => f.endsWith(".json") && f !== "lab.json")
+              .map((f) => f.slice(0, -5)),
+          }
+        : undefined,
+      containers,
+      peers,
+      hostName: values["host-name"] as string | undefined,
+      ruleset: values.ruleset as string | undefined,
+      sysctls,
+      suffix: values.suffix as string | undefined,
+      anonymize: values.anonymize === true,
+      hostnames: values.hostname as string[] | undefined,
+      date,
+      description: values.description as string | undefined,
+    });
+  } catch (error) {
+    if (error instanceof AnonymizeError) return fail(error.message);
+    throw error;
+  }
+  const errors = plan.diagnostics.filter((d) => d.severity === "error");
+  for (const d of plan.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  if (plan.questions.length || errors.length) {
+    process.stderr.write(
+      `packetwalk import: cannot build ${folder} yet; answer these and run it again:\n${plan.questions.map((q) => `  - ${q}`).join("\n")}\n`,
+    );
+    for (const n of plan.notes) process.stderr.write(`  note: ${n}\n`);
+    return 2;
+  }
+  process.stdout.write(`${describePlan(plan, folder)}\n`);
+  if (values["dry-run"]) {
+    process.stdout.write("dry run: nothing written\n");
+    return 0;
+  }
+  writePlan(plan, folder);
+  const mapFile = values["anonymize-map"] as string | undefined;
+  if (mapFile && plan.map) {
+    writeFileSync(mapFile, `${JSON.stringify(plan.map, null, 2)}\n`);
+    process.stdout.write(`anonymisation map written to ${mapFile} (keep it out of the pull request)\n`);
+  }
+
+  // What npm test and a reviewer will see.
+  const read = readTraceFolder(folder);
+  if (read.errors.length) {
+    process.stdout.write(`validation: ${read.errors.length} problem(s)\n${read.errors.join("\n")}\n`);
+    return 1;
+  }
+  process.stdout.write(`validation: ${folder} is valid (${read.traces.length} traces)\n`);
+  let failed = 0;
+  for (const s of plan.scenarios) {
+    process.stdout.write(`\n${s.stem}: ${s.meta.title}\n`);
+    for (const p of s.packets)
+      process.stdout.write(`  #${p.id} ${p.direction.padEnd(7)} ${p.summary}: ${p.hooks.join(" > ")}\n`);
+  }
+  if (!values["no-check"]) {
+    const results = checkLab(
+      folder,
+      plan.scenarios.map((s) => s.stem),
+    );
+    for (const r of results) {
+      if (!r.ok) failed++;
+      process.stdout.write(
+        r.ok ? `check ok    ${r.trace} (${r.packets} packets)\n` : `check FAIL  ${r.trace}\n${r.report}\n`,
+      );
+    }
+    process.stdout.write(
+      `${results.length - failed}/${results.length} imported traces agree with the simulator\n`,
+    );
+  }
+  return failed ? 1 : 0;
+}

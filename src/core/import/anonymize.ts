@@ -1,0 +1,206 @@
+/**
+ * Anonymisation for `packetwalk import --anonymize`: public IPv4 addresses become TEST-NET ones
+ * (each public /24 one TEST-NET /24, host part kept, so subnets and prefixes still agree), MACs
+ * and host names become stable stand-ins. One {@link Anonymizer} is used for every file of a lab,
+ * so the same original always gets the same stand-in. Pure: text in, text out, map on request.
+ */
+
+/** The TEST-NET blocks (RFC 5737), in the order public /24s are given them. */
+const TEST_NETS = ["203.0.113", "198.51.100", "192.0.2"] as const;
+
+/** Whether an IPv4 address is public (not private, loopback, link-local, CGNAT, multicast, TEST-NET, ...). */
+export function isPublicIpv4(addr: string): boolean {
+  const p = addr.split(".").map(Number);
+  if (p.length !== 4 || p.some((n) => !Number.isInteger(n) || n < 0 || n > 255)) return false;
+  const [a, b, c] = p as [number, number, number, number];
+  if (a === 0 || a === 10 || a === 127 || a >= 224) return false;
+  if (a === 169 && b === 254) return false;
+  if (a === 172 && b >= 16 && b <= 31) return false;
+  if (a === 192 && b === 168) return false;
+  if (a === 100 && b >= 64 && b <= 127) return false;
+  if (a === 192 && b === 0 && (c === 0 || c === 2)) return false;
+  if (a === 198 && (b === 18 || b === 19)) return false;
+  if (a === 198 && b === 51 && c === 100) return false;
+  if (a === 203 && b === 0 && c === 113) return false;
+  return true;
+}
+
+/** What the anonymiser replaced, original → stand-in (write it only where the contributor asks). */
+export interface AnonymizationMap {
+  addresses: Record<string, string>;
+  macs: Record<string, string>;
+  hostnames: Record<string, string>;
+}
+
+/** Error for more public /24 networks than TEST-NET has blocks. */
+export class AnonymizeError extends Error {}
+
+const IPV4 = /(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)/g;
+// A MAC with one or two hex digits per byte (xtables-monitor drops leading zeros), not part of a longer run.
+const MAC = /(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{1,2}:){5}[0-9A-Fa-f]{1,2}(?![0-9A-Fa-f:])/g;
+// The LOG `MAC=` field: destination, source and EtherType in one colon-separated run.
+const MAC_FIELD = /MAC=((?:[0-9a-f]{2}:){13}[0-9a-f]{2})/g;
+
+// xtables-monitor's bridge lines: the link header and the network header as hex bytes, a byte
+// of 0x80 or more sign-extended to eight digits (`ffffffcb`).
+const HEX_FIELD = /\b(LL=0x[0-9a-f]+ |NH=)([0-9a-f]+)/g;
+
+/** The bytes of an xtables-monitor hex dump, each with the width it was printed in. */
+export function hexBytes(hex: string): { value: number; wide: boolean }[] {
+  const out: { value: number; wide: boolean }[] = [];
+  let i = 0;
+  while (i + 2 <= hex.length) {
+    if (hex.startsWith("ffffff", i) && i + 8 <= hex.length) {
+      out.push({ value: Number.parseInt(hex.slice(i + 6, i + 8), 16), wide: true });
+      i += 8;
+    } else {
+      out.push({ value: Number.parseInt(hex.slice(i, i + 2), 16), wide: false });
+      i += 2;
+    }
+  }
+  return out;
+}
+
+function hexText(bytes: { value: number; wide: boolean }[]): string {
+  return bytes.map((b) => (b.value >= 0x80 ? "ffffff" : "") + b.value.toString(16).padStart(2, "0")).join("");
+}
+
+function fullMac(mac: string): string {
+  return mac
+    .split(":")
+    .map((b) => b.toLowerCase().padStart(2, "0"))
+    .join(":");
+}
+
+/** Replaces public addresses, MACs and the given host names consistently across texts. */
+export class Anonymizer {
+  private readonly nets = new Map<string, string>();
+  private readonly addresses = new Map<string, string>();
+  private readonly macs = new Map<string, string>();
+  private readonly hostnames = new Map<string, string>();
+
+  /** `hostnames`: names to replace (e.g. the machine's, as syslog envelopes print it), each by `host-N`. */
+  constructor(hostnames: readonly string[] = []) {
+    for (const h of hostnames) this.hostname(h);
+  }
+
+  /** Adds a host name to replace; returns its stand-in. */
+  hostname(name: string): string {
+    let s = this.hostnames.get(name);
+    if (!s) {
+      s = this.hostnames.size === 0 ? "docker-host" : `host-${this.hostnames.size + 1}`;
+      this.hostnames.set(name, s);
+    }
+    return s;
+  }
+
+  /** The stand-in of one IPv4 address (itself when not public). */
+  address(addr: string): string {
+    if (!isPublicIpv4(addr)) return addr;
+    const known = this.addresses.get(addr);
+    if (known) return known;
+    const parts = addr.split(".");
+    const net = parts.slice(0, 3).join(".");
+    let to = this.nets.get(net);
+    if (!to) {
+      to = TEST_NETS[this.nets.size];
+      if (!to)
+        throw new AnonymizeError(
+          `more than ${TEST_NETS.length} public /24 networks (${[...this.nets.keys(), net].join(", ")}): TEST-NET has only ${TEST_NETS.length} blocks`,
+        );
+      this.nets.set(net, to);
+    }
+    const out = `${to}.${parts[3]}`;
+    this.addresses.set(addr, out);
+    return out;
+  }
+
+  /** The stand-in of one MAC (any case, one or two digits per byte), in the form it was written. */
+  mac(mac: string): string {
+    const full = fullMac(mac);
+    if (full === "ff:ff:ff:ff:ff:ff" || full === "00:00:00:00:00:00") return mac;
+    let s = this.macs.get(full);
+    if (!s) {
+      const n = this.macs.size + 1;
+      s = `02:00:00:00:${((n >> 8) & 0xff).toString(16).padStart(2, "0")}:${(n & 0xff).toString(16).padStart(2, "0")}`;
+      this.macs.set(full, s);
+    }
+    // Keep the writer's form: short bytes stay short (xtables-monitor), case kept.
+    if (mac.split(":").some((b) => b.length === 1)) return s.replace(/(^|:)0([0-9a-f])/g, "$1$2");
+    return mac === mac.toUpperCase() && /[A-F]/.test(mac) ? s.toUpperCase() : s;
+  }
+
+  /** Rewrites a hex dump: MACs of a link header (`LL=`), IPv4 addresses of a network header (`NH=`). */
+  private hex(kind: string, hex: string): string {
+    const bytes = hexBytes(hex);
+    const put = (at: number, values: number[]) =>
+      values.forEach((v, k) => {
+        const b = bytes[at + k];
+        if (b) b.value = v;
+      });
+    const mac = (at: number) =>
+      bytes
+        .slice(at, at + 6)
+        .map((b) => b.value.toString(16).padStart(2, "0"))
+        .join(":");
+    if (kind.startsWith("LL") && bytes.length >= 12) {
+      put(
+        0,
+        this.mac(mac(0))
+          .split(":")
+          .map((x) => Number.parseInt(x, 16)),
+      );
+      put(
+        6,
+        this.mac(mac(6))
+          .split(":")
+          .map((x) => Number.parseInt(x, 16)),
+      );
+    } else if (kind === "NH=" && bytes.length >= 20 && (bytes[0]?.value ?? 0) >> 4 === 4) {
+      for (const at of [12, 16]) {
+        const addr = bytes
+          .slice(at, at + 4)
+          .map((b) => b.value)
+          .join(".");
+        put(at, this.address(addr).split(".").map(Number));
+      }
+    }
+    return hexText(bytes);
+  }
+
+  /** `text` with every public address, MAC and known host name replaced. */
+  text(text: string): string {
+    let out = text.replace(HEX_FIELD, (_, kind: string, hex: string) => `${kind}${this.hex(kind, hex)}`);
+    out = out.replace(MAC_FIELD, (_, run: string) => {
+      const b = run.split(":");
+      return `MAC=${this.mac(b.slice(0, 6).join(":"))}:${this.mac(b.slice(6, 12).join(":"))}:${b.slice(12).join(":")}`;
+    });
+    out = out.replace(MAC, (m) => this.mac(m));
+    out = out.replace(IPV4, (m) => this.address(m));
+    for (const [name, s] of this.hostnames) {
+      const re = new RegExp(
+        `(?<![A-Za-z0-9_.-])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![A-Za-z0-9_-])`,
+        "g",
+      );
+      out = out.replace(re, s);
+    }
+    return out;
+  }
+
+  /** Everything replaced so far. */
+  map(): AnonymizationMap {
+    return {
+      addresses: Object.fromEntries(this.addresses),
+      macs: Object.fromEntries(this.macs),
+      hostnames: Object.fromEntries(this.hostnames),
+    };
+  }
+}
+
+/** Host names syslog-style envelopes print (`Nov 30 08:31:35 myhost kernel: ...`), to anonymise too. */
+export function envelopeHostnames(log: string): string[] {
+  const found = new Set<string>();
+  const re = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\S+) (\S+) kernel(?:\[\d+\])?:/gm;
+  for (let m = re.exec(log); m; m = re.exec(log)) found.add(m[1] as string);
+  return [...found];
+}

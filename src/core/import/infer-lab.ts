@@ -1,0 +1,395 @@
+/**
+ * Infers a lab's topology (`lab.json` hosts) for `packetwalk import` from what the contributor has:
+ * `ip -j addr` / `ip -j link` / `ip -j route` / `bridge -j link` of the Docker host, and the log's
+ * addresses, MACs and IN/OUT/PHYSIN/PHYSOUT. The Docker host comes from the `ip` outputs; every
+ * other address the log shows is a container (inside a bridge's subnet), a peer on one of the
+ * host's links (no gateway between), or a remote address behind a gateway (one `wan` host).
+ * What the material does not say is returned as a question naming the flag that answers it. Pure.
+ */
+import type { Packet } from "../model/packet.ts";
+import { inCidr, parseCidr, parseIpv4 } from "../simulate/ipv4.ts";
+import type { LabHost } from "../trace-file/schema.ts";
+
+/** A name given on the command line: `--container NAME=IP[,port=PORT][,mac=MAC]` or `--peer NAME=IP[,mac=MAC]`. */
+export interface NamedAddress {
+  name: string;
+  ip: string;
+  port?: string;
+  mac?: string;
+}
+
+/** The `ip`/`bridge` JSON outputs, as parsed JSON (any may be missing). */
+export interface HostMaterial {
+  addr?: unknown;
+  link?: unknown;
+  route?: unknown;
+  bridgeLink?: unknown;
+}
+
+/** Options of {@link inferLab}. */
+export interface InferOptions {
+  /** The Docker host's name in `lab.json`. Default `host`. */
+  hostName?: string;
+  containers: NamedAddress[];
+  peers: NamedAddress[];
+}
+
+/** The inferred hosts, and what could not be inferred. */
+export interface InferredLab {
+  hosts: LabHost[];
+  /** Address → host name, for `from`/`to`. */
+  owner: Map<string, string>;
+  /** Precise questions (each names the flag or file that answers it); empty when complete. */
+  questions: string[];
+  /** Facts worth telling the reviewer. */
+  notes: string[];
+}
+
+interface Iface {
+  name: string;
+  mac?: string;
+  addresses: string[];
+  master?: string;
+  kind: "bridge" | "veth" | "loopback" | "other";
+}
+
+type Json = Record<string, unknown>;
+const arr = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
+
+function hostIfaces(m: HostMaterial): Iface[] {
+  const byName = new Map<string, Iface>();
+  const get = (name: string) => {
+    let i = byName.get(name);
+    if (!i) {
+      i = { name, addresses: [], kind: "other" };
+      byName.set(name, i);
+    }
+    return i;
+  };
+  for (const l of [...arr(m.addr), ...arr(m.link)]) {
+    const name = String(l.ifname ?? "").replace(/@.*$/, "");
+    if (!name) continue;
+    const i = get(name);
+    if (l.link_type === "loopback") i.kind = "loopback";
+    else if (typeof l.address === "string" && /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(l.address))
+      i.mac = l.address;
+    if (typeof l.master === "string") i.master = l.master;
+    const kind = (l.linkinfo as Json | undefined)?.info_kind;
+    if (kind === "bridge" || kind === "veth") i.kind = kind;
+    else if (i.kind === "other" && (l.link_netnsid !== undefined || l.link_index !== undefined))
+      i.kind = "veth";
+    for (const a of arr(l.addr_info)) {
+      if (a.family === "inet" && typeof a.local === "string") {
+        const cidr = `${a.local}/${a.prefixlen}`;
+        if (!i.addresses.includes(cidr)) i.addresses.push(cidr);
+      }
+    }
+  }
+  for (const b of arr(m.bridgeLink)) {
+    const name = String(b.ifname ?? "");
+    const master = typeof b.master === "string" ? b.master : typeof b.link === "string" ? b.link : undefined;
+    if (name && master) get(name).master = master;
+  }
+  for (const i of byName.values()) if (i.master) get(i.master).kind = "bridge";
+  return [...byName.values()];
+}
+
+function subnetOf(cidr: string): string {
+  const [addr, len] = cidr.split("/") as [string, string];
+  const n = parseIpv4(addr) ?? 0;
+  const bits = Number(len);
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  const net = (n & mask) >>> 0;
+  return `${[24, 16, 8, 0].map((s) => (net >>> s) & 255).join(".")}/${bits}`;
+}
+
+function within(cidr: string, addr: string): boolean {
+  const c = parseCidr(subnetOf(cidr));
+  const a = parseIpv4(addr);
+  return !!c && a !== undefined && inCidr(a, c);
+}
+
+/** Infers the hosts; see the module comment. `events` are every event of the log. */
+/** The destination and source MACs of an xtables-monitor bridge line's link header (`LL=0x.. <hex>`). */
+function linkHeaderMacs(raw: string): { dst: string; src: string } | undefined {
+  const hex = /\bLL=0x[0-9a-f]+ ([0-9a-f]+)/.exec(raw)?.[1];
+  if (!hex) return undefined;
+  const bytes: string[] = [];
+  for (let i = 0; i + 2 <= hex.length && bytes.length < 12; ) {
+    const wide = hex.startsWith("ffffff", i);
+    bytes.push(hex.slice(wide ? i + 6 : i, wide ? i + 8 : i + 2));
+    i += wide ? 8 : 2;
+  }
+  if (bytes.length < 12) return undefined;
+  return { dst: bytes.slice(0, 6).join(":"), src: bytes.slice(6, 12).join(":") };
+}
+
+/** A MAC as `lab.json` writes it (xtables-monitor drops leading zeros: `2:42:a:4d:0:2`). */
+function normalMac(mac: string | undefined): string | undefined {
+  if (!mac || !/^([0-9a-fA-F]{1,2}:){5}[0-9a-fA-F]{1,2}$/.test(mac)) return undefined;
+  return mac
+    .split(":")
+    .map((b) => b.toLowerCase().padStart(2, "0"))
+    .join(":");
+}
+
+/** Infers the hosts; see the module comment. `packets` are the log's parsed packets. */
+export function inferLab(
+  material: HostMaterial,
+  packets: readonly Packet[],
+  options: InferOptions,
+  logText = "",
+): InferredLab {
+  const events = packets.flatMap((p) => p.events);
+  // xtables-monitor prints a bridge packet's link header on its PACKET line, by trace id and port.
+  const linkHeaders = new Map<string, { dst: string; src: string }>();
+  for (const line of logText.split("\n")) {
+    const m = /PACKET: 7 ([0-9a-f]+) (?:IN=(\S*) )?(?:OUT=(\S*) )?/.exec(line);
+    const macs = m ? linkHeaderMacs(line) : undefined;
+    if (m && macs) linkHeaders.set(`${m[1]}|${m[2] ?? ""}|${m[3] ?? ""}`, macs);
+  }
+  const questions: string[] = [];
+  const notes: string[] = [];
+  const hostName = options.hostName ?? "host";
+  const ifaces = hostIfaces(material);
+  if (!ifaces.some((i) => i.addresses.length)) {
+    questions.push(
+      "the Docker host's interfaces and addresses are unknown: give `ip -j addr` of the host (file ip-addr.json in the folder, or --ip-addr FILE)",
+    );
+    return { hosts: [], owner: new Map(), questions, notes };
+  }
+  const local = new Set(ifaces.flatMap((i) => i.addresses.map((a) => a.split("/")[0] as string)));
+  const bridges = ifaces.filter((i) => i.kind === "bridge");
+  const owner = new Map<string, string>();
+  for (const a of local) owner.set(a, hostName);
+
+  // Every address the log shows, with what the lines say about its MAC and bridge port.
+  const seen = new Map<string, { mac?: string; port?: string; dev?: string }>();
+  const note = (addr: string, info: { mac?: string; port?: string; dev?: string }) => {
+    const s = seen.get(addr) ?? {};
+    if (info.mac && !s.mac) s.mac = info.mac;
+    if (info.port && !s.port) s.port = info.port;
+    if (info.dev && !s.dev) s.dev = info.dev;
+    seen.set(addr, s);
+  };
+  // The source MAC of frames that came in on a device, per sender: behind a gateway, the gateway's.
+  const senderMac = new Map<string, string>();
+  // Bridge lines without IP data (TRACE's bridge family, ebtables without --log-ip): the port a
+  // packet left by is its destination's, the port it came in by its source's.
+  for (const p of packets) {
+    const ips = p.events.filter((e) => e.ip && !e.ip.src.includes(":"));
+    const first = ips[0]?.ip;
+    const last = ips[ips.length - 1]?.ip;
+    for (const e of p.events) {
+      if (e.ip || !e.hook.startsWith("bridge:")) continue;
+      const ll = linkHeaders.get(`${e.traceId}|${e.in ?? ""}|${e.out ?? ""}`);
+      if (e.out && !e.in && last) note(last.dst, { port: e.out, mac: ll?.dst ?? normalMac(e.macDst) });
+      if (e.in && !e.out && first) note(first.src, { port: e.in, mac: ll?.src ?? normalMac(e.macSrc) });
+    }
+  }
+  for (const e of events) {
+    if (e.arp?.ipSrc && e.arp.macSrc) note(e.arp.ipSrc, { mac: normalMac(e.arp.macSrc) });
+    if (!e.ip || e.ip.src.includes(":")) continue;
+    // A frame that came in: its source MAC is the sender's when the sender is on that link.
+    const inDev = e.physIn || e.in;
+    // An ebtables line names the ports themselves in IN= and OUT=.
+    const bridgeLine = e.hook.startsWith("bridge:");
+    note(e.ip.src, { port: (bridgeLine ? e.in : e.physIn) || undefined, dev: e.in || undefined });
+    if (bridgeLine && e.out) note(e.ip.dst, { port: e.out });
+    const macSrc = normalMac(e.macSrc);
+    if (macSrc && inDev && !e.out?.startsWith("lo")) {
+      senderMac.set(`${inDev}|${e.ip.src}`, macSrc);
+      note(e.ip.src, { mac: macSrc });
+    }
+    note(e.ip.dst, { port: e.physOut || undefined });
+  }
+  const given = new Map<string, NamedAddress>();
+  for (const c of [...options.containers, ...options.peers]) given.set(c.ip, c);
+
+  const hosts: LabHost[] = [];
+  const hostEntry: LabHost = {
+    name: hostName,
+    role: "docker-host",
+    label: "Docker host",
+    interfaces: [],
+    routes: [],
+  };
+  hosts.push(hostEntry);
+
+  // Containers: addresses inside a bridge's subnet.
+  const usedPorts = new Set<string>();
+  const containers: { addr: string; bridge: Iface; name: string; port?: string; mac?: string }[] = [];
+  const missingNames: string[] = [];
+  for (const [addr, info] of [...seen].sort()) {
+    if (local.has(addr)) continue;
+    const bridge = bridges.find((b) => b.addresses.some((a) => within(a, addr)));
+    if (!bridge) continue;
+    const named = given.get(addr);
+    if (!named) {
+      missingNames.push(`--container NAME=${addr}`);
+      continue;
+    }
+    const port = named.port ?? info.port;
+    if (port) usedPorts.add(port);
+    containers.push({ addr, bridge, name: named.name, port, mac: named.mac ?? info.mac });
+  }
+  for (const c of containers) {
+    if (!c.port) {
+      // One unassigned port of the bridge left for one unassigned container: that one.
+      const free = ifaces.filter((i) => i.master === c.bridge.name && !usedPorts.has(i.name));
+      const unplaced = containers.filter((x) => x.bridge === c.bridge && !x.port);
+      if (free.length === 1 && unplaced.length === 1) {
+        c.port = (free[0] as Iface).name;
+        usedPorts.add(c.port);
+      } else
+        questions.push(
+          `${c.addr} (${c.name}) is on ${c.bridge.name}, but no line or file says which port: add it as --container ${c.name}=${c.addr},port=PORT (bridge -j link lists the ports)`,
+        );
+    }
+    if (!c.mac)
+      questions.push(
+        `${c.addr} (${c.name}): no line shows its MAC: add it as --container ${c.name}=${c.addr}${c.port ? `,port=${c.port}` : ""},mac=MAC (ip -j link in the container)`,
+      );
+  }
+
+  // Peers: on-link (a host interface's subnet) or remote (through a route's gateway).
+  const routes = arr(material.route).filter((r) => !String(r.dst ?? "").includes(":"));
+  const peers = new Map<string, LabHost>();
+  let wan: LabHost | undefined;
+  for (const [addr, info] of [...seen].sort()) {
+    if (local.has(addr) || containers.some((c) => c.addr === addr)) continue;
+    if (bridges.some((b) => b.addresses.some((a) => within(a, addr)))) continue;
+    if (addr === "0.0.0.0" || addr.startsWith("127.") || Number(addr.split(".")[0]) >= 224) continue;
+    const link = ifaces.find(
+      (i) => i.kind !== "bridge" && !i.master && i.addresses.some((a) => within(a, addr)),
+    );
+    if (link) {
+      const named = given.get(addr);
+      if (!named) {
+        missingNames.push(`--peer NAME=${addr}`);
+        continue;
+      }
+      const cidr = link.addresses.find((a) => within(a, addr)) as string;
+      const mac = named.mac ?? info.mac;
+      if (!mac)
+        questions.push(
+          `${addr} (${named.name}): no line shows its MAC: add it as --peer ${named.name}=${addr},mac=MAC`,
+        );
+      peers.set(addr, {
+        name: named.name,
+        role: "wan",
+        label: `peer ${named.name}`,
+        interfaces: [
+          { name: "lo", addresses: ["127.0.0.1/8"], kind: "loopback" },
+          {
+            name: "eth0",
+            ...(mac ? { mac } : {}),
+            addresses: [`${addr}/${cidr.split("/")[1]}`],
+            kind: "other",
+            peer: `${hostName}/${link.name}`,
+          },
+        ],
+        routes: [{ to: subnetOf(cidr), dev: "eth0" }],
+      });
+      owner.set(addr, named.name);
+      continue;
+    }
+    const via = routes.find((r) => r.dst === "default" && typeof r.gateway === "string");
+    if (!via) {
+      questions.push(
+        `${addr} is on none of the host's links and the host's routes are unknown: give \`ip -j route\` of the host (ip-route.json, or --ip-route FILE)`,
+      );
+      continue;
+    }
+    const gw = String(via.gateway);
+    const dev = String(via.dev);
+    const link2 = ifaces.find((i) => i.name === dev);
+    const cidr = link2?.addresses.find((a) => within(a, gw));
+    if (!wan) {
+      const gwMac = senderMac.get(`${dev}|${addr}`);
+      wan = {
+        name: given.get(gw)?.name ?? "wan",
+        role: "wan",
+        label: "internet (behind the host's gateway)",
+        interfaces: [
+          { name: "lo", addresses: ["127.0.0.1/8"], kind: "loopback" },
+          {
+            name: "eth0",
+            ...(gwMac ? { mac: gwMac } : {}),
+            addresses: [`${gw}/${cidr?.split("/")[1] ?? "24"}`],
+            kind: "other",
+            peer: `${hostName}/${dev}`,
+          },
+        ],
+        routes: cidr ? [{ to: subnetOf(cidr), dev: "eth0" }] : [],
+      };
+      owner.set(gw, wan.name);
+      notes.push(
+        `remote addresses are put behind the host's gateway ${gw} on ${dev}, in one host '${wan.name}'`,
+      );
+    }
+    (wan.interfaces[0] as { addresses: string[] }).addresses.push(`${addr}/32`);
+    owner.set(addr, wan.name);
+  }
+  if (missingNames.length)
+    questions.push(
+      `name every container and peer the log shows (a name cannot be inferred): add ${[...new Set(missingNames)].join(" ")}`,
+    );
+
+  // The Docker host's interfaces: loopback first, then bridges, ports, the rest.
+  for (const i of ifaces) {
+    const c = containers.find((x) => x.port === i.name);
+    const peer = [...peers.values()].find((p) => p.interfaces[1]?.peer === `${hostName}/${i.name}`);
+    const wanPeer = wan?.interfaces[1]?.peer === `${hostName}/${i.name}` ? wan : undefined;
+    if (i.master && !c) continue; // a port with nothing behind it in this log
+    hostEntry.interfaces.push({
+      name: i.name,
+      ...(i.mac && i.kind !== "loopback" && !i.master ? { mac: i.mac } : {}),
+      addresses: i.addresses,
+      ...(i.master ? { bridge: i.master } : {}),
+      kind: i.kind === "other" && (c || peer || wanPeer) ? "veth" : i.kind,
+      ...(c
+        ? { peer: `${c.name}/eth0` }
+        : peer
+          ? { peer: `${peer.name}/eth0` }
+          : wanPeer
+            ? { peer: `${wanPeer.name}/eth0` }
+            : {}),
+    });
+  }
+  for (const r of routes) {
+    const dst = String(r.dst ?? "");
+    if (!dst || typeof r.dev !== "string") continue;
+    hostEntry.routes.push({
+      to: dst === "default" ? "default" : dst.includes("/") ? dst : `${dst}/32`,
+      ...(typeof r.gateway === "string" ? { via: r.gateway } : {}),
+      dev: r.dev,
+    });
+  }
+  for (const c of containers) {
+    const gw = c.bridge.addresses.find((a) => within(a, c.addr)) as string;
+    hosts.push({
+      name: c.name,
+      role: "container",
+      label: `container ${c.name}`,
+      interfaces: [
+        { name: "lo", addresses: ["127.0.0.1/8"], kind: "loopback" },
+        {
+          name: "eth0",
+          ...(c.mac ? { mac: c.mac } : {}),
+          addresses: [`${c.addr}/${gw.split("/")[1]}`],
+          kind: "veth",
+          peer: `${hostName}/${c.port ?? "?"}`,
+        },
+      ],
+      routes: [
+        { to: "default", via: gw.split("/")[0] as string, dev: "eth0" },
+        { to: subnetOf(gw), dev: "eth0" },
+      ],
+    });
+    owner.set(c.addr, c.name);
+  }
+  hosts.push(...peers.values());
+  if (wan) hosts.push(wan);
+  return { hosts, owner, questions, notes };
+}

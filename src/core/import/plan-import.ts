@@ -1,0 +1,361 @@
+/**
+ * `packetwalk import`'s plan, from the contributor's material to the files of a lab folder:
+ * the kernel log cut into one scenario per flow, `lab.json`'s hosts inferred, the ruleset as
+ * installed (the instrumentation) and as a reader sees it, sysctls and environment. Pure: the
+ * command reads the files, writes the plan and runs the checks. What cannot be inferred comes
+ * back as questions, each naming the flag or file that answers it; nothing is guessed.
+ */
+
+import type { Packet } from "../model/packet.ts";
+import { parseTraceText } from "../parse/index.ts";
+import { rulesetDigest } from "../trace-file/ruleset-pins.ts";
+import type { Lab, LabHost, TraceMeta } from "../trace-file/schema.ts";
+import { Anonymizer, envelopeHostnames } from "./anonymize.ts";
+import { type HostMaterial, inferLab, type NamedAddress } from "./infer-lab.ts";
+import { nftBridgeTables, prefixMapFromRuleset, rulesetTexts } from "./ruleset-material.ts";
+import { splitScenarios } from "./split-scenarios.ts";
+
+/** Everything the contributor has, as texts (any but the log may be missing). */
+export interface ImportMaterial {
+  /** The kernel log (any envelope `parse` reads) or `xtables-monitor --trace` output. */
+  log: string;
+  /** Its name, for positions in messages. */
+  logFile: string;
+  iptablesSave?: string;
+  /** `ebtables-save` (or `ebtables -L`) output. */
+  ebtablesSave?: string;
+  /** `nft list ruleset` (its bridge tables are used when no `ebtables-save` is given). */
+  nftRuleset?: string;
+  /** `ip -j addr`, `ip -j link`, `ip -j route`, `bridge -j link` (JSON texts). */
+  ipAddr?: string;
+  ipLink?: string;
+  ipRoute?: string;
+  bridgeLink?: string;
+  /** `sysctl -a` (or some `key = value` lines). */
+  sysctl?: string;
+  /** `uname -r`. */
+  uname?: string;
+  /** `iptables --version`. */
+  iptablesVersion?: string;
+  /** `ebtables --version`. */
+  ebtablesVersion?: string;
+  /** The command that made the traffic, one argument per line or shell words on one line. */
+  command?: string;
+  /** The traffic command's exit code. */
+  exitCode?: string;
+}
+
+/** Options of {@link planImport}. */
+export interface ImportOptions {
+  /** The lab's folder name. */
+  lab: string;
+  /** The lab as it is on disk already, when adding to it. */
+  existing?: { lab: Lab; rulesets: Record<string, string>; stems: string[] };
+  containers: NamedAddress[];
+  peers: NamedAddress[];
+  /** The Docker host's name. Default `host`. */
+  hostName?: string;
+  /** The ruleset's name. Default: the lab's name. */
+  ruleset?: string;
+  /** Sysctls given with `--sysctl KEY=VALUE` (over the file's). */
+  sysctls?: Record<string, string>;
+  /** Appended to every scenario stem (e.g. `-nobrnf`). Default: none (`-trace` in TRACE mode). */
+  suffix?: string;
+  /** Replace public addresses, MACs and host names (see `anonymize.ts`). Default false. */
+  anonymize?: boolean;
+  /** Extra host names to anonymise (the envelope's are found). */
+  hostnames?: string[];
+  /** The date of the recording, `YYYY-MM-DD`. */
+  date: string;
+  /** The lab's description when it is new. */
+  description?: string;
+}
+
+/** One file of the plan. */
+export interface PlannedFile {
+  /** Path inside the lab folder. */
+  path: string;
+  text: string;
+}
+
+/** The plan. */
+export interface ImportPlan {
+  /** Questions: the import cannot go on until each is answered. */
+  questions: string[];
+  /** Facts for the reviewer (inferences made, flows left out). */
+  notes: string[];
+  lab?: Lab;
+  files: PlannedFile[];
+  /** The scenarios, with their parsed packets (for the summary). */
+  scenarios: { stem: string; meta: TraceMeta; packets: Packet[] }[];
+  /** Original → stand-in, when anonymised. */
+  map?: ReturnType<Anonymizer["map"]>;
+  /** The parser's problems with the log (positioned). */
+  diagnostics: ReturnType<typeof parseTraceText>["diagnostics"];
+}
+
+/** The sysctls that change a packet's path (kept in `lab.json` and every trace). */
+export const PATH_SYSCTLS = [
+  "net.ipv4.ip_forward",
+  "net.bridge.bridge-nf-call-iptables",
+  "net.ipv4.conf.all.route_localnet",
+] as const;
+
+function parseSysctls(text: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of (text ?? "").split(/\r?\n/)) {
+    const m = /^\s*([a-z0-9_.\-/]+)\s*=\s*(.*?)\s*$/.exec(line);
+    if (m) out[(m[1] as string).replace(/\//g, ".")] = m[2] as string;
+  }
+  return out;
+}
+
+function json(text: string | undefined, file: string, problems: string[]): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    problems.push(
+      `${file}: not JSON (${(error as Error).message.split("\n")[0]}): give the output of the -j form`,
+    );
+    return undefined;
+  }
+}
+
+function words(text: string): string[] {
+  const t = text.trim();
+  if (t.includes("\n"))
+    return t
+      .split(/\r?\n/)
+      .map((w) => w.trim())
+      .filter(Boolean);
+  return t.split(/\s+/).filter(Boolean);
+}
+
+/** A short stable name for a text (FNV-1a, 8 hex digits). */
+export function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, "0");
+}
+
+function labelOf(hosts: LabHost[], name: string): string {
+  return hosts.find((h) => h.name === name)?.label ?? name;
+}
+
+/** Merges newly inferred hosts into a lab's: new hosts added, new interfaces and routes added to known ones. */
+export function mergeHosts(old: LabHost[], found: LabHost[]): LabHost[] {
+  const out = old.map((h) => structuredClone(h));
+  for (const h of found) {
+    const o = out.find((x) => x.name === h.name);
+    if (!o) {
+      out.push(structuredClone(h));
+      continue;
+    }
+    for (const i of h.interfaces) {
+      const oi = o.interfaces.find((x) => x.name === i.name);
+      if (!oi) o.interfaces.push(structuredClone(i));
+      else {
+        if (!oi.mac && i.mac) oi.mac = i.mac;
+        if (!oi.peer && i.peer) oi.peer = i.peer;
+        for (const a of i.addresses) if (!oi.addresses.includes(a)) oi.addresses.push(a);
+      }
+    }
+    for (const r of h.routes)
+      if (!o.routes.some((x) => x.to === r.to && x.dev === r.dev && x.via === r.via)) o.routes.push({ ...r });
+  }
+  return out;
+}
+
+/** Builds the plan; see the module comment. */
+export function planImport(material: ImportMaterial, options: ImportOptions): ImportPlan {
+  const questions: string[] = [];
+  const notes: string[] = [];
+  const files: PlannedFile[] = [];
+  const plan: ImportPlan = { questions, notes, files, scenarios: [], diagnostics: [] };
+
+  // 1. Anonymise every text with one map, before anything is inferred from them.
+  let m: ImportMaterial = material;
+  let containers = options.containers;
+  let peers = options.peers;
+  if (options.anonymize) {
+    const anon = new Anonymizer([...envelopeHostnames(material.log), ...(options.hostnames ?? [])]);
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(material))
+      out[k] = typeof v === "string" && k !== "logFile" ? anon.text(v) : v;
+    m = out as unknown as ImportMaterial;
+    const named = (n: NamedAddress): NamedAddress => ({
+      ...n,
+      ip: anon.address(n.ip),
+      ...(n.mac ? { mac: anon.mac(n.mac) } : {}),
+    });
+    containers = containers.map(named);
+    peers = peers.map(named);
+    plan.map = anon.map();
+  }
+
+  // 2. The ruleset as installed, and as a reader sees it.
+  if (!m.iptablesSave) {
+    questions.push(
+      "the ruleset is missing: give `iptables-save` taken while the logging rules were installed (iptables-save.txt in the folder, or --iptables-save FILE)",
+    );
+  }
+  const bridge = m.ebtablesSave ?? (m.nftRuleset ? nftBridgeTables(m.nftRuleset) : "");
+  const texts = rulesetTexts(
+    m.iptablesSave ?? "",
+    bridge,
+    `${options.lab}: saved on the Docker host while the trace was recorded (packetwalk import).`,
+    m.nftRuleset,
+  );
+  const prefixMap = prefixMapFromRuleset(texts.instrumented);
+
+  // 3. The log, read with the prefixes its own rules print.
+  const parsed = parseTraceText(m.log, { file: material.logFile, prefixMap });
+  plan.diagnostics = parsed.diagnostics;
+  if (!parsed.packets.length)
+    questions.push(
+      `${material.logFile}: no netfilter line found: give the kernel log (dmesg, journalctl -k, syslog) or xtables-monitor --trace output`,
+    );
+  const events = parsed.packets.flatMap((p) => p.events);
+  const traceMode = events.some((e) => e.source !== "log" && e.source !== "ebt-log");
+  const logEvents = events.filter((e) => e.source === "log" || e.source === "ebt-log").length;
+  if (m.iptablesSave && texts.loggingRules === 0 && (logEvents > 0 || traceMode))
+    questions.push(
+      `the iptables-save has no ${traceMode ? "TRACE" : "LOG"} rule, but the log was written by one: save the ruleset while the logging rules are installed (the instrumentation is part of the record)`,
+    );
+
+  // 4. The topology.
+  const problems: string[] = [];
+  const hostMaterial: HostMaterial = {
+    addr: json(m.ipAddr, "ip-addr.json", problems),
+    link: json(m.ipLink, "ip-link.json", problems),
+    route: json(m.ipRoute, "ip-route.json", problems),
+    bridgeLink: json(m.bridgeLink, "bridge-link.json", problems),
+  };
+  questions.push(...problems);
+  const inferred = inferLab(
+    hostMaterial,
+    parsed.packets,
+    { hostName: options.hostName, containers, peers },
+    m.log,
+  );
+  questions.push(...inferred.questions);
+  notes.push(...inferred.notes);
+
+  // 5. Sysctls.
+  const all = { ...parseSysctls(m.sysctl), ...(options.sysctls ?? {}) };
+  const sysctls: Record<string, string> = {};
+  for (const k of PATH_SYSCTLS) if (all[k] !== undefined) sysctls[k] = all[k] as string;
+  const hasBridge = inferred.hosts[0]?.interfaces.some((i) => i.kind === "bridge");
+  if (hasBridge && sysctls["net.bridge.bridge-nf-call-iptables"] === undefined)
+    questions.push(
+      "net.bridge.bridge-nf-call-iptables is unknown (it decides whether bridged packets cross iptables): give sysctl.txt (sysctl -a) or --sysctl net.bridge.bridge-nf-call-iptables=0|1",
+    );
+  if (sysctls["net.ipv4.ip_forward"] === undefined)
+    questions.push(
+      "net.ipv4.ip_forward is unknown: give sysctl.txt (sysctl -a) or --sysctl net.ipv4.ip_forward=0|1",
+    );
+
+  // 6. Scenarios.
+  const given = options.suffix?.replace(/^(?=[^-])/, "-");
+  const suffix = `${given ?? ""}${traceMode ? "-trace" : ""}`;
+  const split = splitScenarios(parsed, m.log, inferred.owner, suffix);
+  notes.push(...split.skipped.map((s) => `left out: ${s}`));
+  if (parsed.packets.length && !split.scenarios.length && !questions.length)
+    questions.push("no flow of the log could be placed between two hosts of the lab (see the notes)");
+  const taken = new Set(options.existing?.stems ?? []);
+  for (const s of split.scenarios)
+    if (taken.has(s.stem))
+      questions.push(
+        `${s.stem}: the lab has a trace of that name already: give another --suffix (e.g. --suffix -2)`,
+      );
+  if (questions.length) return plan;
+
+  // 7. Names of the ruleset files: an identical ruleset already in the lab is reused.
+  const existingRulesets = options.existing?.rulesets ?? {};
+  const sameAs = (text: string) => Object.entries(existingRulesets).find(([, t]) => t === text)?.[0];
+  let rulesetName = sameAs(texts.clean) ?? options.ruleset ?? options.lab;
+  if (!sameAs(texts.clean) && existingRulesets[rulesetName] !== undefined)
+    rulesetName = `${rulesetName}-${shortHash(texts.clean)}`;
+  const instName =
+    sameAs(texts.instrumented) ?? `${rulesetName}.instrumented-${shortHash(texts.instrumented)}`;
+  if (!sameAs(texts.clean)) files.push({ path: `rulesets/${rulesetName}.rules`, text: texts.clean });
+  if (!sameAs(texts.instrumented))
+    files.push({ path: `rulesets/${instName}.rules`, text: texts.instrumented });
+
+  const old = options.existing?.lab;
+  const hosts = old ? mergeHosts(old.hosts, inferred.hosts) : inferred.hosts;
+  const version = m.iptablesVersion?.trim();
+  const legacyBridge = /\*broute|legacy/.test(`${bridge}\n${m.ebtablesVersion ?? ""}`);
+  const lab: Lab = {
+    version: 1,
+    name: options.lab,
+    description:
+      old?.description ??
+      options.description ??
+      `A Docker host imported from a contributor's kernel log and saves (packetwalk import).`,
+    hosts,
+    sysctls: old?.sysctls ?? sysctls,
+    ebtables: old?.ebtables ?? (legacyBridge ? "legacy" : "nft"),
+    rulesets: [...new Set([...(old?.rulesets ?? []), rulesetName, instName])].sort(),
+    notes: [
+      ...new Set([
+        ...(old?.notes ?? []),
+        "Imported with packetwalk import: every trace's instrumentation file is the ruleset saved while it was recorded, logging rules included.",
+        ...inferred.notes,
+      ]),
+    ],
+  };
+  plan.lab = lab;
+  const environment =
+    m.uname && version
+      ? {
+          kernel: m.uname.trim(),
+          iptables: version,
+          backend: /legacy/.test(version) ? ("legacy" as const) : ("nf_tables" as const),
+          ...(m.ebtablesVersion ? { ebtables: m.ebtablesVersion.trim() } : {}),
+          date: options.date,
+          tool: "packetwalk import",
+        }
+      : undefined;
+  if (!environment)
+    notes.push(
+      "no uname.txt / iptables-version.txt: the traces carry no environment (kernel, iptables version)",
+    );
+  const lines = m.log.split("\n");
+  for (const s of split.scenarios) {
+    const command = m.command ? words(m.command) : ["(not given: imported from a kernel log)"];
+    const exit = m.exitCode !== undefined && /^\s*\d+\s*$/.test(m.exitCode) ? Number(m.exitCode) : undefined;
+    const meta: TraceMeta = {
+      version: 1,
+      scenario: s.stem,
+      title: `${labelOf(hosts, s.from)} to ${labelOf(hosts, s.to)} (${s.proto.toUpperCase()}${traceMode ? ", TRACE" : ""})`,
+      description: `${s.proto.toUpperCase()} from ${s.src} to ${s.dst}, imported from a kernel log (${s.packets} packets).`,
+      mode: traceMode ? "trace" : "log",
+      origin: "recorded",
+      traffic: { from: s.from, to: s.to, proto: s.proto, command },
+      ...(exit !== undefined ? { exitCode: exit } : {}),
+      ruleset: rulesetName,
+      instrumentation: instName,
+      // texts.clean / texts.instrumented are byte for byte the files named (new or reused).
+      rulesetPins: {
+        [rulesetName]: rulesetDigest(texts.clean),
+        [instName]: rulesetDigest(texts.instrumented),
+      },
+      sysctls,
+      ...(environment ? { environment } : {}),
+    };
+    const text = `${s.lines.map((n) => lines[n - 1]?.replace(/\r$/, "") ?? "").join("\n")}\n`;
+    files.push({ path: `${s.stem}.log`, text });
+    plan.scenarios.push({
+      stem: s.stem,
+      meta,
+      packets: parseTraceText(text, { prefixMap }).packets,
+    });
+  }
+  if (!m.command) notes.push("no command.txt / --command: the traces' command says it was not given");
+  return plan;
+}

@@ -1,0 +1,267 @@
+/**
+ * `packetwalk diff` on a fixture repository built here from this repository's
+ * own lab: one commit per kind of change. A lesson prose edit and a re-capture
+ * that took the same path report nothing; a re-capture that took another path
+ * reports exactly that trace's hook lists; a ruleset edit reports exactly the
+ * ruleset's lines and the trace whose matched rule it changed.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseTraceText } from "../../../src/core/parse/index.ts";
+
+const root = join(import.meta.dirname, "../../..");
+const lab = "traces/docker-bridge";
+const TRACES = [
+  "container-to-wan",
+  "container-to-container",
+  "wan-to-published-port-trace",
+  "sim-forward-drop",
+];
+const repo = mkdtempSync(join(tmpdir(), "packetwalk-diff-repo-"));
+const out = mkdtempSync(join(tmpdir(), "packetwalk-diff-out-"));
+
+interface DiffJson {
+  traces: {
+    name: string;
+    kind: string;
+    packets: {
+      id: number;
+      direction: string;
+      hooks?: { op: string; text: string }[];
+      rewrites?: unknown;
+      summary?: unknown;
+      matched: { step: number; hook: string; before: string[]; after: string[] }[];
+    }[];
+    packetsAdded: string[];
+    packetsRemoved: string[];
+    diagrams: string[];
+  }[];
+  rulesets: { name: string; kind: string; lines: { op: string; text: string }[] }[];
+  unchanged: number;
+}
+
+function git(...args: string[]): string {
+  const r = spawnSync("git", ["-C", repo, "-c", "user.name=t", "-c", "user.email=t@example.org", ...args], {
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+function commit(tag: string): void {
+  git("add", "-A");
+  git("commit", "-q", "-m", tag);
+  git("tag", tag);
+}
+
+function edit(file: string, change: (text: string) => string): void {
+  const path = join(repo, file);
+  const before = readFileSync(path, "utf8");
+  const after = change(before);
+  if (after === before) throw new Error(`${file}: the edit changed nothing`);
+  writeFileSync(path, after);
+}
+
+function diff(...args: string[]) {
+  return spawnSync(process.execPath, [join(root, "bin/packetwalk.mjs"), "diff", ...args], {
+    cwd: repo,
+    encoding: "utf8",
+    timeout: 300_000,
+  });
+}
+
+/** Runs diff A B with --json and --markdown; returns both. */
+function compare(a: string, b: string, ...more: string[]): { json: DiffJson; markdown: string } {
+  const name = `${a}-${b}`.replace(/[^A-Za-z0-9-]/g, "_");
+  const json = join(out, `${name}.json`);
+  const markdown = join(out, `${name}.md`);
+  const r = diff(a, b, "--json", json, "--markdown", markdown, ...more);
+  expect(r.status, r.stderr).toBe(0);
+  return {
+    json: JSON.parse(readFileSync(json, "utf8")) as DiffJson,
+    markdown: readFileSync(markdown, "utf8"),
+  };
+}
+
+beforeAll(() => {
+  mkdirSync(join(repo, lab, "rulesets"), { recursive: true });
+  mkdirSync(join(repo, "content/lessons/en"), { recursive: true });
+  cpSync(join(root, lab, "lab.json"), join(repo, lab, "lab.json"));
+  cpSync(join(root, lab, "rulesets"), join(repo, lab, "rulesets"), { recursive: true });
+  for (const t of TRACES) {
+    for (const ext of [".log", ".json"]) cpSync(join(root, lab, t + ext), join(repo, lab, t + ext));
+  }
+  cpSync(
+    join(root, "content/lessons/en/container-to-wan.md"),
+    join(repo, "content/lessons/en/container-to-wan.md"),
+  );
+  git("init", "-q", "-b", "main");
+  commit("base");
+
+  // 1. Lesson prose only.
+  edit("content/lessons/en/container-to-wan.md", (t) => `${t}\nOne more paragraph of prose, no trace.\n`);
+  commit("prose");
+
+  // 2. Re-captured on another day: new times and packet ids, the same path.
+  edit(`${lab}/container-to-wan.log`, (t) =>
+    t
+      .replace(/^\[\s*(\d+)\.(\d+)\]/gm, (_, s: string, f: string) => `[ ${Number(s) + 3600}.${f}]`)
+      .replace(/\bID=9332\b/g, "ID=4711"),
+  );
+  edit(`${lab}/container-to-wan.json`, (t) => t.replace('"date": "2026-11-26"', '"date": "2026-12-01"'));
+  commit("recapture-same");
+
+  // 3. Re-captured with bridge-nf-call-iptables=0: the bridged part of the path changes.
+  cpSync(join(root, lab, "container-to-wan-nobrnf.log"), join(repo, lab, "container-to-wan.log"));
+  edit(`${lab}/container-to-wan.json`, (t) =>
+    t.replace('"net.bridge.bridge-nf-call-iptables": "1"', '"net.bridge.bridge-nf-call-iptables": "0"'),
+  );
+  commit("recapture");
+
+  // 4. A ruleset edit: MASQUERADE becomes SNAT to a fixed address.
+  edit(`${lab}/rulesets/docker-28.rules`, (t) =>
+    t.replace(
+      "-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE",
+      "-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j SNAT --to-source 203.0.113.2",
+    ),
+  );
+  commit("ruleset");
+});
+
+afterAll(() => {
+  rmSync(repo, { recursive: true, force: true });
+  rmSync(out, { recursive: true, force: true });
+});
+
+describe("packetwalk diff between git revisions", () => {
+  it("reports nothing for a change to lesson prose", () => {
+    const { json, markdown } = compare("base", "prose");
+    expect(json.traces).toEqual([]);
+    expect(json.rulesets).toEqual([]);
+    expect(json.unchanged).toBe(TRACES.length);
+    expect(markdown).toContain(`No trace changed: ${TRACES.length} compared`);
+  });
+
+  it("reports nothing for a re-capture that took the same path (new times and ids)", () => {
+    const { json } = compare("prose", "recapture-same");
+    expect(json.traces).toEqual([]);
+    expect(json.rulesets).toEqual([]);
+  });
+
+  it("reports exactly the re-captured trace: every packet whose hook list changed, and how", () => {
+    const { json, markdown } = compare("recapture-same", "recapture");
+    expect(json.rulesets).toEqual([]);
+    expect(json.traces.map((t) => t.name)).toEqual(["docker-bridge/container-to-wan"]);
+    // What the two logs say, read independently of the diff.
+    const read = (file: string) =>
+      parseTraceText(readFileSync(join(root, lab, file), "utf8"), { file }).packets.map(
+        (p) => p.hooks as string[],
+      );
+    const before = read("container-to-wan.log");
+    const after = read("container-to-wan-nobrnf.log");
+    const differing = before
+      .map((h, i) => (h.join() === (after[i] ?? []).join() ? 0 : i + 1))
+      .filter(Boolean);
+    expect(differing.length).toBeGreaterThan(0);
+    const packets = json.traces[0]?.packets ?? [];
+    expect(packets.filter((p) => p.hooks).map((p) => p.id)).toEqual(differing);
+    // Each reported hook diff turns the old list into the new one, and says nothing else.
+    for (const p of packets.filter((x) => x.hooks)) {
+      const lines = p.hooks ?? [];
+      expect(lines.filter((l) => l.op !== "add").map((l) => l.text)).toEqual(before[p.id - 1]);
+      expect(lines.filter((l) => l.op !== "del").map((l) => l.text)).toEqual(after[p.id - 1]);
+      expect(lines.some((l) => l.op === "same")).toBe(true);
+    }
+    // Same addresses and NAT: only the path changed.
+    expect(packets.filter((p) => p.rewrites || p.summary)).toEqual([]);
+    expect(markdown).toMatch(/```diff\n\s+ bridge:nat:PREROUTING\n/);
+  });
+
+  it("reports exactly the ruleset's changed lines and the trace whose matched rule changed", () => {
+    const { json, markdown } = compare("recapture", "ruleset");
+    expect(json.rulesets.map((r) => [r.name, r.kind])).toEqual([["docker-bridge/docker-28", "changed"]]);
+    const lines = json.rulesets[0]?.lines ?? [];
+    expect(lines.filter((l) => l.op !== "same")).toEqual([
+      { op: "del", text: "-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE" },
+      { op: "add", text: "-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j SNAT --to-source 203.0.113.2" },
+    ]);
+    // container-to-container leaves through docker0 (rule not matched); the TRACE trace holds the kernel's own verdicts.
+    expect(json.traces.map((t) => t.name)).toEqual(["docker-bridge/container-to-wan"]);
+    const packets = json.traces[0]?.packets ?? [];
+    expect(
+      packets.map((p) => [p.id, p.direction, Boolean(p.hooks), Boolean(p.rewrites), p.matched.length]),
+    ).toEqual([[1, "request", false, false, 1]]);
+    expect(packets[0]?.matched).toEqual([
+      {
+        step: expect.any(Number),
+        hook: "ip:nat:POSTROUTING",
+        before: ["POSTROUTING: -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE → MASQUERADE"],
+        after: [
+          "POSTROUTING: -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j SNAT --to-source 203.0.113.2 → SNAT",
+        ],
+      },
+    ]);
+    expect(markdown).toContain("+POSTROUTING: -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j SNAT");
+  });
+
+  it("writes an HTML report with the diagrams before and after side by side and the changed step outlined", () => {
+    const html = join(out, "report", "index.html");
+    const r = diff("recapture", "ruleset", "--html", html);
+    expect(r.status, r.stderr).toBe(0);
+    const page = readFileSync(html, "utf8");
+    const pairs = page.split('<div class="pw-pair">').slice(1);
+    expect(pairs).toHaveLength(1);
+    const sides = (pairs[0] ?? "").split('<div class="pw-side">').slice(1);
+    expect(sides.map((s) => (s.match(/<svg\b/g) ?? []).length >= 1)).toEqual([true, true]);
+    // The changed step (nat POSTROUTING) is outlined on both diagrams, and marked in both step lists.
+    expect(page.match(/class="node [^"]*pwchanged[^"]*" id="[^"]*ip_nat_POSTROUTING/g)).toHaveLength(2);
+    expect(page.match(/<li class="pw-changed"><code>ip:nat:POSTROUTING<\/code>/g)).toHaveLength(2);
+    expect(page).toMatch(/@font-face\{font-family:"Noto Sans";[^}]*data:font\/woff2;base64,/);
+    // A rendered diagram, not only its source.
+    const svg = /<svg\b[\s\S]*?<\/svg>/.exec(sides[0] ?? "")?.[0] ?? "";
+    expect(svg.length).toBeGreaterThan(1000);
+  });
+
+  it("compares a revision with a folder the same way", () => {
+    const { json } = compare("recapture", ".");
+    expect(json.traces.map((t) => t.name)).toEqual(["docker-bridge/container-to-wan"]);
+    expect(json.rulesets.map((r) => r.name)).toEqual(["docker-bridge/docker-28"]);
+  });
+
+  it("keeps the Markdown within --max-chars, linking to the details for what was left out", () => {
+    const file = join(out, "short.md");
+    const r = diff(
+      "base",
+      "ruleset",
+      "--markdown",
+      file,
+      "--max-chars",
+      "600",
+      "--details-url",
+      "https://ci.example/run/1",
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const md = readFileSync(file, "utf8");
+    expect(md.length).toBeLessThanOrEqual(600);
+    expect(md).toMatch(/more section\(s\) not shown here .*\[full report\]\(https:\/\/ci\.example\/run\/1\)/);
+  });
+
+  it("fails with a clear message for a revision that does not exist, and leaves no temporary folder", () => {
+    const mine = () =>
+      readdirSync(tmpdir()).filter(
+        (f) => f.startsWith("packetwalk-diff-") && !f.includes("repo") && !f.includes("out"),
+      );
+    const before = mine();
+    const r = diff("base", "no-such-branch");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      "packetwalk diff: error: 'no-such-branch' is neither a folder nor a git revision",
+    );
+    expect(r.stderr).toContain("hint: ");
+    expect(r.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    expect(mine()).toEqual(before);
+  });
+});

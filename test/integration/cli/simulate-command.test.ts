@@ -1,0 +1,138 @@
+/**
+ * `packetwalk simulate` as a user runs it: bad arguments and bad rulesets fail
+ * with a clear (positioned) message and exit 2, `--write` creates no folders,
+ * and a `--ruleset-file` written as a trace is recorded by its name and copied
+ * into a copy of the lab, so the trace page lists the rules the packets met.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = join(import.meta.dirname, "../../..");
+let dir = "";
+let lab = "";
+
+const simulate = (args: string[]) =>
+  spawnSync(process.execPath, [join(root, "bin/packetwalk.mjs"), "simulate", ...args], {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+const ping = () => ["--lab", lab, "--from", "c1", "--to", "198.51.100.10"];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "pw-simulate-cli-"));
+  lab = join(dir, "docker-bridge");
+  cpSync(join(root, "traces/docker-bridge"), lab, { recursive: true });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("packetwalk simulate: arguments", () => {
+  it.each([
+    [["--to", "300.1.2.3"], "--to: '300.1.2.3' is not an IPv4 address"],
+    [["--src", "10.0.0.256"], "--src: '10.0.0.256' is not an IPv4 address"],
+    [["--sysctl", "net.bridge.bridge-nf-call-iptables=banana"], "the value must be 0 or 1"],
+    [["--sysctl", "net.ipv4.conf.all.rp_filter=1"], "the simulator does not model this setting"],
+    [["--sysctl", "brport.eth9.hairpin_mode=1"], "'eth9' is not a bridge port of the lab (veth-c1, veth-c2)"],
+  ])("%j is rejected", (extra, message) => {
+    const args = ping();
+    const to = args.indexOf("--to");
+    if (extra[0] === "--to") args.splice(to, 2);
+    const r = simulate([...args, ...extra]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stdout).toBe("");
+  });
+
+  it("--write into a folder that does not exist creates nothing and says so", () => {
+    const missing = join(dir, "no-such-dir");
+    const r = simulate([...ping(), "--write", join(missing, "deeper", "x")]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`--write: the folder ${join(missing, "deeper")} does not exist`);
+    expect(existsSync(missing)).toBe(false);
+  });
+
+  it("says which ruleset it took when none was chosen", () => {
+    const r = simulate(ping());
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(
+      `ruleset 'docker-27', the first of ${lab}/lab.json's (docker-27, docker-28); choose one with --ruleset NAME`,
+    );
+    expect(simulate([...ping(), "--ruleset", "docker-28"]).stderr).not.toContain("choose one with");
+  });
+});
+
+describe("packetwalk simulate: bad rulesets", () => {
+  const base = () => readFileSync(join(lab, "rulesets/docker-28.rules"), "utf8");
+  const withRules = (name: string, text: string | Buffer) => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    return simulate([...ping(), "--ruleset-file", file]);
+  };
+
+  it("-j RETURN --bogus-opt: a positioned error", () => {
+    const text = base().replace("-A DOCKER-USER -j RETURN", "-A DOCKER-USER -j RETURN --bogus-opt");
+    const line = text.split("\n").findIndex((l) => l.includes("--bogus-opt")) + 1;
+    const r = withRules("bogus.rules", text);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      `${join(dir, "bogus.rules")}:${line}:26: error: target RETURN takes no options, found '--bogus-opt'`,
+    );
+  });
+
+  it("a ruleset cut before its COMMIT: a positioned error, nothing simulated", () => {
+    const text = base();
+    const cut = text.slice(0, text.lastIndexOf("COMMIT"));
+    const lines = cut.trimEnd().split("\n");
+    const r = withRules("cut.rules", cut);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      `${join(dir, "cut.rules")}:${lines.length}:${(lines.at(-1) as string).length + 1}: error: table 'nat' was not closed with COMMIT`,
+    );
+    expect(r.stdout).toBe("");
+  });
+
+  it("a binary file: an error at its first non-text byte, no raw bytes on the terminal", () => {
+    const bytes = Buffer.from([
+      0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x1b, 0x5b, 0x32, 0x4a, 0x0a, 0xff,
+    ]);
+    const r = withRules("binary.rules", bytes);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      `${join(dir, "binary.rules")}:1:1: error: not an iptables-save ruleset: the file holds the control character 0x7f`,
+    );
+    // Only printable text (and newlines) reaches the terminal.
+    expect(r.stderr).toMatch(/^[\n\x20-\x7e]*$/);
+  });
+});
+
+describe("packetwalk simulate --ruleset-file X --write", () => {
+  it("records X's name, copies X into the lab's rulesets/ and lists it in lab.json", () => {
+    const what = join(dir, "what-if-drop.rules");
+    const text = readFileSync(join(lab, "rulesets/sim-forward-drop.rules"), "utf8");
+    writeFileSync(what, text);
+    const labJson = readFileSync(join(lab, "lab.json"), "utf8");
+    const out = join(dir, "out");
+    mkdirSync(out);
+    const r = simulate([...ping(), "--ruleset-file", what, "--write", join(out, "t1")]);
+    expect(r.status, r.stderr).toBe(0);
+    const meta = JSON.parse(readFileSync(join(out, "t1.json"), "utf8"));
+    expect(meta.ruleset).toBe("what-if-drop");
+    expect(readFileSync(join(lab, "rulesets/what-if-drop.rules"), "utf8")).toBe(text);
+    const after = readFileSync(join(lab, "lab.json"), "utf8");
+    expect(JSON.parse(after).rulesets).toEqual(["docker-27", "docker-28", "what-if-drop"]);
+    // Only the list changed: the rest of lab.json keeps its layout.
+    expect(after.replace(', "what-if-drop"', "")).toBe(labJson);
+
+    // The same file again: nothing to copy. A different file of that name: an error, nothing written.
+    expect(simulate([...ping(), "--ruleset-file", what, "--write", join(out, "t2")]).status).toBe(0);
+    writeFileSync(what, `${text}# changed\n`);
+    const clash = simulate([...ping(), "--ruleset-file", what, "--write", join(out, "t3")]);
+    expect(clash.status).toBe(2);
+    expect(clash.stderr).toContain("the lab already has a different ruleset 'what-if-drop'");
+    expect(existsSync(join(out, "t3.json"))).toBe(false);
+    expect(readFileSync(join(lab, "rulesets/what-if-drop.rules"), "utf8")).toBe(text);
+  });
+});

@@ -1,0 +1,365 @@
+/**
+ * `packetwalk import` on captures made in namespaces with a layout unlike the docker-bridge lab
+ * (test/fixtures/import/<case>/: input/ as a contributor hands it over, args.json, expected/ the
+ * lab folder). Each imported folder must validate and agree with the simulator. Also: questions
+ * that name their flag, and anonymisation that leaves no original public address or MAC in any file.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { checkLab } from "../../../src/cli/check-command.ts";
+import { parseNamedAddress, readMaterial, writePlan } from "../../../src/cli/import-command.ts";
+import { type ImportMaterial, planImport } from "../../../src/core/import/plan-import.ts";
+import { readTraceFolder } from "../../../src/core/trace-file/read-trace-folder.ts";
+import { rulesetDigest } from "../../../src/core/trace-file/ruleset-pins.ts";
+
+const ROOT = join(import.meta.dirname, "../../fixtures/import");
+const cases = readdirSync(ROOT).filter((c) => existsSync(join(ROOT, c, "input")));
+const tmp = mkdtempSync(join(tmpdir(), "pw-import-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface Args {
+  lab: string;
+  date: string;
+  containers: string[];
+  peers: string[];
+  suffix?: string;
+}
+
+function plan(material: ImportMaterial, args: Args, anonymize = false) {
+  return planImport(material, {
+    lab: args.lab,
+    date: args.date,
+    containers: args.containers.map((c) => parseNamedAddress(c, "--container")),
+    peers: args.peers.map((c) => parseNamedAddress(c, "--peer")),
+    suffix: args.suffix,
+    anonymize,
+  });
+}
+
+function filesUnder(dir: string, base = ""): string[] {
+  return readdirSync(join(dir, base), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? filesUnder(dir, join(base, e.name)) : [join(base, e.name)],
+  );
+}
+
+describe("packetwalk import on foreign captures", () => {
+  it("has the foreign cases and a capture --host folder", () => {
+    expect(cases.sort()).toEqual([
+      "host-capture-container-to-container",
+      "peer-to-published-port",
+      "peer-to-published-port-trace",
+      "web-to-db-nobrnf",
+      "web-to-peer",
+    ]);
+  });
+
+  for (const c of cases) {
+    it(`${c}: writes expected/ and the folder validates and agrees with the simulator`, () => {
+      const args = JSON.parse(readFileSync(join(ROOT, c, "args.json"), "utf8")) as Args;
+      const material = readMaterial(join(ROOT, c, "input"), {}, () => "");
+      const p = plan(material, args);
+      expect(p.questions).toEqual([]);
+      const out = join(tmp, c, args.lab);
+      writePlan(p, out);
+      const expected = join(ROOT, c, "expected");
+      if (process.env.UPDATE === "1" || !existsSync(expected)) {
+        if (process.env.UPDATE !== "1")
+          throw new Error(`${expected} is missing: run with UPDATE=1 and review it`);
+        rmSync(expected, { recursive: true, force: true });
+        writePlan(p, expected);
+      }
+      const written = filesUnder(out).sort();
+      expect(written).toEqual(filesUnder(expected).sort());
+      for (const f of written)
+        expect(readFileSync(join(out, f), "utf8"), f).toBe(readFileSync(join(expected, f), "utf8"));
+      expect(readTraceFolder(out).errors).toEqual([]);
+      const results = checkLab(out);
+      expect(results.length).toBeGreaterThan(0);
+      for (const r of results) expect(r.report, r.report).toBe("");
+    });
+  }
+
+  it("the TRACE case compares bridge family events too (bridge OUTPUT and POSTROUTING after the routing)", () => {
+    const out = join(tmp, "peer-to-published-port-trace", "edge");
+    const data = readTraceFolder(out);
+    const trace = data.traces.find((t) => t.meta.mode === "trace");
+    expect(trace?.text).toMatch(/^PACKET: 7 /m);
+    const r = checkLab(out);
+    expect(r.every((x) => x.ok)).toBe(true);
+    // Dropping the bridge tables from the instrumentation makes the prediction miss them: they are compared.
+    const inst = join(out, "rulesets", `${trace?.meta.instrumentation}.rules`);
+    const text = readFileSync(inst, "utf8");
+    const cut = text.slice(0, text.indexOf("# ebtables-save"));
+    writeFileSync(inst, cut);
+    // Pinned to the cut file too, so the comparison (not the pin check) is what fails.
+    const metaPath = join(out, `${trace?.stem}.json`);
+    const metaText = readFileSync(metaPath, "utf8");
+    const name = trace?.meta.instrumentation ?? "";
+    writeFileSync(metaPath, metaText.replace(rulesetDigest(text), rulesetDigest(cut)));
+    const broken = checkLab(out);
+    writeFileSync(inst, text);
+    writeFileSync(metaPath, metaText);
+    expect(name).not.toBe("");
+    expect(broken.some((x) => !x.ok && /bridge:filter:OUTPUT/.test(x.report))).toBe(true);
+  });
+});
+
+describe("packetwalk import asks for what it cannot infer", () => {
+  it("names the flags for unnamed hosts and missing files", () => {
+    const material = readMaterial(join(ROOT, "peer-to-published-port", "input"), {}, () => "");
+    const p = planImport(
+      { ...material, sysctl: undefined, ipAddr: undefined },
+      { lab: "x", date: "2026-11-30", containers: [], peers: [] },
+    );
+    const all = p.questions.join("\n");
+    expect(all).toMatch(/--ip-addr FILE/);
+    expect(p.lab).toBeUndefined();
+    const q = planImport(
+      { ...material, sysctl: undefined },
+      { lab: "x", date: "2026-11-30", containers: [], peers: [] },
+    );
+    expect(q.questions.join("\n")).toMatch(/--container NAME=10\.77\.0\.2 --peer NAME=203\.0\.113\.20/);
+    expect(q.questions.join("\n")).toMatch(/--sysctl net\.bridge\.bridge-nf-call-iptables=0\|1/);
+  });
+
+  it("refuses a ruleset saved without the logging rules that wrote the log", () => {
+    const material = readMaterial(join(ROOT, "web-to-peer", "input"), {}, () => "");
+    const bare = material.iptablesSave
+      ?.split("\n")
+      .filter((l) => !/-j LOG/.test(l))
+      .join("\n");
+    const args = JSON.parse(readFileSync(join(ROOT, "web-to-peer", "args.json"), "utf8")) as Args;
+    const p = plan({ ...material, iptablesSave: bare }, args);
+    expect(p.questions.join("\n")).toMatch(/no LOG rule/);
+  });
+});
+
+describe("packetwalk import --anonymize", () => {
+  // The captures use TEST-NET; make them public first (203.0.113.0/24 -> 81.2.69.0/24), also in
+  // xtables-monitor's hex headers, and give the log a syslog envelope with a host name.
+  const PUBLIC = "81.2.69.";
+  const publicize = (text: string) =>
+    text.replaceAll("203.0.113.", PUBLIC).replaceAll("ffffffcb0071", "510245");
+  for (const c of cases) {
+    it(`${c}: no original public address, MAC or host name is left in any file, one map for all`, () => {
+      const args = JSON.parse(readFileSync(join(ROOT, c, "args.json"), "utf8")) as Args;
+      const raw = readMaterial(join(ROOT, c, "input"), {}, () => "");
+      const material = Object.fromEntries(
+        Object.entries(raw).map(([k, v]) => [k, typeof v === "string" && k !== "logFile" ? publicize(v) : v]),
+      ) as unknown as ImportMaterial;
+      if (!material.log.startsWith("PACKET") && !material.log.startsWith(" TRACE"))
+        material.log = material.log
+          .split("\n")
+          .map((l) => (l ? `Nov 30 08:31:35 prod-docker-7 kernel: ${l}` : l))
+          .join("\n");
+      const pub = { ...args, peers: args.peers.map(publicize) };
+      const p = plan(material, pub, true);
+      expect(p.questions).toEqual([]);
+      const out = join(tmp, `anon-${c}`, args.lab);
+      writePlan(p, out);
+      const map = p.map;
+      if (!map) throw new Error("no map");
+      // Every MAC of the input, in every form it is written in.
+      const macs = new Set<string>();
+      for (const text of Object.values(material))
+        for (const m of String(text).matchAll(
+          /(?<![0-9a-f:])(?:[0-9a-f]{1,2}:){5}[0-9a-f]{1,2}(?![0-9a-f:])/g,
+        ))
+          macs.add(m[0]);
+      const originals = [...macs].filter((m) => !/^(ff:){5}ff$|^(00:){5}00$/.test(m));
+      expect(originals.length).toBeGreaterThan(2);
+      const hexMacs = originals.map((m) =>
+        m
+          .split(":")
+          .map((b) => b.padStart(2, "0"))
+          .join(""),
+      );
+      for (const f of filesUnder(out)) {
+        const text = readFileSync(join(out, f), "utf8");
+        expect(text, f).not.toContain(PUBLIC);
+        expect(text, f).not.toContain("510245");
+        expect(text, f).not.toContain("prod-docker-7");
+        for (const m of originals) expect(text.includes(m), `${f}: ${m}`).toBe(false);
+        for (const h of hexMacs) expect(text.includes(h), `${f}: ${h}`).toBe(false);
+      }
+      // One map: the peer's address is the same stand-in in lab.json and in the logs.
+      if (args.peers.length) {
+        const peer = map.addresses[`${PUBLIC}20`];
+        expect(peer).toMatch(/^203\.0\.113\.20$|^198\.51\.100\.20$|^192\.0\.2\.20$/);
+        if (material.log.includes(`${PUBLIC}20`) || material.log.includes("510245"))
+          expect(readFileSync(join(out, "lab.json"), "utf8")).toContain(peer);
+      }
+      expect(readTraceFolder(out).errors).toEqual([]);
+      for (const r of checkLab(out)) expect(r.report, r.report).toBe("");
+    });
+  }
+});
+
+describe("packetwalk import on the docker-bridge lab's own material", () => {
+  // The host's `ip -j` outputs written from lab.json, the log and the instrumentation as committed:
+  // import must find c1, c2 and the internet behind the host's gateway, and check must agree.
+  const LAB = join(import.meta.dirname, "../../../traces/docker-bridge");
+  const data = readTraceFolder(LAB);
+  const host = data.lab?.hosts.find((h) => h.role === "docker-host");
+  const ipAddr = JSON.stringify(
+    (host?.interfaces ?? []).map((i, k) => ({
+      ifindex: k + 1,
+      ifname: i.name,
+      ...(i.bridge ? { master: i.bridge } : {}),
+      link_type: i.kind === "loopback" ? "loopback" : "ether",
+      address: i.mac ?? "00:00:00:00:00:00",
+      addr_info: i.addresses.map((a) => ({
+        family: "inet",
+        local: a.split("/")[0],
+        prefixlen: Number(a.split("/")[1]),
+      })),
+    })),
+  );
+  const ipRoute = JSON.stringify(
+    (host?.routes ?? []).map((r) => ({ dst: r.to, dev: r.dev, ...(r.via ? { gateway: r.via } : {}) })),
+  );
+  for (const stem of ["container-to-wan", "wan-to-published-port", "container-to-container"]) {
+    it(`${stem}: hosts inferred (gateway included) and the imported trace agrees with the simulator`, () => {
+      const t = data.traces.find((x) => x.stem === stem);
+      if (!t?.meta.instrumentation) throw new Error(`${stem} is missing`);
+      const inst = data.rulesets[t.meta.instrumentation] as string;
+      const split = inst.indexOf("# ebtables-save");
+      const p = planImport(
+        {
+          log: t.text,
+          logFile: t.logPath,
+          iptablesSave: inst.slice(0, split),
+          ebtablesSave: inst.slice(split),
+          ipAddr,
+          ipRoute,
+          sysctl: Object.entries({ ...data.lab?.sysctls, ...t.meta.sysctls })
+            .map(([k, v]) => `${k} = ${v}`)
+            .join("\n"),
+        },
+        {
+          lab: "roundtrip",
+          date: "2026-11-30",
+          containers: ["c1=172.17.0.2", "c2=172.17.0.3"].map((c) => parseNamedAddress(c, "--container")),
+          peers: [],
+        },
+      );
+      expect(p.questions).toEqual([]);
+      const wan = p.lab?.hosts.find((h) => h.role === "wan");
+      if (stem !== "container-to-container") {
+        expect(wan?.interfaces[1]?.addresses).toEqual(["203.0.113.1/24"]);
+        expect(wan?.interfaces[0]?.addresses).toContain("198.51.100.10/32");
+      }
+      const out = join(tmp, `roundtrip-${stem}`, "roundtrip");
+      writePlan(p, out);
+      expect(readTraceFolder(out).errors).toEqual([]);
+      const results = checkLab(out);
+      expect(results.length).toBe(1);
+      expect(results[0]?.report, results[0]?.report).toBe("");
+    });
+  }
+});
+
+describe("packetwalk import with prefixes of no known convention", () => {
+  it("reads each prefix at the hook of the LOG rule that prints it (the installed ruleset says)", () => {
+    const args = JSON.parse(readFileSync(join(ROOT, "web-to-peer", "args.json"), "utf8")) as Args;
+    const raw = readMaterial(join(ROOT, "web-to-peer", "input"), {}, () => "");
+    const rename = (t: string | undefined) =>
+      (t ?? "")
+        .replaceAll("raw-PREROUTE ", "from-web: ")
+        .replaceAll("nat-POSTROUTE ", "to-peer: ")
+        .replaceAll("mangle-POSTROUTE ", "leaving: ")
+        .replaceAll("filter-FORWARD ", "routed: ");
+    const p = plan({ ...raw, log: rename(raw.log), iptablesSave: rename(raw.iptablesSave) }, args);
+    expect(p.questions).toEqual([]);
+    expect(p.diagnostics).toEqual([]);
+    expect(p.scenarios[0]?.packets[0]?.hooks).toEqual([
+      "ip:raw:PREROUTING",
+      "ip:filter:FORWARD",
+      "ip:mangle:POSTROUTING",
+      "ip:nat:POSTROUTING",
+    ]);
+    const out = join(tmp, "renamed", args.lab);
+    writePlan(p, out);
+    for (const r of checkLab(out)) expect(r.report, r.report).toBe("");
+  });
+});
+
+describe("the packetwalk import command", () => {
+  const bin = join(import.meta.dirname, "../../../bin/packetwalk.mjs");
+  const input = join(ROOT, "web-to-peer", "input");
+  it("--dry-run prints the plan and writes nothing", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const out = join(tmp, "dry");
+    const r = spawnSync(
+      process.execPath,
+      [
+        bin,
+        "import",
+        input,
+        "--lab",
+        "dry",
+        "--out",
+        out,
+        "--container",
+        "web=10.77.0.2",
+        "--peer",
+        "client=203.0.113.20",
+        "--dry-run",
+      ],
+      { encoding: "utf8" },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/scenario web-to-client: web -> client icmp, 2 packets, log mode/);
+    expect(r.stdout).toMatch(/dry run: nothing written/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("asks with exit code 2, naming the flags, and writes nothing", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const out = join(tmp, "asked");
+    const r = spawnSync(process.execPath, [bin, "import", input, "--lab", "asked", "--out", out], {
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--container NAME=10\.77\.0\.2 --peer NAME=203\.0\.113\.20/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("reads the log from standard input and writes the anonymisation map only where asked", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const out = join(tmp, "stdin");
+    const map = join(tmp, "map.json");
+    const r = spawnSync(
+      process.execPath,
+      [
+        bin,
+        "import",
+        input,
+        "--log",
+        "-",
+        "--lab",
+        "s",
+        "--out",
+        out,
+        "--container",
+        "web=10.77.0.2",
+        "--peer",
+        "client=203.0.113.20",
+        "--anonymize",
+        "--anonymize-map",
+        map,
+        "--date",
+        "2026-11-30",
+      ],
+      { encoding: "utf8", input: readFileSync(join(input, "kernel.log"), "utf8") },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/1\/1 imported traces agree with the simulator/);
+    expect(JSON.parse(readFileSync(map, "utf8")).macs).toBeTruthy();
+    expect(filesUnder(join(out, "s")).some((f) => /map/.test(f))).toBe(false);
+  });
+});

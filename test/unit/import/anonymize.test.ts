@@ -1,0 +1,84 @@
+/** The anonymiser of `packetwalk import --anonymize`: what is public, stable stand-ins, every written form. */
+import { describe, expect, it } from "vitest";
+import {
+  AnonymizeError,
+  Anonymizer,
+  envelopeHostnames,
+  isPublicIpv4,
+} from "../../../src/core/import/anonymize.ts";
+
+describe("isPublicIpv4", () => {
+  it("keeps private, loopback, link-local, CGNAT, multicast and TEST-NET addresses", () => {
+    for (const a of [
+      "10.1.2.3",
+      "172.16.0.1",
+      "172.31.255.255",
+      "192.168.1.1",
+      "127.0.0.1",
+      "169.254.1.1",
+      "100.64.0.1",
+      "224.0.0.1",
+      "192.0.2.9",
+      "198.51.100.7",
+      "203.0.113.1",
+      "0.0.0.0",
+    ])
+      expect(isPublicIpv4(a), a).toBe(false);
+    for (const a of ["8.8.8.8", "172.32.0.1", "81.2.69.160", "100.128.0.1", "198.20.0.1"])
+      expect(isPublicIpv4(a), a).toBe(true);
+  });
+});
+
+describe("Anonymizer", () => {
+  it("gives each public /24 a TEST-NET /24, host part kept, the same across calls and texts", () => {
+    const a = new Anonymizer();
+    const out = a.text("SRC=81.2.69.160 DST=81.2.69.1 via 9.9.9.9 -s 81.2.69.0/24");
+    expect(out).toBe("SRC=203.0.113.160 DST=203.0.113.1 via 198.51.100.9 -s 203.0.113.0/24");
+    expect(a.text("81.2.69.160")).toBe("203.0.113.160");
+  });
+
+  it("fails clearly past the three TEST-NET blocks", () => {
+    const a = new Anonymizer();
+    expect(() => a.text("1.1.1.1 2.2.2.2 3.3.3.3 4.4.4.4")).toThrow(AnonymizeError);
+  });
+
+  it("maps a MAC to one stand-in in every form: LOG's MAC= run, ebtables, xtables-monitor's short bytes and hex", () => {
+    const a = new Anonymizer();
+    const log = a.text("MAC=52:54:00:aa:00:10:52:54:00:aa:00:20:08:00 SRC=10.0.0.1");
+    const ebt = a.text("MAC source = 52:54:00:aa:00:20 MAC dest = 52:54:00:aa:00:10");
+    const short = a.text("MACSRC=52:54:0:aa:0:20 MACDST=52:54:0:aa:0:10");
+    const hex = a.text("LL=0x0 525400aa0010525400aa00200800 NH=45");
+    const s20 = a.mac("52:54:00:aa:00:20");
+    const s10 = a.mac("52:54:00:aa:00:10");
+    expect(s20).not.toBe(s10);
+    expect(log).toBe(`MAC=${s10}:${s20}:08:00 SRC=10.0.0.1`);
+    expect(ebt).toBe(`MAC source = ${s20} MAC dest = ${s10}`);
+    expect(short).toBe(
+      `MACSRC=${s20.replace(/(^|:)0([0-9a-f])/g, "$1$2")} MACDST=${s10.replace(/(^|:)0([0-9a-f])/g, "$1$2")}`,
+    );
+    expect(hex).toBe(`LL=0x0 ${s10.replaceAll(":", "")}${s20.replaceAll(":", "")}0800 NH=45`);
+    expect(a.text("ff:ff:ff:ff:ff:ff")).toBe("ff:ff:ff:ff:ff:ff");
+  });
+
+  it("rewrites the IPv4 addresses of an xtables-monitor network header, bytes of 0x80 and more sign-extended", () => {
+    const a = new Anonymizer();
+    // 81.2.69.20 -> 10.0.0.2 (81=0x51, 2, 69=0x45, 20=0x14); TTL 0xbd sign-extended.
+    const nh = "4500003c3fffffffbd40003f06ffffffb5ffffff9b510245140a000002";
+    const out = a.text(`NH=${nh}`);
+    const stand = a
+      .address("81.2.69.20")
+      .split(".")
+      .map((n) => (Number(n) >= 128 ? "ffffff" : "") + Number(n).toString(16).padStart(2, "0"))
+      .join("");
+    expect(out).toBe(`NH=${nh.replace("51024514", stand)}`);
+  });
+
+  it("replaces the host names syslog envelopes print", () => {
+    const log = "Nov 30 08:31:35 prod-docker-7 kernel: [  1.0] x IN=eth0 OUT=";
+    const names = envelopeHostnames(log);
+    expect(names).toEqual(["prod-docker-7"]);
+    expect(new Anonymizer(names).text(log)).toBe(
+      "Nov 30 08:31:35 docker-host kernel: [  1.0] x IN=eth0 OUT=",
+    );
+  });
+});
