@@ -14,6 +14,7 @@ import { displayCommand } from "./capture-scenarios.ts";
 import { checkOutDir } from "./check-out-dir.ts";
 import { cleanupLeftovers, NF_LOG_ALL_NETNS, readSysctl, undoRun, writeSysctl } from "./cleanup.ts";
 import { committedRuleset } from "./committed-ruleset.ts";
+import { dockerNftRuleset, NFT_RULESET } from "./docker-nft-ruleset.ts";
 import { type DockerVersion, dockerRuleset, rulesetName } from "./docker-ruleset.ts";
 import { buildLabPlan } from "./lab-plan.ts";
 import { LAB_NAME, labTopology, type NetnsNames, netnsNames } from "./lab-topology.ts";
@@ -27,6 +28,7 @@ import {
   traceRuleArgvs,
 } from "./log-rules.ts";
 import { netnsDirBefore } from "./netns-dir.ts";
+import { NFT_OWN_TABLE, nftLogRulesText, nftTraceRulesText } from "./nft-log-rules.ts";
 import { KernelLogReader, linesWithTag } from "./read-kernel-log.ts";
 import { type CommandResult, inNetns, type RunOptions, runCommand, startCommand } from "./run-command.ts";
 import { RunControl } from "./run-control.ts";
@@ -37,6 +39,12 @@ import { stableRuleset, type TraceToWrite, traceStem, writeLabFolder } from "./w
 export interface CaptureOptions {
   /** `log` (LOG / ebtables --log lines) or `trace` (TRACE, via `xtables-monitor --trace`). */
   mode: "log" | "trace";
+  /**
+   * `docker-bridge` (Docker 27/28's iptables rules, LOG/TRACE rules in their chains) or
+   * `docker-bridge-nft` (Docker 29's nftables ruleset, packetwalk's own log/trace base chains,
+   * `nft monitor trace`). Default `docker-bridge`.
+   */
+  lab?: "docker-bridge" | "docker-bridge-nft";
   dockerVersion: DockerVersion;
   /** The `traces` folder; the lab's files go to `<outDir>/docker-bridge/`. */
   outDir: string;
@@ -77,6 +85,7 @@ export async function captureUnavailable(): Promise<string | undefined> {
     "ping",
     "conntrack",
     "xtables-monitor",
+    "nft",
   ]) {
     const found = await runCommand(["sh", "-c", 'command -v "$1"', "sh", tool], { allowFailure: true });
     if (found.code !== 0)
@@ -172,9 +181,13 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
   const names = netnsNames(runId);
   const tag = runTag(runId);
   const comment = ruleComment(runId);
-  checkOutDir(options.outDir, LAB_NAME);
+  const nft = options.lab === "docker-bridge-nft";
+  const labName = nft ? NFT_LAB_NAME : LAB_NAME;
+  checkOutDir(options.outDir, labName);
   // Read before anything is built: a bad committed ruleset stops the run with nothing to undo.
-  const committed = committedRuleset(options.outDir, LAB_NAME, rulesetName(options.dockerVersion));
+  const committed = nft
+    ? undefined
+    : committedRuleset(options.outDir, LAB_NAME, rulesetName(options.dockerVersion));
   const control = options.control ?? new RunControl();
   const lock = await acquireCaptureLock({
     pid: process.pid,
@@ -254,28 +267,50 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
       if (index === 0) await control.phase("netns-added");
     }
     const host = names.host;
-    // The lab's committed ruleset when there is one (edit it, capture again, diff); Docker's own for a new lab.
-    say(
-      committed
-        ? `loading ${committed.path}`
-        : `loading the built-in Docker ${options.dockerVersion} ruleset (no committed one yet)`,
-    );
-    await runner.run(inNetns(host, ["iptables-restore"]), {
-      input: committed?.iptables || dockerRuleset(options.dockerVersion),
-    });
-    if (committed?.bridge) await runner.run(inNetns(host, ["ebtables-restore"]), { input: committed.bridge });
-    const saved = await runner.run(inNetns(host, ["iptables-save"]));
-    const bridgeSaved = await runner.run(inNetns(host, ["ebtables-save"]), { allowFailure: true });
-    const ruleset = {
-      name: rulesetName(options.dockerVersion),
-      text: stableRuleset(
-        saved.stdout,
-        bridgeSaved.stdout,
-        `Docker ${options.dockerVersion} default bridge with -p ${"8080:80"} on c1, as loaded in the lab's Docker host namespace.`,
-      ),
-    };
+    const rulesets = new Map<string, string>();
+    let baseRuleset: string;
+    if (nft) {
+      await runner.run(inNetns(host, ["nft", "-f", "-"]), { input: dockerNftRuleset() });
+      baseRuleset = NFT_RULESET;
+      rulesets.set(
+        baseRuleset,
+        await savedNftRuleset(
+          host,
+          runner,
+          "Docker 29 (--firewall-backend=nftables) default bridge with -p 8080:80 on c1",
+        ),
+      );
+    } else {
+      // The lab's committed ruleset when there is one (edit it, capture again, diff); Docker's own for a new lab.
+      say(
+        committed
+          ? `loading ${committed.path}`
+          : `loading the built-in Docker ${options.dockerVersion} ruleset (no committed one yet)`,
+      );
+      await runner.run(inNetns(host, ["iptables-restore"]), {
+        input: committed?.iptables || dockerRuleset(options.dockerVersion),
+      });
+      if (committed?.bridge)
+        await runner.run(inNetns(host, ["ebtables-restore"]), { input: committed.bridge });
+      const saved = await runner.run(inNetns(host, ["iptables-save"]));
+      const bridgeSaved = await runner.run(inNetns(host, ["ebtables-save"]), { allowFailure: true });
+      baseRuleset = rulesetName(options.dockerVersion);
+      rulesets.set(
+        baseRuleset,
+        stableRuleset(
+          saved.stdout,
+          bridgeSaved.stdout,
+          `Docker ${options.dockerVersion} default bridge with -p ${"8080:80"} on c1, as loaded in the lab's Docker host namespace.`,
+        ),
+      );
+    }
     await control.phase("lab-built");
-    if (options.mode === "log") {
+    if (nft) {
+      await runner.run(inNetns(host, ["nft", "-f", "-"]), {
+        input: options.mode === "log" ? nftLogRulesText(tag) : nftTraceRulesText(),
+      });
+      if (options.mode === "log") reader = new KernelLogReader();
+    } else if (options.mode === "log") {
       const rules = buildLogRules({ tag });
       await runner.run(inNetns(host, ["iptables-restore", "--noflush"]), {
         input: iptablesRestoreText(rules, comment, "insert"),
@@ -303,6 +338,17 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
         control.check();
         await netnsSysctl(host, key, value);
       }
+      for (const argv of scenario.setup ?? []) await runner.run(inNetns(host, argv));
+      const rulesetUsed = scenario.ruleset ? `${baseRuleset}-${scenario.ruleset}` : baseRuleset;
+      if (scenario.ruleset && nft && !rulesets.has(rulesetUsed))
+        rulesets.set(
+          rulesetUsed,
+          await savedNftRuleset(
+            host,
+            runner,
+            `Docker 29's ruleset with the host's iptables ${scenario.ruleset.replace(/-/g, " ")} (scenario ${scenario.name})`,
+          ),
+        );
       let lines: string[];
       let exitCode: number | null;
       if (reader) {
@@ -312,7 +358,8 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
         await sleep(100);
         lines = linesWithTag(reader.readNew(), `${tag}/`);
       } else {
-        const monitor = runner.start(inNetns(host, ["xtables-monitor", "--trace", "-4"]), {
+        const monitorArgv = nft ? ["nft", "monitor", "trace"] : ["xtables-monitor", "--trace", "-4"];
+        const monitor = runner.start(inNetns(host, monitorArgv), {
           timeoutMs: 20_000,
         });
         await sleep(300);
@@ -323,9 +370,10 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
         lines = (await monitor.done).stdout.split("\n").filter((line) => line.length > 0);
       }
       control.check();
+      for (const argv of scenario.teardown ?? []) await runner.run(inNetns(host, argv));
       for (const [key, value] of Object.entries(restore)) await netnsSysctl(host, key, value);
       if (exitCode !== 0) say(`  warning: the traffic command exited with ${exitCode}`);
-      const stem = traceStem(scenario.name, options.mode, options.dockerVersion);
+      const stem = traceStem(scenario.name, options.mode, nft ? "28" : options.dockerVersion);
       if (lines.length === 0) {
         say(`  0 lines: nothing recorded, ${stem} is not written`);
         empty.push(scenario.name);
@@ -350,15 +398,25 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
           },
           ...(options.mode === "log" ? { tag } : {}),
           ...(exitCode === null ? {} : { exitCode }),
-          ruleset: ruleset.name,
+          ruleset: rulesetUsed,
           sysctls: { ...hostSysctls, ...(scenario.sysctls ?? {}) },
           environment,
         },
       });
     }
     const why = empty.length ? whyEmpty(options.mode) : undefined;
-    const lab: Lab = { ...labTopology([ruleset.name]), notes: LAB_NOTES };
-    const written = traces.length ? writeLabFolder(options.outDir, lab, ruleset, traces) : [];
+    const names0 = [...rulesets.keys()];
+    const lab: Lab = nft
+      ? { ...labTopology(names0), name: NFT_LAB_NAME, description: NFT_LAB_DESCRIPTION, notes: NFT_LAB_NOTES }
+      : { ...labTopology(names0), notes: LAB_NOTES };
+    const written = traces.length
+      ? writeLabFolder(
+          options.outDir,
+          lab,
+          [...rulesets].map(([name, text]) => ({ name, text })),
+          traces,
+        )
+      : [];
     await control.phase("written");
     if (why) {
       const others = traces.length
@@ -382,3 +440,40 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
 }
 
 export { LAB_NAME };
+
+/** The nft lab's folder name under `traces/`. */
+export const NFT_LAB_NAME = "docker-bridge-nft";
+
+const NFT_LAB_DESCRIPTION =
+  "Docker's default bridge network rebuilt in network namespaces under Docker 29's nftables firewall backend: the ip docker-bridges table, no iptables chains.";
+
+/** The nft lab's notes for `lab.json`. */
+export const NFT_LAB_NOTES = [
+  "Docker 29's nftables ruleset (--firewall-backend=nftables) for the default bridge with -p 8080:80 on c1, loaded with nft -f in the lab's Docker host namespace; no iptables or ebtables rules unless a scenario's ruleset names them.",
+  "LOG mode: packetwalk's own base chains (table ip packetwalk, table bridge packetwalk) one priority step before each of Docker's base chains (raw-PREROUTING at -301, nat-PREROUTING and nat-OUTPUT at -101, filter-FORWARD at -1, nat-POSTROUTING at 99), at ip input (0), and at every bridge hook, each with a 'log prefix' rule for the lab's ICMP and TCP ports 80/8080. A prefix <tag>/nft/<family>/<table>/<chain> names the base chain the packet is about to enter; the ruleset files show Docker's rules without these tables.",
+  "A LOG line before nat-PREROUTING or nat-OUTPUT is printed for every packet, though the NAT core runs those nat chains only for a connection's first packet.",
+  "TRACE mode: 'meta nftrace set 1' in packetwalk's base chains at prerouting and output priority -301, and 'nft monitor trace' in the Docker host namespace, recorded verbatim.",
+  "IPv6 is disabled in every namespace and neighbours are static, so no ARP or neighbour discovery appears.",
+  "LOG in a network namespace needs net.netfilter.nf_log_all_netns=1 (set for the capture, restored afterwards).",
+];
+
+/** `nft -s list ruleset` without packetwalk's own tables, with a note: a lab ruleset file. */
+async function savedNftRuleset(host: string, runner: Runner, note: string): Promise<string> {
+  const listed = (await runner.run(inNetns(host, ["nft", "-s", "list", "ruleset"]))).stdout;
+  return `# ${note}
+# nft -s list ruleset
+${withoutOwnTables(listed).trimEnd()}
+`;
+}
+
+/** Removes `table <family> packetwalk { ... }` blocks from `nft list ruleset` text. */
+export function withoutOwnTables(text: string): string {
+  const out: string[] = [];
+  let skipping = false;
+  for (const line of text.split("\n")) {
+    if (!skipping && new RegExp(`^table \\S+ ${NFT_OWN_TABLE} \\{`).test(line)) skipping = true;
+    else if (!skipping) out.push(line);
+    else if (line === "}") skipping = false;
+  }
+  return out.join("\n");
+}

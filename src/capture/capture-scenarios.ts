@@ -28,6 +28,12 @@ export interface Scenario {
   sysctls?: Record<string, string>;
   /** Modes this scenario is recorded in. */
   modes: ReadonlyArray<"log" | "trace">;
+  /** Commands run in the Docker host namespace before the traffic (default none). */
+  setup?: string[][];
+  /** Commands run there after it, to put the lab's ruleset back (default none). */
+  teardown?: string[][];
+  /** The ruleset variant the setup makes, appended to the lab's ruleset name (default: the lab's ruleset). */
+  ruleset?: string;
 }
 
 const ping = (ip: string) => ["ping", "-c1", "-W1", ip];
@@ -125,4 +131,63 @@ export function findScenario(name: string): Scenario | undefined {
 /** The command as stored in metadata: the helper script as a repository-relative path. */
 export function displayCommand(command: readonly string[]): string[] {
   return command.map((arg) => (arg === TCP_PEER ? "src/capture/tcp-peer.ts" : arg));
+}
+
+/** The iptables commands that leave a FORWARD policy DROP on the host, as an earlier Docker or a host firewall does. */
+const FORWARD_DROP = [["iptables", "-P", "FORWARD", "DROP"]];
+/** The fix Docker's documentation gives: accept Docker's traffic in the iptables FORWARD chain too. */
+const FORWARD_ACCEPT_DOCKER = [
+  ["iptables", "-A", "FORWARD", "-o", LAB.bridge, "-j", "ACCEPT"],
+  ["iptables", "-A", "FORWARD", "-i", LAB.bridge, "-j", "ACCEPT"],
+];
+/** Removes the iptables-nft table the two above create. */
+const REMOVE_IPTABLES_FILTER = [["nft", "delete", "table", "ip", "filter"]];
+
+/**
+ * The docker-bridge-nft lab's scenarios: the same directions under Docker 29's nftables ruleset, and
+ * "accept is not final": an iptables FORWARD policy DROP left on the host, failing, then fixed.
+ */
+export const NFT_SCENARIOS: readonly Scenario[] = [
+  ...SCENARIOS.map((s) => ({
+    ...s,
+    description: s.description
+      .replace("the iptables hooks", "the IPv4 hooks")
+      .replace("nat PREROUTING", "Docker's nat-PREROUTING")
+      .replace("nat POSTROUTING", "Docker's nat-postrouting-out__docker0")
+      .replace("only ebtables sees it", "only the bridge family's hooks see it")
+      .replace("crosses iptables", "crosses the IPv4 hooks"),
+  })),
+  {
+    name: "container-to-wan-forward-drop",
+    title: "Container c1 pings the internet, with an iptables FORWARD policy DROP left on the host",
+    description:
+      "The iptables-nft filter table's FORWARD chain is another base chain at the forward hook, at the same priority as Docker's filter-FORWARD; created after Docker's table, it runs first and drops the ping by policy. A drop ends the packet whichever base chain says it; Docker's accept would have ended only its own chain.",
+    from: "c1",
+    to: "wan",
+    proto: "icmp",
+    command: ping(LAB.serverIp),
+    setup: FORWARD_DROP,
+    teardown: REMOVE_IPTABLES_FILTER,
+    ruleset: "forward-drop",
+    modes: ["log", "trace"],
+  },
+  {
+    name: "container-to-wan-forward-drop-fixed",
+    title: "The same ping once the iptables FORWARD chain accepts Docker's traffic",
+    description:
+      "The documented fix: ACCEPT rules for docker0 in the iptables FORWARD chain. That accept ends only the iptables chain: Docker's filter-FORWARD still runs after it and accepts too, so the ping and its reply pass.",
+    from: "c1",
+    to: "wan",
+    proto: "icmp",
+    command: ping(LAB.serverIp),
+    setup: [...FORWARD_DROP, ...FORWARD_ACCEPT_DOCKER],
+    teardown: REMOVE_IPTABLES_FILTER,
+    ruleset: "forward-drop-fixed",
+    modes: ["log", "trace"],
+  },
+];
+
+/** The nft lab's scenario named `name`, or undefined. */
+export function findNftScenario(name: string): Scenario | undefined {
+  return NFT_SCENARIOS.find((scenario) => scenario.name === name);
 }

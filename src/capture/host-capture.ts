@@ -231,7 +231,7 @@ export async function runHostCapture(options: HostCommandOptions): Promise<numbe
   }
   if (process.getuid?.() !== 0) throw new Error("--host needs root (it inserts iptables/ebtables rules)");
   // Before any rule goes in: a destination that cannot take the logs fails now.
-  const folder = checkOutDir(options.outDir, "docker-host", { labJson: false });
+  checkOutDir(options.outDir, "docker-host", { labJson: false });
   const traces = await captureHost({
     containers,
     waitSeconds: options.waitSeconds,

@@ -7,11 +7,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { instrumentRulesetText } from "../core/simulate/instrument-ruleset.ts";
 import type { OverlayRule } from "../core/simulate/log-overlay.ts";
+import { isNftRuleset } from "../core/simulate/parse-ruleset-file.ts";
 import { validateLabText } from "../core/trace-file/load-trace.ts";
 import { pinRulesets } from "../core/trace-file/ruleset-pins.ts";
 import { type Lab, labSchema, type TraceMeta, traceMetaSchema } from "../core/trace-file/schema.ts";
 import { logOverlay, traceOverlay } from "../lab/load-lab.ts";
 import { CaptureError } from "./capture-error.ts";
+import { nftInstrumentation } from "./nft-log-rules.ts";
 
 /** The file stem of a scenario's trace: `<name>[-trace][-docker<version>]` (Docker 28 has no suffix). */
 export function traceStem(name: string, mode: "log" | "trace", dockerVersion: string): string {
@@ -65,7 +67,7 @@ export interface TraceToWrite {
   meta: TraceMeta;
   /**
    * The ruleset as saved while the trace was recorded, logging rules included (see
-   * `instrumentation` in the schema). Default: rebuilt by {@link captureInstrumentation}.
+   * `instrumentation` in the schema). Default: rebuilt by {@link instrumentedRuleset}.
    */
   instrumentation?: { name: string; text: string };
 }
@@ -90,16 +92,25 @@ export function captureInstrumentation(
 
 /**
  * The instrumentation ruleset file of a captured trace: `ruleset` with the capture's logging
- * rules written in, named `<ruleset>.instrumented-<tag or comment>`.
+ * rules written in, named `<ruleset>.instrumented-<tag or comment>`; for an nft ruleset (the
+ * docker-bridge-nft lab), with its log or nftrace tables, named `<ruleset>.instrumented-<tag or nftrace>`.
  */
 export function instrumentedRuleset(
   ruleset: { name: string; text: string },
   meta: TraceMeta,
   lines: readonly string[],
 ): { name: string; text: string } | undefined {
+  const kind = meta.mode === "log" ? "LOG" : "TRACE";
+  if (isNftRuleset(ruleset.text)) {
+    // The nft lab loads tables of its own (nftLogRulesText / nftTraceRulesText) next to Docker's.
+    if (meta.mode === "log" && !meta.tag) return undefined;
+    const nft = nftInstrumentation(ruleset.text, meta.mode, meta.tag ?? "");
+    const header = `# As installed while recording: ${ruleset.name} and packetwalk capture's nft ${kind} tables (${nft.suffix}).\n`;
+    return { name: `${ruleset.name}.instrumented-${nft.suffix}`, text: header + nft.text };
+  }
   const found = captureInstrumentation(meta, lines);
   if (!found) return undefined;
-  const header = `# As installed while recording: ${ruleset.name} and packetwalk capture's ${meta.mode === "log" ? "LOG" : "TRACE"} rules (${found.suffix}).\n`;
+  const header = `# As installed while recording: ${ruleset.name} and packetwalk capture's ${kind} rules (${found.suffix}).\n`;
   return {
     name: `${ruleset.name}.instrumented-${found.suffix}`,
     text: header + instrumentRulesetText(ruleset.text, found.rules),
@@ -110,9 +121,10 @@ export function instrumentedRuleset(
 export function writeLabFolder(
   outDir: string,
   lab: Lab,
-  ruleset: { name: string; text: string },
+  ruleset: { name: string; text: string } | readonly { name: string; text: string }[],
   traces: readonly TraceToWrite[],
 ): string[] {
+  const sets = Array.isArray(ruleset) ? ruleset : [ruleset as { name: string; text: string }];
   const folder = join(outDir, lab.name);
   mkdirSync(join(folder, "rulesets"), { recursive: true });
   const written: string[] = [];
@@ -124,16 +136,20 @@ export function writeLabFolder(
   const instrumentations = new Map<string, string>();
   const metas = traces.map((trace) => {
     if (trace.meta.origin !== "recorded" || trace.meta.instrumentation) return trace.meta;
-    const inst = trace.instrumentation ?? instrumentedRuleset(ruleset, trace.meta, trace.lines);
+    const own = sets.find((r) => r.name === trace.meta.ruleset) ?? sets[0];
+    const inst = trace.instrumentation ?? (own && instrumentedRuleset(own, trace.meta, trace.lines));
     if (!inst) return trace.meta;
     instrumentations.set(inst.name, inst.text);
     return { ...trace.meta, instrumentation: inst.name };
   });
-  const texts = { [ruleset.name]: ruleset.text, ...Object.fromEntries(instrumentations) };
+  const texts = {
+    ...Object.fromEntries(sets.map((r) => [r.name, r.text])),
+    ...Object.fromEntries(instrumentations),
+  };
   for (const [i, meta] of metas.entries()) {
     if (meta.origin === "recorded") metas[i] = { ...meta, rulesetPins: pinRulesets(meta, texts) };
   }
-  let rulesets = [ruleset.name, ...instrumentations.keys()];
+  let rulesets = [...sets.map((r) => r.name), ...instrumentations.keys()];
   if (existsSync(labPath)) {
     // checkOutDir found it valid before the capture; one spoiled since is not overwritten blindly.
     const previous = validateLabText(readFileSync(labPath, "utf8"), labPath);
@@ -142,7 +158,7 @@ export function writeLabFolder(
   }
   rulesets = [...new Set(rulesets)].sort();
   write(labPath, `${formatJson(labSchema.parse({ ...lab, rulesets }))}\n`);
-  write(join(folder, "rulesets", `${ruleset.name}.rules`), ruleset.text);
+  for (const r of sets) write(join(folder, "rulesets", `${r.name}.rules`), r.text);
   for (const [name, text] of instrumentations) write(join(folder, "rulesets", `${name}.rules`), text);
   traces.forEach((trace, i) => {
     write(join(folder, `${trace.stem}.log`), trace.lines.length ? `${trace.lines.join("\n")}\n` : "");

@@ -5,8 +5,14 @@
  */
 import { parseArgs } from "node:util";
 import { CaptureError } from "../capture/capture-error.ts";
-import { captureLab, captureUnavailable } from "../capture/capture-lab.ts";
-import { findScenario, SCENARIOS, type Scenario } from "../capture/capture-scenarios.ts";
+import { captureLab, captureUnavailable, NFT_LAB_NAME } from "../capture/capture-lab.ts";
+import {
+  findNftScenario,
+  findScenario,
+  NFT_SCENARIOS,
+  SCENARIOS,
+  type Scenario,
+} from "../capture/capture-scenarios.ts";
 import { checkOutDir } from "../capture/check-out-dir.ts";
 import { cleanupLeftovers } from "../capture/cleanup.ts";
 import { DOCKER_VERSIONS, type DockerVersion } from "../capture/docker-ruleset.ts";
@@ -22,6 +28,8 @@ const USAGE = `usage: packetwalk capture --lab docker-bridge [--mode log|trace] 
        packetwalk capture --host [--container NAME=IP...] [--wait SECONDS] [--out DIR]
 
   --lab docker-bridge   build Docker's default bridge in network namespaces and record every scenario
+  --lab docker-bridge-nft   the same lab under Docker 29's nftables ruleset (log base chains, nft monitor trace),
+                        plus an iptables FORWARD policy DROP left on the host, failing and fixed
   --mode log|trace      LOG rules read from the kernel log (default), or TRACE via xtables-monitor
   --docker-version V    the Docker ruleset to load: 28 (default) or 27
   --out DIR             the traces folder (default: traces); files go to DIR/docker-bridge/
@@ -92,13 +100,14 @@ export async function run(argv: string[]): Promise<number> {
         progress,
       });
     }
-    if (values.lab !== "docker-bridge") {
+    if (values.lab !== "docker-bridge" && values.lab !== NFT_LAB_NAME) {
       return fail(
         values.lab
-          ? `unknown lab '${values.lab}' (known: docker-bridge)`
-          : "say which lab: --lab docker-bridge",
+          ? `unknown lab '${values.lab}' (known: docker-bridge, ${NFT_LAB_NAME})`
+          : `say which lab: --lab docker-bridge or --lab ${NFT_LAB_NAME}`,
       );
     }
+    const nftLab = values.lab === NFT_LAB_NAME;
     const mode = values.mode;
     if (mode !== "log" && mode !== "trace") return fail(`--mode must be log or trace, not '${mode}'`);
     const version = values["docker-version"] as DockerVersion;
@@ -106,14 +115,14 @@ export async function run(argv: string[]): Promise<number> {
       return fail(`--docker-version must be 27 or 28, not '${version}'`);
     const scenarios: Scenario[] = [];
     for (const name of values.scenario ?? []) {
-      const scenario = findScenario(name);
+      const scenario = nftLab ? findNftScenario(name) : findScenario(name);
       if (!scenario) return fail(`unknown scenario '${name}'`);
       if (!scenario.modes.includes(mode)) return fail(`scenario '${name}' is not recorded in ${mode} mode`);
       scenarios.push(scenario);
     }
     const outDir = values.out ?? "traces";
     // Before anything else: a destination that cannot take the files fails now, not after the recording.
-    checkOutDir(outDir, LAB_NAME);
+    checkOutDir(outDir, nftLab ? NFT_LAB_NAME : LAB_NAME);
     const why = await captureUnavailable();
     if (why) {
       process.stderr.write(`packetwalk capture: ${why}\n`);
@@ -121,12 +130,13 @@ export async function run(argv: string[]): Promise<number> {
     }
     const result = await captureLab({
       mode,
+      lab: nftLab ? NFT_LAB_NAME : "docker-bridge",
       dockerVersion: version,
       outDir,
-      scenarios: scenarios.length ? scenarios : SCENARIOS,
+      scenarios: scenarios.length ? scenarios : nftLab ? NFT_SCENARIOS : SCENARIOS,
       progress,
     });
-    progress(`wrote ${result.written.length} files under ${values.out}/docker-bridge/`);
+    progress(`wrote ${result.written.length} files under ${outDir}/${values.lab}/`);
     return 0;
   } catch (error) {
     if (error instanceof InterruptedError) {

@@ -192,10 +192,10 @@ export function annotateRecorded(folder: string, stem: string): Annotation {
 function toReaderLines(annotation: Annotation, clean: string, file: string): void {
   const lines = new Map<string, number>();
   const parsed = parseRulesetFile(clean, file);
-  for (const family of [parsed.ip, parsed.bridge])
-    for (const table of family.tables.values())
-      for (const chain of table.chains.values())
-        for (const rule of chain.rules) lines.set(`${chain.name}\n${rule.text}`, rule.line);
+  const tables = [...parsed.ip.tables.values(), ...parsed.bridge.tables.values(), ...(parsed.nft ?? [])];
+  for (const table of tables)
+    for (const chain of table.chains.values())
+      for (const rule of chain.rules) lines.set(`${chain.name}\n${rule.text}`, rule.line);
   for (const p of annotation.trace.packets)
     for (const e of p.events)
       for (const m of e.matched ?? [])

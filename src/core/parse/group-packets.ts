@@ -88,7 +88,13 @@ function hookInfo(hook: string): HookInfo {
   let info = HOOK_INFO.get(hook);
   if (info === undefined) {
     const colon = hook.lastIndexOf(":");
-    const chain = hook.slice(colon + 1);
+    const named = hook.slice(colon + 1);
+    // An nftables base chain named `<lower-case type>-<HOOK>` (`raw-PREROUTING`, Docker 29's names) sits at that hook;
+    // iptables user chains are upper case (`DOCKER-FORWARD`) and stay user chains.
+    const dash = named.lastIndexOf("-");
+    const suffix = named.slice(dash + 1);
+    const chain =
+      dash > 0 && /^[a-z][a-z0-9_-]*$/.test(named.slice(0, dash)) && BUILTIN.has(suffix) ? suffix : named;
     info = {
       id: hook,
       chain,

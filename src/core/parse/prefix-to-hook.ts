@@ -103,6 +103,8 @@ export function prefixToHook(prefix: string, options: PrefixToHookOptions = {}):
   const mapped = options.prefixMap?.[trimmed];
   if (mapped) return mapped;
   const segs = trimmed.split("/").filter((s) => s.length > 0);
+  const nft = nftPrefixHook(segs);
+  if (nft) return nft;
   for (let i = segs.length - 1; i >= 0; i--) {
     const seg = segs[i] as string;
     let tc = splitTableChain(seg);
@@ -126,6 +128,19 @@ export function prefixToHook(prefix: string, options: PrefixToHookOptions = {}):
     return hookId(family, tc.table, tc.chain);
   }
   return undefined;
+}
+
+/**
+ * `<tag>/nft/<family>/<table>/<chain>`: the nft lab's log prefix, naming an nftables base chain
+ * whose name is kept as written (`ip:docker-bridges:raw-PREROUTING`).
+ */
+function nftPrefixHook(segs: string[]): HookId | undefined {
+  const at = segs.length - 4;
+  if (at < 0 || segs[at] !== "nft") return undefined;
+  const [, family, table, chain] = segs.slice(at) as [string, string, string, string];
+  const fam = FAMILY_TAGS[family.toLowerCase()] ?? (family === "inet" ? "ip" : undefined);
+  if (!fam || !/^[\w.-]+$/.test(table) || !/^[\w.-]+$/.test(chain)) return undefined;
+  return `${fam}:${table}:${chain}`;
 }
 
 /** Memoising wrapper: prefixes repeat on every line, so each distinct one is mapped once per family. */

@@ -5,7 +5,7 @@
  * unannotated and listed, never guessed.
  */
 import type { ParsedTrace } from "../model/packet.ts";
-import { checkConformance, type Divergence, visibleEvents } from "./conformance.ts";
+import { checkConformance, type Divergence, shownHook, visibleEvents } from "./conformance.ts";
 import type { World } from "./simulate-packet.ts";
 import { matchedRules } from "./to-kernel-log.ts";
 
@@ -35,7 +35,7 @@ export function annotateTrace(
     const vis = visibleEvents(sim, "log");
     rec.events.forEach((ev, j) => {
       const s = vis[j];
-      if (s && s.hook === ev.hook) ev.matched = matchedRules(s);
+      if (s && shownHook(s, "log") === ev.hook) ev.matched = matchedRules(s);
     });
     annotated.push(i + 1);
   });

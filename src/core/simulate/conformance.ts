@@ -4,8 +4,10 @@
  * hooks the kernel logged with the hooks the simulator predicts, the NAT rewrites, and in TRACE
  * mode the rules that matched in each chain.
  */
+import type { HookId } from "../model/hook.ts";
 import type { ParsedTrace, RuleVerdict, TraceEvent } from "../model/packet.ts";
 import { findRewrites } from "../parse/index.ts";
+import { prefixToHook } from "../parse/prefix-to-hook.ts";
 import { runScenario, type ScenarioSpec, type ScriptItem } from "./run-scenario.ts";
 import type { HookEvent, SimulatedPacket, World } from "./simulate-packet.ts";
 
@@ -36,10 +38,21 @@ export interface ConformanceResult {
 }
 
 /**
+ * The IPv4 stage where tracing can start that a traced chain belongs to: iptables' built-in
+ * `PREROUTING`/`OUTPUT`, and nftables base chains named `<type>-<hook>` (Docker 29's
+ * `raw-PREROUTING`, the nft lab's `trace-prerouting`). Undefined for any other chain, regular
+ * nft chains (`nat-prerouting-and-output`) and iptables user chains (`DOCKER-OUTPUT`) included.
+ */
+function entryStage(hook: string): string | undefined {
+  return /^ip:[^:]+:(?:[a-z]+-)?(PREROUTING|OUTPUT|prerouting|output)$/.exec(hook)?.[1]?.toUpperCase();
+}
+
+/**
  * Groups a parsed recorded trace into real packets. LOG: the parser's packets. TRACE: the steps in
  * order, a new packet starting at an IPv4 PREROUTING or OUTPUT chain once the current one has
  * gone past that stage or met that chain already (the TRACE rule, wherever it is, sits at or after
- * the first hook where tracing can start).
+ * the first hook where tracing can start; nft gives a packet a new trace id on the way, so ids
+ * cannot group it).
  */
 export function recordedPackets(parsed: ParsedTrace, mode: "log" | "trace"): RecordedPacket[] {
   let groups: TraceEvent[][];
@@ -47,14 +60,12 @@ export function recordedPackets(parsed: ParsedTrace, mode: "log" | "trace"): Rec
     groups = parsed.packets.map((p) => [...p.events]);
   } else {
     groups = [];
-    const entry = (hook: string) => /^ip:[a-z]+:(PREROUTING|OUTPUT)$/.test(hook);
-    const chain = (hook: string) => hook.slice(hook.lastIndexOf(":") + 1);
     for (const ev of parsed.packets.flatMap((p) => p.events)) {
       const last = groups[groups.length - 1];
       const starts =
         !last ||
-        (entry(ev.hook) &&
-          last.some((e) => e.hook === ev.hook || !entry(e.hook) || chain(e.hook) !== chain(ev.hook)));
+        (entryStage(ev.hook) !== undefined &&
+          last.some((e) => e.hook === ev.hook || entryStage(e.hook) !== entryStage(ev.hook)));
       if (starts) groups.push([ev]);
       else (last as TraceEvent[]).push(ev);
     }
@@ -129,9 +140,13 @@ export function recordedRuleSteps(verdicts: readonly RuleVerdict[]): string[] {
     .filter((v) => v.kind !== "return")
     .map((v) => {
       if (v.kind === "policy") return `${v.chain}:policy:${v.verdict ?? ""}`;
-      let verdict = v.verdict ?? "";
+      let verdict = (v.verdict ?? "").toUpperCase().replace(/^(JUMP|GOTO) /, "$1:");
       if (/^0XFFFFFFFB$/i.test(verdict)) verdict = "RETURN";
-      const text = (v.text ?? "").replace(/^-4\s+-t\s+\S+\s+/, "").trim();
+      // nft monitor trace prints a rule's counter values: state, not rule.
+      const text = (v.text ?? "")
+        .replace(/^-4\s+-t\s+\S+\s+/, "")
+        .replace(/(^| )counter packets \d+ bytes \d+/g, "$1counter")
+        .trim();
       return `${v.chain}:rule:${verdict} | ${text}`;
     });
 }
@@ -143,7 +158,7 @@ export function simulatedRuleSteps(ev: HookEvent): string[] {
     .map((s) => {
       if (s.kind === "policy") return `${s.chain}:policy:${s.verdict}`;
       let verdict = s.verdict;
-      if (verdict === "JUMP" || verdict === "GOTO") verdict = `${verdict}:${s.target ?? ""}`;
+      if (verdict === "JUMP" || verdict === "GOTO") verdict = `${verdict}:${(s.target ?? "").toUpperCase()}`;
       if (verdict === "DNAT" || verdict === "SNAT" || verdict === "MASQUERADE") verdict = "ACCEPT";
       return `${s.chain}:rule:${verdict} | ${s.text}`;
     });
@@ -156,6 +171,16 @@ export function simulatedRuleSteps(ev: HookEvent): string[] {
  */
 export function visibleEvents(p: SimulatedPacket, mode: "log" | "trace"): HookEvent[] {
   return mode === "log" ? p.events.filter((e) => e.logs.length > 0) : p.events.filter((e) => e.traced);
+}
+
+/**
+ * The hook a recorded trace names for a simulated event: in LOG mode the one its first LOG prefix names
+ * (the nft lab logs from its own base chains, naming the base chain the packet is about to enter), else
+ * the event's own.
+ */
+export function shownHook(e: HookEvent, mode: "log" | "trace"): HookId {
+  const prefix = mode === "log" ? e.logs[0]?.prefix : undefined;
+  return (prefix !== undefined ? prefixToHook(prefix) : undefined) ?? e.hook;
 }
 
 /** Simulates the scenario of `parsed` in `world` and compares. */
@@ -185,18 +210,18 @@ export function checkConformance(
         what: "count",
         kernel: rec ? rec.hooks : ["(no such packet)"],
         predicted: sim
-          ? visibleEvents(sim, meta.mode).map((e) => e.hook)
+          ? visibleEvents(sim, meta.mode).map((e) => shownHook(e, meta.mode))
           : [result.stopped ? `(not sent: ${result.stopped})` : "(no such packet)"],
       });
       continue;
     }
     const vis = visibleEvents(sim, meta.mode);
-    const simHooks = vis.map((e) => e.hook);
+    const simHooks = vis.map((e) => shownHook(e, meta.mode));
     if (rec.hooks.join() !== simHooks.join())
       divergences.push({ packet: i + 1, what: "hooks", kernel: rec.hooks, predicted: simHooks });
     if (meta.mode === "log") {
       const simEvents: TraceEvent[] = vis.map((e) => ({
-        hook: e.hook,
+        hook: shownHook(e, meta.mode),
         prefix: "",
         source: e.family === "bridge" ? "ebt-log" : "log",
         raw: "",

@@ -1,7 +1,9 @@
 /**
  * Which tables run at each hook, in the kernel's priority order, for IPv4 (iptables) and the bridge
- * (ebtables, legacy or nft). The numbers are the kernel's hook priorities.
+ * (ebtables, legacy or nft), and the nftables base chains among them. The numbers are the kernel's
+ * hook priorities.
  */
+import type { Ruleset, TableDef } from "./ruleset.ts";
 
 /** A table at a hook with its priority. */
 export interface TableAtHook {
@@ -66,4 +68,68 @@ export function bridgeHookTables(impl: "nft" | "legacy"): Record<string, TableAt
           ],
     POSTROUTING: [{ table: "nat", priority: 300 }],
   };
+}
+
+/** One base chain at a hook: an iptables/ebtables table's built-in chain or an nftables base chain. */
+export interface HookSlot {
+  family: "ip" | "bridge";
+  table: TableDef;
+  /** The chain's name in its table (`PREROUTING`, `raw-PREROUTING`, ...). */
+  chain: string;
+  priority: number;
+  /** A NAT chain: run only for a connection's first packet, through the NAT core. */
+  nat: boolean;
+}
+
+const slotCache = new WeakMap<Ruleset, Map<string, HookSlot[]>>();
+
+/** The NAT core's own priority at a hook: every nat chain of the hook runs from there, in its own priority order. */
+function natCorePriority(hook: string): number {
+  return hook === "PREROUTING" || hook === "OUTPUT" ? -100 : 100;
+}
+
+/**
+ * Every base chain that runs at IPv4 hook `hook` (`PREROUTING`, ...) or bridge hook (`family` bridge), in
+ * the kernel's order: by priority, and at equal priority the one registered last first (the listing
+ * order of `nft list ruleset` is taken as the registration order; iptables/ebtables tables come before). iptables-nft's tables read from an `nft list ruleset` are nft tables like any
+ * other, so they interleave with Docker's by their priorities.
+ */
+export function hookSlots(
+  ruleset: Ruleset,
+  family: "ip" | "bridge",
+  hook: string,
+  ebtables: "nft" | "legacy" = "nft",
+): HookSlot[] {
+  let cache = slotCache.get(ruleset);
+  if (!cache) {
+    cache = new Map();
+    slotCache.set(ruleset, cache);
+  }
+  const key = `${family}:${hook}:${ebtables}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const slots: (HookSlot & { order: number })[] = [];
+  const fixed = family === "ip" ? (IP_HOOK_TABLES[hook] ?? []) : (bridgeHookTables(ebtables)[hook] ?? []);
+  const rules = family === "ip" ? ruleset.ip : ruleset.bridge;
+  for (const { table, priority } of fixed) {
+    const def = rules.tables.get(table);
+    if (!def?.chains.has(hook)) continue;
+    const nat = family === "ip" && table === "nat";
+    slots.push({ family, table: def, chain: hook, priority, nat, order: slots.length });
+  }
+  const families = family === "ip" ? ["ip", "inet"] : ["bridge"];
+  for (const def of ruleset.nft ?? []) {
+    if (!families.includes(def.family ?? "")) continue;
+    for (const c of def.chains.values()) {
+      if (c.base?.hook !== hook.toLowerCase()) continue;
+      const nat = family === "ip" && c.base.type === "nat";
+      slots.push({ family, table: def, chain: c.name, priority: c.base.priority, nat, order: slots.length });
+    }
+  }
+  const effective = (s: HookSlot) => (s.nat ? natCorePriority(hook) : s.priority);
+  // The kernel inserts a new hook before those of equal priority: at a tie, the later registered runs first.
+  slots.sort((a, b) => effective(a) - effective(b) || a.priority - b.priority || b.order - a.order);
+  const out = slots.map(({ order: _order, ...slot }) => slot);
+  cache.set(key, out);
+  return out;
 }

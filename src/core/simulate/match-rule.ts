@@ -3,7 +3,7 @@
  * `unknown` (an unmodelled match): a rule with an unknown condition is never silently taken or skipped.
  */
 import { inCidr, parseIpv4 } from "./ipv4.ts";
-import type { Condition, PortRange, Rule } from "./ruleset.ts";
+import type { Condition, NftKey, NftSet, NftValue, PortRange, Rule } from "./ruleset.ts";
 import type { CtState, SimPacket } from "./sim-packet.ts";
 
 /** What a rule sees besides the packet. */
@@ -29,6 +29,75 @@ export interface MatchContext {
   ctNat?: { snat: boolean; dnat: boolean };
   /** Address type per the netfilter host's addresses (`LOCAL`, `BROADCAST`, `UNICAST`, ...). */
   addrType(addr: string): string;
+  /** nftables: the named sets and maps of the table the rule is in. */
+  sets?: ReadonlyMap<string, NftSet>;
+}
+
+/**
+ * The value an nftables key has for this packet, as nft writes it (`docker0`, `172.17.0.2`, `tcp`,
+ * `8080`, `established`, `local`), or undefined when the packet has no such field (a port of an ICMP
+ * packet): then no set element matches, as in the kernel.
+ */
+export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): string | undefined {
+  switch (key) {
+    case "iifname":
+      return ctx.in ?? "";
+    case "oifname":
+      return ctx.out ?? "";
+    case "ip saddr":
+      return p.src;
+    case "ip daddr":
+      return p.dst;
+    case "ip protocol":
+    case "meta l4proto":
+      return p.proto;
+    case "tcp dport":
+    case "udp dport":
+      return p.proto === key.slice(0, 3) && p.dport !== undefined ? String(p.dport) : undefined;
+    case "tcp sport":
+    case "udp sport":
+      return p.proto === key.slice(0, 3) && p.sport !== undefined ? String(p.sport) : undefined;
+    case "th dport":
+      return p.proto !== "icmp" && p.dport !== undefined ? String(p.dport) : undefined;
+    case "th sport":
+      return p.proto !== "icmp" && p.sport !== undefined ? String(p.sport) : undefined;
+    case "icmp type":
+      return p.proto === "icmp" && p.icmpType !== undefined ? String(p.icmpType) : undefined;
+    case "ct state":
+      return (ctx.ctState ?? "UNTRACKED").toLowerCase();
+    case "meta mark":
+      return String(p.mark);
+    case "fib daddr type":
+      return ctx.addrType(p.dst).toLowerCase();
+  }
+}
+
+const ICMP_TYPE_NAMES: Record<string, string> = {
+  "echo-reply": "0",
+  "destination-unreachable": "3",
+  "echo-request": "8",
+};
+
+function numberish(text: string): number | undefined {
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** Whether set element `e` holds value `v` of `key` (wildcard names, prefixes, ranges, numbers in any base). */
+export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean {
+  if (e.kind === "prefix") {
+    const a = parseIpv4(v);
+    return a !== undefined && inCidr(a, e.cidr);
+  }
+  if (e.kind === "range") {
+    const [lo, hi, x] = [e.lo, e.hi, v].map((t) => parseIpv4(t) ?? numberish(t));
+    return lo !== undefined && hi !== undefined && x !== undefined && x >= lo && x <= hi;
+  }
+  const want = key === "icmp type" ? (ICMP_TYPE_NAMES[e.value] ?? e.value) : e.value;
+  if (key === "iifname" || key === "oifname") return ifaceMatches(want.replace(/\*$/, "+"), v);
+  if (want === v) return true;
+  const a = numberish(want);
+  return a !== undefined && a === numberish(v);
 }
 
 /** Result of a condition or rule: matched, not matched, or unmodelled. */
@@ -123,6 +192,13 @@ function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResu
     case "mac-dst": {
       const mac = c.kind === "mac-src" ? p.macSrc : p.macDst;
       r = mac !== undefined && c.mac.split("/")[0] === mac;
+      break;
+    }
+    case "nft-set": {
+      const v = nftKeyValue(c.key, p, ctx);
+      const elements = c.elements ?? ctx.sets?.get(c.set ?? "")?.elements;
+      if (!elements) return "unknown";
+      r = v !== undefined && elements.some((e) => nftElementMatches(c.key, e, v));
       break;
     }
     case "unknown":

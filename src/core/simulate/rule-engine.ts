@@ -3,8 +3,8 @@
  * gotos into user chains, RETURN, falling off a user chain, the chain policy. Records every rule
  * that matched (what TRACE would print) and LOG lines, and reports unmodelled rules.
  */
-import { type MatchContext, matchRule } from "./match-rule.ts";
-import type { ChainDef, Rule, TableDef } from "./ruleset.ts";
+import { type MatchContext, matchRule, nftElementMatches, nftKeyValue } from "./match-rule.ts";
+import type { ChainDef, Rule, TableDef, Target } from "./ruleset.ts";
 import type { SimPacket } from "./sim-packet.ts";
 
 /** One step a TRACE would show: a rule that matched, a user chain's fall-through, or a policy. */
@@ -62,6 +62,19 @@ export interface ChainRun {
 
 const MAX_DEPTH = 64;
 
+/** An nftables statement that acts and lets the rule go on: log, trace, set the mark. */
+function applyEffect(t: Target, p: SimPacket, run: ChainRun, line: number): void {
+  if (t.kind === "LOG") run.logs.push({ prefix: t.prefix, level: t.level, line });
+  else if (t.kind === "TRACE") run.trace = true;
+  else if (t.kind === "MARK") applyMark(t, p);
+}
+
+function applyMark(t: Extract<Target, { kind: "MARK" }>, p: SimPacket): void {
+  if (t.op === "set" || t.op === "xset") p.mark = (((p.mark & ~t.mask) >>> 0) ^ t.value) >>> 0;
+  else if (t.op === "or") p.mark = (p.mark | t.value) >>> 0;
+  else p.mark = (p.mark & t.value) >>> 0;
+}
+
 function unknownWhat(rule: Rule): string {
   return rule.conditions
     .filter((c) => c.kind === "unknown")
@@ -73,8 +86,9 @@ function unknownWhat(rule: Rule): string {
  * Runs `chainName` of `table`. `p.mark` changes with MARK; NAT targets are returned, not applied (the
  * caller applies them at the right manip point).
  */
-export function runChain(table: TableDef, chainName: string, p: SimPacket, ctx: MatchContext): ChainRun {
+export function runChain(table: TableDef, chainName: string, p: SimPacket, baseCtx: MatchContext): ChainRun {
   const run: ChainRun = { verdict: "ACCEPT", steps: [], logs: [], unmodelled: [], trace: false };
+  const ctx = table.sets ? { ...baseCtx, sets: table.sets } : baseCtx;
   const base = table.chains.get(chainName);
   if (!base) return run;
   // Frames of the call stack: chain and next rule index.
@@ -124,7 +138,16 @@ export function runChain(table: TableDef, chainName: string, p: SimPacket, ctx: 
       });
       continue;
     }
-    const t = rule.target;
+    let t = rule.target;
+    if (t.kind === "vmap") {
+      // The element the key finds decides; no element: the rule breaks (nothing happens, nothing traced).
+      const { key } = t;
+      const v = nftKeyValue(key, p, ctx);
+      const elements = t.elements ?? table.sets?.get(t.map ?? "")?.verdicts ?? [];
+      const hit = v === undefined ? undefined : elements.find((e) => nftElementMatches(key, e.key, v));
+      if (!hit) continue;
+      t = hit.verdict;
+    }
     const step: RuleStep = {
       kind: "rule",
       chain: cur.chain.name,
@@ -134,6 +157,7 @@ export function runChain(table: TableDef, chainName: string, p: SimPacket, ctx: 
       verdict: "CONTINUE",
     };
     run.steps.push(step);
+    for (const effect of rule.effects ?? []) applyEffect(effect, p, run, rule.line);
     switch (t.kind) {
       case "NONE":
       case "CONTINUE":
@@ -145,9 +169,9 @@ export function runChain(table: TableDef, chainName: string, p: SimPacket, ctx: 
         run.trace = true;
         continue;
       case "MARK":
-        if (t.op === "set" || t.op === "xset") p.mark = (((p.mark & ~t.mask) >>> 0) ^ t.value) >>> 0;
-        else if (t.op === "or") p.mark = (p.mark | t.value) >>> 0;
-        else p.mark = (p.mark & t.value) >>> 0;
+        applyMark(t, p);
+        continue;
+      case "vmap":
         continue;
       case "unknown":
         step.verdict = "UNKNOWN";

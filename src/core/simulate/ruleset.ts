@@ -29,8 +29,55 @@ export type Condition =
   | { kind: "logical-in" | "logical-out"; name: string; neg: boolean }
   | { kind: "mac-src" | "mac-dst"; mac: string; neg: boolean }
   | { kind: "ip-proto"; proto: string; neg: boolean }
+  /** nftables: `KEY { a, b }` or `KEY @set` (`neg` for `!=`): the key's value is one of the elements. */
+  | { kind: "nft-set"; key: NftKey; elements?: NftValue[]; set?: string; neg: boolean }
   /** A match the simulator does not model: its result is unknown, never silently true or false. */
   | { kind: "unknown"; text: string; neg: boolean };
+
+/** The packet or metadata fields nftables rules key sets and verdict maps on. */
+export type NftKey =
+  | "iifname"
+  | "oifname"
+  | "ip saddr"
+  | "ip daddr"
+  | "ip protocol"
+  | "meta l4proto"
+  | "tcp dport"
+  | "tcp sport"
+  | "udp dport"
+  | "udp sport"
+  | "th dport"
+  | "th sport"
+  | "icmp type"
+  | "ct state"
+  | "meta mark"
+  | "fib daddr type";
+
+/** One element of an nftables set: a word (name, address, number), an address prefix or a range. */
+export type NftValue =
+  | { kind: "value"; value: string }
+  | { kind: "prefix"; cidr: Cidr }
+  | { kind: "range"; lo: string; hi: string };
+
+/** One element of a verdict map: its key and the verdict it maps to. */
+export interface NftMapElement {
+  key: NftValue;
+  verdict: Target;
+}
+
+/** An nftables named set or map (`set NAME { type ...; elements = { ... } }`). */
+export interface NftSet {
+  name: string;
+  /** `set` holds keys; `map` maps keys to verdicts (verdict maps) or data. */
+  kind: "set" | "map";
+  /** The declared type, e.g. `ifname : verdict`. */
+  type: string;
+  elements: NftValue[];
+  /** For verdict maps: the verdict of each element. */
+  verdicts: NftMapElement[];
+  /** 1-based line of the declaration. */
+  line: number;
+}
 
 /** What a rule does when all its conditions hold. */
 export type Target =
@@ -42,6 +89,8 @@ export type Target =
   | { kind: "SNAT"; addr?: string; port?: PortRange }
   | { kind: "MASQUERADE"; port?: PortRange }
   | { kind: "MARK"; value: number; mask: number; op: "set" | "xset" | "or" | "and" }
+  /** nftables `KEY vmap @map` or `KEY vmap { k : verdict, ... }`: the verdict of the element the key finds. */
+  | { kind: "vmap"; key: NftKey; map?: string; elements?: NftMapElement[] }
   | { kind: "unknown"; name: string; text: string };
 
 /** A rule with where it came from. */
@@ -60,6 +109,22 @@ export interface Rule {
   target: Target;
   /** ebtables `--log` watcher (logs and goes on to the target). */
   log?: { prefix: string; level?: string };
+  /** nftables statements that act and go on before the verdict, in order (`log`, `meta nftrace set 1`, `meta mark set`). */
+  effects?: Target[];
+  /** nftables `comment "..."`. */
+  comment?: string;
+}
+
+/** What makes an nftables chain a base chain: the hook it is attached to, at which priority. */
+export interface BaseChain {
+  /** `filter`, `nat` or `route`. */
+  type: string;
+  /** Lower-case nft hook name: `prerouting`, `input`, `forward`, `output`, `postrouting`, `ingress`, `egress`. */
+  hook: string;
+  /** The numeric priority (named priorities resolved per family). */
+  priority: number;
+  /** The priority as written, e.g. `filter`, `raw - 1`. */
+  priorityText: string;
 }
 
 /** A chain: built-in (with a policy) or user-defined (falls back with RETURN). */
@@ -70,12 +135,20 @@ export interface ChainDef {
   /** 1-based line of the chain's declaration. */
   line: number;
   rules: Rule[];
+  /** nftables: set when the chain is a base chain (attached to a hook); absent for regular chains. */
+  base?: BaseChain;
 }
 
 /** A table: its chains by name. */
 export interface TableDef {
   name: string;
   chains: Map<string, ChainDef>;
+  /** nftables: the table's family (`ip`, `ip6`, `inet`, `bridge`, `arp`, `netdev`); absent for iptables/ebtables tables. */
+  family?: string;
+  /** nftables: named sets and maps. */
+  sets?: Map<string, NftSet>;
+  /** 1-based line of the table's declaration (nftables). */
+  line?: number;
 }
 
 /** The rules of one family. */
@@ -87,6 +160,11 @@ export interface FamilyRules {
 export interface Ruleset {
   ip: FamilyRules;
   bridge: FamilyRules;
+  /**
+   * nftables tables of every family, in listing order (`nft list ruleset`). Their base chains run at
+   * their hook by priority, among the iptables and ebtables tables above. Default: none.
+   */
+  nft?: TableDef[];
   diagnostics: Diagnostic[];
 }
 

@@ -8,7 +8,7 @@
 import type { HookId } from "../model/hook.ts";
 import { fdbLookup, neighbourMac } from "./bridge-fdb.ts";
 import { ConntrackTable } from "./conntrack.ts";
-import { bridgeHookTables, IP_HOOK_TABLES } from "./hook-order.ts";
+import { type HookSlot, hookSlots } from "./hook-order.ts";
 import type { MatchContext } from "./match-rule.ts";
 import { applyNat, type ManipType, natNeedsChain, setBinding } from "./nat.ts";
 import { routeLookup } from "./route.ts";
@@ -210,8 +210,8 @@ export class Simulator {
     chain: string,
     p: SimPacket,
     io: Io,
+    def = (family === "ip" ? this.world.ruleset.ip : this.world.ruleset.bridge).tables.get(table),
   ): HookEvent | undefined {
-    const def = (family === "ip" ? this.world.ruleset.ip : this.world.ruleset.bridge).tables.get(table);
     if (!def?.chains.has(chain)) return undefined;
     const ev = this.record(family, table, chain, p, io);
     const run = runChain(def, chain, p, this.ctx(p, io));
@@ -233,7 +233,16 @@ export class Simulator {
     return ev;
   }
 
-  /** Runs the IPv4 hook `chain` (all its tables, conntrack, NAT); returns the verdict. */
+  /** Runs one base chain of a hook: an iptables/ebtables table's chain or an nftables base chain. */
+  private runSlot(slot: HookSlot, p: SimPacket, io: Io): HookEvent | undefined {
+    return this.runTable(slot.family, slot.table.name, slot.chain, p, io, slot.table);
+  }
+
+  /**
+   * Runs the IPv4 hook `chain`: every base chain at it by priority (iptables tables and nftables base
+   * chains alike), conntrack, and the NAT core (all nat chains of the hook, until one binds). An accept
+   * ends only its own base chain; a drop ends the packet.
+   */
   private ipHook(chain: string, p: SimPacket, io: Io): Verdict {
     if (this.nfHost === undefined) return { ok: true };
     const manip: ManipType | undefined =
@@ -242,32 +251,50 @@ export class Simulator {
         : chain === "POSTROUTING" || chain === "INPUT"
           ? "src"
           : undefined;
-    for (const { table, priority } of IP_HOOK_TABLES[chain] ?? []) {
-      if ((chain === "PREROUTING" || chain === "OUTPUT") && priority > -200 && !p.ct) this.ctLookup(p);
-      if (table === "nat" && manip) {
-        if (natNeedsChain(p, manip)) {
-          const ev = this.runTable("ip", "nat", chain, p, io);
-          const nat = (
-            ev as (HookEvent & { nat?: { kind: string; addr?: string; port?: number } }) | undefined
-          )?.nat;
-          let binding: { addr: string; port?: number } | null = null;
-          if (nat?.kind === "MASQUERADE") {
-            const route = routeLookup(this.world.topology, this.nfHost, p.dst);
-            const addr = route.kind === "unicast" ? route.src : undefined;
-            binding = addr ? { addr, port: nat.port } : null;
-          } else if (nat?.addr || nat?.port !== undefined) {
-            binding = { addr: nat.addr ?? (manip === "dst" ? p.dst : p.src), port: nat.port };
-          }
-          if (p.ct) setBinding(p.ct.entry, manip, binding);
-          if (ev?.verdict === "DROP") return { ok: false, event: ev };
-        }
-        applyNat(p, manip);
-        continue;
+    const slots = hookSlots(this.world.ruleset, "ip", chain);
+    const natPriority = manip === "dst" ? -100 : 100;
+    let natDone = !manip;
+    for (const slot of slots) {
+      const effective = slot.nat ? natPriority : slot.priority;
+      if ((chain === "PREROUTING" || chain === "OUTPUT") && effective > -200 && !p.ct) this.ctLookup(p);
+      if (!natDone && manip && effective >= natPriority) {
+        natDone = true;
+        const v = this.natCore(slots, p, io, manip);
+        if (!v.ok) return v;
       }
-      const ev = this.runTable("ip", table, chain, p, io);
+      if (slot.nat) continue;
+      const ev = this.runSlot(slot, p, io);
       if (ev && (ev.verdict === "DROP" || ev.verdict === "REJECT")) return { ok: false, event: ev };
     }
     if ((chain === "PREROUTING" || chain === "OUTPUT") && !p.ct) this.ctLookup(p);
+    if (!natDone && manip) {
+      const v = this.natCore(slots, p, io, manip);
+      if (!v.ok) return v;
+    }
+    return { ok: true };
+  }
+
+  /** The NAT core at one manip point: each nat chain of the hook, in order, until one binds; then the rewrite. */
+  private natCore(slots: readonly HookSlot[], p: SimPacket, io: Io, manip: ManipType): Verdict {
+    for (const natSlot of slots) {
+      if (!natSlot.nat || !natNeedsChain(p, manip)) continue;
+      const ev = this.runSlot(natSlot, p, io);
+      const nat = (ev as (HookEvent & { nat?: { kind: string; addr?: string; port?: number } }) | undefined)
+        ?.nat;
+      let binding: { addr: string; port?: number } | null = null;
+      if (nat?.kind === "MASQUERADE") {
+        const route = routeLookup(this.world.topology, this.nfHost ?? "", p.dst);
+        const addr = route.kind === "unicast" ? route.src : undefined;
+        binding = addr ? { addr, port: nat.port } : null;
+      } else if (nat?.addr || nat?.port !== undefined) {
+        binding = { addr: nat.addr ?? (manip === "dst" ? p.dst : p.src), port: nat.port };
+      }
+      if (ev?.verdict === "DROP") return { ok: false, event: ev };
+      if (p.ct && binding) setBinding(p.ct.entry, manip, binding);
+    }
+    // No nat chain bound the connection: it keeps its addresses (a null binding).
+    if (p.ct && natNeedsChain(p, manip)) setBinding(p.ct.entry, manip, null);
+    applyNat(p, manip);
     return { ok: true };
   }
 
@@ -277,8 +304,8 @@ export class Simulator {
 
   /** Runs the bridge hook `chain` (ebtables tables in the implementation's order). */
   private bridgeHook(chain: string, p: SimPacket, io: Io): Verdict {
-    for (const { table } of bridgeHookTables(this.world.ebtables)[chain] ?? []) {
-      const ev = this.runTable("bridge", table, chain, p, { ...io, family: "bridge" });
+    for (const slot of hookSlots(this.world.ruleset, "bridge", chain, this.world.ebtables)) {
+      const ev = this.runSlot(slot, p, { ...io, family: "bridge" });
       if (ev && ev.verdict === "DROP") return { ok: false, event: ev };
     }
     return { ok: true };

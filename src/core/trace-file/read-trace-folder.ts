@@ -131,11 +131,11 @@ export function readTraceFolder(folder: string, options: ReadTraceFolderOptions 
       errors.push(`${join(folder, entry)}: no metadata file ${entry.slice(0, -4)}.json beside it`);
     }
   }
-  const translations = readTranslations(
-    folder,
-    traces.map((t) => t.stem),
-    errors,
-  );
+  // Every scenario file counts, valid or not: an invalid one is reported once, as itself.
+  const scenarios = readdirSync(folder)
+    .filter((e) => e.endsWith(".json") && e !== "lab.json" && entryKind(join(folder, e)) === "file")
+    .map((e) => e.slice(0, -".json".length));
+  const translations = readTranslations(folder, scenarios, errors);
   return { lab, traces, rulesets, errors, translations };
 }
 

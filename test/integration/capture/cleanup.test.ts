@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { captureUnavailable } from "../../../src/capture/capture-lab.ts";
 import { NF_LOG_ALL_NETNS } from "../../../src/capture/cleanup.ts";
 import { runCommand } from "../../../src/capture/run-command.ts";
+import { checkLab } from "../../../src/cli/check-command.ts";
 import { machineState, pauseLine, startCapture } from "./machine-state.ts";
 
 const why = await captureUnavailable();
@@ -19,8 +20,8 @@ if (why) console.warn(`skipping the cleanup tests: ${why}`);
 const STATE = "/run/packetwalk/capture.json";
 
 /** Starts a one-scenario capture, stops it at `phase` and kills it with SIGKILL: leftovers and a state file remain. */
-async function killedAt(phase: string, out: string): Promise<void> {
-  const run = startCapture(["--lab", "docker-bridge", "--scenario", "container-to-host", "--out", out], {
+async function killedAt(phase: string, out: string, lab = "docker-bridge"): Promise<void> {
+  const run = startCapture(["--lab", lab, "--scenario", "container-to-host", "--out", out], {
     PACKETWALK_TEST_PAUSE: phase,
   });
   await run.waitFor(pauseLine(phase));
@@ -110,6 +111,42 @@ describe.skipIf(why !== undefined)("capture cleanup", () => {
       await runCommand(["umount", "-n", "/run/netns"], { allowFailure: true });
       rmdirSync("/run/netns");
     }
+    expect(await machineState()).toEqual(before);
+  });
+
+  it("docker-bridge-nft: a run leaves nothing behind and writes a trace that names its instrumentation and agrees", async () => {
+    const before = await machineState();
+    const result = await startCapture([
+      "--lab",
+      "docker-bridge-nft",
+      "--scenario",
+      "container-to-host",
+      "--out",
+      out,
+    ]).done;
+    expect(result.code, result.stderr).toBe(0);
+    expect(await machineState()).toEqual(before);
+    const lab = join(out, "docker-bridge-nft");
+    expect(readFileSync(join(lab, "container-to-host.log"), "utf8")).toMatch(
+      /pw..\/nft\/ip\/packetwalk\/INPUT/,
+    );
+    const meta = JSON.parse(readFileSync(join(lab, "container-to-host.json"), "utf8"));
+    expect(meta.instrumentation).toBe(`docker-29-nft.instrumented-${meta.tag}`);
+    expect(readFileSync(join(lab, "rulesets", `${meta.instrumentation}.rules`), "utf8")).toContain(
+      "table bridge packetwalk {",
+    );
+    expect(Object.keys(meta.rulesetPins)).toEqual(["docker-29-nft", meta.instrumentation]);
+    const checked = checkLab(lab);
+    expect(checked.map((c) => c.report)).toEqual([""]);
+  });
+
+  it("docker-bridge-nft: a SIGKILLed run's namespaces (Docker's and packetwalk's nft tables in them) go with --cleanup", async () => {
+    const before = await machineState();
+    await killedAt("rules-inserted", out, "docker-bridge-nft");
+    expect((await machineState()).netns).toMatch(/pw-[a-z0-9]{2}-host/);
+    const cleanup = await startCapture(["--cleanup"]).done;
+    expect(cleanup.code, cleanup.stderr).toBe(0);
+    expect(cleanup.stderr).toMatch(/removed namespace pw-[a-z0-9]{2}-host/);
     expect(await machineState()).toEqual(before);
   });
 

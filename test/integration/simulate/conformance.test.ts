@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkLab } from "../../../src/cli/check-command.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
-import { checkConformance } from "../../../src/core/simulate/conformance.ts";
+import { checkConformance, recordedPackets } from "../../../src/core/simulate/conformance.ts";
 import { buildWorld, loadLab, recordedWorldOptions } from "../../../src/lab/load-lab.ts";
 
 const TRACES = join(import.meta.dirname, "../../../traces");
@@ -45,6 +45,33 @@ describe("simulator conformance with the recorded traces", () => {
       proto: "icmp",
     });
     expect(r.divergences.map((d) => d.what)).toContain("hooks");
+  });
+
+  it("nft lab: simulated without its recorded log tables (no instrumentation), a LOG trace diverges", () => {
+    const loaded = loadLab(join(TRACES, "docker-bridge-nft"));
+    const trace = loaded.data.traces.find((t) => t.stem === "container-to-wan");
+    if (!trace) throw new Error("container-to-wan is missing from traces/docker-bridge-nft");
+    const parsed = parseTraceText(trace.text);
+    const meta = { mode: "log" as const, from: "c1", proto: "icmp" as const };
+    const recorded = buildWorld(loaded, recordedWorldOptions(trace.meta)).world;
+    expect(checkConformance(recorded, parsed, meta).divergences).toEqual([]);
+    const bare = buildWorld(loaded, { ruleset: trace.meta.ruleset, sysctls: trace.meta.sysctls }).world;
+    expect(checkConformance(bare, parsed, meta).divergences.length).toBeGreaterThan(0);
+  });
+
+  it("nft lab: TRACE packets start at packetwalk's nftrace base chains, not at Docker's chains of the same hook", () => {
+    const loaded = loadLab(join(TRACES, "docker-bridge-nft"));
+    const trace = loaded.data.traces.find((t) => t.stem === "container-to-wan-trace");
+    if (!trace) throw new Error("container-to-wan-trace is missing from traces/docker-bridge-nft");
+    const packets = recordedPackets(parseTraceText(trace.text), "trace");
+    expect(packets.map((p) => p.direction)).toEqual(["request", "reply"]);
+    expect(packets[0]?.hooks).toEqual([
+      "ip:packetwalk:trace-prerouting",
+      "ip:docker-bridges:raw-PREROUTING",
+      "ip:docker-bridges:nat-PREROUTING",
+      "ip:docker-bridges:filter-FORWARD",
+      "ip:docker-bridges:nat-POSTROUTING",
+    ]);
   });
 
   it("would catch a wrong sysctl: bridge-nf-call-iptables=0 against a recording made with 1", () => {

@@ -153,4 +153,55 @@ describe("writeLabFolder records the instrumentation", () => {
       rmSync(out, { recursive: true, force: true });
     }
   });
+
+  it("nft lab: writes each trace's ruleset with the capture's nft tables as committed, registered before the host's iptables table, and pins both", async () => {
+    const { writeLabFolder } = await import("../../../src/capture/write-trace.ts");
+    const { readFileSync } = await import("node:fs");
+    const { rulesetDigest } = await import("../../../src/core/trace-file/ruleset-pins.ts");
+    const nftLab = join(COMMITTED, "..", "docker-bridge-nft");
+    const out = mkdtempSync(join(tmpdir(), "pw-write-"));
+    try {
+      const lab = JSON.parse(readFileSync(join(nftLab, "lab.json"), "utf8"));
+      const names = ["docker-29-nft", "docker-29-nft-forward-drop"];
+      const rulesets = names.map((name) => ({
+        name,
+        text: readFileSync(join(nftLab, "rulesets", `${name}.rules`), "utf8"),
+      }));
+      const traces = ["container-to-wan-forward-drop", "container-to-wan-trace"].map((stem) => {
+        const meta = JSON.parse(readFileSync(join(nftLab, `${stem}.json`), "utf8"));
+        const committed = { instrumentation: meta.instrumentation, pins: meta.rulesetPins };
+        delete meta.instrumentation;
+        delete meta.rulesetPins;
+        const lines = readFileSync(join(nftLab, `${stem}.log`), "utf8")
+          .trimEnd()
+          .split("\n");
+        return { stem, meta, lines, committed };
+      });
+      writeLabFolder(out, { ...lab, rulesets: names }, rulesets, traces);
+      const folder = join(out, "docker-bridge-nft");
+      for (const t of traces) {
+        const written = JSON.parse(readFileSync(join(folder, `${t.stem}.json`), "utf8"));
+        expect(written.instrumentation, t.stem).toBe(t.committed.instrumentation);
+        expect(written.rulesetPins, t.stem).toEqual(t.committed.pins);
+        const text = readFileSync(join(folder, "rulesets", `${written.instrumentation}.rules`), "utf8");
+        expect(text).toBe(readFileSync(join(nftLab, "rulesets", `${written.instrumentation}.rules`), "utf8"));
+        expect(written.rulesetPins[written.instrumentation]).toBe(rulesetDigest(text));
+      }
+      const logged = readFileSync(
+        join(folder, "rulesets", "docker-29-nft-forward-drop.instrumented-pwpc.rules"),
+        "utf8",
+      );
+      const tables = [...logged.matchAll(/^table (\S+ \S+) \{/gm)].map((m) => m[1]);
+      expect(tables).toEqual(["ip docker-bridges", "ip packetwalk", "bridge packetwalk", "ip filter"]);
+      expect(logged).toContain('log prefix "pwpc/nft/ip/docker-bridges/filter-FORWARD"');
+      const traced = readFileSync(
+        join(folder, "rulesets", "docker-29-nft.instrumented-nftrace.rules"),
+        "utf8",
+      );
+      expect(traced).toMatch(/chain trace-prerouting \{[^}]*meta nftrace set 1/);
+      expect(readTraceFolder(folder).errors).toEqual([]);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,0 +1,334 @@
+/**
+ * Reads `nft -j list ruleset` output into the same model as {@link parseNftRuleset}: each rule's
+ * JSON expressions are written back as the nft text `nft list ruleset` prints, and that text is read
+ * by the one rule reader, so both inputs give the same rules, texts and unmodelled reports. Problems
+ * are positioned at the JSON object they are about (`file:line:col`); this never throws.
+ */
+import type { Diagnostic } from "../model/packet.ts";
+import type { ParsedNft } from "./parse-nft-ruleset.ts";
+import { parseNftRuleset } from "./parse-nft-ruleset.ts";
+
+/** Options of {@link parseNftJson}. */
+export interface ParseNftJsonOptions {
+  /** File name for diagnostics (default `ruleset.json`). */
+  file?: string;
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Obj = { [key: string]: Json };
+
+const isObj = (v: Json | undefined): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** 1-based line and column of every element of the top-level `nftables` array, by a string-aware scan. */
+function elementPositions(text: string): { line: number; column: number }[] {
+  const out: { line: number; column: number }[] = [];
+  const key = text.indexOf('"nftables"');
+  let i = key < 0 ? 0 : text.indexOf("[", key) + 1;
+  let depth = 0;
+  let inString = false;
+  let line = 1;
+  let lineStart = 0;
+  for (let k = 0; k < i; k++)
+    if (text[k] === "\n") {
+      line++;
+      lineStart = k + 1;
+    }
+  for (; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "\n") {
+      line++;
+      lineStart = i + 1;
+    }
+    if (inString) {
+      if (ch === "\\") i++;
+      else if (ch === '"') inString = false;
+      continue;
+    }
+    if (ch === '"') inString = true;
+    else if (ch === "{" || ch === "[") {
+      if (depth === 0) out.push({ line, column: i - lineStart + 1 });
+      depth++;
+    } else if (ch === "}" || ch === "]") {
+      if (depth === 0) break;
+      depth--;
+    }
+  }
+  return out;
+}
+
+/** nft's writing of a JSON expression's left-hand side (`meta iifname` is printed `iifname`). */
+function lhs(v: Json): string | undefined {
+  if (!isObj(v)) return undefined;
+  if (isObj(v.meta)) {
+    const k = String(v.meta.key);
+    return k === "iifname" || k === "oifname" || k === "iif" || k === "oif" ? k : `meta ${k}`;
+  }
+  if (isObj(v.payload)) return `${v.payload.protocol} ${v.payload.field}`;
+  if (isObj(v.ct)) return `ct ${v.ct.key}`;
+  if (isObj(v.fib)) {
+    const flags = Array.isArray(v.fib.flags) ? v.fib.flags.join(" . ") : "";
+    return `fib ${flags} ${v.fib.result}`;
+  }
+  if (isObj(v["&"]) || Array.isArray(v["&"])) {
+    const [a, b] = v["&"] as Json[];
+    const left = lhs(a as Json);
+    return left ? `${left} & ${rhs(b as Json, left)}` : undefined;
+  }
+  return undefined;
+}
+
+function rhs(v: Json, left: string): string {
+  if (typeof v === "string")
+    return /ifname$/.test(left) || left === "iif" || left === "oif" ? JSON.stringify(v) : v;
+  if (typeof v === "number")
+    return left === "meta mark" || left.startsWith("meta mark &")
+      ? `0x${v.toString(16).padStart(8, "0")}`
+      : String(v);
+  if (Array.isArray(v)) return v.map((x) => rhs(x, left)).join(",");
+  if (isObj(v)) {
+    if (isObj(v.prefix)) return `${v.prefix.addr}/${v.prefix.len}`;
+    if (Array.isArray(v.range)) return `${rhs(v.range[0] as Json, left)}-${rhs(v.range[1] as Json, left)}`;
+    if (Array.isArray(v.set)) return `{ ${v.set.map((x) => rhs(x, left)).join(", ")} }`;
+  }
+  return JSON.stringify(v);
+}
+
+function verdictText(v: Json): string | undefined {
+  if (!isObj(v)) return undefined;
+  for (const k of ["accept", "drop", "continue", "return"]) if (k in v) return k;
+  if (isObj(v.jump)) return `jump ${v.jump.target}`;
+  if (isObj(v.goto)) return `goto ${v.goto.target}`;
+  return undefined;
+}
+
+/** One statement as nft prints it; an expression it does not know is written as its JSON key (reported unmodelled by the rule reader). */
+function statementText(e: Json): string {
+  if (!isObj(e)) return "unknown-expression";
+  const verdict = verdictText(e);
+  if (verdict) return verdict;
+  if (isObj(e.match)) {
+    const left = lhs(e.match.left as Json);
+    if (!left) return `match-${Object.keys(e.match.left as Obj)[0] ?? "?"}`;
+    const op =
+      e.match.op === "!=" ? "!= " : e.match.op === "==" || e.match.op === "in" ? "" : `${e.match.op} `;
+    return `${left} ${op}${rhs(e.match.right as Json, left)}`;
+  }
+  if ("counter" in e) return "counter";
+  if (isObj(e.vmap)) {
+    const left = lhs(e.vmap.key as Json) ?? "unknown-key";
+    const data = e.vmap.data;
+    if (typeof data === "string") return `${left} vmap ${data}`;
+    const elems = isObj(data) && Array.isArray(data.set) ? data.set : [];
+    const items = elems.map((pair) => {
+      const [k, v] = Array.isArray(pair) ? pair : [];
+      return `${rhs(k as Json, left)} : ${verdictText(v as Json) ?? "?"}`;
+    });
+    return `${left} vmap { ${items.join(", ")} }`;
+  }
+  if (isObj(e.log) || "log" in e) {
+    const l = isObj(e.log) ? e.log : {};
+    const parts = ["log"];
+    if (l.prefix !== undefined) parts.push(`prefix ${JSON.stringify(l.prefix)}`);
+    if (l.level !== undefined) parts.push(`level ${l.level}`);
+    return parts.join(" ");
+  }
+  if (isObj(e.mangle)) {
+    const left = lhs(e.mangle.key as Json);
+    if (left === "meta nftrace" || left === "meta mark")
+      return `${left} set ${rhs(e.mangle.value as Json, left)}`;
+    return "mangle";
+  }
+  for (const k of ["dnat", "snat"]) {
+    if (isObj(e[k])) {
+      const d = e[k] as Obj;
+      return `${k} to ${d.addr ?? ""}${d.port !== undefined ? `:${d.port}` : ""}`;
+    }
+  }
+  if ("masquerade" in e) {
+    const m = isObj(e.masquerade) ? e.masquerade : {};
+    return m.port !== undefined ? `masquerade to :${m.port}` : "masquerade";
+  }
+  if ("reject" in e) return "reject";
+  return Object.keys(e)[0] ?? "unknown-expression";
+}
+
+/** Where JSON.parse stopped: its `position N`, or (Node 24) the excerpt it quotes, ten characters each side. */
+function jsonErrorOffset(text: string, msg: string): number {
+  const at = /position (\d+)/.exec(msg);
+  if (at) return Number(at[1]);
+  const m = /Unexpected token '(.)', (\.\.\.)?"(.*)"(\.\.\.)? is not valid JSON/s.exec(msg);
+  if (m) {
+    const excerpt = m[3] as string;
+    const start = text.indexOf(excerpt);
+    if (start >= 0) return start + (m[2] ? 10 : excerpt.indexOf(m[1] as string));
+  }
+  return /end of JSON input/.test(msg) ? text.length : 0;
+}
+
+/** Parses nft JSON output. */
+export function parseNftJson(text: string, options: ParseNftJsonOptions = {}): ParsedNft {
+  const file = options.file ?? "ruleset.json";
+  const diagnostics: Diagnostic[] = [];
+  const fail = (line: number, column: number, message: string, hint: string) => {
+    diagnostics.push({ severity: "error", message, hint, position: { file, line, column } });
+    return { tables: [], diagnostics };
+  };
+  let doc: Json;
+  try {
+    doc = JSON.parse(text) as Json;
+  } catch (error) {
+    const msg = (error as Error).message;
+    const offset = jsonErrorOffset(text, msg);
+    const before = text.slice(0, offset).split("\n");
+    return fail(
+      before.length,
+      (before[before.length - 1]?.length ?? 0) + 1,
+      `not valid JSON: ${msg.replace(/ in JSON at position \d+.*$/, "")}`,
+      "give the output of 'nft -j list ruleset' unchanged",
+    );
+  }
+  if (!isObj(doc) || !Array.isArray(doc.nftables))
+    return fail(
+      1,
+      1,
+      "expected an object with an 'nftables' array",
+      "give the output of 'nft -j list ruleset'",
+    );
+  const positions = elementPositions(text);
+  // The JSON is rewritten as nft text, one object per line, so that every problem found in the text maps back to an object.
+  const out: string[] = [];
+  const lineOf: { line: number; column: number }[] = [];
+  const emit = (s: string, at: { line: number; column: number }) => {
+    out.push(s);
+    lineOf.push(at);
+  };
+  const byTable = new Map<
+    string,
+    {
+      head: string;
+      at: { line: number; column: number };
+      body: { s: string; at: { line: number; column: number } }[];
+    }
+  >();
+  const chains = new Map<
+    string,
+    {
+      s: string;
+      at: { line: number; column: number };
+      rules: { s: string; at: { line: number; column: number } }[];
+    }
+  >();
+  doc.nftables.forEach((item, index) => {
+    const at = positions[index] ?? { line: 1, column: 1 };
+    if (!isObj(item)) {
+      diagnostics.push({
+        severity: "error",
+        message: "expected an object",
+        hint: 'each entry of \'nftables\' is {"table": ...}, {"chain": ...}, ...',
+        position: { file, ...at },
+      });
+      return;
+    }
+    const [kind] = Object.keys(item);
+    const v = item[kind ?? ""];
+    if (kind === "metainfo") return;
+    if (!isObj(v) || (typeof v.name !== "string" && kind !== "rule")) {
+      diagnostics.push({
+        severity: "error",
+        message: `'${kind}' entry needs a name`,
+        hint: "give the output of 'nft -j list ruleset' unchanged",
+        position: { file, ...at },
+      });
+      return;
+    }
+    const tkey = `${v.family} ${kind === "table" ? v.name : v.table}`;
+    if (kind === "table") {
+      byTable.set(tkey, { head: `table ${v.family} ${v.name} {`, at, body: [] });
+      return;
+    }
+    const table = byTable.get(tkey);
+    if (!table) {
+      diagnostics.push({
+        severity: "error",
+        message: `${kind} of table ${tkey}, which is not listed before it`,
+        hint: "list the table before its chains, sets and rules",
+        position: { file, ...at },
+      });
+      return;
+    }
+    if (kind === "set" || kind === "map") {
+      const elems = Array.isArray(v.elem) ? v.elem : [];
+      const items = elems.map((e) => {
+        if (Array.isArray(e))
+          return `${rhs(e[0] as Json, String(v.type))} : ${verdictText(e[1] as Json) ?? "?"}`;
+        return rhs(e, String(v.type) === "ifname" ? "iifname" : String(v.type));
+      });
+      const type = kind === "map" ? `${v.type} : ${v.map}` : String(v.type);
+      table.body.push({
+        s: `${kind} ${v.name} { type ${type}; ${items.length ? `elements = { ${items.join(", ")} }` : ""} }`,
+        at,
+      });
+      return;
+    }
+    if (kind === "chain") {
+      const head = v.hook
+        ? `chain ${v.name} { type ${v.type} hook ${v.hook} priority ${v.prio}; policy ${v.policy ?? "accept"};`
+        : `chain ${v.name} {`;
+      chains.set(`${tkey} ${v.name}`, { s: head, at, rules: [] });
+      table.body.push({ s: `@chain ${v.name}`, at });
+      return;
+    }
+    if (kind === "rule") {
+      const chain = chains.get(`${tkey} ${v.chain}`);
+      if (!chain || !Array.isArray(v.expr)) {
+        diagnostics.push({
+          severity: "error",
+          message: `rule of chain ${String(v.chain)}, which is not listed before it (or has no 'expr')`,
+          hint: "list the chain before its rules",
+          position: { file, ...at },
+        });
+        return;
+      }
+      const words = v.expr.map(statementText);
+      if (typeof v.comment === "string") words.push(`comment ${JSON.stringify(v.comment)}`);
+      chain.rules.push({ s: words.join(" "), at });
+      return;
+    }
+    diagnostics.push({
+      severity: "warning",
+      message: `'${kind}' entries are not modelled`,
+      hint: "the simulator ignores this entry",
+      position: { file, ...at },
+    });
+  });
+  for (const [tkey, table] of byTable) {
+    emit(table.head, table.at);
+    for (const b of table.body) {
+      if (!b.s.startsWith("@chain ")) {
+        emit(b.s, b.at);
+        continue;
+      }
+      const chain = chains.get(`${tkey} ${b.s.slice(7)}`);
+      if (!chain) continue;
+      emit(chain.s, chain.at);
+      for (const r of chain.rules) emit(r.s, r.at);
+      emit("}", chain.at);
+    }
+    emit("}", table.at);
+  }
+  const parsed = parseNftRuleset(out.join("\n"), { file });
+  for (const d of parsed.diagnostics) {
+    const at = lineOf[d.position.line - 1] ?? { line: 1, column: 1 };
+    diagnostics.push({ ...d, position: { file, line: at.line, column: at.column } });
+  }
+  // Rule and chain lines point at their JSON objects.
+  for (const t of parsed.tables) {
+    if (t.line) t.line = lineOf[t.line - 1]?.line ?? t.line;
+    for (const c of t.chains.values()) {
+      c.line = lineOf[c.line - 1]?.line ?? c.line;
+      for (const r of c.rules) r.line = lineOf[r.line - 1]?.line ?? r.line;
+    }
+    for (const s of t.sets?.values() ?? []) s.line = lineOf[s.line - 1]?.line ?? s.line;
+  }
+  return { tables: parsed.tables, diagnostics };
+}

@@ -1,0 +1,544 @@
+/**
+ * Reads the statements of one nftables rule (`iifname "docker0" ct state established counter accept`)
+ * into the shared rule model: conditions the iptables model already has where they mean the same
+ * (`iifname` is `-i`, `ip saddr` is `-s`, `fib daddr type local` is `addrtype --dst-type LOCAL`),
+ * `nft-set` conditions for sets, a verdict (or `vmap`) as the target, and `log`, `meta nftrace set`
+ * and `meta mark set` as effects. An expression it does not know becomes an `unknown` condition or
+ * target covering exactly its words: reported, never guessed.
+ */
+import { parseCidr } from "./ipv4.ts";
+import type { Condition, NftKey, NftMapElement, NftValue, PortRange, Target } from "./ruleset.ts";
+import type { NftToken } from "./tokenize-nft.ts";
+
+/** A problem in one rule, at a token. */
+export interface NftRuleProblem {
+  severity: "error" | "warning";
+  message: string;
+  hint?: string;
+  line: number;
+  column: number;
+}
+
+/** The parsed rule. */
+export interface ParsedNftRule {
+  conditions: Condition[];
+  target: Target;
+  effects: Target[];
+  comment?: string;
+  problems: NftRuleProblem[];
+}
+
+/** Words that start an expression or statement: where an unknown expression's words end. */
+const STARTERS = new Set([
+  "iifname",
+  "oifname",
+  "iif",
+  "oif",
+  "meta",
+  "ip",
+  "ip6",
+  "tcp",
+  "udp",
+  "th",
+  "icmp",
+  "ct",
+  "fib",
+  "counter",
+  "comment",
+  "log",
+  "accept",
+  "drop",
+  "continue",
+  "return",
+  "jump",
+  "goto",
+  "reject",
+  "dnat",
+  "snat",
+  "masquerade",
+  "limit",
+  "notrack",
+  "queue",
+  "redirect",
+  "ether",
+  "vlan",
+  "arp",
+  "mark",
+]);
+
+const CT_STATES = new Set(["new", "established", "related", "invalid", "untracked"]);
+const L4 = new Set(["tcp", "udp", "icmp", "icmpv6", "sctp", "udplite", "gre", "esp", "ah"]);
+
+/** Parses a port (number or service name nft prints) or `lo-hi`. */
+function portRange(text: string): PortRange | undefined {
+  const names: Record<string, number> = { http: 80, https: 443, ssh: 22, domain: 53, "http-alt": 8080 };
+  const one = (t: string) => (/^\d+$/.test(t) ? Number(t) : names[t]);
+  const [a, b] = text.split("-");
+  const lo = one(a ?? "");
+  const hi = b === undefined ? lo : one(b);
+  if (lo === undefined || hi === undefined || lo > 65535 || hi > 65535 || lo > hi) return undefined;
+  return { lo, hi };
+}
+
+/** Parses one set element word into a value, prefix or range. */
+export function nftValue(text: string): NftValue {
+  if (text.includes("/")) {
+    const cidr = parseCidr(text);
+    if (cidr) return { kind: "prefix", cidr };
+  }
+  const dash = /^([^-]+)-([^-]+)$/.exec(text);
+  if (dash && /^[\d.]+$/.test(dash[1] as string) && /^[\d.]+$/.test(dash[2] as string))
+    return { kind: "range", lo: dash[1] as string, hi: dash[2] as string };
+  return { kind: "value", value: text };
+}
+
+/** Parses the statements of one rule from `tokens` (no line-end tokens in them). */
+export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
+  const out: ParsedNftRule = { conditions: [], target: { kind: "NONE" }, effects: [], problems: [] };
+  let i = 0;
+  const peek = (k = 0) => tokens[i + k];
+  const word = (k = 0) => {
+    const t = tokens[i + k];
+    return t && t.type !== "punct" ? t.value : undefined;
+  };
+  const problem = (
+    t: NftToken | undefined,
+    message: string,
+    hint?: string,
+    severity: "error" | "warning" = "error",
+  ) =>
+    out.problems.push({
+      severity,
+      message,
+      hint,
+      line: t?.line ?? tokens[0]?.line ?? 0,
+      column: t?.column ?? tokens[0]?.column ?? 1,
+    });
+  const text = (from: number, to: number) =>
+    tokens
+      .slice(from, to)
+      .map((t) => (t.type === "string" ? JSON.stringify(t.value) : t.value))
+      .join(" ")
+      .replace(/ ([,}])/g, "$1")
+      .replace(/\{ /g, "{ ");
+  const unknownFrom = (start: number) => {
+    i = start + 1;
+    let depth = 0;
+    while (i < tokens.length) {
+      const t = tokens[i] as NftToken;
+      if (t.value === "{") depth++;
+      else if (t.value === "}") depth--;
+      else if (depth === 0 && t.type === "word" && STARTERS.has(t.value)) break;
+      i++;
+    }
+    const what = text(start, i);
+    problem(
+      tokens[start],
+      `expression '${what}' is not modelled`,
+      "the simulator reports this rule's result as uncertain when a packet reaches it",
+      "warning",
+    );
+    return what;
+  };
+  /** Reads `[==|!=] value`, `{ a, b }` or `@set`, or `vmap ...`, for `key`. */
+  const readOperand = (
+    key: NftKey,
+    keyStart: number,
+  ):
+    | { kind: "single"; value: NftToken; neg: boolean }
+    | { kind: "set"; elements?: NftValue[]; set?: string; neg: boolean }
+    | { kind: "vmap" }
+    | undefined => {
+    let neg = false;
+    const op = word();
+    if (op === "==" || op === "eq") i++;
+    else if (op === "!=" || op === "ne") {
+      neg = true;
+      i++;
+    }
+    const t = peek();
+    if (!t) {
+      problem(tokens[keyStart], `'${key}' needs a value`, `write e.g. '${key} "docker0"'`);
+      return undefined;
+    }
+    if (t.type === "word" && t.value === "vmap") {
+      i++;
+      const m = peek();
+      if (m?.type === "word" && m.value.startsWith("@")) {
+        i++;
+        out.target = { kind: "vmap", key, map: m.value.slice(1) };
+        return { kind: "vmap" };
+      }
+      if (m?.value === "{") {
+        const elements = readMapElements();
+        if (elements) out.target = { kind: "vmap", key, elements };
+        return { kind: "vmap" };
+      }
+      problem(m ?? t, "vmap needs '@map' or '{ key : verdict, ... }'", "write e.g. 'oifname vmap @jumps'");
+      return undefined;
+    }
+    if (t.type === "word" && t.value.startsWith("@")) {
+      i++;
+      return { kind: "set", set: t.value.slice(1), neg };
+    }
+    if (t.value === "{") {
+      i++;
+      const elements: NftValue[] = [];
+      while (i < tokens.length && peek()?.value !== "}") {
+        const e = peek() as NftToken;
+        if (e.value !== ",") elements.push(nftValue(e.value));
+        i++;
+      }
+      if (peek()?.value !== "}") {
+        problem(t, "unclosed '{' in an anonymous set", "close the set with '}'");
+        return undefined;
+      }
+      i++;
+      return { kind: "set", elements, neg };
+    }
+    i++;
+    // `ct state established,related` is a comma list nft prints without braces.
+    if (peek()?.value === ",") {
+      const elements: NftValue[] = [nftValue(t.value)];
+      while (peek()?.value === "," && peek(1)) {
+        elements.push(nftValue((peek(1) as NftToken).value));
+        i += 2;
+      }
+      return { kind: "set", elements, neg };
+    }
+    return { kind: "single", value: t, neg };
+  };
+  const readVerdict = (): Target | undefined => {
+    const t = peek();
+    const w = word();
+    if (w === "accept" || w === "drop" || w === "continue" || w === "return") {
+      i++;
+      return { kind: w === "continue" ? "CONTINUE" : (w.toUpperCase() as "ACCEPT" | "DROP" | "RETURN") };
+    }
+    if (w === "jump" || w === "goto") {
+      const chain = peek(1);
+      if (!chain || chain.type === "punct") {
+        problem(t, `'${w}' needs a chain name`, `write e.g. '${w} my-chain'`);
+        i++;
+        return undefined;
+      }
+      i += 2;
+      return { kind: w, chain: chain.value };
+    }
+    return undefined;
+  };
+  const readMapElements = (): NftMapElement[] | undefined => {
+    const open = peek();
+    i++;
+    const elements: NftMapElement[] = [];
+    while (i < tokens.length && peek()?.value !== "}") {
+      if (peek()?.value === ",") {
+        i++;
+        continue;
+      }
+      const k = peek() as NftToken;
+      i++;
+      if (peek()?.value !== ":") {
+        problem(
+          peek() ?? k,
+          "expected ':' between a map element's key and its verdict",
+          'write e.g. "docker0" : jump chain',
+        );
+        return undefined;
+      }
+      i++;
+      const v = readVerdict();
+      if (!v) {
+        problem(peek() ?? k, "expected a verdict (accept, drop, jump CHAIN, goto CHAIN, return, continue)");
+        return undefined;
+      }
+      elements.push({ key: nftValue(k.value), verdict: v });
+    }
+    if (peek()?.value !== "}") {
+      problem(open, "unclosed '{' in a verdict map", "close the map with '}'");
+      return undefined;
+    }
+    i++;
+    return elements;
+  };
+  /** Adds the condition for `key` with its operand (single value mapped to the iptables kinds). */
+  const match = (key: NftKey, keyStart: number) => {
+    const operand = readOperand(key, keyStart);
+    if (!operand || operand.kind === "vmap") return;
+    const proto = key.split(" ")[0] as string;
+    if ((proto === "tcp" || proto === "udp") && !key.startsWith("th"))
+      out.conditions.push({ kind: "proto", proto, neg: false });
+    if (operand.kind === "set") {
+      out.conditions.push({
+        kind: "nft-set",
+        key,
+        ...(operand.elements ? { elements: operand.elements } : {}),
+        ...(operand.set ? { set: operand.set } : {}),
+        neg: operand.neg,
+      });
+      return;
+    }
+    const v = operand.value.value;
+    const neg = operand.neg;
+    const bad = (what: string, hint: string) => problem(operand.value, `'${v}' is not ${what}`, hint);
+    switch (key) {
+      case "iifname":
+      case "oifname":
+        // nft's trailing `*` wildcard is iptables' `+`.
+        out.conditions.push({ kind: key === "iifname" ? "in" : "out", name: v.replace(/\*$/, "+"), neg });
+        return;
+      case "ip saddr":
+      case "ip daddr": {
+        const cidr = parseCidr(v.includes("/") ? v : `${v}/32`);
+        if (!cidr) return bad("an IPv4 address or prefix", "write e.g. 172.17.0.0/16");
+        out.conditions.push({ kind: key === "ip saddr" ? "src" : "dst", cidr, neg });
+        return;
+      }
+      case "ip protocol":
+      case "meta l4proto":
+        out.conditions.push({ kind: "proto", proto: v, neg });
+        return;
+      case "tcp dport":
+      case "udp dport":
+      case "tcp sport":
+      case "udp sport":
+      case "th dport":
+      case "th sport": {
+        const range = portRange(v);
+        if (!range) return bad("a port or port range", "write e.g. 8080 or 1024-2048");
+        out.conditions.push({ kind: key.endsWith("dport") ? "dport" : "sport", range, neg });
+        return;
+      }
+      case "icmp type": {
+        const types: Record<string, number> = {
+          "echo-reply": 0,
+          "destination-unreachable": 3,
+          "echo-request": 8,
+        };
+        const type = types[v] ?? (/^\d+$/.test(v) ? Number(v) : undefined);
+        if (type === undefined) return bad("an ICMP type", "write e.g. echo-request");
+        out.conditions.push({ kind: "icmp-type", type, neg });
+        return;
+      }
+      case "ct state":
+        if (!CT_STATES.has(v))
+          return bad("a conntrack state", "write new, established, related, invalid or untracked");
+        out.conditions.push({ kind: "ctstate", states: [v.toUpperCase()], neg });
+        return;
+      case "meta mark": {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0) return bad("a mark", "write e.g. 0x1");
+        out.conditions.push({ kind: "mark", value: n >>> 0, mask: 0xffffffff, neg });
+        return;
+      }
+      case "fib daddr type":
+        out.conditions.push({ kind: "addrtype", which: "dst", types: [v.toUpperCase()], neg });
+        return;
+    }
+  };
+
+  while (i < tokens.length) {
+    const start = i;
+    const t = tokens[i] as NftToken;
+    const w = t.type === "word" ? t.value : undefined;
+    const w1 = word(1);
+    if (w === "iifname" || w === "oifname" || w === "iif" || w === "oif") {
+      i++;
+      match(w.startsWith("i") ? "iifname" : "oifname", start);
+      continue;
+    }
+    if (w === "meta" && (w1 === "iifname" || w1 === "oifname" || w1 === "iif" || w1 === "oif")) {
+      i += 2;
+      match(w1.startsWith("i") ? "iifname" : "oifname", start);
+      continue;
+    }
+    if (w === "meta" && w1 === "l4proto") {
+      i += 2;
+      match("meta l4proto", start);
+      continue;
+    }
+    if (w === "meta" && w1 === "nftrace" && word(2) === "set") {
+      const v = word(3);
+      i += 4;
+      if (v === "1") out.effects.push({ kind: "TRACE" });
+      else if (v !== "0") problem(tokens[start + 3], "meta nftrace set takes 0 or 1");
+      continue;
+    }
+    if ((w === "meta" && w1 === "mark") || w === "mark") {
+      i += w === "mark" ? 1 : 2;
+      if (word() === "set") {
+        const v = Number(word(1));
+        if (!Number.isInteger(v))
+          problem(peek(1) ?? t, "meta mark set needs a number", "write e.g. meta mark set 0x1");
+        else out.effects.push({ kind: "MARK", value: v >>> 0, mask: 0xffffffff, op: "set" });
+        i += 2;
+        continue;
+      }
+      if (word() === "&") {
+        // `meta mark & MASK == VALUE` (nft prints `!=` too).
+        const mask = Number(word(1));
+        let k = 2;
+        let neg = false;
+        if (word(k) === "==" || word(k) === "!=") {
+          neg = word(k) === "!=";
+          k++;
+        }
+        const value = Number(word(k));
+        if (!Number.isInteger(mask) || !Number.isInteger(value)) {
+          problem(t, "expected 'meta mark & MASK == VALUE'", "write e.g. meta mark & 0x3 == 0x2");
+          i += k + 1;
+          continue;
+        }
+        i += k + 1;
+        out.conditions.push({ kind: "mark", value: (value & mask) >>> 0, mask: mask >>> 0, neg });
+        continue;
+      }
+      match("meta mark", start);
+      continue;
+    }
+    if (w === "ip" && (w1 === "saddr" || w1 === "daddr" || w1 === "protocol")) {
+      i += 2;
+      match(`ip ${w1}` as NftKey, start);
+      continue;
+    }
+    if ((w === "tcp" || w === "udp" || w === "th") && (w1 === "dport" || w1 === "sport")) {
+      i += 2;
+      match(`${w} ${w1}` as NftKey, start);
+      continue;
+    }
+    if (w === "icmp" && w1 === "type") {
+      i += 2;
+      out.conditions.push({ kind: "proto", proto: "icmp", neg: false });
+      match("icmp type", start);
+      continue;
+    }
+    if (w === "ct" && w1 === "state") {
+      i += 2;
+      match("ct state", start);
+      continue;
+    }
+    if (w === "fib" && w1 === "daddr" && word(2) === "type") {
+      i += 3;
+      match("fib daddr type", start);
+      continue;
+    }
+    if (w === "counter") {
+      i++;
+      // `nft list` prints the counter's values; they are state, not rule.
+      if (word() === "packets" && word(2) === "bytes") i += 4;
+      continue;
+    }
+    if (w === "comment") {
+      const c = peek(1);
+      if (!c || c.type === "punct") {
+        problem(t, "comment needs a string", 'write e.g. comment "ICC"');
+        i++;
+        continue;
+      }
+      out.comment = c.value;
+      i += 2;
+      continue;
+    }
+    if (w === "log") {
+      i++;
+      let prefix = "";
+      let level: string | undefined;
+      for (;;) {
+        const k = word();
+        if (k === "prefix" && peek(1)) {
+          prefix = (peek(1) as NftToken).value;
+          i += 2;
+        } else if (k === "level" && peek(1)) {
+          level = (peek(1) as NftToken).value;
+          i += 2;
+        } else if (
+          (k === "flags" || k === "group" || k === "snaplen" || k === "queue-threshold") &&
+          peek(1)
+        ) {
+          i += 2;
+          while (peek()?.value === "," && peek(1)) i += 2;
+        } else break;
+      }
+      out.effects.push({ kind: "LOG", prefix, ...(level ? { level } : {}) });
+      continue;
+    }
+    const verdict = readVerdict();
+    if (verdict) {
+      out.target = verdict;
+      continue;
+    }
+    if (w === "reject") {
+      i++;
+      let withText: string | undefined;
+      if (word() === "with") {
+        const from = i + 1;
+        i++;
+        while (
+          (i < tokens.length && !STARTERS.has(word() ?? "")) ||
+          (word() === "tcp" && word(1) === "reset")
+        ) {
+          if (word() === "tcp" && word(1) === "reset") {
+            i += 2;
+            break;
+          }
+          i++;
+        }
+        withText = text(from, i);
+      }
+      out.target = { kind: "REJECT", ...(withText ? { with: withText } : {}) };
+      continue;
+    }
+    if (w === "dnat" || w === "snat") {
+      i++;
+      if (word() === "ip") i++;
+      if (word() !== "to") {
+        problem(peek() ?? t, `${w} needs 'to ADDRESS[:PORT]'`, `write e.g. ${w} to 172.17.0.2:80`);
+        continue;
+      }
+      const dest = peek(1);
+      if (!dest || dest.type === "punct") {
+        problem(peek() ?? t, `${w} to needs an address`, `write e.g. ${w} to 172.17.0.2:80`);
+        i++;
+        continue;
+      }
+      i += 2;
+      const m = /^([\d.]*)(?::(\d+(?:-\d+)?))?$/.exec(dest.value);
+      const port = m?.[2] ? portRange(m[2]) : undefined;
+      if (!m || (m[2] && !port)) {
+        problem(dest, `'${dest.value}' is not ADDRESS[:PORT]`, `write e.g. ${w} to 172.17.0.2:80`);
+        continue;
+      }
+      out.target = {
+        kind: w === "dnat" ? "DNAT" : "SNAT",
+        ...(m[1] ? { addr: m[1] } : {}),
+        ...(port ? { port } : {}),
+      };
+      continue;
+    }
+    if (w === "masquerade") {
+      i++;
+      let port: PortRange | undefined;
+      if (word() === "to" && word(1)?.startsWith(":")) {
+        port = portRange((word(1) as string).slice(1));
+        i += 2;
+      }
+      while (word() === "random" || word() === "fully-random" || word() === "persistent" || word() === ",")
+        i++;
+      out.target = { kind: "MASQUERADE", ...(port ? { port } : {}) };
+      continue;
+    }
+    if (w !== undefined && L4.has(w) && w1 === undefined) {
+      // A bare protocol word is never a whole expression.
+      unknownFrom(start);
+      continue;
+    }
+    const what = unknownFrom(start);
+    const last = tokens[i - 1];
+    // An unknown statement that decides (queue, redirect, notrack) is an unknown target, else a condition.
+    if (w === "queue" || w === "redirect" || w === "notrack")
+      out.target = { kind: "unknown", name: w, text: what };
+    else out.conditions.push({ kind: "unknown", text: what, neg: false });
+    void last;
+  }
+  return out;
+}

@@ -1,0 +1,453 @@
+/**
+ * Reads `nft list ruleset` text (also `nft -s`, `-a` and `-f` input of the same shape) into the shared
+ * rule model: tables of every family, named sets and maps, base chains with their hook, numeric
+ * priority and policy, regular chains, and rules parsed by {@link parseNftRule}. Problems are
+ * positioned diagnostics (`file:line:col`, what was expected, a hint); this never throws.
+ */
+import type { Diagnostic } from "../model/packet.ts";
+import { nftValue, parseNftRule } from "./parse-nft-rule.ts";
+import type {
+  BaseChain,
+  ChainDef,
+  NftMapElement,
+  NftSet,
+  NftValue,
+  Rule,
+  TableDef,
+  Target,
+} from "./ruleset.ts";
+import { type NftToken, tokenizeNft } from "./tokenize-nft.ts";
+
+/** Options of {@link parseNftRuleset}. */
+export interface ParseNftOptions {
+  /** File name for diagnostics (default `ruleset`). */
+  file?: string;
+  /** Line number of the text's first line in its file (default 1). */
+  firstLine?: number;
+}
+
+/** The tables read, in order, and every problem found. */
+export interface ParsedNft {
+  tables: TableDef[];
+  diagnostics: Diagnostic[];
+}
+
+/** The nft families. */
+export const NFT_FAMILIES = ["ip", "ip6", "inet", "arp", "bridge", "netdev"] as const;
+
+/** Named priorities (nft's `priority raw` etc.) for the IP families and for the bridge family. */
+export function namedPriority(name: string, family: string): number | undefined {
+  if (family === "bridge")
+    return ({ dstnat: -300, filter: -200, out: 100, srcnat: 300 } as Record<string, number>)[name];
+  return (
+    { raw: -300, mangle: -150, dstnat: -100, filter: 0, security: 50, srcnat: 100 } as Record<string, number>
+  )[name];
+}
+
+const HOOKS = new Set(["prerouting", "input", "forward", "output", "postrouting", "ingress", "egress"]);
+
+/** Parses nft ruleset text. */
+export function parseNftRuleset(text: string, options: ParseNftOptions = {}): ParsedNft {
+  const file = options.file ?? "ruleset";
+  const diagnostics: Diagnostic[] = [];
+  const tables: TableDef[] = [];
+  const columns = new Map<Rule, number>();
+  const err = (
+    at: { line: number; column: number },
+    message: string,
+    hint?: string,
+    severity: "error" | "warning" = "error",
+  ) => diagnostics.push({ severity, message, hint, position: { file, line: at.line, column: at.column } });
+  const firstLine = options.firstLine ?? 1;
+  const srcLines = text.split(/\r?\n/);
+  const tk = tokenizeNft(text, firstLine);
+  if (!tk.ok) {
+    err(tk, tk.message, 'close the string with a double quote (")');
+    return { tables, diagnostics };
+  }
+  const toks = tk.tokens;
+  let i = 0;
+  const peek = () => toks[i];
+  const skipBlank = () => {
+    while (toks[i]?.type === "nl" || toks[i]?.value === ";") i++;
+  };
+  const last = toks[toks.length - 1] ?? { line: 1, column: 1 };
+  /** Tokens up to the end of the statement (line end or `;` outside braces); braces may span lines. */
+  const statement = (): NftToken[] => {
+    const out: NftToken[] = [];
+    let depth = 0;
+    while (i < toks.length) {
+      const t = toks[i] as NftToken;
+      if (depth === 0 && (t.type === "nl" || t.value === ";" || t.value === "}")) break;
+      if (t.value === "{") depth++;
+      if (t.value === "}") depth--;
+      if (t.type !== "nl") out.push(t);
+      i++;
+    }
+    return out;
+  };
+  /** Skips a `{ ... }` block whose `{` is at `i`. */
+  const skipBlock = () => {
+    let depth = 0;
+    do {
+      if (toks[i]?.value === "{") depth++;
+      else if (toks[i]?.value === "}") depth--;
+      i++;
+    } while (i < toks.length && depth > 0);
+  };
+
+  const readSet = (table: TableDef, kind: "set" | "map", at: NftToken) => {
+    const name = toks[i];
+    if (!name || name.type === "punct" || name.type === "nl") {
+      err(at, `${kind} needs a name`, `write e.g. '${kind} my-${kind} { type ipv4_addr; }'`);
+      return false;
+    }
+    i++;
+    if (peek()?.value !== "{") {
+      err(
+        peek() ?? last,
+        `expected '{' after ${kind} ${name.value}`,
+        `write '${kind} ${name.value} { type ...; }'`,
+      );
+      return false;
+    }
+    i++;
+    const set: NftSet = { name: name.value, kind, type: "", elements: [], verdicts: [], line: at.line };
+    for (;;) {
+      skipBlank();
+      const t = peek();
+      if (!t) {
+        err(at, `${kind} ${name.value} is not closed`, "add '}' after its elements");
+        return false;
+      }
+      if (t.value === "}") {
+        i++;
+        break;
+      }
+      const words = statement();
+      const head = words[0]?.value;
+      if (head === "type")
+        set.type = words
+          .slice(1)
+          .map((w) => w.value)
+          .join(" ");
+      else if (head === "elements") {
+        const open = words.findIndex((w) => w.value === "{");
+        const body = words.slice(open + 1, words[words.length - 1]?.value === "}" ? -1 : undefined);
+        if (open < 0 || words[words.length - 1]?.value !== "}") {
+          err(words[0] as NftToken, "expected 'elements = { ... }'", "close the element list with '}'");
+          continue;
+        }
+        const entries: NftToken[][] = [[]];
+        for (const w of body) {
+          if (w.value === ",") entries.push([]);
+          else (entries[entries.length - 1] as NftToken[]).push(w);
+        }
+        for (const e of entries) {
+          if (e.length === 0) continue;
+          if (set.type.endsWith(": verdict") || e.some((w) => w.value === ":")) {
+            const colon = e.findIndex((w) => w.value === ":");
+            const key = e[0] as NftToken;
+            const v = e.slice(colon + 1).map((w) => w.value);
+            const verdict = verdictOf(v);
+            if (colon !== 1 || !verdict) {
+              err(
+                key,
+                `map element '${e.map((w) => w.value).join(" ")}' is not 'KEY : VERDICT'`,
+                'write e.g. "docker0" : jump my-chain',
+              );
+              continue;
+            }
+            set.verdicts.push({ key: nftValue(key.value), verdict });
+          } else set.elements.push(nftValue((e[0] as NftToken).value));
+        }
+      } else if (
+        head &&
+        !["flags", "size", "timeout", "gc-interval", "policy", "counter", "auto-merge", "comment"].includes(
+          head,
+        )
+      )
+        err(
+          words[0] as NftToken,
+          `unexpected '${head}' in ${kind} ${name.value}`,
+          "a set holds type, flags and elements lines",
+          "warning",
+        );
+    }
+    (table.sets as Map<string, NftSet>).set(set.name, set);
+    return true;
+  };
+
+  const readChain = (table: TableDef, at: NftToken) => {
+    const name = toks[i];
+    if (!name || name.type === "punct" || name.type === "nl") {
+      err(at, "chain needs a name", "write e.g. 'chain forward { ... }'");
+      return false;
+    }
+    i++;
+    if (peek()?.value !== "{") {
+      err(peek() ?? last, `expected '{' after chain ${name.value}`, `write 'chain ${name.value} { ... }'`);
+      return false;
+    }
+    i++;
+    const chain: ChainDef = { name: name.value, line: name.line, rules: [] };
+    if (table.chains.has(chain.name))
+      err(
+        name,
+        `chain '${chain.name}' is declared twice in table ${table.family} ${table.name}`,
+        "rename one of them",
+      );
+    table.chains.set(chain.name, chain);
+    for (;;) {
+      skipBlank();
+      const t = peek();
+      if (!t) {
+        err(name, `chain ${name.value} is not closed`, "add '}' after its rules");
+        return false;
+      }
+      if (t.value === "}") {
+        i++;
+        return true;
+      }
+      if (t.value === "type" && toks[i + 2]?.value === "hook") {
+        const words = statement();
+        const base = readBase(words, table.family ?? "ip");
+        if (base) chain.base = base;
+        continue;
+      }
+      if (t.value === "policy") {
+        const words = statement();
+        const p = words[1]?.value;
+        if (p !== "accept" && p !== "drop")
+          err(words[1] ?? t, `'${p ?? ""}' is not a chain policy`, "expected accept or drop");
+        else chain.policy = p.toUpperCase();
+        continue;
+      }
+      if (
+        t.value === "comment" &&
+        toks[i + 1]?.type === "string" &&
+        (toks[i + 2]?.type === "nl" || toks[i + 2]?.value === ";")
+      ) {
+        statement();
+        continue;
+      }
+      const words = statement();
+      if (words.length === 0) {
+        i++;
+        continue;
+      }
+      addRule(table, chain, words);
+    }
+  };
+
+  const readBase = (words: NftToken[], family: string): BaseChain | undefined => {
+    // type T hook H [device D] priority P
+    const type = words[1]?.value ?? "";
+    const hook = words[3]?.value ?? "";
+    if (!HOOKS.has(hook)) {
+      err(
+        words[3] ?? (words[0] as NftToken),
+        `'${hook}' is not a hook`,
+        "expected prerouting, input, forward, output or postrouting",
+      );
+      return undefined;
+    }
+    const pIdx = words.findIndex((w) => w.value === "priority");
+    if (pIdx < 0) {
+      err(
+        words[0] as NftToken,
+        `base chain with hook ${hook} has no priority`,
+        "write e.g. 'type filter hook forward priority filter;'",
+      );
+      return undefined;
+    }
+    const prio = words.slice(pIdx + 1);
+    const priorityText = prio.map((w) => w.value).join(" ");
+    const m = /^(-?\d+|[a-z]+)(?:\s*([+-])\s*(\d+))?$/.exec(priorityText);
+    const first = m?.[1] ?? "";
+    const baseValue = /^-?\d+$/.test(first) ? Number(first) : namedPriority(first, family);
+    if (!m || baseValue === undefined) {
+      err(
+        prio[0] ?? (words[pIdx] as NftToken),
+        `'${priorityText}' is not a priority`,
+        "expected a number or raw, mangle, dstnat, filter, security, srcnat (with + or - N)",
+      );
+      return undefined;
+    }
+    const priority = baseValue + (m[2] ? (m[2] === "+" ? 1 : -1) * Number(m[3]) : 0);
+    return { type, hook, priority, priorityText };
+  };
+
+  const addRule = (table: TableDef, chain: ChainDef, words: NftToken[]) => {
+    const parsed = parseNftRule(words);
+    for (const p of parsed.problems) err(p, p.message, p.hint, p.severity);
+    if (parsed.problems.some((p) => p.severity === "error")) return;
+    const first = words[0] as NftToken;
+    const end = words[words.length - 1] as NftToken;
+    // The rule as written when it is on one line (nft monitor trace prints it the same way).
+    const lineText =
+      first.line === end.line
+        ? (srcLines[first.line - firstLine] ?? "").slice(
+            first.column - 1,
+            end.column - 1 + (end.type === "string" ? end.value.length + 2 : end.value.length),
+          )
+        : words
+            .map((w) => (w.type === "string" ? JSON.stringify(w.value) : w.value))
+            .join(" ")
+            .replace(/ ([,}])/g, "$1");
+    const rule: Rule = {
+      table: table.name,
+      chain: chain.name,
+      index: chain.rules.length + 1,
+      line: (words[0] as NftToken).line,
+      text: lineText.replace(/ counter packets \d+ bytes \d+/g, " counter"),
+      conditions: parsed.conditions,
+      target: parsed.target,
+    };
+    if (parsed.effects.length) rule.effects = parsed.effects;
+    if (parsed.comment !== undefined) rule.comment = parsed.comment;
+    chain.rules.push(rule);
+    columns.set(rule, first.column);
+  };
+
+  for (;;) {
+    skipBlank();
+    const t = peek();
+    if (!t) break;
+    if (t.value !== "table") {
+      err(
+        t,
+        `unexpected '${t.value}'`,
+        "nft list ruleset text is a list of 'table FAMILY NAME { ... }' blocks",
+      );
+      // Go on after the next top-level block or line.
+      const words = statement();
+      if (words.length === 0) i++;
+      if (peek()?.value === "{") skipBlock();
+      continue;
+    }
+    i++;
+    let family = "ip";
+    let nameTok = peek();
+    if (
+      nameTok &&
+      (NFT_FAMILIES as readonly string[]).includes(nameTok.value) &&
+      toks[i + 1]?.value !== "{"
+    ) {
+      family = nameTok.value;
+      i++;
+      nameTok = peek();
+    }
+    if (!nameTok || nameTok.type === "punct" || nameTok.type === "nl") {
+      err(nameTok ?? t, "table needs a family and a name", "write e.g. 'table ip docker-bridges {'");
+      continue;
+    }
+    i++;
+    if (peek()?.value !== "{") {
+      err(
+        peek() ?? last,
+        `expected '{' after table ${family} ${nameTok.value}`,
+        `write 'table ${family} ${nameTok.value} {'`,
+      );
+      continue;
+    }
+    i++;
+    const table: TableDef = { name: nameTok.value, family, chains: new Map(), sets: new Map(), line: t.line };
+    tables.push(table);
+    let closed = false;
+    while (!closed) {
+      skipBlank();
+      const k = peek();
+      if (!k) {
+        err(t, `table ${family} ${table.name} is not closed`, "add '}' at the end of the table");
+        break;
+      }
+      if (k.value === "}") {
+        i++;
+        closed = true;
+        break;
+      }
+      i++;
+      if (k.value === "chain") {
+        if (!readChain(table, k)) break;
+      } else if (k.value === "set" || k.value === "map") {
+        if (!readSet(table, k.value, k)) break;
+      } else if (k.value === "flags" || k.value === "comment") {
+        statement();
+      } else {
+        err(
+          k,
+          `unexpected '${k.value}' in table ${family} ${table.name}`,
+          "a table holds chain, set, map and flags",
+        );
+        statement();
+        if (peek()?.value === "{") skipBlock();
+      }
+    }
+  }
+  checkReferences(tables, err, (rule) => columns.get(rule) ?? 1);
+  return { tables, diagnostics };
+}
+
+/** A verdict written as words (`jump x`, `accept`, ...). */
+function verdictOf(words: string[]): Target | undefined {
+  const [w, chain] = words;
+  if (words.length === 1 && (w === "accept" || w === "drop" || w === "return" || w === "continue"))
+    return { kind: w === "continue" ? "CONTINUE" : (w.toUpperCase() as "ACCEPT" | "DROP" | "RETURN") };
+  if (words.length === 2 && (w === "jump" || w === "goto") && chain) return { kind: w, chain };
+  return undefined;
+}
+
+/** Jumps to missing chains and references to missing sets are errors: the kernel refuses them too. */
+function checkReferences(
+  tables: TableDef[],
+  err: (at: { line: number; column: number }, message: string, hint?: string) => void,
+  columnOf: (rule: Rule) => number,
+): void {
+  for (const table of tables) {
+    const chainOk = (name: string) => table.chains.has(name);
+    const check = (rule: Rule, t: Target) => {
+      if ((t.kind === "jump" || t.kind === "goto") && !chainOk(t.chain))
+        err(
+          { line: rule.line, column: columnOf(rule) },
+          `chain '${t.chain}' does not exist in table ${table.family} ${table.name}`,
+          "declare the chain in the same table",
+        );
+    };
+    for (const set of table.sets?.values() ?? []) {
+      for (const e of set.verdicts) {
+        const t = e.verdict;
+        if ((t.kind === "jump" || t.kind === "goto") && !chainOk(t.chain))
+          err(
+            { line: set.line, column: 1 },
+            `map ${set.name} jumps to chain '${t.chain}', which does not exist in table ${table.family} ${table.name}`,
+            "declare the chain in the same table",
+          );
+      }
+    }
+    for (const chain of table.chains.values()) {
+      for (const rule of chain.rules) {
+        check(rule, rule.target);
+        const t = rule.target;
+        if (t.kind === "vmap") {
+          if (t.map && !table.sets?.get(t.map)?.verdicts)
+            err(
+              { line: rule.line, column: columnOf(rule) },
+              `verdict map '@${t.map}' does not exist in table ${table.family} ${table.name}`,
+              "declare it with 'map NAME { type ... : verdict; }'",
+            );
+          for (const e of t.elements ?? []) check(rule, e.verdict);
+        }
+        for (const c of rule.conditions)
+          if (c.kind === "nft-set" && c.set && !table.sets?.has(c.set))
+            err(
+              { line: rule.line, column: columnOf(rule) },
+              `set '@${c.set}' does not exist in table ${table.family} ${table.name}`,
+              "declare it with 'set NAME { type ...; }'",
+            );
+      }
+    }
+  }
+}
+
+export type { NftMapElement, NftValue };

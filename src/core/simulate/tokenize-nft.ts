@@ -1,0 +1,61 @@
+/**
+ * Splits `nft list ruleset` text into words, strings and punctuation with their line and column,
+ * keeping line ends (they end rules) and dropping `#` comments (`nft -a` prints `# handle N`).
+ */
+
+/** One token of nft text. */
+export interface NftToken {
+  /** `word` (names, numbers, addresses, operators), `string` (quotes removed), `punct` (`{ } ; , :`), `nl` (line end). */
+  type: "word" | "string" | "punct" | "nl";
+  value: string;
+  /** 1-based line. */
+  line: number;
+  /** 1-based column. */
+  column: number;
+}
+
+/** The tokens, or the position of an unterminated string. */
+export type NftTokenizeResult =
+  | { ok: true; tokens: NftToken[] }
+  | { ok: false; line: number; column: number; message: string };
+
+const PUNCT = new Set(["{", "}", ";", ","]);
+
+/** Tokenizes `text` whose first line is line `firstLine`; never throws. */
+export function tokenizeNft(text: string, firstLine = 1): NftTokenizeResult {
+  const tokens: NftToken[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let li = 0; li < lines.length; li++) {
+    const src = lines[li] as string;
+    const line = firstLine + li;
+    let i = 0;
+    while (i < src.length) {
+      const ch = src[i] as string;
+      if (ch === " " || ch === "\t") {
+        i++;
+        continue;
+      }
+      if (ch === "#") break;
+      if (ch === '"') {
+        const close = src.indexOf('"', i + 1);
+        if (close < 0) return { ok: false, line, column: i + 1, message: "unterminated string" };
+        tokens.push({ type: "string", value: src.slice(i + 1, close), line, column: i + 1 });
+        i = close + 1;
+        continue;
+      }
+      if (PUNCT.has(ch)) {
+        tokens.push({ type: "punct", value: ch, line, column: i + 1 });
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j < src.length && !/[\s{};,"#]/.test(src[j] as string)) j++;
+      const word = src.slice(i, j);
+      // A lone colon separates a map element's key from its verdict.
+      tokens.push({ type: word === ":" ? "punct" : "word", value: word, line, column: i + 1 });
+      i = j;
+    }
+    tokens.push({ type: "nl", value: "\n", line, column: src.length + 1 });
+  }
+  return { ok: true, tokens };
+}

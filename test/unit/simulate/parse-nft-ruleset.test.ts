@@ -1,0 +1,225 @@
+/**
+ * The nftables reader: a real `nft -s list ruleset` and `nft -j list ruleset` of Docker 29's table
+ * (plus an iptables-nft filter table and a logging table) give the same model; bad input gives
+ * positioned errors; unknown expressions are reported, never guessed.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { dockerNftRuleset } from "../../../src/capture/docker-nft-ruleset.ts";
+import { parseNftJson } from "../../../src/core/simulate/parse-nft-json.ts";
+import { parseNftRuleset } from "../../../src/core/simulate/parse-nft-ruleset.ts";
+import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
+import type { TableDef } from "../../../src/core/simulate/ruleset.ts";
+
+const DIR = join(import.meta.dirname, "../../fixtures/nft-ruleset/docker29");
+const text = readFileSync(join(DIR, "ruleset.nft"), "utf8");
+const json = readFileSync(join(DIR, "ruleset.json"), "utf8");
+
+function summary(tables: TableDef[]) {
+  return tables.map((t) => ({
+    table: `${t.family} ${t.name}`,
+    sets: [...(t.sets?.values() ?? [])].map((s) => ({ name: s.name, verdicts: s.verdicts })),
+    chains: [...t.chains.values()].map((c) => ({
+      name: c.name,
+      base: c.base && { hook: c.base.hook, priority: c.base.priority, type: c.base.type },
+      policy: c.policy,
+      rules: c.rules.map((r) => ({
+        text: r.text,
+        conditions: r.conditions,
+        target: r.target,
+        effects: r.effects,
+      })),
+    })),
+  }));
+}
+
+describe("parseNftRuleset on Docker 29's ruleset", () => {
+  const parsed = parseNftRuleset(text, { file: "ruleset.nft" });
+
+  it("reads every table, in listing order, without a problem", () => {
+    expect(parsed.diagnostics).toEqual([]);
+    expect(parsed.tables.map((t) => `${t.family} ${t.name}`)).toEqual([
+      "ip docker-bridges",
+      "ip pwlog",
+      "ip filter",
+    ]);
+  });
+
+  it("resolves named priorities per hook and keeps regular chains without a base", () => {
+    const d = parsed.tables[0] as TableDef;
+    const base = (n: string) => d.chains.get(n)?.base;
+    expect(base("raw-PREROUTING")).toMatchObject({ hook: "prerouting", priority: -300, type: "filter" });
+    expect(base("nat-PREROUTING")).toMatchObject({ hook: "prerouting", priority: -100, type: "nat" });
+    expect(base("nat-OUTPUT")).toMatchObject({ hook: "output", priority: -100, type: "nat" });
+    expect(base("filter-FORWARD")).toMatchObject({ hook: "forward", priority: 0 });
+    expect(base("nat-POSTROUTING")).toMatchObject({ hook: "postrouting", priority: 100 });
+    expect(base("filter-forward-in__docker0")).toBeUndefined();
+    expect(parsed.tables[1]?.chains.get("pre")?.base?.priority).toBe(-301);
+    expect(parsed.tables[2]?.chains.get("FORWARD")?.policy).toBe("DROP");
+  });
+
+  it("maps nft expressions onto the iptables model where they mean the same", () => {
+    const d = parsed.tables[0] as TableDef;
+    const [drop] = d.chains.get("raw-PREROUTING")?.rules ?? [];
+    expect(drop?.conditions).toEqual([
+      { kind: "dst", cidr: { net: 0xac110002, len: 32, mask: 0xffffffff }, neg: false },
+      { kind: "in", name: "docker0", neg: true },
+    ]);
+    expect(drop?.target).toEqual({ kind: "DROP" });
+    expect(drop?.comment).toBe("DROP DIRECT ACCESS");
+    const [fib] = d.chains.get("nat-PREROUTING")?.rules ?? [];
+    expect(fib?.conditions).toEqual([{ kind: "addrtype", which: "dst", types: ["LOCAL"], neg: false }]);
+    const [dnat] = d.chains.get("nat-prerouting-and-output")?.rules ?? [];
+    expect(dnat?.target).toEqual({ kind: "DNAT", addr: "172.17.0.2", port: { lo: 80, hi: 80 } });
+    expect(dnat?.conditions).toContainEqual({ kind: "dport", range: { lo: 8080, hi: 8080 }, neg: false });
+    const [vmap] = d.chains.get("filter-FORWARD")?.rules ?? [];
+    expect(vmap?.target).toEqual({ kind: "vmap", key: "oifname", map: "filter-forward-in-jumps" });
+    expect(d.sets?.get("filter-forward-in-jumps")?.verdicts).toEqual([
+      {
+        key: { kind: "value", value: "docker0" },
+        verdict: { kind: "jump", chain: "filter-forward-in__docker0" },
+      },
+    ]);
+    const [ct] = d.chains.get("filter-forward-in__docker0")?.rules ?? [];
+    expect(ct?.text).toBe("ct state established,related counter accept");
+    const log = parsed.tables[1]?.chains.get("pre")?.rules[0];
+    expect(log?.effects).toEqual([
+      { kind: "TRACE" },
+      { kind: "LOG", prefix: "pwzz/nft/ip/docker-bridges/raw-PREROUTING", level: "debug" },
+    ]);
+  });
+
+  it("gives the same model from nft -j list ruleset", () => {
+    const fromJson = parseNftJson(json, { file: "ruleset.json" });
+    expect(fromJson.diagnostics).toEqual([]);
+    expect(summary(fromJson.tables)).toEqual(summary(parsed.tables));
+  });
+
+  it("reads the ruleset Docker 29 writes (the capture's nft -f input) the same way", () => {
+    const own = parseNftRuleset(dockerNftRuleset());
+    expect(own.diagnostics).toEqual([]);
+    expect(summary(own.tables)).toEqual(summary(parsed.tables.slice(0, 1)));
+  });
+
+  it("recognises a .rules file holding nft text or nft JSON", () => {
+    expect(parseRulesetFile(text).nft?.length).toBe(3);
+    expect(parseRulesetFile(json).nft?.length).toBe(3);
+  });
+});
+
+describe("parseNftRuleset on other expressions", () => {
+  const rules = (body: string) => {
+    const r = parseNftRuleset(
+      `table inet t {\n\tset ok {\n\t\ttype ipv4_addr\n\t\telements = { 10.0.0.1, 192.0.2.0/24 }\n\t}\n\tchain c {\n${body}\n\t}\n\tchain x {\n\t}\n}\n`,
+      { file: "t.nft" },
+    );
+    return { rules: r.tables[0]?.chains.get("c")?.rules ?? [], diagnostics: r.diagnostics };
+  };
+
+  it("reads sets, wildcards, marks, goto, return, masquerade ports, reject and logs", () => {
+    const { rules: r, diagnostics } = rules(
+      [
+        'iifname "br-*" ip saddr @ok tcp dport { 80, 443, 8000-8100 } accept',
+        "meta mark & 0x3 == 0x2 goto x",
+        'meta mark set 0x1 log prefix "hi " return',
+        "masquerade to :1024-2048",
+        "meta l4proto udp reject",
+      ].join("\n"),
+    );
+    expect(diagnostics).toEqual([]);
+    expect(r[0]?.conditions).toEqual([
+      { kind: "in", name: "br-+", neg: false },
+      { kind: "nft-set", key: "ip saddr", set: "ok", neg: false },
+      { kind: "proto", proto: "tcp", neg: false },
+      {
+        kind: "nft-set",
+        key: "tcp dport",
+        elements: [
+          { kind: "value", value: "80" },
+          { kind: "value", value: "443" },
+          { kind: "range", lo: "8000", hi: "8100" },
+        ],
+        neg: false,
+      },
+    ]);
+    expect(r[1]?.conditions).toEqual([{ kind: "mark", value: 2, mask: 3, neg: false }]);
+    expect(r[1]?.target).toEqual({ kind: "goto", chain: "x" });
+    expect(r[2]?.effects).toEqual([
+      { kind: "MARK", value: 1, mask: 0xffffffff, op: "set" },
+      { kind: "LOG", prefix: "hi " },
+    ]);
+    expect(r[2]?.target).toEqual({ kind: "RETURN" });
+    expect(r[3]?.target).toEqual({ kind: "MASQUERADE", port: { lo: 1024, hi: 2048 } });
+    expect(r[4]?.target).toEqual({ kind: "REJECT" });
+  });
+
+  it("reports an unknown expression as unmodelled, covering exactly its words", () => {
+    const { rules: r, diagnostics } = rules('\t\tlimit rate 10/second iifname "eth0" accept');
+    expect(r[0]?.conditions).toEqual([
+      { kind: "unknown", text: "limit rate 10/second", neg: false },
+      { kind: "in", name: "eth0", neg: false },
+    ]);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        message: "expression 'limit rate 10/second' is not modelled",
+        position: { file: "t.nft", line: 7, column: 3 },
+      }),
+    ]);
+  });
+});
+
+describe("parseNftRuleset errors are positioned", () => {
+  const errors = (t: string) =>
+    parseNftRuleset(t, { file: "bad.nft" }).diagnostics.map(
+      (d) => `${d.position.line}:${d.position.column} ${d.severity}: ${d.message}`,
+    );
+
+  it("names the line and column of each mistake", () => {
+    expect(
+      errors(
+        "table ip t {\n\tchain c {\n\t\ttype filter hook forward priority sideways; policy accept;\n\t}\n}\n",
+      ),
+    ).toEqual(["3:37 error: 'sideways' is not a priority"]);
+    expect(errors("table ip t {\n\tchain c {\n\t\tip saddr 300.1.1.1 accept\n\t}\n}\n")).toEqual([
+      "3:12 error: '300.1.1.1' is not an IPv4 address or prefix",
+    ]);
+    expect(errors("table ip t {\n\tchain c {\n\t\tjump nowhere\n\t}\n}\n")).toEqual([
+      "3:3 error: chain 'nowhere' does not exist in table ip t",
+    ]);
+    expect(errors("table ip t {\n\tchain c {\n\t\taccept\n")).toEqual(["2:8 error: chain c is not closed"]);
+    expect(errors('table ip t {\n\tchain c {\n\t\tcomment "open\n\t}\n}\n')).toEqual([
+      "3:11 error: unterminated string",
+    ]);
+    expect(errors("*filter\n")).toEqual(["1:1 error: unexpected '*filter'"]);
+  });
+
+  it("never throws on arbitrary input", () => {
+    for (const t of [
+      "",
+      "}",
+      "table",
+      "table ip",
+      "table ip t {",
+      "table ip t { chain",
+      "table ip t { set s { elements = { a : } } }",
+    ]) {
+      expect(() => parseNftRuleset(t)).not.toThrow();
+    }
+  });
+
+  it("positions JSON problems at the object", () => {
+    const d = parseNftJson(
+      '{"nftables": [\n {"table": {"family": "ip", "name": "t"}},\n {"rule": {"family": "ip", "table": "t", "chain": "x", "expr": []}}\n]}\n',
+      { file: "r.json" },
+    ).diagnostics;
+    expect(d.map((x) => `${x.position.line}:${x.position.column} ${x.message}`)).toEqual([
+      "3:2 rule of chain x, which is not listed before it (or has no 'expr')",
+    ]);
+    const bad = parseNftJson('{"nftables": [\n {"table": {"family": "ip", "name": "t"}},,\n]}', {
+      file: "r.json",
+    }).diagnostics;
+    expect(bad[0]?.position).toEqual({ file: "r.json", line: 2, column: 43 });
+  });
+});
