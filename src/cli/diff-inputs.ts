@@ -3,6 +3,7 @@
  * whose `traces/` is exported (`git archive`) into a temporary folder that is
  * removed afterwards; and the facts of every trace found there.
  */
+
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +11,7 @@ import { join } from "node:path";
 import { type TraceFacts, traceFacts } from "../core/diff/trace-facts.ts";
 import { parseTraceText } from "../core/parse/index.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
+import { readerRulesets } from "../core/trace-file/ruleset-pins.ts";
 import { annotateRecorded, LabError } from "../lab/load-lab.ts";
 
 /** A user mistake in the arguments (exit code 2). */
@@ -90,7 +92,9 @@ export function readVersionFacts(tracesDir: string): VersionFacts {
     const data = readTraceFolder(folder);
     out.problems.push(...data.errors);
     if (!data.lab) continue;
-    for (const [name, text] of Object.entries(data.rulesets)) out.rulesets[`${lab}/${name}`] = text;
+    // A ruleset's instrumented copies change with it: the reader's ruleset alone is reported.
+    for (const name of readerRulesets(Object.keys(data.rulesets)))
+      out.rulesets[`${lab}/${name}`] = data.rulesets[name] as string;
     for (const t of data.traces) {
       let parsed = parseTraceText(t.text, { file: t.logPath });
       if (t.meta.mode === "log") {

@@ -3,6 +3,7 @@
  * with the connection's follow-ups, and prints it (human or JSON Lines like `packetwalk parse
  * --json`), or writes it as a simulated trace (kernel log + metadata) beside the recorded ones.
  */
+
 import { copyFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
@@ -11,6 +12,7 @@ import { parseIpv4 } from "../core/simulate/ipv4.ts";
 import { runScenario, type ScenarioResult } from "../core/simulate/run-scenario.ts";
 import { type SimulatedTrace, toTrace } from "../core/simulate/to-kernel-log.ts";
 import type { Topology } from "../core/simulate/topology.ts";
+import { readerRulesets } from "../core/trace-file/ruleset-pins.ts";
 import { type Lab, type TraceMeta, traceMetaSchema } from "../core/trace-file/schema.ts";
 import { buildWorld, LabError, loadLab, simulationLogOverlay } from "../lab/load-lab.ts";
 
@@ -245,7 +247,9 @@ export async function run(argv: string[]): Promise<number> {
         );
     }
     // A ruleset saved with its logging rules (a trace's instrumentation) is simulated as it is.
-    const chosen = rulesetText?.text ?? lab.data.rulesets[a.ruleset ?? lab.data.lab?.rulesets[0] ?? ""];
+    const chosen =
+      rulesetText?.text ??
+      lab.data.rulesets[a.ruleset ?? readerRulesets(lab.data.lab?.rulesets ?? [])[0] ?? ""];
     const instrumented = chosen?.split("\n").some(isLoggingRule) === true;
     const { world, diagnostics } = buildWorld(lab, {
       ruleset: a.ruleset,
@@ -260,9 +264,10 @@ export async function run(argv: string[]): Promise<number> {
         `--from: '${a.from}' is not a host of ${a.lab}/lab.json (${[...world.topology.hosts.keys()].join(", ")})`,
       );
     const to = resolveTo(world.topology, a.to as string, a.proto);
-    if (!a.rulesetFile && !a.ruleset && l.rulesets[0])
+    const choices = readerRulesets(l.rulesets);
+    if (!a.rulesetFile && !a.ruleset && choices[0])
       process.stderr.write(
-        `packetwalk simulate: ruleset '${l.rulesets[0]}', the first of ${a.lab}/lab.json's (${l.rulesets.join(", ")}); choose one with --ruleset NAME\n`,
+        `packetwalk simulate: ruleset '${choices[0]}', the first of ${a.lab}/lab.json's (${choices.join(", ")}); choose one with --ruleset NAME\n`,
       );
     const result = runScenario(world, {
       from: a.from as string,
@@ -311,7 +316,7 @@ export async function run(argv: string[]): Promise<number> {
         },
         tag,
         // The ruleset the packets went through: the file's (copied into the lab below), else the lab's.
-        ruleset: copy.ruleset ?? a.ruleset ?? l.rulesets[0],
+        ruleset: copy.ruleset ?? a.ruleset ?? readerRulesets(l.rulesets)[0],
         sysctls: a.sysctls,
       });
       if (copy.copyTo && a.rulesetFile) {
@@ -436,9 +441,15 @@ function labJsonWith(labDir: string, name: string): { path: string; text: string
   const listed = (t: string) => (JSON.parse(t) as { rulesets?: string[] }).rulesets ?? [];
   const before = listed(text);
   if (before.includes(name)) return undefined;
-  const list = /("rulesets"\s*:\s*\[)[^\]]*\]/.exec(text);
+  const list = /("rulesets"\s*:\s*\[)([^\]]*)\]/.exec(text);
+  // One item per line when the list was written so (as the formatter does for long lists), else one line.
+  const item = /\n([ \t]*)"/.exec(list?.[2] ?? "")?.[1];
+  const close = /\n([ \t]*)$/.exec(list?.[2] ?? "")?.[1] ?? "";
+  const items = [...before, name].map((n) => JSON.stringify(n));
+  const body =
+    item === undefined ? items.join(", ") : `\n${items.map((n) => `${item}${n}`).join(",\n")}\n${close}`;
   const next = list
-    ? `${text.slice(0, list.index)}${list[1]}${[...before, name].map((n) => JSON.stringify(n)).join(", ")}]${text.slice(list.index + list[0].length)}`
+    ? `${text.slice(0, list.index)}${list[1]}${body}]${text.slice(list.index + list[0].length)}`
     : undefined;
   if (!next || !listed(next).includes(name))
     throw new LabError(

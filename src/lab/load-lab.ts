@@ -3,6 +3,7 @@
  * turned into the simulator's world, plus the tagged LOG/TRACE rules the capture lab inserts (the
  * saved ruleset files show Docker's rules without them).
  */
+
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -20,6 +21,7 @@ import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
 import type { World } from "../core/simulate/simulate-packet.ts";
 import { buildTopology } from "../core/simulate/topology.ts";
 import { readTraceFolder, type TraceFolder } from "../core/trace-file/read-trace-folder.ts";
+import { readerRulesets } from "../core/trace-file/ruleset-pins.ts";
 import type { TraceMeta } from "../core/trace-file/schema.ts";
 
 /** A loaded lab, ready to build worlds from. */
@@ -62,7 +64,7 @@ export function buildWorld(
   if (options.rulesetText) {
     ({ text, file } = options.rulesetText);
   } else {
-    const name = options.ruleset ?? l.rulesets[0];
+    const name = options.ruleset ?? readerRulesets(l.rulesets)[0];
     if (!name) throw new LabError(`${lab.folder}/lab.json: rulesets: the lab names no ruleset`);
     const found = lab.data.rulesets[name];
     if (found === undefined)

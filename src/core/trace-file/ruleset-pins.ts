@@ -62,3 +62,8 @@ export function checkRulesetPins(
   }
   return errors;
 }
+
+/** The rulesets a reader chooses from: a lab's list without the instrumentation files (`<name>.instrumented-<run>`). */
+export function readerRulesets(names: readonly string[]): string[] {
+  return names.filter((name) => !/\.instrumented-/.test(name));
+}

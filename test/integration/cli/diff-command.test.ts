@@ -121,13 +121,16 @@ beforeAll(() => {
   );
   commit("recapture");
 
-  // 4. A ruleset edit: MASQUERADE becomes SNAT to a fixed address.
-  edit(`${lab}/rulesets/docker-28.rules`, (t) =>
+  // 4. A ruleset edit: MASQUERADE becomes SNAT to a fixed address. A recorded trace is simulated with
+  // the rules installed when it was recorded, so the edit is in the instrumented copies too (as a re-capture
+  // with the edited ruleset writes them).
+  const snat = (t: string) =>
     t.replace(
       "-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE",
       "-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j SNAT --to-source 203.0.113.2",
-    ),
-  );
+    );
+  for (const file of readdirSync(join(repo, lab, "rulesets")).filter((f) => f.startsWith("docker-28")))
+    edit(`${lab}/rulesets/${file}`, snat);
   commit("ruleset");
 });
 
@@ -216,8 +219,9 @@ describe("packetwalk diff between git revisions", () => {
     expect(pairs).toHaveLength(1);
     const sides = (pairs[0] ?? "").split('<div class="pw-side">').slice(1);
     expect(sides.map((s) => (s.match(/<svg\b/g) ?? []).length >= 1)).toEqual([true, true]);
-    // The changed step (nat POSTROUTING) is outlined on both diagrams, and marked in both step lists.
-    expect(page.match(/class="node [^"]*pwchanged[^"]*" id="[^"]*ip_nat_POSTROUTING/g)).toHaveLength(2);
+    // The changed step (nat POSTROUTING) is outlined on both diagrams (the map's IP POSTROUTING box, which
+    // holds the nat table), and marked in both step lists.
+    expect(page.match(/class="node [^"]*pwchanged[^"]*" id="[^"]*ip_POSTROUTING/g)).toHaveLength(2);
     expect(page.match(/<li class="pw-changed"><code>ip:nat:POSTROUTING<\/code>/g)).toHaveLength(2);
     expect(page).toMatch(/@font-face\{font-family:"Noto Sans";[^}]*data:font\/woff2;base64,/);
     // A rendered diagram, not only its source.

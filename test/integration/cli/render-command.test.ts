@@ -40,7 +40,9 @@ describe("packetwalk render", () => {
       expect(doc.nestedSvgs).toBe(2);
       expect(svg).toContain("packet 1 (request): ICMP echo-request");
       expect(svg).toMatch(/packet \d+ \(reply\): ICMP echo-reply/);
-      expect(svg).toMatch(/<p>nat POSTROUTING #\d+<\/p>/);
+      // The canonical map: the IP POSTROUTING box, its nat table numbered with the step that crossed it.
+      expect(svg).toContain("IP POSTROUTING");
+      expect(svg).toMatch(/<span[^>]*data-step="\d+"[^>]*>nat<\/span>/);
       // Mermaid's HTML labels as XHTML; the font inline; no URL that would need the site or the network.
       expect(svg).toContain('xmlns="http://www.w3.org/1999/xhtml"');
       expect(svg).toMatch(/@font-face\{font-family:"Noto Sans";[^}]*src:url\(data:font\/woff2;base64,/);
