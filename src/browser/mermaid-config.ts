@@ -6,24 +6,28 @@
 /** The CSS font-family the diagrams use; the site must use the same stack. */
 export const DIAGRAM_FONT_FAMILY = '"Noto Sans", "Noto Sans TC", sans-serif';
 
-/** A diagram theme. */
-export type Theme = "light" | "dark";
-
-/** Mermaid configuration for one theme; the same for every diagram of a build. */
+/**
+ * Mermaid configuration of every diagram: the `base` theme with `themeVariables` (from
+ * `themedVariables` in diagram-theme.ts: light values, sentinels where light and dark differ),
+ * so one SVG serves both page themes.
+ */
 export function mermaidConfig(
-  theme: Theme,
-  id: string,
-  options: { handDrawnSeed: number; fontSize: string },
+  themeVariables: Record<string, unknown>,
+  options: {
+    /** Seed for Mermaid's hand-drawn shapes, so paths are the same every run. */
+    handDrawnSeed: number;
+    /** Font size of labels, e.g. `15px`. */
+    fontSize: string;
+  },
 ) {
   return {
     startOnLoad: false,
     securityLevel: "strict",
-    theme: theme === "light" ? "default" : "dark",
-    themeVariables: { fontFamily: DIAGRAM_FONT_FAMILY, fontSize: options.fontSize },
+    theme: "base",
+    themeVariables: { ...themeVariables, fontFamily: DIAGRAM_FONT_FAMILY, fontSize: options.fontSize },
     fontFamily: DIAGRAM_FONT_FAMILY,
     handDrawnSeed: options.handDrawnSeed,
     deterministicIds: true,
-    deterministicIDSeed: id,
     flowchart: { htmlLabels: true },
   } as const;
 }

@@ -22,6 +22,7 @@ import type { Browser, Page } from "playwright-core";
 import { type DiagramPalette, type ThemeVariables, themedVariables, themeSvg } from "./diagram-theme.ts";
 import { type LaunchedChromium, launchChromium } from "./find-chromium.ts";
 import { DIAGRAM_FONT_FAMILY, fontFingerprint, fontPackages } from "./font-assets.ts";
+import { mermaidConfig } from "./mermaid-config.ts";
 import { placeSvg } from "./place-svg.ts";
 import { pruneSvgStyle } from "./prune-svg-style.ts";
 
@@ -113,22 +114,7 @@ function mermaidInfo(): { script: string; version: string } {
   return { script: join(dirname(pkgJson), "dist/mermaid.min.js"), version };
 }
 
-/** Mermaid configuration of every page: the `base` theme with the themed variables; the same for every diagram. */
-export function mermaidConfig(
-  themeVariables: ThemeVariables,
-  options: { handDrawnSeed: number; fontSize: string },
-) {
-  return {
-    startOnLoad: false,
-    securityLevel: "strict",
-    theme: "base",
-    themeVariables: { ...themeVariables, fontFamily: DIAGRAM_FONT_FAMILY, fontSize: options.fontSize },
-    fontFamily: DIAGRAM_FONT_FAMILY,
-    handDrawnSeed: options.handDrawnSeed,
-    deterministicIds: true,
-    flowchart: { htmlLabels: true },
-  } as const;
-}
+export { mermaidConfig } from "./mermaid-config.ts";
 
 /** The id a diagram is rendered under: from its cache key, so no label can contain it. */
 function contentIdOf(key: string): string {

@@ -1,20 +1,31 @@
 /**
  * Draws a packet's diagram in the reader's browser with the official Mermaid,
- * imported on the first call only (its own chunk, from the site's assets), in
- * the configuration the build uses, and numbers its boxes and arrows by step
- * as the build-time figures are.
+ * imported on the first call only (its own chunk, from the site's assets), the
+ * way the build draws its figures: the same Mermaid source (no placement id in
+ * it), the same configuration, one SVG whose colours follow the page theme
+ * through the site's CSS custom properties, and its boxes and arrows numbered
+ * by step.
  */
 
-import { DIAGRAM_FONT_FAMILY, mermaidConfig, type Theme } from "../browser/mermaid-config.ts";
+import { type DiagramPalette, themedVariables, themeSvg } from "../browser/diagram-theme.ts";
+import { DIAGRAM_FONT_FAMILY, mermaidConfig } from "../browser/mermaid-config.ts";
+import { pruneSvgStyle } from "../browser/prune-svg-style.ts";
 import { scopeIds } from "../browser/scope-svg-ids.ts";
 import type { Packet } from "../core/model/packet.ts";
+import type { MapLang } from "../core/render/map-words.ts";
 import { toMermaid, type View } from "../core/render/to-mermaid.ts";
 import { annotateSvg } from "../plugin/annotate-svg.ts";
 import { stepTargets } from "../plugin/step-targets.ts";
 
 type Mermaid = typeof import("mermaid")["default"];
 
-let loading: Promise<Mermaid> | undefined;
+/** Mermaid, configured as the build configures it, and the palette its sentinels stand for. */
+interface Loaded {
+  mermaid: Mermaid;
+  palette: DiagramPalette;
+}
+
+let loading: Promise<Loaded> | undefined;
 /** Mermaid renders one diagram at a time: calls wait in line. */
 let queue: Promise<unknown> = Promise.resolve();
 
@@ -23,35 +34,45 @@ export function mermaidRequested(): boolean {
   return loading !== undefined;
 }
 
-/** The Mermaid source of `packet`'s `view` diagram, node ids prefixed by `idPrefix`. */
-export function diagramSource(packet: Packet, view: View, idPrefix: string): string {
-  return toMermaid(packet, { view, idPrefix });
+/** The Mermaid source of `packet`'s `view` diagram, as the site's figures draw it (no lab: default endpoints). */
+export function diagramSource(packet: Packet, view: View, lang: MapLang): string {
+  return toMermaid(packet, { view, lang });
+}
+
+/** Loads Mermaid and themes it as the build does: light values, sentinels where the dark theme differs. */
+async function load(): Promise<Loaded> {
+  const mermaid = (await import("mermaid")).default;
+  const vars = (theme: "default" | "dark") => {
+    mermaid.initialize({ startOnLoad: false, theme });
+    return { ...(mermaid.mermaidAPI.getConfig().themeVariables as Record<string, unknown>) };
+  };
+  const light = vars("default");
+  const dark = vars("dark");
+  const { themeVariables, palette } = themedVariables(light, dark, (v) => CSS.supports("color", v));
+  mermaid.initialize(
+    mermaidConfig(themeVariables, { handDrawnSeed: 1, fontSize: "15px" }) as Parameters<
+      Mermaid["initialize"]
+    >[0],
+  );
+  return { mermaid, palette };
 }
 
 /**
- * Renders `source` (made by {@link diagramSource} with `idPrefix`) to an SVG string whose root id
- * is `svgId`, with `data-step` on the boxes and arrows of each step.
+ * Renders `source` (made by {@link diagramSource}) to an SVG string whose root id is `svgId`,
+ * with `data-step` on the boxes and arrows of each step.
  */
-export function drawDiagram(
-  packet: Packet,
-  view: View,
-  source: string,
-  idPrefix: string,
-  svgId: string,
-  theme: Theme,
-): Promise<string> {
+export function drawDiagram(packet: Packet, view: View, source: string, svgId: string): Promise<string> {
   const run = async () => {
-    loading ??= import("mermaid").then((m) => m.default);
-    const mermaid = await loading;
-    // Labels are measured in the page's font: wait for the faces this diagram needs.
-    await document.fonts.load(`16px ${DIAGRAM_FONT_FAMILY}`, source).catch(() => undefined);
-    mermaid.initialize(
-      mermaidConfig(theme, svgId, { handDrawnSeed: 1, fontSize: "15px" }) as Parameters<
-        Mermaid["initialize"]
-      >[0],
-    );
+    loading ??= load();
+    const { mermaid, palette } = await loading;
+    // Labels are measured in the page's font: wait for the faces this diagram needs (titles are bold).
+    await Promise.all([
+      document.fonts.load(`16px ${DIAGRAM_FONT_FAMILY}`, source),
+      document.fonts.load(`bold 16px ${DIAGRAM_FONT_FAMILY}`, source),
+    ]).catch(() => undefined);
     const { svg } = await mermaid.render(svgId, source);
-    return annotateSvg(scopeIds(svg, svgId), svgId, stepTargets(packet, idPrefix, view, "nft"));
+    const themed = themeSvg(pruneSvgStyle(scopeIds(svg, svgId)), palette);
+    return annotateSvg(themed, svgId, stepTargets(packet, "", view, "nft"));
   };
   const result = queue.then(run, run);
   queue = result.catch(() => undefined);

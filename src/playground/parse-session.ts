@@ -11,7 +11,7 @@ import type { FlowAssignment } from "../core/parse/pair-flows.ts";
 import { lineBatches } from "../core/parse/split-lines.ts";
 import { TraceParser } from "../core/parse/trace-parser.ts";
 import { type StepListing, toListing } from "../core/render/to-listing.ts";
-import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
+import { isNftJson, isNftRuleset, parseXtablesRuleset } from "../core/simulate/parse-xtables-ruleset.ts";
 import type { Ruleset } from "../core/simulate/ruleset.ts";
 
 /** One packet as the list shows it: everything `packetwalk parse` prints but the events. */
@@ -160,7 +160,23 @@ export class ParseSession {
       this.ruleset = undefined;
       return [];
     }
-    this.ruleset = parseRulesetFile(text, file);
+    if (isNftRuleset(text) || isNftJson(text)) {
+      // Listings show iptables and ebtables chains only; the nftables readers stay out of the worker.
+      this.ruleset = undefined;
+      const lines = text.split(/\r?\n/);
+      const line = lines.findIndex((l) => l.trim() !== "" && !l.trim().startsWith("#"));
+      const column = (lines[line] ?? "").search(/\S/) + 1;
+      return [
+        {
+          severity: "warning",
+          message:
+            "an nftables ruleset (`nft list ruleset`): the playground lists iptables and ebtables rules only",
+          hint: "paste `iptables-save` output, followed by `ebtables-save` for the bridge rules",
+          position: { file, line: line + 1, column },
+        },
+      ];
+    }
+    this.ruleset = parseXtablesRuleset(text, file);
     return this.ruleset.diagnostics;
   }
 

@@ -582,28 +582,24 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
       x.classList.add("is-active");
   }
 
-  const theme = (): "light" | "dark" =>
-    document.documentElement.dataset.theme === "dark" ? "dark" : "light";
-
   async function draw(): Promise<void> {
     const d = detail;
     if (!d) return;
     const mine = ++drawn;
-    const prefix = `pg${d.packet.id}${view === "map" ? "m" : "p"}`;
-    const source = diagramSource(d.packet, view, prefix);
+    const svgId = `pg${d.packet.id}${view === "map" ? "m" : "p"}`;
+    const lang = document.documentElement.lang.startsWith("zh") ? "zh-TW" : "en";
+    const source = diagramSource(d.packet, view, lang);
     sourceEl.textContent = source;
     for (const legend of root.querySelectorAll<HTMLElement>("[data-legend]"))
       legend.hidden = legend.dataset.legend !== view;
     drawing.hidden = false;
     drawing.textContent = s.drawing;
-    const t = theme();
     try {
-      const svg = await drawDiagram(d.packet, view, source, prefix, `${prefix}-${t}`, t);
+      const svg = await drawDiagram(d.packet, view, source, svgId);
       if (mine !== drawn) return;
-      const box = el("div", { class: `pw-diagram-${t}` });
       // Mermaid's own output, sanitised by it (securityLevel strict); labels were escaped by toMermaid.
-      box.innerHTML = svg;
-      diagram.replaceChildren(box);
+      // One SVG for both page themes: its colours are the site's CSS custom properties.
+      diagram.innerHTML = svg;
       diagram.dataset.view = view;
       diagram.dataset.drawnPacket = String(d.packet.id);
       drawing.hidden = true;
@@ -622,15 +618,6 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
       void draw();
     });
   }
-  // The diagram is drawn in the page's theme: drawn again when the reader switches it.
-  new MutationObserver(() => {
-    if (
-      detail &&
-      diagram.firstElementChild &&
-      !diagram.firstElementChild.classList.contains(`pw-diagram-${theme()}`)
-    )
-      void draw();
-  }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
 
   // ---- Share --------------------------------------------------------------------------------------
 

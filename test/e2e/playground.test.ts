@@ -118,13 +118,16 @@ async function waitParsed(page: Page): Promise<void> {
   });
 }
 
-/** Each step box of the diagram: step number -> the map box (node id without the render prefix) it is in. */
+/**
+ * Each step box of the diagram: step number -> the Mermaid node id of the box it is in, read from
+ * the rendered SVG (`<svg id>-flowchart-<node>-<n>`), so two diagrams placed under different ids compare.
+ */
 async function stepBoxes(page: Page, svgSelector: string): Promise<Record<string, string>> {
-  return page.$$eval(`${svgSelector} g.node[data-step]`, (nodes) => {
+  return page.$eval(svgSelector, (svg) => {
     const out: Record<string, string> = {};
-    for (const n of nodes) {
-      // `<svg id>-flowchart-<prefix>_<box>-<n>`, the box a hook's (`ip_FORWARD`): keep `<box>`.
-      const box = /_((?:br|ip6?|arp)_[A-Z]+)-\d+$/.exec(n.id)?.[1] ?? n.id;
+    const head = `${svg.id}-flowchart-`;
+    for (const n of svg.querySelectorAll("g.node[data-step]")) {
+      const box = n.id.startsWith(head) ? n.id.slice(head.length).replace(/-\d+$/, "") : `unplaced ${n.id}`;
       for (const step of (n.getAttribute("data-step") ?? "").split(" ")) out[step] = box;
     }
     return out;
@@ -214,11 +217,16 @@ describe("playground", () => {
       expect(steps(source)).toEqual(steps(built));
       expect(steps(source).length).toBe(first.hooks.length);
       // The rendered boxes: each step in the same map box in both diagrams.
-      const buildBoxes = await stepBoxes(page, ".pw-direction[data-direction=request] .pw-diagram-light svg");
+      const buildBoxes = await stepBoxes(page, ".pw-direction[data-direction=request] .pw-diagram > svg");
+      expect(Object.keys(buildBoxes).length).toBe(first.hooks.length);
       await page.goBack();
       await pasteLog(page, readFileSync(path.join(REPO_ROOT, file), "utf8"));
       await page.locator("[data-diagram] svg").waitFor();
-      const playBoxes = await stepBoxes(page, "[data-diagram] svg");
+      const playBoxes = await stepBoxes(page, "[data-diagram] > svg");
+      // One SVG for both themes, as the site's: colours from the site's custom properties.
+      expect(await page.locator("[data-diagram] > svg").evaluate((svg) => svg.outerHTML)).toContain(
+        "var(--pw-m-",
+      );
       expect(Object.keys(playBoxes).length).toBe(first.hooks.length);
       expect(playBoxes).toEqual(buildBoxes);
     } finally {

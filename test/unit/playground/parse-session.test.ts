@@ -50,4 +50,23 @@ describe("parse session", () => {
     ).toBe(true);
     expect(session.setRuleset("-A FORWARD -j ACCEPT\n").length).toBeGreaterThan(0);
   });
+
+  it("says an nftables ruleset gives no listing, at its first statement, and drops the previous ruleset", async () => {
+    const log = readFileSync(path.join(ROOT, "traces/docker-bridge/container-to-wan-trace.log"));
+    const rules = readFileSync(path.join(ROOT, "traces/docker-bridge/rulesets/docker-28.rules"), "utf8");
+    const session = new ParseSession();
+    await session.parse(chunks(log, 4096));
+    session.setRuleset(rules);
+    const problems = session.setRuleset("# nft list ruleset\n\n  table ip filter {\n}\n", "r.rules");
+    expect(problems).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        message: expect.stringMatching(/nftables ruleset.*iptables and ebtables rules only/),
+        hint: expect.stringContaining("iptables-save"),
+        position: { file: "r.rules", line: 3, column: 3 },
+      }),
+    ]);
+    expect(session.packet(1)?.listings).toBeUndefined();
+    expect(session.setRuleset('{"nftables": []}')[0]?.position.line).toBe(1);
+  });
 });
