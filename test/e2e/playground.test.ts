@@ -214,7 +214,7 @@ describe("playground", () => {
       expect(steps(source)).toEqual(steps(built));
       expect(steps(source).length).toBe(first.hooks.length);
       // The rendered boxes: each step in the same map box in both diagrams.
-      const buildBoxes = await stepBoxes(page, ".pw-direction[data-direction=request] .pw-diagram-light svg");
+      const buildBoxes = await stepBoxes(page, ".pw-direction[data-direction=request] .pw-diagram svg");
       await page.goBack();
       await pasteLog(page, readFileSync(path.join(REPO_ROOT, file), "utf8"));
       await page.locator("[data-diagram] svg").waitFor();
