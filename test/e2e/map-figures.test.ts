@@ -25,10 +25,9 @@ function firstView(page: Page, i: number) {
   return page.evaluate((index) => {
     const fig = document.querySelectorAll("figure.pw-trace")[index] as HTMLElement;
     const section = fig.querySelector(".pw-direction") as HTMLElement;
-    const holder = [...section.querySelectorAll<HTMLElement>(".pw-diagram-light, .pw-diagram-dark")].find(
-      (h) => h.getClientRects().length > 0,
-    ) as HTMLElement;
-    const svg = holder.querySelector("svg") as SVGSVGElement;
+    // One SVG per diagram, themed by CSS: it must be the one shown, in either theme.
+    const svg = section.querySelector<SVGSVGElement>(".pw-diagram > svg");
+    if (!svg || svg.getClientRects().length === 0) return undefined;
     svg.scrollIntoView({ block: "start" });
     const box = (el: Element | null | undefined) => {
       const r = el?.getBoundingClientRect();
@@ -68,6 +67,7 @@ describe.each([360, 390])("phone %i px", (width) => {
           for (let i = 0; i < figures; i++) {
             const where = `${sitePage.path} figure ${i + 1}`;
             const v = await firstView(page, i);
+            if (!v) throw new Error(`${where}: no diagram SVG shown in its first direction (${theme})`);
             expect(v.pageWidth, `${where}: the page does not scroll sideways`).toBeLessThanOrEqual(width);
             for (const [name, r] of [
               ["diagram", v.svg],
@@ -80,6 +80,15 @@ describe.each([360, 390])("phone %i px", (width) => {
             }
             if (v.label >= 11) continue;
             // Too small to read in place: the full-screen view must open readable, sender and step 1 in view.
+            // The first box's fill as the page shows it, to compare with the viewer's.
+            const inPage = await page
+              .locator("figure.pw-trace")
+              .nth(i)
+              .locator(".pw-direction .pw-diagram > svg")
+              .first()
+              .evaluate(
+                (svg) => getComputedStyle(svg.querySelector("g.node rect, g.node polygon") as Element).fill,
+              );
             const button = page.locator("figure.pw-trace").nth(i).locator(".pw-zoom").first();
             await button.tap();
             const dialog = page.locator("dialog.pw-viewer[open]");
@@ -103,11 +112,14 @@ describe.each([360, 390])("phone %i px", (width) => {
                 r.right <= stage.right + 1 &&
                 r.top >= stage.top - 1 &&
                 r.bottom <= stage.bottom + 1;
-              return { sender: inside(sender), step1: inside(step1) };
+              // The palette is set on .pw-diagram: the viewer must carry it, or a dark page shows light boxes.
+              const fill = getComputedStyle(svg.querySelector("g.node rect, g.node polygon") as Element).fill;
+              return { sender: inside(sender), step1: inside(step1), fill };
             });
-            expect(inView, `${where}: viewer opens on the sender and step 1`).toEqual({
+            expect(inView, `${where}: viewer opens on the sender and step 1, in the page's colours`).toEqual({
               sender: true,
               step1: true,
+              fill: inPage,
             });
             // Buttons, keys and a touch drag all move the view.
             const before = await scale();
