@@ -23,6 +23,11 @@ import { type DiagramPalette, type ThemeVariables, themedVariables, themeSvg } f
 import { type LaunchedChromium, launchChromium } from "./find-chromium.ts";
 import { DIAGRAM_FONT_FAMILY, fontFingerprint, fontPackages } from "./font-assets.ts";
 import { mermaidConfig } from "./mermaid-config.ts";
+import { scopeIds } from "./scope-svg-ids.ts";
+
+/** Re-exported for callers that knew it here; it lives in the Node-free `scope-svg-ids.ts`. */
+export { scopeIds };
+
 import { placeSvg } from "./place-svg.ts";
 import { pruneSvgStyle } from "./prune-svg-style.ts";
 
@@ -350,29 +355,6 @@ interface MermaidGlobal {
   initialize(config: unknown): void;
   render(id: string, text: string): Promise<{ svg: string }>;
   mermaidAPI: { getConfig(): { themeVariables: Record<string, unknown> } };
-}
-
-/**
- * Prefixes every id Mermaid left unscoped (edge paths such as `L_a_b_0`,
- * explicit edge ids) with the SVG's own id, and the references to them, so
- * that several SVGs inline on one page, and the light and dark copy of one
- * diagram, never share an id.
- */
-export function scopeIds(svg: string, svgId: string): string {
-  const foreign = new Set<string>();
-  for (const m of svg.matchAll(/\sid="([^"]+)"/g)) {
-    const id = m[1] as string;
-    if (id !== svgId && !id.startsWith(`${svgId}-`) && !id.startsWith(`${svgId}_`)) foreign.add(id);
-  }
-  if (foreign.size === 0) return svg;
-  const escaped = [...foreign]
-    .sort((a, b) => b.length - a.length)
-    .map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-  const any = escaped.join("|");
-  return svg
-    .replace(new RegExp(`(\\sid=")(${any})(")`, "g"), `$1${svgId}-$2$3`)
-    .replace(new RegExp(`(url\\(#)(${any})(\\))`, "g"), `$1${svgId}-$2$3`)
-    .replace(new RegExp(`(href="#)(${any})(")`, "g"), `$1${svgId}-$2$3`);
 }
 
 // Font files and CSS are served from their npm packages under /fonts/<package>/...
