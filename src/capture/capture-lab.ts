@@ -13,7 +13,7 @@ import type { Scenario } from "./capture-scenarios.ts";
 import { displayCommand } from "./capture-scenarios.ts";
 import { checkOutDir } from "./check-out-dir.ts";
 import { cleanupLeftovers, NF_LOG_ALL_NETNS, readSysctl, undoRun, writeSysctl } from "./cleanup.ts";
-import { committedRuleset } from "./committed-ruleset.ts";
+import { committedRuleset, rulesetToWrite } from "./committed-ruleset.ts";
 import { dockerNftRuleset, NFT_RULESET } from "./docker-nft-ruleset.ts";
 import { type DockerVersion, dockerRuleset, rulesetName } from "./docker-ruleset.ts";
 import { buildLabPlan } from "./lab-plan.ts";
@@ -295,14 +295,12 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
       const saved = await runner.run(inNetns(host, ["iptables-save"]));
       const bridgeSaved = await runner.run(inNetns(host, ["ebtables-save"]), { allowFailure: true });
       baseRuleset = rulesetName(options.dockerVersion);
-      rulesets.set(
-        baseRuleset,
-        stableRuleset(
-          saved.stdout,
-          bridgeSaved.stdout,
-          `Docker ${options.dockerVersion} default bridge with -p ${"8080:80"} on c1, as loaded in the lab's Docker host namespace.`,
-        ),
+      const stable = stableRuleset(
+        saved.stdout,
+        bridgeSaved.stdout,
+        `Docker ${options.dockerVersion} default bridge with -p ${"8080:80"} on c1, as loaded in the lab's Docker host namespace.`,
       );
+      rulesets.set(baseRuleset, rulesetToWrite(stable, committed));
     }
     await control.phase("lab-built");
     if (nft) {

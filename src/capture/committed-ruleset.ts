@@ -16,6 +16,8 @@ export interface CommittedRuleset {
   iptables: string;
   /** `ebtables-restore` input, or "" when the file has no bridge rules. */
   bridge: string;
+  /** The file's text as committed. */
+  text: string;
 }
 
 /**
@@ -51,5 +53,22 @@ export function committedRuleset(outDir: string, lab: string, name: string): Com
       `commit the ruleset file itself, or remove ${path} to start from Docker's`,
     );
   }
-  return { path, ...splitRulesetFile(read.text) };
+  return { path, text: read.text, ...splitRulesetFile(read.text) };
+}
+
+/** Chain counters zeroed: they count packets, not rules. */
+const zeroCounters = (text: string) => text.replace(/^(:\S+ \S+) \[\d+:\d+\]$/gm, "$1 [0:0]");
+
+/**
+ * The ruleset file a capture writes: the committed file byte for byte when the kernel, once it
+ * loaded it, saved the same rules back (so the pins of the lab's other traces still hold), else
+ * the saved text (the maintainer's edit as the kernel reads it). Pure.
+ */
+export function rulesetToWrite(saved: string, committed: CommittedRuleset | undefined): string {
+  if (!committed) return saved;
+  const now = splitRulesetFile(saved);
+  const same =
+    zeroCounters(now.iptables) === zeroCounters(committed.iptables) &&
+    zeroCounters(now.bridge) === zeroCounters(committed.bridge);
+  return same ? committed.text : saved;
 }

@@ -20,14 +20,24 @@ export function traceStem(name: string, mode: "log" | "trace", dockerVersion: st
   return `${name}${mode === "trace" ? "-trace" : ""}${dockerVersion === "28" ? "" : `-docker${dockerVersion}`}`;
 }
 
-/** Strips `iptables-save`'s dated comment lines so that two captures give the same ruleset file. */
-export function stableRuleset(iptablesSave: string, bridgeRules: string, note: string): string {
-  const iptables = iptablesSave
+/**
+ * A saved ruleset in a form two captures of the same rules agree on: the save tools' comment
+ * lines (dates, "# Warning: iptables-legacy tables present") dropped, and chain counters zeroed,
+ * since a packet that crossed the namespace before the save would otherwise change the file.
+ */
+function stableSave(text: string): string {
+  return text
     .split("\n")
-    .filter((line) => !/^# (Generated|Completed) /.test(line))
+    .filter((line) => !line.startsWith("#"))
+    .map((line) => (line.startsWith(":") ? line.replace(/ \[\d+:\d+\]$/, " [0:0]") : line))
     .join("\n")
-    .trimEnd();
-  const bridge = bridgeRules.trim() || "# (no bridge rules: Docker adds none)";
+    .trim();
+}
+
+/** The ruleset file a capture writes: `iptables-save` and `ebtables-save` output made stable ({@link stableSave}). */
+export function stableRuleset(iptablesSave: string, bridgeRules: string, note: string): string {
+  const iptables = stableSave(iptablesSave);
+  const bridge = stableSave(bridgeRules) || "# (no bridge rules: Docker adds none)";
   return `# ${note}\n# iptables-save\n${iptables}\n# ebtables-save (bridge family)\n${bridge}\n`;
 }
 
