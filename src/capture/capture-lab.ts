@@ -185,9 +185,20 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
   const labName = nft ? NFT_LAB_NAME : LAB_NAME;
   checkOutDir(options.outDir, labName);
   // Read before anything is built: a bad committed ruleset stops the run with nothing to undo.
-  const committed = nft
-    ? undefined
-    : committedRuleset(options.outDir, LAB_NAME, rulesetName(options.dockerVersion));
+  const committed = committedRuleset(
+    options.outDir,
+    labName,
+    nft ? NFT_RULESET : rulesetName(options.dockerVersion),
+  );
+  // The nft lab's scenario variants (the base plus a setup) are saved after their setup; the committed
+  // file is kept when the kernel lists the same rules, so the pins of the traces not re-captured hold.
+  const committedVariants = new Map(
+    nft
+      ? options.scenarios
+          .filter((s) => s.ruleset)
+          .map((s) => [s.ruleset, committedRuleset(options.outDir, labName, `${NFT_RULESET}-${s.ruleset}`)])
+      : [],
+  );
   const control = options.control ?? new RunControl();
   const lock = await acquireCaptureLock({
     pid: process.pid,
@@ -270,16 +281,20 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
     const rulesets = new Map<string, string>();
     let baseRuleset: string;
     if (nft) {
-      await runner.run(inNetns(host, ["nft", "-f", "-"]), { input: dockerNftRuleset() });
-      baseRuleset = NFT_RULESET;
-      rulesets.set(
-        baseRuleset,
-        await savedNftRuleset(
-          host,
-          runner,
-          "Docker 29 (--firewall-backend=nftables) default bridge with -p 8080:80 on c1",
-        ),
+      // As for the iptables lab: the committed ruleset when there is one, so an edit is what gets captured.
+      say(
+        committed
+          ? `loading ${committed.path}`
+          : "loading the built-in Docker 29 nftables ruleset (no committed one yet)",
       );
+      await runner.run(inNetns(host, ["nft", "-f", "-"]), { input: committed?.text ?? dockerNftRuleset() });
+      baseRuleset = NFT_RULESET;
+      const saved = await savedNftRuleset(
+        host,
+        runner,
+        "Docker 29 (--firewall-backend=nftables) default bridge with -p 8080:80 on c1",
+      );
+      rulesets.set(baseRuleset, rulesetToWrite(saved, committed));
     } else {
       // The lab's committed ruleset when there is one (edit it, capture again, diff); Docker's own for a new lab.
       say(
@@ -341,10 +356,13 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
       if (scenario.ruleset && nft && !rulesets.has(rulesetUsed))
         rulesets.set(
           rulesetUsed,
-          await savedNftRuleset(
-            host,
-            runner,
-            `Docker 29's ruleset with the host's iptables ${scenario.ruleset.replace(/-/g, " ")} (scenario ${scenario.name})`,
+          rulesetToWrite(
+            await savedNftRuleset(
+              host,
+              runner,
+              `Docker 29's ruleset with the host's iptables ${scenario.ruleset.replace(/-/g, " ")} (scenario ${scenario.name})`,
+            ),
+            committedVariants.get(scenario.ruleset),
           ),
         );
       let lines: string[];

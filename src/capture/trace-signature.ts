@@ -8,13 +8,14 @@
 /** The signature of one LOG line; undefined for a line that is not one. */
 export function logLineSignature(line: string): string | undefined {
   // The seed's prefixes have no trailing space: `...PREROUTEIN=docker0`.
-  const prefix = /\] (?:pw[a-z0-9]{2}\/)?((?:iptable|ebtable)\/[a-z]+-[A-Z]+?) ?IN=(\S*) OUT=(\S*)/.exec(
-    line,
-  );
+  const prefix =
+    /\] (?:pw[a-z0-9]{2}\/)?((?:iptable|ebtable)\/[a-z]+-[A-Z]+?|nft\/[a-z0-9]+\/[\w-]+\/[\w-]+?) ?IN=(\S*) OUT=(\S*)/.exec(
+      line,
+    );
   if (!prefix) return undefined;
   const field = (name: string) =>
     name === "IN" ? (prefix[2] ?? "") : (new RegExp(`(?:^| )${name}=(\\S*)`).exec(line)?.[1] ?? "");
-  if (prefix[1]?.startsWith("ebtable")) {
+  if (prefix[1]?.startsWith("ebtable") || prefix[1]?.startsWith("nft/bridge/")) {
     const src = /IP SRC=([0-9.]+)/.exec(line)?.[1] ?? "";
     const dst = /IP DST=([0-9.]+)/.exec(line)?.[1] ?? "";
     const proto = /IP proto=(\d+)/.exec(line)?.[1] ?? "";
@@ -35,11 +36,27 @@ export function traceLineSignature(line: string): string | undefined {
   return `PACKET ${keep.join(" ")}`;
 }
 
+/**
+ * The signature of one `nft monitor trace` line: the chain and what happened there (rule and
+ * verdict, policy, or the packet's interfaces and addresses), without the random trace id.
+ */
+export function nftTraceLineSignature(line: string): string | undefined {
+  const head = /^trace id [0-9a-f]+ (\S+ \S+ \S+) (.*)$/.exec(line);
+  if (!head) return undefined;
+  const rest = head[2] ?? "";
+  if (rest.startsWith("packet: ")) {
+    const keep = rest.match(/\b(?:iif|oif) "[^"]*"|\bip (?:saddr|daddr) \S+/g) ?? [];
+    return `NFT ${head[1]} packet ${keep.join(" ")}`;
+  }
+  // Counters count earlier packets too: they vary from run to run.
+  return `NFT ${head[1]} ${rest.replace(/counter packets \d+ bytes \d+/g, "counter").trim()}`;
+}
+
 /** The signatures of every LOG or TRACE line of `text`, in order. */
 export function traceSignature(text: string): string[] {
   const out: string[] = [];
   for (const line of text.split("\n")) {
-    const signature = logLineSignature(line) ?? traceLineSignature(line);
+    const signature = logLineSignature(line) ?? traceLineSignature(line) ?? nftTraceLineSignature(line);
     if (signature) out.push(signature);
   }
   return out;

@@ -4,12 +4,12 @@
  * same hook per line (and, once the parser exists, the same hook list per packet).
  * Needs root and network namespaces; it says why when it skips.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captureLab, captureUnavailable } from "../../../src/capture/capture-lab.ts";
-import { SCENARIOS } from "../../../src/capture/capture-scenarios.ts";
+import { NFT_SCENARIOS, SCENARIOS } from "../../../src/capture/capture-scenarios.ts";
 import type { DockerVersion } from "../../../src/capture/docker-ruleset.ts";
 import { traceSignature } from "../../../src/capture/trace-signature.ts";
 import { readTraceFolder } from "../../../src/core/trace-file/read-trace-folder.ts";
@@ -18,6 +18,7 @@ const why = await captureUnavailable();
 if (why) console.warn(`skipping the re-capture test: ${why}`);
 
 const COMMITTED = join(import.meta.dirname, "../../../traces/docker-bridge");
+const COMMITTED_NFT = join(import.meta.dirname, "../../../traces/docker-bridge-nft");
 const PARSER = join(import.meta.dirname, "../../../src/core/parse/index.ts");
 
 type Parse = (
@@ -81,6 +82,64 @@ describe.skipIf(why !== undefined)("re-capturing the docker-bridge lab", () => {
       }
       // The fresh folder validates like the committed one.
       expect(readTraceFolder(join(out, "docker-bridge")).errors).toEqual([]);
+    });
+  }
+});
+
+const EDIT = ['comment "DROP DIRECT ACCESS"', 'comment "DROP DIRECT ACCESS (edited)"'] as const;
+
+describe.skipIf(why !== undefined)("re-capturing the docker-bridge-nft lab from its committed folder", () => {
+  let out: string;
+  beforeAll(() => {
+    out = mkdtempSync(join(tmpdir(), "packetwalk-recapture-nft-"));
+    // A copy of the committed lab: the capture loads its committed rulesets, as a maintainer's would.
+    cpSync(COMMITTED_NFT, join(out, "docker-bridge-nft"), { recursive: true });
+    // An edit the built-in ruleset does not have: kept only if the capture really loads the committed file.
+    const base = join(out, "docker-bridge-nft", "rulesets", "docker-29-nft.rules");
+    const text = readFileSync(base, "utf8");
+    expect(text).toContain(EDIT[0]);
+    writeFileSync(base, text.replace(EDIT[0], EDIT[1]));
+  });
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  for (const mode of ["log", "trace"] as const) {
+    it(`gives the committed lines for every ${mode}-mode scenario and rewrites no committed ruleset it loaded`, async () => {
+      const rulesets = () =>
+        Object.fromEntries(
+          readdirSync(join(out, "docker-bridge-nft", "rulesets"))
+            .filter((name) => !name.includes(".instrumented-"))
+            .map((name) => [name, readFileSync(join(out, "docker-bridge-nft", "rulesets", name), "utf8")]),
+        );
+      const before = rulesets();
+      const result = await captureLab({
+        lab: "docker-bridge-nft",
+        mode,
+        dockerVersion: "28",
+        outDir: out,
+        scenarios: NFT_SCENARIOS,
+      });
+      expect(result.traces).toHaveLength(NFT_SCENARIOS.filter((s) => s.modes.includes(mode)).length);
+      for (const trace of result.traces) {
+        const committed = readFileSync(join(COMMITTED_NFT, `${trace.stem}.log`), "utf8");
+        const fresh = readFileSync(join(out, "docker-bridge-nft", `${trace.stem}.log`), "utf8");
+        expect(traceSignature(fresh).length, `${trace.stem} has lines`).toBeGreaterThan(0);
+        // TCP: pure ACKs depend on timing; compare each kind of line, not the count.
+        if (trace.stem.includes("published-port"))
+          expect(unique(traceSignature(fresh)), trace.stem).toEqual(unique(traceSignature(committed)));
+        else expect(traceSignature(fresh), trace.stem).toEqual(traceSignature(committed));
+      }
+      // Loading the committed rules and saving them back changes no byte (every trace keeps its pins),
+      // except that the variants, built on the base ruleset, carry its edit once captured again.
+      const edited = Object.fromEntries(
+        Object.entries(before).map(([name, text]) => [name, text.replace(EDIT[0], EDIT[1])]),
+      );
+      expect(rulesets()).toEqual(edited);
+      // The pins see the edit: after the LOG run only the TRACE recordings are stale; after both, none.
+      const stale = readTraceFolder(join(out, "docker-bridge-nft")).errors.map(
+        (e) => /([\w-]+)\.json:/.exec(e)?.[1],
+      );
+      const traceStems = NFT_SCENARIOS.filter((s) => s.modes.includes("trace")).map((s) => `${s.name}-trace`);
+      expect(stale.sort()).toEqual(mode === "log" ? traceStems.sort() : []);
     });
   }
 });

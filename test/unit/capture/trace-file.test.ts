@@ -205,3 +205,24 @@ describe("writeLabFolder records the instrumentation", () => {
     }
   });
 });
+
+describe("traceSignature on the nft lab", () => {
+  const folder = readTraceFolder(join(COMMITTED, "..", "docker-bridge-nft"));
+
+  it("signs every line of every committed nft trace, LOG and nft monitor trace alike", () => {
+    expect(folder.traces.length).toBeGreaterThan(10);
+    for (const trace of folder.traces) {
+      const lines = trace.text.split("\n").filter((line) => line.trim() !== "");
+      expect(traceSignature(trace.text), trace.stem).toHaveLength(lines.length);
+    }
+  });
+
+  it("keeps the chain and verdict of a trace line and drops its trace id and counters", () => {
+    const a =
+      'trace id 5c6c3cac ip docker-bridges filter-forward-out__docker0 rule counter packets 3 bytes 252 accept comment "OUTGOING" (verdict accept)';
+    const b = a.replace("5c6c3cac", "0a1b2c3d").replace("packets 3 bytes 252", "packets 0 bytes 0");
+    expect(traceSignature(a)).toEqual(traceSignature(b));
+    expect(traceSignature(a)[0]).toContain("filter-forward-out__docker0");
+    expect(traceSignature(a.replace("(verdict accept)", "(verdict drop)"))).not.toEqual(traceSignature(a));
+  });
+});
