@@ -5,11 +5,11 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { parseArgs } from "node:util";
 import { diffFacts, type FactsDiff } from "../core/diff/diff-facts.ts";
 import { formatHtml, svgKey } from "../core/diff/format-html.ts";
 import { formatMarkdown, GITHUB_COMMENT_LIMIT } from "../core/diff/format-markdown.ts";
 import { highlightChangedSteps } from "../core/diff/highlight-steps.ts";
+import { readCommandArgs } from "./command-args.ts";
 import { DiffInputError, openVersion, readVersionFacts, type Version } from "./diff-inputs.ts";
 
 /** One line for `packetwalk --help`. */
@@ -76,30 +76,22 @@ function write(file: string, text: string): void {
 
 /** Runs the command; resolves to the exit code. */
 export async function run(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        markdown: { type: "string" },
-        html: { type: "string" },
-        json: { type: "string" },
-        "details-url": { type: "string" },
-        "max-chars": { type: "string" },
-        "no-svg": { type: "boolean" },
-        repo: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    return fail((error as Error).message, "run `packetwalk diff --help`");
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const args = readCommandArgs(argv, {
+    name: "diff",
+    usage: USAGE,
+    fail,
+    options: {
+      markdown: { type: "string" },
+      html: { type: "string" },
+      json: { type: "string" },
+      "details-url": { type: "string" },
+      "max-chars": { type: "string" },
+      "no-svg": { type: "boolean" },
+      repo: { type: "string" },
+    },
+  });
+  if (typeof args === "number") return args;
+  const { values, positionals } = args;
   if (positionals.length !== 2)
     return fail(
       `expected two versions A and B, got ${positionals.length}`,

@@ -5,7 +5,6 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { formatJson } from "../capture/write-trace.ts";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { AnonymizeError } from "../core/import/anonymize.ts";
@@ -13,6 +12,7 @@ import type { NamedAddress } from "../core/import/infer-lab.ts";
 import { type ImportMaterial, type ImportPlan, planImport } from "../core/import/plan-import.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import { checkLab } from "./check-command.ts";
+import { readCommandArgs } from "./command-args.ts";
 
 /** One line for `packetwalk --help`. */
 export const summary = "turn a kernel log and the host's saves into a lab folder";
@@ -187,48 +187,40 @@ function describePlan(plan: ImportPlan, folder: string): string {
 
 /** Runs the command; resolves to the exit code. */
 export async function run(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | string[] | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        lab: { type: "string" },
-        out: { type: "string", default: "traces" },
-        log: { type: "string" },
-        "iptables-save": { type: "string" },
-        "ebtables-save": { type: "string" },
-        nft: { type: "string" },
-        "ip-addr": { type: "string" },
-        "ip-link": { type: "string" },
-        "ip-route": { type: "string" },
-        "bridge-link": { type: "string" },
-        "sysctl-file": { type: "string" },
-        sysctl: { type: "string", multiple: true },
-        container: { type: "string", multiple: true },
-        peer: { type: "string", multiple: true },
-        command: { type: "string" },
-        "host-name": { type: "string" },
-        ruleset: { type: "string" },
-        suffix: { type: "string" },
-        date: { type: "string" },
-        description: { type: "string" },
-        anonymize: { type: "boolean" },
-        "anonymize-map": { type: "string" },
-        hostname: { type: "string", multiple: true },
-        "dry-run": { type: "boolean" },
-        "no-check": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    return fail((error as Error).message, "run `packetwalk import --help`");
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const args = readCommandArgs(argv, {
+    name: "import",
+    usage: USAGE,
+    fail,
+    options: {
+      lab: { type: "string" },
+      out: { type: "string", default: "traces" },
+      log: { type: "string" },
+      "iptables-save": { type: "string" },
+      "ebtables-save": { type: "string" },
+      nft: { type: "string" },
+      "ip-addr": { type: "string" },
+      "ip-link": { type: "string" },
+      "ip-route": { type: "string" },
+      "bridge-link": { type: "string" },
+      "sysctl-file": { type: "string" },
+      sysctl: { type: "string", multiple: true },
+      container: { type: "string", multiple: true },
+      peer: { type: "string", multiple: true },
+      command: { type: "string" },
+      "host-name": { type: "string" },
+      ruleset: { type: "string" },
+      suffix: { type: "string" },
+      date: { type: "string" },
+      description: { type: "string" },
+      anonymize: { type: "boolean" },
+      "anonymize-map": { type: "string" },
+      hostname: { type: "string", multiple: true },
+      "dry-run": { type: "boolean" },
+      "no-check": { type: "boolean" },
+    },
+  });
+  if (typeof args === "number") return args;
+  const { values, positionals } = args;
   const labName = values.lab as string | undefined;
   if (!labName || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(labName))
     return fail("--lab NAME is required (letters, digits, '.', '_', '-')", "e.g. --lab my-docker-host");

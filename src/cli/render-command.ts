@@ -4,13 +4,13 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { parseArgs } from "node:util";
 import type { Packet } from "../core/model/packet.ts";
 import { parseTraceText } from "../core/parse/index.ts";
 import { endpointLabels } from "../core/render/endpoint-labels.ts";
 import { labEndpoints } from "../core/render/lab-endpoints.ts";
 import { toMermaid, VIEWS, type View } from "../core/render/to-mermaid.ts";
 import { type Lab, labSchema } from "../core/trace-file/schema.ts";
+import { readCommandArgs } from "./command-args.ts";
 
 /** One line for `packetwalk --help`. */
 export const summary = "turn a trace into Mermaid source, a standalone SVG or a PNG";
@@ -91,29 +91,21 @@ function fail(message: string, hint?: string): number {
 
 /** Runs the command; resolves to the exit code. */
 export async function run(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        direction: { type: "string", default: "both" },
-        view: { type: "string", default: "map" },
-        packet: { type: "string" },
-        format: { type: "string", default: "mermaid" },
-        theme: { type: "string", default: "light" },
-        out: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    return fail((error as Error).message, "run `packetwalk render --help`");
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const args = readCommandArgs(argv, {
+    name: "render",
+    usage: USAGE,
+    fail,
+    options: {
+      direction: { type: "string", default: "both" },
+      view: { type: "string", default: "map" },
+      packet: { type: "string" },
+      format: { type: "string", default: "mermaid" },
+      theme: { type: "string", default: "light" },
+      out: { type: "string" },
+    },
+  });
+  if (typeof args === "number") return args;
+  const { values, positionals } = args;
   try {
     if (positionals.length !== 1) throw new UsageError("expected exactly one TRACE argument");
     const direction = String(values.direction);
