@@ -12,7 +12,7 @@ import { captureUnavailable } from "../../../src/capture/capture-lab.ts";
 import { NF_LOG_ALL_NETNS } from "../../../src/capture/cleanup.ts";
 import { runCommand } from "../../../src/capture/run-command.ts";
 import { checkLab } from "../../../src/cli/check-command.ts";
-import { machineState, pauseLine, startCapture } from "./machine-state.ts";
+import { machineState, oneScenario, pauseLine, startCapture } from "./machine-state.ts";
 
 const why = await captureUnavailable();
 if (why) console.warn(`skipping the cleanup tests: ${why}`);
@@ -21,7 +21,7 @@ const STATE = "/run/packetwalk/capture.json";
 
 /** Starts a one-scenario capture, stops it at `phase` and kills it with SIGKILL: leftovers and a state file remain. */
 async function killedAt(phase: string, out: string, lab = "docker-bridge"): Promise<void> {
-  const run = startCapture(["--lab", lab, "--scenario", "container-to-host", "--out", out], {
+  const run = startCapture(oneScenario(out, lab), {
     PACKETWALK_TEST_PAUSE: phase,
   });
   await run.waitFor(pauseLine(phase));
@@ -35,14 +35,7 @@ describe.skipIf(why !== undefined)("capture cleanup", () => {
 
   it("leaves nothing behind after a successful run, /run included", async () => {
     const before = await machineState();
-    const result = await startCapture([
-      "--lab",
-      "docker-bridge",
-      "--scenario",
-      "container-to-host",
-      "--out",
-      out,
-    ]).done;
+    const result = await startCapture(oneScenario(out)).done;
     expect(result.code, result.stderr).toBe(0);
     // No empty /run/packetwalk, no /run/netns bind mount, unless they were there before.
     expect(await machineState()).toEqual(before);
@@ -52,14 +45,7 @@ describe.skipIf(why !== undefined)("capture cleanup", () => {
   it("leaves nf_log_all_netns at 1 when it was 1 before the run", async () => {
     writeFileSync(NF_LOG_ALL_NETNS, "1\n");
     try {
-      const result = await startCapture([
-        "--lab",
-        "docker-bridge",
-        "--scenario",
-        "container-to-host",
-        "--out",
-        out,
-      ]).done;
+      const result = await startCapture(oneScenario(out)).done;
       expect(result.code, result.stderr).toBe(0);
       expect(readFileSync(NF_LOG_ALL_NETNS, "utf8").trim()).toBe("1");
     } finally {
@@ -71,7 +57,7 @@ describe.skipIf(why !== undefined)("capture cleanup", () => {
     const before = await machineState();
     const folder = join(out, "late-failure");
     mkdirSync(join(folder, "docker-bridge"), { recursive: true });
-    const run = startCapture(["--lab", "docker-bridge", "--scenario", "container-to-host", "--out", folder], {
+    const run = startCapture(oneScenario(folder), {
       PACKETWALK_TEST_PAUSE: "rules-inserted",
     });
     await run.waitFor(pauseLine("rules-inserted"));
@@ -116,14 +102,7 @@ describe.skipIf(why !== undefined)("capture cleanup", () => {
 
   it("docker-bridge-nft: a run leaves nothing behind and writes a trace that names its instrumentation and agrees", async () => {
     const before = await machineState();
-    const result = await startCapture([
-      "--lab",
-      "docker-bridge-nft",
-      "--scenario",
-      "container-to-host",
-      "--out",
-      out,
-    ]).done;
+    const result = await startCapture(oneScenario(out, "docker-bridge-nft")).done;
     expect(result.code, result.stderr).toBe(0);
     expect(await machineState()).toEqual(before);
     const lab = join(out, "docker-bridge-nft");

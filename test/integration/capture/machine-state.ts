@@ -105,4 +105,14 @@ export function startCapture(args: string[], env: Record<string, string> = {}): 
 }
 
 /** The pause line `RunControl` prints at `phase`. */
+/** The arguments of a capture of one scenario into `out` (default: docker-bridge's container-to-host). */
+export const oneScenario = (out: string, lab = "docker-bridge", scenario = "container-to-host") => [
+  "--lab",
+  lab,
+  "--scenario",
+  scenario,
+  "--out",
+  out,
+];
+
 export const pauseLine = (phase: string) => `packetwalk: test pause: ${phase}\n`;

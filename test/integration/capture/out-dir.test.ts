@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { captureUnavailable } from "../../../src/capture/capture-lab.ts";
-import { machineState, startCapture } from "./machine-state.ts";
+import { machineState, oneScenario, startCapture } from "./machine-state.ts";
 
 const why = await captureUnavailable();
 if (why) console.warn(`skipping the --out tests: ${why}`);
@@ -19,14 +19,7 @@ describe.skipIf(why !== undefined)("capture --out checked first", () => {
 
   const refused = async (out: string) => {
     const before = await machineState();
-    const result = await startCapture([
-      "--lab",
-      "docker-bridge",
-      "--scenario",
-      "container-to-host",
-      "--out",
-      out,
-    ]).done;
+    const result = await startCapture(oneScenario(out)).done;
     expect(result.code).toBe(1);
     expect(result.stderr).not.toContain("building the lab");
     expect(result.stderr).not.toMatch(/\n\s+at /);

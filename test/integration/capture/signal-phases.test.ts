@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { captureUnavailable } from "../../../src/capture/capture-lab.ts";
 import { CAPTURE_PHASES } from "../../../src/capture/run-control.ts";
-import { machineState, pauseLine, startCapture } from "./machine-state.ts";
+import { machineState, oneScenario, pauseLine, startCapture } from "./machine-state.ts";
 
 const why = await captureUnavailable();
 if (why) console.warn(`skipping the signal tests: ${why}`);
@@ -45,7 +45,7 @@ describe.skipIf(why !== undefined)("a signal at any phase of a capture", () => {
 
   it("a second signal during the teardown does not cut it short", async () => {
     const before = await machineState();
-    const run = startCapture(["--lab", "docker-bridge", "--scenario", "container-to-host", "--out", out], {
+    const run = startCapture(oneScenario(out), {
       PACKETWALK_TEST_PAUSE: "teardown,teardown-netns-removed",
     });
     await run.waitFor(pauseLine("teardown"));
