@@ -9,6 +9,8 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { isLoggingRule } from "../core/import/ruleset-material.ts";
 import { parseIpv4 } from "../core/simulate/ipv4.ts";
+import { nftLogTablesText } from "../core/simulate/nft-log-tables.ts";
+import { isNftRuleset } from "../core/simulate/parse-ruleset-file.ts";
 import { runScenario, type ScenarioResult } from "../core/simulate/run-scenario.ts";
 import { type SimulatedTrace, toTrace } from "../core/simulate/to-kernel-log.ts";
 import type { Topology } from "../core/simulate/topology.ts";
@@ -251,11 +253,19 @@ export async function run(argv: string[]): Promise<number> {
       rulesetText?.text ??
       lab.data.rulesets[a.ruleset ?? readerRulesets(lab.data.lab?.rulesets ?? [])[0] ?? ""];
     const instrumented = chosen?.split("\n").some(isLoggingRule) === true;
+    // An nftables ruleset is logged the nft way, before each of its own base chains; iptables
+    // chains would show tables the ruleset does not have. Appended, so diagnostics keep their lines.
+    const nft = !instrumented && chosen !== undefined && isNftRuleset(chosen);
+    if (nft && chosen !== undefined)
+      rulesetText = {
+        text: `${chosen.replace(/\n?$/, "\n")}${nftLogTablesText(chosen, tag)}`,
+        file: rulesetText?.file ?? `${a.lab}/rulesets/${a.ruleset ?? readerRulesets(l.rulesets)[0]}.rules`,
+      };
     const { world, diagnostics } = buildWorld(lab, {
       ruleset: a.ruleset,
       rulesetText,
       sysctls: a.sysctls,
-      ...(instrumented ? {} : { overlay: simulationLogOverlay(tag, a.proto) }),
+      ...(instrumented || nft ? {} : { overlay: simulationLogOverlay(tag, a.proto) }),
     });
     for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
     if (diagnostics.some((d) => d.severity === "error")) return 2;

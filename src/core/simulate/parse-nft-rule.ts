@@ -66,6 +66,28 @@ const STARTERS = new Set([
   "mark",
 ]);
 
+/** Tokens after which the next word is always a value, never a new expression. */
+const OPERATORS = new Set([
+  ".",
+  "==",
+  "!=",
+  "&",
+  "|",
+  "^",
+  "<",
+  ">",
+  "<=",
+  ">=",
+  "eq",
+  "ne",
+  ",",
+  "lt",
+  "gt",
+]);
+
+/** `ct status` values the conntrack model knows: whether the connection was rewritten (iptables' --ctstate DNAT/SNAT). */
+const CT_STATUS = new Set(["dnat", "snat"]);
+
 const CT_STATES = new Set(["new", "established", "related", "invalid", "untracked"]);
 const L4 = new Set(["tcp", "udp", "icmp", "icmpv6", "sctp", "udplite", "gre", "esp", "ah"]);
 
@@ -124,11 +146,27 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
   const unknownFrom = (start: number) => {
     i = start + 1;
     let depth = 0;
+    // `fib saddr . iif oif missing`: the flags, joined by '.', then the result (oif, type) and its value.
+    const fibResult = new Set(tokens[start]?.value === "fib" ? ["oif", "oifname", "type"] : []);
     while (i < tokens.length) {
       const t = tokens[i] as NftToken;
-      if (t.value === "{") depth++;
-      else if (t.value === "}") depth--;
-      else if (depth === 0 && t.type === "word" && STARTERS.has(t.value)) break;
+      const prev = tokens[i - 1] as NftToken;
+      if (t.value === "{" || t.value === "(") depth++;
+      else if (t.value === "}" || t.value === ")") depth--;
+      else if (
+        depth === 0 &&
+        t.type === "word" &&
+        STARTERS.has(t.value) &&
+        !fibResult.has(t.value) &&
+        // A selector's value may be a word that also starts an expression (`ct status dnat`, `. iif`).
+        i - start >= 2 &&
+        !OPERATORS.has(prev.value) &&
+        !(
+          fibResult.has(prev.value) ||
+          (tokens[start]?.value === "fib" && prev.type === "word" && i - start < 3)
+        )
+      )
+        break;
       i++;
     }
     const what = text(start, i);
@@ -411,6 +449,43 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       out.conditions.push({ kind: "proto", proto: "icmp", neg: false });
       match("icmp type", start);
       continue;
+    }
+    if (w === "ct" && w1 === "status") {
+      const values: string[] = [];
+      let k = 2;
+      let neg = false;
+      if (word(k) === "==" || word(k) === "!=") {
+        neg = word(k) === "!=";
+        k++;
+      }
+      values.push(word(k) ?? "");
+      while (peek(k + 1)?.value === "," && word(k + 2)) {
+        values.push(word(k + 2) as string);
+        k += 2;
+      }
+      if (values.every((v) => CT_STATUS.has(v))) {
+        i += k + 1;
+        out.conditions.push({ kind: "ctstate", states: values.map((v) => v.toUpperCase()), neg });
+        continue;
+      }
+    }
+    // The simulator walks IPv4 packets: an IPv6 header match, or a family test, is decided by that.
+    if ((w === "meta" && (w1 === "nfproto" || w1 === "protocol")) || w === "ip6" || w === "icmpv6") {
+      const family = w === "meta" ? word(2) : "ipv6";
+      const ipv4 = family === "ipv4" || family === "ip";
+      const ipv6 = family === "ipv6" || family === "ip6";
+      if (w === "meta" && (ipv4 || ipv6) && word(3) !== ",") {
+        i += 3;
+        out.conditions.push({ kind: "ethertype", ethertype: ipv4 ? "0x0800" : "0x86dd", neg: false });
+        continue;
+      }
+      if (w !== "meta") {
+        // Read like an unknown expression (so its words are covered), but it cannot match an IPv4 packet.
+        unknownFrom(start);
+        out.problems.pop();
+        out.conditions.push({ kind: "ethertype", ethertype: "0x86dd", neg: false });
+        continue;
+      }
     }
     if (w === "ct" && w1 === "state") {
       i += 2;

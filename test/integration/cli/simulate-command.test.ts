@@ -136,3 +136,34 @@ describe("packetwalk simulate --ruleset-file X --write", () => {
     expect(readFileSync(join(lab, "rulesets/what-if-drop.rules"), "utf8")).toBe(text);
   });
 });
+
+describe("packetwalk simulate on the nftables lab", () => {
+  it("logs before each of the ruleset's own base chains, shows no iptables table the ruleset lacks, and --write gives a trace that parses to those chains", () => {
+    const out = join(dir, "nft-sim");
+    mkdirSync(out);
+    const r = simulate([
+      "--lab",
+      join(root, "traces/docker-bridge-nft"),
+      "--ruleset",
+      "docker-29-nft",
+      "--from",
+      "c1",
+      "--to",
+      "198.51.100.10",
+      "--write",
+      join(out, "ping"),
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/ip:(raw|mangle|nat|filter):/);
+    const log = readFileSync(join(out, "ping.log"), "utf8");
+    const prefixes = [...new Set(log.match(/pwsm\/nft\/[\w/-]+?(?=IN=)/g))];
+    expect(prefixes).toEqual(
+      expect.arrayContaining([
+        "pwsm/nft/ip/docker-bridges/raw-PREROUTING",
+        "pwsm/nft/ip/docker-bridges/filter-FORWARD",
+        "pwsm/nft/ip/docker-bridges/nat-POSTROUTING",
+      ]),
+    );
+    expect(log).not.toMatch(/iptable\//);
+  });
+});

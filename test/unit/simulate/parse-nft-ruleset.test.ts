@@ -223,3 +223,53 @@ describe("parseNftRuleset errors are positioned", () => {
     expect(bad[0]?.position).toEqual({ file: "r.json", line: 2, column: 43 });
   });
 });
+
+describe("parseNftRule on a host firewall's expressions (inet table, firewalld-like)", () => {
+  const rule = (body: string) => {
+    const parsed = parseNftRuleset(
+      `table inet fw {\n\tchain c {\n\t\ttype filter hook forward priority filter + 10; policy accept;\n\t\t${body}\n\t}\n}\n`,
+      { file: "fw.nft" },
+    );
+    const r = parsed.tables[0]?.chains.get("c")?.rules[0];
+    return {
+      conditions: r?.conditions,
+      target: r?.target,
+      problems: parsed.diagnostics.map((d) => d.message),
+    };
+  };
+
+  it("reads `ct status dnat` as the conntrack model's DNAT state, and keeps the verdict after it", () => {
+    expect(rule("ct status dnat accept")).toEqual({
+      conditions: [{ kind: "ctstate", states: ["DNAT"], neg: false }],
+      target: { kind: "ACCEPT" },
+      problems: [],
+    });
+    expect(rule("ct status != snat,dnat drop").conditions).toEqual([
+      { kind: "ctstate", states: ["SNAT", "DNAT"], neg: true },
+    ]);
+  });
+
+  it("decides a family test and an IPv6 header match for the IPv4 packets it walks, without a warning", () => {
+    expect(rule("meta nfproto ipv4 accept").conditions).toEqual([
+      { kind: "ethertype", ethertype: "0x0800", neg: false },
+    ]);
+    const v6 = rule("ip6 daddr fe80::/10 drop");
+    expect(v6.conditions).toEqual([{ kind: "ethertype", ethertype: "0x86dd", neg: false }]);
+    expect(v6.target).toEqual({ kind: "DROP" });
+    expect(v6.problems).toEqual([]);
+  });
+
+  it("reports an unmodelled expression as one piece, its value words included, and keeps the verdict", () => {
+    const fib = rule("fib saddr . iif oif missing drop");
+    expect(fib.problems).toEqual(["expression 'fib saddr . iif oif missing' is not modelled"]);
+    expect(fib.target).toEqual({ kind: "DROP" });
+    const status = rule("ct status assured accept");
+    expect(status.problems).toEqual(["expression 'ct status assured' is not modelled"]);
+    expect(status.target).toEqual({ kind: "ACCEPT" });
+    const flags = rule("tcp flags & (fin | syn | rst | ack) == syn tcp dport 8080 accept");
+    expect(flags.problems).toEqual([
+      "expression 'tcp flags & (fin | syn | rst | ack) == syn' is not modelled",
+    ]);
+    expect(flags.conditions?.at(-1)).toEqual({ kind: "dport", range: { lo: 8080, hi: 8080 }, neg: false });
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * The logging tables `packetwalk simulate` adds to an nftables ruleset so that a simulated trace has
+ * the form of a recorded one: at every hook, a `log` base chain one priority step before each base
+ * chain the ruleset has there (its prefix `<tag>/nft/<family>/<table>/<chain>` names the chain the
+ * packet is about to enter), and one of packetwalk's own at a hook the ruleset leaves alone. Derived
+ * from the ruleset itself, so a reader's own tables and priorities are logged where they run. Pure.
+ */
+import { parseNftRuleset } from "./parse-nft-ruleset.ts";
+
+/** packetwalk's own table name, one per family. */
+export const NFT_LOG_TABLE = "packetwalk";
+
+const IP_HOOKS = ["prerouting", "input", "forward", "output", "postrouting"] as const;
+
+/** Where packetwalk's own chain sits at a hook the ruleset leaves alone (the bridge's at ebtables' places). */
+const OWN_PRIORITY: Record<"ip" | "bridge", Record<string, number>> = {
+  ip: { prerouting: 0, input: 0, forward: 0, output: 0, postrouting: 0 },
+  bridge: { prerouting: -300, input: -200, forward: -200, output: -200, postrouting: 300 },
+};
+
+/** One log base chain to add. */
+export interface NftLogChainPlan {
+  /** `ip` (it runs among ip and inet base chains) or `bridge`. */
+  family: "ip" | "bridge";
+  hook: string;
+  priority: number;
+  /** The base chain the line names: the ruleset's (first registered at that priority) or packetwalk's own. */
+  names: { family: string; table: string; chain: string };
+}
+
+/** The log chains for the base chains of `rulesetText` (nft list ruleset text). */
+export function planNftLogChains(rulesetText: string): NftLogChainPlan[] {
+  const { tables } = parseNftRuleset(rulesetText);
+  const plans: NftLogChainPlan[] = [];
+  for (const family of ["ip", "bridge"] as const) {
+    for (const hook of IP_HOOKS) {
+      const seen = new Set<number>();
+      for (const table of tables) {
+        const runsHere =
+          family === "ip" ? table.family === "ip" || table.family === "inet" : table.family === "bridge";
+        if (!runsHere || table.name === NFT_LOG_TABLE) continue;
+        for (const chain of table.chains.values()) {
+          if (chain.base?.hook !== hook || seen.has(chain.base.priority)) continue;
+          seen.add(chain.base.priority);
+          plans.push({
+            family,
+            hook,
+            priority: chain.base.priority - 1,
+            names: { family: table.family ?? family, table: table.name, chain: chain.name },
+          });
+        }
+      }
+      if (seen.size === 0)
+        plans.push({
+          family,
+          hook,
+          priority: OWN_PRIORITY[family][hook] as number,
+          names: { family, table: NFT_LOG_TABLE, chain: hook.toUpperCase() },
+        });
+    }
+  }
+  return plans.sort((a, b) => (a.family === b.family ? a.priority - b.priority : a.family === "ip" ? -1 : 1));
+}
+
+/** The log prefix of a planned chain for run tag `tag`. */
+export function nftLogTablePrefix(tag: string, plan: NftLogChainPlan): string {
+  return `${tag}/nft/${plan.names.family}/${plan.names.table}/${plan.names.chain}`;
+}
+
+/** `nft -f` text of the logging tables for `rulesetText`, run tag `tag`: every packet is logged. */
+export function nftLogTablesText(rulesetText: string, tag: string): string {
+  const plans = planNftLogChains(rulesetText);
+  const out: string[] = [];
+  for (const family of ["ip", "bridge"] as const) {
+    out.push(`table ${family} ${NFT_LOG_TABLE} {`);
+    for (const [n, plan] of plans.filter((p) => p.family === family).entries()) {
+      out.push(`\tchain log-${n + 1}-${plan.hook} {`);
+      out.push(`\t\ttype filter hook ${plan.hook} priority ${plan.priority}; policy accept;`);
+      out.push(`\t\tlog prefix ${JSON.stringify(nftLogTablePrefix(tag, plan))} level debug`);
+      out.push("\t}");
+    }
+    out.push("}");
+  }
+  return `${out.join("\n")}\n`;
+}

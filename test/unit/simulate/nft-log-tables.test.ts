@@ -1,0 +1,80 @@
+/**
+ * `packetwalk simulate`'s logging tables for an nftables ruleset, derived from the ruleset itself:
+ * on the nft lab they are the chains the capture logged with, and a simulation logged with them
+ * agrees with every recorded LOG trace of the lab; a reader's own tables are logged where they run.
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { NFT_LOG_CHAINS } from "../../../src/capture/nft-log-rules.ts";
+import { parseTraceText } from "../../../src/core/parse/index.ts";
+import { checkConformance } from "../../../src/core/simulate/conformance.ts";
+import { nftLogTablesText, planNftLogChains } from "../../../src/core/simulate/nft-log-tables.ts";
+import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
+import { buildWorld, loadLab } from "../../../src/lab/load-lab.ts";
+
+const LAB = loadLab(join(import.meta.dirname, "../../../traces/docker-bridge-nft"));
+const BASE = LAB.data.rulesets["docker-29-nft"] as string;
+
+describe("planNftLogChains", () => {
+  it("on Docker 29's ruleset gives exactly the chains the capture logged with (hook, priority, name)", () => {
+    const key = (family: string, hook: string, priority: number, table: string, chain: string) =>
+      `${family} ${hook} ${priority} ${table}/${chain}`;
+    const plan = planNftLogChains(BASE).map((p) =>
+      key(p.family, p.hook, p.priority, p.names.table, p.names.chain),
+    );
+    const capture = NFT_LOG_CHAINS.map((c) =>
+      key(c.family, c.hook, c.priority, c.names.table, c.names.chain),
+    );
+    expect(plan.sort()).toEqual(capture.sort());
+  });
+
+  it("logs a reader's own inet table before its chain, at its own priority, and names it", () => {
+    const own = `${BASE}
+table inet hostfw {
+	chain input {
+		type filter hook input priority filter + 10; policy drop;
+		ct state established,related accept
+	}
+}
+`;
+    const input = planNftLogChains(own).filter((p) => p.family === "ip" && p.hook === "input");
+    expect(input).toEqual([
+      {
+        family: "ip",
+        hook: "input",
+        priority: 9,
+        names: { family: "inet", table: "hostfw", chain: "input" },
+      },
+    ]);
+    const text = nftLogTablesText(own, "pwsm");
+    expect(text).toContain('log prefix "pwsm/nft/inet/hostfw/input" level debug');
+    expect(parseRulesetFile(`${own}${text}`, "t.nft").diagnostics).toEqual([]);
+  });
+});
+
+describe("a simulation logged with these tables", () => {
+  const logTraces = LAB.data.traces.filter((t) => t.meta.mode === "log" && t.meta.origin === "recorded");
+
+  it("covers every recorded LOG trace of the nft lab", () => {
+    expect(logTraces.length).toBeGreaterThanOrEqual(8);
+  });
+
+  for (const trace of logTraces) {
+    it(`agrees with the kernel on ${trace.stem} (hooks and rewrites, packet by packet)`, () => {
+      const name = trace.meta.ruleset as string;
+      const text = LAB.data.rulesets[name] as string;
+      const { world, diagnostics } = buildWorld(LAB, {
+        rulesetText: { text: `${text}${nftLogTablesText(text, "pwsm")}`, file: `${name}.rules` },
+        sysctls: trace.meta.sysctls,
+      });
+      expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      const traffic = trace.meta.traffic as { from: string; proto: "icmp" | "tcp" | "udp" };
+      const r = checkConformance(world, parseTraceText(trace.text), {
+        mode: "log",
+        from: traffic.from,
+        proto: traffic.proto,
+      });
+      expect(r.divergences).toEqual([]);
+    });
+  }
+});
