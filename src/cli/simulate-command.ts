@@ -8,6 +8,7 @@ import { copyFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { isLoggingRule } from "../core/import/ruleset-material.ts";
+import { prefixToHook } from "../core/parse/prefix-to-hook.ts";
 import { parseIpv4 } from "../core/simulate/ipv4.ts";
 import { nftLogTablesText } from "../core/simulate/nft-log-tables.ts";
 import { isNftRuleset } from "../core/simulate/parse-ruleset-file.ts";
@@ -153,6 +154,20 @@ function resolveTo(topo: Topology, to: string, proto: string): { addr: string; p
   return { addr, port };
 }
 
+/**
+ * Whether a ruleset already logs where packets are (a trace's instrumentation): a logging rule whose
+ * prefix names a hook. A host firewall's own LOG rules (`[UFW BLOCK] `) do not, so it gets packetwalk's.
+ */
+function logsHooks(text: string): boolean {
+  return text.split("\n").some((line) => {
+    if (!isLoggingRule(line)) return false;
+    const prefix = /(?:--log-prefix|log prefix) ("(?:[^"\\]|\\.)*"|\S+)/.exec(line)?.[1];
+    // TRACE rules and nftrace marks log every hook by themselves.
+    if (prefix === undefined) return /-j TRACE\b|nftrace set 1/.test(line);
+    return prefixToHook(prefix.replace(/^"|"$/g, "").trim()) !== undefined;
+  });
+}
+
 /** JSON Lines objects of a simulated trace (the `packetwalk parse --json` shape plus `matched`, `fate`). */
 export function jsonLines(trace: SimulatedTrace, result: ScenarioResult): string[] {
   return trace.packets.map((p, i) => {
@@ -252,7 +267,7 @@ export async function run(argv: string[]): Promise<number> {
     const chosen =
       rulesetText?.text ??
       lab.data.rulesets[a.ruleset ?? readerRulesets(lab.data.lab?.rulesets ?? [])[0] ?? ""];
-    const instrumented = chosen?.split("\n").some(isLoggingRule) === true;
+    const instrumented = chosen !== undefined && logsHooks(chosen);
     // An nftables ruleset is logged the nft way, before each of its own base chains; iptables
     // chains would show tables the ruleset does not have. Appended, so diagnostics keep their lines.
     const nft = !instrumented && chosen !== undefined && isNftRuleset(chosen);

@@ -179,6 +179,16 @@ function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResu
     case "mark":
       r = (p.mark & c.mask) >>> 0 === c.value;
       break;
+    case "addr-range": {
+      const v = parseIpv4(c.which === "src" ? p.src : p.dst);
+      r = v !== undefined && ctx.ethType === "0x0800" && v >= c.lo && v <= c.hi;
+      break;
+    }
+    case "tcp-flags": {
+      const on = new Set(p.tcpFlags ?? []);
+      r = p.proto === "tcp" && c.mask.every((f) => on.has(f) === c.set.includes(f));
+      break;
+    }
     case "ethertype":
       r = c.ethertype === ctx.ethType;
       break;

@@ -2,7 +2,7 @@
  * Turns the words of one iptables rule (after `-A CHAIN`) into typed conditions and a target.
  * Matches and targets the simulator does not model become `unknown` entries that keep their text.
  */
-import { parseCidr } from "./ipv4.ts";
+import { parseCidr, parseIpv4 } from "./ipv4.ts";
 import type { Condition, PortRange, Target } from "./ruleset.ts";
 import type { Token } from "./tokenize-rule.ts";
 
@@ -102,7 +102,19 @@ const KNOWN_MODULES = new Set([
   "physdev",
   "comment",
   "mark",
+  "iprange",
 ]);
+
+const TCP_FLAGS = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"];
+
+/** `--tcp-flags`' flag list (`SYN,ACK`, `ALL`, `NONE`), or undefined for a word that is not one. */
+function tcpFlagList(text: string): string[] | undefined {
+  const up = text.toUpperCase();
+  if (up === "ALL") return [...TCP_FLAGS];
+  if (up === "NONE") return [];
+  const flags = up.split(",");
+  return flags.every((f) => TCP_FLAGS.includes(f)) ? flags : undefined;
+}
 
 /**
  * Parses the words after `-A CHAIN`. Returns the first hard error (a value that must be an address
@@ -353,6 +365,36 @@ export function parseRuleArgs(tokens: Token[]): RuleArgsResult {
         conditions.push({ kind: opt.slice(2) as "physdev-is-bridged", neg: n });
         i += 1;
         continue;
+      case "--src-range":
+      case "--dst-range": {
+        const [lo, hi] = (first?.value ?? "").split("-").map((a) => parseIpv4(a));
+        if (!first || lo === undefined || hi === undefined || lo > hi)
+          return fail(
+            first?.column ?? tok.column,
+            `${opt} needs an address range`,
+            "write e.g. 203.0.113.10-203.0.113.20",
+          );
+        conditions.push({ kind: "addr-range", which: opt === "--src-range" ? "src" : "dst", lo, hi, neg: n });
+        i += 2;
+        continue;
+      }
+      case "--syn":
+        conditions.push({ kind: "tcp-flags", mask: ["FIN", "SYN", "RST", "ACK"], set: ["SYN"], neg: n });
+        i += 1;
+        continue;
+      case "--tcp-flags": {
+        const mask = first ? tcpFlagList(first.value) : undefined;
+        const set = values[1] ? tcpFlagList(values[1].value) : undefined;
+        if (!mask || !set)
+          return fail(
+            first?.column ?? tok.column,
+            "--tcp-flags needs a mask and the flags set",
+            "write e.g. --tcp-flags SYN,RST SYN",
+          );
+        conditions.push({ kind: "tcp-flags", mask, set, neg: n });
+        i += 3;
+        continue;
+      }
       case "--mark": {
         const mk = first ? parseMark(first.value) : undefined;
         if (!first || !mk)

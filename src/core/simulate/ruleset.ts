@@ -24,6 +24,10 @@ export type Condition =
   | { kind: "physdev-in" | "physdev-out"; name: string; neg: boolean }
   | { kind: "physdev-is-bridged" | "physdev-is-in" | "physdev-is-out"; neg: boolean }
   | { kind: "mark"; value: number; mask: number; neg: boolean }
+  /** `-m iprange --src-range LO-HI` / `--dst-range`: an inclusive IPv4 range. */
+  | { kind: "addr-range"; which: "src" | "dst"; lo: number; hi: number; neg: boolean }
+  /** `--tcp-flags MASK COMP` (and `--syn`): of the flags in `mask`, exactly those in `set` are on. */
+  | { kind: "tcp-flags"; mask: string[]; set: string[]; neg: boolean }
   // ebtables (bridge family) conditions.
   | { kind: "ethertype"; ethertype: string; neg: boolean }
   | { kind: "logical-in" | "logical-out"; name: string; neg: boolean }

@@ -167,3 +167,21 @@ describe("packetwalk simulate on the nftables lab", () => {
     expect(log).not.toMatch(/iptable\//);
   });
 });
+
+describe("packetwalk simulate on a ruleset with a host firewall's own LOG rules", () => {
+  it("still logs every hook: a LOG rule whose prefix names no hook ([UFW BLOCK]) is not a trace's instrumentation", () => {
+    const file = join(dir, "ufw-like.rules");
+    const base = readFileSync(join(root, "traces/docker-bridge/rulesets/docker-28.rules"), "utf8");
+    writeFileSync(
+      file,
+      base.replace(
+        ":DOCKER-USER - [0:0]",
+        ':DOCKER-USER - [0:0]\n-A DOCKER-USER -p tcp --syn -m limit --limit 3/min -j LOG --log-prefix "[UFW BLOCK] "',
+      ),
+    );
+    const r = simulate([...ping(), "--ruleset-file", file]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("ip:filter:FORWARD");
+    expect(r.stdout).not.toContain("no hook logged");
+  });
+});
