@@ -102,6 +102,63 @@ function portRange(text: string): PortRange | undefined {
   return { lo, hi };
 }
 
+const NFT_TCP_FLAGS = new Set(["fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr"]);
+
+/**
+ * `tcp flags & (fin | syn | rst | ack) == syn` (and `!=`, a single flag without parentheses, or
+ * nft 1.0's `tcp flags syn / fin,syn,rst,ack`) from `at`, the word after `flags`; undefined for any
+ * other form (left unmodelled). Flags are upper-cased as the simulator's packets carry them.
+ */
+function tcpFlagsMatch(
+  tokens: readonly NftToken[],
+  at: number,
+): { mask: string[]; set: string[]; neg: boolean; next: number } | undefined {
+  // nft's tokenizer keeps parentheses on their words (`(fin`, `ack)`): split them off, and remember
+  // which token each piece came from, to say where the match ends.
+  const pieces: { value: string; token: number }[] = [];
+  for (let t = at; t < tokens.length && pieces.length < 40; t++) {
+    const v = (tokens[t] as NftToken).value;
+    for (const part of v.split(/([()])/).filter(Boolean)) pieces.push({ value: part, token: t });
+  }
+  let k = 0;
+  const list = (separator: string): string[] | undefined => {
+    const out: string[] = [];
+    const paren = pieces[k]?.value === "(";
+    if (paren) k++;
+    for (;;) {
+      const f = pieces[k]?.value;
+      if (f === undefined || !NFT_TCP_FLAGS.has(f)) return undefined;
+      out.push(f === "ecn" ? "ECE" : f.toUpperCase());
+      k++;
+      if (pieces[k]?.value !== separator) break;
+      k++;
+    }
+    if (paren) {
+      if (pieces[k]?.value !== ")") return undefined;
+      k++;
+    }
+    return out;
+  };
+  // The match ends where a token ends: the next one starts the next expression.
+  const next = () => (k < pieces.length ? (pieces[k] as { token: number }).token : tokens.length);
+  if (pieces[k]?.value === "&") {
+    k++;
+    const mask = list("|");
+    const op = pieces[k]?.value;
+    if (!mask || (op !== "==" && op !== "!=")) return undefined;
+    k++;
+    const set = list("|");
+    if (!set || set.some((f) => !mask.includes(f))) return undefined;
+    return { mask, set, neg: op === "!=", next: next() };
+  }
+  const set = list(",");
+  if (!set || pieces[k]?.value !== "/") return undefined;
+  k++;
+  const mask = list(",");
+  if (!mask || set.some((f) => !mask.includes(f))) return undefined;
+  return { mask, set, neg: false, next: next() };
+}
+
 /** Parses one set element word into a value, prefix or range. */
 export function nftValue(text: string): NftValue {
   if (text.includes("/")) {
@@ -449,6 +506,15 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       out.conditions.push({ kind: "proto", proto: "icmp", neg: false });
       match("icmp type", start);
       continue;
+    }
+    if (w === "tcp" && w1 === "flags") {
+      const flags = tcpFlagsMatch(tokens, i + 2);
+      if (flags) {
+        i = flags.next;
+        out.conditions.push({ kind: "proto", proto: "tcp", neg: false });
+        out.conditions.push({ kind: "tcp-flags", mask: flags.mask, set: flags.set, neg: flags.neg });
+        continue;
+      }
     }
     if (w === "ct" && w1 === "status") {
       const values: string[] = [];

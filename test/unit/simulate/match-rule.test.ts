@@ -137,12 +137,12 @@ describe("matchRule: iprange and TCP flags, as host firewalls (ufw) write them",
     ["-m iprange --src-range 172.17.0.3-172.17.0.9", tcp, false],
     ["-m iprange ! --dst-range 198.51.100.0-198.51.100.9", tcp, true],
     ["-p tcp --syn", tcp, true],
-    ["-p tcp --syn", { ...tcp, tcpFlags: ["SYN", "ACK"] }, false],
+    ["-p tcp --syn", { ...tcp, tcpFlags: ["SYN", "ACK"] } as SimPacket, false],
     ["-p tcp --tcp-flags FIN,SYN,RST,ACK SYN", tcp, true],
     ["-p tcp --tcp-flags SYN,ACK SYN,ACK", tcp, false],
     ["-p tcp ! --tcp-flags SYN,ACK SYN,ACK", tcp, true],
     ["--tcp-flags ALL NONE", icmp, false],
-  ] as const)("%s", (spec, packet, expected) => {
+  ] as [string, SimPacket, boolean][])("%s", (spec, packet, expected) => {
     expect(matchRule(rule(spec), packet, ctx())).toBe(expected);
   });
 

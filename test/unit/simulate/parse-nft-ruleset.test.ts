@@ -266,10 +266,32 @@ describe("parseNftRule on a host firewall's expressions (inet table, firewalld-l
     const status = rule("ct status assured accept");
     expect(status.problems).toEqual(["expression 'ct status assured' is not modelled"]);
     expect(status.target).toEqual({ kind: "ACCEPT" });
-    const flags = rule("tcp flags & (fin | syn | rst | ack) == syn tcp dport 8080 accept");
-    expect(flags.problems).toEqual([
-      "expression 'tcp flags & (fin | syn | rst | ack) == syn' is not modelled",
-    ]);
-    expect(flags.conditions?.at(-1)).toEqual({ kind: "dport", range: { lo: 8080, hi: 8080 }, neg: false });
+    const option = rule("tcp option maxseg size 1400 tcp dport 8080 accept");
+    expect(option.problems).toEqual(["expression 'tcp option maxseg size 1400' is not modelled"]);
+    expect(option.conditions?.at(-1)).toEqual({ kind: "dport", range: { lo: 8080, hi: 8080 }, neg: false });
+  });
+
+  it("reads TCP flag tests in both of nft's spellings", () => {
+    const syn = { kind: "tcp-flags", mask: ["FIN", "SYN", "RST", "ACK"], set: ["SYN"], neg: false };
+    for (const body of [
+      "tcp flags & (fin | syn | rst | ack) == syn tcp dport 8080 accept",
+      "tcp flags syn / fin,syn,rst,ack tcp dport 8080 accept",
+    ]) {
+      const r = rule(body);
+      expect(r.problems, body).toEqual([]);
+      expect(r.conditions, body).toEqual([
+        { kind: "proto", proto: "tcp", neg: false },
+        syn,
+        { kind: "proto", proto: "tcp", neg: false },
+        { kind: "dport", range: { lo: 8080, hi: 8080 }, neg: false },
+      ]);
+      expect(r.target).toEqual({ kind: "ACCEPT" });
+    }
+    expect(rule("tcp flags & (syn | ack) != syn drop").conditions?.[1]).toEqual({
+      kind: "tcp-flags",
+      mask: ["SYN", "ACK"],
+      set: ["SYN"],
+      neg: true,
+    });
   });
 });
