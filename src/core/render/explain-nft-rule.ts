@@ -66,8 +66,9 @@ function valueText(v: NftValue): string {
 
 /** `in`/`out` conditions as one phrase; `from docker0 to another interface` when they name the same one. */
 function interfaces(conds: Condition[]): Pair[] {
-  const i = conds.find((c) => c.kind === "in") as Extract<Condition, { kind: "in" }> | undefined;
-  const o = conds.find((c) => c.kind === "out") as Extract<Condition, { kind: "out" }> | undefined;
+  type Itf = Extract<Condition, { kind: "in" | "out" }>;
+  const i = conds.find((c): c is Itf => c.kind === "in");
+  const o = conds.find((c): c is Itf => c.kind === "out");
   const out: Pair[] = [];
   if (i && o && i.name === o.name && i.neg !== o.neg) {
     out.push(
@@ -136,7 +137,7 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
         : [`to ${cidr(c.cidr)}`, `目的位址是 ${cidr(c.cidr)}`];
     case "proto":
       // `tcp dport 80` implies tcp: the port says it.
-      if (!not && all.some((d) => (d.kind === "dport" || d.kind === "sport") && d !== c)) return undefined;
+      if (!not && all.some((d) => d.kind === "dport" || d.kind === "sport")) return undefined;
       if (!not && all.some((d) => d.kind === "nft-set" && d.key.startsWith(`${c.proto} `))) return undefined;
       if (!not && all.some((d) => d.kind === "icmp-type") && c.proto === "icmp") return undefined;
       return not ? [`not ${c.proto}`, `不是 ${c.proto}`] : [c.proto, c.proto];
