@@ -49,7 +49,7 @@ export function baseChainClause(b: ListedBaseChain, lang: MapLang = "en"): strin
     return zh ? `${name}${where} 的 ${v.verdict} 是最終結果` : `${v.verdict} in ${name}${where} is final`;
   const accepts = v.verdict === "accept" ? "" : zh ? "(等同 accept)" : " (an accept)";
   return zh
-    ? `${name}${where} 的 ${v.verdict}${accepts}只結束這個 base chain`
+    ? `${name}${where} 的 ${v.verdict}${accepts} 只結束這個 base chain`
     : `${v.verdict}${accepts} in ${name}${where} ends only this base chain`;
 }
 
