@@ -105,11 +105,12 @@ function nftBaseChain(
   const verdict = b.verdict
     ? verdictBadge(`${b.verdict.verdict}${b.verdict.policy ? ` (${s.policy})` : ""}`, b.verdict.by, s)
     : "";
-  const clause = baseChainClause(b, noteLang);
+  // A chain that did not run says why under its name; one that ran has its verdict in the step's sentence.
+  const why = b.status === "ran" ? undefined : baseChainClause(b, noteLang);
   const head = [
     `<p class="pw-chain-name pw-base-chain-name"><code>${escapeHtml(baseChainName(b))}</code>${verdict}`,
     ` <span class="pw-policy">${escapeHtml(baseChainPlace(b, noteLang))}</span></p>`,
-    clause ? `<p class="pw-base-verdict">${escapeHtml(clause)}</p>` : "",
+    why ? `<p class="pw-base-verdict">${escapeHtml(why)}</p>` : "",
   ].join("");
   if (b.status !== "ran") return `<div class="pw-base-chain pw-base-${b.status}">${head}</div>`;
   const chains = b.chains.map((chain, i) => {
