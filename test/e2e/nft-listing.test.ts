@@ -65,8 +65,8 @@ describe("nftables listing", () => {
       expect(await matched.first().locator(".pw-verdict").textContent()).toBe(
         "simulator: jump filter-forward-out__docker0",
       );
-      expect(await matched.first().locator(".pw-note").textContent()).toContain(
-        "jumps to the chain named for the input interface",
+      expect(await matched.first().locator(".pw-note").textContent()).toBe(
+        "jumps to the chain named for the input interface (map @filter-forward-out-jumps: docker0 → jump filter-forward-out__docker0; any other: next rule)",
       );
       expect(await forward.locator(".pw-step-verdicts").textContent()).toBe(
         "accept in ip docker-bridges filter-FORWARD (via filter-forward-out__docker0) ends only this base chain",

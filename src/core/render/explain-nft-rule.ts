@@ -194,21 +194,21 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
 function vmapAction(t: Extract<Target, { kind: "vmap" }>, sets?: Map<string, NftSet>): Pair {
   const [key, keyZh] = KEY_WORDS[t.key];
   const elements = t.elements ?? sets?.get(t.map ?? "")?.verdicts;
-  const where = t.map ? `map @${t.map}` : "the map in the rule";
+  const where = t.map ? `map @${t.map}` : "the rule's map";
   const whereZh = t.map ? `map @${t.map}` : "規則中的 map";
-  const named = (elements ?? []).map((e) => `${valueText(e.key)} → ${verdictWord(e.verdict)}`).join(", ");
   const ifName = t.key === "iifname" || t.key === "oifname";
   const en = ifName
-    ? `jumps to the chain named for the ${t.key === "iifname" ? "input" : "output"} interface in ${where}`
+    ? `jumps to the chain named for the ${t.key === "iifname" ? "input" : "output"} interface`
     : `takes the verdict ${where} gives for ${key}`;
-  const zh = ifName
-    ? `依${keyZh}查 ${whereZh},跳到該介面對應的 chain`
-    : `依${keyZh}查 ${whereZh},採用它給的判決`;
+  const zh = ifName ? `跳到${keyZh}對應的 chain` : `依${keyZh}採用${whereZh}的判決`;
   if (elements === undefined)
-    return [`${en} (the map is not in this ruleset)`, `${zh}(規則集中沒有這個 map)`];
+    return [`${en} (${where} is not in this ruleset)`, `${zh}(規則集中沒有 ${whereZh})`];
+  const named = elements.map((e) => `${valueText(e.key)} → ${verdictWord(e.verdict)}`).join(", ");
+  const label = t.map ? `${where}: ` : "";
+  const labelZh = t.map ? `${whereZh}:` : "";
   return [
-    `${en}${named ? ` (${named})` : ""}; no element: next rule`,
-    `${zh}${named ? `(${named})` : ""};查不到:下一條規則`,
+    `${en} (${label}${named ? `${named}; ` : ""}any other: next rule)`,
+    `${zh}(${labelZh}${named ? `${named};` : ""}其他:下一條規則)`,
   ];
 }
 
@@ -316,7 +316,10 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
     : undefined;
   const unknownEn = unknownConds.map((u) => ` (expression '${u}': not explained by packetwalk)`).join("");
   const unknownZh = unknownConds.map((u) => `(運算式「${u}」:packetwalk 未說明)`).join("");
-  const en = `${conds.length ? `${conds.map((c) => c[0]).join(", ")}: ` : "every packet: "}${doing.map((d) => d[0]).join(", then ")}${comment?.[0] ?? ""}${unknownEn}`;
-  const zh = `${conds.length ? `${conds.map((c) => c[1]).join(",")}:` : "所有封包:"}${doing.map((d) => d[1]).join(",然後")}${comment?.[1] ?? ""}${unknownZh}`;
+  // A verdict map alone says whom it applies to (its key); other rules without conditions apply to every packet.
+  const everyEn = rule.target.kind === "vmap" && doing.length === 1 ? "" : "every packet: ";
+  const everyZh = everyEn ? "所有封包:" : "";
+  const en = `${conds.length ? `${conds.map((c) => c[0]).join(", ")}: ` : everyEn}${doing.map((d) => d[0]).join(", then ")}${comment?.[0] ?? ""}${unknownEn}`;
+  const zh = `${conds.length ? `${conds.map((c) => c[1]).join(",")}:` : everyZh}${doing.map((d) => d[1]).join(",然後")}${comment?.[1] ?? ""}${unknownZh}`;
   return { en, "zh-TW": zh, unknown };
 }

@@ -47,10 +47,13 @@ export function baseChainClause(b: ListedBaseChain, lang: MapLang = "en"): strin
       : "";
   if (v.final)
     return zh ? `${name}${where} 的 ${v.verdict} 是最終結果` : `${v.verdict} in ${name}${where} is final`;
-  const accepts = v.verdict === "accept" ? "" : zh ? "(等同 accept)" : " (an accept)";
+  if (v.verdict !== "accept")
+    return zh
+      ? `${name}${where} 的 ${v.verdict} 即 accept,只結束這個 base chain`
+      : `${v.verdict} in ${name}${where} accepts, which ends only this base chain`;
   return zh
-    ? `${name}${where} 的 ${v.verdict}${accepts} 只結束這個 base chain`
-    : `${v.verdict}${accepts} in ${name}${where} ends only this base chain`;
+    ? `${name}${where} 的 accept 只結束這個 base chain`
+    : `accept in ${name}${where} ends only this base chain`;
 }
 
 /** The clauses of a step's base chains, joined: `accept in ... ends only this base chain; drop in ... is final`. */

@@ -31,12 +31,18 @@ describe("explainNftRule", () => {
   it("names the chain a verdict map jumps to for each interface, from the table's maps", () => {
     const n = explainNftRule("oifname vmap @filter-forward-in-jumps", bridges?.sets);
     expect(n.en).toBe(
-      "every packet: jumps to the chain named for the output interface in map @filter-forward-in-jumps (docker0 → jump filter-forward-in__docker0); no element: next rule",
+      "jumps to the chain named for the output interface (map @filter-forward-in-jumps: docker0 → jump filter-forward-in__docker0; any other: next rule)",
     );
-    expect(n["zh-TW"]).toContain("跳到該介面對應的 chain");
+    expect(n["zh-TW"]).toBe(
+      "跳到送出介面對應的 chain(map @filter-forward-in-jumps:docker0 → jump filter-forward-in__docker0;其他:下一條規則)",
+    );
     // Without the table's maps it says so rather than inventing elements.
-    expect(explainNftRule("oifname vmap @filter-forward-in-jumps").en).toContain(
-      "(the map is not in this ruleset)",
+    expect(explainNftRule("oifname vmap @filter-forward-in-jumps").en).toBe(
+      "jumps to the chain named for the output interface (map @filter-forward-in-jumps is not in this ruleset)",
+    );
+    // An anonymous verdict map names its own elements.
+    expect(explainNftRule("meta mark vmap { 0x1 : accept, 0x2 : drop }").en).toBe(
+      "takes the verdict the rule's map gives for the mark (0x1 → accept, 0x2 → drop; any other: next rule)",
     );
   });
 
