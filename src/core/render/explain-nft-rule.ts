@@ -91,6 +91,16 @@ function interfaces(conds: Condition[]): Pair[] {
 
 /** `ct state ...`: established and related together are "a connection conntrack already knows". */
 function ctState(states: string[], neg: boolean): Pair {
+  // `ct status dnat|snat` is read as the iptables conntrack states DNAT/SNAT: a connection NAT rewrote.
+  if (states.every((x) => x === "dnat" || x === "snat")) {
+    const what = states.map((x) => x.toUpperCase()).join(" or ");
+    return neg
+      ? [`a connection without ${what} (ct status)`, `連線沒有經過 ${what}(ct status)`]
+      : [
+          `a connection conntrack rewrote by ${what} (ct status)`,
+          `conntrack 以 ${what} 改寫過的連線(ct status)`,
+        ];
+  }
   const w = states.map((x) => CT_STATE[x] ?? [x, x]);
   const en = w.map((x) => x[0]).join(" or ");
   const zh = w.map((x) => x[1]).join("或");
@@ -119,6 +129,24 @@ function setCondition(c: Extract<Condition, { kind: "nft-set" }>, sets?: Map<str
     ? [`${key} is none of ${list.join(", ")}`, `${keyZh}不是 ${list.join("、")} 之一`]
     : [`${key} is one of ${list.join(", ")}`, `${keyZh}是 ${list.join("、")} 之一`];
 }
+
+/** The condition kinds {@link condition} puts in words; any other is named as not explained. */
+const EXPLAINED = new Set<Condition["kind"]>([
+  "in",
+  "out",
+  "src",
+  "dst",
+  "proto",
+  "dport",
+  "sport",
+  "icmp-type",
+  "ctstate",
+  "addrtype",
+  "mark",
+  "nft-set",
+  "ethertype",
+  "unknown",
+]);
 
 /** One condition in words; undefined for those phrased together ({@link interfaces}) or implied. */
 function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): Pair | undefined {
@@ -185,6 +213,11 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
     }
     case "nft-set":
       return setCondition(c, sets);
+    case "ethertype": {
+      const v =
+        c.ethertype === "0x0800" ? "IPv4" : c.ethertype === "0x86dd" ? "IPv6" : `ethertype ${c.ethertype}`;
+      return not ? [`not ${v}`, `不是 ${v}`] : [`an ${v} packet`, `${v} 封包`];
+    }
     default:
       // Unknown expressions are named after the note; iptables-only kinds never come out of the nft reader.
       return undefined;
@@ -309,7 +342,10 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
   if (verdict) doing.push(verdict);
   else if (doing.length) doing.push(["go on with the next rule", "繼續下一條規則"]);
   else doing.push(["no verdict, go on with the next rule", "沒有判決,繼續下一條規則"]);
-  const unknownConds = rule.conditions.flatMap((c) => (c.kind === "unknown" ? [c.text] : []));
+  // Unknown expressions by their words; a match the reader models but this note does not, by its kind.
+  const unknownConds = rule.conditions.flatMap((c) =>
+    c.kind === "unknown" ? [c.text] : EXPLAINED.has(c.kind) ? [] : [`${c.kind} match`],
+  );
   const unknown = [...unknownConds, ...(rule.target.kind === "unknown" ? [rule.target.text] : [])];
   const comment: Pair | undefined = rule.comment
     ? [` (comment: "${rule.comment}")`, `(註解:「${rule.comment}」)`]
