@@ -353,8 +353,13 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
   const unknownEn = unknownConds.map((u) => ` (expression '${u}': not explained by packetwalk)`).join("");
   const unknownZh = unknownConds.map((u) => `(運算式「${u}」:packetwalk 未說明)`).join("");
   // A verdict map alone says whom it applies to (its key); other rules without conditions apply to every packet.
-  const everyEn = rule.target.kind === "vmap" && doing.length === 1 ? "" : "every packet: ";
-  const everyZh = everyEn ? "所有封包:" : "";
+  const everyEn =
+    rule.target.kind === "vmap" && doing.length === 1
+      ? ""
+      : unknownConds.length
+        ? "when what packetwalk does not explain matches: "
+        : "every packet: ";
+  const everyZh = !everyEn ? "" : unknownConds.length ? "當 packetwalk 未說明的條件成立時:" : "所有封包:";
   const en = `${conds.length ? `${conds.map((c) => c[0]).join(", ")}: ` : everyEn}${doing.map((d) => d[0]).join(", then ")}${comment?.[0] ?? ""}${unknownEn}`;
   const zh = `${conds.length ? `${conds.map((c) => c[1]).join(",")}:` : everyZh}${doing.map((d) => d[1]).join(",然後")}${comment?.[1] ?? ""}${unknownZh}`;
   return { en, "zh-TW": zh, unknown };

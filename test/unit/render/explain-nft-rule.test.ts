@@ -81,6 +81,10 @@ describe("explainNftRule", () => {
       "from an interface named veth*: accept (ends this base chain only) (expression 'limit rate 10/second': not explained by packetwalk)",
     );
     expect(n["zh-TW"]).toContain("(運算式「limit rate 10/second」:packetwalk 未說明)");
+    // A rule whose only condition is unknown does not claim to apply to every packet.
+    expect(explainNftRule("quota over 10 mbytes drop").en).toBe(
+      "when what packetwalk does not explain matches: drop (final: the packet ends here) (expression 'quota over 10 mbytes': not explained by packetwalk)",
+    );
     const q = explainNftRule("tcp dport { 80, 443 } queue");
     expect(q.unknown).toEqual(["queue"]);
     expect(q.en).toBe("the TCP destination port is one of 80, 443: 'queue' (not explained by packetwalk)");
