@@ -22,7 +22,7 @@ import { annotateSvg } from "./annotate-svg.ts";
 import { figureLegend, legendStrings } from "./figure-legend.ts";
 import { type FigureStrings, figureStrings } from "./figure-strings.ts";
 import { escapeHtml } from "./html.ts";
-import { renderRules } from "./render-rules.ts";
+import { renderDecision, renderRules } from "./render-rules.ts";
 import { stepTargets } from "./step-targets.ts";
 import type { TraceDirective } from "./trace-directive.ts";
 import type { StoredTrace } from "./trace-store.ts";
@@ -173,6 +173,7 @@ async function directionBlock(
     svg,
     "</div>",
     `<ol class="pw-steps${options.listing ? " pw-listing" : ""}" id="${stepsId}" aria-label="${escapeHtml(s.steps)}">${items.join("")}</ol>`,
+    options.listing ? renderDecision(trace, plan.steps, locale) : "",
     `<details class="pw-source"><summary>${escapeHtml(s.source)}</summary>`,
     `<button type="button" class="pw-copy" data-copy-label="${escapeHtml(s.copy)}" data-copied-label="${escapeHtml(s.copied)}" hidden>${escapeHtml(s.copy)}</button>`,
     `<pre><code class="language-mermaid">${escapeHtml(source)}</code></pre></details>`,

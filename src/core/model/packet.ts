@@ -117,6 +117,25 @@ export interface MatchedRule {
   verdict: string;
   /** Set when the rule uses a match or target the simulator does not model. */
   unmodelled?: boolean;
+  /** For `JUMP`/`GOTO`: the chain jumped to (for a verdict map, the one its element named). */
+  target?: string;
+}
+
+/**
+ * One base chain a packet crossed, as packetwalk's simulator ran it: an nftables base chain or an
+ * iptables/ebtables table's built-in chain. Set on recorded LOG events the simulator agrees with.
+ */
+export interface CrossedChain {
+  /** `ip` (IPv4 hooks: ip and inet tables) or `bridge`. */
+  family: "ip" | "bridge";
+  /** The table's name, e.g. `docker-bridges`. */
+  table: string;
+  /** The base chain's name in its table, e.g. `filter-FORWARD`. */
+  chain: string;
+  /** The chain's verdict: `ACCEPT`, `DROP`, `REJECT`, or the NAT it chose (`DNAT`, `SNAT`, `MASQUERADE`). */
+  verdict: string;
+  /** The rules that matched, in order (regular chains it jumped to included), and the policy when it applied. */
+  matched: MatchedRule[];
 }
 
 /** One kernel log line that witnessed a packet at one hook. */
@@ -153,6 +172,11 @@ export interface TraceEvent {
   traceId?: string;
   /** Simulated traces: the rules that matched in this chain and their verdicts, in order. */
   matched?: MatchedRule[];
+  /**
+   * LOG traces the simulator agrees with: every base chain the packet crossed from this line up to the
+   * next line of the packet, in the order they ran (the logging chains that wrote the lines included).
+   */
+  crossed?: CrossedChain[];
   /** Simulated traces: true when an unmodelled rule was met here or earlier, so this event is a guess. */
   uncertain?: boolean;
   /** The verbatim `MAC=` value when it is not the 14-byte Ethernet form (e.g. empty). */

@@ -2,13 +2,15 @@
  * The rule listing of one step: the rules of the chain a packet ran through
  * at a hook, and of the user chains they jump to, each with a plain-language
  * note, and the rules that matched when the trace says so (TRACE traces give
- * them exactly, simulated traces carry the simulator's), never guessed.
+ * them exactly, simulated traces carry the simulator's), never guessed. An
+ * nftables ruleset is listed per base chain ({@link toNftListing}).
  */
 
 import { splitHookId } from "../model/hook.ts";
 import type { TraceEvent } from "../model/packet.ts";
 import type { Ruleset } from "../simulate/ruleset.ts";
 import { explainRule, type RuleNote } from "./explain-rule.ts";
+import { type NftStepListing, toNftListing } from "./to-nft-listing.ts";
 
 /** One rule line of a listed chain. */
 export interface ListedRule {
@@ -43,6 +45,8 @@ export interface StepListing {
   chains: ListedChain[];
   /** Whether matched rules are known for this step (TRACE or simulated); false for LOG traces. */
   verdictsKnown: boolean;
+  /** Set for an nftables ruleset: its base chains at this step (then `chains` is empty). */
+  nft?: NftStepListing;
 }
 
 // TRACE prints rules as `-4 -t filter -A CHAIN ...`; the ruleset has `-A CHAIN ...`.
@@ -60,6 +64,10 @@ function isInsertedLogRule(text: string): boolean {
 
 /** Builds the listing of the chain at `event.hook` from `ruleset`; empty when the ruleset has no such table. */
 export function toListing(event: TraceEvent, ruleset: Ruleset): StepListing {
+  if (ruleset.nft) {
+    const nft = toNftListing(event, ruleset);
+    return { chains: [], verdictsKnown: nft.verdictsKnown, nft };
+  }
   const parts = splitHookId(event.hook);
   const family =
     parts?.family === "bridge" ? ruleset.bridge : parts?.family === "ip" ? ruleset.ip : undefined;

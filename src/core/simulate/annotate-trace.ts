@@ -2,11 +2,12 @@
  * Marks the matched rules of a recorded LOG trace: replays it through the simulator (as conformance
  * does) and, for every packet whose hooks agree with the prediction, copies the simulator's matched
  * rules and verdicts onto the recorded events (`TraceEvent.matched`). Packets that diverge are left
- * unannotated and listed, never guessed.
+ * unannotated and listed, never guessed. Each annotated event also gets every base chain the packet
+ * crossed up to its next line (`TraceEvent.crossed`), the unlogged ones included.
  */
-import type { ParsedTrace } from "../model/packet.ts";
+import type { CrossedChain, ParsedTrace } from "../model/packet.ts";
 import { checkConformance, type Divergence, shownHook, visibleEvents } from "./conformance.ts";
-import type { World } from "./simulate-packet.ts";
+import type { HookEvent, World } from "./simulate-packet.ts";
 import { matchedRules } from "./to-kernel-log.ts";
 
 /** What {@link annotateTrace} did. */
@@ -17,6 +18,10 @@ export interface Annotation {
   annotated: number[];
   /** Why the others did not. */
   divergences: Divergence[];
+}
+
+function crossedChain(e: HookEvent): CrossedChain {
+  return { family: e.family, table: e.table, chain: e.chain, verdict: e.verdict, matched: matchedRules(e) };
 }
 
 /** Annotates a recorded LOG trace of the lab `world` describes (world with the lab's LOG rules inserted). */
@@ -35,7 +40,13 @@ export function annotateTrace(
     const vis = visibleEvents(sim, "log");
     rec.events.forEach((ev, j) => {
       const s = vis[j];
-      if (s && shownHook(s, "log") === ev.hook) ev.matched = matchedRules(s);
+      if (!s || shownHook(s, "log") !== ev.hook) return;
+      ev.matched = matchedRules(s);
+      // From this logged chain up to the next one: the base chains that ran unseen in between belong to this line.
+      const from = j === 0 ? 0 : sim.events.indexOf(s);
+      const next = vis[j + 1];
+      const to = next ? sim.events.indexOf(next) : sim.events.length;
+      ev.crossed = sim.events.slice(from, to).map(crossedChain);
     });
     annotated.push(i + 1);
   });

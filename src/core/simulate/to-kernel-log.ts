@@ -52,6 +52,7 @@ export function matchedRules(ev: HookEvent): MatchedRule[] {
       text: s.kind === "policy" ? `policy ${s.verdict}` : s.text,
       verdict: s.verdict,
       ...(s.unmodelled ? { unmodelled: true } : {}),
+      ...(s.target ? { target: s.target } : {}),
     }));
 }
 

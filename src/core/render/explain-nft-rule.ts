@@ -1,0 +1,366 @@
+/**
+ * A plain-language note for one nftables rule, in English and Traditional Chinese:
+ * `iifname "docker0" oifname != "docker0" accept` reads "from docker0 to another interface: accept
+ * (ends this base chain only)". It reads the rule with the simulator's nft rule parser, so it explains
+ * what packetwalk models; any other expression is named as not explained, never guessed.
+ */
+import { parseNftRule } from "../simulate/parse-nft-rule.ts";
+import type { Condition, NftKey, NftSet, NftValue, PortRange, Target } from "../simulate/ruleset.ts";
+import { tokenizeNft } from "../simulate/tokenize-nft.ts";
+import type { RuleNote } from "./explain-rule.ts";
+
+type Pair = [en: string, zh: string];
+
+const CT_STATE: Record<string, Pair> = {
+  new: ["new", "新"],
+  established: ["established", "已建立"],
+  related: ["related", "相關"],
+  invalid: ["invalid", "無效"],
+  untracked: ["untracked", "未追蹤"],
+};
+
+const KEY_WORDS: Record<NftKey, Pair> = {
+  iifname: ["the input interface", "進入介面"],
+  oifname: ["the output interface", "送出介面"],
+  "ip saddr": ["the source address", "來源位址"],
+  "ip daddr": ["the destination address", "目的位址"],
+  "ip protocol": ["the protocol", "協定"],
+  "meta l4proto": ["the protocol", "協定"],
+  "tcp dport": ["the TCP destination port", "TCP 目的埠"],
+  "tcp sport": ["the TCP source port", "TCP 來源埠"],
+  "udp dport": ["the UDP destination port", "UDP 目的埠"],
+  "udp sport": ["the UDP source port", "UDP 來源埠"],
+  "th dport": ["the destination port", "目的埠"],
+  "th sport": ["the source port", "來源埠"],
+  "icmp type": ["the ICMP type", "ICMP 類型"],
+  "ct state": ["the connection state", "連線狀態"],
+  "meta mark": ["the mark", "mark"],
+  "fib daddr type": ["the destination address type", "目的位址類型"],
+};
+
+const ACCEPT: Pair = ["accept (ends this base chain only)", "接受(只結束這個 base chain)"];
+const DROP: Pair = ["drop (final: the packet ends here)", "丟棄(最終結果:封包到此為止)"];
+
+function ports(r: PortRange): string {
+  return r.lo === r.hi ? String(r.lo) : `${r.lo}-${r.hi}`;
+}
+
+function cidr(c: { net: number; len: number }): string {
+  const n = c.net >>> 0;
+  const ip = [24, 16, 8, 0].map((s) => (n >>> s) & 255).join(".");
+  return c.len === 32 ? ip : `${ip}/${c.len}`;
+}
+
+// nft's `veth*` wildcard is read as iptables' `veth+`.
+function itf(name: string): Pair {
+  return name.endsWith("+")
+    ? [`an interface named ${name.slice(0, -1)}*`, `名稱為 ${name.slice(0, -1)}* 的介面`]
+    : [name, ` ${name} `];
+}
+
+function valueText(v: NftValue): string {
+  if (v.kind === "prefix") return cidr(v.cidr);
+  if (v.kind === "range") return `${v.lo}-${v.hi}`;
+  return v.value;
+}
+
+/** `in`/`out` conditions as one phrase; `from docker0 to another interface` when they name the same one. */
+function interfaces(conds: Condition[]): Pair[] {
+  type Itf = Extract<Condition, { kind: "in" | "out" }>;
+  const i = conds.find((c): c is Itf => c.kind === "in");
+  const o = conds.find((c): c is Itf => c.kind === "out");
+  const out: Pair[] = [];
+  if (i && o && i.name === o.name && i.neg !== o.neg) {
+    out.push(
+      i.neg
+        ? [`from another interface into ${i.name}`, `從其他介面進來、往 ${i.name} 出去`]
+        : [`from ${i.name} to another interface`, `從 ${i.name} 進來、往其他介面出去`],
+    );
+    return out;
+  }
+  if (i) {
+    const [en, zh] = itf(i.name);
+    out.push(i.neg ? [`not from ${en}`, `不是從${zh}進來`] : [`from ${en}`, `從${zh}進來`]);
+  }
+  if (o) {
+    const [en, zh] = itf(o.name);
+    out.push(o.neg ? [`not to ${en}`, `不是往${zh}出去`] : [`to ${en}`, `往${zh}出去`]);
+  }
+  return out;
+}
+
+/** `ct state ...`: established and related together are "a connection conntrack already knows". */
+function ctState(states: string[], neg: boolean): Pair {
+  // `ct status dnat|snat` is read as the iptables conntrack states DNAT/SNAT: a connection NAT rewrote.
+  if (states.every((x) => x === "dnat" || x === "snat")) {
+    const what = states.map((x) => x.toUpperCase()).join(" or ");
+    return neg
+      ? [`a connection without ${what} (ct status)`, `連線沒有經過 ${what}(ct status)`]
+      : [
+          `a connection conntrack rewrote by ${what} (ct status)`,
+          `conntrack 以 ${what} 改寫過的連線(ct status)`,
+        ];
+  }
+  const w = states.map((x) => CT_STATE[x] ?? [x, x]);
+  const en = w.map((x) => x[0]).join(" or ");
+  const zh = w.map((x) => x[1]).join("或");
+  const known = states.every((x) => x === "established" || x === "related");
+  if (known && !neg)
+    return [`part of a connection conntrack already knows (${en})`, `屬於 conntrack 已知的連線(${zh})`];
+  return neg
+    ? [`connection state not ${en}`, `連線狀態不是${zh}`]
+    : [`connection state ${en}`, `連線狀態是${zh}`];
+}
+
+function setCondition(c: Extract<Condition, { kind: "nft-set" }>, sets?: Map<string, NftSet>): Pair {
+  if (c.key === "ct state" && c.elements) {
+    return ctState(c.elements.map(valueText), c.neg);
+  }
+  const [key, keyZh] = KEY_WORDS[c.key];
+  if (c.set) {
+    const n = sets?.get(c.set)?.elements.length;
+    const size = n === undefined ? "" : ` (${n} element${n === 1 ? "" : "s"})`;
+    return c.neg
+      ? [`${key} is not in set @${c.set}${size}`, `${keyZh}不在集合 @${c.set} 中${size}`]
+      : [`${key} is in set @${c.set}${size}`, `${keyZh}在集合 @${c.set} 中${size}`];
+  }
+  const list = (c.elements ?? []).map(valueText);
+  return c.neg
+    ? [`${key} is none of ${list.join(", ")}`, `${keyZh}不是 ${list.join("、")} 之一`]
+    : [`${key} is one of ${list.join(", ")}`, `${keyZh}是 ${list.join("、")} 之一`];
+}
+
+/** The condition kinds {@link condition} puts in words; any other is named as not explained. */
+const EXPLAINED = new Set<Condition["kind"]>([
+  "in",
+  "out",
+  "src",
+  "dst",
+  "proto",
+  "dport",
+  "sport",
+  "icmp-type",
+  "ctstate",
+  "addrtype",
+  "mark",
+  "nft-set",
+  "ethertype",
+  "unknown",
+]);
+
+/** One condition in words; undefined for those phrased together ({@link interfaces}) or implied. */
+function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): Pair | undefined {
+  const not = c.neg;
+  switch (c.kind) {
+    case "in":
+    case "out":
+      return undefined;
+    case "src":
+      return not
+        ? [`from an address outside ${cidr(c.cidr)}`, `來源位址不在 ${cidr(c.cidr)}`]
+        : [`from ${cidr(c.cidr)}`, `來源位址是 ${cidr(c.cidr)}`];
+    case "dst":
+      return not
+        ? [`to an address outside ${cidr(c.cidr)}`, `目的位址不在 ${cidr(c.cidr)}`]
+        : [`to ${cidr(c.cidr)}`, `目的位址是 ${cidr(c.cidr)}`];
+    case "proto":
+      // `tcp dport 80` implies tcp: the port says it.
+      if (!not && all.some((d) => d.kind === "dport" || d.kind === "sport")) return undefined;
+      if (!not && all.some((d) => d.kind === "nft-set" && d.key.startsWith(`${c.proto} `))) return undefined;
+      if (!not && all.some((d) => d.kind === "icmp-type") && c.proto === "icmp") return undefined;
+      return not ? [`not ${c.proto}`, `不是 ${c.proto}`] : [c.proto, c.proto];
+    case "dport":
+    case "sport": {
+      const proto = all.find((d) => d.kind === "proto" && !d.neg) as
+        | Extract<Condition, { kind: "proto" }>
+        | undefined;
+      const p = proto ? `${proto.proto} ` : "";
+      const which: Pair = c.kind === "dport" ? ["to", "目的"] : ["from", "來源"];
+      return not
+        ? [`${which[0]} a ${p}port other than ${ports(c.range)}`, `${p}${which[1]}埠不是 ${ports(c.range)}`]
+        : [`${which[0]} ${p}port ${ports(c.range)}`, `${p}${which[1]}埠是 ${ports(c.range)}`];
+    }
+    case "icmp-type":
+      return not
+        ? [`ICMP type other than ${c.type}`, `ICMP 類型不是 ${c.type}`]
+        : [`ICMP type ${c.type}`, `ICMP 類型是 ${c.type}`];
+    case "ctstate":
+      return ctState(
+        c.states.map((x) => x.toLowerCase()),
+        not,
+      );
+    case "addrtype": {
+      const local = c.types.length === 1 && c.types[0] === "LOCAL";
+      if (local)
+        return not
+          ? ["to an address that is not this host's", "目的地不是這台主機自己的位址"]
+          : ["to an address of this host", "目的地是這台主機自己的位址"];
+      const t = c.types.join(", ").toLowerCase();
+      return not
+        ? [`the destination address type is not ${t}`, `目的位址類型不是 ${t}`]
+        : [`the destination address type is ${t}`, `目的位址類型是 ${t}`];
+    }
+    case "mark": {
+      const hex = (n: number) => `0x${n.toString(16)}`;
+      const masked = c.mask !== 0xffffffff;
+      const en = masked
+        ? `whose mark, masked with ${hex(c.mask)}, is ${not ? "not " : ""}${hex(c.value)}`
+        : `whose mark is ${not ? "not " : ""}${hex(c.value)}`;
+      const zh = masked
+        ? `mark 與 ${hex(c.mask)} 遮罩後${not ? "不" : ""}是 ${hex(c.value)}`
+        : `mark ${not ? "不" : ""}是 ${hex(c.value)}`;
+      return [en, zh];
+    }
+    case "nft-set":
+      return setCondition(c, sets);
+    case "ethertype": {
+      const v =
+        c.ethertype === "0x0800" ? "IPv4" : c.ethertype === "0x86dd" ? "IPv6" : `ethertype ${c.ethertype}`;
+      return not ? [`not ${v}`, `不是 ${v}`] : [`an ${v} packet`, `${v} 封包`];
+    }
+    default:
+      // Unknown expressions are named after the note; iptables-only kinds never come out of the nft reader.
+      return undefined;
+  }
+}
+
+function vmapAction(t: Extract<Target, { kind: "vmap" }>, sets?: Map<string, NftSet>): Pair {
+  const [key, keyZh] = KEY_WORDS[t.key];
+  const elements = t.elements ?? sets?.get(t.map ?? "")?.verdicts;
+  const where = t.map ? `map @${t.map}` : "the rule's map";
+  const whereZh = t.map ? `map @${t.map}` : "規則中的 map";
+  const ifName = t.key === "iifname" || t.key === "oifname";
+  const en = ifName
+    ? `jumps to the chain named for the ${t.key === "iifname" ? "input" : "output"} interface`
+    : `takes the verdict ${where} gives for ${key}`;
+  const zh = ifName ? `跳到${keyZh}對應的 chain` : `依${keyZh}採用${whereZh}的判決`;
+  if (elements === undefined)
+    return [`${en} (${where} is not in this ruleset)`, `${zh}(規則集中沒有 ${whereZh})`];
+  const named = elements.map((e) => `${valueText(e.key)} → ${verdictWord(e.verdict)}`).join(", ");
+  const label = t.map ? `${where}: ` : "";
+  const labelZh = t.map ? `${whereZh}:` : "";
+  return [
+    `${en} (${label}${named ? `${named}; ` : ""}any other: next rule)`,
+    `${zh}(${labelZh}${named ? `${named};` : ""}其他:下一條規則)`,
+  ];
+}
+
+/** A verdict as nft writes it (`jump filter-forward-in__docker0`). */
+function verdictWord(t: Target): string {
+  if (t.kind === "jump" || t.kind === "goto") return `${t.kind} ${t.chain}`;
+  return t.kind.toLowerCase();
+}
+
+function action(t: Target, sets?: Map<string, NftSet>): Pair | undefined {
+  switch (t.kind) {
+    case "ACCEPT":
+      return ACCEPT;
+    case "DROP":
+      return DROP;
+    case "REJECT":
+      return [
+        `reject: drop and send an error back${t.with ? ` (${t.with})` : ""} (final)`,
+        `拒絕:丟棄並回送錯誤${t.with ? `(${t.with})` : ""}(最終結果)`,
+      ];
+    case "RETURN":
+      return ["return to the calling chain", "返回呼叫它的 chain"];
+    case "CONTINUE":
+      return ["go on with the next rule", "繼續下一條規則"];
+    case "jump":
+      return [`continue in chain ${t.chain}, then come back`, `跳到 chain ${t.chain},之後回來`];
+    case "goto":
+      return [`go to chain ${t.chain} (no return here)`, `跳到 chain ${t.chain}(不會回來)`];
+    case "vmap":
+      return vmapAction(t, sets);
+    case "DNAT": {
+      const to = `${t.addr ?? ""}${t.port ? `:${ports(t.port)}` : ""}`;
+      return [
+        `rewrite the destination to ${to} (DNAT), which accepts (ends this base chain only)`,
+        `把目的地改成 ${to}(DNAT),並接受(只結束這個 base chain)`,
+      ];
+    }
+    case "SNAT": {
+      const to = `${t.addr ?? ""}${t.port ? `:${ports(t.port)}` : ""}`;
+      return [
+        `rewrite the source to ${to} (SNAT), which accepts (ends this base chain only)`,
+        `把來源改成 ${to}(SNAT),並接受(只結束這個 base chain)`,
+      ];
+    }
+    case "MASQUERADE":
+      return [
+        "rewrite the source to the outgoing interface's address (masquerade), which accepts (ends this base chain only)",
+        "把來源改成送出介面的位址(masquerade),並接受(只結束這個 base chain)",
+      ];
+    case "unknown":
+      return [`'${t.text}' (not explained by packetwalk)`, `「${t.text}」(packetwalk 未說明)`];
+    default:
+      return undefined;
+  }
+}
+
+function effect(t: Target): Pair | undefined {
+  if (t.kind === "LOG")
+    return t.prefix
+      ? [`write it to the kernel log with prefix "${t.prefix}"`, `記錄到 kernel log,前綴為「${t.prefix}」`]
+      : ["write it to the kernel log", "記錄到 kernel log"];
+  if (t.kind === "TRACE")
+    return [
+      "turn on nftrace for it (nft monitor trace shows it)",
+      "為它開啟 nftrace(nft monitor trace 會顯示)",
+    ];
+  if (t.kind === "MARK")
+    return [`set its mark to 0x${t.value.toString(16)}`, `把 mark 設為 0x${t.value.toString(16)}`];
+  return undefined;
+}
+
+/**
+ * Explains one nftables rule as written in `nft list ruleset` (`sets`: its table's named sets and
+ * maps, to name a verdict map's elements); pure.
+ */
+export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNote {
+  const tk = tokenizeNft(text);
+  if (!tk.ok)
+    return {
+      en: `this rule could not be read (${tk.message}): not explained by packetwalk`,
+      "zh-TW": `無法讀取這條規則(${tk.message}):packetwalk 未說明`,
+      unknown: [text],
+    };
+  const rule = parseNftRule(tk.tokens.filter((t) => t.type !== "nl"));
+  const errors = rule.problems.filter((p) => p.severity === "error");
+  if (errors.length)
+    return {
+      en: `this rule could not be read (${errors[0]?.message}): not explained by packetwalk`,
+      "zh-TW": `無法讀取這條規則(${errors[0]?.message}):packetwalk 未說明`,
+      unknown: [text],
+    };
+  const conds: Pair[] = [
+    ...interfaces(rule.conditions),
+    ...rule.conditions.map((c) => condition(c, rule.conditions, sets)).filter((c) => c !== undefined),
+  ];
+  const doing: Pair[] = rule.effects.map(effect).filter((e) => e !== undefined);
+  const verdict = action(rule.target, sets);
+  if (verdict) doing.push(verdict);
+  else if (doing.length) doing.push(["go on with the next rule", "繼續下一條規則"]);
+  else doing.push(["no verdict, go on with the next rule", "沒有判決,繼續下一條規則"]);
+  // Unknown expressions by their words; a match the reader models but this note does not, by its kind.
+  const unknownConds = rule.conditions.flatMap((c) =>
+    c.kind === "unknown" ? [c.text] : EXPLAINED.has(c.kind) ? [] : [`${c.kind} match`],
+  );
+  const unknown = [...unknownConds, ...(rule.target.kind === "unknown" ? [rule.target.text] : [])];
+  const comment: Pair | undefined = rule.comment
+    ? [` (comment: "${rule.comment}")`, `(註解:「${rule.comment}」)`]
+    : undefined;
+  const unknownEn = unknownConds.map((u) => ` (expression '${u}': not explained by packetwalk)`).join("");
+  const unknownZh = unknownConds.map((u) => `(運算式「${u}」:packetwalk 未說明)`).join("");
+  // A verdict map alone says whom it applies to (its key); other rules without conditions apply to every packet.
+  const everyEn =
+    rule.target.kind === "vmap" && doing.length === 1
+      ? ""
+      : unknownConds.length
+        ? "when what packetwalk does not explain matches: "
+        : "every packet: ";
+  const everyZh = !everyEn ? "" : unknownConds.length ? "當 packetwalk 未說明的條件成立時:" : "所有封包:";
+  const en = `${conds.length ? `${conds.map((c) => c[0]).join(", ")}: ` : everyEn}${doing.map((d) => d[0]).join(", then ")}${comment?.[0] ?? ""}${unknownEn}`;
+  const zh = `${conds.length ? `${conds.map((c) => c[1]).join(",")}:` : everyZh}${doing.map((d) => d[1]).join(",然後")}${comment?.[1] ?? ""}${unknownZh}`;
+  return { en, "zh-TW": zh, unknown };
+}

@@ -1,0 +1,113 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { explainNftRule } from "../../../src/core/render/explain-nft-rule.ts";
+import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
+
+const rulesets = join(import.meta.dirname, "../../../traces/docker-bridge-nft/rulesets");
+const docker = parseRulesetFile(
+  readFileSync(join(rulesets, "docker-29-nft-forward-drop-fixed.rules"), "utf8"),
+);
+const bridges = docker.nft?.find((t) => t.name === "docker-bridges");
+
+describe("explainNftRule", () => {
+  it("phrases an interface pair, and says an accept ends only its base chain", () => {
+    const n = explainNftRule('iifname "docker0" oifname != "docker0" accept');
+    expect(n.en).toBe("from docker0 to another interface: accept (ends this base chain only)");
+    expect(n["zh-TW"]).toBe("從 docker0 進來、往其他介面出去:接受(只結束這個 base chain)");
+    expect(n.unknown).toEqual([]);
+  });
+
+  it("says a drop is final, and keeps the rule's comment", () => {
+    const n = explainNftRule(
+      'ip daddr 172.17.0.2 iifname != "docker0" counter drop comment "DROP DIRECT ACCESS"',
+    );
+    expect(n.en).toBe(
+      'not from docker0, to 172.17.0.2: drop (final: the packet ends here) (comment: "DROP DIRECT ACCESS")',
+    );
+    expect(n["zh-TW"]).toContain("丟棄(最終結果:封包到此為止)");
+  });
+
+  it("names the chain a verdict map jumps to for each interface, from the table's maps", () => {
+    const n = explainNftRule("oifname vmap @filter-forward-in-jumps", bridges?.sets);
+    expect(n.en).toBe(
+      "jumps to the chain named for the output interface (map @filter-forward-in-jumps: docker0 → jump filter-forward-in__docker0; any other: next rule)",
+    );
+    expect(n["zh-TW"]).toBe(
+      "跳到送出介面對應的 chain(map @filter-forward-in-jumps:docker0 → jump filter-forward-in__docker0;其他:下一條規則)",
+    );
+    // Without the table's maps it says so rather than inventing elements.
+    expect(explainNftRule("oifname vmap @filter-forward-in-jumps").en).toBe(
+      "jumps to the chain named for the output interface (map @filter-forward-in-jumps is not in this ruleset)",
+    );
+    // An anonymous verdict map names its own elements.
+    expect(explainNftRule("meta mark vmap { 0x1 : accept, 0x2 : drop }").en).toBe(
+      "takes the verdict the rule's map gives for the mark (0x1 → accept, 0x2 → drop; any other: next rule)",
+    );
+  });
+
+  it("explains fib, conntrack, NAT and marks", () => {
+    expect(explainNftRule("fib daddr type local counter jump nat-prerouting-and-output").en).toBe(
+      "to an address of this host: continue in chain nat-prerouting-and-output, then come back",
+    );
+    expect(explainNftRule("ct state established,related counter accept").en).toBe(
+      "part of a connection conntrack already knows (established or related): accept (ends this base chain only)",
+    );
+    expect(explainNftRule("ct state established,related counter accept")["zh-TW"]).toBe(
+      "屬於 conntrack 已知的連線(已建立或相關):接受(只結束這個 base chain)",
+    );
+    expect(explainNftRule("dnat ip to 172.17.0.2:80").en).toBe(
+      "every packet: rewrite the destination to 172.17.0.2:80 (DNAT), which accepts (ends this base chain only)",
+    );
+    expect(explainNftRule('iifname != "docker0" tcp dport 8080 counter dnat to 172.17.0.2:80').en).toMatch(
+      /^not from docker0, to tcp port 8080: rewrite the destination to 172\.17\.0\.2:80/,
+    );
+    expect(explainNftRule("masquerade").en).toContain("outgoing interface's address (masquerade)");
+    expect(explainNftRule("meta mark 0x1 accept").en).toBe(
+      "whose mark is 0x1: accept (ends this base chain only)",
+    );
+    expect(explainNftRule("meta mark & 0x3 == 0x2 counter accept")["zh-TW"]).toBe(
+      "mark 與 0x3 遮罩後是 0x2:接受(只結束這個 base chain)",
+    );
+    expect(explainNftRule("meta mark set 0x1").en).toBe(
+      "every packet: set its mark to 0x1, then go on with the next rule",
+    );
+  });
+
+  it("names an expression it does not know as not explained, and explains the rest", () => {
+    const n = explainNftRule('iifname "veth*" limit rate 10/second accept');
+    expect(n.unknown).toEqual(["limit rate 10/second"]);
+    expect(n.en).toBe(
+      "from an interface named veth*: accept (ends this base chain only) (expression 'limit rate 10/second': not explained by packetwalk)",
+    );
+    expect(n["zh-TW"]).toContain("(運算式「limit rate 10/second」:packetwalk 未說明)");
+    // A rule whose only condition is unknown does not claim to apply to every packet.
+    expect(explainNftRule("quota over 10 mbytes drop").en).toBe(
+      "when what packetwalk does not explain matches: drop (final: the packet ends here) (expression 'quota over 10 mbytes': not explained by packetwalk)",
+    );
+    const q = explainNftRule("tcp dport { 80, 443 } queue");
+    expect(q.unknown).toEqual(["queue"]);
+    expect(q.en).toBe("the TCP destination port is one of 80, 443: 'queue' (not explained by packetwalk)");
+  });
+
+  it("does not guess a rule it cannot read", () => {
+    const n = explainNftRule('iifname "docker0 accept');
+    expect(n.en).toMatch(
+      /^this rule could not be read \(unterminated string\): not explained by packetwalk$/,
+    );
+    expect(n.unknown).toEqual(['iifname "docker0 accept']);
+  });
+
+  it("explains every rule of Docker 29's committed ruleset without an unexplained part", () => {
+    const rules = (docker.nft ?? []).flatMap((t) =>
+      [...t.chains.values()].flatMap((c) => c.rules.map((r) => ({ r, sets: t.sets }))),
+    );
+    expect(rules.length).toBeGreaterThan(10);
+    for (const { r, sets } of rules) {
+      const n = explainNftRule(r.text, sets);
+      expect(n.unknown, r.text).toEqual([]);
+      expect(n.en, r.text).not.toMatch(/not explained|could not be read/);
+      expect(n["zh-TW"], r.text).not.toMatch(/未說明|無法讀取/);
+    }
+  });
+});
