@@ -84,17 +84,35 @@ const TRACE_SOURCES = new Set(["trace", "xtables-monitor", "nft-monitor"]);
 const INGRESS = new Set(["BROUTING", "PREROUTING"]);
 const HOOK_INFO = new Map<string, HookInfo>();
 
+/**
+ * The hook an nftables base chain's name says it sits at, or undefined for any other name. nft
+ * prints no hook in a trace line, so the name is all there is: a bare hook word (`input`, the
+ * nft wiki's names), `<lower-case type>-<HOOK>` or `_<HOOK>` (Docker 29's `raw-PREROUTING`,
+ * firewalld's `filter_INPUT`), or a one-word prefix and a lower-case hook (`trace-prerouting`).
+ * iptables user chains are upper case (`DOCKER-FORWARD`) and regular chains carry more words
+ * (`nat-prerouting-and-output`, `filter_INPUT_POLICIES`): they stay chains of their own.
+ */
+export function baseChainHook(named: string): string | undefined {
+  const upper = named.toUpperCase();
+  if (BUILTIN.has(upper) && (named === upper || named === named.toLowerCase())) return upper;
+  const sep = Math.max(named.lastIndexOf("-"), named.lastIndexOf("_"));
+  if (sep <= 0) return undefined;
+  const prefix = named.slice(0, sep);
+  const suffix = named.slice(sep + 1);
+  if (!/^[a-z][a-z0-9_-]*$/.test(prefix)) return undefined;
+  if (BUILTIN.has(suffix)) return suffix;
+  const oneWord = /^[a-z][a-z0-9]*$/.test(prefix);
+  return oneWord && suffix === suffix.toLowerCase() && BUILTIN.has(suffix.toUpperCase())
+    ? suffix.toUpperCase()
+    : undefined;
+}
+
 function hookInfo(hook: string): HookInfo {
   let info = HOOK_INFO.get(hook);
   if (info === undefined) {
     const colon = hook.lastIndexOf(":");
     const named = hook.slice(colon + 1);
-    // An nftables base chain named `<lower-case type>-<HOOK>` (`raw-PREROUTING`, Docker 29's names) sits at that hook;
-    // iptables user chains are upper case (`DOCKER-FORWARD`) and stay user chains.
-    const dash = named.lastIndexOf("-");
-    const suffix = named.slice(dash + 1);
-    const chain =
-      dash > 0 && /^[a-z][a-z0-9_-]*$/.test(named.slice(0, dash)) && BUILTIN.has(suffix) ? suffix : named;
+    const chain = baseChainHook(named) ?? named;
     info = {
       id: hook,
       chain,
