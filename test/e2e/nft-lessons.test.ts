@@ -10,8 +10,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { distBase, LESSONS_DIR, useSite } from "./browser.ts";
-import { assertDistBuilt } from "./serve-dist.ts";
+import { distBase, LESSONS_DIR, REPO_ROOT, useSite } from "./browser.ts";
+import { assertDistBuilt, DIST_DIR } from "./serve-dist.ts";
 
 assertDistBuilt();
 const site = useSite();
@@ -159,4 +159,29 @@ describe("the nftables lessons", () => {
       }
     },
   );
+
+  it("every trace of the nft lab has its zh-TW title on its zh-TW page", () => {
+    const lab = path.join(REPO_ROOT, "traces/docker-bridge-nft");
+    const zh = JSON.parse(readFileSync(path.join(lab, "i18n/zh-tw.json"), "utf8")) as {
+      traces: Record<string, { title: string }>;
+    };
+    const scenarios = readdirSync(lab)
+      .filter((f) => f.endsWith(".json") && f !== "lab.json")
+      .map((f) => f.replace(/\.json$/, ""));
+    expect(scenarios.length).toBeGreaterThanOrEqual(13);
+    for (const scenario of scenarios) {
+      const english = (
+        JSON.parse(readFileSync(path.join(lab, `${scenario}.json`), "utf8")) as { title: string }
+      ).title;
+      const title = zh.traces[scenario]?.title;
+      expect(title, `${scenario}: translated`).toBeDefined();
+      expect(title).not.toBe(english);
+      const html = readFileSync(
+        path.join(DIST_DIR, `zh-tw/traces/docker-bridge-nft/${scenario}/index.html`),
+        "utf8",
+      );
+      const h1 = html.match(/<h1[^>]*>([^<]*)/)?.[1]?.trim();
+      expect(h1, scenario).toBe(title);
+    }
+  });
 });
