@@ -112,6 +112,7 @@ const sectionNames = {
     ip: "The IP layer",
     directions: "Every direction",
     "what-if": "What if? (simulated)",
+    nftables: "Docker 29 on nftables",
     practice: "In practice",
   },
   "zh-tw": {
@@ -120,6 +121,7 @@ const sectionNames = {
     ip: "IP 層",
     directions: "各種流向",
     "what-if": "假設情境（模擬）",
+    nftables: "Docker 29 與 nftables",
     practice: "實戰",
   },
 } as const;

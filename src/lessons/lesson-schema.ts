@@ -6,7 +6,7 @@ import { z } from "zod";
 import { LOCALES } from "../i18n/locales.ts";
 
 /** Sections of the course, in reading order. */
-export const SECTIONS = ["basics", "bridge", "ip", "directions", "what-if", "practice"] as const;
+export const SECTIONS = ["basics", "bridge", "ip", "directions", "what-if", "nftables", "practice"] as const;
 
 /** A lesson's front matter. */
 export const lessonSchema = z.strictObject({
