@@ -12,6 +12,7 @@ import { formatAddresses, formatRewrite } from "../core/render/format-endpoints.
 import { planPath } from "../core/render/plan-path.ts";
 import type { StepListing } from "../core/render/to-listing.ts";
 import type { View } from "../core/render/to-mermaid.ts";
+import { anonymizeInput, type ChangedLine } from "./anonymize-input.ts";
 import { diagramSource, drawDiagram } from "./draw-diagram.ts";
 import { HOOK_CHOICES, isHookId } from "./hook-choices.ts";
 import type { PacketDetail, PacketRow, ParseSummary } from "./parse-session.ts";
@@ -93,6 +94,11 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   const shareStatus = $<HTMLElement>("[data-share-status]");
   const shareBox = $<HTMLElement>("[data-share-box]");
   const shareUrl = $<HTMLInputElement>("[data-share-url]");
+  const anonBox = $<HTMLElement>("[data-anon]");
+  const anonSummary = $<HTMLElement>("[data-anon-summary]");
+  const anonSampleNote = $<HTMLElement>("[data-anon-sample-note]");
+  const anonLines = $<HTMLElement>("[data-anon-lines]");
+  const diagramTitle = $<HTMLElement>("[data-diagram-title]");
 
   /** The input when it is not the text box's content: a big paste or a file. */
   let held: { blob: Blob; name: string; text?: string } | undefined;
@@ -174,7 +180,12 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   };
 
   let typing: ReturnType<typeof setTimeout> | undefined;
+  // The before/after is of the text as it was: an edit makes it stale.
+  const forgetAnon = () => {
+    anonBox.hidden = true;
+  };
   logBox.addEventListener("input", () => {
+    forgetAnon();
     if (held && logBox.value !== "") release();
     clearTimeout(typing);
     typing = setTimeout(runParse, TYPING_PAUSE_MS);
@@ -184,6 +195,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     if (text.length < BIG_PASTE) return;
     // Megabytes in a text box make every keystroke slow: keep them aside and parse them as they are.
     e.preventDefault();
+    forgetAnon();
     hold(new Blob([text]), "-", text);
   });
   form.addEventListener("submit", (e) => {
@@ -193,6 +205,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   });
   fileInput.addEventListener("change", () => {
     const file = fileInput.files?.[0];
+    forgetAnon();
     if (file) hold(file, file.name);
     fileInput.value = "";
   });
@@ -207,10 +220,12 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     delete drop.dataset.dragging;
     if (!file) return;
     e.preventDefault();
+    forgetAnon();
     hold(file, file.name);
   });
   $<HTMLButtonElement>("[data-clear]").addEventListener("click", () => {
     release();
+    forgetAnon();
     logBox.value = "";
     rulesBox.value = "";
     prefixMap = {};
@@ -224,6 +239,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   let rulesTyping: ReturnType<typeof setTimeout> | undefined;
   const sendRuleset = () => send(getWorker(), { type: "ruleset", request: ++request, text: rulesBox.value });
   rulesBox.addEventListener("input", () => {
+    forgetAnon();
     clearTimeout(rulesTyping);
     rulesTyping = setTimeout(sendRuleset, TYPING_PAUSE_MS);
   });
@@ -340,7 +356,11 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
         const select = el("select", { attrs: { id } });
         select.append(el("option", { text: "—", attrs: { value: "" } }));
         for (const hook of HOOK_CHOICES) select.append(el("option", { text: hook, attrs: { value: hook } }));
-        const button = el("button", { class: "pg-button", text: s.mapButton, attrs: { type: "button" } });
+        const button = el("button", {
+          class: "icon-button pg-button",
+          text: s.mapButton,
+          attrs: { type: "button" },
+        });
         button.addEventListener("click", () => {
           if (!isHookId(select.value)) {
             select.focus();
@@ -370,7 +390,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     mappedList.replaceChildren(
       ...entries.map(([prefix, hook]) => {
         const remove = el("button", {
-          class: "pg-button",
+          class: "icon-button pg-button",
           text: "×",
           attrs: { type: "button", "aria-label": fill(s.unmap, { prefix }) },
         });
@@ -394,7 +414,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   function packetItem(p: PacketRow): HTMLLIElement {
     const dir = p.direction === "request" ? s.request : s.reply;
     const button = el("button", {
-      class: "pg-button pg-pick",
+      class: "icon-button pg-button pg-pick",
       text: fill(s.showPacket, { id: p.id }),
       attrs: { type: "button", "aria-pressed": "false", "data-pick": String(p.id) },
     });
@@ -590,6 +610,8 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     const lang = document.documentElement.lang.startsWith("zh") ? "zh-TW" : "en";
     const source = diagramSource(d.packet, view, lang);
     sourceEl.textContent = source;
+    // The full-screen viewer's title, and the line its button sits on.
+    diagramTitle.textContent = `${fill(s.packetTitle, { id: d.packet.id })} · ${view === "map" ? s.viewMap : s.viewPath}`;
     for (const legend of root.querySelectorAll<HTMLElement>("[data-legend]"))
       legend.hidden = legend.dataset.legend !== view;
     drawing.hidden = false;
@@ -644,6 +666,74 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
       shareUrl.focus();
       shareUrl.select();
     }
+  }
+
+  // ---- Anonymise -----------------------------------------------------------------------------------
+
+  $<HTMLButtonElement>("[data-anonymize]").addEventListener("click", async () => {
+    const log = held ? (held.text ?? (await held.blob.text())) : logBox.value;
+    const result = anonymizeInput(log, rulesBox.value);
+    anonBox.hidden = false;
+    anonLines.replaceChildren();
+    anonSampleNote.textContent = "";
+    if (!result.ok) {
+      anonSummary.textContent = fill(s.anonFailed, { message: result.message });
+    } else if (result.log === log && result.rules === rulesBox.value) {
+      anonSummary.textContent = s.anonNothing;
+    } else {
+      anonSummary.textContent = `${fill(s.anonSummary, {
+        ...result.counts,
+        log: result.changedLines.log,
+        rules: result.changedLines.rules,
+      })} ${s.anonKept}`;
+      anonSampleNote.textContent = fill(s.anonMore, { n: result.sample.length });
+      anonLines.replaceChildren(...result.sample.map(changedLineItem));
+      // A link made before is of the original input: it goes, and the new text is what a new one carries.
+      history.replaceState(null, "", location.pathname);
+      shareBox.hidden = true;
+      shareStatus.textContent = "";
+      if (rulesBox.value !== result.rules) {
+        rulesBox.value = result.rules;
+        sendRuleset();
+      }
+      if (held) hold(new Blob([result.log]), held.name, result.log);
+      else {
+        logBox.value = result.log;
+        runParse();
+      }
+    }
+    anonBox.focus();
+  });
+
+  function changedLineItem(c: ChangedLine): HTMLLIElement {
+    const side = (which: "before" | "after") =>
+      el(
+        "pre",
+        { class: `pg-anon-${which}` },
+        el("span", {
+          class: "pg-anon-sign",
+          text: which === "before" ? "−" : "+",
+          attrs: { "aria-hidden": "true" },
+        }),
+        el("span", { class: "sr-only", text: `${s[which]}: ` }),
+        el(
+          "code",
+          {},
+          ...c.pieces.map((p) =>
+            p.changed ? el(which === "before" ? "del" : "ins", { text: p[which] }) : p[which],
+          ),
+        ),
+      );
+    return el(
+      "li",
+      {},
+      el("p", {
+        class: "pw-line-ref",
+        text: `${c.input === "log" ? s.anonLog : s.anonRules}, ${fill(s.line, { line: c.line })}`,
+      }),
+      side("before"),
+      side("after"),
+    );
   }
 
   async function restore(): Promise<void> {
