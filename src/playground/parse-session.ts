@@ -6,13 +6,14 @@
  * kernel's trace or, for LOG lines, from the simulator) on demand. Pure apart from
  * the stream it reads; unit-tested in Node.
  */
+
+import { listStep } from "../core/listing/list-step.ts";
+import { type LogFacts, logFacts, logStepMatches } from "../core/listing/log-step-matches.ts";
 import type { HookId } from "../core/model/hook.ts";
 import type { Diagnostic, Flow, Packet, Rewrite } from "../core/model/packet.ts";
 import type { FlowAssignment } from "../core/parse/pair-flows.ts";
 import { lineBatches } from "../core/parse/split-lines.ts";
 import { TraceParser } from "../core/parse/trace-parser.ts";
-import { listStep } from "../core/listing/list-step.ts";
-import { type LogFacts, logFacts, logStepMatches } from "../core/listing/log-step-matches.ts";
 import type { StepListing } from "../core/render/to-listing.ts";
 import { isNftJson, isNftRuleset, parseXtablesRuleset } from "../core/simulate/parse-xtables-ruleset.ts";
 import type { Ruleset } from "../core/simulate/ruleset.ts";
