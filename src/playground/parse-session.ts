@@ -84,6 +84,8 @@ export interface PacketDetail {
   packet: Packet;
   /** One listing per event, in order, when a ruleset was given. */
   listings?: StepListing[];
+  /** The language of the listed rules' text (for highlighting), with the listings. */
+  rulesLanguage?: "iptables" | "nft";
 }
 
 /** How many skipped lines are listed by number (the rest are counted). */
@@ -96,6 +98,7 @@ export class ParseSession {
   /** What the whole log says about the host, gathered on the first listing after a parse. */
   private facts: LogFacts | undefined;
   private rulesetCalls = 0;
+  private rulesLanguage: "iptables" | "nft" = "iptables";
 
   /**
    * Reads `chunks` (bytes or text) line by line, as `packetwalk parse` reads a file, and keeps the
@@ -170,13 +173,15 @@ export class ParseSession {
   async setRuleset(text: string, file = "ruleset"): Promise<Diagnostic[]> {
     const call = ++this.rulesetCalls;
     let ruleset: Ruleset | undefined;
+    const nft = isNftRuleset(text) || isNftJson(text);
     if (text.trim() === "") ruleset = undefined;
-    else if (isNftRuleset(text) || isNftJson(text)) {
+    else if (nft) {
       const { parseRulesetFile } = await import("../core/simulate/parse-ruleset-file.ts");
       ruleset = parseRulesetFile(text, file);
     } else ruleset = parseXtablesRuleset(text, file);
     if (call !== this.rulesetCalls) return [];
     this.ruleset = ruleset;
+    this.rulesLanguage = nft ? "nft" : "iptables";
     return ruleset?.diagnostics ?? [];
   }
 
@@ -192,6 +197,7 @@ export class ParseSession {
     const matches = logStepMatches(packet, ruleset, this.packets, this.facts);
     return {
       packet,
+      rulesLanguage: this.rulesLanguage,
       listings: packet.events.map((e, i) => {
         const matched = matches[i];
         return listStep(matched ? { ...e, matched } : e, ruleset);

@@ -14,6 +14,7 @@ import type { StepListing } from "../core/render/to-listing.ts";
 import type { View } from "../core/render/to-mermaid.ts";
 import { anonymizeInput, type ChangedLine } from "./anonymize-input.ts";
 import { diagramSource, drawDiagram } from "./draw-diagram.ts";
+import { highlightRules } from "./highlight-rules.ts";
 import { HOOK_CHOICES, isHookId } from "./hook-choices.ts";
 import type { PacketDetail, PacketRow, ParseSummary } from "./parse-session.ts";
 import { decodeShare, encodeShare } from "./share-link.ts";
@@ -106,6 +107,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   let worker: Worker | undefined;
   let request = 0;
   let parseRequest = 0;
+  let rulesetRequest = 0;
   let parsing = false;
   let summary: ParseSummary | undefined;
   let shown = 0;
@@ -122,7 +124,10 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
       statusText.textContent = fill(s.parseFailed, { message: e.message || "worker error" });
     });
     // The ruleset lives in the worker: a new one is told again.
-    if (rulesBox.value.trim()) send(w, { type: "ruleset", request: ++request, text: rulesBox.value });
+    if (rulesBox.value.trim()) {
+      rulesetRequest = ++request;
+      send(w, { type: "ruleset", request: rulesetRequest, text: rulesBox.value });
+    }
     return w;
   };
   const send = (w: Worker, m: ToWorker) => w.postMessage(m);
@@ -237,7 +242,10 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   });
 
   let rulesTyping: ReturnType<typeof setTimeout> | undefined;
-  const sendRuleset = () => send(getWorker(), { type: "ruleset", request: ++request, text: rulesBox.value });
+  const sendRuleset = () => {
+    rulesetRequest = ++request;
+    send(getWorker(), { type: "ruleset", request: rulesetRequest, text: rulesBox.value });
+  };
   rulesBox.addEventListener("input", () => {
     forgetAnon();
     clearTimeout(rulesTyping);
@@ -258,6 +266,8 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
       progress.hidden = true;
       showSummary(m.summary, m.ms);
     } else if (m.type === "ruleset") {
+      // An answer to a ruleset since replaced: the later one is coming.
+      if (m.request !== rulesetRequest) return;
       showDiagnostics(rulesetDiagList, m.diagnostics);
       rulesetProblems.hidden = m.diagnostics.length === 0;
       if (detail) pick(detail.packet.id, false);
@@ -496,6 +506,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     markScrollers();
     if (focusOnShow) packetTitle.focus();
     void draw();
+    if (d.listings) void colourRules(d);
   }
 
   function stepItem(
@@ -572,10 +583,15 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
           { class: `pw-rule${r.matched ? " pw-matched" : ""}`, attrs: { value: String(r.index) } },
           el("code", { class: "pw-rule-text", text: r.text }),
         );
+        // Who says it matched, as on the lesson pages: the kernel (TRACE) or packetwalk's simulator.
+        const who = r.matchedBy === "simulator" ? s.predicted : s.matched;
         if (r.matched)
           li.append(
             " ",
-            el("span", { class: "pw-verdict pw-verdict-kernel", text: `${s.matched}: ${r.matched}` }),
+            el("span", {
+              class: `pw-verdict pw-verdict-${r.matchedBy ?? "kernel"}`,
+              text: `${who}: ${r.matched}`,
+            }),
           );
         li.append(el("span", { class: "pw-note", text: r.note[lang] }));
         list.append(li);
@@ -583,6 +599,18 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
       box.append(list);
     }
     return box;
+  }
+
+  /** Colours the listed rules of `d` once Shiki is loaded (on the first listing), if it is still shown. */
+  async function colourRules(d: PacketDetail): Promise<void> {
+    const codes = [...stepsList.querySelectorAll<HTMLElement>("code.pw-rule-text")];
+    try {
+      await highlightRules(codes, d.rulesLanguage ?? "iptables");
+      stepsList.dataset.highlighted = detail === d ? "done" : "";
+    } catch {
+      // Uncoloured rules read the same: no colour is no loss of content.
+      stepsList.dataset.highlighted = "failed";
+    }
   }
 
   // A raw line wider than its box scrolls in it: keyboard users reach it with Tab, then the arrow keys

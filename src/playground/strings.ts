@@ -76,7 +76,6 @@ export interface PlaygroundStrings {
   before: string;
   after: string;
   predicted: string;
-  rulesLoading: string;
   fullScreen: string;
 }
 
@@ -92,7 +91,7 @@ const en: PlaygroundStrings = {
   bigPaste: "{size} pasted: too big to show in the box; it is parsed as is.",
   rulesLabel: "Ruleset (optional)",
   rulesHelp:
-    "The output of iptables-save, then of ebtables-save: each step then lists the rules of its chain.",
+    "The output of iptables-save (then of ebtables-save), or of nft list ruleset: each step then lists the rules of its chain, and the ones that matched: from the kernel's TRACE lines, or for LOG lines from packetwalk's simulator.",
   parse: "Parse",
   clear: "Clear",
   share: "Copy link",
@@ -160,7 +159,6 @@ const en: PlaygroundStrings = {
   before: "before",
   after: "after",
   predicted: "simulator",
-  rulesLoading: "Colouring the rules…",
   fullScreen: "Full screen",
 };
 
@@ -175,7 +173,8 @@ const zhTw: PlaygroundStrings = {
   dropHere: "或把檔案拖放到方框上",
   bigPaste: "已貼上 {size}:太大，不在方框中顯示；會直接解析。",
   rulesLabel: "規則集(選填)",
-  rulesHelp: "iptables-save 的輸出，接著是 ebtables-save 的輸出：每一步會列出該 chain 的規則。",
+  rulesHelp:
+    "iptables-save 的輸出(接著是 ebtables-save 的輸出),或 nft list ruleset 的輸出：每一步會列出該 chain 的規則以及命中的規則：來自核心的 TRACE 行，若是 LOG 行則來自 packetwalk 的模擬器。",
   parse: "解析",
   clear: "清除",
   share: "複製連結",
@@ -242,7 +241,6 @@ const zhTw: PlaygroundStrings = {
   before: "改前",
   after: "改後",
   predicted: "模擬器",
-  rulesLoading: "正在為規則上色…",
   fullScreen: "全螢幕",
 };
 
