@@ -15,7 +15,8 @@ import type { FlowAssignment } from "../core/parse/pair-flows.ts";
 import { lineBatches } from "../core/parse/split-lines.ts";
 import { TraceParser } from "../core/parse/trace-parser.ts";
 import type { StepListing } from "../core/render/to-listing.ts";
-import { isNftJson, isNftRuleset, parseXtablesRuleset } from "../core/simulate/parse-xtables-ruleset.ts";
+import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
+import { isNftJson, isNftRuleset } from "../core/simulate/parse-xtables-ruleset.ts";
 import type { Ruleset } from "../core/simulate/ruleset.ts";
 
 /** One packet as the list shows it: everything `packetwalk parse` prints but the events. */
@@ -97,7 +98,6 @@ export class ParseSession {
   private ruleset: Ruleset | undefined;
   /** What the whole log says about the host, gathered on the first listing after a parse. */
   private facts: LogFacts | undefined;
-  private rulesetCalls = 0;
   private rulesLanguage: "iptables" | "nft" = "iptables";
 
   /**
@@ -166,23 +166,13 @@ export class ParseSession {
   }
 
   /**
-   * Reads a ruleset: `iptables-save` (then `ebtables-save`), or `nft list ruleset` (text or JSON,
-   * its readers loaded on first use so the worker does not carry them otherwise); empty text removes
-   * it. Resolves to its problems; a call overtaken by a later one changes nothing.
+   * Reads a ruleset as `packetwalk check` reads a lab's: `iptables-save` (then `ebtables-save`), or
+   * `nft list ruleset` (text or JSON); empty text removes it. Returns its problems.
    */
-  async setRuleset(text: string, file = "ruleset"): Promise<Diagnostic[]> {
-    const call = ++this.rulesetCalls;
-    let ruleset: Ruleset | undefined;
-    const nft = isNftRuleset(text) || isNftJson(text);
-    if (text.trim() === "") ruleset = undefined;
-    else if (nft) {
-      const { parseRulesetFile } = await import("../core/simulate/parse-ruleset-file.ts");
-      ruleset = parseRulesetFile(text, file);
-    } else ruleset = parseXtablesRuleset(text, file);
-    if (call !== this.rulesetCalls) return [];
-    this.ruleset = ruleset;
-    this.rulesLanguage = nft ? "nft" : "iptables";
-    return ruleset?.diagnostics ?? [];
+  setRuleset(text: string, file = "ruleset"): Diagnostic[] {
+    this.ruleset = text.trim() === "" ? undefined : parseRulesetFile(text, file);
+    this.rulesLanguage = isNftRuleset(text) || isNftJson(text) ? "nft" : "iptables";
+    return this.ruleset?.diagnostics ?? [];
   }
 
   /** Packet `id` with its events, and each step's listing when there is a ruleset. */

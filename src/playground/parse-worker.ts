@@ -31,7 +31,7 @@ addEventListener("message", async (event: MessageEvent<ToWorker>) => {
       });
       post({ type: "parsed", request: m.request, summary, ms: performance.now() - started });
     } else if (m.type === "ruleset") {
-      post({ type: "ruleset", request: m.request, diagnostics: await session.setRuleset(m.text) });
+      post({ type: "ruleset", request: m.request, diagnostics: session.setRuleset(m.text) });
     } else {
       post({ type: "packet", request: m.request, detail: session.packet(m.id) });
     }
