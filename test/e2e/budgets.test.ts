@@ -2,7 +2,7 @@
  * Page weight budgets on the lesson page with the most diagrams, measured in
  * the browser: JS shipped <= 15 KB gzip with search loaded only when opened,
  * HTML + inline SVG <= 250 KB gzip, and no request to any other host; and the
- * playground's own JS (page and parse worker, Mermaid apart and loaded only on a first diagram).
+ * playground's own JS (page and parse worker, Mermaid apart and loaded only on a first diagram, Shiki only on a first listed ruleset).
  * The figures are printed for the release note.
  */
 import { readFileSync } from "node:fs";
@@ -147,7 +147,8 @@ describe(`budgets on ${chosen.page.path} (${chosen.diagrams} diagram(s))`, () =>
 
 /** The playground's own JS in bytes of gzip: what loads with the page, and its parse worker. Mermaid is apart. */
 const PLAYGROUND_PAGE_JS_BUDGET = 20 * 1024;
-const PLAYGROUND_WORKER_JS_BUDGET = 30 * 1024;
+/** The worker carries the parser, the simulator's rule engine and the iptables, ebtables and nftables readers. */
+const PLAYGROUND_WORKER_JS_BUDGET = 45 * 1024;
 /** What a first listed ruleset loads: Shiki's core, its JavaScript regex engine, two themes, the grammar. */
 const PLAYGROUND_RULES_JS_BUDGET = 80 * 1024;
 
