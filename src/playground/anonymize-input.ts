@@ -27,7 +27,7 @@ export type AnonymizedInput =
       counts: { addresses: number; macs: number; hostnames: number };
       /** Changed lines per input. */
       changedLines: { log: number; rules: number };
-      /** The first {@link AnonymizeOptions.sample} changed lines (log first). */
+      /** Changed lines, log first, each showing a replacement no earlier one shows; at most {@link AnonymizeOptions.sample}. */
       sample: ChangedLine[];
     }
   /** More public /24 networks than TEST-NET has blocks: nothing was changed. */
@@ -35,7 +35,7 @@ export type AnonymizedInput =
 
 /** Options of {@link anonymizeInput}. */
 export interface AnonymizeOptions {
-  /** How many changed lines to keep for the before/after view; default 6. */
+  /** How many changed lines to keep for the before/after view (each with a replacement not shown before); default 6. */
   sample?: number;
   /** Host names to replace besides those the log's syslog envelopes print; default none. */
   hostnames?: readonly string[];
@@ -63,12 +63,14 @@ export function diffPieces(before: string, after: string): ChangedLine["pieces"]
   return out;
 }
 
+/** Counts the changed lines; keeps those that show a replacement not shown yet, up to `keep` in all. */
 function changedLines(
   input: "log" | "rules",
   before: string,
   after: string,
   keep: number,
   into: ChangedLine[],
+  shown: Set<string>,
 ) {
   if (before === after) return 0;
   const a = before.split("\n");
@@ -78,7 +80,12 @@ function changedLines(
     const other = b[i] ?? "";
     if (line === other) return;
     n++;
-    if (into.length < keep) into.push({ input, line: i + 1, pieces: diffPieces(line, other) });
+    if (into.length >= keep) return;
+    const pieces = diffPieces(line, other);
+    const fresh = pieces.filter((p) => p.changed && !shown.has(p.before));
+    if (fresh.length === 0) return;
+    for (const p of fresh) shown.add(p.before);
+    into.push({ input, line: i + 1, pieces });
   });
   return n;
 }
@@ -101,8 +108,9 @@ export function anonymizeInput(log: string, rules: string, options: AnonymizeOpt
   const map = anonymizer.map();
   const sample: ChangedLine[] = [];
   const keep = options.sample ?? 6;
-  const logLines = changedLines("log", log, newLog, keep, sample);
-  const rulesLines = changedLines("rules", rules, newRules, keep, sample);
+  const shown = new Set<string>();
+  const logLines = changedLines("log", log, newLog, keep, sample, shown);
+  const rulesLines = changedLines("rules", rules, newRules, keep, sample, shown);
   // A host name the log never printed (none found) is not counted as replaced.
   const hostnames = Object.keys(map.hostnames).filter((h) => log.includes(h) || rules.includes(h)).length;
   return {

@@ -100,6 +100,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   const anonSampleNote = $<HTMLElement>("[data-anon-sample-note]");
   const anonLines = $<HTMLElement>("[data-anon-lines]");
   const diagramTitle = $<HTMLElement>("[data-diagram-title]");
+  const diagramSummary = $<HTMLElement>("[data-diagram-summary]");
 
   /** The input when it is not the text box's content: a big paste or a file. */
   let held: { blob: Blob; name: string; text?: string } | undefined;
@@ -640,6 +641,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     sourceEl.textContent = source;
     // The full-screen viewer's title, and the line its button sits on.
     diagramTitle.textContent = `${fill(s.packetTitle, { id: d.packet.id })} · ${view === "map" ? s.viewMap : s.viewPath}`;
+    diagramSummary.textContent = d.packet.summary;
     for (const legend of root.querySelectorAll<HTMLElement>("[data-legend]"))
       legend.hidden = legend.dataset.legend !== view;
     drawing.hidden = false;

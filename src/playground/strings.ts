@@ -148,12 +148,12 @@ const en: PlaygroundStrings = {
   anonymize: "Anonymise",
   anonTitle: "Anonymised",
   anonSummary:
-    "Replaced {addresses} public addresses, {macs} MACs and {hostnames} host names, consistently in the log and the ruleset, as packetwalk import --anonymize does: {log} log lines and {rules} ruleset lines changed. A link copied now carries this text, not yours.",
+    "Replaced as packetwalk import --anonymize does, each with the same stand-in in the log and the ruleset: public addresses {addresses}, MACs {macs}, host names {hostnames}. Lines changed: {log} in the log, {rules} in the ruleset. A link copied now carries this text, not yours.",
   anonNothing:
     "Nothing to replace: no public address, MAC or host name in the input. Private addresses (10/8, 172.16/12, 192.168/16, 100.64/10) are kept, as packetwalk import keeps them.",
   anonFailed: "Not anonymised: {message}. Keep fewer networks in the input and try again.",
   anonKept: "Private addresses (10/8, 172.16/12, 192.168/16, 100.64/10) and TEST-NET ones are kept.",
-  anonMore: "The first {n} changed lines, before and after:",
+  anonMore: "Before and after, one line for each replacement:",
   anonLog: "log",
   anonRules: "ruleset",
   before: "before",
@@ -230,12 +230,12 @@ const zhTw: PlaygroundStrings = {
   anonymize: "匿名化",
   anonTitle: "已匿名化",
   anonSummary:
-    "已在日誌與規則集中一致地替換 {addresses} 個公開位址、{macs} 個 MAC 與 {hostnames} 個主機名稱，與 packetwalk import --anonymize 相同：日誌改了 {log} 行，規則集改了 {rules} 行。現在複製的連結帶的是這份文字，而不是你原本的。",
+    "已依 packetwalk import --anonymize 的方式替換，同一個原值在日誌與規則集中用同一個替代值：公開位址 {addresses} 個、MAC {macs} 個、主機名稱 {hostnames} 個。改動的行：日誌 {log} 行、規則集 {rules} 行。現在複製的連結帶的是這份文字，而不是你原本的。",
   anonNothing:
     "沒有需要替換的內容：輸入中沒有公開位址、MAC 或主機名稱。私有位址(10/8、172.16/12、192.168/16、100.64/10)會保留，與 packetwalk import 相同。",
   anonFailed: "未匿名化：{message}。請在輸入中保留較少的網段後再試一次。",
   anonKept: "私有位址(10/8、172.16/12、192.168/16、100.64/10)與 TEST-NET 位址會保留。",
-  anonMore: "前 {n} 行改動，改前與改後：",
+  anonMore: "改前與改後，每種替換各示一行：",
   anonLog: "日誌",
   anonRules: "規則集",
   before: "改前",

@@ -196,7 +196,9 @@ describe("budgets on /playground/", () => {
       );
       await page.locator("details[data-rules-box] summary").click();
       await page.locator("[data-rules]").fill(rules);
-      await expect.poll(() => page.locator("[data-steps]").getAttribute("data-highlighted")).toBe("done");
+      await expect
+        .poll(() => page.locator("[data-steps]").getAttribute("data-highlighted"), { timeout: 20_000 })
+        .toBe("done");
       await page.waitForLoadState("networkidle");
       await Promise.all(bodies);
       const shiki = [...scripts].filter(([u]) => !seen.has(u));

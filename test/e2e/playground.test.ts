@@ -507,10 +507,13 @@ describe("playground anonymisation, rule listings and the viewer", () => {
       await page.locator("summary", { hasText: /Ruleset/ }).click();
       await page.locator("[data-rules]").fill(rules);
       await page.locator("[data-anonymize]").click();
-      await waitParsed(page);
       // Counts, and a few changed lines with the replaced words struck and inserted.
+      await expect
+        .poll(() => page.locator("[data-anon-summary]").textContent(), { timeout: 10_000 })
+        .toMatch(/public addresses/);
+      await waitParsed(page);
       const summary = (await page.locator("[data-anon-summary]").textContent()) ?? "";
-      expect(summary).toMatch(/Replaced [1-9]\d* public addresses, [1-9]\d* MACs and 1 host names/);
+      expect(summary).toMatch(/public addresses [1-9]\d*, MACs [1-9]\d*, host names 1\./);
       expect(await page.locator("[data-anon-lines] li").count()).toBeGreaterThan(0);
       expect(await page.locator("[data-anon-lines] del").first().textContent()).toMatch(
         /web-prod-7|93\.184\.216|:/,
@@ -550,7 +553,9 @@ describe("playground anonymisation, rule listings and the viewer", () => {
       expect(mine.flat().length).toBeGreaterThan(3);
       expect(mine.flat().every((m) => m.endsWith("pw-verdict pw-verdict-simulator"))).toBe(true);
       // Shiki came with the listing, not before: its chunks are among the requests after the ruleset.
-      await expect.poll(() => page.locator("[data-steps]").getAttribute("data-highlighted")).toBe("done");
+      await expect
+        .poll(() => page.locator("[data-steps]").getAttribute("data-highlighted"), { timeout: 20_000 })
+        .toBe("done");
       const spans = page.locator("[data-steps] code.pw-rule-text.shiki span");
       expect(await spans.count()).toBeGreaterThan(10);
       expect(await spans.first().getAttribute("style")).toMatch(/--shiki-dark/);
@@ -616,7 +621,9 @@ describe("playground anonymisation, rule listings and the viewer", () => {
       expect(await page.evaluate(() => document.activeElement?.classList.contains("pw-zoom"))).toBe(true);
       // A packet picked after that is drawn in the same box.
       await page.locator("[data-pick]").nth(1).click();
-      await expect.poll(() => page.locator("[data-diagram]").getAttribute("data-drawn-packet")).toBe("2");
+      await expect
+        .poll(() => page.locator("[data-diagram]").getAttribute("data-drawn-packet"), { timeout: 20_000 })
+        .toBe("2");
     } finally {
       await context.close();
     }
