@@ -271,7 +271,8 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
       if (m.request !== rulesetRequest) return;
       showDiagnostics(rulesetDiagList, m.diagnostics);
       rulesetProblems.hidden = m.diagnostics.length === 0;
-      if (detail) pick(detail.packet.id, false);
+      // The packet asked for last (maybe not shown yet) is asked for again, with its listing.
+      if (pickedId !== undefined) pick(pickedId, false);
     } else if (m.type === "packet") {
       if (m.request !== pickRequest || !m.detail) return;
       showPacket(m.detail);
@@ -287,6 +288,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   function clearResults(): void {
     summary = undefined;
     detail = undefined;
+    pickedId = undefined;
     if (parsing && worker) {
       worker.terminate();
       worker = undefined;
@@ -481,9 +483,11 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   // ---- One packet: steps and diagram ---------------------------------------------------------------
 
   let pickRequest = 0;
+  let pickedId: number | undefined;
   let focusOnShow = false;
   function pick(id: number, focus: boolean): void {
     pickRequest = ++request;
+    pickedId = id;
     focusOnShow = focus;
     for (const b of packetList.querySelectorAll<HTMLButtonElement>("[data-pick]"))
       b.setAttribute("aria-pressed", String(b.dataset.pick === String(id)));
