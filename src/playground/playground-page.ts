@@ -98,6 +98,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   const anonBox = $<HTMLElement>("[data-anon]");
   const anonSummary = $<HTMLElement>("[data-anon-summary]");
   const anonSampleNote = $<HTMLElement>("[data-anon-sample-note]");
+  const anonKept = $<HTMLElement>("[data-anon-kept]");
   const anonLines = $<HTMLElement>("[data-anon-lines]");
   const diagramTitle = $<HTMLElement>("[data-diagram-title]");
   const diagramSummary = $<HTMLElement>("[data-diagram-summary]");
@@ -712,16 +713,18 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     anonBox.hidden = false;
     anonLines.replaceChildren();
     anonSampleNote.textContent = "";
+    anonKept.hidden = true;
     if (!result.ok) {
       anonSummary.textContent = fill(s.anonFailed, { message: result.message });
     } else if (result.log === log && result.rules === rulesBox.value) {
       anonSummary.textContent = s.anonNothing;
     } else {
-      anonSummary.textContent = `${fill(s.anonSummary, {
+      anonSummary.textContent = fill(s.anonSummary, {
         ...result.counts,
         log: result.changedLines.log,
         rules: result.changedLines.rules,
-      })} ${s.anonKept}`;
+      });
+      anonKept.hidden = false;
       anonSampleNote.textContent = fill(s.anonMore, { n: result.sample.length });
       anonLines.replaceChildren(...result.sample.map(changedLineItem));
       // A link made before is of the original input: it goes, and the new text is what a new one carries.
