@@ -560,6 +560,12 @@ describe("playground anonymisation, rule listings and the viewer", () => {
       expect(await spans.count()).toBeGreaterThan(10);
       expect(await spans.first().getAttribute("style")).toMatch(/--shiki-dark/);
       expect(watch.requests.slice(beforeRules).length).toBeGreaterThan(0);
+      // Shiki runs under the page's policy: nothing it does is refused, nothing leaves.
+      expect(
+        await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),
+      ).toEqual([]);
+      for (const url of watch.requests) expect(ownAsset(url, site.server.url), url).toBeDefined();
+      expect(watch.problems).toEqual([]);
 
       await page.goto(at("/traces/docker-bridge/wan-to-published-port/"));
       const built = await matchedPerStep(page, ".pw-direction[data-direction=request] .pw-step");
