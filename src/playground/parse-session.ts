@@ -2,16 +2,21 @@
  * What the playground's worker does, without the worker: parses a byte or
  * text stream with the CLI's own {@link TraceParser}, reports progress, keeps
  * the packets, and hands out light rows for the list and one whole packet
- * (with its rule listing when a ruleset was given) on demand. Pure apart from
+ * (with its rule listing when a ruleset was given, the matched rules from the
+ * kernel's trace or, for LOG lines, from the simulator) on demand. Pure apart from
  * the stream it reads; unit-tested in Node.
  */
+
+import { listStep } from "../core/listing/list-step.ts";
+import { type LogFacts, logFacts, logStepMatches } from "../core/listing/log-step-matches.ts";
 import type { HookId } from "../core/model/hook.ts";
 import type { Diagnostic, Flow, Packet, Rewrite } from "../core/model/packet.ts";
 import type { FlowAssignment } from "../core/parse/pair-flows.ts";
 import { lineBatches } from "../core/parse/split-lines.ts";
 import { TraceParser } from "../core/parse/trace-parser.ts";
-import { type StepListing, toListing } from "../core/render/to-listing.ts";
-import { isNftJson, isNftRuleset, parseXtablesRuleset } from "../core/simulate/parse-xtables-ruleset.ts";
+import type { StepListing } from "../core/render/to-listing.ts";
+import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
+import { isNftJson, isNftRuleset } from "../core/simulate/parse-xtables-ruleset.ts";
 import type { Ruleset } from "../core/simulate/ruleset.ts";
 
 /** One packet as the list shows it: everything `packetwalk parse` prints but the events. */
@@ -80,6 +85,8 @@ export interface PacketDetail {
   packet: Packet;
   /** One listing per event, in order, when a ruleset was given. */
   listings?: StepListing[];
+  /** The language of the listed rules' text (for highlighting), with the listings. */
+  rulesLanguage?: "iptables" | "nft";
 }
 
 /** How many skipped lines are listed by number (the rest are counted). */
@@ -89,6 +96,9 @@ export const MAX_SKIPPED_LISTED = 200;
 export class ParseSession {
   private packets: Packet[] = [];
   private ruleset: Ruleset | undefined;
+  /** What the whole log says about the host, gathered on the first listing after a parse. */
+  private facts: LogFacts | undefined;
+  private rulesLanguage: "iptables" | "nft" = "iptables";
 
   /**
    * Reads `chunks` (bytes or text) line by line, as `packetwalk parse` reads a file, and keeps the
@@ -137,6 +147,7 @@ export class ParseSession {
     }
     parser.end();
     this.packets = packets;
+    this.facts = undefined;
     options.onProgress?.({ done, total, packets: packets.length });
     return {
       packets: packets.map(toRow),
@@ -154,30 +165,14 @@ export class ParseSession {
     };
   }
 
-  /** Reads a ruleset (`iptables-save`, then `ebtables-save`); empty text removes it. Returns its problems. */
+  /**
+   * Reads a ruleset as `packetwalk check` reads a lab's: `iptables-save` (then `ebtables-save`), or
+   * `nft list ruleset` (text or JSON); empty text removes it. Returns its problems.
+   */
   setRuleset(text: string, file = "ruleset"): Diagnostic[] {
-    if (text.trim() === "") {
-      this.ruleset = undefined;
-      return [];
-    }
-    if (isNftRuleset(text) || isNftJson(text)) {
-      // Listings show iptables and ebtables chains only; the nftables readers stay out of the worker.
-      this.ruleset = undefined;
-      const lines = text.split(/\r?\n/);
-      const line = lines.findIndex((l) => l.trim() !== "" && !l.trim().startsWith("#"));
-      const column = (lines[line] ?? "").search(/\S/) + 1;
-      return [
-        {
-          severity: "warning",
-          message:
-            "an nftables ruleset (`nft list ruleset`): the playground lists iptables and ebtables rules only",
-          hint: "paste `iptables-save` output, followed by `ebtables-save` for the bridge rules",
-          position: { file, line: line + 1, column },
-        },
-      ];
-    }
-    this.ruleset = parseXtablesRuleset(text, file);
-    return this.ruleset.diagnostics;
+    this.ruleset = text.trim() === "" ? undefined : parseRulesetFile(text, file);
+    this.rulesLanguage = isNftRuleset(text) || isNftJson(text) ? "nft" : "iptables";
+    return this.ruleset?.diagnostics ?? [];
   }
 
   /** Packet `id` with its events, and each step's listing when there is a ruleset. */
@@ -186,7 +181,18 @@ export class ParseSession {
       this.packets[id - 1]?.id === id ? this.packets[id - 1] : this.packets.find((p) => p.id === id);
     if (!packet) return undefined;
     const ruleset = this.ruleset;
-    return ruleset ? { packet, listings: packet.events.map((e) => toListing(e, ruleset)) } : { packet };
+    if (!ruleset) return { packet };
+    // LOG lines say nothing of rules: the simulator runs each logged chain on the packet as printed.
+    this.facts ??= logFacts(this.packets);
+    const matches = logStepMatches(packet, ruleset, this.packets, this.facts);
+    return {
+      packet,
+      rulesLanguage: this.rulesLanguage,
+      listings: packet.events.map((e, i) => {
+        const matched = matches[i];
+        return listStep(matched ? { ...e, matched } : e, ruleset);
+      }),
+    };
   }
 }
 

@@ -12,7 +12,9 @@ import { formatAddresses, formatRewrite } from "../core/render/format-endpoints.
 import { planPath } from "../core/render/plan-path.ts";
 import type { StepListing } from "../core/render/to-listing.ts";
 import type { View } from "../core/render/to-mermaid.ts";
+import type { ChangedLine } from "./anonymize-input.ts";
 import { diagramSource, drawDiagram } from "./draw-diagram.ts";
+import { highlightRules } from "./highlight-rules.ts";
 import { HOOK_CHOICES, isHookId } from "./hook-choices.ts";
 import type { PacketDetail, PacketRow, ParseSummary } from "./parse-session.ts";
 import { decodeShare, encodeShare } from "./share-link.ts";
@@ -93,6 +95,13 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   const shareStatus = $<HTMLElement>("[data-share-status]");
   const shareBox = $<HTMLElement>("[data-share-box]");
   const shareUrl = $<HTMLInputElement>("[data-share-url]");
+  const anonBox = $<HTMLElement>("[data-anon]");
+  const anonSummary = $<HTMLElement>("[data-anon-summary]");
+  const anonSampleNote = $<HTMLElement>("[data-anon-sample-note]");
+  const anonKept = $<HTMLElement>("[data-anon-kept]");
+  const anonLines = $<HTMLElement>("[data-anon-lines]");
+  const diagramTitle = $<HTMLElement>("[data-diagram-title]");
+  const diagramSummary = $<HTMLElement>("[data-diagram-summary]");
 
   /** The input when it is not the text box's content: a big paste or a file. */
   let held: { blob: Blob; name: string; text?: string } | undefined;
@@ -100,6 +109,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   let worker: Worker | undefined;
   let request = 0;
   let parseRequest = 0;
+  let rulesetRequest = 0;
   let parsing = false;
   let summary: ParseSummary | undefined;
   let shown = 0;
@@ -116,7 +126,10 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
       statusText.textContent = fill(s.parseFailed, { message: e.message || "worker error" });
     });
     // The ruleset lives in the worker: a new one is told again.
-    if (rulesBox.value.trim()) send(w, { type: "ruleset", request: ++request, text: rulesBox.value });
+    if (rulesBox.value.trim()) {
+      rulesetRequest = ++request;
+      send(w, { type: "ruleset", request: rulesetRequest, text: rulesBox.value });
+    }
     return w;
   };
   const send = (w: Worker, m: ToWorker) => w.postMessage(m);
@@ -174,7 +187,12 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   };
 
   let typing: ReturnType<typeof setTimeout> | undefined;
+  // The before/after is of the text as it was: an edit makes it stale.
+  const forgetAnon = () => {
+    anonBox.hidden = true;
+  };
   logBox.addEventListener("input", () => {
+    forgetAnon();
     if (held && logBox.value !== "") release();
     clearTimeout(typing);
     typing = setTimeout(runParse, TYPING_PAUSE_MS);
@@ -184,6 +202,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     if (text.length < BIG_PASTE) return;
     // Megabytes in a text box make every keystroke slow: keep them aside and parse them as they are.
     e.preventDefault();
+    forgetAnon();
     hold(new Blob([text]), "-", text);
   });
   form.addEventListener("submit", (e) => {
@@ -193,6 +212,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   });
   fileInput.addEventListener("change", () => {
     const file = fileInput.files?.[0];
+    forgetAnon();
     if (file) hold(file, file.name);
     fileInput.value = "";
   });
@@ -207,10 +227,12 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     delete drop.dataset.dragging;
     if (!file) return;
     e.preventDefault();
+    forgetAnon();
     hold(file, file.name);
   });
   $<HTMLButtonElement>("[data-clear]").addEventListener("click", () => {
     release();
+    forgetAnon();
     logBox.value = "";
     rulesBox.value = "";
     prefixMap = {};
@@ -222,8 +244,12 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   });
 
   let rulesTyping: ReturnType<typeof setTimeout> | undefined;
-  const sendRuleset = () => send(getWorker(), { type: "ruleset", request: ++request, text: rulesBox.value });
+  const sendRuleset = () => {
+    rulesetRequest = ++request;
+    send(getWorker(), { type: "ruleset", request: rulesetRequest, text: rulesBox.value });
+  };
   rulesBox.addEventListener("input", () => {
+    forgetAnon();
     clearTimeout(rulesTyping);
     rulesTyping = setTimeout(sendRuleset, TYPING_PAUSE_MS);
   });
@@ -242,9 +268,12 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
       progress.hidden = true;
       showSummary(m.summary, m.ms);
     } else if (m.type === "ruleset") {
+      // An answer to a ruleset since replaced: the later one is coming.
+      if (m.request !== rulesetRequest) return;
       showDiagnostics(rulesetDiagList, m.diagnostics);
       rulesetProblems.hidden = m.diagnostics.length === 0;
-      if (detail) pick(detail.packet.id, false);
+      // The packet asked for last (maybe not shown yet) is asked for again, with its listing.
+      if (pickedId !== undefined) pick(pickedId, false);
     } else if (m.type === "packet") {
       if (m.request !== pickRequest || !m.detail) return;
       showPacket(m.detail);
@@ -260,6 +289,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   function clearResults(): void {
     summary = undefined;
     detail = undefined;
+    pickedId = undefined;
     if (parsing && worker) {
       worker.terminate();
       worker = undefined;
@@ -340,7 +370,11 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
         const select = el("select", { attrs: { id } });
         select.append(el("option", { text: "—", attrs: { value: "" } }));
         for (const hook of HOOK_CHOICES) select.append(el("option", { text: hook, attrs: { value: hook } }));
-        const button = el("button", { class: "pg-button", text: s.mapButton, attrs: { type: "button" } });
+        const button = el("button", {
+          class: "icon-button pg-button",
+          text: s.mapButton,
+          attrs: { type: "button" },
+        });
         button.addEventListener("click", () => {
           if (!isHookId(select.value)) {
             select.focus();
@@ -370,7 +404,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     mappedList.replaceChildren(
       ...entries.map(([prefix, hook]) => {
         const remove = el("button", {
-          class: "pg-button",
+          class: "icon-button pg-button",
           text: "×",
           attrs: { type: "button", "aria-label": fill(s.unmap, { prefix }) },
         });
@@ -394,7 +428,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   function packetItem(p: PacketRow): HTMLLIElement {
     const dir = p.direction === "request" ? s.request : s.reply;
     const button = el("button", {
-      class: "pg-button pg-pick",
+      class: "icon-button pg-button pg-pick",
       text: fill(s.showPacket, { id: p.id }),
       attrs: { type: "button", "aria-pressed": "false", "data-pick": String(p.id) },
     });
@@ -450,9 +484,11 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   // ---- One packet: steps and diagram ---------------------------------------------------------------
 
   let pickRequest = 0;
+  let pickedId: number | undefined;
   let focusOnShow = false;
   function pick(id: number, focus: boolean): void {
     pickRequest = ++request;
+    pickedId = id;
     focusOnShow = focus;
     for (const b of packetList.querySelectorAll<HTMLButtonElement>("[data-pick]"))
       b.setAttribute("aria-pressed", String(b.dataset.pick === String(id)));
@@ -476,6 +512,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     markScrollers();
     if (focusOnShow) packetTitle.focus();
     void draw();
+    if (d.listings) void colourRules(d);
   }
 
   function stepItem(
@@ -552,10 +589,15 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
           { class: `pw-rule${r.matched ? " pw-matched" : ""}`, attrs: { value: String(r.index) } },
           el("code", { class: "pw-rule-text", text: r.text }),
         );
+        // Who says it matched, as on the lesson pages: the kernel (TRACE) or packetwalk's simulator.
+        const who = r.matchedBy === "simulator" ? s.predicted : s.matched;
         if (r.matched)
           li.append(
             " ",
-            el("span", { class: "pw-verdict pw-verdict-kernel", text: `${s.matched}: ${r.matched}` }),
+            el("span", {
+              class: `pw-verdict pw-verdict-${r.matchedBy ?? "kernel"}`,
+              text: `${who}: ${r.matched}`,
+            }),
           );
         li.append(el("span", { class: "pw-note", text: r.note[lang] }));
         list.append(li);
@@ -563,6 +605,18 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
       box.append(list);
     }
     return box;
+  }
+
+  /** Colours the listed rules of `d` once Shiki is loaded (on the first listing), if it is still shown. */
+  async function colourRules(d: PacketDetail): Promise<void> {
+    const codes = [...stepsList.querySelectorAll<HTMLElement>("code.pw-rule-text")];
+    try {
+      await highlightRules(codes, d.rulesLanguage ?? "iptables");
+      stepsList.dataset.highlighted = detail === d ? "done" : "";
+    } catch {
+      // Uncoloured rules read the same: no colour is no loss of content.
+      stepsList.dataset.highlighted = "failed";
+    }
   }
 
   // A raw line wider than its box scrolls in it: keyboard users reach it with Tab, then the arrow keys
@@ -590,6 +644,9 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     const lang = document.documentElement.lang.startsWith("zh") ? "zh-TW" : "en";
     const source = diagramSource(d.packet, view, lang);
     sourceEl.textContent = source;
+    // The full-screen viewer's title, and the line its button sits on.
+    diagramTitle.textContent = `${fill(s.packetTitle, { id: d.packet.id })} · ${view === "map" ? s.viewMap : s.viewPath}`;
+    diagramSummary.textContent = d.packet.summary;
     for (const legend of root.querySelectorAll<HTMLElement>("[data-legend]"))
       legend.hidden = legend.dataset.legend !== view;
     drawing.hidden = false;
@@ -644,6 +701,78 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
       shareUrl.focus();
       shareUrl.select();
     }
+  }
+
+  // ---- Anonymise -----------------------------------------------------------------------------------
+
+  $<HTMLButtonElement>("[data-anonymize]").addEventListener("click", async () => {
+    const log = held ? (held.text ?? (await held.blob.text())) : logBox.value;
+    // Its own chunk: a reader who never anonymises never loads it.
+    const { anonymizeInput } = await import("./anonymize-input.ts");
+    const result = anonymizeInput(log, rulesBox.value);
+    anonBox.hidden = false;
+    anonLines.replaceChildren();
+    anonSampleNote.textContent = "";
+    anonKept.hidden = true;
+    if (!result.ok) {
+      anonSummary.textContent = fill(s.anonFailed, { message: result.message });
+    } else if (result.log === log && result.rules === rulesBox.value) {
+      anonSummary.textContent = s.anonNothing;
+    } else {
+      anonSummary.textContent = fill(s.anonSummary, {
+        ...result.counts,
+        log: result.changedLines.log,
+        rules: result.changedLines.rules,
+      });
+      anonKept.hidden = false;
+      anonSampleNote.textContent = fill(s.anonMore, { n: result.sample.length });
+      anonLines.replaceChildren(...result.sample.map(changedLineItem));
+      // A link made before is of the original input: it goes, and the new text is what a new one carries.
+      history.replaceState(null, "", location.pathname);
+      shareBox.hidden = true;
+      shareStatus.textContent = "";
+      if (rulesBox.value !== result.rules) {
+        rulesBox.value = result.rules;
+        sendRuleset();
+      }
+      if (held) hold(new Blob([result.log]), held.name, result.log);
+      else {
+        logBox.value = result.log;
+        runParse();
+      }
+    }
+    anonBox.focus();
+  });
+
+  function changedLineItem(c: ChangedLine): HTMLLIElement {
+    const side = (which: "before" | "after") =>
+      el(
+        "pre",
+        { class: `pg-anon-${which}` },
+        el("span", {
+          class: "pg-anon-sign",
+          text: which === "before" ? "−" : "+",
+          attrs: { "aria-hidden": "true" },
+        }),
+        el("span", { class: "sr-only", text: `${s[which]}: ` }),
+        el(
+          "code",
+          {},
+          ...c.pieces.map((p) =>
+            p.changed ? el(which === "before" ? "del" : "ins", { text: p[which] }) : p[which],
+          ),
+        ),
+      );
+    return el(
+      "li",
+      {},
+      el("p", {
+        class: "pw-line-ref",
+        text: `${c.input === "log" ? s.anonLog : s.anonRules}, ${fill(s.line, { line: c.line })}`,
+      }),
+      side("before"),
+      side("after"),
+    );
   }
 
   async function restore(): Promise<void> {

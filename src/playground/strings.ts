@@ -64,6 +64,19 @@ export interface PlaygroundStrings {
   policy: string;
   source: string;
   mermaidSource: string;
+  anonymize: string;
+  anonTitle: string;
+  anonSummary: string;
+  anonNothing: string;
+  anonFailed: string;
+  anonKept: string;
+  anonMore: string;
+  anonLog: string;
+  anonRules: string;
+  before: string;
+  after: string;
+  predicted: string;
+  fullScreen: string;
 }
 
 const en: PlaygroundStrings = {
@@ -78,7 +91,7 @@ const en: PlaygroundStrings = {
   bigPaste: "{size} pasted: too big to show in the box; it is parsed as is.",
   rulesLabel: "Ruleset (optional)",
   rulesHelp:
-    "The output of iptables-save, then of ebtables-save: each step then lists the rules of its chain.",
+    "The output of iptables-save (then of ebtables-save), or of nft list ruleset: each step then lists the rules of its chain, and the ones that matched: from the kernel's TRACE lines, or for LOG lines from packetwalk's simulator.",
   parse: "Parse",
   clear: "Clear",
   share: "Copy link",
@@ -132,6 +145,21 @@ const en: PlaygroundStrings = {
   policy: "policy",
   source: "Mermaid source of this diagram",
   mermaidSource: "Mermaid source",
+  anonymize: "Anonymise",
+  anonTitle: "Anonymised",
+  anonSummary:
+    "Replaced as packetwalk import --anonymize does, each with the same stand-in in the log and the ruleset: public addresses {addresses}, MACs {macs}, host names {hostnames}. Lines changed: {log} in the log, {rules} in the ruleset. A link copied now carries this text, not yours.",
+  anonNothing:
+    "Nothing to replace: no public address, MAC or host name in the input. Private addresses (10/8, 172.16/12, 192.168/16, 100.64/10) are kept, as packetwalk import keeps them.",
+  anonFailed: "Not anonymised: {message}. Keep fewer networks in the input and try again.",
+  anonKept: "Private addresses (10/8, 172.16/12, 192.168/16, 100.64/10) and TEST-NET ones are kept.",
+  anonMore: "Before and after, one line for each replacement:",
+  anonLog: "log",
+  anonRules: "ruleset",
+  before: "before",
+  after: "after",
+  predicted: "simulator",
+  fullScreen: "Full screen",
 };
 
 const zhTw: PlaygroundStrings = {
@@ -145,7 +173,8 @@ const zhTw: PlaygroundStrings = {
   dropHere: "或把檔案拖放到方框上",
   bigPaste: "已貼上 {size}:太大，不在方框中顯示；會直接解析。",
   rulesLabel: "規則集(選填)",
-  rulesHelp: "iptables-save 的輸出，接著是 ebtables-save 的輸出：每一步會列出該 chain 的規則。",
+  rulesHelp:
+    "iptables-save 的輸出(接著是 ebtables-save 的輸出),或 nft list ruleset 的輸出：每一步會列出該 chain 的規則以及命中的規則：來自核心的 TRACE 行，若是 LOG 行則來自 packetwalk 的模擬器。",
   parse: "解析",
   clear: "清除",
   share: "複製連結",
@@ -198,6 +227,21 @@ const zhTw: PlaygroundStrings = {
   policy: "預設策略",
   source: "此圖的 Mermaid 原始碼",
   mermaidSource: "Mermaid 原始碼",
+  anonymize: "匿名化",
+  anonTitle: "已匿名化",
+  anonSummary:
+    "已依 packetwalk import --anonymize 的方式替換，同一個原值在日誌與規則集中用同一個替代值：公開位址 {addresses} 個、MAC {macs} 個、主機名稱 {hostnames} 個。改動的行：日誌 {log} 行、規則集 {rules} 行。現在複製的連結帶的是這份文字，而不是你原本的。",
+  anonNothing:
+    "沒有需要替換的內容：輸入中沒有公開位址、MAC 或主機名稱。私有位址(10/8、172.16/12、192.168/16、100.64/10)會保留，與 packetwalk import 相同。",
+  anonFailed: "未匿名化：{message}。請在輸入中保留較少的網段後再試一次。",
+  anonKept: "私有位址(10/8、172.16/12、192.168/16、100.64/10)與 TEST-NET 位址會保留。",
+  anonMore: "改前與改後，每種替換各示一行：",
+  anonLog: "日誌",
+  anonRules: "規則集",
+  before: "改前",
+  after: "改後",
+  predicted: "模擬器",
+  fullScreen: "全螢幕",
 };
 
 /** The strings of each site locale. */

@@ -4,8 +4,11 @@
  * rewrites as `packetwalk parse --json` on the same file; packet 1's diagram
  * has the build-time figure's step boxes; nothing is requested beyond the
  * page's own files (paste, ruleset, shared link); problems and the prefix map;
- * and a 50 MB log shows progress while the page stays responsive (the figures
- * are printed, not asserted as times).
+ * anonymising rewrites the input before a link is made; a pasted ruleset
+ * (iptables or nft) lists each step's rules, the matched ones marked as on the
+ * trace pages, coloured by a Shiki loaded then; the full-screen viewer; and a
+ * 50 MB log shows progress while the page stays responsive (the figures are
+ * printed, not asserted as times).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -15,6 +18,7 @@ import type { Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateLog } from "../../bench/generate-log.ts";
 import { formatRewrite } from "../../src/core/render/format-endpoints.ts";
+import { decodeShare } from "../../src/playground/share-link.ts";
 import { REPO_ROOT, useSite, watchPage } from "./browser.ts";
 import { assertDistBuilt, DIST_DIR } from "./serve-dist.ts";
 
@@ -461,6 +465,175 @@ describe("playground privacy, problems and sharing", () => {
       await context.close();
     }
   }, 900_000);
+});
+
+/** The matched rules of each step of the shown packet: `hook | chain-rule-index verdict label`. */
+async function matchedPerStep(page: Page, steps: string): Promise<string[][]> {
+  return page.$$eval(steps, (items) =>
+    items.map((li) =>
+      [...li.querySelectorAll(".pw-rule.pw-matched")].map(
+        (r) =>
+          `${li.querySelector(".pw-hook")?.textContent} ${r.querySelector(".pw-rule-text")?.textContent} ${r.querySelector(".pw-verdict")?.className}`,
+      ),
+    ),
+  );
+}
+
+describe("playground anonymisation, rule listings and the viewer", () => {
+  const traceLog = readFileSync(
+    path.join(REPO_ROOT, "traces/docker-bridge/wan-to-published-port.log"),
+    "utf8",
+  );
+  const rules28 = readFileSync(path.join(REPO_ROOT, "traces/docker-bridge/rulesets/docker-28.rules"), "utf8");
+
+  it("anonymises log and ruleset in one click, shows before and after, and the link carries none of the originals", async () => {
+    // The lab's log as a reader's would be: a real public network, a host name, the MACs as they are.
+    const log = traceLog
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => `Nov 30 08:31:35 web-prod-7 kernel: ${l.replace(/203\.0\.113\./g, "93.184.216.")}`)
+      .join("\n");
+    const rules = rules28.replace(/203\.0\.113\./g, "93.184.216.");
+    const originals = [
+      ...new Set([...log.matchAll(/93\.184\.216\.\d+/g)].map((m) => m[0])),
+      ...new Set([...log.matchAll(/MAC=((?:[0-9a-f]{2}:){5}[0-9a-f]{2})/g)].map((m) => m[1] as string)),
+      "web-prod-7",
+    ];
+    expect(originals.length).toBeGreaterThan(3);
+    const { context, page, watch } = await openPlayground();
+    try {
+      await pasteLog(page, log);
+      const before = await shownPackets(page);
+      await page.locator("summary", { hasText: /Ruleset/ }).click();
+      await page.locator("[data-rules]").fill(rules);
+      await page.locator("[data-anonymize]").click();
+      // Counts, and a few changed lines with the replaced words struck and inserted.
+      await expect
+        .poll(() => page.locator("[data-anon-summary]").textContent(), { timeout: 10_000 })
+        .toMatch(/public addresses/);
+      await waitParsed(page);
+      const summary = (await page.locator("[data-anon-summary]").textContent()) ?? "";
+      expect(summary).toMatch(/public addresses [1-9]\d*, MACs [1-9]\d*, host names 1\./);
+      expect(await page.locator("[data-anon-lines] li").count()).toBeGreaterThan(0);
+      expect(await page.locator("[data-anon-lines] del").first().textContent()).toMatch(
+        /web-prod-7|93\.184\.216|:/,
+      );
+      expect(await page.locator("[data-anon-lines] ins").count()).toBeGreaterThan(0);
+      // The boxes hold the new text, and it parses into the same packets, addresses apart.
+      const boxes =
+        (await page.locator("[data-log]").inputValue()) + (await page.locator("[data-rules]").inputValue());
+      for (const o of originals) expect(boxes).not.toContain(o);
+      const after = await shownPackets(page);
+      expect(after.map((p) => p.hooks)).toEqual(before.map((p) => p.hooks));
+      expect(after.map((p) => p.summary).join(" ")).toContain("203.0.113.");
+
+      await page.locator("[data-share]").click();
+      await expect.poll(() => page.locator("[data-share-url]").inputValue()).not.toBe("");
+      const link = await page.locator("[data-share-url]").inputValue();
+      const shared = await decodeShare(new URL(link).hash);
+      if (!shared?.ok) throw new Error("the link does not decode");
+      const carried = `${shared.input.log}\n${shared.input.rules}`;
+      for (const o of originals) expect(carried, o).not.toContain(o);
+      expect(shared.input.log).toBe(await page.locator("[data-log]").inputValue());
+      expect(watch.problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("marks on a LOG paste the rules the trace page marks, step by step, by the simulator, in Shiki's colours", async () => {
+    const { context, page, watch } = await openPlayground();
+    try {
+      await pasteLog(page, traceLog);
+      const beforeRules = watch.requests.length;
+      await page.locator("summary", { hasText: /Ruleset/ }).click();
+      await page.locator("[data-rules]").fill(rules28);
+      await page.locator("[data-steps] .pw-rule.pw-matched").first().waitFor();
+      const mine = await matchedPerStep(page, "[data-steps] > li");
+      expect(mine.flat().length).toBeGreaterThan(3);
+      expect(mine.flat().every((m) => m.endsWith("pw-verdict pw-verdict-simulator"))).toBe(true);
+      // Shiki came with the listing, not before: its chunks are among the requests after the ruleset.
+      await expect
+        .poll(() => page.locator("[data-steps]").getAttribute("data-highlighted"), { timeout: 20_000 })
+        .toBe("done");
+      const spans = page.locator("[data-steps] code.pw-rule-text.shiki span");
+      expect(await spans.count()).toBeGreaterThan(10);
+      expect(await spans.first().getAttribute("style")).toMatch(/--shiki-dark/);
+      expect(watch.requests.slice(beforeRules).length).toBeGreaterThan(0);
+      // Shiki runs under the page's policy: nothing it does is refused, nothing leaves.
+      expect(
+        await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),
+      ).toEqual([]);
+      for (const url of watch.requests) expect(ownAsset(url, site.server.url), url).toBeDefined();
+      expect(watch.problems).toEqual([]);
+
+      await page.goto(at("/traces/docker-bridge/wan-to-published-port/"));
+      const built = await matchedPerStep(page, ".pw-direction[data-direction=request] .pw-step");
+      expect(mine).toEqual(built);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("lists an nft ruleset's chains with the kernel's matches of an nft monitor trace", async () => {
+    const nftLog = readFileSync(
+      path.join(REPO_ROOT, "traces/docker-bridge-nft/container-to-wan-trace.log"),
+      "utf8",
+    );
+    const nft = readFileSync(
+      path.join(REPO_ROOT, "traces/docker-bridge-nft/rulesets/docker-29-nft.rules"),
+      "utf8",
+    );
+    const { context, page } = await openPlayground();
+    try {
+      await pasteLog(page, nftLog);
+      await page.locator("summary", { hasText: /Ruleset/ }).click();
+      await page.locator("[data-rules]").fill(nft);
+      const forward = page.locator("[data-pick]").nth(1);
+      await forward.click();
+      await page.locator("[data-steps] .pw-rule.pw-matched").first().waitFor();
+      const chains = await page.locator("[data-steps] .pw-chain-name").allTextContents();
+      expect(chains.join(" ")).toContain("ip docker-bridges filter-FORWARD");
+      const marked = (await matchedPerStep(page, "[data-steps] > li")).flat();
+      // The request to the internet: the kernel's own steps, through Docker's maps, each in its chain.
+      expect(marked).toEqual([
+        "ip:docker-bridges:filter-FORWARD iifname vmap @filter-forward-out-jumps pw-verdict pw-verdict-kernel",
+        'ip:docker-bridges:filter-FORWARD counter accept comment "OUTGOING" pw-verdict pw-verdict-kernel',
+        "ip:docker-bridges:nat-POSTROUTING iifname vmap @nat-postrouting-out-jumps pw-verdict pw-verdict-kernel",
+        'ip:docker-bridges:nat-POSTROUTING oifname != "docker0" ip saddr 172.17.0.0/16 counter masquerade comment "MASQUERADE" pw-verdict pw-verdict-kernel',
+      ]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("opens the diagram full screen and gives it back, as on the lesson pages", async () => {
+    const { context, page } = await openPlayground();
+    try {
+      await pasteLog(page, traceLog);
+      await page.locator("[data-diagram] svg").waitFor();
+      const open = page.locator("[data-packet-detail] .pw-zoom");
+      expect(await open.textContent()).toContain("Full screen");
+      await open.click();
+      const dialog = page.locator("dialog.pw-viewer[open]");
+      await dialog.waitFor();
+      expect(await dialog.locator(".pw-viewer-title").textContent()).toContain("Packet #1");
+      expect(await dialog.locator("[data-diagram] svg").count()).toBe(1);
+      await page.keyboard.press("+");
+      await page.keyboard.press("Escape");
+      await dialog.waitFor({ state: "detached" }).catch(() => undefined);
+      expect(await page.locator("dialog.pw-viewer[open]").count()).toBe(0);
+      expect(await page.locator("[data-packet-detail] [data-diagram] svg").count()).toBe(1);
+      expect(await page.evaluate(() => document.activeElement?.classList.contains("pw-zoom"))).toBe(true);
+      // A packet picked after that is drawn in the same box.
+      await page.locator("[data-pick]").nth(1).click();
+      await expect
+        .poll(() => page.locator("[data-diagram]").getAttribute("data-drawn-packet"), { timeout: 20_000 })
+        .toBe("2");
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 describe("playground screenshots", () => {

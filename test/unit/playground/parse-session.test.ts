@@ -49,24 +49,44 @@ describe("parse session", () => {
       detail?.listings?.some((l) => l.chains.some((c) => c.rules.some((r) => r.matchedBy === "kernel"))),
     ).toBe(true);
     expect(session.setRuleset("-A FORWARD -j ACCEPT\n").length).toBeGreaterThan(0);
+    expect(session.setRuleset("")).toEqual([]);
+    expect(session.packet(1)?.listings).toBeUndefined();
   });
 
-  it("says an nftables ruleset gives no listing, at its first statement, and drops the previous ruleset", async () => {
-    const log = readFileSync(path.join(ROOT, "traces/docker-bridge/container-to-wan-trace.log"));
+  it("marks the simulator's rules on the steps of a LOG paste", async () => {
+    const log = readFileSync(path.join(ROOT, "traces/docker-bridge/container-to-wan.log"));
     const rules = readFileSync(path.join(ROOT, "traces/docker-bridge/rulesets/docker-28.rules"), "utf8");
     const session = new ParseSession();
     await session.parse(chunks(log, 4096));
     session.setRuleset(rules);
-    const problems = session.setRuleset("# nft list ruleset\n\n  table ip filter {\n}\n", "r.rules");
-    expect(problems).toEqual([
-      expect.objectContaining({
-        severity: "warning",
-        message: expect.stringMatching(/nftables ruleset.*iptables and ebtables rules only/),
-        hint: expect.stringContaining("iptables-save"),
-        position: { file: "r.rules", line: 3, column: 3 },
-      }),
-    ]);
-    expect(session.packet(1)?.listings).toBeUndefined();
-    expect(session.setRuleset('{"nftables": []}')[0]?.position.line).toBe(1);
+    const listings = session.packet(1)?.listings ?? [];
+    const marked = listings.flatMap((l) =>
+      l.chains.flatMap((c) =>
+        c.rules.filter((r) => r.matched).map((r) => `${c.chain} ${r.matched} ${r.matchedBy}`),
+      ),
+    );
+    expect(marked).toContain("FORWARD JUMP simulator");
+    expect(marked).toContain("POSTROUTING MASQUERADE simulator");
+    expect(marked.every((m) => m.endsWith(" simulator"))).toBe(true);
+  });
+
+  it("reads an nftables ruleset, lists its chains and reports its problems", async () => {
+    const log = readFileSync(path.join(ROOT, "traces/docker-bridge-nft/container-to-wan-trace.log"));
+    const nft = readFileSync(
+      path.join(ROOT, "traces/docker-bridge-nft/rulesets/docker-29-nft.rules"),
+      "utf8",
+    );
+    const session = new ParseSession();
+    const summary = await session.parse(chunks(log, 4096));
+    expect(session.setRuleset(nft, "r.rules")).toEqual([]);
+    const withForward = summary.packets.find((p) => p.hooks.includes("ip:docker-bridges:filter-FORWARD"));
+    const detail = session.packet(withForward?.id ?? 0);
+    const chains = detail?.listings?.flatMap((l) => l.chains.map((c) => c.chain)) ?? [];
+    expect(chains).toContain("filter-FORWARD");
+    expect(
+      detail?.listings?.some((l) => l.chains.some((c) => c.rules.some((r) => r.matchedBy === "kernel"))),
+    ).toBe(true);
+    const broken = session.setRuleset("table ip t {\n  chain c {\n    bogus words here\n  }\n}\n", "b.rules");
+    expect(broken[0]?.position).toMatchObject({ file: "b.rules" });
   });
 });

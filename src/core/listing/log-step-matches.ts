@@ -1,0 +1,296 @@
+/**
+ * Which rules matched at each step of a LOG packet that comes with no lab: every logged hook's
+ * chain is run by the simulator's own rule engine ({@link runChain}) on the packet as its line
+ * shows it. What a line does not say is never guessed: the conntrack state comes from the flow
+ * (a reply, or a request after one, is ESTABLISHED; a connection's opening packet, or any packet
+ * a nat chain logged, NEW), a local address from the hooks that saw it, a bridge port's bridge from
+ * the lines that name both; a rule that needs a fact still unknown is undecided (`UNKNOWN`), as the
+ * simulator marks unmodelled matches. A step whose run contradicts the log (a drop before a later
+ * hook, or its own LOG rule not firing) gets no marks at all.
+ */
+import { splitHookId } from "../model/hook.ts";
+import type { MatchedRule, Packet, TraceEvent } from "../model/packet.ts";
+import type { MatchContext } from "../simulate/match-rule.ts";
+import { runChain } from "../simulate/rule-engine.ts";
+import type { ChainDef, Condition, Rule, Ruleset, TableDef } from "../simulate/ruleset.ts";
+import type { CtState, SimPacket } from "../simulate/sim-packet.ts";
+import type { HookEvent } from "../simulate/simulate-packet.ts";
+import { matchedRules } from "../simulate/to-kernel-log.ts";
+
+/** What the whole log says about the host, for facts one line does not print. */
+export interface LogFacts {
+  /** Addresses seen delivered to the host (DST at INPUT) or sent by it (SRC at OUTPUT). */
+  local: Set<string>;
+  /** Addresses the host routed on (DST at FORWARD): not its own. */
+  routed: Set<string>;
+  /** Bridge port -> bridge, from lines that print both (`IN=docker0 PHYSIN=veth1`). */
+  bridgeOf: Map<string, string>;
+}
+
+/** Collects {@link LogFacts} from `packets` (the whole parse: facts from any packet help every other). */
+export function logFacts(packets: readonly Packet[]): LogFacts {
+  const facts: LogFacts = { local: new Set(), routed: new Set(), bridgeOf: new Map() };
+  for (const p of packets) {
+    for (const e of p.events) {
+      const chain = splitHookId(e.hook)?.chain.toUpperCase() ?? "";
+      const family = splitHookId(e.hook)?.family;
+      if (e.ip && family === "ip") {
+        if (chain.endsWith("INPUT")) facts.local.add(e.ip.dst);
+        if (chain.endsWith("OUTPUT")) facts.local.add(e.ip.src);
+        if (chain.endsWith("FORWARD")) facts.routed.add(e.ip.dst);
+        // Sent out of a real interface, or received on one: not the host's own address.
+        if (chain.endsWith("POSTROUTING") && e.out && e.out !== "lo") facts.routed.add(e.ip.dst);
+      }
+      if (family === "ip" && e.in && e.physIn) facts.bridgeOf.set(e.physIn, e.in);
+      if (family === "ip" && e.out && e.physOut) facts.bridgeOf.set(e.physOut, e.out);
+    }
+  }
+  for (const a of facts.local) facts.routed.delete(a);
+  return facts;
+}
+
+/** The packet's conntrack state, from its flow's earlier packets; undefined when the log cannot tell. */
+export function flowState(packet: Packet, earlier: readonly Packet[]): CtState | undefined {
+  if (packet.direction === "reply") return "ESTABLISHED";
+  const flow = earlier.filter((p) => p.flow === packet.flow && p.id < packet.id);
+  if (flow.some((p) => p.direction === "reply")) return "ESTABLISHED";
+  // No answer yet: still NEW, if the flow's first packet is one that opens a connection.
+  const first = flow[0] ?? packet;
+  // The first line that prints the layer-4 header (an ebtables line may give the protocol only).
+  const l4 = first.events.find((e) => e.l4?.tcpFlags || e.l4?.icmpType !== undefined || e.l4?.sport)?.l4;
+  if (!l4) return undefined;
+  if (l4.proto === "tcp")
+    return l4.tcpFlags?.includes("SYN") && !l4.tcpFlags.includes("ACK") ? "NEW" : undefined;
+  if (l4.proto === "icmp") return l4.icmpType === 8 ? "NEW" : undefined;
+  if (l4.proto === "udp") return "NEW";
+  return undefined;
+}
+
+/** The table and chain a hook id names in `ruleset`: an iptables/ebtables table, or an nftables one by name and family. */
+export function chainOf(
+  ruleset: Ruleset,
+  hook: string,
+): { table: TableDef; chain: ChainDef; nft: boolean } | undefined {
+  const parts = splitHookId(hook);
+  if (!parts || (parts.family !== "ip" && parts.family !== "bridge")) return undefined;
+  const xt = (parts.family === "ip" ? ruleset.ip : ruleset.bridge).tables.get(parts.table);
+  const xtChain = xt?.chains.get(parts.chain);
+  if (xt && xtChain) return { table: xt, chain: xtChain, nft: false };
+  const families = parts.family === "ip" ? ["ip", "inet"] : ["bridge"];
+  for (const table of ruleset.nft ?? []) {
+    if (table.name !== parts.table || !families.includes(table.family ?? "")) continue;
+    const chain =
+      table.chains.get(parts.chain) ??
+      [...table.chains.values()].find((c) => c.name.toLowerCase() === parts.chain.toLowerCase());
+    if (chain) return { table, chain, nft: true };
+  }
+  return undefined;
+}
+
+function isNatChain(table: TableDef, chain: ChainDef, nft: boolean): boolean {
+  return nft ? chain.base?.type === "nat" : table.name === "nat";
+}
+
+function simPacket(e: TraceEvent): SimPacket | undefined {
+  const proto = e.l4?.proto;
+  if (!e.ip || (proto !== "icmp" && proto !== "tcp" && proto !== "udp")) return undefined;
+  return {
+    src: e.ip.src,
+    dst: e.ip.dst,
+    proto,
+    sport: e.l4?.sport,
+    dport: e.l4?.dport,
+    icmpType: e.l4?.icmpType,
+    icmpCode: e.l4?.icmpCode,
+    tcpFlags: e.l4?.tcpFlags,
+    ttl: e.ip.ttl ?? 64,
+    id: e.ip.id ?? 0,
+    len: e.ip.len ?? 0,
+    ipFlags: e.ip.flags ?? [],
+    // LOG prints MARK= only when it is not zero.
+    mark: e.mark ? Number.parseInt(e.mark, 16) >>> 0 : 0,
+    macSrc: e.macSrc,
+    macDst: e.macDst,
+  };
+}
+
+/** What one step knows: the rule engine's context, and which facts it lacks. */
+interface StepKnowledge {
+  ctx: MatchContext;
+  /** Conditions that would need a missing fact. */
+  undecided(c: Condition): boolean;
+}
+
+/** Facts the log does not give, taken as true for one trial run. */
+interface Assumption {
+  state?: CtState;
+  /** Addresses taken to be the host's own (`LOCAL`) or not (`UNICAST`). */
+  addr?: Map<string, "LOCAL" | "UNICAST">;
+}
+
+function knowledge(
+  e: TraceEvent,
+  family: "ip" | "bridge",
+  known: CtState | undefined,
+  dnat: boolean,
+  facts: LogFacts,
+  assume: Assumption = {},
+): StepKnowledge {
+  const state = known ?? assume.state;
+  const addrType = (addr: string): string => {
+    const assumed = assume.addr?.get(addr);
+    if (assumed) return assumed;
+    if (facts.local.has(addr)) return "LOCAL";
+    if (addr === "255.255.255.255") return "BROADCAST";
+    const first = Number(addr.split(".")[0]);
+    if (first >= 224 && first < 240) return "MULTICAST";
+    if (facts.routed.has(addr)) return "UNICAST";
+    return "";
+  };
+  const logicalIn = family === "bridge" && e.in ? facts.bridgeOf.get(e.in) : undefined;
+  const logicalOut = family === "bridge" && e.out ? facts.bridgeOf.get(e.out) : undefined;
+  const ctx: MatchContext = {
+    in: e.in,
+    out: e.out,
+    physIn: e.physIn,
+    physOut: e.physOut,
+    bridged: family === "ip" && (e.physIn !== undefined || e.physOut !== undefined),
+    logicalIn,
+    logicalOut,
+    ethType: e.ethType ?? "0x0800",
+    ctState: state,
+    ctNat: state ? { snat: false, dnat } : undefined,
+    addrType,
+  };
+  const undecided = (c: Condition): boolean => {
+    switch (c.kind) {
+      case "ctstate":
+        return state === undefined;
+      case "addrtype":
+        return addrType(c.which === "src" ? (e.ip?.src ?? "") : (e.ip?.dst ?? "")) === "";
+      case "logical-in":
+        return logicalIn === undefined;
+      case "logical-out":
+        return logicalOut === undefined;
+      case "mac-src":
+        return e.macSrc === undefined;
+      case "mac-dst":
+        return e.macDst === undefined;
+      case "nft-set":
+        if (c.key === "ct state") return state === undefined;
+        if (c.key === "fib daddr type") return addrType(e.ip?.dst ?? "") === "";
+        return false;
+      default:
+        return false;
+    }
+  };
+  return { ctx, undecided };
+}
+
+/** `table` with every condition a step cannot decide made an unmodelled one (the engine then says UNKNOWN). */
+function withUndecided(table: TableDef, undecided: (c: Condition) => boolean): TableDef {
+  const rule = (r: Rule): Rule =>
+    r.conditions.some(undecided)
+      ? {
+          ...r,
+          conditions: r.conditions.map((c) =>
+            undecided(c) ? { kind: "unknown", text: `${c.kind} (not in the log)`, neg: false } : c,
+          ),
+        }
+      : r;
+  return {
+    ...table,
+    chains: new Map([...table.chains].map(([name, c]) => [name, { ...c, rules: c.rules.map(rule) }])),
+  };
+}
+
+function logRuleExists(table: TableDef, prefix: string): boolean {
+  const p = prefix.trim();
+  for (const c of table.chains.values())
+    for (const r of c.rules) {
+      const logs = [r.target, ...(r.effects ?? [])].filter((t) => t.kind === "LOG");
+      if (logs.some((t) => t.kind === "LOG" && t.prefix.trim() === p) || r.log?.prefix.trim() === p)
+        return true;
+    }
+  return false;
+}
+
+/** Addresses a rule of `table` would ask the type of and the log does not tell. */
+function unknownAddresses(table: TableDef, e: TraceEvent, facts: LogFacts): string[] {
+  const asks = new Set<"src" | "dst">();
+  for (const c of table.chains.values())
+    for (const r of c.rules)
+      for (const k of r.conditions) {
+        if (k.kind === "addrtype") asks.add(k.which);
+        if (k.kind === "nft-set" && k.key === "fib daddr type") asks.add("dst");
+      }
+  const out = [...asks].map((w) => (w === "src" ? e.ip?.src : e.ip?.dst) ?? "");
+  return [...new Set(out)].filter((a) => a && !facts.local.has(a) && !facts.routed.has(a));
+}
+
+/** Every combination of the facts one step lacks (the state, the type of each address). */
+function assumptions(state: CtState | undefined, addresses: readonly string[]): Assumption[] {
+  let out: Assumption[] = state ? [{}] : [{ state: "NEW" }, { state: "ESTABLISHED" }];
+  for (const a of addresses)
+    out = out.flatMap((x) =>
+      (["LOCAL", "UNICAST"] as const).map((t) => ({ ...x, addr: new Map([...(x.addr ?? []), [a, t]]) })),
+    );
+  return out;
+}
+
+/**
+ * For each event of `packet` (a LOG packet: no TRACE verdicts), the rules the simulator finds matching
+ * in the chain of its hook (`undefined` where the ruleset has no such chain, the packet is not one the
+ * engine models, or the run contradicts the log). A fact the log lacks is tried both ways: when every
+ * way the log allows gives the same rules, those are the answer; otherwise the rules that needed it
+ * are marked `UNKNOWN`. `packets` is the whole parse (for the flow's state and the host's addresses),
+ * `facts` its {@link logFacts}.
+ */
+export function logStepMatches(
+  packet: Packet,
+  ruleset: Ruleset,
+  packets: readonly Packet[],
+  facts: LogFacts = logFacts(packets),
+): (MatchedRule[] | undefined)[] {
+  const state = flowState(packet, packets);
+  const flowFirst = packets.find((p) => p.flow === packet.flow) ?? packet;
+  return packet.events.map((e, i) => {
+    if (e.verdicts?.length) return undefined;
+    const found = chainOf(ruleset, e.hook);
+    const sim = simPacket(e);
+    if (!found || !sim) return undefined;
+    const family = splitHookId(e.hook)?.family === "bridge" ? "bridge" : "ip";
+    // Only a connection's first packet goes through nat chains: one logged there is NEW.
+    const nat = isNatChain(found.table, found.chain, found.nft);
+    const here = nat ? "NEW" : state;
+    const dnat =
+      flowFirst.id === packet.id
+        ? packet.rewrites.some((r) => r.kind !== "snat" && r.atEvent <= i)
+        : flowFirst.rewrites.some((r) => r.kind !== "snat");
+    const last = i === packet.events.length - 1;
+    // A destination rewritten before the next line is a DNAT this chain chose (nat chains only).
+    const rewritten = packet.rewrites.some((r) => r.atEvent === i + 1 && r.kind !== "snat");
+    const run = (assume?: Assumption) => {
+      const k = knowledge(e, family, here, dnat, facts, assume);
+      const table = assume ? found.table : withUndecided(found.table, k.undecided);
+      return runChain(table, found.chain.name, { ...sim }, k.ctx);
+    };
+    const agrees = (r: ReturnType<typeof run>) => {
+      if ((r.verdict === "DROP" || r.verdict === "REJECT") && !last) return false;
+      if (logRuleExists(found.table, e.prefix) && !r.logs.some((l) => l.prefix.trim() === e.prefix.trim()))
+        return false;
+      if (nat && !last && (r.nat?.kind === "DNAT") !== rewritten) return false;
+      return true;
+    };
+    // The simulator's own record of a run (it reads the steps only).
+    const record = (r: ReturnType<typeof run>) => matchedRules({ steps: r.steps } as HookEvent);
+    const trials = assumptions(here, unknownAddresses(found.table, e, facts))
+      .map((a) => run(a))
+      .filter(agrees)
+      .map((r) => JSON.stringify(record(r)));
+    const distinct = [...new Set(trials)];
+    if (distinct.length === 1) return JSON.parse(distinct[0] as string) as MatchedRule[];
+    const undecided = run();
+    return agrees(undecided) ? record(undecided) : undefined;
+  });
+}
