@@ -10,13 +10,10 @@ import type { HighlighterCore, LanguageRegistration } from "shiki/core";
 /** The languages a listing is in: iptables/ebtables rule text, or nftables rule text. */
 export type RuleLanguage = "iptables" | "nft";
 
-/**
- * Each language's grammar, loaded on first use; a language without one is listed uncoloured.
- * The nft grammar, once `src/core/highlight` has one, is one line here, e.g.
- * `nft: () => import("../core/highlight/nft-language.ts").then((m) => m.nftLanguage),`.
- */
+/** Each language's grammar, loaded on first use; a language without one is listed uncoloured. */
 const GRAMMARS: Partial<Record<RuleLanguage, () => Promise<LanguageRegistration>>> = {
   iptables: () => import("../core/highlight/iptables-language.ts").then((m) => m.iptablesLanguage),
+  nft: () => import("../core/highlight/nft-language.ts").then((m) => m.nftLanguage),
 };
 
 const THEMES = { light: "github-light-high-contrast", dark: "github-dark-high-contrast" } as const;

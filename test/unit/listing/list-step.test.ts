@@ -35,7 +35,9 @@ describe("listStep", () => {
       "filter-FORWARD 2:JUMP FILTER-FORWARD-OUT__DOCKER0:kernel",
       "filter-forward-out__docker0 2:ACCEPT:kernel",
     ]);
-    expect(listing.chains[0]?.rules[1]?.note.en).toMatch(/verdict map/);
+    expect(listing.chains[0]?.rules[1]?.note.en).toMatch(
+      /map @filter-forward-out-jumps: docker0 → jump filter-forward-out__docker0/,
+    );
   });
 
   it("marks the simulator's rules on an nft LOG trace", () => {
