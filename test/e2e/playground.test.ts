@@ -618,6 +618,7 @@ describe("playground anonymisation, rule listings and the viewer", () => {
       const dialog = page.locator("dialog.pw-viewer[open]");
       await dialog.waitFor();
       expect(await dialog.locator(".pw-viewer-title").textContent()).toContain("Packet #1");
+      expect(await dialog.locator(".pw-viewer-title").textContent()).not.toContain("⤢");
       expect(await dialog.locator("[data-diagram] svg").count()).toBe(1);
       await page.keyboard.press("+");
       await page.keyboard.press("Escape");
