@@ -7,6 +7,7 @@
  * - closes the diagram browser when the build ends and records how many
  *   diagrams were asked for, how many were distinct, rendered, or served
  *   from the cache;
+ * - draws each lesson's link-preview picture (`og:image`);
  * - ships only the `.woff2` files of the @fontsource fonts, cut down to the
  *   characters the built pages use.
  */
@@ -19,8 +20,9 @@ import { checkLessons } from "../lessons/check-lessons.ts";
 import { formatProblems, takeProblems } from "./build-problems.ts";
 import { filesUnder } from "./files-under.ts";
 import { findSymlinks } from "./find-symlinks.ts";
+import { writeOgImages } from "./og-images.ts";
 import { fillPlaygroundCsp } from "./playground-csp.ts";
-import { closeSharedRenderer } from "./shared-renderer.ts";
+import { closeSharedRenderer, sharedRenderer } from "./shared-renderer.ts";
 import { type FontSubsetReport, subsetSiteFonts } from "./subset-site-fonts.ts";
 import { defaultTracesDir, loadTraces } from "./trace-store.ts";
 import { woff2Only } from "./woff2-only.ts";
@@ -126,6 +128,12 @@ export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegr
       },
       "astro:build:done": async ({ logger, dir }) => {
         await stopOnProblems(logger, cacheDir);
+        const og = await writeOgImages({
+          distDir: fileURLToPath(dir),
+          base,
+          screenshot: (html, size) => sharedRenderer().screenshot(html, size),
+        });
+        logger.info(`og:image: ${og.pages} page(s), ${og.drawn} card(s) drawn, ${og.cached} from the cache`);
         // Before the CSP is filled: pages are rewritten to name the subset stylesheet.
         const fonts = await subsetSiteFonts(fileURLToPath(dir), base);
         logger.info(fontReport(fonts));
@@ -145,6 +153,9 @@ export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegr
           cacheHits: stats?.cacheHits ?? 0,
           launches: stats?.launches ?? 0,
           pool: stats?.pool ?? 0,
+          ogPages: og.pages,
+          ogDrawn: og.drawn,
+          ogCached: og.cached,
         };
         mkdirSync(join(statsFile, ".."), { recursive: true });
         writeFileSync(statsFile, `${JSON.stringify(record)}\n`);
