@@ -20,11 +20,22 @@ export interface SiteCharacters {
 /** Printable ASCII, U+0020 to U+007E. */
 export const PRINTABLE_ASCII: readonly number[] = Array.from({ length: 0x7f - 0x20 }, (_, i) => 0x20 + i);
 
-const codePoints = (text: string): number[] => Array.from(text, (ch) => ch.codePointAt(0) ?? 0);
+/** The distinct code points of `text`; ASCII is skipped when `allAscii` says it is counted already. */
+function codePoints(text: string, allAscii = false): number[] {
+  const seen = new Set<number>();
+  // Most of a page is ASCII markup: look only at the rest when ASCII is always kept.
+  for (const [ch] of allAscii ? text.matchAll(/[\u0080-\u{10ffff}]/gu) : [...text].map((c) => [c])) {
+    seen.add(ch?.codePointAt(0) ?? 0);
+  }
+  return [...seen];
+}
 
-/** Every code point of an HTML document, its character references decoded; markup is ASCII and harmless. */
-export function htmlCodePoints(html: string): number[] {
-  return codePoints(decodeHTML(html));
+/**
+ * Every distinct code point of an HTML document, its character references decoded; markup is ASCII and
+ * harmless. With `allAscii`, only those outside ASCII.
+ */
+export function htmlCodePoints(html: string, allAscii = false): number[] {
+  return codePoints(html.includes("&") ? decodeHTML(html) : html, allAscii);
 }
 
 /** Every code point of a stylesheet, `\2192 ` escapes decoded (they are how `content:` strings carry symbols). */
@@ -74,7 +85,7 @@ export function siteCharacters(distDir: string, base: string): SiteCharacters {
       const lang = pageLang(html);
       const set = byLang.get(lang) ?? new Set<number>();
       byLang.set(lang, set);
-      for (const p of htmlCodePoints(html)) set.add(p);
+      for (const p of htmlCodePoints(html, true)) set.add(p);
       for (const src of scriptSrcs(html)) {
         if (src.startsWith(base)) scripts.add(join(distDir, src.slice(base.length)));
       }

@@ -11,7 +11,7 @@
  * Files and stylesheets are named after their content, so a cached copy is never stale.
  */
 import { createHash } from "node:crypto";
-import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { formatUnicodeRange, parseUnicodeRange, rangesOf } from "../browser/embed-fonts.ts";
 import { fontCodePoints, subsetWoff2 } from "../browser/font-coverage.ts";
@@ -69,11 +69,65 @@ interface LoadedFace extends FaceRule {
 }
 
 /**
+ * A disk cache for what HarfBuzz computes (cmaps and subsets), by the hash of its input: a rebuild that
+ * uses the same characters reads every font it ships from here.
+ */
+function fontCache(dir: string | false) {
+  const at = (key: string, ext: string) => (dir ? join(dir, `${key}.${ext}`) : undefined);
+  const read = (file: string | undefined) => {
+    try {
+      return file ? readFileSync(file) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const write = (file: string | undefined, data: string | Uint8Array) => {
+    if (!file || !dir) return;
+    mkdirSync(dir, { recursive: true });
+    // Write then rename, so a crashed build never leaves half a file in the cache.
+    writeFileSync(`${file}.${process.pid}.tmp`, data);
+    renameSync(`${file}.${process.pid}.tmp`, file);
+  };
+  const sha = (...parts: (string | Uint8Array)[]) => {
+    const h = createHash("sha256").update(FONT_CACHE_FORMAT);
+    for (const p of parts) h.update(p);
+    return h.digest("hex");
+  };
+  return {
+    async codePoints(font: Buffer): Promise<Set<number>> {
+      const file = at(sha("cmap", font), "json");
+      const hit = read(file);
+      if (hit) return new Set(JSON.parse(hit.toString("utf8")) as number[]);
+      const points = await fontCodePoints(font);
+      write(file, JSON.stringify([...points]));
+      return points;
+    },
+    async subset(font: Buffer, points: number[]): Promise<Buffer> {
+      const file = at(sha("subset", font, points.join(",")), "woff2");
+      const hit = read(file);
+      if (hit) return hit;
+      const data = await subsetWoff2(font, points);
+      write(file, data);
+      return data;
+    },
+  };
+}
+
+// Bumped when what is cached changes (the subsetter's options), so old entries are not reused.
+const FONT_CACHE_FORMAT = "packetwalk-fonts/1\n";
+
+/**
  * Subsets the fonts of the built site in place.
  * @param distDir the build output
  * @param base the URL path the site is served under (`/` or `/packetwalk/`)
+ * @param cacheDir where cmaps and subsets are kept by content, or `false`; default `node_modules/.cache/packetwalk/fonts`
  */
-export async function subsetSiteFonts(distDir: string, base: string): Promise<FontSubsetReport> {
+export async function subsetSiteFonts(
+  distDir: string,
+  base: string,
+  cacheDir: string | false = "node_modules/.cache/packetwalk/fonts",
+): Promise<FontSubsetReport> {
+  const cache = fontCache(cacheDir);
   const chars = siteCharacters(distDir, base);
   const langs = [...chars.byLang.keys()].sort();
   const used = new Set([...chars.everywhere, ...[...chars.byLang.values()].flatMap((s) => [...s])]);
@@ -99,7 +153,7 @@ export async function subsetSiteFonts(distDir: string, base: string): Promise<Fo
         ? readFileSync(source)
         : Buffer.from(face.url.slice(face.url.indexOf(",") + 1), "base64");
       const wanted = [...used].filter((p) => face.ranges.some(([a, b]) => p >= a && p <= b));
-      const cmap = wanted.length ? await fontCodePoints(font) : new Set<number>();
+      const cmap = wanted.length ? await cache.codePoints(font) : new Set<number>();
       const weight = /font-weight:\s*([^;}]+)/.exec(face.text)?.[1]?.trim() ?? "400";
       faces.push({ ...face, cssFile, weight, font, source, drawn: wanted.filter((p) => cmap.has(p)) });
       report.before.files++;
@@ -143,8 +197,8 @@ export async function subsetSiteFonts(distDir: string, base: string): Promise<Fo
       : `${face.family.replace(/\W+/g, "-").toLowerCase()}-${face.weight}-inline`;
     const rules: string[] = [];
     for (const key of [...groups.keys()].sort()) {
-      const points = groups.get(key) ?? [];
-      const data = await subsetWoff2(face.font, points);
+      const points = (groups.get(key) ?? []).sort((a, b) => a - b);
+      const data = await cache.subset(face.font, points);
       const name = `${stem}.${hash8(data)}.woff2`;
       const target = join(dirname(face.cssFile), name);
       if (!written.has(target)) {
