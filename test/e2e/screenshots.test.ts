@@ -112,11 +112,20 @@ function showFirstFigure(page: import("playwright-core").Page) {
       const r = el?.getBoundingClientRect();
       return r ? { left: r.left, right: r.right, top: r.top, bottom: r.bottom } : undefined;
     };
+    // Seen: the thing at its centre is itself, and no box that clips (a scrolling diagram pane) cuts it.
     const seen = (el: Element | undefined) => {
       const r = el?.getBoundingClientRect();
       if (!r) return false;
       const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
-      return !!hit && (el?.contains(hit) || hit.contains(el as Element));
+      if (!hit || !(el?.contains(hit) || hit.contains(el as Element))) return false;
+      for (let a = el?.parentElement; a; a = a.parentElement) {
+        const style = getComputedStyle(a);
+        if (style.overflowX === "visible" && style.overflowY === "visible") continue;
+        const c = a.getBoundingClientRect();
+        if (r.left < c.left - 1 || r.right > c.right + 1 || r.top < c.top - 1 || r.bottom > c.bottom + 1)
+          return false;
+      }
+      return true;
     };
     const sender = [...svg.querySelectorAll("g.node.endpoint")].sort(
       (a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top,
@@ -189,7 +198,7 @@ describe("the first figure of every lesson, as a reader meets it", () => {
             inView,
             `${what} ${JSON.stringify(r)} within ${width}x${height} below the header (${v.cover} px)`,
           ).toBe(true);
-          expect(visible, `${what} is not covered`).toBe(true);
+          expect(visible, `${what} is neither covered nor cut by the box it scrolls in`).toBe(true);
         }
       } finally {
         await context.close();
