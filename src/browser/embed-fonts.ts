@@ -32,6 +32,24 @@ export function parseUnicodeRange(value: string): [number, number][] {
     });
 }
 
+/** Sorted code points → inclusive ranges of consecutive ones: `[65,66,67,97]` → `[[65,67],[97,97]]`. */
+export function rangesOf(codePoints: Iterable<number>): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (const p of [...new Set(codePoints)].sort((a, b) => a - b)) {
+    const last = ranges.at(-1);
+    if (last && last[1] === p - 1) last[1] = p;
+    else ranges.push([p, p]);
+  }
+  return ranges;
+}
+
+/** Ranges → a CSS `unicode-range` value: `[[65,67],[97,97]]` → `U+41-43,U+61`. */
+export function formatUnicodeRange(ranges: [number, number][]): string {
+  return ranges
+    .map(([a, b]) => (a === b ? `U+${a.toString(16)}` : `U+${a.toString(16)}-${b.toString(16)}`))
+    .join(",");
+}
+
 /**
  * The `@font-face` rules of one CSS file.
  * @param cssFile path of a @fontsource CSS file (e.g. `400.css`); its `url(./files/...)` are resolved next to it
@@ -83,9 +101,7 @@ export function embeddedFontCss(
   return slicesFor(text, slices)
     .map((s) => {
       const data = readFileSync(s.woff2).toString("base64");
-      const range = s.ranges
-        .map(([a, b]) => (a === b ? `U+${a.toString(16)}` : `U+${a.toString(16)}-${b.toString(16)}`))
-        .join(",");
+      const range = formatUnicodeRange(s.ranges);
       return `@font-face{font-family:"${s.family}";font-style:normal;font-weight:${s.weight};src:url(data:font/woff2;base64,${data}) format("woff2");unicode-range:${range}}`;
     })
     .join("\n");

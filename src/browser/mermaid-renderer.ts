@@ -91,6 +91,11 @@ export interface MermaidRenderer {
   render(request: RenderRequest): Promise<RenderedDiagram>;
   /** The light and dark value of every colour variable the SVGs use (starts the browser). */
   palette(): Promise<DiagramPalette>;
+  /**
+   * A PNG of `html` (a body fragment, light scheme, the diagram fonts loaded) at `width`×`height` CSS px,
+   * on one page of the same browser kept for pictures (starts the browser).
+   */
+  screenshot(html: string, size: { width: number; height: number }): Promise<Buffer>;
   readonly stats: RendererStats;
   /** Which browser was launched, once one was. */
   readonly browserInfo: { executablePath: string; source: string } | undefined;
@@ -168,6 +173,9 @@ export function createMermaidRenderer(options: MermaidRendererOptions = {}): Mer
   const waiting: Array<(page: Page) => void> = [];
   let pagesOpen = 0;
   let closed = false;
+  // The page for screenshots, and the queue that gives it one picture at a time.
+  let shotPage: Promise<Page> | undefined;
+  let shots: Promise<unknown> = Promise.resolve();
 
   const browser = async (): Promise<Browser> => {
     if (!launched) {
@@ -340,6 +348,31 @@ export function createMermaidRenderer(options: MermaidRendererOptions = {}): Mer
     async palette() {
       if (!theme) release(await acquire());
       return (await (theme as Promise<Theme>)).palette;
+    },
+    screenshot(html, size) {
+      if (closed) return Promise.reject(new Error("the Mermaid renderer is closed"));
+      shotPage ??= openPage().then(async (page) => {
+        await page.emulateMedia({ colorScheme: "light" });
+        return page;
+      });
+      const shot = shots.then(async () => {
+        const page = await (shotPage as Promise<Page>);
+        await page.setViewportSize(size);
+        await page.evaluate(
+          async ({ html, family }) => {
+            document.body.innerHTML = html;
+            await Promise.all([
+              document.fonts.load(`16px ${family}`, document.body.textContent ?? ""),
+              document.fonts.load(`bold 16px ${family}`, document.body.textContent ?? ""),
+            ]);
+            await document.fonts.ready;
+          },
+          { html, family: DIAGRAM_FONT_FAMILY },
+        );
+        return page.screenshot({ type: "png", clip: { x: 0, y: 0, ...size } });
+      });
+      shots = shot.catch(() => undefined);
+      return shot;
     },
     async close() {
       closed = true;

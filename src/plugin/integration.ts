@@ -7,7 +7,9 @@
  * - closes the diagram browser when the build ends and records how many
  *   diagrams were asked for, how many were distinct, rendered, or served
  *   from the cache;
- * - ships only the `.woff2` files of the @fontsource fonts.
+ * - draws each lesson's link-preview picture (`og:image`);
+ * - ships only the `.woff2` files of the @fontsource fonts, cut down to the
+ *   characters the built pages use.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -18,8 +20,10 @@ import { checkLessons } from "../lessons/check-lessons.ts";
 import { formatProblems, takeProblems } from "./build-problems.ts";
 import { filesUnder } from "./files-under.ts";
 import { findSymlinks } from "./find-symlinks.ts";
+import { writeOgImages } from "./og-images.ts";
 import { fillPlaygroundCsp } from "./playground-csp.ts";
-import { closeSharedRenderer } from "./shared-renderer.ts";
+import { closeSharedRenderer, sharedRenderer } from "./shared-renderer.ts";
+import { type FontSubsetReport, subsetSiteFonts } from "./subset-site-fonts.ts";
 import { defaultTracesDir, loadTraces } from "./trace-store.ts";
 import { woff2Only } from "./woff2-only.ts";
 
@@ -49,12 +53,21 @@ async function stopOnProblems(logger: { error(message: string): void }, cacheDir
   process.exit(1);
 }
 
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+
+/** One line on what font subsetting saved. */
+function fontReport(r: FontSubsetReport): string {
+  const css = r.stylesheets.map((s) => `${s.to} ${kb(s.bytesBefore)} → ${kb(s.bytesAfter)}`).join(", ");
+  return `fonts: ${r.before.files} files ${kb(r.before.bytes)} → ${r.after.files} files ${kb(r.after.bytes)} (subset to the glyphs the pages use); stylesheets: ${css || "none with fonts"}`;
+}
+
 /** Creates the integration. */
 export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegration {
   const contentDir = options.contentDir ?? "./content";
   const tracesDir = options.tracesDir ?? defaultTracesDir();
   const statsFile = resolve(options.statsFile ?? "node_modules/.cache/packetwalk/last-build.json");
   let cacheDir: URL | undefined;
+  let base = "/";
   return {
     name: "packetwalk",
     hooks: {
@@ -85,6 +98,7 @@ export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegr
       },
       "astro:config:done": ({ config }) => {
         cacheDir = config.cacheDir;
+        base = config.base.endsWith("/") ? config.base : `${config.base}/`;
       },
       "astro:server:setup": ({ server, logger }) => {
         const tracesRoot = resolve(tracesDir);
@@ -114,6 +128,15 @@ export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegr
       },
       "astro:build:done": async ({ logger, dir }) => {
         await stopOnProblems(logger, cacheDir);
+        const og = await writeOgImages({
+          distDir: fileURLToPath(dir),
+          base,
+          screenshot: (html, size) => sharedRenderer().screenshot(html, size),
+        });
+        logger.info(`og:image: ${og.pages} page(s), ${og.drawn} card(s) drawn, ${og.cached} from the cache`);
+        // Before the CSP is filled: pages are rewritten to name the subset stylesheet.
+        const fonts = await subsetSiteFonts(fileURLToPath(dir), base);
+        logger.info(fontReport(fonts));
         for (const page of ["playground/index.html", "zh-tw/playground/index.html"]) {
           const file = fileURLToPath(new URL(page, dir));
           if (existsSync(file) && !fillPlaygroundCsp(file)) {
@@ -130,6 +153,9 @@ export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegr
           cacheHits: stats?.cacheHits ?? 0,
           launches: stats?.launches ?? 0,
           pool: stats?.pool ?? 0,
+          ogPages: og.pages,
+          ogDrawn: og.drawn,
+          ogCached: og.cached,
         };
         mkdirSync(join(statsFile, ".."), { recursive: true });
         writeFileSync(statsFile, `${JSON.stringify(record)}\n`);

@@ -147,6 +147,10 @@ describe("::trace figures in the fixture site", () => {
       distinct: number;
       rendered: number;
       cacheHits: number;
+      launches: number;
+      ogPages: number;
+      ogDrawn: number;
+      ogCached: number;
     };
   let firstStats: ReturnType<typeof stats>;
   let html = "";
@@ -265,9 +269,17 @@ describe("::trace figures in the fixture site", () => {
     rmSync(join(root, "node_modules/.astro-fixture/data-store.json"), { force: true });
     const again = build("test/fixtures/site/content", out);
     expect(again.status, again.stderr + again.stdout).toBe(0);
-    const { rendered, cacheHits } = stats();
+    const { rendered, cacheHits, launches, ogPages, ogDrawn, ogCached } = stats();
     expect(rendered).toBe(0);
     expect(cacheHits).toBeGreaterThan(0);
+    // The lessons' link-preview pictures are drawn once too: no browser starts for a build that changed nothing.
+    expect(firstStats.ogPages).toBeGreaterThan(0);
+    expect({ ogPages, ogDrawn, ogCached: ogCached > 0, launches }).toEqual({
+      ogPages: firstStats.ogPages,
+      ogDrawn: 0,
+      ogCached: true,
+      launches: 0,
+    });
   });
 
   it("renders 0 diagrams when a ::trace moves within a lesson", () => {
