@@ -72,7 +72,7 @@ const strings = {
     copy: "複製",
     copied: "已複製",
     copyCode: "複製程式碼",
-    themeAuto: "主題：自動(跟隨系統)",
+    themeAuto: "主題：自動（跟隨系統）",
     themeLight: "主題：淺色",
     themeDark: "主題：深色",
     language: "語言",

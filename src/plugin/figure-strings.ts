@@ -71,7 +71,7 @@ const STRINGS: Record<FigureLocale, FigureStrings> = {
     policy: "預設策略",
     nftRules: "此步驟的 base chain、規則與判決",
     nftInstrumentation: (name, others) =>
-      `${name} 是 packetwalk 為錄製而加入的記錄(或追蹤)chain,不屬於實驗環境的規則集,不做任何判決。${others ? "從這裡開始執行的實驗環境 base chain:" : ""}`,
+      `${name} 是 packetwalk 為錄製而加入的記錄（或追蹤）chain，不屬於實驗環境的規則集，不做任何判決。${others ? "從這裡開始執行的實驗環境 base chain:" : ""}`,
   },
 };
 

@@ -126,7 +126,7 @@ describe("nftables listing", () => {
       "模擬器: drop (預設策略)",
     );
     expect(await request.locator(".pw-nft-rules .pw-note").allTextContents()).toContain(
-      "不是從 docker0 進來,目的位址是 172.17.0.2:丟棄(最終結果:封包到此為止)(註解:「DROP DIRECT ACCESS」)",
+      "不是從 docker0 進來，目的位址是 172.17.0.2：丟棄（最終結果：封包到此為止）（註解：「DROP DIRECT ACCESS」）",
     );
     await page.context().close();
   });

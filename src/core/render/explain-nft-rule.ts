@@ -38,8 +38,8 @@ const KEY_WORDS: Record<NftKey, Pair> = {
   "fib daddr type": ["the destination address type", "目的位址類型"],
 };
 
-const ACCEPT: Pair = ["accept (ends this base chain only)", "接受(只結束這個 base chain)"];
-const DROP: Pair = ["drop (final: the packet ends here)", "丟棄(最終結果:封包到此為止)"];
+const ACCEPT: Pair = ["accept (ends this base chain only)", "接受（只結束這個 base chain）"];
+const DROP: Pair = ["drop (final: the packet ends here)", "丟棄（最終結果：封包到此為止）"];
 
 function ports(r: PortRange): string {
   return r.lo === r.hi ? String(r.lo) : `${r.lo}-${r.hi}`;
@@ -98,7 +98,7 @@ function ctState(states: string[], neg: boolean): Pair {
       ? [`a connection without ${what} (ct status)`, `連線沒有經過 ${what}(ct status)`]
       : [
           `a connection conntrack rewrote by ${what} (ct status)`,
-          `conntrack 以 ${what} 改寫過的連線(ct status)`,
+          `conntrack 以 ${what} 改寫過的連線（ct status）`,
         ];
   }
   const w = states.map((x) => CT_STATE[x] ?? [x, x]);
@@ -106,7 +106,7 @@ function ctState(states: string[], neg: boolean): Pair {
   const zh = w.map((x) => x[1]).join("或");
   const known = states.every((x) => x === "established" || x === "related");
   if (known && !neg)
-    return [`part of a connection conntrack already knows (${en})`, `屬於 conntrack 已知的連線(${zh})`];
+    return [`part of a connection conntrack already knows (${en})`, `屬於 conntrack 已知的連線（${zh}）`];
   return neg
     ? [`connection state not ${en}`, `連線狀態不是${zh}`]
     : [`connection state ${en}`, `連線狀態是${zh}`];
@@ -235,13 +235,13 @@ function vmapAction(t: Extract<Target, { kind: "vmap" }>, sets?: Map<string, Nft
     : `takes the verdict ${where} gives for ${key}`;
   const zh = ifName ? `跳到${keyZh}對應的 chain` : `依${keyZh}採用${whereZh}的判決`;
   if (elements === undefined)
-    return [`${en} (${where} is not in this ruleset)`, `${zh}(規則集中沒有 ${whereZh})`];
+    return [`${en} (${where} is not in this ruleset)`, `${zh}（規則集中沒有 ${whereZh}）`];
   const named = elements.map((e) => `${valueText(e.key)} → ${verdictWord(e.verdict)}`).join(", ");
   const label = t.map ? `${where}: ` : "";
-  const labelZh = t.map ? `${whereZh}:` : "";
+  const labelZh = t.map ? `${whereZh}：` : "";
   return [
     `${en} (${label}${named ? `${named}; ` : ""}any other: next rule)`,
-    `${zh}(${labelZh}${named ? `${named};` : ""}其他:下一條規則)`,
+    `${zh}（${labelZh}${named ? `${named}；` : ""}其他：下一條規則）`,
   ];
 }
 
@@ -260,39 +260,39 @@ function action(t: Target, sets?: Map<string, NftSet>): Pair | undefined {
     case "REJECT":
       return [
         `reject: drop and send an error back${t.with ? ` (${t.with})` : ""} (final)`,
-        `拒絕:丟棄並回送錯誤${t.with ? `(${t.with})` : ""}(最終結果)`,
+        `拒絕：丟棄並回送錯誤${t.with ? `（${t.with}）` : ""}（最終結果）`,
       ];
     case "RETURN":
       return ["return to the calling chain", "返回呼叫它的 chain"];
     case "CONTINUE":
       return ["go on with the next rule", "繼續下一條規則"];
     case "jump":
-      return [`continue in chain ${t.chain}, then come back`, `跳到 chain ${t.chain},之後回來`];
+      return [`continue in chain ${t.chain}, then come back`, `跳到 chain ${t.chain}，之後回來`];
     case "goto":
-      return [`go to chain ${t.chain} (no return here)`, `跳到 chain ${t.chain}(不會回來)`];
+      return [`go to chain ${t.chain} (no return here)`, `跳到 chain ${t.chain}（不會回來）`];
     case "vmap":
       return vmapAction(t, sets);
     case "DNAT": {
       const to = `${t.addr ?? ""}${t.port ? `:${ports(t.port)}` : ""}`;
       return [
         `rewrite the destination to ${to} (DNAT), which accepts (ends this base chain only)`,
-        `把目的地改成 ${to}(DNAT),並接受(只結束這個 base chain)`,
+        `把目的地改成 ${to}(DNAT)，並接受（只結束這個 base chain）`,
       ];
     }
     case "SNAT": {
       const to = `${t.addr ?? ""}${t.port ? `:${ports(t.port)}` : ""}`;
       return [
         `rewrite the source to ${to} (SNAT), which accepts (ends this base chain only)`,
-        `把來源改成 ${to}(SNAT),並接受(只結束這個 base chain)`,
+        `把來源改成 ${to}(SNAT)，並接受（只結束這個 base chain）`,
       ];
     }
     case "MASQUERADE":
       return [
         "rewrite the source to the outgoing interface's address (masquerade), which accepts (ends this base chain only)",
-        "把來源改成送出介面的位址(masquerade),並接受(只結束這個 base chain)",
+        "把來源改成送出介面的位址（masquerade），並接受（只結束這個 base chain）",
       ];
     case "unknown":
-      return [`'${t.text}' (not explained by packetwalk)`, `「${t.text}」(packetwalk 未說明)`];
+      return [`'${t.text}' (not explained by packetwalk)`, `「${t.text}」（packetwalk 未說明）`];
     default:
       return undefined;
   }
@@ -301,12 +301,12 @@ function action(t: Target, sets?: Map<string, NftSet>): Pair | undefined {
 function effect(t: Target): Pair | undefined {
   if (t.kind === "LOG")
     return t.prefix
-      ? [`write it to the kernel log with prefix "${t.prefix}"`, `記錄到 kernel log,前綴為「${t.prefix}」`]
+      ? [`write it to the kernel log with prefix "${t.prefix}"`, `記錄到 kernel log，前綴為「${t.prefix}」`]
       : ["write it to the kernel log", "記錄到 kernel log"];
   if (t.kind === "TRACE")
     return [
       "turn on nftrace for it (nft monitor trace shows it)",
-      "為它開啟 nftrace(nft monitor trace 會顯示)",
+      "為它開啟 nftrace（nft monitor trace 會顯示）",
     ];
   if (t.kind === "MARK")
     return [`set its mark to 0x${t.value.toString(16)}`, `把 mark 設為 0x${t.value.toString(16)}`];
@@ -341,17 +341,17 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
   const verdict = action(rule.target, sets);
   if (verdict) doing.push(verdict);
   else if (doing.length) doing.push(["go on with the next rule", "繼續下一條規則"]);
-  else doing.push(["no verdict, go on with the next rule", "沒有判決,繼續下一條規則"]);
+  else doing.push(["no verdict, go on with the next rule", "沒有判決，繼續下一條規則"]);
   // Unknown expressions by their words; a match the reader models but this note does not, by its kind.
   const unknownConds = rule.conditions.flatMap((c) =>
     c.kind === "unknown" ? [c.text] : EXPLAINED.has(c.kind) ? [] : [`${c.kind} match`],
   );
   const unknown = [...unknownConds, ...(rule.target.kind === "unknown" ? [rule.target.text] : [])];
   const comment: Pair | undefined = rule.comment
-    ? [` (comment: "${rule.comment}")`, `(註解:「${rule.comment}」)`]
+    ? [` (comment: "${rule.comment}")`, `（註解：「${rule.comment}」）`]
     : undefined;
   const unknownEn = unknownConds.map((u) => ` (expression '${u}': not explained by packetwalk)`).join("");
-  const unknownZh = unknownConds.map((u) => `(運算式「${u}」:packetwalk 未說明)`).join("");
+  const unknownZh = unknownConds.map((u) => `（運算式「${u}」：packetwalk 未說明）`).join("");
   // A verdict map alone says whom it applies to (its key); other rules without conditions apply to every packet.
   const everyEn =
     rule.target.kind === "vmap" && doing.length === 1
@@ -359,8 +359,8 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
       : unknownConds.length
         ? "when what packetwalk does not explain matches: "
         : "every packet: ";
-  const everyZh = !everyEn ? "" : unknownConds.length ? "當 packetwalk 未說明的條件成立時:" : "所有封包:";
+  const everyZh = !everyEn ? "" : unknownConds.length ? "當 packetwalk 未說明的條件成立時：" : "所有封包：";
   const en = `${conds.length ? `${conds.map((c) => c[0]).join(", ")}: ` : everyEn}${doing.map((d) => d[0]).join(", then ")}${comment?.[0] ?? ""}${unknownEn}`;
-  const zh = `${conds.length ? `${conds.map((c) => c[1]).join(",")}:` : everyZh}${doing.map((d) => d[1]).join(",然後")}${comment?.[1] ?? ""}${unknownZh}`;
+  const zh = `${conds.length ? `${conds.map((c) => c[1]).join("，")}：` : everyZh}${doing.map((d) => d[1]).join("，然後")}${comment?.[1] ?? ""}${unknownZh}`;
   return { en, "zh-TW": zh, unknown };
 }

@@ -28,16 +28,16 @@ type Pair = [en: string, zh: string];
 const TARGETS: Record<string, Pair> = {
   ACCEPT: [
     "accept the packet (stop checking this table's chains)",
-    "接受封包(不再檢查這個 table 的其他規則)",
+    "接受封包（不再檢查這個 table 的其他規則）",
   ],
   DROP: ["drop the packet silently", "直接丟棄封包"],
   REJECT: ["drop the packet and send an error back", "丟棄封包並回送錯誤"],
   RETURN: ["return to the calling chain", "返回呼叫它的 chain"],
-  LOG: ["write the packet to the kernel log and go on", "把封包記錄到 kernel log,然後繼續"],
+  LOG: ["write the packet to the kernel log and go on", "把封包記錄到 kernel log，然後繼續"],
   TRACE: ["trace the packet through every later rule", "追蹤封包之後經過的每條規則"],
   MASQUERADE: [
     "rewrite the source to the outgoing interface's address (SNAT)",
-    "把來源改成送出介面的位址(SNAT)",
+    "把來源改成送出介面的位址（SNAT）",
   ],
   CONTINUE: ["go on with the next rule", "繼續下一條規則"],
 };
@@ -215,7 +215,7 @@ export function explainRule(line: string): RuleNote {
         break;
       case "--comment": {
         const a = arg();
-        comments.push([`(comment: "${a}")`, `(註解:「${a}」)`]);
+        comments.push([`(comment: "${a}")`, `（註解：「${a}」）`]);
         break;
       }
       case "--mark": {
@@ -270,11 +270,11 @@ export function explainRule(line: string): RuleNote {
         };
         if (t === "LOG") logged = true;
         if (known) place(known);
-        else if (t === "DNAT") place(["rewrite the destination (DNAT)", "改寫目的地(DNAT)"]);
-        else if (t === "SNAT") place(["rewrite the source (SNAT)", "改寫來源(SNAT)"]);
+        else if (t === "DNAT") place(["rewrite the destination (DNAT)", "改寫目的地（DNAT）"]);
+        else if (t === "SNAT") place(["rewrite the source (SNAT)", "改寫來源（SNAT）"]);
         else if (t === "MARK") place(["mark the packet", "標記封包"]);
         else if (opt === "-g" || opt === "--goto")
-          place([`go to chain ${t} (no return here)`, `跳到 chain ${t}(不會回來)`]);
+          place([`go to chain ${t} (no return here)`, `跳到 chain ${t}（不會回來）`]);
         else place([`continue in chain ${t}`, `接著檢查 chain ${t}`]);
         break;
       }
@@ -287,11 +287,11 @@ export function explainRule(line: string): RuleNote {
     }
   }
   if (actions.length === 0)
-    actions.push(["count the packet and go on (no target)", "只計數,繼續下一條規則(沒有 target)"]);
+    actions.push(["count the packet and go on (no target)", "只計數，繼續下一條規則（沒有 target）"]);
   actions.push(...comments);
   const en = `${conds.length ? `if ${conds.map((c) => c[0]).join(" and ")}, ` : ""}${actions.map((a) => a[0]).join(" ")}`;
-  const zh = `${conds.length ? `如果${conds.map((c) => c[1]).join("且")},` : ""}${actions.map((a) => a[1]).join(" ")}`;
+  const zh = `${conds.length ? `如果${conds.map((c) => c[1]).join("且")}，` : ""}${actions.map((a) => a[1]).join(" ")}`;
   const unknownEn = unknown.map((u) => ` (option ${u}: not explained by packetwalk)`).join("");
-  const unknownZh = unknown.map((u) => `(選項 ${u}:packetwalk 未說明)`).join("");
+  const unknownZh = unknown.map((u) => `（選項 ${u}：packetwalk 未說明）`).join("");
   return { en: `${en}${unknownEn}`, "zh-TW": `${zh}${unknownZh}`, unknown };
 }

@@ -16,7 +16,7 @@ export function baseChainName(b: Pick<ListedBaseChain, "family" | "table" | "cha
 export function baseChainPlace(b: ListedBaseChain, lang: MapLang = "en"): string {
   const prio = /^-?\d+$/.test(b.priorityText) ? b.priorityText : `${b.priorityText} (${b.priority})`;
   return lang === "zh-TW"
-    ? `hook ${b.hook},priority ${prio},預設策略 ${b.policy.toLowerCase()}`
+    ? `hook ${b.hook},priority ${prio}，預設策略 ${b.policy.toLowerCase()}`
     : `hook ${b.hook}, priority ${prio}, policy ${b.policy.toLowerCase()}`;
 }
 
@@ -26,30 +26,30 @@ export function baseChainClause(b: ListedBaseChain, lang: MapLang = "en"): strin
   const zh = lang === "zh-TW";
   if (b.status === "not-reached")
     return zh
-      ? `${name} 沒有執行:之前的 drop 已是最終結果`
+      ? `${name} 沒有執行：之前的 drop 已是最終結果`
       : `${name} never ran: the drop before it was final`;
   if (b.status === "nat-skipped")
     return zh
-      ? `${name} 沒有執行:nat chain 只看連線的第一個封包`
+      ? `${name} 沒有執行：nat chain 只看連線的第一個封包`
       : `${name} did not run: nat chains see only the first packet of a connection`;
   if (b.status === "not-run")
-    return zh ? `${name} 沒有執行(模擬器)` : `${name} did not run for this packet (simulator)`;
+    return zh ? `${name} 沒有執行（模擬器）` : `${name} did not run for this packet (simulator)`;
   const v = b.verdict;
   if (!v) return undefined;
   const where = v.policy
     ? zh
-      ? "(預設策略)"
+      ? "（預設策略）"
       : " (policy)"
     : v.chain !== b.chain
       ? zh
-        ? `(經由 ${v.chain})`
+        ? `（經由 ${v.chain}）`
         : ` (via ${v.chain})`
       : "";
   if (v.final)
     return zh ? `${name}${where} 的 ${v.verdict} 是最終結果` : `${v.verdict} in ${name}${where} is final`;
   if (v.verdict !== "accept")
     return zh
-      ? `${name}${where} 的 ${v.verdict} 即 accept,只結束這個 base chain`
+      ? `${name}${where} 的 ${v.verdict} 即 accept，只結束這個 base chain`
       : `${v.verdict} in ${name}${where} accepts, which ends only this base chain`;
   return zh
     ? `${name}${where} 的 accept 只結束這個 base chain`
@@ -83,6 +83,6 @@ export function packetDecision(
   const known = steps.some((s) => s.chains.some((b) => b.verdict));
   if (!known) return undefined;
   return zh
-    ? "沒有任何 base chain 丟棄這個封包:每個 accept 都只結束自己的 base chain,封包繼續往下走。"
+    ? "沒有任何 base chain 丟棄這個封包：每個 accept 都只結束自己的 base chain，封包繼續往下走。"
     : "No base chain dropped this packet: each accept ended only its own base chain, and the packet went on.";
 }

@@ -14,7 +14,7 @@ describe("explainNftRule", () => {
   it("phrases an interface pair, and says an accept ends only its base chain", () => {
     const n = explainNftRule('iifname "docker0" oifname != "docker0" accept');
     expect(n.en).toBe("from docker0 to another interface: accept (ends this base chain only)");
-    expect(n["zh-TW"]).toBe("從 docker0 進來、往其他介面出去:接受(只結束這個 base chain)");
+    expect(n["zh-TW"]).toBe("從 docker0 進來、往其他介面出去：接受（只結束這個 base chain）");
     expect(n.unknown).toEqual([]);
   });
 
@@ -25,7 +25,7 @@ describe("explainNftRule", () => {
     expect(n.en).toBe(
       'not from docker0, to 172.17.0.2: drop (final: the packet ends here) (comment: "DROP DIRECT ACCESS")',
     );
-    expect(n["zh-TW"]).toContain("丟棄(最終結果:封包到此為止)");
+    expect(n["zh-TW"]).toContain("丟棄（最終結果：封包到此為止）");
   });
 
   it("names the chain a verdict map jumps to for each interface, from the table's maps", () => {
@@ -34,7 +34,7 @@ describe("explainNftRule", () => {
       "jumps to the chain named for the output interface (map @filter-forward-in-jumps: docker0 → jump filter-forward-in__docker0; any other: next rule)",
     );
     expect(n["zh-TW"]).toBe(
-      "跳到送出介面對應的 chain(map @filter-forward-in-jumps:docker0 → jump filter-forward-in__docker0;其他:下一條規則)",
+      "跳到送出介面對應的 chain（map @filter-forward-in-jumps：docker0 → jump filter-forward-in__docker0；其他：下一條規則）",
     );
     // Without the table's maps it says so rather than inventing elements.
     expect(explainNftRule("oifname vmap @filter-forward-in-jumps").en).toBe(
@@ -54,7 +54,7 @@ describe("explainNftRule", () => {
       "part of a connection conntrack already knows (established or related): accept (ends this base chain only)",
     );
     expect(explainNftRule("ct state established,related counter accept")["zh-TW"]).toBe(
-      "屬於 conntrack 已知的連線(已建立或相關):接受(只結束這個 base chain)",
+      "屬於 conntrack 已知的連線（已建立或相關）：接受（只結束這個 base chain）",
     );
     expect(explainNftRule("dnat ip to 172.17.0.2:80").en).toBe(
       "every packet: rewrite the destination to 172.17.0.2:80 (DNAT), which accepts (ends this base chain only)",
@@ -67,7 +67,7 @@ describe("explainNftRule", () => {
       "whose mark is 0x1: accept (ends this base chain only)",
     );
     expect(explainNftRule("meta mark & 0x3 == 0x2 counter accept")["zh-TW"]).toBe(
-      "mark 與 0x3 遮罩後是 0x2:接受(只結束這個 base chain)",
+      "mark 與 0x3 遮罩後是 0x2：接受（只結束這個 base chain）",
     );
     expect(explainNftRule("meta mark set 0x1").en).toBe(
       "every packet: set its mark to 0x1, then go on with the next rule",
@@ -80,7 +80,7 @@ describe("explainNftRule", () => {
     expect(n.en).toBe(
       "from an interface named veth*: accept (ends this base chain only) (expression 'limit rate 10/second': not explained by packetwalk)",
     );
-    expect(n["zh-TW"]).toContain("(運算式「limit rate 10/second」:packetwalk 未說明)");
+    expect(n["zh-TW"]).toContain("（運算式「limit rate 10/second」：packetwalk 未說明）");
     // A rule whose only condition is unknown does not claim to apply to every packet.
     expect(explainNftRule("quota over 10 mbytes drop").en).toBe(
       "when what packetwalk does not explain matches: drop (final: the packet ends here) (expression 'quota over 10 mbytes': not explained by packetwalk)",

@@ -5,7 +5,7 @@ describe("explainRule", () => {
   it("explains Docker's addrtype jump in both languages", () => {
     const n = explainRule("-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER");
     expect(n.en).toBe("if the destination is one of this host's addresses, continue in chain DOCKER");
-    expect(n["zh-TW"]).toBe("如果目的地是這台主機自己的位址,接著檢查 chain DOCKER");
+    expect(n["zh-TW"]).toBe("如果目的地是這台主機自己的位址，接著檢查 chain DOCKER");
     expect(n.unknown).toEqual([]);
   });
   it("handles negation before an option and MASQUERADE", () => {
@@ -24,7 +24,7 @@ describe("explainRule", () => {
   it("explains conntrack and state matches", () => {
     expect(
       explainRule("-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT")["zh-TW"],
-    ).toBe("如果從 docker0 出去且連線狀態是相關或已建立,接受封包(不再檢查這個 table 的其他規則)");
+    ).toBe("如果從 docker0 出去且連線狀態是相關或已建立，接受封包（不再檢查這個 table 的其他規則）");
     expect(explainRule("-A INPUT -m state ! --state NEW -j DROP").en).toBe(
       "if the connection is not NEW, drop the packet silently",
     );
@@ -71,7 +71,7 @@ describe("explainRule", () => {
     const n = explainRule("-A INPUT --foo bar -j ACCEPT");
     expect(n.unknown).toEqual(["--foo"]);
     expect(n.en).toContain("(option --foo: not explained by packetwalk)");
-    expect(n["zh-TW"]).toContain("選項 --foo:packetwalk 未說明");
+    expect(n["zh-TW"]).toContain("選項 --foo：packetwalk 未說明");
   });
 });
 
