@@ -133,12 +133,25 @@ async function directionBlock(
   const lang = locale === "zh-tw" ? "zh-TW" : "en";
   const endpoints = labEndpoints(trace.lab, lang);
   // No placement id in the source: the same diagram anywhere on the site is one render.
-  const source = toMermaid(packet, { view: options.view, labels, ebtables, endpoints, lang });
+  const chains = trace.chains;
+  const source = toMermaid(packet, {
+    view: options.view,
+    labels,
+    ebtables,
+    endpoints,
+    lang,
+    ...(chains ? { chains, ruleset: trace.meta.ruleset } : {}),
+  });
   const rendered = await renderer.render({ source, id: diagramId });
-  const svg = annotateSvg(rendered.svg, diagramId, stepTargets(packet, "", options.view, ebtables));
-  const words = describePath(packet, { lang: locale === "zh-tw" ? "zh-TW" : "en", labels, ebtables });
+  const svg = annotateSvg(rendered.svg, diagramId, stepTargets(packet, "", options.view, ebtables, chains));
+  const words = describePath(packet, {
+    lang: locale === "zh-tw" ? "zh-TW" : "en",
+    labels,
+    ebtables,
+    ...(chains ? { chains } : {}),
+  });
   const stepsId = `${diagramId}-steps`;
-  const plan = planPath(packet, ebtables, labels);
+  const plan = planPath(packet, ebtables, labels, undefined, chains);
 
   const items: string[] = [];
   for (const [i, step] of plan.steps.entries()) {

@@ -16,6 +16,8 @@ export interface MapWords {
   localProcess: string;
   anyBridgePort: string;
   anyRoutedInterface: string;
+  /** An nftables hook box where the lab's rulesets attach no base chain. */
+  noBaseChain: string;
 }
 
 const WORDS: Record<MapLang, MapWords> = {
@@ -28,6 +30,7 @@ const WORDS: Record<MapLang, MapWords> = {
     localProcess: "local process",
     anyBridgePort: "a bridge port",
     anyRoutedInterface: "a routed interface",
+    noBaseChain: "no base chain",
   },
   "zh-TW": {
     from: (what) => `來自 ${what}`,
@@ -38,6 +41,7 @@ const WORDS: Record<MapLang, MapWords> = {
     localProcess: "本機行程",
     anyBridgePort: "任一 bridge 埠",
     anyRoutedInterface: "任一路由介面",
+    noBaseChain: "沒有 base chain",
   },
 };
 

@@ -14,7 +14,8 @@
 import type { Packet } from "../model/packet.ts";
 import { escapeMermaidLabel, toMermaidId } from "./escape-mermaid-label.ts";
 import { formatRewrite, hookTitle } from "./format-endpoints.ts";
-import type { MapLang } from "./map-words.ts";
+import type { HookChains } from "./hook-chains.ts";
+import { type MapLang, mapWords } from "./map-words.ts";
 import {
   type EbtablesFlavour,
   genericEndpoints,
@@ -24,7 +25,13 @@ import {
   mapEdges,
   mapNodes,
 } from "./netfilter-map.ts";
-import { type EndpointLabels, type PathPlan, planPath } from "./plan-path.ts";
+import {
+  type EndpointLabels,
+  type PathPlan,
+  type PathStep,
+  planPath,
+  type StepVerdict,
+} from "./plan-path.ts";
 
 /** The diagram kinds: the whole map with the path on it, or the path alone. */
 export const VIEWS = ["map", "path"] as const;
@@ -45,6 +52,13 @@ export interface ToMermaidOptions {
   idPrefix?: string;
   /** Language of the map's own words (decisions, local process, from/to); hook and table names stay. Default `en`. */
   lang?: MapLang;
+  /**
+   * An nftables lab's base chains per hook (`hookChains`): the hook boxes list them instead of the
+   * iptables tables, and the path view groups the steps per hook. Default none.
+   */
+  chains?: HookChains;
+  /** Name of the ruleset the trace ran with: chains of the map it lacks are struck through. Default none. */
+  ruleset?: string;
 }
 
 // Fill tells the layer (bridge green, IP blue), an orange border the packet's path; same in light and dark.
@@ -78,10 +92,11 @@ const MAP_LINK_STYLE = "stroke:#9e9e9e,stroke-width:1px,stroke-dasharray:4 3";
 export function toMermaid(packet: Packet, options: ToMermaidOptions): string {
   const ebtables = options.ebtables ?? "nft";
   const endpoints = options.endpoints ?? genericEndpoints(options.lang);
-  const plan = planPath(packet, ebtables, options.labels, endpoints);
+  const plan = planPath(packet, ebtables, options.labels, endpoints, options.chains);
   const prefix = options.idPrefix ? `${toMermaidId(options.idPrefix)}_` : "";
-  return options.view === "map"
-    ? mapView(plan, ebtables, endpoints, prefix, options.lang)
+  if (options.view === "map") return mapView(plan, ebtables, endpoints, prefix, options);
+  return options.chains
+    ? chainPathView(plan, prefix, mapNodes(ebtables, endpoints, options.lang, options.chains), options)
     : pathView(plan, prefix);
 }
 
@@ -92,9 +107,69 @@ function shape(n: MapNode, text: string): string {
   return `["${text}"]`;
 }
 
-function boxText(n: MapNode, plan: PathPlan): string {
+// Every chain line keeps this room on its right for a verdict, shown or not, so a verdict never moves a box.
+const VERDICT_ROOM = "display:inline-block;width:3.4em;padding-left:0.4em;text-align:left;font-weight:bold";
+const VERDICT_COLOUR: Record<string, string> = { accept: "#1b5e20", drop: "#b71c1c", reject: "#b71c1c" };
+
+function verdictSpan(v: StepVerdict | undefined): string {
+  const colour = v ? `;color:${VERDICT_COLOUR[v.verdict] ?? "#1a1a1a"}` : "";
+  return `<span class='pwv' style='${VERDICT_ROOM}${colour}'>${v ? escapeMermaidLabel(v.verdict) : ""}</span>`;
+}
+
+function stepAttrs(steps: PathStep[], plan: PathPlan, slot: string): string {
+  if (!steps.length) return "";
+  const last = plan.steps.at(-1);
+  const drop = plan.dropped && hookKey(plan.dropped.hook) === slot && steps.some((s) => s === last);
+  return ` data-step='${steps.map((s) => s.n).join(" ")}'${drop ? " data-drop='true'" : ""}`;
+}
+
+/**
+ * The text of an nftables hook box: its title, then one line per base chain (and conntrack) in the
+ * kernel's order, each with room for a step badge on its left and a verdict on its right.
+ * @param path true in the path view: conntrack left out, the chains the packet did not run faded
+ * @param mine the steps drawn in this box (default: every step of the plan at its hook)
+ */
+function chainBoxText(
+  n: MapNode,
+  plan: PathPlan,
+  options: ToMermaidOptions,
+  path: boolean,
+  mine: PathStep[] = plan.steps.filter((s) => s.key === n.key),
+): string {
+  const w = mapWords(options.lang);
+  const title = `<span class='pwt' style='padding-left:1.2em'${stepAttrs(
+    mine.filter((s) => s.slot === n.key),
+    plan,
+    n.key,
+  )}><b>${escapeMermaidLabel(n.label)}</b></span>`;
+  const lines = n.slots
+    .filter((slot) => !path || slot.hook)
+    .map((slot) => {
+      if (!slot.hook)
+        return `<span class='pwt pwt-ct' style='padding-left:1.2em'>${escapeMermaidLabel(slot.label)}</span>${verdictSpan(undefined)}`;
+      const key = hookKey(slot.hook);
+      const steps = mine.filter((s) => s.slot === key);
+      const absent = options.ruleset && slot.only && !slot.only.includes(options.ruleset);
+      const faded = absent
+        ? ";opacity:0.55;text-decoration:line-through"
+        : path && !steps.length
+          ? ";opacity:0.55"
+          : "";
+      const label = `<span class='pwt' style='padding-left:1.2em${faded}'${stepAttrs(steps, plan, key)}>${escapeMermaidLabel(slot.label)}</span>`;
+      return label + verdictSpan(steps.at(-1)?.verdict);
+    });
+  if (!n.slots.some((slot) => slot.hook))
+    lines.unshift(
+      `<span class='pwt pwt-ct' style='padding-left:1.2em'>${escapeMermaidLabel(w.noBaseChain)}</span>`,
+    );
+  // Left-aligned lines under a centred title: the chains read as a list, in the kernel's order.
+  return `${title}<br/><span style='display:inline-block;text-align:left'>${lines.join("<br/>")}</span>`;
+}
+
+function boxText(n: MapNode, plan: PathPlan, options: ToMermaidOptions): string {
   const title = escapeMermaidLabel(n.label);
   if (n.kind !== "hook") return title;
+  if (n.chains) return chainBoxText(n, plan, options, false);
   const seen = new Map<string, number[]>();
   for (const s of plan.steps) if (s.key === n.key) seen.set(s.slot, [...(seen.get(s.slot) ?? []), s.n]);
   const dropAt = plan.dropped ? hookKey(plan.dropped.hook) : undefined;
@@ -117,12 +192,12 @@ function mapView(
   ebtables: EbtablesFlavour,
   endpoints: readonly MapEndpoint[],
   prefix: string,
-  lang: MapLang | undefined,
+  options: ToMermaidOptions,
 ): string {
   const lines: string[] = [...LAYOUT, "flowchart TB"];
   for (const s of plan.steps) lines.push(`  %% step ${s.n}: ${s.hook}`);
-  const all = [...mapNodes(ebtables, endpoints, lang), ...plan.extraNodes];
-  for (const n of all) lines.push(`  ${prefix}${n.key}${shape(n, boxText(n, plan))}`);
+  const all = [...mapNodes(ebtables, endpoints, options.lang, options.chains), ...plan.extraNodes];
+  for (const n of all) lines.push(`  ${prefix}${n.key}${shape(n, boxText(n, plan, options))}`);
 
   // The map's arrows never change; the path only names and styles the ones it takes.
   const edges = mapEdges(ebtables, endpoints);
@@ -197,5 +272,61 @@ function pathView(plan: PathPlan, prefix: string): string {
   lines.push(`  class ${plan.dropped ? entry : `${entry},${exit}`} endpoint`);
   if (plan.dropped) lines.push(`  ${DROPPED_CLASS_DEF}`, `  class ${exit} dropped`);
   lines.push(`  linkStyle ${plan.steps.map((_, i) => i).join(",")},${plan.steps.length} ${STEP_LINK_STYLE}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** The path view's boxes of an nftables lab: one per hook crossed, its steps in a row; node `s<first step>`. */
+export function pathGroups(plan: PathPlan): PathStep[][] {
+  const groups: PathStep[][] = [];
+  for (const step of plan.steps) {
+    const last = groups.at(-1);
+    if (last && last[0]?.key === step.key) last.push(step);
+    else groups.push([step]);
+  }
+  return groups;
+}
+
+function chainPathView(plan: PathPlan, prefix: string, nodes: MapNode[], options: ToMermaidOptions): string {
+  const lines: string[] = [...LAYOUT, "flowchart TB"];
+  const w = mapWords(options.lang);
+  const entry = `${prefix}entry`;
+  const exit = `${prefix}exit`;
+  const entryText = plan.entryIsLocal ? `${w.localProcess}: ${plan.entryLabel}` : plan.entryLabel;
+  const exitText = plan.exitIsLocal ? `${w.localProcess}: ${plan.exitLabel}` : plan.exitLabel;
+  lines.push(`  ${entry}("${escapeMermaidLabel(entryText)}")`);
+  const byKey = new Map(nodes.map((n) => [n.key, n]));
+  const groups = pathGroups(plan);
+  const bridge: string[] = [];
+  const ip: string[] = [];
+  for (const group of groups) {
+    const first = group[0] as PathStep;
+    const id = `${prefix}s${first.n}`;
+    const box = byKey.get(first.key);
+    // Only this crossing's steps: a hook crossed twice (hairpin) shows each crossing in its own box.
+    const text = box?.chains
+      ? chainBoxText(box, plan, options, true, group)
+      : escapeMermaidLabel(group.map((s) => `#${s.n} ${hookTitle(s.hook)}`).join(" · "));
+    lines.push(`  ${id}["${text}"]`);
+    (first.hook.startsWith("bridge:") || box?.layer === "bridge" ? bridge : ip).push(id);
+  }
+  lines.push(`  ${exit}("${escapeMermaidLabel(exitText)}")`);
+  let prev = entry;
+  for (const group of groups) {
+    const first = group[0] as PathStep;
+    const label = group
+      .flatMap((s, i) => (i === 0 ? s.rewrites : []))
+      .map((rw) => formatRewrite(rw, plan.direction))
+      .join(" · ");
+    const link = label ? `-->|"${escapeMermaidLabel(label)}"|` : "-->";
+    lines.push(`  ${prev} ${prefix}step${first.n}@${link} ${prefix}s${first.n}`);
+    prev = `${prefix}s${first.n}`;
+  }
+  lines.push(`  ${prev} ${prefix}stepx@--> ${exit}`);
+  lines.push(...CLASS_DEFS.map((c) => `  ${c}`));
+  if (ip.length) lines.push(`  class ${ip.join(",")} ipHit`);
+  if (bridge.length) lines.push(`  class ${bridge.join(",")} brHit`);
+  lines.push(`  class ${plan.dropped ? entry : `${entry},${exit}`} endpoint`);
+  if (plan.dropped) lines.push(`  ${DROPPED_CLASS_DEF}`, `  class ${exit} dropped`);
+  lines.push(`  linkStyle ${groups.map((_, i) => i).join(",")},${groups.length} ${STEP_LINK_STYLE}`);
   return `${lines.join("\n")}\n`;
 }
