@@ -236,7 +236,12 @@ export async function renderTraceFigure(req: FigureRequest, renderer: MermaidRen
   return [
     `<figure class="pw-trace" id="${req.id}" data-trace="${escapeHtml(trace.name)}" data-view="${options.view}" data-origin="${trace.meta.origin}">`,
     `<figcaption><span class="pw-caption">${escapeHtml(caption)}</span> <span class="pw-origin pw-origin-${trace.meta.origin}">${escapeHtml(origin)}, ${escapeHtml(s.mode[trace.meta.mode])}</span>${link}</figcaption>`,
-    figureLegend(req.locale, options.view, trace.meta.origin === "recorded" && trace.meta.mode === "log"),
+    figureLegend(
+      req.locale,
+      options.view,
+      trace.meta.origin === "recorded" && trace.meta.mode === "log",
+      trace.chains,
+    ),
     ...blocks,
     "</figure>",
   ].join("");

@@ -72,7 +72,7 @@ const CLASS_DEFS = [
   "classDef endpoint fill:#e1bee7,stroke:#6a1b9a,stroke-width:2px,color:#1a1a1a",
 ];
 // Tight spacing keeps the whole map inside a ~720 px column; kept in the source so a copy renders the same.
-const LAYOUT = [
+const layout = (wrappingWidth: number) => [
   "---",
   "config:",
   "  look: classic",
@@ -80,9 +80,12 @@ const LAYOUT = [
   "    nodeSpacing: 18",
   "    rankSpacing: 26",
   "    padding: 6",
-  "    wrappingWidth: 260",
+  `    wrappingWidth: ${wrappingWidth}`,
   "---",
 ];
+const LAYOUT = layout(260);
+// A base chain is one line however long (`ip docker-bridges nat-POSTROUTING (srcnat 100)`): never wrapped.
+const CHAIN_LAYOUT = layout(600);
 const DROPPED_CLASS_DEF = "classDef dropped fill:#ffcdd2,stroke:#b71c1c,stroke-width:3px,color:#1a1a1a";
 // No label colour: the theme's own label text keeps NAT labels readable in light and dark.
 const STEP_LINK_STYLE = "stroke:#e65100,stroke-width:3px";
@@ -109,10 +112,15 @@ function shape(n: MapNode, text: string): string {
 
 // Every chain line keeps this room on its right for a verdict, shown or not, so a verdict never moves a box.
 const VERDICT_ROOM = "display:inline-block;width:3.4em;padding-left:0.4em;text-align:left;font-weight:bold";
-const VERDICT_COLOUR: Record<string, string> = { accept: "#1b5e20", drop: "#b71c1c", reject: "#b71c1c" };
+// rgb(), not #hex: Mermaid strips the `;` after a `#` colour in a label's style attribute.
+const VERDICT_COLOUR: Record<string, string> = {
+  accept: "rgb(27,94,32)",
+  drop: "rgb(183,28,28)",
+  reject: "rgb(183,28,28)",
+};
 
 function verdictSpan(v: StepVerdict | undefined): string {
-  const colour = v ? `;color:${VERDICT_COLOUR[v.verdict] ?? "#1a1a1a"}` : "";
+  const colour = v ? `;color:${VERDICT_COLOUR[v.verdict] ?? "rgb(26,26,26)"}` : "";
   return `<span class='pwv' style='${VERDICT_ROOM}${colour}'>${v ? escapeMermaidLabel(v.verdict) : ""}</span>`;
 }
 
@@ -194,7 +202,7 @@ function mapView(
   prefix: string,
   options: ToMermaidOptions,
 ): string {
-  const lines: string[] = [...LAYOUT, "flowchart TB"];
+  const lines: string[] = [...(options.chains ? CHAIN_LAYOUT : LAYOUT), "flowchart TB"];
   for (const s of plan.steps) lines.push(`  %% step ${s.n}: ${s.hook}`);
   const all = [...mapNodes(ebtables, endpoints, options.lang, options.chains), ...plan.extraNodes];
   for (const n of all) lines.push(`  ${prefix}${n.key}${shape(n, boxText(n, plan, options))}`);
@@ -287,7 +295,7 @@ export function pathGroups(plan: PathPlan): PathStep[][] {
 }
 
 function chainPathView(plan: PathPlan, prefix: string, nodes: MapNode[], options: ToMermaidOptions): string {
-  const lines: string[] = [...LAYOUT, "flowchart TB"];
+  const lines: string[] = [...CHAIN_LAYOUT, "flowchart TB"];
   const w = mapWords(options.lang);
   const entry = `${prefix}entry`;
   const exit = `${prefix}exit`;
