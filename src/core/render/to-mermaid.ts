@@ -22,6 +22,7 @@ import {
   hookKey,
   type MapEndpoint,
   type MapNode,
+  type MapSlot,
   mapEdges,
   mapNodes,
 } from "./netfilter-map.ts";
@@ -131,6 +132,11 @@ function stepAttrs(steps: PathStep[], plan: PathPlan, slot: string): string {
   return ` data-step='${steps.map((s) => s.n).join(" ")}'${drop ? " data-drop='true'" : ""}`;
 }
 
+/** True when the map's chain `slot` is not in `ruleset` (a chain only other scenarios have). */
+function absentFrom(slot: MapSlot, ruleset: string | undefined): boolean {
+  return !!ruleset && !!slot.only && !slot.only.includes(ruleset);
+}
+
 /**
  * The text of an nftables hook box: its title, then one line per base chain (and conntrack) in the
  * kernel's order, each with room for a step badge on its left and a verdict on its right.
@@ -151,13 +157,14 @@ function chainBoxText(
     n.key,
   )}><b>${escapeMermaidLabel(n.label)}</b></span>`;
   const lines = n.slots
-    .filter((slot) => !path || slot.hook)
+    // The path view shows only what this trace's ruleset has: the base chains, without conntrack.
+    .filter((slot) => !path || (slot.hook && !absentFrom(slot, options.ruleset)))
     .map((slot) => {
       if (!slot.hook)
         return `<span class='pwt pwt-ct' style='padding-left:1.2em'>${escapeMermaidLabel(slot.label)}</span>${verdictSpan(undefined)}`;
       const key = hookKey(slot.hook);
       const steps = mine.filter((s) => s.slot === key);
-      const absent = options.ruleset && slot.only && !slot.only.includes(options.ruleset);
+      const absent = absentFrom(slot, options.ruleset);
       const faded = absent
         ? ";opacity:0.55;text-decoration:line-through"
         : path && !steps.length
@@ -166,7 +173,7 @@ function chainBoxText(
       const label = `<span class='pwt' style='padding-left:1.2em${faded}'${stepAttrs(steps, plan, key)}>${escapeMermaidLabel(slot.label)}</span>`;
       return label + verdictSpan(steps.at(-1)?.verdict);
     });
-  if (!n.slots.some((slot) => slot.hook))
+  if (!n.slots.some((slot) => slot.hook && !(path && absentFrom(slot, options.ruleset))))
     lines.unshift(
       `<span class='pwt pwt-ct' style='padding-left:1.2em'>${escapeMermaidLabel(w.noBaseChain)}</span>`,
     );
