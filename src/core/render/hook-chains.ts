@@ -116,6 +116,8 @@ export function hookChains(
         else merged.splice(++at, 0, chain);
         holders.set(chain.hook, [...(holders.get(chain.hook) ?? []), name]);
       }
+      // Across rulesets the kernel's order is by priority again; a tie keeps the order the rulesets gave.
+      merged.sort((a, b) => a.runsAt - b.runsAt || a.priority - b.priority);
       boxes.set(box, merged);
     }
   }

@@ -101,6 +101,8 @@ export interface PathPlan {
   extraSlots: Map<string, string[]>;
   /** Keys of every map box the path touches. */
   touched: Set<string>;
+  /** True when the walk ends in its last box without a known way out (nftables maps only; see `planPath`). */
+  openEnd?: boolean;
 }
 
 function findEndpoint(
@@ -172,10 +174,12 @@ export function planPath(
   const extraSlots = new Map<string, string[]>();
   const first = packet.events[0] as TraceEvent;
   const last = packet.events[packet.events.length - 1] as TraceEvent;
-  const entryIsLocal = !inInterface(first) && /:OUTPUT$/.test(first.hook);
+  // The box a hook is drawn in: an nftables chain's by the lab's rulesets (its name need not spell the hook).
+  const boxOf = (hook: string) => (chains && chainBoxKey(chains, hook)) ?? boxKey(hook);
+  const entryIsLocal = !inInterface(first) && /_OUTPUT$/.test(boxOf(first.hook));
   const dropped = dropPoint(last);
   // A dropped packet never reaches a local process: its walk ends in the box that dropped it.
-  const exitIsLocal = !dropped && !outInterface(last) && /^ip6?:[^:]+:INPUT$/.test(last.hook);
+  const exitIsLocal = !dropped && !outInterface(last) && boxOf(last.hook) === "ip_INPUT";
   const entryLabel = labels.entry ?? defaultEntry(first);
   const exitLabel = labels.exit ?? defaultExit(last);
 
@@ -205,7 +209,7 @@ export function planPath(
 
   const byEvent = rewritesByEvent(packet);
   const steps: PathStep[] = packet.events.map((event, i) => {
-    const key = (chains && chainBoxKey(chains, event.hook)) ?? boxKey(event.hook);
+    const key = boxOf(event.hook);
     const slot = hookKey(event.hook);
     const verdict = chains ? stepVerdict(event) : undefined;
     if (nodes.get(key)?.chains) {
@@ -262,7 +266,15 @@ export function planPath(
   };
   for (const step of steps) goTo(step.key, step);
   let exit: string;
-  if (dropped) {
+  // An nftables lab's map never grows: a walk whose way out no lab endpoint or local process names ends
+  // in its last box (a TRACE cut short where the kernel gave the packet a new trace id).
+  const openEnd =
+    !dropped &&
+    !!chains &&
+    !exitIsLocal &&
+    !findEndpoint(endpoints, [last.physOut, last.out], last.ip?.dst) &&
+    !generic;
+  if (dropped || openEnd) {
     exit = prev;
   } else {
     exit = exitIsLocal ? DECISION.local : endpointKey("out", last, exitLabel);
@@ -288,6 +300,7 @@ export function planPath(
     extraSlots,
     touched,
   };
+  if (openEnd) plan.openEnd = true;
   if (dropped) {
     plan.dropped = dropped;
     plan.exitLabel = `dropped: ${dropped.verdict} in ${dropped.policy ? `${dropped.chain} policy` : dropped.chain}`;

@@ -237,7 +237,7 @@ function mapView(
   const put = (cls: string, key: string) => groups.set(cls, [...(groups.get(cls) ?? []), prefix + key]);
   for (const n of all) {
     const br = n.layer === "bridge";
-    if (n.key === plan.entryKey || (n.key === plan.exitKey && !plan.dropped)) {
+    if (n.key === plan.entryKey || (n.key === plan.exitKey && !plan.dropped && !plan.openEnd)) {
       put("endpoint", n.key);
     } else if (plan.dropped && n.key === plan.exitKey) {
       put("dropped", n.key);
