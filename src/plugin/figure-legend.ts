@@ -63,7 +63,8 @@ const STRINGS: Record<"en" | "zh-tw", LegendStrings> = {
     zoom: "全螢幕",
     bridgeChains: "橋接層 hook：bridge family 掛在這裡的 base chain（若有）",
     ipChains: "IP 層 hook：掛在這裡的每個 base chain，寫成 family table chain（priority），依核心執行順序",
-    verdict: "base chain 的判決（TRACE 有記錄時）：accept 只結束它自己的 base chain，drop 結束整個封包",
+    verdict:
+      "base chain 的判決（TRACE 有記錄時；地圖用顏色，路徑圖寫出字）：accept 只結束它自己的 base chain，drop 結束整個封包",
     only: (rulesets) => `只存在於規則集 ${rulesets}`,
   },
 };

@@ -111,8 +111,6 @@ function shape(n: MapNode, text: string): string {
   return `["${text}"]`;
 }
 
-// Every chain line keeps this room on its right for a verdict, shown or not, so a verdict never moves a box.
-const VERDICT_ROOM = "display:inline-block;width:3.4em;padding-left:0.4em;text-align:left;font-weight:bold";
 // rgb(), not #hex: Mermaid strips the `;` after a `#` colour in a label's style attribute.
 const VERDICT_COLOUR: Record<string, string> = {
   accept: "rgb(27,94,32)",
@@ -120,9 +118,11 @@ const VERDICT_COLOUR: Record<string, string> = {
   reject: "rgb(183,28,28)",
 };
 
+/** The verdict after a chain in the path view. */
 function verdictSpan(v: StepVerdict | undefined): string {
-  const colour = v ? `;color:${VERDICT_COLOUR[v.verdict] ?? "rgb(26,26,26)"}` : "";
-  return `<span class='pwv' style='${VERDICT_ROOM}${colour}'>${v ? escapeMermaidLabel(v.verdict) : ""}</span>`;
+  if (!v) return "";
+  const colour = VERDICT_COLOUR[v.verdict] ?? "rgb(26,26,26)";
+  return `<span class='pwv' style='padding-left:0.4em;font-weight:bold;color:${colour}'>${escapeMermaidLabel(v.verdict)}</span>`;
 }
 
 function stepAttrs(steps: PathStep[], plan: PathPlan, slot: string): string {
@@ -139,7 +139,8 @@ function absentFrom(slot: MapSlot, ruleset: string | undefined): boolean {
 
 /**
  * The text of an nftables hook box: its title, then one line per base chain (and conntrack) in the
- * kernel's order, each with room for a step badge on its left and a verdict on its right.
+ * kernel's order, each with room for a step badge on its left; the verdict where the trace shows it, in
+ * words after the chain (path view) or as the chain's colour (map: a word would move boxes).
  * @param path true in the path view: conntrack left out, the chains the packet did not run faded
  * @param mine the steps drawn in this box (default: every step of the plan at its hook)
  */
@@ -161,7 +162,7 @@ function chainBoxText(
     .filter((slot) => !path || (slot.hook && !absentFrom(slot, options.ruleset)))
     .map((slot) => {
       if (!slot.hook)
-        return `<span class='pwt pwt-ct' style='padding-left:1.2em'>${escapeMermaidLabel(slot.label)}</span>${verdictSpan(undefined)}`;
+        return `<span class='pwt pwt-ct' style='padding-left:1.2em'>${escapeMermaidLabel(slot.label)}</span>`;
       const key = hookKey(slot.hook);
       const steps = mine.filter((s) => s.slot === key);
       const absent = absentFrom(slot, options.ruleset);
@@ -170,8 +171,11 @@ function chainBoxText(
         : path && !steps.length
           ? ";opacity:0.55"
           : "";
-      const label = `<span class='pwt' style='padding-left:1.2em${faded}'${stepAttrs(steps, plan, key)}>${escapeMermaidLabel(slot.label)}</span>`;
-      return label + verdictSpan(steps.at(-1)?.verdict);
+      const verdict = steps.at(-1)?.verdict;
+      // The map tells the verdict by colour alone, which never changes a box's size; the path view in words.
+      const colour = verdict && !path ? `;color:${VERDICT_COLOUR[verdict.verdict] ?? "inherit"}` : "";
+      const label = `<span class='pwt' style='padding-left:1.2em${faded}${colour}'${stepAttrs(steps, plan, key)}>${escapeMermaidLabel(slot.label)}</span>`;
+      return path ? label + verdictSpan(verdict) : label;
     });
   if (!n.slots.some((slot) => slot.hook && !(path && absentFrom(slot, options.ruleset))))
     lines.unshift(

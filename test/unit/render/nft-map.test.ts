@@ -63,10 +63,11 @@ function nodeText(src: string, key: string): string {
   return m[1] as string;
 }
 
-/** The chain lines of a box: label, step numbers, verdict. */
+/** The chain lines of a box: label, step numbers, verdict (the word in a path view, the colour's on a map). */
 function chainLines(
   text: string,
 ): Array<{ label: string; steps?: string; verdict: string; struck: boolean }> {
+  const byColour: Record<string, string> = { "rgb(27,94,32)": "accept", "rgb(183,28,28)": "drop" };
   const body = text.split("<br/>").slice(1).join("<br/>");
   return [
     ...body.matchAll(
@@ -75,7 +76,7 @@ function chainLines(
   ].map((m) => ({
     label: (m[3] as string).replace(/#40;/g, "(").replace(/#41;/g, ")"),
     ...(m[2] ? { steps: m[2] } : {}),
-    verdict: m[4] ?? "",
+    verdict: m[4] ?? byColour[/color:(rgb\([^)]*\))/.exec(m[1] as string)?.[1] ?? ""] ?? "",
     struck: (m[1] as string).includes("line-through"),
   }));
 }
@@ -174,7 +175,7 @@ describe("every map of the docker-bridge-nft lab is the same picture", () => {
       .filter((l) => !/^ {2}(%%|class |classDef |linkStyle )/.test(l))
       .join("\n")
       .replace(/ data-step='[^']*'| data-drop='true'/g, "")
-      .replace(/<span class='pwv'[^>]*>[^<]*/g, "<span class='pwv'>")
+      .replace(/;color:rgb\([^)]*\)/g, "")
       .replace(/;opacity:0\.55;text-decoration:line-through/g, "")
       .replace(/ \w+@-->/g, " -->");
 
