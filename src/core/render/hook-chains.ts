@@ -27,6 +27,8 @@ export interface ChainAtHook {
   priorityText: string;
   /** Where the kernel runs it: its priority, or the NAT core's for a nat chain. */
   runsAt: number;
+  /** A nat chain: the NAT core runs it for a connection's first packet only. */
+  nat: boolean;
   /** The rulesets that have it, when some of the lab's drawn rulesets have not; absent when all have. */
   only?: string[];
 }
@@ -98,6 +100,7 @@ export function hookChains(
             priority: slot.priority,
             priorityText,
             runsAt,
+            nat: slot.nat,
           };
         });
         found.push({ box, chains });

@@ -265,15 +265,30 @@ export function planPath(
     prev = target;
   };
   for (const step of steps) goTo(step.key, step);
+  /**
+   * A box on the rest of the way out where the lab's instrumentation would have shown the packet (a base
+   * chain every packet runs: any in a LOG recording, a non-NAT one in a TRACE, as the NAT core runs nat
+   * chains for a connection's first packet only), yet the trace ends before it: the packet was lost there.
+   */
+  const lostBefore = (from: string, event: TraceEvent, c: HookChains): string | undefined => {
+    if (exitIsLocal) return undefined;
+    const target = endpointKey("out", event, exitLabel);
+    const route = walk(adjacency, from, target, through) ?? [];
+    const everyPacket = (ch: { only?: string[]; nat: boolean }) =>
+      !ch.only && (event.source === "log" || !ch.nat);
+    return route.slice(1, -1).find((key) => (c.boxes.get(key) ?? []).some(everyPacket));
+  };
   let exit: string;
   // An nftables lab's map never grows: a walk whose way out no lab endpoint or local process names ends
   // in its last box (a TRACE cut short where the kernel gave the packet a new trace id).
-  const openEnd =
+  const unnamedExit =
     !dropped &&
     !!chains &&
     !exitIsLocal &&
     !findEndpoint(endpoints, [last.physOut, last.out], last.ip?.dst) &&
     !generic;
+  const lostAfter = !dropped && !unnamedExit && chains ? lostBefore(prev, last, chains) : undefined;
+  const openEnd = unnamedExit || lostAfter !== undefined;
   if (dropped || openEnd) {
     exit = prev;
   } else {
@@ -301,6 +316,8 @@ export function planPath(
     touched,
   };
   if (openEnd) plan.openEnd = true;
+  if (lostAfter)
+    plan.exitLabel = `not seen after ${nodes.get(prev)?.label ?? prev}, on its way to ${exitLabel}`;
   if (dropped) {
     plan.dropped = dropped;
     plan.exitLabel = `dropped: ${dropped.verdict} in ${dropped.policy ? `${dropped.chain} policy` : dropped.chain}`;

@@ -344,8 +344,10 @@ function chainPathView(plan: PathPlan, prefix: string, nodes: MapNode[], options
   lines.push(...CLASS_DEFS.map((c) => `  ${c}`));
   if (ip.length) lines.push(`  class ${ip.join(",")} ipHit`);
   if (bridge.length) lines.push(`  class ${bridge.join(",")} brHit`);
-  lines.push(`  class ${plan.dropped ? entry : `${entry},${exit}`} endpoint`);
+  lines.push(`  class ${plan.dropped || plan.openEnd ? entry : `${entry},${exit}`} endpoint`);
   if (plan.dropped) lines.push(`  ${DROPPED_CLASS_DEF}`, `  class ${exit} dropped`);
+  // Where a packet went after the trace lost it is not known: its way out is drawn faded.
+  else if (plan.openEnd) lines.push(`  class ${exit} faded`);
   lines.push(`  linkStyle ${groups.map((_, i) => i).join(",")},${groups.length} ${STEP_LINK_STYLE}`);
   return `${lines.join("\n")}\n`;
 }

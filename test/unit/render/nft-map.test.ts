@@ -280,6 +280,22 @@ describe("accept is not final: the forward-drop scenarios", () => {
     ]);
   });
 
+  it("the LOG recording: the packet is not seen after IP FORWARD, where every packet is logged again", () => {
+    const stem = "container-to-wan-forward-drop";
+    const p = forwarded(stem);
+    const plan = planPath(p, lab.ebtables, endpointLabels(p, lab), endpoints, chains);
+    expect(plan.dropped).toBeUndefined();
+    expect(plan.openEnd).toBe(true);
+    expect(plan.exitKey).toBe("ip_FORWARD");
+    expect(plan.exitLabel).toMatch(/^not seen after IP FORWARD, on its way to /);
+    expect(plan.touched.has("ip_POSTROUTING")).toBe(false);
+    // The fixed scenario's LOG recording goes on to POSTROUTING and out.
+    const fixed = forwarded("container-to-wan-forward-drop-fixed");
+    const out = planPath(fixed, lab.ebtables, {}, endpoints, chains);
+    expect(out.openEnd).toBeUndefined();
+    expect(out.exitKey).toBe("out_wan");
+  });
+
   it("path view: one box per hook crossed, only the trace's own ruleset's chains", () => {
     const stem = "container-to-wan";
     const p = packets(stem)[0] as Packet;
