@@ -111,7 +111,8 @@ function shape(n: MapNode, text: string): string {
   return `["${text}"]`;
 }
 
-// rgb(), not #hex: Mermaid strips the `;` after a `#` colour in a label's style attribute.
+// rgb(), not #hex: Mermaid strips the `;` after a `#` colour in a label's style attribute. Used with
+// !important, as Mermaid's classDef rule (`.ipHit span { color: ... !important }`) wins over a plain one.
 const VERDICT_COLOUR: Record<string, string> = {
   accept: "rgb(27,94,32)",
   drop: "rgb(183,28,28)",
@@ -122,7 +123,7 @@ const VERDICT_COLOUR: Record<string, string> = {
 function verdictSpan(v: StepVerdict | undefined): string {
   if (!v) return "";
   const colour = VERDICT_COLOUR[v.verdict] ?? "rgb(26,26,26)";
-  return `<span class='pwv' style='padding-left:0.4em;font-weight:bold;color:${colour}'>${escapeMermaidLabel(v.verdict)}</span>`;
+  return `<span class='pwv' style='padding-left:0.4em;font-weight:bold;color:${colour} !important'>${escapeMermaidLabel(v.verdict)}</span>`;
 }
 
 function stepAttrs(steps: PathStep[], plan: PathPlan, slot: string): string {
@@ -173,7 +174,8 @@ function chainBoxText(
           : "";
       const verdict = steps.at(-1)?.verdict;
       // The map tells the verdict by colour alone, which never changes a box's size; the path view in words.
-      const colour = verdict && !path ? `;color:${VERDICT_COLOUR[verdict.verdict] ?? "inherit"}` : "";
+      const colour =
+        verdict && !path ? `;color:${VERDICT_COLOUR[verdict.verdict] ?? "inherit"} !important` : "";
       const label = `<span class='pwt' style='padding-left:1.2em${faded}${colour}'${stepAttrs(steps, plan, key)}>${escapeMermaidLabel(slot.label)}</span>`;
       return path ? label + verdictSpan(verdict) : label;
     });

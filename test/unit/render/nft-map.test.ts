@@ -175,7 +175,7 @@ describe("every map of the docker-bridge-nft lab is the same picture", () => {
       .filter((l) => !/^ {2}(%%|class |classDef |linkStyle )/.test(l))
       .join("\n")
       .replace(/ data-step='[^']*'| data-drop='true'/g, "")
-      .replace(/;color:rgb\([^)]*\)/g, "")
+      .replace(/;color:rgb\([^)]*\) !important/g, "")
       .replace(/;opacity:0\.55;text-decoration:line-through/g, "")
       .replace(/ \w+@-->/g, " -->");
 
