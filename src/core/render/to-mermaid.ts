@@ -101,7 +101,7 @@ export function toMermaid(packet: Packet, options: ToMermaidOptions): string {
   if (options.view === "map") return mapView(plan, ebtables, endpoints, prefix, options);
   return options.chains
     ? chainPathView(plan, prefix, mapNodes(ebtables, endpoints, options.lang, options.chains), options)
-    : pathView(plan, prefix);
+    : pathView(plan, prefix, options);
 }
 
 function shape(n: MapNode, text: string): string {
@@ -264,36 +264,12 @@ function mapView(
   return `${lines.join("\n")}\n`;
 }
 
-function pathView(plan: PathPlan, prefix: string): string {
-  const lines: string[] = [...LAYOUT, "flowchart TB"];
-  const entry = `${prefix}entry`;
-  const exit = `${prefix}exit`;
-  const entryText = plan.entryIsLocal ? `local process: ${plan.entryLabel}` : plan.entryLabel;
-  const exitText = plan.exitIsLocal ? `local process: ${plan.exitLabel}` : plan.exitLabel;
-  lines.push(`  ${entry}("${escapeMermaidLabel(entryText)}")`);
-  const bridge: string[] = [];
-  const ip: string[] = [];
-  for (const step of plan.steps) {
-    const id = `${prefix}s${step.n}`;
-    lines.push(`  ${id}["${escapeMermaidLabel(`#${step.n} ${hookTitle(step.hook)}`)}"]`);
-    (step.hook.startsWith("bridge:") ? bridge : ip).push(id);
-  }
-  lines.push(`  ${exit}("${escapeMermaidLabel(exitText)}")`);
-  let prev = entry;
-  for (const step of plan.steps) {
-    const label = step.rewrites.map((rw) => formatRewrite(rw, plan.direction)).join(" · ");
-    const link = label ? `-->|"${escapeMermaidLabel(label)}"|` : "-->";
-    lines.push(`  ${prev} ${prefix}step${step.n}@${link} ${prefix}s${step.n}`);
-    prev = `${prefix}s${step.n}`;
-  }
-  lines.push(`  ${prev} ${prefix}stepx@--> ${exit}`);
-  lines.push(...CLASS_DEFS.map((c) => `  ${c}`));
-  if (ip.length) lines.push(`  class ${ip.join(",")} ipHit`);
-  if (bridge.length) lines.push(`  class ${bridge.join(",")} brHit`);
-  lines.push(`  class ${plan.dropped ? entry : `${entry},${exit}`} endpoint`);
-  if (plan.dropped) lines.push(`  ${DROPPED_CLASS_DEF}`, `  class ${exit} dropped`);
-  lines.push(`  linkStyle ${plan.steps.map((_, i) => i).join(",")},${plan.steps.length} ${STEP_LINK_STYLE}`);
-  return `${lines.join("\n")}\n`;
+function pathView(plan: PathPlan, prefix: string, options: ToMermaidOptions): string {
+  // One box per step, titled with its hook.
+  const groups = plan.steps.map((step) => [step]);
+  return drawPath(plan, prefix, groups, [...LAYOUT], options, (group) =>
+    escapeMermaidLabel(group.map((s) => `#${s.n} ${hookTitle(s.hook)}`).join(" · ")),
+  );
 }
 
 /** The path view's boxes of an nftables lab: one per hook crossed, its steps in a row; node `s<first step>`. */
@@ -308,34 +284,49 @@ export function pathGroups(plan: PathPlan): PathStep[][] {
 }
 
 function chainPathView(plan: PathPlan, prefix: string, nodes: MapNode[], options: ToMermaidOptions): string {
-  const lines: string[] = [...CHAIN_LAYOUT, "flowchart TB"];
+  const byKey = new Map(nodes.map((n) => [n.key, n]));
+  return drawPath(plan, prefix, pathGroups(plan), [...CHAIN_LAYOUT], options, (group) => {
+    const box = byKey.get((group[0] as PathStep).key);
+    // Only this crossing's steps: a hook crossed twice (hairpin) shows each crossing in its own box.
+    return box?.chains
+      ? chainBoxText(box, plan, options, true, group)
+      : escapeMermaidLabel(group.map((s) => `#${s.n} ${hookTitle(s.hook)}`).join(" · "));
+  });
+}
+
+/**
+ * The path view: the entry, one box per group of steps (node `s<first step>`), the exit, one arrow
+ * into each box labelled with the rewrites first seen there.
+ */
+function drawPath(
+  plan: PathPlan,
+  prefix: string,
+  groups: PathStep[][],
+  lines: string[],
+  options: ToMermaidOptions,
+  text: (group: PathStep[]) => string,
+): string {
+  lines.push("flowchart TB");
   const w = mapWords(options.lang);
   const entry = `${prefix}entry`;
   const exit = `${prefix}exit`;
   const entryText = plan.entryIsLocal ? `${w.localProcess}: ${plan.entryLabel}` : plan.entryLabel;
   const exitText = plan.exitIsLocal ? `${w.localProcess}: ${plan.exitLabel}` : plan.exitLabel;
   lines.push(`  ${entry}("${escapeMermaidLabel(entryText)}")`);
-  const byKey = new Map(nodes.map((n) => [n.key, n]));
-  const groups = pathGroups(plan);
   const bridge: string[] = [];
   const ip: string[] = [];
   for (const group of groups) {
     const first = group[0] as PathStep;
     const id = `${prefix}s${first.n}`;
-    const box = byKey.get(first.key);
-    // Only this crossing's steps: a hook crossed twice (hairpin) shows each crossing in its own box.
-    const text = box?.chains
-      ? chainBoxText(box, plan, options, true, group)
-      : escapeMermaidLabel(group.map((s) => `#${s.n} ${hookTitle(s.hook)}`).join(" · "));
-    lines.push(`  ${id}["${text}"]`);
-    (first.hook.startsWith("bridge:") || box?.layer === "bridge" ? bridge : ip).push(id);
+    lines.push(`  ${id}["${text(group)}"]`);
+    (first.hook.startsWith("bridge:") || first.key.startsWith("br_") ? bridge : ip).push(id);
   }
   lines.push(`  ${exit}("${escapeMermaidLabel(exitText)}")`);
   let prev = entry;
   for (const group of groups) {
     const first = group[0] as PathStep;
     const label = group
-      .flatMap((s, i) => (i === 0 ? s.rewrites : []))
+      .flatMap((s) => s.rewrites)
       .map((rw) => formatRewrite(rw, plan.direction))
       .join(" · ");
     const link = label ? `-->|"${escapeMermaidLabel(label)}"|` : "-->";
