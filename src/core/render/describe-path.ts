@@ -6,6 +6,7 @@
 import type { Packet } from "../model/packet.ts";
 import { formatAddresses, formatRewrite, hookTitle, inInterface, outInterface } from "./format-endpoints.ts";
 import type { HookChains } from "./hook-chains.ts";
+import { mapWords } from "./map-words.ts";
 import { DECISION, type EbtablesFlavour, mapNodes } from "./netfilter-map.ts";
 import { type EndpointLabels, type PathStep, planPath, type StepVerdict } from "./plan-path.ts";
 
@@ -91,7 +92,12 @@ export function describePath(packet: Packet, options: DescribePathOptions = {}):
     return box.slots.find((s) => s.hook === step.hook)?.label ?? step.hook;
   };
   const from = plan.entryIsLocal && !options.labels?.entry ? t.local : plan.entryLabel;
-  const to = plan.exitIsLocal && !options.labels?.exit ? t.local : plan.exitLabel;
+  const words = mapWords(options.lang ?? "en");
+  const to = plan.lostAfter
+    ? words.notSeenAfter(plan.lostAfter, plan.exitLabel)
+    : plan.exitIsLocal && !options.labels?.exit
+      ? t.local
+      : plan.exitLabel;
   const summary = t.summary(from, to, plan.steps.length, t[packet.direction]);
   const decisionBefore = new Map<number, string>();
   plan.segments.forEach((seg, i) => {

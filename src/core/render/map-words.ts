@@ -18,6 +18,8 @@ export interface MapWords {
   anyRoutedInterface: string;
   /** An nftables hook box where the lab's rulesets attach no base chain. */
   noBaseChain: string;
+  /** The exit of a packet the recording lost after box `where`, on its way to `to`. */
+  notSeenAfter: (where: string, to: string) => string;
 }
 
 const WORDS: Record<MapLang, MapWords> = {
@@ -31,6 +33,7 @@ const WORDS: Record<MapLang, MapWords> = {
     anyBridgePort: "a bridge port",
     anyRoutedInterface: "a routed interface",
     noBaseChain: "no base chain",
+    notSeenAfter: (where, to) => `not seen after ${where} (on its way to ${to})`,
   },
   "zh-TW": {
     from: (what) => `來自 ${what}`,
@@ -42,6 +45,7 @@ const WORDS: Record<MapLang, MapWords> = {
     anyBridgePort: "任一 bridge 埠",
     anyRoutedInterface: "任一路由介面",
     noBaseChain: "沒有 base chain",
+    notSeenAfter: (where, to) => `過了 ${where} 就不見了（原本要送往 ${to}）`,
   },
 };
 

@@ -103,6 +103,8 @@ export interface PathPlan {
   touched: Set<string>;
   /** True when the walk ends in its last box without a known way out (nftables maps only; see `planPath`). */
   openEnd?: boolean;
+  /** Title of the box after which the recording lost the packet (`IP FORWARD`), when it should have shown it again. */
+  lostAfter?: string;
 }
 
 function findEndpoint(
@@ -316,8 +318,7 @@ export function planPath(
     touched,
   };
   if (openEnd) plan.openEnd = true;
-  if (lostAfter)
-    plan.exitLabel = `not seen after ${nodes.get(prev)?.label ?? prev}, on its way to ${exitLabel}`;
+  if (lostAfter) plan.lostAfter = nodes.get(prev)?.label ?? prev;
   if (dropped) {
     plan.dropped = dropped;
     plan.exitLabel = `dropped: ${dropped.verdict} in ${dropped.policy ? `${dropped.chain} policy` : dropped.chain}`;

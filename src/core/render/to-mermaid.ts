@@ -311,7 +311,11 @@ function drawPath(
   const entry = `${prefix}entry`;
   const exit = `${prefix}exit`;
   const entryText = plan.entryIsLocal ? `${w.localProcess}: ${plan.entryLabel}` : plan.entryLabel;
-  const exitText = plan.exitIsLocal ? `${w.localProcess}: ${plan.exitLabel}` : plan.exitLabel;
+  const exitText = plan.lostAfter
+    ? w.notSeenAfter(plan.lostAfter, plan.exitLabel)
+    : plan.exitIsLocal
+      ? `${w.localProcess}: ${plan.exitLabel}`
+      : plan.exitLabel;
   lines.push(`  ${entry}("${escapeMermaidLabel(entryText)}")`);
   const bridge: string[] = [];
   const ip: string[] = [];

@@ -287,7 +287,11 @@ describe("accept is not final: the forward-drop scenarios", () => {
     expect(plan.dropped).toBeUndefined();
     expect(plan.openEnd).toBe(true);
     expect(plan.exitKey).toBe("ip_FORWARD");
-    expect(plan.exitLabel).toMatch(/^not seen after IP FORWARD, on its way to /);
+    expect(plan.lostAfter).toBe("IP FORWARD");
+    expect(draw(stem, p, "path")).toMatch(
+      /^ {2}exit\("not seen after IP FORWARD #40;on its way to wan 198\.51\.100\.10 via eth0#41;"\)$/m,
+    );
+    expect(describePath(p, { chains, lang: "zh-TW" }).summary).toContain("過了 IP FORWARD 就不見了");
     expect(plan.touched.has("ip_POSTROUTING")).toBe(false);
     // The fixed scenario's LOG recording goes on to POSTROUTING and out.
     const fixed = forwarded("container-to-wan-forward-drop-fixed");
