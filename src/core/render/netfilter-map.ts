@@ -4,8 +4,10 @@
  * and leave at the bottom; one box per hook of the bridge layer (ebtables)
  * and of the IP layer (iptables), listing the tables and conntrack in the
  * order the kernel runs them on that hook; the bridging and routing
- * decisions; the local process; the lab's own endpoints. The map never
- * depends on a trace: a trace only colours and numbers it. Pure data.
+ * decisions; the local process; the lab's own endpoints. For an nftables lab
+ * the hook boxes list the base chains its rulesets attach there instead
+ * (`hook-chains.ts`). The map never depends on a trace: a trace only colours
+ * and numbers it. Pure data.
  */
 
 import { type ChainAtHook, chainLabel, conntrackAt, type HookChains } from "./hook-chains.ts";

@@ -7,6 +7,10 @@
  *   and numbers it (`data-step` on the table it was seen at, drawn as a
  *   numbered badge by the site's stylesheet), so it never moves a box.
  * - `path`: only the hooks crossed, one box per step, top to bottom.
+ * - An nftables lab (`chains`): each hook box lists the base chains the lab's rulesets attach there
+ *   (`family table chain (priority)`, kernel order); a step lights the chain that ran, its verdict (from
+ *   TRACE lines) as the chain's colour on the map and in words in the path view, which draws one box
+ *   per hook crossed.
  *
  * Every label that comes from a file goes through {@link escapeMermaidLabel}.
  */
