@@ -7,8 +7,10 @@ import { basename, dirname, join } from "node:path";
 import type { Packet } from "../core/model/packet.ts";
 import { parseTraceText } from "../core/parse/index.ts";
 import { endpointLabels } from "../core/render/endpoint-labels.ts";
+import { type HookChains, labHookChains } from "../core/render/hook-chains.ts";
 import { labEndpoints } from "../core/render/lab-endpoints.ts";
 import { toMermaid, VIEWS, type View } from "../core/render/to-mermaid.ts";
+import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import { type Lab, labSchema } from "../core/trace-file/schema.ts";
 import { readCommandArgs } from "./command-args.ts";
 
@@ -155,6 +157,17 @@ export async function run(argv: string[]): Promise<number> {
       }
       lab = result.data;
     }
+    // An nftables lab's map lists the base chains of all its rulesets, as on the site.
+    let chains: HookChains | undefined;
+    let ruleset: string | undefined;
+    if (lab) {
+      const folder = readTraceFolder(dirname(logFile));
+      chains = labHookChains(
+        folder.traces.map((t) => t.meta),
+        folder.rulesets,
+      );
+      ruleset = folder.traces.find((t) => t.logPath.endsWith(basename(logFile)))?.meta.ruleset;
+    }
 
     let packets: Packet[];
     if (values.packet !== undefined) {
@@ -179,6 +192,8 @@ export async function run(argv: string[]): Promise<number> {
         ebtables: lab?.ebtables ?? "nft",
         labels: lab ? endpointLabels(p, lab) : {},
         endpoints: labEndpoints(lab),
+        ...(chains ? { chains } : {}),
+        ...(chains && ruleset ? { ruleset } : {}),
       }),
     }));
     let output: string | Buffer;

@@ -2,6 +2,7 @@
  * The legend of a map figure: what the colours, numbers, faded boxes and
  * the simulator badges of the listing mean, in the figure's language.
  */
+import type { HookChains } from "../core/render/hook-chains.ts";
 import { escapeHtml } from "./html.ts";
 
 /** The legend's words in one language. */
@@ -18,6 +19,14 @@ export interface LegendStrings {
   simulator: string;
   /** Label of the button that opens the full-screen view. */
   zoom: string;
+  /** nftables lab: what a bridge hook box lists. */
+  bridgeChains: string;
+  /** nftables lab: what an IP hook box lists. */
+  ipChains: string;
+  /** nftables lab: the verdict beside a base chain. */
+  verdict: string;
+  /** nftables lab: a chain marked † exists only with the rulesets named. */
+  only: (rulesets: string) => string;
 }
 
 const STRINGS: Record<"en" | "zh-tw", LegendStrings> = {
@@ -33,6 +42,12 @@ const STRINGS: Record<"en" | "zh-tw", LegendStrings> = {
     simulator:
       "“simulator: JUMP/ACCEPT” in the list: a LOG line only shows that the packet reached the chain; the rule that matched is predicted by packetwalk's simulator from the lab's ruleset.",
     zoom: "Full screen",
+    bridgeChains: "bridge hook: the bridge family's base chains there, if any",
+    ipChains:
+      "IP hook: every base chain there as family table chain (priority), in the order the kernel runs them",
+    verdict:
+      "the base chain's verdict, where the TRACE shows it: an accept ends only its own base chain, a drop ends the packet",
+    only: (rulesets) => `only in the rulesets ${rulesets}`,
   },
   "zh-tw": {
     bridge: "橋接層 hook（ebtables）：依核心順序列出各 table",
@@ -46,6 +61,11 @@ const STRINGS: Record<"en" | "zh-tw", LegendStrings> = {
     simulator:
       "清單中的「模擬器：JUMP/ACCEPT」：LOG 只證明封包到過這個 chain；命中的規則是 packetwalk 模擬器依實驗環境的規則集推算的。",
     zoom: "全螢幕",
+    bridgeChains: "橋接層 hook：bridge family 掛在這裡的 base chain（若有）",
+    ipChains: "IP 層 hook：掛在這裡的每個 base chain，寫成 family table chain（priority），依核心執行順序",
+    verdict:
+      "base chain 的判決（TRACE 有記錄時；地圖用顏色，路徑圖寫出字）：accept 只結束它自己的 base chain，drop 結束整個封包",
+    only: (rulesets) => `只存在於規則集 ${rulesets}`,
   },
 };
 
@@ -58,14 +78,37 @@ export function legendStrings(locale: string): LegendStrings {
  * The legend's HTML for a figure.
  * @param view `map` gets the whole key; `path` only colours and numbers
  * @param recordedLog true for a recorded LOG trace, whose listing carries simulator badges
+ * @param chains an nftables lab's base chains per hook: the boxes list base chains, some marked †
  */
-export function figureLegend(locale: string, view: "map" | "path", recordedLog: boolean): string {
+export function figureLegend(
+  locale: string,
+  view: "map" | "path",
+  recordedLog: boolean,
+  chains?: HookChains,
+): string {
   const s = legendStrings(locale);
   const item = (key: string, text: string, inner = "") =>
     `<li><span class="pw-key pw-key-${key}" aria-hidden="true">${inner}</span>${escapeHtml(text)}</li>`;
+  // Words as their own key, drawn as the diagram draws them.
+  const words = (html: string, text: string) =>
+    `<li><span class="pw-key" style="width:auto;border:0;font-weight:700" aria-hidden="true">${html}</span>${escapeHtml(text)}</li>`;
+  const partial = [
+    ...new Set(
+      [...(chains?.boxes.values() ?? [])].flat().flatMap((c) => (c.only ? [c.only.join(", ")] : [])),
+    ),
+  ];
   const items = [
-    item("bridge", s.bridge),
-    item("ip", s.ip),
+    item("bridge", chains ? s.bridgeChains : s.bridge),
+    item("ip", chains ? s.ipChains : s.ip),
+    ...(chains
+      ? [
+          words(
+            '<span style="color:#1b5e20">accept</span> / <span style="color:#b71c1c">drop</span>',
+            s.verdict,
+          ),
+        ]
+      : []),
+    ...partial.map((names) => words("†", s.only(names))),
     item("path", s.path),
     item("step", s.step, "N"),
     ...(view === "map"

@@ -133,12 +133,25 @@ async function directionBlock(
   const lang = locale === "zh-tw" ? "zh-TW" : "en";
   const endpoints = labEndpoints(trace.lab, lang);
   // No placement id in the source: the same diagram anywhere on the site is one render.
-  const source = toMermaid(packet, { view: options.view, labels, ebtables, endpoints, lang });
+  const chains = trace.chains;
+  const source = toMermaid(packet, {
+    view: options.view,
+    labels,
+    ebtables,
+    endpoints,
+    lang,
+    ...(chains ? { chains, ruleset: trace.meta.ruleset } : {}),
+  });
   const rendered = await renderer.render({ source, id: diagramId });
-  const svg = annotateSvg(rendered.svg, diagramId, stepTargets(packet, "", options.view, ebtables));
-  const words = describePath(packet, { lang: locale === "zh-tw" ? "zh-TW" : "en", labels, ebtables });
+  const svg = annotateSvg(rendered.svg, diagramId, stepTargets(packet, "", options.view, ebtables, chains));
+  const words = describePath(packet, {
+    lang: locale === "zh-tw" ? "zh-TW" : "en",
+    labels,
+    ebtables,
+    ...(chains ? { chains } : {}),
+  });
   const stepsId = `${diagramId}-steps`;
-  const plan = planPath(packet, ebtables, labels);
+  const plan = planPath(packet, ebtables, labels, undefined, chains);
 
   const items: string[] = [];
   for (const [i, step] of plan.steps.entries()) {
@@ -224,7 +237,12 @@ export async function renderTraceFigure(req: FigureRequest, renderer: MermaidRen
   return [
     `<figure class="pw-trace" id="${req.id}" data-trace="${escapeHtml(trace.name)}" data-view="${options.view}" data-origin="${trace.meta.origin}">`,
     `<figcaption><span class="pw-caption">${escapeHtml(caption)}</span> <span class="pw-origin pw-origin-${trace.meta.origin}">${escapeHtml(origin)}, ${escapeHtml(s.mode[trace.meta.mode])}</span>${link}</figcaption>`,
-    figureLegend(req.locale, options.view, trace.meta.origin === "recorded" && trace.meta.mode === "log"),
+    figureLegend(
+      req.locale,
+      options.view,
+      trace.meta.origin === "recorded" && trace.meta.mode === "log",
+      trace.chains,
+    ),
     ...blocks,
     "</figure>",
   ].join("");

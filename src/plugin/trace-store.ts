@@ -5,6 +5,7 @@
 import { lstatSync, readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { PrefixMap } from "../core/parse/prefix-to-hook.ts";
+import { type HookChains, labHookChains } from "../core/render/hook-chains.ts";
 import { entryKind, notRegularFile } from "../core/trace-file/read-regular-file.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import type { Lab, TraceMeta } from "../core/trace-file/schema.ts";
@@ -26,6 +27,8 @@ export interface StoredTrace {
   translations?: Record<string, LabTranslations>;
   /** The installed rules' LOG prefixes mapped to hooks (see `TraceEntry.prefixMap`). */
   prefixMap: PrefixMap;
+  /** An nftables lab's base chains per hook, the same for all its traces; absent for an iptables lab. */
+  chains?: HookChains;
 }
 
 /** The trace as a reader of `locale` sees it: title, description, question and lab description translated where the lab has them. */
@@ -102,6 +105,10 @@ export function loadTraces(tracesDir = defaultTracesDir(), cwd: string = process
     const read = readTraceFolder(folder, { maxLogBytes: limit });
     errors.push(...read.errors.map((e) => e.replace(folder, relative(cwd, folder))));
     if (!read.lab) continue;
+    const chains = labHookChains(
+      read.traces.map((t) => t.meta),
+      read.rulesets,
+    );
     for (const t of read.traces) {
       const name = `${labName}/${t.stem}`;
       const entry: StoredTrace = {
@@ -115,6 +122,7 @@ export function loadTraces(tracesDir = defaultTracesDir(), cwd: string = process
       const ruleset = read.rulesets[t.meta.ruleset];
       if (ruleset !== undefined) entry.ruleset = ruleset;
       if (read.translations) entry.translations = read.translations;
+      if (chains) entry.chains = chains;
       traces.set(name, entry);
     }
   }

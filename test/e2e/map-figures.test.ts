@@ -4,8 +4,10 @@
  * scrolling sideways, nothing cropped, and either its labels are 11 px or
  * more or its full-screen view opens readable and pans and zooms with
  * buttons, keys and touch. On a wide screen, focusing a step keeps its box
- * in view. Screenshots of the first figure of three lessons go to
- * test-results/figures/ (1280 and 390 px, light and dark).
+ * in view. A path view is read in place: at 390 px its labels are 11 px or
+ * more. Screenshots of the first figure of three lessons and of the nftables
+ * lab's "accept is not final" trace go to test-results/figures/ (1280 and
+ * 390 px, light and dark).
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -158,6 +160,43 @@ describe.each([360, 390])("phone %i px", (width) => {
   );
 });
 
+describe("path views on a phone", () => {
+  it("every path view is read in place at 390 px: labels 11 px or more, nothing cropped", async () => {
+    const context = await site.browser.newContext({
+      viewport: { width: 390, height: 780 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    try {
+      const page = await context.newPage();
+      let seen = 0;
+      // Only lessons embed path views (trace pages draw maps).
+      for (const sitePage of withMaps.filter((p) => p.path.includes("/lessons/"))) {
+        await page.goto(`${site.server.url}${sitePage.requestPath}`);
+        const sizes = await page.evaluate(() =>
+          [...document.querySelectorAll<SVGSVGElement>('figure.pw-trace[data-view="path"] .pw-diagram > svg')]
+            .filter((svg) => svg.getClientRects().length > 0)
+            .map((svg) => {
+              const natural = Number(svg.style.maxWidth.replace("px", "")) || svg.viewBox.baseVal.width;
+              const r = svg.getBoundingClientRect();
+              return { id: svg.id, label: (15 * r.width) / natural, left: r.left, right: r.right };
+            }),
+        );
+        for (const v of sizes) {
+          seen++;
+          const where = `${sitePage.path} ${v.id}`;
+          expect(v.label, `${where}: label size in px`).toBeGreaterThanOrEqual(11);
+          expect(v.left, `${where}: starts on screen`).toBeGreaterThanOrEqual(0);
+          expect(v.right, `${where}: ends on screen`).toBeLessThanOrEqual(390);
+        }
+      }
+      expect(seen, "path views checked").toBeGreaterThan(0);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe("wide screen", () => {
   it("focusing a step keeps its box on screen beside the list", async () => {
     const context = await site.browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -204,6 +243,12 @@ describe("wide screen", () => {
       .map((slug) => lessons.find((p) => p.path.endsWith(`/${slug}/`)))
       .filter((p) => p !== undefined);
     expect(chosen.length).toBe(3);
+    // The nftables lab's map: base chains per hook, the iptables FORWARD chain of the scenario marked †.
+    const nft = withMaps.find((p) =>
+      p.path.endsWith("/traces/docker-bridge-nft/container-to-wan-forward-drop/"),
+    );
+    expect(nft, "the nft lab's forward-drop trace page").toBeDefined();
+    if (nft) chosen.push(nft);
     for (const p of chosen) {
       for (const width of [1280, 390]) {
         for (const theme of ["light", "dark"] as const) {

@@ -5,8 +5,10 @@
  */
 import type { Packet } from "../model/packet.ts";
 import { formatAddresses, formatRewrite, hookTitle, inInterface, outInterface } from "./format-endpoints.ts";
-import { DECISION, type EbtablesFlavour } from "./netfilter-map.ts";
-import { type EndpointLabels, planPath } from "./plan-path.ts";
+import type { HookChains } from "./hook-chains.ts";
+import { mapWords } from "./map-words.ts";
+import { DECISION, type EbtablesFlavour, mapNodes } from "./netfilter-map.ts";
+import { type EndpointLabels, type PathStep, planPath, type StepVerdict } from "./plan-path.ts";
 
 /** Languages of the text alternative. */
 export const DESCRIBE_LANGS = ["en", "zh-TW"] as const;
@@ -21,6 +23,8 @@ export interface DescribePathOptions {
   labels?: EndpointLabels;
   /** Bridge filtering flavour; default `nft`. */
   ebtables?: EbtablesFlavour;
+  /** An nftables lab's base chains per hook, as given to `toMermaid`: steps name base chains. Default none. */
+  chains?: HookChains;
 }
 
 /** The path in words: one sentence of overview, then one sentence per numbered step. */
@@ -42,6 +46,8 @@ const TEXT = {
     inOut: (i?: string, o?: string) =>
       [i ? `in on ${i}` : "", o ? `out on ${o}` : ""].filter(Boolean).join(", "),
     rewrite: (r: string) => `after ${r}`,
+    hook: (box: string) => `${box} hook`,
+    verdict: (v: StepVerdict) => `verdict ${v.verdict}${v.policy ? " (policy)" : ""}`,
     decision: {
       [DECISION.bridging]: "after the bridging decision",
       [DECISION.routing]: "after the routing decision",
@@ -60,6 +66,8 @@ const TEXT = {
     inOut: (i?: string, o?: string) =>
       [i ? `從 ${i} 進入` : "", o ? `從 ${o} 送出` : ""].filter(Boolean).join(","),
     rewrite: (r: string) => `經過 ${r} 之後`,
+    hook: (box: string) => `${box} hook`,
+    verdict: (v: StepVerdict) => `判決 ${v.verdict}${v.policy ? "(policy)" : ""}`,
     decision: {
       [DECISION.bridging]: "經過橋接判斷之後",
       [DECISION.routing]: "經過路由判斷之後",
@@ -73,9 +81,23 @@ const TEXT = {
 /** Describes the numbered path of `packet` in words. Pure; throws only for a packet without events. */
 export function describePath(packet: Packet, options: DescribePathOptions = {}): PathDescription {
   const t = TEXT[options.lang ?? "en"];
-  const plan = planPath(packet, options.ebtables ?? "nft", options.labels);
+  const ebtables = options.ebtables ?? "nft";
+  const plan = planPath(packet, ebtables, options.labels, undefined, options.chains);
+  const boxes = new Map(mapNodes(ebtables, undefined, "en", options.chains).map((n) => [n.key, n]));
+  // An nftables lab's step names its base chain as the map does, or the hook when the chain is not drawn.
+  const title = (step: PathStep): string => {
+    const box = boxes.get(step.key);
+    if (!options.chains || !box?.chains) return hookTitle(step.hook);
+    if (step.slot === step.key) return t.hook(box.label);
+    return box.slots.find((s) => s.hook === step.hook)?.label ?? step.hook;
+  };
   const from = plan.entryIsLocal && !options.labels?.entry ? t.local : plan.entryLabel;
-  const to = plan.exitIsLocal && !options.labels?.exit ? t.local : plan.exitLabel;
+  const words = mapWords(options.lang ?? "en");
+  const to = plan.lostAfter
+    ? words.notSeenAfter(plan.lostAfter, plan.exitLabel)
+    : plan.exitIsLocal && !options.labels?.exit
+      ? t.local
+      : plan.exitLabel;
   const summary = t.summary(from, to, plan.steps.length, t[packet.direction]);
   const decisionBefore = new Map<number, string>();
   plan.segments.forEach((seg, i) => {
@@ -84,10 +106,11 @@ export function describePath(packet: Packet, options: DescribePathOptions = {}):
       decisionBefore.set(next.step, seg.to);
   });
   const steps = plan.steps.map((step) => {
-    const parts = [t.step(step.n, hookTitle(step.hook))];
+    const parts = [t.step(step.n, title(step))];
     const decision = decisionBefore.get(step.n);
     if (decision) parts.push(t.decision[decision] as string);
     for (const rw of step.rewrites) parts.push(t.rewrite(formatRewrite(rw, packet.direction)));
+    if (step.verdict) parts.push(t.verdict(step.verdict));
     const io = t.inOut(inInterface(step.event), outInterface(step.event));
     if (io) parts.push(io);
     const addresses = formatAddresses(step.event);

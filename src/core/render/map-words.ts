@@ -16,6 +16,10 @@ export interface MapWords {
   localProcess: string;
   anyBridgePort: string;
   anyRoutedInterface: string;
+  /** An nftables hook box where the lab's rulesets attach no base chain. */
+  noBaseChain: string;
+  /** The exit of a packet the recording lost after box `where`, on its way to `to`. */
+  notSeenAfter: (where: string, to: string) => string;
 }
 
 const WORDS: Record<MapLang, MapWords> = {
@@ -28,6 +32,8 @@ const WORDS: Record<MapLang, MapWords> = {
     localProcess: "local process",
     anyBridgePort: "a bridge port",
     anyRoutedInterface: "a routed interface",
+    noBaseChain: "no base chain",
+    notSeenAfter: (where, to) => `not seen after ${where} (on its way to ${to})`,
   },
   "zh-TW": {
     from: (what) => `來自 ${what}`,
@@ -38,6 +44,8 @@ const WORDS: Record<MapLang, MapWords> = {
     localProcess: "本機行程",
     anyBridgePort: "任一 bridge 埠",
     anyRoutedInterface: "任一路由介面",
+    noBaseChain: "沒有 base chain",
+    notSeenAfter: (where, to) => `過了 ${where} 就不見了（原本要送往 ${to}）`,
   },
 };
 

@@ -4,10 +4,13 @@
  * and leave at the bottom; one box per hook of the bridge layer (ebtables)
  * and of the IP layer (iptables), listing the tables and conntrack in the
  * order the kernel runs them on that hook; the bridging and routing
- * decisions; the local process; the lab's own endpoints. The map never
- * depends on a trace: a trace only colours and numbers it. Pure data.
+ * decisions; the local process; the lab's own endpoints. For an nftables lab
+ * the hook boxes list the base chains its rulesets attach there instead
+ * (`hook-chains.ts`). The map never depends on a trace: a trace only colours
+ * and numbers it. Pure data.
  */
 
+import { type ChainAtHook, chainLabel, conntrackAt, type HookChains } from "./hook-chains.ts";
 import { type MapLang, mapWords } from "./map-words.ts";
 
 /** Which bridge filtering implementation is drawn: `legacy` ebtables has the broute table, ebtables-nft has not. */
@@ -21,12 +24,14 @@ export type Layer = "bridge" | "ip" | "host";
 /** What a box is. */
 export type NodeKind = "hook" | "decision" | "local" | "endpoint";
 
-/** One slot of a hook box: a table (hook id) or conntrack. */
+/** One slot of a hook box: a table or base chain (hook id), or conntrack. */
 export interface MapSlot {
-  /** `conntrack`, `confirm` or the table name. */
+  /** `conntrack`, `confirm`, the table name, or a base chain's `family table chain (priority)`. */
   label: string;
-  /** The hook id of a table slot (`ip:mangle:PREROUTING`); absent for conntrack. */
+  /** The hook id of a table or chain slot (`ip:mangle:PREROUTING`, `ip:docker-bridges:filter-FORWARD`); absent for conntrack. */
   hook?: string;
+  /** A base chain only some of the lab's rulesets have: their names. */
+  only?: string[];
 }
 
 /** One box of the map. */
@@ -39,6 +44,8 @@ export interface MapNode {
   layer: Layer;
   /** The tables and conntrack run on this hook, in the kernel's order (hook boxes only). */
   slots: MapSlot[];
+  /** True for a hook box of an nftables lab: its slots are the base chains that exist there (maybe none). */
+  chains?: boolean;
 }
 
 /** Keys of the boxes that are not endpoints. */
@@ -100,7 +107,7 @@ export function exitKey(endpoint: MapEndpoint): string {
 const CONNTRACK: MapSlot = { label: "conntrack" };
 const CONFIRM: MapSlot = { label: "confirm" };
 
-function hookBox(layer: "bridge" | "ip", chain: string, slots: Array<string | MapSlot>): MapNode {
+function tableBox(layer: "bridge" | "ip", chain: string, slots: Array<string | MapSlot>): MapNode {
   const family = layer === "bridge" ? "bridge" : "ip";
   return {
     key: boxKey(`${family}:x:${chain}`),
@@ -111,13 +118,37 @@ function hookBox(layer: "bridge" | "ip", chain: string, slots: Array<string | Ma
   };
 }
 
-/** The map's boxes for one ebtables flavour and set of endpoints, in drawing order. */
+function chainSlot(c: ChainAtHook): MapSlot {
+  const slot: MapSlot = { label: `${chainLabel(c)}${c.only ? " †" : ""}`, hook: c.hook };
+  if (c.only) slot.only = c.only;
+  return slot;
+}
+
+/** A hook box of an nftables lab: the base chains that exist there, conntrack where it runs among them. */
+function chainBox(layer: "bridge" | "ip", chain: string, chains: HookChains): MapNode {
+  const node = tableBox(layer, chain, []);
+  const slots = (chains.boxes.get(node.key) ?? []).map(chainSlot);
+  const ct = layer === "ip" ? conntrackAt(chain) : undefined;
+  if (ct) {
+    const before = (chains.boxes.get(node.key) ?? []).findIndex((c) => c.runsAt >= ct.priority);
+    slots.splice(before < 0 ? slots.length : before, 0, { label: ct.label });
+  }
+  return { ...node, slots, chains: true };
+}
+
+/**
+ * The map's boxes for one ebtables flavour and set of endpoints, in drawing order.
+ * @param chains an nftables lab's base chains per hook ({@link HookChains}); default: the iptables and ebtables tables
+ */
 export function mapNodes(
   ebtables: EbtablesFlavour,
   endpoints: readonly MapEndpoint[] = GENERIC_ENDPOINTS,
   lang: MapLang = "en",
+  chains?: HookChains,
 ): MapNode[] {
   const w = mapWords(lang);
+  const hookBox = (layer: "bridge" | "ip", chain: string, slots: Array<string | MapSlot>): MapNode =>
+    chains ? chainBox(layer, chain, chains) : tableBox(layer, chain, slots);
   const ends = (side: "in" | "out"): MapNode[] =>
     endpoints.map((e) => ({
       key: side === "in" ? entryKey(e) : exitKey(e),

@@ -6,6 +6,7 @@
 import type { HookId } from "../model/hook.ts";
 import type { Packet, Rewrite, TraceEvent } from "../model/packet.ts";
 import { formatEndpoint, inInterface, outInterface, rewritesByEvent } from "./format-endpoints.ts";
+import type { HookChains } from "./hook-chains.ts";
 import {
   boxKey,
   DECISION,
@@ -35,11 +36,24 @@ export interface PathStep {
   hook: HookId;
   /** The map box the hook is drawn in (`ip_PREROUTING`). */
   key: string;
-  /** The hook's own key (`ip_mangle_PREROUTING`), naming its slot in the box. */
+  /**
+   * The hook's own key (`ip_mangle_PREROUTING`), naming its slot in the box; the box key itself when the
+   * map has no slot for it (an nftables lab's instrumentation chain: the step is drawn on the box's title).
+   */
   slot: string;
   event: TraceEvent;
+  /** The verdict of the step's base chain when the trace shows it (TRACE lines): `accept`, `drop`, ... */
+  verdict?: StepVerdict;
   /** Rewrites first visible at this step (they happened on the way into it). */
   rewrites: Rewrite[];
+}
+
+/** How a base chain let the packet go. */
+export interface StepVerdict {
+  /** Lower case, as nft prints it: `accept`, `drop`, `reject`. */
+  verdict: string;
+  /** True when the chain's policy decided. */
+  policy: boolean;
 }
 
 /** One arrow of the path, always an arrow of the map (or, for a hook order the map does not know, an extra one). */
@@ -87,6 +101,10 @@ export interface PathPlan {
   extraSlots: Map<string, string[]>;
   /** Keys of every map box the path touches. */
   touched: Set<string>;
+  /** True when the walk ends in its last box without a known way out (nftables maps only; see `planPath`). */
+  openEnd?: boolean;
+  /** Title of the box after which the recording lost the packet (`IP FORWARD`), when it should have shown it again. */
+  lostAfter?: string;
 }
 
 function findEndpoint(
@@ -135,12 +153,14 @@ function walk(
  * Plans the path of `packet` over the map of the given ebtables flavour.
  * @param labels names of the entry and exit for the words; default: addresses and interfaces
  * @param mapEndpoints the lab's endpoints drawn on the map; default {@link GENERIC_ENDPOINTS}
+ * @param chains an nftables lab's base chains per hook; default none (the iptables map)
  */
 export function planPath(
   packet: Packet,
   ebtables: EbtablesFlavour,
   labels: EndpointLabels = {},
   mapEndpoints?: readonly MapEndpoint[],
+  chains?: HookChains,
 ): PathPlan {
   if (packet.events.length === 0) {
     throw new Error(`packet ${packet.id} has no events: there is no path to draw`);
@@ -148,7 +168,7 @@ export function planPath(
   const endpoints = mapEndpoints ?? GENERIC_ENDPOINTS;
   // Endpoints that name no interface or address are matched by layer alone.
   const generic = endpoints.every((e) => e.interfaces.length === 0 && e.addresses.length === 0);
-  const nodes = new Map(mapNodes(ebtables, endpoints).map((n) => [n.key, n]));
+  const nodes = new Map(mapNodes(ebtables, endpoints, "en", chains).map((n) => [n.key, n]));
   const adjacency = new Map<string, string[]>();
   for (const [from, to] of mapEdges(ebtables, endpoints))
     adjacency.set(from, [...(adjacency.get(from) ?? []), to]);
@@ -156,10 +176,12 @@ export function planPath(
   const extraSlots = new Map<string, string[]>();
   const first = packet.events[0] as TraceEvent;
   const last = packet.events[packet.events.length - 1] as TraceEvent;
-  const entryIsLocal = !inInterface(first) && /:OUTPUT$/.test(first.hook);
+  // The box a hook is drawn in: an nftables chain's by the lab's rulesets (its name need not spell the hook).
+  const boxOf = (hook: string) => (chains && chainBoxKey(chains, hook)) ?? boxKey(hook);
+  const entryIsLocal = !inInterface(first) && /_OUTPUT$/.test(boxOf(first.hook));
   const dropped = dropPoint(last);
   // A dropped packet never reaches a local process: its walk ends in the box that dropped it.
-  const exitIsLocal = !dropped && !outInterface(last) && /^ip6?:[^:]+:INPUT$/.test(last.hook);
+  const exitIsLocal = !dropped && !outInterface(last) && boxOf(last.hook) === "ip_INPUT";
   const entryLabel = labels.entry ?? defaultEntry(first);
   const exitLabel = labels.exit ?? defaultExit(last);
 
@@ -189,8 +211,23 @@ export function planPath(
 
   const byEvent = rewritesByEvent(packet);
   const steps: PathStep[] = packet.events.map((event, i) => {
-    const key = boxKey(event.hook);
+    const key = boxOf(event.hook);
     const slot = hookKey(event.hook);
+    const verdict = chains ? stepVerdict(event) : undefined;
+    if (nodes.get(key)?.chains) {
+      // An nftables box keeps its chains: a chain it does not draw (packetwalk's own) numbers the box itself.
+      const drawn = (nodes.get(key) as MapNode).slots.some((s) => s.hook && hookKey(s.hook) === slot);
+      const step: PathStep = {
+        n: i + 1,
+        hook: event.hook,
+        key,
+        slot: drawn ? slot : key,
+        event,
+        rewrites: byEvent.get(i) ?? [],
+      };
+      if (verdict) step.verdict = verdict;
+      return step;
+    }
     const box = nodes.get(key);
     if (!box) {
       const node: MapNode = {
@@ -230,8 +267,31 @@ export function planPath(
     prev = target;
   };
   for (const step of steps) goTo(step.key, step);
+  /**
+   * A box on the rest of the way out where the lab's instrumentation would have shown the packet (a base
+   * chain every packet runs: any in a LOG recording, a non-NAT one in a TRACE, as the NAT core runs nat
+   * chains for a connection's first packet only), yet the trace ends before it: the packet was lost there.
+   */
+  const lostBefore = (from: string, event: TraceEvent, c: HookChains): string | undefined => {
+    if (exitIsLocal) return undefined;
+    const target = endpointKey("out", event, exitLabel);
+    const route = walk(adjacency, from, target, through) ?? [];
+    const everyPacket = (ch: { only?: string[]; nat: boolean }) =>
+      !ch.only && (event.source === "log" || !ch.nat);
+    return route.slice(1, -1).find((key) => (c.boxes.get(key) ?? []).some(everyPacket));
+  };
   let exit: string;
-  if (dropped) {
+  // An nftables lab's map never grows: a walk whose way out no lab endpoint or local process names ends
+  // in its last box (a TRACE cut short where the kernel gave the packet a new trace id).
+  const unnamedExit =
+    !dropped &&
+    !!chains &&
+    !exitIsLocal &&
+    !findEndpoint(endpoints, [last.physOut, last.out], last.ip?.dst) &&
+    !generic;
+  const lostAfter = !dropped && !unnamedExit && chains ? lostBefore(prev, last, chains) : undefined;
+  const openEnd = unnamedExit || lostAfter !== undefined;
+  if (dropped || openEnd) {
     exit = prev;
   } else {
     exit = exitIsLocal ? DECISION.local : endpointKey("out", last, exitLabel);
@@ -257,11 +317,29 @@ export function planPath(
     extraSlots,
     touched,
   };
+  if (openEnd) plan.openEnd = true;
+  if (lostAfter) plan.lostAfter = nodes.get(prev)?.label ?? prev;
   if (dropped) {
     plan.dropped = dropped;
     plan.exitLabel = `dropped: ${dropped.verdict} in ${dropped.policy ? `${dropped.chain} policy` : dropped.chain}`;
   }
   return plan;
+}
+
+/** The map box of an nftables lab's chain: where the lab's rulesets put it, else the hook its name spells. */
+function chainBoxKey(chains: HookChains, hook: string): string | undefined {
+  const known = chains.boxOf.get(hook);
+  if (known) return known;
+  const chain = hook.split(":")[2] ?? "";
+  return /^(PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING)$/.test(chain) ? boxKey(hook) : undefined;
+}
+
+/** The verdict of an event's base chain, from the kernel's TRACE lines; none for a LOG line. */
+export function stepVerdict(event: TraceEvent): StepVerdict | undefined {
+  const last = event.verdict ?? event.verdicts?.[event.verdicts.length - 1];
+  const word = last?.verdict?.toLowerCase().replace(/[^a-z].*$/, "");
+  if (!last || !word || !/^(accept|drop|reject|queue|stolen)$/.test(word)) return undefined;
+  return { verdict: word, policy: last.kind === "policy" };
 }
 
 const FINAL_DROP = /^(DROP|REJECT)\b/;

@@ -7,6 +7,10 @@
  *   and numbers it (`data-step` on the table it was seen at, drawn as a
  *   numbered badge by the site's stylesheet), so it never moves a box.
  * - `path`: only the hooks crossed, one box per step, top to bottom.
+ * - An nftables lab (`chains`): each hook box lists the base chains the lab's rulesets attach there
+ *   (`family table chain (priority)`, kernel order); a step lights the chain that ran, its verdict (from
+ *   TRACE lines) as the chain's colour on the map and in words in the path view, which draws one box
+ *   per hook crossed.
  *
  * Every label that comes from a file goes through {@link escapeMermaidLabel}.
  */
@@ -14,17 +18,25 @@
 import type { Packet } from "../model/packet.ts";
 import { escapeMermaidLabel, toMermaidId } from "./escape-mermaid-label.ts";
 import { formatRewrite, hookTitle } from "./format-endpoints.ts";
-import type { MapLang } from "./map-words.ts";
+import type { HookChains } from "./hook-chains.ts";
+import { type MapLang, mapWords } from "./map-words.ts";
 import {
   type EbtablesFlavour,
   genericEndpoints,
   hookKey,
   type MapEndpoint,
   type MapNode,
+  type MapSlot,
   mapEdges,
   mapNodes,
 } from "./netfilter-map.ts";
-import { type EndpointLabels, type PathPlan, planPath } from "./plan-path.ts";
+import {
+  type EndpointLabels,
+  type PathPlan,
+  type PathStep,
+  planPath,
+  type StepVerdict,
+} from "./plan-path.ts";
 
 /** The diagram kinds: the whole map with the path on it, or the path alone. */
 export const VIEWS = ["map", "path"] as const;
@@ -45,6 +57,13 @@ export interface ToMermaidOptions {
   idPrefix?: string;
   /** Language of the map's own words (decisions, local process, from/to); hook and table names stay. Default `en`. */
   lang?: MapLang;
+  /**
+   * An nftables lab's base chains per hook (`hookChains`): the hook boxes list them instead of the
+   * iptables tables, and the path view groups the steps per hook. Default none.
+   */
+  chains?: HookChains;
+  /** Name of the ruleset the trace ran with: chains of the map it lacks are struck through. Default none. */
+  ruleset?: string;
 }
 
 // Fill tells the layer (bridge green, IP blue), an orange border the packet's path; same in light and dark.
@@ -58,7 +77,7 @@ const CLASS_DEFS = [
   "classDef endpoint fill:#e1bee7,stroke:#6a1b9a,stroke-width:2px,color:#1a1a1a",
 ];
 // Tight spacing keeps the whole map inside a ~720 px column; kept in the source so a copy renders the same.
-const LAYOUT = [
+const layout = (wrappingWidth: number) => [
   "---",
   "config:",
   "  look: classic",
@@ -66,9 +85,12 @@ const LAYOUT = [
   "    nodeSpacing: 18",
   "    rankSpacing: 26",
   "    padding: 6",
-  "    wrappingWidth: 260",
+  `    wrappingWidth: ${wrappingWidth}`,
   "---",
 ];
+const LAYOUT = layout(260);
+// A base chain is one line however long (`ip docker-bridges nat-POSTROUTING (srcnat 100)`): never wrapped.
+const CHAIN_LAYOUT = layout(600);
 const DROPPED_CLASS_DEF = "classDef dropped fill:#ffcdd2,stroke:#b71c1c,stroke-width:3px,color:#1a1a1a";
 // No label colour: the theme's own label text keeps NAT labels readable in light and dark.
 const STEP_LINK_STYLE = "stroke:#e65100,stroke-width:3px";
@@ -78,11 +100,12 @@ const MAP_LINK_STYLE = "stroke:#9e9e9e,stroke-width:1px,stroke-dasharray:4 3";
 export function toMermaid(packet: Packet, options: ToMermaidOptions): string {
   const ebtables = options.ebtables ?? "nft";
   const endpoints = options.endpoints ?? genericEndpoints(options.lang);
-  const plan = planPath(packet, ebtables, options.labels, endpoints);
+  const plan = planPath(packet, ebtables, options.labels, endpoints, options.chains);
   const prefix = options.idPrefix ? `${toMermaidId(options.idPrefix)}_` : "";
-  return options.view === "map"
-    ? mapView(plan, ebtables, endpoints, prefix, options.lang)
-    : pathView(plan, prefix);
+  if (options.view === "map") return mapView(plan, ebtables, endpoints, prefix, options);
+  return options.chains
+    ? chainPathView(plan, prefix, mapNodes(ebtables, endpoints, options.lang, options.chains), options)
+    : pathView(plan, prefix, options);
 }
 
 function shape(n: MapNode, text: string): string {
@@ -92,9 +115,86 @@ function shape(n: MapNode, text: string): string {
   return `["${text}"]`;
 }
 
-function boxText(n: MapNode, plan: PathPlan): string {
+// rgb(), not #hex: Mermaid strips the `;` after a `#` colour in a label's style attribute. Used with
+// !important, as Mermaid's classDef rule (`.ipHit span { color: ... !important }`) wins over a plain one.
+const VERDICT_COLOUR: Record<string, string> = {
+  accept: "rgb(27,94,32)",
+  drop: "rgb(183,28,28)",
+  reject: "rgb(183,28,28)",
+};
+
+/** The verdict after a chain in the path view. */
+function verdictSpan(v: StepVerdict | undefined): string {
+  if (!v) return "";
+  const colour = VERDICT_COLOUR[v.verdict] ?? "rgb(26,26,26)";
+  return `<span class='pwv' style='padding-left:0.4em;font-weight:bold;color:${colour} !important'>${escapeMermaidLabel(v.verdict)}</span>`;
+}
+
+function stepAttrs(steps: PathStep[], plan: PathPlan, slot: string): string {
+  if (!steps.length) return "";
+  const last = plan.steps.at(-1);
+  const drop = plan.dropped && hookKey(plan.dropped.hook) === slot && steps.some((s) => s === last);
+  return ` data-step='${steps.map((s) => s.n).join(" ")}'${drop ? " data-drop='true'" : ""}`;
+}
+
+/** True when the map's chain `slot` is not in `ruleset` (a chain only other scenarios have). */
+function absentFrom(slot: MapSlot, ruleset: string | undefined): boolean {
+  return !!ruleset && !!slot.only && !slot.only.includes(ruleset);
+}
+
+/**
+ * The text of an nftables hook box: its title, then one line per base chain (and conntrack) in the
+ * kernel's order, each with room for a step badge on its left; the verdict where the trace shows it, in
+ * words after the chain (path view) or as the chain's colour (map: a word would move boxes).
+ * @param path true in the path view: conntrack left out, the chains the packet did not run faded
+ * @param mine the steps drawn in this box (default: every step of the plan at its hook)
+ */
+function chainBoxText(
+  n: MapNode,
+  plan: PathPlan,
+  options: ToMermaidOptions,
+  path: boolean,
+  mine: PathStep[] = plan.steps.filter((s) => s.key === n.key),
+): string {
+  const w = mapWords(options.lang);
+  const title = `<span class='pwt' style='padding-left:1.2em'${stepAttrs(
+    mine.filter((s) => s.slot === n.key),
+    plan,
+    n.key,
+  )}><b>${escapeMermaidLabel(n.label)}</b></span>`;
+  const lines = n.slots
+    // The path view shows only what this trace's ruleset has: the base chains, without conntrack.
+    .filter((slot) => !path || (slot.hook && !absentFrom(slot, options.ruleset)))
+    .map((slot) => {
+      if (!slot.hook)
+        return `<span class='pwt pwt-ct' style='padding-left:1.2em'>${escapeMermaidLabel(slot.label)}</span>`;
+      const key = hookKey(slot.hook);
+      const steps = mine.filter((s) => s.slot === key);
+      const absent = absentFrom(slot, options.ruleset);
+      const faded = absent
+        ? ";opacity:0.55;text-decoration:line-through"
+        : path && !steps.length
+          ? ";opacity:0.55"
+          : "";
+      const verdict = steps.at(-1)?.verdict;
+      // The map tells the verdict by colour alone, which never changes a box's size; the path view in words.
+      const colour =
+        verdict && !path ? `;color:${VERDICT_COLOUR[verdict.verdict] ?? "inherit"} !important` : "";
+      const label = `<span class='pwt' style='padding-left:1.2em${faded}${colour}'${stepAttrs(steps, plan, key)}>${escapeMermaidLabel(slot.label)}</span>`;
+      return path ? label + verdictSpan(verdict) : label;
+    });
+  if (!n.slots.some((slot) => slot.hook && !(path && absentFrom(slot, options.ruleset))))
+    lines.unshift(
+      `<span class='pwt pwt-ct' style='padding-left:1.2em'>${escapeMermaidLabel(w.noBaseChain)}</span>`,
+    );
+  // Left-aligned lines under a centred title: the chains read as a list, in the kernel's order.
+  return `${title}<br/><span style='display:inline-block;text-align:left'>${lines.join("<br/>")}</span>`;
+}
+
+function boxText(n: MapNode, plan: PathPlan, options: ToMermaidOptions): string {
   const title = escapeMermaidLabel(n.label);
   if (n.kind !== "hook") return title;
+  if (n.chains) return chainBoxText(n, plan, options, false);
   const seen = new Map<string, number[]>();
   for (const s of plan.steps) if (s.key === n.key) seen.set(s.slot, [...(seen.get(s.slot) ?? []), s.n]);
   const dropAt = plan.dropped ? hookKey(plan.dropped.hook) : undefined;
@@ -117,12 +217,12 @@ function mapView(
   ebtables: EbtablesFlavour,
   endpoints: readonly MapEndpoint[],
   prefix: string,
-  lang: MapLang | undefined,
+  options: ToMermaidOptions,
 ): string {
-  const lines: string[] = [...LAYOUT, "flowchart TB"];
+  const lines: string[] = [...(options.chains ? CHAIN_LAYOUT : LAYOUT), "flowchart TB"];
   for (const s of plan.steps) lines.push(`  %% step ${s.n}: ${s.hook}`);
-  const all = [...mapNodes(ebtables, endpoints, lang), ...plan.extraNodes];
-  for (const n of all) lines.push(`  ${prefix}${n.key}${shape(n, boxText(n, plan))}`);
+  const all = [...mapNodes(ebtables, endpoints, options.lang, options.chains), ...plan.extraNodes];
+  for (const n of all) lines.push(`  ${prefix}${n.key}${shape(n, boxText(n, plan, options))}`);
 
   // The map's arrows never change; the path only names and styles the ones it takes.
   const edges = mapEdges(ebtables, endpoints);
@@ -147,7 +247,7 @@ function mapView(
   const put = (cls: string, key: string) => groups.set(cls, [...(groups.get(cls) ?? []), prefix + key]);
   for (const n of all) {
     const br = n.layer === "bridge";
-    if (n.key === plan.entryKey || (n.key === plan.exitKey && !plan.dropped)) {
+    if (n.key === plan.entryKey || (n.key === plan.exitKey && !plan.dropped && !plan.openEnd)) {
       put("endpoint", n.key);
     } else if (plan.dropped && n.key === plan.exitKey) {
       put("dropped", n.key);
@@ -168,34 +268,87 @@ function mapView(
   return `${lines.join("\n")}\n`;
 }
 
-function pathView(plan: PathPlan, prefix: string): string {
-  const lines: string[] = [...LAYOUT, "flowchart TB"];
+function pathView(plan: PathPlan, prefix: string, options: ToMermaidOptions): string {
+  // One box per step, titled with its hook.
+  const groups = plan.steps.map((step) => [step]);
+  return drawPath(plan, prefix, groups, [...LAYOUT], options, (group) =>
+    escapeMermaidLabel(group.map((s) => `#${s.n} ${hookTitle(s.hook)}`).join(" · ")),
+  );
+}
+
+/** The path view's boxes of an nftables lab: one per hook crossed, its steps in a row; node `s<first step>`. */
+export function pathGroups(plan: PathPlan): PathStep[][] {
+  const groups: PathStep[][] = [];
+  for (const step of plan.steps) {
+    const last = groups.at(-1);
+    if (last && last[0]?.key === step.key) last.push(step);
+    else groups.push([step]);
+  }
+  return groups;
+}
+
+function chainPathView(plan: PathPlan, prefix: string, nodes: MapNode[], options: ToMermaidOptions): string {
+  const byKey = new Map(nodes.map((n) => [n.key, n]));
+  return drawPath(plan, prefix, pathGroups(plan), [...CHAIN_LAYOUT], options, (group) => {
+    const box = byKey.get((group[0] as PathStep).key);
+    // Only this crossing's steps: a hook crossed twice (hairpin) shows each crossing in its own box.
+    return box?.chains
+      ? chainBoxText(box, plan, options, true, group)
+      : escapeMermaidLabel(group.map((s) => `#${s.n} ${hookTitle(s.hook)}`).join(" · "));
+  });
+}
+
+/**
+ * The path view: the entry, one box per group of steps (node `s<first step>`), the exit, one arrow
+ * into each box labelled with the rewrites first seen there.
+ */
+function drawPath(
+  plan: PathPlan,
+  prefix: string,
+  groups: PathStep[][],
+  lines: string[],
+  options: ToMermaidOptions,
+  text: (group: PathStep[]) => string,
+): string {
+  lines.push("flowchart TB");
+  const w = mapWords(options.lang);
   const entry = `${prefix}entry`;
   const exit = `${prefix}exit`;
-  const entryText = plan.entryIsLocal ? `local process: ${plan.entryLabel}` : plan.entryLabel;
-  const exitText = plan.exitIsLocal ? `local process: ${plan.exitLabel}` : plan.exitLabel;
+  const entryText = plan.entryIsLocal ? `${w.localProcess}: ${plan.entryLabel}` : plan.entryLabel;
+  const exitText = plan.lostAfter
+    ? w.notSeenAfter(plan.lostAfter, plan.exitLabel)
+    : plan.exitIsLocal
+      ? `${w.localProcess}: ${plan.exitLabel}`
+      : plan.exitLabel;
   lines.push(`  ${entry}("${escapeMermaidLabel(entryText)}")`);
   const bridge: string[] = [];
   const ip: string[] = [];
-  for (const step of plan.steps) {
-    const id = `${prefix}s${step.n}`;
-    lines.push(`  ${id}["${escapeMermaidLabel(`#${step.n} ${hookTitle(step.hook)}`)}"]`);
-    (step.hook.startsWith("bridge:") ? bridge : ip).push(id);
+  for (const group of groups) {
+    const first = group[0] as PathStep;
+    const id = `${prefix}s${first.n}`;
+    lines.push(`  ${id}["${text(group)}"]`);
+    (first.hook.startsWith("bridge:") || first.key.startsWith("br_") ? bridge : ip).push(id);
   }
   lines.push(`  ${exit}("${escapeMermaidLabel(exitText)}")`);
   let prev = entry;
-  for (const step of plan.steps) {
-    const label = step.rewrites.map((rw) => formatRewrite(rw, plan.direction)).join(" · ");
+  for (const group of groups) {
+    const first = group[0] as PathStep;
+    const label = group
+      .flatMap((s) => s.rewrites)
+      .map((rw) => formatRewrite(rw, plan.direction))
+      .join(" · ");
     const link = label ? `-->|"${escapeMermaidLabel(label)}"|` : "-->";
-    lines.push(`  ${prev} ${prefix}step${step.n}@${link} ${prefix}s${step.n}`);
-    prev = `${prefix}s${step.n}`;
+    lines.push(`  ${prev} ${prefix}step${first.n}@${link} ${prefix}s${first.n}`);
+    prev = `${prefix}s${first.n}`;
   }
   lines.push(`  ${prev} ${prefix}stepx@--> ${exit}`);
   lines.push(...CLASS_DEFS.map((c) => `  ${c}`));
   if (ip.length) lines.push(`  class ${ip.join(",")} ipHit`);
   if (bridge.length) lines.push(`  class ${bridge.join(",")} brHit`);
-  lines.push(`  class ${plan.dropped ? entry : `${entry},${exit}`} endpoint`);
+  lines.push(`  class ${plan.dropped || plan.openEnd ? entry : `${entry},${exit}`} endpoint`);
   if (plan.dropped) lines.push(`  ${DROPPED_CLASS_DEF}`, `  class ${exit} dropped`);
-  lines.push(`  linkStyle ${plan.steps.map((_, i) => i).join(",")},${plan.steps.length} ${STEP_LINK_STYLE}`);
+  // Where a packet went after the trace lost it is not known: its way out is drawn faded.
+  else if (plan.openEnd) lines.push(`  class ${exit} faded`);
+  lines.push(`  linkStyle ${groups.map((_, i) => i).join(",")},${groups.length} ${STEP_LINK_STYLE}`);
   return `${lines.join("\n")}\n`;
 }

@@ -84,7 +84,7 @@ export interface HookSlot {
 const slotCache = new WeakMap<Ruleset, Map<string, HookSlot[]>>();
 
 /** The NAT core's own priority at a hook: every nat chain of the hook runs from there, in its own priority order. */
-function natCorePriority(hook: string): number {
+export function natCorePriority(hook: string): number {
   return hook === "PREROUTING" || hook === "OUTPUT" ? -100 : 100;
 }
 

@@ -1,9 +1,10 @@
 /**
  * One map per lab, checked on the real SVGs (real Mermaid in real Chromium):
- * every map view of every trace of traces/docker-bridge draws every box at
- * the same place; the highlighted path never crosses itself; and it climbs
- * back (moves up, against the main axis) only where the kernel really goes
- * back, as many times as the table below states for each trace.
+ * every map view of every trace of traces/docker-bridge (iptables) and of
+ * traces/docker-bridge-nft (nftables: the boxes list the lab's base chains)
+ * draws every box at the same place; the highlighted path never crosses
+ * itself; and it climbs back (moves up, against the main axis) only where
+ * the kernel really goes back, as many times as the tables below state.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,15 +13,12 @@ import { createMermaidRenderer, type MermaidRenderer } from "../../../src/browse
 import type { Packet } from "../../../src/core/model/packet.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
 import { endpointLabels } from "../../../src/core/render/endpoint-labels.ts";
+import { type HookChains, labHookChains } from "../../../src/core/render/hook-chains.ts";
 import { labEndpoints } from "../../../src/core/render/lab-endpoints.ts";
 import { boxKey } from "../../../src/core/render/netfilter-map.ts";
 import { planPath } from "../../../src/core/render/plan-path.ts";
 import { toMermaid } from "../../../src/core/render/to-mermaid.ts";
-import { labSchema } from "../../../src/core/trace-file/schema.ts";
-
-const LAB = join(import.meta.dirname, "../../../traces/docker-bridge");
-const lab = labSchema.parse(JSON.parse(readFileSync(join(LAB, "lab.json"), "utf8")));
-const endpoints = labEndpoints(lab);
+import { type Lab, labSchema, traceMetaSchema } from "../../../src/core/trace-file/schema.ts";
 
 /**
  * Climbs back per trace and direction, and why the kernel forces each:
@@ -69,6 +67,36 @@ const CLIMBS: Record<string, number> = {
   "wan-to-published-port-trace request": 0,
   "wan-to-published-port-trace reply": 0,
 };
+/**
+ * The same for the nftables lab. A TRACE recording's first packet of a direction may stop in
+ * PREROUTING (the kernel gave the packet a new trace id there): its walk ends in that box.
+ */
+const NFT_CLIMBS: Record<string, number> = {
+  "container-to-container request": 1,
+  "container-to-container reply": 1,
+  "container-to-container-nobrnf request": 0,
+  "container-to-container-nobrnf reply": 0,
+  "container-to-host request": 0,
+  "container-to-host reply": 0,
+  "container-to-wan request": 0,
+  "container-to-wan reply": 0,
+  "container-to-wan-forward-drop request": 0,
+  "container-to-wan-forward-drop-fixed request": 0,
+  "container-to-wan-forward-drop-fixed reply": 0,
+  "container-to-wan-forward-drop-fixed-trace request": 0,
+  "container-to-wan-forward-drop-fixed-trace reply": 0,
+  "container-to-wan-forward-drop-trace request": 0,
+  "container-to-wan-nobrnf request": 1,
+  "container-to-wan-nobrnf reply": 0,
+  "container-to-wan-trace request": 0,
+  "container-to-wan-trace reply": 0,
+  "host-to-container request": 0,
+  "host-to-container reply": 0,
+  "wan-to-published-port request": 0,
+  "wan-to-published-port reply": 0,
+  "wan-to-published-port-trace request": 0,
+  "wan-to-published-port-trace reply": 0,
+};
 const FORCED = new Set(["br_POSTROUTING>ip_POSTROUTING", "br_INPUT>ip_PREROUTING"]);
 
 interface Drawn {
@@ -77,20 +105,62 @@ interface Drawn {
   svg: string;
 }
 
-function maps(): Array<{ name: string; packet: Packet; source: string }> {
+/** One lab as its maps are drawn: its topology, endpoints and (nftables) base chains. */
+interface LabUnderTest {
+  name: string;
+  folder: string;
+  lab: Lab;
+  endpoints: ReturnType<typeof labEndpoints>;
+  chains: HookChains | undefined;
+  climbs: Record<string, number>;
+  drawn: Drawn[];
+}
+
+function loadLab(name: string, climbs: Record<string, number>): LabUnderTest {
+  const folder = join(import.meta.dirname, "../../../traces", name);
+  const lab = labSchema.parse(JSON.parse(readFileSync(join(folder, "lab.json"), "utf8")));
+  const metas = readdirSync(folder)
+    .filter((f) => f.endsWith(".json") && f !== "lab.json")
+    .map((f) => traceMetaSchema.parse(JSON.parse(readFileSync(join(folder, f), "utf8"))));
+  const rulesets = Object.fromEntries(
+    lab.rulesets.map((r) => [r, readFileSync(join(folder, "rulesets", `${r}.rules`), "utf8")]),
+  );
+  return {
+    name,
+    folder,
+    lab,
+    endpoints: labEndpoints(lab),
+    chains: labHookChains(metas, rulesets),
+    climbs,
+    drawn: [],
+  };
+}
+
+const LABS = [loadLab("docker-bridge", CLIMBS), loadLab("docker-bridge-nft", NFT_CLIMBS)];
+
+function maps(l: LabUnderTest): Array<{ name: string; packet: Packet; source: string }> {
   const out: Array<{ name: string; packet: Packet; source: string }> = [];
-  for (const file of readdirSync(LAB)
+  for (const file of readdirSync(l.folder)
     .filter((f) => f.endsWith(".log"))
     .sort()) {
-    const parsed = parseTraceText(readFileSync(join(LAB, file), "utf8"), { file });
+    const parsed = parseTraceText(readFileSync(join(l.folder, file), "utf8"), { file });
+    const meta = traceMetaSchema.parse(
+      JSON.parse(readFileSync(join(l.folder, file.replace(/\.log$/, ".json")), "utf8")),
+    );
     for (const direction of ["request", "reply"] as const) {
       const packet = parsed.packets.find((p) => p.direction === direction);
       if (!packet) continue;
-      const labels = endpointLabels(packet, lab);
+      const labels = endpointLabels(packet, l.lab);
       out.push({
         name: `${file.replace(/\.log$/, "")} ${direction}`,
         packet,
-        source: toMermaid(packet, { view: "map", ebtables: lab.ebtables, labels, endpoints }),
+        source: toMermaid(packet, {
+          view: "map",
+          ebtables: l.lab.ebtables,
+          labels,
+          endpoints: l.endpoints,
+          ...(l.chains ? { chains: l.chains, ruleset: meta.ruleset } : {}),
+        }),
       });
     }
   }
@@ -136,20 +206,24 @@ function crosses(a: Point[], b: Point[]): boolean {
 }
 
 let renderer: MermaidRenderer;
-const drawn: Drawn[] = [];
 beforeAll(async () => {
   renderer = createMermaidRenderer({ cacheDir: false, pages: 2 });
-  const all = maps();
-  const svgs = await Promise.all(
-    all.map((m, i) => renderer.render({ source: m.source, id: `map${i}` }).then((r) => r.svg)),
-  );
-  for (const [i, m] of all.entries()) drawn.push({ name: m.name, packet: m.packet, svg: svgs[i] as string });
-}, 600_000);
+  for (const l of LABS) {
+    const all = maps(l);
+    const svgs = await Promise.all(
+      all.map((m, i) => renderer.render({ source: m.source, id: `map${i}` }).then((r) => r.svg)),
+    );
+    for (const [i, m] of all.entries())
+      l.drawn.push({ name: m.name, packet: m.packet, svg: svgs[i] as string });
+  }
+}, 900_000);
 afterAll(() => renderer?.close());
 
-describe("one map for the docker-bridge lab (every map view through the real renderer)", () => {
+describe.each(LABS)("one map for the $name lab (every map view through the real renderer)", (l) => {
+  const { drawn, lab, endpoints, chains } = l;
   it("draws every box of every map at the same place", () => {
-    expect(drawn.length).toBeGreaterThanOrEqual(30);
+    expect(drawn.length).toBeGreaterThanOrEqual(l.name === "docker-bridge" ? 30 : 20);
+    expect(!!chains, "an nftables lab is drawn from its base chains").toBe(l.name.endsWith("-nft"));
     const first = positions(drawn[0]?.svg ?? "");
     expect(first.size).toBeGreaterThanOrEqual(20);
     for (const key of [
@@ -170,21 +244,22 @@ describe("one map for the docker-bridge lab (every map view through the real ren
 
   it("reads downward: climbs back only where the kernel goes back, as many as stated per trace", () => {
     const pos = positions(drawn[0]?.svg ?? "");
-    expect(Object.keys(CLIMBS).sort()).toEqual(drawn.map((d) => d.name).sort());
+    expect(Object.keys(l.climbs).sort()).toEqual(drawn.map((d) => d.name).sort());
     for (const d of drawn) {
-      const plan = planPath(d.packet, lab.ebtables, {}, endpoints);
+      const plan = planPath(d.packet, lab.ebtables, {}, endpoints, chains);
       const climbs = plan.segments.filter((s) => (pos.get(s.to)?.y ?? 0) < (pos.get(s.from)?.y ?? 0));
       for (const c of climbs)
         expect(FORCED.has(`${c.from}>${c.to}`), `${d.name}: climb ${c.from}>${c.to}`).toBe(true);
-      expect(climbs.length, d.name).toBe(CLIMBS[d.name]);
-      // Every step's box is drawn where its hook belongs.
-      for (const s of plan.steps) expect(s.key).toBe(boxKey(s.hook));
+      expect(climbs.length, d.name).toBe(l.climbs[d.name]);
+      // Every step's box is drawn where its hook belongs (an nftables chain: where the lab's rulesets attach it).
+      for (const s of plan.steps) expect(s.key).toBe(chains?.boxOf.get(s.hook) ?? boxKey(s.hook));
+      expect(plan.extraNodes, `${d.name}: no box of its own`).toEqual([]);
     }
   });
 
   it("never crosses its own highlighted path", () => {
     for (const d of drawn) {
-      const plan = planPath(d.packet, lab.ebtables, {}, endpoints);
+      const plan = planPath(d.packet, lab.ebtables, {}, endpoints, chains);
       const ids = [...d.svg.matchAll(/<path d="[^"]+" id="[^"]*-((?:step|p)\d+)"/g)].map(
         (m) => m[1] as string,
       );

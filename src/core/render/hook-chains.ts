@@ -1,0 +1,162 @@
+/**
+ * What really exists at each hook of an nftables lab: every base chain of
+ * the lab's rulesets (iptables-nft's tables included, they are nft tables
+ * too), with its family, table and priority, in the order the kernel runs
+ * them. A lab with several rulesets gets their union, each chain that only
+ * some rulesets have marked with their names, so every map of the lab is
+ * the same picture whichever ruleset a trace was recorded with. Pure.
+ */
+import type { HookId } from "../model/hook.ts";
+import { CONNTRACK_PRIORITY, hookSlots, natCorePriority } from "../simulate/hook-order.ts";
+import { parseRulesetFile } from "../simulate/parse-ruleset-file.ts";
+import { isNftJson, isNftRuleset } from "../simulate/parse-xtables-ruleset.ts";
+import type { Ruleset } from "../simulate/ruleset.ts";
+import type { TraceMeta } from "../trace-file/schema.ts";
+
+/** One base chain at a hook. */
+export interface ChainAtHook {
+  /** The id trace events use for it: `<family>:<table>:<chain>`, e.g. `ip:docker-bridges:filter-FORWARD`. */
+  hook: HookId;
+  /** nft family of its table: `ip`, `inet`, `bridge`. */
+  family: string;
+  table: string;
+  chain: string;
+  /** Numeric priority (named priorities resolved for the family). */
+  priority: number;
+  /** Priority as written in the ruleset (`filter`, `dstnat`, `-100`). */
+  priorityText: string;
+  /** Where the kernel runs it: its priority, or the NAT core's for a nat chain. */
+  runsAt: number;
+  /** A nat chain: the NAT core runs it for a connection's first packet only. */
+  nat: boolean;
+  /** The rulesets that have it, when some of the lab's drawn rulesets have not; absent when all have. */
+  only?: string[];
+}
+
+/** The base chains of a lab per hook box of the map, and where every chain of the lab is drawn. */
+export interface HookChains {
+  /** Base chains per box key (`ip_FORWARD`, `br_PREROUTING`), in the kernel's order. */
+  boxes: Map<string, ChainAtHook[]>;
+  /** The box of every base chain of every ruleset given (instrumentation included), by hook id. */
+  boxOf: Map<string, string>;
+  /** Names of the drawn rulesets, in the order given. */
+  rulesets: string[];
+}
+
+/** The hooks of the map, by the box-key prefix of their layer. */
+const HOOKS = ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"] as const;
+const LAYERS = [
+  { family: "ip", box: "ip" },
+  { family: "bridge", box: "br" },
+] as const;
+
+/** Where conntrack looks a packet up (`conntrack`) or confirms it (`confirm`) at a hook, as a priority. */
+export function conntrackAt(hook: string): { label: "conntrack" | "confirm"; priority: number } | undefined {
+  if (hook === "PREROUTING" || hook === "OUTPUT") return { label: "conntrack", priority: CONNTRACK_PRIORITY };
+  // Confirmation runs last at the hooks where a packet leaves netfilter (NF_IP_PRI_CONNTRACK_CONFIRM).
+  if (hook === "INPUT" || hook === "POSTROUTING")
+    return { label: "confirm", priority: Number.MAX_SAFE_INTEGER };
+  return undefined;
+}
+
+/** `(filter 0)` for a named priority, `(-100)` for a number, as a label writes it. */
+export function formatPriority(chain: Pick<ChainAtHook, "priority" | "priorityText">): string {
+  const text = chain.priorityText.trim();
+  return text === String(chain.priority) || text === "" ? `${chain.priority}` : `${text} ${chain.priority}`;
+}
+
+/** `ip docker-bridges filter-FORWARD (filter 0)`. */
+export function chainLabel(chain: ChainAtHook): string {
+  return `${chain.family} ${chain.table} ${chain.chain} (${formatPriority(chain)})`;
+}
+
+/**
+ * The base chains of the lab at every hook.
+ * @param drawn the lab's own rulesets (one per scenario), drawn on the map
+ * @param instrumentation rulesets whose chains are only located (packetwalk's LOG and nftrace chains), never drawn
+ */
+export function hookChains(
+  drawn: ReadonlyArray<{ name: string; ruleset: Ruleset }>,
+  instrumentation: readonly Ruleset[] = [],
+): HookChains {
+  const boxes = new Map<string, ChainAtHook[]>();
+  const boxOf = new Map<string, string>();
+  const locate = (ruleset: Ruleset) => {
+    const found: Array<{ box: string; chains: ChainAtHook[] }> = [];
+    for (const layer of LAYERS)
+      for (const hook of HOOKS) {
+        const box = `${layer.box}_${hook}`;
+        const chains = hookSlots(ruleset, layer.family, hook).map((slot): ChainAtHook => {
+          const family = slot.table.family ?? layer.family;
+          const hookId = `${family}:${slot.table.name}:${slot.chain}` as HookId;
+          boxOf.set(hookId, box);
+          const priorityText = slot.table.chains.get(slot.chain)?.base?.priorityText ?? String(slot.priority);
+          const runsAt = slot.nat ? natCorePriority(hook) : slot.priority;
+          return {
+            hook: hookId,
+            family,
+            table: slot.table.name,
+            chain: slot.chain,
+            priority: slot.priority,
+            priorityText,
+            runsAt,
+            nat: slot.nat,
+          };
+        });
+        found.push({ box, chains });
+      }
+    return found;
+  };
+  const holders = new Map<string, string[]>();
+  for (const { name, ruleset } of drawn) {
+    for (const { box, chains } of locate(ruleset)) {
+      const merged = boxes.get(box) ?? [];
+      // Union in the kernel's order: a chain new to the list goes right after the one it follows in this ruleset.
+      let at = -1;
+      for (const chain of chains) {
+        const known = merged.findIndex((c) => c.hook === chain.hook);
+        if (known >= 0) at = known;
+        else merged.splice(++at, 0, chain);
+        holders.set(chain.hook, [...(holders.get(chain.hook) ?? []), name]);
+      }
+      // Across rulesets the kernel's order is by priority again; a tie keeps the order the rulesets gave.
+      merged.sort((a, b) => a.runsAt - b.runsAt || a.priority - b.priority);
+      boxes.set(box, merged);
+    }
+  }
+  const names = drawn.map((d) => d.name);
+  for (const chains of boxes.values())
+    for (const chain of chains) {
+      const have = holders.get(chain.hook) ?? [];
+      if (have.length < names.length) chain.only = names.filter((n) => have.includes(n));
+    }
+  for (const ruleset of instrumentation) locate(ruleset);
+  // A drawn chain is located by its own box even when an instrumentation ruleset names it too.
+  for (const [box, chains] of boxes) for (const c of chains) boxOf.set(c.hook, box);
+  return { boxes, boxOf, rulesets: names };
+}
+
+const isNft = (text: string) => isNftRuleset(text) || isNftJson(text);
+
+/**
+ * The base chains of a lab whose traces ran with nftables rulesets: the union of every ruleset its
+ * traces name (in the order of first use), their instrumentation only located. Undefined for an
+ * iptables lab (any ruleset drawn not `nft list ruleset` text), whose map lists the iptables tables.
+ * @param metas the metadata of every trace of the lab
+ * @param rulesets the lab's ruleset texts by name (`rulesets/<name>.rules`)
+ */
+export function labHookChains(
+  metas: readonly Pick<TraceMeta, "ruleset" | "instrumentation">[],
+  rulesets: Readonly<Record<string, string>>,
+): HookChains | undefined {
+  const drawn = [...new Set(metas.map((m) => m.ruleset))].filter((name) => rulesets[name] !== undefined);
+  if (drawn.length === 0 || drawn.some((name) => !isNft(rulesets[name] as string))) return undefined;
+  const read = (name: string) => parseRulesetFile(rulesets[name] as string, `${name}.rules`);
+  const instrumentation = [...new Set(metas.flatMap((m) => (m.instrumentation ? [m.instrumentation] : [])))]
+    .filter((name) => rulesets[name] !== undefined && !drawn.includes(name))
+    .map(read);
+  return hookChains(
+    drawn.map((name) => ({ name, ruleset: read(name) })),
+    instrumentation,
+  );
+}

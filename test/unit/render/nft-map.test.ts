@@ -1,0 +1,313 @@
+/**
+ * The map of an nftables lab (traces/docker-bridge-nft, its committed rulesets and traces): every hook
+ * box lists the base chains that exist there, in the kernel's order; the structure never depends on
+ * the trace; a step lights the base chain that ran, with its verdict where the TRACE shows it.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { Packet } from "../../../src/core/model/packet.ts";
+import { parseTraceText } from "../../../src/core/parse/index.ts";
+import { describePath } from "../../../src/core/render/describe-path.ts";
+import { endpointLabels } from "../../../src/core/render/endpoint-labels.ts";
+import { hookChains, labHookChains } from "../../../src/core/render/hook-chains.ts";
+import { labEndpoints } from "../../../src/core/render/lab-endpoints.ts";
+import { mapNodes } from "../../../src/core/render/netfilter-map.ts";
+import { planPath } from "../../../src/core/render/plan-path.ts";
+import { toMermaid } from "../../../src/core/render/to-mermaid.ts";
+import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
+import { labSchema, traceMetaSchema } from "../../../src/core/trace-file/schema.ts";
+
+const LAB = join(import.meta.dirname, "../../../traces/docker-bridge-nft");
+const lab = labSchema.parse(JSON.parse(readFileSync(join(LAB, "lab.json"), "utf8")));
+const stems = readdirSync(LAB)
+  .filter((f) => f.endsWith(".log"))
+  .map((f) => f.slice(0, -4))
+  .sort();
+const metas = new Map(
+  stems.map((s) => [s, traceMetaSchema.parse(JSON.parse(readFileSync(join(LAB, `${s}.json`), "utf8")))]),
+);
+const rulesets = Object.fromEntries(
+  lab.rulesets.map((name) => [name, readFileSync(join(LAB, "rulesets", `${name}.rules`), "utf8")]),
+);
+const chains = labHookChains([...metas.values()], rulesets);
+const endpoints = labEndpoints(lab);
+
+function packets(stem: string): Packet[] {
+  return parseTraceText(readFileSync(join(LAB, `${stem}.log`), "utf8"), { file: `${stem}.log` }).packets;
+}
+
+/** The packet of `stem` that reaches the forward hook (a TRACE may split one packet at a new trace id). */
+function forwarded(stem: string): Packet {
+  const p = packets(stem).find((x) => x.events.some((e) => e.hook.endsWith("FORWARD")));
+  if (!p) throw new Error(`${stem}: no packet at FORWARD`);
+  return p;
+}
+
+function draw(stem: string, packet: Packet, view: "map" | "path"): string {
+  if (!chains) throw new Error("the nft lab has no chains");
+  return toMermaid(packet, {
+    view,
+    ebtables: lab.ebtables,
+    labels: endpointLabels(packet, lab),
+    endpoints,
+    chains,
+    ruleset: metas.get(stem)?.ruleset as string,
+  });
+}
+
+/** The text of one node's label in Mermaid source. */
+function nodeText(src: string, key: string): string {
+  const m = new RegExp(`^ {2}${key}\\[\\"(.*)\\"\\]$`, "m").exec(src);
+  if (!m) throw new Error(`no node ${key}`);
+  return m[1] as string;
+}
+
+/** The chain lines of a box: label, step numbers, verdict (the word in a path view, the colour's on a map). */
+function chainLines(
+  text: string,
+): Array<{ label: string; steps?: string; verdict: string; struck: boolean }> {
+  const byColour: Record<string, string> = { "rgb(27,94,32)": "accept", "rgb(183,28,28)": "drop" };
+  const body = text.split("<br/>").slice(1).join("<br/>");
+  return [
+    ...body.matchAll(
+      /<span class='pwt[^']*' style='([^']*)'(?: data-step='([^']*)')?[^>]*>([^<]*)<\/span>(?:<span class='pwv'[^>]*>([^<]*)<\/span>)?/g,
+    ),
+  ].map((m) => ({
+    label: (m[3] as string).replace(/#40;/g, "(").replace(/#41;/g, ")"),
+    ...(m[2] ? { steps: m[2] } : {}),
+    verdict: m[4] ?? byColour[/color:(rgb\([^)]*\))/.exec(m[1] as string)?.[1] ?? ""] ?? "",
+    struck: (m[1] as string).includes("line-through"),
+  }));
+}
+
+describe("the base chains of the docker-bridge-nft lab", () => {
+  it("is an nft lab: its map is drawn from its rulesets", () => {
+    expect(chains).toBeDefined();
+    expect(chains?.rulesets).toEqual([
+      "docker-29-nft",
+      "docker-29-nft-forward-drop",
+      "docker-29-nft-forward-drop-fixed",
+    ]);
+  });
+
+  it("lists every base chain per hook in the kernel's order, conntrack where it runs", () => {
+    const boxes = new Map(
+      mapNodes(lab.ebtables, endpoints, "en", chains)
+        .filter((n) => n.kind === "hook")
+        .map((n) => [n.key, n.slots.map((s) => s.label)]),
+    );
+    expect(Object.fromEntries(boxes)).toEqual({
+      br_PREROUTING: [],
+      ip_PREROUTING: [
+        "ip docker-bridges raw-PREROUTING (raw -300)",
+        "conntrack",
+        "ip docker-bridges nat-PREROUTING (dstnat -100)",
+      ],
+      br_INPUT: [],
+      br_FORWARD: [],
+      ip_INPUT: ["confirm"],
+      // Same priority: the table listed (registered) later runs first, as the kernel inserts it first.
+      ip_FORWARD: ["ip filter FORWARD (filter 0) †", "ip docker-bridges filter-FORWARD (filter 0)"],
+      ip_OUTPUT: ["conntrack", "ip docker-bridges nat-OUTPUT (-100)"],
+      ip_POSTROUTING: ["ip docker-bridges nat-POSTROUTING (srcnat 100)", "confirm"],
+      br_OUTPUT: [],
+      br_POSTROUTING: [],
+    });
+    const forward = chains?.boxes.get("ip_FORWARD") ?? [];
+    expect(forward[0]?.only).toEqual(["docker-29-nft-forward-drop", "docker-29-nft-forward-drop-fixed"]);
+    expect(forward[1]?.only).toBeUndefined();
+  });
+
+  it("interleaves chains of every table and family by priority, NAT chains at the NAT core", () => {
+    const mine = parseRulesetFile(
+      [
+        "table inet mine {",
+        "\tchain early { type filter hook forward priority -5; policy accept; }",
+        "\tchain late { type filter hook forward priority 10; policy accept; }",
+        "\tchain dnat-first { type nat hook prerouting priority -250; policy accept; }",
+        "\tchain mangle { type filter hook prerouting priority mangle; policy accept; }",
+        "}",
+        "table bridge mine {",
+        "\tchain pre { type filter hook prerouting priority dstnat; policy accept; }",
+        "}",
+      ].join("\n"),
+      "mine.rules",
+    );
+    const docker = parseRulesetFile(rulesets["docker-29-nft"] as string, "docker-29-nft.rules");
+    const c = hookChains([
+      { name: "docker", ruleset: docker },
+      { name: "mine", ruleset: mine },
+    ]);
+    const hooks = (box: string) => c.boxes.get(box)?.map((x) => x.hook);
+    expect(hooks("ip_FORWARD")).toEqual([
+      "inet:mine:early",
+      "ip:docker-bridges:filter-FORWARD",
+      "inet:mine:late",
+    ]);
+    // A nat chain runs from the NAT core (-100) whatever its own priority, in its own order there.
+    expect(hooks("ip_PREROUTING")).toEqual([
+      "ip:docker-bridges:raw-PREROUTING",
+      "inet:mine:mangle",
+      "inet:mine:dnat-first",
+      "ip:docker-bridges:nat-PREROUTING",
+    ]);
+    expect(hooks("br_PREROUTING")).toEqual(["bridge:mine:pre"]);
+    expect(c.boxes.get("br_PREROUTING")?.[0]?.priorityText).toBe("dstnat");
+    expect(c.boxes.get("br_PREROUTING")?.[0]?.priority).toBe(-300);
+    // Whoever has a chain only some rulesets have is named.
+    expect(c.boxes.get("ip_FORWARD")?.[0]?.only).toEqual(["mine"]);
+    expect(c.boxes.get("ip_FORWARD")?.[1]?.only).toEqual(["docker"]);
+  });
+
+  it("is not an nft lab when a drawn ruleset is iptables-save text", () => {
+    expect(
+      labHookChains([{ ruleset: "x" }], { x: "*filter\n:FORWARD DROP [0:0]\nCOMMIT\n" }),
+    ).toBeUndefined();
+  });
+});
+
+describe("every map of the docker-bridge-nft lab is the same picture", () => {
+  /** The source with everything a trace may change taken out: colours, numbers, verdicts, strikes. */
+  const structure = (src: string) =>
+    src
+      .split("\n")
+      .filter((l) => !/^ {2}(%%|class |classDef |linkStyle )/.test(l))
+      .join("\n")
+      .replace(/ data-step='[^']*'| data-drop='true'/g, "")
+      .replace(/;color:rgb\([^)]*\) !important/g, "")
+      .replace(/;opacity:0\.55;text-decoration:line-through/g, "")
+      .replace(/ \w+@-->/g, " -->");
+
+  it("draws the same boxes, slots and arrows for every packet of every trace", () => {
+    const drawn = stems.flatMap((stem) =>
+      packets(stem).map((p) => ({ name: `${stem} #${p.id}`, src: draw(stem, p, "map") })),
+    );
+    expect(drawn.length).toBeGreaterThanOrEqual(26);
+    const first = structure(drawn[0]?.src ?? "");
+    for (const d of drawn) expect(structure(d.src), d.name).toBe(first);
+  });
+
+  it("numbers packetwalk's own chains on the box of their hook, never as a slot of their own", () => {
+    const p = packets("container-to-container")[0] as Packet;
+    const plan = planPath(p, lab.ebtables, {}, endpoints, chains);
+    expect(plan.extraNodes).toEqual([]);
+    expect(plan.extraSlots.size).toBe(0);
+    const first = plan.steps[0];
+    expect(first?.hook).toBe("bridge:packetwalk:PREROUTING");
+    expect(first?.key).toBe("br_PREROUTING");
+    expect(first?.slot).toBe("br_PREROUTING");
+    const src = draw("container-to-container", p, "map");
+    expect(nodeText(src, "br_PREROUTING")).toContain("data-step='1'><b>bridge PREROUTING</b>");
+    expect(nodeText(src, "br_PREROUTING")).toContain("no base chain");
+    // A LOG line names the Docker chain the packet is about to enter: that chain is lit, without a verdict.
+    const pre = chainLines(nodeText(src, "ip_PREROUTING"));
+    expect(pre.find((l) => l.label.startsWith("ip docker-bridges raw-PREROUTING"))).toMatchObject({
+      steps: "2",
+      verdict: "",
+    });
+  });
+
+  it("strikes through a chain the trace's own ruleset does not have", () => {
+    const src = draw("container-to-wan", packets("container-to-wan")[0] as Packet, "map");
+    const forward = chainLines(nodeText(src, "ip_FORWARD"));
+    expect(forward.map((l) => [l.label, l.struck])).toEqual([
+      ["ip filter FORWARD (filter 0) †", true],
+      ["ip docker-bridges filter-FORWARD (filter 0)", false],
+    ]);
+  });
+});
+
+describe("accept is not final: the forward-drop scenarios", () => {
+  it("lights the iptables FORWARD chain that dropped, with its verdict; Docker's chain never ran", () => {
+    const stem = "container-to-wan-forward-drop-trace";
+    const p = forwarded(stem);
+    for (const view of ["map", "path"] as const) {
+      const src = draw(stem, p, view);
+      const key =
+        view === "map"
+          ? "ip_FORWARD"
+          : `s${planPath(p, lab.ebtables, {}, endpoints, chains).steps.find((s) => s.key === "ip_FORWARD")?.n}`;
+      expect(chainLines(nodeText(src, key)), view).toEqual([
+        {
+          label: "ip filter FORWARD (filter 0) †",
+          steps: expect.any(String),
+          verdict: "drop",
+          struck: false,
+        },
+        { label: "ip docker-bridges filter-FORWARD (filter 0)", verdict: "", struck: false },
+      ]);
+      expect(nodeText(src, key)).toContain("data-drop='true'");
+    }
+    const plan = planPath(p, lab.ebtables, {}, endpoints, chains);
+    expect(plan.dropped).toMatchObject({ hook: "ip:filter:FORWARD", verdict: "DROP", policy: true });
+  });
+
+  it("lights both FORWARD base chains with their accept once the fix is in", () => {
+    const stem = "container-to-wan-forward-drop-fixed-trace";
+    const p = forwarded(stem);
+    const plan = planPath(p, lab.ebtables, {}, endpoints, chains);
+    const at = plan.steps.filter((s) => s.key === "ip_FORWARD");
+    expect(at.map((s) => [s.hook, s.verdict])).toEqual([
+      ["ip:filter:FORWARD", { verdict: "accept", policy: false }],
+      ["ip:docker-bridges:filter-FORWARD", { verdict: "accept", policy: false }],
+    ]);
+    for (const view of ["map", "path"] as const) {
+      const src = draw(stem, p, view);
+      const key = view === "map" ? "ip_FORWARD" : `s${at[0]?.n}`;
+      expect(chainLines(nodeText(src, key)), view).toEqual([
+        {
+          label: "ip filter FORWARD (filter 0) †",
+          steps: String(at[0]?.n),
+          verdict: "accept",
+          struck: false,
+        },
+        {
+          label: "ip docker-bridges filter-FORWARD (filter 0)",
+          steps: String(at[1]?.n),
+          verdict: "accept",
+          struck: false,
+        },
+      ]);
+      expect(src).not.toContain("data-drop");
+    }
+    const words = describePath(p, { chains });
+    expect(words.steps.filter((s) => s.includes("FORWARD"))).toEqual([
+      expect.stringMatching(
+        /^Step \d+: ip filter FORWARD \(filter 0\) †, after the routing decision, verdict accept,/,
+      ),
+      expect.stringMatching(/^Step \d+: ip docker-bridges filter-FORWARD \(filter 0\), verdict accept,/),
+    ]);
+  });
+
+  it("the LOG recording: the packet is not seen after IP FORWARD, where every packet is logged again", () => {
+    const stem = "container-to-wan-forward-drop";
+    const p = forwarded(stem);
+    const plan = planPath(p, lab.ebtables, endpointLabels(p, lab), endpoints, chains);
+    expect(plan.dropped).toBeUndefined();
+    expect(plan.openEnd).toBe(true);
+    expect(plan.exitKey).toBe("ip_FORWARD");
+    expect(plan.lostAfter).toBe("IP FORWARD");
+    expect(draw(stem, p, "path")).toMatch(
+      /^ {2}exit\("not seen after IP FORWARD #40;on its way to wan 198\.51\.100\.10 via eth0#41;"\)$/m,
+    );
+    expect(describePath(p, { chains, lang: "zh-TW" }).summary).toContain("過了 IP FORWARD 就不見了");
+    expect(plan.touched.has("ip_POSTROUTING")).toBe(false);
+    // The fixed scenario's LOG recording goes on to POSTROUTING and out.
+    const fixed = forwarded("container-to-wan-forward-drop-fixed");
+    const out = planPath(fixed, lab.ebtables, {}, endpoints, chains);
+    expect(out.openEnd).toBeUndefined();
+    expect(out.exitKey).toBe("out_wan");
+  });
+
+  it("path view: one box per hook crossed, only the trace's own ruleset's chains", () => {
+    const stem = "container-to-wan";
+    const p = packets(stem)[0] as Packet;
+    const src = draw(stem, p, "path");
+    const boxes = [...src.matchAll(/^ {2}(s\d+)\["/gm)].map((m) => m[1]);
+    const plan = planPath(p, lab.ebtables, {}, endpoints, chains);
+    expect(new Set(plan.steps.map((s) => s.key)).size).toBe(boxes.length);
+    expect(src).not.toContain("ip filter FORWARD");
+    expect(src).toContain("ip docker-bridges filter-FORWARD");
+  });
+});
