@@ -58,22 +58,22 @@ const TEXT = {
   },
   "zh-TW": {
     summary: (from: string, to: string, n: number, dir: string) =>
-      `這個${dir}封包從 ${from} 到 ${to},共經過 ${n} 個 hook。`,
+      `這個${dir}封包從 ${from} 到 ${to}，共經過 ${n} 個 hook。`,
     request: "請求",
     reply: "回覆",
     local: "本機行程",
-    step: (n: number, title: string) => `第 ${n} 步:${title}`,
+    step: (n: number, title: string) => `第 ${n} 步：${title}`,
     inOut: (i?: string, o?: string) =>
-      [i ? `從 ${i} 進入` : "", o ? `從 ${o} 送出` : ""].filter(Boolean).join(","),
+      [i ? `從 ${i} 進入` : "", o ? `從 ${o} 送出` : ""].filter(Boolean).join("，"),
     rewrite: (r: string) => `經過 ${r} 之後`,
     hook: (box: string) => `${box} hook`,
-    verdict: (v: StepVerdict) => `判決 ${v.verdict}${v.policy ? "(policy)" : ""}`,
+    verdict: (v: StepVerdict) => `判決 ${v.verdict}${v.policy ? "（預設策略）" : ""}`,
     decision: {
       [DECISION.bridging]: "經過橋接判斷之後",
       [DECISION.routing]: "經過路由判斷之後",
       [DECISION.outputRouting]: "經過輸出路由判斷之後",
     } as Record<string, string>,
-    join: ",",
+    join: "，",
     end: "。",
   },
 } as const;
