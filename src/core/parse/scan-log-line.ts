@@ -47,10 +47,36 @@ function num(line: string, from: number): number {
   return j;
 }
 
-/** `key` (with its `=`) at `at`, then a number: the index of the space after it, or -1. */
-function field(line: string, at: number, key: string): number {
-  return line.startsWith(key, at) ? num(line, at + key.length) : -1;
+/** The values the last {@link fields} read, in the order of its keys. */
+const values = [0, 0, 0, 0, 0];
+
+/**
+ * Reads the numeric fields `keys` (each with its `=`) one after the other
+ * from `at`, each ending in a space, into {@link values}: the index after the
+ * last one's space, or -1 when the line goes otherwise.
+ */
+function fields(line: string, at: number, keys: readonly string[]): number {
+  let i = at;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k] as string;
+    if (!line.startsWith(key, i)) return -1;
+    i = num(line, i + key.length);
+    if (i < 0) return -1;
+    values[k] = value;
+    i++;
+  }
+  return i;
 }
+
+/** The IPv4 header's numeric fields, in the kernel's order. */
+const IP_KEYS = ["LEN=", "TOS=", "PREC=", "TTL=", "ID="];
+const PORT_KEYS = ["SPT=", "DPT="];
+const SEQ_KEYS = ["SEQ=", "ACK="];
+const WINDOW_KEYS = ["WINDOW=", "RES="];
+const URGP_KEYS = ["URGP="];
+const UDP_KEYS = ["SPT=", "DPT=", "LEN="];
+const TYPE_KEYS = ["TYPE="];
+const ECHO_KEYS = ["CODE=", "ID=", "SEQ="];
 
 /** The end (a space) of a text value at `from`, or -1 when the line ends first. */
 function textEnd(line: string, from: number): number {
@@ -132,22 +158,13 @@ export function scanLogFields(line: string, at: number, ev: TraceEvent): boolean
   sp = textEnd(line, i);
   if (sp < 0 || !ipv4(line, i, sp)) return false;
   const ip = newIp(src, line.slice(i, sp));
-  i = field(line, sp + 1, "LEN=");
+  i = fields(line, sp + 1, IP_KEYS);
   if (i < 0) return false;
-  ip.len = value;
-  i = field(line, i + 1, "TOS=");
-  if (i < 0) return false;
-  ip.tos = value;
-  i = field(line, i + 1, "PREC=");
-  if (i < 0) return false;
-  ip.prec = value;
-  i = field(line, i + 1, "TTL=");
-  if (i < 0) return false;
-  ip.ttl = value;
-  i = field(line, i + 1, "ID=");
-  if (i < 0) return false;
-  ip.id = value;
-  i++;
+  ip.len = values[0];
+  ip.tos = values[1];
+  ip.prec = values[2];
+  ip.ttl = values[3];
+  ip.id = values[4];
   for (;;) {
     const c = line.charCodeAt(i);
     const word = c === 67 ? "CE" : c === 68 ? "DF" : c === 77 ? "MF" : undefined;
@@ -165,70 +182,52 @@ export function scanLogFields(line: string, at: number, ev: TraceEvent): boolean
   i += 6;
   if (line.startsWith("TCP ", i)) {
     const l4 = newL4("tcp");
-    i = field(line, i + 4, "SPT=");
+    i = fields(line, i + 4, PORT_KEYS);
     if (i < 0) return false;
-    l4.sport = value;
-    i = field(line, i + 1, "DPT=");
-    if (i < 0) return false;
-    l4.dport = value;
-    i++;
+    l4.sport = values[0];
+    l4.dport = values[1];
     if (line.startsWith("SEQ=", i)) {
-      i = num(line, i + 4);
+      i = fields(line, i, SEQ_KEYS);
       if (i < 0) return false;
-      l4.seq = value;
-      i = field(line, i + 1, "ACK=");
-      if (i < 0) return false;
-      l4.ack = value;
-      i++;
+      l4.seq = values[0];
+      l4.ack = values[1];
     }
-    i = field(line, i, "WINDOW=");
+    i = fields(line, i, WINDOW_KEYS);
     if (i < 0) return false;
-    l4.window = value;
-    i = field(line, i + 1, "RES=");
-    if (i < 0) return false;
-    l4.res = value;
-    i++;
+    l4.window = values[0];
+    l4.res = values[1];
     for (let flag = tcpFlag(line, i); flag !== undefined; flag = tcpFlag(line, i)) {
       if (l4.tcpFlags) l4.tcpFlags.push(flag);
       else l4.tcpFlags = [flag];
       i += flag.length + 1;
     }
-    i = field(line, i, "URGP=");
+    i = fields(line, i, URGP_KEYS);
     if (i < 0) return false;
-    l4.urgp = value;
+    l4.urgp = values[0];
     ev.l4 = l4;
   } else if (line.startsWith("UDP ", i)) {
     const l4 = newL4("udp");
-    i = field(line, i + 4, "SPT=");
+    i = fields(line, i + 4, UDP_KEYS);
     if (i < 0) return false;
-    l4.sport = value;
-    i = field(line, i + 1, "DPT=");
-    if (i < 0) return false;
-    l4.dport = value;
-    i = field(line, i + 1, "LEN=");
-    if (i < 0) return false;
-    l4.udpLen = value;
+    l4.sport = values[0];
+    l4.dport = values[1];
+    l4.udpLen = values[2];
     ev.l4 = l4;
   } else if (line.startsWith("ICMP ", i)) {
     const l4 = newL4("icmp");
-    i = field(line, i + 5, "TYPE=");
-    if (i < 0) return false;
-    l4.icmpType = value;
+    i = fields(line, i + 5, TYPE_KEYS);
     // Echo only: errors quote a packet, others carry fields of their own.
-    if (value !== 0 && value !== 8) return false;
-    i = field(line, i + 1, "CODE=");
+    if (i < 0 || (values[0] !== 0 && values[0] !== 8)) return false;
+    l4.icmpType = values[0];
+    i = fields(line, i, ECHO_KEYS);
     if (i < 0) return false;
-    l4.icmpCode = value;
-    i = field(line, i + 1, "ID=");
-    if (i < 0) return false;
-    l4.icmpId = value;
-    i = field(line, i + 1, "SEQ=");
-    if (i < 0) return false;
-    l4.icmpSeq = value;
+    l4.icmpCode = values[0];
+    l4.icmpId = values[1];
+    l4.icmpSeq = values[2];
     ev.l4 = l4;
   } else return false;
   // Nothing after the last field (UID=, MARK=, OPT (...) and the like go the general way).
-  if (i !== end - 1) return false;
+  if (i !== end) return false;
   ev.ip = ip;
   return true;
 }
