@@ -105,7 +105,8 @@ export async function parseSegment(
   let endSignature = "";
   let linesRead = 0;
   let done = false;
-  const input = readChunks(job.path, job.warmByte);
+  // Big reads, as before: a worker's heap limits hold its batches (see `parse-parallel.ts`).
+  const input = readChunks(job.path, job.warmByte, 1 << 20);
   for await (const batch of lineBatches(input, job.maxLineBytes ? { maxLineBytes: job.maxLineBytes } : {})) {
     for (let i = 0; i < batch.length; i++) {
       const next = parser.nextLine;
