@@ -4,8 +4,8 @@
  * changed nothing (raw, mangle and nat PREROUTING, say), so a line whose
  * fields equal a recent line's takes a copy of that line's event fields
  * instead of being read again. Comparing the texts is native string work,
- * far cheaper than reading a dozen numbers in JavaScript. Bounded: a full
- * memo starts over.
+ * far cheaper than reading a dozen numbers in JavaScript. Bounded: a fixed
+ * number of slots, a newer text replacing an older one in its slot.
  */
 import type { IpInfo, L4Info, TraceEvent } from "../model/packet.ts";
 import { detach } from "./detach-string.ts";
@@ -75,8 +75,8 @@ export class LogFieldMemo {
 
   /**
    * Fills `ev` from a line read earlier with the same fields as `line` from
-   * `at` (where `IN=` starts) to its end, and returns true; else false and
-   * the text and slot to {@link remember} once the line is read.
+   * `at` (where `IN=` starts) to its end, and returns true; else false (the
+   * caller then reads the line and may {@link remember} it).
    */
   fill(line: string, at: number, ev: TraceEvent): boolean {
     const slot = slotOf(line, at);
