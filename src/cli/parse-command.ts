@@ -3,7 +3,7 @@
  * kernel log / TRACE output (streamed, `-` is stdin) and prints the packets,
  * their flows, directions and hooks.
  */
-import { createReadStream, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { z } from "zod";
@@ -15,9 +15,7 @@ import { lineBatches, MAX_LINE_BYTES } from "../core/parse/split-lines.ts";
 import { TraceParser } from "../core/parse/trace-parser.ts";
 import { formatPacket, type OutputMode } from "./packet-output.ts";
 import { parseFileParallel } from "./parse-parallel.ts";
-
-/** Read size: small enough that decoded chunks stay in V8's young generation and RSS stays low. */
-const CHUNK = 64 * 1024;
+import { readChunks } from "./parse-read-chunks.ts";
 
 /** One line for `packetwalk --help`. */
 export const summary = "read kernel log / TRACE output into packets and directions";
@@ -198,7 +196,8 @@ export async function run(argv: string[]): Promise<number> {
   const parser = new TraceParser(onPacket, prefixMap ? { prefixMap } : {});
   for (const file of args.files) {
     parser.setFile(file);
-    const input = file === "-" ? process.stdin : createReadStream(file, { highWaterMark: CHUNK });
+    // A file is read with blocking reads into one buffer (see `parse-read-chunks.ts`); stdin as a stream.
+    const input = file === "-" ? process.stdin : readChunks(file);
     try {
       let n = 0;
       // Lines are split per chunk (`lineBatches`), not one readline event each; output is flushed as it goes.

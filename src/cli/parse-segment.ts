@@ -8,7 +8,6 @@
  * Runs in a worker thread (this module is the worker's entry), or in the
  * calling thread through {@link parseSegment}.
  */
-import { closeSync, openSync, readSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
 import type { HookId } from "../core/model/hook.ts";
 import type { Diagnostic } from "../core/model/packet.ts";
@@ -17,6 +16,7 @@ import { lineBatches } from "../core/parse/split-lines.ts";
 import { summarizePacket } from "../core/parse/summarize-packet.ts";
 import { type PacketLineOrder, TraceParser, type UnknownPrefix } from "../core/parse/trace-parser.ts";
 import { type OutputMode, packetTail } from "./packet-output.ts";
+import { readChunks } from "./parse-read-chunks.ts";
 
 /** What a segment's worker is asked to do. Lines are numbered from 1 in the whole file. */
 export interface SegmentJob {
@@ -67,21 +67,6 @@ export interface SegmentResult {
   linesRead: number;
 }
 
-/** Read size: a worker may block on its reads, and big ones cost fewer calls. */
-const CHUNK = 1 << 20;
-
-/** The file's bytes from `from` on, read synchronously (a worker has nothing else to do meanwhile). */
-async function* readChunks(fd: number, from: number): AsyncGenerator<Uint8Array> {
-  let pos = from;
-  for (;;) {
-    const buf = Buffer.allocUnsafe(CHUNK);
-    const n = readSync(fd, buf, 0, CHUNK, pos);
-    if (n === 0) return;
-    pos += n;
-    yield n < CHUNK ? buf.subarray(0, n) : buf;
-  }
-}
-
 /** Packets are handed over in batches of this many, so that a worker holds few of them. */
 const BATCH = 512;
 
@@ -119,32 +104,25 @@ export async function parseSegment(
   let startSignature: string | undefined;
   let endSignature = "";
   let linesRead = 0;
-  const fd = openSync(job.path, "r");
   let done = false;
-  try {
-    const input = readChunks(fd, job.warmByte);
-    for await (const batch of lineBatches(
-      input,
-      job.maxLineBytes ? { maxLineBytes: job.maxLineBytes } : {},
-    )) {
-      for (let i = 0; i < batch.length; i++) {
-        const next = parser.nextLine;
-        if (next === job.fromLine && startSignature === undefined) startSignature = parser.signature();
-        if (next >= job.toLine) {
-          if (next === job.toLine) endSignature = parser.signature();
-          // Past the segment, lines are read only to close the packets that started in it.
-          if (parser.floor >= job.toLine) {
-            done = true;
-            break;
-          }
+  // Big reads, as before: a worker's heap limits hold its batches (see `parse-parallel.ts`).
+  const input = readChunks(job.path, job.warmByte, 1 << 20);
+  for await (const batch of lineBatches(input, job.maxLineBytes ? { maxLineBytes: job.maxLineBytes } : {})) {
+    for (let i = 0; i < batch.length; i++) {
+      const next = parser.nextLine;
+      if (next === job.fromLine && startSignature === undefined) startSignature = parser.signature();
+      if (next >= job.toLine) {
+        if (next === job.toLine) endSignature = parser.signature();
+        // Past the segment, lines are read only to close the packets that started in it.
+        if (parser.floor >= job.toLine) {
+          done = true;
+          break;
         }
-        parser.line(batch[i] as string);
-        linesRead++;
       }
-      if (done) break;
+      parser.line(batch[i] as string);
+      linesRead++;
     }
-  } finally {
-    closeSync(fd);
+    if (done) break;
   }
   // The floor may have moved without a packet closing (a waiting bridge line claimed): hand those out too.
   if (done) parser.handOutReady();

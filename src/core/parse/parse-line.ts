@@ -3,6 +3,7 @@
  * line formats (legacy TRACE, xtables-monitor, nft monitor, ebtables, LOG).
  */
 import { detectEnvelope, type Envelope } from "./detect-envelope.ts";
+import type { LogFieldMemo } from "./log-field-memo.ts";
 import { parseEbtLine } from "./parse-ebt-line.ts";
 import { parseLogLine } from "./parse-log-line.ts";
 import { parseNftMonitorLine } from "./parse-nft-monitor.ts";
@@ -17,8 +18,12 @@ export interface LineParse {
   result: ParsedLine;
 }
 
-/** Parses the message of a line (without newline or trailing `\r`) whose envelope is known. */
-export function parseBody(line: string, bodyStart: number): ParsedLine {
+/**
+ * Parses the message of a line (without newline or trailing `\r`) whose envelope is known.
+ * `fast` (default true): common LOG lines take the fast path of `scan-log-line.ts`, and
+ * with a {@link LogFieldMemo} the copy of a recent line's fields (same result); false: the general readers only.
+ */
+export function parseBody(line: string, bodyStart: number, fast: boolean | LogFieldMemo = true): ParsedLine {
   const c = line.charCodeAt(bodyStart);
   if (c === 84 /* T */) {
     const r = parseTraceLine(line, bodyStart);
@@ -38,7 +43,7 @@ export function parseBody(line: string, bodyStart: number): ParsedLine {
     if (r.kind !== "skip") return r;
     if (at < 0) return cutBeforeOut(line, bodyStart) ?? r;
   }
-  const r = parseLogLine(line, bodyStart, at);
+  const r = parseLogLine(line, bodyStart, at, fast);
   // A prefix holding its own `IN=.. OUT=..` hides the mark from the quick look: LOG lines show SRC=, MAC= or ARP.
   if (r.kind === "event" && !r.event.ip && !r.event.arp && !r.event.macRaw && !r.event.macSrc) {
     const e = parseEbtLine(line, bodyStart);

@@ -143,12 +143,37 @@ function nftPrefixHook(segs: string[]): HookId | undefined {
   return `${fam}:${table}:${chain}`;
 }
 
-/** Memoising wrapper: prefixes repeat on every line, so each distinct one is mapped once per family. */
+/** Slots of the resolver's first-level cache (a power of two). */
+const RECENT_SLOTS = 64;
+
+/**
+ * The first-level slot of a prefix: its length and last characters (the
+ * chain and table), so that a log's few prefixes rarely share one. Cheaper
+ * than a map's hash of a fresh slice of the line, which reads every character.
+ */
+function recentSlot(prefix: string): number {
+  const n = prefix.length;
+  return (
+    (n * 7 + prefix.charCodeAt(n - 1) * 3 + prefix.charCodeAt(n - 3) + prefix.charCodeAt(n - 8)) &
+    (RECENT_SLOTS - 1)
+  );
+}
+
+/**
+ * Memoising wrapper: prefixes repeat on every line, so each distinct one is mapped once per family.
+ * A small table of recent prefixes, compared whole, answers most lines before the maps do.
+ */
 export function createPrefixResolver(
   options: PrefixToHookOptions = {},
 ): (prefix: string, defaultFamily: Family) => HookId | undefined {
   const caches = new Map<Family, Map<string, HookId | null>>();
+  const recentPrefix: (string | undefined)[] = new Array(RECENT_SLOTS).fill(undefined);
+  const recentFamily: (Family | undefined)[] = new Array(RECENT_SLOTS).fill(undefined);
+  const recentHook: (HookId | null)[] = new Array(RECENT_SLOTS).fill(null);
   return (prefix, defaultFamily) => {
+    const slot = recentSlot(prefix);
+    if (recentPrefix[slot] === prefix && recentFamily[slot] === defaultFamily)
+      return recentHook[slot] ?? undefined;
     let cache = caches.get(defaultFamily);
     if (!cache) {
       cache = new Map();
@@ -161,6 +186,9 @@ export function createPrefixResolver(
       // The prefix is a slice of its line: keep a copy, not the whole input chunk.
       cache.set(detach(prefix), hit);
     }
+    recentPrefix[slot] = detach(prefix);
+    recentFamily[slot] = defaultFamily;
+    recentHook[slot] = hit;
     return hit ?? undefined;
   };
 }

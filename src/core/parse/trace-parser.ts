@@ -8,6 +8,7 @@ import type { Diagnostic, Packet, TraceEvent } from "../model/packet.ts";
 import { detach } from "./detach-string.ts";
 import { detectEnvelope } from "./detect-envelope.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
+import { LogFieldMemo } from "./log-field-memo.ts";
 import { type FlowAssignment, FlowPairer, type PairOptions } from "./pair-flows.ts";
 import { parseBody } from "./parse-line.ts";
 import { SKIP } from "./parsed-line.ts";
@@ -45,6 +46,12 @@ export interface ParseOptions {
    * from the first `PACKET:` line of the input (see {@link TraceParser.packetLines}).
    */
   packetLines?: PacketLineOrder;
+  /**
+   * Read every line with the general readers, without the fast path for common
+   * LOG lines and its memo of recent field texts (the output is the same: tests
+   * compare the two). Default: false.
+   */
+  fullParse?: boolean;
   /** Flow memory (see {@link PairOptions}). Default: 100000 tuples. */
   pair?: PairOptions;
   /** Keep at most this many diagnostics; one more says how many were left out. Default: 1000. */
@@ -138,6 +145,8 @@ export class TraceParser {
   private readonly stashLines: number;
   private packetOrder: "unknown" | PacketLineOrder;
   private lastTraceEvent: { ev: TraceEvent; line: number } | undefined;
+  /** The LOG fast path and its memo, or false (see {@link ParseOptions.fullParse}). */
+  private readonly fast: LogFieldMemo | false;
 
   /** `onPacket` receives every finished packet in id order, with its flow decision. */
   constructor(onPacket: (packet: Packet, flow: FlowAssignment) => void, options: ParseOptions = {}) {
@@ -151,6 +160,7 @@ export class TraceParser {
     this.stashLines = options.group?.windowLines ?? 400;
     this.maxUnknownPrefixes = options.maxUnknownPrefixes ?? MAX_UNKNOWN_PREFIXES;
     this.packetOrder = options.packetLines ?? "unknown";
+    this.fast = options.fullParse ? false : new LogFieldMemo();
     this.from = options.range?.from ?? Number.NEGATIVE_INFINITY;
     this.to = options.range?.to ?? Number.POSITIVE_INFINITY;
     const grouped = options.onGroupedPacket;
@@ -264,7 +274,7 @@ export class TraceParser {
       if (raw.trim().length === 0) return;
     }
     const envelope = detectEnvelope(raw);
-    const result = envelope.bodyStart >= raw.length ? SKIP : parseBody(raw, envelope.bodyStart);
+    const result = envelope.bodyStart >= raw.length ? SKIP : parseBody(raw, envelope.bodyStart, this.fast);
     switch (result.kind) {
       case "skip":
         if (counted) this.skippedLines++;
@@ -377,6 +387,15 @@ export class TraceParser {
     for (const [id, d] of this.stash) if (seq - d.seq > this.stashLines) this.stash.delete(id);
     // Still full of live entries (an input of nothing but packet lines): start over, as before.
     if (this.stash.size > 1024) this.stash.clear();
+  }
+
+  /**
+   * LOG lines read by the fast path so far: `scanned` by `scan-log-line.ts`,
+   * `copied` from a recent line with the same fields (`log-field-memo.ts`).
+   * Both 0 with {@link ParseOptions.fullParse}.
+   */
+  get fastLines(): { scanned: number; copied: number } {
+    return this.fast ? { scanned: this.fast.scans, copied: this.fast.hits } : { scanned: 0, copied: 0 };
   }
 
   /** Problems found beyond `maxDiagnostics` (not in {@link diagnostics}). */
