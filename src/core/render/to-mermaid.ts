@@ -71,8 +71,10 @@ const CLASS_DEFS = [
   "classDef brHit fill:#c8e6c9,stroke:#e65100,stroke-width:3px,color:#1a1a1a",
   "classDef ipHit fill:#bbdefb,stroke:#e65100,stroke-width:3px,color:#1a1a1a",
   "classDef passed fill:#ffe0b2,stroke:#e65100,stroke-width:2px,color:#1a1a1a",
-  "classDef brFaded fill:#c8e6c9,stroke:#2e7d32,color:#1a1a1a,opacity:0.45,stroke-dasharray:4 3",
-  "classDef ipFaded fill:#bbdefb,stroke:#1565c0,color:#1a1a1a,opacity:0.45,stroke-dasharray:4 3",
+  // Off the path: the layer's fill washed into the page (light or dark) and the theme's own text colour,
+  // so a faded box stays readable on a dark page (an opaque dark label on a 45% box did not).
+  "classDef brFaded fill:#c8e6c9,fill-opacity:0.3,stroke:#2e7d32,stroke-opacity:0.6,stroke-dasharray:4 3",
+  "classDef ipFaded fill:#bbdefb,fill-opacity:0.3,stroke:#1565c0,stroke-opacity:0.6,stroke-dasharray:4 3",
   "classDef faded opacity:0.45,stroke-dasharray:4 3",
   "classDef endpoint fill:#e1bee7,stroke:#6a1b9a,stroke-width:2px,color:#1a1a1a",
 ];
