@@ -8,6 +8,9 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
+          // Property and stream tests run beside the browser tests on 2 cores: a time limit is no speed
+          // check (the benches are), only a guard against a hang.
+          testTimeout: 30_000,
         },
       },
       {
