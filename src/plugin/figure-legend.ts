@@ -103,7 +103,7 @@ export function figureLegend(
     ...(chains
       ? [
           words(
-            '<span style="color:#1b5e20">accept</span> / <span style="color:#b71c1c">drop</span>',
+            '<span class="pw-v-accept">accept</span> / <span class="pw-v-drop">drop</span>',
             s.verdict,
           ),
         ]

@@ -117,7 +117,7 @@ describe("nftables listing", () => {
     const page = await open("zh-tw/traces/docker-bridge-nft/container-to-wan-forward-drop/", 1280, "light");
     const request = page.locator('section[data-direction="request"]');
     expect(await request.locator(".pw-decision").textContent()).toBe(
-      "決定這個封包的是步驟 5:ip filter FORWARD(預設策略) 的 drop 是最終結果。",
+      "決定這個封包的是步驟 5：ip filter FORWARD（預設策略） 的 drop 是最終結果。",
     );
     expect(await request.locator(".pw-nft-rules summary").first().textContent()).toBe(
       "此步驟的 base chain、規則與判決",

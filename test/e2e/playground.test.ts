@@ -589,7 +589,8 @@ describe("playground anonymisation, rule listings and the viewer", () => {
       await pasteLog(page, nftLog);
       await page.locator("summary", { hasText: /Ruleset/ }).click();
       await page.locator("[data-rules]").fill(nft);
-      const forward = page.locator("[data-pick]").nth(1);
+      // Packet 1: the request, whole from packetwalk's nftrace chain on (the kernel's trace id ties it).
+      const forward = page.locator("[data-pick]").nth(0);
       await forward.click();
       await page.locator("[data-steps] .pw-rule.pw-matched").first().waitFor();
       const chains = await page.locator("[data-steps] .pw-chain-name").allTextContents();

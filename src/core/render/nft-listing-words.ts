@@ -77,7 +77,7 @@ export function packetDecision(
     const final = step.chains.find((b) => b.status === "ran" && b.verdict?.final);
     if (final?.verdict) {
       const clause = baseChainClause(final, lang) as string;
-      return zh ? `決定這個封包的是步驟 ${step.n}:${clause}。` : `Decided at step ${step.n}: ${clause}.`;
+      return zh ? `決定這個封包的是步驟 ${step.n}：${clause}。` : `Decided at step ${step.n}: ${clause}.`;
     }
   }
   const known = steps.some((s) => s.chains.some((b) => b.verdict));
