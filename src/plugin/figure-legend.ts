@@ -101,12 +101,7 @@ export function figureLegend(
     item("bridge", chains ? s.bridgeChains : s.bridge),
     item("ip", chains ? s.ipChains : s.ip),
     ...(chains
-      ? [
-          words(
-            '<span class="pw-v-accept">accept</span> / <span class="pw-v-drop">drop</span>',
-            s.verdict,
-          ),
-        ]
+      ? [words('<span class="pw-v-accept">accept</span> / <span class="pw-v-drop">drop</span>', s.verdict)]
       : []),
     ...partial.map((names) => words("†", s.only(names))),
     item("path", s.path),
