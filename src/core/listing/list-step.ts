@@ -8,8 +8,9 @@
 import { splitHookId } from "../model/hook.ts";
 import type { TraceEvent } from "../model/packet.ts";
 import { explainNftRule } from "../render/explain-nft-rule.ts";
+import { reachableChains } from "../render/reachable-chains.ts";
 import { type ListedChain, type StepListing, toListing } from "../render/to-listing.ts";
-import type { ChainDef, Rule, Ruleset, TableDef } from "../simulate/ruleset.ts";
+import type { ChainDef, Ruleset, TableDef } from "../simulate/ruleset.ts";
 import { chainOf } from "./log-step-matches.ts";
 
 // nft monitor trace prints a rule without its counter's numbers and handle; the listing may have them.
@@ -19,17 +20,6 @@ function normalizeNft(text: string): string {
     .replace(/\bcounter(\s+packets\s+\d+\s+bytes\s+\d+)?/g, "counter")
     .replace(/\s+/g, " ")
     .trim();
-}
-
-/** Chains a rule may continue in: its jump or goto, or the jumps of its verdict map. */
-function jumpsOf(rule: Rule, table: TableDef): string[] {
-  const t = rule.target;
-  if (t.kind === "jump" || t.kind === "goto") return [t.chain];
-  if (t.kind !== "vmap") return [];
-  const elements = t.elements ?? table.sets?.get(t.map ?? "")?.verdicts ?? [];
-  return elements.flatMap((e) =>
-    e.verdict.kind === "jump" || e.verdict.kind === "goto" ? [e.verdict.chain] : [],
-  );
 }
 
 function nftListing(event: TraceEvent, table: TableDef, base: ChainDef): StepListing {
@@ -46,11 +36,7 @@ function nftListing(event: TraceEvent, table: TableDef, base: ChainDef): StepLis
     else if (m.text.startsWith("policy")) policies.set(m.chain, m.verdict);
   }
   const verdictsKnown = (event.verdicts?.length ?? 0) > 0 || (event.matched?.length ?? 0) > 0;
-  const chains: ListedChain[] = [];
-  const seen = new Set<string>();
-  const visit = (chain: ChainDef) => {
-    if (seen.has(chain.name)) return;
-    seen.add(chain.name);
+  const chains = reachableChains(table, base.name).map((chain) => {
     const listed: ListedChain = {
       table: `${table.family ?? ""} ${table.name}`.trim(),
       chain: chain.name,
@@ -59,8 +45,6 @@ function nftListing(event: TraceEvent, table: TableDef, base: ChainDef): StepLis
     if (chain.policy) listed.policy = chain.policy.toUpperCase();
     const applied = policies.get(chain.name);
     if (applied) listed.policyApplied = applied;
-    chains.push(listed);
-    const next: string[] = [];
     for (const rule of chain.rules) {
       const item: ListedChain["rules"][number] = {
         index: rule.index,
@@ -73,14 +57,9 @@ function nftListing(event: TraceEvent, table: TableDef, base: ChainDef): StepLis
       if (kernel) Object.assign(item, { matched: kernel, matchedBy: "kernel" });
       else if (simulator) Object.assign(item, { matched: simulator, matchedBy: "simulator" });
       listed.rules.push(item);
-      next.push(...jumpsOf(rule, table));
     }
-    for (const name of next) {
-      const c = table.chains.get(name);
-      if (c) visit(c);
-    }
-  };
-  visit(base);
+    return listed;
+  });
   return { chains, verdictsKnown };
 }
 

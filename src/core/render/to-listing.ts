@@ -8,8 +8,9 @@
 
 import { splitHookId } from "../model/hook.ts";
 import type { TraceEvent } from "../model/packet.ts";
-import type { Ruleset } from "../simulate/ruleset.ts";
+import type { Rule, Ruleset } from "../simulate/ruleset.ts";
 import { explainRule, type RuleNote } from "./explain-rule.ts";
+import { reachableChains } from "./reachable-chains.ts";
 import { type NftStepListing, toNftListing } from "./to-nft-listing.ts";
 
 /** One rule line of a listed chain. */
@@ -89,19 +90,14 @@ export function toListing(event: TraceEvent, ruleset: Ruleset): StepListing {
   const verdictsKnown = (event.verdicts?.length ?? 0) > 0 || (event.matched?.length ?? 0) > 0;
   if (!parts || !table) return { chains: [], verdictsKnown };
 
-  const chains: ListedChain[] = [];
-  const seen = new Set<string>();
-  const visit = (name: string) => {
-    if (seen.has(name)) return;
-    seen.add(name);
-    const def = table.chains.get(name);
-    if (!def) return;
-    const listed: ListedChain = { table: parts.table, chain: name, rules: [] };
+  // iptables and ebtables rules lead on only by their own jump or goto.
+  const leadsTo = (rule: Rule) =>
+    rule.target.kind === "jump" || rule.target.kind === "goto" ? [rule.target.chain] : [];
+  const chains = reachableChains(table, parts.chain, leadsTo).map((def) => {
+    const listed: ListedChain = { table: parts.table, chain: def.name, rules: [] };
     if (def.policy) listed.policy = def.policy;
-    const applied = policies.get(name);
+    const applied = policies.get(def.name);
     if (applied) listed.policyApplied = applied;
-    chains.push(listed);
-    const jumps: string[] = [];
     for (const rule of def.rules) {
       const item: ListedRule = {
         index: rule.index,
@@ -119,10 +115,8 @@ export function toListing(event: TraceEvent, ruleset: Ruleset): StepListing {
         item.matchedBy = "simulator";
       }
       listed.rules.push(item);
-      if (rule.target.kind === "jump" || rule.target.kind === "goto") jumps.push(rule.target.chain);
     }
-    for (const j of jumps) visit(j);
-  };
-  visit(parts.chain);
+    return listed;
+  });
   return { chains, verdictsKnown };
 }

@@ -9,8 +9,9 @@
 import { splitHookId } from "../model/hook.ts";
 import type { MatchedRule, RuleVerdict, TraceEvent } from "../model/packet.ts";
 import { hookSlots } from "../simulate/hook-order.ts";
-import type { ChainDef, Ruleset, TableDef, Target } from "../simulate/ruleset.ts";
+import type { ChainDef, Ruleset, TableDef } from "../simulate/ruleset.ts";
 import { explainNftRule } from "./explain-nft-rule.ts";
+import { reachableChains } from "./reachable-chains.ts";
 import type { ListedChain, ListedRule } from "./to-listing.ts";
 
 /** What a base chain decided. */
@@ -92,30 +93,14 @@ function declaration(def: ChainDef): string {
     : "";
 }
 
-/** The regular chains a target leads to (a jump, a goto, or each jump of a verdict map). */
-function targetChains(t: Target, table: TableDef): string[] {
-  if (t.kind === "jump" || t.kind === "goto") return [t.chain];
-  if (t.kind !== "vmap") return [];
-  const elements = t.elements ?? table.sets?.get(t.map ?? "")?.verdicts ?? [];
-  return elements.flatMap((e) => targetChains(e.verdict, table));
-}
-
 /** A matched-rule mark keyed by `chain\ntext`. */
 type Marks = Map<string, { verdict: string; by: "kernel" | "simulator" }>;
 
 function listChains(table: TableDef, base: string, marks: Marks, policyMark?: string): ListedChain[] {
-  const chains: ListedChain[] = [];
-  const seen = new Set<string>();
-  const visit = (name: string) => {
-    if (seen.has(name)) return;
-    seen.add(name);
-    const def = table.chains.get(name);
-    if (!def) return;
-    const listed: ListedChain = { table: table.name, chain: name, rules: [] };
+  return reachableChains(table, base).map((def) => {
+    const listed: ListedChain = { table: table.name, chain: def.name, rules: [] };
     if (def.policy) listed.policy = def.policy;
-    if (name === base && policyMark) listed.policyApplied = policyMark;
-    chains.push(listed);
-    const next: string[] = [];
+    if (def.name === base && policyMark) listed.policyApplied = policyMark;
     for (const rule of def.rules) {
       const item: ListedRule = {
         index: rule.index,
@@ -123,18 +108,15 @@ function listChains(table: TableDef, base: string, marks: Marks, policyMark?: st
         text: rule.text,
         note: explainNftRule(rule.text, table.sets),
       };
-      const mark = marks.get(`${name}\n${normalize(rule.text)}`);
+      const mark = marks.get(`${def.name}\n${normalize(rule.text)}`);
       if (mark) {
         item.matched = mark.verdict;
         item.matchedBy = mark.by;
       }
       listed.rules.push(item);
-      next.push(...targetChains(rule.target, table));
     }
-    for (const n of next) visit(n);
-  };
-  visit(base);
-  return chains;
+    return listed;
+  });
 }
 
 /** nft's word for a verdict: `ACCEPT` -> `accept`, `JUMP FILTER-X` -> `jump filter-x` (chain names as in the table). */
