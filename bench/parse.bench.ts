@@ -25,7 +25,7 @@
  * Env: PARSE_BENCH_LINES (default 1750000, about 400 MB) is 4N;
  * PARSE_BENCH_ROUNDS (default 2) timing rounds, best kept. Temp files are removed.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -175,6 +175,31 @@ function childPeakRss(
   return JSON.parse(r.stdout) as { rss: number; packets: number };
 }
 
+/**
+ * What two cores give this workload at best: wall seconds of `n` one-thread
+ * parses of `file`, each in its own process, all started at once (shared
+ * caches and memory bandwidth make two parses at once slower than one alone).
+ */
+async function parsesAtOnce(file: string, n: number): Promise<number> {
+  const start = performance.now();
+  await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const child = spawn(process.execPath, [import.meta.filename, "--child", "parse", file], {
+            stdio: ["ignore", "ignore", "inherit"],
+          });
+          child.on("error", reject);
+          child.on("exit", (code) =>
+            code === 0 ? resolve() : reject(new Error(`child parse exited ${code}`)),
+          );
+        }),
+    ),
+  );
+  return (performance.now() - start) / 1000;
+}
+
 function check(got: { lines: number; packets: number; flows: number }, want: typeof got, what: string): void {
   for (const k of ["lines", "packets", "flows"] as const)
     if (got[k] !== want[k]) throw new Error(`${what}: expected ${want[k]} ${k}, got ${got[k]}`);
@@ -243,6 +268,16 @@ export async function run(): Promise<Record<string, string | number>> {
       (r) => r.seconds,
     );
     check(par, want, "parallel parse");
+    const alone = await best(
+      rounds,
+      () => parsesAtOnce(bigFile, 1),
+      (s) => s,
+    );
+    const pair = await best(
+      rounds,
+      () => parsesAtOnce(bigFile, 2),
+      (s) => s,
+    );
     const cli1 = await best(
       rounds,
       () => cli(["--jobs", "1", "--json"], bigFile),
@@ -306,6 +341,7 @@ export async function run(): Promise<Record<string, string | number>> {
       "jobs2.goal": `--jobs 2 >= ${GOAL_JOBS2}x --jobs 1 on 2 cores`,
       "jobs2.linesPerSecond": lps(par.seconds),
       "jobs2.vsJobs1": `${jobs2.toFixed(2)}x (${against(jobs2, GOAL_JOBS2)})`,
+      "jobs2.ceiling": `${x((2 * alone) / pair, 1)}: two one-thread parses at once, in two processes, do the work of this many alone (what 2 cores give this parse at best; the goal asks ${GOAL_JOBS2}x)`,
       "jobs2.cpuSeconds": Number(par.cpu.toFixed(2)),
       "jobs2.segments": par.segments,
       "jobs2.retries": par.retries,

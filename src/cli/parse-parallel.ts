@@ -27,14 +27,9 @@ import {
   unknownPrefixMessage,
   unlistedNote,
 } from "../core/parse/trace-parser.ts";
+import { forEachPacked, type PackedBatch } from "./packet-batch.ts";
 import { type OutputMode, packetHead } from "./packet-output.ts";
-import {
-  parseSegment,
-  type SegmentJob,
-  type SegmentPacket,
-  type SegmentResult,
-  type WorkerMessage,
-} from "./parse-segment.ts";
+import { parseSegment, type SegmentJob, type SegmentResult, type WorkerMessage } from "./parse-segment.ts";
 
 /** Options of {@link parseFileParallel}. */
 export interface ParallelOptions {
@@ -147,7 +142,7 @@ const WORKER_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 4
 /** A job waiting for, or running on, a worker. */
 interface Task {
   job: SegmentJob;
-  onPackets: (packets: SegmentPacket[]) => void;
+  onPackets: (packets: PackedBatch) => void;
   resolve: (r: SegmentResult) => void;
   reject: (e: Error) => void;
 }
@@ -169,7 +164,7 @@ class WorkerPool {
     this.size = size;
   }
 
-  run(job: SegmentJob, onPackets: (packets: SegmentPacket[]) => void): Promise<SegmentResult> {
+  run(job: SegmentJob, onPackets: (packets: PackedBatch) => void): Promise<SegmentResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ job, onPackets, resolve, reject });
       this.pump();
@@ -257,7 +252,7 @@ interface Segment {
   toLine: number;
   warmupLines: number;
   /** Its packets so far, in order. */
-  packets: SegmentPacket[][];
+  packets: PackedBatch[];
   result: Promise<SegmentResult>;
 }
 
@@ -279,7 +274,7 @@ export async function parseFileParallel(
   const packetLines = await packetLineOrder(options.path, options.maxLineBytes);
   const index = new LineIndex(options.path);
   const pool = options.inline ? undefined : new WorkerPool(jobs);
-  const run = (job: SegmentJob, onPackets: (p: SegmentPacket[]) => void) =>
+  const run = (job: SegmentJob, onPackets: (p: PackedBatch) => void) =>
     pool ? pool.run(job, onPackets) : parseSegment(job, onPackets);
   const summary: ParallelSummary = {
     packets: 0,
@@ -307,14 +302,15 @@ export async function parseFileParallel(
       ...(packetLines ? { packetLines } : {}),
       ...(options.prefixMap ? { prefixMap: options.prefixMap } : {}),
     };
-    const packets: SegmentPacket[][] = [];
+    const packets: PackedBatch[] = [];
     const result = run(job, (batch) => packets.push(batch));
     // Awaited later, in order: until then a failure must not count as unhandled.
     result.catch(() => {});
     return { fromLine, fromByte, toLine, warmupLines, packets, result };
   };
 
-  const pairer = new FlowPairer();
+  // The keys are slices of their batch's text: copies are kept.
+  const pairer = new FlowPairer({ copyKeys: true });
   const unknown = new Map<string, { diag: Diagnostic | undefined; count: number; name: string }>();
   let unlisted = 0;
   const inFlight: Segment[] = [];
@@ -352,16 +348,18 @@ export async function parseFileParallel(
       summary.skippedLines += result.skippedLines;
       unlisted += result.unlisted + mergeDiagnostics(result, summary.diagnostics, unknown, maxDiagnostics);
       let text = "";
-      for (const p of batches.flat()) {
-        const a = pairer.assignKeys(p.keys);
-        if (a.isNew) summary.flows++;
-        const summaryText =
-          a.direction === "reply" && p.replySummary !== undefined ? p.replySummary : p.summary;
-        text += packetHead(
-          { id: ++summary.packets, flow: a.flow, direction: a.direction, summary: summaryText },
-          options.mode,
-        );
-        text += p.tail;
+      for (const batch of batches) {
+        forEachPacked(batch, (p) => {
+          const a = pairer.assignKeys(p.keys);
+          if (a.isNew) summary.flows++;
+          const summaryText =
+            a.direction === "reply" && p.replySummary !== undefined ? p.replySummary : p.summary;
+          text += packetHead(
+            { id: ++summary.packets, flow: a.flow, direction: a.direction, summary: summaryText },
+            options.mode,
+          );
+          text += p.tail;
+        });
         if (text.length > 1 << 16) {
           await write(text);
           text = "";

@@ -15,6 +15,7 @@ import { type FlowKeys, flowKeys } from "../core/parse/pair-flows.ts";
 import { lineBatches } from "../core/parse/split-lines.ts";
 import { summarizePacket } from "../core/parse/summarize-packet.ts";
 import { type PacketLineOrder, TraceParser, type UnknownPrefix } from "../core/parse/trace-parser.ts";
+import { type PackedBatch, PacketBatchWriter } from "./packet-batch.ts";
 import { type OutputMode, packetTail } from "./packet-output.ts";
 import { readChunks } from "./parse-read-chunks.ts";
 
@@ -73,9 +74,9 @@ const BATCH = 512;
 /** Runs one segment (see the module comment); its packets go to `onPackets`, in order, in batches. */
 export async function parseSegment(
   job: SegmentJob,
-  onPackets: (packets: SegmentPacket[]) => void,
+  onPackets: (packets: PackedBatch) => void,
 ): Promise<SegmentResult> {
-  let packets: SegmentPacket[] = [];
+  const packets = new PacketBatchWriter();
   const parser = new TraceParser(() => {}, {
     file: job.file,
     firstLine: job.warmLine,
@@ -94,10 +95,9 @@ export async function parseSegment(
         tail: packetTail(p, job.mode),
       };
       if (print && p.rewrites.length > 0) record.replySummary = summarizePacket({ ...p, direction: "reply" });
-      packets.push(record);
-      if (packets.length >= BATCH) {
-        onPackets(packets);
-        packets = [];
+      packets.add(record);
+      if (packets.size >= BATCH) {
+        onPackets(packets.take());
       }
     },
   });
@@ -106,7 +106,7 @@ export async function parseSegment(
   let linesRead = 0;
   let done = false;
   // Big reads, as before: a worker's heap limits hold its batches (see `parse-parallel.ts`).
-  const input = readChunks(job.path, job.warmByte, 1 << 20);
+  const input = readChunks(job.path, job.warmByte);
   for await (const batch of lineBatches(input, job.maxLineBytes ? { maxLineBytes: job.maxLineBytes } : {})) {
     for (let i = 0; i < batch.length; i++) {
       const next = parser.nextLine;
@@ -127,7 +127,7 @@ export async function parseSegment(
   // The floor may have moved without a packet closing (a waiting bridge line claimed): hand those out too.
   if (done) parser.handOutReady();
   else parser.flush();
-  if (packets.length) onPackets(packets);
+  if (packets.size) onPackets(packets.take());
   return {
     startSignature: startSignature ?? "",
     endSignature,
@@ -142,7 +142,7 @@ export async function parseSegment(
 
 /** What a worker posts: batches of packets, then the result (or the error) of its job. */
 export type WorkerMessage =
-  | { kind: "packets"; packets: SegmentPacket[] }
+  | { kind: "packets"; packets: PackedBatch }
   | { kind: "done"; result: SegmentResult }
   | { kind: "failed"; error: string };
 

@@ -160,7 +160,9 @@ export interface TraceEvent {
   macDst?: string;
   /** EtherType, e.g. `0x0800`. */
   ethType?: string;
+  /** The IP header. Read-only once parsed: lines with the same fields share one record. */
   ip?: IpInfo;
+  /** The layer-4 header. Read-only once parsed, as {@link ip}. */
   l4?: L4Info;
   /** Netfilter mark, when printed. */
   mark?: string;

@@ -7,7 +7,7 @@
  * far cheaper than reading a dozen numbers in JavaScript. Bounded: a fixed
  * number of slots, a newer text replacing an older one in its slot.
  */
-import type { IpInfo, L4Info, TraceEvent } from "../model/packet.ts";
+import type { TraceEvent } from "../model/packet.ts";
 import { detach } from "./detach-string.ts";
 
 /** Slots of the memo (a power of two): a field text has one slot, a newer text there replaces it. */
@@ -24,40 +24,6 @@ function slotOf(line: string, at: number): number {
   const stop = Math.max(at, end - 48);
   for (let j = end - 2; j >= stop; j -= 3) h = (h * 31 + line.charCodeAt(j)) | 0;
   return h & (SLOTS - 1);
-}
-
-/** A copy of `ip` with the layout of `newIp` (one object shape for the grouping code). */
-function copyIp(ip: IpInfo): IpInfo {
-  return {
-    src: ip.src,
-    dst: ip.dst,
-    len: ip.len,
-    tos: ip.tos,
-    prec: ip.prec,
-    ttl: ip.ttl,
-    id: ip.id,
-    flags: ip.flags ? ip.flags.slice() : undefined,
-  } as IpInfo;
-}
-
-/** A copy of `l4` with the layout of `newL4`. */
-function copyL4(l4: L4Info): L4Info {
-  return {
-    proto: l4.proto,
-    sport: l4.sport,
-    dport: l4.dport,
-    tcpFlags: l4.tcpFlags ? l4.tcpFlags.slice() : undefined,
-    seq: l4.seq,
-    ack: l4.ack,
-    window: l4.window,
-    res: l4.res,
-    urgp: l4.urgp,
-    udpLen: l4.udpLen,
-    icmpType: l4.icmpType,
-    icmpCode: l4.icmpCode,
-    icmpId: l4.icmpId,
-    icmpSeq: l4.icmpSeq,
-  } as L4Info;
 }
 
 /**
@@ -81,7 +47,7 @@ export class LogFieldMemo {
   fill(line: string, at: number, ev: TraceEvent): boolean {
     const slot = slotOf(line, at);
     const text = this.texts[slot];
-    // String equality is native (the slice costs no copy); a slot's text is only ever compared whole.
+    // String equality is native (the slice costs no copy; `startsWith` measured slower); a slot's text is only ever compared whole.
     if (text === undefined || text.length !== line.length - at || line.slice(at) !== text) return false;
     const m = this.fields[slot] as TraceEvent;
     this.hits++;
@@ -92,12 +58,13 @@ export class LogFieldMemo {
     ev.macSrc = m.macSrc;
     ev.macDst = m.macDst;
     ev.ethType = m.ethType;
-    ev.ip = copyIp(m.ip as IpInfo);
-    if (m.l4) ev.l4 = copyL4(m.l4);
+    // Shared, not copied: nothing changes an event's IP or layer-4 record once its line is read.
+    ev.ip = m.ip;
+    if (m.l4) ev.l4 = m.l4;
     return true;
   }
 
-  /** Remembers the fields of `ev`, just read from `line` at `at` (copies: the event may be changed later). */
+  /** Remembers the fields of `ev`, just read from `line` at `at` (its records are shared with later lines). */
   remember(line: string, at: number, ev: TraceEvent): void {
     const slot = slotOf(line, at);
     this.scans++;
@@ -109,8 +76,8 @@ export class LogFieldMemo {
       macSrc: ev.macSrc,
       macDst: ev.macDst,
       ethType: ev.ethType,
-      ip: copyIp(ev.ip as IpInfo),
-      l4: ev.l4 ? copyL4(ev.l4) : undefined,
+      ip: ev.ip,
+      l4: ev.l4,
     } as TraceEvent;
     // A copy of the text: a slice would keep its whole line (or input chunk) alive.
     this.texts[slot] = detach(line.slice(at));

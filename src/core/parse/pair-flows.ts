@@ -13,6 +13,12 @@ import { bestEvent, summarizePacket } from "./summarize-packet.ts";
 export interface PairOptions {
   /** Remember at most this many tuples. Default: 100000. */
   maxTuples?: number;
+  /**
+   * Keep copies of the tuples given to {@link FlowPairer.assignKeys}, for keys
+   * that are slices of a bigger string (the parallel parse's batches), which
+   * a kept slice would keep whole. Default: false (keys are kept as given).
+   */
+  copyKeys?: boolean;
 }
 
 /** What {@link FlowPairer.assign} decided. */
@@ -158,9 +164,11 @@ export class FlowPairer {
   private tuples = new Map<string, { flow: number; direction: "request" | "reply"; proto: string }>();
   private older = new Map<string, { flow: number; direction: "request" | "reply"; proto: string }>();
   private nextFlow = 1;
+  private readonly copyKeys: boolean;
 
   constructor(options: PairOptions = {}) {
     this.maxTuples = options.maxTuples ?? 100_000;
+    this.copyKeys = options.copyKeys ?? false;
   }
 
   /** Tuples remembered right now (both generations): at most `maxTuples` + 1. */
@@ -211,7 +219,7 @@ export class FlowPairer {
     return { flow: hit.flow, direction: hit.direction, isNew, proto: hit.proto };
   }
 
-  /** `t` must be detached (see `assign`): it is kept as a map key. */
+  /** `t` is kept as a map key: detached already (see `flowKeys`), or copied with `copyKeys`. */
   private remember(t: string, v: { flow: number; direction: "request" | "reply"; proto: string }): void {
     const old = this.lookup(t);
     if (old && old.flow === v.flow) return;
@@ -219,7 +227,7 @@ export class FlowPairer {
   }
 
   private store(t: string, v: Remembered): void {
-    this.tuples.set(t, v);
+    this.tuples.set(this.copyKeys ? detach(t) : t, v);
     // Two generations instead of evicting the oldest key one by one (Map iteration over deleted slots is slow).
     if (this.tuples.size > this.maxTuples / 2) {
       this.older = this.tuples;

@@ -1,0 +1,113 @@
+/**
+ * A parallel parse's packets cross threads packed into one string (see
+ * `packet-batch.ts`): every packet must come out as it went in, whatever its
+ * texts hold, and flows pair the same from the unpacked keys.
+ */
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { forEachPacked, PacketBatchWriter } from "../../../src/cli/packet-batch.ts";
+import type { SegmentPacket } from "../../../src/cli/parse-segment.ts";
+import { FlowPairer } from "../../../src/core/parse/pair-flows.ts";
+
+const text = fc.string({ unit: "grapheme", maxLength: 40 });
+const packet: fc.Arbitrary<SegmentPacket> = fc
+  .record({
+    tuples: fc.array(fc.tuple(text, text), { maxLength: 4 }),
+    quoted: fc.option(text, { nil: undefined }),
+    proto: text,
+    replyLike: fc.boolean(),
+    summary: text,
+    replySummary: fc.option(text, { nil: undefined }),
+    tail: text,
+  })
+  .map((r) => {
+    const p: SegmentPacket = {
+      keys: {
+        seen: r.tuples.map((t) => t[0]),
+        reversed: r.tuples.map((t) => t[1]),
+        proto: r.proto,
+        replyLike: r.replyLike,
+      },
+      summary: r.summary,
+      tail: r.tail,
+    };
+    if (r.quoted !== undefined) p.keys.quoted = r.quoted;
+    if (r.replySummary !== undefined) p.replySummary = r.replySummary;
+    return p;
+  });
+
+function roundTrip(packets: SegmentPacket[]): SegmentPacket[] {
+  const w = new PacketBatchWriter();
+  for (const p of packets) w.add(p);
+  expect(w.size).toBe(packets.length);
+  // As postMessage copies it.
+  const batch = structuredClone(w.take());
+  expect(w.size).toBe(0);
+  const out: SegmentPacket[] = [];
+  forEachPacked(batch, (p) => out.push(p));
+  return out;
+}
+
+describe("packed packet batches", () => {
+  it("give back every packet, field for field, in order", () => {
+    fc.assert(
+      fc.property(fc.array(packet, { maxLength: 30 }), (packets) => {
+        expect(roundTrip(packets)).toEqual(packets);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("keep empty texts, separators and non-ASCII apart", () => {
+    const p: SegmentPacket = {
+      keys: { seen: ["", "a b"], reversed: ["b a", ""], quoted: "", proto: "tcp", replyLike: true },
+      summary: "ICMP 网 → \u0000",
+      replySummary: "",
+      tail: "x\n",
+    };
+    expect(roundTrip([p, p])).toEqual([p, p]);
+  });
+
+  it("start a writer over after take", () => {
+    const w = new PacketBatchWriter();
+    const p: SegmentPacket = {
+      keys: { seen: ["t"], reversed: ["r"], proto: "udp", replyLike: false },
+      summary: "s",
+      tail: "",
+    };
+    w.add(p);
+    w.take();
+    w.add(p);
+    const out: SegmentPacket[] = [];
+    forEachPacked(w.take(), (q) => out.push(q));
+    expect(out).toEqual([p]);
+  });
+
+  it("pair flows the same from unpacked keys, with copies kept", () => {
+    const tuples = ["tcp 10.0.0.1 1 10.0.0.2 2", "tcp 10.0.0.2 2 10.0.0.1 1"];
+    const packets: SegmentPacket[] = [
+      {
+        keys: {
+          seen: [tuples[0] as string],
+          reversed: [tuples[1] as string],
+          proto: "tcp",
+          replyLike: false,
+        },
+        summary: "",
+        tail: "",
+      },
+      {
+        keys: { seen: [tuples[1] as string], reversed: [tuples[0] as string], proto: "tcp", replyLike: true },
+        summary: "",
+        tail: "",
+      },
+    ];
+    const direct = new FlowPairer();
+    const packed = new FlowPairer({ copyKeys: true });
+    const unpacked = roundTrip(packets);
+    const a = packets.map((p) => direct.assignKeys(p.keys));
+    const b = unpacked.map((p) => packed.assignKeys(p.keys));
+    expect(b).toEqual(a);
+    expect(b.map((x) => x.direction)).toEqual(["request", "reply"]);
+  });
+});
