@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TraceFacts, traceFacts } from "../core/diff/trace-facts.ts";
 import { parseTraceText } from "../core/parse/index.ts";
+import { labHookChains } from "../core/render/hook-chains.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import { readerRulesets } from "../core/trace-file/ruleset-pins.ts";
 import { annotateRecorded, LabError } from "../lab/load-lab.ts";
@@ -95,6 +96,11 @@ export function readVersionFacts(tracesDir: string): VersionFacts {
     // A ruleset's instrumented copies change with it: the reader's ruleset alone is reported.
     for (const name of readerRulesets(Object.keys(data.rulesets)))
       out.rulesets[`${lab}/${name}`] = data.rulesets[name] as string;
+    // An nftables lab's maps list its base chains, as the site draws them.
+    const chains = labHookChains(
+      data.traces.map((t) => t.meta),
+      data.rulesets,
+    );
     for (const t of data.traces) {
       let parsed = parseTraceText(t.text, { file: t.logPath });
       if (t.meta.mode === "log") {
@@ -105,7 +111,7 @@ export function readVersionFacts(tracesDir: string): VersionFacts {
           if (!(error instanceof LabError)) throw error;
         }
       }
-      out.traces.push(traceFacts(`${lab}/${t.stem}`, t.meta, data.lab, parsed));
+      out.traces.push(traceFacts(`${lab}/${t.stem}`, t.meta, data.lab, parsed, chains));
     }
   }
   return out;

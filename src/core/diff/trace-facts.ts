@@ -9,6 +9,8 @@ import type { Packet, ParsedTrace, TraceEvent } from "../model/packet.ts";
 import { endpointLabels } from "../render/endpoint-labels.ts";
 import { toMermaidId } from "../render/escape-mermaid-label.ts";
 import { formatRewrite } from "../render/format-endpoints.ts";
+import type { HookChains } from "../render/hook-chains.ts";
+import { labEndpoints } from "../render/lab-endpoints.ts";
 import { planPath } from "../render/plan-path.ts";
 import { toMermaid } from "../render/to-mermaid.ts";
 import type { Lab, TraceMeta } from "../trace-file/schema.ts";
@@ -48,8 +50,24 @@ export interface TraceFacts {
   };
 }
 
-/** The matched-rule lines of one event. */
-function matchedOf(event: TraceEvent): string[] {
+/**
+ * The matched-rule lines of one event. `drawn` (an nftables lab): the `table\nchain` of every base chain
+ * of the lab's rulesets; packetwalk's own logging and tracing chains are not among them and decide nothing.
+ */
+function matchedOf(event: TraceEvent, drawn?: ReadonlySet<string>): string[] {
+  if (drawn) {
+    // A LOG line the simulator agrees with: the rules of every base chain crossed up to the packet's next line.
+    if (event.crossed)
+      return event.crossed
+        .filter((c) => drawn.has(`${c.table}\n${c.chain}`))
+        .flatMap((c) =>
+          c.matched.map(
+            (m) => `${c.table} ${m.chain}: ${m.text} → ${m.verdict}${m.unmodelled ? " (unmodelled)" : ""}`,
+          ),
+        );
+    const [, table, chain] = event.hook.split(":");
+    if (!drawn.has(`${table}\n${chain}`)) return [];
+  }
   if (event.matched?.length) {
     return (
       event.matched
@@ -64,12 +82,12 @@ function matchedOf(event: TraceEvent): string[] {
   );
 }
 
-function packetFacts(packet: Packet): PacketFacts {
+function packetFacts(packet: Packet, drawn?: ReadonlySet<string>): PacketFacts {
   return {
     id: packet.id,
     direction: packet.direction,
     summary: packet.summary,
-    steps: packet.events.map((e) => ({ hook: e.hook, matched: matchedOf(e) })),
+    steps: packet.events.map((e) => ({ hook: e.hook, matched: matchedOf(e, drawn) })),
     rewrites: packet.rewrites.map(
       (r) => `${formatRewrite(r, packet.direction)} (${r.afterHook} → ${r.beforeHook})`,
     ),
@@ -79,14 +97,26 @@ function packetFacts(packet: Packet): PacketFacts {
 /**
  * The facts of one trace.
  * @param parsed the parsed trace, annotated with matched rules where they are known
+ * @param chains an nftables lab's base chains per hook (`labHookChains`), so that its diagrams are the
+ *   site's (hook boxes listing the base chains) and its steps' rules are those of the lab's base chains,
+ *   without packetwalk's own logging and tracing chains; default none (an iptables lab)
  */
-export function traceFacts(name: string, meta: TraceMeta, lab: Lab, parsed: ParsedTrace): TraceFacts {
+export function traceFacts(
+  name: string,
+  meta: TraceMeta,
+  lab: Lab,
+  parsed: ParsedTrace,
+  chains?: HookChains,
+): TraceFacts {
   const first = parsed.packets[0];
   const request =
     first?.direction === "request" ? first : parsed.packets.find((p) => p.direction === "request");
   const reply = parsed.packets.find(
     (p) => p.direction === "reply" && (!request || (p.flow === request.flow && p.id > request.id)),
   );
+  const drawn = chains
+    ? new Set([...chains.boxes.values()].flatMap((cs) => cs.map((c) => `${c.table}\n${c.chain}`)))
+    : undefined;
   const mermaid: TraceFacts["mermaid"] = {};
   const diagramNodes: TraceFacts["diagramNodes"] = {};
   // A fixed id prefix: the source must not change with where the diagram is shown.
@@ -96,14 +126,19 @@ export function traceFacts(name: string, meta: TraceMeta, lab: Lab, parsed: Pars
   ] as const) {
     if (packet) {
       const idPrefix = direction === "request" ? "q" : "r";
+      // The lesson figure's options (English): the same map, endpoints and base chains as the site.
       mermaid[direction] = toMermaid(packet, {
         view: "map",
         labels: endpointLabels(packet, lab),
         ebtables: lab.ebtables,
+        endpoints: labEndpoints(lab),
         idPrefix,
+        ...(chains ? { chains, ruleset: meta.ruleset } : {}),
       });
       // The map's node of each step, as the site's step-through finds it.
-      const nodes = planPath(packet, lab.ebtables).steps.map((st) => `${toMermaidId(idPrefix)}_${st.key}`);
+      const nodes = planPath(packet, lab.ebtables, {}, undefined, chains).steps.map(
+        (st) => `${toMermaidId(idPrefix)}_${st.key}`,
+      );
       diagramNodes[direction] = { packet: packet.id, nodes };
     }
   }
@@ -113,7 +148,7 @@ export function traceFacts(name: string, meta: TraceMeta, lab: Lab, parsed: Pars
     origin: meta.origin,
     mode: meta.mode,
     ruleset: meta.ruleset,
-    packets: parsed.packets.map(packetFacts),
+    packets: parsed.packets.map((p) => packetFacts(p, drawn)),
     mermaid,
     diagramNodes,
   };

@@ -3,7 +3,9 @@
  * own lab: one commit per kind of change. A lesson prose edit and a re-capture
  * that took the same path report nothing; a re-capture that took another path
  * reports exactly that trace's hook lists; a ruleset edit reports exactly the
- * ruleset's lines and the trace whose matched rule it changed.
+ * ruleset's lines and the trace whose matched rule it changed. On the nftables
+ * lab, a ruleset edit is reported by the lab's own base chains' rules and drawn
+ * on the site's nftables map.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -267,5 +269,73 @@ describe("packetwalk diff between git revisions", () => {
     expect(r.stderr).toContain("hint: ");
     expect(r.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
     expect(mine()).toEqual(before);
+  });
+});
+
+describe("packetwalk diff on an nftables lab", () => {
+  const nft = "traces/docker-bridge-nft";
+  const before = mkdtempSync(join(tmpdir(), "packetwalk-diff-nft-a-"));
+  const after = mkdtempSync(join(tmpdir(), "packetwalk-diff-nft-b-"));
+
+  beforeAll(() => {
+    for (const side of [before, after]) {
+      mkdirSync(join(side, nft), { recursive: true });
+      cpSync(join(root, nft, "lab.json"), join(side, nft, "lab.json"));
+      cpSync(join(root, nft, "rulesets"), join(side, nft, "rulesets"), { recursive: true });
+      for (const t of ["container-to-wan", "container-to-wan-trace"])
+        for (const ext of [".log", ".json"]) cpSync(join(root, nft, t + ext), join(side, nft, t + ext));
+    }
+    // Docker's masquerade becomes a fixed SNAT, in the ruleset and the copies the traces ran with.
+    for (const file of readdirSync(join(after, nft, "rulesets")).filter((f) =>
+      f.startsWith("docker-29-nft."),
+    ))
+      writeFileSync(
+        join(after, nft, "rulesets", file),
+        readFileSync(join(after, nft, "rulesets", file), "utf8").replace(
+          'counter masquerade comment "MASQUERADE"',
+          'counter snat to 203.0.113.2 comment "MASQUERADE"',
+        ),
+      );
+  });
+
+  afterAll(() => {
+    rmSync(before, { recursive: true, force: true });
+    rmSync(after, { recursive: true, force: true });
+  });
+
+  it("reports the lab's own rules at the step that changed, never packetwalk's logging chains", () => {
+    const { json, markdown } = compare(before, after);
+    expect(json.traces.map((t) => t.name)).toEqual(["docker-bridge-nft/container-to-wan"]);
+    const matched = json.traces[0]?.packets.flatMap((p) => p.matched) ?? [];
+    expect(matched).toEqual([
+      {
+        step: expect.any(Number),
+        hook: "ip:docker-bridges:nat-POSTROUTING",
+        before: [
+          'docker-bridges nat-postrouting-out__docker0: oifname != "docker0" ip saddr 172.17.0.0/16 counter masquerade comment "MASQUERADE" → MASQUERADE',
+        ],
+        after: [
+          'docker-bridges nat-postrouting-out__docker0: oifname != "docker0" ip saddr 172.17.0.0/16 counter snat to 203.0.113.2 comment "MASQUERADE" → SNAT',
+        ],
+      },
+    ]);
+    expect(markdown).not.toContain("log prefix");
+  });
+
+  it("draws the site's nftables map: hook boxes listing the lab's base chains, the changed one outlined", () => {
+    const html = join(out, "nft-report.html");
+    const r = diff(before, after, "--html", html);
+    expect(r.status, r.stderr).toBe(0);
+    const page = readFileSync(html, "utf8");
+    const sides = page.split('<div class="pw-side">').slice(1);
+    expect(sides).toHaveLength(2);
+    for (const side of sides) {
+      // Docker's base chains where the kernel runs them, in the rendered map.
+      expect(side).toContain("ip docker-bridges nat-POSTROUTING (srcnat 100)");
+      expect(side).toContain("ip docker-bridges filter-FORWARD (filter 0)");
+    }
+    // The changed step is outlined on both maps: the IP POSTROUTING box, which holds the nat base chain.
+    expect(page.match(/class="node [^"]*pwchanged[^"]*" id="[^"]*ip_POSTROUTING/g)).toHaveLength(2);
+    expect(page).not.toMatch(/raw · conntrack · mangle/);
   });
 });
