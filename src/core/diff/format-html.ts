@@ -4,9 +4,8 @@
  * diagrams when given, else the Mermaid source), with the steps that changed
  * highlighted in the step lists and in the source.
  */
-import type { DiffLine, FactsDiff, TraceChange } from "./diff-facts.ts";
+import type { DiffLine, FactsDiff, PacketChange, TraceChange } from "./diff-facts.ts";
 import { diffLines } from "./diff-facts.ts";
-import { traceSection } from "./format-markdown.ts";
 import type { PacketFacts, TraceFacts } from "./trace-facts.ts";
 
 /** Options of {@link formatHtml}. */
@@ -49,6 +48,51 @@ function stepList(p: PacketFacts | undefined, other: PacketFacts | undefined): s
   return `<ol>${items.join("")}</ol>${rewrites}`;
 }
 
+/** Lines before and after, `-` and `+` marked and coloured, one block per line (a coloured line spans the width). */
+function diffPre(lines: DiffLine[]): string {
+  return `<pre class="pw-rules">${lines
+    .map(
+      (l) =>
+        `<span class="pw-${l.op}">${l.op === "add" ? "+" : l.op === "del" ? "-" : " "}${escapeHtml(l.text)}</span>`,
+    )
+    .join("")}</pre>`;
+}
+
+/** What changed in one packet: the Markdown report's list, as HTML. */
+function packetChangeHtml(p: PacketChange): string {
+  const items: string[] = [];
+  const code = (s: string) => `<code>${escapeHtml(s)}</code>`;
+  if (p.summary) items.push(`<li>summary: ${code(p.summary.before)} → ${code(p.summary.after)}</li>`);
+  if (p.hooks) items.push(`<li>hook list:${diffPre(p.hooks)}</li>`);
+  if (p.rewrites) {
+    const show = (r: string[]) => (r.length ? r.map(code).join(", ") : "none");
+    items.push(`<li>NAT rewrites: ${show(p.rewrites.before)} → ${show(p.rewrites.after)}</li>`);
+  }
+  for (const m of p.matched)
+    items.push(
+      `<li>step ${m.step} ${code(m.hook)}, matched rules:${diffPre([
+        ...m.before.map((text) => ({ op: "del" as const, text })),
+        ...m.after.map((text) => ({ op: "add" as const, text })),
+      ])}</li>`,
+    );
+  return `<li>packet #${p.id} (${p.direction})<ul>${items.join("")}</ul></li>`;
+}
+
+/** The summary of a changed trace: packets gone or new, then what changed in each packet. */
+function changeSummary(t: TraceChange): string {
+  if (t.kind !== "changed") {
+    const facts = t.after ?? t.before;
+    return `<p>${facts?.packets.length ?? 0} packet(s), ${escapeHtml(String(facts?.origin))}, ${escapeHtml(String(facts?.mode))} mode.</p>`;
+  }
+  const items = [
+    ...t.packetsRemoved.map((p) => `<li>packet removed: <code>${escapeHtml(p)}</code></li>`),
+    ...t.packetsAdded.map((p) => `<li>packet added: <code>${escapeHtml(p)}</code></li>`),
+    ...t.packets.map(packetChangeHtml),
+  ];
+  if (t.diagrams.length) items.push(`<li>diagram changed: ${t.diagrams.join(", ")}</li>`);
+  return `<ul class="pw-summary">${items.join("")}</ul>`;
+}
+
 function packetOf(facts: TraceFacts | undefined, direction: "request" | "reply"): PacketFacts | undefined {
   return facts?.packets.find((p) => p.direction === direction);
 }
@@ -57,8 +101,7 @@ function traceBlock(t: TraceChange, options: HtmlOptions): string {
   const parts = [
     `<section id="${escapeHtml(t.name)}"><h2><code>${escapeHtml(t.name)}</code> ${escapeHtml(t.title)} <small>(${t.kind})</small></h2>`,
   ];
-  // The same list as the Markdown report, as preformatted text.
-  parts.push(`<pre class="pw-summary">${escapeHtml(traceSection(t).split("\n").slice(2).join("\n"))}</pre>`);
+  parts.push(changeSummary(t));
   const directions = (["request", "reply"] as const).filter(
     (d) => t.kind !== "changed" || t.diagrams.includes(d) || t.packets.some((p) => p.direction === d),
   );
@@ -89,15 +132,7 @@ export function formatHtml(diff: FactsDiff, options: HtmlOptions): string {
   const title = `packetwalk diff ${options.from} → ${options.to}`;
   const rulesets = diff.rulesets.length
     ? `<section><h2>Rulesets</h2>${diff.rulesets
-        .map(
-          (r) =>
-            `<h3><code>${escapeHtml(r.name)}</code> (${r.kind})</h3><pre class="pw-rules">${r.lines
-              .map(
-                (l) =>
-                  `<span class="pw-${l.op}">${l.op === "add" ? "+" : l.op === "del" ? "-" : " "}${escapeHtml(l.text)}</span>`,
-              )
-              .join("\n")}</pre>`,
-        )
+        .map((r) => `<h3><code>${escapeHtml(r.name)}</code> (${r.kind})</h3>${diffPre(r.lines)}`)
         .join("\n")}</section>`
     : "";
   const toc = diff.traces.length
@@ -110,12 +145,15 @@ export function formatHtml(diff: FactsDiff, options: HtmlOptions): string {
 ${options.fontCss ?? ""}
 body{font-family:system-ui,sans-serif;margin:1rem 2rem;color:#1b1f24;background:#fff}
 .pw-pair{display:grid;grid-template-columns:1fr 1fr;gap:1rem;align-items:start}
+@media (max-width:50rem){.pw-pair{grid-template-columns:1fr}body{margin:1rem}}
 .pw-side{border:1px solid #d0d7de;border-radius:6px;padding:.5rem 1rem;min-width:0;overflow-x:auto}
 .pw-svg svg{max-width:100%;height:auto}
 .pw-changed{background:#fff3b0;outline:2px solid #e6a700}
 li.pw-changed{list-style-type:"▶ "}
 .pw-del{background:#ffd7d5}.pw-add{background:#ccffd8}
 pre{white-space:pre-wrap}
+.pw-rules span{display:block}
+.pw-summary pre{margin:.3rem 0 .6rem}
 </style></head>
 <body><h1>${escapeHtml(title)}</h1>
 <p>${diff.traces.length} trace(s) changed, ${diff.unchanged} unchanged, ${diff.rulesets.length} ruleset(s) changed. Changed steps and source lines are highlighted.</p>

@@ -226,6 +226,15 @@ describe("packetwalk diff between git revisions", () => {
     expect(page.match(/class="node [^"]*pwchanged[^"]*" id="[^"]*ip_POSTROUTING/g)).toHaveLength(2);
     expect(page.match(/<li class="pw-changed"><code>ip:nat:POSTROUTING<\/code>/g)).toHaveLength(2);
     expect(page).toMatch(/@font-face\{font-family:"Noto Sans";[^}]*data:font\/woff2;base64,/);
+    // What changed, as HTML: the matched rule before and after as coloured lines, no Markdown fences.
+    const summary = /<ul class="pw-summary">[\s\S]*?<\/ul><\/li><\/ul>/.exec(page)?.[0] ?? "";
+    expect(summary).toContain(
+      '<span class="pw-del">-POSTROUTING: -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE → MASQUERADE</span>',
+    );
+    expect(summary).toContain(
+      '<span class="pw-add">+POSTROUTING: -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j SNAT',
+    );
+    expect(page).not.toContain("```");
     // A rendered diagram, not only its source.
     const svg = /<svg\b[\s\S]*?<\/svg>/.exec(sides[0] ?? "")?.[0] ?? "";
     expect(svg.length).toBeGreaterThan(1000);
