@@ -4,7 +4,9 @@
  * scrolling sideways, nothing cropped, and either its labels are 11 px or
  * more or its full-screen view opens readable and pans and zooms with
  * buttons, keys and touch. On a wide screen, focusing a step keeps its box
- * in view. A path view is read in place: at 390 px its labels are 11 px or
+ * in view, and every lesson map is whole and read in place (labels 11 px or
+ * more): above its steps at 1100 px, beside them from 1280 px (where the
+ * table of contents folds to the top of the page, up to 1600 px). A path view is read in place: at 390 px its labels are 11 px or
  * more. Screenshots of the first figure of three lessons and of the nftables
  * lab's "accept is not final" trace go to test-results/figures/ (1280 and
  * 390 px, light and dark).
@@ -232,6 +234,54 @@ describe("wide screen", () => {
         expect(r?.left ?? -1).toBeGreaterThanOrEqual(0);
         expect(r?.right ?? 1e9).toBeLessThanOrEqual(1280);
       }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it.each([
+    [1100, "above the steps"],
+    [1280, "beside the steps"],
+    [1600, "beside the steps, with the table of contents"],
+  ] as const)("at %i px every lesson map is whole, %s, its labels 11 px or more", async (width, how) => {
+    const context = await site.browser.newContext({ viewport: { width, height: 900 } });
+    try {
+      const page = await context.newPage();
+      let seen = 0;
+      for (const lesson of lessons) {
+        await page.goto(`${site.server.url}${lesson.requestPath}`);
+        const maps = await page.evaluate(() =>
+          [...document.querySelectorAll<HTMLElement>('figure.pw-trace[data-view="map"] .pw-direction')]
+            .map((section) => {
+              const box = section.querySelector<HTMLElement>(".pw-diagram");
+              const svg = box?.querySelector<SVGSVGElement>(":scope > svg");
+              const steps = section.querySelector(".pw-steps")?.getBoundingClientRect();
+              if (!box || !svg || !steps || svg.getClientRects().length === 0) return undefined;
+              const natural = Number(svg.style.maxWidth.replace("px", "")) || svg.viewBox.baseVal.width;
+              const r = svg.getBoundingClientRect();
+              const b = box.getBoundingClientRect();
+              return {
+                id: svg.id,
+                hidden: box.scrollWidth - box.clientWidth,
+                label: (15 * r.width) / natural,
+                beside: steps.left >= b.right - 1,
+                right: b.right,
+                toc: document.querySelector(".toc-column")?.getClientRects().length ?? 0,
+              };
+            })
+            .filter((m) => m !== undefined),
+        );
+        for (const m of maps) {
+          seen++;
+          const where = `${lesson.path} ${m.id}`;
+          expect(m.hidden, `${where}: px of the map hidden sideways`).toBeLessThanOrEqual(1);
+          expect(m.label, `${where}: label size in px`).toBeGreaterThanOrEqual(11);
+          expect(m.beside, `${where}: ${how}`).toBe(width >= 1280);
+          expect(m.right, `${where}: inside the window`).toBeLessThanOrEqual(width);
+          expect(m.toc > 0, `${where}: table of contents column`).toBe(width >= 1600);
+        }
+      }
+      expect(seen, "maps checked").toBeGreaterThan(10);
     } finally {
       await context.close();
     }
