@@ -69,6 +69,27 @@ describe("envelopes", () => {
     ["[  122.212126] host kernel: msg", "journal-monotonic", 122.212126],
     ["Nov 26 05:58:48 host kernel: [  122.212126] msg", "syslog", undefined],
     ["msg", "bare", undefined],
+    ["[<    0.000123>] msg", "dmesg-delta", undefined],
+    ["[  122.212126 <    0.000123>] msg", "dmesg-delta", 122.212126],
+    ["[Nov26 05:58] msg", "dmesg-reltime", undefined],
+    ["[  +0.000123] msg", "dmesg-reltime", undefined],
+    ["[  122.212126] [     C1] msg", "dmesg", 122.212126],
+    ["[  122.212126][   T4821] msg", "dmesg", 122.212126],
+    ["\uFEFF[  122.212126] msg", "dmesg", 122.212126],
+    ["\uFEFFmsg", "bare", undefined],
+    ["1795672728.212126 host kernel: msg", "journal-unix", 1795672728.212126],
+    [
+      "Thu 2026-11-26 05:58:48 UTC host kernel: msg",
+      "journal-full",
+      Date.UTC(2026, 10, 26, 5, 58, 48) / 1000,
+    ],
+    [
+      "<4>1 2026-11-26T05:58:48.212126+00:00 host kernel - - - msg",
+      "rfc5424",
+      Date.UTC(2026, 10, 26, 5, 58, 48) / 1000 + 0.212126,
+    ],
+    ['<4>1 2026-11-26T05:58:48Z host kernel - - [origin x="a\\]b"] [  122.212126] msg', "rfc5424", undefined],
+    ["<4>1 - - kernel - - - \uFEFFmsg", "rfc5424", undefined],
   ])("%s", (line, kind, time) => {
     const e = detectEnvelope(line);
     expect(e.kind).toBe(kind);
