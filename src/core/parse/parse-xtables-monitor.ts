@@ -7,7 +7,7 @@
 import { CHAINS, type Family } from "../model/hook.ts";
 import type { RuleVerdict } from "../model/packet.ts";
 import { blankEvent, type ParsedLine, SKIP } from "./parsed-line.ts";
-import { readLogFields } from "./read-log-fields.ts";
+import { readLogFields, readUint } from "./read-log-fields.ts";
 
 /** NFPROTO numbers as xtables-monitor prints them. */
 const NFPROTO: Record<string, Family> = { "1": "ip", "2": "ip", "3": "arp", "7": "bridge", "10": "ip6" };
@@ -25,11 +25,15 @@ function verdictName(v: string): string {
   return NFT_VERDICTS[v.toLowerCase()] ?? v.toUpperCase();
 }
 
-/** Reads `<nfproto> <id> ` after a tag; returns [family, id, index after] or undefined. */
-function readHead(line: string, at: number): [Family, string, number] | undefined {
+/**
+ * Reads `<nfproto> <id> ` after a tag; returns [family, id, index after] or undefined.
+ * `anyFamily`: a `PACKET:` line, whose number says nothing the TRACE lines do not (iptables
+ * before 1.8.8 printed the `-4`/`-6` option there, 0 without one): any decimal number is read as `ip`.
+ */
+function readHead(line: string, at: number, anyFamily = false): [Family, string, number] | undefined {
   const s1 = line.indexOf(" ", at);
   if (s1 < 0) return undefined;
-  const family = NFPROTO[line.slice(at, s1)];
+  const family = NFPROTO[line.slice(at, s1)] ?? (anyFamily && readUint(line, at, s1) >= 0 ? "ip" : undefined);
   let s2 = line.indexOf(" ", s1 + 1);
   if (s2 < 0) s2 = line.length;
   const id = line.slice(s1 + 1, s2);
@@ -42,7 +46,7 @@ export function parseXtablesMonitorLine(line: string, bodyStart: number): Parsed
   let at = bodyStart;
   while (line.charCodeAt(at) === 32) at++;
   if (line.startsWith("PACKET: ", at)) {
-    const head = readHead(line, at + 8);
+    const head = readHead(line, at + 8, true);
     if (!head) return SKIP;
     const ev = blankEvent("xtables-monitor", line);
     ev.traceId = head[1];

@@ -145,6 +145,12 @@ export class TraceParser {
   private readonly stashLines: number;
   private packetOrder: "unknown" | PacketLineOrder;
   private lastTraceEvent: { ev: TraceEvent; line: number } | undefined;
+  /**
+   * An xtables-monitor TRACE event without packet data, held for one line: iptables before
+   * 1.8.8 prints a chain's `PACKET:` line after its first TRACE line, and the grouping needs
+   * the addresses (a NAT rewrite gives the packet a new trace id).
+   */
+  private held: { ev: TraceEvent; seq: number; counted: boolean } | undefined;
   /** The LOG fast path and its memo, or false (see {@link ParseOptions.fullParse}). */
   private readonly fast: LogFieldMemo | false;
 
@@ -196,7 +202,8 @@ export class TraceParser {
    * may stop reading once this reaches `to`.
    */
   get floor(): number {
-    return this.grouper.floor;
+    const floor = this.grouper.floor;
+    return this.held && this.held.seq < floor ? this.held.seq : floor;
   }
 
   /**
@@ -212,6 +219,7 @@ export class TraceParser {
       `packet-order ${this.packetOrder}`,
       ...live.map(([id, d]) => `stash ${id} ${d.seq} ${JSON.stringify(d.ev)}`),
       `last-trace ${last && last.line === this.seq ? JSON.stringify(last.ev) : ""}`,
+      `held ${this.held ? `${this.held.seq} ${JSON.stringify(this.held.ev)}` : ""}`,
     ].join("\n");
   }
 
@@ -262,19 +270,38 @@ export class TraceParser {
     // Outside the range a line only feeds the grouping: nothing about it is reported.
     const counted = seq >= this.from && seq < this.to;
     const raw = text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text;
-    if (raw.length === 0) return;
+    if (raw.length === 0) {
+      this.releaseHeld();
+      return;
+    }
     const c0 = raw.charCodeAt(0);
     // Only a line starting with whitespace can be blank: skip the copy `trim` makes otherwise.
     if (c0 <= 32 || c0 >= 0xa0) {
       if (c0 === 10) {
+        this.releaseHeld();
         // A line too long to keep (see `lineBatches`): a real line never holds a newline.
         if (counted) this.longLine(raw);
         return;
       }
-      if (raw.trim().length === 0) return;
+      if (raw.trim().length === 0) {
+        this.releaseHeld();
+        return;
+      }
     }
     const envelope = detectEnvelope(raw);
     const result = envelope.bodyStart >= raw.length ? SKIP : parseBody(raw, envelope.bodyStart, this.fast);
+    const held = this.held;
+    if (held) {
+      this.held = undefined;
+      if (result.kind === "packet-data" && result.traceId === held.ev.traceId) {
+        // The packet line of the TRACE line just before (iptables < 1.8.8).
+        if (this.packetOrder === "unknown") this.packetOrder = "after";
+        copyPacketData(result.event, held.ev);
+        this.commit(held.ev, held.seq, held.counted);
+        return;
+      }
+      this.commit(held.ev, held.seq, held.counted);
+    }
     switch (result.kind) {
       case "skip":
         if (counted) this.skippedLines++;
@@ -345,10 +372,27 @@ export class TraceParser {
         if (seq - data.seq <= this.stashLines) copyPacketData(data.ev, ev);
         this.stash.delete(ev.traceId);
       }
-      this.lastTraceEvent = { ev, line: seq };
+      if (!ev.ip && ev.source === "xtables-monitor" && this.packetOrder !== "before") {
+        this.held = { ev, seq, counted };
+        return;
+      }
     }
+    this.commit(ev, seq, counted);
+  }
+
+  /** Hands a finished event of line `seq` to the grouping. */
+  private commit(ev: TraceEvent, seq: number, counted: boolean): void {
+    if (ev.traceId) this.lastTraceEvent = { ev, line: seq };
     if (counted) this.events++;
     this.grouper.push(ev, seq);
+  }
+
+  /** Hands the {@link held} event on without packet data (the next line is not its `PACKET:` line). */
+  private releaseHeld(): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = undefined;
+    this.commit(held.ev, held.seq, held.counted);
   }
 
   private longLine(mark: string): void {
@@ -420,11 +464,13 @@ export class TraceParser {
 
   /** Closes and hands out every packet, without the note about unlisted problems that {@link end} adds. */
   flush(): void {
+    this.releaseHeld();
     this.grouper.finish();
   }
 
   /** Flushes the open packets; call once after the last line. */
   end(): void {
+    this.releaseHeld();
     this.grouper.finish();
     if (this.dropped > 0)
       this.diagnostics.push(unlistedNote(this.dropped, { file: this.file, line: this.lineNo, column: 1 }));

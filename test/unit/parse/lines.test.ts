@@ -144,6 +144,17 @@ describe("formats", () => {
     expect(r.result.event.l4).toMatchObject({ proto: "tcp", sport: 1, dport: 2, tcpFlags: ["SYN"] });
   });
 
+  it("reads PACKET lines of iptables before 1.8.8, numbered with the -4/-6 option (0 without one)", () => {
+    const r = parseLine(
+      "PACKET: 0 7c1d0e21 IN=wan0 MACSRC=52:54:0:aa:0:1 MACDST=52:54:0:aa:0:2 MACPROTO=0800 SRC=198.51.100.20 DST=203.0.113.5 LEN=60 TOS=0x0 TTL=58 ID=31001SPORT=51000 DPORT=8080 SYN ",
+    );
+    expect(r.result.kind).toBe("packet-data");
+    if (r.result.kind !== "packet-data") return;
+    expect(r.result.traceId).toBe("7c1d0e21");
+    expect(r.result.event.ip).toMatchObject({ src: "198.51.100.20", id: 31001 });
+    expect(r.result.event.l4).toMatchObject({ proto: "tcp", sport: 51000, dport: 8080, tcpFlags: ["SYN"] });
+  });
+
   it("names nf_tables numeric verdicts", () => {
     const r = parseLine(
       " TRACE: 2 8c7dbc60 filter:DOCKER-USER:rule:0x17:0xfffffffb  -4 -t filter -A DOCKER-USER -j RETURN",
