@@ -41,6 +41,28 @@ function readHead(line: string, at: number, anyFamily = false): [Family, string,
   return [family, id, s2 + 1];
 }
 
+/** NFPROTO numbers of families packetwalk does not model. */
+const UNMODELLED: Record<string, string> = { "5": "netdev" };
+
+/**
+ * A ` TRACE: <n> <id> table:chain:...` line whose family number packetwalk does not model
+ * (netdev): a warning, once for all such lines; anything else is not xtables-monitor output.
+ */
+function unknownFamily(line: string, at: number): ParsedLine {
+  const m = /^(\d+) ([0-9a-f]{1,8}) ([^: ]+):([^: ]+):(?:rule|policy|return):/.exec(line.slice(at, at + 300));
+  if (!m) return SKIP;
+  const [, nfproto, , table, chain] = m as unknown as [string, string, string, string, string];
+  const name = UNMODELLED[nfproto] ?? `number ${nfproto}`;
+  return {
+    kind: "error",
+    severity: "warning",
+    group: `xtables-monitor family ${nfproto}`,
+    column: at + 1,
+    message: `xtables-monitor trace lines of the ${name} family (first: table ${table}, chain ${chain}) were skipped: packetwalk models the ip, ip6, bridge and arp families`,
+    hint: "the packet's path through the other families is read as usual; these chains are not drawn",
+  };
+}
+
 /** Parses the message at `bodyStart` (leading spaces allowed); `skip` when it is not xtables-monitor output. */
 export function parseXtablesMonitorLine(line: string, bodyStart: number): ParsedLine {
   let at = bodyStart;
@@ -56,7 +78,7 @@ export function parseXtablesMonitorLine(line: string, bodyStart: number): Parsed
   }
   if (!line.startsWith("TRACE: ", at)) return SKIP;
   const head = readHead(line, at + 7);
-  if (!head) return SKIP;
+  if (!head) return unknownFamily(line, at + 7);
   const [family, traceId, labelAt] = head;
   let sp = line.indexOf(" ", labelAt);
   if (sp < 0) sp = line.length;

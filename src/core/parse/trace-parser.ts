@@ -80,9 +80,19 @@ export interface UnknownPrefix {
   index: number;
 }
 
-/** The warning for an unknown prefix seen on `count` lines. */
+/**
+ * Starts the key and the name of a problem counted per group of lines (see `ErrorLine.group`)
+ * among the unknown prefixes: no LOG prefix holds a newline.
+ */
+export const GROUP_MARK = "\n";
+
+/** The warning for an unknown prefix seen on `count` lines (or a group's message, see {@link GROUP_MARK}). */
 export function unknownPrefixMessage(name: string, count: number): string {
-  return `unknown LOG prefix '${name}' (${count} ${count === 1 ? "line" : "lines"}): which table and chain wrote it?`;
+  const lines = `${count} ${count === 1 ? "line" : "lines"}`;
+  if (name.startsWith(GROUP_MARK)) return `${name.slice(GROUP_MARK.length)} (${lines})`;
+  if (name === "")
+    return `LOG line without a prefix (${lines}): which table and chain wrote it? Give the LOG rule a --log-prefix, or map the empty prefix`;
+  return `unknown LOG prefix '${name}' (${lines}): which table and chain wrote it?`;
 }
 
 /** The note that closes a list of problems cut at `maxDiagnostics`. */
@@ -138,6 +148,8 @@ export class TraceParser {
   private readonly to: number;
   private dropped = 0;
   private unknownByPrefix = new Map<string, { diag: Diagnostic; count: number; name: string }>();
+  /** nft trace ids of inet-family tables seen carrying IPv6, with the line they were last seen on. */
+  private inet6 = new Map<string, number>();
   /** Packet data by trace id, waiting for the TRACE line it belongs to, with the line it was read on. */
   private stash = new Map<string, { ev: TraceEvent; seq: number }>();
   private readonly maxUnknownPrefixes: number;
@@ -220,6 +232,10 @@ export class TraceParser {
       ...live.map(([id, d]) => `stash ${id} ${d.seq} ${JSON.stringify(d.ev)}`),
       `last-trace ${last && last.line === this.seq ? JSON.stringify(last.ev) : ""}`,
       `held ${this.held ? `${this.held.seq} ${JSON.stringify(this.held.ev)}` : ""}`,
+      ...[...this.inet6]
+        .filter(([, at]) => this.seq + 1 - at <= this.stashLines)
+        .map(([id, at]) => `inet6 ${id} ${at}`)
+        .sort(),
     ].join("\n");
   }
 
@@ -308,15 +324,29 @@ export class TraceParser {
         return;
       case "ignore":
         return;
-      case "error":
+      case "error": {
         if (!counted) return;
+        const position = { file: this.file, line: this.lineNo, column: result.column };
+        if (result.group !== undefined) {
+          // Counted with the unknown prefixes, under a key no prefix can be (the parallel parse merges both alike).
+          const name = `${GROUP_MARK}${result.message}`;
+          const diag: Diagnostic = {
+            severity: result.severity ?? "error",
+            message: unknownPrefixMessage(name, 1),
+            ...(result.hint ? { hint: result.hint } : {}),
+            position,
+          };
+          this.countUnknown(`${GROUP_MARK}${result.group}`, name, diag);
+          return;
+        }
         this.diag({
-          severity: "error",
+          severity: result.severity ?? "error",
           message: result.message,
           ...(result.hint ? { hint: result.hint } : {}),
-          position: { file: this.file, line: this.lineNo, column: result.column },
+          position,
         });
         return;
+      }
       case "packet-data": {
         const last = this.lastTraceEvent;
         // iptables >= 1.8.8 prints PACKET before its TRACE lines; older ones after the first.
@@ -372,7 +402,7 @@ export class TraceParser {
         if (seq - data.seq <= this.stashLines) copyPacketData(data.ev, ev);
         this.stash.delete(ev.traceId);
       }
-      if (!ev.ip && ev.source === "xtables-monitor" && this.packetOrder !== "before") {
+      if (!ev.ip && ev.source !== "trace" && this.packetOrder !== "before") {
         this.held = { ev, seq, counted };
         return;
       }
@@ -380,8 +410,32 @@ export class TraceParser {
     this.commit(ev, seq, counted);
   }
 
+  /**
+   * An inet-family table sees IPv4 and IPv6 alike: nft names the family `inet` on every
+   * line, so an IPv6 packet's hooks are made `ip6:` here, from its packet data or, for its
+   * later lines, from its trace id.
+   */
+  private inetFamily(ev: TraceEvent, seq: number): void {
+    if (
+      ev.source !== "nft-monitor" ||
+      !ev.traceId ||
+      !ev.prefix.startsWith("inet ") ||
+      !ev.hook.startsWith("ip:")
+    )
+      return;
+    const seen = this.inet6.get(ev.traceId);
+    const v6 = ev.ip ? ev.ip.src.includes(":") : seen !== undefined && seq - seen <= this.stashLines;
+    if (!v6) return;
+    ev.hook = `ip6${ev.hook.slice(2)}` as HookId;
+    if (this.inet6.size > 1024)
+      for (const [id, at] of this.inet6) if (seq - at > this.stashLines) this.inet6.delete(id);
+    if (this.inet6.size > 1024) this.inet6.clear();
+    this.inet6.set(ev.traceId, seq);
+  }
+
   /** Hands a finished event of line `seq` to the grouping. */
   private commit(ev: TraceEvent, seq: number, counted: boolean): void {
+    this.inetFamily(ev, seq);
     if (ev.traceId) this.lastTraceEvent = { ev, line: seq };
     if (counted) this.events++;
     this.grouper.push(ev, seq);
@@ -407,23 +461,27 @@ export class TraceParser {
   }
 
   private unknownPrefix(prefix: string, column: number): void {
-    const known = this.unknownByPrefix.get(prefix);
+    const name = prefix.trim();
+    this.countUnknown(prefix, name, {
+      severity: "warning",
+      message: unknownPrefixMessage(name, 1),
+      hint: PREFIX_HINT,
+      position: { file: this.file, line: this.lineNo, column },
+    });
+  }
+
+  /** Reports `diag` for the first line under `key`, and counts the later ones in its message. */
+  private countUnknown(key: string, name: string, diag: Diagnostic): void {
+    const known = this.unknownByPrefix.get(key);
     if (known) {
       known.count++;
       known.diag.message = unknownPrefixMessage(known.name, known.count);
       return;
     }
+    // Bounded: past this many distinct keys, each new one is just another problem.
     // Copies, not slices: they outlive the line.
-    const name = detach(prefix.trim());
-    const diag: Diagnostic = {
-      severity: "warning",
-      message: unknownPrefixMessage(name, 1),
-      hint: PREFIX_HINT,
-      position: { file: this.file, line: this.lineNo, column },
-    };
-    // Bounded: past this many distinct unknown prefixes, each new one is just another problem.
     if (this.unknownByPrefix.size < this.maxUnknownPrefixes)
-      this.unknownByPrefix.set(detach(prefix), { diag, count: 1, name });
+      this.unknownByPrefix.set(detach(key), { diag, count: 1, name: detach(name) });
     this.diag(diag);
   }
 

@@ -155,6 +155,37 @@ describe("formats", () => {
     expect(r.result.event.l4).toMatchObject({ proto: "tcp", sport: 51000, dport: 8080, tcpFlags: ["SYN"] });
   });
 
+  it("warns once, with a count, for trace lines of a family packetwalk does not model (netdev)", () => {
+    const r = parseTraceText(
+      " TRACE: 5 0a0b0c0d edge:ingress:rule:0x2:CONTINUE \n TRACE: 5 0a0b0c0d edge:ingress:policy:ACCEPT \n",
+      { file: "x.log" },
+    );
+    expect(r.packets).toEqual([]);
+    expect(r.skippedLines).toBe(0);
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({ severity: "warning", position: { file: "x.log", line: 1, column: 9 } }),
+    ]);
+    expect(r.diagnostics[0]?.message).toMatch(
+      /netdev family \(first: table edge, chain ingress\).*\(2 lines\)$/,
+    );
+  });
+
+  it.each([
+    ["syn", ["SYN"]],
+    ["syn | ack", ["SYN", "ACK"]],
+    ["(syn|ack)", ["SYN", "ACK"]],
+    ["0x12", ["SYN", "ACK"]],
+    ["fin | ecn | cwr", ["FIN", "ECE", "CWR"]],
+  ])("reads nft's tcp flags == %s", (flags, expected) => {
+    const r = parseLine(
+      `trace id 0e05a726 ip fw output packet: oif "wan0" ip saddr 203.0.113.5 ip daddr 198.51.100.20 ip protocol tcp tcp sport 22 tcp dport 51000 tcp flags == ${flags} tcp window 65160 `,
+    );
+    expect(r.result.kind === "packet-data" && r.result.event.l4).toMatchObject({
+      tcpFlags: expected,
+      window: 65160,
+    });
+  });
+
   it("names nf_tables numeric verdicts", () => {
     const r = parseLine(
       " TRACE: 2 8c7dbc60 filter:DOCKER-USER:rule:0x17:0xfffffffb  -4 -t filter -A DOCKER-USER -j RETURN",
