@@ -20,6 +20,10 @@ describe("prefix to hook", () => {
     ["ebtable/broute-BROUTING", "bridge:broute:BROUTING"],
     ["pwab12cd/iptable/mangle-POSTR", "ip:mangle:POSTROUTING"],
     ["ip6table/filter-INPUT", "ip6:filter:INPUT"],
+    ["fw ebtable/filter-FORWARD ", "bridge:filter:FORWARD"],
+    ["DROP filter-INPUT ", "ip:filter:INPUT"],
+    ["lab ebtable nat-PREROUTING", "bridge:nat:PREROUTING"],
+    ["host-a: ip6table/raw-PRE", "ip6:raw:PREROUTING"],
   ])("%s -> %s", (prefix, hook) => {
     expect(prefixToHook(prefix)).toBe(hook);
   });
