@@ -20,6 +20,7 @@ export const ENVELOPES = [
   "journal-full",
   "syslog",
   "rfc5424",
+  "journal-verbose",
 ] as const;
 /** One of {@link ENVELOPES}. */
 export type EnvelopeKind = (typeof ENVELOPES)[number];
@@ -161,9 +162,11 @@ function readCtime(line: string, from: number, to: number): number | undefined {
 function afterKernelTag(line: string, at: number): number {
   const sp = line.indexOf(" ", at);
   if (sp < 0 || sp - at > 255) return -1;
-  if (line.startsWith("kernel: ", sp + 1)) return sp + 9;
-  if (line.startsWith("kernel:", sp + 1) && sp + 8 === line.length) return sp + 8;
-  return -1;
+  if (!line.startsWith("kernel:", sp + 1)) return -1;
+  // A space after the tag, or a tab (some collectors' templates), or nothing at all.
+  const after = line.charCodeAt(sp + 8);
+  if (after === 32 || after === 9) return sp + 9;
+  return sp + 8 === line.length ? sp + 8 : -1;
 }
 
 /** kern.log repeats the dmesg stamp after `kernel: `. */
@@ -347,7 +350,8 @@ export function detectEnvelope(line: string): Envelope {
       }
       if (time !== undefined || stamp !== undefined) {
         let bodyStart = skipCallerId(line, close + 1);
-        if (bodyStart === close + 1 && line.charCodeAt(close + 1) === 32) bodyStart = close + 2;
+        const sep = line.charCodeAt(close + 1);
+        if (bodyStart === close + 1 && (sep === 32 || sep === 9)) bodyStart = close + 2;
         const tagged = afterKernelTag(line, bodyStart);
         if (tagged > 0 && time !== undefined && stamp === undefined)
           return { kind: "journal-monotonic", bodyStart: tagged, time, kernel: true };
@@ -408,5 +412,12 @@ export function detectEnvelope(line: string): Envelope {
     }
   }
   if (kind !== undefined) return { kind, bodyStart: at, kernel: true };
+  // journalctl -o verbose (indented) and -o export print each field as `MESSAGE=...` on a line of its own.
+  let m = start;
+  while (line.charCodeAt(m) === 32) m++;
+  if (line.startsWith("MESSAGE=", m)) {
+    const inner = skipInnerUptime(line, m + 8);
+    return { kind: "journal-verbose", bodyStart: inner.at, kernel: false };
+  }
   return { kind: "bare", bodyStart: start, kernel: false };
 }

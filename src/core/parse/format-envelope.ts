@@ -63,6 +63,8 @@ export function formatEnvelope(kind: EnvelopeKind, message: string, options: Env
       return `${DAYS[d.getUTCDay()]} ${date} ${clock} UTC ${host} kernel: ${message}`;
     case "syslog":
       return `${syslogDate} ${host} kernel: ${stamp} ${message}`;
+    case "journal-verbose":
+      return `    MESSAGE=${message}`;
     case "rfc5424":
       return `<${level}>1 ${date}T${clock}.${micros}+00:00 ${host} kernel - - - ${message}`;
   }

@@ -25,6 +25,10 @@ export interface LineParse {
  */
 export function parseBody(line: string, bodyStart: number, fast: boolean | LogFieldMemo = true): ParsedLine {
   const c = line.charCodeAt(bodyStart);
+  if (c === 123 /* { */) {
+    const json = journalJson(line, bodyStart);
+    if (json) return json;
+  }
   if (c === 84 /* T */) {
     const r = parseTraceLine(line, bodyStart);
     if (r.kind !== "skip") return r;
@@ -50,6 +54,27 @@ export function parseBody(line: string, bodyStart: number, fast: boolean | LogFi
     if (e.kind !== "skip") return e;
   }
   return r;
+}
+
+/**
+ * A `journalctl -o json` record whose message is a netfilter line: an error (counted once
+ * for all such lines), since the message sits inside JSON with its characters escaped.
+ */
+function journalJson(line: string, bodyStart: number): ParsedLine | undefined {
+  const at = line.indexOf('"MESSAGE":', bodyStart);
+  if (
+    at < 0 ||
+    (line.indexOf("IN=", at) < 0 && line.indexOf("trace id ", at) < 0 && line.indexOf("TRACE:", at) < 0)
+  )
+    return undefined;
+  return {
+    kind: "error",
+    group: "journal-json",
+    column: at + 1,
+    message:
+      "expected kernel log text, found journalctl JSON records holding netfilter lines: they were not read",
+    hint: "export the log as text: journalctl -k -o short-iso-precise (or -o cat) > kernel.log",
+  };
 }
 
 /** Longest text before `IN=` in a LOG line (a prefix) or a legacy TRACE line (`TRACE: table:chain:kind:N `). */

@@ -94,6 +94,10 @@ describe("envelopes", () => {
     ],
     ['<4>1 2026-11-26T05:58:48Z host kernel - - [origin x="a\\]b"] [  122.212126] msg', "rfc5424", undefined],
     ["<4>1 - - kernel - - - \uFEFFmsg", "rfc5424", undefined],
+    ["Nov 26 05:58:48 host kernel:\tmsg", "journal", undefined],
+    ["[  122.212126]\tmsg", "dmesg", 122.212126],
+    ["    MESSAGE=msg", "journal-verbose", undefined],
+    ["MESSAGE=[  122.212126] msg", "journal-verbose", undefined],
   ])("%s", (line, kind, time) => {
     const e = detectEnvelope(line);
     expect(e.kind).toBe(kind);
