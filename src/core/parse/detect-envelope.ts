@@ -21,6 +21,7 @@ export const ENVELOPES = [
   "syslog",
   "rfc5424",
   "journal-verbose",
+  "kmsg",
 ] as const;
 /** One of {@link ENVELOPES}. */
 export type EnvelopeKind = (typeof ENVELOPES)[number];
@@ -200,7 +201,8 @@ function readDelta(line: string, from: number, to: number): { time?: number } | 
   if (lt === from) return {};
   let end = lt;
   while (end > from && line.charCodeAt(end - 1) === 32) end--;
-  const time = readUptime(line, from, end);
+  // `dmesg -d` after -T: a ctime before the delta.
+  const time = readUptime(line, from, end) ?? (end - from > 20 ? readCtime(line, from, end) : undefined);
   return time === undefined ? undefined : { time };
 }
 
@@ -259,6 +261,21 @@ function readFull(line: string, at: number): { time: number; end: number } | und
   const sp = line.indexOf(" ", iso.end + 1);
   if (sp < 0 || sp - iso.end > 7) return undefined;
   return { time: iso.time, end: sp };
+}
+
+/**
+ * A `/dev/kmsg` record header at `at` (`6,339,5140900,-;` or `4,1207,912345678,-,caller=C1;`):
+ * the uptime in seconds and the index after the `;`, or undefined.
+ */
+function readKmsg(line: string, at: number): { time: number; end: number } | undefined {
+  const semi = line.indexOf(";", at);
+  if (semi < 0 || semi - at > 64) return undefined;
+  const parts = line.slice(at, semi).split(",");
+  if (parts.length < 4 || !/^\d+$/.test(parts[0] as string) || !/^\d+$/.test(parts[1] as string))
+    return undefined;
+  const micros = parts[2] as string;
+  if (!/^\d+$/.test(micros) || !/^[-c+]*$/.test(parts[3] as string)) return undefined;
+  return { time: Number(micros) / 1e6, end: semi + 1 };
 }
 
 /**
@@ -366,6 +383,8 @@ export function detectEnvelope(line: string): Envelope {
       }
     }
   } else if (isDigit(c)) {
+    const kmsg = kind === undefined ? readKmsg(line, at) : undefined;
+    if (kmsg) return { kind: "kmsg", bodyStart: kmsg.end, time: kmsg.time, kernel: true };
     const unix = readUnix(line, at);
     if (unix && line.charCodeAt(unix.end) === 32) {
       const tagged = afterKernelTag(line, unix.end + 1);

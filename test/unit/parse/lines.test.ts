@@ -76,6 +76,11 @@ describe("envelopes", () => {
     ["[<    0.000123>] msg", "dmesg-delta", undefined],
     ["[  122.212126 <    0.000123>] msg", "dmesg-delta", 122.212126],
     ["[Nov26 05:58] msg", "dmesg-reltime", undefined],
+    [
+      "[Thu Nov 26 05:58:48 2026 <    0.000123>] msg",
+      "dmesg-delta",
+      Date.UTC(2026, 10, 26, 5, 58, 48) / 1000,
+    ],
     ["[  +0.000123] msg", "dmesg-reltime", undefined],
     ["[  122.212126] [     C1] msg", "dmesg", 122.212126],
     ["[  122.212126][   T4821] msg", "dmesg", 122.212126],
@@ -97,6 +102,8 @@ describe("envelopes", () => {
     ["Nov 26 05:58:48 host kernel:\tmsg", "journal", undefined],
     ["[  122.212126]\tmsg", "dmesg", 122.212126],
     ["    MESSAGE=msg", "journal-verbose", undefined],
+    ["4,1207,122212126,-;msg", "kmsg", 122.212126],
+    ["4,1208,122212130,-,caller=C1;msg", "kmsg", 122.21213],
     ["MESSAGE=[  122.212126] msg", "journal-verbose", undefined],
   ])("%s", (line, kind, time) => {
     const e = detectEnvelope(line);
