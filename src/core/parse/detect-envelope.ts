@@ -170,6 +170,26 @@ function afterKernelTag(line: string, at: number): number {
   return sp + 8 === line.length ? sp + 8 : -1;
 }
 
+/**
+ * After a timestamp: `host prog[pid]: ` (a tool logging through the journal or syslog, such as
+ * `xtables-monitor --trace` or `nft monitor trace` run as a service) -> index after it, else -1.
+ */
+function afterProgramTag(line: string, at: number): number {
+  const sp = line.indexOf(" ", at);
+  if (sp < 0 || sp - at > 255) return -1;
+  const open = line.indexOf("[", sp + 1);
+  if (open <= sp + 1 || open - sp > 64) return -1;
+  for (let i = sp + 1; i < open; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 32 || c === 58) return -1;
+  }
+  let i = open + 1;
+  while (isDigit(line.charCodeAt(i))) i++;
+  if (i === open + 1 || line.charCodeAt(i) !== 93 || line.charCodeAt(i + 1) !== 58) return -1;
+  const after = line.charCodeAt(i + 2);
+  return after === 32 || after === 9 ? i + 3 : -1;
+}
+
 /** kern.log repeats the dmesg stamp after `kernel: `. */
 function skipInnerUptime(line: string, at: number): { at: number; time?: number } {
   if (line.charCodeAt(at) !== 91) return { at };
@@ -392,6 +412,8 @@ export function detectEnvelope(line: string): Envelope {
         const inner = skipInnerUptime(line, tagged);
         return { kind: "journal-unix", bodyStart: inner.at, time: unix.time, kernel: true };
       }
+      const program = afterProgramTag(line, unix.end + 1);
+      if (program > 0) return { kind: "journal-unix", bodyStart: program, time: unix.time, kernel: false };
     }
     const iso = readIso(line, at);
     if (iso && line.charCodeAt(iso.end) === 32) {
@@ -405,6 +427,8 @@ export function detectEnvelope(line: string): Envelope {
           kernel: true,
         };
       }
+      const program = kind === undefined ? afterProgramTag(line, iso.end + 1) : -1;
+      if (program > 0) return { kind: "journal-iso", bodyStart: program, time: iso.time, kernel: false };
       return { kind: kind ?? "dmesg-iso", bodyStart: iso.end + 1, time: iso.time, kernel: true };
     }
   } else if (c >= 65 && c <= 90) {
@@ -415,6 +439,8 @@ export function detectEnvelope(line: string): Envelope {
         const inner = skipInnerUptime(line, tagged);
         return { kind: "journal-full", bodyStart: inner.at, time: full.time, kernel: true };
       }
+      const program = afterProgramTag(line, full.end + 1);
+      if (program > 0) return { kind: "journal-full", bodyStart: program, time: full.time, kernel: false };
     }
     const d = readSyslogDate(line, at);
     if (d && line.charCodeAt(d.end) === 32) {
@@ -428,6 +454,8 @@ export function detectEnvelope(line: string): Envelope {
           kernel: true,
         };
       }
+      const program = afterProgramTag(line, d.end + 1);
+      if (program > 0) return { kind: "journal", bodyStart: program, time: d.time, kernel: false };
     }
   }
   if (kind !== undefined) return { kind, bodyStart: at, kernel: true };
