@@ -389,9 +389,16 @@ export function detectEnvelope(line: string): Envelope {
         let bodyStart = skipCallerId(line, close + 1);
         const sep = line.charCodeAt(close + 1);
         if (bodyStart === close + 1 && (sep === 32 || sep === 9)) bodyStart = close + 2;
-        const tagged = afterKernelTag(line, bodyStart);
-        if (tagged > 0 && time !== undefined && stamp === undefined)
-          return { kind: "journal-monotonic", bodyStart: tagged, time, kernel: true };
+        // journalctl -o short-monotonic / short-delta: host and tag follow the stamp.
+        const tagged = kind === undefined ? afterKernelTag(line, bodyStart) : -1;
+        const program = kind === undefined && tagged < 0 ? afterProgramTag(line, bodyStart) : -1;
+        if (tagged > 0 || program > 0) {
+          const journal = stamp ?? "journal-monotonic";
+          const at = tagged > 0 ? tagged : program;
+          return time === undefined
+            ? { kind: journal, bodyStart: at, kernel: tagged > 0 }
+            : { kind: journal, bodyStart: at, time, kernel: tagged > 0 };
+        }
         if (kind === undefined)
           kind =
             stamp ??

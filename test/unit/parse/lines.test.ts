@@ -104,6 +104,8 @@ describe("envelopes", () => {
     ["    MESSAGE=msg", "journal-verbose", undefined],
     ["4,1207,122212126,-;msg", "kmsg", 122.212126],
     ["Nov 26 05:58:48 host xtables-monitor[812]: msg", "journal", undefined],
+    ["[  122.212126 <    0.000123>] host kernel: msg", "dmesg-delta", 122.212126],
+    ["[  122.212126] host nft[4471]: msg", "journal-monotonic", 122.212126],
     ["2026-11-26T05:58:48+0000 host nft[4471]: msg", "journal-iso", Date.UTC(2026, 10, 26, 5, 58, 48) / 1000],
     ["1795672728.212126 host nft[4471]:\tmsg", "journal-unix", 1795672728.212126],
     ["4,1208,122212130,-,caller=C1;msg", "kmsg", 122.21213],
