@@ -190,6 +190,26 @@ function afterProgramTag(line: string, at: number): number {
   return after === 32 || after === 9 ? i + 3 : -1;
 }
 
+/**
+ * The envelope of a line whose time stamp ends at `at`, when `host kernel: ` or `host prog[pid]: `
+ * follows: kind `plain`, or `withUptime` when kern.log's dmesg stamp follows `kernel: `. Else undefined.
+ */
+function hostTagged(
+  line: string,
+  at: number,
+  time: number,
+  plain: EnvelopeKind,
+  withUptime: EnvelopeKind = plain,
+): Envelope | undefined {
+  const tagged = afterKernelTag(line, at);
+  if (tagged > 0) {
+    const inner = skipInnerUptime(line, tagged);
+    return { kind: inner.time === undefined ? plain : withUptime, bodyStart: inner.at, time, kernel: true };
+  }
+  const program = afterProgramTag(line, at);
+  return program > 0 ? { kind: plain, bodyStart: program, time, kernel: false } : undefined;
+}
+
 /** kern.log repeats the dmesg stamp after `kernel: `. */
 function skipInnerUptime(line: string, at: number): { at: number; time?: number } {
   if (line.charCodeAt(at) !== 91) return { at };
@@ -414,55 +434,23 @@ export function detectEnvelope(line: string): Envelope {
     if (kmsg) return { kind: "kmsg", bodyStart: kmsg.end, time: kmsg.time, kernel: true };
     const unix = readUnix(line, at);
     if (unix && line.charCodeAt(unix.end) === 32) {
-      const tagged = afterKernelTag(line, unix.end + 1);
-      if (tagged > 0) {
-        const inner = skipInnerUptime(line, tagged);
-        return { kind: "journal-unix", bodyStart: inner.at, time: unix.time, kernel: true };
-      }
-      const program = afterProgramTag(line, unix.end + 1);
-      if (program > 0) return { kind: "journal-unix", bodyStart: program, time: unix.time, kernel: false };
+      const env = hostTagged(line, unix.end + 1, unix.time, "journal-unix");
+      if (env) return env;
     }
     const iso = readIso(line, at);
     if (iso && line.charCodeAt(iso.end) === 32) {
-      const tagged = afterKernelTag(line, iso.end + 1);
-      if (tagged > 0) {
-        const inner = skipInnerUptime(line, tagged);
-        return {
-          kind: inner.time === undefined ? "journal-iso" : "syslog",
-          bodyStart: inner.at,
-          time: iso.time,
-          kernel: true,
-        };
-      }
-      const program = kind === undefined ? afterProgramTag(line, iso.end + 1) : -1;
-      if (program > 0) return { kind: "journal-iso", bodyStart: program, time: iso.time, kernel: false };
+      const env = hostTagged(line, iso.end + 1, iso.time, "journal-iso", "syslog");
+      if (env && (env.kernel || kind === undefined)) return env;
       return { kind: kind ?? "dmesg-iso", bodyStart: iso.end + 1, time: iso.time, kernel: true };
     }
   } else if (c >= 65 && c <= 90) {
     const full = readFull(line, at);
-    if (full) {
-      const tagged = afterKernelTag(line, full.end + 1);
-      if (tagged > 0) {
-        const inner = skipInnerUptime(line, tagged);
-        return { kind: "journal-full", bodyStart: inner.at, time: full.time, kernel: true };
-      }
-      const program = afterProgramTag(line, full.end + 1);
-      if (program > 0) return { kind: "journal-full", bodyStart: program, time: full.time, kernel: false };
-    }
+    const env = full && hostTagged(line, full.end + 1, full.time, "journal-full");
+    if (env) return env;
     const d = readSyslogDate(line, at);
     if (d && line.charCodeAt(d.end) === 32) {
-      const tagged = afterKernelTag(line, d.end + 1);
-      if (tagged > 0) {
-        const inner = skipInnerUptime(line, tagged);
-        return {
-          kind: inner.time === undefined ? "journal" : "syslog",
-          bodyStart: inner.at,
-          time: d.time,
-          kernel: true,
-        };
-      }
-      const program = afterProgramTag(line, d.end + 1);
-      if (program > 0) return { kind: "journal", bodyStart: program, time: d.time, kernel: false };
+      const tagged = hostTagged(line, d.end + 1, d.time, "journal", "syslog");
+      if (tagged) return tagged;
     }
   }
   if (kind !== undefined) return { kind, bodyStart: at, kernel: true };
