@@ -22,6 +22,7 @@ export const ENVELOPES = [
   "rfc5424",
   "journal-verbose",
   "kmsg",
+  "ulogd",
 ] as const;
 /** One of {@link ENVELOPES}. */
 export type EnvelopeKind = (typeof ENVELOPES)[number];
@@ -451,6 +452,10 @@ export function detectEnvelope(line: string): Envelope {
     if (d && line.charCodeAt(d.end) === 32) {
       const tagged = hostTagged(line, d.end + 1, d.time, "journal", "syslog");
       if (tagged) return tagged;
+      // ulogd's LOGEMU file (NFLOG): `Nov 26 05:58:48 host <prefix>IN=...`, no program tag.
+      const host = line.indexOf(" ", d.end + 1);
+      if (kind === undefined && host > d.end + 1 && host - d.end <= 256)
+        return { kind: "ulogd", bodyStart: host + 1, time: d.time, kernel: false };
     }
   }
   if (kind !== undefined) return { kind, bodyStart: at, kernel: true };

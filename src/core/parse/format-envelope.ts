@@ -63,6 +63,8 @@ export function formatEnvelope(kind: EnvelopeKind, message: string, options: Env
       return `${DAYS[d.getUTCDay()]} ${date} ${clock} UTC ${host} kernel: ${message}`;
     case "syslog":
       return `${syslogDate} ${host} kernel: ${stamp} ${message}`;
+    case "ulogd":
+      return `${syslogDate} ${host} ${message}`;
     case "kmsg":
       return `${level},${Math.round(up * 1000)},${Math.round(up * 1e6)},-;${message}`;
     case "journal-verbose":

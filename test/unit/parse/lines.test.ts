@@ -103,6 +103,7 @@ describe("envelopes", () => {
     ["[  122.212126]\tmsg", "dmesg", 122.212126],
     ["    MESSAGE=msg", "journal-verbose", undefined],
     ["4,1207,122212126,-;msg", "kmsg", 122.212126],
+    ["Nov 26 05:58:48 host msg", "ulogd", undefined],
     ["Nov 26 05:58:48 host xtables-monitor[812]: msg", "journal", undefined],
     ["[  122.212126 <    0.000123>] host kernel: msg", "dmesg-delta", 122.212126],
     ["[  122.212126] host nft[4471]: msg", "journal-monotonic", 122.212126],
