@@ -178,12 +178,14 @@ function afterKernelTag(line: string, at: number): number {
 function afterProgramTag(line: string, at: number): number {
   const sp = line.indexOf(" ", at);
   if (sp < 0 || sp - at > 255) return -1;
-  const open = line.indexOf("[", sp + 1);
-  if (open <= sp + 1 || open - sp > 64) return -1;
-  for (let i = sp + 1; i < open; i++) {
-    const c = line.charCodeAt(i);
-    if (c === 32 || c === 58) return -1;
+  // The program's name: up to 64 characters, no space or colon, then `[` (looked for that far only).
+  let open = sp + 1;
+  for (; open < sp + 65; open++) {
+    const c = line.charCodeAt(open);
+    if (c === 91) break;
+    if (c === 32 || c === 58 || Number.isNaN(c)) return -1;
   }
+  if (open === sp + 1 || line.charCodeAt(open) !== 91) return -1;
   let i = open + 1;
   while (isDigit(line.charCodeAt(i))) i++;
   if (i === open + 1 || line.charCodeAt(i) !== 93 || line.charCodeAt(i + 1) !== 58) return -1;
@@ -309,6 +311,10 @@ function readFull(line: string, at: number): { time: number; end: number } | und
  * the uptime in seconds and the index after the `;`, or undefined.
  */
 function readKmsg(line: string, at: number): { time: number; end: number } | undefined {
+  let i = at;
+  while (isDigit(line.charCodeAt(i))) i++;
+  // Other stamps that start with digits (ISO dates, epoch seconds) go on otherwise: no search along the line.
+  if (line.charCodeAt(i) !== 44) return undefined;
   const semi = line.indexOf(";", at);
   if (semi < 0 || semi - at > 64) return undefined;
   const parts = line.slice(at, semi).split(",");

@@ -158,9 +158,10 @@ export class TraceParser {
   private packetOrder: "unknown" | PacketLineOrder;
   private lastTraceEvent: { ev: TraceEvent; line: number } | undefined;
   /**
-   * An xtables-monitor TRACE event without packet data, held for one line: iptables before
-   * 1.8.8 prints a chain's `PACKET:` line after its first TRACE line, and the grouping needs
-   * the addresses (a NAT rewrite gives the packet a new trace id).
+   * An xtables-monitor or nft monitor trace event without packet data, held for one line while
+   * the order of packet lines is not known to be `before`: iptables before 1.8.8 prints a
+   * chain's `PACKET:` line after its first TRACE line, and the grouping needs the addresses
+   * (a NAT rewrite gives the packet a new trace id).
    */
   private held: { ev: TraceEvent; seq: number; counted: boolean } | undefined;
   /** The LOG fast path and its memo, or false (see {@link ParseOptions.fullParse}). */
