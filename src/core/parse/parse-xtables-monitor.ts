@@ -93,11 +93,16 @@ export function parseXtablesMonitorLine(line: string, bodyStart: number): Parsed
     };
   }
   const verdict: RuleVerdict = { kind, chain };
+  // iptables before 1.8.8 printed a rule it could not look up as nothing, so its PACKET: went on on the same line.
+  let glued = kind === "rule" ? line.indexOf(" PACKET: ", sp - 1) : -1;
+  const packet = glued < 0 ? undefined : readHead(line, glued + 9, true);
+  // Only its own trace id makes it a packet part (rule text may quote anything).
+  if (!packet || packet[1] !== traceId) glued = -1;
   if (kind === "rule") {
     verdict.rule = parts[3];
     const v = parts.slice(4).join(":");
     if (v) verdict.verdict = verdictName(v);
-    const text = line.slice(sp).trim();
+    const text = line.slice(sp, glued < 0 ? line.length : glued).trim();
     if (text) verdict.text = text;
   } else if (kind === "policy") {
     const v = parts.slice(3).join(":");
@@ -112,5 +117,9 @@ export function parseXtablesMonitorLine(line: string, bodyStart: number): Parsed
   ev.traceId = traceId;
   ev.verdict = verdict;
   ev.verdicts = [verdict];
+  if (packet && glued >= 0) {
+    const err = readLogFields(line, packet[2], ev);
+    if (err) return { kind: "error", ...err };
+  }
   return { kind: "event", event: ev, familyHint: family };
 }

@@ -207,6 +207,27 @@ describe("formats", () => {
     });
   });
 
+  it("reads a PACKET part glued to its TRACE line (a rule iptables < 1.8.8 could not print)", () => {
+    const r = parseLine(
+      " TRACE: 2 7c1d0e21 raw:PREROUTING:rule:0x2:CONTINUE PACKET: 0 7c1d0e21 IN=wan0 SRC=198.51.100.20 DST=203.0.113.5 LEN=84 TOS=0x0 TTL=58 ID=31001DF ",
+    );
+    expect(r.result.kind).toBe("event");
+    if (r.result.kind !== "event") return;
+    expect(r.result.event.verdict).toEqual({
+      kind: "rule",
+      chain: "PREROUTING",
+      rule: "0x2",
+      verdict: "CONTINUE",
+    });
+    expect(r.result.event.in).toBe("wan0");
+    expect(r.result.event.ip).toMatchObject({
+      src: "198.51.100.20",
+      dst: "203.0.113.5",
+      id: 31001,
+      flags: ["DF"],
+    });
+  });
+
   it("names nf_tables numeric verdicts", () => {
     const r = parseLine(
       " TRACE: 2 8c7dbc60 filter:DOCKER-USER:rule:0x17:0xfffffffb  -4 -t filter -A DOCKER-USER -j RETURN",
