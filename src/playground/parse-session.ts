@@ -13,7 +13,7 @@ import type { HookId } from "../core/model/hook.ts";
 import type { Diagnostic, Flow, Packet, Rewrite } from "../core/model/packet.ts";
 import type { FlowAssignment } from "../core/parse/pair-flows.ts";
 import { lineBatches } from "../core/parse/split-lines.ts";
-import { TraceParser } from "../core/parse/trace-parser.ts";
+import { GROUP_MARK, TraceParser } from "../core/parse/trace-parser.ts";
 import type { StepListing } from "../core/render/to-listing.ts";
 import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
 import { isNftJson, isNftRuleset } from "../core/simulate/parse-xtables-ruleset.ts";
@@ -153,11 +153,15 @@ export class ParseSession {
       packets: packets.map(toRow),
       flows,
       diagnostics: parser.diagnostics,
-      unknownPrefixes: parser.unknownPrefixes().map((u) => ({
-        name: u.name,
-        count: u.count,
-        line: parser.diagnostics[u.index]?.position.line ?? 0,
-      })),
+      // Counted groups of unmodelled lines (a netdev chain) are no prefix to map.
+      unknownPrefixes: parser
+        .unknownPrefixes()
+        .filter((u) => !u.prefix.startsWith(GROUP_MARK))
+        .map((u) => ({
+          name: u.name,
+          count: u.count,
+          line: parser.diagnostics[u.index]?.position.line ?? 0,
+        })),
       skippedLines: parser.skippedLines,
       skippedLineNumbers,
       events: parser.events,

@@ -11,10 +11,18 @@ export const ENVELOPES = [
   "dmesg-iso",
   "dmesg-x",
   "dmesg-r",
+  "dmesg-delta",
+  "dmesg-reltime",
   "journal",
   "journal-iso",
   "journal-monotonic",
+  "journal-unix",
+  "journal-full",
   "syslog",
+  "rfc5424",
+  "journal-verbose",
+  "kmsg",
+  "ulogd",
 ] as const;
 /** One of {@link ENVELOPES}. */
 export type EnvelopeKind = (typeof ENVELOPES)[number];
@@ -29,6 +37,8 @@ export interface Envelope {
   /** True when the envelope says the line is from the kernel (so an unknown body is an unrelated kernel line). */
   kernel: boolean;
 }
+
+const DAYS = new Set(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]);
 
 const MONTHS: Record<string, number> = {
   Jan: 0,
@@ -154,9 +164,53 @@ function readCtime(line: string, from: number, to: number): number | undefined {
 function afterKernelTag(line: string, at: number): number {
   const sp = line.indexOf(" ", at);
   if (sp < 0 || sp - at > 255) return -1;
-  if (line.startsWith("kernel: ", sp + 1)) return sp + 9;
-  if (line.startsWith("kernel:", sp + 1) && sp + 8 === line.length) return sp + 8;
-  return -1;
+  if (!line.startsWith("kernel:", sp + 1)) return -1;
+  // A space after the tag, or a tab (some collectors' templates), or nothing at all.
+  const after = line.charCodeAt(sp + 8);
+  if (after === 32 || after === 9) return sp + 9;
+  return sp + 8 === line.length ? sp + 8 : -1;
+}
+
+/**
+ * After a timestamp: `host prog[pid]: ` (a tool logging through the journal or syslog, such as
+ * `xtables-monitor --trace` or `nft monitor trace` run as a service) -> index after it, else -1.
+ */
+function afterProgramTag(line: string, at: number): number {
+  const sp = line.indexOf(" ", at);
+  if (sp < 0 || sp - at > 255) return -1;
+  // The program's name: up to 64 characters, no space or colon, then `[` (looked for that far only).
+  let open = sp + 1;
+  for (; open < sp + 65; open++) {
+    const c = line.charCodeAt(open);
+    if (c === 91) break;
+    if (c === 32 || c === 58 || Number.isNaN(c)) return -1;
+  }
+  if (open === sp + 1 || line.charCodeAt(open) !== 91) return -1;
+  let i = open + 1;
+  while (isDigit(line.charCodeAt(i))) i++;
+  if (i === open + 1 || line.charCodeAt(i) !== 93 || line.charCodeAt(i + 1) !== 58) return -1;
+  const after = line.charCodeAt(i + 2);
+  return after === 32 || after === 9 ? i + 3 : -1;
+}
+
+/**
+ * The envelope of a line whose time stamp ends at `at`, when `host kernel: ` or `host prog[pid]: `
+ * follows: kind `plain`, or `withUptime` when kern.log's dmesg stamp follows `kernel: `. Else undefined.
+ */
+function hostTagged(
+  line: string,
+  at: number,
+  time: number,
+  plain: EnvelopeKind,
+  withUptime: EnvelopeKind = plain,
+): Envelope | undefined {
+  const tagged = afterKernelTag(line, at);
+  if (tagged > 0) {
+    const inner = skipInnerUptime(line, tagged);
+    return { kind: inner.time === undefined ? plain : withUptime, bodyStart: inner.at, time, kernel: true };
+  }
+  const program = afterProgramTag(line, at);
+  return program > 0 ? { kind: plain, bodyStart: program, time, kernel: false } : undefined;
 }
 
 /** kern.log repeats the dmesg stamp after `kernel: `. */
@@ -182,23 +236,163 @@ function skipFacility(line: string, at: number): number {
   return c2 + 2;
 }
 
+/** `[<    0.000123>]` or `[  123.456789 <    0.000123>]` (dmesg --time-format delta, dmesg -d) between `from` and `to`. */
+function readDelta(line: string, from: number, to: number): { time?: number } | undefined {
+  const lt = line.indexOf("<", from);
+  if (lt < 0 || lt >= to || line.charCodeAt(to - 1) !== 62) return undefined;
+  if (readUptime(line, lt + 1, to - 1) === undefined) return undefined;
+  if (lt === from) return {};
+  let end = lt;
+  while (end > from && line.charCodeAt(end - 1) === 32) end--;
+  // `dmesg -d` after -T: a ctime before the delta.
+  const time = readUptime(line, from, end) ?? (end - from > 20 ? readCtime(line, from, end) : undefined);
+  return time === undefined ? undefined : { time };
+}
+
+/** `[Nov30 14:30]` or `[  +0.000123]` (dmesg --time-format reltime, dmesg -e) between `from` and `to`. */
+function isReltime(line: string, from: number, to: number): boolean {
+  let i = from;
+  while (i < to && line.charCodeAt(i) === 32) i++;
+  if (line.charCodeAt(i) === 43) return readUptime(line, i + 1, to) !== undefined;
+  return (
+    to - from === 11 &&
+    MONTHS[line.slice(from, from + 3)] !== undefined &&
+    line.charCodeAt(from + 5) === 32 &&
+    readClock(`${line.slice(from + 6, to)}:00`, 0) !== undefined
+  );
+}
+
+/**
+ * After a dmesg stamp, the caller id a kernel built with CONFIG_PRINTK_CALLER adds
+ * (`[    T1234]`, `[     C1]`), glued to the stamp or after a space: the index after it, else `at`.
+ */
+function skipCallerId(line: string, at: number): number {
+  const open =
+    line.charCodeAt(at) === 91
+      ? at
+      : line.charCodeAt(at) === 32 && line.charCodeAt(at + 1) === 91
+        ? at + 1
+        : -1;
+  if (open < 0) return at;
+  let i = open + 1;
+  while (line.charCodeAt(i) === 32) i++;
+  const c = line.charCodeAt(i);
+  if (c !== 84 && c !== 67) return at;
+  const digits = ++i;
+  while (isDigit(line.charCodeAt(i))) i++;
+  if (i === digits || i - open > 16 || line.charCodeAt(i) !== 93) return at;
+  return line.charCodeAt(i + 1) === 32 ? i + 2 : i + 1;
+}
+
+/** `1764513033.123456` (journalctl -o short-unix) at `at`: epoch seconds and the index after it. */
+function readUnix(line: string, at: number): { time: number; end: number } | undefined {
+  let i = at;
+  while (isDigit(line.charCodeAt(i))) i++;
+  if (i - at < 9 || i - at > 11 || line.charCodeAt(i) !== 46) return undefined;
+  const dot = i++;
+  while (isDigit(line.charCodeAt(i))) i++;
+  if (i === dot + 1) return undefined;
+  const time = readUptime(line, at, i);
+  return time === undefined ? undefined : { time, end: i };
+}
+
+/** `Mon 2026-11-30 14:30:33 UTC` (journalctl -o short-full) at `at`: seconds (the zone taken as UTC) and the index after it. */
+function readFull(line: string, at: number): { time: number; end: number } | undefined {
+  if (!DAYS.has(line.slice(at, at + 3)) || line.charCodeAt(at + 3) !== 32) return undefined;
+  const iso = readIso(line, at + 4);
+  if (!iso || line.charCodeAt(at + 14) !== 32 || line.charCodeAt(iso.end) !== 32) return undefined;
+  const sp = line.indexOf(" ", iso.end + 1);
+  if (sp < 0 || sp - iso.end > 7) return undefined;
+  return { time: iso.time, end: sp };
+}
+
+/**
+ * A `/dev/kmsg` record header at `at` (`6,339,5140900,-;` or `4,1207,912345678,-,caller=C1;`):
+ * the uptime in seconds and the index after the `;`, or undefined.
+ */
+function readKmsg(line: string, at: number): { time: number; end: number } | undefined {
+  let i = at;
+  while (isDigit(line.charCodeAt(i))) i++;
+  // Other stamps that start with digits (ISO dates, epoch seconds) go on otherwise: no search along the line.
+  if (line.charCodeAt(i) !== 44) return undefined;
+  const semi = line.indexOf(";", at);
+  if (semi < 0 || semi - at > 64) return undefined;
+  const parts = line.slice(at, semi).split(",");
+  if (parts.length < 4 || !/^\d+$/.test(parts[0] as string) || !/^\d+$/.test(parts[1] as string))
+    return undefined;
+  const micros = parts[2] as string;
+  if (!/^\d+$/.test(micros) || !/^[-c+]*$/.test(parts[3] as string)) return undefined;
+  return { time: Number(micros) / 1e6, end: semi + 1 };
+}
+
+/**
+ * An RFC 5424 header after `<PRI>` at `at` (`1 2026-11-30T14:30:33.1+00:00 host kernel - - - `):
+ * the message start, the time and whether the app is the kernel; undefined when it is not one.
+ */
+function readRfc5424(line: string, at: number): Envelope | undefined {
+  if (line.charCodeAt(at) !== 49 || line.charCodeAt(at + 1) !== 32) return undefined;
+  let i = at + 2;
+  let time: number | undefined;
+  if (line.charCodeAt(i) === 45) i++;
+  else {
+    const iso = readIso(line, i);
+    if (!iso) return undefined;
+    time = iso.time;
+    i = iso.end;
+  }
+  // HOSTNAME, APP-NAME, PROCID, MSGID: one word each.
+  const fields: string[] = [];
+  for (let f = 0; f < 4; f++) {
+    if (line.charCodeAt(i) !== 32) return undefined;
+    const sp = line.indexOf(" ", i + 1);
+    if (sp < 0 || sp === i + 1) return undefined;
+    fields.push(line.slice(i + 1, sp));
+    i = sp;
+  }
+  i++;
+  // STRUCTURED-DATA: `-` or `[id k="v" ...]...` (a `]` inside a value is escaped).
+  if (line.charCodeAt(i) === 45) i++;
+  else {
+    while (line.charCodeAt(i) === 91) {
+      i++;
+      while (i < line.length && line.charCodeAt(i) !== 93) i += line.charCodeAt(i) === 92 ? 2 : 1;
+      if (i >= line.length) return undefined;
+      i++;
+    }
+  }
+  if (i < line.length && line.charCodeAt(i) !== 32) return undefined;
+  let bodyStart = Math.min(i + 1, line.length);
+  if (line.charCodeAt(bodyStart) === 0xfeff) bodyStart++;
+  const inner = skipInnerUptime(line, bodyStart);
+  return {
+    kind: "rfc5424",
+    bodyStart: inner.at,
+    ...(time === undefined ? {} : { time }),
+    kernel: fields[1] === "kernel",
+  };
+}
+
 /**
  * Detects the envelope of one line (without its newline; a trailing `\r` must
  * already be removed) and where the kernel message starts. Never throws.
  */
 export function detectEnvelope(line: string): Envelope {
-  let at = 0;
+  // A byte-order mark (a file saved by an editor) comes before everything else.
+  const start = line.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let at = start;
   let kind: EnvelopeKind | undefined;
-  const c0 = line.charCodeAt(0);
+  const c0 = line.charCodeAt(at);
   if (c0 === 60) {
-    // dmesg -r: `<7>`, possibly a facility-encoded number like `<14>`.
-    const close = line.indexOf(">");
-    if (close > 1 && close < 6 && readUptime(line, 1, close) !== undefined) {
+    // dmesg -r: `<7>`, possibly a facility-encoded number like `<14>`; RFC 5424 goes on with `1 `.
+    const close = line.indexOf(">", at);
+    if (close > at + 1 && close < at + 6 && readUptime(line, at + 1, close) !== undefined) {
+      const rfc = readRfc5424(line, close + 1);
+      if (rfc) return rfc;
       at = close + 1;
       kind = "dmesg-r";
     }
   } else if (c0 >= 97 && c0 <= 122) {
-    const after = skipFacility(line, 0);
+    const after = skipFacility(line, at);
     if (after > 0) {
       at = after;
       kind = "dmesg-x";
@@ -209,47 +403,74 @@ export function detectEnvelope(line: string): Envelope {
     const close = line.indexOf("]", at);
     if (close > 0) {
       let time = readUptime(line, at + 1, close);
-      if (time === undefined && close - at > 20) time = readCtime(line, at + 1, close);
-      if (time !== undefined) {
-        let bodyStart = line.charCodeAt(close + 1) === 32 ? close + 2 : close + 1;
-        const tagged = afterKernelTag(line, bodyStart);
-        if (tagged > 0) return { kind: "journal-monotonic", bodyStart: tagged, time, kernel: true };
+      let stamp: EnvelopeKind | undefined;
+      if (time === undefined) {
+        const delta = readDelta(line, at + 1, close);
+        if (delta) {
+          time = delta.time;
+          stamp = "dmesg-delta";
+        } else if (isReltime(line, at + 1, close)) stamp = "dmesg-reltime";
+        else if (close - at > 20) time = readCtime(line, at + 1, close);
+      }
+      if (time !== undefined || stamp !== undefined) {
+        let bodyStart = skipCallerId(line, close + 1);
+        const sep = line.charCodeAt(close + 1);
+        if (bodyStart === close + 1 && (sep === 32 || sep === 9)) bodyStart = close + 2;
+        // journalctl -o short-monotonic / short-delta: host and tag follow the stamp.
+        const tagged = kind === undefined ? afterKernelTag(line, bodyStart) : -1;
+        const program = kind === undefined && tagged < 0 ? afterProgramTag(line, bodyStart) : -1;
+        if (tagged > 0 || program > 0) {
+          const journal = stamp ?? "journal-monotonic";
+          const at = tagged > 0 ? tagged : program;
+          return time === undefined
+            ? { kind: journal, bodyStart: at, kernel: tagged > 0 }
+            : { kind: journal, bodyStart: at, time, kernel: tagged > 0 };
+        }
         if (kind === undefined)
-          kind = line.charCodeAt(at + 1) === 32 || isDigit(line.charCodeAt(at + 1)) ? "dmesg" : "dmesg-T";
+          kind =
+            stamp ??
+            (line.charCodeAt(at + 1) === 32 || isDigit(line.charCodeAt(at + 1)) ? "dmesg" : "dmesg-T");
         if (bodyStart > line.length) bodyStart = line.length;
-        return { kind, bodyStart, time, kernel: true };
+        return time === undefined
+          ? { kind, bodyStart, kernel: true }
+          : { kind, bodyStart, time, kernel: true };
       }
     }
   } else if (isDigit(c)) {
+    const kmsg = kind === undefined ? readKmsg(line, at) : undefined;
+    if (kmsg) return { kind: "kmsg", bodyStart: kmsg.end, time: kmsg.time, kernel: true };
+    const unix = readUnix(line, at);
+    if (unix && line.charCodeAt(unix.end) === 32) {
+      const env = hostTagged(line, unix.end + 1, unix.time, "journal-unix");
+      if (env) return env;
+    }
     const iso = readIso(line, at);
     if (iso && line.charCodeAt(iso.end) === 32) {
-      const tagged = afterKernelTag(line, iso.end + 1);
-      if (tagged > 0) {
-        const inner = skipInnerUptime(line, tagged);
-        return {
-          kind: inner.time === undefined ? "journal-iso" : "syslog",
-          bodyStart: inner.at,
-          time: iso.time,
-          kernel: true,
-        };
-      }
+      const env = hostTagged(line, iso.end + 1, iso.time, "journal-iso", "syslog");
+      if (env && (env.kernel || kind === undefined)) return env;
       return { kind: kind ?? "dmesg-iso", bodyStart: iso.end + 1, time: iso.time, kernel: true };
     }
   } else if (c >= 65 && c <= 90) {
+    const full = readFull(line, at);
+    const env = full && hostTagged(line, full.end + 1, full.time, "journal-full");
+    if (env) return env;
     const d = readSyslogDate(line, at);
     if (d && line.charCodeAt(d.end) === 32) {
-      const tagged = afterKernelTag(line, d.end + 1);
-      if (tagged > 0) {
-        const inner = skipInnerUptime(line, tagged);
-        return {
-          kind: inner.time === undefined ? "journal" : "syslog",
-          bodyStart: inner.at,
-          time: d.time,
-          kernel: true,
-        };
-      }
+      const tagged = hostTagged(line, d.end + 1, d.time, "journal", "syslog");
+      if (tagged) return tagged;
+      // ulogd's LOGEMU file (NFLOG): `Nov 26 05:58:48 host <prefix>IN=...`, no program tag.
+      const host = line.indexOf(" ", d.end + 1);
+      if (kind === undefined && host > d.end + 1 && host - d.end <= 256)
+        return { kind: "ulogd", bodyStart: host + 1, time: d.time, kernel: false };
     }
   }
   if (kind !== undefined) return { kind, bodyStart: at, kernel: true };
-  return { kind: "bare", bodyStart: 0, kernel: false };
+  // journalctl -o verbose (indented) and -o export print each field as `MESSAGE=...` on a line of its own.
+  let m = start;
+  while (line.charCodeAt(m) === 32) m++;
+  if (line.startsWith("MESSAGE=", m)) {
+    const inner = skipInnerUptime(line, m + 8);
+    return { kind: "journal-verbose", bodyStart: inner.at, kernel: false };
+  }
+  return { kind: "bare", bodyStart: start, kernel: false };
 }

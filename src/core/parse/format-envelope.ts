@@ -53,7 +53,23 @@ export function formatEnvelope(kind: EnvelopeKind, message: string, options: Env
       return `${date}T${clock}+0000 ${host} kernel: ${message}`;
     case "journal-monotonic":
       return `${stamp} ${host} kernel: ${message}`;
+    case "dmesg-delta":
+      return `[<${(up % 1).toFixed(6).padStart(12, " ")}>] ${message}`;
+    case "dmesg-reltime":
+      return `[${`+${(up % 1).toFixed(6)}`.padStart(10, " ")}] ${message}`;
+    case "journal-unix":
+      return `${epoch.toFixed(6)} ${host} kernel: ${message}`;
+    case "journal-full":
+      return `${DAYS[d.getUTCDay()]} ${date} ${clock} UTC ${host} kernel: ${message}`;
     case "syslog":
       return `${syslogDate} ${host} kernel: ${stamp} ${message}`;
+    case "ulogd":
+      return `${syslogDate} ${host} ${message}`;
+    case "kmsg":
+      return `${level},${Math.round(up * 1000)},${Math.round(up * 1e6)},-;${message}`;
+    case "journal-verbose":
+      return `    MESSAGE=${message}`;
+    case "rfc5424":
+      return `<${level}>1 ${date}T${clock}.${micros}+00:00 ${host} kernel - - - ${message}`;
   }
 }

@@ -351,7 +351,8 @@ export class PacketGrouper {
   private fit(p: OpenPacket, ev: TraceEvent, info: HookInfo): "add" | "merge" | undefined {
     if (ev.source !== "log" && ev.source !== "ebt-log" && TRACE_SOURCES.has(ev.source)) {
       const last = p.events[p.events.length - 1] as TraceEvent;
-      if (last.source === ev.source) {
+      // A trace id repeats across packets (newer kernels derive it from the flow's hash): other header data is another packet.
+      if (last.source === ev.source && !(last.ip && ev.ip && !invariantsAgree(last, ev))) {
         if (last.hook === ev.hook) return "merge";
         if (!info.builtin && hookInfo(last.hook).familyTable === info.familyTable) return "merge";
       }

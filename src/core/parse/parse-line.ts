@@ -25,6 +25,10 @@ export interface LineParse {
  */
 export function parseBody(line: string, bodyStart: number, fast: boolean | LogFieldMemo = true): ParsedLine {
   const c = line.charCodeAt(bodyStart);
+  if (c === 123 /* { */) {
+    const json = journalJson(line, bodyStart);
+    if (json) return json;
+  }
   if (c === 84 /* T */) {
     const r = parseTraceLine(line, bodyStart);
     if (r.kind !== "skip") return r;
@@ -41,7 +45,7 @@ export function parseBody(line: string, bodyStart: number, fast: boolean | LogFi
   if (at < 0 || ebtMarkAfter(line, at)) {
     const r = parseEbtLine(line, bodyStart);
     if (r.kind !== "skip") return r;
-    if (at < 0) return cutBeforeOut(line, bodyStart) ?? r;
+    if (at < 0) return cutBeforeOut(line, bodyStart) ?? ebtContinuation(line, bodyStart) ?? r;
   }
   const r = parseLogLine(line, bodyStart, at, fast);
   // A prefix holding its own `IN=.. OUT=..` hides the mark from the quick look: LOG lines show SRC=, MAC= or ARP.
@@ -50,6 +54,47 @@ export function parseBody(line: string, bodyStart: number, fast: boolean | LogFi
     if (e.kind !== "skip") return e;
   }
   return r;
+}
+
+/**
+ * A `journalctl -o json` record whose message is a netfilter line: an error (counted once
+ * for all such lines), since the message sits inside JSON with its characters escaped.
+ */
+function journalJson(line: string, bodyStart: number): ParsedLine | undefined {
+  const at = line.indexOf('"MESSAGE":', bodyStart);
+  if (
+    at < 0 ||
+    (line.indexOf("IN=", at) < 0 && line.indexOf("trace id ", at) < 0 && line.indexOf("TRACE:", at) < 0)
+  )
+    return undefined;
+  return {
+    kind: "error",
+    group: "journal-json",
+    column: at + 1,
+    message:
+      "expected kernel log text, found journalctl JSON records holding netfilter lines: they were not read",
+    hint: "export the log as text: journalctl -k -o short-iso-precise (or -o cat) > kernel.log",
+  };
+}
+
+/** How the tails ebt_log adds with `pr_cont` start (`--log-ip`, `--log-ip6`, `--log-arp`). */
+const EBT_TAILS = /^ ?(?:IP SRC=|IPv6 SRC=|ARP HTYPE=|ARP MAC SRC=|INCOMPLETE (?:IP|IPv6|ARP|TCP\/UDP) )/;
+
+/**
+ * The tail of an ebtables log line on a line of its own: ebt_log prints a line in pieces, and
+ * another CPU's message between two pieces splits it. A warning, counted once for all such lines.
+ */
+function ebtContinuation(line: string, bodyStart: number): ParsedLine | undefined {
+  if (!EBT_TAILS.test(line.slice(bodyStart, bodyStart + 24))) return undefined;
+  return {
+    kind: "error",
+    severity: "warning",
+    group: "ebt-continuation",
+    column: bodyStart + 1,
+    message:
+      "expected the start of an ebtables log line, found its IP/ARP tail on a line of its own: the kernel split the line, and the tail was not read",
+    hint: "the frame's line before it is read without its IP data; log fewer frames at once, or use nft/iptables LOG, which prints each line whole",
+  };
 }
 
 /** Longest text before `IN=` in a LOG line (a prefix) or a legacy TRACE line (`TRACE: table:chain:kind:N `). */

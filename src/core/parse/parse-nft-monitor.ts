@@ -25,6 +25,48 @@ export const ICMP_TYPES: Record<string, number> = {
   "timestamp-reply": 14,
 };
 
+/** ICMPv6 type names nft prints, and their numbers. */
+const ICMPV6_TYPES: Record<string, number> = {
+  "destination-unreachable": 1,
+  "packet-too-big": 2,
+  "time-exceeded": 3,
+  "parameter-problem": 4,
+  "echo-request": 128,
+  "echo-reply": 129,
+  "mld-listener-query": 130,
+  "mld-listener-report": 131,
+  "mld-listener-done": 132,
+  "mld-listener-reduction": 132,
+  "nd-router-solicit": 133,
+  "nd-router-advert": 134,
+  "nd-neighbor-solicit": 135,
+  "nd-neighbor-advert": 136,
+  "nd-redirect": 137,
+  "router-renumbering": 138,
+  "ind-neighbor-solicit": 141,
+  "ind-neighbor-advert": 142,
+  "mld2-listener-report": 143,
+};
+
+/** ICMPv6 code names nft prints (destination-unreachable codes). */
+const ICMPV6_CODES: Record<string, number> = {
+  "no-route": 0,
+  "admin-prohibited": 1,
+  "addr-unreachable": 3,
+  "port-unreachable": 4,
+  "policy-fail": 5,
+  "reject-route": 6,
+};
+
+/** Layer-4 protocol names of `ip protocol`, `ip6 nexthdr` and `meta l4proto` (`/etc/protocols` names) as packetwalk names them. */
+const L4_NAMES: Record<string, string> = {
+  "ipv6-icmp": "icmpv6",
+  "1": "icmp",
+  "6": "tcp",
+  "17": "udp",
+  "58": "icmpv6",
+};
+
 /** ICMP code names nft prints (destination-unreachable codes). */
 const ICMP_CODES: Record<string, number> = {
   "net-unreachable": 0,
@@ -37,7 +79,49 @@ const ICMP_CODES: Record<string, number> = {
   "admin-prohibited": 13,
 };
 
-const TCP_FLAG_NAMES = new Set(["fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr"]);
+/** nft's TCP flag names, in bit order, as the kernel's LOG names them. */
+const TCP_FLAG_BITS: [string, string][] = [
+  ["fin", "FIN"],
+  ["syn", "SYN"],
+  ["rst", "RST"],
+  ["psh", "PSH"],
+  ["ack", "ACK"],
+  ["urg", "URG"],
+  ["ecn", "ECE"],
+  ["cwr", "CWR"],
+];
+const TCP_FLAG_NAMES = new Map(TCP_FLAG_BITS);
+
+/**
+ * Reads `tcp flags == ...` values from word `at` on: names (`syn`), a list (`syn | ack`,
+ * `syn|ack`, `(syn|ack)`) or a number (`0x12`). Returns the flags and the index of the next word.
+ */
+function readTcpFlags(w: string[], at: number): { flags: string[]; next: number } {
+  const flags: string[] = [];
+  let j = at;
+  for (; j < w.length; j++) {
+    const parts = (w[j] as string).replace(/[()]/g, "").split("|");
+    let known = true;
+    for (const t of parts) {
+      if (t === "") continue;
+      const name = TCP_FLAG_NAMES.get(t);
+      if (name) flags.push(name);
+      else if (/^0x[0-9a-f]+$/i.test(t) && j === at) {
+        const bits = Number.parseInt(t.slice(2), 16);
+        TCP_FLAG_BITS.forEach(([, n], k) => {
+          if (bits & (1 << k)) flags.push(n);
+        });
+      } else known = false;
+    }
+    if (!known) break;
+    // A number stands alone; names go on only through `|`.
+    if (/^0x/i.test(w[j] as string)) return { flags, next: j + 1 };
+    const last = (w[j] as string).replace(/\)$/, "");
+    const joined = last.endsWith("|") || w[j + 1]?.startsWith("|");
+    if (!joined && w[j] !== "|") return { flags, next: j + 1 };
+  }
+  return { flags, next: j };
+}
 
 function toNumber(v: string | undefined, names?: Record<string, number>): number | undefined {
   if (v === undefined) return undefined;
@@ -109,7 +193,7 @@ function readPacket(text: string, ev: TraceEvent): void {
         else if (field === "ttl" || field === "hoplimit") getIp().ttl = toNumber(value);
         else if (field === "id") getIp().id = toNumber(value);
         else if (field === "length") getIp().len = toNumber(value);
-        else if (field === "protocol" || field === "nexthdr") getL4(value ?? "");
+        else if (field === "protocol" || field === "nexthdr") getL4(L4_NAMES[value ?? ""] ?? value ?? "");
         break;
       case "tcp":
       case "udp":
@@ -117,22 +201,13 @@ function readPacket(text: string, ev: TraceEvent): void {
       case "icmp":
       case "icmpv6": {
         const l = getL4(a);
+        // `ip6 nexthdr ipv6-icmp` came first: the header's own name is the protocol.
+        l.proto = a;
         if (field === "flags") {
-          const flags: string[] = [];
-          let j = i;
-          while (j < w.length) {
-            const t = (w[j] as string).replace(/[()]/g, "");
-            if (t === "|" || t === "") {
-              j++;
-              continue;
-            }
-            if (!TCP_FLAG_NAMES.has(t)) break;
-            flags.push(t.toUpperCase());
-            j++;
-          }
+          const { flags, next } = readTcpFlags(w, i);
           if (flags.length) {
             l.tcpFlags = flags;
-            i = j - 1;
+            i = next - 1;
           }
         } else if (field === "sport") l.sport = toNumber(value);
         else if (field === "dport") l.dport = toNumber(value);
@@ -142,13 +217,14 @@ function readPacket(text: string, ev: TraceEvent): void {
         } else if (field === "ackseq") l.ack = toNumber(value);
         else if (field === "window") l.window = toNumber(value);
         else if (field === "length") l.udpLen = toNumber(value);
-        else if (field === "type") l.icmpType = toNumber(value, ICMP_TYPES);
-        else if (field === "code") l.icmpCode = toNumber(value, ICMP_CODES);
+        else if (field === "type") l.icmpType = toNumber(value, a === "icmpv6" ? ICMPV6_TYPES : ICMP_TYPES);
+        else if (field === "code") l.icmpCode = toNumber(value, a === "icmpv6" ? ICMPV6_CODES : ICMP_CODES);
         else if (field === "id") l.icmpId = toNumber(value);
         break;
       }
       case "meta":
         if (field === "mark") ev.mark = value;
+        else if (field === "l4proto") getL4(L4_NAMES[value ?? ""] ?? value ?? "");
         break;
       default:
         // Other headers (vlan, arp, th, ...): step back so the next word is read as a keyword.
@@ -174,7 +250,15 @@ export function parseNftMonitorLine(line: string, bodyStart: number): ParsedLine
   const [traceId, fam, table, chain] = head;
   const family = fam ? FAMILIES[fam] : undefined;
   if (!traceId || !family || !table || !chain) {
-    if (fam === "netdev") return IGNORE;
+    if (fam === "netdev" && table && chain)
+      return {
+        kind: "error",
+        severity: "warning",
+        group: `nft netdev ${table} ${chain}`,
+        column: bodyStart + 10 + traceId.length + 1,
+        message: `nft monitor trace lines of the netdev family (table ${table}, chain ${chain}) were skipped: packetwalk models the ip, ip6, inet, bridge and arp families`,
+        hint: "the packet's path through the other families is read as usual; a netdev ingress or egress chain is not drawn",
+      };
     return {
       kind: "error",
       column: bodyStart + 10,
@@ -208,7 +292,16 @@ export function parseNftMonitorLine(line: string, bodyStart: number): ParsedLine
   } else if (rest.startsWith("policy ")) {
     verdict = { kind: "policy", chain, verdict: (rest.slice(7).split(" ")[0] ?? "").toUpperCase() };
   } else if (rest.startsWith("verdict ")) {
-    verdict = { kind: "return", chain, verdict: rest.slice(8).trim().toUpperCase() };
+    // Older nft prints the packet's mark after the verdict (`verdict continue meta mark 0x00000001`).
+    const mark = rest.indexOf(" meta mark ", 8);
+    verdict = {
+      kind: "return",
+      chain,
+      verdict: rest
+        .slice(8, mark < 0 ? rest.length : mark)
+        .trim()
+        .toUpperCase(),
+    };
   } else {
     return {
       kind: "error",

@@ -7,7 +7,7 @@
 import { CHAINS, type Family } from "../model/hook.ts";
 import type { RuleVerdict } from "../model/packet.ts";
 import { blankEvent, type ParsedLine, SKIP } from "./parsed-line.ts";
-import { readLogFields } from "./read-log-fields.ts";
+import { readLogFields, readUint } from "./read-log-fields.ts";
 
 /** NFPROTO numbers as xtables-monitor prints them. */
 const NFPROTO: Record<string, Family> = { "1": "ip", "2": "ip", "3": "arp", "7": "bridge", "10": "ip6" };
@@ -25,11 +25,15 @@ function verdictName(v: string): string {
   return NFT_VERDICTS[v.toLowerCase()] ?? v.toUpperCase();
 }
 
-/** Reads `<nfproto> <id> ` after a tag; returns [family, id, index after] or undefined. */
-function readHead(line: string, at: number): [Family, string, number] | undefined {
+/**
+ * Reads `<nfproto> <id> ` after a tag; returns [family, id, index after] or undefined.
+ * `anyFamily`: a `PACKET:` line, whose number says nothing the TRACE lines do not (iptables
+ * before 1.8.8 printed the `-4`/`-6` option there, 0 without one): any decimal number is read as `ip`.
+ */
+function readHead(line: string, at: number, anyFamily = false): [Family, string, number] | undefined {
   const s1 = line.indexOf(" ", at);
   if (s1 < 0) return undefined;
-  const family = NFPROTO[line.slice(at, s1)];
+  const family = NFPROTO[line.slice(at, s1)] ?? (anyFamily && readUint(line, at, s1) >= 0 ? "ip" : undefined);
   let s2 = line.indexOf(" ", s1 + 1);
   if (s2 < 0) s2 = line.length;
   const id = line.slice(s1 + 1, s2);
@@ -37,12 +41,34 @@ function readHead(line: string, at: number): [Family, string, number] | undefine
   return [family, id, s2 + 1];
 }
 
+/** NFPROTO numbers of families packetwalk does not model. */
+const UNMODELLED: Record<string, string> = { "5": "netdev" };
+
+/**
+ * A ` TRACE: <n> <id> table:chain:...` line whose family number packetwalk does not model
+ * (netdev): a warning, once for all such lines; anything else is not xtables-monitor output.
+ */
+function unknownFamily(line: string, at: number): ParsedLine {
+  const m = /^(\d+) ([0-9a-f]{1,8}) ([^: ]+):([^: ]+):(?:rule|policy|return):/.exec(line.slice(at, at + 300));
+  if (!m) return SKIP;
+  const [, nfproto, , table, chain] = m as unknown as [string, string, string, string, string];
+  const name = UNMODELLED[nfproto] ?? `number ${nfproto}`;
+  return {
+    kind: "error",
+    severity: "warning",
+    group: `xtables-monitor family ${nfproto}`,
+    column: at + 1,
+    message: `xtables-monitor trace lines of the ${name} family (first: table ${table}, chain ${chain}) were skipped: packetwalk models the ip, ip6, bridge and arp families`,
+    hint: "the packet's path through the other families is read as usual; these chains are not drawn",
+  };
+}
+
 /** Parses the message at `bodyStart` (leading spaces allowed); `skip` when it is not xtables-monitor output. */
 export function parseXtablesMonitorLine(line: string, bodyStart: number): ParsedLine {
   let at = bodyStart;
   while (line.charCodeAt(at) === 32) at++;
   if (line.startsWith("PACKET: ", at)) {
-    const head = readHead(line, at + 8);
+    const head = readHead(line, at + 8, true);
     if (!head) return SKIP;
     const ev = blankEvent("xtables-monitor", line);
     ev.traceId = head[1];
@@ -52,7 +78,7 @@ export function parseXtablesMonitorLine(line: string, bodyStart: number): Parsed
   }
   if (!line.startsWith("TRACE: ", at)) return SKIP;
   const head = readHead(line, at + 7);
-  if (!head) return SKIP;
+  if (!head) return unknownFamily(line, at + 7);
   const [family, traceId, labelAt] = head;
   let sp = line.indexOf(" ", labelAt);
   if (sp < 0) sp = line.length;
@@ -67,11 +93,16 @@ export function parseXtablesMonitorLine(line: string, bodyStart: number): Parsed
     };
   }
   const verdict: RuleVerdict = { kind, chain };
+  // iptables before 1.8.8 printed a rule it could not look up as nothing, so its PACKET: went on on the same line.
+  let glued = kind === "rule" ? line.indexOf(" PACKET: ", sp - 1) : -1;
+  const packet = glued < 0 ? undefined : readHead(line, glued + 9, true);
+  // Only its own trace id makes it a packet part (rule text may quote anything).
+  if (!packet || packet[1] !== traceId) glued = -1;
   if (kind === "rule") {
     verdict.rule = parts[3];
     const v = parts.slice(4).join(":");
     if (v) verdict.verdict = verdictName(v);
-    const text = line.slice(sp).trim();
+    const text = line.slice(sp, glued < 0 ? line.length : glued).trim();
     if (text) verdict.text = text;
   } else if (kind === "policy") {
     const v = parts.slice(3).join(":");
@@ -86,5 +117,9 @@ export function parseXtablesMonitorLine(line: string, bodyStart: number): Parsed
   ev.traceId = traceId;
   ev.verdict = verdict;
   ev.verdicts = [verdict];
+  if (packet && glued >= 0) {
+    const err = readLogFields(line, packet[2], ev);
+    if (err) return { kind: "error", ...err };
+  }
   return { kind: "event", event: ev, familyHint: family };
 }

@@ -31,6 +31,10 @@ export interface ErrorLine {
   column: number;
   message: string;
   hint?: string;
+  /** `warning`: a line that was read but is not modelled, rather than a damaged one. Default: an error. */
+  severity?: "warning";
+  /** Lines with the same group are reported once, at the first, with their count. Default: each line on its own. */
+  group?: string;
 }
 
 /** Not a netfilter line (skipped and counted), or a line to ignore silently (`ignore`: e.g. conntrack notes). */

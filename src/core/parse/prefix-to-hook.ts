@@ -86,6 +86,12 @@ function splitTableChain(seg: string): { table: string; chain: Chain } | undefin
   return undefined;
 }
 
+/** The last whitespace-separated word of `text`. */
+function lastWord(text: string): string {
+  const words = text.trim().split(/\s+/);
+  return words[words.length - 1] as string;
+}
+
 /** Options of {@link prefixToHook}. */
 export interface PrefixToHookOptions {
   /** Exact prefixes (trimmed) mapped by the user; checked first. Default: none. */
@@ -106,7 +112,9 @@ export function prefixToHook(prefix: string, options: PrefixToHookOptions = {}):
   const nft = nftPrefixHook(segs);
   if (nft) return nft;
   for (let i = segs.length - 1; i >= 0; i--) {
-    const seg = segs[i] as string;
+    // Words before the last are free text (`DROP filter-INPUT`, `fw iptable/...`): the names come last.
+    const words = (segs[i] as string).trim().split(/\s+/);
+    const seg = words[words.length - 1] as string;
     let tc = splitTableChain(seg);
     let family: Family | undefined;
     if (!tc) {
@@ -122,7 +130,8 @@ export function prefixToHook(prefix: string, options: PrefixToHookOptions = {}):
       }
     }
     if (!tc) continue;
-    if (!family && i > 0) family = FAMILY_TAGS[(segs[i - 1] as string).toLowerCase()];
+    if (!family && words.length > 1) family = FAMILY_TAGS[(words[words.length - 2] as string).toLowerCase()];
+    if (!family && i > 0) family = FAMILY_TAGS[lastWord(segs[i - 1] as string).toLowerCase()];
     if (!family)
       family = tc.table === "broute" || tc.chain === "BROUTING" ? "bridge" : (options.defaultFamily ?? "ip");
     return hookId(family, tc.table, tc.chain);

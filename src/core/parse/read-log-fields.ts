@@ -334,6 +334,11 @@ function readFields(
         if (target.ip && sp - i >= 5 && line.startsWith("FRAG:", i)) {
           const n = readUint(line, i + 5, sp);
           if (n >= 0) target.ip.fragment = n;
+        } else if (line.startsWith("Unknown Ext Hdr ", i)) {
+          // IPv6: the kernel stops at an extension header it does not know.
+          short = true;
+          i = to;
+          continue;
         }
       } else if (TCP_FLAGS.has(word) && afterProto && target.l4) {
         if (target.l4.tcpFlags) target.l4.tcpFlags.push(word);
@@ -348,7 +353,11 @@ function readFields(
         const end = close < 0 || close > to ? to : close;
         const hex = line.slice(sp + 2, end).trim();
         if (afterProto && target.l4) target.l4.tcpOptions = hex;
-        else if (target.ip) target.ip.options = hex;
+        else if (target.ip) {
+          target.ip.options = target.ip.options ? `${target.ip.options} ${hex}` : hex;
+          // IPv6 `--log-ip-options` prints each extension header inside its own `OPT ( ... )`.
+          if (target.ip.src.includes(":") && readIpv6Options(hex, target)) short = true;
+        }
         i = end + 1;
         continue;
       } else if (word === "INCOMPLETE" && line.charCodeAt(sp + 1) === 91) {
@@ -496,7 +505,32 @@ function readFields(
     }
     i = sp;
   }
+  if (kernel && arp) {
+    // nf_log_arp prints `OPCODE=` always, and the four payload fields in one go.
+    const cut = !/ OPCODE=\d/.test(line.slice(from, to))
+      ? "OPCODE="
+      : !short && (arp.macSrc !== undefined || arp.ipSrc !== undefined) && arp.ipDst === undefined
+        ? "IPDST="
+        : undefined;
+    if (cut)
+      return { column: to + 1, message: `expected ${cut} before the end of the ARP line`, hint: CUT_HINT };
+  }
   return kernel && !short ? missingField(target, top, quoted, to) : undefined;
+}
+
+/**
+ * Reads what an IPv6 extension header's `OPT ( ... )` says about the rest of the line: a
+ * fragment offset (`FRAG:1232`), or ESP (`ESP SPI=0x..`: the kernel prints nothing after it).
+ * Returns true when the line legitimately ends here (ESP, or a header cut short).
+ */
+function readIpv6Options(text: string, target: PacketTarget): boolean {
+  const frag = /(?:^|\s)FRAG:(\d+)/.exec(text);
+  if (frag && target.ip) target.ip.fragment = Number(frag[1]);
+  if (/(?:^|\s)ESP(?:\s|$)/.test(text)) {
+    target.l4 = newL4("esp");
+    return true;
+  }
+  return /INCOMPLETE \[\d+ bytes\]|TRUNCATED/.test(text);
 }
 
 /** Whether [from, to) is a protocol the kernel's LOG prints: a name it knows, or a number. */
@@ -571,8 +605,10 @@ function missingField(t: PacketTarget, top: boolean, quoted: boolean, to: number
   if (!ip) return undefined;
   const head = missingIpField(ip);
   let what = head === undefined ? undefined : `${head}=`;
-  if (what === undefined && !((ip.fragment ?? 0) > 0))
-    what = t.l4 ? missingL4Field(t.l4, ip.src.includes(":"), top, quoted) : "PROTO=";
+  const v6 = ip.src.includes(":");
+  // IPv6 stops after the header at ESP (without `--log-ip-options`) or at an option header behind a fragment.
+  if (what === undefined && !((ip.fragment ?? 0) > 0) && !(v6 && !t.l4))
+    what = t.l4 ? missingL4Field(t.l4, v6, top, quoted) : "PROTO=";
   if (what === undefined) return undefined;
   return {
     column: to + 1,
@@ -713,7 +749,7 @@ export function readLogFields(
     const bad = badInterfaceName(line, from, ev);
     if (bad) return bad;
   }
-  return kernel ? cutLastField(line) : undefined;
+  return kernel ? cutLastField(line, ev) : undefined;
 }
 
 /** The error for the first interface name of `ev` that holds U+FFFD. */
@@ -736,9 +772,11 @@ function badInterfaceName(line: string, from: number, ev: TraceEvent): FieldErro
  * that does not may have lost the end of its last value. A warning, since a
  * copy or an editor may have dropped the trailing space of a whole line.
  */
-function cutLastField(line: string): FieldError | undefined {
+function cutLastField(line: string, ev: TraceEvent): FieldError | undefined {
   const end = line.length;
   if (line.charCodeAt(end - 1) === 32 || line.endsWith("TRUNCATED")) return undefined;
+  // nf_log_arp ends its line without a space, and IPv6 ESP (`OPT ( ESP SPI=0x.. )`) with ` )`.
+  if ((ev.arp && !ev.ip) || (line.endsWith(" )") && ev.ip?.src.includes(":"))) return undefined;
   const start = line.lastIndexOf(" ") + 1;
   return {
     column: start + 1,

@@ -80,9 +80,19 @@ export interface UnknownPrefix {
   index: number;
 }
 
-/** The warning for an unknown prefix seen on `count` lines. */
+/**
+ * Starts the key and the name of a problem counted per group of lines (see `ErrorLine.group`)
+ * among the unknown prefixes: no LOG prefix holds a newline.
+ */
+export const GROUP_MARK = "\n";
+
+/** The warning for an unknown prefix seen on `count` lines (or a group's message, see {@link GROUP_MARK}). */
 export function unknownPrefixMessage(name: string, count: number): string {
-  return `unknown LOG prefix '${name}' (${count} ${count === 1 ? "line" : "lines"}): which table and chain wrote it?`;
+  const lines = `${count} ${count === 1 ? "line" : "lines"}`;
+  if (name.startsWith(GROUP_MARK)) return `${name.slice(GROUP_MARK.length)} (${lines})`;
+  if (name === "")
+    return `LOG line without a prefix (${lines}): which table and chain wrote it? Give the LOG rule a --log-prefix, or map the empty prefix`;
+  return `unknown LOG prefix '${name}' (${lines}): which table and chain wrote it?`;
 }
 
 /** The note that closes a list of problems cut at `maxDiagnostics`. */
@@ -138,6 +148,8 @@ export class TraceParser {
   private readonly to: number;
   private dropped = 0;
   private unknownByPrefix = new Map<string, { diag: Diagnostic; count: number; name: string }>();
+  /** nft trace ids of inet-family tables seen carrying IPv6, with the line they were last seen on. */
+  private inet6 = new Map<string, number>();
   /** Packet data by trace id, waiting for the TRACE line it belongs to, with the line it was read on. */
   private stash = new Map<string, { ev: TraceEvent; seq: number }>();
   private readonly maxUnknownPrefixes: number;
@@ -145,6 +157,13 @@ export class TraceParser {
   private readonly stashLines: number;
   private packetOrder: "unknown" | PacketLineOrder;
   private lastTraceEvent: { ev: TraceEvent; line: number } | undefined;
+  /**
+   * An xtables-monitor or nft monitor trace event without packet data, held for one line while
+   * the order of packet lines is not known to be `before`: iptables before 1.8.8 prints a
+   * chain's `PACKET:` line after its first TRACE line, and the grouping needs the addresses
+   * (a NAT rewrite gives the packet a new trace id).
+   */
+  private held: { ev: TraceEvent; seq: number; counted: boolean } | undefined;
   /** The LOG fast path and its memo, or false (see {@link ParseOptions.fullParse}). */
   private readonly fast: LogFieldMemo | false;
 
@@ -196,7 +215,8 @@ export class TraceParser {
    * may stop reading once this reaches `to`.
    */
   get floor(): number {
-    return this.grouper.floor;
+    const floor = this.grouper.floor;
+    return this.held && this.held.seq < floor ? this.held.seq : floor;
   }
 
   /**
@@ -212,6 +232,11 @@ export class TraceParser {
       `packet-order ${this.packetOrder}`,
       ...live.map(([id, d]) => `stash ${id} ${d.seq} ${JSON.stringify(d.ev)}`),
       `last-trace ${last && last.line === this.seq ? JSON.stringify(last.ev) : ""}`,
+      `held ${this.held ? `${this.held.seq} ${JSON.stringify(this.held.ev)}` : ""}`,
+      ...[...this.inet6]
+        .filter(([, at]) => this.seq + 1 - at <= this.stashLines)
+        .map(([id, at]) => `inet6 ${id} ${at}`)
+        .sort(),
     ].join("\n");
   }
 
@@ -262,34 +287,67 @@ export class TraceParser {
     // Outside the range a line only feeds the grouping: nothing about it is reported.
     const counted = seq >= this.from && seq < this.to;
     const raw = text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text;
-    if (raw.length === 0) return;
+    if (raw.length === 0) {
+      this.releaseHeld();
+      return;
+    }
     const c0 = raw.charCodeAt(0);
     // Only a line starting with whitespace can be blank: skip the copy `trim` makes otherwise.
     if (c0 <= 32 || c0 >= 0xa0) {
       if (c0 === 10) {
+        this.releaseHeld();
         // A line too long to keep (see `lineBatches`): a real line never holds a newline.
         if (counted) this.longLine(raw);
         return;
       }
-      if (raw.trim().length === 0) return;
+      if (raw.trim().length === 0) {
+        this.releaseHeld();
+        return;
+      }
     }
     const envelope = detectEnvelope(raw);
     const result = envelope.bodyStart >= raw.length ? SKIP : parseBody(raw, envelope.bodyStart, this.fast);
+    const held = this.held;
+    if (held) {
+      this.held = undefined;
+      if (result.kind === "packet-data" && result.traceId === held.ev.traceId) {
+        // The packet line of the TRACE line just before (iptables < 1.8.8).
+        if (this.packetOrder === "unknown") this.packetOrder = "after";
+        copyPacketData(result.event, held.ev);
+        this.commit(held.ev, held.seq, held.counted);
+        return;
+      }
+      this.commit(held.ev, held.seq, held.counted);
+    }
     switch (result.kind) {
       case "skip":
         if (counted) this.skippedLines++;
         return;
       case "ignore":
         return;
-      case "error":
+      case "error": {
         if (!counted) return;
+        const position = { file: this.file, line: this.lineNo, column: result.column };
+        if (result.group !== undefined) {
+          // Counted with the unknown prefixes, under a key no prefix can be (the parallel parse merges both alike).
+          const name = `${GROUP_MARK}${result.message}`;
+          const diag: Diagnostic = {
+            severity: result.severity ?? "error",
+            message: unknownPrefixMessage(name, 1),
+            ...(result.hint ? { hint: result.hint } : {}),
+            position,
+          };
+          this.countUnknown(`${GROUP_MARK}${result.group}`, name, diag);
+          return;
+        }
         this.diag({
-          severity: "error",
+          severity: result.severity ?? "error",
           message: result.message,
           ...(result.hint ? { hint: result.hint } : {}),
-          position: { file: this.file, line: this.lineNo, column: result.column },
+          position,
         });
         return;
+      }
       case "packet-data": {
         const last = this.lastTraceEvent;
         // iptables >= 1.8.8 prints PACKET before its TRACE lines; older ones after the first.
@@ -345,10 +403,51 @@ export class TraceParser {
         if (seq - data.seq <= this.stashLines) copyPacketData(data.ev, ev);
         this.stash.delete(ev.traceId);
       }
-      this.lastTraceEvent = { ev, line: seq };
+      if (!ev.ip && ev.source !== "trace" && this.packetOrder !== "before") {
+        this.held = { ev, seq, counted };
+        return;
+      }
     }
+    this.commit(ev, seq, counted);
+  }
+
+  /**
+   * An inet-family table sees IPv4 and IPv6 alike: nft names the family `inet` on every
+   * line, so an IPv6 packet's hooks are made `ip6:` here, from its packet data or, for its
+   * later lines, from its trace id.
+   */
+  private inetFamily(ev: TraceEvent, seq: number): void {
+    if (
+      ev.source !== "nft-monitor" ||
+      !ev.traceId ||
+      !ev.prefix.startsWith("inet ") ||
+      !ev.hook.startsWith("ip:")
+    )
+      return;
+    const seen = this.inet6.get(ev.traceId);
+    const v6 = ev.ip ? ev.ip.src.includes(":") : seen !== undefined && seq - seen <= this.stashLines;
+    if (!v6) return;
+    ev.hook = `ip6${ev.hook.slice(2)}` as HookId;
+    if (this.inet6.size > 1024)
+      for (const [id, at] of this.inet6) if (seq - at > this.stashLines) this.inet6.delete(id);
+    if (this.inet6.size > 1024) this.inet6.clear();
+    this.inet6.set(ev.traceId, seq);
+  }
+
+  /** Hands a finished event of line `seq` to the grouping. */
+  private commit(ev: TraceEvent, seq: number, counted: boolean): void {
+    this.inetFamily(ev, seq);
+    if (ev.traceId) this.lastTraceEvent = { ev, line: seq };
     if (counted) this.events++;
     this.grouper.push(ev, seq);
+  }
+
+  /** Hands the {@link held} event on without packet data (the next line is not its `PACKET:` line). */
+  private releaseHeld(): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = undefined;
+    this.commit(held.ev, held.seq, held.counted);
   }
 
   private longLine(mark: string): void {
@@ -363,23 +462,27 @@ export class TraceParser {
   }
 
   private unknownPrefix(prefix: string, column: number): void {
-    const known = this.unknownByPrefix.get(prefix);
+    const name = prefix.trim();
+    this.countUnknown(prefix, name, {
+      severity: "warning",
+      message: unknownPrefixMessage(name, 1),
+      hint: PREFIX_HINT,
+      position: { file: this.file, line: this.lineNo, column },
+    });
+  }
+
+  /** Reports `diag` for the first line under `key`, and counts the later ones in its message. */
+  private countUnknown(key: string, name: string, diag: Diagnostic): void {
+    const known = this.unknownByPrefix.get(key);
     if (known) {
       known.count++;
       known.diag.message = unknownPrefixMessage(known.name, known.count);
       return;
     }
+    // Bounded: past this many distinct keys, each new one is just another problem.
     // Copies, not slices: they outlive the line.
-    const name = detach(prefix.trim());
-    const diag: Diagnostic = {
-      severity: "warning",
-      message: unknownPrefixMessage(name, 1),
-      hint: PREFIX_HINT,
-      position: { file: this.file, line: this.lineNo, column },
-    };
-    // Bounded: past this many distinct unknown prefixes, each new one is just another problem.
     if (this.unknownByPrefix.size < this.maxUnknownPrefixes)
-      this.unknownByPrefix.set(detach(prefix), { diag, count: 1, name });
+      this.unknownByPrefix.set(detach(key), { diag, count: 1, name: detach(name) });
     this.diag(diag);
   }
 
@@ -420,11 +523,13 @@ export class TraceParser {
 
   /** Closes and hands out every packet, without the note about unlisted problems that {@link end} adds. */
   flush(): void {
+    this.releaseHeld();
     this.grouper.finish();
   }
 
   /** Flushes the open packets; call once after the last line. */
   end(): void {
+    this.releaseHeld();
     this.grouper.finish();
     if (this.dropped > 0)
       this.diagnostics.push(unlistedNote(this.dropped, { file: this.file, line: this.lineNo, column: 1 }));

@@ -20,6 +20,10 @@ describe("prefix to hook", () => {
     ["ebtable/broute-BROUTING", "bridge:broute:BROUTING"],
     ["pwab12cd/iptable/mangle-POSTR", "ip:mangle:POSTROUTING"],
     ["ip6table/filter-INPUT", "ip6:filter:INPUT"],
+    ["fw ebtable/filter-FORWARD ", "bridge:filter:FORWARD"],
+    ["DROP filter-INPUT ", "ip:filter:INPUT"],
+    ["lab ebtable nat-PREROUTING", "bridge:nat:PREROUTING"],
+    ["host-a: ip6table/raw-PRE", "ip6:raw:PREROUTING"],
   ])("%s -> %s", (prefix, hook) => {
     expect(prefixToHook(prefix)).toBe(hook);
   });
@@ -69,6 +73,44 @@ describe("envelopes", () => {
     ["[  122.212126] host kernel: msg", "journal-monotonic", 122.212126],
     ["Nov 26 05:58:48 host kernel: [  122.212126] msg", "syslog", undefined],
     ["msg", "bare", undefined],
+    ["[<    0.000123>] msg", "dmesg-delta", undefined],
+    ["[  122.212126 <    0.000123>] msg", "dmesg-delta", 122.212126],
+    ["[Nov26 05:58] msg", "dmesg-reltime", undefined],
+    [
+      "[Thu Nov 26 05:58:48 2026 <    0.000123>] msg",
+      "dmesg-delta",
+      Date.UTC(2026, 10, 26, 5, 58, 48) / 1000,
+    ],
+    ["[  +0.000123] msg", "dmesg-reltime", undefined],
+    ["[  122.212126] [     C1] msg", "dmesg", 122.212126],
+    ["[  122.212126][   T4821] msg", "dmesg", 122.212126],
+    ["\uFEFF[  122.212126] msg", "dmesg", 122.212126],
+    ["\uFEFFmsg", "bare", undefined],
+    ["1795672728.212126 host kernel: msg", "journal-unix", 1795672728.212126],
+    [
+      "Thu 2026-11-26 05:58:48 UTC host kernel: msg",
+      "journal-full",
+      Date.UTC(2026, 10, 26, 5, 58, 48) / 1000,
+    ],
+    [
+      "<4>1 2026-11-26T05:58:48.212126+00:00 host kernel - - - msg",
+      "rfc5424",
+      Date.UTC(2026, 10, 26, 5, 58, 48) / 1000 + 0.212126,
+    ],
+    ['<4>1 2026-11-26T05:58:48Z host kernel - - [origin x="a\\]b"] [  122.212126] msg', "rfc5424", undefined],
+    ["<4>1 - - kernel - - - \uFEFFmsg", "rfc5424", undefined],
+    ["Nov 26 05:58:48 host kernel:\tmsg", "journal", undefined],
+    ["[  122.212126]\tmsg", "dmesg", 122.212126],
+    ["    MESSAGE=msg", "journal-verbose", undefined],
+    ["4,1207,122212126,-;msg", "kmsg", 122.212126],
+    ["Nov 26 05:58:48 host msg", "ulogd", undefined],
+    ["Nov 26 05:58:48 host xtables-monitor[812]: msg", "journal", undefined],
+    ["[  122.212126 <    0.000123>] host kernel: msg", "dmesg-delta", 122.212126],
+    ["[  122.212126] host nft[4471]: msg", "journal-monotonic", 122.212126],
+    ["2026-11-26T05:58:48+0000 host nft[4471]: msg", "journal-iso", Date.UTC(2026, 10, 26, 5, 58, 48) / 1000],
+    ["1795672728.212126 host nft[4471]:\tmsg", "journal-unix", 1795672728.212126],
+    ["4,1208,122212130,-,caller=C1;msg", "kmsg", 122.21213],
+    ["MESSAGE=[  122.212126] msg", "journal-verbose", undefined],
   ])("%s", (line, kind, time) => {
     const e = detectEnvelope(line);
     expect(e.kind).toBe(kind);
@@ -121,6 +163,69 @@ describe("formats", () => {
     expect(r.result.event.macSrc).toBe("02:42:ac:11:00:02");
     expect(r.result.event.ip).toMatchObject({ id: 38349, flags: ["DF"] });
     expect(r.result.event.l4).toMatchObject({ proto: "tcp", sport: 1, dport: 2, tcpFlags: ["SYN"] });
+  });
+
+  it("reads PACKET lines of iptables before 1.8.8, numbered with the -4/-6 option (0 without one)", () => {
+    const r = parseLine(
+      "PACKET: 0 7c1d0e21 IN=wan0 MACSRC=52:54:0:aa:0:1 MACDST=52:54:0:aa:0:2 MACPROTO=0800 SRC=198.51.100.20 DST=203.0.113.5 LEN=60 TOS=0x0 TTL=58 ID=31001SPORT=51000 DPORT=8080 SYN ",
+    );
+    expect(r.result.kind).toBe("packet-data");
+    if (r.result.kind !== "packet-data") return;
+    expect(r.result.traceId).toBe("7c1d0e21");
+    expect(r.result.event.ip).toMatchObject({ src: "198.51.100.20", id: 31001 });
+    expect(r.result.event.l4).toMatchObject({ proto: "tcp", sport: 51000, dport: 8080, tcpFlags: ["SYN"] });
+  });
+
+  it("warns once, with a count, for trace lines of a family packetwalk does not model (netdev)", () => {
+    const r = parseTraceText(
+      " TRACE: 5 0a0b0c0d edge:ingress:rule:0x2:CONTINUE \n TRACE: 5 0a0b0c0d edge:ingress:policy:ACCEPT \n",
+      { file: "x.log" },
+    );
+    expect(r.packets).toEqual([]);
+    expect(r.skippedLines).toBe(0);
+    expect(r.diagnostics).toEqual([
+      expect.objectContaining({ severity: "warning", position: { file: "x.log", line: 1, column: 9 } }),
+    ]);
+    expect(r.diagnostics[0]?.message).toMatch(
+      /netdev family \(first: table edge, chain ingress\).*\(2 lines\)$/,
+    );
+  });
+
+  it.each([
+    ["syn", ["SYN"]],
+    ["syn | ack", ["SYN", "ACK"]],
+    ["(syn|ack)", ["SYN", "ACK"]],
+    ["0x12", ["SYN", "ACK"]],
+    ["fin | ecn | cwr", ["FIN", "ECE", "CWR"]],
+  ])("reads nft's tcp flags == %s", (flags, expected) => {
+    const r = parseLine(
+      `trace id 0e05a726 ip fw output packet: oif "wan0" ip saddr 203.0.113.5 ip daddr 198.51.100.20 ip protocol tcp tcp sport 22 tcp dport 51000 tcp flags == ${flags} tcp window 65160 `,
+    );
+    expect(r.result.kind === "packet-data" && r.result.event.l4).toMatchObject({
+      tcpFlags: expected,
+      window: 65160,
+    });
+  });
+
+  it("reads a PACKET part glued to its TRACE line (a rule iptables < 1.8.8 could not print)", () => {
+    const r = parseLine(
+      " TRACE: 2 7c1d0e21 raw:PREROUTING:rule:0x2:CONTINUE PACKET: 0 7c1d0e21 IN=wan0 SRC=198.51.100.20 DST=203.0.113.5 LEN=84 TOS=0x0 TTL=58 ID=31001DF ",
+    );
+    expect(r.result.kind).toBe("event");
+    if (r.result.kind !== "event") return;
+    expect(r.result.event.verdict).toEqual({
+      kind: "rule",
+      chain: "PREROUTING",
+      rule: "0x2",
+      verdict: "CONTINUE",
+    });
+    expect(r.result.event.in).toBe("wan0");
+    expect(r.result.event.ip).toMatchObject({
+      src: "198.51.100.20",
+      dst: "203.0.113.5",
+      id: 31001,
+      flags: ["DF"],
+    });
   });
 
   it("names nf_tables numeric verdicts", () => {
