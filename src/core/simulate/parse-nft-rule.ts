@@ -6,7 +6,8 @@
  * and `meta mark set` as effects. An expression it does not know becomes an `unknown` condition or
  * target covering exactly its words: reported, never guessed.
  */
-import { parseCidr } from "./ipv4.ts";
+import { parseCidr, parseIpv4 } from "./ipv4.ts";
+import { NFT_ICMP_TYPES, nftPort, nftProto } from "./nft-names.ts";
 import type { Condition, NftKey, NftMapElement, NftValue, PortRange, Target } from "./ruleset.ts";
 import type { NftToken } from "./tokenize-nft.ts";
 
@@ -85,19 +86,33 @@ const OPERATORS = new Set([
   "gt",
 ]);
 
+/** Operators that combine a value with another (`mark and 0xff`, `ct mark | 0x1`). */
+const BITWISE = new Set(["and", "or", "xor", "&", "|", "^", "<<", ">>"]);
+
 /** `ct status` values the conntrack model knows: whether the connection was rewritten (iptables' --ctstate DNAT/SNAT). */
 const CT_STATUS = new Set(["dnat", "snat"]);
 
 const CT_STATES = new Set(["new", "established", "related", "invalid", "untracked"]);
 const L4 = new Set(["tcp", "udp", "icmp", "icmpv6", "sctp", "udplite", "gre", "esp", "ah"]);
 
+/** Comparison operators nft prints between a key and its value. */
+const COMPARISONS: Record<string, "<" | ">" | "<=" | ">="> = {
+  "<": "<",
+  lt: "<",
+  ">": ">",
+  gt: ">",
+  "<=": "<=",
+  le: "<=",
+  ">=": ">=",
+  ge: ">=",
+};
+
 /** Parses a port (number or service name nft prints) or `lo-hi`. */
 function portRange(text: string): PortRange | undefined {
-  const names: Record<string, number> = { http: 80, https: 443, ssh: 22, domain: 53, "http-alt": 8080 };
-  const one = (t: string) => (/^\d+$/.test(t) ? Number(t) : names[t]);
-  const [a, b] = text.split("-");
-  const lo = one(a ?? "");
-  const hi = b === undefined ? lo : one(b);
+  const parts = text.split("-");
+  if (parts.length > 2) return undefined;
+  const lo = nftPort(parts[0] ?? "");
+  const hi = parts[1] === undefined ? lo : nftPort(parts[1]);
   if (lo === undefined || hi === undefined || lo > 65535 || hi > 65535 || lo > hi) return undefined;
   return { lo, hi };
 }
@@ -200,6 +215,30 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       .join(" ")
       .replace(/ ([,}])/g, "$1")
       .replace(/\{ /g, "{ ");
+  /** Where a value expression starting at `at` ends: `0x1`, `ct mark`, `meta mark and 0xff`, `ip daddr map @m`. */
+  const setValueEnd = (at: number): number => {
+    let k = at;
+    const v = tokens[k]?.value;
+    k +=
+      v === "ct" || v === "meta"
+        ? 2
+        : v === "ip" || v === "ip6" || v === "tcp" || v === "udp" || v === "th"
+          ? 2
+          : 1;
+    for (;;) {
+      const op = tokens[k]?.value ?? "";
+      if (op === "map" && tokens[k + 1]?.value === "{") {
+        let depth = 0;
+        k++;
+        do {
+          if (tokens[k]?.value === "{") depth++;
+          else if (tokens[k]?.value === "}") depth--;
+          k++;
+        } while (k < tokens.length && depth > 0);
+      } else if ((op === "map" || BITWISE.has(op) || op === ".") && tokens[k + 1]) k += 2;
+      else return Math.min(k, tokens.length);
+    }
+  };
   const unknownFrom = (start: number) => {
     i = start + 1;
     let depth = 0;
@@ -242,6 +281,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
   ):
     | { kind: "single"; value: NftToken; neg: boolean }
     | { kind: "set"; elements?: NftValue[]; set?: string; neg: boolean }
+    | { kind: "cmp"; op: "<" | ">" | "<=" | ">="; value: NftToken }
     | { kind: "vmap" }
     | undefined => {
     let neg = false;
@@ -255,6 +295,11 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     if (!t) {
       problem(tokens[keyStart], `'${key}' needs a value`, `write e.g. '${key} "docker0"'`);
       return undefined;
+    }
+    const cmp = t.type === "word" ? COMPARISONS[t.value] : undefined;
+    if (cmp && peek(1)) {
+      i += 2;
+      return { kind: "cmp", op: cmp, value: peek(-1) as NftToken };
     }
     if (t.type === "word" && t.value === "vmap") {
       i++;
@@ -358,11 +403,48 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
   };
   /** Adds the condition for `key` with its operand (single value mapped to the iptables kinds). */
   const match = (key: NftKey, keyStart: number) => {
+    // A concatenation (`ip saddr . tcp dport @svc`, `iifname . oifname vmap {...}`) is not modelled.
+    if (peek()?.value === ".") {
+      out.conditions.push({ kind: "unknown", text: unknownFrom(keyStart), neg: false });
+      return;
+    }
     const operand = readOperand(key, keyStart);
     if (!operand || operand.kind === "vmap") return;
     const proto = key.split(" ")[0] as string;
     if ((proto === "tcp" || proto === "udp") && !key.startsWith("th"))
       out.conditions.push({ kind: "proto", proto, neg: false });
+    if (operand.kind === "cmp") {
+      const n = key.endsWith("port") ? nftPort(operand.value.value) : undefined;
+      if (n === undefined || n > 65535) {
+        // `meta mark > 5`, `ct ... < x`: a comparison the model has no condition for.
+        const end = i;
+        out.conditions.push({ kind: "unknown", text: text(keyStart, end), neg: false });
+        problem(
+          tokens[keyStart],
+          `expression '${text(keyStart, end)}' is not modelled`,
+          "the simulator reports this rule's result as uncertain when a packet reaches it",
+          "warning",
+        );
+        return;
+      }
+      const range =
+        operand.op === "<"
+          ? { lo: 0, hi: n - 1 }
+          : operand.op === "<="
+            ? { lo: 0, hi: n }
+            : operand.op === ">"
+              ? { lo: n + 1, hi: 65535 }
+              : { lo: n, hi: 65535 };
+      // `< 0` and `> 65535` match no port: an empty range is written as a negated full one.
+      if (range.lo > range.hi)
+        out.conditions.push({
+          kind: key.endsWith("dport") ? "dport" : "sport",
+          range: { lo: 0, hi: 65535 },
+          neg: true,
+        });
+      else out.conditions.push({ kind: key.endsWith("dport") ? "dport" : "sport", range, neg: false });
+      return;
+    }
     if (operand.kind === "set") {
       out.conditions.push({
         kind: "nft-set",
@@ -384,6 +466,15 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         return;
       case "ip saddr":
       case "ip daddr": {
+        const range = /^([\d.]+)-([\d.]+)$/.exec(v);
+        if (range) {
+          const lo = parseIpv4(range[1] as string);
+          const hi = parseIpv4(range[2] as string);
+          if (lo === undefined || hi === undefined || lo > hi)
+            return bad("an IPv4 address range", "write e.g. 10.0.0.1-10.0.0.9");
+          out.conditions.push({ kind: "addr-range", which: key === "ip saddr" ? "src" : "dst", lo, hi, neg });
+          return;
+        }
         const cidr = parseCidr(v.includes("/") ? v : `${v}/32`);
         if (!cidr) return bad("an IPv4 address or prefix", "write e.g. 172.17.0.0/16");
         out.conditions.push({ kind: key === "ip saddr" ? "src" : "dst", cidr, neg });
@@ -391,7 +482,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       }
       case "ip protocol":
       case "meta l4proto":
-        out.conditions.push({ kind: "proto", proto: v, neg });
+        out.conditions.push({ kind: "proto", proto: nftProto(v), neg });
         return;
       case "tcp dport":
       case "udp dport":
@@ -405,12 +496,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         return;
       }
       case "icmp type": {
-        const types: Record<string, number> = {
-          "echo-reply": 0,
-          "destination-unreachable": 3,
-          "echo-request": 8,
-        };
-        const type = types[v] ?? (/^\d+$/.test(v) ? Number(v) : undefined);
+        const type = NFT_ICMP_TYPES[v] ?? (/^\d+$/.test(v) ? Number(v) : undefined);
         if (type === undefined) return bad("an ICMP type", "write e.g. echo-request");
         out.conditions.push({ kind: "icmp-type", type, neg });
         return;
@@ -463,10 +549,24 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       i += w === "mark" ? 1 : 2;
       if (word() === "set") {
         const v = Number(word(1));
-        if (!Number.isInteger(v))
-          problem(peek(1) ?? t, "meta mark set needs a number", "write e.g. meta mark set 0x1");
-        else out.effects.push({ kind: "MARK", value: v >>> 0, mask: 0xffffffff, op: "set" });
-        i += 2;
+        if (!word(1)) {
+          problem(peek(1) ?? t, "meta mark set needs a value", "write e.g. meta mark set 0x1");
+          i++;
+        } else if (Number.isInteger(v) && !OPERATORS.has(word(2) ?? "") && !BITWISE.has(word(2) ?? "")) {
+          out.effects.push({ kind: "MARK", value: v >>> 0, mask: 0xffffffff, op: "set" });
+          i += 2;
+        } else {
+          // `meta mark set ct mark`, `meta mark set mark and 0xff`: the mark becomes a value the model does not know.
+          i = setValueEnd(i + 1);
+          const what = text(start, i);
+          problem(
+            t,
+            `expression '${what}' is not modelled`,
+            "the simulator reports this rule's result as uncertain when a packet reaches it",
+            "warning",
+          );
+          out.conditions.push({ kind: "unknown", text: what, neg: false });
+        }
         continue;
       }
       if (word() === "&") {
@@ -515,6 +615,17 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         out.conditions.push({ kind: "tcp-flags", mask: flags.mask, set: flags.set, neg: flags.neg });
         continue;
       }
+    }
+    if (w === "ct" && w1 !== undefined && word(2) === "set") {
+      // `ct mark set meta mark`: conntrack state the model keeps none of; any `ct mark` match is unmodelled too.
+      i = setValueEnd(i + 3);
+      problem(
+        t,
+        `statement '${text(start, i)}' is not modelled`,
+        "it changes no verdict the simulator decides; matches on what it sets are reported where they are",
+        "warning",
+      );
+      continue;
     }
     if (w === "ct" && w1 === "status") {
       const values: string[] = [];
@@ -565,8 +676,9 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     }
     if (w === "counter") {
       i++;
-      // `nft list` prints the counter's values; they are state, not rule.
+      // `nft list` prints the counter's values; they are state, not rule. `counter name X` counts in a named counter.
       if (word() === "packets" && word(2) === "bytes") i += 4;
+      else if (word() === "name" && peek(1)) i += 2;
       continue;
     }
     if (w === "comment") {
@@ -612,17 +724,22 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       i++;
       let withText: string | undefined;
       if (word() === "with") {
+        // `with tcp reset`, `with icmp[x|v6] [type] CODE`.
         const from = i + 1;
-        i++;
-        while (
-          (i < tokens.length && !STARTERS.has(word() ?? "")) ||
-          (word() === "tcp" && word(1) === "reset")
-        ) {
-          if (word() === "tcp" && word(1) === "reset") {
-            i += 2;
-            break;
-          }
+        const kind = word(1);
+        if (kind === "tcp" && word(2) === "reset") i += 3;
+        else if (kind === "icmp" || kind === "icmpx" || kind === "icmpv6") {
+          i += 2;
+          if (word() === "type") i++;
+          if (word() !== undefined && !STARTERS.has(word() as string)) i++;
+        } else {
+          problem(
+            peek(1) ?? t,
+            `'reject with ${kind ?? ""}' is not a reject type`,
+            "write e.g. reject with tcp reset or reject with icmpx admin-prohibited",
+          );
           i++;
+          continue;
         }
         withText = text(from, i);
       }
@@ -631,7 +748,8 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     }
     if (w === "dnat" || w === "snat") {
       i++;
-      if (word() === "ip") i++;
+      const family = word() === "ip" || word() === "ip6" ? word() : undefined;
+      if (family) i++;
       if (word() !== "to") {
         problem(peek() ?? t, `${w} needs 'to ADDRESS[:PORT]'`, `write e.g. ${w} to 172.17.0.2:80`);
         continue;
@@ -643,8 +761,32 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         continue;
       }
       i += 2;
+      const natFlags = () => {
+        while (["random", "fully-random", "persistent", ","].includes(peek()?.value ?? "")) i++;
+      };
+      const ipv6 =
+        family === "ip6" || dest.value.startsWith("[") || (dest.value.match(/:/g)?.length ?? 0) > 1;
+      const computed = /^(ip|ip6|tcp|udp|th|meta|ct|numgen|jhash|symhash)$/.test(dest.value);
+      const ranged = /^[\d.]+-[\d.]+/.test(dest.value);
+      if (ipv6 || computed || ranged) {
+        // An IPv6 rewrite never applies to the IPv4 packets walked; a mapped or ranged address is not modelled.
+        if (computed) i = setValueEnd(i - 1);
+        natFlags();
+        const what = text(start, i);
+        out.target = { kind: "unknown", name: w, text: what };
+        if (ipv6) out.conditions.push({ kind: "ethertype", ethertype: "0x86dd", neg: false });
+        else
+          problem(
+            t,
+            `statement '${what}' is not modelled`,
+            "the simulator reports this rule as unmodelled (it goes on to the next rule) when a packet reaches it",
+            "warning",
+          );
+        continue;
+      }
       const m = /^([\d.]*)(?::(\d+(?:-\d+)?))?$/.exec(dest.value);
       const port = m?.[2] ? portRange(m[2]) : undefined;
+      natFlags();
       if (!m || (m[2] && !port)) {
         problem(dest, `'${dest.value}' is not ADDRESS[:PORT]`, `write e.g. ${w} to 172.17.0.2:80`);
         continue;
@@ -663,8 +805,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         port = portRange((word(1) as string).slice(1));
         i += 2;
       }
-      while (word() === "random" || word() === "fully-random" || word() === "persistent" || word() === ",")
-        i++;
+      while (["random", "fully-random", "persistent", ","].includes(peek()?.value ?? "")) i++;
       out.target = { kind: "MASQUERADE", ...(port ? { port } : {}) };
       continue;
     }
