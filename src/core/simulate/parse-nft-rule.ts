@@ -86,6 +86,9 @@ const OPERATORS = new Set([
   "gt",
 ]);
 
+/** Verdict words: never part of a selector. */
+const VERDICTS = new Set(["accept", "drop", "continue", "return", "jump", "goto"]);
+
 /** Operators that combine a value with another (`mark and 0xff`, `ct mark | 0x1`). */
 const BITWISE = new Set(["and", "or", "xor", "&", "|", "^", "<<", ">>"]);
 
@@ -254,8 +257,9 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         t.type === "word" &&
         STARTERS.has(t.value) &&
         !fibResult.has(t.value) &&
-        // A selector's value may be a word that also starts an expression (`ct status dnat`, `. iif`).
-        i - start >= 2 &&
+        // A selector's value may be a word that also starts an expression (`ct status dnat`, `. iif`);
+        // no selector is written with a verdict word, so one right after the first word ends it.
+        (i - start >= 2 || VERDICTS.has(t.value)) &&
         !OPERATORS.has(prev.value) &&
         !(
           fibResult.has(prev.value) ||
@@ -767,7 +771,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       const ipv6 =
         family === "ip6" || dest.value.startsWith("[") || (dest.value.match(/:/g)?.length ?? 0) > 1;
       const computed = /^(ip|ip6|tcp|udp|th|meta|ct|numgen|jhash|symhash)$/.test(dest.value);
-      const ranged = /^[\d.]+-[\d.]+/.test(dest.value);
+      const ranged = /^[\d.]+(-[\d.]+|\/\d+)/.test(dest.value);
       if (ipv6 || computed || ranged) {
         // An IPv6 rewrite never applies to the IPv4 packets walked; a mapped or ranged address is not modelled.
         if (computed) i = setValueEnd(i - 1);
