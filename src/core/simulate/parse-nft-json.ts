@@ -286,7 +286,12 @@ export function parseNftJson(text: string, options: ParseNftJsonOptions = {}): P
     }
     const tkey = `${v.family} ${kind === "table" ? v.name : v.table}`;
     if (kind === "table") {
-      byTable.set(tkey, { head: `table ${v.family} ${v.name} {`, at, body: [] });
+      const flags = Array.isArray(v.flags) ? v.flags : [v.flags];
+      byTable.set(tkey, {
+        head: `table ${v.family} ${v.name} {${flags.includes("dormant") ? " flags dormant;" : ""}`,
+        at,
+        body: [],
+      });
       return;
     }
     const table = byTable.get(tkey);

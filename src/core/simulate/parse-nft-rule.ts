@@ -86,6 +86,9 @@ const OPERATORS = new Set([
   "gt",
 ]);
 
+/** Fields whose value is a protocol name that also starts an expression (`ip`, `ip6`, `arp`). */
+const PROTOCOL_FIELDS = new Set(["type", "l3proto", "protocol", "nexthdr", "l4proto", "nfproto"]);
+
 /** Verdict words: never part of a selector. */
 const VERDICTS = new Set(["accept", "drop", "continue", "return", "jump", "goto"]);
 
@@ -260,6 +263,8 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         // A selector's value may be a word that also starts an expression (`ct status dnat`, `. iif`);
         // no selector is written with a verdict word, so one right after the first word ends it.
         (i - start >= 2 || VERDICTS.has(t.value)) &&
+        // `ether type ip`, `ct l3proto ip6`: a protocol field's value is a protocol name.
+        !PROTOCOL_FIELDS.has(prev.value) &&
         !OPERATORS.has(prev.value) &&
         !(
           fibResult.has(prev.value) ||

@@ -399,7 +399,8 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       } else if (k.value === "set" || k.value === "map") {
         if (!readSet(table, k.value, k)) break;
       } else if (k.value === "flags" || k.value === "comment") {
-        statement();
+        const words = statement();
+        if (k.value === "flags" && words.some((w) => w.value === "dormant")) table.dormant = true;
       } else if (STATEFUL_OBJECTS.has(k.value)) {
         // `counter NAME { ... }`, `ct helper NAME { ... }`, `flowtable NAME { ... }`: declarations; the
         // rules that use them say what is not modelled.

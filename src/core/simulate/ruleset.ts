@@ -153,6 +153,8 @@ export interface TableDef {
   sets?: Map<string, NftSet>;
   /** 1-based line of the table's declaration (nftables). */
   line?: number;
+  /** nftables `flags dormant`: the table's base chains are not attached to their hooks. Default false. */
+  dormant?: boolean;
 }
 
 /** The rules of one family. */
