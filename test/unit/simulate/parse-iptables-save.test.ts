@@ -31,6 +31,9 @@ describe("parseIptablesSave", () => {
     const fwd = both.rules.tables.get("filter")?.chains.get("FORWARD");
     expect(fwd?.rules.map((r) => r.text)).toEqual(["-A FORWARD -i docker0 -j ACCEPT"]);
     expect(fwd?.policy).toBe("DROP");
+    // iptables-nft names itself in the header.
+    const nft = parseIptablesSave(v4 + v6.replace("ip6tables-save", "ip6tables-nft-save"));
+    expect(nft.rules.tables.get("filter")?.chains.get("FORWARD")?.rules).toHaveLength(1);
     const again = parseIptablesSave(`${v4}*filter\n:FORWARD ACCEPT [0:0]\nCOMMIT\n`);
     expect(again.rules.tables.get("filter")?.chains.get("FORWARD")).toMatchObject({
       policy: "ACCEPT",
