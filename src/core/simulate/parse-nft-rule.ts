@@ -625,6 +625,66 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         continue;
       }
     }
+    if (w === "xt" && (w1 === "match" || w1 === "target") && peek(2)) {
+      // iptables-nft's untranslated extension: its options are not in the listing.
+      i += 3;
+      const what = text(start, i);
+      problem(
+        t,
+        `expression '${what}' is not modelled`,
+        "the simulator reports this rule's result as uncertain when a packet reaches it",
+        "warning",
+      );
+      if (w1 === "target") out.target = { kind: "unknown", name: what, text: what };
+      else out.conditions.push({ kind: "unknown", text: what, neg: false });
+      continue;
+    }
+    if (w === "ether" && (w1 === "type" || w1 === "saddr" || w1 === "daddr")) {
+      // A single value: the ethertype, or a MAC address (nft drops leading zeros: `2:42:ac:11:0:3`).
+      let k = 2;
+      const neg = word(k) === "!=";
+      if (word(k) === "==" || neg) k++;
+      const v = word(k);
+      const after = peek(k + 1)?.value;
+      const ethertype =
+        w1 === "type" && v
+          ? ({ ip: "0x0800", arp: "0x0806", ip6: "0x86dd", "8021q": "0x8100", vlan: "0x8100" }[v] ??
+            (/^0x[0-9a-f]{1,4}$/i.test(v) ? `0x${v.slice(2).toLowerCase().padStart(4, "0")}` : undefined))
+          : undefined;
+      const mac =
+        w1 !== "type" && v && /^([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}$/i.test(v)
+          ? v
+              .split(":")
+              .map((g) => g.toLowerCase().padStart(2, "0"))
+              .join(":")
+          : undefined;
+      if ((ethertype || mac) && after !== "." && after !== ",") {
+        i += k + 1;
+        if (ethertype) out.conditions.push({ kind: "ethertype", ethertype, neg });
+        else out.conditions.push({ kind: w1 === "saddr" ? "mac-src" : "mac-dst", mac: mac as string, neg });
+        continue;
+      }
+    }
+    if (
+      (w === "ibrname" || w === "obrname" || (w === "meta" && (w1 === "ibrname" || w1 === "obrname"))) &&
+      peek(w === "meta" ? 2 : 1)
+    ) {
+      // The bridge a bridged frame came in on / goes out of (ebtables' --logical-in/-out).
+      const key = w === "meta" ? (w1 as string) : w;
+      let k = w === "meta" ? 2 : 1;
+      const neg = word(k) === "!=";
+      if (word(k) === "==" || neg) k++;
+      const v = peek(k);
+      if (v && v.type !== "punct" && !v.value.startsWith("@") && peek(k + 1)?.value !== ".") {
+        i += k + 1;
+        out.conditions.push({
+          kind: key === "ibrname" ? "logical-in" : "logical-out",
+          name: v.value.replace(/\*$/, "+"),
+          neg,
+        });
+        continue;
+      }
+    }
     if (w === "ct" && w1 !== undefined && word(2) === "set") {
       // `ct mark set meta mark`: conntrack state the model keeps none of; any `ct mark` match is unmodelled too.
       i = setValueEnd(i + 3);
