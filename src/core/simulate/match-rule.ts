@@ -70,6 +70,8 @@ export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): strin
       return String(p.mark);
     case "fib daddr type":
       return ctx.addrType(p.dst).toLowerCase();
+    case "fib saddr type":
+      return ctx.addrType(p.src).toLowerCase();
   }
 }
 

@@ -522,7 +522,13 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         return;
       }
       case "fib daddr type":
-        out.conditions.push({ kind: "addrtype", which: "dst", types: [v.toUpperCase()], neg });
+      case "fib saddr type":
+        out.conditions.push({
+          kind: "addrtype",
+          which: key === "fib daddr type" ? "dst" : "src",
+          types: [v.toUpperCase()],
+          neg,
+        });
         return;
     }
   };
@@ -738,9 +744,9 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       match("ct state", start);
       continue;
     }
-    if (w === "fib" && w1 === "daddr" && word(2) === "type") {
+    if (w === "fib" && (w1 === "daddr" || w1 === "saddr") && word(2) === "type") {
       i += 3;
-      match("fib daddr type", start);
+      match(`fib ${w1} type`, start);
       continue;
     }
     if (w === "counter") {

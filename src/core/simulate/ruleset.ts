@@ -55,7 +55,8 @@ export type NftKey =
   | "icmp type"
   | "ct state"
   | "meta mark"
-  | "fib daddr type";
+  | "fib daddr type"
+  | "fib saddr type";
 
 /** One element of an nftables set: a word (name, address, number), an address prefix or a range. */
 export type NftValue =
