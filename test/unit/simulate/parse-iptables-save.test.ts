@@ -42,6 +42,14 @@ describe("parseIptablesSave", () => {
     expect(again.diagnostics[0]?.message).toContain("appears a second time");
   });
 
+  it("says an IPv6 address in a file without ip6tables-save's header is one, where it is", () => {
+    const r = parseIptablesSave("*filter\n:FORWARD DROP [0:0]\n-A FORWARD -s fd00::/64 -j ACCEPT\nCOMMIT\n");
+    expect(r.diagnostics.map((d) => [d.position.line, d.position.column, d.severity])).toEqual([
+      [3, 15, "error"],
+    ]);
+    expect(r.diagnostics[0]?.hint).toContain("an IPv6 address");
+  });
+
   it("accepts [pkts:bytes] counters and keeps the rule text without them", () => {
     const r = parseIptablesSave(
       "*filter\n:INPUT ACCEPT [5:300]\n[12:720] -A INPUT -s 10.0.0.0/8 -j DROP\nCOMMIT\n",
