@@ -242,7 +242,9 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
         lineNo,
         offset + (at < 0 ? 1 : at + 1),
         `target '${parsed.target.name}' is not modelled`,
-        "the simulator reports this rule as unmodelled (it goes on to the next rule) when a packet reaches it",
+        parsed.target.continues
+          ? "it never ends a packet's walk and changes nothing the simulator decides on: the rules after it stay decided"
+          : "the simulator reports this rule as unmodelled (it goes on to the next rule) when a packet reaches it",
         "warning",
       );
     }

@@ -173,6 +173,9 @@ function tcpFlagsMatch(
     return { mask, set, neg: op === "!=", next: next() };
   }
   const set = list(",");
+  // A bare single flag (`tcp flags syn`) tests that bit alone.
+  if (set?.length === 1 && pieces[k]?.value !== "/" && pieces[k]?.value !== ",")
+    return { mask: set, set, neg: false, next: next() };
   if (!set || pieces[k]?.value !== "/") return undefined;
   k++;
   const mask = list(",");
@@ -225,12 +228,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
   const setValueEnd = (at: number): number => {
     let k = at;
     const v = tokens[k]?.value;
-    k +=
-      v === "ct" || v === "meta"
-        ? 2
-        : v === "ip" || v === "ip6" || v === "tcp" || v === "udp" || v === "th"
-          ? 2
-          : 1;
+    k += ["ct", "meta", "rt", "ip", "ip6", "tcp", "udp", "th"].includes(v ?? "") ? 2 : 1;
     for (;;) {
       const op = tokens[k]?.value ?? "";
       if (op === "map" && tokens[k + 1]?.value === "{") {
@@ -690,6 +688,23 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         });
         continue;
       }
+    }
+    const setAt = tokens.findIndex((x, k) => k > i && k <= i + 4 && x.value === "set");
+    if (
+      setAt > 0 &&
+      ((w === "tcp" && w1 === "option") ||
+        (w === "ip" && (w1 === "dscp" || w1 === "ttl" || w1 === "ecn")) ||
+        (w === "meta" && w1 === "priority"))
+    ) {
+      // `tcp option maxseg size set rt mtu`, `ip dscp set cs1`: header rewrites no verdict depends on.
+      i = setValueEnd(setAt + 1);
+      problem(
+        t,
+        `statement '${text(start, i)}' is not modelled`,
+        "it changes no verdict the simulator decides; the rules after it stay decided",
+        "warning",
+      );
+      continue;
     }
     if (w === "ct" && w1 !== undefined && word(2) === "set") {
       // `ct mark set meta mark`: conntrack state the model keeps none of; any `ct mark` match is unmodelled too.

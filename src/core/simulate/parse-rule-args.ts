@@ -420,6 +420,29 @@ export function parseRuleArgs(tokens: Token[]): RuleArgsResult {
   return { ok: true, conditions, target };
 }
 
+/**
+ * Target extensions that always let the packet go on to the next rule and change nothing the
+ * simulator decides on (addresses, ports, marks, conntrack state): MSS, checksums, TOS/TTL, logging
+ * to userspace, classification.
+ */
+export const NON_DECIDING_TARGETS = new Set([
+  "TCPMSS",
+  "CHECKSUM",
+  "NFLOG",
+  "ULOG",
+  "CLASSIFY",
+  "DSCP",
+  "TOS",
+  "TTL",
+  "ECN",
+  "IDLETIMER",
+  "LED",
+  "AUDIT",
+  "SECMARK",
+  "CONNSECMARK",
+  "TEE",
+]);
+
 const SIMPLE_TARGETS = new Set(["ACCEPT", "DROP", "RETURN", "TRACE", "CONTINUE"]);
 
 function optionValue(rest: Token[], names: string[]): Token | undefined {
@@ -586,6 +609,7 @@ function parseTarget(
       return { target: { kind: "unknown", name: t, text } };
     }
   }
+  if (NON_DECIDING_TARGETS.has(t)) return { target: { kind: "unknown", name: t, text, continues: true } };
   // An upper-case name that is not a chain is a target extension; lower/mixed case names are chains.
   if (/^[A-Z][A-Z0-9_]*$/.test(t) && rest.length > 0) return { target: { kind: "unknown", name: t, text } };
   return { target: { kind: "jump", chain: t } };

@@ -97,7 +97,13 @@ describe("parseIptablesSave", () => {
     expect(a?.conditions).toEqual([
       { kind: "unknown", text: "-m set --match-set docker-ext dst", neg: false },
     ]);
-    expect(b?.target).toEqual({ kind: "unknown", name: "TCPMSS", text: "TCPMSS --clamp-mss-to-pmtu" });
+    // TCPMSS never ends the walk: unmodelled, but the rules after it stay decided.
+    expect(b?.target).toEqual({
+      kind: "unknown",
+      name: "TCPMSS",
+      text: "TCPMSS --clamp-mss-to-pmtu",
+      continues: true,
+    });
     expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
       ["warning", 3, 12, "match '-m set --match-set docker-ext dst' is not modelled"],
       ["warning", 4, 19, "target 'TCPMSS' is not modelled"],
