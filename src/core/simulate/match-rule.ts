@@ -3,7 +3,7 @@
  * `unknown` (an unmodelled match): a rule with an unknown condition is never silently taken or skipped.
  */
 import { inCidr, parseIpv4 } from "./ipv4.ts";
-import { NFT_ICMP_TYPES, nftPort, nftProto } from "./nft-names.ts";
+import { NFT_ICMP_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
 import type { Condition, NftKey, NftSet, NftValue, PortRange, Rule } from "./ruleset.ts";
 import type { CtState, SimPacket } from "./sim-packet.ts";
 
@@ -98,7 +98,7 @@ export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean 
         ? nftPort(e.value)
         : key === "ip protocol" || key === "meta l4proto"
           ? nftProto(e.value)
-          : undefined;
+          : nftSymbol(key, e.value);
   const want = symbol === undefined ? e.value : String(symbol);
   if (key === "iifname" || key === "oifname") return ifaceMatches(want.replace(/\*$/, "+"), v);
   if (want === v) return true;

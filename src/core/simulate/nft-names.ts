@@ -66,3 +66,62 @@ export function nftPort(text: string): number | undefined {
 export function nftProto(text: string): string {
   return PROTO_NUMBERS[text] ?? text;
 }
+
+/** Conntrack state bits as `nft -n` prints them (`ct state 0x2,0x4`). */
+const CT_STATE_BITS: Readonly<Record<number, string>> = {
+  1: "invalid",
+  2: "established",
+  4: "related",
+  8: "new",
+  64: "untracked",
+};
+
+/** Conntrack status bits the model knows (`ct status 0x20` is dnat). */
+const CT_STATUS_BITS: Readonly<Record<number, string>> = { 16: "snat", 32: "dnat" };
+
+/** Route types (`fib daddr type 2` is local), as rtnetlink numbers them. */
+const FIB_TYPES: Readonly<Record<number, string>> = {
+  0: "unspec",
+  1: "unicast",
+  2: "local",
+  3: "broadcast",
+  4: "anycast",
+  5: "multicast",
+  6: "blackhole",
+  7: "unreachable",
+  8: "prohibit",
+};
+
+/** Protocol families (`meta nfproto 2` is ipv4). */
+const NFPROTO: Readonly<Record<number, string>> = { 2: "ipv4", 10: "ipv6" };
+
+/** TCP flag bits (`tcp flags 0x2 / 0x1,0x2,0x4,0x10`). */
+const TCP_FLAG_BITS: Readonly<Record<number, string>> = {
+  1: "fin",
+  2: "syn",
+  4: "rst",
+  8: "psh",
+  16: "ack",
+  32: "urg",
+  64: "ecn",
+  128: "cwr",
+};
+
+const NUMERIC: Readonly<Record<string, Readonly<Record<number, string>>>> = {
+  "ct state": CT_STATE_BITS,
+  "ct status": CT_STATUS_BITS,
+  "fib daddr type": FIB_TYPES,
+  "fib saddr type": FIB_TYPES,
+  "meta nfproto": NFPROTO,
+  "tcp flags": TCP_FLAG_BITS,
+};
+
+/**
+ * The symbolic name of a value `nft -n` prints as a number, for the fields whose names the model
+ * decides on (`ct state 0x8` is new); any other value is returned as it is.
+ */
+export function nftSymbol(field: string, value: string): string {
+  const table = NUMERIC[field];
+  if (!table || !/^(0x[0-9a-f]+|\d+)$/i.test(value)) return value;
+  return table[Number(value)] ?? value;
+}

@@ -7,7 +7,7 @@
  * target covering exactly its words: reported, never guessed.
  */
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
-import { NFT_ICMP_TYPES, nftPort, nftProto } from "./nft-names.ts";
+import { NFT_ICMP_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
 import type { Condition, NftKey, NftMapElement, NftValue, PortRange, Target } from "./ruleset.ts";
 import type { NftToken } from "./tokenize-nft.ts";
 
@@ -147,7 +147,8 @@ function tcpFlagsMatch(
     const paren = pieces[k]?.value === "(";
     if (paren) k++;
     for (;;) {
-      const f = pieces[k]?.value;
+      const raw = pieces[k]?.value;
+      const f = raw === undefined ? undefined : nftSymbol("tcp flags", raw);
       if (f === undefined || !NFT_TCP_FLAGS.has(f)) return undefined;
       out.push(f === "ecn" ? "ECE" : f.toUpperCase());
       k++;
@@ -508,11 +509,13 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         out.conditions.push({ kind: "icmp-type", type, neg });
         return;
       }
-      case "ct state":
-        if (!CT_STATES.has(v))
+      case "ct state": {
+        const state = nftSymbol("ct state", v);
+        if (!CT_STATES.has(state))
           return bad("a conntrack state", "write new, established, related, invalid or untracked");
-        out.conditions.push({ kind: "ctstate", states: [v.toUpperCase()], neg });
+        out.conditions.push({ kind: "ctstate", states: [state.toUpperCase()], neg });
         return;
+      }
       case "meta mark": {
         const n = Number(v);
         if (!Number.isInteger(n) || n < 0) return bad("a mark", "write e.g. 0x1");
@@ -524,7 +527,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         out.conditions.push({
           kind: "addrtype",
           which: key === "fib daddr type" ? "dst" : "src",
-          types: [v.toUpperCase()],
+          types: [nftSymbol(key, v).toUpperCase()],
           neg,
         });
         return;
@@ -725,9 +728,9 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         neg = word(k) === "!=";
         k++;
       }
-      values.push(word(k) ?? "");
+      values.push(nftSymbol("ct status", word(k) ?? ""));
       while (peek(k + 1)?.value === "," && word(k + 2)) {
-        values.push(word(k + 2) as string);
+        values.push(nftSymbol("ct status", word(k + 2) as string));
         k += 2;
       }
       if (values.every((v) => CT_STATUS.has(v))) {
@@ -738,7 +741,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     }
     // The simulator walks IPv4 packets: an IPv6 header match, or a family test, is decided by that.
     if ((w === "meta" && (w1 === "nfproto" || w1 === "protocol")) || w === "ip6" || w === "icmpv6") {
-      const family = w === "meta" ? word(2) : "ipv6";
+      const family = w === "meta" ? nftSymbol("meta nfproto", word(2) ?? "") : "ipv6";
       const ipv4 = family === "ipv4" || family === "ip";
       const ipv6 = family === "ipv6" || family === "ip6";
       if (w === "meta" && (ipv4 || ipv6) && word(3) !== ",") {

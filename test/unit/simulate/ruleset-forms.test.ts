@@ -51,3 +51,34 @@ describe("one Docker 28 ruleset in every saved form", () => {
     for (const s of fates("nft-list.json")) expect(s.packets[0]?.uncertain, s.name).toBe(true);
   });
 });
+
+describe("nft -n list ruleset (numbers for names)", () => {
+  const dir = join(import.meta.dirname, "../../fixtures/nft-ruleset/numeric");
+  const specs = JSON.parse(readFileSync(join(dir, "scenarios.json"), "utf8")) as (ScenarioSpec & {
+    name: string;
+  })[];
+  const run = (file: string) => {
+    const ruleset = parseRulesetFile(readFileSync(join(dir, file), "utf8"), file);
+    return {
+      errors: ruleset.diagnostics.filter((d) => d.severity === "error"),
+      unmodelled: ruleset.diagnostics.filter((d) => d.severity === "warning").length,
+      fates: specs.map((s) =>
+        runScenario({ ...labWorld(), ruleset }, s).packets.map((p) => ({
+          fate: p.fate.kind === "dropped" ? `dropped at ${p.fate.hook}` : p.fate.kind,
+          received: p.received && `${p.received.src} -> ${p.received.dst}:${p.received.dport ?? ""}`,
+          unmodelled: p.unmodelled.map((u) => u.line),
+        })),
+      ),
+    };
+  };
+
+  it("reads ct state, fib types, tcp flags, nfproto and ct status bits as their names: same warnings and fates", () => {
+    const named = run("ruleset.nft");
+    const numeric = run("ruleset-n.nft");
+    expect(numeric.errors).toEqual([]);
+    expect(numeric.unmodelled).toBe(named.unmodelled);
+    expect(numeric.fates).toEqual(named.fates);
+    // The ct state vmap (`0x2 : accept`) lets the handshake's later packets through.
+    expect(named.fates[0]?.map((p) => p.fate)).toEqual(["delivered", "delivered", "delivered"]);
+  });
+});
