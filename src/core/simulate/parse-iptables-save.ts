@@ -61,6 +61,7 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
 
   // `iptables-save; ip6tables-save > file`: the IPv6 tables follow, marked only by the save's header.
   let ipv6Section = false;
+  let outsideReported = false;
   const committed = new Set<string>();
   for (let idx = 0; idx < lines.length; idx++) {
     const raw = lines[idx] as string;
@@ -121,14 +122,26 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       continue;
     }
     if (!table) {
-      err(
-        lineNo,
-        indent + 1,
-        `'${trimmed.slice(0, 20)}' outside a table`,
-        "iptables-save text starts each table with *filter, *nat, ...",
-      );
+      // One error for a run of lines outside a table: they share one cause.
+      if (!outsideReported) {
+        const form = /^-[PN]\s/.test(trimmed)
+          ? "`iptables -S` output, which names no table"
+          : /^Chain \S+ \(/.test(trimmed)
+            ? "an `iptables -L` listing, which leaves out interfaces and match options"
+            : undefined;
+        err(
+          lineNo,
+          indent + 1,
+          form ? `this looks like ${form}` : `'${trimmed.slice(0, 20)}' outside a table`,
+          form
+            ? "give the output of iptables-save (every table, each starting with *filter, *nat, ...)"
+            : "iptables-save text starts each table with *filter, *nat, ...",
+        );
+      }
+      outsideReported = true;
       continue;
     }
+    outsideReported = false;
     if (trimmed.startsWith(":")) {
       const m = /^:(\S+)\s+(\S+)(?:\s+\[\d+:\d+\])?\s*$/.exec(trimmed);
       if (!m) {

@@ -148,10 +148,29 @@ describe("parseIptablesSave", () => {
       18,
       "DNAT needs --to-destination",
     ],
+    [
+      "iptables -S output, once",
+      "-P INPUT ACCEPT\n-P FORWARD DROP\n-N DOCKER\n-A FORWARD -o docker0 -j DOCKER\n",
+      1,
+      1,
+      "this looks like `iptables -S` output",
+    ],
+    [
+      "an iptables -L listing, once",
+      "Chain INPUT (policy ACCEPT)\ntarget     prot opt source               destination\n",
+      1,
+      1,
+      "this looks like an `iptables -L` listing",
+    ],
   ])("reports %s with file:line:col and a hint", (_name, text, line, column, message) => {
     const r = parseIptablesSave(text, { file: "x.rules" });
     const d = r.diagnostics.find((x) => x.severity === "error");
     expect(d?.message).toContain(message);
+    // Lines outside a table share one cause: one error for the run of them.
+    expect(
+      r.diagnostics.filter((x) => x.message.includes("outside a table") || x.message.includes("looks like"))
+        .length,
+    ).toBeLessThanOrEqual(1);
     expect(d?.position).toEqual({ file: "x.rules", line, column });
     expect(d?.hint).toBeTruthy();
   });
