@@ -14,6 +14,7 @@ import { parsePortRange } from "./parse-rule-args.ts";
 import type { ChainDef, Condition, Rule, TableDef, Target } from "./ruleset.ts";
 import { tokenizeNft } from "./tokenize-nft.ts";
 import { type Token, tokenizeRule } from "./tokenize-rule.ts";
+import { UNCERTAIN_HINT } from "./unmodelled-hints.ts";
 
 /** Built-in bridge chains per table (ebtables-nft has no broute table; legacy has it). */
 export const BRIDGE_BUILTIN_CHAINS: Record<string, string[]> = {
@@ -166,12 +167,7 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
     for (const c of parsed.conditions)
       if (c.kind === "unknown") {
         const at = body.indexOf(c.text.split(" ")[0] as string);
-        warn(
-          lineNo,
-          indent + (at < 0 ? 1 : at + 1),
-          `match '${c.text}' is not modelled`,
-          "the simulator reports this rule's result as uncertain when a packet reaches it",
-        );
+        warn(lineNo, indent + (at < 0 ? 1 : at + 1), `match '${c.text}' is not modelled`, UNCERTAIN_HINT);
       }
     if (parsed.target.kind === "unknown") {
       const at = body.indexOf(parsed.target.text);
@@ -179,7 +175,7 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
         lineNo,
         indent + (at < 0 ? 1 : at + 1),
         `target '${parsed.target.name}' is not modelled`,
-        "the simulator reports this rule as unmodelled (it goes on to the next rule) when a packet reaches it",
+        UNCERTAIN_HINT,
       );
     }
     chain.rules.push({

@@ -6,10 +6,12 @@
  * and `meta mark set` as effects. An expression it does not know becomes an `unknown` condition or
  * target covering exactly its words: reported, never guessed.
  */
+
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
 import { NFT_ICMP_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
 import type { Condition, NftKey, NftMapElement, NftValue, PortRange, Target } from "./ruleset.ts";
 import type { NftToken } from "./tokenize-nft.ts";
+import { DECIDES_NOTHING_HINT, UNCERTAIN_HINT } from "./unmodelled-hints.ts";
 
 /** A problem in one rule, at a token. */
 export interface NftRuleProblem {
@@ -101,16 +103,25 @@ const CT_STATUS = new Set(["dnat", "snat"]);
 const CT_STATES = new Set(["new", "established", "related", "invalid", "untracked"]);
 const L4 = new Set(["tcp", "udp", "icmp", "icmpv6", "sctp", "udplite", "gre", "esp", "ah"]);
 
-/** Comparison operators nft prints between a key and its value. */
-const COMPARISONS: Record<string, "<" | ">" | "<=" | ">="> = {
+/** Comparison operators nft prints between a key and its value, by their word forms. */
+const COMPARISONS: Record<string, string> = {
   "<": "<",
-  lt: "<",
   ">": ">",
-  gt: ">",
   "<=": "<=",
-  le: "<=",
   ">=": ">=",
+  lt: "<",
+  gt: ">",
+  le: "<=",
   ge: ">=",
+};
+
+/** Ethertypes by the names nft prints, as hex digits. */
+const ETHERTYPES: Record<string, string> = {
+  ip: "800",
+  arp: "806",
+  ip6: "86dd",
+  "8021q": "8100",
+  vlan: "8100",
 };
 
 /** Parses a port (number or service name nft prints) or `lo-hi`. */
@@ -274,13 +285,33 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       i++;
     }
     const what = text(start, i);
+    problem(tokens[start], `expression '${what}' is not modelled`, UNCERTAIN_HINT, "warning");
+    return what;
+  };
+  /**
+   * Reports the words from `from` to the current one as not modelled: an unknown condition, an
+   * unknown target, or a statement that decides nothing.
+   */
+  const unmodelled = (from: number, as: "condition" | "target" | "statement") => {
+    const what = text(from, i);
+    const statement = as === "statement";
     problem(
-      tokens[start],
-      `expression '${what}' is not modelled`,
-      "the simulator reports this rule's result as uncertain when a packet reaches it",
+      tokens[from],
+      `${statement ? "statement" : "expression"} '${what}' is not modelled`,
+      statement ? DECIDES_NOTHING_HINT : UNCERTAIN_HINT,
       "warning",
     );
-    return what;
+    if (as === "condition") out.conditions.push({ kind: "unknown", text: what, neg: false });
+    if (as === "target") out.target = { kind: "unknown", name: what, text: what };
+  };
+  /** `[==|!=] WORD` at `k` words on: the word, whether negated, and how many words that was; not a set or concatenation. */
+  const single = (k: number): { value: string; neg: boolean; words: number } | undefined => {
+    const neg = word(k) === "!=";
+    const at = word(k) === "==" || neg ? k + 1 : k;
+    const v = peek(at);
+    if (!v || v.type === "punct" || v.value.startsWith("@") || [".", ","].includes(peek(at + 1)?.value ?? ""))
+      return undefined;
+    return { value: v.value, neg, words: at + 1 };
   };
   /** Reads `[==|!=] value`, `{ a, b }` or `@set`, or `vmap ...`, for `key`. */
   const readOperand = (
@@ -289,7 +320,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
   ):
     | { kind: "single"; value: NftToken; neg: boolean }
     | { kind: "set"; elements?: NftValue[]; set?: string; neg: boolean }
-    | { kind: "cmp"; op: "<" | ">" | "<=" | ">="; value: NftToken }
+    | { kind: "cmp"; op: string; value: NftToken }
     | { kind: "vmap" }
     | undefined => {
     let neg = false;
@@ -423,34 +454,18 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       out.conditions.push({ kind: "proto", proto, neg: false });
     if (operand.kind === "cmp") {
       const n = key.endsWith("port") ? nftPort(operand.value.value) : undefined;
-      if (n === undefined || n > 65535) {
-        // `meta mark > 5`, `ct ... < x`: a comparison the model has no condition for.
-        const end = i;
-        out.conditions.push({ kind: "unknown", text: text(keyStart, end), neg: false });
-        problem(
-          tokens[keyStart],
-          `expression '${text(keyStart, end)}' is not modelled`,
-          "the simulator reports this rule's result as uncertain when a packet reaches it",
-          "warning",
-        );
-        return;
-      }
-      const range =
-        operand.op === "<"
-          ? { lo: 0, hi: n - 1 }
-          : operand.op === "<="
-            ? { lo: 0, hi: n }
-            : operand.op === ">"
-              ? { lo: n + 1, hi: 65535 }
-              : { lo: n, hi: 65535 };
+      // `meta mark > 5`: a comparison the model has no condition for.
+      if (n === undefined || n > 65535) return unmodelled(keyStart, "condition");
+      const { op } = operand;
+      const lo = op[0] === ">" ? n + (op === ">" ? 1 : 0) : 0;
+      const hi = op[0] === "<" ? n - (op === "<" ? 1 : 0) : 65535;
       // `< 0` and `> 65535` match no port: an empty range is written as a negated full one.
-      if (range.lo > range.hi)
-        out.conditions.push({
-          kind: key.endsWith("dport") ? "dport" : "sport",
-          range: { lo: 0, hi: 65535 },
-          neg: true,
-        });
-      else out.conditions.push({ kind: key.endsWith("dport") ? "dport" : "sport", range, neg: false });
+      const empty = lo > hi;
+      out.conditions.push({
+        kind: key.endsWith("dport") ? "dport" : "sport",
+        range: empty ? { lo: 0, hi: 65535 } : { lo, hi },
+        neg: empty,
+      });
       return;
     }
     if (operand.kind === "set") {
@@ -574,14 +589,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         } else {
           // `meta mark set ct mark`, `meta mark set mark and 0xff`: the mark becomes a value the model does not know.
           i = setValueEnd(i + 1);
-          const what = text(start, i);
-          problem(
-            t,
-            `expression '${what}' is not modelled`,
-            "the simulator reports this rule's result as uncertain when a packet reaches it",
-            "warning",
-          );
-          out.conditions.push({ kind: "unknown", text: what, neg: false });
+          unmodelled(start, "condition");
         }
         continue;
       }
@@ -635,60 +643,34 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     if (w === "xt" && (w1 === "match" || w1 === "target") && peek(2)) {
       // iptables-nft's untranslated extension: its options are not in the listing.
       i += 3;
-      const what = text(start, i);
-      problem(
-        t,
-        `expression '${what}' is not modelled`,
-        "the simulator reports this rule's result as uncertain when a packet reaches it",
-        "warning",
-      );
-      if (w1 === "target") out.target = { kind: "unknown", name: what, text: what };
-      else out.conditions.push({ kind: "unknown", text: what, neg: false });
+      unmodelled(start, w1 === "target" ? "target" : "condition");
       continue;
     }
     if (w === "ether" && (w1 === "type" || w1 === "saddr" || w1 === "daddr")) {
       // A single value: the ethertype, or a MAC address (nft drops leading zeros: `2:42:ac:11:0:3`).
-      let k = 2;
-      const neg = word(k) === "!=";
-      if (word(k) === "==" || neg) k++;
-      const v = word(k);
-      const after = peek(k + 1)?.value;
-      const ethertype =
-        w1 === "type" && v
-          ? ({ ip: "0x0800", arp: "0x0806", ip6: "0x86dd", "8021q": "0x8100", vlan: "0x8100" }[v] ??
-            (/^0x[0-9a-f]{1,4}$/i.test(v) ? `0x${v.slice(2).toLowerCase().padStart(4, "0")}` : undefined))
-          : undefined;
-      const mac =
-        w1 !== "type" && v && /^([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}$/i.test(v)
-          ? v
-              .split(":")
-              .map((g) => g.toLowerCase().padStart(2, "0"))
-              .join(":")
-          : undefined;
-      if ((ethertype || mac) && after !== "." && after !== ",") {
-        i += k + 1;
-        if (ethertype) out.conditions.push({ kind: "ethertype", ethertype, neg });
-        else out.conditions.push({ kind: w1 === "saddr" ? "mac-src" : "mac-dst", mac: mac as string, neg });
+      const one = single(2);
+      const v = one?.value.toLowerCase() ?? "";
+      const hex = ETHERTYPES[v] ?? (/^0x[0-9a-f]{1,4}$/.test(v) ? v.slice(2) : undefined);
+      if (one && w1 === "type" && hex) {
+        i += one.words;
+        out.conditions.push({ kind: "ethertype", ethertype: `0x${hex.padStart(4, "0")}`, neg: one.neg });
+        continue;
+      }
+      if (one && w1 !== "type" && /^([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}$/.test(v)) {
+        i += one.words;
+        const mac = v.replace(/\b([0-9a-f])\b/g, "0$1");
+        out.conditions.push({ kind: w1 === "saddr" ? "mac-src" : "mac-dst", mac, neg: one.neg });
         continue;
       }
     }
-    if (
-      (w === "ibrname" || w === "obrname" || (w === "meta" && (w1 === "ibrname" || w1 === "obrname"))) &&
-      peek(w === "meta" ? 2 : 1)
-    ) {
+    const br = w === "meta" ? w1 : w;
+    if (br === "ibrname" || br === "obrname") {
       // The bridge a bridged frame came in on / goes out of (ebtables' --logical-in/-out).
-      const key = w === "meta" ? (w1 as string) : w;
-      let k = w === "meta" ? 2 : 1;
-      const neg = word(k) === "!=";
-      if (word(k) === "==" || neg) k++;
-      const v = peek(k);
-      if (v && v.type !== "punct" && !v.value.startsWith("@") && peek(k + 1)?.value !== ".") {
-        i += k + 1;
-        out.conditions.push({
-          kind: key === "ibrname" ? "logical-in" : "logical-out",
-          name: v.value.replace(/\*$/, "+"),
-          neg,
-        });
+      const one = single(w === "meta" ? 2 : 1);
+      if (one) {
+        i += one.words;
+        const name = one.value.replace(/\*$/, "+");
+        out.conditions.push({ kind: br === "ibrname" ? "logical-in" : "logical-out", name, neg: one.neg });
         continue;
       }
     }
@@ -701,23 +683,13 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     ) {
       // `tcp option maxseg size set rt mtu`, `ip dscp set cs1`: header rewrites no verdict depends on.
       i = setValueEnd(setAt + 1);
-      problem(
-        t,
-        `statement '${text(start, i)}' is not modelled`,
-        "it changes no verdict the simulator decides; the rules after it stay decided",
-        "warning",
-      );
+      unmodelled(start, "statement");
       continue;
     }
     if (w === "ct" && w1 !== undefined && word(2) === "set") {
-      // `ct mark set meta mark`: conntrack state the model keeps none of; any `ct mark` match is unmodelled too.
+      // `ct mark set meta mark`: conntrack state the model keeps none of; a `ct mark` match is unmodelled too.
       i = setValueEnd(i + 3);
-      problem(
-        t,
-        `statement '${text(start, i)}' is not modelled`,
-        "it changes no verdict the simulator decides; matches on what it sets are reported where they are",
-        "warning",
-      );
+      unmodelled(start, "statement");
       continue;
     }
     if (w === "ct" && w1 === "status") {
@@ -865,16 +837,10 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         // An IPv6 rewrite never applies to the IPv4 packets walked; a mapped or ranged address is not modelled.
         if (computed) i = setValueEnd(i - 1);
         natFlags();
-        const what = text(start, i);
-        out.target = { kind: "unknown", name: w, text: what };
-        if (ipv6) out.conditions.push({ kind: "ethertype", ethertype: "0x86dd", neg: false });
-        else
-          problem(
-            t,
-            `statement '${what}' is not modelled`,
-            "the simulator reports this rule as unmodelled (it goes on to the next rule) when a packet reaches it",
-            "warning",
-          );
+        if (ipv6) {
+          out.target = { kind: "unknown", name: w, text: text(start, i) };
+          out.conditions.push({ kind: "ethertype", ethertype: "0x86dd", neg: false });
+        } else unmodelled(start, "target");
         continue;
       }
       const m = /^([\d.]*)(?::(\d+(?:-\d+)?))?$/.exec(dest.value);

@@ -39,7 +39,7 @@ describe("parseIptablesSave", () => {
       policy: "ACCEPT",
       rules: [],
     });
-    expect(again.diagnostics[0]?.message).toContain("appears a second time");
+    expect(again.diagnostics[0]?.message).toContain("appears twice; the later one replaces it");
   });
 
   it("says an IPv6 address in a file without ip6tables-save's header is one, where it is", () => {
