@@ -224,6 +224,10 @@ export function parseEbtRuleArgs(
     if (next?.value === "!") tokens.splice(i + 1, 1);
     neg = false;
     const val = tokens[i + 1];
+    /** The option's value is not `what`. */
+    const badValue = (what: string, hint: string) => ({
+      error: { column: (val as Token).column, message: `'${(val as Token).value}' is not ${what}`, hint },
+    });
     const needVal = () => {
       if (!val)
         return { error: { column: tok.column, message: `${o} needs a value`, hint: "see ebtables(8)" } };
@@ -293,14 +297,7 @@ export function parseEbtRuleArgs(
         const e = needVal();
         if (e) return e;
         const cidr = parseCidr((val as Token).value);
-        if (!cidr)
-          return {
-            error: {
-              column: (val as Token).column,
-              message: `'${(val as Token).value}' is not an IPv4 address or CIDR`,
-              hint: "expected a.b.c.d[/len]",
-            },
-          };
+        if (!cidr) return badValue("an IPv4 address or CIDR", "expected a.b.c.d[/len]");
         conditions.push({ kind: o.includes("src") || o.includes("source") ? "src" : "dst", cidr, neg: n });
         continue;
       }
@@ -318,14 +315,7 @@ export function parseEbtRuleArgs(
         const e = needVal();
         if (e) return e;
         const range = parsePortRange((val as Token).value);
-        if (!range)
-          return {
-            error: {
-              column: (val as Token).column,
-              message: `'${(val as Token).value}' is not a port or port range`,
-              hint: "expected N or N:M (0..65535)",
-            },
-          };
+        if (!range) return badValue("a port or port range", "expected N or N:M (0..65535)");
         conditions.push({ kind: o.includes("d") ? "dport" : "sport", range, neg: n });
         continue;
       }
