@@ -22,10 +22,6 @@ export const NFT_ICMP_TYPES: Readonly<Record<string, number>> = Object.fromEntri
     "parameter-problem",
     "timestamp-request",
     "timestamp-reply",
-    "info-request",
-    "info-reply",
-    "address-mask-request",
-    "address-mask-reply",
   ]
     .map((name, type) => [name, type] as const)
     .filter(([name]) => name),

@@ -125,19 +125,15 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
     }
     if (!table) {
       // One error for a run of lines outside a table: they share one cause.
-      if (!outsideReported) {
-        const form = /^-[PN]\s/.test(trimmed)
-          ? "`iptables -S` output, which names no table"
-          : /^Chain \S+ \(/.test(trimmed)
-            ? "an `iptables -L` listing"
-            : undefined;
+      if (!outsideReported)
         err(
           lineNo,
           indent + 1,
-          form ? `this looks like ${form}` : `'${trimmed.slice(0, 20)}' outside a table`,
-          `${form ? "give iptables-save output: " : ""}iptables-save text starts each table with *filter, *nat, ...`,
+          /^(-[PN]\s|Chain \S+ \()/.test(trimmed)
+            ? "this looks like `iptables -S` or `iptables -L` output, which names no table"
+            : `'${trimmed.slice(0, 20)}' outside a table`,
+          "give iptables-save output: it starts each table with *filter, *nat, ...",
         );
-      }
       outsideReported = true;
       continue;
     }

@@ -142,11 +142,6 @@ function statementText(e: Json): string {
     return `${left} ${op}${rhs(e.match.right as Json, left)}`;
   }
   if ("counter" in e) return "counter";
-  if (isObj(e.limit)) {
-    const l = e.limit;
-    const burst = l.burst ? ` burst ${l.burst} ${l.rate_unit === "bytes" ? "bytes" : "packets"}` : "";
-    return `limit rate ${l.inv ? "over " : ""}${l.rate}/${l.per ?? "second"}${burst}`;
-  }
   if (isObj(e.xt)) return `xt ${e.xt.type} ${JSON.stringify(String(e.xt.name))}`;
   if (isObj(e.vmap)) {
     const left = lhs(e.vmap.key as Json) ?? "unknown-key";

@@ -425,23 +425,9 @@ export function parseRuleArgs(tokens: Token[]): RuleArgsResult {
  * simulator decides on (addresses, ports, marks, conntrack state): MSS, checksums, TOS/TTL, logging
  * to userspace, classification.
  */
-export const NON_DECIDING_TARGETS = new Set([
-  "TCPMSS",
-  "CHECKSUM",
-  "NFLOG",
-  "ULOG",
-  "CLASSIFY",
-  "DSCP",
-  "TOS",
-  "TTL",
-  "ECN",
-  "IDLETIMER",
-  "LED",
-  "AUDIT",
-  "SECMARK",
-  "CONNSECMARK",
-  "TEE",
-]);
+export const NON_DECIDING_TARGETS = new Set(
+  "TCPMSS CHECKSUM NFLOG ULOG CLASSIFY DSCP TOS TTL ECN AUDIT".split(" "),
+);
 
 const SIMPLE_TARGETS = new Set(["ACCEPT", "DROP", "RETURN", "TRACE", "CONTINUE"]);
 

@@ -153,14 +153,14 @@ describe("parseIptablesSave", () => {
       "-P INPUT ACCEPT\n-P FORWARD DROP\n-N DOCKER\n-A FORWARD -o docker0 -j DOCKER\n",
       1,
       1,
-      "this looks like `iptables -S` output",
+      "this looks like `iptables -S` or `iptables -L` output",
     ],
     [
       "an iptables -L listing, once",
       "Chain INPUT (policy ACCEPT)\ntarget     prot opt source               destination\n",
       1,
       1,
-      "this looks like an `iptables -L` listing",
+      "this looks like `iptables -S` or `iptables -L` output",
     ],
   ])("reports %s with file:line:col and a hint", (_name, text, line, column, message) => {
     const r = parseIptablesSave(text, { file: "x.rules" });
