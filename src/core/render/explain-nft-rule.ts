@@ -36,6 +36,7 @@ const KEY_WORDS: Record<NftKey, Pair> = {
   "ct state": ["the connection state", "連線狀態"],
   "meta mark": ["the mark", "mark"],
   "fib daddr type": ["the destination address type", "目的位址類型"],
+  "fib saddr type": ["the source address type", "來源位址類型"],
 };
 
 const ACCEPT: Pair = ["accept (ends this base chain only)", "接受（只結束這個 base chain）"];

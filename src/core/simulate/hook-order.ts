@@ -119,7 +119,7 @@ export function hookSlots(
   }
   const families = family === "ip" ? ["ip", "inet"] : ["bridge"];
   for (const def of ruleset.nft ?? []) {
-    if (!families.includes(def.family ?? "")) continue;
+    if (!families.includes(def.family ?? "") || def.dormant) continue;
     for (const c of def.chains.values()) {
       if (c.base?.hook !== hook.toLowerCase()) continue;
       const nat = family === "ip" && c.base.type === "nat";

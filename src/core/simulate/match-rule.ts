@@ -3,6 +3,7 @@
  * `unknown` (an unmodelled match): a rule with an unknown condition is never silently taken or skipped.
  */
 import { inCidr, parseIpv4 } from "./ipv4.ts";
+import { NFT_ICMP_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
 import type { Condition, NftKey, NftSet, NftValue, PortRange, Rule } from "./ruleset.ts";
 import type { CtState, SimPacket } from "./sim-packet.ts";
 
@@ -69,14 +70,10 @@ export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): strin
       return String(p.mark);
     case "fib daddr type":
       return ctx.addrType(p.dst).toLowerCase();
+    case "fib saddr type":
+      return ctx.addrType(p.src).toLowerCase();
   }
 }
-
-const ICMP_TYPE_NAMES: Record<string, string> = {
-  "echo-reply": "0",
-  "destination-unreachable": "3",
-  "echo-request": "8",
-};
 
 function numberish(text: string): number | undefined {
   const n = Number(text);
@@ -93,7 +90,16 @@ export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean 
     const [lo, hi, x] = [e.lo, e.hi, v].map((t) => parseIpv4(t) ?? numberish(t));
     return lo !== undefined && hi !== undefined && x !== undefined && x >= lo && x <= hi;
   }
-  const want = key === "icmp type" ? (ICMP_TYPE_NAMES[e.value] ?? e.value) : e.value;
+  // Symbolic constants as nft prints them: ICMP type names, service names for ports, protocol numbers.
+  const symbol =
+    key === "icmp type"
+      ? NFT_ICMP_TYPES[e.value]
+      : key.endsWith("port")
+        ? nftPort(e.value)
+        : key === "ip protocol" || key === "meta l4proto"
+          ? nftProto(e.value)
+          : nftSymbol(key, e.value);
+  const want = symbol === undefined ? e.value : String(symbol);
   if (key === "iifname" || key === "oifname") return ifaceMatches(want.replace(/\*$/, "+"), v);
   if (want === v) return true;
   const a = numberish(want);

@@ -9,8 +9,12 @@ import type { Diagnostic } from "../model/packet.ts";
 import { findBinary } from "./find-binary.ts";
 import { parseCidr } from "./ipv4.ts";
 import type { ParsedFamily, ParseRulesOptions } from "./parse-iptables-save.ts";
+import { parseNftRule as parseNftStatements } from "./parse-nft-rule.ts";
+import { parsePortRange } from "./parse-rule-args.ts";
 import type { ChainDef, Condition, Rule, TableDef, Target } from "./ruleset.ts";
+import { tokenizeNft } from "./tokenize-nft.ts";
 import { type Token, tokenizeRule } from "./tokenize-rule.ts";
+import { UNCERTAIN_HINT } from "./unmodelled-hints.ts";
 
 /** Built-in bridge chains per table (ebtables-nft has no broute table; legacy has it). */
 export const BRIDGE_BUILTIN_CHAINS: Record<string, string[]> = {
@@ -59,6 +63,8 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
   const lines = text.split(/\r?\n/);
   const err = (line: number, column: number, message: string, hint?: string) =>
     diagnostics.push({ severity: "error", message, hint, position: { file, line, column } });
+  const warn = (line: number, column: number, message: string, hint: string) =>
+    diagnostics.push({ severity: "warning", message, hint, position: { file, line, column } });
   for (let idx = 0; idx < lines.length; idx++) {
     const raw = lines[idx] as string;
     const lineNo = first + idx;
@@ -157,6 +163,21 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
       err(lineNo, indent + parsed.error.column, parsed.error.message, parsed.error.hint);
       continue;
     }
+    const body = raw.slice(indent);
+    for (const c of parsed.conditions)
+      if (c.kind === "unknown") {
+        const at = body.indexOf(c.text.split(" ")[0] as string);
+        warn(lineNo, indent + (at < 0 ? 1 : at + 1), `match '${c.text}' is not modelled`, UNCERTAIN_HINT);
+      }
+    if (parsed.target.kind === "unknown") {
+      const at = body.indexOf(parsed.target.text);
+      warn(
+        lineNo,
+        indent + (at < 0 ? 1 : at + 1),
+        `target '${parsed.target.name}' is not modelled`,
+        UNCERTAIN_HINT,
+      );
+    }
     chain.rules.push({
       table: table.name,
       chain: chain.name,
@@ -203,6 +224,10 @@ export function parseEbtRuleArgs(
     if (next?.value === "!") tokens.splice(i + 1, 1);
     neg = false;
     const val = tokens[i + 1];
+    /** The option's value is not `what`. */
+    const badValue = (what: string, hint: string) => ({
+      error: { column: (val as Token).column, message: `'${(val as Token).value}' is not ${what}`, hint },
+    });
     const needVal = () => {
       if (!val)
         return { error: { column: tok.column, message: `${o} needs a value`, hint: "see ebtables(8)" } };
@@ -272,14 +297,7 @@ export function parseEbtRuleArgs(
         const e = needVal();
         if (e) return e;
         const cidr = parseCidr((val as Token).value);
-        if (!cidr)
-          return {
-            error: {
-              column: (val as Token).column,
-              message: `'${(val as Token).value}' is not an IPv4 address or CIDR`,
-              hint: "expected a.b.c.d[/len]",
-            },
-          };
+        if (!cidr) return badValue("an IPv4 address or CIDR", "expected a.b.c.d[/len]");
         conditions.push({ kind: o.includes("src") || o.includes("source") ? "src" : "dst", cidr, neg: n });
         continue;
       }
@@ -288,6 +306,17 @@ export function parseEbtRuleArgs(
         const e = needVal();
         if (e) return e;
         conditions.push({ kind: "ip-proto", proto: (val as Token).value.toLowerCase(), neg: n });
+        continue;
+      }
+      case "--ip-dport":
+      case "--ip-destination-port":
+      case "--ip-sport":
+      case "--ip-source-port": {
+        const e = needVal();
+        if (e) return e;
+        const range = parsePortRange((val as Token).value);
+        if (!range) return badValue("a port or port range", "expected N or N:M (0..65535)");
+        conditions.push({ kind: o.includes("d") ? "dport" : "sport", range, neg: n });
         continue;
       }
       case "--log":
@@ -403,82 +432,46 @@ function parseNftBridge(text: string, options: ParseRulesOptions): ParsedFamily 
       chain.policy = (m[1] ?? "accept").toUpperCase();
       continue;
     }
-    const rule = parseNftRule(t.replace(/\s+#\s*handle\s+\d+\s*$/, ""));
+    // The one nft rule reader: what it does not model is a positioned warning, and the verdict after it stays.
+    const tk = tokenizeNft(raw, lineNo);
+    if (!tk.ok) {
+      diagnostics.push({
+        severity: "error",
+        message: tk.message,
+        hint: 'close the string with a double quote (")',
+        position: { file, line: tk.line, column: tk.column },
+      });
+      continue;
+    }
+    const parsed = parseNftStatements(tk.tokens.filter((x) => x.type !== "nl"));
+    for (const p of parsed.problems)
+      diagnostics.push({
+        severity: p.severity,
+        message: p.message,
+        hint: p.hint,
+        position: { file, line: p.line, column: p.column },
+      });
+    if (parsed.problems.some((p) => p.severity === "error")) continue;
+    // A bridge chain's rule without a verdict goes on (ebtables' CONTINUE).
+    const target: Target = parsed.target.kind === "NONE" ? { kind: "CONTINUE" } : parsed.target;
+    const logEffect = parsed.effects.find((e) => e.kind === "LOG");
     chain.rules.push({
       table: table.name,
       chain: chain.name,
       index: chain.rules.length + 1,
       line: lineNo,
-      text: t,
-      ...rule,
+      text: t.replace(/ counter packets \d+ bytes \d+/g, " counter"),
+      conditions: parsed.conditions,
+      target,
+      ...(logEffect?.kind === "LOG"
+        ? { log: { prefix: logEffect.prefix, ...(logEffect.level ? { level: logEffect.level } : {}) } }
+        : {}),
+      ...(parsed.effects.some((e) => e.kind !== "LOG")
+        ? { effects: parsed.effects.filter((e) => e.kind !== "LOG") }
+        : {}),
+      ...(parsed.comment !== undefined ? { comment: parsed.comment } : {}),
     });
   }
   resolveJumps(tables);
   return { rules: { tables }, diagnostics };
-}
-
-function parseNftRule(text: string): Pick<Rule, "conditions" | "target" | "log"> {
-  const tk = tokenizeRule(text);
-  const words = tk.ok ? tk.tokens.map((w) => w.value) : text.split(/\s+/);
-  const conditions: Condition[] = [];
-  let target: Target = { kind: "CONTINUE" };
-  let log: Rule["log"];
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i] as string;
-    const v = words[i + 1];
-    const neg = v === "!=";
-    const val = neg ? words[i + 2] : v;
-    const step = neg ? 2 : 1;
-    if ((w === "iifname" || w === "oifname") && val) {
-      conditions.push({ kind: w === "iifname" ? "in" : "out", name: val.replace(/\*$/, "+"), neg });
-      i += step;
-    } else if ((w === "ibrname" || w === "obrname") && val) {
-      conditions.push({ kind: w === "ibrname" ? "logical-in" : "logical-out", name: val, neg });
-      i += step;
-    } else if (w === "meta" || (w === "ether" && v === "type")) {
-      if (w === "ether") {
-        const et = words[i + 2] ?? "";
-        conditions.push({
-          kind: "ethertype",
-          ethertype: et === "ip" ? "0x0800" : et === "arp" ? "0x0806" : et,
-          neg: false,
-        });
-        i += 2;
-      }
-    } else if (w === "ip" && (v === "saddr" || v === "daddr")) {
-      const cidr = parseCidr(words[i + 2] ?? "");
-      if (cidr) conditions.push({ kind: v === "saddr" ? "src" : "dst", cidr, neg: false });
-      else conditions.push({ kind: "unknown", text: `ip ${v} ${words[i + 2] ?? ""}`, neg: false });
-      i += 2;
-    } else if (w === "counter") {
-      if (v === "packets") i += 4;
-    } else if (w === "log") {
-      log = { prefix: "" };
-      while (words[i + 1] && ["prefix", "level", "flags"].includes(words[i + 1] as string)) {
-        const key = words[i + 1];
-        const value = words[i + 2] ?? "";
-        if (key === "prefix") log.prefix = value;
-        if (key === "level") log.level = value;
-        i += 2;
-        if (key === "flags")
-          while (
-            words[i + 1] === "," ||
-            (/^[a-z]+$/.test(words[i + 1] ?? "") &&
-              words[i + 1] !== "accept" &&
-              words[i + 1] !== "drop" &&
-              words[i + 1] !== "counter")
-          )
-            i++;
-      }
-    } else if (["accept", "drop", "continue", "return"].includes(w)) {
-      target = { kind: w.toUpperCase() as "ACCEPT" };
-    } else if ((w === "jump" || w === "goto") && v) {
-      target = { kind: w, chain: v };
-      i++;
-    } else {
-      conditions.push({ kind: "unknown", text: words.slice(i).join(" "), neg: false });
-      break;
-    }
-  }
-  return { conditions, target, log };
 }

@@ -72,7 +72,13 @@ function lhs(v: Json): string | undefined {
   if (isObj(v["&"]) || Array.isArray(v["&"])) {
     const [a, b] = v["&"] as Json[];
     const left = lhs(a as Json);
+    // nft prints a flag mask in parentheses: `tcp flags & (fin | syn | rst | ack)`.
+    if (left === "tcp flags" && Array.isArray(b)) return `${left} & (${b.join(" | ")})`;
     return left ? `${left} & ${rhs(b as Json, left)}` : undefined;
+  }
+  if (Array.isArray(v.concat)) {
+    const parts = v.concat.map((x) => lhs(x));
+    return parts.every((x) => x !== undefined) ? parts.join(" . ") : undefined;
   }
   return undefined;
 }
@@ -89,8 +95,25 @@ function rhs(v: Json, left: string): string {
     if (isObj(v.prefix)) return `${v.prefix.addr}/${v.prefix.len}`;
     if (Array.isArray(v.range)) return `${rhs(v.range[0] as Json, left)}-${rhs(v.range[1] as Json, left)}`;
     if (Array.isArray(v.set)) return `{ ${v.set.map((x) => rhs(x, left)).join(", ")} }`;
+    if (Array.isArray(v.concat)) return v.concat.map((x) => rhs(x, left)).join(" . ");
+    // An element with options (`timeout`, `counter`): its value.
+    if (isObj(v.elem) && "val" in v.elem) return rhs(v.elem.val as Json, left);
+    const expr = lhs(v);
+    if (expr) return expr;
   }
   return JSON.stringify(v);
+}
+
+/** A value a statement sets or rewrites to: a constant, or an expression (`ct mark`, `ip daddr map @m`). */
+function valueText(v: Json, left: string): string {
+  if (typeof v === "number" || typeof v === "string") return rhs(v, left);
+  if (isObj(v) && isObj(v.map)) {
+    const key = lhs(v.map.key as Json) ?? "expression";
+    const data = v.map.data;
+    return `${key} map ${typeof data === "string" ? data : "{ ... }"}`;
+  }
+  if (isObj(v) && (isObj(v.prefix) || Array.isArray(v.range))) return rhs(v, left);
+  return (isObj(v) ? lhs(v) : undefined) ?? "expression";
 }
 
 function verdictText(v: Json): string | undefined {
@@ -108,12 +131,18 @@ function statementText(e: Json): string {
   if (verdict) return verdict;
   if (isObj(e.match)) {
     const left = lhs(e.match.left as Json);
-    if (!left) return `match-${Object.keys(e.match.left as Obj)[0] ?? "?"}`;
+    if (!left) return `match-${Object.keys(e.match.left as Obj)[0] ?? "?"} (json)`;
+    if (left.startsWith("tcp flags &")) {
+      const right = e.match.right;
+      const flags = Array.isArray(right) ? right.join(" | ") : rhs(right as Json, left);
+      return `${left} ${e.match.op === "!=" ? "!=" : "=="} ${flags}`;
+    }
     const op =
       e.match.op === "!=" ? "!= " : e.match.op === "==" || e.match.op === "in" ? "" : `${e.match.op} `;
     return `${left} ${op}${rhs(e.match.right as Json, left)}`;
   }
   if ("counter" in e) return "counter";
+  if (isObj(e.xt)) return `xt ${e.xt.type} ${JSON.stringify(String(e.xt.name))}`;
   if (isObj(e.vmap)) {
     const left = lhs(e.vmap.key as Json) ?? "unknown-key";
     const data = e.vmap.data;
@@ -134,22 +163,31 @@ function statementText(e: Json): string {
   }
   if (isObj(e.mangle)) {
     const left = lhs(e.mangle.key as Json);
-    if (left === "meta nftrace" || left === "meta mark")
-      return `${left} set ${rhs(e.mangle.value as Json, left)}`;
-    return "mangle";
+    if (left) return `${left} set ${valueText(e.mangle.value as Json, left)}`;
+    return "mangle (json)";
   }
   for (const k of ["dnat", "snat"]) {
     if (isObj(e[k])) {
       const d = e[k] as Obj;
-      return `${k} to ${d.addr ?? ""}${d.port !== undefined ? `:${d.port}` : ""}`;
+      const family = d.family === "ip" || d.family === "ip6" ? `${d.family} ` : "";
+      let addr = d.addr === undefined ? "" : valueText(d.addr, "ip daddr");
+      if (addr.includes(":") && d.port !== undefined) addr = `[${addr}]`;
+      return `${k} ${family}to ${addr}${d.port !== undefined ? `:${d.port}` : ""}`;
     }
   }
   if ("masquerade" in e) {
     const m = isObj(e.masquerade) ? e.masquerade : {};
     return m.port !== undefined ? `masquerade to :${m.port}` : "masquerade";
   }
-  if ("reject" in e) return "reject";
-  return Object.keys(e)[0] ?? "unknown-expression";
+  if ("reject" in e) {
+    const r = isObj(e.reject) ? e.reject : {};
+    if (r.type === "tcp reset") return "reject with tcp reset";
+    return typeof r.type === "string" && typeof r.expr === "string"
+      ? `reject with ${r.type} ${r.expr}`
+      : "reject";
+  }
+  // Any other statement keeps its JSON key; "(json)" ends its words, so a verdict after it stays a verdict.
+  return `${Object.keys(e)[0] ?? "unknown-expression"} (json)`;
 }
 
 /** Where JSON.parse stopped: its `position N`, or (Node 24) the excerpt it quotes, ten characters each side. */
@@ -243,7 +281,12 @@ export function parseNftJson(text: string, options: ParseNftJsonOptions = {}): P
     }
     const tkey = `${v.family} ${kind === "table" ? v.name : v.table}`;
     if (kind === "table") {
-      byTable.set(tkey, { head: `table ${v.family} ${v.name} {`, at, body: [] });
+      const flags = Array.isArray(v.flags) ? v.flags : [v.flags];
+      byTable.set(tkey, {
+        head: `table ${v.family} ${v.name} {${flags.includes("dormant") ? " flags dormant;" : ""}`,
+        at,
+        body: [],
+      });
       return;
     }
     const table = byTable.get(tkey);

@@ -6,9 +6,12 @@
  * and `meta mark set` as effects. An expression it does not know becomes an `unknown` condition or
  * target covering exactly its words: reported, never guessed.
  */
-import { parseCidr } from "./ipv4.ts";
+
+import { parseCidr, parseIpv4 } from "./ipv4.ts";
+import { NFT_ICMP_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
 import type { Condition, NftKey, NftMapElement, NftValue, PortRange, Target } from "./ruleset.ts";
 import type { NftToken } from "./tokenize-nft.ts";
+import { DECIDES_NOTHING_HINT, UNCERTAIN_HINT } from "./unmodelled-hints.ts";
 
 /** A problem in one rule, at a token. */
 export interface NftRuleProblem {
@@ -85,19 +88,48 @@ const OPERATORS = new Set([
   "gt",
 ]);
 
+/** Fields whose value is a protocol name that also starts an expression (`ip`, `ip6`, `arp`). */
+const PROTOCOL_FIELDS = new Set(["type", "l3proto", "protocol", "nexthdr", "l4proto", "nfproto"]);
+
+/** Verdict words: never part of a selector. */
+const VERDICTS = new Set(["accept", "drop", "continue", "return", "jump", "goto"]);
+
+/** Operators that combine a value with another (`mark and 0xff`, `ct mark | 0x1`). */
+const BITWISE = new Set(["and", "or", "xor", "&", "|", "^", "<<", ">>"]);
+
 /** `ct status` values the conntrack model knows: whether the connection was rewritten (iptables' --ctstate DNAT/SNAT). */
 const CT_STATUS = new Set(["dnat", "snat"]);
 
 const CT_STATES = new Set(["new", "established", "related", "invalid", "untracked"]);
 const L4 = new Set(["tcp", "udp", "icmp", "icmpv6", "sctp", "udplite", "gre", "esp", "ah"]);
 
+/** Comparison operators nft prints between a key and its value, by their word forms. */
+const COMPARISONS: Record<string, string> = {
+  "<": "<",
+  ">": ">",
+  "<=": "<=",
+  ">=": ">=",
+  lt: "<",
+  gt: ">",
+  le: "<=",
+  ge: ">=",
+};
+
+/** Ethertypes by the names nft prints, as hex digits. */
+const ETHERTYPES: Record<string, string> = {
+  ip: "800",
+  arp: "806",
+  ip6: "86dd",
+  "8021q": "8100",
+  vlan: "8100",
+};
+
 /** Parses a port (number or service name nft prints) or `lo-hi`. */
 function portRange(text: string): PortRange | undefined {
-  const names: Record<string, number> = { http: 80, https: 443, ssh: 22, domain: 53, "http-alt": 8080 };
-  const one = (t: string) => (/^\d+$/.test(t) ? Number(t) : names[t]);
-  const [a, b] = text.split("-");
-  const lo = one(a ?? "");
-  const hi = b === undefined ? lo : one(b);
+  const parts = text.split("-");
+  if (parts.length > 2) return undefined;
+  const lo = nftPort(parts[0] ?? "");
+  const hi = parts[1] === undefined ? lo : nftPort(parts[1]);
   if (lo === undefined || hi === undefined || lo > 65535 || hi > 65535 || lo > hi) return undefined;
   return { lo, hi };
 }
@@ -126,7 +158,8 @@ function tcpFlagsMatch(
     const paren = pieces[k]?.value === "(";
     if (paren) k++;
     for (;;) {
-      const f = pieces[k]?.value;
+      const raw = pieces[k]?.value;
+      const f = raw === undefined ? undefined : nftSymbol("tcp flags", raw);
       if (f === undefined || !NFT_TCP_FLAGS.has(f)) return undefined;
       out.push(f === "ecn" ? "ECE" : f.toUpperCase());
       k++;
@@ -152,6 +185,9 @@ function tcpFlagsMatch(
     return { mask, set, neg: op === "!=", next: next() };
   }
   const set = list(",");
+  // A bare single flag (`tcp flags syn`) tests that bit alone.
+  if (set?.length === 1 && pieces[k]?.value !== "/" && pieces[k]?.value !== ",")
+    return { mask: set, set, neg: false, next: next() };
   if (!set || pieces[k]?.value !== "/") return undefined;
   k++;
   const mask = list(",");
@@ -200,6 +236,25 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       .join(" ")
       .replace(/ ([,}])/g, "$1")
       .replace(/\{ /g, "{ ");
+  /** Where a value expression starting at `at` ends: `0x1`, `ct mark`, `meta mark and 0xff`, `ip daddr map @m`. */
+  const setValueEnd = (at: number): number => {
+    let k = at;
+    const v = tokens[k]?.value;
+    k += ["ct", "meta", "rt", "ip", "ip6", "tcp", "udp", "th"].includes(v ?? "") ? 2 : 1;
+    for (;;) {
+      const op = tokens[k]?.value ?? "";
+      if (op === "map" && tokens[k + 1]?.value === "{") {
+        let depth = 0;
+        k++;
+        do {
+          if (tokens[k]?.value === "{") depth++;
+          else if (tokens[k]?.value === "}") depth--;
+          k++;
+        } while (k < tokens.length && depth > 0);
+      } else if ((op === "map" || BITWISE.has(op) || op === ".") && tokens[k + 1]) k += 2;
+      else return Math.min(k, tokens.length);
+    }
+  };
   const unknownFrom = (start: number) => {
     i = start + 1;
     let depth = 0;
@@ -215,8 +270,11 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         t.type === "word" &&
         STARTERS.has(t.value) &&
         !fibResult.has(t.value) &&
-        // A selector's value may be a word that also starts an expression (`ct status dnat`, `. iif`).
-        i - start >= 2 &&
+        // A selector's value may be a word that also starts an expression (`ct status dnat`, `. iif`);
+        // no selector is written with a verdict word, so one right after the first word ends it.
+        (i - start >= 2 || VERDICTS.has(t.value)) &&
+        // `ether type ip`, `ct l3proto ip6`: a protocol field's value is a protocol name.
+        !PROTOCOL_FIELDS.has(prev.value) &&
         !OPERATORS.has(prev.value) &&
         !(
           fibResult.has(prev.value) ||
@@ -227,13 +285,33 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       i++;
     }
     const what = text(start, i);
+    problem(tokens[start], `expression '${what}' is not modelled`, UNCERTAIN_HINT, "warning");
+    return what;
+  };
+  /**
+   * Reports the words from `from` to the current one as not modelled: an unknown condition, an
+   * unknown target, or a statement that decides nothing.
+   */
+  const unmodelled = (from: number, as: "condition" | "target" | "statement") => {
+    const what = text(from, i);
+    const statement = as === "statement";
     problem(
-      tokens[start],
-      `expression '${what}' is not modelled`,
-      "the simulator reports this rule's result as uncertain when a packet reaches it",
+      tokens[from],
+      `${statement ? "statement" : "expression"} '${what}' is not modelled`,
+      statement ? DECIDES_NOTHING_HINT : UNCERTAIN_HINT,
       "warning",
     );
-    return what;
+    if (as === "condition") out.conditions.push({ kind: "unknown", text: what, neg: false });
+    if (as === "target") out.target = { kind: "unknown", name: what, text: what };
+  };
+  /** `[==|!=] WORD` at `k` words on: the word, whether negated, and how many words that was; not a set or concatenation. */
+  const single = (k: number): { value: string; neg: boolean; words: number } | undefined => {
+    const neg = word(k) === "!=";
+    const at = word(k) === "==" || neg ? k + 1 : k;
+    const v = peek(at);
+    if (!v || v.type === "punct" || v.value.startsWith("@") || [".", ","].includes(peek(at + 1)?.value ?? ""))
+      return undefined;
+    return { value: v.value, neg, words: at + 1 };
   };
   /** Reads `[==|!=] value`, `{ a, b }` or `@set`, or `vmap ...`, for `key`. */
   const readOperand = (
@@ -242,6 +320,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
   ):
     | { kind: "single"; value: NftToken; neg: boolean }
     | { kind: "set"; elements?: NftValue[]; set?: string; neg: boolean }
+    | { kind: "cmp"; op: string; value: NftToken }
     | { kind: "vmap" }
     | undefined => {
     let neg = false;
@@ -255,6 +334,11 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     if (!t) {
       problem(tokens[keyStart], `'${key}' needs a value`, `write e.g. '${key} "docker0"'`);
       return undefined;
+    }
+    const cmp = t.type === "word" ? COMPARISONS[t.value] : undefined;
+    if (cmp && peek(1)) {
+      i += 2;
+      return { kind: "cmp", op: cmp, value: peek(-1) as NftToken };
     }
     if (t.type === "word" && t.value === "vmap") {
       i++;
@@ -358,11 +442,32 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
   };
   /** Adds the condition for `key` with its operand (single value mapped to the iptables kinds). */
   const match = (key: NftKey, keyStart: number) => {
+    // A concatenation (`ip saddr . tcp dport @svc`, `iifname . oifname vmap {...}`) is not modelled.
+    if (peek()?.value === ".") {
+      out.conditions.push({ kind: "unknown", text: unknownFrom(keyStart), neg: false });
+      return;
+    }
     const operand = readOperand(key, keyStart);
     if (!operand || operand.kind === "vmap") return;
     const proto = key.split(" ")[0] as string;
     if ((proto === "tcp" || proto === "udp") && !key.startsWith("th"))
       out.conditions.push({ kind: "proto", proto, neg: false });
+    if (operand.kind === "cmp") {
+      const n = key.endsWith("port") ? nftPort(operand.value.value) : undefined;
+      // `meta mark > 5`: a comparison the model has no condition for.
+      if (n === undefined || n > 65535) return unmodelled(keyStart, "condition");
+      const { op } = operand;
+      const lo = op[0] === ">" ? n + (op === ">" ? 1 : 0) : 0;
+      const hi = op[0] === "<" ? n - (op === "<" ? 1 : 0) : 65535;
+      // `< 0` and `> 65535` match no port: an empty range is written as a negated full one.
+      const empty = lo > hi;
+      out.conditions.push({
+        kind: key.endsWith("dport") ? "dport" : "sport",
+        range: empty ? { lo: 0, hi: 65535 } : { lo, hi },
+        neg: empty,
+      });
+      return;
+    }
     if (operand.kind === "set") {
       out.conditions.push({
         kind: "nft-set",
@@ -384,6 +489,15 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         return;
       case "ip saddr":
       case "ip daddr": {
+        const range = /^([\d.]+)-([\d.]+)$/.exec(v);
+        if (range) {
+          const lo = parseIpv4(range[1] as string);
+          const hi = parseIpv4(range[2] as string);
+          if (lo === undefined || hi === undefined || lo > hi)
+            return bad("an IPv4 address range", "write e.g. 10.0.0.1-10.0.0.9");
+          out.conditions.push({ kind: "addr-range", which: key === "ip saddr" ? "src" : "dst", lo, hi, neg });
+          return;
+        }
         const cidr = parseCidr(v.includes("/") ? v : `${v}/32`);
         if (!cidr) return bad("an IPv4 address or prefix", "write e.g. 172.17.0.0/16");
         out.conditions.push({ kind: key === "ip saddr" ? "src" : "dst", cidr, neg });
@@ -391,7 +505,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       }
       case "ip protocol":
       case "meta l4proto":
-        out.conditions.push({ kind: "proto", proto: v, neg });
+        out.conditions.push({ kind: "proto", proto: nftProto(v), neg });
         return;
       case "tcp dport":
       case "udp dport":
@@ -405,21 +519,18 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         return;
       }
       case "icmp type": {
-        const types: Record<string, number> = {
-          "echo-reply": 0,
-          "destination-unreachable": 3,
-          "echo-request": 8,
-        };
-        const type = types[v] ?? (/^\d+$/.test(v) ? Number(v) : undefined);
+        const type = NFT_ICMP_TYPES[v] ?? (/^\d+$/.test(v) ? Number(v) : undefined);
         if (type === undefined) return bad("an ICMP type", "write e.g. echo-request");
         out.conditions.push({ kind: "icmp-type", type, neg });
         return;
       }
-      case "ct state":
-        if (!CT_STATES.has(v))
+      case "ct state": {
+        const state = nftSymbol("ct state", v);
+        if (!CT_STATES.has(state))
           return bad("a conntrack state", "write new, established, related, invalid or untracked");
-        out.conditions.push({ kind: "ctstate", states: [v.toUpperCase()], neg });
+        out.conditions.push({ kind: "ctstate", states: [state.toUpperCase()], neg });
         return;
+      }
       case "meta mark": {
         const n = Number(v);
         if (!Number.isInteger(n) || n < 0) return bad("a mark", "write e.g. 0x1");
@@ -427,7 +538,13 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         return;
       }
       case "fib daddr type":
-        out.conditions.push({ kind: "addrtype", which: "dst", types: [v.toUpperCase()], neg });
+      case "fib saddr type":
+        out.conditions.push({
+          kind: "addrtype",
+          which: key === "fib daddr type" ? "dst" : "src",
+          types: [nftSymbol(key, v).toUpperCase()],
+          neg,
+        });
         return;
     }
   };
@@ -463,10 +580,17 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       i += w === "mark" ? 1 : 2;
       if (word() === "set") {
         const v = Number(word(1));
-        if (!Number.isInteger(v))
-          problem(peek(1) ?? t, "meta mark set needs a number", "write e.g. meta mark set 0x1");
-        else out.effects.push({ kind: "MARK", value: v >>> 0, mask: 0xffffffff, op: "set" });
-        i += 2;
+        if (!word(1)) {
+          problem(peek(1) ?? t, "meta mark set needs a value", "write e.g. meta mark set 0x1");
+          i++;
+        } else if (Number.isInteger(v) && !OPERATORS.has(word(2) ?? "") && !BITWISE.has(word(2) ?? "")) {
+          out.effects.push({ kind: "MARK", value: v >>> 0, mask: 0xffffffff, op: "set" });
+          i += 2;
+        } else {
+          // `meta mark set ct mark`, `meta mark set mark and 0xff`: the mark becomes a value the model does not know.
+          i = setValueEnd(i + 1);
+          unmodelled(start, "condition");
+        }
         continue;
       }
       if (word() === "&") {
@@ -516,6 +640,58 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         continue;
       }
     }
+    if (w === "xt" && (w1 === "match" || w1 === "target") && peek(2)) {
+      // iptables-nft's untranslated extension: its options are not in the listing.
+      i += 3;
+      unmodelled(start, w1 === "target" ? "target" : "condition");
+      continue;
+    }
+    if (w === "ether" && (w1 === "type" || w1 === "saddr" || w1 === "daddr")) {
+      // A single value: the ethertype, or a MAC address (nft drops leading zeros: `2:42:ac:11:0:3`).
+      const one = single(2);
+      const v = one?.value.toLowerCase() ?? "";
+      const hex = ETHERTYPES[v] ?? (/^0x[0-9a-f]{1,4}$/.test(v) ? v.slice(2) : undefined);
+      if (one && w1 === "type" && hex) {
+        i += one.words;
+        out.conditions.push({ kind: "ethertype", ethertype: `0x${hex.padStart(4, "0")}`, neg: one.neg });
+        continue;
+      }
+      if (one && w1 !== "type" && /^([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}$/.test(v)) {
+        i += one.words;
+        const mac = v.replace(/\b([0-9a-f])\b/g, "0$1");
+        out.conditions.push({ kind: w1 === "saddr" ? "mac-src" : "mac-dst", mac, neg: one.neg });
+        continue;
+      }
+    }
+    const br = w === "meta" ? w1 : w;
+    if (br === "ibrname" || br === "obrname") {
+      // The bridge a bridged frame came in on / goes out of (ebtables' --logical-in/-out).
+      const one = single(w === "meta" ? 2 : 1);
+      if (one) {
+        i += one.words;
+        const name = one.value.replace(/\*$/, "+");
+        out.conditions.push({ kind: br === "ibrname" ? "logical-in" : "logical-out", name, neg: one.neg });
+        continue;
+      }
+    }
+    const setAt = tokens.findIndex((x, k) => k > i && k <= i + 4 && x.value === "set");
+    if (
+      setAt > 0 &&
+      ((w === "tcp" && w1 === "option") ||
+        (w === "ip" && (w1 === "dscp" || w1 === "ttl" || w1 === "ecn")) ||
+        (w === "meta" && w1 === "priority"))
+    ) {
+      // `tcp option maxseg size set rt mtu`, `ip dscp set cs1`: header rewrites no verdict depends on.
+      i = setValueEnd(setAt + 1);
+      unmodelled(start, "statement");
+      continue;
+    }
+    if (w === "ct" && w1 !== undefined && word(2) === "set") {
+      // `ct mark set meta mark`: conntrack state the model keeps none of; a `ct mark` match is unmodelled too.
+      i = setValueEnd(i + 3);
+      unmodelled(start, "statement");
+      continue;
+    }
     if (w === "ct" && w1 === "status") {
       const values: string[] = [];
       let k = 2;
@@ -524,9 +700,9 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         neg = word(k) === "!=";
         k++;
       }
-      values.push(word(k) ?? "");
+      values.push(nftSymbol("ct status", word(k) ?? ""));
       while (peek(k + 1)?.value === "," && word(k + 2)) {
-        values.push(word(k + 2) as string);
+        values.push(nftSymbol("ct status", word(k + 2) as string));
         k += 2;
       }
       if (values.every((v) => CT_STATUS.has(v))) {
@@ -537,7 +713,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     }
     // The simulator walks IPv4 packets: an IPv6 header match, or a family test, is decided by that.
     if ((w === "meta" && (w1 === "nfproto" || w1 === "protocol")) || w === "ip6" || w === "icmpv6") {
-      const family = w === "meta" ? word(2) : "ipv6";
+      const family = w === "meta" ? nftSymbol("meta nfproto", word(2) ?? "") : "ipv6";
       const ipv4 = family === "ipv4" || family === "ip";
       const ipv6 = family === "ipv6" || family === "ip6";
       if (w === "meta" && (ipv4 || ipv6) && word(3) !== ",") {
@@ -558,15 +734,16 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       match("ct state", start);
       continue;
     }
-    if (w === "fib" && w1 === "daddr" && word(2) === "type") {
+    if (w === "fib" && (w1 === "daddr" || w1 === "saddr") && word(2) === "type") {
       i += 3;
-      match("fib daddr type", start);
+      match(`fib ${w1} type`, start);
       continue;
     }
     if (w === "counter") {
       i++;
-      // `nft list` prints the counter's values; they are state, not rule.
+      // `nft list` prints the counter's values; they are state, not rule. `counter name X` counts in a named counter.
       if (word() === "packets" && word(2) === "bytes") i += 4;
+      else if (word() === "name" && peek(1)) i += 2;
       continue;
     }
     if (w === "comment") {
@@ -612,17 +789,22 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       i++;
       let withText: string | undefined;
       if (word() === "with") {
+        // `with tcp reset`, `with icmp[x|v6] [type] CODE`.
         const from = i + 1;
-        i++;
-        while (
-          (i < tokens.length && !STARTERS.has(word() ?? "")) ||
-          (word() === "tcp" && word(1) === "reset")
-        ) {
-          if (word() === "tcp" && word(1) === "reset") {
-            i += 2;
-            break;
-          }
+        const kind = word(1);
+        if (kind === "tcp" && word(2) === "reset") i += 3;
+        else if (kind === "icmp" || kind === "icmpx" || kind === "icmpv6") {
+          i += 2;
+          if (word() === "type") i++;
+          if (word() !== undefined && !STARTERS.has(word() as string)) i++;
+        } else {
+          problem(
+            peek(1) ?? t,
+            `'reject with ${kind ?? ""}' is not a reject type`,
+            "write e.g. reject with tcp reset or reject with icmpx admin-prohibited",
+          );
           i++;
+          continue;
         }
         withText = text(from, i);
       }
@@ -631,7 +813,8 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     }
     if (w === "dnat" || w === "snat") {
       i++;
-      if (word() === "ip") i++;
+      const family = word() === "ip" || word() === "ip6" ? word() : undefined;
+      if (family) i++;
       if (word() !== "to") {
         problem(peek() ?? t, `${w} needs 'to ADDRESS[:PORT]'`, `write e.g. ${w} to 172.17.0.2:80`);
         continue;
@@ -643,8 +826,26 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         continue;
       }
       i += 2;
+      const natFlags = () => {
+        while (["random", "fully-random", "persistent", ","].includes(peek()?.value ?? "")) i++;
+      };
+      const ipv6 =
+        family === "ip6" || dest.value.startsWith("[") || (dest.value.match(/:/g)?.length ?? 0) > 1;
+      const computed = /^(ip|ip6|tcp|udp|th|meta|ct|numgen|jhash|symhash)$/.test(dest.value);
+      const ranged = /^[\d.]+(-[\d.]+|\/\d+)/.test(dest.value);
+      if (ipv6 || computed || ranged) {
+        // An IPv6 rewrite never applies to the IPv4 packets walked; a mapped or ranged address is not modelled.
+        if (computed) i = setValueEnd(i - 1);
+        natFlags();
+        if (ipv6) {
+          out.target = { kind: "unknown", name: w, text: text(start, i) };
+          out.conditions.push({ kind: "ethertype", ethertype: "0x86dd", neg: false });
+        } else unmodelled(start, "target");
+        continue;
+      }
       const m = /^([\d.]*)(?::(\d+(?:-\d+)?))?$/.exec(dest.value);
       const port = m?.[2] ? portRange(m[2]) : undefined;
+      natFlags();
       if (!m || (m[2] && !port)) {
         problem(dest, `'${dest.value}' is not ADDRESS[:PORT]`, `write e.g. ${w} to 172.17.0.2:80`);
         continue;
@@ -663,8 +864,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         port = portRange((word(1) as string).slice(1));
         i += 2;
       }
-      while (word() === "random" || word() === "fully-random" || word() === "persistent" || word() === ",")
-        i++;
+      while (["random", "fully-random", "persistent", ","].includes(peek()?.value ?? "")) i++;
       out.target = { kind: "MASQUERADE", ...(port ? { port } : {}) };
       continue;
     }

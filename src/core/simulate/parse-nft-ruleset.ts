@@ -44,6 +44,18 @@ export function namedPriority(name: string, family: string): number | undefined 
   )[name];
 }
 
+/** Table-level objects besides chains, sets and maps. */
+const STATEFUL_OBJECTS = new Set([
+  "counter",
+  "quota",
+  "limit",
+  "ct",
+  "flowtable",
+  "secmark",
+  "synproxy",
+  "tunnel",
+]);
+
 const HOOKS = new Set(["prerouting", "input", "forward", "output", "postrouting", "ingress", "egress"]);
 
 /** Parses nft ruleset text. */
@@ -126,7 +138,7 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       }
       const words = statement();
       const head = words[0]?.value;
-      if (head === "type")
+      if (head === "type" || head === "typeof")
         set.type = words
           .slice(1)
           .map((w) => w.value)
@@ -143,9 +155,15 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
           if (w.value === ",") entries.push([]);
           else (entries[entries.length - 1] as NftToken[]).push(w);
         }
+        const verdictMap = / : verdict$/.test(set.type) || set.type === "verdict";
         for (const e of entries) {
           if (e.length === 0) continue;
-          if (set.type.endsWith(": verdict") || e.some((w) => w.value === ":")) {
+          // A concatenated key (`10.0.0.1 . tcp . 22`) only serves concatenation matches, which are not modelled.
+          const colonAt = e.findIndex((w) => w.value === ":");
+          if (e.slice(0, colonAt < 0 ? undefined : colonAt).some((w) => w.value === ".")) continue;
+          // A data map (`ipv4_addr : ipv4_addr`) feeds `dnat to ... map`, which is not modelled.
+          if (kind === "map" && !verdictMap) continue;
+          if (verdictMap || e.some((w) => w.value === ":")) {
             const colon = e.findIndex((w) => w.value === ":");
             const key = e[0] as NftToken;
             const v = e.slice(colon + 1).map((w) => w.value);
@@ -275,6 +293,14 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       return undefined;
     }
     const priority = baseValue + (m[2] ? (m[2] === "+" ? 1 : -1) * Number(m[3]) : 0);
+    if (family === "netdev" || hook === "ingress" || hook === "egress")
+      // The simulator's packets start at prerouting (and end at postrouting): a device hook is never walked.
+      err(
+        words[3] as NftToken,
+        `base chain at hook ${hook} (family ${family}) is not simulated`,
+        "packets are walked from prerouting to postrouting; what this chain drops or rewrites is not predicted",
+        "warning",
+      );
     return { type, hook, priority, priorityText };
   };
 
@@ -373,7 +399,13 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       } else if (k.value === "set" || k.value === "map") {
         if (!readSet(table, k.value, k)) break;
       } else if (k.value === "flags" || k.value === "comment") {
+        const words = statement();
+        if (k.value === "flags" && words.some((w) => w.value === "dormant")) table.dormant = true;
+      } else if (STATEFUL_OBJECTS.has(k.value)) {
+        // `counter NAME { ... }`, `ct helper NAME { ... }`, `flowtable NAME { ... }`: declarations; the
+        // rules that use them say what is not modelled.
         statement();
+        if (peek()?.value === "{") skipBlock();
       } else {
         err(
           k,

@@ -180,7 +180,9 @@ export function parseRuleArgs(tokens: Token[]): RuleArgsResult {
           return fail(
             v.column,
             `'${v.value}' is not an IPv4 address or CIDR`,
-            "expected a.b.c.d or a.b.c.d/len",
+            v.value.includes(":")
+              ? "an IPv6 address: the simulator walks IPv4 packets (give iptables-save output)"
+              : "expected a.b.c.d or a.b.c.d/len",
           );
         conditions.push({
           kind: opt.startsWith("-s") || opt.startsWith("--s") ? "src" : "dst",
@@ -418,6 +420,15 @@ export function parseRuleArgs(tokens: Token[]): RuleArgsResult {
   return { ok: true, conditions, target };
 }
 
+/**
+ * Target extensions that always let the packet go on to the next rule and change nothing the
+ * simulator decides on (addresses, ports, marks, conntrack state): MSS, checksums, TOS/TTL, logging
+ * to userspace, classification.
+ */
+export const NON_DECIDING_TARGETS = new Set(
+  "TCPMSS CHECKSUM NFLOG ULOG CLASSIFY DSCP TOS TTL ECN AUDIT".split(" "),
+);
+
 const SIMPLE_TARGETS = new Set(["ACCEPT", "DROP", "RETURN", "TRACE", "CONTINUE"]);
 
 function optionValue(rest: Token[], names: string[]): Token | undefined {
@@ -584,6 +595,7 @@ function parseTarget(
       return { target: { kind: "unknown", name: t, text } };
     }
   }
+  if (NON_DECIDING_TARGETS.has(t)) return { target: { kind: "unknown", name: t, text, continues: true } };
   // An upper-case name that is not a chain is a target extension; lower/mixed case names are chains.
   if (/^[A-Z][A-Z0-9_]*$/.test(t) && rest.length > 0) return { target: { kind: "unknown", name: t, text } };
   return { target: { kind: "jump", chain: t } };

@@ -22,8 +22,11 @@ export function isNftJson(text: string): boolean {
   return text.trimStart().startsWith("{");
 }
 
-/** Parses `iptables-save` text and the bridge rules after it; problems are in `diagnostics`, positioned in `file`. */
-export function parseXtablesRuleset(text: string, file = "ruleset.rules"): Ruleset {
+/**
+ * Parses `iptables-save` text and the bridge rules after it; problems are in `diagnostics`, positioned
+ * in `file`, whose line `firstLine` (default 1) the text starts at.
+ */
+export function parseXtablesRuleset(text: string, file = "ruleset.rules", firstLine = 1): Ruleset {
   const lines = text.split(/\r?\n/);
   let split = lines.findIndex((l) => BRIDGE_START.test(l));
   if (split < 0) {
@@ -35,10 +38,10 @@ export function parseXtablesRuleset(text: string, file = "ruleset.rules"): Rules
     if (split >= 0 && lines.slice(split).some((l) => /^\s*:\S+\s+\S+\s+\[\d+:\d+\]\s*$/.test(l))) split = -1;
   }
   const ipText = split < 0 ? text : lines.slice(0, split).join("\n");
-  const ip = parseIptablesSave(ipText, { file, firstLine: 1 });
+  const ip = parseIptablesSave(ipText, { file, firstLine });
   const bridge =
     split < 0
       ? { rules: emptyFamily(), diagnostics: [] }
-      : parseEbtables(lines.slice(split).join("\n"), { file, firstLine: split + 1 });
+      : parseEbtables(lines.slice(split).join("\n"), { file, firstLine: firstLine + split });
   return { ip: ip.rules, bridge: bridge.rules, diagnostics: [...ip.diagnostics, ...bridge.diagnostics] };
 }

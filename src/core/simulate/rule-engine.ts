@@ -174,6 +174,8 @@ export function runChain(table: TableDef, chainName: string, p: SimPacket, baseC
       case "vmap":
         continue;
       case "unknown":
+        // A non-terminating target that touches nothing modelled (TCPMSS): the walk goes on, decided.
+        if (t.continues) continue;
         step.verdict = "UNKNOWN";
         step.unmodelled = true;
         run.unmodelled.push({

@@ -55,7 +55,8 @@ export type NftKey =
   | "icmp type"
   | "ct state"
   | "meta mark"
-  | "fib daddr type";
+  | "fib daddr type"
+  | "fib saddr type";
 
 /** One element of an nftables set: a word (name, address, number), an address prefix or a range. */
 export type NftValue =
@@ -95,7 +96,12 @@ export type Target =
   | { kind: "MARK"; value: number; mask: number; op: "set" | "xset" | "or" | "and" }
   /** nftables `KEY vmap @map` or `KEY vmap { k : verdict, ... }`: the verdict of the element the key finds. */
   | { kind: "vmap"; key: NftKey; map?: string; elements?: NftMapElement[] }
-  | { kind: "unknown"; name: string; text: string };
+  /**
+   * A target the simulator does not model. `continues`: it never ends the packet's walk through the
+   * chain and changes nothing the model decides on (TCPMSS, CHECKSUM, NFLOG, ...), so the rules after
+   * it stay decided. Default false: the result is uncertain from there.
+   */
+  | { kind: "unknown"; name: string; text: string; continues?: boolean };
 
 /** A rule with where it came from. */
 export interface Rule {
@@ -153,6 +159,8 @@ export interface TableDef {
   sets?: Map<string, NftSet>;
   /** 1-based line of the table's declaration (nftables). */
   line?: number;
+  /** nftables `flags dormant`: the table's base chains are not attached to their hooks. Default false. */
+  dormant?: boolean;
 }
 
 /** The rules of one family. */

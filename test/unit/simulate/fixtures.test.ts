@@ -1,16 +1,23 @@
 /**
  * Fixture cases under test/fixtures/simulate/<case>/: `scenario.json` (a what-if run over the recorded
- * lab) with `expected.jsonl` (per packet: hooks crossed, fate, matched rules of the dropping chain), or
- * `input.rules` with `expected.txt` (the positioned diagnostics). Expected files are rewritten only with UPDATE=1.
+ * lab; one scenario or a list) with `expected.jsonl` (per packet: hooks crossed, fate, what was not
+ * modelled), or `input.rules` with `expected.txt` (the positioned diagnostics). A scenario's `rulesetFile`
+ * names a ruleset in the case's folder (e.g. another machine's `nft list ruleset`) instead of a lab
+ * ruleset; its diagnostics then open `expected.jsonl`. Expected files are rewritten only with UPDATE=1.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import { labWorld } from "./helpers.ts";
 
 const DIR = join(import.meta.dirname, "../../fixtures/simulate");
+
+/** A ruleset file of a case's folder, read as the CLI reads `--ruleset-file`. */
+function rulesetOf(path: string) {
+  return parseRulesetFile(readFileSync(path, "utf8"), basename(path));
+}
 const UPDATE = process.env.UPDATE === "1";
 
 function compare(path: string, actual: string): void {
@@ -36,28 +43,37 @@ describe("simulator fixtures", () => {
         compare(join(dir, "expected.txt"), `${text}\n`);
         return;
       }
-      const s = JSON.parse(readFileSync(join(dir, "scenario.json"), "utf8"));
-      const r = runScenario(labWorld(s.ruleset, s.sysctls ?? {}), {
-        from: s.from,
-        to: s.to,
-        src: s.src,
-        proto: s.proto,
-        dport: s.dport,
-      });
-      const lines = r.packets.map((p) =>
-        JSON.stringify({
-          packet: p.id,
-          direction: p.direction,
-          hooks: p.events.map((e) => e.hook),
-          fate:
-            p.fate.kind === "dropped"
-              ? { kind: "dropped", hook: p.fate.hook, reason: p.fate.reason }
-              : p.fate,
-          received: p.received
-            ? `${p.received.src}${p.received.sport ? `:${p.received.sport}` : ""} -> ${p.received.dst}${p.received.dport ? `:${p.received.dport}` : ""}`
-            : undefined,
-        }),
-      );
+      const parsed = JSON.parse(readFileSync(join(dir, "scenario.json"), "utf8"));
+      const scenarios = Array.isArray(parsed) ? parsed : [parsed];
+      const lines: string[] = [];
+      for (const [n, s] of scenarios.entries()) {
+        const world = s.rulesetFile
+          ? { ...labWorld("docker-28", s.sysctls ?? {}), ruleset: rulesetOf(join(dir, s.rulesetFile)) }
+          : labWorld(s.ruleset, s.sysctls ?? {});
+        if (s.rulesetFile && n === 0)
+          for (const d of world.ruleset.diagnostics)
+            lines.push(`${d.position.line}:${d.position.column}: ${d.severity}: ${d.message}`);
+        const r = runScenario(world, { from: s.from, to: s.to, src: s.src, proto: s.proto, dport: s.dport });
+        for (const p of r.packets)
+          lines.push(
+            JSON.stringify({
+              ...(scenarios.length > 1 ? { scenario: s.name ?? n + 1 } : {}),
+              packet: p.id,
+              direction: p.direction,
+              hooks: p.events.map((e) => e.hook),
+              fate:
+                p.fate.kind === "dropped"
+                  ? { kind: "dropped", hook: p.fate.hook, reason: p.fate.reason }
+                  : p.fate,
+              received: p.received
+                ? `${p.received.src}${p.received.sport ? `:${p.received.sport}` : ""} -> ${p.received.dst}${p.received.dport ? `:${p.received.dport}` : ""}`
+                : undefined,
+              ...(p.unmodelled.length
+                ? { unmodelled: p.unmodelled.map((u) => `line ${u.line}: ${u.what}`) }
+                : {}),
+            }),
+          );
+      }
       compare(join(dir, "expected.jsonl"), `${lines.join("\n")}\n`);
     });
   }

@@ -129,3 +129,20 @@ describe("accept is not final", () => {
     expect(r.packets[0]?.fate).toMatchObject({ kind: "dropped", hook: "ip:docker-bridges:filter-FORWARD" });
   });
 });
+
+describe("a dormant table", () => {
+  const sleepy = (flags: string) =>
+    `table ip sleepy {\n${flags}\tchain fw {\n\t\ttype filter hook forward priority filter; policy drop;\n\t}\n}\n`;
+  const ping = { from: "c1", to: "198.51.100.10", proto: "icmp" as const };
+
+  it("is not attached to its hooks: its forward policy drop does not drop", () => {
+    const r = runScenario(world(dockerNftRuleset() + sleepy("\tflags dormant\n\n")), ping);
+    expect(r.packets[0]?.events.map((e) => e.hook)).not.toContain("ip:sleepy:fw");
+    expect(r.packets.map((p) => p.fate.kind)).toEqual(["delivered", "delivered"]);
+  });
+
+  it("drops once awake (the same table without the flag)", () => {
+    const r = runScenario(world(dockerNftRuleset() + sleepy("")), ping);
+    expect(r.packets[0]?.fate).toMatchObject({ kind: "dropped", hook: "ip:sleepy:fw" });
+  });
+});

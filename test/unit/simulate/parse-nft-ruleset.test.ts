@@ -295,3 +295,74 @@ describe("parseNftRule on a host firewall's expressions (inet table, firewalld-l
     });
   });
 });
+
+/** The rules' model with unmodelled texts left out (the JSON reader words them from JSON keys). */
+function ruleModels(tables: TableDef[]) {
+  const unknown = (c: { kind: string }) => (c.kind === "unknown" ? { kind: "unknown" } : c);
+  return tables.flatMap((t) =>
+    [...t.chains.values()].flatMap((c) =>
+      c.rules.map((r) => ({
+        chain: `${t.family} ${t.name} ${c.name}`,
+        conditions: r.conditions.map(unknown),
+        target: r.target.kind === "unknown" ? { kind: "unknown" } : r.target,
+        effects: r.effects,
+      })),
+    ),
+  );
+}
+
+describe("nft listings of other machines' rulesets (printed by nft 1.0.6)", () => {
+  for (const name of ["host-shapes", "host-misc", "docker29-firewalld"]) {
+    const dir = join(import.meta.dirname, "../../fixtures/nft-ruleset", name);
+    const intent = readFileSync(join(dir, "intent"), "utf8").trim();
+    it(`${name}: ${intent}: no errors, and text and JSON give the same rules`, () => {
+      const fromText = parseNftRuleset(readFileSync(join(dir, "ruleset.nft"), "utf8"), {
+        file: "ruleset.nft",
+      });
+      const fromJson = parseNftJson(readFileSync(join(dir, "ruleset.json"), "utf8"), {
+        file: "ruleset.json",
+      });
+      expect(fromText.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      expect(fromJson.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      expect(ruleModels(fromJson.tables)).toEqual(ruleModels(fromText.tables));
+      const unmodelled = (d: { message: string }) => /is not modelled$/.test(d.message);
+      expect(fromJson.diagnostics.filter(unmodelled).length).toBe(
+        fromText.diagnostics.filter(unmodelled).length,
+      );
+    });
+  }
+
+  it("host-shapes: the forms nft prints are modelled where the model has them", () => {
+    const { tables } = parseNftRuleset(
+      readFileSync(join(import.meta.dirname, "../../fixtures/nft-ruleset/host-shapes/ruleset.nft"), "utf8"),
+    );
+    const input = tables[0]?.chains.get("input")?.rules ?? [];
+    const byText = (t: string) => input.find((r) => r.text.startsWith(t));
+    // `>= 1024 ... <= 2048` is printed as a range; service names as numbers; ranges of addresses as ranges.
+    expect(byText("tcp dport 1024-2048")?.conditions).toContainEqual({
+      kind: "dport",
+      range: { lo: 1024, hi: 2048 },
+      neg: false,
+    });
+    expect(byText("ip saddr 10.0.0.1-10.0.0.9")?.conditions).toEqual([
+      { kind: "addr-range", which: "src", lo: 0x0a000001, hi: 0x0a000009, neg: false },
+    ]);
+    expect(byText("reject with icmp host-prohibited")?.target).toEqual({
+      kind: "REJECT",
+      with: "icmp host-prohibited",
+    });
+    expect(byText("tcp flags syn / fin,syn,rst,ack")?.conditions).toContainEqual({
+      kind: "tcp-flags",
+      mask: ["FIN", "SYN", "RST", "ACK"],
+      set: ["SYN"],
+      neg: false,
+    });
+    const nat = tables.find((t) => t.name === "nat")?.chains.get("prerouting")?.rules ?? [];
+    expect(nat.find((r) => r.text.includes("2222"))?.target).toEqual({
+      kind: "DNAT",
+      addr: "172.17.0.3",
+      port: { lo: 22, hi: 22 },
+    });
+    expect(nat.find((r) => r.text.includes("map @redirects"))?.target.kind).toBe("unknown");
+  });
+});

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { MatchContext } from "../../../src/core/simulate/match-rule.ts";
 import { parseIptablesSave } from "../../../src/core/simulate/parse-iptables-save.ts";
+import { parseNftRuleset } from "../../../src/core/simulate/parse-nft-ruleset.ts";
 import { runChain } from "../../../src/core/simulate/rule-engine.ts";
 import type { TableDef } from "../../../src/core/simulate/ruleset.ts";
 import type { SimPacket } from "../../../src/core/simulate/sim-packet.ts";
@@ -91,13 +92,41 @@ describe("runChain", () => {
 
   it("reports unmodelled rules with their text and carries on", () => {
     const t = table(
-      "*filter\n:FORWARD ACCEPT\n-A FORWARD -m set --match-set blocked src -j DROP\n-A FORWARD -j CHECKSUM --checksum-fill\nCOMMIT\n",
+      "*filter\n:FORWARD ACCEPT\n-A FORWARD -m set --match-set blocked src -j DROP\n-A FORWARD -j CT --notrack\nCOMMIT\n",
     );
     const run = runChain(t, "FORWARD", pkt(), ctx);
     expect(run.unmodelled.map((u) => u.line)).toEqual([3, 4]);
     expect(run.unmodelled[0]?.what).toBe("-m set --match-set blocked src");
-    expect(run.unmodelled[1]?.text).toBe("-A FORWARD -j CHECKSUM --checksum-fill");
+    expect(run.unmodelled[1]?.text).toBe("-A FORWARD -j CT --notrack");
     expect(run.steps.filter((s) => s.unmodelled)).toHaveLength(2);
     expect(run.verdict).toBe("ACCEPT");
+  });
+
+  it("goes on, decided, past a target that never ends the walk (TCPMSS, NFLOG), and stops uncertain at one that may", () => {
+    const t = table(
+      "*filter\n:FORWARD DROP [0:0]\n-A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu\n-A FORWARD -j NFLOG --nflog-group 5\n-A FORWARD -p tcp --dport 80 -j ACCEPT\nCOMMIT\n",
+    );
+    const run = runChain(t, "FORWARD", pkt(), ctx);
+    expect(run.unmodelled).toEqual([]);
+    expect(run.verdict).toBe("ACCEPT");
+    const queued = table(
+      "*filter\n:FORWARD DROP [0:0]\n-A FORWARD -j NFQUEUE --queue-num 1\n-A FORWARD -j ACCEPT\nCOMMIT\n",
+    );
+    expect(runChain(queued, "FORWARD", pkt(), ctx).unmodelled.map((u) => u.what)).toEqual([
+      "NFQUEUE --queue-num 1",
+    ]);
+  });
+
+  it("nft: a bare 'tcp flags syn' tests the bit; an MSS clamp changes no verdict", () => {
+    const parsed = parseNftRuleset(
+      "table inet t {\n\tchain fwd {\n\t\ttype filter hook forward priority mangle; policy drop;\n\t\ttcp flags syn tcp option maxseg size set rt mtu\n\t\ttcp flags syn accept\n\t}\n}\n",
+    );
+    expect(parsed.diagnostics.map((d) => d.severity)).toEqual(["warning"]);
+    const t = parsed.tables[0] as TableDef;
+    expect(runChain(t, "fwd", pkt(), ctx)).toMatchObject({ verdict: "ACCEPT", unmodelled: [] });
+    expect(runChain(t, "fwd", { ...pkt(), tcpFlags: ["ACK"] }, ctx)).toMatchObject({
+      verdict: "DROP",
+      unmodelled: [],
+    });
   });
 });

@@ -1,0 +1,87 @@
+/**
+ * The symbolic constants nft prints and accepts for ICMP types, services (ports), layer-4 protocols
+ * and, under `nft -n`, the numbers it prints instead of names, turned into what the simulator's
+ * packets carry.
+ */
+
+/** nft's `icmp type` names (icmp(7)), to their type numbers. */
+export const NFT_ICMP_TYPES: Readonly<Record<string, number>> = Object.fromEntries(
+  [
+    "echo-reply",
+    "",
+    "",
+    "destination-unreachable",
+    "source-quench",
+    "redirect",
+    "",
+    "",
+    "echo-request",
+    "router-advertisement",
+    "router-solicitation",
+    "time-exceeded",
+    "parameter-problem",
+    "timestamp-request",
+    "timestamp-reply",
+  ]
+    .map((name, type) => [name, type] as const)
+    .filter(([name]) => name),
+);
+
+/** Service names nft accepts for ports (hand-written files, older nft listings, `nft -S`). */
+const SERVICES: Readonly<Record<string, number>> = {
+  ftp: 21,
+  ssh: 22,
+  smtp: 25,
+  domain: 53,
+  bootps: 67,
+  bootpc: 68,
+  http: 80,
+  ntp: 123,
+  https: 443,
+  imaps: 993,
+  mdns: 5353,
+  "http-alt": 8080,
+};
+
+/** A port word (number or service name) as a number; undefined when it is neither. */
+export function nftPort(text: string): number | undefined {
+  return /^\d+$/.test(text) ? Number(text) : SERVICES[text];
+}
+
+/** A protocol word (`tcp`, `6`) as the name the simulator's packets carry. */
+export function nftProto(text: string): string {
+  return ({ "1": "icmp", "6": "tcp", "17": "udp" } as Record<string, string>)[text] ?? text;
+}
+
+/** Names by number (`nft -n`), per field: bit masks by bit (1 << index), enumerations by value. */
+const NUMERIC: Readonly<Record<string, { bits?: true; names: string[] }>> = {
+  "ct state": { bits: true, names: ["invalid", "established", "related", "new", "", "", "untracked"] },
+  "ct status": { bits: true, names: ["", "", "", "", "snat", "dnat"] },
+  "tcp flags": { bits: true, names: ["fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr"] },
+  "fib daddr type": {
+    names: [
+      "unspec",
+      "unicast",
+      "local",
+      "broadcast",
+      "anycast",
+      "multicast",
+      "blackhole",
+      "unreachable",
+      "prohibit",
+    ],
+  },
+  "meta nfproto": { names: ["", "", "ipv4", "", "", "", "", "", "", "", "ipv6"] },
+};
+
+/**
+ * The symbolic name of a value `nft -n` prints as a number, for the fields whose names the model
+ * decides on (`ct state 0x8` is new, `fib daddr type 2` is local); any other value is returned as it is.
+ */
+export function nftSymbol(field: string, value: string): string {
+  const table = NUMERIC[field === "fib saddr type" ? "fib daddr type" : field];
+  if (!table || !/^(0x[0-9a-f]+|\d+)$/i.test(value)) return value;
+  const n = Number(value);
+  const index = table.bits ? Math.log2(n) : n;
+  return table.names[index] || value;
+}

@@ -1,0 +1,9 @@
+/** The hints of the readers' "is not modelled" warnings, shared so every reader says the same. */
+
+/** An unmodelled match or target that may decide the packet's fate. */
+export const UNCERTAIN_HINT =
+  "the simulator reports this rule's result as uncertain when a packet reaches it";
+
+/** An unmodelled statement or target that never decides: the walk goes on, decided. */
+export const DECIDES_NOTHING_HINT =
+  "it changes no verdict the simulator decides; the rules after it stay decided";
