@@ -4,6 +4,7 @@
  * and host names become stable stand-ins. One {@link Anonymizer} is used for every file of a lab,
  * so the same original always gets the same stand-in. Pure: text in, text out, map on request.
  */
+import { detectEnvelope } from "../parse/detect-envelope.ts";
 
 /** The TEST-NET blocks (RFC 5737), in the order public /24s are given them. */
 const TEST_NETS = ["203.0.113", "198.51.100", "192.0.2"] as const;
@@ -197,10 +198,37 @@ export class Anonymizer {
   }
 }
 
-/** Host names syslog-style envelopes print (`Nov 30 08:31:35 myhost kernel: ...`), to anonymise too. */
+/** A tag after the host in a journal or syslog envelope: `kernel:`, `kernel[0]:`, `xtables-monitor[812]:`. */
+const PROGRAM_TAG = /^[^\s:[\]]+(?:\[\d+\])?:$/;
+
+/**
+ * Host names the log's envelopes print, to anonymise too: the word before the kernel's or a trace
+ * tool's tag (`Nov 30 08:31:35 myhost kernel: ...`, journalctl's short-unix, short-full and
+ * short-monotonic forms, rsyslog's RFC 3339 form), an RFC 5424 header's HOSTNAME, the host of a
+ * ulogd file, and journalctl -o verbose/export's `_HOSTNAME=` field. Each line's envelope is read by
+ * the parser's own detector, so every envelope it reads is covered.
+ */
 export function envelopeHostnames(log: string): string[] {
   const found = new Set<string>();
-  const re = /^(?:[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\S+) (\S+) kernel(?:\[\d+\])?:/gm;
-  for (let m = re.exec(log); m; m = re.exec(log)) found.add(m[1] as string);
+  const add = (name: string | undefined) => {
+    if (name && name !== "-") found.add(name);
+  };
+  for (const raw of log.split("\n")) {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    const field = /^\s*_HOSTNAME=(\S+)/.exec(line);
+    if (field) {
+      add(field[1]);
+      continue;
+    }
+    const envelope = detectEnvelope(line);
+    if (envelope.bodyStart === 0) continue;
+    const words = line.slice(0, envelope.bodyStart).trim().split(/\s+/);
+    if (envelope.kind === "rfc5424") add(words[2]);
+    else if (envelope.kind === "ulogd") add(words[words.length - 1]);
+    else {
+      const tag = words.findIndex((w) => PROGRAM_TAG.test(w));
+      if (tag > 0) add(words[tag - 1]);
+    }
+  }
   return [...found];
 }

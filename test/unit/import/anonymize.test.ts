@@ -6,6 +6,8 @@ import {
   envelopeHostnames,
   isPublicIpv4,
 } from "../../../src/core/import/anonymize.ts";
+import { ENVELOPES } from "../../../src/core/parse/detect-envelope.ts";
+import { formatEnvelope } from "../../../src/core/parse/format-envelope.ts";
 
 describe("isPublicIpv4", () => {
   it("keeps private, loopback, link-local, CGNAT, multicast and TEST-NET addresses", () => {
@@ -71,6 +73,33 @@ describe("Anonymizer", () => {
       .map((n) => (Number(n) >= 128 ? "ffffff" : "") + Number(n).toString(16).padStart(2, "0"))
       .join("");
     expect(out).toBe(`NH=${nh.replace("51024514", stand)}`);
+  });
+
+  it("finds the host name in every envelope that prints one, and the anonymised log keeps none", () => {
+    const message = "iptable/filter-FORWARD IN=docker0 OUT=eth0 SRC=172.17.0.2 DST=198.51.100.10 PROTO=ICMP ";
+    const withHost = ENVELOPES.filter((kind) =>
+      formatEnvelope(kind, message, { host: "prod-db-7" }).includes("prod-db-7"),
+    );
+    // The journal and syslog forms, RFC 5424 and ulogd: every form with a host field.
+    expect(withHost.length).toBeGreaterThanOrEqual(8);
+    for (const kind of withHost) {
+      const log = formatEnvelope(kind, message, { host: "prod-db-7" });
+      expect(envelopeHostnames(log), kind).toEqual(["prod-db-7"]);
+      expect(new Anonymizer(envelopeHostnames(log)).text(log), kind).not.toContain("prod-db-7");
+    }
+    // Trace tools logging through the journal, and journalctl -o verbose/export's own field.
+    expect(
+      envelopeHostnames(
+        [
+          "Nov 30 08:31:35 edge-4 xtables-monitor[812]: TRACE: 2 fc475095 raw:PREROUTING:rule:0x3:CONTINUE",
+          '2026-11-30T08:31:35.1+00:00 edge-5 nft[4471]: trace id 1a2b3c4d ip filter input packet: iif "eth0"',
+          "    _HOSTNAME=edge-6",
+        ].join("\n"),
+      ),
+    ).toEqual(["edge-4", "edge-5", "edge-6"]);
+    // dmesg forms print no host: nothing is taken from them.
+    expect(envelopeHostnames(formatEnvelope("dmesg", message))).toEqual([]);
+    expect(envelopeHostnames(formatEnvelope("dmesg-T", message))).toEqual([]);
   });
 
   it("replaces the host names syslog envelopes print", () => {
