@@ -625,7 +625,8 @@ describe("playground anonymisation, rule listings and the viewer", () => {
       await page.keyboard.press("Escape");
       await dialog.waitFor({ state: "detached" }).catch(() => undefined);
       expect(await page.locator("dialog.pw-viewer[open]").count()).toBe(0);
-      expect(await page.locator("[data-packet-detail] [data-diagram] svg").count()).toBe(1);
+      // The box goes back on the dialog's `close` event, which the browser fires as a task after Escape.
+      await expect.poll(() => page.locator("[data-packet-detail] [data-diagram] svg").count()).toBe(1);
       expect(await page.evaluate(() => document.activeElement?.classList.contains("pw-zoom"))).toBe(true);
       // A packet picked after that is drawn in the same box.
       await page.locator("[data-pick]").nth(1).click();
