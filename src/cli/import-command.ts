@@ -5,11 +5,14 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { formatJson } from "../capture/write-trace.ts";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { AnonymizeError } from "../core/import/anonymize.ts";
 import type { NamedAddress } from "../core/import/infer-lab.ts";
 import { type ImportMaterial, type ImportPlan, planImport } from "../core/import/plan-import.ts";
+import { decodeBytes } from "../core/input/decode-bytes.ts";
+import { InputError } from "../core/input/decode-input.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import { checkLab } from "./check-command.ts";
 import { readCommandArgs } from "./command-args.ts";
@@ -117,18 +120,32 @@ export function parseNamedAddress(text: string, flag: string): NamedAddress {
   return out;
 }
 
-/** Reads the material from `folder` (conventional names) and the flags (which win). */
+/**
+ * The text of a material file as the contributor saved it: a rotated `.gz` and UTF-16 (a Windows
+ * editor) are decoded, so the lab gets UTF-8 text; anything else is a positioned error.
+ */
+function readText(file: string, read: () => Uint8Array | string): string {
+  try {
+    const bytes = read();
+    return typeof bytes === "string" ? bytes : decodeBytes(bytes, (b) => gunzipSync(b));
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    throw new Error(`${file}:1:1: error: ${e.message}\n  hint: ${e.hintFor(file)}`);
+  }
+}
+
+/** Reads the material from `folder` (conventional names) and the flags (which win); `stdin` gives standard input (bytes, or text). */
 export function readMaterial(
   folder: string | undefined,
   flags: Record<string, string | undefined>,
-  stdin: () => string,
+  stdin: () => Uint8Array | string,
 ): ImportMaterial {
   const m: Partial<ImportMaterial> = {};
   if (folder) {
     for (const [key, names] of Object.entries(MATERIAL_FILES)) {
       const found = names.map((n) => join(folder, n)).find((p) => existsSync(p));
       if (found) {
-        (m as Record<string, string>)[key] = readFileSync(found, "utf8");
+        (m as Record<string, string>)[key] = readText(found, () => readFileSync(found));
         if (key === "log") m.logFile = found;
       }
     }
@@ -137,12 +154,12 @@ export function readMaterial(
     const file = flags[flag];
     if (file === undefined) continue;
     if (file === "-" && key === "log") {
-      m.log = stdin();
+      m.log = readText("-", stdin);
       m.logFile = "-";
       continue;
     }
     if (!existsSync(file)) throw new Error(`--${flag} ${file}: no such file`);
-    (m as Record<string, string>)[key] = readFileSync(file, "utf8");
+    (m as Record<string, string>)[key] = readText(file, () => readFileSync(file));
     if (key === "log") m.logFile = file;
   }
   if (flags.command !== undefined) m.command = flags.command;
@@ -235,9 +252,7 @@ export async function run(argv: string[]): Promise<number> {
   let peers: NamedAddress[];
   const sysctls: Record<string, string> = {};
   try {
-    material = readMaterial(input, values as Record<string, string | undefined>, () =>
-      readFileSync(0, "utf8"),
-    );
+    material = readMaterial(input, values as Record<string, string | undefined>, () => readFileSync(0));
     containers = ((values.container as string[] | undefined) ?? []).map((c) =>
       parseNamedAddress(c, "--container"),
     );

@@ -3,10 +3,12 @@
  * kernel log / TRACE output (streamed, `-` is stdin) and prints the packets,
  * their flows, directions and hooks.
  */
-import { statSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { z } from "zod";
+import { decodeInput, InputError } from "../core/input/decode-input.ts";
+import { SNIFF_BYTES, sniffInput } from "../core/input/sniff-input.ts";
 import type { HookId } from "../core/model/hook.ts";
 import type { Diagnostic, Packet } from "../core/model/packet.ts";
 import type { FlowAssignment } from "../core/parse/pair-flows.ts";
@@ -194,22 +196,41 @@ export async function run(argv: string[]): Promise<number> {
     out.write(formatPacket(p, mode));
   };
   const parser = new TraceParser(onPacket, prefixMap ? { prefixMap } : {});
+  /** Inputs that stopped part way (a cut .gz): what was read of them is kept, and the exit code says so. */
+  const cut: Diagnostic[] = [];
   for (const file of args.files) {
     parser.setFile(file);
+    let read = 0;
     // A file is read with blocking reads into one buffer (see `parse-read-chunks.ts`); stdin as a stream.
-    const input = file === "-" ? process.stdin : readChunks(file);
+    // Text as it is; a rotated .gz and UTF-16 decoded; anything else refused (`decode-input.ts`).
+    const input = decodeInput(file === "-" ? process.stdin : readChunks(file));
     try {
       let n = 0;
       // Lines are split per chunk (`lineBatches`), not one readline event each; output is flushed as it goes.
       for await (const batch of lineBatches(input, { maxLineBytes: args.maxLineBytes })) {
         for (let i = 0; i < batch.length; i++) parser.line(batch[i] as string);
         n += batch.length;
+        read += batch.length;
         if (n >= 1024) {
           n = 0;
           await out.flush();
         }
       }
     } catch (e) {
+      if (e instanceof InputError) {
+        const problem: Diagnostic = {
+          severity: "error",
+          message: read ? `${e.message}: the lines before were read, the rest is lost` : e.message,
+          hint: e.hintFor(file),
+          position: { file, line: read + 1, column: 1 },
+        };
+        if (!read) {
+          process.stderr.write(`${formatDiagnostic(problem)}\n`);
+          return 2;
+        }
+        cut.push(problem);
+        continue;
+      }
       const err = e as NodeJS.ErrnoException;
       process.stderr.write(`packetwalk parse: cannot read ${file}: ${err.code ?? err.message}\n`);
       return 2;
@@ -217,16 +238,27 @@ export async function run(argv: string[]): Promise<number> {
   }
   parser.end();
   await out.flush();
-  return report(args, packets, parser.events, parser.skippedLines, parser.diagnostics);
+  const code = report(args, packets, parser.events, parser.skippedLines, [...parser.diagnostics, ...cut]);
+  return cut.length ? Math.max(code, 1) : code;
 }
 
-/** Whether `file` is a regular file bigger than two segments (worth the threads). */
+/**
+ * Whether `file` is a regular file of plain text bigger than two segments (worth the threads;
+ * compressed or UTF-16 input has no line starts to cut at, so it is read on one thread).
+ */
 function bigFile(file: string, segmentBytes: number): boolean {
+  let fd: number | undefined;
   try {
     const st = statSync(file);
-    return st.isFile() && st.size > 2 * segmentBytes;
+    if (!st.isFile() || st.size <= 2 * segmentBytes) return false;
+    fd = openSync(file, "r");
+    const head = new Uint8Array(SNIFF_BYTES);
+    const n = readSync(fd, head, 0, head.length, 0);
+    return sniffInput(head.subarray(0, n)).kind === "text";
   } catch {
     return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

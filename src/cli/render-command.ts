@@ -10,6 +10,7 @@ import { endpointLabels } from "../core/render/endpoint-labels.ts";
 import { type HookChains, labHookChains } from "../core/render/hook-chains.ts";
 import { labEndpoints } from "../core/render/lab-endpoints.ts";
 import { toMermaid, VIEWS, type View } from "../core/render/to-mermaid.ts";
+import { readRegularFile } from "../core/trace-file/read-regular-file.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import { type Lab, labSchema } from "../core/trace-file/schema.ts";
 import { readCommandArgs } from "./command-args.ts";
@@ -140,7 +141,10 @@ export async function run(argv: string[]): Promise<number> {
         near.length ? `traces there: ${near.join(", ")}` : "give traces/<lab>/<scenario>",
       );
     }
-    const parsed = parseTraceText(readFileSync(logFile, "utf8"), { file: logFile });
+    // As the site reads it: a committed file of UTF-8 text, not a link out of the repository.
+    const read = readRegularFile(logFile);
+    if (!read.ok) return fail(read.error);
+    const parsed = parseTraceText(read.text, { file: logFile });
     for (const d of parsed.diagnostics) {
       process.stderr.write(
         `${d.position.file}:${d.position.line}:${d.position.column}: ${d.severity}: ${d.message}${d.hint ? ` (${d.hint})` : ""}\n`,

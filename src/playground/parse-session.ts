@@ -7,6 +7,7 @@
  * the stream it reads; unit-tested in Node.
  */
 
+import { decodeInput, InputError } from "../core/input/decode-input.ts";
 import { listStep } from "../core/listing/list-step.ts";
 import { type LogFacts, logFacts, logStepMatches } from "../core/listing/log-step-matches.ts";
 import type { HookId } from "../core/model/hook.ts";
@@ -131,21 +132,36 @@ export class ParseSession {
         yield chunk;
       }
     };
-    for await (const batch of lineBatches(counted())) {
-      for (let i = 0; i < batch.length; i++) {
-        const before = parser.skippedLines;
-        parser.line(batch[i] as string);
-        // The CLI only counts them; the page also says which lines they were.
-        if (parser.skippedLines > before && skippedLineNumbers.length < MAX_SKIPPED_LISTED)
-          skippedLineNumbers.push(lines + i + 1);
+    /** A dropped file that is not text, or a .gz cut short: said where it stopped, what was read is kept. */
+    let unreadable: Diagnostic | undefined;
+    try {
+      // A dropped kern.log.2.gz or a UTF-16 file is decoded; a paste is text already.
+      for await (const batch of lineBatches(decodeInput(counted()))) {
+        for (let i = 0; i < batch.length; i++) {
+          const before = parser.skippedLines;
+          parser.line(batch[i] as string);
+          // The CLI only counts them; the page also says which lines they were.
+          if (parser.skippedLines > before && skippedLineNumbers.length < MAX_SKIPPED_LISTED)
+            skippedLineNumbers.push(lines + i + 1);
+        }
+        lines += batch.length;
+        if (options.onProgress && done - reported >= every) {
+          reported = done;
+          options.onProgress({ done, total, packets: packets.length });
+        }
       }
-      lines += batch.length;
-      if (options.onProgress && done - reported >= every) {
-        reported = done;
-        options.onProgress({ done, total, packets: packets.length });
-      }
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      const file = options.file ?? "-";
+      unreadable = {
+        severity: "error",
+        message: lines ? `${error.message}: the lines before were read, the rest is lost` : error.message,
+        hint: error.hintFor(file),
+        position: { file, line: lines + 1, column: 1 },
+      };
     }
     parser.end();
+    if (unreadable) parser.diagnostics.unshift(unreadable);
     this.packets = packets;
     this.facts = undefined;
     options.onProgress?.({ done, total, packets: packets.length });

@@ -103,7 +103,7 @@ export function loadTraces(tracesDir = defaultTracesDir(), cwd: string = process
       continue;
     }
     const read = readTraceFolder(folder, { maxLogBytes: limit });
-    errors.push(...read.errors.map((e) => e.replace(folder, relative(cwd, folder))));
+    errors.push(...read.errors.map((e) => e.replaceAll(folder, relative(cwd, folder))));
     if (!read.lab) continue;
     const chains = labHookChains(
       read.traces.map((t) => t.meta),

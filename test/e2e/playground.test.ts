@@ -14,6 +14,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { gzipSync } from "node:zlib";
 import type { Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateLog } from "../../bench/generate-log.ts";
@@ -358,6 +359,46 @@ describe("playground privacy, problems and sharing", () => {
       const shown = await shownPackets(page);
       expect(shown[0]?.hooks).toEqual(["ip:filter:INPUT"]);
       expect(await page.locator("[data-unknown]").isHidden()).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("reads a dropped rotated .gz and a UTF-16 file as the CLI reads the text, and says what an xz file is", async () => {
+    const source = "traces/docker-bridge/container-to-wan.log";
+    const text = readFileSync(path.join(REPO_ROOT, source), "utf8");
+    const expected = cliPackets(source).map((p) => [p.packet, p.flow, p.direction, p.summary, p.hooks]);
+    expect(expected.length).toBeGreaterThan(0);
+    const { context, page } = await openPlayground();
+    try {
+      const files: [string, Buffer][] = [
+        ["kern.log.2.gz", gzipSync(text)],
+        ["kern-utf16.log", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")])],
+      ];
+      for (const [name, buffer] of files) {
+        await page
+          .locator("[data-file]")
+          .setInputFiles({ name, mimeType: "application/octet-stream", buffer });
+        await waitParsed(page);
+        const shown = await shownPackets(page);
+        expect(
+          shown.map((p) => [p.packet, p.flow, p.direction, p.summary, p.hooks]),
+          name,
+        ).toEqual(expected);
+        expect((await page.locator("[data-diagnostics]").textContent()) ?? "", name).not.toMatch(/error/);
+      }
+      await page.locator("[data-file]").setInputFiles({
+        name: "kern.log.xz",
+        mimeType: "application/octet-stream",
+        buffer: Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 4, 0xe6, 0xd6]),
+      });
+      await waitParsed(page);
+      expect(await page.locator("[data-packet-list] > li").count()).toBe(0);
+      const problems = (await page.locator("[data-diagnostics]").textContent()) ?? "";
+      expect(problems).toMatch(
+        /kern\.log\.xz:1:1: error: expected kernel log text, found xz-compressed data/,
+      );
+      expect(problems).toContain("xz -dc kern.log.xz > kernel.log");
     } finally {
       await context.close();
     }

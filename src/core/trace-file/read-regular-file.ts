@@ -5,6 +5,7 @@
  * outside the repository.
  */
 import { lstatSync, readFileSync } from "node:fs";
+import { SNIFF_BYTES, sniffInput } from "../input/sniff-input.ts";
 
 /** A read file's text, or one `path: message` error line. */
 export type ReadResult = { ok: true; text: string } | { ok: false; error: string };
@@ -32,8 +33,8 @@ export function notRegularFile(path: string, kind: ReturnType<typeof entryKind>)
 }
 
 /**
- * Reads `path` as UTF-8 when it is a regular file of at most `maxBytes`
- * (default: no limit); otherwise says why not.
+ * Reads `path` as UTF-8 when it is a regular file of text of at most
+ * `maxBytes` (default: no limit); otherwise says why not.
  */
 export function readRegularFile(path: string, maxBytes = Number.POSITIVE_INFINITY): ReadResult {
   const kind = entryKind(path);
@@ -45,7 +46,26 @@ export function readRegularFile(path: string, maxBytes = Number.POSITIVE_INFINIT
       error: `${path}: is ${formatBytes(size)}; a trace shown on the site may be at most ${formatBytes(maxBytes)} (maxTraceBytes). Keep only the packets the lesson shows: \`npx packetwalk parse ${path}\` numbers them, and their lines are the ones to keep`,
     };
   }
-  return { ok: true, text: readFileSync(path, "utf8") };
+  const bytes = readFileSync(path);
+  const sniffed = sniffInput(bytes.subarray(0, SNIFF_BYTES));
+  if (sniffed.kind === "text") return { ok: true, text: bytes.toString("utf8") };
+  // Committed files stay text a review can read and diff: `packetwalk import` decodes a contributor's .gz or UTF-16.
+  const found =
+    sniffed.kind === "utf16"
+      ? "UTF-16 text"
+      : sniffed.kind === "gzip"
+        ? "gzip-compressed data"
+        : sniffed.found;
+  const fix =
+    sniffed.kind === "utf16"
+      ? `save it as UTF-8 (iconv -f UTF-16 -t UTF-8 ${path})`
+      : sniffed.kind === "gzip"
+        ? `commit the text (gzip -dc ${path})`
+        : sniffed.hint.replaceAll("FILE", path);
+  return {
+    ok: false,
+    error: `${path}: expected UTF-8 text, found ${found}; ${fix}, or let \`npx packetwalk import\` write the lab folder`,
+  };
 }
 
 /** `1.5 MiB`, `96.0 MiB`, `512 B`. */

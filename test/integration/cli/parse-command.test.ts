@@ -8,6 +8,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLOSED_OUTPUT_EXIT } from "../../../src/cli/closed-output.ts";
 
@@ -140,5 +141,107 @@ describe("problems that --strict turns into a failure", () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(new RegExp(`${file}:3:\\d+: error: expected a protocol after PROTO=`));
     expect(parse(["--strict", file]).status).toBe(1);
+  });
+});
+
+describe("logs as other machines save them", () => {
+  const parse = (args: string[], input?: Buffer) =>
+    spawnSync(process.execPath, [bin, "parse", ...args], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 120_000,
+      ...(input ? { input } : {}),
+    });
+  /** The output with the file's name made neutral, to compare inputs saved differently. */
+  const named = (text: string, file: string) => text.replaceAll(file, "FILE");
+  const utf16le = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+
+  it("a rotated .gz, a UTF-16 file (with or without a byte-order mark) and gzip on stdin: the text's output", () => {
+    const plain = join(dir, "kern.log");
+    writeFileSync(plain, fixture);
+    const want = parse(["--json", plain]);
+    expect(want.status).toBe(0);
+    expect(want.stdout).toContain('"packet":1');
+    const inputs: [string, Buffer][] = [
+      ["kern.log.2.gz", gzipSync(fixture)],
+      ["kern-utf16.log", utf16le(fixture)],
+      ["kern-utf16be.log", Buffer.from(fixture, "utf16le").swap16()],
+    ];
+    for (const [name, bytes] of inputs) {
+      const file = join(dir, name);
+      writeFileSync(file, bytes);
+      const r = parse(["--json", file]);
+      expect(r.stderr, name).toBe("");
+      expect(r.status, name).toBe(0);
+      expect(named(r.stdout, file), name).toBe(named(want.stdout, plain));
+    }
+    const piped = parse(["--json", "-"], gzipSync(fixture));
+    expect(piped.stdout).toBe(want.stdout.replaceAll(JSON.stringify(plain), '"-"'));
+  });
+
+  it("a big .gz with --jobs 2 is read on one thread, with the same output as the text on two", () => {
+    const text = join(dir, "big.log");
+    writeFileSync(text, fixture.repeat(40));
+    const gz = join(dir, "big.log.gz");
+    writeFileSync(gz, gzipSync(readFileSync(text)));
+    const two = parse(["--jobs", "2", "--segment-bytes", "4096", text]);
+    const fromGz = parse(["--jobs", "2", "--segment-bytes", "4096", gz]);
+    expect(fromGz.status).toBe(0);
+    expect(named(fromGz.stdout, gz)).toBe(named(two.stdout, text));
+  });
+
+  it("xz, a pcap and a binary file: one positioned error naming what it is and the command that gives text, exit 2", () => {
+    const cases: [string, Buffer, string][] = [
+      [
+        "kern.log.xz",
+        Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 4, 0xe6, 0xd6]),
+        "expected kernel log text, found xz-compressed data (hint: xz -dc FILE > kernel.log)",
+      ],
+      [
+        "capture.pcap",
+        Buffer.from([0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0]),
+        "expected kernel log text, found a packet capture (pcap) (hint: packetwalk reads the lines netfilter's LOG and TRACE rules write, not captured packets",
+      ],
+      [
+        "data.bin",
+        Buffer.from("IN=eth0\0\0\x01\x02"),
+        "expected kernel log text, found binary data (a zero byte at byte 8)",
+      ],
+    ];
+    for (const [name, bytes, says] of cases) {
+      const file = join(dir, name);
+      writeFileSync(file, bytes);
+      const r = parse([file]);
+      expect(r.status, name).toBe(2);
+      expect(r.stdout, name).toBe("");
+      expect(named(r.stderr, file), name).toContain(`FILE:1:1: error: ${says}`);
+      expect(r.stderr, name).not.toMatch(/at .*\.ts:\d+|Error:/);
+    }
+  });
+
+  it("a .gz cut short: the packets of the lines before, an error at the first line lost, exit 1", () => {
+    const full = fixture.repeat(30);
+    const gz = gzipSync(full, { level: 1 });
+    const file = join(dir, "cut.log.gz");
+    writeFileSync(file, gz.subarray(0, Math.floor(gz.length * 0.6)));
+    const r = parse([file]);
+    expect(r.status).toBe(1);
+    const m =
+      /:(\d+):1: error: the gzip data is damaged or cut short \(after \d+ bytes of text\): the lines before were read, the rest is lost/.exec(
+        r.stderr,
+      );
+    expect(m, r.stderr).not.toBeNull();
+    const lost = Number(m?.[1]);
+    expect(lost).toBeGreaterThan(10);
+    // What was read equals a parse of the whole lines before the cut.
+    const before = join(dir, "before.log");
+    writeFileSync(
+      before,
+      `${full
+        .split("\n")
+        .slice(0, lost - 1)
+        .join("\n")}\n`,
+    );
+    expect(named(r.stdout, file)).toBe(named(parse([before]).stdout, before));
   });
 });

@@ -289,6 +289,8 @@ describe("packetwalk import with prefixes of no known convention", () => {
 describe("the packetwalk import command", () => {
   const bin = join(import.meta.dirname, "../../../bin/packetwalk.mjs");
   const input = join(ROOT, "web-to-peer", "input");
+  /** The hosts of the web-to-peer case, which import cannot infer. */
+  const HOSTS = ["--container", "web=10.77.0.2", "--peer", "client=203.0.113.20", "--date", "2026-11-30"];
   it("--dry-run prints the plan and writes nothing", async () => {
     const { spawnSync } = await import("node:child_process");
     const out = join(tmp, "dry");
@@ -361,5 +363,50 @@ describe("the packetwalk import command", () => {
     expect(r.stdout).toMatch(/1\/1 imported traces agree with the simulator/);
     expect(JSON.parse(readFileSync(map, "utf8")).macs).toBeTruthy();
     expect(filesUnder(join(out, "s")).some((f) => /map/.test(f))).toBe(false);
+  });
+  it("reads a rotated .gz log and a UTF-16 log (a Windows editor's) and writes the lab's log as UTF-8 text", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { gzipSync } = await import("node:zlib");
+    const text = readFileSync(join(input, "kernel.log"), "utf8");
+    const given: [string, Buffer][] = [
+      ["gz", gzipSync(text)],
+      ["utf16", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")])],
+    ];
+    for (const [name, bytes] of given) {
+      const log = join(tmp, `kernel-${name}.log`);
+      writeFileSync(log, bytes);
+      const out = join(tmp, `enc-${name}`);
+      const r = spawnSync(
+        process.execPath,
+        [bin, "import", input, "--log", log, ...HOSTS, "--lab", "e", "--out", out],
+        {
+          encoding: "utf8",
+        },
+      );
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/1\/1 imported traces agree with the simulator/);
+      const logs = filesUnder(join(out, "e")).filter((f) => f.endsWith(".log"));
+      expect(logs.length).toBeGreaterThan(0);
+      for (const f of logs) {
+        const written = readFileSync(join(out, "e", f));
+        expect(written.includes(0), f).toBe(false);
+        expect(written.toString("utf8")).toMatch(/IN=\S* OUT=/);
+      }
+    }
+  });
+
+  it("refuses an xz log with a positioned error and the command that gives text, writing nothing", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const log = join(tmp, "kernel.log.xz");
+    writeFileSync(log, Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 4]));
+    const out = join(tmp, "xz");
+    const r = spawnSync(process.execPath, [bin, "import", input, "--log", log, "--lab", "x", "--out", out], {
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${log}:1:1: error: expected kernel log text, found xz-compressed data`);
+    expect(r.stderr).toContain(`hint: xz -dc ${log} > kernel.log`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
   });
 });

@@ -16,6 +16,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadTraces, maxTraceBytes } from "../../../src/plugin/trace-store.ts";
 
@@ -57,6 +58,26 @@ describe("loadTraces", () => {
     ]);
     expect(store.traces.has("docker-bridge/leak")).toBe(false);
     expect(JSON.stringify([...store.traces.values()])).not.toContain("TOP SECRET");
+  });
+
+  it("refuses a committed log that is UTF-16 or gzip, saying how to commit text, and shows nothing of it", () => {
+    const text = readFileSync(join(lab, "container-to-wan.log"), "utf8");
+    const cases: [Buffer, string][] = [
+      [
+        Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]),
+        "traces/docker-bridge/container-to-wan.log: expected UTF-8 text, found UTF-16 text; save it as UTF-8 (iconv -f UTF-16 -t UTF-8 traces/docker-bridge/container-to-wan.log), or let `npx packetwalk import` write the lab folder",
+      ],
+      [
+        gzipSync(text),
+        "traces/docker-bridge/container-to-wan.log: expected UTF-8 text, found gzip-compressed data; commit the text (gzip -dc traces/docker-bridge/container-to-wan.log), or let `npx packetwalk import` write the lab folder",
+      ],
+    ];
+    for (const [bytes, error] of cases) {
+      writeFileSync(join(lab, "container-to-wan.log"), bytes);
+      const store = loadTraces("traces", cwd);
+      expect(store.errors).toEqual([error]);
+      expect(store.traces.has("docker-bridge/container-to-wan")).toBe(false);
+    }
   });
 
   it("reports a dangling link and a link loop instead of throwing", () => {

@@ -1,0 +1,174 @@
+/**
+ * Turns what a reader hands in as a kernel log into text chunks for
+ * `lineBatches`: plain text passes through untouched (no copy, no extra
+ * work per line), a gzip file is decompressed as it streams, UTF-16 text is
+ * decoded, and anything else is refused with the command that gives text.
+ * Web-standard APIs only (`DecompressionStream`, `TextDecoder`): the same
+ * code runs in the CLI and in the playground's worker.
+ */
+import { type InputKind, SNIFF_BYTES, sniffInput } from "./sniff-input.ts";
+
+/** Input that is not a kernel log (or a damaged one), positioned by byte: the caller names the file. */
+export class InputError extends Error {
+  /** What to do about it; `FILE` is replaced by the caller with the input's name. */
+  readonly hint: string;
+  /** 0-based byte offset in the input as given (compressed, if it was). */
+  readonly offset: number;
+
+  constructor(message: string, hint: string, offset = 0) {
+    super(message);
+    this.name = "InputError";
+    this.hint = hint;
+    this.offset = offset;
+  }
+
+  /** The hint with `FILE` replaced by `name`. */
+  hintFor(name: string): string {
+    return this.hint.replaceAll("FILE", name === "-" ? "the file" : name);
+  }
+}
+
+/** The {@link InputError} for a {@link sniffInput} refusal. */
+export function refusal(kind: Extract<InputKind, { kind: "refused" }>): InputError {
+  return new InputError(`expected kernel log text, found ${kind.found}`, kind.hint, kind.offset);
+}
+
+/** Options of {@link decodeInput}. */
+export interface DecodeOptions {
+  /** Read gzip input (decompressed as it streams). Default: true. */
+  gzip?: boolean;
+}
+
+/** Async iteration of a web stream's reader (Node's streams iterate; a browser's may not). */
+async function* readAll<T>(stream: ReadableStream<T>): AsyncGenerator<T> {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+/**
+ * The chunks of `chunks` as text or bytes that `lineBatches` reads, after
+ * looking at the first {@link SNIFF_BYTES} bytes (see {@link sniffInput}).
+ * Byte chunks may be reused by their source after they were taken (as
+ * `readChunks` does): what is kept across chunks is copied. Throws an
+ * {@link InputError} for input that is not text, or a damaged gzip stream.
+ */
+export async function* decodeInput(
+  chunks: AsyncIterable<Uint8Array | string>,
+  options: DecodeOptions = {},
+): AsyncGenerator<Uint8Array | string> {
+  const it = chunks[Symbol.asyncIterator]();
+  const head: Uint8Array[] = [];
+  let headBytes = 0;
+  let first: IteratorResult<Uint8Array | string> = await it.next();
+  if (first.done || typeof first.value === "string") {
+    // Text already (a paste): nothing to decode.
+    if (!first.done) yield first.value;
+    yield* { [Symbol.asyncIterator]: () => it };
+    return;
+  }
+  // Short first chunks are gathered (copied: the source may reuse its buffer) until the sniff has its bytes.
+  while (!first.done && typeof first.value !== "string" && headBytes + first.value.length < SNIFF_BYTES) {
+    head.push(new Uint8Array(first.value));
+    headBytes += first.value.length;
+    first = await it.next();
+  }
+  const pending: (Uint8Array | string)[] = first.done ? [] : [first.value];
+  const peek = new Uint8Array(Math.min(SNIFF_BYTES, headBytes + (pending[0]?.length ?? 0)));
+  let at = 0;
+  for (const h of head) {
+    peek.set(h.subarray(0, peek.length - at), at);
+    at += Math.min(h.length, peek.length - at);
+  }
+  const p0 = pending[0];
+  if (p0 !== undefined && typeof p0 !== "string" && at < peek.length)
+    peek.set(p0.subarray(0, peek.length - at), at);
+  const kind = sniffInput(peek);
+  const rest = async function* (): AsyncGenerator<Uint8Array | string> {
+    yield* head;
+    yield* pending;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  };
+  if (kind.kind === "text") {
+    yield* rest();
+    return;
+  }
+  if (kind.kind === "refused") throw refusal(kind);
+  if (kind.kind === "utf16") {
+    yield* utf16(rest(), kind.littleEndian);
+    return;
+  }
+  if (options.gzip === false)
+    throw new InputError(
+      "expected kernel log text, found gzip data inside gzip data",
+      "decompress it once: gzip -dc FILE > kernel.log",
+    );
+  yield* decodeInput(gunzip(rest()), { gzip: false });
+}
+
+/** UTF-16 chunks as text (a byte-order mark is dropped; a pair split between chunks is kept whole). */
+async function* utf16(
+  chunks: AsyncIterable<Uint8Array | string>,
+  littleEndian: boolean,
+): AsyncGenerator<string> {
+  const decoder = new TextDecoder(littleEndian ? "utf-16le" : "utf-16be");
+  for await (const c of chunks) {
+    const text = typeof c === "string" ? c : decoder.decode(c, { stream: true });
+    if (text) yield text;
+  }
+  const last = decoder.decode();
+  if (last) yield last;
+}
+
+/** gzip chunks decompressed as they stream; a damaged or cut stream is an {@link InputError}. */
+async function* gunzip(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerator<Uint8Array> {
+  let read = 0;
+  let given = 0;
+  /** A failure of the source (a read error), passed on as it is: it says nothing about the gzip data. */
+  let failed: { error: unknown } | undefined;
+  const source = chunks[Symbol.asyncIterator]();
+  const compressed = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let r: IteratorResult<Uint8Array | string>;
+      try {
+        r = await source.next();
+      } catch (error) {
+        failed = { error };
+        throw error;
+      }
+      if (r.done) {
+        controller.close();
+        return;
+      }
+      const bytes = typeof r.value === "string" ? new TextEncoder().encode(r.value) : new Uint8Array(r.value);
+      read += bytes.length;
+      controller.enqueue(bytes);
+    },
+  });
+  try {
+    for await (const out of readAll(
+      compressed.pipeThrough(
+        // lib.dom types the pair for BufferSource in and Uint8Array<ArrayBuffer> out: the same bytes.
+        new DecompressionStream("gzip") as unknown as ReadableWritablePair<Uint8Array, Uint8Array>,
+      ),
+    )) {
+      given += out.length;
+      yield out;
+    }
+  } catch (error) {
+    if (failed) throw failed.error;
+    if (error instanceof InputError) throw error;
+    throw new InputError(
+      `the gzip data is damaged or cut short (after ${given} bytes of text)`,
+      "test the file with gzip -t FILE; a log still being written is read whole once it is rotated",
+      read,
+    );
+  }
+}
