@@ -55,6 +55,77 @@ const MONTHS: Record<string, number> = {
   Dec: 11,
 };
 
+/**
+ * Month abbreviations as journalctl (and `dmesg -T`) print them under other locales: they format
+ * the date with strftime's `%b`, so a reader with LANG=de_DE sees `Dez 01`, with zh_TW `11月 30`.
+ * Lower case, without a trailing dot; glibc's `abmon` of the most used locales (CJK months are read
+ * from their digits). A month missing here still reads: its date only lacks the month.
+ */
+const LOCAL_MONTHS = new Map<string, number>(
+  [
+    "jan feb mar apr may jun jul aug sep oct nov dec",
+    "jan feb mär apr mai jun jul aug sep okt nov dez",
+    "janv févr mars avr mai juin juil août sept oct nov déc",
+    "ene feb mar abr may jun jul ago sep oct nov dic",
+    "gen feb mar apr mag giu lug ago set ott nov dic",
+    "jan fev mar abr mai jun jul ago set out nov dez",
+    "jan feb mrt apr mei jun jul aug sep okt nov dec",
+    "jan feb mar apr maj jun jul aug sep okt nov dec",
+    "sty lut mar kwi maj cze lip sie wrz paź lis gru",
+    "oca şub mar nis may haz tem ağu eyl eki kas ara",
+    "янв фев мар апр мая июн июл авг сен окт ноя дек",
+    "січ лют бер кві тра чер лип сер вер жов лис гру",
+  ].flatMap((names) => names.split(" ").map((name, month) => [name, month] as [string, number])),
+);
+// Russian uses `май` as well as `мая` (the genitive), depending on the glibc version.
+LOCAL_MONTHS.set("май", 4);
+
+/**
+ * The month word at `at` (any locale, see {@link LOCAL_MONTHS}) up to the space after it: its month
+ * (undefined when the word is not in the table) and the index of that space; undefined when the
+ * text there cannot be a month word (a LOG prefix, a field).
+ */
+function readMonthWord(line: string, at: number): { month: number | undefined; end: number } | undefined {
+  let i = at;
+  let digits = 0;
+  for (; i < at + 8; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 32 || Number.isNaN(c)) break;
+    // Punctuation of prefixes and fields: `/`, `:`, `=`, `[`, `]`, `-`, `_`.
+    if (c === 47 || c === 58 || c === 61 || c === 91 || c === 93 || c === 45 || c === 95) return undefined;
+    if (isDigit(c)) digits++;
+  }
+  if (i === at || line.charCodeAt(i) !== 32) return undefined;
+  const last = line.charCodeAt(i - 1);
+  // 月 (Chinese, Japanese) and 월 (Korean) after the month's number.
+  if (last === 0x6708 || last === 0xc6d4) {
+    const n = digits === i - at - 1 ? num(line, at, digits) : Number.NaN;
+    return n >= 1 && n <= 12 ? { month: n - 1, end: i } : undefined;
+  }
+  if (digits > 0) return undefined;
+  const word = line.slice(at, line.charCodeAt(i - 1) === 46 ? i - 1 : i).toLowerCase();
+  return { month: LOCAL_MONTHS.get(word), end: i };
+}
+
+/**
+ * `Dez 01 05:58:48`, `11月 30 05:58:48`, `déc. 01 05:58:48` at `at`: {@link readSyslogDate} for a
+ * month word of any locale. An unknown word counts as January: only differences of times within
+ * one log matter, and those are right within a month.
+ */
+function readLocalDate(line: string, at: number): { time: number; end: number } | undefined {
+  const m = readMonthWord(line, at);
+  if (!m) return undefined;
+  let i = m.end + 1;
+  if (line.charCodeAt(i) === 32) i++;
+  let day = 0;
+  const from = i;
+  while (isDigit(line.charCodeAt(i))) day = day * 10 + line.charCodeAt(i++) - 48;
+  if (day === 0 || i - from > 2 || line.charCodeAt(i) !== 32) return undefined;
+  const clock = readClock(line, i + 1);
+  if (!clock) return undefined;
+  return { time: Date.UTC(1970, m.month ?? 0, day) / 1000 + clock.secs, end: clock.end };
+}
+
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
@@ -151,9 +222,11 @@ function readSyslogDate(line: string, at: number): { time: number; end: number }
   return { time: Date.UTC(1970, month, day) / 1000 + clock.secs, end: clock.end };
 }
 
-/** `Thu Nov 26 05:58:48 2026` (dmesg -T) between `from` and `to`. */
+/** `Thu Nov 26 05:58:48 2026` (dmesg -T; `Do Nov 26 ...`, `四 11月 26 ...` under other locales) between `from` and `to`. */
 function readCtime(line: string, from: number, to: number): number | undefined {
-  const d = readSyslogDate(line, from + 4);
+  const sp = line.indexOf(" ", from);
+  if (sp < 0 || sp > from + 8) return undefined;
+  const d = readSyslogDate(line, from + 4) ?? readLocalDate(line, sp + 1);
   if (!d || line.charCodeAt(d.end) !== 32) return undefined;
   const year = num(line, d.end + 1, to - d.end - 1);
   if (Number.isNaN(year)) return undefined;
@@ -465,6 +538,14 @@ export function detectEnvelope(line: string): Envelope {
     }
   }
   if (kind !== undefined) return { kind, bodyStart: at, kernel: true };
+  // journalctl under another locale: `Dez 01 ...`, `11月 30 ...` (zh_TW pads one-digit months: ` 1月 05 ...`).
+  let w = start;
+  if (line.charCodeAt(w) === 32 && isDigit(line.charCodeAt(w + 1))) w++;
+  const local = readLocalDate(line, w);
+  if (local && line.charCodeAt(local.end) === 32) {
+    const tagged = hostTagged(line, local.end + 1, local.time, "journal", "syslog");
+    if (tagged) return tagged;
+  }
   // journalctl -o verbose (indented) and -o export print each field as `MESSAGE=...` on a line of its own.
   let m = start;
   while (line.charCodeAt(m) === 32) m++;

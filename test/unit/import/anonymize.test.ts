@@ -87,6 +87,19 @@ describe("Anonymizer", () => {
       expect(envelopeHostnames(log), kind).toEqual(["prod-db-7"]);
       expect(new Anonymizer(envelopeHostnames(log)).text(log), kind).not.toContain("prod-db-7");
     }
+    // journalctl under other locales (strftime's %b names the month): zh_TW, de_DE, fr_FR, ru_RU, ko_KR.
+    for (const date of [
+      "11月 30 08:31:35",
+      " 1月 05 08:31:35",
+      "Dez 01 08:31:35",
+      "déc. 01 08:31:35",
+      "ноя 30 08:31:35",
+      "11월 30 08:31:35",
+    ]) {
+      const log = `${date} prod-db-7 kernel: ${message}`;
+      expect(envelopeHostnames(log), date).toEqual(["prod-db-7"]);
+      expect(new Anonymizer(envelopeHostnames(log)).text(log), date).not.toContain("prod-db-7");
+    }
     // Trace tools logging through the journal, and journalctl -o verbose/export's own field.
     expect(
       envelopeHostnames(

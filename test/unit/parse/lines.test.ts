@@ -1,4 +1,6 @@
 /** Line-level behaviour: prefixes, formats, envelopes, positioned errors. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { detectEnvelope, parseLine, parseTraceText, prefixToHook } from "../../../src/core/parse/index.ts";
 
@@ -116,6 +118,64 @@ describe("envelopes", () => {
     expect(e.kind).toBe(kind);
     expect(line.slice(e.bodyStart)).toBe("msg");
     if (time !== undefined) expect(e.time).toBeCloseTo(time, 5);
+  });
+
+  // journalctl and dmesg -T format dates with strftime's %b: the reader's locale names the month.
+  const nov30 = Date.UTC(1970, 10, 30, 10, 11, 12) / 1000;
+  it.each([
+    ["11月 30 10:11:12 host kernel: msg", nov30],
+    ["11월 30 10:11:12 host kernel: msg", nov30],
+    [" 1月 05 10:11:12 host kernel: msg", Date.UTC(1970, 0, 5, 10, 11, 12) / 1000],
+    ["Dez 01 10:11:12 host kernel: msg", Date.UTC(1970, 11, 1, 10, 11, 12) / 1000],
+    ["Mär 01 10:11:12.5 host kernel: msg", Date.UTC(1970, 2, 1, 10, 11, 12) / 1000 + 0.5],
+    ["déc. 01 10:11:12 host kernel: msg", Date.UTC(1970, 11, 1, 10, 11, 12) / 1000],
+    ["févr. 01 10:11:12 host kernel: msg", Date.UTC(1970, 1, 1, 10, 11, 12) / 1000],
+    ["dic 01 10:11:12 host kernel: msg", Date.UTC(1970, 11, 1, 10, 11, 12) / 1000],
+    ["ноя 30 10:11:12 host kernel: msg", nov30],
+    ["мая 30 10:11:12 host kernel: msg", Date.UTC(1970, 4, 30, 10, 11, 12) / 1000],
+    ["paź 30 10:11:12 host kernel: msg", Date.UTC(1970, 9, 30, 10, 11, 12) / 1000],
+    ["Kas 30 10:11:12 host kernel: msg", nov30],
+    ["ноя 30 10:11:12 host kernel: [  122.212126] msg", nov30],
+    // A month word not in the table still reads (its dates count as January's).
+    ["xyz 30 10:11:12 host kernel: msg", Date.UTC(1970, 0, 30, 10, 11, 12) / 1000],
+  ])("a journal date under another locale: %s", (line, time) => {
+    const e = detectEnvelope(line);
+    expect(e.kind).toBe(line.includes("[") ? "syslog" : "journal");
+    expect(line.slice(e.bodyStart)).toBe("msg");
+    expect(e.time).toBeCloseTo(time, 5);
+  });
+
+  it.each([
+    ["[一 11月 30 10:11:12 2026] msg", Date.UTC(2026, 10, 30, 10, 11, 12) / 1000],
+    ["[Mo Nov 30 10:11:12 2026] msg", Date.UTC(2026, 10, 30, 10, 11, 12) / 1000],
+    ["[mar. déc.  1 10:11:12 2026] msg", Date.UTC(2026, 11, 1, 10, 11, 12) / 1000],
+  ])("dmesg -T under another locale: %s", (line, time) => {
+    const e = detectEnvelope(line);
+    expect(e.kind).toBe("dmesg-T");
+    expect(line.slice(e.bodyStart)).toBe("msg");
+    expect(e.time).toBeCloseTo(time, 5);
+  });
+
+  it("leaves LOG lines without an envelope alone (no prefix is read as a month)", () => {
+    for (const line of [
+      "iptable/raw-PREROUTEIN=eth0 OUT= SRC=198.51.100.1",
+      "fw-in: IN=eth0 OUT= SRC=198.51.100.1",
+      "[UFW BLOCK] IN=eth0 OUT= SRC=198.51.100.1",
+      "12 10:11:12 host kernel: msg",
+    ])
+      expect(detectEnvelope(line), line).toMatchObject({ kind: "bare", bodyStart: 0 });
+  });
+
+  it("reads a capture dated under other locales as the same capture in dmesg, every date and host stripped", () => {
+    const dir = join(import.meta.dirname, "../../fixtures/parse");
+    const localized = parseTraceText(readFileSync(join(dir, "localized-dates/input.log"), "utf8"));
+    const plain = parseTraceText(readFileSync(join(dir, "real-container-to-wan/input.log"), "utf8"));
+    const events = localized.packets.flatMap((p) => p.events);
+    expect(events.map((e) => e.prefix)).toEqual(plain.packets.flatMap((p) => p.events.map((e) => e.prefix)));
+    for (const e of events) {
+      expect(e.prefix).toMatch(/^pwid\//);
+      expect(e.time).toBeDefined();
+    }
   });
 
   it("skips and counts unrelated kernel lines", () => {
