@@ -45,8 +45,10 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
+/** A file's size as a reader reads it: `512 B`, `3 KB`, `1.5 MB` (an 8-byte file is not "1 KB"). */
 function sizeText(bytes: number): string {
-  return bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+  if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MB`;
+  return bytes < 1024 ? `${bytes} B` : `${Math.ceil(bytes / 1024)} KB`;
 }
 
 /** `1, 3-7, 9`: line numbers as ranges. */

@@ -393,6 +393,7 @@ describe("playground privacy, problems and sharing", () => {
         buffer: Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 4, 0xe6, 0xd6]),
       });
       await waitParsed(page);
+      expect(await page.locator("[data-big-note]").textContent()).toBe("kern.log.xz (10 B)");
       expect(await page.locator("[data-packet-list] > li").count()).toBe(0);
       const problems = (await page.locator("[data-diagnostics]").textContent()) ?? "";
       expect(problems).toMatch(
