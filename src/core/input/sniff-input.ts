@@ -81,24 +81,38 @@ export function sniffInput(head: Uint8Array): InputKind {
   let firstNul = -1;
   let evenNul = 0;
   let oddNul = 0;
+  /** Control bytes other than NUL, tab, line ends, form feed and escape: text has none. */
+  let controls = 0;
+  let firstControl = -1;
   for (let i = 0; i < n; i++) {
-    if (head[i] !== 0) continue;
-    if (firstNul < 0) firstNul = i;
-    if (i & 1) oddNul++;
-    else evenNul++;
+    const b = head[i] as number;
+    if (b === 0) {
+      if (firstNul < 0) firstNul = i;
+      if (i & 1) oddNul++;
+      else evenNul++;
+    } else if (b < 0x20 && b !== 9 && b !== 10 && b !== 12 && b !== 13 && b !== 0x1b) {
+      controls++;
+      if (firstControl < 0) firstControl = i;
+    }
   }
   if (n === 0 && head.length === 1 && head[0] === 0) firstNul = 0;
-  if (firstNul < 0) return { kind: "text" };
-  // ASCII in UTF-16: every other byte is zero, on one side only.
-  const pairs = n / 2;
-  if (pairs >= 2 && oddNul >= pairs * 0.6 && evenNul <= pairs * 0.05)
-    return { kind: "utf16", littleEndian: true };
-  if (pairs >= 2 && evenNul >= pairs * 0.6 && oddNul <= pairs * 0.05)
-    return { kind: "utf16", littleEndian: false };
+  // A syslog file written through a crash holds a run of zero bytes among its text lines: still text.
+  if (firstNul < 0 || (controls === 0 && !utf16Pattern(evenNul, oddNul, n))) return { kind: "text" };
+  const endian = utf16Pattern(evenNul, oddNul, n);
+  if (endian) return { kind: "utf16", littleEndian: endian === "le" };
+  const at = firstNul >= 0 && (firstControl < 0 || firstNul < firstControl) ? firstNul : firstControl;
   return {
     kind: "refused",
-    found: `binary data (a zero byte at byte ${firstNul + 1})`,
+    found: `binary data (a ${head[at] === 0 ? "zero" : "control"} byte at byte ${at + 1})`,
     hint: `${TO_TEXT}; check that FILE is the saved log and not another file`,
-    offset: firstNul,
+    offset: at,
   };
+}
+
+/** ASCII in UTF-16: every other byte is zero, on one side only (`le`: the odd ones). */
+function utf16Pattern(evenNul: number, oddNul: number, n: number): "le" | "be" | undefined {
+  const pairs = n / 2;
+  if (pairs >= 2 && oddNul >= pairs * 0.6 && evenNul <= pairs * 0.05) return "le";
+  if (pairs >= 2 && evenNul >= pairs * 0.6 && oddNul <= pairs * 0.05) return "be";
+  return undefined;
 }

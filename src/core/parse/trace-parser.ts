@@ -286,7 +286,7 @@ export class TraceParser {
     const seq = ++this.seq;
     // Outside the range a line only feeds the grouping: nothing about it is reported.
     const counted = seq >= this.from && seq < this.to;
-    const raw = text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text;
+    let raw = text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text;
     if (raw.length === 0) {
       this.releaseHeld();
       return;
@@ -294,6 +294,8 @@ export class TraceParser {
     const c0 = raw.charCodeAt(0);
     // Only a line starting with whitespace can be blank: skip the copy `trim` makes otherwise.
     if (c0 <= 32 || c0 >= 0xa0) {
+      // A syslog file written through a crash: a run of zero bytes before the next line's text.
+      if (c0 === 0) raw = raw.replace(/^\0+/, "");
       if (c0 === 10) {
         this.releaseHeld();
         // A line too long to keep (see `lineBatches`): a real line never holds a newline.

@@ -50,6 +50,15 @@ async function linesOf(chunks: AsyncIterable<Uint8Array | string>): Promise<stri
   return out;
 }
 
+/** A syslog file's head as a crash leaves it: text, a run of zero bytes, text again. */
+function crashRun(): Uint8Array {
+  const text = new TextEncoder().encode(LOG.slice(0, 120));
+  const out = new Uint8Array(512);
+  out.set(text);
+  out.set(text.subarray(0, 100), 412);
+  return out;
+}
+
 describe("sniffInput", () => {
   const cases: [string, number[] | Uint8Array, InputKind["kind"], RegExp?][] = [
     ["empty input", [], "text"],
@@ -69,6 +78,14 @@ describe("sniffInput", () => {
       /systemd journal.*journalctl --file FILE -k/,
     ],
     ["other binary", [0x41, 0x42, 0x00, 0x01, 0x02, 0x03, 0x00, 0x00], "refused", /zero byte at byte 3/],
+    [
+      "control bytes without zeros",
+      [0x41, 0x42, 0x43, 0x01, 0x02, 0x41, 0x0a, 0x00],
+      "refused",
+      /control byte at byte 4/,
+    ],
+    // rsyslog writing through a power loss leaves a run of zero bytes among the lines.
+    ["a syslog file with a run of zero bytes", crashRun(), "text"],
   ];
   for (const [name, head, kind, says] of cases) {
     it(`${name}: ${kind}`, () => {

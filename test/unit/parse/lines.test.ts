@@ -178,6 +178,17 @@ describe("envelopes", () => {
     }
   });
 
+  it("reads a line after a run of zero bytes (a syslog file written through a crash) as without it", () => {
+    const line = `Nov 26 05:58:48 host kernel: [  122.212126] iptable/filter-FORWARD${LOG}`;
+    const clean = parseTraceText(`${line}\n`);
+    const crashed = parseTraceText(`${"\0".repeat(700)}${line}\n${"\0".repeat(40)}\n`);
+    expect(crashed.packets.map((p) => [p.summary, p.hooks, p.events[0]?.prefix, p.events[0]?.time])).toEqual(
+      clean.packets.map((p) => [p.summary, p.hooks, p.events[0]?.prefix, p.events[0]?.time]),
+    );
+    expect(crashed.packets).toHaveLength(1);
+    expect(crashed.diagnostics).toEqual([]);
+  });
+
   it("skips and counts unrelated kernel lines", () => {
     const r = parseTraceText(
       "[ 1.0] usb 1-1: new device\nNov 26 05:58:48 h kernel: docker0: port 1 entered blocking state\n",
