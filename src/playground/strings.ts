@@ -152,7 +152,8 @@ const en: PlaygroundStrings = {
   anonNothing:
     "Nothing to replace: no public address, MAC or host name in the input. Private addresses (10/8, 172.16/12, 192.168/16, 100.64/10) are kept, as packetwalk import keeps them.",
   anonFailed: "Not anonymised: {message}. Keep fewer networks in the input and try again.",
-  anonKept: "Private addresses (10/8, 172.16/12, 192.168/16, 100.64/10) and TEST-NET ones are kept.",
+  anonKept:
+    "Private addresses (10/8, 172.16/12, 192.168/16, 100.64/10, IPv6 fc00::/7 and fe80::/10) and documentation ones (TEST-NET, 2001:db8::/32) are kept; a global IPv6 address moves to 2001:db8::/32, and an IPv6 interface id made from a MAC follows that MAC's stand-in.",
   anonMore: "Before and after, one line for each replacement:",
   anonLog: "log",
   anonRules: "ruleset",
@@ -234,7 +235,8 @@ const zhTw: PlaygroundStrings = {
   anonNothing:
     "沒有需要替換的內容：輸入中沒有公開位址、MAC 或主機名稱。私有位址（10/8、172.16/12、192.168/16、100.64/10）會保留，與 packetwalk import 相同。",
   anonFailed: "未匿名化：{message}。請在輸入中保留較少的網段後再試一次。",
-  anonKept: "私有位址（10/8、172.16/12、192.168/16、100.64/10）與 TEST-NET 位址會保留。",
+  anonKept:
+    "私有位址（10/8、172.16/12、192.168/16、100.64/10，IPv6 的 fc00::/7 與 fe80::/10）與文件用位址（TEST-NET、2001:db8::/32）會保留；全域 IPv6 位址會換到 2001:db8::/32，由 MAC 產生的 IPv6 介面識別碼會跟著該 MAC 的替代值一起換。",
   anonMore: "改前與改後，每種替換各示一行：",
   anonLog: "日誌",
   anonRules: "規則集",

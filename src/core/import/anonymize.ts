@@ -1,10 +1,13 @@
 /**
  * Anonymisation for `packetwalk import --anonymize`: public IPv4 addresses become TEST-NET ones
- * (each public /24 one TEST-NET /24, host part kept, so subnets and prefixes still agree), MACs
- * and host names become stable stand-ins. One {@link Anonymizer} is used for every file of a lab,
- * so the same original always gets the same stand-in. Pure: text in, text out, map on request.
+ * (each public /24 one TEST-NET /24, host part kept, so subnets and prefixes still agree), global
+ * IPv6 addresses documentation ones (each /48 one 2001:db8:N::/48, the rest kept), MACs and host
+ * names stable stand-ins, and an IPv6 interface id made from a MAC (EUI-64) is made from the MAC's
+ * stand-in. One {@link Anonymizer} is used for every file of a lab, so the same original always
+ * gets the same stand-in. Pure: text in, text out, map on request.
  */
 import { detectEnvelope } from "../parse/detect-envelope.ts";
+import { eui64Mac, formatIpv6, ipv6Scope, parseIpv6, withEui64 } from "./ipv6-address.ts";
 
 /** The TEST-NET blocks (RFC 5737), in the order public /24s are given them. */
 const TEST_NETS = ["203.0.113", "198.51.100", "192.0.2"] as const;
@@ -37,6 +40,9 @@ export interface AnonymizationMap {
 export class AnonymizeError extends Error {}
 
 const IPV4 = /(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)/g;
+// Colon-separated hex runs that may be IPv6 addresses (each is checked whole; MACs and clocks are not).
+// Not followed by `.`: `::ffff:198.51.100.1` keeps its IPv4 part for the IPv4 rule.
+const IPV6 = /(?<![0-9A-Za-z:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![0-9A-Za-z:.])/g;
 // A MAC with one or two hex digits per byte (xtables-monitor drops leading zeros), not part of a longer run.
 const MAC = /(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{1,2}:){5}[0-9A-Fa-f]{1,2}(?![0-9A-Fa-f:])/g;
 // The LOG `MAC=` field: destination, source and EtherType in one colon-separated run.
@@ -76,6 +82,8 @@ function fullMac(mac: string): string {
 /** Replaces public addresses, MACs and the given host names consistently across texts. */
 export class Anonymizer {
   private readonly nets = new Map<string, string>();
+  /** Global IPv6 /48s (first three groups, as text) to their documentation /48's third group. */
+  private readonly nets6 = new Map<string, number>();
   private readonly addresses = new Map<string, string>();
   private readonly macs = new Map<string, string>();
   private readonly hostnames = new Map<string, string>();
@@ -114,6 +122,40 @@ export class Anonymizer {
     const out = `${to}.${parts[3]}`;
     this.addresses.set(addr, out);
     return out;
+  }
+
+  /**
+   * The stand-in of an IPv6 address's eight groups (see {@link ipv6Scope}): a global one moves to
+   * 2001:db8:N::/48 (N per original /48, so prefixes and subnets still agree); an EUI-64 interface
+   * id follows its MAC's stand-in, in every scope it is replaced in.
+   */
+  private address6(groups: number[]): number[] {
+    const scope = ipv6Scope(groups);
+    if (scope === "keep") return groups;
+    let out = groups;
+    if (scope === "global") {
+      const net = groups.slice(0, 3).join(":");
+      let n = this.nets6.get(net);
+      if (n === undefined) {
+        n = this.nets6.size + 1;
+        if (n > 0xffff)
+          throw new AnonymizeError("more than 65535 public IPv6 /48 networks: 2001:db8::/32 holds no more");
+        this.nets6.set(net, n);
+      }
+      out = [0x2001, 0x0db8, n, ...groups.slice(3)];
+    }
+    const mac = eui64Mac(groups);
+    if (mac) out = withEui64(out, fullMac(this.mac(mac)));
+    if (out !== groups) this.addresses.set(formatIpv6(groups), formatIpv6(out));
+    return out;
+  }
+
+  /** The stand-in of an IPv6 address as written (itself when nothing in it identifies the machine). */
+  private ipv6Text(text: string): string {
+    const groups = parseIpv6(text);
+    if (!groups) return text;
+    const out = this.address6(groups);
+    return out === groups ? text : formatIpv6(out);
   }
 
   /** The stand-in of one MAC (any case, one or two digits per byte), in the form it was written. */
@@ -165,6 +207,17 @@ export class Anonymizer {
           .join(".");
         put(at, this.address(addr).split(".").map(Number));
       }
+    } else if (kind === "NH=" && bytes.length >= 40 && (bytes[0]?.value ?? 0) >> 4 === 6) {
+      for (const at of [8, 24]) {
+        const groups = Array.from({ length: 8 }, (_, k) => {
+          const hi = bytes[at + 2 * k]?.value ?? 0;
+          return (hi << 8) | (bytes[at + 2 * k + 1]?.value ?? 0);
+        });
+        put(
+          at,
+          this.address6(groups).flatMap((g) => [g >> 8, g & 0xff]),
+        );
+      }
     }
     return hexText(bytes);
   }
@@ -176,6 +229,8 @@ export class Anonymizer {
       const b = run.split(":");
       return `MAC=${this.mac(b.slice(0, 6).join(":"))}:${this.mac(b.slice(6, 12).join(":"))}:${b.slice(12).join(":")}`;
     });
+    // IPv6 before MACs: an EUI-64 interface id is read from the original address.
+    out = out.replace(IPV6, (m) => this.ipv6Text(m));
     out = out.replace(MAC, (m) => this.mac(m));
     out = out.replace(IPV4, (m) => this.address(m));
     for (const [name, s] of this.hostnames) {

@@ -124,3 +124,87 @@ describe("Anonymizer", () => {
     );
   });
 });
+
+describe("Anonymizer and IPv6", () => {
+  // Global addresses in text only (nothing is sent): two in one /48, one in another.
+  const A1 = "2a01:4f8:c0c:1234::10";
+  const A2 = "2a01:4f8:c0c:99::2";
+  const B = "2600:1f18:22:ab00:1:2:3:4";
+  // A SLAAC address and the link-local one of the interface with MAC 52:54:00:12:34:02.
+  const MAC = "52:54:00:12:34:02";
+  const SLAAC = "2a01:4f8:c0c:1234:5054:ff:fe12:3402";
+  const LINK = "fe80::5054:ff:fe12:3402";
+
+  it("gives each global /48 a 2001:db8:N::/48, the rest of the address kept, the same in every text", () => {
+    const a = new Anonymizer();
+    const out = a.text(`SRC=${A1} DST=${B} LEN=104 -s 2a01:4f8:c0c::/48 -d ${A2}/128`);
+    expect(out).toBe(
+      "SRC=2001:db8:1:1234::10 DST=2001:db8:2:ab00:1:2:3:4 LEN=104 -s 2001:db8:1::/48 -d 2001:db8:1:99::2/128",
+    );
+    expect(a.text(`"local":"${A1}"`)).toBe('"local":"2001:db8:1:1234::10"');
+    // Any written form of the same address: upper case, leading zeros, no compression.
+    expect(a.text("2A01:04F8:0C0C:1234:0:0:0:10")).toBe("2001:db8:1:1234::10");
+    expect(a.map().addresses[A1]).toBe("2001:db8:1:1234::10");
+  });
+
+  it("keeps documentation, loopback, multicast, unique-local and IPv4-mapped addresses, MACs and clocks as they are", () => {
+    const a = new Anonymizer();
+    const kept = [
+      "2001:db8::1",
+      "3fff:0:1::5",
+      "::1",
+      "::",
+      "ff02::1",
+      "ff02::1:ff12:3402",
+      "fd00:1::2",
+      "fd12:3456:789a:1::1/64",
+      "::ffff:10.0.0.1",
+      "Nov 30 10:11:12",
+      "10:11:12.123456",
+    ];
+    for (const k of kept) expect(a.text(`x ${k} y`), k).toBe(`x ${k} y`);
+    // A MAC is a MAC, not a short IPv6 address.
+    expect(a.text("x 02:42:ac:11:00:02 y")).toBe(`x ${a.mac("02:42:ac:11:00:02")} y`);
+  });
+
+  it("makes an EUI-64 interface id from its MAC's stand-in, in global and link-local addresses alike", () => {
+    const a = new Anonymizer();
+    const out = a.text(`MACSRC=${MAC} SRC=${SLAAC} and ${LINK} MAC=${MAC}`);
+    // The first MAC stand-in, 02:00:00:00:00:01, as an EUI-64 interface id: 0:ff:fe00:1.
+    expect(a.mac(MAC)).toBe("02:00:00:00:00:01");
+    expect(out).toBe(
+      "MACSRC=02:00:00:00:00:01 SRC=2001:db8:1:1234:0:ff:fe00:1 and fe80::ff:fe00:1 MAC=02:00:00:00:00:01",
+    );
+    // Nothing of the original MAC is left, in any form.
+    expect(out).not.toMatch(/5054|fe12|3402|52:54/);
+  });
+
+  it("rewrites the IPv6 addresses of an xtables-monitor network header, bytes of 0x80 and more sign-extended", () => {
+    const a = new Anonymizer();
+    /** Plain hex bytes as xtables-monitor prints them. */
+    const xt = (hex: string) =>
+      (hex.match(/../g) ?? []).map((b) => (Number.parseInt(b, 16) >= 0x80 ? `ffffff${b}` : b)).join("");
+    const header = "6000000000203a40";
+    // Source 2a01:4f8:c0c:1234::10 (global), destination 2001:db8::1 (documentation, kept).
+    const src = "2a0104f80c0c12340000000000000010";
+    const dst = "20010db8000000000000000000000001";
+    const out = a.text(`NH=${xt(`${header}${src}${dst}8000`)}`);
+    expect(out).toBe(`NH=${xt(`${header}20010db8000112340000000000000010${dst}8000`)}`);
+  });
+
+  it("leaves no global address of a real-looking IPv6 log, and the parser reads the result alike", async () => {
+    const { parseTraceText } = await import("../../../src/core/parse/index.ts");
+    const log = [
+      `[  100.000001] iptable/raw-PREROUTEIN=eth0 OUT= MAC=33:33:00:00:00:01:${MAC}:86:dd SRC=${SLAAC} DST=${B} LEN=104 TC=0 HOPLIMIT=64 FLOWLBL=12345 PROTO=ICMPv6 TYPE=128 CODE=0 ID=7 SEQ=1 `,
+      `[  100.000002] iptable/filter-FORWARDIN=eth0 OUT=docker0 SRC=${SLAAC} DST=${B} LEN=104 TC=0 HOPLIMIT=63 FLOWLBL=12345 PROTO=ICMPv6 TYPE=128 CODE=0 ID=7 SEQ=1 `,
+    ].join("\n");
+    const out = new Anonymizer().text(log);
+    for (const original of ["2a01", "4f8", "c0c", "2600", "1f18", "5054", "fe12:3402"])
+      expect(out, original).not.toContain(original);
+    const before = parseTraceText(log).packets;
+    const after = parseTraceText(out).packets;
+    expect(after.map((p) => p.hooks)).toEqual(before.map((p) => p.hooks));
+    expect(after).toHaveLength(1);
+    expect(after[0]?.summary).toContain("2001:db8:");
+  });
+});
