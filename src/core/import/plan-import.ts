@@ -182,7 +182,13 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   let containers = options.containers;
   let peers = options.peers;
   if (options.anonymize) {
-    const anon = new Anonymizer([...envelopeHostnames(material.log), ...(options.hostnames ?? [])]);
+    // The machine's name also as `sysctl -a` prints it: a log without a syslog envelope names no host.
+    const sysctlHost = parseSysctls(material.sysctl)["kernel.hostname"];
+    const anon = new Anonymizer([
+      ...envelopeHostnames(material.log),
+      ...(sysctlHost && sysctlHost !== "(none)" && sysctlHost !== "localhost" ? [sysctlHost] : []),
+      ...(options.hostnames ?? []),
+    ]);
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(material))
       out[k] = typeof v === "string" && k !== "logFile" ? anon.text(v) : v;

@@ -197,6 +197,27 @@ describe("packetwalk import --anonymize", () => {
   }
 });
 
+describe("packetwalk import --anonymize on a plain dmesg log", () => {
+  it("replaces the host name sysctl -a gives (no syslog envelope names it) in every file", () => {
+    const args = JSON.parse(readFileSync(join(ROOT, "web-to-peer", "args.json"), "utf8")) as Args;
+    const raw = readMaterial(join(ROOT, "web-to-peer", "input"), {}, () => "");
+    expect(raw.log.startsWith("[")).toBe(true);
+    const material: ImportMaterial = {
+      ...raw,
+      sysctl: `${raw.sysctl ?? ""}\nkernel.hostname = prod-docker-9\n`,
+      command: "ssh root@prod-docker-9 ping -c1 -W1 203.0.113.20",
+    };
+    const p = plan(material, args, true);
+    expect(p.questions).toEqual([]);
+    const out = join(tmp, "anon-sysctl-host", args.lab);
+    writePlan(p, out);
+    const texts = filesUnder(out).map((f) => readFileSync(join(out, f), "utf8"));
+    expect(texts.join("\n")).toContain(`"root@docker-host"`);
+    for (const t of texts) expect(t).not.toContain("prod-docker-9");
+    expect(p.map?.hostnames).toEqual({ "prod-docker-9": "docker-host" });
+  });
+});
+
 describe("packetwalk import on the docker-bridge lab's own material", () => {
   // The host's `ip -j` outputs written from lab.json, the log and the instrumentation as committed:
   // import must find c1, c2 and the internet behind the host's gateway, and check must agree.
