@@ -91,14 +91,17 @@ function changedLines(
 }
 
 /**
- * `log` and `rules` with every public IPv4 address (to TEST-NET, one /24 per /24), MAC and host name
- * (the log's syslog envelope names and `hostnames`) replaced, consistently across both.
+ * `log` and `rules` with every public IPv4 address (to TEST-NET, one /24 per /24), global IPv6
+ * address (to 2001:db8::/32), MAC and host name (the log's syslog envelope names and `hostnames`)
+ * replaced, consistently across both.
  */
 export function anonymizeInput(log: string, rules: string, options: AnonymizeOptions = {}): AnonymizedInput {
   const anonymizer = new Anonymizer([...envelopeHostnames(log), ...(options.hostnames ?? [])]);
   let newLog: string;
   let newRules: string;
   try {
+    anonymizer.learn(log);
+    anonymizer.learn(rules);
     newLog = anonymizer.text(log);
     newRules = anonymizer.text(rules);
   } catch (error) {

@@ -131,7 +131,7 @@ export class Anonymizer {
    */
   private address6(groups: number[]): number[] {
     const scope = ipv6Scope(groups);
-    if (scope === "keep") return groups;
+    if (scope === "keep") return this.solicitedNode(groups);
     let out = groups;
     if (scope === "global") {
       const net = groups.slice(0, 3).join(":");
@@ -148,6 +148,30 @@ export class Anonymizer {
     if (mac) out = withEui64(out, fullMac(this.mac(mac)));
     if (out !== groups) this.addresses.set(formatIpv6(groups), formatIpv6(out));
     return out;
+  }
+
+  /**
+   * A solicited-node multicast address (`ff02::1:ffxx:xxxx`, neighbour discovery) carries the low
+   * 24 bits of the address asked for: of an EUI-64 one, the end of a MAC. Those of a known MAC
+   * become its stand-in's; other addresses are returned as they are.
+   */
+  private solicitedNode(groups: number[]): number[] {
+    if (groups[0] !== 0xff02 || groups[5] !== 1 || (groups[6] as number) >> 8 !== 0xff) return groups;
+    if (groups[1] || groups[2] || groups[3] || groups[4]) return groups;
+    const low = ((groups[6] as number) & 0xff).toString(16).padStart(2, "0");
+    const tail = `${low}:${((groups[7] as number) >> 8).toString(16).padStart(2, "0")}:${((groups[7] as number) & 0xff).toString(16).padStart(2, "0")}`;
+    for (const [original, stand] of this.macs) {
+      if (!original.endsWith(tail)) continue;
+      const b = stand.split(":").map((x) => Number.parseInt(x, 16)) as number[];
+      const out = [
+        ...groups.slice(0, 6),
+        0xff00 | (b[3] as number),
+        ((b[4] as number) << 8) | (b[5] as number),
+      ];
+      this.addresses.set(formatIpv6(groups), formatIpv6(out));
+      return out;
+    }
+    return groups;
   }
 
   /** The stand-in of an IPv6 address as written (itself when nothing in it identifies the machine). */
@@ -222,6 +246,20 @@ export class Anonymizer {
     return hexText(bytes);
   }
 
+  /**
+   * Gives the MACs of `text` their stand-ins now, in the order written (as {@link text} would):
+   * call it on every text of a set before rewriting any, so that an IPv6 neighbour-discovery
+   * address in one file follows a MAC written only in another.
+   */
+  learn(text: string): void {
+    for (const m of text.matchAll(MAC_FIELD)) {
+      const b = (m[1] as string).split(":");
+      this.mac(b.slice(0, 6).join(":"));
+      this.mac(b.slice(6, 12).join(":"));
+    }
+    for (const m of text.matchAll(MAC)) this.mac(m[0]);
+  }
+
   /** `text` with every public address, MAC and known host name replaced. */
   text(text: string): string {
     let out = text.replace(HEX_FIELD, (_, kind: string, hex: string) => `${kind}${this.hex(kind, hex)}`);
@@ -229,7 +267,9 @@ export class Anonymizer {
       const b = run.split(":");
       return `MAC=${this.mac(b.slice(0, 6).join(":"))}:${this.mac(b.slice(6, 12).join(":"))}:${b.slice(12).join(":")}`;
     });
-    // IPv6 before MACs: an EUI-64 interface id is read from the original address.
+    // MACs are known first (in the order they are written): neighbour discovery's multicast names their ends.
+    for (const m of out.matchAll(MAC)) this.mac(m[0]);
+    // IPv6 before MACs are replaced: an EUI-64 interface id is read from the original address.
     out = out.replace(IPV6, (m) => this.ipv6Text(m));
     out = out.replace(MAC, (m) => this.mac(m));
     out = out.replace(IPV4, (m) => this.address(m));

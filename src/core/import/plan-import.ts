@@ -191,6 +191,8 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     ]);
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(material))
+      if (typeof v === "string" && k !== "logFile") anon.learn(v);
+    for (const [k, v] of Object.entries(material))
       out[k] = typeof v === "string" && k !== "logFile" ? anon.text(v) : v;
     m = out as unknown as ImportMaterial;
     const named = (n: NamedAddress): NamedAddress => ({

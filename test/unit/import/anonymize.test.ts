@@ -155,7 +155,7 @@ describe("Anonymizer and IPv6", () => {
       "::1",
       "::",
       "ff02::1",
-      "ff02::1:ff12:3402",
+      "ff02::1:ff99:8877",
       "fd00:1::2",
       "fd12:3456:789a:1::1/64",
       "::ffff:10.0.0.1",
@@ -175,6 +175,12 @@ describe("Anonymizer and IPv6", () => {
     expect(out).toBe(
       "MACSRC=02:00:00:00:00:01 SRC=2001:db8:1:1234:0:ff:fe00:1 and fe80::ff:fe00:1 MAC=02:00:00:00:00:01",
     );
+    // A MAC written only in a later text (ip -j link) is known once learnt: its multicast follows it.
+    const b = new Anonymizer();
+    b.learn('"address":"52:54:00:aa:bb:cc"');
+    expect(b.text("DST=ff02::1:ffaa:bbcc")).toBe("DST=ff02::1:ff00:1");
+    // Neighbour discovery's solicited-node address ends like the MAC: it follows the stand-in.
+    expect(a.text("DST=ff02::1:ff12:3402")).toBe("DST=ff02::1:ff00:1");
     // Nothing of the original MAC is left, in any form.
     expect(out).not.toMatch(/5054|fe12|3402|52:54/);
   });
