@@ -207,7 +207,7 @@ function humanReport(trace: SimulatedTrace, result: ScenarioResult): string {
       for (const r of e.matched ?? []) {
         if (r.text.includes("-j LOG --log-prefix pwsm/") || r.text.includes("--log-prefix pwsm/")) continue;
         out.push(
-          `      ${r.ruleLine ? `line ${String(r.ruleLine).padStart(3)}` : "        "}  ${r.verdict.padEnd(10)} ${r.text}`,
+          `      ${r.ruleLine ? `line ${String(r.ruleLine).padStart(3)}` : "        "}  ${r.verdict.padEnd(10)} ${r.text}${r.chance ? "  (chance: the same fate if it does not match)" : ""}`,
         );
       }
     }
@@ -215,7 +215,7 @@ function humanReport(trace: SimulatedTrace, result: ScenarioResult): string {
     if (f) out.push(`  => ${f.kind === "delivered" ? `delivered to ${f.host}` : `${f.kind}: ${f.reason}`}`);
     for (const u of sim?.unmodelled ?? [])
       out.push(
-        `  ! unmodelled at ${u.table} ${u.chain} line ${u.line}: ${u.what} (in: ${u.text}); the result is uncertain from there`,
+        `  ! unmodelled at ${u.table} ${u.chain} line ${u.line}: ${u.what} (in: ${u.text}); the result is uncertain from there${u.alternatives?.length ? `; ${u.alternatives.join("; ")}` : ""}`,
       );
     for (const n of sim?.notes ?? []) out.push(`  note: ${n}`);
   });

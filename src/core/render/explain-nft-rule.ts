@@ -273,6 +273,15 @@ function action(t: Target, sets?: Map<string, NftSet>): Pair | undefined {
       return [`go to chain ${t.chain} (no return here)`, `跳到 chain ${t.chain}（不會回來）`];
     case "vmap":
       return vmapAction(t, sets);
+    case "pick": {
+      const named = t.choices
+        .map((c, k) => `${k} → ${c.kind === "NONE" ? "next rule" : verdictWord(c)}`)
+        .join(", ");
+      return [
+        `draws a number by chance and takes its verdict (${named}); the simulator follows every choice`,
+        `隨機抽一個數字並採用對應的判決（${named}）；模擬器會走過每一種選擇`,
+      ];
+    }
     case "DNAT": {
       const to = `${t.addr ?? ""}${t.port ? `:${ports(t.port)}` : ""}`;
       return [

@@ -76,6 +76,10 @@ function lhs(v: Json): string | undefined {
     if (left === "tcp flags" && Array.isArray(b)) return `${left} & (${b.join(" | ")})`;
     return left ? `${left} & ${rhs(b as Json, left)}` : undefined;
   }
+  if (isObj(v.numgen)) {
+    const g = v.numgen;
+    return `numgen ${g.mode} mod ${g.mod}${g.offset ? ` offset ${g.offset}` : ""}`;
+  }
   if (Array.isArray(v.concat)) {
     const parts = v.concat.map((x) => lhs(x));
     return parts.every((x) => x !== undefined) ? parts.join(" . ") : undefined;
@@ -142,6 +146,12 @@ function statementText(e: Json): string {
     return `${left} ${op}${rhs(e.match.right as Json, left)}`;
   }
   if ("counter" in e) return "counter";
+  if (isObj(e.limit)) {
+    const l = e.limit;
+    const unit = typeof l.rate_unit === "string" && l.rate_unit !== "packets" ? ` ${l.rate_unit}` : "";
+    const burst = l.burst ? ` burst ${l.burst}${unit || " packets"}` : "";
+    return `limit rate ${l.inv ? "over " : ""}${l.rate}${unit}/${l.per}${burst}`;
+  }
   if (isObj(e.xt)) return `xt ${e.xt.type} ${JSON.stringify(String(e.xt.name))}`;
   if (isObj(e.vmap)) {
     const left = lhs(e.vmap.key as Json) ?? "unknown-key";

@@ -9,9 +9,9 @@
 
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
 import { NFT_ICMP_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
-import type { Condition, NftKey, NftMapElement, NftValue, PortRange, Target } from "./ruleset.ts";
+import type { Chance, Condition, NftKey, NftMapElement, NftValue, PortRange, Target } from "./ruleset.ts";
 import type { NftToken } from "./tokenize-nft.ts";
-import { DECIDES_NOTHING_HINT, UNCERTAIN_HINT } from "./unmodelled-hints.ts";
+import { CHANCE_HINT, DECIDES_NOTHING_HINT, UNCERTAIN_HINT } from "./unmodelled-hints.ts";
 
 /** A problem in one rule, at a token. */
 export interface NftRuleProblem {
@@ -123,6 +123,21 @@ const ETHERTYPES: Record<string, string> = {
   "8021q": "8100",
   vlan: "8100",
 };
+
+/** Expressions whose value is chance, not the packet's: `limit rate`, `numgen`, `quota`, `ct count`. */
+const NFT_CHANCE = new Map<string, Chance>([
+  ["limit", "rate"],
+  ["numgen", "random"],
+  ["quota", "state"],
+]);
+
+/** The most choices of a `numgen ... vmap` the simulator follows (kube-proxy: one per endpoint). */
+const MAX_PICKS = 64;
+
+function numberOf(text: string): number | undefined {
+  const n = Number(text);
+  return Number.isInteger(n) ? n : undefined;
+}
 
 /** Parses a port (number or service name nft prints) or `lo-hi`. */
 function portRange(text: string): PortRange | undefined {
@@ -285,7 +300,13 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       i++;
     }
     const what = text(start, i);
-    problem(tokens[start], `expression '${what}' is not modelled`, UNCERTAIN_HINT, "warning");
+    const chance = NFT_CHANCE.has(tokens[start]?.value ?? "");
+    problem(
+      tokens[start],
+      `expression '${what}' is not modelled`,
+      chance ? CHANCE_HINT : UNCERTAIN_HINT,
+      "warning",
+    );
     return what;
   };
   /**
@@ -439,6 +460,32 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     }
     i++;
     return elements;
+  };
+  /**
+   * `numgen random mod N [offset O] vmap { 0 : goto a, ... }` (and `numgen inc`, `jhash EXPR mod N`):
+   * a verdict drawn among the map's, one choice per value the expression can take (a value without an
+   * element breaks the rule: the walk goes on). Undefined, `i` unspecified, for any other form.
+   */
+  const readPick = (start: number): Target | undefined => {
+    const vmap = tokens.findIndex((x, k) => k > start && x.value === "vmap");
+    const mod = tokens.findIndex((x, k) => k > start && k < vmap && x.value === "mod");
+    if (vmap < 0 || mod < 0 || tokens[vmap + 1]?.value !== "{") return undefined;
+    if (
+      tokens.slice(start, vmap).some((x) => x.value === "{" || (x.type === "word" && VERDICTS.has(x.value)))
+    )
+      return undefined;
+    const n = Number(tokens[mod + 1]?.value);
+    const offset = tokens[mod + 2]?.value === "offset" ? Number(tokens[mod + 3]?.value) : 0;
+    if (!Number.isInteger(n) || n < 1 || n > MAX_PICKS || !Number.isInteger(offset)) return undefined;
+    i = vmap + 1;
+    const elements = readMapElements();
+    if (!elements) return undefined;
+    const choices: Target[] = [];
+    for (let v = offset; v < offset + n; v++) {
+      const e = elements.find((x) => x.key.kind === "value" && numberOf(x.key.value) === v);
+      choices.push(e ? e.verdict : { kind: "NONE" });
+    }
+    return { kind: "pick", text: text(start, i), choices };
   };
   /** Adds the condition for `key` with its operand (single value mapped to the iptables kinds). */
   const match = (key: NftKey, keyStart: number) => {
@@ -873,13 +920,22 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       unknownFrom(start);
       continue;
     }
+    if (w === "numgen" || w === "jhash" || w === "symhash") {
+      const pick = readPick(start);
+      if (pick) {
+        out.target = pick;
+        continue;
+      }
+      i = start;
+    }
     const what = unknownFrom(start);
-    const last = tokens[i - 1];
     // An unknown statement that decides (queue, redirect, notrack) is an unknown target, else a condition.
     if (w === "queue" || w === "redirect" || w === "notrack")
       out.target = { kind: "unknown", name: w, text: what };
-    else out.conditions.push({ kind: "unknown", text: what, neg: false });
-    void last;
+    else {
+      const chance = w ? NFT_CHANCE.get(w) : undefined;
+      out.conditions.push({ kind: "unknown", text: what, neg: false, ...(chance ? { chance } : {}) });
+    }
   }
   return out;
 }

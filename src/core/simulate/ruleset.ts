@@ -35,8 +35,17 @@ export type Condition =
   | { kind: "ip-proto"; proto: string; neg: boolean }
   /** nftables: `KEY { a, b }` or `KEY @set` (`neg` for `!=`): the key's value is one of the elements. */
   | { kind: "nft-set"; key: NftKey; elements?: NftValue[]; set?: string; neg: boolean }
-  /** A match the simulator does not model: its result is unknown, never silently true or false. */
-  | { kind: "unknown"; text: string; neg: boolean };
+  /**
+   * A match the simulator does not model: its result is unknown, never silently true or false.
+   * `chance`: a match with no side effect whose result depends on state the simulator cannot know,
+   * not on the packet (`rate`: `-m limit`, `-m hashlimit`, nft `limit rate`; `random`: `-m statistic`,
+   * nft `numgen`; `state`: `-m recent`, `-m connlimit`, `-m quota`). The rule engine then follows
+   * both outcomes and stays decided when they end alike (see `runChain`). Default: not a chance match.
+   */
+  | { kind: "unknown"; text: string; neg: boolean; chance?: Chance };
+
+/** Why a chance match cannot be decided: a token bucket, a random draw, or counts of earlier traffic. */
+export type Chance = "rate" | "random" | "state";
 
 /** The packet or metadata fields nftables rules key sets and verdict maps on. */
 export type NftKey =
@@ -96,6 +105,11 @@ export type Target =
   | { kind: "MARK"; value: number; mask: number; op: "set" | "xset" | "or" | "and" }
   /** nftables `KEY vmap @map` or `KEY vmap { k : verdict, ... }`: the verdict of the element the key finds. */
   | { kind: "vmap"; key: NftKey; map?: string; elements?: NftMapElement[] }
+  /**
+   * A verdict drawn by chance among `choices` (nftables `numgen random mod N vmap { 0 : goto a, ... }`,
+   * kube-proxy's load balancing): every choice is followed, see `runChain`. `text` is the expression.
+   */
+  | { kind: "pick"; text: string; choices: Target[] }
   /**
    * A target the simulator does not model. `continues`: it never ends the packet's walk through the
    * chain and changes nothing the model decides on (TCPMSS, CHECKSUM, NFLOG, ...), so the rules after

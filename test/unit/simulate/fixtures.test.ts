@@ -1,7 +1,7 @@
 /**
  * Fixture cases under test/fixtures/simulate/<case>/: `scenario.json` (a what-if run over the recorded
  * lab; one scenario or a list) with `expected.jsonl` (per packet: hooks crossed, fate, what was not
- * modelled), or `input.rules` with `expected.txt` (the positioned diagnostics). A scenario's `rulesetFile`
+ * modelled, with the other outcomes of a chance rule), or `input.rules` with `expected.txt` (the positioned diagnostics). A scenario's `rulesetFile`
  * names a ruleset in the case's folder (e.g. another machine's `nft list ruleset`) instead of a lab
  * ruleset; its diagnostics then open `expected.jsonl`. Expected files are rewritten only with UPDATE=1.
  */
@@ -69,7 +69,12 @@ describe("simulator fixtures", () => {
                 ? `${p.received.src}${p.received.sport ? `:${p.received.sport}` : ""} -> ${p.received.dst}${p.received.dport ? `:${p.received.dport}` : ""}`
                 : undefined,
               ...(p.unmodelled.length
-                ? { unmodelled: p.unmodelled.map((u) => `line ${u.line}: ${u.what}`) }
+                ? {
+                    unmodelled: p.unmodelled.map(
+                      (u) =>
+                        `line ${u.line}: ${u.what}${u.alternatives?.length ? ` (${u.alternatives.join("; ")})` : ""}`,
+                    ),
+                  }
                 : {}),
             }),
           );

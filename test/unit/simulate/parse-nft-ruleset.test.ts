@@ -157,7 +157,7 @@ describe("parseNftRuleset on other expressions", () => {
   it("reports an unknown expression as unmodelled, covering exactly its words", () => {
     const { rules: r, diagnostics } = rules('\t\tlimit rate 10/second iifname "eth0" accept');
     expect(r[0]?.conditions).toEqual([
-      { kind: "unknown", text: "limit rate 10/second", neg: false },
+      { kind: "unknown", text: "limit rate 10/second", neg: false, chance: "rate" },
       { kind: "in", name: "eth0", neg: false },
     ]);
     expect(diagnostics).toEqual([
