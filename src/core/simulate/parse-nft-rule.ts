@@ -9,9 +9,10 @@
 
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
 import { NFT_ICMP_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
+import { CHANCE_MODULES, NON_DECIDING_TARGETS } from "./parse-rule-args.ts";
 import type { Chance, Condition, NftKey, NftMapElement, NftValue, PortRange, Target } from "./ruleset.ts";
 import type { NftToken } from "./tokenize-nft.ts";
-import { CHANCE_HINT, DECIDES_NOTHING_HINT, UNCERTAIN_HINT } from "./unmodelled-hints.ts";
+import { CHANCE_HINT, DECIDES_NOTHING_HINT, UNCERTAIN_HINT, XT_HINT } from "./unmodelled-hints.ts";
 
 /** A problem in one rule, at a token. */
 export interface NftRuleProblem {
@@ -124,12 +125,63 @@ const ETHERTYPES: Record<string, string> = {
   vlan: "8100",
 };
 
+const MARK_OPS = new Map([
+  ["and", "and"],
+  ["&", "and"],
+  ["or", "or"],
+  ["|", "or"],
+  ["xor", "xor"],
+  ["^", "xor"],
+]);
+
+/**
+ * `[meta] mark OP N [OP N ...]` from `at` (OP: `and`/`&`, `or`/`|`, `xor`/`^`), the value `meta mark set`
+ * gives: as one MARK effect, `(mark & ~mask) ^ value` (every such chain of bit operations is one). Undefined
+ * for any other value.
+ */
+function markArithmetic(
+  tokens: readonly NftToken[],
+  at: number,
+): { effect: Target; next: number } | undefined {
+  let k = at;
+  if (tokens[k]?.value === "meta") k++;
+  if (tokens[k]?.value !== "mark") return undefined;
+  k++;
+  let keep = 0xffffffff;
+  let flip = 0;
+  let ops = 0;
+  for (;;) {
+    const op = tokens[k]?.value ?? "";
+    const n = Number(tokens[k + 1]?.value);
+    const kind = MARK_OPS.get(op);
+    if (!kind || !Number.isInteger(n) || n < 0 || n > 0xffffffff) break;
+    if (kind === "and") {
+      keep = (keep & n) >>> 0;
+      flip = (flip & n) >>> 0;
+    } else if (kind === "or") {
+      keep = (keep & ~n) >>> 0;
+      flip = ((flip & ~n) ^ n) >>> 0;
+    } else flip = (flip ^ n) >>> 0;
+    ops++;
+    k += 2;
+  }
+  if (ops === 0 || BITWISE.has(tokens[k]?.value ?? "") || OPERATORS.has(tokens[k]?.value ?? ""))
+    return undefined;
+  return { effect: { kind: "MARK", op: "xset", value: flip, mask: ~keep >>> 0 }, next: k };
+}
+
 /** Expressions whose value is chance, not the packet's: `limit rate`, `numgen`, `quota`, `ct count`. */
 const NFT_CHANCE = new Map<string, Chance>([
   ["limit", "rate"],
   ["numgen", "random"],
   ["quota", "state"],
 ]);
+
+/** Whether the expression at `at` is a chance one (`limit rate`, `numgen`, `meta random`), and which. */
+function chanceAt(tokens: readonly NftToken[], at: number): Chance | undefined {
+  const w = tokens[at]?.value ?? "";
+  return NFT_CHANCE.get(w) ?? (w === "meta" && tokens[at + 1]?.value === "random" ? "random" : undefined);
+}
 
 /** The most choices of a `numgen ... vmap` the simulator follows (kube-proxy: one per endpoint). */
 const MAX_PICKS = 64;
@@ -300,7 +352,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       i++;
     }
     const what = text(start, i);
-    const chance = NFT_CHANCE.has(tokens[start]?.value ?? "");
+    const chance = chanceAt(tokens, start) !== undefined;
     problem(
       tokens[start],
       `expression '${what}' is not modelled`,
@@ -634,7 +686,14 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
           out.effects.push({ kind: "MARK", value: v >>> 0, mask: 0xffffffff, op: "set" });
           i += 2;
         } else {
-          // `meta mark set ct mark`, `meta mark set mark and 0xff`: the mark becomes a value the model does not know.
+          const own = markArithmetic(tokens, i + 1);
+          if (own) {
+            // `meta mark set mark or 0x4000` (kube-proxy, iptables-nft's MARK): the mark's own bits changed.
+            out.effects.push(own.effect);
+            i = own.next;
+            continue;
+          }
+          // `meta mark set ct mark`: the mark becomes a value the model does not know.
           i = setValueEnd(i + 1);
           unmodelled(start, "condition");
         }
@@ -689,8 +748,22 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     }
     if (w === "xt" && (w1 === "match" || w1 === "target") && peek(2)) {
       // iptables-nft's untranslated extension: its options are not in the listing.
+      const name = (peek(2) as NftToken).value;
       i += 3;
-      unmodelled(start, w1 === "target" ? "target" : "condition");
+      // A comment always matches; a chance match is chance whatever its options.
+      if (w1 === "match" && name === "comment") continue;
+      const what = text(start, i);
+      const chance = w1 === "match" ? CHANCE_MODULES.get(name) : undefined;
+      const continues = w1 === "target" && (NON_DECIDING_TARGETS.has(name) || name === "LOG");
+      problem(
+        tokens[start],
+        `expression '${what}' is not modelled`,
+        chance ? CHANCE_HINT : continues ? DECIDES_NOTHING_HINT : XT_HINT,
+        "warning",
+      );
+      if (w1 === "target")
+        out.target = { kind: "unknown", name, text: what, ...(continues ? { continues } : {}) };
+      else out.conditions.push({ kind: "unknown", text: what, neg: false, ...(chance ? { chance } : {}) });
       continue;
     }
     if (w === "ether" && (w1 === "type" || w1 === "saddr" || w1 === "daddr")) {
@@ -933,7 +1006,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     if (w === "queue" || w === "redirect" || w === "notrack")
       out.target = { kind: "unknown", name: w, text: what };
     else {
-      const chance = w ? NFT_CHANCE.get(w) : undefined;
+      const chance = chanceAt(tokens, start);
       out.conditions.push({ kind: "unknown", text: what, neg: false, ...(chance ? { chance } : {}) });
     }
   }

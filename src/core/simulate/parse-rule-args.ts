@@ -109,7 +109,7 @@ const KNOWN_MODULES = new Set([
  * Match modules whose result depends on state the simulator cannot know, not on the packet, and that
  * change nothing it models: the rule engine follows both outcomes (see `runChain`).
  */
-const CHANCE_MODULES = new Map<string, Chance>([
+export const CHANCE_MODULES: ReadonlyMap<string, Chance> = new Map<string, Chance>([
   ["limit", "rate"],
   ["hashlimit", "rate"],
   ["statistic", "random"],

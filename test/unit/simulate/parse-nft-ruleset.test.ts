@@ -11,6 +11,7 @@ import { parseNftJson } from "../../../src/core/simulate/parse-nft-json.ts";
 import { parseNftRuleset } from "../../../src/core/simulate/parse-nft-ruleset.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import type { TableDef } from "../../../src/core/simulate/ruleset.ts";
+import { CHANCE_HINT, DECIDES_NOTHING_HINT, XT_HINT } from "../../../src/core/simulate/unmodelled-hints.ts";
 
 const DIR = join(import.meta.dirname, "../../fixtures/nft-ruleset/docker29");
 const text = readFileSync(join(DIR, "ruleset.nft"), "utf8");
@@ -152,6 +153,40 @@ describe("parseNftRuleset on other expressions", () => {
     expect(r[2]?.target).toEqual({ kind: "RETURN" });
     expect(r[3]?.target).toEqual({ kind: "MASQUERADE", port: { lo: 1024, hi: 2048 } });
     expect(r[4]?.target).toEqual({ kind: "REJECT" });
+  });
+
+  it("reads a mark set from the mark's own bits (kube-proxy, iptables-nft's MARK) as one MARK effect", () => {
+    const { rules: r, diagnostics } = rules(
+      "\t\tmeta mark set mark or 0x4000\n\t\tmeta mark set meta mark ^ 0x00004000\n\t\tmeta mark set mark and 0xffffbfff xor 0x4000 accept\n\t\tmeta mark set ct mark",
+    );
+    expect(r.map((x) => x.effects)).toEqual([
+      [{ kind: "MARK", op: "xset", value: 0x4000, mask: 0x4000 }],
+      [{ kind: "MARK", op: "xset", value: 0x4000, mask: 0 }],
+      [{ kind: "MARK", op: "xset", value: 0x4000, mask: 0x4000 }],
+      undefined,
+    ]);
+    expect(r[2]?.target).toEqual({ kind: "ACCEPT" });
+    // A mark taken from elsewhere stays unmodelled.
+    expect(diagnostics.map((d) => d.message)).toEqual(["expression 'meta mark set ct mark' is not modelled"]);
+  });
+
+  it("reads kube-proxy's 'meta random' and iptables-nft's xt matches: a comment always matches, statistic is chance", () => {
+    const { rules: r, diagnostics } = rules(
+      '\t\tmeta random & 2147483647 < 1073741824 jump x\n\t\txt match "comment" xt match "statistic" jump x\n\t\txt match "conntrack" accept\n\t\txt target "NFLOG"',
+    );
+    expect(r.map((x) => x.conditions)).toEqual([
+      [{ kind: "unknown", text: "meta random & 2147483647 < 1073741824", neg: false, chance: "random" }],
+      [{ kind: "unknown", text: 'xt match "statistic"', neg: false, chance: "random" }],
+      [{ kind: "unknown", text: 'xt match "conntrack"', neg: false }],
+      [],
+    ]);
+    expect(r[3]?.target).toEqual({
+      kind: "unknown",
+      name: "NFLOG",
+      text: 'xt target "NFLOG"',
+      continues: true,
+    });
+    expect(diagnostics.map((d) => d.hint)).toEqual([CHANCE_HINT, CHANCE_HINT, XT_HINT, DECIDES_NOTHING_HINT]);
   });
 
   it("reports an unknown expression as unmodelled, covering exactly its words", () => {
