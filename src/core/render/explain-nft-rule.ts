@@ -60,9 +60,17 @@ function itf(name: string): Pair {
 }
 
 function valueText(v: NftValue): string {
+  if (v.kind === "concat") return v.parts.map(valueText).join(" . ");
   if (v.kind === "prefix") return cidr(v.cidr);
   if (v.kind === "range") return `${v.lo}-${v.hi}`;
   return v.value;
+}
+
+/** The words for a key, or for a concatenation's keys together (`ip daddr . th dport`). */
+function keyWords(keys: readonly NftKey[]): Pair {
+  const words = keys.map((k) => KEY_WORDS[k]);
+  if (words.length === 1) return words[0] as Pair;
+  return [`the combination ${words.map((w) => w[0]).join(" . ")}`, `組合 ${words.map((w) => w[1]).join(" . ")}`];
 }
 
 /** `in`/`out` conditions as one phrase; `from docker0 to another interface` when they name the same one. */
@@ -117,7 +125,7 @@ function setCondition(c: Extract<Condition, { kind: "nft-set" }>, sets?: Map<str
   if (c.key === "ct state" && c.elements) {
     return ctState(c.elements.map(valueText), c.neg);
   }
-  const [key, keyZh] = KEY_WORDS[c.key];
+  const [key, keyZh] = keyWords(c.concat ?? [c.key]);
   if (c.set) {
     const n = sets?.get(c.set)?.elements.length;
     const size = n === undefined ? "" : ` (${n} element${n === 1 ? "" : "s"})`;
@@ -226,7 +234,7 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
 }
 
 function vmapAction(t: Extract<Target, { kind: "vmap" }>, sets?: Map<string, NftSet>): Pair {
-  const [key, keyZh] = KEY_WORDS[t.key];
+  const [key, keyZh] = keyWords(t.concat ?? [t.key]);
   const elements = t.elements ?? sets?.get(t.map ?? "")?.verdicts;
   const where = t.map ? `map @${t.map}` : "the rule's map";
   const whereZh = t.map ? `map @${t.map}` : "規則中的 map";

@@ -76,6 +76,13 @@ function lhs(v: Json): string | undefined {
     if (left === "tcp flags" && Array.isArray(b)) return `${left} & (${b.join(" | ")})`;
     return left ? `${left} & ${rhs(b as Json, left)}` : undefined;
   }
+  // `meta mark | 0x4000`, `meta mark ^ 0x4000` (the value kube-proxy sets the mark to).
+  for (const op of ["|", "^"]) {
+    const pair = v[op];
+    if (!Array.isArray(pair)) continue;
+    const left = lhs(pair[0] as Json);
+    return left ? `${left} ${op} ${rhs(pair[1] as Json, left)}` : undefined;
+  }
   if (isObj(v.numgen)) {
     const g = v.numgen;
     return `numgen ${g.mode} mod ${g.mod}${g.offset ? ` offset ${g.offset}` : ""}`;

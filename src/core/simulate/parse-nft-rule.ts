@@ -170,6 +170,45 @@ function markArithmetic(
   return { effect: { kind: "MARK", op: "xset", value: flip, mask: ~keep >>> 0 }, next: k };
 }
 
+/** A set or map element from its words: one value, or a concatenation's parts (`10.96.0.10 . tcp . 80`). */
+export function elementValue(parts: readonly string[]): NftValue {
+  return parts.length === 1 ? nftValue(parts[0] as string) : { kind: "concat", parts: parts.map(nftValue) };
+}
+
+/** Keys of a concatenation, as their first words lead to them (`ip daddr`, `meta l4proto`, `iifname`). */
+const CONCAT_KEYS: [string[], NftKey][] = [
+  [["iifname"], "iifname"],
+  [["oifname"], "oifname"],
+  [["iif"], "iifname"],
+  [["oif"], "oifname"],
+  [["meta", "iifname"], "iifname"],
+  [["meta", "oifname"], "oifname"],
+  [["meta", "l4proto"], "meta l4proto"],
+  [["meta", "mark"], "meta mark"],
+  [["ip", "saddr"], "ip saddr"],
+  [["ip", "daddr"], "ip daddr"],
+  [["ip", "protocol"], "ip protocol"],
+  [["tcp", "dport"], "tcp dport"],
+  [["tcp", "sport"], "tcp sport"],
+  [["udp", "dport"], "udp dport"],
+  [["udp", "sport"], "udp sport"],
+  [["th", "dport"], "th dport"],
+  [["th", "sport"], "th sport"],
+  [["icmp", "type"], "icmp type"],
+  [["ct", "state"], "ct state"],
+  [["fib", "daddr", "type"], "fib daddr type"],
+  [["fib", "saddr", "type"], "fib saddr type"],
+];
+
+/** The key whose words start at `at`, and where they end; undefined for a key the model does not know. */
+function keyAt(tokens: readonly NftToken[], at: number): { key: NftKey; next: number } | undefined {
+  // Longest first: `meta l4proto` before a one-word key.
+  const found = CONCAT_KEYS.filter(([words]) => words.every((w, k) => tokens[at + k]?.value === w)).sort(
+    (a, b) => b[0].length - a[0].length,
+  )[0];
+  return found ? { key: found[1], next: at + found[0].length } : undefined;
+}
+
 /** Expressions whose value is chance, not the packet's: `limit rate`, `numgen`, `quota`, `ct count`. */
 const NFT_CHANCE = new Map<string, Chance>([
   ["limit", "rate"],
@@ -436,11 +475,18 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     if (t.value === "{") {
       i++;
       const elements: NftValue[] = [];
+      let parts: string[] = [];
+      const close = () => {
+        if (parts.length) elements.push(elementValue(parts));
+        parts = [];
+      };
       while (i < tokens.length && peek()?.value !== "}") {
         const e = peek() as NftToken;
-        if (e.value !== ",") elements.push(nftValue(e.value));
+        if (e.value === ",") close();
+        else if (e.value !== ".") parts.push(e.value);
         i++;
       }
+      close();
       if (peek()?.value !== "}") {
         problem(t, "unclosed '{' in an anonymous set", "close the set with '}'");
         return undefined;
@@ -490,6 +536,11 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       }
       const k = peek() as NftToken;
       i++;
+      const parts = [k.value];
+      while (peek()?.value === "." && peek(1)) {
+        parts.push((peek(1) as NftToken).value);
+        i += 2;
+      }
       if (peek()?.value !== ":") {
         problem(
           peek() ?? k,
@@ -504,7 +555,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         problem(peek() ?? k, "expected a verdict (accept, drop, jump CHAIN, goto CHAIN, return, continue)");
         return undefined;
       }
-      elements.push({ key: nftValue(k.value), verdict: v });
+      elements.push({ key: elementValue(parts), verdict: v });
     }
     if (peek()?.value !== "}") {
       problem(open, "unclosed '{' in a verdict map", "close the map with '}'");
@@ -541,9 +592,31 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
   };
   /** Adds the condition for `key` with its operand (single value mapped to the iptables kinds). */
   const match = (key: NftKey, keyStart: number) => {
-    // A concatenation (`ip saddr . tcp dport @svc`, `iifname . oifname vmap {...}`) is not modelled.
+    // A concatenation (`ip daddr . meta l4proto . th dport vmap @svc`): a set or map of its keys' values.
     if (peek()?.value === ".") {
-      out.conditions.push({ kind: "unknown", text: unknownFrom(keyStart), neg: false });
+      const keys: NftKey[] = [key];
+      while (peek()?.value === ".") {
+        const next = keyAt(tokens, i + 1);
+        if (!next) break;
+        keys.push(next.key);
+        i = next.next;
+      }
+      const operand = peek()?.value === "." ? undefined : readOperand(key, keyStart);
+      if (operand?.kind === "vmap" && out.target.kind === "vmap") out.target.concat = keys;
+      else if (operand?.kind === "set")
+        out.conditions.push({
+          kind: "nft-set",
+          key,
+          ...(operand.elements ? { elements: operand.elements } : {}),
+          ...(operand.set ? { set: operand.set } : {}),
+          neg: operand.neg,
+          concat: keys,
+        });
+      else {
+        // A single value or a comparison of a concatenation, or a key the model does not know.
+        if (operand?.kind === "vmap") out.target = { kind: "NONE" };
+        out.conditions.push({ kind: "unknown", text: unknownFrom(keyStart), neg: false });
+      }
       return;
     }
     const operand = readOperand(key, keyStart);

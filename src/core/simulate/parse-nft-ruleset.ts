@@ -5,7 +5,7 @@
  * positioned diagnostics (`file:line:col`, what was expected, a hint); this never throws.
  */
 import type { Diagnostic } from "../model/packet.ts";
-import { nftValue, parseNftRule } from "./parse-nft-rule.ts";
+import { elementValue, parseNftRule } from "./parse-nft-rule.ts";
 import type {
   BaseChain,
   ChainDef,
@@ -158,26 +158,29 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
         const verdictMap = / : verdict$/.test(set.type) || set.type === "verdict";
         for (const e of entries) {
           if (e.length === 0) continue;
-          // A concatenated key (`10.0.0.1 . tcp . 22`) only serves concatenation matches, which are not modelled.
-          const colonAt = e.findIndex((w) => w.value === ":");
-          if (e.slice(0, colonAt < 0 ? undefined : colonAt).some((w) => w.value === ".")) continue;
           // A data map (`ipv4_addr : ipv4_addr`) feeds `dnat to ... map`, which is not modelled.
           if (kind === "map" && !verdictMap) continue;
-          if (verdictMap || e.some((w) => w.value === ":")) {
-            const colon = e.findIndex((w) => w.value === ":");
-            const key = e[0] as NftToken;
-            const v = e.slice(colon + 1).map((w) => w.value);
-            const verdict = verdictOf(v);
-            if (colon !== 1 || !verdict) {
+          const colon = e.findIndex((w) => w.value === ":");
+          // The key's words: values joined by '.' (a concatenation), up to the element's options or its ':'.
+          const keyWords: string[] = [];
+          for (let k = 0; k < (colon < 0 ? e.length : colon); k++) {
+            const w = e[k] as NftToken;
+            if (k % 2 === 1 && w.value !== ".") break;
+            if (k % 2 === 0) keyWords.push(w.value);
+          }
+          const key = elementValue(keyWords);
+          if (verdictMap || colon >= 0) {
+            const verdict = colon < 0 ? undefined : verdictOf(e.slice(colon + 1).map((w) => w.value));
+            if (!verdict || keyWords.length === 0) {
               err(
-                key,
+                e[0] as NftToken,
                 `map element '${e.map((w) => w.value).join(" ")}' is not 'KEY : VERDICT'`,
                 'write e.g. "docker0" : jump my-chain',
               );
               continue;
             }
-            set.verdicts.push({ key: nftValue(key.value), verdict });
-          } else set.elements.push(nftValue((e[0] as NftToken).value));
+            set.verdicts.push({ key, verdict });
+          } else set.elements.push(key);
         }
       } else if (
         head &&

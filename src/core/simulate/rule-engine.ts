@@ -3,7 +3,7 @@
  * gotos into user chains, RETURN, falling off a user chain, the chain policy. Records every rule
  * that matched (what TRACE would print) and LOG lines, and reports unmodelled rules.
  */
-import { type MatchContext, matchRule, nftElementMatches, nftKeyValue } from "./match-rule.ts";
+import { type MatchContext, matchRule, nftKeysMatch } from "./match-rule.ts";
 import type { ChainDef, Rule, TableDef, Target } from "./ruleset.ts";
 import type { SimPacket } from "./sim-packet.ts";
 
@@ -367,10 +367,9 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
     }
     if (t.kind === "vmap") {
       // The element the key finds decides; no element: the rule breaks (nothing happens, nothing traced).
-      const { key } = t;
-      const v = nftKeyValue(key, s.p, ctx);
+      const keys = t.concat ?? [t.key];
       const elements = t.elements ?? table.sets?.get(t.map ?? "")?.verdicts ?? [];
-      const hit = v === undefined ? undefined : elements.find((e) => nftElementMatches(key, e.key, v));
+      const hit = elements.find((e) => nftKeysMatch(keys, e.key, s.p, ctx));
       if (!hit) continue;
       t = hit.verdict;
     }

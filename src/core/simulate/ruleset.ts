@@ -33,8 +33,12 @@ export type Condition =
   | { kind: "logical-in" | "logical-out"; name: string; neg: boolean }
   | { kind: "mac-src" | "mac-dst"; mac: string; neg: boolean }
   | { kind: "ip-proto"; proto: string; neg: boolean }
-  /** nftables: `KEY { a, b }` or `KEY @set` (`neg` for `!=`): the key's value is one of the elements. */
-  | { kind: "nft-set"; key: NftKey; elements?: NftValue[]; set?: string; neg: boolean }
+  /**
+   * nftables: `KEY { a, b }` or `KEY @set` (`neg` for `!=`): the key's value is one of the elements.
+   * `concat`: the keys of a concatenation (`ip daddr . meta l4proto . th dport @svc`, `key` its first),
+   * whose elements are `concat` values. Default: one key.
+   */
+  | { kind: "nft-set"; key: NftKey; elements?: NftValue[]; set?: string; neg: boolean; concat?: NftKey[] }
   /**
    * A match the simulator does not model: its result is unknown, never silently true or false.
    * `chance`: a match with no side effect whose result depends on state the simulator cannot know,
@@ -71,7 +75,9 @@ export type NftKey =
 export type NftValue =
   | { kind: "value"; value: string }
   | { kind: "prefix"; cidr: Cidr }
-  | { kind: "range"; lo: string; hi: string };
+  | { kind: "range"; lo: string; hi: string }
+  /** An element of a concatenated set or map (`10.96.0.10 . tcp . 80`): one value per key. */
+  | { kind: "concat"; parts: NftValue[] };
 
 /** One element of a verdict map: its key and the verdict it maps to. */
 export interface NftMapElement {
@@ -103,8 +109,11 @@ export type Target =
   | { kind: "SNAT"; addr?: string; port?: PortRange }
   | { kind: "MASQUERADE"; port?: PortRange }
   | { kind: "MARK"; value: number; mask: number; op: "set" | "xset" | "or" | "and" }
-  /** nftables `KEY vmap @map` or `KEY vmap { k : verdict, ... }`: the verdict of the element the key finds. */
-  | { kind: "vmap"; key: NftKey; map?: string; elements?: NftMapElement[] }
+  /**
+   * nftables `KEY vmap @map` or `KEY vmap { k : verdict, ... }`: the verdict of the element the key finds
+   * (`concat`: a concatenation's keys, as for `nft-set`).
+   */
+  | { kind: "vmap"; key: NftKey; map?: string; elements?: NftMapElement[]; concat?: NftKey[] }
   /**
    * A verdict drawn by chance among `choices` (nftables `numgen random mod N vmap { 0 : goto a, ... }`,
    * kube-proxy's load balancing): every choice is followed, see `runChain`. `text` is the expression.

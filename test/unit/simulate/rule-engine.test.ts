@@ -131,6 +131,53 @@ describe("runChain", () => {
   });
 });
 
+describe("runChain on nftables concatenations (kube-proxy's service maps)", () => {
+  const parsed = parseNftRuleset(
+    [
+      "table ip t {",
+      "\tset svc {\n\t\ttype ipv4_addr . inet_proto . inet_service\n\t\telements = { 10.0.0.1 . tcp . 22, 10.0.0.0/24 . udp . 53 }\n\t}",
+      '\tmap svcmap {\n\t\ttype ipv4_addr . inet_proto . inet_service : verdict\n\t\telements = { 10.0.0.2 . tcp . 80 comment "default/web:http" : goto web }\n\t}',
+      "\tchain c {\n\t\ttype filter hook forward priority filter; policy drop;",
+      "\t\tip saddr . meta l4proto . th dport @svc accept",
+      "\t\tip daddr . meta l4proto . th dport vmap @svcmap",
+      '\t\tiifname . oifname vmap { "eth0" . "eth1" : jump out }',
+      "\t\tip daddr . tcp dport { 10.0.0.9 . 443, 10.0.0.8 . 8443 } accept",
+      "\t}",
+      "\tchain web {\n\t\treject\n\t}",
+      "\tchain out {\n\t\tmeta mark set 0x1\n\t}",
+      "}",
+    ].join("\n"),
+  );
+  const tbl = parsed.tables[0] as TableDef;
+  const run = (p: Partial<SimPacket>, c: Partial<MatchContext> = {}) =>
+    runChain(tbl, "c", { ...pkt(), ...p }, { ...ctx, ...c });
+
+  it("reads concatenated sets, maps (with element comments) and anonymous ones without a warning", () => {
+    expect(parsed.diagnostics).toEqual([]);
+    expect(tbl.sets?.get("svcmap")?.verdicts[0]?.key).toEqual({
+      kind: "concat",
+      parts: [
+        { kind: "value", value: "10.0.0.2" },
+        { kind: "value", value: "tcp" },
+        { kind: "value", value: "80" },
+      ],
+    });
+  });
+
+  it("matches every part of an element, prefixes and names included, and nothing when one part differs", () => {
+    expect(run({ src: "10.0.0.1", dport: 22 }).verdict).toBe("ACCEPT");
+    expect(run({ src: "10.0.0.1", dport: 23 }).verdict).toBe("DROP");
+    expect(run({ src: "10.0.0.77", proto: "udp", dport: 53 }).verdict).toBe("ACCEPT");
+    expect(run({ dst: "10.0.0.2", dport: 80 })).toMatchObject({ verdict: "REJECT", unmodelled: [] });
+    expect(run({ dst: "10.0.0.2", proto: "udp", dport: 80 }).verdict).toBe("DROP");
+    expect(run({ dst: "10.0.0.8", dport: 8443 }).verdict).toBe("ACCEPT");
+    expect(run({ dst: "10.0.0.8", dport: 443 }).verdict).toBe("DROP");
+    const p = { ...pkt(), dst: "10.0.0.50" };
+    runChain(tbl, "c", p, { ...ctx, in: "eth0", out: "eth1" });
+    expect(p.mark).toBe(1);
+  });
+});
+
 describe("runChain on chance rules (rate limits, random draws)", () => {
   const steps = (run: ReturnType<typeof runChain>) =>
     run.steps.map((s) => `${s.kind}:${s.chain}:${s.verdict}${s.chance ? " (chance)" : ""}`);
