@@ -70,7 +70,10 @@ function valueText(v: NftValue): string {
 function keyWords(keys: readonly NftKey[]): Pair {
   const words = keys.map((k) => KEY_WORDS[k]);
   if (words.length === 1) return words[0] as Pair;
-  return [`the combination ${words.map((w) => w[0]).join(" . ")}`, `組合 ${words.map((w) => w[1]).join(" . ")}`];
+  return [
+    `the combination ${words.map((w) => w[0]).join(" . ")}`,
+    `組合 ${words.map((w) => w[1]).join(" . ")}`,
+  ];
 }
 
 /** `in`/`out` conditions as one phrase; `from docker0 to another interface` when they name the same one. */
