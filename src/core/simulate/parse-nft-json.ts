@@ -189,12 +189,13 @@ function statementText(e: Json): string {
       const family = d.family === "ip" || d.family === "ip6" ? `${d.family} ` : "";
       let addr = d.addr === undefined ? "" : valueText(d.addr, "ip daddr");
       if (addr.includes(":") && d.port !== undefined) addr = `[${addr}]`;
-      return `${k} ${family}to ${addr}${d.port !== undefined ? `:${d.port}` : ""}`;
+      return `${k} ${family}to ${addr}${d.port !== undefined ? `:${rhs(d.port, "th dport")}` : ""}`;
     }
   }
   if ("masquerade" in e) {
     const m = isObj(e.masquerade) ? e.masquerade : {};
-    return m.port !== undefined ? `masquerade to :${m.port}` : "masquerade";
+    // A port or a range (`{"range": [1024, 65535]}`), as nft prints it.
+    return m.port !== undefined ? `masquerade to :${rhs(m.port, "th dport")}` : "masquerade";
   }
   if ("reject" in e) {
     const r = isObj(e.reject) ? e.reject : {};

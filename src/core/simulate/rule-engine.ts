@@ -55,10 +55,20 @@ export interface Unmodelled {
   alternatives?: string[];
 }
 
-/** A NAT action chosen in a nat chain. */
+/**
+ * A NAT action chosen in a nat chain. `port`: the new port, or the lowest of a range up to `portHi`
+ * (`--to-ports 1024-65535`, `masquerade to :1024-65535`), within which the kernel keeps the packet's own
+ * port when it can.
+ */
 export type NatAction =
-  | { kind: "DNAT" | "SNAT"; addr?: string; port?: number }
-  | { kind: "MASQUERADE"; port?: number };
+  | { kind: "DNAT" | "SNAT"; addr?: string; port?: number; portHi?: number }
+  | { kind: "MASQUERADE"; port?: number; portHi?: number };
+
+/** The port range of a NAT target as a {@link NatAction}'s `port` and `portHi` (absent for one port). */
+function natPorts(r: { lo: number; hi: number } | undefined): { port?: number; portHi?: number } {
+  if (!r) return {};
+  return r.hi > r.lo ? { port: r.lo, portHi: r.hi } : { port: r.lo };
+}
 
 /** The outcome of one table at one hook. */
 export interface ChainRun {
@@ -130,7 +140,7 @@ function outcome(s: WalkState): string {
   const n = s.run.nat;
   return [
     s.run.verdict,
-    n ? `${n.kind} ${"addr" in n ? (n.addr ?? "") : ""}:${n.port ?? ""}` : "",
+    n ? `${n.kind} ${"addr" in n ? (n.addr ?? "") : ""}:${n.port ?? ""}-${n.portHi ?? ""}` : "",
     s.p.mark,
     s.run.trace,
   ].join("|");
@@ -422,11 +432,11 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       case "DNAT":
       case "SNAT":
         step.verdict = t.kind;
-        run.nat = { kind: t.kind, addr: t.addr, port: t.port?.lo };
+        run.nat = { kind: t.kind, addr: t.addr, ...natPorts(t.port) };
         return s;
       case "MASQUERADE":
         step.verdict = "MASQUERADE";
-        run.nat = { kind: "MASQUERADE", port: t.port?.lo };
+        run.nat = { kind: "MASQUERADE", ...natPorts(t.port) };
         return s;
       case "RETURN":
         step.verdict = "RETURN";
