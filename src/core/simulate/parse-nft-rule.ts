@@ -590,6 +590,20 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     }
     return { kind: "pick", text: text(start, i), choices };
   };
+  /** Adds `key`'s (or a concatenation's) set condition: an anonymous set's elements or a named set. */
+  const pushSet = (
+    key: NftKey,
+    operand: { elements?: NftValue[]; set?: string; neg: boolean },
+    concat?: NftKey[],
+  ) =>
+    out.conditions.push({
+      kind: "nft-set",
+      key,
+      ...(operand.elements ? { elements: operand.elements } : {}),
+      ...(operand.set ? { set: operand.set } : {}),
+      neg: operand.neg,
+      ...(concat ? { concat } : {}),
+    });
   /** Adds the condition for `key` with its operand (single value mapped to the iptables kinds). */
   const match = (key: NftKey, keyStart: number) => {
     // A concatenation (`ip daddr . meta l4proto . th dport vmap @svc`): a set or map of its keys' values.
@@ -603,15 +617,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       }
       const operand = peek()?.value === "." ? undefined : readOperand(key, keyStart);
       if (operand?.kind === "vmap" && out.target.kind === "vmap") out.target.concat = keys;
-      else if (operand?.kind === "set")
-        out.conditions.push({
-          kind: "nft-set",
-          key,
-          ...(operand.elements ? { elements: operand.elements } : {}),
-          ...(operand.set ? { set: operand.set } : {}),
-          neg: operand.neg,
-          concat: keys,
-        });
+      else if (operand?.kind === "set") pushSet(key, operand, keys);
       else {
         // A single value or a comparison of a concatenation, or a key the model does not know.
         if (operand?.kind === "vmap") out.target = { kind: "NONE" };
@@ -641,13 +647,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       return;
     }
     if (operand.kind === "set") {
-      out.conditions.push({
-        kind: "nft-set",
-        key,
-        ...(operand.elements ? { elements: operand.elements } : {}),
-        ...(operand.set ? { set: operand.set } : {}),
-        neg: operand.neg,
-      });
+      pushSet(key, operand);
       return;
     }
     const v = operand.value.value;
