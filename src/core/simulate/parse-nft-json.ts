@@ -153,6 +153,12 @@ function statementText(e: Json): string {
     return `${left} ${op}${rhs(e.match.right as Json, left)}`;
   }
   if ("counter" in e) return "counter";
+  if (isObj(e.set) && typeof e.set.set === "string") {
+    // `add @meter { ip saddr limit rate over 3/minute }`: the key, and the statements kept per element.
+    const key = lhs(e.set.elem as Json) ?? "expression";
+    const stmts = Array.isArray(e.set.stmt) ? e.set.stmt.map(statementText) : [];
+    return `${e.set.op} ${e.set.set} { ${[key, ...stmts].join(" ")} }`;
+  }
   if (isObj(e.limit)) {
     const l = e.limit;
     const unit = typeof l.rate_unit === "string" && l.rate_unit !== "packets" ? ` ${l.rate_unit}` : "";

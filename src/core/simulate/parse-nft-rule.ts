@@ -219,7 +219,21 @@ const NFT_CHANCE = new Map<string, Chance>([
 /** Whether the expression at `at` is a chance one (`limit rate`, `numgen`, `meta random`), and which. */
 function chanceAt(tokens: readonly NftToken[], at: number): Chance | undefined {
   const w = tokens[at]?.value ?? "";
-  return NFT_CHANCE.get(w) ?? (w === "meta" && tokens[at + 1]?.value === "random" ? "random" : undefined);
+  const next = tokens[at + 1]?.value;
+  if (w === "meta" && next === "random") return "random";
+  if (w === "ct" && next === "count") return "state";
+  // `add @meter { ip saddr limit rate over 3/minute }`: a rate limit per key, kept in a dynamic set.
+  if ((w === "add" || w === "update" || w === "meter") && limitInBraces(tokens, at)) return "rate";
+  return NFT_CHANCE.get(w);
+}
+
+/** Whether the `{ ... }` right after the words at `at` holds a `limit`. */
+function limitInBraces(tokens: readonly NftToken[], at: number): boolean {
+  const open = tokens.findIndex((t, k) => k > at && k <= at + 3 && t.value === "{");
+  if (open < 0) return false;
+  for (let k = open + 1; k < tokens.length && tokens[k]?.value !== "}"; k++)
+    if (tokens[k]?.value === "limit") return true;
+  return false;
 }
 
 /** The most choices of a `numgen ... vmap` the simulator follows (kube-proxy: one per endpoint). */
@@ -1075,13 +1089,15 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       i = start;
     }
     const what = unknownFrom(start);
+    const chance = chanceAt(tokens, start);
     // An unknown statement that decides (queue, redirect, notrack) is an unknown target, else a condition.
     if (w === "queue" || w === "redirect" || w === "notrack")
       out.target = { kind: "unknown", name: w, text: what };
-    else {
-      const chance = chanceAt(tokens, start);
-      out.conditions.push({ kind: "unknown", text: what, neg: false, ...(chance ? { chance } : {}) });
-    }
+    else if ((w === "add" || w === "update") && w1?.startsWith("@") && !chance) {
+      // `update @seen { ip saddr }` only fills a set: matches on that set are chance (see checkReferences).
+      const p = out.problems[out.problems.length - 1];
+      if (p) Object.assign(p, { message: `statement '${what}' is not modelled`, hint: DECIDES_NOTHING_HINT });
+    } else out.conditions.push({ kind: "unknown", text: what, neg: false, ...(chance ? { chance } : {}) });
   }
   return out;
 }

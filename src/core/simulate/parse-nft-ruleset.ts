@@ -17,6 +17,7 @@ import type {
   Target,
 } from "./ruleset.ts";
 import { type NftToken, tokenizeNft } from "./tokenize-nft.ts";
+import { CHANCE_HINT } from "./unmodelled-hints.ts";
 
 /** Options of {@link parseNftRuleset}. */
 export interface ParseNftOptions {
@@ -433,13 +434,28 @@ function verdictOf(words: string[]): Target | undefined {
   return undefined;
 }
 
-/** Jumps to missing chains and references to missing sets are errors: the kernel refuses them too. */
+/**
+ * Jumps to missing chains and references to missing sets are errors: the kernel refuses them too. A
+ * match on a set the rules fill (`add @set`, `update @set`) becomes a chance match, with a warning.
+ */
 function checkReferences(
   tables: TableDef[],
-  err: (at: { line: number; column: number }, message: string, hint?: string) => void,
+  err: (
+    at: { line: number; column: number },
+    message: string,
+    hint?: string,
+    severity?: "error" | "warning",
+  ) => void,
   columnOf: (rule: Rule) => number,
 ): void {
   for (const table of tables) {
+    // Sets the rules fill as packets pass (`add @meter { ... }`, `update @blocklist { ... }`).
+    for (const chain of table.chains.values())
+      for (const rule of chain.rules)
+        for (const m of rule.text.matchAll(/(?:^|\s)(?:add|update) @([\w.-]+)/g)) {
+          const set = table.sets?.get(m[1] as string);
+          if (set) set.dynamic = true;
+        }
     const chainOk = (name: string) => table.chains.has(name);
     const check = (rule: Rule, t: Target) => {
       if ((t.kind === "jump" || t.kind === "goto") && !chainOk(t.chain))
@@ -473,13 +489,26 @@ function checkReferences(
             );
           for (const e of t.elements ?? []) check(rule, e.verdict);
         }
-        for (const c of rule.conditions)
-          if (c.kind === "nft-set" && c.set && !table.sets?.has(c.set))
+        rule.conditions = rule.conditions.map((c) => {
+          if (c.kind !== "nft-set" || !c.set) return c;
+          const set = table.sets?.get(c.set);
+          if (!set)
             err(
               { line: rule.line, column: columnOf(rule) },
               `set '@${c.set}' does not exist in table ${table.family} ${table.name}`,
               "declare it with 'set NAME { type ...; }'",
             );
+          if (!set?.dynamic) return c;
+          // Filled by the rules as packets pass: whether this packet's key is in it is chance.
+          const text = `${(c.concat ?? [c.key]).join(" . ")} ${c.neg ? "!= " : ""}@${c.set}`;
+          err(
+            { line: rule.line, column: columnOf(rule) },
+            `match '${text}' on dynamic set @${c.set} is not modelled`,
+            CHANCE_HINT,
+            "warning",
+          );
+          return { kind: "unknown", text, neg: false, chance: "state" };
+        });
       }
     }
   }

@@ -97,6 +97,13 @@ export interface NftSet {
   verdicts: NftMapElement[];
   /** 1-based line of the declaration. */
   line: number;
+  /**
+   * True for a set a rule of its table fills while packets pass (`add @set { ... }`, `update @set
+   * { ... }`, meters): its elements are state the simulator does not know, so a match on it is
+   * chance. A set filled from outside (with `timeout`s, say) is decided on the elements listed.
+   * Default false.
+   */
+  dynamic?: boolean;
 }
 
 /** What a rule does when all its conditions hold. */

@@ -189,6 +189,50 @@ describe("parseNftRuleset on other expressions", () => {
     expect(diagnostics.map((d) => d.hint)).toEqual([CHANCE_HINT, CHANCE_HINT, XT_HINT, DECIDES_NOTHING_HINT]);
   });
 
+  it("reads a set the rules fill (meters, update @set) as chance, and ct count as chance", () => {
+    const parsed = parseNftRuleset(
+      [
+        "table inet fw {",
+        "\tset ssh_meter {\n\t\ttype ipv4_addr\n\t\tsize 65535\n\t\tflags dynamic\n\t}",
+        "\tset seen {\n\t\ttype ipv4_addr\n\t\tflags dynamic,timeout\n\t\ttimeout 1m\n\t}",
+        "\tset fixed {\n\t\ttype ipv4_addr\n\t\tflags timeout\n\t\telements = { 10.0.0.1 timeout 1h }\n\t}",
+        "\tchain input {\n\t\ttype filter hook input priority filter; policy drop;",
+        "\t\ttcp dport 22 ct state new add @ssh_meter { ip saddr limit rate over 3/minute } drop",
+        "\t\tupdate @seen { ip saddr }",
+        "\t\tip saddr @seen tcp dport 80 accept",
+        "\t\tip saddr @fixed accept",
+        "\t\ttcp dport 22 ct count over 4 reject",
+        "\t\ttcp dport 22 accept",
+        "\t}",
+        "}",
+      ].join("\n"),
+      { file: "m.nft" },
+    );
+    const [meter, update, seen, fixed, count] = [...(parsed.tables[0]?.chains.get("input")?.rules ?? [])];
+    expect(meter?.conditions.at(-1)).toEqual({
+      kind: "unknown",
+      text: "add @ssh_meter { ip saddr limit rate over 3/minute}",
+      neg: false,
+      chance: "rate",
+    });
+    expect(update?.conditions).toEqual([]);
+    expect(seen?.conditions[0]).toEqual({
+      kind: "unknown",
+      text: "ip saddr @seen",
+      neg: false,
+      chance: "state",
+    });
+    // A set filled from outside is read as listed.
+    expect(fixed?.conditions[0]).toMatchObject({ kind: "nft-set", set: "fixed" });
+    expect(count?.conditions.at(-1)).toMatchObject({ kind: "unknown", chance: "state" });
+    expect(parsed.diagnostics.map((d) => `${d.position.line}: ${d.message} | ${d.hint}`)).toEqual([
+      `19: expression 'add @ssh_meter { ip saddr limit rate over 3/minute}' is not modelled | ${CHANCE_HINT}`,
+      `20: statement 'update @seen { ip saddr}' is not modelled | ${DECIDES_NOTHING_HINT}`,
+      `23: expression 'ct count over 4' is not modelled | ${CHANCE_HINT}`,
+      `21: match 'ip saddr @seen' on dynamic set @seen is not modelled | ${CHANCE_HINT}`,
+    ]);
+  });
+
   it("reports an unknown expression as unmodelled, covering exactly its words", () => {
     const { rules: r, diagnostics } = rules('\t\tlimit rate 10/second iifname "eth0" accept');
     expect(r[0]?.conditions).toEqual([
