@@ -153,6 +153,10 @@ function statementText(e: Json): string {
     return `${left} ${op}${rhs(e.match.right as Json, left)}`;
   }
   if ("counter" in e) return "counter";
+  if (isObj(e["ct count"])) {
+    const c = e["ct count"];
+    return `ct count ${c.inv ? "over " : ""}${c.val}`;
+  }
   if (isObj(e.set) && typeof e.set.set === "string") {
     // `add @meter { ip saddr limit rate over 3/minute }`: the key, and the statements kept per element.
     const key = lhs(e.set.elem as Json) ?? "expression";
