@@ -214,7 +214,7 @@ function forkChance(env: WalkEnv, s: WalkState, rule: Rule, t: Target | undefine
     // The way where it did not match: the rule is shown undecided, as any unmodelled rule.
     const skip = cloneState(s);
     skip.cur.at++;
-    markUnknown(env, skip, rule, chanceText(rule));
+    markUnknown(env, skip, rule, unknownWhat(rule));
     followed = walk(env, skip);
     ways.push(followed);
   }
@@ -229,7 +229,7 @@ function forkChance(env: WalkEnv, s: WalkState, rule: Rule, t: Target | undefine
   const first = ways[0] as WalkState;
   if (ways.every((w) => alike(w) === alike(first))) {
     const step = first.run.steps.find((x, k) => k >= s.run.steps.length && x.line === rule.line);
-    if (step) step.chance = chanceText(rule) || (t?.kind === "pick" ? t.text : "");
+    if (step) step.chance = unknownWhat(rule) || (t?.kind === "pick" ? t.text : "");
     // A LOG line only the taken way prints may not be printed: the rule may not have matched.
     const other = ways[ways.length - 1] as WalkState;
     const printed = new Map<string, number>();
@@ -250,20 +250,17 @@ function forkChance(env: WalkEnv, s: WalkState, rule: Rule, t: Target | undefine
     return first;
   }
   const shown = followed ?? first;
-  if (!followed) markUnknownAt(env, shown, s, rule, t?.kind === "pick" ? t.text : chanceText(rule));
+  if (!followed) markUnknownAt(env, shown, s, rule, t?.kind === "pick" ? t.text : unknownWhat(rule));
   const entry = shown.run.unmodelled[unmodelledBefore];
   if (entry)
-    entry.alternatives = ways
-      .filter((w) => w !== shown)
-      .map((w) => `${followed ? "if it matched" : "another pick"}: ${describeOutcome(w)}`);
+    entry.alternatives = [
+      ...new Set(
+        ways
+          .filter((w) => w !== shown)
+          .map((w) => `${followed ? "if it matched" : "another pick"}: ${describeOutcome(w)}`),
+      ),
+    ];
   return shown;
-}
-
-function chanceText(rule: Rule): string {
-  return rule.conditions
-    .filter((c) => c.kind === "unknown")
-    .map((c) => (c.kind === "unknown" ? c.text : ""))
-    .join(" ");
 }
 
 /** Records `rule` as undecided where the walk stands: an UNKNOWN step and an unmodelled entry. */
@@ -339,7 +336,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         line: rule.line,
         text: rule.text,
         verdict: "CONTINUE",
-        chance: chanceText(rule),
+        chance: unknownWhat(rule),
       });
       const lines = [...(rule.effects ?? []), rule.target].filter((x) => x.kind === "LOG");
       for (const l of [...(rule.log ? [rule.log] : []), ...lines])
