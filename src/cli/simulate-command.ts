@@ -7,17 +7,13 @@
 import { copyFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
-import { isLoggingRule } from "../core/import/ruleset-material.ts";
-import { prefixToHook } from "../core/parse/prefix-to-hook.ts";
 import { parseIpv4 } from "../core/simulate/ipv4.ts";
-import { nftLogTablesText } from "../core/simulate/nft-log-tables.ts";
-import { isNftRuleset } from "../core/simulate/parse-ruleset-file.ts";
 import { runScenario, type ScenarioResult } from "../core/simulate/run-scenario.ts";
 import { type SimulatedTrace, toTrace } from "../core/simulate/to-kernel-log.ts";
 import type { Topology } from "../core/simulate/topology.ts";
 import { readerRulesets } from "../core/trace-file/ruleset-pins.ts";
 import { type Lab, type TraceMeta, traceMetaSchema } from "../core/trace-file/schema.ts";
-import { buildWorld, LabError, loadLab, simulationLogOverlay } from "../lab/load-lab.ts";
+import { buildWorld, LabError, loadLab, logsHooks } from "../lab/load-lab.ts";
 
 /** One line for `packetwalk --help`. */
 export const summary = "predict a packet's path from a lab's topology and ruleset";
@@ -42,9 +38,11 @@ const USAGE = `usage: packetwalk simulate --lab DIR --from HOST --to ADDR[:PORT]
   --title TEXT         title (metadata, with --write)
   --description TEXT   what the trace teaches (metadata, with --write)
 
-Like the capture lab, a LOG rule is put at the top of every chain (prefix pwsm/iptable/<table>-<CHAIN>),
-so the written log has the recorded traces' form; a ruleset that has logging rules of its own (a
-trace's instrumentation, e.g. --ruleset docker-28.instrumented-pwid) is simulated as it is.`;
+Like the capture lab, a LOG rule is put at the top of every iptables/ebtables chain (prefix
+pwsm/iptable/<table>-<CHAIN>) and a log chain before every nftables base chain (prefix
+pwsm/nft/<family>/<table>/<chain>); a file holding both (nft list ruleset and iptables-legacy-save)
+gets both. So the written log has the recorded traces' form; a ruleset that has logging rules of
+its own (a trace's instrumentation, e.g. --ruleset docker-28.instrumented-pwid) is simulated as it is.`;
 
 interface Args {
   lab?: string;
@@ -154,20 +152,6 @@ function resolveTo(topo: Topology, to: string, proto: string): { addr: string; p
   return { addr, port };
 }
 
-/**
- * Whether a ruleset already logs where packets are (a trace's instrumentation): a logging rule whose
- * prefix names a hook. A host firewall's own LOG rules (`[UFW BLOCK] `) do not, so it gets packetwalk's.
- */
-function logsHooks(text: string): boolean {
-  return text.split("\n").some((line) => {
-    if (!isLoggingRule(line)) return false;
-    const prefix = /(?:--log-prefix|log prefix) ("(?:[^"\\]|\\.)*"|\S+)/.exec(line)?.[1];
-    // TRACE rules and nftrace marks log every hook by themselves.
-    if (prefix === undefined) return /-j TRACE\b|nftrace set 1/.test(line);
-    return prefixToHook(prefix.replace(/^"|"$/g, "").trim()) !== undefined;
-  });
-}
-
 /** JSON Lines objects of a simulated trace (the `packetwalk parse --json` shape plus `matched`, `fate`). */
 export function jsonLines(trace: SimulatedTrace, result: ScenarioResult): string[] {
   return trace.packets.map((p, i) => {
@@ -207,7 +191,7 @@ function humanReport(trace: SimulatedTrace, result: ScenarioResult): string {
       for (const r of e.matched ?? []) {
         if (r.text.includes("-j LOG --log-prefix pwsm/") || r.text.includes("--log-prefix pwsm/")) continue;
         out.push(
-          `      ${r.ruleLine ? `line ${String(r.ruleLine).padStart(3)}` : "        "}  ${r.verdict.padEnd(10)} ${r.text}`,
+          `      ${r.ruleLine ? `line ${String(r.ruleLine).padStart(3)}` : "        "}  ${r.verdict.padEnd(10)} ${r.text}${r.chance ? "  (chance: the same fate if it does not match)" : ""}`,
         );
       }
     }
@@ -215,7 +199,7 @@ function humanReport(trace: SimulatedTrace, result: ScenarioResult): string {
     if (f) out.push(`  => ${f.kind === "delivered" ? `delivered to ${f.host}` : `${f.kind}: ${f.reason}`}`);
     for (const u of sim?.unmodelled ?? [])
       out.push(
-        `  ! unmodelled at ${u.table} ${u.chain} line ${u.line}: ${u.what} (in: ${u.text}); the result is uncertain from there`,
+        `  ! unmodelled at ${u.table} ${u.chain} line ${u.line}: ${u.what} (in: ${u.text}); the result is uncertain from there${u.alternatives?.length ? `; ${u.alternatives.join("; ")}` : ""}`,
       );
     for (const n of sim?.notes ?? []) out.push(`  note: ${n}`);
   });
@@ -268,19 +252,12 @@ export async function run(argv: string[]): Promise<number> {
       rulesetText?.text ??
       lab.data.rulesets[a.ruleset ?? readerRulesets(lab.data.lab?.rulesets ?? [])[0] ?? ""];
     const instrumented = chosen !== undefined && logsHooks(chosen);
-    // An nftables ruleset is logged the nft way, before each of its own base chains; iptables
-    // chains would show tables the ruleset does not have. Appended, so diagnostics keep their lines.
-    const nft = !instrumented && chosen !== undefined && isNftRuleset(chosen);
-    if (nft && chosen !== undefined)
-      rulesetText = {
-        text: `${chosen.replace(/\n?$/, "\n")}${nftLogTablesText(chosen, tag)}`,
-        file: rulesetText?.file ?? `${a.lab}/rulesets/${a.ruleset ?? readerRulesets(l.rulesets)[0]}.rules`,
-      };
+    // Logged as recorded: iptables chains by LOG rules, nftables base chains by log chains before them.
     const { world, diagnostics } = buildWorld(lab, {
       ruleset: a.ruleset,
       rulesetText,
       sysctls: a.sysctls,
-      ...(instrumented || nft ? {} : { overlay: simulationLogOverlay(tag, a.proto) }),
+      ...(instrumented ? {} : { simulationLog: { tag, proto: a.proto } }),
     });
     for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
     if (diagnostics.some((d) => d.severity === "error")) return 2;

@@ -13,11 +13,16 @@ import {
   iptablesSpec,
   ruleComment,
 } from "../capture/log-rules.ts";
+import { isLoggingRule } from "../core/import/ruleset-material.ts";
 import type { Diagnostic } from "../core/model/packet.ts";
 import { parseTraceText } from "../core/parse/index.ts";
+import { prefixToHook } from "../core/parse/prefix-to-hook.ts";
 import { type Annotation, annotateTrace } from "../core/simulate/annotate-trace.ts";
 import { insertRules, type OverlayRule } from "../core/simulate/log-overlay.ts";
+import { nftLogTablesText } from "../core/simulate/nft-log-tables.ts";
+import { parseNftRuleset } from "../core/simulate/parse-nft-ruleset.ts";
 import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
+import type { Ruleset } from "../core/simulate/ruleset.ts";
 import type { World } from "../core/simulate/simulate-packet.ts";
 import { buildTopology } from "../core/simulate/topology.ts";
 import { readTraceFolder, type TraceFolder } from "../core/trace-file/read-trace-folder.ts";
@@ -50,6 +55,11 @@ export interface WorldOptions {
   sysctls?: Record<string, string>;
   /** Rules to insert, e.g. {@link logOverlay}. */
   overlay?: OverlayRule[];
+  /**
+   * `packetwalk simulate`'s logging, run tag and protocol (see {@link addSimulationLogging}), so a
+   * written trace has the recorded traces' form. Default: none.
+   */
+  simulationLog?: { tag: string; proto: string };
 }
 
 /** Builds the simulator's world; ruleset problems are returned, errors among them make it unusable. */
@@ -77,6 +87,10 @@ export function buildWorld(
   const ruleset = parseRulesetFile(text, file);
   const diagnostics = [...ruleset.diagnostics];
   if (options.overlay) diagnostics.push(...insertRules(ruleset, options.overlay));
+  if (options.simulationLog)
+    diagnostics.push(
+      ...addSimulationLogging(ruleset, options.simulationLog.tag, options.simulationLog.proto),
+    );
   return {
     world: {
       topology: buildTopology(l),
@@ -169,7 +183,8 @@ export function annotateRecorded(folder: string, stem: string): Annotation {
         throw new LabError(`${t.logPath}: its command names ${file}, which does not exist`);
       options.rulesetText = { text: readFileSync(path, "utf8"), file };
     }
-    options.overlay = simulationLogOverlay(tag, t.meta.traffic.proto);
+    const text = options.rulesetText?.text ?? lab.data.rulesets[t.meta.ruleset ?? ""];
+    if (text === undefined || !logsHooks(text)) options.simulationLog = { tag, proto: t.meta.traffic.proto };
   }
   const { world } = buildWorld(lab, options);
   const annotation = annotateTrace(
@@ -202,6 +217,44 @@ function toReaderLines(annotation: Annotation, clean: string, file: string): voi
     for (const e of p.events)
       for (const m of e.matched ?? [])
         if (m.ruleLine > 0) m.ruleLine = lines.get(`${m.chain}\n${m.text}`) ?? 0;
+}
+
+/**
+ * Adds `packetwalk simulate`'s logging to a parsed ruleset, the way each part of it is logged when
+ * recorded: an iptables/ebtables ruleset gets the capture lab's LOG rules at the top of every built-in
+ * chain ({@link simulationLogOverlay}); nftables tables get a log base chain before each base chain
+ * ({@link nftLogTablesText}); and legacy tables beside nft ones (`nft list ruleset` followed by
+ * `iptables-legacy-save`) get the LOG rules in the built-in chains they have, prefix
+ * `<tag>/iptable/<table>-<CHAIN>`, with no nft chain of packetwalk's own at a hook they log. Returns
+ * the problems found (none for a ruleset that parsed).
+ */
+export function addSimulationLogging(ruleset: Ruleset, tag: string, proto: string): Diagnostic[] {
+  const overlay = simulationLogOverlay(tag, proto);
+  const nft = ruleset.nft ?? [];
+  if (nft.length === 0) return insertRules(ruleset, overlay);
+  // Beside nft tables, only the legacy tables that exist run: no table or chain is created.
+  const legacy = overlay.filter(
+    (r) => (r.family === "ip" ? ruleset.ip : ruleset.bridge).tables.get(r.table)?.chains.get(r.chain)?.policy,
+  );
+  const logged = (family: "ip" | "bridge", hook: string) =>
+    legacy.some((r) => r.family === family && r.chain === hook.toUpperCase());
+  const tables = parseNftRuleset(nftLogTablesText(nft, tag, logged), { file: "packetwalk-log-tables" });
+  ruleset.nft = [...nft, ...tables.tables];
+  return [...tables.diagnostics, ...insertRules(ruleset, legacy)];
+}
+
+/**
+ * Whether a ruleset already logs where packets are (a trace's instrumentation): a logging rule whose
+ * prefix names a hook. A host firewall's own LOG rules (`[UFW BLOCK] `) do not, so it gets packetwalk's.
+ */
+export function logsHooks(text: string): boolean {
+  return text.split("\n").some((line) => {
+    if (!isLoggingRule(line)) return false;
+    const prefix = /(?:--log-prefix|log prefix) ("(?:[^"\\]|\\.)*"|\S+)/.exec(line)?.[1];
+    // TRACE rules and nftrace marks log every hook by themselves.
+    if (prefix === undefined) return /-j TRACE\b|nftrace set 1/.test(line);
+    return prefixToHook(prefix.replace(/^"|"$/g, "").trim()) !== undefined;
+  });
 }
 
 /** The LOG rules `packetwalk simulate` inserts: the capture lab's layout, matching the simulated protocol. */

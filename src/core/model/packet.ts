@@ -119,6 +119,11 @@ export interface MatchedRule {
   unmodelled?: boolean;
   /** For `JUMP`/`GOTO`: the chain jumped to (for a verdict map, the one its element named). */
   target?: string;
+  /**
+   * Set when only chance (a rate limit, a random draw: its match text) decides whether the rule
+   * matches, and the packet's fate is the same either way: shown as matched.
+   */
+  chance?: string;
 }
 
 /**

@@ -60,9 +60,20 @@ function itf(name: string): Pair {
 }
 
 function valueText(v: NftValue): string {
+  if (v.kind === "concat") return v.parts.map(valueText).join(" . ");
   if (v.kind === "prefix") return cidr(v.cidr);
   if (v.kind === "range") return `${v.lo}-${v.hi}`;
   return v.value;
+}
+
+/** The words for a key, or for a concatenation's keys together (`ip daddr . th dport`). */
+function keyWords(keys: readonly NftKey[]): Pair {
+  const words = keys.map((k) => KEY_WORDS[k]);
+  if (words.length === 1) return words[0] as Pair;
+  return [
+    `the combination ${words.map((w) => w[0]).join(" . ")}`,
+    `組合 ${words.map((w) => w[1]).join(" . ")}`,
+  ];
 }
 
 /** `in`/`out` conditions as one phrase; `from docker0 to another interface` when they name the same one. */
@@ -117,7 +128,7 @@ function setCondition(c: Extract<Condition, { kind: "nft-set" }>, sets?: Map<str
   if (c.key === "ct state" && c.elements) {
     return ctState(c.elements.map(valueText), c.neg);
   }
-  const [key, keyZh] = KEY_WORDS[c.key];
+  const [key, keyZh] = keyWords(c.concat ?? [c.key]);
   if (c.set) {
     const n = sets?.get(c.set)?.elements.length;
     const size = n === undefined ? "" : ` (${n} element${n === 1 ? "" : "s"})`;
@@ -226,7 +237,7 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
 }
 
 function vmapAction(t: Extract<Target, { kind: "vmap" }>, sets?: Map<string, NftSet>): Pair {
-  const [key, keyZh] = KEY_WORDS[t.key];
+  const [key, keyZh] = keyWords(t.concat ?? [t.key]);
   const elements = t.elements ?? sets?.get(t.map ?? "")?.verdicts;
   const where = t.map ? `map @${t.map}` : "the rule's map";
   const whereZh = t.map ? `map @${t.map}` : "規則中的 map";
@@ -273,6 +284,15 @@ function action(t: Target, sets?: Map<string, NftSet>): Pair | undefined {
       return [`go to chain ${t.chain} (no return here)`, `跳到 chain ${t.chain}（不會回來）`];
     case "vmap":
       return vmapAction(t, sets);
+    case "pick": {
+      const named = t.choices
+        .map((c, k) => `${k} → ${c.kind === "NONE" ? "next rule" : verdictWord(c)}`)
+        .join(", ");
+      return [
+        `draws a number by chance and takes its verdict (${named}); the simulator follows every choice`,
+        `隨機抽一個數字並採用對應的判決（${named}）；模擬器會走過每一種選擇`,
+      ];
+    }
     case "DNAT": {
       const to = `${t.addr ?? ""}${t.port ? `:${ports(t.port)}` : ""}`;
       return [

@@ -6,7 +6,7 @@
  * crossed up to its next line (`TraceEvent.crossed`), the unlogged ones included.
  */
 import type { CrossedChain, ParsedTrace } from "../model/packet.ts";
-import { checkConformance, type Divergence, shownHook, visibleEvents } from "./conformance.ts";
+import { checkConformance, type Divergence, keepLogged, shownHook, visibleEvents } from "./conformance.ts";
 import type { HookEvent, World } from "./simulate-packet.ts";
 import { matchedRules } from "./to-kernel-log.ts";
 
@@ -37,7 +37,7 @@ export function annotateTrace(
   result.recorded.forEach((rec, i) => {
     const sim = result.simulated[i];
     if (!sim || bad.has(i + 1)) return;
-    const vis = visibleEvents(sim, "log");
+    const vis = keepLogged(visibleEvents(sim, "log"), rec.hooks, "log");
     rec.events.forEach((ev, j) => {
       const s = vis[j];
       if (!s || shownHook(s, "log") !== ev.hook) return;

@@ -183,6 +183,41 @@ export function shownHook(e: HookEvent, mode: "log" | "trace"): HookId {
   return (prefix !== undefined ? prefixToHook(prefix) : undefined) ?? e.hook;
 }
 
+/**
+ * The simulated events a LOG recording can show, given what it shows (`recorded`, hooks in order): an
+ * event whose every line is chance (a rate-limited LOG) may be missing from the kernel's log, so it is
+ * left out where that makes the two agree. In TRACE mode, or when no choice agrees, `events` as they are.
+ */
+export function keepLogged(
+  events: HookEvent[],
+  recorded: readonly string[],
+  mode: "log" | "trace",
+): HookEvent[] {
+  if (mode !== "log" || !events.some((e) => e.logs.every((l) => l.chance))) return events;
+  const hooks = events.map((e) => shownHook(e, mode));
+  const optional = events.map((e) => e.logs.every((l) => l.chance));
+  // Longest-first alignment: simulated event i against recorded line j; an optional event may be skipped.
+  const memo = new Map<string, number[] | null>();
+  const align = (i: number, j: number): number[] | null => {
+    const key = `${i},${j}`;
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    let out: number[] | null = null;
+    if (i === events.length) out = j === recorded.length ? [] : null;
+    else {
+      if (j < recorded.length && hooks[i] === recorded[j]) {
+        const rest = align(i + 1, j + 1);
+        if (rest) out = [i, ...rest];
+      }
+      if (!out && optional[i]) out = align(i + 1, j);
+    }
+    memo.set(key, out);
+    return out;
+  };
+  const kept = align(0, 0);
+  return kept ? kept.map((i) => events[i] as HookEvent) : events;
+}
+
 /** Simulates the scenario of `parsed` in `world` and compares. */
 export function checkConformance(
   world: World,
@@ -215,7 +250,7 @@ export function checkConformance(
       });
       continue;
     }
-    const vis = visibleEvents(sim, meta.mode);
+    const vis = keepLogged(visibleEvents(sim, meta.mode), rec.hooks, meta.mode);
     const simHooks = vis.map((e) => shownHook(e, meta.mode));
     if (rec.hooks.join() !== simHooks.join())
       divergences.push({ packet: i + 1, what: "hooks", kernel: rec.hooks, predicted: simHooks });

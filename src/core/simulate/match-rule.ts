@@ -82,6 +82,7 @@ function numberish(text: string): number | undefined {
 
 /** Whether set element `e` holds value `v` of `key` (wildcard names, prefixes, ranges, numbers in any base). */
 export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean {
+  if (e.kind === "concat") return false;
   if (e.kind === "prefix") {
     const a = parseIpv4(v);
     return a !== undefined && inCidr(a, e.cidr);
@@ -104,6 +105,23 @@ export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean 
   if (want === v) return true;
   const a = numberish(want);
   return a !== undefined && a === numberish(v);
+}
+
+/**
+ * Whether element `e` holds the packet's value of `keys`: one key, or a concatenation (`ip daddr .
+ * meta l4proto . th dport`) whose element has one part per key. A key the packet lacks matches nothing.
+ */
+export function nftKeysMatch(keys: readonly NftKey[], e: NftValue, p: SimPacket, ctx: MatchContext): boolean {
+  if (keys.length === 1) {
+    const key = keys[0] as NftKey;
+    const v = nftKeyValue(key, p, ctx);
+    return v !== undefined && nftElementMatches(key, e, v);
+  }
+  if (e.kind !== "concat" || e.parts.length !== keys.length) return false;
+  return keys.every((key, k) => {
+    const v = nftKeyValue(key, p, ctx);
+    return v !== undefined && nftElementMatches(key, e.parts[k] as NftValue, v);
+  });
 }
 
 /** Result of a condition or rule: matched, not matched, or unmodelled. */
@@ -211,10 +229,10 @@ function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResu
       break;
     }
     case "nft-set": {
-      const v = nftKeyValue(c.key, p, ctx);
       const elements = c.elements ?? ctx.sets?.get(c.set ?? "")?.elements;
       if (!elements) return "unknown";
-      r = v !== undefined && elements.some((e) => nftElementMatches(c.key, e, v));
+      const keys = c.concat ?? [c.key];
+      r = elements.some((e) => nftKeysMatch(keys, e, p, ctx));
       break;
     }
     case "unknown":

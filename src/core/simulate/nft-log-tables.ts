@@ -2,10 +2,12 @@
  * The logging tables `packetwalk simulate` adds to an nftables ruleset so that a simulated trace has
  * the form of a recorded one: at every hook, a `log` base chain one priority step before each base
  * chain the ruleset has there (its prefix `<tag>/nft/<family>/<table>/<chain>` names the chain the
- * packet is about to enter), and one of packetwalk's own at a hook the ruleset leaves alone. Derived
- * from the ruleset itself, so a reader's own tables and priorities are logged where they run. Pure.
+ * packet is about to enter), and one of packetwalk's own at a hook the ruleset leaves alone (and no
+ * legacy iptables/ebtables table beside it logs). Derived from the ruleset itself, so a reader's own
+ * tables and priorities are logged where they run. Pure.
  */
-import { parseNftRuleset } from "./parse-nft-ruleset.ts";
+import { parseRulesetFile } from "./parse-ruleset-file.ts";
+import type { TableDef } from "./ruleset.ts";
 
 /** packetwalk's own table name, one per family. */
 export const NFT_LOG_TABLE = "packetwalk";
@@ -28,9 +30,21 @@ export interface NftLogChainPlan {
   names: { family: string; table: string; chain: string };
 }
 
-/** The log chains for the base chains of `rulesetText` (nft list ruleset text). */
-export function planNftLogChains(rulesetText: string): NftLogChainPlan[] {
-  const { tables } = parseNftRuleset(rulesetText);
+/**
+ * Whether something else logs a hook already (a legacy iptables/ebtables table's chain there, logged
+ * the iptables way): then packetwalk's own nft chain is not added at it. Default: nothing does.
+ */
+export type HookLogged = (family: "ip" | "bridge", hook: string) => boolean;
+
+/**
+ * The log chains for the base chains of `source`: ruleset text (`nft list ruleset`, its JSON, or
+ * either with an `iptables-legacy-save` beside it) or its parsed nftables tables.
+ */
+export function planNftLogChains(
+  source: string | readonly TableDef[],
+  logged?: HookLogged,
+): NftLogChainPlan[] {
+  const tables = typeof source === "string" ? (parseRulesetFile(source).nft ?? []) : source;
   const plans: NftLogChainPlan[] = [];
   for (const family of ["ip", "bridge"] as const) {
     for (const hook of IP_HOOKS) {
@@ -50,7 +64,7 @@ export function planNftLogChains(rulesetText: string): NftLogChainPlan[] {
           });
         }
       }
-      if (seen.size === 0)
+      if (seen.size === 0 && !logged?.(family, hook))
         plans.push({
           family,
           hook,
@@ -67,9 +81,13 @@ export function nftLogTablePrefix(tag: string, plan: NftLogChainPlan): string {
   return `${tag}/nft/${plan.names.family}/${plan.names.table}/${plan.names.chain}`;
 }
 
-/** `nft -f` text of the logging tables for `rulesetText`, run tag `tag`: every packet is logged. */
-export function nftLogTablesText(rulesetText: string, tag: string): string {
-  const plans = planNftLogChains(rulesetText);
+/** `nft -f` text of the logging tables for `source` (see {@link planNftLogChains}), run tag `tag`: every packet is logged. */
+export function nftLogTablesText(
+  source: string | readonly TableDef[],
+  tag: string,
+  logged?: HookLogged,
+): string {
+  const plans = planNftLogChains(source, logged);
   const out: string[] = [];
   for (const family of ["ip", "bridge"] as const) {
     out.push(`table ${family} ${NFT_LOG_TABLE} {`);

@@ -14,7 +14,7 @@ import { parsePortRange } from "./parse-rule-args.ts";
 import type { ChainDef, Condition, Rule, TableDef, Target } from "./ruleset.ts";
 import { tokenizeNft } from "./tokenize-nft.ts";
 import { type Token, tokenizeRule } from "./tokenize-rule.ts";
-import { UNCERTAIN_HINT } from "./unmodelled-hints.ts";
+import { CHANCE_HINT, UNCERTAIN_HINT } from "./unmodelled-hints.ts";
 
 /** Built-in bridge chains per table (ebtables-nft has no broute table; legacy has it). */
 export const BRIDGE_BUILTIN_CHAINS: Record<string, string[]> = {
@@ -167,7 +167,12 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
     for (const c of parsed.conditions)
       if (c.kind === "unknown") {
         const at = body.indexOf(c.text.split(" ")[0] as string);
-        warn(lineNo, indent + (at < 0 ? 1 : at + 1), `match '${c.text}' is not modelled`, UNCERTAIN_HINT);
+        warn(
+          lineNo,
+          indent + (at < 0 ? 1 : at + 1),
+          `match '${c.text}' is not modelled`,
+          c.chance ? CHANCE_HINT : UNCERTAIN_HINT,
+        );
       }
     if (parsed.target.kind === "unknown") {
       const at = body.indexOf(parsed.target.text);
@@ -373,7 +378,9 @@ export function parseEbtRuleArgs(
       i++;
       parts.push((tokens[i] as Token).value);
     }
-    conditions.push({ kind: "unknown", text: parts.join(" "), neg: n });
+    // ebtables' limit match (`--limit 3/min --limit-burst 5`): a token bucket, chance for the simulator.
+    const chance = /^--limit(-burst)?$/.test(o) ? { chance: "rate" as const } : {};
+    conditions.push({ kind: "unknown", text: parts.join(" "), neg: n, ...chance });
   }
   return { conditions, target, log };
 }

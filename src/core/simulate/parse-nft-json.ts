@@ -76,6 +76,17 @@ function lhs(v: Json): string | undefined {
     if (left === "tcp flags" && Array.isArray(b)) return `${left} & (${b.join(" | ")})`;
     return left ? `${left} & ${rhs(b as Json, left)}` : undefined;
   }
+  // `meta mark | 0x4000`, `meta mark ^ 0x4000` (the value kube-proxy sets the mark to).
+  for (const op of ["|", "^"]) {
+    const pair = v[op];
+    if (!Array.isArray(pair)) continue;
+    const left = lhs(pair[0] as Json);
+    return left ? `${left} ${op} ${rhs(pair[1] as Json, left)}` : undefined;
+  }
+  if (isObj(v.numgen)) {
+    const g = v.numgen;
+    return `numgen ${g.mode} mod ${g.mod}${g.offset ? ` offset ${g.offset}` : ""}`;
+  }
   if (Array.isArray(v.concat)) {
     const parts = v.concat.map((x) => lhs(x));
     return parts.every((x) => x !== undefined) ? parts.join(" . ") : undefined;
@@ -142,6 +153,22 @@ function statementText(e: Json): string {
     return `${left} ${op}${rhs(e.match.right as Json, left)}`;
   }
   if ("counter" in e) return "counter";
+  if (isObj(e["ct count"])) {
+    const c = e["ct count"];
+    return `ct count ${c.inv ? "over " : ""}${c.val}`;
+  }
+  if (isObj(e.set) && typeof e.set.set === "string") {
+    // `add @meter { ip saddr limit rate over 3/minute }`: the key, and the statements kept per element.
+    const key = lhs(e.set.elem as Json) ?? "expression";
+    const stmts = Array.isArray(e.set.stmt) ? e.set.stmt.map(statementText) : [];
+    return `${e.set.op} ${e.set.set} { ${[key, ...stmts].join(" ")} }`;
+  }
+  if (isObj(e.limit)) {
+    const l = e.limit;
+    const unit = typeof l.rate_unit === "string" && l.rate_unit !== "packets" ? ` ${l.rate_unit}` : "";
+    const burst = l.burst ? ` burst ${l.burst}${unit || " packets"}` : "";
+    return `limit rate ${l.inv ? "over " : ""}${l.rate}${unit}/${l.per}${burst}`;
+  }
   if (isObj(e.xt)) return `xt ${e.xt.type} ${JSON.stringify(String(e.xt.name))}`;
   if (isObj(e.vmap)) {
     const left = lhs(e.vmap.key as Json) ?? "unknown-key";
@@ -172,12 +199,13 @@ function statementText(e: Json): string {
       const family = d.family === "ip" || d.family === "ip6" ? `${d.family} ` : "";
       let addr = d.addr === undefined ? "" : valueText(d.addr, "ip daddr");
       if (addr.includes(":") && d.port !== undefined) addr = `[${addr}]`;
-      return `${k} ${family}to ${addr}${d.port !== undefined ? `:${d.port}` : ""}`;
+      return `${k} ${family}to ${addr}${d.port !== undefined ? `:${rhs(d.port, "th dport")}` : ""}`;
     }
   }
   if ("masquerade" in e) {
     const m = isObj(e.masquerade) ? e.masquerade : {};
-    return m.port !== undefined ? `masquerade to :${m.port}` : "masquerade";
+    // A port or a range (`{"range": [1024, 65535]}`), as nft prints it.
+    return m.port !== undefined ? `masquerade to :${rhs(m.port, "th dport")}` : "masquerade";
   }
   if ("reject" in e) {
     const r = isObj(e.reject) ? e.reject : {};

@@ -9,9 +9,10 @@
 
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
 import { NFT_ICMP_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
-import type { Condition, NftKey, NftMapElement, NftValue, PortRange, Target } from "./ruleset.ts";
+import { CHANCE_MODULES, NON_DECIDING_TARGETS } from "./parse-rule-args.ts";
+import type { Chance, Condition, NftKey, NftMapElement, NftValue, PortRange, Target } from "./ruleset.ts";
 import type { NftToken } from "./tokenize-nft.ts";
-import { DECIDES_NOTHING_HINT, UNCERTAIN_HINT } from "./unmodelled-hints.ts";
+import { CHANCE_HINT, DECIDES_NOTHING_HINT, UNCERTAIN_HINT, XT_HINT } from "./unmodelled-hints.ts";
 
 /** A problem in one rule, at a token. */
 export interface NftRuleProblem {
@@ -123,6 +124,125 @@ const ETHERTYPES: Record<string, string> = {
   "8021q": "8100",
   vlan: "8100",
 };
+
+const MARK_OPS = new Map([
+  ["and", "and"],
+  ["&", "and"],
+  ["or", "or"],
+  ["|", "or"],
+  ["xor", "xor"],
+  ["^", "xor"],
+]);
+
+/**
+ * `[meta] mark OP N [OP N ...]` from `at` (OP: `and`/`&`, `or`/`|`, `xor`/`^`), the value `meta mark set`
+ * gives: as one MARK effect, `(mark & ~mask) ^ value` (every such chain of bit operations is one). Undefined
+ * for any other value.
+ */
+function markArithmetic(
+  tokens: readonly NftToken[],
+  at: number,
+): { effect: Target; next: number } | undefined {
+  let k = at;
+  if (tokens[k]?.value === "meta") k++;
+  if (tokens[k]?.value !== "mark") return undefined;
+  k++;
+  let keep = 0xffffffff;
+  let flip = 0;
+  let ops = 0;
+  for (;;) {
+    const op = tokens[k]?.value ?? "";
+    const n = Number(tokens[k + 1]?.value);
+    const kind = MARK_OPS.get(op);
+    if (!kind || !Number.isInteger(n) || n < 0 || n > 0xffffffff) break;
+    if (kind === "and") {
+      keep = (keep & n) >>> 0;
+      flip = (flip & n) >>> 0;
+    } else if (kind === "or") {
+      keep = (keep & ~n) >>> 0;
+      flip = ((flip & ~n) ^ n) >>> 0;
+    } else flip = (flip ^ n) >>> 0;
+    ops++;
+    k += 2;
+  }
+  if (ops === 0 || BITWISE.has(tokens[k]?.value ?? "") || OPERATORS.has(tokens[k]?.value ?? ""))
+    return undefined;
+  return { effect: { kind: "MARK", op: "xset", value: flip, mask: ~keep >>> 0 }, next: k };
+}
+
+/** A set or map element from its words: one value, or a concatenation's parts (`10.96.0.10 . tcp . 80`). */
+export function elementValue(parts: readonly string[]): NftValue {
+  return parts.length === 1 ? nftValue(parts[0] as string) : { kind: "concat", parts: parts.map(nftValue) };
+}
+
+/** Keys of a concatenation, as their first words lead to them (`ip daddr`, `meta l4proto`, `iifname`). */
+const CONCAT_KEYS: [string[], NftKey][] = [
+  [["iifname"], "iifname"],
+  [["oifname"], "oifname"],
+  [["iif"], "iifname"],
+  [["oif"], "oifname"],
+  [["meta", "iifname"], "iifname"],
+  [["meta", "oifname"], "oifname"],
+  [["meta", "l4proto"], "meta l4proto"],
+  [["meta", "mark"], "meta mark"],
+  [["ip", "saddr"], "ip saddr"],
+  [["ip", "daddr"], "ip daddr"],
+  [["ip", "protocol"], "ip protocol"],
+  [["tcp", "dport"], "tcp dport"],
+  [["tcp", "sport"], "tcp sport"],
+  [["udp", "dport"], "udp dport"],
+  [["udp", "sport"], "udp sport"],
+  [["th", "dport"], "th dport"],
+  [["th", "sport"], "th sport"],
+  [["icmp", "type"], "icmp type"],
+  [["ct", "state"], "ct state"],
+  [["fib", "daddr", "type"], "fib daddr type"],
+  [["fib", "saddr", "type"], "fib saddr type"],
+];
+
+/** The key whose words start at `at`, and where they end; undefined for a key the model does not know. */
+function keyAt(tokens: readonly NftToken[], at: number): { key: NftKey; next: number } | undefined {
+  // Longest first: `meta l4proto` before a one-word key.
+  const found = CONCAT_KEYS.filter(([words]) => words.every((w, k) => tokens[at + k]?.value === w)).sort(
+    (a, b) => b[0].length - a[0].length,
+  )[0];
+  return found ? { key: found[1], next: at + found[0].length } : undefined;
+}
+
+/** Expressions whose value is chance, not the packet's: `limit rate`, `numgen`, `quota`, `ct count`. */
+const NFT_CHANCE = new Map<string, Chance>([
+  ["limit", "rate"],
+  ["numgen", "random"],
+  ["quota", "state"],
+]);
+
+/** Whether the expression at `at` is a chance one (`limit rate`, `numgen`, `meta random`), and which. */
+function chanceAt(tokens: readonly NftToken[], at: number): Chance | undefined {
+  const w = tokens[at]?.value ?? "";
+  const next = tokens[at + 1]?.value;
+  if (w === "meta" && next === "random") return "random";
+  if (w === "ct" && next === "count") return "state";
+  // `add @meter { ip saddr limit rate over 3/minute }`: a rate limit per key, kept in a dynamic set.
+  if ((w === "add" || w === "update" || w === "meter") && limitInBraces(tokens, at)) return "rate";
+  return NFT_CHANCE.get(w);
+}
+
+/** Whether the `{ ... }` right after the words at `at` holds a `limit`. */
+function limitInBraces(tokens: readonly NftToken[], at: number): boolean {
+  const open = tokens.findIndex((t, k) => k > at && k <= at + 3 && t.value === "{");
+  if (open < 0) return false;
+  for (let k = open + 1; k < tokens.length && tokens[k]?.value !== "}"; k++)
+    if (tokens[k]?.value === "limit") return true;
+  return false;
+}
+
+/** The most choices of a `numgen ... vmap` the simulator follows (kube-proxy: one per endpoint). */
+const MAX_PICKS = 64;
+
+function numberOf(text: string): number | undefined {
+  const n = Number(text);
+  return Number.isInteger(n) ? n : undefined;
+}
 
 /** Parses a port (number or service name nft prints) or `lo-hi`. */
 function portRange(text: string): PortRange | undefined {
@@ -285,7 +405,13 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       i++;
     }
     const what = text(start, i);
-    problem(tokens[start], `expression '${what}' is not modelled`, UNCERTAIN_HINT, "warning");
+    const chance = chanceAt(tokens, start) !== undefined;
+    problem(
+      tokens[start],
+      `expression '${what}' is not modelled`,
+      chance ? CHANCE_HINT : UNCERTAIN_HINT,
+      "warning",
+    );
     return what;
   };
   /**
@@ -363,11 +489,18 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     if (t.value === "{") {
       i++;
       const elements: NftValue[] = [];
+      let parts: string[] = [];
+      const close = () => {
+        if (parts.length) elements.push(elementValue(parts));
+        parts = [];
+      };
       while (i < tokens.length && peek()?.value !== "}") {
         const e = peek() as NftToken;
-        if (e.value !== ",") elements.push(nftValue(e.value));
+        if (e.value === ",") close();
+        else if (e.value !== ".") parts.push(e.value);
         i++;
       }
+      close();
       if (peek()?.value !== "}") {
         problem(t, "unclosed '{' in an anonymous set", "close the set with '}'");
         return undefined;
@@ -417,6 +550,11 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       }
       const k = peek() as NftToken;
       i++;
+      const parts = [k.value];
+      while (peek()?.value === "." && peek(1)) {
+        parts.push((peek(1) as NftToken).value);
+        i += 2;
+      }
       if (peek()?.value !== ":") {
         problem(
           peek() ?? k,
@@ -431,7 +569,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         problem(peek() ?? k, "expected a verdict (accept, drop, jump CHAIN, goto CHAIN, return, continue)");
         return undefined;
       }
-      elements.push({ key: nftValue(k.value), verdict: v });
+      elements.push({ key: elementValue(parts), verdict: v });
     }
     if (peek()?.value !== "}") {
       problem(open, "unclosed '{' in a verdict map", "close the map with '}'");
@@ -440,11 +578,65 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     i++;
     return elements;
   };
+  /**
+   * `numgen random mod N [offset O] vmap { 0 : goto a, ... }` (and `numgen inc`, `jhash EXPR mod N`):
+   * a verdict drawn among the map's, one choice per value the expression can take (a value without an
+   * element breaks the rule: the walk goes on). Undefined, `i` unspecified, for any other form.
+   */
+  const readPick = (start: number): Target | undefined => {
+    const vmap = tokens.findIndex((x, k) => k > start && x.value === "vmap");
+    const mod = tokens.findIndex((x, k) => k > start && k < vmap && x.value === "mod");
+    if (vmap < 0 || mod < 0 || tokens[vmap + 1]?.value !== "{") return undefined;
+    if (
+      tokens.slice(start, vmap).some((x) => x.value === "{" || (x.type === "word" && VERDICTS.has(x.value)))
+    )
+      return undefined;
+    const n = Number(tokens[mod + 1]?.value);
+    const offset = tokens[mod + 2]?.value === "offset" ? Number(tokens[mod + 3]?.value) : 0;
+    if (!Number.isInteger(n) || n < 1 || n > MAX_PICKS || !Number.isInteger(offset)) return undefined;
+    i = vmap + 1;
+    const elements = readMapElements();
+    if (!elements) return undefined;
+    const choices: Target[] = [];
+    for (let v = offset; v < offset + n; v++) {
+      const e = elements.find((x) => x.key.kind === "value" && numberOf(x.key.value) === v);
+      choices.push(e ? e.verdict : { kind: "NONE" });
+    }
+    return { kind: "pick", text: text(start, i), choices };
+  };
+  /** Adds `key`'s (or a concatenation's) set condition: an anonymous set's elements or a named set. */
+  const pushSet = (
+    key: NftKey,
+    operand: { elements?: NftValue[]; set?: string; neg: boolean },
+    concat?: NftKey[],
+  ) =>
+    out.conditions.push({
+      kind: "nft-set",
+      key,
+      ...(operand.elements ? { elements: operand.elements } : {}),
+      ...(operand.set ? { set: operand.set } : {}),
+      neg: operand.neg,
+      ...(concat ? { concat } : {}),
+    });
   /** Adds the condition for `key` with its operand (single value mapped to the iptables kinds). */
   const match = (key: NftKey, keyStart: number) => {
-    // A concatenation (`ip saddr . tcp dport @svc`, `iifname . oifname vmap {...}`) is not modelled.
+    // A concatenation (`ip daddr . meta l4proto . th dport vmap @svc`): a set or map of its keys' values.
     if (peek()?.value === ".") {
-      out.conditions.push({ kind: "unknown", text: unknownFrom(keyStart), neg: false });
+      const keys: NftKey[] = [key];
+      while (peek()?.value === ".") {
+        const next = keyAt(tokens, i + 1);
+        if (!next) break;
+        keys.push(next.key);
+        i = next.next;
+      }
+      const operand = peek()?.value === "." ? undefined : readOperand(key, keyStart);
+      if (operand?.kind === "vmap" && out.target.kind === "vmap") out.target.concat = keys;
+      else if (operand?.kind === "set") pushSet(key, operand, keys);
+      else {
+        // A single value or a comparison of a concatenation, or a key the model does not know.
+        if (operand?.kind === "vmap") out.target = { kind: "NONE" };
+        out.conditions.push({ kind: "unknown", text: unknownFrom(keyStart), neg: false });
+      }
       return;
     }
     const operand = readOperand(key, keyStart);
@@ -469,13 +661,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       return;
     }
     if (operand.kind === "set") {
-      out.conditions.push({
-        kind: "nft-set",
-        key,
-        ...(operand.elements ? { elements: operand.elements } : {}),
-        ...(operand.set ? { set: operand.set } : {}),
-        neg: operand.neg,
-      });
+      pushSet(key, operand);
       return;
     }
     const v = operand.value.value;
@@ -587,7 +773,14 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
           out.effects.push({ kind: "MARK", value: v >>> 0, mask: 0xffffffff, op: "set" });
           i += 2;
         } else {
-          // `meta mark set ct mark`, `meta mark set mark and 0xff`: the mark becomes a value the model does not know.
+          const own = markArithmetic(tokens, i + 1);
+          if (own) {
+            // `meta mark set mark or 0x4000` (kube-proxy, iptables-nft's MARK): the mark's own bits changed.
+            out.effects.push(own.effect);
+            i = own.next;
+            continue;
+          }
+          // `meta mark set ct mark`: the mark becomes a value the model does not know.
           i = setValueEnd(i + 1);
           unmodelled(start, "condition");
         }
@@ -642,8 +835,22 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     }
     if (w === "xt" && (w1 === "match" || w1 === "target") && peek(2)) {
       // iptables-nft's untranslated extension: its options are not in the listing.
+      const name = (peek(2) as NftToken).value;
       i += 3;
-      unmodelled(start, w1 === "target" ? "target" : "condition");
+      // A comment always matches; a chance match is chance whatever its options.
+      if (w1 === "match" && name === "comment") continue;
+      const what = text(start, i);
+      const chance = w1 === "match" ? CHANCE_MODULES.get(name) : undefined;
+      const continues = w1 === "target" && (NON_DECIDING_TARGETS.has(name) || name === "LOG");
+      problem(
+        tokens[start],
+        `expression '${what}' is not modelled`,
+        chance ? CHANCE_HINT : continues ? DECIDES_NOTHING_HINT : XT_HINT,
+        "warning",
+      );
+      if (w1 === "target")
+        out.target = { kind: "unknown", name, text: what, ...(continues ? { continues } : {}) };
+      else out.conditions.push({ kind: "unknown", text: what, neg: false, ...(chance ? { chance } : {}) });
       continue;
     }
     if (w === "ether" && (w1 === "type" || w1 === "saddr" || w1 === "daddr")) {
@@ -873,13 +1080,24 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       unknownFrom(start);
       continue;
     }
+    if (w === "numgen" || w === "jhash" || w === "symhash") {
+      const pick = readPick(start);
+      if (pick) {
+        out.target = pick;
+        continue;
+      }
+      i = start;
+    }
     const what = unknownFrom(start);
-    const last = tokens[i - 1];
+    const chance = chanceAt(tokens, start);
     // An unknown statement that decides (queue, redirect, notrack) is an unknown target, else a condition.
     if (w === "queue" || w === "redirect" || w === "notrack")
       out.target = { kind: "unknown", name: w, text: what };
-    else out.conditions.push({ kind: "unknown", text: what, neg: false });
-    void last;
+    else if ((w === "add" || w === "update") && w1?.startsWith("@") && !chance) {
+      // `update @seen { ip saddr }` only fills a set: matches on that set are chance (see checkReferences).
+      const p = out.problems[out.problems.length - 1];
+      if (p) Object.assign(p, { message: `statement '${what}' is not modelled`, hint: DECIDES_NOTHING_HINT });
+    } else out.conditions.push({ kind: "unknown", text: what, neg: false, ...(chance ? { chance } : {}) });
   }
   return out;
 }

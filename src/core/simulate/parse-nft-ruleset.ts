@@ -5,7 +5,7 @@
  * positioned diagnostics (`file:line:col`, what was expected, a hint); this never throws.
  */
 import type { Diagnostic } from "../model/packet.ts";
-import { nftValue, parseNftRule } from "./parse-nft-rule.ts";
+import { elementValue, parseNftRule } from "./parse-nft-rule.ts";
 import type {
   BaseChain,
   ChainDef,
@@ -17,6 +17,7 @@ import type {
   Target,
 } from "./ruleset.ts";
 import { type NftToken, tokenizeNft } from "./tokenize-nft.ts";
+import { CHANCE_HINT } from "./unmodelled-hints.ts";
 
 /** Options of {@link parseNftRuleset}. */
 export interface ParseNftOptions {
@@ -158,26 +159,29 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
         const verdictMap = / : verdict$/.test(set.type) || set.type === "verdict";
         for (const e of entries) {
           if (e.length === 0) continue;
-          // A concatenated key (`10.0.0.1 . tcp . 22`) only serves concatenation matches, which are not modelled.
-          const colonAt = e.findIndex((w) => w.value === ":");
-          if (e.slice(0, colonAt < 0 ? undefined : colonAt).some((w) => w.value === ".")) continue;
           // A data map (`ipv4_addr : ipv4_addr`) feeds `dnat to ... map`, which is not modelled.
           if (kind === "map" && !verdictMap) continue;
-          if (verdictMap || e.some((w) => w.value === ":")) {
-            const colon = e.findIndex((w) => w.value === ":");
-            const key = e[0] as NftToken;
-            const v = e.slice(colon + 1).map((w) => w.value);
-            const verdict = verdictOf(v);
-            if (colon !== 1 || !verdict) {
+          const colon = e.findIndex((w) => w.value === ":");
+          // The key's words: values joined by '.' (a concatenation), up to the element's options or its ':'.
+          const keyWords: string[] = [];
+          for (let k = 0; k < (colon < 0 ? e.length : colon); k++) {
+            const w = e[k] as NftToken;
+            if (k % 2 === 1 && w.value !== ".") break;
+            if (k % 2 === 0) keyWords.push(w.value);
+          }
+          const key = elementValue(keyWords);
+          if (verdictMap || colon >= 0) {
+            const verdict = colon < 0 ? undefined : verdictOf(e.slice(colon + 1).map((w) => w.value));
+            if (!verdict || keyWords.length === 0) {
               err(
-                key,
+                e[0] as NftToken,
                 `map element '${e.map((w) => w.value).join(" ")}' is not 'KEY : VERDICT'`,
                 'write e.g. "docker0" : jump my-chain',
               );
               continue;
             }
-            set.verdicts.push({ key: nftValue(key.value), verdict });
-          } else set.elements.push(nftValue((e[0] as NftToken).value));
+            set.verdicts.push({ key, verdict });
+          } else set.elements.push(key);
         }
       } else if (
         head &&
@@ -430,13 +434,28 @@ function verdictOf(words: string[]): Target | undefined {
   return undefined;
 }
 
-/** Jumps to missing chains and references to missing sets are errors: the kernel refuses them too. */
+/**
+ * Jumps to missing chains and references to missing sets are errors: the kernel refuses them too. A
+ * match on a set the rules fill (`add @set`, `update @set`) becomes a chance match, with a warning.
+ */
 function checkReferences(
   tables: TableDef[],
-  err: (at: { line: number; column: number }, message: string, hint?: string) => void,
+  err: (
+    at: { line: number; column: number },
+    message: string,
+    hint?: string,
+    severity?: "error" | "warning",
+  ) => void,
   columnOf: (rule: Rule) => number,
 ): void {
   for (const table of tables) {
+    // Sets the rules fill as packets pass (`add @meter { ... }`, `update @blocklist { ... }`).
+    for (const chain of table.chains.values())
+      for (const rule of chain.rules)
+        for (const m of rule.text.matchAll(/(?:^|\s)(?:add|update) @([\w.-]+)/g)) {
+          const set = table.sets?.get(m[1] as string);
+          if (set) set.dynamic = true;
+        }
     const chainOk = (name: string) => table.chains.has(name);
     const check = (rule: Rule, t: Target) => {
       if ((t.kind === "jump" || t.kind === "goto") && !chainOk(t.chain))
@@ -470,13 +489,26 @@ function checkReferences(
             );
           for (const e of t.elements ?? []) check(rule, e.verdict);
         }
-        for (const c of rule.conditions)
-          if (c.kind === "nft-set" && c.set && !table.sets?.has(c.set))
+        rule.conditions = rule.conditions.map((c) => {
+          if (c.kind !== "nft-set" || !c.set) return c;
+          const set = table.sets?.get(c.set);
+          if (!set)
             err(
               { line: rule.line, column: columnOf(rule) },
               `set '@${c.set}' does not exist in table ${table.family} ${table.name}`,
               "declare it with 'set NAME { type ...; }'",
             );
+          if (!set?.dynamic) return c;
+          // Filled by the rules as packets pass: whether this packet's key is in it is chance.
+          const text = `${(c.concat ?? [c.key]).join(" . ")} ${c.neg ? "!= " : ""}@${c.set}`;
+          err(
+            { line: rule.line, column: columnOf(rule) },
+            `match '${text}' on dynamic set @${c.set} is not modelled`,
+            CHANCE_HINT,
+            "warning",
+          );
+          return { kind: "unknown", text, neg: false, chance: "state" };
+        });
       }
     }
   }

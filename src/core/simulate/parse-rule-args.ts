@@ -3,7 +3,7 @@
  * Matches and targets the simulator does not model become `unknown` entries that keep their text.
  */
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
-import type { Condition, PortRange, Target } from "./ruleset.ts";
+import type { Chance, Condition, PortRange, Target } from "./ruleset.ts";
 import type { Token } from "./tokenize-rule.ts";
 
 /** A problem in one rule, at a column of its line. */
@@ -103,6 +103,19 @@ const KNOWN_MODULES = new Set([
   "comment",
   "mark",
   "iprange",
+]);
+
+/**
+ * Match modules whose result depends on state the simulator cannot know, not on the packet, and that
+ * change nothing it models: the rule engine follows both outcomes (see `runChain`).
+ */
+export const CHANCE_MODULES: ReadonlyMap<string, Chance> = new Map<string, Chance>([
+  ["limit", "rate"],
+  ["hashlimit", "rate"],
+  ["statistic", "random"],
+  ["recent", "state"],
+  ["connlimit", "state"],
+  ["quota", "state"],
 ]);
 
 const TCP_FLAGS = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"];
@@ -232,7 +245,8 @@ export function parseRuleArgs(tokens: Token[]): RuleArgsResult {
             parts.push(/\s/.test(t) || t === "" ? JSON.stringify(t) : t);
             j++;
           }
-          conditions.push({ kind: "unknown", text: parts.join(" "), neg: n });
+          const chance = CHANCE_MODULES.get(module);
+          conditions.push({ kind: "unknown", text: parts.join(" "), neg: n, ...(chance ? { chance } : {}) });
           module = undefined;
           i = j;
           continue;

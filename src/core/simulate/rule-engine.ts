@@ -3,7 +3,7 @@
  * gotos into user chains, RETURN, falling off a user chain, the chain policy. Records every rule
  * that matched (what TRACE would print) and LOG lines, and reports unmodelled rules.
  */
-import { type MatchContext, matchRule, nftElementMatches, nftKeyValue } from "./match-rule.ts";
+import { type MatchContext, matchRule, nftKeysMatch } from "./match-rule.ts";
 import type { ChainDef, Rule, TableDef, Target } from "./ruleset.ts";
 import type { SimPacket } from "./sim-packet.ts";
 
@@ -24,6 +24,11 @@ export interface RuleStep {
   unmodelled?: boolean;
   /** For JUMP/GOTO: the chain jumped to. */
   target?: string;
+  /**
+   * Set on a rule only chance decides (its limit or random match, as text) whose every outcome ends
+   * the table alike: the step is shown taken, and the result stays decided.
+   */
+  chance?: string;
 }
 
 /** A LOG rule (or ebtables `--log` watcher) that fired. */
@@ -31,6 +36,8 @@ export interface LogHit {
   prefix: string;
   level?: string;
   line: number;
+  /** True when a rate limit (or another chance match) decides whether this line is printed at all. */
+  chance?: boolean;
 }
 
 /** A rule the simulator could not decide. */
@@ -41,12 +48,27 @@ export interface Unmodelled {
   text: string;
   /** What was not modelled: the match or target text. */
   what: string;
+  /**
+   * For a chance rule whose outcomes differ: the outcomes not followed, e.g. `if it matched: DROP`,
+   * `another pick: DNAT to 10.244.2.6:80`. Absent for other unmodelled rules.
+   */
+  alternatives?: string[];
 }
 
-/** A NAT action chosen in a nat chain. */
+/**
+ * A NAT action chosen in a nat chain. `port`: the new port, or the lowest of a range up to `portHi`
+ * (`--to-ports 1024-65535`, `masquerade to :1024-65535`), within which the kernel keeps the packet's own
+ * port when it can.
+ */
 export type NatAction =
-  | { kind: "DNAT" | "SNAT"; addr?: string; port?: number }
-  | { kind: "MASQUERADE"; port?: number };
+  | { kind: "DNAT" | "SNAT"; addr?: string; port?: number; portHi?: number }
+  | { kind: "MASQUERADE"; port?: number; portHi?: number };
+
+/** The port range of a NAT target as a {@link NatAction}'s `port` and `portHi` (absent for one port). */
+function natPorts(r: { lo: number; hi: number } | undefined): { port?: number; portHi?: number } {
+  if (!r) return {};
+  return r.hi > r.lo ? { port: r.lo, portHi: r.hi } : { port: r.lo };
+}
 
 /** The outcome of one table at one hook. */
 export interface ChainRun {
@@ -82,82 +104,293 @@ function unknownWhat(rule: Rule): string {
     .join(" ");
 }
 
+/** The chance rule the walk is about to decide by force: which of its outcomes to take. */
+type Force = { choice: "match" } | { choice: "pick"; target: Target };
+
+/** Where a walk through one table stands: the call stack, the rule it is at, what it found, the packet. */
+interface WalkState {
+  stack: { chain: ChainDef; at: number }[];
+  cur: { chain: ChainDef; at: number };
+  run: ChainRun;
+  p: SimPacket;
+}
+
+/** What every branch of one `runChain` shares: the table, its context, and the forks left. */
+interface WalkEnv {
+  table: TableDef;
+  ctx: MatchContext;
+  base: ChainDef;
+  forks: number;
+}
+
+/** How many chance rules one `runChain` follows both ways before it treats the next as unknown. */
+const MAX_FORKS = 256;
+
+function cloneState(s: WalkState): WalkState {
+  return {
+    stack: s.stack.map((f) => ({ ...f })),
+    cur: { ...s.cur },
+    run: { ...s.run, steps: [...s.run.steps], logs: [...s.run.logs], unmodelled: [...s.run.unmodelled] },
+    p: { ...s.p },
+  };
+}
+
+/** What a table's run hands on to the rest of the packet's walk: equal outcomes mean equal fates. */
+function outcome(s: WalkState): string {
+  const n = s.run.nat;
+  return [
+    s.run.verdict,
+    n ? `${n.kind} ${"addr" in n ? (n.addr ?? "") : ""}:${n.port ?? ""}-${n.portHi ?? ""}` : "",
+    s.p.mark,
+    s.run.trace,
+  ].join("|");
+}
+
+/** A branch's outcome in words, for the note on an undecided chance rule. */
+function describeOutcome(s: WalkState): string {
+  const n = s.run.nat;
+  const nat = n
+    ? n.kind === "MASQUERADE"
+      ? "MASQUERADE"
+      : `${n.kind} to ${n.addr ?? ""}${n.port !== undefined ? `:${n.port}` : ""}`
+    : s.run.verdict;
+  return `${nat}${s.p.mark ? ` (mark 0x${s.p.mark.toString(16)})` : ""}`;
+}
+
+/** Whether every match of `rule` the model cannot decide is a chance match (a limit, a random draw). */
+function decidedByChanceOnly(rule: Rule): boolean {
+  return (
+    rule.conditions.some((c) => c.kind === "unknown" && c.chance) &&
+    rule.conditions.every((c) => c.kind !== "unknown" || c.chance !== undefined)
+  );
+}
+
+/** Whether taking `rule` only logs: its target goes on to the next rule and it changes nothing else. */
+function onlyLogs(rule: Rule): boolean {
+  const t = rule.target;
+  const goesOn =
+    t.kind === "LOG" ||
+    t.kind === "NONE" ||
+    t.kind === "CONTINUE" ||
+    (t.kind === "unknown" && t.continues === true);
+  return goesOn && (rule.effects ?? []).every((e) => e.kind === "LOG");
+}
+
 /**
  * Runs `chainName` of `table`. `p.mark` changes with MARK; NAT targets are returned, not applied (the
  * caller applies them at the right manip point).
+ *
+ * A rule the model cannot decide because of chance alone (a rate limit, `-m statistic`, `numgen
+ * random ... vmap`) is followed every way it can go, to the end of the table: when every way hands on
+ * the same verdict, NAT and mark (and meets the same undecided rules after it), the result is decided and the
+ * walk shown is the one where the rule matched (for a pick, its first choice); its step carries
+ * `chance`. So a limited LOG, or a limited jump to a chain that only logs and returns (ufw's
+ * `ufw-logging-deny`), changes nothing, while a limited DROP before an accept is uncertain. When the
+ * ways differ, the walk goes on as if the rule did not match (a pick: its first choice), and the
+ * unmodelled entry names the other outcomes (`alternatives`).
  */
 export function runChain(table: TableDef, chainName: string, p: SimPacket, baseCtx: MatchContext): ChainRun {
   const run: ChainRun = { verdict: "ACCEPT", steps: [], logs: [], unmodelled: [], trace: false };
   const ctx = table.sets ? { ...baseCtx, sets: table.sets } : baseCtx;
   const base = table.chains.get(chainName);
   if (!base) return run;
-  // Frames of the call stack: chain and next rule index.
-  const stack: { chain: ChainDef; at: number }[] = [];
-  let cur: { chain: ChainDef; at: number } = { chain: base, at: 0 };
+  const end = walk(
+    { table, ctx, base, forks: MAX_FORKS },
+    { stack: [], cur: { chain: base, at: 0 }, run, p },
+  );
+  if (end.p !== p) p.mark = end.p.mark;
+  return end.run;
+}
+
+/** The outcomes of a chance rule, as forced walks, and the one followed when they differ. */
+function forkChance(env: WalkEnv, s: WalkState, rule: Rule, t: Target | undefined): WalkState {
+  const unmodelledBefore = s.run.unmodelled.length;
+  const logsBefore = s.run.logs.length;
+  const forces: Force[] =
+    t?.kind === "pick" ? t.choices.map((target) => ({ choice: "pick", target })) : [{ choice: "match" }];
+  const ways = forces.map((force) => walk(env, cloneState(s), force));
+  let followed: WalkState | undefined;
+  if (t?.kind !== "pick") {
+    // The way where it did not match: the rule is shown undecided, as any unmodelled rule.
+    const skip = cloneState(s);
+    skip.cur.at++;
+    markUnknown(env, skip, rule, unknownWhat(rule));
+    followed = walk(env, skip);
+    ways.push(followed);
+  }
+  // Two ways are alike when they hand on the same and meet the same undecided rules after the fork.
+  const alike = (w: WalkState) =>
+    JSON.stringify([
+      outcome(w),
+      w.run.unmodelled
+        .slice(unmodelledBefore + (w === followed ? 1 : 0))
+        .map((u) => [u.line, u.what, u.alternatives]),
+    ]);
+  const first = ways[0] as WalkState;
+  if (ways.every((w) => alike(w) === alike(first))) {
+    const step = first.run.steps.find((x, k) => k >= s.run.steps.length && x.line === rule.line);
+    if (step) step.chance = unknownWhat(rule) || (t?.kind === "pick" ? t.text : "");
+    // A LOG line only the taken way prints may not be printed: the rule may not have matched.
+    const other = ways[ways.length - 1] as WalkState;
+    const printed = new Map<string, number>();
+    for (const l of other === first ? [] : other.run.logs.slice(logsBefore)) {
+      const key = `${l.line}\n${l.prefix}`;
+      printed.set(key, (printed.get(key) ?? 0) + 1);
+    }
+    first.run.logs = first.run.logs.map((l, k) => {
+      if (k < logsBefore || other === first) return l;
+      const key = `${l.line}\n${l.prefix}`;
+      const n = printed.get(key) ?? 0;
+      if (n > 0) {
+        printed.set(key, n - 1);
+        return l;
+      }
+      return { ...l, chance: true };
+    });
+    return first;
+  }
+  const shown = followed ?? first;
+  if (!followed) markUnknownAt(env, shown, s, rule, t?.kind === "pick" ? t.text : unknownWhat(rule));
+  const entry = shown.run.unmodelled[unmodelledBefore];
+  if (entry)
+    entry.alternatives = [
+      ...new Set(
+        ways
+          .filter((w) => w !== shown)
+          .map((w) => `${followed ? "if it matched" : "another pick"}: ${describeOutcome(w)}`),
+      ),
+    ];
+  return shown;
+}
+
+/** Records `rule` as undecided where the walk stands: an UNKNOWN step and an unmodelled entry. */
+function markUnknown(env: WalkEnv, s: WalkState, rule: Rule, what: string): void {
+  s.run.unmodelled.push({
+    table: env.table.name,
+    chain: s.cur.chain.name,
+    line: rule.line,
+    text: rule.text,
+    what,
+  });
+  s.run.steps.push({
+    kind: "rule",
+    chain: s.cur.chain.name,
+    index: rule.index,
+    line: rule.line,
+    text: rule.text,
+    verdict: "UNKNOWN",
+    unmodelled: true,
+  });
+}
+
+/** For a pick followed by its first choice: the unmodelled entry at the fork, and its step marked undecided. */
+function markUnknownAt(env: WalkEnv, shown: WalkState, at: WalkState, rule: Rule, what: string): void {
+  shown.run.unmodelled.splice(at.run.unmodelled.length, 0, {
+    table: env.table.name,
+    chain: at.cur.chain.name,
+    line: rule.line,
+    text: rule.text,
+    what,
+  });
+  const step = shown.run.steps[at.run.steps.length];
+  if (step) step.unmodelled = true;
+}
+
+/** Walks from `s` to the end of the table; `force` decides the chance rule `s` stands at. */
+function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
+  const { table, ctx, base } = env;
+  const { run } = s;
   for (;;) {
-    const rule = cur.chain.rules[cur.at];
+    const rule = s.cur.chain.rules[s.cur.at];
     if (!rule) {
-      if (cur.chain === base || stack.length === 0) {
+      if (s.cur.chain === base || s.stack.length === 0) {
         const policy = base.policy ?? "ACCEPT";
         run.steps.push({ kind: "policy", chain: base.name, line: base.line, text: "", verdict: policy });
         run.verdict = policy === "DROP" ? "DROP" : "ACCEPT";
-        return run;
+        return s;
       }
       run.steps.push({
         kind: "return",
-        chain: cur.chain.name,
-        line: cur.chain.line,
+        chain: s.cur.chain.name,
+        line: s.cur.chain.line,
         text: "",
         verdict: "RETURN",
       });
-      cur = stack.pop() as { chain: ChainDef; at: number };
+      s.cur = s.stack.pop() as { chain: ChainDef; at: number };
       continue;
     }
-    cur.at++;
-    const m = matchRule(rule, p, ctx);
-    if (rule.log && m === true)
-      run.logs.push({ prefix: rule.log.prefix, level: rule.log.level, line: rule.line });
-    if (m === false) continue;
-    if (m === "unknown") {
-      run.unmodelled.push({
-        table: table.name,
-        chain: cur.chain.name,
-        line: rule.line,
-        text: rule.text,
-        what: unknownWhat(rule),
-      });
-      // Undecidable: carry on as if it did not match, and say so.
+    const forced = force;
+    force = undefined;
+    const m = forced ? true : matchRule(rule, s.p, ctx);
+    if (m === false) {
+      s.cur.at++;
+      continue;
+    }
+    if (!forced && m === "unknown" && decidedByChanceOnly(rule) && onlyLogs(rule)) {
+      // Matched or not, the walk goes on from the next rule alike: only the LOG line is chance.
+      s.cur.at++;
       run.steps.push({
         kind: "rule",
-        chain: cur.chain.name,
+        chain: s.cur.chain.name,
         index: rule.index,
         line: rule.line,
         text: rule.text,
-        verdict: "UNKNOWN",
-        unmodelled: true,
+        verdict: "CONTINUE",
+        chance: unknownWhat(rule),
       });
+      const lines = [...(rule.effects ?? []), rule.target].filter((x) => x.kind === "LOG");
+      for (const l of [...(rule.log ? [rule.log] : []), ...lines])
+        run.logs.push({ prefix: l.prefix, level: l.level, line: rule.line, chance: true });
       continue;
     }
-    let t = rule.target;
+    if (
+      !forced &&
+      env.forks > 0 &&
+      (m === "unknown" ? decidedByChanceOnly(rule) : rule.target.kind === "pick")
+    ) {
+      env.forks--;
+      return forkChance(env, s, rule, m === true ? rule.target : undefined);
+    }
+    s.cur.at++;
+    if (rule.log && m === true)
+      run.logs.push({ prefix: rule.log.prefix, level: rule.log.level, line: rule.line });
+    if (m === "unknown") {
+      // Undecidable: carry on as if it did not match, and say so.
+      markUnknown(env, s, rule, unknownWhat(rule));
+      continue;
+    }
+    let t = forced?.choice === "pick" ? forced.target : rule.target;
+    const blind = t.kind === "pick";
+    if (t.kind === "pick") {
+      // No forks left: the first choice, undecided.
+      s.run.unmodelled.push({
+        table: table.name,
+        chain: s.cur.chain.name,
+        line: rule.line,
+        text: rule.text,
+        what: t.text,
+      });
+      t = t.choices[0] ?? { kind: "NONE" };
+    }
     if (t.kind === "vmap") {
       // The element the key finds decides; no element: the rule breaks (nothing happens, nothing traced).
-      const { key } = t;
-      const v = nftKeyValue(key, p, ctx);
+      const keys = t.concat ?? [t.key];
       const elements = t.elements ?? table.sets?.get(t.map ?? "")?.verdicts ?? [];
-      const hit = v === undefined ? undefined : elements.find((e) => nftElementMatches(key, e.key, v));
+      const hit = elements.find((e) => nftKeysMatch(keys, e.key, s.p, ctx));
       if (!hit) continue;
       t = hit.verdict;
     }
     const step: RuleStep = {
       kind: "rule",
-      chain: cur.chain.name,
+      chain: s.cur.chain.name,
       index: rule.index,
       line: rule.line,
       text: rule.text,
       verdict: "CONTINUE",
+      ...(blind ? { unmodelled: true } : {}),
     };
     run.steps.push(step);
-    for (const effect of rule.effects ?? []) applyEffect(effect, p, run, rule.line);
+    for (const effect of rule.effects ?? []) applyEffect(effect, s.p, run, rule.line);
     switch (t.kind) {
       case "NONE":
       case "CONTINUE":
@@ -169,9 +402,10 @@ export function runChain(table: TableDef, chainName: string, p: SimPacket, baseC
         run.trace = true;
         continue;
       case "MARK":
-        applyMark(t, p);
+        applyMark(t, s.p);
         continue;
       case "vmap":
+      case "pick":
         continue;
       case "unknown":
         // A non-terminating target that touches nothing modelled (TCPMSS): the walk goes on, decided.
@@ -180,7 +414,7 @@ export function runChain(table: TableDef, chainName: string, p: SimPacket, baseC
         step.unmodelled = true;
         run.unmodelled.push({
           table: table.name,
-          chain: cur.chain.name,
+          chain: s.cur.chain.name,
           line: rule.line,
           text: rule.text,
           what: t.text,
@@ -191,35 +425,35 @@ export function runChain(table: TableDef, chainName: string, p: SimPacket, baseC
       case "REJECT":
         step.verdict = t.kind;
         run.verdict = t.kind;
-        return run;
+        return s;
       case "DNAT":
       case "SNAT":
         step.verdict = t.kind;
-        run.nat = { kind: t.kind, addr: t.addr, port: t.port?.lo };
-        return run;
+        run.nat = { kind: t.kind, addr: t.addr, ...natPorts(t.port) };
+        return s;
       case "MASQUERADE":
         step.verdict = "MASQUERADE";
-        run.nat = { kind: "MASQUERADE", port: t.port?.lo };
-        return run;
+        run.nat = { kind: "MASQUERADE", ...natPorts(t.port) };
+        return s;
       case "RETURN":
         step.verdict = "RETURN";
-        if (stack.length === 0) {
+        if (s.stack.length === 0) {
           const policy = base.policy ?? "ACCEPT";
           run.steps.push({ kind: "policy", chain: base.name, line: base.line, text: "", verdict: policy });
           run.verdict = policy === "DROP" ? "DROP" : "ACCEPT";
-          return run;
+          return s;
         }
-        cur = stack.pop() as { chain: ChainDef; at: number };
+        s.cur = s.stack.pop() as { chain: ChainDef; at: number };
         continue;
       case "jump":
       case "goto": {
         const target = table.chains.get(t.chain);
         step.verdict = t.kind === "jump" ? "JUMP" : "GOTO";
         step.target = t.chain;
-        if (!target || stack.length >= MAX_DEPTH) {
+        if (!target || s.stack.length >= MAX_DEPTH) {
           run.unmodelled.push({
             table: table.name,
-            chain: cur.chain.name,
+            chain: s.cur.chain.name,
             line: rule.line,
             text: rule.text,
             what: `-j ${t.chain}`,
@@ -227,8 +461,8 @@ export function runChain(table: TableDef, chainName: string, p: SimPacket, baseC
           step.unmodelled = true;
           continue;
         }
-        if (t.kind === "jump") stack.push(cur);
-        cur = { chain: target, at: 0 };
+        if (t.kind === "jump") s.stack.push(s.cur);
+        s.cur = { chain: target, at: 0 };
         continue;
       }
     }

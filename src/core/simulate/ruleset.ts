@@ -33,10 +33,23 @@ export type Condition =
   | { kind: "logical-in" | "logical-out"; name: string; neg: boolean }
   | { kind: "mac-src" | "mac-dst"; mac: string; neg: boolean }
   | { kind: "ip-proto"; proto: string; neg: boolean }
-  /** nftables: `KEY { a, b }` or `KEY @set` (`neg` for `!=`): the key's value is one of the elements. */
-  | { kind: "nft-set"; key: NftKey; elements?: NftValue[]; set?: string; neg: boolean }
-  /** A match the simulator does not model: its result is unknown, never silently true or false. */
-  | { kind: "unknown"; text: string; neg: boolean };
+  /**
+   * nftables: `KEY { a, b }` or `KEY @set` (`neg` for `!=`): the key's value is one of the elements.
+   * `concat`: the keys of a concatenation (`ip daddr . meta l4proto . th dport @svc`, `key` its first),
+   * whose elements are `concat` values. Default: one key.
+   */
+  | { kind: "nft-set"; key: NftKey; elements?: NftValue[]; set?: string; neg: boolean; concat?: NftKey[] }
+  /**
+   * A match the simulator does not model: its result is unknown, never silently true or false.
+   * `chance`: a match with no side effect whose result depends on state the simulator cannot know,
+   * not on the packet (`rate`: `-m limit`, `-m hashlimit`, nft `limit rate`; `random`: `-m statistic`,
+   * nft `numgen`; `state`: `-m recent`, `-m connlimit`, `-m quota`). The rule engine then follows
+   * both outcomes and stays decided when they end alike (see `runChain`). Default: not a chance match.
+   */
+  | { kind: "unknown"; text: string; neg: boolean; chance?: Chance };
+
+/** Why a chance match cannot be decided: a token bucket, a random draw, or counts of earlier traffic. */
+export type Chance = "rate" | "random" | "state";
 
 /** The packet or metadata fields nftables rules key sets and verdict maps on. */
 export type NftKey =
@@ -62,7 +75,9 @@ export type NftKey =
 export type NftValue =
   | { kind: "value"; value: string }
   | { kind: "prefix"; cidr: Cidr }
-  | { kind: "range"; lo: string; hi: string };
+  | { kind: "range"; lo: string; hi: string }
+  /** An element of a concatenated set or map (`10.96.0.10 . tcp . 80`): one value per key. */
+  | { kind: "concat"; parts: NftValue[] };
 
 /** One element of a verdict map: its key and the verdict it maps to. */
 export interface NftMapElement {
@@ -82,6 +97,13 @@ export interface NftSet {
   verdicts: NftMapElement[];
   /** 1-based line of the declaration. */
   line: number;
+  /**
+   * True for a set a rule of its table fills while packets pass (`add @set { ... }`, `update @set
+   * { ... }`, meters): its elements are state the simulator does not know, so a match on it is
+   * chance. A set filled from outside (with `timeout`s, say) is decided on the elements listed.
+   * Default false.
+   */
+  dynamic?: boolean;
 }
 
 /** What a rule does when all its conditions hold. */
@@ -94,8 +116,16 @@ export type Target =
   | { kind: "SNAT"; addr?: string; port?: PortRange }
   | { kind: "MASQUERADE"; port?: PortRange }
   | { kind: "MARK"; value: number; mask: number; op: "set" | "xset" | "or" | "and" }
-  /** nftables `KEY vmap @map` or `KEY vmap { k : verdict, ... }`: the verdict of the element the key finds. */
-  | { kind: "vmap"; key: NftKey; map?: string; elements?: NftMapElement[] }
+  /**
+   * nftables `KEY vmap @map` or `KEY vmap { k : verdict, ... }`: the verdict of the element the key finds
+   * (`concat`: a concatenation's keys, as for `nft-set`).
+   */
+  | { kind: "vmap"; key: NftKey; map?: string; elements?: NftMapElement[]; concat?: NftKey[] }
+  /**
+   * A verdict drawn by chance among `choices` (nftables `numgen random mod N vmap { 0 : goto a, ... }`,
+   * kube-proxy's load balancing): every choice is followed, see `runChain`. `text` is the expression.
+   */
+  | { kind: "pick"; text: string; choices: Target[] }
   /**
    * A target the simulator does not model. `continues`: it never ends the packet's walk through the
    * chain and changes nothing the model decides on (TCPMSS, CHECKSUM, NFLOG, ...), so the rules after

@@ -12,7 +12,7 @@ import { type HookSlot, hookSlots } from "./hook-order.ts";
 import type { MatchContext } from "./match-rule.ts";
 import { applyNat, type ManipType, natNeedsChain, setBinding } from "./nat.ts";
 import { routeLookup } from "./route.ts";
-import { type LogHit, type RuleStep, runChain, type Unmodelled } from "./rule-engine.ts";
+import { type LogHit, type NatAction, type RuleStep, runChain, type Unmodelled } from "./rule-engine.ts";
 import type { Ruleset } from "./ruleset.ts";
 import { type CtState, type PacketSnapshot, type SimPacket, snapshot } from "./sim-packet.ts";
 import { ifaceKey, isBroadcastAddress, isLocalAddress, linkPeer, type Topology } from "./topology.ts";
@@ -279,15 +279,24 @@ export class Simulator {
     for (const natSlot of slots) {
       if (!natSlot.nat || !natNeedsChain(p, manip)) continue;
       const ev = this.runSlot(natSlot, p, io);
-      const nat = (ev as (HookEvent & { nat?: { kind: string; addr?: string; port?: number } }) | undefined)
-        ?.nat;
+      const nat = (ev as (HookEvent & { nat?: NatAction }) | undefined)?.nat;
+      // A port range keeps the packet's own port when it lies inside (no clash in the model), else its lowest.
+      const own = manip === "dst" ? p.dport : p.sport;
+      const port =
+        nat?.portHi !== undefined &&
+        own !== undefined &&
+        nat.port !== undefined &&
+        own >= nat.port &&
+        own <= nat.portHi
+          ? own
+          : nat?.port;
       let binding: { addr: string; port?: number } | null = null;
       if (nat?.kind === "MASQUERADE") {
         const route = routeLookup(this.world.topology, this.nfHost ?? "", p.dst);
         const addr = route.kind === "unicast" ? route.src : undefined;
-        binding = addr ? { addr, port: nat.port } : null;
+        binding = addr ? { addr, port } : null;
       } else if (nat?.addr || nat?.port !== undefined) {
-        binding = { addr: nat.addr ?? (manip === "dst" ? p.dst : p.src), port: nat.port };
+        binding = { addr: nat.addr ?? (manip === "dst" ? p.dst : p.src), port };
       }
       if (ev?.verdict === "DROP") return { ok: false, event: ev };
       if (p.ct && binding) setBinding(p.ct.entry, manip, binding);

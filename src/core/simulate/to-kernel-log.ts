@@ -53,6 +53,7 @@ export function matchedRules(ev: HookEvent): MatchedRule[] {
       verdict: s.verdict,
       ...(s.unmodelled ? { unmodelled: true } : {}),
       ...(s.target ? { target: s.target } : {}),
+      ...(s.chance ? { chance: s.chance } : {}),
     }));
 }
 

@@ -7,3 +7,11 @@ export const UNCERTAIN_HINT =
 /** An unmodelled statement or target that never decides: the walk goes on, decided. */
 export const DECIDES_NOTHING_HINT =
   "it changes no verdict the simulator decides; the rules after it stay decided";
+
+/** A chance match (rate limit, random draw, counts of earlier traffic): followed both ways. */
+export const CHANCE_HINT =
+  "its result is chance, not the packet's: the simulator follows both outcomes and reports the rule uncertain only where they differ";
+
+/** iptables-nft's extension as nft prints it (`xt match "conntrack"`): its options are not shown. */
+export const XT_HINT =
+  "nft does not print this iptables-nft extension's options: give iptables-save's output for this table; until then the rule is uncertain when a packet reaches it";

@@ -3,14 +3,19 @@
  * on the nft lab they are the chains the capture logged with, and a simulation logged with them
  * agrees with every recorded LOG trace of the lab; a reader's own tables are logged where they run.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { NFT_LOG_CHAINS } from "../../../src/capture/nft-log-rules.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
 import { checkConformance } from "../../../src/core/simulate/conformance.ts";
-import { nftLogTablesText, planNftLogChains } from "../../../src/core/simulate/nft-log-tables.ts";
+import {
+  NFT_LOG_TABLE,
+  nftLogTablesText,
+  planNftLogChains,
+} from "../../../src/core/simulate/nft-log-tables.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
-import { buildWorld, loadLab } from "../../../src/lab/load-lab.ts";
+import { addSimulationLogging, buildWorld, loadLab } from "../../../src/lab/load-lab.ts";
 
 const LAB = loadLab(join(import.meta.dirname, "../../../traces/docker-bridge-nft"));
 const BASE = LAB.data.rulesets["docker-29-nft"] as string;
@@ -49,6 +54,44 @@ table inet hostfw {
     const text = nftLogTablesText(own, "pwsm");
     expect(text).toContain('log prefix "pwsm/nft/inet/hostfw/input" level debug');
     expect(parseRulesetFile(`${own}${text}`, "t.nft").diagnostics).toEqual([]);
+  });
+});
+
+describe("addSimulationLogging (what packetwalk simulate --write logs)", () => {
+  const FIX = join(import.meta.dirname, "../../fixtures/simulate");
+
+  it("logs an nft -j ruleset the nft way, making up no iptables table", () => {
+    const json = readFileSync(join(FIX, "ipt-docker28-icc-internal/nft-list.json"), "utf8");
+    const rs = parseRulesetFile(json, "nft-list.json");
+    expect(addSimulationLogging(rs, "pwsm", "icmp")).toEqual([]);
+    expect(rs.ip.tables.size).toBe(0);
+    const own = rs.nft?.filter((t) => t.name === NFT_LOG_TABLE) ?? [];
+    expect(own.map((t) => t.family)).toEqual(["ip", "bridge"]);
+  });
+
+  it("beside legacy tables: LOG rules in the legacy chains that exist, no own nft chain at a hook they log", () => {
+    const text = readFileSync(join(FIX, "nft-plus-legacy-iptables/ruleset.rules"), "utf8");
+    const rs = parseRulesetFile(text, "ruleset.rules");
+    expect(addSimulationLogging(rs, "pwsm", "icmp")).toEqual([]);
+    expect([...rs.ip.tables.keys()]).toEqual(["filter"]);
+    const filter = rs.ip.tables.get("filter");
+    for (const chain of ["INPUT", "FORWARD", "OUTPUT"])
+      expect(filter?.chains.get(chain)?.rules[0]?.target).toEqual({
+        kind: "LOG",
+        prefix: `pwsm/iptable/filter-${chain}`,
+        level: "debug",
+      });
+    const plans = planNftLogChains(text, (family, hook) => family === "ip" && hook === "input");
+    expect(plans.filter((p) => p.family === "ip" && p.hook === "input")).toEqual([]);
+    // Without legacy tables the hook gets packetwalk's own chain, as before.
+    expect(planNftLogChains(text).filter((p) => p.family === "ip" && p.hook === "input")).toEqual([
+      {
+        family: "ip",
+        hook: "input",
+        priority: 0,
+        names: { family: "ip", table: NFT_LOG_TABLE, chain: "INPUT" },
+      },
+    ]);
   });
 });
 

@@ -11,6 +11,7 @@ import { parseNftJson } from "../../../src/core/simulate/parse-nft-json.ts";
 import { parseNftRuleset } from "../../../src/core/simulate/parse-nft-ruleset.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import type { TableDef } from "../../../src/core/simulate/ruleset.ts";
+import { CHANCE_HINT, DECIDES_NOTHING_HINT, XT_HINT } from "../../../src/core/simulate/unmodelled-hints.ts";
 
 const DIR = join(import.meta.dirname, "../../fixtures/nft-ruleset/docker29");
 const text = readFileSync(join(DIR, "ruleset.nft"), "utf8");
@@ -154,10 +155,88 @@ describe("parseNftRuleset on other expressions", () => {
     expect(r[4]?.target).toEqual({ kind: "REJECT" });
   });
 
+  it("reads a mark set from the mark's own bits (kube-proxy, iptables-nft's MARK) as one MARK effect", () => {
+    const { rules: r, diagnostics } = rules(
+      "\t\tmeta mark set mark or 0x4000\n\t\tmeta mark set meta mark ^ 0x00004000\n\t\tmeta mark set mark and 0xffffbfff xor 0x4000 accept\n\t\tmeta mark set ct mark",
+    );
+    expect(r.map((x) => x.effects)).toEqual([
+      [{ kind: "MARK", op: "xset", value: 0x4000, mask: 0x4000 }],
+      [{ kind: "MARK", op: "xset", value: 0x4000, mask: 0 }],
+      [{ kind: "MARK", op: "xset", value: 0x4000, mask: 0x4000 }],
+      undefined,
+    ]);
+    expect(r[2]?.target).toEqual({ kind: "ACCEPT" });
+    // A mark taken from elsewhere stays unmodelled.
+    expect(diagnostics.map((d) => d.message)).toEqual(["expression 'meta mark set ct mark' is not modelled"]);
+  });
+
+  it("reads kube-proxy's 'meta random' and iptables-nft's xt matches: a comment always matches, statistic is chance", () => {
+    const { rules: r, diagnostics } = rules(
+      '\t\tmeta random & 2147483647 < 1073741824 jump x\n\t\txt match "comment" xt match "statistic" jump x\n\t\txt match "conntrack" accept\n\t\txt target "NFLOG"',
+    );
+    expect(r.map((x) => x.conditions)).toEqual([
+      [{ kind: "unknown", text: "meta random & 2147483647 < 1073741824", neg: false, chance: "random" }],
+      [{ kind: "unknown", text: 'xt match "statistic"', neg: false, chance: "random" }],
+      [{ kind: "unknown", text: 'xt match "conntrack"', neg: false }],
+      [],
+    ]);
+    expect(r[3]?.target).toEqual({
+      kind: "unknown",
+      name: "NFLOG",
+      text: 'xt target "NFLOG"',
+      continues: true,
+    });
+    expect(diagnostics.map((d) => d.hint)).toEqual([CHANCE_HINT, CHANCE_HINT, XT_HINT, DECIDES_NOTHING_HINT]);
+  });
+
+  it("reads a set the rules fill (meters, update @set) as chance, and ct count as chance", () => {
+    const parsed = parseNftRuleset(
+      [
+        "table inet fw {",
+        "\tset ssh_meter {\n\t\ttype ipv4_addr\n\t\tsize 65535\n\t\tflags dynamic\n\t}",
+        "\tset seen {\n\t\ttype ipv4_addr\n\t\tflags dynamic,timeout\n\t\ttimeout 1m\n\t}",
+        "\tset fixed {\n\t\ttype ipv4_addr\n\t\tflags timeout\n\t\telements = { 10.0.0.1 timeout 1h }\n\t}",
+        "\tchain input {\n\t\ttype filter hook input priority filter; policy drop;",
+        "\t\ttcp dport 22 ct state new add @ssh_meter { ip saddr limit rate over 3/minute } drop",
+        "\t\tupdate @seen { ip saddr }",
+        "\t\tip saddr @seen tcp dport 80 accept",
+        "\t\tip saddr @fixed accept",
+        "\t\ttcp dport 22 ct count over 4 reject",
+        "\t\ttcp dport 22 accept",
+        "\t}",
+        "}",
+      ].join("\n"),
+      { file: "m.nft" },
+    );
+    const [meter, update, seen, fixed, count] = [...(parsed.tables[0]?.chains.get("input")?.rules ?? [])];
+    expect(meter?.conditions.at(-1)).toEqual({
+      kind: "unknown",
+      text: "add @ssh_meter { ip saddr limit rate over 3/minute}",
+      neg: false,
+      chance: "rate",
+    });
+    expect(update?.conditions).toEqual([]);
+    expect(seen?.conditions[0]).toEqual({
+      kind: "unknown",
+      text: "ip saddr @seen",
+      neg: false,
+      chance: "state",
+    });
+    // A set filled from outside is read as listed.
+    expect(fixed?.conditions[0]).toMatchObject({ kind: "nft-set", set: "fixed" });
+    expect(count?.conditions.at(-1)).toMatchObject({ kind: "unknown", chance: "state" });
+    expect(parsed.diagnostics.map((d) => `${d.position.line}: ${d.message} | ${d.hint}`)).toEqual([
+      `19: expression 'add @ssh_meter { ip saddr limit rate over 3/minute}' is not modelled | ${CHANCE_HINT}`,
+      `20: statement 'update @seen { ip saddr}' is not modelled | ${DECIDES_NOTHING_HINT}`,
+      `23: expression 'ct count over 4' is not modelled | ${CHANCE_HINT}`,
+      `21: match 'ip saddr @seen' on dynamic set @seen is not modelled | ${CHANCE_HINT}`,
+    ]);
+  });
+
   it("reports an unknown expression as unmodelled, covering exactly its words", () => {
     const { rules: r, diagnostics } = rules('\t\tlimit rate 10/second iifname "eth0" accept');
     expect(r[0]?.conditions).toEqual([
-      { kind: "unknown", text: "limit rate 10/second", neg: false },
+      { kind: "unknown", text: "limit rate 10/second", neg: false, chance: "rate" },
       { kind: "in", name: "eth0", neg: false },
     ]);
     expect(diagnostics).toEqual([

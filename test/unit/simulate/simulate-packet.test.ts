@@ -183,4 +183,30 @@ describe("simulating the docker-bridge lab", () => {
     expect(r.packets[0]?.fate).toMatchObject({ kind: "dropped", hook: "ip:filter:FORWARD" });
     expect(r.packets[0]?.notes[0]).toContain("REJECT");
   });
+
+  it("MASQUERADE to a port range keeps the connection's own port inside it, and takes the lowest outside it", () => {
+    const masquerade = (ports: string) => {
+      const w = labWorld();
+      insertRules(w.ruleset, [
+        {
+          family: "ip",
+          table: "nat",
+          chain: "POSTROUTING",
+          args: ["-s", "172.17.0.0/16", "-p", "tcp", "-j", "MASQUERADE", "--to-ports", ports],
+        },
+      ]);
+      const r = runScenario(w, { from: "c1", to: "198.51.100.10", proto: "tcp", sport: 40000, dport: 80 });
+      return [r.packets[0]?.received, r.packets[1]?.received].map(
+        (x) => `${x?.src}:${x?.sport} > ${x?.dst}:${x?.dport}`,
+      );
+    };
+    expect(masquerade("1024-65535")).toEqual([
+      "203.0.113.2:40000 > 198.51.100.10:80",
+      "198.51.100.10:80 > 172.17.0.2:40000",
+    ]);
+    expect(masquerade("1024-2000")).toEqual([
+      "203.0.113.2:1024 > 198.51.100.10:80",
+      "198.51.100.10:80 > 172.17.0.2:40000",
+    ]);
+  });
 });
