@@ -12,7 +12,13 @@ import { rulesetDigest } from "../trace-file/ruleset-pins.ts";
 import type { Lab, LabHost, TraceMeta } from "../trace-file/schema.ts";
 import { Anonymizer, envelopeHostnames } from "./anonymize.ts";
 import { type HostMaterial, inferLab, type NamedAddress } from "./infer-lab.ts";
-import { nftBridgeTables, prefixMapFromRuleset, rulesetTexts } from "./ruleset-material.ts";
+import {
+  hasIptablesRules,
+  hasNftIpTables,
+  nftBridgeTables,
+  prefixMapFromRuleset,
+  rulesetTexts,
+} from "./ruleset-material.ts";
 import { splitScenarios } from "./split-scenarios.ts";
 
 /** Everything the contributor has, as texts (any but the log may be missing). */
@@ -22,6 +28,8 @@ export interface ImportMaterial {
   /** Its name, for positions in messages. */
   logFile: string;
   iptablesSave?: string;
+  /** `ip6tables-save` (its LOG prefixes are read; IPv6 flows are left out with a note). */
+  ip6tablesSave?: string;
   /** `ebtables-save` (or `ebtables -L`) output. */
   ebtablesSave?: string;
   /** `nft list ruleset` (its bridge tables are used when no `ebtables-save` is given). */
@@ -132,6 +140,42 @@ function words(text: string): string[] {
   return t.split(/\s+/).filter(Boolean);
 }
 
+/** One traffic command of `command.txt`, with its exit code when `exit-code.txt` gives one. */
+interface GivenCommand {
+  argv: string[];
+  exit?: number;
+}
+
+/**
+ * The commands given: one argument per line (`packetwalk capture --host` writes that) or shell
+ * words on one line is one command; several lines of several words each are several commands,
+ * and `exit-code.txt` then has one code per line, in the same order.
+ */
+function commandsOf(command: string | undefined, exitCode: string | undefined): GivenCommand[] {
+  if (!command?.trim()) return [];
+  const codes = (exitCode ?? "")
+    .trim()
+    .split(/\r?\n/)
+    .map((c) => c.trim());
+  const code = (i: number, n: number) =>
+    codes.length === n && /^\d+$/.test(codes[i] ?? "") ? Number(codes[i]) : undefined;
+  const shellLines = command
+    .trim()
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (shellLines.length > 1 && shellLines.every((l) => /\s/.test(l)))
+    return shellLines.map((l, i) => ({ argv: l.split(/\s+/), exit: code(i, shellLines.length) }));
+  return [{ argv: words(command), exit: code(0, 1) }];
+}
+
+/** The command of a scenario: the only one given, or the one that names its destination. */
+function commandFor(commands: GivenCommand[], s: { dst: string }): GivenCommand | undefined {
+  if (commands.length <= 1) return commands[0];
+  const naming = commands.filter((c) => c.argv.some((a) => a === s.dst || a.split(/[:@/]/).includes(s.dst)));
+  return naming.length === 1 ? naming[0] : undefined;
+}
+
 /** A short stable name for a text (FNV-1a, 8 hex digits). */
 export function shortHash(text: string): string {
   let h = 0x811c9dc5;
@@ -198,9 +242,10 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   }
 
   // 2. The ruleset as installed, and as a reader sees it.
-  if (!m.iptablesSave) {
+  const nftOnly = !hasIptablesRules(m.iptablesSave) && hasNftIpTables(m.nftRuleset);
+  if (!hasIptablesRules(m.iptablesSave) && !nftOnly) {
     questions.push(
-      "the ruleset is missing: give `iptables-save` taken while the logging rules were installed (iptables-save.txt in the folder, or --iptables-save FILE)",
+      `the ruleset is missing${m.iptablesSave !== undefined ? " (the iptables-save has no table)" : ""}: give \`iptables-save\` taken while the logging rules were installed (iptables-save.txt in the folder, or --iptables-save FILE), or \`nft list ruleset\` on an nftables-only host (nft-ruleset.txt, or --nft FILE)`,
     );
   }
   const bridge = m.ebtablesSave ?? (m.nftRuleset ? nftBridgeTables(m.nftRuleset) : "");
@@ -210,21 +255,31 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     `${options.lab}: saved on the Docker host while the trace was recorded (packetwalk import).`,
     m.nftRuleset,
   );
-  const prefixMap = prefixMapFromRuleset(texts.instrumented);
+  const prefixMap = {
+    ...(m.ip6tablesSave ? prefixMapFromRuleset(`# ip6tables-save\n${m.ip6tablesSave}`) : {}),
+    ...prefixMapFromRuleset(texts.instrumented),
+  };
 
   // 3. The log, read with the prefixes its own rules print.
   const parsed = parseTraceText(m.log, { file: material.logFile, prefixMap });
   plan.diagnostics = parsed.diagnostics;
+  const unknownPrefixes = parsed.diagnostics.filter((d) => /unknown LOG prefix/.test(d.message));
   if (!parsed.packets.length)
     questions.push(
-      `${material.logFile}: no netfilter line found: give the kernel log (dmesg, journalctl -k, syslog) or xtables-monitor --trace output`,
+      unknownPrefixes.length
+        ? `${material.logFile}: no LOG prefix of the log is printed by a logging rule of the saved ruleset (${unknownPrefixes.length} prefixes, see the warnings): give the ruleset saved while those rules were installed (iptables-save.txt, ip6tables-save.txt or nft-ruleset.txt)`
+        : `${material.logFile}: no netfilter line found: give the kernel log (dmesg, journalctl -k, syslog), xtables-monitor --trace or nft monitor trace output`,
     );
   const events = parsed.packets.flatMap((p) => p.events);
   const traceMode = events.some((e) => e.source !== "log" && e.source !== "ebt-log");
   const logEvents = events.filter((e) => e.source === "log" || e.source === "ebt-log").length;
-  if (m.iptablesSave && texts.loggingRules === 0 && (logEvents > 0 || traceMode))
+  if (
+    (hasIptablesRules(m.iptablesSave) || nftOnly) &&
+    texts.loggingRules === 0 &&
+    (logEvents > 0 || traceMode)
+  )
     questions.push(
-      `the iptables-save has no ${traceMode ? "TRACE" : "LOG"} rule, but the log was written by one: save the ruleset while the logging rules are installed (the instrumentation is part of the record)`,
+      `the ${nftOnly ? "nft list ruleset" : "iptables-save"} has no ${traceMode ? (nftOnly ? "meta nftrace set 1" : "TRACE") : nftOnly ? "log" : "LOG"} rule, but the log was written by one: save the ruleset while the logging rules are installed (the instrumentation is part of the record)`,
     );
 
   // 4. The topology.
@@ -326,14 +381,21 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
       "no uname.txt / iptables-version.txt: the traces carry no environment (kernel, iptables version)",
     );
   const lines = m.log.split("\n");
+  const commands = commandsOf(m.command, m.exitCode);
   for (const s of split.scenarios) {
-    const command = m.command ? words(m.command) : ["(not given: imported from a kernel log)"];
-    const exit = m.exitCode !== undefined && /^\s*\d+\s*$/.test(m.exitCode) ? Number(m.exitCode) : undefined;
+    const found = commandFor(commands, s);
+    if (commands.length > 1 && !found)
+      notes.push(
+        `${s.stem}: none of the ${commands.length} commands given names ${s.dst}: its command says it was not given`,
+      );
+    const command = found?.argv ?? ["(not given: imported from a kernel log)"];
+    const lone = m.exitCode !== undefined && /^\s*\d+\s*$/.test(m.exitCode) ? Number(m.exitCode) : undefined;
+    const exit = found ? found.exit : commands.length ? undefined : lone;
     const meta: TraceMeta = {
       version: 1,
       scenario: s.stem,
       title: `${labelOf(hosts, s.from)} to ${labelOf(hosts, s.to)} (${s.proto.toUpperCase()}${traceMode ? ", TRACE" : ""})`,
-      description: `${s.proto.toUpperCase()} from ${s.src} to ${s.dst}, imported from a kernel log (${s.packets} packets).`,
+      description: `${s.proto.toUpperCase()} from ${s.src} to ${s.dst}, imported from a kernel log (${s.packets} packet${s.packets === 1 ? "" : "s"}).`,
       mode: traceMode ? "trace" : "log",
       origin: "recorded",
       traffic: { from: s.from, to: s.to, proto: s.proto, command },

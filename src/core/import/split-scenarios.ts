@@ -67,6 +67,12 @@ export function splitScenarios(
       );
       continue;
     }
+    if (first.ip.src.includes(":")) {
+      skipped.push(
+        `flow ${flow.id} (IPv6 ${first.ip.src} -> ${first.ip.dst}): a lab's hosts and the simulator are IPv4 only; the IPv4 flows are imported`,
+      );
+      continue;
+    }
     const proto = flow.proto;
     if (proto !== "icmp" && proto !== "tcp" && proto !== "udp") {
       skipped.push(`flow ${flow.id} (${proto}): only ICMP, TCP and UDP scenarios can be checked`);
