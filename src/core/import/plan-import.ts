@@ -12,6 +12,7 @@ import { rulesetDigest } from "../trace-file/ruleset-pins.ts";
 import type { Lab, LabHost, TraceMeta } from "../trace-file/schema.ts";
 import { Anonymizer, envelopeHostnames } from "./anonymize.ts";
 import { type HostMaterial, inferLab, type NamedAddress } from "./infer-lab.ts";
+import { repeatedHookWarnings } from "./repeated-hooks.ts";
 import {
   hasIptablesRules,
   hasNftIpTables,
@@ -262,7 +263,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
 
   // 3. The log, read with the prefixes its own rules print.
   const parsed = parseTraceText(m.log, { file: material.logFile, prefixMap });
-  plan.diagnostics = parsed.diagnostics;
+  plan.diagnostics = [...parsed.diagnostics, ...repeatedHookWarnings(parsed.packets)];
   const unknownPrefixes = parsed.diagnostics.filter((d) => /unknown LOG prefix/.test(d.message));
   if (!parsed.packets.length)
     questions.push(

@@ -46,11 +46,14 @@ export function splitScenarios(
   const skipped: string[] = [];
   const scenarios: FoundScenario[] = [];
   const count = new Map<string, number>();
-  // TRACE: PACKET lines are folded into events; take every line of the flow's trace ids.
+  // TRACE: PACKET lines (nft monitor trace's `packet:` lines) are folded into events; take every
+  // line of the flow's trace ids.
   const inputLines = text.split("\n");
   const traceIdLines = new Map<string, number[]>();
   inputLines.forEach((l, i) => {
-    const m = /(?:PACKET|TRACE|trace id|packet):? \d+ ([0-9a-f]{1,8}) /.exec(l);
+    const m =
+      /(?:PACKET|TRACE|trace id|packet):? \d+ ([0-9a-f]{1,8}) /.exec(l) ??
+      /\btrace id ([0-9a-f]{1,8}) /.exec(l);
     if (m) {
       const list = traceIdLines.get(m[1] as string) ?? [];
       list.push(i + 1);
