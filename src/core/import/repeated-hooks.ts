@@ -35,7 +35,7 @@ export function repeatedHookWarnings(packets: readonly Packet[]): Diagnostic[] {
   }
   for (const p of packets) {
     const first = p.events[0];
-    if (!first || first.source !== "log") continue;
+    if (first?.source !== "log") continue;
     const above = byLastLine.get(`${first.position.file}:${first.position.line - 1}`);
     const twin = above?.find((e) => e.hook === first.hook && samePacket(e, first));
     if (!twin) continue;
