@@ -17,6 +17,7 @@ import {
   hasIptablesRules,
   hasNftIpTables,
   nftBridgeTables,
+  nftNativeTables,
   prefixMapFromRuleset,
   rulesetTexts,
 } from "./ruleset-material.ts";
@@ -244,6 +245,11 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
 
   // 2. The ruleset as installed, and as a reader sees it.
   const nftOnly = !hasIptablesRules(m.iptablesSave) && hasNftIpTables(m.nftRuleset);
+  const nativeTables = nftOnly ? [] : nftNativeTables(m.nftRuleset);
+  if (hasIptablesRules(m.iptablesSave) && nativeTables.length)
+    notes.push(
+      `nft list ruleset has tables iptables-save does not show (${nativeTables.join(", ")}): the lab's ruleset is the iptables-save, so the check does not run them; a trace that crossed them may disagree`,
+    );
   if (!hasIptablesRules(m.iptablesSave) && !nftOnly) {
     questions.push(
       `the ruleset is missing${m.iptablesSave !== undefined ? " (the iptables-save has no table)" : ""}: give \`iptables-save\` taken while the logging rules were installed (iptables-save.txt in the folder, or --iptables-save FILE), or \`nft list ruleset\` on an nftables-only host (nft-ruleset.txt, or --nft FILE)`,
@@ -319,7 +325,16 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   const given = options.suffix?.replace(/^(?=[^-])/, "-");
   const suffix = `${given ?? ""}${traceMode ? "-trace" : ""}`;
   const split = splitScenarios(parsed, m.log, inferred.owner, suffix);
-  notes.push(...split.skipped.map((s) => `left out: ${s}`));
+  // A flow left out only because a host is unnamed is said by the question that asks for the name.
+  const asked = questions.join("\n");
+  notes.push(
+    ...split.skipped
+      .filter((s) => {
+        const unnamed = /: (\S+) belongs to no host of the lab$/.exec(s)?.[1];
+        return !unnamed || (!asked.includes(`NAME=${unnamed} `) && !asked.endsWith(`NAME=${unnamed}`));
+      })
+      .map((s) => `left out: ${s}`),
+  );
   if (parsed.packets.length && !split.scenarios.length && !questions.length)
     questions.push("no flow of the log could be placed between two hosts of the lab (see the notes)");
   const taken = new Set(options.existing?.stems ?? []);

@@ -106,6 +106,13 @@ export function hasNftIpTables(nft: string | undefined): boolean {
   return /^\s*table\s+(ip|ip6|inet)\s+\S+\s*{/m.test(nft ?? "");
 }
 
+/** The IP-family tables of `nft list ruleset` that are not iptables-nft's own (`table ip docker-bridges`, `table inet firewalld`). */
+export function nftNativeTables(nft: string | undefined): string[] {
+  return [...(nft ?? "").matchAll(/^\s*table\s+(ip|ip6|inet)\s+(\S+)\s*{/gm)]
+    .filter((m) => !/^(filter|nat|raw|mangle|security)$/.test(m[2] as string))
+    .map((m) => `table ${m[1]} ${m[2]}`);
+}
+
 /** `nft list ruleset` without counter values and iptables-nft's warning comments (two saves of one ruleset are equal). */
 export function stableNftRuleset(text: string): string {
   return text

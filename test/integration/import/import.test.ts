@@ -189,6 +189,16 @@ describe("packetwalk import on the setups of record-more.sh", () => {
     expect(p.scenarios.map((s) => s.stem)).toEqual(["b1-to-a1", "a1-to-a2", "a1-to-wan"]);
   });
 
+  it("says when nft tables of its own sit next to an iptables ruleset (they are not in the lab's ruleset)", () => {
+    const { args, material } = load("two-networks");
+    const nft = load("nft-only").material.nftRuleset;
+    const p = plan({ ...material, nftRuleset: `${material.nftRuleset}\n${nft}` }, args);
+    expect(p.notes.join("\n")).toMatch(
+      /nft list ruleset has tables iptables-save does not show \(table ip docker-bridges, table ip mylog\)/,
+    );
+    expect(plan(material, args).notes.join("\n")).not.toMatch(/tables iptables-save does not show/);
+  });
+
   it("nft-only-trace: every line of the flow's trace ids is in its scenario, packet: lines included", () => {
     const { args, material } = load("nft-only-trace");
     const p = plan(material, args);

@@ -23,6 +23,7 @@
 set -euo pipefail
 OUT=${1:?usage: record-more.sh OUT_DIR [SETUP]}
 SETUP=${2:-all}
+case "$SETUP" in two-networks | ipv6-bridge | nft-only | all) ;; *) echo "unknown setup $SETUP" >&2; exit 2 ;; esac
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 H=pwim2-h; A1=pwim2-a1; A2=pwim2-a2; B1=pwim2-b1; WAN=pwim2-wan
@@ -384,6 +385,5 @@ case "$SETUP" in
   ipv6-bridge) scenario_two_networks; scenario_ipv6 ;;
   nft-only) scenario_nft ;;
   all) scenario_two_networks; scenario_ipv6; scenario_nft ;;
-  *) echo "unknown setup $SETUP" >&2; exit 2 ;;
 esac
 echo "recorded into $OUT"
