@@ -1,6 +1,7 @@
 /**
  * Anonymisation for `packetwalk import --anonymize`: public IPv4 addresses become TEST-NET ones
- * (each public /24 one TEST-NET /24, host part kept, so subnets and prefixes still agree), MACs
+ * (each public /24 one TEST-NET /24, host part kept, so subnets and prefixes still agree), public
+ * IPv6 ones documentation ones (each /48 one 2001:db8:N::/48, the rest kept), MACs
  * and host names become stable stand-ins. One {@link Anonymizer} is used for every file of a lab,
  * so the same original always gets the same stand-in. Pure: text in, text out, map on request.
  */
@@ -24,6 +25,47 @@ export function isPublicIpv4(addr: string): boolean {
   if (a === 198 && b === 51 && c === 100) return false;
   if (a === 203 && b === 0 && c === 113) return false;
   return true;
+}
+
+// An IPv6 address as written (compressed, or the LOG's eight full groups), not part of a longer run.
+const IPV6 = /(?<![0-9A-Fa-f:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])/g;
+
+/** The eight 16-bit groups of an IPv6 address, or undefined when `text` is not one (a MAC, a time). */
+export function ipv6Groups(text: string): number[] | undefined {
+  const halves = text.split("::");
+  if (halves.length > 2) return undefined;
+  const part = (x: string | undefined) => (x ? x.split(":") : []);
+  const head = part(halves[0]);
+  const tail = part(halves[1]);
+  if ([...head, ...tail].some((g) => !/^[0-9A-Fa-f]{1,4}$/.test(g))) return undefined;
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  const zeros: string[] = Array(halves.length === 2 ? missing : 0).fill("0");
+  return [...head, ...zeros, ...tail].map((g) => Number.parseInt(g, 16));
+}
+
+/** Whether an IPv6 address is global unicast (2000::/3) outside the documentation prefix 2001:db8::/32. */
+export function isPublicIpv6(groups: readonly number[]): boolean {
+  const [a = 0, b = 0] = groups;
+  return (a & 0xe000) === 0x2000 && !(a === 0x2001 && b === 0x0db8);
+}
+
+/** An IPv6 address in RFC 5952's short form (the longest run of two or more zero groups as `::`). */
+function shortIpv6(groups: readonly number[]): string {
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j === i ? i + 1 : j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (best < 0) return hex.join(":");
+  return `${hex.slice(0, best).join(":")}::${hex.slice(best + bestLen).join(":")}`;
 }
 
 /** What the anonymiser replaced, original → stand-in (write it only where the contributor asks). */
@@ -76,6 +118,8 @@ function fullMac(mac: string): string {
 /** Replaces public addresses, MACs and the given host names consistently across texts. */
 export class Anonymizer {
   private readonly nets = new Map<string, string>();
+  /** Public IPv6 /48 → the documentation /48 (2001:db8:N::/48) that stands in for it. */
+  private readonly nets6 = new Map<string, number>();
   private readonly addresses = new Map<string, string>();
   private readonly macs = new Map<string, string>();
   private readonly hostnames = new Map<string, string>();
@@ -113,6 +157,27 @@ export class Anonymizer {
     }
     const out = `${to}.${parts[3]}`;
     this.addresses.set(addr, out);
+    return out;
+  }
+
+  /**
+   * The stand-in of one IPv6 address as written (itself when not global unicast): each public /48
+   * one documentation /48 (2001:db8:1::/48, 2001:db8:2::/48, ...), the rest kept, in the form it
+   * was written (the LOG's eight full groups, or the short form).
+   */
+  address6(text: string): string {
+    const groups = ipv6Groups(text);
+    if (!groups || !isPublicIpv6(groups)) return text;
+    const net = groups.slice(0, 3).join(":");
+    let n = this.nets6.get(net);
+    if (n === undefined) {
+      n = this.nets6.size + 1;
+      this.nets6.set(net, n);
+    }
+    const to = [0x2001, 0x0db8, n, ...groups.slice(3)];
+    const full = !text.includes("::") && text.split(":").every((g) => g.length === 4);
+    const out = full ? to.map((g) => g.toString(16).padStart(4, "0")).join(":") : shortIpv6(to);
+    this.addresses.set(text, out);
     return out;
   }
 
@@ -178,6 +243,7 @@ export class Anonymizer {
     });
     out = out.replace(MAC, (m) => this.mac(m));
     out = out.replace(IPV4, (m) => this.address(m));
+    out = out.replace(IPV6, (m) => this.address6(m));
     for (const [name, s] of this.hostnames) {
       const re = new RegExp(
         `(?<![A-Za-z0-9_.-])${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![A-Za-z0-9_-])`,

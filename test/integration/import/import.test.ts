@@ -300,6 +300,28 @@ describe("packetwalk import --anonymize", () => {
   }
 });
 
+describe("packetwalk import --anonymize on an nftables-only host with a public IPv6 prefix", () => {
+  it("the written ruleset keeps no original IPv6 prefix (Docker's ip6 table names the network's)", () => {
+    const args = JSON.parse(readFileSync(join(ROOT, "nft-only", "args.json"), "utf8")) as Args;
+    const material = readMaterial(join(ROOT, "nft-only", "input"), {}, () => "");
+    const ip6 = `table ip6 docker-bridges {
+\tchain nat-POSTROUTING {
+\t\ttype nat hook postrouting priority srcnat; policy accept;
+\t\toifname != "br-a" ip6 saddr 2a01:4f8:c17:1234::/64 counter packets 0 bytes 0 masquerade
+\t}
+}`;
+    const p = plan({ ...material, nftRuleset: `${material.nftRuleset}\n${ip6}` }, args, true);
+    expect(p.questions).toEqual([]);
+    const rules = p.files.filter((f) => f.path.startsWith("rulesets/"));
+    expect(rules.length).toBe(2);
+    for (const f of rules) {
+      expect(f.text, f.path).toContain("ip6 saddr 2001:db8:1:1234::/64 counter masquerade");
+      expect(f.text, f.path).not.toMatch(/2a01|4f8:c17/);
+    }
+    expect(p.map?.addresses["2a01:4f8:c17:1234::"]).toBe("2001:db8:1:1234::");
+  });
+});
+
 describe("packetwalk import on the docker-bridge lab's own material", () => {
   // The host's `ip -j` outputs written from lab.json, the log and the instrumentation as committed:
   // import must find c1, c2 and the internet behind the host's gateway, and check must agree.
