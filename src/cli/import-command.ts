@@ -107,7 +107,7 @@ Other options:
   --suffix TEXT         appended to every scenario name (default: -trace for TRACE output)
   --date YYYY-MM-DD     when it was recorded (default today)
   --description TEXT    the lab's one-sentence description (a new lab only)
-  --anonymize           public addresses -> TEST-NET / 2001:db8::, MACs and host names -> stand-ins, in every file
+  --anonymize           public addresses -> TEST-NET/2001:db8::, MACs, host names -> stand-ins, in every file
   --anonymize-map FILE  also write the original -> stand-in map there (never into the lab)
   --hostname NAME       one more host name to anonymise (the log's envelope names are found)
   --dry-run             print the plan, write nothing
