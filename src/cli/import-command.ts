@@ -50,7 +50,7 @@ export const MATERIAL_FILES: Record<Exclude<keyof ImportMaterial, "logFile">, st
 
 /** What each conventional file holds, for the help text. */
 const SOURCE: Record<string, string> = {
-  log: "dmesg / journalctl -k / syslog lines, xtables-monitor --trace or nft monitor trace output",
+  log: "dmesg / journalctl -k / syslog (or: xtables-monitor.txt, nft-monitor-trace.txt)",
   iptablesSave: "iptables-save, taken while the logging rules were installed",
   ip6tablesSave: "ip6tables-save, same moment (its LOG prefixes; IPv6 flows are left out)",
   ebtablesSave: "ebtables-save (or ebtables -L), same moment",
@@ -63,8 +63,8 @@ const SOURCE: Record<string, string> = {
   uname: "uname -r (optional)",
   iptablesVersion: "iptables --version (optional)",
   ebtablesVersion: "ebtables --version (optional)",
-  command: "the traffic command (optional)",
-  exitCode: "its exit code (optional)",
+  command: "the traffic command (optional; several: one per line)",
+  exitCode: "its exit code (optional; several: one per line, same order)",
 };
 
 const FLAG_OF: Record<string, keyof ImportMaterial> = {
@@ -107,7 +107,7 @@ Other options:
   --suffix TEXT         appended to every scenario name (default: -trace for TRACE output)
   --date YYYY-MM-DD     when it was recorded (default today)
   --description TEXT    the lab's one-sentence description (a new lab only)
-  --anonymize           public addresses -> TEST-NET/2001:db8::, MACs, host names -> stand-ins, in every file
+  --anonymize           public addresses -> TEST-NET/2001:db8::, MACs, host names -> stand-ins
   --anonymize-map FILE  also write the original -> stand-in map there (never into the lab)
   --hostname NAME       one more host name to anonymise (the log's envelope names are found)
   --dry-run             print the plan, write nothing
