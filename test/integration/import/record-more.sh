@@ -156,6 +156,25 @@ COMMIT
 RULES
 }
 
+# Docker 29's chains for one bridge network: NAME SUBNET [a rule before its drop].
+bridge_chains() {
+  cat <<CHAINS
+	chain filter-forward-in__$1 {
+		ct state established,related counter accept
+		iifname "$1" counter accept comment "ICC"
+		${3:-}
+		counter drop comment "UNPUBLISHED PORT DROP"
+	}
+	chain filter-forward-out__$1 {
+		ct state established,related counter accept
+		counter accept comment "OUTGOING"
+	}
+	chain nat-postrouting-out__$1 {
+		oifname != "$1" ip saddr $2 counter masquerade comment "MASQUERADE"
+	}
+CHAINS
+}
+
 # An nftables-only firewall shaped like Docker 29's (--firewall-backend=nftables) for br-a and
 # br-b; $1 = "log" adds the contributor's logging table and a log rule before br-a's drop.
 docker_nft() {
@@ -185,31 +204,8 @@ table ip docker-bridges {
 		type nat hook postrouting priority srcnat; policy accept;
 		iifname vmap @nat-postrouting-out-jumps
 	}
-	chain filter-forward-in__br-a {
-		ct state established,related counter accept
-		iifname "br-a" counter accept comment "ICC"
-		$droplog
-		counter drop comment "UNPUBLISHED PORT DROP"
-	}
-	chain filter-forward-out__br-a {
-		ct state established,related counter accept
-		counter accept comment "OUTGOING"
-	}
-	chain nat-postrouting-out__br-a {
-		oifname != "br-a" ip saddr 172.20.0.0/16 counter masquerade comment "MASQUERADE"
-	}
-	chain filter-forward-in__br-b {
-		ct state established,related counter accept
-		iifname "br-b" counter accept comment "ICC"
-		counter drop comment "UNPUBLISHED PORT DROP"
-	}
-	chain filter-forward-out__br-b {
-		ct state established,related counter accept
-		counter accept comment "OUTGOING"
-	}
-	chain nat-postrouting-out__br-b {
-		oifname != "br-b" ip saddr 172.21.0.0/16 counter masquerade comment "MASQUERADE"
-	}
+$(bridge_chains br-a 172.20.0.0/16 "$droplog")
+$(bridge_chains br-b 172.21.0.0/16)
 }
 RULES
   if [ "$log" = log ]; then
