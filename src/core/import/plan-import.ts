@@ -277,6 +277,11 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
         ? `${material.logFile}: no LOG prefix of the log is printed by a logging rule of the saved ruleset (${unknownPrefixes.length} prefixes, see the warnings): give the ruleset saved while those rules were installed (iptables-save.txt, ip6tables-save.txt or nft-ruleset.txt)`
         : `${material.logFile}: no netfilter line found: give the kernel log (dmesg, journalctl -k, syslog), xtables-monitor --trace or nft monitor trace output`,
     );
+  else if (unknownPrefixes.length)
+    // Their lines would be left out of the lab: the log and the saved ruleset do not belong together.
+    questions.push(
+      `${material.logFile}: ${unknownPrefixes.map((d) => `'${/unknown LOG prefix '(.*)' \(/.exec(d.message)?.[1]}'`).join(", ")} ${unknownPrefixes.length === 1 ? "is" : "are"} printed by no logging rule of the saved ruleset, so their lines would be left out: save the ruleset while the rules that print them are installed, or cut those lines out of the log`,
+    );
   const events = parsed.packets.flatMap((p) => p.events);
   const traceMode = events.some((e) => e.source !== "log" && e.source !== "ebt-log");
   const logEvents = events.filter((e) => e.source === "log" || e.source === "ebt-log").length;

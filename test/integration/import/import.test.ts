@@ -170,6 +170,10 @@ describe("packetwalk import on the setups of record-more.sh", () => {
     // Without ip6tables-save the IPv6 prefixes are unknown (and said so).
     const bare = plan({ ...material, ip6tablesSave: undefined }, args);
     expect(bare.diagnostics.some((d) => /unknown LOG prefix '\[raw6-pre\]'/.test(d.message))).toBe(true);
+    expect(bare.questions).toEqual([
+      `${material.logFile}: '[raw6-pre]', '[fwd6]', '[nat6-post]' are printed by no logging rule of the saved ruleset, so their lines would be left out: save the ruleset while the rules that print them are installed, or cut those lines out of the log`,
+    ]);
+    expect(bare.lab).toBeUndefined();
   });
 
   it("nft-only: nft list ruleset is the ruleset, log prefixes read at their base chains, the logging table left out", () => {
