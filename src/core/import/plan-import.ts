@@ -269,8 +269,14 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
 
   // 3. The log, read with the prefixes its own rules print.
   const parsed = parseTraceText(m.log, { file: material.logFile, prefixMap });
-  plan.diagnostics = [...parsed.diagnostics, ...repeatedHookWarnings(parsed.packets)];
-  const unknownPrefixes = parsed.diagnostics.filter((d) => /unknown LOG prefix/.test(d.message));
+  // The parser's hint names `parse --prefix-map`; import maps prefixes from the saved rules instead.
+  const importHint =
+    "import reads each prefix at the hook of the logging rule that prints it in the saved ruleset (iptables-save.txt, ip6tables-save.txt, nft-ruleset.txt): this one is in none of them";
+  plan.diagnostics = [
+    ...parsed.diagnostics.map((d) => (/unknown LOG prefix/.test(d.message) ? { ...d, hint: importHint } : d)),
+    ...repeatedHookWarnings(parsed.packets),
+  ];
+  const unknownPrefixes = plan.diagnostics.filter((d) => /unknown LOG prefix/.test(d.message));
   if (!parsed.packets.length)
     questions.push(
       unknownPrefixes.length

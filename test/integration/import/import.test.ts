@@ -169,7 +169,11 @@ describe("packetwalk import on the setups of record-more.sh", () => {
     ]);
     // Without ip6tables-save the IPv6 prefixes are unknown (and said so).
     const bare = plan({ ...material, ip6tablesSave: undefined }, args);
-    expect(bare.diagnostics.some((d) => /unknown LOG prefix '\[raw6-pre\]'/.test(d.message))).toBe(true);
+    const unknown = bare.diagnostics.find((d) => /unknown LOG prefix '\[raw6-pre\]'/.test(d.message));
+    expect(unknown?.hint).toMatch(
+      /in the saved ruleset \(iptables-save\.txt, ip6tables-save\.txt, nft-ruleset\.txt\)/,
+    );
+    expect(unknown?.hint).not.toMatch(/--prefix-map/);
     expect(bare.questions).toEqual([
       `${material.logFile}: '[raw6-pre]', '[fwd6]', '[nat6-post]' are printed by no logging rule of the saved ruleset, so their lines would be left out: save the ruleset while the rules that print them are installed, or cut those lines out of the log`,
     ]);
