@@ -207,6 +207,23 @@ describe("packetwalk import on the setups of record-more.sh", () => {
     expect(plan(material, args).notes.join("\n")).not.toMatch(/tables iptables-save does not show/);
   });
 
+  it("a check that disagrees names the expressions the simulator does not model, at their lines", () => {
+    const { args, material } = load("nft-only");
+    const nft = material.nftRuleset?.replace(
+      'meta l4proto icmp log prefix "dbg post: "',
+      'meta l4proto icmp meta pkttype host log prefix "dbg post: "',
+    );
+    const p = plan({ ...material, nftRuleset: nft }, args);
+    const out = join(tmp, "unmodelled", args.lab);
+    writePlan(p, out);
+    const failed = checkLab(out).filter((r) => !r.ok);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const r of failed)
+      expect(r.report).toMatch(
+        /rulesets\/nft-host\.instrumented-[0-9a-f]{8}\.rules:\d+:\d+: warning: expression 'meta pkttype host' is not modelled/,
+      );
+  });
+
   it("nft-only-trace: every line of the flow's trace ids is in its scenario, packet: lines included", () => {
     const { args, material } = load("nft-only-trace");
     const p = plan(material, args);
