@@ -5,7 +5,7 @@
  * mapped to their hooks so that any prefix convention parses. Pure.
  */
 import type { HookId } from "../model/hook.ts";
-import type { PrefixMap } from "../parse/prefix-to-hook.ts";
+import { type PrefixMap, prefixToHook } from "../parse/prefix-to-hook.ts";
 
 /** `iptables-save` without its dated comments and with zeroed counters (two saves of one ruleset are equal). */
 export function stableIptablesSave(text: string): string {
@@ -333,7 +333,9 @@ export function prefixMapFromRuleset(text: string): PrefixMap {
   }
   for (const { hook, prefix } of nftLogPrefixes(text)) {
     for (const p of new Set([prefix.trim(), prefix.slice(0, 127).trim()])) {
-      if (!p) continue;
+      // A prefix of a known convention names the hook itself (packetwalk's nft logging chains name
+      // the base chain the packet is about to enter, not their own).
+      if (!p || prefixToHook(p) !== undefined) continue;
       const had = map.get(p);
       map.set(p, had === undefined || had === hook ? hook : null);
     }

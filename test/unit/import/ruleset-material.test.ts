@@ -137,6 +137,19 @@ table ip trace {
     });
   });
 
+  it("leaves a prefix of a known convention to the parser (it names the hook, not the logging chain)", () => {
+    const lab = `table bridge packetwalk {
+	chain log-PREROUTING {
+		type filter hook prerouting priority -201; policy accept;
+		log prefix "pwpc/nft/bridge/packetwalk/PREROUTING"
+	}
+}`;
+    expect(nftLogPrefixes(lab)).toEqual([
+      { hook: "bridge:packetwalk:log-PREROUTING", prefix: "pwpc/nft/bridge/packetwalk/PREROUTING" },
+    ]);
+    expect(prefixMapFromRuleset(lab)).toEqual({});
+  });
+
   it("takes nft list ruleset as the ruleset when iptables-save has no table, without counters or logging tables", () => {
     const t = rulesetTexts("# Warning: iptables-legacy tables present\n", "", "note", NFT);
     expect(t.loggingRules).toBe(4);
