@@ -6,6 +6,7 @@
  * so the same original always gets the same stand-in. Pure: text in, text out, map on request.
  */
 import { detectEnvelope } from "../parse/detect-envelope.ts";
+import { ipv6Groups, isPublicIpv6, shortIpv6 } from "./ipv6.ts";
 
 /** The TEST-NET blocks (RFC 5737), in the order public /24s are given them. */
 const TEST_NETS = ["203.0.113", "198.51.100", "192.0.2"] as const;
@@ -29,44 +30,6 @@ export function isPublicIpv4(addr: string): boolean {
 
 // An IPv6 address as written (compressed, or the LOG's eight full groups), not part of a longer run.
 const IPV6 = /(?<![0-9A-Fa-f:.])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9A-Fa-f:])/g;
-
-/** The eight 16-bit groups of an IPv6 address, or undefined when `text` is not one (a MAC, a time). */
-export function ipv6Groups(text: string): number[] | undefined {
-  const halves = text.split("::");
-  if (halves.length > 2) return undefined;
-  const part = (x: string | undefined) => (x ? x.split(":") : []);
-  const head = part(halves[0]);
-  const tail = part(halves[1]);
-  if ([...head, ...tail].some((g) => !/^[0-9A-Fa-f]{1,4}$/.test(g))) return undefined;
-  const missing = 8 - head.length - tail.length;
-  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
-  const zeros: string[] = Array(halves.length === 2 ? missing : 0).fill("0");
-  return [...head, ...zeros, ...tail].map((g) => Number.parseInt(g, 16));
-}
-
-/** Whether an IPv6 address is global unicast (2000::/3) outside the documentation prefix 2001:db8::/32. */
-export function isPublicIpv6(groups: readonly number[]): boolean {
-  const [a = 0, b = 0] = groups;
-  return (a & 0xe000) === 0x2000 && !(a === 0x2001 && b === 0x0db8);
-}
-
-/** An IPv6 address in RFC 5952's short form (the longest run of two or more zero groups as `::`). */
-function shortIpv6(groups: readonly number[]): string {
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j === i ? i + 1 : j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (best < 0) return hex.join(":");
-  return `${hex.slice(0, best).join(":")}::${hex.slice(best + bestLen).join(":")}`;
-}
 
 /** What the anonymiser replaced, original → stand-in (write it only where the contributor asks). */
 export interface AnonymizationMap {

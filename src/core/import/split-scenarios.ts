@@ -4,6 +4,7 @@
  * verbatim input lines of its packets in input order. Pure.
  */
 import type { ParsedTrace, TraceEvent } from "../model/packet.ts";
+import { ipv6Groups, shortIpv6 } from "./ipv6.ts";
 
 /** One scenario found in the log. */
 export interface FoundScenario {
@@ -71,8 +72,12 @@ export function splitScenarios(
       continue;
     }
     if (first.ip.src.includes(":")) {
+      const short = (a: string) => {
+        const g = ipv6Groups(a);
+        return g ? shortIpv6(g) : a;
+      };
       skipped.push(
-        `flow ${flow.id} (IPv6 ${first.ip.src} -> ${first.ip.dst}): a lab's hosts and the simulator are IPv4 only; the IPv4 flows are imported`,
+        `flow ${flow.id} (IPv6 ${short(first.ip.src)} -> ${short(first.ip.dst)}): a lab's hosts and the simulator are IPv4 only; the IPv4 flows are imported`,
       );
       continue;
     }
