@@ -40,6 +40,7 @@ export const MATERIAL_FILES: Record<Exclude<keyof ImportMaterial, "logFile">, st
   ipLink: ["ip-link.json"],
   ipRoute: ["ip-route.json"],
   bridgeLink: ["bridge-link.json"],
+  bridgeFdb: ["bridge-fdb.json"],
   sysctl: ["sysctl.txt", "sysctl-a.txt"],
   uname: ["uname.txt"],
   iptablesVersion: ["iptables-version.txt"],
@@ -59,6 +60,7 @@ const SOURCE: Record<string, string> = {
   ipLink: "ip -j -d link",
   ipRoute: "ip -j route",
   bridgeLink: "bridge -j link",
+  bridgeFdb: "bridge -j fdb show (optional: which port a container's MAC is behind)",
   sysctl: "sysctl -a",
   uname: "uname -r (optional)",
   iptablesVersion: "iptables --version (optional)",
@@ -77,6 +79,7 @@ const FLAG_OF: Record<string, keyof ImportMaterial> = {
   "ip-link": "ipLink",
   "ip-route": "ipRoute",
   "bridge-link": "bridgeLink",
+  "bridge-fdb": "bridgeFdb",
   "sysctl-file": "sysctl",
 };
 
@@ -95,7 +98,7 @@ ${Object.entries(MATERIAL_FILES)
 or give each with a flag:
   --log FILE|-          the kernel log (- for stdin)
   --iptables-save FILE  --ip6tables-save FILE  --ebtables-save FILE  --nft FILE (nft list ruleset)
-  --ip-addr FILE  --ip-link FILE  --ip-route FILE  --bridge-link FILE  (the -j JSON forms)
+  --ip-addr FILE  --ip-link FILE  --ip-route FILE  --bridge-link FILE  --bridge-fdb FILE  (-j JSON)
   --sysctl-file FILE    sysctl -a output;  --sysctl KEY=VALUE overrides one
 What cannot be inferred:
   --container NAME=IP[,port=PORT][,mac=MAC]   a container the log shows (repeat)
@@ -233,6 +236,7 @@ export async function run(argv: string[]): Promise<number> {
       "ip-link": { type: "string" },
       "ip-route": { type: "string" },
       "bridge-link": { type: "string" },
+      "bridge-fdb": { type: "string" },
       "sysctl-file": { type: "string" },
       sysctl: { type: "string", multiple: true },
       container: { type: "string", multiple: true },

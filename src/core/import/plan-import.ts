@@ -41,6 +41,8 @@ export interface ImportMaterial {
   ipLink?: string;
   ipRoute?: string;
   bridgeLink?: string;
+  /** `bridge -j fdb show` (JSON): the port each container's MAC was learnt on. */
+  bridgeFdb?: string;
   /** `sysctl -a` (or some `key = value` lines). */
   sysctl?: string;
   /** `uname -r`. */
@@ -307,6 +309,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     link: json(m.ipLink, "ip-link.json", problems),
     route: json(m.ipRoute, "ip-route.json", problems),
     bridgeLink: json(m.bridgeLink, "bridge-link.json", problems),
+    bridgeFdb: json(m.bridgeFdb, "bridge-fdb.json", problems),
   };
   questions.push(...problems);
   const inferred = inferLab(

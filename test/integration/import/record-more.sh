@@ -239,6 +239,7 @@ save_material() {
   nx $H ip -j -d link >"$dir/ip-link.json"
   nx $H ip -j route >"$dir/ip-route.json"
   nx $H bridge -j link >"$dir/bridge-link.json"
+  nx $H bridge -j fdb show >"$dir/bridge-fdb.json"
   nx $H sysctl net.ipv4.ip_forward net.ipv6.conf.all.forwarding net.bridge.bridge-nf-call-iptables \
     net.bridge.bridge-nf-call-ip6tables net.ipv4.conf.all.route_localnet >"$dir/sysctl.txt"
   uname -r >"$dir/uname.txt"
