@@ -230,6 +230,13 @@ describe("packetwalk import on the setups of record-more.sh", () => {
     const written = p.files.filter((f) => f.path.endsWith(".log")).flatMap((f) => f.text.trim().split("\n"));
     expect(written.sort()).toEqual(material.log.trim().split("\n").sort());
     expect(written.filter((l) => / packet: /.test(l)).length).toBeGreaterThan(3);
+    // a1's port is the one its MAC was learnt on (br-a has two); without the FDB import asks.
+    const host = p.lab?.hosts.find((h) => h.role === "docker-host");
+    expect(host?.interfaces.find((i) => i.peer === "a1/eth0")?.name).toBe("vetha1");
+    const asked = plan({ ...material, bridgeFdb: undefined }, args).questions.join("\n");
+    expect(asked).toMatch(
+      /172\.20\.0\.2 \(a1\) is on br-a, but no line or file says which port: give bridge-fdb\.json/,
+    );
   });
 });
 
