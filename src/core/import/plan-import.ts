@@ -34,7 +34,7 @@ export interface ImportMaterial {
   ip6tablesSave?: string;
   /** `ebtables-save` (or `ebtables -L`) output. */
   ebtablesSave?: string;
-  /** `nft list ruleset` (its bridge tables are used when no `ebtables-save` is given). */
+  /** `nft list ruleset`: its bridge tables when no `ebtables-save` is given; the whole ruleset on an nftables-only host. */
   nftRuleset?: string;
   /** `ip -j addr`, `ip -j link`, `ip -j route`, `bridge -j link` (JSON texts). */
   ipAddr?: string;
