@@ -58,6 +58,7 @@ export const MATERIAL_COMMANDS: ReadonlyArray<readonly [string, string[]]> = [
   ["ip-link.json", ["ip", "-j", "-d", "link"]],
   ["ip-route.json", ["ip", "-j", "route"]],
   ["bridge-link.json", ["bridge", "-j", "link"]],
+  ["bridge-fdb.json", ["bridge", "-j", "fdb", "show"]],
   [
     "sysctl.txt",
     [

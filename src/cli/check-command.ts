@@ -91,8 +91,14 @@ export function checkLab(folder: string, stems?: string[]): TraceCheck[] {
       from: t.meta.traffic.from,
       proto: t.meta.traffic.proto,
     });
+    // A disagreement is often explained by what the simulator does not model: say it with the diff.
+    const unmodelled = built.diagnostics.filter((d) => d.severity === "warning").map(formatDiagnostic);
     const report = r.divergences.length
-      ? `${formatDivergences(name, r.divergences)}${r.stopped ? `\n${name}: simulation stopped: ${r.stopped}` : ""}`
+      ? [
+          formatDivergences(name, r.divergences),
+          ...(r.stopped ? [`${name}: simulation stopped: ${r.stopped}`] : []),
+          ...unmodelled,
+        ].join("\n")
       : "";
     results.push({ trace: name, ok: r.divergences.length === 0, report, packets: r.recorded.length });
   }

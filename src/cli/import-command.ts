@@ -22,14 +22,25 @@ export const summary = "turn a kernel log and the host's saves into a lab folder
 
 /** The conventional file names in an input folder, by material field (first found wins). */
 export const MATERIAL_FILES: Record<Exclude<keyof ImportMaterial, "logFile">, string[]> = {
-  log: ["kernel.log", "dmesg.txt", "dmesg.log", "journal.txt", "trace.txt", "xtables-monitor.txt"],
+  log: [
+    "kernel.log",
+    "dmesg.txt",
+    "dmesg.log",
+    "journal.txt",
+    "trace.txt",
+    "xtables-monitor.txt",
+    "nft-monitor-trace.txt",
+    "nft-monitor.txt",
+  ],
   iptablesSave: ["iptables-save.txt", "iptables-save"],
+  ip6tablesSave: ["ip6tables-save.txt", "ip6tables-save"],
   ebtablesSave: ["ebtables-save.txt", "ebtables-save", "ebtables-L.txt"],
   nftRuleset: ["nft-ruleset.txt", "nft-list-ruleset.txt"],
   ipAddr: ["ip-addr.json"],
   ipLink: ["ip-link.json"],
   ipRoute: ["ip-route.json"],
   bridgeLink: ["bridge-link.json"],
+  bridgeFdb: ["bridge-fdb.json"],
   sysctl: ["sysctl.txt", "sysctl-a.txt"],
   uname: ["uname.txt"],
   iptablesVersion: ["iptables-version.txt"],
@@ -40,39 +51,44 @@ export const MATERIAL_FILES: Record<Exclude<keyof ImportMaterial, "logFile">, st
 
 /** What each conventional file holds, for the help text. */
 const SOURCE: Record<string, string> = {
-  log: "dmesg / journalctl -k / syslog lines, or xtables-monitor --trace output",
+  log: "dmesg / journalctl -k / syslog (or: xtables-monitor.txt, nft-monitor-trace.txt)",
   iptablesSave: "iptables-save, taken while the logging rules were installed",
+  ip6tablesSave: "ip6tables-save, same moment (its LOG prefixes; IPv6 flows are left out)",
   ebtablesSave: "ebtables-save (or ebtables -L), same moment",
-  nftRuleset: "nft list ruleset, same moment",
+  nftRuleset: "nft list ruleset, same moment (the ruleset itself on an nftables-only host)",
   ipAddr: "ip -j addr (the Docker host)",
   ipLink: "ip -j -d link",
   ipRoute: "ip -j route",
   bridgeLink: "bridge -j link",
+  bridgeFdb: "bridge -j fdb show (optional: which port a container's MAC is behind)",
   sysctl: "sysctl -a",
   uname: "uname -r (optional)",
   iptablesVersion: "iptables --version (optional)",
   ebtablesVersion: "ebtables --version (optional)",
-  command: "the traffic command (optional)",
-  exitCode: "its exit code (optional)",
+  command: "the traffic command (optional; several: one per line)",
+  exitCode: "its exit code (optional; several: one per line, same order)",
 };
 
 const FLAG_OF: Record<string, keyof ImportMaterial> = {
   log: "log",
   "iptables-save": "iptablesSave",
+  "ip6tables-save": "ip6tablesSave",
   "ebtables-save": "ebtablesSave",
   nft: "nftRuleset",
   "ip-addr": "ipAddr",
   "ip-link": "ipLink",
   "ip-route": "ipRoute",
   "bridge-link": "bridgeLink",
+  "bridge-fdb": "bridgeFdb",
   "sysctl-file": "sysctl",
 };
 
 const USAGE = `usage: packetwalk import [FOLDER] --lab NAME [--out traces] [options]
 
-Turns a kernel log (LOG lines in any envelope packetwalk parse reads, or xtables-monitor --trace
-output) and what you saved on the Docker host into traces/<NAME>/: lab.json (hosts inferred),
-rulesets/ (as installed, and without the logging rules), one <scenario>.log + .json per flow.
+Turns a kernel log (LOG lines in any envelope packetwalk parse reads, xtables-monitor --trace or
+nft monitor trace output) and what you saved on the Docker host into traces/<NAME>/: lab.json
+(hosts inferred), rulesets/ (as installed, and without the logging rules; nft list ruleset on an
+nftables-only host), one <scenario>.log + .json per IPv4 flow.
 Then validates the folder and runs packetwalk check on it.
 
 FOLDER holds files with these names (packetwalk capture --host writes them):
@@ -81,8 +97,8 @@ ${Object.entries(MATERIAL_FILES)
   .join("\n")}
 or give each with a flag:
   --log FILE|-          the kernel log (- for stdin)
-  --iptables-save FILE  --ebtables-save FILE  --nft FILE (nft list ruleset)
-  --ip-addr FILE  --ip-link FILE  --ip-route FILE  --bridge-link FILE  (the -j JSON forms)
+  --iptables-save FILE  --ip6tables-save FILE  --ebtables-save FILE  --nft FILE (nft list ruleset)
+  --ip-addr FILE  --ip-link FILE  --ip-route FILE  --bridge-link FILE  --bridge-fdb FILE  (-j JSON)
   --sysctl-file FILE    sysctl -a output;  --sysctl KEY=VALUE overrides one
 What cannot be inferred:
   --container NAME=IP[,port=PORT][,mac=MAC]   a container the log shows (repeat)
@@ -94,7 +110,7 @@ Other options:
   --suffix TEXT         appended to every scenario name (default: -trace for TRACE output)
   --date YYYY-MM-DD     when it was recorded (default today)
   --description TEXT    the lab's one-sentence description (a new lab only)
-  --anonymize           public addresses -> TEST-NET, MACs and host names -> stand-ins, in every file
+  --anonymize           public addresses -> TEST-NET/2001:db8::, MACs, host names -> stand-ins
   --anonymize-map FILE  also write the original -> stand-in map there (never into the lab)
   --hostname NAME       one more host name to anonymise (the log's envelope names are found)
   --dry-run             print the plan, write nothing
@@ -213,12 +229,14 @@ export async function run(argv: string[]): Promise<number> {
       out: { type: "string", default: "traces" },
       log: { type: "string" },
       "iptables-save": { type: "string" },
+      "ip6tables-save": { type: "string" },
       "ebtables-save": { type: "string" },
       nft: { type: "string" },
       "ip-addr": { type: "string" },
       "ip-link": { type: "string" },
       "ip-route": { type: "string" },
       "bridge-link": { type: "string" },
+      "bridge-fdb": { type: "string" },
       "sysctl-file": { type: "string" },
       sysctl: { type: "string", multiple: true },
       container: { type: "string", multiple: true },

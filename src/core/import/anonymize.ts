@@ -179,7 +179,10 @@ export class Anonymizer {
     const groups = parseIpv6(text);
     if (!groups) return text;
     const out = this.address6(groups);
-    return out === groups ? text : formatIpv6(out);
+    if (out === groups) return text;
+    // The LOG target prints eight full groups (`2001:0db8:0000:...`): a stand-in keeps the form it replaces.
+    const full = !text.includes("::") && text.split(":").every((g) => g.length === 4);
+    return full ? out.map((g) => g.toString(16).padStart(4, "0")).join(":") : formatIpv6(out);
   }
 
   /** The stand-in of one MAC (any case, one or two digits per byte), in the form it was written. */

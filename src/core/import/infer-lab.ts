@@ -24,6 +24,8 @@ export interface HostMaterial {
   link?: unknown;
   route?: unknown;
   bridgeLink?: unknown;
+  /** `bridge -j fdb show`: learnt MACs by port. */
+  bridgeFdb?: unknown;
 }
 
 /** Options of {@link inferLab}. */
@@ -233,6 +235,21 @@ export function inferLab(
     if (port) usedPorts.add(port);
     containers.push({ addr, bridge, name: named.name, port, mac: named.mac ?? info.mac });
   }
+  // The bridge's forwarding database: the port a container's MAC was learnt on (TRACE lines name no port).
+  for (const c of containers) {
+    if (c.port || !c.mac) continue;
+    const learnt = arr(material.bridgeFdb).find(
+      (f) =>
+        f.mac === c.mac &&
+        f.master === c.bridge.name &&
+        f.state !== "permanent" &&
+        typeof f.ifname === "string",
+    );
+    if (learnt && !usedPorts.has(String(learnt.ifname))) {
+      c.port = String(learnt.ifname);
+      usedPorts.add(c.port);
+    }
+  }
   for (const c of containers) {
     if (!c.port) {
       // One unassigned port of the bridge left for one unassigned container: that one.
@@ -243,7 +260,7 @@ export function inferLab(
         usedPorts.add(c.port);
       } else
         questions.push(
-          `${c.addr} (${c.name}) is on ${c.bridge.name}, but no line or file says which port: add it as --container ${c.name}=${c.addr},port=PORT (bridge -j link lists the ports)`,
+          `${c.addr} (${c.name}) is on ${c.bridge.name}, but no line or file says which port: give bridge-fdb.json (bridge -j fdb show), or add it as --container ${c.name}=${c.addr},port=PORT (bridge -j link lists the ports)`,
         );
     }
     if (!c.mac)

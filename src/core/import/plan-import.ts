@@ -12,7 +12,15 @@ import { rulesetDigest } from "../trace-file/ruleset-pins.ts";
 import type { Lab, LabHost, TraceMeta } from "../trace-file/schema.ts";
 import { Anonymizer, envelopeHostnames } from "./anonymize.ts";
 import { type HostMaterial, inferLab, type NamedAddress } from "./infer-lab.ts";
-import { nftBridgeTables, prefixMapFromRuleset, rulesetTexts } from "./ruleset-material.ts";
+import { repeatedHookWarnings } from "./repeated-hooks.ts";
+import {
+  hasIptablesRules,
+  hasNftIpTables,
+  nftBridgeTables,
+  nftNativeTables,
+  prefixMapFromRuleset,
+  rulesetTexts,
+} from "./ruleset-material.ts";
 import { splitScenarios } from "./split-scenarios.ts";
 
 /** Everything the contributor has, as texts (any but the log may be missing). */
@@ -22,15 +30,19 @@ export interface ImportMaterial {
   /** Its name, for positions in messages. */
   logFile: string;
   iptablesSave?: string;
+  /** `ip6tables-save` (its LOG prefixes are read; IPv6 flows are left out with a note). */
+  ip6tablesSave?: string;
   /** `ebtables-save` (or `ebtables -L`) output. */
   ebtablesSave?: string;
-  /** `nft list ruleset` (its bridge tables are used when no `ebtables-save` is given). */
+  /** `nft list ruleset`: its bridge tables when no `ebtables-save` is given; the whole ruleset on an nftables-only host. */
   nftRuleset?: string;
   /** `ip -j addr`, `ip -j link`, `ip -j route`, `bridge -j link` (JSON texts). */
   ipAddr?: string;
   ipLink?: string;
   ipRoute?: string;
   bridgeLink?: string;
+  /** `bridge -j fdb show` (JSON): the port each container's MAC was learnt on. */
+  bridgeFdb?: string;
   /** `sysctl -a` (or some `key = value` lines). */
   sysctl?: string;
   /** `uname -r`. */
@@ -132,6 +144,42 @@ function words(text: string): string[] {
   return t.split(/\s+/).filter(Boolean);
 }
 
+/** One traffic command of `command.txt`, with its exit code when `exit-code.txt` gives one. */
+interface GivenCommand {
+  argv: string[];
+  exit?: number;
+}
+
+/**
+ * The commands given: one argument per line (`packetwalk capture --host` writes that) or shell
+ * words on one line is one command; several lines of several words each are several commands,
+ * and `exit-code.txt` then has one code per line, in the same order.
+ */
+function commandsOf(command: string | undefined, exitCode: string | undefined): GivenCommand[] {
+  if (!command?.trim()) return [];
+  const codes = (exitCode ?? "")
+    .trim()
+    .split(/\r?\n/)
+    .map((c) => c.trim());
+  const code = (i: number, n: number) =>
+    codes.length === n && /^\d+$/.test(codes[i] ?? "") ? Number(codes[i]) : undefined;
+  const shellLines = command
+    .trim()
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (shellLines.length > 1 && shellLines.every((l) => /\s/.test(l)))
+    return shellLines.map((l, i) => ({ argv: l.split(/\s+/), exit: code(i, shellLines.length) }));
+  return [{ argv: words(command), exit: code(0, 1) }];
+}
+
+/** The command of a scenario: the only one given, or the one that names its destination. */
+function commandFor(commands: GivenCommand[], s: { dst: string }): GivenCommand | undefined {
+  if (commands.length <= 1) return commands[0];
+  const naming = commands.filter((c) => c.argv.some((a) => a === s.dst || a.split(/[:@/]/).includes(s.dst)));
+  return naming.length === 1 ? naming[0] : undefined;
+}
+
 /** A short stable name for a text (FNV-1a, 8 hex digits). */
 export function shortHash(text: string): string {
   let h = 0x811c9dc5;
@@ -206,9 +254,15 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   }
 
   // 2. The ruleset as installed, and as a reader sees it.
-  if (!m.iptablesSave) {
+  const nftOnly = !hasIptablesRules(m.iptablesSave) && hasNftIpTables(m.nftRuleset);
+  const nativeTables = nftOnly ? [] : nftNativeTables(m.nftRuleset);
+  if (hasIptablesRules(m.iptablesSave) && nativeTables.length)
+    notes.push(
+      `nft list ruleset has tables iptables-save does not show (${nativeTables.join(", ")}): the lab's ruleset is the iptables-save, so the check does not run them; a trace that crossed them may disagree`,
+    );
+  if (!hasIptablesRules(m.iptablesSave) && !nftOnly) {
     questions.push(
-      "the ruleset is missing: give `iptables-save` taken while the logging rules were installed (iptables-save.txt in the folder, or --iptables-save FILE)",
+      `the ruleset is missing${m.iptablesSave !== undefined ? " (the iptables-save has no table)" : ""}: give \`iptables-save\` taken while the logging rules were installed (iptables-save.txt in the folder, or --iptables-save FILE), or \`nft list ruleset\` on an nftables-only host (nft-ruleset.txt, or --nft FILE)`,
     );
   }
   const bridge = m.ebtablesSave ?? (m.nftRuleset ? nftBridgeTables(m.nftRuleset) : "");
@@ -218,21 +272,42 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     `${options.lab}: saved on the Docker host while the trace was recorded (packetwalk import).`,
     m.nftRuleset,
   );
-  const prefixMap = prefixMapFromRuleset(texts.instrumented);
+  const prefixMap = {
+    ...(m.ip6tablesSave ? prefixMapFromRuleset(`# ip6tables-save\n${m.ip6tablesSave}`) : {}),
+    ...prefixMapFromRuleset(texts.instrumented),
+  };
 
   // 3. The log, read with the prefixes its own rules print.
   const parsed = parseTraceText(m.log, { file: material.logFile, prefixMap });
-  plan.diagnostics = parsed.diagnostics;
+  // The parser's hint names `parse --prefix-map`; import maps prefixes from the saved rules instead.
+  const importHint =
+    "import reads each prefix at the hook of the logging rule that prints it in the saved ruleset (iptables-save.txt, ip6tables-save.txt, nft-ruleset.txt): this one is in none of them";
+  plan.diagnostics = [
+    ...parsed.diagnostics.map((d) => (/unknown LOG prefix/.test(d.message) ? { ...d, hint: importHint } : d)),
+    ...repeatedHookWarnings(parsed.packets),
+  ];
+  const unknownPrefixes = plan.diagnostics.filter((d) => /unknown LOG prefix/.test(d.message));
   if (!parsed.packets.length)
     questions.push(
-      `${material.logFile}: no netfilter line found: give the kernel log (dmesg, journalctl -k, syslog) or xtables-monitor --trace output`,
+      unknownPrefixes.length
+        ? `${material.logFile}: no LOG prefix of the log is printed by a logging rule of the saved ruleset (${unknownPrefixes.length} prefixes, see the warnings): give the ruleset saved while those rules were installed (iptables-save.txt, ip6tables-save.txt or nft-ruleset.txt)`
+        : `${material.logFile}: no netfilter line found: give the kernel log (dmesg, journalctl -k, syslog), xtables-monitor --trace or nft monitor trace output`,
+    );
+  else if (unknownPrefixes.length)
+    // Their lines would be left out of the lab: the log and the saved ruleset do not belong together.
+    questions.push(
+      `${material.logFile}: ${unknownPrefixes.map((d) => `'${/unknown LOG prefix '(.*)' \(/.exec(d.message)?.[1]}'`).join(", ")} ${unknownPrefixes.length === 1 ? "is" : "are"} printed by no logging rule of the saved ruleset, so their lines would be left out: save the ruleset while the rules that print them are installed, or cut those lines out of the log`,
     );
   const events = parsed.packets.flatMap((p) => p.events);
   const traceMode = events.some((e) => e.source !== "log" && e.source !== "ebt-log");
   const logEvents = events.filter((e) => e.source === "log" || e.source === "ebt-log").length;
-  if (m.iptablesSave && texts.loggingRules === 0 && (logEvents > 0 || traceMode))
+  if (
+    (hasIptablesRules(m.iptablesSave) || nftOnly) &&
+    texts.loggingRules === 0 &&
+    (logEvents > 0 || traceMode)
+  )
     questions.push(
-      `the iptables-save has no ${traceMode ? "TRACE" : "LOG"} rule, but the log was written by one: save the ruleset while the logging rules are installed (the instrumentation is part of the record)`,
+      `the ${nftOnly ? "nft list ruleset" : "iptables-save"} has no ${traceMode ? (nftOnly ? "meta nftrace set 1" : "TRACE") : nftOnly ? "log" : "LOG"} rule, but the log was written by one: save the ruleset while the logging rules are installed (the instrumentation is part of the record)`,
     );
 
   // 4. The topology.
@@ -242,6 +317,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     link: json(m.ipLink, "ip-link.json", problems),
     route: json(m.ipRoute, "ip-route.json", problems),
     bridgeLink: json(m.bridgeLink, "bridge-link.json", problems),
+    bridgeFdb: json(m.bridgeFdb, "bridge-fdb.json", problems),
   };
   questions.push(...problems);
   const inferred = inferLab(
@@ -271,7 +347,16 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   const given = options.suffix?.replace(/^(?=[^-])/, "-");
   const suffix = `${given ?? ""}${traceMode ? "-trace" : ""}`;
   const split = splitScenarios(parsed, m.log, inferred.owner, suffix);
-  notes.push(...split.skipped.map((s) => `left out: ${s}`));
+  // A flow left out only because a host is unnamed is said by the question that asks for the name.
+  const asked = questions.join("\n");
+  notes.push(
+    ...split.skipped
+      .filter((s) => {
+        const unnamed = /: (\S+) belongs to no host of the lab$/.exec(s)?.[1];
+        return !unnamed || (!asked.includes(`NAME=${unnamed} `) && !asked.endsWith(`NAME=${unnamed}`));
+      })
+      .map((s) => `left out: ${s}`),
+  );
   if (parsed.packets.length && !split.scenarios.length && !questions.length)
     questions.push("no flow of the log could be placed between two hosts of the lab (see the notes)");
   const taken = new Set(options.existing?.stems ?? []);
@@ -334,14 +419,21 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
       "no uname.txt / iptables-version.txt: the traces carry no environment (kernel, iptables version)",
     );
   const lines = m.log.split("\n");
+  const commands = commandsOf(m.command, m.exitCode);
   for (const s of split.scenarios) {
-    const command = m.command ? words(m.command) : ["(not given: imported from a kernel log)"];
-    const exit = m.exitCode !== undefined && /^\s*\d+\s*$/.test(m.exitCode) ? Number(m.exitCode) : undefined;
+    const found = commandFor(commands, s);
+    if (commands.length > 1 && !found)
+      notes.push(
+        `${s.stem}: none of the ${commands.length} commands given names ${s.dst}: its command says it was not given`,
+      );
+    const command = found?.argv ?? ["(not given: imported from a kernel log)"];
+    const lone = m.exitCode !== undefined && /^\s*\d+\s*$/.test(m.exitCode) ? Number(m.exitCode) : undefined;
+    const exit = found ? found.exit : commands.length ? undefined : lone;
     const meta: TraceMeta = {
       version: 1,
       scenario: s.stem,
       title: `${labelOf(hosts, s.from)} to ${labelOf(hosts, s.to)} (${s.proto.toUpperCase()}${traceMode ? ", TRACE" : ""})`,
-      description: `${s.proto.toUpperCase()} from ${s.src} to ${s.dst}, imported from a kernel log (${s.packets} packets).`,
+      description: `${s.proto.toUpperCase()} from ${s.src} to ${s.dst}, imported from a kernel log (${s.packets} packet${s.packets === 1 ? "" : "s"}).`,
       mode: traceMode ? "trace" : "log",
       origin: "recorded",
       traffic: { from: s.from, to: s.to, proto: s.proto, command },

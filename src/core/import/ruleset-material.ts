@@ -5,7 +5,7 @@
  * mapped to their hooks so that any prefix convention parses. Pure.
  */
 import type { HookId } from "../model/hook.ts";
-import type { PrefixMap } from "../parse/prefix-to-hook.ts";
+import { type PrefixMap, prefixToHook } from "../parse/prefix-to-hook.ts";
 
 /** `iptables-save` without its dated comments and with zeroed counters (two saves of one ruleset are equal). */
 export function stableIptablesSave(text: string): string {
@@ -96,6 +96,94 @@ export function keepExistingBaseChains(text: string, nft: string): string {
   return out.join("\n");
 }
 
+/** Whether an `iptables-save` holds any rule or table (an nftables-only host's prints nothing, or warnings). */
+export function hasIptablesRules(text: string | undefined): boolean {
+  return /^(\*\S|-A )/m.test(text ?? "");
+}
+
+/** Whether `nft list ruleset` holds a table that sees IP packets (`ip`, `ip6` or `inet`). */
+export function hasNftIpTables(nft: string | undefined): boolean {
+  return /^\s*table\s+(ip|ip6|inet)\s+\S+\s*{/m.test(nft ?? "");
+}
+
+/** The IP-family tables of `nft list ruleset` that are not iptables-nft's own (`table ip docker-bridges`, `table inet firewalld`). */
+export function nftNativeTables(nft: string | undefined): string[] {
+  return [...(nft ?? "").matchAll(/^\s*table\s+(ip|ip6|inet)\s+(\S+)\s*{/gm)]
+    .filter((m) => !/^(filter|nat|raw|mangle|security)$/.test(m[2] as string))
+    .map((m) => `table ${m[1]} ${m[2]}`);
+}
+
+/** `nft list ruleset` without counter values and iptables-nft's warning comments (two saves of one ruleset are equal). */
+export function stableNftRuleset(text: string): string {
+  return text
+    .split(/\r?\n/)
+    .filter((l) => !/^# Warning:/.test(l))
+    .map((l) => l.replace(/\bcounter packets \d+ bytes \d+/g, "counter").replace(/\s+$/, ""))
+    .join("\n")
+    .trim();
+}
+
+/**
+ * Leaves out of an nft listing the chains left with no rule once the logging rules are gone (a
+ * base chain only when its policy is accept, a regular one only when nothing jumps to it), then
+ * the tables left empty: the contributor's logging tables are no part of the reader's ruleset.
+ */
+export function pruneEmptyNft(lines: string[]): string[] {
+  const text = lines.join("\n");
+  const jumped = new Set([...text.matchAll(/\b(?:jump|goto)\s+([^\s,;}]+)/g)].map((m) => m[1] as string));
+  const out: string[] = [];
+  let depth = 0;
+  let chain: string[] | undefined;
+  let name = "";
+  let table: string[] | undefined;
+  let tableHasContent = false;
+  for (const line of lines) {
+    const opens = (line.match(/{/g) ?? []).length;
+    const closes = (line.match(/}/g) ?? []).length;
+    const before = depth;
+    depth += opens - closes;
+    if (before === 0 && /^\s*table\s/.test(line) && depth > 0) {
+      table = [line];
+      tableHasContent = false;
+      continue;
+    }
+    if (table && before === 1 && !chain && /^\s*chain\s+\S+\s*{/.test(line) && depth === 2) {
+      chain = [line];
+      name = (/^\s*chain\s+(\S+)/.exec(line)?.[1] as string) ?? "";
+      continue;
+    }
+    if (chain) {
+      chain.push(line);
+      if (depth === 1) {
+        const body = chain.slice(1, -1).filter((l) => l.trim() !== "");
+        const rules = body.filter((l) => !/^\s*(type\s.*hook\s|policy\s|comment\s|devices?\s)/.test(l));
+        const accept = body.every((l) => !/policy\s+drop/.test(l));
+        if (rules.length || !accept || jumped.has(name)) {
+          (table as string[]).push(...chain);
+          tableHasContent = true;
+        }
+        chain = undefined;
+      }
+      continue;
+    }
+    if (table) {
+      table.push(line);
+      if (before >= 1 && depth >= 1 && line.trim() !== "") tableHasContent = true;
+      if (depth === 0) {
+        if (tableHasContent) out.push(...table);
+        table = undefined;
+      }
+      continue;
+    }
+    out.push(line);
+  }
+  // Blank lines left where chains were: at most one in a row, none before a closing brace.
+  return out.filter(
+    (l, i) =>
+      l.trim() !== "" || (i > 0 && (out[i - 1] as string).trim() !== "" && !/^\s*}/.test(out[i + 1] ?? "}")),
+  );
+}
+
 /** The files of one import's ruleset. */
 export interface RulesetTexts {
   /** As installed while recording (logging rules included). */
@@ -106,8 +194,23 @@ export interface RulesetTexts {
   loggingRules: number;
 }
 
-/** Builds both ruleset files from the saves; `bridge` is `ebtables-save` or nft bridge tables ("" when none). */
+/**
+ * Builds both ruleset files from the saves; `bridge` is `ebtables-save` or nft bridge tables ("" when none).
+ * An nftables-only host (no iptables rule, nft tables of the IP families) gets `nft list ruleset` itself.
+ */
 export function rulesetTexts(iptablesSave: string, bridge: string, note: string, nft?: string): RulesetTexts {
+  if (!hasIptablesRules(iptablesSave) && nft && hasNftIpTables(nft)) {
+    const listed = `# ${note}\n# nft list ruleset\n${stableNftRuleset(nft)}\n`;
+    const lines = listed.split("\n");
+    return {
+      instrumented: listed,
+      clean: `${pruneEmptyNft(lines.filter((l) => !isLoggingRule(l)))
+        .join("\n")
+        .trimEnd()
+        .replace(/^# .*\n/, "# The ruleset without its logging rules (see the instrumentation file).\n")}\n`,
+      loggingRules: lines.filter((l) => isLoggingRule(l)).length,
+    };
+  }
   const ip = stableIptablesSave(iptablesSave);
   const br = stableEbtablesSave(bridge) || "# (no bridge rules)";
   const saved = `# ${note}\n# iptables-save\n${ip}\n# ebtables-save (bridge family)\n${br}\n`;
@@ -176,13 +279,14 @@ const BUILTIN = new Set(["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTIN
  */
 export function prefixMapFromRuleset(text: string): PrefixMap {
   const map = new Map<string, HookId | null>();
-  let family: "ip" | "bridge" = "ip";
+  let family: "ip" | "ip6" | "bridge" = "ip";
   let table = "";
   const jumps = new Map<string, Set<string>>(); // `${family}:${table}:${chain}` -> chains that jump to it
   const logs: { key: string; prefix: string }[] = [];
   let listChain = ""; // `ebtables -L`: the chain of the rule lines that follow
   for (const line of text.split(/\r?\n/)) {
     if (/^#\s*ebtables|^#\s*bridge|^#\s*Generated by ebtables|^Bridge table:/i.test(line)) family = "bridge";
+    if (/^#\s*ip6tables-save/i.test(line)) family = "ip6";
     if (line.startsWith("*")) table = line.slice(1).trim();
     const listed = /^Bridge table:\s*(\S+)/.exec(line);
     if (listed) table = listed[1] as string;
@@ -227,7 +331,80 @@ export function prefixMapFromRuleset(text: string): PrefixMap {
       map.set(p, had === undefined || had === hook ? hook : null);
     }
   }
+  for (const { hook, prefix } of nftLogPrefixes(text)) {
+    for (const p of new Set([prefix.trim(), prefix.slice(0, 127).trim()])) {
+      // A prefix of a known convention names the hook itself (packetwalk's nft logging chains name
+      // the base chain the packet is about to enter, not their own).
+      if (!p || prefixToHook(p) !== undefined) continue;
+      const had = map.get(p);
+      map.set(p, had === undefined || had === hook ? hook : null);
+    }
+  }
   const out: PrefixMap = {};
   for (const [p, h] of map) if (h) out[p] = h;
   return out;
+}
+
+/**
+ * The `log prefix` statements of an nft listing, each with the base chain that reaches it (through
+ * `jump`/`goto`, verdict maps included) as `family:table:chain`, the hook id the simulator and the
+ * parser give an nft base chain (`inet` reads as `ip`); null when several base chains reach it.
+ */
+export function nftLogPrefixes(text: string): { hook: HookId | null; prefix: string }[] {
+  const base = new Set<string>();
+  const callers = new Map<string, Set<string>>(); // family:table:chain -> chains of the table that jump to it
+  const mapTargets = new Map<string, string[]>(); // family:table:map -> chains its elements jump to
+  const mapUses: { key: string; map: string }[] = [];
+  const logs: { key: string; prefix: string }[] = [];
+  let family = "";
+  let table = "";
+  let block: { kind: "chain" | "map"; name: string } | undefined;
+  let depth = 0;
+  for (const line of text.split(/\r?\n/)) {
+    const before = depth;
+    depth += (line.match(/{/g) ?? []).length - (line.match(/}/g) ?? []).length;
+    const t = before === 0 ? /^\s*table\s+(\S+)\s+(\S+)\s*{/.exec(line) : null;
+    if (t) {
+      family = t[1] === "inet" ? "ip" : (t[1] as string);
+      table = `${family}:${t[2]}`;
+      continue;
+    }
+    if (before === 0) table = "";
+    if (!table || !/^(ip|ip6|bridge)$/.test(family)) continue;
+    const b = before === 1 ? /^\s*(chain|map|set)\s+(\S+)\s*{/.exec(line) : null;
+    if (b) block = b[1] === "set" ? undefined : { kind: b[1] as "chain" | "map", name: b[2] as string };
+    if (!block) continue;
+    const key = `${table}:${block.name}`;
+    for (const j of line.matchAll(/\b(?:jump|goto)\s+([^\s,;}]+)/g)) {
+      if (block.kind === "map") mapTargets.set(key, [...(mapTargets.get(key) ?? []), j[1] as string]);
+      else {
+        const to = `${table}:${j[1]}`;
+        callers.set(to, new Set([...(callers.get(to) ?? []), key]));
+      }
+    }
+    if (block.kind === "chain") {
+      if (/^\s*type\s+\S+\s+hook\s/.test(line)) base.add(key);
+      for (const m of line.matchAll(/\bvmap\s+@(\S+)/g)) mapUses.push({ key, map: `${table}:${m[1]}` });
+      const prefix = /\blog\b(?:\s+\w+\s+\S+)*?\s+prefix\s+"((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
+      if (prefix !== undefined) logs.push({ key, prefix: prefix.replace(/\\(.)/g, "$1") });
+    }
+    if (depth <= 1) block = undefined;
+  }
+  for (const { key, map } of mapUses)
+    for (const target of mapTargets.get(map) ?? []) {
+      const to = `${key.split(":").slice(0, 2).join(":")}:${target}`;
+      callers.set(to, new Set([...(callers.get(to) ?? []), key]));
+    }
+  const basesOf = (key: string, seen = new Set<string>()): Set<string> => {
+    if (base.has(key)) return new Set([key]);
+    if (seen.has(key)) return new Set();
+    seen.add(key);
+    const out = new Set<string>();
+    for (const from of callers.get(key) ?? []) for (const b of basesOf(from, seen)) out.add(b);
+    return out;
+  };
+  return logs.map(({ key, prefix }) => {
+    const bases = [...basesOf(key)];
+    return { hook: bases.length === 1 ? (bases[0] as HookId) : null, prefix };
+  });
 }

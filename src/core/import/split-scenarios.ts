@@ -4,6 +4,7 @@
  * verbatim input lines of its packets in input order. Pure.
  */
 import type { ParsedTrace, TraceEvent } from "../model/packet.ts";
+import { formatIpv6, parseIpv6 } from "./ipv6-address.ts";
 
 /** One scenario found in the log. */
 export interface FoundScenario {
@@ -46,11 +47,14 @@ export function splitScenarios(
   const skipped: string[] = [];
   const scenarios: FoundScenario[] = [];
   const count = new Map<string, number>();
-  // TRACE: PACKET lines are folded into events; take every line of the flow's trace ids.
+  // TRACE: PACKET lines (nft monitor trace's `packet:` lines) are folded into events; take every
+  // line of the flow's trace ids.
   const inputLines = text.split("\n");
   const traceIdLines = new Map<string, number[]>();
   inputLines.forEach((l, i) => {
-    const m = /(?:PACKET|TRACE|trace id|packet):? \d+ ([0-9a-f]{1,8}) /.exec(l);
+    const m =
+      /(?:PACKET|TRACE|trace id|packet):? \d+ ([0-9a-f]{1,8}) /.exec(l) ??
+      /\btrace id ([0-9a-f]{1,8}) /.exec(l);
     if (m) {
       const list = traceIdLines.get(m[1] as string) ?? [];
       list.push(i + 1);
@@ -64,6 +68,16 @@ export function splitScenarios(
     if (!request || !first?.ip) {
       skipped.push(
         `flow ${flow.id}: no line with IP data (bridge frames only), nothing to place between hosts`,
+      );
+      continue;
+    }
+    if (first.ip.src.includes(":")) {
+      const short = (a: string) => {
+        const g = parseIpv6(a);
+        return g ? formatIpv6(g) : a;
+      };
+      skipped.push(
+        `flow ${flow.id} (IPv6 ${short(first.ip.src)} -> ${short(first.ip.dst)}): a lab's hosts and the simulator are IPv4 only; the IPv4 flows are imported`,
       );
       continue;
     }

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { checkLab } from "../../../src/cli/check-command.ts";
 import { parseNamedAddress, readMaterial, writePlan } from "../../../src/cli/import-command.ts";
+import { formatDiagnostic } from "../../../src/core/diagnostics/format-diagnostic.ts";
 import { type ImportMaterial, planImport } from "../../../src/core/import/plan-import.ts";
 import { readTraceFolder } from "../../../src/core/trace-file/read-trace-folder.ts";
 import { rulesetDigest } from "../../../src/core/trace-file/ruleset-pins.ts";
@@ -48,8 +49,12 @@ describe("packetwalk import on foreign captures", () => {
   it("has the foreign cases and a capture --host folder", () => {
     expect(cases.sort()).toEqual([
       "host-capture-container-to-container",
+      "ipv6-bridge",
+      "nft-only",
+      "nft-only-trace",
       "peer-to-published-port",
       "peer-to-published-port-trace",
+      "two-networks",
       "web-to-db-nobrnf",
       "web-to-peer",
     ]);
@@ -61,6 +66,8 @@ describe("packetwalk import on foreign captures", () => {
       const material = readMaterial(join(ROOT, c, "input"), {}, () => "");
       const p = plan(material, args);
       expect(p.questions).toEqual([]);
+      // Every line is read: no prefix left unknown, no line of one packet read as another.
+      expect(p.diagnostics.map(formatDiagnostic)).toEqual([]);
       const out = join(tmp, c, args.lab);
       writePlan(p, out);
       const expected = join(ROOT, c, "expected");
@@ -103,6 +110,133 @@ describe("packetwalk import on foreign captures", () => {
     writeFileSync(metaPath, metaText);
     expect(name).not.toBe("");
     expect(broken.some((x) => !x.ok && /bridge:filter:OUTPUT/.test(x.report))).toBe(true);
+  });
+});
+
+describe("packetwalk import on the setups of record-more.sh", () => {
+  const load = (c: string) => ({
+    args: JSON.parse(readFileSync(join(ROOT, c, "args.json"), "utf8")) as Args,
+    material: readMaterial(join(ROOT, c, "input"), {}, () => ""),
+  });
+
+  it("two-networks: one scenario per flow, each with its own command and exit code (the drop exits 1)", () => {
+    const { args, material } = load("two-networks");
+    const p = plan(material, args);
+    const got = p.scenarios.map((s) => [s.stem, s.meta.traffic.command.join(" "), s.meta.exitCode]);
+    expect(got).toEqual([
+      ["b1-to-a1", "ping -c1 -W1 172.20.0.2", 1],
+      ["a1-to-a2", "ping -c1 -W1 172.20.0.3", 0],
+    ]);
+    const host = p.lab?.hosts.find((h) => h.role === "docker-host");
+    const port = (n: string) => host?.interfaces.find((i) => i.peer === `${n}/eth0`);
+    expect([port("a1")?.bridge, port("a2")?.bridge, port("b1")?.bridge]).toEqual(["br-a", "br-a", "br-b"]);
+  });
+
+  it("two-networks/isolation-log: a packet logged twice at FORWARD is a positioned warning naming both prefixes", () => {
+    const { args, material } = load("two-networks");
+    const dir = join(ROOT, "two-networks", "isolation-log");
+    const log = readFileSync(join(dir, "kernel.log"), "utf8");
+    const p = plan(
+      {
+        ...material,
+        log,
+        logFile: "kernel.log",
+        iptablesSave: readFileSync(join(dir, "iptables-save.txt"), "utf8"),
+        command: readFileSync(join(dir, "command.txt"), "utf8"),
+        exitCode: readFileSync(join(dir, "exit-code.txt"), "utf8"),
+      },
+      args,
+    );
+    const line = log.split("\n").findIndex((l) => l.includes("[isolation drop]")) + 1;
+    expect(line).toBeGreaterThan(1);
+    expect(p.diagnostics.map(formatDiagnostic)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^kernel\\.log:${line}:\\d+: warning: the packet of line ${line - 1} is logged again at ip:filter:FORWARD \\(prefixes '\\[fwd\\]' and '\\[isolation drop\\]'\\).*\n  hint: keep one LOG rule per built-in chain`,
+        ),
+      ),
+    ]);
+  });
+
+  it("ipv6-bridge: the IPv6 flow is left out by a note, its lines read with ip6tables-save's prefixes", () => {
+    const { args, material } = load("ipv6-bridge");
+    const p = plan(material, args);
+    expect(p.notes.join("\n")).toMatch(
+      /left out: flow \d+ \(IPv6 fd00:a::2 -> 2001:db8:2::10\): a lab's hosts and the simulator are IPv4 only/,
+    );
+    expect(p.scenarios.map((s) => [s.stem, s.meta.traffic.command.join(" "), s.meta.exitCode])).toEqual([
+      ["a1-to-wan", "ping -4 -c1 -W1 198.51.100.10", 0],
+    ]);
+    // Without ip6tables-save the IPv6 prefixes are unknown (and said so).
+    const bare = plan({ ...material, ip6tablesSave: undefined }, args);
+    const unknown = bare.diagnostics.find((d) => /unknown LOG prefix '\[raw6-pre\]'/.test(d.message));
+    expect(unknown?.hint).toMatch(
+      /in the saved ruleset \(iptables-save\.txt, ip6tables-save\.txt, nft-ruleset\.txt\)/,
+    );
+    expect(unknown?.hint).not.toMatch(/--prefix-map/);
+    expect(bare.questions).toEqual([
+      `${material.logFile}: '[raw6-pre]', '[fwd6]', '[nat6-post]' are printed by no logging rule of the saved ruleset, so their lines would be left out: save the ruleset while the rules that print them are installed, or cut those lines out of the log`,
+    ]);
+    expect(bare.lab).toBeUndefined();
+  });
+
+  it("nft-only: nft list ruleset is the ruleset, log prefixes read at their base chains, the logging table left out", () => {
+    const { args, material } = load("nft-only");
+    expect(material.iptablesSave?.trim()).toBe("");
+    const p = plan(material, args);
+    const inst = p.files.find((f) => /instrumented/.test(f.path))?.text ?? "";
+    const clean = p.files.find((f) => f.path === `rulesets/${args.lab}.rules`)?.text ?? "";
+    expect(inst).toMatch(/^# nft list ruleset$/m);
+    expect(inst).toContain('log prefix "dbg pre: "');
+    expect(clean).toContain("table ip docker-bridges {");
+    expect(clean).not.toMatch(/table ip mylog|log prefix/);
+    const drop = p.scenarios.find((s) => s.stem === "b1-to-a1");
+    expect(drop?.packets.map((x) => x.hooks)).toEqual([
+      ["ip:mylog:log-pre", "ip:mylog:log-fwd", "ip:docker-bridges:filter-FORWARD"],
+    ]);
+    expect(p.scenarios.map((s) => s.stem)).toEqual(["b1-to-a1", "a1-to-a2", "a1-to-wan"]);
+  });
+
+  it("says when nft tables of its own sit next to an iptables ruleset (they are not in the lab's ruleset)", () => {
+    const { args, material } = load("two-networks");
+    const nft = load("nft-only").material.nftRuleset;
+    const p = plan({ ...material, nftRuleset: `${material.nftRuleset}\n${nft}` }, args);
+    expect(p.notes.join("\n")).toMatch(
+      /nft list ruleset has tables iptables-save does not show \(table ip docker-bridges, table ip mylog\)/,
+    );
+    expect(plan(material, args).notes.join("\n")).not.toMatch(/tables iptables-save does not show/);
+  });
+
+  it("a check that disagrees names the expressions the simulator does not model, at their lines", () => {
+    const { args, material } = load("nft-only");
+    const nft = material.nftRuleset?.replace(
+      'meta l4proto icmp log prefix "dbg post: "',
+      'meta l4proto icmp meta pkttype host log prefix "dbg post: "',
+    );
+    const p = plan({ ...material, nftRuleset: nft }, args);
+    const out = join(tmp, "unmodelled", args.lab);
+    writePlan(p, out);
+    const failed = checkLab(out).filter((r) => !r.ok);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const r of failed)
+      expect(r.report).toMatch(
+        /rulesets\/nft-host\.instrumented-[0-9a-f]{8}\.rules:\d+:\d+: warning: expression 'meta pkttype host' is not modelled/,
+      );
+  });
+
+  it("nft-only-trace: every line of the flow's trace ids is in its scenario, packet: lines included", () => {
+    const { args, material } = load("nft-only-trace");
+    const p = plan(material, args);
+    const written = p.files.filter((f) => f.path.endsWith(".log")).flatMap((f) => f.text.trim().split("\n"));
+    expect(written.sort()).toEqual(material.log.trim().split("\n").sort());
+    expect(written.filter((l) => / packet: /.test(l)).length).toBeGreaterThan(3);
+    // a1's port is the one its MAC was learnt on (br-a has two); without the FDB import asks.
+    const host = p.lab?.hosts.find((h) => h.role === "docker-host");
+    expect(host?.interfaces.find((i) => i.peer === "a1/eth0")?.name).toBe("vetha1");
+    const asked = plan({ ...material, bridgeFdb: undefined }, args).questions.join("\n");
+    expect(asked).toMatch(
+      /172\.20\.0\.2 \(a1\) is on br-a, but no line or file says which port: give bridge-fdb\.json/,
+    );
   });
 });
 
@@ -149,7 +283,8 @@ describe("packetwalk import --anonymize", () => {
       const material = Object.fromEntries(
         Object.entries(raw).map(([k, v]) => [k, typeof v === "string" && k !== "logFile" ? publicize(v) : v]),
       ) as unknown as ImportMaterial;
-      if (!material.log.startsWith("PACKET") && !material.log.startsWith(" TRACE"))
+      // (xtables-monitor and nft monitor print to a terminal: no kernel envelope.)
+      if (!/^(PACKET| TRACE|trace id )/.test(material.log))
         material.log = material.log
           .split("\n")
           .map((l) => (l ? `Nov 30 08:31:35 prod-docker-7 kernel: ${l}` : l))
@@ -215,6 +350,28 @@ describe("packetwalk import --anonymize on a plain dmesg log", () => {
     expect(texts.join("\n")).toContain(`"root@docker-host"`);
     for (const t of texts) expect(t).not.toContain("prod-docker-9");
     expect(p.map?.hostnames).toEqual({ "prod-docker-9": "docker-host" });
+  });
+});
+
+describe("packetwalk import --anonymize on an nftables-only host with a public IPv6 prefix", () => {
+  it("the written ruleset keeps no original IPv6 prefix (Docker's ip6 table names the network's)", () => {
+    const args = JSON.parse(readFileSync(join(ROOT, "nft-only", "args.json"), "utf8")) as Args;
+    const material = readMaterial(join(ROOT, "nft-only", "input"), {}, () => "");
+    const ip6 = `table ip6 docker-bridges {
+\tchain nat-POSTROUTING {
+\t\ttype nat hook postrouting priority srcnat; policy accept;
+\t\toifname != "br-a" ip6 saddr 2a01:4f8:c17:1234::/64 counter packets 0 bytes 0 masquerade
+\t}
+}`;
+    const p = plan({ ...material, nftRuleset: `${material.nftRuleset}\n${ip6}` }, args, true);
+    expect(p.questions).toEqual([]);
+    const rules = p.files.filter((f) => f.path.startsWith("rulesets/"));
+    expect(rules.length).toBe(2);
+    for (const f of rules) {
+      expect(f.text, f.path).toContain("ip6 saddr 2001:db8:1:1234::/64 counter masquerade");
+      expect(f.text, f.path).not.toMatch(/2a01|4f8:c17/);
+    }
+    expect(p.map?.addresses["2a01:4f8:c17:1234::"]).toBe("2001:db8:1:1234::");
   });
 });
 

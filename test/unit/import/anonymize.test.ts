@@ -123,6 +123,27 @@ describe("Anonymizer", () => {
       "Nov 30 08:31:35 docker-host kernel: [  1.0] x IN=eth0 OUT=",
     );
   });
+
+  it("replaces public IPv6 addresses by documentation ones, one /48 for each, in the form they were written", () => {
+    const a = new Anonymizer();
+    const log =
+      "[ 9.1] fwd6 IN=br-a OUT=eth0 MAC=02:42:ac:14:00:01:02:42:ac:14:00:02:86:dd SRC=2a01:04f8:0c17:1234:0000:0000:0000:0002 DST=2a00:1450:4001:0829:0000:0000:0000:200e LEN=104 ";
+    const nft = '\t\tip6 saddr 2a01:4f8:c17:1234::/64 oifname != "br-a" masquerade\n\t\tip6 daddr ::1 accept';
+    const out = a.text(`${log}\n${nft}\n08:31:35 02:42:ac:14:00:02 fd00:a::2 fe80::1 2001:db8:2::10`);
+    expect(out).toContain(
+      "SRC=2001:0db8:0001:1234:0000:0000:0000:0002 DST=2001:0db8:0002:0829:0000:0000:0000:200e ",
+    );
+    // The same /48 gets the same stand-in, written short where it was short.
+    expect(out).toContain("ip6 saddr 2001:db8:1:1234::/64 oifname");
+    // Not public (loopback, ULA, link-local, documentation), a MAC, a time: as they were.
+    expect(out).toContain("ip6 daddr ::1 accept");
+    expect(out).toContain("\n08:31:35 02:00:00:00:00:02 fd00:a::2 fe80::1 2001:db8:2::10");
+    expect(out).toContain("MAC=02:00:00:00:00:01:02:00:00:00:00:02:86:dd");
+    expect(out).not.toMatch(/2a01|2a00|04f8|4f8:/);
+    expect(a.map().addresses["2a01:4f8:c17:1234::"]).toBe("2001:db8:1:1234::");
+    // The map names each address once, in the canonical form, however it was written.
+    expect(a.map().addresses["2a01:4f8:c17:1234::2"]).toBe("2001:db8:1:1234::2");
+  });
 });
 
 describe("Anonymizer and IPv6", () => {

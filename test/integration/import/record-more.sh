@@ -1,0 +1,386 @@
+#!/usr/bin/env bash
+# Records the raw material of three setups readers bring most often and the other fixtures do not
+# cover, the way a contributor's machine hands it over (no packetwalk on that machine):
+#
+#   two-networks   two user-defined Docker bridge networks (br-a 172.20.0.0/16, br-b
+#                  172.21.0.0/16) with Docker's isolation chains: b1 -> a1 across networks is
+#                  DROPPED in DOCKER-ISOLATION-STAGE-2, a1 -> a2 inside br-a is allowed; one log
+#                  (and two-networks-isolation-log: one more LOG rule, in the isolation chain).
+#   ipv6-bridge    the same host with IPv6 on br-a (fd00:a::/64, ULA) and "the internet" at
+#                  2001:db8:2::10: ip6tables LOG rules, MASQUERADE, ping -6 and ping -4 from a1
+#                  in one log (a dual-stack host's journal).
+#   nft-only       the same two networks under an nftables-only firewall shaped like Docker 29's
+#                  (table ip docker-bridges, per-bridge chains reached through vmaps), written
+#                  here by hand; logged once with `log prefix` rules (kernel.log) and once with
+#                  `meta nftrace set 1` and `nft monitor trace` (nft-only-trace).
+#
+#   flock /work/capture.lock bash test/integration/import/record-more.sh OUT_DIR [SETUP]
+#   (SETUP: two-networks, ipv6-bridge or nft-only; default all three, in that order)
+#
+# Every packet stays between the namespaces made here (pwim2-*): RFC 1918 / ULA inside, TEST-NET
+# and 2001:db8::/32 for the internet. Everything is removed on exit, also on error, and
+# nf_log_all_netns is put back.
+set -euo pipefail
+OUT=${1:?usage: record-more.sh OUT_DIR [SETUP]}
+SETUP=${2:-all}
+case "$SETUP" in two-networks | ipv6-bridge | nft-only | all) ;; *) echo "unknown setup $SETUP" >&2; exit 2 ;; esac
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+H=pwim2-h; A1=pwim2-a1; A2=pwim2-a2; B1=pwim2-b1; WAN=pwim2-wan
+ALL="$H $A1 $A2 $B1 $WAN"
+OLD_LOG_ALL=$(sysctl -n net.netfilter.nf_log_all_netns)
+MON=""
+
+cleanup() {
+  set +e
+  [ -n "$MON" ] && kill "$MON" 2>/dev/null
+  for ns in $ALL; do
+    ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+    ip netns del "$ns" 2>/dev/null
+  done
+  sysctl -qw net.netfilter.nf_log_all_netns="$OLD_LOG_ALL"
+}
+trap cleanup EXIT INT TERM
+cleanup
+set -e
+
+nx() { local ns=$1; shift; timeout 20 ip netns exec "$ns" "$@"; }
+
+for ns in $ALL; do ip netns add "$ns"; nx "$ns" ip link set lo up; done
+# Host: bridges br-a and br-b, uplink wan0 to the gateway 203.0.113.1 / 2001:db8:1::1.
+nx $H ip link add br-a address 02:42:ac:14:00:01 type bridge
+nx $H ip link add br-b address 02:42:ac:15:00:01 type bridge
+nx $H ip addr add 172.20.0.1/16 dev br-a
+nx $H ip addr add 172.21.0.1/16 dev br-b
+nx $H ip link set br-a up
+nx $H ip link set br-b up
+for spec in "$A1 vetha1 br-a 02:42:ac:14:00:02 172.20.0.2/16 172.20.0.1" \
+  "$A2 vetha2 br-a 02:42:ac:14:00:03 172.20.0.3/16 172.20.0.1" \
+  "$B1 vethb1 br-b 02:42:ac:15:00:02 172.21.0.2/16 172.21.0.1"; do
+  set -- $spec
+  ip link add "$2" netns $H type veth peer name eth0 netns "$1" address "$4"
+  nx $H ip link set "$2" master "$3" up
+  nx "$1" ip addr add "$5" dev eth0
+  nx "$1" ip link set eth0 up
+  nx "$1" ip route add default via "$6"
+done
+ip link add wan0 netns $H address 52:54:00:bb:00:10 type veth peer name eth0 netns $WAN address 52:54:00:bb:00:01
+nx $H ip addr add 203.0.113.10/24 dev wan0
+nx $H ip link set wan0 up
+nx $H ip route add default via 203.0.113.1
+nx $WAN ip addr add 203.0.113.1/24 dev eth0
+nx $WAN ip addr add 198.51.100.10/32 dev lo
+nx $WAN ip link set eth0 up
+nx $H sysctl -qw net.ipv4.ip_forward=1
+nx $H sysctl -qw net.bridge.bridge-nf-call-iptables=1
+nx $H sysctl -qw net.bridge.bridge-nf-call-ip6tables=1
+sysctl -qw net.netfilter.nf_log_all_netns=1
+
+add_ipv6() {
+  nx $H sysctl -qw net.ipv6.conf.all.forwarding=1
+  nx $H ip -6 addr add fd00:a::1/64 dev br-a nodad
+  nx $H ip -6 addr add 2001:db8:1::10/64 dev wan0 nodad
+  nx $H ip -6 route add default via 2001:db8:1::1
+  nx $A1 ip -6 addr add fd00:a::2/64 dev eth0 nodad
+  nx $A1 ip -6 route add default via fd00:a::1
+  nx $WAN ip -6 addr add 2001:db8:1::1/64 dev eth0 nodad
+  nx $WAN ip -6 addr add 2001:db8:2::10/128 dev lo
+}
+
+# Docker's iptables for two user networks (isolation chains as Docker 27 writes them).
+docker_iptables() {
+  nx $H iptables-restore <<'RULES'
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:DOCKER - [0:0]
+-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER
+-A POSTROUTING -s 172.21.0.0/16 ! -o br-b -j MASQUERADE
+-A POSTROUTING -s 172.20.0.0/16 ! -o br-a -j MASQUERADE
+-A DOCKER -i br-b -j RETURN
+-A DOCKER -i br-a -j RETURN
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:DOCKER - [0:0]
+:DOCKER-ISOLATION-STAGE-1 - [0:0]
+:DOCKER-ISOLATION-STAGE-2 - [0:0]
+:DOCKER-USER - [0:0]
+-A FORWARD -j DOCKER-USER
+-A FORWARD -j DOCKER-ISOLATION-STAGE-1
+-A FORWARD -o br-b -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -o br-b -j DOCKER
+-A FORWARD -i br-b ! -o br-b -j ACCEPT
+-A FORWARD -i br-b -o br-b -j ACCEPT
+-A FORWARD -o br-a -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -o br-a -j DOCKER
+-A FORWARD -i br-a ! -o br-a -j ACCEPT
+-A FORWARD -i br-a -o br-a -j ACCEPT
+-A DOCKER-ISOLATION-STAGE-1 -i br-b ! -o br-b -j DOCKER-ISOLATION-STAGE-2
+-A DOCKER-ISOLATION-STAGE-1 -i br-a ! -o br-a -j DOCKER-ISOLATION-STAGE-2
+-A DOCKER-ISOLATION-STAGE-1 -j RETURN
+-A DOCKER-ISOLATION-STAGE-2 -o br-b -j DROP
+-A DOCKER-ISOLATION-STAGE-2 -o br-a -j DROP
+-A DOCKER-ISOLATION-STAGE-2 -j RETURN
+-A DOCKER-USER -j RETURN
+COMMIT
+RULES
+}
+
+# Docker's ip6tables for br-a with IPv6 (MASQUERADE, as with --ipv6 and ip6tables enabled).
+docker_ip6tables() {
+  nx $H ip6tables-restore <<'RULES'
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A POSTROUTING -s fd00:a::/64 ! -o br-a -j MASQUERADE
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:DOCKER-USER - [0:0]
+-A FORWARD -j DOCKER-USER
+-A FORWARD -o br-a -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -i br-a ! -o br-a -j ACCEPT
+-A FORWARD -i br-a -o br-a -j ACCEPT
+-A DOCKER-USER -j RETURN
+COMMIT
+RULES
+}
+
+# Docker 29's chains for one bridge network: NAME SUBNET [a rule before its drop].
+bridge_chains() {
+  cat <<CHAINS
+	chain filter-forward-in__$1 {
+		ct state established,related counter accept
+		iifname "$1" counter accept comment "ICC"
+		${3:-}
+		counter drop comment "UNPUBLISHED PORT DROP"
+	}
+	chain filter-forward-out__$1 {
+		ct state established,related counter accept
+		counter accept comment "OUTGOING"
+	}
+	chain nat-postrouting-out__$1 {
+		oifname != "$1" ip saddr $2 counter masquerade comment "MASQUERADE"
+	}
+CHAINS
+}
+
+# An nftables-only firewall shaped like Docker 29's (--firewall-backend=nftables) for br-a and
+# br-b; $1 = "log" adds the contributor's logging table and a log rule before br-a's drop.
+docker_nft() {
+  local log=${1:-}
+  local droplog=""
+  [ "$log" = log ] && droplog='meta l4proto icmp log prefix "br-a unpublished drop: "'
+  nx $H nft -f - <<RULES
+table ip docker-bridges {
+	map filter-forward-in-jumps {
+		type ifname : verdict
+		elements = { "br-a" : jump filter-forward-in__br-a, "br-b" : jump filter-forward-in__br-b }
+	}
+	map filter-forward-out-jumps {
+		type ifname : verdict
+		elements = { "br-a" : jump filter-forward-out__br-a, "br-b" : jump filter-forward-out__br-b }
+	}
+	map nat-postrouting-out-jumps {
+		type ifname : verdict
+		elements = { "br-a" : jump nat-postrouting-out__br-a, "br-b" : jump nat-postrouting-out__br-b }
+	}
+	chain filter-FORWARD {
+		type filter hook forward priority filter; policy accept;
+		oifname vmap @filter-forward-in-jumps
+		iifname vmap @filter-forward-out-jumps
+	}
+	chain nat-POSTROUTING {
+		type nat hook postrouting priority srcnat; policy accept;
+		iifname vmap @nat-postrouting-out-jumps
+	}
+$(bridge_chains br-a 172.20.0.0/16 "$droplog")
+$(bridge_chains br-b 172.21.0.0/16)
+}
+RULES
+  if [ "$log" = log ]; then
+    nx $H nft -f - <<'RULES'
+table ip mylog {
+	chain log-pre {
+		type filter hook prerouting priority raw - 1; policy accept;
+		meta l4proto icmp log prefix "dbg pre: "
+	}
+	chain log-fwd {
+		type filter hook forward priority filter - 1; policy accept;
+		meta l4proto icmp log prefix "dbg fwd: "
+	}
+	chain log-post {
+		type filter hook postrouting priority srcnat + 1; policy accept;
+		meta l4proto icmp log prefix "dbg post: "
+	}
+}
+RULES
+  fi
+}
+
+# The contributor's own files, saved while the logging rules are installed.
+save_material() {
+  local dir=$1
+  mkdir -p "$dir"
+  nx $H iptables-save | grep -v '^# \(Generated\|Completed\)' >"$dir/iptables-save.txt" || true
+  nx $H ebtables-save | grep -v '^# Generated' >"$dir/ebtables-save.txt" || true
+  nx $H nft list ruleset >"$dir/nft-ruleset.txt"
+  nx $H ip -j addr >"$dir/ip-addr.json"
+  nx $H ip -j -d link >"$dir/ip-link.json"
+  nx $H ip -j route >"$dir/ip-route.json"
+  nx $H bridge -j link >"$dir/bridge-link.json"
+  nx $H bridge -j fdb show >"$dir/bridge-fdb.json"
+  nx $H sysctl net.ipv4.ip_forward net.ipv6.conf.all.forwarding net.bridge.bridge-nf-call-iptables \
+    net.bridge.bridge-nf-call-ip6tables net.ipv4.conf.all.route_localnet >"$dir/sysctl.txt"
+  uname -r >"$dir/uname.txt"
+  iptables -V >"$dir/iptables-version.txt"
+}
+
+# By timestamp, not line count: a full ring buffer keeps its line count while it turns over.
+kmsg_mark() { dmesg | tail -n1 | sed -E 's/^\[ *([0-9.]+)\].*/\1/'; }
+kmsg_since() { dmesg | awk -v m="$1" '{ t = $0; sub(/^\[ */, "", t); sub(/\].*/, "", t); if (t + 0 > m + 0) print }' | grep -E 'IN=.*OUT=' || true; }
+# Runs a command in a namespace, appending it to command.txt and its exit code to exit-code.txt
+# (one line each per command, as a contributor who ran several would write them down).
+traffic() {
+  local dir=$1 ns=$2; shift 2
+  echo "$*" >>"$dir/command.txt"
+  local rc=0
+  nx "$ns" "$@" >/dev/null 2>&1 || rc=$?
+  echo "$rc" >>"$dir/exit-code.txt"
+}
+
+# Warm the neighbour caches so that no ARP/ND frame is logged in the middle of a scenario.
+warm() {
+  nx $A1 ping -c1 -W1 172.20.0.1 >/dev/null || true
+  nx $A2 ping -c1 -W1 172.20.0.1 >/dev/null || true
+  nx $B1 ping -c1 -W1 172.21.0.1 >/dev/null || true
+  nx $A1 ping -c1 -W1 172.20.0.3 >/dev/null || true
+  nx $H ping -c1 -W1 203.0.113.1 >/dev/null || true
+  sleep 0.3
+}
+
+# 1. two-networks: b1 -> a1 (DROPPED by the isolation chain), then a1 -> a2 (bridged, allowed),
+#    one LOG rule per built-in chain. two-networks-isolation-log: b1 -> a1 again with one more
+#    LOG rule in DOCKER-ISOLATION-STAGE-2 (the packet is logged twice at FORWARD).
+scenario_two_networks() {
+  local dir="$OUT/two-networks" idir="$OUT/two-networks-isolation-log"
+  docker_iptables
+  warm
+  nx $H iptables -t raw -I PREROUTING 1 -p icmp -j LOG --log-prefix "[raw-pre] " --log-level debug
+  nx $H iptables -t filter -I FORWARD 1 -p icmp -j LOG --log-prefix "[fwd] " --log-level debug
+  nx $H iptables -t nat -I POSTROUTING 1 -p icmp -j LOG --log-prefix "[nat-post] " --log-level debug
+  save_material "$dir"
+  : >"$dir/command.txt"; : >"$dir/exit-code.txt"
+  local mark; mark=$(kmsg_mark)
+  traffic "$dir" $B1 ping -c1 -W1 172.20.0.2
+  traffic "$dir" $A1 ping -c1 -W1 172.20.0.3
+  sleep 0.3
+  kmsg_since "$mark" >"$dir/kernel.log"
+  nx $H conntrack -F >/dev/null 2>&1 || true
+
+  nx $H iptables -t filter -I DOCKER-ISOLATION-STAGE-2 1 -o br-a -j LOG --log-prefix "[isolation drop] " --log-level debug
+  save_material "$idir"
+  : >"$idir/command.txt"; : >"$idir/exit-code.txt"
+  mark=$(kmsg_mark)
+  traffic "$idir" $B1 ping -c1 -W1 172.20.0.2
+  sleep 0.3
+  kmsg_since "$mark" >"$idir/kernel.log"
+  nx $H iptables -t raw -D PREROUTING 1
+  nx $H iptables -t filter -D FORWARD 1
+  nx $H iptables -t filter -D DOCKER-ISOLATION-STAGE-2 1
+  nx $H iptables -t nat -D POSTROUTING 1
+  nx $H conntrack -F >/dev/null 2>&1 || true
+}
+
+# 2. ipv6-bridge: a1 pings the internet over IPv6 (MASQUERADE) and IPv4, both logged.
+scenario_ipv6() {
+  local dir="$OUT/ipv6-bridge"
+  add_ipv6
+  docker_ip6tables
+  nx $A1 ping -c1 -W1 fd00:a::1 >/dev/null || true
+  nx $H ping -c1 -W1 2001:db8:1::1 >/dev/null || true
+  nx $H ip6tables -t raw -I PREROUTING 1 -p ipv6-icmp --icmpv6-type echo-request -j LOG --log-prefix "[raw6-pre] " --log-level debug
+  nx $H ip6tables -t raw -I PREROUTING 2 -p ipv6-icmp --icmpv6-type echo-reply -j LOG --log-prefix "[raw6-pre] " --log-level debug
+  nx $H ip6tables -t filter -I FORWARD 1 -p ipv6-icmp --icmpv6-type echo-request -j LOG --log-prefix "[fwd6] " --log-level debug
+  nx $H ip6tables -t filter -I FORWARD 2 -p ipv6-icmp --icmpv6-type echo-reply -j LOG --log-prefix "[fwd6] " --log-level debug
+  nx $H ip6tables -t nat -I POSTROUTING 1 -p ipv6-icmp -j LOG --log-prefix "[nat6-post] " --log-level debug
+  nx $H iptables -t filter -I FORWARD 1 -p icmp -j LOG --log-prefix "[fwd] " --log-level debug
+  nx $H iptables -t nat -I POSTROUTING 1 -p icmp -j LOG --log-prefix "[nat-post] " --log-level debug
+  save_material "$dir"
+  nx $H ip6tables-save | grep -v '^# \(Generated\|Completed\)' >"$dir/ip6tables-save.txt"
+  nx $H ip -j -6 route >"$dir/ip6-route.json"
+  : >"$dir/command.txt"; : >"$dir/exit-code.txt"
+  local mark; mark=$(kmsg_mark)
+  traffic "$dir" $A1 ping -6 -c1 -W1 2001:db8:2::10
+  traffic "$dir" $A1 ping -4 -c1 -W1 198.51.100.10
+  sleep 0.3
+  kmsg_since "$mark" >"$dir/kernel.log"
+  nx $H ip6tables -t raw -F PREROUTING
+  nx $H ip6tables -t filter -D FORWARD 1
+  nx $H ip6tables -t filter -D FORWARD 1
+  nx $H ip6tables -t nat -D POSTROUTING 1
+  nx $H iptables -t filter -D FORWARD 1
+  nx $H iptables -t nat -D POSTROUTING 1
+  nx $H conntrack -F >/dev/null 2>&1 || true
+}
+
+# 3. nft-only: the same traffic as two-networks plus a1 -> the internet, under nftables alone.
+scenario_nft() {
+  local dir="$OUT/nft-only" tdir="$OUT/nft-only-trace"
+  nx $H nft flush ruleset
+  docker_nft log
+  warm
+  save_material "$dir"
+  : >"$dir/command.txt"; : >"$dir/exit-code.txt"
+  local mark; mark=$(kmsg_mark)
+  traffic "$dir" $B1 ping -c1 -W1 172.20.0.2
+  traffic "$dir" $A1 ping -c1 -W1 172.20.0.3
+  traffic "$dir" $A1 ping -c1 -W1 198.51.100.10
+  sleep 0.3
+  kmsg_since "$mark" >"$dir/kernel.log"
+  nx $H conntrack -F >/dev/null 2>&1 || true
+
+  # The same with nftrace: no log rules, one table that marks ICMP for tracing. Its chain is
+  # named <word>-<hook>: nft monitor trace prints no hook, and the check reads a chain named
+  # `prerouting` or `trace_chain` wrong (see the report of the import-more branch).
+  nx $H nft flush ruleset
+  docker_nft
+  nx $H nft -f - <<'RULES'
+table ip trace {
+	chain trace-prerouting {
+		type filter hook prerouting priority raw - 10; policy accept;
+		meta l4proto icmp meta nftrace set 1
+	}
+}
+RULES
+  save_material "$tdir"
+  : >"$tdir/command.txt"; : >"$tdir/exit-code.txt"
+  nx $H timeout 10 nft monitor trace >"$tdir/nft-monitor-trace.txt" 2>/dev/null &
+  MON=$!
+  sleep 0.7
+  traffic "$tdir" $B1 ping -c1 -W1 172.20.0.2
+  traffic "$tdir" $A1 ping -c1 -W1 198.51.100.10
+  sleep 0.5
+  kill $MON 2>/dev/null || true
+  wait $MON 2>/dev/null || true
+  MON=""
+  nx $H nft flush ruleset
+}
+
+case "$SETUP" in
+  two-networks) scenario_two_networks ;;
+  ipv6-bridge) scenario_two_networks; scenario_ipv6 ;;
+  nft-only) scenario_nft ;;
+  all) scenario_two_networks; scenario_ipv6; scenario_nft ;;
+esac
+echo "recorded into $OUT"
