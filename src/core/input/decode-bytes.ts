@@ -2,7 +2,7 @@
  * {@link decodeInput} for a file read whole: the same decisions on the same
  * bytes, for callers that read material at once (`packetwalk import`).
  */
-import { InputError, refusal } from "./decode-input.ts";
+import { damagedGzip, InputError, nestedGzip, refusal } from "./decode-input.ts";
 import { sniffInput } from "./sniff-input.ts";
 
 /**
@@ -23,16 +23,9 @@ export function decodeBytes(bytes: Uint8Array, gunzip?: (bytes: Uint8Array) => U
   try {
     plain = gunzip(bytes);
   } catch {
-    throw new InputError(
-      "the gzip data is damaged or cut short",
-      "test the file with gzip -t FILE; a log still being written is read whole once it is rotated",
-    );
+    throw damagedGzip();
   }
   const inner = sniffInput(plain.subarray(0, 512));
-  if (inner.kind === "gzip")
-    throw new InputError(
-      "expected kernel log text, found gzip data inside gzip data",
-      "decompress it once: gzip -dc FILE > kernel.log",
-    );
+  if (inner.kind === "gzip") throw nestedGzip();
   return decodeBytes(plain);
 }

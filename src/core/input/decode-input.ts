@@ -33,6 +33,23 @@ export function refusal(kind: Extract<InputKind, { kind: "refused" }>): InputErr
   return new InputError(`expected kernel log text, found ${kind.found}`, kind.hint, kind.offset);
 }
 
+/** The {@link InputError} for gzip data that decompresses to gzip data again. */
+export function nestedGzip(): InputError {
+  return new InputError(
+    "expected kernel log text, found gzip data inside gzip data",
+    "decompress it once: gzip -dc FILE > kernel.log",
+  );
+}
+
+/** The {@link InputError} for a damaged or cut gzip stream; `detail` says how far it read. */
+export function damagedGzip(detail = "", offset = 0): InputError {
+  return new InputError(
+    `the gzip data is damaged or cut short${detail}`,
+    "test the file with gzip -t FILE; a log still being written is read whole once it is rotated",
+    offset,
+  );
+}
+
 /** Options of {@link decodeInput}. */
 export interface DecodeOptions {
   /** Read gzip input (decompressed as it streams). Default: true. */
@@ -105,11 +122,7 @@ export async function* decodeInput(
     yield* utf16(rest(), kind.littleEndian);
     return;
   }
-  if (options.gzip === false)
-    throw new InputError(
-      "expected kernel log text, found gzip data inside gzip data",
-      "decompress it once: gzip -dc FILE > kernel.log",
-    );
+  if (options.gzip === false) throw nestedGzip();
   yield* decodeInput(gunzip(rest()), { gzip: false });
 }
 
@@ -165,10 +178,6 @@ async function* gunzip(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerat
   } catch (error) {
     if (failed) throw failed.error;
     if (error instanceof InputError) throw error;
-    throw new InputError(
-      `the gzip data is damaged or cut short (after ${given} bytes of text)`,
-      "test the file with gzip -t FILE; a log still being written is read whole once it is rotated",
-      read,
-    );
+    throw damagedGzip(` (after ${given} bytes of text)`, read);
   }
 }
