@@ -12,7 +12,6 @@ import { rulesetDigest } from "../trace-file/ruleset-pins.ts";
 import type { Lab, LabHost, TraceMeta } from "../trace-file/schema.ts";
 import { Anonymizer, envelopeHostnames } from "./anonymize.ts";
 import { type HostMaterial, inferLab, type NamedAddress } from "./infer-lab.ts";
-import { repeatedHookWarnings } from "./repeated-hooks.ts";
 import {
   hasIptablesRules,
   hasNftIpTables,
@@ -284,7 +283,6 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     "import reads each prefix at the hook of the logging rule that prints it in the saved ruleset (iptables-save.txt, ip6tables-save.txt, nft-ruleset.txt): this one is in none of them";
   plan.diagnostics = [
     ...parsed.diagnostics.map((d) => (/unknown LOG prefix/.test(d.message) ? { ...d, hint: importHint } : d)),
-    ...repeatedHookWarnings(parsed.packets),
   ];
   const unknownPrefixes = plan.diagnostics.filter((d) => /unknown LOG prefix/.test(d.message));
   if (!parsed.packets.length)

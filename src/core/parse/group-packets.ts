@@ -79,6 +79,8 @@ interface OpenPacket {
 }
 
 const BUILTIN = new Set<string>(CHAINS);
+/** Two LOG lines of one packet at one hook are microseconds apart; a retransmission is at least 200 ms later. */
+const RELOG_SECONDS = 0.05;
 const TRACE_SOURCES = new Set(["trace", "xtables-monitor", "nft-monitor"]);
 
 const INGRESS = new Set(["BROUTING", "PREROUTING"]);
@@ -357,7 +359,7 @@ export class PacketGrouper {
         if (!info.builtin && hookInfo(last.hook).familyTable === info.familyTable) return "merge";
       }
     }
-    if (hasHook(p, ev.hook) || !orderFits(p, info)) return undefined;
+    if ((hasHook(p, ev.hook) && !this.loggedAgain(p, ev)) || !orderFits(p, info)) return undefined;
     if (
       p.lastTime !== undefined &&
       ev.time !== undefined &&
@@ -366,6 +368,28 @@ export class PacketGrouper {
     )
       return undefined;
     return "add";
+  }
+
+  /**
+   * Whether `ev` is `p`'s last line written again by another LOG rule at the same hook (one in the
+   * built-in chain, one in a user chain it jumps to): another prefix, the same header to the IP id
+   * and TTL, written within {@link RELOG_SECONDS} (or on the next line when no clock or IP id
+   * tells). A retransmission at one hook is a new packet: it has a new IP id, ICMP sequence or time.
+   */
+  private loggedAgain(p: OpenPacket, ev: TraceEvent): boolean {
+    const last = p.events[p.events.length - 1] as TraceEvent;
+    if (last.hook !== ev.hook || last.source !== ev.source || last.prefix === ev.prefix) return false;
+    if (ev.source !== "log" && ev.source !== "ebt-log") return false;
+    if (last.in !== ev.in || last.out !== ev.out || last.physIn !== ev.physIn || last.physOut !== ev.physOut)
+      return false;
+    if (last.macSrc !== ev.macSrc || last.macDst !== ev.macDst || !invariantsAgree(last, ev)) return false;
+    const a = last.ip;
+    const b = ev.ip;
+    if (!a !== !b || (a && b && (a.src !== b.src || a.dst !== b.dst || a.ttl !== b.ttl))) return false;
+    if (last.l4?.sport !== ev.l4?.sport || last.l4?.dport !== ev.l4?.dport) return false;
+    const timed = last.time !== undefined && ev.time !== undefined && last.envelope === ev.envelope;
+    if (timed && Math.abs((ev.time as number) - (last.time as number)) > RELOG_SECONDS) return false;
+    return (timed && a?.id !== undefined) || p.lastSeq === this.seq - 1;
   }
 
   private ttlFits(p: OpenPacket, ev: TraceEvent): boolean {

@@ -165,12 +165,16 @@ export function simulatedRuleSteps(ev: HookEvent): string[] {
 }
 
 /**
- * The events of a simulated packet the recorded trace would show: LOG lines fired, or the chains
- * traced once a TRACE rule marked the packet, IPv4 and bridge (the kernel traces the bridge
- * family's base chains too, when they exist).
+ * The events of a simulated packet the recorded trace would show: one per LOG line fired (an event
+ * whose chain holds two LOG rules that fired is shown twice, each with one of its lines, as the
+ * kernel writes two lines), or the chains traced once a TRACE rule marked the packet, IPv4 and
+ * bridge (the kernel traces the bridge family's base chains too, when they exist).
  */
 export function visibleEvents(p: SimulatedPacket, mode: "log" | "trace"): HookEvent[] {
-  return mode === "log" ? p.events.filter((e) => e.logs.length > 0) : p.events.filter((e) => e.traced);
+  if (mode === "trace") return p.events.filter((e) => e.traced);
+  return p.events.flatMap((e) =>
+    e.logs.length < 2 ? (e.logs.length ? [e] : []) : e.logs.map((l) => ({ ...e, logs: [l] })),
+  );
 }
 
 /**
