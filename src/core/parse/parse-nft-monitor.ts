@@ -268,16 +268,15 @@ export function parseNftMonitorLine(line: string, bodyStart: number): ParsedLine
   }
   const restAt = bodyStart + 9 + traceId.length + 1 + fam.length + 1 + table.length + 1 + chain.length + 1;
   const rest = line.slice(restAt);
-  const upper = chain.toUpperCase();
-  const hook =
-    `${family}:${table.toLowerCase()}:${(CHAINS as readonly string[]).includes(upper) ? upper : chain}` as const;
+  // Names as written (nft names are case-sensitive; the simulator keeps them): grouping reads a base chain's hook from its name.
+  const hook = `${family}:${table}:${chain}` as const;
   const ev = blankEvent("nft-monitor", line);
   ev.traceId = traceId;
   ev.prefix = `${fam} ${table} ${chain}`;
   if (rest.startsWith("packet: ")) {
     readPacket(rest.slice(8), ev);
     if (ev.ip?.src.includes(":") && family === "ip")
-      ev.hook = `ip6:${table.toLowerCase()}:${upper}` as TraceEvent["hook"];
+      ev.hook = `ip6:${table}:${chain}` as TraceEvent["hook"];
     return { kind: "packet-data", traceId, event: ev };
   }
   if (rest.startsWith("conntrack: ")) return IGNORE;
