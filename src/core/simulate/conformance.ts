@@ -8,6 +8,7 @@ import type { HookId } from "../model/hook.ts";
 import type { ParsedTrace, RuleVerdict, TraceEvent } from "../model/packet.ts";
 import { findRewrites } from "../parse/index.ts";
 import { prefixToHook } from "../parse/prefix-to-hook.ts";
+import type { Ruleset } from "./ruleset.ts";
 import { runScenario, type ScenarioSpec, type ScriptItem } from "./run-scenario.ts";
 import type { HookEvent, SimulatedPacket, World } from "./simulate-packet.ts";
 
@@ -39,12 +40,24 @@ export interface ConformanceResult {
 
 /**
  * The IPv4 stage where tracing can start that a traced chain belongs to: iptables' built-in
- * `PREROUTING`/`OUTPUT`, and nftables base chains named `<type>-<hook>` (Docker 29's
- * `raw-PREROUTING`, the nft lab's `trace-prerouting`). Undefined for any other chain, regular
- * nft chains (`nat-prerouting-and-output`) and iptables user chains (`DOCKER-OUTPUT`) included.
+ * `PREROUTING`/`OUTPUT`, and nftables base chains attached to the `prerouting` or `output` hook.
+ * `nft monitor trace` names no hook, so an nft chain's hook comes from `ruleset` when it declares
+ * the chain (whatever its name: `trace_chain`, `prerouting`), else from a name `<type>-<hook>`
+ * (Docker 29's `raw-PREROUTING`, the nft lab's `trace-prerouting`). Undefined for any other chain,
+ * regular nft chains (`nat-prerouting-and-output`) and iptables user chains (`DOCKER-OUTPUT`) included.
  */
-function entryStage(hook: string): string | undefined {
-  return /^ip:[^:]+:(?:[a-z]+-)?(PREROUTING|OUTPUT|prerouting|output)$/.exec(hook)?.[1]?.toUpperCase();
+function entryStage(hook: string, ruleset: Ruleset | undefined): string | undefined {
+  const m = /^ip:([^:]+):(.+)$/.exec(hook);
+  if (!m) return undefined;
+  const [, table, chain] = m as unknown as [string, string, string];
+  for (const t of ruleset?.nft ?? []) {
+    if (t.name !== table || (t.family !== "ip" && t.family !== "inet")) continue;
+    const def = t.chains.get(chain);
+    if (!def) continue;
+    const h = def.base?.hook;
+    return h === "prerouting" || h === "output" ? h.toUpperCase() : undefined;
+  }
+  return /^(?:[a-z]+-)?(PREROUTING|OUTPUT|prerouting|output)$/.exec(chain)?.[1]?.toUpperCase();
 }
 
 /**
@@ -52,20 +65,29 @@ function entryStage(hook: string): string | undefined {
  * order, a new packet starting at an IPv4 PREROUTING or OUTPUT chain once the current one has
  * gone past that stage or met that chain already (the TRACE rule, wherever it is, sits at or after
  * the first hook where tracing can start; nft gives a packet a new trace id on the way, so ids
- * cannot group it).
+ * cannot group it). `ruleset`: the recording's, which tells an nft chain's hook (see {@link entryStage}).
  */
-export function recordedPackets(parsed: ParsedTrace, mode: "log" | "trace"): RecordedPacket[] {
+export function recordedPackets(
+  parsed: ParsedTrace,
+  mode: "log" | "trace",
+  ruleset?: Ruleset,
+): RecordedPacket[] {
   let groups: TraceEvent[][];
   if (mode === "log") {
     groups = parsed.packets.map((p) => [...p.events]);
   } else {
     groups = [];
+    const stage = new Map<string, string | undefined>();
+    const stageOf = (hook: string) => {
+      if (!stage.has(hook)) stage.set(hook, entryStage(hook, ruleset));
+      return stage.get(hook);
+    };
     for (const ev of parsed.packets.flatMap((p) => p.events)) {
       const last = groups[groups.length - 1];
       const starts =
         !last ||
-        (entryStage(ev.hook) !== undefined &&
-          last.some((e) => e.hook === ev.hook || entryStage(e.hook) !== entryStage(ev.hook)));
+        (stageOf(ev.hook) !== undefined &&
+          last.some((e) => e.hook === ev.hook || stageOf(e.hook) !== stageOf(ev.hook)));
       if (starts) groups.push([ev]);
       else (last as TraceEvent[]).push(ev);
     }
@@ -228,7 +250,7 @@ export function checkConformance(
   parsed: ParsedTrace,
   meta: { mode: "log" | "trace"; from: string; proto: "icmp" | "tcp" | "udp" },
 ): ConformanceResult {
-  const recorded = recordedPackets(parsed, meta.mode);
+  const recorded = recordedPackets(parsed, meta.mode, world.ruleset);
   const spec = scenarioFromRecorded(recorded, meta.from, meta.proto);
   if (!spec)
     return {

@@ -247,6 +247,24 @@ describe("packetwalk import on the setups of record-more.sh", () => {
       /172\.20\.0\.2 \(a1\) is on br-a, but no line or file says which port: give bridge-fdb\.json/,
     );
   });
+
+  // nft monitor trace names no hook: the check reads the chain's hook from the ruleset, whatever its name.
+  for (const name of ["trace_chain", "prerouting"])
+    it(`nft-only-trace: an nftrace base chain named '${name}' starts each packet and agrees`, () => {
+      const { args, material } = load("nft-only-trace");
+      const rename = (t: string) => t.replaceAll("trace-prerouting", name);
+      const p = plan(
+        { ...material, log: rename(material.log), nftRuleset: rename(material.nftRuleset ?? "") },
+        args,
+      );
+      expect(p.diagnostics.map(formatDiagnostic)).toEqual([]);
+      expect(p.questions).toEqual([]);
+      const out = join(tmp, `nft-trace-${name}`, args.lab);
+      writePlan(p, out);
+      const results = checkLab(out);
+      expect(results.length).toBeGreaterThan(1);
+      for (const r of results) expect(r.report, r.report).toBe("");
+    });
 });
 
 describe("packetwalk import asks for what it cannot infer", () => {
