@@ -7,7 +7,7 @@ import { toMermaidId } from "../core/render/escape-mermaid-label.ts";
 import type { HookChains } from "../core/render/hook-chains.ts";
 import type { EbtablesFlavour } from "../core/render/netfilter-map.ts";
 import { planPath } from "../core/render/plan-path.ts";
-import { pathGroups } from "../core/render/to-mermaid.ts";
+import { hookGroups, pathGroups } from "../core/render/to-mermaid.ts";
 import type { StepTargets } from "./annotate-svg.ts";
 
 /**
@@ -25,9 +25,10 @@ export function stepTargets(
   const nodes = new Map<string, number[]>();
   const links = new Map<string, number>();
   const plan = planPath(packet, ebtables, {}, undefined, chains);
-  // An nftables path view draws one box per hook crossed, named after its first step.
+  // A path view draws one box per hook crossed (an nftables lab's: per map box), named after its first step.
   const boxOf = new Map<number, number>();
-  if (chains) for (const group of pathGroups(plan)) for (const s of group) boxOf.set(s.n, group[0]?.n ?? s.n);
+  for (const group of chains ? pathGroups(plan) : hookGroups(plan))
+    for (const s of group) boxOf.set(s.n, group[0]?.n ?? s.n);
   for (const step of plan.steps) {
     const node = view === "map" ? `${p}${step.key}` : `${p}s${boxOf.get(step.n) ?? step.n}`;
     nodes.set(node, [...(nodes.get(node) ?? []), step.n]);

@@ -270,11 +270,26 @@ function mapView(
   return `${lines.join("\n")}\n`;
 }
 
+/**
+ * The path view's boxes: one per hook crossed, its consecutive steps together (a packet logged twice at
+ * one hook by two LOG rules is one box `#2 · #3`); node `s<first step>`.
+ */
+export function hookGroups(plan: PathPlan): PathStep[][] {
+  const groups: PathStep[][] = [];
+  for (const step of plan.steps) {
+    const last = groups.at(-1);
+    if (last && last[0]?.hook === step.hook) last.push(step);
+    else groups.push([step]);
+  }
+  return groups;
+}
+
 function pathView(plan: PathPlan, prefix: string, options: ToMermaidOptions): string {
-  // One box per step, titled with its hook.
-  const groups = plan.steps.map((step) => [step]);
+  const groups = hookGroups(plan);
   return drawPath(plan, prefix, groups, [...LAYOUT], options, (group) =>
-    escapeMermaidLabel(group.map((s) => `#${s.n} ${hookTitle(s.hook)}`).join(" · ")),
+    escapeMermaidLabel(
+      `${group.map((s) => `#${s.n}`).join(" · ")} ${hookTitle((group[0] as PathStep).hook)}`,
+    ),
   );
 }
 
