@@ -23,6 +23,8 @@ export const ENVELOPES = [
   "journal-verbose",
   "kmsg",
   "ulogd",
+  "logread",
+  "busybox",
 ] as const;
 /** One of {@link ENVELOPES}. */
 export type EnvelopeKind = (typeof ENVELOPES)[number];
@@ -233,15 +235,50 @@ function readCtime(line: string, from: number, to: number): number | undefined {
   return d.time + (Date.UTC(year, 0, 1) - Date.UTC(1970, 0, 1)) / 1000;
 }
 
-/** After a timestamp: `host kernel: ` (journal/syslog) -> index after it, else -1. */
+const SYSLOG_LEVELS = new Set([
+  "emerg",
+  "alert",
+  "crit",
+  "err",
+  "error",
+  "warn",
+  "warning",
+  "notice",
+  "info",
+  "debug",
+]);
+
+/**
+ * `kern.warn ` (BusyBox syslogd and OpenWrt's logread print the facility and level before the tag)
+ * at `at` -> the index after it, else `at`.
+ */
+function skipSyslogLevel(line: string, at: number): number {
+  let i = at;
+  while (
+    i < at + 9 &&
+    ((line.charCodeAt(i) >= 97 && line.charCodeAt(i) <= 122) || isDigit(line.charCodeAt(i)))
+  )
+    i++;
+  if (i === at || line.charCodeAt(i) !== 46) return at;
+  const sp = line.indexOf(" ", i + 1);
+  if (sp < 0 || sp - i > 8 || !SYSLOG_LEVELS.has(line.slice(i + 1, sp))) return at;
+  return sp + 1;
+}
+
+/** `kernel: ` at `at` -> the index after it, else -1. */
+function afterKernelWord(line: string, at: number): number {
+  if (!line.startsWith("kernel:", at)) return -1;
+  // A space after the tag, or a tab (some collectors' templates), or nothing at all.
+  const after = line.charCodeAt(at + 7);
+  if (after === 32 || after === 9) return at + 8;
+  return at + 7 === line.length ? at + 7 : -1;
+}
+
+/** After a timestamp: `host kernel: ` (journal/syslog; `host kern.warn kernel: ` from BusyBox) -> index after it, else -1. */
 function afterKernelTag(line: string, at: number): number {
   const sp = line.indexOf(" ", at);
   if (sp < 0 || sp - at > 255) return -1;
-  if (!line.startsWith("kernel:", sp + 1)) return -1;
-  // A space after the tag, or a tab (some collectors' templates), or nothing at all.
-  const after = line.charCodeAt(sp + 8);
-  if (after === 32 || after === 9) return sp + 9;
-  return sp + 8 === line.length ? sp + 8 : -1;
+  return afterKernelWord(line, skipSyslogLevel(line, sp + 1));
 }
 
 /**
@@ -251,14 +288,15 @@ function afterKernelTag(line: string, at: number): number {
 function afterProgramTag(line: string, at: number): number {
   const sp = line.indexOf(" ", at);
   if (sp < 0 || sp - at > 255) return -1;
+  const name = skipSyslogLevel(line, sp + 1);
   // The program's name: up to 64 characters, no space or colon, then `[` (looked for that far only).
-  let open = sp + 1;
-  for (; open < sp + 65; open++) {
+  let open = name;
+  for (; open < name + 64; open++) {
     const c = line.charCodeAt(open);
     if (c === 91) break;
     if (c === 32 || c === 58 || Number.isNaN(c)) return -1;
   }
-  if (open === sp + 1 || line.charCodeAt(open) !== 91) return -1;
+  if (open === name || line.charCodeAt(open) !== 91) return -1;
   let i = open + 1;
   while (isDigit(line.charCodeAt(i))) i++;
   if (i === open + 1 || line.charCodeAt(i) !== 93 || line.charCodeAt(i + 1) !== 58) return -1;
@@ -280,10 +318,32 @@ function hostTagged(
   const tagged = afterKernelTag(line, at);
   if (tagged > 0) {
     const inner = skipInnerUptime(line, tagged);
-    return { kind: inner.time === undefined ? plain : withUptime, bodyStart: inner.at, time, kernel: true };
+    // `host kern.warn kernel: ` is BusyBox syslogd's file.
+    const sp = line.indexOf(" ", at);
+    const leveled = skipSyslogLevel(line, sp + 1) !== sp + 1;
+    const kind = leveled && plain === "journal" ? "busybox" : inner.time === undefined ? plain : withUptime;
+    return { kind, bodyStart: inner.at, time, kernel: true };
   }
   const program = afterProgramTag(line, at);
   return program > 0 ? { kind: plain, bodyStart: program, time, kernel: false } : undefined;
+}
+
+/**
+ * OpenWrt's `logread`: `Mon Nov 30 10:11:12 2026 kern.warn kernel: [ 1234.567890] ...` (a ctime date
+ * with the year, the facility and level, no host), at `at`.
+ */
+function readLogread(line: string, at: number): Envelope | undefined {
+  if (!DAYS.has(line.slice(at, at + 3)) || line.charCodeAt(at + 3) !== 32) return undefined;
+  const d = readSyslogDate(line, at + 4);
+  if (!d || line.charCodeAt(d.end) !== 32) return undefined;
+  const yearEnd = d.end + 5;
+  if (line.charCodeAt(yearEnd) !== 32) return undefined;
+  const time = readCtime(line, at, yearEnd);
+  const level = skipSyslogLevel(line, yearEnd + 1);
+  if (time === undefined || level === yearEnd + 1) return undefined;
+  const tagged = afterKernelWord(line, level);
+  if (tagged < 0) return undefined;
+  return { kind: "logread", bodyStart: skipInnerUptime(line, tagged).at, time, kernel: true };
 }
 
 /** kern.log repeats the dmesg stamp after `kernel: `. */
@@ -527,6 +587,8 @@ export function detectEnvelope(line: string): Envelope {
     const full = readFull(line, at);
     const env = full && hostTagged(line, full.end + 1, full.time, "journal-full");
     if (env) return env;
+    const logread = kind === undefined ? readLogread(line, at) : undefined;
+    if (logread) return logread;
     const d = readSyslogDate(line, at);
     if (d && line.charCodeAt(d.end) === 32) {
       const tagged = hostTagged(line, d.end + 1, d.time, "journal", "syslog");

@@ -69,6 +69,10 @@ export function formatEnvelope(kind: EnvelopeKind, message: string, options: Env
       return `${level},${Math.round(up * 1000)},${Math.round(up * 1e6)},-;${message}`;
     case "journal-verbose":
       return `    MESSAGE=${message}`;
+    case "logread":
+      return `${DAYS[d.getUTCDay()]} ${syslogDate} ${d.getUTCFullYear()} kern.${levels[level] ?? "debug"} kernel: ${stamp} ${message}`;
+    case "busybox":
+      return `${syslogDate} ${host} kern.${levels[level] ?? "debug"} kernel: ${message}`;
     case "rfc5424":
       return `<${level}>1 ${date}T${clock}.${micros}+00:00 ${host} kernel - - - ${message}`;
   }

@@ -4,7 +4,7 @@
  * `trace id 9c01f8a1 ip filter FORWARD rule ip protocol icmp accept (verdict accept)`,
  * `trace id 9c01f8a1 ip filter FORWARD verdict continue`, `... policy accept`.
  */
-import { CHAINS, type Family } from "../model/hook.ts";
+import type { Family } from "../model/hook.ts";
 import type { IpInfo, L4Info, RuleVerdict, TraceEvent } from "../model/packet.ts";
 import { blankEvent, IGNORE, type ParsedLine, SKIP } from "./parsed-line.ts";
 
@@ -275,8 +275,7 @@ export function parseNftMonitorLine(line: string, bodyStart: number): ParsedLine
   ev.prefix = `${fam} ${table} ${chain}`;
   if (rest.startsWith("packet: ")) {
     readPacket(rest.slice(8), ev);
-    if (ev.ip?.src.includes(":") && family === "ip")
-      ev.hook = `ip6:${table}:${chain}` as TraceEvent["hook"];
+    if (ev.ip?.src.includes(":") && family === "ip") ev.hook = `ip6:${table}:${chain}` as TraceEvent["hook"];
     return { kind: "packet-data", traceId, event: ev };
   }
   if (rest.startsWith("conntrack: ")) return IGNORE;
