@@ -172,11 +172,17 @@ function commandsOf(command: string | undefined, exitCode: string | undefined): 
   return [{ argv: words(command), exit: code(0, 1) }];
 }
 
-/** The command of a scenario: the only one given, or the one that names its destination. */
-function commandFor(commands: GivenCommand[], s: { dst: string }): GivenCommand | undefined {
+/**
+ * The command of a scenario: the only one given, or the one that names its destination. When `of`
+ * scenarios share the destination and as many commands name it (the same ping run from two
+ * containers), the `nth` of them (0-based) takes the `nth` command: commands are written down in
+ * the order they ran, and scenarios come in the log's order.
+ */
+function commandFor(commands: GivenCommand[], s: { dst: string }, nth = 0, of = 1): GivenCommand | undefined {
   if (commands.length <= 1) return commands[0];
   const naming = commands.filter((c) => c.argv.some((a) => a === s.dst || a.split(/[:@/]/).includes(s.dst)));
-  return naming.length === 1 ? naming[0] : undefined;
+  if (naming.length === 1) return naming[0];
+  return naming.length === of ? naming[nth] : undefined;
 }
 
 /** A short stable name for a text (FNV-1a, 8 hex digits). */
@@ -257,7 +263,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   const nativeTables = nftOnly ? [] : nftNativeTables(m.nftRuleset);
   if (hasIptablesRules(m.iptablesSave) && nativeTables.length)
     notes.push(
-      `nft list ruleset has tables iptables-save does not show (${nativeTables.join(", ")}): the lab's ruleset is the iptables-save, so the check does not run them; a trace that crossed them may disagree`,
+      `nft list ruleset has tables iptables-save does not show (${nativeTables.join(", ")}): the lab's ruleset holds them next to the iptables-save, in the order nft lists them (a table listed before iptables-nft's was created first, so at an equal priority its chains run after theirs)`,
     );
   if (!hasIptablesRules(m.iptablesSave) && !nftOnly) {
     questions.push(
@@ -418,8 +424,11 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     );
   const lines = m.log.split("\n");
   const commands = commandsOf(m.command, m.exitCode);
+  const seenDst = new Map<string, number>();
   for (const s of split.scenarios) {
-    const found = commandFor(commands, s);
+    const nth = seenDst.get(s.dst) ?? 0;
+    seenDst.set(s.dst, nth + 1);
+    const found = commandFor(commands, s, nth, split.scenarios.filter((x) => x.dst === s.dst).length);
     if (commands.length > 1 && !found)
       notes.push(
         `${s.stem}: none of the ${commands.length} commands given names ${s.dst}: its command says it was not given`,

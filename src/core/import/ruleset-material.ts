@@ -106,11 +106,48 @@ export function hasNftIpTables(nft: string | undefined): boolean {
   return /^\s*table\s+(ip|ip6|inet)\s+\S+\s*{/m.test(nft ?? "");
 }
 
-/** The IP-family tables of `nft list ruleset` that are not iptables-nft's own (`table ip docker-bridges`, `table inet firewalld`). */
+/** Whether `table FAMILY NAME` is one iptables-nft makes (`ip`/`ip6` filter, nat, raw, mangle, security). */
+function isIptablesNftTable(family: string, name: string): boolean {
+  return (family === "ip" || family === "ip6") && /^(filter|nat|raw|mangle|security)$/.test(name);
+}
+
+/** The IP-family tables of `nft list ruleset` that are not iptables-nft's own (`table ip docker-bridges`, `table inet firewalld`, `table inet filter`). */
 export function nftNativeTables(nft: string | undefined): string[] {
-  return [...(nft ?? "").matchAll(/^\s*table\s+(ip|ip6|inet)\s+(\S+)\s*{/gm)]
-    .filter((m) => !/^(filter|nat|raw|mangle|security)$/.test(m[2] as string))
-    .map((m) => `table ${m[1]} ${m[2]}`);
+  return nftNativeBlocks(nft).map((b) => b.name);
+}
+
+/** One IP-family table of `nft list ruleset` that iptables-nft did not make, as listed. */
+export interface NftNativeBlock {
+  /** `table inet filter`. */
+  name: string;
+  /** Its lines, from `table ... {` to the closing brace. */
+  text: string;
+  /** Listed before every iptables-nft table: created before them (nft lists tables in creation order). */
+  beforeIptables: boolean;
+}
+
+/** The {@link NftNativeBlock}s of `nft list ruleset`, in listing order. */
+export function nftNativeBlocks(nft: string | undefined): NftNativeBlock[] {
+  const out: NftNativeBlock[] = [];
+  let depth = 0;
+  let block: { name: string; lines: string[]; before: boolean } | undefined;
+  let iptablesSeen = false;
+  for (const line of (nft ?? "").split(/\r?\n/)) {
+    if (depth === 0) {
+      const t = /^\s*table\s+(\S+)\s+(\S+)\s*{/.exec(line);
+      if (t && isIptablesNftTable(t[1] as string, t[2] as string)) iptablesSeen = true;
+      else if (t && /^(ip|ip6|inet)$/.test(t[1] as string))
+        block = { name: `table ${t[1]} ${t[2]}`, lines: [], before: !iptablesSeen };
+    }
+    if (block) block.lines.push(line);
+    depth += (line.match(/{/g) ?? []).length - (line.match(/}/g) ?? []).length;
+    if (depth === 0 && block) {
+      out.push({ name: block.name, text: block.lines.join("\n"), beforeIptables: block.before });
+      block = undefined;
+    }
+  }
+  // A table listed before iptables-nft's counts as created first only when iptables-nft's are listed at all.
+  return iptablesSeen ? out : out.map((b) => ({ ...b, beforeIptables: false }));
 }
 
 /** `nft list ruleset` without counter values and iptables-nft's warning comments (two saves of one ruleset are equal). */
@@ -213,7 +250,15 @@ export function rulesetTexts(iptablesSave: string, bridge: string, note: string,
   }
   const ip = stableIptablesSave(iptablesSave);
   const br = stableEbtablesSave(bridge) || "# (no bridge rules)";
-  const saved = `# ${note}\n# iptables-save\n${ip}\n# ebtables-save (bridge family)\n${br}\n`;
+  // The host's own nft tables run next to iptables-nft's: kept in their creation order around the iptables-save.
+  const native = nftNativeBlocks(nft);
+  const nftPart = (before: boolean) => {
+    const blocks = native.filter((b) => b.beforeIptables === before).map((b) => stableNftRuleset(b.text));
+    // The first wording is what the ruleset reader looks for (CREATED_BEFORE in parse-ruleset-file.ts).
+    const when = before ? "created before the iptables tables" : "created after the iptables tables";
+    return blocks.length ? `# nft list ruleset: the host's own tables, ${when}\n${blocks.join("\n")}\n` : "";
+  };
+  const saved = `# ${note}\n${nftPart(true)}# iptables-save\n${ip}\n# ebtables-save (bridge family)\n${br}\n${nftPart(false)}`;
   const instrumented =
     nft && nftBaseChains(nft).size
       ? keepExistingBaseChains(
@@ -225,7 +270,9 @@ export function rulesetTexts(iptablesSave: string, bridge: string, note: string,
         )
       : saved;
   const lines = saved.split("\n");
-  const clean = dropEmptyTables(lines.filter((l) => !isLoggingRule(l))).join("\n");
+  const kept = dropEmptyTables(lines.filter((l) => !isLoggingRule(l)));
+  // (pruneEmptyNft drops the final blank line that ends the file with a newline.)
+  const clean = (native.length ? [...pruneEmptyNft(kept), ""] : kept).join("\n");
   return {
     instrumented,
     clean: clean.replace(

@@ -91,8 +91,10 @@ export function natCorePriority(hook: string): number {
 /**
  * Every base chain that runs at IPv4 hook `hook` (`PREROUTING`, ...) or bridge hook (`family` bridge), in
  * the kernel's order: by priority, and at equal priority the one registered last first (the listing
- * order of `nft list ruleset` is taken as the registration order; iptables/ebtables tables come before). iptables-nft's tables read from an `nft list ruleset` are nft tables like any
- * other, so they interleave with Docker's by their priorities.
+ * order of `nft list ruleset` is taken as the registration order; iptables/ebtables tables come
+ * before the nft tables, except those marked {@link TableDef.beforeXtables}). iptables-nft's tables
+ * read from an `nft list ruleset` are nft tables like any other, so they interleave with Docker's by
+ * their priorities.
  */
 export function hookSlots(
   ruleset: Ruleset,
@@ -111,21 +113,33 @@ export function hookSlots(
   const slots: (HookSlot & { order: number })[] = [];
   const fixed = family === "ip" ? (IP_HOOK_TABLES[hook] ?? []) : (bridgeHookTables(ebtables)[hook] ?? []);
   const rules = family === "ip" ? ruleset.ip : ruleset.bridge;
+  const families = family === "ip" ? ["ip", "inet"] : ["bridge"];
+  const nftSlots = (before: boolean) => {
+    for (const def of ruleset.nft ?? []) {
+      if (!families.includes(def.family ?? "") || def.dormant || !!def.beforeXtables !== before) continue;
+      for (const c of def.chains.values()) {
+        if (c.base?.hook !== hook.toLowerCase()) continue;
+        const nat = family === "ip" && c.base.type === "nat";
+        slots.push({
+          family,
+          table: def,
+          chain: c.name,
+          priority: c.base.priority,
+          nat,
+          order: slots.length,
+        });
+      }
+    }
+  };
+  // Registration order: nft tables created before the iptables ones, the iptables tables, the other nft tables.
+  nftSlots(true);
   for (const { table, priority } of fixed) {
     const def = rules.tables.get(table);
     if (!def?.chains.has(hook)) continue;
     const nat = family === "ip" && table === "nat";
     slots.push({ family, table: def, chain: hook, priority, nat, order: slots.length });
   }
-  const families = family === "ip" ? ["ip", "inet"] : ["bridge"];
-  for (const def of ruleset.nft ?? []) {
-    if (!families.includes(def.family ?? "") || def.dormant) continue;
-    for (const c of def.chains.values()) {
-      if (c.base?.hook !== hook.toLowerCase()) continue;
-      const nat = family === "ip" && c.base.type === "nat";
-      slots.push({ family, table: def, chain: c.name, priority: c.base.priority, nat, order: slots.length });
-    }
-  }
+  nftSlots(false);
   const effective = (s: HookSlot) => (s.nat ? natCorePriority(hook) : s.priority);
   // The kernel inserts a new hook before those of equal priority: at a tie, the later registered runs first.
   slots.sort((a, b) => effective(a) - effective(b) || a.priority - b.priority || b.order - a.order);

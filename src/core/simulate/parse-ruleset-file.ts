@@ -11,10 +11,18 @@ import { emptyFamily, type Ruleset } from "./ruleset.ts";
 export { isNftRuleset } from "./parse-xtables-ruleset.ts";
 
 /**
+ * The comment that marks nft text as created before the file's iptables tables (`packetwalk import`
+ * writes it above a host firewall that `nft list ruleset` lists before iptables-nft's tables): at an
+ * equal priority its base chains then run after theirs. Without it nft tables count as created after.
+ */
+export const CREATED_BEFORE = /^#.*\bcreated before the iptables tables\b/m;
+
+/**
  * Parses a whole `.rules` file into both families; problems are in `diagnostics`, positioned in `file`.
  * A file that starts with an nftables `table` is read as `nft list ruleset` output: every table of every
  * family (iptables-nft's included) goes to `nft`; one that starts with `{` is `nft -j list ruleset`. An
- * `iptables-save` before, after or between nft text (a host with legacy iptables tables too) is read as such.
+ * `iptables-save` before, after or between nft text (a host with legacy iptables tables too) is read as such;
+ * nft text under a {@link CREATED_BEFORE} comment was created before the iptables tables.
  */
 export function parseRulesetFile(text: string, file = "ruleset.rules"): Ruleset {
   if (isNftJson(text)) {
@@ -44,8 +52,10 @@ export function parseRulesetFile(text: string, file = "ruleset.rules"): Ruleset 
       ? parseNftRuleset(part, { file, firstLine: c.from + 1 })
       : parseXtablesRuleset(part, file, c.from + 1);
     out.diagnostics.push(...parsed.diagnostics);
-    if ("tables" in parsed) out.nft?.push(...parsed.tables);
-    else {
+    if ("tables" in parsed) {
+      if (CREATED_BEFORE.test(part)) for (const t of parsed.tables) t.beforeXtables = true;
+      out.nft?.push(...parsed.tables);
+    } else {
       for (const [name, t] of parsed.ip.tables) out.ip.tables.set(name, t);
       for (const [name, t] of parsed.bridge.tables) out.bridge.tables.set(name, t);
     }

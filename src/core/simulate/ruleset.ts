@@ -191,6 +191,12 @@ export interface TableDef {
   line?: number;
   /** nftables `flags dormant`: the table's base chains are not attached to their hooks. Default false. */
   dormant?: boolean;
+  /**
+   * nftables: created before the iptables/ebtables tables of the same file (a host firewall loaded at
+   * boot, before Docker's iptables-nft rules), so at an equal priority its base chains run after
+   * theirs (the kernel runs the hook registered last first). Default false: created after them.
+   */
+  beforeXtables?: boolean;
 }
 
 /** The rules of one family. */

@@ -49,6 +49,7 @@ describe("packetwalk import on foreign captures", () => {
   it("has the foreign cases and a capture --host folder", () => {
     expect(cases.sort()).toEqual([
       "host-capture-container-to-container",
+      "host-nftables",
       "ipv6-bridge",
       "nft-only",
       "nft-only-trace",
@@ -206,14 +207,39 @@ describe("packetwalk import on the setups of record-more.sh", () => {
     expect(p.scenarios.map((s) => s.stem)).toEqual(["b1-to-a1", "a1-to-a2", "a1-to-wan"]);
   });
 
-  it("says when nft tables of its own sit next to an iptables ruleset (they are not in the lab's ruleset)", () => {
+  it("keeps nft tables of its own next to an iptables ruleset, in the order nft lists them, and says so", () => {
     const { args, material } = load("two-networks");
     const nft = load("nft-only").material.nftRuleset;
     const p = plan({ ...material, nftRuleset: `${material.nftRuleset}\n${nft}` }, args);
     expect(p.notes.join("\n")).toMatch(
-      /nft list ruleset has tables iptables-save does not show \(table ip docker-bridges, table ip mylog\)/,
+      /nft list ruleset has tables iptables-save does not show \(table ip docker-bridges, table ip mylog\): the lab's ruleset holds them/,
     );
+    // Listed after iptables-nft's tables: created after them, so they follow the iptables-save.
+    const rules = p.files.find((f) => /\.instrumented-[0-9a-f]+\.rules$/.test(f.path))?.text ?? "";
+    const at = (s: string) => rules.indexOf(s);
+    expect(at("*filter")).toBeGreaterThan(0);
+    expect(at("table ip docker-bridges {")).toBeGreaterThan(at("*filter"));
+    expect(at("table ip mylog {")).toBeGreaterThan(at("table ip docker-bridges {"));
     expect(plan(material, args).notes.join("\n")).not.toMatch(/tables iptables-save does not show/);
+  });
+
+  it("host-nftables: the host firewall created before Docker's rules runs after them at one priority, and drops b1", () => {
+    const { args, material } = load("host-nftables");
+    const p = plan(material, args);
+    const rules = p.files.find((f) => /\.instrumented-[0-9a-f]+\.rules$/.test(f.path))?.text ?? "";
+    expect(rules.indexOf("table inet filter {")).toBeGreaterThan(0);
+    expect(rules.indexOf("table inet filter {")).toBeLessThan(rules.indexOf("# iptables-save"));
+    const clean =
+      p.files.find((f) => /[^d]\.rules$/.test(f.path) && !/instrumented/.test(f.path))?.text ?? "";
+    expect(clean).toContain("table inet filter {");
+    expect(clean).not.toMatch(/log prefix|-j LOG/);
+    const hooks = p.scenarios.map((s) => [s.stem, s.packets[0]?.hooks]);
+    expect(hooks).toEqual([
+      ["a1-to-wan", ["ip:raw:PREROUTING", "ip:filter:FORWARD", "ip:filter:forward", "ip:nat:POSTROUTING"]],
+      ["b1-to-wan", ["ip:raw:PREROUTING", "ip:filter:FORWARD", "ip:filter:forward"]],
+    ]);
+    // The same ping run from a1, then b1: each scenario takes its own line of command.txt / exit-code.txt.
+    expect(p.scenarios.map((s) => s.meta.exitCode)).toEqual([0, 1]);
   });
 
   it("a check that disagrees names the expressions the simulator does not model, at their lines", () => {

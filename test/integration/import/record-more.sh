@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Records the raw material of three setups readers bring most often and the other fixtures do not
+# Records the raw material of four setups readers bring most often and the other fixtures do not
 # cover, the way a contributor's machine hands it over (no packetwalk on that machine):
 #
 #   two-networks   two user-defined Docker bridge networks (br-a 172.20.0.0/16, br-b
@@ -13,9 +13,12 @@
 #                  (table ip docker-bridges, per-bridge chains reached through vmaps), written
 #                  here by hand; logged once with `log prefix` rules (kernel.log) and once with
 #                  `meta nftrace set 1` and `nft monitor trace` (nft-only-trace).
+#   host-nftables  Docker's iptables (iptables-nft) next to the host's own nftables firewall
+#                  (table inet filter, forward policy drop, loaded first as at boot): b1 -> the
+#                  internet is DROPPED by the host firewall although Docker's rules accept it.
 #
 #   flock /work/capture.lock bash test/integration/import/record-more.sh OUT_DIR [SETUP]
-#   (SETUP: two-networks, ipv6-bridge or nft-only; default all three, in that order)
+#   (SETUP: two-networks, ipv6-bridge, nft-only or host-nftables; default all four, in that order)
 #
 # Every packet stays between the namespaces made here (pwim2-*): RFC 1918 / ULA inside, TEST-NET
 # and 2001:db8::/32 for the internet. Everything is removed on exit, also on error, and
@@ -23,7 +26,7 @@
 set -euo pipefail
 OUT=${1:?usage: record-more.sh OUT_DIR [SETUP]}
 SETUP=${2:-all}
-case "$SETUP" in two-networks | ipv6-bridge | nft-only | all) ;; *) echo "unknown setup $SETUP" >&2; exit 2 ;; esac
+case "$SETUP" in two-networks | ipv6-bridge | nft-only | host-nftables | all) ;; *) echo "unknown setup $SETUP" >&2; exit 2 ;; esac
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 H=pwim2-h; A1=pwim2-a1; A2=pwim2-a2; B1=pwim2-b1; WAN=pwim2-wan
@@ -269,6 +272,16 @@ warm() {
   sleep 0.3
 }
 
+# One LOG rule for ICMP per built-in chain a forwarded packet crosses (raw PREROUTING, filter
+# FORWARD, nat POSTROUTING), then the material saved and the command lists started, in $1.
+log_icmp() {
+  nx $H iptables -t raw -I PREROUTING 1 -p icmp -j LOG --log-prefix "[raw-pre] " --log-level debug
+  nx $H iptables -t filter -I FORWARD 1 -p icmp -j LOG --log-prefix "[fwd] " --log-level debug
+  nx $H iptables -t nat -I POSTROUTING 1 -p icmp -j LOG --log-prefix "[nat-post] " --log-level debug
+  save_material "$1"
+  : >"$1/command.txt"; : >"$1/exit-code.txt"
+}
+
 # 1. two-networks: b1 -> a1 (DROPPED by the isolation chain), then a1 -> a2 (bridged, allowed),
 #    one LOG rule per built-in chain. two-networks-isolation-log: b1 -> a1 again with one more
 #    LOG rule in DOCKER-ISOLATION-STAGE-2 (the packet is logged twice at FORWARD).
@@ -276,11 +289,7 @@ scenario_two_networks() {
   local dir="$OUT/two-networks" idir="$OUT/two-networks-isolation-log"
   docker_iptables
   warm
-  nx $H iptables -t raw -I PREROUTING 1 -p icmp -j LOG --log-prefix "[raw-pre] " --log-level debug
-  nx $H iptables -t filter -I FORWARD 1 -p icmp -j LOG --log-prefix "[fwd] " --log-level debug
-  nx $H iptables -t nat -I POSTROUTING 1 -p icmp -j LOG --log-prefix "[nat-post] " --log-level debug
-  save_material "$dir"
-  : >"$dir/command.txt"; : >"$dir/exit-code.txt"
+  log_icmp "$dir"
   local mark; mark=$(kmsg_mark)
   traffic "$dir" $B1 ping -c1 -W1 172.20.0.2
   traffic "$dir" $A1 ping -c1 -W1 172.20.0.3
@@ -350,9 +359,8 @@ scenario_nft() {
   kmsg_since "$mark" >"$dir/kernel.log"
   nx $H conntrack -F >/dev/null 2>&1 || true
 
-  # The same with nftrace: no log rules, one table that marks ICMP for tracing. Its chain is
-  # named <word>-<hook>: nft monitor trace prints no hook, and the check reads a chain named
-  # `prerouting` or `trace_chain` wrong (see the report of the import-more branch).
+  # The same with nftrace: no log rules, one table that marks ICMP for tracing (the check takes
+  # its chain's hook from the saved ruleset, whatever the chain's name).
   nx $H nft flush ruleset
   docker_nft
   nx $H nft -f - <<'RULES'
@@ -377,10 +385,47 @@ RULES
   nx $H nft flush ruleset
 }
 
+# 4. host-nftables: a host firewall in nftables (a Debian-style /etc/nftables.conf, loaded at boot,
+#    before Docker) next to Docker's iptables (iptables-nft): its forward chain drops by policy and
+#    lets br-a out to the uplink. a1 -> the internet passes both; b1 -> the internet passes Docker's
+#    rules and is DROPPED by the host firewall. LOG rules in iptables and a log rule first in the
+#    host's forward chain (both at priority filter: the log shows which of the two runs first).
+scenario_host_nftables() {
+  local dir="$OUT/host-nftables"
+  nx $H nft flush ruleset
+  nx $H nft -f - <<'RULES'
+table inet filter {
+	chain input {
+		type filter hook input priority filter; policy accept;
+	}
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		meta l4proto icmp log prefix "host fw: "
+		ct state established,related accept
+		iifname "br-a" oifname "wan0" accept
+	}
+	chain output {
+		type filter hook output priority filter; policy accept;
+	}
+}
+RULES
+  docker_iptables
+  warm
+  log_icmp "$dir"
+  local mark; mark=$(kmsg_mark)
+  traffic "$dir" $A1 ping -c1 -W1 198.51.100.10
+  traffic "$dir" $B1 ping -c1 -W1 198.51.100.10
+  sleep 0.3
+  kmsg_since "$mark" >"$dir/kernel.log"
+  nx $H nft flush ruleset
+  nx $H conntrack -F >/dev/null 2>&1 || true
+}
+
 case "$SETUP" in
+  host-nftables) scenario_host_nftables ;;
   two-networks) scenario_two_networks ;;
   ipv6-bridge) scenario_two_networks; scenario_ipv6 ;;
   nft-only) scenario_nft ;;
-  all) scenario_two_networks; scenario_ipv6; scenario_nft ;;
+  all) scenario_two_networks; scenario_ipv6; scenario_nft; scenario_host_nftables ;;
 esac
 echo "recorded into $OUT"

@@ -48,6 +48,24 @@ describe("nft base chains at a hook", () => {
   });
 });
 
+describe("a host firewall in nft next to an iptables-save", () => {
+  const save = "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n";
+  const host =
+    "table inet filter {\n\tchain forward {\n\t\ttype filter hook forward priority filter; policy drop;\n\t}\n}\n";
+  const order = (text: string) =>
+    hookSlots(parseRulesetFile(text, "t.rules"), "ip", "FORWARD").map((s) => `${s.table.name}/${s.chain}`);
+
+  it("created after the iptables tables (no mark), it runs first at the tie, wherever it sits in the file", () => {
+    expect(order(`${save}${host}`)).toEqual(["filter/forward", "filter/FORWARD"]);
+    expect(order(`${host}${save}`)).toEqual(["filter/forward", "filter/FORWARD"]);
+  });
+
+  it("marked as created before them (as import writes it), it runs after them", () => {
+    const marked = `# nft list ruleset: the host's own tables, created before the iptables tables\n${host}`;
+    expect(order(`${marked}${save}`)).toEqual(["filter/FORWARD", "filter/forward"]);
+  });
+});
+
 describe("Docker 29's ruleset", () => {
   it("publishes the port: DNAT in nat-PREROUTING, the vmap jumps to filter-forward-in__docker0, which accepts", () => {
     const r = runScenario(world(dockerNftRuleset()), wanToPublished);
