@@ -8,6 +8,7 @@ import type { HookId } from "../model/hook.ts";
 import type { ParsedTrace, RuleVerdict, TraceEvent } from "../model/packet.ts";
 import { findRewrites } from "../parse/index.ts";
 import { prefixToHook } from "../parse/prefix-to-hook.ts";
+import type { Unmodelled } from "./rule-engine.ts";
 import { runScenario, type ScenarioSpec, type ScriptItem } from "./run-scenario.ts";
 import type { HookEvent, SimulatedPacket, World } from "./simulate-packet.ts";
 
@@ -35,6 +36,11 @@ export interface ConformanceResult {
   /** Why the simulation stopped early, if it did. */
   stopped?: string;
   spec?: ScenarioSpec;
+  /**
+   * The undecided rules the agreeing replay took another way than the default (their entries name
+   * the way shown and the others); absent when the default way agrees or none does.
+   */
+  ways?: Unmodelled[];
 }
 
 /**
@@ -218,45 +224,53 @@ export function keepLogged(
   return kept ? kept.map((i) => events[i] as HookEvent) : events;
 }
 
-/** Simulates the scenario of `parsed` in `world` and compares. */
-export function checkConformance(
+/** One replay of a recorded trace: the ways it decided undecided rules by, and how it compared. */
+interface Replay {
+  ways: ReadonlyMap<string, number>;
+  divergences: Divergence[];
+  packets: SimulatedPacket[];
+  stopped?: string;
+}
+
+/**
+ * How many replays one check may run to find ways of the undecided rules (unmodelled or chance
+ * matches whose ways differ) under which the recording agrees.
+ */
+const MAX_REPLAYS = 32;
+
+/** Replays `spec` in `world` with `ways` deciding the undecided rules, and compares with `recorded`. */
+function replay(
   world: World,
-  parsed: ParsedTrace,
-  meta: { mode: "log" | "trace"; from: string; proto: "icmp" | "tcp" | "udp" },
-): ConformanceResult {
-  const recorded = recordedPackets(parsed, meta.mode);
-  const spec = scenarioFromRecorded(recorded, meta.from, meta.proto);
-  if (!spec)
-    return {
-      divergences: [{ packet: 1, what: "count", kernel: ["(no IP packet in the trace)"], predicted: [] }],
-      recorded,
-      simulated: [],
-    };
-  const run = runScenario(world, spec);
-  const result = { ...run, packets: run.packets.filter((p) => !p.unseen) };
+  recorded: RecordedPacket[],
+  spec: ScenarioSpec,
+  mode: "log" | "trace",
+  ways: ReadonlyMap<string, number>,
+): Replay {
+  const run = runScenario(world, spec, { ways });
+  const packets = run.packets.filter((p) => !p.unseen);
   const divergences: Divergence[] = [];
-  const n = Math.max(recorded.length, result.packets.length);
+  const n = Math.max(recorded.length, packets.length);
   for (let i = 0; i < n; i++) {
     const rec = recorded[i];
-    const sim = result.packets[i];
+    const sim = packets[i];
     if (!rec || !sim) {
       divergences.push({
         packet: i + 1,
         what: "count",
         kernel: rec ? rec.hooks : ["(no such packet)"],
         predicted: sim
-          ? visibleEvents(sim, meta.mode).map((e) => shownHook(e, meta.mode))
-          : [result.stopped ? `(not sent: ${result.stopped})` : "(no such packet)"],
+          ? visibleEvents(sim, mode).map((e) => shownHook(e, mode))
+          : [run.stopped ? `(not sent: ${run.stopped})` : "(no such packet)"],
       });
       continue;
     }
-    const vis = keepLogged(visibleEvents(sim, meta.mode), rec.hooks, meta.mode);
-    const simHooks = vis.map((e) => shownHook(e, meta.mode));
+    const vis = keepLogged(visibleEvents(sim, mode), rec.hooks, mode);
+    const simHooks = vis.map((e) => shownHook(e, mode));
     if (rec.hooks.join() !== simHooks.join())
       divergences.push({ packet: i + 1, what: "hooks", kernel: rec.hooks, predicted: simHooks });
-    if (meta.mode === "log") {
+    if (mode === "log") {
       const simEvents: TraceEvent[] = vis.map((e) => ({
-        hook: shownHook(e, meta.mode),
+        hook: shownHook(e, mode),
         prefix: "",
         source: e.family === "bridge" ? "ebt-log" : "log",
         raw: "",
@@ -275,7 +289,76 @@ export function checkConformance(
         divergences.push({ packet: i + 1, what: "rules", kernel: k, predicted: p });
     }
   }
-  return { divergences, recorded, simulated: result.packets, stopped: result.stopped, spec };
+  return { ways, divergences, packets: run.packets, stopped: run.stopped };
+}
+
+/**
+ * The first replay that agrees with the recording, trying other ways of the undecided rules met up
+ * to the first packet that diverges (breadth first, at most {@link MAX_REPLAYS} replays); the
+ * default replay when none agrees.
+ */
+function findAgreeingWays(first: Replay, again: (ways: ReadonlyMap<string, number>) => Replay): Replay {
+  const queue = [first];
+  const seen = new Set<string>([""]);
+  let runs = 1;
+  for (let at = queue.shift(); at; at = queue.shift()) {
+    const bad = at.divergences[0]?.packet ?? 0;
+    // A rule met after the first diverging packet cannot change it: only earlier forks are tried.
+    const shown = at.packets.filter((p) => !p.unseen);
+    const last = shown[bad - 1]?.id ?? Number.POSITIVE_INFINITY;
+    for (const u of at.packets.filter((p) => p.id <= last).flatMap((p) => p.unmodelled)) {
+      if (u.fork === undefined || u.ways === undefined || at.ways.has(u.fork)) continue;
+      for (let w = 0; w < u.ways; w++) {
+        if (w === u.way) continue;
+        const ways = new Map(at.ways).set(u.fork, w);
+        const key = [...ways]
+          .map(([k, v]) => `${k}=${v}`)
+          .sort()
+          .join("\n");
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (runs++ >= MAX_REPLAYS) return first;
+        const next = again(ways);
+        if (next.divergences.length === 0) return next;
+        queue.push(next);
+      }
+    }
+  }
+  return first;
+}
+
+/**
+ * Simulates the scenario of `parsed` in `world` and compares. A rule the simulator followed both
+ * ways with differing outcomes (an unmodelled or chance match, a random pick) is undecided: when the
+ * default way diverges, the other ways are replayed too, and a recording that agrees with one of them
+ * agrees (`ways` then names the rules taken another way).
+ */
+export function checkConformance(
+  world: World,
+  parsed: ParsedTrace,
+  meta: { mode: "log" | "trace"; from: string; proto: "icmp" | "tcp" | "udp" },
+): ConformanceResult {
+  const recorded = recordedPackets(parsed, meta.mode);
+  const spec = scenarioFromRecorded(recorded, meta.from, meta.proto);
+  if (!spec)
+    return {
+      divergences: [{ packet: 1, what: "count", kernel: ["(no IP packet in the trace)"], predicted: [] }],
+      recorded,
+      simulated: [],
+    };
+  const again = (ways: ReadonlyMap<string, number>) => replay(world, recorded, spec, meta.mode, ways);
+  const first = again(new Map());
+  const best = first.divergences.length ? findAgreeingWays(first, again) : first;
+  const simulated = best.packets.filter((p) => !p.unseen);
+  const taken = simulated.flatMap((p) => p.unmodelled).filter((u) => u.fork && best.ways.has(u.fork));
+  return {
+    divergences: best.divergences,
+    recorded,
+    simulated,
+    stopped: best.stopped,
+    spec,
+    ...(taken.length ? { ways: taken } : {}),
+  };
 }
 
 /** A readable diff of one trace's divergences: kernel vs predicted, line by line. */
