@@ -55,7 +55,8 @@ const SOURCE: Record<string, string> = {
   iptablesSave: "iptables-save, taken while the logging rules were installed",
   ip6tablesSave: "ip6tables-save, same moment (its LOG prefixes; IPv6 flows are left out)",
   ebtablesSave: "ebtables-save (or ebtables -L), same moment",
-  nftRuleset: "nft list ruleset, same moment (the ruleset itself on an nftables-only host)",
+  nftRuleset:
+    "nft list ruleset or nft -j list ruleset, same moment (the ruleset itself on an nftables-only host; JSON is found by its content)",
   ipAddr: "ip -j addr (the Docker host)",
   ipLink: "ip -j -d link",
   ipRoute: "ip -j route",

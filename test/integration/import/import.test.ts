@@ -268,6 +268,26 @@ describe("packetwalk import on the setups of record-more.sh", () => {
     for (const r of results) expect(r.report, r.report).toBe("");
   });
 
+  it("a recording only the other way of an unmodelled match explains agrees, and check says which way it took", () => {
+    const { args, material } = load("nft-only");
+    // ICC under an unmodelled match: not matched, a1 -> a2 would meet the unpublished-port drop.
+    const nft = material.nftRuleset?.replace(
+      'iifname "br-a" counter packets 1 bytes 84 accept comment "ICC"',
+      'iifname "br-a" meta pkttype host counter packets 1 bytes 84 accept comment "ICC"',
+    );
+    const p = plan({ ...material, nftRuleset: nft }, args);
+    const out = join(tmp, "unmodelled-accept", args.lab);
+    writePlan(p, out);
+    const results = checkLab(out);
+    for (const r of results) expect(r.report, r.report).toBe("");
+    const icc = results.find((r) => r.trace.endsWith("/a1-to-a2"));
+    expect(icc?.ways).toEqual([
+      expect.stringMatching(
+        /^docker-bridges filter-forward-in__br-a line \d+ \(meta pkttype host\): as if it matched$/,
+      ),
+    ]);
+  });
+
   it("a check that disagrees names the expressions the simulator does not model, at their lines", () => {
     const { args, material } = load("nft-only");
     // a1 -> a2 was allowed; here ICC drops it whether or not the unmodelled match holds.
