@@ -254,31 +254,31 @@ describe("packetwalk import on the setups of record-more.sh", () => {
     expect(plan(material, args).notes.join("\n")).not.toMatch(/tables iptables-save does not show/);
   });
 
-  it("an unmodelled match on a logging rule is followed both ways: the recording agrees whether it printed or not", () => {
+  /** nft-only imported with its ruleset edited (`[from, to]` pairs), written to `name`, and checked. */
+  const checkEdited = (name: string, edits: [string, string][]) => {
     const { args, material } = load("nft-only");
-    const nft = material.nftRuleset?.replace(
-      'meta l4proto icmp log prefix "dbg post: "',
-      'meta l4proto icmp meta pkttype host log prefix "dbg post: "',
-    );
-    const p = plan({ ...material, nftRuleset: nft }, args);
-    const out = join(tmp, "unmodelled-log", args.lab);
-    writePlan(p, out);
-    const results = checkLab(out);
+    const nft = edits.reduce((t, [from, to]) => t.replace(from, to), material.nftRuleset ?? "");
+    const out = join(tmp, name, args.lab);
+    writePlan(plan({ ...material, nftRuleset: nft }, args), out);
+    return { out, results: checkLab(out) };
+  };
+  const UNMODELLED_LOG: [string, string] = [
+    'meta l4proto icmp log prefix "dbg post: "',
+    'meta l4proto icmp meta pkttype host log prefix "dbg post: "',
+  ];
+  const ICC = 'iifname "br-a" counter packets 1 bytes 84 accept comment "ICC"';
+
+  it("an unmodelled match on a logging rule is followed both ways: the recording agrees whether it printed or not", () => {
+    const { results } = checkEdited("unmodelled-log", [UNMODELLED_LOG]);
     expect(results.length).toBe(3);
     for (const r of results) expect(r.report, r.report).toBe("");
   });
 
   it("a recording only the other way of an unmodelled match explains agrees, and check says which way it took", () => {
-    const { args, material } = load("nft-only");
     // ICC under an unmodelled match: not matched, a1 -> a2 would meet the unpublished-port drop.
-    const nft = material.nftRuleset?.replace(
-      'iifname "br-a" counter packets 1 bytes 84 accept comment "ICC"',
-      'iifname "br-a" meta pkttype host counter packets 1 bytes 84 accept comment "ICC"',
-    );
-    const p = plan({ ...material, nftRuleset: nft }, args);
-    const out = join(tmp, "unmodelled-accept", args.lab);
-    writePlan(p, out);
-    const results = checkLab(out);
+    const { results } = checkEdited("unmodelled-accept", [
+      [ICC, 'iifname "br-a" meta pkttype host counter packets 1 bytes 84 accept comment "ICC"'],
+    ]);
     for (const r of results) expect(r.report, r.report).toBe("");
     const icc = results.find((r) => r.trace.endsWith("/a1-to-a2"));
     expect(icc?.ways).toEqual([
@@ -289,21 +289,12 @@ describe("packetwalk import on the setups of record-more.sh", () => {
   });
 
   it("a check that disagrees names the expressions the simulator does not model, at their lines", () => {
-    const { args, material } = load("nft-only");
     // a1 -> a2 was allowed; here ICC drops it whether or not the unmodelled match holds.
-    const nft = material.nftRuleset
-      ?.replace(
-        'meta l4proto icmp log prefix "dbg post: "',
-        'meta l4proto icmp meta pkttype host log prefix "dbg post: "',
-      )
-      .replace(
-        'iifname "br-a" counter packets 1 bytes 84 accept comment "ICC"',
-        'iifname "br-a" meta pkttype host counter packets 1 bytes 84 drop comment "ICC"',
-      );
-    const p = plan({ ...material, nftRuleset: nft }, args);
-    const out = join(tmp, "unmodelled", args.lab);
-    writePlan(p, out);
-    const failed = checkLab(out).filter((r) => !r.ok);
+    const { out, results } = checkEdited("unmodelled", [
+      UNMODELLED_LOG,
+      [ICC, 'iifname "br-a" meta pkttype host counter packets 1 bytes 84 drop comment "ICC"'],
+    ]);
+    const failed = results.filter((r) => !r.ok);
     expect(failed.map((r) => r.trace)).toEqual([`${out}/a1-to-a2`]);
     for (const r of failed)
       expect(r.report).toMatch(
