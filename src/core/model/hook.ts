@@ -48,12 +48,26 @@ const CHAIN_NAME = /^[!-9;-~]+$/;
 /** The longest table or chain name nft accepts (`NFT_NAME_MAXLEN` less its terminating NUL). */
 const MAX_NAME = 255;
 
+/** Whether `value` is a hook id a user may give (the check of {@link hookIdProblem}, without its words). */
+export function isGivenHookId(value: string): value is HookId {
+  const [family, table, chain, ...rest] = value.split(":");
+  return (
+    rest.length === 0 &&
+    (FAMILIES as readonly string[]).includes(family ?? "") &&
+    TABLE_NAME.test(table ?? "") &&
+    (table ?? "").length <= MAX_NAME &&
+    CHAIN_NAME.test(chain ?? "") &&
+    (chain ?? "").length <= MAX_NAME
+  );
+}
+
 /**
  * What is wrong with `value` as a hook id a user gives (a prefix map's value), in words naming the
  * part; undefined when it is one the parser or the simulator's readers may produce
  * (`ip:filter:INPUT`, `ip:docker-bridges:filter-FORWARD`, `bridge:nat:POSTROUTING`).
  */
 export function hookIdProblem(value: string): string | undefined {
+  if (isGivenHookId(value)) return undefined;
   const parts = value.split(":");
   if (parts.length !== 3)
     return `'${value}' is not a hook id: expected family:table:CHAIN, e.g. 'ip:filter:INPUT' or 'ip:docker-bridges:filter-FORWARD'`;
@@ -68,5 +82,5 @@ export function hookIdProblem(value: string): string | undefined {
     return chain === ""
       ? "the chain is missing after the table"
       : `'${chain}' is not a chain name: printable characters, no space or ':' (at most ${MAX_NAME})`;
-  return undefined;
+  return `'${value}' is not a hook id`;
 }

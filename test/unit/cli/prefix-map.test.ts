@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadPrefixMap } from "../../../src/cli/parse-command.ts";
-import { hookIdProblem } from "../../../src/core/model/hook.ts";
+import { hookIdProblem, isGivenHookId } from "../../../src/core/model/hook.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
 import { hookSlots } from "../../../src/core/simulate/hook-order.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
@@ -79,6 +79,7 @@ describe("hook ids a user gives", () => {
   it("accepts every hook id the parser and the simulator's readers produce, in the CLI and the playground", async () => {
     for (const hook of produced) {
       expect(hookIdProblem(hook), hook).toBeUndefined();
+      expect(isGivenHookId(hook), hook).toBe(true);
       expect(isHookId(hook), hook).toBe(true);
     }
     const map = Object.fromEntries(produced.map((h, i) => [`p${i}`, h]));
@@ -105,6 +106,7 @@ describe("hook ids a user gives", () => {
     ];
     for (const [hook, message] of cases) {
       expect(hookIdProblem(hook), hook).toMatch(message);
+      expect(isGivenHookId(hook), hook).toBe(false);
       expect(isHookId(hook), hook).toBe(false);
       const { file, result } = await load({ "fw in: ": "ip:filter:INPUT", "bad one": hook });
       expect(result).toBe(
