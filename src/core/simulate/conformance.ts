@@ -157,17 +157,58 @@ export function recordedRuleSteps(verdicts: readonly RuleVerdict[]): string[] {
     });
 }
 
-/** The simulator's steps of one chain, in the same form as {@link recordedRuleSteps}. */
-export function simulatedRuleSteps(ev: HookEvent): string[] {
+/**
+ * The simulator's steps of one chain, in the same form as {@link recordedRuleSteps}, each `optional`
+ * when TRACE may not show it: a rule that only goes on (a LOG) behind a chance or unmodelled match,
+ * shown taken because the walk is the same either way.
+ */
+function ruleSteps(ev: HookEvent): { text: string; optional: boolean }[] {
   return ev.steps
     .filter((s) => s.kind !== "return")
     .map((s) => {
-      if (s.kind === "policy") return `${s.chain}:policy:${s.verdict}`;
+      if (s.kind === "policy") return { text: `${s.chain}:policy:${s.verdict}`, optional: false };
       let verdict = s.verdict;
       if (verdict === "JUMP" || verdict === "GOTO") verdict = `${verdict}:${(s.target ?? "").toUpperCase()}`;
       if (verdict === "DNAT" || verdict === "SNAT" || verdict === "MASQUERADE") verdict = "ACCEPT";
-      return `${s.chain}:rule:${verdict} | ${s.text}`;
+      return {
+        text: `${s.chain}:rule:${verdict} | ${s.text}`,
+        optional: s.chance !== undefined && s.verdict === "CONTINUE",
+      };
     });
+}
+
+/** The simulator's steps of one chain, in the same form as {@link recordedRuleSteps}. */
+export function simulatedRuleSteps(ev: HookEvent): string[] {
+  return ruleSteps(ev).map((s) => s.text);
+}
+
+/**
+ * The indexes of `keys` that line up with `recorded` one for one when an `optional` key may be left
+ * out (the longest such line-up, tried first); null when none does.
+ */
+function alignOptional(
+  keys: readonly string[],
+  optional: readonly boolean[],
+  recorded: readonly string[],
+): number[] | null {
+  const memo = new Map<string, number[] | null>();
+  const align = (i: number, j: number): number[] | null => {
+    const key = `${i},${j}`;
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    let out: number[] | null = null;
+    if (i === keys.length) out = j === recorded.length ? [] : null;
+    else {
+      if (j < recorded.length && keys[i] === recorded[j]) {
+        const rest = align(i + 1, j + 1);
+        if (rest) out = [i, ...rest];
+      }
+      if (!out && optional[i]) out = align(i + 1, j);
+    }
+    memo.set(key, out);
+    return out;
+  };
+  return align(0, 0);
 }
 
 /**
@@ -201,26 +242,11 @@ export function keepLogged(
 ): HookEvent[] {
   if (mode !== "log" || !events.some((e) => e.logs.every((l) => l.chance))) return events;
   const hooks = events.map((e) => shownHook(e, mode));
-  const optional = events.map((e) => e.logs.every((l) => l.chance));
-  // Longest-first alignment: simulated event i against recorded line j; an optional event may be skipped.
-  const memo = new Map<string, number[] | null>();
-  const align = (i: number, j: number): number[] | null => {
-    const key = `${i},${j}`;
-    const hit = memo.get(key);
-    if (hit !== undefined) return hit;
-    let out: number[] | null = null;
-    if (i === events.length) out = j === recorded.length ? [] : null;
-    else {
-      if (j < recorded.length && hooks[i] === recorded[j]) {
-        const rest = align(i + 1, j + 1);
-        if (rest) out = [i, ...rest];
-      }
-      if (!out && optional[i]) out = align(i + 1, j);
-    }
-    memo.set(key, out);
-    return out;
-  };
-  const kept = align(0, 0);
+  const kept = alignOptional(
+    hooks,
+    events.map((e) => e.logs.every((l) => l.chance)),
+    recorded,
+  );
   return kept ? kept.map((i) => events[i] as HookEvent) : events;
 }
 
@@ -284,7 +310,14 @@ function replay(
         divergences.push({ packet: i + 1, what: "rewrites", kernel: k, predicted: p });
     } else {
       const k = rec.events.flatMap((e) => recordedRuleSteps(e.verdicts ?? (e.verdict ? [e.verdict] : [])));
-      const p = vis.flatMap((e) => simulatedRuleSteps(e));
+      const steps = vis.flatMap(ruleSteps);
+      // A step TRACE may not show (a LOG behind a chance or unmodelled match) is left out where that agrees.
+      const kept = alignOptional(
+        steps.map((x) => x.text),
+        steps.map((x) => x.optional),
+        k,
+      );
+      const p = (kept ?? steps.map((_, i) => i)).map((i) => (steps[i] as { text: string }).text);
       if (k.join("\n") !== p.join("\n"))
         divergences.push({ packet: i + 1, what: "rules", kernel: k, predicted: p });
     }

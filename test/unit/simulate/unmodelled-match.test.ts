@@ -15,6 +15,7 @@ import { runScenario, type ScenarioSpec } from "../../../src/core/simulate/run-s
 import type { World } from "../../../src/core/simulate/simulate-packet.ts";
 import { toTrace } from "../../../src/core/simulate/to-kernel-log.ts";
 import { UNMODELLED_MATCH_HINT } from "../../../src/core/simulate/unmodelled-hints.ts";
+import { buildWorld, loadLab } from "../../../src/lab/load-lab.ts";
 import { labWorld } from "./helpers.ts";
 
 const DIR = join(import.meta.dirname, "../../fixtures/unmodelled-match");
@@ -114,5 +115,46 @@ describe.each(FORMS)("an unmodelled match on a logging rule, from $file", ({ fil
       .filter((_, k) => k !== lines.findIndex((x) => x.includes("mangle-PREROUTING")))
       .join("\n");
     expect(check(log, PING).divergences).not.toEqual([]);
+  });
+});
+
+describe("an unmodelled match on a logging rule in a TRACE recording (the nft lab's container-to-wan-trace)", () => {
+  const lab = loadLab(join(import.meta.dirname, "../../../traces/docker-bridge-nft"));
+  const trace = lab.data.traces.find((t) => t.stem === "container-to-wan-trace");
+  if (!trace?.meta.instrumentation) throw new Error("the nft lab's TRACE trace is missing");
+  const meta = trace.meta;
+  const TRACED = "meta l4proto icmp meta nftrace set 1";
+  const RULE = 'meta pkttype host log prefix "x: "';
+  // The same instrumentation with a LOG behind an unmodelled match right after the TRACE rule.
+  const text = (lab.data.rulesets[meta.instrumentation as string] as string).replace(
+    `\t\t${TRACED}\n`,
+    `\t\t${TRACED}\n\t\t${RULE}\n`,
+  );
+  const { world } = buildWorld(lab, {
+    rulesetText: { text, file: "instrumented.rules" },
+    sysctls: meta.sysctls,
+  });
+  const check = (log: string) =>
+    checkConformance(world, parseTraceText(log), {
+      mode: "trace",
+      from: meta.traffic.from,
+      proto: meta.traffic.proto,
+    });
+
+  it("agrees with the recording as it is (the match did not hold) and with one where the rule printed its step", () => {
+    expect(text).toContain(RULE);
+    expect(check(trace.text).divergences).toEqual([]);
+    const matched = trace.text.replace(
+      /^(trace id \S+ ip packetwalk trace-prerouting )rule meta l4proto icmp meta nftrace set 1 \(verdict continue\)$/gm,
+      `$&\n$1rule ${RULE} (verdict continue)`,
+    );
+    expect(matched.split(RULE).length - 1).toBe(2);
+    expect(check(matched).divergences).toEqual([]);
+  });
+
+  it("still reports a recording neither way explains", () => {
+    const cut = trace.text.replace(/^trace id \S+ ip docker-bridges raw-PREROUTING policy accept \n/m, "");
+    expect(cut).not.toBe(trace.text);
+    expect(check(cut).divergences).not.toEqual([]);
   });
 });
