@@ -8,6 +8,7 @@ import { basename, dirname, join } from "node:path";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { parseTraceText } from "../core/parse/index.ts";
 import { checkConformance, formatDivergences } from "../core/simulate/conformance.ts";
+import type { Unmodelled } from "../core/simulate/rule-engine.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import { buildWorld, LabError, type LoadedLab, recordedWorldOptions } from "../lab/load-lab.ts";
 
@@ -36,6 +37,18 @@ export interface TraceCheck {
   packets: number;
   /** `file: field: message` lines when the files of this trace (or lab) are invalid. */
   errors?: string[];
+  /**
+   * When the trace agrees only with another way of rules the simulator cannot decide (an unmodelled
+   * or chance match): those rules and the way taken, e.g. `filter FORWARD line 12 (-m pkttype ...): as if it matched`.
+   */
+  ways?: string[];
+}
+
+/** An undecided rule a replay took another way, in words: where it is, what was not decided, the way. */
+function wayTaken(u: Unmodelled): string {
+  const pick = u.alternatives?.some((a) => a.startsWith("another pick"));
+  const way = pick ? `pick ${(u.way ?? 0) + 1}` : u.way === 0 ? "as if it matched" : "as if it did not match";
+  return `${u.table} ${u.chain} line ${u.line} (${u.what}): ${way}`;
 }
 
 /** The file an error line of `readTraceFolder` is about (`path: field: message` or `path:line:col: ...`). */
@@ -100,7 +113,14 @@ export function checkLab(folder: string, stems?: string[]): TraceCheck[] {
           ...unmodelled,
         ].join("\n")
       : "";
-    results.push({ trace: name, ok: r.divergences.length === 0, report, packets: r.recorded.length });
+    const ways = r.divergences.length ? [] : (r.ways ?? []).map(wayTaken);
+    results.push({
+      trace: name,
+      ok: r.divergences.length === 0,
+      report,
+      packets: r.recorded.length,
+      ...(ways.length ? { ways } : {}),
+    });
   }
   return results;
 }
@@ -153,7 +173,10 @@ export async function run(argv: string[]): Promise<number> {
   }
   for (const r of all) {
     if (r.ok) {
-      if (verbose) process.stdout.write(`ok    ${r.trace} (${r.packets} packets)\n`);
+      if (verbose)
+        process.stdout.write(
+          `ok    ${r.trace} (${r.packets} packets)${r.ways ? `, taking undecided rules another way: ${r.ways.join("; ")}` : ""}\n`,
+        );
     } else {
       process.stdout.write(`${r.errors ? "ERROR" : "FAIL "} ${r.trace}\n${r.report}\n`);
     }

@@ -21,7 +21,7 @@ import { readCommandArgs } from "./command-args.ts";
 export const summary = "turn a kernel log and the host's saves into a lab folder";
 
 /** The conventional file names in an input folder, by material field (first found wins). */
-export const MATERIAL_FILES: Record<Exclude<keyof ImportMaterial, "logFile">, string[]> = {
+export const MATERIAL_FILES: Record<Exclude<keyof ImportMaterial, "logFile" | "rulesetFiles">, string[]> = {
   log: [
     "kernel.log",
     "dmesg.txt",
@@ -35,7 +35,7 @@ export const MATERIAL_FILES: Record<Exclude<keyof ImportMaterial, "logFile">, st
   iptablesSave: ["iptables-save.txt", "iptables-save"],
   ip6tablesSave: ["ip6tables-save.txt", "ip6tables-save"],
   ebtablesSave: ["ebtables-save.txt", "ebtables-save", "ebtables-L.txt"],
-  nftRuleset: ["nft-ruleset.txt", "nft-list-ruleset.txt"],
+  nftRuleset: ["nft-ruleset.txt", "nft-list-ruleset.txt", "nft-ruleset.json", "nft-list-ruleset.json"],
   ipAddr: ["ip-addr.json"],
   ipLink: ["ip-link.json"],
   ipRoute: ["ip-route.json"],
@@ -55,7 +55,8 @@ const SOURCE: Record<string, string> = {
   iptablesSave: "iptables-save, taken while the logging rules were installed",
   ip6tablesSave: "ip6tables-save, same moment (its LOG prefixes; IPv6 flows are left out)",
   ebtablesSave: "ebtables-save (or ebtables -L), same moment",
-  nftRuleset: "nft list ruleset, same moment (the ruleset itself on an nftables-only host)",
+  nftRuleset:
+    "nft list ruleset or nft -j list ruleset, same moment (the ruleset itself on an nftables-only host; JSON is found by its content)",
   ipAddr: "ip -j addr (the Docker host)",
   ipLink: "ip -j -d link",
   ipRoute: "ip -j route",
@@ -150,6 +151,9 @@ function readText(file: string, read: () => Uint8Array | string): string {
   }
 }
 
+/** The ruleset saves whose file names the plan's messages name. */
+const RULESET_SAVES = new Set(["nftRuleset", "iptablesSave", "ip6tablesSave", "ebtablesSave"]);
+
 /** Reads the material from `folder` (conventional names) and the flags (which win); `stdin` gives standard input (bytes, or text). */
 export function readMaterial(
   folder: string | undefined,
@@ -163,6 +167,7 @@ export function readMaterial(
       if (found) {
         (m as Record<string, string>)[key] = readText(found, () => readFileSync(found));
         if (key === "log") m.logFile = found;
+        if (RULESET_SAVES.has(key)) m.rulesetFiles = { ...m.rulesetFiles, [key]: found };
       }
     }
   }
@@ -177,6 +182,7 @@ export function readMaterial(
     if (!existsSync(file)) throw new Error(`--${flag} ${file}: no such file`);
     (m as Record<string, string>)[key] = readText(file, () => readFileSync(file));
     if (key === "log") m.logFile = file;
+    if (RULESET_SAVES.has(key)) m.rulesetFiles = { ...m.rulesetFiles, [key]: file };
   }
   if (flags.command !== undefined) m.command = flags.command;
   if (m.log === undefined)

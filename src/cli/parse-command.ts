@@ -9,10 +9,9 @@ import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { decodeInput, InputError } from "../core/input/decode-input.ts";
 import { SNIFF_BYTES, sniffInput } from "../core/input/sniff-input.ts";
-import type { HookId } from "../core/model/hook.ts";
+import { type HookId, hookIdProblem } from "../core/model/hook.ts";
 import type { Diagnostic, Packet } from "../core/model/packet.ts";
 import type { FlowAssignment } from "../core/parse/pair-flows.ts";
-import { HOOK_ID_PATTERN } from "../core/parse/prefix-to-hook.ts";
 import { lineBatches, MAX_LINE_BYTES } from "../core/parse/split-lines.ts";
 import { TraceParser } from "../core/parse/trace-parser.ts";
 import { formatPacket, type OutputMode } from "./packet-output.ts";
@@ -40,9 +39,13 @@ FILE '-' reads standard input.
 /** Default bytes per segment of a parallel parse. */
 const SEGMENT_BYTES = 16 << 20;
 
+/** A `--prefix-map` file: prefixes to hook ids, each checked part by part (see {@link hookIdProblem}). */
 const prefixMapSchema = z.record(
   z.string(),
-  z.string().regex(HOOK_ID_PATTERN, "a hook id like 'ip:filter:INPUT' (family:table:CHAIN)"),
+  z.string().superRefine((value, ctx) => {
+    const problem = hookIdProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
 );
 
 /** Parsed command-line options. */
@@ -95,7 +98,11 @@ function parseArgs(argv: string[]): Args | string {
   return a;
 }
 
-async function loadPrefixMap(file: string): Promise<Record<string, HookId> | string> {
+/**
+ * Reads and validates a `--prefix-map` file: the map, or one message per problem naming the file and
+ * the field (the prefix) whose hook id is wrong, one per line.
+ */
+export async function loadPrefixMap(file: string): Promise<Record<string, HookId> | string> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -109,11 +116,13 @@ async function loadPrefixMap(file: string): Promise<Record<string, HookId> | str
     return `${file}: not valid JSON (${(e as Error).message})`;
   }
   const r = prefixMapSchema.safeParse(data);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    const where = issue?.path.length ? `field ${JSON.stringify(issue.path.join("."))}` : "top level";
-    return `${file}: ${where}: ${issue?.message ?? "invalid"} (expected an object {"<prefix>": "<family>:<table>:<CHAIN>"})`;
-  }
+  if (!r.success)
+    return r.error.issues
+      .map((issue) => {
+        const where = issue.path.length ? `field ${JSON.stringify(issue.path.join("."))}` : "top level";
+        return `${file}: ${where}: ${issue.message} (expected an object {"<prefix>": "<family>:<table>:<CHAIN>"})`;
+      })
+      .join("\n");
   return r.data as Record<string, HookId>;
 }
 
@@ -154,7 +163,7 @@ export async function run(argv: string[]): Promise<number> {
   if (args.prefixMap) {
     const m = await loadPrefixMap(args.prefixMap);
     if (typeof m === "string") {
-      process.stderr.write(`packetwalk parse: ${m}\n`);
+      for (const line of m.split("\n")) process.stderr.write(`packetwalk parse: ${line}\n`);
       return 2;
     }
     prefixMap = m;

@@ -191,7 +191,7 @@ function humanReport(trace: SimulatedTrace, result: ScenarioResult): string {
       for (const r of e.matched ?? []) {
         if (r.text.includes("-j LOG --log-prefix pwsm/") || r.text.includes("--log-prefix pwsm/")) continue;
         out.push(
-          `      ${r.ruleLine ? `line ${String(r.ruleLine).padStart(3)}` : "        "}  ${r.verdict.padEnd(10)} ${r.text}${r.chance ? "  (chance: the same fate if it does not match)" : ""}`,
+          `      ${r.ruleLine ? `line ${String(r.ruleLine).padStart(3)}` : "        "}  ${r.verdict.padEnd(10)} ${r.text}${r.chance ? `  (the same fate whichever way '${r.chance}' goes)` : ""}`,
         );
       }
     }

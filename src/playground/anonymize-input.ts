@@ -91,9 +91,10 @@ function changedLines(
 }
 
 /**
- * `log` and `rules` with every public IPv4 address (to TEST-NET, one /24 per /24), global IPv6
- * address (to 2001:db8::/32), MAC and host name (the log's syslog envelope names and `hostnames`)
- * replaced, consistently across both.
+ * `log` and `rules` with every public IPv4 address (to TEST-NET, one /24 per /24, also where an
+ * IPv6 address carries it: NAT64, IPv4-mapped, 6to4, Teredo, ISATAP), global IPv6 address (to
+ * 2001:db8::/32), MAC and host name (the log's syslog envelope names and `hostnames`) replaced,
+ * consistently across both.
  */
 export function anonymizeInput(log: string, rules: string, options: AnonymizeOptions = {}): AnonymizedInput {
   const anonymizer = new Anonymizer([...envelopeHostnames(log), ...(options.hostnames ?? [])]);

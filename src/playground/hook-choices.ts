@@ -1,6 +1,5 @@
 /** The chains the prefix-map form offers, and the check the CLI's `--prefix-map` makes. */
-import type { HookId } from "../core/model/hook.ts";
-import { HOOK_ID_PATTERN } from "../core/parse/prefix-to-hook.ts";
+import { type HookId, isGivenHookId } from "../core/model/hook.ts";
 
 /** Every built-in chain of iptables and ebtables, in the order a packet may meet them. */
 export const HOOK_CHOICES: readonly HookId[] = [
@@ -32,5 +31,5 @@ export const HOOK_CHOICES: readonly HookId[] = [
 
 /** Whether `value` is a hook id a prefix map accepts (the same pattern as `packetwalk parse --prefix-map`). */
 export function isHookId(value: string): value is HookId {
-  return HOOK_ID_PATTERN.test(value);
+  return isGivenHookId(value);
 }

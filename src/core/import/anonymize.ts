@@ -7,7 +7,17 @@
  * gets the same stand-in. Pure: text in, text out, map on request.
  */
 import { detectEnvelope } from "../parse/detect-envelope.ts";
-import { eui64Mac, formatIpv6, ipv6Scope, parseIpv6, withEui64 } from "./ipv6-address.ts";
+import {
+  embeddedIpv4,
+  eui64Mac,
+  formatIpv6,
+  type Ipv4Spot,
+  ipv4Groups,
+  ipv4Text,
+  ipv6Scope,
+  parseIpv6,
+  withEui64,
+} from "./ipv6-address.ts";
 
 /** The TEST-NET blocks (RFC 5737), in the order public /24s are given them. */
 const TEST_NETS = ["203.0.113", "198.51.100", "192.0.2"] as const;
@@ -40,9 +50,10 @@ export interface AnonymizationMap {
 export class AnonymizeError extends Error {}
 
 const IPV4 = /(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)/g;
-// Colon-separated hex runs that may be IPv6 addresses (each is checked whole; MACs and clocks are not).
-// Not followed by `.`: `::ffff:198.51.100.1` keeps its IPv4 part for the IPv4 rule.
-const IPV6 = /(?<![0-9A-Za-z:])[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}(?![0-9A-Za-z:.])/g;
+// Colon-separated hex runs that may be IPv6 addresses (each is checked whole; MACs and clocks are not),
+// the last 32 bits possibly written as a dotted IPv4 address (`64:ff9b::198.51.100.7`, `::ffff:10.0.0.1`).
+const IPV6 =
+  /(?<![0-9A-Za-z:])(?:[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}|(?:[0-9A-Fa-f]{0,4}:){2,6}\d{1,3}(?:\.\d{1,3}){3})(?![0-9A-Za-z:.])/g;
 // A MAC with one or two hex digits per byte (xtables-monitor drops leading zeros), not part of a longer run.
 const MAC = /(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{1,2}:){5}[0-9A-Fa-f]{1,2}(?![0-9A-Fa-f:])/g;
 // The LOG `MAC=` field: destination, source and EtherType in one colon-separated run.
@@ -127,26 +138,52 @@ export class Anonymizer {
   /**
    * The stand-in of an IPv6 address's eight groups (see {@link ipv6Scope}): a global one moves to
    * 2001:db8:N::/48 (N per original /48, so prefixes and subnets still agree); an EUI-64 interface
-   * id follows its MAC's stand-in, in every scope it is replaced in.
+   * id follows its MAC's stand-in, in every scope it is replaced in; an IPv4 address it carries
+   * (NAT64, IPv4-mapped, 6to4, Teredo, ISATAP: see {@link embeddedIpv4}) becomes the stand-in that
+   * IPv4 address gets anywhere else, the form's own prefix kept.
    */
   private address6(groups: number[]): number[] {
-    const scope = ipv6Scope(groups);
-    if (scope === "keep") return this.solicitedNode(groups);
+    const embedded = embeddedIpv4(groups);
     let out = groups;
-    if (scope === "global") {
-      const net = groups.slice(0, 3).join(":");
-      let n = this.nets6.get(net);
-      if (n === undefined) {
-        n = this.nets6.size + 1;
-        if (n > 0xffff)
-          throw new AnonymizeError("more than 65535 public IPv6 /48 networks: 2001:db8::/32 holds no more");
-        this.nets6.set(net, n);
-      }
-      out = [0x2001, 0x0db8, n, ...groups.slice(3)];
+    if (!embedded?.prefix) {
+      const scope = ipv6Scope(groups);
+      if (scope === "keep" && !embedded) return this.solicitedNode(groups);
+      if (scope === "global") out = [0x2001, 0x0db8, this.net6(groups), ...groups.slice(3)];
     }
-    const mac = eui64Mac(groups);
+    if (embedded) out = this.withIpv4(out, embedded.spots);
+    // An interface id that is an IPv4 address is no EUI-64 one, whatever its bits.
+    const mac = embedded?.spots.some((s) => s.at >= 4) ? undefined : eui64Mac(groups);
     if (mac) out = withEui64(out, fullMac(this.mac(mac)));
-    if (out !== groups) this.addresses.set(formatIpv6(groups), formatIpv6(out));
+    if (out.every((g, k) => g === groups[k])) return groups;
+    this.addresses.set(formatIpv6(groups), formatIpv6(out));
+    return out;
+  }
+
+  /** The third group of the documentation /48 a global address's /48 moves to. */
+  private net6(groups: readonly number[]): number {
+    const net = groups.slice(0, 3).join(":");
+    let n = this.nets6.get(net);
+    if (n === undefined) {
+      n = this.nets6.size + 1;
+      if (n > 0xffff)
+        throw new AnonymizeError("more than 65535 public IPv6 /48 networks: 2001:db8::/32 holds no more");
+      this.nets6.set(net, n);
+    }
+    return n;
+  }
+
+  /** `groups` with the IPv4 address at each spot replaced by its stand-in (flipped back for Teredo's client). */
+  private withIpv4(groups: readonly number[], spots: readonly Ipv4Spot[]): number[] {
+    const out = [...groups];
+    for (const { at, inverted } of spots) {
+      const flip = inverted ? 0xffff : 0;
+      const stand = ipv4Groups(
+        this.address(ipv4Text((out[at] as number) ^ flip, (out[at + 1] as number) ^ flip)),
+      );
+      if (!stand) continue;
+      out[at] = stand[0] ^ flip;
+      out[at + 1] = stand[1] ^ flip;
+    }
     return out;
   }
 
@@ -182,7 +219,9 @@ export class Anonymizer {
     if (out === groups) return text;
     // The LOG target prints eight full groups (`2001:0db8:0000:...`): a stand-in keeps the form it replaces.
     const full = !text.includes("::") && text.split(":").every((g) => g.length === 4);
-    return full ? out.map((g) => g.toString(16).padStart(4, "0")).join(":") : formatIpv6(out);
+    if (full) return out.map((g) => g.toString(16).padStart(4, "0")).join(":");
+    // `64:ff9b::198.51.100.7` stays dotted, `64:ff9b::c633:6407` hex.
+    return formatIpv6(out, text.includes("."));
   }
 
   /** The stand-in of one MAC (any case, one or two digits per byte), in the form it was written. */

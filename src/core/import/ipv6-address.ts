@@ -5,8 +5,20 @@
  * link-local address, carry the interface's MAC in their last 64 bits).
  */
 
-/** The eight groups of an IPv6 address written in `text` (`::` allowed, no embedded IPv4, no zone), or undefined. */
+/**
+ * The eight groups of an IPv6 address written in `text` (`::` allowed, the last 32 bits may be written
+ * as a dotted IPv4 address: `64:ff9b::198.51.100.7`; no zone), or undefined.
+ */
 export function parseIpv6(text: string): number[] | undefined {
+  const colon = text.lastIndexOf(":");
+  const last = text.slice(colon + 1);
+  if (last.includes(".")) {
+    const v4 = ipv4Groups(last);
+    const head = text.slice(0, colon + 1);
+    // The dotted tail stands for the last two groups: read the rest with two zero groups in its place.
+    const rest = v4 && head !== "" && parseIpv6(`${head}0:0`);
+    return v4 && rest ? [...rest.slice(0, 6), ...v4] : undefined;
+  }
   const halves = text.split("::");
   if (halves.length > 2) return undefined;
   const part = (s: string) => (s === "" ? [] : s.split(":"));
@@ -22,26 +34,86 @@ export function parseIpv6(text: string): number[] | undefined {
   return groups;
 }
 
-/** The canonical text of eight groups: lower case, no leading zeros, the longest run of two or more zero groups as `::`. */
-export function formatIpv6(groups: readonly number[]): string {
+/**
+ * The canonical text of eight groups: lower case, no leading zeros, the longest run of two or more
+ * zero groups as `::`; with `dotted`, the last 32 bits as an IPv4 address (`64:ff9b::203.0.113.7`,
+ * RFC 5952's mixed notation). Default: hex groups only.
+ */
+export function formatIpv6(groups: readonly number[], dotted = false): string {
+  const n = dotted ? 6 : 8;
   let best = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < n; ) {
     if (groups[i] !== 0) {
       i++;
       continue;
     }
     let j = i;
-    while (j < 8 && groups[j] === 0) j++;
+    while (j < n && groups[j] === 0) j++;
     if (j - i > bestLen) {
       best = i;
       bestLen = j - i;
     }
     i = j;
   }
-  const hex = groups.map((g) => g.toString(16));
+  const hex = groups.slice(0, n).map((g) => g.toString(16));
+  if (dotted) hex.push(ipv4Text(groups[6] as number, groups[7] as number));
   if (best < 0) return hex.join(":");
   return `${hex.slice(0, best).join(":")}::${hex.slice(best + bestLen).join(":")}`;
+}
+
+/** The two groups of a dotted IPv4 address (`198.51.100.7` is `0xc633, 0x6407`), or undefined. */
+export function ipv4Groups(text: string): [number, number] | undefined {
+  const p = text.split(".");
+  if (p.length !== 4 || p.some((x) => !/^\d{1,3}$/.test(x) || Number(x) > 255)) return undefined;
+  const [a, b, c, d] = p.map(Number) as [number, number, number, number];
+  return [(a << 8) | b, (c << 8) | d];
+}
+
+/** Two groups as a dotted IPv4 address: `0xc633, 0x6407` is `198.51.100.7`. */
+export function ipv4Text(hi: number, lo: number): string {
+  return [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff].join(".");
+}
+
+/**
+ * Where an IPv6 address carries an IPv4 address: `at`, the first of the two groups holding it;
+ * `inverted` when its bits are flipped (Teredo's client).
+ */
+export interface Ipv4Spot {
+  at: number;
+  inverted: boolean;
+}
+
+/**
+ * The IPv4 addresses an IPv6 address carries, by its form: `prefix` when the form's own prefix
+ * says so (NAT64's 64:ff9b::/96 and the local-use 64:ff9b:1::/48, IPv4-mapped ::ffff:0:0/96,
+ * IPv4-translated ::ffff:0:0:0/96, the deprecated IPv4-compatible ::/96, 6to4's 2002::/16 with the
+ * address again in the interface id when it is there, Teredo's server and client in 2001::/32), and
+ * that prefix is kept; otherwise an ISATAP interface id (`::5efe:a.b.c.d`, `::200:5efe:a.b.c.d`)
+ * under any prefix. Undefined when it carries none.
+ */
+export function embeddedIpv4(groups: readonly number[]): { prefix: boolean; spots: Ipv4Spot[] } | undefined {
+  const g = groups;
+  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  const last = [{ at: 6, inverted: false }];
+  if (g[0] === 0x64 && g[1] === 0xff9b && (zeros(2, 6) || g[2] === 1)) return { prefix: true, spots: last };
+  if (zeros(0, 5) && g[5] === 0xffff) return { prefix: true, spots: last };
+  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return { prefix: true, spots: last };
+  if (zeros(0, 6) && g[6] !== 0) return { prefix: true, spots: last };
+  if (g[0] === 0x2002) {
+    const again = g[6] === g[1] && g[7] === g[2] && !zeros(1, 3);
+    return { prefix: true, spots: [{ at: 1, inverted: false }, ...(again ? last : [])] };
+  }
+  if (g[0] === 0x2001 && g[1] === 0)
+    return {
+      prefix: true,
+      spots: [
+        { at: 2, inverted: false },
+        { at: 6, inverted: true },
+      ],
+    };
+  if ((g[4] === 0 || g[4] === 0x200) && g[5] === 0x5efe) return { prefix: false, spots: last };
+  return undefined;
 }
 
 /** The MAC of an EUI-64 interface id (groups 4-7 hold `xxxx:xxff:fexx:xxxx`), or undefined. */

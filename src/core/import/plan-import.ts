@@ -12,6 +12,7 @@ import { rulesetDigest } from "../trace-file/ruleset-pins.ts";
 import type { Lab, LabHost, TraceMeta } from "../trace-file/schema.ts";
 import { Anonymizer, envelopeHostnames } from "./anonymize.ts";
 import { type HostMaterial, inferLab, type NamedAddress } from "./infer-lab.ts";
+import { nftMaterial } from "./nft-material.ts";
 import {
   hasIptablesRules,
   hasNftIpTables,
@@ -54,6 +55,11 @@ export interface ImportMaterial {
   command?: string;
   /** The traffic command's exit code. */
   exitCode?: string;
+  /**
+   * The file each ruleset save was read from, for messages. Default: the conventional names
+   * (`nft-ruleset.txt`, `iptables-save.txt`, `ip6tables-save.txt`, `ebtables-save.txt`).
+   */
+  rulesetFiles?: Partial<Record<"nftRuleset" | "iptablesSave" | "ip6tablesSave" | "ebtablesSave", string>>;
 }
 
 /** Options of {@link planImport}. */
@@ -230,8 +236,22 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   const files: PlannedFile[] = [];
   const plan: ImportPlan = { questions, notes, files, scenarios: [], diagnostics: [] };
 
+  // 0. The nft ruleset, found by its content and read in its text form whatever form it was saved in.
+  const nft = nftMaterial(material, {
+    nftRuleset: "nft-ruleset.txt",
+    iptablesSave: "iptables-save.txt",
+    ip6tablesSave: "ip6tables-save.txt",
+    ebtablesSave: "ebtables-save.txt",
+    ...material.rulesetFiles,
+  });
+  notes.push(...nft.notes);
+  if (nft.diagnostics.some((d) => d.severity === "error"))
+    questions.push(
+      `the nft -j ruleset could not be read whole (see the errors): give \`nft -j list ruleset\` (or \`nft list ruleset\`) output unchanged`,
+    );
+
   // 1. Anonymise every text with one map, before anything is inferred from them.
-  let m: ImportMaterial = material;
+  let m: ImportMaterial = nft.material;
   let containers = options.containers;
   let peers = options.peers;
   if (options.anonymize) {
@@ -243,9 +263,8 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
       ...(options.hostnames ?? []),
     ]);
     const out: Record<string, string> = {};
-    for (const [k, v] of Object.entries(material))
-      if (typeof v === "string" && k !== "logFile") anon.learn(v);
-    for (const [k, v] of Object.entries(material))
+    for (const [k, v] of Object.entries(m)) if (typeof v === "string" && k !== "logFile") anon.learn(v);
+    for (const [k, v] of Object.entries(m))
       out[k] = typeof v === "string" && k !== "logFile" ? anon.text(v) : v;
     m = out as unknown as ImportMaterial;
     const named = (n: NamedAddress): NamedAddress => ({
@@ -288,6 +307,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   const importHint =
     "import reads each prefix at the hook of the logging rule that prints it in the saved ruleset (iptables-save.txt, ip6tables-save.txt, nft-ruleset.txt): this one is in none of them";
   plan.diagnostics = [
+    ...nft.diagnostics,
     ...parsed.diagnostics.map((d) => (/unknown LOG prefix/.test(d.message) ? { ...d, hint: importHint } : d)),
   ];
   const unknownPrefixes = plan.diagnostics.filter((d) => /unknown LOG prefix/.test(d.message));

@@ -194,7 +194,10 @@ function withUndecided(table: TableDef, undecided: (c: Condition) => boolean): T
       ? {
           ...r,
           conditions: r.conditions.map((c) =>
-            undecided(c) ? { kind: "unknown", text: `${c.kind} (not in the log)`, neg: false } : c,
+            // Shown undecided, not followed both ways: which rule needed the fact is the point here.
+            undecided(c)
+              ? { kind: "unknown", text: `${c.kind} (not in the log)`, neg: false, oneWay: true }
+              : c,
           ),
         }
       : r;

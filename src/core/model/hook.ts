@@ -32,3 +32,55 @@ export function splitHookId(id: string): { family: Family; table: string; chain:
   if (!(FAMILIES as readonly string[]).includes(family) || !table || !chain) return undefined;
   return { family: family as Family, table, chain };
 }
+
+/**
+ * A table name as nft's scanner reads one (and as iptables, ebtables and arptables name theirs): a
+ * letter, `_` or `.`, then letters, digits, `/`, `_`, `.` or `-` (`docker-bridges`, `_x`, `a/b`).
+ */
+const TABLE_NAME = /^[A-Za-z_.][A-Za-z0-9/_.-]*$/;
+
+/**
+ * A chain name as a trace may print it: nft's names as for tables, iptables' user chains
+ * (`DOCKER-ISOLATION-STAGE-1`, `f2b-sshd`) anything printable but a space; never `:`, which ends a part.
+ */
+const CHAIN_NAME = /^[!-9;-~]+$/;
+
+/** The longest table or chain name nft accepts (`NFT_NAME_MAXLEN` less its terminating NUL). */
+const MAX_NAME = 255;
+
+/** Whether `value` is a hook id a user may give (the check of {@link hookIdProblem}, without its words). */
+export function isGivenHookId(value: string): value is HookId {
+  const [family, table, chain, ...rest] = value.split(":");
+  return (
+    rest.length === 0 &&
+    (FAMILIES as readonly string[]).includes(family ?? "") &&
+    TABLE_NAME.test(table ?? "") &&
+    (table ?? "").length <= MAX_NAME &&
+    CHAIN_NAME.test(chain ?? "") &&
+    (chain ?? "").length <= MAX_NAME
+  );
+}
+
+/**
+ * What is wrong with `value` as a hook id a user gives (a prefix map's value), in words naming the
+ * part; undefined when it is one the parser or the simulator's readers may produce
+ * (`ip:filter:INPUT`, `ip:docker-bridges:filter-FORWARD`, `bridge:nat:POSTROUTING`).
+ */
+export function hookIdProblem(value: string): string | undefined {
+  if (isGivenHookId(value)) return undefined;
+  const parts = value.split(":");
+  if (parts.length !== 3)
+    return `'${value}' is not a hook id: expected family:table:CHAIN, e.g. 'ip:filter:INPUT' or 'ip:docker-bridges:filter-FORWARD'`;
+  const [family, table, chain] = parts as [string, string, string];
+  if (!(FAMILIES as readonly string[]).includes(family))
+    return `'${family}' is not a family: use ${FAMILIES.join(", ")}${family === "inet" ? " (nft's inet tables are read as ip)" : ""}`;
+  if (!TABLE_NAME.test(table) || table.length > MAX_NAME)
+    return table === ""
+      ? "the table is missing between the two ':'"
+      : `'${table}' is not a table name: a letter, '_' or '.' first, then letters, digits, '/', '_', '.' or '-' (at most ${MAX_NAME})`;
+  if (!CHAIN_NAME.test(chain) || chain.length > MAX_NAME)
+    return chain === ""
+      ? "the chain is missing after the table"
+      : `'${chain}' is not a chain name: printable characters, no space or ':' (at most ${MAX_NAME})`;
+  return `'${value}' is not a hook id`;
+}

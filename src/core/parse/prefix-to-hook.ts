@@ -5,9 +5,6 @@
 import { CHAINS, type Chain, type Family, type HookId, hookId } from "../model/hook.ts";
 import { detach } from "./detach-string.ts";
 
-/** What a prefix map may map a prefix to: a hook id `family:table:CHAIN`, e.g. `ip:filter:INPUT`. */
-export const HOOK_ID_PATTERN = /^(bridge|ip|ip6|arp):[a-z]+:[A-Za-z0-9_-]+$/;
-
 /** A user-supplied mapping from exact prefix (trimmed) to hook id. */
 export type PrefixMap = Record<string, HookId>;
 

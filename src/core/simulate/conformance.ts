@@ -8,6 +8,7 @@ import type { HookId } from "../model/hook.ts";
 import type { ParsedTrace, RuleVerdict, TraceEvent } from "../model/packet.ts";
 import { findRewrites } from "../parse/index.ts";
 import { prefixToHook } from "../parse/prefix-to-hook.ts";
+import type { Unmodelled } from "./rule-engine.ts";
 import type { Ruleset } from "./ruleset.ts";
 import { runScenario, type ScenarioSpec, type ScriptItem } from "./run-scenario.ts";
 import type { HookEvent, SimulatedPacket, World } from "./simulate-packet.ts";
@@ -36,6 +37,11 @@ export interface ConformanceResult {
   /** Why the simulation stopped early, if it did. */
   stopped?: string;
   spec?: ScenarioSpec;
+  /**
+   * The undecided rules the agreeing replay took another way than the default (their entries name
+   * the way shown and the others); absent when the default way agrees or none does.
+   */
+  ways?: Unmodelled[];
 }
 
 /**
@@ -173,17 +179,58 @@ export function recordedRuleSteps(verdicts: readonly RuleVerdict[]): string[] {
     });
 }
 
-/** The simulator's steps of one chain, in the same form as {@link recordedRuleSteps}. */
-export function simulatedRuleSteps(ev: HookEvent): string[] {
+/**
+ * The simulator's steps of one chain, in the same form as {@link recordedRuleSteps}, each `optional`
+ * when TRACE may not show it: a rule that only goes on (a LOG) behind a chance or unmodelled match,
+ * shown taken because the walk is the same either way.
+ */
+function ruleSteps(ev: HookEvent): { text: string; optional: boolean }[] {
   return ev.steps
     .filter((s) => s.kind !== "return")
     .map((s) => {
-      if (s.kind === "policy") return `${s.chain}:policy:${s.verdict}`;
+      if (s.kind === "policy") return { text: `${s.chain}:policy:${s.verdict}`, optional: false };
       let verdict = s.verdict;
       if (verdict === "JUMP" || verdict === "GOTO") verdict = `${verdict}:${(s.target ?? "").toUpperCase()}`;
       if (verdict === "DNAT" || verdict === "SNAT" || verdict === "MASQUERADE") verdict = "ACCEPT";
-      return `${s.chain}:rule:${verdict} | ${s.text}`;
+      return {
+        text: `${s.chain}:rule:${verdict} | ${s.text}`,
+        optional: s.chance !== undefined && s.verdict === "CONTINUE",
+      };
     });
+}
+
+/** The simulator's steps of one chain, in the same form as {@link recordedRuleSteps}. */
+export function simulatedRuleSteps(ev: HookEvent): string[] {
+  return ruleSteps(ev).map((s) => s.text);
+}
+
+/**
+ * The indexes of `keys` that line up with `recorded` one for one when an `optional` key may be left
+ * out (the longest such line-up, tried first); null when none does.
+ */
+function alignOptional(
+  keys: readonly string[],
+  optional: readonly boolean[],
+  recorded: readonly string[],
+): number[] | null {
+  const memo = new Map<string, number[] | null>();
+  const align = (i: number, j: number): number[] | null => {
+    const key = `${i},${j}`;
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    let out: number[] | null = null;
+    if (i === keys.length) out = j === recorded.length ? [] : null;
+    else {
+      if (j < recorded.length && keys[i] === recorded[j]) {
+        const rest = align(i + 1, j + 1);
+        if (rest) out = [i, ...rest];
+      }
+      if (!out && optional[i]) out = align(i + 1, j);
+    }
+    memo.set(key, out);
+    return out;
+  };
+  return align(0, 0);
 }
 
 /**
@@ -221,68 +268,61 @@ export function keepLogged(
 ): HookEvent[] {
   if (mode !== "log" || !events.some((e) => e.logs.every((l) => l.chance))) return events;
   const hooks = events.map((e) => shownHook(e, mode));
-  const optional = events.map((e) => e.logs.every((l) => l.chance));
-  // Longest-first alignment: simulated event i against recorded line j; an optional event may be skipped.
-  const memo = new Map<string, number[] | null>();
-  const align = (i: number, j: number): number[] | null => {
-    const key = `${i},${j}`;
-    const hit = memo.get(key);
-    if (hit !== undefined) return hit;
-    let out: number[] | null = null;
-    if (i === events.length) out = j === recorded.length ? [] : null;
-    else {
-      if (j < recorded.length && hooks[i] === recorded[j]) {
-        const rest = align(i + 1, j + 1);
-        if (rest) out = [i, ...rest];
-      }
-      if (!out && optional[i]) out = align(i + 1, j);
-    }
-    memo.set(key, out);
-    return out;
-  };
-  const kept = align(0, 0);
+  const kept = alignOptional(
+    hooks,
+    events.map((e) => e.logs.every((l) => l.chance)),
+    recorded,
+  );
   return kept ? kept.map((i) => events[i] as HookEvent) : events;
 }
 
-/** Simulates the scenario of `parsed` in `world` and compares. */
-export function checkConformance(
+/** One replay of a recorded trace: the ways it decided undecided rules by, and how it compared. */
+interface Replay {
+  ways: ReadonlyMap<string, number>;
+  divergences: Divergence[];
+  packets: SimulatedPacket[];
+  stopped?: string;
+}
+
+/**
+ * How many replays one check may run to find ways of the undecided rules (unmodelled or chance
+ * matches whose ways differ) under which the recording agrees.
+ */
+const MAX_REPLAYS = 32;
+
+/** Replays `spec` in `world` with `ways` deciding the undecided rules, and compares with `recorded`. */
+function replay(
   world: World,
-  parsed: ParsedTrace,
-  meta: { mode: "log" | "trace"; from: string; proto: "icmp" | "tcp" | "udp" },
-): ConformanceResult {
-  const recorded = recordedPackets(parsed, meta.mode, world.ruleset);
-  const spec = scenarioFromRecorded(recorded, meta.from, meta.proto);
-  if (!spec)
-    return {
-      divergences: [{ packet: 1, what: "count", kernel: ["(no IP packet in the trace)"], predicted: [] }],
-      recorded,
-      simulated: [],
-    };
-  const run = runScenario(world, spec);
-  const result = { ...run, packets: run.packets.filter((p) => !p.unseen) };
+  recorded: RecordedPacket[],
+  spec: ScenarioSpec,
+  mode: "log" | "trace",
+  ways: ReadonlyMap<string, number>,
+): Replay {
+  const run = runScenario(world, spec, { ways });
+  const packets = run.packets.filter((p) => !p.unseen);
   const divergences: Divergence[] = [];
-  const n = Math.max(recorded.length, result.packets.length);
+  const n = Math.max(recorded.length, packets.length);
   for (let i = 0; i < n; i++) {
     const rec = recorded[i];
-    const sim = result.packets[i];
+    const sim = packets[i];
     if (!rec || !sim) {
       divergences.push({
         packet: i + 1,
         what: "count",
         kernel: rec ? rec.hooks : ["(no such packet)"],
         predicted: sim
-          ? visibleEvents(sim, meta.mode).map((e) => shownHook(e, meta.mode))
-          : [result.stopped ? `(not sent: ${result.stopped})` : "(no such packet)"],
+          ? visibleEvents(sim, mode).map((e) => shownHook(e, mode))
+          : [run.stopped ? `(not sent: ${run.stopped})` : "(no such packet)"],
       });
       continue;
     }
-    const vis = keepLogged(visibleEvents(sim, meta.mode), rec.hooks, meta.mode);
-    const simHooks = vis.map((e) => shownHook(e, meta.mode));
+    const vis = keepLogged(visibleEvents(sim, mode), rec.hooks, mode);
+    const simHooks = vis.map((e) => shownHook(e, mode));
     if (rec.hooks.join() !== simHooks.join())
       divergences.push({ packet: i + 1, what: "hooks", kernel: rec.hooks, predicted: simHooks });
-    if (meta.mode === "log") {
+    if (mode === "log") {
       const simEvents: TraceEvent[] = vis.map((e) => ({
-        hook: shownHook(e, meta.mode),
+        hook: shownHook(e, mode),
         prefix: "",
         source: e.family === "bridge" ? "ebt-log" : "log",
         raw: "",
@@ -296,12 +336,88 @@ export function checkConformance(
         divergences.push({ packet: i + 1, what: "rewrites", kernel: k, predicted: p });
     } else {
       const k = rec.events.flatMap((e) => recordedRuleSteps(e.verdicts ?? (e.verdict ? [e.verdict] : [])));
-      const p = vis.flatMap((e) => simulatedRuleSteps(e));
+      const steps = vis.flatMap(ruleSteps);
+      // A step TRACE may not show (a LOG behind a chance or unmodelled match) is left out where that agrees.
+      const kept = alignOptional(
+        steps.map((x) => x.text),
+        steps.map((x) => x.optional),
+        k,
+      );
+      const p = (kept ?? steps.map((_, i) => i)).map((i) => (steps[i] as { text: string }).text);
       if (k.join("\n") !== p.join("\n"))
         divergences.push({ packet: i + 1, what: "rules", kernel: k, predicted: p });
     }
   }
-  return { divergences, recorded, simulated: result.packets, stopped: result.stopped, spec };
+  return { ways, divergences, packets: run.packets, stopped: run.stopped };
+}
+
+/**
+ * The first replay that agrees with the recording, trying other ways of the undecided rules met up
+ * to the first packet that diverges (breadth first, at most {@link MAX_REPLAYS} replays); the
+ * default replay when none agrees.
+ */
+function findAgreeingWays(first: Replay, again: (ways: ReadonlyMap<string, number>) => Replay): Replay {
+  const queue = [first];
+  const seen = new Set<string>([""]);
+  let runs = 1;
+  for (let at = queue.shift(); at; at = queue.shift()) {
+    const bad = at.divergences[0]?.packet ?? 0;
+    // A rule met after the first diverging packet cannot change it: only earlier forks are tried.
+    const shown = at.packets.filter((p) => !p.unseen);
+    const last = shown[bad - 1]?.id ?? Number.POSITIVE_INFINITY;
+    for (const u of at.packets.filter((p) => p.id <= last).flatMap((p) => p.unmodelled)) {
+      if (u.fork === undefined || u.ways === undefined || at.ways.has(u.fork)) continue;
+      for (let w = 0; w < u.ways; w++) {
+        if (w === u.way) continue;
+        const ways = new Map(at.ways).set(u.fork, w);
+        const key = [...ways]
+          .map(([k, v]) => `${k}=${v}`)
+          .sort()
+          .join("\n");
+        if (seen.has(key)) continue;
+        seen.add(key);
+        if (runs++ >= MAX_REPLAYS) return first;
+        const next = again(ways);
+        if (next.divergences.length === 0) return next;
+        queue.push(next);
+      }
+    }
+  }
+  return first;
+}
+
+/**
+ * Simulates the scenario of `parsed` in `world` and compares. A rule the simulator followed both
+ * ways with differing outcomes (an unmodelled or chance match, a random pick) is undecided: when the
+ * default way diverges, the other ways are replayed too, and a recording that agrees with one of them
+ * agrees (`ways` then names the rules taken another way).
+ */
+export function checkConformance(
+  world: World,
+  parsed: ParsedTrace,
+  meta: { mode: "log" | "trace"; from: string; proto: "icmp" | "tcp" | "udp" },
+): ConformanceResult {
+  const recorded = recordedPackets(parsed, meta.mode, world.ruleset);
+  const spec = scenarioFromRecorded(recorded, meta.from, meta.proto);
+  if (!spec)
+    return {
+      divergences: [{ packet: 1, what: "count", kernel: ["(no IP packet in the trace)"], predicted: [] }],
+      recorded,
+      simulated: [],
+    };
+  const again = (ways: ReadonlyMap<string, number>) => replay(world, recorded, spec, meta.mode, ways);
+  const first = again(new Map());
+  const best = first.divergences.length ? findAgreeingWays(first, again) : first;
+  const simulated = best.packets.filter((p) => !p.unseen);
+  const taken = simulated.flatMap((p) => p.unmodelled).filter((u) => u.fork && best.ways.has(u.fork));
+  return {
+    divergences: best.divergences,
+    recorded,
+    simulated,
+    stopped: best.stopped,
+    spec,
+    ...(taken.length ? { ways: taken } : {}),
+  };
 }
 
 /** A readable diff of one trace's divergences: kernel vs predicted, line by line. */

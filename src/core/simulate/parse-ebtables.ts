@@ -14,7 +14,7 @@ import { parsePortRange } from "./parse-rule-args.ts";
 import type { ChainDef, Condition, Rule, TableDef, Target } from "./ruleset.ts";
 import { tokenizeNft } from "./tokenize-nft.ts";
 import { type Token, tokenizeRule } from "./tokenize-rule.ts";
-import { CHANCE_HINT, UNCERTAIN_HINT } from "./unmodelled-hints.ts";
+import { CHANCE_HINT, UNCERTAIN_HINT, UNMODELLED_MATCH_HINT } from "./unmodelled-hints.ts";
 
 /** Built-in bridge chains per table (ebtables-nft has no broute table; legacy has it). */
 export const BRIDGE_BUILTIN_CHAINS: Record<string, string[]> = {
@@ -171,7 +171,7 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
           lineNo,
           indent + (at < 0 ? 1 : at + 1),
           `match '${c.text}' is not modelled`,
-          c.chance ? CHANCE_HINT : UNCERTAIN_HINT,
+          c.chance ? CHANCE_HINT : UNMODELLED_MATCH_HINT,
         );
       }
     if (parsed.target.kind === "unknown") {

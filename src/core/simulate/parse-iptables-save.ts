@@ -9,7 +9,7 @@ import { findBinary } from "./find-binary.ts";
 import { parseRuleArgs } from "./parse-rule-args.ts";
 import type { ChainDef, FamilyRules, Rule, TableDef } from "./ruleset.ts";
 import { tokenizeRule } from "./tokenize-rule.ts";
-import { CHANCE_HINT, DECIDES_NOTHING_HINT, UNCERTAIN_HINT } from "./unmodelled-hints.ts";
+import { CHANCE_HINT, DECIDES_NOTHING_HINT, UNMODELLED_MATCH_HINT } from "./unmodelled-hints.ts";
 
 /** Options of {@link parseIptablesSave}. */
 export interface ParseRulesOptions {
@@ -241,7 +241,7 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
         lineNo,
         offset + (at < 0 ? 1 : at + 1),
         `match '${c.text}' is not modelled`,
-        c.chance ? CHANCE_HINT : UNCERTAIN_HINT,
+        c.chance ? CHANCE_HINT : UNMODELLED_MATCH_HINT,
         "warning",
       );
     }

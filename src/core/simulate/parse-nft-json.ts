@@ -231,13 +231,23 @@ function jsonErrorOffset(text: string, msg: string): number {
   return /end of JSON input/.test(msg) ? text.length : 0;
 }
 
-/** Parses nft JSON output. */
-export function parseNftJson(text: string, options: ParseNftJsonOptions = {}): ParsedNft {
+/**
+ * `nft -j list ruleset` output written as `nft list ruleset` prints the same ruleset: one statement
+ * per line, tab-indented, blocks apart, a base chain's `type ... hook ... priority P; policy P;` on
+ * its own line (standard priorities by name), counters without their values; a set's elements on one
+ * line. `lines` gives, per written line, the JSON
+ * object it comes from; `diagnostics` the problems of the JSON itself (then `text` holds what could
+ * be read).
+ */
+export function nftJsonText(
+  text: string,
+  options: ParseNftJsonOptions = {},
+): { text: string; lines: { line: number; column: number }[]; diagnostics: Diagnostic[] } {
   const file = options.file ?? "ruleset.json";
   const diagnostics: Diagnostic[] = [];
   const fail = (line: number, column: number, message: string, hint: string) => {
     diagnostics.push({ severity: "error", message, hint, position: { file, line, column } });
-    return { tables: [], diagnostics };
+    return { text: "", lines: [], diagnostics };
   };
   let doc: Json;
   try {
@@ -335,17 +345,20 @@ export function parseNftJson(text: string, options: ParseNftJsonOptions = {}): P
         return rhs(e, String(v.type) === "ifname" ? "iifname" : String(v.type));
       });
       const type = kind === "map" ? `${v.type} : ${v.map}` : String(v.type);
-      table.body.push({
-        s: `${kind} ${v.name} { type ${type}; ${items.length ? `elements = { ${items.join(", ")} }` : ""} }`,
-        at,
-      });
+      table.body.push(
+        { s: `\t${kind} ${v.name} {`, at },
+        { s: `\t\ttype ${type}`, at },
+        ...(items.length ? [{ s: `\t\telements = { ${items.join(", ")} }`, at }] : []),
+        { s: "\t}", at },
+      );
       return;
     }
     if (kind === "chain") {
-      const head = v.hook
-        ? `chain ${v.name} { type ${v.type} hook ${v.hook} priority ${v.prio}; policy ${v.policy ?? "accept"};`
-        : `chain ${v.name} {`;
-      chains.set(`${tkey} ${v.name}`, { s: head, at, rules: [] });
+      const prio = priorityText(String(v.family), String(v.hook), Number(v.prio));
+      const rules = v.hook
+        ? [{ s: `\t\ttype ${v.type} hook ${v.hook} priority ${prio}; policy ${v.policy ?? "accept"};`, at }]
+        : [];
+      chains.set(`${tkey} ${v.name}`, { s: `\tchain ${v.name} {`, at, rules });
       table.body.push({ s: `@chain ${v.name}`, at });
       return;
     }
@@ -362,7 +375,7 @@ export function parseNftJson(text: string, options: ParseNftJsonOptions = {}): P
       }
       const words = v.expr.map(statementText);
       if (typeof v.comment === "string") words.push(`comment ${JSON.stringify(v.comment)}`);
-      chain.rules.push({ s: words.join(" "), at });
+      chain.rules.push({ s: `\t\t${words.join(" ")}`, at });
       return;
     }
     diagnostics.push({
@@ -374,20 +387,64 @@ export function parseNftJson(text: string, options: ParseNftJsonOptions = {}): P
   });
   for (const [tkey, table] of byTable) {
     emit(table.head, table.at);
-    for (const b of table.body) {
+    table.body.forEach((b, k) => {
+      // A blank line between the blocks of a table, as nft prints them.
+      if (k > 0 && (b.s.startsWith("@chain ") || /^\t(set|map) /.test(b.s))) emit("", b.at);
       if (!b.s.startsWith("@chain ")) {
         emit(b.s, b.at);
-        continue;
+        return;
       }
       const chain = chains.get(`${tkey} ${b.s.slice(7)}`);
-      if (!chain) continue;
+      if (!chain) return;
       emit(chain.s, chain.at);
       for (const r of chain.rules) emit(r.s, r.at);
-      emit("}", chain.at);
-    }
+      emit("\t}", chain.at);
+    });
     emit("}", table.at);
   }
-  const parsed = parseNftRuleset(out.join("\n"), { file });
+  return { text: out.join("\n"), lines: lineOf, diagnostics };
+}
+
+/** nft's standard priorities by family, with the one hook each is named at (none: any hook). */
+const STD_PRIORITIES: Record<"bridge" | "ip", { name: string; value: number; hook?: string }[]> = {
+  ip: [
+    { name: "raw", value: -300 },
+    { name: "mangle", value: -150 },
+    { name: "dstnat", value: -100, hook: "prerouting" },
+    { name: "filter", value: 0 },
+    { name: "security", value: 50 },
+    { name: "srcnat", value: 100, hook: "postrouting" },
+  ],
+  bridge: [
+    { name: "dstnat", value: -300, hook: "prerouting" },
+    { name: "filter", value: -200 },
+    { name: "out", value: 100, hook: "output" },
+    { name: "srcnat", value: 300, hook: "postrouting" },
+  ],
+};
+
+/**
+ * A base chain's priority as `nft list ruleset` prints it (nft 1.0.6, checked in a namespace): the
+ * standard name within 10 of its value at a hook it is named at (`raw - 1`, `srcnat + 1`), else the number.
+ */
+function priorityText(family: string, hook: string, prio: number): string {
+  for (const std of STD_PRIORITIES[family === "bridge" ? "bridge" : "ip"]) {
+    const offset = prio - std.value;
+    if (Math.abs(offset) > 10 || (std.hook !== undefined && std.hook !== hook)) continue;
+    return offset === 0 ? std.name : `${std.name} ${offset > 0 ? "+" : "-"} ${Math.abs(offset)}`;
+  }
+  return String(prio);
+}
+
+/** Parses nft JSON output. */
+export function parseNftJson(text: string, options: ParseNftJsonOptions = {}): ParsedNft {
+  const file = options.file ?? "ruleset.json";
+  const written = nftJsonText(text, options);
+  const diagnostics = written.diagnostics;
+  if (diagnostics.some((d) => d.severity === "error") && written.text === "")
+    return { tables: [], diagnostics };
+  const lineOf = written.lines;
+  const parsed = parseNftRuleset(written.text, { file });
   for (const d of parsed.diagnostics) {
     const at = lineOf[d.position.line - 1] ?? { line: 1, column: 1 };
     diagnostics.push({ ...d, position: { file, line: at.line, column: at.column } });

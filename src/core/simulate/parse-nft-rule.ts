@@ -12,7 +12,14 @@ import { NFT_ICMP_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
 import { CHANCE_MODULES, NON_DECIDING_TARGETS } from "./parse-rule-args.ts";
 import type { Chance, Condition, NftKey, NftMapElement, NftValue, PortRange, Target } from "./ruleset.ts";
 import type { NftToken } from "./tokenize-nft.ts";
-import { CHANCE_HINT, DECIDES_NOTHING_HINT, UNCERTAIN_HINT, XT_HINT } from "./unmodelled-hints.ts";
+import {
+  CHANCE_HINT,
+  DECIDES_NOTHING_HINT,
+  UNCERTAIN_HINT,
+  UNMODELLED_MATCH_HINT,
+  XT_HINT,
+  XT_MATCH_HINT,
+} from "./unmodelled-hints.ts";
 
 /** A problem in one rule, at a token. */
 export interface NftRuleProblem {
@@ -409,25 +416,27 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     problem(
       tokens[start],
       `expression '${what}' is not modelled`,
-      chance ? CHANCE_HINT : UNCERTAIN_HINT,
+      chance ? CHANCE_HINT : UNMODELLED_MATCH_HINT,
       "warning",
     );
     return what;
   };
   /**
-   * Reports the words from `from` to the current one as not modelled: an unknown condition, an
-   * unknown target, or a statement that decides nothing.
+   * Reports the words from `from` to the current one as not modelled: an unknown condition (a match,
+   * or a statement that `acts` on the packet in a way not modelled), an unknown target, or a
+   * statement that decides nothing.
    */
-  const unmodelled = (from: number, as: "condition" | "target" | "statement") => {
+  const unmodelled = (from: number, as: "condition" | "acts" | "target" | "statement") => {
     const what = text(from, i);
     const statement = as === "statement";
     problem(
       tokens[from],
       `${statement ? "statement" : "expression"} '${what}' is not modelled`,
-      statement ? DECIDES_NOTHING_HINT : UNCERTAIN_HINT,
+      statement ? DECIDES_NOTHING_HINT : as === "condition" ? UNMODELLED_MATCH_HINT : UNCERTAIN_HINT,
       "warning",
     );
     if (as === "condition") out.conditions.push({ kind: "unknown", text: what, neg: false });
+    if (as === "acts") out.conditions.push({ kind: "unknown", text: what, neg: false, oneWay: true });
     if (as === "target") out.target = { kind: "unknown", name: what, text: what };
   };
   /** `[==|!=] WORD` at `k` words on: the word, whether negated, and how many words that was; not a set or concatenation. */
@@ -782,7 +791,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
           }
           // `meta mark set ct mark`: the mark becomes a value the model does not know.
           i = setValueEnd(i + 1);
-          unmodelled(start, "condition");
+          unmodelled(start, "acts");
         }
         continue;
       }
@@ -845,7 +854,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       problem(
         tokens[start],
         `expression '${what}' is not modelled`,
-        chance ? CHANCE_HINT : continues ? DECIDES_NOTHING_HINT : XT_HINT,
+        chance ? CHANCE_HINT : continues ? DECIDES_NOTHING_HINT : w1 === "match" ? XT_MATCH_HINT : XT_HINT,
         "warning",
       );
       if (w1 === "target")
@@ -1091,12 +1100,19 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     const what = unknownFrom(start);
     const chance = chanceAt(tokens, start);
     // An unknown statement that decides (queue, redirect, notrack) is an unknown target, else a condition.
-    if (w === "queue" || w === "redirect" || w === "notrack")
+    if (w === "queue" || w === "redirect" || w === "notrack") {
       out.target = { kind: "unknown", name: w, text: what };
-    else if ((w === "add" || w === "update") && w1?.startsWith("@") && !chance) {
+      const p = out.problems[out.problems.length - 1];
+      if (p) p.hint = UNCERTAIN_HINT;
+    } else if ((w === "add" || w === "update") && w1?.startsWith("@") && !chance) {
       // `update @seen { ip saddr }` only fills a set: matches on that set are chance (see checkReferences).
       const p = out.problems[out.problems.length - 1];
       if (p) Object.assign(p, { message: `statement '${what}' is not modelled`, hint: DECIDES_NOTHING_HINT });
+    } else if (!chance && (w === "flow" || /(?:^| )set /.test(what))) {
+      // It acts (sets a field from something not modelled, offloads): no match to follow both ways.
+      out.conditions.push({ kind: "unknown", text: what, neg: false, oneWay: true });
+      const p = out.problems[out.problems.length - 1];
+      if (p) p.hint = UNCERTAIN_HINT;
     } else out.conditions.push({ kind: "unknown", text: what, neg: false, ...(chance ? { chance } : {}) });
   }
   return out;

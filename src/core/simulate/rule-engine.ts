@@ -25,8 +25,8 @@ export interface RuleStep {
   /** For JUMP/GOTO: the chain jumped to. */
   target?: string;
   /**
-   * Set on a rule only chance decides (its limit or random match, as text) whose every outcome ends
-   * the table alike: the step is shown taken, and the result stays decided.
+   * Set on a rule only chance or an unmodelled match decides (that match, as text) whose every
+   * outcome ends the table alike: the step is shown taken, and the result stays decided.
    */
   chance?: string;
 }
@@ -36,7 +36,10 @@ export interface LogHit {
   prefix: string;
   level?: string;
   line: number;
-  /** True when a rate limit (or another chance match) decides whether this line is printed at all. */
+  /**
+   * True when a rate limit, another chance match or an unmodelled match decides whether this line is
+   * printed at all (the rest of the walk is the same either way).
+   */
   chance?: boolean;
 }
 
@@ -49,11 +52,27 @@ export interface Unmodelled {
   /** What was not modelled: the match or target text. */
   what: string;
   /**
-   * For a chance rule whose outcomes differ: the outcomes not followed, e.g. `if it matched: DROP`,
-   * `another pick: DNAT to 10.244.2.6:80`. Absent for other unmodelled rules.
+   * For a rule followed both ways (a chance or unmodelled match, a pick) whose outcomes differ: the
+   * outcomes not followed, e.g. `if it matched: DROP`, `another pick: DNAT to 10.244.2.6:80`. Absent
+   * for an unmodelled target, and past the fork budget.
    */
   alternatives?: string[];
+  /** With `alternatives`: the rule's 1-based position in `chain`, which names it to a {@link ChooseWay}. */
+  index?: number;
+  /** With `alternatives`: how many ways the rule was followed (the ways a {@link ChooseWay} may pick). */
+  ways?: number;
+  /** With `alternatives`: the way shown (0: matched, or the first pick; the last: not matched). */
+  way?: number;
+  /** With `alternatives`, set by the simulator: the key a later run decides this rule by (see `Simulator`). */
+  fork?: string;
 }
+
+/**
+ * Decides a rule followed both ways whose ways differ: the index of the way to walk (0: as if it
+ * matched, or the first pick; the last: as if it did not), or undefined for the default (not
+ * matched; a pick: its first choice).
+ */
+export type ChooseWay = (rule: Rule) => number | undefined;
 
 /**
  * A NAT action chosen in a nat chain. `port`: the new port, or the lowest of a range up to `portHi`
@@ -104,7 +123,7 @@ function unknownWhat(rule: Rule): string {
     .join(" ");
 }
 
-/** The chance rule the walk is about to decide by force: which of its outcomes to take. */
+/** The undecided rule the walk is about to decide by force: which of its outcomes to take. */
 type Force = { choice: "match" } | { choice: "pick"; target: Target };
 
 /** Where a walk through one table stands: the call stack, the rule it is at, what it found, the packet. */
@@ -121,9 +140,10 @@ interface WalkEnv {
   ctx: MatchContext;
   base: ChainDef;
   forks: number;
+  choose?: ChooseWay;
 }
 
-/** How many chance rules one `runChain` follows both ways before it treats the next as unknown. */
+/** How many undecided rules one `runChain` follows both ways before it treats the next as unknown. */
 const MAX_FORKS = 256;
 
 function cloneState(s: WalkState): WalkState {
@@ -146,7 +166,7 @@ function outcome(s: WalkState): string {
   ].join("|");
 }
 
-/** A branch's outcome in words, for the note on an undecided chance rule. */
+/** A branch's outcome in words, for the note on an undecided rule. */
 function describeOutcome(s: WalkState): string {
   const n = s.run.nat;
   const nat = n
@@ -157,12 +177,12 @@ function describeOutcome(s: WalkState): string {
   return `${nat}${s.p.mark ? ` (mark 0x${s.p.mark.toString(16)})` : ""}`;
 }
 
-/** Whether every match of `rule` the model cannot decide is a chance match (a limit, a random draw). */
-function decidedByChanceOnly(rule: Rule): boolean {
-  return (
-    rule.conditions.some((c) => c.kind === "unknown" && c.chance) &&
-    rule.conditions.every((c) => c.kind !== "unknown" || c.chance !== undefined)
-  );
+/**
+ * Whether the walk can follow `rule` both ways: what it cannot decide is matches (chance or
+ * unmodelled), none marked `oneWay`.
+ */
+function followable(rule: Rule): boolean {
+  return rule.conditions.every((c) => c.kind !== "unknown" || c.oneWay === undefined);
 }
 
 /** Whether taking `rule` only logs: its target goes on to the next rule and it changes nothing else. */
@@ -180,29 +200,37 @@ function onlyLogs(rule: Rule): boolean {
  * Runs `chainName` of `table`. `p.mark` changes with MARK; NAT targets are returned, not applied (the
  * caller applies them at the right manip point).
  *
- * A rule the model cannot decide because of chance alone (a rate limit, `-m statistic`, `numgen
- * random ... vmap`) is followed every way it can go, to the end of the table: when every way hands on
+ * A rule the model cannot decide, by chance (a rate limit, `-m statistic`, `numgen random ... vmap`)
+ * or because a match is not modelled (`meta pkttype host`, `-m owner`), is followed every way it can
+ * go, to the end of the table (at most `MAX_FORKS` of them per run): when every way hands on
  * the same verdict, NAT and mark (and meets the same undecided rules after it), the result is decided and the
  * walk shown is the one where the rule matched (for a pick, its first choice); its step carries
  * `chance`. So a limited LOG, or a limited jump to a chain that only logs and returns (ufw's
- * `ufw-logging-deny`), changes nothing, while a limited DROP before an accept is uncertain. When the
- * ways differ, the walk goes on as if the rule did not match (a pick: its first choice), and the
- * unmodelled entry names the other outcomes (`alternatives`).
+ * `ufw-logging-deny`), or a LOG behind an unmodelled match, changes nothing but whether its line is
+ * printed, while a limited DROP before an accept is uncertain. When the
+ * ways differ, the walk goes on as if the rule did not match (a pick: its first choice) unless
+ * `choose` names another way, and the unmodelled entry names the other outcomes (`alternatives`).
  */
-export function runChain(table: TableDef, chainName: string, p: SimPacket, baseCtx: MatchContext): ChainRun {
+export function runChain(
+  table: TableDef,
+  chainName: string,
+  p: SimPacket,
+  baseCtx: MatchContext,
+  choose?: ChooseWay,
+): ChainRun {
   const run: ChainRun = { verdict: "ACCEPT", steps: [], logs: [], unmodelled: [], trace: false };
   const ctx = table.sets ? { ...baseCtx, sets: table.sets } : baseCtx;
   const base = table.chains.get(chainName);
   if (!base) return run;
   const end = walk(
-    { table, ctx, base, forks: MAX_FORKS },
+    { table, ctx, base, forks: MAX_FORKS, ...(choose ? { choose } : {}) },
     { stack: [], cur: { chain: base, at: 0 }, run, p },
   );
   if (end.p !== p) p.mark = end.p.mark;
   return end.run;
 }
 
-/** The outcomes of a chance rule, as forced walks, and the one followed when they differ. */
+/** The outcomes of an undecided rule, as forced walks, and the one followed when they differ. */
 function forkChance(env: WalkEnv, s: WalkState, rule: Rule, t: Target | undefined): WalkState {
   const unmodelledBefore = s.run.unmodelled.length;
   const logsBefore = s.run.logs.length;
@@ -249,17 +277,21 @@ function forkChance(env: WalkEnv, s: WalkState, rule: Rule, t: Target | undefine
     });
     return first;
   }
-  const shown = followed ?? first;
-  if (!followed) markUnknownAt(env, shown, s, rule, t?.kind === "pick" ? t.text : unknownWhat(rule));
+  const chosen = env.choose?.(rule);
+  const shown = (chosen !== undefined ? ways[chosen] : undefined) ?? followed ?? first;
+  if (shown !== followed) markUnknownAt(env, shown, s, rule, t?.kind === "pick" ? t.text : unknownWhat(rule));
+  const label = (w: WalkState) =>
+    w === followed ? "if it did not match" : followed ? "if it matched" : "another pick";
   const entry = shown.run.unmodelled[unmodelledBefore];
   if (entry)
-    entry.alternatives = [
-      ...new Set(
-        ways
-          .filter((w) => w !== shown)
-          .map((w) => `${followed ? "if it matched" : "another pick"}: ${describeOutcome(w)}`),
-      ),
-    ];
+    Object.assign(entry, {
+      alternatives: [
+        ...new Set(ways.filter((w) => w !== shown).map((w) => `${label(w)}: ${describeOutcome(w)}`)),
+      ],
+      index: rule.index,
+      ways: ways.length,
+      way: ways.indexOf(shown),
+    });
   return shown;
 }
 
@@ -283,7 +315,7 @@ function markUnknown(env: WalkEnv, s: WalkState, rule: Rule, what: string): void
   });
 }
 
-/** For a pick followed by its first choice: the unmodelled entry at the fork, and its step marked undecided. */
+/** For a way walked as if the rule matched (or picked): the unmodelled entry at the fork, its step marked undecided. */
 function markUnknownAt(env: WalkEnv, shown: WalkState, at: WalkState, rule: Rule, what: string): void {
   shown.run.unmodelled.splice(at.run.unmodelled.length, 0, {
     table: env.table.name,
@@ -296,7 +328,7 @@ function markUnknownAt(env: WalkEnv, shown: WalkState, at: WalkState, rule: Rule
   if (step) step.unmodelled = true;
 }
 
-/** Walks from `s` to the end of the table; `force` decides the chance rule `s` stands at. */
+/** Walks from `s` to the end of the table; `force` decides the undecided rule `s` stands at. */
 function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
   const { table, ctx, base } = env;
   const { run } = s;
@@ -326,8 +358,8 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       s.cur.at++;
       continue;
     }
-    if (!forced && m === "unknown" && decidedByChanceOnly(rule) && onlyLogs(rule)) {
-      // Matched or not, the walk goes on from the next rule alike: only the LOG line is chance.
+    if (!forced && m === "unknown" && followable(rule) && onlyLogs(rule)) {
+      // Matched or not, the walk goes on from the next rule alike: only the LOG line may be missing.
       s.cur.at++;
       run.steps.push({
         kind: "rule",
@@ -343,11 +375,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         run.logs.push({ prefix: l.prefix, level: l.level, line: rule.line, chance: true });
       continue;
     }
-    if (
-      !forced &&
-      env.forks > 0 &&
-      (m === "unknown" ? decidedByChanceOnly(rule) : rule.target.kind === "pick")
-    ) {
+    if (!forced && env.forks > 0 && (m === "unknown" ? followable(rule) : rule.target.kind === "pick")) {
       env.forks--;
       return forkChance(env, s, rule, m === true ? rule.target : undefined);
     }

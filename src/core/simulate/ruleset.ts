@@ -45,8 +45,12 @@ export type Condition =
    * not on the packet (`rate`: `-m limit`, `-m hashlimit`, nft `limit rate`; `random`: `-m statistic`,
    * nft `numgen`; `state`: `-m recent`, `-m connlimit`, `-m quota`). The rule engine then follows
    * both outcomes and stays decided when they end alike (see `runChain`). Default: not a chance match.
+   * Any other unmodelled match is followed both ways too. `oneWay`: walked only as not matched and
+   * reported undecided: an unmodelled statement read in a match's place (`meta mark set ct mark`),
+   * which does something the walk cannot know, or a fact a caller wants shown undecided (the
+   * listing's facts a log lacks). Default: followed both ways.
    */
-  | { kind: "unknown"; text: string; neg: boolean; chance?: Chance };
+  | { kind: "unknown"; text: string; neg: boolean; chance?: Chance; oneWay?: true };
 
 /** Why a chance match cannot be decided: a token bucket, a random draw, or counts of earlier traffic. */
 export type Chance = "rate" | "random" | "state";

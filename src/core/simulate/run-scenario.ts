@@ -3,7 +3,13 @@
  * then its follow-ups (the ICMP echo reply; the TCP handshake), or an explicit script of packets,
  * each sent from the side it belongs to with the addresses that side sees (NAT included).
  */
-import { type SendSpec, type SimulatedPacket, Simulator, type World } from "./simulate-packet.ts";
+import {
+  type SendSpec,
+  type SimulatedPacket,
+  Simulator,
+  type SimulatorOptions,
+  type World,
+} from "./simulate-packet.ts";
 
 /** One packet of a connection's script. */
 export interface ScriptItem {
@@ -66,9 +72,13 @@ export function defaultScript(proto: "icmp" | "tcp" | "udp"): ScriptItem[] {
   return [{ direction: "request" }];
 }
 
-/** Simulates a connection in `world` (a fresh conntrack table). */
-export function runScenario(world: World, spec: ScenarioSpec): ScenarioResult {
-  const sim = new Simulator(world);
+/** Simulates a connection in `world` (a fresh conntrack table); `options` decide undecided rules. */
+export function runScenario(
+  world: World,
+  spec: ScenarioSpec,
+  options: SimulatorOptions = {},
+): ScenarioResult {
+  const sim = new Simulator(world, options);
   const script = spec.script ?? defaultScript(spec.proto);
   const sport = spec.proto === "icmp" ? undefined : (spec.sport ?? 40000);
   const dport = spec.proto === "icmp" ? undefined : (spec.dport ?? 80);

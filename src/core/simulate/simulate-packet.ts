@@ -12,7 +12,14 @@ import { type HookSlot, hookSlots } from "./hook-order.ts";
 import type { MatchContext } from "./match-rule.ts";
 import { applyNat, type ManipType, natNeedsChain, setBinding } from "./nat.ts";
 import { routeLookup } from "./route.ts";
-import { type LogHit, type NatAction, type RuleStep, runChain, type Unmodelled } from "./rule-engine.ts";
+import {
+  type ChooseWay,
+  type LogHit,
+  type NatAction,
+  type RuleStep,
+  runChain,
+  type Unmodelled,
+} from "./rule-engine.ts";
 import type { Ruleset } from "./ruleset.ts";
 import { type CtState, type PacketSnapshot, type SimPacket, snapshot } from "./sim-packet.ts";
 import { ifaceKey, isBroadcastAddress, isLocalAddress, linkPeer, type Topology } from "./topology.ts";
@@ -96,9 +103,27 @@ export interface SendSpec {
   direction: "request" | "reply";
 }
 
+/**
+ * The key that names one undecided rule met by one packet at one base chain: packet id, hook,
+ * the rule's chain and position. {@link SimulatorOptions.ways} maps these keys to ways.
+ */
+export function forkKey(packet: number, hook: string, chain: string, index: number): string {
+  return `${packet} ${hook} ${chain} ${index}`;
+}
+
+/** How a simulation decides what the model cannot. */
+export interface SimulatorOptions {
+  /**
+   * Rules followed both ways whose ways differ, by {@link forkKey}: the way to walk (see
+   * `ChooseWay`). Default: none, every such rule walked as if it did not match (a pick: its first choice).
+   */
+  ways?: ReadonlyMap<string, number>;
+}
+
 /** A stateful simulation: one conntrack table shared by every packet sent through it. */
 export class Simulator {
   readonly world: World;
+  private readonly ways: ReadonlyMap<string, number>;
   readonly conntrack = new ConntrackTable();
   readonly packets: SimulatedPacket[] = [];
   private nextIpId = 4000;
@@ -106,8 +131,9 @@ export class Simulator {
   private uncertain = false;
   private tracing = false;
 
-  constructor(world: World) {
+  constructor(world: World, options: SimulatorOptions = {}) {
     this.world = world;
+    this.ways = options.ways ?? new Map();
   }
 
   private get nfHost(): string | undefined {
@@ -214,7 +240,13 @@ export class Simulator {
   ): HookEvent | undefined {
     if (!def?.chains.has(chain)) return undefined;
     const ev = this.record(family, table, chain, p, io);
-    const run = runChain(def, chain, p, this.ctx(p, io));
+    const id = this.cur.id;
+    const choose: ChooseWay | undefined = this.ways.size
+      ? (rule) => this.ways.get(forkKey(id, ev.hook, rule.chain, rule.index))
+      : undefined;
+    const run = runChain(def, chain, p, this.ctx(p, io), choose);
+    for (const u of run.unmodelled)
+      if (u.ways !== undefined && u.index !== undefined) u.fork = forkKey(id, ev.hook, u.chain, u.index);
     ev.steps = run.steps;
     ev.logs = run.logs;
     ev.verdict = run.nat ? run.nat.kind : run.verdict;

@@ -1,8 +1,12 @@
 /** The hints of the readers' "is not modelled" warnings, shared so every reader says the same. */
 
-/** An unmodelled match or target that may decide the packet's fate. */
+/** An unmodelled target or verdict statement that may decide the packet's fate. */
 export const UNCERTAIN_HINT =
   "the simulator reports this rule's result as uncertain when a packet reaches it";
+
+/** An unmodelled match: the packet may or may not match it, so both outcomes are followed. */
+export const UNMODELLED_MATCH_HINT =
+  "the simulator follows both outcomes (matched and not) and reports the rule uncertain only where they differ";
 
 /** An unmodelled statement or target that never decides: the walk goes on, decided. */
 export const DECIDES_NOTHING_HINT =
@@ -12,6 +16,10 @@ export const DECIDES_NOTHING_HINT =
 export const CHANCE_HINT =
   "its result is chance, not the packet's: the simulator follows both outcomes and reports the rule uncertain only where they differ";
 
-/** iptables-nft's extension as nft prints it (`xt match "conntrack"`): its options are not shown. */
+/** iptables-nft's extension target as nft prints it (`xt target "X"`): its options are not shown. */
 export const XT_HINT =
   "nft does not print this iptables-nft extension's options: give iptables-save's output for this table; until then the rule is uncertain when a packet reaches it";
+
+/** iptables-nft's extension match as nft prints it (`xt match "conntrack"`): its options are not shown. */
+export const XT_MATCH_HINT =
+  "nft does not print this iptables-nft extension's options: give iptables-save's output for this table; until then the simulator follows both outcomes and reports the rule uncertain only where they differ";

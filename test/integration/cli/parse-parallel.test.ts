@@ -226,6 +226,8 @@ describe("packetwalk parse --jobs", () => {
       cwd: root,
       encoding: "utf8",
       timeout: 120_000,
+      // The mixed log's output grows with the parse fixtures (past spawnSync's default 1 MB).
+      maxBuffer: 1 << 28,
     });
 
   it("gives the same output, problems and exit code on one thread and on several", () => {

@@ -52,6 +52,7 @@ describe("packetwalk import on foreign captures", () => {
       "host-nftables",
       "ipv6-bridge",
       "nft-only",
+      "nft-only-json",
       "nft-only-trace",
       "peer-to-published-port",
       "peer-to-published-port-trace",
@@ -207,6 +208,52 @@ describe("packetwalk import on the setups of record-more.sh", () => {
     expect(p.scenarios.map((s) => s.stem)).toEqual(["b1-to-a1", "a1-to-a2", "a1-to-wan"]);
   });
 
+  it("nft-only-json: `nft -j list ruleset` saved as nft-ruleset.txt is the same nftables-only host as its text form", () => {
+    const text = load("nft-only");
+    const json = load("nft-only-json");
+    expect(json.material.nftRuleset).toMatch(/^\{"nftables": \[/);
+    const a = plan(text.material, text.args);
+    const b = plan(json.material, json.args);
+    expect(b.questions).toEqual([]);
+    expect(b.notes).toContain(
+      `${join(ROOT, "nft-only-json", "input", "nft-ruleset.txt")} is nft -j list ruleset output (JSON): it is read as the same ruleset in nft list ruleset's text form`,
+    );
+    // The same lab, logs, scenarios, hooks and prefix mapping; only the rulesets' digests differ.
+    const unpinned = (p: typeof a) =>
+      JSON.parse(JSON.stringify(p.scenarios).replace(/instrumented-[0-9a-f]{8}|sha256:[0-9a-f]{64}/g, "x"));
+    expect(unpinned(b)).toEqual(unpinned(a));
+    expect(JSON.stringify(b.lab).replace(/instrumented-[0-9a-f]{8}/g, "x")).toBe(
+      JSON.stringify(a.lab).replace(/instrumented-[0-9a-f]{8}/g, "x"),
+    );
+    expect(b.files.filter((f) => f.path.endsWith(".log"))).toEqual(
+      a.files.filter((f) => f.path.endsWith(".log")),
+    );
+    // The rulesets say the same in nft's text form: line for line, but for how nft wraps a map's elements.
+    const unwrapped = (p: typeof a) =>
+      p.files.filter((f) => f.path.startsWith("rulesets/")).map((f) => f.text.replace(/,\n\t+ +/g, ", "));
+    expect(unwrapped(b)).toEqual(unwrapped(a));
+  });
+
+  it("an nft ruleset saved where iptables-save was expected is read as the nft ruleset; broken JSON is a positioned error", () => {
+    const { args, material } = load("nft-only-json");
+    const moved = plan({ ...material, iptablesSave: material.nftRuleset, nftRuleset: undefined }, args);
+    expect(moved.questions).toEqual([]);
+    expect(moved.notes.join("\n")).toMatch(
+      /iptables-save\.txt holds an nft ruleset \(nft -j\), not iptablesSave's output/,
+    );
+    expect(moved.scenarios.map((s) => s.stem)).toEqual(["b1-to-a1", "a1-to-a2", "a1-to-wan"]);
+    const cut = (material.nftRuleset ?? "").slice(0, 400);
+    const broken = plan(
+      { ...material, nftRuleset: cut, rulesetFiles: { nftRuleset: "nft-ruleset.txt" } },
+      args,
+    );
+    expect(broken.questions[0]).toMatch(/the nft -j ruleset could not be read whole/);
+    expect(broken.diagnostics.map(formatDiagnostic)[0]).toMatch(
+      /^nft-ruleset\.txt:1:\d+: error: not valid JSON/,
+    );
+    expect(broken.lab).toBeUndefined();
+  });
+
   it("keeps nft tables of its own next to an iptables ruleset, in the order nft lists them, and says so", () => {
     const { args, material } = load("two-networks");
     const nft = load("nft-only").material.nftRuleset;
@@ -242,17 +289,48 @@ describe("packetwalk import on the setups of record-more.sh", () => {
     expect(p.scenarios.map((s) => s.meta.exitCode)).toEqual([0, 1]);
   });
 
-  it("a check that disagrees names the expressions the simulator does not model, at their lines", () => {
+  /** nft-only imported with its ruleset edited (`[from, to]` pairs), written to `name`, and checked. */
+  const checkEdited = (name: string, edits: [string, string][]) => {
     const { args, material } = load("nft-only");
-    const nft = material.nftRuleset?.replace(
-      'meta l4proto icmp log prefix "dbg post: "',
-      'meta l4proto icmp meta pkttype host log prefix "dbg post: "',
-    );
-    const p = plan({ ...material, nftRuleset: nft }, args);
-    const out = join(tmp, "unmodelled", args.lab);
-    writePlan(p, out);
-    const failed = checkLab(out).filter((r) => !r.ok);
-    expect(failed.length).toBeGreaterThan(0);
+    const nft = edits.reduce((t, [from, to]) => t.replace(from, to), material.nftRuleset ?? "");
+    const out = join(tmp, name, args.lab);
+    writePlan(plan({ ...material, nftRuleset: nft }, args), out);
+    return { out, results: checkLab(out) };
+  };
+  const UNMODELLED_LOG: [string, string] = [
+    'meta l4proto icmp log prefix "dbg post: "',
+    'meta l4proto icmp meta pkttype host log prefix "dbg post: "',
+  ];
+  const ICC = 'iifname "br-a" counter packets 1 bytes 84 accept comment "ICC"';
+
+  it("an unmodelled match on a logging rule is followed both ways: the recording agrees whether it printed or not", () => {
+    const { results } = checkEdited("unmodelled-log", [UNMODELLED_LOG]);
+    expect(results.length).toBe(3);
+    for (const r of results) expect(r.report, r.report).toBe("");
+  });
+
+  it("a recording only the other way of an unmodelled match explains agrees, and check says which way it took", () => {
+    // ICC under an unmodelled match: not matched, a1 -> a2 would meet the unpublished-port drop.
+    const { results } = checkEdited("unmodelled-accept", [
+      [ICC, 'iifname "br-a" meta pkttype host counter packets 1 bytes 84 accept comment "ICC"'],
+    ]);
+    for (const r of results) expect(r.report, r.report).toBe("");
+    const icc = results.find((r) => r.trace.endsWith("/a1-to-a2"));
+    expect(icc?.ways).toEqual([
+      expect.stringMatching(
+        /^docker-bridges filter-forward-in__br-a line \d+ \(meta pkttype host\): as if it matched$/,
+      ),
+    ]);
+  });
+
+  it("a check that disagrees names the expressions the simulator does not model, at their lines", () => {
+    // a1 -> a2 was allowed; here ICC drops it whether or not the unmodelled match holds.
+    const { out, results } = checkEdited("unmodelled", [
+      UNMODELLED_LOG,
+      [ICC, 'iifname "br-a" meta pkttype host counter packets 1 bytes 84 drop comment "ICC"'],
+    ]);
+    const failed = results.filter((r) => !r.ok);
+    expect(failed.map((r) => r.trace)).toEqual([`${out}/a1-to-a2`]);
     for (const r of failed)
       expect(r.report).toMatch(
         /rulesets\/nft-host\.instrumented-[0-9a-f]{8}\.rules:\d+:\d+: warning: expression 'meta pkttype host' is not modelled/,

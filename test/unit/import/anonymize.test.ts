@@ -9,6 +9,13 @@ import {
 import { ENVELOPES } from "../../../src/core/parse/detect-envelope.ts";
 import { formatEnvelope } from "../../../src/core/parse/format-envelope.ts";
 
+/** A new anonymiser that has left every one of `kept` as it was, between words. */
+function keeps(kept: readonly string[]): Anonymizer {
+  const a = new Anonymizer();
+  for (const k of kept) expect(a.text(`x ${k} y`), k).toBe(`x ${k} y`);
+  return a;
+}
+
 describe("isPublicIpv4", () => {
   it("keeps private, loopback, link-local, CGNAT, multicast and TEST-NET addresses", () => {
     for (const a of [
@@ -169,8 +176,7 @@ describe("Anonymizer and IPv6", () => {
   });
 
   it("keeps documentation, loopback, multicast, unique-local and IPv4-mapped addresses, MACs and clocks as they are", () => {
-    const a = new Anonymizer();
-    const kept = [
+    const a = keeps([
       "2001:db8::1",
       "3fff:0:1::5",
       "::1",
@@ -182,8 +188,7 @@ describe("Anonymizer and IPv6", () => {
       "::ffff:10.0.0.1",
       "Nov 30 10:11:12",
       "10:11:12.123456",
-    ];
-    for (const k of kept) expect(a.text(`x ${k} y`), k).toBe(`x ${k} y`);
+    ]);
     // A MAC is a MAC, not a short IPv6 address.
     expect(a.text("x 02:42:ac:11:00:02 y")).toBe(`x ${a.mac("02:42:ac:11:00:02")} y`);
   });
@@ -233,5 +238,93 @@ describe("Anonymizer and IPv6", () => {
     expect(after.map((p) => p.hooks)).toEqual(before.map((p) => p.hooks));
     expect(after).toHaveLength(1);
     expect(after[0]?.summary).toContain("2001:db8:");
+  });
+});
+
+describe("Anonymizer and IPv4 addresses carried in IPv6 ones", () => {
+  // 81.2.69.160 is 5102:45a0 in hex; its stand-in, the first public /24's, 203.0.113.160 is cb00:71a0.
+  const V4 = "81.2.69.160";
+  const STAND = "203.0.113.160";
+
+  it("NAT64 (64:ff9b::/96 and the local-use 64:ff9b:1::/48): the IPv4 address's own stand-in, in the form written", () => {
+    const a = new Anonymizer();
+    expect(a.text(`SRC=${V4}`)).toBe(`SRC=${STAND}`);
+    const out = a.text(
+      [
+        "SRC=64:ff9b::5102:45a0 DST=64:ff9b::81.2.69.160",
+        "SRC=0064:ff9b:0000:0000:0000:0000:5102:45a0 LEN=104",
+        "64:ff9b:1:abcd::5102:45a0 64:ff9b:1::81.2.69.161",
+      ].join("\n"),
+    );
+    expect(out).toBe(
+      [
+        "SRC=64:ff9b::cb00:71a0 DST=64:ff9b::203.0.113.160",
+        "SRC=0064:ff9b:0000:0000:0000:0000:cb00:71a0 LEN=104",
+        "64:ff9b:1:abcd::cb00:71a0 64:ff9b:1::203.0.113.161",
+      ].join("\n"),
+    );
+    expect(a.map().addresses["64:ff9b::5102:45a0"]).toBe("64:ff9b::cb00:71a0");
+    // Met first inside a NAT64 address, the IPv4 address gets the stand-in it keeps everywhere after.
+    const b = new Anonymizer();
+    expect(b.text("64:ff9b::5102:45a0")).toBe("64:ff9b::cb00:71a0");
+    expect(b.text(V4)).toBe(STAND);
+  });
+
+  it("IPv4-mapped, IPv4-translated and IPv4-compatible addresses, hex or dotted", () => {
+    const a = new Anonymizer();
+    expect(a.text("::ffff:5102:45a0 ::ffff:81.2.69.160 ::ffff:0:5102:45a0 ::5102:45a0 ::81.2.69.160")).toBe(
+      "::ffff:cb00:71a0 ::ffff:203.0.113.160 ::ffff:0:cb00:71a0 ::cb00:71a0 ::203.0.113.160",
+    );
+  });
+
+  it("6to4 (2002:V4::/48): the prefix's IPv4 address, again in the interface id when it is there, an EUI-64 id from its MAC's stand-in", () => {
+    const a = new Anonymizer();
+    expect(a.text("2002:5102:45a0::1 2002:5102:45a0:1::5102:45a0 2002:5102:45a0:1:5054:ff:fe12:3402")).toBe(
+      "2002:cb00:71a0::1 2002:cb00:71a0:1::cb00:71a0 2002:cb00:71a0:1:0:ff:fe00:1",
+    );
+    expect(a.mac("52:54:00:12:34:02")).toBe("02:00:00:00:00:01");
+  });
+
+  it("Teredo (2001::/32): the server's address and the client's, stored with its bits flipped", () => {
+    const a = new Anonymizer();
+    // Server 81.2.69.160, client 81.2.69.7 flipped (aefd:baf8), port 0x0404 flipped (fbfb).
+    expect(a.text("2001:0:5102:45a0:0:fbfb:aefd:baf8")).toBe("2001:0:cb00:71a0:0:fbfb:34ff:8ef8");
+    expect(a.text("81.2.69.7")).toBe("203.0.113.7");
+  });
+
+  it("ISATAP interface ids under any prefix: the prefix as usual, the IPv4 address by its stand-in", () => {
+    const a = new Anonymizer();
+    expect(
+      a.text("2a01:4f8:c0c:1234:0:5efe:81.2.69.160 fe80::200:5efe:5102:45a0 2001:db8::5efe:5102:45a0"),
+    ).toBe("2001:db8:1:1234:0:5efe:203.0.113.160 fe80::200:5efe:cb00:71a0 2001:db8::5efe:cb00:71a0");
+  });
+
+  it("keeps what carries no public IPv4 address, and the prefixes alone", () => {
+    const a = keeps([
+      "64:ff9b::c633:6407",
+      "64:ff9b::198.51.100.7",
+      "64:ff9b::10.0.0.1",
+      "::ffff:172.17.0.2",
+      "::ffff:254.1.2.3",
+      "ip6 daddr 64:ff9b::/96 accept",
+      "2002::/16",
+      "2001:db8::5efe:10.1.2.3",
+      "::1",
+    ]);
+    expect(a.map().addresses).toEqual({});
+  });
+
+  it("leaves no trace of the public IPv4 address in an ip6tables LOG line, and the parser reads it alike", async () => {
+    const { parseTraceText } = await import("../../../src/core/parse/index.ts");
+    const log =
+      "[  100.000002] iptable/filter-FORWARDIN=eth0 OUT=nat64 SRC=2001:0db8:0000:0000:0000:0000:0000:0010 DST=0064:ff9b:0000:0000:0000:0000:5102:45a0 LEN=104 TC=0 HOPLIMIT=63 FLOWLBL=12345 PROTO=ICMPv6 TYPE=128 CODE=0 ID=7 SEQ=1 ";
+    const out = new Anonymizer().text(`${log}\n# nat64 pool for ${V4} and 64:ff9b::81.2.69.160`);
+    expect(out).not.toMatch(/5102|45a0|81\.2\.69/);
+    expect(out).toContain("DST=0064:ff9b:0000:0000:0000:0000:cb00:71a0 ");
+    expect(out).toContain(`# nat64 pool for ${STAND} and 64:ff9b::${STAND}`);
+    const [before] = parseTraceText(log).packets;
+    const [after] = parseTraceText(out.split("\n")[0] as string).packets;
+    expect(after?.hooks).toEqual(before?.hooks);
+    expect(after?.summary).toBe(before?.summary.replace("5102:45a0", "cb00:71a0"));
   });
 });

@@ -11,7 +11,12 @@ import { parseNftJson } from "../../../src/core/simulate/parse-nft-json.ts";
 import { parseNftRuleset } from "../../../src/core/simulate/parse-nft-ruleset.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import type { TableDef } from "../../../src/core/simulate/ruleset.ts";
-import { CHANCE_HINT, DECIDES_NOTHING_HINT, XT_HINT } from "../../../src/core/simulate/unmodelled-hints.ts";
+import {
+  CHANCE_HINT,
+  DECIDES_NOTHING_HINT,
+  UNCERTAIN_HINT,
+  XT_MATCH_HINT,
+} from "../../../src/core/simulate/unmodelled-hints.ts";
 
 const DIR = join(import.meta.dirname, "../../fixtures/nft-ruleset/docker29");
 const text = readFileSync(join(DIR, "ruleset.nft"), "utf8");
@@ -168,6 +173,11 @@ describe("parseNftRuleset on other expressions", () => {
     expect(r[2]?.target).toEqual({ kind: "ACCEPT" });
     // A mark taken from elsewhere stays unmodelled.
     expect(diagnostics.map((d) => d.message)).toEqual(["expression 'meta mark set ct mark' is not modelled"]);
+    // It acts rather than matches: not followed both ways, the rule stays uncertain.
+    expect(r[3]?.conditions).toEqual([
+      { kind: "unknown", text: "meta mark set ct mark", neg: false, oneWay: true },
+    ]);
+    expect(diagnostics[0]?.hint).toBe(UNCERTAIN_HINT);
   });
 
   it("reads kube-proxy's 'meta random' and iptables-nft's xt matches: a comment always matches, statistic is chance", () => {
@@ -186,7 +196,12 @@ describe("parseNftRuleset on other expressions", () => {
       text: 'xt target "NFLOG"',
       continues: true,
     });
-    expect(diagnostics.map((d) => d.hint)).toEqual([CHANCE_HINT, CHANCE_HINT, XT_HINT, DECIDES_NOTHING_HINT]);
+    expect(diagnostics.map((d) => d.hint)).toEqual([
+      CHANCE_HINT,
+      CHANCE_HINT,
+      XT_MATCH_HINT,
+      DECIDES_NOTHING_HINT,
+    ]);
   });
 
   it("reads a set the rules fill (meters, update @set) as chance, and ct count as chance", () => {

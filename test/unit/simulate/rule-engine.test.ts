@@ -215,6 +215,9 @@ describe("runChain on chance rules (rate limits, random draws)", () => {
         text: `-A INPUT -p tcp ${LIMIT} -j DROP`,
         what: LIMIT,
         alternatives: ["if it matched: DROP"],
+        index: 1,
+        ways: 2,
+        way: 1,
       },
     ]);
     expect(steps(run)).toEqual(["rule:INPUT:UNKNOWN", "rule:INPUT:ACCEPT"]);
@@ -304,6 +307,49 @@ describe("runChain on chance rules (rate limits, random draws)", () => {
     ]);
     const one = runChain(tbl, "pre", { ...pkt(), dport: 81 }, ctx);
     expect(one).toMatchObject({ nat: { kind: "DNAT", addr: "10.244.1.5", port: 8080 }, unmodelled: [] });
+  });
+
+  it("an unmodelled match is followed both ways too: a LOG behind it decides nothing, a DROP is uncertain", () => {
+    const t = table(
+      '*filter\n:INPUT DROP [0:0]\n-A INPUT -m owner --uid-owner 0 -j LOG --log-prefix "[own] "\n-A INPUT -m owner --uid-owner 0 -j DROP\n-A INPUT -p tcp -j ACCEPT\nCOMMIT\n',
+    );
+    const run = runChain(t, "INPUT", pkt(), ctx);
+    expect(run.verdict).toBe("ACCEPT");
+    expect(run.logs).toEqual([{ prefix: "[own] ", level: undefined, line: 3, chance: true }]);
+    expect(run.unmodelled).toEqual([
+      expect.objectContaining({
+        line: 4,
+        what: "-m owner --uid-owner 0",
+        alternatives: ["if it matched: DROP"],
+      }),
+    ]);
+    // Told to take the other way, the walk drops there, and names the way not taken.
+    const taken = runChain(t, "INPUT", pkt(), ctx, (rule) => (rule.line === 4 ? 0 : undefined));
+    expect(taken.verdict).toBe("DROP");
+    expect(taken.unmodelled).toEqual([
+      expect.objectContaining({ line: 4, alternatives: ["if it did not match: ACCEPT"], ways: 2, way: 0 }),
+    ]);
+    expect(steps(taken).at(-1)).toBe("rule:INPUT:DROP");
+  });
+
+  it("an unmodelled match before a policy of the same verdict is decided", () => {
+    const t = table("*filter\n:INPUT DROP [0:0]\n-A INPUT -m owner --uid-owner 0 -j DROP\nCOMMIT\n");
+    expect(runChain(t, "INPUT", pkt(), ctx)).toMatchObject({ verdict: "DROP", unmodelled: [] });
+  });
+
+  it("stops following unmodelled matches after the same bound", () => {
+    const rules = Array.from(
+      { length: 12 },
+      (_, k) => `-A INPUT -p tcp -m owner --uid-owner ${k} -j X${k % 2}`,
+    ).join("\n");
+    const t = table(
+      `*filter\n:INPUT ACCEPT [0:0]\n:X0 - [0:0]\n:X1 - [0:0]\n${rules}\n-A X0 -j RETURN\n-A X1 -j MARK --set-mark 0x1\nCOMMIT\n`,
+    );
+    const run = runChain(t, "INPUT", pkt(), ctx);
+    expect(run.verdict).toBe("ACCEPT");
+    expect(run.unmodelled.length).toBeGreaterThan(0);
+    // Past the bound a rule is reported as unknown without the ways it was not followed.
+    expect(run.unmodelled.some((u) => u.alternatives === undefined)).toBe(true);
   });
 
   it("stops following chance rules after a bound and reports the rest as unknown", () => {

@@ -1,0 +1,128 @@
+/**
+ * Hook ids a user gives (`packetwalk parse --prefix-map FILE`, the playground's prefix map and its
+ * share links) are accepted whenever the parser or the simulator's readers could produce them: every
+ * hook of every committed trace and parse fixture, every base chain of the committed rulesets, and the
+ * nft names the real nft accepts (tables with '-', '_', '.', '/', digits); a malformed one is refused
+ * with a message naming the file, the prefix and the part that is wrong.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadPrefixMap } from "../../../src/cli/parse-command.ts";
+import { hookIdProblem, isGivenHookId } from "../../../src/core/model/hook.ts";
+import { parseTraceText } from "../../../src/core/parse/index.ts";
+import { hookSlots } from "../../../src/core/simulate/hook-order.ts";
+import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
+import { readTraceFolder } from "../../../src/core/trace-file/read-trace-folder.ts";
+import { isHookId } from "../../../src/playground/hook-choices.ts";
+
+const ROOT = join(import.meta.dirname, "../../..");
+const tmp = mkdtempSync(join(tmpdir(), "pw-prefix-map-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function filesUnder(dir: string, keep: (name: string) => boolean): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return filesUnder(path, keep);
+    return keep(name) ? [path] : [];
+  });
+}
+
+/** Every hook id the parser gives the committed traces and parse fixtures. */
+function parsedHooks(): Set<string> {
+  const hooks = new Set<string>();
+  for (const lab of readdirSync(join(ROOT, "traces"))) {
+    const folder = join(ROOT, "traces", lab);
+    if (!statSync(folder).isDirectory()) continue;
+    for (const t of readTraceFolder(folder).traces)
+      for (const p of parseTraceText(t.text, { prefixMap: t.prefixMap }).packets)
+        for (const e of p.events) hooks.add(e.hook);
+  }
+  for (const file of filesUnder(join(ROOT, "test/fixtures/parse"), (n) => n === "input.log"))
+    for (const p of parseTraceText(readFileSync(file, "utf8")).packets)
+      for (const e of p.events) hooks.add(e.hook);
+  return hooks;
+}
+
+/** Every hook id the simulator gives the base chains of the committed rulesets (iptables, ebtables, nft). */
+function simulatedHooks(): Set<string> {
+  const hooks = new Set<string>();
+  const files = [
+    ...filesUnder(join(ROOT, "traces"), (n) => n.endsWith(".rules")),
+    ...filesUnder(join(ROOT, "test/fixtures/unmodelled-match"), (n) => /\.(rules|nft|json)$/.test(n)),
+  ];
+  for (const file of files) {
+    const ruleset = parseRulesetFile(readFileSync(file, "utf8"), file);
+    for (const family of ["ip", "bridge"] as const)
+      for (const hook of ["BROUTING", "PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"])
+        for (const slot of hookSlots(ruleset, family, hook))
+          hooks.add(`${family}:${slot.table.name}:${slot.chain}`);
+  }
+  return hooks;
+}
+
+async function load(map: Record<string, string>) {
+  const file = join(tmp, `map-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(map));
+  return { file, result: await loadPrefixMap(file) };
+}
+
+describe("hook ids a user gives", () => {
+  const produced = [...parsedHooks(), ...simulatedHooks()];
+
+  it("covers nft tables and chains with '-' in their names among what the tools produce", () => {
+    expect(produced).toContain("ip:docker-bridges:filter-FORWARD");
+    expect(produced.length).toBeGreaterThan(20);
+  });
+
+  it("accepts every hook id the parser and the simulator's readers produce, in the CLI and the playground", async () => {
+    for (const hook of produced) {
+      expect(hookIdProblem(hook), hook).toBeUndefined();
+      expect(isGivenHookId(hook), hook).toBe(true);
+      expect(isHookId(hook), hook).toBe(true);
+    }
+    const map = Object.fromEntries(produced.map((h, i) => [`p${i}`, h]));
+    expect((await load(map)).result).toEqual(map);
+  });
+
+  it("accepts the names the real nft 1.0.6 took in a throwaway namespace", () => {
+    for (const table of ["a-b", "_x", ".x", "a/b", "A.B_c-9", "docker-bridges"])
+      expect(hookIdProblem(`ip:${table}:Fwd.1/x`), table).toBeUndefined();
+  });
+
+  it("refuses a malformed hook id, naming the file, the prefix and the part", async () => {
+    const cases: [string, RegExp][] = [
+      ["ip:filter", /not a hook id: expected family:table:CHAIN/],
+      ["ip:filter:INPUT:1", /not a hook id/],
+      ["ipv4:filter:INPUT", /'ipv4' is not a family: use bridge, ip, ip6, arp/],
+      ["inet:fw:input", /inet tables are read as ip/],
+      ["ip::INPUT", /the table is missing/],
+      ["ip:1abc:INPUT", /'1abc' is not a table name/],
+      ["ip:docker bridges:INPUT", /'docker bridges' is not a table name/],
+      ["ip:filter:", /the chain is missing/],
+      ["ip:filter:IN PUT", /'IN PUT' is not a chain name/],
+      [`ip:${"t".repeat(256)}:INPUT`, /at most 255/],
+    ];
+    for (const [hook, message] of cases) {
+      expect(hookIdProblem(hook), hook).toMatch(message);
+      expect(isGivenHookId(hook), hook).toBe(false);
+      expect(isHookId(hook), hook).toBe(false);
+      const { file, result } = await load({ "fw in: ": "ip:filter:INPUT", "bad one": hook });
+      expect(result).toBe(
+        `${file}: field "bad one": ${hookIdProblem(hook)} (expected an object {"<prefix>": "<family>:<table>:<CHAIN>"})`,
+      );
+    }
+  });
+
+  it("names every wrong field of a file, and a file that is not an object", async () => {
+    const { file, result } = await load({ a: "ip:filter:INPUT", b: "ip:nat", c: "x:y:z" });
+    expect(String(result).split("\n")).toEqual([
+      expect.stringMatching(new RegExp(`^${file}: field "b": 'ip:nat' is not a hook id`)),
+      expect.stringMatching(new RegExp(`^${file}: field "c": 'x' is not a family`)),
+    ]);
+    const list = join(tmp, "list.json");
+    writeFileSync(list, "[]");
+    expect(await loadPrefixMap(list)).toMatch(new RegExp(`^${list}: top level: `));
+  });
+});
