@@ -53,10 +53,17 @@ export function packetTail(p: Pick<Packet, "events" | "hooks" | "rewrites">, mod
   }
   const lines: string[] = [];
   const width = Math.max(...p.hooks.map((h) => h.length));
-  for (const e of p.events) {
+  p.events.forEach((e, i) => {
     const v = e.verdict ? `  ${e.verdict.kind}${e.verdict.verdict ? ` ${e.verdict.verdict}` : ""}` : "";
-    lines.push(`    ${e.hook.padEnd(width)}  ${ifaces(e)}${v}  (${e.position.file}:${e.position.line})`);
-  }
+    // A second LOG rule at one hook: its prefix tells the two lines apart.
+    const again =
+      i > 0 && p.events[i - 1]?.hook === e.hook && (e.source === "log" || e.source === "ebt-log")
+        ? `  logged again by '${e.prefix.trim()}'`
+        : "";
+    lines.push(
+      `    ${e.hook.padEnd(width)}  ${ifaces(e)}${v}${again}  (${e.position.file}:${e.position.line})`,
+    );
+  });
   for (const r of p.rewrites)
     lines.push(
       `    rewrite ${r.kind} between ${r.afterHook} and ${r.beforeHook}: ${endpoints(r.from)}  =>  ${endpoints(r.to)}`,

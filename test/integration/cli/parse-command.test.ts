@@ -144,6 +144,28 @@ describe("problems that --strict turns into a failure", () => {
   });
 });
 
+describe("a packet logged twice at one hook", () => {
+  it("the human output names the second rule's prefix at its line, the JSON lists both events", () => {
+    const file = join(root, "test/fixtures/parse/logged-twice-at-one-hook/input.log");
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [bin, "parse", ...args, file], { cwd: root, encoding: "utf8" });
+    const text = run([]).stdout.split("\n");
+    const again = text.filter((l) => l.includes("logged again by"));
+    expect(again.map((l) => /logged again by '([^']+)'.*:(\d+)\)$/.exec(l)?.slice(1))).toEqual([
+      ["iso/iptable/filter-FORWARD", "3"],
+      ["iso/iptable/filter-FORWARD", "6"],
+      ["iso/iptable/filter-FORWARD", "8"],
+    ]);
+    const first = JSON.parse(run(["--json"]).stdout.split("\n")[0] as string) as { hooks: string[] };
+    expect(first.hooks).toEqual([
+      "ip:raw:PREROUTING",
+      "ip:filter:FORWARD",
+      "ip:filter:FORWARD",
+      "ip:nat:POSTROUTING",
+    ]);
+  });
+});
+
 describe("logs as other machines save them", () => {
   const parse = (args: string[], input?: Buffer) =>
     spawnSync(process.execPath, [bin, "parse", ...args], {
