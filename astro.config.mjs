@@ -6,6 +6,7 @@ import remarkGfm from "remark-gfm";
 import packetwalk from "./src/plugin/integration.ts";
 import rehypeBaseLinks from "./src/plugin/rehype-base-links.ts";
 import rehypeHeadingAnchors from "./src/plugin/rehype-heading-anchors.ts";
+import remarkCjkLineBreaks from "./src/plugin/remark-cjk-line-breaks.ts";
 import remarkTrace from "./src/plugin/remark-trace.ts";
 import remarkTraceSyntax from "./src/plugin/remark-trace-syntax.ts";
 import { siteConfig } from "./src/site-config.ts";
@@ -39,7 +40,12 @@ export default defineConfig({
     // The remark/rehype pipeline (not Sätteri): the trace directive is a remark plugin; only ::trace is a directive.
     processor: unified({
       gfm: true,
-      remarkPlugins: [remarkGfm, remarkTraceSyntax, [remarkTrace, { siteBase: siteConfig.base }]],
+      remarkPlugins: [
+        remarkGfm,
+        remarkTraceSyntax,
+        [remarkTrace, { siteBase: siteConfig.base }],
+        remarkCjkLineBreaks,
+      ],
       rehypePlugins: [rehypeHeadingIds, rehypeHeadingAnchors, [rehypeBaseLinks, { base: siteConfig.base }]],
     }),
   },
