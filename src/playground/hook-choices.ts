@@ -29,7 +29,7 @@ export const HOOK_CHOICES: readonly HookId[] = [
   "ip:nat:POSTROUTING",
 ];
 
-/** Whether `value` is a hook id a prefix map accepts (the same pattern as `packetwalk parse --prefix-map`). */
+/** Whether `value` is a hook id a prefix map accepts (the same check as `packetwalk parse --prefix-map`'s). */
 export function isHookId(value: string): value is HookId {
   return isGivenHookId(value);
 }

@@ -337,7 +337,6 @@ export class Anonymizer {
 
 /** A tag after the host in a journal or syslog envelope: `kernel:`, `kernel[0]:`, `xtables-monitor[812]:`. */
 const PROGRAM_TAG = /^[^\s:[\]]+(?:\[\d+\])?:$/;
-const SYSLOG_LEVEL = /^[a-z0-9]{1,8}\.(?:emerg|alert|crit|err|error|warn|warning|notice|info|debug)$/;
 
 /**
  * Host names the log's envelopes print, to anonymise too: the word before the kernel's or a trace
@@ -361,13 +360,15 @@ export function envelopeHostnames(log: string): string[] {
     const envelope = detectEnvelope(line);
     if (envelope.bodyStart === 0) continue;
     const words = line.slice(0, envelope.bodyStart).trim().split(/\s+/);
-    if (envelope.kind === "rfc5424") add(words[2]);
+    if (envelope.hostAt !== undefined) {
+      // Where the detector read the host (BusyBox's `host kern.warn kernel:` and a host named `x.info` alike).
+      const end = line.indexOf(" ", envelope.hostAt);
+      add(line.slice(envelope.hostAt, end < 0 ? undefined : end));
+    } else if (envelope.kind === "rfc5424") add(words[2]);
     else if (envelope.kind === "ulogd") add(words[words.length - 1]);
     else if (envelope.kind !== "logread") {
       const tag = words.findIndex((w) => PROGRAM_TAG.test(w));
-      // BusyBox syslogd prints `host kern.warn kernel:` (OpenWrt's logread prints no host).
-      const host = tag > 0 && SYSLOG_LEVEL.test(words[tag - 1] ?? "") ? tag - 2 : tag - 1;
-      if (host >= 0) add(words[host]);
+      if (tag > 0) add(words[tag - 1]);
     }
   }
   return [...found];

@@ -178,15 +178,36 @@ function commandsOf(command: string | undefined, exitCode: string | undefined): 
   return [{ argv: words(command), exit: code(0, 1) }];
 }
 
+/** The protocol a traffic command sends, when its program says so (`ping` ICMP, `curl` TCP, `dig` UDP). */
+function commandProto(argv: readonly string[]): "icmp" | "tcp" | "udp" | undefined {
+  const program = (argv[0] ?? "").split("/").pop() ?? "";
+  if (/^(ping|ping6|fping|hping3?)$/.test(program)) return argv.includes("--udp") ? "udp" : "icmp";
+  if (/^(dig|nslookup|host|drill)$/.test(program)) return "udp";
+  if (/^(nc|ncat|netcat|socat)$/.test(program))
+    return argv.some((a) => a === "-u" || a === "--udp" || /^udp/i.test(a)) ? "udp" : "tcp";
+  if (/^(curl|wget|ssh|telnet|http|openssl)$/.test(program)) return "tcp";
+  return undefined;
+}
+
 /**
- * The command of a scenario: the only one given, or the one that names its destination. When `of`
- * scenarios share the destination and as many commands name it (the same ping run from two
- * containers), the `nth` of them (0-based) takes the `nth` command: commands are written down in
- * the order they ran, and scenarios come in the log's order.
+ * The command of a scenario: the only one given, or the one that names its destination (and,
+ * when its program tells, sends the scenario's protocol). When `of` scenarios share the
+ * destination and protocol and as many commands name it (the same ping run from two containers),
+ * the `nth` of them (0-based) takes the `nth` command: commands are written down in the order they
+ * ran (one per line), and scenarios come in the log's order.
  */
-function commandFor(commands: GivenCommand[], s: { dst: string }, nth = 0, of = 1): GivenCommand | undefined {
+function commandFor(
+  commands: GivenCommand[],
+  s: { dst: string; proto: string },
+  nth = 0,
+  of = 1,
+): GivenCommand | undefined {
   if (commands.length <= 1) return commands[0];
-  const naming = commands.filter((c) => c.argv.some((a) => a === s.dst || a.split(/[:@/]/).includes(s.dst)));
+  const naming = commands.filter(
+    (c) =>
+      c.argv.some((a) => a === s.dst || a.split(/[:@/]/).includes(s.dst)) &&
+      (commandProto(c.argv) ?? s.proto) === s.proto,
+  );
   if (naming.length === 1) return naming[0];
   return naming.length === of ? naming[nth] : undefined;
 }
@@ -290,6 +311,14 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     );
   }
   const bridge = m.ebtablesSave ?? (m.nftRuleset ? nftBridgeTables(m.nftRuleset) : "");
+  // With an ebtables-save the bridge rules come from it: a bridge table of the host's own is not in the lab.
+  const ownBridge = [...(m.nftRuleset ?? "").matchAll(/^\s*table\s+bridge\s+(\S+)\s*{/gm)]
+    .map((t) => t[1] as string)
+    .filter((name) => !/^(filter|nat|broute)$/.test(name));
+  if (m.ebtablesSave !== undefined && ownBridge.length)
+    notes.push(
+      `nft list ruleset has bridge tables ebtables-save does not show (${ownBridge.map((n) => `table bridge ${n}`).join(", ")}): the lab's bridge rules are the ebtables-save, so the check does not run them; leave ebtables-save.txt out to take the bridge tables from nft-ruleset.txt instead`,
+    );
   const texts = rulesetTexts(
     m.iptablesSave ?? "",
     bridge,
@@ -444,14 +473,16 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     );
   const lines = m.log.split("\n");
   const commands = commandsOf(m.command, m.exitCode);
-  const seenDst = new Map<string, number>();
+  const seen = new Map<string, number>();
   for (const s of split.scenarios) {
-    const nth = seenDst.get(s.dst) ?? 0;
-    seenDst.set(s.dst, nth + 1);
-    const found = commandFor(commands, s, nth, split.scenarios.filter((x) => x.dst === s.dst).length);
+    const key = `${s.dst} ${s.proto}`;
+    const nth = seen.get(key) ?? 0;
+    seen.set(key, nth + 1);
+    const of = split.scenarios.filter((x) => x.dst === s.dst && x.proto === s.proto).length;
+    const found = commandFor(commands, s, nth, of);
     if (commands.length > 1 && !found)
       notes.push(
-        `${s.stem}: none of the ${commands.length} commands given names ${s.dst}: its command says it was not given`,
+        `${s.stem}: ${of > 1 ? `${of} scenarios go to ${s.dst} by ${s.proto.toUpperCase()}, and not as many of the ${commands.length} commands given name it` : `none of the ${commands.length} commands given names ${s.dst}`}: its command says it was not given`,
       );
     const command = found?.argv ?? ["(not given: imported from a kernel log)"];
     const lone = m.exitCode !== undefined && /^\s*\d+\s*$/.test(m.exitCode) ? Number(m.exitCode) : undefined;

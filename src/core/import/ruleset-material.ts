@@ -50,6 +50,27 @@ export function isLoggingRule(line: string): boolean {
   );
 }
 
+/** An nft `log` statement with its options (`log prefix "x: " level warn flags all`). */
+const NFT_LOG =
+  /\s*\blog(?:\s+(?:prefix\s+"(?:[^"\\]|\\.)*"|level\s+\S+|flags\s+\S+|group\s+\d+|snaplen\s+\d+|queue-threshold\s+\d+))*(?=\s|$)/;
+/** What an nft rule does besides logging: a verdict, NAT, or a statement that sets something. */
+const NFT_ACTS =
+  /\b(?:accept|drop|reject|jump|goto|return|queue|masquerade|snat|dnat|redirect|notrack|tproxy|synproxy|dup|fwd|set|limit|quota|meter|flow\s+add)\b/;
+
+/**
+ * A saved rule line without its logging, for the ruleset a reader sees: undefined for a logging
+ * rule (see {@link isLoggingRule}), the line without its `log ...` statement for an nft rule that
+ * logs and also decides (`tcp dport 23 log prefix "telnet: " drop`), else the line as it is.
+ */
+export function withoutLogging(line: string): string | undefined {
+  if (!isLoggingRule(line)) return line;
+  if (!/^\s/.test(line) || !NFT_LOG.test(line)) return undefined;
+  const indent = /^\s*/.exec(line)?.[0] ?? "";
+  const rest = indent + line.slice(indent.length).replace(NFT_LOG, "").trimStart();
+  // `counter` alone counts what the log printed: nothing a reader's ruleset needs.
+  return NFT_ACTS.test(rest.replace(/"(?:[^"\\]|\\.)*"/g, '""')) ? rest : undefined;
+}
+
 /** The base chains `nft list ruleset` shows, as `family:table:CHAIN` (`ip` and `bridge` families). */
 export function nftBaseChains(nft: string): Set<string> {
   const out = new Set<string>();
@@ -214,10 +235,14 @@ export function pruneEmptyNft(lines: string[]): string[] {
     }
     out.push(line);
   }
-  // Blank lines left where chains were: at most one in a row, none before a closing brace.
+  // Blank lines left where chains were: at most one in a row, none after an opening or before a closing brace.
   return out.filter(
     (l, i) =>
-      l.trim() !== "" || (i > 0 && (out[i - 1] as string).trim() !== "" && !/^\s*}/.test(out[i + 1] ?? "}")),
+      l.trim() !== "" ||
+      (i > 0 &&
+        (out[i - 1] as string).trim() !== "" &&
+        !/{\s*$/.test(out[i - 1] as string) &&
+        !/^\s*}/.test(out[i + 1] ?? "}")),
   );
 }
 
@@ -241,7 +266,7 @@ export function rulesetTexts(iptablesSave: string, bridge: string, note: string,
     const lines = listed.split("\n");
     return {
       instrumented: listed,
-      clean: `${pruneEmptyNft(lines.filter((l) => !isLoggingRule(l)))
+      clean: `${pruneEmptyNft(lines.flatMap((l) => withoutLogging(l) ?? []))
         .join("\n")
         .trimEnd()
         .replace(/^# .*\n/, "# The ruleset without its logging rules (see the instrumentation file).\n")}\n`,
@@ -270,7 +295,7 @@ export function rulesetTexts(iptablesSave: string, bridge: string, note: string,
         )
       : saved;
   const lines = saved.split("\n");
-  const kept = dropEmptyTables(lines.filter((l) => !isLoggingRule(l)));
+  const kept = dropEmptyTables(lines.flatMap((l) => withoutLogging(l) ?? []));
   // (pruneEmptyNft drops the final blank line that ends the file with a newline.)
   const clean = (native.length ? [...pruneEmptyNft(kept), ""] : kept).join("\n");
   return {

@@ -38,6 +38,8 @@ export interface Envelope {
   time?: number;
   /** True when the envelope says the line is from the kernel (so an unknown body is an unrelated kernel line). */
   kernel: boolean;
+  /** Where the host name the envelope prints starts in the line (journal and syslog forms); its end is the next space. */
+  hostAt?: number;
 }
 
 const DAYS = new Set(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]);
@@ -322,10 +324,10 @@ function hostTagged(
     const sp = line.indexOf(" ", at);
     const leveled = skipSyslogLevel(line, sp + 1) !== sp + 1;
     const kind = leveled && plain === "journal" ? "busybox" : inner.time === undefined ? plain : withUptime;
-    return { kind, bodyStart: inner.at, time, kernel: true };
+    return { kind, bodyStart: inner.at, time, kernel: true, hostAt: at };
   }
   const program = afterProgramTag(line, at);
-  return program > 0 ? { kind: plain, bodyStart: program, time, kernel: false } : undefined;
+  return program > 0 ? { kind: plain, bodyStart: program, time, kernel: false, hostAt: at } : undefined;
 }
 
 /**
@@ -556,8 +558,8 @@ export function detectEnvelope(line: string): Envelope {
           const journal = stamp ?? "journal-monotonic";
           const at = tagged > 0 ? tagged : program;
           return time === undefined
-            ? { kind: journal, bodyStart: at, kernel: tagged > 0 }
-            : { kind: journal, bodyStart: at, time, kernel: tagged > 0 };
+            ? { kind: journal, bodyStart: at, kernel: tagged > 0, hostAt: bodyStart }
+            : { kind: journal, bodyStart: at, time, kernel: tagged > 0, hostAt: bodyStart };
         }
         if (kind === undefined)
           kind =
@@ -587,8 +589,6 @@ export function detectEnvelope(line: string): Envelope {
     const full = readFull(line, at);
     const env = full && hostTagged(line, full.end + 1, full.time, "journal-full");
     if (env) return env;
-    const logread = kind === undefined ? readLogread(line, at) : undefined;
-    if (logread) return logread;
     const d = readSyslogDate(line, at);
     if (d && line.charCodeAt(d.end) === 32) {
       const tagged = hostTagged(line, d.end + 1, d.time, "journal", "syslog");
@@ -597,6 +597,10 @@ export function detectEnvelope(line: string): Envelope {
       const host = line.indexOf(" ", d.end + 1);
       if (kind === undefined && host > d.end + 1 && host - d.end <= 256)
         return { kind: "ulogd", bodyStart: host + 1, time: d.time, kernel: false };
+    } else if (!d && kind === undefined) {
+      // Starts with a day's name, not a month's: OpenWrt's logread (checked only when no syslog date is there).
+      const logread = readLogread(line, at);
+      if (logread) return logread;
     }
   }
   if (kind !== undefined) return { kind, bodyStart: at, kernel: true };

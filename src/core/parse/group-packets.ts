@@ -79,7 +79,7 @@ interface OpenPacket {
 }
 
 const BUILTIN = new Set<string>(CHAINS);
-/** Two LOG lines of one packet at one hook are microseconds apart; a retransmission is at least 200 ms later. */
+/** Two LOG lines of one packet at one hook are microseconds apart (see `loggedAgain`). */
 const RELOG_SECONDS = 0.05;
 const TRACE_SOURCES = new Set(["trace", "xtables-monitor", "nft-monitor"]);
 
@@ -372,13 +372,16 @@ export class PacketGrouper {
 
   /**
    * Whether `ev` is `p`'s last line written again by another LOG rule at the same hook (one in the
-   * built-in chain, one in a user chain it jumps to): another prefix, the same header to the IP id
-   * and TTL, written within {@link RELOG_SECONDS} (or on the next line when no clock or IP id
-   * tells). A retransmission at one hook is a new packet: it has a new IP id, ICMP sequence or time.
+   * built-in chain, one in a user chain it jumps to): a prefix no line of `p` at that hook has (one
+   * rule prints a packet once per hook), the same header to the IP id and TTL, written within
+   * {@link RELOG_SECONDS} (or on the next line when no clock or IP id tells). A retransmission
+   * usually differs in its IP id, ICMP sequence or time; one that does not (IP id 0, IPv6, a fast
+   * retransmit within milliseconds) is taken as the same packet only when its rule's prefix is new.
    */
   private loggedAgain(p: OpenPacket, ev: TraceEvent): boolean {
     const last = p.events[p.events.length - 1] as TraceEvent;
-    if (last.hook !== ev.hook || last.source !== ev.source || last.prefix === ev.prefix) return false;
+    if (last.hook !== ev.hook || last.source !== ev.source) return false;
+    for (const e of p.events) if (e.hook === ev.hook && e.prefix === ev.prefix) return false;
     if (ev.source !== "log" && ev.source !== "ebt-log") return false;
     if (last.in !== ev.in || last.out !== ev.out || last.physIn !== ev.physIn || last.physOut !== ev.physOut)
       return false;

@@ -38,15 +38,24 @@ export function annotateTrace(
     const sim = result.simulated[i];
     if (!sim || bad.has(i + 1)) return;
     const vis = keepLogged(visibleEvents(sim, "log"), rec.hooks, "log");
+    // A chain that printed two lines is shown as two copies of its event, one per line: find the event itself.
+    const at = (e: HookEvent) => {
+      const line = e.logs[0];
+      return sim.events.findIndex((x) => x === e || (line !== undefined && x.logs.includes(line)));
+    };
     rec.events.forEach((ev, j) => {
       const s = vis[j];
       if (!s || shownHook(s, "log") !== ev.hook) return;
       ev.matched = matchedRules(s);
       // From this logged chain up to the next one: the base chains that ran unseen in between belong to this line.
-      const from = j === 0 ? 0 : sim.events.indexOf(s);
+      const k = at(s);
+      const again = j > 0 && at(vis[j - 1] as HookEvent) === k;
+      const from = j === 0 ? 0 : again ? k + 1 : k;
       const next = vis[j + 1];
-      const to = next ? sim.events.indexOf(next) : sim.events.length;
-      ev.crossed = sim.events.slice(from, to).map(crossedChain);
+      const nk = next ? at(next) : sim.events.length;
+      // The first of two lines of one chain holds that chain; the second, the chains after it.
+      const to = nk === k ? k + 1 : nk;
+      ev.crossed = sim.events.slice(from, Math.max(from, to)).map(crossedChain);
     });
     annotated.push(i + 1);
   });

@@ -199,11 +199,6 @@ function ruleSteps(ev: HookEvent): { text: string; optional: boolean }[] {
     });
 }
 
-/** The simulator's steps of one chain, in the same form as {@link recordedRuleSteps}. */
-export function simulatedRuleSteps(ev: HookEvent): string[] {
-  return ruleSteps(ev).map((s) => s.text);
-}
-
 /**
  * The indexes of `keys` that line up with `recorded` one for one when an `optional` key may be left
  * out (the longest such line-up, tried first); null when none does.

@@ -268,6 +268,11 @@ describe("packetwalk import on the setups of record-more.sh", () => {
     expect(at("table ip docker-bridges {")).toBeGreaterThan(at("*filter"));
     expect(at("table ip mylog {")).toBeGreaterThan(at("table ip docker-bridges {"));
     expect(plan(material, args).notes.join("\n")).not.toMatch(/tables iptables-save does not show/);
+    // A bridge table of the host's own, next to an ebtables-save: left out, and said so.
+    const own =
+      "table bridge mybr {\n\tchain fwd {\n\t\ttype filter hook forward priority 0; policy drop;\n\t}\n}\n";
+    const q = plan({ ...material, nftRuleset: `${material.nftRuleset}\n${own}` }, args);
+    expect(q.notes.join("\n")).toMatch(/bridge tables ebtables-save does not show \(table bridge mybr\)/);
   });
 
   it("host-nftables: the host firewall created before Docker's rules runs after them at one priority, and drops b1", () => {
@@ -287,6 +292,19 @@ describe("packetwalk import on the setups of record-more.sh", () => {
     ]);
     // The same ping run from a1, then b1: each scenario takes its own line of command.txt / exit-code.txt.
     expect(p.scenarios.map((s) => s.meta.exitCode)).toEqual([0, 1]);
+    // A curl to the same address run first is no ICMP scenario's command.
+    const curlFirst = plan(
+      {
+        ...material,
+        command: `curl -s http://198.51.100.10/\n${material.command}`,
+        exitCode: `7\n${material.exitCode}`,
+      },
+      args,
+    );
+    expect(curlFirst.scenarios.map((s) => [s.meta.traffic.command[0], s.meta.exitCode])).toEqual([
+      ["ping", 0],
+      ["ping", 1],
+    ]);
   });
 
   /** nft-only imported with its ruleset edited (`[from, to]` pairs), written to `name`, and checked. */

@@ -107,6 +107,14 @@ describe("Anonymizer", () => {
       expect(envelopeHostnames(log), date).toEqual(["prod-db-7"]);
       expect(new Anonymizer(envelopeHostnames(log)).text(log), date).not.toContain("prod-db-7");
     }
+    // A host whose name ends like a syslog level (`.info` is a top-level domain), with and without BusyBox's level word.
+    for (const log of [
+      `Nov 30 10:11:12 mysite.info kernel: ${message}`,
+      `Nov 30 10:11:12 mysite.info kern.warn kernel: ${message}`,
+    ]) {
+      expect(envelopeHostnames(log), log).toEqual(["mysite.info"]);
+      expect(new Anonymizer(envelopeHostnames(log)).text(log), log).toMatch(/^Nov 30 10:11:12 docker-host /);
+    }
     // Trace tools logging through the journal, and journalctl -o verbose/export's own field.
     expect(
       envelopeHostnames(

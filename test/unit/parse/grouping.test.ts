@@ -40,6 +40,21 @@ describe("a packet logged twice at one hook", () => {
     expect(shape([syn("fw", "5.000100", 77), syn("iso", "5.000108", 77, 62)].join("\n")).length).toBe(2);
   });
 
+  it("the same two rules printing a retransmission with one header (IP id 0, no clock): two packets, each logged twice", () => {
+    const lines = [
+      syn("fw", "5.000100", 0),
+      syn("iso", "5.000108", 0),
+      syn("fw", "5.010100", 0),
+      syn("iso", "5.010108", 0),
+    ];
+    const twice = [
+      ["ip:filter:FORWARD fw", "ip:filter:FORWARD iso"],
+      ["ip:filter:FORWARD fw", "ip:filter:FORWARD iso"],
+    ];
+    expect(shape(lines.join("\n"))).toEqual(twice);
+    expect(shape(lines.map(bare).join("\n"))).toEqual(twice);
+  });
+
   it("without a clock only the next line is taken as the same packet logged again", () => {
     const a = bare(syn("fw", "5.000100", 0));
     const b = bare(syn("iso", "5.000108", 0));
