@@ -66,7 +66,7 @@ const SOURCE: Record<string, string> = {
   uname: "uname -r (optional)",
   iptablesVersion: "iptables --version (optional)",
   ebtablesVersion: "ebtables --version (optional)",
-  command: "the traffic command (optional; several: one per line)",
+  command: "the traffic command (optional; several: one per line, in the order they ran)",
   exitCode: "its exit code (optional; several: one per line, same order)",
 };
 
