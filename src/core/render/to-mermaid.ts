@@ -270,18 +270,23 @@ function mapView(
   return `${lines.join("\n")}\n`;
 }
 
+/** The steps of `plan` in runs of consecutive ones that share `field`: one path box per run, node `s<first step>`. */
+function runsOf(plan: PathPlan, field: "hook" | "key"): PathStep[][] {
+  const groups: PathStep[][] = [];
+  for (const step of plan.steps) {
+    const last = groups.at(-1);
+    if (last && last[0]?.[field] === step[field]) last.push(step);
+    else groups.push([step]);
+  }
+  return groups;
+}
+
 /**
  * The path view's boxes: one per hook crossed, its consecutive steps together (a packet logged twice at
  * one hook by two LOG rules is one box `#2 · #3`); node `s<first step>`.
  */
 export function hookGroups(plan: PathPlan): PathStep[][] {
-  const groups: PathStep[][] = [];
-  for (const step of plan.steps) {
-    const last = groups.at(-1);
-    if (last && last[0]?.hook === step.hook) last.push(step);
-    else groups.push([step]);
-  }
-  return groups;
+  return runsOf(plan, "hook");
 }
 
 function pathView(plan: PathPlan, prefix: string, options: ToMermaidOptions): string {
@@ -295,13 +300,7 @@ function pathView(plan: PathPlan, prefix: string, options: ToMermaidOptions): st
 
 /** The path view's boxes of an nftables lab: one per hook crossed, its steps in a row; node `s<first step>`. */
 export function pathGroups(plan: PathPlan): PathStep[][] {
-  const groups: PathStep[][] = [];
-  for (const step of plan.steps) {
-    const last = groups.at(-1);
-    if (last && last[0]?.key === step.key) last.push(step);
-    else groups.push([step]);
-  }
-  return groups;
+  return runsOf(plan, "key");
 }
 
 function chainPathView(plan: PathPlan, prefix: string, nodes: MapNode[], options: ToMermaidOptions): string {
