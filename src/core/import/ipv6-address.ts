@@ -1,79 +1,9 @@
 /**
- * IPv6 addresses as eight 16-bit groups, for anonymisation: reading any
- * written form, writing the canonical one (RFC 5952), and the MAC an EUI-64
+ * IPv6 addresses as eight 16-bit groups (read and written by `../simulate/ipv6.ts`), for
+ * anonymisation: the IPv4 addresses some forms carry, and the MAC an EUI-64
  * interface id is made of (SLAAC without privacy extensions, and every
  * link-local address, carry the interface's MAC in their last 64 bits).
  */
-
-/**
- * The eight groups of an IPv6 address written in `text` (`::` allowed, the last 32 bits may be written
- * as a dotted IPv4 address: `64:ff9b::198.51.100.7`; no zone), or undefined.
- */
-export function parseIpv6(text: string): number[] | undefined {
-  const colon = text.lastIndexOf(":");
-  const last = text.slice(colon + 1);
-  if (last.includes(".")) {
-    const v4 = ipv4Groups(last);
-    const head = text.slice(0, colon + 1);
-    // The dotted tail stands for the last two groups: read the rest with two zero groups in its place.
-    const rest = v4 && head !== "" && parseIpv6(`${head}0:0`);
-    return v4 && rest ? [...rest.slice(0, 6), ...v4] : undefined;
-  }
-  const halves = text.split("::");
-  if (halves.length > 2) return undefined;
-  const part = (s: string) => (s === "" ? [] : s.split(":"));
-  const head = part(halves[0] as string);
-  const tail = halves.length === 2 ? part(halves[1] as string) : [];
-  const given = head.length + tail.length;
-  if (halves.length === 1 ? given !== 8 : given > 7) return undefined;
-  const groups: number[] = [];
-  for (const g of [...head, ...new Array(8 - given).fill("0"), ...tail]) {
-    if (!/^[0-9A-Fa-f]{1,4}$/.test(g)) return undefined;
-    groups.push(Number.parseInt(g, 16));
-  }
-  return groups;
-}
-
-/**
- * The canonical text of eight groups: lower case, no leading zeros, the longest run of two or more
- * zero groups as `::`; with `dotted`, the last 32 bits as an IPv4 address (`64:ff9b::203.0.113.7`,
- * RFC 5952's mixed notation). Default: hex groups only.
- */
-export function formatIpv6(groups: readonly number[], dotted = false): string {
-  const n = dotted ? 6 : 8;
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < n; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < n && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.slice(0, n).map((g) => g.toString(16));
-  if (dotted) hex.push(ipv4Text(groups[6] as number, groups[7] as number));
-  if (best < 0) return hex.join(":");
-  return `${hex.slice(0, best).join(":")}::${hex.slice(best + bestLen).join(":")}`;
-}
-
-/** The two groups of a dotted IPv4 address (`198.51.100.7` is `0xc633, 0x6407`), or undefined. */
-export function ipv4Groups(text: string): [number, number] | undefined {
-  const p = text.split(".");
-  if (p.length !== 4 || p.some((x) => !/^\d{1,3}$/.test(x) || Number(x) > 255)) return undefined;
-  const [a, b, c, d] = p.map(Number) as [number, number, number, number];
-  return [(a << 8) | b, (c << 8) | d];
-}
-
-/** Two groups as a dotted IPv4 address: `0xc633, 0x6407` is `198.51.100.7`. */
-export function ipv4Text(hi: number, lo: number): string {
-  return [hi >> 8, hi & 0xff, lo >> 8, lo & 0xff].join(".");
-}
 
 /**
  * Where an IPv6 address carries an IPv4 address: `at`, the first of the two groups holding it;

@@ -4,7 +4,7 @@
  * verbatim input lines of its packets in input order. Pure.
  */
 import type { ParsedTrace, TraceEvent } from "../model/packet.ts";
-import { formatIpv6, parseIpv6 } from "./ipv6-address.ts";
+import { formatIpv6, parseIpv6 } from "../simulate/ipv6.ts";
 
 /** One scenario found in the log. */
 export interface FoundScenario {

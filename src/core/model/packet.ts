@@ -131,8 +131,8 @@ export interface MatchedRule {
  * iptables/ebtables table's built-in chain. Set on recorded LOG events the simulator agrees with.
  */
 export interface CrossedChain {
-  /** `ip` (IPv4 hooks: ip and inet tables) or `bridge`. */
-  family: "ip" | "bridge";
+  /** `ip` (IPv4 hooks: ip and inet tables), `ip6` (IPv6 hooks: ip6 and inet tables) or `bridge`. */
+  family: "ip" | "ip6" | "bridge";
   /** The table's name, e.g. `docker-bridges`. */
   table: string;
   /** The base chain's name in its table, e.g. `filter-FORWARD`. */

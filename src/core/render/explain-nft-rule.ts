@@ -4,6 +4,7 @@
  * (ends this base chain only)". It reads the rule with the simulator's nft rule parser, so it explains
  * what packetwalk models; any other expression is named as not explained, never guessed.
  */
+import { formatIpCidr, type IpCidr } from "../simulate/ip-address.ts";
 import { parseNftRule } from "../simulate/parse-nft-rule.ts";
 import type { Condition, NftKey, NftSet, NftValue, PortRange, Target } from "../simulate/ruleset.ts";
 import { tokenizeNft } from "../simulate/tokenize-nft.ts";
@@ -25,6 +26,9 @@ const KEY_WORDS: Record<NftKey, Pair> = {
   "ip saddr": ["the source address", "來源位址"],
   "ip daddr": ["the destination address", "目的位址"],
   "ip protocol": ["the protocol", "協定"],
+  "ip6 saddr": ["the IPv6 source address", "IPv6 來源位址"],
+  "ip6 daddr": ["the IPv6 destination address", "IPv6 目的位址"],
+  "ip6 nexthdr": ["the IPv6 next header", "IPv6 下一個標頭"],
   "meta l4proto": ["the protocol", "協定"],
   "tcp dport": ["the TCP destination port", "TCP 目的埠"],
   "tcp sport": ["the TCP source port", "TCP 來源埠"],
@@ -33,6 +37,7 @@ const KEY_WORDS: Record<NftKey, Pair> = {
   "th dport": ["the destination port", "目的埠"],
   "th sport": ["the source port", "來源埠"],
   "icmp type": ["the ICMP type", "ICMP 類型"],
+  "icmpv6 type": ["the ICMPv6 type", "ICMPv6 類型"],
   "ct state": ["the connection state", "連線狀態"],
   "meta mark": ["the mark", "mark"],
   "fib daddr type": ["the destination address type", "目的位址類型"],
@@ -46,10 +51,8 @@ function ports(r: PortRange): string {
   return r.lo === r.hi ? String(r.lo) : `${r.lo}-${r.hi}`;
 }
 
-function cidr(c: { net: number; len: number }): string {
-  const n = c.net >>> 0;
-  const ip = [24, 16, 8, 0].map((s) => (n >>> s) & 255).join(".");
-  return c.len === 32 ? ip : `${ip}/${c.len}`;
+function cidr(c: IpCidr): string {
+  return formatIpCidr(c);
 }
 
 // nft's `veth*` wildcard is read as iptables' `veth+`.
@@ -179,7 +182,8 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
       // `tcp dport 80` implies tcp: the port says it.
       if (!not && all.some((d) => d.kind === "dport" || d.kind === "sport")) return undefined;
       if (!not && all.some((d) => d.kind === "nft-set" && d.key.startsWith(`${c.proto} `))) return undefined;
-      if (!not && all.some((d) => d.kind === "icmp-type") && c.proto === "icmp") return undefined;
+      if (!not && all.some((d) => d.kind === "icmp-type") && (c.proto === "icmp" || c.proto === "icmpv6"))
+        return undefined;
       return not ? [`not ${c.proto}`, `不是 ${c.proto}`] : [c.proto, c.proto];
     case "dport":
     case "sport": {
@@ -192,10 +196,12 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
         ? [`${which[0]} a ${p}port other than ${ports(c.range)}`, `${p}${which[1]}埠不是 ${ports(c.range)}`]
         : [`${which[0]} ${p}port ${ports(c.range)}`, `${p}${which[1]}埠是 ${ports(c.range)}`];
     }
-    case "icmp-type":
+    case "icmp-type": {
+      const icmp = c.family === 6 ? "ICMPv6" : "ICMP";
       return not
-        ? [`ICMP type other than ${c.type}`, `ICMP 類型不是 ${c.type}`]
-        : [`ICMP type ${c.type}`, `ICMP 類型是 ${c.type}`];
+        ? [`${icmp} type other than ${c.type}`, `${icmp} 類型不是 ${c.type}`]
+        : [`${icmp} type ${c.type}`, `${icmp} 類型是 ${c.type}`];
+    }
     case "ctstate":
       return ctState(
         c.states.map((x) => x.toLowerCase()),

@@ -71,7 +71,13 @@ export function toListing(event: TraceEvent, ruleset: Ruleset): StepListing {
   }
   const parts = splitHookId(event.hook);
   const family =
-    parts?.family === "bridge" ? ruleset.bridge : parts?.family === "ip" ? ruleset.ip : undefined;
+    parts?.family === "bridge"
+      ? ruleset.bridge
+      : parts?.family === "ip"
+        ? ruleset.ip
+        : parts?.family === "ip6"
+          ? ruleset.ip6
+          : undefined;
   const table = parts && family?.tables.get(parts.table);
   const matchedTexts = new Map<string, string>();
   const policies = new Map<string, string>();

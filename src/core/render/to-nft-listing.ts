@@ -70,7 +70,11 @@ export interface NftStepListing {
   instrumentation?: { family: string; table: string; chain: string };
 }
 
-const HOOK_FAMILY: Record<string, string[]> = { ip: ["ip", "inet"], bridge: ["bridge"] };
+const HOOK_FAMILY: Record<string, string[]> = {
+  ip: ["ip", "inet"],
+  ip6: ["ip6", "inet"],
+  bridge: ["bridge"],
+};
 const TERMINAL = /^(ACCEPT|DROP|REJECT|DNAT|SNAT|MASQUERADE)$/;
 
 function findTable(ruleset: Ruleset, family: string, name: string): TableDef | undefined {
@@ -199,7 +203,7 @@ function baseChain(
 function notReached(
   ruleset: Ruleset,
   after: ListedBaseChain,
-  family: "ip" | "bridge",
+  family: "ip" | "ip6" | "bridge",
   crossed: ReadonlySet<string>,
 ): ListedBaseChain[] {
   const slots = hookSlots(ruleset, family, after.hook.toUpperCase());
@@ -220,7 +224,7 @@ function notReached(
  */
 export function toNftListing(event: TraceEvent, ruleset: Ruleset): NftStepListing {
   const parts = splitHookId(event.hook);
-  const family = parts?.family === "bridge" ? "bridge" : "ip";
+  const family = parts?.family === "bridge" ? "bridge" : parts?.family === "ip6" ? "ip6" : "ip";
   const own = parts && findTable(ruleset, family, parts.table);
   const ownDef = parts && own?.chains.get(parts.chain);
   const out: NftStepListing = { baseChains: [], verdictsKnown: false };

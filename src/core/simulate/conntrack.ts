@@ -3,7 +3,7 @@
  * tuple and the NAT bindings set up by the first packet; states NEW, ESTABLISHED (and RELATED for
  * ICMP errors); the reply tuple that lets replies be recognised and translated back.
  */
-import type { CtState, SimPacket } from "./sim-packet.ts";
+import { type CtState, isIcmp, type SimPacket } from "./sim-packet.ts";
 
 /** Source and destination of a packet, with ports (or the ICMP echo id in `sport`/`dport`). */
 export interface Tuple {
@@ -35,8 +35,8 @@ export interface ConnEntry {
 
 /** The tuple of a packet as conntrack keys it (ICMP echo: the id on both sides). */
 export function tupleOf(p: SimPacket): Tuple {
-  if (p.proto === "icmp")
-    return { proto: "icmp", src: p.src, dst: p.dst, sport: p.icmpId ?? 0, dport: p.icmpId ?? 0 };
+  if (isIcmp(p))
+    return { proto: p.proto, src: p.src, dst: p.dst, sport: p.icmpId ?? 0, dport: p.icmpId ?? 0 };
   return { proto: p.proto, src: p.src, dst: p.dst, sport: p.sport ?? 0, dport: p.dport ?? 0 };
 }
 
@@ -80,7 +80,8 @@ export class ConntrackTable {
         return "ESTABLISHED";
       }
     }
-    const isReplyType = p.proto === "icmp" && p.icmpType === 0;
+    const isReplyType =
+      (p.proto === "icmp" && p.icmpType === 0) || (p.proto === "icmpv6" && p.icmpType === 129);
     if (isReplyType || (p.proto === "tcp" && !(p.tcpFlags?.includes("SYN") && !p.tcpFlags.includes("ACK")))) {
       // A reply or mid-stream segment with no connection: conntrack calls it INVALID.
       return "INVALID";

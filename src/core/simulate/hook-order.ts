@@ -1,9 +1,9 @@
 /**
- * Which tables run at each hook, in the kernel's priority order, for IPv4 (iptables) and the bridge
+ * Which tables run at each hook, in the kernel's priority order, for IPv4 (iptables), IPv6 (ip6tables) and the bridge
  * (ebtables, legacy or nft), and the nftables base chains among them. The numbers are the kernel's
  * hook priorities.
  */
-import type { Ruleset, TableDef } from "./ruleset.ts";
+import { emptyFamily, type Ruleset, type TableDef } from "./ruleset.ts";
 
 /** A table at a hook with its priority. */
 export interface TableAtHook {
@@ -72,7 +72,8 @@ export function bridgeHookTables(impl: "nft" | "legacy"): Record<string, TableAt
 
 /** One base chain at a hook: an iptables/ebtables table's built-in chain or an nftables base chain. */
 export interface HookSlot {
-  family: "ip" | "bridge";
+  /** The packet family the hook runs for (an inet table's chain is `ip` for IPv4, `ip6` for IPv6). */
+  family: "ip" | "ip6" | "bridge";
   table: TableDef;
   /** The chain's name in its table (`PREROUTING`, `raw-PREROUTING`, ...). */
   chain: string;
@@ -98,7 +99,7 @@ export function natCorePriority(hook: string): number {
  */
 export function hookSlots(
   ruleset: Ruleset,
-  family: "ip" | "bridge",
+  family: "ip" | "ip6" | "bridge",
   hook: string,
   ebtables: "nft" | "legacy" = "nft",
 ): HookSlot[] {
@@ -111,15 +112,18 @@ export function hookSlots(
   const hit = cache.get(key);
   if (hit) return hit;
   const slots: (HookSlot & { order: number })[] = [];
-  const fixed = family === "ip" ? (IP_HOOK_TABLES[hook] ?? []) : (bridgeHookTables(ebtables)[hook] ?? []);
-  const rules = family === "ip" ? ruleset.ip : ruleset.bridge;
-  const families = family === "ip" ? ["ip", "inet"] : ["bridge"];
+  const ipFamily = family !== "bridge";
+  // ip6tables registers at the same priorities as iptables (NF_IP6_PRI_* equal NF_IP_PRI_*).
+  const fixed = ipFamily ? (IP_HOOK_TABLES[hook] ?? []) : (bridgeHookTables(ebtables)[hook] ?? []);
+  const rules =
+    family === "ip" ? ruleset.ip : family === "ip6" ? (ruleset.ip6 ?? emptyFamily()) : ruleset.bridge;
+  const families = family === "ip" ? ["ip", "inet"] : family === "ip6" ? ["ip6", "inet"] : ["bridge"];
   const nftSlots = (before: boolean) => {
     for (const def of ruleset.nft ?? []) {
       if (!families.includes(def.family ?? "") || def.dormant || !!def.beforeXtables !== before) continue;
       for (const c of def.chains.values()) {
         if (c.base?.hook !== hook.toLowerCase()) continue;
-        const nat = family === "ip" && c.base.type === "nat";
+        const nat = ipFamily && c.base.type === "nat";
         slots.push({
           family,
           table: def,
@@ -136,7 +140,7 @@ export function hookSlots(
   for (const { table, priority } of fixed) {
     const def = rules.tables.get(table);
     if (!def?.chains.has(hook)) continue;
-    const nat = family === "ip" && table === "nat";
+    const nat = ipFamily && table === "nat";
     slots.push({ family, table: def, chain: hook, priority, nat, order: slots.length });
   }
   nftSlots(false);

@@ -72,12 +72,3 @@ export function addressInCidr(text: string, cidr: Cidr): boolean {
   const addr = parseIpv4(text);
   return addr !== undefined && inCidr(addr, cidr);
 }
-
-/** Splits `172.17.0.2/16` into address and prefix; a bare address gets /32. */
-export function splitInterfaceAddress(text: string): { address: string; len: number } | undefined {
-  const [address, lenText] = text.split("/", 2) as [string, string | undefined];
-  if (parseIpv4(address) === undefined) return undefined;
-  const len = lenText === undefined ? 32 : Number(lenText);
-  if (!Number.isInteger(len) || len < 0 || len > 32) return undefined;
-  return { address, len };
-}

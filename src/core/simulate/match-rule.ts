@@ -2,10 +2,12 @@
  * Evaluates one rule's conditions against a packet at a hook. Each condition is true, false, or
  * `unknown` (an unmodelled match): a rule with an unknown condition is never silently taken or skipped.
  */
-import { inCidr, parseIpv4 } from "./ipv4.ts";
-import { NFT_ICMP_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
+import { addressInIpCidr } from "./ip-address.ts";
+import { parseIpv4 } from "./ipv4.ts";
+import { groupsValue, parseIpv6 } from "./ipv6.ts";
+import { NFT_ICMP_TYPES, NFT_ICMPV6_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
 import type { Condition, NftKey, NftSet, NftValue, PortRange, Rule } from "./ruleset.ts";
-import type { CtState, SimPacket } from "./sim-packet.ts";
+import { type CtState, isIcmp, type SimPacket } from "./sim-packet.ts";
 
 /** What a rule sees besides the packet. */
 export interface MatchContext {
@@ -46,10 +48,17 @@ export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): strin
     case "oifname":
       return ctx.out ?? "";
     case "ip saddr":
-      return p.src;
+      return p.v6 ? undefined : p.src;
     case "ip daddr":
-      return p.dst;
+      return p.v6 ? undefined : p.dst;
+    case "ip6 saddr":
+      return p.v6 ? p.src : undefined;
+    case "ip6 daddr":
+      return p.v6 ? p.dst : undefined;
     case "ip protocol":
+      return p.v6 ? undefined : p.proto;
+    case "ip6 nexthdr":
+      return p.v6 ? p.proto : undefined;
     case "meta l4proto":
       return p.proto;
     case "tcp dport":
@@ -59,11 +68,13 @@ export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): strin
     case "udp sport":
       return p.proto === key.slice(0, 3) && p.sport !== undefined ? String(p.sport) : undefined;
     case "th dport":
-      return p.proto !== "icmp" && p.dport !== undefined ? String(p.dport) : undefined;
+      return !isIcmp(p) && p.dport !== undefined ? String(p.dport) : undefined;
     case "th sport":
-      return p.proto !== "icmp" && p.sport !== undefined ? String(p.sport) : undefined;
+      return !isIcmp(p) && p.sport !== undefined ? String(p.sport) : undefined;
     case "icmp type":
       return p.proto === "icmp" && p.icmpType !== undefined ? String(p.icmpType) : undefined;
+    case "icmpv6 type":
+      return p.proto === "icmpv6" && p.icmpType !== undefined ? String(p.icmpType) : undefined;
     case "ct state":
       return (ctx.ctState ?? "UNTRACKED").toLowerCase();
     case "meta mark":
@@ -80,26 +91,34 @@ function numberish(text: string): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+/** A range bound or value as a number: an IPv4 or IPv6 address, or a plain number. */
+function rangeNumber(text: string): bigint | number | undefined {
+  if (text.includes(":")) {
+    const g = parseIpv6(text);
+    return g ? groupsValue(g) : undefined;
+  }
+  return parseIpv4(text) ?? numberish(text);
+}
+
 /** Whether set element `e` holds value `v` of `key` (wildcard names, prefixes, ranges, numbers in any base). */
 export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean {
   if (e.kind === "concat") return false;
-  if (e.kind === "prefix") {
-    const a = parseIpv4(v);
-    return a !== undefined && inCidr(a, e.cidr);
-  }
+  if (e.kind === "prefix") return addressInIpCidr(v, e.cidr);
   if (e.kind === "range") {
-    const [lo, hi, x] = [e.lo, e.hi, v].map((t) => parseIpv4(t) ?? numberish(t));
+    const [lo, hi, x] = [e.lo, e.hi, v].map((t) => rangeNumber(t));
     return lo !== undefined && hi !== undefined && x !== undefined && x >= lo && x <= hi;
   }
   // Symbolic constants as nft prints them: ICMP type names, service names for ports, protocol numbers.
   const symbol =
     key === "icmp type"
       ? NFT_ICMP_TYPES[e.value]
-      : key.endsWith("port")
-        ? nftPort(e.value)
-        : key === "ip protocol" || key === "meta l4proto"
-          ? nftProto(e.value)
-          : nftSymbol(key, e.value);
+      : key === "icmpv6 type"
+        ? NFT_ICMPV6_TYPES[e.value]
+        : key.endsWith("port")
+          ? nftPort(e.value)
+          : key === "ip protocol" || key === "meta l4proto" || key === "ip6 nexthdr"
+            ? nftProto(e.value)
+            : nftSymbol(key, e.value);
   const want = symbol === undefined ? e.value : String(symbol);
   if (key === "iifname" || key === "oifname") return ifaceMatches(want.replace(/\*$/, "+"), v);
   if (want === v) return true;
@@ -124,6 +143,18 @@ export function nftKeysMatch(keys: readonly NftKey[], e: NftValue, p: SimPacket,
   });
 }
 
+/** Keys read from one IP family's header: nft makes a rule with one depend on the packet's family. */
+const FAMILY_KEYS: Partial<Record<NftKey, 4 | 6>> = {
+  "ip saddr": 4,
+  "ip daddr": 4,
+  "ip protocol": 4,
+  "icmp type": 4,
+  "ip6 saddr": 6,
+  "ip6 daddr": 6,
+  "ip6 nexthdr": 6,
+  "icmpv6 type": 6,
+};
+
 /** Result of a condition or rule: matched, not matched, or unmodelled. */
 export type MatchResult = true | false | "unknown";
 
@@ -143,8 +174,10 @@ function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResu
   switch (c.kind) {
     case "src":
     case "dst": {
-      const v = parseIpv4(c.kind === "src" ? p.src : p.dst);
-      r = v !== undefined && ctx.ethType === "0x0800" && inCidr(v, c.cidr);
+      const v6 = "v6" in c.cidr;
+      // A prefix of the other family fails the rule, negated or not (nft's implicit family dependency).
+      if (v6 !== !!p.v6 || ctx.ethType !== (v6 ? "0x86dd" : "0x0800")) return false;
+      r = addressInIpCidr(c.kind === "src" ? p.src : p.dst, c.cidr);
       break;
     }
     case "in":
@@ -154,25 +187,26 @@ function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResu
       r = ifaceMatches(c.name, ctx.out);
       break;
     case "proto":
+      if (c.family !== undefined && c.family !== (p.v6 ? 6 : 4)) return false;
       r = c.proto === "all" || c.proto === "0" || c.proto === p.proto;
       break;
     case "ip-proto":
-      r = c.proto === p.proto || c.proto === { icmp: "1", tcp: "6", udp: "17" }[p.proto];
+      r = c.proto === p.proto || c.proto === { icmp: "1", icmpv6: "58", tcp: "6", udp: "17" }[p.proto];
       break;
     case "sport":
-      r = p.proto !== "icmp" && inRange(p.sport, c.range);
+      r = !isIcmp(p) && inRange(p.sport, c.range);
       break;
     case "dport":
-      r = p.proto !== "icmp" && inRange(p.dport, c.range);
+      r = !isIcmp(p) && inRange(p.dport, c.range);
       break;
     case "multiport": {
       const ports = c.which === "sports" ? [p.sport] : c.which === "dports" ? [p.dport] : [p.sport, p.dport];
-      r = p.proto !== "icmp" && c.ranges.some((range) => ports.some((port) => inRange(port, range)));
+      r = !isIcmp(p) && c.ranges.some((range) => ports.some((port) => inRange(port, range)));
       break;
     }
     case "icmp-type":
       r =
-        p.proto === "icmp" &&
+        p.proto === (c.family === 6 ? "icmpv6" : "icmp") &&
         (c.type === "any" || (c.type === p.icmpType && (c.code === undefined || c.code === p.icmpCode)));
       break;
     case "addrtype":
@@ -204,6 +238,7 @@ function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResu
       r = (p.mark & c.mask) >>> 0 === c.value;
       break;
     case "addr-range": {
+      if (p.v6) return false;
       const v = parseIpv4(c.which === "src" ? p.src : p.dst);
       r = v !== undefined && ctx.ethType === "0x0800" && v >= c.lo && v <= c.hi;
       break;
@@ -232,6 +267,8 @@ function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResu
       const elements = c.elements ?? ctx.sets?.get(c.set ?? "")?.elements;
       if (!elements) return "unknown";
       const keys = c.concat ?? [c.key];
+      // A key of the other IP family's header fails the rule, negated or not.
+      if (keys.some((k) => FAMILY_KEYS[k] !== undefined && FAMILY_KEYS[k] !== (p.v6 ? 6 : 4))) return false;
       r = elements.some((e) => nftKeysMatch(keys, e, p, ctx));
       break;
     }

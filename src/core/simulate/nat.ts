@@ -4,7 +4,7 @@
  * connection gets the same rewrite, and replies get the inverse, without crossing the nat chains.
  */
 import type { ConnEntry, NatBinding } from "./conntrack.ts";
-import type { SimPacket } from "./sim-packet.ts";
+import { isIcmp, type SimPacket } from "./sim-packet.ts";
 
 /** `dst` manips happen at PREROUTING/OUTPUT, `src` manips at POSTROUTING/INPUT. */
 export type ManipType = "dst" | "src";
@@ -25,12 +25,12 @@ export function setBinding(entry: ConnEntry, manip: ManipType, binding: NatBindi
 
 function rewriteDst(p: SimPacket, b: NatBinding): void {
   p.dst = b.addr;
-  if (b.port !== undefined && p.proto !== "icmp") p.dport = b.port;
+  if (b.port !== undefined && !isIcmp(p)) p.dport = b.port;
 }
 
 function rewriteSrc(p: SimPacket, b: NatBinding): void {
   p.src = b.addr;
-  if (b.port !== undefined && p.proto !== "icmp") p.sport = b.port;
+  if (b.port !== undefined && !isIcmp(p)) p.sport = b.port;
 }
 
 /**
@@ -45,9 +45,9 @@ export function applyNat(p: SimPacket, manip: ManipType): boolean {
     const b = manip === "dst" ? e.dnat : e.snat;
     if (b) (manip === "dst" ? rewriteDst : rewriteSrc)(p, b);
   } else if (manip === "dst" && e.snat) {
-    rewriteDst(p, { addr: e.orig.src, port: p.proto === "icmp" ? undefined : e.orig.sport });
+    rewriteDst(p, { addr: e.orig.src, port: isIcmp(p) ? undefined : e.orig.sport });
   } else if (manip === "src" && e.dnat) {
-    rewriteSrc(p, { addr: e.orig.dst, port: p.proto === "icmp" ? undefined : e.orig.dport });
+    rewriteSrc(p, { addr: e.orig.dst, port: isIcmp(p) ? undefined : e.orig.dport });
   }
   return before !== `${p.src}:${p.sport}>${p.dst}:${p.dport}`;
 }

@@ -27,6 +27,29 @@ export const NFT_ICMP_TYPES: Readonly<Record<string, number>> = Object.fromEntri
     .filter(([name]) => name),
 );
 
+/** nft's `icmpv6 type` names (icmp6(7) and neighbour discovery), to their type numbers. */
+export const NFT_ICMPV6_TYPES: Readonly<Record<string, number>> = {
+  "destination-unreachable": 1,
+  "packet-too-big": 2,
+  "time-exceeded": 3,
+  "parameter-problem": 4,
+  "echo-request": 128,
+  "echo-reply": 129,
+  "mld-listener-query": 130,
+  "mld-listener-report": 131,
+  "mld-listener-done": 132,
+  "mld-listener-reduction": 132,
+  "nd-router-solicit": 133,
+  "nd-router-advert": 134,
+  "nd-neighbor-solicit": 135,
+  "nd-neighbor-advert": 136,
+  "nd-redirect": 137,
+  "router-renumbering": 138,
+  "ind-neighbor-solicit": 141,
+  "ind-neighbor-advert": 142,
+  "mld2-listener-report": 143,
+};
+
 /** Service names nft accepts for ports (hand-written files, older nft listings, `nft -S`). */
 const SERVICES: Readonly<Record<string, number>> = {
   ftp: 21,
@@ -48,9 +71,16 @@ export function nftPort(text: string): number | undefined {
   return /^\d+$/.test(text) ? Number(text) : SERVICES[text];
 }
 
-/** A protocol word (`tcp`, `6`) as the name the simulator's packets carry. */
+/** A protocol word (`tcp`, `6`, `ipv6-icmp`) as the name the simulator's packets carry. */
 export function nftProto(text: string): string {
-  return ({ "1": "icmp", "6": "tcp", "17": "udp" } as Record<string, string>)[text] ?? text;
+  return (
+    (
+      { "1": "icmp", "6": "tcp", "17": "udp", "58": "icmpv6", "ipv6-icmp": "icmpv6" } as Record<
+        string,
+        string
+      >
+    )[text] ?? text
+  );
 }
 
 /** Names by number (`nft -n`), per field: bit masks by bit (1 << index), enumerations by value. */

@@ -7,8 +7,10 @@
  * target covering exactly its words: reported, never guessed.
  */
 
+import { parseIpCidr } from "./ip-address.ts";
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
-import { NFT_ICMP_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
+import { canonicalIpv6, isIpv6, parseCidr6 } from "./ipv6.ts";
+import { NFT_ICMP_TYPES, NFT_ICMPV6_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
 import { CHANCE_MODULES, NON_DECIDING_TARGETS } from "./parse-rule-args.ts";
 import type { Chance, Condition, NftKey, NftMapElement, NftValue, PortRange, Target } from "./ruleset.ts";
 import type { NftToken } from "./tokenize-nft.ts";
@@ -52,6 +54,7 @@ const STARTERS = new Set([
   "udp",
   "th",
   "icmp",
+  "icmpv6",
   "ct",
   "fib",
   "counter",
@@ -195,6 +198,9 @@ const CONCAT_KEYS: [string[], NftKey][] = [
   [["ip", "saddr"], "ip saddr"],
   [["ip", "daddr"], "ip daddr"],
   [["ip", "protocol"], "ip protocol"],
+  [["ip6", "saddr"], "ip6 saddr"],
+  [["ip6", "daddr"], "ip6 daddr"],
+  [["ip6", "nexthdr"], "ip6 nexthdr"],
   [["tcp", "dport"], "tcp dport"],
   [["tcp", "sport"], "tcp sport"],
   [["udp", "dport"], "udp dport"],
@@ -202,6 +208,7 @@ const CONCAT_KEYS: [string[], NftKey][] = [
   [["th", "dport"], "th dport"],
   [["th", "sport"], "th sport"],
   [["icmp", "type"], "icmp type"],
+  [["icmpv6", "type"], "icmpv6 type"],
   [["ct", "state"], "ct state"],
   [["fib", "daddr", "type"], "fib daddr type"],
   [["fib", "saddr", "type"], "fib saddr type"],
@@ -324,12 +331,14 @@ function tcpFlagsMatch(
 
 /** Parses one set element word into a value, prefix or range. */
 export function nftValue(text: string): NftValue {
-  if (text.includes("/")) {
-    const cidr = parseCidr(text);
+  // An IPv6 address alone is its /128: one address has several written forms.
+  if (text.includes("/") || isIpv6(text)) {
+    const cidr = parseIpCidr(text);
     if (cidr) return { kind: "prefix", cidr };
   }
   const dash = /^([^-]+)-([^-]+)$/.exec(text);
-  if (dash && /^[\d.]+$/.test(dash[1] as string) && /^[\d.]+$/.test(dash[2] as string))
+  const bound = (b: string) => /^[\d.]+$/.test(b) || isIpv6(b);
+  if (dash && bound(dash[1] as string) && bound(dash[2] as string))
     return { kind: "range", lo: dash[1] as string, hi: dash[2] as string };
   return { kind: "value", value: text };
 }
@@ -698,7 +707,26 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         out.conditions.push({ kind: key === "ip saddr" ? "src" : "dst", cidr, neg });
         return;
       }
+      case "ip6 saddr":
+      case "ip6 daddr": {
+        const cidr = parseCidr6(v);
+        if (!cidr) {
+          // `ip6 saddr fd00::1-fd00::9`: a range of addresses, not modelled.
+          if (v.includes("-")) return unmodelled(keyStart, "condition");
+          return bad("an IPv6 address or prefix", "write e.g. fd00:a::/64");
+        }
+        out.conditions.push({ kind: key === "ip6 saddr" ? "src" : "dst", cidr, neg });
+        return;
+      }
       case "ip protocol":
+      case "ip6 nexthdr":
+        out.conditions.push({
+          kind: "proto",
+          proto: nftProto(v),
+          neg,
+          family: key === "ip protocol" ? 4 : 6,
+        });
+        return;
       case "meta l4proto":
         out.conditions.push({ kind: "proto", proto: nftProto(v), neg });
         return;
@@ -717,6 +745,13 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         const type = NFT_ICMP_TYPES[v] ?? (/^\d+$/.test(v) ? Number(v) : undefined);
         if (type === undefined) return bad("an ICMP type", "write e.g. echo-request");
         out.conditions.push({ kind: "icmp-type", type, neg });
+        return;
+      }
+      case "icmpv6 type": {
+        const type = NFT_ICMPV6_TYPES[v] ?? (/^\d+$/.test(v) ? Number(v) : undefined);
+        if (type === undefined)
+          return bad("an ICMPv6 type", "write e.g. echo-request or nd-neighbor-solicit");
+        out.conditions.push({ kind: "icmp-type", type, neg, family: 6 });
         return;
       }
       case "ct state": {
@@ -822,15 +857,20 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       match(`ip ${w1}` as NftKey, start);
       continue;
     }
+    if (w === "ip6" && (w1 === "saddr" || w1 === "daddr" || w1 === "nexthdr")) {
+      i += 2;
+      match(`ip6 ${w1}` as NftKey, start);
+      continue;
+    }
     if ((w === "tcp" || w === "udp" || w === "th") && (w1 === "dport" || w1 === "sport")) {
       i += 2;
       match(`${w} ${w1}` as NftKey, start);
       continue;
     }
-    if (w === "icmp" && w1 === "type") {
+    if ((w === "icmp" || w === "icmpv6") && w1 === "type") {
       i += 2;
-      out.conditions.push({ kind: "proto", proto: "icmp", neg: false });
-      match("icmp type", start);
+      out.conditions.push({ kind: "proto", proto: w, neg: false, family: w === "icmp" ? 4 : 6 });
+      match(`${w} type`, start);
       continue;
     }
     if (w === "tcp" && w1 === "flags") {
@@ -927,7 +967,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         continue;
       }
     }
-    // The simulator walks IPv4 packets: an IPv6 header match, or a family test, is decided by that.
+    // A family test; an IPv6 header field the model has no key for is unknown, and never matches IPv4.
     if ((w === "meta" && (w1 === "nfproto" || w1 === "protocol")) || w === "ip6" || w === "icmpv6") {
       const family = w === "meta" ? nftSymbol("meta nfproto", word(2) ?? "") : "ipv6";
       const ipv4 = family === "ipv4" || family === "ip";
@@ -938,10 +978,8 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         continue;
       }
       if (w !== "meta") {
-        // Read like an unknown expression (so its words are covered), but it cannot match an IPv4 packet.
-        unknownFrom(start);
-        out.problems.pop();
         out.conditions.push({ kind: "ethertype", ethertype: "0x86dd", neg: false });
+        out.conditions.push({ kind: "unknown", text: unknownFrom(start), neg: false });
         continue;
       }
     }
@@ -1049,14 +1087,28 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         family === "ip6" || dest.value.startsWith("[") || (dest.value.match(/:/g)?.length ?? 0) > 1;
       const computed = /^(ip|ip6|tcp|udp|th|meta|ct|numgen|jhash|symhash)$/.test(dest.value);
       const ranged = /^[\d.]+(-[\d.]+|\/\d+)/.test(dest.value);
-      if (ipv6 || computed || ranged) {
-        // An IPv6 rewrite never applies to the IPv4 packets walked; a mapped or ranged address is not modelled.
+      // `dnat ip6 to ...` rewrites IPv6 packets only (nft makes the rule depend on the family).
+      if (ipv6) out.conditions.push({ kind: "ethertype", ethertype: "0x86dd", neg: false });
+      if (ipv6 && !computed) {
+        // `[fd00:a::2]:80`, `[fd00:a::2]`, `fd00:a::2`.
+        const m =
+          /^\[([0-9A-Fa-f:.]+)\](?::(\d+(?:-\d+)?))?$/.exec(dest.value) ??
+          /^([0-9A-Fa-f:.]+)()$/.exec(dest.value);
+        const addr = m ? canonicalIpv6(m[1] as string) : undefined;
+        const port = m?.[2] ? portRange(m[2]) : undefined;
+        natFlags();
+        if (!addr || (m?.[2] && !port)) {
+          problem(dest, `'${dest.value}' is not [ADDRESS]:PORT`, `write e.g. ${w} ip6 to [fd00:a::2]:80`);
+          continue;
+        }
+        out.target = { kind: w === "dnat" ? "DNAT" : "SNAT", addr, ...(port ? { port } : {}) };
+        continue;
+      }
+      if (computed || ranged) {
+        // A mapped or ranged address is not modelled.
         if (computed) i = setValueEnd(i - 1);
         natFlags();
-        if (ipv6) {
-          out.target = { kind: "unknown", name: w, text: text(start, i) };
-          out.conditions.push({ kind: "ethertype", ethertype: "0x86dd", neg: false });
-        } else unmodelled(start, "target");
+        unmodelled(start, "target");
         continue;
       }
       const m = /^([\d.]*)(?::(\d+(?:-\d+)?))?$/.exec(dest.value);

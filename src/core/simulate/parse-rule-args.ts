@@ -3,6 +3,7 @@
  * Matches and targets the simulator does not model become `unknown` entries that keep their text.
  */
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
+import { canonicalIpv6, parseCidr6 } from "./ipv6.ts";
 import type { Chance, Condition, PortRange, Target } from "./ruleset.ts";
 import type { Token } from "./tokenize-rule.ts";
 
@@ -18,9 +19,15 @@ export type RuleArgsResult =
   | { ok: true; conditions: Condition[]; target: Target }
   | { ok: false; error: RuleArgError };
 
-const PROTO_NUMBERS: Record<string, string> = { "1": "icmp", "6": "tcp", "17": "udp" };
+const PROTO_NUMBERS: Record<string, string> = {
+  "1": "icmp",
+  "6": "tcp",
+  "17": "udp",
+  "58": "icmpv6",
+  "ipv6-icmp": "icmpv6",
+};
 
-/** Normalizes a protocol as iptables accepts it (`6`, `TCP`, `tcp`) to a lower-case name. */
+/** Normalizes a protocol as iptables accepts it (`6`, `TCP`, `tcp`, `ipv6-icmp`) to a lower-case name. */
 export function normalizeProto(text: string): string {
   const lower = text.toLowerCase();
   return PROTO_NUMBERS[lower] ?? lower;
@@ -57,9 +64,45 @@ const ICMP_TYPES: Record<string, [number, number?]> = {
   "timestamp-reply": [14],
 };
 
-/** Parses an `--icmp-type` value: a name, `N` or `N/C`. */
-export function parseIcmpType(text: string): { type: number | "any"; code?: number } | undefined {
-  const named = ICMP_TYPES[text.toLowerCase()];
+/** ip6tables' `--icmpv6-type` names (type and, for some, code). */
+const ICMPV6_TYPES: Record<string, [number, number?]> = {
+  "destination-unreachable": [1],
+  "no-route": [1, 0],
+  "communication-prohibited": [1, 1],
+  "beyond-scope": [1, 2],
+  "address-unreachable": [1, 3],
+  "port-unreachable": [1, 4],
+  "failed-policy": [1, 5],
+  "reject-route": [1, 6],
+  "packet-too-big": [2],
+  "time-exceeded": [3],
+  "ttl-exceeded": [3],
+  "ttl-zero-during-transit": [3, 0],
+  "ttl-zero-during-reassembly": [3, 1],
+  "parameter-problem": [4],
+  "bad-header": [4, 0],
+  "unknown-header-type": [4, 1],
+  "unknown-option": [4, 2],
+  "echo-request": [128],
+  ping: [128],
+  "echo-reply": [129],
+  pong: [129],
+  "mld-listener-query": [130],
+  "mld-listener-report": [131],
+  "mld-listener-done": [132],
+  "mld-listener-reduction": [132],
+  "router-solicitation": [133],
+  "router-advertisement": [134],
+  "neighbour-solicitation": [135],
+  "neighbor-solicitation": [135],
+  "neighbour-advertisement": [136],
+  "neighbor-advertisement": [136],
+  redirect: [137],
+};
+
+/** Parses an `--icmp-type` value (`--icmpv6-type` with `v6`): a name, `N` or `N/C`. */
+export function parseIcmpType(text: string, v6 = false): { type: number | "any"; code?: number } | undefined {
+  const named = (v6 ? ICMPV6_TYPES : ICMP_TYPES)[text.toLowerCase()] ?? (text === "any" ? [-1] : undefined);
   if (named) return named[0] === -1 ? { type: "any" } : { type: named[0], code: named[1] };
   const m = /^(\d{1,3})(?:\/(\d{1,3}))?$/.exec(text);
   if (!m) return undefined;
@@ -75,8 +118,14 @@ export function parseMark(text: string): { value: number; mask: number } | undef
   return { value, mask };
 }
 
-/** Splits `addr[-addr2][:port[-port2]]` (DNAT/SNAT `--to-*`). */
+/** Splits `addr[-addr2][:port[-port2]]` (DNAT/SNAT `--to-*`); IPv6: `[addr]:port`, `[addr]` or `addr`. */
 function parseNatTo(text: string): { addr?: string; port?: PortRange } | undefined {
+  if (text.startsWith("[") || (text.match(/:/g)?.length ?? 0) > 1) {
+    const m = /^\[([0-9A-Fa-f:.]+)\](?::(\d+(?:-\d+)?))?$/.exec(text) ?? /^([0-9A-Fa-f:.]+)()$/.exec(text);
+    const addr = m ? canonicalIpv6(m[1] as string) : undefined;
+    const port = m?.[2] ? parsePortRange(m[2]) : undefined;
+    return addr && !(m?.[2] && !port) ? { addr, port } : undefined;
+  }
   const m = /^([0-9.]*)(?:-[0-9.]+)?(?::(\d+(?:-\d+)?))?$/.exec(text);
   if (!m) return undefined;
   const addr = m[1] ? m[1] : undefined;
@@ -103,6 +152,8 @@ const KNOWN_MODULES = new Set([
   "comment",
   "mark",
   "iprange",
+  "icmp6",
+  "ipv6-icmp",
 ]);
 
 /**
@@ -130,10 +181,11 @@ function tcpFlagList(text: string): string[] | undefined {
 }
 
 /**
- * Parses the words after `-A CHAIN`. Returns the first hard error (a value that must be an address
- * or port and is not one, an option without its value); unmodelled matches are not errors.
+ * Parses the words after `-A CHAIN` of an iptables (`family` `ip`, the default) or ip6tables (`ip6`)
+ * table. Returns the first hard error (a value that must be an address or port and is not one, an
+ * option without its value); unmodelled matches are not errors.
  */
-export function parseRuleArgs(tokens: Token[]): RuleArgsResult {
+export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): RuleArgsResult {
   const conditions: Condition[] = [];
   let target: Target = { kind: "NONE" };
   let module: string | undefined;
@@ -188,14 +240,16 @@ export function parseRuleArgs(tokens: Token[]): RuleArgsResult {
       case "--dst": {
         const v = need();
         if (!v) return fail(tok.column, `${opt} needs an address`, "write e.g. -s 172.17.0.0/16");
-        const cidr = parseCidr(v.value);
+        const cidr = family === "ip6" ? parseCidr6(v.value) : parseCidr(v.value);
         if (!cidr)
           return fail(
             v.column,
-            `'${v.value}' is not an IPv4 address or CIDR`,
-            v.value.includes(":")
-              ? "an IPv6 address: the simulator walks IPv4 packets (give iptables-save output)"
-              : "expected a.b.c.d or a.b.c.d/len",
+            `'${v.value}' is not an ${family === "ip6" ? "IPv6" : "IPv4"} address or CIDR`,
+            family === "ip6"
+              ? "expected e.g. fd00:a::/64 (an ip6tables-save table)"
+              : v.value.includes(":")
+                ? "an IPv6 address in an iptables-save table: put ip6tables-save output after its '# Generated by ip6tables-save' line"
+                : "expected a.b.c.d or a.b.c.d/len",
           );
         conditions.push({
           kind: opt.startsWith("-s") || opt.startsWith("--s") ? "src" : "dst",
@@ -329,17 +383,18 @@ export function parseRuleArgs(tokens: Token[]): RuleArgsResult {
         i += 2;
         continue;
       }
-      case "--icmp-type": {
-        if (!first)
-          return fail(tok.column, "--icmp-type needs a type", "write e.g. --icmp-type echo-request or 8");
-        const t = parseIcmpType(first.value);
+      case "--icmp-type":
+      case "--icmpv6-type": {
+        const v6 = opt === "--icmpv6-type";
+        if (!first) return fail(tok.column, `${opt} needs a type`, `write e.g. ${opt} echo-request`);
+        const t = parseIcmpType(first.value, v6);
         if (!t)
           return fail(
             first.column,
-            `'${first.value}' is not an ICMP type`,
+            `'${first.value}' is not an ${v6 ? "ICMPv6" : "ICMP"} type`,
             "use a name like echo-request or a number",
           );
-        conditions.push({ kind: "icmp-type", ...t, neg: n });
+        conditions.push({ kind: "icmp-type", ...t, neg: n, ...(v6 ? { family: 6 as const } : {}) });
         i += 2;
         continue;
       }
@@ -383,6 +438,16 @@ export function parseRuleArgs(tokens: Token[]): RuleArgsResult {
         continue;
       case "--src-range":
       case "--dst-range": {
+        if (family === "ip6" && first) {
+          // An IPv6 range: not modelled (followed both ways like any unmodelled match).
+          conditions.push({
+            kind: "unknown",
+            text: `${n ? "! " : ""}-m iprange ${opt} ${first.value}`,
+            neg: false,
+          });
+          i += 2;
+          continue;
+        }
         const [lo, hi] = (first?.value ?? "").split("-").map((a) => parseIpv4(a));
         if (!first || lo === undefined || hi === undefined || lo > hi)
           return fail(
@@ -572,7 +637,7 @@ function parseTarget(
           error: {
             column: v.column,
             message: `'${v.value}' is not addr[:port]`,
-            hint: "expected a.b.c.d[:port]",
+            hint: "expected a.b.c.d[:port], or [ipv6-address]:port",
           },
         };
       return { target: { kind: t, ...to } };

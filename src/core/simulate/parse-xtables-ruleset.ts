@@ -43,5 +43,10 @@ export function parseXtablesRuleset(text: string, file = "ruleset.rules", firstL
     split < 0
       ? { rules: emptyFamily(), diagnostics: [] }
       : parseEbtables(lines.slice(split).join("\n"), { file, firstLine: firstLine + split });
-  return { ip: ip.rules, bridge: bridge.rules, diagnostics: [...ip.diagnostics, ...bridge.diagnostics] };
+  return {
+    ip: ip.rules,
+    ...(ip.ip6 ? { ip6: ip.ip6 } : {}),
+    bridge: bridge.rules,
+    diagnostics: [...ip.diagnostics, ...bridge.diagnostics],
+  };
 }

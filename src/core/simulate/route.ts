@@ -1,9 +1,10 @@
 /**
  * The routing decision of one host: longest-prefix match over its connected subnets (from its
- * interface addresses) and the routes the lab lists, as `ip route get` would answer.
+ * interface addresses) and the routes the lab lists, as `ip route get` (or `ip -6 route get`) would
+ * answer. An IPv6 destination takes IPv6 routes only, an IPv4 one IPv4 routes.
  */
-import { inCidr, parseCidr, parseIpv4 } from "./ipv4.ts";
-import { hostIfaces, isLocalAddress, type Topology } from "./topology.ts";
+import { addressFamily, addressInIpCidr, canonicalAddress, parseIpCidr } from "./ip-address.ts";
+import { hostIfaces, type IfaceAddress, isLocalAddress, type Topology } from "./topology.ts";
 
 /** Where a packet to an address goes from one host. */
 export type RouteResult =
@@ -11,26 +12,39 @@ export type RouteResult =
   | { kind: "unicast"; dev: string; via?: string /** Preferred source address on `dev`. */; src?: string }
   | { kind: "unreachable" };
 
+/** Link-local IPv6 (fe80::/10): never a source for a destination beyond the link. */
+function linkLocal(a: IfaceAddress): boolean {
+  return !!a.v6 && /^fe[89ab]/i.test(a.address);
+}
+
 /** Looks up the route from `host` to `dst`. */
 export function routeLookup(topo: Topology, host: string, dst: string): RouteResult {
   if (isLocalAddress(topo, host, dst)) return { kind: "local" };
-  const d = parseIpv4(dst);
-  if (d === undefined) return { kind: "unreachable" };
+  const family = addressFamily(dst);
+  if (family === undefined) return { kind: "unreachable" };
+  const d = canonicalAddress(dst);
+  const v6 = family === 6;
   const ifaces = hostIfaces(topo, host);
   let best: { len: number; dev: string; via?: string } | undefined;
   for (const i of ifaces) {
     if (i.bridge) continue; // a bridge port has no IP role of its own
     for (const a of i.addresses) {
-      const cidr = parseCidr(`${a.address}/${a.len}`);
-      if (cidr && inCidr(d, cidr) && (!best || a.len > best.len)) best = { len: a.len, dev: i.name };
+      if (!!a.v6 !== v6) continue;
+      if (addressInIpCidr(d, a.subnet) && (!best || a.len > best.len)) best = { len: a.len, dev: i.name };
     }
   }
   for (const r of topo.hosts.get(host)?.routes ?? []) {
-    const cidr = r.to === "default" ? parseCidr("0.0.0.0/0") : parseCidr(r.to);
-    if (cidr && inCidr(d, cidr) && (!best || cidr.len > best.len))
-      best = { len: cidr.len, dev: r.dev, via: r.via };
+    // `default` is of the family of its gateway (either family without one).
+    const routeV6 = r.to === "default" ? (r.via ? r.via.includes(":") : v6) : r.to.includes(":");
+    if (routeV6 !== v6) continue;
+    const cidr = r.to === "default" ? parseIpCidr(v6 ? "::/0" : "0.0.0.0/0") : parseIpCidr(r.to);
+    if (cidr && addressInIpCidr(d, cidr) && (!best || cidr.len > best.len))
+      best = { len: cidr.len, dev: r.dev, via: r.via && canonicalAddress(r.via) };
   }
   if (!best) return { kind: "unreachable" };
-  const src = ifaces.find((i) => i.name === best.dev)?.addresses[0]?.address;
-  return { kind: "unicast", dev: best.dev, via: best.via, src };
+  const dev = best.dev;
+  const own = ifaces.find((i) => i.name === dev)?.addresses.filter((a) => !!a.v6 === v6) ?? [];
+  // A global (or unique local) address before a link-local one, as the kernel's source selection prefers.
+  const src = (own.find((a) => !linkLocal(a)) ?? own[0])?.address;
+  return { kind: "unicast", dev, via: best.via, src };
 }

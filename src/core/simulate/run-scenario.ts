@@ -3,6 +3,7 @@
  * then its follow-ups (the ICMP echo reply; the TCP handshake), or an explicit script of packets,
  * each sent from the side it belongs to with the addresses that side sees (NAT included).
  */
+import { addressFamily } from "./ip-address.ts";
 import {
   type SendSpec,
   type SimulatedPacket,
@@ -17,7 +18,7 @@ export interface ScriptItem {
   direction: "request" | "reply";
   /** TCP flags, e.g. `["SYN"]`, `["ACK","SYN"]`. */
   tcpFlags?: string[];
-  /** ICMP type (8 echo-request, 0 echo-reply). */
+  /** ICMP type (8 echo-request, 0 echo-reply; ICMPv6: 128 and 129). */
   icmpType?: number;
   /** IP total length (LEN). */
   len?: number;
@@ -33,8 +34,9 @@ export interface ScriptItem {
 export interface ScenarioSpec {
   /** Lab host that opens the connection. */
   from: string;
-  /** Destination address. */
+  /** Destination address: IPv4, or IPv6 for an IPv6 connection. */
   to: string;
+  /** `icmp` to an IPv6 address is ICMPv6 (echo request 128, reply 129). */
   proto: "icmp" | "tcp" | "udp";
   /** Source address (default: the route's). */
   src?: string;
@@ -56,12 +58,12 @@ export interface ScenarioResult {
   stopped?: string;
 }
 
-/** ICMP: echo request and reply. TCP: SYN, SYN-ACK, ACK. UDP: one datagram. */
-export function defaultScript(proto: "icmp" | "tcp" | "udp"): ScriptItem[] {
+/** ICMP: echo request and reply (ICMPv6's with `v6`). TCP: SYN, SYN-ACK, ACK. UDP: one datagram. */
+export function defaultScript(proto: "icmp" | "tcp" | "udp", v6 = false): ScriptItem[] {
   if (proto === "icmp")
     return [
-      { direction: "request", icmpType: 8 },
-      { direction: "reply", icmpType: 0 },
+      { direction: "request", icmpType: v6 ? 128 : 8 },
+      { direction: "reply", icmpType: v6 ? 129 : 0 },
     ];
   if (proto === "tcp")
     return [
@@ -79,7 +81,8 @@ export function runScenario(
   options: SimulatorOptions = {},
 ): ScenarioResult {
   const sim = new Simulator(world, options);
-  const script = spec.script ?? defaultScript(spec.proto);
+  const v6 = addressFamily(spec.to) === 6;
+  const script = spec.script ?? defaultScript(spec.proto, v6);
   const sport = spec.proto === "icmp" ? undefined : (spec.sport ?? 40000);
   const dport = spec.proto === "icmp" ? undefined : (spec.dport ?? 80);
   const icmpId = spec.proto === "icmp" ? (spec.icmpId ?? 4242) : undefined;
@@ -96,7 +99,7 @@ export function runScenario(
         proto: spec.proto,
         sport,
         dport,
-        icmpType: spec.proto === "icmp" ? (item.icmpType ?? 8) : undefined,
+        icmpType: spec.proto === "icmp" ? (item.icmpType ?? (v6 ? 128 : 8)) : undefined,
         icmpId,
         icmpSeq: spec.proto === "icmp" ? seq : undefined,
         tcpFlags: item.tcpFlags,
@@ -117,7 +120,7 @@ export function runScenario(
         proto: spec.proto,
         sport: responder.port,
         dport: responder.peerPort,
-        icmpType: spec.proto === "icmp" ? (item.icmpType ?? 0) : undefined,
+        icmpType: spec.proto === "icmp" ? (item.icmpType ?? (v6 ? 129 : 0)) : undefined,
         icmpId,
         icmpSeq: spec.proto === "icmp" ? seq : undefined,
         tcpFlags: item.tcpFlags,

@@ -6,9 +6,12 @@ import type { ConnEntry } from "./conntrack.ts";
 
 /** A packet in flight. */
 export interface SimPacket {
+  /** An IPv6 packet: addresses in canonical form, `ttl` is the hop limit. Default: IPv4. */
+  v6?: boolean;
   src: string;
   dst: string;
-  proto: "icmp" | "tcp" | "udp";
+  /** `icmpv6` only in IPv6 packets, `icmp` only in IPv4 ones. */
+  proto: "icmp" | "icmpv6" | "tcp" | "udp";
   sport?: number;
   dport?: number;
   icmpType?: number;
@@ -19,8 +22,12 @@ export interface SimPacket {
   seq?: number;
   ack?: number;
   window?: number;
+  /** TTL, or an IPv6 packet's hop limit. */
   ttl: number;
+  /** IPv4 identification (IPv6 has none; kept for the simulator's own numbering). */
   id: number;
+  /** IPv6 flow label (`FLOWLBL=`). Default 0. */
+  flowLabel?: number;
   len: number;
   /** `DF` etc. */
   ipFlags: string[];
@@ -29,6 +36,11 @@ export interface SimPacket {
   macDst?: string;
   /** The conntrack entry and which direction this packet is in, once looked up. */
   ct?: { entry: ConnEntry; dir: "original" | "reply"; state: CtState };
+}
+
+/** True for an ICMP or ICMPv6 packet: no ports, an echo id instead. */
+export function isIcmp(p: { proto: string }): boolean {
+  return p.proto === "icmp" || p.proto === "icmpv6";
 }
 
 /** Conntrack states as `--ctstate` names them. */

@@ -9,6 +9,7 @@ import type { HookId } from "../model/hook.ts";
 import { fdbLookup, neighbourMac } from "./bridge-fdb.ts";
 import { ConntrackTable } from "./conntrack.ts";
 import { type HookSlot, hookSlots } from "./hook-order.ts";
+import { addressFamily, canonicalAddress } from "./ip-address.ts";
 import type { MatchContext } from "./match-rule.ts";
 import { applyNat, type ManipType, natNeedsChain, setBinding } from "./nat.ts";
 import { routeLookup } from "./route.ts";
@@ -27,7 +28,8 @@ import { ifaceKey, isBroadcastAddress, isLocalAddress, linkPeer, type Topology }
 /** One chain (base chain of one table) the packet crossed. */
 export interface HookEvent {
   hook: HookId;
-  family: "ip" | "bridge";
+  /** `ip` or `ip6` (the packet's family) for IP hooks, `bridge` for the bridge's. */
+  family: "ip" | "ip6" | "bridge";
   table: string;
   chain: string;
   in?: string;
@@ -87,8 +89,9 @@ export interface World {
 /** Options of one packet to send. */
 export interface SendSpec {
   from: string;
-  /** Destination address. */
+  /** Destination address, IPv4 or IPv6 (which makes the packet IPv6). */
   to: string;
+  /** `icmp` to an IPv6 address is ICMPv6. */
   proto: "icmp" | "tcp" | "udp";
   /** Source address; default: chosen by the route. */
   src?: string;
@@ -146,13 +149,17 @@ export class Simulator {
 
   /** Sends one packet and follows it until it is delivered, dropped or lost. */
   send(spec: SendSpec): SimulatedPacket {
+    const v6 = addressFamily(spec.to) === 6;
+    // IPv6's header is 20 bytes longer than IPv4's without options (LEN counts it in both).
     const len =
       spec.len ??
-      (spec.proto === "icmp" ? 84 : spec.proto === "tcp" ? (spec.tcpFlags?.includes("SYN") ? 60 : 52) : 29);
+      (spec.proto === "icmp" ? 84 : spec.proto === "tcp" ? (spec.tcpFlags?.includes("SYN") ? 60 : 52) : 29) +
+        (v6 ? 20 : 0);
     const p: SimPacket = {
-      src: spec.src ?? "",
-      dst: spec.to,
-      proto: spec.proto,
+      ...(v6 ? { v6 } : {}),
+      src: spec.src ? canonicalAddress(spec.src) : "",
+      dst: canonicalAddress(spec.to),
+      proto: spec.proto === "icmp" && v6 ? "icmpv6" : spec.proto,
       sport: spec.sport,
       dport: spec.dport,
       icmpType: spec.icmpType,
@@ -163,7 +170,7 @@ export class Simulator {
       ttl: 64,
       id: this.nextIpId++,
       len,
-      ipFlags: spec.proto === "icmp" && spec.icmpType === 0 ? [] : ["DF"],
+      ipFlags: v6 || (spec.proto === "icmp" && spec.icmpType === 0) ? [] : ["DF"],
       mark: 0,
     };
     this.cur = {
@@ -196,20 +203,27 @@ export class Simulator {
       bridged: io.bridged ?? false,
       logicalIn: io.logicalIn,
       logicalOut: io.logicalOut,
-      ethType: "0x0800",
-      ctState: p.ct?.state ?? (io.family === "ip" ? "INVALID" : undefined),
+      ethType: p.v6 ? "0x86dd" : "0x0800",
+      ctState: p.ct?.state ?? (io.family !== "bridge" ? "INVALID" : undefined),
       ctNat: p.ct ? { snat: !!p.ct.entry.snat, dnat: !!p.ct.entry.dnat } : undefined,
       addrType: (addr) => {
         if (isLocalAddress(topo, host, addr)) return "LOCAL";
         if (isBroadcastAddress(topo, host, addr)) return "BROADCAST";
-        if (addr === "0.0.0.0") return "UNSPEC";
+        if (addr === "0.0.0.0" || addr === "::") return "UNSPEC";
+        if (addr.includes(":")) return addr.toLowerCase().startsWith("ff") ? "MULTICAST" : "UNICAST";
         if (Number(addr.split(".")[0]) >= 224 && Number(addr.split(".")[0]) < 240) return "MULTICAST";
         return "UNICAST";
       },
     };
   }
 
-  private record(family: "ip" | "bridge", table: string, chain: string, p: SimPacket, io: Io): HookEvent {
+  private record(
+    family: "ip" | "ip6" | "bridge",
+    table: string,
+    chain: string,
+    p: SimPacket,
+    io: Io,
+  ): HookEvent {
     const ev: HookEvent = {
       hook: `${family}:${table}:${chain}`,
       family,
@@ -231,12 +245,18 @@ export class Simulator {
   }
 
   private runTable(
-    family: "ip" | "bridge",
+    family: "ip" | "ip6" | "bridge",
     table: string,
     chain: string,
     p: SimPacket,
     io: Io,
-    def = (family === "ip" ? this.world.ruleset.ip : this.world.ruleset.bridge).tables.get(table),
+    def = (
+      family === "ip"
+        ? this.world.ruleset.ip
+        : family === "ip6"
+          ? this.world.ruleset.ip6
+          : this.world.ruleset.bridge
+    )?.tables.get(table),
   ): HookEvent | undefined {
     if (!def?.chains.has(chain)) return undefined;
     const ev = this.record(family, table, chain, p, io);
@@ -250,7 +270,7 @@ export class Simulator {
     ev.steps = run.steps;
     ev.logs = run.logs;
     ev.verdict = run.nat ? run.nat.kind : run.verdict;
-    if (run.trace && family === "ip") {
+    if (run.trace && family !== "bridge") {
       this.tracing = true;
       ev.traced = true;
     }
@@ -271,19 +291,20 @@ export class Simulator {
   }
 
   /**
-   * Runs the IPv4 hook `chain`: every base chain at it by priority (iptables tables and nftables base
-   * chains alike), conntrack, and the NAT core (all nat chains of the hook, until one binds). An accept
-   * ends only its own base chain; a drop ends the packet.
+   * Runs the IP hook `chain` of the packet's family (IPv4 or IPv6): every base chain at it by priority
+   * (iptables or ip6tables tables and nftables base chains alike), conntrack, and the NAT core (all nat
+   * chains of the hook, until one binds). An accept ends only its own base chain; a drop ends the packet.
    */
-  private ipHook(chain: string, p: SimPacket, io: Io): Verdict {
+  private ipHook(chain: string, p: SimPacket, ioIn: Io): Verdict {
     if (this.nfHost === undefined) return { ok: true };
+    const io: Io = { ...ioIn, family: p.v6 ? "ip6" : "ip" };
     const manip: ManipType | undefined =
       chain === "PREROUTING" || chain === "OUTPUT"
         ? "dst"
         : chain === "POSTROUTING" || chain === "INPUT"
           ? "src"
           : undefined;
-    const slots = hookSlots(this.world.ruleset, "ip", chain);
+    const slots = hookSlots(this.world.ruleset, io.family, chain);
     const natPriority = manip === "dst" ? -100 : 100;
     let natDone = !manip;
     for (const slot of slots) {
@@ -402,7 +423,7 @@ export class Simulator {
     if (!p.macDst)
       return {
         kind: "lost",
-        reason: `${host}: no neighbour answers for ${nexthop} on ${dev} (ARP not modelled beyond the lab's addresses)`,
+        reason: `${host}: no neighbour answers for ${nexthop} on ${dev} (${p.v6 ? "neighbour discovery" : "ARP"} not modelled beyond the lab's addresses)`,
       };
     if (iface.kind === "bridge") {
       const fdb = fdbLookup(topo, host, dev, p.macDst);
@@ -447,7 +468,8 @@ export class Simulator {
       const pre = this.bridgeHook("PREROUTING", p, inIo);
       if (!pre.ok) return this.dropped(pre);
     }
-    const brnf = nf && this.sysctl("net.bridge.bridge-nf-call-iptables", "1") === "1";
+    const brnf =
+      nf && this.sysctl(`net.bridge.bridge-nf-call-${p.v6 ? "ip6tables" : "iptables"}`, "1") === "1";
     if (brnf) {
       const dstBefore = p.dst;
       const v = this.ipHook("PREROUTING", p, { family: "ip", in: bridge, physIn: port, bridged: true });
@@ -532,10 +554,15 @@ export class Simulator {
       return { kind: "delivered", host };
     }
     if (route.kind === "unreachable") return { kind: "lost", reason: `${host} has no route to ${p.dst}` };
-    if (this.sysctl("net.ipv4.ip_forward", "0") !== "1")
-      return { kind: "lost", reason: `${host} does not forward (net.ipv4.ip_forward=0)` };
+    const forwarding = p.v6 ? "net.ipv6.conf.all.forwarding" : "net.ipv4.ip_forward";
+    if (this.sysctl(forwarding, "0") !== "1")
+      return { kind: "lost", reason: `${host} does not forward (${forwarding}=0)` };
     p.ttl -= 1;
-    if (p.ttl <= 0) return { kind: "lost", reason: "TTL exceeded (the ICMP time-exceeded is not simulated)" };
+    if (p.ttl <= 0)
+      return {
+        kind: "lost",
+        reason: `${p.v6 ? "hop limit" : "TTL"} exceeded (the ICMP time-exceeded is not simulated)`,
+      };
     const fwd = this.ipHook("FORWARD", p, { family: "ip", in: dev, out: route.dev, physIn, bridged });
     if (!fwd.ok) return this.dropped(fwd);
     const post = this.ipHook("POSTROUTING", p, { family: "ip", in: dev, out: route.dev, physIn, bridged });
@@ -546,7 +573,8 @@ export class Simulator {
 
 /** Devices a hook sees. */
 interface Io {
-  family: "ip" | "bridge";
+  /** `ip` stands for either IP family where a hook is called; `ipHook` sets the packet's. */
+  family: "ip" | "ip6" | "bridge";
   in?: string;
   out?: string;
   physIn?: string;

@@ -7,6 +7,8 @@
 import type { HookId } from "../model/hook.ts";
 import type { Flow, MatchedRule, Packet, TraceEvent } from "../model/packet.ts";
 import { findRewrites, formatEbtLine, formatLogLine, summarizePacket } from "../parse/index.ts";
+import { kernelIpv6 } from "./ipv6.ts";
+import { isIcmp } from "./sim-packet.ts";
 import type { HookEvent, SimulatedPacket } from "./simulate-packet.ts";
 
 /** Options of {@link toTrace}. */
@@ -34,7 +36,8 @@ export interface SimulatedTrace {
 
 /** The seed's prefix convention for a chain, used when no LOG rule of the ruleset named it. */
 export function defaultPrefix(ev: HookEvent): string {
-  return `sim/${ev.family === "ip" ? "iptable" : "ebtable"}/${ev.table}-${ev.chain.replace(/ROUTING$/, "ROUTE")}`;
+  const tool = ev.family === "ip" ? "iptable" : ev.family === "ip6" ? "ip6table" : "ebtable";
+  return `sim/${tool}/${ev.table}-${ev.chain.replace(/ROUTING$/, "ROUTE")}`;
 }
 
 /** A `dmesg` timestamp envelope: `[ 1000.000123] `. */
@@ -68,7 +71,17 @@ function toEvent(ev: HookEvent, prefix: string, file: string, line: number, time
     time,
     in: ev.in ?? "",
     out: ev.out ?? "",
-    ip: { src: p.src, dst: p.dst, len: p.len, tos: 0, ttl: p.ttl, id: p.id, flags: [...p.ipFlags] },
+    // IPv6: the kernel prints every address in full (`%pI6`), a hop limit, a traffic class and a flow label.
+    ip: p.v6
+      ? {
+          src: kernelIpv6(p.src),
+          dst: kernelIpv6(p.dst),
+          len: p.len,
+          ttl: p.ttl,
+          tc: 0,
+          flowLabel: p.flowLabel ?? 0,
+        }
+      : { src: p.src, dst: p.dst, len: p.len, tos: 0, ttl: p.ttl, id: p.id, flags: [...p.ipFlags] },
     l4: { proto: p.proto },
   };
   if (ev.physIn) e.physIn = ev.physIn;
@@ -77,31 +90,33 @@ function toEvent(ev: HookEvent, prefix: string, file: string, line: number, time
   if ((ev.family === "bridge" || ev.in) && p.macSrc && p.macDst) {
     e.macSrc = p.macSrc;
     e.macDst = p.macDst;
-    e.ethType = "0x0800";
+    e.ethType = p.v6 ? "0x86dd" : "0x0800";
   }
   if (ev.family === "ip") {
     (e.ip as { prec?: number }).prec = 0;
   }
+  const ipHook = ev.family !== "bridge";
   const l4 = e.l4 as NonNullable<TraceEvent["l4"]>;
-  if (p.proto === "icmp") {
+  if (isIcmp(p)) {
     l4.icmpType = p.icmpType;
     l4.icmpCode = p.icmpCode ?? 0;
-    if (ev.family === "ip" && (p.icmpType === 0 || p.icmpType === 8)) {
+    const echo = p.v6 ? p.icmpType === 128 || p.icmpType === 129 : p.icmpType === 0 || p.icmpType === 8;
+    if (ipHook && echo) {
       l4.icmpId = p.icmpId;
       l4.icmpSeq = p.icmpSeq;
     }
   } else {
     l4.sport = p.sport;
     l4.dport = p.dport;
-    if (ev.family === "ip" && p.proto === "tcp") {
+    if (ipHook && p.proto === "tcp") {
       l4.tcpFlags = [...(p.tcpFlags ?? [])];
       l4.window = p.window ?? 64240;
       (l4 as { res?: number; urgp?: number }).res = 0;
       (l4 as { urgp?: number }).urgp = 0;
     }
-    if (ev.family === "ip" && p.proto === "udp") (l4 as { udpLen?: number }).udpLen = p.len - 20;
+    if (ipHook && p.proto === "udp") (l4 as { udpLen?: number }).udpLen = p.len - (p.v6 ? 40 : 20);
   }
-  if (ev.family === "ip" && p.mark) e.mark = `0x${p.mark.toString(16)}`;
+  if (ipHook && p.mark) e.mark = `0x${p.mark.toString(16)}`;
   e.matched = matchedRules(ev);
   if (ev.uncertain) e.uncertain = true;
   e.raw = dmesgEnvelope(time) + (ev.family === "bridge" ? formatEbtLine(e) : formatLogLine(e));

@@ -3,7 +3,8 @@
  * veth links between hosts. Built once per lab; lookups are map reads.
  */
 import type { Lab, LabHost } from "../trace-file/schema.ts";
-import { parseIpv4, prefixMask, splitInterfaceAddress } from "./ipv4.ts";
+import { addressFamily, canonicalAddress, type IpCidr, parseIpCidr } from "./ip-address.ts";
+import { parseIpv4, prefixMask } from "./ipv4.ts";
 
 /** One interface with its host and parsed addresses. */
 export interface IfaceInfo {
@@ -15,7 +16,34 @@ export interface IfaceInfo {
   bridge?: string;
   /** `host/iface` at the other end of a veth. */
   peer?: string;
-  addresses: { address: string; value: number; len: number }[];
+  addresses: IfaceAddress[];
+}
+
+/** One address of an interface with its prefix length (`address` canonical). */
+export interface IfaceAddress {
+  address: string;
+  /** IPv4: the address as a 32-bit number; IPv6: 0 (see `subnet`). */
+  value: number;
+  len: number;
+  /** An IPv6 address. Default: IPv4. */
+  v6?: boolean;
+  /** The connected subnet. */
+  subnet: IpCidr;
+}
+
+/** Reads `172.17.0.2/16` or `fd00:a::2/64` (a bare address: /32 or /128); undefined when malformed. */
+export function interfaceAddress(text: string): IfaceAddress | undefined {
+  const [addrText, lenText] = text.split("/", 2) as [string, string | undefined];
+  const family = addressFamily(addrText);
+  if (!family) return undefined;
+  const max = family === 6 ? 128 : 32;
+  const len = lenText === undefined ? max : Number(lenText);
+  if (!Number.isInteger(len) || len < 0 || len > max) return undefined;
+  const address = canonicalAddress(addrText);
+  const subnet = parseIpCidr(`${address}/${len}`) as IpCidr;
+  return family === 6
+    ? { address, value: 0, len, v6: true, subnet }
+    : { address, value: parseIpv4(address) as number, len, subnet };
 }
 
 /** The lab, indexed. */
@@ -44,9 +72,8 @@ export function buildTopology(lab: Lab): Topology {
     hosts.set(host.name, host);
     for (const i of host.interfaces) {
       const addresses = i.addresses.flatMap((a) => {
-        const s = splitInterfaceAddress(a);
-        const value = s ? parseIpv4(s.address) : undefined;
-        return s && value !== undefined ? [{ address: s.address, value, len: s.len }] : [];
+        const parsed = interfaceAddress(a);
+        return parsed ? [parsed] : [];
       });
       const info: IfaceInfo = {
         host: host.name,
@@ -59,7 +86,8 @@ export function buildTopology(lab: Lab): Topology {
       };
       ifaces.set(ifaceKey(host.name, i.name), info);
       for (const a of addresses)
-        if (!addressOwner.has(a.address) && !a.address.startsWith("127.")) addressOwner.set(a.address, info);
+        if (!addressOwner.has(a.address) && !a.address.startsWith("127.") && a.address !== "::1")
+          addressOwner.set(a.address, info);
     }
   }
   const netfilterHost = lab.hosts.find((h) => h.role === "docker-host")?.name;
@@ -72,10 +100,12 @@ export function hostIfaces(topo: Topology, host: string): IfaceInfo[] {
   return h ? h.interfaces.map((i) => topo.ifaces.get(ifaceKey(host, i.name)) as IfaceInfo) : [];
 }
 
-/** True when `addr` is one of `host`'s own addresses (any interface, or 127/8). */
+/** True when `addr` is one of `host`'s own addresses (any interface, or 127/8, or ::1). */
 export function isLocalAddress(topo: Topology, host: string, addr: string): boolean {
   if (addr.startsWith("127.")) return true;
-  return hostIfaces(topo, host).some((i) => i.addresses.some((a) => a.address === addr));
+  const a = canonicalAddress(addr);
+  if (a === "::1") return true;
+  return hostIfaces(topo, host).some((i) => i.addresses.some((x) => x.address === a));
 }
 
 /** True when `addr` is a broadcast address for `host` (limited, or a subnet's directed broadcast). */
@@ -84,7 +114,7 @@ export function isBroadcastAddress(topo: Topology, host: string, addr: string): 
   if (v === undefined) return false;
   if (v === 0xffffffff) return true;
   return hostIfaces(topo, host).some((i) =>
-    i.addresses.some((a) => a.len < 31 && (a.value | ~prefixMask(a.len)) >>> 0 === v),
+    i.addresses.some((a) => !a.v6 && a.len < 31 && (a.value | ~prefixMask(a.len)) >>> 0 === v),
   );
 }
 

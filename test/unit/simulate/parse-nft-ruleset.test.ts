@@ -3,10 +3,12 @@
  * (plus an iptables-nft filter table and a logging table) give the same model; bad input gives
  * positioned errors; unknown expressions are reported, never guessed.
  */
+
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { dockerNftRuleset } from "../../../src/capture/docker-nft-ruleset.ts";
+import { parseCidr6 } from "../../../src/core/simulate/ipv6.ts";
 import { parseNftJson } from "../../../src/core/simulate/parse-nft-json.ts";
 import { parseNftRuleset } from "../../../src/core/simulate/parse-nft-ruleset.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
@@ -343,14 +345,31 @@ describe("parseNftRule on a host firewall's expressions (inet table, firewalld-l
     ]);
   });
 
-  it("decides a family test and an IPv6 header match for the IPv4 packets it walks, without a warning", () => {
+  it("reads a family test and IPv6 header matches, without a warning", () => {
     expect(rule("meta nfproto ipv4 accept").conditions).toEqual([
       { kind: "ethertype", ethertype: "0x0800", neg: false },
     ]);
     const v6 = rule("ip6 daddr fe80::/10 drop");
-    expect(v6.conditions).toEqual([{ kind: "ethertype", ethertype: "0x86dd", neg: false }]);
+    expect(v6.conditions).toEqual([{ kind: "dst", cidr: parseCidr6("fe80::/10"), neg: false }]);
     expect(v6.target).toEqual({ kind: "DROP" });
     expect(v6.problems).toEqual([]);
+    expect(rule("icmpv6 type nd-neighbor-solicit accept").conditions).toEqual([
+      { kind: "proto", proto: "icmpv6", neg: false, family: 6 },
+      { kind: "icmp-type", type: 135, neg: false, family: 6 },
+    ]);
+    expect(rule("ip6 nexthdr ipv6-icmp accept").conditions).toEqual([
+      { kind: "proto", proto: "icmpv6", neg: false, family: 6 },
+    ]);
+    expect(rule("dnat ip6 to [fd00:a:0::2]:80").target).toEqual({
+      kind: "DNAT",
+      addr: "fd00:a::2",
+      port: { lo: 80, hi: 80 },
+    });
+    // An IPv6 field the model has no key for: unknown for IPv6 packets, never a match for IPv4 ones.
+    const hop = rule("ip6 hoplimit 1 drop");
+    expect(hop.conditions?.[0]).toEqual({ kind: "ethertype", ethertype: "0x86dd", neg: false });
+    expect(hop.conditions?.[1]).toMatchObject({ kind: "unknown", text: "ip6 hoplimit 1" });
+    expect(hop.problems).toEqual(["expression 'ip6 hoplimit 1' is not modelled"]);
   });
 
   it("reports an unmodelled expression as one piece, its value words included, and keeps the verdict", () => {
