@@ -446,17 +446,17 @@ RULES
 }
 
 # Docker 29's iptables backend for br-a (a1's port 80 published on the host's 8080) and, in IPv4,
-# br-b, as ip(6)tables-save prints it: $1 = 4 or 6.
+# br-b (its b* lines), as ip(6)tables-save prints it: $1 = 4 or 6.
 docker29_xtables() {
-  local lo=127.0.0.0/8 net=172.20.0.0/16 a1=172.20.0.2/32 to=172.20.0.2:80 b="" bb="" bc="" bf=""
+  local lo=127.0.0.0/8 net=172.20.0.0/16 a1=172.20.0.2/32 to=172.20.0.2:80 bnat="" bdrop="" bjump="" bout=""
   if [ "$1" = 6 ]; then
-    lo=::1/128 net=fd00:a::/64 a1=fd00:a::2/128 to=[fd00:a::2]:80
+    lo=::1/128 net=fd00:a::/64 a1=fd00:a::2/128 to="[fd00:a::2]:80"
   else
-    b='-A POSTROUTING -s 172.21.0.0/16 ! -o br-b -j MASQUERADE'
-    bb='-A DOCKER ! -i br-b -o br-b -j DROP'
-    bc='-A DOCKER-BRIDGE -o br-b -j DOCKER
+    bnat='-A POSTROUTING -s 172.21.0.0/16 ! -o br-b -j MASQUERADE'
+    bdrop='-A DOCKER ! -i br-b -o br-b -j DROP'
+    bjump='-A DOCKER-BRIDGE -o br-b -j DOCKER
 -A DOCKER-CT -o br-b -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT'
-    bf='-A DOCKER-FORWARD -i br-b -j ACCEPT'
+    bout='-A DOCKER-FORWARD -i br-b -j ACCEPT'
   fi
   cat <<RULES
 *raw
@@ -473,7 +473,7 @@ COMMIT
 -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
 -A OUTPUT ! -d $lo -m addrtype --dst-type LOCAL -j DOCKER
 -A POSTROUTING -s $net ! -o br-a -j MASQUERADE
-$b
+$bnat
 -A DOCKER ! -i br-a -p tcp -m tcp --dport 8080 -j DNAT --to-destination $to
 COMMIT
 *filter
@@ -490,15 +490,15 @@ COMMIT
 -A FORWARD -j DOCKER-FORWARD
 -A DOCKER -d $a1 ! -i br-a -o br-a -p tcp -m tcp --dport 80 -j ACCEPT
 -A DOCKER ! -i br-a -o br-a -j DROP
-$bb
+$bdrop
 -A DOCKER-BRIDGE -o br-a -j DOCKER
 -A DOCKER-CT -o br-a -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
-$bc
+$bjump
 -A DOCKER-FORWARD -j DOCKER-CT
 -A DOCKER-FORWARD -j DOCKER-INTERNAL
 -A DOCKER-FORWARD -j DOCKER-BRIDGE
 -A DOCKER-FORWARD -i br-a -j ACCEPT
-$bf
+$bout
 COMMIT
 RULES
 }
