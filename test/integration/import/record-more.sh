@@ -506,25 +506,17 @@ RULES
 # Docker 29's nftables backend for IPv6 on br-a: the ip6 twin of docker_nft's table, with the
 # published port (DNAT in the nat chains, its accept before the drop, no direct access from outside).
 docker_nft6() {
-  nx $H nft -f - <<'RULES'
+  local maps="" m
+  for m in filter-forward-in filter-forward-out nat-postrouting-in nat-postrouting-out; do
+    maps+="	map $m-jumps {
+		type ifname : verdict
+		elements = { \"br-a\" : jump ${m}__br-a }
+	}
+"
+  done
+  nx $H nft -f - <<RULES
 table ip6 docker-bridges {
-	map filter-forward-in-jumps {
-		type ifname : verdict
-		elements = { "br-a" : jump filter-forward-in__br-a }
-	}
-	map filter-forward-out-jumps {
-		type ifname : verdict
-		elements = { "br-a" : jump filter-forward-out__br-a }
-	}
-	map nat-postrouting-in-jumps {
-		type ifname : verdict
-		elements = { "br-a" : jump nat-postrouting-in__br-a }
-	}
-	map nat-postrouting-out-jumps {
-		type ifname : verdict
-		elements = { "br-a" : jump nat-postrouting-out__br-a }
-	}
-	chain raw-PREROUTING {
+$maps	chain raw-PREROUTING {
 		type filter hook prerouting priority raw; policy accept;
 		ip6 daddr fd00:a::2 iifname != "br-a" counter drop comment "DROP DIRECT ACCESS"
 	}
