@@ -3,6 +3,7 @@
  * files, or flags) into a lab folder under `traces/`, then the same validation and `check` as
  * `npm test`, and a summary of what a reviewer will see. See `src/core/import/plan-import.ts`.
  */
+
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
@@ -13,6 +14,7 @@ import type { NamedAddress } from "../core/import/infer-lab.ts";
 import { type ImportMaterial, type ImportPlan, planImport } from "../core/import/plan-import.ts";
 import { decodeBytes } from "../core/input/decode-bytes.ts";
 import { InputError } from "../core/input/decode-input.ts";
+import { addressFamily, canonicalAddress } from "../core/simulate/ip-address.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import { checkLab } from "./check-command.ts";
 import { readCommandArgs } from "./command-args.ts";
@@ -39,6 +41,7 @@ export const MATERIAL_FILES: Record<Exclude<keyof ImportMaterial, "logFile" | "r
   ipAddr: ["ip-addr.json"],
   ipLink: ["ip-link.json"],
   ipRoute: ["ip-route.json"],
+  ip6Route: ["ip6-route.json"],
   bridgeLink: ["bridge-link.json"],
   bridgeFdb: ["bridge-fdb.json"],
   sysctl: ["sysctl.txt", "sysctl-a.txt"],
@@ -53,13 +56,14 @@ export const MATERIAL_FILES: Record<Exclude<keyof ImportMaterial, "logFile" | "r
 const SOURCE: Record<string, string> = {
   log: "dmesg / journalctl -k / syslog (or: xtables-monitor.txt, nft-monitor-trace.txt)",
   iptablesSave: "iptables-save, taken while the logging rules were installed",
-  ip6tablesSave: "ip6tables-save, same moment (its LOG prefixes; IPv6 flows are left out)",
+  ip6tablesSave: "ip6tables-save, same moment (the IPv6 rules, of a host with IPv6 flows)",
   ebtablesSave: "ebtables-save (or ebtables -L), same moment",
   nftRuleset:
     "nft list ruleset or nft -j list ruleset, same moment (the ruleset itself on an nftables-only host; JSON is found by its content)",
   ipAddr: "ip -j addr (the Docker host)",
   ipLink: "ip -j -d link",
   ipRoute: "ip -j route",
+  ip6Route: "ip -6 -j route (a host with IPv6 flows)",
   bridgeLink: "bridge -j link",
   bridgeFdb: "bridge -j fdb show (optional: which port a container's MAC is behind)",
   sysctl: "sysctl -a",
@@ -79,6 +83,7 @@ const FLAG_OF: Record<string, keyof ImportMaterial> = {
   "ip-addr": "ipAddr",
   "ip-link": "ipLink",
   "ip-route": "ipRoute",
+  "ip6-route": "ip6Route",
   "bridge-link": "bridgeLink",
   "bridge-fdb": "bridgeFdb",
   "sysctl-file": "sysctl",
@@ -89,7 +94,7 @@ const USAGE = `usage: packetwalk import [FOLDER] --lab NAME [--out traces] [opti
 Turns a kernel log (LOG lines in any envelope packetwalk parse reads, xtables-monitor --trace or
 nft monitor trace output) and what you saved on the Docker host into traces/<NAME>/: lab.json
 (hosts inferred), rulesets/ (as installed, and without the logging rules; nft list ruleset on an
-nftables-only host), one <scenario>.log + .json per IPv4 flow.
+nftables-only host), one <scenario>.log + .json per flow (IPv4 or IPv6).
 Then validates the folder and runs packetwalk check on it.
 
 FOLDER holds files with these names (packetwalk capture --host writes them):
@@ -99,10 +104,12 @@ ${Object.entries(MATERIAL_FILES)
 or give each with a flag:
   --log FILE|-          the kernel log (- for stdin)
   --iptables-save FILE  --ip6tables-save FILE  --ebtables-save FILE  --nft FILE (nft list ruleset)
-  --ip-addr FILE  --ip-link FILE  --ip-route FILE  --bridge-link FILE  --bridge-fdb FILE  (-j JSON)
+  --ip-addr FILE  --ip-link FILE  --ip-route FILE  --ip6-route FILE  --bridge-link FILE
+  --bridge-fdb FILE     (all -j JSON)
   --sysctl-file FILE    sysctl -a output;  --sysctl KEY=VALUE overrides one
 What cannot be inferred:
-  --container NAME=IP[,port=PORT][,mac=MAC]   a container the log shows (repeat)
+  --container NAME=IP[,port=PORT][,mac=MAC]   a container the log shows (repeat; IPv4 or
+                                              IPv6, a dual-stack one once per address)
   --peer NAME=IP[,mac=MAC]                    a machine on one of the host's links (repeat)
   --command "ping -c1 1.2.3.4"                the command that made the traffic
 Other options:
@@ -122,12 +129,17 @@ function fail(message: string, hint?: string): number {
   return 2;
 }
 
-/** Parses `NAME=IP[,port=PORT][,mac=MAC]`; throws a sentence on bad input. */
+/** Parses `NAME=IP[,port=PORT][,mac=MAC]` (IP: IPv4 or IPv6); throws a sentence on bad input. */
 export function parseNamedAddress(text: string, flag: string): NamedAddress {
-  const m = /^([A-Za-z0-9][A-Za-z0-9_.-]*)=(\d{1,3}(?:\.\d{1,3}){3})((?:,(?:port|mac)=[^,]+)*)$/.exec(text);
-  if (!m)
-    throw new Error(`${flag} expects NAME=IPv4[,port=PORT][,mac=MAC], e.g. web=172.17.0.2; got '${text}'`);
-  const out: NamedAddress = { name: m[1] as string, ip: m[2] as string };
+  const m =
+    /^([A-Za-z0-9][A-Za-z0-9_.-]*)=(\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)((?:,(?:port|mac)=[^,]+)*)$/.exec(
+      text,
+    );
+  if (!m || addressFamily(m[2] as string) === undefined)
+    throw new Error(
+      `${flag} expects NAME=IP[,port=PORT][,mac=MAC], e.g. web=172.17.0.2 or web=fd00:a::2; got '${text}'`,
+    );
+  const out: NamedAddress = { name: m[1] as string, ip: canonicalAddress(m[2] as string) };
   for (const part of (m[3] ?? "").split(",").filter(Boolean)) {
     const [k, v] = part.split("=") as [string, string];
     if (k === "port") out.port = v;
@@ -241,6 +253,7 @@ export async function run(argv: string[]): Promise<number> {
       "ip-addr": { type: "string" },
       "ip-link": { type: "string" },
       "ip-route": { type: "string" },
+      "ip6-route": { type: "string" },
       "bridge-link": { type: "string" },
       "bridge-fdb": { type: "string" },
       "sysctl-file": { type: "string" },

@@ -7,7 +7,13 @@
  * What the material does not say is returned as a question naming the flag that answers it. Pure.
  */
 import type { Packet } from "../model/packet.ts";
-import { inCidr, parseCidr, parseIpv4 } from "../simulate/ipv4.ts";
+import {
+  addressFamily,
+  addressInIpCidr,
+  canonicalAddress,
+  formatIpCidr,
+  parseIpCidr,
+} from "../simulate/ip-address.ts";
 import type { LabHost } from "../trace-file/schema.ts";
 
 /** A name given on the command line: `--container NAME=IP[,port=PORT][,mac=MAC]` or `--peer NAME=IP[,mac=MAC]`. */
@@ -23,6 +29,8 @@ export interface HostMaterial {
   addr?: unknown;
   link?: unknown;
   route?: unknown;
+  /** `ip -6 -j route` (IPv6 routes; `ip -j route` lists IPv4 ones only). */
+  route6?: unknown;
   bridgeLink?: unknown;
   /** `bridge -j fdb show`: learnt MACs by port. */
   bridgeFdb?: unknown;
@@ -81,8 +89,10 @@ function hostIfaces(m: HostMaterial): Iface[] {
     else if (i.kind === "other" && (l.link_netnsid !== undefined || l.link_index !== undefined))
       i.kind = "veth";
     for (const a of arr(l.addr_info)) {
-      if (a.family === "inet" && typeof a.local === "string") {
-        const cidr = `${a.local}/${a.prefixlen}`;
+      // IPv6: global and unique local addresses (link-local ones name no host of the lab).
+      const v6 = a.family === "inet6" && a.scope !== "link" && a.scope !== "host";
+      if ((a.family === "inet" || v6) && typeof a.local === "string") {
+        const cidr = `${canonicalAddress(a.local)}/${a.prefixlen}`;
         if (!i.addresses.includes(cidr)) i.addresses.push(cidr);
       }
     }
@@ -96,19 +106,28 @@ function hostIfaces(m: HostMaterial): Iface[] {
   return [...byName.values()];
 }
 
+/** The subnet of an interface address (`172.20.0.1/16` is `172.20.0.0/16`, `fd00:a::1/64` is `fd00:a::/64`). */
 function subnetOf(cidr: string): string {
-  const [addr, len] = cidr.split("/") as [string, string];
-  const n = parseIpv4(addr) ?? 0;
-  const bits = Number(len);
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  const net = (n & mask) >>> 0;
-  return `${[24, 16, 8, 0].map((s) => (net >>> s) & 255).join(".")}/${bits}`;
+  const c = parseIpCidr(cidr);
+  const len = cidr.split("/")[1] ?? "";
+  // A host prefix keeps its length written.
+  return c ? `${formatIpCidr(c)}${formatIpCidr(c).includes("/") ? "" : `/${len}`}` : cidr;
 }
 
 function within(cidr: string, addr: string): boolean {
-  const c = parseCidr(subnetOf(cidr));
-  const a = parseIpv4(addr);
-  return !!c && a !== undefined && inCidr(a, c);
+  const c = parseIpCidr(cidr);
+  return !!c && addressInIpCidr(addr, c);
+}
+
+/** The length of a host prefix in `addr`'s family. */
+function hostLen(addr: string): number {
+  return addressFamily(addr) === 6 ? 128 : 32;
+}
+
+/** An address that names no host of a lab: unspecified, loopback, multicast, IPv6 link-local. */
+function notAHost(addr: string): boolean {
+  if (addr.includes(":")) return addr === "::" || addr === "::1" || /^(ff|fe[89ab])/i.test(addr);
+  return addr === "0.0.0.0" || addr.startsWith("127.") || Number(addr.split(".")[0]) >= 224;
 }
 
 /** Infers the hosts; see the module comment. `events` are every event of the log. */
@@ -179,34 +198,39 @@ export function inferLab(
   // Bridge lines without IP data (TRACE's bridge family, ebtables without --log-ip): the port a
   // packet left by is its destination's, the port it came in by its source's.
   for (const p of packets) {
-    const ips = p.events.filter((e) => e.ip && !e.ip.src.includes(":"));
+    const ips = p.events.filter((e) => e.ip);
     const first = ips[0]?.ip;
     const last = ips[ips.length - 1]?.ip;
     for (const e of p.events) {
       if (e.ip || !e.hook.startsWith("bridge:")) continue;
       const ll = linkHeaders.get(`${e.traceId}|${e.in ?? ""}|${e.out ?? ""}`);
-      if (e.out && !e.in && last) note(last.dst, { port: e.out, mac: ll?.dst ?? normalMac(e.macDst) });
-      if (e.in && !e.out && first) note(first.src, { port: e.in, mac: ll?.src ?? normalMac(e.macSrc) });
+      if (e.out && !e.in && last)
+        note(canonicalAddress(last.dst), { port: e.out, mac: ll?.dst ?? normalMac(e.macDst) });
+      if (e.in && !e.out && first)
+        note(canonicalAddress(first.src), { port: e.in, mac: ll?.src ?? normalMac(e.macSrc) });
     }
   }
   for (const e of events) {
     if (e.arp?.ipSrc && e.arp.macSrc) note(e.arp.ipSrc, { mac: normalMac(e.arp.macSrc) });
-    if (!e.ip || e.ip.src.includes(":")) continue;
+    if (!e.ip) continue;
+    // The log writes IPv6 in full (`fd00:000a:...`): one key per address.
+    const src = canonicalAddress(e.ip.src);
+    const dst = canonicalAddress(e.ip.dst);
     // A frame that came in: its source MAC is the sender's when the sender is on that link.
     const inDev = e.physIn || e.in;
     // An ebtables line names the ports themselves in IN= and OUT=.
     const bridgeLine = e.hook.startsWith("bridge:");
-    note(e.ip.src, { port: (bridgeLine ? e.in : e.physIn) || undefined, dev: e.in || undefined });
-    if (bridgeLine && e.out) note(e.ip.dst, { port: e.out });
+    note(src, { port: (bridgeLine ? e.in : e.physIn) || undefined, dev: e.in || undefined });
+    if (bridgeLine && e.out) note(dst, { port: e.out });
     const macSrc = normalMac(e.macSrc);
     if (macSrc && inDev && !e.out?.startsWith("lo")) {
-      senderMac.set(`${inDev}|${e.ip.src}`, macSrc);
-      note(e.ip.src, { mac: macSrc });
+      senderMac.set(`${inDev}|${src}`, macSrc);
+      note(src, { mac: macSrc });
     }
-    note(e.ip.dst, { port: e.physOut || undefined });
+    note(dst, { port: e.physOut || undefined });
   }
   const given = new Map<string, NamedAddress>();
-  for (const c of [...options.containers, ...options.peers]) given.set(c.ip, c);
+  for (const c of [...options.containers, ...options.peers]) given.set(canonicalAddress(c.ip), c);
 
   const hosts: LabHost[] = [];
   const hostEntry: LabHost = {
@@ -218,9 +242,16 @@ export function inferLab(
   };
   hosts.push(hostEntry);
 
-  // Containers: addresses inside a bridge's subnet.
+  // Containers: addresses inside a bridge's subnet; a dual-stack container is named once per address.
   const usedPorts = new Set<string>();
-  const containers: { addr: string; bridge: Iface; name: string; port?: string; mac?: string }[] = [];
+  type Container = {
+    addrs: { addr: string; bridge: Iface }[];
+    bridge: Iface;
+    name: string;
+    port?: string;
+    mac?: string;
+  };
+  const containers: Container[] = [];
   const missingNames: string[] = [];
   for (const [addr, info] of [...seen].sort()) {
     if (local.has(addr)) continue;
@@ -231,10 +262,17 @@ export function inferLab(
       missingNames.push(`--container NAME=${addr}`);
       continue;
     }
-    const port = named.port ?? info.port;
-    if (port) usedPorts.add(port);
-    containers.push({ addr, bridge, name: named.name, port, mac: named.mac ?? info.mac });
+    let c = containers.find((x) => x.name === named.name);
+    if (!c) {
+      c = { addrs: [], bridge, name: named.name };
+      containers.push(c);
+    }
+    c.addrs.push({ addr, bridge });
+    c.port ??= named.port ?? info.port;
+    c.mac ??= named.mac ?? info.mac;
+    if (c.port) usedPorts.add(c.port);
   }
+  const firstAddr = (c: Container) => (c.addrs[0] as { addr: string }).addr;
   // The bridge's forwarding database: the port a container's MAC was learnt on (TRACE lines name no port).
   for (const c of containers) {
     if (c.port || !c.mac) continue;
@@ -260,23 +298,33 @@ export function inferLab(
         usedPorts.add(c.port);
       } else
         questions.push(
-          `${c.addr} (${c.name}) is on ${c.bridge.name}, but no line or file says which port: give bridge-fdb.json (bridge -j fdb show), or add it as --container ${c.name}=${c.addr},port=PORT (bridge -j link lists the ports)`,
+          `${firstAddr(c)} (${c.name}) is on ${c.bridge.name}, but no line or file says which port: give bridge-fdb.json (bridge -j fdb show), or add it as --container ${c.name}=${firstAddr(c)},port=PORT (bridge -j link lists the ports)`,
         );
     }
     if (!c.mac)
       questions.push(
-        `${c.addr} (${c.name}): no line shows its MAC: add it as --container ${c.name}=${c.addr}${c.port ? `,port=${c.port}` : ""},mac=MAC (ip -j link in the container)`,
+        `${firstAddr(c)} (${c.name}): no line shows its MAC: add it as --container ${c.name}=${firstAddr(c)}${c.port ? `,port=${c.port}` : ""},mac=MAC (ip -j link in the container)`,
       );
   }
 
   // Peers: on-link (a host interface's subnet) or remote (through a route's gateway).
-  const routes = arr(material.route).filter((r) => !String(r.dst ?? "").includes(":"));
+  const routes4 = arr(material.route).filter((r) => !String(r.dst ?? "").includes(":"));
+  // `ip -6 route`'s link-local and multicast routes name no lab host's network.
+  const routes6 = arr(material.route6).filter((r) => {
+    const dst = String(r.dst ?? "");
+    return (
+      (dst === "default" || dst.includes(":")) &&
+      !/^(fe[89ab]|ff)/i.test(dst) &&
+      (r.type ?? "unicast") === "unicast"
+    );
+  });
   const peers = new Map<string, LabHost>();
   let wan: LabHost | undefined;
   for (const [addr, info] of [...seen].sort()) {
-    if (local.has(addr) || containers.some((c) => c.addr === addr)) continue;
+    if (local.has(addr) || containers.some((c) => c.addrs.some((a) => a.addr === addr))) continue;
     if (bridges.some((b) => b.addresses.some((a) => within(a, addr)))) continue;
-    if (addr === "0.0.0.0" || addr.startsWith("127.") || Number(addr.split(".")[0]) >= 224) continue;
+    if (notAHost(addr)) continue;
+    const v6 = addressFamily(addr) === 6;
     const link = ifaces.find(
       (i) => i.kind !== "bridge" && !i.master && i.addresses.some((a) => within(a, addr)),
     );
@@ -292,33 +340,42 @@ export function inferLab(
         questions.push(
           `${addr} (${named.name}): no line shows its MAC: add it as --peer ${named.name}=${addr},mac=MAC`,
         );
-      peers.set(addr, {
-        name: named.name,
-        role: "wan",
-        label: `peer ${named.name}`,
-        interfaces: [
-          { name: "lo", addresses: ["127.0.0.1/8"], kind: "loopback" },
-          {
-            name: "eth0",
-            ...(mac ? { mac } : {}),
-            addresses: [`${addr}/${cidr.split("/")[1]}`],
-            kind: "other",
-            peer: `${hostName}/${link.name}`,
-          },
-        ],
-        routes: [{ to: subnetOf(cidr), dev: "eth0" }],
-      });
+      const known = [...peers.values()].find((p) => p.name === named.name);
+      if (known) {
+        // The same peer's address of the other family.
+        const eth0 = known.interfaces[1] as { addresses: string[] };
+        eth0.addresses.push(`${addr}/${cidr.split("/")[1]}`);
+        known.routes.push({ to: subnetOf(cidr), dev: "eth0" });
+      } else
+        peers.set(addr, {
+          name: named.name,
+          role: "wan",
+          label: `peer ${named.name}`,
+          interfaces: [
+            { name: "lo", addresses: ["127.0.0.1/8"], kind: "loopback" },
+            {
+              name: "eth0",
+              ...(mac ? { mac } : {}),
+              addresses: [`${addr}/${cidr.split("/")[1]}`],
+              kind: "other",
+              peer: `${hostName}/${link.name}`,
+            },
+          ],
+          routes: [{ to: subnetOf(cidr), dev: "eth0" }],
+        });
       owner.set(addr, named.name);
       continue;
     }
-    const via = routes.find((r) => r.dst === "default" && typeof r.gateway === "string");
+    const via = (v6 ? routes6 : routes4).find((r) => r.dst === "default" && typeof r.gateway === "string");
     if (!via) {
       questions.push(
-        `${addr} is on none of the host's links and the host's routes are unknown: give \`ip -j route\` of the host (ip-route.json, or --ip-route FILE)`,
+        v6
+          ? `${addr} is on none of the host's links and the host's IPv6 routes are unknown: give \`ip -6 -j route\` of the host (ip6-route.json, or --ip6-route FILE)`
+          : `${addr} is on none of the host's links and the host's routes are unknown: give \`ip -j route\` of the host (ip-route.json, or --ip-route FILE)`,
       );
       continue;
     }
-    const gw = String(via.gateway);
+    const gw = canonicalAddress(String(via.gateway));
     const dev = String(via.dev);
     const link2 = ifaces.find((i) => i.name === dev);
     const cidr = link2?.addresses.find((a) => within(a, gw));
@@ -333,7 +390,7 @@ export function inferLab(
           {
             name: "eth0",
             ...(gwMac ? { mac: gwMac } : {}),
-            addresses: [`${gw}/${cidr?.split("/")[1] ?? "24"}`],
+            addresses: [`${gw}/${cidr?.split("/")[1] ?? (v6 ? "64" : "24")}`],
             kind: "other",
             peer: `${hostName}/${dev}`,
           },
@@ -344,8 +401,23 @@ export function inferLab(
       notes.push(
         `remote addresses are put behind the host's gateway ${gw} on ${dev}, in one host '${wan.name}'`,
       );
+    } else if (!owner.has(gw)) {
+      // The other family's gateway: the same host when it is on the same link.
+      const eth0 = wan.interfaces[1] as { addresses: string[]; peer?: string };
+      if (eth0.peer !== `${hostName}/${dev}`) {
+        questions.push(
+          `the host's IPv4 and IPv6 default routes leave by different devices (${eth0.peer?.split("/")[1]} and ${dev}): a lab has one '${wan.name}' host behind one link; import the two families' flows separately`,
+        );
+        continue;
+      }
+      eth0.addresses.push(`${gw}/${cidr?.split("/")[1] ?? (v6 ? "64" : "24")}`);
+      if (cidr) wan.routes.push({ to: subnetOf(cidr), dev: "eth0" });
+      owner.set(gw, wan.name);
+      notes.push(
+        `remote ${v6 ? "IPv6" : "IPv4"} addresses are put behind the host's gateway ${gw}, in '${wan.name}' too`,
+      );
     }
-    (wan.interfaces[0] as { addresses: string[] }).addresses.push(`${addr}/32`);
+    (wan.interfaces[0] as { addresses: string[] }).addresses.push(`${addr}/${hostLen(addr)}`);
     owner.set(addr, wan.name);
   }
   if (missingNames.length)
@@ -374,17 +446,27 @@ export function inferLab(
             : {}),
     });
   }
-  for (const r of routes) {
+  for (const r of [...routes4, ...routes6]) {
     const dst = String(r.dst ?? "");
     if (!dst || typeof r.dev !== "string") continue;
     hostEntry.routes.push({
-      to: dst === "default" ? "default" : dst.includes("/") ? dst : `${dst}/32`,
-      ...(typeof r.gateway === "string" ? { via: r.gateway } : {}),
+      to: dst === "default" ? "default" : dst.includes("/") ? dst : `${dst}/${hostLen(dst)}`,
+      ...(typeof r.gateway === "string" ? { via: canonicalAddress(r.gateway) } : {}),
       dev: r.dev,
     });
   }
   for (const c of containers) {
-    const gw = c.bridge.addresses.find((a) => within(a, c.addr)) as string;
+    const addresses: string[] = [];
+    const routes: LabHost["routes"] = [];
+    for (const { addr, bridge } of c.addrs) {
+      const gw = bridge.addresses.find((a) => within(a, addr)) as string;
+      addresses.push(`${addr}/${gw.split("/")[1]}`);
+      routes.push(
+        { to: "default", via: gw.split("/")[0] as string, dev: "eth0" },
+        { to: subnetOf(gw), dev: "eth0" },
+      );
+      owner.set(addr, c.name);
+    }
     hosts.push({
       name: c.name,
       role: "container",
@@ -394,17 +476,13 @@ export function inferLab(
         {
           name: "eth0",
           ...(c.mac ? { mac: c.mac } : {}),
-          addresses: [`${c.addr}/${gw.split("/")[1]}`],
+          addresses,
           kind: "veth",
           peer: `${hostName}/${c.port ?? "?"}`,
         },
       ],
-      routes: [
-        { to: "default", via: gw.split("/")[0] as string, dev: "eth0" },
-        { to: subnetOf(gw), dev: "eth0" },
-      ],
+      routes,
     });
-    owner.set(c.addr, c.name);
   }
   hosts.push(...peers.values());
   if (wan) hosts.push(wan);

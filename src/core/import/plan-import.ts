@@ -8,6 +8,7 @@
 
 import type { Packet } from "../model/packet.ts";
 import { parseTraceText } from "../parse/index.ts";
+import { canonicalAddress } from "../simulate/ip-address.ts";
 import { rulesetDigest } from "../trace-file/ruleset-pins.ts";
 import type { Lab, LabHost, TraceMeta } from "../trace-file/schema.ts";
 import { Anonymizer, envelopeHostnames } from "./anonymize.ts";
@@ -30,7 +31,7 @@ export interface ImportMaterial {
   /** Its name, for positions in messages. */
   logFile: string;
   iptablesSave?: string;
-  /** `ip6tables-save` (its LOG prefixes are read; IPv6 flows are left out with a note). */
+  /** `ip6tables-save`: the IPv6 rules (and their LOG prefixes). */
   ip6tablesSave?: string;
   /** `ebtables-save` (or `ebtables -L`) output. */
   ebtablesSave?: string;
@@ -40,6 +41,8 @@ export interface ImportMaterial {
   ipAddr?: string;
   ipLink?: string;
   ipRoute?: string;
+  /** `ip -6 -j route`: the IPv6 routes (`ip -j route` lists IPv4 ones only). */
+  ip6Route?: string;
   bridgeLink?: string;
   /** `bridge -j fdb show` (JSON): the port each container's MAC was learnt on. */
   bridgeFdb?: string;
@@ -116,7 +119,20 @@ export const PATH_SYSCTLS = [
   "net.ipv4.ip_forward",
   "net.bridge.bridge-nf-call-iptables",
   "net.ipv4.conf.all.route_localnet",
+  "net.ipv6.conf.all.forwarding",
+  "net.bridge.bridge-nf-call-ip6tables",
 ] as const;
+
+/** `ICMP`, `ICMPv6` (an `icmp` scenario between IPv6 addresses), `TCP`, `UDP`. */
+function protoLabel(s: { proto: string; src: string }): string {
+  return s.proto === "icmp" && s.src.includes(":") ? "ICMPv6" : s.proto.toUpperCase();
+}
+
+/** The {@link PATH_SYSCTLS} that matter to IPv6 packets only. */
+const IPV6_SYSCTLS: ReadonlySet<string> = new Set([
+  "net.ipv6.conf.all.forwarding",
+  "net.bridge.bridge-nf-call-ip6tables",
+]);
 
 function parseSysctls(text: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -203,11 +219,16 @@ function commandFor(
   of = 1,
 ): GivenCommand | undefined {
   if (commands.length <= 1) return commands[0];
-  const naming = commands.filter(
-    (c) =>
-      c.argv.some((a) => a === s.dst || a.split(/[:@/]/).includes(s.dst)) &&
-      (commandProto(c.argv) ?? s.proto) === s.proto,
-  );
+  const names = (a: string) =>
+    a === s.dst ||
+    a.split(/[:@/]/).includes(s.dst) ||
+    // IPv6, bare or in brackets (`[fd00:a::2]:80`, `http://[fd00:a::2]/`), in any written form.
+    [a, /\[([0-9A-Fa-f:.]+)\]/.exec(a)?.[1] ?? ""].some(
+      (x) => x.includes(":") && canonicalAddress(x) === s.dst,
+    );
+  let naming = commands.filter((c) => c.argv.some(names) && (commandProto(c.argv) ?? s.proto) === s.proto);
+  // More than there are scenarios: the ones whose program says the protocol (a tool that only binds to it does not).
+  if (naming.length > of) naming = naming.filter((c) => commandProto(c.argv) === s.proto);
   if (naming.length === 1) return naming[0];
   return naming.length === of ? naming[nth] : undefined;
 }
@@ -324,6 +345,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     bridge,
     `${options.lab}: saved on the Docker host while the trace was recorded (packetwalk import).`,
     m.nftRuleset,
+    m.ip6tablesSave,
   );
   const prefixMap = {
     ...(m.ip6tablesSave ? prefixMapFromRuleset(`# ip6tables-save\n${m.ip6tablesSave}`) : {}),
@@ -369,6 +391,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     addr: json(m.ipAddr, "ip-addr.json", problems),
     link: json(m.ipLink, "ip-link.json", problems),
     route: json(m.ipRoute, "ip-route.json", problems),
+    route6: json(m.ip6Route, "ip6-route.json", problems),
     bridgeLink: json(m.bridgeLink, "bridge-link.json", problems),
     bridgeFdb: json(m.bridgeFdb, "bridge-fdb.json", problems),
   };
@@ -385,7 +408,10 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   // 5. Sysctls.
   const all = { ...parseSysctls(m.sysctl), ...(options.sysctls ?? {}) };
   const sysctls: Record<string, string> = {};
-  for (const k of PATH_SYSCTLS) if (all[k] !== undefined) sysctls[k] = all[k] as string;
+  // The IPv6 ones only for a log with IPv6 packets: an IPv4 lab's record stays as it was.
+  const hasV6 = parsed.packets.some((p) => p.events.some((e) => e.ip?.src.includes(":")));
+  for (const k of PATH_SYSCTLS)
+    if (all[k] !== undefined && (hasV6 || !IPV6_SYSCTLS.has(k))) sysctls[k] = all[k] as string;
   const hasBridge = inferred.hosts[0]?.interfaces.some((i) => i.kind === "bridge");
   if (hasBridge && sysctls["net.bridge.bridge-nf-call-iptables"] === undefined)
     questions.push(
@@ -412,6 +438,16 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   );
   if (parsed.packets.length && !split.scenarios.length && !questions.length)
     questions.push("no flow of the log could be placed between two hosts of the lab (see the notes)");
+  if (split.scenarios.some((s) => s.src.includes(":"))) {
+    if (sysctls["net.ipv6.conf.all.forwarding"] === undefined)
+      questions.push(
+        "net.ipv6.conf.all.forwarding is unknown (the log has IPv6 flows): give sysctl.txt (sysctl -a) or --sysctl net.ipv6.conf.all.forwarding=0|1",
+      );
+    if (hasBridge && sysctls["net.bridge.bridge-nf-call-ip6tables"] === undefined)
+      questions.push(
+        "net.bridge.bridge-nf-call-ip6tables is unknown (it decides whether bridged IPv6 packets cross ip6tables): give sysctl.txt (sysctl -a) or --sysctl net.bridge.bridge-nf-call-ip6tables=0|1",
+      );
+  }
   const taken = new Set(options.existing?.stems ?? []);
   for (const s of split.scenarios)
     if (taken.has(s.stem))
@@ -490,8 +526,8 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     const meta: TraceMeta = {
       version: 1,
       scenario: s.stem,
-      title: `${labelOf(hosts, s.from)} to ${labelOf(hosts, s.to)} (${s.proto.toUpperCase()}${traceMode ? ", TRACE" : ""})`,
-      description: `${s.proto.toUpperCase()} from ${s.src} to ${s.dst}, imported from a kernel log (${s.packets} packet${s.packets === 1 ? "" : "s"}).`,
+      title: `${labelOf(hosts, s.from)} to ${labelOf(hosts, s.to)} (${protoLabel(s)}${traceMode ? ", TRACE" : ""})`,
+      description: `${protoLabel(s)} from ${s.src} to ${s.dst}, imported from a kernel log (${s.packets} packet${s.packets === 1 ? "" : "s"}).`,
       mode: traceMode ? "trace" : "log",
       origin: "recorded",
       traffic: { from: s.from, to: s.to, proto: s.proto, command },

@@ -1,10 +1,10 @@
 /**
  * Cuts a parsed log into scenarios for `packetwalk import`: one per flow, named after its
- * direction (`<from>-to-<to>`, numbered when a direction has several flows), each with the
+ * direction (`<from>-to-<to>`, `-v6` for IPv6, numbered when a direction has several flows), each with the
  * verbatim input lines of its packets in input order. Pure.
  */
 import type { ParsedTrace, TraceEvent } from "../model/packet.ts";
-import { formatIpv6, parseIpv6 } from "../simulate/ipv6.ts";
+import { canonicalAddress } from "../simulate/ip-address.ts";
 
 /** One scenario found in the log. */
 export interface FoundScenario {
@@ -71,29 +71,21 @@ export function splitScenarios(
       );
       continue;
     }
-    if (first.ip.src.includes(":")) {
-      const short = (a: string) => {
-        const g = parseIpv6(a);
-        return g ? formatIpv6(g) : a;
-      };
-      skipped.push(
-        `flow ${flow.id} (IPv6 ${short(first.ip.src)} -> ${short(first.ip.dst)}): a lab's hosts and the simulator are IPv4 only; the IPv4 flows are imported`,
-      );
-      continue;
-    }
-    const proto = flow.proto;
+    // ICMPv6 is a scenario's `icmp` to an IPv6 address.
+    const proto = flow.proto === "icmpv6" ? "icmp" : flow.proto;
     if (proto !== "icmp" && proto !== "tcp" && proto !== "udp") {
       skipped.push(`flow ${flow.id} (${proto}): only ICMP, TCP and UDP scenarios can be checked`);
       continue;
     }
-    let dst = first.ip.dst;
-    for (const r of request.rewrites) if (r.kind !== "snat") dst = r.to.dst;
-    const from = owner.get(first.ip.src);
-    const to = owner.get(dst) ?? owner.get(first.ip.dst);
+    // The log writes IPv6 in full (`fd00:000a:...`); the lab, in short.
+    const src = canonicalAddress(first.ip.src);
+    const written = canonicalAddress(first.ip.dst);
+    let dst = written;
+    for (const r of request.rewrites) if (r.kind !== "snat") dst = canonicalAddress(r.to.dst);
+    const from = owner.get(src);
+    const to = owner.get(dst) ?? owner.get(written);
     if (!from || !to) {
-      skipped.push(
-        `flow ${flow.id} (${first.ip.src} -> ${dst}): ${!from ? first.ip.src : dst} belongs to no host of the lab`,
-      );
+      skipped.push(`flow ${flow.id} (${src} -> ${dst}): ${!from ? src : dst} belongs to no host of the lab`);
       continue;
     }
     const lines = new Set<number>();
@@ -102,7 +94,8 @@ export function splitScenarios(
         for (const l of eventLines(e)) lines.add(l);
         if (e.traceId) for (const l of traceIdLines.get(e.traceId) ?? []) lines.add(l);
       }
-    const base = `${from}-to-${to}`;
+    // An IPv6 flow's name says so: a dual-stack host's log has the same hosts talking in both families.
+    const base = `${from}-to-${to}${src.includes(":") ? "-v6" : ""}`;
     const n = (count.get(`${base}|${proto}`) ?? 0) + 1;
     count.set(`${base}|${proto}`, n);
     const protoPart = scenarios.some((s) => s.from === from && s.to === to && s.proto !== proto)
@@ -115,8 +108,8 @@ export function splitScenarios(
       proto,
       lines: [...lines].sort((a, b) => a - b),
       packets: packets.length,
-      src: first.ip.src,
-      dst: first.ip.dst,
+      src,
+      dst: written,
     });
   }
   return { scenarios, skipped };

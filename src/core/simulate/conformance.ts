@@ -4,10 +4,12 @@
  * hooks the kernel logged with the hooks the simulator predicts, the NAT rewrites, and in TRACE
  * mode the rules that matched in each chain.
  */
+
 import type { HookId } from "../model/hook.ts";
 import type { ParsedTrace, RuleVerdict, TraceEvent } from "../model/packet.ts";
 import { findRewrites } from "../parse/index.ts";
 import { prefixToHook } from "../parse/prefix-to-hook.ts";
+import { canonicalAddress } from "./ip-address.ts";
 import type { Unmodelled } from "./rule-engine.ts";
 import type { Ruleset } from "./ruleset.ts";
 import { runScenario, type ScenarioSpec, type ScriptItem } from "./run-scenario.ts";
@@ -156,8 +158,9 @@ export function scenarioFromRecorded(
 
 function rewriteText(events: TraceEvent[]): string[] {
   return findRewrites(events).map((r) => {
+    // The kernel writes IPv6 in full, the simulator in short: compared (and shown) in short.
     const ep = (e: { src: string; dst: string; sport?: number; dport?: number }) =>
-      `${e.src}${e.sport !== undefined ? `:${e.sport}` : ""} -> ${e.dst}${e.dport !== undefined ? `:${e.dport}` : ""}`;
+      `${canonicalAddress(e.src)}${e.sport !== undefined ? `:${e.sport}` : ""} -> ${canonicalAddress(e.dst)}${e.dport !== undefined ? `:${e.dport}` : ""}`;
     return `${r.kind} between ${r.afterHook} and ${r.beforeHook}: ${ep(r.from)} => ${ep(r.to)}`;
   });
 }
@@ -248,7 +251,10 @@ export function visibleEvents(p: SimulatedPacket, mode: "log" | "trace"): HookEv
  */
 export function shownHook(e: HookEvent, mode: "log" | "trace"): HookId {
   const prefix = mode === "log" ? e.logs[0]?.prefix : undefined;
-  return (prefix !== undefined ? prefixToHook(prefix) : undefined) ?? e.hook;
+  const named = prefix !== undefined ? prefixToHook(prefix) : undefined;
+  // An inet table's prefix names no family: the parser reads an IPv6 packet's line as `ip6:`.
+  if (named?.startsWith("ip:") && e.family === "ip6") return `ip6:${named.slice(3)}` as HookId;
+  return named ?? e.hook;
 }
 
 /**

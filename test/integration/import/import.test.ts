@@ -171,14 +171,47 @@ describe("packetwalk import on the setups of record-more.sh", () => {
     for (const r of results) expect(r.report, r.report).toBe("");
   });
 
-  it("ipv6-bridge: the IPv6 flow is left out by a note, its lines read with ip6tables-save's prefixes", () => {
+  it("ipv6-bridge: a dual-stack container's IPv6 and IPv4 flows are both imported, one host, IPv6 lines read with ip6tables-save's prefixes", () => {
     const { args, material } = load("ipv6-bridge");
     const p = plan(material, args);
-    expect(p.notes.join("\n")).toMatch(
-      /left out: flow \d+ \(IPv6 fd00:a::2 -> 2001:db8:2::10\): a lab's hosts and the simulator are IPv4 only/,
-    );
-    expect(p.scenarios.map((s) => [s.stem, s.meta.traffic.command.join(" "), s.meta.exitCode])).toEqual([
-      ["a1-to-wan", "ping -4 -c1 -W1 198.51.100.10", 0],
+    expect(p.notes.join("\n")).not.toMatch(/left out/);
+    expect(
+      p.scenarios.map((s) => [s.stem, s.meta.title, s.meta.traffic.command.join(" "), s.meta.exitCode]),
+    ).toEqual([
+      [
+        "a1-to-wan-v6",
+        "container a1 to internet (behind the host's gateway) (ICMPv6)",
+        "ping -6 -c1 -W1 2001:db8:2::10",
+        0,
+      ],
+      [
+        "a1-to-wan",
+        "container a1 to internet (behind the host's gateway) (ICMP)",
+        "ping -4 -c1 -W1 198.51.100.10",
+        0,
+      ],
+    ]);
+    // One a1 with both addresses and a default route per family; the gateway host has both gateways.
+    const a1 = p.lab?.hosts.find((h) => h.name === "a1");
+    expect(a1?.interfaces[1]?.addresses).toEqual(["172.20.0.2/16", "fd00:a::2/64"]);
+    expect(a1?.routes.filter((r) => r.to === "default").map((r) => r.via)).toEqual([
+      "172.20.0.1",
+      "fd00:a::1",
+    ]);
+    const wan = p.lab?.hosts.find((h) => h.name === "wan");
+    expect(wan?.interfaces[1]?.addresses).toEqual(["203.0.113.1/24", "2001:db8:1::1/64"]);
+    expect(p.lab?.sysctls["net.ipv6.conf.all.forwarding"]).toBe("1");
+    expect(p.scenarios[0]?.packets.flatMap((x) => x.hooks)).toEqual([
+      "ip6:raw:PREROUTING",
+      "ip6:filter:FORWARD",
+      "ip6:nat:POSTROUTING",
+      "ip6:raw:PREROUTING",
+      "ip6:filter:FORWARD",
+    ]);
+    // Without ip6-route.json the IPv6 gateway is unknown, and asked for by name.
+    const noRoutes = plan({ ...material, ip6Route: undefined }, args);
+    expect(noRoutes.questions).toEqual([
+      "2001:db8:2::10 is on none of the host's links and the host's IPv6 routes are unknown: give `ip -6 -j route` of the host (ip6-route.json, or --ip6-route FILE)",
     ]);
     // Without ip6tables-save the IPv6 prefixes are unknown (and said so).
     const bare = plan({ ...material, ip6tablesSave: undefined }, args);
