@@ -7,10 +7,11 @@
 import { copyFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
+import { addressFamily, canonicalAddress } from "../core/simulate/ip-address.ts";
 import { parseIpv4 } from "../core/simulate/ipv4.ts";
 import { runScenario, type ScenarioResult } from "../core/simulate/run-scenario.ts";
 import { type SimulatedTrace, toTrace } from "../core/simulate/to-kernel-log.ts";
-import type { Topology } from "../core/simulate/topology.ts";
+import { buildTopology, type Topology } from "../core/simulate/topology.ts";
 import { readerRulesets } from "../core/trace-file/ruleset-pins.ts";
 import { type Lab, type TraceMeta, traceMetaSchema } from "../core/trace-file/schema.ts";
 import { buildWorld, LabError, loadLab, logsHooks } from "../lab/load-lab.ts";
@@ -22,14 +23,19 @@ const USAGE = `usage: packetwalk simulate --lab DIR --from HOST --to ADDR[:PORT]
 
   --lab DIR            lab folder with lab.json and rulesets/ (e.g. traces/docker-bridge)
   --from HOST          lab host that sends the first packet (e.g. c1, host, wan)
-  --to ADDR[:PORT]     destination address (or a lab host name) and, for tcp/udp, port (default 80)
+  --to ADDR[:PORT]     destination address (or a lab host name) and, for tcp/udp, port (default 80);
+                       IPv6: fd00:a::2 or [fd00:a::2]:8080 (icmp to an IPv6 address is ICMPv6)
+  -6                   a lab host name given to --to means its IPv6 address (default: its IPv4
+                       one, or its IPv6 one when it has no IPv4 address)
   --proto P            icmp (default), tcp or udp
-  --src ADDR           source address (default: chosen by the sender's route)
+  --src ADDR           source address, of --to's family (default: chosen by the sender's route)
   --ruleset NAME       ruleset of the lab (default: the lab's first, named on standard error)
   --ruleset-file PATH  a ruleset file instead (e.g. a what-if variant); with --write it is copied to
                        the lab's rulesets/ (and listed in lab.json) under its file name
   --sysctl K=V         override a sysctl (repeatable, 0 or 1): net.ipv4.ip_forward,
-                       net.bridge.bridge-nf-call-iptables, or brport.<port>.hairpin_mode
+                       net.bridge.bridge-nf-call-iptables, their IPv6 twins
+                       net.ipv6.conf.all.forwarding and net.bridge.bridge-nf-call-ip6tables,
+                       or brport.<port>.hairpin_mode
   --no-follow-ups      only the first packet (default: echo reply; SYN, SYN-ACK, ACK)
   --json               JSON Lines, one object per packet (as packetwalk parse --json, plus "matched")
   --write PATH         write PATH.log (kernel log) and PATH.json (metadata, origin "simulated");
@@ -48,6 +54,8 @@ interface Args {
   lab?: string;
   from?: string;
   to?: string;
+  /** `-6`: a host name in `to` means its IPv6 address. */
+  v6?: boolean;
   proto: "icmp" | "tcp" | "udp";
   src?: string;
   ruleset?: string;
@@ -81,6 +89,9 @@ function parseArgs(argv: string[]): Args {
         break;
       case "--to":
         a.to = value();
+        break;
+      case "-6":
+        a.v6 = true;
         break;
       case "--proto": {
         const p = value();
@@ -131,21 +142,34 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-function resolveTo(topo: Topology, to: string, proto: string): { addr: string; port?: number } {
-  const m = /^([^:]+)(?::(\d{1,5}))?$/.exec(to);
-  if (!m) throw new UsageError(`--to: '${to}' is not ADDR[:PORT]`);
+function resolveTo(topo: Topology, to: string, proto: string, v6 = false): { addr: string; port?: number } {
+  // `[fd00:a::2]:8080`, or a bare IPv6 address (no port).
+  const m =
+    /^\[([0-9A-Fa-f:.]+)\](?::(\d{1,5}))?$/.exec(to) ??
+    (to.split(":").length > 2 ? /^([^[\]]+)()$/.exec(to) : /^([^:]+)(?::(\d{1,5}))?$/.exec(to));
+  if (!m) throw new UsageError(`--to: '${to}' is not ADDR[:PORT] (IPv6: [ADDR]:PORT)`);
   let addr = m[1] as string;
-  if (/^[\d.]+$/.test(addr)) {
+  if (addr.includes(":")) {
+    if (addressFamily(addr) !== 6)
+      throw new UsageError(`--to: '${addr}' is not an IPv6 address (e.g. fd00:a::2 or [fd00:a::2]:8080)`);
+    addr = canonicalAddress(addr);
+  } else if (/^[\d.]+$/.test(addr)) {
     if (parseIpv4(addr) === undefined)
       throw new UsageError(
         `--to: '${addr}' is not an IPv4 address (four numbers from 0 to 255, e.g. 198.51.100.10)`,
       );
   } else {
     const host = topo.hosts.get(addr);
-    const found = host?.interfaces.flatMap((i) => i.addresses).find((x) => !x.startsWith("127."));
+    const usable = (host?.interfaces.flatMap((i) => i.addresses) ?? []).filter(
+      (x) => !x.startsWith("127.") && !x.startsWith("::1/") && !/^fe[89ab]/i.test(x),
+    );
+    // Its IPv4 address, or its IPv6 one with -6 (or when it has no IPv4 address).
+    const found = usable.find((x) => x.includes(":") === v6) ?? (v6 ? undefined : usable[0]);
     if (!found)
-      throw new UsageError(`--to: '${addr}' is neither an IPv4 address nor a lab host with an address`);
-    addr = found.split("/")[0] as string;
+      throw new UsageError(
+        `--to: '${addr}' is neither an ${v6 ? "IPv6" : "IP"} address nor a lab host with an ${v6 ? "IPv6" : "IP"} address`,
+      );
+    addr = canonicalAddress(found.split("/")[0] as string);
   }
   const port = m[2] === undefined ? (proto === "icmp" ? undefined : 80) : Number(m[2]);
   if (port !== undefined && port > 65535) throw new UsageError(`--to: port ${port} is out of range`);
@@ -186,7 +210,7 @@ function humanReport(trace: SimulatedTrace, result: ScenarioResult): string {
         .filter(Boolean)
         .join(" ");
       out.push(
-        `  ${e.hook.padEnd(24)} ${e.ip?.src} -> ${e.ip?.dst}  ${dev}${e.uncertain ? "  (uncertain)" : ""}`,
+        `  ${e.hook.padEnd(24)} ${canonicalAddress(e.ip?.src ?? "")} -> ${canonicalAddress(e.ip?.dst ?? "")}  ${dev}${e.uncertain ? "  (uncertain)" : ""}`,
       );
       for (const r of e.matched ?? []) {
         if (r.text.includes("-j LOG --log-prefix pwsm/") || r.text.includes("--log-prefix pwsm/")) continue;
@@ -228,8 +252,8 @@ export async function run(argv: string[]): Promise<number> {
     const l = lab.data.lab;
     if (!l) throw new LabError(`${a.lab}: not a lab folder`);
     checkSysctls(a.sysctls, l.hosts);
-    if (a.src !== undefined && parseIpv4(a.src) === undefined)
-      throw new UsageError(`--src: '${a.src}' is not an IPv4 address (four numbers from 0 to 255)`);
+    if (a.src !== undefined && addressFamily(a.src) === undefined)
+      throw new UsageError(`--src: '${a.src}' is not an IPv4 or IPv6 address (e.g. 172.17.0.2 or fd00:a::2)`);
     // Everything --write needs is checked before the simulation: nothing is half written.
     const copy = a.write ? planWrite(a.write, a.lab as string, a.rulesetFile) : undefined;
     const tag = "pwsm";
@@ -253,11 +277,13 @@ export async function run(argv: string[]): Promise<number> {
       lab.data.rulesets[a.ruleset ?? readerRulesets(lab.data.lab?.rulesets ?? [])[0] ?? ""];
     const instrumented = chosen !== undefined && logsHooks(chosen);
     // Logged as recorded: iptables chains by LOG rules, nftables base chains by log chains before them.
+    // The destination's family decides which tables get the logging (ip6tables, nft ip6/inet for IPv6).
+    const v6 = addressFamily(resolveTo(buildTopology(l), a.to as string, a.proto, a.v6).addr) === 6;
     const { world, diagnostics } = buildWorld(lab, {
       ruleset: a.ruleset,
       rulesetText,
       sysctls: a.sysctls,
-      ...(instrumented ? {} : { simulationLog: { tag, proto: a.proto } }),
+      ...(instrumented ? {} : { simulationLog: { tag, proto: a.proto, v6 } }),
     });
     for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
     if (diagnostics.some((d) => d.severity === "error")) return 2;
@@ -265,7 +291,9 @@ export async function run(argv: string[]): Promise<number> {
       throw new LabError(
         `--from: '${a.from}' is not a host of ${a.lab}/lab.json (${[...world.topology.hosts.keys()].join(", ")})`,
       );
-    const to = resolveTo(world.topology, a.to as string, a.proto);
+    const to = resolveTo(world.topology, a.to as string, a.proto, a.v6);
+    if (a.src !== undefined && addressFamily(a.src) !== addressFamily(to.addr))
+      throw new UsageError(`--src: '${a.src}' and the destination ${to.addr} are not of one IP family`);
     const choices = readerRulesets(l.rulesets);
     if (!a.rulesetFile && !a.ruleset && choices[0])
       process.stderr.write(
@@ -344,7 +372,12 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 /** Sysctls the simulator reads, all 0 or 1; `brport.<port>.hairpin_mode` needs a bridge port of the lab. */
-const MODELLED_SYSCTLS = ["net.ipv4.ip_forward", "net.bridge.bridge-nf-call-iptables"];
+const MODELLED_SYSCTLS = [
+  "net.ipv4.ip_forward",
+  "net.bridge.bridge-nf-call-iptables",
+  "net.ipv6.conf.all.forwarding",
+  "net.bridge.bridge-nf-call-ip6tables",
+];
 
 /** Throws a {@link UsageError} for a sysctl the simulator does not read, or a value it cannot be. */
 function checkSysctls(sysctls: Record<string, string>, hosts: Lab["hosts"]): void {

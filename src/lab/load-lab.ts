@@ -56,10 +56,10 @@ export interface WorldOptions {
   /** Rules to insert, e.g. {@link logOverlay}. */
   overlay?: OverlayRule[];
   /**
-   * `packetwalk simulate`'s logging, run tag and protocol (see {@link addSimulationLogging}), so a
-   * written trace has the recorded traces' form. Default: none.
+   * `packetwalk simulate`'s logging, run tag, protocol and IP family (`v6`, default false: IPv4), see
+   * {@link addSimulationLogging}, so a written trace has the recorded traces' form. Default: none.
    */
-  simulationLog?: { tag: string; proto: string };
+  simulationLog?: { tag: string; proto: string; v6?: boolean };
 }
 
 /** Builds the simulator's world; ruleset problems are returned, errors among them make it unusable. */
@@ -89,7 +89,12 @@ export function buildWorld(
   if (options.overlay) diagnostics.push(...insertRules(ruleset, options.overlay));
   if (options.simulationLog)
     diagnostics.push(
-      ...addSimulationLogging(ruleset, options.simulationLog.tag, options.simulationLog.proto),
+      ...addSimulationLogging(
+        ruleset,
+        options.simulationLog.tag,
+        options.simulationLog.proto,
+        options.simulationLog.v6,
+      ),
     );
   return {
     world: {
@@ -228,17 +233,19 @@ function toReaderLines(annotation: Annotation, clean: string, file: string): voi
  * `<tag>/iptable/<table>-<CHAIN>`, with no nft chain of packetwalk's own at a hook they log. Returns
  * the problems found (none for a ruleset that parsed).
  */
-export function addSimulationLogging(ruleset: Ruleset, tag: string, proto: string): Diagnostic[] {
-  const overlay = simulationLogOverlay(tag, proto);
+export function addSimulationLogging(ruleset: Ruleset, tag: string, proto: string, v6 = false): Diagnostic[] {
+  const overlay = simulationLogOverlay(tag, proto, v6);
   const nft = ruleset.nft ?? [];
   if (nft.length === 0) return insertRules(ruleset, overlay);
   // Beside nft tables, only the legacy tables that exist run: no table or chain is created.
-  const legacy = overlay.filter(
-    (r) => (r.family === "ip" ? ruleset.ip : ruleset.bridge).tables.get(r.table)?.chains.get(r.chain)?.policy,
-  );
-  const logged = (family: "ip" | "bridge", hook: string) =>
+  const familyOf = (f: OverlayRule["family"]) =>
+    f === "ip" ? ruleset.ip : f === "ip6" ? ruleset.ip6 : ruleset.bridge;
+  const legacy = overlay.filter((r) => familyOf(r.family)?.tables.get(r.table)?.chains.get(r.chain)?.policy);
+  const logged = (family: "ip" | "ip6" | "bridge", hook: string) =>
     legacy.some((r) => r.family === family && r.chain === hook.toUpperCase());
-  const tables = parseNftRuleset(nftLogTablesText(nft, tag, logged), { file: "packetwalk-log-tables" });
+  const tables = parseNftRuleset(nftLogTablesText(nft, tag, logged, v6 ? "ip6" : "ip"), {
+    file: "packetwalk-log-tables",
+  });
   ruleset.nft = [...nft, ...tables.tables];
   return [...tables.diagnostics, ...insertRules(ruleset, legacy)];
 }
@@ -258,11 +265,21 @@ export function logsHooks(text: string): boolean {
 }
 
 /** The LOG rules `packetwalk simulate` inserts: the capture lab's layout, matching the simulated protocol. */
-export function simulationLogOverlay(tag: string, proto: string): OverlayRule[] {
+export function simulationLogOverlay(tag: string, proto: string, v6 = false): OverlayRule[] {
   const rules = buildLogRules({
     tag,
     ipMatches: [["-p", proto]],
     bridgeMatches: [["-p", "IPv4", "--ip-proto", proto]],
   });
-  return toOverlay(rules, tag);
+  if (!v6) return toOverlay(rules, tag);
+  // IPv6: the same chains of ip6tables (prefix `<tag>/ip6t/...`, within LOG's 29 characters), and
+  // every IPv6 frame on the bridge with its IPv6 header logged.
+  const v6Word = (args: string[], i: number, a: string): string =>
+    args[i - 1] === "-p" ? ({ icmp: "ipv6-icmp", IPv4: "IPv6" }[a] ?? a) : a === "--log-ip" ? "--log-ip6" : a;
+  return toOverlay(rules, tag).map((r) => {
+    const args = r.args.map((a, i) => v6Word(r.args, i, a).replace(`${tag}/iptable/`, `${tag}/ip6t/`));
+    if (r.family === "ip") return { ...r, family: "ip6" as const, args };
+    // ebtables has no match on an IPv6 packet's protocol that the simulator models.
+    return { ...r, args: args.filter((a, i) => a !== "--ip-proto" && args[i - 1] !== "--ip-proto") };
+  });
 }

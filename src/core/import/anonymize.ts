@@ -7,7 +7,7 @@
  * gets the same stand-in. Pure: text in, text out, map on request.
  */
 import { detectEnvelope } from "../parse/detect-envelope.ts";
-import { formatIpv6, ipv4Groups, ipv4Text, parseIpv6 } from "../simulate/ipv6.ts";
+import { formatIpv6, ipv4Groups, ipv4Text, parseIpv6 } from "../parse/ipv6.ts";
 import { embeddedIpv4, eui64Mac, type Ipv4Spot, ipv6Scope, withEui64 } from "./ipv6-address.ts";
 
 /** The TEST-NET blocks (RFC 5737), in the order public /24s are given them. */

@@ -2,7 +2,9 @@
  * Readable one-line summaries of packets (`ICMP echo-request 172.18.0.3 -> 172.18.0.2`,
  * `TCP SYN-ACK 172.18.0.2:80 -> 198.51.100.10:40000`) and TCP flag names.
  */
+
 import type { L4Info, Packet, TraceEvent } from "../model/packet.ts";
+import { canonicalIpv6 } from "./ipv6.ts";
 
 const ICMP_NAMES: Record<number, string> = {
   0: "echo-reply",
@@ -58,7 +60,9 @@ export function icmpTypeName(type: number | undefined, v6 = false): string {
   return (v6 ? ICMP6_NAMES : ICMP_NAMES)[type] ?? `type ${type}`;
 }
 
-function endpoint(addr: string, port: number | undefined): string {
+/** An address (and port) as a reader writes it: IPv6 in short form (the kernel prints all 32 digits). */
+function endpoint(written: string, port: number | undefined): string {
+  const addr = written.includes(":") ? (canonicalIpv6(written) ?? written) : written;
   if (port === undefined) return addr;
   return addr.includes(":") ? `[${addr}]:${port}` : `${addr}:${port}`;
 }

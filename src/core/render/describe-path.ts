@@ -5,7 +5,7 @@
  */
 import type { Packet } from "../model/packet.ts";
 import { formatAddresses, formatRewrite, hookTitle, inInterface, outInterface } from "./format-endpoints.ts";
-import type { HookChains } from "./hook-chains.ts";
+import { chainsFor, type HookChains, packetFamily } from "./hook-chains.ts";
 import { mapWords } from "./map-words.ts";
 import { DECISION, type EbtablesFlavour, mapNodes } from "./netfilter-map.ts";
 import { type EndpointLabels, type PathStep, planPath, type StepVerdict } from "./plan-path.ts";
@@ -79,7 +79,8 @@ const TEXT = {
 } as const;
 
 /** Describes the numbered path of `packet` in words. Pure; throws only for a packet without events. */
-export function describePath(packet: Packet, options: DescribePathOptions = {}): PathDescription {
+export function describePath(packet: Packet, given: DescribePathOptions = {}): PathDescription {
+  const options = given.chains ? { ...given, chains: chainsFor(given.chains, packetFamily(packet)) } : given;
   const t = TEXT[options.lang ?? "en"];
   const ebtables = options.ebtables ?? "nft";
   const plan = planPath(packet, ebtables, options.labels, undefined, options.chains);

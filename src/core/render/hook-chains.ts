@@ -35,8 +35,16 @@ export interface ChainAtHook {
 
 /** The base chains of a lab per hook box of the map, and where every chain of the lab is drawn. */
 export interface HookChains {
-  /** Base chains per box key (`ip_FORWARD`, `br_PREROUTING`), in the kernel's order. */
+  /**
+   * Base chains per box key (`ip_FORWARD`, `br_PREROUTING`), in the kernel's order, as an IPv4 packet
+   * meets them (the IP boxes: ip and inet tables).
+   */
   boxes: Map<string, ChainAtHook[]>;
+  /**
+   * The same as an IPv6 packet meets them (the IP boxes: ip6 and inet tables; the bridge's alike). See
+   * {@link chainsFor}. Default: none (a lab with no ip6 or inet table).
+   */
+  boxes6?: Map<string, ChainAtHook[]>;
   /** The box of every base chain of every ruleset given (instrumentation included), by hook id. */
   boxOf: Map<string, string>;
   /** Names of the drawn rulesets, in the order given. */
@@ -49,6 +57,25 @@ const LAYERS = [
   { family: "ip", box: "ip" },
   { family: "bridge", box: "br" },
 ] as const;
+/** The layers an IPv6 packet crosses: the IP boxes hold the ip6 family's chains. */
+const LAYERS6 = [
+  { family: "ip6", box: "ip" },
+  { family: "bridge", box: "br" },
+] as const;
+
+/** The IP family of a packet's hooks: `ip6` when its lines carry IPv6 addresses or ip6 hooks. */
+export function packetFamily(packet: {
+  events: readonly { hook: string; ip?: { src: string } }[];
+}): "ip" | "ip6" {
+  const ip = packet.events.find((e) => e.ip)?.ip;
+  if (ip) return ip.src.includes(":") ? "ip6" : "ip";
+  return packet.events.some((e) => e.hook.startsWith("ip6:")) ? "ip6" : "ip";
+}
+
+/** The chains as a packet of `family` meets them: {@link HookChains.boxes6} drawn for an IPv6 one. */
+export function chainsFor(chains: HookChains, family: "ip" | "ip6"): HookChains {
+  return family === "ip6" && chains.boxes6 ? { ...chains, boxes: chains.boxes6 } : chains;
+}
 
 /** Where conntrack looks a packet up (`conntrack`) or confirms it (`confirm`) at a hook, as a priority. */
 export function conntrackAt(hook: string): { label: "conntrack" | "confirm"; priority: number } | undefined {
@@ -79,16 +106,17 @@ export function hookChains(
   drawn: ReadonlyArray<{ name: string; ruleset: Ruleset }>,
   instrumentation: readonly Ruleset[] = [],
 ): HookChains {
-  const boxes = new Map<string, ChainAtHook[]>();
   const boxOf = new Map<string, string>();
-  const locate = (ruleset: Ruleset) => {
+  const locate = (ruleset: Ruleset, layers: typeof LAYERS | typeof LAYERS6) => {
     const found: Array<{ box: string; chains: ChainAtHook[] }> = [];
-    for (const layer of LAYERS)
+    for (const layer of layers)
       for (const hook of HOOKS) {
         const box = `${layer.box}_${hook}`;
         const chains = hookSlots(ruleset, layer.family, hook).map((slot): ChainAtHook => {
           const family = slot.table.family ?? layer.family;
-          const hookId = `${family}:${slot.table.name}:${slot.chain}` as HookId;
+          // Trace events name an inet table's chain by the packet's family (`ip:` or `ip6:`).
+          const hookId =
+            `${family === "inet" ? layer.family : family}:${slot.table.name}:${slot.chain}` as HookId;
           boxOf.set(hookId, box);
           const priorityText = slot.table.chains.get(slot.chain)?.base?.priorityText ?? String(slot.priority);
           const runsAt = slot.nat ? natCorePriority(hook) : slot.priority;
@@ -107,33 +135,47 @@ export function hookChains(
       }
     return found;
   };
-  const holders = new Map<string, string[]>();
-  for (const { name, ruleset } of drawn) {
-    for (const { box, chains } of locate(ruleset)) {
-      const merged = boxes.get(box) ?? [];
-      // Union in the kernel's order: a chain new to the list goes right after the one it follows in this ruleset.
-      let at = -1;
-      for (const chain of chains) {
-        const known = merged.findIndex((c) => c.hook === chain.hook);
-        if (known >= 0) at = known;
-        else merged.splice(++at, 0, chain);
-        holders.set(chain.hook, [...(holders.get(chain.hook) ?? []), name]);
+  const merge = (layers: typeof LAYERS | typeof LAYERS6) => {
+    const boxes = new Map<string, ChainAtHook[]>();
+    const holders = new Map<string, string[]>();
+    for (const { name, ruleset } of drawn) {
+      for (const { box, chains } of locate(ruleset, layers)) {
+        const merged = boxes.get(box) ?? [];
+        // Union in the kernel's order: a chain new to the list goes right after the one it follows in this ruleset.
+        let at = -1;
+        for (const chain of chains) {
+          const known = merged.findIndex((c) => c.hook === chain.hook);
+          if (known >= 0) at = known;
+          else merged.splice(++at, 0, chain);
+          holders.set(chain.hook, [...(holders.get(chain.hook) ?? []), name]);
+        }
+        // Across rulesets the kernel's order is by priority again; a tie keeps the order the rulesets gave.
+        merged.sort((a, b) => a.runsAt - b.runsAt || a.priority - b.priority);
+        boxes.set(box, merged);
       }
-      // Across rulesets the kernel's order is by priority again; a tie keeps the order the rulesets gave.
-      merged.sort((a, b) => a.runsAt - b.runsAt || a.priority - b.priority);
-      boxes.set(box, merged);
     }
+    const names = drawn.map((d) => d.name);
+    for (const chains of boxes.values())
+      for (const chain of chains) {
+        const have = holders.get(chain.hook) ?? [];
+        if (have.length < names.length) chain.only = names.filter((n) => have.includes(n));
+      }
+    return boxes;
+  };
+  const boxes = merge(LAYERS);
+  // IPv6 only where a ruleset has tables IPv6 packets run (ip6, inet).
+  const v6 = drawn.some(({ ruleset }) =>
+    (ruleset.nft ?? []).some((t) => t.family === "ip6" || t.family === "inet"),
+  );
+  const boxes6 = v6 ? merge(LAYERS6) : undefined;
+  for (const ruleset of instrumentation) {
+    locate(ruleset, LAYERS);
+    locate(ruleset, LAYERS6);
   }
-  const names = drawn.map((d) => d.name);
-  for (const chains of boxes.values())
-    for (const chain of chains) {
-      const have = holders.get(chain.hook) ?? [];
-      if (have.length < names.length) chain.only = names.filter((n) => have.includes(n));
-    }
-  for (const ruleset of instrumentation) locate(ruleset);
   // A drawn chain is located by its own box even when an instrumentation ruleset names it too.
-  for (const [box, chains] of boxes) for (const c of chains) boxOf.set(c.hook, box);
-  return { boxes, boxOf, rulesets: names };
+  for (const map of boxes6 ? [boxes, boxes6] : [boxes])
+    for (const [box, chains] of map) for (const c of chains) boxOf.set(c.hook, box);
+  return { boxes, ...(boxes6 ? { boxes6 } : {}), boxOf, rulesets: drawn.map((d) => d.name) };
 }
 
 const isNft = (text: string) => isNftRuleset(text) || isNftJson(text);

@@ -209,10 +209,20 @@ export function planPath(
   };
   const entry = entryIsLocal ? DECISION.local : endpointKey("in", first, entryLabel);
 
+  /**
+   * The slot a step marks in its box. ip6tables' tables run at the IP hooks where iptables' do: an
+   * IPv6 step marks the table of its name in an iptables lab's box.
+   */
+  const slotOf = (hook: string, key: string): string => {
+    const own = hookKey(hook);
+    if (!hook.startsWith("ip6:") || nodes.get(key)?.chains) return own;
+    const twin = hookKey(`ip:${hook.slice(4)}`);
+    return nodes.get(key)?.slots.some((s) => s.hook && hookKey(s.hook) === twin) ? twin : own;
+  };
   const byEvent = rewritesByEvent(packet);
   const steps: PathStep[] = packet.events.map((event, i) => {
     const key = boxOf(event.hook);
-    const slot = hookKey(event.hook);
+    const slot = slotOf(event.hook, key);
     const verdict = chains ? stepVerdict(event) : undefined;
     if (nodes.get(key)?.chains) {
       // An nftables box keeps its chains: a chain it does not draw (packetwalk's own) numbers the box itself.

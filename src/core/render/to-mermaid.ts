@@ -18,7 +18,7 @@
 import type { Packet } from "../model/packet.ts";
 import { escapeMermaidLabel, toMermaidId } from "./escape-mermaid-label.ts";
 import { formatRewrite, hookTitle } from "./format-endpoints.ts";
-import type { HookChains } from "./hook-chains.ts";
+import { chainsFor, type HookChains, packetFamily } from "./hook-chains.ts";
 import { type MapLang, mapWords } from "./map-words.ts";
 import {
   type EbtablesFlavour,
@@ -99,7 +99,9 @@ const STEP_LINK_STYLE = "stroke:#e65100,stroke-width:3px";
 const MAP_LINK_STYLE = "stroke:#9e9e9e,stroke-width:1px,stroke-dasharray:4 3";
 
 /** Returns the Mermaid source of one packet's diagram. Throws only for a packet without events. */
-export function toMermaid(packet: Packet, options: ToMermaidOptions): string {
+export function toMermaid(packet: Packet, given: ToMermaidOptions): string {
+  // An IPv6 packet meets the ip6 and inet tables at the IP hooks: the map draws those.
+  const options = given.chains ? { ...given, chains: chainsFor(given.chains, packetFamily(packet)) } : given;
   const ebtables = options.ebtables ?? "nft";
   const endpoints = options.endpoints ?? genericEndpoints(options.lang);
   const plan = planPath(packet, ebtables, options.labels, endpoints, options.chains);

@@ -6,12 +6,13 @@
 import type { Diagnostic } from "../model/packet.ts";
 import { parseEbtRuleArgs } from "./parse-ebtables.ts";
 import { parseRuleArgs } from "./parse-rule-args.ts";
-import type { Rule, Ruleset } from "./ruleset.ts";
+import { emptyFamily, type Rule, type Ruleset } from "./ruleset.ts";
 import type { Token } from "./tokenize-rule.ts";
 
 /** One rule to insert: its family, table, chain, 1-based position and its words after the chain name. */
 export interface OverlayRule {
-  family: "ip" | "bridge";
+  /** `ip` (iptables), `ip6` (ip6tables) or `bridge` (ebtables). */
+  family: "ip" | "ip6" | "bridge";
   table: string;
   chain: string;
   /** 1-based position (as `-I CHAIN N`); default 1. */
@@ -24,7 +25,9 @@ export interface OverlayRule {
 export function insertRules(ruleset: Ruleset, rules: readonly OverlayRule[], file = "overlay"): Diagnostic[] {
   const problems: Diagnostic[] = [];
   rules.forEach((r, i) => {
-    const family = r.family === "ip" ? ruleset.ip : ruleset.bridge;
+    if (r.family === "ip6") ruleset.ip6 ??= emptyFamily();
+    const family =
+      r.family === "ip" ? ruleset.ip : r.family === "ip6" ? (ruleset.ip6 ?? emptyFamily()) : ruleset.bridge;
     let table = family.tables.get(r.table);
     if (!table) {
       table = { name: r.table, chains: new Map() };
@@ -36,7 +39,7 @@ export function insertRules(ruleset: Ruleset, rules: readonly OverlayRule[], fil
       table.chains.set(r.chain, chain);
     }
     const tokens: Token[] = r.args.map((value, k) => ({ value, column: k + 1 }));
-    const result = r.family === "ip" ? parseRuleArgs(tokens) : parseEbtRuleArgs(tokens);
+    const result = r.family === "bridge" ? parseEbtRuleArgs(tokens) : parseRuleArgs(tokens, r.family);
     const error = "error" in result ? result.error : undefined;
     if (error || ("ok" in result && !result.ok)) {
       const e = error ?? { message: "rule did not parse", hint: undefined };

@@ -4,7 +4,7 @@
  */
 import { addressInIpCidr } from "./ip-address.ts";
 import { parseIpv4 } from "./ipv4.ts";
-import { groupsValue, parseIpv6 } from "./ipv6.ts";
+import { groupsValue, parseIpv6 } from "../parse/ipv6.ts";
 import { NFT_ICMP_TYPES, NFT_ICMPV6_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
 import type { Condition, NftKey, NftSet, NftValue, PortRange, Rule } from "./ruleset.ts";
 import { type CtState, isIcmp, type SimPacket } from "./sim-packet.ts";

@@ -15,15 +15,16 @@ export const NFT_LOG_TABLE = "packetwalk";
 const IP_HOOKS = ["prerouting", "input", "forward", "output", "postrouting"] as const;
 
 /** Where packetwalk's own chain sits at a hook the ruleset leaves alone (the bridge's at ebtables' places). */
-const OWN_PRIORITY: Record<"ip" | "bridge", Record<string, number>> = {
+const OWN_PRIORITY: Record<"ip" | "ip6" | "bridge", Record<string, number>> = {
   ip: { prerouting: 0, input: 0, forward: 0, output: 0, postrouting: 0 },
+  ip6: { prerouting: 0, input: 0, forward: 0, output: 0, postrouting: 0 },
   bridge: { prerouting: -300, input: -200, forward: -200, output: -200, postrouting: 300 },
 };
 
 /** One log base chain to add. */
 export interface NftLogChainPlan {
-  /** `ip` (it runs among ip and inet base chains) or `bridge`. */
-  family: "ip" | "bridge";
+  /** `ip` (it runs among ip and inet base chains), `ip6` (among ip6 and inet ones) or `bridge`. */
+  family: "ip" | "ip6" | "bridge";
   hook: string;
   priority: number;
   /** The base chain the line names: the ruleset's (first registered at that priority) or packetwalk's own. */
@@ -34,24 +35,28 @@ export interface NftLogChainPlan {
  * Whether something else logs a hook already (a legacy iptables/ebtables table's chain there, logged
  * the iptables way): then packetwalk's own nft chain is not added at it. Default: nothing does.
  */
-export type HookLogged = (family: "ip" | "bridge", hook: string) => boolean;
+export type HookLogged = (family: "ip" | "ip6" | "bridge", hook: string) => boolean;
 
 /**
  * The log chains for the base chains of `source`: ruleset text (`nft list ruleset`, its JSON, or
- * either with an `iptables-legacy-save` beside it) or its parsed nftables tables.
+ * either with an `iptables-legacy-save` beside it) or its parsed nftables tables. `ipFamily`: the
+ * IP family logged, `ip` (default) for IPv4 packets, `ip6` for IPv6 ones.
  */
 export function planNftLogChains(
   source: string | readonly TableDef[],
   logged?: HookLogged,
+  ipFamily: "ip" | "ip6" = "ip",
 ): NftLogChainPlan[] {
   const tables = typeof source === "string" ? (parseRulesetFile(source).nft ?? []) : source;
   const plans: NftLogChainPlan[] = [];
-  for (const family of ["ip", "bridge"] as const) {
+  for (const family of [ipFamily, "bridge"] as const) {
     for (const hook of IP_HOOKS) {
       const seen = new Set<number>();
       for (const table of tables) {
         const runsHere =
-          family === "ip" ? table.family === "ip" || table.family === "inet" : table.family === "bridge";
+          family === "bridge"
+            ? table.family === "bridge"
+            : table.family === family || table.family === "inet";
         if (!runsHere || table.name === NFT_LOG_TABLE) continue;
         for (const chain of table.chains.values()) {
           if (chain.base?.hook !== hook || seen.has(chain.base.priority)) continue;
@@ -73,7 +78,9 @@ export function planNftLogChains(
         });
     }
   }
-  return plans.sort((a, b) => (a.family === b.family ? a.priority - b.priority : a.family === "ip" ? -1 : 1));
+  return plans.sort((a, b) =>
+    a.family === b.family ? a.priority - b.priority : a.family !== "bridge" ? -1 : 1,
+  );
 }
 
 /** The log prefix of a planned chain for run tag `tag`. */
@@ -81,15 +88,19 @@ export function nftLogTablePrefix(tag: string, plan: NftLogChainPlan): string {
   return `${tag}/nft/${plan.names.family}/${plan.names.table}/${plan.names.chain}`;
 }
 
-/** `nft -f` text of the logging tables for `source` (see {@link planNftLogChains}), run tag `tag`: every packet is logged. */
+/**
+ * `nft -f` text of the logging tables for `source` (see {@link planNftLogChains}), run tag `tag`:
+ * every packet of `ipFamily` (default `ip`) is logged.
+ */
 export function nftLogTablesText(
   source: string | readonly TableDef[],
   tag: string,
   logged?: HookLogged,
+  ipFamily: "ip" | "ip6" = "ip",
 ): string {
-  const plans = planNftLogChains(source, logged);
+  const plans = planNftLogChains(source, logged, ipFamily);
   const out: string[] = [];
-  for (const family of ["ip", "bridge"] as const) {
+  for (const family of [ipFamily, "bridge"] as const) {
     out.push(`table ${family} ${NFT_LOG_TABLE} {`);
     for (const [n, plan] of plans.filter((p) => p.family === family).entries()) {
       out.push(`\tchain log-${n + 1}-${plan.hook} {`);

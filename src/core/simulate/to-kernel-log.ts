@@ -7,7 +7,7 @@
 import type { HookId } from "../model/hook.ts";
 import type { Flow, MatchedRule, Packet, TraceEvent } from "../model/packet.ts";
 import { findRewrites, formatEbtLine, formatLogLine, summarizePacket } from "../parse/index.ts";
-import { kernelIpv6 } from "./ipv6.ts";
+import { kernelIpv6 } from "../parse/ipv6.ts";
 import { isIcmp } from "./sim-packet.ts";
 import type { HookEvent, SimulatedPacket } from "./simulate-packet.ts";
 

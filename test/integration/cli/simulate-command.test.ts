@@ -34,7 +34,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe("packetwalk simulate: arguments", () => {
   it.each([
     [["--to", "300.1.2.3"], "--to: '300.1.2.3' is not an IPv4 address"],
-    [["--src", "10.0.0.256"], "--src: '10.0.0.256' is not an IPv4 address"],
+    [["--src", "10.0.0.256"], "--src: '10.0.0.256' is not an IPv4 or IPv6 address"],
+    [["--to", "fd00::zz"], "--to: 'fd00::zz' is not an IPv6 address"],
+    [["--to", "2001:db8::1", "--src", "172.17.0.2"], "are not of one IP family"],
+    [["--to", "c2", "-6"], "--to: 'c2' is neither an IPv6 address nor a lab host with an IPv6 address"],
     [["--sysctl", "net.bridge.bridge-nf-call-iptables=banana"], "the value must be 0 or 1"],
     [["--sysctl", "net.ipv4.conf.all.rp_filter=1"], "the simulator does not model this setting"],
     [["--sysctl", "brport.eth9.hairpin_mode=1"], "'eth9' is not a bridge port of the lab (veth-c1, veth-c2)"],

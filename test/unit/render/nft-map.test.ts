@@ -10,7 +10,7 @@ import type { Packet } from "../../../src/core/model/packet.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
 import { describePath } from "../../../src/core/render/describe-path.ts";
 import { endpointLabels } from "../../../src/core/render/endpoint-labels.ts";
-import { hookChains, labHookChains } from "../../../src/core/render/hook-chains.ts";
+import { chainsFor, hookChains, labHookChains } from "../../../src/core/render/hook-chains.ts";
 import { labEndpoints } from "../../../src/core/render/lab-endpoints.ts";
 import { mapNodes } from "../../../src/core/render/netfilter-map.ts";
 import { planPath } from "../../../src/core/render/plan-path.ts";
@@ -139,19 +139,26 @@ describe("the base chains of the docker-bridge-nft lab", () => {
       { name: "docker", ruleset: docker },
       { name: "mine", ruleset: mine },
     ]);
+    // An inet chain's id is the one trace events give it (the packet's family), its label says inet.
     const hooks = (box: string) => c.boxes.get(box)?.map((x) => x.hook);
     expect(hooks("ip_FORWARD")).toEqual([
-      "inet:mine:early",
+      "ip:mine:early",
       "ip:docker-bridges:filter-FORWARD",
-      "inet:mine:late",
+      "ip:mine:late",
     ]);
+    expect(c.boxes.get("ip_FORWARD")?.map((x) => x.family)).toEqual(["inet", "ip", "inet"]);
     // A nat chain runs from the NAT core (-100) whatever its own priority, in its own order there.
     expect(hooks("ip_PREROUTING")).toEqual([
       "ip:docker-bridges:raw-PREROUTING",
-      "inet:mine:mangle",
-      "inet:mine:dnat-first",
+      "ip:mine:mangle",
+      "ip:mine:dnat-first",
       "ip:docker-bridges:nat-PREROUTING",
     ]);
+    // An IPv6 packet meets the inet chains, not the ip table's, under ip6 ids.
+    expect(c.boxes6?.get("ip_FORWARD")?.map((x) => x.hook)).toEqual(["ip6:mine:early", "ip6:mine:late"]);
+    expect(c.boxOf.get("ip6:mine:dnat-first")).toBe("ip_PREROUTING");
+    expect(chainsFor(c, "ip6").boxes).toBe(c.boxes6);
+    expect(chainsFor(c, "ip").boxes).toBe(c.boxes);
     expect(hooks("br_PREROUTING")).toEqual(["bridge:mine:pre"]);
     expect(c.boxes.get("br_PREROUTING")?.[0]?.priorityText).toBe("dstnat");
     expect(c.boxes.get("br_PREROUTING")?.[0]?.priority).toBe(-300);

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { dockerNftRuleset } from "../../../src/capture/docker-nft-ruleset.ts";
-import { parseCidr6 } from "../../../src/core/simulate/ipv6.ts";
+import { parseCidr6 } from "../../../src/core/parse/ipv6.ts";
 import { parseNftJson } from "../../../src/core/simulate/parse-nft-json.ts";
 import { parseNftRuleset } from "../../../src/core/simulate/parse-nft-ruleset.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
