@@ -2,8 +2,16 @@
  * Addresses and prefixes of either IP family, for the parts of the simulator that take both
  * (rule conditions, set elements, routes, NAT targets): IPv4 as 32-bit numbers, IPv6 as 128-bit ones.
  */
+
+import {
+  addressInCidr6,
+  type Cidr6,
+  canonicalIpv6,
+  formatIpv6,
+  parseCidr6,
+  valueGroups,
+} from "../parse/ipv6.ts";
 import { type Cidr, formatIpv4, inCidr, parseCidr, parseIpv4 } from "./ipv4.ts";
-import { addressInCidr6, type Cidr6, canonicalIpv6, formatIpv6, parseCidr6, valueGroups } from "../parse/ipv6.ts";
 
 /** A prefix of either family; an IPv6 one is marked `v6`. */
 export type IpCidr = Cidr | Cidr6;

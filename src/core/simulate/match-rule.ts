@@ -2,9 +2,10 @@
  * Evaluates one rule's conditions against a packet at a hook. Each condition is true, false, or
  * `unknown` (an unmodelled match): a rule with an unknown condition is never silently taken or skipped.
  */
+
+import { groupsValue, parseIpv6 } from "../parse/ipv6.ts";
 import { addressInIpCidr } from "./ip-address.ts";
 import { parseIpv4 } from "./ipv4.ts";
-import { groupsValue, parseIpv6 } from "../parse/ipv6.ts";
 import { NFT_ICMP_TYPES, NFT_ICMPV6_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
 import type { Condition, NftKey, NftSet, NftValue, PortRange, Rule } from "./ruleset.ts";
 import { type CtState, isIcmp, type SimPacket } from "./sim-packet.ts";

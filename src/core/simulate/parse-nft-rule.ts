@@ -7,9 +7,9 @@
  * target covering exactly its words: reported, never guessed.
  */
 
+import { canonicalIpv6, isIpv6, parseCidr6 } from "../parse/ipv6.ts";
 import { parseIpCidr } from "./ip-address.ts";
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
-import { canonicalIpv6, isIpv6, parseCidr6 } from "../parse/ipv6.ts";
 import { NFT_ICMP_TYPES, NFT_ICMPV6_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
 import { CHANCE_MODULES, NON_DECIDING_TARGETS } from "./parse-rule-args.ts";
 import type { Chance, Condition, NftKey, NftMapElement, NftValue, PortRange, Target } from "./ruleset.ts";

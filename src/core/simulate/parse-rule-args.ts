@@ -2,8 +2,9 @@
  * Turns the words of one iptables rule (after `-A CHAIN`) into typed conditions and a target.
  * Matches and targets the simulator does not model become `unknown` entries that keep their text.
  */
-import { parseCidr, parseIpv4 } from "./ipv4.ts";
+
 import { canonicalIpv6, parseCidr6 } from "../parse/ipv6.ts";
+import { parseCidr, parseIpv4 } from "./ipv4.ts";
 import type { Chance, Condition, PortRange, Target } from "./ruleset.ts";
 import type { Token } from "./tokenize-rule.ts";
 
