@@ -52,20 +52,26 @@ export interface HostTrace {
  */
 export const MATERIAL_COMMANDS: ReadonlyArray<readonly [string, string[]]> = [
   ["iptables-save.txt", ["iptables-save"]],
+  ["ip6tables-save.txt", ["ip6tables-save"]],
   ["ebtables-save.txt", ["ebtables-save"]],
   ["nft-ruleset.txt", ["nft", "list", "ruleset"]],
   ["ip-addr.json", ["ip", "-j", "addr"]],
   ["ip-link.json", ["ip", "-j", "-d", "link"]],
   ["ip-route.json", ["ip", "-j", "route"]],
+  ["ip6-route.json", ["ip", "-6", "-j", "route"]],
   ["bridge-link.json", ["bridge", "-j", "link"]],
   ["bridge-fdb.json", ["bridge", "-j", "fdb", "show"]],
   [
     "sysctl.txt",
     [
+      // -e: a key the kernel lacks (no br_netfilter, IPv6 off) is left out, not the whole file.
       "sysctl",
+      "-e",
       "net.ipv4.ip_forward",
       "net.bridge.bridge-nf-call-iptables",
       "net.ipv4.conf.all.route_localnet",
+      "net.ipv6.conf.all.forwarding",
+      "net.bridge.bridge-nf-call-ip6tables",
     ],
   ],
   ["uname.txt", ["uname", "-r"]],
