@@ -144,7 +144,13 @@ export async function run(argv: string[]): Promise<number> {
     // As the site reads it: a committed file of UTF-8 text, not a link out of the repository.
     const read = readRegularFile(logFile);
     if (!read.ok) return fail(read.error);
-    const parsed = parseTraceText(read.text, { file: logFile });
+    // A trace of a lab folder is read as the site reads it: with the LOG prefixes its instrumentation prints.
+    const folder = existsSync(join(dirname(logFile), "lab.json")) ? readTraceFolder(dirname(logFile)) : undefined;
+    const own = folder?.traces.find((t) => t.logPath.endsWith(`/${basename(logFile)}`) || t.logPath === logFile);
+    const parsed = parseTraceText(read.text, {
+      file: logFile,
+      ...(own?.prefixMap ? { prefixMap: own.prefixMap } : {}),
+    });
     for (const d of parsed.diagnostics) {
       process.stderr.write(
         `${d.position.file}:${d.position.line}:${d.position.column}: ${d.severity}: ${d.message}${d.hint ? ` (${d.hint})` : ""}\n`,
@@ -164,13 +170,12 @@ export async function run(argv: string[]): Promise<number> {
     // An nftables lab's map lists the base chains of all its rulesets, as on the site.
     let chains: HookChains | undefined;
     let ruleset: string | undefined;
-    if (lab) {
-      const folder = readTraceFolder(dirname(logFile));
+    if (lab && folder) {
       chains = labHookChains(
         folder.traces.map((t) => t.meta),
         folder.rulesets,
       );
-      ruleset = folder.traces.find((t) => t.logPath.endsWith(basename(logFile)))?.meta.ruleset;
+      ruleset = own?.meta.ruleset;
     }
 
     let packets: Packet[];

@@ -32,7 +32,7 @@ export interface LegendStrings {
 const STRINGS: Record<"en" | "zh-tw", LegendStrings> = {
   en: {
     bridge: "bridge hook (ebtables), tables in kernel order",
-    ip: "IP hook (iptables), with conntrack",
+    ip: "IP hook (iptables; ip6tables for IPv6), with conntrack",
     path: "this packet's way, in at the top, out at the bottom",
     step: "step N of the list",
     decision: "decision taken",
@@ -51,7 +51,7 @@ const STRINGS: Record<"en" | "zh-tw", LegendStrings> = {
   },
   "zh-tw": {
     bridge: "橋接層 hook（ebtables）：依核心順序列出各 table",
-    ip: "IP 層 hook（iptables），conntrack 標在查詢與確認的位置",
+    ip: "IP 層 hook（iptables；IPv6 為 ip6tables），conntrack 標在查詢與確認的位置",
     path: "這個封包走的路，由上（進入）到下（離開）",
     step: "步驟 N：看到封包的 table",
     decision: "途中做出的判斷（路由、橋接）",

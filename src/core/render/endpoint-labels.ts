@@ -5,20 +5,21 @@
  */
 import type { Packet, TraceEvent } from "../model/packet.ts";
 import type { Lab } from "../trace-file/schema.ts";
-import { inInterface, outInterface } from "./format-endpoints.ts";
+import { inInterface, outInterface, shortAddress } from "./format-endpoints.ts";
 import type { EndpointLabels } from "./plan-path.ts";
 
 function owner(lab: Lab, address: string): string | undefined {
   for (const host of lab.hosts) {
     for (const itf of host.interfaces) {
-      if (itf.addresses.some((a) => a.split("/")[0] === address)) return host.name;
+      if (itf.addresses.some((a) => shortAddress(a.split("/")[0] as string) === address)) return host.name;
     }
   }
   return undefined;
 }
 
-function name(lab: Lab, address: string | undefined, dev: string | undefined): string | undefined {
-  if (!address) return undefined;
+function name(lab: Lab, written: string | undefined, dev: string | undefined): string | undefined {
+  if (!written) return undefined;
+  const address = shortAddress(written);
   const who = owner(lab, address);
   return [who, address, dev ? `via ${dev}` : ""].filter(Boolean).join(" ");
 }

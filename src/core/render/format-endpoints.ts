@@ -2,13 +2,22 @@
  * Plain-text spellings shared by the diagram, the text alternative and the
  * listing: a packet's endpoints, a NAT rewrite, a hook's readable name.
  */
+
 import { splitHookId } from "../model/hook.ts";
 import type { Endpoints, Packet, Rewrite, TraceEvent } from "../model/packet.ts";
+import { canonicalIpv6 } from "../parse/ipv6.ts";
 
 /** `172.17.0.2:80`, or the bare address when there is no port. */
-export function formatEndpoint(address: string, port?: number): string {
+export function formatEndpoint(written: string, port?: number): string {
+  // IPv6 short (`fd00:a::2`): the kernel's 32 digits are for the log line, not for a label.
+  const address = shortAddress(written);
   if (port === undefined) return address;
   return address.includes(":") ? `[${address}]:${port}` : `${address}:${port}`;
+}
+
+/** An address as a reader writes it: IPv6 in its short form, IPv4 as it is. */
+export function shortAddress(address: string): string {
+  return address.includes(":") ? (canonicalIpv6(address) ?? address) : address;
 }
 
 /** `SRC -> DST` of one event, with ports when the line showed them. */

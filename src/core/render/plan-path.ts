@@ -5,7 +5,13 @@
  */
 import type { HookId } from "../model/hook.ts";
 import type { Packet, Rewrite, TraceEvent } from "../model/packet.ts";
-import { formatEndpoint, inInterface, outInterface, rewritesByEvent } from "./format-endpoints.ts";
+import {
+  formatEndpoint,
+  inInterface,
+  outInterface,
+  rewritesByEvent,
+  shortAddress,
+} from "./format-endpoints.ts";
 import type { HookChains } from "./hook-chains.ts";
 import {
   boxKey,
@@ -116,7 +122,8 @@ function findEndpoint(
     const hit = dev && endpoints.find((e) => e.interfaces.includes(dev));
     if (hit) return hit;
   }
-  return address ? endpoints.find((e) => e.addresses.includes(address)) : undefined;
+  const short = address && shortAddress(address);
+  return short ? endpoints.find((e) => e.addresses.some((a) => shortAddress(a) === short)) : undefined;
 }
 
 function genericLayer(event: TraceEvent): "bridge" | "ip" {
