@@ -25,6 +25,24 @@ describe("packetwalk render", () => {
     expect(r.stdout).toContain("iptables nat POSTROUTING");
   });
 
+  it("reads an imported lab's trace with the prefixes its instrumentation prints, as the site does", () => {
+    const r = cli(["traces/two-networks/b1-to-a1", "--view", "path", "--direction", "request"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain("unknown LOG prefix");
+    expect(r.stdout).toContain('entry("b1 172.21.0.2 via vethb1")');
+    expect(r.stdout).toContain("#35;2 · #35;3 iptables filter FORWARD");
+  });
+
+  it("draws an IPv6 packet on the ip6tables tables with its addresses short", () => {
+    const r = cli(["traces/dual-stack/a1-to-wan-v6", "--view", "path"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("%% packet 1 (request): ICMPv6 echo-request fd00:a::2 -> 2001:db8:2::10");
+    expect(r.stdout).toContain('entry("a1 fd00#58;a#58;#58;2 via vetha1")');
+    expect(r.stdout).toContain("ip6tables nat POSTROUTING");
+    expect(r.stdout).toContain('"un-SNAT 2001#58;db8#58;1#58;#58;10 -#62; fd00#58;a#58;#58;2"');
+    expect(r.stdout).not.toContain("000a");
+  });
+
   it("writes ONE standalone SVG document: one XML root, the chosen directions, fonts embedded, nothing external", () => {
     const out = mkdtempSync(join(tmpdir(), "packetwalk-render-"));
     try {
