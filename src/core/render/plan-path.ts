@@ -283,7 +283,20 @@ export function planPath(
     });
     prev = target;
   };
-  for (const step of steps) goTo(step.key, step);
+  for (const step of steps) {
+    // A bridged packet (br_netfilter: PHYSIN and PHYSOUT) reaches IP FORWARD from bridge FORWARD and IP
+    // POSTROUTING from bridge POSTROUTING, also when no bridge line was logged: not through routing.
+    const bridged = step.event.physIn !== undefined && step.event.physOut !== undefined;
+    const via =
+      bridged && step.key === "ip_FORWARD"
+        ? "br_FORWARD"
+        : bridged && step.key === "ip_POSTROUTING" && prev === "ip_FORWARD"
+          ? "br_POSTROUTING"
+          : undefined;
+    if (via && prev !== step.key && prev !== via && nodes.has(via) && walk(adjacency, via, step.key, through))
+      goTo(via);
+    goTo(step.key, step);
+  }
   /**
    * A box on the rest of the way out where the lab's instrumentation would have shown the packet (a base
    * chain every packet runs: any in a LOG recording, a non-NAT one in a TRACE, as the NAT core runs nat

@@ -43,6 +43,26 @@ describe("packetwalk render", () => {
     expect(r.stdout).not.toContain("000a");
   });
 
+  it("draws a bridged packet through the bridge's boxes when only its IP hooks were logged (br_netfilter)", () => {
+    const r = cli(["traces/dual-stack/a1-to-a2-v6", "--view", "map", "--direction", "request"]);
+    expect(r.status, r.stderr).toBe(0);
+    // The packet's own arrows (p/step ids): via the bridging decision, bridge FORWARD and POSTROUTING.
+    const way = r.stdout
+      .split("\n")
+      .filter((l) => /\b(p|step)\d+@-->/.test(l))
+      .map((l) => l.trim().replace(/ (p|step)\d+@-->/, " ->"));
+    expect(way).toEqual([
+      "in_a1 -> br_PREROUTING",
+      "br_PREROUTING -> ip_PREROUTING",
+      "ip_PREROUTING -> br_decide",
+      "br_decide -> br_FORWARD",
+      "br_FORWARD -> ip_FORWARD",
+      "ip_FORWARD -> br_POSTROUTING",
+      "br_POSTROUTING -> ip_POSTROUTING",
+      "ip_POSTROUTING -> out_a2",
+    ]);
+  });
+
   it("writes ONE standalone SVG document: one XML root, the chosen directions, fonts embedded, nothing external", () => {
     const out = mkdtempSync(join(tmpdir(), "packetwalk-render-"));
     try {
