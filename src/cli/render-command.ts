@@ -145,8 +145,12 @@ export async function run(argv: string[]): Promise<number> {
     const read = readRegularFile(logFile);
     if (!read.ok) return fail(read.error);
     // A trace of a lab folder is read as the site reads it: with the LOG prefixes its instrumentation prints.
-    const folder = existsSync(join(dirname(logFile), "lab.json")) ? readTraceFolder(dirname(logFile)) : undefined;
-    const own = folder?.traces.find((t) => t.logPath.endsWith(`/${basename(logFile)}`) || t.logPath === logFile);
+    const folder = existsSync(join(dirname(logFile), "lab.json"))
+      ? readTraceFolder(dirname(logFile))
+      : undefined;
+    const own = folder?.traces.find(
+      (t) => t.logPath.endsWith(`/${basename(logFile)}`) || t.logPath === logFile,
+    );
     const parsed = parseTraceText(read.text, {
       file: logFile,
       ...(own?.prefixMap ? { prefixMap: own.prefixMap } : {}),
