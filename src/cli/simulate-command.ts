@@ -307,7 +307,8 @@ export async function run(argv: string[]): Promise<number> {
       dport: to.port,
       script: a.followUps
         ? undefined
-        : [{ direction: "request", tcpFlags: a.proto === "tcp" ? ["SYN"] : undefined, icmpType: 8 }],
+        : // The echo request of the destination's family (ICMPv6's is 128): runScenario's default.
+          [{ direction: "request", tcpFlags: a.proto === "tcp" ? ["SYN"] : undefined }],
     });
     const file = a.write ? `${basename(a.write)}.log` : "simulated.log";
     const trace = toTrace(result.packets, { file });

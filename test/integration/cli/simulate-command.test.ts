@@ -31,6 +31,28 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+describe("packetwalk simulate on IPv6", () => {
+  it("--no-follow-ups sends an ICMPv6 echo request (type 128) to an IPv6 address", () => {
+    const r = simulate([
+      "--lab",
+      join(root, "traces/dual-stack"),
+      "--from",
+      "a1",
+      "--to",
+      "2001:db8:2::10",
+      "--no-follow-ups",
+      "--json",
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const first = JSON.parse(r.stdout.split("\n")[0] as string) as {
+      summary: string;
+      fate: { kind: string };
+    };
+    expect(first.summary).toBe("ICMPv6 echo-request fd00:a::2 -> 2001:db8:2::10");
+    expect(first.fate.kind).toBe("delivered");
+  });
+});
+
 describe("packetwalk simulate: arguments", () => {
   it.each([
     [["--to", "300.1.2.3"], "--to: '300.1.2.3' is not an IPv4 address"],

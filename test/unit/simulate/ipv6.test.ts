@@ -141,6 +141,30 @@ describe("a header match of the other family fails the rule, negated or not", ()
   });
 });
 
+describe("NAT of one family in an inet table", () => {
+  it("leaves a packet of the other family alone: the rule does not match it", () => {
+    const rs = parseRulesetFile(
+      [
+        "table inet fw {",
+        "\tchain pre {",
+        "\t\ttype nat hook prerouting priority dstnat; policy accept;",
+        "\t\ttcp dport 8080 dnat ip to 172.20.0.2:80",
+        "\t\ttcp dport 8080 dnat ip6 to [fd00:a::2]:80",
+        "\t}",
+        "}",
+      ].join("\n"),
+      "fw.rules",
+    );
+    const [v4rule, v6rule] = rs.nft?.[0]?.chains.get("pre")?.rules ?? [];
+    const tcp6 = { ...v6packet, proto: "tcp" as const, sport: 40000, dport: 8080 };
+    const tcp4 = { ...v4packet, proto: "tcp" as const, sport: 40000, dport: 8080 };
+    expect(v4rule && matchRule(v4rule, tcp6, ctx(true))).toBe(false);
+    expect(v4rule && matchRule(v4rule, tcp4, ctx(false))).toBe(true);
+    expect(v6rule && matchRule(v6rule, tcp4, ctx(false))).toBe(false);
+    expect(v6rule && matchRule(v6rule, tcp6, ctx(true))).toBe(true);
+  });
+});
+
 describe("an IPv6 packet through the lab", () => {
   it("takes the IPv6 route and a global source address, never the link-local one", () => {
     const w = world();
