@@ -4,8 +4,10 @@
  * `trace id 9c01f8a1 ip filter FORWARD rule ip protocol icmp accept (verdict accept)`,
  * `trace id 9c01f8a1 ip filter FORWARD verdict continue`, `... policy accept`.
  */
+
 import type { Family } from "../model/hook.ts";
 import type { IpInfo, L4Info, RuleVerdict, TraceEvent } from "../model/packet.ts";
+import { ICMPV6_TYPES } from "./icmpv6-types.ts";
 import { blankEvent, IGNORE, type ParsedLine, SKIP } from "./parsed-line.ts";
 
 const FAMILIES: Record<string, Family> = { ip: "ip", ip6: "ip6", inet: "ip", bridge: "bridge", arp: "arp" };
@@ -23,29 +25,6 @@ export const ICMP_TYPES: Record<string, number> = {
   "parameter-problem": 12,
   "timestamp-request": 13,
   "timestamp-reply": 14,
-};
-
-/** ICMPv6 type names nft prints, and their numbers. */
-const ICMPV6_TYPES: Record<string, number> = {
-  "destination-unreachable": 1,
-  "packet-too-big": 2,
-  "time-exceeded": 3,
-  "parameter-problem": 4,
-  "echo-request": 128,
-  "echo-reply": 129,
-  "mld-listener-query": 130,
-  "mld-listener-report": 131,
-  "mld-listener-done": 132,
-  "mld-listener-reduction": 132,
-  "nd-router-solicit": 133,
-  "nd-router-advert": 134,
-  "nd-neighbor-solicit": 135,
-  "nd-neighbor-advert": 136,
-  "nd-redirect": 137,
-  "router-renumbering": 138,
-  "ind-neighbor-solicit": 141,
-  "ind-neighbor-advert": 142,
-  "mld2-listener-report": 143,
 };
 
 /** ICMPv6 code names nft prints (destination-unreachable codes). */

@@ -3,6 +3,7 @@
  * and, under `nft -n`, the numbers it prints instead of names, turned into what the simulator's
  * packets carry.
  */
+import { ICMPV6_TYPES } from "../parse/icmpv6-types.ts";
 
 /** nft's `icmp type` names (icmp(7)), to their type numbers. */
 export const NFT_ICMP_TYPES: Readonly<Record<string, number>> = Object.fromEntries(
@@ -27,28 +28,8 @@ export const NFT_ICMP_TYPES: Readonly<Record<string, number>> = Object.fromEntri
     .filter(([name]) => name),
 );
 
-/** nft's `icmpv6 type` names (icmp6(7) and neighbour discovery), to their type numbers. */
-export const NFT_ICMPV6_TYPES: Readonly<Record<string, number>> = {
-  "destination-unreachable": 1,
-  "packet-too-big": 2,
-  "time-exceeded": 3,
-  "parameter-problem": 4,
-  "echo-request": 128,
-  "echo-reply": 129,
-  "mld-listener-query": 130,
-  "mld-listener-report": 131,
-  "mld-listener-done": 132,
-  "mld-listener-reduction": 132,
-  "nd-router-solicit": 133,
-  "nd-router-advert": 134,
-  "nd-neighbor-solicit": 135,
-  "nd-neighbor-advert": 136,
-  "nd-redirect": 137,
-  "router-renumbering": 138,
-  "ind-neighbor-solicit": 141,
-  "ind-neighbor-advert": 142,
-  "mld2-listener-report": 143,
-};
+/** nft's `icmpv6 type` names, to their type numbers (the table the nft monitor reader uses). */
+export const NFT_ICMPV6_TYPES: Readonly<Record<string, number>> = ICMPV6_TYPES;
 
 /** Service names nft accepts for ports (hand-written files, older nft listings, `nft -S`). */
 const SERVICES: Readonly<Record<string, number>> = {
