@@ -29,6 +29,8 @@ const KEY_WORDS: Record<NftKey, Pair> = {
   "ip6 saddr": ["the IPv6 source address", "IPv6 來源位址"],
   "ip6 daddr": ["the IPv6 destination address", "IPv6 目的位址"],
   "ip6 nexthdr": ["the IPv6 next header", "IPv6 下一個標頭"],
+  "ip ttl": ["the TTL", "TTL"],
+  "ip6 hoplimit": ["the hop limit", "hop limit"],
   "meta l4proto": ["the protocol", "協定"],
   "tcp dport": ["the TCP destination port", "TCP 目的埠"],
   "tcp sport": ["the TCP source port", "TCP 來源埠"],
@@ -42,6 +44,20 @@ const KEY_WORDS: Record<NftKey, Pair> = {
   "meta mark": ["the mark", "mark"],
   "fib daddr type": ["the destination address type", "目的位址類型"],
   "fib saddr type": ["the source address type", "來源位址類型"],
+};
+
+/** IPv6 extension headers (and AH, ESP) by nft's names. */
+const EXTHDR_WORDS: Record<string, Pair> = {
+  hbh: ["hop-by-hop options", "逐跳選項"],
+  rt: ["routing", "路由"],
+  rt0: ["type 0 routing", "type 0 路由"],
+  rt2: ["type 2 routing", "type 2 路由"],
+  srh: ["segment routing", "分段路由"],
+  frag: ["fragment", "分段"],
+  dst: ["destination options", "目的地選項"],
+  mh: ["mobility", "行動"],
+  ah: ["authentication (AH)", "認證（AH）"],
+  esp: ["ESP", "ESP"],
 };
 
 const ACCEPT: Pair = ["accept (ends this base chain only)", "接受（只結束這個 base chain）"];
@@ -160,6 +176,9 @@ const EXPLAINED = new Set<Condition["kind"]>([
   "mark",
   "nft-set",
   "ethertype",
+  "exthdr",
+  "fragment",
+  "ttl",
   "unknown",
 ]);
 
@@ -235,6 +254,28 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
       const v =
         c.ethertype === "0x0800" ? "IPv4" : c.ethertype === "0x86dd" ? "IPv6" : `ethertype ${c.ethertype}`;
       return not ? [`not ${v}`, `不是 ${v}`] : [`an ${v} packet`, `${v} 封包`];
+    }
+    case "exthdr": {
+      const h = EXTHDR_WORDS[c.header] ?? [c.header, c.header];
+      return c.field
+        ? [
+            `with an IPv6 ${h[0]} header matching '${c.field}' (a packet without one never matches)`,
+            `帶有 IPv6 ${h[1]}標頭且符合「${c.field}」（沒有這個標頭的封包不會符合）`,
+          ]
+        : not
+          ? [`without an IPv6 ${h[0]} header`, `沒有 IPv6 ${h[1]}標頭`]
+          : [`with an IPv6 ${h[0]} header`, `帶有 IPv6 ${h[1]}標頭`];
+    }
+    case "fragment":
+      return not
+        ? ["not a later fragment of a packet", "不是封包的後續分段"]
+        : ["a later fragment of a packet (not its first)", "封包的後續分段（不是第一段）"];
+    case "ttl": {
+      const what: Pair = c.family === 4 ? ["TTL", "TTL"] : ["hop limit", "hop limit"];
+      return [
+        `whose ${what[0]} is ${not ? "not " : ""}${ports(c.range)}`,
+        `${what[1]} ${not ? "不" : ""}是 ${ports(c.range)}`,
+      ];
     }
     default:
       // Unknown expressions are named after the note; iptables-only kinds never come out of the nft reader.

@@ -213,6 +213,47 @@ export function explainRule(line: string): RuleNote {
       case "--physdev-is-bridged":
         conds.push([`it is ${negate ? "not " : ""}bridged`, `${negate ? "不是" : ""}經過橋接`]);
         break;
+      case "--rt-type":
+      case "--rt-segsleft":
+      case "--fragmore":
+      case "--fragfirst":
+      case "--fraglast":
+      case "--hbh-len":
+      case "--dst-len": {
+        const takes = !["--fragmore", "--fragfirst", "--fraglast"].includes(opt);
+        const a = takes ? ` ${negate ? "!= " : ""}${arg()}` : "";
+        conds.push([
+          `it carries an IPv6 extension header with ${opt.slice(2)}${a} (a packet without one never matches)`,
+          `帶有 IPv6 延伸標頭且 ${opt.slice(2)}${a}（沒有這個標頭的封包不會符合）`,
+        ]);
+        break;
+      }
+      case "--icmp-type":
+      case "--icmpv6-type": {
+        const a = arg();
+        const icmp = opt === "--icmp-type" ? "ICMP" : "ICMPv6";
+        conds.push([
+          `the ${icmp} type is ${negate ? "not " : ""}${a}`,
+          `${icmp} 類型${negate ? "不" : ""}是 ${a}`,
+        ]);
+        break;
+      }
+      case "--hl-eq":
+      case "--hl-lt":
+      case "--hl-gt":
+      case "--ttl-eq":
+      case "--ttl-lt":
+      case "--ttl-gt": {
+        const a = arg();
+        const what = opt.startsWith("--hl") ? "hop limit" : "TTL";
+        const rel: Record<string, Pair> = { eq: ["", ""], lt: ["below ", "小於 "], gt: ["above ", "大於 "] };
+        const [en, zh] = rel[opt.slice(-2)] as Pair;
+        conds.push([
+          `the ${what} is ${negate ? "not " : ""}${en}${a}`,
+          `${what} ${negate ? "不" : ""}${zh || "是 "}${a}`,
+        ]);
+        break;
+      }
       case "--comment": {
         const a = arg();
         comments.push([`(comment: "${a}")`, `（註解：「${a}」）`]);

@@ -6,6 +6,7 @@
 import { groupsValue, parseIpv6 } from "../parse/ipv6.ts";
 import { addressInIpCidr } from "./ip-address.ts";
 import { parseIpv4 } from "./ipv4.ts";
+import { ipv6HeadersMatch } from "./ipv6-header-match.ts";
 import { NFT_ICMP_TYPES, NFT_ICMPV6_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
 import type { Condition, NftKey, NftSet, NftValue, PortRange, Rule } from "./ruleset.ts";
 import { type CtState, isIcmp, type SimPacket } from "./sim-packet.ts";
@@ -60,6 +61,10 @@ export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): strin
       return p.v6 ? undefined : p.proto;
     case "ip6 nexthdr":
       return p.v6 ? p.proto : undefined;
+    case "ip ttl":
+      return p.v6 ? undefined : String(p.ttl);
+    case "ip6 hoplimit":
+      return p.v6 ? String(p.ttl) : undefined;
     case "meta l4proto":
       return p.proto;
     case "tcp dport":
@@ -153,6 +158,8 @@ const FAMILY_KEYS: Partial<Record<NftKey, 4 | 6>> = {
   "ip6 saddr": 6,
   "ip6 daddr": 6,
   "ip6 nexthdr": 6,
+  "ip ttl": 4,
+  "ip6 hoplimit": 6,
   "icmpv6 type": 6,
 };
 
@@ -244,6 +251,20 @@ function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResu
       r = v !== undefined && ctx.ethType === "0x0800" && v >= c.lo && v <= c.hi;
       break;
     }
+    case "exthdr":
+      // The simulator's packets carry no extension header: a field of one is never there to compare.
+      if (!p.v6 || c.field !== undefined) return false;
+      r = false;
+      break;
+    case "ipv6-headers":
+      return ipv6HeadersMatch(c, p);
+    case "fragment":
+      r = false;
+      break;
+    case "ttl":
+      if (c.family !== (p.v6 ? 6 : 4)) return false;
+      r = inRange(p.ttl, c.range);
+      break;
     case "tcp-flags": {
       const on = new Set(p.tcpFlags ?? []);
       r = p.proto === "tcp" && c.mask.every((f) => on.has(f) === c.set.includes(f));

@@ -64,6 +64,9 @@ function lhs(v: Json): string | undefined {
     return k === "iifname" || k === "oifname" || k === "iif" || k === "oif" ? k : `meta ${k}`;
   }
   if (isObj(v.payload)) return `${v.payload.protocol} ${v.payload.field}`;
+  // `rt type`, or `exthdr rt` for a presence test (its right side is true or false).
+  if (isObj(v.exthdr))
+    return v.exthdr.field ? `${v.exthdr.name} ${v.exthdr.field}` : `exthdr ${v.exthdr.name}`;
   if (isObj(v.ct)) return `ct ${v.ct.key}`;
   if (isObj(v.fib)) {
     const flags = Array.isArray(v.fib.flags) ? v.fib.flags.join(" . ") : "";
@@ -95,6 +98,7 @@ function lhs(v: Json): string | undefined {
 }
 
 function rhs(v: Json, left: string): string {
+  if (typeof v === "boolean" && left.startsWith("exthdr ")) return v ? "exists" : "missing";
   if (typeof v === "string")
     return /ifname$/.test(left) || left === "iif" || left === "oif" ? JSON.stringify(v) : v;
   if (typeof v === "number")

@@ -10,6 +10,7 @@
 import { canonicalIpv6, isIpv6, parseCidr6 } from "../parse/ipv6.ts";
 import { parseIpCidr } from "./ip-address.ts";
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
+import { readExthdr } from "./ipv6-header-match.ts";
 import { NFT_ICMP_TYPES, NFT_ICMPV6_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
 import { CHANCE_MODULES, NON_DECIDING_TARGETS } from "./parse-rule-args.ts";
 import type { Chance, Condition, NftKey, NftMapElement, NftValue, PortRange, Target } from "./ruleset.ts";
@@ -201,6 +202,8 @@ const CONCAT_KEYS: [string[], NftKey][] = [
   [["ip6", "saddr"], "ip6 saddr"],
   [["ip6", "daddr"], "ip6 daddr"],
   [["ip6", "nexthdr"], "ip6 nexthdr"],
+  [["ip", "ttl"], "ip ttl"],
+  [["ip6", "hoplimit"], "ip6 hoplimit"],
   [["tcp", "dport"], "tcp dport"],
   [["tcp", "sport"], "tcp sport"],
   [["udp", "dport"], "udp dport"],
@@ -662,6 +665,22 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     const proto = key.split(" ")[0] as string;
     if ((proto === "tcp" || proto === "udp") && !key.startsWith("th"))
       out.conditions.push({ kind: "proto", proto, neg: false });
+    if (operand.kind === "cmp" && (key === "ip ttl" || key === "ip6 hoplimit")) {
+      const n = Number(operand.value.value);
+      if (!Number.isInteger(n) || n < 0 || n > 255) return unmodelled(keyStart, "condition");
+      const { op } = operand;
+      const lo = op[0] === ">" ? n + (op === ">" ? 1 : 0) : 0;
+      const hi = op[0] === "<" ? n - (op === "<" ? 1 : 0) : 255;
+      const family = key === "ip ttl" ? 4 : 6;
+      // `ip ttl < 0` matches nothing: an empty range is written as a negated full one.
+      out.conditions.push({
+        kind: "ttl",
+        range: lo > hi ? { lo: 0, hi: 255 } : { lo, hi },
+        neg: lo > hi,
+        family,
+      });
+      return;
+    }
     if (operand.kind === "cmp") {
       const n = key.endsWith("port") ? nftPort(operand.value.value) : undefined;
       // `meta mark > 5`: a comparison the model has no condition for.
@@ -730,6 +749,14 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       case "meta l4proto":
         out.conditions.push({ kind: "proto", proto: nftProto(v), neg });
         return;
+      case "ip ttl":
+      case "ip6 hoplimit": {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0 || n > 255)
+          return bad("a number from 0 to 255", `write e.g. ${key} 255`);
+        out.conditions.push({ kind: "ttl", range: { lo: n, hi: n }, neg, family: key === "ip ttl" ? 4 : 6 });
+        return;
+      }
       case "tcp dport":
       case "udp dport":
       case "tcp sport":
@@ -852,14 +879,51 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       match("meta mark", start);
       continue;
     }
-    if (w === "ip" && (w1 === "saddr" || w1 === "daddr" || w1 === "protocol")) {
+    if (
+      w === "ip" &&
+      (w1 === "saddr" || w1 === "daddr" || w1 === "protocol" || (w1 === "ttl" && word(2) !== "set"))
+    ) {
       i += 2;
       match(`ip ${w1}` as NftKey, start);
       continue;
     }
-    if (w === "ip6" && (w1 === "saddr" || w1 === "daddr" || w1 === "nexthdr")) {
+    if (
+      w === "ip6" &&
+      (w1 === "saddr" || w1 === "daddr" || w1 === "nexthdr" || (w1 === "hoplimit" && word(2) !== "set"))
+    ) {
       i += 2;
       match(`ip6 ${w1}` as NftKey, start);
+      continue;
+    }
+    if (w === "ip" && w1 === "frag-off" && word(2) === "&" && Number(word(3)) === 0x1fff) {
+      // iptables-nft's `-f`: `ip frag-off & 8191 != 0`, a non-first fragment.
+      const op = word(4) === "==" || word(4) === "!=" ? (word(4) as string) : "==";
+      const at = op === word(4) ? 5 : 4;
+      if (word(at) === "0") {
+        i += at + 1;
+        out.conditions.push({ kind: "fragment", neg: op === "==" });
+        continue;
+      }
+    }
+    const exthdr = readExthdr(tokens, i);
+    if (exthdr) {
+      i = exthdr.next;
+      if (exthdr.field !== undefined) {
+        // `rt type 0`, `frag more-fragments 1`: a field of the header is compared; its value does not
+        // matter to the simulator, whose packets carry no extension header.
+        const operand = readOperand("ip6 nexthdr", start);
+        if (!operand || operand.kind === "vmap") {
+          if (operand) out.target = { kind: "NONE" };
+          unmodelled(start, "condition");
+          continue;
+        }
+      }
+      out.conditions.push({
+        kind: "exthdr",
+        header: exthdr.header,
+        ...(exthdr.field !== undefined ? { field: text(start, i) } : {}),
+        neg: exthdr.missing,
+      });
       continue;
     }
     if ((w === "tcp" || w === "udp" || w === "th") && (w1 === "dport" || w1 === "sport")) {

@@ -5,6 +5,7 @@
 
 import { canonicalIpv6, parseCidr6 } from "../parse/ipv6.ts";
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
+import { EXTHDR_MODULES, readExthdrMatch } from "./ipv6-header-match.ts";
 import type { Chance, Condition, PortRange, Target } from "./ruleset.ts";
 import type { Token } from "./tokenize-rule.ts";
 
@@ -155,6 +156,8 @@ const KNOWN_MODULES = new Set([
   "iprange",
   "icmp6",
   "ipv6-icmp",
+  "ttl",
+  "hl",
 ]);
 
 /**
@@ -288,6 +291,14 @@ export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): Rul
         const v = need();
         if (!v) return fail(tok.column, "-m needs a module name", "write e.g. -m conntrack");
         module = v.value.toLowerCase();
+        if (EXTHDR_MODULES.has(module) || module === "ipv6header") {
+          const read = readExthdrMatch(tokens, i + 1, module);
+          if (!read.ok) return fail(read.column, read.message, read.hint);
+          conditions.push(read.condition);
+          module = undefined;
+          i = read.next;
+          continue;
+        }
         if (!KNOWN_MODULES.has(module)) {
           // Keep the whole match, module and options, as one unknown condition.
           const parts = [`-m ${v.value}`];
@@ -457,6 +468,34 @@ export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): Rul
             "write e.g. 203.0.113.10-203.0.113.20",
           );
         conditions.push({ kind: "addr-range", which: opt === "--src-range" ? "src" : "dst", lo, hi, neg: n });
+        i += 2;
+        continue;
+      }
+      case "-f":
+      case "--fragment":
+        conditions.push({ kind: "fragment", neg: n });
+        i += 1;
+        continue;
+      case "--ttl-eq":
+      case "--ttl-lt":
+      case "--ttl-gt":
+      case "--hl-eq":
+      case "--hl-lt":
+      case "--hl-gt": {
+        const v = first ? Number(first.value) : Number.NaN;
+        const ttl = opt.startsWith("--ttl");
+        if (!first || !Number.isInteger(v) || v < 0 || v > 255)
+          return fail(
+            first?.column ?? tok.column,
+            `${opt} needs a ${ttl ? "TTL" : "hop limit"} from 0 to 255`,
+            `write e.g. ${opt} 255`,
+          );
+        const op = opt.slice(-2);
+        // `--hl-lt 0` and `--hl-gt 255` match nothing: an empty range is a negated full one.
+        const lo = op === "gt" ? v + 1 : op === "eq" ? v : 0;
+        const hi = op === "lt" ? v - 1 : op === "eq" ? v : 255;
+        const range = lo > hi ? { lo: 0, hi: 255 } : { lo, hi };
+        conditions.push({ kind: "ttl", range, neg: lo > hi ? !n : n, family: ttl ? 4 : 6 });
         i += 2;
         continue;
       }

@@ -32,6 +32,26 @@ export type Condition =
   | { kind: "mark"; value: number; mask: number; neg: boolean }
   /** `-m iprange --src-range LO-HI` / `--dst-range`: an inclusive IPv4 range. */
   | { kind: "addr-range"; which: "src" | "dst"; lo: number; hi: number; neg: boolean }
+  /**
+   * An IPv6 extension header (`-m rt|frag|hbh|dst|ah|mh`, nft `exthdr rt exists`, `rt type 0`): `header`
+   * is its name (`rt`, `frag`, `hbh`, `dst`, `ah`, `mh`, ...). Without `field` it tests presence (`neg`
+   * for nft's `missing`); with `field` (`--rt-type 0`, `frag more-fragments 1`) a field of it is
+   * compared, which needs the header whatever `neg` says. The simulator's packets carry no extension
+   * header, and an IPv4 packet fails the rule (nft's implicit IPv6 dependency). Default: presence.
+   */
+  | { kind: "exthdr"; header: string; field?: string; neg: boolean }
+  /**
+   * `-m ipv6header --header LIST [--soft]`: `mask` holds the kernel's header bits (`IPV6_HEADER_BITS`);
+   * exact: the packet's headers are exactly these; `soft`: it has all of them. `neg`: `! --header`.
+   */
+  | { kind: "ipv6-headers"; mask: number; soft: boolean; neg: boolean }
+  /** `-f`: a non-first IPv4 fragment. The simulator's packets are never fragments. */
+  | { kind: "fragment"; neg: boolean }
+  /**
+   * TTL (family 4: `-m ttl`, nft `ip ttl`) or hop limit (family 6: `-m hl`, nft `ip6 hoplimit`) within
+   * `range`, as the packet has it at the hook; a packet of the other family fails the rule.
+   */
+  | { kind: "ttl"; range: PortRange; neg: boolean; family: 4 | 6 }
   /** `--tcp-flags MASK COMP` (and `--syn`): of the flags in `mask`, exactly those in `set` are on. */
   | { kind: "tcp-flags"; mask: string[]; set: string[]; neg: boolean }
   // ebtables (bridge family) conditions.
@@ -71,6 +91,8 @@ export type NftKey =
   | "ip6 saddr"
   | "ip6 daddr"
   | "ip6 nexthdr"
+  | "ip ttl"
+  | "ip6 hoplimit"
   | "meta l4proto"
   | "tcp dport"
   | "tcp sport"

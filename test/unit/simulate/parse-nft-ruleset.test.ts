@@ -366,10 +366,14 @@ describe("parseNftRule on a host firewall's expressions (inet table, firewalld-l
       port: { lo: 80, hi: 80 },
     });
     // An IPv6 field the model has no key for: unknown for IPv6 packets, never a match for IPv4 ones.
-    const hop = rule("ip6 hoplimit 1 drop");
-    expect(hop.conditions?.[0]).toEqual({ kind: "ethertype", ethertype: "0x86dd", neg: false });
-    expect(hop.conditions?.[1]).toMatchObject({ kind: "unknown", text: "ip6 hoplimit 1" });
-    expect(hop.problems).toEqual(["expression 'ip6 hoplimit 1' is not modelled"]);
+    const flow = rule("ip6 flowlabel 1 drop");
+    expect(flow.conditions?.[0]).toEqual({ kind: "ethertype", ethertype: "0x86dd", neg: false });
+    expect(flow.conditions?.[1]).toMatchObject({ kind: "unknown", text: "ip6 flowlabel 1" });
+    expect(flow.problems).toEqual(["expression 'ip6 flowlabel 1' is not modelled"]);
+    // The hop limit is modelled (the simulator tracks it).
+    expect(rule("ip6 hoplimit 1 drop").conditions).toEqual([
+      { kind: "ttl", range: { lo: 1, hi: 1 }, neg: false, family: 6 },
+    ]);
   });
 
   it("reports an unmodelled expression as one piece, its value words included, and keeps the verdict", () => {
