@@ -4,7 +4,7 @@
  */
 import { lstatSync, readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import type { PrefixMap } from "../core/parse/prefix-to-hook.ts";
+import type { PrefixHooks } from "../core/model/hook.ts";
 import { type HookChains, labHookChains } from "../core/render/hook-chains.ts";
 import { entryKind, notRegularFile } from "../core/trace-file/read-regular-file.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
@@ -26,7 +26,7 @@ export interface StoredTrace {
   /** The lab's texts in other languages, by locale. */
   translations?: Record<string, LabTranslations>;
   /** The installed rules' LOG prefixes mapped to hooks (see `TraceEntry.prefixMap`). */
-  prefixMap: PrefixMap;
+  prefixMap: PrefixHooks;
   /** An nftables lab's base chains per hook, the same for all its traces; absent for an iptables lab. */
   chains?: HookChains;
 }

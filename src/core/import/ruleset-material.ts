@@ -4,8 +4,8 @@
  * ruleset a reader sees (the same without logging rules), and the LOG prefixes those rules print,
  * mapped to their hooks so that any prefix convention parses. Pure.
  */
-import type { HookId } from "../model/hook.ts";
-import { type PrefixMap, prefixToHook } from "../parse/prefix-to-hook.ts";
+import { type HookId, type PrefixHooks, splitHookId } from "../model/hook.ts";
+import { prefixToHook } from "../parse/prefix-to-hook.ts";
 
 /** `iptables-save` without its dated comments and with zeroed counters (two saves of one ruleset are equal). */
 export function stableIptablesSave(text: string): string {
@@ -359,12 +359,21 @@ const BUILTIN = new Set(["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTIN
 
 /**
  * The LOG prefixes of the instrumentation's rules, trimmed as the parser compares them, each
- * mapped to its hook: the chain's own hook for a built-in chain, the one built-in chain that
- * reaches a user chain (through jumps) otherwise. A prefix used at two hooks is left out (the
- * parser's own conventions then decide). The kernel keeps 29 characters of a LOG prefix.
+ * mapped to its hook: the chain's own hook for a built-in chain, the built-in chain that reaches a
+ * user chain (through jumps) otherwise. A prefix printed at several built-in chains of one table
+ * whose devices tell them apart (ufw's `[UFW BLOCK] ` at INPUT and FORWARD) maps to all of them, and
+ * the parser chooses per line; one printed at hooks no line's devices separate (PREROUTING and
+ * INPUT, two tables) is left out, and the parser's own conventions decide. The kernel keeps 29
+ * characters of a LOG prefix.
  */
-export function prefixMapFromRuleset(text: string): PrefixMap {
-  const map = new Map<string, HookId | null>();
+export function prefixMapFromRuleset(text: string): PrefixHooks {
+  // Per prefix: the hooks that print it; null once it is printed from no built-in chain at all.
+  const map = new Map<string, Set<HookId> | null>();
+  const add = (p: string, hooks: ReadonlySet<HookId> | null) => {
+    const had = map.get(p);
+    if (had === null || hooks === null) map.set(p, null);
+    else map.set(p, new Set([...(had ?? []), ...hooks]));
+  };
   let family: "ip" | "ip6" | "bridge" = "ip";
   let table = "";
   const jumps = new Map<string, Set<string>>(); // `${family}:${table}:${chain}` -> chains that jump to it
@@ -409,26 +418,34 @@ export function prefixMapFromRuleset(text: string): PrefixMap {
     return out;
   };
   for (const { key, prefix } of logs) {
-    const hooks = hooksOf(key);
-    const hook = hooks.size === 1 ? ([...hooks][0] as HookId) : null;
-    for (const p of new Set([prefix.trim(), prefix.slice(0, 29).trim()])) {
-      if (!p) continue;
-      const had = map.get(p);
-      map.set(p, had === undefined || had === hook ? hook : null);
-    }
+    const hooks = hooksOf(key) as Set<HookId>;
+    for (const p of new Set([prefix.trim(), prefix.slice(0, 29).trim()]))
+      if (p) add(p, hooks.size ? hooks : null);
   }
   for (const { hook, prefix } of nftLogPrefixes(text)) {
     for (const p of new Set([prefix.trim(), prefix.slice(0, 127).trim()])) {
       // A prefix of a known convention names the hook itself (packetwalk's nft logging chains name
       // the base chain the packet is about to enter, not their own).
       if (!p || prefixToHook(p) !== undefined) continue;
-      const had = map.get(p);
-      map.set(p, had === undefined || had === hook ? hook : null);
+      add(p, hook ? new Set([hook]) : null);
     }
   }
-  const out: PrefixMap = {};
-  for (const [p, h] of map) if (h) out[p] = h;
+  const out: PrefixHooks = {};
+  for (const [p, hooks] of map) {
+    const list = [...(hooks ?? [])].sort();
+    if (list.length === 1) out[p] = list[0] as HookId;
+    else if (list.length > 1 && separable(list)) out[p] = list;
+  }
   return out;
+}
+
+/** Whether every line's devices name at most one of `hooks`: built-in chains of one table, no two alike. */
+function separable(hooks: readonly HookId[]): boolean {
+  const parts = hooks.map((h) => splitHookId(h));
+  if (parts.some((x) => !x || x.table !== parts[0]?.table || x.family !== parts[0]?.family)) return false;
+  // The device patterns (input only, both, output only) of PREROUTING and INPUT are one.
+  const patterns = parts.map((x) => (x?.chain === "PREROUTING" ? "INPUT" : x?.chain));
+  return new Set(patterns).size === patterns.length && !patterns.includes("POSTROUTING");
 }
 
 /**

@@ -19,6 +19,34 @@ export type Chain = (typeof CHAINS)[number];
 /** A canonical hook id: `<family>:<table>:<CHAIN>`. */
 export type HookId = `${Family}:${string}:${string}`;
 
+/**
+ * LOG prefixes (trimmed) mapped to the hook whose rules print them, or to the built-in chains of one
+ * table that all print it (ufw's `[UFW BLOCK] ` at INPUT and FORWARD): then each line's `IN=` and
+ * `OUT=` choose among them (see `chainFitsDevices`).
+ */
+export type PrefixHooks = Record<string, HookId | readonly HookId[]>;
+
+/**
+ * Whether a packet logged with these devices can be at built-in `chain`: INPUT and PREROUTING see an
+ * input device only, OUTPUT an output device only, FORWARD both, POSTROUTING an output device.
+ */
+export function chainFitsDevices(chain: string, input: boolean, output: boolean): boolean {
+  switch (chain) {
+    case "PREROUTING":
+    case "INPUT":
+    case "BROUTING":
+      return input && !output;
+    case "FORWARD":
+      return input && output;
+    case "OUTPUT":
+      return !input && output;
+    case "POSTROUTING":
+      return output;
+    default:
+      return false;
+  }
+}
+
 /** Build a hook id from its parts (table lower-cased, chain upper-cased). */
 export function hookId(family: Family, table: string, chain: string): HookId {
   return `${family}:${table.toLowerCase()}:${chain.toUpperCase()}`;

@@ -3,7 +3,7 @@
  * direction) out, diagnostics collected. Holds only bounded state, so a
  * caller that does not keep the packets parses any amount of input.
  */
-import type { Family, HookId } from "../model/hook.ts";
+import { chainFitsDevices, type Family, type HookId, type PrefixHooks } from "../model/hook.ts";
 import type { Diagnostic, Packet, TraceEvent } from "../model/packet.ts";
 import { detach } from "./detach-string.ts";
 import { detectEnvelope } from "./detect-envelope.ts";
@@ -22,8 +22,11 @@ export type PacketLineOrder = "before" | "after";
 export interface ParseOptions {
   /** Name for positions in diagnostics and events. Default: `-`. */
   file?: string;
-  /** Exact LOG prefixes (trimmed) mapped to hook ids, checked before the built-in conventions. Default: none. */
-  prefixMap?: Record<string, HookId>;
+  /**
+   * Exact LOG prefixes (trimmed) mapped to hook ids, checked before the built-in conventions; a prefix
+   * mapped to several hooks takes the one whose chain fits the line's `IN=` / `OUT=`. Default: none.
+   */
+  prefixMap?: PrefixHooks;
   /** Grouping windows (see {@link GroupOptions}). Default: 400 lines, 5 seconds, 256 open packets. */
   group?: GroupOptions;
   /** Number of the first line given (for a stretch cut from the middle of a file). Default: 1. */
@@ -164,6 +167,8 @@ export class TraceParser {
    * (a NAT rewrite gives the packet a new trace id).
    */
   private held: { ev: TraceEvent; seq: number; counted: boolean } | undefined;
+  /** Prefixes the ruleset prints at several chains, chosen per line by its devices. */
+  private readonly choices = new Map<string, readonly HookId[]>();
   /** The LOG fast path and its memo, or false (see {@link ParseOptions.fullParse}). */
   private readonly fast: LogFieldMemo | false;
 
@@ -171,9 +176,12 @@ export class TraceParser {
   constructor(onPacket: (packet: Packet, flow: FlowAssignment) => void, options: ParseOptions = {}) {
     this.file = options.file ?? "-";
     this.maxDiagnostics = options.maxDiagnostics ?? 1000;
-    this.resolve = createPrefixResolver(
-      options.prefixMap ? { prefixMap: options.prefixMap as PrefixMap } : {},
-    );
+    const single: PrefixMap = {};
+    for (const [prefix, hook] of Object.entries(options.prefixMap ?? {})) {
+      if (typeof hook === "string") single[prefix] = hook;
+      else this.choices.set(prefix, hook);
+    }
+    this.resolve = createPrefixResolver(options.prefixMap ? { prefixMap: single } : {});
     this.pairer = new FlowPairer(options.pair);
     this.lineNo = this.seq = (options.firstLine ?? 1) - 1;
     this.stashLines = options.group?.windowLines ?? 400;
@@ -389,7 +397,9 @@ export class TraceParser {
     if (envelope.time !== undefined) ev.time = envelope.time;
     ev.envelope = envelope.kind;
     if ((ev.hook as string) === "") {
-      const hook = this.resolve(ev.prefix, result.familyHint);
+      const hook =
+        this.resolve(ev.prefix, result.familyHint) ??
+        (this.choices.size ? this.choose(ev.prefix, ev.in, ev.out) : undefined);
       if (!hook) {
         if (counted) this.unknownPrefix(ev.prefix, envelope.bodyStart + 1);
         return;
@@ -411,6 +421,13 @@ export class TraceParser {
       }
     }
     this.commit(ev, seq, counted);
+  }
+
+  /** The one hook among a prefix's choices whose chain fits the line's devices, or undefined. */
+  private choose(prefix: string, input: string | undefined, output: string | undefined): HookId | undefined {
+    const hooks = this.choices.get(prefix.trim());
+    const fits = hooks?.filter((h) => chainFitsDevices(h.slice(h.lastIndexOf(":") + 1), !!input, !!output));
+    return fits?.length === 1 ? fits[0] : undefined;
   }
 
   /**

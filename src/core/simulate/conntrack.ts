@@ -31,6 +31,11 @@ export interface ConnEntry {
   dnat?: NatBinding | null;
   /** Source NAT set up by the first packet (null: decided, none). */
   snat?: NatBinding | null;
+  /**
+   * True while the packet that created it is in flight: the kernel keeps an entry only once that
+   * packet has passed its last hook (confirmation), so a dropped first packet leaves none. Default false.
+   */
+  unconfirmed?: boolean;
 }
 
 /** The tuple of a packet as conntrack keys it (ICMP echo: the id on both sides). */
@@ -86,10 +91,21 @@ export class ConntrackTable {
       // A reply or mid-stream segment with no connection: conntrack calls it INVALID.
       return "INVALID";
     }
-    const entry: ConnEntry = { id: this.nextId++, orig: t, seenReply: false };
+    const entry: ConnEntry = { id: this.nextId++, orig: t, seenReply: false, unconfirmed: true };
     this.entries.push(entry);
     p.ct = { entry, dir: "original", state: "NEW" };
     return "NEW";
+  }
+
+  /**
+   * Ends the packet's walk for conntrack: the entry it created is confirmed, or forgotten when
+   * netfilter dropped the packet (a retransmitted SYN is NEW again and meets the nat chains again).
+   */
+  settle(p: SimPacket, dropped: boolean): void {
+    const entry = p.ct?.entry;
+    if (!entry?.unconfirmed) return;
+    if (dropped) this.entries = this.entries.filter((e) => e !== entry);
+    else delete entry.unconfirmed;
   }
 
   /** All entries (for tests and `conntrack -L`-like output). */

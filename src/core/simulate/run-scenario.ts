@@ -54,7 +54,11 @@ export interface ScenarioSpec {
 export interface ScenarioResult {
   packets: SimulatedPacket[];
   simulator: Simulator;
-  /** Set when a packet was not delivered, so the follow-ups after it were not sent. */
+  /**
+   * The first packet that was not delivered, and why. Later packets were sent only by a side that
+   * still could (the initiator retransmits; a reply needs a request that arrived), so the script may
+   * have ended early. Default: every packet was delivered.
+   */
   stopped?: string;
 }
 
@@ -89,7 +93,14 @@ export function runScenario(
   let initiatorSrc = spec.src;
   let responder: { host: string; addr: string; port?: number; peer: string; peerPort?: number } | undefined;
   let seq = 1;
+  let previous: ScriptItem | undefined;
+  // The first packet that was not delivered: later packets are still sent by a side that can send
+  // (a client retransmits its SYN, ping sends its next request), as the kernel sees them.
+  let undelivered: string | undefined;
   for (const item of script) {
+    // ping numbers each request: one that follows an unanswered request has the next number.
+    if (item.direction === "request" && previous?.direction === "request" && spec.proto === "icmp") seq++;
+    previous = item;
     let send: SendSpec;
     if (item.direction === "request") {
       send = {
@@ -111,7 +122,7 @@ export function runScenario(
         return {
           packets: sim.packets,
           simulator: sim,
-          stopped: "a reply was scripted but no request reached its destination",
+          stopped: undelivered ?? "a reply was scripted but no request reached its destination",
         };
       send = {
         from: responder.host,
@@ -133,11 +144,8 @@ export function runScenario(
     if (item.direction === "request") initiatorSrc = pkt.sent.src;
     if (pkt.fate.kind !== "delivered" || !pkt.received) {
       const why = pkt.fate.kind === "dropped" || pkt.fate.kind === "lost" ? pkt.fate.reason : "not delivered";
-      return {
-        packets: sim.packets,
-        simulator: sim,
-        stopped: `packet ${pkt.id} (${item.direction}) was not delivered: ${why}`,
-      };
+      undelivered ??= `packet ${pkt.id} (${item.direction}) was not delivered: ${why}`;
+      continue;
     }
     if (item.direction === "request" && !responder) {
       const r = pkt.received;
@@ -145,5 +153,5 @@ export function runScenario(
     }
     if (item.direction === "reply") seq++;
   }
-  return { packets: sim.packets, simulator: sim };
+  return { packets: sim.packets, simulator: sim, ...(undelivered ? { stopped: undelivered } : {}) };
 }

@@ -186,6 +186,7 @@ export class Simulator {
     this.packets.push(this.cur);
     this.tracing = false;
     this.cur.fate = this.originate(spec.from, p);
+    this.conntrack.settle(p, this.cur.fate.kind === "dropped");
     if (this.cur.fate.kind === "delivered") this.cur.received = snapshot(p);
     return this.cur;
   }

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { prefixMapFromRuleset } from "../import/ruleset-material.ts";
-import type { PrefixMap } from "../parse/prefix-to-hook.ts";
+import type { PrefixHooks } from "../model/hook.ts";
 import { crossCheckTrace, validateLabText, validateTraceMetaText } from "./load-trace.ts";
 import { entryKind, notRegularFile, readRegularFile } from "./read-regular-file.ts";
 import { checkRulesetPins } from "./ruleset-pins.ts";
@@ -25,7 +25,7 @@ export interface TraceEntry {
    * The LOG prefixes of the rules that were installed (its instrumentation, else its ruleset),
    * mapped to their hooks: parse the log with it so that any prefix convention reads right.
    */
-  prefixMap: PrefixMap;
+  prefixMap: PrefixHooks;
 }
 
 /** A read lab folder: what could be read, and every problem found. */

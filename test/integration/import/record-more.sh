@@ -24,10 +24,16 @@
 #   ipv6-nft       the same host and flows under Docker 29's nftables backend (table ip6
 #                  docker-bridges next to table ip docker-bridges, written here by hand), logged
 #                  with `log prefix` rules of a table inet of the contributor's own.
+#   ipv6-ufw       ipv6-iptables with ufw enabled on the host in both families (default deny
+#                  incoming, `ufw allow 22/tcp`), loaded the way ufw-init loads it, from ufw's own
+#                  rule files (UFW_RULES=DIR, e.g. /usr/share/ufw/iptables of `apt-get download ufw`
+#                  unpacked with dpkg-deb -x; ufw itself is not run: it would apply its sysctls):
+#                  the four flows plus the internet -> the host: ICMPv6 echo (ufw accepts it),
+#                  TCP 22 (ufw's user rule accepts it), TCP 23 (ufw's default deny drops it).
 #
 #   flock /work/capture.lock bash test/integration/import/record-more.sh OUT_DIR [SETUP]
-#   (SETUP: two-networks, ipv6-bridge, nft-only, host-nftables, ipv6-iptables or ipv6-nft; default
-#   all six, in that order)
+#   (SETUP: two-networks, ipv6-bridge, nft-only, host-nftables, ipv6-iptables, ipv6-nft or ipv6-ufw;
+#   default all but ipv6-ufw, in that order)
 #
 # Every packet stays between the namespaces made here (pwim2-*): RFC 1918 / ULA inside, TEST-NET
 # and 2001:db8::/32 for the internet. Everything is removed on exit, also on error, and
@@ -35,7 +41,7 @@
 set -euo pipefail
 OUT=${1:?usage: record-more.sh OUT_DIR [SETUP]}
 SETUP=${2:-all}
-case "$SETUP" in two-networks | ipv6-bridge | nft-only | host-nftables | ipv6-iptables | ipv6-nft | all) ;; *) echo "unknown setup $SETUP" >&2; exit 2 ;; esac
+case "$SETUP" in two-networks | ipv6-bridge | nft-only | host-nftables | ipv6-iptables | ipv6-nft | ipv6-ufw | all) ;; *) echo "unknown setup $SETUP" >&2; exit 2 ;; esac
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -562,13 +568,17 @@ RULES
 
 # The flows' packets: ICMPv6 echo request and reply (no neighbour discovery) and TCP to or from
 # ports 80 and 8080, as ip6tables matches.
-IP6_MATCHES=("-p ipv6-icmp -m icmp6 --icmpv6-type echo-request" "-p ipv6-icmp -m icmp6 --icmpv6-type echo-reply"
-  "-p tcp -m multiport --ports 80,8080")
+# (IP6_TCP_PORTS: the TCP ports, default 80,8080.)
+ip6_matches() {
+  IP6_MATCHES=("-p ipv6-icmp -m icmp6 --icmpv6-type echo-request" "-p ipv6-icmp -m icmp6 --icmpv6-type echo-reply"
+    "-p tcp -m multiport --ports ${IP6_TCP_PORTS:-80,8080}")
+}
 
 # A LOG rule per match at the top of every built-in ip6tables chain, prefixed the seed's way
 # (ip6table/<table>-<CHAIN>, PREROUTE / POSTROUTE, no tag: the longest is 25 of the kernel's 29).
 log_ip6_every_hook() {
   local spec table chain n match words
+  ip6_matches
   for spec in raw/PREROUTING raw/OUTPUT mangle/PREROUTING mangle/INPUT mangle/FORWARD mangle/OUTPUT \
     mangle/POSTROUTING nat/PREROUTING nat/INPUT nat/OUTPUT nat/POSTROUTING filter/INPUT filter/FORWARD \
     filter/OUTPUT; do
@@ -617,8 +627,11 @@ warm6() {
 }
 
 # tcp-peer.ts's server listens on 0.0.0.0 only; this one is the same on "::" (both families).
-SERVER6='const server = require("node:net").createServer((s) => { s.on("data", () => {}); s.on("close", () => server.close()); });
-server.listen(80, "::"); setTimeout(() => process.exit(3), 8000).unref();'
+server6() {
+  echo 'const server = require("node:net").createServer((s) => { s.on("data", () => {}); s.on("close", () => server.close()); });
+server.listen('"${1:-80}"', "::"); setTimeout(() => process.exit(3), 8000).unref();'
+}
+SERVER6=$(server6 80)
 
 # The four IPv6 flows of ipv6-iptables and ipv6-nft, in this order, into $1/kernel.log: a1 -> the
 # internet (MASQUERADE), a1 -> a2 (bridged), the internet -> the published port (DNAT, a TCP
@@ -668,7 +681,99 @@ scenario_ipv6_nft() {
   nx $H nft flush ruleset
 }
 
+# ufw as ufw-init starts it (ufw-init-functions' ufw_start, both families), with default deny
+# incoming, allow outgoing, deny routed, and the rules `ufw allow 22/tcp` and LOGLEVEL low write
+# into user.rules / user6.rules. Its chains go after Docker's in FORWARD, as when Docker starts first.
+ufw_start() {
+  local rules=${UFW_RULES:?set UFW_RULES to the folder of before.rules, after.rules, before6.rules and after6.rules}
+  local type exe
+  for type in "" 6; do
+    exe=iptables
+    [ "$type" = 6 ] && exe=ip6tables
+    {
+      echo "*filter"
+      for c in before-logging before after after-logging reject track; do
+        for d in input output forward; do echo ":ufw$type-$c-$d - [0:0]"; done
+      done
+      for d in INPUT OUTPUT FORWARD; do
+        for c in before-logging before after after-logging reject track; do
+          echo "-A $d -j ufw$type-$c-${d,,}"
+        done
+      done
+      echo "-A ufw$type-track-output -p tcp -m conntrack --ctstate NEW -j ACCEPT"
+      echo "-A ufw$type-track-output -p udp -m conntrack --ctstate NEW -j ACCEPT"
+      echo ":ufw$type-logging-deny - [0:0]"
+      echo ":ufw$type-logging-allow - [0:0]"
+      for d in input output forward; do echo ":ufw$type-skip-to-policy-$d - [0:0]"; done
+      echo "-A ufw$type-skip-to-policy-input -j DROP"
+      echo "-A ufw$type-skip-to-policy-output -j ACCEPT"
+      echo "-A ufw$type-skip-to-policy-forward -j DROP"
+      echo "COMMIT"
+    } | nx $H $exe-restore -n
+    nx $H $exe-restore -n <"$rules/before$type.rules"
+    nx $H $exe-restore -n <"$rules/after$type.rules"
+    local limit='-m limit --limit 3/min --limit-burst 10'
+    nx $H $exe-restore -n <<USER
+*filter
+:ufw$type-user-input - [0:0]
+:ufw$type-user-output - [0:0]
+:ufw$type-user-forward - [0:0]
+:ufw$type-user-logging-input - [0:0]
+:ufw$type-user-logging-output - [0:0]
+:ufw$type-user-logging-forward - [0:0]
+:ufw$type-user-limit - [0:0]
+:ufw$type-user-limit-accept - [0:0]
+-A ufw$type-user-input -p tcp --dport 22 -j ACCEPT
+-A ufw$type-after-logging-input -j LOG --log-prefix "[UFW BLOCK] " $limit
+-A ufw$type-after-logging-forward -j LOG --log-prefix "[UFW BLOCK] " $limit
+-A ufw$type-logging-deny -m conntrack --ctstate INVALID -j RETURN $limit
+-A ufw$type-logging-deny -j LOG --log-prefix "[UFW BLOCK] " $limit
+-A ufw$type-logging-allow -j LOG --log-prefix "[UFW ALLOW] " $limit
+-A ufw$type-user-limit -m limit --limit 3/minute -j LOG --log-prefix "[UFW LIMIT BLOCK] "
+-A ufw$type-user-limit -j REJECT
+-A ufw$type-user-limit-accept -j ACCEPT
+-A ufw$type-before-input -j ufw$type-user-input
+-A ufw$type-before-output -j ufw$type-user-output
+-A ufw$type-before-forward -j ufw$type-user-forward
+COMMIT
+USER
+    nx $H $exe -P INPUT DROP
+    nx $H $exe -P FORWARD DROP
+  done
+}
+
+# 7. ipv6-ufw: ipv6-iptables with ufw on the host; the internet also reaches the host itself.
+scenario_ipv6_ufw() {
+  local dir="$OUT/ipv6-ufw" server
+  add_ipv6
+  nx $H nft flush ruleset
+  docker29_xtables 4 | nx $H iptables-restore
+  docker29_xtables 6 | nx $H ip6tables-restore
+  ufw_start
+  warm6
+  IP6_TCP_PORTS=22,23,80,8080 log_ip6_every_hook
+  save_material6 "$dir"
+  flows6 "$dir"
+  local mark
+  mark=$(kmsg_mark)
+  traffic "$dir" $WAN ping -6 -c1 -W1 2001:db8:1::10
+  nx $H "$NODE" -e "$(server6 22)" >/dev/null 2>&1 &
+  server=$!
+  sleep 0.7
+  traffic_as "$dir" $WAN "node src/capture/tcp-peer.ts client 2001:db8:1::10 22 2001:db8:2::10" \
+    "$NODE" "$PEER_TS" client 2001:db8:1::10 22 2001:db8:2::10
+  wait "$server" || true
+  traffic_as "$dir" $WAN "node src/capture/tcp-peer.ts client 2001:db8:1::10 23 2001:db8:2::10" \
+    "$NODE" "$PEER_TS" client 2001:db8:1::10 23 2001:db8:2::10
+  sleep 0.3
+  kmsg_since "$mark" >>"$dir/kernel.log"
+  nx $H conntrack -F >/dev/null 2>&1 || true
+  nx $H iptables -F; nx $H iptables -X; nx $H ip6tables -F; nx $H ip6tables -X
+  nx $H nft flush ruleset
+}
+
 case "$SETUP" in
+  ipv6-ufw) scenario_ipv6_ufw ;;
   host-nftables) scenario_host_nftables ;;
   two-networks) scenario_two_networks ;;
   ipv6-bridge) scenario_two_networks; scenario_ipv6 ;;

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ConntrackTable, replyTuple } from "../../../src/core/simulate/conntrack.ts";
 import { applyNat, natNeedsChain, setBinding } from "../../../src/core/simulate/nat.ts";
+import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import type { SimPacket } from "../../../src/core/simulate/sim-packet.ts";
+import { labWorld, logEverywhere } from "./helpers.ts";
 
 /** The conntrack entry attached to `p` (fails the test when there is none). */
 function entryOf(p: SimPacket) {
@@ -136,5 +138,44 @@ describe("conntrack and NAT", () => {
     expect(ct.lookup(reply)).toBe("ESTABLISHED");
     applyNat(reply, "dst");
     expect(reply.dst).toBe("172.17.0.2");
+  });
+});
+
+describe("a first packet that netfilter drops leaves no conntrack entry", () => {
+  it("a retransmitted SYN is NEW again and meets the nat chains again, as the kernel logs it", () => {
+    // The published port's DNAT stays; every SYN to it is dropped in filter FORWARD.
+    const world = labWorld("docker-28", {}, [
+      ...logEverywhere(),
+      { family: "ip", table: "filter", chain: "FORWARD", args: ["-p", "tcp", "-j", "DROP"] },
+    ]);
+    const syns = Array.from({ length: 3 }, () => ({ direction: "request" as const, tcpFlags: ["SYN"] }));
+    const r = runScenario(world, {
+      from: "wan",
+      to: "203.0.113.2",
+      proto: "tcp",
+      dport: 8080,
+      script: [...syns, { direction: "reply", tcpFlags: ["ACK", "SYN"] }],
+    });
+    // Three SYNs sent (the client retransmits), no SYN-ACK (no SYN arrived).
+    expect(r.packets).toHaveLength(3);
+    for (const p of r.packets) {
+      expect(p.fate.kind).toBe("dropped");
+      expect(p.events.map((e) => e.hook)).toContain("ip:nat:PREROUTING");
+    }
+    expect(r.stopped).toMatch(/^packet 1 \(request\) was not delivered: DROP by rule/);
+    expect(r.simulator.conntrack.list()).toEqual([]);
+  });
+
+  it("ping numbers each request that follows an unanswered one", () => {
+    const world = labWorld("docker-28", {}, [
+      { family: "ip", table: "filter", chain: "FORWARD", args: ["-p", "icmp", "-j", "DROP"] },
+    ]);
+    const r = runScenario(world, {
+      from: "c1",
+      to: "198.51.100.10",
+      proto: "icmp",
+      script: [{ direction: "request" }, { direction: "request" }],
+    });
+    expect(r.packets.map((p) => p.sent.icmpSeq)).toEqual([1, 2]);
   });
 });
