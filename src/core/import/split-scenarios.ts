@@ -1,6 +1,6 @@
 /**
  * Cuts a parsed log into scenarios for `packetwalk import`: one per flow, named after its
- * direction (`<from>-to-<to>`, `-v6` for IPv6, `-tcp` when that name has a flow of another
+ * direction (`<from>-to-<to>`, `-v6` for IPv6, `-<proto>` when that name has a flow of another
  * protocol, numbered when it has several of one), each with the verbatim input lines of its
  * packets in input order. Pure.
  */
