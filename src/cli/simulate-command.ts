@@ -13,8 +13,9 @@ import { runScenario, type ScenarioResult } from "../core/simulate/run-scenario.
 import { type SimulatedTrace, toTrace } from "../core/simulate/to-kernel-log.ts";
 import { buildTopology, type Topology } from "../core/simulate/topology.ts";
 import { readerRulesets } from "../core/trace-file/ruleset-pins.ts";
-import { type Lab, type TraceMeta, traceMetaSchema } from "../core/trace-file/schema.ts";
+import { type Lab, type LabHost, type TraceMeta, traceMetaSchema } from "../core/trace-file/schema.ts";
 import { buildWorld, LabError, loadLab, logsHooks } from "../lab/load-lab.ts";
+import { pickHostAddress } from "./host-address.ts";
 
 /** One line for `packetwalk --help`. */
 export const summary = "predict a packet's path from a lab's topology and ruleset";
@@ -25,10 +26,12 @@ const USAGE = `usage: packetwalk simulate --lab DIR --from HOST --to ADDR[:PORT]
   --from HOST          lab host that sends the first packet (e.g. c1, host, wan)
   --to ADDR[:PORT]     destination address (or a lab host name) and, for tcp/udp, port (default 80);
                        IPv6: fd00:a::2 or [fd00:a::2]:8080 (icmp to an IPv6 address is ICMPv6)
-  -6                   a lab host name given to --to means its IPv6 address (default: its IPv4
-                       one, or its IPv6 one when it has no IPv4 address)
+  -6                   a lab host name given to --to means its IPv6 address; --from must have one
+                       too (default: its IPv4 address when both hosts have one, else its IPv6 one
+                       when both have one, else an error naming each host's families)
   --proto P            icmp (default), tcp or udp
-  --src ADDR           source address, of --to's family (default: chosen by the sender's route)
+  --src ADDR           source address, of --to's family; its family chooses a host name's address
+                       (default: chosen by the sender's route)
   --ruleset NAME       ruleset of the lab (default: the lab's first, named on standard error)
   --ruleset-file PATH  a ruleset file instead (e.g. a what-if variant); with --write it is copied to
                        the lab's rulesets/ (and listed in lab.json) under its file name
@@ -142,7 +145,12 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-function resolveTo(topo: Topology, to: string, proto: string, v6 = false): { addr: string; port?: number } {
+/**
+ * The destination of `--to`: an address as given, or a lab host's address of a family the
+ * `--from` host can send (`-6` and `--src` choose it; see {@link pickHostAddress}).
+ */
+function resolveTo(topo: Topology, a: Args): { addr: string; port?: number } {
+  const to = a.to as string;
   // `[fd00:a::2]:8080`, or a bare IPv6 address (no port).
   const m =
     /^\[([0-9A-Fa-f:.]+)\](?::(\d{1,5}))?$/.exec(to) ??
@@ -160,18 +168,20 @@ function resolveTo(topo: Topology, to: string, proto: string, v6 = false): { add
       );
   } else {
     const host = topo.hosts.get(addr);
-    const usable = (host?.interfaces.flatMap((i) => i.addresses) ?? []).filter(
-      (x) => !x.startsWith("127.") && !x.startsWith("::1/") && !/^fe[89ab]/i.test(x),
-    );
-    // Its IPv4 address, or its IPv6 one with -6 (or when it has no IPv4 address).
-    const found = usable.find((x) => x.includes(":") === v6) ?? (v6 ? undefined : usable[0]);
-    if (!found)
+    if (!host)
       throw new UsageError(
-        `--to: '${addr}' is neither an ${v6 ? "IPv6" : "IP"} address nor a lab host with an ${v6 ? "IPv6" : "IP"} address`,
+        `--to: '${addr}' is neither an IP address nor a lab host (${[...topo.hosts.keys()].join(", ")})`,
       );
-    addr = canonicalAddress(found.split("/")[0] as string);
+    const picked = pickHostAddress({
+      to: host,
+      from: topo.hosts.get(a.from as string) as LabHost,
+      v6: a.v6,
+      src: a.src,
+    });
+    if ("problem" in picked) throw new UsageError(picked.problem);
+    addr = canonicalAddress(picked.address);
   }
-  const port = m[2] === undefined ? (proto === "icmp" ? undefined : 80) : Number(m[2]);
+  const port = m[2] === undefined ? (a.proto === "icmp" ? undefined : 80) : Number(m[2]);
   if (port !== undefined && port > 65535) throw new UsageError(`--to: port ${port} is out of range`);
   return { addr, port };
 }
@@ -276,9 +286,15 @@ export async function run(argv: string[]): Promise<number> {
       rulesetText?.text ??
       lab.data.rulesets[a.ruleset ?? readerRulesets(lab.data.lab?.rulesets ?? [])[0] ?? ""];
     const instrumented = chosen !== undefined && logsHooks(chosen);
+    const topology = buildTopology(l);
+    if (!topology.hosts.has(a.from as string))
+      throw new LabError(
+        `--from: '${a.from}' is not a host of ${a.lab}/lab.json (${[...topology.hosts.keys()].join(", ")})`,
+      );
+    const to = resolveTo(topology, a);
     // Logged as recorded: iptables chains by LOG rules, nftables base chains by log chains before them.
     // The destination's family decides which tables get the logging (ip6tables, nft ip6/inet for IPv6).
-    const v6 = addressFamily(resolveTo(buildTopology(l), a.to as string, a.proto, a.v6).addr) === 6;
+    const v6 = addressFamily(to.addr) === 6;
     const { world, diagnostics } = buildWorld(lab, {
       ruleset: a.ruleset,
       rulesetText,
@@ -287,11 +303,6 @@ export async function run(argv: string[]): Promise<number> {
     });
     for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
     if (diagnostics.some((d) => d.severity === "error")) return 2;
-    if (!world.topology.hosts.has(a.from as string))
-      throw new LabError(
-        `--from: '${a.from}' is not a host of ${a.lab}/lab.json (${[...world.topology.hosts.keys()].join(", ")})`,
-      );
-    const to = resolveTo(world.topology, a.to as string, a.proto, a.v6);
     if (a.src !== undefined && addressFamily(a.src) !== addressFamily(to.addr))
       throw new UsageError(`--src: '${a.src}' and the destination ${to.addr} are not of one IP family`);
     const choices = readerRulesets(l.rulesets);

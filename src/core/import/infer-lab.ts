@@ -124,6 +124,37 @@ function hostLen(addr: string): number {
   return addressFamily(addr) === 6 ? 128 : 32;
 }
 
+/** The one link of a host beside the Docker host: its `eth0`, whose other end is `peer` on the Docker host. */
+interface Eth0 {
+  /** Omitted from lab.json when unknown. */
+  mac?: string;
+  addresses: string[];
+  kind: "veth" | "other";
+  /** The Docker host's end, `host/iface`. */
+  peer: string;
+}
+
+/** A container, peer or `wan` host: loopback (127.0.0.1/8) and `eth0`, with its routes. */
+function labHost(
+  name: string,
+  role: LabHost["role"],
+  label: string,
+  eth0: Eth0,
+  routes: LabHost["routes"],
+): LabHost {
+  const { mac, addresses, kind, peer } = eth0;
+  return {
+    name,
+    role,
+    label,
+    interfaces: [
+      { name: "lo", addresses: ["127.0.0.1/8"], kind: "loopback" },
+      { name: "eth0", ...(mac ? { mac } : {}), addresses, kind, peer },
+    ],
+    routes,
+  };
+}
+
 /** An address that names no host of a lab: unspecified, loopback, multicast, IPv6 link-local. */
 function notAHost(addr: string): boolean {
   if (addr.includes(":")) return addr === "::" || addr === "::1" || /^(ff|fe[89ab])/i.test(addr);
@@ -347,22 +378,21 @@ export function inferLab(
         eth0.addresses.push(`${addr}/${cidr.split("/")[1]}`);
         known.routes.push({ to: subnetOf(cidr), dev: "eth0" });
       } else
-        peers.set(addr, {
-          name: named.name,
-          role: "wan",
-          label: `peer ${named.name}`,
-          interfaces: [
-            { name: "lo", addresses: ["127.0.0.1/8"], kind: "loopback" },
+        peers.set(
+          addr,
+          labHost(
+            named.name,
+            "wan",
+            `peer ${named.name}`,
             {
-              name: "eth0",
-              ...(mac ? { mac } : {}),
+              mac,
               addresses: [`${addr}/${cidr.split("/")[1]}`],
               kind: "other",
               peer: `${hostName}/${link.name}`,
             },
-          ],
-          routes: [{ to: subnetOf(cidr), dev: "eth0" }],
-        });
+            [{ to: subnetOf(cidr), dev: "eth0" }],
+          ),
+        );
       owner.set(addr, named.name);
       continue;
     }
@@ -381,22 +411,18 @@ export function inferLab(
     const cidr = link2?.addresses.find((a) => within(a, gw));
     if (!wan) {
       const gwMac = senderMac.get(`${dev}|${addr}`);
-      wan = {
-        name: given.get(gw)?.name ?? "wan",
-        role: "wan",
-        label: "internet (behind the host's gateway)",
-        interfaces: [
-          { name: "lo", addresses: ["127.0.0.1/8"], kind: "loopback" },
-          {
-            name: "eth0",
-            ...(gwMac ? { mac: gwMac } : {}),
-            addresses: [`${gw}/${cidr?.split("/")[1] ?? (v6 ? "64" : "24")}`],
-            kind: "other",
-            peer: `${hostName}/${dev}`,
-          },
-        ],
-        routes: cidr ? [{ to: subnetOf(cidr), dev: "eth0" }] : [],
-      };
+      wan = labHost(
+        given.get(gw)?.name ?? "wan",
+        "wan",
+        "internet (behind the host's gateway)",
+        {
+          mac: gwMac,
+          addresses: [`${gw}/${cidr?.split("/")[1] ?? (v6 ? "64" : "24")}`],
+          kind: "other",
+          peer: `${hostName}/${dev}`,
+        },
+        cidr ? [{ to: subnetOf(cidr), dev: "eth0" }] : [],
+      );
       owner.set(gw, wan.name);
       notes.push(
         `remote addresses are put behind the host's gateway ${gw} on ${dev}, in one host '${wan.name}'`,
@@ -467,22 +493,15 @@ export function inferLab(
       );
       owner.set(addr, c.name);
     }
-    hosts.push({
-      name: c.name,
-      role: "container",
-      label: `container ${c.name}`,
-      interfaces: [
-        { name: "lo", addresses: ["127.0.0.1/8"], kind: "loopback" },
-        {
-          name: "eth0",
-          ...(c.mac ? { mac: c.mac } : {}),
-          addresses,
-          kind: "veth",
-          peer: `${hostName}/${c.port ?? "?"}`,
-        },
-      ],
-      routes,
-    });
+    hosts.push(
+      labHost(
+        c.name,
+        "container",
+        `container ${c.name}`,
+        { mac: c.mac, addresses, kind: "veth", peer: `${hostName}/${c.port ?? "?"}` },
+        routes,
+      ),
+    );
   }
   hosts.push(...peers.values());
   if (wan) hosts.push(wan);

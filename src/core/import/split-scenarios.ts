@@ -1,7 +1,8 @@
 /**
  * Cuts a parsed log into scenarios for `packetwalk import`: one per flow, named after its
- * direction (`<from>-to-<to>`, `-v6` for IPv6, numbered when a direction has several flows), each with the
- * verbatim input lines of its packets in input order. Pure.
+ * direction (`<from>-to-<to>`, `-v6` for IPv6, `-<proto>` when that name has a flow of another
+ * protocol, numbered when it has several of one), each with the verbatim input lines of its
+ * packets in input order. Pure.
  */
 import type { ParsedTrace, TraceEvent } from "../model/packet.ts";
 import { canonicalAddress } from "../simulate/ip-address.ts";
@@ -47,6 +48,7 @@ export function splitScenarios(
   const skipped: string[] = [];
   const scenarios: FoundScenario[] = [];
   const count = new Map<string, number>();
+  const protosOfBase = new Map<string, Set<string>>();
   // TRACE: PACKET lines (nft monitor trace's `packet:` lines) are folded into events; take every
   // line of the flow's trace ids.
   const inputLines = text.split("\n");
@@ -98,9 +100,10 @@ export function splitScenarios(
     const base = `${from}-to-${to}${src.includes(":") ? "-v6" : ""}`;
     const n = (count.get(`${base}|${proto}`) ?? 0) + 1;
     count.set(`${base}|${proto}`, n);
-    const protoPart = scenarios.some((s) => s.from === from && s.to === to && s.proto !== proto)
-      ? `-${proto}`
-      : "";
+    // Named by protocol only next to another protocol's flow of the same base (`-v6` included).
+    const protos = protosOfBase.get(base) ?? new Set<string>();
+    const protoPart = [...protos].some((p) => p !== proto) ? `-${proto}` : "";
+    protosOfBase.set(base, protos.add(proto));
     scenarios.push({
       stem: `${base}${protoPart}${n > 1 ? `-${n}` : ""}${suffix}`,
       from,

@@ -53,6 +53,91 @@ describe("packetwalk simulate on IPv6", () => {
   });
 });
 
+describe("packetwalk simulate --to HOST: the address of a family the sender has", () => {
+  const dualStack = join(root, "traces/dual-stack");
+  // ipv6-bridge's a1 has an IPv4 and an IPv6 address, as has its host.
+  const dualStackA1 = join(root, "test/fixtures/import/ipv6-bridge/expected");
+  const firstPacket = (r: ReturnType<typeof simulate>) =>
+    JSON.parse(r.stdout.split("\n")[0] as string) as { summary: string; fate: { kind: string } };
+  /** traces/dual-stack with a2 IPv4-only (172.20.0.3 on br-a): a1 is IPv6-only, so they share no family. */
+  const splitLab = () => {
+    const copy = join(dir, "dual-stack-split");
+    if (existsSync(copy)) return copy;
+    cpSync(dualStack, copy, { recursive: true });
+    const labJson = JSON.parse(readFileSync(join(copy, "lab.json"), "utf8"));
+    const a2 = labJson.hosts.find((h: { name: string }) => h.name === "a2");
+    a2.interfaces[1].addresses = ["172.20.0.3/16"];
+    a2.routes = [
+      { to: "default", via: "172.20.0.1", dev: "eth0" },
+      { to: "172.20.0.0/16", dev: "eth0" },
+    ];
+    writeFileSync(join(copy, "lab.json"), JSON.stringify(labJson, null, 2));
+    return copy;
+  };
+
+  it("an IPv6-only sender is sent to the dual-stack host's IPv6 address, without -6", () => {
+    const r = simulate(["--lab", dualStack, "--from", "a1", "--to", "host", "--no-follow-ups", "--json"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(firstPacket(r).summary).toBe("ICMPv6 echo-request fd00:a::2 -> fd00:a::1");
+    expect(firstPacket(r).fate.kind).toBe("delivered");
+  });
+
+  it("a dual-stack sender still gets the IPv4 address by default, and the IPv6 one with -6", () => {
+    const args = ["--lab", dualStackA1, "--from", "a1", "--to", "host", "--no-follow-ups", "--json"];
+    const v4 = simulate(args);
+    expect(v4.status, v4.stderr).toBe(0);
+    expect(firstPacket(v4).summary).toBe("ICMP echo-request 172.20.0.2 -> 172.20.0.1");
+    const v6 = simulate([...args, "-6"]);
+    expect(v6.status, v6.stderr).toBe(0);
+    expect(firstPacket(v6).summary).toBe("ICMPv6 echo-request fd00:a::2 -> fd00:a::1");
+  });
+
+  it("--src's family chooses the address", () => {
+    const r = simulate([
+      "--lab",
+      dualStackA1,
+      "--from",
+      "a1",
+      "--to",
+      "host",
+      "--src",
+      "fd00:a::2",
+      "--no-follow-ups",
+      "--json",
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(firstPacket(r).summary).toBe("ICMPv6 echo-request fd00:a::2 -> fd00:a::1");
+  });
+
+  it.each([
+    [
+      ["--from", "a1", "--to", "a2"],
+      "--from 'a1' has only IPv6 addresses and --to 'a2' has only IPv4 addresses: they share no IP family",
+    ],
+    [
+      ["--from", "a2", "--to", "a1"],
+      "--from 'a2' has only IPv4 addresses and --to 'a1' has only IPv6 addresses: they share no IP family",
+    ],
+    [
+      ["--from", "a2", "--to", "host", "-6"],
+      "-6: 'a2' has no IPv6 address to send from (a2 has only IPv4 addresses, host has IPv4 and IPv6 addresses)",
+    ],
+    [
+      ["--from", "a1", "--to", "a2", "--src", "fd00:a::2"],
+      "--to: 'a2' is neither an IPv6 address nor a lab host with an IPv6 address (--src fd00:a::2 is IPv6; a2 has only IPv4 addresses)",
+    ],
+    [
+      ["--from", "a1", "--to", "a9"],
+      "--to: 'a9' is neither an IP address nor a lab host (host, a1, a2, wan)",
+    ],
+  ])("%j: a usage error naming both hosts' families, nothing simulated", (args, message) => {
+    const r = simulate(["--lab", splitLab(), ...args]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`packetwalk simulate: ${message}`);
+    expect(r.stdout).toBe("");
+  });
+});
+
 describe("packetwalk simulate: arguments", () => {
   it.each([
     [["--to", "300.1.2.3"], "--to: '300.1.2.3' is not an IPv4 address"],

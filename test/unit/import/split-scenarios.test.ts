@@ -1,0 +1,43 @@
+/**
+ * `packetwalk import` names a scenario `<from>-to-<to>` (`-v6` for IPv6) and adds the protocol
+ * only when another protocol's flow has the same name: an IPv4 flow and an IPv6 flow of two
+ * hosts are told apart by `-v6` alone.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { splitScenarios } from "../../../src/core/import/split-scenarios.ts";
+import { parseTraceText } from "../../../src/core/parse/index.ts";
+
+const root = join(import.meta.dirname, "../../..");
+const log = (path: string) => readFileSync(join(root, "traces", path), "utf8");
+// Recorded flows, all from host x to host y: ICMP and TCP over IPv4, ICMPv6.
+const flows = {
+  icmp: log("docker-bridge/host-to-container.log"), // 172.17.0.1 -> 172.17.0.2
+  tcp: log("docker-bridge/wan-to-published-port.log"), // 198.51.100.10 -> 203.0.113.2 (DNAT 172.17.0.2)
+  icmp6: log("dual-stack/host-to-a1-v6.log"), // fd00:a::1 -> fd00:a::2
+};
+const owner = new Map([
+  ["172.17.0.1", "x"],
+  ["198.51.100.10", "x"],
+  ["fd00:a::1", "x"],
+  ["172.17.0.2", "y"],
+  ["fd00:a::2", "y"],
+]);
+const stems = (...order: (keyof typeof flows)[]) => {
+  const text = order.map((k) => flows[k]).join("");
+  const { scenarios, skipped } = splitScenarios(parseTraceText(text), text, owner);
+  expect(skipped).toEqual([]);
+  return scenarios.map((s) => `${s.stem} ${s.proto}`);
+};
+
+describe("splitScenarios: stems of flows between the same two hosts", () => {
+  it("an IPv4 TCP flow and an ICMPv6 flow: no protocol in either name, in either order", () => {
+    expect(stems("tcp", "icmp6")).toEqual(["x-to-y tcp", "x-to-y-v6 icmp"]);
+    expect(stems("icmp6", "tcp")).toEqual(["x-to-y-v6 icmp", "x-to-y tcp"]);
+  });
+
+  it("two protocols of one family still get the protocol; the IPv6 flow beside them does not", () => {
+    expect(stems("icmp", "tcp", "icmp6")).toEqual(["x-to-y icmp", "x-to-y-tcp tcp", "x-to-y-v6 icmp"]);
+  });
+});
