@@ -356,9 +356,12 @@ export function inferLab(
     if (bridges.some((b) => b.addresses.some((a) => within(a, addr)))) continue;
     if (notAHost(addr)) continue;
     const v6 = addressFamily(addr) === 6;
-    const link = ifaces.find(
-      (i) => i.kind !== "bridge" && !i.master && i.addresses.some((a) => within(a, addr)),
-    );
+    const via = (v6 ? routes6 : routes4).find((r) => r.dst === "default" && typeof r.gateway === "string");
+    // The default gateway is on a host link, but it is the `wan` host itself, not a peer to name.
+    const isGateway = via !== undefined && canonicalAddress(String(via.gateway)) === addr;
+    const link = isGateway
+      ? undefined
+      : ifaces.find((i) => i.kind !== "bridge" && !i.master && i.addresses.some((a) => within(a, addr)));
     if (link) {
       const named = given.get(addr);
       if (!named) {
@@ -396,7 +399,6 @@ export function inferLab(
       owner.set(addr, named.name);
       continue;
     }
-    const via = (v6 ? routes6 : routes4).find((r) => r.dst === "default" && typeof r.gateway === "string");
     if (!via) {
       questions.push(
         v6
@@ -443,7 +445,7 @@ export function inferLab(
         `remote ${v6 ? "IPv6" : "IPv4"} addresses are put behind the host's gateway ${gw}, in '${wan.name}' too`,
       );
     }
-    (wan.interfaces[0] as { addresses: string[] }).addresses.push(`${addr}/${hostLen(addr)}`);
+    if (!isGateway) (wan.interfaces[0] as { addresses: string[] }).addresses.push(`${addr}/${hostLen(addr)}`);
     owner.set(addr, wan.name);
   }
   if (missingNames.length)

@@ -53,6 +53,7 @@ describe("packetwalk import on foreign captures", () => {
       "ipv6-bridge",
       "ipv6-iptables",
       "ipv6-nft",
+      "ipv6-ufw",
       "nft-only",
       "nft-only-json",
       "nft-only-trace",
