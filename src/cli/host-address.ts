@@ -2,7 +2,7 @@
  * Which address of a lab host `packetwalk simulate --to HOST` sends to: one of a family the
  * sender can send from, so an IPv6-only container is not sent to a dual-stack host's IPv4 address.
  */
-import { addressFamily } from "../core/simulate/ip-address.ts";
+import { addressFamily, addressInIpCidr, parseIpCidr } from "../core/simulate/ip-address.ts";
 import type { LabHost } from "../core/trace-file/schema.ts";
 
 /** An IP family: 4 or 6. */
@@ -31,8 +31,9 @@ export interface HostAddressQuery {
 }
 
 /**
- * The destination's first address of the family `--src` or `-6` asks for, else of the first
- * family (IPv4, then IPv6) both hosts have; or why there is none, as a message for the user.
+ * The destination's address of the family `--src` or `-6` asks for, else of the first family (IPv4,
+ * then IPv6) both hosts have, on a link the sender shares when one is (see `nearest`); or why there
+ * is none, as a message for the user.
  */
 export function pickHostAddress(q: HostAddressQuery): { address: string } | { problem: string } {
   const { name: to } = q.to;
@@ -41,7 +42,7 @@ export function pickHostAddress(q: HostAddressQuery): { address: string } | { pr
   const src = hostAddresses(q.from);
   const asked = q.src === undefined ? (q.v6 ? 6 : undefined) : addressFamily(q.src);
   if (asked) {
-    const address = dst[asked][0];
+    const address = nearest(q.to, q.from, dst[asked]);
     const because = q.src === undefined ? "-6" : `--src ${q.src} is IPv${asked}`;
     if (address === undefined)
       return {
@@ -61,7 +62,25 @@ export function pickHostAddress(q: HostAddressQuery): { address: string } | { pr
     return {
       problem: `--from '${from}' has ${families(src)} and --to '${to}' has ${families(dst)}: they share no IP family (give --to an address to send to it anyway)`,
     };
-  return { address: dst[shared][0] as string };
+  return { address: nearest(q.to, q.from, dst[shared]) as string };
+}
+
+/**
+ * Of `to`'s addresses of one family, the first on a link the sender shares (the host's wan0 address
+ * for the internet, its bridge address for a container), else the first.
+ */
+function nearest(to: LabHost, from: LabHost, candidates: readonly string[]): string | undefined {
+  const mine = hostAddresses(from);
+  const shared = to.interfaces
+    .flatMap((i) => i.addresses)
+    .find((a) => {
+      const cidr = parseIpCidr(a);
+      const addr = a.split("/")[0] as string;
+      return (
+        cidr && candidates.includes(addr) && [...mine[4], ...mine[6]].some((m) => addressInIpCidr(m, cidr))
+      );
+    });
+  return shared ? (shared.split("/")[0] as string) : candidates[0];
 }
 
 /** `only IPv4 addresses`, `only IPv6 addresses`, `IPv4 and IPv6 addresses` or `no IP address`. */

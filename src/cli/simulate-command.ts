@@ -161,6 +161,21 @@ function resolveTo(topo: Topology, a: Args): { addr: string; port?: number } {
     if (addressFamily(addr) !== 6)
       throw new UsageError(`--to: '${addr}' is not an IPv6 address (e.g. fd00:a::2 or [fd00:a::2]:8080)`);
     addr = canonicalAddress(addr);
+    // `2001:db8:1::10:22` is one address; a reader who meant port 22 of a lab host's address is told.
+    const cut = /^(.*):(\d{1,5})$/.exec(to);
+    const base =
+      cut && !m[0].startsWith("[") && addressFamily(cut[1] as string) === 6
+        ? canonicalAddress(cut[1] as string)
+        : "";
+    const owner = (x: string) =>
+      [...topo.hosts.values()].find((h) =>
+        h.interfaces.some((i) => i.addresses.some((c) => canonicalAddress(c.split("/")[0] as string) === x)),
+      );
+    const meant = base && !owner(addr) ? owner(base) : undefined;
+    if (meant)
+      throw new UsageError(
+        `--to: '${to}' is one IPv6 address, which no lab host has; for port ${cut?.[2]} of ${base} (${meant.name}) write [${base}]:${cut?.[2]}`,
+      );
   } else if (/^[\d.]+$/.test(addr)) {
     if (parseIpv4(addr) === undefined)
       throw new UsageError(

@@ -82,6 +82,17 @@ describe("packetwalk simulate --to HOST: the address of a family the sender has"
     expect(firstPacket(r).fate.kind).toBe("delivered");
   });
 
+  it("the host's address on a link the sender shares: its uplink for the internet, its bridge for a container", () => {
+    const lab = join(root, "traces/docker-bridge");
+    const wan = simulate(["--lab", lab, "--from", "wan", "--to", "host", "--no-follow-ups", "--json"]);
+    expect(wan.status, wan.stderr).toBe(0);
+    // Before: 172.17.0.1 (docker0, the host's first address), which the internet has no route to.
+    expect(firstPacket(wan).summary).toBe("ICMP echo-request 203.0.113.1 -> 203.0.113.2");
+    expect(firstPacket(wan).fate.kind).toBe("delivered");
+    const c1 = simulate(["--lab", lab, "--from", "c1", "--to", "host", "--no-follow-ups", "--json"]);
+    expect(firstPacket(c1).summary).toBe("ICMP echo-request 172.17.0.2 -> 172.17.0.1");
+  });
+
   it("a dual-stack sender still gets the IPv4 address by default, and the IPv6 one with -6", () => {
     const args = ["--lab", dualStackA1, "--from", "a1", "--to", "host", "--no-follow-ups", "--json"];
     const v4 = simulate(args);
@@ -129,6 +140,10 @@ describe("packetwalk simulate --to HOST: the address of a family the sender has"
     [
       ["--from", "a1", "--to", "a9"],
       "--to: 'a9' is neither an IP address nor a lab host (host, a1, a2, wan)",
+    ],
+    [
+      ["--from", "wan", "--to", "fd00:a::2:80", "--proto", "tcp"],
+      "--to: 'fd00:a::2:80' is one IPv6 address, which no lab host has; for port 80 of fd00:a::2 (a1) write [fd00:a::2]:80",
     ],
   ])("%j: a usage error naming both hosts' families, nothing simulated", (args, message) => {
     const r = simulate(["--lab", splitLab(), ...args]);
