@@ -22,7 +22,7 @@ import { insertRules, type OverlayRule } from "../core/simulate/log-overlay.ts";
 import { nftLogTablesText } from "../core/simulate/nft-log-tables.ts";
 import { parseNftRuleset } from "../core/simulate/parse-nft-ruleset.ts";
 import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
-import type { Ruleset } from "../core/simulate/ruleset.ts";
+import type { Ruleset, TableDef } from "../core/simulate/ruleset.ts";
 import type { World } from "../core/simulate/simulate-packet.ts";
 import { buildTopology } from "../core/simulate/topology.ts";
 import { readTraceFolder, type TraceFolder } from "../core/trace-file/read-trace-folder.ts";
@@ -212,16 +212,31 @@ export function annotateRecorded(folder: string, stem: string): Annotation {
  * (as rules inserted over a ruleset always had).
  */
 function toReaderLines(annotation: Annotation, clean: string, file: string): void {
+  // Keyed by family and table too: iptables and ip6tables (and nft's ip and ip6 tables) hold chains
+  // of one name with the same rule text, at different lines.
   const lines = new Map<string, number>();
   const parsed = parseRulesetFile(clean, file);
-  const tables = [...parsed.ip.tables.values(), ...parsed.bridge.tables.values(), ...(parsed.nft ?? [])];
-  for (const table of tables)
+  const tables: [string, TableDef][] = [
+    ...[...parsed.ip.tables.values()].map((t): [string, TableDef] => ["ip", t]),
+    ...[...(parsed.ip6?.tables.values() ?? [])].map((t): [string, TableDef] => ["ip6", t]),
+    ...[...parsed.bridge.tables.values()].map((t): [string, TableDef] => ["bridge", t]),
+    ...(parsed.nft ?? []).map((t): [string, TableDef] => [t.family ?? "ip", t]),
+  ];
+  for (const [family, table] of tables)
     for (const chain of table.chains.values())
-      for (const rule of chain.rules) lines.set(`${chain.name}\n${rule.text}`, rule.line);
+      for (const rule of chain.rules)
+        lines.set(`${family}|${table.name}|${chain.name}\n${rule.text}`, rule.line);
   for (const p of annotation.trace.packets)
-    for (const e of p.events)
+    for (const e of p.events) {
+      const [family, table] = e.hook.split(":") as [string, string];
       for (const m of e.matched ?? [])
-        if (m.ruleLine > 0) m.ruleLine = lines.get(`${m.chain}\n${m.text}`) ?? 0;
+        if (m.ruleLine > 0)
+          m.ruleLine =
+            lines.get(`${family}|${table}|${m.chain}\n${m.text}`) ??
+            // An inet table's events are ip: or ip6: by the packet.
+            lines.get(`inet|${table}|${m.chain}\n${m.text}`) ??
+            0;
+    }
 }
 
 /**

@@ -10,6 +10,7 @@
  */
 import { splitHookId } from "../model/hook.ts";
 import type { MatchedRule, Packet, TraceEvent } from "../model/packet.ts";
+import { canonicalAddress } from "../simulate/ip-address.ts";
 import type { MatchContext } from "../simulate/match-rule.ts";
 import { runChain } from "../simulate/rule-engine.ts";
 import type { ChainDef, Condition, Rule, Ruleset, TableDef } from "../simulate/ruleset.ts";
@@ -34,15 +35,19 @@ export function logFacts(packets: readonly Packet[]): LogFacts {
     for (const e of p.events) {
       const chain = splitHookId(e.hook)?.chain.toUpperCase() ?? "";
       const family = splitHookId(e.hook)?.family;
-      if (e.ip && family === "ip") {
-        if (chain.endsWith("INPUT")) facts.local.add(e.ip.dst);
-        if (chain.endsWith("OUTPUT")) facts.local.add(e.ip.src);
-        if (chain.endsWith("FORWARD")) facts.routed.add(e.ip.dst);
+      const ipFamily = family === "ip" || family === "ip6";
+      if (e.ip && ipFamily) {
+        // IPv6 addresses in short form, as the simulator's packets carry them.
+        const src = canonicalAddress(e.ip.src);
+        const dst = canonicalAddress(e.ip.dst);
+        if (chain.endsWith("INPUT")) facts.local.add(dst);
+        if (chain.endsWith("OUTPUT")) facts.local.add(src);
+        if (chain.endsWith("FORWARD")) facts.routed.add(dst);
         // Sent out of a real interface, or received on one: not the host's own address.
-        if (chain.endsWith("POSTROUTING") && e.out && e.out !== "lo") facts.routed.add(e.ip.dst);
+        if (chain.endsWith("POSTROUTING") && e.out && e.out !== "lo") facts.routed.add(dst);
       }
-      if (family === "ip" && e.in && e.physIn) facts.bridgeOf.set(e.physIn, e.in);
-      if (family === "ip" && e.out && e.physOut) facts.bridgeOf.set(e.physOut, e.out);
+      if (ipFamily && e.in && e.physIn) facts.bridgeOf.set(e.physIn, e.in);
+      if (ipFamily && e.out && e.physOut) facts.bridgeOf.set(e.physOut, e.out);
     }
   }
   for (const a of facts.local) facts.routed.delete(a);
@@ -62,6 +67,7 @@ export function flowState(packet: Packet, earlier: readonly Packet[]): CtState |
   if (l4.proto === "tcp")
     return l4.tcpFlags?.includes("SYN") && !l4.tcpFlags.includes("ACK") ? "NEW" : undefined;
   if (l4.proto === "icmp") return l4.icmpType === 8 ? "NEW" : undefined;
+  if (l4.proto === "icmpv6") return l4.icmpType === 128 ? "NEW" : undefined;
   if (l4.proto === "udp") return "NEW";
   return undefined;
 }
@@ -72,11 +78,12 @@ export function chainOf(
   hook: string,
 ): { table: TableDef; chain: ChainDef; nft: boolean } | undefined {
   const parts = splitHookId(hook);
-  if (!parts || (parts.family !== "ip" && parts.family !== "bridge")) return undefined;
-  const xt = (parts.family === "ip" ? ruleset.ip : ruleset.bridge).tables.get(parts.table);
+  if (!parts || parts.family === "arp") return undefined;
+  const xtFamily = parts.family === "ip" ? ruleset.ip : parts.family === "ip6" ? ruleset.ip6 : ruleset.bridge;
+  const xt = xtFamily?.tables.get(parts.table);
   const xtChain = xt?.chains.get(parts.chain);
   if (xt && xtChain) return { table: xt, chain: xtChain, nft: false };
-  const families = parts.family === "ip" ? ["ip", "inet"] : ["bridge"];
+  const families = parts.family === "bridge" ? ["bridge"] : [parts.family, "inet"];
   for (const table of ruleset.nft ?? []) {
     if (table.name !== parts.table || !families.includes(table.family ?? "")) continue;
     const chain =
@@ -93,10 +100,13 @@ function isNatChain(table: TableDef, chain: ChainDef, nft: boolean): boolean {
 
 function simPacket(e: TraceEvent): SimPacket | undefined {
   const proto = e.l4?.proto;
-  if (!e.ip || (proto !== "icmp" && proto !== "tcp" && proto !== "udp")) return undefined;
+  if (!e.ip || (proto !== "icmp" && proto !== "icmpv6" && proto !== "tcp" && proto !== "udp"))
+    return undefined;
+  const v6 = e.ip.src.includes(":");
   return {
-    src: e.ip.src,
-    dst: e.ip.dst,
+    ...(v6 ? { v6 } : {}),
+    src: canonicalAddress(e.ip.src),
+    dst: canonicalAddress(e.ip.dst),
     proto,
     sport: e.l4?.sport,
     dport: e.l4?.dport,
@@ -137,11 +147,13 @@ function knowledge(
   assume: Assumption = {},
 ): StepKnowledge {
   const state = known ?? assume.state;
-  const addrType = (addr: string): string => {
+  const addrType = (given: string): string => {
+    const addr = given ? canonicalAddress(given) : given;
     const assumed = assume.addr?.get(addr);
     if (assumed) return assumed;
     if (facts.local.has(addr)) return "LOCAL";
     if (addr === "255.255.255.255") return "BROADCAST";
+    if (addr.includes(":")) return /^ff/i.test(addr) ? "MULTICAST" : facts.routed.has(addr) ? "UNICAST" : "";
     const first = Number(addr.split(".")[0]);
     if (first >= 224 && first < 240) return "MULTICAST";
     if (facts.routed.has(addr)) return "UNICAST";
@@ -157,7 +169,7 @@ function knowledge(
     bridged: family === "ip" && (e.physIn !== undefined || e.physOut !== undefined),
     logicalIn,
     logicalOut,
-    ethType: e.ethType ?? "0x0800",
+    ethType: e.ethType ?? (e.ip?.src.includes(":") ? "0x86dd" : "0x0800"),
     ctState: state,
     ctNat: state ? { snat: false, dnat } : undefined,
     addrType,
@@ -227,7 +239,7 @@ function unknownAddresses(table: TableDef, e: TraceEvent, facts: LogFacts): stri
         if (k.kind === "addrtype") asks.add(k.which);
         if (k.kind === "nft-set" && k.key === "fib daddr type") asks.add("dst");
       }
-  const out = [...asks].map((w) => (w === "src" ? e.ip?.src : e.ip?.dst) ?? "");
+  const out = [...asks].map((w) => canonicalAddress((w === "src" ? e.ip?.src : e.ip?.dst) ?? ""));
   return [...new Set(out)].filter((a) => a && !facts.local.has(a) && !facts.routed.has(a));
 }
 

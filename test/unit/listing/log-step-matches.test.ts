@@ -1,6 +1,6 @@
 /**
  * The rules a pasted LOG packet matched, found with no lab: for every recorded LOG trace of the
- * iptables labs, each step the paste-time simulator marks has exactly the rules and verdicts the
+ * iptables labs (IPv4 and IPv6), each step the paste-time simulator marks has exactly the rules and verdicts the
  * build marks with the whole lab (topology, sysctls, LOG rules inserted); and a fact the log lacks
  * is never guessed.
  */
@@ -15,7 +15,7 @@ import { annotateRecorded } from "../../../src/lab/load-lab.ts";
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 
 /** Recorded LOG traces of the iptables labs, with their ruleset's name. */
-const CASES = ["docker-bridge", "user-network"].flatMap((lab) =>
+const CASES = ["docker-bridge", "user-network", "two-networks", "dual-stack", "ufw-docker"].flatMap((lab) =>
   readdirSync(path.join(ROOT, "traces", lab))
     .filter((f) => f.endsWith(".json") && f !== "lab.json")
     .map((f) => ({
@@ -28,6 +28,8 @@ const CASES = ["docker-bridge", "user-network"].flatMap((lab) =>
 );
 
 let markedSteps = 0;
+/** Of them, steps at an IPv6 hook (ip6tables, in the dual-stack labs). */
+let markedSteps6 = 0;
 
 describe("logStepMatches", () => {
   it("has traces to compare", () => expect(CASES.length).toBeGreaterThan(10));
@@ -44,6 +46,7 @@ describe("logStepMatches", () => {
         const m = mine[i];
         if (!m) return;
         markedSteps++;
+        if (e.hook.startsWith("ip6:")) markedSteps6++;
         // The lab's run also lists the LOG rule it inserted (line 0, not in the reader's ruleset).
         const lab = (annotated.packets[pi]?.events[i]?.matched ?? []).filter(
           (x) => x.ruleLine > 0 || x.text.startsWith("policy"),
@@ -59,6 +62,9 @@ describe("logStepMatches", () => {
 
   // (A trace of bridged frames only, with no ebtables rules, has nothing to mark.)
   it("marked steps in most of them", () => expect(markedSteps).toBeGreaterThan(100));
+
+  // Before, an IPv6 packet's steps got no marks at all (only ip and bridge tables were looked up).
+  it("marked IPv6 steps too, in ip6tables' tables", () => expect(markedSteps6).toBeGreaterThan(30));
 
   it("leaves a conntrack match undecided when the log starts in the middle of a connection", () => {
     const rules = parseRulesetFile(
