@@ -136,7 +136,9 @@ export function readExthdrMatch(tokens: readonly Token[], at: number, module: st
         column: opt.column,
         message: `${opt.value} needs a value`,
         hint:
-          module === "ipv6header" ? "write e.g. --header hop-by-hop,route" : `write e.g. -m rt --rt-type 0`,
+          module === "ipv6header"
+            ? "write e.g. --header hop-by-hop,route"
+            : `write e.g. -m ${module} ${opt.value} 0`,
       };
     if (spec)
       fields.push(
@@ -166,7 +168,7 @@ export function readExthdrMatch(tokens: readonly Token[], at: number, module: st
       column: name.column,
       message:
         header === undefined ? "-m ipv6header needs --header" : `'${header}' is not a list of IPv6 headers`,
-      hint: "write e.g. -m ipv6header --header hop-by-hop,route --soft (names: hop-by-hop, dst, route, frag, auth, esp, none, proto)",
+      hint: "write e.g. -m ipv6header --header hop-by-hop,route --soft (names: hop-by-hop, dst, route, frag, auth, esp, none, protocol)",
     };
   return { ok: true, next: j, condition: { kind: "ipv6-headers", mask, soft, neg } };
 }
