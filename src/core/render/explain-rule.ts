@@ -86,7 +86,9 @@ export function explainRule(line: string): RuleNote {
       case "-s":
       case "--source":
       case "--ip-src":
-      case "--ip-source": {
+      case "--ip-source":
+      case "--ip6-src":
+      case "--ip6-source": {
         const a = arg();
         conds.push(
           negate ? [`the source is not ${a}`, `來源不是 ${a}`] : [`the source is ${a}`, `來源是 ${a}`],
@@ -96,7 +98,9 @@ export function explainRule(line: string): RuleNote {
       case "-d":
       case "--destination":
       case "--ip-dst":
-      case "--ip-destination": {
+      case "--ip-destination":
+      case "--ip6-dst":
+      case "--ip6-destination": {
         const a = arg();
         conds.push(
           negate
@@ -126,7 +130,11 @@ export function explainRule(line: string): RuleNote {
         break;
       }
       case "-p":
-      case "--protocol": {
+      case "--protocol":
+      case "--ip-proto":
+      case "--ip-protocol":
+      case "--ip6-proto":
+      case "--ip6-protocol": {
         const a = arg();
         conds.push(
           not(`protocol ${a}`, `協定 ${a}`).map((s, k) => (k === 0 ? `it is ${s}` : `是${s}`)) as Pair,
@@ -229,7 +237,8 @@ export function explainRule(line: string): RuleNote {
         break;
       }
       case "--icmp-type":
-      case "--icmpv6-type": {
+      case "--icmpv6-type":
+      case "--ip6-icmp-type": {
         const a = arg();
         const icmp = opt === "--icmp-type" ? "ICMP" : "ICMPv6";
         conds.push([

@@ -212,11 +212,16 @@ function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResu
       r = !isIcmp(p) && c.ranges.some((range) => ports.some((port) => inRange(port, range)));
       break;
     }
-    case "icmp-type":
+    case "icmp-type": {
+      const within = (v: number | undefined, lo: number, hi: number | undefined) =>
+        v !== undefined && v >= lo && v <= (hi ?? lo);
       r =
         p.proto === (c.family === 6 ? "icmpv6" : "icmp") &&
-        (c.type === "any" || (c.type === p.icmpType && (c.code === undefined || c.code === p.icmpCode)));
+        (c.type === "any" ||
+          (within(p.icmpType, c.type, c.typeHi) &&
+            (c.code === undefined || within(p.icmpCode, c.code, c.codeHi))));
       break;
+    }
     case "addrtype":
       r = c.types.includes(ctx.addrType(c.which === "src" ? p.src : p.dst));
       break;

@@ -7,10 +7,11 @@
 
 import type { Diagnostic } from "../model/packet.ts";
 import { findBinary } from "./find-binary.ts";
+import { parseIpCidr } from "./ip-address.ts";
 import { parseCidr } from "./ipv4.ts";
 import type { ParsedFamily, ParseRulesOptions } from "./parse-iptables-save.ts";
 import { parseNftRule as parseNftStatements } from "./parse-nft-rule.ts";
-import { parsePortRange } from "./parse-rule-args.ts";
+import { parseIcmpType, parsePortRange } from "./parse-rule-args.ts";
 import type { ChainDef, Condition, Rule, TableDef, Target } from "./ruleset.ts";
 import { tokenizeNft } from "./tokenize-nft.ts";
 import { type Token, tokenizeRule } from "./tokenize-rule.ts";
@@ -306,17 +307,50 @@ export function parseEbtRuleArgs(
         conditions.push({ kind: o.includes("src") || o.includes("source") ? "src" : "dst", cidr, neg: n });
         continue;
       }
-      case "--ip-proto":
-      case "--ip-protocol": {
+      case "--ip6-src":
+      case "--ip6-source":
+      case "--ip6-dst":
+      case "--ip6-destination": {
         const e = needVal();
         if (e) return e;
-        conditions.push({ kind: "ip-proto", proto: (val as Token).value.toLowerCase(), neg: n });
+        const v = (val as Token).value;
+        const cidr = parseIpCidr(v.includes("/") ? v : `${v}/128`);
+        if (!cidr || !("v6" in cidr))
+          return badValue("an IPv6 address or prefix", "expected e.g. fd00:a::/64");
+        conditions.push({ kind: o.includes("src") || o.includes("source") ? "src" : "dst", cidr, neg: n });
+        continue;
+      }
+      case "--ip-proto":
+      case "--ip-protocol":
+      case "--ip6-proto":
+      case "--ip6-protocol": {
+        const e = needVal();
+        if (e) return e;
+        const proto = (val as Token).value.toLowerCase();
+        // ebtables names ICMPv6 as /etc/protocols does.
+        conditions.push({ kind: "ip-proto", proto: proto === "ipv6-icmp" ? "icmpv6" : proto, neg: n });
+        continue;
+      }
+      case "--ip6-icmp-type": {
+        const e = needVal();
+        if (e) return e;
+        const t = ebtIcmp6Type((val as Token).value);
+        if (!t)
+          return badValue(
+            "an ICMPv6 type",
+            "expected a name (echo-request), TYPE[:TYPE] or TYPE[:TYPE]/CODE[:CODE]",
+          );
+        conditions.push({ kind: "icmp-type", ...t, neg: n, family: 6 });
         continue;
       }
       case "--ip-dport":
       case "--ip-destination-port":
       case "--ip-sport":
-      case "--ip-source-port": {
+      case "--ip-source-port":
+      case "--ip6-dport":
+      case "--ip6-destination-port":
+      case "--ip6-sport":
+      case "--ip6-source-port": {
         const e = needVal();
         if (e) return e;
         const range = parsePortRange((val as Token).value);
@@ -481,4 +515,25 @@ function parseNftBridge(text: string, options: ParseRulesOptions): ParsedFamily 
   }
   resolveJumps(tables);
   return { rules: { tables }, diagnostics };
+}
+
+/** ebtables' `--ip6-icmp-type`: a name, or `TYPE[:TYPE][/CODE[:CODE]]` (ranges inclusive). */
+function ebtIcmp6Type(
+  text: string,
+): { type: number; typeHi?: number; code?: number; codeHi?: number } | undefined {
+  const m = /^(\d{1,3})(?::(\d{1,3}))?(?:\/(\d{1,3})(?::(\d{1,3}))?)?$/.exec(text);
+  if (!m) {
+    const named = parseIcmpType(text, true);
+    return named && named.type !== "any"
+      ? { type: named.type, ...(named.code !== undefined ? { code: named.code } : {}) }
+      : undefined;
+  }
+  const [type, typeHi, code, codeHi] = m.slice(1).map((x) => (x === undefined ? undefined : Number(x)));
+  if ([type, typeHi, code, codeHi].some((x) => x !== undefined && x > 255)) return undefined;
+  return {
+    type: type as number,
+    ...(typeHi !== undefined ? { typeHi } : {}),
+    ...(code !== undefined ? { code } : {}),
+    ...(codeHi !== undefined ? { codeHi } : {}),
+  };
 }

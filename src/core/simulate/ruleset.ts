@@ -23,8 +23,19 @@ export type Condition =
   | { kind: "proto"; proto: string; neg: boolean; family?: 4 | 6 }
   | { kind: "sport" | "dport"; range: PortRange; neg: boolean }
   | { kind: "multiport"; which: "sports" | "dports" | "ports"; ranges: PortRange[]; neg: boolean }
-  /** `family` 6: an ICMPv6 type (`--icmpv6-type`, nft `icmpv6 type`). Default: ICMP (IPv4). */
-  | { kind: "icmp-type"; type: number | "any"; code?: number; neg: boolean; family?: 6 }
+  /**
+   * `family` 6: an ICMPv6 type (`--icmpv6-type`, nft `icmpv6 type`). Default: ICMP (IPv4). `typeHi` /
+   * `codeHi`: the top of a range (ebtables' `--ip6-icmp-type 128:129/0:255`). Default: one value.
+   */
+  | {
+      kind: "icmp-type";
+      type: number | "any";
+      code?: number;
+      typeHi?: number;
+      codeHi?: number;
+      neg: boolean;
+      family?: 6;
+    }
   | { kind: "addrtype"; which: "src" | "dst"; types: string[]; neg: boolean }
   | { kind: "ctstate"; states: string[]; neg: boolean }
   | { kind: "physdev-in" | "physdev-out"; name: string; neg: boolean }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { matchRule } from "../../../src/core/simulate/match-rule.ts";
 import { parseEbtables } from "../../../src/core/simulate/parse-ebtables.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
+import type { Rule } from "../../../src/core/simulate/ruleset.ts";
+import type { SimPacket } from "../../../src/core/simulate/sim-packet.ts";
 
 describe("parseEbtables", () => {
   it("reads ebtables-save text with a --log watcher, -p IPv4 and --ip-proto", () => {
@@ -17,6 +20,38 @@ describe("parseEbtables", () => {
     ]);
     expect(fwd?.rules[0]?.target).toEqual({ kind: "CONTINUE" });
     expect(fwd?.rules[1]?.target).toEqual({ kind: "ACCEPT" });
+  });
+
+  it("reads the IPv6 options (as ebtables-nft 1.8.9 saved capture --host's bridge LOG rule) and decides them", () => {
+    const r = parseEbtables(
+      '*filter\n:FORWARD ACCEPT\n-A FORWARD -p IPv6 --ip6-proto ipv6-icmp --ip6-icmp-type 128:129 --log-level debug --log-prefix "pwab/ebt/filter-FORWARD" --log-ip6 -j CONTINUE\n-A FORWARD -p IPv6 --ip6-src fd00:a::/64 --ip6-proto tcp --ip6-dport 80 -j DROP\n-A FORWARD -p IPv6 --ip6-icmp-type neighbour-solicitation -j ACCEPT\n',
+    );
+    expect(r.diagnostics).toEqual([]);
+    const rules = r.rules.tables.get("filter")?.chains.get("FORWARD")?.rules ?? [];
+    expect(rules[0]?.conditions).toEqual([
+      { kind: "ethertype", ethertype: "0x86dd", neg: false },
+      { kind: "ip-proto", proto: "icmpv6", neg: false },
+      { kind: "icmp-type", type: 128, typeHi: 129, neg: false, family: 6 },
+    ]);
+    const echo: SimPacket = {
+      v6: true,
+      src: "fd00:a::2",
+      dst: "fd00:a::3",
+      proto: "icmpv6",
+      icmpType: 128,
+      icmpCode: 0,
+      ttl: 64,
+      id: 0,
+      len: 104,
+      ipFlags: [],
+      mark: 0,
+    };
+    const ctx = { bridged: false, ethType: "0x86dd", addrType: () => "UNICAST" };
+    expect(rules.map((x) => matchRule(x, echo, ctx))).toEqual([true, false, false]);
+    expect(matchRule(rules[0] as Rule, { ...echo, icmpType: 135 }, ctx)).toBe(false);
+    expect(matchRule(rules[2] as Rule, { ...echo, icmpType: 135 }, ctx)).toBe(true);
+    const syn: SimPacket = { ...echo, proto: "tcp", sport: 40000, dport: 80, tcpFlags: ["SYN"] };
+    expect(matchRule(rules[1] as Rule, syn, ctx)).toBe(true);
   });
 
   it("reads an `ebtables -L` listing", () => {
