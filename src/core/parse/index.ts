@@ -31,6 +31,7 @@ export { type FlowAssignment, type FlowKeys, FlowPairer, flowKeys, type PairOpti
 export { parseLine } from "./parse-line.ts";
 export { normalizeChain, type PrefixMap, prefixToHook } from "./prefix-to-hook.ts";
 export { forEachLine, type LineOptions, lineBatches, MAX_LINE_BYTES } from "./split-lines.ts";
+export { lineColumn, type UnwrappedLine, unwrapLine } from "./unwrap-line.ts";
 export { icmpTypeName, summarizeEvent, summarizePacket, tcpFlagName } from "./summarize-packet.ts";
 export { type PacketLineOrder, type ParseOptions, TraceParser, type UnknownPrefix } from "./trace-parser.ts";
 
