@@ -6,9 +6,10 @@
  * stand-in. One {@link Anonymizer} is used for every file of a lab, so the same original always
  * gets the same stand-in. Pure: text in, text out, map on request.
  */
+
+import { formatIpv6, ipv4Groups, ipv4Text, parseIpv6 } from "../parse/ipv6.ts";
 import { stripEscapes } from "../parse/strip-escapes.ts";
 import { unwrapLine } from "../parse/unwrap-line.ts";
-import { formatIpv6, ipv4Groups, ipv4Text, parseIpv6 } from "../parse/ipv6.ts";
 import { embeddedIpv4, eui64Mac, type Ipv4Spot, ipv6Scope, withEui64 } from "./ipv6-address.ts";
 
 /** The TEST-NET blocks (RFC 5737), in the order public /24s are given them. */

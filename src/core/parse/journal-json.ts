@@ -38,7 +38,16 @@ function space(line: string, i: number): number {
   return j;
 }
 
-const ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+const ESCAPES: Record<string, string> = {
+  '"': '"',
+  "\\": "\\",
+  "/": "/",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "\t",
+};
 
 /** Index after the JSON string whose quote is at `i`, or -1. */
 function stringEnd(line: string, i: number): number {
@@ -51,10 +60,11 @@ function stringEnd(line: string, i: number): number {
     if (e === "u") {
       if (!/^[0-9a-fA-F]{4}$/.test(line.slice(j + 2, j + 6))) return fail(j, "four hex digits after \\u");
       j += 5;
-    } else if (ESCAPES[e] === undefined) return fail(j, "a JSON escape (\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)");
+    } else if (ESCAPES[e] === undefined)
+      return fail(j, 'a JSON escape (\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)');
     else j++;
   }
-  return fail(line.length, "'\"' closing the string: the line ends first");
+  return fail(line.length, "'\"' closing the string");
 }
 
 /** Index after the JSON value at `i` (nested at most 32 deep), or -1; `fields` collects an object's members. */
@@ -86,7 +96,9 @@ function valueEnd(line: string, i: number, depth: number, fields?: Map<string, n
       j = space(line, j + 1);
     }
   }
-  const word = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|^(?:true|false|null)/.exec(line.slice(i, i + 40));
+  const word = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|^(?:true|false|null)/.exec(
+    line.slice(i, i + 40),
+  );
   return word ? i + word[0].length : fail(i, "a JSON value");
 }
 
@@ -157,16 +169,16 @@ function readMessage(line: string, i: number, end: number, out: JournalMessage):
 }
 
 /** The error for the problem {@link valueEnd} met (at `i` when it named none). */
-function damaged(i: number): ErrorLine {
+function damaged(line: string, i: number): ErrorLine {
   const f = failed as { at: number; expected: string } | undefined;
-  return error(f?.at ?? i, f?.expected ?? "a JSON value");
+  return error(f?.at ?? i, f?.expected ?? "a JSON value", line);
 }
 
-function error(at: number, expected: string): ErrorLine {
+function error(at: number, expected: string, line?: string): ErrorLine {
   return {
     kind: "error",
     column: at + 1,
-    message: `expected ${expected} in this journalctl JSON record`,
+    message: `expected ${expected} in this journalctl JSON record${line !== undefined && at >= line.length ? ": the line ends first" : ""}`,
     hint: HINT,
   };
 }
@@ -185,8 +197,19 @@ export function readJournalJson(line: string): JournalMessage | ErrorLine | unde
   const pretty = line.charCodeAt(0) <= 32 ? PRETTY_MESSAGE.exec(line) : null;
   if (pretty) {
     const i = pretty[0].length;
+    // A byte array goes on over the next lines (-o json prints it on one).
+    if (line.charCodeAt(i) === 91 && line.trimEnd().length === i + 1)
+      return {
+        kind: "error",
+        severity: "warning",
+        group: "json-pretty-bytes",
+        column: i + 1,
+        message:
+          "expected MESSAGE on one line, found a message journald stored as bytes (not UTF-8) spread over the lines of journalctl -o json-pretty: it was not read",
+        hint: "export with journalctl -o json (one record a line), which is read whole",
+      };
     const end = valueEnd(line, i, 1);
-    if (end < 0) return damaged(i);
+    if (end < 0) return damaged(line, i);
     const c = line.charCodeAt(end);
     if (end < line.length && !(c === 44 && end + 1 === line.length))
       return error(end, "',' or the end of the line after MESSAGE's value");
@@ -200,7 +223,7 @@ export function readJournalJson(line: string): JournalMessage | ErrorLine | unde
   if (line.charCodeAt(i) !== 123) return error(i, "'{' starting a record after the RS byte");
   const fields = new Map<string, number>();
   const end = valueEnd(line, i, 0, fields);
-  if (end < 0) return damaged(i);
+  if (end < 0) return damaged(line, i);
   if (space(line, end) < line.length) return error(space(line, end), "the end of the line after the record");
   const str = (name: string): string | undefined => {
     const at = fields.get(name);

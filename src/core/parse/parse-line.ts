@@ -112,10 +112,12 @@ export function parseLine(line: string): LineParse {
   const { text, envelope, at, error } = unwrapLine(line);
   if (error) return { text, envelope, result: error };
   const result = envelope.bodyStart >= text.length ? SKIP : parseBody(text, envelope.bodyStart);
-  if (at && result.kind === "error") return { text, envelope, result: { ...result, column: lineColumn(at, result.column) } };
+  if (at && result.kind === "error")
+    return { text, envelope, result: { ...result, column: lineColumn(at, result.column) } };
   if (at && result.kind === "event") {
     const w = result.warning;
-    if (w) return { text, envelope, result: { ...result, warning: { ...w, column: lineColumn(at, w.column) } } };
+    if (w)
+      return { text, envelope, result: { ...result, warning: { ...w, column: lineColumn(at, w.column) } } };
   }
   return { text, envelope, result };
 }
