@@ -59,7 +59,7 @@ describe("coloured lines", () => {
     const line = `2026-12-01T02:52:03.958230+0000 gw kernel: \x1b[0;1;39m\x1b[0;1;31m\x1b[0;1;39miptable/filter-INPUT ${FIELDS}\x1b[0m`;
     const u = unwrapLine(line);
     expect(u.envelope.kind).toBe("journal-iso");
-    expect(u.text.slice(u.envelope.hostAt, u.envelope.hostAt! + 2)).toBe("gw");
+    expect(u.text.slice(u.envelope.hostAt).startsWith("gw kernel:")).toBe(true);
     const r = parseTraceText(line);
     expect(r.packets[0]?.hooks).toEqual(["ip:filter:INPUT"]);
   });
