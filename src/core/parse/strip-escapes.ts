@@ -25,10 +25,11 @@ function escapeEnd(line: string, i: number): number {
     const f = line.charCodeAt(j);
     return f >= 0x40 && f <= 0x7e ? j + 1 : j;
   }
-  // OSC, DCS, SOS, PM, APC: a string up to BEL or ESC \ (ST).
+  // OSC, DCS, SOS, PM, APC: a string up to BEL or ESC \ (ST); an unended one stops at the line's end.
   if (c === 93 || c === 80 || c === 88 || c === 94 || c === 95) {
     for (; j < n; j++) {
       const d = line.charCodeAt(j);
+      if (d === 10) return j;
       if (d === 7) return j + 1;
       if (d === 27 && line.charCodeAt(j + 1) === 92) return j + 2;
     }

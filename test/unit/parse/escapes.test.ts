@@ -20,6 +20,7 @@ describe("stripEscapes", () => {
     ["two-byte escape", "a\x1b=b\x1bMc", "abc"],
     ["CSI cut by the line's end", "ab\x1b[0;3", "ab"],
     ["lone ESC at the end", "ab\x1b", "ab"],
+    ["an unended OSC stops at a newline (a whole text)", "a\x1b]8;;x\nb\x1b[0m", "a\nb"],
   ])("%s", (_, line, text) => {
     const s = stripEscapes(line);
     expect(s.text).toBe(text);
