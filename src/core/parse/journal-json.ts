@@ -6,13 +6,14 @@
  * point into the line as saved; with the record's time and host.
  */
 import type { ErrorLine } from "./parsed-line.ts";
+import type { PositionMap } from "./strip-escapes.ts";
 
 /** A journal record's message and what the record says about it. */
 export interface JournalMessage {
   /** MESSAGE as text; undefined when the record has none (or journalctl left it out as `null`). */
   text?: string;
-  /** `at[i]`: index in the line of the JSON text that gave `text[i]`; `at[text.length]`: where the value ends. */
-  at: number[];
+  /** Where the JSON text that gave each character of `text` stands in the line (see {@link PositionMap}). */
+  map: PositionMap;
   /** __REALTIME_TIMESTAMP in seconds since the epoch (not on a json-pretty line). */
   time?: number;
   /** _HOSTNAME. */
@@ -102,30 +103,32 @@ function valueEnd(line: string, i: number, depth: number, fields?: Map<string, n
   return word ? i + word[0].length : fail(i, "a JSON value");
 }
 
-/** The text of the JSON string at `i` (already checked), with where each character came from. */
-function readString(line: string, i: number, at: number[]): string {
+/** The text of the JSON string at `i` (already checked); `map` gets where its characters came from. */
+function readString(line: string, i: number, map: PositionMap): string {
   let text = "";
   let j = i + 1;
-  for (let c = line[j]; c !== '"'; c = line[j]) {
-    at.push(j);
-    if (c === "\\") {
-      const e = line[j + 1] as string;
-      text += e === "u" ? String.fromCharCode(Number.parseInt(line.slice(j + 2, j + 6), 16)) : ESCAPES[e];
-      j += e === "u" ? 6 : 2;
-    } else {
-      text += c;
-      j++;
+  for (;;) {
+    // A run without escapes is taken whole.
+    let end = j;
+    for (let c = line.charCodeAt(end); c !== 34 && c !== 92; c = line.charCodeAt(++end));
+    if (end > j) map.push(text.length, j);
+    text += line.slice(j, end);
+    if (line.charCodeAt(end) === 34) {
+      map.push(text.length, end);
+      return text;
     }
+    map.push(text.length, end);
+    const e = line[end + 1] as string;
+    text += e === "u" ? String.fromCharCode(Number.parseInt(line.slice(end + 2, end + 6), 16)) : ESCAPES[e];
+    j = end + (e === "u" ? 6 : 2);
   }
-  at.push(j);
-  return text;
 }
 
 /**
  * Byte values (at `pos` in the line) as UTF-8 text, each character at its first byte's position;
  * a byte that starts no valid sequence becomes U+FFFD, as a UTF-8 decoder makes it.
  */
-function readUtf8(bytes: number[], pos: number[], at: number[]): string {
+function readUtf8(bytes: number[], pos: number[], map: PositionMap): string {
   let text = "";
   for (let k = 0; k < bytes.length; ) {
     const b = bytes[k] as number;
@@ -137,7 +140,7 @@ function readUtf8(bytes: number[], pos: number[], at: number[]): string {
     const min = need === 1 ? 0x80 : need === 2 ? 0x800 : 0x10000;
     const ok = need === 0 || (m === need && cp >= min && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff));
     const ch = ok ? String.fromCodePoint(cp) : "\uFFFD";
-    for (let u = 0; u < ch.length; u++) at.push(pos[k] as number);
+    for (let u = 0; u < ch.length; u++) map.push(text.length + u, pos[k] as number);
     text += ch;
     // A cut sequence is one U+FFFD; an overlong or surrogate one gives one for each byte.
     k += ok ? need + 1 : m < need ? 1 + m : 1;
@@ -151,7 +154,7 @@ function readUtf8(bytes: number[], pos: number[], at: number[]): string {
  */
 function readMessage(line: string, i: number, end: number, out: JournalMessage): ErrorLine | undefined {
   const c = line.charCodeAt(i);
-  if (c === 34) out.text = readString(line, i, out.at);
+  if (c === 34) out.text = readString(line, i, out.map);
   else if (c === 91) {
     const bytes: number[] = [];
     const pos: number[] = [];
@@ -162,8 +165,8 @@ function readMessage(line: string, i: number, end: number, out: JournalMessage):
       bytes.push(v);
       pos.push(i + m.index);
     }
-    out.text = readUtf8(bytes, pos, out.at);
-    out.at.push(end - 1);
+    out.text = readUtf8(bytes, pos, out.map);
+    out.map.push(out.text.length, end - 1);
   } else if (!line.startsWith("null", i)) return error(i, "MESSAGE as a string or an array of byte values");
   return undefined;
 }
@@ -193,7 +196,7 @@ const PRETTY_MESSAGE = /^[ \t]+"MESSAGE"[ \t]*:[ \t]*/;
  */
 export function readJournalJson(line: string): JournalMessage | ErrorLine | undefined {
   failed = undefined;
-  const out: JournalMessage = { at: [], kernel: false };
+  const out: JournalMessage = { map: [], kernel: false };
   const pretty = line.charCodeAt(0) <= 32 ? PRETTY_MESSAGE.exec(line) : null;
   if (pretty) {
     const i = pretty[0].length;

@@ -109,7 +109,7 @@ function ebtMarkAfter(line: string, at: number): boolean {
 
 /** Detects the envelope and parses the message of one line. Never throws. */
 export function parseLine(line: string): LineParse {
-  const { text, envelope, at, error } = unwrapLine(line);
+  const { text, envelope, map: at, error } = unwrapLine(line);
   if (error) return { text, envelope, result: error };
   const result = envelope.bodyStart >= text.length ? SKIP : parseBody(text, envelope.bodyStart);
   if (at && result.kind === "error")

@@ -6,12 +6,27 @@
  * character stood, so positions still point into the line as saved.
  */
 
+/**
+ * Where the characters of a text read out of a line stand in that line, by runs: pairs
+ * `[t0, l0, t1, l1, ...]` (t ascending), `text[i]` for `t_k <= i < t_k+1` being the line's
+ * `l_k + i - t_k`; the last pair maps `text.length` to where the text ends in the line.
+ * A handful of runs per line: cheaper to build than one index per character.
+ */
+export type PositionMap = number[];
+
+/** The index in the line of `text[i]` (`i` up to the text's length) by `map` (see {@link PositionMap}). */
+export function lineIndex(map: PositionMap, i: number): number {
+  let k = map.length - 2;
+  while (k > 0 && (map[k] as number) > i) k -= 2;
+  return (map[k + 1] as number) + Math.min(i, map[map.length - 2] as number) - (map[k] as number);
+}
+
 /** A line without its escape sequences. */
 export interface StrippedLine {
   /** The line's text without escape sequences. */
   text: string;
-  /** `at[i]`: index in the original line of `text[i]`; `at[text.length]`: the original line's length. */
-  at: number[];
+  /** Where its characters stand in the line (empty when not asked for). */
+  map: PositionMap;
 }
 
 /** Index after the escape sequence whose ESC is at `i` (a sequence cut by the line's end ends there). */
@@ -44,19 +59,19 @@ function escapeEnd(line: string, i: number): number {
 
 /**
  * `line` without its escape sequences (see the module comment). `positions` (default true):
- * fill {@link StrippedLine.at}; false leaves it empty (for a whole text, whose positions nobody reads).
+ * fill {@link StrippedLine.map}; false leaves it empty (for a whole text, whose positions nobody reads).
  */
 export function stripEscapes(line: string, positions = true): StrippedLine {
-  const at: number[] = [];
+  const map: PositionMap = [];
   let text = "";
   let from = 0;
   for (let esc = line.indexOf("\x1b"); ; esc = line.indexOf("\x1b", from)) {
     const to = esc < 0 ? line.length : esc;
+    if (positions && to > from) map.push(text.length, from);
     text += line.slice(from, to);
-    if (positions) for (let k = from; k < to; k++) at.push(k);
     if (esc < 0) break;
     from = escapeEnd(line, esc);
   }
-  at.push(line.length);
-  return { text, at };
+  if (positions) map.push(text.length, line.length);
+  return { text, map };
 }

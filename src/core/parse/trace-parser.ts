@@ -311,7 +311,7 @@ export class TraceParser {
     // Only a line that may be coloured or JSON takes the slower way (see `unwrap-line.ts`).
     const u = needsUnwrap(raw, raw.charCodeAt(0)) ? unwrapLine(raw) : undefined;
     const body = u ? u.text : raw;
-    const at = u?.at;
+    const at = u?.map;
     const envelope = u ? u.envelope : detectEnvelope(raw);
     const result =
       u?.error ?? (envelope.bodyStart >= body.length ? SKIP : parseBody(body, envelope.bodyStart, this.fast));

@@ -6,15 +6,15 @@
 import { detectEnvelope, type Envelope } from "./detect-envelope.ts";
 import { readJournalJson } from "./journal-json.ts";
 import type { ErrorLine } from "./parsed-line.ts";
-import { stripEscapes } from "./strip-escapes.ts";
+import { lineIndex, type PositionMap, stripEscapes } from "./strip-escapes.ts";
 
 /** A line ready to be read. */
 export interface UnwrappedLine {
   /** What {@link envelope} indexes: the line, or the text read out of it. */
   text: string;
   envelope: Envelope;
-  /** `at[i]`: index in the line of `text[i]` (`at[text.length]`: the end); undefined when `text` is the line. */
-  at?: number[];
+  /** Where the characters of `text` stand in the line (see {@link PositionMap}); undefined when `text` is the line. */
+  map?: PositionMap;
   /** A damaged JSON record, positioned in the line. */
   error?: ErrorLine;
 }
@@ -32,22 +32,24 @@ export function unwrapLine(line: string): UnwrappedLine {
     return { text: line, envelope: { kind: "bare", bodyStart: 0, kernel: false }, error: json };
   if (json) {
     let text = json.text ?? "";
-    let at = json.at;
+    let map = json.map;
     if (text.includes("\x1b")) {
+      // A coloured message (rare): each character mapped through both, one run each.
       const s = stripEscapes(text);
       text = s.text;
-      at = s.at.map((k) => json.at[k] as number);
+      map = [];
+      for (let i = 0; i <= text.length; i++) map.push(i, lineIndex(json.map, lineIndex(s.map, i)));
     }
     const envelope: Envelope = { kind: "journal-json", bodyStart: 0, kernel: json.kernel };
     if (json.time !== undefined) envelope.time = json.time;
-    return { text, envelope, at };
+    return { text, envelope, map };
   }
   if (line.indexOf("\x1b") < 0) return { text: line, envelope: detectEnvelope(line) };
   const s = stripEscapes(line);
-  return { text: s.text, envelope: detectEnvelope(s.text), at: s.at };
+  return { text: s.text, envelope: detectEnvelope(s.text), map: s.map };
 }
 
-/** The 1-based column in the line of 1-based `column` in the text `at` maps (see {@link UnwrappedLine.at}). */
-export function lineColumn(at: number[] | undefined, column: number): number {
-  return at === undefined ? column : (at[Math.min(column, at.length) - 1] as number) + 1;
+/** The 1-based column in the line of 1-based `column` in the text `map` maps (see {@link UnwrappedLine.map}). */
+export function lineColumn(map: PositionMap | undefined, column: number): number {
+  return map === undefined ? column : lineIndex(map, column - 1) + 1;
 }

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseLine, parseTraceText, unwrapLine } from "../../../src/core/parse/index.ts";
-import { stripEscapes } from "../../../src/core/parse/strip-escapes.ts";
+import { lineIndex, stripEscapes } from "../../../src/core/parse/strip-escapes.ts";
 import { project } from "./project.ts";
 
 const FIELDS =
@@ -24,9 +24,10 @@ describe("stripEscapes", () => {
   ])("%s", (_, line, text) => {
     const s = stripEscapes(line);
     expect(s.text).toBe(text);
-    expect(s.at).toHaveLength(text.length + 1);
-    for (let i = 0; i < text.length; i++) expect(line[s.at[i] as number]).toBe(text[i]);
-    expect(s.at[text.length]).toBe(line.length);
+    for (let i = 0; i < text.length; i++) expect(line[lineIndex(s.map, i)]).toBe(text[i]);
+    expect(lineIndex(s.map, text.length)).toBe(line.length);
+    // One run for each stretch between sequences, not one entry for each character.
+    expect(s.map.length).toBeLessThanOrEqual(2 * (line.split("\x1b").length + 1));
   });
 });
 
@@ -78,9 +79,9 @@ describe("coloured lines", () => {
       const cuts: number[] = [];
       const coloured = lines.map((raw) => {
         const l = raw.replace(/\r$/, "");
-        const { text, envelope, at } = unwrapLine(l);
+        const { text, envelope, map } = unwrapLine(l);
         // A line read out of JSON, or a blank one, stays as it is.
-        if (at || text.trim() === "" || text.charCodeAt(0) === 0) {
+        if (map || text.trim() === "" || text.charCodeAt(0) === 0) {
           cuts.push(-1);
           return raw;
         }

@@ -1,6 +1,7 @@
 /** journalctl -o json / json-seq / json-pretty records: the MESSAGE read as the line, positions in the saved line. */
 import { describe, expect, it } from "vitest";
 import { parseLine, parseTraceText, unwrapLine } from "../../../src/core/parse/index.ts";
+import { lineIndex } from "../../../src/core/parse/strip-escapes.ts";
 
 const FIELDS =
   "IN=eth0 OUT= SRC=198.51.100.2 DST=203.0.113.5 LEN=84 TOS=0x00 PREC=0x00 TTL=63 ID=1 PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=1 ";
@@ -140,5 +141,25 @@ describe("journalctl JSON records", () => {
       ["warning", 7, 14],
     ]);
     expect(r.diagnostics[0]?.hint).toContain("-o json");
+  });
+});
+
+describe("unwrapLine on a JSON record", () => {
+  it("maps every character of MESSAGE, and its end, to the line", () => {
+    const line = String.raw`{"MESSAGE":"a\"b\u00e9\\c\/d","_TRANSPORT":"kernel"}`;
+    const u = unwrapLine(line);
+    expect(u.text).toBe('a"b\u00e9\\c/d');
+    const map = u.map ?? [];
+    const at = [...u.text, ""].map((_, i) => lineIndex(map, i));
+    expect(at.map((k) => line[k])).toEqual(["a", "\\", "b", "\\", "\\", "c", "\\", "d", '"']);
+    expect(at[u.text.length]).toBe(line.indexOf('","_TRANSPORT'));
+  });
+
+  it("reads a MESSAGE that holds colour codes, columns through both", () => {
+    const line = `{"MESSAGE":"\\u001b[1miptable/filter-INPUT ${FIELDS.replace("TTL=63", "TTL=6z3")}\\u001b[0m"}`;
+    const r = parseLine(line);
+    expect(r.text.startsWith("iptable/filter-INPUT IN=")).toBe(true);
+    expect(r.result.kind).toBe("error");
+    if (r.result.kind === "error") expect(line.slice(r.result.column - 1).startsWith("6z3 ")).toBe(true);
   });
 });
