@@ -3,7 +3,8 @@
  * an RS byte) and the MESSAGE line of `-o json-pretty` (one field a line). The message comes out
  * as text with where each of its characters stands in the line (through JSON escapes, or through
  * the array of byte values journald prints for a message that is not UTF-8), so positions still
- * point into the line as saved; with the record's time and host.
+ * point into the line as saved; with the record's time. (`import --anonymize` finds the host,
+ * _HOSTNAME, in `anonymize.ts`.)
  */
 import type { ErrorLine } from "./parsed-line.ts";
 import type { PositionMap } from "./strip-escapes.ts";
@@ -16,8 +17,6 @@ export interface JournalMessage {
   map: PositionMap;
   /** __REALTIME_TIMESTAMP in seconds since the epoch (not on a json-pretty line). */
   time?: number;
-  /** _HOSTNAME. */
-  host?: string;
   /** _TRANSPORT is `kernel`. */
   kernel: boolean;
 }
@@ -196,7 +195,6 @@ const PRETTY_MESSAGE = /^[ \t]+"MESSAGE"[ \t]*:[ \t]*/;
  */
 export function readJournalJson(line: string): JournalMessage | ErrorLine | undefined {
   failed = undefined;
-  const out: JournalMessage = { map: [], kernel: false };
   const pretty = line.charCodeAt(0) <= 32 ? PRETTY_MESSAGE.exec(line) : null;
   if (pretty) {
     const i = pretty[0].length;
@@ -216,6 +214,7 @@ export function readJournalJson(line: string): JournalMessage | ErrorLine | unde
     const c = line.charCodeAt(end);
     if (end < line.length && !(c === 44 && end + 1 === line.length))
       return error(end, "',' or the end of the line after MESSAGE's value");
+    const out: JournalMessage = { map: [], kernel: false };
     return readMessage(line, i, end, out) ?? out;
   }
   let i = line.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -228,14 +227,13 @@ export function readJournalJson(line: string): JournalMessage | ErrorLine | unde
   const end = valueEnd(line, i, 0, fields);
   if (end < 0) return damaged(line, i);
   if (space(line, end) < line.length) return error(space(line, end), "the end of the line after the record");
+  const out: JournalMessage = { map: [], kernel: false };
   const str = (name: string): string | undefined => {
     const at = fields.get(name);
     return at !== undefined && line.charCodeAt(at) === 34 ? readString(line, at, []) : undefined;
   };
   const stamp = str("__REALTIME_TIMESTAMP");
   if (stamp && /^\d{1,17}$/.test(stamp)) out.time = Number(stamp) / 1e6;
-  const host = str("_HOSTNAME");
-  if (host) out.host = host;
   out.kernel = str("_TRANSPORT") === "kernel";
   const m = fields.get("MESSAGE");
   if (m === undefined) return out;
