@@ -1,6 +1,8 @@
 /** journalctl -o json / json-seq / json-pretty records: the MESSAGE read as the line, positions in the saved line. */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseLine, parseTraceText, unwrapLine } from "../../../src/core/parse/index.ts";
+import { readJournalJson } from "../../../src/core/parse/journal-json.ts";
 import { lineIndex } from "../../../src/core/parse/strip-escapes.ts";
 
 const FIELDS =
@@ -161,5 +163,43 @@ describe("unwrapLine on a JSON record", () => {
     expect(r.text.startsWith("iptable/filter-INPUT IN=")).toBe(true);
     expect(r.result.kind).toBe("error");
     if (r.result.kind === "error") expect(line.slice(r.result.column - 1).startsWith("6z3 ")).toBe(true);
+  });
+});
+
+describe("journal JSON records, any content", () => {
+  it("MESSAGE reads as JSON.parse reads it, each character mapped to its source in the line", () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: "grapheme" }),
+        fc.dictionary(fc.string(), fc.jsonValue()),
+        (message, rest) => {
+          const line = JSON.stringify({ ...rest, MESSAGE: message });
+          const r = readJournalJson(line);
+          if (!r || "kind" in r) throw new Error(`not read: ${line}`);
+          expect(r.text).toBe(message);
+          for (let i = 0; i < message.length; i++) {
+            const k = lineIndex(r.map, i);
+            // The character itself, or the backslash of the escape that gave it.
+            expect(line[k] === message[i] || line[k] === "\\").toBe(true);
+          }
+          expect(line[lineIndex(r.map, message.length)]).toBe('"');
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("never throws, on anything that starts like a record", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom("{", '{"', "\x1e", "\x1e{", '\t"MESSAGE" : '),
+        fc.string(),
+        (head, tail) => {
+          const r = readJournalJson(head + tail);
+          if (r && "kind" in r) expect(r.column).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 1000 },
+    );
   });
 });
