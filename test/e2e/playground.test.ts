@@ -18,6 +18,7 @@ import { gzipSync } from "node:zlib";
 import type { Page } from "playwright-core";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateLog } from "../../bench/generate-log.ts";
+import { unwrapLine } from "../../src/core/parse/unwrap-line.ts";
 import { formatRewrite } from "../../src/core/render/format-endpoints.ts";
 import { decodeShare } from "../../src/playground/share-link.ts";
 import { REPO_ROOT, useSite, watchPage } from "./browser.ts";
@@ -193,8 +194,11 @@ describe("playground", () => {
           })),
         );
         expect(steps.map((s) => s.hook)).toEqual(expected[0]?.hooks);
-        const lines = readFileSync(path.join(REPO_ROOT, file), "utf8").split("\n");
-        for (const s of steps) expect(lines.map((l) => l.replace(/\r$/, ""))).toContain(s.raw);
+        // Each line as a reader sees it: a coloured one without its codes, a JSON record as its MESSAGE.
+        const lines = readFileSync(path.join(REPO_ROOT, file), "utf8")
+          .split("\n")
+          .map((l) => unwrapLine(l.replace(/\r$/, "")).text);
+        for (const s of steps) expect(lines).toContain(s.raw);
       }
       expect(watch.problems).toEqual([]);
       expect(

@@ -6,8 +6,10 @@
  * stand-in. One {@link Anonymizer} is used for every file of a lab, so the same original always
  * gets the same stand-in. Pure: text in, text out, map on request.
  */
-import { detectEnvelope } from "../parse/detect-envelope.ts";
+
 import { formatIpv6, ipv4Groups, ipv4Text, parseIpv6 } from "../parse/ipv6.ts";
+import { stripEscapes } from "../parse/strip-escapes.ts";
+import { unwrapLine } from "../parse/unwrap-line.ts";
 import { embeddedIpv4, eui64Mac, type Ipv4Spot, ipv6Scope, withEui64 } from "./ipv6-address.ts";
 
 /** The TEST-NET blocks (RFC 5737), in the order public /24s are given them. */
@@ -48,6 +50,10 @@ const IPV6 =
 // A MAC with one or two hex digits per byte (xtables-monitor drops leading zeros), not part of a longer run.
 const MAC = /(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{1,2}:){5}[0-9A-Fa-f]{1,2}(?![0-9A-Fa-f:])/g;
 // The LOG `MAC=` field: destination, source and EtherType in one colon-separated run.
+/** A journalctl JSON MESSAGE journald stored as bytes (not UTF-8): `"MESSAGE":[102,119,...]`. */
+const JSON_BYTES_MESSAGE = /("MESSAGE"[ \t]*:[ \t]*)\[([\d,\s]*)\]/g;
+/** The host field of a journalctl JSON record (`-o json`, `json-seq`, `json-pretty`). */
+const JSON_HOSTNAME = /"_HOSTNAME"[ \t]*:[ \t]*("(?:[^"\\]|\\.)*")/;
 const MAC_FIELD = /MAC=((?:[0-9a-f]{2}:){13}[0-9a-f]{2})/g;
 
 // xtables-monitor's bridge lines: the link header and the network header as hex bytes, a byte
@@ -293,9 +299,18 @@ export class Anonymizer {
     for (const m of text.matchAll(MAC)) this.mac(m[0]);
   }
 
-  /** `text` with every public address, MAC and known host name replaced. */
+  /**
+   * `text` with every public address, MAC and known host name replaced. Terminal escape sequences
+   * (a coloured log) are removed first, and a journalctl JSON MESSAGE stored as byte values becomes
+   * a string: either would hide what it holds from the replacement.
+   */
   text(text: string): string {
-    let out = text.replace(HEX_FIELD, (_, kind: string, hex: string) => `${kind}${this.hex(kind, hex)}`);
+    let out = text.includes("\x1b") ? stripEscapes(text, false).text : text;
+    out = out.replace(JSON_BYTES_MESSAGE, (_, field: string, list: string) => {
+      const bytes = new Uint8Array(list.split(",").map((b) => Number(b) & 255));
+      return `${field}${JSON.stringify(new TextDecoder().decode(bytes))}`;
+    });
+    out = out.replace(HEX_FIELD, (_, kind: string, hex: string) => `${kind}${this.hex(kind, hex)}`);
     out = out.replace(MAC_FIELD, (_, run: string) => {
       const b = run.split(":");
       return `MAC=${this.mac(b.slice(0, 6).join(":"))}:${this.mac(b.slice(6, 12).join(":"))}:${b.slice(12).join(":")}`;
@@ -326,6 +341,15 @@ export class Anonymizer {
   }
 }
 
+/** A JSON string's text (quotes included in `quoted`), or undefined when it is not valid JSON. */
+function jsonString(quoted: string): string | undefined {
+  try {
+    return JSON.parse(quoted) as string;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A tag after the host in a journal or syslog envelope: `kernel:`, `kernel[0]:`, `xtables-monitor[812]:`. */
 const PROGRAM_TAG = /^[^\s:[\]]+(?:\[\d+\])?:$/;
 
@@ -333,8 +357,9 @@ const PROGRAM_TAG = /^[^\s:[\]]+(?:\[\d+\])?:$/;
  * Host names the log's envelopes print, to anonymise too: the word before the kernel's or a trace
  * tool's tag (`Nov 30 08:31:35 myhost kernel: ...`, journalctl's short-unix, short-full and
  * short-monotonic forms, rsyslog's RFC 3339 form), an RFC 5424 header's HOSTNAME, the host of a
- * ulogd file, and journalctl -o verbose/export's `_HOSTNAME=` field. Each line's envelope is read by
- * the parser's own detector, so every envelope it reads is covered.
+ * ulogd file, journalctl -o verbose/export's `_HOSTNAME=` field and its JSON forms' `"_HOSTNAME"`.
+ * Each line's envelope is read by the parser's own reader (colour codes too), so every envelope it
+ * reads is covered.
  */
 export function envelopeHostnames(log: string): string[] {
   const found = new Set<string>();
@@ -342,13 +367,13 @@ export function envelopeHostnames(log: string): string[] {
     if (name && name !== "-") found.add(name);
   };
   for (const raw of log.split("\n")) {
-    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
-    const field = /^\s*_HOSTNAME=(\S+)/.exec(line);
-    if (field) {
-      add(field[1]);
+    const field = /^\s*_HOSTNAME=(\S+)/.exec(raw);
+    const json = field ? undefined : JSON_HOSTNAME.exec(raw);
+    if (field || json) {
+      add(field ? field[1] : jsonString(json?.[1] as string));
       continue;
     }
-    const envelope = detectEnvelope(line);
+    const { text: line, envelope } = unwrapLine(raw.endsWith("\r") ? raw.slice(0, -1) : raw);
     if (envelope.bodyStart === 0) continue;
     const words = line.slice(0, envelope.bodyStart).trim().split(/\s+/);
     if (envelope.hostAt !== undefined) {

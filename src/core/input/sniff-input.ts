@@ -81,7 +81,7 @@ export function sniffInput(head: Uint8Array): InputKind {
   let firstNul = -1;
   let evenNul = 0;
   let oddNul = 0;
-  /** Control bytes other than NUL, tab, line ends, form feed and escape: text has none. */
+  /** Control bytes other than NUL, tab, line ends, form feed, escape (colours) and RS (journalctl -o json-seq): text has none. */
   let controls = 0;
   let firstControl = -1;
   for (let i = 0; i < n; i++) {
@@ -90,7 +90,7 @@ export function sniffInput(head: Uint8Array): InputKind {
       if (firstNul < 0) firstNul = i;
       if (i & 1) oddNul++;
       else evenNul++;
-    } else if (b < 0x20 && b !== 9 && b !== 10 && b !== 12 && b !== 13 && b !== 0x1b) {
+    } else if (b < 0x20 && b !== 9 && b !== 10 && b !== 12 && b !== 13 && b !== 0x1b && b !== 0x1e) {
       controls++;
       if (firstControl < 0) firstControl = i;
     }

@@ -151,7 +151,11 @@ export interface TraceEvent {
   prefix: string;
   /** Which format the line was in. */
   source: EventSource;
-  /** The whole input line, verbatim (without the trailing newline). */
+  /**
+   * The whole input line (without the trailing newline) as a reader sees it: verbatim, except
+   * that a coloured line has lost its terminal escape sequences and a journalctl JSON record is
+   * its MESSAGE (see `parse/unwrap-line.ts`); {@link position} stays in the line as saved.
+   */
   raw: string;
   /** Where the line is in its file. */
   position: SourcePosition;

@@ -25,6 +25,7 @@ export const ENVELOPES = [
   "ulogd",
   "logread",
   "busybox",
+  "journal-json",
 ] as const;
 /** One of {@link ENVELOPES}. */
 export type EnvelopeKind = (typeof ENVELOPES)[number];

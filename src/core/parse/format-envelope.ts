@@ -73,6 +73,13 @@ export function formatEnvelope(kind: EnvelopeKind, message: string, options: Env
       return `${DAYS[d.getUTCDay()]} ${syslogDate} ${d.getUTCFullYear()} kern.${levels[level] ?? "debug"} kernel: ${stamp} ${message}`;
     case "busybox":
       return `${syslogDate} ${host} kern.${levels[level] ?? "debug"} kernel: ${message}`;
+    case "journal-json":
+      return JSON.stringify({
+        __REALTIME_TIMESTAMP: String(Math.round(epoch * 1e6)),
+        _HOSTNAME: host,
+        _TRANSPORT: "kernel",
+        MESSAGE: message,
+      });
     case "rfc5424":
       return `<${level}>1 ${date}T${clock}.${micros}+00:00 ${host} kernel - - - ${message}`;
   }

@@ -33,6 +33,7 @@ export { normalizeChain, type PrefixMap, prefixToHook } from "./prefix-to-hook.t
 export { forEachLine, type LineOptions, lineBatches, MAX_LINE_BYTES } from "./split-lines.ts";
 export { icmpTypeName, summarizeEvent, summarizePacket, tcpFlagName } from "./summarize-packet.ts";
 export { type PacketLineOrder, type ParseOptions, TraceParser, type UnknownPrefix } from "./trace-parser.ts";
+export { lineColumn, type UnwrappedLine, unwrapLine } from "./unwrap-line.ts";
 
 /** Collects packets and flows from a {@link TraceParser}. */
 function collector(): { onPacket: (p: Packet, f: FlowAssignment) => void; packets: Packet[]; flows: Flow[] } {

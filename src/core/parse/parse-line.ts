@@ -2,7 +2,7 @@
  * Reads one line of any supported format: finds the envelope, then tries the
  * line formats (legacy TRACE, xtables-monitor, nft monitor, ebtables, LOG).
  */
-import { detectEnvelope, type Envelope } from "./detect-envelope.ts";
+import type { Envelope } from "./detect-envelope.ts";
 import type { LogFieldMemo } from "./log-field-memo.ts";
 import { parseEbtLine } from "./parse-ebt-line.ts";
 import { parseLogLine } from "./parse-log-line.ts";
@@ -11,10 +11,14 @@ import { parseTraceLine } from "./parse-trace-line.ts";
 import { parseXtablesMonitorLine } from "./parse-xtables-monitor.ts";
 import { type ParsedLine, SKIP } from "./parsed-line.ts";
 import { findFieldsStart } from "./read-log-fields.ts";
+import { lineColumn, unwrapLine } from "./unwrap-line.ts";
 
 /** A parsed line and its envelope. */
 export interface LineParse {
+  /** What the envelope indexes: the line, without its colour codes, or a JSON record's MESSAGE (see `unwrap-line.ts`). */
+  text: string;
   envelope: Envelope;
+  /** Columns are the line's (mapped back from {@link text}). */
   result: ParsedLine;
 }
 
@@ -25,10 +29,6 @@ export interface LineParse {
  */
 export function parseBody(line: string, bodyStart: number, fast: boolean | LogFieldMemo = true): ParsedLine {
   const c = line.charCodeAt(bodyStart);
-  if (c === 123 /* { */) {
-    const json = journalJson(line, bodyStart);
-    if (json) return json;
-  }
   if (c === 84 /* T */) {
     const r = parseTraceLine(line, bodyStart);
     if (r.kind !== "skip") return r;
@@ -54,27 +54,6 @@ export function parseBody(line: string, bodyStart: number, fast: boolean | LogFi
     if (e.kind !== "skip") return e;
   }
   return r;
-}
-
-/**
- * A `journalctl -o json` record whose message is a netfilter line: an error (counted once
- * for all such lines), since the message sits inside JSON with its characters escaped.
- */
-function journalJson(line: string, bodyStart: number): ParsedLine | undefined {
-  const at = line.indexOf('"MESSAGE":', bodyStart);
-  if (
-    at < 0 ||
-    (line.indexOf("IN=", at) < 0 && line.indexOf("trace id ", at) < 0 && line.indexOf("TRACE:", at) < 0)
-  )
-    return undefined;
-  return {
-    kind: "error",
-    group: "journal-json",
-    column: at + 1,
-    message:
-      "expected kernel log text, found journalctl JSON records holding netfilter lines: they were not read",
-    hint: "export the log as text: journalctl -k -o short-iso-precise (or -o cat) > kernel.log",
-  };
 }
 
 /** How the tails ebt_log adds with `pr_cont` start (`--log-ip`, `--log-ip6`, `--log-arp`). */
@@ -130,7 +109,15 @@ function ebtMarkAfter(line: string, at: number): boolean {
 
 /** Detects the envelope and parses the message of one line. Never throws. */
 export function parseLine(line: string): LineParse {
-  const envelope = detectEnvelope(line);
-  if (envelope.bodyStart >= line.length) return { envelope, result: SKIP };
-  return { envelope, result: parseBody(line, envelope.bodyStart) };
+  const { text, envelope, map: at, error } = unwrapLine(line);
+  if (error) return { text, envelope, result: error };
+  const result = envelope.bodyStart >= text.length ? SKIP : parseBody(text, envelope.bodyStart);
+  if (at && result.kind === "error")
+    return { text, envelope, result: { ...result, column: lineColumn(at, result.column) } };
+  if (at && result.kind === "event") {
+    const w = result.warning;
+    if (w)
+      return { text, envelope, result: { ...result, warning: { ...w, column: lineColumn(at, w.column) } } };
+  }
+  return { text, envelope, result };
 }

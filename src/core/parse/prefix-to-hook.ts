@@ -32,7 +32,23 @@ const FAMILY_TAGS: Record<string, Family> = {
   arp: "arp",
 };
 
+/** The family a tag names (an own key only: `constructor` is no tag), or undefined. */
+function familyTag(word: string | undefined): Family | undefined {
+  const w = (word ?? "").toLowerCase();
+  return Object.hasOwn(FAMILY_TAGS, w) ? FAMILY_TAGS[w] : undefined;
+}
+
 const TABLES = ["raw", "mangle", "nat", "filter", "broute", "security"] as const;
+
+/** The chains each iptables/ebtables table has: a table and a chain written apart must be one of these. */
+const TABLE_CHAINS = new Map<string, string[]>([
+  ["raw", ["PREROUTING", "OUTPUT"]],
+  ["mangle", ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"]],
+  ["nat", ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"]],
+  ["filter", ["INPUT", "FORWARD", "OUTPUT"]],
+  ["security", ["INPUT", "FORWARD", "OUTPUT"]],
+  ["broute", ["BROUTING"]],
+]);
 
 /** Short forms people write for chains (the kernel truncates prefixes to 29 characters). */
 const CHAIN_ABBREVIATIONS: Record<string, Chain> = {
@@ -118,7 +134,7 @@ export function prefixToHook(prefix: string, options: PrefixToHookOptions = {}):
       // `iptable-raw-PREROUTE` style: the family tag glued with a dash.
       const dash = seg.indexOf("-");
       if (dash > 0) {
-        const tag = FAMILY_TAGS[seg.slice(0, dash).toLowerCase()];
+        const tag = familyTag(seg.slice(0, dash));
         const rest = tag ? splitTableChain(seg.slice(dash + 1)) : undefined;
         if (tag && rest) {
           tc = rest;
@@ -127,13 +143,45 @@ export function prefixToHook(prefix: string, options: PrefixToHookOptions = {}):
       }
     }
     if (!tc) continue;
-    if (!family && words.length > 1) family = FAMILY_TAGS[(words[words.length - 2] as string).toLowerCase()];
-    if (!family && i > 0) family = FAMILY_TAGS[lastWord(segs[i - 1] as string).toLowerCase()];
+    if (!family && words.length > 1) family = familyTag(words[words.length - 2]);
+    if (!family && i > 0) family = familyTag(lastWord(segs[i - 1] as string));
     if (!family)
       family = tc.table === "broute" || tc.chain === "BROUTING" ? "bridge" : (options.defaultFamily ?? "ip");
     return hookId(family, tc.table, tc.chain);
   }
-  return undefined;
+  return apartHook(trimmed, options.defaultFamily ?? "ip");
+}
+
+/** A chain word written apart from its table: a full name, or an abbreviation that is no English word. */
+function apartChain(word: string): Chain | undefined {
+  const w = word.toUpperCase();
+  if ((CHAINS as readonly string[]).includes(w)) return w as Chain;
+  return w === "PREROUTE" || w === "POSTROUTE" || w === "FWD" ? CHAIN_ABBREVIATIONS[w] : undefined;
+}
+
+/**
+ * Table and chain written by hand as the last two words or `/`- or `:`-separated parts, either
+ * order, brackets and trailing punctuation ignored (`filter/FORWARD: `, `[filter:FORWARD] `,
+ * `nat PREROUTING `, `FORWARD:filter`, `ip6tables filter INPUT: `), a family tag before them.
+ * Stricter than the glued forms, since free text has words too: full table names, full chain
+ * names (or PREROUTE, POSTROUTE, FWD), and a chain that table has.
+ */
+function apartHook(trimmed: string, defaultFamily: Family): HookId | undefined {
+  const words = trimmed
+    .split(/[\s/:]+/)
+    .map((w) => w.replace(/^[[(<{]+|[\]):>}.,;!]+$/g, ""))
+    .filter((w) => w.length > 0);
+  const n = words.length;
+  if (n < 2) return undefined;
+  const [a, b] = [words[n - 2] as string, words[n - 1] as string];
+  let table = a.toLowerCase();
+  let chain = apartChain(b);
+  if (!TABLE_CHAINS.has(table) || !chain) {
+    table = b.toLowerCase();
+    chain = apartChain(a);
+  }
+  if (!chain || !TABLE_CHAINS.get(table)?.includes(chain)) return undefined;
+  return hookId(familyTag(words[n - 3]) ?? (table === "broute" ? "bridge" : defaultFamily), table, chain);
 }
 
 /**
@@ -144,7 +192,7 @@ function nftPrefixHook(segs: string[]): HookId | undefined {
   const at = segs.length - 4;
   if (at < 0 || segs[at] !== "nft") return undefined;
   const [, family, table, chain] = segs.slice(at) as [string, string, string, string];
-  const fam = FAMILY_TAGS[family.toLowerCase()] ?? (family === "inet" ? "ip" : undefined);
+  const fam = familyTag(family) ?? (family === "inet" ? "ip" : undefined);
   if (!fam || !/^[\w.-]+$/.test(table) || !/^[\w.-]+$/.test(chain)) return undefined;
   return `${fam}:${table}:${chain}`;
 }

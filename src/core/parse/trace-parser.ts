@@ -14,6 +14,7 @@ import { parseBody } from "./parse-line.ts";
 import { SKIP } from "./parsed-line.ts";
 import { createPrefixResolver, type PrefixMap } from "./prefix-to-hook.ts";
 import { readLongLineMark } from "./split-lines.ts";
+import { lineColumn, needsUnwrap, unwrapLine } from "./unwrap-line.ts";
 
 /** Where xtables-monitor prints `PACKET:` lines relative to a trace's TRACE lines. */
 export type PacketLineOrder = "before" | "after";
@@ -315,8 +316,13 @@ export class TraceParser {
         return;
       }
     }
-    const envelope = detectEnvelope(raw);
-    const result = envelope.bodyStart >= raw.length ? SKIP : parseBody(raw, envelope.bodyStart, this.fast);
+    // Only a line that may be coloured or JSON takes the slower way (see `unwrap-line.ts`).
+    const u = needsUnwrap(raw, raw.charCodeAt(0)) ? unwrapLine(raw) : undefined;
+    const body = u ? u.text : raw;
+    const at = u?.map;
+    const envelope = u ? u.envelope : detectEnvelope(raw);
+    const result =
+      u?.error ?? (envelope.bodyStart >= body.length ? SKIP : parseBody(body, envelope.bodyStart, this.fast));
     const held = this.held;
     if (held) {
       this.held = undefined;
@@ -337,7 +343,7 @@ export class TraceParser {
         return;
       case "error": {
         if (!counted) return;
-        const position = { file: this.file, line: this.lineNo, column: result.column };
+        const position = { file: this.file, line: this.lineNo, column: lineColumn(at, result.column) };
         if (result.group !== undefined) {
           // Counted with the unknown prefixes, under a key no prefix can be (the parallel parse merges both alike).
           const name = `${GROUP_MARK}${result.message}`;
@@ -387,13 +393,13 @@ export class TraceParser {
         severity: "warning",
         message: warning.message,
         ...(warning.hint ? { hint: warning.hint } : {}),
-        position: { file: this.file, line: this.lineNo, column: warning.column },
+        position: { file: this.file, line: this.lineNo, column: lineColumn(at, warning.column) },
       });
     // Every parser gives each event its own position object: fill it in.
     const pos = ev.position;
     pos.file = this.file;
     pos.line = this.lineNo;
-    pos.column = envelope.bodyStart + 1;
+    pos.column = lineColumn(at, envelope.bodyStart + 1);
     if (envelope.time !== undefined) ev.time = envelope.time;
     ev.envelope = envelope.kind;
     if ((ev.hook as string) === "") {
@@ -401,7 +407,7 @@ export class TraceParser {
         this.resolve(ev.prefix, result.familyHint) ??
         (this.choices.size ? this.choose(ev.prefix, ev.in, ev.out) : undefined);
       if (!hook) {
-        if (counted) this.unknownPrefix(ev.prefix, envelope.bodyStart + 1);
+        if (counted) this.unknownPrefix(ev.prefix, pos.column);
         return;
       }
       // A prefix that says `iptable/...` on an IPv6 packet is ip6tables.

@@ -12,6 +12,7 @@ import { checkLab } from "../../../src/cli/check-command.ts";
 import { parseNamedAddress, readMaterial, writePlan } from "../../../src/cli/import-command.ts";
 import { formatDiagnostic } from "../../../src/core/diagnostics/format-diagnostic.ts";
 import { type ImportMaterial, planImport } from "../../../src/core/import/plan-import.ts";
+import { parseTraceText } from "../../../src/core/parse/index.ts";
 import { readTraceFolder } from "../../../src/core/trace-file/read-trace-folder.ts";
 import { rulesetDigest } from "../../../src/core/trace-file/ruleset-pins.ts";
 
@@ -535,6 +536,60 @@ describe("packetwalk import --anonymize on a plain dmesg log", () => {
     expect(texts.join("\n")).toContain(`"root@docker-host"`);
     for (const t of texts) expect(t).not.toContain("prod-docker-9");
     expect(p.map?.hostnames).toEqual({ "prod-docker-9": "docker-host" });
+  });
+});
+
+describe("packetwalk import --anonymize on a journalctl -o json log", () => {
+  it("replaces the record's _HOSTNAME and the public addresses, also in a MESSAGE stored as bytes, and the lab still checks", () => {
+    const args = JSON.parse(readFileSync(join(ROOT, "web-to-peer", "args.json"), "utf8")) as Args;
+    const raw = readMaterial(join(ROOT, "web-to-peer", "input"), {}, () => "");
+    const PUBLIC = "81.2.69.";
+    // Each dmesg line as journalctl -k -o json prints its record; the second one's MESSAGE as byte values.
+    const log = raw.log
+      .split("\n")
+      .filter((l) => l.startsWith("["))
+      .map((l, i) => {
+        const m = /^\[\s*(\d+)\.(\d+)\] (.*)$/.exec(l) as RegExpExecArray;
+        const text = (m[3] as string).replaceAll("203.0.113.", PUBLIC);
+        const message = i === 1 ? [...Buffer.from(text, "utf8")] : text;
+        return JSON.stringify({
+          __REALTIME_TIMESTAMP: String(1796093000000000 + Number(m[1]) * 1e6 + Number(m[2])),
+          _TRANSPORT: "kernel",
+          MESSAGE: message,
+          _HOSTNAME: "prod-docker-8",
+        });
+      })
+      .join("\n");
+    expect(log).toContain("prod-docker-8");
+    const material: ImportMaterial = { ...raw, log, command: raw.command?.replaceAll("203.0.113.", PUBLIC) };
+    const p = plan(
+      material,
+      { ...args, peers: args.peers.map((x) => x.replaceAll("203.0.113.", PUBLIC)) },
+      true,
+    );
+    expect(p.questions).toEqual([]);
+    expect(p.map?.hostnames).toEqual({ "prod-docker-8": "docker-host" });
+    const out = join(tmp, "anon-journal-json", args.lab);
+    writePlan(p, out);
+    for (const f of filesUnder(out)) {
+      const text = readFileSync(join(out, f), "utf8");
+      expect(text, f).not.toContain("prod-docker-8");
+      expect(text, f).not.toContain(PUBLIC);
+    }
+    const folder = readTraceFolder(out);
+    expect(folder.errors).toEqual([]);
+    // The anonymised JSON log is read: every record, the one that held bytes too.
+    expect(folder.traces.length).toBeGreaterThan(0);
+    let events = 0;
+    for (const t of folder.traces) {
+      expect(t.text.startsWith("{")).toBe(true);
+      const parsed = parseTraceText(t.text, { prefixMap: t.prefixMap });
+      expect(parsed.diagnostics).toEqual([]);
+      expect(parsed.skippedLines).toBe(0);
+      events += parsed.packets.reduce((n, pk) => n + pk.events.length, 0);
+    }
+    expect(events).toBe(log.split("\n").length);
+    for (const r of checkLab(out)) expect(r.report, r.report).toBe("");
   });
 });
 

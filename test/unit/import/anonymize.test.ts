@@ -139,6 +139,29 @@ describe("Anonymizer", () => {
     );
   });
 
+  it("finds the host of journalctl's JSON forms and leaves nothing of it, nor of a byte-array MESSAGE's address", () => {
+    const message = "fw/iptable/filter-INPUT IN=eth0 OUT= SRC=81.2.69.20 DST=10.0.0.2 PROTO=ICMP ";
+    const bytes = JSON.stringify([...Buffer.from(message.replace("fw", "r\xe9seau"), "latin1")]);
+    const log = [
+      `{"__REALTIME_TIMESTAMP":"1796093523958230","_HOSTNAME":"prod-db-7","MESSAGE":${JSON.stringify(message)}}`,
+      `\x1e{"_HOSTNAME":"prod-db-7","MESSAGE":${bytes}}`,
+      '\t"_HOSTNAME" : "prod-db-7",',
+    ].join("\n");
+    for (const line of log.split("\n")) expect(envelopeHostnames(line), line).toEqual(["prod-db-7"]);
+    const out = new Anonymizer(envelopeHostnames(log)).text(log);
+    expect(out).not.toContain("prod-db-7");
+    expect(out).not.toContain("81.2.69.20");
+    // The byte array became a string (its invalid byte U+FFFD), with the address's stand-in in it.
+    expect(out).toContain('"MESSAGE":"r\uFFFDseau/iptable/filter-INPUT IN=eth0 OUT= SRC=');
+  });
+
+  it("finds the host of a coloured journal line and leaves neither the host nor the codes", () => {
+    const log =
+      "2026-12-01T02:52:03.958230+0000 \x1b[1mprod-db-7\x1b[0m kernel: \x1b[0;1;39mfw IN=eth0 OUT= SRC=81.2.69.20 \x1b[0m";
+    expect(envelopeHostnames(log)).toEqual(["prod-db-7"]);
+    const out = new Anonymizer(envelopeHostnames(log)).text(log);
+    expect(out).toBe("2026-12-01T02:52:03.958230+0000 docker-host kernel: fw IN=eth0 OUT= SRC=203.0.113.20 ");
+  });
   it("replaces public IPv6 addresses by documentation ones, one /48 for each, in the form they were written", () => {
     const a = new Anonymizer();
     const log =

@@ -51,8 +51,8 @@ async function linesOf(chunks: AsyncIterable<Uint8Array | string>): Promise<stri
 }
 
 /** A syslog file's head as a crash leaves it: text, a run of zero bytes, text again. */
-function crashRun(): Uint8Array {
-  const text = new TextEncoder().encode(LOG.slice(0, 120));
+function crashRun(log = LOG): Uint8Array {
+  const text = new TextEncoder().encode(log.slice(0, 120));
   const out = new Uint8Array(512);
   out.set(text);
   out.set(text.subarray(0, 100), 412);
@@ -86,6 +86,9 @@ describe("sniffInput", () => {
     ],
     // rsyslog writing through a power loss leaves a run of zero bytes among the lines.
     ["a syslog file with a run of zero bytes", crashRun(), "text"],
+    // journalctl -o json-seq starts each record with RS; a coloured dmesg has ESC bytes.
+    ["json-seq records with a run of zero bytes", crashRun(`\x1e{"MESSAGE":"${LOG.slice(0, 100)}`), "text"],
+    ["a coloured dmesg with a run of zero bytes", crashRun(`\x1b[32m[  1.5] \x1b[0m${LOG}`), "text"],
   ];
   for (const [name, head, kind, says] of cases) {
     it(`${name}: ${kind}`, () => {

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { detectEnvelope, ENVELOPES, formatEnvelope, parseTraceText } from "../../../src/core/parse/index.ts";
+import { ENVELOPES, formatEnvelope, parseTraceText, unwrapLine } from "../../../src/core/parse/index.ts";
 import { project } from "./project.ts";
 
 const root = join(import.meta.dirname, "../../fixtures/parse");
@@ -18,9 +18,8 @@ function rewrap(text: string, kind: (typeof ENVELOPES)[number], eol = "\n"): str
     .split("\n")
     .filter((l) => l.length > 0)
     .map((raw, i) => {
-      const l = raw.replace(/\r$/, "");
-      const env = detectEnvelope(l);
-      return formatEnvelope(kind, l.slice(env.bodyStart), {
+      const { text, envelope } = unwrapLine(raw.replace(/\r$/, ""));
+      return formatEnvelope(kind, text.slice(envelope.bodyStart), {
         uptime: 100 + i / 1000,
         epoch: 1_795_000_000 + i / 1000,
       });

@@ -30,6 +30,67 @@ describe("prefix to hook", () => {
     expect(prefixToHook(prefix)).toBe(hook);
   });
 
+  it.each([
+    ["filter/FORWARD: ", "ip:filter:FORWARD"],
+    ["[filter:FORWARD] ", "ip:filter:FORWARD"],
+    ["(nat/POSTROUTING) ", "ip:nat:POSTROUTING"],
+    ["<mangle PREROUTING> ", "ip:mangle:PREROUTING"],
+    ["nat PREROUTING ", "ip:nat:PREROUTING"],
+    ["NAT prerouting: ", "ip:nat:PREROUTING"],
+    ["FORWARD:filter", "ip:filter:FORWARD"],
+    ["INPUT filter: ", "ip:filter:INPUT"],
+    ["ip6tables filter INPUT: ", "ip6:filter:INPUT"],
+    ["iptables/nat/POSTROUTE ", "ip:nat:POSTROUTING"],
+    ["ebtables filter FORWARD ", "bridge:filter:FORWARD"],
+    ["host-a: broute BROUTING ", "bridge:broute:BROUTING"],
+    ["fw raw/PREROUTING> ", "ip:raw:PREROUTING"],
+    ["security FWD ", "ip:security:FORWARD"],
+  ])("table and chain written apart: %s -> %s", (prefix, hook) => {
+    expect(prefixToHook(prefix)).toBe(hook);
+    // The family tag, when the prefix names none, is the caller's (ip6 for IPv6 packets).
+    if (!/tables|broute/.test(prefix))
+      expect(prefixToHook(prefix, { defaultFamily: "ip6" })).toBe(hook.replace(/^ip:/, "ip6:"));
+  });
+
+  it.each([
+    "IN=",
+    "DROP: ",
+    "ufw block",
+    "[UFW BLOCK] ",
+    "FORWARD: ",
+    "[INPUT] ",
+    "filter ",
+    "nat",
+    // A chain the table does not have.
+    "raw INPUT ",
+    "filter/PREROUTING: ",
+    // Short chain words are English words apart from a table: only the glued forms take them.
+    "filter in ",
+    "nat out: ",
+    "filter pre ",
+    // Table and chain not last: free text around names.
+    "filter INPUT dropped ",
+    // Words that are an object's keys, not family tags.
+    "constructor nat ",
+    "toString INPUT ",
+  ])("keeps %j unknown", (prefix) => {
+    expect(prefixToHook(prefix)).toBeUndefined();
+  });
+
+  it("reads a family word that is an object's key as no family (it made no hook id before)", () => {
+    expect(prefixToHook("constructor filter-INPUT")).toBe("ip:filter:INPUT");
+    expect(prefixToHook("__proto__/filter-INPUT")).toBe("ip:filter:INPUT");
+    expect(prefixToHook("pw/nft/constructor/t/c")).toBeUndefined();
+  });
+
+  it("reads a LOG line whose hand-written prefix holds ':' and brackets", () => {
+    const r = parseTraceText(
+      `[  100.123456] [filter:FORWARD] ${LOG}\n[  100.123457] iptables filter INPUT: ${LOG}`,
+    );
+    expect(r.diagnostics).toEqual([]);
+    expect(r.packets[0]?.hooks).toEqual(["ip:filter:FORWARD", "ip:filter:INPUT"]);
+  });
+
   it("returns undefined for unknown prefixes and honours a user map", () => {
     expect(prefixToHook("DROPPED: ")).toBeUndefined();
     expect(prefixToHook("fw-in", { prefixMap: { "fw-in": "ip:filter:INPUT" } })).toBe("ip:filter:INPUT");

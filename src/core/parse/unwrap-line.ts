@@ -1,0 +1,55 @@
+/**
+ * The text a line's envelope and message are read from: the line itself, the line without the
+ * terminal escape sequences a coloured log holds, or the MESSAGE of a journalctl JSON record;
+ * with where each of its characters stands in the line, for positions.
+ */
+import { detectEnvelope, type Envelope } from "./detect-envelope.ts";
+import { readJournalJson } from "./journal-json.ts";
+import type { ErrorLine } from "./parsed-line.ts";
+import { lineIndex, type PositionMap, stripEscapes } from "./strip-escapes.ts";
+
+/** A line ready to be read. */
+export interface UnwrappedLine {
+  /** What {@link envelope} indexes: the line, or the text read out of it. */
+  text: string;
+  envelope: Envelope;
+  /** Where the characters of `text` stand in the line (see {@link PositionMap}); undefined when `text` is the line. */
+  map?: PositionMap;
+  /** A damaged JSON record, positioned in the line. */
+  error?: ErrorLine;
+}
+
+/** Whether {@link unwrapLine} can find more than {@link detectEnvelope} on a line starting with `c0`, of `line`. */
+export function needsUnwrap(line: string, c0: number): boolean {
+  return c0 === 123 || c0 <= 32 || c0 === 0xfeff || line.indexOf("\x1b") >= 0;
+}
+
+/** Reads what wraps `line` (without its newline and trailing `\r`). Never throws. */
+export function unwrapLine(line: string): UnwrappedLine {
+  const c0 = line.charCodeAt(0);
+  const json = c0 === 123 || c0 <= 32 || c0 === 0xfeff ? readJournalJson(line) : undefined;
+  if (json && "kind" in json)
+    return { text: line, envelope: { kind: "bare", bodyStart: 0, kernel: false }, error: json };
+  if (json) {
+    let text = json.text ?? "";
+    let map = json.map;
+    if (text.includes("\x1b")) {
+      // A coloured message (rare): each character mapped through both, one run each.
+      const s = stripEscapes(text);
+      text = s.text;
+      map = [];
+      for (let i = 0; i <= text.length; i++) map.push(i, lineIndex(json.map, lineIndex(s.map, i)));
+    }
+    const envelope: Envelope = { kind: "journal-json", bodyStart: 0, kernel: json.kernel };
+    if (json.time !== undefined) envelope.time = json.time;
+    return { text, envelope, map };
+  }
+  if (line.indexOf("\x1b") < 0) return { text: line, envelope: detectEnvelope(line) };
+  const s = stripEscapes(line);
+  return { text: s.text, envelope: detectEnvelope(s.text), map: s.map };
+}
+
+/** The 1-based column in the line of 1-based `column` in the text `map` maps (see {@link UnwrappedLine.map}). */
+export function lineColumn(map: PositionMap | undefined, column: number): number {
+  return map === undefined ? column : lineIndex(map, column - 1) + 1;
+}
