@@ -14,6 +14,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -146,6 +147,43 @@ describe.skipIf(why !== undefined)("capture --host against the lab's host namesp
     expect(traces[1]?.lines.some((line) => line.includes("pwh1/iptable/filter-OUTPUT"))).toBe(true);
     // The rules were saved while installed, ip6tables' included.
     expect(traces[0]?.material?.["ip6tables-save.txt"]).toContain("--comment pw-h1 -j LOG --log-prefix");
+    expect(await hostRules()).toEqual(rulesBefore);
+  });
+
+  it("a host without ip6tables still records IPv4, with a note, and is left as it was", async () => {
+    const rulesBefore = await hostRules();
+    // Every tool the capture runs, except the ip6tables family: as on a host without it.
+    const bin = mkdtempSync(join(scratch, "no-ip6tables-"));
+    const tools = ["ip", "iptables", "iptables-save", "iptables-restore", "ebtables", "ebtables-save"];
+    for (const tool of [...tools, "nft", "ping", "sysctl", "uname", "bridge"]) {
+      const found = (await runCommand(["sh", "-c", `command -v ${tool}`])).stdout.trim();
+      symlinkSync(found, join(bin, tool));
+    }
+    const path = process.env.PATH;
+    process.env.PATH = bin;
+    const progress: string[] = [];
+    let traces: Awaited<ReturnType<typeof captureHost>>;
+    try {
+      traces = await captureHost({
+        containers: [{ name: names.c1, ip: LAB.c1Ip }],
+        netns: names.host,
+        execIn,
+        runId: "h6",
+        progress: (m) => progress.push(m),
+      });
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(progress).toContainEqual(
+      expect.stringMatching(
+        /^note: IPv6 is not logged: ip6tables-restore does not run \(.+\); the IPv4 rules go in as planned$/,
+      ),
+    );
+    expect(traces.map((t) => [t.scenario, t.lines.length > 0])).toEqual([
+      ["host-to-container", true],
+      ["container-to-host", true],
+    ]);
+    expect(traces[0]?.material?.["ip6tables-save.txt"]).toBeUndefined();
     expect(await hostRules()).toEqual(rulesBefore);
   });
 
