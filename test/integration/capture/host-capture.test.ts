@@ -88,6 +88,17 @@ async function addIpv6(): Promise<void> {
   await nx(host, ["ip6tables-restore"], docker6Ruleset());
 }
 
+/** Runs `run` with `PATH` set to `path` (the tools the capture finds, `ip netns exec` included), then puts it back. */
+async function withPath<T>(path: string, run: () => Promise<T>): Promise<T> {
+  const before = process.env.PATH;
+  process.env.PATH = path;
+  try {
+    return await run();
+  } finally {
+    process.env.PATH = before;
+  }
+}
+
 /** Every rule of the lab's host namespace, in each tool's own listing, without counters or timestamps. */
 async function hostRules(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
@@ -159,21 +170,16 @@ describe.skipIf(why !== undefined)("capture --host against the lab's host namesp
       const found = (await runCommand(["sh", "-c", `command -v ${tool}`])).stdout.trim();
       symlinkSync(found, join(bin, tool));
     }
-    const path = process.env.PATH;
-    process.env.PATH = bin;
     const progress: string[] = [];
-    let traces: Awaited<ReturnType<typeof captureHost>>;
-    try {
-      traces = await captureHost({
+    const traces = await withPath(bin, () =>
+      captureHost({
         containers: [{ name: names.c1, ip: LAB.c1Ip }],
         netns: names.host,
         execIn,
         runId: "h6",
         progress: (m) => progress.push(m),
-      });
-    } finally {
-      process.env.PATH = path;
-    }
+      }),
+    );
     expect(progress).toContainEqual(
       expect.stringMatching(
         /^note: IPv6 is not logged: ip6tables-restore does not run \(.+\); the IPv4 rules go in as planned$/,
@@ -263,15 +269,11 @@ describe.skipIf(why !== undefined)("capture --host against the lab's host namesp
       `#!/bin/sh\ncase "$*" in *"-I POSTROUTING"*IPv6*) echo "refused by the test" >&2; exit 1;; esac\nexec ${real} "$@"\n`,
     );
     chmodSync(join(shim, "ebtables"), 0o755);
-    const path = process.env.PATH;
-    process.env.PATH = `${shim}:${path}`;
-    try {
-      await expect(
+    await expect(
+      withPath(`${shim}:${process.env.PATH}`, () =>
         captureHost({ containers: containers6, netns: names.host, execIn, runId: "h3" }),
-      ).rejects.toThrow(/ebtables -t nat -I POSTROUTING 2 .*refused by the test/);
-    } finally {
-      process.env.PATH = path;
-    }
+      ),
+    ).rejects.toThrow(/ebtables -t nat -I POSTROUTING 2 .*refused by the test/);
     expect(await hostRules()).toEqual(rulesBefore);
     expect(existsSync(statePath())).toBe(false);
     expect(readFileSync(NF_LOG_ALL_NETNS, "utf8")).toBe(sysctlBefore);
