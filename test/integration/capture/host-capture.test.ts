@@ -295,6 +295,25 @@ describe.skipIf(why !== undefined)("capture --host against the lab's host namesp
     expect(existsSync(statePath())).toBe(false);
   });
 
+  it("SIGTERM and SIGINT during the teardown do not cut it short", async () => {
+    const rulesBefore = await hostRules();
+    const run = startNode(
+      [CHILD, JSON.stringify({ containers: containers6, netns: names.host, runId: "h7" })],
+      { PACKETWALK_TEST_PAUSE: "teardown,teardown-netns-removed" },
+    );
+    await run.waitFor(pauseLine("teardown"));
+    run.child.kill("SIGTERM");
+    // The planned removal has run; the sysctl and the state file are next.
+    await run.waitFor(pauseLine("teardown-netns-removed"));
+    run.child.kill("SIGINT");
+    const result = await run.done;
+    expect(result.code, result.stderr).toBe(143);
+    expect(result.stderr).toContain("packetwalk: SIGINT: still removing the lab, please wait");
+    expect(result.stderr).not.toMatch(/cleanup failed/);
+    expect(await hostRules()).toEqual(rulesBefore);
+    expect(existsSync(statePath())).toBe(false);
+  });
+
   it("after a SIGKILL, undoRun with the state file removes the ip6tables rules too", async () => {
     const rulesBefore = await hostRules();
     const sysctlBefore = readFileSync(NF_LOG_ALL_NETNS, "utf8");
