@@ -143,17 +143,28 @@ export async function undoRun(state: RunState, options: UndoOptions = {}): Promi
   killLiveChildren();
   const result: UndoResult = { removed: [], problems: [], warnings: [] };
   const { removed, problems } = result;
-  if (state.hostRules) {
+  const present = new Set(
+    (await runCommand(["ip", "netns", "list"], { allowFailure: true })).stdout
+      .split("\n")
+      .map((l) => l.split(" ")[0]),
+  );
+  // Rules inserted in a namespace that is gone went with it.
+  if (state.hostRules && (state.hostRules.netns === undefined || present.has(state.hostRules.netns))) {
     const { comment, netns, ebtables } = state.hostRules;
-    try {
-      const save = await runCommand(inNetns(netns, ["iptables-save"]), { allowFailure: true });
-      const text = deleteTaggedRulesText(save.stdout, comment);
-      if (text) {
-        await runCommand(inNetns(netns, ["iptables-restore", "--noflush"]), { input: text });
-        removed.push(`iptables rules tagged ${comment}`);
+    for (const tool of state.hostRules.ip6tables ? ["iptables", "ip6tables"] : ["iptables"]) {
+      try {
+        const save = await runCommand(inNetns(netns, [`${tool}-save`]), { allowFailure: true });
+        // A save that fails shows no rule: the run's rules may still be there, so that is a problem.
+        if (save.code !== 0)
+          throw new Error(`\`${tool}-save\` exited with ${save.code}: ${save.stderr.trim()}`);
+        const text = deleteTaggedRulesText(save.stdout, comment);
+        if (text) {
+          await runCommand(inNetns(netns, [`${tool}-restore`, "--noflush"]), { input: text });
+          removed.push(`${tool} rules tagged ${comment}`);
+        }
+      } catch (error) {
+        problems.push((error as Error).message);
       }
-    } catch (error) {
-      problems.push((error as Error).message);
     }
     for (const argv of ebtables) {
       const deleted = await runCommand(inNetns(netns, argv), { allowFailure: true });
@@ -165,11 +176,6 @@ export async function undoRun(state: RunState, options: UndoOptions = {}): Promi
       problems.push(...nft.problems);
     }
   }
-  const present = new Set(
-    (await runCommand(["ip", "netns", "list"], { allowFailure: true })).stdout
-      .split("\n")
-      .map((l) => l.split(" ")[0]),
-  );
   for (const ns of state.namespaces) {
     if (!present.has(ns)) continue;
     const deleted = await runCommand(["ip", "netns", "delete", ns], { allowFailure: true });
@@ -253,7 +259,7 @@ export async function cleanupLeftovers(options: { lockHeld?: boolean } = {}): Pr
       }
       if (!found.hostRules && reading.text.includes('"hostRules"')) {
         result.problems.push(
-          "the damaged state file names --host rules that cannot be read: look for rules commented pw-.. in `iptables-save` and `ebtables -L`, and for tables in `nft list ruleset`",
+          "the damaged state file names --host rules that cannot be read: look for rules commented pw-.. in `iptables-save`, `ip6tables-save` and `ebtables -L`, and for tables in `nft list ruleset`",
         );
       }
       if (!found.createdDirs && existsSync(stateDir()))

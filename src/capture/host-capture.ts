@@ -4,14 +4,22 @@
  * makes the traffic (or waits while the user makes it), keeps this run's kernel
  * log lines, and removes exactly the tagged rules, also on error or a signal.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { addressFamily } from "../core/simulate/ip-address.ts";
 import { CaptureError } from "./capture-error.ts";
 import { randomRunId } from "./capture-lab.ts";
 import { acquireCaptureLock } from "./capture-lock.ts";
 import { checkOutDir } from "./check-out-dir.ts";
 import { listNftObjects, NF_LOG_ALL_NETNS, readSysctl, undoRun, writeSysctl } from "./cleanup.ts";
-import { buildHostPlan, type HostContainer, parseContainerArg } from "./host-plan.ts";
+import {
+  buildHostPlan,
+  checkOneFamily,
+  type HostContainer,
+  type HostPlanOptions,
+  hostAddressOnLink,
+  parseContainerArg,
+} from "./host-plan.ts";
 import { ebtablesArgv } from "./log-rules.ts";
 import { KernelLogReader, linesWithTag } from "./read-kernel-log.ts";
 import { inNetns, runCommand } from "./run-command.ts";
@@ -27,6 +35,7 @@ export interface HostCaptureOptions {
   netns?: string;
   /** How to run a command in a container (default `docker exec NAME`). */
   execIn?: (container: string) => string[];
+  /** The bridge's address the first container pings; default `172.17.0.1`, or for IPv6 the host's address on the container's link. */
   bridgeIp?: string;
   runId?: string;
   progress?: (message: string) => void;
@@ -91,11 +100,51 @@ export async function collectMaterial(netns?: string): Promise<Record<string, st
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Why IPv6 cannot be logged here (the kernel has no IPv6, or there is no `ip6tables-restore`),
+ * or undefined when it can. Read-only: a check, not an insertion.
+ */
+export async function ip6tablesUnavailable(netns?: string): Promise<string | undefined> {
+  if (!existsSync("/proc/sys/net/ipv6")) return "the kernel has no IPv6 (no /proc/sys/net/ipv6)";
+  const probe = await runCommand(inNetns(netns, ["ip6tables-restore", "--version"]), {
+    allowFailure: true,
+  }).catch((error: Error) => ({ code: -1, stderr: error.message }));
+  if (probe.code !== 0)
+    return `ip6tables-restore does not run (${probe.stderr.trim() || `exit ${probe.code}`})`;
+  return undefined;
+}
+
+/**
+ * The plan's options on this host: IPv6 rules when ip6tables is there (a note otherwise), and for
+ * IPv6 containers the host's address on their link as the container-to-host destination.
+ */
+export async function hostPlanOptions(
+  options: HostCaptureOptions,
+  runId: string,
+  say: (message: string) => void,
+): Promise<HostPlanOptions> {
+  const noIpv6 = await ip6tablesUnavailable(options.netns);
+  if (noIpv6) say(`note: IPv6 is not logged: ${noIpv6}; the IPv4 rules go in as planned`);
+  const [first] = options.containers;
+  let bridgeIp = options.bridgeIp;
+  if (!bridgeIp && first && addressFamily(first.ip) === 6) {
+    const addr = await runCommand(inNetns(options.netns, ["ip", "-6", "-j", "addr"]), { allowFailure: true });
+    bridgeIp = hostAddressOnLink(first.ip, addr.stdout);
+    if (!bridgeIp)
+      say(
+        `note: no address of this host is on ${first.name}'s link (${first.ip}): no container-to-host step`,
+      );
+  }
+  return { ...options, runId, ipv6: noIpv6 === undefined, ...(bridgeIp ? { bridgeIp } : {}) };
+}
+
 /** Runs the plan; resolves with this run's kernel log lines per traffic step. */
 export async function captureHost(options: HostCaptureOptions): Promise<HostTrace[]> {
   const say = options.progress ?? (() => {});
   const runId = options.runId ?? randomRunId();
-  const plan = buildHostPlan({ ...options, runId });
+  checkOneFamily(options.containers);
+  const planOptions = await hostPlanOptions(options, runId, say);
+  const plan = buildHostPlan(planOptions);
   const state: RunState = {
     runId,
     pid: process.pid,
@@ -104,6 +153,8 @@ export async function captureHost(options: HostCaptureOptions): Promise<HostTrac
     hostRules: {
       comment: plan.comment,
       ...(options.netns ? { netns: options.netns } : {}),
+      // Written before the rules go in: a crashed run's ip6tables rules are found by --cleanup too.
+      ...(planOptions.ipv6 ? { ip6tables: true } : {}),
       ebtables: plan.rules
         .filter((rule) => rule.family === "bridge")
         .map((rule) => ebtablesArgv(rule, "delete")),
@@ -121,10 +172,11 @@ export async function captureHost(options: HostCaptureOptions): Promise<HostTrac
     undone ??= (async () => {
       try {
         if (!claimed) return;
+        await control.pause("teardown");
         for (const command of plan.remove)
           await runCommand(command.argv, { input: command.input, allowFailure: true });
         // Safety net: anything still carrying the tag, and the nft tables/chains the inserts created.
-        const { problems, warnings } = await undoRun(state);
+        const { problems, warnings } = await undoRun(state, { pause: (phase) => control.pause(phase) });
         for (const warning of warnings) say(`warning: ${warning}`);
         if (problems.length) throw new Error(problems.join("; "));
         releaseRun(state.createdDirs);
@@ -138,8 +190,10 @@ export async function captureHost(options: HostCaptureOptions): Promise<HostTrac
   const removeHandlers = control.onSignalUndo(undo);
   let reader: KernelLogReader | undefined;
   try {
+    await control.phase("locked");
     claimRun(state);
     claimed = true;
+    await control.phase("claimed");
     const nftBefore = await listNftObjects(options.netns);
     if (nftBefore && state.hostRules) {
       state.hostRules.nftBefore = nftBefore;
@@ -151,6 +205,7 @@ export async function captureHost(options: HostCaptureOptions): Promise<HostTrac
       state.sysctl = { path: NF_LOG_ALL_NETNS, previous, wrote: "1" };
       updateRun(state);
       if (previous !== "1") writeSysctl(NF_LOG_ALL_NETNS, "1");
+      await control.phase("sysctl-set");
     }
     say(`run ${runId}: inserting ${plan.rules.length} LOG rules tagged ${plan.comment}`);
     reader = new KernelLogReader();
@@ -158,6 +213,7 @@ export async function captureHost(options: HostCaptureOptions): Promise<HostTrac
       control.check();
       await runCommand(command.argv, { input: command.input });
     }
+    await control.phase("rules-inserted");
     const material = await collectMaterial(options.netns);
     const traces: HostTrace[] = [];
     for (const step of plan.traffic) {
@@ -173,6 +229,7 @@ export async function captureHost(options: HostCaptureOptions): Promise<HostTrac
         exitCode: ran.code,
         material,
       });
+      await control.phase("traffic-sent");
     }
     const wait = Math.min(Math.max(options.waitSeconds ?? 0, 0), 600);
     if (wait > 0) {
@@ -214,6 +271,7 @@ export interface HostCommandOptions {
 /** `packetwalk capture --host`: resolves to the exit code. */
 export async function runHostCapture(options: HostCommandOptions): Promise<number> {
   const containers = options.containers.map(parseContainerArg);
+  checkOneFamily(containers);
   if (options.waitSeconds !== undefined && !(options.waitSeconds >= 0 && options.waitSeconds <= 600)) {
     throw new Error("--wait expects a number of seconds from 0 to 600");
   }
@@ -223,7 +281,7 @@ export async function runHostCapture(options: HostCommandOptions): Promise<numbe
     );
   }
   if (options.dryRun) {
-    const plan = buildHostPlan({ runId: "xx", containers });
+    const plan = buildHostPlan(await hostPlanOptions({ containers }, "xx", options.progress));
     for (const section of ["insert", "remove"] as const) {
       process.stdout.write(`# ${section}\n`);
       for (const command of plan[section]) {

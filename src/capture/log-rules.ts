@@ -3,8 +3,9 @@
  * `iptables-restore` text and `ebtables` argument arrays, with their exact
  * removal. Pure: nothing here runs a command.
  *
- * A prefix is `<tag>/iptable/<table>-<CHAIN>` (or `ebtable`), with the seed's
- * abbreviations PREROUTE / POSTROUTE so that it fits the kernel's 29 characters.
+ * A prefix is `<tag>/iptable/<table>-<CHAIN>` (`ip6t` for ip6tables, `ebtable`
+ * for ebtables), with the seed's abbreviations PREROUTE / POSTROUTE so that it
+ * fits the kernel's 29 characters (`ip6table/mangle-POSTROUTE` would not).
  */
 
 /** The kernel's limit on a LOG prefix (`--log-prefix`), in characters. */
@@ -38,10 +39,16 @@ export const EBTABLES_CHAINS: ReadonlyArray<readonly [string, string]> = [
   ["nat", "POSTROUTING"],
 ];
 
+/** The rule families: iptables, ip6tables, ebtables. */
+export type LogFamily = "ip" | "ip6" | "bridge";
+
+/** The family word of a LOG prefix, as `src/core/parse/prefix-to-hook.ts` reads it. */
+const PREFIX_FAMILY: Record<LogFamily, string> = { ip: "iptable", ip6: "ip6t", bridge: "ebtable" };
+
 /** One LOG rule at the top of one chain. */
 export interface LogRule {
-  /** `ip` for iptables, `bridge` for ebtables. */
-  family: "ip" | "bridge";
+  /** `ip` for iptables, `ip6` for ip6tables, `bridge` for ebtables. */
+  family: LogFamily;
   table: string;
   chain: string;
   /** The LOG prefix, at most {@link MAX_PREFIX} characters. */
@@ -60,6 +67,8 @@ export interface LogRuleOptions {
   ipMatches?: string[][];
   /** One ebtables rule per chain per entry. Default: IPv4 ICMP and TCP frames (no ARP, no IGMP). */
   bridgeMatches?: string[][];
+  /** One ip6tables rule per chain (the iptables chains) per entry. Default: none (no ip6tables rule). */
+  ip6Matches?: string[][];
 }
 
 /** The default iptables matches: the lab's ICMP and its published port. */
@@ -90,21 +99,22 @@ export function abbreviateChain(chain: string): string {
 }
 
 /** The LOG prefix for one chain; throws when it would be longer than the kernel keeps. */
-export function logPrefix(tag: string, family: "ip" | "bridge", table: string, chain: string): string {
-  const prefix = `${tag}/${family === "ip" ? "iptable" : "ebtable"}/${table}-${abbreviateChain(chain)}`;
+export function logPrefix(tag: string, family: LogFamily, table: string, chain: string): string {
+  const prefix = `${tag}/${PREFIX_FAMILY[family]}/${table}-${abbreviateChain(chain)}`;
   if (prefix.length > MAX_PREFIX) {
     throw new Error(`LOG prefix '${prefix}' is ${prefix.length} characters; the kernel keeps ${MAX_PREFIX}`);
   }
   return prefix;
 }
 
-/** Every LOG rule of a run: iptables first, then ebtables. */
+/** Every LOG rule of a run: iptables first, then ip6tables, then ebtables. */
 export function buildLogRules(options: LogRuleOptions): LogRule[] {
   const ipMatches = options.ipMatches ?? DEFAULT_IP_MATCHES;
   const bridgeMatches = options.bridgeMatches ?? DEFAULT_BRIDGE_MATCHES;
   const rules: LogRule[] = [];
   for (const [family, chains, matches] of [
     ["ip", IPTABLES_CHAINS, ipMatches],
+    ["ip6", IPTABLES_CHAINS, options.ip6Matches ?? []],
     ["bridge", EBTABLES_CHAINS, bridgeMatches],
   ] as const) {
     for (const [table, chain] of chains) {
@@ -140,15 +150,19 @@ export function iptablesSpec(rule: LogRule, comment: string): string[] {
   ];
 }
 
-/** `iptables-restore --noflush` text that inserts (`insert`) or deletes (`delete`) the iptables rules among `rules`. */
+/**
+ * `iptables-restore --noflush` text that inserts (`insert`) or deletes (`delete`) the rules of
+ * `family` among `rules` (default `ip`; `ip6` gives `ip6tables-restore` text).
+ */
 export function iptablesRestoreText(
   rules: readonly LogRule[],
   comment: string,
   action: "insert" | "delete",
+  family: "ip" | "ip6" = "ip",
 ): string {
   const byTable = new Map<string, string[]>();
   for (const rule of rules) {
-    if (rule.family !== "ip") continue;
+    if (rule.family !== family) continue;
     const spec = iptablesSpec(rule, comment).join(" ");
     const line =
       action === "insert" ? `-I ${rule.chain} ${rule.position} ${spec}` : `-D ${rule.chain} ${spec}`;
@@ -161,9 +175,11 @@ export function iptablesRestoreText(
   return text;
 }
 
-/** The `ebtables` command that inserts or deletes one bridge rule. */
+/** The `ebtables` command that inserts or deletes one bridge rule (an `-p IPv6` frame logs its IPv6 header). */
 export function ebtablesArgv(rule: LogRule, action: "insert" | "delete"): string[] {
   const where = action === "insert" ? ["-I", rule.chain, String(rule.position)] : ["-D", rule.chain];
+  const proto = rule.match.indexOf("-p");
+  const ipv6 = proto >= 0 && rule.match[proto + 1] === "IPv6";
   return [
     "ebtables",
     "-t",
@@ -173,7 +189,7 @@ export function ebtablesArgv(rule: LogRule, action: "insert" | "delete"): string
     "--log",
     "--log-level",
     "debug",
-    "--log-ip",
+    ipv6 ? "--log-ip6" : "--log-ip",
     "--log-prefix",
     rule.prefix,
   ];

@@ -39,6 +39,7 @@ const sysctlSchema = z.object({
 const hostRulesSchema = z.object({
   comment: z.string().min(1),
   netns: z.string().optional(),
+  ip6tables: z.boolean().optional(),
   ebtables: z.array(z.array(z.string())),
   nftBefore: z.array(z.string()).optional(),
 });
@@ -74,6 +75,8 @@ export interface RunState {
   hostRules?: {
     comment: string;
     netns?: string;
+    /** True when ip6tables rules with the same comment go in too (absent: IPv4 only). */
+    ip6tables?: boolean;
     ebtables: string[][];
     /** nft tables and chains (`family table [chain]`) that existed before the rules went in; absent when nft is not available. */
     nftBefore?: string[];

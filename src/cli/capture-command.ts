@@ -37,7 +37,9 @@ const USAGE = `usage: packetwalk capture --lab docker-bridge [--mode log|trace] 
 ${SCENARIOS.map((s) => `                          ${s.name}${s.modes.includes("trace") ? " (log, trace)" : ""}`).join("\n")}
   --cleanup             remove what a killed capture left behind (namespaces pw-xx-*, the sysctl it changed)
   --host                log a real Docker host: tagged LOG rules in this namespace around docker0,
-                        traffic with \`docker exec\` (or wait while you make it), then exact removal
+                        traffic with \`docker exec\` (or wait while you make it), then exact removal;
+                        logs ICMP, and ICMPv6 echo (ip6tables, bridge) when the host has ip6tables
+  --container NAME=IP   a container to ping (repeat; IPv4 or IPv6, one family: IPv6 pings with ping -6)
 
 Needs root. Every packet stays inside namespaces the lab creates (TEST-NET addresses for the internet side).`;
 

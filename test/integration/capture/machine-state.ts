@@ -63,7 +63,12 @@ export interface RunningCapture {
 
 /** Starts `packetwalk capture ARGS` with extra environment (e.g. `PACKETWALK_TEST_PAUSE`). */
 export function startCapture(args: string[], env: Record<string, string> = {}): RunningCapture {
-  const child = spawn(process.execPath, [CLI, "capture", ...args], {
+  return startNode([CLI, "capture", ...args], env);
+}
+
+/** Starts this Node with `args` (a script and its arguments) and extra environment; see {@link RunningCapture}. */
+export function startNode(args: string[], env: Record<string, string> = {}): RunningCapture {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     stdio: ["ignore", "ignore", "pipe"],
     env: { ...process.env, ...env },

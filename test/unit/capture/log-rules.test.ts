@@ -25,6 +25,8 @@ describe("LOG rules", () => {
     for (const rule of rules) expect(rule.prefix.length).toBeLessThanOrEqual(MAX_PREFIX);
     expect(logPrefix("pwk3", "ip", "mangle", "POSTROUTING")).toBe("pwk3/iptable/mangle-POSTROUTE");
     expect(logPrefix("pwk3", "bridge", "nat", "PREROUTING")).toBe("pwk3/ebtable/nat-PREROUTE");
+    // `ip6table/` would make this one 30 characters.
+    expect(logPrefix("pwk3", "ip6", "mangle", "POSTROUTING")).toBe("pwk3/ip6t/mangle-POSTROUTE");
     expect(() => logPrefix("pwk33", "ip", "mangle", "POSTROUTING")).toThrow(
       /30 characters; the kernel keeps 29/,
     );
@@ -45,6 +47,18 @@ describe("LOG rules", () => {
       );
       expect(add).toEqual(expect.arrayContaining(["--log", "--log-ip", "--log-level", "debug"]));
     }
+  });
+
+  it("writes ip6tables rules only when asked, as ip6tables-restore text of their own", () => {
+    expect(rules.some((r) => r.family === "ip6")).toBe(false);
+    const both = buildLogRules({ tag: "pwk3", ip6Matches: [["-p", "ipv6-icmp"]] });
+    expect(both.filter((r) => r.family === "ip6")).toHaveLength(IPTABLES_CHAINS.length);
+    const v6 = iptablesRestoreText(both, "pw-k3", "insert", "ip6");
+    expect(v6).toContain(
+      "-I OUTPUT 1 -p ipv6-icmp -m comment --comment pw-k3 -j LOG --log-prefix pwk3/ip6t/raw-OUTPUT",
+    );
+    expect(v6).not.toContain("iptable/");
+    expect(iptablesRestoreText(both, "pw-k3", "insert")).toBe(iptablesRestoreText(rules, "pw-k3", "insert"));
   });
 
   it("finds only the rules carrying the run's comment in an iptables-save listing", () => {

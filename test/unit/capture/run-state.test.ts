@@ -24,6 +24,7 @@ const FULL: RunState = {
   hostRules: {
     comment: "pw-ab",
     netns: "pw-h0-host",
+    ip6tables: true,
     ebtables: [["ebtables", "-t", "filter", "-D", "FORWARD", "--log-prefix", 'a "]quoted[" one']],
     nftBefore: ["ip filter", "ip filter INPUT"],
   },
