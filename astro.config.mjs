@@ -34,6 +34,8 @@ export default defineConfig({
       filter: (page) => !page.endsWith("/404/"),
     }),
   ],
+  // The playground's worker loads its rule listing code only with a first ruleset: an ES module worker.
+  vite: { worker: { format: "es" } },
   markdown: {
     // High-contrast themes pass WCAG AA on both page themes; the site's CSS switches them with data-theme.
     shikiConfig: { themes: { light: "github-light-high-contrast", dark: "github-dark-high-contrast" } },

@@ -8,7 +8,6 @@
  */
 
 import { decodeInput, InputError } from "../core/input/decode-input.ts";
-import { listStep } from "../core/listing/list-step.ts";
 import { type LogFacts, logFacts, logStepMatches } from "../core/listing/log-step-matches.ts";
 import type { HookId } from "../core/model/hook.ts";
 import type { Diagnostic, Flow, Packet, Rewrite } from "../core/model/packet.ts";
@@ -195,8 +194,12 @@ export class ParseSession {
     return this.ruleset?.diagnostics ?? [];
   }
 
-  /** Packet `id` with its events, and each step's listing when there is a ruleset. */
-  packet(id: number): PacketDetail | undefined {
+  /**
+   * Packet `id` with its events, and each step's listing when there is a ruleset. The listing code
+   * (the rules' plain-language notes most of all) loads with the first ruleset: a paste without rules
+   * never fetches it.
+   */
+  async packet(id: number): Promise<PacketDetail | undefined> {
     const packet =
       this.packets[id - 1]?.id === id ? this.packets[id - 1] : this.packets.find((p) => p.id === id);
     if (!packet) return undefined;
@@ -205,6 +208,7 @@ export class ParseSession {
     // LOG lines say nothing of rules: the simulator runs each logged chain on the packet as printed.
     this.facts ??= logFacts(this.packets);
     const matches = logStepMatches(packet, ruleset, this.packets, this.facts);
+    const { listStep } = await import("../core/listing/list-step.ts");
     return {
       packet,
       rulesLanguage: this.rulesLanguage,

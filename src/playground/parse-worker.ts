@@ -33,7 +33,7 @@ addEventListener("message", async (event: MessageEvent<ToWorker>) => {
     } else if (m.type === "ruleset") {
       post({ type: "ruleset", request: m.request, diagnostics: session.setRuleset(m.text) });
     } else {
-      post({ type: "packet", request: m.request, detail: session.packet(m.id) });
+      post({ type: "packet", request: m.request, detail: await session.packet(m.id) });
     }
   } catch (error) {
     post({

@@ -32,8 +32,8 @@ describe("parse session", () => {
     expect(summary.skippedLines).toBe(expected.skippedLines);
     expect(progress.at(-1)).toBe(bytes.length);
     expect(progress.length).toBeGreaterThan(1);
-    expect(session.packet(1)?.packet).toEqual(expected.packets[0]);
-    expect(session.packet(10_000)).toBeUndefined();
+    expect((await session.packet(1))?.packet).toEqual(expected.packets[0]);
+    expect(await session.packet(10_000)).toBeUndefined();
   });
 
   it("lists each step's rules once a ruleset is set, and reports the ruleset's problems", async () => {
@@ -41,16 +41,16 @@ describe("parse session", () => {
     const rules = readFileSync(path.join(ROOT, "traces/docker-bridge/rulesets/docker-28.rules"), "utf8");
     const session = new ParseSession();
     await session.parse(chunks(log, 4096));
-    expect(session.packet(1)?.listings).toBeUndefined();
+    expect((await session.packet(1))?.listings).toBeUndefined();
     expect(session.setRuleset(rules)).toEqual([]);
-    const detail = session.packet(1);
+    const detail = await session.packet(1);
     expect(detail?.listings?.length).toBe(detail?.packet.events.length);
     expect(
       detail?.listings?.some((l) => l.chains.some((c) => c.rules.some((r) => r.matchedBy === "kernel"))),
     ).toBe(true);
     expect(session.setRuleset("-A FORWARD -j ACCEPT\n").length).toBeGreaterThan(0);
     expect(session.setRuleset("")).toEqual([]);
-    expect(session.packet(1)?.listings).toBeUndefined();
+    expect((await session.packet(1))?.listings).toBeUndefined();
   });
 
   it("marks the simulator's rules on the steps of a LOG paste", async () => {
@@ -59,7 +59,7 @@ describe("parse session", () => {
     const session = new ParseSession();
     await session.parse(chunks(log, 4096));
     session.setRuleset(rules);
-    const listings = session.packet(1)?.listings ?? [];
+    const listings = (await session.packet(1))?.listings ?? [];
     const marked = listings.flatMap((l) =>
       l.chains.flatMap((c) =>
         c.rules.filter((r) => r.matched).map((r) => `${c.chain} ${r.matched} ${r.matchedBy}`),
@@ -80,7 +80,7 @@ describe("parse session", () => {
     const summary = await session.parse(chunks(log, 4096));
     expect(session.setRuleset(nft, "r.rules")).toEqual([]);
     const withForward = summary.packets.find((p) => p.hooks.includes("ip:docker-bridges:filter-FORWARD"));
-    const detail = session.packet(withForward?.id ?? 0);
+    const detail = await session.packet(withForward?.id ?? 0);
     const chains = detail?.listings?.flatMap((l) => l.chains.map((c) => c.chain)) ?? [];
     expect(chains).toContain("filter-FORWARD");
     expect(
