@@ -247,6 +247,17 @@ export function explainRule(line: string): RuleNote {
         ]);
         break;
       }
+      case "--limit": {
+        const a = arg();
+        conds.push([`it is within the rate limit ${a}`, `在速率限制 ${a} 之內`]);
+        break;
+      }
+      case "--limit-burst": {
+        const a = arg();
+        const last = conds[conds.length - 1];
+        if (last) conds[conds.length - 1] = [`${last[0]} (bursts of ${a})`, `${last[1]}（突發上限 ${a}）`];
+        break;
+      }
       case "--hl-eq":
       case "--hl-lt":
       case "--hl-gt":
