@@ -432,7 +432,16 @@ export function prefixMapFromRuleset(text: string): PrefixHooks {
   }
   const out: PrefixHooks = {};
   for (const [p, hooks] of map) {
-    const list = [...(hooks ?? [])].sort();
+    // A prefix iptables and ip6tables both print at a chain (ufw's) is that chain's `ip:` hook: the
+    // parser makes it `ip6:` for an IPv6 packet.
+    const v4 = new Set([...(hooks ?? [])].filter((h) => h.startsWith("ip:")));
+    const list = [
+      ...new Set(
+        [...(hooks ?? [])].map((h) =>
+          h.startsWith("ip6:") && v4.has(`ip:${h.slice(4)}` as HookId) ? (`ip:${h.slice(4)}` as HookId) : h,
+        ),
+      ),
+    ].sort();
     if (list.length === 1) out[p] = list[0] as HookId;
     else if (list.length > 1 && separable(list)) out[p] = list;
   }
