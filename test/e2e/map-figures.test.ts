@@ -13,8 +13,8 @@
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Page } from "playwright-core";
-import { describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diagramPages, REPO_ROOT, useSite } from "./browser.ts";
 import { assertDistBuilt } from "./serve-dist.ts";
 
@@ -53,19 +53,27 @@ function firstView(page: Page, i: number) {
   }, i);
 }
 
+// One test per page (a run over every page outgrew one test's time as the course grew), one browser
+// context per width and theme.
 describe.each([360, 390])("phone %i px", (width) => {
-  it.each(["light", "dark"] as const)(
-    "every figure: sender and step 1 in the first view, readable or zoomable (%s)",
-    async (theme) => {
-      const context = await site.browser.newContext({
+  describe.each(["light", "dark"] as const)("%s", (theme) => {
+    let context: BrowserContext;
+    beforeAll(async () => {
+      context = await site.browser.newContext({
         viewport: { width, height: 780 },
         colorScheme: theme,
         isMobile: true,
         hasTouch: true,
       });
-      try {
+    });
+    afterAll(async () => {
+      await context?.close();
+    });
+    it.each(withMaps.map((p) => [p.path, p] as const))(
+      "%s: every figure: sender and step 1 in the first view, readable or zoomable",
+      async (_, sitePage) => {
         const page = await context.newPage();
-        for (const sitePage of withMaps) {
+        try {
           await page.goto(`${site.server.url}${sitePage.requestPath}`);
           const figures = await page.locator("figure.pw-trace").count();
           for (let i = 0; i < figures; i++) {
@@ -154,12 +162,12 @@ describe.each([360, 390])("phone %i px", (width) => {
               .toBeGreaterThanOrEqual(1);
             break;
           }
+        } finally {
+          await page.close();
         }
-      } finally {
-        await context.close();
-      }
-    },
-  );
+      },
+    );
+  });
 });
 
 describe("path views on a phone", () => {
