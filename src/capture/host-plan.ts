@@ -179,11 +179,14 @@ export function hostAddressOnLink(containerIp: string, ipAddrJson: string): stri
     return undefined;
   }
   const wanted = canonicalAddress(containerIp);
+  // The most specific prefix holding the container's address is its link (a /8 elsewhere may hold it too).
+  let best: { local: string; prefixlen: number } | undefined;
   for (const link of links)
     for (const a of link.addr_info ?? []) {
       if (a.family !== "inet6" || !a.local || a.prefixlen === undefined || a.prefixlen >= 128) continue;
       const cidr = parseIpCidr(`${a.local}/${a.prefixlen}`);
-      if (cidr && canonicalAddress(a.local) !== wanted && addressInIpCidr(wanted, cidr)) return a.local;
+      if (!cidr || canonicalAddress(a.local) === wanted || !addressInIpCidr(wanted, cidr)) continue;
+      if (!best || a.prefixlen > best.prefixlen) best = { local: a.local, prefixlen: a.prefixlen };
     }
-  return undefined;
+  return best?.local;
 }

@@ -41,6 +41,8 @@ export function pickHostAddress(q: HostAddressQuery): { address: string } | { pr
   const dst = hostAddresses(q.to);
   const src = hostAddresses(q.from);
   const asked = q.src === undefined ? (q.v6 ? 6 : undefined) : addressFamily(q.src);
+  if (q.v6 && asked === 4)
+    return { problem: `-6 and --src ${q.src} (an IPv4 address) ask for two IP families: give one` };
   if (asked) {
     const address = nearest(q.to, q.from, dst[asked]);
     const because = q.src === undefined ? "-6" : `--src ${q.src} is IPv${asked}`;

@@ -190,34 +190,44 @@ export class ParseSession {
    */
   setRuleset(text: string, file = "ruleset"): Diagnostic[] {
     this.ruleset = text.trim() === "" ? undefined : parseRulesetFile(text, file);
+    // Fetched now, while the reader looks at the ruleset's problems, not when a step is opened.
+    if (this.ruleset) void listStepModule();
     this.rulesLanguage = isNftRuleset(text) || isNftJson(text) ? "nft" : "iptables";
     return this.ruleset?.diagnostics ?? [];
   }
 
   /**
    * Packet `id` with its events, and each step's listing when there is a ruleset. The listing code
-   * (the rules' plain-language notes most of all) loads with the first ruleset: a paste without rules
-   * never fetches it.
+   * (the rules' plain-language notes most of all) loads with the first ruleset (see `setRuleset`): a
+   * paste without rules never fetches it.
    */
   async packet(id: number): Promise<PacketDetail | undefined> {
     const packet =
       this.packets[id - 1]?.id === id ? this.packets[id - 1] : this.packets.find((p) => p.id === id);
     if (!packet) return undefined;
     const ruleset = this.ruleset;
+    const rulesLanguage = this.rulesLanguage;
     if (!ruleset) return { packet };
     // LOG lines say nothing of rules: the simulator runs each logged chain on the packet as printed.
     this.facts ??= logFacts(this.packets);
     const matches = logStepMatches(packet, ruleset, this.packets, this.facts);
-    const { listStep } = await import("../core/listing/list-step.ts");
+    const { listStep } = await listStepModule();
     return {
       packet,
-      rulesLanguage: this.rulesLanguage,
+      rulesLanguage,
       listings: packet.events.map((e, i) => {
         const matched = matches[i];
         return listStep(matched ? { ...e, matched } : e, ruleset);
       }),
     };
   }
+}
+
+/** The rule listing code (with the rules' notes), loaded once, with the first ruleset. */
+let listing: Promise<typeof import("../core/listing/list-step.ts")> | undefined;
+function listStepModule(): Promise<typeof import("../core/listing/list-step.ts")> {
+  listing ??= import("../core/listing/list-step.ts");
+  return listing;
 }
 
 function toRow(p: Packet): PacketRow {

@@ -94,8 +94,12 @@ function enteredChains(listing: StepListing): Set<string> | undefined {
   const entered = new Set<string>(listing.chains[0] ? [listing.chains[0].chain] : []);
   for (const c of listing.chains)
     for (const r of c.rules) {
+      // The jump's target: the word after -j/-g, quoted strings (a comment, a log prefix) left out.
+      const words = ` ${r.text.replace(/"(?:[^"\\]|\\.)*"/g, '""')}`;
       const target =
-        r.matched === "JUMP" || r.matched === "GOTO" ? /\s-[jg]\s+(\S+)/.exec(` ${r.text}`)?.[1] : undefined;
+        r.matched === "JUMP" || r.matched === "GOTO"
+          ? /\s(?:-[jg]|--jump|--goto)\s+(\S+)/.exec(words)?.[1]
+          : undefined;
       if (target) entered.add(target);
     }
   return entered;

@@ -97,15 +97,19 @@ export class ConntrackTable {
     return "NEW";
   }
 
+  /** The packet passed its last hook (POSTROUTING or INPUT): the entry it created is kept from now on. */
+  confirm(p: SimPacket): void {
+    if (p.ct?.entry.unconfirmed) delete p.ct.entry.unconfirmed;
+  }
+
   /**
-   * Ends the packet's walk for conntrack: the entry it created is confirmed, or forgotten when
-   * netfilter dropped the packet (a retransmitted SYN is NEW again and meets the nat chains again).
+   * Ends the packet's walk for conntrack: an entry it created but never confirmed (it was dropped, or
+   * not routed, before its last hook) is forgotten, so a retransmitted SYN is NEW again and meets the
+   * nat chains again.
    */
-  settle(p: SimPacket, dropped: boolean): void {
+  forgetUnconfirmed(p: SimPacket): void {
     const entry = p.ct?.entry;
-    if (!entry?.unconfirmed) return;
-    if (dropped) this.entries = this.entries.filter((e) => e !== entry);
-    else delete entry.unconfirmed;
+    if (entry?.unconfirmed) this.entries = this.entries.filter((e) => e !== entry);
   }
 
   /** All entries (for tests and `conntrack -L`-like output). */

@@ -751,10 +751,13 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         return;
       case "ip ttl":
       case "ip6 hoplimit": {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 0 || n > 255)
-          return bad("a number from 0 to 255", `write e.g. ${key} 255`);
-        out.conditions.push({ kind: "ttl", range: { lo: n, hi: n }, neg, family: key === "ip ttl" ? 4 : 6 });
+        // A value or a range (`ip6 hoplimit 1-254`).
+        const parts = v.split("-").map(Number);
+        const [lo, hi] = [parts[0] as number, parts[parts.length - 1] as number];
+        const byte = (n: number) => Number.isInteger(n) && n >= 0 && n <= 255;
+        if (parts.length > 2 || !byte(lo) || !byte(hi) || lo > hi)
+          return bad("a number from 0 to 255 or a range", `write e.g. ${key} 255 or ${key} 1-254`);
+        out.conditions.push({ kind: "ttl", range: { lo, hi }, neg, family: key === "ip ttl" ? 4 : 6 });
         return;
       }
       case "tcp dport":

@@ -473,6 +473,12 @@ export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): Rul
       }
       case "-f":
       case "--fragment":
+        if (family === "ip6")
+          return fail(
+            tok.column,
+            `${opt} is an iptables (IPv4) option`,
+            "ip6tables matches fragments with -m frag",
+          );
         conditions.push({ kind: "fragment", neg: n });
         i += 1;
         continue;

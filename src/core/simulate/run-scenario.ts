@@ -92,15 +92,15 @@ export function runScenario(
   const icmpId = spec.proto === "icmp" ? (spec.icmpId ?? 4242) : undefined;
   let initiatorSrc = spec.src;
   let responder: { host: string; addr: string; port?: number; peer: string; peerPort?: number } | undefined;
-  let seq = 1;
-  let previous: ScriptItem | undefined;
+  // ping numbers its requests 1, 2, ...; a reply carries its request's number.
+  let seq = 0;
   // The first packet that was not delivered: later packets are still sent by a side that can send
   // (a client retransmits its SYN, ping sends its next request), as the kernel sees them.
   let undelivered: string | undefined;
+  // Whether the latest request reached its destination: only then is there something to answer.
+  let arrived = false;
   for (const item of script) {
-    // ping numbers each request: one that follows an unanswered request has the next number.
-    if (item.direction === "request" && previous?.direction === "request" && spec.proto === "icmp") seq++;
-    previous = item;
+    if (item.direction === "request") seq++;
     let send: SendSpec;
     if (item.direction === "request") {
       send = {
@@ -124,6 +124,7 @@ export function runScenario(
           simulator: sim,
           stopped: undelivered ?? "a reply was scripted but no request reached its destination",
         };
+      if (!arrived) continue;
       send = {
         from: responder.host,
         to: responder.peer,
@@ -141,7 +142,10 @@ export function runScenario(
     }
     const pkt = sim.send(send);
     if (item.unseen) pkt.unseen = true;
-    if (item.direction === "request") initiatorSrc = pkt.sent.src;
+    if (item.direction === "request") {
+      initiatorSrc = pkt.sent.src;
+      arrived = pkt.fate.kind === "delivered" && pkt.received !== undefined;
+    }
     if (pkt.fate.kind !== "delivered" || !pkt.received) {
       const why = pkt.fate.kind === "dropped" || pkt.fate.kind === "lost" ? pkt.fate.reason : "not delivered";
       undelivered ??= `packet ${pkt.id} (${item.direction}) was not delivered: ${why}`;
@@ -151,7 +155,6 @@ export function runScenario(
       const r = pkt.received;
       responder = { host: pkt.fate.host, addr: r.dst, port: r.dport, peer: r.src, peerPort: r.sport };
     }
-    if (item.direction === "reply") seq++;
   }
   return { packets: sim.packets, simulator: sim, ...(undelivered ? { stopped: undelivered } : {}) };
 }

@@ -186,7 +186,7 @@ export class Simulator {
     this.packets.push(this.cur);
     this.tracing = false;
     this.cur.fate = this.originate(spec.from, p);
-    this.conntrack.settle(p, this.cur.fate.kind === "dropped");
+    this.conntrack.forgetUnconfirmed(p);
     if (this.cur.fate.kind === "delivered") this.cur.received = snapshot(p);
     return this.cur;
   }
@@ -325,6 +325,8 @@ export class Simulator {
       const v = this.natCore(slots, p, io, manip);
       if (!v.ok) return v;
     }
+    // The last hook of the host's walk: conntrack confirms the connection here, not before.
+    if (chain === "POSTROUTING" || chain === "INPUT") this.conntrack.confirm(p);
     return { ok: true };
   }
 

@@ -142,6 +142,10 @@ describe("packetwalk simulate --to HOST: the address of a family the sender has"
       "--to: 'a9' is neither an IP address nor a lab host (host, a1, a2, wan)",
     ],
     [
+      ["--from", "a1", "--to", "host", "-6", "--src", "172.20.0.2"],
+      "-6 and --src 172.20.0.2 (an IPv4 address) ask for two IP families: give one",
+    ],
+    [
       ["--from", "wan", "--to", "fd00:a::2:80", "--proto", "tcp"],
       "--to: 'fd00:a::2:80' is one IPv6 address, which no lab host has; for port 80 of fd00:a::2 (a1) write [fd00:a::2]:80",
     ],

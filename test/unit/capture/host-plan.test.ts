@@ -178,5 +178,11 @@ describe("the --host plan with IPv6", () => {
     expect(hostAddressOnLink("fd00:a::2", addr)).toBe("fd00:a::1");
     expect(hostAddressOnLink("fd00:b::2", addr)).toBeUndefined();
     expect(hostAddressOnLink("fd00:a::2", "not json")).toBeUndefined();
+    // A wider prefix listed first (fd00::/8 on eth0) is not the container's link: the /64 is.
+    const wide = JSON.stringify([
+      { ifname: "eth0", addr_info: [{ family: "inet6", local: "fd00::1", prefixlen: 8 }] },
+      ...JSON.parse(addr),
+    ]);
+    expect(hostAddressOnLink("fd00:a::2", wide)).toBe("fd00:a::1");
   });
 });

@@ -166,6 +166,55 @@ describe("a first packet that netfilter drops leaves no conntrack entry", () => 
     expect(r.simulator.conntrack.list()).toEqual([]);
   });
 
+  it("an entry is kept only once its packet passed its last hook: a SYN not forwarded leaves none", () => {
+    // ip_forward=0: the SYN is DNATed in PREROUTING, then not routed; the retransmission is NEW again.
+    const world = labWorld("docker-28", { "net.ipv4.ip_forward": "0" }, logEverywhere());
+    const r = runScenario(world, {
+      from: "wan",
+      to: "203.0.113.2",
+      proto: "tcp",
+      dport: 8080,
+      script: [
+        { direction: "request", tcpFlags: ["SYN"] },
+        { direction: "request", tcpFlags: ["SYN"] },
+      ],
+    });
+    expect(r.packets.map((p) => p.fate.kind)).toEqual(["lost", "lost"]);
+    for (const p of r.packets) expect(p.events.map((e) => e.hook)).toContain("ip:nat:PREROUTING");
+    expect(r.simulator.conntrack.list()).toEqual([]);
+  });
+
+  it("a reply is sent only when its request arrived", () => {
+    // The data segment is dropped; its ACK is never sent, the FIN after it is.
+    const world = labWorld("docker-28", {}, [
+      {
+        family: "ip",
+        table: "filter",
+        chain: "FORWARD",
+        args: ["-p", "tcp", "--tcp-flags", "PSH", "PSH", "-j", "DROP"],
+      },
+    ]);
+    const r = runScenario(world, {
+      from: "wan",
+      to: "203.0.113.2",
+      proto: "tcp",
+      dport: 8080,
+      script: [
+        { direction: "request", tcpFlags: ["SYN"] },
+        { direction: "reply", tcpFlags: ["ACK", "SYN"] },
+        { direction: "request", tcpFlags: ["ACK", "PSH"] },
+        { direction: "reply", tcpFlags: ["ACK"] },
+        { direction: "request", tcpFlags: ["ACK", "FIN"] },
+      ],
+    });
+    expect(r.packets.map((p) => `${p.direction} ${p.sent.tcpFlags?.join(",")} ${p.fate.kind}`)).toEqual([
+      "request SYN delivered",
+      "reply ACK,SYN delivered",
+      "request ACK,PSH dropped",
+      "request ACK,FIN delivered",
+    ]);
+  });
+
   it("ping numbers each request that follows an unanswered one", () => {
     const world = labWorld("docker-28", {}, [
       { family: "ip", table: "filter", chain: "FORWARD", args: ["-p", "icmp", "-j", "DROP"] },
@@ -177,5 +226,25 @@ describe("a first packet that netfilter drops leaves no conntrack entry", () => 
       script: [{ direction: "request" }, { direction: "request" }],
     });
     expect(r.packets.map((p) => p.sent.icmpSeq)).toEqual([1, 2]);
+    // A dropped reply: the next request still has the next number.
+    const replies = labWorld("docker-28", {}, [
+      {
+        family: "ip",
+        table: "filter",
+        chain: "FORWARD",
+        args: ["-p", "icmp", "--icmp-type", "echo-reply", "-j", "DROP"],
+      },
+    ]);
+    const r2 = runScenario(replies, {
+      from: "c1",
+      to: "198.51.100.10",
+      proto: "icmp",
+      script: [{ direction: "request" }, { direction: "reply" }, { direction: "request" }],
+    });
+    expect(r2.packets.map((p) => `${p.direction} ${p.sent.icmpSeq} ${p.fate.kind}`)).toEqual([
+      "request 1 delivered",
+      "reply 1 dropped",
+      "request 2 delivered",
+    ]);
   });
 });

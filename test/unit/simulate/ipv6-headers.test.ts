@@ -139,6 +139,19 @@ describe("hop limit and TTL", () => {
     expect(matchRule(ipt("-m ttl --ttl-eq 64 -j ACCEPT", "ip"), v6, ctx(v6))).toBe(false);
   });
 
+  it("ip6tables has no -f: a positioned error naming -m frag", () => {
+    const tk = tokenizeRule("-f -j DROP");
+    if (!tk.ok) throw new Error(tk.message);
+    expect(parseRuleArgs(tk.tokens, "ip6")).toMatchObject({
+      ok: false,
+      error: {
+        column: 1,
+        message: "-f is an iptables (IPv4) option",
+        hint: "ip6tables matches fragments with -m frag",
+      },
+    });
+  });
+
   it("rejects a hop limit that is not 0-255, at its column", () => {
     const tk = tokenizeRule("-m hl --hl-eq 256 -j ACCEPT");
     if (!tk.ok) throw new Error(tk.message);
@@ -164,6 +177,8 @@ describe("nft extension headers, hop limit and TTL (nft list ruleset's printing)
     ["ip6 hoplimit lt 5 drop", false, false],
     ["ip6 hoplimit < 65 drop", true, false],
     ["ip6 hoplimit { 1, 64 } accept", true, false],
+    ["ip6 hoplimit 1-254 drop", true, false],
+    ["ip6 hoplimit != 65-255 accept", true, false],
     ["ip ttl != 64 accept", false, false],
     ["ip ttl 64 accept", false, true],
     ["ip frag-off & 8191 != 0 drop", false, false],
