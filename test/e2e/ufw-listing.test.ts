@@ -55,7 +55,11 @@ describe("the ufw lesson's listings", () => {
 
   it("walks the SYN to port 23 through every ufw chain to INPUT's policy, with ufw's IPv6 rules explained", async () => {
     const page = await open("zh-tw/lessons/ufw-and-docker/");
-    const input = step(page, "ufw 的預設拒絕", "ip6:filter:INPUT");
+    // Two lines at filter INPUT: the LOG rule at its top, then ufw's own `[UFW BLOCK] ` rule.
+    const steps = step(page, "ufw 的預設拒絕", "ip6:filter:INPUT");
+    expect(await steps.count()).toBe(2);
+    expect(await steps.nth(1).locator(".pw-witness").textContent()).toContain("[UFW BLOCK]");
+    const input = steps.first();
     expect(await input.locator(".pw-verdict").filter({ hasText: "DROP" }).first().textContent()).toBe(
       "預設策略: DROP",
     );
