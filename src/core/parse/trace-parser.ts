@@ -9,6 +9,7 @@ import { detach } from "./detach-string.ts";
 import { detectEnvelope } from "./detect-envelope.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
 import { LogFieldMemo } from "./log-field-memo.ts";
+import { readLogLoss } from "./log-loss.ts";
 import { type FlowAssignment, FlowPairer, type PairOptions } from "./pair-flows.ts";
 import { parseBody } from "./parse-line.ts";
 import { SKIP } from "./parsed-line.ts";
@@ -337,7 +338,17 @@ export class TraceParser {
     }
     switch (result.kind) {
       case "skip":
-        if (counted) this.skippedLines++;
+        if (counted) {
+          this.skippedLines++;
+          const loss = readLogLoss(body);
+          if (loss)
+            this.diag({
+              severity: "warning",
+              message: loss.message,
+              hint: loss.hint,
+              position: { file: this.file, line: this.lineNo, column: lineColumn(at, loss.column) },
+            });
+        }
         return;
       case "ignore":
         return;

@@ -1,0 +1,76 @@
+/**
+ * Lines in which the kernel or a log daemon says that messages were lost, or
+ * that packets were dropped before netfilter's rules saw them. A LOG line lost
+ * there makes its packet look as if it skipped a hook, so such a line is worth
+ * a warning at its position rather than a silent skip.
+ */
+
+/** What a loss line says, for a warning at its position. */
+export interface LogLoss {
+  /** 1-based column where the loss line's own words start. */
+  column: number;
+  message: string;
+  hint: string;
+}
+
+/** The words of every loss line this reader knows; one search per skipped line. */
+const LOSS =
+  /(\S+: )?(\d+) callbacks suppressed|printk: (\d+) messages suppressed|\*\* (\d+) printk messages dropped|Missed (\d+) kernel messages|(\d+) messages lost due to rate-limiting|nf_conntrack: table full, dropping packet/;
+
+const LOST_HINT =
+  "a packet whose LOG lines were lost looks as if it skipped hooks, and check disagrees on it: read the packets logged around here with care; a narrower LOG rule (fewer lines) avoids the loss";
+
+/** Plural of `message` for `n`. */
+function messages(n: string): string {
+  return n === "1" ? "1 message" : `${n} messages`;
+}
+
+/**
+ * What `line` (a line that is not netfilter output) says about lost log lines or dropped
+ * packets, or undefined. Kernel rate limits (`net_ratelimit: N callbacks suppressed`,
+ * `printk: N messages suppressed`), an overflowed printk buffer (`** N printk messages
+ * dropped **`), journald reading /dev/kmsg too slowly (`Missed N kernel messages`), rsyslog's
+ * rate limit (`N messages lost due to rate-limiting`) and a full conntrack table.
+ */
+export function readLogLoss(line: string): LogLoss | undefined {
+  const m = LOSS.exec(line);
+  if (!m) return undefined;
+  const column = m.index + 1;
+  if (m[2] !== undefined) {
+    const who = m[1] ? ` (${m[1].slice(0, -2)})` : "";
+    return {
+      column,
+      message: `the kernel's rate limit${who} suppressed ${messages(m[2])} here: LOG lines may be among them`,
+      hint: LOST_HINT,
+    };
+  }
+  if (m[3] !== undefined)
+    return {
+      column,
+      message: `the kernel's rate limit (printk) suppressed ${messages(m[3])} here: LOG lines may be among them`,
+      hint: LOST_HINT,
+    };
+  if (m[4] !== undefined)
+    return {
+      column,
+      message: `the kernel dropped ${messages(m[4])} here (its log buffer was full): LOG lines may be among them`,
+      hint: LOST_HINT,
+    };
+  if (m[5] !== undefined)
+    return {
+      column,
+      message: `journald missed ${m[5] === "1" ? "1 kernel message" : `${m[5]} kernel messages`} here (it read the kernel's log too slowly): LOG lines may be among them`,
+      hint: LOST_HINT,
+    };
+  if (m[6] !== undefined)
+    return {
+      column,
+      message: `the syslog daemon's rate limit dropped ${messages(m[6])} here: LOG lines may be among them`,
+      hint: LOST_HINT,
+    };
+  return {
+    column,
+    message: `the conntrack table was full here: the kernel dropped packets before any netfilter rule saw them`,
+    hint: "such a packet is in no LOG line and the simulator does not model it: raise net.netfilter.nf_conntrack_max, or record when the table is not full",
+  };
+}

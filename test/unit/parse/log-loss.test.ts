@@ -1,0 +1,57 @@
+/** Loss lines: what each says, where, and that ordinary lines are not mistaken for one. */
+import { describe, expect, it } from "vitest";
+import { parseTraceText } from "../../../src/core/parse/index.ts";
+import { readLogLoss } from "../../../src/core/parse/log-loss.ts";
+
+describe("readLogLoss", () => {
+  it.each([
+    [
+      "[  12.5] net_ratelimit: 7 callbacks suppressed",
+      10,
+      "rate limit (net_ratelimit) suppressed 7 messages",
+    ],
+    ["[  12.5] icmp_send: 1 callbacks suppressed", 10, "rate limit (icmp_send) suppressed 1 message "],
+    ["[  12.5] printk: 3 messages suppressed.", 10, "rate limit (printk) suppressed 3 messages"],
+    ["[  12.5] ** 12 printk messages dropped **", 10, "dropped 12 messages here (its log buffer was full)"],
+    [
+      "Dec  1 05:48:02 h systemd-journald[312]: Missed 1 kernel messages",
+      42,
+      "journald missed 1 kernel message ",
+    ],
+    [
+      "h rsyslogd: imjournal: 40 messages lost due to rate-limiting (20000 allowed)",
+      24,
+      "dropped 40 messages",
+    ],
+    ["[  12.5] nf_conntrack: nf_conntrack: table full, dropping packet", 24, "conntrack table was full"],
+  ])("%s", (line, column, words) => {
+    const loss = readLogLoss(line);
+    expect(loss?.column).toBe(column);
+    expect(loss?.message).toContain(words);
+    expect(loss?.hint.length).toBeGreaterThan(20);
+  });
+
+  it.each([
+    "[  12.5] eth0: link up, 1000 Mbps",
+    "Dec  1 05:48:02 h sshd[1]: 3 messages from client",
+    "[  12.5] nf_conntrack: default automatic helper assignment has been turned off",
+  ])("is quiet on %s", (line) => {
+    expect(readLogLoss(line)).toBeUndefined();
+  });
+
+  it("warns once per loss line, between the LOG lines it concerns, and still groups the packets", () => {
+    const log = [
+      "[ 10.000001] fw-in IN=eth0 OUT= MAC=02:00:00:00:00:01:02:00:00:00:00:02:08:00 SRC=203.0.113.5 DST=203.0.113.1 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=ICMP TYPE=8 CODE=0 ID=7 SEQ=1 ",
+      "[ 10.000002] net_ratelimit: 5 callbacks suppressed",
+      "[ 10.000003] fw-out IN= OUT=eth0 SRC=203.0.113.1 DST=203.0.113.5 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=9 PROTO=ICMP TYPE=0 CODE=0 ID=7 SEQ=1 ",
+    ].join("\n");
+    const r = parseTraceText(log, {
+      file: "k.log",
+      prefixMap: { "fw-in": "ip:filter:INPUT", "fw-out": "ip:filter:OUTPUT" },
+    });
+    expect(r.diagnostics.map((d) => [d.position.line, d.position.column, d.severity])).toEqual([
+      [2, 14, "warning"],
+    ]);
+    expect(r.packets.length).toBe(2);
+  });
+});
