@@ -5,10 +5,11 @@
 
 import { groupsValue, parseIpv6 } from "../parse/ipv6.ts";
 import { addressInIpCidr } from "./ip-address.ts";
+import { ipsetMatches } from "./ipset-match.ts";
 import { parseIpv4 } from "./ipv4.ts";
 import { ipv6HeadersMatch } from "./ipv6-header-match.ts";
 import { NFT_ICMP_TYPES, NFT_ICMPV6_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
-import type { Condition, NftKey, NftSet, NftValue, PortRange, Rule } from "./ruleset.ts";
+import type { Condition, IpSet, NftKey, NftSet, NftValue, PortRange, Rule } from "./ruleset.ts";
 import { type CtState, isIcmp, type SimPacket } from "./sim-packet.ts";
 
 /** What a rule sees besides the packet. */
@@ -36,6 +37,8 @@ export interface MatchContext {
   addrType(addr: string): string;
   /** nftables: the named sets and maps of the table the rule is in. */
   sets?: ReadonlyMap<string, NftSet>;
+  /** iptables: the host's ipsets (`-m set`). Default: none (every set match unknown). */
+  ipsets?: ReadonlyMap<string, IpSet>;
 }
 
 /**
@@ -297,6 +300,12 @@ function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResu
       // A key of the other IP family's header fails the rule, negated or not.
       if (keys.some((k) => FAMILY_KEYS[k] !== undefined && FAMILY_KEYS[k] !== (p.v6 ? 6 : 4))) return false;
       r = elements.some((e) => nftKeysMatch(keys, e, p, ctx));
+      break;
+    }
+    case "ipset": {
+      const set = ctx.ipsets?.get(c.name);
+      if (!set || c.counters) return "unknown";
+      r = ipsetMatches(set, c.dirs, c.returnNomatch, p, ctx, ctx.ipsets as ReadonlyMap<string, IpSet>);
       break;
     }
     case "unknown":

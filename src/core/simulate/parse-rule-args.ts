@@ -4,6 +4,7 @@
  */
 
 import { canonicalIpv6, parseCidr6 } from "../parse/ipv6.ts";
+import { readSetMatch } from "./ipset-match.ts";
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
 import { EXTHDR_MODULES, readExthdrMatch } from "./ipv6-header-match.ts";
 import type { Chance, Condition, PortRange, Target } from "./ruleset.ts";
@@ -293,6 +294,14 @@ export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): Rul
         module = v.value.toLowerCase();
         if (EXTHDR_MODULES.has(module) || module === "ipv6header") {
           const read = readExthdrMatch(tokens, i + 1, module);
+          if (!read.ok) return fail(read.column, read.message, read.hint);
+          conditions.push(read.condition);
+          module = undefined;
+          i = read.next;
+          continue;
+        }
+        if (module === "set") {
+          const read = readSetMatch(tokens, i + 2, tok.column);
           if (!read.ok) return fail(read.column, read.message, read.hint);
           conditions.push(read.condition);
           module = undefined;
@@ -721,6 +730,9 @@ function parseTarget(
     }
   }
   if (NON_DECIDING_TARGETS.has(t)) return { target: { kind: "unknown", name: t, text, continues: true } };
+  // `-j SET --add-set/--del-set` changes a set, not the packet (`--map-set` may set its mark).
+  if (t === "SET" && !rest.some((r) => r.value === "--map-set"))
+    return { target: { kind: "unknown", name: t, text, continues: true } };
   // An upper-case name that is not a chain is a target extension; lower/mixed case names are chains.
   if (/^[A-Z][A-Z0-9_]*$/.test(t) && rest.length > 0) return { target: { kind: "unknown", name: t, text } };
   return { target: { kind: "jump", chain: t } };

@@ -3,9 +3,11 @@
  * (`ebtables-save`, `ebtables -L` or `nft list table bridge ...`), as the capture lab saves them,
  * or a whole `nft list ruleset` (text or JSON).
  */
+import { isIpsetCreate, isIpsetLine, parseIpsetSave } from "./parse-ipset-save.ts";
 import { parseNftJson } from "./parse-nft-json.ts";
 import { parseNftRuleset } from "./parse-nft-ruleset.ts";
 import { isNftJson, isNftRuleset, parseXtablesRuleset } from "./parse-xtables-ruleset.ts";
+import { resolveIpsets } from "./resolve-ipsets.ts";
 import { emptyFamily, type Ruleset } from "./ruleset.ts";
 
 export { isNftRuleset } from "./parse-xtables-ruleset.ts";
@@ -29,8 +31,41 @@ export function parseRulesetFile(text: string, file = "ruleset.rules"): Ruleset 
     const nft = parseNftJson(text, { file });
     return { ip: emptyFamily(), bridge: emptyFamily(), nft: nft.tables, diagnostics: nft.diagnostics };
   }
-  // `nft list ruleset` and an `iptables-legacy-save` (whose tables nft does not list), in any order.
+  // `nft list ruleset` and an `iptables-legacy-save` (whose tables nft does not list), in any order,
+  // and an `ipset save` anywhere: its lines are read apart and blanked, so line numbers stay.
   const lines = text.split(/\r?\n/);
+  const ipset = takeIpsetLines(lines);
+  const ruleset = parseParts(ipset.text === undefined ? text : lines.join("\n"), lines, file);
+  if (ipset.lines.length > 0) {
+    const parsed = parseIpsetSave(ipset.lines, file, ipset.first);
+    ruleset.ipsets = parsed.sets;
+    ruleset.diagnostics.push(...parsed.diagnostics);
+  }
+  resolveIpsets(ruleset, file);
+  return ruleset;
+}
+
+/**
+ * Takes the `ipset save` section out of `lines` (each of its lines becomes blank): the section
+ * starts at a `create NAME TYPE` line and runs over `create`/`add` lines, blank lines and comments.
+ * `text` is set when something was taken.
+ */
+function takeIpsetLines(lines: string[]): { lines: string[]; first: number; text?: true } {
+  const start = lines.findIndex(isIpsetCreate);
+  if (start < 0) return { lines: [], first: 1 };
+  let end = start;
+  while (
+    end < lines.length &&
+    (isIpsetLine(lines[end] as string) || /^\s*(#.*)?$/.test(lines[end] as string))
+  )
+    end++;
+  const taken = lines.slice(start, end);
+  for (let i = start; i < end; i++) lines[i] = "";
+  return { lines: taken, first: start + 1, text: true };
+}
+
+/** The iptables, ebtables and nft parts of a `.rules` file (see {@link parseRulesetFile}). */
+function parseParts(text: string, lines: string[], file: string): Ruleset {
   const chunks: { nft: boolean; from: number; to: number }[] = [];
   let nft = isNftRuleset(text);
   let from = 0;

@@ -116,10 +116,15 @@ function applyMark(t: Extract<Target, { kind: "MARK" }>, p: SimPacket): void {
   else p.mark = (p.mark & t.value) >>> 0;
 }
 
-function unknownWhat(rule: Rule): string {
+/** The text of the conditions that left `rule` undecided (a `-m set` whose set the table lacks among them). */
+function unknownWhat(rule: Rule, table?: TableDef): string {
   return rule.conditions
-    .filter((c) => c.kind === "unknown")
-    .map((c) => (c.kind === "unknown" ? c.text : ""))
+    .map((c) =>
+      c.kind === "unknown" || (c.kind === "ipset" && (c.counters || !table?.ipsets?.has(c.name)))
+        ? c.text
+        : "",
+    )
+    .filter((t) => t !== "")
     .join(" ");
 }
 
@@ -219,7 +224,11 @@ export function runChain(
   choose?: ChooseWay,
 ): ChainRun {
   const run: ChainRun = { verdict: "ACCEPT", steps: [], logs: [], unmodelled: [], trace: false };
-  const ctx = table.sets ? { ...baseCtx, sets: table.sets } : baseCtx;
+  const ctx = table.sets
+    ? { ...baseCtx, sets: table.sets }
+    : table.ipsets
+      ? { ...baseCtx, ipsets: table.ipsets }
+      : baseCtx;
   const base = table.chains.get(chainName);
   if (!base) return run;
   const end = walk(
@@ -242,7 +251,7 @@ function forkChance(env: WalkEnv, s: WalkState, rule: Rule, t: Target | undefine
     // The way where it did not match: the rule is shown undecided, as any unmodelled rule.
     const skip = cloneState(s);
     skip.cur.at++;
-    markUnknown(env, skip, rule, unknownWhat(rule));
+    markUnknown(env, skip, rule, unknownWhat(rule, env.table));
     followed = walk(env, skip);
     ways.push(followed);
   }
@@ -257,7 +266,7 @@ function forkChance(env: WalkEnv, s: WalkState, rule: Rule, t: Target | undefine
   const first = ways[0] as WalkState;
   if (ways.every((w) => alike(w) === alike(first))) {
     const step = first.run.steps.find((x, k) => k >= s.run.steps.length && x.line === rule.line);
-    if (step) step.chance = unknownWhat(rule) || (t?.kind === "pick" ? t.text : "");
+    if (step) step.chance = unknownWhat(rule, env.table) || (t?.kind === "pick" ? t.text : "");
     // A LOG line only the taken way prints may not be printed: the rule may not have matched.
     const other = ways[ways.length - 1] as WalkState;
     const printed = new Map<string, number>();
@@ -279,7 +288,8 @@ function forkChance(env: WalkEnv, s: WalkState, rule: Rule, t: Target | undefine
   }
   const chosen = env.choose?.(rule);
   const shown = (chosen !== undefined ? ways[chosen] : undefined) ?? followed ?? first;
-  if (shown !== followed) markUnknownAt(env, shown, s, rule, t?.kind === "pick" ? t.text : unknownWhat(rule));
+  if (shown !== followed)
+    markUnknownAt(env, shown, s, rule, t?.kind === "pick" ? t.text : unknownWhat(rule, env.table));
   const label = (w: WalkState) =>
     w === followed ? "if it did not match" : followed ? "if it matched" : "another pick";
   const entry = shown.run.unmodelled[unmodelledBefore];
@@ -368,7 +378,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         line: rule.line,
         text: rule.text,
         verdict: "CONTINUE",
-        chance: unknownWhat(rule),
+        chance: unknownWhat(rule, env.table),
       });
       const lines = [...(rule.effects ?? []), rule.target].filter((x) => x.kind === "LOG");
       for (const l of [...(rule.log ? [rule.log] : []), ...lines])
@@ -384,7 +394,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       run.logs.push({ prefix: rule.log.prefix, level: rule.log.level, line: rule.line });
     if (m === "unknown") {
       // Undecidable: carry on as if it did not match, and say so.
-      markUnknown(env, s, rule, unknownWhat(rule));
+      markUnknown(env, s, rule, unknownWhat(rule, env.table));
       continue;
     }
     let t = forced?.choice === "pick" ? forced.target : rule.target;

@@ -77,6 +77,23 @@ export type Condition =
    */
   | { kind: "nft-set"; key: NftKey; elements?: NftValue[]; set?: string; neg: boolean; concat?: NftKey[] }
   /**
+   * iptables `-m set --match-set NAME src,dst`: the packet's fields named by `dirs` (one flag per
+   * dimension of the set) are in ipset `NAME` of the ruleset's {@link Ruleset.ipsets}. `returnNomatch`:
+   * `--return-nomatch` (an element marked `nomatch` matches, a plain one does not). `text`: the match
+   * as written, for warnings. A set the file does not hold, or one rules fill (`-j SET --add-set`) or
+   * counters decide, is read as an unknown condition instead (see `resolve-ipsets.ts`).
+   */
+  | {
+      kind: "ipset";
+      name: string;
+      dirs: ("src" | "dst")[];
+      returnNomatch: boolean;
+      neg: boolean;
+      text: string;
+      /** `--packets-*` / `--bytes-*`: compares counts of earlier traffic. Default false. */
+      counters?: boolean;
+    }
+  /**
    * A match the simulator does not model: its result is unknown, never silently true or false.
    * `chance`: a match with no side effect whose result depends on state the simulator cannot know,
    * not on the packet (`rate`: `-m limit`, `-m hashlimit`, nft `limit rate`; `random`: `-m statistic`,
@@ -234,6 +251,8 @@ export interface TableDef {
   family?: string;
   /** nftables: named sets and maps. */
   sets?: Map<string, NftSet>;
+  /** iptables tables: the host's ipsets for `-m set` (shared by every table of the ruleset). Default: none. */
+  ipsets?: ReadonlyMap<string, IpSet>;
   /** 1-based line of the table's declaration (nftables). */
   line?: number;
   /** nftables `flags dormant`: the table's base chains are not attached to their hooks. Default false. */
@@ -262,7 +281,50 @@ export interface Ruleset {
    * their hook by priority, among the iptables and ebtables tables above. Default: none.
    */
   nft?: TableDef[];
+  /** The host's ipsets (`ipset save` in the file), by name, for `-m set` matches. Default: none. */
+  ipsets?: Map<string, IpSet>;
   diagnostics: Diagnostic[];
+}
+
+/** One dimension of an ipset's type (`hash:net,iface` has `net` and `iface`). */
+export type IpSetDim = "ip" | "net" | "port" | "iface" | "mac" | "mark";
+
+/** One part of an ipset element, for one dimension. */
+export type IpSetPart =
+  /** An address or prefix (`ip`, `net`, bitmap ranges saved as prefixes). */
+  | { kind: "addr"; cidr: IpCidr }
+  /** An inclusive address range (`bitmap:ip` and `hash:ip` write them `a-b`). */
+  | { kind: "range"; lo: string; hi: string }
+  /** `tcp:80`, `udp:53-60`, a bare port (TCP), or `icmp:echo-request` / `icmp:8/0` (type, code). */
+  | { kind: "port"; proto: string; lo: number; hi: number; code?: number }
+  /** An interface name (`eth0`), `physdev:` for the bridge port. */
+  | { kind: "iface"; name: string; physdev: boolean }
+  | { kind: "mac"; mac: string }
+  | { kind: "mark"; value: number };
+
+/** One `add` line of an ipset: its parts, one per dimension. */
+export interface IpSetEntry {
+  parts: IpSetPart[];
+  /** Added with `nomatch` (hash:net types): an exception inside a wider prefix. Default false. */
+  nomatch: boolean;
+  /** 1-based line of the `add` in the file. */
+  line: number;
+}
+
+/** An ipset as `ipset save` writes it (`create NAME TYPE [options]`, then `add NAME ELEMENT`). */
+export interface IpSet {
+  name: string;
+  /** `hash:ip,port`, `bitmap:port`, `list:set`, ... */
+  type: string;
+  /** The type's dimensions in order; empty for `list:set`. */
+  dims: IpSetDim[];
+  /** `family inet` (4) or `inet6` (6); undefined for bitmap and list types and hash:mac. */
+  family?: 4 | 6;
+  entries: IpSetEntry[];
+  /** `list:set`: the member sets' names, in order. Default: none. */
+  members?: string[];
+  /** 1-based line of the `create`. */
+  line: number;
 }
 
 /** Creates an empty family. */
