@@ -302,6 +302,16 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
           ? `loading ${committed.path}`
           : `loading the built-in Docker ${options.dockerVersion} ruleset (no committed one yet)`,
       );
+      if (committed?.ipset) {
+        const found = await runCommand(["sh", "-c", "command -v ipset"], { allowFailure: true });
+        if (found.code !== 0)
+          throw new CaptureError(
+            `${committed.path} holds ipsets ('create' lines), and 'ipset' is not installed`,
+            "install it (Debian: apt-get install ipset), or remove the ipset section and its -m set rules",
+          );
+        // Before the rules: iptables-restore refuses a -m set rule whose set does not exist.
+        await runner.run(inNetns(host, ["ipset", "restore"]), { input: committed.ipset });
+      }
       await runner.run(inNetns(host, ["iptables-restore"]), {
         input: committed?.iptables || dockerRuleset(options.dockerVersion),
       });
@@ -309,11 +319,13 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
         await runner.run(inNetns(host, ["ebtables-restore"]), { input: committed.bridge });
       const saved = await runner.run(inNetns(host, ["iptables-save"]));
       const bridgeSaved = await runner.run(inNetns(host, ["ebtables-save"]), { allowFailure: true });
+      const setsSaved = committed?.ipset ? (await runner.run(inNetns(host, ["ipset", "save"]))).stdout : "";
       baseRuleset = rulesetName(options.dockerVersion);
       const stable = stableRuleset(
         saved.stdout,
         bridgeSaved.stdout,
         `Docker ${options.dockerVersion} default bridge with -p ${"8080:80"} on c1, as loaded in the lab's Docker host namespace.`,
+        setsSaved,
       );
       rulesets.set(baseRuleset, rulesetToWrite(stable, committed));
     }

@@ -5,6 +5,7 @@
  * only for a lab folder that has none yet.
  */
 import { join } from "node:path";
+import { takeIpsetSection } from "../core/simulate/parse-ipset-save.ts";
 import { readRegularFile } from "../core/trace-file/read-regular-file.ts";
 import { CaptureError } from "./capture-error.ts";
 
@@ -16,6 +17,8 @@ export interface CommittedRuleset {
   iptables: string;
   /** `ebtables-restore` input, or "" when the file has no bridge rules. */
   bridge: string;
+  /** `ipset restore` input (the file's `ipset save` section), or "" when it holds no ipsets. */
+  ipset: string;
   /** The file's text as committed. */
   text: string;
 }
@@ -25,8 +28,12 @@ export interface CommittedRuleset {
  * `# ebtables-save`, the bridge tables); comment lines are dropped. A file without the markers
  * is read as iptables-save output. Pure.
  */
-export function splitRulesetFile(text: string): { iptables: string; bridge: string } {
+export function splitRulesetFile(text: string): { iptables: string; bridge: string; ipset: string } {
   const lines = text.split("\n");
+  // The ipsets first: iptables-restore refuses a rule whose set does not exist yet.
+  const sets = takeIpsetSection(lines)
+    .lines.filter((line) => line.trim() !== "" && !line.startsWith("#"))
+    .join("\n");
   const marker = lines.findIndex((line) => /^# ebtables-save\b/.test(line));
   const keep = (part: string[]) =>
     part
@@ -35,7 +42,11 @@ export function splitRulesetFile(text: string): { iptables: string; bridge: stri
       .trim();
   const iptables = keep(marker < 0 ? lines : lines.slice(0, marker));
   const bridge = marker < 0 ? "" : keep(lines.slice(marker + 1));
-  return { iptables: iptables ? `${iptables}\n` : "", bridge: bridge ? `${bridge}\n` : "" };
+  return {
+    iptables: iptables ? `${iptables}\n` : "",
+    bridge: bridge ? `${bridge}\n` : "",
+    ipset: sets ? `${sets}\n` : "",
+  };
 }
 
 /**
@@ -67,8 +78,11 @@ const zeroCounters = (text: string) => text.replace(/^(:\S+ \S+) \[\d+:\d+\]$/gm
 export function rulesetToWrite(saved: string, committed: CommittedRuleset | undefined): string {
   if (!committed) return saved;
   const now = splitRulesetFile(saved);
+  // `ipset save` lists a hash set's elements in hash order: compared as a set of lines.
+  const sorted = (text: string) => text.split("\n").sort().join("\n");
   const same =
     zeroCounters(now.iptables) === zeroCounters(committed.iptables) &&
-    zeroCounters(now.bridge) === zeroCounters(committed.bridge);
+    zeroCounters(now.bridge) === zeroCounters(committed.bridge) &&
+    sorted(now.ipset) === sorted(committed.ipset);
   return same ? committed.text : saved;
 }

@@ -34,11 +34,20 @@ function stableSave(text: string): string {
     .trim();
 }
 
-/** The ruleset file a capture writes: `iptables-save` and `ebtables-save` output made stable ({@link stableSave}). */
-export function stableRuleset(iptablesSave: string, bridgeRules: string, note: string): string {
+/**
+ * The ruleset file a capture writes: `iptables-save` and `ebtables-save` output made stable
+ * ({@link stableSave}), after the `ipset save` output when the lab has ipsets (default: none).
+ */
+export function stableRuleset(
+  iptablesSave: string,
+  bridgeRules: string,
+  note: string,
+  ipsetSave = "",
+): string {
   const iptables = stableSave(iptablesSave);
   const bridge = stableSave(bridgeRules) || "# (no bridge rules: Docker adds none)";
-  return `# ${note}\n# iptables-save\n${iptables}\n# ebtables-save (bridge family)\n${bridge}\n`;
+  const sets = ipsetSave.trim() === "" ? "" : `# ipset save\n${ipsetSave.trim()}\n`;
+  return `# ${note}\n${sets}# iptables-save\n${iptables}\n# ebtables-save (bridge family)\n${bridge}\n`;
 }
 
 /**

@@ -18,6 +18,25 @@ export function isIpsetLine(line: string): boolean {
   return isIpsetCreate(line) || /^add\s+\S+\s+\S/.test(line);
 }
 
+/**
+ * Takes the `ipset save` section out of `lines` (each of its lines becomes blank): the section
+ * starts at a `create NAME TYPE` line and runs over `create`/`add` lines, blank lines and comments.
+ * `text` is set when something was taken.
+ */
+export function takeIpsetSection(lines: string[]): { lines: string[]; first: number; text?: true } {
+  const start = lines.findIndex(isIpsetCreate);
+  if (start < 0) return { lines: [], first: 1 };
+  let end = start;
+  while (
+    end < lines.length &&
+    (isIpsetLine(lines[end] as string) || /^\s*(#.*)?$/.test(lines[end] as string))
+  )
+    end++;
+  const taken = lines.slice(start, end);
+  for (let i = start; i < end; i++) lines[i] = "";
+  return { lines: taken, first: start + 1, text: true };
+}
+
 /** The dimensions of the types the kernel has, by their name after `hash:` / `bitmap:`. */
 const DIMS: Readonly<Record<string, IpSetDim>> = {
   ip: "ip",

@@ -3,7 +3,7 @@
  * (`ebtables-save`, `ebtables -L` or `nft list table bridge ...`), as the capture lab saves them,
  * or a whole `nft list ruleset` (text or JSON).
  */
-import { isIpsetCreate, isIpsetLine, parseIpsetSave } from "./parse-ipset-save.ts";
+import { parseIpsetSave, takeIpsetSection } from "./parse-ipset-save.ts";
 import { parseNftJson } from "./parse-nft-json.ts";
 import { parseNftRuleset } from "./parse-nft-ruleset.ts";
 import { isNftJson, isNftRuleset, parseXtablesRuleset } from "./parse-xtables-ruleset.ts";
@@ -34,7 +34,7 @@ export function parseRulesetFile(text: string, file = "ruleset.rules"): Ruleset 
   // `nft list ruleset` and an `iptables-legacy-save` (whose tables nft does not list), in any order,
   // and an `ipset save` anywhere: its lines are read apart and blanked, so line numbers stay.
   const lines = text.split(/\r?\n/);
-  const ipset = takeIpsetLines(lines);
+  const ipset = takeIpsetSection(lines);
   const ruleset = parseParts(ipset.text === undefined ? text : lines.join("\n"), lines, file);
   if (ipset.lines.length > 0) {
     const parsed = parseIpsetSave(ipset.lines, file, ipset.first);
@@ -43,25 +43,6 @@ export function parseRulesetFile(text: string, file = "ruleset.rules"): Ruleset 
   }
   resolveIpsets(ruleset, file);
   return ruleset;
-}
-
-/**
- * Takes the `ipset save` section out of `lines` (each of its lines becomes blank): the section
- * starts at a `create NAME TYPE` line and runs over `create`/`add` lines, blank lines and comments.
- * `text` is set when something was taken.
- */
-function takeIpsetLines(lines: string[]): { lines: string[]; first: number; text?: true } {
-  const start = lines.findIndex(isIpsetCreate);
-  if (start < 0) return { lines: [], first: 1 };
-  let end = start;
-  while (
-    end < lines.length &&
-    (isIpsetLine(lines[end] as string) || /^\s*(#.*)?$/.test(lines[end] as string))
-  )
-    end++;
-  const taken = lines.slice(start, end);
-  for (let i = start; i < end; i++) lines[i] = "";
-  return { lines: taken, first: start + 1, text: true };
 }
 
 /** The iptables, ebtables and nft parts of a `.rules` file (see {@link parseRulesetFile}). */

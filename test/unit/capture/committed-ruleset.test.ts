@@ -31,7 +31,28 @@ describe("splitRulesetFile", () => {
     const iptablesSave = "*filter\n:FORWARD DROP [0:0]\n-A FORWARD -i docker0 -j ACCEPT\nCOMMIT\n";
     const ebtablesSave = "*filter\n:FORWARD ACCEPT\n-A FORWARD -p IPv4 -j ACCEPT\n";
     const split = splitRulesetFile(stableRuleset(iptablesSave, ebtablesSave, "a note"));
-    expect(split).toEqual({ iptables: iptablesSave, bridge: ebtablesSave });
+    expect(split).toEqual({ iptables: iptablesSave, bridge: ebtablesSave, ipset: "" });
+  });
+
+  it("gives ipset restore the ipset section and keeps it out of iptables-restore's input", () => {
+    const iptablesSave =
+      "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m set --match-set bad src -j DROP\nCOMMIT\n";
+    const ipsetSave = "create bad hash:ip family inet hashsize 1024 maxelem 65536\nadd bad 203.0.113.7\n";
+    const written = stableRuleset(iptablesSave, "", "a note", ipsetSave);
+    expect(splitRulesetFile(written)).toEqual({ iptables: iptablesSave, bridge: "", ipset: ipsetSave });
+    // Saved back with the elements in another order (hash order): still the committed file.
+    const reordered = stableRuleset(iptablesSave, "", "a note", `${ipsetSave}add bad 198.51.100.9\n`);
+    const committed = { path: "x.rules", text: reordered, ...splitRulesetFile(reordered) };
+    const saved = stableRuleset(
+      iptablesSave,
+      "",
+      "a note",
+      "create bad hash:ip family inet hashsize 1024 maxelem 65536\nadd bad 198.51.100.9\nadd bad 203.0.113.7\n",
+    );
+    expect(rulesetToWrite(saved, committed)).toBe(reordered);
+    expect(rulesetToWrite(stableRuleset(iptablesSave, "", "a note", ipsetSave), committed)).not.toBe(
+      reordered,
+    );
   });
 });
 
