@@ -279,6 +279,81 @@ export function explainRule(line: string): RuleNote {
         comments.push([`(comment: "${a}")`, `（註解：「${a}」）`]);
         break;
       }
+      case "--match-set": {
+        const name = arg();
+        const flags = (tokens[++i] ?? "").split(",");
+        const fields = flags.map((f) => (f === "src" ? ["source", "來源"] : ["destination", "目的"]));
+        conds.push(
+          flags.length === 1
+            ? [
+                `the ${fields[0]?.[0]} is ${negate ? "not " : ""}in ipset ${name}`,
+                `${fields[0]?.[1]}${negate ? "不" : ""}在 ipset ${name} 中`,
+              ]
+            : [
+                `the packet is ${negate ? "not " : ""}in ipset ${name} (looked up by ${fields.map((f) => f[0]).join(", ")})`,
+                `封包${negate ? "不" : ""}在 ipset ${name} 中（依${fields.map((f) => f[1]).join("、")}查詢）`,
+              ],
+        );
+        break;
+      }
+      case "--return-nomatch": {
+        // Qualifies the set lookup just before it.
+        const last = conds[conds.length - 1];
+        if (last)
+          conds[conds.length - 1] = [
+            `${last[0]} (--return-nomatch: an entry marked nomatch counts as in, any other as not)`,
+            `${last[1]}（--return-nomatch：標為 nomatch 的項目算在內，其他不算）`,
+          ];
+        break;
+      }
+      case "--packets-eq":
+      case "--packets-lt":
+      case "--packets-gt":
+      case "--bytes-eq":
+      case "--bytes-lt":
+      case "--bytes-gt": {
+        const n = arg();
+        const what = opt.startsWith("--packets") ? ["packets", "個封包"] : ["bytes", "位元組"];
+        const cmp = opt.endsWith("eq")
+          ? ["exactly", "剛好"]
+          : opt.endsWith("lt")
+            ? ["fewer than", "少於"]
+            : ["more than", "多於"];
+        conds.push([
+          `its set entry has ${negate ? "not " : ""}counted ${cmp[0]} ${n} ${what[0]}`,
+          `該 set 項目${negate ? "不是" : ""}已計數${cmp[1]} ${n} ${what[1]}`,
+        ]);
+        break;
+      }
+      case "--timeout": {
+        const n = arg();
+        actions.push([`for ${n} seconds`, `保留 ${n} 秒`]);
+        break;
+      }
+      case "--update-counters":
+      case "--update-subcounters":
+        break;
+      case "--add-set":
+      case "--del-set": {
+        const name = arg();
+        const flags = (tokens[++i] ?? "")
+          .split(",")
+          .map((f) => (f === "src" ? ["source", "來源"] : ["destination", "目的"]));
+        actions.push(
+          opt === "--add-set"
+            ? [
+                `add the packet's ${flags.map((f) => f[0]).join(", ")} to ipset ${name}`,
+                `把封包的${flags.map((f) => f[1]).join("、")}加入 ipset ${name}`,
+              ]
+            : [
+                `remove the packet's ${flags.map((f) => f[0]).join(", ")} from ipset ${name}`,
+                `把封包的${flags.map((f) => f[1]).join("、")}移出 ipset ${name}`,
+              ],
+        );
+        break;
+      }
+      case "--exist":
+        break;
       case "--mark": {
         const a = arg();
         conds.push([`the mark is ${negate ? "not " : ""}${a}`, `mark ${negate ? "不" : ""}是 ${a}`]);
@@ -334,6 +409,8 @@ export function explainRule(line: string): RuleNote {
         else if (t === "DNAT") place(["rewrite the destination (DNAT)", "改寫目的地（DNAT）"]);
         else if (t === "SNAT") place(["rewrite the source (SNAT)", "改寫來源（SNAT）"]);
         else if (t === "MARK") place(["mark the packet", "標記封包"]);
+        // SET's own options (--add-set/--del-set) say what it does.
+        else if (t === "SET") break;
         else if (opt === "-g" || opt === "--goto")
           place([`go to chain ${t} (no return here)`, `跳到 chain ${t}（不會回來）`]);
         else place([`continue in chain ${t}`, `接著檢查 chain ${t}`]);
