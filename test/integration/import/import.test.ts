@@ -1,7 +1,8 @@
 /**
  * `packetwalk import` on captures made in namespaces with a layout unlike the docker-bridge lab
  * (test/fixtures/import/<case>/: input/ as a contributor hands it over, args.json, expected/ the
- * lab folder). Each imported folder must validate and agree with the simulator. Also: questions
+ * lab folder, notes.txt what import tells the reviewer). Each imported folder must validate and agree
+ * with the simulator. Also: questions
  * that name their flag, and anonymisation that leaves no original public address or MAC in any file.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -58,6 +59,7 @@ describe("packetwalk import on foreign captures", () => {
       "nft-only",
       "nft-only-json",
       "nft-only-trace",
+      "noisy-host",
       "peer-to-published-port",
       "peer-to-published-port-trace",
       "two-networks",
@@ -83,6 +85,11 @@ describe("packetwalk import on foreign captures", () => {
         rmSync(expected, { recursive: true, force: true });
         writePlan(p, expected);
       }
+      // What the reviewer is told (inferences, flows left out and why) is part of the expected output.
+      const notesFile = join(ROOT, c, "notes.txt");
+      const notes = p.notes.map((n) => `${n.replaceAll(`${join(ROOT, c, "input")}/`, "")}\n`).join("");
+      if (process.env.UPDATE === "1") writeFileSync(notesFile, notes);
+      expect(notes).toBe(readFileSync(notesFile, "utf8"));
       const written = filesUnder(out).sort();
       expect(written).toEqual(filesUnder(expected).sort());
       for (const f of written)
