@@ -13,6 +13,7 @@ import { rulesetDigest } from "../trace-file/ruleset-pins.ts";
 import type { Lab, LabHost, TraceMeta } from "../trace-file/schema.ts";
 import { Anonymizer, envelopeHostnames } from "./anonymize.ts";
 import { type HostMaterial, hostAddresses, inferLab, type NamedAddress } from "./infer-lab.ts";
+import { PUBLISHED_JOURNAL_FIELDS, publishedJournalLine } from "./journal-fields.ts";
 import { nftMaterial } from "./nft-material.ts";
 import {
   hasIptablesRules,
@@ -531,6 +532,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   const lines = m.log.split("\n");
   const commands = commandsOf(m.command, m.exitCode);
   const seen = new Map<string, number>();
+  const droppedFields = new Set<string>();
   for (const s of split.scenarios) {
     const key = `${s.dst} ${s.proto}`;
     const nth = seen.get(key) ?? 0;
@@ -563,7 +565,9 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
       sysctls,
       ...(environment ? { environment } : {}),
     };
-    const text = `${s.lines.map((n) => lines[n - 1]?.replace(/\r$/, "") ?? "").join("\n")}\n`;
+    const published = s.lines.map((n) => publishedJournalLine(lines[n - 1]?.replace(/\r$/, "") ?? ""));
+    for (const p of published) for (const f of p.dropped) droppedFields.add(f);
+    const text = `${published.map((p) => p.line).join("\n")}\n`;
     files.push({ path: `${s.stem}.log`, text });
     plan.scenarios.push({
       stem: s.stem,
@@ -571,6 +575,10 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
       packets: parseTraceText(text, { prefixMap }).packets,
     });
   }
+  if (droppedFields.size)
+    notes.push(
+      `journal records keep only ${[...PUBLISHED_JOURNAL_FIELDS].join(", ")}: left out ${[...droppedFields].sort().join(", ")} (they identify the machine, its boot and its journal, not the packet)`,
+    );
   if (!m.command) notes.push("no command.txt / --command: the traces' command says it was not given");
   return plan;
 }

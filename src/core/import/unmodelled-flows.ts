@@ -156,7 +156,11 @@ const UNICAST_ONLY = "the simulator follows unicast packets only";
  * Why the simulator cannot follow `flow` (whose packets are `packets`), or undefined when it can.
  * `line` comes from the first event; the protocol and addresses from the first event with IP data.
  */
-export function unmodelledFlow(flow: Flow, packets: readonly Packet[], ctx: LinkContext): LeftOutFlow | undefined {
+export function unmodelledFlow(
+  flow: Flow,
+  packets: readonly Packet[],
+  ctx: LinkContext,
+): LeftOutFlow | undefined {
   const request = packets.find((p) => p.direction === "request") ?? packets[0];
   const first = request?.events.find((e) => e.ip);
   if (!request || !first?.ip) return undefined;
@@ -221,7 +225,8 @@ export function leftOutNotes(flows: readonly LeftOutFlow[], file: string): strin
   const name = file.split("/").pop() || file;
   return [...groups.values()].map((g) => {
     const f = g[0] as LeftOutFlow;
-    if (g.length === 1) return `left out: ${f.what} from ${f.src} to ${f.dst} (${name} line ${f.line}): ${f.why}`;
+    if (g.length === 1)
+      return `left out: ${f.what} from ${f.src} to ${f.dst} (${name} line ${f.line}): ${f.why}`;
     const srcs = [...new Set(g.map((x) => x.src))];
     const dsts = [...new Set(g.map((x) => x.dst))];
     return `left out: ${g.length} flows of ${f.what} from ${some(srcs, 3)} to ${some(dsts, 3)} (${name} lines ${some(

@@ -546,27 +546,42 @@ describe("packetwalk import --anonymize on a plain dmesg log", () => {
   });
 });
 
+/** What journald adds to every record that identifies the machine, its boot and its journal. */
+const JOURNAL_IDS = {
+  __CURSOR:
+    "s=7c1f0d2a9b7e4c3f8a6d5e4f3a2b1c0d;i=1a2b3;b=0f1e2d3c4b5a69788796a5b4c3d2e1f0;m=3b9aca00;t=5f1e2d3c4b5a6;x=9a8b7c6d5e4f3a2b",
+  _MACHINE_ID: "4c2f9e8d7b6a59483726150f1e2d3c4b",
+  _BOOT_ID: "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+  _SYSTEMD_INVOCATION_ID: "a1b2c3d4e5f60718293a4b5c6d7e8f90",
+  __SEQNUM_ID: "7c1f0d2a9b7e4c3f8a6d5e4f3a2b1c0d",
+  __SEQNUM: "107955",
+  SYSLOG_IDENTIFIER: "kernel",
+};
+
 describe("packetwalk import --anonymize on a journalctl -o json log", () => {
-  it("replaces the record's _HOSTNAME and the public addresses, also in a MESSAGE stored as bytes, and the lab still checks", () => {
+  it("replaces the record's _HOSTNAME and the public addresses, also in a MESSAGE stored as bytes, leaves out the machine's and journal's identifiers, and the lab still checks", () => {
     const args = JSON.parse(readFileSync(join(ROOT, "web-to-peer", "args.json"), "utf8")) as Args;
     const raw = readMaterial(join(ROOT, "web-to-peer", "input"), {}, () => "");
     const PUBLIC = "81.2.69.";
     // Each dmesg line as journalctl -k -o json prints its record; the second one's MESSAGE as byte values.
-    const log = raw.log
-      .split("\n")
-      .filter((l) => l.startsWith("["))
-      .map((l, i) => {
-        const m = /^\[\s*(\d+)\.(\d+)\] (.*)$/.exec(l) as RegExpExecArray;
-        const text = (m[3] as string).replaceAll("203.0.113.", PUBLIC);
-        const message = i === 1 ? [...Buffer.from(text, "utf8")] : text;
-        return JSON.stringify({
-          __REALTIME_TIMESTAMP: String(1796093000000000 + Number(m[1]) * 1e6 + Number(m[2])),
-          _TRANSPORT: "kernel",
-          MESSAGE: message,
-          _HOSTNAME: "prod-docker-8",
-        });
-      })
-      .join("\n");
+    const journal = (prefix: string) =>
+      raw.log
+        .split("\n")
+        .filter((l) => l.startsWith("["))
+        .map((l, i) => {
+          const m = /^\[\s*(\d+)\.(\d+)\] (.*)$/.exec(l) as RegExpExecArray;
+          const text = (m[3] as string).replaceAll("203.0.113.", prefix);
+          const message = i === 1 ? [...Buffer.from(text, "utf8")] : text;
+          return JSON.stringify({
+            __REALTIME_TIMESTAMP: String(1796093000000000 + Number(m[1]) * 1e6 + Number(m[2])),
+            _TRANSPORT: "kernel",
+            MESSAGE: message,
+            _HOSTNAME: "prod-docker-8",
+            ...JOURNAL_IDS,
+          });
+        })
+        .join("\n");
+    const log = journal(PUBLIC);
     expect(log).toContain("prod-docker-8");
     const material: ImportMaterial = { ...raw, log, command: raw.command?.replaceAll("203.0.113.", PUBLIC) };
     const p = plan(
@@ -582,6 +597,22 @@ describe("packetwalk import --anonymize on a journalctl -o json log", () => {
       const text = readFileSync(join(out, f), "utf8");
       expect(text, f).not.toContain("prod-docker-8");
       expect(text, f).not.toContain(PUBLIC);
+      for (const [k, v] of Object.entries(JOURNAL_IDS))
+        if (k !== "SYSLOG_IDENTIFIER" && k !== "__SEQNUM") expect(text, `${f} ${k}`).not.toContain(v);
+    }
+    expect(p.notes).toContain(
+      "journal records keep only MESSAGE, __REALTIME_TIMESTAMP, __MONOTONIC_TIMESTAMP, _SOURCE_MONOTONIC_TIMESTAMP, _TRANSPORT, PRIORITY, SYSLOG_FACILITY, SYSLOG_IDENTIFIER, _HOSTNAME: left out _BOOT_ID, _MACHINE_ID, _SYSTEMD_INVOCATION_ID, __CURSOR, __SEQNUM, __SEQNUM_ID (they identify the machine, its boot and its journal, not the packet)",
+    );
+    // Without --anonymize the identifiers are left out all the same; the host name stays, as in a syslog line.
+    const plain = plan({ ...raw, log: journal("203.0.113.") }, args);
+    expect(plain.questions).toEqual([]);
+    const logs = plain.files.filter((f) => f.path.endsWith(".log")).map((f) => f.text);
+    expect(logs.length).toBeGreaterThan(0);
+    for (const text of logs) {
+      expect(text).toContain('"_HOSTNAME":"prod-docker-8"');
+      expect(text).toContain('"SYSLOG_IDENTIFIER":"kernel"');
+      for (const k of ["__CURSOR", "_MACHINE_ID", "_BOOT_ID", "_SYSTEMD_INVOCATION_ID", "__SEQNUM_ID"])
+        expect(text).not.toContain(k);
     }
     const folder = readTraceFolder(out);
     expect(folder.errors).toEqual([]);
