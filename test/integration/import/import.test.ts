@@ -5,7 +5,7 @@
  * with the simulator. Also: questions
  * that name their flag, and anonymisation that leaves no original public address or MAC in any file.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -397,6 +397,26 @@ describe("packetwalk import on the setups of record-more.sh", () => {
       expect(r.report).toMatch(
         /rulesets\/nft-host\.instrumented-[0-9a-f]{8}\.rules:\d+:\d+: warning: expression 'meta pkttype host' is not modelled/,
       );
+  });
+
+  it("a check that disagrees on a ufw host says each unmodelled -m limit once, with the lines of the rules like it", () => {
+    const out = join(tmp, "ufw-folded");
+    cpSync(join(ROOT, "ipv6-ufw", "expected"), out, { recursive: true });
+    // The SYNs to port 23 said to go to 22: ufw accepts what the kernel logged as dropped.
+    const log = join(out, "wan-to-host-v6-tcp-23.log");
+    writeFileSync(log, readFileSync(log, "utf8").replaceAll("DPT=23 ", "DPT=22 "));
+    const failed = checkLab(out).filter((r) => !r.ok);
+    expect(failed.map((r) => r.trace)).toEqual([`${out}/wan-to-host-v6-tcp-23`]);
+    const report = failed[0]?.report ?? "";
+    const limits = report.split("\n").filter((l) => /: warning: match '-m limit /.test(l));
+    expect(limits.map((l) => l.replace(/^.*\.rules:/, ""))).toEqual([
+      "89:30: warning: match '-m limit --limit 3/min --limit-burst 10' is not modelled",
+      "127:19: warning: match '-m limit --limit 3/min' is not modelled",
+    ]);
+    expect(report).toContain(
+      "  and 10 more rules like it (lines 90, 113, 114, 115, 119, 261, 262, 331, 332, 333)",
+    );
+    expect(report).toContain("  and 1 more rule like it (line 340)");
   });
 
   it("nft-only-trace: every line of the flow's trace ids is in its scenario, packet: lines included", () => {
