@@ -2,7 +2,8 @@
  * The flows of a real host's log that `packetwalk import` leaves out because the simulator does not
  * follow them: broadcast and multicast (it routes one unicast packet to one host), link-local and
  * unspecified addresses (no lab host has them), neighbour discovery and MLD (the lab's MACs are
- * given, not discovered), ICMP other than echo, and protocols other than ICMP, TCP and UDP. Each is
+ * given, not discovered), ICMP other than echo, TCP whose SYN is not in the log, and protocols
+ * other than ICMP, TCP and UDP. Each is
  * said in words a reader understands (protocol by name, both addresses, why), and many alike are
  * said once with a count: a busy host logs hundreds of mDNS and IGMP packets. Pure.
  */
@@ -201,6 +202,16 @@ export function unmodelledFlow(
     };
   if ((proto === "icmp" || proto === "icmpv6") && type !== undefined && ![0, 8, 128, 129].includes(type))
     return { ...base, why: "the simulator sends ICMP echo requests and replies only" };
+  // The log's first packet of a TCP flow, in log order: without a SYN, conntrack knew the
+  // connection (or had forgotten it) before the log began, and nothing says what it knew.
+  const opening = packets[0]?.events.find((e) => e.l4?.tcpFlags)?.l4?.tcpFlags;
+  if (proto === "tcp" && opening && (!opening.includes("SYN") || opening.includes("ACK")))
+    return {
+      ...base,
+      // Not by port: a busy host logs late FINs and RSTs to many ephemeral ports, one note for all.
+      what: "TCP without its opening SYN",
+      why: "the connection began before the log, or its conntrack entry had expired: what conntrack knew of it is not in the log, so the simulator cannot replay it",
+    };
   if (proto !== "icmp" && proto !== "icmpv6" && proto !== "tcp" && proto !== "udp")
     return { ...base, why: "the simulator follows ICMP, TCP and UDP only" };
   return undefined;

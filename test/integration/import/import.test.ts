@@ -453,6 +453,47 @@ describe("packetwalk import on the setups of record-more.sh", () => {
     });
 });
 
+describe("packetwalk import on a real, noisy host", () => {
+  // What a real Ubuntu kern.log has between the flows: IGMP, NetBIOS broadcasts to the uplink's
+  // subnet and to a subnet the host has no link in, MLD, DHCP, a late RST and FIN, an ICMP error.
+  const NOISE = [
+    "[67500.1] [UFW BLOCK] IN=wan0 OUT= MAC=01:00:5e:00:00:01:02:00:00:00:00:01:08:00 SRC=203.0.113.1 DST=224.0.0.1 LEN=36 TOS=0x00 PREC=0xC0 TTL=1 ID=0 DF PROTO=2 ",
+    "[67501.1] [UFW BLOCK] IN=wan0 OUT= MAC=ff:ff:ff:ff:ff:ff:02:00:00:00:00:01:08:00 SRC=203.0.113.1 DST=203.0.113.255 LEN=78 TOS=0x00 PREC=0x00 TTL=64 ID=4242 DF PROTO=UDP SPT=137 DPT=137 LEN=58 ",
+    "[67501.2] [UFW BLOCK] IN=wan0 OUT= MAC=ff:ff:ff:ff:ff:ff:02:00:00:00:00:01:08:00 SRC=198.51.100.1 DST=198.51.100.255 LEN=78 TOS=0x00 PREC=0x00 TTL=64 ID=4243 DF PROTO=UDP SPT=137 DPT=137 LEN=58 ",
+    "[67502.1] [UFW BLOCK] IN=wan0 OUT= MAC=33:33:00:00:00:01:02:00:00:00:00:01:86:dd SRC=fe80:0000:0000:0000:0000:00ff:fe00:0001 DST=ff02:0000:0000:0000:0000:0000:0000:0001 LEN=72 TC=0 HOPLIMIT=1 FLOWLBL=0 PROTO=ICMPv6 TYPE=130 CODE=0 ",
+    "[67503.1] [UFW BLOCK] IN=wan0 OUT= MAC=ff:ff:ff:ff:ff:ff:02:00:00:00:00:01:08:00 SRC=0.0.0.0 DST=255.255.255.255 LEN=328 TOS=0x00 PREC=0x00 TTL=64 ID=0 PROTO=UDP SPT=68 DPT=67 LEN=308 ",
+    "[67504.1] [UFW BLOCK] IN=wan0 OUT= MAC=52:54:00:bb:00:10:52:54:00:bb:00:01:08:00 SRC=198.51.100.7 DST=203.0.113.10 LEN=40 TOS=0x00 PREC=0x00 TTL=50 ID=0 DF PROTO=TCP SPT=443 DPT=51234 WINDOW=0 RES=0x00 ACK RST URGP=0 ",
+    "[67505.1] [UFW BLOCK] IN=wan0 OUT= MAC=52:54:00:bb:00:10:52:54:00:bb:00:01:08:00 SRC=198.51.100.8 DST=203.0.113.10 LEN=52 TOS=0x00 PREC=0x00 TTL=50 ID=0 DF PROTO=TCP SPT=443 DPT=51235 WINDOW=501 RES=0x00 ACK FIN URGP=0 ",
+    "[67506.1] [UFW BLOCK] IN=wan0 OUT= MAC=52:54:00:bb:00:10:52:54:00:bb:00:01:08:00 SRC=198.51.100.9 DST=203.0.113.10 LEN=56 TOS=0x00 PREC=0x00 TTL=50 ID=0 PROTO=ICMP TYPE=3 CODE=3 [SRC=203.0.113.10 DST=198.51.100.9 LEN=28 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=UDP SPT=5000 DPT=53 LEN=8 ] ",
+  ];
+
+  it("ipv6-ufw's log with a real host's noise: the same seven traces, every one agreeing, the noise left out in words", () => {
+    const args = JSON.parse(readFileSync(join(ROOT, "ipv6-ufw", "args.json"), "utf8")) as Args;
+    const raw = readMaterial(join(ROOT, "ipv6-ufw", "input"), {}, () => "");
+    const clean = plan(raw, args);
+    const p = plan({ ...raw, log: `${raw.log}${NOISE.join("\n")}\n` }, args);
+    expect(p.questions).toEqual([]);
+    expect(p.scenarios.map((x) => x.stem)).toEqual(clean.scenarios.map((x) => x.stem));
+    // No broadcast, multicast or noisy sender became a host address.
+    expect(p.lab).toEqual(clean.lab);
+    expect(JSON.stringify(p.lab)).not.toMatch(/\.255\b|224\.0|ff02|198\.51\.100\.[1789]\b|0\.0\.0\.0/);
+    const left = p.notes.filter((n) => n.startsWith("left out: "));
+    expect(left).toEqual([
+      "left out: IGMP (protocol 2) from 203.0.113.1 to 224.0.0.1 (kernel.log line 151): multicast destination: the simulator follows unicast packets only",
+      "left out: 2 flows of UDP to port 137 (NetBIOS name service) from 203.0.113.1, 198.51.100.1 to 203.0.113.255, 198.51.100.255 (kernel.log lines 152, 153): broadcast destination: the simulator follows unicast packets only",
+      "left out: ICMPv6 MLD query (type 130) from fe80::ff:fe00:1 to ff02::1 (kernel.log line 154): multicast destination: the simulator follows unicast packets only",
+      "left out: UDP to port 67 (DHCP) from 0.0.0.0 to 255.255.255.255 (kernel.log line 155): unspecified source (a host without an address yet: DHCP, duplicate address detection): no lab host sends from it",
+      "left out: 2 flows of TCP without its opening SYN from 198.51.100.7, 198.51.100.8 to 203.0.113.10 (kernel.log lines 156, 157): the connection began before the log, or its conntrack entry had expired: what conntrack knew of it is not in the log, so the simulator cannot replay it",
+      "left out: ICMP destination unreachable (type 3) from 198.51.100.9 to 203.0.113.10 (kernel.log line 158): the simulator sends ICMP echo requests and replies only",
+    ]);
+    const out = join(tmp, "noisy-ufw", args.lab);
+    writePlan(p, out);
+    const results = checkLab(out);
+    expect(results).toHaveLength(7);
+    for (const r of results) expect(r.report, r.report).toBe("");
+  });
+});
+
 describe("packetwalk import asks for what it cannot infer", () => {
   it("names the flags for unnamed hosts and missing files", () => {
     const material = readMaterial(join(ROOT, "peer-to-published-port", "input"), {}, () => "");

@@ -149,3 +149,31 @@ describe("leftOutNotes: one note per kind", () => {
     ]);
   });
 });
+
+describe("unmodelledFlow: TCP whose connection began before the log", () => {
+  it("a flow first logged without its SYN (a late FIN, a RST, a SYN-ACK) is left out; late packets to many ports are one note", () => {
+    const lines = [
+      v4("198.51.100.7", "203.0.113.10", "TCP SPT=443 DPT=51234 WINDOW=0 RES=0x00 ACK RST URGP=0"),
+      v4("198.51.100.8", "203.0.113.10", "TCP SPT=443 DPT=51235 WINDOW=501 RES=0x00 ACK FIN URGP=0"),
+      v4("198.51.100.9", "203.0.113.10", "TCP SPT=80 DPT=40000 WINDOW=501 RES=0x00 ACK SYN URGP=0"),
+      v4("198.51.100.9", "203.0.113.10", "TCP SPT=40001 DPT=22 WINDOW=501 RES=0x00 SYN URGP=0"),
+    ];
+    const parsed = parseTraceText(`${lines.join("\n")}\n`);
+    const out = parsed.flows.map((f) =>
+      unmodelledFlow(
+        f,
+        parsed.packets.filter((p) => p.flow === f.id),
+        ctx,
+      ),
+    );
+    expect(out[3]).toBeUndefined();
+    expect(
+      leftOutNotes(
+        out.filter((o) => o !== undefined),
+        "kernel.log",
+      ),
+    ).toEqual([
+      "left out: 3 flows of TCP without its opening SYN from 198.51.100.7, 198.51.100.8, 198.51.100.9 to 203.0.113.10 (kernel.log lines 1, 2, 3): the connection began before the log, or its conntrack entry had expired: what conntrack knew of it is not in the log, so the simulator cannot replay it",
+    ]);
+  });
+});
