@@ -13,7 +13,7 @@ import { parseIpv4, prefixMask } from "../simulate/ipv4.ts";
 
 /** What decides that an address is a broadcast, or a lab host's own. */
 export interface LinkContext {
-  /** The Docker host's interface addresses with their prefix (`172.20.0.1/16`), any scope. */
+  /** The Docker host's interface addresses with their prefix (`172.20.0.1/16`; IPv6 link-local ones left out). */
   hostAddresses: readonly string[];
   /** Addresses named on the command line (`--container`, `--peer`): a lab host owns them. */
   named: ReadonlySet<string>;
@@ -21,11 +21,13 @@ export interface LinkContext {
 
 /** One flow left out, and why. */
 export interface LeftOutFlow {
+  /** The parser's flow id. */
   flow: number;
   /** 1-based line of its first event in the log. */
   line: number;
   /** The protocol in words, e.g. `IGMP`, `UDP to port 5353 (mDNS)`, `ICMPv6 router solicitation (type 133)`. */
   what: string;
+  /** The request's source and destination as first logged (short IPv6 form). */
   src: string;
   dst: string;
   /** Why, in one clause after the kind: `multicast destination: the simulator follows unicast packets only`. */
