@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { formatFoldedDiagnostics } from "../core/diagnostics/fold-diagnostics.ts";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { parseTraceText } from "../core/parse/index.ts";
 import { checkConformance, formatDivergences } from "../core/simulate/conformance.ts";
@@ -105,7 +106,7 @@ export function checkLab(folder: string, stems?: string[]): TraceCheck[] {
       proto: t.meta.traffic.proto,
     });
     // A disagreement is often explained by what the simulator does not model: say it with the diff.
-    const unmodelled = built.diagnostics.filter((d) => d.severity === "warning").map(formatDiagnostic);
+    const unmodelled = formatFoldedDiagnostics(built.diagnostics.filter((d) => d.severity === "warning"));
     const report = r.divergences.length
       ? [
           formatDivergences(name, r.divergences),

@@ -6,7 +6,7 @@
 
 import { copyFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
-import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
+import { formatFoldedDiagnostics } from "../core/diagnostics/fold-diagnostics.ts";
 import { addressFamily, canonicalAddress } from "../core/simulate/ip-address.ts";
 import { parseIpv4 } from "../core/simulate/ipv4.ts";
 import { runScenario, type ScenarioResult } from "../core/simulate/run-scenario.ts";
@@ -316,7 +316,7 @@ export async function run(argv: string[]): Promise<number> {
       sysctls: a.sysctls,
       ...(instrumented ? {} : { simulationLog: { tag, proto: a.proto, v6 } }),
     });
-    for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+    for (const d of formatFoldedDiagnostics(diagnostics)) process.stderr.write(`${d}\n`);
     if (diagnostics.some((d) => d.severity === "error")) return 2;
     if (a.src !== undefined && addressFamily(a.src) !== addressFamily(to.addr))
       throw new UsageError(`--src: '${a.src}' and the destination ${to.addr} are not of one IP family`);

@@ -91,7 +91,9 @@ function hostIfaces(m: HostMaterial): Iface[] {
     for (const a of arr(l.addr_info)) {
       // IPv6: global and unique local addresses (link-local ones name no host of the lab).
       const v6 = a.family === "inet6" && a.scope !== "link" && a.scope !== "host";
-      if ((a.family === "inet" || v6) && typeof a.local === "string") {
+      // A multicast group joined with `autojoin` is listed as an address, but names no host.
+      const group = typeof a.local === "string" && /^(ff|2(2[4-9]|3\d)\.)/i.test(a.local);
+      if ((a.family === "inet" || v6) && typeof a.local === "string" && !group) {
         const cidr = `${canonicalAddress(a.local)}/${a.prefixlen}`;
         if (!i.addresses.includes(cidr)) i.addresses.push(cidr);
       }
@@ -104,6 +106,11 @@ function hostIfaces(m: HostMaterial): Iface[] {
   }
   for (const i of byName.values()) if (i.master) get(i.master).kind = "bridge";
   return [...byName.values()];
+}
+
+/** The Docker host's interface addresses with their prefix (`172.20.0.1/16`); IPv6 link-local ones left out. */
+export function hostAddresses(material: HostMaterial): string[] {
+  return hostIfaces(material).flatMap((i) => i.addresses);
 }
 
 /** The subnet of an interface address (`172.20.0.1/16` is `172.20.0.0/16`, `fd00:a::1/64` is `fd00:a::/64`). */

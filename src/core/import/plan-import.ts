@@ -12,7 +12,8 @@ import { canonicalAddress } from "../simulate/ip-address.ts";
 import { rulesetDigest } from "../trace-file/ruleset-pins.ts";
 import type { Lab, LabHost, TraceMeta } from "../trace-file/schema.ts";
 import { Anonymizer, envelopeHostnames } from "./anonymize.ts";
-import { type HostMaterial, inferLab, type NamedAddress } from "./infer-lab.ts";
+import { type HostMaterial, hostAddresses, inferLab, type NamedAddress } from "./infer-lab.ts";
+import { PUBLISHED_JOURNAL_FIELDS, publishedJournalLine } from "./journal-fields.ts";
 import { nftMaterial } from "./nft-material.ts";
 import {
   hasIptablesRules,
@@ -23,6 +24,7 @@ import {
   rulesetTexts,
 } from "./ruleset-material.ts";
 import { splitScenarios } from "./split-scenarios.ts";
+import { type LeftOutFlow, leftOutNotes, unmodelledFlow } from "./unmodelled-flows.ts";
 
 /** Everything the contributor has, as texts (any but the log may be missing). */
 export interface ImportMaterial {
@@ -396,9 +398,28 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     bridgeFdb: json(m.bridgeFdb, "bridge-fdb.json", problems),
   };
   questions.push(...problems);
+  // Traffic the simulator does not follow (broadcast, multicast, neighbour discovery, ...) names no
+  // host and makes no scenario: it is left out before anything is inferred from its addresses.
+  const context = {
+    hostAddresses: hostAddresses(hostMaterial),
+    named: new Set([...containers, ...peers].map((n) => canonicalAddress(n.ip))),
+  };
+  const byId = new Map(parsed.packets.map((p) => [p.id, p]));
+  const leftOut: LeftOutFlow[] = [];
+  const keptFlows = parsed.flows.filter((f) => {
+    const why = unmodelledFlow(
+      f,
+      f.packets.map((id) => byId.get(id)).filter((p) => p !== undefined),
+      context,
+    );
+    if (why) leftOut.push(why);
+    return !why;
+  });
+  const keptIds = new Set(keptFlows.flatMap((f) => f.packets));
+  const kept = { ...parsed, flows: keptFlows, packets: parsed.packets.filter((p) => keptIds.has(p.id)) };
   const inferred = inferLab(
     hostMaterial,
-    parsed.packets,
+    kept.packets,
     { hostName: options.hostName, containers, peers },
     m.log,
   );
@@ -409,7 +430,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   const all = { ...parseSysctls(m.sysctl), ...(options.sysctls ?? {}) };
   const sysctls: Record<string, string> = {};
   // The IPv6 ones only for a log with IPv6 packets: an IPv4 lab's record stays as it was.
-  const hasV6 = parsed.packets.some((p) => p.events.some((e) => e.ip?.src.includes(":")));
+  const hasV6 = kept.packets.some((p) => p.events.some((e) => e.ip?.src.includes(":")));
   for (const k of PATH_SYSCTLS)
     if (all[k] !== undefined && (hasV6 || !IPV6_SYSCTLS.has(k))) sysctls[k] = all[k] as string;
   const hasBridge = inferred.hosts[0]?.interfaces.some((i) => i.kind === "bridge");
@@ -425,7 +446,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   // 6. Scenarios.
   const given = options.suffix?.replace(/^(?=[^-])/, "-");
   const suffix = `${given ?? ""}${traceMode ? "-trace" : ""}`;
-  const split = splitScenarios(parsed, m.log, inferred.owner, suffix);
+  const split = splitScenarios(kept, m.log, inferred.owner, suffix, options.hostName ?? "host");
   // A flow left out only because a host is unnamed is said by the question that asks for the name.
   const asked = questions.join("\n");
   notes.push(
@@ -435,6 +456,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
         return !unnamed || (!asked.includes(`NAME=${unnamed} `) && !asked.endsWith(`NAME=${unnamed}`));
       })
       .map((s) => `left out: ${s}`),
+    ...leftOutNotes(leftOut, material.logFile),
   );
   if (parsed.packets.length && !split.scenarios.length && !questions.length)
     questions.push("no flow of the log could be placed between two hosts of the lab (see the notes)");
@@ -510,6 +532,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   const lines = m.log.split("\n");
   const commands = commandsOf(m.command, m.exitCode);
   const seen = new Map<string, number>();
+  const droppedFields = new Set<string>();
   for (const s of split.scenarios) {
     const key = `${s.dst} ${s.proto}`;
     const nth = seen.get(key) ?? 0;
@@ -542,7 +565,9 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
       sysctls,
       ...(environment ? { environment } : {}),
     };
-    const text = `${s.lines.map((n) => lines[n - 1]?.replace(/\r$/, "") ?? "").join("\n")}\n`;
+    const published = s.lines.map((n) => publishedJournalLine(lines[n - 1]?.replace(/\r$/, "") ?? ""));
+    for (const p of published) for (const f of p.dropped) droppedFields.add(f);
+    const text = `${published.map((p) => p.line).join("\n")}\n`;
     files.push({ path: `${s.stem}.log`, text });
     plan.scenarios.push({
       stem: s.stem,
@@ -550,6 +575,10 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
       packets: parseTraceText(text, { prefixMap }).packets,
     });
   }
+  if (droppedFields.size)
+    notes.push(
+      `journal records keep only ${[...PUBLISHED_JOURNAL_FIELDS].join(", ")}: left out ${[...droppedFields].sort().join(", ")} (they identify the machine, its boot and its journal, not the packet)`,
+    );
   if (!m.command) notes.push("no command.txt / --command: the traces' command says it was not given");
   return plan;
 }

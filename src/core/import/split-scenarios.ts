@@ -1,7 +1,7 @@
 /**
  * Cuts a parsed log into scenarios for `packetwalk import`: one per flow, named after its
  * direction (`<from>-to-<to>`, `-v6` for IPv6, `-<proto>` when that name has a flow of another
- * protocol, numbered when it has several of one), each with the verbatim input lines of its
+ * protocol; several of one protocol by destination port, else numbered), each with the verbatim input lines of its
  * packets in input order. Pure.
  */
 import type { ParsedTrace, TraceEvent } from "../model/packet.ts";
@@ -19,6 +19,8 @@ export interface FoundScenario {
   /** The request's first addresses, for the title. */
   src: string;
   dst: string;
+  /** The destination port the request was sent to (before any DNAT), for TCP and UDP. */
+  dport?: number;
 }
 
 /** What could not be placed. */
@@ -26,6 +28,27 @@ export interface SplitResult {
   scenarios: FoundScenario[];
   /** Flows left out, with the reason (an address no host owns, a protocol the format has no name for). */
   skipped: string[];
+}
+
+/**
+ * Tells apart the scenarios that share a name (one pair of hosts, one protocol): by destination
+ * port when the ports differ (`-tcp-22`, `-tcp-23`), numbered in log order where the port does not
+ * tell them apart (`-2`, `-22-2`); then appends `suffix`.
+ */
+function nameApart(scenarios: FoundScenario[], suffix: string): void {
+  const byName = new Map<string, FoundScenario[]>();
+  for (const s of scenarios) byName.set(s.stem, [...(byName.get(s.stem) ?? []), s]);
+  for (const [name, group] of byName) {
+    const ports = new Set(group.map((s) => s.dport));
+    const byPort = ports.size > 1;
+    const seen = new Map<string, number>();
+    for (const s of group) {
+      const stem = byPort ? `${name}-${s.dport ?? "noport"}` : name;
+      const n = (seen.get(stem) ?? 0) + 1;
+      seen.set(stem, n);
+      s.stem = `${stem}${n > 1 ? `-${n}` : ""}${suffix}`;
+    }
+  }
 }
 
 function eventLines(e: TraceEvent): number[] {
@@ -36,18 +59,19 @@ function eventLines(e: TraceEvent): number[] {
 
 /**
  * Splits `parsed` (parsed from `text`) into scenarios. `owner` maps an address to its lab host;
- * `suffix` is appended to every stem (e.g. `-trace`).
+ * `suffix` is appended to every stem (e.g. `-trace`); `netfilterHost` (default `host`) is the
+ * Docker host, the one host a flow may start and end in (its own traffic over `lo`).
  */
 export function splitScenarios(
   parsed: ParsedTrace,
   text: string,
   owner: ReadonlyMap<string, string>,
   suffix = "",
+  netfilterHost = "host",
 ): SplitResult {
   const byId = new Map(parsed.packets.map((p) => [p.id, p]));
   const skipped: string[] = [];
   const scenarios: FoundScenario[] = [];
-  const count = new Map<string, number>();
   const protosOfBase = new Map<string, Set<string>>();
   // TRACE: PACKET lines (nft monitor trace's `packet:` lines) are folded into events; take every
   // line of the flow's trace ids.
@@ -90,6 +114,13 @@ export function splitScenarios(
       skipped.push(`flow ${flow.id} (${src} -> ${dst}): ${!from ? src : dst} belongs to no host of the lab`);
       continue;
     }
+    // Both ends in one host (two remote addresses behind the gateway): no link of the lab between them.
+    if (from === to && from !== netfilterHost) {
+      skipped.push(
+        `flow ${flow.id} (${proto.toUpperCase()} ${src} -> ${dst}): both addresses belong to '${from}', so the packet crosses no link the lab models`,
+      );
+      continue;
+    }
     const lines = new Set<number>();
     for (const p of packets)
       for (const e of p.events) {
@@ -98,14 +129,12 @@ export function splitScenarios(
       }
     // An IPv6 flow's name says so: a dual-stack host's log has the same hosts talking in both families.
     const base = `${from}-to-${to}${src.includes(":") ? "-v6" : ""}`;
-    const n = (count.get(`${base}|${proto}`) ?? 0) + 1;
-    count.set(`${base}|${proto}`, n);
     // Named by protocol only next to another protocol's flow of the same base (`-v6` included).
     const protos = protosOfBase.get(base) ?? new Set<string>();
     const protoPart = [...protos].some((p) => p !== proto) ? `-${proto}` : "";
     protosOfBase.set(base, protos.add(proto));
     scenarios.push({
-      stem: `${base}${protoPart}${n > 1 ? `-${n}` : ""}${suffix}`,
+      stem: `${base}${protoPart}`,
       from,
       to,
       proto,
@@ -113,7 +142,9 @@ export function splitScenarios(
       packets: packets.length,
       src,
       dst: written,
+      ...(first.l4?.dport !== undefined ? { dport: first.l4.dport } : {}),
     });
   }
+  nameApart(scenarios, suffix);
   return { scenarios, skipped };
 }

@@ -1,10 +1,11 @@
 /**
  * `packetwalk import` on captures made in namespaces with a layout unlike the docker-bridge lab
  * (test/fixtures/import/<case>/: input/ as a contributor hands it over, args.json, expected/ the
- * lab folder). Each imported folder must validate and agree with the simulator. Also: questions
+ * lab folder, notes.txt what import tells the reviewer). Each imported folder must validate and agree
+ * with the simulator. Also: questions
  * that name their flag, and anonymisation that leaves no original public address or MAC in any file.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -58,6 +59,7 @@ describe("packetwalk import on foreign captures", () => {
       "nft-only",
       "nft-only-json",
       "nft-only-trace",
+      "noisy-host",
       "peer-to-published-port",
       "peer-to-published-port-trace",
       "two-networks",
@@ -83,6 +85,11 @@ describe("packetwalk import on foreign captures", () => {
         rmSync(expected, { recursive: true, force: true });
         writePlan(p, expected);
       }
+      // What the reviewer is told (inferences, flows left out and why) is part of the expected output.
+      const notesFile = join(ROOT, c, "notes.txt");
+      const notes = p.notes.map((n) => `${n.replaceAll(`${join(ROOT, c, "input")}/`, "")}\n`).join("");
+      if (process.env.UPDATE === "1") writeFileSync(notesFile, notes);
+      expect(notes).toBe(readFileSync(notesFile, "utf8"));
       const written = filesUnder(out).sort();
       expect(written).toEqual(filesUnder(expected).sort());
       for (const f of written)
@@ -392,6 +399,26 @@ describe("packetwalk import on the setups of record-more.sh", () => {
       );
   });
 
+  it("a check that disagrees on a ufw host says each unmodelled -m limit once, with the lines of the rules like it", () => {
+    const out = join(tmp, "ufw-folded");
+    cpSync(join(ROOT, "ipv6-ufw", "expected"), out, { recursive: true });
+    // The SYNs to port 23 said to go to 22: ufw accepts what the kernel logged as dropped.
+    const log = join(out, "wan-to-host-v6-tcp-23.log");
+    writeFileSync(log, readFileSync(log, "utf8").replaceAll("DPT=23 ", "DPT=22 "));
+    const failed = checkLab(out).filter((r) => !r.ok);
+    expect(failed.map((r) => r.trace)).toEqual([`${out}/wan-to-host-v6-tcp-23`]);
+    const report = failed[0]?.report ?? "";
+    const limits = report.split("\n").filter((l) => /: warning: match '-m limit /.test(l));
+    expect(limits.map((l) => l.replace(/^.*\.rules:/, ""))).toEqual([
+      "89:30: warning: match '-m limit --limit 3/min --limit-burst 10' is not modelled",
+      "127:19: warning: match '-m limit --limit 3/min' is not modelled",
+    ]);
+    expect(report).toContain(
+      "  and 10 more rules like it (lines 90, 113, 114, 115, 119, 261, 262, 331, 332, 333)",
+    );
+    expect(report).toContain("  and 1 more rule like it (line 340)");
+  });
+
   it("nft-only-trace: every line of the flow's trace ids is in its scenario, packet: lines included", () => {
     const { args, material } = load("nft-only-trace");
     const p = plan(material, args);
@@ -424,6 +451,47 @@ describe("packetwalk import on the setups of record-more.sh", () => {
       expect(results.length).toBeGreaterThan(1);
       for (const r of results) expect(r.report, r.report).toBe("");
     });
+});
+
+describe("packetwalk import on a real, noisy host", () => {
+  // What a real Ubuntu kern.log has between the flows: IGMP, NetBIOS broadcasts to the uplink's
+  // subnet and to a subnet the host has no link in, MLD, DHCP, a late RST and FIN, an ICMP error.
+  const NOISE = [
+    "[67500.1] [UFW BLOCK] IN=wan0 OUT= MAC=01:00:5e:00:00:01:02:00:00:00:00:01:08:00 SRC=203.0.113.1 DST=224.0.0.1 LEN=36 TOS=0x00 PREC=0xC0 TTL=1 ID=0 DF PROTO=2 ",
+    "[67501.1] [UFW BLOCK] IN=wan0 OUT= MAC=ff:ff:ff:ff:ff:ff:02:00:00:00:00:01:08:00 SRC=203.0.113.1 DST=203.0.113.255 LEN=78 TOS=0x00 PREC=0x00 TTL=64 ID=4242 DF PROTO=UDP SPT=137 DPT=137 LEN=58 ",
+    "[67501.2] [UFW BLOCK] IN=wan0 OUT= MAC=ff:ff:ff:ff:ff:ff:02:00:00:00:00:01:08:00 SRC=198.51.100.1 DST=198.51.100.255 LEN=78 TOS=0x00 PREC=0x00 TTL=64 ID=4243 DF PROTO=UDP SPT=137 DPT=137 LEN=58 ",
+    "[67502.1] [UFW BLOCK] IN=wan0 OUT= MAC=33:33:00:00:00:01:02:00:00:00:00:01:86:dd SRC=fe80:0000:0000:0000:0000:00ff:fe00:0001 DST=ff02:0000:0000:0000:0000:0000:0000:0001 LEN=72 TC=0 HOPLIMIT=1 FLOWLBL=0 PROTO=ICMPv6 TYPE=130 CODE=0 ",
+    "[67503.1] [UFW BLOCK] IN=wan0 OUT= MAC=ff:ff:ff:ff:ff:ff:02:00:00:00:00:01:08:00 SRC=0.0.0.0 DST=255.255.255.255 LEN=328 TOS=0x00 PREC=0x00 TTL=64 ID=0 PROTO=UDP SPT=68 DPT=67 LEN=308 ",
+    "[67504.1] [UFW BLOCK] IN=wan0 OUT= MAC=52:54:00:bb:00:10:52:54:00:bb:00:01:08:00 SRC=198.51.100.7 DST=203.0.113.10 LEN=40 TOS=0x00 PREC=0x00 TTL=50 ID=0 DF PROTO=TCP SPT=443 DPT=51234 WINDOW=0 RES=0x00 ACK RST URGP=0 ",
+    "[67505.1] [UFW BLOCK] IN=wan0 OUT= MAC=52:54:00:bb:00:10:52:54:00:bb:00:01:08:00 SRC=198.51.100.8 DST=203.0.113.10 LEN=52 TOS=0x00 PREC=0x00 TTL=50 ID=0 DF PROTO=TCP SPT=443 DPT=51235 WINDOW=501 RES=0x00 ACK FIN URGP=0 ",
+    "[67506.1] [UFW BLOCK] IN=wan0 OUT= MAC=52:54:00:bb:00:10:52:54:00:bb:00:01:08:00 SRC=198.51.100.9 DST=203.0.113.10 LEN=56 TOS=0x00 PREC=0x00 TTL=50 ID=0 PROTO=ICMP TYPE=3 CODE=3 [SRC=203.0.113.10 DST=198.51.100.9 LEN=28 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=UDP SPT=5000 DPT=53 LEN=8 ] ",
+  ];
+
+  it("ipv6-ufw's log with a real host's noise: the same seven traces, every one agreeing, the noise left out in words", () => {
+    const args = JSON.parse(readFileSync(join(ROOT, "ipv6-ufw", "args.json"), "utf8")) as Args;
+    const raw = readMaterial(join(ROOT, "ipv6-ufw", "input"), {}, () => "");
+    const clean = plan(raw, args);
+    const p = plan({ ...raw, log: `${raw.log}${NOISE.join("\n")}\n` }, args);
+    expect(p.questions).toEqual([]);
+    expect(p.scenarios.map((x) => x.stem)).toEqual(clean.scenarios.map((x) => x.stem));
+    // No broadcast, multicast or noisy sender became a host address.
+    expect(p.lab).toEqual(clean.lab);
+    expect(JSON.stringify(p.lab)).not.toMatch(/\.255\b|224\.0|ff02|198\.51\.100\.[1789]\b|0\.0\.0\.0/);
+    const left = p.notes.filter((n) => n.startsWith("left out: "));
+    expect(left).toEqual([
+      "left out: IGMP (protocol 2) from 203.0.113.1 to 224.0.0.1 (kernel.log line 151): multicast destination: the simulator follows unicast packets only",
+      "left out: 2 flows of UDP to port 137 (NetBIOS name service) from 203.0.113.1, 198.51.100.1 to 203.0.113.255, 198.51.100.255 (kernel.log lines 152, 153): broadcast destination: the simulator follows unicast packets only",
+      "left out: ICMPv6 MLD query (type 130) from fe80::ff:fe00:1 to ff02::1 (kernel.log line 154): multicast destination: the simulator follows unicast packets only",
+      "left out: UDP to port 67 (DHCP) from 0.0.0.0 to 255.255.255.255 (kernel.log line 155): unspecified source (a host without an address yet: DHCP, duplicate address detection): no lab host sends from it",
+      "left out: 2 flows of TCP without its opening SYN from 198.51.100.7, 198.51.100.8 to 203.0.113.10 (kernel.log lines 156, 157): the connection began before the log, or its conntrack entry had expired: what conntrack knew of it is not in the log, so the simulator cannot replay it",
+      "left out: ICMP destination unreachable (type 3) from 198.51.100.9 to 203.0.113.10 (kernel.log line 158): the simulator sends ICMP echo requests and replies only",
+    ]);
+    const out = join(tmp, "noisy-ufw", args.lab);
+    writePlan(p, out);
+    const results = checkLab(out);
+    expect(results).toHaveLength(7);
+    for (const r of results) expect(r.report, r.report).toBe("");
+  });
 });
 
 describe("packetwalk import asks for what it cannot infer", () => {
@@ -539,27 +607,42 @@ describe("packetwalk import --anonymize on a plain dmesg log", () => {
   });
 });
 
+/** What journald adds to every record that identifies the machine, its boot and its journal. */
+const JOURNAL_IDS = {
+  __CURSOR:
+    "s=7c1f0d2a9b7e4c3f8a6d5e4f3a2b1c0d;i=1a2b3;b=0f1e2d3c4b5a69788796a5b4c3d2e1f0;m=3b9aca00;t=5f1e2d3c4b5a6;x=9a8b7c6d5e4f3a2b",
+  _MACHINE_ID: "4c2f9e8d7b6a59483726150f1e2d3c4b",
+  _BOOT_ID: "0f1e2d3c4b5a69788796a5b4c3d2e1f0",
+  _SYSTEMD_INVOCATION_ID: "a1b2c3d4e5f60718293a4b5c6d7e8f90",
+  __SEQNUM_ID: "7c1f0d2a9b7e4c3f8a6d5e4f3a2b1c0d",
+  __SEQNUM: "107955",
+  SYSLOG_IDENTIFIER: "kernel",
+};
+
 describe("packetwalk import --anonymize on a journalctl -o json log", () => {
-  it("replaces the record's _HOSTNAME and the public addresses, also in a MESSAGE stored as bytes, and the lab still checks", () => {
+  it("replaces the record's _HOSTNAME and the public addresses, also in a MESSAGE stored as bytes, leaves out the machine's and journal's identifiers, and the lab still checks", () => {
     const args = JSON.parse(readFileSync(join(ROOT, "web-to-peer", "args.json"), "utf8")) as Args;
     const raw = readMaterial(join(ROOT, "web-to-peer", "input"), {}, () => "");
     const PUBLIC = "81.2.69.";
     // Each dmesg line as journalctl -k -o json prints its record; the second one's MESSAGE as byte values.
-    const log = raw.log
-      .split("\n")
-      .filter((l) => l.startsWith("["))
-      .map((l, i) => {
-        const m = /^\[\s*(\d+)\.(\d+)\] (.*)$/.exec(l) as RegExpExecArray;
-        const text = (m[3] as string).replaceAll("203.0.113.", PUBLIC);
-        const message = i === 1 ? [...Buffer.from(text, "utf8")] : text;
-        return JSON.stringify({
-          __REALTIME_TIMESTAMP: String(1796093000000000 + Number(m[1]) * 1e6 + Number(m[2])),
-          _TRANSPORT: "kernel",
-          MESSAGE: message,
-          _HOSTNAME: "prod-docker-8",
-        });
-      })
-      .join("\n");
+    const journal = (prefix: string) =>
+      raw.log
+        .split("\n")
+        .filter((l) => l.startsWith("["))
+        .map((l, i) => {
+          const m = /^\[\s*(\d+)\.(\d+)\] (.*)$/.exec(l) as RegExpExecArray;
+          const text = (m[3] as string).replaceAll("203.0.113.", prefix);
+          const message = i === 1 ? [...Buffer.from(text, "utf8")] : text;
+          return JSON.stringify({
+            __REALTIME_TIMESTAMP: String(1796093000000000 + Number(m[1]) * 1e6 + Number(m[2])),
+            _TRANSPORT: "kernel",
+            MESSAGE: message,
+            _HOSTNAME: "prod-docker-8",
+            ...JOURNAL_IDS,
+          });
+        })
+        .join("\n");
+    const log = journal(PUBLIC);
     expect(log).toContain("prod-docker-8");
     const material: ImportMaterial = { ...raw, log, command: raw.command?.replaceAll("203.0.113.", PUBLIC) };
     const p = plan(
@@ -575,6 +658,22 @@ describe("packetwalk import --anonymize on a journalctl -o json log", () => {
       const text = readFileSync(join(out, f), "utf8");
       expect(text, f).not.toContain("prod-docker-8");
       expect(text, f).not.toContain(PUBLIC);
+      for (const [k, v] of Object.entries(JOURNAL_IDS))
+        if (k !== "SYSLOG_IDENTIFIER" && k !== "__SEQNUM") expect(text, `${f} ${k}`).not.toContain(v);
+    }
+    expect(p.notes).toContain(
+      "journal records keep only MESSAGE, __REALTIME_TIMESTAMP, __MONOTONIC_TIMESTAMP, _SOURCE_MONOTONIC_TIMESTAMP, _TRANSPORT, PRIORITY, SYSLOG_FACILITY, SYSLOG_IDENTIFIER, _HOSTNAME: left out _BOOT_ID, _MACHINE_ID, _SYSTEMD_INVOCATION_ID, __CURSOR, __SEQNUM, __SEQNUM_ID (they identify the machine, its boot and its journal, not the packet)",
+    );
+    // Without --anonymize the identifiers are left out all the same; the host name stays, as in a syslog line.
+    const plain = plan({ ...raw, log: journal("203.0.113.") }, args);
+    expect(plain.questions).toEqual([]);
+    const logs = plain.files.filter((f) => f.path.endsWith(".log")).map((f) => f.text);
+    expect(logs.length).toBeGreaterThan(0);
+    for (const text of logs) {
+      expect(text).toContain('"_HOSTNAME":"prod-docker-8"');
+      expect(text).toContain('"SYSLOG_IDENTIFIER":"kernel"');
+      for (const k of ["__CURSOR", "_MACHINE_ID", "_BOOT_ID", "_SYSTEMD_INVOCATION_ID", "__SEQNUM_ID"])
+        expect(text).not.toContain(k);
     }
     const folder = readTraceFolder(out);
     expect(folder.errors).toEqual([]);

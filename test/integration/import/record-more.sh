@@ -32,8 +32,13 @@
 #                  TCP 22 (ufw's user rule accepts it), TCP 23 (ufw's default deny drops it).
 #
 #   flock /work/capture.lock bash test/integration/import/record-more.sh OUT_DIR [SETUP]
-#   (SETUP: two-networks, ipv6-bridge, nft-only, host-nftables, ipv6-iptables, ipv6-nft or ipv6-ufw;
-#   default all but ipv6-ufw, in that order)
+#   noisy-host     ipv6-iptables's Docker rules with a catch-all LOG rule in filter INPUT and
+#                  FORWARD (both families): a few real flows among a real link's broadcast,
+#                  multicast (mDNS, IGMP, MLD) and IPv6 neighbour discovery.
+#
+#   flock /work/capture.lock bash test/integration/import/record-more.sh OUT_DIR [SETUP]
+#   (SETUP: two-networks, ipv6-bridge, nft-only, host-nftables, ipv6-iptables, ipv6-nft, ipv6-ufw
+#   or noisy-host; default all but ipv6-ufw and noisy-host, in that order)
 #
 # Every packet stays between the namespaces made here (pwim2-*): RFC 1918 / ULA inside, TEST-NET
 # and 2001:db8::/32 for the internet. Everything is removed on exit, also on error, and
@@ -41,7 +46,7 @@
 set -euo pipefail
 OUT=${1:?usage: record-more.sh OUT_DIR [SETUP]}
 SETUP=${2:-all}
-case "$SETUP" in two-networks | ipv6-bridge | nft-only | host-nftables | ipv6-iptables | ipv6-nft | ipv6-ufw | all) ;; *) echo "unknown setup $SETUP" >&2; exit 2 ;; esac
+case "$SETUP" in two-networks | ipv6-bridge | nft-only | host-nftables | ipv6-iptables | ipv6-nft | ipv6-ufw | noisy-host | all) ;; *) echo "unknown setup $SETUP" >&2; exit 2 ;; esac
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -772,7 +777,65 @@ scenario_ipv6_ufw() {
   nx $H nft flush ruleset
 }
 
+# 8. noisy-host: ipv6-iptables's Docker rules with a catch-all LOG rule first in filter INPUT and
+#    FORWARD of both families, as a host that logs everything it receives or forwards: real flows
+#    (a1 -> the internet, the internet -> the host by ICMP and TCP 22 / 23, a1 -> the host by ICMPv6
+#    with cold neighbour caches) among the noise of a real link: a broadcast ping and a UDP broadcast
+#    to br-a's subnet broadcast, a limited broadcast to port 67, mDNS to 224.0.0.251 (the host
+#    joined the group), a ping to 224.0.0.1, IPv6 neighbour discovery, MLD from a group join.
+noise_dgram() {
+  echo 'const s = require("node:dgram").createSocket("udp4");
+s.bind('"$3"', () => { s.setBroadcast(true); let n = '"${4:-1}"';
+const send = () => s.send("noise", '"$2"', "'"$1"'", () => { if (--n > 0) setTimeout(send, 100); else s.close(); });
+send(); });
+setTimeout(() => process.exit(3), 5000).unref();'
+}
+scenario_noisy_host() {
+  local dir="$OUT/noisy-host" server mark
+  add_ipv6
+  nx $H nft flush ruleset
+  docker29_xtables 4 | nx $H iptables-restore
+  docker29_xtables 6 | nx $H ip6tables-restore
+  warm
+  nx $H ip addr add 224.0.0.251/32 dev br-a autojoin
+  local exe
+  for exe in iptables ip6tables; do
+    nx $H $exe -I INPUT 1 -j LOG --log-prefix "[host in] " --log-level debug
+    nx $H $exe -I FORWARD 1 -j LOG --log-prefix "[host fwd] " --log-level debug
+  done
+  save_material6 "$dir"
+  nx $H ip -6 neigh flush dev br-a
+  nx $A1 ip -6 neigh flush dev eth0
+  nx $H conntrack -F >/dev/null 2>&1 || true
+  mark=$(kmsg_mark)
+  traffic "$dir" $A1 ping -c1 -W1 198.51.100.10
+  nx $A1 ping -b -c1 -W1 172.20.255.255 >/dev/null 2>&1 || true
+  nx $A1 "$NODE" -e "$(noise_dgram 172.20.255.255 137 137)" >/dev/null 2>&1 || true
+  nx $A1 "$NODE" -e "$(noise_dgram 255.255.255.255 67 68)" >/dev/null 2>&1 || true
+  nx $A1 "$NODE" -e "$(noise_dgram 224.0.0.251 5353 5353 3)" >/dev/null 2>&1 || true
+  nx $A2 "$NODE" -e "$(noise_dgram 224.0.0.251 5353 5353 3)" >/dev/null 2>&1 || true
+  nx $A1 ping -c1 -W1 224.0.0.1 >/dev/null 2>&1 || true
+  traffic "$dir" $WAN ping -c1 -W1 203.0.113.10
+  nx $H "$NODE" -e "$(server6 22)" >/dev/null 2>&1 &
+  server=$!
+  sleep 0.7
+  traffic_as "$dir" $WAN "node src/capture/tcp-peer.ts client 203.0.113.10 22 203.0.113.1" \
+    "$NODE" "$PEER_TS" client 203.0.113.10 22 203.0.113.1
+  wait "$server" || true
+  traffic_as "$dir" $WAN "node src/capture/tcp-peer.ts client 203.0.113.10 23 203.0.113.1" \
+    "$NODE" "$PEER_TS" client 203.0.113.10 23 203.0.113.1
+  traffic "$dir" $A1 ping -6 -c1 -W1 fd00:a::1
+  nx $A1 ip -6 addr add fd00:a::20/64 dev eth0
+  nx $A1 ip addr add 239.1.2.3/32 dev eth0 autojoin
+  sleep 1.5
+  kmsg_since "$mark" >"$dir/kernel.log"
+  nx $H conntrack -F >/dev/null 2>&1 || true
+  nx $H iptables -F; nx $H iptables -X; nx $H ip6tables -F; nx $H ip6tables -X
+  nx $H nft flush ruleset
+}
+
 case "$SETUP" in
+  noisy-host) scenario_noisy_host ;;
   ipv6-ufw) scenario_ipv6_ufw ;;
   host-nftables) scenario_host_nftables ;;
   two-networks) scenario_two_networks ;;

@@ -1,7 +1,7 @@
 /**
  * `packetwalk import` names a scenario `<from>-to-<to>` (`-v6` for IPv6) and adds the protocol
  * only when another protocol's flow has the same name: an IPv4 flow and an IPv6 flow of two
- * hosts are told apart by `-v6` alone.
+ * hosts are told apart by `-v6` alone. Several flows of one name are told apart by destination port.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -39,5 +39,33 @@ describe("splitScenarios: stems of flows between the same two hosts", () => {
 
   it("two protocols of one family still get the protocol; the IPv6 flow beside them does not", () => {
     expect(stems("icmp", "tcp", "icmp6")).toEqual(["x-to-y icmp", "x-to-y-tcp tcp", "x-to-y-v6 icmp"]);
+  });
+});
+
+describe("splitScenarios: several flows of one pair and protocol", () => {
+  const syn = (sport: number, dport: number, src = "198.51.100.10", dst = "172.17.0.2") =>
+    `[1.0] iptable/filter-INPUT IN=eth0 OUT= MAC=02:42:ac:11:00:01:02:42:ac:11:00:02:08:00 SRC=${src} DST=${dst} LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=TCP SPT=${sport} DPT=${dport} WINDOW=64240 RES=0x00 SYN URGP=0 `;
+  const split = (lines: string[]) => {
+    const text = `${lines.join("\n")}\n`;
+    return splitScenarios(parseTraceText(text), text, owner, "-x");
+  };
+
+  it("are named by destination port when the ports differ, numbered only where the port is the same", () => {
+    const r = split([syn(40001, 22), syn(40002, 23), syn(40003, 22)]);
+    expect(r.scenarios.map((s) => s.stem)).toEqual(["x-to-y-22-x", "x-to-y-23-x", "x-to-y-22-2-x"]);
+  });
+
+  it("are numbered when all go to one port", () => {
+    const r = split([syn(40001, 80), syn(40002, 80)]);
+    expect(r.scenarios.map((s) => s.stem)).toEqual(["x-to-y-x", "x-to-y-2-x"]);
+  });
+
+  it("a flow between two addresses of one host that is not the Docker host is left out, saying why", () => {
+    const text = `${syn(40001, 80, "198.51.100.10", "172.17.0.2")}\n${syn(40002, 80, "172.17.0.2", "172.17.0.2")}\n`;
+    const r = splitScenarios(parseTraceText(text), text, owner, "", "x");
+    expect(r.scenarios.map((s) => s.stem)).toEqual(["x-to-y"]);
+    expect(r.skipped).toEqual([
+      "flow 2 (TCP 172.17.0.2 -> 172.17.0.2): both addresses belong to 'y', so the packet crosses no link the lab models",
+    ]);
   });
 });

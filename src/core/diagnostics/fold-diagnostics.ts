@@ -1,0 +1,40 @@
+/**
+ * Prints diagnostics with the repeats folded: warnings alike in file, message and hint (ufw's
+ * thirteen `-m limit` rules) are printed once, at the first position, followed by
+ * `and N more rules like it (lines a, b, c)`. Errors are printed one by one: each is to be mended.
+ */
+import type { Diagnostic } from "../model/packet.ts";
+import { formatDiagnostic } from "./format-diagnostic.ts";
+
+/** Most line numbers listed after a folded warning. Default cap of {@link formatFoldedDiagnostics}. */
+export const FOLDED_LINES_SHOWN = 20;
+
+/** Formats `diagnostics` in order, folding alike warnings into their first; one string per printed diagnostic. */
+export function formatFoldedDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  shown = FOLDED_LINES_SHOWN,
+): string[] {
+  const out: { first: Diagnostic; more: Diagnostic[] }[] = [];
+  const byKey = new Map<string, { first: Diagnostic; more: Diagnostic[] }>();
+  for (const d of diagnostics) {
+    if (d.severity === "error") {
+      out.push({ first: d, more: [] });
+      continue;
+    }
+    const key = `${d.position.file}\0${d.message}\0${d.hint ?? ""}`;
+    const group = byKey.get(key);
+    if (group) group.more.push(d);
+    else {
+      const fresh = { first: d, more: [] };
+      byKey.set(key, fresh);
+      out.push(fresh);
+    }
+  }
+  return out.map(({ first, more }) => {
+    if (!more.length) return formatDiagnostic(first);
+    const lines = more.map((d) => d.position.line);
+    const listed = lines.slice(0, shown).join(", ");
+    const rest = lines.length > shown ? ` and ${lines.length - shown} more` : "";
+    return `${formatDiagnostic(first)}\n  and ${more.length} more rule${more.length === 1 ? "" : "s"} like it (line${lines.length === 1 ? "" : "s"} ${listed}${rest})`;
+  });
+}

@@ -1,0 +1,55 @@
+/**
+ * Alike warnings (same file, message and hint: ufw's `-m limit` rules) are printed once with the
+ * lines of the others; errors and warnings that differ are printed one by one, in order.
+ */
+import { describe, expect, it } from "vitest";
+import { formatFoldedDiagnostics } from "../../../src/core/diagnostics/fold-diagnostics.ts";
+import type { Diagnostic } from "../../../src/core/model/packet.ts";
+
+const at = (file: string, line: number, column = 5) => ({ file, line, column });
+const LIMIT = "match '-m limit --limit 3/min --limit-burst 10' is not modelled";
+const HINT = "its result is chance, not the packet's";
+const warn = (
+  line: number,
+  message = LIMIT,
+  file = "u.rules",
+  hint: string | undefined = HINT,
+): Diagnostic => ({
+  severity: "warning",
+  message,
+  ...(hint ? { hint } : {}),
+  position: at(file, line),
+});
+
+describe("formatFoldedDiagnostics", () => {
+  it("folds alike warnings into the first, naming the other lines; keeps the rest in order", () => {
+    const out = formatFoldedDiagnostics([
+      warn(89),
+      warn(90),
+      warn(113, "match '-m limit --limit 3/min' is not modelled"),
+      { severity: "error", message: "unknown chain", position: at("u.rules", 200) },
+      { severity: "error", message: "unknown chain", position: at("u.rules", 201) },
+      warn(261),
+      warn(262, LIMIT, "other.rules"),
+      warn(300, LIMIT, "u.rules", "another hint"),
+    ]);
+    expect(out).toEqual([
+      `u.rules:89:5: warning: ${LIMIT}\n  hint: ${HINT}\n  and 2 more rules like it (lines 90, 261)`,
+      "u.rules:113:5: warning: match '-m limit --limit 3/min' is not modelled\n  hint: its result is chance, not the packet's",
+      "u.rules:200:5: error: unknown chain",
+      "u.rules:201:5: error: unknown chain",
+      `other.rules:262:5: warning: ${LIMIT}\n  hint: ${HINT}`,
+      `u.rules:300:5: warning: ${LIMIT}\n  hint: another hint`,
+    ]);
+  });
+
+  it("one more is said in the singular; a long list is cut after the cap", () => {
+    expect(formatFoldedDiagnostics([warn(1), warn(2)])[0]).toMatch(
+      /\n {2}and 1 more rule like it \(line 2\)$/,
+    );
+    const many = Array.from({ length: 25 }, (_, i) => warn(i + 1));
+    expect(formatFoldedDiagnostics(many, 3)).toEqual([
+      `u.rules:1:5: warning: ${LIMIT}\n  hint: ${HINT}\n  and 24 more rules like it (lines 2, 3, 4 and 21 more)`,
+    ]);
+  });
+});
