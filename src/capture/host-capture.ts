@@ -63,6 +63,8 @@ export const MATERIAL_COMMANDS: ReadonlyArray<readonly [string, string[]]> = [
   ["iptables-save.txt", ["iptables-save"]],
   ["ip6tables-save.txt", ["ip6tables-save"]],
   ["ebtables-save.txt", ["ebtables-save"]],
+  // The sets -m set rules look packets up in (fail2ban, firewalld); left out where ipset is not installed.
+  ["ipset-save.txt", ["ipset", "save"]],
   ["nft-ruleset.txt", ["nft", "list", "ruleset"]],
   ["ip-addr.json", ["ip", "-j", "addr"]],
   ["ip-link.json", ["ip", "-j", "-d", "link"]],

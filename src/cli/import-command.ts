@@ -37,6 +37,7 @@ export const MATERIAL_FILES: Record<Exclude<keyof ImportMaterial, "logFile" | "r
   iptablesSave: ["iptables-save.txt", "iptables-save"],
   ip6tablesSave: ["ip6tables-save.txt", "ip6tables-save"],
   ebtablesSave: ["ebtables-save.txt", "ebtables-save", "ebtables-L.txt"],
+  ipsetSave: ["ipset-save.txt", "ipset-save"],
   nftRuleset: ["nft-ruleset.txt", "nft-list-ruleset.txt", "nft-ruleset.json", "nft-list-ruleset.json"],
   ipAddr: ["ip-addr.json"],
   ipLink: ["ip-link.json"],
@@ -58,6 +59,7 @@ const SOURCE: Record<string, string> = {
   iptablesSave: "iptables-save, taken while the logging rules were installed",
   ip6tablesSave: "ip6tables-save, same moment (the IPv6 rules, of a host with IPv6 flows)",
   ebtablesSave: "ebtables-save (or ebtables -L), same moment",
+  ipsetSave: "ipset save, same moment (optional: the sets -m set rules look packets up in)",
   nftRuleset:
     "nft list ruleset or nft -j list ruleset, same moment (the ruleset itself on an nftables-only host; JSON is found by its content)",
   ipAddr: "ip -j addr (the Docker host)",
@@ -79,6 +81,7 @@ const FLAG_OF: Record<string, keyof ImportMaterial> = {
   "iptables-save": "iptablesSave",
   "ip6tables-save": "ip6tablesSave",
   "ebtables-save": "ebtablesSave",
+  "ipset-save": "ipsetSave",
   nft: "nftRuleset",
   "ip-addr": "ipAddr",
   "ip-link": "ipLink",
@@ -104,6 +107,7 @@ ${Object.entries(MATERIAL_FILES)
 or give each with a flag:
   --log FILE|-          the kernel log (- for stdin)
   --iptables-save FILE  --ip6tables-save FILE  --ebtables-save FILE  --nft FILE (nft list ruleset)
+  --ipset-save FILE     ipset save
   --ip-addr FILE  --ip-link FILE  --ip-route FILE  --ip6-route FILE  --bridge-link FILE
   --bridge-fdb FILE     (all -j JSON)
   --sysctl-file FILE    sysctl -a output;  --sysctl KEY=VALUE overrides one

@@ -37,6 +37,8 @@ export interface ImportMaterial {
   ip6tablesSave?: string;
   /** `ebtables-save` (or `ebtables -L`) output. */
   ebtablesSave?: string;
+  /** `ipset save`: the sets `-m set` rules look packets up in (kept in the lab's ruleset file). */
+  ipsetSave?: string;
   /** `nft list ruleset`: its bridge tables when no `ebtables-save` is given; the whole ruleset on an nftables-only host. */
   nftRuleset?: string;
   /** `ip -j addr`, `ip -j link`, `ip -j route`, `bridge -j link` (JSON texts). */
@@ -348,7 +350,21 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     `${options.lab}: saved on the Docker host while the trace was recorded (packetwalk import).`,
     m.nftRuleset,
     m.ip6tablesSave,
+    m.ipsetSave,
   );
+  // Sets the rules look packets up in that no `ipset save` holds: their matches stay undecided.
+  const created = new Set([...(m.ipsetSave ?? "").matchAll(/^create\s+(\S+)/gm)].map((x) => x[1] as string));
+  const missingSets = [
+    ...new Set(
+      [...`${m.iptablesSave ?? ""}\n${m.ip6tablesSave ?? ""}`.matchAll(/--match-set\s+(\S+)/g)].map(
+        (x) => x[1] as string,
+      ),
+    ),
+  ].filter((name) => !created.has(name));
+  if (missingSets.length)
+    notes.push(
+      `the rules match ipsets ${missingSets.map((n) => `'${n}'`).join(", ")} that no ipset save holds: give \`ipset save\` output (ipset-save.txt, or --ipset-save FILE) so the simulator decides those matches; until then it follows both outcomes`,
+    );
   const prefixMap = {
     ...(m.ip6tablesSave ? prefixMapFromRuleset(`# ip6tables-save\n${m.ip6tablesSave}`) : {}),
     ...prefixMapFromRuleset(texts.instrumented),

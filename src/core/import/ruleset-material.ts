@@ -261,7 +261,8 @@ export interface RulesetTexts {
 }
 
 /**
- * Builds both ruleset files from the saves; `bridge` is `ebtables-save` or nft bridge tables ("" when none).
+ * Builds both ruleset files from the saves; `bridge` is `ebtables-save` or nft bridge tables ("" when none);
+ * `ipsetSave` (`ipset save`, default none) goes first, for the `-m set` rules.
  * An nftables-only host (no iptables rule, nft tables of the IP families) gets `nft list ruleset` itself.
  */
 export function rulesetTexts(
@@ -270,7 +271,10 @@ export function rulesetTexts(
   note: string,
   nft?: string,
   ip6tablesSave?: string,
+  ipsetSave?: string,
 ): RulesetTexts {
+  // Before the rules that name them, as `ipset restore` must run before `iptables-restore`.
+  const sets = ipsetSave?.trim() ? `# ipset save\n${ipsetSave.trim()}\n` : "";
   if (!hasIptablesRules(iptablesSave) && nft && hasNftIpTables(nft)) {
     const listed = `# ${note}\n# nft list ruleset\n${stableNftRuleset(nft)}\n`;
     const lines = listed.split("\n");
@@ -297,7 +301,7 @@ export function rulesetTexts(
   const ip6 = hasIptablesRules(ip6tablesSave)
     ? `${IP6TABLES_HEADER}\n${stableIptablesSave(ip6tablesSave ?? "")}\n`
     : "";
-  const saved = `# ${note}\n${nftPart(true)}# iptables-save\n${ip}\n${ip6}# ebtables-save (bridge family)\n${br}\n${nftPart(false)}`;
+  const saved = `# ${note}\n${sets}${nftPart(true)}# iptables-save\n${ip}\n${ip6}# ebtables-save (bridge family)\n${br}\n${nftPart(false)}`;
   const instrumented =
     nft && nftBaseChains(nft).size
       ? keepExistingBaseChains(

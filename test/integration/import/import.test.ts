@@ -14,8 +14,10 @@ import { parseNamedAddress, readMaterial, writePlan } from "../../../src/cli/imp
 import { formatDiagnostic } from "../../../src/core/diagnostics/format-diagnostic.ts";
 import { type ImportMaterial, planImport } from "../../../src/core/import/plan-import.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
+import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import { readTraceFolder } from "../../../src/core/trace-file/read-trace-folder.ts";
 import { rulesetDigest } from "../../../src/core/trace-file/ruleset-pins.ts";
+import { buildWorld, loadLab } from "../../../src/lab/load-lab.ts";
 
 const ROOT = join(import.meta.dirname, "../../fixtures/import");
 const cases = readdirSync(ROOT).filter((c) => existsSync(join(ROOT, c, "input")));
@@ -52,6 +54,7 @@ describe("packetwalk import on foreign captures", () => {
     expect(cases.sort()).toEqual([
       "host-capture-container-to-container",
       "host-nftables",
+      "ipset-host",
       "ipv6-bridge",
       "ipv6-iptables",
       "ipv6-nft",
@@ -491,6 +494,51 @@ describe("packetwalk import on a real, noisy host", () => {
     const results = checkLab(out);
     expect(results).toHaveLength(7);
     for (const r of results) expect(r.report, r.report).toBe("");
+  });
+});
+
+describe("packetwalk import on a host with ipsets", () => {
+  const args = JSON.parse(readFileSync(join(ROOT, "ipset-host", "args.json"), "utf8")) as Args;
+  const raw = readMaterial(join(ROOT, "ipset-host", "input"), {}, () => "");
+
+  /** Each flow's first packet: its fate and the rules the simulator could not decide. */
+  function simulated(material: ImportMaterial, name: string) {
+    const out = join(tmp, name, args.lab);
+    writePlan(plan(material, args), out);
+    const loaded = loadLab(out);
+    const { world } = buildWorld(loaded, { ruleset: args.lab });
+    const from = (src: string, port: number) =>
+      runScenario(world, { from: "wan", src, to: "203.0.113.10", proto: "tcp", sport: 41000, dport: port });
+    return [
+      from("198.51.100.10", 22),
+      from("198.51.100.66", 22),
+      from("198.51.100.10", 8080),
+      from("198.51.100.66", 8080),
+    ].map((r) => ({
+      first: r.packets[0]?.fate.kind,
+      undecided: r.packets[0]?.unmodelled.map((u) => u.what),
+    }));
+  }
+
+  it("decides every -m set match from the saved sets, as the kernel did", () => {
+    expect(raw.ipsetSave).toContain("add docker-allow 198.51.100.66 nomatch");
+    expect(simulated(raw, "ipset-decided")).toEqual([
+      { first: "delivered", undecided: [] },
+      { first: "dropped", undecided: [] },
+      { first: "delivered", undecided: [] },
+      { first: "dropped", undecided: [] },
+    ]);
+  });
+
+  it("without ipset-save.txt names the missing sets, and the set matches stay undecided", () => {
+    const { ipsetSave: _, ...without } = raw;
+    const p = plan(without, args);
+    expect(p.notes).toContain(
+      "the rules match ipsets 'f2b-sshd', 'docker-allow' that no ipset save holds: give `ipset save` output (ipset-save.txt, or --ipset-save FILE) so the simulator decides those matches; until then it follows both outcomes",
+    );
+    const sims = simulated(without, "ipset-missing");
+    expect(sims[1]?.undecided).toEqual(["-m set --match-set f2b-sshd src"]);
+    expect(sims[3]?.undecided).toEqual(["-m set ! --match-set docker-allow src"]);
   });
 });
 

@@ -36,9 +36,13 @@
 #                  FORWARD (both families): a few real flows among a real link's broadcast,
 #                  multicast (mDNS, IGMP, MLD) and IPv6 neighbour discovery.
 #
+#   ipset-host     Docker 29's iptables rules on a host whose block and allow lists are ipsets
+#                  (fail2ban's f2b-sshd in INPUT, an allowlist with a nomatch exception in
+#                  DOCKER-USER): SSH and the published port from an allowed and a banned address.
+#
 #   flock /work/capture.lock bash test/integration/import/record-more.sh OUT_DIR [SETUP]
 #   (SETUP: two-networks, ipv6-bridge, nft-only, host-nftables, ipv6-iptables, ipv6-nft, ipv6-ufw
-#   or noisy-host; default all but ipv6-ufw and noisy-host, in that order)
+#   noisy-host or ipset-host; default all but ipv6-ufw, noisy-host and ipset-host, in that order)
 #
 # Every packet stays between the namespaces made here (pwim2-*): RFC 1918 / ULA inside, TEST-NET
 # and 2001:db8::/32 for the internet. Everything is removed on exit, also on error, and
@@ -46,7 +50,7 @@
 set -euo pipefail
 OUT=${1:?usage: record-more.sh OUT_DIR [SETUP]}
 SETUP=${2:-all}
-case "$SETUP" in two-networks | ipv6-bridge | nft-only | host-nftables | ipv6-iptables | ipv6-nft | ipv6-ufw | noisy-host | all) ;; *) echo "unknown setup $SETUP" >&2; exit 2 ;; esac
+case "$SETUP" in two-networks | ipv6-bridge | nft-only | host-nftables | ipv6-iptables | ipv6-nft | ipv6-ufw | noisy-host | ipset-host | all) ;; *) echo "unknown setup $SETUP" >&2; exit 2 ;; esac
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -283,6 +287,24 @@ save_material6() {
   nx $H ip6tables-save | grep -v '^# \(Generated\|Completed\)' >"$1/ip6tables-save.txt" || true
   nx $H ip -j -6 route >"$1/ip6-route.json"
   : >"$1/command.txt"; : >"$1/exit-code.txt"
+}
+
+# The internet side opens TCP to the host's wan0 address: DIR PORT SOURCE (written down as typed).
+wan_tcp() {
+  traffic_as "$1" $WAN "node src/capture/tcp-peer.ts client 203.0.113.10 $2 $3" "$NODE" "$PEER_TS" client 203.0.113.10 "$2" "$3"
+}
+
+# Starts the listener JS in namespace NS, then the internet side's TCP to PORT from SOURCE (the
+# connection ends the listener), then the same from each further SOURCE: NS JS DIR PORT SOURCE...
+wan_tcp_served() {
+  local ns=$1 js=$2 dir=$3 port=$4 first=$5 server src
+  shift 5
+  nx "$ns" "$NODE" -e "$js" >/dev/null 2>&1 &
+  server=$!
+  sleep 0.7
+  wan_tcp "$dir" "$port" "$first"
+  wait "$server" || true
+  for src in "$@"; do wan_tcp "$dir" "$port" "$src"; done
 }
 
 # By timestamp, not line count: a full ring buffer keeps its line count while it turns over.
@@ -791,7 +813,7 @@ send(); });
 setTimeout(() => process.exit(3), 5000).unref();'
 }
 scenario_noisy_host() {
-  local dir="$OUT/noisy-host" server mark
+  local dir="$OUT/noisy-host" mark
   add_ipv6
   nx $H nft flush ruleset
   docker29_xtables 4 | nx $H iptables-restore
@@ -816,14 +838,8 @@ scenario_noisy_host() {
   nx $A2 "$NODE" -e "$(noise_dgram 224.0.0.251 5353 5353 3)" >/dev/null 2>&1 || true
   nx $A1 ping -c1 -W1 224.0.0.1 >/dev/null 2>&1 || true
   traffic "$dir" $WAN ping -c1 -W1 203.0.113.10
-  nx $H "$NODE" -e "$(server6 22)" >/dev/null 2>&1 &
-  server=$!
-  sleep 0.7
-  traffic_as "$dir" $WAN "node src/capture/tcp-peer.ts client 203.0.113.10 22 203.0.113.1" \
-    "$NODE" "$PEER_TS" client 203.0.113.10 22 203.0.113.1
-  wait "$server" || true
-  traffic_as "$dir" $WAN "node src/capture/tcp-peer.ts client 203.0.113.10 23 203.0.113.1" \
-    "$NODE" "$PEER_TS" client 203.0.113.10 23 203.0.113.1
+  wan_tcp_served $H "$(server6 22)" "$dir" 22 203.0.113.1
+  wan_tcp "$dir" 23 203.0.113.1
   traffic "$dir" $A1 ping -6 -c1 -W1 fd00:a::1
   nx $A1 ip -6 addr add fd00:a::20/64 dev eth0
   nx $A1 ip addr add 239.1.2.3/32 dev eth0 autojoin
@@ -834,7 +850,47 @@ scenario_noisy_host() {
   nx $H nft flush ruleset
 }
 
+# 9. ipset-host: Docker 29's iptables rules on a host that keeps its block and allow lists in
+#    ipsets, as fail2ban's iptables-ipset action and an admin's DOCKER-USER allowlist leave them:
+#    f2b-sshd (hash:ip, with a timeout) rejects a banned address's SSH in INPUT; docker-allow
+#    (hash:net with a nomatch exception) lets the internet reach the published port except one
+#    address. The internet side sends from 198.51.100.10 (allowed) and 198.51.100.66 (banned).
+scenario_ipset_host() {
+  local dir="$OUT/ipset-host" mark
+  command -v ipset >/dev/null || { echo "ipset-host needs ipset (Debian: apt-get install ipset)" >&2; exit 2; }
+  nx $H nft flush ruleset
+  nx $WAN ip addr add 198.51.100.66/32 dev lo
+  nx $H ipset create f2b-sshd hash:ip timeout 600
+  nx $H ipset add f2b-sshd 198.51.100.66
+  nx $H ipset create docker-allow hash:net
+  nx $H ipset add docker-allow 198.51.100.0/24
+  nx $H ipset add docker-allow 198.51.100.66 nomatch
+  docker29_xtables 4 | nx $H iptables-restore
+  warm
+  nx $H iptables -I INPUT 1 -p tcp -m multiport --dports 22 -m set --match-set f2b-sshd src -j REJECT --reject-with icmp-port-unreachable
+  nx $H iptables -I DOCKER-USER 1 -i wan0 -m set ! --match-set docker-allow src -j DROP
+  nx $H iptables -t raw -I PREROUTING 1 -p tcp -m multiport --dports 22,8080 -j LOG --log-prefix "[raw] " --log-level debug
+  nx $H iptables -t nat -I PREROUTING 1 -p tcp -m multiport --dports 22,8080 -j LOG --log-prefix "[nat] " --log-level debug
+  nx $H iptables -I INPUT 1 -p tcp --dport 22 -j LOG --log-prefix "[in] " --log-level debug
+  nx $H iptables -I FORWARD 1 -p tcp -m multiport --ports 80 -j LOG --log-prefix "[fwd] " --log-level debug
+  save_material "$dir"
+  nx $H ipset save >"$dir/ipset-save.txt"
+  : >"$dir/command.txt"; : >"$dir/exit-code.txt"
+  nx $H conntrack -F >/dev/null 2>&1 || true
+  mark=$(kmsg_mark)
+  wan_tcp_served $H "$(server6 22)" "$dir" 22 198.51.100.10 198.51.100.66
+  wan_tcp_served $A1 "$SERVER6" "$dir" 8080 198.51.100.10 198.51.100.66
+  sleep 0.5
+  kmsg_since "$mark" >"$dir/kernel.log"
+  nx $H conntrack -F >/dev/null 2>&1 || true
+  nx $H iptables -F; nx $H iptables -X; nx $H iptables -t raw -F; nx $H iptables -t nat -F
+  nx $H ipset destroy
+  nx $WAN ip addr del 198.51.100.66/32 dev lo
+  nx $H nft flush ruleset
+}
+
 case "$SETUP" in
+  ipset-host) scenario_ipset_host ;;
   noisy-host) scenario_noisy_host ;;
   ipv6-ufw) scenario_ipv6_ufw ;;
   host-nftables) scenario_host_nftables ;;
