@@ -7,6 +7,7 @@
  * said in words a reader understands (protocol by name, both addresses, why), and many alike are
  * said once with a count: a busy host logs hundreds of mDNS and IGMP packets. Pure.
  */
+import { protocolWords as ipProtocolWords } from "../model/ip-protocols.ts";
 import type { Flow, Packet, TraceEvent } from "../model/packet.ts";
 import { canonicalAddress } from "../simulate/ip-address.ts";
 import { parseIpv4, prefixMask } from "../simulate/ipv4.ts";
@@ -33,26 +34,6 @@ export interface LeftOutFlow {
   /** Why, in one clause after the kind: `multicast destination: the simulator follows unicast packets only`. */
   why: string;
 }
-
-const PROTOCOLS: Record<string, string> = {
-  "1": "ICMP",
-  "2": "IGMP",
-  "4": "IP-in-IP",
-  "6": "TCP",
-  "17": "UDP",
-  "41": "IPv6-in-IPv4",
-  "47": "GRE",
-  "50": "ESP (IPsec)",
-  "51": "AH (IPsec)",
-  "58": "ICMPv6",
-  "89": "OSPF",
-  "103": "PIM",
-  "112": "VRRP",
-  "132": "SCTP",
-  "136": "UDP-Lite",
-  icmpv6: "ICMPv6",
-  udplite: "UDP-Lite",
-};
 
 const ICMP_TYPES: Record<number, string> = {
   0: "echo reply",
@@ -119,9 +100,7 @@ function protocolWords(proto: string, e: TraceEvent | undefined): string {
     const words = (proto === "icmp" ? ICMP_TYPES : ICMPV6_TYPES)[type];
     return `${name} ${words ?? "message"} (type ${type})`;
   }
-  const named = PROTOCOLS[proto];
-  if (named) return /^\d+$/.test(proto) ? `${named} (protocol ${proto})` : named;
-  return /^\d+$/.test(proto) ? `IP protocol ${proto}` : proto.toUpperCase();
+  return ipProtocolWords(proto);
 }
 
 /** 255.255.255.255, or the highest address of an IPv4 prefix of the host's (shorter than /31). */

@@ -3,6 +3,7 @@
  * `TCP SYN-ACK 172.18.0.2:80 -> 198.51.100.10:40000`) and TCP flag names.
  */
 
+import { protocolWords } from "../model/ip-protocols.ts";
 import type { L4Info, Packet, TraceEvent } from "../model/packet.ts";
 import { canonicalIpv6 } from "./ipv6.ts";
 
@@ -79,7 +80,7 @@ function describeL4(l4: L4Info | undefined): string {
       return `${l4.proto === "icmp" ? "ICMP" : "ICMPv6"}${name ? ` ${code ?? name}` : ""}`;
     }
     default:
-      return l4.proto.toUpperCase();
+      return protocolWords(l4.proto);
   }
 }
 

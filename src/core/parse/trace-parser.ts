@@ -179,9 +179,10 @@ export class TraceParser {
     this.file = options.file ?? "-";
     this.maxDiagnostics = options.maxDiagnostics ?? 1000;
     const single: PrefixMap = {};
+    // Keys as lines are matched, trimmed: a map copied from `--log-prefix "fw-in "` keeps its space.
     for (const [prefix, hook] of Object.entries(options.prefixMap ?? {})) {
-      if (typeof hook === "string") single[prefix] = hook;
-      else this.choices.set(prefix, hook);
+      if (typeof hook === "string") single[prefix.trim()] = hook;
+      else this.choices.set(prefix.trim(), hook);
     }
     this.resolve = createPrefixResolver(options.prefixMap ? { prefixMap: single } : {});
     this.pairer = new FlowPairer(options.pair);

@@ -74,7 +74,10 @@ describe.skipIf(why !== undefined)("capturing the docker-bridge lab under a rule
       "add wanside 198.51.100.10 nomatch",
     );
     const checks = checkLab(lab);
-    expect(checks.map((c) => basename(c.trace)).sort()).toEqual(["container-to-wan", "wan-to-published-port"]);
+    expect(checks.map((c) => basename(c.trace)).sort()).toEqual([
+      "container-to-wan",
+      "wan-to-published-port",
+    ]);
     for (const c of checks) expect(c.report, c.trace).toBe("");
     for (const c of checks) expect(c.ok, c.trace).toBe(true);
   }, 180_000);

@@ -96,6 +96,16 @@ describe("prefix to hook", () => {
     expect(prefixToHook("fw-in", { prefixMap: { "fw-in": "ip:filter:INPUT" } })).toBe("ip:filter:INPUT");
   });
 
+  it("takes a map key written as the rule's --log-prefix, trailing space and all", () => {
+    const line =
+      "[ 10.1] fw in IN=eth0 OUT= MAC=02:00:00:00:00:01:02:00:00:00:00:02:08:00 SRC=198.51.100.10 DST=203.0.113.2 LEN=52 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=47 ";
+    const r = parseTraceText(line, { prefixMap: { "fw in ": "ip:filter:INPUT" } });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.packets[0]?.hooks).toEqual(["ip:filter:INPUT"]);
+    // A protocol the kernel logs by number is named for the reader.
+    expect(r.packets[0]?.summary).toBe("GRE (protocol 47) 198.51.100.10 -> 203.0.113.2");
+  });
+
   it("reads the missing-space prefix from real output", () => {
     const r = parseLine(`ctc/iptable/filter-forward${LOG}`);
     expect(r.result.kind).toBe("event");

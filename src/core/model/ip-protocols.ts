@@ -1,0 +1,32 @@
+/** IP protocols in words, for what a reader sees of a packet the kernel logged by number (`PROTO=47`). */
+
+/** Names of the IP protocols a host's log shows most, by number as the LOG line prints them, and a few by word. */
+const PROTOCOLS: Record<string, string> = {
+  "1": "ICMP",
+  "2": "IGMP",
+  "4": "IP-in-IP",
+  "6": "TCP",
+  "17": "UDP",
+  "41": "IPv6-in-IPv4",
+  "47": "GRE",
+  "50": "ESP (IPsec)",
+  "51": "AH (IPsec)",
+  "58": "ICMPv6",
+  "89": "OSPF",
+  "103": "PIM",
+  "112": "VRRP",
+  "132": "SCTP",
+  "136": "UDP-Lite",
+  icmpv6: "ICMPv6",
+  udplite: "UDP-Lite",
+};
+
+/**
+ * A protocol as a reader reads it: `GRE (protocol 47)` for a known number, `IP protocol 250` for
+ * another, `UDP-Lite` / `ICMPv6` for the words the parser keeps, else the word in capitals.
+ */
+export function protocolWords(proto: string): string {
+  const named = PROTOCOLS[proto];
+  if (named) return /^\d+$/.test(proto) ? `${named} (protocol ${proto})` : named;
+  return /^\d+$/.test(proto) ? `IP protocol ${proto}` : proto.toUpperCase();
+}
