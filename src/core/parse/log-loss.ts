@@ -74,3 +74,21 @@ export function readLogLoss(line: string): LogLoss | undefined {
     hint: "such a packet is in no LOG line and the simulator does not model it: raise net.netfilter.nf_conntrack_max, or record when the table is not full",
   };
 }
+
+/** An audit record of a packet: `type=NETFILTER_PKT` (auditd's file) or `audit: type=1325` (the kernel log). */
+const AUDIT_PACKET = /\btype=(?:NETFILTER_PKT|1325)\b.*\bsaddr=/;
+
+/**
+ * What a packet's audit record (nft `log level audit`, iptables `-j AUDIT`) says, or undefined:
+ * it names no hook, chain or prefix, so no trace can be made of it; said once for all such lines.
+ */
+export function readAuditPacket(line: string): LogLoss | undefined {
+  const m = AUDIT_PACKET.exec(line);
+  if (!m) return undefined;
+  return {
+    column: m.index + 1,
+    message:
+      "audit record of a packet (nft `log level audit` or iptables -j AUDIT): it names no hook, chain or prefix, so packetwalk cannot place it",
+    hint: 'log to the kernel log instead: nft `log prefix "..."` (without `level audit`) or iptables -j LOG --log-prefix "..."',
+  };
+}

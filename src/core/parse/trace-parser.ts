@@ -9,7 +9,7 @@ import { detach } from "./detach-string.ts";
 import { detectEnvelope } from "./detect-envelope.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
 import { LogFieldMemo } from "./log-field-memo.ts";
-import { readLogLoss } from "./log-loss.ts";
+import { readAuditPacket, readLogLoss } from "./log-loss.ts";
 import { type FlowAssignment, FlowPairer, type PairOptions } from "./pair-flows.ts";
 import { parseBody } from "./parse-line.ts";
 import { SKIP } from "./parsed-line.ts";
@@ -348,6 +348,15 @@ export class TraceParser {
               message: loss.message,
               hint: loss.hint,
               position: { file: this.file, line: this.lineNo, column: lineColumn(at, loss.column) },
+            });
+          const audit = loss ? undefined : readAuditPacket(body);
+          // Counted with the unknown prefixes (one warning, its count), as a busy audit log has thousands.
+          if (audit)
+            this.countUnknown(`${GROUP_MARK}audit`, `${GROUP_MARK}${audit.message}`, {
+              severity: "warning",
+              message: unknownPrefixMessage(`${GROUP_MARK}${audit.message}`, 1),
+              hint: audit.hint,
+              position: { file: this.file, line: this.lineNo, column: lineColumn(at, audit.column) },
             });
         }
         return;

@@ -1,7 +1,7 @@
 /** Loss lines: what each says, where, and that ordinary lines are not mistaken for one. */
 import { describe, expect, it } from "vitest";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
-import { readLogLoss } from "../../../src/core/parse/log-loss.ts";
+import { readAuditPacket, readLogLoss } from "../../../src/core/parse/log-loss.ts";
 
 describe("readLogLoss", () => {
   it.each([
@@ -53,5 +53,23 @@ describe("readLogLoss", () => {
       [2, 14, "warning"],
     ]);
     expect(r.packets.length).toBe(2);
+  });
+
+  it("says once, with the count, that audit records of packets name no hook", () => {
+    const log = [
+      "type=NETFILTER_PKT msg=audit(1701400000.123:456): mark=0x0 saddr=198.51.100.10 daddr=203.0.113.2 proto=6 sport=40000 dport=22",
+      "Dec  1 05:00:00 host kernel: audit: type=1325 audit(1701400000.123:457): mark=0 saddr=198.51.100.10 daddr=203.0.113.2 proto=1",
+      "type=SYSCALL msg=audit(1701400000.200:458): arch=c000003e syscall=59 success=yes",
+    ].join("\n");
+    expect(readAuditPacket("type=SYSCALL msg=audit(1.2:3): arch=c000003e")).toBeUndefined();
+    const r = parseTraceText(log, { file: "audit.log" });
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.position.line, d.position.column, d.message])).toEqual([
+      [
+        1,
+        1,
+        "audit record of a packet (nft `log level audit` or iptables -j AUDIT): it names no hook, chain or prefix, so packetwalk cannot place it (2 lines)",
+      ],
+    ]);
   });
 });
