@@ -209,6 +209,32 @@ function commandProto(argv: readonly string[]): "icmp" | "tcp" | "udp" | undefin
   return undefined;
 }
 
+/** Options whose value is the source a program sends from, not where it sends to, by program. */
+const SOURCE_OPTIONS: ReadonlyArray<[RegExp, readonly string[]]> = [
+  [/^(ping|ping6|fping|arping)$/, ["-I"]],
+  [/^(curl)$/, ["--interface"]],
+  [/^(nc|ncat|netcat|traceroute|traceroute6|mtr)$/, ["-s", "--source", "--address"]],
+  [/^(hping3?)$/, ["-a", "--spoof"]],
+  [/^(ssh)$/, ["-b"]],
+];
+
+/**
+ * The words of `argv` that are a source address, not a destination: the value of a program's
+ * source option (`ping -I 198.51.100.10 203.0.113.10`), and packetwalk's TCP peer's source
+ * (`tcp-peer.ts client HOST PORT SOURCE`).
+ */
+function sourceWords(argv: readonly string[]): Set<number> {
+  const out = new Set<number>();
+  const program = (argv[0] ?? "").split("/").pop() ?? "";
+  const options = SOURCE_OPTIONS.find(([re]) => re.test(program))?.[1] ?? [];
+  argv.forEach((a, i) => {
+    if (options.includes(a)) out.add(i + 1);
+  });
+  const peer = argv.findIndex((a) => /(^|\/)tcp-peer\.ts$/.test(a));
+  if (peer >= 0 && argv[peer + 1] === "client") out.add(peer + 4);
+  return out;
+}
+
 /**
  * The command of a scenario: the only one given, or the one that names its destination (and,
  * when its program tells, sends the scenario's protocol). When `of` scenarios share the
@@ -230,7 +256,12 @@ function commandFor(
     [a, /\[([0-9A-Fa-f:.]+)\]/.exec(a)?.[1] ?? ""].some(
       (x) => x.includes(":") && canonicalAddress(x) === s.dst,
     );
-  let naming = commands.filter((c) => c.argv.some(names) && (commandProto(c.argv) ?? s.proto) === s.proto);
+  let naming = commands.filter((c) => {
+    const sources = sourceWords(c.argv);
+    return (
+      c.argv.some((a, i) => !sources.has(i) && names(a)) && (commandProto(c.argv) ?? s.proto) === s.proto
+    );
+  });
   // More than there are scenarios: the ones whose program says the protocol (a tool that only binds to it does not).
   if (naming.length > of) naming = naming.filter((c) => commandProto(c.argv) === s.proto);
   if (naming.length === 1) return naming[0];

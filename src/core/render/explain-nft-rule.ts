@@ -163,6 +163,7 @@ function setCondition(c: Extract<Condition, { kind: "nft-set" }>, sets?: Map<str
 
 /** The condition kinds {@link condition} puts in words; any other is named as not explained. */
 const EXPLAINED = new Set<Condition["kind"]>([
+  "rpfilter",
   "in",
   "out",
   "src",
@@ -276,6 +277,17 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
         `whose ${what[0]} is ${not ? "not " : ""}${ports(c.range)}`,
         `${what[1]} ${not ? "不" : ""}是 ${ports(c.range)}`,
       ];
+    }
+    case "rpfilter": {
+      const way: Pair = c.strict
+        ? [
+            "route back to its source that leaves by the interface it came in on",
+            "一條從進來的介面出去、回到來源的路由",
+          ]
+        : ["route back to its source", "一條回到來源的路由"];
+      return not
+        ? [`with no ${way[0]} (reverse path check)`, `沒有${way[1]}（反向路徑檢查）`]
+        : [`with a ${way[0]} (reverse path check)`, `有${way[1]}（反向路徑檢查）`];
     }
     default:
       // Unknown expressions are named after the note; iptables-only kinds never come out of the nft reader.

@@ -174,9 +174,29 @@ export function explainRule(line: string): RuleNote {
         break;
       }
       case "-m":
-      case "--match":
-        arg(); // The module's own options follow and are explained one by one.
+      case "--match": {
+        const module = arg(); // The module's own options follow and are explained one by one.
+        if (module === "rpfilter") {
+          const rest = tokens.slice(i + 1);
+          const upTo = rest.findIndex(
+            (t) => t.startsWith("-") && !["--loose", "--validmark", "--accept-local", "--invert"].includes(t),
+          );
+          const opts = upTo < 0 ? rest : rest.slice(0, upTo);
+          const invert = opts.includes("--invert");
+          const way: Pair = opts.includes("--loose")
+            ? ["route back to its source", "一條回到來源的路由"]
+            : [
+                "route back to its source that leaves by the interface it came in on",
+                "一條從進來的介面出去、回到來源的路由",
+              ];
+          conds.push(
+            invert
+              ? [`there is no ${way[0]} (reverse path check)`, `沒有${way[1]}（反向路徑檢查）`]
+              : [`there is a ${way[0]} (reverse path check)`, `有${way[1]}（反向路徑檢查）`],
+          );
+        }
         break;
+      }
       case "--ctstate":
       case "--state": {
         const states = arg().split(",");
@@ -353,6 +373,12 @@ export function explainRule(line: string): RuleNote {
         break;
       }
       case "--exist":
+        break;
+      // -m rpfilter: its options come after the module name, --invert negating the whole check.
+      case "--loose":
+      case "--validmark":
+      case "--accept-local":
+      case "--invert":
         break;
       case "--mark": {
         const a = arg();

@@ -6,6 +6,7 @@
 import { groupsValue, parseIpv6 } from "../parse/ipv6.ts";
 import { addressInIpCidr } from "./ip-address.ts";
 import { ipsetMatches } from "./ipset-match.ts";
+import type { RouteResult } from "./route.ts";
 import { parseIpv4 } from "./ipv4.ts";
 import { ipv6HeadersMatch } from "./ipv6-header-match.ts";
 import { NFT_ICMP_TYPES, NFT_ICMPV6_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
@@ -37,6 +38,8 @@ export interface MatchContext {
   addrType(addr: string): string;
   /** nftables: the named sets and maps of the table the rule is in. */
   sets?: ReadonlyMap<string, NftSet>;
+  /** The route the host would take to an address (reverse path filters). Default: none (such matches unknown). */
+  routeTo?: (addr: string) => RouteResult;
   /** iptables: the host's ipsets (`-m set`). Default: none (every set match unknown). */
   ipsets?: ReadonlyMap<string, IpSet>;
 }
@@ -300,6 +303,21 @@ function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResu
       // A key of the other IP family's header fails the rule, negated or not.
       if (keys.some((k) => FAMILY_KEYS[k] !== undefined && FAMILY_KEYS[k] !== (p.v6 ? 6 : 4))) return false;
       r = elements.some((e) => nftKeysMatch(keys, e, p, ctx));
+      break;
+    }
+    case "rpfilter": {
+      if (!ctx.routeTo) return "unknown";
+      // Looped-back packets pass, as in nft_fib and xt_rpfilter.
+      if (ctx.in === "lo") r = true;
+      else {
+        const back = ctx.routeTo(p.src);
+        r =
+          back.kind === "unicast"
+            ? !c.strict || back.dev === ctx.in
+            : back.kind === "local"
+              ? c.acceptLocal
+              : false;
+      }
       break;
     }
     case "ipset": {

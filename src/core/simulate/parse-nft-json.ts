@@ -98,7 +98,8 @@ function lhs(v: Json): string | undefined {
 }
 
 function rhs(v: Json, left: string): string {
-  if (typeof v === "boolean" && left.startsWith("exthdr ")) return v ? "exists" : "missing";
+  if (typeof v === "boolean" && (left.startsWith("exthdr ") || left.startsWith("fib ")))
+    return v ? "exists" : "missing";
   if (typeof v === "string")
     return /ifname$/.test(left) || left === "iif" || left === "oif" ? JSON.stringify(v) : v;
   if (typeof v === "number")

@@ -346,6 +346,38 @@ export function nftValue(text: string): NftValue {
   return { kind: "value", value: text };
 }
 
+/**
+ * nft's reverse path filter at `tokens[at]` (`fib saddr [. mark] [. iif] oif|oifname missing|exists`,
+ * also `0`/`1` as `nft -n` prints them, and `!=`): the condition and the index after it, or
+ * undefined for another fib expression.
+ */
+function readReversePath(
+  tokens: readonly NftToken[],
+  at: number,
+): { condition: Extract<Condition, { kind: "rpfilter" }>; next: number } | undefined {
+  let k = at + 2;
+  let strict = false;
+  while (tokens[k]?.value === ".") {
+    const flag = tokens[k + 1]?.value;
+    if (flag === "iif") strict = true;
+    else if (flag !== "mark") return undefined;
+    k += 2;
+  }
+  const result = tokens[k]?.value;
+  if (result !== "oif" && result !== "oifname") return undefined;
+  k++;
+  let negated = false;
+  if (tokens[k]?.value === "!=" || tokens[k]?.value === "==") {
+    negated = tokens[k]?.value === "!=";
+    k++;
+  }
+  const v = tokens[k]?.value;
+  const missing = v === "missing" || v === "0" || (result === "oifname" && v === "");
+  if (!missing && v !== "exists" && v !== "1") return undefined;
+  // The rule matches when no way back exists (`missing`), or when one does (`exists`, `!= 0`).
+  return { condition: { kind: "rpfilter", strict, acceptLocal: false, neg: missing !== negated }, next: k + 1 };
+}
+
 /** Parses the statements of one rule from `tokens` (no line-end tokens in them). */
 export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
   const out: ParsedNftRule = { conditions: [], target: { kind: "NONE" }, effects: [], problems: [] };
@@ -1054,6 +1086,14 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       i += 2;
       match("ct state", start);
       continue;
+    }
+    if (w === "fib" && w1 === "saddr") {
+      const rp = readReversePath(tokens, i);
+      if (rp) {
+        out.conditions.push(rp.condition);
+        i = rp.next;
+        continue;
+      }
     }
     if (w === "fib" && (w1 === "daddr" || w1 === "saddr") && word(2) === "type") {
       i += 3;

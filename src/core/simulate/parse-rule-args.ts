@@ -300,6 +300,22 @@ export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): Rul
           i = read.next;
           continue;
         }
+        if (module === "rpfilter") {
+          // Its options: --loose, --validmark (no policy routing in a lab), --accept-local, --invert.
+          const opts = new Set<string>();
+          let j = i + 2;
+          while (["--loose", "--validmark", "--accept-local", "--invert"].includes(tokens[j]?.value ?? ""))
+            opts.add((tokens[j++] as Token).value);
+          conditions.push({
+            kind: "rpfilter",
+            strict: !opts.has("--loose"),
+            acceptLocal: opts.has("--accept-local"),
+            neg: opts.has("--invert"),
+          });
+          module = undefined;
+          i = j;
+          continue;
+        }
         if (module === "set") {
           const read = readSetMatch(tokens, i + 2, tok.column);
           if (!read.ok) return fail(read.column, read.message, read.hint);

@@ -56,6 +56,14 @@ export type Condition =
    * exact: the packet's headers are exactly these; `soft`: it has all of them. `neg`: `! --header`.
    */
   | { kind: "ipv6-headers"; mask: number; soft: boolean; neg: boolean }
+  /**
+   * Reverse path filter: a route back to the packet's source exists (`strict`: and leaves by the
+   * interface the packet came in on). nft `fib saddr [. mark] [. iif] oif missing` is this with
+   * `neg` (its `exists` / `!= 0` without); iptables `-m rpfilter [--loose] [--accept-local] [--invert]`.
+   * `acceptLocal`: a source that is one of the host's own addresses passes (nft's lookup finds no
+   * interface for it). The lab has no policy routing, so `. mark` / `--validmark` change nothing.
+   */
+  | { kind: "rpfilter"; strict: boolean; acceptLocal: boolean; neg: boolean }
   /** `-f`: a non-first IPv4 fragment. The simulator's packets are never fragments. */
   | { kind: "fragment"; neg: boolean }
   /**

@@ -207,6 +207,7 @@ export class Simulator {
       ethType: p.v6 ? "0x86dd" : "0x0800",
       ctState: p.ct?.state ?? (io.family !== "bridge" ? "INVALID" : undefined),
       ctNat: p.ct ? { snat: !!p.ct.entry.snat, dnat: !!p.ct.entry.dnat } : undefined,
+      routeTo: (addr) => routeLookup(topo, host, addr),
       addrType: (addr) => {
         if (isLocalAddress(topo, host, addr)) return "LOCAL";
         if (isBroadcastAddress(topo, host, addr)) return "BROADCAST";

@@ -65,6 +65,7 @@ describe("packetwalk import on foreign captures", () => {
       "noisy-host",
       "peer-to-published-port",
       "peer-to-published-port-trace",
+      "rpfilter-host",
       "two-networks",
       "web-to-db-nobrnf",
       "web-to-peer",
@@ -539,6 +540,28 @@ describe("packetwalk import on a host with ipsets", () => {
     const sims = simulated(without, "ipset-missing");
     expect(sims[1]?.undecided).toEqual(["-m set --match-set f2b-sshd src"]);
     expect(sims[3]?.undecided).toEqual(["-m set ! --match-set docker-allow src"]);
+  });
+});
+
+describe("packetwalk import on a host with reverse path filters", () => {
+  it("decides iptables' strict rpfilter and nft's loose fib from the lab's routes, and matches each ping to its flow", () => {
+    const args = JSON.parse(readFileSync(join(ROOT, "rpfilter-host", "args.json"), "utf8")) as Args;
+    const p = plan(
+      readMaterial(join(ROOT, "rpfilter-host", "input"), {}, () => ""),
+      args,
+    );
+    expect(p.notes.filter((n) => n.includes("command"))).toEqual([]);
+    const out = join(tmp, "rpfilter-decided", args.lab);
+    writePlan(p, out);
+    const { world } = buildWorld(loadLab(out), { ruleset: args.lab });
+    const ping = (src: string) =>
+      runScenario(world, { from: "wan", src, to: "203.0.113.10", proto: "icmp" }).packets[0];
+    const legit = ping("198.51.100.10");
+    const spoofed = ping("192.0.2.5");
+    expect([legit?.fate.kind, legit?.unmodelled]).toEqual(["delivered", []]);
+    expect([spoofed?.fate.kind, spoofed?.unmodelled]).toEqual(["dropped", []]);
+    // Dropped where the kernel dropped it: raw PREROUTING is the last hook it reached.
+    expect(spoofed?.events.at(-1)?.hook).toBe("ip:raw:PREROUTING");
   });
 });
 

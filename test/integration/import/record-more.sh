@@ -40,9 +40,13 @@
 #                  (fail2ban's f2b-sshd in INPUT, an allowlist with a nomatch exception in
 #                  DOCKER-USER): SSH and the published port from an allowed and a banned address.
 #
+#   rpfilter-host  Docker 29's iptables rules with firewalld's reverse path filters (iptables'
+#                  strict -m rpfilter, a host nft table's loose fib saddr oif missing): a packet
+#                  from the internet with a source the host routes to br-b is dropped.
+#
 #   flock /work/capture.lock bash test/integration/import/record-more.sh OUT_DIR [SETUP]
 #   (SETUP: two-networks, ipv6-bridge, nft-only, host-nftables, ipv6-iptables, ipv6-nft, ipv6-ufw
-#   noisy-host or ipset-host; default all but ipv6-ufw, noisy-host and ipset-host, in that order)
+#   noisy-host, ipset-host or rpfilter-host; default all but the last four, in that order)
 #
 # Every packet stays between the namespaces made here (pwim2-*): RFC 1918 / ULA inside, TEST-NET
 # and 2001:db8::/32 for the internet. Everything is removed on exit, also on error, and
@@ -50,7 +54,7 @@
 set -euo pipefail
 OUT=${1:?usage: record-more.sh OUT_DIR [SETUP]}
 SETUP=${2:-all}
-case "$SETUP" in two-networks | ipv6-bridge | nft-only | host-nftables | ipv6-iptables | ipv6-nft | ipv6-ufw | noisy-host | ipset-host | all) ;; *) echo "unknown setup $SETUP" >&2; exit 2 ;; esac
+case "$SETUP" in two-networks | ipv6-bridge | nft-only | host-nftables | ipv6-iptables | ipv6-nft | ipv6-ufw | noisy-host | ipset-host | rpfilter-host | all) ;; *) echo "unknown setup $SETUP" >&2; exit 2 ;; esac
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -889,7 +893,49 @@ scenario_ipset_host() {
   nx $H nft flush ruleset
 }
 
+# 10. rpfilter-host: Docker 29's iptables rules with reverse path filters, as firewalld sets them:
+#    iptables' strict `-m rpfilter --invert -j DROP` in raw PREROUTING, and a host nft table's loose
+#    `fib saddr oif missing drop`. The host routes 192.0.2.0/24 to br-b, so a packet from the internet
+#    with a source in it (sent from 192.0.2.5) has no way back through wan0: the strict filter drops
+#    it, the loose one passes it (a route exists). A ping from the internet's own address and one
+#    from a1 pass both.
+scenario_rpfilter_host() {
+  local dir="$OUT/rpfilter-host" mark
+  nx $H nft flush ruleset
+  nx $H ip route add 192.0.2.0/24 dev br-b
+  nx $WAN ip addr add 192.0.2.5/32 dev lo
+  docker29_xtables 4 | nx $H iptables-restore
+  nx $H nft -f - <<'RULES'
+table inet hostfw {
+	chain pre {
+		type filter hook prerouting priority raw + 10; policy accept;
+		fib saddr oif missing drop
+	}
+}
+RULES
+  warm
+  nx $H iptables -t raw -A PREROUTING -m rpfilter --invert -j DROP
+  nx $H iptables -t raw -I PREROUTING 1 -p icmp -j LOG --log-prefix "[raw] " --log-level debug
+  nx $H iptables -I INPUT 1 -p icmp -j LOG --log-prefix "[in] " --log-level debug
+  nx $H iptables -I FORWARD 1 -p icmp -j LOG --log-prefix "[fwd] " --log-level debug
+  save_material "$dir"
+  : >"$dir/command.txt"; : >"$dir/exit-code.txt"
+  nx $H conntrack -F >/dev/null 2>&1 || true
+  mark=$(kmsg_mark)
+  traffic "$dir" $WAN ping -c1 -W1 -I 198.51.100.10 203.0.113.10
+  traffic "$dir" $WAN ping -c1 -W1 -I 192.0.2.5 203.0.113.10
+  traffic "$dir" $A1 ping -c1 -W1 198.51.100.10
+  sleep 0.5
+  kmsg_since "$mark" >"$dir/kernel.log"
+  nx $H conntrack -F >/dev/null 2>&1 || true
+  nx $H iptables -F; nx $H iptables -X; nx $H iptables -t raw -F; nx $H iptables -t nat -F
+  nx $H ip route del 192.0.2.0/24 dev br-b
+  nx $WAN ip addr del 192.0.2.5/32 dev lo
+  nx $H nft flush ruleset
+}
+
 case "$SETUP" in
+  rpfilter-host) scenario_rpfilter_host ;;
   ipset-host) scenario_ipset_host ;;
   noisy-host) scenario_noisy_host ;;
   ipv6-ufw) scenario_ipv6_ufw ;;

@@ -110,4 +110,16 @@ describe("explainNftRule", () => {
       expect(n["zh-TW"], r.text).not.toMatch(/未說明|無法讀取/);
     }
   });
+
+  it("explains reverse path filters, strict and loose", () => {
+    const strict = explainNftRule("fib saddr . iif oif missing drop");
+    expect(strict.unknown).toEqual([]);
+    expect(strict.en).toContain(
+      "with no route back to its source that leaves by the interface it came in on (reverse path check)",
+    );
+    expect(strict["zh-TW"]).toContain("沒有一條從進來的介面出去、回到來源的路由（反向路徑檢查）");
+    expect(explainNftRule("fib saddr oif exists accept").en).toContain(
+      "with a route back to its source (reverse path check)",
+    );
+  });
 });

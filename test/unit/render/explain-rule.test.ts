@@ -75,6 +75,41 @@ describe("explainRule", () => {
   });
 });
 
+describe("explainRule on ipset and reverse path rules", () => {
+  it.each([
+    [
+      "-A DOCKER-USER -m set --match-set wanside src --return-nomatch -j RETURN",
+      "if the source is in ipset wanside (--return-nomatch: an entry marked nomatch counts as in, any other as not), return to the calling chain",
+      "如果來源在 ipset wanside 中（--return-nomatch：標為 nomatch 的項目算在內，其他不算），返回呼叫它的 chain",
+    ],
+    [
+      "-A DOCKER-USER -m set ! --match-set pinghosts dst,dst -j DROP",
+      "if the packet is not in ipset pinghosts (looked up by destination, destination), drop the packet silently",
+      "如果封包不在 ipset pinghosts 中（依目的、目的查詢），直接丟棄封包",
+    ],
+    [
+      "-A INPUT -j SET --add-set seen src --exist --timeout 10",
+      "add the packet's source to ipset seen for 10 seconds",
+      "把封包的來源加入 ipset seen 保留 10 秒",
+    ],
+    [
+      "-A PREROUTING -m rpfilter --invert -j DROP",
+      "if there is no route back to its source that leaves by the interface it came in on (reverse path check), drop the packet silently",
+      "如果沒有一條從進來的介面出去、回到來源的路由（反向路徑檢查），直接丟棄封包",
+    ],
+    [
+      "-A PREROUTING -m rpfilter --loose --accept-local -j ACCEPT",
+      "if there is a route back to its source (reverse path check), accept the packet (stop checking this table's chains)",
+      "如果有一條回到來源的路由（反向路徑檢查），接受封包（不再檢查這個 table 的其他規則）",
+    ],
+  ])("%s", (rule, en, zh) => {
+    const n = explainRule(rule);
+    expect(n.unknown).toEqual([]);
+    expect(n.en).toBe(en);
+    expect(n["zh-TW"]).toBe(zh);
+  });
+});
+
 describe("tokenizeRule", () => {
   it("keeps quoted words together", () => {
     expect(tokenizeRule('-A X -m comment --comment "a \\"b\\" c" -j ACCEPT')).toEqual([

@@ -377,8 +377,8 @@ describe("parseNftRule on a host firewall's expressions (inet table, firewalld-l
   });
 
   it("reports an unmodelled expression as one piece, its value words included, and keeps the verdict", () => {
-    const fib = rule("fib saddr . iif oif missing drop");
-    expect(fib.problems).toEqual(["expression 'fib saddr . iif oif missing' is not modelled"]);
+    const fib = rule("fib daddr . iif type local drop");
+    expect(fib.problems).toEqual(["expression 'fib daddr . iif type local' is not modelled"]);
     expect(fib.target).toEqual({ kind: "DROP" });
     const status = rule("ct status assured accept");
     expect(status.problems).toEqual(["expression 'ct status assured' is not modelled"]);
@@ -386,6 +386,26 @@ describe("parseNftRule on a host firewall's expressions (inet table, firewalld-l
     const option = rule("tcp option maxseg size 1400 tcp dport 8080 accept");
     expect(option.problems).toEqual(["expression 'tcp option maxseg size 1400' is not modelled"]);
     expect(option.conditions?.at(-1)).toEqual({ kind: "dport", range: { lo: 8080, hi: 8080 }, neg: false });
+  });
+
+  it("reads reverse path filters in every spelling nft 1.0.6 prints (text, -n, -j)", () => {
+    const strictMissing = { kind: "rpfilter", strict: true, acceptLocal: false, neg: true };
+    for (const body of [
+      "fib saddr . iif oif missing drop",
+      "meta nfproto ipv6 fib saddr . mark . iif oif missing drop",
+      "fib saddr . iif oif 0 drop",
+    ]) {
+      const r = rule(body);
+      expect(r.problems, body).toEqual([]);
+      expect(r.conditions?.at(-1), body).toEqual(strictMissing);
+    }
+    expect(rule("fib saddr oif missing drop").conditions).toEqual([{ ...strictMissing, strict: false }]);
+    for (const body of [
+      "fib saddr . iif oif exists accept",
+      "fib saddr . iif oif != 0 accept",
+      "fib saddr . iif oif 1 accept",
+    ])
+      expect(rule(body).conditions, body).toEqual([{ ...strictMissing, neg: false }]);
   });
 
   it("reads TCP flag tests in both of nft's spellings", () => {
