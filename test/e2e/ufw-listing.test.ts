@@ -4,25 +4,16 @@
  * packet never enters, are folded and say so; the SYN to port 23 ends at INPUT's policy after every
  * ufw chain, and ufw's IPv6 rules are explained, not left unexplained. Both languages.
  */
-import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { useSite } from "./browser.ts";
+import { figureStep, openLesson } from "./lesson-steps.ts";
 import { assertDistBuilt } from "./serve-dist.ts";
 
 assertDistBuilt();
 const site = useSite();
 
-async function open(path: string): Promise<Page> {
-  const context = await site.browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${site.server.url}${site.server.base}${path}`);
-  return page;
-}
-
-/** The figure of trace `title` (its caption's start) and its step at hook `hook`. */
-function step(page: Page, title: string, hook: string) {
-  return page.locator("figure").filter({ hasText: title }).locator("li.pw-step").filter({ hasText: hook });
-}
+const open = (path: string) => openLesson(site, path);
+const step = figureStep;
 
 describe("the ufw lesson's listings", () => {
   it("marks Docker's accept of the published port and folds the ufw chains the packet never entered", async () => {

@@ -9,6 +9,7 @@
 import { splitHookId } from "../model/hook.ts";
 import type { TraceEvent } from "../model/packet.ts";
 import type { Rule, Ruleset } from "../simulate/ruleset.ts";
+import { describeIpset } from "./describe-ipset.ts";
 import { explainRule, type RuleNote } from "./explain-rule.ts";
 import { reachableChains } from "./reachable-chains.ts";
 import { type NftStepListing, toNftListing } from "./to-nft-listing.ts";
@@ -63,12 +64,21 @@ function isInsertedLogRule(text: string): boolean {
   return /-j (LOG|TRACE)\b/.test(text) && /--comment "?pw-/.test(text);
 }
 
+/** `note` with what the ipsets the rule looks packets up in hold (the file's `ipset save`), when it has them. */
+function withSets(note: RuleNote, text: string, ruleset: Ruleset): RuleNote {
+  const names = [...text.matchAll(/--match-set\s+(\S+)/g)].map((m) => m[1] as string);
+  const sets = names.flatMap((n) => ruleset.ipsets?.get(n) ?? []);
+  if (sets.length === 0) return note;
+  const said = sets.map(describeIpset);
+  return {
+    ...note,
+    en: `${note.en}; ${said.map((d) => d.en).join("; ")}`,
+    "zh-TW": `${note["zh-TW"]}；${said.map((d) => d.zh).join("；")}`,
+  };
+}
+
 /** Builds the listing of the chain at `event.hook` from `ruleset`; empty when the ruleset has no such table. */
 export function toListing(event: TraceEvent, ruleset: Ruleset): StepListing {
-  if (ruleset.nft) {
-    const nft = toNftListing(event, ruleset);
-    return { chains: [], verdictsKnown: nft.verdictsKnown, nft };
-  }
   const parts = splitHookId(event.hook);
   const family =
     parts?.family === "bridge"
@@ -79,6 +89,18 @@ export function toListing(event: TraceEvent, ruleset: Ruleset): StepListing {
           ? ruleset.ip6
           : undefined;
   const table = parts && family?.tables.get(parts.table);
+  // A file with iptables-save and the host's own nft tables: a step at an iptables table nft does not
+  // also list (iptables-nft's own tables are in `nft list ruleset` too) lists the iptables chain.
+  const inNft = ruleset.nft?.some(
+    (t) =>
+      t.name === parts?.table &&
+      (t.family === parts.family ||
+        (t.family === "inet" && (parts.family === "ip" || parts.family === "ip6"))),
+  );
+  if (ruleset.nft && (!table || inNft)) {
+    const nft = toNftListing(event, ruleset);
+    return { chains: [], verdictsKnown: nft.verdictsKnown, nft };
+  }
   const matchedTexts = new Map<string, string>();
   const policies = new Map<string, string>();
   for (const v of event.verdicts ?? []) {
@@ -109,7 +131,7 @@ export function toListing(event: TraceEvent, ruleset: Ruleset): StepListing {
         index: rule.index,
         line: rule.line,
         text: rule.text,
-        note: explainRule(rule.text),
+        note: withSets(explainRule(rule.text), rule.text, ruleset),
       };
       const byKernel = matchedTexts.get(normalizeRuleText(rule.text));
       const bySimulator = simulated.get(rule.line);

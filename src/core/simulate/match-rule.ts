@@ -6,10 +6,10 @@
 import { groupsValue, parseIpv6 } from "../parse/ipv6.ts";
 import { addressInIpCidr } from "./ip-address.ts";
 import { ipsetMatches } from "./ipset-match.ts";
-import type { RouteResult } from "./route.ts";
 import { parseIpv4 } from "./ipv4.ts";
 import { ipv6HeadersMatch } from "./ipv6-header-match.ts";
 import { NFT_ICMP_TYPES, NFT_ICMPV6_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
+import type { RouteResult } from "./route.ts";
 import type { Condition, IpSet, NftKey, NftSet, NftValue, PortRange, Rule } from "./ruleset.ts";
 import { type CtState, isIcmp, type SimPacket } from "./sim-packet.ts";
 

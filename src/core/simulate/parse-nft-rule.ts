@@ -375,7 +375,10 @@ function readReversePath(
   const missing = v === "missing" || v === "0" || (result === "oifname" && v === "");
   if (!missing && v !== "exists" && v !== "1") return undefined;
   // The rule matches when no way back exists (`missing`), or when one does (`exists`, `!= 0`).
-  return { condition: { kind: "rpfilter", strict, acceptLocal: false, neg: missing !== negated }, next: k + 1 };
+  return {
+    condition: { kind: "rpfilter", strict, acceptLocal: false, neg: missing !== negated },
+    next: k + 1,
+  };
 }
 
 /** Parses the statements of one rule from `tokens` (no line-end tokens in them). */

@@ -53,3 +53,42 @@ describe("toListing", () => {
     expect(toListing(mangle as NonNullable<typeof mangle>, ruleset).chains).toEqual([]);
   });
 });
+
+describe("toListing on iptables-save next to the host's own nft tables", () => {
+  const rp = join(import.meta.dirname, "../../../traces/rpfilter");
+  const mixed = parseRulesetFile(readFileSync(join(rp, "rulesets/rpfilter.rules"), "utf8"));
+
+  it("lists an iptables step's chain, not the nft view (the rpfilter lab's dropped ping)", () => {
+    expect(mixed.nft?.map((t) => `${t.family} ${t.name}`)).toEqual(["inet hostfw"]);
+    const [packet] = parseTraceText(readFileSync(join(rp, "ping-spoofed.log"), "utf8"), {
+      prefixMap: { "[raw]": "ip:raw:PREROUTING" },
+    }).packets;
+    const event = packet?.events[0];
+    if (!event) throw new Error("ping-spoofed has no event");
+    const listing = toListing(event, mixed);
+    expect(listing.nft).toBeUndefined();
+    expect(listing.chains.map((c) => c.chain)).toEqual(["PREROUTING"]);
+    expect(listing.chains[0]?.rules.map((r) => r.text)).toContain(
+      "-A PREROUTING -m rpfilter --invert -j DROP",
+    );
+  });
+
+  it("says what an ipset a rule looks packets up in holds, in both languages", () => {
+    const dir = join(import.meta.dirname, "../../../traces/fail2ban-ipset");
+    const sets = parseRulesetFile(readFileSync(join(dir, "rulesets/fail2ban-ipset.rules"), "utf8"));
+    const [packet] = parseTraceText(readFileSync(join(dir, "published-banned.log"), "utf8"), {
+      prefixMap: { "[fwd]": "ip:filter:FORWARD", "[raw]": "ip:raw:PREROUTING", "[nat]": "ip:nat:PREROUTING" },
+    }).packets;
+    const forward = packet?.events.find((e) => e.hook === "ip:filter:FORWARD");
+    if (!forward) throw new Error("published-banned has no FORWARD line");
+    const rule = toListing(forward, sets)
+      .chains.flatMap((c) => c.rules)
+      .find((r) => r.text.includes("--match-set docker-allow"));
+    expect(rule?.note.en).toMatch(
+      /; ipset docker-allow \(hash:net\) holds 198\.51\.100\.0\/24, 198\.51\.100\.66 nomatch$/,
+    );
+    expect(rule?.note["zh-TW"]).toMatch(
+      /；ipset docker-allow（hash:net）裡有 198\.51\.100\.0\/24, 198\.51\.100\.66 nomatch$/,
+    );
+  });
+});
