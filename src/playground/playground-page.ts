@@ -577,36 +577,60 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     box.open = listing.verdictsKnown;
     const lang = document.documentElement.lang.startsWith("zh") ? "zh-TW" : "en";
     for (const chain of listing.chains) {
-      const name = el("p", { class: "pw-chain-name" }, el("code", { text: `${chain.table} ${chain.chain}` }));
+      const code = el("code", { text: `${chain.table} ${chain.chain}` });
+      const list = ruleList(chain, lang);
+      // A chain the packet never jumped to is folded, as on the lesson pages: its rules are there, not in the way.
+      if (chain.notEntered) {
+        const note = el("span", { class: "pw-policy", text: chain.notEntered[lang] });
+        box.append(
+          list
+            ? el(
+                "details",
+                { class: "pw-chain-unentered" },
+                el("summary", { class: "pw-chain-name" }, code, " ", note),
+                list,
+              )
+            : el("p", { class: "pw-chain-name pw-chain-unentered" }, code, " ", note),
+        );
+        continue;
+      }
+      const name = el("p", { class: "pw-chain-name" }, code);
       if (chain.policy)
         name.append(" ", el("span", { class: "pw-policy", text: `${s.policy} ${chain.policy}` }));
       if (chain.policyApplied)
         name.append(" ", el("span", { class: "pw-verdict", text: `${s.policy}: ${chain.policyApplied}` }));
       box.append(name);
-      if (!chain.rules.length) continue;
-      const list = el("ol", { class: "pw-rule-list" });
-      for (const r of chain.rules) {
-        const li = el(
-          "li",
-          { class: `pw-rule${r.matched ? " pw-matched" : ""}`, attrs: { value: String(r.index) } },
-          el("code", { class: "pw-rule-text", text: r.text }),
-        );
-        // Who says it matched, as on the lesson pages: the kernel (TRACE) or packetwalk's simulator.
-        const who = r.matchedBy === "simulator" ? s.predicted : s.matched;
-        if (r.matched)
-          li.append(
-            " ",
-            el("span", {
-              class: `pw-verdict pw-verdict-${r.matchedBy ?? "kernel"}`,
-              text: `${who}: ${r.matched}`,
-            }),
-          );
-        li.append(el("span", { class: "pw-note", text: r.note[lang] }));
-        list.append(li);
-      }
-      box.append(list);
+      if (list) box.append(list);
     }
     return box;
+  }
+
+  function ruleList(
+    chain: StepListing["chains"][number],
+    lang: "en" | "zh-TW",
+  ): HTMLOListElement | undefined {
+    if (!chain.rules.length) return undefined;
+    const list = el("ol", { class: "pw-rule-list" });
+    for (const r of chain.rules) {
+      const li = el(
+        "li",
+        { class: `pw-rule${r.matched ? " pw-matched" : ""}`, attrs: { value: String(r.index) } },
+        el("code", { class: "pw-rule-text", text: r.text }),
+      );
+      // Who says it matched, as on the lesson pages: the kernel (TRACE) or packetwalk's simulator.
+      const who = r.matchedBy === "simulator" ? s.predicted : s.matched;
+      if (r.matched)
+        li.append(
+          " ",
+          el("span", {
+            class: `pw-verdict pw-verdict-${r.matchedBy ?? "kernel"}`,
+            text: `${who}: ${r.matched}`,
+          }),
+        );
+      li.append(el("span", { class: "pw-note", text: r.note[lang] }));
+      list.append(li);
+    }
+    return list;
   }
 
   /** Colours the listed rules of `d` once Shiki is loaded (on the first listing), if it is still shown. */

@@ -82,42 +82,18 @@ function ruleList(
   return rules.length ? `<ol class="pw-rule-list">${rules.join("")}</ol>` : "";
 }
 
-/**
- * The user chains of a listing the packet entered: those a jump or goto the simulator marked leads
- * to. Undefined unless the simulator marked the step's rules (a TRACE step's chains come from the
- * kernel's lines, which name no jump), so that every chain stays open.
- */
-function enteredChains(listing: StepListing): Set<string> | undefined {
-  const rules = listing.chains.flatMap((c) => c.rules);
-  if (!rules.some((r) => r.matchedBy === "simulator") || rules.some((r) => r.matchedBy === "kernel"))
-    return undefined;
-  const entered = new Set<string>(listing.chains[0] ? [listing.chains[0].chain] : []);
-  for (const c of listing.chains)
-    for (const r of c.rules) {
-      // The jump's target: the word after -j/-g, quoted strings (a comment, a log prefix) left out.
-      const words = ` ${r.text.replace(/"(?:[^"\\]|\\.)*"/g, '""')}`;
-      const target =
-        r.matched === "JUMP" || r.matched === "GOTO"
-          ? /\s(?:-[jg]|--jump|--goto)\s+(\S+)/.exec(words)?.[1]
-          : undefined;
-      if (target) entered.add(target);
-    }
-  return entered;
-}
-
 function iptablesChains(
   h: Highlighter,
   listing: StepListing,
   s: FigureStrings,
   noteLang: "en" | "zh-TW",
 ): string[] {
-  const entered = enteredChains(listing);
   return listing.chains.map((chain) => {
     const name = `<code>${escapeHtml(`${chain.table} ${chain.chain}`)}</code>`;
     const rules = ruleList(h, chain, s, noteLang, "iptables");
     // A chain the packet never jumped to is folded: its rules are there, but not in the packet's way.
-    if (entered && !entered.has(chain.chain)) {
-      const note = ` <span class="pw-policy">${escapeHtml(s.notEntered(chain.rules.length))}</span>`;
+    if (chain.notEntered) {
+      const note = ` <span class="pw-policy">${escapeHtml(chain.notEntered[noteLang])}</span>`;
       return chain.rules.length
         ? `<details class="pw-chain-unentered"><summary class="pw-chain-name">${name}${note}</summary>${rules}</details>`
         : `<p class="pw-chain-name pw-chain-unentered">${name}${note}</p>`;
