@@ -5,7 +5,7 @@
  * For an nftables ruleset: every base chain crossed at the step (nft grammar),
  * with its table, family, priority and verdict, and which one decided.
  */
-import { createHighlighter, type Highlighter } from "shiki";
+import { type BundledLanguage, createHighlighter, type Highlighter } from "shiki";
 import { iptablesLanguage } from "../core/highlight/iptables-language.ts";
 import { nftLanguage } from "../core/highlight/nft-language.ts";
 import {
@@ -21,7 +21,7 @@ import type { ListedBaseChain, NftStepListing } from "../core/render/to-nft-list
 import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
 import type { Ruleset } from "../core/simulate/ruleset.ts";
 import type { FigureStrings } from "./figure-strings.ts";
-import { escapeHtml } from "./html.ts";
+import { escapeHtml, keepWordsHtml } from "./html.ts";
 import type { StoredTrace } from "./trace-store.ts";
 
 const KEY = Symbol.for("packetwalk.highlighter");
@@ -37,18 +37,28 @@ function highlighter(): Promise<Highlighter> {
   return slot[KEY];
 }
 
-// One line of rule text as Shiki's spans (both themes through CSS variables), without the pre/code wrapper.
+// One line of rule text as Shiki's spans (both themes through CSS variables), without the pre/code
+// wrapper; the words with a hyphen kept whole, so a phone's line does not break `-j` after its `-`.
 function highlightLine(h: Highlighter, text: string, lang: "iptables" | "nft" = "iptables"): string {
   const key = `${lang}\n${text}`;
   const cached = lineCache.get(key);
   if (cached !== undefined) return cached;
-  const html = h.codeToHtml(text, {
-    lang,
+  const { tokens } = h.codeToTokens(text, {
+    // packetwalk's own grammars, loaded with the highlighter: Shiki's type knows only its bundled names.
+    lang: lang as string as BundledLanguage,
     themes: { light: "github-light-high-contrast", dark: "github-dark-high-contrast" },
   });
-  const inner = /<span class="line">([\s\S]*?)<\/span><\/code>/.exec(html)?.[1] ?? escapeHtml(text);
-  lineCache.set(key, inner);
-  return inner;
+  const line = tokens.length === 1 ? (tokens[0] ?? []) : [];
+  const spans = line.map((t) => {
+    const style = Object.entries(t.htmlStyle ?? {})
+      .map(([k, v]) => `${k}:${v}`)
+      .join(";");
+    return `<span style="${escapeHtml(style)}">${keepWordsHtml(t.content)}</span>`;
+  });
+  // A rule is one line; anything else (never seen) keeps its plain text.
+  const html = line.map((t) => t.content).join("") === text ? spans.join("") : keepWordsHtml(text);
+  lineCache.set(key, html);
+  return html;
 }
 
 function rulesetOf(trace: StoredTrace): Ruleset | undefined {
