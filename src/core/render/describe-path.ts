@@ -98,7 +98,9 @@ export function describePath(packet: Packet, given: DescribePathOptions = {}): P
     ? words.notSeenAfter(plan.lostAfter, plan.exitLabel)
     : plan.exitIsLocal && !options.labels?.exit
       ? t.local
-      : plan.exitLabel;
+      : plan.dropped
+        ? words.dropped(plan.dropped.verdict, plan.dropped.chain, plan.dropped.policy)
+        : plan.exitLabel;
   const summary = t.summary(from, to, plan.steps.length, t[packet.direction]);
   const decisionBefore = new Map<number, string>();
   plan.segments.forEach((seg, i) => {

@@ -20,6 +20,8 @@ export interface MapWords {
   noBaseChain: string;
   /** The exit of a packet the recording lost after box `where`, on its way to `to`. */
   notSeenAfter: (where: string, to: string) => string;
+  /** The exit of a dropped packet: `verdict` in `chain` (its policy when `policy`). */
+  dropped: (verdict: string, chain: string, policy: boolean) => string;
 }
 
 const WORDS: Record<MapLang, MapWords> = {
@@ -34,6 +36,7 @@ const WORDS: Record<MapLang, MapWords> = {
     anyRoutedInterface: "a routed interface",
     noBaseChain: "no base chain",
     notSeenAfter: (where, to) => `not seen after ${where} (on its way to ${to})`,
+    dropped: (verdict, chain, policy) => `dropped: ${verdict} in ${policy ? `${chain} policy` : chain}`,
   },
   "zh-TW": {
     from: (what) => `來自 ${what}`,
@@ -46,6 +49,7 @@ const WORDS: Record<MapLang, MapWords> = {
     anyRoutedInterface: "任一路由介面",
     noBaseChain: "沒有 base chain",
     notSeenAfter: (where, to) => `過了 ${where} 就不見了（原本要送往 ${to}）`,
+    dropped: (verdict, chain, policy) => `被丟棄：${chain} ${policy ? "預設策略的" : "的"} ${verdict}`,
   },
 };
 

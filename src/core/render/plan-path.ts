@@ -13,6 +13,7 @@ import {
   shortAddress,
 } from "./format-endpoints.ts";
 import type { HookChains } from "./hook-chains.ts";
+import { mapWords } from "./map-words.ts";
 import {
   boxKey,
   DECISION,
@@ -351,7 +352,8 @@ export function planPath(
   if (lostAfter) plan.lostAfter = nodes.get(prev)?.label ?? prev;
   if (dropped) {
     plan.dropped = dropped;
-    plan.exitLabel = `dropped: ${dropped.verdict} in ${dropped.policy ? `${dropped.chain} policy` : dropped.chain}`;
+    // English here; the diagram and its description say it in their language (mapWords).
+    plan.exitLabel = mapWords("en").dropped(dropped.verdict, dropped.chain, dropped.policy);
   }
   return plan;
 }

@@ -337,7 +337,9 @@ function drawPath(
     ? w.notSeenAfter(plan.lostAfter, plan.exitLabel)
     : plan.exitIsLocal
       ? `${w.localProcess}: ${plan.exitLabel}`
-      : plan.exitLabel;
+      : plan.dropped
+        ? w.dropped(plan.dropped.verdict, plan.dropped.chain, plan.dropped.policy)
+        : plan.exitLabel;
   lines.push(`  ${entry}("${escapeMermaidLabel(entryText)}")`);
   const bridge: string[] = [];
   const ip: string[] = [];
