@@ -128,9 +128,9 @@ async function directionBlock(
 ): Promise<string> {
   const { trace, options, locale } = req;
   const ebtables = trace.lab.ebtables;
-  const labels = endpointLabels(packet, trace.lab);
   const diagramId = `${req.id}-${direction}`;
   const lang = locale === "zh-tw" ? "zh-TW" : "en";
+  const labels = endpointLabels(packet, trace.lab, lang);
   const endpoints = labEndpoints(trace.lab, lang);
   // No placement id in the source: the same diagram anywhere on the site is one render.
   const chains = trace.chains;
@@ -151,7 +151,7 @@ async function directionBlock(
     ...(chains ? { chains } : {}),
   });
   const stepsId = `${diagramId}-steps`;
-  const plan = planPath(packet, ebtables, labels, undefined, chains);
+  const plan = planPath(packet, ebtables, labels, undefined, chains, lang);
 
   const items: string[] = [];
   for (const [i, step] of plan.steps.entries()) {

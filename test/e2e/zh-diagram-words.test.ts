@@ -2,7 +2,8 @@
  * A zh-TW page's diagrams speak Chinese: the words a diagram carries besides hook and table names
  * (decisions, the local process, where a packet was dropped or last seen) are never the English
  * ones, in the boxes' labels nor in the diagram's description for screen readers. (A dropped
- * packet's end box once read `dropped: DROP in INPUT policy` on the zh-TW ufw lesson.)
+ * packet's end box once read `dropped: DROP in INPUT policy` on the zh-TW ufw lesson, and the
+ * path views' ends `c1 172.17.0.2 via veth-c1`.)
  */
 import { describe, expect, it } from "vitest";
 import { mapWords } from "../../src/core/render/map-words.ts";
@@ -24,6 +25,7 @@ const ENGLISH: [string, string][] = [
     zh.dropped("DROP", "X", false).split("：")[0] as string,
   ],
   ["not seen after", "就不見了"],
+  [en.via("", "").trim(), zh.via("", "").trim()],
 ];
 
 /** The labels of a page's diagrams and their descriptions: `nodeLabel` text and `.pw-diagram` aria-labels. */

@@ -11,6 +11,8 @@ export interface MapWords {
   from: (what: string) => string;
   to: (what: string) => string;
   via: (peer: string, itf: string) => string;
+  /** A packet's end when the log names no address (ebtables without --log-ip): `packet via vweb`. */
+  packet: string;
   bridgingDecision: string;
   routingDecision: string;
   localProcess: string;
@@ -29,6 +31,7 @@ const WORDS: Record<MapLang, MapWords> = {
     from: (what) => `from ${what}`,
     to: (what) => `to ${what}`,
     via: (peer, itf) => `${peer} via ${itf}`,
+    packet: "packet",
     bridgingDecision: "bridging decision",
     routingDecision: "routing decision",
     localProcess: "local process",
@@ -42,6 +45,7 @@ const WORDS: Record<MapLang, MapWords> = {
     from: (what) => `來自 ${what}`,
     to: (what) => `送往 ${what}`,
     via: (peer, itf) => `${peer} 經由 ${itf}`,
+    packet: "封包",
     bridgingDecision: "橋接決策",
     routingDecision: "路由決策",
     localProcess: "本機行程",

@@ -104,7 +104,7 @@ export function toMermaid(packet: Packet, given: ToMermaidOptions): string {
   const options = given.chains ? { ...given, chains: chainsFor(given.chains, packetFamily(packet)) } : given;
   const ebtables = options.ebtables ?? "nft";
   const endpoints = options.endpoints ?? genericEndpoints(options.lang);
-  const plan = planPath(packet, ebtables, options.labels, endpoints, options.chains);
+  const plan = planPath(packet, ebtables, options.labels, endpoints, options.chains, options.lang);
   const prefix = options.idPrefix ? `${toMermaidId(options.idPrefix)}_` : "";
   if (options.view === "map") return mapView(plan, ebtables, endpoints, prefix, options);
   return options.chains
