@@ -6,6 +6,7 @@
  * so a page without a ruleset never loads them. Text goes in as tokens' `textContent`.
  */
 import type { HighlighterCore, LanguageRegistration } from "shiki/core";
+import { keepPieces } from "./keep-pieces.ts";
 
 /** The languages a listing is in: iptables/ebtables rule text, or nftables rule text. */
 export type RuleLanguage = "iptables" | "nft";
@@ -76,7 +77,8 @@ export async function highlightRules(codes: readonly HTMLElement[], lang: RuleLa
     const { tokens } = h.codeToTokens(text, { lang: name, themes: THEMES });
     const spans = (tokens[0] ?? []).map((t) => {
       const span = document.createElement("span");
-      span.textContent = t.content;
+      // Words with a hyphen are kept whole, as on the lesson pages: no line breaks `-j` after its `-`.
+      span.append(...keepPieces(t.content));
       for (const [k, v] of Object.entries(t.htmlStyle ?? {})) span.style.setProperty(k, v);
       return span;
     });

@@ -14,8 +14,8 @@ import type { StepListing } from "../core/render/to-listing.ts";
 import type { View } from "../core/render/to-mermaid.ts";
 import type { ChangedLine } from "./anonymize-input.ts";
 import { diagramSource, drawDiagram } from "./draw-diagram.ts";
-import { highlightRules } from "./highlight-rules.ts";
 import { HOOK_CHOICES, isHookId } from "./hook-choices.ts";
+import { keepPieces } from "./keep-pieces.ts";
 import type { PacketDetail, PacketRow, ParseSummary } from "./parse-session.ts";
 import { decodeShare, encodeShare } from "./share-link.ts";
 import { fill, type PlaygroundStrings } from "./strings.ts";
@@ -451,7 +451,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
         { class: "pg-packet-head" },
         el("strong", { text: `#${p.id}` }),
         ` ${s.flow} ${p.flow} · ${dir} · `,
-        el("code", { class: "pg-summary", text: p.summary }),
+        el("code", { class: "pg-summary" }, ...keepPieces(p.summary)),
         ` · ${fill(s.line, { line: p.line })}`,
       ),
       hooks,
@@ -503,7 +503,11 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     const lang = document.documentElement.lang.startsWith("zh") ? "zh-TW" : "en";
     packetSection.hidden = false;
     packetTitle.textContent = fill(s.packetTitle, { id: p.id });
-    packetSummary.textContent = `${p.direction === "request" ? s.request : s.reply} · ${s.flow} ${p.flow} · ${p.summary}`;
+    packetSummary.replaceChildren(
+      ...keepPieces(
+        `${p.direction === "request" ? s.request : s.reply} · ${s.flow} ${p.flow} · ${p.summary}`,
+      ),
+    );
     const words = describePath(p, { lang });
     diagram.setAttribute("aria-label", words.summary);
     diagram.setAttribute("aria-describedby", "pg-steps-h");
@@ -544,7 +548,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
         "span",
         { attrs: { "aria-hidden": "true" } },
         ...(io ? [el("span", { class: "pw-io", text: io }), " "] : []),
-        el("span", { class: "pw-addr", text: formatAddresses(event) }),
+        el("span", { class: "pw-addr" }, ...keepPieces(formatAddresses(event))),
       ),
       ...rewrites.map((r) => el("span", { class: "pw-rewrite", text: formatRewrite(r, p.direction) })),
     );
@@ -577,42 +581,68 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     box.open = listing.verdictsKnown;
     const lang = document.documentElement.lang.startsWith("zh") ? "zh-TW" : "en";
     for (const chain of listing.chains) {
-      const name = el("p", { class: "pw-chain-name" }, el("code", { text: `${chain.table} ${chain.chain}` }));
+      const code = el("code", { text: `${chain.table} ${chain.chain}` });
+      const list = ruleList(chain, lang);
+      // A chain the packet never jumped to is folded, as on the lesson pages: its rules are there, not in the way.
+      if (chain.notEntered) {
+        const note = el("span", { class: "pw-policy", text: chain.notEntered[lang] });
+        box.append(
+          list
+            ? el(
+                "details",
+                { class: "pw-chain-unentered" },
+                el("summary", { class: "pw-chain-name" }, code, " ", note),
+                list,
+              )
+            : el("p", { class: "pw-chain-name pw-chain-unentered" }, code, " ", note),
+        );
+        continue;
+      }
+      const name = el("p", { class: "pw-chain-name" }, code);
       if (chain.policy)
         name.append(" ", el("span", { class: "pw-policy", text: `${s.policy} ${chain.policy}` }));
       if (chain.policyApplied)
         name.append(" ", el("span", { class: "pw-verdict", text: `${s.policy}: ${chain.policyApplied}` }));
       box.append(name);
-      if (!chain.rules.length) continue;
-      const list = el("ol", { class: "pw-rule-list" });
-      for (const r of chain.rules) {
-        const li = el(
-          "li",
-          { class: `pw-rule${r.matched ? " pw-matched" : ""}`, attrs: { value: String(r.index) } },
-          el("code", { class: "pw-rule-text", text: r.text }),
-        );
-        // Who says it matched, as on the lesson pages: the kernel (TRACE) or packetwalk's simulator.
-        const who = r.matchedBy === "simulator" ? s.predicted : s.matched;
-        if (r.matched)
-          li.append(
-            " ",
-            el("span", {
-              class: `pw-verdict pw-verdict-${r.matchedBy ?? "kernel"}`,
-              text: `${who}: ${r.matched}`,
-            }),
-          );
-        li.append(el("span", { class: "pw-note", text: r.note[lang] }));
-        list.append(li);
-      }
-      box.append(list);
+      if (list) box.append(list);
     }
     return box;
+  }
+
+  function ruleList(
+    chain: StepListing["chains"][number],
+    lang: "en" | "zh-TW",
+  ): HTMLOListElement | undefined {
+    if (!chain.rules.length) return undefined;
+    const list = el("ol", { class: "pw-rule-list" });
+    for (const r of chain.rules) {
+      const li = el(
+        "li",
+        { class: `pw-rule${r.matched ? " pw-matched" : ""}`, attrs: { value: String(r.index) } },
+        el("code", { class: "pw-rule-text" }, ...keepPieces(r.text)),
+      );
+      // Who says it matched, as on the lesson pages: the kernel (TRACE) or packetwalk's simulator.
+      const who = r.matchedBy === "simulator" ? s.predicted : s.matched;
+      if (r.matched)
+        li.append(
+          " ",
+          el("span", {
+            class: `pw-verdict pw-verdict-${r.matchedBy ?? "kernel"}`,
+            text: `${who}: ${r.matched}`,
+          }),
+        );
+      li.append(el("span", { class: "pw-note", text: r.note[lang] }));
+      list.append(li);
+    }
+    return list;
   }
 
   /** Colours the listed rules of `d` once Shiki is loaded (on the first listing), if it is still shown. */
   async function colourRules(d: PacketDetail): Promise<void> {
     const codes = [...stepsList.querySelectorAll<HTMLElement>("code.pw-rule-text")];
     try {
+      // Shiki's glue comes with the first listing, not with the page.
+      const { highlightRules } = await import("./highlight-rules.ts");
       await highlightRules(codes, d.rulesLanguage ?? "iptables");
       stepsList.dataset.highlighted = detail === d ? "done" : "";
     } catch {

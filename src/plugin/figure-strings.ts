@@ -22,8 +22,6 @@ export interface FigureStrings {
   matched: string;
   predicted: string;
   policy: string;
-  /** A folded user chain's summary: the packet did not enter it (`n`: its rules). */
-  notEntered: (n: number) => string;
   /** Summary of an nftables step's listing. */
   nftRules: string;
   /** Note on a step whose own chain is packetwalk's logging or tracing chain (`name`: family table chain). */
@@ -49,7 +47,6 @@ const STRINGS: Record<FigureLocale, FigureStrings> = {
     matched: "matched",
     predicted: "simulator",
     policy: "policy",
-    notEntered: (n) => `not entered by this packet (${n === 0 ? "no" : n} rule${n === 1 ? "" : "s"})`,
     nftRules: "Base chains at this step, their rules and verdicts",
     nftInstrumentation: (name, others) =>
       `${name} is packetwalk's own logging or tracing chain, added for the recording: not part of the lab's ruleset, it decides nothing.${others ? " The lab's base chains that ran from here on:" : ""}`,
@@ -72,7 +69,6 @@ const STRINGS: Record<FigureLocale, FigureStrings> = {
     matched: "命中",
     predicted: "模擬器",
     policy: "預設策略",
-    notEntered: (n) => `這個封包沒有進入（${n === 0 ? "沒有規則" : `${n} 條規則`}）`,
     nftRules: "此步驟的 base chain、規則與判決",
     nftInstrumentation: (name, others) =>
       `${name} 是 packetwalk 為錄製而加入的記錄（或追蹤）chain，不屬於實驗環境的規則集，不做任何判決。${others ? "從這裡開始執行的實驗環境 base chain:" : ""}`,

@@ -5,7 +5,7 @@
  * For an nftables ruleset: every base chain crossed at the step (nft grammar),
  * with its table, family, priority and verdict, and which one decided.
  */
-import { createHighlighter, type Highlighter } from "shiki";
+import { type BundledLanguage, createHighlighter, type Highlighter } from "shiki";
 import { iptablesLanguage } from "../core/highlight/iptables-language.ts";
 import { nftLanguage } from "../core/highlight/nft-language.ts";
 import {
@@ -21,7 +21,7 @@ import type { ListedBaseChain, NftStepListing } from "../core/render/to-nft-list
 import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
 import type { Ruleset } from "../core/simulate/ruleset.ts";
 import type { FigureStrings } from "./figure-strings.ts";
-import { escapeHtml } from "./html.ts";
+import { escapeHtml, keepWordsHtml } from "./html.ts";
 import type { StoredTrace } from "./trace-store.ts";
 
 const KEY = Symbol.for("packetwalk.highlighter");
@@ -37,18 +37,28 @@ function highlighter(): Promise<Highlighter> {
   return slot[KEY];
 }
 
-// One line of rule text as Shiki's spans (both themes through CSS variables), without the pre/code wrapper.
+// One line of rule text as Shiki's spans (both themes through CSS variables), without the pre/code
+// wrapper; the words with a hyphen kept whole, so a phone's line does not break `-j` after its `-`.
 function highlightLine(h: Highlighter, text: string, lang: "iptables" | "nft" = "iptables"): string {
   const key = `${lang}\n${text}`;
   const cached = lineCache.get(key);
   if (cached !== undefined) return cached;
-  const html = h.codeToHtml(text, {
-    lang,
+  const { tokens } = h.codeToTokens(text, {
+    // packetwalk's own grammars, loaded with the highlighter: Shiki's type knows only its bundled names.
+    lang: lang as string as BundledLanguage,
     themes: { light: "github-light-high-contrast", dark: "github-dark-high-contrast" },
   });
-  const inner = /<span class="line">([\s\S]*?)<\/span><\/code>/.exec(html)?.[1] ?? escapeHtml(text);
-  lineCache.set(key, inner);
-  return inner;
+  const line = tokens.length === 1 ? (tokens[0] ?? []) : [];
+  const spans = line.map((t) => {
+    const style = Object.entries(t.htmlStyle ?? {})
+      .map(([k, v]) => `${k}:${v}`)
+      .join(";");
+    return `<span style="${escapeHtml(style)}">${keepWordsHtml(t.content)}</span>`;
+  });
+  // A rule is one line; anything else (never seen) keeps its plain text.
+  const html = line.map((t) => t.content).join("") === text ? spans.join("") : keepWordsHtml(text);
+  lineCache.set(key, html);
+  return html;
 }
 
 function rulesetOf(trace: StoredTrace): Ruleset | undefined {
@@ -82,42 +92,18 @@ function ruleList(
   return rules.length ? `<ol class="pw-rule-list">${rules.join("")}</ol>` : "";
 }
 
-/**
- * The user chains of a listing the packet entered: those a jump or goto the simulator marked leads
- * to. Undefined unless the simulator marked the step's rules (a TRACE step's chains come from the
- * kernel's lines, which name no jump), so that every chain stays open.
- */
-function enteredChains(listing: StepListing): Set<string> | undefined {
-  const rules = listing.chains.flatMap((c) => c.rules);
-  if (!rules.some((r) => r.matchedBy === "simulator") || rules.some((r) => r.matchedBy === "kernel"))
-    return undefined;
-  const entered = new Set<string>(listing.chains[0] ? [listing.chains[0].chain] : []);
-  for (const c of listing.chains)
-    for (const r of c.rules) {
-      // The jump's target: the word after -j/-g, quoted strings (a comment, a log prefix) left out.
-      const words = ` ${r.text.replace(/"(?:[^"\\]|\\.)*"/g, '""')}`;
-      const target =
-        r.matched === "JUMP" || r.matched === "GOTO"
-          ? /\s(?:-[jg]|--jump|--goto)\s+(\S+)/.exec(words)?.[1]
-          : undefined;
-      if (target) entered.add(target);
-    }
-  return entered;
-}
-
 function iptablesChains(
   h: Highlighter,
   listing: StepListing,
   s: FigureStrings,
   noteLang: "en" | "zh-TW",
 ): string[] {
-  const entered = enteredChains(listing);
   return listing.chains.map((chain) => {
     const name = `<code>${escapeHtml(`${chain.table} ${chain.chain}`)}</code>`;
     const rules = ruleList(h, chain, s, noteLang, "iptables");
     // A chain the packet never jumped to is folded: its rules are there, but not in the packet's way.
-    if (entered && !entered.has(chain.chain)) {
-      const note = ` <span class="pw-policy">${escapeHtml(s.notEntered(chain.rules.length))}</span>`;
+    if (chain.notEntered) {
+      const note = ` <span class="pw-policy">${escapeHtml(chain.notEntered[noteLang])}</span>`;
       return chain.rules.length
         ? `<details class="pw-chain-unentered"><summary class="pw-chain-name">${name}${note}</summary>${rules}</details>`
         : `<p class="pw-chain-name pw-chain-unentered">${name}${note}</p>`;

@@ -21,7 +21,7 @@ import { annotateRecorded, LabError } from "../lab/load-lab.ts";
 import { annotateSvg } from "./annotate-svg.ts";
 import { figureLegend, legendStrings } from "./figure-legend.ts";
 import { type FigureStrings, figureStrings } from "./figure-strings.ts";
-import { escapeHtml } from "./html.ts";
+import { escapeHtml, keepWordsHtml } from "./html.ts";
 import { renderDecision, renderRules } from "./render-rules.ts";
 import { stepTargets } from "./step-targets.ts";
 import type { TraceDirective } from "./trace-directive.ts";
@@ -115,7 +115,7 @@ function stepHead(packet: Packet, index: number): string {
   ].filter(Boolean);
   if (io.length) parts.push(`<span class="pw-io">${escapeHtml(io.join(" "))}</span>`);
   const addresses = formatAddresses(event);
-  if (addresses) parts.push(`<span class="pw-addr">${escapeHtml(addresses)}</span>`);
+  if (addresses) parts.push(`<span class="pw-addr">${keepWordsHtml(addresses)}</span>`);
   return parts.join(" ");
 }
 
@@ -128,9 +128,9 @@ async function directionBlock(
 ): Promise<string> {
   const { trace, options, locale } = req;
   const ebtables = trace.lab.ebtables;
-  const labels = endpointLabels(packet, trace.lab);
   const diagramId = `${req.id}-${direction}`;
   const lang = locale === "zh-tw" ? "zh-TW" : "en";
+  const labels = endpointLabels(packet, trace.lab, lang);
   const endpoints = labEndpoints(trace.lab, lang);
   // No placement id in the source: the same diagram anywhere on the site is one render.
   const chains = trace.chains;
@@ -151,7 +151,7 @@ async function directionBlock(
     ...(chains ? { chains } : {}),
   });
   const stepsId = `${diagramId}-steps`;
-  const plan = planPath(packet, ebtables, labels, undefined, chains);
+  const plan = planPath(packet, ebtables, labels, undefined, chains, lang);
 
   const items: string[] = [];
   for (const [i, step] of plan.steps.entries()) {
@@ -181,7 +181,7 @@ async function directionBlock(
   const title = direction === "request" ? s.request : s.reply;
   return [
     `<section class="pw-direction" data-direction="${direction}" aria-label="${escapeHtml(`${title}: ${packet.summary}`)}">`,
-    `<p class="pw-direction-title"><strong>${escapeHtml(title)}</strong> <span>${escapeHtml(packet.summary)}</span></p>`,
+    `<p class="pw-direction-title"><strong>${escapeHtml(title)}</strong> <span>${keepWordsHtml(packet.summary)}</span></p>`,
     `<div class="pw-diagram" role="img" aria-label="${escapeHtml(words.summary)}" aria-describedby="${stepsId}" tabindex="0" data-zoom-label="${escapeHtml(legendStrings(locale).zoom)}">`,
     svg,
     "</div>",

@@ -83,7 +83,7 @@ export function describePath(packet: Packet, given: DescribePathOptions = {}): P
   const options = given.chains ? { ...given, chains: chainsFor(given.chains, packetFamily(packet)) } : given;
   const t = TEXT[options.lang ?? "en"];
   const ebtables = options.ebtables ?? "nft";
-  const plan = planPath(packet, ebtables, options.labels, undefined, options.chains);
+  const plan = planPath(packet, ebtables, options.labels, undefined, options.chains, options.lang);
   const boxes = new Map(mapNodes(ebtables, undefined, "en", options.chains).map((n) => [n.key, n]));
   // An nftables lab's step names its base chain as the map does, or the hook when the chain is not drawn.
   const title = (step: PathStep): string => {
@@ -98,7 +98,9 @@ export function describePath(packet: Packet, given: DescribePathOptions = {}): P
     ? words.notSeenAfter(plan.lostAfter, plan.exitLabel)
     : plan.exitIsLocal && !options.labels?.exit
       ? t.local
-      : plan.exitLabel;
+      : plan.dropped
+        ? words.dropped(plan.dropped.verdict, plan.dropped.chain, plan.dropped.policy)
+        : plan.exitLabel;
   const summary = t.summary(from, to, plan.steps.length, t[packet.direction]);
   const decisionBefore = new Map<number, string>();
   plan.segments.forEach((seg, i) => {

@@ -1,11 +1,12 @@
 /**
- * Names a packet's entry and exit from the lab (`c2 172.17.0.3 via veth-c2`):
+ * Names a packet's entry and exit from the lab (`c2 172.17.0.3 via veth-c2`, `經由` in zh-TW):
  * the lab host owning the address, the address, and the interface the
  * Docker host saw the packet on.
  */
 import type { Packet, TraceEvent } from "../model/packet.ts";
 import type { Lab } from "../trace-file/schema.ts";
 import { inInterface, outInterface, shortAddress } from "./format-endpoints.ts";
+import { type MapLang, mapWords } from "./map-words.ts";
 import type { EndpointLabels } from "./plan-path.ts";
 
 function owner(lab: Lab, address: string): string | undefined {
@@ -17,20 +18,28 @@ function owner(lab: Lab, address: string): string | undefined {
   return undefined;
 }
 
-function name(lab: Lab, written: string | undefined, dev: string | undefined): string | undefined {
+function name(
+  lab: Lab,
+  written: string | undefined,
+  dev: string | undefined,
+  lang: MapLang,
+): string | undefined {
   if (!written) return undefined;
   const address = shortAddress(written);
-  const who = owner(lab, address);
-  return [who, address, dev ? `via ${dev}` : ""].filter(Boolean).join(" ");
+  const who = [owner(lab, address), address].filter(Boolean).join(" ");
+  return dev ? mapWords(lang).via(who, dev) : who;
 }
 
-/** Entry and exit names for `packet` from `lab`; undefined parts fall back to the diagram's defaults. */
-export function endpointLabels(packet: Packet, lab: Lab): EndpointLabels {
+/**
+ * Entry and exit names for `packet` from `lab`, in `lang` (default `en`); undefined parts fall back
+ * to the diagram's defaults.
+ */
+export function endpointLabels(packet: Packet, lab: Lab, lang: MapLang = "en"): EndpointLabels {
   const first = packet.events[0] as TraceEvent | undefined;
   const last = packet.events[packet.events.length - 1] as TraceEvent | undefined;
   const labels: EndpointLabels = {};
-  const entry = first && name(lab, first.ip?.src, inInterface(first));
-  const exit = last && name(lab, last.ip?.dst, outInterface(last));
+  const entry = first && name(lab, first.ip?.src, inInterface(first), lang);
+  const exit = last && name(lab, last.ip?.dst, outInterface(last), lang);
   if (entry) labels.entry = entry;
   if (exit) labels.exit = exit;
   return labels;

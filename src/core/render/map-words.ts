@@ -11,6 +11,8 @@ export interface MapWords {
   from: (what: string) => string;
   to: (what: string) => string;
   via: (peer: string, itf: string) => string;
+  /** A packet's end when the log names no address (ebtables without --log-ip): `packet via vweb`. */
+  packet: string;
   bridgingDecision: string;
   routingDecision: string;
   localProcess: string;
@@ -20,6 +22,8 @@ export interface MapWords {
   noBaseChain: string;
   /** The exit of a packet the recording lost after box `where`, on its way to `to`. */
   notSeenAfter: (where: string, to: string) => string;
+  /** The exit of a dropped packet: `verdict` in `chain` (its policy when `policy`). */
+  dropped: (verdict: string, chain: string, policy: boolean) => string;
 }
 
 const WORDS: Record<MapLang, MapWords> = {
@@ -27,6 +31,7 @@ const WORDS: Record<MapLang, MapWords> = {
     from: (what) => `from ${what}`,
     to: (what) => `to ${what}`,
     via: (peer, itf) => `${peer} via ${itf}`,
+    packet: "packet",
     bridgingDecision: "bridging decision",
     routingDecision: "routing decision",
     localProcess: "local process",
@@ -34,11 +39,13 @@ const WORDS: Record<MapLang, MapWords> = {
     anyRoutedInterface: "a routed interface",
     noBaseChain: "no base chain",
     notSeenAfter: (where, to) => `not seen after ${where} (on its way to ${to})`,
+    dropped: (verdict, chain, policy) => `dropped: ${verdict} in ${policy ? `${chain} policy` : chain}`,
   },
   "zh-TW": {
     from: (what) => `來自 ${what}`,
     to: (what) => `送往 ${what}`,
     via: (peer, itf) => `${peer} 經由 ${itf}`,
+    packet: "封包",
     bridgingDecision: "橋接決策",
     routingDecision: "路由決策",
     localProcess: "本機行程",
@@ -46,6 +53,7 @@ const WORDS: Record<MapLang, MapWords> = {
     anyRoutedInterface: "任一路由介面",
     noBaseChain: "沒有 base chain",
     notSeenAfter: (where, to) => `過了 ${where} 就不見了（原本要送往 ${to}）`,
+    dropped: (verdict, chain, policy) => `被丟棄：${chain} ${policy ? "預設策略的" : "的"} ${verdict}`,
   },
 };
 

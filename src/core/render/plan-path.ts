@@ -13,6 +13,7 @@ import {
   shortAddress,
 } from "./format-endpoints.ts";
 import type { HookChains } from "./hook-chains.ts";
+import { type MapLang, mapWords } from "./map-words.ts";
 import {
   boxKey,
   DECISION,
@@ -168,6 +169,7 @@ export function planPath(
   labels: EndpointLabels = {},
   mapEndpoints?: readonly MapEndpoint[],
   chains?: HookChains,
+  lang: MapLang = "en",
 ): PathPlan {
   if (packet.events.length === 0) {
     throw new Error(`packet ${packet.id} has no events: there is no path to draw`);
@@ -189,8 +191,8 @@ export function planPath(
   const dropped = dropPoint(last);
   // A dropped packet never reaches a local process: its walk ends in the box that dropped it.
   const exitIsLocal = !dropped && !outInterface(last) && boxOf(last.hook) === "ip_INPUT";
-  const entryLabel = labels.entry ?? defaultEntry(first);
-  const exitLabel = labels.exit ?? defaultExit(last);
+  const entryLabel = labels.entry ?? defaultEntry(first, lang);
+  const exitLabel = labels.exit ?? defaultExit(last, lang);
 
   const endpointKey = (side: "in" | "out", event: TraceEvent, label: string): string => {
     const devices = side === "in" ? [event.physIn, event.in] : [event.physOut, event.out];
@@ -351,7 +353,8 @@ export function planPath(
   if (lostAfter) plan.lostAfter = nodes.get(prev)?.label ?? prev;
   if (dropped) {
     plan.dropped = dropped;
-    plan.exitLabel = `dropped: ${dropped.verdict} in ${dropped.policy ? `${dropped.chain} policy` : dropped.chain}`;
+    // English here; the diagram and its description say it in their language (mapWords).
+    plan.exitLabel = mapWords("en").dropped(dropped.verdict, dropped.chain, dropped.policy);
   }
   return plan;
 }
@@ -398,14 +401,16 @@ export function dropPoint(event: TraceEvent): DropPoint | undefined {
   return undefined;
 }
 
-function defaultEntry(event: TraceEvent): string {
-  const from = event.ip ? formatEndpoint(event.ip.src, event.l4?.sport) : "packet";
+function defaultEntry(event: TraceEvent, lang: MapLang): string {
+  const w = mapWords(lang);
+  const from = event.ip ? formatEndpoint(event.ip.src, event.l4?.sport) : w.packet;
   const dev = inInterface(event);
-  return dev ? `${from} via ${dev}` : from;
+  return dev ? w.via(from, dev) : from;
 }
 
-function defaultExit(event: TraceEvent): string {
-  const to = event.ip ? formatEndpoint(event.ip.dst, event.l4?.dport) : "packet";
+function defaultExit(event: TraceEvent, lang: MapLang): string {
+  const w = mapWords(lang);
+  const to = event.ip ? formatEndpoint(event.ip.dst, event.l4?.dport) : w.packet;
   const dev = outInterface(event);
-  return dev ? `${to} via ${dev}` : to;
+  return dev ? w.via(to, dev) : to;
 }

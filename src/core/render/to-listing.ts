@@ -11,8 +11,10 @@ import type { TraceEvent } from "../model/packet.ts";
 import type { Rule, Ruleset } from "../simulate/ruleset.ts";
 import { describeIpset } from "./describe-ipset.ts";
 import { explainRule, type RuleNote } from "./explain-rule.ts";
+import { notEnteredWords } from "./not-entered-words.ts";
 import { reachableChains } from "./reachable-chains.ts";
 import { type NftStepListing, toNftListing } from "./to-nft-listing.ts";
+import { unenteredChains } from "./unentered-chains.ts";
 
 /** One rule line of a listed chain. */
 export interface ListedRule {
@@ -39,6 +41,8 @@ export interface ListedChain {
   policy?: string;
   /** Set when the chain's policy decided (TRACE: `policy:ACCEPT`). */
   policyApplied?: string;
+  /** Set on a user chain the packet never entered ({@link unenteredChains}): listings fold it under these words. */
+  notEntered?: { en: string; "zh-TW": string };
   rules: ListedRule[];
 }
 
@@ -146,5 +150,7 @@ export function toListing(event: TraceEvent, ruleset: Ruleset): StepListing {
     }
     return listed;
   });
+  const unentered = unenteredChains(chains);
+  for (const c of chains) if (unentered.has(c.chain)) c.notEntered = notEnteredWords(c.rules.length);
   return { chains, verdictsKnown };
 }

@@ -104,7 +104,7 @@ export function toMermaid(packet: Packet, given: ToMermaidOptions): string {
   const options = given.chains ? { ...given, chains: chainsFor(given.chains, packetFamily(packet)) } : given;
   const ebtables = options.ebtables ?? "nft";
   const endpoints = options.endpoints ?? genericEndpoints(options.lang);
-  const plan = planPath(packet, ebtables, options.labels, endpoints, options.chains);
+  const plan = planPath(packet, ebtables, options.labels, endpoints, options.chains, options.lang);
   const prefix = options.idPrefix ? `${toMermaidId(options.idPrefix)}_` : "";
   if (options.view === "map") return mapView(plan, ebtables, endpoints, prefix, options);
   return options.chains
@@ -337,7 +337,9 @@ function drawPath(
     ? w.notSeenAfter(plan.lostAfter, plan.exitLabel)
     : plan.exitIsLocal
       ? `${w.localProcess}: ${plan.exitLabel}`
-      : plan.exitLabel;
+      : plan.dropped
+        ? w.dropped(plan.dropped.verdict, plan.dropped.chain, plan.dropped.policy)
+        : plan.exitLabel;
   lines.push(`  ${entry}("${escapeMermaidLabel(entryText)}")`);
   const bridge: string[] = [];
   const ip: string[] = [];

@@ -33,7 +33,7 @@ describe("describePath", () => {
   it("speaks Traditional Chinese", () => {
     const { packet } = caseNamed("host-to-container-map");
     const d = describePath(packet, { lang: "zh-TW" });
-    expect(d.summary).toBe("這個請求封包從 本機行程 到 172.17.0.2 via veth-c1，共經過 9 個 hook。");
+    expect(d.summary).toBe("這個請求封包從 本機行程 到 172.17.0.2 經由 veth-c1，共經過 9 個 hook。");
     expect(d.steps[0]).toBe(
       "第 1 步：iptables raw OUTPUT，經過輸出路由判斷之後，從 docker0 送出，172.17.0.1 -> 172.17.0.2。",
     );
