@@ -17,6 +17,19 @@ export interface LogLoss {
 const LOSS =
   /(\S+: )?(\d+) callbacks suppressed|printk: (\d+) messages suppressed|\*\* (\d+) printk messages dropped|Missed (\d+) kernel messages|(\d+) messages lost due to rate-limiting|nf_conntrack: table full, dropping packet/;
 
+/** Words every loss line holds, searched for before the pattern. */
+const ANCHORS = [
+  "callbacks suppressed",
+  "messages suppressed",
+  "printk messages dropped",
+  "kernel messages",
+  "lost due to rate-limiting",
+  "table full, dropping packet",
+];
+
+/** Characters read on each side of an anchor: more than any loss line's words around it. */
+const WINDOW = 160;
+
 const LOST_HINT =
   "a packet whose LOG lines were lost looks as if it skipped hooks, and check disagrees on it: read the packets logged around here with care; a narrower LOG rule (fewer lines) avoids the loss";
 
@@ -33,9 +46,18 @@ function messages(n: string): string {
  * rate limit (`N messages lost due to rate-limiting`) and a full conntrack table.
  */
 export function readLogLoss(line: string): LogLoss | undefined {
-  const m = LOSS.exec(line);
+  // Found by fixed words first, then read in a window around them: the pattern alone backtracks
+  // on a long line without spaces (a line of a megabyte, read with --max-line-bytes raised).
+  let at = -1;
+  for (const w of ANCHORS) {
+    const i = line.indexOf(w);
+    if (i >= 0 && (at < 0 || i < at)) at = i;
+  }
+  if (at < 0) return undefined;
+  const from = Math.max(0, at - WINDOW);
+  const m = LOSS.exec(line.slice(from, at + WINDOW));
   if (!m) return undefined;
-  const column = m.index + 1;
+  const column = from + m.index + 1;
   if (m[2] !== undefined) {
     const who = m[1] ? ` (${m[1].slice(0, -2)})` : "";
     return {
@@ -83,6 +105,7 @@ const AUDIT_PACKET = /\btype=(?:NETFILTER_PKT|1325)\b.*\bsaddr=/;
  * it names no hook, chain or prefix, so no trace can be made of it; said once for all such lines.
  */
 export function readAuditPacket(line: string): LogLoss | undefined {
+  if (!line.includes("type=NETFILTER_PKT") && !line.includes("type=1325")) return undefined;
   const m = AUDIT_PACKET.exec(line);
   if (!m) return undefined;
   return {

@@ -39,6 +39,13 @@ describe("readLogLoss", () => {
     expect(readLogLoss(line)).toBeUndefined();
   });
 
+  it("reads a megabyte line without spaces in linear time (no backtracking), and still finds a loss at its end", () => {
+    const long = "x".repeat(1 << 20);
+    expect(readLogLoss(long)).toBeUndefined();
+    expect(readLogLoss(`${long} net_ratelimit: 3 callbacks suppressed`)?.column).toBe((1 << 20) + 2);
+    expect(readAuditPacket(`type=1325 ${long}`)).toBeUndefined();
+  });
+
   it("warns once per loss line, between the LOG lines it concerns, and still groups the packets", () => {
     const log = [
       "[ 10.000001] fw-in IN=eth0 OUT= MAC=02:00:00:00:00:01:02:00:00:00:00:02:08:00 SRC=203.0.113.5 DST=203.0.113.1 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=ICMP TYPE=8 CODE=0 ID=7 SEQ=1 ",
