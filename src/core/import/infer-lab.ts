@@ -141,6 +141,45 @@ interface Eth0 {
   peer: string;
 }
 
+/**
+ * Requests from the internet addressed to a container itself, with no rewrite seen (a routed or
+ * nat-unprotected Docker network, or any network the host routes without NAT): the `wan` host must
+ * route that bridge's network to the host, as the upstream router that delivered them did. Adds one
+ * route per network through the host's address on the link, and a note for the reviewer.
+ */
+function routeToAddressedNetworks(
+  wan: LabHost,
+  packets: readonly Packet[],
+  ifaces: readonly Iface[],
+  owner: ReadonlyMap<string, string>,
+  notes: string[],
+): void {
+  const dev = wan.interfaces[1]?.peer?.split("/")[1];
+  const link = ifaces.find((i) => i.name === dev);
+  const wanAddrs = wan.interfaces[1]?.addresses ?? [];
+  for (const p of packets) {
+    // A reply is addressed to the container after conntrack undid a MASQUERADE; a rewritten request was DNATed.
+    if (p.direction !== "request" || p.rewrites.length > 0) continue;
+    const first = p.events.find((e) => e.ip);
+    if (!first?.ip || !link || first.in !== dev) continue;
+    const dst = canonicalAddress(first.ip.dst);
+    const cidr = ifaces
+      .filter((i) => i.kind === "bridge")
+      .flatMap((b) => b.addresses)
+      .find((a) => within(a, dst));
+    // The host's address on the link that shares a subnet with the internet side's address.
+    const via = link.addresses.find((a) => wanAddrs.some((w) => within(a, w.split("/")[0] as string)));
+    if (!cidr || !via) continue;
+    const to = subnetOf(cidr);
+    if (wan.routes.some((r) => r.to === to)) continue;
+    const gw = via.split("/")[0] as string;
+    wan.routes.push({ to, via: gw, dev: "eth0" });
+    notes.push(
+      `the internet side sends to ${dst}${owner.has(dst) ? ` (${owner.get(dst)})` : ""} itself, not to a published port: '${wan.name}' routes ${to} to the host's ${gw} on ${dev}, as the router that delivered it does`,
+    );
+  }
+}
+
 /** A container, peer or `wan` host: loopback (127.0.0.1/8) and `eth0`, with its routes. */
 function labHost(
   name: string,
@@ -265,7 +304,9 @@ export function inferLab(
       senderMac.set(`${inDev}|${src}`, macSrc);
       note(src, { mac: macSrc });
     }
-    note(dst, { port: e.physOut || undefined });
+    // A frame bridged from port to port (IN and OUT the same bridge) is addressed to its receiver's MAC.
+    const bridged = !bridgeLine && e.physOut !== undefined && e.in !== undefined && e.in === e.out;
+    note(dst, { port: e.physOut || undefined, mac: bridged ? normalMac(e.macDst) : undefined });
   }
   const given = new Map<string, NamedAddress>();
   for (const c of [...options.containers, ...options.peers]) given.set(canonicalAddress(c.ip), c);
@@ -325,6 +366,18 @@ export function inferLab(
       c.port = String(learnt.ifname);
       usedPorts.add(c.port);
     }
+  }
+  // The other way round: the one MAC the bridge learnt on a container's port (its request was dropped, no reply shows it).
+  for (const c of containers) {
+    if (c.mac || !c.port) continue;
+    const learnt = arr(material.bridgeFdb).filter(
+      (f) =>
+        f.ifname === c.port &&
+        f.master === c.bridge.name &&
+        f.state !== "permanent" &&
+        typeof f.mac === "string",
+    );
+    if (learnt.length === 1) c.mac = String((learnt[0] as { mac: string }).mac);
   }
   for (const c of containers) {
     if (!c.port) {
@@ -512,6 +565,7 @@ export function inferLab(
       ),
     );
   }
+  if (wan) routeToAddressedNetworks(wan, packets, ifaces, owner, notes);
   hosts.push(...peers.values());
   if (wan) hosts.push(wan);
   return { hosts, owner, questions, notes };

@@ -52,6 +52,8 @@ function filesUnder(dir: string, base = ""): string[] {
 describe("packetwalk import on foreign captures", () => {
   it("has the foreign cases and a capture --host folder", () => {
     expect(cases.sort()).toEqual([
+      "docker29-internal-unprotected",
+      "docker29-noicc-routed",
       "host-capture-container-to-container",
       "host-nftables",
       "ipset-host",
@@ -562,6 +564,71 @@ describe("packetwalk import on a host with reverse path filters", () => {
     expect([spoofed?.fate.kind, spoofed?.unmodelled]).toEqual(["dropped", []]);
     // Dropped where the kernel dropped it: raw PREROUTING is the last hook it reached.
     expect(spoofed?.events.at(-1)?.hook).toBe("ip:raw:PREROUTING");
+  });
+});
+
+describe("packetwalk import on Docker 29's network options (nftables backend)", () => {
+  const load = (c: string) => ({
+    args: JSON.parse(readFileSync(join(ROOT, c, "args.json"), "utf8")) as Args,
+    material: readMaterial(join(ROOT, c, "input"), {}, () => ""),
+  });
+  const macOf = (p: ReturnType<typeof plan>, name: string) =>
+    p.lab?.hosts.find((h) => h.name === name)?.interfaces.find((i) => i.name === "eth0")?.mac;
+
+  it("takes a MAC only a dropped request shows from the bridged frame, or else from the bridge's fdb", () => {
+    const { args, material } = load("docker29-noicc-routed");
+    // a1 -> a2 is dropped by the ICC rule: a2 never answers, so no line has a2 as a source.
+    expect(material.log).not.toMatch(/SRC=172\.20\.0\.3 /);
+    const noFdb = plan({ ...material, bridgeFdb: undefined }, args);
+    expect(noFdb.questions).toEqual([]);
+    expect(macOf(noFdb, "a2")).toBe("02:42:ac:14:00:03");
+    // Without the frame's MAC header, the one MAC the bridge learnt on a2's port (PHYSOUT=vetha2).
+    const noMacToA2 = material.log
+      ?.split("\n")
+      .map((l) => (l.includes("DST=172.20.0.3 ") ? l.replace(/MAC=\S+ /, "") : l))
+      .join("\n");
+    const fromFdb = plan({ ...material, log: noMacToA2 }, args);
+    expect(fromFdb.questions).toEqual([]);
+    expect(macOf(fromFdb, "a2")).toBe("02:42:ac:14:00:03");
+    const neither = plan({ ...material, log: noMacToA2, bridgeFdb: undefined }, args);
+    expect(neither.questions.join("\n")).toMatch(/172\.20\.0\.3 \(a2\): no line shows its MAC/);
+  });
+
+  it("routes a network the internet addresses directly (routed, nat-unprotected) through the host, and says so", () => {
+    for (const c of ["docker29-noicc-routed", "docker29-internal-unprotected"]) {
+      const { args, material } = load(c);
+      const p = plan(material, args);
+      const wan = p.lab?.hosts.find((h) => h.name === "wan");
+      expect(wan?.routes, c).toContainEqual({ to: "172.21.0.0/16", via: "203.0.113.10", dev: "eth0" });
+      // Only the network it addressed: br-a's containers are reached through the published port or not at all.
+      expect(
+        wan?.routes.some((r) => r.to === "172.20.0.0/16"),
+        c,
+      ).toBe(false);
+      expect(p.notes.join("\n"), c).toMatch(/sends to 172\.21\.0\.2 \(b1\) itself/);
+    }
+  });
+
+  it("decides each option's rule as the kernel did", () => {
+    const fates = (c: string) => {
+      const { args, material } = load(c);
+      const out = join(tmp, `${c}-fates`, args.lab);
+      writePlan(plan(material, args), out);
+      const { world } = buildWorld(loadLab(out), { ruleset: args.lab });
+      const first = (from: string, to: string, proto: "icmp" | "tcp", port?: number) => {
+        const r = runScenario(world, { from, to, proto, ...(port ? { dport: port } : {}) }).packets[0];
+        return [r?.fate.kind, r?.unmodelled.length];
+      };
+      return first;
+    };
+    const routed = fates("docker29-noicc-routed");
+    expect(routed("a1", "172.20.0.3", "icmp")).toEqual(["dropped", 0]);
+    expect(routed("wan", "172.21.0.2", "tcp", 80)).toEqual(["delivered", 0]);
+    expect(routed("wan", "172.21.0.2", "tcp", 23)).toEqual(["dropped", 0]);
+    const internal = fates("docker29-internal-unprotected");
+    expect(internal("a1", "198.51.100.10", "icmp")).toEqual(["dropped", 0]);
+    expect(internal("a1", "172.20.0.3", "icmp")).toEqual(["delivered", 0]);
+    expect(internal("wan", "172.21.0.2", "tcp", 23)).toEqual(["delivered", 0]);
   });
 });
 

@@ -44,9 +44,16 @@
 #                  strict -m rpfilter, a host nft table's loose fib saddr oif missing): a packet
 #                  from the internet with a source the host routes to br-b is dropped.
 #
+#   docker29-modes Docker 29's nftables backend (written here by hand) with the network options that
+#                  change its rules, two networks per recording: docker29-noicc-routed (br-a with
+#                  enable_icc=false and 8080 published to a1:80; br-b in gateway_mode_ipv4=routed with
+#                  b1:80 published, the internet routing 172.21.0.0/16 to the host) and
+#                  docker29-internal-unprotected (br-a --internal; br-b in nat-unprotected mode with
+#                  8080 published to b1:80).
+#
 #   flock /work/capture.lock bash test/integration/import/record-more.sh OUT_DIR [SETUP]
 #   (SETUP: two-networks, ipv6-bridge, nft-only, host-nftables, ipv6-iptables, ipv6-nft, ipv6-ufw
-#   noisy-host, ipset-host or rpfilter-host; default all but the last four, in that order)
+#   noisy-host, ipset-host, rpfilter-host or docker29-modes; default all but the last five, in that order)
 #
 # Every packet stays between the namespaces made here (pwim2-*): RFC 1918 / ULA inside, TEST-NET
 # and 2001:db8::/32 for the internet. Everything is removed on exit, also on error, and
@@ -54,7 +61,7 @@
 set -euo pipefail
 OUT=${1:?usage: record-more.sh OUT_DIR [SETUP]}
 SETUP=${2:-all}
-case "$SETUP" in two-networks | ipv6-bridge | nft-only | host-nftables | ipv6-iptables | ipv6-nft | ipv6-ufw | noisy-host | ipset-host | rpfilter-host | all) ;; *) echo "unknown setup $SETUP" >&2; exit 2 ;; esac
+case "$SETUP" in two-networks | ipv6-bridge | nft-only | host-nftables | ipv6-iptables | ipv6-nft | ipv6-ufw | noisy-host | ipset-host | rpfilter-host | docker29-modes | all) ;; *) echo "unknown setup $SETUP" >&2; exit 2 ;; esac
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -195,6 +202,24 @@ COMMIT
 RULES
 }
 
+# The vmaps by which Docker 29's base chains jump to the chains of br-a and br-b.
+docker29_jump_maps() {
+  cat <<'MAPS'
+	map filter-forward-in-jumps {
+		type ifname : verdict
+		elements = { "br-a" : jump filter-forward-in__br-a, "br-b" : jump filter-forward-in__br-b }
+	}
+	map filter-forward-out-jumps {
+		type ifname : verdict
+		elements = { "br-a" : jump filter-forward-out__br-a, "br-b" : jump filter-forward-out__br-b }
+	}
+	map nat-postrouting-out-jumps {
+		type ifname : verdict
+		elements = { "br-a" : jump nat-postrouting-out__br-a, "br-b" : jump nat-postrouting-out__br-b }
+	}
+MAPS
+}
+
 # Docker 29's chains for one bridge network: NAME SUBNET [a rule before its drop].
 bridge_chains() {
   cat <<CHAINS
@@ -222,18 +247,7 @@ docker_nft() {
   [ "$log" = log ] && droplog='meta l4proto icmp log prefix "br-a unpublished drop: "'
   nx $H nft -f - <<RULES
 table ip docker-bridges {
-	map filter-forward-in-jumps {
-		type ifname : verdict
-		elements = { "br-a" : jump filter-forward-in__br-a, "br-b" : jump filter-forward-in__br-b }
-	}
-	map filter-forward-out-jumps {
-		type ifname : verdict
-		elements = { "br-a" : jump filter-forward-out__br-a, "br-b" : jump filter-forward-out__br-b }
-	}
-	map nat-postrouting-out-jumps {
-		type ifname : verdict
-		elements = { "br-a" : jump nat-postrouting-out__br-a, "br-b" : jump nat-postrouting-out__br-b }
-	}
+$(docker29_jump_maps)
 	chain filter-FORWARD {
 		type filter hook forward priority filter; policy accept;
 		oifname vmap @filter-forward-in-jumps
@@ -934,7 +948,187 @@ RULES
   nx $H nft flush ruleset
 }
 
+# 11. docker29-modes: the rules Docker 29's nftables backend writes per network option (its
+#    integration/network/bridge/nftablesdoc lists them), for two networks at a time.
+#    MODE is nat, noicc, routed, internal or unprotected; PUBLISHED is "HOSTPORT CONTAINER PORT" or empty.
+docker29_net() {
+  local br=$1 subnet=$2 mode=$3 published=${4:-} hostport addr port icc="accept" access=""
+  [ "$mode" = noicc ] && icc="drop"
+  [ -n "$published" ] && read -r hostport addr port <<<"$published"
+  case "$mode" in
+    internal)
+      cat <<CHAINS
+	chain filter-forward-in__$br {
+		ct state established,related counter accept
+		iifname != "$br" counter drop comment "INTERNAL NETWORK INGRESS"
+		counter accept comment "ICC"
+	}
+	chain filter-forward-out__$br {
+		ct state established,related counter accept
+		oifname != "$br" counter drop comment "INTERNAL NETWORK EGRESS"
+	}
+	chain nat-postrouting-out__$br {
+	}
+CHAINS
+      return
+      ;;
+    unprotected) access='counter accept comment "UNPROTECTED"' ;;
+    *)
+      [ "$mode" = routed ] && access='ip protocol icmp counter accept comment "ICMP"'
+      ;;
+  esac
+  local ports=""
+  [ -n "$published" ] && [ "$mode" != unprotected ] && ports="ip daddr $addr tcp dport $port counter accept"
+  local last='counter drop comment "UNPUBLISHED PORT DROP"'
+  [ "$mode" = unprotected ] && last=""
+  local masq="oifname != \"$br\" ip saddr $subnet counter masquerade comment \"MASQUERADE\""
+  [ "$mode" = routed ] && masq=""
+  # The routed mode's ICMP rule comes before ICC, the unprotected mode's accept after it.
+  local before="" after=""
+  if [ "$mode" = routed ]; then before=$access; else after=$access; fi
+  cat <<CHAINS
+	chain filter-forward-in__$br {
+		ct state established,related counter accept
+		$before
+		iifname "$br" counter $icc comment "ICC"
+		$ports
+		$after
+		$last
+	}
+	chain filter-forward-out__$br {
+		ct state established,related counter accept
+		counter accept comment "OUTGOING"
+	}
+	chain nat-postrouting-out__$br {
+		$masq
+	}
+CHAINS
+}
+
+# The nat and raw rules of a published port: BR SUBNET MODE "HOSTPORT CONTAINER PORT" (nat mode
+# drops direct access to the container from outside its bridge; routed and unprotected do not).
+docker29_dnat() {
+  local br=$1 mode=$3 hostport addr port
+  read -r hostport addr port <<<"$4"
+  case "$5" in
+    nat) [ "$mode" != routed ] && echo "iifname != \"$br\" tcp dport $hostport counter dnat to $addr:$port comment \"DNAT\"" ;;
+    raw) [ "$mode" = nat ] || [ "$mode" = noicc ] && echo "ip daddr $addr iifname != \"$br\" counter drop comment \"DROP DIRECT ACCESS\"" ;;
+  esac
+  return 0
+}
+
+# Docker 29's table for br-a and br-b: MODE_A "PUBLISHED_A" MODE_B "PUBLISHED_B".
+docker29_modes_nft() {
+  local ma=$1 pa=$2 mb=$3 pb=$4
+  nx $H nft -f - <<RULES
+table ip docker-bridges {
+$(docker29_jump_maps)
+	chain raw-PREROUTING {
+		type filter hook prerouting priority raw; policy accept;
+		$([ -n "$pa" ] && docker29_dnat br-a 172.20.0.0/16 "$ma" "$pa" raw)
+		$([ -n "$pb" ] && docker29_dnat br-b 172.21.0.0/16 "$mb" "$pb" raw)
+	}
+	chain nat-PREROUTING {
+		type nat hook prerouting priority dstnat; policy accept;
+		fib daddr type local counter jump nat-prerouting-and-output
+	}
+	chain nat-OUTPUT {
+		type nat hook output priority -100; policy accept;
+		ip daddr != 127.0.0.0/8 fib daddr type local counter jump nat-prerouting-and-output
+	}
+	chain nat-prerouting-and-output {
+		$([ -n "$pa" ] && docker29_dnat br-a 172.20.0.0/16 "$ma" "$pa" nat)
+		$([ -n "$pb" ] && docker29_dnat br-b 172.21.0.0/16 "$mb" "$pb" nat)
+	}
+	chain filter-FORWARD {
+		type filter hook forward priority filter; policy accept;
+		oifname vmap @filter-forward-in-jumps
+		iifname vmap @filter-forward-out-jumps
+	}
+	chain nat-POSTROUTING {
+		type nat hook postrouting priority srcnat; policy accept;
+		iifname vmap @nat-postrouting-out-jumps
+	}
+$(docker29_net br-a 172.20.0.0/16 "$ma" "$pa")
+$(docker29_net br-b 172.21.0.0/16 "$mb" "$pb")
+}
+table ip mylog {
+	chain log-pre {
+		type filter hook prerouting priority raw - 1; policy accept;
+		meta l4proto { icmp, tcp } log prefix "dbg pre: "
+	}
+	chain log-fwd {
+		type filter hook forward priority filter - 1; policy accept;
+		meta l4proto { icmp, tcp } log prefix "dbg fwd: "
+	}
+	chain log-post {
+		type filter hook postrouting priority srcnat + 1; policy accept;
+		meta l4proto { icmp, tcp } log prefix "dbg post: "
+	}
+}
+RULES
+}
+
+# The internet side opens TCP to ADDR PORT from SOURCE: DIR ADDR PORT SOURCE (written down as typed).
+wan_tcp_to() {
+  traffic_as "$1" $WAN "node src/capture/tcp-peer.ts client $2 $3 $4" "$NODE" "$PEER_TS" client "$2" "$3" "$4"
+}
+
+# A listener in NS on port 80 for one connection, then the internet's TCP to ADDR PORT: NS DIR ADDR PORT.
+served_tcp_to() {
+  local server
+  nx "$1" "$NODE" -e "$SERVER6" >/dev/null 2>&1 &
+  server=$!
+  sleep 0.7
+  wan_tcp_to "$2" "$3" "$4" 198.51.100.10
+  wait "$server" || true
+}
+
+scenario_docker29_modes() {
+  local dir mark
+  # The internet routes the host's routed and unprotected networks to it, as an upstream router would.
+  nx $WAN ip route add 172.21.0.0/16 via 203.0.113.10
+
+  dir="$OUT/docker29-noicc-routed"
+  nx $H nft flush ruleset
+  docker29_modes_nft noicc "8080 172.20.0.2 80" routed "80 172.21.0.2 80"
+  warm
+  save_material "$dir"
+  : >"$dir/command.txt"; : >"$dir/exit-code.txt"
+  nx $H conntrack -F >/dev/null 2>&1 || true
+  mark=$(kmsg_mark)
+  traffic "$dir" $A1 ping -c1 -W1 172.20.0.3
+  served_tcp_to $A1 "$dir" 203.0.113.10 8080
+  traffic "$dir" $WAN ping -c1 -W1 172.21.0.2
+  served_tcp_to $B1 "$dir" 172.21.0.2 80
+  traffic_as "$dir" $WAN "timeout 3 node src/capture/tcp-peer.ts client 172.21.0.2 23 198.51.100.10" \
+    timeout 3 "$NODE" "$PEER_TS" client 172.21.0.2 23 198.51.100.10
+  traffic "$dir" $B1 ping -c1 -W1 198.51.100.10
+  sleep 0.5
+  kmsg_since "$mark" >"$dir/kernel.log"
+  nx $H conntrack -F >/dev/null 2>&1 || true
+
+  dir="$OUT/docker29-internal-unprotected"
+  nx $H nft flush ruleset
+  docker29_modes_nft internal "" unprotected "8080 172.21.0.2 80"
+  warm
+  save_material "$dir"
+  : >"$dir/command.txt"; : >"$dir/exit-code.txt"
+  nx $H conntrack -F >/dev/null 2>&1 || true
+  mark=$(kmsg_mark)
+  traffic "$dir" $A1 ping -c1 -W1 172.20.0.3
+  traffic "$dir" $A1 ping -c1 -W1 198.51.100.10
+  traffic "$dir" $WAN ping -c1 -W1 172.21.0.2
+  served_tcp_to $B1 "$dir" 203.0.113.10 8080
+  sleep 0.5
+  kmsg_since "$mark" >"$dir/kernel.log"
+  nx $H conntrack -F >/dev/null 2>&1 || true
+  nx $H nft flush ruleset
+  nx $WAN ip route del 172.21.0.0/16 via 203.0.113.10
+}
+
 case "$SETUP" in
+  docker29-modes) scenario_docker29_modes ;;
   rpfilter-host) scenario_rpfilter_host ;;
   ipset-host) scenario_ipset_host ;;
   noisy-host) scenario_noisy_host ;;
