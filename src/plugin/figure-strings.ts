@@ -49,7 +49,7 @@ const STRINGS: Record<FigureLocale, FigureStrings> = {
     policy: "policy",
     nftRules: "Base chains at this step, their rules and verdicts",
     nftInstrumentation: (name, others) =>
-      `${name} is packetwalk's own logging or tracing chain, added for the recording: not part of the lab's ruleset, it decides nothing.${others ? " The lab's base chains that ran from here on:" : ""}`,
+      `${name} is a logging or tracing chain added for the recording: not part of the lab's ruleset, it decides nothing.${others ? " The lab's base chains that ran from here on:" : ""}`,
   },
   "zh-tw": {
     request: "請求",
@@ -71,7 +71,7 @@ const STRINGS: Record<FigureLocale, FigureStrings> = {
     policy: "預設策略",
     nftRules: "此步驟的 base chain、規則與判決",
     nftInstrumentation: (name, others) =>
-      `${name} 是 packetwalk 為錄製而加入的記錄（或追蹤）chain，不屬於實驗環境的規則集，不做任何判決。${others ? "從這裡開始執行的實驗環境 base chain:" : ""}`,
+      `${name} 是為錄製而加入的記錄（或追蹤）chain，不屬於實驗環境的規則集，不做任何判決。${others ? "從這裡開始執行的實驗環境 base chain:" : ""}`,
   },
 };
 

@@ -48,7 +48,7 @@ describe("the ipsets and reverse path filters lesson's listings", () => {
     const page = await open("zh-tw/lessons/ipsets-and-rpfilter/");
     const raw = step(page, "主機路由到別處的來源", "ip:raw:PREROUTING");
     expect(await raw.count()).toBe(1);
-    expect(await raw.locator(".pw-note").filter({ hasText: "packetwalk 為錄製而加入" }).count()).toBe(0);
+    expect(await raw.locator(".pw-note").filter({ hasText: "為錄製而加入" }).count()).toBe(0);
     const rule = raw.locator("li.pw-rule.pw-matched");
     expect(text(await rule.textContent())).toContain("-A PREROUTING -m rpfilter --invert -j DROP");
     expect(text(await rule.locator(".pw-note").textContent())).toContain("反向路徑檢查");
