@@ -167,8 +167,14 @@ function routeToAddressedNetworks(
       .filter((i) => i.kind === "bridge")
       .flatMap((b) => b.addresses)
       .find((a) => within(a, dst));
-    // The host's address on the link that shares a subnet with the internet side's address.
-    const via = link.addresses.find((a) => wanAddrs.some((w) => within(a, w.split("/")[0] as string)));
+    // The host's address on the link that shares a subnet with the internet side's address of dst's family.
+    const family = addressFamily(dst);
+    const via = link.addresses.find((a) =>
+      wanAddrs.some((w) => {
+        const addr = w.split("/")[0] as string;
+        return addressFamily(addr) === family && within(a, addr);
+      }),
+    );
     if (!cidr || !via) continue;
     const to = subnetOf(cidr);
     if (wan.routes.some((r) => r.to === to)) continue;

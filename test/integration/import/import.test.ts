@@ -54,6 +54,7 @@ describe("packetwalk import on foreign captures", () => {
     expect(cases.sort()).toEqual([
       "docker29-internal-unprotected",
       "docker29-noicc-routed",
+      "docker29-routed-v6",
       "host-capture-container-to-container",
       "host-nftables",
       "ipset-host",
@@ -607,6 +608,31 @@ describe("packetwalk import on Docker 29's network options (nftables backend)", 
       ).toBe(false);
       expect(p.notes.join("\n"), c).toMatch(/sends to 172\.21\.0\.2 \(b1\) itself/);
     }
+  });
+
+  it("on a dual-stack uplink, routes each family's network through the host's address of that family", () => {
+    const v4 = load("docker29-noicc-routed");
+    const { args, material } = load("docker29-routed-v6");
+    // The IPv4 direct ping to b1 and its reply next to the IPv6 flows: the same host, one log.
+    const ping4 = v4.material.log
+      ?.split("\n")
+      .filter((l) => l.includes("=203.0.113.1 ") && l.includes("=172.21.0.2 ") && l.includes("PROTO=ICMP "))
+      .join("\n");
+    const p = plan(
+      {
+        ...material,
+        log: `${ping4}\n${material.log}`,
+        // Both recordings' tables (ip and ip6 families): the rules that printed both logs.
+        nftRuleset: `${v4.material.nftRuleset}\n${material.nftRuleset}`,
+        command: undefined,
+        exitCode: undefined,
+      },
+      { ...args, containers: [...args.containers, "b1=172.21.0.2"] },
+    );
+    expect(p.questions).toEqual([]);
+    const wan = p.lab?.hosts.find((h) => h.name === "wan");
+    expect(wan?.routes).toContainEqual({ to: "fd00:a::/64", via: "2001:db8:1::10", dev: "eth0" });
+    expect(wan?.routes).toContainEqual({ to: "172.21.0.0/16", via: "203.0.113.10", dev: "eth0" });
   });
 
   it("decides each option's rule as the kernel did", () => {

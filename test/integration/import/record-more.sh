@@ -49,7 +49,8 @@
 #                  enable_icc=false and 8080 published to a1:80; br-b in gateway_mode_ipv4=routed with
 #                  b1:80 published, the internet routing 172.21.0.0/16 to the host) and
 #                  docker29-internal-unprotected (br-a --internal; br-b in nat-unprotected mode with
-#                  8080 published to b1:80).
+#                  8080 published to b1:80); docker29-routed-v6 (br-a's IPv6 prefix fd00:a::/64 in
+#                  gateway_mode_ipv6=routed with a1's port 80 published).
 #
 #   flock /work/capture.lock bash test/integration/import/record-more.sh OUT_DIR [SETUP]
 #   (SETUP: two-networks, ipv6-bridge, nft-only, host-nftables, ipv6-iptables, ipv6-nft, ipv6-ufw
@@ -1084,6 +1085,79 @@ served_tcp_to() {
   wait "$server" || true
 }
 
+# Docker 29's ip6 table for br-a in routed mode (gateway_mode_ipv6=routed, the usual choice for a
+# routed IPv6 prefix) with port 80 of a1 published, and ip6 log rules for echo and TCP.
+docker29_routed6_nft() {
+  nx $H nft -f - <<'RULES'
+table ip6 docker-bridges {
+	map filter-forward-in-jumps {
+		type ifname : verdict
+		elements = { "br-a" : jump filter-forward-in__br-a }
+	}
+	map filter-forward-out-jumps {
+		type ifname : verdict
+		elements = { "br-a" : jump filter-forward-out__br-a }
+	}
+	map nat-postrouting-out-jumps {
+		type ifname : verdict
+		elements = { "br-a" : jump nat-postrouting-out__br-a }
+	}
+	chain raw-PREROUTING {
+		type filter hook prerouting priority raw; policy accept;
+	}
+	chain nat-PREROUTING {
+		type nat hook prerouting priority dstnat; policy accept;
+		fib daddr type local counter jump nat-prerouting-and-output
+	}
+	chain nat-OUTPUT {
+		type nat hook output priority -100; policy accept;
+		ip6 daddr != ::1 fib daddr type local counter jump nat-prerouting-and-output
+	}
+	chain nat-prerouting-and-output {
+	}
+	chain filter-FORWARD {
+		type filter hook forward priority filter; policy accept;
+		oifname vmap @filter-forward-in-jumps
+		iifname vmap @filter-forward-out-jumps
+	}
+	chain nat-POSTROUTING {
+		type nat hook postrouting priority srcnat; policy accept;
+		iifname vmap @nat-postrouting-out-jumps
+	}
+	chain filter-forward-in__br-a {
+		ct state established,related counter accept
+		meta l4proto ipv6-icmp counter accept comment "ICMP"
+		iifname "br-a" counter accept comment "ICC"
+		ip6 daddr fd00:a::2 tcp dport 80 counter accept
+		counter drop comment "UNPUBLISHED PORT DROP"
+	}
+	chain filter-forward-out__br-a {
+		ct state established,related counter accept
+		counter accept comment "OUTGOING"
+	}
+	chain nat-postrouting-out__br-a {
+	}
+}
+table ip6 mylog {
+	chain log-pre {
+		type filter hook prerouting priority raw - 1; policy accept;
+		icmpv6 type { echo-request, echo-reply } log prefix "dbg6 pre: "
+		meta l4proto tcp log prefix "dbg6 pre: "
+	}
+	chain log-fwd {
+		type filter hook forward priority filter - 1; policy accept;
+		icmpv6 type { echo-request, echo-reply } log prefix "dbg6 fwd: "
+		meta l4proto tcp log prefix "dbg6 fwd: "
+	}
+	chain log-post {
+		type filter hook postrouting priority srcnat + 1; policy accept;
+		icmpv6 type { echo-request, echo-reply } log prefix "dbg6 post: "
+		meta l4proto tcp log prefix "dbg6 post: "
+	}
+}
+RULES
+}
+
 scenario_docker29_modes() {
   local dir mark
   # The internet routes the host's routed and unprotected networks to it, as an upstream router would.
@@ -1125,6 +1199,29 @@ scenario_docker29_modes() {
   nx $H conntrack -F >/dev/null 2>&1 || true
   nx $H nft flush ruleset
   nx $WAN ip route del 172.21.0.0/16 via 203.0.113.10
+
+  # IPv6 in routed mode: the internet routes br-a's prefix to the host; nothing is translated.
+  dir="$OUT/docker29-routed-v6"
+  add_ipv6
+  nx $WAN ip -6 route add fd00:a::/64 via 2001:db8:1::10
+  docker29_routed6_nft
+  warm6
+  save_material6 "$dir"
+  mark=$(kmsg_mark)
+  traffic "$dir" $WAN ping -6 -c1 -W1 -I 2001:db8:2::10 fd00:a::2
+  nx $A1 "$NODE" -e "$SERVER6" >/dev/null 2>&1 &
+  local server=$!
+  sleep 0.7
+  wan_tcp_to "$dir" fd00:a::2 80 2001:db8:2::10
+  wait "$server" || true
+  traffic_as "$dir" $WAN "timeout 3 node src/capture/tcp-peer.ts client fd00:a::2 23 2001:db8:2::10" \
+    timeout 3 "$NODE" "$PEER_TS" client fd00:a::2 23 2001:db8:2::10
+  traffic "$dir" $A1 ping -6 -c1 -W1 2001:db8:2::10
+  sleep 0.5
+  kmsg_since "$mark" >"$dir/kernel.log"
+  nx $H conntrack -F >/dev/null 2>&1 || true
+  nx $H nft flush ruleset
+  nx $WAN ip -6 route del fd00:a::/64 via 2001:db8:1::10
 }
 
 case "$SETUP" in
