@@ -12,6 +12,7 @@ import { DIAGRAM_FONT_FAMILY, mermaidConfig } from "../browser/mermaid-config.ts
 import { pruneSvgStyle } from "../browser/prune-svg-style.ts";
 import { scopeIds } from "../browser/scope-svg-ids.ts";
 import type { Packet } from "../core/model/packet.ts";
+import type { HookChains } from "../core/render/hook-chains.ts";
 import type { MapLang } from "../core/render/map-words.ts";
 import { toMermaid, type View } from "../core/render/to-mermaid.ts";
 import { annotateSvg } from "../plugin/annotate-svg.ts";
@@ -34,9 +35,13 @@ export function mermaidRequested(): boolean {
   return loading !== undefined;
 }
 
-/** The Mermaid source of `packet`'s `view` diagram, as the site's figures draw it (no lab: default endpoints). */
-export function diagramSource(packet: Packet, view: View, lang: MapLang): string {
-  return toMermaid(packet, { view, lang });
+/**
+ * The Mermaid source of `packet`'s `view` diagram, as the site's figures draw it (no lab: default
+ * endpoints). `chains`: a pasted nft ruleset's base chains per hook, so its chains sit in their
+ * hook boxes as on an nftables lab's figures; default none (the iptables tables are listed).
+ */
+export function diagramSource(packet: Packet, view: View, lang: MapLang, chains?: HookChains): string {
+  return toMermaid(packet, { view, lang, ...(chains ? { chains } : {}) });
 }
 
 /** Loads Mermaid and themes it as the build does: light values, sentinels where the dark theme differs. */
@@ -58,10 +63,16 @@ async function load(): Promise<Loaded> {
 }
 
 /**
- * Renders `source` (made by {@link diagramSource}) to an SVG string whose root id is `svgId`,
- * with `data-step` on the boxes and arrows of each step.
+ * Renders `source` (made by {@link diagramSource}, with the same `chains`) to an SVG string whose
+ * root id is `svgId`, with `data-step` on the boxes and arrows of each step.
  */
-export function drawDiagram(packet: Packet, view: View, source: string, svgId: string): Promise<string> {
+export function drawDiagram(
+  packet: Packet,
+  view: View,
+  source: string,
+  svgId: string,
+  chains?: HookChains,
+): Promise<string> {
   const run = async () => {
     loading ??= load();
     const { mermaid, palette } = await loading;
@@ -72,7 +83,7 @@ export function drawDiagram(packet: Packet, view: View, source: string, svgId: s
     ]).catch(() => undefined);
     const { svg } = await mermaid.render(svgId, source);
     const themed = themeSvg(pruneSvgStyle(scopeIds(svg, svgId)), palette);
-    return annotateSvg(themed, svgId, stepTargets(packet, "", view, "nft"));
+    return annotateSvg(themed, svgId, stepTargets(packet, "", view, "nft", chains));
   };
   const result = queue.then(run, run);
   queue = result.catch(() => undefined);

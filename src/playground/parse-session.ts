@@ -9,11 +9,13 @@
 
 import { decodeInput, InputError } from "../core/input/decode-input.ts";
 import { type LogFacts, logFacts, logStepMatches } from "../core/listing/log-step-matches.ts";
-import type { HookId } from "../core/model/hook.ts";
+import type { HookId, PrefixHooks } from "../core/model/hook.ts";
 import type { Diagnostic, Flow, Packet, Rewrite } from "../core/model/packet.ts";
 import type { FlowAssignment } from "../core/parse/pair-flows.ts";
+import { prefixToHook } from "../core/parse/prefix-to-hook.ts";
 import { lineBatches } from "../core/parse/split-lines.ts";
 import { GROUP_MARK, TraceParser } from "../core/parse/trace-parser.ts";
+import type { HookChains } from "../core/render/hook-chains.ts";
 import type { StepListing } from "../core/render/to-listing.ts";
 import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
 import { isNftJson, isNftRuleset } from "../core/simulate/parse-xtables-ruleset.ts";
@@ -87,6 +89,8 @@ export interface PacketDetail {
   listings?: StepListing[];
   /** The language of the listed rules' text (for highlighting), with the listings. */
   rulesLanguage?: "iptables" | "nft";
+  /** An nft ruleset's base chains per hook, for the diagram's hook boxes (none for iptables rules). */
+  chains?: HookChains;
 }
 
 /** How many skipped lines are listed by number (the rest are counted). */
@@ -99,6 +103,14 @@ export class ParseSession {
   /** What the whole log says about the host, gathered on the first listing after a parse. */
   private facts: LogFacts | undefined;
   private rulesLanguage: "iptables" | "nft" = "iptables";
+  /** The prefixes the ruleset's logging rules print, with their chains' hooks (see {@link prefixesOfRules}). */
+  private rulesetPrefixes: Promise<PrefixHooks> = Promise.resolve({});
+  /** The ruleset's prefixes the last parse used; undefined before any parse. */
+  private parsedWith: PrefixHooks | undefined;
+  /** The prefixes the last parse found no chain for (trimmed). */
+  private unknownNames = new Set<string>();
+  /** An nft ruleset's base chains per hook, made by the first listing that needs them. */
+  private chains: HookChains | undefined;
 
   /**
    * Reads `chunks` (bytes or text) line by line, as `packetwalk parse` reads a file, and keeps the
@@ -115,9 +127,13 @@ export class ParseSession {
       if (f.isNew) flows.push({ id: f.flow, proto: f.proto, packets: [p.id] });
       else flows[f.flow - 1]?.packets.push(p.id);
     };
+    // The pasted ruleset's logging rules name the chains of their prefixes; the reader's own choices win.
+    const fromRules = await this.rulesetPrefixes;
+    this.parsedWith = fromRules;
+    const prefixMap: PrefixHooks = { ...fromRules, ...options.prefixMap };
     const parser = new TraceParser(onPacket, {
       file: options.file ?? "-",
-      ...(options.prefixMap ? { prefixMap: options.prefixMap } : {}),
+      ...(Object.keys(prefixMap).length ? { prefixMap } : {}),
     });
     const every = options.progressEvery ?? 1 << 20;
     const total = options.total ?? 0;
@@ -163,6 +179,7 @@ export class ParseSession {
     if (unreadable) parser.diagnostics.unshift(unreadable);
     this.packets = packets;
     this.facts = undefined;
+    this.unknownNames = new Set(parser.unknownPrefixes().map((u) => u.name));
     options.onProgress?.({ done, total, packets: packets.length });
     return {
       packets: packets.map(toRow),
@@ -193,7 +210,27 @@ export class ParseSession {
     // Fetched now, while the reader looks at the ruleset's problems, not when a step is opened.
     if (this.ruleset) void listStepModule();
     this.rulesLanguage = isNftRuleset(text) || isNftJson(text) ? "nft" : "iptables";
+    // Started now and awaited by the next parse, so a parse asked for right after uses it.
+    this.rulesetPrefixes = this.ruleset ? prefixesOfRules(text) : Promise.resolve({});
+    this.chains = undefined;
     return this.ruleset?.diagnostics ?? [];
+  }
+
+  /**
+   * Whether the ruleset given last maps LOG prefixes otherwise than the one the last parse used (its
+   * logging rules name the chains of prefixes no convention knows): the log must be parsed again.
+   */
+  async prefixesChanged(): Promise<boolean> {
+    const now = await this.rulesetPrefixes;
+    const before = this.parsedWith;
+    if (!before) return false;
+    // A prefix the last parse did not know and this ruleset names, or one the last ruleset named otherwise.
+    const same = (a: PrefixHooks[string] | undefined, b: PrefixHooks[string] | undefined) =>
+      JSON.stringify(a) === JSON.stringify(b);
+    return (
+      [...this.unknownNames].some((name) => now[name] !== undefined) ||
+      Object.keys(before).some((name) => !same(before[name], now[name]))
+    );
   }
 
   /**
@@ -212,15 +249,34 @@ export class ParseSession {
     this.facts ??= logFacts(this.packets);
     const matches = logStepMatches(packet, ruleset, this.packets, this.facts);
     const { listStep } = await listStepModule();
+    // An nft ruleset's base chains are drawn in their hook boxes, as on an nftables lab's figures.
+    if (rulesLanguage === "nft" && !this.chains) {
+      const { hookChains } = await import("../core/render/hook-chains.ts");
+      this.chains = hookChains([{ name: "ruleset", ruleset }]);
+    }
     return {
       packet,
       rulesLanguage,
+      ...(rulesLanguage === "nft" && this.chains ? { chains: this.chains } : {}),
       listings: packet.events.map((e, i) => {
         const matched = matches[i];
         return listStep(matched ? { ...e, matched } : e, ruleset);
       }),
     };
   }
+}
+
+/**
+ * The LOG and nft `log` prefixes `text`'s rules print, each with the hook of the chain that prints it
+ * (as `packetwalk import` reads them), leaving out those a naming convention already resolves. Loaded
+ * with the first ruleset, like the listing code.
+ */
+async function prefixesOfRules(text: string): Promise<PrefixHooks> {
+  const { prefixMapFromRuleset } = await import("../core/import/ruleset-material.ts");
+  const out: PrefixHooks = {};
+  for (const [prefix, hook] of Object.entries(prefixMapFromRuleset(text)))
+    if (prefixToHook(prefix) === undefined) out[prefix] = hook;
+  return out;
 }
 
 /** The rule listing code (with the rules' notes), loaded once, with the first ruleset. */

@@ -118,6 +118,8 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   let detail: PacketDetail | undefined;
   let view: View = "map";
   let drawn = 0;
+  /** The packet to show again after a parse the ruleset asked for (see the "ruleset" answer). */
+  let keepPicked: number | undefined;
 
   const newWorker = (): Worker => {
     const w = new Worker(new URL("./parse-worker.ts", import.meta.url), { type: "module" });
@@ -274,6 +276,12 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
       if (m.request !== rulesetRequest) return;
       showDiagnostics(rulesetDiagList, m.diagnostics);
       rulesetProblems.hidden = m.diagnostics.length === 0;
+      // Its logging rules say which chains printed the log's prefixes: the packets change.
+      if (m.reparse && (held || logBox.value.trim())) {
+        keepPicked = pickedId;
+        runParse();
+        return;
+      }
       // The packet asked for last (maybe not shown yet) is asked for again, with its listing.
       if (pickedId !== undefined) pick(pickedId, false);
     } else if (m.type === "packet") {
@@ -358,7 +366,10 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     showMore();
     packetSection.hidden = true;
     detail = undefined;
-    const first = sum.packets[0];
+    // After a parse the ruleset asked for, the reader stays on the packet they looked at.
+    const kept = sum.packets.find((p) => p.id === keepPicked);
+    keepPicked = undefined;
+    const first = kept ?? sum.packets[0];
     if (first) pick(first.id, false);
   }
 
@@ -674,7 +685,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     const mine = ++drawn;
     const svgId = `pg${d.packet.id}${view === "map" ? "m" : "p"}`;
     const lang = document.documentElement.lang.startsWith("zh") ? "zh-TW" : "en";
-    const source = diagramSource(d.packet, view, lang);
+    const source = diagramSource(d.packet, view, lang, d.chains);
     sourceEl.textContent = source;
     // The full-screen viewer's title, and the line its button sits on.
     diagramTitle.textContent = `${fill(s.packetTitle, { id: d.packet.id })} · ${view === "map" ? s.viewMap : s.viewPath}`;
@@ -684,7 +695,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     drawing.hidden = false;
     drawing.textContent = s.drawing;
     try {
-      const svg = await drawDiagram(d.packet, view, source, svgId);
+      const svg = await drawDiagram(d.packet, view, source, svgId, d.chains);
       if (mine !== drawn) return;
       // Mermaid's own output, sanitised by it (securityLevel strict); labels were escaped by toMermaid.
       // One SVG for both page themes: its colours are the site's CSS custom properties.

@@ -20,6 +20,12 @@ export type ToWorker =
 export type FromWorker =
   | ({ type: "progress"; request: number } & ParseProgress)
   | { type: "parsed"; request: number; summary: ParseSummary; ms: number }
-  | { type: "ruleset"; request: number; diagnostics: Diagnostic[] }
+  | {
+      type: "ruleset";
+      request: number;
+      diagnostics: Diagnostic[];
+      /** The ruleset's logging rules map prefixes otherwise than the last parse knew: parse again. */
+      reparse: boolean;
+    }
   | { type: "packet"; request: number; detail: PacketDetail | undefined }
   | { type: "failed"; request: number; message: string };

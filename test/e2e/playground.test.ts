@@ -11,7 +11,7 @@
  * printed, not asserted as times).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -618,6 +618,69 @@ describe("playground anonymisation, rule listings and the viewer", () => {
       expect(mine).toEqual(built);
     } finally {
       await context.close();
+    }
+  });
+
+  it("reads a contributor's own log prefixes through the pasted nft ruleset, pasted before or after the log, and draws its chains in their hook boxes", async () => {
+    const dir = path.join(REPO_ROOT, "test/fixtures/import/docker29-noicc-routed/input");
+    const log = readFileSync(path.join(dir, "kernel.log"), "utf8");
+    const nft = readFileSync(path.join(dir, "nft-ruleset.txt"), "utf8");
+    // What the CLI gives with the prefixes mapped to the chains that print them.
+    const mapFile = path.join(tmp, "dbg-prefixes.json");
+    writeFileSync(
+      mapFile,
+      JSON.stringify({
+        "dbg pre:": "ip:mylog:log-pre",
+        "dbg fwd:": "ip:mylog:log-fwd",
+        "dbg post:": "ip:mylog:log-post",
+      }),
+    );
+    const expected = execFileSync(
+      process.execPath,
+      [
+        "bin/packetwalk.mjs",
+        "parse",
+        "--json",
+        "--jobs",
+        "1",
+        "--prefix-map",
+        mapFile,
+        path.join(dir, "kernel.log"),
+      ],
+      { cwd: REPO_ROOT, encoding: "utf8" },
+    )
+      .split("\n")
+      .filter(Boolean).length;
+    expect(expected).toBeGreaterThan(20);
+    for (const order of ["log first", "ruleset first"] as const) {
+      const { context, page } = await openPlayground();
+      try {
+        await page.locator("summary", { hasText: /Ruleset/ }).click();
+        if (order === "ruleset first") await page.locator("[data-rules]").fill(nft);
+        await pasteLog(page, log);
+        await waitParsed(page);
+        if (order === "log first") {
+          // No convention names 'dbg pre:': nothing is found until the ruleset says which chain prints it.
+          expect(await page.locator("[data-packet-list] > li").count()).toBe(0);
+          await page.locator("[data-rules]").fill(nft);
+        }
+        await expect
+          .poll(() => page.locator("[data-packet-list] > li").count(), { timeout: 20_000 })
+          .toBe(expected);
+        const first = await shownPackets(page);
+        expect(first[0]?.hooks, order).toEqual(["ip:mylog:log-pre", "ip:mylog:log-fwd"]);
+        await page.locator("[data-pick]").nth(0).click();
+        await page.locator("[data-diagram] svg").waitFor();
+        // Step 1 sits in the IP PREROUTING box, with Docker's chains, not in a box of its own.
+        const boxes = await stepBoxes(page, "[data-diagram] svg");
+        expect(boxes["1"], order).toBe("ip_PREROUTING");
+        expect(boxes["2"], order).toBe("ip_FORWARD");
+        const label = (await page.locator("[data-diagram] svg g.node[data-step~='1']").textContent()) ?? "";
+        expect(label.replace(/\s+/g, " ")).toContain("ip mylog log-pre (raw - 1 = -301)");
+        expect(label).toContain("docker-bridges raw-PREROUTING");
+      } finally {
+        await context.close();
+      }
     }
   });
 

@@ -86,10 +86,12 @@ export function conntrackAt(hook: string): { label: "conntrack" | "confirm"; pri
   return undefined;
 }
 
-/** `(filter 0)` for a named priority, `(-100)` for a number, as a label writes it. */
+/** `filter 0` for a named priority, `-100` for a number, `raw - 1 = -301` for a sum, as a label writes it. */
 export function formatPriority(chain: Pick<ChainAtHook, "priority" | "priorityText">): string {
   const text = chain.priorityText.trim();
-  return text === String(chain.priority) || text === "" ? `${chain.priority}` : `${text} ${chain.priority}`;
+  if (text === String(chain.priority) || text === "") return `${chain.priority}`;
+  // `raw - 1 -301` would read as three terms: a sum is given its value.
+  return /\s[-+]\s*\d/.test(text) ? `${text} = ${chain.priority}` : `${text} ${chain.priority}`;
 }
 
 /** `ip docker-bridges filter-FORWARD (filter 0)`. */

@@ -36,6 +36,36 @@ describe("parse session", () => {
     expect(await session.packet(10_000)).toBeUndefined();
   });
 
+  it("reads a log's own prefixes with the chains the pasted ruleset's logging rules name, and says when to parse again", async () => {
+    // A contributor's nft host: `log prefix "dbg fwd: "` in a table of their own, no naming convention.
+    const dir = path.join(ROOT, "test/fixtures/import/docker29-noicc-routed/input");
+    const log = readFileSync(path.join(dir, "kernel.log"));
+    const rules = readFileSync(path.join(dir, "nft-ruleset.txt"), "utf8");
+    const session = new ParseSession();
+    const before = await session.parse(chunks(log, 4096));
+    expect(before.packets).toEqual([]);
+    expect(before.unknownPrefixes.map((u) => u.name).sort()).toEqual(["dbg fwd:", "dbg post:", "dbg pre:"]);
+    session.setRuleset(rules);
+    expect(await session.prefixesChanged()).toBe(true);
+    const after = await session.parse(chunks(log, 4096));
+    expect(after.unknownPrefixes).toEqual([]);
+    expect(after.packets[0]?.hooks).toEqual(["ip:mylog:log-pre", "ip:mylog:log-fwd"]);
+    expect(after.packets.length).toBe(
+      parseTraceText(log.toString("utf8"), {
+        prefixMap: {
+          "dbg pre:": "ip:mylog:log-pre",
+          "dbg fwd:": "ip:mylog:log-fwd",
+          "dbg post:": "ip:mylog:log-post",
+        },
+      }).packets.length,
+    );
+    // The same ruleset again changes nothing; the reader's own mapping wins over the ruleset's.
+    session.setRuleset(rules);
+    expect(await session.prefixesChanged()).toBe(false);
+    const mapped = await session.parse(chunks(log, 4096), { prefixMap: { "dbg fwd:": "ip:filter:FORWARD" } });
+    expect(mapped.packets[0]?.hooks).toEqual(["ip:mylog:log-pre", "ip:filter:FORWARD"]);
+  });
+
   it("lists each step's rules once a ruleset is set, and reports the ruleset's problems", async () => {
     const log = readFileSync(path.join(ROOT, "traces/docker-bridge/container-to-wan-trace.log"));
     const rules = readFileSync(path.join(ROOT, "traces/docker-bridge/rulesets/docker-28.rules"), "utf8");
