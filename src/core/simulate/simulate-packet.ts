@@ -110,6 +110,8 @@ export interface SendSpec {
   tcpFlags?: string[];
   /** IP payload length (LEN); default per protocol. */
   len?: number;
+  /** The TOS byte (traffic class) it is sent with. Default 0. */
+  tos?: number;
   direction: "request" | "reply";
 }
 
@@ -179,6 +181,7 @@ export class Simulator {
       len,
       ipFlags: v6 || (spec.proto === "icmp" && spec.icmpType === 0) ? [] : ["DF"],
       mark: 0,
+      ...(spec.tos ? { tos: spec.tos } : {}),
     };
     this.cur = {
       id: this.packets.length + 1,

@@ -81,12 +81,13 @@ function toEvent(ev: HookEvent, prefix: string, file: string, line: number, time
           tc: p.tos ?? 0,
           flowLabel: p.flowLabel ?? 0,
         }
-      : // LOG splits the TOS byte: TOS= its bits 1-4 (IPTOS_TOS_MASK), PREC= the precedence (top three).
+      : // LOG splits the TOS byte: TOS= its bits 1-4 (IPTOS_TOS_MASK), PREC= the precedence (top
+        // three); ebtables' --log-ip prints it whole (`IP tos=0xB8`).
         {
           src: p.src,
           dst: p.dst,
           len: p.len,
-          tos: (p.tos ?? 0) & 0x1e,
+          tos: ev.family === "bridge" ? (p.tos ?? 0) : (p.tos ?? 0) & 0x1e,
           ttl: p.ttl,
           id: p.id,
           flags: [...p.ipFlags],

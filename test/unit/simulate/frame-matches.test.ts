@@ -279,8 +279,20 @@ describe("DSCP and TOS", () => {
     });
     const lines = toTrace(runScenario(w, C1_TO_WAN).packets).lines.filter((l) => l.includes("after "));
     expect(lines[0]).toContain("TOS=0x18 PREC=0xA0");
-    // The reply is the WAN host's own packet, which that rule does not rewrite: DSCP 0.
-    expect(lines[1]).toContain("TOS=0x00 PREC=0x00");
+    // The WAN host's echo reply carries the TOS its request arrived with (recorded: icmp_reply copies it).
+    expect(lines[1]).toMatch(/SRC=198\.51\.100\.10 .*TOS=0x18 PREC=0xA0/);
+    // A TCP reply is sent with its socket's own TOS, 0.
+    const tcp = world({
+      mangle: [
+        "-A PREROUTING -i docker0 -j DSCP --set-dscp-class EF",
+        '-A FORWARD -j LOG --log-prefix "after "',
+      ],
+    });
+    const web = runScenario(tcp, { from: "c1", to: "198.51.100.10", proto: "tcp", dport: 80 });
+    const synAck = toTrace(web.packets)
+      .lines.filter((l) => l.includes("after ") && l.includes("SRC=198.51.100.10"))
+      .at(0);
+    expect(synAck).toContain("TOS=0x00 PREC=0x00");
   });
 });
 
