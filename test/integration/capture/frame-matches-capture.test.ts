@@ -8,7 +8,8 @@
  *   only because br_netfilter's IP hooks call that same frame the host's;
  * - bridge FORWARD drops frames whose source is not 02:42:*: only with the MAC mask read right;
  * - DOCKER-USER drops what leaves for the WAN unless it comes from c1's MAC and carries DSCP EF, which
- *   only mangle PREROUTING's `-j DSCP` gives it (packets start at DSCP 0);
+ *   only mangle PREROUTING's `-j DSCP` gives it (packets start at DSCP 0), and drops echo replies from
+ *   the WAN with DSCP 0: the reply passes because the kernel answers with the request's TOS;
  * - INPUT drops a packet from docker0 to an address that is not local *on docker0*: c1's ping to the
  *   host's docker0 address passes, its ping to the host's eth0 address dies (a host-wide LOCAL would
  *   pass it).
@@ -42,6 +43,7 @@ const USER_RULES = [
   "-A DOCKER-USER -m pkttype ! --pkt-type unicast -j DROP",
   `-A DOCKER-USER -i docker0 ! -o docker0 -m mac ! --mac-source ${LAB.c1Mac} -j DROP`,
   "-A DOCKER-USER -i docker0 ! -o docker0 -p icmp -m icmp --icmp-type 8 -m dscp ! --dscp-class EF -j DROP",
+  "-A DOCKER-USER -i eth0 -o docker0 -p icmp -m icmp --icmp-type 0 -m dscp --dscp 0 -j DROP",
 ].join("\n");
 
 const INPUT_RULE = "-A INPUT -i docker0 -m addrtype ! --dst-type LOCAL --limit-iface-in -j DROP";
