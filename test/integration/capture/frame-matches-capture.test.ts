@@ -70,6 +70,38 @@ const TO_HOST_ETH0: Scenario = {
   modes: ["log"],
 };
 
+/** The lab's usual directions plus {@link TO_HOST_ETH0}, captured into `out` and checked. */
+const NAMED = ["container-to-container", "container-to-wan", "container-to-host", "wan-to-published-port"];
+
+/**
+ * Captures the scenarios of `all` named in {@link NAMED} and {@link TO_HOST_ETH0} in `lab` under the
+ * ruleset committed in `out`, asserts that every pinged answer but the one to the eth0 address came
+ * back and that `check` agrees with every trace; returns the lab folder and each trace's hooks.
+ */
+async function captureChecked(
+  out: string,
+  lab: "docker-bridge" | "docker-bridge-nft",
+  all: readonly Scenario[],
+) {
+  const scenarios = [...all.filter((s) => NAMED.includes(s.name)), TO_HOST_ETH0];
+  expect(scenarios).toHaveLength(5);
+  const result = await captureLab({ lab, mode: "log", dockerVersion: "28", outDir: out, scenarios });
+  expect(result.traces).toHaveLength(5);
+  const dir = join(out, lab);
+  const log = (stem: string) => readFileSync(join(dir, `${stem}.log`), "utf8");
+  const hooks = (stem: string) => parseTraceText(log(stem)).packets.map((p) => p.hooks.join(" "));
+  // The kernel's verdicts: every ping but the one to the eth0 address is answered.
+  for (const stem of ["container-to-container", "container-to-wan", "container-to-host"])
+    expect(hooks(stem), stem).toHaveLength(2);
+  expect(hooks("wan-to-published-port").length).toBeGreaterThan(2);
+  expect(hooks(TO_HOST_ETH0.name)).toHaveLength(1);
+  const checks = checkLab(dir);
+  expect(checks.map((c) => basename(c.trace)).sort()).toEqual([...NAMED, TO_HOST_ETH0.name].sort());
+  for (const c of checks) expect(c.report, c.trace).toBe("");
+  for (const c of checks) expect(c.ok, c.trace).toBe(true);
+  return { dir, log, hooks };
+}
+
 describe.skipIf(why !== undefined)(
   "capturing the docker-bridge lab under rules decided by frame matches",
   () => {
@@ -98,33 +130,15 @@ describe.skipIf(why !== undefined)(
     afterAll(() => rmSync(out, { recursive: true, force: true }));
 
     it("records what the matches decide, and every trace agrees with the simulator", async () => {
-      const named = [
-        "container-to-container",
-        "container-to-wan",
-        "container-to-host",
-        "wan-to-published-port",
-      ];
-      const scenarios = [...SCENARIOS.filter((s) => named.includes(s.name)), TO_HOST_ETH0];
-      expect(scenarios).toHaveLength(5);
-      const result = await captureLab({ mode: "log", dockerVersion: "28", outDir: out, scenarios });
-      expect(result.traces).toHaveLength(5);
-      const lab = join(out, "docker-bridge");
-      const log = (stem: string) => readFileSync(join(lab, `${stem}.log`), "utf8");
-      const hooks = (stem: string) => parseTraceText(log(stem)).packets.map((p) => p.hooks.join(" "));
-      // The kernel's verdicts: every ping but the one to the eth0 address is answered.
-      for (const stem of ["container-to-container", "container-to-wan", "container-to-host"])
-        expect(hooks(stem), stem).toHaveLength(2);
-      expect(hooks("wan-to-published-port").length).toBeGreaterThan(2);
-      const eth0 = hooks("container-to-host-eth0");
-      expect(eth0).toHaveLength(1);
-      expect(eth0[0]).toContain("ip:filter:INPUT");
+      const { dir, log, hooks } = await captureChecked(out, "docker-bridge", SCENARIOS);
+      expect(hooks(TO_HOST_ETH0.name)[0]).toContain("ip:filter:INPUT");
       // The ping to the WAN left with the DSCP mangle gave it (EF: TOS=0x18 PREC=0xA0 in LOG's split),
       // and the WAN host's echo reply came back with the same (the kernel copies the request's TOS).
       const wan = log("container-to-wan");
       expect(wan).toMatch(/OUT=eth0 .*SRC=172\.17\.0\.2 DST=198\.51\.100\.10 .*TOS=0x18 PREC=0xA0/);
       expect(wan).toMatch(/IN=eth0 .*SRC=198\.51\.100\.10 DST=203\.0\.113\.2 .*TOS=0x18 PREC=0xA0/);
       // The ruleset the capture wrote back keeps the rules.
-      const saved = readFileSync(join(lab, "rulesets", "docker-28.rules"), "utf8");
+      const saved = readFileSync(join(dir, "rulesets", "docker-28.rules"), "utf8");
       for (const text of [
         "--pkt-type unicast",
         "--mac-source",
@@ -133,10 +147,6 @@ describe.skipIf(why !== undefined)(
         "--pkttype-type host",
       ])
         expect(saved).toContain(text);
-      const checks = checkLab(lab);
-      expect(checks.map((c) => basename(c.trace)).sort()).toEqual([...named, TO_HOST_ETH0.name].sort());
-      for (const c of checks) expect(c.report, c.trace).toBe("");
-      for (const c of checks) expect(c.ok, c.trace).toBe(true);
     }, 300_000);
   },
 );
@@ -189,38 +199,12 @@ describe.skipIf(why !== undefined)(
     afterAll(() => rmSync(out, { recursive: true, force: true }));
 
     it("records what the nft matches decide, and every trace agrees with the simulator", async () => {
-      const named = [
-        "container-to-container",
-        "container-to-wan",
-        "container-to-host",
-        "wan-to-published-port",
-      ];
-      const scenarios = [...NFT_SCENARIOS.filter((s) => named.includes(s.name)), TO_HOST_ETH0];
-      expect(scenarios).toHaveLength(5);
-      const result = await captureLab({
-        lab: "docker-bridge-nft",
-        mode: "log",
-        dockerVersion: "28",
-        outDir: out,
-        scenarios,
-      });
-      expect(result.traces).toHaveLength(5);
-      const lab = join(out, "docker-bridge-nft");
-      const hooks = (stem: string) =>
-        parseTraceText(readFileSync(join(lab, `${stem}.log`), "utf8")).packets.map((p) => p.hooks.join(" "));
-      for (const stem of ["container-to-container", "container-to-wan", "container-to-host"])
-        expect(hooks(stem), stem).toHaveLength(2);
+      const { dir, hooks } = await captureChecked(out, "docker-bridge-nft", NFT_SCENARIOS);
       // Dropped before the capture's INPUT LOG chain (priority 0) sees it.
-      const eth0 = hooks("container-to-host-eth0");
-      expect(eth0).toHaveLength(1);
-      expect(eth0[0]).not.toContain("ip:packetwalk:INPUT");
-      const saved = readFileSync(join(lab, "rulesets", "docker-29-nft.rules"), "utf8");
+      expect(hooks(TO_HOST_ETH0.name)[0]).not.toContain("ip:packetwalk:INPUT");
+      const saved = readFileSync(join(dir, "rulesets", "docker-29-nft.rules"), "utf8");
       for (const text of ["meta pkttype", "ether saddr", "ip dscp set ef", "fib daddr . iif type"])
         expect(saved).toContain(text);
-      const checks = checkLab(lab);
-      expect(checks.map((c) => basename(c.trace)).sort()).toEqual([...named, TO_HOST_ETH0.name].sort());
-      for (const c of checks) expect(c.report, c.trace).toBe("");
-      for (const c of checks) expect(c.ok, c.trace).toBe(true);
     }, 300_000);
   },
 );
