@@ -263,7 +263,9 @@ export function explainRule(line: string): RuleNote {
         conds.push([`the DSCP is ${negate ? "not " : ""}${a}`, `DSCP ${negate ? "不" : ""}是 ${a}`]);
         break;
       }
-      case "--tos": {
+      case "--tos":
+      case "--ip-tos":
+      case "--ip6-tclass": {
         const a = arg();
         conds.push([`the TOS byte is ${negate ? "not " : ""}${a}`, `TOS 位元組${negate ? "不" : ""}是 ${a}`]);
         break;

@@ -128,6 +128,11 @@ describe("explainRule on ipset and reverse path rules", () => {
       "如果TOS 位元組不是 0x10/0x3f，直接丟棄封包",
     ],
     [
+      "-A FORWARD -p IPv4 --ip-tos 0x10 -j DROP",
+      "if it is protocol IPv4 and the TOS byte is 0x10, drop the packet silently",
+      "如果是協定 IPv4且TOS 位元組是 0x10，直接丟棄封包",
+    ],
+    [
       "-A PREROUTING -i docker0 -j DSCP --set-dscp-class EF",
       "if it came in on docker0, set the DSCP to EF and go on",
       "如果從 docker0 進來，把 DSCP 設為 EF，然後繼續",

@@ -330,3 +330,46 @@ describe("address types on the input interface", () => {
     expect(first(w("-m addrtype ! --dst-type LOCAL -j DROP"), C1_TO_HOST_ETH0).fate).toBe("delivered");
   });
 });
+
+describe("the forms the real tools print (test/fixtures/frame-matches)", () => {
+  const DIR = join(import.meta.dirname, "../../fixtures/frame-matches");
+  const read = (file: string) => parseRulesetFile(readFileSync(join(DIR, file), "utf8"), file);
+  const rules = (r: ReturnType<typeof read>) =>
+    (r.nft ?? []).flatMap((t) =>
+      [...t.chains.values()].flatMap((c) =>
+        c.rules.map((x) => ({ conditions: x.conditions, target: x.target, effects: x.effects ?? [] })),
+      ),
+    );
+
+  it("iptables-save and ebtables-save read without a warning, every match decided", () => {
+    const r = read("xtables.rules");
+    expect(r.diagnostics).toEqual([]);
+    const all = [...r.ip.tables.values(), ...r.bridge.tables.values()].flatMap((t) =>
+      [...t.chains.values()].flatMap((c) => c.rules),
+    );
+    expect(all.flatMap((x) => x.conditions).filter((c) => c.kind === "unknown")).toEqual([]);
+    expect(all.map((x) => x.target).filter((t) => t.kind === "TOS")).toEqual([
+      { kind: "TOS", value: 0xb8, mask: 0xfc },
+      { kind: "TOS", value: 0x10, mask: 0x3f },
+    ]);
+    const kinds = new Set(all.flatMap((x) => x.conditions.map((c) => c.kind)));
+    for (const k of ["pkttype", "mac-src", "mac-dst", "tos", "addrtype"]) expect(kinds).toContain(k);
+  });
+
+  it("nft list ruleset and nft -j read without a warning and give the same rules", () => {
+    const text = read("nft-list.nft");
+    const json = read("nft-list.json");
+    expect(text.diagnostics).toEqual([]);
+    expect(json.diagnostics).toEqual([]);
+    expect(rules(json)).toEqual(rules(text));
+    expect(
+      rules(text)
+        .flatMap((x) => x.conditions)
+        .filter((c) => c.kind === "unknown"),
+    ).toEqual([]);
+    expect(rules(text).flatMap((x) => x.effects)).toEqual([
+      { kind: "TOS", value: 0xb8, mask: 0xfc },
+      { kind: "TOS", value: 0x20, mask: 0xfc },
+    ]);
+  });
+});
