@@ -49,7 +49,7 @@ export interface MatchContext {
    * and `BROADCAST` only for addresses of `dev` itself. Default: none (such matches unknown).
    */
   addrTypeOn?: (addr: string, dev: string) => string;
-  /** How the frame was addressed (`skb->pkt_type` at this hook). Default `host`. */
+  /** How the frame was addressed (`skb->pkt_type` at this hook). Default: unknown (such matches undecided). */
   pktType?: PktType;
   /**
    * True where the packet has no Ethernet header to read: sent by the host itself (its IP output
@@ -125,7 +125,7 @@ export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): strin
       return ctx.addrTypeOn(key.startsWith("fib daddr") ? p.dst : p.src, dev).toLowerCase();
     }
     case "meta pkttype":
-      return ctx.pktType ?? "host";
+      return ctx.pktType;
     case "ether saddr":
     case "ether daddr":
       return ctx.noFrame ? undefined : key === "ether saddr" ? p.macSrc : p.macDst;
@@ -369,7 +369,9 @@ function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResu
       break;
     }
     case "pkttype":
-      r = c.types.includes(ctx.pktType ?? "host");
+      // A context that cannot tell (a LOG line of a bridge hook) leaves it undecided.
+      if (ctx.pktType === undefined) return "unknown";
+      r = c.types.includes(ctx.pktType);
       break;
     case "tos": {
       if (c.family !== undefined && c.family !== (p.v6 ? 6 : 4)) return false;
@@ -384,6 +386,7 @@ function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResu
       // A key of the other IP family's header fails the rule, negated or not.
       if (keys.some((k) => FAMILY_KEYS[k] !== undefined && FAMILY_KEYS[k] !== (p.v6 ? 6 : 4))) return false;
       if (keys.some((k) => unknownMac(k, p, ctx))) return "unknown";
+      if (keys.includes("meta pkttype") && ctx.pktType === undefined) return "unknown";
       r = elements.some((e) => nftKeysMatch(keys, e, p, ctx));
       break;
     }
