@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { logFacts, logStepMatches } from "../../../src/core/listing/log-step-matches.ts";
+import type { PrefixHooks } from "../../../src/core/model/hook.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import { annotateRecorded } from "../../../src/lab/load-lab.ts";
@@ -117,28 +118,32 @@ describe("logStepMatches", () => {
       ].join("\n"),
       "r",
     );
-    const map = {
-      prefixMap: {
-        "pw/ip/filter/FORWARD": "ip:filter:FORWARD",
-        "pw/br/filter/FORWARD": "bridge:filter:FORWARD",
-      },
+    const prefixMap: PrefixHooks = {
+      "pw/ip/filter/FORWARD": "ip:filter:FORWARD",
+      "pw/br/filter/FORWARD": "bridge:filter:FORWARD",
+    };
+    /** The rules the one step of a one-line paste matched, with their verdicts. */
+    const marks = (line: string) => {
+      const p = parseTraceText(line, { prefixMap }).packets[0];
+      if (!p) throw new Error("no packet");
+      return logStepMatches(p, rules, [p])[0]?.map((x) => [x.ruleLine, x.verdict]);
     };
     // Routed, from c1's MAC, with DSCP EF (TOS=0x18 PREC=0xA0): the IP hooks only see the host's frames.
-    const ip =
-      "[1.0] pw/ip/filter/FORWARD IN=docker0 OUT=eth0 MAC=02:42:5e:1a:b0:01:02:42:ac:11:00:02:08:00 SRC=172.17.0.2 DST=198.51.100.10 LEN=84 TOS=0x18 PREC=0xA0 TTL=63 ID=1 DF PROTO=ICMP TYPE=8 CODE=0 ID=7 SEQ=1 ";
-    const routed = parseTraceText(ip, map).packets[0];
-    if (!routed) throw new Error("no packet");
     // Which addresses docker0 holds is not in the log: the interface-limited type stays undecided.
-    expect(logStepMatches(routed, rules, [routed])[0]?.map((x) => [x.ruleLine, x.verdict])).toEqual([
+    expect(
+      marks(
+        "[1.0] pw/ip/filter/FORWARD IN=docker0 OUT=eth0 MAC=02:42:5e:1a:b0:01:02:42:ac:11:00:02:08:00 SRC=172.17.0.2 DST=198.51.100.10 LEN=84 TOS=0x18 PREC=0xA0 TTL=63 ID=1 DF PROTO=ICMP TYPE=8 CODE=0 ID=7 SEQ=1 ",
+      ),
+    ).toEqual([
       [6, "UNKNOWN"],
       [7, "ACCEPT"],
     ]);
     // A bridge hook's unicast frame may be for another host: the line cannot say.
-    const br =
-      "[1.0] pw/br/filter/FORWARD IN=veth-c1 OUT=veth-c2 MAC source = 02:42:ac:11:00:02 MAC dest = 02:42:ac:11:00:03 proto = 0x0800 IP SRC=172.17.0.2 IP DST=172.17.0.3, IP tos=0x00, IP proto=1";
-    const bridged = parseTraceText(br, map).packets[0];
-    if (!bridged) throw new Error("no packet");
-    expect(logStepMatches(bridged, rules, [bridged])[0]?.map((x) => [x.ruleLine, x.verdict])).toEqual([
+    expect(
+      marks(
+        "[1.0] pw/br/filter/FORWARD IN=veth-c1 OUT=veth-c2 MAC source = 02:42:ac:11:00:02 MAC dest = 02:42:ac:11:00:03 proto = 0x0800 IP SRC=172.17.0.2 IP DST=172.17.0.3, IP tos=0x00, IP proto=1",
+      ),
+    ).toEqual([
       [12, "UNKNOWN"],
       [0, "ACCEPT"],
     ]);
