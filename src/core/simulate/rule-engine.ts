@@ -187,6 +187,7 @@ function outcome(s: WalkState): string {
     s.run.verdict,
     n ? `${n.kind} ${"addr" in n ? (n.addr ?? "") : ""}:${n.port ?? ""}-${n.portHi ?? ""}` : "",
     s.p.mark,
+    s.p.tos ?? 0,
     s.run.trace,
   ].join("|");
 }
@@ -199,7 +200,8 @@ function describeOutcome(s: WalkState): string {
       ? "MASQUERADE"
       : `${n.kind} to ${n.addr ?? ""}${n.port !== undefined ? `:${n.port}` : ""}`
     : s.run.verdict;
-  return `${nat}${s.p.mark ? ` (mark 0x${s.p.mark.toString(16)})` : ""}`;
+  const tos = s.p.tos ? ` (TOS 0x${s.p.tos.toString(16).padStart(2, "0")})` : "";
+  return `${nat}${s.p.mark ? ` (mark 0x${s.p.mark.toString(16)})` : ""}${tos}`;
 }
 
 /**
@@ -255,7 +257,11 @@ export function runChain(
     { table, ctx, base, forks: MAX_FORKS, ...(choose ? { choose } : {}) },
     { stack: [], cur: { chain: base, at: 0 }, run, p },
   );
-  if (end.p !== p) p.mark = end.p.mark;
+  // A forked walk ends on a copy of the packet: what its rules rewrote goes back to the packet.
+  if (end.p !== p) {
+    p.mark = end.p.mark;
+    if (end.p.tos !== undefined) p.tos = end.p.tos;
+  }
   return end.run;
 }
 
