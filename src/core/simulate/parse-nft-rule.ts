@@ -1130,10 +1130,10 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     if (
       setAt > 0 &&
       ((w === "tcp" && w1 === "option") ||
-        ((w === "ip" || w === "ip6") && (w1 === "dscp" || w1 === "ttl" || w1 === "ecn")) ||
+        (w === "ip" && (w1 === "ttl" || w1 === "ecn")) ||
         (w === "meta" && w1 === "priority"))
     ) {
-      // `tcp option maxseg size set rt mtu`, `ip dscp set cs1`: header rewrites no verdict depends on.
+      // `tcp option maxseg size set rt mtu`, `ip ecn set ce`: header rewrites no verdict depends on.
       i = setValueEnd(setAt + 1);
       unmodelled(start, "statement");
       continue;

@@ -229,6 +229,7 @@ export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): Rul
   let module: string | undefined;
   // Where the conditions of the latest `-m` begin (`--limit-iface-in` qualifies its addrtype ones).
   let moduleFrom = 0;
+  let limitIface: "in" | "out" | undefined;
   let neg = false;
   let i = 0;
   const fail = (column: number, message: string, hint?: string): RuleArgsResult => ({
@@ -328,6 +329,7 @@ export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): Rul
         if (!v) return fail(tok.column, "-m needs a module name", "write e.g. -m conntrack");
         module = v.value.toLowerCase();
         moduleFrom = conditions.length;
+        limitIface = undefined;
         if (EXTHDR_MODULES.has(module) || module === "ipv6header") {
           const read = readExthdrMatch(tokens, i + 1, module);
           if (!read.ok) return fail(read.column, read.message, read.hint);
@@ -479,6 +481,7 @@ export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): Rul
           which: opt === "--src-type" ? "src" : "dst",
           types: first.value.toUpperCase().split(","),
           neg: n,
+          ...(limitIface ? { iface: limitIface } : {}),
         });
         i += 2;
         continue;
@@ -586,6 +589,8 @@ export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): Rul
       case "--limit-iface-in":
       case "--limit-iface-out": {
         const iface = opt === "--limit-iface-in" ? "in" : "out";
+        // Either order: the addrtype tests already read and those after it in the same `-m addrtype`.
+        limitIface = iface;
         for (const c of conditions.slice(moduleFrom)) if (c.kind === "addrtype") c.iface = iface;
         i += 1;
         continue;

@@ -174,6 +174,14 @@ describe("reading the matches in every form", () => {
       key: "fib daddr . iif type",
     });
     expect(ipt("-m addrtype --dst-type LOCAL --limit-iface-in -j ACCEPT").conditions).toEqual([onIif]);
+    expect(ipt("-m addrtype --limit-iface-in --dst-type LOCAL -j ACCEPT").conditions).toEqual([onIif]);
+    // A later -m addrtype is its own match: the option does not reach it.
+    expect(
+      ipt("-m addrtype --src-type LOCAL --limit-iface-out -m addrtype --dst-type LOCAL -j ACCEPT").conditions,
+    ).toEqual([
+      { kind: "addrtype", which: "src", types: ["LOCAL"], neg: false, iface: "out" },
+      { kind: "addrtype", which: "dst", types: ["LOCAL"], neg: false },
+    ]);
     // Without the option the lookup is the whole host's, as before.
     expect(ipt("-m addrtype --dst-type LOCAL -j ACCEPT").conditions).toEqual([
       { kind: "addrtype", which: "dst", types: ["LOCAL"], neg: false },
