@@ -13,7 +13,7 @@ import type { MatchedRule, Packet, TraceEvent } from "../model/packet.ts";
 import { canonicalAddress } from "../simulate/ip-address.ts";
 import type { MatchContext } from "../simulate/match-rule.ts";
 import { runChain } from "../simulate/rule-engine.ts";
-import type { ChainDef, Condition, Rule, Ruleset, TableDef } from "../simulate/ruleset.ts";
+import type { ChainDef, Condition, PktType, Rule, Ruleset, TableDef } from "../simulate/ruleset.ts";
 import type { CtState, SimPacket } from "../simulate/sim-packet.ts";
 import type { HookEvent } from "../simulate/simulate-packet.ts";
 import { matchedRules } from "../simulate/to-kernel-log.ts";
@@ -119,6 +119,8 @@ function simPacket(e: TraceEvent): SimPacket | undefined {
     ipFlags: e.ip.flags ?? [],
     // LOG prints MARK= only when it is not zero.
     mark: e.mark ? Number.parseInt(e.mark, 16) >>> 0 : 0,
+    // LOG prints the TOS byte in two parts (IPv4) or whole (IPv6 TC=); only its lowest bit is never printed.
+    tos: v6 ? (e.ip.tc ?? 0) : (e.ip.tos ?? 0) | (e.ip.prec ?? 0),
     macSrc: e.macSrc,
     macDst: e.macDst,
   };
@@ -159,6 +161,11 @@ function knowledge(
     if (facts.routed.has(addr)) return "UNICAST";
     return "";
   };
+  const chain = splitHookId(e.hook)?.chain.toUpperCase() ?? "";
+  // No Ethernet header at the host's own output, after routing, or on lo (see MatchContext.noFrame).
+  const noFrame =
+    family === "ip" && (!e.in || e.in === "lo" || chain.endsWith("OUTPUT") || chain.endsWith("POSTROUTING"));
+  const pktType = logPktType(e, family, chain);
   const logicalIn = family === "bridge" && e.in ? facts.bridgeOf.get(e.in) : undefined;
   const logicalOut = family === "bridge" && e.out ? facts.bridgeOf.get(e.out) : undefined;
   const ctx: MatchContext = {
@@ -173,30 +180,59 @@ function knowledge(
     ctState: state,
     ctNat: state ? { snat: false, dnat } : undefined,
     addrType,
+    ...(pktType ? { pktType } : {}),
+    noFrame,
   };
   const undecided = (c: Condition): boolean => {
     switch (c.kind) {
       case "ctstate":
         return state === undefined;
-      case "addrtype":
-        return addrType(c.which === "src" ? (e.ip?.src ?? "") : (e.ip?.dst ?? "")) === "";
       case "logical-in":
         return logicalIn === undefined;
       case "logical-out":
         return logicalOut === undefined;
+      case "addrtype":
+        // Limited to one interface: which addresses that interface holds is not in the log.
+        return (
+          c.iface !== undefined || addrType(c.which === "src" ? (e.ip?.src ?? "") : (e.ip?.dst ?? "")) === ""
+        );
       case "mac-src":
-        return e.macSrc === undefined;
+        return !noFrame && e.macSrc === undefined;
       case "mac-dst":
-        return e.macDst === undefined;
-      case "nft-set":
-        if (c.key === "ct state") return state === undefined;
-        if (c.key === "fib daddr type") return addrType(e.ip?.dst ?? "") === "";
-        return false;
+        return !noFrame && e.macDst === undefined;
+      case "pkttype":
+        return pktType === undefined;
+      case "tos":
+        // The lowest bit of the TOS byte is not in an IPv4 LOG line.
+        return !e.ip?.src.includes(":") && (c.mask & 1) === 1;
+      case "nft-set": {
+        const keys = c.concat ?? [c.key];
+        if (keys.includes("ct state")) return state === undefined;
+        if (keys.includes("fib daddr type")) return addrType(e.ip?.dst ?? "") === "";
+        if (keys.some((k) => k.startsWith("fib ") && k.includes(" . "))) return true;
+        if (keys.includes("meta pkttype")) return pktType === undefined;
+        if (keys.includes("ether saddr") && !noFrame && e.macSrc === undefined) return true;
+        return keys.includes("ether daddr") && !noFrame && e.macDst === undefined;
+      }
       default:
         return false;
     }
   };
   return { ctx, undecided };
+}
+
+/**
+ * The packet type a LOG line tells: a broadcast or group destination MAC says it; otherwise the IP
+ * hooks only ever see frames for this host (the IP stack drops others; br_netfilter calls them the
+ * host's), and the bridge's OUTPUT only the host's own. Any other bridge hook's unicast frame may be
+ * for another host: unknown.
+ */
+function logPktType(e: TraceEvent, family: "ip" | "bridge", chain: string): PktType | undefined {
+  const mac = e.macDst?.toLowerCase();
+  if (mac === "ff:ff:ff:ff:ff:ff") return "broadcast";
+  if (mac && Number.parseInt(mac.slice(0, 2), 16) & 1) return "multicast";
+  if (family === "ip" || chain === "OUTPUT") return "host";
+  return undefined;
 }
 
 /** `table` with every condition a step cannot decide made an unmodelled one (the engine then says UNKNOWN). */

@@ -44,6 +44,29 @@ const KEY_WORDS: Record<NftKey, Pair> = {
   "meta mark": ["the mark", "mark"],
   "fib daddr type": ["the destination address type", "目的位址類型"],
   "fib saddr type": ["the source address type", "來源位址類型"],
+  "fib daddr . iif type": [
+    "the destination address type on the input interface",
+    "目的位址在進入介面上的類型",
+  ],
+  "fib daddr . oif type": [
+    "the destination address type on the output interface",
+    "目的位址在送出介面上的類型",
+  ],
+  "fib saddr . iif type": ["the source address type on the input interface", "來源位址在進入介面上的類型"],
+  "fib saddr . oif type": ["the source address type on the output interface", "來源位址在送出介面上的類型"],
+  "meta pkttype": ["how the frame was addressed (packet type)", "訊框的定址方式（封包類型）"],
+  "ether saddr": ["the source MAC", "來源 MAC"],
+  "ether daddr": ["the destination MAC", "目的 MAC"],
+  "ip dscp": ["the DSCP", "DSCP"],
+  "ip6 dscp": ["the IPv6 DSCP", "IPv6 DSCP"],
+};
+
+/** Packet types (`meta pkttype`) in words. */
+const PKTTYPE_WORDS: Record<string, Pair> = {
+  host: ["addressed to this host", "送給這台主機"],
+  broadcast: ["broadcast", "廣播"],
+  multicast: ["multicast", "多播"],
+  other: ["addressed to another host (bridged past this one)", "送給其他主機（橋接經過這台）"],
 };
 
 /** IPv6 extension headers (and AH, ESP) by nft's names. */
@@ -180,6 +203,10 @@ const EXPLAINED = new Set<Condition["kind"]>([
   "exthdr",
   "fragment",
   "ttl",
+  "pkttype",
+  "tos",
+  "mac-src",
+  "mac-dst",
   "unknown",
 ]);
 
@@ -229,14 +256,54 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
       );
     case "addrtype": {
       const local = c.types.length === 1 && c.types[0] === "LOCAL";
+      const dst = c.which === "dst";
+      // `fib daddr . iif type local`: an address of the interface itself, not of any of the host's.
+      const on: Pair =
+        c.iface === "in"
+          ? [" on the interface it came in on", "（且在它進來的介面上）"]
+          : c.iface === "out"
+            ? [" on the interface it goes out on", "（且在它出去的介面上）"]
+            : ["", ""];
+      if (local && dst)
+        return not
+          ? [`to an address that is not this host's${on[0]}`, `目的地不是這台主機自己的位址${on[1]}`]
+          : [`to an address of this host${on[0]}`, `目的地是這台主機自己的位址${on[1]}`];
       if (local)
         return not
-          ? ["to an address that is not this host's", "目的地不是這台主機自己的位址"]
-          : ["to an address of this host", "目的地是這台主機自己的位址"];
+          ? [`from an address that is not this host's${on[0]}`, `來源不是這台主機自己的位址${on[1]}`]
+          : [`from an address of this host${on[0]}`, `來源是這台主機自己的位址${on[1]}`];
       const t = c.types.join(", ").toLowerCase();
+      const who: Pair = dst ? ["destination", "目的"] : ["source", "來源"];
       return not
-        ? [`the destination address type is not ${t}`, `目的位址類型不是 ${t}`]
-        : [`the destination address type is ${t}`, `目的位址類型是 ${t}`];
+        ? [`the ${who[0]} address type${on[0]} is not ${t}`, `${who[1]}位址類型不是 ${t}${on[1]}`]
+        : [`the ${who[0]} address type${on[0]} is ${t}`, `${who[1]}位址類型是 ${t}${on[1]}`];
+    }
+    case "pkttype": {
+      const w = c.types.map((x) => PKTTYPE_WORDS[x] ?? [x, x]);
+      const en = w.map((x) => x[0]).join(" or ");
+      const zh = w.map((x) => x[1]).join("或");
+      return not ? [`a frame not ${en}`, `訊框不是${zh}`] : [`a frame ${en}`, `訊框是${zh}`];
+    }
+    case "tos": {
+      const ip = c.family === 6 ? "IPv6 " : c.family === 4 ? "IPv4 " : "";
+      if (c.mask === 0xfc) {
+        const d = c.values.map((v) => String(v >> 2)).join(" or ");
+        return not ? [`${ip}DSCP not ${d}`, `${ip}DSCP 不是 ${d}`] : [`${ip}DSCP ${d}`, `${ip}DSCP 是 ${d}`];
+      }
+      const hex = (n: number) => `0x${n.toString(16).padStart(2, "0")}`;
+      const v = c.values.map(hex).join(" or ");
+      return [
+        `whose TOS byte, masked with ${hex(c.mask)}, is ${not ? "not " : ""}${v}`,
+        `TOS 位元組與 ${hex(c.mask)} 遮罩後${not ? "不" : ""}是 ${v}`,
+      ];
+    }
+    case "mac-src":
+    case "mac-dst": {
+      const who: Pair = c.kind === "mac-src" ? ["from MAC", "來源 MAC"] : ["to MAC", "目的 MAC"];
+      const mac = `${c.mac}${c.mask ? `/${c.mask}` : ""}`;
+      return not
+        ? [`${who[0]} other than ${mac}`, `${who[1]}不是 ${mac}`]
+        : [`${who[0]} ${mac}`, `${who[1]}是 ${mac}`];
     }
     case "mark": {
       const hex = (n: number) => `0x${n.toString(16)}`;
@@ -390,6 +457,9 @@ function effect(t: Target): Pair | undefined {
     ];
   if (t.kind === "MARK")
     return [`set its mark to 0x${t.value.toString(16)}`, `把 mark 設為 0x${t.value.toString(16)}`];
+  if (t.kind === "TOS" && t.mask === 0xfc)
+    return [`set its DSCP to ${t.value >> 2}`, `把 DSCP 設為 ${t.value >> 2}`];
+  if (t.kind === "TOS") return ["rewrite its TOS byte", "改寫 TOS 位元組"];
   return undefined;
 }
 

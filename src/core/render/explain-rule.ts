@@ -42,6 +42,15 @@ const TARGETS: Record<string, Pair> = {
   CONTINUE: ["go on with the next rule", "繼續下一條規則"],
 };
 
+/** `--pkt-type` / ebtables `--pkttype-type` values in words. */
+const PKT_TYPES: Record<string, Pair> = {
+  unicast: ["addressed to this host (unicast)", "送給這台主機（單播）"],
+  host: ["addressed to this host (unicast)", "送給這台主機（單播）"],
+  broadcast: ["broadcast", "廣播"],
+  multicast: ["multicast", "多播"],
+  otherhost: ["addressed to another host", "送給其他主機"],
+};
+
 const CTSTATES: Record<string, string> = {
   NEW: "新連線",
   ESTABLISHED: "已建立",
@@ -220,6 +229,60 @@ export function explainRule(line: string): RuleNote {
             `the ${who[0]} address type is ${negate ? "not " : ""}${t}`,
             `${who[1]}位址類型${negate ? "不" : ""}是 ${t}`,
           ]);
+        break;
+      }
+      case "--limit-iface-in":
+      case "--limit-iface-out": {
+        // Qualifies the address type test just before it: only the interface's own addresses count.
+        const last = conds[conds.length - 1];
+        const where: Pair =
+          opt === "--limit-iface-in"
+            ? ["on the interface it came in on", "進來的介面上"]
+            : ["on the interface it goes out on", "出去的介面上"];
+        if (last) conds[conds.length - 1] = [`${last[0]} (${where[0]})`, `${last[1]}（限${where[1]}）`];
+        break;
+      }
+      case "--pkt-type":
+      case "--pkttype-type": {
+        const a = arg();
+        const w = PKT_TYPES[a.toLowerCase()] ?? [a, a];
+        conds.push([`the frame is ${negate ? "not " : ""}${w[0]}`, `訊框${negate ? "不是" : "是"}${w[1]}`]);
+        break;
+      }
+      case "--mac-source": {
+        const a = arg();
+        conds.push([
+          `the source MAC is ${negate ? "not " : ""}${a}`,
+          `來源 MAC ${negate ? "不" : ""}是 ${a}`,
+        ]);
+        break;
+      }
+      case "--dscp":
+      case "--dscp-class": {
+        const a = arg();
+        conds.push([`the DSCP is ${negate ? "not " : ""}${a}`, `DSCP ${negate ? "不" : ""}是 ${a}`]);
+        break;
+      }
+      case "--tos":
+      case "--ip-tos":
+      case "--ip6-tclass": {
+        const a = arg();
+        conds.push([`the TOS byte is ${negate ? "not " : ""}${a}`, `TOS 位元組${negate ? "不" : ""}是 ${a}`]);
+        break;
+      }
+      case "--set-dscp":
+      case "--set-dscp-class":
+        actions.push([`set the DSCP to ${arg()} and go on`, `把 DSCP 設為 ${tokens[i]}，然後繼續`]);
+        break;
+      case "--set-tos":
+      case "--and-tos":
+      case "--or-tos":
+      case "--xor-tos": {
+        const how: Pair =
+          opt === "--set-tos"
+            ? ["set the TOS byte to", "把 TOS 位元組設為"]
+            : [`${opt.slice(2, -4)} the TOS byte with`, `把 TOS 位元組 ${opt.slice(2, -4)} 上`];
+        actions.push([`${how[0]} ${arg()} and go on`, `${how[1]} ${tokens[i]}，然後繼續`]);
         break;
       }
       case "--physdev-in": {
@@ -435,8 +498,8 @@ export function explainRule(line: string): RuleNote {
         else if (t === "DNAT") place(["rewrite the destination (DNAT)", "改寫目的地（DNAT）"]);
         else if (t === "SNAT") place(["rewrite the source (SNAT)", "改寫來源（SNAT）"]);
         else if (t === "MARK") place(["mark the packet", "標記封包"]);
-        // SET's own options (--add-set/--del-set) say what it does.
-        else if (t === "SET") break;
+        // SET's, DSCP's and TOS's own options (--add-set, --set-dscp, ...) say what they do.
+        else if (t === "SET" || t === "DSCP" || t === "TOS") break;
         else if (opt === "-g" || opt === "--goto")
           place([`go to chain ${t} (no return here)`, `跳到 chain ${t}（不會回來）`]);
         else place([`continue in chain ${t}`, `接著檢查 chain ${t}`]);

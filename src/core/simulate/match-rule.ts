@@ -8,9 +8,17 @@ import { addressInIpCidr } from "./ip-address.ts";
 import { ipsetMatches } from "./ipset-match.ts";
 import { parseIpv4 } from "./ipv4.ts";
 import { ipv6HeadersMatch } from "./ipv6-header-match.ts";
-import { NFT_ICMP_TYPES, NFT_ICMPV6_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
+import {
+  dscpValue,
+  NFT_ICMP_TYPES,
+  NFT_ICMPV6_TYPES,
+  nftPort,
+  nftProto,
+  nftSymbol,
+  pktTypeName,
+} from "./nft-names.ts";
 import type { RouteResult } from "./route.ts";
-import type { Condition, IpSet, NftKey, NftSet, NftValue, PortRange, Rule } from "./ruleset.ts";
+import type { Condition, IpSet, NftKey, NftSet, NftValue, PktType, PortRange, Rule } from "./ruleset.ts";
 import { type CtState, isIcmp, type SimPacket } from "./sim-packet.ts";
 
 /** What a rule sees besides the packet. */
@@ -36,6 +44,19 @@ export interface MatchContext {
   ctNat?: { snat: boolean; dnat: boolean };
   /** Address type per the netfilter host's addresses (`LOCAL`, `BROADCAST`, `UNICAST`, ...). */
   addrType(addr: string): string;
+  /**
+   * Address type looked up on interface `dev` only (`fib daddr . iif type`, `--limit-iface-in`): `LOCAL`
+   * and `BROADCAST` only for addresses of `dev` itself. Default: none (such matches unknown).
+   */
+  addrTypeOn?: (addr: string, dev: string) => string;
+  /** How the frame was addressed (`skb->pkt_type` at this hook). Default: unknown (such matches undecided). */
+  pktType?: PktType;
+  /**
+   * True where the packet has no Ethernet header to read: sent by the host itself (its IP output
+   * hooks), after routing (`POSTROUTING`), or looped back on `lo`. MAC matches then fail, negated or
+   * not (xt_mac's and nft's link-layer checks). Default false.
+   */
+  noFrame?: boolean;
   /** nftables: the named sets and maps of the table the rule is in. */
   sets?: ReadonlyMap<string, NftSet>;
   /** The route the host would take to an address (reverse path filters). Default: none (such matches unknown). */
@@ -95,7 +116,42 @@ export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): strin
       return ctx.addrType(p.dst).toLowerCase();
     case "fib saddr type":
       return ctx.addrType(p.src).toLowerCase();
+    case "fib daddr . iif type":
+    case "fib daddr . oif type":
+    case "fib saddr . iif type":
+    case "fib saddr . oif type": {
+      const dev = key.includes("iif") ? ctx.in : ctx.out;
+      if (!dev || !ctx.addrTypeOn) return undefined;
+      return ctx.addrTypeOn(key.startsWith("fib daddr") ? p.dst : p.src, dev).toLowerCase();
+    }
+    case "meta pkttype":
+      return ctx.pktType;
+    case "ether saddr":
+    case "ether daddr":
+      return ctx.noFrame ? undefined : key === "ether saddr" ? p.macSrc : p.macDst;
+    case "ip dscp":
+      return p.v6 ? undefined : String((p.tos ?? 0) >> 2);
+    case "ip6 dscp":
+      return p.v6 ? String((p.tos ?? 0) >> 2) : undefined;
   }
+}
+
+/** A MAC address with two lower-case digits a byte (`2:42:ac:11:0:2` is `02:42:ac:11:00:02`). */
+export function paddedMac(text: string): string {
+  return text
+    .toLowerCase()
+    .split(":")
+    .map((b) => b.padStart(2, "0"))
+    .join(":");
+}
+
+/** Whether `mac` (padded) is `want` under `mask` (padded; default every bit). */
+export function macMatches(want: string, mask: string | undefined, mac: string): boolean {
+  const bytes = (t: string) => t.split(":").map((b) => Number.parseInt(b, 16));
+  const [w, m, v] = [bytes(want), bytes(mask ?? "ff:ff:ff:ff:ff:ff"), bytes(mac)];
+  return (
+    v.length === 6 && w.every((x, k) => ((v[k] as number) & (m[k] as number)) === (x & (m[k] as number)))
+  );
 }
 
 function numberish(text: string): number | undefined {
@@ -121,6 +177,9 @@ export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean 
     return lo !== undefined && hi !== undefined && x !== undefined && x >= lo && x <= hi;
   }
   // Symbolic constants as nft prints them: ICMP type names, service names for ports, protocol numbers.
+  if (key === "ether saddr" || key === "ether daddr") return paddedMac(e.value) === v;
+  if (key === "meta pkttype") return pktTypeName(e.value) === v;
+  if (key === "ip dscp" || key === "ip6 dscp") return dscpValue(e.value) === Number(v);
   const symbol =
     key === "icmp type"
       ? NFT_ICMP_TYPES[e.value]
@@ -167,6 +226,8 @@ const FAMILY_KEYS: Partial<Record<NftKey, 4 | 6>> = {
   "ip ttl": 4,
   "ip6 hoplimit": 6,
   "icmpv6 type": 6,
+  "ip dscp": 4,
+  "ip6 dscp": 6,
 };
 
 /** Result of a condition or rule: matched, not matched, or unmodelled. */
@@ -228,9 +289,16 @@ function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResu
             (c.code === undefined || within(p.icmpCode, c.code, c.codeHi))));
       break;
     }
-    case "addrtype":
-      r = c.types.includes(ctx.addrType(c.which === "src" ? p.src : p.dst));
+    case "addrtype": {
+      const addr = c.which === "src" ? p.src : p.dst;
+      if (c.iface) {
+        // Limited to one interface: the kernel refuses the rule at a hook without that device.
+        const dev = c.iface === "in" ? ctx.in : ctx.out;
+        if (!dev || !ctx.addrTypeOn) return "unknown";
+        r = c.types.includes(ctx.addrTypeOn(addr, dev));
+      } else r = c.types.includes(ctx.addrType(addr));
       break;
+    }
     case "ctstate": {
       const states = new Set<string>();
       if (ctx.ctState) states.add(ctx.ctState);
@@ -292,8 +360,23 @@ function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResu
       break;
     case "mac-src":
     case "mac-dst": {
+      // No Ethernet header at this hook: the match fails whatever its `!` (xt_mac, nft's iiftype check).
+      if (ctx.noFrame) return false;
       const mac = c.kind === "mac-src" ? p.macSrc : p.macDst;
-      r = mac !== undefined && c.mac.split("/")[0] === mac;
+      // A frame whose MAC the lab does not give: not guessed (see unknownMac).
+      if (mac === undefined) return "unknown";
+      r = macMatches(c.mac, c.mask, paddedMac(mac));
+      break;
+    }
+    case "pkttype":
+      // A context that cannot tell (a LOG line of a bridge hook) leaves it undecided.
+      if (ctx.pktType === undefined) return "unknown";
+      r = c.types.includes(ctx.pktType);
+      break;
+    case "tos": {
+      if (c.family !== undefined && c.family !== (p.v6 ? 6 : 4)) return false;
+      const tos = p.tos ?? 0;
+      r = c.values.some((v) => (tos & c.mask) === v);
       break;
     }
     case "nft-set": {
@@ -302,6 +385,8 @@ function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResu
       const keys = c.concat ?? [c.key];
       // A key of the other IP family's header fails the rule, negated or not.
       if (keys.some((k) => FAMILY_KEYS[k] !== undefined && FAMILY_KEYS[k] !== (p.v6 ? 6 : 4))) return false;
+      if (keys.some((k) => unknownMac(k, p, ctx))) return "unknown";
+      if (keys.includes("meta pkttype") && ctx.pktType === undefined) return "unknown";
       r = elements.some((e) => nftKeysMatch(keys, e, p, ctx));
       break;
     }
@@ -330,6 +415,32 @@ function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResu
       return "unknown";
   }
   return c.neg ? !r : r;
+}
+
+/** Whether `key` reads a MAC of a frame that has one but whose value the lab does not give. */
+function unknownMac(key: NftKey, p: SimPacket, ctx: MatchContext): boolean {
+  if (ctx.noFrame || (key !== "ether saddr" && key !== "ether daddr")) return false;
+  return (key === "ether saddr" ? p.macSrc : p.macDst) === undefined;
+}
+
+/**
+ * Why `c` is undecided for this packet when the model knows the match but not the value it reads (a
+ * MAC the lab does not give), for the warning at the rule; undefined otherwise.
+ */
+export function undecidedWhy(c: Condition, p: SimPacket, ctx: MatchContext): string | undefined {
+  if (ctx.noFrame) return undefined;
+  const keys = c.kind === "nft-set" ? (c.concat ?? [c.key]) : [];
+  const sides: ("source" | "destination")[] =
+    c.kind === "mac-src"
+      ? ["source"]
+      : c.kind === "mac-dst"
+        ? ["destination"]
+        : keys.flatMap((k) =>
+            k === "ether saddr" ? ["source"] : k === "ether daddr" ? ["destination"] : [],
+          );
+  const missing = sides.filter((side) => (side === "source" ? p.macSrc : p.macDst) === undefined);
+  if (!missing.length) return undefined;
+  return `the frame's ${missing.join(" and ")} MAC is not in the lab (an interface without "mac" in lab.json), so the MAC match is left undecided, not guessed`;
 }
 
 /**

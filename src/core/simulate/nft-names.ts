@@ -96,3 +96,42 @@ export function nftSymbol(field: string, value: string): string {
   const index = table.bits ? Math.log2(n) : n;
   return table.names[index] || value;
 }
+
+/** DSCP code points by the names nft and `--dscp-class` use (case aside): class selectors, AF, EF, VA, LE. */
+const DSCP_NAMES: Readonly<Record<string, number>> = {
+  be: 0,
+  le: 1,
+  va: 44,
+  ef: 46,
+  ...Object.fromEntries([0, 1, 2, 3, 4, 5, 6, 7].map((n) => [`cs${n}`, n * 8])),
+  ...Object.fromEntries([1, 2, 3, 4].flatMap((c) => [1, 2, 3].map((d) => [`af${c}${d}`, c * 8 + d * 2]))),
+};
+
+/** A DSCP (0-63) from a name (`cs1`, `AF11`, `ef`) or a number (`10`, `0x0a`); undefined otherwise. */
+export function dscpValue(text: string): number | undefined {
+  const named = DSCP_NAMES[text.toLowerCase()];
+  if (named !== undefined) return named;
+  if (!/^(0x[0-9a-f]+|\d+)$/i.test(text)) return undefined;
+  const n = Number(text);
+  return n <= 63 ? n : undefined;
+}
+
+/** `skb->pkt_type` values by number (`meta pkttype 1`), as nft names the four a rule can meet. */
+const PKTTYPES = ["host", "broadcast", "multicast", "other"] as const;
+
+/**
+ * A packet type in nft's words from nft's or iptables' name (`unicast` is `host`, `otherhost` is
+ * `other`, `bcast`/`mcast` the short forms) or a number; undefined for any other word.
+ */
+export function pktTypeName(text: string): (typeof PKTTYPES)[number] | undefined {
+  const t = text.toLowerCase();
+  const alias: Record<string, (typeof PKTTYPES)[number]> = {
+    unicast: "host",
+    otherhost: "other",
+    bcast: "broadcast",
+    mcast: "multicast",
+  };
+  if (alias[t]) return alias[t];
+  if ((PKTTYPES as readonly string[]).includes(t)) return t as (typeof PKTTYPES)[number];
+  return /^\d+$/.test(t) ? PKTTYPES[Number(t)] : undefined;
+}

@@ -9,6 +9,8 @@ import type { Diagnostic } from "../model/packet.ts";
 import { findBinary } from "./find-binary.ts";
 import { parseIpCidr } from "./ip-address.ts";
 import { parseCidr } from "./ipv4.ts";
+import { paddedMac } from "./match-rule.ts";
+import { pktTypeName } from "./nft-names.ts";
 import type { ParsedFamily, ParseRulesOptions } from "./parse-iptables-save.ts";
 import { parseNftRule as parseNftStatements } from "./parse-nft-rule.ts";
 import { parseIcmpType, parsePortRange } from "./parse-rule-args.ts";
@@ -289,11 +291,35 @@ export function parseEbtRuleArgs(
       case "--destination": {
         const e = needVal();
         if (e) return e;
+        const mac = ebtMac((val as Token).value);
+        if (!mac)
+          return badValue(
+            "a MAC address",
+            "expected e.g. 02:42:ac:11:00:02[/ff:ff:ff:00:00:00] or Broadcast",
+          );
         conditions.push({
           kind: o.includes("s") && !o.includes("dest") ? "mac-src" : "mac-dst",
-          mac: (val as Token).value.toLowerCase(),
+          ...mac,
           neg: n,
         });
+        continue;
+      }
+      case "--ip-tos":
+      case "--ip6-tclass": {
+        // ebt_ip / ebt_ip6 compare the whole TOS byte (traffic class), not only the DSCP.
+        const e = needVal();
+        if (e) return e;
+        const v = Number((val as Token).value);
+        if (!Number.isInteger(v) || v < 0 || v > 0xff) return badValue("a TOS byte", "expected e.g. 0x10");
+        conditions.push({ kind: "tos", values: [v], mask: 0xff, neg: n });
+        continue;
+      }
+      case "--pkttype-type": {
+        const e = needVal();
+        if (e) return e;
+        const type = pktTypeName((val as Token).value);
+        if (!type) return badValue("a packet type", "expected host, broadcast, multicast or otherhost");
+        conditions.push({ kind: "pkttype", types: [type], neg: n });
         continue;
       }
       case "--ip-src":
@@ -536,4 +562,23 @@ function ebtIcmp6Type(
     ...(code !== undefined ? { code } : {}),
     ...(codeHi !== undefined ? { codeHi } : {}),
   };
+}
+
+/** ebtables' MAC names (ebtables(8)): an address under a mask. */
+const EBT_MACS: Record<string, { mac: string; mask: string }> = {
+  unicast: { mac: "00:00:00:00:00:00", mask: "01:00:00:00:00:00" },
+  multicast: { mac: "01:00:00:00:00:00", mask: "01:00:00:00:00:00" },
+  broadcast: { mac: "ff:ff:ff:ff:ff:ff", mask: "ff:ff:ff:ff:ff:ff" },
+  bga: { mac: "01:80:c2:00:00:00", mask: "ff:ff:ff:ff:ff:ff" },
+};
+
+/** An ebtables `-s`/`-d` value: `MAC[/MASK]` (ebtables-save drops leading zeros) or a name; undefined otherwise. */
+function ebtMac(text: string): { mac: string; mask?: string } | undefined {
+  const named = EBT_MACS[text.toLowerCase()];
+  if (named) return named;
+  const [mac, mask, extra] = text.split("/");
+  const ok = (m: string | undefined) => m !== undefined && /^([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}$/i.test(m);
+  if (!ok(mac) || (mask !== undefined && !ok(mask)) || extra !== undefined) return undefined;
+  const full = mask === undefined ? undefined : paddedMac(mask);
+  return { mac: paddedMac(mac as string), ...(full && full !== "ff:ff:ff:ff:ff:ff" ? { mask: full } : {}) };
 }

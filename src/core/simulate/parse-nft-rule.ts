@@ -11,7 +11,16 @@ import { canonicalIpv6, isIpv6, parseCidr6 } from "../parse/ipv6.ts";
 import { parseIpCidr } from "./ip-address.ts";
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
 import { readExthdr } from "./ipv6-header-match.ts";
-import { NFT_ICMP_TYPES, NFT_ICMPV6_TYPES, nftPort, nftProto, nftSymbol } from "./nft-names.ts";
+import { paddedMac } from "./match-rule.ts";
+import {
+  dscpValue,
+  NFT_ICMP_TYPES,
+  NFT_ICMPV6_TYPES,
+  nftPort,
+  nftProto,
+  nftSymbol,
+  pktTypeName,
+} from "./nft-names.ts";
 import { CHANCE_MODULES, NON_DECIDING_TARGETS } from "./parse-rule-args.ts";
 import type { Chance, Condition, NftKey, NftMapElement, NftValue, PortRange, Target } from "./ruleset.ts";
 import type { NftToken } from "./tokenize-nft.ts";
@@ -79,6 +88,7 @@ const STARTERS = new Set([
   "vlan",
   "arp",
   "mark",
+  "pkttype",
 ]);
 
 /** Tokens after which the next word is always a value, never a new expression. */
@@ -215,7 +225,35 @@ const CONCAT_KEYS: [string[], NftKey][] = [
   [["ct", "state"], "ct state"],
   [["fib", "daddr", "type"], "fib daddr type"],
   [["fib", "saddr", "type"], "fib saddr type"],
+  [["meta", "pkttype"], "meta pkttype"],
+  [["pkttype"], "meta pkttype"],
+  [["ether", "saddr"], "ether saddr"],
+  [["ether", "daddr"], "ether daddr"],
+  [["ip", "dscp"], "ip dscp"],
+  [["ip6", "dscp"], "ip6 dscp"],
 ];
+
+/** A MAC address as nft prints it (leading zeros dropped: `2:42:ac:11:0:3`). */
+const MAC = /^([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}$/i;
+
+/**
+ * `fib daddr|saddr [. iif|. oif] [. mark] type` from `at`: the key (the interface flag kept, the mark
+ * dropped: a lab has no policy routing) and the index after `type`; undefined for another fib form.
+ */
+function fibTypeKey(tokens: readonly NftToken[], at: number): { key: NftKey; next: number } | undefined {
+  const addr = tokens[at + 1]?.value;
+  if (tokens[at]?.value !== "fib" || (addr !== "daddr" && addr !== "saddr")) return undefined;
+  let k = at + 2;
+  let dev: string | undefined;
+  while (tokens[k]?.value === ".") {
+    const flag = tokens[k + 1]?.value;
+    if ((flag === "iif" || flag === "oif") && dev === undefined) dev = flag;
+    else if (flag !== "mark") return undefined;
+    k += 2;
+  }
+  if (tokens[k]?.value !== "type") return undefined;
+  return { key: (dev ? `fib ${addr} . ${dev} type` : `fib ${addr} type`) as NftKey, next: k + 1 };
+}
 
 /** The key whose words start at `at`, and where they end; undefined for a key the model does not know. */
 function keyAt(tokens: readonly NftToken[], at: number): { key: NftKey; next: number } | undefined {
@@ -834,13 +872,44 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       }
       case "fib daddr type":
       case "fib saddr type":
+      case "fib daddr . iif type":
+      case "fib daddr . oif type":
+      case "fib saddr . iif type":
+      case "fib saddr . oif type": {
+        const dev = key.includes(". iif") ? "in" : key.includes(". oif") ? "out" : undefined;
         out.conditions.push({
           kind: "addrtype",
-          which: key === "fib daddr type" ? "dst" : "src",
-          types: [nftSymbol(key, v).toUpperCase()],
+          which: key.startsWith("fib daddr") ? "dst" : "src",
+          types: [nftSymbol("fib daddr type", v).toUpperCase()],
           neg,
+          ...(dev ? { iface: dev } : {}),
         });
         return;
+      }
+      case "meta pkttype": {
+        const type = pktTypeName(v);
+        if (!type) return bad("a packet type", "write host, unicast, broadcast, multicast or other");
+        out.conditions.push({ kind: "pkttype", types: [type], neg });
+        return;
+      }
+      case "ether saddr":
+      case "ether daddr":
+        if (!MAC.test(v)) return bad("a MAC address", "write e.g. 02:42:ac:11:00:02");
+        out.conditions.push({ kind: key === "ether saddr" ? "mac-src" : "mac-dst", mac: paddedMac(v), neg });
+        return;
+      case "ip dscp":
+      case "ip6 dscp": {
+        const d = dscpValue(v);
+        if (d === undefined) return bad("a DSCP", "write e.g. cs1, af11, ef or a number from 0 to 63");
+        out.conditions.push({
+          kind: "tos",
+          values: [d << 2],
+          mask: 0xfc,
+          neg,
+          family: key === "ip dscp" ? 4 : 6,
+        });
+        return;
+      }
     }
   };
 
@@ -933,6 +1002,31 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       match(`ip6 ${w1}` as NftKey, start);
       continue;
     }
+    if ((w === "meta" && w1 === "pkttype") || w === "pkttype") {
+      i += w === "meta" ? 2 : 1;
+      match("meta pkttype", start);
+      continue;
+    }
+    if ((w === "ip" || w === "ip6") && w1 === "dscp") {
+      if (word(2) !== "set") {
+        i += 2;
+        match(`${w} dscp`, start);
+        continue;
+      }
+      // `ip dscp set cs1`: a constant; the rule depends on the packet's family (nft's implicit `meta nfproto`).
+      const d = dscpValue(word(3) ?? "");
+      const after = peek(4)?.value ?? "";
+      if (d !== undefined && !OPERATORS.has(after) && !BITWISE.has(after) && after !== "map") {
+        i += 4;
+        out.conditions.push({ kind: "ethertype", ethertype: w === "ip" ? "0x0800" : "0x86dd", neg: false });
+        out.effects.push({ kind: "TOS", value: d << 2, mask: 0xfc });
+        continue;
+      }
+      // A DSCP computed from something else: a later DSCP match would read a value the walk cannot know.
+      i = setValueEnd(i + 3);
+      unmodelled(start, "acts");
+      continue;
+    }
     if (w === "ip" && w1 === "frag-off" && word(2) === "&" && Number(word(3)) === 0x1fff) {
       // iptables-nft's `-f`: `ip frag-off & 8191 != 0`, a non-first fragment.
       const op = word(4) === "==" || word(4) === "!=" ? (word(4) as string) : "==";
@@ -1014,10 +1108,10 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         out.conditions.push({ kind: "ethertype", ethertype: `0x${hex.padStart(4, "0")}`, neg: one.neg });
         continue;
       }
-      if (one && w1 !== "type" && /^([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}$/.test(v)) {
-        i += one.words;
-        const mac = v.replace(/\b([0-9a-f])\b/g, "0$1");
-        out.conditions.push({ kind: w1 === "saddr" ? "mac-src" : "mac-dst", mac, neg: one.neg });
+      if (w1 !== "type" && word(2) !== "set") {
+        // A MAC, a set of them, or a map keyed by them (`ether daddr set ...` rewrites: not modelled).
+        i += 2;
+        match(`ether ${w1}` as NftKey, start);
         continue;
       }
     }
@@ -1036,10 +1130,10 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     if (
       setAt > 0 &&
       ((w === "tcp" && w1 === "option") ||
-        (w === "ip" && (w1 === "dscp" || w1 === "ttl" || w1 === "ecn")) ||
+        (w === "ip" && (w1 === "ttl" || w1 === "ecn")) ||
         (w === "meta" && w1 === "priority"))
     ) {
-      // `tcp option maxseg size set rt mtu`, `ip dscp set cs1`: header rewrites no verdict depends on.
+      // `tcp option maxseg size set rt mtu`, `ip ecn set ce`: header rewrites no verdict depends on.
       i = setValueEnd(setAt + 1);
       unmodelled(start, "statement");
       continue;
@@ -1098,9 +1192,10 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         continue;
       }
     }
-    if (w === "fib" && (w1 === "daddr" || w1 === "saddr") && word(2) === "type") {
-      i += 3;
-      match(`fib ${w1} type`, start);
+    const fib = fibTypeKey(tokens, i);
+    if (fib) {
+      i = fib.next;
+      match(fib.key, start);
       continue;
     }
     if (w === "counter") {

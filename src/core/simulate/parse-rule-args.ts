@@ -7,6 +7,8 @@ import { canonicalIpv6, parseCidr6 } from "../parse/ipv6.ts";
 import { readSetMatch } from "./ipset-match.ts";
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
 import { EXTHDR_MODULES, readExthdrMatch } from "./ipv6-header-match.ts";
+import { paddedMac } from "./match-rule.ts";
+import { dscpValue, pktTypeName } from "./nft-names.ts";
 import type { Chance, Condition, PortRange, Target } from "./ruleset.ts";
 import type { Token } from "./tokenize-rule.ts";
 
@@ -159,7 +161,38 @@ const KNOWN_MODULES = new Set([
   "ipv6-icmp",
   "ttl",
   "hl",
+  "pkttype",
+  "mac",
+  "dscp",
+  "tos",
 ]);
+
+/** `--tos` / `--set-tos` names (iptables-extensions(8)): with them the mask is the TOS bits, 0x3f. */
+const TOS_NAMES: Record<string, number> = {
+  "minimize-delay": 0x10,
+  "maximize-throughput": 0x08,
+  "maximize-reliability": 0x04,
+  "minimize-cost": 0x02,
+  "normal-service": 0x00,
+};
+
+/** Parses a `--tos` / `--set-tos` value: `0x10`, `0x10/0x3f`, or a name (mask 0x3f); undefined otherwise. */
+export function parseTos(text: string): { value: number; mask: number } | undefined {
+  const named = TOS_NAMES[text.toLowerCase()];
+  if (named !== undefined) return { value: named, mask: 0x3f };
+  const m = /^(0x[0-9a-f]{1,2}|\d{1,3})(?:\/(0x[0-9a-f]{1,2}|\d{1,3}))?$/i.exec(text);
+  if (!m) return undefined;
+  const value = Number(m[1]);
+  const mask = m[2] === undefined ? 0xff : Number(m[2]);
+  return value <= 0xff && mask <= 0xff ? { value, mask } : undefined;
+}
+
+/** A DSCP from `--dscp` (a number, decimal or hex) or `--dscp-class` (a name: `CS1`, `AF11`, `EF`, `BE`). */
+function dscpOption(opt: string, text: string): number | undefined {
+  // A number for --dscp and --set-dscp, a name for the -class options.
+  const fits = /^(0x[0-9a-f]+|\d+)$/i.test(text) === (opt === "--dscp" || opt === "--set-dscp");
+  return fits ? dscpValue(text) : undefined;
+}
 
 /**
  * Match modules whose result depends on state the simulator cannot know, not on the packet, and that
@@ -194,6 +227,9 @@ export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): Rul
   const conditions: Condition[] = [];
   let target: Target = { kind: "NONE" };
   let module: string | undefined;
+  // Where the conditions of the latest `-m` begin (`--limit-iface-in` qualifies its addrtype ones).
+  let moduleFrom = 0;
+  let limitIface: "in" | "out" | undefined;
   let neg = false;
   let i = 0;
   const fail = (column: number, message: string, hint?: string): RuleArgsResult => ({
@@ -292,6 +328,8 @@ export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): Rul
         const v = need();
         if (!v) return fail(tok.column, "-m needs a module name", "write e.g. -m conntrack");
         module = v.value.toLowerCase();
+        moduleFrom = conditions.length;
+        limitIface = undefined;
         if (EXTHDR_MODULES.has(module) || module === "ipv6header") {
           const read = readExthdrMatch(tokens, i + 1, module);
           if (!read.ok) return fail(read.column, read.message, read.hint);
@@ -443,6 +481,7 @@ export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): Rul
           which: opt === "--src-type" ? "src" : "dst",
           types: first.value.toUpperCase().split(","),
           neg: n,
+          ...(limitIface ? { iface: limitIface } : {}),
         });
         i += 2;
         continue;
@@ -547,6 +586,63 @@ export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): Rul
         i += 3;
         continue;
       }
+      case "--limit-iface-in":
+      case "--limit-iface-out": {
+        const iface = opt === "--limit-iface-in" ? "in" : "out";
+        // Either order: the addrtype tests already read and those after it in the same `-m addrtype`.
+        limitIface = iface;
+        for (const c of conditions.slice(moduleFrom)) if (c.kind === "addrtype") c.iface = iface;
+        i += 1;
+        continue;
+      }
+      case "--pkt-type": {
+        const type = first ? pktTypeName(first.value) : undefined;
+        if (!first || !type)
+          return fail(
+            first?.column ?? tok.column,
+            "--pkt-type needs unicast, broadcast or multicast",
+            "write e.g. --pkt-type unicast",
+          );
+        conditions.push({ kind: "pkttype", types: [type], neg: n });
+        i += 2;
+        continue;
+      }
+      case "--mac-source": {
+        if (!first || !/^([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}$/i.test(first.value))
+          return fail(
+            first?.column ?? tok.column,
+            "--mac-source needs a MAC address",
+            "write e.g. --mac-source 02:42:ac:11:00:02",
+          );
+        conditions.push({ kind: "mac-src", mac: paddedMac(first.value), neg: n });
+        i += 2;
+        continue;
+      }
+      case "--dscp":
+      case "--dscp-class": {
+        const d = first ? dscpOption(opt, first.value) : undefined;
+        if (!first || d === undefined)
+          return fail(
+            first?.column ?? tok.column,
+            opt === "--dscp" ? "--dscp needs a number from 0 to 63" : "--dscp-class needs a class name",
+            opt === "--dscp" ? "write e.g. --dscp 0x0a" : "write e.g. --dscp-class AF11",
+          );
+        conditions.push({ kind: "tos", values: [d << 2], mask: 0xfc, neg: n });
+        i += 2;
+        continue;
+      }
+      case "--tos": {
+        const tos = first ? parseTos(first.value) : undefined;
+        if (!first || !tos)
+          return fail(
+            first?.column ?? tok.column,
+            "--tos needs value[/mask] or a name",
+            "write e.g. --tos 0x10/0x3f",
+          );
+        conditions.push({ kind: "tos", values: [tos.value], mask: tos.mask, neg: n });
+        i += 2;
+        continue;
+      }
       case "--mark": {
         const mk = first ? parseMark(first.value) : undefined;
         if (!first || !mk)
@@ -572,12 +668,10 @@ export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): Rul
 
 /**
  * Target extensions that always let the packet go on to the next rule and change nothing the
- * simulator decides on (addresses, ports, marks, conntrack state): MSS, checksums, TOS/TTL, logging
- * to userspace, classification.
+ * simulator decides on (addresses, ports, marks, TOS, conntrack state): MSS, checksums, TTL, logging
+ * to userspace, classification. DSCP and TOS are not among them: a later `-m dscp` reads what they set.
  */
-export const NON_DECIDING_TARGETS = new Set(
-  "TCPMSS CHECKSUM NFLOG ULOG CLASSIFY DSCP TOS TTL ECN AUDIT".split(" "),
-);
+export const NON_DECIDING_TARGETS = new Set("TCPMSS CHECKSUM NFLOG ULOG CLASSIFY TTL ECN AUDIT".split(" "));
 
 const SIMPLE_TARGETS = new Set(["ACCEPT", "DROP", "RETURN", "TRACE", "CONTINUE"]);
 
@@ -624,6 +718,8 @@ const TARGET_OPTIONS: Record<string, Record<string, boolean>> = {
     "--and-mark": true,
     "--xor-mark": true,
   },
+  DSCP: { "--set-dscp": true, "--set-dscp-class": true },
+  TOS: { "--set-tos": true, "--and-tos": true, "--or-tos": true, "--xor-tos": true },
 };
 
 /** The first word after `-j NAME` that is not one of the target's options (or lacks its value), as an error. */
@@ -745,6 +841,11 @@ function parseTarget(
       return { target: { kind: "unknown", name: t, text } };
     }
   }
+  if (t === "DSCP" || t === "TOS") {
+    const tos = tosTarget(t, rest);
+    if ("error" in tos) return { error: { ...tos.error, column: tos.error.column || name.column } };
+    return { target: tos };
+  }
   if (NON_DECIDING_TARGETS.has(t)) return { target: { kind: "unknown", name: t, text, continues: true } };
   // `-j SET --add-set/--del-set` changes a set, not the packet (`--map-set` may set its mark).
   if (t === "SET" && !rest.some((r) => r.value === "--map-set"))
@@ -752,4 +853,37 @@ function parseTarget(
   // An upper-case name that is not a chain is a target extension; lower/mixed case names are chains.
   if (/^[A-Z][A-Z0-9_]*$/.test(t) && rest.length > 0) return { target: { kind: "unknown", name: t, text } };
   return { target: { kind: "jump", chain: t } };
+}
+
+/**
+ * `-j DSCP --set-dscp N | --set-dscp-class C` and `-j TOS --set-tos V[/M] | --and-tos | --or-tos |
+ * --xor-tos B` as one rewrite of the TOS byte, `(tos & ~mask) ^ value` (as the kernel's xt_DSCP does).
+ */
+function tosTarget(
+  t: "DSCP" | "TOS",
+  rest: Token[],
+): Extract<Target, { kind: "TOS" }> | { error: RuleArgError } {
+  const opt = rest[0];
+  const v = rest[1];
+  const bad = (message: string, hint: string) => ({
+    error: { column: v?.column ?? opt?.column ?? 0, message, hint },
+  });
+  if (!opt || !v)
+    return bad(
+      `${t} needs ${t === "DSCP" ? "--set-dscp or --set-dscp-class" : "--set-tos"}`,
+      `write e.g. -j ${t} ${t === "DSCP" ? "--set-dscp 0x0a" : "--set-tos 0x10"}`,
+    );
+  if (t === "DSCP") {
+    const d = dscpOption(opt.value, v.value);
+    if (d === undefined)
+      return bad(`'${v.value}' is not a DSCP`, "write e.g. --set-dscp 0x0a or --set-dscp-class AF11");
+    return { kind: "TOS", value: d << 2, mask: 0xfc };
+  }
+  const tos = parseTos(v.value);
+  if (!tos) return bad(`'${v.value}' is not a TOS value`, "write e.g. --set-tos 0x10/0x3f");
+  if (opt.value === "--set-tos") return { kind: "TOS", value: tos.value, mask: tos.mask };
+  // The bit operations as an xor under a mask: and clears the bits not given, or sets those given.
+  if (opt.value === "--and-tos") return { kind: "TOS", value: 0, mask: ~tos.value & 0xff };
+  if (opt.value === "--or-tos") return { kind: "TOS", value: tos.value, mask: tos.value };
+  return { kind: "TOS", value: tos.value, mask: 0 };
 }

@@ -3,8 +3,8 @@
  * gotos into user chains, RETURN, falling off a user chain, the chain policy. Records every rule
  * that matched (what TRACE would print) and LOG lines, and reports unmodelled rules.
  */
-import { type MatchContext, matchRule, nftKeysMatch } from "./match-rule.ts";
-import type { ChainDef, Rule, TableDef, Target } from "./ruleset.ts";
+import { type MatchContext, matchRule, nftKeysMatch, undecidedWhy } from "./match-rule.ts";
+import type { ChainDef, Condition, Rule, TableDef, Target } from "./ruleset.ts";
 import type { SimPacket } from "./sim-packet.ts";
 
 /** One step a TRACE would show: a rule that matched, a user chain's fall-through, or a policy. */
@@ -108,6 +108,12 @@ function applyEffect(t: Target, p: SimPacket, run: ChainRun, line: number): void
   if (t.kind === "LOG") run.logs.push({ prefix: t.prefix, level: t.level, line });
   else if (t.kind === "TRACE") run.trace = true;
   else if (t.kind === "MARK") applyMark(t, p);
+  else if (t.kind === "TOS") applyTos(t, p);
+}
+
+/** `-j DSCP`, `-j TOS`, nft `ip dscp set`: the TOS byte (traffic class) rewritten, the walk goes on. */
+function applyTos(t: Extract<Target, { kind: "TOS" }>, p: SimPacket): void {
+  p.tos = (((p.tos ?? 0) & ~t.mask) ^ t.value) & 0xff;
 }
 
 function applyMark(t: Extract<Target, { kind: "MARK" }>, p: SimPacket): void {
@@ -116,16 +122,30 @@ function applyMark(t: Extract<Target, { kind: "MARK" }>, p: SimPacket): void {
   else p.mark = (p.mark & t.value) >>> 0;
 }
 
-/** The text of the conditions that left `rule` undecided (a `-m set` whose set the table lacks among them). */
-function unknownWhat(rule: Rule, table?: TableDef): string {
+/**
+ * The text of the conditions that left `rule` undecided for `p` (a `-m set` whose set the table lacks
+ * among them; a MAC match on a frame whose MAC the lab lacks, with why).
+ */
+function unknownWhat(rule: Rule, env: WalkEnv, p: SimPacket): string {
+  const table = env.table;
   return rule.conditions
-    .map((c) =>
-      c.kind === "unknown" || (c.kind === "ipset" && (c.counters || !table?.ipsets?.has(c.name)))
-        ? c.text
-        : "",
-    )
+    .map((c) => {
+      if (c.kind === "unknown" || (c.kind === "ipset" && (c.counters || !table.ipsets?.has(c.name))))
+        return c.text;
+      const why = undecidedWhy(c, p, env.ctx);
+      return why ? `${conditionWords(c)} (${why})` : "";
+    })
     .filter((t) => t !== "")
     .join(" ");
+}
+
+/** A modelled condition named in a warning: its kind and value (`ether saddr 02:42:ac:11:00:02`). */
+function conditionWords(c: Condition): string {
+  if (c.kind === "mac-src" || c.kind === "mac-dst")
+    return `${c.neg ? "! " : ""}${c.kind === "mac-src" ? "source" : "destination"} MAC ${c.mac}${c.mask ? `/${c.mask}` : ""}`;
+  if (c.kind === "nft-set")
+    return `${c.concat ? c.concat.join(" . ") : c.key} ${c.set ? `@${c.set}` : "{ ... }"}`;
+  return c.kind;
 }
 
 /** The undecided rule the walk is about to decide by force: which of its outcomes to take. */
@@ -167,6 +187,7 @@ function outcome(s: WalkState): string {
     s.run.verdict,
     n ? `${n.kind} ${"addr" in n ? (n.addr ?? "") : ""}:${n.port ?? ""}-${n.portHi ?? ""}` : "",
     s.p.mark,
+    s.p.tos ?? 0,
     s.run.trace,
   ].join("|");
 }
@@ -179,7 +200,8 @@ function describeOutcome(s: WalkState): string {
       ? "MASQUERADE"
       : `${n.kind} to ${n.addr ?? ""}${n.port !== undefined ? `:${n.port}` : ""}`
     : s.run.verdict;
-  return `${nat}${s.p.mark ? ` (mark 0x${s.p.mark.toString(16)})` : ""}`;
+  const tos = s.p.tos ? ` (TOS 0x${s.p.tos.toString(16).padStart(2, "0")})` : "";
+  return `${nat}${s.p.mark ? ` (mark 0x${s.p.mark.toString(16)})` : ""}${tos}`;
 }
 
 /**
@@ -206,7 +228,7 @@ function onlyLogs(rule: Rule): boolean {
  * caller applies them at the right manip point).
  *
  * A rule the model cannot decide, by chance (a rate limit, `-m statistic`, `numgen random ... vmap`)
- * or because a match is not modelled (`meta pkttype host`, `-m owner`), is followed every way it can
+ * or because a match is not modelled (`meta length`, `-m owner`), is followed every way it can
  * go, to the end of the table (at most `MAX_FORKS` of them per run): when every way hands on
  * the same verdict, NAT and mark (and meets the same undecided rules after it), the result is decided and the
  * walk shown is the one where the rule matched (for a pick, its first choice); its step carries
@@ -235,7 +257,11 @@ export function runChain(
     { table, ctx, base, forks: MAX_FORKS, ...(choose ? { choose } : {}) },
     { stack: [], cur: { chain: base, at: 0 }, run, p },
   );
-  if (end.p !== p) p.mark = end.p.mark;
+  // A forked walk ends on a copy of the packet: what its rules rewrote goes back to the packet.
+  if (end.p !== p) {
+    p.mark = end.p.mark;
+    if (end.p.tos !== undefined) p.tos = end.p.tos;
+  }
   return end.run;
 }
 
@@ -251,7 +277,7 @@ function forkChance(env: WalkEnv, s: WalkState, rule: Rule, t: Target | undefine
     // The way where it did not match: the rule is shown undecided, as any unmodelled rule.
     const skip = cloneState(s);
     skip.cur.at++;
-    markUnknown(env, skip, rule, unknownWhat(rule, env.table));
+    markUnknown(env, skip, rule, unknownWhat(rule, env, s.p));
     followed = walk(env, skip);
     ways.push(followed);
   }
@@ -266,7 +292,7 @@ function forkChance(env: WalkEnv, s: WalkState, rule: Rule, t: Target | undefine
   const first = ways[0] as WalkState;
   if (ways.every((w) => alike(w) === alike(first))) {
     const step = first.run.steps.find((x, k) => k >= s.run.steps.length && x.line === rule.line);
-    if (step) step.chance = unknownWhat(rule, env.table) || (t?.kind === "pick" ? t.text : "");
+    if (step) step.chance = unknownWhat(rule, env, s.p) || (t?.kind === "pick" ? t.text : "");
     // A LOG line only the taken way prints may not be printed: the rule may not have matched.
     const other = ways[ways.length - 1] as WalkState;
     const printed = new Map<string, number>();
@@ -289,7 +315,7 @@ function forkChance(env: WalkEnv, s: WalkState, rule: Rule, t: Target | undefine
   const chosen = env.choose?.(rule);
   const shown = (chosen !== undefined ? ways[chosen] : undefined) ?? followed ?? first;
   if (shown !== followed)
-    markUnknownAt(env, shown, s, rule, t?.kind === "pick" ? t.text : unknownWhat(rule, env.table));
+    markUnknownAt(env, shown, s, rule, t?.kind === "pick" ? t.text : unknownWhat(rule, env, s.p));
   const label = (w: WalkState) =>
     w === followed ? "if it did not match" : followed ? "if it matched" : "another pick";
   const entry = shown.run.unmodelled[unmodelledBefore];
@@ -378,7 +404,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         line: rule.line,
         text: rule.text,
         verdict: "CONTINUE",
-        chance: unknownWhat(rule, env.table),
+        chance: unknownWhat(rule, env, s.p),
       });
       const lines = [...(rule.effects ?? []), rule.target].filter((x) => x.kind === "LOG");
       for (const l of [...(rule.log ? [rule.log] : []), ...lines])
@@ -394,7 +420,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       run.logs.push({ prefix: rule.log.prefix, level: rule.log.level, line: rule.line });
     if (m === "unknown") {
       // Undecidable: carry on as if it did not match, and say so.
-      markUnknown(env, s, rule, unknownWhat(rule, env.table));
+      markUnknown(env, s, rule, unknownWhat(rule, env, s.p));
       continue;
     }
     let t = forced?.choice === "pick" ? forced.target : rule.target;
@@ -441,6 +467,9 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         continue;
       case "MARK":
         applyMark(t, s.p);
+        continue;
+      case "TOS":
+        applyTos(t, s.p);
         continue;
       case "vmap":
       case "pick":

@@ -36,7 +36,13 @@ export type Condition =
       neg: boolean;
       family?: 6;
     }
-  | { kind: "addrtype"; which: "src" | "dst"; types: string[]; neg: boolean }
+  /**
+   * The type of the packet's source or destination address on this host (`-m addrtype`, nft `fib daddr
+   * type`). `iface`: the lookup is limited to the packet's input (`in`) or output (`out`) interface
+   * (`--limit-iface-in`, nft `fib daddr . iif type`): an address of this host on another interface is
+   * then `UNICAST`, as the kernel's `inet_dev_addr_type` finds it. Default: the whole host.
+   */
+  | { kind: "addrtype"; which: "src" | "dst"; types: string[]; neg: boolean; iface?: "in" | "out" }
   | { kind: "ctstate"; states: string[]; neg: boolean }
   | { kind: "physdev-in" | "physdev-out"; name: string; neg: boolean }
   | { kind: "physdev-is-bridged" | "physdev-is-in" | "physdev-is-out"; neg: boolean }
@@ -76,7 +82,26 @@ export type Condition =
   // ebtables (bridge family) conditions.
   | { kind: "ethertype"; ethertype: string; neg: boolean }
   | { kind: "logical-in" | "logical-out"; name: string; neg: boolean }
-  | { kind: "mac-src" | "mac-dst"; mac: string; neg: boolean }
+  /**
+   * The frame's source or destination MAC (ebtables `-s`/`-d`, iptables `-m mac --mac-source`, nft
+   * `ether saddr`): `mac` lower-case with two digits a byte; `mask` (same form) keeps only its bits
+   * (ebtables `-d Multicast`, `-s 02:42:00:00:00:00/ff:ff:00:00:00:00`). A packet with no Ethernet
+   * header at the hook (sent by the host itself, before the neighbour layer; on `lo`) fails the
+   * rule, negated or not. Default: every bit.
+   */
+  | { kind: "mac-src" | "mac-dst"; mac: string; mask?: string; neg: boolean }
+  /**
+   * How the frame was addressed (`skb->pkt_type`: nft `meta pkttype`, iptables `-m pkttype`,
+   * ebtables `--pkttype-type`): one of `types`. See {@link PktType}.
+   */
+  | { kind: "pkttype"; types: PktType[]; neg: boolean }
+  /**
+   * The IPv4 TOS byte or IPv6 traffic class masked with `mask` is one of `values` (`-m tos --tos
+   * V/M`; `-m dscp --dscp N` and nft `ip dscp N` are `N << 2` under mask `0xfc`). `family`: the
+   * field of that IP header only (nft `ip dscp` 4, `ip6 dscp` 6): a packet of the other family fails
+   * the rule, negated or not. Default: the packet's own.
+   */
+  | { kind: "tos"; values: number[]; mask: number; neg: boolean; family?: 4 | 6 }
   | { kind: "ip-proto"; proto: string; neg: boolean }
   /**
    * nftables: `KEY { a, b }` or `KEY @set` (`neg` for `!=`): the key's value is one of the elements.
@@ -114,6 +139,13 @@ export type Condition =
    */
   | { kind: "unknown"; text: string; neg: boolean; chance?: Chance; oneWay?: true };
 
+/**
+ * How a frame was addressed, as the kernel's `eth_type_trans` sets `skb->pkt_type` from its
+ * destination MAC (nft's names): `host` (to this host's MAC; also every packet the host sends),
+ * `broadcast`, `multicast`, or `other` (to another host's MAC: a frame the bridge forwards).
+ */
+export type PktType = "host" | "broadcast" | "multicast" | "other";
+
 /** Why a chance match cannot be decided: a token bucket, a random draw, or counts of earlier traffic. */
 export type Chance = "rate" | "random" | "state";
 
@@ -141,7 +173,18 @@ export type NftKey =
   | "ct state"
   | "meta mark"
   | "fib daddr type"
-  | "fib saddr type";
+  | "fib saddr type"
+  /** `fib daddr . iif type`: the address type on the input interface (see the `addrtype` condition). */
+  | "fib daddr . iif type"
+  | "fib daddr . oif type"
+  | "fib saddr . iif type"
+  | "fib saddr . oif type"
+  | "meta pkttype"
+  | "ether saddr"
+  | "ether daddr"
+  /** The DSCP (the top six bits of the TOS byte or traffic class). */
+  | "ip dscp"
+  | "ip6 dscp";
 
 /** One element of an nftables set: a word (name, address, number), an address prefix or a range. */
 export type NftValue =
@@ -188,6 +231,12 @@ export type Target =
   | { kind: "SNAT"; addr?: string; port?: PortRange }
   | { kind: "MASQUERADE"; port?: PortRange }
   | { kind: "MARK"; value: number; mask: number; op: "set" | "xset" | "or" | "and" }
+  /**
+   * Rewrites the TOS byte (IPv4) or traffic class (IPv6) to `(tos & ~mask) ^ value` and goes on: `-j
+   * DSCP --set-dscp N` and nft `ip dscp set N` are `N << 2` under mask `0xfc`, `-j TOS --set-tos V/M`
+   * is itself.
+   */
+  | { kind: "TOS"; value: number; mask: number }
   /**
    * nftables `KEY vmap @map` or `KEY vmap { k : verdict, ... }`: the verdict of the element the key finds
    * (`concat`: a concatenation's keys, as for `nft-set`).

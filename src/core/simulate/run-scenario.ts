@@ -91,7 +91,9 @@ export function runScenario(
   const dport = spec.proto === "icmp" ? undefined : (spec.dport ?? 80);
   const icmpId = spec.proto === "icmp" ? (spec.icmpId ?? 4242) : undefined;
   let initiatorSrc = spec.src;
-  let responder: { host: string; addr: string; port?: number; peer: string; peerPort?: number } | undefined;
+  let responder:
+    | { host: string; addr: string; port?: number; peer: string; peerPort?: number; tos?: number }
+    | undefined;
   // ping numbers its requests 1, 2, ...; a reply carries its request's number.
   let seq = 0;
   // The first packet that was not delivered: later packets are still sent by a side that can send
@@ -137,6 +139,9 @@ export function runScenario(
         icmpSeq: spec.proto === "icmp" ? seq : undefined,
         tcpFlags: item.tcpFlags,
         len: item.len,
+        // An echo reply carries the TOS its request arrived with (the kernel's icmp_reply copies it);
+        // a TCP or UDP socket sends with its own, 0.
+        ...(spec.proto === "icmp" && responder.tos ? { tos: responder.tos } : {}),
         direction: "reply",
       };
     }
@@ -153,7 +158,14 @@ export function runScenario(
     }
     if (item.direction === "request" && !responder) {
       const r = pkt.received;
-      responder = { host: pkt.fate.host, addr: r.dst, port: r.dport, peer: r.src, peerPort: r.sport };
+      responder = {
+        host: pkt.fate.host,
+        addr: r.dst,
+        port: r.dport,
+        peer: r.src,
+        peerPort: r.sport,
+        ...(r.tos ? { tos: r.tos } : {}),
+      };
     }
   }
   return { packets: sim.packets, simulator: sim, ...(undelivered ? { stopped: undelivered } : {}) };

@@ -3,6 +3,7 @@
  * attachment. Snapshots of it are what each simulated log line shows.
  */
 import type { ConnEntry } from "./conntrack.ts";
+import type { PktType } from "./ruleset.ts";
 
 /** A packet in flight. */
 export interface SimPacket {
@@ -32,6 +33,13 @@ export interface SimPacket {
   /** `DF` etc. */
   ipFlags: string[];
   mark: number;
+  /** The IPv4 TOS byte or IPv6 traffic class (DSCP in its top six bits). Default 0, as sockets send. */
+  tos?: number;
+  /**
+   * How the last frame that carried it was addressed (`skb->pkt_type`), set where a host receives it.
+   * Default `host`: a packet the host sends itself. Not part of a snapshot (no log line prints it).
+   */
+  pktType?: PktType;
   macSrc?: string;
   macDst?: string;
   /** The conntrack entry and which direction this packet is in, once looked up. */
@@ -47,10 +55,10 @@ export function isIcmp(p: { proto: string }): boolean {
 export type CtState = "NEW" | "ESTABLISHED" | "RELATED" | "INVALID" | "UNTRACKED";
 
 /** A copy of the fields a log line prints (no conntrack link). */
-export type PacketSnapshot = Omit<SimPacket, "ct">;
+export type PacketSnapshot = Omit<SimPacket, "ct" | "pktType">;
 
 /** Copies the printable fields. */
 export function snapshot(p: SimPacket): PacketSnapshot {
-  const { ct: _ct, ...rest } = p;
+  const { ct: _ct, pktType: _pktType, ...rest } = p;
   return { ...rest, tcpFlags: rest.tcpFlags ? [...rest.tcpFlags] : undefined, ipFlags: [...rest.ipFlags] };
 }

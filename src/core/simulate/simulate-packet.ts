@@ -21,9 +21,16 @@ import {
   runChain,
   type Unmodelled,
 } from "./rule-engine.ts";
-import type { Ruleset } from "./ruleset.ts";
+import type { PktType, Ruleset } from "./ruleset.ts";
 import { type CtState, type PacketSnapshot, type SimPacket, snapshot } from "./sim-packet.ts";
-import { ifaceKey, isBroadcastAddress, isLocalAddress, linkPeer, type Topology } from "./topology.ts";
+import {
+  addressOnInterface,
+  ifaceKey,
+  isBroadcastAddress,
+  isLocalAddress,
+  linkPeer,
+  type Topology,
+} from "./topology.ts";
 
 /** One chain (base chain of one table) the packet crossed. */
 export interface HookEvent {
@@ -103,6 +110,8 @@ export interface SendSpec {
   tcpFlags?: string[];
   /** IP payload length (LEN); default per protocol. */
   len?: number;
+  /** The TOS byte (traffic class) it is sent with. Default 0. */
+  tos?: number;
   direction: "request" | "reply";
 }
 
@@ -172,6 +181,7 @@ export class Simulator {
       len,
       ipFlags: v6 || (spec.proto === "icmp" && spec.icmpType === 0) ? [] : ["DF"],
       mark: 0,
+      ...(spec.tos ? { tos: spec.tos } : {}),
     };
     this.cur = {
       id: this.packets.length + 1,
@@ -196,6 +206,17 @@ export class Simulator {
   private ctx(p: SimPacket, io: Io): MatchContext {
     const topo = this.world.topology;
     const host = this.nfHost ?? "";
+    const addrType = (addr: string): string => {
+      if (isLocalAddress(topo, host, addr)) return "LOCAL";
+      if (isBroadcastAddress(topo, host, addr)) return "BROADCAST";
+      if (addr === "0.0.0.0" || addr === "::") return "UNSPEC";
+      if (addr.includes(":")) return addr.toLowerCase().startsWith("ff") ? "MULTICAST" : "UNICAST";
+      if (Number(addr.split(".")[0]) >= 224 && Number(addr.split(".")[0]) < 240) return "MULTICAST";
+      return "UNICAST";
+    };
+    const ip = io.family !== "bridge";
+    // br_netfilter runs the IP hooks of a frame for another host as if it were for this one.
+    const pktType = ip && io.bridged && p.pktType === "other" ? "host" : (p.pktType ?? "host");
     return {
       in: io.in,
       out: io.out,
@@ -208,14 +229,16 @@ export class Simulator {
       ctState: p.ct?.state ?? (io.family !== "bridge" ? "INVALID" : undefined),
       ctNat: p.ct ? { snat: !!p.ct.entry.snat, dnat: !!p.ct.entry.dnat } : undefined,
       routeTo: (addr) => routeLookup(topo, host, addr),
-      addrType: (addr) => {
-        if (isLocalAddress(topo, host, addr)) return "LOCAL";
-        if (isBroadcastAddress(topo, host, addr)) return "BROADCAST";
-        if (addr === "0.0.0.0" || addr === "::") return "UNSPEC";
-        if (addr.includes(":")) return addr.toLowerCase().startsWith("ff") ? "MULTICAST" : "UNICAST";
-        if (Number(addr.split(".")[0]) >= 224 && Number(addr.split(".")[0]) < 240) return "MULTICAST";
-        return "UNICAST";
+      addrType,
+      addrTypeOn: (addr, dev) => {
+        const type = addrType(addr);
+        // The limited broadcast is one before any route lookup; LOCAL and a directed broadcast belong to a device.
+        if (addr === "255.255.255.255" || (type !== "LOCAL" && type !== "BROADCAST")) return type;
+        return addressOnInterface(topo, host, dev, addr)?.toUpperCase() ?? "UNICAST";
       },
+      pktType,
+      noFrame:
+        ip && (io.in === undefined || io.in === "lo" || io.hook === "OUTPUT" || io.hook === "POSTROUTING"),
     };
   }
 
@@ -299,7 +322,7 @@ export class Simulator {
    */
   private ipHook(chain: string, p: SimPacket, ioIn: Io): Verdict {
     if (this.nfHost === undefined) return { ok: true };
-    const io: Io = { ...ioIn, family: p.v6 ? "ip6" : "ip" };
+    const io: Io = { ...ioIn, family: p.v6 ? "ip6" : "ip", hook: chain };
     const manip: ManipType | undefined =
       chain === "PREROUTING" || chain === "OUTPUT"
         ? "dst"
@@ -455,7 +478,11 @@ export class Simulator {
   }
 
   private receive(host: string, dev: string, p: SimPacket): Fate {
-    const iface = this.world.topology.ifaces.get(ifaceKey(host, dev));
+    const topo = this.world.topology;
+    const iface = topo.ifaces.get(ifaceKey(host, dev));
+    // As eth_type_trans on the receiving device; a bridge then takes a frame to its own MAC as the host's.
+    const bridgeMac = iface?.bridge ? topo.ifaces.get(ifaceKey(host, iface.bridge))?.mac : undefined;
+    p.pktType = frameType(p.macDst, [iface?.mac, bridgeMac]);
     if (iface?.bridge) return this.bridgeReceive(host, dev, iface.bridge, p);
     return this.ipReceive(host, dev, p, undefined);
   }
@@ -484,6 +511,7 @@ export class Simulator {
         const brMac = topo.ifaces.get(ifaceKey(host, bridge))?.mac;
         p.macDst =
           route.kind === "unicast" && route.dev === bridge ? neighbourMac(topo, host, bridge, p.dst) : brMac;
+        p.pktType = frameType(p.macDst, [brMac]);
       }
     }
     const fdb = fdbLookup(topo, host, bridge, p.macDst);
@@ -575,8 +603,20 @@ export class Simulator {
   }
 }
 
+/** How a frame to `mac` is addressed for a device whose own MACs are `own` (the kernel's eth_type_trans). */
+function frameType(mac: string | undefined, own: (string | undefined)[]): PktType {
+  if (mac === undefined) return "host";
+  const m = mac.toLowerCase();
+  if (m === "ff:ff:ff:ff:ff:ff") return "broadcast";
+  // The group bit: the lowest bit of the first byte.
+  if (Number.parseInt(m.slice(0, 2), 16) & 1) return "multicast";
+  return own.some((o) => o?.toLowerCase() === m) ? "host" : "other";
+}
+
 /** Devices a hook sees. */
 interface Io {
+  /** The IP hook (`PREROUTING`, ...), set by `ipHook`. Default: a bridge hook. */
+  hook?: string;
   /** `ip` stands for either IP family where a hook is called; `ipHook` sets the packet's. */
   family: "ip" | "ip6" | "bridge";
   in?: string;

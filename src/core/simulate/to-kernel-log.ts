@@ -78,10 +78,20 @@ function toEvent(ev: HookEvent, prefix: string, file: string, line: number, time
           dst: kernelIpv6(p.dst),
           len: p.len,
           ttl: p.ttl,
-          tc: 0,
+          tc: p.tos ?? 0,
           flowLabel: p.flowLabel ?? 0,
         }
-      : { src: p.src, dst: p.dst, len: p.len, tos: 0, ttl: p.ttl, id: p.id, flags: [...p.ipFlags] },
+      : // LOG splits the TOS byte: TOS= its bits 1-4 (IPTOS_TOS_MASK), PREC= the precedence (top
+        // three); ebtables' --log-ip prints it whole (`IP tos=0xB8`).
+        {
+          src: p.src,
+          dst: p.dst,
+          len: p.len,
+          tos: ev.family === "bridge" ? (p.tos ?? 0) : (p.tos ?? 0) & 0x1e,
+          ttl: p.ttl,
+          id: p.id,
+          flags: [...p.ipFlags],
+        },
     l4: { proto: p.proto },
   };
   if (ev.physIn) e.physIn = ev.physIn;
@@ -93,7 +103,7 @@ function toEvent(ev: HookEvent, prefix: string, file: string, line: number, time
     e.ethType = p.v6 ? "0x86dd" : "0x0800";
   }
   if (ev.family === "ip") {
-    (e.ip as { prec?: number }).prec = 0;
+    (e.ip as { prec?: number }).prec = (p.tos ?? 0) & 0xe0;
   }
   const ipHook = ev.family !== "bridge";
   const l4 = e.l4 as NonNullable<TraceEvent["l4"]>;

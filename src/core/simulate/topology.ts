@@ -128,3 +128,26 @@ export function linkPeer(topo: Topology, iface: IfaceInfo): IfaceInfo | undefine
   for (const other of topo.ifaces.values()) if (other.peer === me) return other;
   return undefined;
 }
+
+/**
+ * What `addr` is to interface `dev` of `host` alone, as the kernel's local routing table holds it per
+ * device: `local` for one of its own addresses (127/8 and ::1 are `lo`'s), `broadcast` for its subnet's
+ * directed broadcast; undefined for anything else (an address of another interface included).
+ */
+export function addressOnInterface(
+  topo: Topology,
+  host: string,
+  dev: string,
+  addr: string,
+): "local" | "broadcast" | undefined {
+  const a = canonicalAddress(addr);
+  if (a.startsWith("127.") || a === "::1") return dev === "lo" ? "local" : undefined;
+  const iface = topo.ifaces.get(ifaceKey(host, dev));
+  if (!iface) return undefined;
+  if (iface.addresses.some((x) => x.address === a)) return "local";
+  const v = parseIpv4(a);
+  const directed = iface.addresses.some(
+    (x) => !x.v6 && x.len < 31 && (x.value | ~prefixMask(x.len)) >>> 0 === v,
+  );
+  return v !== undefined && directed ? "broadcast" : undefined;
+}

@@ -122,4 +122,43 @@ describe("explainNftRule", () => {
       "with a route back to its source (reverse path check)",
     );
   });
+
+  it("explains packet types, MACs, DSCPs and their rewrite, and address types on one interface", () => {
+    const cases: [string, string, string][] = [
+      ["meta pkttype != host drop", "a frame not addressed to this host", "訊框不是送給這台主機"],
+      [
+        "meta pkttype other drop",
+        "a frame addressed to another host (bridged past this one)",
+        "訊框是送給其他主機",
+      ],
+      [
+        "ether saddr != 2:42:ac:11:0:2 drop",
+        "from MAC other than 02:42:ac:11:00:02",
+        "來源 MAC不是 02:42:ac:11:00:02",
+      ],
+      ["ip dscp ef drop", "IPv4 DSCP 46", "IPv4 DSCP 是 46"],
+      ["ip dscp set cs1 accept", "set its DSCP to 8", "把 DSCP 設為 8"],
+      [
+        "fib daddr . iif type local accept",
+        "to an address of this host on the interface it came in on",
+        "目的地是這台主機自己的位址（且在它進來的介面上）",
+      ],
+      [
+        "fib daddr . iif type vmap { local : accept }",
+        "the destination address type on the input interface",
+        "目的位址在進入介面上的類型",
+      ],
+      [
+        "meta pkttype { broadcast, multicast } drop",
+        "how the frame was addressed (packet type) is one of",
+        "訊框的定址方式",
+      ],
+    ];
+    for (const [rule, en, zh] of cases) {
+      const n = explainNftRule(rule);
+      expect(n.unknown, rule).toEqual([]);
+      expect(n.en, rule).toContain(en);
+      expect(n["zh-TW"], rule).toContain(zh);
+    }
+  });
 });

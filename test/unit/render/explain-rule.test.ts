@@ -102,6 +102,46 @@ describe("explainRule on ipset and reverse path rules", () => {
       "if there is a route back to its source (reverse path check), accept the packet (stop checking this table's chains)",
       "如果有一條回到來源的路由（反向路徑檢查），接受封包（不再檢查這個 table 的其他規則）",
     ],
+    [
+      "-A INPUT -m pkttype ! --pkt-type unicast -j DROP",
+      "if the frame is not addressed to this host (unicast), drop the packet silently",
+      "如果訊框不是送給這台主機（單播），直接丟棄封包",
+    ],
+    [
+      "-A FORWARD --pkttype-type otherhost -j DROP",
+      "if the frame is addressed to another host, drop the packet silently",
+      "如果訊框是送給其他主機，直接丟棄封包",
+    ],
+    [
+      "-A FORWARD -m mac --mac-source 02:42:ac:11:00:02 -j DROP",
+      "if the source MAC is 02:42:ac:11:00:02, drop the packet silently",
+      "如果來源 MAC 是 02:42:ac:11:00:02，直接丟棄封包",
+    ],
+    [
+      "-A FORWARD -m dscp --dscp-class EF -j ACCEPT",
+      "if the DSCP is EF, accept the packet (stop checking this table's chains)",
+      "如果DSCP 是 EF，接受封包（不再檢查這個 table 的其他規則）",
+    ],
+    [
+      "-A FORWARD -m tos ! --tos 0x10/0x3f -j DROP",
+      "if the TOS byte is not 0x10/0x3f, drop the packet silently",
+      "如果TOS 位元組不是 0x10/0x3f，直接丟棄封包",
+    ],
+    [
+      "-A FORWARD -p IPv4 --ip-tos 0x10 -j DROP",
+      "if it is protocol IPv4 and the TOS byte is 0x10, drop the packet silently",
+      "如果是協定 IPv4且TOS 位元組是 0x10，直接丟棄封包",
+    ],
+    [
+      "-A PREROUTING -i docker0 -j DSCP --set-dscp-class EF",
+      "if it came in on docker0, set the DSCP to EF and go on",
+      "如果從 docker0 進來，把 DSCP 設為 EF，然後繼續",
+    ],
+    [
+      "-A INPUT -m addrtype --dst-type LOCAL --limit-iface-in -j ACCEPT",
+      "if the destination is one of this host's addresses (on the interface it came in on), accept the packet (stop checking this table's chains)",
+      "如果目的地是這台主機自己的位址（限進來的介面上），接受封包（不再檢查這個 table 的其他規則）",
+    ],
   ])("%s", (rule, en, zh) => {
     const n = explainRule(rule);
     expect(n.unknown).toEqual([]);

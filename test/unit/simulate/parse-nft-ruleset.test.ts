@@ -377,8 +377,8 @@ describe("parseNftRule on a host firewall's expressions (inet table, firewalld-l
   });
 
   it("reports an unmodelled expression as one piece, its value words included, and keeps the verdict", () => {
-    const fib = rule("fib daddr . iif type local drop");
-    expect(fib.problems).toEqual(["expression 'fib daddr . iif type local' is not modelled"]);
+    const fib = rule("fib daddr . iif oif missing drop");
+    expect(fib.problems).toEqual(["expression 'fib daddr . iif oif missing' is not modelled"]);
     expect(fib.target).toEqual({ kind: "DROP" });
     const status = rule("ct status assured accept");
     expect(status.problems).toEqual(["expression 'ct status assured' is not modelled"]);
