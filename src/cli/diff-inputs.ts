@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TraceFacts, traceFacts } from "../core/diff/trace-facts.ts";
 import { parseTraceText } from "../core/parse/index.ts";
-import { labHookChains } from "../core/render/hook-chains.ts";
+import { labHookChains } from "../core/render/lab-hook-chains.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import { readerRulesets } from "../core/trace-file/ruleset-pins.ts";
 import { annotateRecorded, LabError } from "../lab/load-lab.ts";

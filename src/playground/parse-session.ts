@@ -17,8 +17,8 @@ import { lineBatches } from "../core/parse/split-lines.ts";
 import { GROUP_MARK, TraceParser } from "../core/parse/trace-parser.ts";
 import type { HookChains } from "../core/render/hook-chains.ts";
 import type { StepListing } from "../core/render/to-listing.ts";
-import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
 import { isNftJson, isNftRuleset } from "../core/simulate/parse-xtables-ruleset.ts";
+import { parseRulesetText } from "../core/simulate/read-ruleset-text.ts";
 import type { Ruleset } from "../core/simulate/ruleset.ts";
 
 /** One packet as the list shows it: everything `packetwalk parse` prints but the events. */
@@ -105,6 +105,8 @@ export class ParseSession {
   private rulesLanguage: "iptables" | "nft" = "iptables";
   /** The prefixes the ruleset's logging rules print, with their chains' hooks (see {@link prefixesOfRules}). */
   private rulesetPrefixes: Promise<PrefixHooks> = Promise.resolve({});
+  /** Counts {@link setRuleset} calls: a ruleset read after a later one was given is dropped. */
+  private rulesetVersion = 0;
   /** The ruleset's prefixes the last parse used; undefined before any parse. */
   private parsedWith: PrefixHooks | undefined;
   /** The prefixes the last parse found no chain for (trimmed). */
@@ -203,17 +205,32 @@ export class ParseSession {
 
   /**
    * Reads a ruleset as `packetwalk check` reads a lab's: `iptables-save` (then `ebtables-save`), or
-   * `nft list ruleset` (text or JSON); empty text removes it. Returns its problems.
+   * `nft list ruleset` (text or JSON); empty text removes it. Resolves to its problems.
    */
-  setRuleset(text: string, file = "ruleset"): Diagnostic[] {
-    this.ruleset = text.trim() === "" ? undefined : parseRulesetFile(text, file);
-    // Fetched now, while the reader looks at the ruleset's problems, not when a step is opened.
-    if (this.ruleset) void listStepModule();
-    this.rulesLanguage = isNftRuleset(text) || isNftJson(text) ? "nft" : "iptables";
-    // Started now and awaited by the next parse, so a parse asked for right after uses it.
-    this.rulesetPrefixes = this.ruleset ? prefixesOfRules(text) : Promise.resolve({});
-    this.chains = undefined;
-    return this.ruleset?.diagnostics ?? [];
+  setRuleset(text: string, file = "ruleset"): Promise<Diagnostic[]> {
+    const version = ++this.rulesetVersion;
+    const empty = text.trim() === "";
+    const json = !empty && isNftJson(text);
+    // `nft -j` output is rarer: its reader is fetched when JSON is pasted, not with every paste.
+    const read = (async () => {
+      if (empty) return undefined;
+      const parse = json
+        ? (await import("../core/simulate/parse-ruleset-file.ts")).parseRulesetFile
+        : parseRulesetText;
+      return parse(text, file);
+    })();
+    // Set now and awaited by the next parse, so a parse asked for right after uses it.
+    this.rulesetPrefixes = read.then((r) => (r ? prefixesOfRules(text) : {}));
+    return read.then((ruleset) => {
+      // A later ruleset replaced this one while it was read: that one is kept.
+      if (version !== this.rulesetVersion) return ruleset?.diagnostics ?? [];
+      this.ruleset = ruleset;
+      this.chains = undefined;
+      // Fetched now, while the reader looks at the ruleset's problems, not when a step is opened.
+      if (ruleset) void listStepModule();
+      this.rulesLanguage = json || isNftRuleset(text) ? "nft" : "iptables";
+      return ruleset?.diagnostics ?? [];
+    });
   }
 
   /**

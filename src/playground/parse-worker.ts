@@ -31,7 +31,7 @@ addEventListener("message", async (event: MessageEvent<ToWorker>) => {
       });
       post({ type: "parsed", request: m.request, summary, ms: performance.now() - started });
     } else if (m.type === "ruleset") {
-      const diagnostics = session.setRuleset(m.text);
+      const diagnostics = await session.setRuleset(m.text);
       post({ type: "ruleset", request: m.request, diagnostics, reparse: await session.prefixesChanged() });
     } else {
       post({ type: "packet", request: m.request, detail: await session.packet(m.id) });

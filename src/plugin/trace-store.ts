@@ -5,7 +5,8 @@
 import { lstatSync, readdirSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { PrefixHooks } from "../core/model/hook.ts";
-import { type HookChains, labHookChains } from "../core/render/hook-chains.ts";
+import type { HookChains } from "../core/render/hook-chains.ts";
+import { labHookChains } from "../core/render/lab-hook-chains.ts";
 import { entryKind, notRegularFile } from "../core/trace-file/read-regular-file.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import type { Lab, TraceMeta } from "../core/trace-file/schema.ts";

@@ -8,10 +8,7 @@
  */
 import type { HookId } from "../model/hook.ts";
 import { CONNTRACK_PRIORITY, hookSlots, natCorePriority } from "../simulate/hook-order.ts";
-import { parseRulesetFile } from "../simulate/parse-ruleset-file.ts";
-import { isNftJson, isNftRuleset } from "../simulate/parse-xtables-ruleset.ts";
 import type { Ruleset } from "../simulate/ruleset.ts";
-import type { TraceMeta } from "../trace-file/schema.ts";
 
 /** One base chain at a hook. */
 export interface ChainAtHook {
@@ -178,29 +175,4 @@ export function hookChains(
   for (const map of boxes6 ? [boxes, boxes6] : [boxes])
     for (const [box, chains] of map) for (const c of chains) boxOf.set(c.hook, box);
   return { boxes, ...(boxes6 ? { boxes6 } : {}), boxOf, rulesets: drawn.map((d) => d.name) };
-}
-
-const isNft = (text: string) => isNftRuleset(text) || isNftJson(text);
-
-/**
- * The base chains of a lab whose traces ran with nftables rulesets: the union of every ruleset its
- * traces name (in the order of first use), their instrumentation only located. Undefined for an
- * iptables lab (any ruleset drawn not `nft list ruleset` text), whose map lists the iptables tables.
- * @param metas the metadata of every trace of the lab
- * @param rulesets the lab's ruleset texts by name (`rulesets/<name>.rules`)
- */
-export function labHookChains(
-  metas: readonly Pick<TraceMeta, "ruleset" | "instrumentation">[],
-  rulesets: Readonly<Record<string, string>>,
-): HookChains | undefined {
-  const drawn = [...new Set(metas.map((m) => m.ruleset))].filter((name) => rulesets[name] !== undefined);
-  if (drawn.length === 0 || drawn.some((name) => !isNft(rulesets[name] as string))) return undefined;
-  const read = (name: string) => parseRulesetFile(rulesets[name] as string, `${name}.rules`);
-  const instrumentation = [...new Set(metas.flatMap((m) => (m.instrumentation ? [m.instrumentation] : [])))]
-    .filter((name) => rulesets[name] !== undefined && !drawn.includes(name))
-    .map(read);
-  return hookChains(
-    drawn.map((name) => ({ name, ruleset: read(name) })),
-    instrumentation,
-  );
 }

@@ -13,8 +13,9 @@ import { createMermaidRenderer, type MermaidRenderer } from "../../../src/browse
 import type { Packet } from "../../../src/core/model/packet.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
 import { endpointLabels } from "../../../src/core/render/endpoint-labels.ts";
-import { type HookChains, labHookChains } from "../../../src/core/render/hook-chains.ts";
+import type { HookChains } from "../../../src/core/render/hook-chains.ts";
 import { labEndpoints } from "../../../src/core/render/lab-endpoints.ts";
+import { labHookChains } from "../../../src/core/render/lab-hook-chains.ts";
 import { boxKey } from "../../../src/core/render/netfilter-map.ts";
 import { planPath } from "../../../src/core/render/plan-path.ts";
 import { toMermaid } from "../../../src/core/render/to-mermaid.ts";

@@ -45,7 +45,7 @@ describe("parse session", () => {
     const before = await session.parse(chunks(log, 4096));
     expect(before.packets).toEqual([]);
     expect(before.unknownPrefixes.map((u) => u.name).sort()).toEqual(["dbg fwd:", "dbg post:", "dbg pre:"]);
-    session.setRuleset(rules);
+    await session.setRuleset(rules);
     expect(await session.prefixesChanged()).toBe(true);
     const after = await session.parse(chunks(log, 4096));
     expect(after.unknownPrefixes).toEqual([]);
@@ -60,7 +60,7 @@ describe("parse session", () => {
       }).packets.length,
     );
     // The same ruleset again changes nothing; the reader's own mapping wins over the ruleset's.
-    session.setRuleset(rules);
+    await session.setRuleset(rules);
     expect(await session.prefixesChanged()).toBe(false);
     const mapped = await session.parse(chunks(log, 4096), { prefixMap: { "dbg fwd:": "ip:filter:FORWARD" } });
     expect(mapped.packets[0]?.hooks).toEqual(["ip:mylog:log-pre", "ip:filter:FORWARD"]);
@@ -72,14 +72,14 @@ describe("parse session", () => {
     const session = new ParseSession();
     await session.parse(chunks(log, 4096));
     expect((await session.packet(1))?.listings).toBeUndefined();
-    expect(session.setRuleset(rules)).toEqual([]);
+    expect(await session.setRuleset(rules)).toEqual([]);
     const detail = await session.packet(1);
     expect(detail?.listings?.length).toBe(detail?.packet.events.length);
     expect(
       detail?.listings?.some((l) => l.chains.some((c) => c.rules.some((r) => r.matchedBy === "kernel"))),
     ).toBe(true);
-    expect(session.setRuleset("-A FORWARD -j ACCEPT\n").length).toBeGreaterThan(0);
-    expect(session.setRuleset("")).toEqual([]);
+    expect((await session.setRuleset("-A FORWARD -j ACCEPT\n")).length).toBeGreaterThan(0);
+    expect(await session.setRuleset("")).toEqual([]);
     expect((await session.packet(1))?.listings).toBeUndefined();
   });
 
@@ -88,7 +88,7 @@ describe("parse session", () => {
     const rules = readFileSync(path.join(ROOT, "traces/docker-bridge/rulesets/docker-28.rules"), "utf8");
     const session = new ParseSession();
     await session.parse(chunks(log, 4096));
-    session.setRuleset(rules);
+    await session.setRuleset(rules);
     const listings = (await session.packet(1))?.listings ?? [];
     const marked = listings.flatMap((l) =>
       l.chains.flatMap((c) =>
@@ -108,7 +108,7 @@ describe("parse session", () => {
     );
     const session = new ParseSession();
     const summary = await session.parse(chunks(log, 4096));
-    expect(session.setRuleset(nft, "r.rules")).toEqual([]);
+    expect(await session.setRuleset(nft, "r.rules")).toEqual([]);
     const withForward = summary.packets.find((p) => p.hooks.includes("ip:docker-bridges:filter-FORWARD"));
     const detail = await session.packet(withForward?.id ?? 0);
     const chains = detail?.listings?.flatMap((l) => l.chains.map((c) => c.chain)) ?? [];
@@ -116,7 +116,10 @@ describe("parse session", () => {
     expect(
       detail?.listings?.some((l) => l.chains.some((c) => c.rules.some((r) => r.matchedBy === "kernel"))),
     ).toBe(true);
-    const broken = session.setRuleset("table ip t {\n  chain c {\n    bogus words here\n  }\n}\n", "b.rules");
+    const broken = await session.setRuleset(
+      "table ip t {\n  chain c {\n    bogus words here\n  }\n}\n",
+      "b.rules",
+    );
     expect(broken[0]?.position).toMatchObject({ file: "b.rules" });
   });
 });
