@@ -40,12 +40,14 @@ interface Overlap {
 
 /**
  * Every Copy button shown (code blocks and diagram sources, every `<details>` opened first), and
- * the characters of its block that lie under it, at each end of the block's sideways scroll.
+ * the characters of its block that lie under it, at each end of the block's sideways scroll; and,
+ * scrolled to, whether anything else covers the button or the block's lines on screen.
  */
 function copyOverlaps(page: Page) {
   return page.evaluate(() => {
     for (const d of document.querySelectorAll("main details")) (d as HTMLDetailsElement).open = true;
     const overlaps: Overlap[] = [];
+    const covered: string[] = [];
     const kinds = new Set<string>();
     let scrolling = 0;
     for (const button of document.querySelectorAll<HTMLElement>(".code-copy, .pw-copy")) {
@@ -81,8 +83,37 @@ function copyOverlaps(page: Page) {
         }
       }
       pre.scrollLeft = 0;
+      // Nothing else of the page lies over the button or the code either (a sticky map beside them).
+      const headerBottom = document.querySelector(".site-header")?.getBoundingClientRect().bottom ?? 0;
+      const hit = (x: number, y: number, own: Element) => own.contains(document.elementFromPoint(x, y));
+      // What lies on top at a point, by the class of its nearest HTML element.
+      const top = (x: number, y: number) =>
+        document.elementFromPoint(x, y)?.closest("[class]:not(svg *)")?.className;
+      button.scrollIntoView({ block: "center" });
+      const b = button.getBoundingClientRect();
+      if (!hit((b.left + b.right) / 2, (b.top + b.bottom) / 2, button))
+        covered.push(
+          `${button.className}: ${document.elementFromPoint((b.left + b.right) / 2, (b.top + b.bottom) / 2)?.className}`,
+        );
+      const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+      const box = pre.getBoundingClientRect();
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const range = document.createRange();
+        range.selectNodeContents(n);
+        // Each line's piece of text on screen, inside the block's box, below the site's header.
+        for (const r of range.getClientRects()) {
+          const x = Math.max(r.left, box.left) + 2;
+          const y = (r.top + r.bottom) / 2;
+          if (r.width < 1 || x > Math.min(r.right, box.right) || y < headerBottom || y > innerHeight)
+            continue;
+          if (!hit(x, y, pre))
+            covered.push(
+              `${pre.textContent?.slice(0, 30)}: '${n.textContent?.slice(0, 30)}' under ${top(x, y)}`,
+            );
+        }
+      }
     }
-    return { kinds: [...kinds].sort(), scrolling, overlaps };
+    return { kinds: [...kinds].sort(), scrolling, overlaps, covered };
   });
 }
 
@@ -97,13 +128,14 @@ describe("Copy buttons and the code beside them", () => {
           waitUntil: "load",
         });
         await page.evaluate(() => document.fonts.ready);
-        const { kinds, scrolling, overlaps } = await copyOverlaps(page);
+        const { kinds, scrolling, overlaps, covered } = await copyOverlaps(page);
         // Every page here has code blocks; a trace page has its diagrams' sources too (so have lessons with figures).
         expect(kinds).toContain("code-copy");
         if (p.startsWith("/traces/")) expect(kinds).toContain("pw-copy");
         // On a phone the long lines scroll: the case where a button laid over the code hid them.
         if (width === 390) expect(scrolling, "code blocks that scroll sideways").toBeGreaterThan(0);
         expect(overlaps).toEqual([]);
+        expect(covered).toEqual([]);
       } finally {
         await context.close();
       }
