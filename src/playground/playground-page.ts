@@ -315,17 +315,19 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   }
 
   function showDiagnostics(list: HTMLElement, diagnostics: Diagnostic[]): void {
-    list.replaceChildren(
-      ...diagnostics.map((d) => {
-        const [head = "", hint] = formatDiagnostic(d).split("\n  hint: ");
-        return el(
-          "li",
-          { class: `pg-diag pg-${d.severity}` },
-          el("code", { text: head }),
-          ...(hint ? [el("p", { class: "pg-hint", text: `hint: ${hint}` })] : []),
-        );
-      }),
-    );
+    const items = diagnostics.map((d) => {
+      const [head = "", hint] = formatDiagnostic(d).split("\n  hint: ");
+      return el(
+        "li",
+        { class: `pg-diag pg-${d.severity}` },
+        el("code", { text: head }),
+        ...(hint ? [el("p", { class: "pg-hint", text: `hint: ${hint}` })] : []),
+      );
+    });
+    list.replaceChildren(...items);
+    // The core's words are English: the zh-TW page loads their translation (and only it does).
+    if (items.length && document.documentElement.lang.startsWith("zh"))
+      void import("./diagnostics-zh.ts").then((m) => m.showDiagnosticsZh(items, diagnostics));
   }
 
   function showSummary(sum: ParseSummary, ms: number): void {

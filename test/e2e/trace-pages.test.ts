@@ -38,6 +38,22 @@ describe("trace pages", () => {
     expect(/<span class="pw-caption">([^<]*)<\/span>/.exec(zh)?.[1]).toBe(t.title);
   });
 
+  it("titles every zh-TW trace page of every lab in zh-TW", () => {
+    const traces = path.join(REPO_ROOT, "traces");
+    const pages = readdirSync(traces, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .flatMap((d) => {
+        const texts = JSON.parse(readFileSync(path.join(traces, d.name, "i18n/zh-tw.json"), "utf8"));
+        return Object.entries<{ title: string }>(texts.traces).map(([scenario, t]) => ({
+          page: `zh-tw/traces/${d.name}/${scenario}`,
+          title: t.title,
+        }));
+      });
+    expect(pages.map((p) => p.page)).toContain("zh-tw/traces/two-networks/b1-to-a1");
+    for (const { page, title } of pages)
+      expect(text(/<h1[^>]*>([\s\S]*?)<\/h1>/.exec(html(page))?.[1] ?? ""), page).toBe(title);
+  });
+
   it.each([
     ["en", "traces/docker-bridge/container-to-wan"],
     ["zh-tw", "zh-tw/traces/docker-bridge/container-to-wan"],

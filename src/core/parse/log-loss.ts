@@ -4,6 +4,7 @@
  * there makes its packet look as if it skipped a hook, so such a line is worth
  * a warning at its position rather than a silent skip.
  */
+import { LOST_HINT } from "./parse-hints.ts";
 
 /** What a loss line says, for a warning at its position. */
 export interface LogLoss {
@@ -29,9 +30,6 @@ const ANCHORS = [
 
 /** Characters read on each side of an anchor: more than any loss line's words around it. */
 const WINDOW = 160;
-
-const LOST_HINT =
-  "a packet whose LOG lines were lost looks as if it skipped hooks, and check disagrees on it: read the packets logged around here with care; a narrower LOG rule (fewer lines) avoids the loss";
 
 /** Plural of `message` for `n`. */
 function messages(n: string): string {

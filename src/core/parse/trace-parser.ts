@@ -11,6 +11,7 @@ import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
 import { LogFieldMemo } from "./log-field-memo.ts";
 import { readAuditPacket, readLogLoss } from "./log-loss.ts";
 import { type FlowAssignment, FlowPairer, type PairOptions } from "./pair-flows.ts";
+import { PREFIX_HINT, UNLISTED_HINT } from "./parse-hints.ts";
 import { parseBody } from "./parse-line.ts";
 import { SKIP } from "./parsed-line.ts";
 import { createPrefixResolver, type PrefixMap } from "./prefix-to-hook.ts";
@@ -70,10 +71,6 @@ export interface ParseOptions {
   maxUnknownPrefixes?: number;
 }
 
-const PREFIX_HINT =
-  "name LOG prefixes like 'iptable/<table>-<CHAIN>' or 'ebtable/<table>-<CHAIN>' (a tag such as 'ctc/' in front is fine), " +
-  'or map this prefix with --prefix-map FILE (JSON: {"<prefix>": "ip:filter:INPUT"})';
-
 /** An unknown LOG prefix and how many lines showed it. */
 export interface UnknownPrefix {
   /** The prefix as printed (untrimmed). */
@@ -105,7 +102,7 @@ export function unlistedNote(count: number, position: Diagnostic["position"]): D
   return {
     severity: "warning",
     message: `${count} more problems were not listed`,
-    hint: "fix the ones above first, or raise maxDiagnostics",
+    hint: UNLISTED_HINT,
     position,
   };
 }

@@ -68,3 +68,26 @@ export function translateMeta(meta: TraceMeta, translations: LabTranslations | u
 export function translateLab(lab: Lab, translations: LabTranslations | undefined): Lab {
   return translations?.description ? { ...lab, description: translations.description } : lab;
 }
+
+/**
+ * The texts a reader of the translation's language would still see in English: `description` when
+ * the lab has one, and per trace `traces.<scenario>.title`, `.description` and `.question` for each
+ * text its metadata has. Empty when the translation covers the lab; all of them when it is missing.
+ */
+export function untranslatedTexts(
+  lab: Pick<Lab, "description">,
+  metas: readonly Pick<TraceMeta, "scenario" | "description" | "question">[],
+  translations: LabTranslations | undefined,
+): string[] {
+  const missing: string[] = [];
+  if (lab.description && !translations?.description) missing.push("description");
+  for (const meta of metas) {
+    const texts = translations?.traces[meta.scenario];
+    const key = `traces.${meta.scenario}`;
+    if (!texts) missing.push(`${key}.title`);
+    // Each text the English page shows needs its counterpart, or the page mixes languages.
+    if (meta.description && !texts?.description) missing.push(`${key}.description`);
+    if (meta.question && !texts?.question) missing.push(`${key}.question`);
+  }
+  return missing;
+}

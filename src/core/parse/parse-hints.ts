@@ -1,0 +1,16 @@
+/**
+ * Hints of the parser's commonest warnings, shared with what translates them (the zh-TW
+ * playground keys its Chinese hints by these very strings).
+ */
+
+/** An unknown LOG prefix: how to name prefixes, or map one. */
+export const PREFIX_HINT =
+  "name LOG prefixes like 'iptable/<table>-<CHAIN>' or 'ebtable/<table>-<CHAIN>' (a tag such as 'ctc/' in front is fine), " +
+  'or map this prefix with --prefix-map FILE (JSON: {"<prefix>": "ip:filter:INPUT"})';
+
+/** Messages lost around here (rate limits, a full buffer): what that does to the packets read. */
+export const LOST_HINT =
+  "a packet whose LOG lines were lost looks as if it skipped hooks, and check disagrees on it: read the packets logged around here with care; a narrower LOG rule (fewer lines) avoids the loss";
+
+/** The note closing a list of problems cut at `maxDiagnostics`. */
+export const UNLISTED_HINT = "fix the ones above first, or raise maxDiagnostics";

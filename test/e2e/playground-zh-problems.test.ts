@@ -1,0 +1,95 @@
+/**
+ * The zh-TW playground shows the core's commonest problems (an unknown LOG prefix, a match the
+ * simulator does not model) in Chinese, each with its English line kept under it and marked as
+ * English; a problem it has no words for stays English; and the English playground never loads
+ * the translation.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { REPO_ROOT, useSite } from "./browser.ts";
+import { assertDistBuilt } from "./serve-dist.ts";
+
+assertDistBuilt();
+const site = useSite();
+
+// Two lines with prefixes no reader knows ('[raw-pre]', '[fwd]') and a line cut short (an error).
+const LOG = [
+  ...readFileSync(path.join(REPO_ROOT, "traces/two-networks/b1-to-a1.log"), "utf8").split("\n").slice(0, 2),
+  "[  1.000001] iptable/filter-INPUTIN=eth0 OUT= SRC=203.0.113.1 DST=",
+].join("\n");
+// ufw's rate-limited LOG rules: '-m limit' is a match of chance, not modelled.
+const RULES = readFileSync(path.join(REPO_ROOT, "traces/ufw-docker/rulesets/ufw-docker.rules"), "utf8");
+
+async function open(prefix: string) {
+  const context = await site.browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  const scripts: string[] = [];
+  page.on("request", (r) => scripts.push(new URL(r.url()).pathname));
+  await page.goto(`${site.server.url}${site.server.base}${prefix}playground/`, { waitUntil: "load" });
+  await page.locator("[data-log]").fill(LOG);
+  await page.locator("details[data-rules-box] summary").click();
+  await page.locator("[data-rules]").fill(RULES);
+  await page.locator("[data-diagnostics] li").first().waitFor();
+  await page.locator("[data-ruleset-diagnostics] li").first().waitFor();
+  return { context, page, scripts };
+}
+
+/** Each problem item's Chinese line, hint and English line. */
+function items(page: Page, list: string) {
+  return page.locator(`${list} li`).evaluateAll((lis) =>
+    lis.map((li) => ({
+      zh: li.querySelector(".pg-zh")?.textContent ?? null,
+      hint: li.querySelector(".pg-hint")?.textContent ?? null,
+      english: li.querySelector(".pg-english[lang=en]")?.textContent ?? null,
+      englishShown: (li.querySelector(".pg-english") as HTMLElement | null)?.offsetHeight ?? 0,
+      text: li.textContent ?? "",
+    })),
+  );
+}
+
+describe("problems in the zh-TW playground", () => {
+  it("are in Chinese, their English line kept and shown; one without words stays English", async () => {
+    const { context, page, scripts } = await open("zh-tw/");
+    try {
+      await expect.poll(() => page.locator("[data-diagnostics] .pg-zh").count()).toBe(2);
+      const log = await items(page, "[data-diagnostics]");
+      expect(log[0]?.zh).toBe(
+        "-:1:16 警告：不認得的 LOG 前綴 '[raw-pre]'（1 行）：是哪個 table 的哪條 chain 寫的？",
+      );
+      expect(log[0]?.hint).toMatch(/^提示：把 LOG 前綴取成 /);
+      expect(log[0]?.english).toMatch(/^-:1:16: warning: unknown LOG prefix '\[raw-pre\]' \(1 line\)/);
+      expect(log[0]?.englishShown).toBeGreaterThan(0);
+      // The cut line's error has no Chinese words: it is shown as the CLI prints it.
+      const cut = log.find((d) => d.text.startsWith("-:3:"));
+      expect(cut?.zh).toBeNull();
+      expect(cut?.text).toMatch(/^-:3:\d+: error: /);
+
+      await expect.poll(() => page.locator("[data-ruleset-diagnostics] .pg-zh").count()).toBeGreaterThan(0);
+      const rules = await items(page, "[data-ruleset-diagnostics]");
+      expect(rules[0]?.zh).toMatch(
+        /^ruleset:\d+:\d+ 警告：比對條件 '-m limit --limit 3\/min --limit-burst 10' 不在模擬範圍內$/,
+      );
+      expect(rules[0]?.hint).toMatch(/^提示：它的結果取決於機率/);
+      expect(rules[0]?.english).toMatch(/warning: match '-m limit .*' is not modelled$/);
+      // The words came in their own file, loaded once problems were shown.
+      expect(scripts.filter((s) => /diagnostics-zh/.test(s)).length).toBeGreaterThan(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("are English on the English playground, which never loads the translation", async () => {
+    const { context, page, scripts } = await open("");
+    try {
+      const log = await items(page, "[data-diagnostics]");
+      expect(log[0]?.text).toMatch(/^-:1:16: warning: unknown LOG prefix '\[raw-pre\]'/);
+      expect(log[0]?.hint).toMatch(/^hint: /);
+      expect(await page.locator(".pg-zh, .pg-english").count()).toBe(0);
+      expect(scripts.filter((s) => /diagnostics-zh/.test(s))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
