@@ -54,7 +54,7 @@ const STRINGS: Record<"en" | "zh-tw", LegendStrings> = {
     ip: "IP 層 hook（iptables；IPv6 為 ip6tables），conntrack 標在查詢與確認的位置",
     path: "這個封包走的路，由上（進入）到下（離開）",
     step: "步驟 N：看到封包的 table",
-    decision: "途中做出的判斷（路由、橋接）",
+    decision: "途中做出的判斷（路由、橋接、送出的埠）",
     faded: "這個封包沒有經過",
     endpoint: "封包的來源與去處",
     dropped: "封包在這裡被丟棄",

@@ -15,6 +15,8 @@ export interface MapWords {
   packet: string;
   bridgingDecision: string;
   routingDecision: string;
+  /** Where a frame leaves the bridge by the port it was sent to. */
+  bridgePortOut: string;
   localProcess: string;
   anyBridgePort: string;
   anyRoutedInterface: string;
@@ -34,6 +36,7 @@ const WORDS: Record<MapLang, MapWords> = {
     packet: "packet",
     bridgingDecision: "bridging decision",
     routingDecision: "routing decision",
+    bridgePortOut: "out a bridge port",
     localProcess: "local process",
     anyBridgePort: "a bridge port",
     anyRoutedInterface: "a routed interface",
@@ -48,6 +51,7 @@ const WORDS: Record<MapLang, MapWords> = {
     packet: "封包",
     bridgingDecision: "橋接決策",
     routingDecision: "路由決策",
+    bridgePortOut: "從 bridge 埠送出",
     localProcess: "本機行程",
     anyBridgePort: "任一 bridge 埠",
     anyRoutedInterface: "任一路由介面",

@@ -10,7 +10,7 @@
  * and numbers it. Pure data.
  */
 
-import { type ChainAtHook, chainLabel, conntrackAt, type HookChains } from "./hook-chains.ts";
+import { type ChainAtHook, chainLabel, conntrackAt, formatPriority, type HookChains } from "./hook-chains.ts";
 import { type MapLang, mapWords } from "./map-words.ts";
 
 /** Which bridge filtering implementation is drawn: `legacy` ebtables has the broute table, ebtables-nft has not. */
@@ -32,6 +32,10 @@ export interface MapSlot {
   hook?: string;
   /** A base chain only some of the lab's rulesets have: their names. */
   only?: string[];
+  /** A base chain's table as nft writes it (`ip docker-bridges`): drawn once over a box whose chains share it. */
+  table?: string;
+  /** A base chain's label without its table (`filter-FORWARD (filter 0)`), under that table's heading. */
+  name?: string;
 }
 
 /** One box of the map. */
@@ -54,6 +58,8 @@ export const DECISION = {
   routing: "ip_route",
   outputRouting: "ip_route_out",
   local: "local",
+  /** Where a frame leaves by the bridge port the bridging decision chose: one arrow per port from here. */
+  portOut: "br_port_out",
 } as const;
 
 /** One place a packet comes from or goes to: a lab host behind a bridge port or a routed interface. */
@@ -119,7 +125,13 @@ function tableBox(layer: "bridge" | "ip", chain: string, slots: Array<string | M
 }
 
 function chainSlot(c: ChainAtHook): MapSlot {
-  const slot: MapSlot = { label: `${chainLabel(c)}${c.only ? " †" : ""}`, hook: c.hook };
+  const mark = c.only ? " †" : "";
+  const slot: MapSlot = {
+    label: `${chainLabel(c)}${mark}`,
+    hook: c.hook,
+    table: `${c.family} ${c.table}`,
+    name: `${c.chain} (${formatPriority(c)})${mark}`,
+  };
   if (c.only) slot.only = c.only;
   return slot;
 }
@@ -182,6 +194,9 @@ export function mapNodes(
     // ebtables-nft runs filter OUTPUT (priority -200) before nat OUTPUT (100); legacy ebtables the other way.
     hookBox("bridge", "OUTPUT", ebtables === "legacy" ? ["nat", "filter"] : ["filter", "nat"]),
     hookBox("bridge", "POSTROUTING", ["nat"]),
+    ...(endpoints.some((e) => e.layer === "bridge")
+      ? [decision(DECISION.portOut, w.bridgePortOut, "bridge")]
+      : []),
     ...ends("out"),
   ];
 }
@@ -229,12 +244,15 @@ export function mapEdges(
     // A bridged frame's IP POSTROUTING runs after the bridge's (br_netfilter).
     [b("POSTROUTING"), ip("POSTROUTING")],
     ...routed.map((e): [string, string] => [ip("POSTROUTING"), exitKey(e)]),
-    ...ports.flatMap(
-      (e): Array<[string, string]> => [
-        [b("POSTROUTING"), exitKey(e)],
-        [ip("POSTROUTING"), exitKey(e)],
-      ],
-    ),
+    // A frame leaves by a port after the bridge's POSTROUTING, or after IP POSTROUTING (br_netfilter runs it
+    // last in the bridge's): both meet at the port, so N ports cost N arrows, not 2N crossing ones.
+    ...(ports.length
+      ? ([
+          [b("POSTROUTING"), DECISION.portOut],
+          [ip("POSTROUTING"), DECISION.portOut],
+        ] as Array<[string, string]>)
+      : []),
+    ...ports.map((e): [string, string] => [DECISION.portOut, exitKey(e)]),
   ];
   return edges;
 }

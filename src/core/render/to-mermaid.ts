@@ -8,7 +8,8 @@
  *   numbered badge by the site's stylesheet), so it never moves a box.
  * - `path`: only the hooks crossed, one box per step, top to bottom.
  * - An nftables lab (`chains`): each hook box lists the base chains the lab's rulesets attach there
- *   (`family table chain (priority)`, kernel order); a step lights the chain that ran, its verdict (from
+ *   (`family table chain (priority)`, kernel order; a box whose chains share one table names it once
+ *   above them, `table ip docker-bridges`, and its chains as `chain (priority)`); a step lights the chain that ran, its verdict (from
  *   TRACE lines) as the chain's colour on the map and in words in the path view, which draws one box
  *   per hook crossed.
  *
@@ -166,33 +167,47 @@ function chainBoxText(
     plan,
     n.key,
   )}><b>${escapeMermaidLabel(n.label)}</b></span>`;
-  const lines = n.slots
+  const shown = n.slots
     // The path view shows only what this trace's ruleset has: the base chains, without conntrack.
-    .filter((slot) => !path || (slot.hook && !absentFrom(slot, options.ruleset)))
-    .map((slot) => {
-      if (!slot.hook)
-        return `<span class='pwt pwt-ct' style='padding-left:1.2em'>${escapeMermaidLabel(slot.label)}</span>`;
-      const key = hookKey(slot.hook);
-      const steps = mine.filter((s) => s.slot === key);
-      const absent = absentFrom(slot, options.ruleset);
-      const faded = absent
-        ? ";opacity:0.55;text-decoration:line-through"
-        : path && !steps.length
-          ? ";opacity:0.55"
-          : "";
-      const verdict = steps.at(-1)?.verdict;
-      // The map tells the verdict by colour alone, which never changes a box's size; the path view in words.
-      const colour =
-        verdict && !path ? `;color:${VERDICT_COLOUR[verdict.verdict] ?? "inherit"} !important` : "";
-      const label = `<span class='pwt' style='padding-left:1.2em${faded}${colour}'${stepAttrs(steps, plan, key)}>${escapeMermaidLabel(slot.label)}</span>`;
-      return path ? label + verdictSpan(verdict) : label;
-    });
+    .filter((slot) => !path || (slot.hook && !absentFrom(slot, options.ruleset)));
+  const table = sharedTable(shown);
+  const lines = shown.map((slot) => {
+    if (!slot.hook)
+      return `<span class='pwt pwt-ct' style='padding-left:1.2em'>${escapeMermaidLabel(slot.label)}</span>`;
+    const key = hookKey(slot.hook);
+    const steps = mine.filter((s) => s.slot === key);
+    const absent = absentFrom(slot, options.ruleset);
+    const faded = absent
+      ? ";opacity:0.55;text-decoration:line-through"
+      : path && !steps.length
+        ? ";opacity:0.55"
+        : "";
+    const verdict = steps.at(-1)?.verdict;
+    // The map tells the verdict by colour alone, which never changes a box's size; the path view in words.
+    const colour =
+      verdict && !path ? `;color:${VERDICT_COLOUR[verdict.verdict] ?? "inherit"} !important` : "";
+    const text = table ? (slot.name ?? slot.label) : slot.label;
+    const label = `<span class='pwt' style='padding-left:1.2em${faded}${colour}'${stepAttrs(steps, plan, key)}>${escapeMermaidLabel(text)}</span>`;
+    return path ? label + verdictSpan(verdict) : label;
+  });
   if (!n.slots.some((slot) => slot.hook && !(path && absentFrom(slot, options.ruleset))))
     lines.unshift(
       `<span class='pwt pwt-ct' style='padding-left:1.2em'>${escapeMermaidLabel(w.noBaseChain)}</span>`,
     );
+  // The table once, as nft lists it, over chains that all belong to it: a box half as wide as full names.
+  if (table)
+    lines.unshift(
+      `<span class='pw-table' style='padding-left:1.2em;font-size:0.86em;opacity:0.8'>table ${escapeMermaidLabel(table)}</span>`,
+    );
   // Left-aligned lines under a centred title: the chains read as a list, in the kernel's order.
   return `${title}<br/><span style='display:inline-block;text-align:left'>${lines.join("<br/>")}</span>`;
+}
+
+/** The table every base chain of `slots` belongs to, or undefined when they belong to several (or none). */
+function sharedTable(slots: readonly MapSlot[]): string | undefined {
+  const tables = new Set(slots.filter((s) => s.hook).map((s) => s.table));
+  const [only] = tables;
+  return tables.size === 1 ? only : undefined;
 }
 
 function boxText(n: MapNode, plan: PathPlan, options: ToMermaidOptions): string {

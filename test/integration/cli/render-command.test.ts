@@ -46,7 +46,7 @@ describe("packetwalk render", () => {
   it("draws a bridged packet through the bridge's boxes when only its IP hooks were logged (br_netfilter)", () => {
     const r = cli(["traces/dual-stack/a1-to-a2-v6", "--view", "map", "--direction", "request"]);
     expect(r.status, r.stderr).toBe(0);
-    // The packet's own arrows (p/step ids): via the bridging decision, bridge FORWARD and POSTROUTING.
+    // The packet's own arrows (p/step ids): via the bridging decision, bridge FORWARD and POSTROUTING, out its port.
     const way = r.stdout
       .split("\n")
       .filter((l) => /\b(p|step)\d+@-->/.test(l))
@@ -59,7 +59,8 @@ describe("packetwalk render", () => {
       "br_FORWARD -> ip_FORWARD",
       "ip_FORWARD -> br_POSTROUTING",
       "br_POSTROUTING -> ip_POSTROUTING",
-      "ip_POSTROUTING -> out_a2",
+      "ip_POSTROUTING -> br_port_out",
+      "br_port_out -> out_a2",
     ]);
   });
 

@@ -64,18 +64,27 @@ function nodeText(src: string, key: string): string {
   return m[1] as string;
 }
 
+/** The text of the path view's box of `hook` (`IP FORWARD`). */
+function pathBox(src: string, hook: string): string {
+  const m = new RegExp(`^ {2}s\\d+\\[\\"(.*<b>IP ${hook}</b>.*)\\"\\]$`, "m").exec(src);
+  if (!m) throw new Error(`no path box for ${hook}`);
+  return m[1] as string;
+}
+
 /** The chain lines of a box: label, step numbers, verdict (the word in a path view, the colour's on a map). */
 function chainLines(
   text: string,
 ): Array<{ label: string; steps?: string; verdict: string; struck: boolean }> {
   const byColour: Record<string, string> = { "rgb(27,94,32)": "accept", "rgb(183,28,28)": "drop" };
   const body = text.split("<br/>").slice(1).join("<br/>");
+  // A box whose chains share one table names it once above them: the lines are read with it.
+  const table = /<span class='pw-table'[^>]*>table ([^<]*)<\/span>/.exec(body)?.[1];
   return [
     ...body.matchAll(
       /<span class='pwt[^']*' style='([^']*)'(?: data-step='([^']*)')?[^>]*>([^<]*)<\/span>(?:<span class='pwv'[^>]*>([^<]*)<\/span>)?/g,
     ),
   ].map((m) => ({
-    label: (m[3] as string).replace(/#40;/g, "(").replace(/#41;/g, ")"),
+    label: `${table && !(m[0] as string).includes("pwt-ct") ? `${table} ` : ""}${(m[3] as string).replace(/#40;/g, "(").replace(/#41;/g, ")")}`,
     ...(m[2] ? { steps: m[2] } : {}),
     verdict: m[4] ?? byColour[/color:(rgb\([^)]*\))/.exec(m[1] as string)?.[1] ?? ""] ?? "",
     struck: (m[1] as string).includes("line-through"),
@@ -216,6 +225,26 @@ describe("every map of the docker-bridge-nft lab is the same picture", () => {
     });
   });
 
+  it("names a box's table once when all its chains belong to it, in full when they belong to several", () => {
+    const src = draw("container-to-wan", packets("container-to-wan")[0] as Packet, "map");
+    const pre = nodeText(src, "ip_PREROUTING");
+    expect(pre).toContain(">table ip docker-bridges</span>");
+    expect(pre).toContain(">raw-PREROUTING #40;raw -300#41;</span>");
+    expect(pre).not.toContain("ip docker-bridges raw-PREROUTING");
+    // The heading comes first, then the chains in the kernel's order, conntrack among them.
+    expect(pre.indexOf("table ip docker-bridges")).toBeLessThan(pre.indexOf("raw-PREROUTING"));
+    const forward = nodeText(src, "ip_FORWARD");
+    expect(forward).not.toContain("pw-table");
+    expect(forward).toContain(">ip filter FORWARD #40;filter 0#41; †</span>");
+    expect(forward).toContain(">ip docker-bridges filter-FORWARD #40;filter 0#41;</span>");
+    // The path view draws only the trace's own ruleset: FORWARD's one table is a heading there.
+    const path = pathBox(
+      draw("container-to-wan", packets("container-to-wan")[0] as Packet, "path"),
+      "FORWARD",
+    );
+    expect(path).toMatch(/>table ip docker-bridges<\/span>.*>filter-FORWARD #40;filter 0#41;<\/span>/);
+  });
+
   it("strikes through a chain the trace's own ruleset does not have", () => {
     const src = draw("container-to-wan", packets("container-to-wan")[0] as Packet, "map");
     const forward = chainLines(nodeText(src, "ip_FORWARD"));
@@ -316,6 +345,8 @@ describe("accept is not final: the forward-drop scenarios", () => {
     const plan = planPath(p, lab.ebtables, {}, endpoints, chains);
     expect(new Set(plan.steps.map((s) => s.key)).size).toBe(boxes.length);
     expect(src).not.toContain("ip filter FORWARD");
-    expect(src).toContain("ip docker-bridges filter-FORWARD");
+    expect(chainLines(pathBox(src, "FORWARD")).map((l) => l.label)).toContain(
+      "ip docker-bridges filter-FORWARD (filter 0)",
+    );
   });
 });
