@@ -108,23 +108,37 @@ export function nftTraceRulesText(): string {
   return `${out.join("\n")}\n`;
 }
 
+/** A line opening a table in `nft list ruleset` text: `table <family> <name> {`. */
+const TABLE_HEAD = /^table \S+ \S+ \{$/;
+
 /**
  * The nft lab's instrumentation file for a trace: the saved ruleset `rulesetText` with the tables
  * `packetwalk capture` loaded for `mode` (run tag `tag` in LOG mode) written in where they were
- * registered, right after Docker's table and before any table a scenario's setup adds (the host's
- * iptables-nft `ip filter`): among base chains of equal priority the registration order decides.
+ * registered: after every table of `loadedFirst` (the ruleset the capture loaded before them:
+ * Docker's table and whatever else the lab's committed ruleset holds) and before any table a
+ * scenario's setup adds later (the host's iptables-nft `ip filter`). nft lists tables in creation
+ * order, and among base chains of equal priority the kernel runs the one registered last first, so
+ * the file's order is what the simulator needs. `loadedFirst` defaults to `rulesetText` itself.
  * `suffix` names the file (`<ruleset>.instrumented-<suffix>`): the tag, or `nftrace`.
  */
 export function nftInstrumentation(
   rulesetText: string,
   mode: "log" | "trace",
   tag: string,
+  loadedFirst: string = rulesetText,
 ): { suffix: string; text: string } {
   const own = mode === "log" ? nftLogRulesText(tag) : nftTraceRulesText();
   const lines = rulesetText.replace(/\n$/, "").split("\n");
-  const start = lines.findIndex((l) => l.startsWith(`table ip ${DOCKER_NFT_TABLE} {`));
-  const end = start < 0 ? -1 : lines.findIndex((l, i) => i > start && l === "}");
-  const at = end < 0 ? lines.length : end + 1;
+  const before = new Set(loadedFirst.split("\n").filter((l) => TABLE_HEAD.test(l)));
+  // The end of the last table loaded before the capture's; with none, just before the first table.
+  let at = lines.findIndex((l) => TABLE_HEAD.test(l));
+  if (at < 0) at = lines.length;
+  lines.forEach((l, i) => {
+    if (!before.has(l)) return;
+    const end = lines.findIndex((m, j) => j > i && m === "}");
+    at = end < 0 ? lines.length : end + 1;
+  });
+  // Worded as in the files already committed, whose pins hold their bytes.
   const note = `# packetwalk capture's ${mode === "log" ? "log" : "nftrace"} tables, loaded with nft -f after Docker's`;
   const text = [...lines.slice(0, at), note, own.replace(/\n$/, ""), ...lines.slice(at)].join("\n");
   return { suffix: mode === "log" ? tag : "nftrace", text: `${text}\n` };

@@ -112,18 +112,21 @@ export function captureInstrumentation(
 /**
  * The instrumentation ruleset file of a captured trace: `ruleset` with the capture's logging
  * rules written in, named `<ruleset>.instrumented-<tag or comment>`; for an nft ruleset (the
- * docker-bridge-nft lab), with its log or nftrace tables, named `<ruleset>.instrumented-<tag or nftrace>`.
+ * docker-bridge-nft lab), with its log or nftrace tables, named `<ruleset>.instrumented-<tag or nftrace>`,
+ * placed after the tables of `loadedFirst` (the lab's ruleset the capture loaded before them;
+ * default `ruleset` itself) as the kernel registered them.
  */
 export function instrumentedRuleset(
   ruleset: { name: string; text: string },
   meta: TraceMeta,
   lines: readonly string[],
+  loadedFirst: string = ruleset.text,
 ): { name: string; text: string } | undefined {
   const kind = meta.mode === "log" ? "LOG" : "TRACE";
   if (isNftRuleset(ruleset.text)) {
     // The nft lab loads tables of its own (nftLogRulesText / nftTraceRulesText) next to Docker's.
     if (meta.mode === "log" && !meta.tag) return undefined;
-    const nft = nftInstrumentation(ruleset.text, meta.mode, meta.tag ?? "");
+    const nft = nftInstrumentation(ruleset.text, meta.mode, meta.tag ?? "", loadedFirst);
     const header = `# As installed while recording: ${ruleset.name} and packetwalk capture's nft ${kind} tables (${nft.suffix}).\n`;
     return { name: `${ruleset.name}.instrumented-${nft.suffix}`, text: header + nft.text };
   }
@@ -136,7 +139,11 @@ export function instrumentedRuleset(
   };
 }
 
-/** Writes `traces` (and the lab's ruleset and topology) into `<outDir>/<lab.name>/`; returns the paths written. */
+/**
+ * Writes `traces` (and the lab's ruleset and topology) into `<outDir>/<lab.name>/`; returns the
+ * paths written. Of several rulesets, the first is the one the capture loaded before its logging
+ * tables or rules; the others are what a scenario's setup made of it.
+ */
 export function writeLabFolder(
   outDir: string,
   lab: Lab,
@@ -156,7 +163,9 @@ export function writeLabFolder(
   const metas = traces.map((trace) => {
     if (trace.meta.origin !== "recorded" || trace.meta.instrumentation) return trace.meta;
     const own = sets.find((r) => r.name === trace.meta.ruleset) ?? sets[0];
-    const inst = trace.instrumentation ?? (own && instrumentedRuleset(own, trace.meta, trace.lines));
+    // The first ruleset was loaded before the capture's tables: a variant's own tables came after them.
+    const inst =
+      trace.instrumentation ?? (own && instrumentedRuleset(own, trace.meta, trace.lines, sets[0]?.text));
     if (!inst) return trace.meta;
     instrumentations.set(inst.name, inst.text);
     return { ...trace.meta, instrumentation: inst.name };

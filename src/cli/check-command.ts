@@ -8,7 +8,7 @@ import { basename, dirname, join } from "node:path";
 import { formatFoldedDiagnostics } from "../core/diagnostics/fold-diagnostics.ts";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { parseTraceText } from "../core/parse/index.ts";
-import { checkConformance, formatDivergences } from "../core/simulate/conformance.ts";
+import { checkConformance, commandAnswered, formatDivergences } from "../core/simulate/conformance.ts";
 import type { Unmodelled } from "../core/simulate/rule-engine.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import { buildWorld, LabError, type LoadedLab, recordedWorldOptions } from "../lab/load-lab.ts";
@@ -21,7 +21,8 @@ const USAGE = `usage: packetwalk check [TRACE_DIR_OR_FILE...] [--verbose] [--jso
 Simulates each recorded trace (origin "recorded") from its lab.json, its sysctls and the ruleset
 exactly as it was installed when recorded (metadata 'instrumentation', else 'ruleset'), and
 compares hook lists and NAT rewrites (TRACE traces: also the matched rules, bridge chains
-included), packet by packet. Every invalid lab.json or <scenario>.json is an error counted in the
+included), packet by packet; for a single ping (-c1) with its exit code, also whether its last
+packet got through (a drop after the last logged hook shows in no line). Every invalid lab.json or <scenario>.json is an error counted in the
 total. Arguments: lab folders (traces/docker-bridge), trace files (traces/docker-bridge/x.log or
 .json), or nothing for every folder under traces/.
   --json      one JSON object: {"total", "agree", "results": [{"trace", "ok", "packets", "report", "errors"}]}
@@ -104,6 +105,8 @@ export function checkLab(folder: string, stems?: string[]): TraceCheck[] {
       mode: t.meta.mode,
       from: t.meta.traffic.from,
       proto: t.meta.traffic.proto,
+      // A single ping's exit code tells what became of its last packet, which no line may show.
+      answered: commandAnswered(t.meta.traffic.command, t.meta.exitCode),
     });
     // A disagreement is often explained by what the simulator does not model: say it with the diff.
     const unmodelled = formatFoldedDiagnostics(built.diagnostics.filter((d) => d.severity === "warning"));

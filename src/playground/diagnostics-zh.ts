@@ -110,8 +110,9 @@ const GIVE_SAVE =
 export const KNOWN_HINTS: ReadonlyMap<string, string> = new Map([
   [
     PREFIX_HINT,
+    // The playground's words (see playground-hints.ts): its form and a pasted ruleset, not the CLI's flag.
     "把 LOG 前綴取成 'iptable/<table>-<CHAIN>' 或 'ebtable/<table>-<CHAIN>' 的樣子（前面加上 'ctc/' 之類的標記也可以），" +
-      '或用 --prefix-map FILE 指定這個前綴的對應（JSON：{"<prefix>": "ip:filter:INPUT"}）',
+      "或在下方「未知的 LOG 前綴」指定是哪條 chain 寫了這個前綴，或貼上記錄它的規則集（「規則集（選填）」）：其中的 LOG 規則會說明每個前綴屬於哪條 chain",
   ],
   [UNMODELLED_MATCH_HINT, BOTH_WAYS],
   [CHANCE_HINT, `它的結果取決於機率，而不是封包本身：${BOTH_WAYS}`],

@@ -17,6 +17,7 @@ import { diagramSource, drawDiagram } from "./draw-diagram.ts";
 import { HOOK_CHOICES, isHookId } from "./hook-choices.ts";
 import { keepPieces } from "./keep-pieces.ts";
 import type { PacketDetail, PacketRow, ParseSummary } from "./parse-session.ts";
+import { playgroundDiagnostic } from "./playground-hints.ts";
 import { decodeShare, encodeShare } from "./share-link.ts";
 import { fill, type PlaygroundStrings } from "./strings.ts";
 import type { FromWorker, ToWorker } from "./worker-protocol.ts";
@@ -316,7 +317,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
 
   function showDiagnostics(list: HTMLElement, diagnostics: Diagnostic[]): void {
     const items = diagnostics.map((d) => {
-      const [head = "", hint] = formatDiagnostic(d).split("\n  hint: ");
+      const [head = "", hint] = formatDiagnostic(playgroundDiagnostic(d)).split("\n  hint: ");
       return el(
         "li",
         { class: `pg-diag pg-${d.severity}` },

@@ -80,8 +80,11 @@ export function cardContent(html: string): CardContent {
   const svg = svgStart >= 0 ? svgAt(html, svgStart) : undefined;
   if (!figure || !div || !svg)
     return { title, description, alt: [title, description].filter(Boolean).join(": ") };
+  // The caption holds spans of its own (identifiers kept whole): it ends where the origin begins.
   const caption = text(
-    /<span class="pw-caption">([\s\S]*?)<\/span>/.exec(html.slice(figure.index))?.[1] ?? "",
+    /<span class="pw-caption">([\s\S]*?)<\/span> <span class="pw-origin/.exec(
+      html.slice(figure.index),
+    )?.[1] ?? "",
   );
   const shows = decodeHTML(/\baria-label="([^"]*)"/.exec(div[0])?.[1] ?? "");
   return { title, description, svg, caption, alt: [caption, shows].filter(Boolean).join(". ") };

@@ -22,6 +22,7 @@ import { annotateSvg } from "./annotate-svg.ts";
 import { figureLegend, legendStrings } from "./figure-legend.ts";
 import { type FigureStrings, figureStrings } from "./figure-strings.ts";
 import { escapeHtml, keepWordsHtml } from "./html.ts";
+import { keepIdentifiersHtml } from "./keep-identifiers.ts";
 import { renderDecision, renderRules } from "./render-rules.ts";
 import { stepTargets } from "./step-targets.ts";
 import type { TraceDirective } from "./trace-directive.ts";
@@ -236,7 +237,7 @@ export async function renderTraceFigure(req: FigureRequest, renderer: MermaidRen
     : "";
   return [
     `<figure class="pw-trace" id="${req.id}" data-trace="${escapeHtml(trace.name)}" data-view="${options.view}" data-origin="${trace.meta.origin}">`,
-    `<figcaption><span class="pw-caption">${escapeHtml(caption)}</span> <span class="pw-origin pw-origin-${trace.meta.origin}">${escapeHtml(origin)}, ${escapeHtml(s.mode[trace.meta.mode])}</span>${link}</figcaption>`,
+    `<figcaption><span class="pw-caption">${keepIdentifiersHtml(caption)}</span> <span class="pw-origin pw-origin-${trace.meta.origin}">${escapeHtml(origin)}, ${escapeHtml(s.mode[trace.meta.mode])}</span>${link}</figcaption>`,
     figureLegend(
       req.locale,
       options.view,

@@ -11,6 +11,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { REPO_ROOT, useSite } from "./browser.ts";
 import { assertDistBuilt } from "./serve-dist.ts";
+import { openLaidOut, wordsOnPage } from "./word-lines.ts";
 
 assertDistBuilt();
 const site = useSite();
@@ -24,41 +25,14 @@ const WATCHED = ".pw-rule-text, .pw-direction-title, .pw-addr, .pg-summary, [dat
  * The words with a hyphen (at most 24 characters, longer ones may wrap) that a line break splits,
  * measured on the laid-out text: a word whose characters sit on two lines has rects at two heights.
  */
-function splitWords(page: Page): Promise<{ checked: number; split: string[] }> {
-  return page.evaluate((selector) => {
-    const split: string[] = [];
-    let checked = 0;
-    for (const box of document.querySelectorAll<HTMLElement>(selector)) {
-      if (!box.getClientRects().length || box.closest("details:not([open])")) continue;
-      const nodes: { node: Text; start: number }[] = [];
-      let text = "";
-      const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
-      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-        nodes.push({ node: n as Text, start: text.length });
-        text += n.textContent ?? "";
-      }
-      const pointAt = (i: number, end: boolean) => {
-        const found = nodes.findLast((n) => (end ? n.start < i : n.start <= i)) ?? nodes[0];
-        return found ? ([found.node, i - found.start] as const) : undefined;
-      };
-      for (const m of text.matchAll(/\S+/g)) {
-        const word = m[0];
-        if (!word.includes("-") || word.length > 24) continue;
-        const from = pointAt(m.index, false);
-        const to = pointAt(m.index + word.length, true);
-        if (!from || !to) continue;
-        const range = document.createRange();
-        range.setStart(...from);
-        range.setEnd(...to);
-        const tops = new Set(
-          [...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.bottom)),
-        );
-        checked++;
-        if (tops.size > 1) split.push(`${word} in "${text.trim().slice(0, 60)}"`);
-      }
-    }
-    return { checked, split };
-  }, WATCHED);
+async function splitWords(page: Page): Promise<{ checked: number; split: string[] }> {
+  const words = (await page.evaluate(wordsOnPage, { selector: WATCHED, pattern: "\\S+" })).filter(
+    (w) => w.word.includes("-") && w.word.length <= 24,
+  );
+  return {
+    checked: words.length,
+    split: words.filter((w) => w.lines > 1).map((w) => `${w.word} in "${w.context.slice(0, 60)}"`),
+  };
 }
 
 /** No watched word is split, some were checked, and nothing kept whole widens the page past the phone. */
@@ -69,13 +43,7 @@ async function expectWholeWords(page: Page): Promise<void> {
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(WIDTH);
 }
 
-async function open(p: string) {
-  const context = await site.browser.newContext({ viewport: { width: WIDTH, height: 844 } });
-  const page = await context.newPage();
-  await page.goto(at(p), { waitUntil: "load" });
-  await page.evaluate(() => document.fonts.ready);
-  return { context, page };
-}
+const open = (p: string) => openLaidOut(site.browser, at(p), WIDTH);
 
 describe("words with a hyphen on a phone", () => {
   it.each([

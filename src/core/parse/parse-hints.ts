@@ -3,10 +3,12 @@
  * playground keys its Chinese hints by these very strings).
  */
 
-/** An unknown LOG prefix: how to name prefixes, or map one. */
-export const PREFIX_HINT =
-  "name LOG prefixes like 'iptable/<table>-<CHAIN>' or 'ebtable/<table>-<CHAIN>' (a tag such as 'ctc/' in front is fine), " +
-  'or map this prefix with --prefix-map FILE (JSON: {"<prefix>": "ip:filter:INPUT"})';
+/** How to name LOG prefixes so that the parser knows them: the start of every unknown-prefix hint. */
+export const PREFIX_NAMING_HINT =
+  "name LOG prefixes like 'iptable/<table>-<CHAIN>' or 'ebtable/<table>-<CHAIN>' (a tag such as 'ctc/' in front is fine)";
+
+/** An unknown LOG prefix: how to name prefixes, or map one (the CLI's flag; the playground words its own). */
+export const PREFIX_HINT = `${PREFIX_NAMING_HINT}, or map this prefix with --prefix-map FILE (JSON: {"<prefix>": "ip:filter:INPUT"})`;
 
 /** Messages lost around here (rate limits, a full buffer): what that does to the packets read. */
 export const LOST_HINT =

@@ -26,7 +26,7 @@ export interface RecordedPacket {
 export interface Divergence {
   /** 1-based packet number (in the recorded order). */
   packet: number;
-  what: "count" | "hooks" | "rewrites" | "rules";
+  what: "count" | "hooks" | "rewrites" | "rules" | "fate";
   kernel: string[];
   predicted: string[];
 }
@@ -277,6 +277,58 @@ export function keepLogged(
   return kept ? kept.map((i) => events[i] as HookEvent) : events;
 }
 
+/**
+ * Whether a recording's command got its answer, when its exit code says so: a single echo
+ * (`ping -c1`, `ping -c 1`, any other options) exits 0 when the reply came back, 1 when none did.
+ * Undefined for any other command (a TCP client's code tells less), or without an exit code.
+ */
+export function commandAnswered(
+  command: readonly string[],
+  exitCode: number | undefined,
+): boolean | undefined {
+  if (exitCode === undefined || !/(^|\/)ping6?$/.test(command[0] ?? "")) return undefined;
+  const count = command.findIndex((a) => a === "-c" || a.startsWith("-c"));
+  const n = command[count] === "-c" ? command[count + 1] : command[count]?.slice(2);
+  return n === "1" ? exitCode === 0 : undefined;
+}
+
+/** A simulated packet's end, as a divergence shows it. */
+function fateText(f: SimulatedPacket["fate"]): string {
+  if (f.kind === "delivered") return `delivered to ${f.host}`;
+  if (f.kind === "dropped") return `dropped${f.hook ? ` at ${f.hook}` : ""}: ${f.reason}`;
+  return `lost: ${f.reason}`;
+}
+
+/**
+ * What became of the last packet, which no later line shows: a drop after its last logged hook is
+ * in no LOG line. Known only from the command's answer ({@link commandAnswered}): a reply shown on
+ * its way must then have reached the sender, or not; and a request left unanswered must not have
+ * reached the recording host itself (its kernel answers an echo request), which a drop after the
+ * last logged hook (a firewall's input chain) explains.
+ */
+function fateDivergence(
+  world: World,
+  recorded: readonly RecordedPacket[],
+  packets: readonly SimulatedPacket[],
+  answered: boolean | undefined,
+): Divergence | undefined {
+  const rec = recorded.at(-1);
+  const sim = packets.at(-1);
+  if (answered === undefined || !rec || !sim || packets.length !== recorded.length) return undefined;
+  const delivered = sim.fate.kind === "delivered";
+  const wrong =
+    rec.direction === "reply"
+      ? delivered !== answered
+      : !answered && sim.fate.kind === "delivered" && sim.fate.host === world.topology.netfilterHost;
+  if (!wrong) return undefined;
+  return {
+    packet: recorded.length,
+    what: "fate",
+    kernel: [answered ? "delivered: the command got its answer" : "not delivered: the command got no answer"],
+    predicted: [fateText(sim.fate)],
+  };
+}
+
 /** One replay of a recorded trace: the ways it decided undecided rules by, and how it compared. */
 interface Replay {
   ways: ReadonlyMap<string, number>;
@@ -298,6 +350,7 @@ function replay(
   spec: ScenarioSpec,
   mode: "log" | "trace",
   ways: ReadonlyMap<string, number>,
+  answered?: boolean,
 ): Replay {
   const run = runScenario(world, spec, { ways });
   const packets = run.packets.filter((p) => !p.unseen);
@@ -349,6 +402,8 @@ function replay(
         divergences.push({ packet: i + 1, what: "rules", kernel: k, predicted: p });
     }
   }
+  const fate = fateDivergence(world, recorded, packets, answered);
+  if (fate) divergences.push(fate);
   return { ways, divergences, packets: run.packets, stopped: run.stopped };
 }
 
@@ -396,7 +451,13 @@ function findAgreeingWays(first: Replay, again: (ways: ReadonlyMap<string, numbe
 export function checkConformance(
   world: World,
   parsed: ParsedTrace,
-  meta: { mode: "log" | "trace"; from: string; proto: "icmp" | "tcp" | "udp" },
+  meta: {
+    mode: "log" | "trace";
+    from: string;
+    proto: "icmp" | "tcp" | "udp";
+    /** Whether the command got its answer ({@link commandAnswered}); then the last packet's fate is compared too. */
+    answered?: boolean;
+  },
 ): ConformanceResult {
   const recorded = recordedPackets(parsed, meta.mode, world.ruleset);
   const spec = scenarioFromRecorded(recorded, meta.from, meta.proto);
@@ -406,7 +467,8 @@ export function checkConformance(
       recorded,
       simulated: [],
     };
-  const again = (ways: ReadonlyMap<string, number>) => replay(world, recorded, spec, meta.mode, ways);
+  const again = (ways: ReadonlyMap<string, number>) =>
+    replay(world, recorded, spec, meta.mode, ways, meta.answered);
   const first = again(new Map());
   const best = first.divergences.length ? findAgreeingWays(first, again) : first;
   const simulated = best.packets.filter((p) => !p.unseen);

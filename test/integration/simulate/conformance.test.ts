@@ -8,7 +8,12 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkLab } from "../../../src/cli/check-command.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
-import { checkConformance, recordedPackets } from "../../../src/core/simulate/conformance.ts";
+import {
+  checkConformance,
+  commandAnswered,
+  recordedPackets,
+} from "../../../src/core/simulate/conformance.ts";
+import { insertRules } from "../../../src/core/simulate/log-overlay.ts";
 import { buildWorld, loadLab, recordedWorldOptions } from "../../../src/lab/load-lab.ts";
 
 const TRACES = join(import.meta.dirname, "../../../traces");
@@ -71,6 +76,53 @@ describe("simulator conformance with the recorded traces", () => {
       "ip:docker-bridges:nat-PREROUTING",
       "ip:docker-bridges:filter-FORWARD",
       "ip:docker-bridges:nat-POSTROUTING",
+    ]);
+  });
+
+  it("would catch a reply dropped after its last logged hook, which ping says came back", () => {
+    const loaded = loadLab(join(TRACES, "docker-bridge"));
+    const trace = loaded.data.traces.find((t) => t.stem === "container-to-wan");
+    if (!trace) throw new Error("container-to-wan is missing from traces/docker-bridge");
+    const parsed = parseTraceText(trace.text);
+    const answered = commandAnswered(trace.meta.traffic.command, trace.meta.exitCode);
+    expect(answered).toBe(true);
+    const meta = { mode: "log" as const, from: "c1", proto: "icmp" as const, answered };
+    const { world } = buildWorld(loaded, recordedWorldOptions(trace.meta));
+    expect(checkConformance(world, parsed, meta).divergences).toEqual([]);
+    // A DROP under the capture's LOG rule in the bridge's last chain: every line is still written.
+    const chain = world.ruleset.bridge.tables.get("nat")?.chains.get("POSTROUTING");
+    const drop = ["-p", "IPv4", "--ip-proto", "icmp", "-j", "DROP"];
+    const position = (chain?.rules.length ?? 0) + 1;
+    expect(
+      insertRules(world.ruleset, [
+        { family: "bridge", table: "nat", chain: "POSTROUTING", position, args: drop },
+      ]),
+    ).toEqual([]);
+    // Unchecked without the command's answer; with it, the reply's fate differs.
+    expect(checkConformance(world, parsed, { ...meta, answered: undefined }).divergences).toEqual([]);
+    const r = checkConformance(world, parsed, meta);
+    expect(r.divergences.map((d) => [d.packet, d.what, d.kernel])).toEqual([
+      [2, "fate", ["delivered: the command got its answer"]],
+    ]);
+    expect(r.divergences[0]?.predicted[0]).toMatch(/^dropped at bridge:nat:POSTROUTING/);
+  });
+
+  it("would catch an unanswered ping the simulator lets reach the recording host", () => {
+    const loaded = loadLab(join(TRACES, "docker-bridge"));
+    const trace = loaded.data.traces.find((t) => t.stem === "container-to-host");
+    if (!trace) throw new Error("container-to-host is missing from traces/docker-bridge");
+    // The request's lines only, as if a drop after its last logged hook (filter INPUT's end) ate it.
+    const request = trace.text
+      .split("\n")
+      .filter((line) => /SRC=172\.17\.0\.2 /.test(line))
+      .join("\n");
+    const parsed = parseTraceText(request);
+    const meta = { mode: "log" as const, from: "c1", proto: "icmp" as const };
+    const { world } = buildWorld(loaded, recordedWorldOptions(trace.meta));
+    expect(checkConformance(world, parsed, meta).divergences).toEqual([]);
+    const r = checkConformance(world, parsed, { ...meta, answered: false });
+    expect(r.divergences.map((d) => [d.packet, d.what, d.kernel, d.predicted])).toEqual([
+      [1, "fate", ["not delivered: the command got no answer"], ["delivered to host"]],
     ]);
   });
 

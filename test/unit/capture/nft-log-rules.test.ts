@@ -3,17 +3,23 @@
  * its prefix names (at the same hook), each prefix maps back to that base chain's hook id, the
  * tables read back without a problem, and the saved ruleset drops packetwalk's own tables.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { withoutOwnTables } from "../../../src/capture/capture-lab.ts";
 import { dockerNftRuleset } from "../../../src/capture/docker-nft-ruleset.ts";
 import {
   NFT_LOG_CHAINS,
+  nftInstrumentation,
   nftLogPrefix,
   nftLogRulesText,
   nftTraceRulesText,
 } from "../../../src/capture/nft-log-rules.ts";
 import { prefixToHook } from "../../../src/core/parse/prefix-to-hook.ts";
+import { hookSlots } from "../../../src/core/simulate/hook-order.ts";
 import { parseNftRuleset } from "../../../src/core/simulate/parse-nft-ruleset.ts";
+import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
+import { hostFirewall, tableNames } from "../../helpers/nft-tables.ts";
 
 describe("nft lab log chains", () => {
   const docker = parseNftRuleset(dockerNftRuleset()).tables[0];
@@ -41,5 +47,62 @@ describe("nft lab log chains", () => {
     const listed = `${dockerNftRuleset()}${text}table ip filter {\n\tchain FORWARD {\n\t}\n}\n`;
     const kept = parseNftRuleset(withoutOwnTables(listed)).tables.map((t) => t.name);
     expect(kept).toEqual(["docker-bridges", "filter"]);
+  });
+});
+
+describe("the nft lab's instrumentation file", () => {
+  const lab = join(import.meta.dirname, "../../../traces/docker-bridge-nft/rulesets");
+  // A table of the host's own, committed in the lab's ruleset next to Docker's: nft -f creates it
+  // with the lab, before the capture loads its log tables.
+  const hostTable = hostFirewall("tcp dport 22 accept");
+  const base = `${readFileSync(join(lab, "docker-29-nft.rules"), "utf8")}${hostTable}`;
+  // A scenario's setup adds the host's iptables-nft table afterwards (the forward-drop variant).
+  const variantOnly = readFileSync(join(lab, "docker-29-nft-forward-drop.rules"), "utf8").split(
+    /^(?=table ip filter \{)/m,
+  )[1];
+  const variant = `${base}${variantOnly}`;
+
+  it("lists the committed ruleset's tables before the capture's log tables, as they were created", () => {
+    const { text } = nftInstrumentation(base, "log", "pwab");
+    expect(tableNames(text)).toEqual([
+      "ip docker-bridges",
+      "inet host-fw",
+      "ip packetwalk",
+      "bridge packetwalk",
+    ]);
+    const traced = nftInstrumentation(base, "trace", "").text;
+    expect(tableNames(traced)).toEqual(["ip docker-bridges", "inet host-fw", "ip packetwalk"]);
+  });
+
+  it("lists a table a scenario's setup added after them, when given the ruleset loaded first", () => {
+    expect(variantOnly).toMatch(/^table ip filter \{/);
+    const { text } = nftInstrumentation(variant, "log", "pwab", base);
+    expect(tableNames(text)).toEqual([
+      "ip docker-bridges",
+      "inet host-fw",
+      "ip packetwalk",
+      "bridge packetwalk",
+      "ip filter",
+    ]);
+  });
+
+  it("so the simulator runs equal-priority input chains as the kernel does: the log chain, created later, first", () => {
+    const order = (text: string) =>
+      hookSlots(parseRulesetFile(text), "ip", "INPUT").map(
+        (s) => `${s.table.family} ${s.table.name} ${s.chain}`,
+      );
+    // Both at priority 0: the kernel runs the one registered last first (packetwalk's log chain),
+    // so the packet is logged before the host's chain decides.
+    expect(order(nftInstrumentation(base, "log", "pwab").text)).toEqual([
+      "ip packetwalk log-INPUT",
+      "inet host-fw input",
+    ]);
+    // The setup's table, created after the log tables, leaves that order as it is.
+    const withSetup = nftInstrumentation(variant, "log", "pwab", base).text;
+    expect(order(withSetup)).toEqual(["ip packetwalk log-INPUT", "inet host-fw input"]);
+    // At forward its FORWARD ties with Docker's filter-FORWARD (priority 0): created last, it runs first.
+    expect(
+      hookSlots(parseRulesetFile(withSetup), "ip", "FORWARD").map((s) => `${s.table.name} ${s.chain}`),
+    ).toEqual(["packetwalk log-filter-FORWARD", "filter FORWARD", "docker-bridges filter-FORWARD"]);
   });
 });

@@ -12,6 +12,7 @@ import {
   validateTraceMetaText,
 } from "../../../src/core/trace-file/load-trace.ts";
 import { readTraceFolder } from "../../../src/core/trace-file/read-trace-folder.ts";
+import { hostFirewall, tableNames } from "../../helpers/nft-tables.ts";
 
 const COMMITTED = join(import.meta.dirname, "../../../traces/docker-bridge");
 
@@ -200,6 +201,46 @@ describe("writeLabFolder records the instrumentation", () => {
       );
       expect(traced).toMatch(/chain trace-prerouting \{[^}]*meta nftrace set 1/);
       expect(readTraceFolder(folder).errors).toEqual([]);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("writeLabFolder on an nft lab whose committed ruleset has a table of the host's own", () => {
+  it("writes every instrumentation with the committed tables before the capture's, a setup's table after", async () => {
+    const { writeLabFolder } = await import("../../../src/capture/write-trace.ts");
+    const { readFileSync } = await import("node:fs");
+    const nftLab = join(COMMITTED, "..", "docker-bridge-nft");
+    const out = mkdtempSync(join(tmpdir(), "pw-write-"));
+    try {
+      const lab = JSON.parse(readFileSync(join(nftLab, "lab.json"), "utf8"));
+      const base =
+        readFileSync(join(nftLab, "rulesets", "docker-29-nft.rules"), "utf8") +
+        hostFirewall("tcp dport 22 accept");
+      const setup = readFileSync(join(nftLab, "rulesets", "docker-29-nft-forward-drop.rules"), "utf8").split(
+        /^(?=table ip filter \{)/m,
+      )[1];
+      // As capture-lab passes them: the ruleset loaded first, then the one a setup made of it.
+      const rulesets = [
+        { name: "docker-29-nft", text: base },
+        { name: "docker-29-nft-forward-drop", text: base + setup },
+      ];
+      const traces = ["container-to-wan", "container-to-wan-forward-drop"].map((stem) => {
+        const meta = JSON.parse(readFileSync(join(nftLab, `${stem}.json`), "utf8"));
+        delete meta.instrumentation;
+        delete meta.rulesetPins;
+        const lines = readFileSync(join(nftLab, `${stem}.log`), "utf8")
+          .trimEnd()
+          .split("\n");
+        return { stem, meta, lines };
+      });
+      writeLabFolder(out, { ...lab, rulesets: rulesets.map((r) => r.name) }, rulesets, traces);
+      const tables = (name: string) =>
+        tableNames(readFileSync(join(out, "docker-bridge-nft", "rulesets", `${name}.rules`), "utf8"));
+      const own = ["ip docker-bridges", "inet host-fw", "ip packetwalk", "bridge packetwalk"];
+      expect(tables("docker-29-nft.instrumented-pwpc")).toEqual(own);
+      expect(tables("docker-29-nft-forward-drop.instrumented-pwpc")).toEqual([...own, "ip filter"]);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

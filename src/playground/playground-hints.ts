@@ -1,0 +1,19 @@
+/**
+ * The core's hints as the playground gives them. The parser's hint for an unknown LOG prefix names
+ * the CLI's `--prefix-map FILE`, which this page has no place for: here the prefix form under
+ * "Unknown LOG prefixes" and a pasted ruleset (whose LOG rules name their prefixes) do that job.
+ */
+import type { Diagnostic } from "../core/model/packet.ts";
+import { PREFIX_HINT, PREFIX_NAMING_HINT } from "../core/parse/parse-hints.ts";
+
+/** The playground's words for an unknown LOG prefix, in English. */
+export const PLAYGROUND_PREFIX_HINT = `${PREFIX_NAMING_HINT}, or say which chain wrote this prefix under "Unknown LOG prefixes" below, or paste the ruleset that logged it ("Ruleset (optional)"): its LOG rules tell which chain uses each prefix`;
+
+/** The playground's English words, by the core's hint; a hint not listed is shown as the core gives it. */
+const PLAYGROUND_HINTS: ReadonlyMap<string, string> = new Map([[PREFIX_HINT, PLAYGROUND_PREFIX_HINT]]);
+
+/** `d` with its hint as the playground words it (the message, what the CLI prints too, is kept). */
+export function playgroundDiagnostic(d: Diagnostic): Diagnostic {
+  const hint = d.hint === undefined ? undefined : PLAYGROUND_HINTS.get(d.hint);
+  return hint ? { ...d, hint } : d;
+}
