@@ -327,6 +327,14 @@ export function planPath(
     exit = prev;
   } else {
     exit = exitIsLocal ? DECISION.local : endpointKey("out", last, exitLabel);
+    // Routed out of a bridge device (no PHYSOUT: br_netfilter did not bridge it), a packet then crosses the
+    // bridge's OUTPUT and POSTROUTING, also when no bridge line was logged; a bridged frame leaves from IP POSTROUTING.
+    const routedToPort =
+      prev === "ip_POSTROUTING" &&
+      last.physOut === undefined &&
+      nodes.get(exit)?.layer === "bridge" &&
+      nodes.get(exit)?.kind === "endpoint";
+    if (routedToPort) for (const via of ["br_OUTPUT", "br_POSTROUTING"]) if (nodes.has(via)) goTo(via);
     goTo(exit);
   }
 

@@ -64,6 +64,23 @@ describe("packetwalk render", () => {
     ]);
   });
 
+  it("draws a packet routed out of a bridge device through the bridge's OUTPUT and POSTROUTING, though only IP hooks were logged", () => {
+    const r = cli(["traces/nft-icc-routed/routed-ping-b1", "--view", "map", "--direction", "request"]);
+    expect(r.status, r.stderr).toBe(0);
+    const way = r.stdout
+      .split("\n")
+      .filter((l) => /\b(p|step)\d+@-->/.test(l))
+      .map((l) => l.trim().replace(/ (p|step)\d+@-->/, " ->"));
+    // No PHYSOUT on its IP POSTROUTING line: routed to br-b, then bridged out of b1's port.
+    expect(way.slice(-5)).toEqual([
+      "ip_FORWARD -> ip_POSTROUTING",
+      "ip_POSTROUTING -> br_OUTPUT",
+      "br_OUTPUT -> br_POSTROUTING",
+      "br_POSTROUTING -> br_port_out",
+      "br_port_out -> out_b1",
+    ]);
+  });
+
   it("writes ONE standalone SVG document: one XML root, the chosen directions, fonts embedded, nothing external", () => {
     const out = mkdtempSync(join(tmpdir(), "packetwalk-render-"));
     try {
