@@ -22,8 +22,8 @@ Simulates each recorded trace (origin "recorded") from its lab.json, its sysctls
 exactly as it was installed when recorded (metadata 'instrumentation', else 'ruleset'), and
 compares hook lists and NAT rewrites (TRACE traces: also the matched rules, bridge chains
 included), packet by packet; for a single ping (-c1) with its exit code, also whether its last
-packet got through (a drop after the last logged hook shows in no line). Every invalid lab.json or <scenario>.json is an error counted in the
-total. Arguments: lab folders (traces/docker-bridge), trace files (traces/docker-bridge/x.log or
+packet got through (a drop after the last logged hook shows in no line). Every invalid lab.json
+or <scenario>.json is an error counted in the total. Arguments: lab folders (traces/docker-bridge), trace files (traces/docker-bridge/x.log or
 .json), or nothing for every folder under traces/.
   --json      one JSON object: {"total", "agree", "results": [{"trace", "ok", "packets", "report", "errors"}]}
   --verbose   also list the traces that agree

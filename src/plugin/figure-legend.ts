@@ -35,7 +35,7 @@ const STRINGS: Record<"en" | "zh-tw", LegendStrings> = {
     ip: "IP hook (iptables; ip6tables for IPv6), with conntrack",
     path: "this packet's way, in at the top, out at the bottom",
     step: "step N of the list",
-    decision: "decision taken",
+    decision: "decision taken, or the bridge port it left by",
     faded: "not crossed by this packet",
     endpoint: "sender and receiver",
     dropped: "dropped here",
@@ -44,7 +44,7 @@ const STRINGS: Record<"en" | "zh-tw", LegendStrings> = {
     zoom: "Full screen",
     bridgeChains: "bridge hook: the bridge family's base chains there, if any",
     ipChains:
-      "IP hook: every base chain there as family table chain (priority), in the order the kernel runs them",
+      "IP hook: every base chain there as family table chain (priority), in the order the kernel runs them; when all belong to one table, it is named once above them",
     verdict:
       "the base chain's verdict, where the TRACE shows it: an accept ends only its own base chain, a drop ends the packet",
     only: (rulesets) => `only in the rulesets ${rulesets}`,
@@ -54,7 +54,7 @@ const STRINGS: Record<"en" | "zh-tw", LegendStrings> = {
     ip: "IP 層 hook（iptables；IPv6 為 ip6tables），conntrack 標在查詢與確認的位置",
     path: "這個封包走的路，由上（進入）到下（離開）",
     step: "步驟 N：看到封包的 table",
-    decision: "途中做出的判斷（路由、橋接、送出的埠）",
+    decision: "途中做出的判斷（路由、橋接），或封包送出的 bridge 埠",
     faded: "這個封包沒有經過",
     endpoint: "封包的來源與去處",
     dropped: "封包在這裡被丟棄",
@@ -62,7 +62,8 @@ const STRINGS: Record<"en" | "zh-tw", LegendStrings> = {
       "清單中的「模擬器：JUMP/ACCEPT」：LOG 只證明封包到過這個 chain；命中的規則是 packetwalk 模擬器依實驗環境的規則集推算的。",
     zoom: "全螢幕",
     bridgeChains: "橋接層 hook：bridge family 掛在這裡的 base chain（若有）",
-    ipChains: "IP 層 hook：掛在這裡的每個 base chain，寫成 family table chain（priority），依核心執行順序",
+    ipChains:
+      "IP 層 hook：掛在這裡的每個 base chain，寫成 family table chain（priority），依核心執行順序；同屬一個 table 時，table 只在上方寫一次",
     verdict:
       "base chain 的判決（TRACE 有記錄時；地圖用顏色，路徑圖寫出字）：accept 只結束它自己的 base chain，drop 結束整個封包",
     only: (rulesets) => `只存在於規則集 ${rulesets}`,

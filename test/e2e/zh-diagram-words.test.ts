@@ -26,6 +26,7 @@ const ENGLISH: [string, string][] = [
   ],
   ["not seen after", "就不見了"],
   [en.via("", "").trim(), zh.via("", "").trim()],
+  [en.bridgePortOut, zh.bridgePortOut],
 ];
 
 /** The labels of a page's diagrams and their descriptions: `nodeLabel` text and `.pw-diagram` aria-labels. */

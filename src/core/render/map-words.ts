@@ -24,6 +24,8 @@ export interface MapWords {
   noBaseChain: string;
   /** The exit of a packet the recording lost after box `where`, on its way to `to`. */
   notSeenAfter: (where: string, to: string) => string;
+  /** {@link MapWords.notSeenAfter} as two lines, for a box that must stay narrow (a path view on a phone). */
+  notSeenAfterLines: (where: string, to: string) => [string, string];
   /** The exit of a dropped packet: `verdict` in `chain` (its policy when `policy`). */
   dropped: (verdict: string, chain: string, policy: boolean) => string;
 }
@@ -41,7 +43,8 @@ const WORDS: Record<MapLang, MapWords> = {
     anyBridgePort: "a bridge port",
     anyRoutedInterface: "a routed interface",
     noBaseChain: "no base chain",
-    notSeenAfter: (where, to) => `not seen after ${where} (on its way to ${to})`,
+    notSeenAfter: (where, to) => WORDS.en.notSeenAfterLines(where, to).join(" "),
+    notSeenAfterLines: (where, to) => [`not seen after ${where}`, `(on its way to ${to})`],
     dropped: (verdict, chain, policy) => `dropped: ${verdict} in ${policy ? `${chain} policy` : chain}`,
   },
   "zh-TW": {
@@ -56,7 +59,8 @@ const WORDS: Record<MapLang, MapWords> = {
     anyBridgePort: "任一 bridge 埠",
     anyRoutedInterface: "任一路由介面",
     noBaseChain: "沒有 base chain",
-    notSeenAfter: (where, to) => `過了 ${where} 就不見了（原本要送往 ${to}）`,
+    notSeenAfter: (where, to) => WORDS["zh-TW"].notSeenAfterLines(where, to).join(""),
+    notSeenAfterLines: (where, to) => [`過了 ${where} 就不見了`, `（原本要送往 ${to}）`],
     dropped: (verdict, chain, policy) => `被丟棄：${chain} ${policy ? "預設策略的" : "的"} ${verdict}`,
   },
 };

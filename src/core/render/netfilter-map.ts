@@ -22,7 +22,7 @@ export type EbtablesFlavour = (typeof EBTABLES_FLAVOURS)[number];
 export type Layer = "bridge" | "ip" | "host";
 
 /** What a box is. */
-export type NodeKind = "hook" | "decision" | "local" | "endpoint";
+export type NodeKind = "hook" | "decision" | "local" | "endpoint" | "port";
 
 /** One slot of a hook box: a table or base chain (hook id), or conntrack. */
 export interface MapSlot {
@@ -58,7 +58,7 @@ export const DECISION = {
   routing: "ip_route",
   outputRouting: "ip_route_out",
   local: "local",
-  /** Where a frame leaves by the bridge port the bridging decision chose: one arrow per port from here. */
+  /** Not a decision: where a frame leaves by a bridge port (kind `port`), one arrow per port from here. */
   portOut: "br_port_out",
 } as const;
 
@@ -194,11 +194,24 @@ export function mapNodes(
     // ebtables-nft runs filter OUTPUT (priority -200) before nat OUTPUT (100); legacy ebtables the other way.
     hookBox("bridge", "OUTPUT", ebtables === "legacy" ? ["nat", "filter"] : ["filter", "nat"]),
     hookBox("bridge", "POSTROUTING", ["nat"]),
-    ...(endpoints.some((e) => e.layer === "bridge")
-      ? [decision(DECISION.portOut, w.bridgePortOut, "bridge")]
+    ...(portJunction(endpoints)
+      ? [
+          {
+            key: DECISION.portOut,
+            kind: "port",
+            label: w.bridgePortOut,
+            layer: "bridge",
+            slots: [],
+          } as MapNode,
+        ]
       : []),
     ...ends("out"),
   ];
+}
+
+/** True when the map draws {@link DECISION.portOut}: for two bridge ports or more (one needs no junction). */
+export function portJunction(endpoints: readonly MapEndpoint[]): boolean {
+  return endpoints.filter((e) => e.layer === "bridge").length >= 2;
 }
 
 /**
@@ -245,14 +258,19 @@ export function mapEdges(
     [b("POSTROUTING"), ip("POSTROUTING")],
     ...routed.map((e): [string, string] => [ip("POSTROUTING"), exitKey(e)]),
     // A frame leaves by a port after the bridge's POSTROUTING, or after IP POSTROUTING (br_netfilter runs it
-    // last in the bridge's): both meet at the port, so N ports cost N arrows, not 2N crossing ones.
-    ...(ports.length
-      ? ([
-          [b("POSTROUTING"), DECISION.portOut],
-          [ip("POSTROUTING"), DECISION.portOut],
-        ] as Array<[string, string]>)
-      : []),
-    ...ports.map((e): [string, string] => [DECISION.portOut, exitKey(e)]),
+    // last in the bridge's): with several ports both meet first, so N ports cost N arrows, not 2N crossing ones.
+    ...(portJunction(endpoints)
+      ? [
+          [b("POSTROUTING"), DECISION.portOut] as [string, string],
+          [ip("POSTROUTING"), DECISION.portOut] as [string, string],
+          ...ports.map((e): [string, string] => [DECISION.portOut, exitKey(e)]),
+        ]
+      : ports.flatMap(
+          (e): Array<[string, string]> => [
+            [b("POSTROUTING"), exitKey(e)],
+            [ip("POSTROUTING"), exitKey(e)],
+          ],
+        )),
   ];
   return edges;
 }

@@ -158,6 +158,20 @@ function walk(
 }
 
 /**
+ * Whether a packet last seen in IP box `box` was routed (not bridged) when it left by a bridge port. A LOG
+ * line shows a bridged frame's PHYSOUT; a TRACE shows none, so: at IP POSTROUTING a bridged frame has no
+ * input device (br_netfilter passes none), at IP FORWARD it enters and leaves by the same bridge. A packet
+ * the host sent is routed. (A routed hairpin, in and out of one bridge, is taken for bridged at FORWARD.)
+ */
+function routedOut(box: string, last: TraceEvent, local: boolean): boolean {
+  if (last.physOut !== undefined) return false;
+  if (local) return box === "ip_OUTPUT" || box === "ip_POSTROUTING";
+  if (box === "ip_POSTROUTING") return !!last.in;
+  if (box === "ip_FORWARD") return !!last.in && !!last.out && last.in !== last.out;
+  return false;
+}
+
+/**
  * Plans the path of `packet` over the map of the given ebtables flavour.
  * @param labels names of the entry and exit for the words; default: addresses and interfaces
  * @param mapEndpoints the lab's endpoints drawn on the map; default {@link GENERIC_ENDPOINTS}
@@ -268,7 +282,7 @@ export function planPath(
 
   const through = (key: string) => {
     const kind = nodes.get(key)?.kind;
-    return kind === "hook" || kind === "decision";
+    return kind === "hook" || kind === "decision" || kind === "port";
   };
   const segments: PathSegment[] = [];
   let prev = entry;
@@ -327,14 +341,11 @@ export function planPath(
     exit = prev;
   } else {
     exit = exitIsLocal ? DECISION.local : endpointKey("out", last, exitLabel);
-    // Routed out of a bridge device (no PHYSOUT: br_netfilter did not bridge it), a packet then crosses the
-    // bridge's OUTPUT and POSTROUTING, also when no bridge line was logged; a bridged frame leaves from IP POSTROUTING.
-    const routedToPort =
-      prev === "ip_POSTROUTING" &&
-      last.physOut === undefined &&
-      nodes.get(exit)?.layer === "bridge" &&
-      nodes.get(exit)?.kind === "endpoint";
-    if (routedToPort) for (const via of ["br_OUTPUT", "br_POSTROUTING"]) if (nodes.has(via)) goTo(via);
+    // Routed out of a bridge device, a packet then crosses the bridge's OUTPUT and POSTROUTING to the port, also
+    // when no bridge line was logged; a bridged frame leaves from IP POSTROUTING (br_netfilter runs it last there).
+    const toPort = nodes.get(exit)?.kind === "endpoint" && nodes.get(exit)?.layer === "bridge";
+    if (toPort && routedOut(prev, last, entryIsLocal))
+      for (const via of ["ip_POSTROUTING", "br_OUTPUT", "br_POSTROUTING"]) if (nodes.has(via)) goTo(via);
     goTo(exit);
   }
 

@@ -116,6 +116,8 @@ export function toMermaid(packet: Packet, given: ToMermaidOptions): string {
 function shape(n: MapNode, text: string): string {
   if (n.kind === "decision") return `{{"${text}"}}`;
   if (n.kind === "local") return `(["${text}"])`;
+  // A funnel: the ways out of the bridge meet, then part to each port.
+  if (n.kind === "port") return `[\\"${text}"/]`;
   if (n.kind === "endpoint") return `("${text}")`;
   return `["${text}"]`;
 }
@@ -348,13 +350,16 @@ function drawPath(
   const entry = `${prefix}entry`;
   const exit = `${prefix}exit`;
   const entryText = plan.entryIsLocal ? `${w.localProcess}: ${plan.entryLabel}` : plan.entryLabel;
+  // A lost packet's exit names the box and where it was going: two lines, one is too wide for a phone.
   const exitText = plan.lostAfter
-    ? w.notSeenAfter(plan.lostAfter, plan.exitLabel)
-    : plan.exitIsLocal
-      ? `${w.localProcess}: ${plan.exitLabel}`
-      : plan.dropped
-        ? w.dropped(plan.dropped.verdict, plan.dropped.chain, plan.dropped.policy)
-        : plan.exitLabel;
+    ? w.notSeenAfterLines(plan.lostAfter, plan.exitLabel).map(escapeMermaidLabel).join("<br/>")
+    : escapeMermaidLabel(
+        plan.exitIsLocal
+          ? `${w.localProcess}: ${plan.exitLabel}`
+          : plan.dropped
+            ? w.dropped(plan.dropped.verdict, plan.dropped.chain, plan.dropped.policy)
+            : plan.exitLabel,
+      );
   lines.push(`  ${entry}("${escapeMermaidLabel(entryText)}")`);
   const bridge: string[] = [];
   const ip: string[] = [];
@@ -364,7 +369,7 @@ function drawPath(
     lines.push(`  ${id}["${text(group)}"]`);
     (first.hook.startsWith("bridge:") || first.key.startsWith("br_") ? bridge : ip).push(id);
   }
-  lines.push(`  ${exit}("${escapeMermaidLabel(exitText)}")`);
+  lines.push(`  ${exit}("${exitText}")`);
   let prev = entry;
   for (const group of groups) {
     const first = group[0] as PathStep;

@@ -289,8 +289,12 @@ export function commandAnswered(
   if (exitCode === undefined || !/(^|\/)ping6?$/.test(command[0] ?? "")) return undefined;
   const count = command.findIndex((a) => a === "-c" || a.startsWith("-c"));
   const n = command[count] === "-c" ? command[count + 1] : command[count]?.slice(2);
-  return n === "1" ? exitCode === 0 : undefined;
+  // ping exits 0 on an answer, 1 on none, 2 on its own error (which proves nothing of the packet).
+  return n === "1" && (exitCode === 0 || exitCode === 1) ? exitCode === 0 : undefined;
 }
+
+/** ICMP and ICMPv6 echo request and reply types. */
+const ECHO_TYPES = new Set([0, 8, 128, 129]);
 
 /** A simulated packet's end, as a divergence shows it. */
 function fateText(f: SimulatedPacket["fate"]): string {
@@ -304,7 +308,8 @@ function fateText(f: SimulatedPacket["fate"]): string {
  * in no LOG line. Known only from the command's answer ({@link commandAnswered}): a reply shown on
  * its way must then have reached the sender, or not; and a request left unanswered must not have
  * reached the recording host itself (its kernel answers an echo request), which a drop after the
- * last logged hook (a firewall's input chain) explains.
+ * last logged hook (a firewall's input chain) explains. Assumes the host answers echo requests
+ * (no `icmp_echo_ignore_all`), and compares only echoes.
  */
 function fateDivergence(
   world: World,
@@ -315,6 +320,9 @@ function fateDivergence(
   const rec = recorded.at(-1);
   const sim = packets.at(-1);
   if (answered === undefined || !rec || !sim || packets.length !== recorded.length) return undefined;
+  // Only an echo tells: an ICMP error quoting the request is paired as its reply, and ping exits 1 on it.
+  const type = rec.events.find((e) => e.l4?.icmpType !== undefined)?.l4?.icmpType;
+  if (type === undefined || !ECHO_TYPES.has(type)) return undefined;
   const delivered = sim.fate.kind === "delivered";
   const wrong =
     rec.direction === "reply"

@@ -13,7 +13,7 @@ import { endpointLabels } from "../../../src/core/render/endpoint-labels.ts";
 import { chainsFor, hookChains } from "../../../src/core/render/hook-chains.ts";
 import { labEndpoints } from "../../../src/core/render/lab-endpoints.ts";
 import { labHookChains } from "../../../src/core/render/lab-hook-chains.ts";
-import { mapNodes } from "../../../src/core/render/netfilter-map.ts";
+import { mapEdges, mapNodes, portJunction } from "../../../src/core/render/netfilter-map.ts";
 import { planPath } from "../../../src/core/render/plan-path.ts";
 import { toMermaid } from "../../../src/core/render/to-mermaid.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
@@ -326,7 +326,7 @@ describe("accept is not final: the forward-drop scenarios", () => {
     expect(plan.exitKey).toBe("ip_FORWARD");
     expect(plan.lostAfter).toBe("IP FORWARD");
     expect(draw(stem, p, "path")).toMatch(
-      /^ {2}exit\("not seen after IP FORWARD #40;on its way to wan 198\.51\.100\.10 via eth0#41;"\)$/m,
+      /^ {2}exit\("not seen after IP FORWARD<br\/>#40;on its way to wan 198\.51\.100\.10 via eth0#41;"\)$/m,
     );
     expect(describePath(p, { chains, lang: "zh-TW" }).summary).toContain("過了 IP FORWARD 就不見了");
     expect(plan.touched.has("ip_POSTROUTING")).toBe(false);
@@ -348,5 +348,62 @@ describe("accept is not final: the forward-drop scenarios", () => {
     expect(chainLines(pathBox(src, "FORWARD")).map((l) => l.label)).toContain(
       "ip docker-bridges filter-FORWARD (filter 0)",
     );
+  });
+});
+
+describe("the way out by a bridge port", () => {
+  /** The boxes a packet's drawn walk goes through, from the entry to the exit. */
+  const walk = (p: Packet) => {
+    const plan = planPath(p, lab.ebtables, {}, endpoints, chains);
+    return [plan.entryKey, ...plan.segments.map((s) => s.to)];
+  };
+
+  it("two ports or more meet at one junction that both POSTROUTING boxes reach; one port needs none", () => {
+    expect(endpoints.filter((e) => e.layer === "bridge").length).toBe(2);
+    const edges = mapEdges(lab.ebtables, endpoints).map(([a, b]) => `${a}>${b}`);
+    expect(edges).toEqual(
+      expect.arrayContaining([
+        "br_POSTROUTING>br_port_out",
+        "ip_POSTROUTING>br_port_out",
+        "br_port_out>out_c1",
+        "br_port_out>out_c2",
+      ]),
+    );
+    expect(edges.filter((e) => e.endsWith(">out_c1"))).toEqual(["br_port_out>out_c1"]);
+    const one = endpoints.filter((e) => e.id !== "c2");
+    expect(portJunction(one)).toBe(false);
+    const single = mapEdges(lab.ebtables, one).map(([a, b]) => `${a}>${b}`);
+    expect(single).toEqual(expect.arrayContaining(["br_POSTROUTING>out_c1", "ip_POSTROUTING>out_c1"]));
+    expect(single.some((e) => e.includes("br_port_out"))).toBe(false);
+    expect(mapNodes(lab.ebtables, one).some((n) => n.key === "br_port_out")).toBe(false);
+  });
+
+  it("a bridged frame leaves from IP POSTROUTING, with PHYSOUT (LOG) or without it (as a TRACE shows it)", () => {
+    const logged = packets("container-to-container")[0] as Packet;
+    expect(walk(logged).slice(-3)).toEqual(["ip_POSTROUTING", "br_port_out", "out_c2"]);
+    // A TRACE names no bridge port: at IP POSTROUTING a bridged frame has no input device.
+    const traced: Packet = {
+      ...logged,
+      events: logged.events.map(({ physIn: _i, physOut: _o, ...e }) => e),
+    };
+    expect(walk(traced)).not.toContain("br_OUTPUT");
+    expect(walk(traced).slice(-2)).toEqual(["br_port_out", "out_c2"]);
+  });
+
+  it("a packet routed to a container crosses the bridge's OUTPUT and POSTROUTING, also when last seen at IP FORWARD", () => {
+    // A TRACE shows no nat chain for an established connection: the routed reply is last seen at FORWARD.
+    const routed = packets("container-to-wan-trace").find(
+      (p) => p.direction === "reply" && p.events.at(-1)?.hook.endsWith("FORWARD"),
+    ) as Packet;
+    expect(routed.events.at(-1)?.hook).toMatch(/FORWARD$/);
+    expect(walk(routed).slice(-5)).toEqual([
+      "ip_POSTROUTING",
+      "br_OUTPUT",
+      "br_POSTROUTING",
+      "br_port_out",
+      "out_c1",
+    ]);
+    const fromHost = packets("host-to-container")[0] as Packet;
+    expect(walk(fromHost).slice(-4)).toEqual(["br_OUTPUT", "br_POSTROUTING", "br_port_out", "out_c1"]);
   });
 });
