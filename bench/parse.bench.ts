@@ -484,6 +484,8 @@ export async function run(): Promise<Record<string, string | number>> {
       "cli.jobs2.json.linesPerSecond": lps(cli2.seconds),
       "cli.jobs2.json.cpuSeconds": Number(cli2.cpu.toFixed(2)),
       "cli.jobs2.vsJobs1": `${cliJobs2.toFixed(2)}x (${against(cliJobs2, GOAL_JOBS2)})`,
+      // Steadier than wall times on a busy machine: 2 cores can at best divide the total CPU time by 2.
+      "cli.jobs2.cpuVsJobs1": `${x(cli2.cpu, cli1.cpu)} the CPU time of --jobs 1: on 2 cores at best ${x((2 * cli1.cpu) / cli2.cpu, 1)} faster (the goal asks ${GOAL_JOBS2}x, so at most ${x(2 / GOAL_JOBS2, 1)} the CPU time)`,
       "memory.goal": "peak RSS independent of the file size (4N/N about 1)",
       "memory.N": `${small.lines.toLocaleString("en-US")} lines, ${mb(smallBytes)} MB`,
       "memory.4N": `${want.lines.toLocaleString("en-US")} lines, ${mb(bytes)} MB`,

@@ -13,7 +13,7 @@
  * parsed again with a longer warm-up, up to the start of the file. The main
  * thread pairs flows in packet order (they need the whole history) and prints.
  */
-import { closeSync, createReadStream, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { HookId } from "../core/model/hook.ts";
 import type { Diagnostic } from "../core/model/packet.ts";
@@ -27,6 +27,7 @@ import {
   unknownPrefixMessage,
   unlistedNote,
 } from "../core/parse/trace-parser.ts";
+import { needsUnwrap } from "../core/parse/unwrap-line.ts";
 import { forEachPacked, type PackedBatch } from "./packet-batch.ts";
 import { type OutputMode, packetHead } from "./packet-output.ts";
 import { parseSegment, type SegmentJob, type SegmentResult, type WorkerMessage } from "./parse-segment.ts";
@@ -160,8 +161,13 @@ class WorkerPool {
   private live = 0;
   private closing = false;
 
-  constructor(size: number) {
+  /**
+   * `start` workers (at most `size`) are started at once, so that they load
+   * their modules while the calling thread reads the head of the file.
+   */
+  constructor(size: number, start = 0) {
     this.size = size;
+    for (let i = 0; i < Math.min(start, size); i++) this.idle.push(this.spawn());
   }
 
   run(job: SegmentJob, onPackets: (packets: PackedBatch) => void): Promise<SegmentResult> {
@@ -232,17 +238,49 @@ const PACKET_ORDER_LINES = 10_000;
  * decides differently. Undefined when the first lines have no `PACKET:` line;
  * then segments decide themselves, and the stitching check catches a wrong guess.
  */
-async function packetLineOrder(path: string, maxLineBytes?: number): Promise<PacketLineOrder | undefined> {
+export async function packetLineOrder(
+  path: string,
+  maxLineBytes?: number,
+): Promise<PacketLineOrder | undefined> {
+  // Most files have no packet line: a look for one first spares them the parse (and this thread its warm-up).
+  if (!(await firstLinesMayHavePacketLine(path, maxLineBytes))) return undefined;
   const parser = new TraceParser(() => {});
   let n = 0;
-  const input = createReadStream(path, { highWaterMark: 64 * 1024 });
-  for await (const batch of lineBatches(input, maxLineBytes ? { maxLineBytes } : {})) {
+  for await (const batch of lineBatches(headStream(path), maxLineBytes ? { maxLineBytes } : {})) {
     for (const l of batch) {
       parser.line(l);
       if (parser.packetLines || ++n >= PACKET_ORDER_LINES) return parser.packetLines;
     }
   }
   return parser.packetLines;
+}
+
+/** The file from its start, in small chunks (only its head is read). */
+function headStream(path: string) {
+  return createReadStream(path, { highWaterMark: 64 * 1024 });
+}
+
+/** Whether one of the first {@link PACKET_ORDER_LINES} lines of the file {@link mayBePacketLine}. */
+async function firstLinesMayHavePacketLine(path: string, maxLineBytes?: number): Promise<boolean> {
+  let n = 0;
+  for await (const batch of lineBatches(headStream(path), maxLineBytes ? { maxLineBytes } : {})) {
+    for (const l of batch) {
+      if (mayBePacketLine(l)) return true;
+      if (++n >= PACKET_ORDER_LINES) return false;
+    }
+  }
+  return false;
+}
+
+/**
+ * Whether `line` may be read as the packet data of a trace (`PACKET: ` of
+ * xtables-monitor, `packet: ` of nft monitor), the only lines that decide
+ * {@link packetLineOrder}: a line without either text can be none, unless its
+ * text is read out of a wrapping (a journal JSON record, colour codes), which
+ * may hide it; so such lines count as possible ones.
+ */
+export function mayBePacketLine(line: string): boolean {
+  return needsUnwrap(line, line.charCodeAt(0)) || line.includes("PACKET: ") || line.includes("packet: ");
 }
 
 /** One segment: its lines, its job and its (pending) result. */
@@ -271,9 +309,18 @@ export async function parseFileParallel(
   const warmup = Math.max(1, options.warmupLines ?? 2048);
   const maxDiagnostics = options.maxDiagnostics ?? 1000;
   const file = options.file ?? options.path;
-  const packetLines = await packetLineOrder(options.path, options.maxLineBytes);
-  const index = new LineIndex(options.path);
-  const pool = options.inline ? undefined : new WorkerPool(jobs);
+  // Started first: the workers load while this thread reads the head of the file.
+  const segments = Math.ceil(statSync(options.path).size / segmentBytes);
+  const pool = options.inline ? undefined : new WorkerPool(jobs, segments);
+  let packetLines: PacketLineOrder | undefined;
+  let index: LineIndex;
+  try {
+    packetLines = await packetLineOrder(options.path, options.maxLineBytes);
+    index = new LineIndex(options.path);
+  } catch (e) {
+    await pool?.close();
+    throw e;
+  }
   const run = (job: SegmentJob, onPackets: (p: PackedBatch) => void) =>
     pool ? pool.run(job, onPackets) : parseSegment(job, onPackets);
   const summary: ParallelSummary = {
