@@ -10,6 +10,12 @@ import { escapeHtml } from "./html.ts";
 export interface IdentifierPiece {
   text: string;
   id: boolean;
+  /**
+   * A sysctl's dotted path (`net.bridge.`): the length of it before the hyphenated name. Drawn as a block
+   * within the block, so the whole moves to the next line when it fits one, and a line too narrow for it
+   * breaks after the path, not inside the name. Absent when there is none.
+   */
+  path?: number;
 }
 
 /**
@@ -19,13 +25,17 @@ export interface IdentifierPiece {
  */
 const IDENTIFIER = /[A-Za-z0-9_][A-Za-z0-9_.]*(?:-[A-Za-z0-9_.]+)+(?:=[A-Za-z0-9_.-]+)?/g;
 
+/** `net.bridge.` and the hyphenated name after it (`bridge-nf-call-iptables=1`). */
+const DOTTED_PATH = /^((?:[A-Za-z_][A-Za-z0-9_]*\.)+)([A-Za-z0-9_]+-.*)$/;
+
 /** `text` cut into identifiers and the runs between them, in order (joined, they give `text` back). */
 export function identifierPieces(text: string): IdentifierPiece[] {
   const pieces: IdentifierPiece[] = [];
   let last = 0;
   for (const m of text.matchAll(IDENTIFIER)) {
     if (m.index > last) pieces.push({ text: text.slice(last, m.index), id: false });
-    pieces.push({ text: m[0], id: true });
+    const path = DOTTED_PATH.exec(m[0])?.[1]?.length;
+    pieces.push(path ? { text: m[0], id: true, path } : { text: m[0], id: true });
     last = m.index + m[0].length;
   }
   if (last < text.length) pieces.push({ text: text.slice(last), id: false });
@@ -35,6 +45,12 @@ export function identifierPieces(text: string): IdentifierPiece[] {
 /** Escaped `text` with each identifier with hyphens in a `.pw-id` span, which wraps as a whole. */
 export function keepIdentifiersHtml(text: string): string {
   return identifierPieces(text)
-    .map((p) => (p.id ? `<span class="pw-id">${escapeHtml(p.text)}</span>` : escapeHtml(p.text)))
+    .map((p) => {
+      if (!p.id) return escapeHtml(p.text);
+      const inner = p.path
+        ? `${escapeHtml(p.text.slice(0, p.path))}<span class="pw-id">${escapeHtml(p.text.slice(p.path))}</span>`
+        : escapeHtml(p.text);
+      return `<span class="pw-id">${inner}</span>`;
+    })
     .join("");
 }

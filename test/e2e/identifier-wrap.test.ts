@@ -17,7 +17,7 @@ const WIDTH = 390;
 
 /** Captions of figures, a trace page's title, and the traces index's links, facts and trace names. */
 const WATCHED =
-  "figcaption .pw-caption, main h1, .trace-list li > a, .trace-list .trace-fact, .trace-list code";
+  "figcaption .pw-caption, main h1, .pw-meta td, .trace-list li > a, .trace-list .trace-fact, .trace-list code";
 
 /** What the test takes for an identifier: ASCII words joined by hyphens, with an optional `=value`. */
 const IDENTIFIER = "[A-Za-z0-9_][A-Za-z0-9_.]*(?:-[A-Za-z0-9_.]+)+(?:=[A-Za-z0-9_.-]+)?";
@@ -63,6 +63,27 @@ describe("identifiers with hyphens on a phone", () => {
       const shown = await page.locator(WATCHED).allInnerTexts();
       expect(shown.filter((t) => t.includes(expected)).length).toBeGreaterThan(0);
       expect(shown.join("\n")).not.toMatch(/[\u2010\u2011\u2060\u00ad]/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("a trace's sysctl too wide for its cell breaks after its dotted path, never inside the hyphenated name", async () => {
+    const { context, page } = await open("/traces/nft-icc-routed/routed-b1-to-internet/");
+    try {
+      const names = await page.evaluate(wordsOnPage, {
+        selector: ".pw-meta td",
+        pattern: "bridge-nf-call-ip6?tables=[01]",
+      });
+      const whole = await page.evaluate(wordsOnPage, {
+        selector: ".pw-meta td",
+        pattern: "net\\.bridge\\.bridge-nf-call-ip6?tables=[01]",
+      });
+      expect(names.map((w) => w.word)).toEqual(["bridge-nf-call-iptables=1"]);
+      expect(names[0]?.lines, "the hyphenated name on one line").toBe(1);
+      // Whole on one line when it fits the cell; else broken once, after `net.bridge.`.
+      const w = whole[0];
+      expect(w?.lines).toBe((w?.width ?? 0) <= (w?.column ?? 0) ? 1 : 2);
     } finally {
       await context.close();
     }

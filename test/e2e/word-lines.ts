@@ -24,7 +24,7 @@ export interface WordOnPage {
   lines: number;
   /** The width of its characters, summed over its lines. */
   width: number;
-  /** The width of the column it wraps in: its nearest list item, caption or paragraph. */
+  /** The content width of the column it wraps in: its nearest list item, caption or paragraph, or the box. */
   column: number;
   /** The start of the box's text, to name it in a failure. */
   context: string;
@@ -50,7 +50,15 @@ export function wordsOnPage({ selector, pattern }: { selector: string; pattern: 
       const found = nodes.findLast((n) => (end ? n.start < i : n.start <= i)) ?? nodes[0];
       return found ? ([found.node, i - found.start] as const) : undefined;
     };
-    const column = (box.closest("li, figcaption, p") ?? box).getBoundingClientRect().width;
+    // Its content box: a table cell's padding holds no text.
+    const holder = box.closest("li, figcaption, p") ?? box;
+    const style = getComputedStyle(holder);
+    const column =
+      holder.getBoundingClientRect().width -
+      ["paddingLeft", "paddingRight", "borderLeftWidth", "borderRightWidth"].reduce(
+        (sum, k) => sum + (Number.parseFloat(style[k as "paddingLeft"]) || 0),
+        0,
+      );
     for (const m of text.matchAll(new RegExp(pattern, "g"))) {
       const from = pointAt(m.index, false);
       const to = pointAt(m.index + m[0].length, true);

@@ -8,10 +8,22 @@ describe("identifierPieces", () => {
     expect(pieces.filter((p) => p.id).map((p) => p.text)).toEqual(["bridge-nf-call-iptables=0"]);
     expect(pieces.map((p) => p.text).join("")).toBe(text);
     expect(identifierPieces("net.bridge.bridge-nf-call-ip6tables=1 and DOCKER-USER")).toEqual([
-      { text: "net.bridge.bridge-nf-call-ip6tables=1", id: true },
+      { text: "net.bridge.bridge-nf-call-ip6tables=1", id: true, path: 11 },
       { text: " and ", id: false },
       { text: "DOCKER-USER", id: true },
     ]);
+  });
+
+  it("marks a sysctl's dotted path, drawn as a block within the block, so a narrow line breaks after it", () => {
+    expect(identifierPieces("net.ipv4.ip_forward=1, net.bridge.bridge-nf-call-iptables=1")).toEqual([
+      { text: "net.ipv4.ip_forward=1, ", id: false },
+      { text: "net.bridge.bridge-nf-call-iptables=1", id: true, path: 11 },
+    ]);
+    expect(keepIdentifiersHtml("net.bridge.bridge-nf-call-iptables=1")).toBe(
+      '<span class="pw-id">net.bridge.<span class="pw-id">bridge-nf-call-iptables=1</span></span>',
+    );
+    // A version is no dotted path: it stays whole.
+    expect(identifierPieces("6.18.44-fc-v857")).toEqual([{ text: "6.18.44-fc-v857", id: true }]);
   });
 
   it("stops at Chinese punctuation and at a trace name's slash, so a line may still break there", () => {
