@@ -7,13 +7,10 @@
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import type { HookId } from "../core/model/hook.ts";
 import type { Diagnostic, Packet, Rewrite } from "../core/model/packet.ts";
-import { describePath } from "../core/render/describe-path.ts";
 import { formatAddresses, formatRewrite } from "../core/render/format-endpoints.ts";
-import { planPath } from "../core/render/plan-path.ts";
 import type { StepListing } from "../core/render/to-listing.ts";
 import type { View } from "../core/render/to-mermaid.ts";
 import type { ChangedLine } from "./anonymize-input.ts";
-import { diagramSource, drawDiagram } from "./draw-diagram.ts";
 import { HOOK_CHOICES, isHookId } from "./hook-choices.ts";
 import { keepPieces } from "./keep-pieces.ts";
 import type { PacketDetail, PacketRow, ParseSummary } from "./parse-session.ts";
@@ -21,6 +18,13 @@ import { playgroundDiagnostic } from "./playground-hints.ts";
 import { decodeShare, encodeShare } from "./share-link.ts";
 import { fill, type PlaygroundStrings } from "./strings.ts";
 import type { FromWorker, ToWorker } from "./worker-protocol.ts";
+
+let packetViewModule: Promise<typeof import("./packet-view.ts")> | undefined;
+/** The packet view's code (plan, words, diagram), fetched once, with the first packet shown. */
+function packetView(): Promise<typeof import("./packet-view.ts")> {
+  packetViewModule ??= import("./packet-view.ts");
+  return packetViewModule;
+}
 
 /** Pastes larger than this are kept out of the text box (a box with megabytes of text is slow to use). */
 const BIG_PASTE = 1 << 20;
@@ -287,7 +291,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
       if (pickedId !== undefined) pick(pickedId, false);
     } else if (m.type === "packet") {
       if (m.request !== pickRequest || !m.detail) return;
-      showPacket(m.detail);
+      void showPacket(m.detail);
     } else {
       if (m.request === parseRequest) {
         parsing = false;
@@ -511,8 +515,11 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     send(getWorker(), { type: "packet", request: pickRequest, id });
   }
 
-  function showPacket(d: PacketDetail): void {
+  async function showPacket(d: PacketDetail): Promise<void> {
     detail = d;
+    const { describePath, planPath } = await packetView();
+    // A later packet came while the code loaded: it is the one shown.
+    if (detail !== d) return;
     const p = d.packet;
     const lang = document.documentElement.lang.startsWith("zh") ? "zh-TW" : "en";
     packetSection.hidden = false;
@@ -686,6 +693,8 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     const d = detail;
     if (!d) return;
     const mine = ++drawn;
+    const { diagramSource, drawDiagram } = await packetView();
+    if (mine !== drawn) return;
     const svgId = `pg${d.packet.id}${view === "map" ? "m" : "p"}`;
     const lang = document.documentElement.lang.startsWith("zh") ? "zh-TW" : "en";
     const source = diagramSource(d.packet, view, lang, d.chains);

@@ -1,0 +1,7 @@
+/**
+ * What the playground needs only once a packet is shown: its path plan and words, and its diagram's
+ * source and drawing. Fetched with the first packet, so the page's own script stays small.
+ */
+export { describePath } from "../core/render/describe-path.ts";
+export { planPath } from "../core/render/plan-path.ts";
+export { diagramSource, drawDiagram } from "./draw-diagram.ts";
