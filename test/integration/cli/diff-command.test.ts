@@ -339,9 +339,13 @@ describe("packetwalk diff on an nftables lab", () => {
     const sides = page.split('<div class="pw-side">').slice(1);
     expect(sides).toHaveLength(2);
     for (const side of sides) {
-      // Docker's base chains where the kernel runs them, in the rendered map.
-      expect(side).toContain("ip docker-bridges nat-POSTROUTING (srcnat 100)");
-      expect(side).toContain("ip docker-bridges filter-FORWARD (filter 0)");
+      // Docker's base chains where the kernel runs them, in the rendered map, under their table's name.
+      const box = (key: string) =>
+        side.split('<g class="node ').find((n) => new RegExp(`^[^>]*id="[^"]*${key}`).test(n)) ?? "";
+      expect(box("ip_POSTROUTING")).toContain("table ip docker-bridges");
+      expect(box("ip_POSTROUTING")).toContain("nat-POSTROUTING (srcnat 100)");
+      expect(box("ip_FORWARD")).toContain("table ip docker-bridges");
+      expect(box("ip_FORWARD")).toContain("filter-FORWARD (filter 0)");
     }
     // The changed step is outlined on both maps: the IP POSTROUTING box, which holds the nat base chain.
     expect(page.match(/class="node [^"]*pwchanged[^"]*" id="[^"]*ip_POSTROUTING/g)).toHaveLength(2);
