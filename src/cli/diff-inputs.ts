@@ -9,11 +9,10 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type TraceFacts, traceFacts } from "../core/diff/trace-facts.ts";
-import { parseTraceText } from "../core/parse/index.ts";
 import { labHookChains } from "../core/render/lab-hook-chains.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import { readerRulesets } from "../core/trace-file/ruleset-pins.ts";
-import { annotateRecorded, LabError } from "../lab/load-lab.ts";
+import { parseAsShown } from "../lab/parse-as-shown.ts";
 
 /** A user mistake in the arguments (exit code 2). */
 export class DiffInputError extends Error {
@@ -102,15 +101,8 @@ export function readVersionFacts(tracesDir: string): VersionFacts {
       data.rulesets,
     );
     for (const t of data.traces) {
-      let parsed = parseTraceText(t.text, { file: t.logPath });
-      if (t.meta.mode === "log") {
-        try {
-          parsed = annotateRecorded(folder, t.stem).trace;
-        } catch (error) {
-          // The simulator cannot load this lab: compared without the matched rules, as the site shows it.
-          if (!(error instanceof LabError)) throw error;
-        }
-      }
+      // Compared as the site shows it: with the matched rules where the simulator loads the lab.
+      const parsed = parseAsShown(t);
       out.traces.push(traceFacts(`${lab}/${t.stem}`, t.meta, data.lab, parsed, chains));
     }
   }

@@ -14,6 +14,7 @@ import { toMermaid, VIEWS, type View } from "../core/render/to-mermaid.ts";
 import { readRegularFile } from "../core/trace-file/read-regular-file.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import { type Lab, labSchema } from "../core/trace-file/schema.ts";
+import { parseAsShown } from "../lab/parse-as-shown.ts";
 import { readCommandArgs } from "./command-args.ts";
 
 /** One line for `packetwalk --help`. */
@@ -152,10 +153,8 @@ export async function run(argv: string[]): Promise<number> {
     const own = folder?.traces.find(
       (t) => t.logPath.endsWith(`/${basename(logFile)}`) || t.logPath === logFile,
     );
-    const parsed = parseTraceText(read.text, {
-      file: logFile,
-      ...(own?.prefixMap ? { prefixMap: own.prefixMap } : {}),
-    });
+    // A lab's trace as the site shows it: a LOG trace with the verdicts the simulator predicts, so a drop ends the walk.
+    const parsed = own ? parseAsShown(own) : parseTraceText(read.text, { file: logFile });
     for (const d of parsed.diagnostics) {
       process.stderr.write(
         `${d.position.file}:${d.position.line}:${d.position.column}: ${d.severity}: ${d.message}${d.hint ? ` (${d.hint})` : ""}\n`,

@@ -6,18 +6,16 @@
  */
 
 import { createHash } from "node:crypto";
-import { basename, dirname } from "node:path";
 import type { MermaidRenderer } from "../browser/mermaid-renderer.ts";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import type { Packet, ParsedTrace } from "../core/model/packet.ts";
-import { parseTraceText } from "../core/parse/index.ts";
 import { describePath } from "../core/render/describe-path.ts";
 import { endpointLabels } from "../core/render/endpoint-labels.ts";
 import { formatAddresses, formatRewrite } from "../core/render/format-endpoints.ts";
 import { labEndpoints } from "../core/render/lab-endpoints.ts";
 import { planPath } from "../core/render/plan-path.ts";
 import { toMermaid } from "../core/render/to-mermaid.ts";
-import { annotateRecorded, LabError } from "../lab/load-lab.ts";
+import { parseAsShown } from "../lab/parse-as-shown.ts";
 import { annotateSvg } from "./annotate-svg.ts";
 import { figureLegend, legendStrings } from "./figure-legend.ts";
 import { type FigureStrings, figureStrings } from "./figure-strings.ts";
@@ -53,18 +51,7 @@ function parseForFigure(trace: StoredTrace): ParsedTrace {
     .digest("hex");
   const cached = annotated.get(key);
   if (cached) return cached;
-  let parsed: ParsedTrace;
-  if (trace.meta.mode === "log") {
-    try {
-      parsed = annotateRecorded(dirname(trace.logPath), basename(trace.logPath, ".log")).trace;
-    } catch (error) {
-      // A lab the simulator cannot load still gets its diagrams; only the rule marks are missing.
-      if (!(error instanceof LabError)) throw error;
-      parsed = parseTraceText(trace.text, { file: trace.logPath, prefixMap: trace.prefixMap });
-    }
-  } else {
-    parsed = parseTraceText(trace.text, { file: trace.logPath, prefixMap: trace.prefixMap });
-  }
+  const parsed = parseAsShown(trace);
   annotated.set(key, parsed);
   return parsed;
 }

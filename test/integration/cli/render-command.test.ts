@@ -17,6 +17,13 @@ const cli = (args: string[]) =>
     timeout: 180_000,
   });
 
+/** The packet's own arrows in Mermaid source (p/step ids), as `from -> to`. */
+const drawnWay = (source: string) =>
+  source
+    .split("\n")
+    .filter((l) => /\b(p|step)\d+@-->/.test(l))
+    .map((l) => l.trim().replace(/ (p|step)\d+@-->/, " ->"));
+
 describe("packetwalk render", () => {
   it("prints the Mermaid source of both directions of a trace", () => {
     const r = cli(["traces/docker-bridge/container-to-wan", "--view", "path"]);
@@ -47,10 +54,7 @@ describe("packetwalk render", () => {
     const r = cli(["traces/dual-stack/a1-to-a2-v6", "--view", "map", "--direction", "request"]);
     expect(r.status, r.stderr).toBe(0);
     // The packet's own arrows (p/step ids): via the bridging decision, bridge FORWARD and POSTROUTING, out its port.
-    const way = r.stdout
-      .split("\n")
-      .filter((l) => /\b(p|step)\d+@-->/.test(l))
-      .map((l) => l.trim().replace(/ (p|step)\d+@-->/, " ->"));
+    const way = drawnWay(r.stdout);
     expect(way).toEqual([
       "in_a1 -> br_PREROUTING",
       "br_PREROUTING -> ip_PREROUTING",
@@ -67,10 +71,7 @@ describe("packetwalk render", () => {
   it("draws a packet routed out of a bridge device through the bridge's OUTPUT and POSTROUTING, though only IP hooks were logged", () => {
     const r = cli(["traces/nft-icc-routed/routed-ping-b1", "--view", "map", "--direction", "request"]);
     expect(r.status, r.stderr).toBe(0);
-    const way = r.stdout
-      .split("\n")
-      .filter((l) => /\b(p|step)\d+@-->/.test(l))
-      .map((l) => l.trim().replace(/ (p|step)\d+@-->/, " ->"));
+    const way = drawnWay(r.stdout);
     // No PHYSOUT on its IP POSTROUTING line: routed to br-b, then bridged out of b1's port.
     expect(way.slice(-5)).toEqual([
       "ip_FORWARD -> ip_POSTROUTING",
@@ -79,6 +80,18 @@ describe("packetwalk render", () => {
       "br_POSTROUTING -> br_port_out",
       "br_port_out -> out_b1",
     ]);
+  });
+
+  it("ends a simulated drop where the site ends it: in the dropping box, with the verdict, not at the exit", () => {
+    const r = cli(["traces/docker-bridge/sim-docker-user-drop", "--view", "map", "--direction", "request"]);
+    expect(r.status, r.stderr).toBe(0);
+    const way = drawnWay(r.stdout);
+    expect(way.at(-1)).toMatch(/-> ip_FORWARD$/);
+    expect(way.some((a) => a.includes("out_"))).toBe(false);
+    expect(r.stdout).toMatch(/^\s*class ip_FORWARD dropped$/m);
+    const path = cli(["traces/docker-bridge/sim-docker-user-drop", "--view", "path", "--direction", "request"]);
+    expect(path.status, path.stderr).toBe(0);
+    expect(path.stdout).toContain('exit("dropped#58; DROP in DOCKER-USER")');
   });
 
   it("writes ONE standalone SVG document: one XML root, the chosen directions, fonts embedded, nothing external", () => {
