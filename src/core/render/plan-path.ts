@@ -172,6 +172,20 @@ function routedOut(box: string, last: TraceEvent, local: boolean): boolean {
 }
 
 /**
+ * Whether the packet seen in IP box `box` is a bridged frame (br_netfilter runs the IP hooks for it). A LOG
+ * line says so by PHYSIN and PHYSOUT; a TRACE names no bridge port, so: at IP FORWARD it enters and leaves
+ * by the same device, at IP POSTROUTING it has no input device, and the host sent nothing bridged. (A routed
+ * hairpin, in and out of one bridge, is taken for bridged, as in {@link routedOut}.)
+ */
+function bridgedAt(box: string, e: TraceEvent, local: boolean): boolean {
+  if (e.physIn !== undefined && e.physOut !== undefined) return true;
+  if (e.source === "log" || local || e.physIn !== undefined || e.physOut !== undefined) return false;
+  if (box === "ip_FORWARD") return !!e.in && e.in === e.out;
+  if (box === "ip_POSTROUTING") return !e.in && !!e.out;
+  return false;
+}
+
+/**
  * Plans the path of `packet` over the map of the given ebtables flavour.
  * @param labels names of the entry and exit for the words; default: addresses and interfaces
  * @param mapEndpoints the lab's endpoints drawn on the map; default {@link GENERIC_ENDPOINTS}
@@ -300,9 +314,9 @@ export function planPath(
     prev = target;
   };
   for (const step of steps) {
-    // A bridged packet (br_netfilter: PHYSIN and PHYSOUT) reaches IP FORWARD from bridge FORWARD and IP
-    // POSTROUTING from bridge POSTROUTING, also when no bridge line was logged: not through routing.
-    const bridged = step.event.physIn !== undefined && step.event.physOut !== undefined;
+    // A bridged packet (br_netfilter) reaches IP FORWARD from bridge FORWARD and IP POSTROUTING from bridge
+    // POSTROUTING, also when no bridge line was logged: not through routing.
+    const bridged = bridgedAt(step.key, step.event, entryIsLocal);
     const via =
       bridged && step.key === "ip_FORWARD"
         ? "br_FORWARD"

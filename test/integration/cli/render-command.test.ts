@@ -89,7 +89,13 @@ describe("packetwalk render", () => {
     expect(way.at(-1)).toMatch(/-> ip_FORWARD$/);
     expect(way.some((a) => a.includes("out_"))).toBe(false);
     expect(r.stdout).toMatch(/^\s*class ip_FORWARD dropped$/m);
-    const path = cli(["traces/docker-bridge/sim-docker-user-drop", "--view", "path", "--direction", "request"]);
+    const path = cli([
+      "traces/docker-bridge/sim-docker-user-drop",
+      "--view",
+      "path",
+      "--direction",
+      "request",
+    ]);
     expect(path.status, path.stderr).toBe(0);
     expect(path.stdout).toContain('exit("dropped#58; DROP in DOCKER-USER")');
   });

@@ -390,6 +390,34 @@ describe("the way out by a bridge port", () => {
     expect(walk(traced).slice(-2)).toEqual(["br_port_out", "out_c2"]);
   });
 
+  it("a bridged frame a TRACE shows only at IP hooks walks through the bridging decision, not through routing", () => {
+    const logged = packets("container-to-container")[0] as Packet;
+    // As a TRACE set in the ip table's raw chain shows it: no bridge line, no bridge port, in = out at FORWARD.
+    const traced: Packet = {
+      ...logged,
+      events: logged.events
+        .filter((e) => !e.hook.startsWith("bridge:"))
+        .map(({ physIn: _i, physOut: _o, ...e }) => ({ ...e, source: "trace" as const })),
+    };
+    expect(traced.events.map((e) => e.hook.split(":")[2])).toEqual([
+      "raw-PREROUTING",
+      "nat-PREROUTING",
+      "filter-FORWARD",
+      "nat-POSTROUTING",
+    ]);
+    expect(walk(traced)).toEqual(walk(logged));
+    expect(walk(traced)).toEqual(expect.arrayContaining(["br_decide", "br_FORWARD", "br_POSTROUTING"]));
+    expect(walk(traced)).not.toContain("ip_route");
+    // Routed through the same bridge device it came in by (no PHYSOUT in a LOG line): routing, as recorded.
+    const routedLog: Packet = {
+      ...logged,
+      events: logged.events
+        .filter((e) => !e.hook.startsWith("bridge:"))
+        .map(({ physIn: _i, physOut: _o, ...e }) => e),
+    };
+    expect(walk(routedLog)).toContain("ip_route");
+  });
+
   it("a packet routed to a container crosses the bridge's OUTPUT and POSTROUTING, also when last seen at IP FORWARD", () => {
     // A TRACE shows no nat chain for an established connection: the routed reply is last seen at FORWARD.
     const routed = packets("container-to-wan-trace").find(
