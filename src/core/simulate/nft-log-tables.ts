@@ -1,11 +1,13 @@
 /**
  * The logging tables `packetwalk simulate` adds to an nftables ruleset so that a simulated trace has
  * the form of a recorded one: at every hook, a `log` base chain one priority step before each base
- * chain the ruleset has there (its prefix `<tag>/nft/<family>/<table>/<chain>` names the chain the
- * packet is about to enter), and one of packetwalk's own at a hook the ruleset leaves alone (and no
+ * chain the ruleset has there (at the chain's own priority when another chain of the ruleset holds that
+ * step: registered later, it runs first), an IP nat chain counted at its NAT core's priority (its prefix
+ * `<tag>/nft/<family>/<table>/<chain>` names the chain the packet is about to enter), and one of packetwalk's own at a hook the ruleset leaves alone (and no
  * legacy iptables/ebtables table beside it logs). Derived from the ruleset itself, so a reader's own
  * tables and priorities are logged where they run. Pure.
  */
+import { natCorePriority } from "./hook-order.ts";
 import { parseRulesetFile } from "./parse-ruleset-file.ts";
 import type { TableDef } from "./ruleset.ts";
 
@@ -27,7 +29,7 @@ export interface NftLogChainPlan {
   family: "ip" | "ip6" | "bridge";
   hook: string;
   priority: number;
-  /** The base chain the line names: the ruleset's (first registered at that priority) or packetwalk's own. */
+  /** The base chain the line names: the ruleset's (first listed at that priority) or packetwalk's own. */
   names: { family: string; table: string; chain: string };
 }
 
@@ -51,7 +53,7 @@ export function planNftLogChains(
   const plans: NftLogChainPlan[] = [];
   for (const family of [ipFamily, "bridge"] as const) {
     for (const hook of IP_HOOKS) {
-      const seen = new Set<number>();
+      const slots: { at: number; priority: number; order: number; names: NftLogChainPlan["names"] }[] = [];
       for (const table of tables) {
         const runsHere =
           family === "bridge"
@@ -59,15 +61,32 @@ export function planNftLogChains(
             : table.family === family || table.family === "inet";
         if (!runsHere || table.name === NFT_LOG_TABLE) continue;
         for (const chain of table.chains.values()) {
-          if (chain.base?.hook !== hook || seen.has(chain.base.priority)) continue;
-          seen.add(chain.base.priority);
-          plans.push({
-            family,
-            hook,
-            priority: chain.base.priority - 1,
+          if (chain.base?.hook !== hook) continue;
+          // An IP nat chain runs inside the NAT core, at the core's priority: it is logged before the core.
+          const nat = family !== "bridge" && chain.base.type === "nat";
+          slots.push({
+            at: nat ? natCorePriority(hook.toUpperCase()) : chain.base.priority,
+            priority: chain.base.priority,
+            order: slots.length,
             names: { family: table.family ?? family, table: table.name, chain: chain.name },
           });
         }
+      }
+      // By place; at one place the first listed is named (as the capture names it), nat chains by priority.
+      slots.sort((a, b) => a.at - b.at || a.priority - b.priority || a.order - b.order);
+      const taken = new Set(slots.map((x) => x.at));
+      const seen = new Set<number>();
+      for (const slot of slots) {
+        if (seen.has(slot.at)) continue;
+        seen.add(slot.at);
+        plans.push({
+          family,
+          hook,
+          // One step before the chain; where a chain of the ruleset sits there, at the chain's own priority:
+          // packetwalk's tables are registered after the ruleset's, and the kernel runs the later one first.
+          priority: taken.has(slot.at - 1) ? slot.at : slot.at - 1,
+          names: slot.names,
+        });
       }
       if (seen.size === 0 && !logged?.(family, hook))
         plans.push({

@@ -15,6 +15,8 @@ import {
   planNftLogChains,
 } from "../../../src/core/simulate/nft-log-tables.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
+import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
+import { toTrace } from "../../../src/core/simulate/to-kernel-log.ts";
 import { addSimulationLogging, buildWorld, loadLab } from "../../../src/lab/load-lab.ts";
 
 const LAB = loadLab(join(import.meta.dirname, "../../../traces/docker-bridge-nft"));
@@ -54,6 +56,55 @@ table inet hostfw {
     const text = nftLogTablesText(own, "pwsm");
     expect(text).toContain('log prefix "pwsm/nft/inet/hostfw/input" level debug');
     expect(parseRulesetFile(`${own}${text}`, "t.nft").diagnostics).toEqual([]);
+  });
+});
+
+describe("a log chain never ties with a chain of the ruleset before the one it names", () => {
+  // A host firewall one step before Docker's forward chain, dropping what it does not know.
+  const guarded = `${BASE}
+table inet guard {
+	chain forward {
+		type filter hook forward priority filter - 1; policy drop;
+		ct state established,related accept
+	}
+}
+`;
+
+  it("logs the chain after it at that chain's own priority (packetwalk's tables register later, so run first)", () => {
+    const forward = planNftLogChains(guarded).filter((p) => p.family === "ip" && p.hook === "forward");
+    expect(forward.map((p) => [p.priority, `${p.names.table}/${p.names.chain}`])).toEqual([
+      [-2, "guard/forward"],
+      [0, "docker-bridges/filter-FORWARD"],
+    ]);
+  });
+
+  it("a packet the firewall drops shows no line of the chain it never entered", () => {
+    const { world, diagnostics } = buildWorld(LAB, {
+      rulesetText: { text: guarded, file: "guarded.rules" },
+      simulationLog: { tag: "pwsm", proto: "icmp" },
+    });
+    expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const result = runScenario(world, { from: "c1", to: "198.51.100.10", proto: "icmp" });
+    const lines = toTrace(result.packets).lines.filter((l) => l.includes("PROTO=ICMP TYPE=8"));
+    // The prefix runs into IN= (no space, as the kernel prints a prefix).
+    const named = lines.map((l) => /pwsm\/nft\/(.*?)IN=/.exec(l)?.[1] ?? "");
+    expect(named.filter((n) => /forward/i.test(n))).toEqual(["inet/guard/forward"]);
+    expect(result.packets[0]?.fate.kind).toBe("dropped");
+  });
+
+  it("an IP nat chain is logged before the NAT core it runs in, whatever its own priority", () => {
+    const nat = `${BASE}
+table ip late-nat {
+	chain pre {
+		type nat hook prerouting priority dstnat + 10; policy accept;
+	}
+}
+`;
+    const pre = planNftLogChains(nat).filter((p) => p.family === "ip" && p.hook === "prerouting");
+    // One line before the core (-100), naming its first chain; none after it at +9.
+    expect(pre.map((p) => p.priority)).not.toContain(-91);
+    expect(pre.find((p) => p.names.chain === "nat-PREROUTING")?.priority).toBe(-101);
+    expect(pre.some((p) => p.names.table === "late-nat")).toBe(false);
   });
 });
 
