@@ -7,11 +7,13 @@ import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { z } from "zod";
+import { FOLDED_LINES_SHOWN, formatFoldedDiagnostics } from "../core/diagnostics/fold-diagnostics.ts";
 import { decodeInput, InputError } from "../core/input/decode-input.ts";
 import { SNIFF_BYTES, sniffInput } from "../core/input/sniff-input.ts";
 import { type HookId, hookIdProblem } from "../core/model/hook.ts";
 import type { Diagnostic, Packet } from "../core/model/packet.ts";
 import type { FlowAssignment } from "../core/parse/pair-flows.ts";
+import { PREFIX_HINT } from "../core/parse/parse-hints.ts";
 import { lineBatches, MAX_LINE_BYTES } from "../core/parse/split-lines.ts";
 import { TraceParser } from "../core/parse/trace-parser.ts";
 import { formatPacket, type OutputMode } from "./packet-output.ts";
@@ -279,7 +281,9 @@ function report(
   skipped: number,
   diagnostics: Diagnostic[],
 ): number {
-  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  // A pasted log repeats one warning on every line (trailing spaces lost): printed once, the lines counted.
+  for (const d of formatFoldedDiagnostics(diagnostics, FOLDED_LINES_SHOWN, "line", formatDiagnostic))
+    process.stderr.write(`${d}\n`);
   if (!args.json) {
     const errors = diagnostics.filter((d) => d.severity === "error").length;
     process.stderr.write(
@@ -289,7 +293,13 @@ function report(
     );
   }
   if (packets === 0) {
-    process.stderr.write("packetwalk parse: no netfilter packets found in the input\n");
+    // Lines were found but set aside: say so, rather than that the input held none.
+    const unplaced = diagnostics.some((d) => d.hint === PREFIX_HINT);
+    process.stderr.write(
+      unplaced
+        ? "packetwalk parse: no packet could be placed: the netfilter lines' LOG prefixes name no chain (the warnings above list them); map them with --prefix-map FILE\n"
+        : "packetwalk parse: no netfilter packets found in the input\n",
+    );
     return 1;
   }
   return args.strict && diagnostics.length > 0 ? 1 : 0;

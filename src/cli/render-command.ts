@@ -150,9 +150,8 @@ export async function run(argv: string[]): Promise<number> {
     const folder = existsSync(join(dirname(logFile), "lab.json"))
       ? readTraceFolder(dirname(logFile))
       : undefined;
-    const own = folder?.traces.find(
-      (t) => t.logPath.endsWith(`/${basename(logFile)}`) || t.logPath === logFile,
-    );
+    // Every trace of the folder is beside this one: its file name alone finds it (`./x`, absolute, relative).
+    const own = folder?.traces.find((t) => basename(t.logPath) === basename(logFile));
     // A lab's trace as the site shows it: a LOG trace with the verdicts the simulator predicts, so a drop ends the walk.
     const parsed = own ? parseAsShown(own) : parseTraceText(read.text, { file: logFile });
     for (const d of parsed.diagnostics) {

@@ -1,7 +1,7 @@
 /**
  * Prints diagnostics with the repeats folded: warnings alike in file, message and hint (ufw's
  * thirteen `-m limit` rules) are printed once, at the first position, followed by
- * `and N more rules like it (lines a, b, c)`. Errors are printed one by one: each is to be mended.
+ * `and N more rules like it (lines a, b, c)` (or `lines`, for a log's). Errors are printed one by one: each is to be mended.
  */
 import type { Diagnostic } from "../model/packet.ts";
 import { formatDiagnostic } from "./format-diagnostic.ts";
@@ -9,10 +9,17 @@ import { formatDiagnostic } from "./format-diagnostic.ts";
 /** Most line numbers listed after a folded warning. Default cap of {@link formatFoldedDiagnostics}. */
 export const FOLDED_LINES_SHOWN = 20;
 
-/** Formats `diagnostics` in order, folding alike warnings into their first; one string per printed diagnostic. */
+/**
+ * Formats `diagnostics` in order, folding alike warnings into their first; one string per printed diagnostic.
+ * @param shown most line numbers listed per fold; default {@link FOLDED_LINES_SHOWN}
+ * @param noun what each folded warning is about, singular (`rule`, default: a ruleset's; `line`: a log's)
+ * @param format how one diagnostic is printed; default {@link formatDiagnostic}
+ */
 export function formatFoldedDiagnostics(
   diagnostics: readonly Diagnostic[],
   shown = FOLDED_LINES_SHOWN,
+  noun = "rule",
+  format: (d: Diagnostic) => string = formatDiagnostic,
 ): string[] {
   const out: { first: Diagnostic; more: Diagnostic[] }[] = [];
   const byKey = new Map<string, { first: Diagnostic; more: Diagnostic[] }>();
@@ -31,10 +38,10 @@ export function formatFoldedDiagnostics(
     }
   }
   return out.map(({ first, more }) => {
-    if (!more.length) return formatDiagnostic(first);
+    if (!more.length) return format(first);
     const lines = more.map((d) => d.position.line);
     const listed = lines.slice(0, shown).join(", ");
     const rest = lines.length > shown ? ` and ${lines.length - shown} more` : "";
-    return `${formatDiagnostic(first)}\n  and ${more.length} more rule${more.length === 1 ? "" : "s"} like it (line${lines.length === 1 ? "" : "s"} ${listed}${rest})`;
+    return `${format(first)}\n  and ${more.length} more ${noun}${more.length === 1 ? "" : "s"} like it (line${lines.length === 1 ? "" : "s"} ${listed}${rest})`;
   });
 }

@@ -8,6 +8,7 @@ import type { Diagnostic, Packet, TraceEvent } from "../model/packet.ts";
 import { detach } from "./detach-string.ts";
 import { detectEnvelope } from "./detect-envelope.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
+import { HOST_FIREWALL_PREFIXES } from "./host-firewall-prefixes.ts";
 import { LogFieldMemo } from "./log-field-memo.ts";
 import { readAuditPacket, readLogLoss } from "./log-loss.ts";
 import { type FlowAssignment, FlowPairer, type PairOptions } from "./pair-flows.ts";
@@ -181,6 +182,9 @@ export class TraceParser {
       if (typeof hook === "string") single[prefix.trim()] = hook;
       else this.choices.set(prefix.trim(), hook);
     }
+    // A host firewall's fixed prefixes (ufw's) parse without a map; the user's map names them first.
+    for (const [prefix, hooks] of Object.entries(HOST_FIREWALL_PREFIXES))
+      if (single[prefix] === undefined && !this.choices.has(prefix)) this.choices.set(prefix, hooks);
     this.resolve = createPrefixResolver(options.prefixMap ? { prefixMap: single } : {});
     this.pairer = new FlowPairer(options.pair);
     this.lineNo = this.seq = (options.firstLine ?? 1) - 1;

@@ -157,32 +157,36 @@ function walk(
   return undefined;
 }
 
-/**
- * Whether a packet last seen in IP box `box` was routed (not bridged) when it left by a bridge port. A LOG
- * line shows a bridged frame's PHYSOUT; a TRACE shows none, so: at IP POSTROUTING a bridged frame has no
- * input device (br_netfilter passes none), at IP FORWARD it enters and leaves by the same bridge. A packet
- * the host sent is routed. (A routed hairpin, in and out of one bridge, is taken for bridged at FORWARD.)
- */
-function routedOut(box: string, last: TraceEvent, local: boolean): boolean {
-  if (last.physOut !== undefined) return false;
-  if (local) return box === "ip_OUTPUT" || box === "ip_POSTROUTING";
-  if (box === "ip_POSTROUTING") return !!last.in;
-  if (box === "ip_FORWARD") return !!last.in && !!last.out && last.in !== last.out;
-  return false;
+/** Whether the event's source prints a bridged frame's ports (nf_log: LOG lines, legacy TRACE); nft's and xtables-monitor's traces never do. */
+function namesPorts(e: TraceEvent): boolean {
+  return e.source !== "nft-monitor" && e.source !== "xtables-monitor";
 }
 
 /**
- * Whether the packet seen in IP box `box` is a bridged frame (br_netfilter runs the IP hooks for it). A LOG
- * line says so by PHYSIN and PHYSOUT; a TRACE names no bridge port, so: at IP FORWARD it enters and leaves
- * by the same device, at IP POSTROUTING it has no input device, and the host sent nothing bridged. (A routed
- * hairpin, in and out of one bridge, is taken for bridged, as in {@link routedOut}.)
+ * Whether the packet is a frame bridged port to port, which br_netfilter runs through the IP hooks, judged at
+ * its IP FORWARD event. nf_log prints PHYSOUT for such a frame; a trace from nft or xtables-monitor names no
+ * port, so there: it came in by a bridge port and enters and leaves IP FORWARD by one device (a routed
+ * hairpin through one bridge looks the same, and is taken for bridged). Undefined without a FORWARD event.
  */
-function bridgedAt(box: string, e: TraceEvent, local: boolean): boolean {
-  if (e.physIn !== undefined && e.physOut !== undefined) return true;
-  if (e.source === "log" || local || e.physIn !== undefined || e.physOut !== undefined) return false;
-  if (box === "ip_FORWARD") return !!e.in && e.in === e.out;
-  if (box === "ip_POSTROUTING") return !e.in && !!e.out;
-  return false;
+function bridgedFrame(forward: TraceEvent | undefined, fromPort: boolean): boolean | undefined {
+  if (!forward) return undefined;
+  if (namesPorts(forward)) return forward.physOut !== undefined;
+  return fromPort && !!forward.in && forward.in === forward.out;
+}
+
+/**
+ * Whether a packet last seen in IP box `box` was routed (not bridged) when it left by a bridge port. nf_log
+ * prints every bridged frame's PHYSOUT, so a LOG line without it is routed; for a trace that names no port,
+ * its FORWARD event decides ({@link bridgedFrame}), else an input device at IP POSTROUTING (br_netfilter
+ * passes none; kernels since 5.5 pass a routed packet's). A packet the host sent is routed.
+ */
+function routedOut(box: string, last: TraceEvent, local: boolean, frame: boolean | undefined): boolean {
+  if (last.physOut !== undefined) return false;
+  if (local) return box === "ip_OUTPUT" || box === "ip_POSTROUTING";
+  if (box !== "ip_POSTROUTING" && box !== "ip_FORWARD") return false;
+  if (namesPorts(last)) return true;
+  if (frame !== undefined) return !frame;
+  return box === "ip_POSTROUTING" && !!last.in;
 }
 
 /**
@@ -313,10 +317,16 @@ export function planPath(
     });
     prev = target;
   };
+  const fromPort = nodes.get(entry)?.layer === "bridge";
+  const frame = entryIsLocal
+    ? false
+    : bridgedFrame(steps.find((s) => s.key === "ip_FORWARD")?.event, fromPort);
   for (const step of steps) {
     // A bridged packet (br_netfilter) reaches IP FORWARD from bridge FORWARD and IP POSTROUTING from bridge
     // POSTROUTING, also when no bridge line was logged: not through routing.
-    const bridged = bridgedAt(step.key, step.event, entryIsLocal);
+    const bridged = namesPorts(step.event)
+      ? step.event.physIn !== undefined && step.event.physOut !== undefined
+      : frame === true;
     const via =
       bridged && step.key === "ip_FORWARD"
         ? "br_FORWARD"
@@ -358,7 +368,7 @@ export function planPath(
     // Routed out of a bridge device, a packet then crosses the bridge's OUTPUT and POSTROUTING to the port, also
     // when no bridge line was logged; a bridged frame leaves from IP POSTROUTING (br_netfilter runs it last there).
     const toPort = nodes.get(exit)?.kind === "endpoint" && nodes.get(exit)?.layer === "bridge";
-    if (toPort && routedOut(prev, last, entryIsLocal))
+    if (toPort && routedOut(prev, last, entryIsLocal, frame))
       for (const via of ["ip_POSTROUTING", "br_OUTPUT", "br_POSTROUTING"]) if (nodes.has(via)) goTo(via);
     goTo(exit);
   }

@@ -144,6 +144,42 @@ describe("problems that --strict turns into a failure", () => {
   });
 });
 
+describe("a log pasted from elsewhere", () => {
+  const parse = (args: string[]) =>
+    spawnSync(process.execPath, [bin, "parse", ...args], { cwd: root, encoding: "utf8", timeout: 120_000 });
+  // A forum post's ufw log: every line lost its trailing space.
+  const ufw = (i: number, prefix = "[UFW BLOCK] ") =>
+    `Dec  1 10:00:0${i} host kernel: [1234${i}.678901] ${prefix}IN=eth0 OUT= MAC=52:54:00:12:34:02:52:54:00:12:34:01:08:00 SRC=198.51.100.7 DST=203.0.113.2 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=424${i} DF PROTO=TCP SPT=5151${i} DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0`;
+
+  it("ufw's lines are packets at filter INPUT; the warning they all repeat is printed once, its lines counted", () => {
+    const file = join(dir, "ufw.log");
+    writeFileSync(file, `${[1, 2, 3, 4, 5].map((i) => ufw(i)).join("\n")}\n`);
+    const r = parse([file]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.match(/ip:filter:INPUT {2}IN=eth0 OUT=/g)).toHaveLength(5);
+    expect(r.stderr.match(/its last field 'URGP=0' may be cut short/g)).toHaveLength(1);
+    expect(r.stderr).toContain(`${file}:1:`);
+    expect(r.stderr).toContain("and 4 more lines like it (lines 2, 3, 4, 5)");
+    expect(r.stderr).toContain(
+      "5 packets from 5 netfilter lines; 0 other lines skipped; 0 errors, 5 warnings",
+    );
+  });
+
+  it("lines whose prefixes name no chain: it says no packet could be placed, not that there was none (exit 1)", () => {
+    const file = join(dir, "mystery.log");
+    writeFileSync(file, `${[1, 2].map((i) => `${ufw(i, "fw-in: ")} `).join("\n")}\n`);
+    const r = parse([file]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("unknown LOG prefix 'fw-in:' (2 lines)");
+    expect(r.stderr).toContain("packetwalk parse: no packet could be placed");
+    expect(r.stderr).toContain("--prefix-map FILE");
+    expect(r.stderr).not.toContain("no netfilter packets found");
+    const empty = join(dir, "empty.log");
+    writeFileSync(empty, "Dec  1 10:00:00 host sshd[1]: session opened\n");
+    expect(parse([empty]).stderr).toContain("packetwalk parse: no netfilter packets found in the input");
+  });
+});
+
 describe("a packet logged twice at one hook", () => {
   it("the human output names the second rule's prefix at its line, the JSON lists both events", () => {
     const file = join(root, "test/fixtures/parse/logged-twice-at-one-hook/input.log");

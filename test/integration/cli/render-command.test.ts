@@ -98,6 +98,22 @@ describe("packetwalk render", () => {
     ]);
     expect(path.status, path.stderr).toBe(0);
     expect(path.stdout).toContain('exit("dropped#58; DROP in DOCKER-USER")');
+    // The same trace named from inside its lab folder, as `./<scenario>`.
+    const inside = spawnSync(
+      process.execPath,
+      [
+        join(root, "bin/packetwalk.mjs"),
+        "render",
+        "./sim-docker-user-drop",
+        "--view",
+        "path",
+        "--direction",
+        "request",
+      ],
+      { cwd: join(root, "traces/docker-bridge"), encoding: "utf8", timeout: 180_000 },
+    );
+    expect(inside.status, inside.stderr).toBe(0);
+    expect(inside.stdout).toBe(path.stdout);
   });
 
   it("writes ONE standalone SVG document: one XML root, the chosen directions, fonts embedded, nothing external", () => {

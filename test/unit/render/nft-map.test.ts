@@ -381,10 +381,13 @@ describe("the way out by a bridge port", () => {
   it("a bridged frame leaves from IP POSTROUTING, with PHYSOUT (LOG) or without it (as a TRACE shows it)", () => {
     const logged = packets("container-to-container")[0] as Packet;
     expect(walk(logged).slice(-3)).toEqual(["ip_POSTROUTING", "br_port_out", "out_c2"]);
-    // A TRACE names no bridge port: at IP POSTROUTING a bridged frame has no input device.
+    // nft's trace names no bridge port (nf_log's LOG and legacy TRACE lines do): IN = OUT at IP FORWARD tells.
     const traced: Packet = {
       ...logged,
-      events: logged.events.map(({ physIn: _i, physOut: _o, ...e }) => e),
+      events: logged.events.map(({ physIn: _i, physOut: _o, ...e }) => ({
+        ...e,
+        source: "nft-monitor" as const,
+      })),
     };
     expect(walk(traced)).not.toContain("br_OUTPUT");
     expect(walk(traced).slice(-2)).toEqual(["br_port_out", "out_c2"]);
@@ -392,12 +395,12 @@ describe("the way out by a bridge port", () => {
 
   it("a bridged frame a TRACE shows only at IP hooks walks through the bridging decision, not through routing", () => {
     const logged = packets("container-to-container")[0] as Packet;
-    // As a TRACE set in the ip table's raw chain shows it: no bridge line, no bridge port, in = out at FORWARD.
+    // As nft's trace, set in the ip table's raw chain, shows it: no bridge line, no bridge port, in = out at FORWARD.
     const traced: Packet = {
       ...logged,
       events: logged.events
         .filter((e) => !e.hook.startsWith("bridge:"))
-        .map(({ physIn: _i, physOut: _o, ...e }) => ({ ...e, source: "trace" as const })),
+        .map(({ physIn: _i, physOut: _o, ...e }) => ({ ...e, source: "nft-monitor" as const })),
     };
     expect(traced.events.map((e) => e.hook.split(":")[2])).toEqual([
       "raw-PREROUTING",
@@ -416,6 +419,37 @@ describe("the way out by a bridge port", () => {
         .map(({ physIn: _i, physOut: _o, ...e }) => e),
     };
     expect(walk(routedLog)).toContain("ip_route");
+  });
+
+  it("a routed TRACE packet stays routed without an input device at IP POSTROUTING (kernels before 5.5 pass none)", () => {
+    const noInAtPost = (p: Packet): Packet => ({
+      ...p,
+      events: p.events.map((e) => (/POSTROUTING$/.test(e.hook) ? { ...e, in: undefined } : e)),
+    });
+    const request = forwarded("container-to-wan-trace");
+    expect(request.direction).toBe("request");
+    expect(walk(noInAtPost(request))).toEqual(walk(request));
+    expect(walk(noInAtPost(request))).not.toContain("br_POSTROUTING");
+    // Routed to a container: still through the bridge's OUTPUT and POSTROUTING, decided at FORWARD.
+    const inbound = forwarded("wan-to-published-port-trace");
+    expect(walk(noInAtPost(inbound)).slice(-4)).toEqual([
+      "br_OUTPUT",
+      "br_POSTROUTING",
+      "br_port_out",
+      "out_c1",
+    ]);
+  });
+
+  it("a TRACE packet in and out of one device that is no bridge port is routed, not bridged", () => {
+    // A published port's DNAT sending the packet back out of the uplink it came in by.
+    const inbound = forwarded("wan-to-published-port-trace");
+    const uplink = inbound.events[0]?.in as string;
+    const back: Packet = {
+      ...inbound,
+      events: inbound.events.map((e) => (/FORWARD$/.test(e.hook) ? { ...e, out: uplink } : e)),
+    };
+    expect(walk(back)).toContain("ip_route");
+    expect(walk(back)).not.toContain("br_decide");
   });
 
   it("a packet routed to a container crosses the bridge's OUTPUT and POSTROUTING, also when last seen at IP FORWARD", () => {

@@ -1,0 +1,78 @@
+/**
+ * ufw's fixed LOG prefixes parse without a prefix map: ufw logs from the filter table, so each line's
+ * devices choose INPUT, FORWARD or OUTPUT, and an IPv6 line is ip6tables'. A user's map wins; any
+ * other unknown prefix still warns, at its column in the line as saved.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseTraceText } from "../../../src/core/parse/index.ts";
+
+const FIX = join(import.meta.dirname, "../../fixtures/parse");
+const v4 = (prefix: string, devices: string, id: number) =>
+  `[100.${id}] ${prefix}${devices} MAC=52:54:00:12:34:02:52:54:00:12:34:01:08:00 SRC=198.51.100.7 DST=203.0.113.2 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=${id} DF PROTO=TCP SPT=5151${id} DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0 `;
+
+describe("ufw's prefixes", () => {
+  it("each line goes to the filter chain its devices allow, IPv4 and IPv6, with no warning", () => {
+    const text = [
+      v4("[UFW BLOCK] ", "IN=eth0 OUT=", 1),
+      v4("[UFW ALLOW] ", "IN= OUT=eth0", 2),
+      v4("[UFW LIMIT BLOCK] ", "IN=eth1 OUT=eth0", 3),
+      v4("[UFW AUDIT] ", "IN=eth0 OUT=", 4),
+      v4("[UFW AUDIT INVALID] ", "IN=eth0 OUT=", 5),
+      "[100.6] [UFW BLOCK] IN=eth1 OUT=eth0 MAC=52:54:00:12:34:02:52:54:00:12:34:01:86:dd SRC=2001:db8::7 DST=2001:db8:1::2 LEN=104 TC=0 HOPLIMIT=63 FLOWLBL=0 PROTO=ICMPv6 TYPE=128 CODE=0 ID=7 SEQ=1 ",
+    ].join("\n");
+    const r = parseTraceText(text, { file: "ufw.log" });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.packets.map((p) => p.events.map((e) => e.hook))).toEqual([
+      ["ip:filter:INPUT"],
+      ["ip:filter:OUTPUT"],
+      ["ip:filter:FORWARD"],
+      ["ip:filter:INPUT"],
+      ["ip:filter:INPUT"],
+      ["ip6:filter:FORWARD"],
+    ]);
+  });
+
+  it("a user's prefix map names them first", () => {
+    const r = parseTraceText(v4("[UFW BLOCK] ", "IN=eth0 OUT=", 1), {
+      prefixMap: { "[UFW BLOCK] ": "ip:mangle:PREROUTING" },
+    });
+    expect(r.packets[0]?.events[0]?.hook).toBe("ip:mangle:PREROUTING");
+  });
+
+  it("devices that fit no filter chain leave the line unplaced, with the unknown-prefix warning", () => {
+    const r = parseTraceText(v4("[UFW BLOCK] ", "IN= OUT=", 1), { file: "odd.log" });
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      "unknown LOG prefix '[UFW BLOCK]' (1 line): which table and chain wrote it?",
+    ]);
+  });
+
+  it("another tool's prefix still warns", () => {
+    const r = parseTraceText(v4("fw-in: ", "IN=eth0 OUT=", 1), { file: "fw.log" });
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics[0]?.message).toBe(
+      "unknown LOG prefix 'fw-in:' (1 line): which table and chain wrote it?",
+    );
+  });
+
+  it.each([
+    ["dmesg-color", 29],
+    ["dmesg-color-decoded", 62],
+  ])(
+    "%s: a ufw line's position is its prefix's column in the saved line, colour codes counted",
+    (name, column) => {
+      const input = readFileSync(join(FIX, name, "input.log"), "utf8");
+      const ufw = parseTraceText(input, { file: "input.log" }).packets.filter((p) =>
+        p.events.some((e) => e.prefix.startsWith("[UFW BLOCK]")),
+      );
+      expect(
+        ufw.map((p) => [p.events[0]?.hook, p.events[0]?.position.line, p.events[0]?.position.column]),
+      ).toEqual([
+        ["ip6:filter:INPUT", 19, column],
+        ["ip6:filter:INPUT", 20, column],
+      ]);
+    },
+  );
+});
