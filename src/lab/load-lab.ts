@@ -18,6 +18,7 @@ import type { Diagnostic } from "../core/model/packet.ts";
 import { parseTraceText } from "../core/parse/index.ts";
 import { prefixToHook } from "../core/parse/prefix-to-hook.ts";
 import { type Annotation, annotateTrace } from "../core/simulate/annotate-trace.ts";
+import { IP_HOOK_TABLES, natCorePriority } from "../core/simulate/hook-order.ts";
 import { insertRules, type OverlayRule } from "../core/simulate/log-overlay.ts";
 import { nftLogTablesText } from "../core/simulate/nft-log-tables.ts";
 import { parseNftRuleset } from "../core/simulate/parse-nft-ruleset.ts";
@@ -258,7 +259,15 @@ export function addSimulationLogging(ruleset: Ruleset, tag: string, proto: strin
   const legacy = overlay.filter((r) => familyOf(r.family)?.tables.get(r.table)?.chains.get(r.chain)?.policy);
   const logged = (family: "ip" | "ip6" | "bridge", hook: string) =>
     legacy.some((r) => r.family === family && r.chain === hook.toUpperCase());
-  const tables = parseNftRuleset(nftLogTablesText(nft, tag, logged, v6 ? "ip6" : "ip"), {
+  // A legacy IP table runs at its fixed priority (nat at the NAT core's): no log chain ties with it.
+  const occupied = (family: "ip" | "ip6" | "bridge", hook: string) => {
+    const chain = hook.toUpperCase();
+    const tables = family === "bridge" ? undefined : familyOf(family)?.tables;
+    return (IP_HOOK_TABLES[chain] ?? [])
+      .filter((t) => tables?.get(t.table)?.chains.get(chain)?.policy)
+      .map((t) => (t.table === "nat" ? natCorePriority(chain) : t.priority));
+  };
+  const tables = parseNftRuleset(nftLogTablesText(nft, tag, logged, v6 ? "ip6" : "ip", occupied), {
     file: "packetwalk-log-tables",
   });
   ruleset.nft = [...nft, ...tables.tables];

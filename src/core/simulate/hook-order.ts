@@ -145,8 +145,17 @@ export function hookSlots(
   }
   nftSlots(false);
   const effective = (s: HookSlot) => (s.nat ? natCorePriority(hook) : s.priority);
+  // The NAT core is one hook, registered with the first nat chain; it runs its chains by their own priority.
+  const natOrder = Math.min(...slots.filter((s) => s.nat).map((s) => s.order));
+  const registered = (s: (typeof slots)[number]) => (s.nat ? natOrder : s.order);
   // The kernel inserts a new hook before those of equal priority: at a tie, the later registered runs first.
-  slots.sort((a, b) => effective(a) - effective(b) || a.priority - b.priority || b.order - a.order);
+  slots.sort(
+    (a, b) =>
+      effective(a) - effective(b) ||
+      registered(b) - registered(a) ||
+      a.priority - b.priority ||
+      b.order - a.order,
+  );
   const out = slots.map(({ order: _order, ...slot }) => slot);
   cache.set(key, out);
   return out;

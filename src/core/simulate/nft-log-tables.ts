@@ -40,14 +40,21 @@ export interface NftLogChainPlan {
 export type HookLogged = (family: "ip" | "ip6" | "bridge", hook: string) => boolean;
 
 /**
+ * The priorities at which something other than the nft tables runs at a hook (a legacy iptables table
+ * beside them; its nat table at the NAT core's): a log chain is not put on one of them. Default: none.
+ */
+export type HookOccupied = (family: "ip" | "ip6" | "bridge", hook: string) => readonly number[];
+
+/**
  * The log chains for the base chains of `source`: ruleset text (`nft list ruleset`, its JSON, or
  * either with an `iptables-legacy-save` beside it) or its parsed nftables tables. `ipFamily`: the
- * IP family logged, `ip` (default) for IPv4 packets, `ip6` for IPv6 ones.
+ * IP family logged, `ip` (default) for IPv4 packets, `ip6` for IPv6 ones. `occupied`: see {@link HookOccupied}.
  */
 export function planNftLogChains(
   source: string | readonly TableDef[],
   logged?: HookLogged,
   ipFamily: "ip" | "ip6" = "ip",
+  occupied?: HookOccupied,
 ): NftLogChainPlan[] {
   const tables = typeof source === "string" ? (parseRulesetFile(source).nft ?? []) : source;
   const plans: NftLogChainPlan[] = [];
@@ -74,7 +81,7 @@ export function planNftLogChains(
       }
       // By place; at one place the first listed is named (as the capture names it), nat chains by priority.
       slots.sort((a, b) => a.at - b.at || a.priority - b.priority || a.order - b.order);
-      const taken = new Set(slots.map((x) => x.at));
+      const taken = new Set([...slots.map((x) => x.at), ...(occupied?.(family, hook) ?? [])]);
       const seen = new Set<number>();
       for (const slot of slots) {
         if (seen.has(slot.at)) continue;
@@ -109,15 +116,16 @@ export function nftLogTablePrefix(tag: string, plan: NftLogChainPlan): string {
 
 /**
  * `nft -f` text of the logging tables for `source` (see {@link planNftLogChains}), run tag `tag`:
- * every packet of `ipFamily` (default `ip`) is logged.
+ * every packet of `ipFamily` (default `ip`) is logged; `logged` and `occupied` as for {@link planNftLogChains}.
  */
 export function nftLogTablesText(
   source: string | readonly TableDef[],
   tag: string,
   logged?: HookLogged,
   ipFamily: "ip" | "ip6" = "ip",
+  occupied?: HookOccupied,
 ): string {
-  const plans = planNftLogChains(source, logged, ipFamily);
+  const plans = planNftLogChains(source, logged, ipFamily, occupied);
   const out: string[] = [];
   for (const family of [ipFamily, "bridge"] as const) {
     out.push(`table ${family} ${NFT_LOG_TABLE} {`);

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { NFT_LOG_CHAINS } from "../../../src/capture/nft-log-rules.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
 import { checkConformance } from "../../../src/core/simulate/conformance.ts";
+import { hookSlots } from "../../../src/core/simulate/hook-order.ts";
 import {
   NFT_LOG_TABLE,
   nftLogTablesText,
@@ -105,6 +106,59 @@ table ip late-nat {
     expect(pre.map((p) => p.priority)).not.toContain(-91);
     expect(pre.find((p) => p.names.chain === "nat-PREROUTING")?.priority).toBe(-101);
     expect(pre.some((p) => p.names.table === "late-nat")).toBe(false);
+  });
+});
+
+describe("where the log chains run among the ruleset's (the simulator's hook order)", () => {
+  /** The base chains at an IPv4 hook in the order they run, `table/chain`. */
+  const order = (text: string, hook: string, legacy = false) => {
+    const rs = parseRulesetFile(text, "t.rules");
+    if (legacy) expect(addSimulationLogging(rs, "pwsm", "icmp")).toEqual([]);
+    else rs.nft = parseRulesetFile(`${text}${nftLogTablesText(text, "pwsm")}`, "t.rules").nft;
+    return hookSlots(rs, "ip", hook).map((x) => {
+      const line = x.table.chains
+        .get(x.chain)
+        ?.rules.find((r) => r.text.includes("log prefix"))
+        ?.text.match(/pwsm\/nft\/\w+\/([^"]+)"/)?.[1];
+      return line ? `log(${line})` : `${x.table.name}/${x.chain}`;
+    });
+  };
+
+  it("a nat chain below the NAT core's priority runs inside the core, after the log line that names it", () => {
+    const text = `${BASE}
+table inet guard {
+	chain pre {
+		type filter hook prerouting priority -101; policy accept;
+	}
+}
+table ip early-nat {
+	chain pre {
+		type nat hook prerouting priority dstnat - 50; policy accept;
+	}
+}
+`;
+    const ran = order(text, "PREROUTING");
+    const at = (name: string) => ran.indexOf(name);
+    expect(at("log(early-nat/pre)")).toBeGreaterThan(at("guard/pre"));
+    expect(at("log(early-nat/pre)")).toBeLessThan(at("early-nat/pre"));
+    expect(at("early-nat/pre")).toBeLessThan(at("docker-bridges/nat-PREROUTING"));
+  });
+
+  it("beside a legacy iptables table, a log chain does not take the legacy table's priority", () => {
+    const text = `${readFileSync(join(import.meta.dirname, "../../fixtures/simulate/nft-plus-legacy-iptables/ruleset.rules"), "utf8")}
+table inet late {
+	chain input {
+		type filter hook input priority 1; policy accept;
+	}
+}
+`;
+    const ran = order(text, "INPUT", true);
+    // The legacy filter INPUT (priority 0, logged by its own LOG rule) runs before the line naming late/input.
+    expect(ran.slice(ran.indexOf("filter/INPUT"))).toEqual([
+      "filter/INPUT",
+      "log(late/input)",
+      "late/input",
+    ]);
   });
 });
 
