@@ -171,7 +171,8 @@ export function showDiagnosticsZh(items: readonly HTMLElement[], diagnostics: re
   items.forEach((item, i) => {
     const d = diagnostics[i];
     const zh = d && diagnosticZh(d);
-    const [line, hint] = item.children;
+    const line = item.querySelector(":scope > code");
+    const hint = item.querySelector(":scope > .pg-hint");
     if (!zh || !d || !line) return;
     const head = document.createElement("p");
     head.className = "pg-zh";
@@ -186,6 +187,7 @@ export function showDiagnosticsZh(items: readonly HTMLElement[], diagnostics: re
     english.lang = "en";
     english.append(line);
     item.prepend(head);
-    item.append(english);
+    // The English line goes under the hint, above a note of the lines that repeat it.
+    (hint ?? head).after(english);
   });
 }

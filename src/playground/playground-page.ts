@@ -4,6 +4,7 @@
  * the picked packet's steps and diagram. Text goes into the page only through
  * `textContent`; nothing is sent anywhere.
  */
+import { foldDiagnostics } from "../core/diagnostics/fold-diagnostics.ts";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import type { HookId } from "../core/model/hook.ts";
 import type { Diagnostic, Packet, Rewrite } from "../core/model/packet.ts";
@@ -320,19 +321,39 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   }
 
   function showDiagnostics(list: HTMLElement, diagnostics: Diagnostic[]): void {
-    const items = diagnostics.map((d) => {
+    // A pasted log repeats one warning on every line (its trailing spaces lost): shown once, the lines listed.
+    const folded = foldDiagnostics(diagnostics);
+    const items = folded.map(({ first: d, more }) => {
       const [head = "", hint] = formatDiagnostic(playgroundDiagnostic(d)).split("\n  hint: ");
+      const lines = more.map((m) => m.position.line);
+      const listed = `${lines.slice(0, 20).join(", ")}${lines.length > 20 ? ", …" : ""}`;
       return el(
         "li",
         { class: `pg-diag pg-${d.severity}` },
         el("code", { text: head }),
         ...(hint ? [el("p", { class: "pg-hint", text: `hint: ${hint}` })] : []),
+        ...(more.length
+          ? [
+              el("p", {
+                class: "pg-more",
+                text: fill(more.length === 1 ? s.moreLikeItOne : s.moreLikeIt, {
+                  n: more.length,
+                  lines: listed,
+                }),
+              }),
+            ]
+          : []),
       );
     });
     list.replaceChildren(...items);
     // The core's words are English: the zh-TW page loads their translation (and only it does).
     if (items.length && document.documentElement.lang.startsWith("zh"))
-      void import("./diagnostics-zh.ts").then((m) => m.showDiagnosticsZh(items, diagnostics));
+      void import("./diagnostics-zh.ts").then((m) =>
+        m.showDiagnosticsZh(
+          items,
+          folded.map((f) => f.first),
+        ),
+      );
   }
 
   function showSummary(sum: ParseSummary, ms: number): void {

@@ -30,6 +30,10 @@ export interface PlaygroundStrings {
   parseFailed: string;
   noPackets: string;
   problems: string;
+  /** Under a warning that later lines repeat: the one other line ({lines}). */
+  moreLikeItOne: string;
+  /** Under a warning that later lines repeat: {n} others, their line numbers ({lines}, at most 20 then "…"). */
+  moreLikeIt: string;
   skipped: string;
   skippedMore: string;
   unknownTitle: string;
@@ -110,6 +114,8 @@ const en: PlaygroundStrings = {
   parseFailed: "The parse stopped: {message}",
   noPackets: "No netfilter packet was found in the input.",
   problems: "Problems",
+  moreLikeItOne: "and 1 more like it, at line {lines}",
+  moreLikeIt: "and {n} more like it, at lines {lines}",
   skipped: "Skipped lines (not netfilter output): {lines}",
   skippedMore: "and {n} more",
   unknownTitle: "Unknown LOG prefixes",
@@ -193,6 +199,8 @@ const zhTw: PlaygroundStrings = {
   parseFailed: "解析中止：{message}",
   noPackets: "輸入中找不到任何 netfilter 封包。",
   problems: "問題",
+  moreLikeItOne: "另有 1 個相同的問題，在第 {lines} 行",
+  moreLikeIt: "另有 {n} 個相同的問題，在第 {lines} 行",
   skipped: "略過的行（不是 netfilter 輸出）：{lines}",
   skippedMore: "以及另外 {n} 行",
   unknownTitle: "未知的 LOG 前綴",

@@ -83,6 +83,29 @@ describe("problems in the zh-TW playground", () => {
     }
   });
 
+  it("a warning repeated by many rules is listed once, the others counted in Chinese, under its English line", async () => {
+    const { context, page } = await open("zh-tw/");
+    try {
+      await expect.poll(() => page.locator("[data-ruleset-diagnostics] .pg-zh").count()).toBeGreaterThan(0);
+      // ufw's rate-limited LOG rules: the same unmodelled match on many lines, one item.
+      const folded = page.locator("[data-ruleset-diagnostics] li:has(.pg-more)").first();
+      const more = (await folded.locator(".pg-more").textContent()) ?? "";
+      expect(more).toMatch(/^另有 \d+ 個相同的問題，在第 \d+(, \d+)*(, …)? 行$/);
+      const order = await folded.evaluate((el) => [...el.children].map((c) => c.className));
+      expect(order).toEqual(["pg-zh", "pg-hint", "pg-english", "pg-more"]);
+      // Folded: fewer items than warnings.
+      const shown = await page.locator("[data-ruleset-diagnostics] li").count();
+      const counted = await page
+        .locator("[data-ruleset-diagnostics] .pg-more")
+        .evaluateAll((ps) =>
+          ps.reduce((n, p) => n + Number(/另有 (\d+)/.exec(p.textContent ?? "")?.[1] ?? 0), 0),
+        );
+      expect(shown + counted).toBeGreaterThan(shown);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("are English on the English playground, which never loads the translation", async () => {
     const { context, page, scripts } = await open("");
     try {

@@ -9,20 +9,17 @@ import { formatDiagnostic } from "./format-diagnostic.ts";
 /** Most line numbers listed after a folded warning. Default cap of {@link formatFoldedDiagnostics}. */
 export const FOLDED_LINES_SHOWN = 20;
 
-/**
- * Formats `diagnostics` in order, folding alike warnings into their first; one string per printed diagnostic.
- * @param shown most line numbers listed per fold; default {@link FOLDED_LINES_SHOWN}
- * @param noun what each folded warning is about, singular (`rule`, default: a ruleset's; `line`: a log's)
- * @param format how one diagnostic is printed; default {@link formatDiagnostic}
- */
-export function formatFoldedDiagnostics(
-  diagnostics: readonly Diagnostic[],
-  shown = FOLDED_LINES_SHOWN,
-  noun = "rule",
-  format: (d: Diagnostic) => string = formatDiagnostic,
-): string[] {
-  const out: { first: Diagnostic; more: Diagnostic[] }[] = [];
-  const byKey = new Map<string, { first: Diagnostic; more: Diagnostic[] }>();
+/** A warning and the later ones alike in file, message and hint (an error is never folded: each is to be mended). */
+export interface FoldedDiagnostic {
+  first: Diagnostic;
+  /** The later alike warnings, in order; empty when none. */
+  more: Diagnostic[];
+}
+
+/** Groups `diagnostics` in order, folding alike warnings into their first. */
+export function foldDiagnostics(diagnostics: readonly Diagnostic[]): FoldedDiagnostic[] {
+  const out: FoldedDiagnostic[] = [];
+  const byKey = new Map<string, FoldedDiagnostic>();
   for (const d of diagnostics) {
     if (d.severity === "error") {
       out.push({ first: d, more: [] });
@@ -37,7 +34,22 @@ export function formatFoldedDiagnostics(
       out.push(fresh);
     }
   }
-  return out.map(({ first, more }) => {
+  return out;
+}
+
+/**
+ * Formats `diagnostics` in order, folding alike warnings into their first; one string per printed diagnostic.
+ * @param shown most line numbers listed per fold; default {@link FOLDED_LINES_SHOWN}
+ * @param noun what each folded warning is about, singular (`rule`, default: a ruleset's; `line`: a log's)
+ * @param format how one diagnostic is printed; default {@link formatDiagnostic}
+ */
+export function formatFoldedDiagnostics(
+  diagnostics: readonly Diagnostic[],
+  shown = FOLDED_LINES_SHOWN,
+  noun = "rule",
+  format: (d: Diagnostic) => string = formatDiagnostic,
+): string[] {
+  return foldDiagnostics(diagnostics).map(({ first, more }) => {
     if (!more.length) return format(first);
     const lines = more.map((d) => d.position.line);
     const listed = lines.slice(0, shown).join(", ");

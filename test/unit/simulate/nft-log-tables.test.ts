@@ -154,11 +154,7 @@ table inet late {
 `;
     const ran = order(text, "INPUT", true);
     // The legacy filter INPUT (priority 0, logged by its own LOG rule) runs before the line naming late/input.
-    expect(ran.slice(ran.indexOf("filter/INPUT"))).toEqual([
-      "filter/INPUT",
-      "log(late/input)",
-      "late/input",
-    ]);
+    expect(ran.slice(ran.indexOf("filter/INPUT"))).toEqual(["filter/INPUT", "log(late/input)", "late/input"]);
   });
 });
 
