@@ -1,11 +1,4 @@
-/**
- * Node-side loading for the simulator: a lab folder (validated `lab.json`, its rulesets, its traces)
- * turned into the simulator's world, plus the tagged LOG/TRACE rules the capture lab inserts (the
- * saved ruleset files show Docker's rules without them).
- */
-
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, isAbsolute, relative, resolve } from "node:path";
 import {
   buildLogRules,
   DEFAULT_IP_MATCHES,
@@ -26,6 +19,7 @@ import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
 import type { Ruleset, TableDef } from "../core/simulate/ruleset.ts";
 import type { World } from "../core/simulate/simulate-packet.ts";
 import { buildTopology } from "../core/simulate/topology.ts";
+import { readRegularFile } from "../core/trace-file/read-regular-file.ts";
 import { readTraceFolder, type TraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import { readerRulesets } from "../core/trace-file/ruleset-pins.ts";
 import type { TraceMeta } from "../core/trace-file/schema.ts";
@@ -180,15 +174,8 @@ export function annotateRecorded(folder: string, stem: string): Annotation {
     // A simulated trace names its what-if ruleset file and its LOG rules' protocol in its command.
     const cmd = t.meta.traffic.command;
     const file = cmd[cmd.indexOf("--ruleset-file") + 1];
-    if (cmd.includes("--ruleset-file") && file) {
-      // The command's paths are relative to the repository root (the lab folder's grandparent).
-      // Beside the lab first: a lab read from another checkout (packetwalk diff) must use its own file.
-      const inRepo = join(folder, "..", "..", file);
-      const path = existsSync(inRepo) ? inRepo : file;
-      if (!existsSync(path))
-        throw new LabError(`${t.logPath}: its command names ${file}, which does not exist`);
-      options.rulesetText = { text: readFileSync(path, "utf8"), file };
-    }
+    if (cmd.includes("--ruleset-file") && file)
+      options.rulesetText = { text: whatIfRuleset(lab, t.logPath, file), file };
     const text = options.rulesetText?.text ?? lab.data.rulesets[t.meta.ruleset ?? ""];
     if (text === undefined || !logsHooks(text)) options.simulationLog = { tag, proto: t.meta.traffic.proto };
   }
@@ -205,6 +192,25 @@ export function annotateRecorded(folder: string, stem: string): Annotation {
   if (t.meta.origin === "recorded" && t.meta.instrumentation && clean !== undefined)
     toReaderLines(annotation, clean, `${folder}/rulesets/${t.meta.ruleset}.rules`);
   return annotation;
+}
+
+/**
+ * The text of the what-if ruleset a simulated trace's command names (`--ruleset-file`): the lab's own copy
+ * (`simulate --write` puts it in `rulesets/`), else the file at that path under the lab's repository root
+ * (the lab folder's grandparent), read only as a regular file inside it: a lab read from another checkout
+ * (`packetwalk diff`) uses its own file, and a trace's metadata can make nothing outside be read.
+ */
+function whatIfRuleset(lab: LoadedLab, logPath: string, file: string): string {
+  const own = lab.data.rulesets[basename(file).replace(/\.rules$/, "")];
+  if (own !== undefined) return own;
+  const root = resolve(lab.folder, "..", "..");
+  const path = resolve(root, file);
+  const inside = relative(root, path);
+  if (inside === "" || inside.startsWith("..") || isAbsolute(inside))
+    throw new LabError(`${logPath}: its command names ${file}, which is outside the repository`);
+  const read = readRegularFile(path);
+  if (!read.ok) throw new LabError(`${logPath}: its command names ${file}: ${read.error}`);
+  return read.text;
 }
 
 /**
