@@ -6,6 +6,8 @@
  */
 
 import { createHash } from "node:crypto";
+import { readdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { MermaidRenderer } from "../browser/mermaid-renderer.ts";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import type { Packet, ParsedTrace } from "../core/model/packet.ts";
@@ -38,16 +40,39 @@ export class FigureError extends Error {
 
 const annotated = new Map<string, ParsedTrace>();
 
+/** Size and time of the lab's `lab.json` and every file in its `rulesets/`: changes when any of them is edited. */
+function labFilesStamp(folder: string): string {
+  const stamp = (path: string) => {
+    try {
+      const st = statSync(path);
+      return `${path}:${st.size}:${st.mtimeMs}`;
+    } catch {
+      return `${path}:-`;
+    }
+  };
+  let files: string[] = [];
+  try {
+    files = readdirSync(join(folder, "rulesets")).sort();
+  } catch {
+    // No rulesets folder: lab.json alone.
+  }
+  return [stamp(join(folder, "lab.json")), ...files.map((f) => stamp(join(folder, "rulesets", f)))].join(
+    "\n",
+  );
+}
+
 /**
  * The trace's packets; for LOG traces with the matched rules the simulator predicts, on the packets
- * where it agrees with the kernel (TRACE traces carry the kernel's own).
+ * where it agrees with the kernel (TRACE traces carry the kernel's own). Cached per content (exported for tests).
  */
-function parseForFigure(trace: StoredTrace): ParsedTrace {
-  // Keyed by content, so a trace edited in dev (even to the same length) is parsed again.
+export function parseForFigure(trace: StoredTrace): ParsedTrace {
+  // Keyed by content, so a trace edited in dev (even to the same length) is parsed again; and by the
+  // lab's files the annotation reads (lab.json, rulesets), so editing a ruleset marks its rules anew.
   const key = createHash("sha256")
     .update(trace.name)
     .update(trace.text)
     .update(JSON.stringify(trace.meta))
+    .update(labFilesStamp(dirname(trace.logPath)))
     .digest("hex");
   const cached = annotated.get(key);
   if (cached) return cached;
