@@ -66,7 +66,8 @@ export function planNftLogChains(
           family === "bridge"
             ? table.family === "bridge"
             : table.family === family || table.family === "inet";
-        if (!runsHere || table.name === NFT_LOG_TABLE) continue;
+        // A dormant table's chains are not on their hooks: nothing to log before them.
+        if (!runsHere || table.name === NFT_LOG_TABLE || table.dormant) continue;
         for (const chain of table.chains.values()) {
           if (chain.base?.hook !== hook) continue;
           // An IP nat chain runs inside the NAT core, at the core's priority: it is logged before the core.

@@ -93,6 +93,19 @@ table inet guard {
     expect(result.packets[0]?.fate.kind).toBe("dropped");
   });
 
+  it("a dormant table's chains get no log chain: they are not on their hooks", () => {
+    const text = `${BASE}
+table inet parked {
+	flags dormant
+	chain input {
+		type filter hook input priority 5; policy drop;
+	}
+}
+`;
+    expect(parseRulesetFile(text, "t.nft").nft?.find((t) => t.name === "parked")?.dormant).toBe(true);
+    expect(planNftLogChains(text).some((p) => p.names.table === "parked")).toBe(false);
+  });
+
   it("an IP nat chain is logged before the NAT core it runs in, whatever its own priority", () => {
     const nat = `${BASE}
 table ip late-nat {
