@@ -277,11 +277,17 @@ function afterKernelWord(line: string, at: number): number {
   return at + 7 === line.length ? at + 7 : -1;
 }
 
-/** After a timestamp: `host kernel: ` (journal/syslog; `host kern.warn kernel: ` from BusyBox) -> index after it, else -1. */
-function afterKernelTag(line: string, at: number): number {
+/** After a timestamp: `host ` and a syslog level if any (see {@link skipSyslogLevel}) -> where the tag starts, else -1. */
+function afterHost(line: string, at: number): number {
   const sp = line.indexOf(" ", at);
   if (sp < 0 || sp - at > 255) return -1;
-  return afterKernelWord(line, skipSyslogLevel(line, sp + 1));
+  return skipSyslogLevel(line, sp + 1);
+}
+
+/** After a timestamp: `host kernel: ` (journal/syslog; `host kern.warn kernel: ` from BusyBox) -> index after it, else -1. */
+function afterKernelTag(line: string, at: number): number {
+  const name = afterHost(line, at);
+  return name < 0 ? -1 : afterKernelWord(line, name);
 }
 
 /**
@@ -289,9 +295,12 @@ function afterKernelTag(line: string, at: number): number {
  * `xtables-monitor --trace` or `nft monitor trace` run as a service) -> index after it, else -1.
  */
 function afterProgramTag(line: string, at: number): number {
-  const sp = line.indexOf(" ", at);
-  if (sp < 0 || sp - at > 255) return -1;
-  const name = skipSyslogLevel(line, sp + 1);
+  const name = afterHost(line, at);
+  return name < 0 ? -1 : programWord(line, name);
+}
+
+/** `prog[pid]: ` at `name` -> the index after it, else -1. */
+function programWord(line: string, name: number): number {
   // The program's name: up to 64 characters, no space or colon, then `[` (looked for that far only).
   let open = name;
   for (; open < name + 64; open++) {
@@ -553,8 +562,10 @@ export function detectEnvelope(line: string): Envelope {
         const sep = line.charCodeAt(close + 1);
         if (bodyStart === close + 1 && (sep === 32 || sep === 9)) bodyStart = close + 2;
         // journalctl -o short-monotonic / short-delta: host and tag follow the stamp.
-        const tagged = kind === undefined ? afterKernelTag(line, bodyStart) : -1;
-        const program = kind === undefined && tagged < 0 ? afterProgramTag(line, bodyStart) : -1;
+        // Both tags follow the same host word: found once.
+        const name = kind === undefined ? afterHost(line, bodyStart) : -1;
+        const tagged = name < 0 ? -1 : afterKernelWord(line, name);
+        const program = name >= 0 && tagged < 0 ? programWord(line, name) : -1;
         if (tagged > 0 || program > 0) {
           const journal = stamp ?? "journal-monotonic";
           const at = tagged > 0 ? tagged : program;

@@ -21,7 +21,8 @@ export function findRewrites(events: readonly TraceEvent[]): Rewrite[] {
     const ip = ev.ip;
     if (!ip) continue;
     const p = prev?.ip;
-    if (prev && p) {
+    // A line read from the same field text as the one before shares its records: nothing changed.
+    if (prev && p && (p !== ip || prev.l4 !== ev.l4)) {
       const ps = prev.l4?.sport;
       const cs = ev.l4?.sport;
       // Ports only count when both events show them (ebtables lines may omit them).

@@ -412,7 +412,8 @@ export class PacketGrouper {
         }
       }
     }
-    const key = this.byKey.find(ev, false);
+    // Created here when new: the event joins it below either way (attach would look it up again).
+    const key = this.byKey.find(ev, true);
     if (key) {
       const list = key.items;
       for (let i = list.length - 1; i >= 0; i--) {

@@ -33,21 +33,30 @@ export interface FlowAssignment {
 
 const PORTS = new Set(["tcp", "udp", "udplite", "sctp", "dccp"]);
 
+/**
+ * The words joined by spaces. `join` writes one flat string of its own, where a template literal
+ * makes a rope over its parts (slices of lines): a kept tuple pins no input and hashes without
+ * being flattened first, and needs no copy ({@link detach}).
+ */
+function words(...parts: (string | number)[]): string {
+  return parts.join(" ");
+}
+
 /** The connection tuple an event shows, or undefined when it shows none. */
 function tuple(ip: { src: string; dst: string }, l4: TraceEvent["l4"]): string {
   const proto = l4?.proto ?? "ip";
   if (l4 && PORTS.has(proto) && l4.sport !== undefined)
-    return `${proto} ${ip.src} ${l4.sport} ${ip.dst} ${l4.dport}`;
+    return words(proto, ip.src, l4.sport, ip.dst, String(l4.dport));
   if (l4 && (proto === "icmp" || proto === "icmpv6") && l4.icmpId !== undefined)
-    return `${proto} ${ip.src} ${ip.dst} id${l4.icmpId}`;
-  return `${proto} ${ip.src} ${ip.dst}`;
+    return words(proto, ip.src, ip.dst, `id${l4.icmpId}`);
+  return words(proto, ip.src, ip.dst);
 }
 
 function reverse(t: string): string {
-  const p = t.split(" ");
-  if (p.length === 5) return `${p[0]} ${p[3]} ${p[4]} ${p[1]} ${p[2]}`;
-  if (p.length === 4) return `${p[0]} ${p[2]} ${p[1]} ${p[3]}`;
-  return `${p[0]} ${p[2]} ${p[1]}`;
+  const p = t.split(" ") as [string, string, string, string?, string?];
+  if (p.length === 5) return words(p[0], p[3] as string, p[4] as string, p[1], p[2]);
+  if (p.length === 4) return words(p[0], p[2], p[1], p[3] as string);
+  return words(p[0], p[2], p[1]);
 }
 
 /** {@link reverse} of the tuple of an IP event, built from the event when no field holds a space. */
@@ -58,10 +67,10 @@ function reverseOf(ev: TraceEvent, t: string): string {
   // The string form splits on spaces: only fields without one may take the shortcut.
   if (!ip || ip.src.includes(" ") || ip.dst.includes(" ") || proto.includes(" ")) return reverse(t);
   if (l4 && PORTS.has(proto) && l4.sport !== undefined)
-    return `${proto} ${ip.dst} ${l4.dport} ${ip.src} ${l4.sport}`;
+    return words(proto, ip.dst, String(l4.dport), ip.src, l4.sport);
   if (l4 && (proto === "icmp" || proto === "icmpv6") && l4.icmpId !== undefined)
-    return `${proto} ${ip.dst} ${ip.src} id${l4.icmpId}`;
-  return `${proto} ${ip.dst} ${ip.src}`;
+    return words(proto, ip.dst, ip.src, `id${l4.icmpId}`);
+  return words(proto, ip.dst, ip.src);
 }
 
 /** Whether the layer-4 fields name one connection: ports, or an ICMP echo id. */
@@ -82,8 +91,8 @@ function sameTuple(a: TraceEvent, b: TraceEvent): boolean {
 
 function eventTuple(ev: TraceEvent): string | undefined {
   if (ev.ip) return tuple(ev.ip, ev.l4);
-  if (ev.arp?.ipSrc && ev.arp.ipDst) return `arp ${ev.arp.ipSrc} ${ev.arp.ipDst}`;
-  if (ev.macSrc && ev.macDst) return `ether ${ev.macSrc} ${ev.macDst}`;
+  if (ev.arp?.ipSrc && ev.arp.ipDst) return words("arp", ev.arp.ipSrc, ev.arp.ipDst);
+  if (ev.macSrc && ev.macDst) return words("ether", ev.macSrc, ev.macDst);
   return undefined;
 }
 
@@ -131,12 +140,11 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
     // Most hooks show the tuple of the hook before: skip building the same string again.
     if (prev && sameTuple(prev, ev)) continue;
     prev = ev;
-    const rope = eventTuple(ev);
-    if (rope && !seen.includes(rope)) {
-      // One flat copy per tuple: its hash is computed once for every lookup, and it pins no input.
-      const t = detach(rope);
+    // Flat strings of their own (see `words`): each hash is computed once for every lookup.
+    const t = eventTuple(ev);
+    if (t && !seen.includes(t)) {
       seen.push(t);
-      reversed.push(detach(ev.ip ? reverseOf(ev, t) : reverse(t)));
+      reversed.push(ev.ip ? reverseOf(ev, t) : reverse(t));
     }
   }
   const first = bestEvent(packet.events);
@@ -147,7 +155,7 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
     proto: first?.l4?.proto ?? (first?.arp ? "arp" : first?.ip ? "ip" : "ether"),
     replyLike: looksLikeReply(first),
   };
-  if (inner) keys.quoted = detach(tuple(inner.ip, inner.l4));
+  if (inner) keys.quoted = tuple(inner.ip, inner.l4);
   return keys;
 }
 

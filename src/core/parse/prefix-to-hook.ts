@@ -198,19 +198,23 @@ function nftPrefixHook(segs: string[]): HookId | undefined {
 }
 
 /** Slots of the resolver's first-level cache (a power of two). */
-const RECENT_SLOTS = 64;
+const RECENT_SLOTS = 1024;
+
+/** Where the slot hash reads a prefix, counted from its end: chain, table and family tag differ there. */
+const SLOT_CHARS = [1, 2, 3, 5, 8, 10, 12, 14, 17, 21];
 
 /**
- * The first-level slot of a prefix: its length and last characters (the
- * chain and table), so that a log's few prefixes rarely share one. Cheaper
- * than a map's hash of a fresh slice of the line, which reads every character.
+ * The first-level slot of a prefix: its length and the characters at {@link SLOT_CHARS} (0 before
+ * its start), so that `iptable/raw-PREROUTE`, `iptable/nat-PREROUTE` and `ebtable/nat-PREROUTE`
+ * do not take turns in one slot. Cheaper than hashing every character, or than a map's hash of a
+ * fresh slice of the line.
  */
-function recentSlot(prefix: string): number {
-  const n = prefix.length;
-  return (
-    (n * 7 + prefix.charCodeAt(n - 1) * 3 + prefix.charCodeAt(n - 3) + prefix.charCodeAt(n - 8)) &
-    (RECENT_SLOTS - 1)
-  );
+function recentSlot(p: string): number {
+  const n = p.length;
+  let h = Math.imul(n, 0x9e3779b1);
+  for (let i = 0; i < SLOT_CHARS.length; i++)
+    h = Math.imul(h ^ (p.charCodeAt(n - (SLOT_CHARS[i] as number)) | 0), 0x01000193);
+  return (h ^ (h >>> 15)) & (RECENT_SLOTS - 1);
 }
 
 /**
