@@ -8,6 +8,7 @@
  * number of slots, a newer text replacing an older one in its slot.
  */
 import type { TraceEvent } from "../model/packet.ts";
+import { detach } from "./detach-string.ts";
 
 /** Slots of the memo (a power of two): a field text has one slot, a newer text there replaces it. */
 const SLOTS = 1024;
@@ -78,9 +79,8 @@ export class LogFieldMemo {
       ip: ev.ip,
       l4: ev.l4,
     } as TraceEvent;
-    // A slice, not a copy: the fields kept with it (MACs, most addresses) are slices of the same line
-    // and keep it alive already; a line read from bytes is a string of its own (see `split-lines.ts`).
-    this.texts[slot] = line.slice(at);
+    // A copy of the text: a slice would keep its whole line (or input chunk) alive.
+    this.texts[slot] = detach(line.slice(at));
     this.fields[slot] = m;
   }
 }
