@@ -7,7 +7,7 @@
  * and what a bug report quotes.
  */
 import type { Diagnostic } from "../core/model/packet.ts";
-import { LOST_HINT, PREFIX_HINT, UNLISTED_HINT } from "../core/parse/parse-hints.ts";
+import { LOST_HINT, PREFIX_HINT, TRAILING_SPACE_HINT, UNLISTED_HINT } from "../core/parse/parse-hints.ts";
 import {
   CHANCE_HINT,
   DECIDES_NOTHING_HINT,
@@ -78,6 +78,12 @@ export const KNOWN_MESSAGES: readonly Known[] = [
     zh: (m) => `還有 ${m[1]} 個問題沒有列出`,
   },
   {
+    code: "no-trailing-space",
+    english:
+      /^the line ends without the space the kernel prints after every field: its last field '(.*)' may be cut short$/s,
+    zh: (m) => `這一行結尾少了核心在每個欄位後面都會印出的空白：最後一個欄位 '${m[1]}' 可能被截斷了`,
+  },
+  {
     code: "rate-limited",
     english:
       /^the kernel's rate limit (?:\((.+)\) )?suppressed (\d+) messages? here: LOG lines may be among them$/,
@@ -125,6 +131,7 @@ export const KNOWN_HINTS: ReadonlyMap<string, string> = new Map([
     "LOG 行遺失的封包看起來像是跳過了某些 hook，check 也會和它不一致：請小心解讀這附近記錄到的封包；範圍較窄的 LOG 規則（行數較少）可以避免遺失",
   ],
   [UNLISTED_HINT, "先修正上面的問題，或調高 maxDiagnostics"],
+  [TRAILING_SPACE_HINT, "如果日誌的行尾空白是被編輯器或複製貼上拿掉的，這些值就是完整的；否則這一行被截斷了"],
   ["iptables-restore keeps the last one given", "iptables-restore 保留最後給的那一個"],
   [
     "packets are walked from prerouting to postrouting; what this chain drops or rewrites is not predicted",

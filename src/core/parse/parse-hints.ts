@@ -16,3 +16,7 @@ export const LOST_HINT =
 
 /** The note closing a list of problems cut at `maxDiagnostics`. */
 export const UNLISTED_HINT = "fix the ones above first, or raise maxDiagnostics";
+
+/** A LOG line without its last space: why that is most often harmless (a copy), or else a cut. */
+export const TRAILING_SPACE_HINT =
+  "if the log lost its trailing spaces (an editor, a copy and paste), the values are whole; otherwise it was truncated";

@@ -7,6 +7,7 @@
  * (`SPORT=`/`DPORT=`, and `ID=1234DF` without a space).
  */
 import type { ArpInfo, IpInfo, L4Info, TraceEvent } from "../model/packet.ts";
+import { TRAILING_SPACE_HINT } from "./parse-hints.ts";
 import { newIp, newL4 } from "./parsed-line.ts";
 
 /** A problem at a column (1-based, in the whole line). */
@@ -781,7 +782,7 @@ function cutLastField(line: string, ev: TraceEvent): FieldError | undefined {
   return {
     column: start + 1,
     message: `the line ends without the space the kernel prints after every field: its last field '${line.slice(start, end)}' may be cut short`,
-    hint: "if the log lost its trailing spaces (an editor, a copy and paste), the values are whole; otherwise it was truncated",
+    hint: TRAILING_SPACE_HINT,
     warning: true,
   };
 }
