@@ -97,6 +97,32 @@ describe("traces index", () => {
     expect(listed.length).toBe(onDisk.length);
   });
 
+  it.each([
+    [
+      "en",
+      "traces",
+      (n: number) => (n === 0 ? "in no lesson yet" : n === 1 ? "used in 1 lesson" : `used in ${n} lessons`),
+    ],
+    ["zh-tw", "zh-tw/traces", (n: number) => (n === 0 ? "尚無課程使用" : `${n} 篇課程使用`)],
+  ] as const)(
+    "says of each trace (%s) how many lessons embed it, and plainly when none does",
+    (locale, page, says) => {
+      const items = [...html(page).matchAll(/<li>(.*?)<\/li>/gs)]
+        .map((m) => m[1] ?? "")
+        .filter((li) => li.includes('class="trace-used"'));
+      expect(items.length).toBeGreaterThan(20);
+      let unused = 0;
+      for (const li of items) {
+        const name = text(/<code>(.*?)<\/code>/s.exec(li)?.[1] ?? "");
+        const n = lessonsEmbedding(locale, name).length;
+        if (n === 0) unused++;
+        expect(text(/<span class="trace-used"[^>]*>(.*?)<\/span>/s.exec(li)?.[1] ?? ""), name).toBe(says(n));
+      }
+      // Older Dockers' captures and variants have pages of their own without a lesson.
+      expect(unused).toBeGreaterThan(0);
+    },
+  );
+
   it("is in zh-TW on the zh-TW site", () => {
     const index = html("zh-tw/traces");
     expect(index).toContain('<h3 id="lab-docker-bridge-container-to-wan">容器 → 網際網路</h3>');
