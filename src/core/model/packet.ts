@@ -45,7 +45,7 @@ export interface L4Info {
   tcpOptions?: string;
   /** UDP length (`LEN=` after the ports). */
   udpLen?: number;
-  /** ICMP parameter problem pointer (`PARAMETER=`). */
+  /** ICMP parameter problem pointer (`PARAMETER=`; ICMPv6 `POINTER=`, printed in hex). */
   icmpParameter?: number;
   /** ICMP redirect gateway (`GATEWAY=`). */
   icmpGateway?: string;

@@ -178,6 +178,13 @@ function invariantsAgree(a: TraceEvent, b: TraceEvent): boolean {
   const y = b.ip;
   if (x && y) {
     if (!same(x.id, y.id) || !same(x.len, y.len)) return false;
+    // Two fragments of one datagram share its ID: their offsets tell them apart (a LOG line prints none for 0).
+    if (
+      a.source === "log" && b.source === "log"
+        ? (x.fragment ?? 0) !== (y.fragment ?? 0)
+        : !same(x.fragment, y.fragment)
+    )
+      return false;
   }
   const l = a.l4;
   const m = b.l4;

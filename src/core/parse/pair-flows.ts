@@ -133,8 +133,12 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
   const hasIp = packet.events.some((e) => e.ip);
   // ebtables lines print no ICMP id: their id-less tuple would tie every ping between two hosts into one flow.
   const hasIds = packet.events.some((e) => hasConnectionId(e.l4));
+  const inner = packet.events.find((e) => e.inner)?.inner;
+  // An ICMP error's own addresses name no connection (the packet it quotes does): they would tie it to any id-less flow.
+  const quotes = inner !== undefined && !hasIds;
   let prev: TraceEvent | undefined;
   for (const ev of packet.events) {
+    if (quotes) break;
     if (hasIp && !ev.ip) continue;
     if (hasIds && !hasConnectionId(ev.l4)) continue;
     // Most hooks show the tuple of the hook before: skip building the same string again.
@@ -147,16 +151,41 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
       reversed.push(ev.ip ? reverseOf(ev, t) : reverse(t));
     }
   }
+  const frag = hasIds || quotes ? undefined : fragmentTuple(packet.events);
+  // A later fragment has no ports nor echo id: only its datagram (the IP ID) ties it to the first one.
+  if (frag !== undefined) {
+    seen.length = 0;
+    reversed.length = 0;
+  }
+  const firstFragment = hasIds ? fragmentTuple(packet.events) : undefined;
+  for (const t of frag !== undefined ? [frag] : firstFragment !== undefined ? [firstFragment] : []) {
+    seen.push(t);
+    reversed.push(reverse(t));
+  }
   const first = bestEvent(packet.events);
-  const inner = packet.events.find((e) => e.inner)?.inner;
   const keys: FlowKeys = {
     seen,
     reversed,
     proto: first?.l4?.proto ?? (first?.arp ? "arp" : first?.ip ? "ip" : "ether"),
-    replyLike: looksLikeReply(first),
+    // An ICMP error answers the packet it quotes, logged or not.
+    replyLike: looksLikeReply(first) || inner !== undefined,
   };
   if (inner) keys.quoted = tuple(inner.ip, inner.l4);
   return keys;
+}
+
+/**
+ * The datagram tuple of a fragmented IP packet (`frag <proto> <src> <dst> <IP ID>`, from the first
+ * event that shows `MF` or an offset, and an ID), or undefined for a whole packet.
+ */
+function fragmentTuple(events: readonly TraceEvent[]): string | undefined {
+  for (const ev of events) {
+    const ip = ev.ip;
+    if (!ip || ip.id === undefined) continue;
+    if ((ip.fragment ?? 0) > 0 || ip.flags?.includes("MF"))
+      return words("frag", ev.l4?.proto ?? "ip", ip.src, ip.dst, ip.id);
+  }
+  return undefined;
 }
 
 /** What is remembered per tuple. */
@@ -198,21 +227,24 @@ export class FlowPairer {
   assignKeys(keys: FlowKeys): FlowAssignment {
     const { seen, reversed } = keys;
     let hit: Remembered | undefined;
+    if (keys.quoted !== undefined) {
+      // An ICMP error quotes the packet it answers: it belongs to that packet's flow, whatever its own tuples say.
+      const quoted = this.lookup(keys.quoted);
+      if (quoted) hit = { ...quoted, direction: quoted.direction === "request" ? "reply" : "request" };
+    }
     /** `seen[i]` for i < looked were looked up and are not remembered. */
-    let looked = 0;
+    let looked = hit ? seen.length : 0;
     for (; looked < seen.length; looked++) {
       hit = this.lookup(seen[looked] as string);
       if (hit) break;
-    }
-    if (!hit && keys.quoted !== undefined) {
-      // An ICMP error quotes the packet it answers: it belongs to that packet's flow.
-      const quoted = this.lookup(keys.quoted);
-      if (quoted) hit = { ...quoted, direction: quoted.direction === "request" ? "reply" : "request" };
     }
     let isNew = false;
     if (!hit) {
       isNew = true;
       hit = { flow: this.nextFlow++, direction: keys.replyLike ? "reply" : "request", proto: keys.proto };
+      // The next error about the same packet joins this one.
+      if (keys.quoted !== undefined)
+        this.store(keys.quoted, { ...hit, direction: hit.direction === "request" ? "reply" : "request" });
     }
     const other: Remembered["direction"] = hit.direction === "request" ? "reply" : "request";
     // Remembered values are never changed: one object per direction serves every tuple.

@@ -86,6 +86,7 @@ const TEXT_KEYS = [
   "VPROTO",
   "VID",
   "SPI",
+  "POINTER",
 ];
 /** Keys with a number (decimal, or hex as `0x..`), stored by `applyNumber`. */
 const NUMERIC_KEYS = [
@@ -334,6 +335,10 @@ function readFields(
         if (target.ip && sp - i >= 5 && line.startsWith("FRAG:", i)) {
           const n = readUint(line, i + 5, sp);
           if (n >= 0) target.ip.fragment = n;
+        } else if (target.ip && sp - i === 11 && line.startsWith("ID:", i)) {
+          // IPv6 fragment header (without `--log-ip-options`): `FRAG:n [INCOMPLETE ]ID:%08x`.
+          const hex = line.slice(i + 3, sp);
+          if (/^[0-9a-f]{8}$/.test(hex)) target.ip.id = Number.parseInt(hex, 16);
         } else if (line.startsWith("Unknown Ext Hdr ", i)) {
           // IPv6: the kernel stops at an extension header it does not know.
           short = true;
@@ -343,10 +348,8 @@ function readFields(
       } else if (TCP_FLAGS.has(word) && afterProto && target.l4) {
         if (target.l4.tcpFlags) target.l4.tcpFlags.push(word);
         else target.l4.tcpFlags = [word];
-      } else if ((word === "CE" || word === "DF" || word === "MF") && target.ip) {
-        if (target.ip.flags) target.ip.flags.push(word);
-        else target.ip.flags = [word];
-      } else if (word === "OPT" && line.charCodeAt(sp + 1) === 40) {
+      } else if ((word === "CE" || word === "DF" || word === "MF") && target.ip) pushFlag(target.ip, word);
+      else if (word === "OPT" && line.charCodeAt(sp + 1) === 40) {
         const close = line.indexOf(")", sp);
         if (kernel && (close < 0 || close > to))
           return { column: sp + 2, message: "expected ')' closing the options 'OPT (...'", hint: CUT_HINT };
@@ -360,6 +363,9 @@ function readFields(
         }
         i = end + 1;
         continue;
+      } else if (word === "INCOMPLETE" && target.ip?.fragment !== undefined && line.startsWith(" ID:", sp)) {
+        // IPv6 fragment header: more fragments follow (IPv4 prints MF for it).
+        pushFlag(target.ip, "MF");
       } else if (word === "INCOMPLETE" && line.charCodeAt(sp + 1) === 91) {
         short = true;
         const close = line.indexOf("]", sp);
@@ -456,6 +462,18 @@ function readFields(
           };
         target.ip.dst = line.slice(vs, sp);
         break;
+      case "POINTER": {
+        // ICMPv6 parameter problem: the offset of the bad field, as 8 hex digits without `0x`.
+        const hex = line.slice(vs, sp);
+        if (!/^[0-9a-f]{1,8}$/.test(hex))
+          return {
+            column: vs + 1,
+            message: `expected 8 hex digits after POINTER=, found '${hex}'`,
+            hint: "the line looks like kernel LOG output but this field is damaged; check that the line was not cut or edited",
+          };
+        if (target.l4) target.l4.icmpParameter = Number.parseInt(hex, 16);
+        break;
+      }
       case "SPORT":
         // xtables-monitor prints no PROTO=: the ports imply TCP or UDP (decided at the end).
         if (!target.l4) {
@@ -524,13 +542,24 @@ function readFields(
  * Returns true when the line legitimately ends here (ESP, or a header cut short).
  */
 function readIpv6Options(text: string, target: PacketTarget): boolean {
-  const frag = /(?:^|\s)FRAG:(\d+)/.exec(text);
-  if (frag && target.ip) target.ip.fragment = Number(frag[1]);
+  const frag = /(?:^|\s)FRAG:(\d+)(?: (INCOMPLETE))?(?: ID:([0-9a-f]{8})(?=\s|$))?/.exec(text);
+  if (frag && target.ip) {
+    target.ip.fragment = Number(frag[1]);
+    // The fragment header's identification ties the datagram's fragments as IPv4's ID= does.
+    if (frag[3]) target.ip.id = Number.parseInt(frag[3], 16);
+    if (frag[2] && frag[3]) pushFlag(target.ip, "MF");
+  }
   if (/(?:^|\s)ESP(?:\s|$)/.test(text)) {
     target.l4 = newL4("esp");
     return true;
   }
   return /INCOMPLETE \[\d+ bytes\]|TRUNCATED/.test(text);
+}
+
+/** Adds an IP flag (`DF`, `MF`, `CE`) to `ip`. */
+function pushFlag(ip: IpInfo, flag: string): void {
+  if (ip.flags) ip.flags.push(flag);
+  else ip.flags = [flag];
 }
 
 /** Whether [from, to) is a protocol the kernel's LOG prints: a name it knows, or a number. */
@@ -584,9 +613,10 @@ function missingL4Field(l4: L4Info, v6: boolean, top: boolean, quoted: boolean):
         return l4.icmpSeq === undefined ? "SEQ=" : undefined;
       }
       if (!v6 && type === 12 && l4.icmpParameter === undefined) return "PARAMETER=";
+      if (v6 && type === 4 && l4.icmpParameter === undefined) return "POINTER=";
       if (!v6 && type === 5 && l4.icmpGateway === undefined) return "GATEWAY=";
       // An ICMP error quotes the packet it is about, once (not inside a quote).
-      const error = v6 ? type === 1 || type === 2 || type === 3 : type === 3 || type === 4 || type === 11;
+      const error = v6 ? type >= 1 && type <= 4 : type === 3 || type === 4 || type === 11;
       return error && top && !quoted ? "'[' and the quoted packet" : undefined;
     }
     default:
