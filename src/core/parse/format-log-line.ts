@@ -21,7 +21,8 @@ function macPart(ev: TraceEvent): string {
   if (ev.macRaw !== undefined) return `MAC=${ev.macRaw} `;
   if (ev.macSrc && ev.macDst) {
     const type = (ev.ethType ?? "0x0800").slice(2).padStart(4, "0");
-    if (ev.macDecoded) return `MACSRC=${ev.macSrc} MACDST=${ev.macDst} MACPROTO=${type} `;
+    const vlan = ev.vlan ? `VPROTO=${ev.vlan.proto.slice(2)} VID=${ev.vlan.id} ` : "";
+    if (ev.macDecoded) return `MACSRC=${ev.macSrc} MACDST=${ev.macDst} ${vlan}MACPROTO=${type} `;
     return `MAC=${ev.macDst}:${ev.macSrc}:${type.slice(0, 2)}:${type.slice(2)} `;
   }
   return "MAC= ";

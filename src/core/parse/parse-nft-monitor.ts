@@ -165,6 +165,10 @@ function readPacket(text: string, ev: TraceEvent): void {
         if (field === "saddr") ev.macSrc = value;
         else if (field === "daddr") ev.macDst = value;
         break;
+      case "vlan":
+        // `vlan pcp 0 vlan dei 0 vlan id 10`: the tag the LOG line prints as `VPROTO=8100 VID=10`.
+        if (field === "id") ev.vlan = { proto: "0x8100", id: toNumber(value) ?? 0 };
+        break;
       case "ip":
       case "ip6":
         if (field === "saddr") getIp().src = value ?? "";

@@ -508,7 +508,12 @@ function readFields(
           if (target.l4) target.l4.icmpGateway = line.slice(vs, sp);
           break;
         }
-        if (key === "LL" || key === "NFPROTO" || key === "VPROTO" || key === "VID" || key === "SPI") break;
+        if (key === "VPROTO" || key === "VID") {
+          const err = readVlan(line, key, vs, sp, ev, top);
+          if (err) return err;
+          break;
+        }
+        if (key === "LL" || key === "NFPROTO" || key === "SPI") break;
         const n = hex ? readHex(line, vs, end) : readUint(line, vs, end);
         if (n < 0) {
           if (!isKnownNumericKey(key)) break;
@@ -554,6 +559,32 @@ function readIpv6Options(text: string, target: PacketTarget): boolean {
     return true;
   }
   return /INCOMPLETE \[\d+ bytes\]|TRUNCATED/.test(text);
+}
+
+/**
+ * `VPROTO=%04x VID=%u`, which the bridge and netdev loggers print between `MACDST=` and `MACPROTO=`
+ * for a frame with a VLAN tag: kept in `ev.vlan` (the TPID as `0x8100`).
+ */
+function readVlan(
+  line: string,
+  key: "VPROTO" | "VID",
+  from: number,
+  to: number,
+  ev: TraceEvent,
+  top: boolean,
+): FieldError | undefined {
+  const text = line.slice(from, to);
+  const n = key === "VID" ? readUint(line, from, to) : /^[0-9a-f]{4}$/.test(text) ? 0 : -1;
+  if (n < 0 || n > 4095)
+    return {
+      column: from + 1,
+      message: `expected ${key === "VID" ? "a VLAN id (0 to 4095)" : "4 hex digits"} after ${key}=, found '${text}'`,
+      hint: "the line looks like kernel LOG output but this field is damaged; check that the line was not cut or edited",
+    };
+  if (!top) return undefined;
+  if (key === "VPROTO") ev.vlan = { proto: `0x${text}`, id: ev.vlan?.id ?? 0 };
+  else ev.vlan = { proto: ev.vlan?.proto ?? "0x8100", id: n };
+  return undefined;
 }
 
 /** Adds an IP flag (`DF`, `MF`, `CE`) to `ip`. */

@@ -121,6 +121,7 @@ function copyPacketData(from: TraceEvent, to: TraceEvent): void {
     "macSrc",
     "macDst",
     "ethType",
+    "vlan",
     "ip",
     "l4",
     "mark",

@@ -67,3 +67,35 @@ describe("ICMPv6 parameter problem", () => {
       expect(r.message).toBe("expected '[' and the quoted packet before the end of the line");
   });
 });
+
+describe("VLAN tag of a bridged frame (test/fixtures/parse/real-nft-bridge-vlan)", () => {
+  const read = (c: string) =>
+    readFileSync(new URL(`../../fixtures/parse/${c}/input.log`, import.meta.url), "utf8");
+
+  it("LOG lines keep VPROTO= and VID=, and a damaged VID= is an error at its value", () => {
+    const tagged = read("real-nft-bridge-vlan")
+      .split("\n")
+      .filter((l) => l.includes(" VID="));
+    expect(tagged.length).toBe(3);
+    for (const line of tagged) {
+      const r = parseLine(line).result;
+      expect(r.kind).toBe("event");
+      if (r.kind === "event") expect(r.event.vlan).toEqual({ proto: "0x8100", id: 10 });
+    }
+    const bad = (tagged[0] as string).replace("VID=10", "VID=10x");
+    const r = parseLine(bad).result;
+    expect(r.kind).toBe("error");
+    if (r.kind === "error") expect(r.column).toBe(bad.indexOf("VID=") + 5);
+  });
+
+  it("nft monitor trace keeps `vlan id 10` at every hook of the packet", () => {
+    const p = parseTraceText(read("real-nft-bridge-vlan-trace"), { file: "x.log" }).packets.find(
+      (x) => x.events[0]?.ip?.src === "198.51.100.12",
+    );
+    expect(p?.events.map((e) => [e.hook, e.vlan?.id])).toEqual([
+      ["bridge:lab:PREROUTING", 10],
+      ["bridge:lab:FORWARD", 10],
+      ["bridge:lab:POSTROUTING", 10],
+    ]);
+  });
+});
