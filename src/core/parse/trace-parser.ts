@@ -10,7 +10,7 @@ import { detectEnvelope } from "./detect-envelope.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
 import { HOST_FIREWALL_PREFIXES } from "./host-firewall-prefixes.ts";
 import { LogFieldMemo } from "./log-field-memo.ts";
-import { readAuditPacket, readLogLoss } from "./log-loss.ts";
+import { readAuditPacket, readLogLoss, readMonitorExit } from "./log-loss.ts";
 import { type FlowAssignment, FlowPairer, type PairOptions } from "./pair-flows.ts";
 import { PREFIX_HINT, UNLISTED_HINT } from "./parse-hints.ts";
 import { parseBody } from "./parse-line.ts";
@@ -343,7 +343,7 @@ export class TraceParser {
       case "skip":
         if (counted) {
           this.skippedLines++;
-          const loss = readLogLoss(body);
+          const loss = readLogLoss(body) ?? readMonitorExit(body, envelope.bodyStart);
           if (loss)
             this.diag({
               severity: "warning",
