@@ -236,7 +236,12 @@ export class FlowPairer {
     let looked = hit ? seen.length : 0;
     for (; looked < seen.length; looked++) {
       hit = this.lookup(seen[looked] as string);
-      if (hit) break;
+      if (hit) {
+        // A tuple that reads the same both ways (a ping to 127.0.0.1) cannot tell the direction: the packet's kind does.
+        if (seen[looked] === reversed[looked])
+          hit = { ...hit, direction: keys.replyLike ? "reply" : "request" };
+        break;
+      }
     }
     let isNew = false;
     if (!hit) {

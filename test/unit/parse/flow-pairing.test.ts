@@ -81,4 +81,20 @@ describe("flows of packets without ports", () => {
       "2 request ICMP 198.51.100.2 -> 203.0.113.2",
     ]);
   });
+
+  it("a ping to 127.0.0.1 (a tuple that reads the same both ways) has its replies in the reply direction", () => {
+    const loop = readFileSync(
+      new URL("../../fixtures/parse/real-ebt-ip6-and-loopback/input.log", import.meta.url),
+      "utf8",
+    )
+      .split("\n")
+      .filter((l) => l.includes("SRC=127.0.0.1 DST=127.0.0.1") && l.includes("PROTO=ICMP "))
+      .join("\n");
+    expect(flows(loop)).toEqual([
+      "1 request ICMP echo-request 127.0.0.1 -> 127.0.0.1",
+      "1 request ICMP echo-request 127.0.0.1 -> 127.0.0.1",
+      "1 reply ICMP echo-reply 127.0.0.1 -> 127.0.0.1",
+      "1 reply ICMP echo-reply 127.0.0.1 -> 127.0.0.1",
+    ]);
+  });
 });
