@@ -12,7 +12,7 @@ import { HOST_FIREWALL_PREFIXES } from "./host-firewall-prefixes.ts";
 import { LogFieldMemo } from "./log-field-memo.ts";
 import { readAuditPacket, readLogLoss, readMonitorExit } from "./log-loss.ts";
 import { type FlowAssignment, FlowPairer, type PairOptions } from "./pair-flows.ts";
-import { PREFIX_HINT, UNLISTED_HINT } from "./parse-hints.ts";
+import { NETDEV_HINT, netdevSkipped, PREFIX_HINT, UNLISTED_HINT } from "./parse-hints.ts";
 import { parseBody } from "./parse-line.ts";
 import { SKIP } from "./parsed-line.ts";
 import { createPrefixResolver, type PrefixMap } from "./prefix-to-hook.ts";
@@ -107,6 +107,9 @@ export function unlistedNote(count: number, position: Diagnostic["position"]): D
     position,
   };
 }
+
+/** A LOG prefix of the nft lab's convention naming a netdev chain: `<tag>/nft/netdev/<table>/<chain>`. */
+const NFT_NETDEV_PREFIX = /(?:^|\/)nft\/netdev\/([\w.-]+)\/([\w.-]+)\s*$/;
 
 /** Distinct unknown prefixes counted line by line (memory stays bounded on any input). */
 export const MAX_UNKNOWN_PREFIXES = 100_000;
@@ -510,6 +513,19 @@ export class TraceParser {
   }
 
   private unknownPrefix(prefix: string, column: number): void {
+    const netdev = NFT_NETDEV_PREFIX.exec(prefix);
+    if (netdev) {
+      // A netdev chain logging by the nft lab's convention: no prefix to map, the family is not drawn.
+      const [, table, chain] = netdev as unknown as [string, string, string];
+      const name = `${GROUP_MARK}${netdevSkipped("LOG lines", table, chain)}`;
+      this.countUnknown(`${GROUP_MARK}LOG netdev ${table} ${chain}`, name, {
+        severity: "warning",
+        message: unknownPrefixMessage(name, 1),
+        hint: NETDEV_HINT,
+        position: { file: this.file, line: this.lineNo, column },
+      });
+      return;
+    }
     const name = prefix.trim();
     this.countUnknown(prefix, name, {
       severity: "warning",
