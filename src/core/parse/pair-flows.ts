@@ -117,7 +117,10 @@ export interface FlowKeys {
   seen: string[];
   /** `seen[i]` seen from the other side. */
   reversed: string[];
-  /** The tuple of the packet an ICMP error quotes. */
+  /**
+   * The tuple of the packet an ICMP error quotes; each form it took (NAT rewrites the quote with the
+   * error) joined by a newline, which no tuple holds: one plain string crosses threads as it is.
+   */
   quoted?: string;
   /** Lower-case protocol for a new flow. */
   proto: string;
@@ -134,6 +137,13 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
   // ebtables lines print no ICMP id: their id-less tuple would tie every ping between two hosts into one flow.
   const hasIds = packet.events.some((e) => hasConnectionId(e.l4));
   const inner = packet.events.find((e) => e.inner)?.inner;
+  // NAT rewrites the quoted packet with the error (masqueraded before the nat hook, the original after): every form counts.
+  const quotedForms: string[] = [];
+  for (const e of packet.events) {
+    if (!e.inner) continue;
+    const q = tuple(e.inner.ip, e.inner.l4);
+    if (!quotedForms.includes(q)) quotedForms.push(q);
+  }
   // An ICMP error's own addresses name no connection (the packet it quotes does): they would tie it to any id-less flow.
   const quotes = inner !== undefined && !hasIds;
   let prev: TraceEvent | undefined;
@@ -170,7 +180,7 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
     // An ICMP error answers the packet it quotes, logged or not.
     replyLike: looksLikeReply(first) || inner !== undefined,
   };
-  if (inner) keys.quoted = tuple(inner.ip, inner.l4);
+  if (quotedForms.length > 0) keys.quoted = quotedForms.join(QUOTED_SEPARATOR);
   return keys;
 }
 
@@ -187,6 +197,9 @@ function fragmentTuple(events: readonly TraceEvent[]): string | undefined {
   }
   return undefined;
 }
+
+/** Joins the forms of a quoted tuple in {@link FlowKeys.quoted}. */
+const QUOTED_SEPARATOR = "\n";
 
 /** What is remembered per tuple. */
 interface Remembered {
@@ -227,10 +240,14 @@ export class FlowPairer {
   assignKeys(keys: FlowKeys): FlowAssignment {
     const { seen, reversed } = keys;
     let hit: Remembered | undefined;
-    if (keys.quoted !== undefined) {
+    const quotedForms = keys.quoted === undefined ? [] : keys.quoted.split(QUOTED_SEPARATOR);
+    for (const q of quotedForms) {
       // An ICMP error quotes the packet it answers: it belongs to that packet's flow, whatever its own tuples say.
-      const quoted = this.lookup(keys.quoted);
-      if (quoted) hit = { ...quoted, direction: quoted.direction === "request" ? "reply" : "request" };
+      const quoted = this.lookup(q);
+      if (quoted) {
+        hit = { ...quoted, direction: quoted.direction === "request" ? "reply" : "request" };
+        break;
+      }
     }
     /** `seen[i]` for i < looked were looked up and are not remembered. */
     let looked = hit ? seen.length : 0;
@@ -248,8 +265,8 @@ export class FlowPairer {
       isNew = true;
       hit = { flow: this.nextFlow++, direction: keys.replyLike ? "reply" : "request", proto: keys.proto };
       // The next error about the same packet joins this one.
-      if (keys.quoted !== undefined)
-        this.store(keys.quoted, { ...hit, direction: hit.direction === "request" ? "reply" : "request" });
+      for (const q of quotedForms)
+        this.store(q, { ...hit, direction: hit.direction === "request" ? "reply" : "request" });
     }
     const other: Remembered["direction"] = hit.direction === "request" ? "reply" : "request";
     // Remembered values are never changed: one object per direction serves every tuple.

@@ -97,4 +97,22 @@ describe("flows of packets without ports", () => {
       "1 reply ICMP echo-reply 127.0.0.1 -> 127.0.0.1",
     ]);
   });
+
+  it("an ICMP error through a masquerade joins its datagram's flow by the quote's de-NATed form", () => {
+    const natted = readFileSync(
+      new URL("../../fixtures/parse/real-icmp-errors-through-nat/input.log", import.meta.url),
+      "utf8",
+    )
+      .split("\n")
+      .filter((l) => / SPT=4000[123] |TYPE=3 /.test(l))
+      .join("\n");
+    expect(flows(natted)).toEqual([
+      "1 request UDP 198.51.100.2:40001 -> 203.0.113.2:9999",
+      "1 reply ICMP port-unreachable 203.0.113.2 -> 203.0.113.1, un-SNAT to 198.51.100.2",
+      "2 request UDP 198.51.100.2:40002 -> 198.51.100.1:5353, DNAT to 203.0.113.2:9999",
+      "2 reply ICMP port-unreachable 203.0.113.2 -> 203.0.113.1, un-SNAT to 198.51.100.2",
+      "3 request UDP 198.51.100.2:40003 -> 203.0.113.2:7777",
+      "3 reply ICMP host-prohibited 203.0.113.2 -> 203.0.113.1, un-SNAT to 198.51.100.2",
+    ]);
+  });
 });
