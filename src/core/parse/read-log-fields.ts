@@ -647,7 +647,8 @@ function missingL4Field(l4: L4Info, v6: boolean, top: boolean, quoted: boolean):
       if (v6 && type === 4 && l4.icmpParameter === undefined) return "POINTER=";
       if (!v6 && type === 5 && l4.icmpGateway === undefined) return "GATEWAY=";
       // An ICMP error quotes the packet it is about, once (not inside a quote).
-      const error = v6 ? type >= 1 && type <= 4 : type === 3 || type === 4 || type === 11;
+      // nf_log_syslog quotes after a redirect's GATEWAY= too; a parameter problem (12) quotes nothing in IPv4.
+      const error = v6 ? type >= 1 && type <= 4 : type === 3 || type === 4 || type === 5 || type === 11;
       return error && top && !quoted ? "'[' and the quoted packet" : undefined;
     }
     default:

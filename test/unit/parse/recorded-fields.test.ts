@@ -99,3 +99,27 @@ describe("VLAN tag of a bridged frame (test/fixtures/parse/real-nft-bridge-vlan)
     ]);
   });
 });
+
+describe("ICMP redirect (test/fixtures/parse/real-icmp-redirect)", () => {
+  const line = readFileSync(
+    new URL("../../fixtures/parse/real-icmp-redirect/input.log", import.meta.url),
+    "utf8",
+  ).split("\n")[1] as string;
+
+  it("reads GATEWAY= and the quoted echo", () => {
+    const r = parseLine(line).result;
+    expect(r.kind).toBe("event");
+    if (r.kind === "event") {
+      expect([r.event.l4?.icmpType, r.event.l4?.icmpGateway]).toEqual([5, "198.51.100.3"]);
+      expect(r.event.inner?.l4?.icmpId).toBe(25619);
+    }
+  });
+
+  it("a redirect cut before the packet it quotes is an error (the kernel always quotes it)", () => {
+    const cut = line.slice(0, line.indexOf("[SRC="));
+    const r = parseLine(cut).result;
+    expect(r.kind).toBe("error");
+    if (r.kind === "error")
+      expect(r.message).toBe("expected '[' and the quoted packet before the end of the line");
+  });
+});
