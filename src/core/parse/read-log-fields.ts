@@ -7,6 +7,7 @@
  * (`SPORT=`/`DPORT=`, and `ID=1234DF` without a space).
  */
 import type { ArpInfo, IpInfo, L4Info, TraceEvent } from "../model/packet.ts";
+import { decodeNetworkHeader } from "./decode-network-header.ts";
 import { newIp, newL4 } from "./parsed-line.ts";
 
 /** A problem at a column (1-based, in the whole line). */
@@ -87,6 +88,7 @@ const TEXT_KEYS = [
   "VID",
   "SPI",
   "POINTER",
+  "NH",
 ];
 /** Keys with a number (decimal, or hex as `0x..`), stored by `applyNumber`. */
 const NUMERIC_KEYS = [
@@ -462,6 +464,19 @@ function readFields(
           };
         target.ip.dst = line.slice(vs, sp);
         break;
+      case "NH": {
+        // xtables-monitor's network header in hex (bridge and arp families): the IP or ARP header it holds.
+        const nh = decodeNetworkHeader(line.slice(vs, sp), ev.ethType ?? "");
+        if (nh?.ip && !target.ip) {
+          target.ip = nh.ip;
+          if (nh.l4) {
+            target.l4 = nh.l4;
+            afterProto = true;
+          }
+        }
+        if (nh?.arp && !ev.arp) ev.arp = nh.arp;
+        break;
+      }
       case "POINTER": {
         // ICMPv6 parameter problem: the offset of the bad field, as 8 hex digits without `0x`.
         const hex = line.slice(vs, sp);

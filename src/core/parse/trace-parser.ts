@@ -127,6 +127,7 @@ function copyPacketData(from: TraceEvent, to: TraceEvent): void {
     "vlan",
     "ip",
     "l4",
+    "arp",
     "mark",
     "inner",
   ] as const) {
@@ -337,7 +338,7 @@ export class TraceParser {
         // The packet line of the TRACE line just before (iptables < 1.8.8).
         if (this.packetOrder === "unknown") this.packetOrder = "after";
         copyPacketData(result.event, held.ev);
-        this.commit(held.ev, held.seq, held.counted);
+        this.commit(held.ev, held.seq, held.counted, true);
         return;
       }
       this.commit(held.ev, held.seq, held.counted);
@@ -444,8 +445,13 @@ export class TraceParser {
       const data = this.stash.get(ev.traceId);
       if (data) {
         // A packet line older than the grouping window is another packet's (and keeps the state bounded).
-        if (seq - data.seq <= this.stashLines) copyPacketData(data.ev, ev);
+        const fresh = seq - data.seq <= this.stashLines;
+        if (fresh) copyPacketData(data.ev, ev);
         this.stash.delete(ev.traceId);
+        if (fresh) {
+          this.commit(ev, seq, counted, true);
+          return;
+        }
       }
       if (!ev.ip && ev.source !== "trace" && this.packetOrder !== "before") {
         this.held = { ev, seq, counted };
@@ -485,12 +491,12 @@ export class TraceParser {
     this.inet6.set(ev.traceId, seq);
   }
 
-  /** Hands a finished event of line `seq` to the grouping. */
-  private commit(ev: TraceEvent, seq: number, counted: boolean): void {
+  /** Hands a finished event of line `seq` to the grouping; `opensChain`: it took its own packet line. */
+  private commit(ev: TraceEvent, seq: number, counted: boolean, opensChain = false): void {
     this.inetFamily(ev, seq);
     if (ev.traceId) this.lastTraceEvent = { ev, line: seq };
     if (counted) this.events++;
-    this.grouper.push(ev, seq);
+    this.grouper.push(ev, seq, opensChain);
   }
 
   /** Hands the {@link held} event on without packet data (the next line is not its `PACKET:` line). */
