@@ -13,7 +13,7 @@ import { SNIFF_BYTES, sniffInput } from "../core/input/sniff-input.ts";
 import { type HookId, hookIdProblem } from "../core/model/hook.ts";
 import type { Diagnostic, Packet } from "../core/model/packet.ts";
 import type { FlowAssignment } from "../core/parse/pair-flows.ts";
-import { PREFIX_HINT } from "../core/parse/parse-hints.ts";
+import { NETDEV_HINT, PREFIX_HINT } from "../core/parse/parse-hints.ts";
 import { lineBatches, MAX_LINE_BYTES } from "../core/parse/split-lines.ts";
 import { TraceParser } from "../core/parse/trace-parser.ts";
 import { formatPacket, type OutputMode } from "./packet-output.ts";
@@ -295,10 +295,13 @@ function report(
   if (packets === 0) {
     // Lines were found but set aside: say so, rather than that the input held none.
     const unplaced = diagnostics.some((d) => d.hint === PREFIX_HINT);
+    const netdev = diagnostics.some((d) => d.hint === NETDEV_HINT);
     process.stderr.write(
       unplaced
         ? "packetwalk parse: no packet could be placed: the netfilter lines' LOG prefixes name no chain (the warnings above list them); map them with --prefix-map FILE\n"
-        : "packetwalk parse: no netfilter packets found in the input\n",
+        : netdev
+          ? "packetwalk parse: no packet could be placed: every netfilter line is of a netdev chain (the warnings above say which), and packetwalk draws no netdev hook; log or trace at the ip, ip6, inet or bridge hooks too\n"
+          : "packetwalk parse: no netfilter packets found in the input\n",
     );
     return 1;
   }

@@ -45,7 +45,7 @@ export interface L4Info {
   tcpOptions?: string;
   /** UDP length (`LEN=` after the ports). */
   udpLen?: number;
-  /** ICMP parameter problem pointer (`PARAMETER=`). */
+  /** ICMP parameter problem pointer (`PARAMETER=`; ICMPv6 `POINTER=`, printed in hex). */
   icmpParameter?: number;
   /** ICMP redirect gateway (`GATEWAY=`). */
   icmpGateway?: string;
@@ -194,6 +194,8 @@ export interface TraceEvent {
   macRaw?: string;
   /** True when the line used `MACSRC= MACDST= MACPROTO=` (`--log-macdecode`) instead of `MAC=`. */
   macDecoded?: boolean;
+  /** The frame's VLAN tag as the bridge/netdev logger prints it (`VPROTO=8100 VID=10`): TPID in hex, VLAN id. */
+  vlan?: { proto: string; id: number };
   /** The packet quoted inside an ICMP error (`[SRC=... ]`). */
   inner?: { ip: IpInfo; l4?: L4Info };
   /** ARP header and payload, for ARP frames. */

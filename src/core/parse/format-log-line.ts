@@ -21,7 +21,8 @@ function macPart(ev: TraceEvent): string {
   if (ev.macRaw !== undefined) return `MAC=${ev.macRaw} `;
   if (ev.macSrc && ev.macDst) {
     const type = (ev.ethType ?? "0x0800").slice(2).padStart(4, "0");
-    if (ev.macDecoded) return `MACSRC=${ev.macSrc} MACDST=${ev.macDst} MACPROTO=${type} `;
+    const vlan = ev.vlan ? `VPROTO=${ev.vlan.proto.slice(2)} VID=${ev.vlan.id} ` : "";
+    if (ev.macDecoded) return `MACSRC=${ev.macSrc} MACDST=${ev.macDst} ${vlan}MACPROTO=${type} `;
     return `MAC=${ev.macDst}:${ev.macSrc}:${type.slice(0, 2)}:${type.slice(2)} `;
   }
   return "MAC= ";
@@ -31,6 +32,7 @@ function ipPart(ip: IpInfo, l4: L4Info | undefined, inner: TraceEvent["inner"], 
   let s = `SRC=${ip.src} DST=${ip.dst} `;
   if (ip.src.includes(":")) {
     s += `LEN=${ip.len ?? 0} TC=${ip.tc ?? 0} HOPLIMIT=${ip.ttl ?? 64} FLOWLBL=${ip.flowLabel ?? 0} `;
+    s += ipv6Headers(ip);
   } else {
     s += `LEN=${ip.len ?? 0} TOS=0x${hex2(ip.tos ?? 0)} PREC=0x${hex2(ip.prec ?? 0)} TTL=${ip.ttl ?? 64} ID=${ip.id ?? 0} `;
     for (const f of ["CE", "DF", "MF"]) if (ip.flags?.includes(f)) s += `${f} `;
@@ -62,7 +64,11 @@ function ipPart(ip: IpInfo, l4: L4Info | undefined, inner: TraceEvent["inner"], 
       const t = l4.icmpType ?? 0;
       const echo = l4.proto === "icmp" ? t === 0 || t === 8 : t === 128 || t === 129;
       if (echo) s += `ID=${l4.icmpId ?? 0} SEQ=${l4.icmpSeq ?? 0} `;
-      if (l4.icmpParameter !== undefined) s += `PARAMETER=${l4.icmpParameter} `;
+      if (l4.icmpParameter !== undefined)
+        s +=
+          l4.proto === "icmpv6"
+            ? `POINTER=${l4.icmpParameter.toString(16).padStart(8, "0")} `
+            : `PARAMETER=${l4.icmpParameter} `;
       if (l4.icmpGateway !== undefined) s += `GATEWAY=${l4.icmpGateway} `;
       if (top && inner) s += `[${ipPart(inner.ip, inner.l4, undefined, false)}] `;
       if (l4.mtu !== undefined) s += `MTU=${l4.mtu} `;
@@ -71,6 +77,17 @@ function ipPart(ip: IpInfo, l4: L4Info | undefined, inner: TraceEvent["inner"], 
     default:
       return s;
   }
+}
+
+/**
+ * IPv6 extension headers: with `--log-ip-options` each inside `OPT ( .. )` (kept as read in
+ * `options`), else only a fragment header's `FRAG:n [INCOMPLETE ]ID:%08x`.
+ */
+function ipv6Headers(ip: IpInfo): string {
+  if (ip.options !== undefined) return `OPT ( ${ip.options ? `${ip.options} ` : ""}) `;
+  if (ip.fragment === undefined) return "";
+  const more = ip.flags?.includes("MF") ? "INCOMPLETE " : "";
+  return `FRAG:${ip.fragment} ${more}ID:${(ip.id ?? 0).toString(16).padStart(8, "0")} `;
 }
 
 /**

@@ -178,6 +178,13 @@ function invariantsAgree(a: TraceEvent, b: TraceEvent): boolean {
   const y = b.ip;
   if (x && y) {
     if (!same(x.id, y.id) || !same(x.len, y.len)) return false;
+    // Two fragments of one datagram share its ID: their offsets tell them apart (a LOG line prints none for 0).
+    if (
+      a.source === "log" && b.source === "log"
+        ? (x.fragment ?? 0) !== (y.fragment ?? 0)
+        : !same(x.fragment, y.fragment)
+    )
+      return false;
   }
   const l = a.l4;
   const m = b.l4;
@@ -220,6 +227,8 @@ export class PacketGrouper {
   private done: { firstSeq: number; packet: Packet }[] = [];
   private nextId = 1;
   private seq = 0;
+  /** Whether the event being pushed came with its own packet line (see {@link push}). */
+  private opensChain = false;
   /** `seq >> 6` when the last sweep ran: a sweep runs once per block of 64 lines that has events. */
   private sweptBlock = 0;
   private now: number | undefined;
@@ -254,10 +263,12 @@ export class PacketGrouper {
    * Adds one event. `seq` numbers the input lines (blank and skipped lines
    * included), increasing: the windows count lines, so the grouping of a
    * stretch of input depends only on the state at its start and its lines,
-   * not on how many events came before it.
+   * not on how many events came before it. `opensChain`: the event (a TRACE-style line) took
+   * the packet line printed before it, which nft and xtables-monitor print once per base chain.
    */
-  push(ev: TraceEvent, seq: number): void {
+  push(ev: TraceEvent, seq: number, opensChain = false): void {
     this.seq = seq;
+    this.opensChain = opensChain;
     if (ev.time !== undefined) {
       this.now = ev.time;
       this.nowClock = ev.envelope;
@@ -356,7 +367,10 @@ export class PacketGrouper {
       // A trace id repeats across packets (newer kernels derive it from the flow's hash): other header data is another packet.
       if (last.source === ev.source && !(last.ip && ev.ip && !invariantsAgree(last, ev))) {
         if (last.hook === ev.hook) return "merge";
-        if (!info.builtin && hookInfo(last.hook).familyTable === info.familyTable) return "merge";
+        // A chain of the same table is a regular chain the base chain jumped to, unless a packet line opened it:
+        // nft and xtables-monitor print one per base chain, whose name may be anything (`prerouting_c`).
+        if (!info.builtin && hookInfo(last.hook).familyTable === info.familyTable && !this.opensChain)
+          return "merge";
       }
     }
     if ((hasHook(p, ev.hook) && !this.loggedAgain(p, ev)) || !orderFits(p, info)) return undefined;

@@ -95,6 +95,25 @@ export function readLogLoss(line: string): LogLoss | undefined {
   };
 }
 
+/** xtables-monitor's exit message (`xtables_error`): `xtables-monitor v1.8.9 (nf_tables): <why>`. */
+const MONITOR_EXIT = /^xtables-monitor v\d[\w.]*(?: \([\w-]+\))?: (.+)$/;
+
+/**
+ * What xtables-monitor's own exit message says, or undefined. It stops there (1.8.9 does on
+ * `Parsing nftables rule failed`, meeting an ip6tables DNAT rule it cannot print), so the trace
+ * of every later packet is missing: a warning, not a silent skip.
+ */
+export function readMonitorExit(line: string, from = 0): LogLoss | undefined {
+  if (!line.startsWith("xtables-monitor v", from)) return undefined;
+  const m = MONITOR_EXIT.exec(line.slice(from));
+  if (!m) return undefined;
+  return {
+    column: from + 1,
+    message: `xtables-monitor stopped here with its own error ('${(m[1] as string).trim()}'): packets after this were not traced`,
+    hint: "the packets traced before it are read; record again with `nft monitor trace`, which prints every rule, or with a newer iptables",
+  };
+}
+
 /** An audit record of a packet: `type=NETFILTER_PKT` (auditd's file) or `audit: type=1325` (the kernel log). */
 const AUDIT_PACKET = /\btype=(?:NETFILTER_PKT|1325)\b.*\bsaddr=/;
 

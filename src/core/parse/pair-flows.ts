@@ -117,7 +117,10 @@ export interface FlowKeys {
   seen: string[];
   /** `seen[i]` seen from the other side. */
   reversed: string[];
-  /** The tuple of the packet an ICMP error quotes. */
+  /**
+   * The tuple of the packet an ICMP error quotes; each form it took (NAT rewrites the quote with the
+   * error) joined by a newline, which no tuple holds: one plain string crosses threads as it is.
+   */
   quoted?: string;
   /** Lower-case protocol for a new flow. */
   proto: string;
@@ -133,8 +136,19 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
   const hasIp = packet.events.some((e) => e.ip);
   // ebtables lines print no ICMP id: their id-less tuple would tie every ping between two hosts into one flow.
   const hasIds = packet.events.some((e) => hasConnectionId(e.l4));
+  const inner = packet.events.find((e) => e.inner)?.inner;
+  // NAT rewrites the quoted packet with the error (masqueraded before the nat hook, the original after): every form counts.
+  const quotedForms: string[] = [];
+  for (const e of packet.events) {
+    if (!e.inner) continue;
+    const q = tuple(e.inner.ip, e.inner.l4);
+    if (!quotedForms.includes(q)) quotedForms.push(q);
+  }
+  // An ICMP error's own addresses name no connection (the packet it quotes does): they would tie it to any id-less flow.
+  const quotes = inner !== undefined && !hasIds;
   let prev: TraceEvent | undefined;
   for (const ev of packet.events) {
+    if (quotes) break;
     if (hasIp && !ev.ip) continue;
     if (hasIds && !hasConnectionId(ev.l4)) continue;
     // Most hooks show the tuple of the hook before: skip building the same string again.
@@ -147,17 +161,45 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
       reversed.push(ev.ip ? reverseOf(ev, t) : reverse(t));
     }
   }
+  const frag = hasIds || quotes ? undefined : fragmentTuple(packet.events);
+  // A later fragment has no ports nor echo id: only its datagram (the IP ID) ties it to the first one.
+  if (frag !== undefined) {
+    seen.length = 0;
+    reversed.length = 0;
+  }
+  const firstFragment = hasIds ? fragmentTuple(packet.events) : undefined;
+  for (const t of frag !== undefined ? [frag] : firstFragment !== undefined ? [firstFragment] : []) {
+    seen.push(t);
+    reversed.push(reverse(t));
+  }
   const first = bestEvent(packet.events);
-  const inner = packet.events.find((e) => e.inner)?.inner;
   const keys: FlowKeys = {
     seen,
     reversed,
     proto: first?.l4?.proto ?? (first?.arp ? "arp" : first?.ip ? "ip" : "ether"),
-    replyLike: looksLikeReply(first),
+    // An ICMP error answers the packet it quotes, logged or not.
+    replyLike: looksLikeReply(first) || inner !== undefined,
   };
-  if (inner) keys.quoted = tuple(inner.ip, inner.l4);
+  if (quotedForms.length > 0) keys.quoted = quotedForms.join(QUOTED_SEPARATOR);
   return keys;
 }
+
+/**
+ * The datagram tuple of a fragmented IP packet (`frag <proto> <src> <dst> <IP ID>`, from the first
+ * event that shows `MF` or an offset, and an ID), or undefined for a whole packet.
+ */
+function fragmentTuple(events: readonly TraceEvent[]): string | undefined {
+  for (const ev of events) {
+    const ip = ev.ip;
+    if (!ip || ip.id === undefined) continue;
+    if ((ip.fragment ?? 0) > 0 || ip.flags?.includes("MF"))
+      return words("frag", ev.l4?.proto ?? "ip", ip.src, ip.dst, ip.id);
+  }
+  return undefined;
+}
+
+/** Joins the forms of a quoted tuple in {@link FlowKeys.quoted}. */
+const QUOTED_SEPARATOR = "\n";
 
 /** What is remembered per tuple. */
 interface Remembered {
@@ -198,21 +240,33 @@ export class FlowPairer {
   assignKeys(keys: FlowKeys): FlowAssignment {
     const { seen, reversed } = keys;
     let hit: Remembered | undefined;
+    const quotedForms = keys.quoted === undefined ? [] : keys.quoted.split(QUOTED_SEPARATOR);
+    for (const q of quotedForms) {
+      // An ICMP error quotes the packet it answers: it belongs to that packet's flow, whatever its own tuples say.
+      const quoted = this.lookup(q);
+      if (quoted) {
+        hit = { ...quoted, direction: quoted.direction === "request" ? "reply" : "request" };
+        break;
+      }
+    }
     /** `seen[i]` for i < looked were looked up and are not remembered. */
-    let looked = 0;
+    let looked = hit ? seen.length : 0;
     for (; looked < seen.length; looked++) {
       hit = this.lookup(seen[looked] as string);
-      if (hit) break;
-    }
-    if (!hit && keys.quoted !== undefined) {
-      // An ICMP error quotes the packet it answers: it belongs to that packet's flow.
-      const quoted = this.lookup(keys.quoted);
-      if (quoted) hit = { ...quoted, direction: quoted.direction === "request" ? "reply" : "request" };
+      if (hit) {
+        // A tuple that reads the same both ways (a ping to 127.0.0.1) cannot tell the direction: the packet's kind does.
+        if (seen[looked] === reversed[looked])
+          hit = { ...hit, direction: keys.replyLike ? "reply" : "request" };
+        break;
+      }
     }
     let isNew = false;
     if (!hit) {
       isNew = true;
       hit = { flow: this.nextFlow++, direction: keys.replyLike ? "reply" : "request", proto: keys.proto };
+      // The next error about the same packet joins this one.
+      for (const q of quotedForms)
+        this.store(q, { ...hit, direction: hit.direction === "request" ? "reply" : "request" });
     }
     const other: Remembered["direction"] = hit.direction === "request" ? "reply" : "request";
     // Remembered values are never changed: one object per direction serves every tuple.

@@ -20,3 +20,12 @@ export const UNLISTED_HINT = "fix the ones above first, or raise maxDiagnostics"
 /** A LOG line without its last space: why that is most often harmless (a copy), or else a cut. */
 export const TRAILING_SPACE_HINT =
   "if the log lost its trailing spaces (an editor, a copy and paste), the values are whole; otherwise it was truncated";
+
+/** Lines of a netdev chain are skipped: what the other families show is read as usual. */
+export const NETDEV_HINT =
+  "the packet's path through the other families is read as usual; a netdev ingress or egress chain is not drawn";
+
+/** The warning for skipped lines of netdev table `table`, chain `chain` (`what`: the kind of lines). */
+export function netdevSkipped(what: string, table: string, chain: string): string {
+  return `${what} of the netdev family (table ${table}, chain ${chain}) were skipped: packetwalk models the ip, ip6, inet, bridge and arp families`;
+}

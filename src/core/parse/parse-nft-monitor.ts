@@ -8,6 +8,7 @@
 import type { Family } from "../model/hook.ts";
 import type { IpInfo, L4Info, RuleVerdict, TraceEvent } from "../model/packet.ts";
 import { ICMPV6_TYPES } from "./icmpv6-types.ts";
+import { NETDEV_HINT, netdevSkipped } from "./parse-hints.ts";
 import { blankEvent, IGNORE, type ParsedLine, SKIP } from "./parsed-line.ts";
 
 const FAMILIES: Record<string, Family> = { ip: "ip", ip6: "ip6", inet: "ip", bridge: "bridge", arp: "arp" };
@@ -165,6 +166,10 @@ function readPacket(text: string, ev: TraceEvent): void {
         if (field === "saddr") ev.macSrc = value;
         else if (field === "daddr") ev.macDst = value;
         break;
+      case "vlan":
+        // `vlan pcp 0 vlan dei 0 vlan id 10`: the tag the LOG line prints as `VPROTO=8100 VID=10`.
+        if (field === "id") ev.vlan = { proto: "0x8100", id: toNumber(value) ?? 0 };
+        break;
       case "ip":
       case "ip6":
         if (field === "saddr") getIp().src = value ?? "";
@@ -235,8 +240,8 @@ export function parseNftMonitorLine(line: string, bodyStart: number): ParsedLine
         severity: "warning",
         group: `nft netdev ${table} ${chain}`,
         column: bodyStart + 10 + traceId.length + 1,
-        message: `nft monitor trace lines of the netdev family (table ${table}, chain ${chain}) were skipped: packetwalk models the ip, ip6, inet, bridge and arp families`,
-        hint: "the packet's path through the other families is read as usual; a netdev ingress or egress chain is not drawn",
+        message: netdevSkipped("nft monitor trace lines", table, chain),
+        hint: NETDEV_HINT,
       };
     return {
       kind: "error",

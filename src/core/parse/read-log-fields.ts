@@ -7,6 +7,7 @@
  * (`SPORT=`/`DPORT=`, and `ID=1234DF` without a space).
  */
 import type { ArpInfo, IpInfo, L4Info, TraceEvent } from "../model/packet.ts";
+import { decodeNetworkHeader } from "./decode-network-header.ts";
 import { TRAILING_SPACE_HINT } from "./parse-hints.ts";
 import { newIp, newL4 } from "./parsed-line.ts";
 
@@ -87,6 +88,8 @@ const TEXT_KEYS = [
   "VPROTO",
   "VID",
   "SPI",
+  "POINTER",
+  "NH",
 ];
 /** Keys with a number (decimal, or hex as `0x..`), stored by `applyNumber`. */
 const NUMERIC_KEYS = [
@@ -335,6 +338,10 @@ function readFields(
         if (target.ip && sp - i >= 5 && line.startsWith("FRAG:", i)) {
           const n = readUint(line, i + 5, sp);
           if (n >= 0) target.ip.fragment = n;
+        } else if (target.ip && sp - i === 11 && line.startsWith("ID:", i)) {
+          // IPv6 fragment header (without `--log-ip-options`): `FRAG:n [INCOMPLETE ]ID:%08x`.
+          const hex = line.slice(i + 3, sp);
+          if (/^[0-9a-f]{8}$/.test(hex)) target.ip.id = Number.parseInt(hex, 16);
         } else if (line.startsWith("Unknown Ext Hdr ", i)) {
           // IPv6: the kernel stops at an extension header it does not know.
           short = true;
@@ -344,10 +351,8 @@ function readFields(
       } else if (TCP_FLAGS.has(word) && afterProto && target.l4) {
         if (target.l4.tcpFlags) target.l4.tcpFlags.push(word);
         else target.l4.tcpFlags = [word];
-      } else if ((word === "CE" || word === "DF" || word === "MF") && target.ip) {
-        if (target.ip.flags) target.ip.flags.push(word);
-        else target.ip.flags = [word];
-      } else if (word === "OPT" && line.charCodeAt(sp + 1) === 40) {
+      } else if ((word === "CE" || word === "DF" || word === "MF") && target.ip) pushFlag(target.ip, word);
+      else if (word === "OPT" && line.charCodeAt(sp + 1) === 40) {
         const close = line.indexOf(")", sp);
         if (kernel && (close < 0 || close > to))
           return { column: sp + 2, message: "expected ')' closing the options 'OPT (...'", hint: CUT_HINT };
@@ -361,6 +366,9 @@ function readFields(
         }
         i = end + 1;
         continue;
+      } else if (word === "INCOMPLETE" && target.ip?.fragment !== undefined && line.startsWith(" ID:", sp)) {
+        // IPv6 fragment header: more fragments follow (IPv4 prints MF for it).
+        pushFlag(target.ip, "MF");
       } else if (word === "INCOMPLETE" && line.charCodeAt(sp + 1) === 91) {
         short = true;
         const close = line.indexOf("]", sp);
@@ -457,6 +465,31 @@ function readFields(
           };
         target.ip.dst = line.slice(vs, sp);
         break;
+      case "NH": {
+        // xtables-monitor's network header in hex (bridge and arp families): the IP or ARP header it holds.
+        const nh = decodeNetworkHeader(line.slice(vs, sp), ev.ethType ?? "");
+        if (nh?.ip && !target.ip) {
+          target.ip = nh.ip;
+          if (nh.l4) {
+            target.l4 = nh.l4;
+            afterProto = true;
+          }
+        }
+        if (nh?.arp && !ev.arp) ev.arp = nh.arp;
+        break;
+      }
+      case "POINTER": {
+        // ICMPv6 parameter problem: the offset of the bad field, as 8 hex digits without `0x`.
+        const hex = line.slice(vs, sp);
+        if (!/^[0-9a-f]{1,8}$/.test(hex))
+          return {
+            column: vs + 1,
+            message: `expected 8 hex digits after POINTER=, found '${hex}'`,
+            hint: "the line looks like kernel LOG output but this field is damaged; check that the line was not cut or edited",
+          };
+        if (target.l4) target.l4.icmpParameter = Number.parseInt(hex, 16);
+        break;
+      }
       case "SPORT":
         // xtables-monitor prints no PROTO=: the ports imply TCP or UDP (decided at the end).
         if (!target.l4) {
@@ -491,7 +524,12 @@ function readFields(
           if (target.l4) target.l4.icmpGateway = line.slice(vs, sp);
           break;
         }
-        if (key === "LL" || key === "NFPROTO" || key === "VPROTO" || key === "VID" || key === "SPI") break;
+        if (key === "VPROTO" || key === "VID") {
+          const err = readVlan(line, key, vs, sp, ev, top);
+          if (err) return err;
+          break;
+        }
+        if (key === "LL" || key === "NFPROTO" || key === "SPI") break;
         const n = hex ? readHex(line, vs, end) : readUint(line, vs, end);
         if (n < 0) {
           if (!isKnownNumericKey(key)) break;
@@ -525,13 +563,50 @@ function readFields(
  * Returns true when the line legitimately ends here (ESP, or a header cut short).
  */
 function readIpv6Options(text: string, target: PacketTarget): boolean {
-  const frag = /(?:^|\s)FRAG:(\d+)/.exec(text);
-  if (frag && target.ip) target.ip.fragment = Number(frag[1]);
+  const frag = /(?:^|\s)FRAG:(\d+)(?: (INCOMPLETE))?(?: ID:([0-9a-f]{8})(?=\s|$))?/.exec(text);
+  if (frag && target.ip) {
+    target.ip.fragment = Number(frag[1]);
+    // The fragment header's identification ties the datagram's fragments as IPv4's ID= does.
+    if (frag[3]) target.ip.id = Number.parseInt(frag[3], 16);
+    if (frag[2] && frag[3]) pushFlag(target.ip, "MF");
+  }
   if (/(?:^|\s)ESP(?:\s|$)/.test(text)) {
     target.l4 = newL4("esp");
     return true;
   }
   return /INCOMPLETE \[\d+ bytes\]|TRUNCATED/.test(text);
+}
+
+/**
+ * `VPROTO=%04x VID=%u`, which the bridge and netdev loggers print between `MACDST=` and `MACPROTO=`
+ * for a frame with a VLAN tag: kept in `ev.vlan` (the TPID as `0x8100`).
+ */
+function readVlan(
+  line: string,
+  key: "VPROTO" | "VID",
+  from: number,
+  to: number,
+  ev: TraceEvent,
+  top: boolean,
+): FieldError | undefined {
+  const text = line.slice(from, to);
+  const n = key === "VID" ? readUint(line, from, to) : /^[0-9a-f]{4}$/.test(text) ? 0 : -1;
+  if (n < 0 || n > 4095)
+    return {
+      column: from + 1,
+      message: `expected ${key === "VID" ? "a VLAN id (0 to 4095)" : "4 hex digits"} after ${key}=, found '${text}'`,
+      hint: "the line looks like kernel LOG output but this field is damaged; check that the line was not cut or edited",
+    };
+  if (!top) return undefined;
+  if (key === "VPROTO") ev.vlan = { proto: `0x${text}`, id: ev.vlan?.id ?? 0 };
+  else ev.vlan = { proto: ev.vlan?.proto ?? "0x8100", id: n };
+  return undefined;
+}
+
+/** Adds an IP flag (`DF`, `MF`, `CE`) to `ip`. */
+function pushFlag(ip: IpInfo, flag: string): void {
+  if (ip.flags) ip.flags.push(flag);
+  else ip.flags = [flag];
 }
 
 /** Whether [from, to) is a protocol the kernel's LOG prints: a name it knows, or a number. */
@@ -585,9 +660,11 @@ function missingL4Field(l4: L4Info, v6: boolean, top: boolean, quoted: boolean):
         return l4.icmpSeq === undefined ? "SEQ=" : undefined;
       }
       if (!v6 && type === 12 && l4.icmpParameter === undefined) return "PARAMETER=";
+      if (v6 && type === 4 && l4.icmpParameter === undefined) return "POINTER=";
       if (!v6 && type === 5 && l4.icmpGateway === undefined) return "GATEWAY=";
       // An ICMP error quotes the packet it is about, once (not inside a quote).
-      const error = v6 ? type === 1 || type === 2 || type === 3 : type === 3 || type === 4 || type === 11;
+      // nf_log_syslog quotes after a redirect's GATEWAY= too; a parameter problem (12) quotes nothing in IPv4.
+      const error = v6 ? type >= 1 && type <= 4 : type === 3 || type === 4 || type === 5 || type === 11;
       return error && top && !quoted ? "'[' and the quoted packet" : undefined;
     }
     default:

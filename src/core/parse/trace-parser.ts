@@ -10,9 +10,9 @@ import { detectEnvelope } from "./detect-envelope.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
 import { HOST_FIREWALL_PREFIXES } from "./host-firewall-prefixes.ts";
 import { LogFieldMemo } from "./log-field-memo.ts";
-import { readAuditPacket, readLogLoss } from "./log-loss.ts";
+import { readAuditPacket, readLogLoss, readMonitorExit } from "./log-loss.ts";
 import { type FlowAssignment, FlowPairer, type PairOptions } from "./pair-flows.ts";
-import { PREFIX_HINT, UNLISTED_HINT } from "./parse-hints.ts";
+import { NETDEV_HINT, netdevSkipped, PREFIX_HINT, UNLISTED_HINT } from "./parse-hints.ts";
 import { parseBody } from "./parse-line.ts";
 import { SKIP } from "./parsed-line.ts";
 import { createPrefixResolver, type PrefixMap } from "./prefix-to-hook.ts";
@@ -108,6 +108,9 @@ export function unlistedNote(count: number, position: Diagnostic["position"]): D
   };
 }
 
+/** A LOG prefix of the nft lab's convention naming a netdev chain: `<tag>/nft/netdev/<table>/<chain>`. */
+const NFT_NETDEV_PREFIX = /(?:^|\/)nft\/netdev\/([\w.-]+)\/([\w.-]+)\s*$/;
+
 /** Distinct unknown prefixes counted line by line (memory stays bounded on any input). */
 export const MAX_UNKNOWN_PREFIXES = 100_000;
 
@@ -121,8 +124,10 @@ function copyPacketData(from: TraceEvent, to: TraceEvent): void {
     "macSrc",
     "macDst",
     "ethType",
+    "vlan",
     "ip",
     "l4",
+    "arp",
     "mark",
     "inner",
   ] as const) {
@@ -333,7 +338,7 @@ export class TraceParser {
         // The packet line of the TRACE line just before (iptables < 1.8.8).
         if (this.packetOrder === "unknown") this.packetOrder = "after";
         copyPacketData(result.event, held.ev);
-        this.commit(held.ev, held.seq, held.counted);
+        this.commit(held.ev, held.seq, held.counted, true);
         return;
       }
       this.commit(held.ev, held.seq, held.counted);
@@ -342,7 +347,7 @@ export class TraceParser {
       case "skip":
         if (counted) {
           this.skippedLines++;
-          const loss = readLogLoss(body);
+          const loss = readLogLoss(body) ?? readMonitorExit(body, envelope.bodyStart);
           if (loss)
             this.diag({
               severity: "warning",
@@ -440,8 +445,13 @@ export class TraceParser {
       const data = this.stash.get(ev.traceId);
       if (data) {
         // A packet line older than the grouping window is another packet's (and keeps the state bounded).
-        if (seq - data.seq <= this.stashLines) copyPacketData(data.ev, ev);
+        const fresh = seq - data.seq <= this.stashLines;
+        if (fresh) copyPacketData(data.ev, ev);
         this.stash.delete(ev.traceId);
+        if (fresh) {
+          this.commit(ev, seq, counted, true);
+          return;
+        }
       }
       if (!ev.ip && ev.source !== "trace" && this.packetOrder !== "before") {
         this.held = { ev, seq, counted };
@@ -481,12 +491,12 @@ export class TraceParser {
     this.inet6.set(ev.traceId, seq);
   }
 
-  /** Hands a finished event of line `seq` to the grouping. */
-  private commit(ev: TraceEvent, seq: number, counted: boolean): void {
+  /** Hands a finished event of line `seq` to the grouping; `opensChain`: it took its own packet line. */
+  private commit(ev: TraceEvent, seq: number, counted: boolean, opensChain = false): void {
     this.inetFamily(ev, seq);
     if (ev.traceId) this.lastTraceEvent = { ev, line: seq };
     if (counted) this.events++;
-    this.grouper.push(ev, seq);
+    this.grouper.push(ev, seq, opensChain);
   }
 
   /** Hands the {@link held} event on without packet data (the next line is not its `PACKET:` line). */
@@ -509,6 +519,19 @@ export class TraceParser {
   }
 
   private unknownPrefix(prefix: string, column: number): void {
+    const netdev = NFT_NETDEV_PREFIX.exec(prefix);
+    if (netdev) {
+      // A netdev chain logging by the nft lab's convention: no prefix to map, the family is not drawn.
+      const [, table, chain] = netdev as unknown as [string, string, string];
+      const name = `${GROUP_MARK}${netdevSkipped("LOG lines", table, chain)}`;
+      this.countUnknown(`${GROUP_MARK}LOG netdev ${table} ${chain}`, name, {
+        severity: "warning",
+        message: unknownPrefixMessage(name, 1),
+        hint: NETDEV_HINT,
+        position: { file: this.file, line: this.lineNo, column },
+      });
+      return;
+    }
     const name = prefix.trim();
     this.countUnknown(prefix, name, {
       severity: "warning",

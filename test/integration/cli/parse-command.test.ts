@@ -178,6 +178,29 @@ describe("a log pasted from elsewhere", () => {
     writeFileSync(empty, "Dec  1 10:00:00 host sshd[1]: session opened\n");
     expect(parse([empty]).stderr).toContain("packetwalk parse: no netfilter packets found in the input");
   });
+
+  it("only netdev chains' lines (recorded LOG and nft trace): one warning per chain, and no packet could be placed", () => {
+    const read = (c: string) =>
+      readFileSync(join(root, `test/fixtures/parse/${c}/input.log`), "utf8").split("\n");
+    const file = join(dir, "netdev.log");
+    const log = read("real-nft-bridge-vlan").filter((l) => l.includes("/nft/netdev/"));
+    const trace = read("real-nft-router-trace").filter((l) => l.includes(" netdev edge "));
+    writeFileSync(file, `${[...log, ...trace].join("\n")}\n`);
+    const r = parse([file]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(
+      `${file}:1:16: warning: LOG lines of the netdev family (table edge, chain ingress) were skipped: packetwalk models the ip, ip6, inet, bridge and arp families (6 lines) (hint: `,
+    );
+    expect(r.stderr).toContain("LOG lines of the netdev family (table edge, chain egress) were skipped");
+    expect(r.stderr).toContain(
+      `nft monitor trace lines of the netdev family (table edge, chain ingress) were skipped`,
+    );
+    expect(r.stderr).not.toContain("unknown LOG prefix");
+    expect(r.stderr).toContain(
+      "packetwalk parse: no packet could be placed: every netfilter line is of a netdev chain",
+    );
+    expect(r.stderr).not.toContain("no netfilter packets found");
+  });
 });
 
 describe("a packet logged twice at one hook", () => {

@@ -1,7 +1,7 @@
 /** Loss lines: what each says, where, and that ordinary lines are not mistaken for one. */
 import { describe, expect, it } from "vitest";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
-import { readAuditPacket, readLogLoss } from "../../../src/core/parse/log-loss.ts";
+import { readAuditPacket, readLogLoss, readMonitorExit } from "../../../src/core/parse/log-loss.ts";
 
 describe("readLogLoss", () => {
   it.each([
@@ -78,5 +78,34 @@ describe("readLogLoss", () => {
         "audit record of a packet (nft `log level audit` or iptables -j AUDIT): it names no hook, chain or prefix, so packetwalk cannot place it (2 lines)",
       ],
     ]);
+  });
+});
+
+describe("readMonitorExit", () => {
+  // Recorded: iptables 1.8.9's xtables-monitor --trace stops on an ip6tables DNAT rule it cannot print.
+  const exit = "xtables-monitor v1.8.9 (nf_tables): Parsing nftables rule failed";
+
+  it("names the error and says the trace stops there", () => {
+    const loss = readMonitorExit(exit);
+    expect(loss?.column).toBe(1);
+    expect(loss?.message).toBe(
+      "xtables-monitor stopped here with its own error ('Parsing nftables rule failed'): packets after this were not traced",
+    );
+    expect(loss?.hint).toContain("nft monitor trace");
+  });
+
+  it("is read after an envelope, and is a warning of the parse at its line", () => {
+    expect(readMonitorExit(`[ 1.000000] ${exit}`, 12)?.column).toBe(13);
+    const r = parseTraceText(`Perhaps xtables-monitor or your kernel needs to be upgraded.\n${exit}\n`, {
+      file: "m.log",
+    });
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column])).toEqual([
+      ["warning", 2, 1],
+    ]);
+  });
+
+  it("other lines naming xtables-monitor are no exit", () => {
+    expect(readMonitorExit("xtables-monitor --trace > trace.log")).toBeUndefined();
+    expect(readMonitorExit("Perhaps xtables-monitor or your kernel needs to be upgraded.")).toBeUndefined();
   });
 });

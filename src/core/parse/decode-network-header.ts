@@ -1,0 +1,130 @@
+/**
+ * Decodes the `NH=<hex>` field of xtables-monitor `PACKET:` lines: for a family it does not decode
+ * itself (bridge, arp), xtables-monitor prints the network header the kernel traced as hex bytes.
+ * iptables 1.8.9 prints them through a signed `char`, so a byte of 0x80 or more comes out as
+ * `ffffffXX`; both that and the plain two-digit form are read.
+ */
+import type { ArpInfo, IpInfo, L4Info } from "../model/packet.ts";
+import { formatIpv6 } from "./ipv6.ts";
+import { newIp, newL4 } from "./parsed-line.ts";
+
+/** What a network header says: the IP header (and its protocol), or the ARP header. */
+export interface NetworkHeader {
+  ip?: IpInfo;
+  l4?: L4Info;
+  arp?: ArpInfo;
+}
+
+/** Most bytes of network header the kernel puts in a trace (`NFT_TRACETYPE_NETWORK_HSIZE`). */
+const MAX_BYTES = 40;
+
+/** Protocol numbers the trace readers name; others stay numbers, as LOG prints them. */
+const PROTOCOLS: Record<number, string> = { 1: "icmp", 6: "tcp", 17: "udp", 58: "icmpv6", 136: "udplite" };
+
+/** Bytes of `hex` read two digits each, or undefined when it is not whole hex pairs. */
+function plainBytes(hex: string): number[] | undefined {
+  if (hex.length % 2 !== 0 || !/^[0-9a-f]*$/i.test(hex)) return undefined;
+  const out: number[] = [];
+  for (let i = 0; i < hex.length; i += 2) out.push(Number.parseInt(hex.slice(i, i + 2), 16));
+  return out;
+}
+
+/** Bytes of `hex` as a signed `char` prints them: `ffffffXX` for XX of 0x80 or more. */
+function signExtendedBytes(hex: string): number[] | undefined {
+  if (!/^[0-9a-f]*$/i.test(hex)) return undefined;
+  const out: number[] = [];
+  let i = 0;
+  while (i < hex.length) {
+    const high = /[89a-f]/i.test(hex.charAt(i));
+    if (high && !hex.startsWith("ffffff", i)) return undefined;
+    const from = high ? i + 6 : i;
+    if (from + 2 > hex.length) return undefined;
+    out.push(Number.parseInt(hex.slice(from, from + 2), 16));
+    i = from + 2;
+  }
+  return out;
+}
+
+/** The length the header at the start of `b` says it has (`ethType`: `0x0800`, `0x86dd`, `0x0806`), or -1. */
+function headerLength(b: readonly number[], ethType: string): number {
+  if (ethType === "0x0800") return (b[0] ?? 0) >> 4 === 4 ? ((b[0] as number) & 15) * 4 : -1;
+  if (ethType === "0x86dd") return (b[0] ?? 0) >> 4 === 6 ? 40 : -1;
+  if (ethType === "0x0806") return b.length >= 8 ? 8 + 2 * ((b[4] as number) + (b[5] as number)) : -1;
+  return -1;
+}
+
+/** The bytes of `hex`: the form whose length agrees with the header it holds (the plain one when both do). */
+function bytesOf(hex: string, ethType: string): number[] | undefined {
+  const fits = (b: number[] | undefined) => {
+    if (!b || b.length === 0 || b.length > MAX_BYTES) return false;
+    const n = headerLength(b, ethType);
+    return n > 0 && (b.length === n || (b.length === MAX_BYTES && n >= MAX_BYTES));
+  };
+  const plain = plainBytes(hex);
+  if (fits(plain)) return plain;
+  const signed = signExtendedBytes(hex);
+  return fits(signed) ? signed : undefined;
+}
+
+/** Dotted IPv4 address of the four bytes at `at`. */
+function ipv4At(b: readonly number[], at: number): string {
+  return b.slice(at, at + 4).join(".");
+}
+
+/** Colon-separated MAC of the six bytes at `at`. */
+function macAt(b: readonly number[], at: number): string {
+  return b
+    .slice(at, at + 6)
+    .map((x) => x.toString(16).padStart(2, "0"))
+    .join(":");
+}
+
+/**
+ * Decodes `hex` (the `NH=` value) as the header `ethType` names (`MACPROTO=`, as `0x0800`):
+ * an IPv4 or IPv6 header (addresses, length, TTL, IPv4 id, flags and TOS, the protocol), or
+ * an Ethernet/IPv4 ARP header. Undefined when the bytes are not such a header.
+ */
+export function decodeNetworkHeader(hex: string, ethType: string): NetworkHeader | undefined {
+  const b = bytesOf(hex, ethType);
+  if (!b) return undefined;
+  if (ethType === "0x0800" && b.length >= 20) {
+    const ip = newIp(ipv4At(b, 12), ipv4At(b, 16));
+    ip.len = ((b[2] as number) << 8) | (b[3] as number);
+    // As LOG splits the byte: TOS= the type-of-service bits, PREC= the precedence.
+    ip.tos = (b[1] as number) & 0x1e;
+    ip.prec = (b[1] as number) & 0xe0;
+    ip.id = ((b[4] as number) << 8) | (b[5] as number);
+    ip.ttl = b[8] as number;
+    const frag = ((b[6] as number) << 8) | (b[7] as number);
+    const flags = [...(frag & 0x4000 ? ["DF"] : []), ...(frag & 0x2000 ? ["MF"] : [])];
+    if (flags.length > 0) ip.flags = flags;
+    if (frag & 0x1fff) ip.fragment = (frag & 0x1fff) * 8;
+    const proto = b[9] as number;
+    return { ip, l4: newL4(PROTOCOLS[proto] ?? String(proto)) };
+  }
+  if (ethType === "0x86dd" && b.length >= 40) {
+    const groups = (at: number) =>
+      Array.from({ length: 8 }, (_, i) => ((b[at + 2 * i] as number) << 8) | (b[at + 2 * i + 1] as number));
+    const ip = newIp(formatIpv6(groups(8)), formatIpv6(groups(24)));
+    ip.len = (((b[4] as number) << 8) | (b[5] as number)) + 40;
+    ip.tc = (((b[0] as number) & 15) << 4) | ((b[1] as number) >> 4);
+    ip.flowLabel = (((b[1] as number) & 15) << 16) | ((b[2] as number) << 8) | (b[3] as number);
+    ip.ttl = b[7] as number;
+    const next = b[6] as number;
+    // An extension header comes first (hop-by-hop, fragment): the transport is not known.
+    return PROTOCOLS[next] ? { ip, l4: newL4(PROTOCOLS[next] as string) } : { ip };
+  }
+  if (ethType === "0x0806" && b.length >= 28 && b[4] === 6 && b[5] === 4) {
+    const arp: ArpInfo = {
+      htype: ((b[0] as number) << 8) | (b[1] as number),
+      ptype: `0x${(((b[2] as number) << 8) | (b[3] as number)).toString(16).padStart(4, "0")}`,
+      opcode: ((b[6] as number) << 8) | (b[7] as number),
+      macSrc: macAt(b, 8),
+      ipSrc: ipv4At(b, 14),
+      macDst: macAt(b, 18),
+      ipDst: ipv4At(b, 24),
+    };
+    return { arp };
+  }
+  return undefined;
+}

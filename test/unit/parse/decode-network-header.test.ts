@@ -1,0 +1,85 @@
+/**
+ * xtables-monitor's `NH=` network header (bridge and arp families), as iptables 1.8.9 printed it on
+ * kernel 6.18 (`test/fixtures/parse/real-xtables-monitor-bridge-arp-trace`): bytes of 0x80 or more
+ * sign-extended to `ffffffXX`; and the plain two-digit form.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { decodeNetworkHeader } from "../../../src/core/parse/decode-network-header.ts";
+import { parseTraceText } from "../../../src/core/parse/index.ts";
+
+const fixture = (c: string) =>
+  readFileSync(new URL(`../../fixtures/parse/${c}/input.log`, import.meta.url), "utf8");
+
+/** The NH= values of the recorded PACKET: lines, by their MACPROTO=. */
+const recorded = fixture("real-xtables-monitor-bridge-arp-trace")
+  .split("\n")
+  .map((l) => /MACPROTO=(\w+) NH=(\w+)/.exec(l))
+  .filter((m) => m !== null)
+  .map((m) => ({ type: `0x${m[1]}`, hex: m[2] as string }));
+
+describe("decodeNetworkHeader", () => {
+  it("an IPv4 header printed with sign-extended bytes", () => {
+    const echo = recorded.find((r) => r.hex.startsWith("45000054366d"));
+    const h = decodeNetworkHeader(echo?.hex ?? "", "0x0800");
+    expect(h?.ip).toMatchObject({
+      src: "198.51.100.11",
+      dst: "198.51.100.12",
+      len: 84,
+      id: 0x366d,
+      ttl: 64,
+      flags: ["DF"],
+    });
+    expect(h?.l4?.proto).toBe("icmp");
+  });
+
+  it("an ARP request and reply", () => {
+    const arps = recorded
+      .filter((r) => r.type === "0x0806")
+      .map((r) => decodeNetworkHeader(r.hex, r.type)?.arp);
+    expect(arps[0]).toEqual({
+      htype: 1,
+      ptype: "0x0800",
+      opcode: 1,
+      macSrc: "4a:24:d7:45:97:9f",
+      ipSrc: "198.51.100.11",
+      macDst: "00:00:00:00:00:00",
+      ipDst: "198.51.100.12",
+    });
+    expect(arps.some((a) => a?.opcode === 2 && a.macSrc === "c2:e8:62:3d:62:80")).toBe(true);
+  });
+
+  it("an IPv6 header (hop-by-hop first: no transport), and the plain two-digit form", () => {
+    const mld = recorded.find((r) => r.type === "0x86dd");
+    const h = decodeNetworkHeader(mld?.hex ?? "", "0x86dd");
+    expect([h?.ip?.src, h?.ip?.dst, h?.l4]).toEqual(["::", "ff02::16", undefined]);
+    const plain = "4500005400004000400100ffc633640bc633640c";
+    expect(decodeNetworkHeader(plain, "0x0800")?.ip).toMatchObject({ src: "198.51.100.11", id: 0, ttl: 64 });
+  });
+
+  it("bytes that are no such header are undefined", () => {
+    expect(decodeNetworkHeader("zz", "0x0800")).toBeUndefined();
+    expect(decodeNetworkHeader("4500", "0x0800")).toBeUndefined();
+    expect(decodeNetworkHeader("45000054366d40004001", "0x86dd")).toBeUndefined();
+  });
+});
+
+describe("base chains of one table in a trace", () => {
+  const hooks = (c: string) =>
+    parseTraceText(fixture(c), { file: "x.log" }).packets.map((p) => p.hooks.join(" "));
+
+  it.each(["real-xtables-monitor-bridge-arp-trace", "real-nft-bridge-named-chains-trace"])(
+    "%s: a base chain opened by its own packet line stays a hook of its own",
+    (c) => {
+      const all = hooks(c);
+      expect(all).toContain("bridge:lab:prerouting_c bridge:lab:forward_c");
+      expect(all.filter((h) => h.includes("forward_c")).length).toBeGreaterThanOrEqual(4);
+    },
+  );
+
+  it("xtables-monitor: the ARP request is one packet through the bridge and arp chains", () => {
+    const p = parseTraceText(fixture("real-xtables-monitor-bridge-arp-trace"), { file: "x.log" }).packets[1];
+    expect(p?.summary).toBe("ARP who-has 198.51.100.12 tell 198.51.100.11");
+    expect(p?.hooks).toEqual(["bridge:lab:prerouting_c", "bridge:lab:forward_c", "arp:af:input_c"]);
+  });
+});
