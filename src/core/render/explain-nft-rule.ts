@@ -383,6 +383,24 @@ function vmapAction(t: Extract<Target, { kind: "vmap" }>, sets?: Map<string, Nft
   ];
 }
 
+/** `dnat to tcp dport map @fwd`: which map rewrites what, and its elements when known. */
+function natMapAction(t: Extract<Target, { kind: "nat-map" }>, sets?: Map<string, NftSet>): Pair {
+  const [key, keyZh] = keyWords(t.concat ?? [t.key]);
+  const where = t.map ? `map @${t.map}` : "the rule's map";
+  const whereZh = t.map ? ` map @${t.map} ` : "規則中的 map ";
+  const [field, fieldZh] = t.nat === "DNAT" ? ["destination", "目的地"] : ["source", "來源"];
+  const elements = t.elements ?? sets?.get(t.map ?? "")?.data;
+  const named = (elements ?? []).map((e) => `${valueText(e.key)} → ${e.data.join(" . ")}`).join(", ");
+  const [list, listZh] =
+    elements === undefined
+      ? [`${where} is not in this ruleset`, `規則集中沒有${whereZh.trimEnd()}`]
+      : [`${named ? `${named}; ` : ""}any other: next rule`, `${named ? `${named}；` : ""}其他：下一條規則`];
+  return [
+    `rewrite the ${field} to what ${where} gives for ${key} (${t.nat}; ${list}), which accepts (ends this base chain only)`,
+    `把${fieldZh}改成${whereZh}依${keyZh}給出的位址（${t.nat}；${listZh}），並接受（只結束這個 base chain）`,
+  ];
+}
+
 /** A verdict as nft writes it (`jump filter-forward-in__docker0`). */
 function verdictWord(t: Target): string {
   if (t.kind === "jump" || t.kind === "goto") return `${t.kind} ${t.chain}`;
@@ -438,6 +456,8 @@ function action(t: Target, sets?: Map<string, NftSet>): Pair | undefined {
         "rewrite the source to the outgoing interface's address (masquerade), which accepts (ends this base chain only)",
         "把來源改成送出介面的位址（masquerade），並接受（只結束這個 base chain）",
       ];
+    case "nat-map":
+      return natMapAction(t, sets);
     case "unknown":
       return [`'${t.text}' (not explained by packetwalk)`, `「${t.text}」（packetwalk 未說明）`];
     default:

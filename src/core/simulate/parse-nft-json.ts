@@ -126,10 +126,20 @@ function valueText(v: Json, left: string): string {
   if (isObj(v) && isObj(v.map)) {
     const key = lhs(v.map.key as Json) ?? "expression";
     const data = v.map.data;
-    return `${key} map ${typeof data === "string" ? data : "{ ... }"}`;
+    if (typeof data === "string") return `${key} map ${data}`;
+    // An anonymous data map (`dnat to udp dport map { 5353 : 192.168.1.20 }`): its elements as nft prints them.
+    const elems = isObj(data) && Array.isArray(data.set) ? data.set : undefined;
+    return `${key} map { ${elems ? elems.map((e) => mapItem(e, key)).join(", ") : "..."} }`;
   }
   if (isObj(v) && (isObj(v.prefix) || Array.isArray(v.range))) return rhs(v, left);
   return (isObj(v) ? lhs(v) : undefined) ?? "expression";
+}
+
+/** A map element (`[key, verdict]` or `[key, data]`) as nft prints it: `KEY : VERDICT|DATA`. */
+function mapItem(e: Json, left: string): string {
+  if (!Array.isArray(e)) return rhs(e, left);
+  const [k, v] = e as Json[];
+  return `${rhs(k as Json, left)} : ${verdictText(v as Json) ?? rhs(v as Json, "data")}`;
 }
 
 function verdictText(v: Json): string | undefined {
@@ -344,11 +354,7 @@ export function nftJsonText(
     }
     if (kind === "set" || kind === "map") {
       const elems = Array.isArray(v.elem) ? v.elem : [];
-      const items = elems.map((e) => {
-        if (Array.isArray(e))
-          return `${rhs(e[0] as Json, String(v.type))} : ${verdictText(e[1] as Json) ?? "?"}`;
-        return rhs(e, String(v.type) === "ifname" ? "iifname" : String(v.type));
-      });
+      const items = elems.map((e) => mapItem(e, String(v.type) === "ifname" ? "iifname" : String(v.type)));
       const type = kind === "map" ? `${v.type} : ${v.map}` : String(v.type);
       table.body.push(
         { s: `\t${kind} ${v.name} {`, at },

@@ -22,7 +22,16 @@ import {
   pktTypeName,
 } from "./nft-names.ts";
 import { CHANCE_MODULES, NON_DECIDING_TARGETS } from "./parse-rule-args.ts";
-import type { Chance, Condition, NftKey, NftMapElement, NftValue, PortRange, Target } from "./ruleset.ts";
+import type {
+  Chance,
+  Condition,
+  NftDataElement,
+  NftKey,
+  NftMapElement,
+  NftValue,
+  PortRange,
+  Target,
+} from "./ruleset.ts";
 import type { NftToken } from "./tokenize-nft.ts";
 import {
   CHANCE_HINT,
@@ -673,6 +682,55 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     return elements;
   };
   /**
+   * `KEY [. KEY ...] map @m` or `map { k : addr [. port], ... }` at `at`, the address of a `dnat`/`snat`
+   * (port forwards kept in a map): its `nat-map` target, `i` after it; undefined, `i` unchanged, for
+   * any other expression (a key the model lacks, `numgen ... map`).
+   */
+  const readNatMap = (at: number, nat: "DNAT" | "SNAT"): Target | undefined => {
+    const first = keyAt(tokens, at);
+    if (!first) return undefined;
+    const keys: NftKey[] = [first.key];
+    let k = first.next;
+    while (tokens[k]?.value === ".") {
+      const next = keyAt(tokens, k + 1);
+      if (!next) return undefined;
+      keys.push(next.key);
+      k = next.next;
+    }
+    if (tokens[k]?.value !== "map") return undefined;
+    const lookup = {
+      kind: "nat-map",
+      nat,
+      key: first.key,
+      ...(keys.length > 1 ? { concat: keys } : {}),
+    } as const;
+    const m = tokens[k + 1];
+    if (m?.type === "word" && m.value.startsWith("@")) {
+      i = k + 2;
+      return { ...lookup, map: m.value.slice(1) };
+    }
+    if (m?.value !== "{") return undefined;
+    // `{ 8080 : 192.168.1.30 . 80, ... }`: key and data values, each joined by '.'.
+    const elements: NftDataElement[] = [];
+    let key: string[] = [];
+    let data: string[] | undefined;
+    const close = () => {
+      if (key.length && data?.length) elements.push({ key: elementValue(key), data });
+      key = [];
+      data = undefined;
+    };
+    for (k += 2; k < tokens.length && tokens[k]?.value !== "}"; k++) {
+      const v = (tokens[k] as NftToken).value;
+      if (v === ",") close();
+      else if (v === ":") data = [];
+      else if (v !== ".") (data ?? key).push(v);
+    }
+    if (tokens[k]?.value !== "}") return undefined;
+    close();
+    i = k + 1;
+    return { ...lookup, elements };
+  };
+  /**
    * `numgen random mod N [offset O] vmap { 0 : goto a, ... }` (and `numgen inc`, `jhash EXPR mod N`):
    * a verdict drawn among the map's, one choice per value the expression can take (a value without an
    * element breaks the rule: the walk goes on). Undefined, `i` unspecified, for any other form.
@@ -1274,6 +1332,8 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       i++;
       const family = word() === "ip" || word() === "ip6" ? word() : undefined;
       if (family) i++;
+      // `dnat ip addr . port to KEY map @m`, as written for a map of addresses and ports (nft prints it without).
+      if (word() === "addr" && word(1) === "." && word(2) === "port") i += 3;
       if (word() !== "to") {
         problem(peek() ?? t, `${w} needs 'to ADDRESS[:PORT]'`, `write e.g. ${w} to 172.17.0.2:80`);
         continue;
@@ -1309,8 +1369,14 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         out.target = { kind: w === "dnat" ? "DNAT" : "SNAT", addr, ...(port ? { port } : {}) };
         continue;
       }
+      const mapped = computed ? readNatMap(i - 1, w === "dnat" ? "DNAT" : "SNAT") : undefined;
+      if (mapped) {
+        natFlags();
+        out.target = mapped;
+        continue;
+      }
       if (computed || ranged) {
-        // A mapped or ranged address is not modelled.
+        // A ranged address, or one computed other than by a map lookup, is not modelled.
         if (computed) i = setValueEnd(i - 1);
         natFlags();
         unmodelled(start, "target");

@@ -4,6 +4,7 @@
  * that matched (what TRACE would print) and LOG lines, and reports unmodelled rules.
  */
 import { type MatchContext, matchRule, nftKeysMatch, undecidedWhy } from "./match-rule.ts";
+import { natOfData } from "./nat-map-data.ts";
 import type { ChainDef, Condition, Rule, TableDef, Target } from "./ruleset.ts";
 import type { SimPacket } from "./sim-packet.ts";
 
@@ -444,6 +445,18 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       if (!hit) continue;
       t = hit.verdict;
     }
+    if (t.kind === "nat-map") {
+      // The element the key finds gives the address (and port); no element: the rule breaks.
+      const keys = t.concat ?? [t.key];
+      const elements = t.elements ?? table.sets?.get(t.map ?? "")?.data ?? [];
+      const hit = elements.find((e) => nftKeysMatch(keys, e.key, s.p, ctx));
+      if (!hit) continue;
+      t = natOfData(t.nat, hit.data) ?? {
+        kind: "unknown",
+        name: t.nat,
+        text: `${t.nat} to ${hit.data.join(" . ")}`,
+      };
+    }
     const step: RuleStep = {
       kind: "rule",
       chain: s.cur.chain.name,
@@ -472,6 +485,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         applyTos(t, s.p);
         continue;
       case "vmap":
+      case "nat-map":
       case "pick":
         continue;
       case "unknown":

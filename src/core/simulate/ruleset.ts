@@ -200,6 +200,16 @@ export interface NftMapElement {
   verdict: Target;
 }
 
+/**
+ * One element of an nftables data map (`type inet_service : ipv4_addr . inet_service`): its key and
+ * the words of its data, one per part of a concatenation (`8080 : 192.168.1.30 . 80` has
+ * `["192.168.1.30", "80"]`).
+ */
+export interface NftDataElement {
+  key: NftValue;
+  data: string[];
+}
+
 /** An nftables named set or map (`set NAME { type ...; elements = { ... } }`). */
 export interface NftSet {
   name: string;
@@ -210,6 +220,8 @@ export interface NftSet {
   elements: NftValue[];
   /** For verdict maps: the verdict of each element. */
   verdicts: NftMapElement[];
+  /** For data maps (`ipv4_addr : ipv4_addr`, read by `dnat to ... map @m`): each element's data. Default: none. */
+  data?: NftDataElement[];
   /** 1-based line of the declaration. */
   line: number;
   /**
@@ -242,6 +254,20 @@ export type Target =
    * (`concat`: a concatenation's keys, as for `nft-set`).
    */
   | { kind: "vmap"; key: NftKey; map?: string; elements?: NftMapElement[]; concat?: NftKey[] }
+  /**
+   * nftables `dnat|snat [ip|ip6] to KEY map @m` or `map { k : addr [. port], ... }` (`concat`: a
+   * concatenation's keys, as for `vmap`): the NAT `nat` to the data of the element the key finds, an
+   * address and, when the map's data is `addr . port`, a port. No element: the rule breaks (nothing
+   * happens, the walk goes on), as the kernel's lookup does.
+   */
+  | {
+      kind: "nat-map";
+      nat: "DNAT" | "SNAT";
+      key: NftKey;
+      map?: string;
+      elements?: NftDataElement[];
+      concat?: NftKey[];
+    }
   /**
    * A verdict drawn by chance among `choices` (nftables `numgen random mod N vmap { 0 : goto a, ... }`,
    * kube-proxy's load balancing): every choice is followed, see `runChain`. `text` is the expression.

@@ -500,6 +500,16 @@ describe("nft listings of other machines' rulesets (printed by nft 1.0.6)", () =
       addr: "172.17.0.3",
       port: { lo: 22, hi: 22 },
     });
-    expect(nat.find((r) => r.text.includes("map @redirects"))?.target.kind).toBe("unknown");
+    // A port forward kept in a data map: the address is the element the key finds.
+    expect(nat.find((r) => r.text.includes("map @redirects"))?.target).toEqual({
+      kind: "nat-map",
+      nat: "DNAT",
+      key: "ip daddr",
+      map: "redirects",
+    });
+    const redirects = tables.find((t) => t.name === "nat")?.sets?.get("redirects");
+    expect(redirects?.data).toEqual([
+      { key: { kind: "value", value: "203.0.113.50" }, data: ["172.17.0.3"] },
+    ]);
   });
 });
