@@ -187,6 +187,9 @@ function knowledge(
     switch (c.kind) {
       case "ctstate":
         return state === undefined;
+      case "ct-tuple":
+        // The connection's first packet is not in a LOG line.
+        return true;
       case "logical-in":
         return logicalIn === undefined;
       case "logical-out":

@@ -4,10 +4,12 @@
  * (ends this base chain only)". It reads the rule with the simulator's nft rule parser, so it explains
  * what packetwalk models; any other expression is named as not explained, never guessed.
  */
+
 import { formatIpCidr, type IpCidr } from "../simulate/ip-address.ts";
 import { parseNftRule } from "../simulate/parse-nft-rule.ts";
 import type { Condition, NftKey, NftSet, NftValue, PortRange, Target } from "../simulate/ruleset.ts";
 import { tokenizeNft } from "../simulate/tokenize-nft.ts";
+import { ctTupleWords } from "./ct-tuple-words.ts";
 import type { RuleNote } from "./explain-rule.ts";
 
 type Pair = [en: string, zh: string];
@@ -196,6 +198,7 @@ const EXPLAINED = new Set<Condition["kind"]>([
   "sport",
   "icmp-type",
   "ctstate",
+  "ct-tuple",
   "addrtype",
   "mark",
   "nft-set",
@@ -249,6 +252,8 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
         ? [`${icmp} type other than ${c.type}`, `${icmp} 類型不是 ${c.type}`]
         : [`${icmp} type ${c.type}`, `${icmp} 類型是 ${c.type}`];
     }
+    case "ct-tuple":
+      return ctTupleWords(c.dir, c.field, c.range ? ports(c.range) : c.cidr ? cidr(c.cidr) : "?", not);
     case "ctstate":
       return ctState(
         c.states.map((x) => x.toLowerCase()),

@@ -6,6 +6,9 @@
  * explained rather than guessed.
  */
 
+import { ctTupleOption } from "../simulate/ct-tuple-option.ts";
+import { ctTupleWords } from "./ct-tuple-words.ts";
+
 /** The note for one rule, in both languages. */
 export interface RuleNote {
   en: string;
@@ -86,6 +89,13 @@ export function explainRule(line: string): RuleNote {
       return a;
     };
     const not = (en: string, zh: string): Pair => (negate ? [`not ${en}`, `不是${zh}`] : [en, zh]);
+    const tuple = ctTupleOption(opt);
+    if (tuple) {
+      // The connection's tuples: what its first packet was sent to, or where its replies come from.
+      const value = arg().replace(":", "-");
+      conds.push(ctTupleWords(tuple.dir, tuple.field, value, negate));
+      continue;
+    }
     switch (opt) {
       case "-A":
       case "--append":

@@ -4,6 +4,7 @@
  */
 
 import { groupsValue, parseIpv6 } from "../parse/ipv6.ts";
+import { replyTuple } from "./conntrack.ts";
 import { addressInIpCidr } from "./ip-address.ts";
 import { ipsetMatches } from "./ipset-match.ts";
 import { parseIpv4 } from "./ipv4.ts";
@@ -324,6 +325,16 @@ function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResu
     case "mark":
       r = (p.mark & c.mask) >>> 0 === c.value;
       break;
+    case "ct-tuple": {
+      // Without a connection (INVALID, untracked) xt_conntrack's tuple checks fail.
+      const entry = p.ct?.entry;
+      if (!entry) return false;
+      const t = c.dir === "orig" ? entry.orig : replyTuple(entry);
+      r = c.range
+        ? inRange(c.field === "sport" ? t.sport : t.dport, c.range)
+        : c.cidr !== undefined && addressInIpCidr(c.field === "src" ? t.src : t.dst, c.cidr);
+      break;
+    }
     case "addr-range": {
       if (p.v6) return false;
       const v = parseIpv4(c.which === "src" ? p.src : p.dst);

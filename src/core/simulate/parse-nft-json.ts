@@ -67,7 +67,9 @@ function lhs(v: Json): string | undefined {
   // `rt type`, or `exthdr rt` for a presence test (its right side is true or false).
   if (isObj(v.exthdr))
     return v.exthdr.field ? `${v.exthdr.name} ${v.exthdr.field}` : `exthdr ${v.exthdr.name}`;
-  if (isObj(v.ct)) return `ct ${v.ct.key}`;
+  // `ct original ip daddr`, `ct reply proto-dst`: a connection tuple's field names its direction.
+  if (isObj(v.ct))
+    return ["ct", v.ct.dir, v.ct.family, v.ct.key].filter((w) => typeof w === "string").join(" ");
   if (isObj(v.fib)) {
     const flags = Array.isArray(v.fib.flags) ? v.fib.flags.join(" . ") : "";
     return `fib ${flags} ${v.fib.result}`;

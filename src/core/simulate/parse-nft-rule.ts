@@ -682,6 +682,34 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     return elements;
   };
   /**
+   * `ct original|reply [ip|ip6] saddr|daddr [!=] ADDR[/LEN]` or `ct original|reply proto-src|proto-dst
+   * [!=] PORT[-PORT]` (iptables-nft's `--ctorigdstport` and kin) at `i`: the connection tuple's
+   * condition, `i` after it; undefined, `i` unchanged, for any other form (a set, a range of addresses).
+   */
+  const readCtTuple = (): Condition | undefined => {
+    let k = 2;
+    if (word(k) === "ip" || word(k) === "ip6") k++;
+    const field = word(k);
+    const which = { saddr: "src", daddr: "dst", "proto-src": "sport", "proto-dst": "dport" } as const;
+    if (field !== "saddr" && field !== "daddr" && field !== "proto-src" && field !== "proto-dst")
+      return undefined;
+    const operand = single(k + 1);
+    if (!operand) return undefined;
+    const port = field.startsWith("proto-");
+    const range = port ? portRange(operand.value) : undefined;
+    const cidr = port ? undefined : parseIpCidr(operand.value);
+    if (!range && !cidr) return undefined;
+    const dir = word(1) === "original" ? "orig" : "repl";
+    i += operand.words;
+    return {
+      kind: "ct-tuple",
+      dir,
+      field: which[field],
+      ...(range ? { range } : { cidr }),
+      neg: operand.neg,
+    } as Condition;
+  };
+  /**
    * `KEY [. KEY ...] map @m` or `map { k : addr [. port], ... }` at `at`, the address of a `dnat`/`snat`
    * (port forwards kept in a map): its `nat-map` target, `i` after it; undefined, `i` unchanged, for
    * any other expression (a key the model lacks, `numgen ... map`).
@@ -1218,6 +1246,13 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       if (values.every((v) => CT_STATUS.has(v))) {
         i += k + 1;
         out.conditions.push({ kind: "ctstate", states: values.map((v) => v.toUpperCase()), neg });
+        continue;
+      }
+    }
+    if (w === "ct" && (w1 === "original" || w1 === "reply")) {
+      const tuple = readCtTuple();
+      if (tuple) {
+        out.conditions.push(tuple);
         continue;
       }
     }

@@ -4,6 +4,7 @@
  */
 
 import { canonicalIpv6, parseCidr6 } from "../parse/ipv6.ts";
+import { ctTupleOption } from "./ct-tuple-option.ts";
 import { readSetMatch } from "./ipset-match.ts";
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
 import { EXTHDR_MODULES, readExthdrMatch } from "./ipv6-header-match.ts";
@@ -410,6 +411,36 @@ export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): Rul
     // Module options.
     const values = valuesFrom(i + 1);
     const first = values[0];
+    /** The error for `first`, which should be a port or range. */
+    const notPort = (v: { value: string; column: number }) =>
+      fail(v.column, `'${v.value}' is not a port or port range`, "expected N or N:M (0..65535)");
+    const tuple = ctTupleOption(opt);
+    if (tuple) {
+      // The connection's tuples: `--ctorigdstport 8080` is the port a DNAT rewrote.
+      if (!first)
+        return fail(
+          tok.column,
+          `${opt} needs ${tuple.port ? "a port or range" : "an address"}`,
+          tuple.port ? `write e.g. ${opt} 8080 or ${opt} 8000:8100` : `write e.g. ${opt} 203.0.113.2`,
+        );
+      const { dir, field } = tuple;
+      if (tuple.port) {
+        const range = parsePortRange(first.value);
+        if (!range) return notPort(first);
+        conditions.push({ kind: "ct-tuple", dir, field, range, neg: n });
+      } else {
+        const cidr = family === "ip6" ? parseCidr6(first.value) : parseCidr(first.value);
+        if (!cidr)
+          return fail(
+            first.column,
+            `'${first.value}' is not an ${family === "ip6" ? "IPv6" : "IPv4"} address or CIDR`,
+            family === "ip6" ? "expected e.g. fd00:a::/64" : "expected a.b.c.d or a.b.c.d/len",
+          );
+        conditions.push({ kind: "ct-tuple", dir, field, cidr, neg: n });
+      }
+      i += 2;
+      continue;
+    }
     switch (opt) {
       case "--sport":
       case "--source-port":
@@ -422,12 +453,7 @@ export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): Rul
             "write e.g. --dport 80 or --dport 1000:2000",
           );
         const range = parsePortRange(first.value);
-        if (!range)
-          return fail(
-            first.column,
-            `'${first.value}' is not a port or port range`,
-            "expected N or N:M (0..65535)",
-          );
+        if (!range) return notPort(first);
         conditions.push({
           kind: opt === "--sport" || opt === "--source-port" ? "sport" : "dport",
           range,

@@ -44,6 +44,21 @@ export type Condition =
    */
   | { kind: "addrtype"; which: "src" | "dst"; types: string[]; neg: boolean; iface?: "in" | "out" }
   | { kind: "ctstate"; states: string[]; neg: boolean }
+  /**
+   * A field of the packet's connection (`-m conntrack --ctorigsrc|--ctorigdst|--ctreplsrc|--ctrepldst
+   * ADDR[/MASK]` with `cidr`, `--ctorigsrcport|--ctorigdstport|--ctreplsrcport|--ctrepldstport
+   * PORT[:PORT]` with `range`): of the tuple its first packet had (`orig`) or the one its replies carry
+   * (`repl`), as the NAT decided so far makes it. A packet without a connection fails the rule, negated
+   * or not (the kernel's match passes it only for a `--ctstate` that holds, which is not modelled).
+   */
+  | {
+      kind: "ct-tuple";
+      dir: "orig" | "repl";
+      field: "src" | "dst" | "sport" | "dport";
+      cidr?: IpCidr;
+      range?: PortRange;
+      neg: boolean;
+    }
   | { kind: "physdev-in" | "physdev-out"; name: string; neg: boolean }
   | { kind: "physdev-is-bridged" | "physdev-is-in" | "physdev-is-out"; neg: boolean }
   | { kind: "mark"; value: number; mask: number; neg: boolean }

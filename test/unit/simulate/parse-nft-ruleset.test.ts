@@ -449,7 +449,7 @@ function ruleModels(tables: TableDef[]) {
 }
 
 describe("nft listings of other machines' rulesets (printed by nft 1.0.6)", () => {
-  for (const name of ["host-shapes", "host-misc", "docker29-firewalld"]) {
+  for (const name of ["host-shapes", "host-misc", "docker29-firewalld", "ct-tuple"]) {
     const dir = join(import.meta.dirname, "../../fixtures/nft-ruleset", name);
     const intent = readFileSync(join(dir, "intent"), "utf8").trim();
     it(`${name}: ${intent}: no errors, and text and JSON give the same rules`, () => {
