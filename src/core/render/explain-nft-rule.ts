@@ -44,6 +44,7 @@ const KEY_WORDS: Record<NftKey, Pair> = {
   "icmpv6 type": ["the ICMPv6 type", "ICMPv6 類型"],
   "ct state": ["the connection state", "連線狀態"],
   "meta mark": ["the mark", "mark"],
+  "ct mark": ["the connection's mark", "連線的 mark"],
   "fib daddr type": ["the destination address type", "目的位址類型"],
   "fib saddr type": ["the source address type", "來源位址類型"],
   "fib daddr . iif type": [
@@ -199,6 +200,7 @@ const EXPLAINED = new Set<Condition["kind"]>([
   "icmp-type",
   "ctstate",
   "ct-tuple",
+  "ctmark",
   "addrtype",
   "mark",
   "nft-set",
@@ -310,15 +312,18 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
         ? [`${who[0]} other than ${mac}`, `${who[1]}不是 ${mac}`]
         : [`${who[0]} ${mac}`, `${who[1]}是 ${mac}`];
     }
-    case "mark": {
+    case "mark":
+    case "ctmark": {
       const hex = (n: number) => `0x${n.toString(16)}`;
       const masked = c.mask !== 0xffffffff;
+      const [whose, whoseZh] =
+        c.kind === "ctmark" ? ["whose connection's mark", "連線的 mark"] : ["whose mark", "mark"];
       const en = masked
-        ? `whose mark, masked with ${hex(c.mask)}, is ${not ? "not " : ""}${hex(c.value)}`
-        : `whose mark is ${not ? "not " : ""}${hex(c.value)}`;
+        ? `${whose}, masked with ${hex(c.mask)}, is ${not ? "not " : ""}${hex(c.value)}`
+        : `${whose} is ${not ? "not " : ""}${hex(c.value)}`;
       const zh = masked
-        ? `mark 與 ${hex(c.mask)} 遮罩後${not ? "不" : ""}是 ${hex(c.value)}`
-        : `mark ${not ? "不" : ""}是 ${hex(c.value)}`;
+        ? `${whoseZh} 與 ${hex(c.mask)} 遮罩後${not ? "不" : ""}是 ${hex(c.value)}`
+        : `${whoseZh} ${not ? "不" : ""}是 ${hex(c.value)}`;
       return [en, zh];
     }
     case "nft-set":
@@ -482,6 +487,16 @@ function effect(t: Target): Pair | undefined {
     ];
   if (t.kind === "MARK")
     return [`set its mark to 0x${t.value.toString(16)}`, `把 mark 設為 0x${t.value.toString(16)}`];
+  if (t.kind === "CONNMARK") {
+    if (t.op === "save") return ["copy its mark to its connection", "把它的 mark 複製到連線"];
+    if (t.op === "restore") return ["copy its connection's mark to it", "把連線的 mark 複製給它"];
+    const v = `0x${t.value.toString(16)}`;
+    if (t.mask !== 0xffffffff) {
+      const m = `0x${t.mask.toString(16)}`;
+      return [`set the bits ${m} of its connection's mark to ${v}`, `把連線 mark 的 ${m} 位元設為 ${v}`];
+    }
+    return [`set its connection's mark to ${v}`, `把連線的 mark 設為 ${v}`];
+  }
   if (t.kind === "TOS" && t.mask === 0xfc)
     return [`set its DSCP to ${t.value >> 2}`, `把 DSCP 設為 ${t.value >> 2}`];
   if (t.kind === "TOS") return ["rewrite its TOS byte", "改寫 TOS 位元組"];

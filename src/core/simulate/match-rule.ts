@@ -113,6 +113,8 @@ export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): strin
       return (ctx.ctState ?? "UNTRACKED").toLowerCase();
     case "meta mark":
       return String(p.mark);
+    case "ct mark":
+      return p.ct ? String(p.ct.entry.mark ?? 0) : undefined;
     case "fib daddr type":
       return ctx.addrType(p.dst).toLowerCase();
     case "fib saddr type":
@@ -324,6 +326,11 @@ function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResu
     }
     case "mark":
       r = (p.mark & c.mask) >>> 0 === c.value;
+      break;
+    case "ctmark":
+      // Without a connection the connmark match (and nft's `ct mark`) fails.
+      if (!p.ct) return false;
+      r = ((p.ct.entry.mark ?? 0) & c.mask) >>> 0 === c.value;
       break;
     case "ct-tuple": {
       // Without a connection (INVALID, untracked) xt_conntrack's tuple checks fail.

@@ -105,9 +105,7 @@ function rhs(v: Json, left: string): string {
   if (typeof v === "string")
     return /ifname$/.test(left) || left === "iif" || left === "oif" ? JSON.stringify(v) : v;
   if (typeof v === "number")
-    return left === "meta mark" || left.startsWith("meta mark &")
-      ? `0x${v.toString(16).padStart(8, "0")}`
-      : String(v);
+    return /^(meta|ct) mark( &|$)/.test(left) ? `0x${v.toString(16).padStart(8, "0")}` : String(v);
   if (Array.isArray(v)) return v.map((x) => rhs(x, left)).join(",");
   if (isObj(v)) {
     if (isObj(v.prefix)) return `${v.prefix.addr}/${v.prefix.len}`;

@@ -200,6 +200,9 @@ function markArithmetic(
   return { effect: { kind: "MARK", op: "xset", value: flip, mask: ~keep >>> 0 }, next: k };
 }
 
+/** Every bit of both marks: CONNMARK's masks when nft copies or sets a whole mark. */
+const ALL_BITS = { value: 0, mask: 0xffffffff, nfmask: 0xffffffff, ctmask: 0xffffffff } as const;
+
 /** A set or map element from its words: one value, or a concatenation's parts (`10.96.0.10 . tcp . 80`). */
 export function elementValue(parts: readonly string[]): NftValue {
   return parts.length === 1 ? nftValue(parts[0] as string) : { kind: "concat", parts: parts.map(nftValue) };
@@ -215,6 +218,7 @@ const CONCAT_KEYS: [string[], NftKey][] = [
   [["meta", "oifname"], "oifname"],
   [["meta", "l4proto"], "meta l4proto"],
   [["meta", "mark"], "meta mark"],
+  [["ct", "mark"], "ct mark"],
   [["ip", "saddr"], "ip saddr"],
   [["ip", "daddr"], "ip daddr"],
   [["ip", "protocol"], "ip protocol"],
@@ -682,6 +686,69 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     return elements;
   };
   /**
+   * `[meta|ct] mark &|and MASK [==|!=] VALUE` with `i` at the `&`: the packet's (`mark`) or the connection's
+   * (`ctmark`) mark condition; a value that is no number is an error at `at`.
+   */
+  const maskedMark = (kind: "mark" | "ctmark", at: NftToken) => {
+    const mask = Number(word(1));
+    let k = 2;
+    let neg = false;
+    if (word(k) === "==" || word(k) === "!=") {
+      neg = word(k) === "!=";
+      k++;
+    }
+    const value = Number(word(k));
+    i += k + 1;
+    const name = kind === "mark" ? "meta mark" : "ct mark";
+    if (!Number.isInteger(mask) || !Number.isInteger(value))
+      return problem(at, `expected '${name} & MASK == VALUE'`, `write e.g. ${name} & 0x3 == 0x2`);
+    out.conditions.push({ kind, value: (value & mask) >>> 0, mask: mask >>> 0, neg });
+  };
+  /**
+   * `ct mark ...` at `i`: `ct mark set N`, `ct mark set [meta] mark` (CONNMARK --save-mark), `ct mark set
+   * ct mark and A xor B` (iptables-nft's --set-xmark) as effects, `ct mark & M == V` and `ct mark V`, `{
+   * ... }`, `vmap` as matches; true when read (`i` after it), false for a form left to the generic reader.
+   */
+  const readConnmark = (): boolean => {
+    const at = peek() as NftToken;
+    // nft prints iptables-nft's `-m connmark --mark V/M` as `ct mark and M == V`.
+    if (word(2) === "&" || word(2) === "and") {
+      i += 2;
+      maskedMark("ctmark", at);
+      return true;
+    }
+    if (word(2) !== "set") {
+      i += 2;
+      match("ct mark", i - 2);
+      return true;
+    }
+    const v = Number(word(3));
+    const next = word(4) ?? "";
+    if (word(3) !== undefined && Number.isInteger(v) && !OPERATORS.has(next) && !BITWISE.has(next)) {
+      out.effects.push({ kind: "CONNMARK", op: "set", ...ALL_BITS, value: v >>> 0 });
+      i += 4;
+      return true;
+    }
+    const from = word(3) === "meta" ? 4 : 3;
+    if (word(from) === "mark" && setValueEnd(i + 3) === i + from + 1) {
+      out.effects.push({ kind: "CONNMARK", op: "save", ...ALL_BITS });
+      i += from + 1;
+      return true;
+    }
+    // `ct mark set ct mark and 0xffffff00 xor 0x10`: the connection's own bits changed.
+    const own = word(3) === "ct" ? markArithmetic(tokens, i + 4) : undefined;
+    if (own?.effect.kind !== "MARK") return false;
+    out.effects.push({
+      kind: "CONNMARK",
+      op: "set",
+      ...ALL_BITS,
+      value: own.effect.value,
+      mask: own.effect.mask,
+    });
+    i = own.next;
+    return true;
+  };
+  /**
    * `ct original|reply [ip|ip6] saddr|daddr [!=] ADDR[/LEN]` or `ct original|reply proto-src|proto-dst
    * [!=] PORT[-PORT]` (iptables-nft's `--ctorigdstport` and kin) at `i`: the connection tuple's
    * condition, `i` after it; undefined, `i` unchanged, for any other form (a set, a range of addresses).
@@ -950,10 +1017,16 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         out.conditions.push({ kind: "ctstate", states: [state.toUpperCase()], neg });
         return;
       }
-      case "meta mark": {
+      case "meta mark":
+      case "ct mark": {
         const n = Number(v);
         if (!Number.isInteger(n) || n < 0) return bad("a mark", "write e.g. 0x1");
-        out.conditions.push({ kind: "mark", value: n >>> 0, mask: 0xffffffff, neg });
+        out.conditions.push({
+          kind: key === "ct mark" ? "ctmark" : "mark",
+          value: n >>> 0,
+          mask: 0xffffffff,
+          neg,
+        });
         return;
       }
       case "fib daddr type":
@@ -1044,29 +1117,20 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
             i = own.next;
             continue;
           }
-          // `meta mark set ct mark`: the mark becomes a value the model does not know.
+          if (word(1) === "ct" && word(2) === "mark" && setValueEnd(i + 1) === i + 3) {
+            // `meta mark set ct mark`: the connection's mark copied to the packet (CONNMARK --restore-mark).
+            out.effects.push({ kind: "CONNMARK", op: "restore", ...ALL_BITS });
+            i += 3;
+            continue;
+          }
+          // `meta mark set ct mark and 0xff`: the mark becomes a value the model does not know.
           i = setValueEnd(i + 1);
           unmodelled(start, "acts");
         }
         continue;
       }
-      if (word() === "&") {
-        // `meta mark & MASK == VALUE` (nft prints `!=` too).
-        const mask = Number(word(1));
-        let k = 2;
-        let neg = false;
-        if (word(k) === "==" || word(k) === "!=") {
-          neg = word(k) === "!=";
-          k++;
-        }
-        const value = Number(word(k));
-        if (!Number.isInteger(mask) || !Number.isInteger(value)) {
-          problem(t, "expected 'meta mark & MASK == VALUE'", "write e.g. meta mark & 0x3 == 0x2");
-          i += k + 1;
-          continue;
-        }
-        i += k + 1;
-        out.conditions.push({ kind: "mark", value: (value & mask) >>> 0, mask: mask >>> 0, neg });
+      if (word() === "&" || word() === "and") {
+        maskedMark("mark", t);
         continue;
       }
       match("meta mark", start);
@@ -1223,6 +1287,10 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       i = setValueEnd(setAt + 1);
       unmodelled(start, "statement");
       continue;
+    }
+    if (w === "ct" && w1 === "mark") {
+      const connmark = readConnmark();
+      if (connmark) continue;
     }
     if (w === "ct" && w1 !== undefined && word(2) === "set") {
       // `ct mark set meta mark`: conntrack state the model keeps none of; a `ct mark` match is unmodelled too.

@@ -157,6 +157,7 @@ const KNOWN_MODULES = new Set([
   "physdev",
   "comment",
   "mark",
+  "connmark",
   "iprange",
   "icmp6",
   "ipv6-icmp",
@@ -673,7 +674,8 @@ export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): Rul
         const mk = first ? parseMark(first.value) : undefined;
         if (!first || !mk)
           return fail(first?.column ?? tok.column, "--mark needs value[/mask]", "write e.g. --mark 0x1/0xff");
-        conditions.push({ kind: "mark", ...mk, neg: n });
+        // `-m connmark --mark` tests the connection's mark, `-m mark --mark` the packet's.
+        conditions.push({ kind: module === "connmark" ? "ctmark" : "mark", ...mk, neg: n });
         i += 2;
         continue;
       }
@@ -742,6 +744,18 @@ const TARGET_OPTIONS: Record<string, Record<string, boolean>> = {
     "--set-mark": true,
     "--or-mark": true,
     "--and-mark": true,
+    "--xor-mark": true,
+  },
+  CONNMARK: {
+    "--set-xmark": true,
+    "--set-mark": true,
+    "--save-mark": false,
+    "--restore-mark": false,
+    "--mask": true,
+    "--nfmask": true,
+    "--ctmask": true,
+    "--and-mark": true,
+    "--or-mark": true,
     "--xor-mark": true,
   },
   DSCP: { "--set-dscp": true, "--set-dscp-class": true },
@@ -867,6 +881,12 @@ function parseTarget(
       return { target: { kind: "unknown", name: t, text } };
     }
   }
+  if (t === "CONNMARK") {
+    const c = connmarkTarget(rest);
+    if (!c) return { target: { kind: "unknown", name: t, text } };
+    if ("error" in c) return { error: { ...c.error, column: c.error.column || name.column } };
+    return { target: c };
+  }
   if (t === "DSCP" || t === "TOS") {
     const tos = tosTarget(t, rest);
     if ("error" in tos) return { error: { ...tos.error, column: tos.error.column || name.column } };
@@ -879,6 +899,49 @@ function parseTarget(
   // An upper-case name that is not a chain is a target extension; lower/mixed case names are chains.
   if (/^[A-Z][A-Z0-9_]*$/.test(t) && rest.length > 0) return { target: { kind: "unknown", name: t, text } };
   return { target: { kind: "jump", chain: t } };
+}
+
+/**
+ * `-j CONNMARK --set-xmark V[/M] | --set-mark V[/M] | --save-mark | --restore-mark` (with `--mask`, or
+ * `--nfmask` and `--ctmask`, as iptables-save writes them) as the kernel's xt_CONNMARK runs it;
+ * undefined for `--and-mark` and kin, which are left unmodelled.
+ */
+function connmarkTarget(
+  rest: Token[],
+): Extract<Target, { kind: "CONNMARK" }> | { error: RuleArgError } | undefined {
+  const mark = (names: string[], fallback: number): number | { error: RuleArgError } => {
+    const v = optionValue(rest, names);
+    if (!v) return fallback;
+    const mk = parseMark(v.value);
+    if (!mk || v.value.includes("/"))
+      return { error: { column: v.column, message: `'${v.value}' is not a mask`, hint: "e.g. 0xff" } };
+    return mk.value;
+  };
+  const set = optionValue(rest, ["--set-xmark", "--set-mark"]);
+  if (set) {
+    const mk = parseMark(set.value);
+    if (!mk)
+      return {
+        error: { column: set.column, message: `'${set.value}' is not value[/mask]`, hint: "e.g. 0x1/0xff" },
+      };
+    // `--set-mark V/M` zeroes the bits of M and sets those of V (iptables-save prints it as --set-xmark V/(M|V)).
+    const xmark = rest.some((r) => r.value === "--set-xmark");
+    const mask = xmark ? mk.mask : (mk.mask | mk.value) >>> 0;
+    return { kind: "CONNMARK", op: "set", value: mk.value, mask, nfmask: 0xffffffff, ctmask: 0xffffffff };
+  }
+  const op = rest.some((r) => r.value === "--save-mark")
+    ? "save"
+    : rest.some((r) => r.value === "--restore-mark")
+      ? "restore"
+      : undefined;
+  if (!op) return undefined;
+  const both = mark(["--mask"], 0xffffffff);
+  if (typeof both !== "number") return both;
+  const nfmask = mark(["--nfmask"], both);
+  if (typeof nfmask !== "number") return nfmask;
+  const ctmask = mark(["--ctmask"], both);
+  if (typeof ctmask !== "number") return ctmask;
+  return { kind: "CONNMARK", op, value: 0, mask: 0, nfmask, ctmask };
 }
 
 /**

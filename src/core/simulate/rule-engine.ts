@@ -109,6 +109,7 @@ function applyEffect(t: Target, p: SimPacket, run: ChainRun, line: number): void
   if (t.kind === "LOG") run.logs.push({ prefix: t.prefix, level: t.level, line });
   else if (t.kind === "TRACE") run.trace = true;
   else if (t.kind === "MARK") applyMark(t, p);
+  else if (t.kind === "CONNMARK") applyConnmark(t, p);
   else if (t.kind === "TOS") applyTos(t, p);
 }
 
@@ -121,6 +122,16 @@ function applyMark(t: Extract<Target, { kind: "MARK" }>, p: SimPacket): void {
   if (t.op === "set" || t.op === "xset") p.mark = (((p.mark & ~t.mask) >>> 0) ^ t.value) >>> 0;
   else if (t.op === "or") p.mark = (p.mark | t.value) >>> 0;
   else p.mark = (p.mark & t.value) >>> 0;
+}
+
+/** `-j CONNMARK`, nft `ct mark set` / `meta mark set ct mark`: the connection's mark and the packet's. */
+function applyConnmark(t: Extract<Target, { kind: "CONNMARK" }>, p: SimPacket): void {
+  const entry = p.ct?.entry;
+  if (!entry) return;
+  const ct = entry.mark ?? 0;
+  if (t.op === "set") entry.mark = ((ct & ~t.mask) ^ t.value) >>> 0;
+  else if (t.op === "save") entry.mark = ((ct & ~t.ctmask) ^ (p.mark & t.nfmask)) >>> 0;
+  else p.mark = ((p.mark & ~t.nfmask) ^ (ct & t.ctmask)) >>> 0;
 }
 
 /**
@@ -480,6 +491,9 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         continue;
       case "MARK":
         applyMark(t, s.p);
+        continue;
+      case "CONNMARK":
+        applyConnmark(t, s.p);
         continue;
       case "TOS":
         applyTos(t, s.p);

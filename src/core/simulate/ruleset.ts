@@ -62,6 +62,12 @@ export type Condition =
   | { kind: "physdev-in" | "physdev-out"; name: string; neg: boolean }
   | { kind: "physdev-is-bridged" | "physdev-is-in" | "physdev-is-out"; neg: boolean }
   | { kind: "mark"; value: number; mask: number; neg: boolean }
+  /**
+   * The connection's mark (`-m connmark --mark V[/M]`, nft `ct mark V`, `ct mark & M == V`): `(ctmark &
+   * mask) == value`. A new connection's mark is 0 until `-j CONNMARK` or `ct mark set` changes it; a
+   * packet without a connection fails the rule, negated or not.
+   */
+  | { kind: "ctmark"; value: number; mask: number; neg: boolean }
   /** `-m iprange --src-range LO-HI` / `--dst-range`: an inclusive IPv4 range. */
   | { kind: "addr-range"; which: "src" | "dst"; lo: number; hi: number; neg: boolean }
   /**
@@ -187,6 +193,8 @@ export type NftKey =
   | "icmpv6 type"
   | "ct state"
   | "meta mark"
+  /** The connection's mark (0 for a new one until a rule sets it). */
+  | "ct mark"
   | "fib daddr type"
   | "fib saddr type"
   /** `fib daddr . iif type`: the address type on the input interface (see the `addrtype` condition). */
@@ -258,6 +266,21 @@ export type Target =
   | { kind: "SNAT"; addr?: string; port?: PortRange }
   | { kind: "MASQUERADE"; port?: PortRange }
   | { kind: "MARK"; value: number; mask: number; op: "set" | "xset" | "or" | "and" }
+  /**
+   * Changes the connection's mark, or the packet's from it, and goes on (`-j CONNMARK`, nft `ct mark
+   * set`, `meta mark set ct mark`), as the kernel's xt_CONNMARK: `set` makes it `(ctmark & ~mask) ^
+   * value`; `save` copies the packet's mark in, `(ctmark & ~ctmask) ^ (mark & nfmask)`; `restore`
+   * copies it back, the packet's mark becoming `(mark & ~nfmask) ^ (ctmark & ctmask)`. A packet without
+   * a connection changes nothing.
+   */
+  | {
+      kind: "CONNMARK";
+      op: "set" | "save" | "restore";
+      value: number;
+      mask: number;
+      nfmask: number;
+      ctmask: number;
+    }
   /**
    * Rewrites the TOS byte (IPv4) or traffic class (IPv6) to `(tos & ~mask) ^ value` and goes on: `-j
    * DSCP --set-dscp N` and nft `ip dscp set N` are `N << 2` under mask `0xfc`, `-j TOS --set-tos V/M`

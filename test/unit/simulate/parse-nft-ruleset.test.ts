@@ -164,20 +164,33 @@ describe("parseNftRuleset on other expressions", () => {
 
   it("reads a mark set from the mark's own bits (kube-proxy, iptables-nft's MARK) as one MARK effect", () => {
     const { rules: r, diagnostics } = rules(
-      "\t\tmeta mark set mark or 0x4000\n\t\tmeta mark set meta mark ^ 0x00004000\n\t\tmeta mark set mark and 0xffffbfff xor 0x4000 accept\n\t\tmeta mark set ct mark",
+      "\t\tmeta mark set mark or 0x4000\n\t\tmeta mark set meta mark ^ 0x00004000\n\t\tmeta mark set mark and 0xffffbfff xor 0x4000 accept\n\t\tmeta mark set ct mark and 0xff\n\t\tmeta mark set ct mark",
     );
     expect(r.map((x) => x.effects)).toEqual([
       [{ kind: "MARK", op: "xset", value: 0x4000, mask: 0x4000 }],
       [{ kind: "MARK", op: "xset", value: 0x4000, mask: 0 }],
       [{ kind: "MARK", op: "xset", value: 0x4000, mask: 0x4000 }],
       undefined,
+      // The connection's whole mark copied to the packet: CONNMARK --restore-mark.
+      [
+        {
+          kind: "CONNMARK",
+          op: "restore",
+          value: 0,
+          mask: 0xffffffff,
+          nfmask: 0xffffffff,
+          ctmask: 0xffffffff,
+        },
+      ],
     ]);
     expect(r[2]?.target).toEqual({ kind: "ACCEPT" });
-    // A mark taken from elsewhere stays unmodelled.
-    expect(diagnostics.map((d) => d.message)).toEqual(["expression 'meta mark set ct mark' is not modelled"]);
+    // A mark computed from the connection's other than by copying it stays unmodelled.
+    expect(diagnostics.map((d) => d.message)).toEqual([
+      "expression 'meta mark set ct mark and 0xff' is not modelled",
+    ]);
     // It acts rather than matches: not followed both ways, the rule stays uncertain.
     expect(r[3]?.conditions).toEqual([
-      { kind: "unknown", text: "meta mark set ct mark", neg: false, oneWay: true },
+      { kind: "unknown", text: "meta mark set ct mark and 0xff", neg: false, oneWay: true },
     ]);
     expect(diagnostics[0]?.hint).toBe(UNCERTAIN_HINT);
   });
