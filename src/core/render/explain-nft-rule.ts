@@ -466,6 +466,14 @@ function action(t: Target, sets?: Map<string, NftSet>): Pair | undefined {
         "rewrite the source to the outgoing interface's address (masquerade), which accepts (ends this base chain only)",
         "把來源改成送出介面的位址（masquerade），並接受（只結束這個 base chain）",
       ];
+    case "REDIRECT": {
+      const port = t.port ? `, port ${ports(t.port)}` : "";
+      const portZh = t.port ? `、埠 ${ports(t.port)}` : "";
+      return [
+        `rewrite the destination to this host's address on the input interface${port} (redirect), which accepts (ends this base chain only)`,
+        `把目的地改成這台主機在進來介面上的位址${portZh}（redirect），並接受（只結束這個 base chain）`,
+      ];
+    }
     case "nat-map":
       return natMapAction(t, sets);
     case "unknown":

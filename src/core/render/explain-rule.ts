@@ -42,6 +42,10 @@ const TARGETS: Record<string, Pair> = {
     "rewrite the source to the outgoing interface's address (SNAT)",
     "把來源改成送出介面的位址（SNAT）",
   ],
+  REDIRECT: [
+    "rewrite the destination to this host's address on the input interface (DNAT to the host itself)",
+    "把目的地改成這台主機在進來介面上的位址（DNAT 到主機自己）",
+  ],
   CONTINUE: ["go on with the next rule", "繼續下一條規則"],
 };
 
@@ -490,6 +494,9 @@ export function explainRule(line: string): RuleNote {
         break;
       case "--to-source":
         actions.push([`to ${arg()}`, `改成 ${tokens[i]}`]);
+        break;
+      case "--to-ports":
+        actions.push([`to port ${arg()}`, `埠改成 ${tokens[i]}`]);
         break;
       case "--log-prefix":
       case "--log-level":

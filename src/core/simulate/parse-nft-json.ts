@@ -217,10 +217,11 @@ function statementText(e: Json): string {
       return `${k} ${family}to ${addr}${d.port !== undefined ? `:${rhs(d.port, "th dport")}` : ""}`;
     }
   }
-  if ("masquerade" in e) {
-    const m = isObj(e.masquerade) ? e.masquerade : {};
+  for (const k of ["masquerade", "redirect"]) {
+    if (!(k in e)) continue;
+    const m = isObj(e[k]) ? (e[k] as Obj) : {};
     // A port or a range (`{"range": [1024, 65535]}`), as nft prints it.
-    return m.port !== undefined ? `masquerade to :${rhs(m.port, "th dport")}` : "masquerade";
+    return m.port !== undefined ? `${k} to :${rhs(m.port, "th dport")}` : k;
   }
   if ("reject" in e) {
     const r = isObj(e.reject) ? e.reject : {};

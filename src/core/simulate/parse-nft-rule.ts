@@ -1499,7 +1499,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       };
       continue;
     }
-    if (w === "masquerade") {
+    if (w === "masquerade" || w === "redirect") {
       i++;
       let port: PortRange | undefined;
       if (word() === "to" && word(1)?.startsWith(":")) {
@@ -1507,7 +1507,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         i += 2;
       }
       while (["random", "fully-random", "persistent", ","].includes(peek()?.value ?? "")) i++;
-      out.target = { kind: "MASQUERADE", ...(port ? { port } : {}) };
+      out.target = { kind: w === "redirect" ? "REDIRECT" : "MASQUERADE", ...(port ? { port } : {}) };
       continue;
     }
     if (w !== undefined && L4.has(w) && w1 === undefined) {
@@ -1525,7 +1525,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     }
     const what = unknownFrom(start);
     const chance = chanceAt(tokens, start);
-    // An unknown statement that decides (queue, redirect, notrack) is an unknown target, else a condition.
+    // An unknown statement that decides (queue, a redirect not read above, notrack) is an unknown target, else a condition.
     if (w === "queue" || w === "redirect" || w === "notrack") {
       out.target = { kind: "unknown", name: w, text: what };
       const p = out.problems[out.problems.length - 1];

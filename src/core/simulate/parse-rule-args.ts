@@ -739,6 +739,7 @@ const TARGET_OPTIONS: Record<string, Record<string, boolean>> = {
     "--persistent": false,
   },
   MASQUERADE: { "--to-ports": true, "--random": false, "--random-fully": false },
+  REDIRECT: { "--to-ports": true, "--random": false },
   MARK: {
     "--set-xmark": true,
     "--set-mark": true,
@@ -849,10 +850,19 @@ function parseTarget(
         };
       return { target: { kind: t, ...to } };
     }
-    case "MASQUERADE": {
+    case "MASQUERADE":
+    case "REDIRECT": {
       const v = optionValue(rest, ["--to-ports"]);
       const port = v ? parsePortRange(v.value.replace("-", ":")) : undefined;
-      return { target: { kind: "MASQUERADE", port } };
+      if (v && !port)
+        return {
+          error: {
+            column: v.column,
+            message: `'${v.value}' is not a port or port range`,
+            hint: "e.g. 3128 or 1024-65535",
+          },
+        };
+      return { target: { kind: t, port } };
     }
     case "MARK": {
       for (const [opt, op] of [

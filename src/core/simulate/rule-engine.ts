@@ -82,7 +82,8 @@ export type ChooseWay = (rule: Rule) => number | undefined;
  */
 export type NatAction =
   | { kind: "DNAT" | "SNAT"; addr?: string; port?: number; portHi?: number }
-  | { kind: "MASQUERADE"; port?: number; portHi?: number };
+  | { kind: "MASQUERADE"; port?: number; portHi?: number }
+  | { kind: "REDIRECT"; port?: number; portHi?: number };
 
 /** The port range of a NAT target as a {@link NatAction}'s `port` and `portHi` (absent for one port). */
 function natPorts(r: { lo: number; hi: number } | undefined): { port?: number; portHi?: number } {
@@ -208,8 +209,8 @@ function outcome(s: WalkState): string {
 function describeOutcome(s: WalkState): string {
   const n = s.run.nat;
   const nat = n
-    ? n.kind === "MASQUERADE"
-      ? "MASQUERADE"
+    ? n.kind === "MASQUERADE" || n.kind === "REDIRECT"
+      ? `${n.kind}${n.kind === "REDIRECT" && n.port !== undefined ? ` to :${n.port}` : ""}`
       : `${n.kind} to ${n.addr ?? ""}${n.port !== undefined ? `:${n.port}` : ""}`
     : s.run.verdict;
   const tos = s.p.tos ? ` (TOS 0x${s.p.tos.toString(16).padStart(2, "0")})` : "";
@@ -527,8 +528,9 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         run.nat = { kind: t.kind, addr: t.addr, ...natPorts(t.port) };
         return s;
       case "MASQUERADE":
-        step.verdict = "MASQUERADE";
-        run.nat = { kind: "MASQUERADE", ...natPorts(t.port) };
+      case "REDIRECT":
+        step.verdict = t.kind;
+        run.nat = { kind: t.kind, ...natPorts(t.port) };
         return s;
       case "RETURN":
         step.verdict = "RETURN";

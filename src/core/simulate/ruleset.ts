@@ -265,6 +265,12 @@ export type Target =
   | { kind: "DNAT"; addr?: string; port?: PortRange }
   | { kind: "SNAT"; addr?: string; port?: PortRange }
   | { kind: "MASQUERADE"; port?: PortRange }
+  /**
+   * `-j REDIRECT [--to-ports P]`, nft `redirect [to :P]`: DNAT to the host itself, the first address of
+   * the packet's family on its input interface (at OUTPUT: the loopback address), with `port` when
+   * given (else the packet's own).
+   */
+  | { kind: "REDIRECT"; port?: PortRange }
   | { kind: "MARK"; value: number; mask: number; op: "set" | "xset" | "or" | "and" }
   /**
    * Changes the connection's mark, or the packet's from it, and goes on (`-j CONNMARK`, nft `ct mark
