@@ -119,8 +119,20 @@ const OPERATORS = new Set([
   "gt",
 ]);
 
-/** Fields whose value is a protocol name that also starts an expression (`ip`, `ip6`, `arp`). */
-const PROTOCOL_FIELDS = new Set(["type", "l3proto", "protocol", "nexthdr", "l4proto", "nfproto"]);
+/**
+ * Fields whose value is a protocol name that also starts an expression (`ip`, `ip6`, `arp`), or a link
+ * type that does (`meta iiftype ether`).
+ */
+const PROTOCOL_FIELDS = new Set([
+  "type",
+  "l3proto",
+  "protocol",
+  "nexthdr",
+  "l4proto",
+  "nfproto",
+  "iiftype",
+  "oiftype",
+]);
 
 /** Verdict words: never part of a selector. */
 const VERDICTS = new Set(["accept", "drop", "continue", "return", "jump", "goto"]);

@@ -125,6 +125,15 @@ describe("parseNftRuleset on other expressions", () => {
     return { rules: r.tables[0]?.chains.get("c")?.rules ?? [], diagnostics: r.diagnostics };
   };
 
+  it("names an interface type match as one expression ('meta iiftype ether', not 'ether counter')", () => {
+    const { rules: r, diagnostics } = rules("\t\tmeta iiftype ether counter accept");
+    expect(diagnostics.map((d) => `${d.position.column}: ${d.message}`)).toEqual([
+      "3: expression 'meta iiftype ether' is not modelled",
+    ]);
+    expect(r[0]?.conditions).toEqual([{ kind: "unknown", text: "meta iiftype ether", neg: false }]);
+    expect(r[0]?.target).toEqual({ kind: "ACCEPT" });
+  });
+
   it("reads sets, wildcards, marks, goto, return, masquerade ports, reject and logs", () => {
     const { rules: r, diagnostics } = rules(
       [
