@@ -1487,7 +1487,8 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       const mapped = computed ? readNatMap(i - 1, w === "dnat" ? "DNAT" : "SNAT") : undefined;
       if (mapped) {
         natFlags();
-        out.target = mapped;
+        out.target =
+          family && mapped.kind === "nat-map" ? { ...mapped, family: family as "ip" | "ip6" } : mapped;
         continue;
       }
       if (computed || ranged) {

@@ -302,11 +302,13 @@ export type Target =
    * nftables `dnat|snat [ip|ip6] to KEY map @m` or `map { k : addr [. port], ... }` (`concat`: a
    * concatenation's keys, as for `vmap`): the NAT `nat` to the data of the element the key finds, an
    * address and, when the map's data is `addr . port`, a port. No element: the rule breaks (nothing
-   * happens, the walk goes on), as the kernel's lookup does.
+   * happens, the walk goes on), as the kernel's lookup does. `family`: the `ip`/`ip6` word, the only
+   * family the NAT acts on in an `inet` table.
    */
   | {
       kind: "nat-map";
       nat: "DNAT" | "SNAT";
+      family?: "ip" | "ip6";
       key: NftKey;
       map?: string;
       elements?: NftDataElement[];

@@ -14,9 +14,12 @@ import { buildTopology } from "../../../src/core/simulate/topology.ts";
 import { labSchema } from "../../../src/core/trace-file/schema.ts";
 import { LAB_DIR } from "./helpers.ts";
 
-/** The docker-bridge lab (c1 172.17.0.2, c2 172.17.0.3, wan 203.0.113.1 -> host 203.0.113.2) under `text`. */
-function world(text: string, file = "t.nft"): World {
-  const lab = labSchema.parse(JSON.parse(readFileSync(join(LAB_DIR, "lab.json"), "utf8")));
+/**
+ * The docker-bridge lab (c1 172.17.0.2, c2 172.17.0.3, wan 203.0.113.1 -> host 203.0.113.2), or the lab in
+ * `labDir`, under `text`.
+ */
+function world(text: string, file = "t.nft", labDir = LAB_DIR): World {
+  const lab = labSchema.parse(JSON.parse(readFileSync(join(labDir, "lab.json"), "utf8")));
   return {
     topology: buildTopology(lab),
     ruleset: parseRulesetFile(text, file),
@@ -132,5 +135,85 @@ describe("dnat to a data map", () => {
     const fromJson = rules("nft-list.json");
     expect(fromJson).toEqual(rules("nft-list.nft"));
     expect(JSON.stringify(fromJson)).toContain('"kind":"nat-map"');
+  });
+});
+
+describe("a data-map NAT of one family in an inet table", () => {
+  /** The dual-stack lab `packetwalk import` wrote (host wan0 203.0.113.10 and 2001:db8:1::10, br-a fd00:a::/64). */
+  const V6_LAB = join(import.meta.dirname, "../../fixtures/import/ipv6-iptables/expected");
+  const dual = (text: string, file = "t.nft"): World => world(text, file, V6_LAB);
+  const inet = `table inet nat {
+	chain pre {
+		type nat hook prerouting priority dstnat; policy accept;
+		dnat ip to tcp dport map { 8080 : 172.20.0.2 . 80 }
+		tcp dport 8080 dnat ip6 to [fd00:a::3]:80
+	}
+}
+`;
+  const v6 = { from: "wan", to: "2001:db8:1::10", proto: "tcp", dport: 8080 } as const;
+
+  it("leaves a packet of the other family alone: the next rule decides it (text and nft -j)", () => {
+    const json = JSON.stringify({
+      nftables: [
+        { table: { family: "inet", name: "nat" } },
+        {
+          chain: {
+            family: "inet",
+            table: "nat",
+            name: "pre",
+            type: "nat",
+            hook: "prerouting",
+            prio: -100,
+            policy: "accept",
+          },
+        },
+        {
+          rule: {
+            family: "inet",
+            table: "nat",
+            chain: "pre",
+            expr: [
+              {
+                dnat: {
+                  family: "ip",
+                  addr: {
+                    map: {
+                      key: { payload: { protocol: "tcp", field: "dport" } },
+                      data: { set: [[8080, { concat: ["172.20.0.2", 80] }]] },
+                    },
+                  },
+                },
+              },
+            ],
+          },
+        },
+        {
+          rule: {
+            family: "inet",
+            table: "nat",
+            chain: "pre",
+            expr: [
+              { match: { op: "==", left: { payload: { protocol: "tcp", field: "dport" } }, right: 8080 } },
+              { dnat: { family: "ip6", addr: "fd00:a::3", port: 80 } },
+            ],
+          },
+        },
+      ],
+    });
+    for (const w of [dual(inet), dual(json, "t.json")]) {
+      expect(w.ruleset.diagnostics).toEqual([]);
+      const p = runScenario(w, v6).packets[0];
+      expect(p?.received).toMatchObject({ dst: "fd00:a::3", dport: 80 });
+      const steps = p?.events.find((e) => e.hook === "ip6:nat:pre")?.steps ?? [];
+      expect(steps.map((s) => `${s.index}:${s.verdict}`)).toEqual(["2:DNAT"]);
+    }
+  });
+
+  it("still rewrites a packet of its own family", () => {
+    const w = world(inet.replace("172.20.0.2", "172.17.0.2").replace("fd00:a::3", "fd00:b::3"));
+    expect(runScenario(w, fromWan(8080)).packets[0]?.received).toMatchObject({
+      dst: "172.17.0.2",
+      dport: 80,
+    });
   });
 });
