@@ -337,6 +337,8 @@ function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResu
       const entry = p.ct?.entry;
       if (!entry) return false;
       const t = c.dir === "orig" ? entry.orig : replyTuple(entry);
+      // An address of the other family never matches, negated or not (nft_ct breaks the rule on it).
+      if (c.cidr && "v6" in c.cidr !== t.src.includes(":")) return false;
       r = c.range
         ? inRange(c.field === "sport" ? t.sport : t.dport, c.range)
         : c.cidr !== undefined && addressInIpCidr(c.field === "src" ? t.src : t.dst, c.cidr);

@@ -49,7 +49,8 @@ export type Condition =
    * ADDR[/MASK]` with `cidr`, `--ctorigsrcport|--ctorigdstport|--ctreplsrcport|--ctrepldstport
    * PORT[:PORT]` with `range`): of the tuple its first packet had (`orig`) or the one its replies carry
    * (`repl`), as the NAT decided so far makes it. A packet without a connection fails the rule, negated
-   * or not (the kernel's match passes it only for a `--ctstate` that holds, which is not modelled).
+   * or not (the kernel's match passes it only for a `--ctstate` that holds, which is not modelled); so
+   * does a connection of the other family than `cidr` (nft `ct original ip saddr != X` in an `inet` table).
    */
   | {
       kind: "ct-tuple";

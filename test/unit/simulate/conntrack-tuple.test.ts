@@ -115,6 +115,27 @@ describe("conntrack tuple matches", () => {
     expect(conditions(fromJson.tables)).toEqual(conditions(fromText.tables));
   });
 
+  it("never matches a connection of the other family in an inet table, negated or not", () => {
+    // The dual-stack lab `packetwalk import` wrote: a1 fd00:a::2 forwarded by the host to wan 2001:db8:2::10.
+    const dir = join(import.meta.dirname, "../../fixtures/import/ipv6-iptables/expected");
+    const lab = labSchema.parse(JSON.parse(readFileSync(join(dir, "lab.json"), "utf8")));
+    const forward = (rule: string) => {
+      const text = `table inet f {\n\tchain fwd {\n\t\ttype filter hook forward priority filter; policy accept;\n\t\t${rule}\n\t}\n}\n`;
+      const ruleset = parseRulesetFile(text, "t.nft");
+      expect(ruleset.diagnostics).toEqual([]);
+      const world = { topology: buildTopology(lab), ruleset, ebtables: "nft" as const, sysctls: lab.sysctls };
+      const p = runScenario(world, { from: "a1", to: "2001:db8:2::10", proto: "tcp", dport: 443 }).packets[0];
+      expect(p?.unmodelled).toEqual([]);
+      return p?.fate.kind === "delivered" ? p.fate.host : p?.fate.kind;
+    };
+    expect(forward("ct original ip daddr != 10.9.9.9 drop")).toBe("wan");
+    expect(forward("ct reply ip saddr != 10.9.9.9 drop")).toBe("wan");
+    expect(forward("ct original ip daddr 0.0.0.0/0 drop")).toBe("wan");
+    // Its own family still decides.
+    expect(forward("ct original ip6 daddr != fd00:9::9 drop")).toBe("dropped");
+    expect(forward("ct original ip6 daddr != 2001:db8:2::10 drop")).toBe("wan");
+  });
+
   it("is explained in both rule grammars, in words the listing shows", () => {
     expect(explainRule("-A FORWARD -m conntrack --ctstate DNAT --ctorigdstport 8080 -j ACCEPT").en).toBe(
       "if the connection is DNAT and the connection's original destination port (before NAT) is 8080, accept the packet (stop checking this table's chains)",
