@@ -449,8 +449,10 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       });
       t = t.choices[0] ?? { kind: "NONE" };
     }
+    // The statements before the target (a mark set, a log) act even when its map lookup then breaks the rule.
+    for (const effect of rule.effects ?? []) applyEffect(effect, s.p, run, rule.line);
     if (t.kind === "vmap") {
-      // The element the key finds decides; no element: the rule breaks (nothing happens, nothing traced).
+      // The element the key finds decides; no element: the rule breaks (nothing more happens, nothing traced).
       const keys = t.concat ?? [t.key];
       const elements = t.elements ?? table.sets?.get(t.map ?? "")?.verdicts ?? [];
       const hit = elements.find((e) => nftKeysMatch(keys, e.key, s.p, ctx));
@@ -479,7 +481,6 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       ...(blind ? { unmodelled: true } : {}),
     };
     run.steps.push(step);
-    for (const effect of rule.effects ?? []) applyEffect(effect, s.p, run, rule.line);
     switch (t.kind) {
       case "NONE":
       case "CONTINUE":

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import type { World } from "../../../src/core/simulate/simulate-packet.ts";
+import { toTrace } from "../../../src/core/simulate/to-kernel-log.ts";
 import { buildTopology } from "../../../src/core/simulate/topology.ts";
 import { labSchema } from "../../../src/core/trace-file/schema.ts";
 import { LAB_DIR } from "./helpers.ts";
@@ -135,6 +136,54 @@ describe("dnat to a data map", () => {
     const fromJson = rules("nft-list.json");
     expect(fromJson).toEqual(rules("nft-list.nft"));
     expect(JSON.stringify(fromJson)).toContain('"kind":"nat-map"');
+  });
+});
+
+describe("statements before a map lookup that finds nothing", () => {
+  /** `pre` in the nat prerouting chain, `input` in a filter input chain; packets from the WAN to the host. */
+  const marked = (pre: string, input: string) => `table ip nat {
+	chain prerouting {
+		type nat hook prerouting priority dstnat; policy accept;
+		${pre}
+	}
+}
+table ip filter {
+	chain input {
+		type filter hook input priority filter; policy accept;
+		${input}
+	}
+}
+`;
+  const fates = (w: World, ...dports: number[]) =>
+    dports.map((d) => {
+      const p = runScenario(w, fromWan(d)).packets[0];
+      return `${d}: ${p?.fate.kind === "delivered" ? p.fate.host : p?.fate.kind}`;
+    });
+
+  it("still act, as the kernel runs a rule's expressions up to the one that breaks it (dnat map, vmap)", () => {
+    const dnat = world(
+      marked(
+        "tcp dport { 9999, 8080 } meta mark set 0x5 dnat to tcp dport map { 8080 : 172.17.0.3 . 80 }",
+        "meta mark 0x5 drop",
+      ),
+    );
+    expect(dnat.ruleset.diagnostics).toEqual([]);
+    expect(fates(dnat, 9999, 8080, 7000)).toEqual(["9999: dropped", "8080: c2", "7000: host"]);
+    const vmap = world(
+      marked("tcp dport 9999 ct mark set 0x5 tcp dport vmap { 8080 : accept }", "ct mark 0x5 drop"),
+    );
+    expect(vmap.ruleset.diagnostics).toEqual([]);
+    expect(fates(vmap, 9999, 7000)).toEqual(["9999: dropped", "7000: host"]);
+  });
+
+  it("a log statement before the lookup prints its line (nothing is traced for the broken rule)", () => {
+    const w = world(
+      marked('tcp dport 9999 log prefix "pre-map " dnat to tcp dport map { 8080 : 172.17.0.3 . 80 }', ""),
+    );
+    const p = runScenario(w, fromWan(9999)).packets;
+    expect(toTrace(p).lines.filter((l) => l.includes("pre-map "))).toHaveLength(1);
+    const steps = p[0]?.events.find((e) => e.hook === "ip:nat:prerouting")?.steps ?? [];
+    expect(steps.map((s) => s.kind)).toEqual(["policy"]);
   });
 });
 
