@@ -187,6 +187,10 @@ function knowledge(
     switch (c.kind) {
       case "ctstate":
         return state === undefined;
+      case "ct-tuple":
+      case "ctmark":
+        // The connection's first packet and its mark are not in a LOG line.
+        return true;
       case "logical-in":
         return logicalIn === undefined;
       case "logical-out":
@@ -208,6 +212,7 @@ function knowledge(
       case "nft-set": {
         const keys = c.concat ?? [c.key];
         if (keys.includes("ct state")) return state === undefined;
+        if (keys.includes("ct mark")) return true;
         if (keys.includes("fib daddr type")) return addrType(e.ip?.dst ?? "") === "";
         if (keys.some((k) => k.startsWith("fib ") && k.includes(" . "))) return true;
         if (keys.includes("meta pkttype")) return pktType === undefined;

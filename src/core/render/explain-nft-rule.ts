@@ -4,10 +4,12 @@
  * (ends this base chain only)". It reads the rule with the simulator's nft rule parser, so it explains
  * what packetwalk models; any other expression is named as not explained, never guessed.
  */
+
 import { formatIpCidr, type IpCidr } from "../simulate/ip-address.ts";
 import { parseNftRule } from "../simulate/parse-nft-rule.ts";
 import type { Condition, NftKey, NftSet, NftValue, PortRange, Target } from "../simulate/ruleset.ts";
 import { tokenizeNft } from "../simulate/tokenize-nft.ts";
+import { ctTupleWords } from "./ct-tuple-words.ts";
 import type { RuleNote } from "./explain-rule.ts";
 
 type Pair = [en: string, zh: string];
@@ -42,6 +44,7 @@ const KEY_WORDS: Record<NftKey, Pair> = {
   "icmpv6 type": ["the ICMPv6 type", "ICMPv6 類型"],
   "ct state": ["the connection state", "連線狀態"],
   "meta mark": ["the mark", "mark"],
+  "ct mark": ["the connection's mark", "連線的 mark"],
   "fib daddr type": ["the destination address type", "目的位址類型"],
   "fib saddr type": ["the source address type", "來源位址類型"],
   "fib daddr . iif type": [
@@ -196,6 +199,8 @@ const EXPLAINED = new Set<Condition["kind"]>([
   "sport",
   "icmp-type",
   "ctstate",
+  "ct-tuple",
+  "ctmark",
   "addrtype",
   "mark",
   "nft-set",
@@ -249,6 +254,8 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
         ? [`${icmp} type other than ${c.type}`, `${icmp} 類型不是 ${c.type}`]
         : [`${icmp} type ${c.type}`, `${icmp} 類型是 ${c.type}`];
     }
+    case "ct-tuple":
+      return ctTupleWords(c.dir, c.field, c.range ? ports(c.range) : c.cidr ? cidr(c.cidr) : "?", not);
     case "ctstate":
       return ctState(
         c.states.map((x) => x.toLowerCase()),
@@ -305,15 +312,18 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
         ? [`${who[0]} other than ${mac}`, `${who[1]}不是 ${mac}`]
         : [`${who[0]} ${mac}`, `${who[1]}是 ${mac}`];
     }
-    case "mark": {
+    case "mark":
+    case "ctmark": {
       const hex = (n: number) => `0x${n.toString(16)}`;
       const masked = c.mask !== 0xffffffff;
+      const [whose, whoseZh] =
+        c.kind === "ctmark" ? ["whose connection's mark", "連線的 mark"] : ["whose mark", "mark"];
       const en = masked
-        ? `whose mark, masked with ${hex(c.mask)}, is ${not ? "not " : ""}${hex(c.value)}`
-        : `whose mark is ${not ? "not " : ""}${hex(c.value)}`;
+        ? `${whose}, masked with ${hex(c.mask)}, is ${not ? "not " : ""}${hex(c.value)}`
+        : `${whose} is ${not ? "not " : ""}${hex(c.value)}`;
       const zh = masked
-        ? `mark 與 ${hex(c.mask)} 遮罩後${not ? "不" : ""}是 ${hex(c.value)}`
-        : `mark ${not ? "不" : ""}是 ${hex(c.value)}`;
+        ? `${whoseZh} 與 ${hex(c.mask)} 遮罩後${not ? "不" : ""}是 ${hex(c.value)}`
+        : `${whoseZh} ${not ? "不" : ""}是 ${hex(c.value)}`;
       return [en, zh];
     }
     case "nft-set":
@@ -383,6 +393,24 @@ function vmapAction(t: Extract<Target, { kind: "vmap" }>, sets?: Map<string, Nft
   ];
 }
 
+/** `dnat to tcp dport map @fwd`: which map rewrites what, and its elements when known. */
+function natMapAction(t: Extract<Target, { kind: "nat-map" }>, sets?: Map<string, NftSet>): Pair {
+  const [key, keyZh] = keyWords(t.concat ?? [t.key]);
+  const where = t.map ? `map @${t.map}` : "the rule's map";
+  const whereZh = t.map ? ` map @${t.map} ` : "規則中的 map ";
+  const [field, fieldZh] = t.nat === "DNAT" ? ["destination", "目的地"] : ["source", "來源"];
+  const elements = t.elements ?? sets?.get(t.map ?? "")?.data;
+  const named = (elements ?? []).map((e) => `${valueText(e.key)} → ${e.data.join(" . ")}`).join(", ");
+  const [list, listZh] =
+    elements === undefined
+      ? [`${where} is not in this ruleset`, `規則集中沒有${whereZh.trimEnd()}`]
+      : [`${named ? `${named}; ` : ""}any other: next rule`, `${named ? `${named}；` : ""}其他：下一條規則`];
+  return [
+    `rewrite the ${field} to what ${where} gives for ${key} (${t.nat}; ${list}), which accepts (ends this base chain only)`,
+    `把${fieldZh}改成${whereZh}依${keyZh}給出的位址（${t.nat}；${listZh}），並接受（只結束這個 base chain）`,
+  ];
+}
+
 /** A verdict as nft writes it (`jump filter-forward-in__docker0`). */
 function verdictWord(t: Target): string {
   if (t.kind === "jump" || t.kind === "goto") return `${t.kind} ${t.chain}`;
@@ -438,6 +466,16 @@ function action(t: Target, sets?: Map<string, NftSet>): Pair | undefined {
         "rewrite the source to the outgoing interface's address (masquerade), which accepts (ends this base chain only)",
         "把來源改成送出介面的位址（masquerade），並接受（只結束這個 base chain）",
       ];
+    case "REDIRECT": {
+      const port = t.port ? `, port ${ports(t.port)}` : "";
+      const portZh = t.port ? `、埠 ${ports(t.port)}` : "";
+      return [
+        `rewrite the destination to this host's address on the input interface${port} (redirect), which accepts (ends this base chain only)`,
+        `把目的地改成這台主機在進來介面上的位址${portZh}（redirect），並接受（只結束這個 base chain）`,
+      ];
+    }
+    case "nat-map":
+      return natMapAction(t, sets);
     case "unknown":
       return [`'${t.text}' (not explained by packetwalk)`, `「${t.text}」（packetwalk 未說明）`];
     default:
@@ -457,6 +495,16 @@ function effect(t: Target): Pair | undefined {
     ];
   if (t.kind === "MARK")
     return [`set its mark to 0x${t.value.toString(16)}`, `把 mark 設為 0x${t.value.toString(16)}`];
+  if (t.kind === "CONNMARK") {
+    if (t.op === "save") return ["copy its mark to its connection", "把它的 mark 複製到連線"];
+    if (t.op === "restore") return ["copy its connection's mark to it", "把連線的 mark 複製給它"];
+    const v = `0x${t.value.toString(16)}`;
+    if (t.mask !== 0xffffffff) {
+      const m = `0x${t.mask.toString(16)}`;
+      return [`set the bits ${m} of its connection's mark to ${v}`, `把連線 mark 的 ${m} 位元設為 ${v}`];
+    }
+    return [`set its connection's mark to ${v}`, `把連線的 mark 設為 ${v}`];
+  }
   if (t.kind === "TOS" && t.mask === 0xfc)
     return [`set its DSCP to ${t.value >> 2}`, `把 DSCP 設為 ${t.value >> 2}`];
   if (t.kind === "TOS") return ["rewrite its TOS byte", "改寫 TOS 位元組"];

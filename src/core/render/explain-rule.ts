@@ -6,6 +6,9 @@
  * explained rather than guessed.
  */
 
+import { ctTupleOption } from "../simulate/ct-tuple-option.ts";
+import { ctTupleWords } from "./ct-tuple-words.ts";
+
 /** The note for one rule, in both languages. */
 export interface RuleNote {
   en: string;
@@ -39,6 +42,10 @@ const TARGETS: Record<string, Pair> = {
     "rewrite the source to the outgoing interface's address (SNAT)",
     "把來源改成送出介面的位址（SNAT）",
   ],
+  REDIRECT: [
+    "rewrite the destination to this host's address on the input interface (DNAT to the host itself)",
+    "把目的地改成這台主機在進來介面上的位址（DNAT 到主機自己）",
+  ],
   CONTINUE: ["go on with the next rule", "繼續下一條規則"],
 };
 
@@ -69,6 +76,9 @@ export function explainRule(line: string): RuleNote {
   const unknown: string[] = [];
   const comments: Pair[] = [];
   let logged = false;
+  // `-m connmark --mark` and `-j CONNMARK --set-xmark` name the connection's mark, not the packet's.
+  let connmarkMatch = false;
+  let connmarkTarget = false;
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i] as string;
     let negate = false;
@@ -86,6 +96,13 @@ export function explainRule(line: string): RuleNote {
       return a;
     };
     const not = (en: string, zh: string): Pair => (negate ? [`not ${en}`, `不是${zh}`] : [en, zh]);
+    const tuple = ctTupleOption(opt);
+    if (tuple) {
+      // The connection's tuples: what its first packet was sent to, or where its replies come from.
+      const value = arg().replace(":", "-");
+      conds.push(ctTupleWords(tuple.dir, tuple.field, value, negate));
+      continue;
+    }
     switch (opt) {
       case "-A":
       case "--append":
@@ -185,6 +202,7 @@ export function explainRule(line: string): RuleNote {
       case "-m":
       case "--match": {
         const module = arg(); // The module's own options follow and are explained one by one.
+        connmarkMatch = module === "connmark";
         if (module === "rpfilter") {
           const rest = tokens.slice(i + 1);
           const upTo = rest.findIndex(
@@ -445,18 +463,40 @@ export function explainRule(line: string): RuleNote {
         break;
       case "--mark": {
         const a = arg();
-        conds.push([`the mark is ${negate ? "not " : ""}${a}`, `mark ${negate ? "不" : ""}是 ${a}`]);
+        const [whose, whoseZh] = connmarkMatch
+          ? ["the connection's mark", "連線的 mark"]
+          : ["the mark", "mark"];
+        conds.push([`${whose} is ${negate ? "not " : ""}${a}`, `${whoseZh} ${negate ? "不" : ""}是 ${a}`]);
         break;
       }
       case "--set-mark":
       case "--set-xmark":
-        actions.push([`set the mark to ${arg()}`, `把 mark 設為 ${tokens[i]}`]);
+        actions.push(
+          connmarkTarget
+            ? [`set the connection's mark to ${arg()}`, `把連線的 mark 設為 ${tokens[i]}`]
+            : [`set the mark to ${arg()}`, `把 mark 設為 ${tokens[i]}`],
+        );
+        break;
+      case "--save-mark":
+        actions.push(["copy the packet's mark to its connection", "把封包的 mark 複製到連線"]);
+        break;
+      case "--restore-mark":
+        actions.push(["copy the connection's mark to the packet", "把連線的 mark 複製到封包"]);
+        break;
+      case "--nfmask":
+      case "--ctmask":
+      case "--mask":
+        // CONNMARK's masks: which bits are copied (iptables-save writes them in full).
+        arg();
         break;
       case "--to-destination":
         actions.push([`to ${arg()}`, `改成 ${tokens[i]}`]);
         break;
       case "--to-source":
         actions.push([`to ${arg()}`, `改成 ${tokens[i]}`]);
+        break;
+      case "--to-ports":
+        actions.push([`to port ${arg()}`, `埠改成 ${tokens[i]}`]);
         break;
       case "--log-prefix":
       case "--log-level":
@@ -498,6 +538,7 @@ export function explainRule(line: string): RuleNote {
         else if (t === "DNAT") place(["rewrite the destination (DNAT)", "改寫目的地（DNAT）"]);
         else if (t === "SNAT") place(["rewrite the source (SNAT)", "改寫來源（SNAT）"]);
         else if (t === "MARK") place(["mark the packet", "標記封包"]);
+        else if (t === "CONNMARK") connmarkTarget = true;
         // SET's, DSCP's and TOS's own options (--add-set, --set-dscp, ...) say what they do.
         else if (t === "SET" || t === "DSCP" || t === "TOS") break;
         else if (opt === "-g" || opt === "--goto")

@@ -194,7 +194,7 @@ function ruleSteps(ev: HookEvent): { text: string; optional: boolean }[] {
       if (s.kind === "policy") return { text: `${s.chain}:policy:${s.verdict}`, optional: false };
       let verdict = s.verdict;
       if (verdict === "JUMP" || verdict === "GOTO") verdict = `${verdict}:${(s.target ?? "").toUpperCase()}`;
-      if (verdict === "DNAT" || verdict === "SNAT" || verdict === "MASQUERADE") verdict = "ACCEPT";
+      if (["DNAT", "SNAT", "MASQUERADE", "REDIRECT"].includes(verdict)) verdict = "ACCEPT";
       return {
         text: `${s.chain}:rule:${verdict} | ${s.text}`,
         optional: s.chance !== undefined && s.verdict === "CONTINUE",

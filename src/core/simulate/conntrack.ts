@@ -31,6 +31,8 @@ export interface ConnEntry {
   dnat?: NatBinding | null;
   /** Source NAT set up by the first packet (null: decided, none). */
   snat?: NatBinding | null;
+  /** The connection's mark (`ct mark`, `-m connmark`), set by `-j CONNMARK` / `ct mark set`. Default 0. */
+  mark?: number;
   /**
    * True while the packet that created it is in flight: the kernel keeps an entry only once that
    * packet has passed its last hook (confirmation), so a dropped first packet leaves none. Default false.

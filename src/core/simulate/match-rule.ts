@@ -4,6 +4,7 @@
  */
 
 import { groupsValue, parseIpv6 } from "../parse/ipv6.ts";
+import { replyTuple } from "./conntrack.ts";
 import { addressInIpCidr } from "./ip-address.ts";
 import { ipsetMatches } from "./ipset-match.ts";
 import { parseIpv4 } from "./ipv4.ts";
@@ -112,6 +113,8 @@ export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): strin
       return (ctx.ctState ?? "UNTRACKED").toLowerCase();
     case "meta mark":
       return String(p.mark);
+    case "ct mark":
+      return p.ct ? String(p.ct.entry.mark ?? 0) : undefined;
     case "fib daddr type":
       return ctx.addrType(p.dst).toLowerCase();
     case "fib saddr type":
@@ -324,6 +327,23 @@ function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResu
     case "mark":
       r = (p.mark & c.mask) >>> 0 === c.value;
       break;
+    case "ctmark":
+      // Without a connection the connmark match (and nft's `ct mark`) fails.
+      if (!p.ct) return false;
+      r = ((p.ct.entry.mark ?? 0) & c.mask) >>> 0 === c.value;
+      break;
+    case "ct-tuple": {
+      // Without a connection (INVALID, untracked) xt_conntrack's tuple checks fail.
+      const entry = p.ct?.entry;
+      if (!entry) return false;
+      const t = c.dir === "orig" ? entry.orig : replyTuple(entry);
+      // An address of the other family never matches, negated or not (nft_ct breaks the rule on it).
+      if (c.cidr && "v6" in c.cidr !== t.src.includes(":")) return false;
+      r = c.range
+        ? inRange(c.field === "sport" ? t.sport : t.dport, c.range)
+        : c.cidr !== undefined && addressInIpCidr(c.field === "src" ? t.src : t.dst, c.cidr);
+      break;
+    }
     case "addr-range": {
       if (p.v6) return false;
       const v = parseIpv4(c.which === "src" ? p.src : p.dst);

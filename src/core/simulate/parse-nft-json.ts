@@ -67,7 +67,9 @@ function lhs(v: Json): string | undefined {
   // `rt type`, or `exthdr rt` for a presence test (its right side is true or false).
   if (isObj(v.exthdr))
     return v.exthdr.field ? `${v.exthdr.name} ${v.exthdr.field}` : `exthdr ${v.exthdr.name}`;
-  if (isObj(v.ct)) return `ct ${v.ct.key}`;
+  // `ct original ip daddr`, `ct reply proto-dst`: a connection tuple's field names its direction.
+  if (isObj(v.ct))
+    return ["ct", v.ct.dir, v.ct.family, v.ct.key].filter((w) => typeof w === "string").join(" ");
   if (isObj(v.fib)) {
     const flags = Array.isArray(v.fib.flags) ? v.fib.flags.join(" . ") : "";
     return `fib ${flags} ${v.fib.result}`;
@@ -103,9 +105,7 @@ function rhs(v: Json, left: string): string {
   if (typeof v === "string")
     return /ifname$/.test(left) || left === "iif" || left === "oif" ? JSON.stringify(v) : v;
   if (typeof v === "number")
-    return left === "meta mark" || left.startsWith("meta mark &")
-      ? `0x${v.toString(16).padStart(8, "0")}`
-      : String(v);
+    return /^(meta|ct) mark( &|$)/.test(left) ? `0x${v.toString(16).padStart(8, "0")}` : String(v);
   if (Array.isArray(v)) return v.map((x) => rhs(x, left)).join(",");
   if (isObj(v)) {
     if (isObj(v.prefix)) return `${v.prefix.addr}/${v.prefix.len}`;
@@ -126,10 +126,20 @@ function valueText(v: Json, left: string): string {
   if (isObj(v) && isObj(v.map)) {
     const key = lhs(v.map.key as Json) ?? "expression";
     const data = v.map.data;
-    return `${key} map ${typeof data === "string" ? data : "{ ... }"}`;
+    if (typeof data === "string") return `${key} map ${data}`;
+    // An anonymous data map (`dnat to udp dport map { 5353 : 192.168.1.20 }`): its elements as nft prints them.
+    const elems = isObj(data) && Array.isArray(data.set) ? data.set : undefined;
+    return `${key} map { ${elems ? elems.map((e) => mapItem(e, key)).join(", ") : "..."} }`;
   }
   if (isObj(v) && (isObj(v.prefix) || Array.isArray(v.range))) return rhs(v, left);
   return (isObj(v) ? lhs(v) : undefined) ?? "expression";
+}
+
+/** A map element (`[key, verdict]` or `[key, data]`) as nft prints it: `KEY : VERDICT|DATA`. */
+function mapItem(e: Json, left: string): string {
+  if (!Array.isArray(e)) return rhs(e, left);
+  const [k, v] = e as Json[];
+  return `${rhs(k as Json, left)} : ${verdictText(v as Json) ?? rhs(v as Json, "data")}`;
 }
 
 function verdictText(v: Json): string | undefined {
@@ -207,10 +217,11 @@ function statementText(e: Json): string {
       return `${k} ${family}to ${addr}${d.port !== undefined ? `:${rhs(d.port, "th dport")}` : ""}`;
     }
   }
-  if ("masquerade" in e) {
-    const m = isObj(e.masquerade) ? e.masquerade : {};
+  for (const k of ["masquerade", "redirect"]) {
+    if (!(k in e)) continue;
+    const m = isObj(e[k]) ? (e[k] as Obj) : {};
     // A port or a range (`{"range": [1024, 65535]}`), as nft prints it.
-    return m.port !== undefined ? `masquerade to :${rhs(m.port, "th dport")}` : "masquerade";
+    return m.port !== undefined ? `${k} to :${rhs(m.port, "th dport")}` : k;
   }
   if ("reject" in e) {
     const r = isObj(e.reject) ? e.reject : {};
@@ -344,11 +355,7 @@ export function nftJsonText(
     }
     if (kind === "set" || kind === "map") {
       const elems = Array.isArray(v.elem) ? v.elem : [];
-      const items = elems.map((e) => {
-        if (Array.isArray(e))
-          return `${rhs(e[0] as Json, String(v.type))} : ${verdictText(e[1] as Json) ?? "?"}`;
-        return rhs(e, String(v.type) === "ifname" ? "iifname" : String(v.type));
-      });
+      const items = elems.map((e) => mapItem(e, String(v.type) === "ifname" ? "iifname" : String(v.type)));
       const type = kind === "map" ? `${v.type} : ${v.map}` : String(v.type);
       table.body.push(
         { s: `\t${kind} ${v.name} {`, at },

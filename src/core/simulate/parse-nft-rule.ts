@@ -22,7 +22,16 @@ import {
   pktTypeName,
 } from "./nft-names.ts";
 import { CHANCE_MODULES, NON_DECIDING_TARGETS } from "./parse-rule-args.ts";
-import type { Chance, Condition, NftKey, NftMapElement, NftValue, PortRange, Target } from "./ruleset.ts";
+import type {
+  Chance,
+  Condition,
+  NftDataElement,
+  NftKey,
+  NftMapElement,
+  NftValue,
+  PortRange,
+  Target,
+} from "./ruleset.ts";
 import type { NftToken } from "./tokenize-nft.ts";
 import {
   CHANCE_HINT,
@@ -110,8 +119,20 @@ const OPERATORS = new Set([
   "gt",
 ]);
 
-/** Fields whose value is a protocol name that also starts an expression (`ip`, `ip6`, `arp`). */
-const PROTOCOL_FIELDS = new Set(["type", "l3proto", "protocol", "nexthdr", "l4proto", "nfproto"]);
+/**
+ * Fields whose value is a protocol name that also starts an expression (`ip`, `ip6`, `arp`), or a link
+ * type that does (`meta iiftype ether`).
+ */
+const PROTOCOL_FIELDS = new Set([
+  "type",
+  "l3proto",
+  "protocol",
+  "nexthdr",
+  "l4proto",
+  "nfproto",
+  "iiftype",
+  "oiftype",
+]);
 
 /** Verdict words: never part of a selector. */
 const VERDICTS = new Set(["accept", "drop", "continue", "return", "jump", "goto"]);
@@ -191,6 +212,9 @@ function markArithmetic(
   return { effect: { kind: "MARK", op: "xset", value: flip, mask: ~keep >>> 0 }, next: k };
 }
 
+/** Every bit of both marks: CONNMARK's masks when nft copies or sets a whole mark. */
+const ALL_BITS = { value: 0, mask: 0xffffffff, nfmask: 0xffffffff, ctmask: 0xffffffff } as const;
+
 /** A set or map element from its words: one value, or a concatenation's parts (`10.96.0.10 . tcp . 80`). */
 export function elementValue(parts: readonly string[]): NftValue {
   return parts.length === 1 ? nftValue(parts[0] as string) : { kind: "concat", parts: parts.map(nftValue) };
@@ -206,6 +230,7 @@ const CONCAT_KEYS: [string[], NftKey][] = [
   [["meta", "oifname"], "oifname"],
   [["meta", "l4proto"], "meta l4proto"],
   [["meta", "mark"], "meta mark"],
+  [["ct", "mark"], "ct mark"],
   [["ip", "saddr"], "ip saddr"],
   [["ip", "daddr"], "ip daddr"],
   [["ip", "protocol"], "ip protocol"],
@@ -673,6 +698,146 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     return elements;
   };
   /**
+   * `[meta|ct] mark &|and MASK [==|!=] VALUE` with `i` at the `&`: the packet's (`mark`) or the connection's
+   * (`ctmark`) mark condition; a value that is no number is an error at `at`.
+   */
+  const maskedMark = (kind: "mark" | "ctmark", at: NftToken) => {
+    const mask = Number(word(1));
+    let k = 2;
+    let neg = false;
+    if (word(k) === "==" || word(k) === "!=") {
+      neg = word(k) === "!=";
+      k++;
+    }
+    const value = Number(word(k));
+    i += k + 1;
+    const name = kind === "mark" ? "meta mark" : "ct mark";
+    if (!Number.isInteger(mask) || !Number.isInteger(value))
+      return problem(at, `expected '${name} & MASK == VALUE'`, `write e.g. ${name} & 0x3 == 0x2`);
+    out.conditions.push({ kind, value: (value & mask) >>> 0, mask: mask >>> 0, neg });
+  };
+  /**
+   * `ct mark ...` at `i`: `ct mark set N`, `ct mark set [meta] mark` (CONNMARK --save-mark), `ct mark set
+   * ct mark and A xor B` (iptables-nft's --set-xmark) as effects, `ct mark & M == V` and `ct mark V`, `{
+   * ... }`, `vmap` as matches; true when read (`i` after it), false for a form left to the generic reader.
+   */
+  const readConnmark = (): boolean => {
+    const at = peek() as NftToken;
+    // nft prints iptables-nft's `-m connmark --mark V/M` as `ct mark and M == V`.
+    if (word(2) === "&" || word(2) === "and") {
+      i += 2;
+      maskedMark("ctmark", at);
+      return true;
+    }
+    if (word(2) !== "set") {
+      i += 2;
+      match("ct mark", i - 2);
+      return true;
+    }
+    const v = Number(word(3));
+    const next = word(4) ?? "";
+    if (word(3) !== undefined && Number.isInteger(v) && !OPERATORS.has(next) && !BITWISE.has(next)) {
+      out.effects.push({ kind: "CONNMARK", op: "set", ...ALL_BITS, value: v >>> 0 });
+      i += 4;
+      return true;
+    }
+    const from = word(3) === "meta" ? 4 : 3;
+    if (word(from) === "mark" && setValueEnd(i + 3) === i + from + 1) {
+      out.effects.push({ kind: "CONNMARK", op: "save", ...ALL_BITS });
+      i += from + 1;
+      return true;
+    }
+    // `ct mark set ct mark and 0xffffff00 xor 0x10`: the connection's own bits changed.
+    const own = word(3) === "ct" ? markArithmetic(tokens, i + 4) : undefined;
+    if (own?.effect.kind !== "MARK") return false;
+    out.effects.push({
+      kind: "CONNMARK",
+      op: "set",
+      ...ALL_BITS,
+      value: own.effect.value,
+      mask: own.effect.mask,
+    });
+    i = own.next;
+    return true;
+  };
+  /**
+   * `ct original|reply [ip|ip6] saddr|daddr [!=] ADDR[/LEN]` or `ct original|reply proto-src|proto-dst
+   * [!=] PORT[-PORT]` (iptables-nft's `--ctorigdstport` and kin) at `i`: the connection tuple's
+   * condition, `i` after it; undefined, `i` unchanged, for any other form (a set, a range of addresses).
+   */
+  const readCtTuple = (): Condition | undefined => {
+    let k = 2;
+    if (word(k) === "ip" || word(k) === "ip6") k++;
+    const field = word(k);
+    const which = { saddr: "src", daddr: "dst", "proto-src": "sport", "proto-dst": "dport" } as const;
+    if (field !== "saddr" && field !== "daddr" && field !== "proto-src" && field !== "proto-dst")
+      return undefined;
+    const operand = single(k + 1);
+    if (!operand) return undefined;
+    const port = field.startsWith("proto-");
+    const range = port ? portRange(operand.value) : undefined;
+    const cidr = port ? undefined : parseIpCidr(operand.value);
+    if (!range && !cidr) return undefined;
+    const dir = word(1) === "original" ? "orig" : "repl";
+    i += operand.words;
+    return {
+      kind: "ct-tuple",
+      dir,
+      field: which[field],
+      ...(range ? { range } : { cidr }),
+      neg: operand.neg,
+    } as Condition;
+  };
+  /**
+   * `KEY [. KEY ...] map @m` or `map { k : addr [. port], ... }` at `at`, the address of a `dnat`/`snat`
+   * (port forwards kept in a map): its `nat-map` target, `i` after it; undefined, `i` unchanged, for
+   * any other expression (a key the model lacks, `numgen ... map`).
+   */
+  const readNatMap = (at: number, nat: "DNAT" | "SNAT"): Target | undefined => {
+    const first = keyAt(tokens, at);
+    if (!first) return undefined;
+    const keys: NftKey[] = [first.key];
+    let k = first.next;
+    while (tokens[k]?.value === ".") {
+      const next = keyAt(tokens, k + 1);
+      if (!next) return undefined;
+      keys.push(next.key);
+      k = next.next;
+    }
+    if (tokens[k]?.value !== "map") return undefined;
+    const lookup = {
+      kind: "nat-map",
+      nat,
+      key: first.key,
+      ...(keys.length > 1 ? { concat: keys } : {}),
+    } as const;
+    const m = tokens[k + 1];
+    if (m?.type === "word" && m.value.startsWith("@")) {
+      i = k + 2;
+      return { ...lookup, map: m.value.slice(1) };
+    }
+    if (m?.value !== "{") return undefined;
+    // `{ 8080 : 192.168.1.30 . 80, ... }`: key and data values, each joined by '.'.
+    const elements: NftDataElement[] = [];
+    let key: string[] = [];
+    let data: string[] | undefined;
+    const close = () => {
+      if (key.length && data?.length) elements.push({ key: elementValue(key), data });
+      key = [];
+      data = undefined;
+    };
+    for (k += 2; k < tokens.length && tokens[k]?.value !== "}"; k++) {
+      const v = (tokens[k] as NftToken).value;
+      if (v === ",") close();
+      else if (v === ":") data = [];
+      else if (v !== ".") (data ?? key).push(v);
+    }
+    if (tokens[k]?.value !== "}") return undefined;
+    close();
+    i = k + 1;
+    return { ...lookup, elements };
+  };
+  /**
    * `numgen random mod N [offset O] vmap { 0 : goto a, ... }` (and `numgen inc`, `jhash EXPR mod N`):
    * a verdict drawn among the map's, one choice per value the expression can take (a value without an
    * element breaks the rule: the walk goes on). Undefined, `i` unspecified, for any other form.
@@ -864,10 +1029,16 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         out.conditions.push({ kind: "ctstate", states: [state.toUpperCase()], neg });
         return;
       }
-      case "meta mark": {
+      case "meta mark":
+      case "ct mark": {
         const n = Number(v);
         if (!Number.isInteger(n) || n < 0) return bad("a mark", "write e.g. 0x1");
-        out.conditions.push({ kind: "mark", value: n >>> 0, mask: 0xffffffff, neg });
+        out.conditions.push({
+          kind: key === "ct mark" ? "ctmark" : "mark",
+          value: n >>> 0,
+          mask: 0xffffffff,
+          neg,
+        });
         return;
       }
       case "fib daddr type":
@@ -958,29 +1129,20 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
             i = own.next;
             continue;
           }
-          // `meta mark set ct mark`: the mark becomes a value the model does not know.
+          if (word(1) === "ct" && word(2) === "mark" && setValueEnd(i + 1) === i + 3) {
+            // `meta mark set ct mark`: the connection's mark copied to the packet (CONNMARK --restore-mark).
+            out.effects.push({ kind: "CONNMARK", op: "restore", ...ALL_BITS });
+            i += 3;
+            continue;
+          }
+          // `meta mark set ct mark and 0xff`: the mark becomes a value the model does not know.
           i = setValueEnd(i + 1);
           unmodelled(start, "acts");
         }
         continue;
       }
-      if (word() === "&") {
-        // `meta mark & MASK == VALUE` (nft prints `!=` too).
-        const mask = Number(word(1));
-        let k = 2;
-        let neg = false;
-        if (word(k) === "==" || word(k) === "!=") {
-          neg = word(k) === "!=";
-          k++;
-        }
-        const value = Number(word(k));
-        if (!Number.isInteger(mask) || !Number.isInteger(value)) {
-          problem(t, "expected 'meta mark & MASK == VALUE'", "write e.g. meta mark & 0x3 == 0x2");
-          i += k + 1;
-          continue;
-        }
-        i += k + 1;
-        out.conditions.push({ kind: "mark", value: (value & mask) >>> 0, mask: mask >>> 0, neg });
+      if (word() === "&" || word() === "and") {
+        maskedMark("mark", t);
         continue;
       }
       match("meta mark", start);
@@ -1138,6 +1300,10 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       unmodelled(start, "statement");
       continue;
     }
+    if (w === "ct" && w1 === "mark") {
+      const connmark = readConnmark();
+      if (connmark) continue;
+    }
     if (w === "ct" && w1 !== undefined && word(2) === "set") {
       // `ct mark set meta mark`: conntrack state the model keeps none of; a `ct mark` match is unmodelled too.
       i = setValueEnd(i + 3);
@@ -1160,6 +1326,13 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       if (values.every((v) => CT_STATUS.has(v))) {
         i += k + 1;
         out.conditions.push({ kind: "ctstate", states: values.map((v) => v.toUpperCase()), neg });
+        continue;
+      }
+    }
+    if (w === "ct" && (w1 === "original" || w1 === "reply")) {
+      const tuple = readCtTuple();
+      if (tuple) {
+        out.conditions.push(tuple);
         continue;
       }
     }
@@ -1274,6 +1447,8 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       i++;
       const family = word() === "ip" || word() === "ip6" ? word() : undefined;
       if (family) i++;
+      // `dnat ip addr . port to KEY map @m`, as written for a map of addresses and ports (nft prints it without).
+      if (word() === "addr" && word(1) === "." && word(2) === "port") i += 3;
       if (word() !== "to") {
         problem(peek() ?? t, `${w} needs 'to ADDRESS[:PORT]'`, `write e.g. ${w} to 172.17.0.2:80`);
         continue;
@@ -1309,8 +1484,15 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         out.target = { kind: w === "dnat" ? "DNAT" : "SNAT", addr, ...(port ? { port } : {}) };
         continue;
       }
+      const mapped = computed ? readNatMap(i - 1, w === "dnat" ? "DNAT" : "SNAT") : undefined;
+      if (mapped) {
+        natFlags();
+        out.target =
+          family && mapped.kind === "nat-map" ? { ...mapped, family: family as "ip" | "ip6" } : mapped;
+        continue;
+      }
       if (computed || ranged) {
-        // A mapped or ranged address is not modelled.
+        // A ranged address, or one computed other than by a map lookup, is not modelled.
         if (computed) i = setValueEnd(i - 1);
         natFlags();
         unmodelled(start, "target");
@@ -1330,7 +1512,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       };
       continue;
     }
-    if (w === "masquerade") {
+    if (w === "masquerade" || w === "redirect") {
       i++;
       let port: PortRange | undefined;
       if (word() === "to" && word(1)?.startsWith(":")) {
@@ -1338,7 +1520,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         i += 2;
       }
       while (["random", "fully-random", "persistent", ","].includes(peek()?.value ?? "")) i++;
-      out.target = { kind: "MASQUERADE", ...(port ? { port } : {}) };
+      out.target = { kind: w === "redirect" ? "REDIRECT" : "MASQUERADE", ...(port ? { port } : {}) };
       continue;
     }
     if (w !== undefined && L4.has(w) && w1 === undefined) {
@@ -1356,7 +1538,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     }
     const what = unknownFrom(start);
     const chance = chanceAt(tokens, start);
-    // An unknown statement that decides (queue, redirect, notrack) is an unknown target, else a condition.
+    // An unknown statement that decides (queue, a redirect not read above, notrack) is an unknown target, else a condition.
     if (w === "queue" || w === "redirect" || w === "notrack") {
       out.target = { kind: "unknown", name: w, text: what };
       const p = out.problems[out.problems.length - 1];

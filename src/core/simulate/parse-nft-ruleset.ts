@@ -5,10 +5,12 @@
  * positioned diagnostics (`file:line:col`, what was expected, a hint); this never throws.
  */
 import type { Diagnostic } from "../model/packet.ts";
+import { natOfData } from "./nat-map-data.ts";
 import { elementValue, parseNftRule } from "./parse-nft-rule.ts";
 import type {
   BaseChain,
   ChainDef,
+  NftDataElement,
   NftMapElement,
   NftSet,
   NftValue,
@@ -17,7 +19,7 @@ import type {
   Target,
 } from "./ruleset.ts";
 import { type NftToken, tokenizeNft } from "./tokenize-nft.ts";
-import { CHANCE_HINT } from "./unmodelled-hints.ts";
+import { CHANCE_HINT, UNCERTAIN_HINT } from "./unmodelled-hints.ts";
 
 /** Options of {@link parseNftRuleset}. */
 export interface ParseNftOptions {
@@ -159,9 +161,21 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
         const verdictMap = / : verdict$/.test(set.type) || set.type === "verdict";
         for (const e of entries) {
           if (e.length === 0) continue;
-          // A data map (`ipv4_addr : ipv4_addr`) feeds `dnat to ... map`, which is not modelled.
-          if (kind === "map" && !verdictMap) continue;
           const colon = e.findIndex((w) => w.value === ":");
+          // A data map (`inet_service : ipv4_addr . inet_service`) feeds `dnat to ... map @m`.
+          if (kind === "map" && !verdictMap) {
+            const element = dataElement(e, colon);
+            if (element) {
+              set.data ??= [];
+              set.data.push(element);
+            } else
+              err(
+                e[0] as NftToken,
+                `map element '${e.map((w) => w.value).join(" ")}' is not 'KEY : VALUE'`,
+                "write e.g. 8080 : 192.168.1.30 . 80",
+              );
+            continue;
+          }
           // The key's words: values joined by '.' (a concatenation), up to the element's options or its ':'.
           const keyWords: string[] = [];
           for (let k = 0; k < (colon < 0 ? e.length : colon); k++) {
@@ -312,14 +326,13 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
     const parsed = parseNftRule(words);
     for (const p of parsed.problems) err(p, p.message, p.hint, p.severity);
     if (parsed.problems.some((p) => p.severity === "error")) return;
-    // In an inet table an IPv4 NAT target leaves IPv6 packets alone (and goes on): the rule depends on the family.
+    // In an inet table an IPv4 NAT target (a literal address, or `dnat ip to KEY map`) leaves IPv6 packets
+    // alone (and goes on): the rule depends on the family.
     const t = parsed.target;
-    if (
-      table.family === "inet" &&
-      (t.kind === "DNAT" || t.kind === "SNAT") &&
-      t.addr &&
-      !t.addr.includes(":")
-    )
+    const ipv4Nat =
+      ((t.kind === "DNAT" || t.kind === "SNAT") && t.addr && !t.addr.includes(":")) ||
+      (t.kind === "nat-map" && t.family === "ip");
+    if (table.family === "inet" && ipv4Nat)
       parsed.conditions.push({ kind: "ethertype", ethertype: "0x0800", neg: false });
     const first = words[0] as NftToken;
     const end = words[words.length - 1] as NftToken;
@@ -434,6 +447,22 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
   return { tables, diagnostics };
 }
 
+/**
+ * A data map's element from its words (`8080 : 192.168.1.30 . 80`, `10.0.0.1 . tcp : 10.0.0.2`): the
+ * key's values and the data's, each joined by '.'; undefined without ':' or a side.
+ */
+function dataElement(words: readonly NftToken[], colon: number): NftDataElement | undefined {
+  if (colon < 1) return undefined;
+  const parts = (from: number, to: number) =>
+    words
+      .slice(from, to)
+      .map((w) => w.value)
+      .filter((v) => v !== ".");
+  const key = parts(0, colon);
+  const data = parts(colon + 1, words.length);
+  return key.length && data.length ? { key: elementValue(key), data } : undefined;
+}
+
 /** A verdict written as words (`jump x`, `accept`, ...). */
 function verdictOf(words: string[]): Target | undefined {
   const [w, chain] = words;
@@ -498,6 +527,10 @@ function checkReferences(
             );
           for (const e of t.elements ?? []) check(rule, e.verdict);
         }
+        if (t.kind === "nat-map")
+          checkNatMap(table, t, (message, hint, severity) =>
+            err({ line: rule.line, column: columnOf(rule) }, message, hint, severity),
+          );
         rule.conditions = rule.conditions.map((c) => {
           if (c.kind !== "nft-set" || !c.set) return c;
           const set = table.sets?.get(c.set);
@@ -521,6 +554,33 @@ function checkReferences(
       }
     }
   }
+}
+
+/**
+ * A `dnat|snat to KEY map @m` whose map is missing is an error (the kernel refuses it); data the
+ * simulator cannot rewrite to (a range, a prefix) is a warning: a packet finding it is uncertain.
+ */
+function checkNatMap(
+  table: TableDef,
+  t: Extract<Target, { kind: "nat-map" }>,
+  report: (message: string, hint: string, severity: "error" | "warning") => void,
+): void {
+  const set = t.map === undefined ? undefined : table.sets?.get(t.map);
+  if (t.map !== undefined && !set) {
+    report(
+      `map '@${t.map}' does not exist in table ${table.family} ${table.name}`,
+      "declare it with 'map NAME { type ... : ipv4_addr; elements = { ... } }'",
+      "error",
+    );
+    return;
+  }
+  const odd = (t.elements ?? set?.data ?? []).find((e) => !natOfData(t.nat, e.data));
+  if (odd)
+    report(
+      `${t.nat.toLowerCase()} to '${odd.data.join(" . ")}' (an element of ${t.map ? `map @${t.map}` : "the rule's map"}) is not modelled`,
+      UNCERTAIN_HINT,
+      "warning",
+    );
 }
 
 export type { NftMapElement, NftValue };

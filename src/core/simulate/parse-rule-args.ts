@@ -4,6 +4,7 @@
  */
 
 import { canonicalIpv6, parseCidr6 } from "../parse/ipv6.ts";
+import { ctTupleOption } from "./ct-tuple-option.ts";
 import { readSetMatch } from "./ipset-match.ts";
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
 import { EXTHDR_MODULES, readExthdrMatch } from "./ipv6-header-match.ts";
@@ -156,6 +157,7 @@ const KNOWN_MODULES = new Set([
   "physdev",
   "comment",
   "mark",
+  "connmark",
   "iprange",
   "icmp6",
   "ipv6-icmp",
@@ -410,6 +412,36 @@ export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): Rul
     // Module options.
     const values = valuesFrom(i + 1);
     const first = values[0];
+    /** The error for `first`, which should be a port or range. */
+    const notPort = (v: { value: string; column: number }) =>
+      fail(v.column, `'${v.value}' is not a port or port range`, "expected N or N:M (0..65535)");
+    const tuple = ctTupleOption(opt);
+    if (tuple) {
+      // The connection's tuples: `--ctorigdstport 8080` is the port a DNAT rewrote.
+      if (!first)
+        return fail(
+          tok.column,
+          `${opt} needs ${tuple.port ? "a port or range" : "an address"}`,
+          tuple.port ? `write e.g. ${opt} 8080 or ${opt} 8000:8100` : `write e.g. ${opt} 203.0.113.2`,
+        );
+      const { dir, field } = tuple;
+      if (tuple.port) {
+        const range = parsePortRange(first.value);
+        if (!range) return notPort(first);
+        conditions.push({ kind: "ct-tuple", dir, field, range, neg: n });
+      } else {
+        const cidr = family === "ip6" ? parseCidr6(first.value) : parseCidr(first.value);
+        if (!cidr)
+          return fail(
+            first.column,
+            `'${first.value}' is not an ${family === "ip6" ? "IPv6" : "IPv4"} address or CIDR`,
+            family === "ip6" ? "expected e.g. fd00:a::/64" : "expected a.b.c.d or a.b.c.d/len",
+          );
+        conditions.push({ kind: "ct-tuple", dir, field, cidr, neg: n });
+      }
+      i += 2;
+      continue;
+    }
     switch (opt) {
       case "--sport":
       case "--source-port":
@@ -422,12 +454,7 @@ export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): Rul
             "write e.g. --dport 80 or --dport 1000:2000",
           );
         const range = parsePortRange(first.value);
-        if (!range)
-          return fail(
-            first.column,
-            `'${first.value}' is not a port or port range`,
-            "expected N or N:M (0..65535)",
-          );
+        if (!range) return notPort(first);
         conditions.push({
           kind: opt === "--sport" || opt === "--source-port" ? "sport" : "dport",
           range,
@@ -647,7 +674,8 @@ export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): Rul
         const mk = first ? parseMark(first.value) : undefined;
         if (!first || !mk)
           return fail(first?.column ?? tok.column, "--mark needs value[/mask]", "write e.g. --mark 0x1/0xff");
-        conditions.push({ kind: "mark", ...mk, neg: n });
+        // `-m connmark --mark` tests the connection's mark, `-m mark --mark` the packet's.
+        conditions.push({ kind: module === "connmark" ? "ctmark" : "mark", ...mk, neg: n });
         i += 2;
         continue;
       }
@@ -711,11 +739,24 @@ const TARGET_OPTIONS: Record<string, Record<string, boolean>> = {
     "--persistent": false,
   },
   MASQUERADE: { "--to-ports": true, "--random": false, "--random-fully": false },
+  REDIRECT: { "--to-ports": true, "--random": false },
   MARK: {
     "--set-xmark": true,
     "--set-mark": true,
     "--or-mark": true,
     "--and-mark": true,
+    "--xor-mark": true,
+  },
+  CONNMARK: {
+    "--set-xmark": true,
+    "--set-mark": true,
+    "--save-mark": false,
+    "--restore-mark": false,
+    "--mask": true,
+    "--nfmask": true,
+    "--ctmask": true,
+    "--and-mark": true,
+    "--or-mark": true,
     "--xor-mark": true,
   },
   DSCP: { "--set-dscp": true, "--set-dscp-class": true },
@@ -809,10 +850,19 @@ function parseTarget(
         };
       return { target: { kind: t, ...to } };
     }
-    case "MASQUERADE": {
+    case "MASQUERADE":
+    case "REDIRECT": {
       const v = optionValue(rest, ["--to-ports"]);
       const port = v ? parsePortRange(v.value.replace("-", ":")) : undefined;
-      return { target: { kind: "MASQUERADE", port } };
+      if (v && !port)
+        return {
+          error: {
+            column: v.column,
+            message: `'${v.value}' is not a port or port range`,
+            hint: "e.g. 3128 or 1024-65535",
+          },
+        };
+      return { target: { kind: t, port } };
     }
     case "MARK": {
       for (const [opt, op] of [
@@ -841,6 +891,12 @@ function parseTarget(
       return { target: { kind: "unknown", name: t, text } };
     }
   }
+  if (t === "CONNMARK") {
+    const c = connmarkTarget(rest);
+    if (!c) return { target: { kind: "unknown", name: t, text } };
+    if ("error" in c) return { error: { ...c.error, column: c.error.column || name.column } };
+    return { target: c };
+  }
   if (t === "DSCP" || t === "TOS") {
     const tos = tosTarget(t, rest);
     if ("error" in tos) return { error: { ...tos.error, column: tos.error.column || name.column } };
@@ -853,6 +909,49 @@ function parseTarget(
   // An upper-case name that is not a chain is a target extension; lower/mixed case names are chains.
   if (/^[A-Z][A-Z0-9_]*$/.test(t) && rest.length > 0) return { target: { kind: "unknown", name: t, text } };
   return { target: { kind: "jump", chain: t } };
+}
+
+/**
+ * `-j CONNMARK --set-xmark V[/M] | --set-mark V[/M] | --save-mark | --restore-mark` (with `--mask`, or
+ * `--nfmask` and `--ctmask`, as iptables-save writes them) as the kernel's xt_CONNMARK runs it;
+ * undefined for `--and-mark` and kin, which are left unmodelled.
+ */
+function connmarkTarget(
+  rest: Token[],
+): Extract<Target, { kind: "CONNMARK" }> | { error: RuleArgError } | undefined {
+  const mark = (names: string[], fallback: number): number | { error: RuleArgError } => {
+    const v = optionValue(rest, names);
+    if (!v) return fallback;
+    const mk = parseMark(v.value);
+    if (!mk || v.value.includes("/"))
+      return { error: { column: v.column, message: `'${v.value}' is not a mask`, hint: "e.g. 0xff" } };
+    return mk.value;
+  };
+  const set = optionValue(rest, ["--set-xmark", "--set-mark"]);
+  if (set) {
+    const mk = parseMark(set.value);
+    if (!mk)
+      return {
+        error: { column: set.column, message: `'${set.value}' is not value[/mask]`, hint: "e.g. 0x1/0xff" },
+      };
+    // `--set-mark V/M` zeroes the bits of M and sets those of V (iptables-save prints it as --set-xmark V/(M|V)).
+    const xmark = rest.some((r) => r.value === "--set-xmark");
+    const mask = xmark ? mk.mask : (mk.mask | mk.value) >>> 0;
+    return { kind: "CONNMARK", op: "set", value: mk.value, mask, nfmask: 0xffffffff, ctmask: 0xffffffff };
+  }
+  const op = rest.some((r) => r.value === "--save-mark")
+    ? "save"
+    : rest.some((r) => r.value === "--restore-mark")
+      ? "restore"
+      : undefined;
+  if (!op) return undefined;
+  const both = mark(["--mask"], 0xffffffff);
+  if (typeof both !== "number") return both;
+  const nfmask = mark(["--nfmask"], both);
+  if (typeof nfmask !== "number") return nfmask;
+  const ctmask = mark(["--ctmask"], both);
+  if (typeof ctmask !== "number") return ctmask;
+  return { kind: "CONNMARK", op, value: 0, mask: 0, nfmask, ctmask };
 }
 
 /**

@@ -4,6 +4,7 @@
  * in any order, and an `ipset save` anywhere. `nft -j list ruleset` is read by `parse-ruleset-file.ts`,
  * which the playground loads only when JSON is pasted.
  */
+import { legacyTablesMissing } from "./legacy-tables-note.ts";
 import { parseIpsetSave, takeIpsetSection } from "./parse-ipset-save.ts";
 import { parseNftRuleset } from "./parse-nft-ruleset.ts";
 import { isNftRuleset, parseXtablesRuleset } from "./parse-xtables-ruleset.ts";
@@ -36,6 +37,7 @@ export function parseRulesetText(text: string, file = "ruleset.rules"): Ruleset 
     ruleset.diagnostics.push(...parsed.diagnostics);
   }
   resolveIpsets(ruleset, file);
+  ruleset.diagnostics.push(...legacyTablesMissing(lines, file));
   return ruleset;
 }
 

@@ -4,6 +4,7 @@
  * that matched (what TRACE would print) and LOG lines, and reports unmodelled rules.
  */
 import { type MatchContext, matchRule, nftKeysMatch, undecidedWhy } from "./match-rule.ts";
+import { natOfData } from "./nat-map-data.ts";
 import type { ChainDef, Condition, Rule, TableDef, Target } from "./ruleset.ts";
 import type { SimPacket } from "./sim-packet.ts";
 
@@ -81,7 +82,8 @@ export type ChooseWay = (rule: Rule) => number | undefined;
  */
 export type NatAction =
   | { kind: "DNAT" | "SNAT"; addr?: string; port?: number; portHi?: number }
-  | { kind: "MASQUERADE"; port?: number; portHi?: number };
+  | { kind: "MASQUERADE"; port?: number; portHi?: number }
+  | { kind: "REDIRECT"; port?: number; portHi?: number };
 
 /** The port range of a NAT target as a {@link NatAction}'s `port` and `portHi` (absent for one port). */
 function natPorts(r: { lo: number; hi: number } | undefined): { port?: number; portHi?: number } {
@@ -108,6 +110,7 @@ function applyEffect(t: Target, p: SimPacket, run: ChainRun, line: number): void
   if (t.kind === "LOG") run.logs.push({ prefix: t.prefix, level: t.level, line });
   else if (t.kind === "TRACE") run.trace = true;
   else if (t.kind === "MARK") applyMark(t, p);
+  else if (t.kind === "CONNMARK") applyConnmark(t, p);
   else if (t.kind === "TOS") applyTos(t, p);
 }
 
@@ -120,6 +123,16 @@ function applyMark(t: Extract<Target, { kind: "MARK" }>, p: SimPacket): void {
   if (t.op === "set" || t.op === "xset") p.mark = (((p.mark & ~t.mask) >>> 0) ^ t.value) >>> 0;
   else if (t.op === "or") p.mark = (p.mark | t.value) >>> 0;
   else p.mark = (p.mark & t.value) >>> 0;
+}
+
+/** `-j CONNMARK`, nft `ct mark set` / `meta mark set ct mark`: the connection's mark and the packet's. */
+function applyConnmark(t: Extract<Target, { kind: "CONNMARK" }>, p: SimPacket): void {
+  const entry = p.ct?.entry;
+  if (!entry) return;
+  const ct = entry.mark ?? 0;
+  if (t.op === "set") entry.mark = ((ct & ~t.mask) ^ t.value) >>> 0;
+  else if (t.op === "save") entry.mark = ((ct & ~t.ctmask) ^ (p.mark & t.nfmask)) >>> 0;
+  else p.mark = ((p.mark & ~t.nfmask) ^ (ct & t.ctmask)) >>> 0;
 }
 
 /**
@@ -196,8 +209,8 @@ function outcome(s: WalkState): string {
 function describeOutcome(s: WalkState): string {
   const n = s.run.nat;
   const nat = n
-    ? n.kind === "MASQUERADE"
-      ? "MASQUERADE"
+    ? n.kind === "MASQUERADE" || n.kind === "REDIRECT"
+      ? `${n.kind}${n.kind === "REDIRECT" && n.port !== undefined ? ` to :${n.port}` : ""}`
       : `${n.kind} to ${n.addr ?? ""}${n.port !== undefined ? `:${n.port}` : ""}`
     : s.run.verdict;
   const tos = s.p.tos ? ` (TOS 0x${s.p.tos.toString(16).padStart(2, "0")})` : "";
@@ -436,13 +449,27 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       });
       t = t.choices[0] ?? { kind: "NONE" };
     }
+    // The statements before the target (a mark set, a log) act even when its map lookup then breaks the rule.
+    for (const effect of rule.effects ?? []) applyEffect(effect, s.p, run, rule.line);
     if (t.kind === "vmap") {
-      // The element the key finds decides; no element: the rule breaks (nothing happens, nothing traced).
+      // The element the key finds decides; no element: the rule breaks (nothing more happens, nothing traced).
       const keys = t.concat ?? [t.key];
       const elements = t.elements ?? table.sets?.get(t.map ?? "")?.verdicts ?? [];
       const hit = elements.find((e) => nftKeysMatch(keys, e.key, s.p, ctx));
       if (!hit) continue;
       t = hit.verdict;
+    }
+    if (t.kind === "nat-map") {
+      // The element the key finds gives the address (and port); no element: the rule breaks.
+      const keys = t.concat ?? [t.key];
+      const elements = t.elements ?? table.sets?.get(t.map ?? "")?.data ?? [];
+      const hit = elements.find((e) => nftKeysMatch(keys, e.key, s.p, ctx));
+      if (!hit) continue;
+      t = natOfData(t.nat, hit.data) ?? {
+        kind: "unknown",
+        name: t.nat,
+        text: `${t.nat} to ${hit.data.join(" . ")}`,
+      };
     }
     const step: RuleStep = {
       kind: "rule",
@@ -454,7 +481,6 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       ...(blind ? { unmodelled: true } : {}),
     };
     run.steps.push(step);
-    for (const effect of rule.effects ?? []) applyEffect(effect, s.p, run, rule.line);
     switch (t.kind) {
       case "NONE":
       case "CONTINUE":
@@ -468,10 +494,14 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       case "MARK":
         applyMark(t, s.p);
         continue;
+      case "CONNMARK":
+        applyConnmark(t, s.p);
+        continue;
       case "TOS":
         applyTos(t, s.p);
         continue;
       case "vmap":
+      case "nat-map":
       case "pick":
         continue;
       case "unknown":
@@ -499,8 +529,9 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         run.nat = { kind: t.kind, addr: t.addr, ...natPorts(t.port) };
         return s;
       case "MASQUERADE":
-        step.verdict = "MASQUERADE";
-        run.nat = { kind: "MASQUERADE", ...natPorts(t.port) };
+      case "REDIRECT":
+        step.verdict = t.kind;
+        run.nat = { kind: t.kind, ...natPorts(t.port) };
         return s;
       case "RETURN":
         step.verdict = "RETURN";

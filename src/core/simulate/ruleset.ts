@@ -44,9 +44,31 @@ export type Condition =
    */
   | { kind: "addrtype"; which: "src" | "dst"; types: string[]; neg: boolean; iface?: "in" | "out" }
   | { kind: "ctstate"; states: string[]; neg: boolean }
+  /**
+   * A field of the packet's connection (`-m conntrack --ctorigsrc|--ctorigdst|--ctreplsrc|--ctrepldst
+   * ADDR[/MASK]` with `cidr`, `--ctorigsrcport|--ctorigdstport|--ctreplsrcport|--ctrepldstport
+   * PORT[:PORT]` with `range`): of the tuple its first packet had (`orig`) or the one its replies carry
+   * (`repl`), as the NAT decided so far makes it. A packet without a connection fails the rule, negated
+   * or not (the kernel's match passes it only for a `--ctstate` that holds, which is not modelled); so
+   * does a connection of the other family than `cidr` (nft `ct original ip saddr != X` in an `inet` table).
+   */
+  | {
+      kind: "ct-tuple";
+      dir: "orig" | "repl";
+      field: "src" | "dst" | "sport" | "dport";
+      cidr?: IpCidr;
+      range?: PortRange;
+      neg: boolean;
+    }
   | { kind: "physdev-in" | "physdev-out"; name: string; neg: boolean }
   | { kind: "physdev-is-bridged" | "physdev-is-in" | "physdev-is-out"; neg: boolean }
   | { kind: "mark"; value: number; mask: number; neg: boolean }
+  /**
+   * The connection's mark (`-m connmark --mark V[/M]`, nft `ct mark V`, `ct mark & M == V`): `(ctmark &
+   * mask) == value`. A new connection's mark is 0 until `-j CONNMARK` or `ct mark set` changes it; a
+   * packet without a connection fails the rule, negated or not.
+   */
+  | { kind: "ctmark"; value: number; mask: number; neg: boolean }
   /** `-m iprange --src-range LO-HI` / `--dst-range`: an inclusive IPv4 range. */
   | { kind: "addr-range"; which: "src" | "dst"; lo: number; hi: number; neg: boolean }
   /**
@@ -172,6 +194,8 @@ export type NftKey =
   | "icmpv6 type"
   | "ct state"
   | "meta mark"
+  /** The connection's mark (0 for a new one until a rule sets it). */
+  | "ct mark"
   | "fib daddr type"
   | "fib saddr type"
   /** `fib daddr . iif type`: the address type on the input interface (see the `addrtype` condition). */
@@ -200,6 +224,16 @@ export interface NftMapElement {
   verdict: Target;
 }
 
+/**
+ * One element of an nftables data map (`type inet_service : ipv4_addr . inet_service`): its key and
+ * the words of its data, one per part of a concatenation (`8080 : 192.168.1.30 . 80` has
+ * `["192.168.1.30", "80"]`).
+ */
+export interface NftDataElement {
+  key: NftValue;
+  data: string[];
+}
+
 /** An nftables named set or map (`set NAME { type ...; elements = { ... } }`). */
 export interface NftSet {
   name: string;
@@ -210,6 +244,8 @@ export interface NftSet {
   elements: NftValue[];
   /** For verdict maps: the verdict of each element. */
   verdicts: NftMapElement[];
+  /** For data maps (`ipv4_addr : ipv4_addr`, read by `dnat to ... map @m`): each element's data. Default: none. */
+  data?: NftDataElement[];
   /** 1-based line of the declaration. */
   line: number;
   /**
@@ -230,7 +266,28 @@ export type Target =
   | { kind: "DNAT"; addr?: string; port?: PortRange }
   | { kind: "SNAT"; addr?: string; port?: PortRange }
   | { kind: "MASQUERADE"; port?: PortRange }
+  /**
+   * `-j REDIRECT [--to-ports P]`, nft `redirect [to :P]`: DNAT to the host itself, the first address of
+   * the packet's family on its input interface (at OUTPUT: the loopback address), with `port` when
+   * given (else the packet's own).
+   */
+  | { kind: "REDIRECT"; port?: PortRange }
   | { kind: "MARK"; value: number; mask: number; op: "set" | "xset" | "or" | "and" }
+  /**
+   * Changes the connection's mark, or the packet's from it, and goes on (`-j CONNMARK`, nft `ct mark
+   * set`, `meta mark set ct mark`), as the kernel's xt_CONNMARK: `set` makes it `(ctmark & ~mask) ^
+   * value`; `save` copies the packet's mark in, `(ctmark & ~ctmask) ^ (mark & nfmask)`; `restore`
+   * copies it back, the packet's mark becoming `(mark & ~nfmask) ^ (ctmark & ctmask)`. A packet without
+   * a connection changes nothing.
+   */
+  | {
+      kind: "CONNMARK";
+      op: "set" | "save" | "restore";
+      value: number;
+      mask: number;
+      nfmask: number;
+      ctmask: number;
+    }
   /**
    * Rewrites the TOS byte (IPv4) or traffic class (IPv6) to `(tos & ~mask) ^ value` and goes on: `-j
    * DSCP --set-dscp N` and nft `ip dscp set N` are `N << 2` under mask `0xfc`, `-j TOS --set-tos V/M`
@@ -242,6 +299,22 @@ export type Target =
    * (`concat`: a concatenation's keys, as for `nft-set`).
    */
   | { kind: "vmap"; key: NftKey; map?: string; elements?: NftMapElement[]; concat?: NftKey[] }
+  /**
+   * nftables `dnat|snat [ip|ip6] to KEY map @m` or `map { k : addr [. port], ... }` (`concat`: a
+   * concatenation's keys, as for `vmap`): the NAT `nat` to the data of the element the key finds, an
+   * address and, when the map's data is `addr . port`, a port. No element: the rule breaks (nothing
+   * happens, the walk goes on), as the kernel's lookup does. `family`: the `ip`/`ip6` word, the only
+   * family the NAT acts on in an `inet` table.
+   */
+  | {
+      kind: "nat-map";
+      nat: "DNAT" | "SNAT";
+      family?: "ip" | "ip6";
+      key: NftKey;
+      map?: string;
+      elements?: NftDataElement[];
+      concat?: NftKey[];
+    }
   /**
    * A verdict drawn by chance among `choices` (nftables `numgen random mod N vmap { 0 : goto a, ... }`,
    * kube-proxy's load balancing): every choice is followed, see `runChain`. `text` is the expression.

@@ -375,6 +375,9 @@ export class Simulator {
         const route = routeLookup(this.world.topology, this.nfHost ?? "", p.dst);
         const addr = route.kind === "unicast" ? route.src : undefined;
         binding = addr ? { addr, port } : null;
+      } else if (nat?.kind === "REDIRECT") {
+        const addr = redirectAddress(this.world.topology, this.nfHost ?? "", p, io);
+        binding = addr ? { addr, port } : null;
       } else if (nat?.addr || nat?.port !== undefined) {
         binding = { addr: nat.addr ?? (manip === "dst" ? p.dst : p.src), port };
       }
@@ -614,6 +617,17 @@ function frameType(mac: string | undefined, own: (string | undefined)[]): PktTyp
 }
 
 /** Devices a hook sees. */
+/**
+ * Where REDIRECT sends a packet: the loopback address for one the host sends (OUTPUT), else the first
+ * address of the packet's family on its input interface (not a link-local one), as the kernel's
+ * nf_nat_redirect picks it; undefined when that interface has none (the kernel then drops it).
+ */
+function redirectAddress(topo: Topology, host: string, p: SimPacket, io: Io): string | undefined {
+  if (io.hook === "OUTPUT") return p.v6 ? "::1" : "127.0.0.1";
+  const iface = io.in === undefined ? undefined : topo.ifaces.get(ifaceKey(host, io.in));
+  return iface?.addresses.find((a) => !!a.v6 === !!p.v6 && !a.address.startsWith("fe80:"))?.address;
+}
+
 interface Io {
   /** The IP hook (`PREROUTING`, ...), set by `ipHook`. Default: a bridge hook. */
   hook?: string;

@@ -11,6 +11,20 @@ const docker = parseRulesetFile(
 const bridges = docker.nft?.find((t) => t.name === "docker-bridges");
 
 describe("explainNftRule", () => {
+  it("names a port forward map's elements, and says when the map is not in the ruleset", () => {
+    const file = join(import.meta.dirname, "../../fixtures/simulate/nft-nat-map/nft-list.nft");
+    const nat = parseRulesetFile(readFileSync(file, "utf8")).nft?.find((t) => t.name === "nat");
+    const n = explainNftRule('iifname "eth0" dnat ip to tcp dport map @portfwd', nat?.sets);
+    expect(n.en).toBe(
+      "from eth0: rewrite the destination to what map @portfwd gives for the TCP destination port (DNAT; 2222 → 192.168.1.20 . 22, 8080 → 192.168.1.30 . 80; any other: next rule), which accepts (ends this base chain only)",
+    );
+    expect(n["zh-TW"]).toContain("把目的地改成 map @portfwd 依");
+    expect(n.unknown).toEqual([]);
+    expect(explainNftRule("snat to ip saddr map @gone").en).toBe(
+      "every packet: rewrite the source to what map @gone gives for the source address (SNAT; map @gone is not in this ruleset), which accepts (ends this base chain only)",
+    );
+  });
+
   it("phrases an interface pair, and says an accept ends only its base chain", () => {
     const n = explainNftRule('iifname "docker0" oifname != "docker0" accept');
     expect(n.en).toBe("from docker0 to another interface: accept (ends this base chain only)");

@@ -125,6 +125,15 @@ describe("parseNftRuleset on other expressions", () => {
     return { rules: r.tables[0]?.chains.get("c")?.rules ?? [], diagnostics: r.diagnostics };
   };
 
+  it("names an interface type match as one expression ('meta iiftype ether', not 'ether counter')", () => {
+    const { rules: r, diagnostics } = rules("\t\tmeta iiftype ether counter accept");
+    expect(diagnostics.map((d) => `${d.position.column}: ${d.message}`)).toEqual([
+      "3: expression 'meta iiftype ether' is not modelled",
+    ]);
+    expect(r[0]?.conditions).toEqual([{ kind: "unknown", text: "meta iiftype ether", neg: false }]);
+    expect(r[0]?.target).toEqual({ kind: "ACCEPT" });
+  });
+
   it("reads sets, wildcards, marks, goto, return, masquerade ports, reject and logs", () => {
     const { rules: r, diagnostics } = rules(
       [
@@ -164,20 +173,33 @@ describe("parseNftRuleset on other expressions", () => {
 
   it("reads a mark set from the mark's own bits (kube-proxy, iptables-nft's MARK) as one MARK effect", () => {
     const { rules: r, diagnostics } = rules(
-      "\t\tmeta mark set mark or 0x4000\n\t\tmeta mark set meta mark ^ 0x00004000\n\t\tmeta mark set mark and 0xffffbfff xor 0x4000 accept\n\t\tmeta mark set ct mark",
+      "\t\tmeta mark set mark or 0x4000\n\t\tmeta mark set meta mark ^ 0x00004000\n\t\tmeta mark set mark and 0xffffbfff xor 0x4000 accept\n\t\tmeta mark set ct mark and 0xff\n\t\tmeta mark set ct mark",
     );
     expect(r.map((x) => x.effects)).toEqual([
       [{ kind: "MARK", op: "xset", value: 0x4000, mask: 0x4000 }],
       [{ kind: "MARK", op: "xset", value: 0x4000, mask: 0 }],
       [{ kind: "MARK", op: "xset", value: 0x4000, mask: 0x4000 }],
       undefined,
+      // The connection's whole mark copied to the packet: CONNMARK --restore-mark.
+      [
+        {
+          kind: "CONNMARK",
+          op: "restore",
+          value: 0,
+          mask: 0xffffffff,
+          nfmask: 0xffffffff,
+          ctmask: 0xffffffff,
+        },
+      ],
     ]);
     expect(r[2]?.target).toEqual({ kind: "ACCEPT" });
-    // A mark taken from elsewhere stays unmodelled.
-    expect(diagnostics.map((d) => d.message)).toEqual(["expression 'meta mark set ct mark' is not modelled"]);
+    // A mark computed from the connection's other than by copying it stays unmodelled.
+    expect(diagnostics.map((d) => d.message)).toEqual([
+      "expression 'meta mark set ct mark and 0xff' is not modelled",
+    ]);
     // It acts rather than matches: not followed both ways, the rule stays uncertain.
     expect(r[3]?.conditions).toEqual([
-      { kind: "unknown", text: "meta mark set ct mark", neg: false, oneWay: true },
+      { kind: "unknown", text: "meta mark set ct mark and 0xff", neg: false, oneWay: true },
     ]);
     expect(diagnostics[0]?.hint).toBe(UNCERTAIN_HINT);
   });
@@ -449,7 +471,7 @@ function ruleModels(tables: TableDef[]) {
 }
 
 describe("nft listings of other machines' rulesets (printed by nft 1.0.6)", () => {
-  for (const name of ["host-shapes", "host-misc", "docker29-firewalld"]) {
+  for (const name of ["host-shapes", "host-misc", "docker29-firewalld", "ct-tuple"]) {
     const dir = join(import.meta.dirname, "../../fixtures/nft-ruleset", name);
     const intent = readFileSync(join(dir, "intent"), "utf8").trim();
     it(`${name}: ${intent}: no errors, and text and JSON give the same rules`, () => {
@@ -500,6 +522,16 @@ describe("nft listings of other machines' rulesets (printed by nft 1.0.6)", () =
       addr: "172.17.0.3",
       port: { lo: 22, hi: 22 },
     });
-    expect(nat.find((r) => r.text.includes("map @redirects"))?.target.kind).toBe("unknown");
+    // A port forward kept in a data map: the address is the element the key finds.
+    expect(nat.find((r) => r.text.includes("map @redirects"))?.target).toEqual({
+      kind: "nat-map",
+      nat: "DNAT",
+      key: "ip daddr",
+      map: "redirects",
+    });
+    const redirects = tables.find((t) => t.name === "nat")?.sets?.get("redirects");
+    expect(redirects?.data).toEqual([
+      { key: { kind: "value", value: "203.0.113.50" }, data: ["172.17.0.3"] },
+    ]);
   });
 });

@@ -1,0 +1,152 @@
+/**
+ * Connection marks: `-j CONNMARK` / nft `ct mark set` write the connection's mark, `--restore-mark` /
+ * `meta mark set ct mark` copy it to every later packet of the connection (its replies too), `-m
+ * connmark` / `ct mark` match it; a new connection's mark is 0. The recorded kernel's behaviour is the
+ * fixture test/fixtures/simulate/connmark-restore.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { explainNftRule } from "../../../src/core/render/explain-nft-rule.ts";
+import { explainRule } from "../../../src/core/render/explain-rule.ts";
+import { parseRuleArgs } from "../../../src/core/simulate/parse-rule-args.ts";
+import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
+import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
+import { tokenizeRule } from "../../../src/core/simulate/tokenize-rule.ts";
+import { buildTopology } from "../../../src/core/simulate/topology.ts";
+import { labSchema } from "../../../src/core/trace-file/schema.ts";
+import { LAB_DIR } from "./helpers.ts";
+
+const target = (text: string) => {
+  const tk = tokenizeRule(text);
+  if (!tk.ok) throw new Error(tk.message);
+  const r = parseRuleArgs(tk.tokens);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.target;
+};
+const ALL = 0xffffffff;
+
+/** c1's ping to the internet in the docker-bridge lab, under `text`: each packet's fate and unmodelled rules. */
+function pings(text: string) {
+  const lab = labSchema.parse(JSON.parse(readFileSync(join(LAB_DIR, "lab.json"), "utf8")));
+  const ruleset = parseRulesetFile(text, "t.rules");
+  expect(ruleset.diagnostics).toEqual([]);
+  const world = { topology: buildTopology(lab), ruleset, ebtables: lab.ebtables, sysctls: lab.sysctls };
+  return runScenario(world, { from: "c1", to: "198.51.100.10", proto: "icmp" }).packets.map(
+    (p) => `${p.direction}: ${p.fate.kind}${p.unmodelled.length ? " (uncertain)" : ""}`,
+  );
+}
+
+describe("CONNMARK and connection marks", () => {
+  it("reads -j CONNMARK as the kernel's xt_CONNMARK runs it", () => {
+    expect(target("-j CONNMARK --set-xmark 0x42/0xff")).toEqual({
+      kind: "CONNMARK",
+      op: "set",
+      value: 0x42,
+      mask: 0xff,
+      nfmask: ALL,
+      ctmask: ALL,
+    });
+    // --set-mark V/M clears M and V's bits (iptables-save writes it --set-xmark V/(M|V)).
+    expect(target("-j CONNMARK --set-mark 0x40/0x0f")).toMatchObject({ op: "set", value: 0x40, mask: 0x4f });
+    expect(target("-j CONNMARK --save-mark --nfmask 0xff --ctmask 0xf0")).toMatchObject({
+      op: "save",
+      nfmask: 0xff,
+      ctmask: 0xf0,
+    });
+    expect(target("-j CONNMARK --restore-mark --mask 0xff")).toMatchObject({
+      op: "restore",
+      nfmask: 0xff,
+      ctmask: 0xff,
+    });
+    // Not modelled: said so, never guessed.
+    expect(target("-j CONNMARK --or-mark 0x1")).toMatchObject({ kind: "unknown", name: "CONNMARK" });
+  });
+
+  const save = (forward: string) =>
+    [
+      "*mangle",
+      ":PREROUTING ACCEPT [0:0]",
+      ":POSTROUTING ACCEPT [0:0]",
+      "-A PREROUTING -j CONNMARK --restore-mark --nfmask 0xffffffff --ctmask 0xffffffff",
+      "-A POSTROUTING -o eth0 -j MARK --set-xmark 0x7/0xffffffff",
+      "-A POSTROUTING -o eth0 -j CONNMARK --save-mark --nfmask 0xffffffff --ctmask 0xffffffff",
+      "COMMIT",
+      "*nat",
+      ":POSTROUTING ACCEPT [0:0]",
+      "-A POSTROUTING -s 172.17.0.0/16 -o eth0 -j MASQUERADE",
+      "COMMIT",
+      "*filter",
+      ":FORWARD DROP [0:0]",
+      forward,
+      "-A FORWARD -i docker0 -j ACCEPT",
+      "COMMIT",
+      "",
+    ].join("\n");
+
+  it("a mark saved on the way out comes back on the reply (restore), decided, not uncertain", () => {
+    // The reply carries mark 0x7: dropped when a rule drops that mark, accepted by one accepting it.
+    expect(pings(save("-A FORWARD -m mark --mark 0x7 -j DROP"))).toEqual([
+      "request: delivered",
+      "reply: dropped",
+    ]);
+    expect(pings(save("-A FORWARD -m connmark --mark 0x7 -j ACCEPT"))).toEqual([
+      "request: delivered",
+      "reply: delivered",
+    ]);
+    // A new connection's mark is 0: the request does not match a connmark of 0x7.
+    expect(pings(save("-A FORWARD -m connmark ! --mark 0x0 -j DROP"))).toEqual([
+      "request: delivered",
+      "reply: dropped",
+    ]);
+  });
+
+  it("nft's ct mark set / meta mark set ct mark / ct mark & M == V do the same", () => {
+    const nft = (rule: string) => `table ip t {
+	chain pre {
+		type filter hook prerouting priority mangle; policy accept;
+		meta mark set ct mark
+	}
+
+	chain fw {
+		type filter hook forward priority filter; policy accept;
+		${rule}
+	}
+
+	chain post {
+		type filter hook postrouting priority mangle; policy accept;
+		oifname "eth0" meta mark set 0x00000017 ct mark set meta mark
+	}
+
+	chain nat {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "eth0" masquerade
+	}
+}
+`;
+    expect(pings(nft("meta mark 0x00000017 drop"))).toEqual(["request: delivered", "reply: dropped"]);
+    expect(pings(nft("ct mark & 0x000000f0 == 0x00000010 drop"))).toEqual([
+      "request: delivered",
+      "reply: dropped",
+    ]);
+    expect(pings(nft("ct mark and 0xf0 == 0x20 drop"))).toEqual(["request: delivered", "reply: delivered"]);
+    expect(pings(nft("ct mark { 0x17, 0x18 } drop"))).toEqual(["request: delivered", "reply: dropped"]);
+  });
+
+  it("is explained in both rule grammars", () => {
+    expect(
+      explainRule("-A PREROUTING -j CONNMARK --restore-mark --nfmask 0xffffffff --ctmask 0xffffffff").en,
+    ).toBe("copy the connection's mark to the packet");
+    expect(explainRule("-A FORWARD -p udp -m connmark --mark 0x40/0xf0 -j DROP").en).toBe(
+      "if it is protocol udp and the connection's mark is 0x40/0xf0, drop the packet silently",
+    );
+    const n = explainNftRule('oifname "eth0" meta mark set 0x00000007 ct mark set meta mark');
+    expect(n.en).toBe(
+      "to eth0: set its mark to 0x7, then copy its mark to its connection, then go on with the next rule",
+    );
+    expect(n.unknown).toEqual([]);
+    expect(explainNftRule("ct mark & 0x000000f0 == 0x00000040 drop").en).toBe(
+      "whose connection's mark, masked with 0xf0, is 0x40: drop (final: the packet ends here)",
+    );
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * REDIRECT (`-j REDIRECT [--to-ports P]`, nft `redirect [to :P]`): a DNAT to the host itself, its
+ * address on the packet's input interface (the loopback address for a packet it sends), the port as
+ * given or the packet's own. The recorded kernel's behaviour is the fixture
+ * test/fixtures/simulate/nat-redirect.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { explainNftRule } from "../../../src/core/render/explain-nft-rule.ts";
+import { explainRule } from "../../../src/core/render/explain-rule.ts";
+import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
+import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
+import type { SendSpec } from "../../../src/core/simulate/simulate-packet.ts";
+import { buildTopology } from "../../../src/core/simulate/topology.ts";
+import { labSchema } from "../../../src/core/trace-file/schema.ts";
+import { LAB_DIR } from "./helpers.ts";
+
+/** Where the first packet of `spec` arrives in the docker-bridge lab under `text`, and whether it was decided. */
+function arrives(text: string, spec: Omit<SendSpec, "direction">): string {
+  const lab = labSchema.parse(JSON.parse(readFileSync(join(LAB_DIR, "lab.json"), "utf8")));
+  const ruleset = parseRulesetFile(text, "t.rules");
+  expect(ruleset.diagnostics).toEqual([]);
+  const world = { topology: buildTopology(lab), ruleset, ebtables: lab.ebtables, sysctls: lab.sysctls };
+  const p = runScenario(world, spec).packets[0];
+  expect(p?.unmodelled).toEqual([]);
+  const r = p?.received;
+  return `${p?.fate.kind === "delivered" ? p.fate.host : p?.fate.kind} ${r?.dst}:${r?.dport}`;
+}
+
+const ipt = (rule: string) => `*nat\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n${rule}\nCOMMIT\n`;
+const nft = (hook: string, rule: string) =>
+  `table ip nat {\n\tchain c {\n\t\ttype nat hook ${hook} priority -100; policy accept;\n\t\t${rule}\n\t}\n}\n`;
+const c1Web = { from: "c1", to: "198.51.100.10", proto: "tcp", dport: 80 } as const;
+
+describe("REDIRECT", () => {
+  it("sends a forwarded packet to the host's address on its input interface, at the given port", () => {
+    expect(
+      arrives(ipt("-A PREROUTING -i docker0 -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 3128"), c1Web),
+    ).toBe("host 172.17.0.1:3128");
+    expect(arrives(nft("prerouting", 'iifname "docker0" tcp dport 80 redirect to :3128'), c1Web)).toBe(
+      "host 172.17.0.1:3128",
+    );
+    // Without a port the packet keeps its own; from the WAN side the address is eth0's.
+    expect(arrives(nft("prerouting", "redirect"), c1Web)).toBe("host 172.17.0.1:80");
+    expect(
+      arrives(nft("prerouting", "redirect"), { from: "wan", to: "203.0.113.2", proto: "tcp", dport: 81 }),
+    ).toBe("host 203.0.113.2:81");
+  });
+
+  it("sends a packet the host itself sends to the loopback address (nat OUTPUT)", () => {
+    expect(arrives(nft("output", "tcp dport 80 redirect to :3128"), { ...c1Web, from: "host" })).toBe(
+      "host 127.0.0.1:3128",
+    );
+  });
+
+  it("reads nft -j's redirect, and is explained in both rule grammars", () => {
+    const json = readFileSync(
+      join(import.meta.dirname, "../../fixtures/simulate/nat-redirect/nft-list.json"),
+      "utf8",
+    );
+    const rs = parseRulesetFile(json, "nft-list.json");
+    expect(rs.diagnostics).toEqual([]);
+    expect(rs.nft?.[0]?.chains.get("prerouting")?.rules.map((r) => r.target)).toEqual([
+      { kind: "REDIRECT", port: { lo: 3128, hi: 3128 } },
+      { kind: "REDIRECT" },
+      { kind: "REDIRECT", port: { lo: 22, hi: 22 } },
+    ]);
+    expect(
+      explainRule("-A PREROUTING -i br-lan -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 3128").en,
+    ).toBe(
+      "if it came in on br-lan and it is protocol tcp and the destination port is 80, rewrite the destination to this host's address on the input interface (DNAT to the host itself) to port 3128",
+    );
+    expect(explainNftRule("redirect to :3128").en).toBe(
+      "every packet: rewrite the destination to this host's address on the input interface, port 3128 (redirect), which accepts (ends this base chain only)",
+    );
+  });
+});
