@@ -8,7 +8,7 @@
  */
 
 import { decodeInput, InputError } from "../core/input/decode-input.ts";
-import { type LogFacts, logFacts, logStepMatches } from "../core/listing/log-step-matches.ts";
+import type { LogFacts } from "../core/listing/log-step-matches.ts";
 import type { HookId, PrefixHooks } from "../core/model/hook.ts";
 import type { Diagnostic, Flow, Packet, Rewrite } from "../core/model/packet.ts";
 import type { FlowAssignment } from "../core/parse/pair-flows.ts";
@@ -17,8 +17,6 @@ import { lineBatches } from "../core/parse/split-lines.ts";
 import { GROUP_MARK, TraceParser } from "../core/parse/trace-parser.ts";
 import type { HookChains } from "../core/render/hook-chains.ts";
 import type { StepListing } from "../core/render/to-listing.ts";
-import { isNftJson, isNftRuleset } from "../core/simulate/parse-xtables-ruleset.ts";
-import { parseRulesetText } from "../core/simulate/read-ruleset-text.ts";
 import type { Ruleset } from "../core/simulate/ruleset.ts";
 
 /** One packet as the list shows it: everything `packetwalk parse` prints but the events. */
@@ -210,13 +208,17 @@ export class ParseSession {
   setRuleset(text: string, file = "ruleset"): Promise<Diagnostic[]> {
     const version = ++this.rulesetVersion;
     const empty = text.trim() === "";
-    const json = !empty && isNftJson(text);
-    // `nft -j` output is rarer: its reader is fetched when JSON is pasted, not with every paste.
+    let language: "nft" | "iptables" = "iptables";
+    // The readers and the rule engine load with the first ruleset: a paste of a log alone never fetches them.
     const read = (async () => {
       if (empty) return undefined;
+      const { isNftJson, isNftRuleset } = await import("../core/simulate/parse-xtables-ruleset.ts");
+      const json = isNftJson(text);
+      language = json || isNftRuleset(text) ? "nft" : "iptables";
+      // `nft -j` output is rarer: its reader is fetched when JSON is pasted, not with every ruleset.
       const parse = json
         ? (await import("../core/simulate/parse-ruleset-file.ts")).parseRulesetFile
-        : parseRulesetText;
+        : (await import("../core/simulate/read-ruleset-text.ts")).parseRulesetText;
       return parse(text, file);
     })();
     // Set now and awaited by the next parse, so a parse asked for right after uses it.
@@ -228,7 +230,7 @@ export class ParseSession {
       this.chains = undefined;
       // Fetched now, while the reader looks at the ruleset's problems, not when a step is opened.
       if (ruleset) void listStepModule();
-      this.rulesLanguage = json || isNftRuleset(text) ? "nft" : "iptables";
+      this.rulesLanguage = language;
       return ruleset?.diagnostics ?? [];
     });
   }
@@ -263,9 +265,9 @@ export class ParseSession {
     const rulesLanguage = this.rulesLanguage;
     if (!ruleset) return { packet };
     // LOG lines say nothing of rules: the simulator runs each logged chain on the packet as printed.
+    const { listStep, logFacts, logStepMatches } = await listStepModule();
     this.facts ??= logFacts(this.packets);
     const matches = logStepMatches(packet, ruleset, this.packets, this.facts);
-    const { listStep } = await listStepModule();
     // An nft ruleset's base chains are drawn in their hook boxes, as on an nftables lab's figures.
     if (rulesLanguage === "nft" && !this.chains) {
       const { hookChains } = await import("../core/render/hook-chains.ts");
@@ -296,10 +298,15 @@ async function prefixesOfRules(text: string): Promise<PrefixHooks> {
   return out;
 }
 
-/** The rule listing code (with the rules' notes), loaded once, with the first ruleset. */
-let listing: Promise<typeof import("../core/listing/list-step.ts")> | undefined;
-function listStepModule(): Promise<typeof import("../core/listing/list-step.ts")> {
-  listing ??= import("../core/listing/list-step.ts");
+/** The rule listing code (with the rules' notes) and the LOG lines' rule matcher, loaded once, with the first ruleset. */
+type ListingModule = typeof import("../core/listing/list-step.ts") &
+  typeof import("../core/listing/log-step-matches.ts");
+let listing: Promise<ListingModule> | undefined;
+function listStepModule(): Promise<ListingModule> {
+  listing ??= Promise.all([
+    import("../core/listing/list-step.ts"),
+    import("../core/listing/log-step-matches.ts"),
+  ]).then(([list, matches]) => ({ ...list, ...matches }));
   return listing;
 }
 
