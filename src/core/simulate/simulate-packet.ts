@@ -622,13 +622,15 @@ function frameType(mac: string | undefined, own: (string | undefined)[]): PktTyp
 /** Devices a hook sees. */
 /**
  * Where REDIRECT sends a packet: the loopback address for one the host sends (OUTPUT), else the first
- * address of the packet's family on its input interface (not a link-local one), as the kernel's
- * nf_nat_redirect picks it; undefined when that interface has none (the kernel then drops it).
+ * address of the packet's family on its input interface, a link-local one only when it has no other
+ * (the kernel lists an interface's IPv6 addresses by scope, global first, and nf_nat_redirect takes the
+ * first); undefined when that interface has none (the kernel then drops it).
  */
 function redirectAddress(topo: Topology, host: string, p: SimPacket, io: Io): string | undefined {
   if (io.hook === "OUTPUT") return p.v6 ? "::1" : "127.0.0.1";
   const iface = io.in === undefined ? undefined : topo.ifaces.get(ifaceKey(host, io.in));
-  return iface?.addresses.find((a) => !!a.v6 === !!p.v6 && !a.address.startsWith("fe80:"))?.address;
+  const own = iface?.addresses.filter((a) => !!a.v6 === !!p.v6) ?? [];
+  return (own.find((a) => !a.address.startsWith("fe80:")) ?? own[0])?.address;
 }
 
 interface Io {

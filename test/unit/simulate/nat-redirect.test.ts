@@ -104,6 +104,15 @@ describe("REDIRECT", () => {
       reason: expect.stringMatching(/br-a has no IPv6 address/),
     });
   });
+
+  it("sends an IPv6 packet to a global or unique-local address of the interface, else to its link-local one", () => {
+    const received = (addresses: string[]) => {
+      const p = bridged(V6_LAB, addresses, v6Redirect, a1ToA2);
+      return `${p?.fate.kind === "delivered" ? p.fate.host : p?.fate.kind} ${p?.received?.dst}:${p?.received?.dport}`;
+    };
+    expect(received(["fe80::1/64", "fd00:a::1/64"])).toBe("host fd00:a::1:3128");
+    expect(received(["172.20.0.1/16", "fe80::1/64"])).toBe("host fe80::1:3128");
+  });
 });
 
 /** The dual-stack lab `packetwalk import` wrote: a1 fd00:a::2 and a2 fd00:a::3 on the host's bridge br-a. */
