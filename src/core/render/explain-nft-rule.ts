@@ -403,7 +403,10 @@ function natMapAction(t: Extract<Target, { kind: "nat-map" }>, sets?: Map<string
   const named = (elements ?? []).map((e) => `${valueText(e.key)} → ${e.data.join(" . ")}`).join(", ");
   const [list, listZh] =
     elements === undefined
-      ? [`${where} is not in this ruleset`, `規則集中沒有${whereZh.trimEnd()}`]
+      ? [
+          `${where} is not in this ruleset; a key it lacks: next rule`,
+          `規則集中沒有${whereZh.trimEnd()}；它沒有的鍵：下一條規則`,
+        ]
       : [`${named ? `${named}; ` : ""}any other: next rule`, `${named ? `${named}；` : ""}其他：下一條規則`];
   return [
     `rewrite the ${field} to what ${where} gives for ${key} (${t.nat}; ${list}), which accepts (ends this base chain only)`,
