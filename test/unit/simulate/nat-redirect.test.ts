@@ -71,6 +71,10 @@ describe("REDIRECT", () => {
     ).toBe(
       "if it came in on br-lan and it is protocol tcp and the destination port is 80, rewrite the destination to this host's address on the input interface (DNAT to the host itself) to port 3128",
     );
+    // The host's own packet (nat OUTPUT) goes to the loopback address.
+    expect(explainRule("-A OUTPUT -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 3128").en).toBe(
+      "if it is protocol tcp and the destination port is 80, rewrite the destination to this host's loopback address (127.0.0.1 or ::1; DNAT to the host itself) to port 3128",
+    );
     expect(explainNftRule("redirect to :3128").en).toBe(
       "every packet: rewrite the destination to this host's address on the input interface, port 3128 (redirect), which accepts (ends this base chain only)",
     );
