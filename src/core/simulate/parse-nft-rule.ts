@@ -1467,8 +1467,8 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         family === "ip6" || dest.value.startsWith("[") || (dest.value.match(/:/g)?.length ?? 0) > 1;
       const computed = /^(ip|ip6|tcp|udp|th|meta|ct|numgen|jhash|symhash)$/.test(dest.value);
       const ranged = /^[\d.]+(-[\d.]+|\/\d+)/.test(dest.value);
-      // `dnat ip6 to ...` rewrites IPv6 packets only (nft makes the rule depend on the family).
-      if (ipv6) out.conditions.push({ kind: "ethertype", ethertype: "0x86dd", neg: false });
+      // `dnat ip6 to ADDR` rewrites IPv6 packets only (a map's target keeps its family, see the engine).
+      if (ipv6 && !computed) out.conditions.push({ kind: "ethertype", ethertype: "0x86dd", neg: false });
       if (ipv6 && !computed) {
         // `[fd00:a::2]:80`, `[fd00:a::2]`, `fd00:a::2`.
         const m =
