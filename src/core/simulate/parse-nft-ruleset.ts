@@ -326,8 +326,7 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
     const parsed = parseNftRule(words);
     for (const p of parsed.problems) err(p, p.message, p.hint, p.severity);
     if (parsed.problems.some((p) => p.severity === "error")) return;
-    // In an inet table an IPv4 NAT target leaves IPv6 packets alone (and goes on): the rule depends on the family.
-    // (A map's target keeps its family: the engine lets the statements before it act, as the kernel does.)
+    // In an inet table an IPv4 NAT target leaves IPv6 packets alone and the rule goes on (see the engine).
     const t = parsed.target;
     if (
       table.family === "inet" &&
@@ -335,7 +334,7 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       t.addr &&
       !t.addr.includes(":")
     )
-      parsed.conditions.push({ kind: "ethertype", ethertype: "0x0800", neg: false });
+      parsed.target = { ...t, family: "ip" };
     const first = words[0] as NftToken;
     const end = words[words.length - 1] as NftToken;
     // The rule as written when it is on one line (nft monitor trace prints it the same way).

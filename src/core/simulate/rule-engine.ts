@@ -475,6 +475,13 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
             text: `${t.nat} to ${hit.data.join(" . ")}`,
           });
     }
+    // `dnat ip to ADDR` in an inet table does nothing to an IPv6 packet: the rule goes on.
+    if (
+      (t.kind === "DNAT" || t.kind === "SNAT") &&
+      t.family !== undefined &&
+      (t.family === "ip6") !== !!s.p.v6
+    )
+      t = { kind: "CONTINUE" };
     const step: RuleStep = {
       kind: "rule",
       chain: s.cur.chain.name,
