@@ -403,7 +403,10 @@ function natMapAction(t: Extract<Target, { kind: "nat-map" }>, sets?: Map<string
   const named = (elements ?? []).map((e) => `${valueText(e.key)} → ${e.data.join(" . ")}`).join(", ");
   const [list, listZh] =
     elements === undefined
-      ? [`${where} is not in this ruleset`, `規則集中沒有${whereZh.trimEnd()}`]
+      ? [
+          `${where} is not in this ruleset; a key it lacks: next rule`,
+          `規則集中沒有${whereZh.trimEnd()}；它沒有的鍵：下一條規則`,
+        ]
       : [`${named ? `${named}; ` : ""}any other: next rule`, `${named ? `${named}；` : ""}其他：下一條規則`];
   return [
     `rewrite the ${field} to what ${where} gives for ${key} (${t.nat}; ${list}), which accepts (ends this base chain only)`,
@@ -531,9 +534,17 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
       "zh-TW": `無法讀取這條規則(${errors[0]?.message}):packetwalk 未說明`,
       unknown: [text],
     };
+  const t = rule.target;
+  // `dnat ip6 to ADDR` rewrites IPv6 packets only: said as the family test it acts as.
+  const family: Condition[] =
+    (t.kind === "DNAT" || t.kind === "SNAT") && t.family === "ip6"
+      ? [{ kind: "ethertype", ethertype: "0x86dd", neg: false }]
+      : [];
   const conds: Pair[] = [
     ...interfaces(rule.conditions),
-    ...rule.conditions.map((c) => condition(c, rule.conditions, sets)).filter((c) => c !== undefined),
+    ...[...rule.conditions, ...family]
+      .map((c) => condition(c, rule.conditions, sets))
+      .filter((c) => c !== undefined),
   ];
   const doing: Pair[] = rule.effects.map(effect).filter((e) => e !== undefined);
   const verdict = action(rule.target, sets);

@@ -49,6 +49,27 @@ const TARGETS: Record<string, Pair> = {
   CONTINUE: ["go on with the next rule", "繼續下一條規則"],
 };
 
+/** `-A OUTPUT ... -j REDIRECT`: the host's own packet goes to the loopback address. */
+const REDIRECT_OUT: Pair = [
+  "rewrite the destination to this host's loopback address (127.0.0.1 or ::1; DNAT to the host itself)",
+  "把目的地改成這台主機的 loopback 位址（127.0.0.1 或 ::1；DNAT 到主機自己）",
+];
+
+/** A CONNMARK mask that is not full (`--nfmask 0xf`): which bits of which mark take part. */
+function connmarkMask(opt: string, m: string): Pair {
+  if (opt === "--nfmask")
+    return [
+      `(only the packet's mark bits ${m} are copied or replaced)`,
+      `（只複製或取代封包 mark 的 ${m} 位元）`,
+    ];
+  if (opt === "--ctmask")
+    return [
+      `(only the connection's mark bits ${m} are copied or replaced)`,
+      `（只複製或取代連線 mark 的 ${m} 位元）`,
+    ];
+  return [`(only the mark bits ${m} are copied or replaced)`, `（只複製或取代 mark 的 ${m} 位元）`];
+}
+
 /** `--pkt-type` / ebtables `--pkttype-type` values in words. */
 const PKT_TYPES: Record<string, Pair> = {
   unicast: ["addressed to this host (unicast)", "送給這台主機（單播）"],
@@ -79,6 +100,8 @@ export function explainRule(line: string): RuleNote {
   // `-m connmark --mark` and `-j CONNMARK --set-xmark` name the connection's mark, not the packet's.
   let connmarkMatch = false;
   let connmarkTarget = false;
+  // The chain appended to: at OUTPUT a REDIRECT goes to the loopback address, not an input interface's.
+  let chain = "";
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i] as string;
     let negate = false;
@@ -107,7 +130,7 @@ export function explainRule(line: string): RuleNote {
       case "-A":
       case "--append":
       case "-I":
-        arg();
+        chain = arg();
         break;
       case "-s":
       case "--source":
@@ -485,10 +508,18 @@ export function explainRule(line: string): RuleNote {
         break;
       case "--nfmask":
       case "--ctmask":
-      case "--mask":
-        // CONNMARK's masks: which bits are copied (iptables-save writes them in full).
-        arg();
+      case "--mask": {
+        // CONNMARK's masks: which bits are copied (iptables-save writes them in full, which says nothing).
+        const m = arg();
+        if (connmarkTarget && Number(m) !== 0xffffffff) actions.push(connmarkMask(opt, m));
         break;
+      }
+      case "--left-shift-mark":
+      case "--right-shift-mark": {
+        const [dir, dirZh] = opt === "--left-shift-mark" ? ["left", "左"] : ["right", "右"];
+        actions.push([`(the mark shifted ${dir} by ${arg()} bits)`, `（mark ${dirZh}移 ${tokens[i]} 位元）`]);
+        break;
+      }
       case "--to-destination":
         actions.push([`to ${arg()}`, `改成 ${tokens[i]}`]);
         break;
@@ -534,7 +565,8 @@ export function explainRule(line: string): RuleNote {
           else actions.unshift(p);
         };
         if (t === "LOG") logged = true;
-        if (known) place(known);
+        if (t === "REDIRECT" && chain === "OUTPUT") place(REDIRECT_OUT);
+        else if (known) place(known);
         else if (t === "DNAT") place(["rewrite the destination (DNAT)", "改寫目的地（DNAT）"]);
         else if (t === "SNAT") place(["rewrite the source (SNAT)", "改寫來源（SNAT）"]);
         else if (t === "MARK") place(["mark the packet", "標記封包"]);

@@ -1467,9 +1467,8 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         family === "ip6" || dest.value.startsWith("[") || (dest.value.match(/:/g)?.length ?? 0) > 1;
       const computed = /^(ip|ip6|tcp|udp|th|meta|ct|numgen|jhash|symhash)$/.test(dest.value);
       const ranged = /^[\d.]+(-[\d.]+|\/\d+)/.test(dest.value);
-      // `dnat ip6 to ...` rewrites IPv6 packets only (nft makes the rule depend on the family).
-      if (ipv6) out.conditions.push({ kind: "ethertype", ethertype: "0x86dd", neg: false });
       if (ipv6 && !computed) {
+        // `dnat ip6 to ADDR` rewrites IPv6 packets only; an IPv4 one goes on (the target keeps its family).
         // `[fd00:a::2]:80`, `[fd00:a::2]`, `fd00:a::2`.
         const m =
           /^\[([0-9A-Fa-f:.]+)\](?::(\d+(?:-\d+)?))?$/.exec(dest.value) ??
@@ -1481,7 +1480,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
           problem(dest, `'${dest.value}' is not [ADDRESS]:PORT`, `write e.g. ${w} ip6 to [fd00:a::2]:80`);
           continue;
         }
-        out.target = { kind: w === "dnat" ? "DNAT" : "SNAT", addr, ...(port ? { port } : {}) };
+        out.target = { kind: w === "dnat" ? "DNAT" : "SNAT", addr, ...(port ? { port } : {}), family: "ip6" };
         continue;
       }
       const mapped = computed ? readNatMap(i - 1, w === "dnat" ? "DNAT" : "SNAT") : undefined;
@@ -1492,7 +1491,8 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         continue;
       }
       if (computed || ranged) {
-        // A ranged address, or one computed other than by a map lookup, is not modelled.
+        // A ranged address, or one computed other than by a map lookup, is not modelled (for its family only).
+        if (ipv6) out.conditions.push({ kind: "ethertype", ethertype: "0x86dd", neg: false });
         if (computed) i = setValueEnd(i - 1);
         natFlags();
         unmodelled(start, "target");

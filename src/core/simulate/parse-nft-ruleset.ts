@@ -326,14 +326,15 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
     const parsed = parseNftRule(words);
     for (const p of parsed.problems) err(p, p.message, p.hint, p.severity);
     if (parsed.problems.some((p) => p.severity === "error")) return;
-    // In an inet table an IPv4 NAT target (a literal address, or `dnat ip to KEY map`) leaves IPv6 packets
-    // alone (and goes on): the rule depends on the family.
+    // In an inet table an IPv4 NAT target leaves IPv6 packets alone and the rule goes on (see the engine).
     const t = parsed.target;
-    const ipv4Nat =
-      ((t.kind === "DNAT" || t.kind === "SNAT") && t.addr && !t.addr.includes(":")) ||
-      (t.kind === "nat-map" && t.family === "ip");
-    if (table.family === "inet" && ipv4Nat)
-      parsed.conditions.push({ kind: "ethertype", ethertype: "0x0800", neg: false });
+    if (
+      table.family === "inet" &&
+      (t.kind === "DNAT" || t.kind === "SNAT") &&
+      t.addr &&
+      !t.addr.includes(":")
+    )
+      parsed.target = { ...t, family: "ip" };
     const first = words[0] as NftToken;
     const end = words[words.length - 1] as NftToken;
     // The rule as written when it is on one line (nft monitor trace prints it the same way).

@@ -758,6 +758,9 @@ const TARGET_OPTIONS: Record<string, Record<string, boolean>> = {
     "--and-mark": true,
     "--or-mark": true,
     "--xor-mark": true,
+    // CONNMARK revision 2's shifts: read, not modelled (see connmarkTarget).
+    "--left-shift-mark": true,
+    "--right-shift-mark": true,
   },
   DSCP: { "--set-dscp": true, "--set-dscp-class": true },
   TOS: { "--set-tos": true, "--and-tos": true, "--or-tos": true, "--xor-tos": true },
@@ -914,11 +917,14 @@ function parseTarget(
 /**
  * `-j CONNMARK --set-xmark V[/M] | --set-mark V[/M] | --save-mark | --restore-mark` (with `--mask`, or
  * `--nfmask` and `--ctmask`, as iptables-save writes them) as the kernel's xt_CONNMARK runs it;
- * undefined for `--and-mark` and kin, which are left unmodelled.
+ * undefined for `--and-mark` and kin, and for a mark shifted by `--left-shift-mark`/`--right-shift-mark`,
+ * which are left unmodelled.
  */
 function connmarkTarget(
   rest: Token[],
 ): Extract<Target, { kind: "CONNMARK" }> | { error: RuleArgError } | undefined {
+  const shift = optionValue(rest, ["--left-shift-mark", "--right-shift-mark"]);
+  if (shift && Number(shift.value) !== 0) return undefined;
   const mark = (names: string[], fallback: number): number | { error: RuleArgError } => {
     const v = optionValue(rest, names);
     if (!v) return fallback;

@@ -465,12 +465,23 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       const elements = t.elements ?? table.sets?.get(t.map ?? "")?.data ?? [];
       const hit = elements.find((e) => nftKeysMatch(keys, e.key, s.p, ctx));
       if (!hit) continue;
-      t = natOfData(t.nat, hit.data) ?? {
-        kind: "unknown",
-        name: t.nat,
-        text: `${t.nat} to ${hit.data.join(" . ")}`,
-      };
+      // `dnat ip to ... map` in an inet table does nothing to an IPv6 packet (nor ip6 to IPv4): the rule goes on.
+      const other = t.family !== undefined && (t.family === "ip6") !== !!s.p.v6;
+      t = other
+        ? { kind: "CONTINUE" }
+        : (natOfData(t.nat, hit.data) ?? {
+            kind: "unknown",
+            name: t.nat,
+            text: `${t.nat} to ${hit.data.join(" . ")}`,
+          });
     }
+    // `dnat ip to ADDR` in an inet table does nothing to an IPv6 packet: the rule goes on.
+    if (
+      (t.kind === "DNAT" || t.kind === "SNAT") &&
+      t.family !== undefined &&
+      (t.family === "ip6") !== !!s.p.v6
+    )
+      t = { kind: "CONTINUE" };
     const step: RuleStep = {
       kind: "rule",
       chain: s.cur.chain.name,

@@ -263,8 +263,11 @@ export type Target =
   | { kind: "REJECT"; with?: string }
   | { kind: "jump" | "goto"; chain: string }
   | { kind: "LOG"; prefix: string; level?: string }
-  | { kind: "DNAT"; addr?: string; port?: PortRange }
-  | { kind: "SNAT"; addr?: string; port?: PortRange }
+  /**
+   * `-j DNAT`/`-j SNAT`, nft `dnat`/`snat [ip|ip6] to ADDR[:PORT]`. `family`: in an `inet` table, the only
+   * family it rewrites (a packet of the other goes on to the next statement, as nft_nat_inet_eval does).
+   */
+  | { kind: "DNAT" | "SNAT"; addr?: string; port?: PortRange; family?: "ip" | "ip6" }
   | { kind: "MASQUERADE"; port?: PortRange }
   /**
    * `-j REDIRECT [--to-ports P]`, nft `redirect [to :P]`: DNAT to the host itself, the first address of

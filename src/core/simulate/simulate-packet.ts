@@ -377,6 +377,8 @@ export class Simulator {
         binding = addr ? { addr, port } : null;
       } else if (nat?.kind === "REDIRECT") {
         const addr = redirectAddress(this.world.topology, this.nfHost ?? "", p, io);
+        // nf_nat_redirect drops a packet whose input interface has no address of its family.
+        if (!addr && ev) return redirectDrop(ev, p, io);
         binding = addr ? { addr, port } : null;
       } else if (nat?.addr || nat?.port !== undefined) {
         binding = { addr: nat.addr ?? (manip === "dst" ? p.dst : p.src), port };
@@ -403,12 +405,13 @@ export class Simulator {
     return { ok: true };
   }
 
-  private dropped(v: { ok: false; event: HookEvent }): Fate {
+  private dropped(v: { ok: false; event: HookEvent; reason?: string }): Fate {
     const rule = [...v.event.steps].reverse().find((s) => s.verdict === "DROP" || s.verdict === "REJECT");
     const reason =
-      rule && rule.kind === "rule"
+      v.reason ??
+      (rule && rule.kind === "rule"
         ? `${rule.verdict} by rule at line ${rule.line}: ${rule.text}`
-        : `policy ${v.event.verdict} of ${v.event.hook}${rule ? ` (declared at line ${rule.line})` : ""}`;
+        : `policy ${v.event.verdict} of ${v.event.hook}${rule ? ` (declared at line ${rule.line})` : ""}`);
     return { kind: "dropped", hook: v.event.hook, reason, rule };
   }
 
@@ -619,13 +622,15 @@ function frameType(mac: string | undefined, own: (string | undefined)[]): PktTyp
 /** Devices a hook sees. */
 /**
  * Where REDIRECT sends a packet: the loopback address for one the host sends (OUTPUT), else the first
- * address of the packet's family on its input interface (not a link-local one), as the kernel's
- * nf_nat_redirect picks it; undefined when that interface has none (the kernel then drops it).
+ * address of the packet's family on its input interface, a link-local one only when it has no other
+ * (the kernel lists an interface's IPv6 addresses by scope, global first, and nf_nat_redirect takes the
+ * first); undefined when that interface has none (the kernel then drops it).
  */
 function redirectAddress(topo: Topology, host: string, p: SimPacket, io: Io): string | undefined {
   if (io.hook === "OUTPUT") return p.v6 ? "::1" : "127.0.0.1";
   const iface = io.in === undefined ? undefined : topo.ifaces.get(ifaceKey(host, io.in));
-  return iface?.addresses.find((a) => !!a.v6 === !!p.v6 && !a.address.startsWith("fe80:"))?.address;
+  const own = iface?.addresses.filter((a) => !!a.v6 === !!p.v6) ?? [];
+  return (own.find((a) => !a.address.startsWith("fe80:")) ?? own[0])?.address;
 }
 
 interface Io {
@@ -642,4 +647,22 @@ interface Io {
   logicalOut?: string;
 }
 
-type Verdict = { ok: true } | { ok: false; event: HookEvent };
+/** `reason`: why the packet was dropped when no rule's DROP says it (a REDIRECT with no address to go to). */
+type Verdict = { ok: true } | { ok: false; event: HookEvent; reason?: string };
+
+/**
+ * A REDIRECT whose input interface has no address of the packet's family: the kernel's nf_nat_redirect
+ * returns NF_DROP, so the rule's step and the table's verdict become a drop, with why.
+ */
+function redirectDrop(ev: HookEvent, p: SimPacket, io: Io): Verdict {
+  const step = [...ev.steps].reverse().find((s) => s.verdict === "REDIRECT");
+  if (step) step.verdict = "DROP";
+  ev.verdict = "DROP";
+  const rule = step ? `REDIRECT by rule at line ${step.line}: ${step.text}` : "REDIRECT";
+  const family = p.v6 ? "IPv6" : "IPv4";
+  return {
+    ok: false,
+    event: ev,
+    reason: `${rule}: its input interface ${io.in ?? ""} has no ${family} address to redirect to, so the kernel drops it`,
+  };
+}

@@ -21,7 +21,7 @@ describe("explainNftRule", () => {
     expect(n["zh-TW"]).toContain("把目的地改成 map @portfwd 依");
     expect(n.unknown).toEqual([]);
     expect(explainNftRule("snat to ip saddr map @gone").en).toBe(
-      "every packet: rewrite the source to what map @gone gives for the source address (SNAT; map @gone is not in this ruleset), which accepts (ends this base chain only)",
+      "every packet: rewrite the source to what map @gone gives for the source address (SNAT; map @gone is not in this ruleset; a key it lacks: next rule), which accepts (ends this base chain only)",
     );
   });
 

@@ -37,6 +37,24 @@ function pings(text: string) {
   );
 }
 
+/** An iptables-save of `mangle` rules, c1's masquerade to the internet, and FORWARD (policy `policy`) with `forward`. */
+function masquerading(mangle: string[], policy: string, forward: string[]): string {
+  return [
+    "*mangle",
+    ...mangle,
+    "COMMIT",
+    "*nat",
+    ":POSTROUTING ACCEPT [0:0]",
+    "-A POSTROUTING -s 172.17.0.0/16 -o eth0 -j MASQUERADE",
+    "COMMIT",
+    "*filter",
+    `:FORWARD ${policy} [0:0]`,
+    ...forward,
+    "COMMIT",
+    "",
+  ].join("\n");
+}
+
 describe("CONNMARK and connection marks", () => {
   it("reads -j CONNMARK as the kernel's xt_CONNMARK runs it", () => {
     expect(target("-j CONNMARK --set-xmark 0x42/0xff")).toEqual({
@@ -64,25 +82,17 @@ describe("CONNMARK and connection marks", () => {
   });
 
   const save = (forward: string) =>
-    [
-      "*mangle",
-      ":PREROUTING ACCEPT [0:0]",
-      ":POSTROUTING ACCEPT [0:0]",
-      "-A PREROUTING -j CONNMARK --restore-mark --nfmask 0xffffffff --ctmask 0xffffffff",
-      "-A POSTROUTING -o eth0 -j MARK --set-xmark 0x7/0xffffffff",
-      "-A POSTROUTING -o eth0 -j CONNMARK --save-mark --nfmask 0xffffffff --ctmask 0xffffffff",
-      "COMMIT",
-      "*nat",
-      ":POSTROUTING ACCEPT [0:0]",
-      "-A POSTROUTING -s 172.17.0.0/16 -o eth0 -j MASQUERADE",
-      "COMMIT",
-      "*filter",
-      ":FORWARD DROP [0:0]",
-      forward,
-      "-A FORWARD -i docker0 -j ACCEPT",
-      "COMMIT",
-      "",
-    ].join("\n");
+    masquerading(
+      [
+        ":PREROUTING ACCEPT [0:0]",
+        ":POSTROUTING ACCEPT [0:0]",
+        "-A PREROUTING -j CONNMARK --restore-mark --nfmask 0xffffffff --ctmask 0xffffffff",
+        "-A POSTROUTING -o eth0 -j MARK --set-xmark 0x7/0xffffffff",
+        "-A POSTROUTING -o eth0 -j CONNMARK --save-mark --nfmask 0xffffffff --ctmask 0xffffffff",
+      ],
+      "DROP",
+      [forward, "-A FORWARD -i docker0 -j ACCEPT"],
+    );
 
   it("a mark saved on the way out comes back on the reply (restore), decided, not uncertain", () => {
     // The reply carries mark 0x7: dropped when a rule drops that mark, accepted by one accepting it.
@@ -148,5 +158,59 @@ describe("CONNMARK and connection marks", () => {
     expect(explainNftRule("ct mark & 0x000000f0 == 0x00000040 drop").en).toBe(
       "whose connection's mark, masked with 0xf0, is 0x40: drop (final: the packet ends here)",
     );
+  });
+
+  it("copies only the bits of partial --nfmask/--ctmask, as the kernel did", () => {
+    // Checked in the kernel: mark 0x13, ctmark 0x100, save --nfmask 0xf --ctmask 0xff: ctmark 0x103;
+    // then mark 0xabc0, restore --nfmask 0xf0 --ctmask 0xf: mark 0xab03.
+    const masked = (forward: string[]) =>
+      masquerading(
+        [
+          ":PREROUTING ACCEPT [0:0]",
+          "-A PREROUTING -i docker0 -j MARK --set-xmark 0x13/0xffffffff",
+          "-A PREROUTING -i docker0 -j CONNMARK --set-xmark 0x100/0xffffffff",
+          "-A PREROUTING -i docker0 -j CONNMARK --save-mark --nfmask 0xf --ctmask 0xff",
+          "-A PREROUTING -i docker0 -j MARK --set-xmark 0xabc0/0xffffffff",
+          "-A PREROUTING -i docker0 -j CONNMARK --restore-mark --nfmask 0xf0 --ctmask 0xf",
+        ],
+        "ACCEPT",
+        forward,
+      );
+    const exact = [
+      "-A FORWARD -i docker0 -m connmark ! --mark 0x103 -j DROP",
+      "-A FORWARD -i docker0 -m mark ! --mark 0xab03 -j DROP",
+    ];
+    expect(pings(masked(exact))).toEqual(["request: delivered", "reply: delivered"]);
+    // With full masks the marks would be 0x13 and 0xab03 ^ 0x3 ^ 0x13: the same rules drop it.
+    const full = masked(exact).replace(/ --nfmask 0xf0? --ctmask 0xff?/g, "");
+    expect(pings(full)).toEqual(["request: dropped"]);
+  });
+
+  it("leaves a shifted mark (CONNMARK revision 2) unmodelled, a warning, not an error; explains masks that are not full", () => {
+    const rs = parseRulesetFile(
+      "*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j CONNMARK --restore-mark --nfmask 0xffffffff --ctmask 0xffffffff --right-shift-mark 8\nCOMMIT\n",
+      "t.rules",
+    );
+    expect(rs.diagnostics.map((d) => `${d.severity}: ${d.message}`)).toEqual([
+      "warning: target 'CONNMARK' is not modelled",
+    ]);
+    expect(target("-j CONNMARK --save-mark --left-shift-mark 4")).toMatchObject({
+      kind: "unknown",
+      name: "CONNMARK",
+    });
+    expect(target("-j CONNMARK --save-mark --left-shift-mark 0")).toMatchObject({
+      kind: "CONNMARK",
+      op: "save",
+    });
+    expect(explainRule("-A PREROUTING -j CONNMARK --save-mark --nfmask 0xf --ctmask 0xffffffff").en).toBe(
+      "copy the packet's mark to its connection (only the packet's mark bits 0xf are copied or replaced)",
+    );
+    expect(
+      explainRule("-A PREROUTING -j CONNMARK --restore-mark --ctmask 0xff --right-shift-mark 8").en,
+    ).toBe(
+      "copy the connection's mark to the packet (only the connection's mark bits 0xff are copied or replaced) (the mark shifted right by 8 bits)",
+    );
+    // -m recent's --mask is an address mask, not CONNMARK's.
+    expect(explainRule("-A INPUT -m recent --mask 255.255.255.0 -j DROP").en).not.toMatch(/copied/);
   });
 });

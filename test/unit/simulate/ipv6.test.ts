@@ -14,7 +14,8 @@ import { parseNftRule } from "../../../src/core/simulate/parse-nft-rule.ts";
 import { parseRuleArgs } from "../../../src/core/simulate/parse-rule-args.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import { routeLookup } from "../../../src/core/simulate/route.ts";
-import type { Rule } from "../../../src/core/simulate/ruleset.ts";
+import { runChain } from "../../../src/core/simulate/rule-engine.ts";
+import type { Rule, TableDef } from "../../../src/core/simulate/ruleset.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import type { SimPacket } from "../../../src/core/simulate/sim-packet.ts";
 import type { World } from "../../../src/core/simulate/simulate-packet.ts";
@@ -142,7 +143,7 @@ describe("a header match of the other family fails the rule, negated or not", ()
 });
 
 describe("NAT of one family in an inet table", () => {
-  it("leaves a packet of the other family alone: the rule does not match it", () => {
+  it("leaves a packet of the other family alone: the rule goes on, its NAT does nothing (nft_nat_inet_eval)", () => {
     const rs = parseRulesetFile(
       [
         "table inet fw {",
@@ -155,13 +156,18 @@ describe("NAT of one family in an inet table", () => {
       ].join("\n"),
       "fw.rules",
     );
-    const [v4rule, v6rule] = rs.nft?.[0]?.chains.get("pre")?.rules ?? [];
+    const table = rs.nft?.[0] as TableDef;
     const tcp6 = { ...v6packet, proto: "tcp" as const, sport: 40000, dport: 8080 };
     const tcp4 = { ...v4packet, proto: "tcp" as const, sport: 40000, dport: 8080 };
-    expect(v4rule && matchRule(v4rule, tcp6, ctx(true))).toBe(false);
-    expect(v4rule && matchRule(v4rule, tcp4, ctx(false))).toBe(true);
-    expect(v6rule && matchRule(v6rule, tcp4, ctx(false))).toBe(false);
-    expect(v6rule && matchRule(v6rule, tcp6, ctx(true))).toBe(true);
+    const walked = (p: SimPacket, v6: boolean) => {
+      const run = runChain(table, "pre", { ...p }, ctx(v6));
+      return [run.steps.map((s) => `${s.index ?? s.kind}:${s.verdict}`), run.nat];
+    };
+    expect(walked(tcp6, true)).toEqual([
+      ["1:CONTINUE", "2:DNAT"],
+      { kind: "DNAT", addr: "fd00:a::2", port: 80 },
+    ]);
+    expect(walked(tcp4, false)).toEqual([["1:DNAT"], { kind: "DNAT", addr: "172.20.0.2", port: 80 }]);
   });
 });
 

@@ -254,8 +254,20 @@ describe("a data-map NAT of one family in an inet table", () => {
       const p = runScenario(w, v6).packets[0];
       expect(p?.received).toMatchObject({ dst: "fd00:a::3", dport: 80 });
       const steps = p?.events.find((e) => e.hook === "ip6:nat:pre")?.steps ?? [];
-      expect(steps.map((s) => `${s.index}:${s.verdict}`)).toEqual(["2:DNAT"]);
+      // The first rule is traced, its verdict continue (nft_nat_inet_eval leaves it alone).
+      expect(steps.map((s) => `${s.index}:${s.verdict}`)).toEqual(["1:CONTINUE", "2:DNAT"]);
     }
+    // A statement before the NAT still acts on the other family's packet: a forward rule drops its mark.
+    const marked = dual(
+      `${inet.replace("\t\tdnat ip to", "\t\tmeta mark set 0x5 dnat ip to")}table inet f {
+	chain fwd {
+		type filter hook forward priority filter; policy accept;
+		meta mark 0x5 drop
+	}
+}
+`,
+    );
+    expect(runScenario(marked, v6).packets[0]?.fate).toMatchObject({ kind: "dropped", hook: "ip6:f:fwd" });
   });
 
   it("still rewrites a packet of its own family", () => {
@@ -263,6 +275,20 @@ describe("a data-map NAT of one family in an inet table", () => {
     expect(runScenario(w, fromWan(8080)).packets[0]?.received).toMatchObject({
       dst: "172.17.0.2",
       dport: 80,
+    });
+    // And an ip6 map leaves an IPv4 packet to the next rule.
+    const v6map = world(`table inet nat {
+	chain pre {
+		type nat hook prerouting priority dstnat; policy accept;
+		dnat ip6 to tcp dport map { 8080 : fd00:b::3 . 80 }
+		tcp dport 8080 dnat ip to 172.17.0.3:81
+	}
+}
+`);
+    expect(v6map.ruleset.diagnostics).toEqual([]);
+    expect(runScenario(v6map, fromWan(8080)).packets[0]?.received).toMatchObject({
+      dst: "172.17.0.3",
+      dport: 81,
     });
   });
 });

@@ -386,6 +386,7 @@ describe("parseNftRule on a host firewall's expressions (inet table, firewalld-l
       kind: "DNAT",
       addr: "fd00:a::2",
       port: { lo: 80, hi: 80 },
+      family: "ip6",
     });
     // An IPv6 field the model has no key for: unknown for IPv6 packets, never a match for IPv4 ones.
     const flow = rule("ip6 flowlabel 1 drop");
