@@ -126,6 +126,12 @@ export interface FlowKeys {
   proto: string;
   /** An echo-reply, SYN-ACK or ARP reply: a new flow seen from this packet starts as the reply. */
   replyLike: boolean;
+  /**
+   * The datagram tuple of a first fragment (`frag <proto> <src> <dst> <IP ID>`): remembered with
+   * the packet's flow so its later fragments find it, never looked up (the 16-bit IP ID repeats, and
+   * a new connection's first fragment would land in an older datagram's flow).
+   */
+  datagram?: string;
 }
 
 /** The {@link FlowKeys} of a packet. */
@@ -167,11 +173,11 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
     seen.length = 0;
     reversed.length = 0;
   }
-  const firstFragment = hasIds ? fragmentTuple(packet.events) : undefined;
-  for (const t of frag !== undefined ? [frag] : firstFragment !== undefined ? [firstFragment] : []) {
-    seen.push(t);
-    reversed.push(reverse(t));
+  if (frag !== undefined) {
+    seen.push(frag);
+    reversed.push(reverse(frag));
   }
+  const firstFragment = hasIds ? fragmentTuple(packet.events) : undefined;
   const first = bestEvent(packet.events);
   const keys: FlowKeys = {
     seen,
@@ -181,6 +187,7 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
     replyLike: looksLikeReply(first) || inner !== undefined,
   };
   if (quotedForms.length > 0) keys.quoted = quotedForms.join(QUOTED_SEPARATOR);
+  if (firstFragment !== undefined) keys.datagram = firstFragment;
   return keys;
 }
 
@@ -278,6 +285,8 @@ export class FlowPairer {
       else if (i > looked) this.remember(seen[i] as string, same);
       this.remember(reversed[i] as string, back);
     }
+    // A newer datagram with the same IP ID takes the tuple over: its later fragments are this flow's.
+    if (keys.datagram !== undefined) this.store(keys.datagram, same);
     return { flow: hit.flow, direction: hit.direction, isNew, proto: hit.proto };
   }
 

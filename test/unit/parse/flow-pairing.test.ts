@@ -82,6 +82,19 @@ describe("flows of packets without ports", () => {
     ]);
   });
 
+  it("a new ping whose first fragment repeats an older datagram's IP ID opens its own flow, and keeps its fragments", () => {
+    // The same three fragments again, as a new ping (another echo id) that reuses the 16-bit IP ID 13911.
+    const again = lines(11, 14, 17).replace("ID=18511", "ID=18600");
+    expect(flows(`${lines(11, 14, 17)}\n${again}`)).toEqual([
+      "1 request ICMP echo-request 198.51.100.2 -> 203.0.113.2",
+      "1 request ICMP 198.51.100.2 -> 203.0.113.2",
+      "1 request ICMP 198.51.100.2 -> 203.0.113.2",
+      "2 request ICMP echo-request 198.51.100.2 -> 203.0.113.2",
+      "2 request ICMP 198.51.100.2 -> 203.0.113.2",
+      "2 request ICMP 198.51.100.2 -> 203.0.113.2",
+    ]);
+  });
+
   it("a ping to 127.0.0.1 (a tuple that reads the same both ways) has its replies in the reply direction", () => {
     const loop = readFileSync(
       new URL("../../fixtures/parse/real-ebt-ip6-and-loopback/input.log", import.meta.url),
