@@ -10,6 +10,7 @@ import type { ArpInfo, IpInfo, L4Info, TraceEvent } from "../model/packet.ts";
 import { decodeNetworkHeader } from "./decode-network-header.ts";
 import { TRAILING_SPACE_HINT } from "./parse-hints.ts";
 import { newIp, newL4 } from "./parsed-line.ts";
+import { vlanFromTci } from "./vlan-tag.ts";
 
 /** A problem at a column (1-based, in the whole line). */
 export interface FieldError {
@@ -579,7 +580,8 @@ function readIpv6Options(text: string, target: PacketTarget): boolean {
 
 /**
  * `VPROTO=%04x VID=%u`, which the bridge and netdev loggers print between `MACDST=` and `MACPROTO=`
- * for a frame with a VLAN tag: kept in `ev.vlan` (the TPID as `0x8100`).
+ * for a frame with a VLAN tag: kept in `ev.vlan` (the TPID as `0x8100`). `VID=` is the whole tag
+ * control field (priority and drop eligible bits above the 12-bit id), as the kernel keeps it.
  */
 function readVlan(
   line: string,
@@ -591,15 +593,15 @@ function readVlan(
 ): FieldError | undefined {
   const text = line.slice(from, to);
   const n = key === "VID" ? readUint(line, from, to) : /^[0-9a-f]{4}$/.test(text) ? 0 : -1;
-  if (n < 0 || n > 4095)
+  if (n < 0 || n > 0xffff)
     return {
       column: from + 1,
-      message: `expected ${key === "VID" ? "a VLAN id (0 to 4095)" : "4 hex digits"} after ${key}=, found '${text}'`,
+      message: `expected ${key === "VID" ? "a VLAN tag control field (0 to 65535)" : "4 hex digits"} after ${key}=, found '${text}'`,
       hint: "the line looks like kernel LOG output but this field is damaged; check that the line was not cut or edited",
     };
   if (!top) return undefined;
-  if (key === "VPROTO") ev.vlan = { proto: `0x${text}`, id: ev.vlan?.id ?? 0 };
-  else ev.vlan = { proto: ev.vlan?.proto ?? "0x8100", id: n };
+  if (key === "VPROTO") ev.vlan = { ...(ev.vlan ?? { id: 0 }), proto: `0x${text}` };
+  else ev.vlan = vlanFromTci(ev.vlan?.proto ?? "0x8100", n);
   return undefined;
 }
 
