@@ -53,17 +53,31 @@ function headerLength(b: readonly number[], ethType: string): number {
   return -1;
 }
 
-/** The bytes of `hex`: the form whose length agrees with the header it holds (the plain one when both do). */
+/**
+ * Whether `b` holds the header `ethType` names: exactly as many bytes as the header says (or the 40
+ * the kernel cuts a longer one to), or with `padded`, an ARP header followed by more bytes.
+ */
+function fits(b: readonly number[] | undefined, ethType: string, padded: boolean): boolean {
+  if (!b || b.length === 0 || b.length > MAX_BYTES) return false;
+  const n = headerLength(b, ethType);
+  if (n <= 0) return false;
+  if (!padded) return b.length === n || (b.length === MAX_BYTES && n >= MAX_BYTES);
+  // The kernel sends min(skb->len - nh_off, 40) bytes: a received ARP frame keeps its Ethernet padding.
+  return ethType === "0x0806" && b.length > n;
+}
+
+/**
+ * The bytes of `hex`: the form whose length is the header's (the plain one when both are), else a
+ * padded ARP header. Exact lengths first: a sign-extended form read as plain is longer than it is.
+ */
 function bytesOf(hex: string, ethType: string): number[] | undefined {
-  const fits = (b: number[] | undefined) => {
-    if (!b || b.length === 0 || b.length > MAX_BYTES) return false;
-    const n = headerLength(b, ethType);
-    return n > 0 && (b.length === n || (b.length === MAX_BYTES && n >= MAX_BYTES));
-  };
   const plain = plainBytes(hex);
-  if (fits(plain)) return plain;
   const signed = signExtendedBytes(hex);
-  return fits(signed) ? signed : undefined;
+  for (const padded of [false, true]) {
+    if (fits(plain, ethType, padded)) return plain;
+    if (fits(signed, ethType, padded)) return signed;
+  }
+  return undefined;
 }
 
 /** Dotted IPv4 address of the four bytes at `at`. */

@@ -62,6 +62,23 @@ describe("decodeNetworkHeader", () => {
     expect(decodeNetworkHeader("4500", "0x0800")).toBeUndefined();
     expect(decodeNetworkHeader("45000054366d40004001", "0x86dd")).toBeUndefined();
   });
+
+  it("a received ARP frame's Ethernet padding (the kernel sends min(len, 40) bytes), sign-extended or plain", () => {
+    const request = recorded.find((r) => r.type === "0x0806")?.hex ?? "";
+    const who = decodeNetworkHeader(request, "0x0806")?.arp;
+    expect(who?.opcode).toBe(1);
+    // 28 bytes of header and 12 of padding: 40 bytes.
+    expect(decodeNetworkHeader(`${request}${"00".repeat(12)}`, "0x0806")?.arp).toEqual(who);
+    const plain = "000108000604000102000000000bc633640b000000000000c633640c";
+    expect(decodeNetworkHeader(`${plain}${"00".repeat(12)}`, "0x0806")?.arp).toMatchObject({
+      opcode: 1,
+      macSrc: "02:00:00:00:00:0b",
+      ipSrc: "198.51.100.11",
+      ipDst: "198.51.100.12",
+    });
+    // More than the kernel ever sends is no header.
+    expect(decodeNetworkHeader(`${plain}${"00".repeat(13)}`, "0x0806")).toBeUndefined();
+  });
 });
 
 describe("base chains of one table in a trace", () => {
