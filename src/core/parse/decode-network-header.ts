@@ -47,7 +47,9 @@ function signExtendedBytes(hex: string): number[] | undefined {
 
 /** The length the header at the start of `b` says it has (`ethType`: `0x0800`, `0x86dd`, `0x0806`), or -1. */
 function headerLength(b: readonly number[], ethType: string): number {
-  if (ethType === "0x0800") return (b[0] ?? 0) >> 4 === 4 ? ((b[0] as number) & 15) * 4 : -1;
+  // IPv4: version 4 and an IHL of at least 5 (a 20-byte header).
+  if (ethType === "0x0800")
+    return (b[0] ?? 0) >> 4 === 4 && ((b[0] as number) & 15) >= 5 ? ((b[0] as number) & 15) * 4 : -1;
   if (ethType === "0x86dd") return (b[0] ?? 0) >> 4 === 6 ? 40 : -1;
   if (ethType === "0x0806") return b.length >= 8 ? 8 + 2 * ((b[4] as number) + (b[5] as number)) : -1;
   return -1;
@@ -93,12 +95,31 @@ function macAt(b: readonly number[], at: number): string {
     .join(":");
 }
 
+/** Ethernet types that name no network header but a VLAN tag (802.1Q, 802.1ad). */
+const TAGS = new Set(["0x8100", "0x88a8"]);
+
 /**
  * Decodes `hex` (the `NH=` value) as the header `ethType` names (`MACPROTO=`, as `0x0800`):
  * an IPv4 or IPv6 header (addresses, length, TTL, IPv4 id, flags and TOS, the protocol), or
- * an Ethernet/IPv4 ARP header. Undefined when the bytes are not such a header.
+ * an Ethernet/IPv4 ARP header. With no `ethType` or a VLAN tag's, the trace's `family` (`arp`)
+ * or else the header's version nibble says which. Undefined when the bytes are not such a header.
  */
-export function decodeNetworkHeader(hex: string, ethType: string): NetworkHeader | undefined {
+export function decodeNetworkHeader(
+  hex: string,
+  ethType: string,
+  family?: string,
+): NetworkHeader | undefined {
+  // No MACPROTO= (arp_create's ARP at the arp family's OUTPUT has no MAC header yet), or a tag held
+  // aside in vlan_tci that the trace rebuilds into the MAC header: the type of the header is not said.
+  if (ethType === "" || TAGS.has(ethType)) {
+    if (family === "arp") return decodeAs(hex, "0x0806");
+    return decodeAs(hex, "0x0800") ?? decodeAs(hex, "0x86dd");
+  }
+  return decodeAs(hex, ethType);
+}
+
+/** {@link decodeNetworkHeader} of `hex` as the header `ethType` names. */
+function decodeAs(hex: string, ethType: string): NetworkHeader | undefined {
   const b = bytesOf(hex, ethType);
   if (!b) return undefined;
   if (ethType === "0x0800" && b.length >= 20) {

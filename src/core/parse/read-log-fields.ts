@@ -288,7 +288,8 @@ function matchBracket(line: string, open: number, to: number): number {
  * headers: the event itself, or the quoted packet of an ICMP error).
  * Returns an error for a damaged field; unknown keys are skipped (newer kernels may add some).
  * With `kernel` (the kernel's own LOG/TRACE format), a field the kernel always
- * prints and that is missing is an error too: the line was cut short.
+ * prints and that is missing is an error too: the line was cut short. `family`: the
+ * trace's family, for an `NH=` header whose type no `MACPROTO=` says.
  */
 function readFields(
   line: string,
@@ -298,6 +299,7 @@ function readFields(
   target: PacketTarget,
   top: boolean,
   kernel: boolean,
+  family?: string,
 ): FieldError | undefined {
   let i = from;
   let afterProto = false;
@@ -468,7 +470,7 @@ function readFields(
         break;
       case "NH": {
         // xtables-monitor's network header in hex (bridge and arp families): the IP or ARP header it holds.
-        const nh = decodeNetworkHeader(line.slice(vs, sp), ev.ethType ?? "");
+        const nh = decodeNetworkHeader(line.slice(vs, sp), ev.ethType ?? "", family);
         if (nh?.ip && !target.ip) {
           target.ip = nh.ip;
           if (nh.l4) {
@@ -795,15 +797,19 @@ function applyNumber(
 /**
  * Reads the fields from `from` (where `IN=` starts) to the end of the line into `ev`.
  * Returns a positioned error when a field is damaged or the IP header is incomplete.
+ * `kernel`: the line is the kernel's own format (a missing field is an error); `family`:
+ * the trace's family (xtables-monitor's `PACKET:` number), which tells an `NH=` header
+ * without `MACPROTO=` apart.
  */
 export function readLogFields(
   line: string,
   from: number,
   ev: TraceEvent,
   kernel = false,
+  family?: string,
 ): FieldError | undefined {
   const target: PacketTarget = {};
-  const err = readFields(line, from, line.length, ev, target, true, kernel);
+  const err = readFields(line, from, line.length, ev, target, true, kernel, family);
   if (err) return err;
   if (target.ip) {
     if (!target.ip.dst)

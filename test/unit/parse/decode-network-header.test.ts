@@ -61,6 +61,8 @@ describe("decodeNetworkHeader", () => {
     expect(decodeNetworkHeader("zz", "0x0800")).toBeUndefined();
     expect(decodeNetworkHeader("4500", "0x0800")).toBeUndefined();
     expect(decodeNetworkHeader("45000054366d40004001", "0x86dd")).toBeUndefined();
+    // Version 4 but an IHL of 4: no IPv4 header is that short.
+    expect(decodeNetworkHeader("44000054366d40004001ffafbdc633640bc633", "0x0800")).toBeUndefined();
   });
 
   it("a received ARP frame's Ethernet padding (the kernel sends min(len, 40) bytes), sign-extended or plain", () => {
@@ -78,6 +80,42 @@ describe("decodeNetworkHeader", () => {
     });
     // More than the kernel ever sends is no header.
     expect(decodeNetworkHeader(`${plain}${"00".repeat(13)}`, "0x0806")).toBeUndefined();
+  });
+});
+
+describe("NH= without a MACPROTO= that names the header", () => {
+  const parse = (text: string) => parseTraceText(text, { file: "x.log" }).packets;
+
+  it("the arp family's OUTPUT (arp_create's ARP, no MAC header yet) is ARP", () => {
+    const out = [
+      "PACKET: 3 17df7f88 OUT=br0 NH=00010800060400014a24ffffffd745ffffff97ffffff9fffffffc633640b000000000000ffffffc633640c ",
+      " TRACE: 3 17df7f88 af:output_c:policy:ACCEPT ",
+    ].join("\n");
+    const [p] = parse(out);
+    expect(p?.summary).toBe("ARP who-has 198.51.100.12 tell 198.51.100.11");
+    expect(p?.hooks).toEqual(["arp:af:output_c"]);
+  });
+
+  it("a VLAN tag's MACPROTO=8100 (the trace rebuilds the tagged header): the version nibble says IPv4", () => {
+    const tagged = [
+      "PACKET: 7 8d6847c9 IN=veth-a MACSRC=4a:24:d7:45:97:9f MACDST=c2:e8:62:3d:62:80 MACPROTO=8100 NH=45000054366d40004001ffffffafffffffbdffffffc633640bffffffc633640c ",
+      " TRACE: 7 8d6847c9 lab:prerouting_c:policy:ACCEPT ",
+    ].join("\n");
+    const [p] = parse(tagged);
+    expect(p?.summary).toBe("ICMP 198.51.100.11 -> 198.51.100.12");
+    expect(p?.events[0]?.ip).toMatchObject({ id: 0x366d, ttl: 64, flags: ["DF"] });
+  });
+
+  it("decodes by the family, else by the version nibble, and guesses nothing else", () => {
+    const arp = recorded.find((r) => r.type === "0x0806")?.hex ?? "";
+    const ipv6 = recorded.find((r) => r.type === "0x86dd")?.hex ?? "";
+    expect(decodeNetworkHeader(arp, "", "arp")?.arp?.opcode).toBe(1);
+    expect(decodeNetworkHeader(ipv6, "0x8100")?.ip?.dst).toBe("ff02::16");
+    // Without the arp family an ARP header is not guessed, nor IP in the arp family.
+    expect(decodeNetworkHeader(arp, "0x8100")).toBeUndefined();
+    expect(decodeNetworkHeader(ipv6, "", "arp")).toBeUndefined();
+    // A type that names another header (LLDP) is not guessed at.
+    expect(decodeNetworkHeader(ipv6, "0x88cc")).toBeUndefined();
   });
 });
 
