@@ -65,7 +65,10 @@ export interface IpInfo {
   flags?: string[];
   /** Precedence bits (`PREC=0x..`, the top 3 bits of the TOS byte). */
   prec?: number;
-  /** Fragment offset when printed as `FRAG:n`. */
+  /**
+   * Fragment offset as LOG prints it (`FRAG:n`): in 8-byte units for IPv4 (the header's field),
+   * in bytes for IPv6 (the fragment header's field masked, not shifted).
+   */
   fragment?: number;
   /** IP options as the hex string inside `OPT (...)` (with `--log-ip-options`). */
   options?: string;

@@ -133,7 +133,8 @@ function decodeAs(hex: string, ethType: string): NetworkHeader | undefined {
     const frag = ((b[6] as number) << 8) | (b[7] as number);
     const flags = [...(frag & 0x4000 ? ["DF"] : []), ...(frag & 0x2000 ? ["MF"] : [])];
     if (flags.length > 0) ip.flags = flags;
-    if (frag & 0x1fff) ip.fragment = (frag & 0x1fff) * 8;
+    // In 8-byte units, as LOG prints FRAG: for IPv4 (IPv6's FRAG: is in bytes).
+    if (frag & 0x1fff) ip.fragment = frag & 0x1fff;
     const proto = b[9] as number;
     return { ip, l4: newL4(PROTOCOLS[proto] ?? String(proto)) };
   }

@@ -5,8 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import type { IpInfo } from "../../../src/core/model/packet.ts";
 import { decodeNetworkHeader } from "../../../src/core/parse/decode-network-header.ts";
+import { formatLogLine } from "../../../src/core/parse/format-log-line.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
+import { blankEvent } from "../../../src/core/parse/parsed-line.ts";
 
 const fixture = (c: string) =>
   readFileSync(new URL(`../../fixtures/parse/${c}/input.log`, import.meta.url), "utf8");
@@ -80,6 +83,17 @@ describe("decodeNetworkHeader", () => {
     });
     // More than the kernel ever sends is no header.
     expect(decodeNetworkHeader(`${plain}${"00".repeat(13)}`, "0x0806")).toBeUndefined();
+  });
+
+  it("an IPv4 fragment's offset is kept in LOG's FRAG: unit (8 bytes), as a LOG line reads it", () => {
+    // MF and offset 185 (1480 bytes): the second fragment of a 3008-byte UDP datagram.
+    const ip = decodeNetworkHeader("450005dc01f420b93c110000c6336407cb007102", "0x0800")?.ip;
+    expect([ip?.fragment, ip?.flags, ip?.id]).toEqual([185, ["MF"], 500]);
+    const line =
+      "[100.000002] iptable/filter-INPUT IN=eth0 OUT= MAC=52:54:00:aa:00:02:52:54:00:aa:00:01:08:00 SRC=198.51.100.7 DST=203.0.113.2 LEN=1500 TOS=0x00 PREC=0x00 TTL=60 ID=500 MF FRAG:185 PROTO=UDP ";
+    const logged = parseTraceText(line, { file: "x.log" }).packets[0]?.events[0]?.ip;
+    expect(logged?.fragment).toBe(ip?.fragment);
+    expect(formatLogLine({ ...blankEvent("log", ""), ip: ip as IpInfo })).toContain(" MF FRAG:185 ");
   });
 });
 
