@@ -222,6 +222,10 @@ export class FlowPairer {
   private older = new Map<string, { flow: number; direction: "request" | "reply"; proto: string }>();
   private nextFlow = 1;
   private readonly copyKeys: boolean;
+  /** Per flow, the count of packets assigned when it last got one (two generations, as the tuples). */
+  private active = new Map<number, number>();
+  private olderActive = new Map<number, number>();
+  private assigned = 0;
 
   constructor(options: PairOptions = {}) {
     this.maxTuples = options.maxTuples ?? 100_000;
@@ -248,12 +252,14 @@ export class FlowPairer {
     const { seen, reversed } = keys;
     let hit: Remembered | undefined;
     const quotedForms = keys.quoted === undefined ? [] : keys.quoted.split(QUOTED_SEPARATOR);
+    let latest = -1;
     for (const q of quotedForms) {
       // An ICMP error quotes the packet it answers: it belongs to that packet's flow, whatever its own tuples say.
       const quoted = this.lookup(q);
-      if (quoted) {
+      // A masqueraded form may name an older connection that used the tuple before: the most recently active flow wins.
+      if (quoted && this.lastActive(quoted.flow) > latest) {
+        latest = this.lastActive(quoted.flow);
         hit = { ...quoted, direction: quoted.direction === "request" ? "reply" : "request" };
-        break;
       }
     }
     /** `seen[i]` for i < looked were looked up and are not remembered. */
@@ -287,6 +293,7 @@ export class FlowPairer {
     }
     // A newer datagram with the same IP ID takes the tuple over: its later fragments are this flow's.
     if (keys.datagram !== undefined) this.store(keys.datagram, same);
+    this.touch(hit.flow);
     return { flow: hit.flow, direction: hit.direction, isNew, proto: hit.proto };
   }
 
@@ -304,6 +311,21 @@ export class FlowPairer {
       this.older = this.tuples;
       this.tuples = new Map();
     }
+  }
+
+  /** Marks `flow` as the one that got the latest packet. */
+  private touch(flow: number): void {
+    this.active.set(flow, ++this.assigned);
+    // Bounded as the tuples are: the flows least recently active are forgotten a generation at a time.
+    if (this.active.size > this.maxTuples / 2) {
+      this.olderActive = this.active;
+      this.active = new Map();
+    }
+  }
+
+  /** When `flow` last got a packet ({@link touch}), or 0 when that is forgotten. */
+  private lastActive(flow: number): number {
+    return this.active.get(flow) ?? this.olderActive.get(flow) ?? 0;
   }
 
   private lookup(t: string): { flow: number; direction: "request" | "reply"; proto: string } | undefined {
