@@ -14,8 +14,8 @@ export interface PackedBatch {
   text: string;
   /**
    * Per packet: the number of tuples `n`, the flags (1 reply-like, 2 quoted,
-   * 4 reply summary), then the lengths of `n` seen tuples, `n` reversed ones,
-   * the quoted tuple (when flagged), the protocol, the summary, the reply
+   * 4 reply summary, 8 datagram), then the lengths of `n` seen tuples, `n` reversed ones,
+   * the quoted tuple (when flagged), the datagram tuple (when flagged), the protocol, the summary, the reply
    * summary (when flagged) and the tail.
    */
   lengths: Int32Array;
@@ -30,13 +30,17 @@ export class PacketBatchWriter {
 
   /** Appends `p`. */
   add(p: SegmentPacket): void {
-    const { seen, reversed, quoted, proto, replyLike } = p.keys;
+    const { seen, reversed, quoted, datagram, proto, replyLike } = p.keys;
     const flags =
-      (replyLike ? 1 : 0) | (quoted !== undefined ? 2 : 0) | (p.replySummary !== undefined ? 4 : 0);
+      (replyLike ? 1 : 0) |
+      (quoted !== undefined ? 2 : 0) |
+      (p.replySummary !== undefined ? 4 : 0) |
+      (datagram !== undefined ? 8 : 0);
     this.lengths.push(seen.length, flags);
     for (const t of seen) this.text(t);
     for (const t of reversed) this.text(t);
     if (quoted !== undefined) this.text(quoted);
+    if (datagram !== undefined) this.text(datagram);
     this.text(proto);
     this.text(p.summary);
     if (p.replySummary !== undefined) this.text(p.replySummary);
@@ -82,6 +86,7 @@ export function forEachPacked(batch: PackedBatch, fn: (p: SegmentPacket) => void
     for (let i = 0; i < n; i++) seen.push(next());
     for (let i = 0; i < n; i++) reversed.push(next());
     const quoted = flags & 2 ? next() : undefined;
+    const datagram = flags & 8 ? next() : undefined;
     const proto = next();
     const summary = next();
     const replySummary = flags & 4 ? next() : undefined;
@@ -92,6 +97,7 @@ export function forEachPacked(batch: PackedBatch, fn: (p: SegmentPacket) => void
       tail,
     };
     if (quoted !== undefined) p.keys.quoted = quoted;
+    if (datagram !== undefined) p.keys.datagram = datagram;
     if (replySummary !== undefined) p.replySummary = replySummary;
     fn(p);
   }

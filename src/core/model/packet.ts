@@ -65,7 +65,10 @@ export interface IpInfo {
   flags?: string[];
   /** Precedence bits (`PREC=0x..`, the top 3 bits of the TOS byte). */
   prec?: number;
-  /** Fragment offset when printed as `FRAG:n`. */
+  /**
+   * Fragment offset as LOG prints it (`FRAG:n`): in 8-byte units for IPv4 (the header's field),
+   * in bytes for IPv6 (the fragment header's field masked, not shifted).
+   */
   fragment?: number;
   /** IP options as the hex string inside `OPT (...)` (with `--log-ip-options`). */
   options?: string;
@@ -143,6 +146,18 @@ export interface CrossedChain {
   matched: MatchedRule[];
 }
 
+/** A frame's 802.1Q tag, as {@link TraceEvent.vlan} keeps it. */
+export interface VlanTag {
+  /** The tag protocol identifier in hex, as `0x8100`. */
+  proto: string;
+  /** The 12-bit VLAN id. */
+  id: number;
+  /** The priority code point (3 bits); absent when 0. */
+  pcp?: number;
+  /** The drop eligible indicator (1 bit); absent when 0. */
+  dei?: number;
+}
+
 /** One kernel log line that witnessed a packet at one hook. */
 export interface TraceEvent {
   /** The canonical hook this line was written at. */
@@ -194,8 +209,11 @@ export interface TraceEvent {
   macRaw?: string;
   /** True when the line used `MACSRC= MACDST= MACPROTO=` (`--log-macdecode`) instead of `MAC=`. */
   macDecoded?: boolean;
-  /** The frame's VLAN tag as the bridge/netdev logger prints it (`VPROTO=8100 VID=10`): TPID in hex, VLAN id. */
-  vlan?: { proto: string; id: number };
+  /**
+   * The frame's VLAN tag (`VPROTO=8100 VID=10`, nft trace's `vlan pcp 0 vlan dei 0 vlan id 10`).
+   * LOG's `VID=` is the whole tag control field; it is split here as nft trace prints it.
+   */
+  vlan?: VlanTag;
   /** The packet quoted inside an ICMP error (`[SRC=... ]`). */
   inner?: { ip: IpInfo; l4?: L4Info };
   /** ARP header and payload, for ARP frames. */

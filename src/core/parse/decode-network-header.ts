@@ -47,23 +47,39 @@ function signExtendedBytes(hex: string): number[] | undefined {
 
 /** The length the header at the start of `b` says it has (`ethType`: `0x0800`, `0x86dd`, `0x0806`), or -1. */
 function headerLength(b: readonly number[], ethType: string): number {
-  if (ethType === "0x0800") return (b[0] ?? 0) >> 4 === 4 ? ((b[0] as number) & 15) * 4 : -1;
+  // IPv4: version 4 and an IHL of at least 5 (a 20-byte header).
+  if (ethType === "0x0800")
+    return (b[0] ?? 0) >> 4 === 4 && ((b[0] as number) & 15) >= 5 ? ((b[0] as number) & 15) * 4 : -1;
   if (ethType === "0x86dd") return (b[0] ?? 0) >> 4 === 6 ? 40 : -1;
   if (ethType === "0x0806") return b.length >= 8 ? 8 + 2 * ((b[4] as number) + (b[5] as number)) : -1;
   return -1;
 }
 
-/** The bytes of `hex`: the form whose length agrees with the header it holds (the plain one when both do). */
+/**
+ * Whether `b` holds the header `ethType` names: exactly as many bytes as the header says (or the 40
+ * the kernel cuts a longer one to), or with `padded`, an ARP header followed by more bytes.
+ */
+function fits(b: readonly number[] | undefined, ethType: string, padded: boolean): boolean {
+  if (!b || b.length === 0 || b.length > MAX_BYTES) return false;
+  const n = headerLength(b, ethType);
+  if (n <= 0) return false;
+  if (!padded) return b.length === n || (b.length === MAX_BYTES && n >= MAX_BYTES);
+  // The kernel sends min(skb->len - nh_off, 40) bytes: a received ARP frame keeps its Ethernet padding.
+  return ethType === "0x0806" && b.length > n;
+}
+
+/**
+ * The bytes of `hex`: the form whose length is the header's (the plain one when both are), else a
+ * padded ARP header. Exact lengths first: a sign-extended form read as plain is longer than it is.
+ */
 function bytesOf(hex: string, ethType: string): number[] | undefined {
-  const fits = (b: number[] | undefined) => {
-    if (!b || b.length === 0 || b.length > MAX_BYTES) return false;
-    const n = headerLength(b, ethType);
-    return n > 0 && (b.length === n || (b.length === MAX_BYTES && n >= MAX_BYTES));
-  };
   const plain = plainBytes(hex);
-  if (fits(plain)) return plain;
   const signed = signExtendedBytes(hex);
-  return fits(signed) ? signed : undefined;
+  for (const padded of [false, true]) {
+    if (fits(plain, ethType, padded)) return plain;
+    if (fits(signed, ethType, padded)) return signed;
+  }
+  return undefined;
 }
 
 /** Dotted IPv4 address of the four bytes at `at`. */
@@ -79,12 +95,31 @@ function macAt(b: readonly number[], at: number): string {
     .join(":");
 }
 
+/** Ethernet types that name no network header but a VLAN tag (802.1Q, 802.1ad). */
+const TAGS = new Set(["0x8100", "0x88a8"]);
+
 /**
  * Decodes `hex` (the `NH=` value) as the header `ethType` names (`MACPROTO=`, as `0x0800`):
  * an IPv4 or IPv6 header (addresses, length, TTL, IPv4 id, flags and TOS, the protocol), or
- * an Ethernet/IPv4 ARP header. Undefined when the bytes are not such a header.
+ * an Ethernet/IPv4 ARP header. With no `ethType` or a VLAN tag's, the trace's `family` (`arp`)
+ * or else the header's version nibble says which. Undefined when the bytes are not such a header.
  */
-export function decodeNetworkHeader(hex: string, ethType: string): NetworkHeader | undefined {
+export function decodeNetworkHeader(
+  hex: string,
+  ethType: string,
+  family?: string,
+): NetworkHeader | undefined {
+  // No MACPROTO= (arp_create's ARP at the arp family's OUTPUT has no MAC header yet), or a tag held
+  // aside in vlan_tci that the trace rebuilds into the MAC header: the type of the header is not said.
+  if (ethType === "" || TAGS.has(ethType)) {
+    if (family === "arp") return decodeAs(hex, "0x0806");
+    return decodeAs(hex, "0x0800") ?? decodeAs(hex, "0x86dd");
+  }
+  return decodeAs(hex, ethType);
+}
+
+/** {@link decodeNetworkHeader} of `hex` as the header `ethType` names. */
+function decodeAs(hex: string, ethType: string): NetworkHeader | undefined {
   const b = bytesOf(hex, ethType);
   if (!b) return undefined;
   if (ethType === "0x0800" && b.length >= 20) {
@@ -98,7 +133,8 @@ export function decodeNetworkHeader(hex: string, ethType: string): NetworkHeader
     const frag = ((b[6] as number) << 8) | (b[7] as number);
     const flags = [...(frag & 0x4000 ? ["DF"] : []), ...(frag & 0x2000 ? ["MF"] : [])];
     if (flags.length > 0) ip.flags = flags;
-    if (frag & 0x1fff) ip.fragment = (frag & 0x1fff) * 8;
+    // In 8-byte units, as LOG prints FRAG: for IPv4 (IPv6's FRAG: is in bytes).
+    if (frag & 0x1fff) ip.fragment = frag & 0x1fff;
     const proto = b[9] as number;
     return { ip, l4: newL4(PROTOCOLS[proto] ?? String(proto)) };
   }

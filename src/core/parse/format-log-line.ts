@@ -5,6 +5,7 @@
  * simulated kernel log lines.
  */
 import type { IpInfo, L4Info, TraceEvent } from "../model/packet.ts";
+import { vlanTci } from "./vlan-tag.ts";
 
 const hex2 = (n: number) => n.toString(16).toUpperCase().padStart(2, "0");
 const PROTO_OUT: Record<string, string> = {
@@ -21,7 +22,7 @@ function macPart(ev: TraceEvent): string {
   if (ev.macRaw !== undefined) return `MAC=${ev.macRaw} `;
   if (ev.macSrc && ev.macDst) {
     const type = (ev.ethType ?? "0x0800").slice(2).padStart(4, "0");
-    const vlan = ev.vlan ? `VPROTO=${ev.vlan.proto.slice(2)} VID=${ev.vlan.id} ` : "";
+    const vlan = ev.vlan ? `VPROTO=${ev.vlan.proto.slice(2)} VID=${vlanTci(ev.vlan)} ` : "";
     if (ev.macDecoded) return `MACSRC=${ev.macSrc} MACDST=${ev.macDst} ${vlan}MACPROTO=${type} `;
     return `MAC=${ev.macDst}:${ev.macSrc}:${type.slice(0, 2)}:${type.slice(2)} `;
   }

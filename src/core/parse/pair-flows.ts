@@ -126,6 +126,12 @@ export interface FlowKeys {
   proto: string;
   /** An echo-reply, SYN-ACK or ARP reply: a new flow seen from this packet starts as the reply. */
   replyLike: boolean;
+  /**
+   * The datagram tuple of a first fragment (`frag <proto> <src> <dst> <IP ID>`): remembered with
+   * the packet's flow so its later fragments find it, never looked up (the 16-bit IP ID repeats, and
+   * a new connection's first fragment would land in an older datagram's flow).
+   */
+  datagram?: string;
 }
 
 /** The {@link FlowKeys} of a packet. */
@@ -167,11 +173,11 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
     seen.length = 0;
     reversed.length = 0;
   }
-  const firstFragment = hasIds ? fragmentTuple(packet.events) : undefined;
-  for (const t of frag !== undefined ? [frag] : firstFragment !== undefined ? [firstFragment] : []) {
-    seen.push(t);
-    reversed.push(reverse(t));
+  if (frag !== undefined) {
+    seen.push(frag);
+    reversed.push(reverse(frag));
   }
+  const firstFragment = hasIds ? fragmentTuple(packet.events) : undefined;
   const first = bestEvent(packet.events);
   const keys: FlowKeys = {
     seen,
@@ -181,6 +187,7 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
     replyLike: looksLikeReply(first) || inner !== undefined,
   };
   if (quotedForms.length > 0) keys.quoted = quotedForms.join(QUOTED_SEPARATOR);
+  if (firstFragment !== undefined) keys.datagram = firstFragment;
   return keys;
 }
 
@@ -215,6 +222,10 @@ export class FlowPairer {
   private older = new Map<string, { flow: number; direction: "request" | "reply"; proto: string }>();
   private nextFlow = 1;
   private readonly copyKeys: boolean;
+  /** Per flow, the count of packets assigned when it last got one (two generations, as the tuples). */
+  private active = new Map<number, number>();
+  private olderActive = new Map<number, number>();
+  private assigned = 0;
 
   constructor(options: PairOptions = {}) {
     this.maxTuples = options.maxTuples ?? 100_000;
@@ -241,12 +252,14 @@ export class FlowPairer {
     const { seen, reversed } = keys;
     let hit: Remembered | undefined;
     const quotedForms = keys.quoted === undefined ? [] : keys.quoted.split(QUOTED_SEPARATOR);
+    let latest = -1;
     for (const q of quotedForms) {
       // An ICMP error quotes the packet it answers: it belongs to that packet's flow, whatever its own tuples say.
       const quoted = this.lookup(q);
-      if (quoted) {
+      // A masqueraded form may name an older connection that used the tuple before: the most recently active flow wins.
+      if (quoted && this.lastActive(quoted.flow) > latest) {
+        latest = this.lastActive(quoted.flow);
         hit = { ...quoted, direction: quoted.direction === "request" ? "reply" : "request" };
-        break;
       }
     }
     /** `seen[i]` for i < looked were looked up and are not remembered. */
@@ -278,6 +291,9 @@ export class FlowPairer {
       else if (i > looked) this.remember(seen[i] as string, same);
       this.remember(reversed[i] as string, back);
     }
+    // A newer datagram with the same IP ID takes the tuple over: its later fragments are this flow's.
+    if (keys.datagram !== undefined) this.store(keys.datagram, same);
+    this.touch(hit.flow);
     return { flow: hit.flow, direction: hit.direction, isNew, proto: hit.proto };
   }
 
@@ -295,6 +311,21 @@ export class FlowPairer {
       this.older = this.tuples;
       this.tuples = new Map();
     }
+  }
+
+  /** Marks `flow` as the one that got the latest packet. */
+  private touch(flow: number): void {
+    this.active.set(flow, ++this.assigned);
+    // Bounded as the tuples are: the flows least recently active are forgotten a generation at a time.
+    if (this.active.size > this.maxTuples / 2) {
+      this.olderActive = this.active;
+      this.active = new Map();
+    }
+  }
+
+  /** When `flow` last got a packet ({@link touch}), or 0 when that is forgotten. */
+  private lastActive(flow: number): number {
+    return this.active.get(flow) ?? this.olderActive.get(flow) ?? 0;
   }
 
   private lookup(t: string): { flow: number; direction: "request" | "reply"; proto: string } | undefined {

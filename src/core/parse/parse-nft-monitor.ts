@@ -166,10 +166,16 @@ function readPacket(text: string, ev: TraceEvent): void {
         if (field === "saddr") ev.macSrc = value;
         else if (field === "daddr") ev.macDst = value;
         break;
-      case "vlan":
-        // `vlan pcp 0 vlan dei 0 vlan id 10`: the tag the LOG line prints as `VPROTO=8100 VID=10`.
-        if (field === "id") ev.vlan = { proto: "0x8100", id: toNumber(value) ?? 0 };
+      case "vlan": {
+        // `vlan pcp 0 vlan dei 0 vlan id 10`: the tag the LOG line prints as `VPROTO=8100 VID=10` (VID= pcp<<13 | dei<<12 | id).
+        if (field !== "id" && field !== "pcp" && field !== "dei") break;
+        const n = toNumber(value) ?? 0;
+        ev.vlan ??= { proto: "0x8100", id: 0 };
+        // 0 is left out, as a LOG line's tag keeps it (see vlanFromTci).
+        if (field === "id") ev.vlan.id = n;
+        else if (n) ev.vlan[field] = n;
         break;
+      }
       case "ip":
       case "ip6":
         if (field === "saddr") getIp().src = value ?? "";

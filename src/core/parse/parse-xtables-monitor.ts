@@ -72,7 +72,7 @@ export function parseXtablesMonitorLine(line: string, bodyStart: number): Parsed
     if (!head) return SKIP;
     const ev = blankEvent("xtables-monitor", line);
     ev.traceId = head[1];
-    const err = readLogFields(line, head[2], ev);
+    const err = readLogFields(line, head[2], ev, false, head[0]);
     if (err) return { kind: "error", ...err };
     return { kind: "packet-data", traceId: head[1], event: ev };
   }
@@ -118,7 +118,7 @@ export function parseXtablesMonitorLine(line: string, bodyStart: number): Parsed
   ev.verdict = verdict;
   ev.verdicts = [verdict];
   if (packet && glued >= 0) {
-    const err = readLogFields(line, packet[2], ev);
+    const err = readLogFields(line, packet[2], ev, false, packet[0]);
     if (err) return { kind: "error", ...err };
   }
   return { kind: "event", event: ev, familyHint: family };

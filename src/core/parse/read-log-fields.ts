@@ -10,6 +10,7 @@ import type { ArpInfo, IpInfo, L4Info, TraceEvent } from "../model/packet.ts";
 import { decodeNetworkHeader } from "./decode-network-header.ts";
 import { TRAILING_SPACE_HINT } from "./parse-hints.ts";
 import { newIp, newL4 } from "./parsed-line.ts";
+import { vlanFromTci } from "./vlan-tag.ts";
 
 /** A problem at a column (1-based, in the whole line). */
 export interface FieldError {
@@ -287,7 +288,8 @@ function matchBracket(line: string, open: number, to: number): number {
  * headers: the event itself, or the quoted packet of an ICMP error).
  * Returns an error for a damaged field; unknown keys are skipped (newer kernels may add some).
  * With `kernel` (the kernel's own LOG/TRACE format), a field the kernel always
- * prints and that is missing is an error too: the line was cut short.
+ * prints and that is missing is an error too: the line was cut short. `family`: the
+ * trace's family, for an `NH=` header whose type no `MACPROTO=` says.
  */
 function readFields(
   line: string,
@@ -297,6 +299,7 @@ function readFields(
   target: PacketTarget,
   top: boolean,
   kernel: boolean,
+  family?: string,
 ): FieldError | undefined {
   let i = from;
   let afterProto = false;
@@ -467,7 +470,7 @@ function readFields(
         break;
       case "NH": {
         // xtables-monitor's network header in hex (bridge and arp families): the IP or ARP header it holds.
-        const nh = decodeNetworkHeader(line.slice(vs, sp), ev.ethType ?? "");
+        const nh = decodeNetworkHeader(line.slice(vs, sp), ev.ethType ?? "", family);
         if (nh?.ip && !target.ip) {
           target.ip = nh.ip;
           if (nh.l4) {
@@ -579,7 +582,8 @@ function readIpv6Options(text: string, target: PacketTarget): boolean {
 
 /**
  * `VPROTO=%04x VID=%u`, which the bridge and netdev loggers print between `MACDST=` and `MACPROTO=`
- * for a frame with a VLAN tag: kept in `ev.vlan` (the TPID as `0x8100`).
+ * for a frame with a VLAN tag: kept in `ev.vlan` (the TPID as `0x8100`). `VID=` is the whole tag
+ * control field (priority and drop eligible bits above the 12-bit id), as the kernel keeps it.
  */
 function readVlan(
   line: string,
@@ -591,15 +595,15 @@ function readVlan(
 ): FieldError | undefined {
   const text = line.slice(from, to);
   const n = key === "VID" ? readUint(line, from, to) : /^[0-9a-f]{4}$/.test(text) ? 0 : -1;
-  if (n < 0 || n > 4095)
+  if (n < 0 || n > 0xffff)
     return {
       column: from + 1,
-      message: `expected ${key === "VID" ? "a VLAN id (0 to 4095)" : "4 hex digits"} after ${key}=, found '${text}'`,
+      message: `expected ${key === "VID" ? "a VLAN tag control field (0 to 65535)" : "4 hex digits"} after ${key}=, found '${text}'`,
       hint: "the line looks like kernel LOG output but this field is damaged; check that the line was not cut or edited",
     };
   if (!top) return undefined;
-  if (key === "VPROTO") ev.vlan = { proto: `0x${text}`, id: ev.vlan?.id ?? 0 };
-  else ev.vlan = { proto: ev.vlan?.proto ?? "0x8100", id: n };
+  if (key === "VPROTO") ev.vlan = { ...(ev.vlan ?? { id: 0 }), proto: `0x${text}` };
+  else ev.vlan = vlanFromTci(ev.vlan?.proto ?? "0x8100", n);
   return undefined;
 }
 
@@ -793,15 +797,19 @@ function applyNumber(
 /**
  * Reads the fields from `from` (where `IN=` starts) to the end of the line into `ev`.
  * Returns a positioned error when a field is damaged or the IP header is incomplete.
+ * `kernel`: the line is the kernel's own format (a missing field is an error); `family`:
+ * the trace's family (xtables-monitor's `PACKET:` number), which tells an `NH=` header
+ * without `MACPROTO=` apart.
  */
 export function readLogFields(
   line: string,
   from: number,
   ev: TraceEvent,
   kernel = false,
+  family?: string,
 ): FieldError | undefined {
   const target: PacketTarget = {};
-  const err = readFields(line, from, line.length, ev, target, true, kernel);
+  const err = readFields(line, from, line.length, ev, target, true, kernel, family);
   if (err) return err;
   if (target.ip) {
     if (!target.ip.dst)

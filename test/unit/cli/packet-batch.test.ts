@@ -14,6 +14,7 @@ const packet: fc.Arbitrary<SegmentPacket> = fc
   .record({
     tuples: fc.array(fc.tuple(text, text), { maxLength: 4 }),
     quoted: fc.option(text, { nil: undefined }),
+    datagram: fc.option(text, { nil: undefined }),
     proto: text,
     replyLike: fc.boolean(),
     summary: text,
@@ -32,6 +33,7 @@ const packet: fc.Arbitrary<SegmentPacket> = fc
       tail: r.tail,
     };
     if (r.quoted !== undefined) p.keys.quoted = r.quoted;
+    if (r.datagram !== undefined) p.keys.datagram = r.datagram;
     if (r.replySummary !== undefined) p.replySummary = r.replySummary;
     return p;
   });

@@ -5,8 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import type { IpInfo } from "../../../src/core/model/packet.ts";
 import { decodeNetworkHeader } from "../../../src/core/parse/decode-network-header.ts";
+import { formatLogLine } from "../../../src/core/parse/format-log-line.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
+import { blankEvent } from "../../../src/core/parse/parsed-line.ts";
 
 const fixture = (c: string) =>
   readFileSync(new URL(`../../fixtures/parse/${c}/input.log`, import.meta.url), "utf8");
@@ -61,6 +64,72 @@ describe("decodeNetworkHeader", () => {
     expect(decodeNetworkHeader("zz", "0x0800")).toBeUndefined();
     expect(decodeNetworkHeader("4500", "0x0800")).toBeUndefined();
     expect(decodeNetworkHeader("45000054366d40004001", "0x86dd")).toBeUndefined();
+    // Version 4 but an IHL of 4: no IPv4 header is that short.
+    expect(decodeNetworkHeader("44000054366d40004001ffafbdc633640bc633", "0x0800")).toBeUndefined();
+  });
+
+  it("a received ARP frame's Ethernet padding (the kernel sends min(len, 40) bytes), sign-extended or plain", () => {
+    const request = recorded.find((r) => r.type === "0x0806")?.hex ?? "";
+    const who = decodeNetworkHeader(request, "0x0806")?.arp;
+    expect(who?.opcode).toBe(1);
+    // 28 bytes of header and 12 of padding: 40 bytes.
+    expect(decodeNetworkHeader(`${request}${"00".repeat(12)}`, "0x0806")?.arp).toEqual(who);
+    const plain = "000108000604000102000000000bc633640b000000000000c633640c";
+    expect(decodeNetworkHeader(`${plain}${"00".repeat(12)}`, "0x0806")?.arp).toMatchObject({
+      opcode: 1,
+      macSrc: "02:00:00:00:00:0b",
+      ipSrc: "198.51.100.11",
+      ipDst: "198.51.100.12",
+    });
+    // More than the kernel ever sends is no header.
+    expect(decodeNetworkHeader(`${plain}${"00".repeat(13)}`, "0x0806")).toBeUndefined();
+  });
+
+  it("an IPv4 fragment's offset is kept in LOG's FRAG: unit (8 bytes), as a LOG line reads it", () => {
+    // MF and offset 185 (1480 bytes): the second fragment of a 3008-byte UDP datagram.
+    const ip = decodeNetworkHeader("450005dc01f420b93c110000c6336407cb007102", "0x0800")?.ip;
+    expect([ip?.fragment, ip?.flags, ip?.id]).toEqual([185, ["MF"], 500]);
+    const line =
+      "[100.000002] iptable/filter-INPUT IN=eth0 OUT= MAC=52:54:00:aa:00:02:52:54:00:aa:00:01:08:00 SRC=198.51.100.7 DST=203.0.113.2 LEN=1500 TOS=0x00 PREC=0x00 TTL=60 ID=500 MF FRAG:185 PROTO=UDP ";
+    const logged = parseTraceText(line, { file: "x.log" }).packets[0]?.events[0]?.ip;
+    expect(logged?.fragment).toBe(ip?.fragment);
+    expect(formatLogLine({ ...blankEvent("log", ""), ip: ip as IpInfo })).toContain(" MF FRAG:185 ");
+  });
+});
+
+describe("NH= without a MACPROTO= that names the header", () => {
+  const parse = (text: string) => parseTraceText(text, { file: "x.log" }).packets;
+
+  it("the arp family's OUTPUT (arp_create's ARP, no MAC header yet) is ARP", () => {
+    const out = [
+      "PACKET: 3 17df7f88 OUT=br0 NH=00010800060400014a24ffffffd745ffffff97ffffff9fffffffc633640b000000000000ffffffc633640c ",
+      " TRACE: 3 17df7f88 af:output_c:policy:ACCEPT ",
+    ].join("\n");
+    const [p] = parse(out);
+    expect(p?.summary).toBe("ARP who-has 198.51.100.12 tell 198.51.100.11");
+    expect(p?.hooks).toEqual(["arp:af:output_c"]);
+  });
+
+  it("a VLAN tag's MACPROTO=8100 (the trace rebuilds the tagged header): the version nibble says IPv4", () => {
+    const tagged = [
+      "PACKET: 7 8d6847c9 IN=veth-a MACSRC=4a:24:d7:45:97:9f MACDST=c2:e8:62:3d:62:80 MACPROTO=8100 NH=45000054366d40004001ffffffafffffffbdffffffc633640bffffffc633640c ",
+      " TRACE: 7 8d6847c9 lab:prerouting_c:policy:ACCEPT ",
+    ].join("\n");
+    const [p] = parse(tagged);
+    expect(p?.summary).toBe("ICMP 198.51.100.11 -> 198.51.100.12");
+    expect(p?.events[0]?.ip).toMatchObject({ id: 0x366d, ttl: 64, flags: ["DF"] });
+  });
+
+  it("decodes by the family, else by the version nibble, and guesses nothing else", () => {
+    const arp = recorded.find((r) => r.type === "0x0806")?.hex ?? "";
+    const ipv6 = recorded.find((r) => r.type === "0x86dd")?.hex ?? "";
+    expect(decodeNetworkHeader(arp, "", "arp")?.arp?.opcode).toBe(1);
+    expect(decodeNetworkHeader(ipv6, "0x8100")?.ip?.dst).toBe("ff02::16");
+    // Without the arp family an ARP header is not guessed, nor IP in the arp family.
+    expect(decodeNetworkHeader(arp, "0x8100")).toBeUndefined();
+    expect(decodeNetworkHeader(ipv6, "", "arp")).toBeUndefined();
+    // A type that names another header (LLDP) is not guessed at.
+    expect(decodeNetworkHeader(ipv6, "0x88cc")).toBeUndefined();
   });
 });
 

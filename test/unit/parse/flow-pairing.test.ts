@@ -82,6 +82,19 @@ describe("flows of packets without ports", () => {
     ]);
   });
 
+  it("a new ping whose first fragment repeats an older datagram's IP ID opens its own flow, and keeps its fragments", () => {
+    // The same three fragments again, as a new ping (another echo id) that reuses the 16-bit IP ID 13911.
+    const again = lines(11, 14, 17).replace("ID=18511", "ID=18600");
+    expect(flows(`${lines(11, 14, 17)}\n${again}`)).toEqual([
+      "1 request ICMP echo-request 198.51.100.2 -> 203.0.113.2",
+      "1 request ICMP 198.51.100.2 -> 203.0.113.2",
+      "1 request ICMP 198.51.100.2 -> 203.0.113.2",
+      "2 request ICMP echo-request 198.51.100.2 -> 203.0.113.2",
+      "2 request ICMP 198.51.100.2 -> 203.0.113.2",
+      "2 request ICMP 198.51.100.2 -> 203.0.113.2",
+    ]);
+  });
+
   it("a ping to 127.0.0.1 (a tuple that reads the same both ways) has its replies in the reply direction", () => {
     const loop = readFileSync(
       new URL("../../fixtures/parse/real-ebt-ip6-and-loopback/input.log", import.meta.url),
@@ -113,6 +126,25 @@ describe("flows of packets without ports", () => {
       "2 reply ICMP port-unreachable 203.0.113.2 -> 203.0.113.1, un-SNAT to 198.51.100.2",
       "3 request UDP 198.51.100.2:40003 -> 203.0.113.2:7777",
       "3 reply ICMP host-prohibited 203.0.113.2 -> 203.0.113.1, un-SNAT to 198.51.100.2",
+    ]);
+  });
+
+  it("an error whose masqueraded quote names an older connection's tuple joins the most recently active flow", () => {
+    // The host's own DNS query from 203.0.113.1:40000, then a client's that MASQUERADE maps to the same tuple.
+    const log = [
+      "[10.000001] iptable/filter-OUTPUT IN= OUT=wan0 SRC=203.0.113.1 DST=192.0.2.53 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=100 PROTO=UDP SPT=40000 DPT=53 LEN=40 ",
+      "[10.000002] iptable/filter-INPUT IN=wan0 OUT= MAC=52:54:00:aa:00:02:52:54:00:aa:00:01:08:00 SRC=192.0.2.53 DST=203.0.113.1 LEN=60 TOS=0x00 PREC=0x00 TTL=60 ID=7 PROTO=UDP SPT=53 DPT=40000 LEN=40 ",
+      "[50.000001] iptable/mangle-PREROUTING IN=lan0 OUT= MAC=52:54:00:bb:00:02:52:54:00:bb:00:01:08:00 SRC=198.51.100.2 DST=192.0.2.53 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=200 PROTO=UDP SPT=40000 DPT=53 LEN=40 ",
+      "[50.000002] iptable/filter-FORWARD IN=lan0 OUT=wan0 MAC=52:54:00:bb:00:02:52:54:00:bb:00:01:08:00 SRC=198.51.100.2 DST=192.0.2.53 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=200 PROTO=UDP SPT=40000 DPT=53 LEN=40 ",
+      // The error quotes the masqueraded form before the nat hook, the client's own after it.
+      "[50.000010] iptable/mangle-PREROUTING IN=wan0 OUT= MAC=52:54:00:aa:00:02:52:54:00:aa:00:01:08:00 SRC=192.0.2.53 DST=203.0.113.1 LEN=88 TOS=0x00 PREC=0xC0 TTL=60 ID=9 PROTO=ICMP TYPE=3 CODE=3 [SRC=203.0.113.1 DST=192.0.2.53 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=200 PROTO=UDP SPT=40000 DPT=53 LEN=40 ] ",
+      "[50.000011] iptable/filter-FORWARD IN=wan0 OUT=lan0 MAC=52:54:00:aa:00:02:52:54:00:aa:00:01:08:00 SRC=192.0.2.53 DST=198.51.100.2 LEN=88 TOS=0x00 PREC=0xC0 TTL=59 ID=9 PROTO=ICMP TYPE=3 CODE=3 [SRC=198.51.100.2 DST=192.0.2.53 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=200 PROTO=UDP SPT=40000 DPT=53 LEN=40 ] ",
+    ].join("\n");
+    expect(flows(log).map((f) => f.split(" ").slice(0, 3).join(" "))).toEqual([
+      "1 request UDP",
+      "1 reply UDP",
+      "2 request UDP",
+      "2 reply ICMP",
     ]);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { formatLogLine } from "../../../src/core/parse/format-log-line.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
 import { parseLine } from "../../../src/core/parse/parse-line.ts";
 
@@ -82,10 +83,34 @@ describe("VLAN tag of a bridged frame (test/fixtures/parse/real-nft-bridge-vlan)
       expect(r.kind).toBe("event");
       if (r.kind === "event") expect(r.event.vlan).toEqual({ proto: "0x8100", id: 10 });
     }
-    const bad = (tagged[0] as string).replace("VID=10", "VID=10x");
-    const r = parseLine(bad).result;
-    expect(r.kind).toBe("error");
-    if (r.kind === "error") expect(r.column).toBe(bad.indexOf("VID=") + 5);
+    for (const damaged of ["VID=10x", "VID=65536", "VID=-1"]) {
+      const bad = (tagged[0] as string).replace("VID=10", damaged);
+      const r = parseLine(bad).result;
+      expect(r.kind, damaged).toBe("error");
+      if (r.kind === "error") expect(r.column).toBe(bad.indexOf("VID=") + 5);
+    }
+  });
+
+  it("VID= is the whole tag control field: priority and drop eligible bits above the 12-bit id", () => {
+    const line = read("real-nft-bridge-vlan")
+      .split("\n")
+      .find((l) => l.includes(" VID=10 ")) as string;
+    // nf_log_dump_vlan prints skb_vlan_tag_get(): PCP 5 on VLAN 10 is 40970, a priority-tagged frame 40960.
+    const cases: [number, object][] = [
+      [40970, { proto: "0x8100", id: 10, pcp: 5 }],
+      [40960, { proto: "0x8100", id: 0, pcp: 5 }],
+      [4106, { proto: "0x8100", id: 10, dei: 1 }],
+      [65535, { proto: "0x8100", id: 4095, pcp: 7, dei: 1 }],
+    ];
+    for (const [tci, vlan] of cases) {
+      const tagged = line.replace("VID=10 ", `VID=${tci} `);
+      const r = parseLine(tagged).result;
+      expect(r.kind, String(tci)).toBe("event");
+      if (r.kind !== "event") continue;
+      expect(r.event.vlan).toEqual(vlan);
+      // Written back as the kernel prints it.
+      expect(formatLogLine(r.event)).toContain(` VID=${tci} `);
+    }
   });
 
   it("nft monitor trace keeps `vlan id 10` at every hook of the packet", () => {
@@ -97,6 +122,25 @@ describe("VLAN tag of a bridged frame (test/fixtures/parse/real-nft-bridge-vlan)
       ["bridge:lab:FORWARD", 10],
       ["bridge:lab:POSTROUTING", 10],
     ]);
+  });
+
+  it("nft monitor trace keeps `vlan pcp` and `vlan dei` as a LOG line's VID= does", () => {
+    const text = read("real-nft-bridge-vlan-trace").replaceAll(
+      "vlan pcp 0 vlan dei 0",
+      "vlan pcp 5 vlan dei 1",
+    );
+    const p = parseTraceText(text, { file: "x.log" }).packets.find(
+      (x) => x.events[0]?.ip?.src === "198.51.100.12",
+    );
+    expect(p?.events[0]?.vlan).toEqual({ proto: "0x8100", id: 10, pcp: 5, dei: 1 });
+    const logged = parseLine(
+      (
+        read("real-nft-bridge-vlan")
+          .split("\n")
+          .find((l) => l.includes(" VID=10 ")) as string
+      ).replace("VID=10 ", `VID=${(5 << 13) | (1 << 12) | 10} `),
+    ).result;
+    expect(logged.kind === "event" && logged.event.vlan).toEqual(p?.events[0]?.vlan);
   });
 });
 
