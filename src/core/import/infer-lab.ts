@@ -278,19 +278,23 @@ export function inferLab(
   };
   // The source MAC of frames that came in on a device, per sender: behind a gateway, the gateway's.
   const senderMac = new Map<string, string>();
-  // Bridge lines without IP data (TRACE's bridge family, ebtables without --log-ip): the port a
-  // packet left by is its destination's, the port it came in by its source's.
+  // Bridge lines without IP data (TRACE's bridge family, ebtables without --log-ip), and TRACE's
+  // bridge lines whose IP header was decoded from NH= (their MACs are in LL=, which the event lacks):
+  // the port a packet left by is its destination's, the port it came in by its source's.
   for (const p of packets) {
     const ips = p.events.filter((e) => e.ip);
     const first = ips[0]?.ip;
     const last = ips[ips.length - 1]?.ip;
     for (const e of p.events) {
-      if (e.ip || !e.hook.startsWith("bridge:")) continue;
+      if (!e.hook.startsWith("bridge:")) continue;
       const ll = linkHeaders.get(`${e.traceId}|${e.in ?? ""}|${e.out ?? ""}`);
-      if (e.out && !e.in && last)
-        note(canonicalAddress(last.dst), { port: e.out, mac: ll?.dst ?? normalMac(e.macDst) });
-      if (e.in && !e.out && first)
-        note(canonicalAddress(first.src), { port: e.in, mac: ll?.src ?? normalMac(e.macSrc) });
+      if (e.ip && !ll) continue;
+      const dst = e.ip?.dst ?? last?.dst;
+      const src = e.ip?.src ?? first?.src;
+      if (e.out && !e.in && dst)
+        note(canonicalAddress(dst), { port: e.out, mac: ll?.dst ?? normalMac(e.macDst) });
+      if (e.in && !e.out && src)
+        note(canonicalAddress(src), { port: e.in, mac: ll?.src ?? normalMac(e.macSrc) });
     }
   }
   for (const e of events) {
