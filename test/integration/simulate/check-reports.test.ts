@@ -18,8 +18,10 @@ afterEach(() => {
   dirs = [];
 });
 function copyLab(): string {
-  const dir = join(mkdtempSync(join(tmpdir(), "pw-check-")), "docker-bridge");
-  dirs.push(dir);
+  const parent = mkdtempSync(join(tmpdir(), "pw-check-"));
+  // The temporary folder itself is removed, not only the lab inside it.
+  dirs.push(parent);
+  const dir = join(parent, "docker-bridge");
   cpSync(LAB, dir, { recursive: true });
   return dir;
 }
