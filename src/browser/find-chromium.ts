@@ -7,8 +7,8 @@
  * `npm ci` alone is enough. The first candidate that launches wins; if none
  * does, the error lists every attempt and how to fix it.
  */
-import { existsSync, readdirSync } from "node:fs";
-import { homedir } from "node:os";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
 
@@ -160,7 +160,9 @@ export class ChromiumNotFoundError extends Error {
 
 /**
  * Launches the first candidate that starts. Playwright gives every launch a
- * fresh temporary user-data-dir and removes it on close.
+ * fresh temporary user-data-dir and removes it on close; the browser's other
+ * temporary files (Chromium leaves empty `.org.chromium.Chromium.*` files
+ * behind) go to a folder of its own, removed when it closes.
  */
 export async function launchChromium(options: FindChromiumOptions = {}): Promise<LaunchedChromium> {
   const attempts: string[] = [];
@@ -168,7 +170,21 @@ export async function launchChromium(options: FindChromiumOptions = {}): Promise
     let executablePath = "";
     try {
       executablePath = typeof candidate.path === "string" ? candidate.path : await candidate.path();
-      const browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS], timeout: 60_000 });
+      const temp = mkdtempSync(join(tmpdir(), "pw-chromium-"));
+      const removeTemp = () => rmSync(temp, { recursive: true, force: true });
+      let browser: Browser;
+      try {
+        browser = await chromium.launch({
+          executablePath,
+          args: [...CHROMIUM_ARGS],
+          timeout: 60_000,
+          env: { ...process.env, TMPDIR: temp },
+        });
+      } catch (error) {
+        removeTemp();
+        throw error;
+      }
+      browser.on("disconnected", removeTemp);
       return { browser, executablePath, source: candidate.source };
     } catch (error) {
       const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
