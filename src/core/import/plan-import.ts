@@ -9,6 +9,7 @@
 import type { Packet } from "../model/packet.ts";
 import { parseTraceText } from "../parse/index.ts";
 import { canonicalAddress } from "../simulate/ip-address.ts";
+import { legacyTablesMissing } from "../simulate/legacy-tables-note.ts";
 import { rulesetDigest } from "../trace-file/ruleset-pins.ts";
 import type { Lab, LabHost, TraceMeta } from "../trace-file/schema.ts";
 import { Anonymizer, envelopeHostnames } from "./anonymize.ts";
@@ -406,8 +407,20 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   // The parser's hint names `parse --prefix-map`; import maps prefixes from the saved rules instead.
   const importHint =
     "import reads each prefix at the hook of the logging rule that prints it in the saved ruleset (iptables-save.txt, ip6tables-save.txt, nft-ruleset.txt): this one is in none of them";
+  // Legacy tables the saves name but do not hold run on the same hooks: the check cannot predict them.
+  const legacy = [
+    ...legacyTablesMissing(
+      (m.iptablesSave ?? "").split(/\r?\n/),
+      material.rulesetFiles?.iptablesSave ?? "iptables-save.txt",
+    ),
+    ...legacyTablesMissing(
+      (m.ip6tablesSave ?? "").split(/\r?\n/),
+      material.rulesetFiles?.ip6tablesSave ?? "ip6tables-save.txt",
+    ),
+  ];
   plan.diagnostics = [
     ...nft.diagnostics,
+    ...legacy,
     ...parsed.diagnostics.map((d) => (/unknown LOG prefix/.test(d.message) ? { ...d, hint: importHint } : d)),
   ];
   const unknownPrefixes = plan.diagnostics.filter((d) => /unknown LOG prefix/.test(d.message));

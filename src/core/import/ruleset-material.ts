@@ -7,15 +7,22 @@
 import { type HookId, type PrefixHooks, splitHookId } from "../model/hook.ts";
 import { prefixToHook } from "../parse/prefix-to-hook.ts";
 
-/** `iptables-save` without its dated comments and with zeroed counters (two saves of one ruleset are equal). */
+/**
+ * `iptables-save` without its dated comments and with zeroed counters (two saves of one ruleset are equal).
+ * iptables-nft's "legacy tables present" warning stays: the lab's ruleset lacks those tables, and
+ * `simulate`/`check` say so at that line.
+ */
 export function stableIptablesSave(text: string): string {
   return text
     .split(/\r?\n/)
-    .filter((l) => !/^# (Generated|Completed|Warning)/.test(l))
+    .filter((l) => !/^# (Generated|Completed|Warning)/.test(l) || LEGACY_WARNING.test(l))
     .map((l) => l.replace(/^(:\S+ \S+) \[\d+:\d+\]$/, "$1 [0:0]").replace(/^\[\d+:\d+\] /, ""))
     .join("\n")
     .trim();
 }
+
+/** iptables-nft-save's line saying the host also has legacy tables (see `legacy-tables-note.ts`). */
+const LEGACY_WARNING = /^#\s*Warning:\s*ip6?tables-legacy tables present/;
 
 /** `ebtables-save` without dated comments and counters. */
 export function stableEbtablesSave(text: string): string {
