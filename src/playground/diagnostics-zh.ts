@@ -8,6 +8,7 @@
  */
 import type { Diagnostic } from "../core/model/packet.ts";
 import { LOST_HINT, PREFIX_HINT, TRAILING_SPACE_HINT, UNLISTED_HINT } from "../core/parse/parse-hints.ts";
+import { DEVICE_HOOK_HINT, MISSING_IPSET_HINT, TABLE_TWICE_HINT } from "../core/simulate/ruleset-hints.ts";
 import {
   CHANCE_HINT,
   DECIDES_NOTHING_HINT,
@@ -132,13 +133,10 @@ export const KNOWN_HINTS: ReadonlyMap<string, string> = new Map([
   ],
   [UNLISTED_HINT, "先修正上面的問題，或調高 maxDiagnostics"],
   [TRAILING_SPACE_HINT, "如果日誌的行尾空白是被編輯器或複製貼上拿掉的，這些值就是完整的；否則這一行被截斷了"],
-  ["iptables-restore keeps the last one given", "iptables-restore 保留最後給的那一個"],
+  [TABLE_TWICE_HINT, "iptables-restore 保留最後給的那一個"],
+  [DEVICE_HOOK_HINT, "模擬器從 prerouting 走到 postrouting；這條 chain 丟掉或改寫什麼都不會被預測"],
   [
-    "packets are walked from prerouting to postrouting; what this chain drops or rewrites is not predicted",
-    "模擬器從 prerouting 走到 postrouting；這條 chain 丟掉或改寫什麼都不會被預測",
-  ],
-  [
-    "add the host's `ipset save` output to the ruleset file (packetwalk import reads ipset-save.txt); until then the simulator follows both outcomes",
+    MISSING_IPSET_HINT,
     "把主機的 `ipset save` 輸出加進規則集檔案（packetwalk import 會讀 ipset-save.txt）；在那之前，模擬器兩種結果都會走",
   ],
 ]);

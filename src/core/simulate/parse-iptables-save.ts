@@ -8,6 +8,7 @@ import type { Diagnostic } from "../model/packet.ts";
 import { findBinary } from "./find-binary.ts";
 import { parseRuleArgs } from "./parse-rule-args.ts";
 import type { ChainDef, FamilyRules, Rule, TableDef } from "./ruleset.ts";
+import { TABLE_TWICE_HINT } from "./ruleset-hints.ts";
 import { tokenizeRule } from "./tokenize-rule.ts";
 import { CHANCE_HINT, DECIDES_NOTHING_HINT, UNMODELLED_MATCH_HINT } from "./unmodelled-hints.ts";
 
@@ -118,7 +119,7 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
           `table '${name}' appears twice; the later one replaces it`,
           twoBackends
             ? "the host runs both (iptables-nft's and iptables-legacy's): give 'nft list ruleset', which lists iptables-nft's tables, with 'iptables-legacy-save' instead"
-            : "iptables-restore keeps the last one given",
+            : TABLE_TWICE_HINT,
           "warning",
         );
       // Only declared chains exist (iptables-nft registers a base chain only once it is used).

@@ -18,6 +18,7 @@ import type {
   TableDef,
   Target,
 } from "./ruleset.ts";
+import { DEVICE_HOOK_HINT } from "./ruleset-hints.ts";
 import { type NftToken, tokenizeNft } from "./tokenize-nft.ts";
 import { CHANCE_HINT, UNCERTAIN_HINT } from "./unmodelled-hints.ts";
 
@@ -316,7 +317,7 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       err(
         words[3] as NftToken,
         `base chain at hook ${hook} (family ${family}) is not simulated`,
-        "packets are walked from prerouting to postrouting; what this chain drops or rewrites is not predicted",
+        DEVICE_HOOK_HINT,
         "warning",
       );
     return { type, hook, priority, priorityText };

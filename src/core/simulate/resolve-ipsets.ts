@@ -6,6 +6,7 @@
  */
 import type { Diagnostic } from "../model/packet.ts";
 import type { Condition, IpSet, Ruleset, TableDef } from "./ruleset.ts";
+import { MISSING_IPSET_HINT } from "./ruleset-hints.ts";
 import { CHANCE_HINT } from "./unmodelled-hints.ts";
 
 /** The iptables and ip6tables tables of `ruleset`. */
@@ -62,7 +63,7 @@ export function resolveIpsets(ruleset: Ruleset, file: string): void {
               rule.line,
               column,
               `match '${c.text}' is not modelled: ipset '${c.name}' is not in this file`,
-              "add the host's `ipset save` output to the ruleset file (packetwalk import reads ipset-save.txt); until then the simulator follows both outcomes",
+              MISSING_IPSET_HINT,
             );
             return { kind: "unknown", text: c.text, neg: c.neg };
           }
