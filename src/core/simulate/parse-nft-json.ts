@@ -214,7 +214,9 @@ function statementText(e: Json): string {
       const family = d.family === "ip" || d.family === "ip6" ? `${d.family} ` : "";
       let addr = d.addr === undefined ? "" : valueText(d.addr, "ip daddr");
       if (addr.includes(":") && d.port !== undefined) addr = `[${addr}]`;
-      return `${k} ${family}to ${addr}${d.port !== undefined ? `:${rhs(d.port, "th dport")}` : ""}`;
+      // `persistent` changes which address of a range the kernel picks; nft -j lists it among the flags.
+      const flags = (Array.isArray(d.flags) ? d.flags : [d.flags]).filter((f) => typeof f === "string");
+      return `${k} ${family}to ${addr}${d.port !== undefined ? `:${rhs(d.port, "th dport")}` : ""}${flags.map((f) => ` ${f}`).join("")}`;
     }
   }
   for (const k of ["masquerade", "redirect"]) {

@@ -7,11 +7,12 @@
  * target covering exactly its words: reported, never guessed.
  */
 
-import { canonicalIpv6, isIpv6, parseCidr6 } from "../parse/ipv6.ts";
+import { isIpv6, parseCidr6 } from "../parse/ipv6.ts";
 import { parseIpCidr } from "./ip-address.ts";
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
 import { readExthdr } from "./ipv6-header-match.ts";
 import { paddedMac } from "./match-rule.ts";
+import { parseNatAddressSpec } from "./nat-address-spec.ts";
 import {
   dscpValue,
   NFT_ICMP_TYPES,
@@ -1460,29 +1461,16 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         continue;
       }
       i += 2;
+      let persistent = false;
       const natFlags = () => {
-        while (["random", "fully-random", "persistent", ","].includes(peek()?.value ?? "")) i++;
+        while (["random", "fully-random", "persistent", ","].includes(peek()?.value ?? "")) {
+          if (peek()?.value === "persistent") persistent = true;
+          i++;
+        }
       };
       const ipv6 =
         family === "ip6" || dest.value.startsWith("[") || (dest.value.match(/:/g)?.length ?? 0) > 1;
       const computed = /^(ip|ip6|tcp|udp|th|meta|ct|numgen|jhash|symhash)$/.test(dest.value);
-      const ranged = /^[\d.]+(-[\d.]+|\/\d+)/.test(dest.value);
-      if (ipv6 && !computed) {
-        // `dnat ip6 to ADDR` rewrites IPv6 packets only; an IPv4 one goes on (the target keeps its family).
-        // `[fd00:a::2]:80`, `[fd00:a::2]`, `fd00:a::2`.
-        const m =
-          /^\[([0-9A-Fa-f:.]+)\](?::(\d+(?:-\d+)?))?$/.exec(dest.value) ??
-          /^([0-9A-Fa-f:.]+)()$/.exec(dest.value);
-        const addr = m ? canonicalIpv6(m[1] as string) : undefined;
-        const port = m?.[2] ? portRange(m[2]) : undefined;
-        natFlags();
-        if (!addr || (m?.[2] && !port)) {
-          problem(dest, `'${dest.value}' is not [ADDRESS]:PORT`, `write e.g. ${w} ip6 to [fd00:a::2]:80`);
-          continue;
-        }
-        out.target = { kind: w === "dnat" ? "DNAT" : "SNAT", addr, ...(port ? { port } : {}), family: "ip6" };
-        continue;
-      }
       const mapped = computed ? readNatMap(i - 1, w === "dnat" ? "DNAT" : "SNAT") : undefined;
       if (mapped) {
         natFlags();
@@ -1490,25 +1478,33 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
           family && mapped.kind === "nat-map" ? { ...mapped, family: family as "ip" | "ip6" } : mapped;
         continue;
       }
-      if (computed || ranged) {
-        // A ranged address, or one computed other than by a map lookup, is not modelled (for its family only).
+      if (computed) {
+        // An address computed other than by a map lookup is not modelled (for its family only).
         if (ipv6) out.conditions.push({ kind: "ethertype", ethertype: "0x86dd", neg: false });
-        if (computed) i = setValueEnd(i - 1);
+        i = setValueEnd(i - 1);
         natFlags();
         unmodelled(start, "target");
         continue;
       }
-      const m = /^([\d.]*)(?::(\d+(?:-\d+)?))?$/.exec(dest.value);
-      const port = m?.[2] ? portRange(m[2]) : undefined;
+      // `dnat ip6 to ADDR` rewrites IPv6 packets only; an IPv4 one goes on (the target keeps its family).
+      const spec = parseNatAddressSpec(dest.value, ipv6, portRange);
       natFlags();
-      if (!m || (m[2] && !port)) {
-        problem(dest, `'${dest.value}' is not ADDRESS[:PORT]`, `write e.g. ${w} to 172.17.0.2:80`);
+      if (!spec) {
+        problem(
+          dest,
+          ipv6
+            ? `'${dest.value}' is not [ADDRESS[-ADDRESS]]:PORT`
+            : `'${dest.value}' is not ADDRESS[-ADDRESS][:PORT]`,
+          ipv6 ? `write e.g. ${w} ip6 to [fd00:a::2]:80` : `write e.g. ${w} to 172.17.0.2:80`,
+        );
         continue;
       }
       out.target = {
         kind: w === "dnat" ? "DNAT" : "SNAT",
-        ...(m[1] ? { addr: m[1] } : {}),
-        ...(port ? { port } : {}),
+        ...(spec.addr !== undefined ? { addr: spec.addr } : {}),
+        ...(spec.addrHi !== undefined ? { addrHi: spec.addrHi, ...(persistent ? { persistent } : {}) } : {}),
+        ...(spec.port ? { port: spec.port } : {}),
+        ...(ipv6 ? { family: "ip6" as const } : {}),
       };
       continue;
     }

@@ -3,12 +3,13 @@
  * Matches and targets the simulator does not model become `unknown` entries that keep their text.
  */
 
-import { canonicalIpv6, parseCidr6 } from "../parse/ipv6.ts";
+import { parseCidr6 } from "../parse/ipv6.ts";
 import { ctTupleOption } from "./ct-tuple-option.ts";
 import { readSetMatch } from "./ipset-match.ts";
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
 import { EXTHDR_MODULES, readExthdrMatch } from "./ipv6-header-match.ts";
 import { paddedMac } from "./match-rule.ts";
+import { parseNatAddressSpec } from "./nat-address-spec.ts";
 import { dscpValue, pktTypeName } from "./nft-names.ts";
 import type { Chance, Condition, PortRange, Target } from "./ruleset.ts";
 import type { Token } from "./tokenize-rule.ts";
@@ -122,23 +123,6 @@ export function parseMark(text: string): { value: number; mask: number } | undef
   const value = Number(m[1]) >>> 0;
   const mask = m[2] === undefined ? 0xffffffff : Number(m[2]) >>> 0;
   return { value, mask };
-}
-
-/** Splits `addr[-addr2][:port[-port2]]` (DNAT/SNAT `--to-*`); IPv6: `[addr]:port`, `[addr]` or `addr`. */
-function parseNatTo(text: string): { addr?: string; port?: PortRange } | undefined {
-  if (text.startsWith("[") || (text.match(/:/g)?.length ?? 0) > 1) {
-    const m = /^\[([0-9A-Fa-f:.]+)\](?::(\d+(?:-\d+)?))?$/.exec(text) ?? /^([0-9A-Fa-f:.]+)()$/.exec(text);
-    const addr = m ? canonicalIpv6(m[1] as string) : undefined;
-    const port = m?.[2] ? parsePortRange(m[2]) : undefined;
-    return addr && !(m?.[2] && !port) ? { addr, port } : undefined;
-  }
-  const m = /^([0-9.]*)(?:-[0-9.]+)?(?::(\d+(?:-\d+)?))?$/.exec(text);
-  if (!m) return undefined;
-  const addr = m[1] ? m[1] : undefined;
-  if (addr !== undefined && parseCidr(addr) === undefined) return undefined;
-  const port = m[2] ? parsePortRange(m[2]) : undefined;
-  if (m[2] && !port) return undefined;
-  return { addr, port };
 }
 
 function isOption(value: string): boolean {
@@ -842,16 +826,24 @@ function parseTarget(
             hint: `write e.g. -j ${t} ${t === "DNAT" ? "--to-destination 172.17.0.2:80" : "--to-source 198.51.100.2"}`,
           },
         };
-      const to = parseNatTo(v.value);
+      const to = parseNatAddressSpec(v.value);
       if (!to)
         return {
           error: {
             column: v.column,
-            message: `'${v.value}' is not addr[:port]`,
-            hint: "expected a.b.c.d[:port], or [ipv6-address]:port",
+            message: `'${v.value}' is not addr[-addr][:port[-port]]`,
+            hint: "expected a.b.c.d[-a.b.c.d][:port[-port]], or [ipv6-address[-ipv6-address]]:port",
           },
         };
-      return { target: { kind: t, ...to } };
+      const persistent = rest.some((r) => r.value === "--persistent");
+      return {
+        target: {
+          kind: t,
+          ...(to.addr !== undefined ? { addr: to.addr } : {}),
+          ...(to.addrHi !== undefined ? { addrHi: to.addrHi, ...(persistent ? { persistent } : {}) } : {}),
+          ...(to.port ? { port: to.port } : {}),
+        },
+      };
     }
     case "MASQUERADE":
     case "REDIRECT": {

@@ -5,6 +5,7 @@
  */
 import { type MatchContext, matchRule, nftKeysMatch, undecidedWhy } from "./match-rule.ts";
 import { natOfData } from "./nat-map-data.ts";
+import { natRangeAddress } from "./nat-range-address.ts";
 import type { ChainDef, Condition, Rule, TableDef, Target } from "./ruleset.ts";
 import type { SimPacket } from "./sim-packet.ts";
 
@@ -89,6 +90,19 @@ export type NatAction =
 function natPorts(r: { lo: number; hi: number } | undefined): { port?: number; portHi?: number } {
   if (!r) return {};
   return r.hi > r.lo ? { port: r.lo, portHi: r.hi } : { port: r.lo };
+}
+
+/**
+ * The address a DNAT/SNAT target gives the connection of `p`: its one address, or the one of its
+ * range the kernel hashes the connection's addresses to (`nat-range-address.ts`).
+ */
+function natAddress(
+  t: { kind: "DNAT" | "SNAT"; addr?: string; addrHi?: string; persistent?: boolean },
+  p: SimPacket,
+) {
+  if (t.addr === undefined || t.addrHi === undefined) return t.addr;
+  const manip = t.kind === "SNAT" ? "src" : "dst";
+  return natRangeAddress(t.addr, t.addrHi, p.src, p.dst, manip, { persistent: t.persistent }) ?? t.addr;
 }
 
 /** The outcome of one table at one hook. */
@@ -537,7 +551,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       case "DNAT":
       case "SNAT":
         step.verdict = t.kind;
-        run.nat = { kind: t.kind, addr: t.addr, ...natPorts(t.port) };
+        run.nat = { kind: t.kind, addr: natAddress(t, s.p), ...natPorts(t.port) };
         return s;
       case "MASQUERADE":
       case "REDIRECT":

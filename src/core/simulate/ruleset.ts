@@ -266,8 +266,17 @@ export type Target =
   /**
    * `-j DNAT`/`-j SNAT`, nft `dnat`/`snat [ip|ip6] to ADDR[:PORT]`. `family`: in an `inet` table, the only
    * family it rewrites (a packet of the other goes on to the next statement, as nft_nat_inet_eval does).
+   * `addrHi`: a range `addr`-`addrHi` (or an nft prefix), of which the kernel hashes one address per
+   * connection; `persistent`: `--persistent`/nft `persistent`, which leaves the destination out of it.
    */
-  | { kind: "DNAT" | "SNAT"; addr?: string; port?: PortRange; family?: "ip" | "ip6" }
+  | {
+      kind: "DNAT" | "SNAT";
+      addr?: string;
+      addrHi?: string;
+      persistent?: boolean;
+      port?: PortRange;
+      family?: "ip" | "ip6";
+    }
   | { kind: "MASQUERADE"; port?: PortRange }
   /**
    * `-j REDIRECT [--to-ports P]`, nft `redirect [to :P]`: DNAT to the host itself, the first address of

@@ -1,0 +1,63 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { jhash2, natRangeAddress } from "../../../src/core/simulate/nat-range-address.ts";
+
+const DIR = join(import.meta.dirname, "../../fixtures/nat-range-choices");
+
+/** The ranges record.sh loads, by case name: low, high, which address is rewritten, persistent. */
+const RANGES: Record<string, [string, string, "src" | "dst", boolean]> = {
+  snat: ["198.51.100.5", "198.51.100.9", "src", false],
+  persistent: ["198.51.100.5", "198.51.100.9", "src", true],
+  dnat: ["203.0.113.2", "203.0.113.3", "dst", false],
+  snat6: ["2001:db8:c::5", "2001:db8:c::9", "src", false],
+  snat6wide: ["2001:db8:c::ffff:fffe", "2001:db8:c::1:0:1", "src", false],
+};
+
+const recorded = readFileSync(join(DIR, "kernel.txt"), "utf8")
+  .trim()
+  .split("\n")
+  .map((l) => l.split(" ") as [string, string, string, string]);
+
+describe("the address of a NAT range the kernel gives a new connection", () => {
+  it("the recording covers every case with several clients", () => {
+    for (const name of [...Object.keys(RANGES), "both"])
+      expect(recorded.filter((r) => r[0] === name).length, name).toBeGreaterThanOrEqual(11);
+    // Not one address for all: a prediction of "the first address" would fail most lines.
+    expect(new Set(recorded.filter((r) => r[0] === "snat").map((r) => r[3])).size).toBeGreaterThan(3);
+  });
+
+  const single = recorded.filter((r) => r[0] !== "both");
+  it.each(single.map((r) => [r.join(" "), r] as const))("%s", (_name, [name, client, server, got]) => {
+    const [lo, hi, manip, persistent] = RANGES[name] as (typeof RANGES)[string];
+    expect(natRangeAddress(lo, hi, client, server, manip, { persistent })).toBe(got);
+  });
+
+  // One connection DNATed then SNATed: the SNAT hashes the destination the DNAT chose.
+  const both = recorded.filter((r) => r[0] === "both");
+  it.each(both.map((r) => [r.join(" "), r] as const))("%s", (_name, [, client, server, got]) => {
+    const dnat = natRangeAddress("203.0.113.2", "203.0.113.3", client, server, "dst") as string;
+    const snat = natRangeAddress("198.51.100.5", "198.51.100.9", client, dnat, "src");
+    expect(`${dnat}/${snat}`).toBe(got);
+  });
+
+  it("keeps a source already inside a SNAT range, and the one address of a range of one", () => {
+    expect(natRangeAddress("198.51.100.5", "198.51.100.9", "198.51.100.7", "203.0.113.2", "src")).toBe(
+      "198.51.100.7",
+    );
+    expect(natRangeAddress("198.51.100.5", "198.51.100.5", "10.99.0.2", "203.0.113.2", "src")).toBe(
+      "198.51.100.5",
+    );
+  });
+
+  it("refuses addresses of two families", () => {
+    expect(
+      natRangeAddress("198.51.100.5", "198.51.100.9", "2001:db8:a::2", "203.0.113.2", "src"),
+    ).toBeUndefined();
+  });
+
+  it("hashes as the kernel's jhash2 (lookup3): the empty key is the seeded start", () => {
+    expect(jhash2([], 0)).toBe(0xdeadbeef);
+    expect(jhash2([], 1)).toBe(0xdeadbef0);
+  });
+});
