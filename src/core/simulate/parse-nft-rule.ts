@@ -56,6 +56,8 @@ export interface ParsedNftRule {
   conditions: Condition[];
   target: Target;
   effects: Target[];
+  /** Where each of `effects` is written (see `Rule.effectAt`). */
+  effectAt: number[];
   comment?: string;
   problems: NftRuleProblem[];
 }
@@ -446,8 +448,21 @@ function readReversePath(
 
 /** Parses the statements of one rule from `tokens` (no line-end tokens in them). */
 export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
-  const out: ParsedNftRule = { conditions: [], target: { kind: "NONE" }, effects: [], problems: [] };
+  const out: ParsedNftRule = {
+    conditions: [],
+    target: { kind: "NONE" },
+    effects: [],
+    effectAt: [],
+    problems: [],
+  };
   let i = 0;
+  // Whether a statement before the last one read the target: effects the last one added come after it (-1).
+  let pastTarget = false;
+  const place = () => {
+    while (out.effectAt.length < out.effects.length)
+      out.effectAt.push(pastTarget ? -1 : out.conditions.length);
+    pastTarget = out.target.kind !== "NONE";
+  };
   const peek = (k = 0) => tokens[i + k];
   const word = (k = 0) => {
     const t = tokens[i + k];
@@ -1085,6 +1100,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
   };
 
   while (i < tokens.length) {
+    place();
     const start = i;
     const t = tokens[i] as NftToken;
     const w = t.type === "word" ? t.value : undefined;
@@ -1554,5 +1570,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       if (p) p.hint = UNCERTAIN_HINT;
     } else out.conditions.push({ kind: "unknown", text: what, neg: false, ...(chance ? { chance } : {}) });
   }
+  place();
+  out.effectAt = out.effectAt.map((k) => (k < 0 ? out.conditions.length + 1 : k));
   return out;
 }
