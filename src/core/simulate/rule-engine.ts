@@ -42,6 +42,12 @@ export interface LogHit {
    * printed at all (the rest of the walk is the same either way).
    */
   chance?: boolean;
+  /**
+   * The packet's mark when the line was written, set when a rule of the same table changed it before
+   * (`meta mark set 0x7 log`): the kernel prints `MARK=` as it stands then. Default: the mark the
+   * packet entered the chain with.
+   */
+  mark?: number;
 }
 
 /** A rule the simulator could not decide. */
@@ -106,11 +112,37 @@ export interface ChainRun {
 const MAX_DEPTH = 64;
 
 /**
+ * The LOG line `l` of the rule at `line` written now, with the packet's mark when it is no longer the
+ * one `p` entered the chain with (`entryMark`).
+ */
+function logHit(
+  l: { prefix: string; level?: string },
+  line: number,
+  p: SimPacket,
+  entryMark: number,
+  chance?: true,
+): LogHit {
+  return {
+    prefix: l.prefix,
+    level: l.level,
+    line,
+    ...(chance ? { chance } : {}),
+    ...(p.mark !== entryMark ? { mark: p.mark } : {}),
+  };
+}
+
+/**
  * An nftables statement that acts and lets the rule go on: log, trace, set the mark. Without `run`,
  * only what it does to the packet (a trial on a copy, see {@link reach}).
  */
-function applyEffect(t: Target, p: SimPacket, run: ChainRun | undefined, line: number): void {
-  if (t.kind === "LOG") run?.logs.push({ prefix: t.prefix, level: t.level, line });
+function applyEffect(
+  t: Target,
+  p: SimPacket,
+  run: ChainRun | undefined,
+  line: number,
+  entryMark = p.mark,
+): void {
+  if (t.kind === "LOG") run?.logs.push(logHit(t, line, p, entryMark));
   else if (t.kind === "TRACE") {
     if (run) run.trace = true;
   } else if (t.kind === "MARK") applyMark(t, p);
@@ -149,10 +181,10 @@ function effectPlace(rule: Rule, k: number): number {
  * {@link effectPlace}) on the walk's packet, in order: those before condition `k` act when the
  * kernel's evaluation reaches that condition, whether it then holds or not.
  */
-function applyEffects(rule: Rule, s: WalkState, from: number, to: number): void {
+function applyEffects(env: WalkEnv, rule: Rule, s: WalkState, from: number, to: number): void {
   (rule.effects ?? []).forEach((e, k) => {
     const at = effectPlace(rule, k);
-    if (at >= from && at <= to) applyEffect(e, s.p, s.run, rule.line);
+    if (at >= from && at <= to) applyEffect(e, s.p, s.run, rule.line, env.entryMark);
   });
 }
 
@@ -227,6 +259,8 @@ interface WalkEnv {
   base: ChainDef;
   forks: number;
   choose?: ChooseWay;
+  /** The packet's mark on entry to the chain (what a LOG line prints unless a rule changed it). */
+  entryMark: number;
 }
 
 /** How many undecided rules one `runChain` follows both ways before it treats the next as unknown. */
@@ -315,7 +349,7 @@ export function runChain(
   const base = table.chains.get(chainName);
   if (!base) return run;
   const end = walk(
-    { table, ctx, base, forks: MAX_FORKS, ...(choose ? { choose } : {}) },
+    { table, ctx, base, forks: MAX_FORKS, entryMark: p.mark, ...(choose ? { choose } : {}) },
     { stack: [], cur: { chain: base, at: 0 }, run, p },
   );
   // A forked walk ends on a copy of the packet: what its rules rewrote goes back to the packet.
@@ -347,7 +381,7 @@ function forkChance(
     // The way where it did not match: the rule is shown undecided, as any unmodelled rule.
     const skip = cloneState(s);
     skip.cur.at++;
-    if (undecided !== undefined) applyEffects(rule, skip, 0, undecided);
+    if (undecided !== undefined) applyEffects(env, rule, skip, 0, undecided);
     markUnknown(env, skip, rule, unknownWhat(rule, env, s.p));
     followed = walk(env, skip);
     ways.push(followed);
@@ -476,24 +510,23 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       // The rule breaks at a failing match; the statements written before it have acted.
       const chancy = undecided === undefined ? [] : effectsBetween(rule, undecided + 1, r.fails);
       if (undecided === undefined || chancy.length === 0) {
-        applyEffects(rule, s, 0, r.fails);
+        applyEffects(env, rule, s, 0, r.fails);
         s.cur.at++;
         continue;
       }
       // An undecided match decides only whether the statements after it act before the break.
       if (followable(rule) && chancy.every((e) => e.kind === "LOG")) {
-        applyEffects(rule, s, 0, undecided);
+        applyEffects(env, rule, s, 0, undecided);
         s.cur.at++;
         for (const l of chancy)
-          if (l.kind === "LOG")
-            run.logs.push({ prefix: l.prefix, level: l.level, line: rule.line, chance: true });
+          if (l.kind === "LOG") run.logs.push(logHit(l, rule.line, s.p, env.entryMark, true));
         continue;
       }
       if (env.forks > 0 && followable(rule)) {
         env.forks--;
         return forkChance(env, s, rule, undefined, undecided);
       }
-      applyEffects(rule, s, 0, undecided);
+      applyEffects(env, rule, s, 0, undecided);
       s.cur.at++;
       markUnknown(env, s, rule, unknownWhat(rule, env, s.p));
       continue;
@@ -501,7 +534,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
     const m = undecided === undefined ? true : "unknown";
     if (m === "unknown" && followable(rule) && onlyLogs(rule, undecided as number)) {
       // Matched or not, the walk goes on from the next rule alike: only the LOG line may be missing.
-      applyEffects(rule, s, 0, undecided as number);
+      applyEffects(env, rule, s, 0, undecided as number);
       s.cur.at++;
       run.steps.push({
         kind: "rule",
@@ -517,7 +550,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         rule.target,
       ].filter((x) => x.kind === "LOG");
       for (const l of [...(rule.log ? [rule.log] : []), ...lines])
-        run.logs.push({ prefix: l.prefix, level: l.level, line: rule.line, chance: true });
+        run.logs.push(logHit(l, rule.line, s.p, env.entryMark, true));
       continue;
     }
     if (!forced && env.forks > 0 && (m === "unknown" ? followable(rule) : rule.target.kind === "pick")) {
@@ -525,11 +558,10 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       return forkChance(env, s, rule, m === true ? rule.target : undefined, undecided);
     }
     s.cur.at++;
-    if (rule.log && m === true)
-      run.logs.push({ prefix: rule.log.prefix, level: rule.log.level, line: rule.line });
+    if (rule.log && m === true) run.logs.push(logHit(rule.log, rule.line, s.p, env.entryMark));
     if (m === "unknown") {
       // Undecidable: carry on as if it did not match (the statements before the undecided match act), and say so.
-      applyEffects(rule, s, 0, undecided as number);
+      applyEffects(env, rule, s, 0, undecided as number);
       markUnknown(env, s, rule, unknownWhat(rule, env, s.p));
       continue;
     }
@@ -547,7 +579,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       t = t.choices[0] ?? { kind: "NONE" };
     }
     // The statements before the target (a mark set, a log) act even when its map lookup then breaks the rule.
-    applyEffects(rule, s, 0, rule.conditions.length);
+    applyEffects(env, rule, s, 0, rule.conditions.length);
     if (t.kind === "vmap") {
       // The element the key finds decides; no element: the rule breaks (nothing more happens, nothing traced).
       const keys = t.concat ?? [t.key];
@@ -592,13 +624,13 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
     // Statements written after the target act only when it lets the rule go on (`vmap { 80 : continue }`,
     // a NAT of the other family): a verdict or a NAT ends the rule (nft_nat_eval sets NF_ACCEPT).
     if (goesOn(t) && !(rule.target.kind === "pick" && t.kind === "NONE"))
-      applyEffects(rule, s, rule.conditions.length + 1, Number.POSITIVE_INFINITY);
+      applyEffects(env, rule, s, rule.conditions.length + 1, Number.POSITIVE_INFINITY);
     switch (t.kind) {
       case "NONE":
       case "CONTINUE":
         continue;
       case "LOG":
-        run.logs.push({ prefix: t.prefix, level: t.level, line: rule.line });
+        run.logs.push(logHit(t, rule.line, s.p, env.entryMark));
         continue;
       case "TRACE":
         run.trace = true;

@@ -70,6 +70,22 @@ describe("statements before a match that fails", () => {
     }
   });
 
+  it("a log line prints the mark as it stands when the statement runs, as the kernel's did", () => {
+    // Recorded with nft -f and nf_log: pw-entry printed no MARK, pw-after MARK=0x7 (its rule then failed), pw-second MARK=0x9.
+    const w = world(
+      rules(
+        "",
+        'log prefix "pw-entry " meta mark set 0x7 log prefix "pw-after " tcp dport 1 accept\n\t\tmeta mark set 0x9 log prefix "pw-second "',
+      ),
+    );
+    const lines = toTrace(first(w, 7010).slice(0, 1)).lines;
+    expect(lines.map((l) => [l.match(/\] (\S+) /)?.[1], l.match(/MARK=(\S+)/)?.[1]])).toEqual([
+      ["pw-entry", undefined],
+      ["pw-after", "0x7"],
+      ["pw-second", "0x9"],
+    ]);
+  });
+
   it("the mark they set is what a later rule reads, and a match after them in the same rule", () => {
     const w = world(rules("", "meta mark set 0x7 tcp dport 8080 accept\n\t\tmeta mark 0x7 drop"));
     expect(w.ruleset.diagnostics).toEqual([]);
