@@ -102,6 +102,24 @@ const STARTERS = new Set([
   "pkttype",
 ]);
 
+/**
+ * Targets that end a rule's evaluation when reached (a verdict, a NAT: nft_nat_eval gives NF_ACCEPT),
+ * so no statement after them acts; a NAT of the other family in an inet table is the one exception.
+ */
+const ENDS_RULE = new Set<Target["kind"]>([
+  "ACCEPT",
+  "DROP",
+  "REJECT",
+  "RETURN",
+  "jump",
+  "goto",
+  "DNAT",
+  "SNAT",
+  "MASQUERADE",
+  "REDIRECT",
+  "nat-map",
+]);
+
 /** Tokens after which the next word is always a value, never a new expression. */
 const OPERATORS = new Set([
   ".",
@@ -458,10 +476,20 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
   let i = 0;
   // Whether a statement before the last one read the target: effects the last one added come after it (-1).
   let pastTarget = false;
+  // Where the last statement started (a statement after the verdict is reported there).
+  let last = 0;
   const place = () => {
+    if (out.effectAt.length < out.effects.length && pastTarget && ENDS_RULE.has(out.target.kind))
+      problem(
+        tokens[last],
+        `statement '${text(last, i)}' after the rule's verdict or NAT does not act once that is reached: it ends the rule`,
+        "nft refuses such a rule (Statement after terminal statement has no effect); write the statement before it",
+        "warning",
+      );
     while (out.effectAt.length < out.effects.length)
       out.effectAt.push(pastTarget ? -1 : out.conditions.length);
     pastTarget = out.target.kind !== "NONE";
+    last = i;
   };
   const peek = (k = 0) => tokens[i + k];
   const word = (k = 0) => {

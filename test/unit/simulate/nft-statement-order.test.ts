@@ -114,6 +114,16 @@ describe("statements after a map lookup or a NAT", () => {
       ),
     );
     expect(fates(w, 9999, 8080)).toEqual(["9999: host", "8080: nas"]);
+    expect(
+      w.ruleset.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message]),
+    ).toEqual([
+      [
+        "warning",
+        4,
+        79,
+        "statement 'meta mark set 0x5' after the rule's verdict or NAT does not act once that is reached: it ends the rule",
+      ],
+    ]);
     const forward = first(w, 8080)[0]?.events.find((e) => e.hook === "ip:filter:forward");
     expect(forward === undefined || forward.steps.every((s) => s.verdict !== "DROP")).toBe(true);
   });
