@@ -540,17 +540,37 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
     (t.kind === "DNAT" || t.kind === "SNAT") && t.family === "ip6"
       ? [{ kind: "ethertype", ethertype: "0x86dd", neg: false }]
       : [];
-  const conds: Pair[] = [
-    ...interfaces(rule.conditions),
-    ...[...rule.conditions, ...family]
-      .map((c) => condition(c, rule.conditions, sets))
-      .filter((c) => c !== undefined),
+  const said = (cs: Condition[], extra: Condition[] = []): Pair[] => [
+    ...interfaces(cs),
+    ...[...cs, ...extra].map((c) => condition(c, rule.conditions, sets)).filter((c) => c !== undefined),
   ];
-  const doing: Pair[] = rule.effects.map(effect).filter((e) => e !== undefined);
+  const n = rule.conditions.length;
+  const at = (k: number) => rule.effectAt[k] ?? n;
+  const effectsAt = (keep: (place: number) => boolean): Pair[] =>
+    rule.effects
+      .filter((_, k) => keep(at(k)))
+      .map(effect)
+      .filter((e) => e !== undefined);
+  // A statement written before a match acts on every packet that gets that far, matched or not (nft
+  // evaluates a rule left to right): said as a part of its own, before the matches after it.
+  const cuts = [...new Set(rule.effectAt.filter((k) => k < n))].sort((a, b) => a - b);
+  const early = cuts.map((cut, k): Pair => {
+    const cs = said(rule.conditions.slice(k === 0 ? 0 : (cuts[k - 1] as number), cut));
+    const doing = effectsAt((place) => place === cut);
+    return [
+      `${cs.length ? `${cs.map((c) => c[0]).join(", ")}: ` : "every packet: "}${doing.map((d) => d[0]).join(", then ")}; then, `,
+      `${cs.length ? `${cs.map((c) => c[1]).join("，")}：` : "所有封包："}${doing.map((d) => d[1]).join("，然後")}；然後`,
+    ];
+  });
+  const conds = said(rule.conditions.slice(cuts[cuts.length - 1] ?? 0), family);
+  const doing: Pair[] = effectsAt((place) => place === n);
   const verdict = action(rule.target, sets);
+  // A statement written after a verdict map or a NAT acts only when the rule goes on past it.
+  const after = effectsAt((place) => place > n);
   if (verdict) doing.push(verdict);
   else if (doing.length) doing.push(["go on with the next rule", "繼續下一條規則"]);
   else doing.push(["no verdict, go on with the next rule", "沒有判決，繼續下一條規則"]);
+  for (const a of after) doing.push([`if the rule goes on past that, ${a[0]}`, `若規則繼續往下，${a[1]}`]);
   // Unknown expressions by their words; a match the reader models but this note does not, by its kind.
   const unknownConds = rule.conditions.flatMap((c) =>
     c.kind === "unknown" ? [c.text] : EXPLAINED.has(c.kind) ? [] : [`${c.kind} match`],
@@ -567,9 +587,17 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
       ? ""
       : unknownConds.length
         ? "when what packetwalk does not explain matches: "
-        : "every packet: ";
-  const everyZh = !everyEn ? "" : unknownConds.length ? "當 packetwalk 未說明的條件成立時：" : "所有封包：";
-  const en = `${conds.length ? `${conds.map((c) => c[0]).join(", ")}: ` : everyEn}${doing.map((d) => d[0]).join(", then ")}${comment?.[0] ?? ""}${unknownEn}`;
-  const zh = `${conds.length ? `${conds.map((c) => c[1]).join("，")}：` : everyZh}${doing.map((d) => d[1]).join("，然後")}${comment?.[1] ?? ""}${unknownZh}`;
+        : early.length
+          ? "for every packet that gets this far: "
+          : "every packet: ";
+  const everyZh = !everyEn
+    ? ""
+    : unknownConds.length
+      ? "當 packetwalk 未說明的條件成立時："
+      : early.length
+        ? "走到這裡的所有封包："
+        : "所有封包：";
+  const en = `${early.map((e) => e[0]).join("")}${conds.length ? `${conds.map((c) => c[0]).join(", ")}: ` : everyEn}${doing.map((d) => d[0]).join(", then ")}${comment?.[0] ?? ""}${unknownEn}`;
+  const zh = `${early.map((e) => e[1]).join("")}${conds.length ? `${conds.map((c) => c[1]).join("，")}：` : everyZh}${doing.map((d) => d[1]).join("，然後")}${comment?.[1] ?? ""}${unknownZh}`;
   return { en, "zh-TW": zh, unknown };
 }

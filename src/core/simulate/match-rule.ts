@@ -247,7 +247,8 @@ function inRange(port: number | undefined, r: PortRange): boolean {
   return port !== undefined && port >= r.lo && port <= r.hi;
 }
 
-function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResult {
+/** One condition of a rule for `p`: holds, fails, or `unknown` (not modelled, or chance). */
+export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResult {
   let r: MatchResult;
   switch (c.kind) {
     case "src":

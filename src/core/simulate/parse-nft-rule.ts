@@ -57,6 +57,8 @@ export interface ParsedNftRule {
   conditions: Condition[];
   target: Target;
   effects: Target[];
+  /** Where each of `effects` is written (see `Rule.effectAt`). */
+  effectAt: number[];
   comment?: string;
   problems: NftRuleProblem[];
 }
@@ -99,6 +101,24 @@ const STARTERS = new Set([
   "arp",
   "mark",
   "pkttype",
+]);
+
+/**
+ * Targets that end a rule's evaluation when reached (a verdict, a NAT: nft_nat_eval gives NF_ACCEPT),
+ * so no statement after them acts; a NAT of the other family in an inet table is the one exception.
+ */
+const ENDS_RULE = new Set<Target["kind"]>([
+  "ACCEPT",
+  "DROP",
+  "REJECT",
+  "RETURN",
+  "jump",
+  "goto",
+  "DNAT",
+  "SNAT",
+  "MASQUERADE",
+  "REDIRECT",
+  "nat-map",
 ]);
 
 /** Tokens after which the next word is always a value, never a new expression. */
@@ -447,8 +467,31 @@ function readReversePath(
 
 /** Parses the statements of one rule from `tokens` (no line-end tokens in them). */
 export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
-  const out: ParsedNftRule = { conditions: [], target: { kind: "NONE" }, effects: [], problems: [] };
+  const out: ParsedNftRule = {
+    conditions: [],
+    target: { kind: "NONE" },
+    effects: [],
+    effectAt: [],
+    problems: [],
+  };
   let i = 0;
+  // Whether a statement before the last one read the target: effects the last one added come after it (-1).
+  let pastTarget = false;
+  // Where the last statement started (a statement after the verdict is reported there).
+  let last = 0;
+  const place = () => {
+    if (out.effectAt.length < out.effects.length && pastTarget && ENDS_RULE.has(out.target.kind))
+      problem(
+        tokens[last],
+        `statement '${text(last, i)}' after the rule's verdict or NAT does not act once that is reached: it ends the rule`,
+        "nft refuses such a rule (Statement after terminal statement has no effect); write the statement before it",
+        "warning",
+      );
+    while (out.effectAt.length < out.effects.length)
+      out.effectAt.push(pastTarget ? -1 : out.conditions.length);
+    pastTarget = out.target.kind !== "NONE";
+    last = i;
+  };
   const peek = (k = 0) => tokens[i + k];
   const word = (k = 0) => {
     const t = tokens[i + k];
@@ -1086,6 +1129,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
   };
 
   while (i < tokens.length) {
+    place();
     const start = i;
     const t = tokens[i] as NftToken;
     const w = t.type === "word" ? t.value : undefined;
@@ -1550,5 +1594,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       if (p) p.hint = UNCERTAIN_HINT;
     } else out.conditions.push({ kind: "unknown", text: what, neg: false, ...(chance ? { chance } : {}) });
   }
+  place();
+  out.effectAt = out.effectAt.map((k) => (k < 0 ? out.conditions.length + 1 : k));
   return out;
 }

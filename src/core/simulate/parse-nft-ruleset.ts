@@ -359,6 +359,8 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       target: parsed.target,
     };
     if (parsed.effects.length) rule.effects = parsed.effects;
+    // Only a statement written among the matches or after the target needs its place kept.
+    if (parsed.effectAt.some((k) => k !== parsed.conditions.length)) rule.effectAt = parsed.effectAt;
     if (parsed.comment !== undefined) rule.comment = parsed.comment;
     chain.rules.push(rule);
     columns.set(rule, first.column);

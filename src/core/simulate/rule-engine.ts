@@ -3,7 +3,7 @@
  * gotos into user chains, RETURN, falling off a user chain, the chain policy. Records every rule
  * that matched (what TRACE would print) and LOG lines, and reports unmodelled rules.
  */
-import { type MatchContext, matchRule, nftKeysMatch, undecidedWhy } from "./match-rule.ts";
+import { evalCondition, type MatchContext, nftKeysMatch, undecidedWhy } from "./match-rule.ts";
 import { natOfData } from "./nat-map-data.ts";
 import { natRangeAddress } from "./nat-range-address.ts";
 import type { ChainDef, Condition, Rule, TableDef, Target } from "./ruleset.ts";
@@ -43,6 +43,12 @@ export interface LogHit {
    * printed at all (the rest of the walk is the same either way).
    */
   chance?: boolean;
+  /**
+   * The packet's mark when the line was written, set when a rule of the same table changed it before
+   * (`meta mark set 0x7 log`): the kernel prints `MARK=` as it stands then. Default: the mark the
+   * packet entered the chain with.
+   */
+  mark?: number;
 }
 
 /** A rule the simulator could not decide. */
@@ -119,11 +125,41 @@ export interface ChainRun {
 
 const MAX_DEPTH = 64;
 
-/** An nftables statement that acts and lets the rule go on: log, trace, set the mark. */
-function applyEffect(t: Target, p: SimPacket, run: ChainRun, line: number): void {
-  if (t.kind === "LOG") run.logs.push({ prefix: t.prefix, level: t.level, line });
-  else if (t.kind === "TRACE") run.trace = true;
-  else if (t.kind === "MARK") applyMark(t, p);
+/**
+ * The LOG line `l` of the rule at `line` written now, with the packet's mark when it is no longer the
+ * one `p` entered the chain with (`entryMark`).
+ */
+function logHit(
+  l: { prefix: string; level?: string },
+  line: number,
+  p: SimPacket,
+  entryMark: number,
+  chance?: true,
+): LogHit {
+  return {
+    prefix: l.prefix,
+    level: l.level,
+    line,
+    ...(chance ? { chance } : {}),
+    ...(p.mark !== entryMark ? { mark: p.mark } : {}),
+  };
+}
+
+/**
+ * An nftables statement that acts and lets the rule go on: log, trace, set the mark. Without `run`,
+ * only what it does to the packet (a trial on a copy, see {@link reach}).
+ */
+function applyEffect(
+  t: Target,
+  p: SimPacket,
+  run: ChainRun | undefined,
+  line: number,
+  entryMark = p.mark,
+): void {
+  if (t.kind === "LOG") run?.logs.push(logHit(t, line, p, entryMark));
+  else if (t.kind === "TRACE") {
+    if (run) run.trace = true;
+  } else if (t.kind === "MARK") applyMark(t, p);
   else if (t.kind === "CONNMARK") applyConnmark(t, p);
   else if (t.kind === "TOS") applyTos(t, p);
 }
@@ -147,6 +183,50 @@ function applyConnmark(t: Extract<Target, { kind: "CONNMARK" }>, p: SimPacket): 
   if (t.op === "set") entry.mark = ((ct & ~t.mask) ^ t.value) >>> 0;
   else if (t.op === "save") entry.mark = ((ct & ~t.ctmask) ^ (p.mark & t.nfmask)) >>> 0;
   else p.mark = ((p.mark & ~t.nfmask) ^ (ct & t.ctmask)) >>> 0;
+}
+
+/** Where `rule`'s `k`th effect is written: the number of conditions before it (see `Rule.effectAt`). */
+function effectPlace(rule: Rule, k: number): number {
+  return rule.effectAt?.[k] ?? rule.conditions.length;
+}
+
+/**
+ * Runs the effects of `rule` written from place `from` to place `to` (both included; see
+ * {@link effectPlace}) on the walk's packet, in order: those before condition `k` act when the
+ * kernel's evaluation reaches that condition, whether it then holds or not.
+ */
+function applyEffects(env: WalkEnv, rule: Rule, s: WalkState, from: number, to: number): void {
+  (rule.effects ?? []).forEach((e, k) => {
+    const at = effectPlace(rule, k);
+    if (at >= from && at <= to) applyEffect(e, s.p, s.run, rule.line, env.entryMark);
+  });
+}
+
+/** The effects of `rule` written from place `from` to place `to` (both included). */
+function effectsBetween(rule: Rule, from: number, to: number): Target[] {
+  return (rule.effects ?? []).filter((_, k) => effectPlace(rule, k) >= from && effectPlace(rule, k) <= to);
+}
+
+/**
+ * How far nft's evaluation of `rule` gets for `p`, its conditions read in order on the packet as
+ * the statements written before each leave it (`meta mark set 0x1 meta mark 0x1` holds): `fails`, the
+ * first condition that fails when every undecided one before it is taken to hold; `undecided`, the
+ * first undecided condition before that. Neither: the rule matches.
+ */
+function reach(rule: Rule, p: SimPacket, ctx: MatchContext): { fails?: number; undecided?: number } {
+  // A statement among the matches may change what a later one reads: they are tried on a copy.
+  const trial = rule.effectAt ? { ...p, ...(p.ct ? { ct: { ...p.ct, entry: { ...p.ct.entry } } } : {}) } : p;
+  let undecided: number | undefined;
+  for (const [k, c] of rule.conditions.entries()) {
+    if (trial !== p)
+      (rule.effects ?? []).forEach((e, n) => {
+        if (effectPlace(rule, n) === k) applyEffect(e, trial, undefined, rule.line);
+      });
+    const r = evalCondition(c, trial, ctx);
+    if (r === false) return { fails: k, ...(undecided !== undefined ? { undecided } : {}) };
+    if (r === "unknown" && undecided === undefined) undecided = k;
+  }
+  return undecided !== undefined ? { undecided } : {};
 }
 
 /**
@@ -193,6 +273,8 @@ interface WalkEnv {
   base: ChainDef;
   forks: number;
   choose?: ChooseWay;
+  /** The packet's mark on entry to the chain (what a LOG line prints unless a rule changed it). */
+  entryMark: number;
 }
 
 /** How many undecided rules one `runChain` follows both ways before it treats the next as unknown. */
@@ -239,15 +321,15 @@ function followable(rule: Rule): boolean {
   return rule.conditions.every((c) => c.kind !== "unknown" || c.oneWay === undefined);
 }
 
-/** Whether taking `rule` only logs: its target goes on to the next rule and it changes nothing else. */
-function onlyLogs(rule: Rule): boolean {
+/**
+ * Whether taking `rule` past its condition `from` (undecided) only logs: its target goes on to the
+ * next rule and the statements written after that condition change nothing else.
+ */
+function onlyLogs(rule: Rule, from: number): boolean {
   const t = rule.target;
-  const goesOn =
-    t.kind === "LOG" ||
-    t.kind === "NONE" ||
-    t.kind === "CONTINUE" ||
-    (t.kind === "unknown" && t.continues === true);
-  return goesOn && (rule.effects ?? []).every((e) => e.kind === "LOG");
+  // A target that changes the mark, the TOS or the trace flag does more than log.
+  const next = t.kind === "LOG" || (goesOn(t) && !["TRACE", "MARK", "CONNMARK", "TOS"].includes(t.kind));
+  return next && effectsBetween(rule, from + 1, Number.POSITIVE_INFINITY).every((e) => e.kind === "LOG");
 }
 
 /**
@@ -281,7 +363,7 @@ export function runChain(
   const base = table.chains.get(chainName);
   if (!base) return run;
   const end = walk(
-    { table, ctx, base, forks: MAX_FORKS, ...(choose ? { choose } : {}) },
+    { table, ctx, base, forks: MAX_FORKS, entryMark: p.mark, ...(choose ? { choose } : {}) },
     { stack: [], cur: { chain: base, at: 0 }, run, p },
   );
   // A forked walk ends on a copy of the packet: what its rules rewrote goes back to the packet.
@@ -292,8 +374,17 @@ export function runChain(
   return end.run;
 }
 
-/** The outcomes of an undecided rule, as forced walks, and the one followed when they differ. */
-function forkChance(env: WalkEnv, s: WalkState, rule: Rule, t: Target | undefined): WalkState {
+/**
+ * The outcomes of an undecided rule, as forced walks, and the one followed when they differ. `undecided`:
+ * the rule's first undecided condition, where the way it did not match stops (the statements before it act).
+ */
+function forkChance(
+  env: WalkEnv,
+  s: WalkState,
+  rule: Rule,
+  t: Target | undefined,
+  undecided?: number,
+): WalkState {
   const unmodelledBefore = s.run.unmodelled.length;
   const logsBefore = s.run.logs.length;
   const forces: Force[] =
@@ -304,6 +395,7 @@ function forkChance(env: WalkEnv, s: WalkState, rule: Rule, t: Target | undefine
     // The way where it did not match: the rule is shown undecided, as any unmodelled rule.
     const skip = cloneState(s);
     skip.cur.at++;
+    if (undecided !== undefined) applyEffects(env, rule, skip, 0, undecided);
     markUnknown(env, skip, rule, unknownWhat(rule, env, s.p));
     followed = walk(env, skip);
     ways.push(followed);
@@ -387,8 +479,17 @@ function markUnknownAt(env: WalkEnv, shown: WalkState, at: WalkState, rule: Rule
     text: rule.text,
     what,
   });
+  // A rule that broke at a later failing match has no step of its own.
   const step = shown.run.steps[at.run.steps.length];
-  if (step) step.unmodelled = true;
+  if (step?.line === rule.line) step.unmodelled = true;
+}
+
+/** Whether target `t` lets the rule's evaluation go on past it (no verdict, a statement, a harmless unknown). */
+function goesOn(t: Target): boolean {
+  return (
+    ["NONE", "CONTINUE", "LOG", "TRACE", "MARK", "CONNMARK", "TOS"].includes(t.kind) ||
+    (t.kind === "unknown" && t.continues === true)
+  );
 }
 
 /** Walks from `s` to the end of the table; `force` decides the undecided rule `s` stands at. */
@@ -416,13 +517,38 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
     }
     const forced = force;
     force = undefined;
-    const m = forced ? true : matchRule(rule, s.p, ctx);
-    if (m === false) {
+    // Forced: the undecided conditions taken to hold (a pick: the rule matched).
+    const r = reach(rule, s.p, ctx);
+    const undecided = forced ? undefined : r.undecided;
+    if (r.fails !== undefined) {
+      // The rule breaks at a failing match; the statements written before it have acted.
+      const chancy = undecided === undefined ? [] : effectsBetween(rule, undecided + 1, r.fails);
+      if (undecided === undefined || chancy.length === 0) {
+        applyEffects(env, rule, s, 0, r.fails);
+        s.cur.at++;
+        continue;
+      }
+      // An undecided match decides only whether the statements after it act before the break.
+      if (followable(rule) && chancy.every((e) => e.kind === "LOG")) {
+        applyEffects(env, rule, s, 0, undecided);
+        s.cur.at++;
+        for (const l of chancy)
+          if (l.kind === "LOG") run.logs.push(logHit(l, rule.line, s.p, env.entryMark, true));
+        continue;
+      }
+      if (env.forks > 0 && followable(rule)) {
+        env.forks--;
+        return forkChance(env, s, rule, undefined, undecided);
+      }
+      applyEffects(env, rule, s, 0, undecided);
       s.cur.at++;
+      markUnknown(env, s, rule, unknownWhat(rule, env, s.p));
       continue;
     }
-    if (!forced && m === "unknown" && followable(rule) && onlyLogs(rule)) {
+    const m = undecided === undefined ? true : "unknown";
+    if (m === "unknown" && followable(rule) && onlyLogs(rule, undecided as number)) {
       // Matched or not, the walk goes on from the next rule alike: only the LOG line may be missing.
+      applyEffects(env, rule, s, 0, undecided as number);
       s.cur.at++;
       run.steps.push({
         kind: "rule",
@@ -433,20 +559,23 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         verdict: "CONTINUE",
         chance: unknownWhat(rule, env, s.p),
       });
-      const lines = [...(rule.effects ?? []), rule.target].filter((x) => x.kind === "LOG");
+      const lines = [
+        ...effectsBetween(rule, (undecided as number) + 1, Number.POSITIVE_INFINITY),
+        rule.target,
+      ].filter((x) => x.kind === "LOG");
       for (const l of [...(rule.log ? [rule.log] : []), ...lines])
-        run.logs.push({ prefix: l.prefix, level: l.level, line: rule.line, chance: true });
+        run.logs.push(logHit(l, rule.line, s.p, env.entryMark, true));
       continue;
     }
     if (!forced && env.forks > 0 && (m === "unknown" ? followable(rule) : rule.target.kind === "pick")) {
       env.forks--;
-      return forkChance(env, s, rule, m === true ? rule.target : undefined);
+      return forkChance(env, s, rule, m === true ? rule.target : undefined, undecided);
     }
     s.cur.at++;
-    if (rule.log && m === true)
-      run.logs.push({ prefix: rule.log.prefix, level: rule.log.level, line: rule.line });
+    if (rule.log && m === true) run.logs.push(logHit(rule.log, rule.line, s.p, env.entryMark));
     if (m === "unknown") {
-      // Undecidable: carry on as if it did not match, and say so.
+      // Undecidable: carry on as if it did not match (the statements before the undecided match act), and say so.
+      applyEffects(env, rule, s, 0, undecided as number);
       markUnknown(env, s, rule, unknownWhat(rule, env, s.p));
       continue;
     }
@@ -464,7 +593,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       t = t.choices[0] ?? { kind: "NONE" };
     }
     // The statements before the target (a mark set, a log) act even when its map lookup then breaks the rule.
-    for (const effect of rule.effects ?? []) applyEffect(effect, s.p, run, rule.line);
+    applyEffects(env, rule, s, 0, rule.conditions.length);
     if (t.kind === "vmap") {
       // The element the key finds decides; no element: the rule breaks (nothing more happens, nothing traced).
       const keys = t.concat ?? [t.key];
@@ -506,12 +635,16 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       ...(blind ? { unmodelled: true } : {}),
     };
     run.steps.push(step);
+    // Statements written after the target act only when it lets the rule go on (`vmap { 80 : continue }`,
+    // a NAT of the other family): a verdict or a NAT ends the rule (nft_nat_eval sets NF_ACCEPT).
+    if (goesOn(t) && !(rule.target.kind === "pick" && t.kind === "NONE"))
+      applyEffects(env, rule, s, rule.conditions.length + 1, Number.POSITIVE_INFINITY);
     switch (t.kind) {
       case "NONE":
       case "CONTINUE":
         continue;
       case "LOG":
-        run.logs.push({ prefix: t.prefix, level: t.level, line: rule.line });
+        run.logs.push(logHit(t, rule.line, s.p, env.entryMark));
         continue;
       case "TRACE":
         run.trace = true;

@@ -357,6 +357,14 @@ export interface Rule {
   log?: { prefix: string; level?: string };
   /** nftables statements that act and go on before the verdict, in order (`log`, `meta nftrace set 1`, `meta mark set`). */
   effects?: Target[];
+  /**
+   * nftables: where each of `effects` is written, as the number of `conditions` before it (`meta mark
+   * set 0x1 tcp dport 80 accept`: 0), or `conditions.length + 1` after the target (`tcp dport vmap {
+   * 80 : continue } meta mark set 0x1`). The kernel runs a rule's expressions in order and stops at a
+   * failing match or a map lookup without an element, so a statement acts only when it is reached.
+   * Default: every effect after all conditions, before the target (iptables, ebtables watchers).
+   */
+  effectAt?: number[];
   /** nftables `comment "..."`. */
   comment?: string;
 }

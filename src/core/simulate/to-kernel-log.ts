@@ -60,7 +60,14 @@ export function matchedRules(ev: HookEvent): MatchedRule[] {
     }));
 }
 
-function toEvent(ev: HookEvent, prefix: string, file: string, line: number, time: number): TraceEvent {
+function toEvent(
+  ev: HookEvent,
+  prefix: string,
+  file: string,
+  line: number,
+  time: number,
+  mark = ev.packet.mark,
+): TraceEvent {
   const p = ev.packet;
   const e: TraceEvent = {
     hook: ev.hook as HookId,
@@ -126,7 +133,8 @@ function toEvent(ev: HookEvent, prefix: string, file: string, line: number, time
     }
     if (ipHook && p.proto === "udp") (l4 as { udpLen?: number }).udpLen = p.len - (p.v6 ? 40 : 20);
   }
-  if (ipHook && p.mark) e.mark = `0x${p.mark.toString(16)}`;
+  // The mark as it stood when the line was written (a rule of the chain may have set it before).
+  if (ipHook && mark) e.mark = `0x${mark.toString(16)}`;
   e.matched = matchedRules(ev);
   if (ev.uncertain) e.uncertain = true;
   e.raw = dmesgEnvelope(time) + (ev.family === "bridge" ? formatEbtLine(e) : formatLogLine(e));
@@ -144,9 +152,13 @@ export function toTrace(simulated: readonly SimulatedPacket[], options: ToTraceO
   for (const sp of simulated) {
     const events: TraceEvent[] = [];
     for (const ev of sp.events) {
-      const prefixes = ev.logs.length ? ev.logs.map((l) => l.prefix) : mode === "all" ? [prefixFor(ev)] : [];
-      for (const prefix of prefixes) {
-        const e = toEvent(ev, prefix, file, lines.length + 1, t);
+      const hits: { prefix: string; mark?: number }[] = ev.logs.length
+        ? ev.logs
+        : mode === "all"
+          ? [{ prefix: prefixFor(ev) }]
+          : [];
+      for (const { prefix, mark } of hits) {
+        const e = toEvent(ev, prefix, file, lines.length + 1, t, mark);
         lines.push(e.raw);
         events.push(e);
         t += 0.000005;

@@ -88,6 +88,30 @@ describe("explainNftRule", () => {
     );
   });
 
+  it("says a statement written before a match acts on every packet that gets there, one after a map only when the rule goes on", () => {
+    // As nft evaluates a rule left to right (test/fixtures/simulate/nft-statement-order, checked against the kernel).
+    const early = explainNftRule('log prefix "pw-early " meta mark set 0x7 tcp dport 7000 accept');
+    expect(early.en).toBe(
+      'every packet: write it to the kernel log with prefix "pw-early ", then set its mark to 0x7; then, to tcp port 7000: accept (ends this base chain only)',
+    );
+    expect(early["zh-TW"]).toBe(
+      "所有封包：記錄到 kernel log，前綴為「pw-early 」，然後把 mark 設為 0x7；然後tcp 目的埠是 7000：接受（只結束這個 base chain）",
+    );
+    expect(explainNftRule("tcp dport 7002 ct mark set 0x9 ct mark 0x9 drop").en).toBe(
+      "to tcp port 7002: set its connection's mark to 0x9; then, whose connection's mark is 0x9: drop (final: the packet ends here)",
+    );
+    expect(explainNftRule("meta mark set 0x1 tcp dport 7000").en).toBe(
+      "every packet: set its mark to 0x1; then, to tcp port 7000: no verdict, go on with the next rule",
+    );
+    expect(explainNftRule('iifname "eth0" tcp dport vmap { 9997 : continue } meta mark set 0x6').en).toBe(
+      "from eth0: takes the verdict the rule's map gives for the TCP destination port (9997 → continue; any other: next rule), then if the rule goes on past that, set its mark to 0x6",
+    );
+    // Written after every match: said as before.
+    expect(explainNftRule("tcp dport 7000 meta mark set 0x7 accept").en).toBe(
+      "to tcp port 7000: set its mark to 0x7, then accept (ends this base chain only)",
+    );
+  });
+
   it("names an expression it does not know as not explained, and explains the rest", () => {
     const n = explainNftRule('iifname "veth*" limit rate 10/second accept');
     expect(n.unknown).toEqual(["limit rate 10/second"]);

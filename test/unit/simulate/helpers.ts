@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { EBTABLES_CHAINS, IPTABLES_CHAINS } from "../../../src/capture/log-rules.ts";
 import { insertRules, type OverlayRule } from "../../../src/core/simulate/log-overlay.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
+import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import type { World } from "../../../src/core/simulate/simulate-packet.ts";
 import { buildTopology } from "../../../src/core/simulate/topology.ts";
 import { labSchema } from "../../../src/core/trace-file/schema.ts";
@@ -54,4 +55,46 @@ export function logEverywhere(): OverlayRule[] {
       }),
     ),
   ];
+}
+
+/**
+ * A world over the lab in `labDir` (by default the docker-bridge lab: c1 172.17.0.2, c2 172.17.0.3,
+ * wan 203.0.113.1 -> host 203.0.113.2) under the ruleset `text`, read as the file `file`.
+ */
+export function textWorld(text: string, file = "t.nft", labDir = LAB_DIR): World {
+  const lab = labSchema.parse(JSON.parse(readFileSync(join(labDir, "lab.json"), "utf8")));
+  return {
+    topology: buildTopology(lab),
+    ruleset: parseRulesetFile(text, file),
+    ebtables: "nft",
+    sysctls: lab.sysctls,
+  };
+}
+
+/** An nft ruleset: `pre` in a nat prerouting chain, `input` in a filter input chain (both policy accept). */
+export function natPreroutingAndInput(pre: string, input: string): string {
+  return `table ip nat {
+	chain prerouting {
+		type nat hook prerouting priority dstnat; policy accept;
+		${pre}
+	}
+}
+table ip filter {
+	chain input {
+		type filter hook input priority filter; policy accept;
+		${input}
+	}
+}
+`;
+}
+
+/**
+ * Where the first packet of a TCP connection from the lab's `wan` to the host's 203.0.113.2, port each
+ * of `dports`, ends: `PORT: HOST` when delivered, else `PORT: dropped` (the fate's kind).
+ */
+export function wanTcpFates(w: World, ...dports: number[]): string[] {
+  return dports.map((dport) => {
+    const p = runScenario(w, { from: "wan", to: "203.0.113.2", proto: "tcp", dport }).packets[0];
+    return `${dport}: ${p?.fate.kind === "delivered" ? p.fate.host : p?.fate.kind}`;
+  });
 }

@@ -11,23 +11,10 @@ import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import type { World } from "../../../src/core/simulate/simulate-packet.ts";
 import { toTrace } from "../../../src/core/simulate/to-kernel-log.ts";
-import { buildTopology } from "../../../src/core/simulate/topology.ts";
-import { labSchema } from "../../../src/core/trace-file/schema.ts";
-import { LAB_DIR } from "./helpers.ts";
+import { natPreroutingAndInput, textWorld, wanTcpFates } from "./helpers.ts";
 
-/**
- * The docker-bridge lab (c1 172.17.0.2, c2 172.17.0.3, wan 203.0.113.1 -> host 203.0.113.2), or the lab in
- * `labDir`, under `text`.
- */
-function world(text: string, file = "t.nft", labDir = LAB_DIR): World {
-  const lab = labSchema.parse(JSON.parse(readFileSync(join(labDir, "lab.json"), "utf8")));
-  return {
-    topology: buildTopology(lab),
-    ruleset: parseRulesetFile(text, file),
-    ebtables: "nft",
-    sysctls: lab.sysctls,
-  };
-}
+/** The docker-bridge lab, or the lab in `labDir`, under `text`. */
+const world = textWorld;
 
 const nat = (prerouting: string, postrouting = 'oifname "eth0" masquerade') => `table ip nat {
 	map fwd {
@@ -141,24 +128,8 @@ describe("dnat to a data map", () => {
 
 describe("statements before a map lookup that finds nothing", () => {
   /** `pre` in the nat prerouting chain, `input` in a filter input chain; packets from the WAN to the host. */
-  const marked = (pre: string, input: string) => `table ip nat {
-	chain prerouting {
-		type nat hook prerouting priority dstnat; policy accept;
-		${pre}
-	}
-}
-table ip filter {
-	chain input {
-		type filter hook input priority filter; policy accept;
-		${input}
-	}
-}
-`;
-  const fates = (w: World, ...dports: number[]) =>
-    dports.map((d) => {
-      const p = runScenario(w, fromWan(d)).packets[0];
-      return `${d}: ${p?.fate.kind === "delivered" ? p.fate.host : p?.fate.kind}`;
-    });
+  const marked = natPreroutingAndInput;
+  const fates = wanTcpFates;
 
   it("still act, as the kernel runs a rule's expressions up to the one that breaks it (dnat map, vmap)", () => {
     const dnat = world(

@@ -1,0 +1,177 @@
+/**
+ * A rule's statements act when nft's left-to-right evaluation reaches them: before a match that then
+ * fails, before a map lookup that finds nothing, never after a verdict or a NAT. The kernel's
+ * behaviour for the loadable forms is the fixture test/fixtures/simulate/nft-statement-order (nft
+ * monitor trace and the log lines of the same run).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseNftRuleset } from "../../../src/core/simulate/parse-nft-ruleset.ts";
+import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
+import type { World } from "../../../src/core/simulate/simulate-packet.ts";
+import { toTrace } from "../../../src/core/simulate/to-kernel-log.ts";
+import { natPreroutingAndInput, textWorld, wanTcpFates } from "./helpers.ts";
+
+const DIR = join(import.meta.dirname, "../../fixtures/simulate/nft-statement-order");
+
+/** The fixture's router (wan 203.0.113.1 -> host 203.0.113.2, nas 192.168.1.30 behind br-lan) under `text`. */
+const world = (text: string, file = "t.nft"): World => textWorld(text, file, DIR);
+
+const rules = natPreroutingAndInput;
+const fates = wanTcpFates;
+
+/** The packets of a TCP connection from the WAN to the router's port `dport`. */
+const first = (w: World, dport: number) =>
+  runScenario(w, { from: "wan", to: "203.0.113.2", proto: "tcp", dport }).packets;
+
+describe("where a rule's statements are written", () => {
+  it("is kept as the number of matches before each (after the target: one more than there are)", () => {
+    const text = readFileSync(join(DIR, "nft-list.nft"), "utf8");
+    const tables = parseNftRuleset(text).tables;
+    const chain = (table: string, name: string) =>
+      tables.find((t) => t.name === table)?.chains.get(name)?.rules ?? [];
+    const [vmap] = chain("filter", "prerouting");
+    // `iifname "eth0" tcp dport vmap { 9997 : continue } meta mark set 0x6`: after the target.
+    expect(vmap?.effectAt).toEqual([(vmap?.conditions.length ?? 0) + 1]);
+    const input = chain("filter", "input");
+    // `log prefix "pw-early " meta mark set 0x7 tcp dport 7000 accept`: both before every match.
+    expect(input[3]?.effectAt).toEqual([0, 0]);
+    // `tcp dport 7002 ct mark set 0x9 ct mark 0x9 drop`: after the port (proto and dport), before the mark match.
+    expect(input[5]?.effectAt).toEqual([2]);
+    // `iifname "eth0" tcp dport { 8080, 9998 } meta mark set 0x5 dnat ...`: after every match, the default.
+    expect(chain("nat", "prerouting")[0]?.effectAt).toBeUndefined();
+  });
+});
+
+describe("statements before a match that fails", () => {
+  it("act, as the kernel ran them (the recorded fixture's rules: mark, ct mark, log)", () => {
+    const w = world(readFileSync(join(DIR, "nft-list.nft"), "utf8"), "nft-list.nft");
+    expect(w.ruleset.diagnostics).toEqual([]);
+    expect(fates(w, 7000, 7001, 7002, 7003, 7004)).toEqual([
+      "7000: host",
+      "7001: dropped",
+      "7002: dropped",
+      "7003: dropped",
+      "7004: host",
+    ]);
+  });
+
+  it("a log statement before the failing match prints its line; the broken rule is not traced", () => {
+    const w = world(readFileSync(join(DIR, "nft-list.nft"), "utf8"), "nft-list.nft");
+    // The kernel printed `pw-early` for 9999, 7000, 7001, 7002, 7003 and 7004 alike (dmesg of the recorded run).
+    for (const port of [9999, 7001, 7004]) {
+      const p = first(w, port);
+      const lines = toTrace(p.slice(0, 1)).lines.filter((l) => l.includes("pw-early "));
+      expect(lines, `port ${port}`).toHaveLength(1);
+      expect(lines[0]).toContain(`DPT=${port} `);
+      const steps = p[0]?.events.find((e) => e.hook === "ip:filter:input")?.steps ?? [];
+      expect(steps.some((s) => s.text.includes("pw-early"))).toBe(false);
+    }
+  });
+
+  it("a log line prints the mark as it stands when the statement runs, as the kernel's did", () => {
+    // Recorded with nft -f and nf_log: pw-entry printed no MARK, pw-after MARK=0x7 (its rule then failed), pw-second MARK=0x9.
+    const w = world(
+      rules(
+        "",
+        'log prefix "pw-entry " meta mark set 0x7 log prefix "pw-after " tcp dport 1 accept\n\t\tmeta mark set 0x9 log prefix "pw-second "',
+      ),
+    );
+    const lines = toTrace(first(w, 7010).slice(0, 1)).lines;
+    expect(lines.map((l) => [l.match(/\] (\S+) /)?.[1], l.match(/MARK=(\S+)/)?.[1]])).toEqual([
+      ["pw-entry", undefined],
+      ["pw-after", "0x7"],
+      ["pw-second", "0x9"],
+    ]);
+  });
+
+  it("the mark they set is what a later rule reads, and a match after them in the same rule", () => {
+    const w = world(rules("", "meta mark set 0x7 tcp dport 8080 accept\n\t\tmeta mark 0x7 drop"));
+    expect(w.ruleset.diagnostics).toEqual([]);
+    expect(fates(w, 8080, 9999)).toEqual(["8080: host", "9999: dropped"]);
+    // Read in order: the match before the statement sees the packet's own mark, the one after the new one.
+    const before = world(rules("", "tcp dport 9999 meta mark 0x7 meta mark set 0x7 drop"));
+    const after = world(rules("", "tcp dport 9999 meta mark set 0x7 meta mark 0x7 drop"));
+    expect(fates(before, 9999)).toEqual(["9999: host"]);
+    expect(fates(after, 9999)).toEqual(["9999: dropped"]);
+  });
+
+  it("a statement after a match that fails does not act", () => {
+    const w = world(rules("", "tcp dport 8080 meta mark set 0x7 accept\n\t\tmeta mark 0x7 drop"));
+    expect(fates(w, 8080, 9999)).toEqual(["8080: host", "9999: host"]);
+  });
+});
+
+describe("statements after a map lookup or a NAT", () => {
+  it("do not act when the lookup finds nothing, nor after the NAT: it ends the rule (nft_nat_eval)", () => {
+    // nft refuses to load a statement after dnat ('Statement after terminal statement has no effect');
+    // a kernel that holds one stops at the NAT's verdict, and a map without the key breaks the rule first.
+    const w = world(
+      rules(
+        "tcp dport { 9999, 8080 } dnat to tcp dport map { 8080 : 192.168.1.30 . 80 } meta mark set 0x5",
+        "meta mark 0x5 drop",
+      ),
+    );
+    expect(fates(w, 9999, 8080)).toEqual(["9999: host", "8080: nas"]);
+    expect(
+      w.ruleset.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message]),
+    ).toEqual([
+      [
+        "warning",
+        4,
+        79,
+        "statement 'meta mark set 0x5' after the rule's verdict or NAT does not act once that is reached: it ends the rule",
+      ],
+    ]);
+    const forward = first(w, 8080)[0]?.events.find((e) => e.hook === "ip:filter:forward");
+    expect(forward === undefined || forward.steps.every((s) => s.verdict !== "DROP")).toBe(true);
+  });
+
+  it("act when the verdict map's element is continue, and not when its key finds none", () => {
+    const w = world(
+      rules("", "tcp dport vmap { 9997 : continue } meta mark set 0x6\n\t\tmeta mark 0x6 drop"),
+    );
+    expect(w.ruleset.diagnostics).toEqual([]);
+    expect(fates(w, 9997, 9999)).toEqual(["9997: dropped", "9999: host"]);
+  });
+
+  it("statements before the lookup still act when it finds nothing (the fixture's 9998)", () => {
+    const w = world(readFileSync(join(DIR, "nft-list.nft"), "utf8"), "nft-list.nft");
+    expect(fates(w, 9998, 8080, 9999, 9997)).toEqual([
+      "9998: dropped",
+      "8080: nas",
+      "9999: host",
+      "9997: dropped",
+    ]);
+  });
+});
+
+describe("statements behind a match the simulator cannot decide", () => {
+  it("a log between a rate limit and a failing match is printed by chance; the walk stays decided", () => {
+    const w = world(rules("", 'limit rate 1/second log prefix "maybe " tcp dport 8080 accept'));
+    const p = first(w, 9999);
+    expect(p[0]?.fate.kind).toBe("delivered");
+    expect(p[0]?.unmodelled ?? []).toEqual([]);
+    const logs = p[0]?.events.find((e) => e.hook === "ip:filter:input")?.logs ?? [];
+    expect(logs.map((l) => [l.prefix, l.chance])).toEqual([["maybe ", true]]);
+  });
+
+  it("a mark set between them leaves the packet's fate undecided, naming the other outcome", () => {
+    const w = world(
+      rules("", "limit rate 1/second meta mark set 0x5 tcp dport 8080 accept\n\t\tmeta mark 0x5 drop"),
+    );
+    const p = first(w, 9999)[0];
+    const u = p?.unmodelled.find((x) => x.text.includes("limit rate"));
+    expect(u?.alternatives).toEqual(["if it matched: DROP (mark 0x5)"]);
+  });
+
+  it("a statement before the undecided match acts either way", () => {
+    const w = world(
+      rules("", "meta mark set 0x5 limit rate 1/second tcp dport 8080 accept\n\t\tmeta mark 0x5 drop"),
+    );
+    const p = first(w, 9999)[0];
+    expect(p?.fate.kind).toBe("dropped");
+    expect(p?.unmodelled ?? []).toEqual([]);
+  });
+});
