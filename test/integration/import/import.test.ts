@@ -136,10 +136,11 @@ describe("packetwalk import on foreign captures", () => {
 describe("packetwalk import and xtables-monitor link headers (LL=)", () => {
   const c = "peer-to-published-port-trace";
   const args = JSON.parse(readFileSync(join(ROOT, c, "args.json"), "utf8")) as Args;
-  // The kernel's trace id is the skb's address hashed: a later frame in a recycled skb shows the same id.
-  // Here the host's UDP broadcast to 10.77.0.255, flooded out of both ports, reuses the SYN's id 081736ca;
-  // its bridge lines are laid out as the capture's own (LL= without an input device; bytes of 0x80 or more
-  // sign-extended, as this iptables prints them in NH=).
+  // Trace ids repeat: the kernel hashes the skb's address with the flow hash and input device (this
+  // capture's ACK PSH shows its SYN's id again), and 32 bits collide. Here the host's UDP broadcast to
+  // 10.77.0.255, flooded out of both ports, shows the SYN's id 081736ca;
+  // its bridge lines are laid out as the kernel wrote a broadcast's (test/fixtures/parse/
+  // real-xtables-monitor-bridge-ll-broadcast-trace: LL= with no input device, ffffffff per 0xff byte).
   const nh = "450000203fffffffc040004011ffffffe5730a4d00010a4d00ffffffff";
   const broadcast = ["vweb", "vdb"].flatMap((port) => [
     `PACKET: 7 081736ca OUT=${port} LL=0x0 ${"ffffffff".repeat(6)}02420a4d00010800 NH=${nh} `,

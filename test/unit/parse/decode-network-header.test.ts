@@ -121,6 +121,17 @@ describe("LL=: the link header xtables-monitor leaves undecoded (no input device
     }
   });
 
+  it("a recorded broadcast and unicast out of a bridge's ports: each bridge event has its own frame's MACs", () => {
+    const parsed = parseTraceText(fixture("real-xtables-monitor-bridge-ll-broadcast-trace"));
+    const bridge = parsed.packets.flatMap((p) => p.events).filter((e) => e.hook.startsWith("bridge:"));
+    expect(bridge.map((e) => `${e.ip?.dst} ${e.macSrc} > ${e.macDst}`)).toEqual(
+      [1, 2, 3].flatMap(() => [
+        "198.51.100.255 02:42:c6:33:64:01 > ff:ff:ff:ff:ff:ff",
+        "198.51.100.2 02:42:c6:33:64:01 > 02:42:c6:33:64:02",
+      ]),
+    );
+  });
+
   it("reads both hex forms; a broadcast stays the frame's destination", () => {
     const src = "02420a4d0001";
     expect(linkHeaderMacs("0x0", `ffffffffffff${src}0800`)).toEqual({
