@@ -17,7 +17,7 @@ import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } 
 import { Worker } from "node:worker_threads";
 import type { HookId } from "../core/model/hook.ts";
 import type { Diagnostic } from "../core/model/packet.ts";
-import { FlowPairer } from "../core/parse/pair-flows.ts";
+import { FlowPairer, PairingQueue } from "../core/parse/pair-flows.ts";
 import { lineBatches } from "../core/parse/split-lines.ts";
 import {
   MAX_UNKNOWN_PREFIXES,
@@ -30,7 +30,13 @@ import {
 import { needsUnwrap } from "../core/parse/unwrap-line.ts";
 import { forEachPacked, type PackedBatch } from "./packet-batch.ts";
 import { type OutputMode, packetHead } from "./packet-output.ts";
-import { parseSegment, type SegmentJob, type SegmentResult, type WorkerMessage } from "./parse-segment.ts";
+import {
+  parseSegment,
+  type SegmentJob,
+  type SegmentPacket,
+  type SegmentResult,
+  type WorkerMessage,
+} from "./parse-segment.ts";
 
 /** Options of {@link parseFileParallel}. */
 export interface ParallelOptions {
@@ -358,6 +364,18 @@ export async function parseFileParallel(
 
   // The keys are slices of their batch's text: copies are kept.
   const pairer = new FlowPairer({ copyKeys: true });
+  /** Output not written yet. */
+  let text = "";
+  // In order, as the sequential parser pairs them (a later fragment may wait for its first one).
+  const pairing = new PairingQueue<SegmentPacket>(pairer, (p, a) => {
+    if (a.isNew) summary.flows++;
+    const summaryText = a.direction === "reply" && p.replySummary !== undefined ? p.replySummary : p.summary;
+    text += packetHead(
+      { id: ++summary.packets, flow: a.flow, direction: a.direction, summary: summaryText },
+      options.mode,
+    );
+    text += p.tail;
+  });
   const unknown = new Map<string, { diag: Diagnostic | undefined; count: number; name: string }>();
   let unlisted = 0;
   const inFlight: Segment[] = [];
@@ -394,26 +412,18 @@ export async function parseFileParallel(
       summary.events += result.events;
       summary.skippedLines += result.skippedLines;
       unlisted += result.unlisted + mergeDiagnostics(result, summary.diagnostics, unknown, maxDiagnostics);
-      let text = "";
       for (const batch of batches) {
-        forEachPacked(batch, (p) => {
-          const a = pairer.assignKeys(p.keys);
-          if (a.isNew) summary.flows++;
-          const summaryText =
-            a.direction === "reply" && p.replySummary !== undefined ? p.replySummary : p.summary;
-          text += packetHead(
-            { id: ++summary.packets, flow: a.flow, direction: a.direction, summary: summaryText },
-            options.mode,
-          );
-          text += p.tail;
-        });
+        forEachPacked(batch, (p) => pairing.push(p, p.keys));
         if (text.length > 1 << 16) {
           await write(text);
           text = "";
         }
       }
       if (text) await write(text);
+      text = "";
     }
+    pairing.flush();
+    if (text) await write(text);
   } finally {
     index.close();
     await pool?.close();

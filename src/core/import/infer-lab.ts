@@ -213,21 +213,6 @@ function notAHost(addr: string): boolean {
   return addr === "0.0.0.0" || addr.startsWith("127.") || Number(addr.split(".")[0]) >= 224;
 }
 
-/** Infers the hosts; see the module comment. `events` are every event of the log. */
-/** The destination and source MACs of an xtables-monitor bridge line's link header (`LL=0x.. <hex>`). */
-function linkHeaderMacs(raw: string): { dst: string; src: string } | undefined {
-  const hex = /\bLL=0x[0-9a-f]+ ([0-9a-f]+)/.exec(raw)?.[1];
-  if (!hex) return undefined;
-  const bytes: string[] = [];
-  for (let i = 0; i + 2 <= hex.length && bytes.length < 12; ) {
-    const wide = hex.startsWith("ffffff", i);
-    bytes.push(hex.slice(wide ? i + 6 : i, wide ? i + 8 : i + 2));
-    i += wide ? 8 : 2;
-  }
-  if (bytes.length < 12) return undefined;
-  return { dst: bytes.slice(0, 6).join(":"), src: bytes.slice(6, 12).join(":") };
-}
-
 /** A MAC as `lab.json` writes it (xtables-monitor drops leading zeros: `2:42:a:4d:0:2`). */
 function normalMac(mac: string | undefined): string | undefined {
   if (!mac || !/^([0-9a-fA-F]{1,2}:){5}[0-9a-fA-F]{1,2}$/.test(mac)) return undefined;
@@ -237,21 +222,21 @@ function normalMac(mac: string | undefined): string | undefined {
     .join(":");
 }
 
+/**
+ * Whether a (normal) MAC can be one interface's own: not a group address (broadcast, multicast:
+ * the low bit of the first byte) and not all zeros. A frame to ff:ff:ff:ff:ff:ff names no host.
+ */
+function hostMac(mac: string): boolean {
+  return (Number.parseInt(mac.slice(0, 2), 16) & 1) === 0 && mac !== "00:00:00:00:00:00";
+}
+
 /** Infers the hosts; see the module comment. `packets` are the log's parsed packets. */
 export function inferLab(
   material: HostMaterial,
   packets: readonly Packet[],
   options: InferOptions,
-  logText = "",
 ): InferredLab {
   const events = packets.flatMap((p) => p.events);
-  // xtables-monitor prints a bridge packet's link header on its PACKET line, by trace id and port.
-  const linkHeaders = new Map<string, { dst: string; src: string }>();
-  for (const line of logText.split("\n")) {
-    const m = /PACKET: 7 ([0-9a-f]+) (?:IN=(\S*) )?(?:OUT=(\S*) )?/.exec(line);
-    const macs = m ? linkHeaderMacs(line) : undefined;
-    if (m && macs) linkHeaders.set(`${m[1]}|${m[2] ?? ""}|${m[3] ?? ""}`, macs);
-  }
   const questions: string[] = [];
   const notes: string[] = [];
   const hostName = options.hostName ?? "host";
@@ -271,7 +256,7 @@ export function inferLab(
   const seen = new Map<string, { mac?: string; port?: string; dev?: string }>();
   const note = (addr: string, info: { mac?: string; port?: string; dev?: string }) => {
     const s = seen.get(addr) ?? {};
-    if (info.mac && !s.mac) s.mac = info.mac;
+    if (info.mac && !s.mac && hostMac(info.mac)) s.mac = info.mac;
     if (info.port && !s.port) s.port = info.port;
     if (info.dev && !s.dev) s.dev = info.dev;
     seen.set(addr, s);
@@ -279,22 +264,20 @@ export function inferLab(
   // The source MAC of frames that came in on a device, per sender: behind a gateway, the gateway's.
   const senderMac = new Map<string, string>();
   // Bridge lines without IP data (TRACE's bridge family, ebtables without --log-ip), and TRACE's
-  // bridge lines whose IP header was decoded from NH= (their MACs are in LL=, which the event lacks):
-  // the port a packet left by is its destination's, the port it came in by its source's.
+  // bridge lines whose IP header xtables-monitor gave in NH= (their MACs, from its PACKET line's
+  // LL= or MACSRC=, are the event's own): the port a packet left by is its destination's, the port
+  // it came in by its source's.
   for (const p of packets) {
     const ips = p.events.filter((e) => e.ip);
     const first = ips[0]?.ip;
     const last = ips[ips.length - 1]?.ip;
     for (const e of p.events) {
       if (!e.hook.startsWith("bridge:")) continue;
-      const ll = linkHeaders.get(`${e.traceId}|${e.in ?? ""}|${e.out ?? ""}`);
-      if (e.ip && !ll) continue;
+      if (e.ip && (e.source !== "xtables-monitor" || !e.macSrc)) continue;
       const dst = e.ip?.dst ?? last?.dst;
       const src = e.ip?.src ?? first?.src;
-      if (e.out && !e.in && dst)
-        note(canonicalAddress(dst), { port: e.out, mac: ll?.dst ?? normalMac(e.macDst) });
-      if (e.in && !e.out && src)
-        note(canonicalAddress(src), { port: e.in, mac: ll?.src ?? normalMac(e.macSrc) });
+      if (e.out && !e.in && dst) note(canonicalAddress(dst), { port: e.out, mac: normalMac(e.macDst) });
+      if (e.in && !e.out && src) note(canonicalAddress(src), { port: e.in, mac: normalMac(e.macSrc) });
     }
   }
   for (const e of events) {

@@ -477,12 +477,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   });
   const keptIds = new Set(keptFlows.flatMap((f) => f.packets));
   const kept = { ...parsed, flows: keptFlows, packets: parsed.packets.filter((p) => keptIds.has(p.id)) };
-  const inferred = inferLab(
-    hostMaterial,
-    kept.packets,
-    { hostName: options.hostName, containers, peers },
-    m.log,
-  );
+  const inferred = inferLab(hostMaterial, kept.packets, { hostName: options.hostName, containers, peers });
   questions.push(...inferred.questions);
   notes.push(...inferred.notes);
 

@@ -164,3 +164,19 @@ function decodeAs(hex: string, ethType: string): NetworkHeader | undefined {
   }
   return undefined;
 }
+
+/**
+ * The frame's MACs in the `LL=0x<type> <hex>` link header xtables-monitor prints when it does not
+ * decode it itself (no input device, so type 0: a bridge frame at OUTPUT or POSTROUTING). Only an
+ * Ethernet header is read: 14 bytes, or 18 with the VLAN tag the kernel puts back, in either hex form.
+ */
+export function linkHeaderMacs(type: string, hex: string): { src: string; dst: string } | undefined {
+  // 0: the kernel gave no input device type; 1: ARPHRD_ETHER. Other device types have other headers.
+  if (type !== "0x0" && type !== "0x1") return undefined;
+  const ethernet = (b: readonly number[] | undefined) =>
+    b !== undefined && (b.length === 14 || b.length === 18);
+  const plain = plainBytes(hex);
+  const b = ethernet(plain) ? plain : signExtendedBytes(hex);
+  if (!b || !ethernet(b)) return undefined;
+  return { dst: macAt(b, 0), src: macAt(b, 6) };
+}

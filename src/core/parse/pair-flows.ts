@@ -2,7 +2,8 @@
  * Pairs packets into flows: the request and reply directions of one
  * connection (TCP/UDP tuple, ICMP echo id), reversed, NAT-aware (every tuple a
  * packet showed before and after a rewrite is remembered). Bounded: the oldest
- * tuples are forgotten first.
+ * tuples are forgotten first. IP fragments without ports join by their datagram's IP ID;
+ * {@link PairingQueue} lets one logged before its first fragment wait for it, briefly.
  */
 
 import type { Packet, TraceEvent } from "../model/packet.ts";
@@ -129,7 +130,8 @@ export interface FlowKeys {
   /**
    * The datagram tuple of a first fragment (`frag <proto> <src> <dst> <IP ID>`): remembered with
    * the packet's flow so its later fragments find it, never looked up (the 16-bit IP ID repeats, and
-   * a new connection's first fragment would land in an older datagram's flow).
+   * a new connection's first fragment would land in an older datagram's flow). A later fragment
+   * logged before it waits for it ({@link PairingQueue}).
    */
   datagram?: string;
 }
@@ -239,12 +241,12 @@ export class FlowPairer {
 
   /** Decides the packet's flow and direction, sets them on the packet and returns them. */
   assign(packet: Packet): FlowAssignment {
-    const a = this.assignKeys(flowKeys(packet));
-    packet.flow = a.flow;
-    packet.direction = a.direction;
-    // A reply's rewrites are conntrack undoing NAT: its summary says so once the direction is known.
-    if (a.direction === "reply" && packet.rewrites.length > 0) packet.summary = summarizePacket(packet);
-    return a;
+    return setAssignment(packet, this.assignKeys(flowKeys(packet)));
+  }
+
+  /** Whether a flow is remembered for `tuple` (a {@link FlowKeys.seen} entry or a datagram's). */
+  knows(tuple: string): boolean {
+    return this.lookup(tuple) !== undefined;
   }
 
   /** {@link assign} for a packet known only by its {@link flowKeys} (nothing is set on a packet). */
@@ -330,5 +332,98 @@ export class FlowPairer {
 
   private lookup(t: string): { flow: number; direction: "request" | "reply"; proto: string } | undefined {
     return this.tuples.get(t) ?? this.older.get(t);
+  }
+}
+
+/** Sets a flow assignment on its packet (a reply's summary is written again) and returns it. */
+export function setAssignment(packet: Packet, a: FlowAssignment): FlowAssignment {
+  packet.flow = a.flow;
+  packet.direction = a.direction;
+  // A reply's rewrites are conntrack undoing NAT: its summary says so once the direction is known.
+  if (a.direction === "reply" && packet.rewrites.length > 0) packet.summary = summarizePacket(packet);
+  return a;
+}
+
+/** How many packets after it a later fragment may wait for its first fragment (see {@link PairingQueue}). */
+export const FRAGMENT_WAIT = 64;
+
+/** The datagram tuple of a later fragment's keys (no ports: it is its only tuple), else undefined. */
+function laterFragment(keys: FlowKeys): string | undefined {
+  const t = keys.seen[0];
+  return keys.datagram === undefined && keys.seen.length === 1 && t?.startsWith("frag ") ? t : undefined;
+}
+
+/**
+ * Hands packets to a {@link FlowPairer} in their order, but lets a later fragment (no ports) whose
+ * datagram no flow knows yet wait, with every packet after it, for its first fragment (logged after
+ * it: reordered, or a log that saw the later ones first). When the first fragment comes within
+ * `wait` packets, the later one is paired by the first one's keys, so the datagram is one flow;
+ * else (or at {@link flush}) it is paired as it is. Only a waiting fragment's own datagram tuple is
+ * matched, and only among the packets after it: an older flow whose datagram had the same 16-bit
+ * IP ID is never joined this way. Packets still come out in order, flow numbers in order of first use.
+ */
+export class PairingQueue<T> {
+  private queue: { item: T; keys: FlowKeys }[] = [];
+  private readonly pairer: FlowPairer;
+  private readonly emit: (item: T, a: FlowAssignment) => void;
+  private readonly wait: number;
+
+  /** `emit` gets each item with its assignment, in the order they were pushed; `wait`: {@link FRAGMENT_WAIT}. */
+  constructor(pairer: FlowPairer, emit: (item: T, a: FlowAssignment) => void, wait = FRAGMENT_WAIT) {
+    this.pairer = pairer;
+    this.emit = emit;
+    this.wait = wait;
+  }
+
+  /** Packets waiting (a later fragment and those after it): at most `wait` + 1. */
+  get size(): number {
+    return this.queue.length;
+  }
+
+  /** Pairs the item now, or once the later fragment before it (or it) stops waiting. */
+  push(item: T, keys: FlowKeys): void {
+    if (this.queue.length === 0 && !this.waits(keys)) {
+      this.emit(item, this.pairer.assignKeys(keys));
+      return;
+    }
+    this.queue.push({ item, keys });
+    this.drain(false);
+  }
+
+  /** Pairs every waiting item (at the end of the input). */
+  flush(): void {
+    this.drain(true);
+  }
+
+  /** Whether these keys are a later fragment of a datagram no flow knows. */
+  private waits(keys: FlowKeys): boolean {
+    const frag = laterFragment(keys);
+    return frag !== undefined && !this.pairer.knows(frag);
+  }
+
+  private drain(end: boolean): void {
+    const q = this.queue;
+    let i = 0;
+    for (; i < q.length; i++) {
+      const head = q[i] as { item: T; keys: FlowKeys };
+      let keys = head.keys;
+      // Checked when its turn comes: a packet paired before it may have named the datagram.
+      if (this.waits(keys)) {
+        const frag = laterFragment(keys);
+        const first = q.find((o, j) => j > i && o.keys.datagram === frag)?.keys;
+        // The first fragment's tuples (its ports) decide; its datagram tuple is then remembered with them.
+        if (first)
+          keys = {
+            seen: first.seen,
+            reversed: first.reversed,
+            proto: first.proto,
+            replyLike: first.replyLike,
+            datagram: frag,
+          };
+        else if (!end && q.length - i - 1 < this.wait) break;
+      }
+      this.emit(head.item, this.pairer.assignKeys(keys));
+    }
+    this.queue = i === q.length ? [] : q.slice(i);
   }
 }

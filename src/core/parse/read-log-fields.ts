@@ -7,7 +7,7 @@
  * (`SPORT=`/`DPORT=`, and `ID=1234DF` without a space).
  */
 import type { ArpInfo, IpInfo, L4Info, TraceEvent } from "../model/packet.ts";
-import { decodeNetworkHeader } from "./decode-network-header.ts";
+import { decodeNetworkHeader, linkHeaderMacs } from "./decode-network-header.ts";
 import { TRAILING_SPACE_HINT } from "./parse-hints.ts";
 import { newIp, newL4 } from "./parsed-line.ts";
 import { vlanFromTci } from "./vlan-tag.ts";
@@ -481,6 +481,19 @@ function readFields(
         if (nh?.arp && !ev.arp) ev.arp = nh.arp;
         break;
       }
+      case "LL": {
+        // xtables-monitor's undecoded link header, `LL=0x0 <hex>`: its hex is the next word.
+        let hexEnd = line.indexOf(" ", sp + 1);
+        if (hexEnd < 0 || hexEnd > to) hexEnd = to;
+        const macs =
+          top && !ev.macSrc ? linkHeaderMacs(line.slice(vs, sp), line.slice(sp + 1, hexEnd)) : undefined;
+        if (macs) {
+          ev.macSrc = macs.src;
+          ev.macDst = macs.dst;
+          sp = hexEnd;
+        }
+        break;
+      }
       case "POINTER": {
         // ICMPv6 parameter problem: the offset of the bad field, as 8 hex digits without `0x`.
         const hex = line.slice(vs, sp);
@@ -532,7 +545,7 @@ function readFields(
           if (err) return err;
           break;
         }
-        if (key === "LL" || key === "NFPROTO" || key === "SPI") break;
+        if (key === "NFPROTO" || key === "SPI") break;
         const n = hex ? readHex(line, vs, end) : readUint(line, vs, end);
         if (n < 0) {
           if (!isKnownNumericKey(key)) break;

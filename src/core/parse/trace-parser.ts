@@ -11,7 +11,14 @@ import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
 import { HOST_FIREWALL_PREFIXES } from "./host-firewall-prefixes.ts";
 import { LogFieldMemo } from "./log-field-memo.ts";
 import { readAuditPacket, readLogLoss, readMonitorExit } from "./log-loss.ts";
-import { type FlowAssignment, FlowPairer, type PairOptions } from "./pair-flows.ts";
+import {
+  type FlowAssignment,
+  FlowPairer,
+  flowKeys,
+  PairingQueue,
+  type PairOptions,
+  setAssignment,
+} from "./pair-flows.ts";
 import { NETDEV_HINT, netdevSkipped, PREFIX_HINT, UNLISTED_HINT } from "./parse-hints.ts";
 import { parseBody } from "./parse-line.ts";
 import { SKIP } from "./parsed-line.ts";
@@ -149,6 +156,8 @@ export class TraceParser {
   private readonly resolve: (prefix: string, family: Family) => HookId | undefined;
   private readonly grouper: PacketGrouper;
   private readonly pairer: FlowPairer;
+  /** Packets in order to the pairer; a later fragment may wait for its first fragment. */
+  private readonly pairing: PairingQueue<Packet>;
   private lineNo = 0;
   /** Lines read, over every file: the grouping's clock. */
   private seq = 0;
@@ -192,6 +201,7 @@ export class TraceParser {
       if (single[prefix] === undefined && !this.choices.has(prefix)) this.choices.set(prefix, hooks);
     this.resolve = createPrefixResolver(options.prefixMap ? { prefixMap: single } : {});
     this.pairer = new FlowPairer(options.pair);
+    this.pairing = new PairingQueue<Packet>(this.pairer, (p, a) => onPacket(p, setAssignment(p, a)));
     this.lineNo = this.seq = (options.firstLine ?? 1) - 1;
     this.stashLines = options.group?.windowLines ?? 400;
     this.maxUnknownPrefixes = options.maxUnknownPrefixes ?? MAX_UNKNOWN_PREFIXES;
@@ -204,7 +214,7 @@ export class TraceParser {
       (p, first) => {
         if (first < this.from || first >= this.to) return;
         if (grouped) grouped(p, first);
-        else onPacket(p, this.pairer.assign(p));
+        else this.pairing.push(p, flowKeys(p));
       },
       {
         ...options.group,
@@ -595,12 +605,14 @@ export class TraceParser {
   flush(): void {
     this.releaseHeld();
     this.grouper.finish();
+    this.pairing.flush();
   }
 
   /** Flushes the open packets; call once after the last line. */
   end(): void {
     this.releaseHeld();
     this.grouper.finish();
+    this.pairing.flush();
     if (this.dropped > 0)
       this.diagnostics.push(unlistedNote(this.dropped, { file: this.file, line: this.lineNo, column: 1 }));
   }

@@ -133,6 +133,40 @@ describe("packetwalk import on foreign captures", () => {
   });
 });
 
+describe("packetwalk import and xtables-monitor link headers (LL=)", () => {
+  const c = "peer-to-published-port-trace";
+  const args = JSON.parse(readFileSync(join(ROOT, c, "args.json"), "utf8")) as Args;
+  // Trace ids repeat: the kernel hashes the skb's address with the flow hash and input device (this
+  // capture's ACK PSH shows its SYN's id again), and 32 bits collide. Here the host's UDP broadcast to
+  // 10.77.0.255, flooded out of both ports, shows the SYN's id 081736ca;
+  // its bridge lines are laid out as the kernel wrote a broadcast's (test/fixtures/parse/
+  // real-xtables-monitor-bridge-ll-broadcast-trace: LL= with no input device, ffffffff per 0xff byte).
+  const nh = "450000203fffffffc040004011ffffffe5730a4d00010a4d00ffffffff";
+  const broadcast = ["vweb", "vdb"].flatMap((port) => [
+    `PACKET: 7 081736ca OUT=${port} LL=0x0 ${"ffffffff".repeat(6)}02420a4d00010800 NH=${nh} `,
+    " TRACE: 7 081736ca filter:OUTPUT:policy:ACCEPT ",
+  ]);
+  const macsOf = (log: string) => {
+    const material = readMaterial(join(ROOT, c, "input"), {}, () => "");
+    const p = plan({ ...material, log }, args);
+    expect(p.questions).toEqual([]);
+    const macs = new Map<string, string | undefined>();
+    for (const h of p.lab?.hosts ?? []) for (const i of h.interfaces) macs.set(`${h.name}/${i.name}`, i.mac);
+    return macs;
+  };
+  const original = readFileSync(join(ROOT, c, "input", "kernel.log"), "utf8");
+
+  it("a broadcast frame that reuses a container's trace id on its port lends it no MAC", () => {
+    const before = macsOf(original);
+    expect(before.get("web/eth0")).toBe("02:42:0a:4d:00:02");
+    // After the connection (a frame before it would share the SYN's packet: grouping is by trace id).
+    const after = macsOf(`${original}${broadcast.join("\n")}\n`);
+    // The same lab as without the broadcast: each frame's link header stays with its own packet.
+    expect(after).toEqual(before);
+    for (const mac of after.values()) expect(mac ?? "", mac).not.toBe("ff:ff:ff:ff:ff:ff");
+  });
+});
+
 describe("packetwalk import on the setups of record-more.sh", () => {
   const load = (c: string) => ({
     args: JSON.parse(readFileSync(join(ROOT, c, "args.json"), "utf8")) as Args,

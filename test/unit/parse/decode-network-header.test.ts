@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { IpInfo } from "../../../src/core/model/packet.ts";
-import { decodeNetworkHeader } from "../../../src/core/parse/decode-network-header.ts";
+import { decodeNetworkHeader, linkHeaderMacs } from "../../../src/core/parse/decode-network-header.ts";
 import { formatLogLine } from "../../../src/core/parse/format-log-line.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
 import { blankEvent } from "../../../src/core/parse/parsed-line.ts";
@@ -94,6 +94,81 @@ describe("decodeNetworkHeader", () => {
     const logged = parseTraceText(line, { file: "x.log" }).packets[0]?.events[0]?.ip;
     expect(logged?.fragment).toBe(ip?.fragment);
     expect(formatLogLine({ ...blankEvent("log", ""), ip: ip as IpInfo })).toContain(" MF FRAG:185 ");
+  });
+});
+
+describe("LL=: the link header xtables-monitor leaves undecoded (no input device)", () => {
+  /** The PACKET: lines of the real TRACE capture of traces/user-network (iptables-nft, bridge OUTPUT). */
+  const lines = readFileSync(
+    new URL("../../../traces/user-network/client-to-web-trace.log", import.meta.url),
+    "utf8",
+  )
+    .split("\n")
+    .filter((l) => / LL=0x/.test(l));
+
+  it("the real capture's LL= lines give each bridge event its own frame's MACs", () => {
+    expect(lines.length).toBeGreaterThan(0);
+    const r = parseTraceText(
+      lines.flatMap((l) => [l, ` TRACE: 7 ${l.split(" ")[2]} filter:OUTPUT:policy:ACCEPT `]).join("\n"),
+    );
+    const bridge = r.packets.flatMap((p) => p.events).filter((e) => e.hook.startsWith("bridge:"));
+    expect(bridge.length).toBeGreaterThan(0);
+    for (const e of bridge) {
+      // The router's bridge (10.77.0.1) to the web container (10.77.0.2): dst first in the header.
+      expect(e.macDst).toBe("02:42:0a:4d:00:02");
+      expect(e.macSrc).toBe("02:42:0a:4d:00:01");
+      expect(e.ip?.dst).toBe("10.77.0.2");
+    }
+  });
+
+  it("a recorded broadcast and unicast out of a bridge's ports: each bridge event has its own frame's MACs", () => {
+    const parsed = parseTraceText(fixture("real-xtables-monitor-bridge-ll-broadcast-trace"));
+    const bridge = parsed.packets.flatMap((p) => p.events).filter((e) => e.hook.startsWith("bridge:"));
+    expect(bridge.map((e) => `${e.ip?.dst} ${e.macSrc} > ${e.macDst}`)).toEqual(
+      [1, 2, 3].flatMap(() => [
+        "198.51.100.255 02:42:c6:33:64:01 > ff:ff:ff:ff:ff:ff",
+        "198.51.100.2 02:42:c6:33:64:01 > 02:42:c6:33:64:02",
+      ]),
+    );
+  });
+
+  it("reads both hex forms; a broadcast stays the frame's destination", () => {
+    const src = "02420a4d0001";
+    expect(linkHeaderMacs("0x0", `ffffffffffff${src}0800`)).toEqual({
+      dst: "ff:ff:ff:ff:ff:ff",
+      src: "02:42:0a:4d:00:01",
+    });
+    expect(linkHeaderMacs("0x0", `${"ffffffff".repeat(6)}${src}0800`)?.dst).toBe("ff:ff:ff:ff:ff:ff");
+    // ffffffXX for XX of 0x80 or more: 0xc2 and 0x80 in the source.
+    expect(linkHeaderMacs("0x0", "4a24ffffffd745ffffff97ffffff9fffffffc2ffffffe8623d62ffffff800800")).toEqual(
+      {
+        dst: "4a:24:d7:45:97:9f",
+        src: "c2:e8:62:3d:62:80",
+      },
+    );
+    // A VLAN tag the kernel put back: 18 bytes.
+    expect(linkHeaderMacs("0x0", `ffffffffffff${src}8100000a0800`)?.src).toBe("02:42:0a:4d:00:01");
+  });
+
+  it("reads no MACs from another device type's header or a header of the wrong length", () => {
+    expect(linkHeaderMacs("0x304", "02420a4d000202420a4d00010800")).toBeUndefined();
+    expect(linkHeaderMacs("0x0", "02420a4d000202420a4d0001")).toBeUndefined();
+    expect(linkHeaderMacs("0x0", "02420a4d000202420a4d0001080045")).toBeUndefined();
+    expect(linkHeaderMacs("0x0", "zz420a4d000202420a4d00010800")).toBeUndefined();
+  });
+
+  it("a PACKET: line's LL= MACs are its own event's, even when another packet reuses the trace id", () => {
+    const nh = "450000203fffffffc040004011ffffffe5730a4d00010a4d00ffffffff";
+    const text = [
+      ...lines.slice(0, 1).flatMap((l) => [l, ` TRACE: 7 ${l.split(" ")[2]} filter:OUTPUT:policy:ACCEPT `]),
+      `PACKET: 7 ${lines[0]?.split(" ")[2]} OUT=vweb LL=0x0 ${"ffffffff".repeat(6)}02420a4d00010800 NH=${nh} `,
+      ` TRACE: 7 ${lines[0]?.split(" ")[2]} filter:OUTPUT:policy:ACCEPT `,
+    ].join("\n");
+    const events = parseTraceText(text).packets.flatMap((p) => p.events);
+    expect(events.map((e) => [e.ip?.dst, e.macDst])).toEqual([
+      ["10.77.0.2", "02:42:0a:4d:00:02"],
+      ["10.77.0.255", "ff:ff:ff:ff:ff:ff"],
+    ]);
   });
 });
 

@@ -4,8 +4,16 @@
  * kernel 6.18 (`test/fixtures/parse/real-router-fragments-errors`).
  */
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseTraceText } from "../../../src/core/parse/index.ts";
+import {
+  type FlowAssignment,
+  type FlowKeys,
+  FlowPairer,
+  flowKeys,
+  parseTraceText,
+} from "../../../src/core/parse/index.ts";
+import { PairingQueue } from "../../../src/core/parse/pair-flows.ts";
 
 const recorded = readFileSync(
   new URL("../../fixtures/parse/real-router-fragments-errors/input.log", import.meta.url),
@@ -146,5 +154,83 @@ describe("flows of packets without ports", () => {
       "2 request UDP",
       "2 reply ICMP",
     ]);
+  });
+
+  it("later fragments logged before their first fragment join the flow the first one's echo id chooses, each way", () => {
+    // The recorded router lines reordered (see real-fragments-reordered): FRAG:185 and FRAG:370 first.
+    const ping = [
+      "1 request ICMP 198.51.100.2 -> 203.0.113.2",
+      "1 request ICMP 198.51.100.2 -> 203.0.113.2",
+      "1 request ICMP echo-request 198.51.100.2 -> 203.0.113.2",
+      "1 reply ICMP 203.0.113.2 -> 198.51.100.2",
+      "1 reply ICMP 203.0.113.2 -> 198.51.100.2",
+      "1 reply ICMP echo-reply 203.0.113.2 -> 198.51.100.2",
+    ];
+    expect(flows(lines(14, 17, 11, 24, 27, 21))).toEqual(ping);
+    // The same when the ping's flow was opened before (the client's whole datagram at filter OUTPUT).
+    expect(flows(lines(10, 14, 17, 11))).toEqual([
+      "1 request ICMP echo-request 198.51.100.2 -> 203.0.113.2",
+      ...ping.slice(0, 3),
+    ]);
+    // IPv6: the fragment header's ID ties them the same way.
+    expect(flows(lines(35, 38, 33))).toEqual([
+      "1 request ICMPv6 2001:db8:1::2 -> 2001:db8:2::2",
+      "1 request ICMPv6 2001:db8:1::2 -> 2001:db8:2::2",
+      "1 request ICMPv6 echo-request 2001:db8:1::2 -> 2001:db8:2::2",
+    ]);
+  });
+
+  it("a later fragment waits for its first fragment in order: packets between keep their ids and flow numbers", () => {
+    // A TCP handshake's SYN between the later fragments and the first: it opens flow 2, after the ping's.
+    const parsed = parseTraceText(lines(14, 52, 17, 11), { file: "x.log" });
+    expect(parsed.packets.map((p) => `${p.id} ${p.flow} ${p.summary.split(" ")[0]}`)).toEqual([
+      "1 1 ICMP",
+      "2 2 TCP",
+      "3 1 ICMP",
+      "4 1 ICMP",
+    ]);
+    expect(parsed.flows.map((f) => [f.id, f.packets])).toEqual([
+      [1, [1, 3, 4]],
+      [2, [2]],
+    ]);
+  });
+
+  it("a later fragment whose first fragment is too far on is paired alone; a new ping never joins it by the IP ID", () => {
+    const packets = parseTraceText(lines(14, 52, 56, 11), { file: "x.log" }).packets;
+    const keys = packets.map((p) => flowKeys(p));
+    const run = (wait: number) => {
+      const out: [number, FlowAssignment][] = [];
+      const q = new PairingQueue<number>(new FlowPairer(), (id, a) => out.push([id, a]), wait);
+      for (let i = 0; i < 3; i++) q.push(i + 1, keys[i] as FlowKeys);
+      // Waiting: nothing is handed out before the first fragment comes (or the wait runs out).
+      expect(out.length).toBe(wait >= 3 ? 0 : 3);
+      q.push(4, keys[3] as FlowKeys);
+      q.flush();
+      expect(q.size).toBe(0);
+      return out.map(([id, a]) => `${id} ${a.flow} ${a.direction}${a.isNew ? " new" : ""}`);
+    };
+    // Three packets on: within a wait of 3 the fragment joins the ping's flow.
+    expect(run(3)).toEqual(["1 1 request new", "2 2 request new", "3 2 reply", "4 1 request"]);
+    // Beyond a wait of 2: the fragment opens a fragments-only flow, the ping (same IP ID) a flow of its own.
+    expect(run(2)).toEqual(["1 1 request new", "2 2 request new", "3 2 reply", "4 3 request new"]);
+  });
+
+  it("property: in any order of a ping's six fragments (three hooks each), one flow, each side's direction", () => {
+    // Request fragments (ID 13911) and reply fragments (ID 22664), each as the router logged it at three hooks.
+    const blocks = [11, 14, 17, 21, 24, 27].map((n) => ({ reply: n >= 21, text: lines(n, n + 1, n + 2) }));
+    fc.assert(
+      fc.property(fc.shuffledSubarray(blocks, { minLength: 6, maxLength: 6 }), (order) => {
+        const text = order.map((b) => b.text).join("\n");
+        const parsed = parseTraceText(text, { file: "x.log" });
+        expect(parsed.packets.map((p) => p.id)).toEqual([1, 2, 3, 4, 5, 6]);
+        expect(parsed.packets.map((p) => `${p.flow} ${p.direction}`)).toEqual(
+          order.map((b) => `1 ${b.reply ? "reply" : "request"}`),
+        );
+        expect(parsed.flows).toEqual([{ id: 1, proto: "icmp", packets: [1, 2, 3, 4, 5, 6] }]);
+        // The same input pairs the same way again.
+        expect(flows(text)).toEqual(parsed.packets.map((p) => `${p.flow} ${p.direction} ${p.summary}`));
+      }),
+      { numRuns: 200 },
+    );
   });
 });
