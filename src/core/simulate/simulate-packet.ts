@@ -370,6 +370,11 @@ export class Simulator {
         own <= nat.portHi
           ? own
           : nat?.port;
+      // Outside the range a source port is drawn at random (nf_nat_l4proto_unique_tuple); a destination one starts at the lowest.
+      if (manip === "src" && nat?.portHi !== undefined && own !== undefined && port !== own && ev)
+        this.cur.notes.push(
+          `${nat.kind} at ${ev.hook}: port ${own} is outside ${nat.port}-${nat.portHi}, so the kernel gives the connection a random port of that range; shown here as its lowest, ${port}`,
+        );
       let binding: { addr: string; port?: number } | null = null;
       if (nat?.kind === "MASQUERADE") {
         const route = routeLookup(this.world.topology, this.nfHost ?? "", p.dst);

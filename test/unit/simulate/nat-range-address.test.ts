@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { jhash2, natRangeAddress } from "../../../src/core/simulate/nat-range-address.ts";
+import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
+import { textWorld } from "./helpers.ts";
 
 const DIR = join(import.meta.dirname, "../../fixtures/nat-range-choices");
 
@@ -59,5 +61,26 @@ describe("the address of a NAT range the kernel gives a new connection", () => {
   it("hashes as the kernel's jhash2 (lookup3): the empty key is the seeded start", () => {
     expect(jhash2([], 0)).toBe(0xdeadbeef);
     expect(jhash2([], 1)).toBe(0xdeadbef0);
+  });
+});
+
+describe("a source port outside a NAT's port range", () => {
+  it("is said to be the kernel's random pick, shown as the range's lowest; a port inside it is kept without a note", () => {
+    const masq = (ports: string) =>
+      runScenario(
+        textWorld(
+          `*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -p tcp -j MASQUERADE --to-ports ${ports}\nCOMMIT\n`,
+          "t.rules",
+        ),
+        { from: "c1", to: "198.51.100.10", proto: "tcp", dport: 80 },
+      ).packets[0];
+    const outside = masq("1024-2000");
+    expect(outside?.received?.sport).toBe(1024);
+    expect(outside?.notes.join("\n")).toMatch(
+      /MASQUERADE at ip:nat:POSTROUTING: port 40000 is outside 1024-2000, so the kernel gives the connection a random port of that range; shown here as its lowest, 1024/,
+    );
+    const inside = masq("30000-50000");
+    expect(inside?.received?.sport).toBe(40000);
+    expect(inside?.notes.join("\n")).not.toMatch(/random port/);
   });
 });
