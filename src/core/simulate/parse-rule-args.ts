@@ -209,6 +209,15 @@ export const CHANCE_MODULES: ReadonlyMap<string, Chance> = new Map<string, Chanc
   ["quota", "state"],
 ]);
 
+/**
+ * Whether a `-m recent` match's words (`parts`) are a plain `--set`: the kernel adds the source to the
+ * list and matches whatever the list held (kube-proxy's session affinity puts one before its DNAT).
+ */
+function recentAlwaysMatches(parts: string[]): boolean {
+  const stateful = ["--rcheck", "--update", "--remove", "!"];
+  return parts.includes("--set") && !parts.some((p) => stateful.includes(p));
+}
+
 const TCP_FLAGS = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"];
 
 /** `--tcp-flags`' flag list (`SYN,ACK`, `ALL`, `NONE`), or undefined for a word that is not one. */
@@ -375,6 +384,12 @@ export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): Rul
             if (/^-[a-zA-Z]$/.test(t) || (t === "!" && /^-[a-zA-Z]$/.test(tokens[j + 1]?.value ?? ""))) break;
             parts.push(/\s/.test(t) || t === "" ? JSON.stringify(t) : t);
             j++;
+          }
+          // xt_recent's `--set` (no check, update or remove, not inverted) always matches: it only records the source.
+          if (module === "recent" && !n && recentAlwaysMatches(parts)) {
+            module = undefined;
+            i = j;
+            continue;
           }
           const chance = CHANCE_MODULES.get(module);
           conditions.push({ kind: "unknown", text: parts.join(" "), neg: n, ...(chance ? { chance } : {}) });
@@ -873,6 +888,7 @@ function parseTarget(
         ["--set-mark", "set"],
         ["--or-mark", "or"],
         ["--and-mark", "and"],
+        ["--xor-mark", "xset"],
       ] as const) {
         const v = optionValue(rest, [opt]);
         if (v) {
@@ -886,7 +902,8 @@ function parseTarget(
               kind: "MARK",
               op,
               value: mk.value,
-              mask: op === "set" && !v.value.includes("/") ? 0xffffffff : mk.mask,
+              // `--xor-mark BITS` is `--set-xmark BITS/0`, as iptables-save prints it back.
+              mask: opt === "--xor-mark" ? 0 : op === "set" && !v.value.includes("/") ? 0xffffffff : mk.mask,
             },
           };
         }
