@@ -1,8 +1,10 @@
 /**
  * Forms kube-proxy (iptables mode) writes that iptables-save prints differently: `-j MARK --xor-mark`
  * is `--set-xmark BITS/0`, and session affinity's `-m recent --set` before an endpoint's DNAT always
- * matches (xt_recent records the source and matches), so the DNAT is decided, not a chance. The
- * kernel's behaviour is the fixture test/fixtures/simulate/k8s-kube-proxy-affinity.
+ * matches (xt_recent records the source and matches), so the DNAT is decided, not a chance; in
+ * nftables mode the affinity set, named with slashes, is filled by `update @set` so a lookup in it is a
+ * chance. The kernel's behaviour is the fixtures test/fixtures/simulate/k8s-kube-proxy-affinity and
+ * k8s-kube-proxy-nft-affinity.
  */
 import { describe, expect, it } from "vitest";
 import { parseRuleArgs } from "../../../src/core/simulate/parse-rule-args.ts";
@@ -74,6 +76,41 @@ COMMIT
     );
     const uncertain = runScenario({ ...labWorld(), ruleset: check }, spec).packets[0];
     expect(uncertain?.unmodelled.map((u) => u.alternatives)).toEqual([
+      ["if it matched: DNAT to 172.17.0.3:8443"],
+    ]);
+  });
+});
+
+describe("nft session affinity", () => {
+  // kube-proxy's nftables mode names each affinity set after its endpoint, slashes included.
+  const SET = "affinity-AAAA-default/sticky/tcp/https__172.17.0.3/8443";
+  const NFT = `table ip kube-proxy {
+	set ${SET} { type ipv4_addr; flags dynamic,timeout; timeout 10800s; }
+	chain nat-prerouting {
+		type nat hook prerouting priority dstnat; policy accept;
+		ip daddr 198.51.100.80 tcp dport 443 jump service
+	}
+	chain service {
+		ip saddr @${SET} goto endpoint
+	}
+	chain endpoint {
+		update @${SET} { ip saddr }
+		meta l4proto tcp dnat to 172.17.0.3:8443
+	}
+}
+`;
+
+  it("a lookup in a set that update fills is a chance, whatever its name holds", () => {
+    const ruleset = parseRulesetFile(NFT, "kube-proxy.nft");
+    expect(ruleset.diagnostics.map((d) => `${d.position.line}: ${d.message}`)).toEqual([
+      `11: statement 'update @${SET} { ip saddr}' is not modelled`,
+      `8: match 'ip saddr @${SET}' on dynamic set @${SET} is not modelled`,
+    ]);
+    const packet = runScenario(
+      { ...labWorld(), ruleset },
+      { from: "c1", to: "198.51.100.80", proto: "tcp", dport: 443 },
+    ).packets[0];
+    expect(packet?.unmodelled.map((u) => u.alternatives)).toEqual([
       ["if it matched: DNAT to 172.17.0.3:8443"],
     ]);
   });
