@@ -491,10 +491,11 @@ function checkReferences(
   columnOf: (rule: Rule) => number,
 ): void {
   for (const table of tables) {
-    // Sets the rules fill as packets pass (`add @meter { ... }`, `update @blocklist { ... }`).
+    // Sets the rules fill as packets pass (`add @meter { ... }`, `update @blocklist { ... }`); a name
+    // may hold slashes (kube-proxy's `update @affinity-X-ns/svc/tcp/p__10.0.0.1/80 { ip saddr }`).
     for (const chain of table.chains.values())
       for (const rule of chain.rules)
-        for (const m of rule.text.matchAll(/(?:^|\s)(?:add|update) @([\w.-]+)/g)) {
+        for (const m of rule.text.matchAll(/(?:^|\s)(?:add|update) @([^\s{}]+)/g)) {
           const set = table.sets?.get(m[1] as string);
           if (set) set.dynamic = true;
         }

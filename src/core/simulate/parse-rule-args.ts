@@ -193,6 +193,15 @@ export const CHANCE_MODULES: ReadonlyMap<string, Chance> = new Map<string, Chanc
   ["quota", "state"],
 ]);
 
+/**
+ * Whether a `-m recent` match's words (`parts`) are a plain `--set`: the kernel adds the source to the
+ * list and matches whatever the list held (kube-proxy's session affinity puts one before its DNAT).
+ */
+function recentAlwaysMatches(parts: string[]): boolean {
+  const stateful = ["--rcheck", "--update", "--remove", "!"];
+  return parts.includes("--set") && !parts.some((p) => stateful.includes(p));
+}
+
 const TCP_FLAGS = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"];
 
 /** `--tcp-flags`' flag list (`SYN,ACK`, `ALL`, `NONE`), or undefined for a word that is not one. */
@@ -204,12 +213,61 @@ function tcpFlagList(text: string): string[] | undefined {
   return flags.every((f) => TCP_FLAGS.includes(f)) ? flags : undefined;
 }
 
+/** Rule options iptables takes anywhere in a rule, a target's options never among them. */
+const RULE_OPTIONS = new Set([
+  "!",
+  "-p",
+  "--protocol",
+  "-s",
+  "--source",
+  "--src",
+  "-d",
+  "--destination",
+  "--dst",
+  "-i",
+  "--in-interface",
+  "-o",
+  "--out-interface",
+  "-m",
+  "--match",
+  "-f",
+  "--fragment",
+]);
+
+/**
+ * The rule's words with the target and its own options moved to the end: iptables (getopt) takes
+ * matches after `-j` too (`-j REJECT -p tcp --dport 25 --reject-with tcp-reset`), and iptables-save
+ * prints them before it. From the first rule option after the target on, a word is the target's only
+ * when the target is modelled and names it; an unmodelled target keeps the words before that option.
+ */
+function targetLast(words: Token[]): Token[] {
+  const at = words.findIndex((w) => ["-j", "--jump", "-g", "--goto"].includes(w.value));
+  if (at < 0 || at + 2 >= words.length) return words;
+  const isGoto = words[at]?.value === "-g" || words[at]?.value === "--goto";
+  const known = isGoto ? {} : TARGET_OPTIONS[words[at + 1]?.value ?? ""];
+  const own: Token[] = [];
+  const after: Token[] = [];
+  let inMatches = false;
+  for (let k = at + 2; k < words.length; k++) {
+    const w = words[k] as Token;
+    if (RULE_OPTIONS.has(w.value)) inMatches = true;
+    const takesValue = known && Object.hasOwn(known, w.value) ? known[w.value] : undefined;
+    if (takesValue !== undefined) {
+      own.push(w);
+      if (takesValue && k + 1 < words.length) own.push(words[++k] as Token);
+    } else (inMatches ? after : own).push(w);
+  }
+  if (after.length === 0) return words;
+  return [...words.slice(0, at), ...after, ...words.slice(at, at + 2), ...own];
+}
+
 /**
  * Parses the words after `-A CHAIN` of an iptables (`family` `ip`, the default) or ip6tables (`ip6`)
  * table. Returns the first hard error (a value that must be an address or port and is not one, an
  * option without its value); unmodelled matches are not errors.
  */
-export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): RuleArgsResult {
+export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): RuleArgsResult {
+  const tokens = targetLast(words);
   const conditions: Condition[] = [];
   let target: Target = { kind: "NONE" };
   let module: string | undefined;
@@ -359,6 +417,12 @@ export function parseRuleArgs(tokens: Token[], family: "ip" | "ip6" = "ip"): Rul
             if (/^-[a-zA-Z]$/.test(t) || (t === "!" && /^-[a-zA-Z]$/.test(tokens[j + 1]?.value ?? ""))) break;
             parts.push(/\s/.test(t) || t === "" ? JSON.stringify(t) : t);
             j++;
+          }
+          // xt_recent's `--set` (no check, update or remove, not inverted) always matches: it only records the source.
+          if (module === "recent" && !n && recentAlwaysMatches(parts)) {
+            module = undefined;
+            i = j;
+            continue;
           }
           const chance = CHANCE_MODULES.get(module);
           conditions.push({ kind: "unknown", text: parts.join(" "), neg: n, ...(chance ? { chance } : {}) });
@@ -865,6 +929,7 @@ function parseTarget(
         ["--set-mark", "set"],
         ["--or-mark", "or"],
         ["--and-mark", "and"],
+        ["--xor-mark", "xset"],
       ] as const) {
         const v = optionValue(rest, [opt]);
         if (v) {
@@ -878,7 +943,8 @@ function parseTarget(
               kind: "MARK",
               op,
               value: mk.value,
-              mask: op === "set" && !v.value.includes("/") ? 0xffffffff : mk.mask,
+              // `--xor-mark BITS` is `--set-xmark BITS/0`, as iptables-save prints it back.
+              mask: opt === "--xor-mark" ? 0 : op === "set" && !v.value.includes("/") ? 0xffffffff : mk.mask,
             },
           };
         }

@@ -243,6 +243,48 @@ describe("parseIptablesSave", () => {
       expect(at(ok), ok).toEqual([]);
   });
 
+  it("reads matches written after the target, as iptables-restore takes them", () => {
+    const rule = (text: string) => {
+      const r = parseIptablesSave(`*filter\n:INPUT DROP\n:X - [0:0]\n${text}\nCOMMIT\n`, { file: "r.rules" });
+      expect(
+        r.diagnostics.filter((d) => d.severity === "error"),
+        text,
+      ).toEqual([]);
+      return r.rules.tables.get("filter")?.chains.get("INPUT")?.rules[0];
+    };
+    // What iptables-save prints back for each: the same rule with the target last.
+    const same = (after: string, saved: string) => {
+      const a = rule(after);
+      const b = rule(saved);
+      // The same conditions: their order decides nothing.
+      const sorted = (r: typeof a) => (r?.conditions ?? []).map((c) => JSON.stringify(c)).sort();
+      expect(sorted(a), after).toEqual(sorted(b));
+      expect(a?.target, after).toEqual(b?.target);
+      expect(a?.text, after).toBe(after);
+    };
+    same("-A INPUT -j ACCEPT -p tcp --dport 22", "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT");
+    same(
+      "-A INPUT -p tcp -j REJECT -s 203.0.113.0/24 --dport 25 --reject-with tcp-reset",
+      "-A INPUT -s 203.0.113.0/24 -p tcp -m tcp --dport 25 -j REJECT --reject-with tcp-reset",
+    );
+    same(
+      "-A INPUT -p tcp -j DNAT --to-destination 192.0.2.2:8443 -m recent --name A --set",
+      "-A INPUT -p tcp -m recent --set --name A -j DNAT --to-destination 192.0.2.2:8443",
+    );
+    same("-A INPUT -g X ! -i lo", "-A INPUT ! -i lo -g X");
+    same(
+      '-A INPUT -j LOG --log-prefix "in: " -m limit --limit 3/min',
+      '-A INPUT -m limit --limit 3/min -j LOG --log-prefix "in: "',
+    );
+    const unmodelled = rule("-A INPUT -j TPROXY --on-port 3129 -p tcp --dport 80");
+    expect(unmodelled?.target).toMatchObject({
+      kind: "unknown",
+      name: "TPROXY",
+      text: "TPROXY --on-port 3129",
+    });
+    expect(unmodelled?.conditions).toContainEqual({ kind: "dport", range: { lo: 80, hi: 80 }, neg: false });
+  });
+
   it("rejects a binary file at its first non-text byte without quoting it", () => {
     const r = parseIptablesSave("*filter\n:INPUT ACCEPT\n\u007fELF\u0002\u0001\u0001\u0000\n", {
       file: "bin.rules",

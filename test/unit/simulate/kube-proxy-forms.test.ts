@@ -1,0 +1,117 @@
+/**
+ * Forms kube-proxy (iptables mode) writes that iptables-save prints differently: `-j MARK --xor-mark`
+ * is `--set-xmark BITS/0`, and session affinity's `-m recent --set` before an endpoint's DNAT always
+ * matches (xt_recent records the source and matches), so the DNAT is decided, not a chance; in
+ * nftables mode the affinity set, named with slashes, is filled by `update @set` so a lookup in it is a
+ * chance. The kernel's behaviour is the fixtures test/fixtures/simulate/k8s-kube-proxy-affinity and
+ * k8s-kube-proxy-nft-affinity.
+ */
+import { describe, expect, it } from "vitest";
+import { parseRuleArgs } from "../../../src/core/simulate/parse-rule-args.ts";
+import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
+import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
+import { tokenizeRule } from "../../../src/core/simulate/tokenize-rule.ts";
+import { labWorld } from "./helpers.ts";
+
+/** The parsed conditions and target of one rule's words. */
+const rule = (text: string) => {
+  const tk = tokenizeRule(text);
+  if (!tk.ok) throw new Error(tk.message);
+  const r = parseRuleArgs(tk.tokens);
+  if (!r.ok) throw new Error(r.error.message);
+  return r;
+};
+
+describe("MARK --xor-mark", () => {
+  it("is the target iptables-save prints back as --set-xmark BITS/0x0", () => {
+    expect(rule("-j MARK --xor-mark 0x4000").target).toEqual(rule("-j MARK --set-xmark 0x4000/0x0").target);
+    expect(rule("-j MARK --xor-mark 0x4000").target).toMatchObject({ kind: "MARK", value: 0x4000, mask: 0 });
+  });
+});
+
+describe("-m recent", () => {
+  it("--set alone leaves no condition: it always matches", () => {
+    expect(rule("-m recent --name KUBE-SEP-A --set -j ACCEPT").conditions).toEqual([]);
+    expect(
+      rule("-m recent --set --name KUBE-SEP-A --mask 255.255.255.255 --rsource -p tcp -j ACCEPT").conditions,
+    ).toEqual([{ kind: "proto", proto: "tcp", neg: false }]);
+  });
+
+  it("--rcheck, --update, --remove and an inverted --set stay chance matches", () => {
+    for (const words of [
+      "--name A --rcheck --seconds 10800 --reap",
+      "--name A --update --seconds 60 --hitcount 6",
+      "--name A --remove",
+      "--name A ! --set",
+      "--set --name A --rcheck",
+    ])
+      expect(rule(`-m recent ${words} -j DROP`).conditions).toEqual([
+        { kind: "unknown", text: `-m recent ${words}`, neg: false, chance: "state" },
+      ]);
+  });
+
+  // docker-bridge lab: c1 (172.17.0.2) to a service address DNATed as kube-proxy's affinity endpoint does.
+  const RULES = (recent: string) => `*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A PREROUTING -d 198.51.100.80/32 -p tcp -m tcp --dport 443 -m recent ${recent} -j DNAT --to-destination 172.17.0.3:8443
+COMMIT
+`;
+
+  it("a DNAT behind --set is decided; behind --rcheck it is uncertain and names the DNAT", () => {
+    const spec = { from: "c1", to: "198.51.100.80", proto: "tcp" as const, dport: 443 };
+    const set = parseRulesetFile(
+      RULES("--set --name KUBE-SEP-A --mask 255.255.255.255 --rsource"),
+      "set.rules",
+    );
+    expect(set.diagnostics).toEqual([]);
+    const decided = runScenario({ ...labWorld(), ruleset: set }, spec).packets[0];
+    expect(decided?.unmodelled).toEqual([]);
+    expect(decided?.fate).toEqual({ kind: "delivered", host: "c2" });
+    const check = parseRulesetFile(
+      RULES("--rcheck --seconds 10800 --reap --name KUBE-SEP-A"),
+      "rcheck.rules",
+    );
+    const uncertain = runScenario({ ...labWorld(), ruleset: check }, spec).packets[0];
+    expect(uncertain?.unmodelled.map((u) => u.alternatives)).toEqual([
+      ["if it matched: DNAT to 172.17.0.3:8443"],
+    ]);
+  });
+});
+
+describe("nft session affinity", () => {
+  // kube-proxy's nftables mode names each affinity set after its endpoint, slashes included.
+  const SET = "affinity-AAAA-default/sticky/tcp/https__172.17.0.3/8443";
+  const NFT = `table ip kube-proxy {
+	set ${SET} { type ipv4_addr; flags dynamic,timeout; timeout 10800s; }
+	chain nat-prerouting {
+		type nat hook prerouting priority dstnat; policy accept;
+		ip daddr 198.51.100.80 tcp dport 443 jump service
+	}
+	chain service {
+		ip saddr @${SET} goto endpoint
+	}
+	chain endpoint {
+		update @${SET} { ip saddr }
+		meta l4proto tcp dnat to 172.17.0.3:8443
+	}
+}
+`;
+
+  it("a lookup in a set that update fills is a chance, whatever its name holds", () => {
+    const ruleset = parseRulesetFile(NFT, "kube-proxy.nft");
+    expect(ruleset.diagnostics.map((d) => `${d.position.line}: ${d.message}`)).toEqual([
+      `11: statement 'update @${SET} { ip saddr}' is not modelled`,
+      `8: match 'ip saddr @${SET}' on dynamic set @${SET} is not modelled`,
+    ]);
+    const packet = runScenario(
+      { ...labWorld(), ruleset },
+      { from: "c1", to: "198.51.100.80", proto: "tcp", dport: 443 },
+    ).packets[0];
+    expect(packet?.unmodelled.map((u) => u.alternatives)).toEqual([
+      ["if it matched: DNAT to 172.17.0.3:8443"],
+    ]);
+  });
+});
