@@ -7,6 +7,7 @@
 
 import type { Family } from "../model/hook.ts";
 import type { IpInfo, L4Info, RuleVerdict, TraceEvent } from "../model/packet.ts";
+import { decodeNetworkHeader } from "./decode-network-header.ts";
 import { ICMPV6_TYPES } from "./icmpv6-types.ts";
 import { NETDEV_HINT, netdevSkipped } from "./parse-hints.ts";
 import { blankEvent, IGNORE, type ParsedLine, SKIP } from "./parsed-line.ts";
@@ -135,8 +136,27 @@ function words(text: string): string[] {
   return out;
 }
 
+/**
+ * `@nh,<offset>,<bits> 0x<hex>`: bytes of network header nft could not name (the header behind a
+ * second VLAN tag), printed as one number without its leading zeros. Read at offset 0 as
+ * xtables-monitor's `NH=` under `tag` (the TPID of the tag before it, or ""): an IP or ARP header fills `ev`.
+ */
+function rawNetworkHeader(word: string, value: string, ev: TraceEvent, tag: string, family: Family): void {
+  const [, offset, bits] = word.split(",");
+  const n = Number(bits);
+  if (offset !== "0" || !Number.isInteger(n) || n % 8 !== 0 || !/^0x[0-9a-f]+$/i.test(value)) return;
+  const digits = value.slice(2);
+  if (digits.length > n / 4) return;
+  const nh = decodeNetworkHeader(digits.padStart(n / 4, "0"), tag, family);
+  if (nh?.ip && !ev.ip) {
+    ev.ip = nh.ip;
+    if (nh.l4) ev.l4 = nh.l4;
+  }
+  if (nh?.arp && !ev.arp) ev.arp = nh.arp;
+}
+
 /** Reads the statements of a `packet:` line into an event. */
-function readPacket(text: string, ev: TraceEvent): void {
+function readPacket(text: string, ev: TraceEvent, family: Family): void {
   const w = words(text);
   let ip: IpInfo | undefined;
   let l4: L4Info | undefined;
@@ -148,8 +168,14 @@ function readPacket(text: string, ev: TraceEvent): void {
     l4 ??= { proto };
     return l4;
   };
+  // `ether type 8021ad`: the tag that follows is an 802.1ad one (nft names no type for 802.1Q).
+  let tpid = "0x8100";
   for (let i = 0; i < w.length; i++) {
     const a = w[i] as string;
+    if (a.startsWith("@nh,")) {
+      rawNetworkHeader(a, w[++i] ?? "", ev, ev.vlan ? tpid : "", family);
+      continue;
+    }
     if (a === "iif" || a === "oif") {
       const v = w[++i];
       if (a === "iif") ev.in = v;
@@ -165,15 +191,18 @@ function readPacket(text: string, ev: TraceEvent): void {
       case "ether":
         if (field === "saddr") ev.macSrc = value;
         else if (field === "daddr") ev.macDst = value;
+        else if (field === "type" && value === "8021ad") tpid = "0x88a8";
         break;
       case "vlan": {
         // `vlan pcp 0 vlan dei 0 vlan id 10`: the tag the LOG line prints as `VPROTO=8100 VID=10` (VID= pcp<<13 | dei<<12 | id).
-        if (field !== "id" && field !== "pcp" && field !== "dei") break;
+        // nft before 1.0.2 named the drop eligible bit by its old name, `vlan cfi`.
+        if (field !== "id" && field !== "pcp" && field !== "dei" && field !== "cfi") break;
         const n = toNumber(value) ?? 0;
-        ev.vlan ??= { proto: "0x8100", id: 0 };
+        // The first tag is the outer one; a second `vlan` header (QinQ) is not kept.
+        ev.vlan ??= { proto: tpid, id: 0 };
         // 0 is left out, as a LOG line's tag keeps it (see vlanFromTci).
         if (field === "id") ev.vlan.id = n;
-        else if (n) ev.vlan[field] = n;
+        else if (n) ev.vlan[field === "cfi" ? "dei" : field] = n;
         break;
       }
       case "ip":
@@ -264,7 +293,7 @@ export function parseNftMonitorLine(line: string, bodyStart: number): ParsedLine
   ev.traceId = traceId;
   ev.prefix = `${fam} ${table} ${chain}`;
   if (rest.startsWith("packet: ")) {
-    readPacket(rest.slice(8), ev);
+    readPacket(rest.slice(8), ev, family);
     if (ev.ip?.src.includes(":") && family === "ip") ev.hook = `ip6:${table}:${chain}` as TraceEvent["hook"];
     return { kind: "packet-data", traceId, event: ev };
   }

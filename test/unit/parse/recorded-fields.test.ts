@@ -144,6 +144,30 @@ describe("VLAN tag of a bridged frame (test/fixtures/parse/real-nft-bridge-vlan)
   });
 });
 
+describe("nft monitor trace from older nft: `vlan cfi` (test/fixtures/parse/real-nft-monitor-vlan-cfi-trace)", () => {
+  const cfi = readFileSync(
+    new URL("../../fixtures/parse/real-nft-monitor-vlan-cfi-trace/input.log", import.meta.url),
+    "utf8",
+  );
+  const tags = (text: string) =>
+    parseTraceText(text, { file: "x.log" }).packets.flatMap((p) => p.events.map((e) => e.vlan));
+
+  it("reads `vlan cfi` as the drop eligible bit, as `vlan dei` is read", () => {
+    const all = tags(cfi);
+    expect(all[0]).toEqual({ proto: "0x8100", id: 10, pcp: 5, dei: 1 });
+    expect(all).toEqual(tags(cfi.replaceAll(" vlan cfi ", " vlan dei ")));
+  });
+
+  it("`ether type 8021ad` makes the outer tag an 802.1ad one; the header behind the inner tag is read", () => {
+    const p = parseTraceText(cfi, { file: "x.log" }).packets.find((x) => x.events[0]?.vlan?.id === 20);
+    expect(p?.events.map((e) => e.vlan)).toEqual([
+      { proto: "0x88a8", id: 20 },
+      { proto: "0x88a8", id: 20 },
+    ]);
+    expect(p?.summary).toBe("ARP who-has 203.0.113.2 tell 203.0.113.1");
+  });
+});
+
 describe("ICMP redirect (test/fixtures/parse/real-icmp-redirect)", () => {
   const line = readFileSync(
     new URL("../../fixtures/parse/real-icmp-redirect/input.log", import.meta.url),
