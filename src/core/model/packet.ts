@@ -158,6 +158,17 @@ export interface VlanTag {
   dei?: number;
 }
 
+/**
+ * A drop that a LOG line stands for: its prefix is one a host firewall only writes right before it
+ * drops or rejects the packet in that chain (ufw's `[UFW BLOCK] `), so the line is the packet's last.
+ */
+export interface LoggedDrop {
+  /** `DROP` or `REJECT`, as the tool's rule or policy after the LOG rule decides. */
+  verdict: "DROP" | "REJECT";
+  /** The tool whose prefix it is (`ufw`). */
+  by: string;
+}
+
 /** One kernel log line that witnessed a packet at one hook. */
 export interface TraceEvent {
   /** The canonical hook this line was written at. */
@@ -218,6 +229,8 @@ export interface TraceEvent {
   inner?: { ip: IpInfo; l4?: L4Info };
   /** ARP header and payload, for ARP frames. */
   arp?: ArpInfo;
+  /** LOG lines whose prefix a host firewall writes only before a drop: that drop, at this hook. */
+  drop?: LoggedDrop;
   /** Socket owner (`UID=`/`GID=`, with `--log-uid`). */
   uid?: number;
   gid?: number;
