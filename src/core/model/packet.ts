@@ -51,6 +51,8 @@ export interface L4Info {
   icmpGateway?: string;
   /** ICMP fragmentation-needed MTU (`MTU=`). */
   mtu?: number;
+  /** ESP's or AH's security parameter index (`SPI=0x..`). */
+  spi?: number;
 }
 
 /** Layer-3 fields, as far as the line shows them. */
@@ -70,8 +72,13 @@ export interface IpInfo {
    * in bytes for IPv6 (the fragment header's field masked, not shifted).
    */
   fragment?: number;
-  /** IP options as the hex string inside `OPT (...)` (with `--log-ip-options`). */
+  /** IPv4 options as the hex string inside `OPT (...)` (with `--log-ip-options`). */
   options?: string;
+  /**
+   * IPv6 with `--log-ip-options` (nft `flags ip options`): what each extension header's own
+   * `OPT ( ... )` holds, in order (`""` for a hop-by-hop or destination options header, `FRAG:0 ID:..`).
+   */
+  extensionHeaders?: string[];
   /** IPv6 traffic class (`TC=`), IPv6 lines only. */
   tc?: number;
   /** IPv6 flow label (`FLOWLBL=`), IPv6 lines only. */

@@ -5,7 +5,7 @@
  * `ffffffXX`; both that and the plain two-digit form are read.
  */
 import type { ArpInfo, IpInfo, L4Info } from "../model/packet.ts";
-import { formatIpv6 } from "./ipv6.ts";
+import { formatIpv6, IPV6_EXTENSION_HEADERS } from "./ipv6.ts";
 import { newIp, newL4 } from "./parsed-line.ts";
 
 /** What a network header says: the IP header (and its protocol), or the ARP header. */
@@ -179,7 +179,7 @@ function decodeAs(hex: string, ethType: string): NetworkHeader | undefined {
     ip.ttl = b[7] as number;
     const next = b[6] as number;
     // An extension header comes first (hop-by-hop, fragment): the transport is not known.
-    return PROTOCOLS[next] ? { ip, l4: newL4(PROTOCOLS[next] as string) } : { ip };
+    return IPV6_EXTENSION_HEADERS.has(next) ? { ip } : { ip, l4: newL4(PROTOCOLS[next] ?? String(next)) };
   }
   if (ethType === "0x0806" && b.length >= 28 && b[4] === 6 && b[5] === 4) {
     const arp: ArpInfo = {

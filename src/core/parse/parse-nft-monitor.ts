@@ -9,6 +9,7 @@ import type { Family } from "../model/hook.ts";
 import type { IpInfo, L4Info, RuleVerdict, TraceEvent } from "../model/packet.ts";
 import { decodeNetworkHeader } from "./decode-network-header.ts";
 import { ICMPV6_TYPES } from "./icmpv6-types.ts";
+import { IPV6_EXTENSION_HEADERS } from "./ipv6.ts";
 import { NETDEV_HINT, netdevSkipped } from "./parse-hints.ts";
 import { blankEvent, IGNORE, type ParsedLine, SKIP } from "./parsed-line.ts";
 
@@ -39,14 +40,41 @@ const ICMPV6_CODES: Record<string, number> = {
   "reject-route": 6,
 };
 
-/** Layer-4 protocol names of `ip protocol`, `ip6 nexthdr` and `meta l4proto` (`/etc/protocols` names) as packetwalk names them. */
+/**
+ * Layer-4 protocol names of `ip protocol`, `ip6 nexthdr` and `meta l4proto` (`/etc/protocols` names,
+ * or numbers) as a LOG line gives them: its words for the protocols LOG names, else the number.
+ */
 const L4_NAMES: Record<string, string> = {
   "ipv6-icmp": "icmpv6",
   "1": "icmp",
   "6": "tcp",
   "17": "udp",
   "58": "icmpv6",
+  "50": "esp",
+  "51": "ah",
+  "136": "udplite",
+  igmp: "2",
+  ipencap: "4",
+  dccp: "33",
+  ipv6: "41",
+  gre: "47",
+  ospf: "89",
+  pim: "103",
+  vrrp: "112",
+  sctp: "132",
 };
+
+/** `/etc/protocols` names nft prints for IPv6 extension headers (`ip` is 0, hop-by-hop). */
+const EXTENSION_NAMES = new Set(["ip", "hopopt", "ipv6-route", "ipv6-frag", "ipv6-opts", "mobility-header"]);
+
+/**
+ * The layer-4 protocol of `ip protocol` / `ip6 nexthdr` word `value` as packetwalk names it, or
+ * undefined for an extension header (the transport behind it is not what nft printed there).
+ */
+function l4Name(value: string): string | undefined {
+  if (EXTENSION_NAMES.has(value) || IPV6_EXTENSION_HEADERS.has(Number(value))) return undefined;
+  return Object.hasOwn(L4_NAMES, value) ? L4_NAMES[value] : value;
+}
 
 /** ICMP code names nft prints (destination-unreachable codes). */
 const ICMP_CODES: Record<string, number> = {
@@ -212,16 +240,22 @@ function readPacket(text: string, ev: TraceEvent, family: Family): void {
         else if (field === "ttl" || field === "hoplimit") getIp().ttl = toNumber(value);
         else if (field === "id") getIp().id = toNumber(value);
         else if (field === "length") getIp().len = toNumber(value);
-        else if (field === "protocol" || field === "nexthdr") getL4(L4_NAMES[value ?? ""] ?? value ?? "");
+        else if (field === "protocol" || field === "nexthdr") {
+          const proto = l4Name(value ?? "");
+          if (proto) getL4(proto);
+        }
         break;
       case "tcp":
       case "udp":
       case "udplite":
+      case "sctp":
+      case "dccp":
       case "icmp":
       case "icmpv6": {
-        const l = getL4(a);
+        const name = l4Name(a) as string;
+        const l = getL4(name);
         // `ip6 nexthdr ipv6-icmp` came first: the header's own name is the protocol.
-        l.proto = a;
+        l.proto = name;
         if (field === "flags") {
           const { flags, next } = readTcpFlags(w, i);
           if (flags.length) {
@@ -243,7 +277,7 @@ function readPacket(text: string, ev: TraceEvent, family: Family): void {
       }
       case "meta":
         if (field === "mark") ev.mark = value;
-        else if (field === "l4proto") getL4(L4_NAMES[value ?? ""] ?? value ?? "");
+        else if (field === "l4proto") getL4(l4Name(value ?? "") ?? value ?? "");
         break;
       default:
         // Other headers (vlan, arp, th, ...): step back so the next word is read as a keyword.

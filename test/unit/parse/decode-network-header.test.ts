@@ -212,3 +212,17 @@ describe("tagged ARP on a bridge (real-xtables-monitor-bridge-vlan-arp-trace)", 
     ]);
   });
 });
+
+describe("IPv6 next header in NH=", () => {
+  // Version 6, payload length 8, next header `next`, hop limit 64, 2001:db8:15::11 -> 2001:db8:15::1.
+  const v6 = (next: number) =>
+    `600000000008${next.toString(16).padStart(2, "0")}4020010db800150000000000000000001120010db8001500000000000000000001`;
+
+  it("a transport packetwalk does not name is kept by number; an extension header is no transport", () => {
+    expect(decodeNetworkHeader(v6(58), "0x86dd")?.ip?.dst).toBe("2001:db8:15::1");
+    expect(decodeNetworkHeader(v6(58), "0x86dd")?.l4?.proto).toBe("icmpv6");
+    expect(decodeNetworkHeader(v6(132), "0x86dd")?.l4?.proto).toBe("132");
+    expect(decodeNetworkHeader(v6(0), "0x86dd")?.l4).toBeUndefined();
+    expect(decodeNetworkHeader(v6(44), "0x86dd")?.l4).toBeUndefined();
+  });
+});
