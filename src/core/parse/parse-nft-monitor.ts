@@ -167,7 +167,7 @@ function words(text: string): string[] {
 /**
  * `@nh,<offset>,<bits> 0x<hex>`: bytes of network header nft could not name (the header behind a
  * second VLAN tag), printed as one number without its leading zeros. Read at offset 0 as
- * xtables-monitor's `NH=` under `tag` (the TPID of the tag before it, or ""): an IP or ARP header fills `ev`.
+ * xtables-monitor's `NH=` under `tag` (the TPID of the tag before it): an IP or ARP header fills `ev`.
  */
 function rawNetworkHeader(word: string, value: string, ev: TraceEvent, tag: string, family: Family): void {
   const [, offset, bits] = word.split(",");
@@ -201,7 +201,9 @@ function readPacket(text: string, ev: TraceEvent, family: Family): void {
   for (let i = 0; i < w.length; i++) {
     const a = w[i] as string;
     if (a.startsWith("@nh,")) {
-      rawNetworkHeader(a, w[++i] ?? "", ev, ev.vlan ? tpid : "", family);
+      // Only behind a tag (QinQ): bytes of another unnamed protocol (LLDP, ...) are not guessed at.
+      if (ev.vlan) rawNetworkHeader(a, w[i + 1] ?? "", ev, tpid, family);
+      i++;
       continue;
     }
     if (a === "iif" || a === "oif") {

@@ -285,3 +285,26 @@ describe("protocols beyond TCP, UDP and ICMP (kernel 6.18 captures)", () => {
     ]);
   });
 });
+
+describe("nft monitor trace's `@nh` bytes", () => {
+  it("are read only behind a VLAN tag: an untagged frame's unnamed header is not guessed at", () => {
+    const cfi = readFileSync(
+      new URL("../../fixtures/parse/real-nft-monitor-vlan-cfi-trace/input.log", import.meta.url),
+      "utf8",
+    );
+    const qinq = cfi.split("\n").find((l) => l.includes("@nh,0,256")) as string;
+    const tagged = parseLine(qinq).result;
+    expect(tagged.kind === "packet-data" && tagged.event.arp?.opcode).toBe(1);
+    // The ARP header alone (28 bytes) in a frame whose type nft did not name, with no tag before it.
+    const untagged = parseLine(
+      qinq
+        .replace(/ ether type 8021ad vlan pcp 0 vlan cfi 0 vlan id 20 vlan type 8021q/, "")
+        .replace("@nh,0,256 0x1e0806000", "@nh,0,224 0x"),
+    ).result;
+    expect(untagged.kind).toBe("packet-data");
+    expect(untagged.kind === "packet-data" && [untagged.event.arp, untagged.event.ip]).toEqual([
+      undefined,
+      undefined,
+    ]);
+  });
+});
