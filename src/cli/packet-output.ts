@@ -46,6 +46,7 @@ export function packetTail(p: Pick<Packet, "events" | "hooks" | "rewrites">, mod
         ...(e.physIn ? { physIn: e.physIn } : {}),
         ...(e.physOut ? { physOut: e.physOut } : {}),
         ...(e.verdicts ? { verdicts: e.verdicts.map(({ position: _, ...v }) => v) } : {}),
+        ...(e.drop ? { drop: e.drop } : {}),
       })),
     });
     // Without its `{`: the head supplies it with the fields that come first.
@@ -54,7 +55,11 @@ export function packetTail(p: Pick<Packet, "events" | "hooks" | "rewrites">, mod
   const lines: string[] = [];
   const width = Math.max(...p.hooks.map((h) => h.length));
   p.events.forEach((e, i) => {
-    const v = e.verdict ? `  ${e.verdict.kind}${e.verdict.verdict ? ` ${e.verdict.verdict}` : ""}` : "";
+    const v = e.verdict
+      ? `  ${e.verdict.kind}${e.verdict.verdict ? ` ${e.verdict.verdict}` : ""}`
+      : e.drop
+        ? `  dropped at this hook (${e.drop.verdict}: ${e.drop.by} logs '${e.prefix.trim()}' only before it)`
+        : "";
     // A second LOG rule at one hook: its prefix tells the two lines apart.
     const again =
       i > 0 && p.events[i - 1]?.hook === e.hook && (e.source === "log" || e.source === "ebt-log")

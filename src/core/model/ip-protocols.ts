@@ -7,6 +7,7 @@ const PROTOCOLS: Record<string, string> = {
   "4": "IP-in-IP",
   "6": "TCP",
   "17": "UDP",
+  "33": "DCCP",
   "41": "IPv6-in-IPv4",
   "47": "GRE",
   "50": "ESP (IPsec)",
@@ -26,7 +27,8 @@ const PROTOCOLS: Record<string, string> = {
  * another, `UDP-Lite` / `ICMPv6` for the words the parser keeps, else the word in capitals.
  */
 export function protocolWords(proto: string): string {
-  const named = PROTOCOLS[proto];
+  // An own key only: a word such as `constructor` names no protocol.
+  const named = Object.hasOwn(PROTOCOLS, proto) ? PROTOCOLS[proto] : undefined;
   if (named) return /^\d+$/.test(proto) ? `${named} (protocol ${proto})` : named;
   return /^\d+$/.test(proto) ? `IP protocol ${proto}` : proto.toUpperCase();
 }

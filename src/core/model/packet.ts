@@ -51,6 +51,8 @@ export interface L4Info {
   icmpGateway?: string;
   /** ICMP fragmentation-needed MTU (`MTU=`). */
   mtu?: number;
+  /** ESP's or AH's security parameter index (`SPI=0x..`). */
+  spi?: number;
 }
 
 /** Layer-3 fields, as far as the line shows them. */
@@ -70,8 +72,13 @@ export interface IpInfo {
    * in bytes for IPv6 (the fragment header's field masked, not shifted).
    */
   fragment?: number;
-  /** IP options as the hex string inside `OPT (...)` (with `--log-ip-options`). */
+  /** IPv4 options as the hex string inside `OPT (...)` (with `--log-ip-options`). */
   options?: string;
+  /**
+   * IPv6 with `--log-ip-options` (nft `flags ip options`): what each extension header's own
+   * `OPT ( ... )` holds, in order (`""` for a hop-by-hop or destination options header, `FRAG:0 ID:..`).
+   */
+  extensionHeaders?: string[];
   /** IPv6 traffic class (`TC=`), IPv6 lines only. */
   tc?: number;
   /** IPv6 flow label (`FLOWLBL=`), IPv6 lines only. */
@@ -158,6 +165,17 @@ export interface VlanTag {
   dei?: number;
 }
 
+/**
+ * A drop that a LOG line stands for: its prefix is one a host firewall only writes right before it
+ * drops or rejects the packet in that chain (ufw's `[UFW BLOCK] `), so the line is the packet's last.
+ */
+export interface LoggedDrop {
+  /** `DROP` or `REJECT`, as the tool's rule or policy after the LOG rule decides. */
+  verdict: "DROP" | "REJECT";
+  /** The tool whose prefix it is (`ufw`). */
+  by: string;
+}
+
 /** One kernel log line that witnessed a packet at one hook. */
 export interface TraceEvent {
   /** The canonical hook this line was written at. */
@@ -218,6 +236,8 @@ export interface TraceEvent {
   inner?: { ip: IpInfo; l4?: L4Info };
   /** ARP header and payload, for ARP frames. */
   arp?: ArpInfo;
+  /** LOG lines whose prefix a host firewall writes only before a drop: that drop, at this hook. */
+  drop?: LoggedDrop;
   /** Socket owner (`UID=`/`GID=`, with `--log-uid`). */
   uid?: number;
   gid?: number;

@@ -5,7 +5,7 @@
  * `ffffffXX`; both that and the plain two-digit form are read.
  */
 import type { ArpInfo, IpInfo, L4Info } from "../model/packet.ts";
-import { formatIpv6 } from "./ipv6.ts";
+import { formatIpv6, IPV6_EXTENSION_HEADERS } from "./ipv6.ts";
 import { newIp, newL4 } from "./parsed-line.ts";
 
 /** What a network header says: the IP header (and its protocol), or the ARP header. */
@@ -102,7 +102,8 @@ const TAGS = new Set(["0x8100", "0x88a8"]);
  * Decodes `hex` (the `NH=` value) as the header `ethType` names (`MACPROTO=`, as `0x0800`):
  * an IPv4 or IPv6 header (addresses, length, TTL, IPv4 id, flags and TOS, the protocol), or
  * an Ethernet/IPv4 ARP header. With no `ethType` or a VLAN tag's, the trace's `family` (`arp`)
- * or else the header's version nibble says which. Undefined when the bytes are not such a header.
+ * or else the header's own shape (version nibble, ARP sizes) says which; under a tag, a header
+ * behind a second (inner) tag too. Undefined when the bytes are not such a header.
  */
 export function decodeNetworkHeader(
   hex: string,
@@ -113,9 +114,39 @@ export function decodeNetworkHeader(
   // aside in vlan_tci that the trace rebuilds into the MAC header: the type of the header is not said.
   if (ethType === "" || TAGS.has(ethType)) {
     if (family === "arp") return decodeAs(hex, "0x0806");
-    return decodeAs(hex, "0x0800") ?? decodeAs(hex, "0x86dd");
+    // A tagged ARP frame on a bridge is as common as a tagged IP one; the three headers never look alike.
+    const header = decodeAs(hex, "0x0800") ?? decodeAs(hex, "0x86dd") ?? decodeAs(hex, "0x0806");
+    return header ?? (TAGS.has(ethType) ? decodeInnerTagged(hex) : undefined);
   }
   return decodeAs(hex, ethType);
+}
+
+/** Ethernet types a header inside a second tag may have. */
+const INNER_TYPES = new Set(["0x0800", "0x86dd", "0x0806"]);
+
+/**
+ * A doubly tagged frame (802.1ad around 802.1Q): the kernel holds only the outer tag aside, so the
+ * network header starts at the inner tag's control field and type (4 bytes), then the real header.
+ * Each way of printing a byte is tried for those 4 bytes; the rest is decoded as its type says.
+ */
+function decodeInnerTagged(hex: string): NetworkHeader | undefined {
+  for (const signed of [false, true]) {
+    const head: number[] = [];
+    let at = 0;
+    while (head.length < 4 && at < hex.length) {
+      // In the signed form a byte of 0x80 or more takes 8 digits (`ffffffXX`).
+      const wide = signed && /[89a-f]/i.test(hex.charAt(at)) && hex.startsWith("ffffff", at);
+      const digits = hex.slice(wide ? at + 6 : at, (wide ? at + 6 : at) + 2);
+      if (!/^[0-9a-f]{2}$/i.test(digits)) break;
+      head.push(Number.parseInt(digits, 16));
+      at += wide ? 8 : 2;
+    }
+    if (head.length < 4) continue;
+    const inner = `0x${(((head[2] as number) << 8) | (head[3] as number)).toString(16).padStart(4, "0")}`;
+    const header = INNER_TYPES.has(inner) ? decodeAs(hex.slice(at), inner) : undefined;
+    if (header) return header;
+  }
+  return undefined;
 }
 
 /** {@link decodeNetworkHeader} of `hex` as the header `ethType` names. */
@@ -148,7 +179,7 @@ function decodeAs(hex: string, ethType: string): NetworkHeader | undefined {
     ip.ttl = b[7] as number;
     const next = b[6] as number;
     // An extension header comes first (hop-by-hop, fragment): the transport is not known.
-    return PROTOCOLS[next] ? { ip, l4: newL4(PROTOCOLS[next] as string) } : { ip };
+    return IPV6_EXTENSION_HEADERS.has(next) ? { ip } : { ip, l4: newL4(PROTOCOLS[next] ?? String(next)) };
   }
   if (ethType === "0x0806" && b.length >= 28 && b[4] === 6 && b[5] === 4) {
     const arp: ArpInfo = {

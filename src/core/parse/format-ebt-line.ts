@@ -15,7 +15,8 @@ const PROTO_NUM: Record<string, number> = {
   sctp: 132,
   dccp: 33,
 };
-const WITH_PORTS = new Set(["tcp", "udp", "udplite", "sctp", "dccp"]);
+/** Transports ebt_log prints ports for; SCTP and DCCP also by number, as the parsers keep them. */
+const WITH_PORTS = new Set(["tcp", "udp", "udplite", "sctp", "dccp", "132", "33"]);
 
 /**
  * The ebt_log line of `event` (message only). The prefix is written as given,

@@ -75,17 +75,20 @@ function ipPart(ip: IpInfo, l4: L4Info | undefined, inner: TraceEvent["inner"], 
       if (l4.mtu !== undefined) s += `MTU=${l4.mtu} `;
       return s;
     }
+    case "esp":
+    case "ah":
+      return l4.spi === undefined ? s : `${s}SPI=0x${l4.spi.toString(16)} `;
     default:
       return s;
   }
 }
 
 /**
- * IPv6 extension headers: with `--log-ip-options` each inside `OPT ( .. )` (kept as read in
- * `options`), else only a fragment header's `FRAG:n [INCOMPLETE ]ID:%08x`.
+ * IPv6 extension headers: with `--log-ip-options` each inside its own `OPT ( .. )` (kept as read in
+ * `extensionHeaders`), else only a fragment header's `FRAG:n [INCOMPLETE ]ID:%08x`.
  */
 function ipv6Headers(ip: IpInfo): string {
-  if (ip.options !== undefined) return `OPT ( ${ip.options ? `${ip.options} ` : ""}) `;
+  if (ip.extensionHeaders) return ip.extensionHeaders.map((h) => `OPT ( ${h ? `${h} ` : ""}) `).join("");
   if (ip.fragment === undefined) return "";
   const more = ip.flags?.includes("MF") ? "INCOMPLETE " : "";
   return `FRAG:${ip.fragment} ${more}ID:${(ip.id ?? 0).toString(16).padStart(8, "0")} `;

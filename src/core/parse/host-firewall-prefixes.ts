@@ -5,6 +5,7 @@
  * and OUTPUT, so each line's `IN=` and `OUT=` tell which (see `chainFitsDevices`).
  */
 import type { HookId } from "../model/hook.ts";
+import type { LoggedDrop } from "../model/packet.ts";
 
 /** The filter table's built-in chains; an IPv6 line is moved to ip6 by the parser, as for any `ip:` hook. */
 const FILTER: readonly HookId[] = ["ip:filter:INPUT", "ip:filter:FORWARD", "ip:filter:OUTPUT"];
@@ -20,4 +21,17 @@ export const HOST_FIREWALL_PREFIXES: Readonly<Record<string, readonly HookId[]>>
   "[UFW AUDIT]": FILTER,
   "[UFW AUDIT INVALID]": FILTER,
   "[UFW LIMIT BLOCK]": FILTER,
+};
+
+/**
+ * Trimmed prefix -> the drop it announces. ufw writes `[UFW BLOCK] ` only where a DROP follows (its
+ * default deny policy, `ufw deny ... log`, packets to no local address; a `reject` default or rule
+ * rejects instead, which the line does not tell), `[UFW LIMIT BLOCK] ` before `ufw-user-limit`'s
+ * REJECT, and `[UFW AUDIT INVALID] ` in `ufw-logging-deny`, reached only for a conntrack-INVALID
+ * packet that `ufw-before-input` then drops. `[UFW ALLOW] ` and `[UFW AUDIT] ` log packets that go on.
+ */
+export const HOST_FIREWALL_DROPS: Readonly<Record<string, LoggedDrop>> = {
+  "[UFW BLOCK]": { verdict: "DROP", by: "ufw" },
+  "[UFW LIMIT BLOCK]": { verdict: "REJECT", by: "ufw" },
+  "[UFW AUDIT INVALID]": { verdict: "DROP", by: "ufw" },
 };

@@ -144,3 +144,10 @@ export function addressInCidr6(text: string, cidr: Cidr6): boolean {
   const g = parseIpv6(text);
   return g !== undefined && (groupsValue(g) & cidr.mask) === cidr.net;
 }
+
+/**
+ * IPv6 next-header values that name an extension header, not the transport (hop-by-hop 0, routing
+ * 43, fragment 44, destination options 60, mobility 135, HIP 139, shim6 140, experiments 253/254):
+ * a tool that prints only the first next header has not said what the packet carries.
+ */
+export const IPV6_EXTENSION_HEADERS: ReadonlySet<number> = new Set([0, 43, 44, 60, 135, 139, 140, 253, 254]);

@@ -32,7 +32,8 @@ export interface FlowAssignment {
   proto: string;
 }
 
-const PORTS = new Set(["tcp", "udp", "udplite", "sctp", "dccp"]);
+/** Transports with ports; SCTP and DCCP also by number, as LOG, ebtables and nft trace lines give them. */
+const PORTS = new Set(["tcp", "udp", "udplite", "sctp", "dccp", "132", "33"]);
 
 /**
  * The words joined by spaces. `join` writes one flat string of its own, where a template literal

@@ -4,6 +4,7 @@
  * with the optional `--log-ip` / `--log-ip6` / `--log-arp` tails.
  */
 import type { L4Info } from "../model/packet.ts";
+import { IPV6_EXTENSION_HEADERS } from "./ipv6.ts";
 import { blankEvent, newIp, newL4, type ParsedLine, SKIP } from "./parsed-line.ts";
 import { interfaceNameError, readHex, readUint } from "./read-log-fields.ts";
 
@@ -106,8 +107,12 @@ export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
     ev.ip = newIp(line.slice(i + 10, dstAt), line.slice(dstAt + 10, prioAt));
     const prio = readHex(line, prioAt + 16, nhAt);
     if (prio >= 0) ev.ip.tc = prio;
-    ev.l4 = newL4(protoName(nh));
-    readPorts(line, end, ev.l4);
+    // ebt_log prints the first next header (ports come from the transport it skips to): an
+    // extension header there (hop-by-hop before MLD) says nothing of the transport.
+    if (!IPV6_EXTENSION_HEADERS.has(nh)) {
+      ev.l4 = newL4(protoName(nh));
+      readPorts(line, end, ev.l4);
+    }
   } else if (line.startsWith(" ARP HTYPE=", i)) {
     const p = line.indexOf(", PTYPE=", i);
     const o = line.indexOf(", OPCODE=", p);

@@ -7,7 +7,9 @@
 
 import type { Family } from "../model/hook.ts";
 import type { IpInfo, L4Info, RuleVerdict, TraceEvent } from "../model/packet.ts";
+import { decodeNetworkHeader } from "./decode-network-header.ts";
 import { ICMPV6_TYPES } from "./icmpv6-types.ts";
+import { IPV6_EXTENSION_HEADERS } from "./ipv6.ts";
 import { NETDEV_HINT, netdevSkipped } from "./parse-hints.ts";
 import { blankEvent, IGNORE, type ParsedLine, SKIP } from "./parsed-line.ts";
 
@@ -38,14 +40,41 @@ const ICMPV6_CODES: Record<string, number> = {
   "reject-route": 6,
 };
 
-/** Layer-4 protocol names of `ip protocol`, `ip6 nexthdr` and `meta l4proto` (`/etc/protocols` names) as packetwalk names them. */
+/**
+ * Layer-4 protocol names of `ip protocol`, `ip6 nexthdr` and `meta l4proto` (`/etc/protocols` names,
+ * or numbers) as a LOG line gives them: its words for the protocols LOG names, else the number.
+ */
 const L4_NAMES: Record<string, string> = {
   "ipv6-icmp": "icmpv6",
   "1": "icmp",
   "6": "tcp",
   "17": "udp",
   "58": "icmpv6",
+  "50": "esp",
+  "51": "ah",
+  "136": "udplite",
+  igmp: "2",
+  ipencap: "4",
+  dccp: "33",
+  ipv6: "41",
+  gre: "47",
+  ospf: "89",
+  pim: "103",
+  vrrp: "112",
+  sctp: "132",
 };
+
+/** `/etc/protocols` names nft prints for IPv6 extension headers (`ip` is 0, hop-by-hop). */
+const EXTENSION_NAMES = new Set(["ip", "hopopt", "ipv6-route", "ipv6-frag", "ipv6-opts", "mobility-header"]);
+
+/**
+ * The layer-4 protocol of `ip protocol` / `ip6 nexthdr` word `value` as packetwalk names it, or
+ * undefined for an extension header (the transport behind it is not what nft printed there).
+ */
+function l4Name(value: string): string | undefined {
+  if (EXTENSION_NAMES.has(value) || IPV6_EXTENSION_HEADERS.has(Number(value))) return undefined;
+  return Object.hasOwn(L4_NAMES, value) ? L4_NAMES[value] : value;
+}
 
 /** ICMP code names nft prints (destination-unreachable codes). */
 const ICMP_CODES: Record<string, number> = {
@@ -135,8 +164,27 @@ function words(text: string): string[] {
   return out;
 }
 
+/**
+ * `@nh,<offset>,<bits> 0x<hex>`: bytes of network header nft could not name (the header behind a
+ * second VLAN tag), printed as one number without its leading zeros. Read at offset 0 as
+ * xtables-monitor's `NH=` under `tag` (the TPID of the tag before it): an IP or ARP header fills `ev`.
+ */
+function rawNetworkHeader(word: string, value: string, ev: TraceEvent, tag: string, family: Family): void {
+  const [, offset, bits] = word.split(",");
+  const n = Number(bits);
+  if (offset !== "0" || !Number.isInteger(n) || n % 8 !== 0 || !/^0x[0-9a-f]+$/i.test(value)) return;
+  const digits = value.slice(2);
+  if (digits.length > n / 4) return;
+  const nh = decodeNetworkHeader(digits.padStart(n / 4, "0"), tag, family);
+  if (nh?.ip && !ev.ip) {
+    ev.ip = nh.ip;
+    if (nh.l4) ev.l4 = nh.l4;
+  }
+  if (nh?.arp && !ev.arp) ev.arp = nh.arp;
+}
+
 /** Reads the statements of a `packet:` line into an event. */
-function readPacket(text: string, ev: TraceEvent): void {
+function readPacket(text: string, ev: TraceEvent, family: Family): void {
   const w = words(text);
   let ip: IpInfo | undefined;
   let l4: L4Info | undefined;
@@ -148,8 +196,16 @@ function readPacket(text: string, ev: TraceEvent): void {
     l4 ??= { proto };
     return l4;
   };
+  // `ether type 8021ad`: the tag that follows is an 802.1ad one (nft names no type for 802.1Q).
+  let tpid = "0x8100";
   for (let i = 0; i < w.length; i++) {
     const a = w[i] as string;
+    if (a.startsWith("@nh,")) {
+      // Only behind a tag (QinQ): bytes of another unnamed protocol (LLDP, ...) are not guessed at.
+      if (ev.vlan) rawNetworkHeader(a, w[i + 1] ?? "", ev, tpid, family);
+      i++;
+      continue;
+    }
     if (a === "iif" || a === "oif") {
       const v = w[++i];
       if (a === "iif") ev.in = v;
@@ -165,15 +221,18 @@ function readPacket(text: string, ev: TraceEvent): void {
       case "ether":
         if (field === "saddr") ev.macSrc = value;
         else if (field === "daddr") ev.macDst = value;
+        else if (field === "type" && value === "8021ad") tpid = "0x88a8";
         break;
       case "vlan": {
         // `vlan pcp 0 vlan dei 0 vlan id 10`: the tag the LOG line prints as `VPROTO=8100 VID=10` (VID= pcp<<13 | dei<<12 | id).
-        if (field !== "id" && field !== "pcp" && field !== "dei") break;
+        // nft before 1.0.2 named the drop eligible bit by its old name, `vlan cfi`.
+        if (field !== "id" && field !== "pcp" && field !== "dei" && field !== "cfi") break;
         const n = toNumber(value) ?? 0;
-        ev.vlan ??= { proto: "0x8100", id: 0 };
+        // The first tag is the outer one; a second `vlan` header (QinQ) is not kept.
+        ev.vlan ??= { proto: tpid, id: 0 };
         // 0 is left out, as a LOG line's tag keeps it (see vlanFromTci).
         if (field === "id") ev.vlan.id = n;
-        else if (n) ev.vlan[field] = n;
+        else if (n) ev.vlan[field === "cfi" ? "dei" : field] = n;
         break;
       }
       case "ip":
@@ -183,16 +242,22 @@ function readPacket(text: string, ev: TraceEvent): void {
         else if (field === "ttl" || field === "hoplimit") getIp().ttl = toNumber(value);
         else if (field === "id") getIp().id = toNumber(value);
         else if (field === "length") getIp().len = toNumber(value);
-        else if (field === "protocol" || field === "nexthdr") getL4(L4_NAMES[value ?? ""] ?? value ?? "");
+        else if (field === "protocol" || field === "nexthdr") {
+          const proto = l4Name(value ?? "");
+          if (proto) getL4(proto);
+        }
         break;
       case "tcp":
       case "udp":
       case "udplite":
+      case "sctp":
+      case "dccp":
       case "icmp":
       case "icmpv6": {
-        const l = getL4(a);
+        const name = l4Name(a) as string;
+        const l = getL4(name);
         // `ip6 nexthdr ipv6-icmp` came first: the header's own name is the protocol.
-        l.proto = a;
+        l.proto = name;
         if (field === "flags") {
           const { flags, next } = readTcpFlags(w, i);
           if (flags.length) {
@@ -214,7 +279,7 @@ function readPacket(text: string, ev: TraceEvent): void {
       }
       case "meta":
         if (field === "mark") ev.mark = value;
-        else if (field === "l4proto") getL4(L4_NAMES[value ?? ""] ?? value ?? "");
+        else if (field === "l4proto") getL4(l4Name(value ?? "") ?? value ?? "");
         break;
       default:
         // Other headers (vlan, arp, th, ...): step back so the next word is read as a keyword.
@@ -264,7 +329,7 @@ export function parseNftMonitorLine(line: string, bodyStart: number): ParsedLine
   ev.traceId = traceId;
   ev.prefix = `${fam} ${table} ${chain}`;
   if (rest.startsWith("packet: ")) {
-    readPacket(rest.slice(8), ev);
+    readPacket(rest.slice(8), ev, family);
     if (ev.ip?.src.includes(":") && family === "ip") ev.hook = `ip6:${table}:${chain}` as TraceEvent["hook"];
     return { kind: "packet-data", traceId, event: ev };
   }

@@ -362,11 +362,11 @@ function readFields(
         const end = close < 0 || close > to ? to : close;
         const hex = line.slice(sp + 2, end).trim();
         if (afterProto && target.l4) target.l4.tcpOptions = hex;
-        else if (target.ip) {
-          target.ip.options = target.ip.options ? `${target.ip.options} ${hex}` : hex;
-          // IPv6 `--log-ip-options` prints each extension header inside its own `OPT ( ... )`.
-          if (target.ip.src.includes(":") && readIpv6Options(hex, target)) short = true;
-        }
+        else if (target.ip?.src.includes(":")) {
+          // IPv6 `--log-ip-options` prints each extension header inside its own `OPT ( ... )`, kept one by one.
+          target.ip.extensionHeaders = [...(target.ip.extensionHeaders ?? []), hex];
+          if (readIpv6Options(hex, target)) short = true;
+        } else if (target.ip) target.ip.options = target.ip.options ? `${target.ip.options} ${hex}` : hex;
         i = end + 1;
         continue;
       } else if (word === "INCOMPLETE" && target.ip?.fragment !== undefined && line.startsWith(" ID:", sp)) {
@@ -545,7 +545,13 @@ function readFields(
           if (err) return err;
           break;
         }
-        if (key === "NFPROTO" || key === "SPI") break;
+        if (key === "SPI") {
+          // ESP's and AH's security parameter index (`SPI=0x%x`); a damaged one is left unread.
+          const spi = readHex(line, vs, sp);
+          if (spi >= 0 && target.l4 && afterProto) target.l4.spi = spi;
+          break;
+        }
+        if (key === "NFPROTO") break;
         const n = hex ? readHex(line, vs, end) : readUint(line, vs, end);
         if (n < 0) {
           if (!isKnownNumericKey(key)) break;

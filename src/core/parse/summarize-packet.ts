@@ -68,8 +68,9 @@ function endpoint(written: string, port: number | undefined): string {
   return addr.includes(":") ? `[${addr}]:${port}` : `${addr}:${port}`;
 }
 
-function describeL4(l4: L4Info | undefined): string {
-  if (!l4) return "IP";
+function describeL4(l4: L4Info | undefined, v6: boolean): string {
+  // No transport known (an IPv6 extension header came first, or a line without PROTO=).
+  if (!l4) return v6 ? "IPv6" : "IP";
   switch (l4.proto) {
     case "tcp":
       return l4.tcpFlags ? `TCP ${tcpFlagName(l4.tcpFlags)}` : "TCP";
@@ -88,10 +89,10 @@ function describeL4(l4: L4Info | undefined): string {
 export function summarizeEvent(ev: TraceEvent): string {
   if (ev.ip) {
     const l4 = ev.l4;
-    const ports = l4 && (l4.proto === "tcp" || l4.proto === "udp" || l4.proto === "udplite");
-    const src = endpoint(ev.ip.src, ports ? l4.sport : undefined);
-    const dst = endpoint(ev.ip.dst, ports ? l4.dport : undefined);
-    return `${describeL4(l4)} ${src} -> ${dst}`;
+    // Any transport whose ports were printed (SCTP and DCCP too, by ebtables and nft trace).
+    const src = endpoint(ev.ip.src, l4?.sport);
+    const dst = endpoint(ev.ip.dst, l4?.dport);
+    return `${describeL4(l4, ev.ip.src.includes(":"))} ${src} -> ${dst}`;
   }
   if (ev.arp) {
     const a = ev.arp;

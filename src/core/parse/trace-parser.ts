@@ -8,7 +8,7 @@ import type { Diagnostic, Packet, TraceEvent } from "../model/packet.ts";
 import { detach } from "./detach-string.ts";
 import { detectEnvelope } from "./detect-envelope.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
-import { HOST_FIREWALL_PREFIXES } from "./host-firewall-prefixes.ts";
+import { HOST_FIREWALL_DROPS, HOST_FIREWALL_PREFIXES } from "./host-firewall-prefixes.ts";
 import { LogFieldMemo } from "./log-field-memo.ts";
 import { readAuditPacket, readLogLoss, readMonitorExit } from "./log-loss.ts";
 import {
@@ -450,6 +450,9 @@ export class TraceParser {
       // A prefix that says `iptable/...` on an IPv6 packet is ip6tables.
       ev.hook =
         result.familyHint === "ip6" && hook.startsWith("ip:") ? (`ip6${hook.slice(2)}` as HookId) : hook;
+      // A prefix a host firewall writes only before its drop: the line says where the packet ended.
+      const key = ev.prefix.trim();
+      if (ev.source === "log" && Object.hasOwn(HOST_FIREWALL_DROPS, key)) ev.drop = HOST_FIREWALL_DROPS[key];
     }
     if (ev.traceId) {
       const data = this.stash.get(ev.traceId);

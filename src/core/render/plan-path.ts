@@ -88,7 +88,7 @@ export interface DropPoint {
 export interface PathPlan {
   /** The packet's direction, for the wording of rewrites. */
   direction: "request" | "reply";
-  /** Set when the trace says the packet was dropped at its last hook (TRACE verdicts, or the simulator's). */
+  /** Set when the trace says the packet was dropped at its last hook (TRACE verdicts, the simulator's, or a host firewall's drop-announcing LOG prefix). */
   dropped?: DropPoint;
   steps: PathStep[];
   segments: PathSegment[];
@@ -410,8 +410,10 @@ function chainBoxKey(chains: HookChains, hook: string): string | undefined {
   return /^(PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING)$/.test(chain) ? boxKey(hook) : undefined;
 }
 
-/** The verdict of an event's base chain, from the kernel's TRACE lines; none for a LOG line. */
+/** The verdict of an event's base chain, from the kernel's TRACE lines or a drop-announcing LOG prefix; else none. */
 export function stepVerdict(event: TraceEvent): StepVerdict | undefined {
+  // A LOG line whose prefix a host firewall writes only before its drop (`[UFW BLOCK] `).
+  if (event.drop) return { verdict: event.drop.verdict.toLowerCase(), policy: false };
   const last = event.verdict ?? event.verdicts?.[event.verdicts.length - 1];
   const word = last?.verdict?.toLowerCase().replace(/[^a-z].*$/, "");
   if (!last || !word || !/^(accept|drop|reject|queue|stolen)$/.test(word)) return undefined;
@@ -420,7 +422,10 @@ export function stepVerdict(event: TraceEvent): StepVerdict | undefined {
 
 const FINAL_DROP = /^(DROP|REJECT)\b/;
 
-/** The drop at `event`, when its TRACE verdicts or the simulator's matched rules end in DROP or REJECT. */
+/**
+ * The drop at `event`, when its TRACE verdicts or the simulator's matched rules end in DROP or REJECT,
+ * or its LOG prefix is one a host firewall writes only before a drop ({@link TraceEvent.drop}).
+ */
 export function dropPoint(event: TraceEvent): DropPoint | undefined {
   const chainOf = (hook: HookId) => hook.split(":")[2] ?? hook;
   const lastMatched = event.matched?.[event.matched.length - 1];
@@ -432,6 +437,9 @@ export function dropPoint(event: TraceEvent): DropPoint | undefined {
       policy: lastMatched.text.startsWith("policy"),
     };
   }
+  // The tool's own rule or policy after the LOG rule decided; which of them the line does not say.
+  if (event.drop)
+    return { hook: event.hook, verdict: event.drop.verdict, chain: chainOf(event.hook), policy: false };
   const lastVerdict = event.verdicts?.[event.verdicts.length - 1] ?? event.verdict;
   if (lastVerdict?.verdict && FINAL_DROP.test(lastVerdict.verdict)) {
     return {

@@ -200,8 +200,9 @@ describe("NH= without a MACPROTO= that names the header", () => {
     const ipv6 = recorded.find((r) => r.type === "0x86dd")?.hex ?? "";
     expect(decodeNetworkHeader(arp, "", "arp")?.arp?.opcode).toBe(1);
     expect(decodeNetworkHeader(ipv6, "0x8100")?.ip?.dst).toBe("ff02::16");
-    // Without the arp family an ARP header is not guessed, nor IP in the arp family.
-    expect(decodeNetworkHeader(arp, "0x8100")).toBeUndefined();
+    // Under a tag an ARP header is known by its own sizes (real-xtables-monitor-bridge-vlan-arp-trace);
+    // in the arp family IP is not guessed.
+    expect(decodeNetworkHeader(arp, "0x8100")?.arp?.opcode).toBe(1);
     expect(decodeNetworkHeader(ipv6, "", "arp")).toBeUndefined();
     // A type that names another header (LLDP) is not guessed at.
     expect(decodeNetworkHeader(ipv6, "0x88cc")).toBeUndefined();
@@ -225,5 +226,78 @@ describe("base chains of one table in a trace", () => {
     const p = parseTraceText(fixture("real-xtables-monitor-bridge-arp-trace"), { file: "x.log" }).packets[1];
     expect(p?.summary).toBe("ARP who-has 198.51.100.12 tell 198.51.100.11");
     expect(p?.hooks).toEqual(["bridge:lab:prerouting_c", "bridge:lab:forward_c", "arp:af:input_c"]);
+  });
+});
+
+describe("tagged ARP on a bridge (real-xtables-monitor-bridge-vlan-arp-trace)", () => {
+  const lines = fixture("real-xtables-monitor-bridge-vlan-arp-trace").split("\n");
+  const nh = (type: string) =>
+    lines
+      .map((l) => /MACPROTO=(\w+) NH=(\w+)/.exec(l))
+      .filter((m) => m !== null && m[1] === type)
+      .map((m) => m?.[2] as string);
+
+  it("MACPROTO=8100: the tag is held aside and NH= is the ARP header", () => {
+    expect(decodeNetworkHeader(nh("8100")[0] as string, "0x8100")?.arp).toEqual({
+      htype: 1,
+      ptype: "0x0800",
+      opcode: 1,
+      macSrc: "02:00:5e:00:0a:01",
+      ipSrc: "198.51.100.1",
+      macDst: "00:00:00:00:00:00",
+      ipDst: "198.51.100.2",
+    });
+  });
+
+  it("MACPROTO=88a8: NH= starts at the inner tag (control field, type), then the ARP header", () => {
+    const [request, , reply] = nh("88a8");
+    expect(request?.startsWith("001e0806")).toBe(true);
+    expect(decodeNetworkHeader(request as string, "0x88a8")?.arp).toMatchObject({
+      opcode: 1,
+      ipSrc: "203.0.113.1",
+      ipDst: "203.0.113.2",
+    });
+    expect(decodeNetworkHeader(reply as string, "0x88a8")?.arp).toMatchObject({
+      opcode: 2,
+      macSrc: "02:00:5e:00:0a:02",
+      ipSrc: "203.0.113.2",
+    });
+    // The inner tag's bytes printed sign-extended (PCP 4 or more) read the same.
+    const pcp7 = `ffffffe01e0806${(request as string).slice(8)}`;
+    expect(decodeNetworkHeader(pcp7, "0x88a8")?.arp).toEqual(
+      decodeNetworkHeader(request as string, "0x88a8")?.arp,
+    );
+    // Behind an inner tag, a type that names no header packetwalk reads (LLDP) is not guessed at.
+    expect(decodeNetworkHeader(`001e88cc${(request as string).slice(8)}`, "0x88a8")).toBeUndefined();
+    // Not behind an untagged MACPROTO: 0x0806 says the header itself starts there.
+    expect(decodeNetworkHeader(request as string, "0x0806")).toBeUndefined();
+  });
+
+  it("the flooded request's two trace ids are one packet, and each reply pairs with its request", () => {
+    const r = parseTraceText(fixture("real-xtables-monitor-bridge-vlan-arp-trace"), { file: "x.log" });
+    expect(r.packets.map((p) => [p.summary, p.direction, p.hooks.length])).toEqual([
+      ["ARP who-has 198.51.100.2 tell 198.51.100.1", "request", 2],
+      ["ARP who-has 203.0.113.2 tell 203.0.113.1", "request", 2],
+      ["ARP reply 198.51.100.2 is-at 02:00:5e:00:0a:02", "reply", 2],
+      ["ARP reply 203.0.113.2 is-at 02:00:5e:00:0a:02", "reply", 2],
+    ]);
+    expect(r.flows.map((f) => f.packets)).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
+  });
+});
+
+describe("IPv6 next header in NH=", () => {
+  // Version 6, payload length 8, next header `next`, hop limit 64, 2001:db8:15::11 -> 2001:db8:15::1.
+  const v6 = (next: number) =>
+    `600000000008${next.toString(16).padStart(2, "0")}4020010db800150000000000000000001120010db8001500000000000000000001`;
+
+  it("a transport packetwalk does not name is kept by number; an extension header is no transport", () => {
+    expect(decodeNetworkHeader(v6(58), "0x86dd")?.ip?.dst).toBe("2001:db8:15::1");
+    expect(decodeNetworkHeader(v6(58), "0x86dd")?.l4?.proto).toBe("icmpv6");
+    expect(decodeNetworkHeader(v6(132), "0x86dd")?.l4?.proto).toBe("132");
+    expect(decodeNetworkHeader(v6(0), "0x86dd")?.l4).toBeUndefined();
+    expect(decodeNetworkHeader(v6(44), "0x86dd")?.l4).toBeUndefined();
   });
 });

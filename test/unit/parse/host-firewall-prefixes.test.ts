@@ -6,7 +6,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { HookId } from "../../../src/core/model/hook.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
+import { planPath, stepVerdict } from "../../../src/core/render/plan-path.ts";
+import { toMermaid } from "../../../src/core/render/to-mermaid.ts";
 
 const FIX = join(import.meta.dirname, "../../fixtures/parse");
 const v4 = (prefix: string, devices: string, id: number) =>
@@ -75,4 +78,83 @@ describe("ufw's prefixes", () => {
       ]);
     },
   );
+});
+
+describe("ufw's drop-announcing prefixes (test/fixtures/parse/real-ufw-drops)", () => {
+  const recorded = parseTraceText(readFileSync(join(FIX, "real-ufw-drops", "input.log"), "utf8"), {
+    file: "input.log",
+  });
+  const packet = (dport: number, n = 0) =>
+    recorded.packets.filter((p) => p.events[0]?.l4?.dport === dport)[n] as (typeof recorded.packets)[number];
+
+  it("[UFW BLOCK] and [UFW AUDIT INVALID] are a DROP, [UFW LIMIT BLOCK] a REJECT; [UFW AUDIT] lines are none", () => {
+    expect(
+      recorded.packets.map((p) =>
+        p.events.map((e) => `${e.prefix.trim()}${e.drop ? ` ${e.drop.verdict}` : ""}`),
+      ),
+    ).toEqual([
+      ["[UFW AUDIT]"],
+      ["[UFW AUDIT]"],
+      ["[UFW AUDIT]", "[UFW BLOCK] DROP"],
+      ["[UFW AUDIT INVALID] DROP", "[UFW BLOCK] DROP"],
+      ...Array.from({ length: 5 }, () => ["[UFW AUDIT]"]),
+      ["[UFW LIMIT BLOCK] REJECT"],
+      ["[UFW LIMIT BLOCK] REJECT"],
+      ["[UFW AUDIT]", "[UFW BLOCK] DROP"],
+      ["[UFW AUDIT]"],
+    ]);
+  });
+
+  it("the diagram ends a blocked packet in a dropped box at the chain its devices chose", () => {
+    const telnet = planPath(packet(23), "nft");
+    const at = telnet.dropped;
+    expect([at?.hook, at?.verdict, at?.chain, at?.policy]).toEqual([
+      "ip:filter:INPUT",
+      "DROP",
+      "INPUT",
+      false,
+    ]);
+    expect(telnet.exitLabel).toBe("dropped: DROP in INPUT");
+    expect(toMermaid(packet(23), { view: "path" })).toContain("class exit dropped");
+    expect(planPath(packet(2222, 5), "nft").exitLabel).toBe("dropped: REJECT in INPUT");
+    expect(planPath(packet(80, 1), "nft").dropped).toMatchObject({
+      hook: "ip:filter:FORWARD",
+      verdict: "DROP",
+    });
+    // The step itself says it, as a TRACE line's verdict does.
+    expect(stepVerdict(packet(23).events[1] as (typeof recorded.packets)[number]["events"][number])).toEqual({
+      verdict: "drop",
+      policy: false,
+    });
+  });
+
+  it("accepted packets keep their destination: ufw logged them with [UFW AUDIT] only", () => {
+    for (const p of [packet(22), packet(2222), recorded.packets[0], recorded.packets.at(-1)]) {
+      const plan = planPath(p as (typeof recorded.packets)[number], "nft");
+      expect(plan.dropped).toBeUndefined();
+      expect(toMermaid(p as (typeof recorded.packets)[number], { view: "path" })).not.toContain("dropped");
+    }
+  });
+
+  it("a prefix mapped by the user is still ufw's drop; [UFW ALLOW], look-alikes and other tools' prefixes are not", () => {
+    const mapped = parseTraceText(v4("[UFW BLOCK] ", "IN=eth0 OUT=", 1), {
+      prefixMap: { "[UFW BLOCK] ": "ip:filter:INPUT" },
+    });
+    expect(mapped.packets[0]?.events[0]?.drop).toEqual({ verdict: "DROP", by: "ufw" });
+    // A prefix named like an Object property must not find one in the table of drops.
+    const input: HookId = "ip:filter:INPUT";
+    const lookAlikes = Object.fromEntries([
+      ["[UFW BLOCKED]", input],
+      ["constructor", input],
+    ]);
+    const others = parseTraceText(
+      [
+        v4("[UFW ALLOW] ", "IN= OUT=eth0", 2),
+        v4("[UFW BLOCKED] ", "IN=eth0 OUT=", 3),
+        v4("constructor ", "IN=eth0 OUT=", 4),
+      ].join("\n"),
+      { prefixMap: lookAlikes },
+    );
+    expect(others.packets.map((p) => p.events[0]?.drop)).toEqual([undefined, undefined, undefined]);
+  });
 });

@@ -1,7 +1,7 @@
 /** Shared test helper: the stable, reviewable projection of a parse result stored in expected.json. */
 import type { ParsedTrace } from "../../../src/core/model/packet.ts";
 
-/** Packets with flow, direction, summary, hooks, interfaces, rewrites and source lines; flows; diagnostics. */
+/** Packets with flow, direction, summary, hooks, interfaces, rewrites, source lines and logged drops; flows; diagnostics. */
 export function project(r: ParsedTrace) {
   return {
     skippedLines: r.skippedLines,
@@ -33,6 +33,10 @@ export function project(r: ParsedTrace) {
         (e.verdicts ?? []).map((v) => `${v.chain}:${v.kind}${v.verdict ? `:${v.verdict}` : ""}`),
       ),
       rewrites: p.rewrites,
+      // Only packets a drop-announcing LOG prefix (ufw's) marks: the other fixtures stay as they were.
+      ...(p.events.some((e) => e.drop)
+        ? { drops: p.events.map((e) => (e.drop ? `${e.drop.verdict} (${e.drop.by})` : "")) }
+        : {}),
     })),
   };
 }

@@ -5,6 +5,8 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { protocolWords } from "../../../src/core/model/ip-protocols.ts";
+import { formatEbtLine } from "../../../src/core/parse/format-ebt-line.ts";
 import { formatLogLine } from "../../../src/core/parse/format-log-line.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
 import { parseLine } from "../../../src/core/parse/parse-line.ts";
@@ -144,6 +146,30 @@ describe("VLAN tag of a bridged frame (test/fixtures/parse/real-nft-bridge-vlan)
   });
 });
 
+describe("nft monitor trace from older nft: `vlan cfi` (test/fixtures/parse/real-nft-monitor-vlan-cfi-trace)", () => {
+  const cfi = readFileSync(
+    new URL("../../fixtures/parse/real-nft-monitor-vlan-cfi-trace/input.log", import.meta.url),
+    "utf8",
+  );
+  const tags = (text: string) =>
+    parseTraceText(text, { file: "x.log" }).packets.flatMap((p) => p.events.map((e) => e.vlan));
+
+  it("reads `vlan cfi` as the drop eligible bit, as `vlan dei` is read", () => {
+    const all = tags(cfi);
+    expect(all[0]).toEqual({ proto: "0x8100", id: 10, pcp: 5, dei: 1 });
+    expect(all).toEqual(tags(cfi.replaceAll(" vlan cfi ", " vlan dei ")));
+  });
+
+  it("`ether type 8021ad` makes the outer tag an 802.1ad one; the header behind the inner tag is read", () => {
+    const p = parseTraceText(cfi, { file: "x.log" }).packets.find((x) => x.events[0]?.vlan?.id === 20);
+    expect(p?.events.map((e) => e.vlan)).toEqual([
+      { proto: "0x88a8", id: 20 },
+      { proto: "0x88a8", id: 20 },
+    ]);
+    expect(p?.summary).toBe("ARP who-has 203.0.113.2 tell 203.0.113.1");
+  });
+});
+
 describe("ICMP redirect (test/fixtures/parse/real-icmp-redirect)", () => {
   const line = readFileSync(
     new URL("../../fixtures/parse/real-icmp-redirect/input.log", import.meta.url),
@@ -165,5 +191,120 @@ describe("ICMP redirect (test/fixtures/parse/real-icmp-redirect)", () => {
     expect(r.kind).toBe("error");
     if (r.kind === "error")
       expect(r.message).toBe("expected '[' and the quoted packet before the end of the line");
+  });
+});
+
+describe("protocols beyond TCP, UDP and ICMP (kernel 6.18 captures)", () => {
+  const fixture = (c: string) =>
+    readFileSync(new URL(`../../fixtures/parse/${c}/input.log`, import.meta.url), "utf8");
+  const l4s = (c: string) =>
+    parseTraceText(fixture(c), { file: "x.log" }).packets.map((p) => p.events[0]?.l4);
+
+  it("nft monitor trace: /etc/protocols names become what a LOG line gives; SCTP and DCCP keep their ports", () => {
+    const all = l4s("real-nft-monitor-protocols-trace");
+    expect(all.slice(0, 11).map((l) => l?.proto)).toEqual([
+      "132",
+      "33",
+      "47",
+      "esp",
+      "ah",
+      "4",
+      "udplite",
+      "2",
+      "89",
+      "41",
+      "4",
+    ]);
+    expect([all[0]?.sport, all[0]?.dport, all[1]?.sport, all[1]?.dport]).toEqual([40132, 5060, 40033, 5001]);
+  });
+
+  it("nft monitor trace: `ip6 nexthdr ip` (hop-by-hop) and `ipv6-opts` are extension headers, no transport", () => {
+    const text = fixture("real-nft-monitor-protocols-trace");
+    expect(text).toContain("ip6 nexthdr ip ip6 length");
+    expect(text).toContain("ip6 nexthdr ipv6-opts ");
+    const all = l4s("real-nft-monitor-protocols-trace");
+    expect([all[11], all[12], all[14]]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it("ebtables log: `Next Header=0` names no transport; SCTP keeps ebt_log's ports; ICMPv6 stays ICMPv6", () => {
+    const r = parseTraceText(fixture("real-ebt-ip6-hop-by-hop-vlan"), { file: "x.log" });
+    const byLine = (n: number) => r.packets.find((p) => p.events[0]?.position.line === n)?.events[0];
+    expect(byLine(1)?.l4).toBeUndefined();
+    expect(byLine(3)?.l4?.proto).toBe("icmpv6");
+    expect(byLine(10)?.l4).toMatchObject({ proto: "132", sport: 40132, dport: 5060 });
+    // Written back with its ports, and an answer with the ports swapped pairs with it by them.
+    const sctp = byLine(10) as NonNullable<ReturnType<typeof byLine>>;
+    expect(formatEbtLine(sctp)).toContain(" IP proto=132 SPT=40132 DPT=5060");
+    const line = fixture("real-ebt-ip6-hop-by-hop-vlan").split("\n")[9] as string;
+    const answer = line
+      .replace("IN=bond0.100 OUT=mv-lan0", "IN=mv-lan0 OUT=bond0.100")
+      .replace("IP SRC=198.51.100.11 IP DST=198.51.100.12", "IP SRC=198.51.100.12 IP DST=198.51.100.11")
+      .replace("SPT=40132 DPT=5060", "SPT=5060 DPT=40132");
+    const other = line.replace("SPT=40132", "SPT=40133");
+    const flows = parseTraceText([line, other, answer].join("\n"), { file: "x.log" }).packets.map((p) => [
+      p.flow,
+      p.direction,
+    ]);
+    expect(flows).toEqual([
+      [1, "request"],
+      [2, "request"],
+      [1, "reply"],
+    ]);
+  });
+
+  it("LOG: DCCP is named, UID/GID/MARK and the options are kept, the fragment header behind a VLAN tag too", () => {
+    const r = parseTraceText(fixture("real-log-protocols-uid-mark"), { file: "x.log" });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.packets[2]?.summary).toBe("DCCP (protocol 33) 198.51.100.11 -> 198.51.100.1");
+    // A word that is an Object property names no protocol.
+    expect([protocolWords("33"), protocolWords("constructor")]).toEqual([
+      "DCCP (protocol 33)",
+      "CONSTRUCTOR",
+    ]);
+    const syn = r.packets.find((p) => p.events[0]?.l4?.tcpFlags?.includes("SYN"))?.events[0];
+    expect([syn?.uid, syn?.gid, syn?.mark, syn?.l4?.tcpOptions?.slice(0, 8)]).toEqual([
+      0,
+      0,
+      "0x2a",
+      "020405B4",
+    ]);
+    // ESP's and AH's SPI=, and each IPv6 extension header's own OPT ( ... ), are kept and written back.
+    const line = (n: number) => r.packets.flatMap((p) => p.events).find((e) => e.position.line === n);
+    expect([line(7)?.l4?.spi, line(8)?.inner?.l4?.spi, line(9)?.l4?.spi]).toEqual([0x1234, 0x1234, 0x5678]);
+    expect(line(20)?.ip?.extensionHeaders).toEqual(["", ""]);
+    expect(formatLogLine(line(20) as NonNullable<ReturnType<typeof line>>)).toContain(
+      " OPT ( ) OPT ( ) PROTO=ICMPv6 ",
+    );
+    expect(line(25)?.ip?.extensionHeaders).toEqual(["", "FRAG:0 ID:15151515"]);
+    const tagged = r.packets.at(-2)?.events[0];
+    expect([tagged?.vlan?.id, tagged?.ip?.id, tagged?.ip?.fragment, tagged?.in]).toEqual([
+      10,
+      0x15151515,
+      0,
+      "bond0.100",
+    ]);
+  });
+});
+
+describe("nft monitor trace's `@nh` bytes", () => {
+  it("are read only behind a VLAN tag: an untagged frame's unnamed header is not guessed at", () => {
+    const cfi = readFileSync(
+      new URL("../../fixtures/parse/real-nft-monitor-vlan-cfi-trace/input.log", import.meta.url),
+      "utf8",
+    );
+    const qinq = cfi.split("\n").find((l) => l.includes("@nh,0,256")) as string;
+    const tagged = parseLine(qinq).result;
+    expect(tagged.kind === "packet-data" && tagged.event.arp?.opcode).toBe(1);
+    // The ARP header alone (28 bytes) in a frame whose type nft did not name, with no tag before it.
+    const untagged = parseLine(
+      qinq
+        .replace(/ ether type 8021ad vlan pcp 0 vlan cfi 0 vlan id 20 vlan type 8021q/, "")
+        .replace("@nh,0,256 0x1e0806000", "@nh,0,224 0x"),
+    ).result;
+    expect(untagged.kind).toBe("packet-data");
+    expect(untagged.kind === "packet-data" && [untagged.event.arp, untagged.event.ip]).toEqual([
+      undefined,
+      undefined,
+    ]);
   });
 });
