@@ -23,8 +23,8 @@ exactly as it was installed when recorded (metadata 'instrumentation', else 'rul
 compares hook lists and NAT rewrites (TRACE traces: also the matched rules, bridge chains
 included), packet by packet; for a single ping (-c1) with its exit code, also whether its last
 packet got through (a drop after the last logged hook shows in no line). Every invalid lab.json
-or <scenario>.json is an error counted in the total. Arguments: lab folders (traces/docker-bridge), trace files (traces/docker-bridge/x.log or
-.json), or nothing for every folder under traces/.
+or <scenario>.json is an error counted in the total. Arguments: lab folders (traces/docker-bridge), a folder of labs (traces: every lab in it), trace
+files (traces/docker-bridge/x.log or .json), or nothing for every folder under traces/.
   --json      one JSON object: {"total", "agree", "results": [{"trace", "ok", "packets", "report", "errors"}]}
   --verbose   also list the traces that agree
 Exit code 1 when any trace diverges or any file is invalid, 2 for bad arguments.`;
@@ -130,6 +130,20 @@ export function checkLab(folder: string, stems?: string[]): TraceCheck[] {
 }
 
 /** Runs the command; resolves to the exit code. */
+/** Whether `folder` holds a lab: its lab.json, or trace files (then a missing lab.json is reported, not skipped). */
+function isLabFolder(folder: string): boolean {
+  return readdirSync(folder).some((n) => n === "lab.json" || n.endsWith(".json"));
+}
+
+/** The lab folders directly inside `root`, in name order. */
+function labsIn(root: string): { folder: string }[] {
+  return readdirSync(root)
+    .sort()
+    .map((entry) => join(root, entry))
+    .filter((f) => statSync(f).isDirectory() && isLabFolder(f))
+    .map((folder) => ({ folder }));
+}
+
 export async function run(argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write(`${USAGE}\n`);
@@ -151,19 +165,19 @@ export async function run(argv: string[]): Promise<number> {
       );
       return 2;
     }
-    for (const entry of readdirSync("traces").sort()) {
-      const f = join("traces", entry);
-      // A folder with trace files but no lab.json is reported (as lab.json missing), not skipped.
-      if (statSync(f).isDirectory() && readdirSync(f).some((n) => n === "lab.json" || n.endsWith(".json")))
-        targets.push({ folder: f });
-    }
+    targets.push(...labsIn("traces"));
   }
   for (const a of args) {
     if (!existsSync(a)) {
       process.stderr.write(`packetwalk check: ${a}: no such file or folder\n`);
       return 2;
     }
-    if (statSync(a).isDirectory()) targets.push({ folder: a.replace(/\/$/, "") });
+    const folder = a.replace(/\/$/, "");
+    // A folder of labs (`traces`) is every lab in it; a folder with its own lab.json or trace files is one lab.
+    if (statSync(a).isDirectory())
+      targets.push(
+        ...(isLabFolder(folder) ? [{ folder }] : labsIn(folder).length ? labsIn(folder) : [{ folder }]),
+      );
     else targets.push({ folder: dirname(a), stems: [basename(a).replace(/\.(log|json)$/, "")] });
   }
   const all: TraceCheck[] = [];

@@ -120,6 +120,21 @@ describe("packetwalk check --json", () => {
     expect(out.total - out.agree).toBe(1);
     expect(out.results.find((x) => !x.ok)?.trace).toBe(join(dir, "host-to-container.json"));
   });
+
+  it("checks every lab of a folder of labs (packetwalk check traces), as it checks the lab itself", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const dir = copyLab();
+    const bin = join(import.meta.dirname, "../../../bin/packetwalk.mjs");
+    const run = (target: string) => {
+      const r = spawnSync(process.execPath, [bin, "check", "--json", target], { encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+      return JSON.parse(r.stdout) as { total: number; results: { trace: string }[] };
+    };
+    const lab = run(dir);
+    const parent = run(join(dir, ".."));
+    expect(lab.total).toBeGreaterThan(5);
+    expect(parent.results.map((x) => x.trace)).toEqual(lab.results.map((x) => x.trace));
+  });
 });
 
 describe("annotations simulated with the instrumentation", () => {
