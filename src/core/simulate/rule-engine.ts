@@ -233,7 +233,12 @@ function reads(c: Condition, field: "mark" | "tos" | "other"): boolean {
 
 /** Whether effect `e` sets what `field` names to a known value (every bit of it). */
 function setsWhole(e: Target, field: "mark" | "tos" | "other"): boolean {
-  if (field === "mark") return e.kind === "MARK" && e.op === "set" && e.mask === 0xffffffff;
+  if (field === "mark")
+    return (
+      (e.kind === "MARK" && e.op === "set" && e.mask === 0xffffffff) ||
+      // `meta mark set ct mark`: the connection's whole mark copied.
+      (e.kind === "CONNMARK" && e.op === "restore" && e.nfmask === 0xffffffff && e.ctmask === 0xffffffff)
+    );
   return field === "tos" && e.kind === "TOS" && (e.mask & 0xfc) === 0xfc;
 }
 

@@ -268,6 +268,17 @@ describe("an unmodelled statement that sets a field (an unknown that acts)", () 
     expect(p?.fate.kind).toBe("dropped");
     expect(p?.unmodelled ?? []).toEqual([]);
     expect(fates(w, 8080)).toEqual(["8080: host"]);
+    // The connection's whole mark copied makes it known too (a new connection's is 0).
+    const copied = world(rules("", "meta mark set ct mark and 0xff meta mark set ct mark meta mark 0 drop"));
+    expect(fates(copied, 9999)).toEqual(["9999: dropped"]);
+    expect(first(copied, 9999)[0]?.unmodelled ?? []).toEqual([]);
+  });
+
+  it("a statement that never decides (ct zone set) lets the statements after it act", () => {
+    const w = world(
+      rawAndInput("tcp dport 9999 ct zone set 1 meta mark set 0x7 accept", "meta mark 0x7 drop"),
+    );
+    expect(fates(w, 9999, 8080)).toEqual(["9999: dropped", "8080: host"]);
   });
 
   it("a match on the mark it left unknown is undecided; a rule it ends in says so", () => {
