@@ -557,8 +557,9 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
   // statement after a rate limit acts only on the packets the limit lets through).
   const whom = (cs: Condition[]): Pair | undefined => {
     const known = said(cs);
+    // An unexplained statement that acts (`notrack`) lets every packet through: it names no one.
     const passed = cs.flatMap((c) =>
-      c.kind === "unknown" ? [c.text] : EXPLAINED.has(c.kind) ? [] : [`${c.kind} match`],
+      c.kind === "unknown" ? (c.acts ? [] : [c.text]) : EXPLAINED.has(c.kind) ? [] : [`${c.kind} match`],
     );
     const en = [...known.map((c) => c[0]), ...passed.map((u) => `packets that pass '${u}'`)];
     const zh = [...known.map((c) => c[1]), ...passed.map((u) => `通過「${u}」的封包`)];
@@ -619,7 +620,7 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
   // Whether the matches of the last part (before the target) include one this note does not explain.
   const lastUnknown = rule.conditions
     .slice(last, tAt)
-    .some((c) => c.kind === "unknown" || !EXPLAINED.has(c.kind));
+    .some((c) => (c.kind === "unknown" ? !c.acts : !EXPLAINED.has(c.kind)));
   // A verdict map alone says whom it applies to (its key); other rules without conditions apply to every packet.
   const everyEn = mapAlone
     ? ""

@@ -139,10 +139,10 @@ function mayGoOn(t: Target): boolean {
 
 /**
  * Whether `t` is the rule's real target: a verdict, a verdict map, a NAT, or an unknown statement that
- * may decide. `notrack` and a target that goes on (`xt target TCPMSS`) never end a rule.
+ * may decide. A target that goes on (`xt target TCPMSS`) never ends a rule.
  */
 function decides(t: Target): boolean {
-  return t.kind !== "NONE" && !(t.kind === "unknown" && (t.continues === true || t.name === "notrack"));
+  return t.kind !== "NONE" && !(t.kind === "unknown" && t.continues === true);
 }
 
 /** Unknown statements of one word: the next word starts another statement. */
@@ -512,11 +512,11 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
   const place = () => {
     if (out.target !== before && decides(before)) {
       // A second target after the first: after a verdict map it acts when the map's element goes on;
-      // after a verdict it never acts (the first ends the rule); a notrack written after it neither.
+      // after a verdict it never acts (the first ends the rule).
       const second = out.target;
       out.target = before;
       if (decides(second) && mayGoOn(before) && !out.afterVerdict) out.afterVerdict = second;
-      else if (decides(second) || (second.kind === "unknown" && second.name === "notrack"))
+      else if (decides(second))
         problem(
           tokens[last],
           `'${text(last, i)}' after the rule's verdict or NAT does not act: the first one ends the rule`,
@@ -1630,9 +1630,14 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     }
     const what = unknownFrom(start);
     const chance = chanceAt(tokens, start);
-    // An unknown statement that decides (queue, a redirect not read above, notrack) is an unknown target, else a condition.
-    if (w === "queue" || w === "redirect" || w === "notrack") {
+    // An unknown statement that decides (queue, a redirect not read above) is an unknown target, else a condition.
+    if (w === "queue" || w === "redirect") {
       out.target = { kind: "unknown", name: w, text: what };
+      const p = out.problems[out.problems.length - 1];
+      if (p) p.hint = UNCERTAIN_HINT;
+    } else if (w === "notrack") {
+      // It leaves the packet untracked and the rule goes on: a later conntrack match would read what the walk does not know.
+      out.conditions.push({ kind: "unknown", text: what, neg: false, oneWay: true, acts: true });
       const p = out.problems[out.problems.length - 1];
       if (p) p.hint = UNCERTAIN_HINT;
     } else if ((w === "add" || w === "update") && w1?.startsWith("@") && !chance) {

@@ -122,6 +122,12 @@ describe("explainNftRule", () => {
       /^connection state new, packets that pass 'limit rate 1\/second': write it to the kernel log with prefix "x "; then, to tcp port 22: accept/,
     );
     expect(logged["zh-TW"]).toContain("通過「limit rate 1/second」的封包：記錄到 kernel log");
+    // notrack lets every packet on: the mark after it is set for all that reach it.
+    const nt = explainNftRule("tcp dport 9999 notrack meta mark set 0x7 accept");
+    expect(nt.en).toBe(
+      "to tcp port 9999: set its mark to 0x7, then accept (ends this base chain only) (expression 'notrack': not explained by packetwalk)",
+    );
+    expect(nt.unknown).toEqual(["notrack"]);
     const nat = explainNftRule("meta mark set 0x1 dnat ip6 to [fd00::1]:80");
     expect(nat.en).toMatch(
       /^every packet: set its mark to 0x1; then, an IPv6 packet: rewrite the destination to /,

@@ -199,6 +199,11 @@ describe("statements after one that never ends the rule (notrack, counter)", () 
     ]) {
       const w = world(rawAndInput(pre, "meta mark 0x7 drop"));
       expect(fates(w, 9999, 8080), pre).toEqual(["9999: dropped", "8080: host"]);
+      // The rule is decided; that the packet is untracked after it is not modelled, and said.
+      expect(
+        first(w, 9999)[0]?.unmodelled.map((u) => u.what),
+        pre,
+      ).toEqual(["notrack"]);
     }
   });
 
