@@ -545,32 +545,68 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
     ...[...cs, ...extra].map((c) => condition(c, rule.conditions, sets)).filter((c) => c !== undefined),
   ];
   const n = rule.conditions.length;
-  const at = (k: number) => rule.effectAt[k] ?? n;
+  // How many matches are written before the target: the ones after it are read only when it goes on.
+  const tAt = rule.targetAt;
+  const at = (k: number) => rule.effectAt[k] ?? tAt;
   const effectsAt = (keep: (place: number) => boolean): Pair[] =>
     rule.effects
       .filter((_, k) => keep(at(k)))
       .map(effect)
       .filter((e) => e !== undefined);
+  // Whom a part applies to: its matches, and the ones this note cannot explain by their words (a
+  // statement after a rate limit acts only on the packets the limit lets through).
+  const whom = (cs: Condition[]): Pair | undefined => {
+    const known = said(cs);
+    // An unexplained statement that acts (`notrack`) lets every packet through: it names no one.
+    const passed = cs.flatMap((c) =>
+      c.kind === "unknown" ? (c.acts ? [] : [c.text]) : EXPLAINED.has(c.kind) ? [] : [`${c.kind} match`],
+    );
+    const en = [...known.map((c) => c[0]), ...passed.map((u) => `packets that pass '${u}'`)];
+    const zh = [...known.map((c) => c[1]), ...passed.map((u) => `通過「${u}」的封包`)];
+    return en.length ? [en.join(", "), zh.join("，")] : undefined;
+  };
   // A statement written before a match acts on every packet that gets that far, matched or not (nft
-  // evaluates a rule left to right): said as a part of its own, before the matches after it.
-  const cuts = [...new Set(rule.effectAt.filter((k) => k < n))].sort((a, b) => a - b);
+  // evaluates a rule left to right): said as a part of its own, before the matches after it. So are
+  // the statements before a NAT of one family: they act on every packet, the NAT on that family only.
+  const cuts = [
+    ...new Set([
+      ...rule.effectAt.filter((k) => k < tAt),
+      ...(family.length && rule.effectAt.some((k) => k === tAt) ? [tAt] : []),
+    ]),
+  ].sort((a, b) => a - b);
   const early = cuts.map((cut, k): Pair => {
-    const cs = said(rule.conditions.slice(k === 0 ? 0 : (cuts[k - 1] as number), cut));
+    const cs = whom(rule.conditions.slice(k === 0 ? 0 : (cuts[k - 1] as number), cut));
     const doing = effectsAt((place) => place === cut);
     return [
-      `${cs.length ? `${cs.map((c) => c[0]).join(", ")}: ` : "every packet: "}${doing.map((d) => d[0]).join(", then ")}; then, `,
-      `${cs.length ? `${cs.map((c) => c[1]).join("，")}：` : "所有封包："}${doing.map((d) => d[1]).join("，然後")}；然後`,
+      `${cs ? `${cs[0]}: ` : "every packet: "}${doing.map((d) => d[0]).join(", then ")}; then, `,
+      `${cs ? `${cs[1]}：` : "所有封包："}${doing.map((d) => d[1]).join("，然後")}；然後`,
     ];
   });
-  const conds = said(rule.conditions.slice(cuts[cuts.length - 1] ?? 0), family);
-  const doing: Pair[] = effectsAt((place) => place === n);
+  const last = cuts[cuts.length - 1] ?? 0;
+  const conds = said(rule.conditions.slice(last, tAt), family);
+  const doing: Pair[] = cuts.includes(tAt) ? [] : effectsAt((place) => place === tAt);
   const verdict = action(rule.target, sets);
-  // A statement written after a verdict map or a NAT acts only when the rule goes on past it.
-  const after = effectsAt((place) => place > n);
   if (verdict) doing.push(verdict);
   else if (doing.length) doing.push(["go on with the next rule", "繼續下一條規則"]);
   else doing.push(["no verdict, go on with the next rule", "沒有判決，繼續下一條規則"]);
-  for (const a of after) doing.push([`if the rule goes on past that, ${a[0]}`, `若規則繼續往下，${a[1]}`]);
+  // What is written after a verdict map acts only when the rule goes on past it: its statements and
+  // matches in order, then a second verdict when every match held.
+  const after: Pair[] = [];
+  for (let k = tAt; k <= n; k++) {
+    for (const a of effectsAt((place) => place === k + 1)) after.push(a);
+    const c = rule.conditions[k];
+    const w = c && whom([c]);
+    if (w) after.push([`if ${w[0]}`, `若${w[1]}`]);
+  }
+  // A verdict map alone says whom it applies to (its key).
+  const mapAlone = rule.target.kind === "vmap" && doing.length === 1;
+  const then = rule.afterVerdict && action(rule.afterVerdict, sets);
+  if (then) after.push(then);
+  if (after.length)
+    doing.push([
+      `if the rule goes on past that, ${after.map((a) => a[0]).join(", then ")}`,
+      `若規則繼續往下，${after.map((a) => a[1]).join("，然後")}`,
+    ]);
   // Unknown expressions by their words; a match the reader models but this note does not, by its kind.
   const unknownConds = rule.conditions.flatMap((c) =>
     c.kind === "unknown" ? [c.text] : EXPLAINED.has(c.kind) ? [] : [`${c.kind} match`],
@@ -581,18 +617,21 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
     : undefined;
   const unknownEn = unknownConds.map((u) => ` (expression '${u}': not explained by packetwalk)`).join("");
   const unknownZh = unknownConds.map((u) => `（運算式「${u}」：packetwalk 未說明）`).join("");
+  // Whether the matches of the last part (before the target) include one this note does not explain.
+  const lastUnknown = rule.conditions
+    .slice(last, tAt)
+    .some((c) => (c.kind === "unknown" ? !c.acts : !EXPLAINED.has(c.kind)));
   // A verdict map alone says whom it applies to (its key); other rules without conditions apply to every packet.
-  const everyEn =
-    rule.target.kind === "vmap" && doing.length === 1
-      ? ""
-      : unknownConds.length
-        ? "when what packetwalk does not explain matches: "
-        : early.length
-          ? "for every packet that gets this far: "
-          : "every packet: ";
+  const everyEn = mapAlone
+    ? ""
+    : lastUnknown
+      ? "when what packetwalk does not explain matches: "
+      : early.length
+        ? "for every packet that gets this far: "
+        : "every packet: ";
   const everyZh = !everyEn
     ? ""
-    : unknownConds.length
+    : lastUnknown
       ? "當 packetwalk 未說明的條件成立時："
       : early.length
         ? "走到這裡的所有封包："

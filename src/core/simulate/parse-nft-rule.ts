@@ -59,6 +59,10 @@ export interface ParsedNftRule {
   effects: Target[];
   /** Where each of `effects` is written (see `Rule.effectAt`). */
   effectAt: number[];
+  /** How many of `conditions` are written before the target (see `Rule.targetAt`). */
+  targetAt: number;
+  /** A second verdict written after a target that may let the rule go on (see `Rule.afterVerdict`). */
+  afterVerdict?: Target;
   comment?: string;
   problems: NftRuleProblem[];
 }
@@ -120,6 +124,29 @@ const ENDS_RULE = new Set<Target["kind"]>([
   "REDIRECT",
   "nat-map",
 ]);
+
+/**
+ * Targets after which the rule may go on, by the packet: a verdict map (its `continue` element, or no
+ * element: the rule breaks), a pick, a NAT of one family in an inet table.
+ */
+function mayGoOn(t: Target): boolean {
+  return (
+    t.kind === "vmap" ||
+    t.kind === "pick" ||
+    ((t.kind === "DNAT" || t.kind === "SNAT" || t.kind === "nat-map") && t.family !== undefined)
+  );
+}
+
+/**
+ * Whether `t` is the rule's real target: a verdict, a verdict map, a NAT, or an unknown statement that
+ * may decide. A target that goes on (`xt target TCPMSS`) never ends a rule.
+ */
+function decides(t: Target): boolean {
+  return t.kind !== "NONE" && !(t.kind === "unknown" && t.continues === true);
+}
+
+/** Unknown statements of one word: the next word starts another statement. */
+const ONE_WORD = new Set(["notrack"]);
 
 /** Tokens after which the next word is always a value, never a new expression. */
 const OPERATORS = new Set([
@@ -472,24 +499,48 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     target: { kind: "NONE" },
     effects: [],
     effectAt: [],
+    targetAt: 0,
     problems: [],
   };
   let i = 0;
-  // Whether a statement before the last one read the target: effects the last one added come after it (-1).
+  // Whether a statement before the last one read the real target: effects the last one added come after it.
   let pastTarget = false;
+  // The target as the statements before the last one left it (a later one may not replace it).
+  let before: Target = out.target;
   // Where the last statement started (a statement after the verdict is reported there).
   let last = 0;
   const place = () => {
-    if (out.effectAt.length < out.effects.length && pastTarget && ENDS_RULE.has(out.target.kind))
+    if (out.target !== before && decides(before)) {
+      // A second target after the first: after a verdict map it acts when the map's element goes on;
+      // after a verdict it never acts (the first ends the rule).
+      const second = out.target;
+      out.target = before;
+      if (decides(second) && mayGoOn(before) && !out.afterVerdict) out.afterVerdict = second;
+      else if (decides(second))
+        problem(
+          tokens[last],
+          `'${text(last, i)}' after the rule's verdict or NAT does not act: the first one ends the rule`,
+          "nft refuses such a rule (Statement after terminal statement has no effect); keep one verdict",
+          "warning",
+        );
+    } else if (out.target !== before && decides(out.target)) out.targetAt = out.conditions.length;
+    if (
+      out.effectAt.length < out.effects.length &&
+      pastTarget &&
+      ENDS_RULE.has((out.afterVerdict ?? out.target).kind)
+    )
       problem(
         tokens[last],
         `statement '${text(last, i)}' after the rule's verdict or NAT does not act once that is reached: it ends the rule`,
         "nft refuses such a rule (Statement after terminal statement has no effect); write the statement before it",
         "warning",
       );
+    // After the target: one more than the conditions before it, so a place after the target never
+    // equals one before it (see `Rule.effectAt`).
     while (out.effectAt.length < out.effects.length)
-      out.effectAt.push(pastTarget ? -1 : out.conditions.length);
-    pastTarget = out.target.kind !== "NONE";
+      out.effectAt.push(out.conditions.length + (pastTarget ? 1 : 0));
+    pastTarget = decides(out.target);
+    before = out.target;
     last = i;
   };
   const peek = (k = 0) => tokens[i + k];
@@ -553,7 +604,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         !fibResult.has(t.value) &&
         // A selector's value may be a word that also starts an expression (`ct status dnat`, `. iif`);
         // no selector is written with a verdict word, so one right after the first word ends it.
-        (i - start >= 2 || VERDICTS.has(t.value)) &&
+        (i - start >= 2 || VERDICTS.has(t.value) || ONE_WORD.has(tokens[start]?.value ?? "")) &&
         // `ether type ip`, `ct l3proto ip6`: a protocol field's value is a protocol name.
         !PROTOCOL_FIELDS.has(prev.value) &&
         !OPERATORS.has(prev.value) &&
@@ -590,7 +641,8 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       "warning",
     );
     if (as === "condition") out.conditions.push({ kind: "unknown", text: what, neg: false });
-    if (as === "acts") out.conditions.push({ kind: "unknown", text: what, neg: false, oneWay: true });
+    if (as === "acts")
+      out.conditions.push({ kind: "unknown", text: what, neg: false, oneWay: true, acts: true });
     if (as === "target") out.target = { kind: "unknown", name: what, text: what };
   };
   /** `[==|!=] WORD` at `k` words on: the word, whether negated, and how many words that was; not a set or concatenation. */
@@ -1578,9 +1630,14 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     }
     const what = unknownFrom(start);
     const chance = chanceAt(tokens, start);
-    // An unknown statement that decides (queue, a redirect not read above, notrack) is an unknown target, else a condition.
-    if (w === "queue" || w === "redirect" || w === "notrack") {
+    // An unknown statement that decides (queue, a redirect not read above) is an unknown target, else a condition.
+    if (w === "queue" || w === "redirect") {
       out.target = { kind: "unknown", name: w, text: what };
+      const p = out.problems[out.problems.length - 1];
+      if (p) p.hint = UNCERTAIN_HINT;
+    } else if (w === "notrack") {
+      // It leaves the packet untracked and the rule goes on: a later conntrack match would read what the walk does not know.
+      out.conditions.push({ kind: "unknown", text: what, neg: false, oneWay: true, acts: true });
       const p = out.problems[out.problems.length - 1];
       if (p) p.hint = UNCERTAIN_HINT;
     } else if ((w === "add" || w === "update") && w1?.startsWith("@") && !chance) {
@@ -1589,12 +1646,12 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       if (p) Object.assign(p, { message: `statement '${what}' is not modelled`, hint: DECIDES_NOTHING_HINT });
     } else if (!chance && (w === "flow" || /(?:^| )set /.test(what))) {
       // It acts (sets a field from something not modelled, offloads): no match to follow both ways.
-      out.conditions.push({ kind: "unknown", text: what, neg: false, oneWay: true });
+      out.conditions.push({ kind: "unknown", text: what, neg: false, oneWay: true, acts: true });
       const p = out.problems[out.problems.length - 1];
       if (p) p.hint = UNCERTAIN_HINT;
     } else out.conditions.push({ kind: "unknown", text: what, neg: false, ...(chance ? { chance } : {}) });
   }
   place();
-  out.effectAt = out.effectAt.map((k) => (k < 0 ? out.conditions.length + 1 : k));
+  if (!decides(out.target)) out.targetAt = out.conditions.length;
   return out;
 }

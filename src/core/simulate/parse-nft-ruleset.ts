@@ -361,6 +361,9 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
     if (parsed.effects.length) rule.effects = parsed.effects;
     // Only a statement written among the matches or after the target needs its place kept.
     if (parsed.effectAt.some((k) => k !== parsed.conditions.length)) rule.effectAt = parsed.effectAt;
+    // Matches written after a verdict map are read only when its element lets the rule go on.
+    if (parsed.targetAt !== parsed.conditions.length) rule.targetAt = parsed.targetAt;
+    if (parsed.afterVerdict) rule.afterVerdict = parsed.afterVerdict;
     if (parsed.comment !== undefined) rule.comment = parsed.comment;
     chain.rules.push(rule);
     columns.set(rule, first.column);

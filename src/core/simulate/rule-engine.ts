@@ -207,26 +207,127 @@ function effectsBetween(rule: Rule, from: number, to: number): Target[] {
   return (rule.effects ?? []).filter((_, k) => effectPlace(rule, k) >= from && effectPlace(rule, k) <= to);
 }
 
+/** How many of `rule`'s conditions are written before its target (see `Rule.targetAt`). */
+function targetPlace(rule: Rule): number {
+  return rule.targetAt ?? rule.conditions.length;
+}
+
 /**
- * How far nft's evaluation of `rule` gets for `p`, its conditions read in order on the packet as
- * the statements written before each leave it (`meta mark set 0x1 meta mark 0x1` holds): `fails`, the
- * first condition that fails when every undecided one before it is taken to hold; `undecided`, the
- * first undecided condition before that. Neither: the rule matches.
+ * What an unmodelled statement that acts (`meta mark set ct mark and 0xff`, an unknown that `acts`) leaves
+ * unknown: the mark, the DSCP, or something else the model does not name.
  */
-function reach(rule: Rule, p: SimPacket, ctx: MatchContext): { fails?: number; undecided?: number } {
+function unsureField(c: Condition): "mark" | "tos" | "other" {
+  const text = c.kind === "unknown" ? c.text : "";
+  if (/^(meta )?mark set /.test(text)) return "mark";
+  if (/^ip6? dscp set /.test(text)) return "tos";
+  return "other";
+}
+
+/** Whether condition `c` reads what `field` names. */
+function reads(c: Condition, field: "mark" | "tos" | "other"): boolean {
+  if (field === "mark")
+    return c.kind === "mark" || (c.kind === "nft-set" && [c.key, ...(c.concat ?? [])].includes("meta mark"));
+  if (field === "tos") return c.kind === "tos";
+  return false;
+}
+
+/** Whether effect `e` sets what `field` names to a known value (every bit of it). */
+function setsWhole(e: Target, field: "mark" | "tos" | "other"): boolean {
+  if (field === "mark")
+    return (
+      (e.kind === "MARK" && e.op === "set" && e.mask === 0xffffffff) ||
+      // `meta mark set ct mark`: the connection's whole mark copied.
+      (e.kind === "CONNMARK" && e.op === "restore" && e.nfmask === 0xffffffff && e.ctmask === 0xffffffff)
+    );
+  return field === "tos" && e.kind === "TOS" && (e.mask & 0xfc) === 0xfc;
+}
+
+/**
+ * How far nft's evaluation of `rule` gets for `p` up to its target, its conditions read in order on
+ * the packet as the statements written before each leave it (`meta mark set 0x1 meta mark 0x1` holds):
+ * `fails`, the first condition that fails when every undecided one before it is taken to hold;
+ * `undecided`, the first undecided condition before that. Neither: the rule reaches its target.
+ * An unmodelled statement that acts (`acts`) lets the evaluation go on: what it changed is unknown
+ * until a later statement sets it whole, and a match that reads it before is undecided; `unsure`
+ * names those whose change still stands where the evaluation stops.
+ */
+function reach(
+  rule: Rule,
+  p: SimPacket,
+  ctx: MatchContext,
+): { fails?: number; undecided?: number; unsure?: string[] } {
   // A statement among the matches may change what a later one reads: they are tried on a copy.
   const trial = rule.effectAt ? { ...p, ...(p.ct ? { ct: { ...p.ct, entry: { ...p.ct.entry } } } : {}) } : p;
   let undecided: number | undefined;
-  for (const [k, c] of rule.conditions.entries()) {
-    if (trial !== p)
-      (rule.effects ?? []).forEach((e, n) => {
-        if (effectPlace(rule, n) === k) applyEffect(e, trial, undefined, rule.line);
-      });
-    const r = evalCondition(c, trial, ctx);
-    if (r === false) return { fails: k, ...(undecided !== undefined ? { undecided } : {}) };
+  // The acting unknown statements reached so far whose change no later statement overwrote.
+  let unsure: Condition[] = [];
+  const left = () =>
+    unsure.length ? { unsure: unsure.map((c) => (c.kind === "unknown" ? c.text : "")) } : {};
+  const conditions = rule.conditions.slice(0, targetPlace(rule));
+  for (const [k, c] of conditions.entries()) {
+    (rule.effects ?? []).forEach((e, n) => {
+      if (effectPlace(rule, n) !== k) return;
+      if (trial !== p) applyEffect(e, trial, undefined, rule.line);
+      unsure = unsure.filter((u) => !setsWhole(e, unsureField(u)));
+    });
+    if (c.kind === "unknown" && c.acts) {
+      unsure.push(c);
+      continue;
+    }
+    const r = unsure.some((u) => reads(c, unsureField(u))) ? "unknown" : evalCondition(c, trial, ctx);
+    if (r === false) return { fails: k, ...(undecided !== undefined ? { undecided } : {}), ...left() };
     if (r === "unknown" && undecided === undefined) undecided = k;
   }
-  return undecided !== undefined ? { undecided } : {};
+  (rule.effects ?? []).forEach((e, n) => {
+    if (effectPlace(rule, n) === conditions.length)
+      unsure = unsure.filter((u) => !setsWhole(e, unsureField(u)));
+  });
+  return { ...(undecided !== undefined ? { undecided } : {}), ...left() };
+}
+
+/**
+ * Runs what `rule` writes after its target once that let the rule go on (`tcp dport vmap { 80 :
+ * continue } meta mark set 0x6 ip saddr 192.0.2.1 accept`): the statements and matches in order, then
+ * the second verdict when every match held. Gives the target the rule ends with: that verdict, the
+ * one the target left (`t`) when there is none, or `CONTINUE` when a match fails (the rule breaks
+ * there, the statements before it have acted) or cannot be decided (then said so).
+ */
+function afterTarget(env: WalkEnv, rule: Rule, s: WalkState, t: Target): Target {
+  const from = targetPlace(rule);
+  for (let k = from; k < rule.conditions.length; k++) {
+    applyEffects(env, rule, s, k + 1, k + 1);
+    const c = rule.conditions[k] as Condition;
+    const r = c.kind === "unknown" && c.acts ? "unknown" : evalCondition(c, s.p, env.ctx);
+    if (r === false) return { kind: "CONTINUE" };
+    if (r === "unknown") {
+      s.run.unmodelled.push({
+        table: env.table.name,
+        chain: s.cur.chain.name,
+        line: rule.line,
+        text: rule.text,
+        what: c.kind === "unknown" ? c.text : unknownWhat(rule, env, s.p) || c.kind,
+      });
+      const step = s.run.steps[s.run.steps.length - 1];
+      if (step?.line === rule.line) step.unmodelled = true;
+      return { kind: "CONTINUE" };
+    }
+  }
+  applyEffects(env, rule, s, rule.conditions.length + 1, Number.POSITIVE_INFINITY);
+  return rule.afterVerdict ?? t;
+}
+
+/** Says that the acting unknown statements `what` of `rule` leave something the walk after it reads unknown. */
+function markUnsure(env: WalkEnv, s: WalkState, rule: Rule, what: string[] | undefined): void {
+  if (!what?.length) return;
+  s.run.unmodelled.push({
+    table: env.table.name,
+    chain: s.cur.chain.name,
+    line: rule.line,
+    text: rule.text,
+    what: what.join(" "),
+  });
+  const step = s.run.steps[s.run.steps.length - 1];
+  if (step?.line === rule.line) step.unmodelled = true;
 }
 
 /**
@@ -526,6 +627,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       if (undecided === undefined || chancy.length === 0) {
         applyEffects(env, rule, s, 0, r.fails);
         s.cur.at++;
+        if (undecided === undefined) markUnsure(env, s, rule, r.unsure);
         continue;
       }
       // An undecided match decides only whether the statements after it act before the break.
@@ -593,13 +695,16 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       t = t.choices[0] ?? { kind: "NONE" };
     }
     // The statements before the target (a mark set, a log) act even when its map lookup then breaks the rule.
-    applyEffects(env, rule, s, 0, rule.conditions.length);
+    applyEffects(env, rule, s, 0, targetPlace(rule));
     if (t.kind === "vmap") {
       // The element the key finds decides; no element: the rule breaks (nothing more happens, nothing traced).
       const keys = t.concat ?? [t.key];
       const elements = t.elements ?? table.sets?.get(t.map ?? "")?.verdicts ?? [];
       const hit = elements.find((e) => nftKeysMatch(keys, e.key, s.p, ctx));
-      if (!hit) continue;
+      if (!hit) {
+        markUnsure(env, s, rule, forced ? undefined : r.unsure);
+        continue;
+      }
       t = hit.verdict;
     }
     if (t.kind === "nat-map") {
@@ -607,7 +712,10 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       const keys = t.concat ?? [t.key];
       const elements = t.elements ?? table.sets?.get(t.map ?? "")?.data ?? [];
       const hit = elements.find((e) => nftKeysMatch(keys, e.key, s.p, ctx));
-      if (!hit) continue;
+      if (!hit) {
+        markUnsure(env, s, rule, forced ? undefined : r.unsure);
+        continue;
+      }
       // `dnat ip to ... map` in an inet table does nothing to an IPv6 packet (nor ip6 to IPv4): the rule goes on.
       const other = t.family !== undefined && (t.family === "ip6") !== !!s.p.v6;
       t = other
@@ -635,10 +743,11 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       ...(blind ? { unmodelled: true } : {}),
     };
     run.steps.push(step);
+    // An acting unknown statement before the target left something unknown: said on the rule's step.
+    if (!forced) markUnsure(env, s, rule, r.unsure);
     // Statements written after the target act only when it lets the rule go on (`vmap { 80 : continue }`,
     // a NAT of the other family): a verdict or a NAT ends the rule (nft_nat_eval sets NF_ACCEPT).
-    if (goesOn(t) && !(rule.target.kind === "pick" && t.kind === "NONE"))
-      applyEffects(env, rule, s, rule.conditions.length + 1, Number.POSITIVE_INFINITY);
+    if (goesOn(t) && !(rule.target.kind === "pick" && t.kind === "NONE")) t = afterTarget(env, rule, s, t);
     switch (t.kind) {
       case "NONE":
       case "CONTINUE":

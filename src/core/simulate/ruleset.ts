@@ -157,9 +157,11 @@ export type Condition =
    * Any other unmodelled match is followed both ways too. `oneWay`: walked only as not matched and
    * reported undecided: an unmodelled statement read in a match's place (`meta mark set ct mark`),
    * which does something the walk cannot know, or a fact a caller wants shown undecided (the
-   * listing's facts a log lacks). Default: followed both ways.
+   * listing's facts a log lacks). Default: followed both ways. `acts` (with `oneWay`): an unmodelled
+   * statement, not a match: nft's evaluation goes on past it, and what it set is unknown until a later
+   * statement sets it whole (see the rule engine's `reach`).
    */
-  | { kind: "unknown"; text: string; neg: boolean; chance?: Chance; oneWay?: true };
+  | { kind: "unknown"; text: string; neg: boolean; chance?: Chance; oneWay?: true; acts?: true };
 
 /**
  * How a frame was addressed, as the kernel's `eth_type_trans` sets `skb->pkt_type` from its
@@ -363,8 +365,23 @@ export interface Rule {
    * 80 : continue } meta mark set 0x1`). The kernel runs a rule's expressions in order and stops at a
    * failing match or a map lookup without an element, so a statement acts only when it is reached.
    * Default: every effect after all conditions, before the target (iptables, ebtables watchers).
+   * With `targetAt`: a statement before the target is at most `targetAt`; one after it is one more
+   * than the conditions before it (`vmap { 80 : continue } meta mark set 0x1 ip saddr 192.0.2.1`: the
+   * set is at `targetAt + 1`), so it runs after the target and before condition `effectAt - 1`.
    */
   effectAt?: number[];
+  /**
+   * nftables: how many of `conditions` are written before the target, when fewer than all of them
+   * (`tcp dport vmap { 80 : continue } ip saddr 192.0.2.1 accept`: 2). The ones after it are read only
+   * when the target lets the rule go on (a verdict map's `continue`). Default: `conditions.length`.
+   */
+  targetAt?: number;
+  /**
+   * nftables: a verdict written after a target that may let the rule go on (the `accept` of `tcp dport
+   * vmap { 80 : continue } ip saddr 192.0.2.1 accept`): it acts when that target goes on and every
+   * condition after `targetAt` holds.
+   */
+  afterVerdict?: Target;
   /** nftables `comment "..."`. */
   comment?: string;
 }

@@ -112,6 +112,38 @@ describe("explainNftRule", () => {
     );
   });
 
+  it("names the unexplained match a statement written after it depends on, and keeps a NAT's family to the NAT", () => {
+    // Only the packets the limit lets through get the mark (the rule stops at the limit for the rest).
+    expect(explainNftRule("limit rate 1/second meta mark set 0x5 tcp dport 8080 accept").en).toBe(
+      "packets that pass 'limit rate 1/second': set its mark to 0x5; then, to tcp port 8080: accept (ends this base chain only) (expression 'limit rate 1/second': not explained by packetwalk)",
+    );
+    const logged = explainNftRule('ct state new limit rate 1/second log prefix "x " tcp dport 22 accept');
+    expect(logged.en).toMatch(
+      /^connection state new, packets that pass 'limit rate 1\/second': write it to the kernel log with prefix "x "; then, to tcp port 22: accept/,
+    );
+    expect(logged["zh-TW"]).toContain("通過「limit rate 1/second」的封包：記錄到 kernel log");
+    // notrack lets every packet on: the mark after it is set for all that reach it.
+    const nt = explainNftRule("tcp dport 9999 notrack meta mark set 0x7 accept");
+    expect(nt.en).toBe(
+      "to tcp port 9999: set its mark to 0x7, then accept (ends this base chain only) (expression 'notrack': not explained by packetwalk)",
+    );
+    expect(nt.unknown).toEqual(["notrack"]);
+    const nat = explainNftRule("meta mark set 0x1 dnat ip6 to [fd00::1]:80");
+    expect(nat.en).toMatch(
+      /^every packet: set its mark to 0x1; then, an IPv6 packet: rewrite the destination to /,
+    );
+  });
+
+  it("says what is written after a verdict map acts only when the map's element goes on", () => {
+    expect(
+      explainNftRule(
+        "tcp dport vmap { 9999 : continue } meta mark set 0x6 ip saddr 192.0.2.1 meta mark set 0x8 accept",
+      ).en,
+    ).toBe(
+      "takes the verdict the rule's map gives for the TCP destination port (9999 → continue; any other: next rule), then if the rule goes on past that, set its mark to 0x6, then if from 192.0.2.1, then set its mark to 0x8, then accept (ends this base chain only)",
+    );
+  });
+
   it("names an expression it does not know as not explained, and explains the rest", () => {
     const n = explainNftRule('iifname "veth*" limit rate 10/second accept');
     expect(n.unknown).toEqual(["limit rate 10/second"]);

@@ -73,13 +73,24 @@ export function textWorld(text: string, file = "t.nft", labDir = LAB_DIR): World
 
 /** An nft ruleset: `pre` in a nat prerouting chain, `input` in a filter input chain (both policy accept). */
 export function natPreroutingAndInput(pre: string, input: string): string {
-  return `table ip nat {
-	chain prerouting {
-		type nat hook prerouting priority dstnat; policy accept;
+  return preroutingAndInput(pre, input);
+}
+
+/**
+ * An nft ruleset: `pre` in a prerouting chain, `input` in a filter input chain (both policy accept), by
+ * default a nat chain and both in ip tables; `raw`: a raw-priority filter chain, both in inet tables.
+ */
+export function preroutingAndInput(pre: string, input: string, raw = false): string {
+  const [family, table, chain, type, priority] = raw
+    ? ["inet", "raw", "pre", "filter", "raw"]
+    : ["ip", "nat", "prerouting", "nat", "dstnat"];
+  return `table ${family} ${table} {
+	chain ${chain} {
+		type ${type} hook prerouting priority ${priority}; policy accept;
 		${pre}
 	}
 }
-table ip filter {
+table ${family} filter {
 	chain input {
 		type filter hook input priority filter; policy accept;
 		${input}

@@ -11,7 +11,7 @@ import { parseNftRuleset } from "../../../src/core/simulate/parse-nft-ruleset.ts
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import type { World } from "../../../src/core/simulate/simulate-packet.ts";
 import { toTrace } from "../../../src/core/simulate/to-kernel-log.ts";
-import { natPreroutingAndInput, textWorld, wanTcpFates } from "./helpers.ts";
+import { natPreroutingAndInput, preroutingAndInput, textWorld, wanTcpFates } from "./helpers.ts";
 
 const DIR = join(import.meta.dirname, "../../fixtures/simulate/nft-statement-order");
 
@@ -173,5 +173,146 @@ describe("statements behind a match the simulator cannot decide", () => {
     const p = first(w, 9999)[0];
     expect(p?.fate.kind).toBe("dropped");
     expect(p?.unmodelled ?? []).toEqual([]);
+  });
+});
+
+/** A raw prerouting chain `pre` and a filter input chain `input`, both in inet tables (policy accept). */
+const rawAndInput = (pre: string, input: string) => preroutingAndInput(pre, input, true);
+
+/** The rule `text` as the nft reader reads it (one chain of one inet table). */
+const readRule = (text: string) => {
+  const r = parseNftRuleset(rawAndInput(text, "")).tables[0]?.chains.get("pre")?.rules[0];
+  if (!r) throw new Error(`no rule in ${text}`);
+  return r;
+};
+
+// The notrack, verdict-map and unknown-mark-set cases below were checked on kernel 6.18 with nft 1.0.6 in a
+// throwaway namespace (rule counters): the kernel dropped 9999/9998 after notrack, counted mark 0x6 (not
+// 0x8) after the verdict map's continue, let no 9997 packet past a map whose element is drop, and
+// dropped 9999 by its mark 0x7 after the unknown set.
+describe("statements after one that never ends the rule (notrack, counter)", () => {
+  it("act: notrack is not the rule's verdict, and the accept after them is", () => {
+    for (const pre of [
+      "tcp dport 9999 notrack meta mark set 0x7 accept",
+      "tcp dport 9999 notrack counter meta mark set 0x7",
+      "tcp dport 9999 notrack counter meta mark set 0x7 accept",
+    ]) {
+      const w = world(rawAndInput(pre, "meta mark 0x7 drop"));
+      expect(fates(w, 9999, 8080), pre).toEqual(["9999: dropped", "8080: host"]);
+      // The rule is decided; that the packet is untracked after it is not modelled, and said.
+      expect(
+        first(w, 9999)[0]?.unmodelled.map((u) => u.what),
+        pre,
+      ).toEqual(["notrack"]);
+    }
+  });
+
+  it("notrack is read as one word: the statement after it is read", () => {
+    const r = readRule('tcp dport 9999 notrack log prefix "nt " meta mark set 0x7 accept');
+    expect(r.effects).toEqual([
+      { kind: "LOG", prefix: "nt " },
+      { kind: "MARK", value: 7, mask: 0xffffffff, op: "set" },
+    ]);
+    expect(r.target).toEqual({ kind: "ACCEPT" });
+    const w = world(rawAndInput("tcp dport 9999 notrack meta mark set 0x7", ""));
+    expect(w.ruleset.diagnostics.map((d) => d.message)).toEqual(["expression 'notrack' is not modelled"]);
+  });
+
+  it("a second verdict after a first is said, where it is written, and the first decides", () => {
+    const w = world(rules("", "tcp dport 9999 accept drop"));
+    expect(fates(w, 9999)).toEqual(["9999: host"]);
+    expect(
+      w.ruleset.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message]),
+    ).toEqual([
+      ["warning", 10, 25, "'drop' after the rule's verdict or NAT does not act: the first one ends the rule"],
+    ]);
+  });
+});
+
+describe("matches and statements after a verdict map", () => {
+  it("are read after the map's element, and only when it is continue", () => {
+    // Kernel: continue, the mark becomes 0x6, `ip saddr` fails and the rule breaks with mark 0x6.
+    const rule = "tcp dport vmap { 9999 : continue } meta mark set 0x6 ip saddr 192.0.2.1 meta mark set 0x8";
+    expect(fates(world(rules("", `${rule}\n\t\tmeta mark 0x6 drop`)), 9999, 9998)).toEqual([
+      "9999: dropped",
+      "9998: host",
+    ]);
+    expect(fates(world(rules("", `${rule}\n\t\tmeta mark 0x8 drop`)), 9999)).toEqual(["9999: host"]);
+    // The lab's wan is 203.0.113.1: the match holds and the second set runs.
+    const holds = rule.replace("192.0.2.1", "203.0.113.1");
+    expect(fates(world(rules("", `${holds}\n\t\tmeta mark 0x8 drop`)), 9999)).toEqual(["9999: dropped"]);
+    // No match before the map (its key brings none), the set after it: one more than the matches before each.
+    const read = readRule(rule);
+    expect([read.targetAt, read.effectAt]).toEqual([0, [1, 2]]);
+  });
+
+  it("a verdict element ends the rule there; a verdict written after the map acts only past continue", () => {
+    const map = "tcp dport vmap { 9999 : drop, 9998 : continue, 9997 : accept }";
+    const w = world(rules("", `${map} ip saddr 203.0.113.1 accept\n\t\tdrop`));
+    expect(w.ruleset.diagnostics).toEqual([]);
+    expect(fates(w, 9999, 9998, 9997, 9996)).toEqual([
+      "9999: dropped",
+      "9998: host",
+      "9997: host",
+      "9996: dropped",
+    ]);
+    const other = world(rules("", `${map} ip saddr 192.0.2.1 accept\n\t\tdrop`));
+    expect(fates(other, 9999, 9998, 9997)).toEqual(["9999: dropped", "9998: dropped", "9997: host"]);
+  });
+});
+
+describe("an unmodelled statement that sets a field (an unknown that acts)", () => {
+  it("lets the rule go on: the statements after it act, and a later whole set makes the mark known", () => {
+    const w = world(
+      rules(
+        "",
+        "meta mark set ct mark and 0xff meta mark set 0x7 tcp dport 8080 accept\n\t\tmeta mark 0x7 drop",
+      ),
+    );
+    const p = first(w, 9999)[0];
+    expect(p?.fate.kind).toBe("dropped");
+    expect(p?.unmodelled ?? []).toEqual([]);
+    expect(fates(w, 8080)).toEqual(["8080: host"]);
+    // The connection's whole mark copied makes it known too (a new connection's is 0).
+    const copied = world(rules("", "meta mark set ct mark and 0xff meta mark set ct mark meta mark 0 drop"));
+    expect(fates(copied, 9999)).toEqual(["9999: dropped"]);
+    expect(first(copied, 9999)[0]?.unmodelled ?? []).toEqual([]);
+  });
+
+  it("a statement that never decides (ct zone set) lets the statements after it act", () => {
+    const w = world(
+      rawAndInput("tcp dport 9999 ct zone set 1 meta mark set 0x7 accept", "meta mark 0x7 drop"),
+    );
+    expect(fates(w, 9999, 8080)).toEqual(["9999: dropped", "8080: host"]);
+  });
+
+  it("a match on the mark it left unknown is undecided; a rule it ends in says so", () => {
+    const read = world(rules("", "meta mark set ct mark and 0xff meta mark 0x7 drop"));
+    const u = first(read, 9999)[0]?.unmodelled ?? [];
+    expect(u.map((x) => x.what)).toEqual(["meta mark set ct mark and 0xff"]);
+    const left = world(
+      rules("", "meta mark set ct mark and 0xff tcp dport 8080 accept\n\t\tmeta mark 0x7 drop"),
+    );
+    const p = first(left, 9999)[0];
+    expect(p?.fate.kind).toBe("delivered");
+    expect((p?.unmodelled ?? []).map((x) => x.what)).toEqual(["meta mark set ct mark and 0xff"]);
+  });
+});
+
+describe("a LOG rule after an iptables MARK", () => {
+  it("prints the mark the MARK rule set (nf_log prints the packet's current mark)", () => {
+    const w = textWorld(
+      `*filter
+:INPUT ACCEPT [0:0]
+-A INPUT -p tcp --dport 9999 -j MARK --set-mark 0x7
+-A INPUT -p tcp --dport 9999 -j LOG --log-prefix "after-mark "
+COMMIT
+`,
+      "t.rules",
+      DIR,
+    );
+    const lines = toTrace(first(w, 9999).slice(0, 1)).lines.filter((l) => l.includes("after-mark "));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/ MARK=0x7 /);
   });
 });

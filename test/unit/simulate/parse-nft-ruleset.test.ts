@@ -197,9 +197,9 @@ describe("parseNftRuleset on other expressions", () => {
     expect(diagnostics.map((d) => d.message)).toEqual([
       "expression 'meta mark set ct mark and 0xff' is not modelled",
     ]);
-    // It acts rather than matches: not followed both ways, the rule stays uncertain.
+    // It acts rather than matches: not followed both ways; the rule goes on past it, the mark unknown.
     expect(r[3]?.conditions).toEqual([
-      { kind: "unknown", text: "meta mark set ct mark and 0xff", neg: false, oneWay: true },
+      { kind: "unknown", text: "meta mark set ct mark and 0xff", neg: false, oneWay: true, acts: true },
     ]);
     expect(diagnostics[0]?.hint).toBe(UNCERTAIN_HINT);
   });
