@@ -159,7 +159,9 @@ export type Condition =
    * which does something the walk cannot know, or a fact a caller wants shown undecided (the
    * listing's facts a log lacks). Default: followed both ways.
    */
-  | { kind: "unknown"; text: string; neg: boolean; chance?: Chance; oneWay?: true };
+  | { kind: "unknown"; text: string; neg: boolean; chance?: Chance; oneWay?: true }
+  /** A match that never matches, whatever the packet (`-m recent ! --set`); `text` is its words. */
+  | { kind: "never"; text: string; neg: boolean };
 
 /**
  * How a frame was addressed, as the kernel's `eth_type_trans` sets `skb->pkt_type` from its
