@@ -434,6 +434,8 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
     }
     case "unknown":
       return "unknown";
+    case "never":
+      return false;
   }
   return c.neg ? !r : r;
 }

@@ -245,6 +245,18 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
     };
     chain.rules.push(rule);
     for (const c of parsed.conditions) {
+      if (c.kind === "never") {
+        // A rule that can never match is kept (it still counts in the chain) but is worth a word.
+        const at = body.indexOf(c.text);
+        err(
+          lineNo,
+          offset + (at < 0 ? 1 : at + 1),
+          `match '${c.text}' never matches: the rule is never taken`,
+          "xt_recent's inverted --set adds the source and answers false; drop the '!' for a match that records and matches",
+          "warning",
+        );
+        continue;
+      }
       if (c.kind !== "unknown") continue;
       const at = body.indexOf(c.text.replace(/^! /, ""));
       err(

@@ -129,6 +129,16 @@ function isOption(value: string): boolean {
   return value.startsWith("-") && value.length > 1 && !/^-\d/.test(value);
 }
 
+/** Whether `t` is the word `word` as written, not a quoted value that reads the same (`--comment "-g"`). */
+function isWord(t: Token | undefined, ...word: string[]): boolean {
+  return t !== undefined && !t.quoted && word.includes(t.value);
+}
+
+/** Whether `t` is an option or `!` as written; a quoted word is always a value. */
+function isOptionWord(t: Token): boolean {
+  return !t.quoted && (t.value === "!" || isOption(t.value));
+}
+
 /** Modules whose options the simulator models; any other `-m NAME` is kept as unknown. */
 const KNOWN_MODULES = new Set([
   "tcp",
@@ -193,13 +203,54 @@ export const CHANCE_MODULES: ReadonlyMap<string, Chance> = new Map<string, Chanc
   ["quota", "state"],
 ]);
 
+/** xt_recent's own options, with whether each takes a value (iptables-extensions(8)). */
+const RECENT_OPTIONS: Record<string, boolean> = {
+  "--set": false,
+  "--rcheck": false,
+  "--update": false,
+  "--remove": false,
+  "--rsource": false,
+  "--rdest": false,
+  "--rttl": false,
+  "--reap": false,
+  "--name": true,
+  "--mask": true,
+  "--seconds": true,
+  "--hitcount": true,
+};
+
 /**
- * Whether a `-m recent` match's words (`parts`) are a plain `--set`: the kernel adds the source to the
- * list and matches whatever the list held (kube-proxy's session affinity puts one before its DNAT).
+ * The words of a `-m recent` match from `start`: only xt_recent's own options (and a `!` before one);
+ * any other option (`--dport` after it) belongs to the proto match iptables loaded with `-p`.
  */
-function recentAlwaysMatches(parts: string[]): boolean {
-  const stateful = ["--rcheck", "--update", "--remove", "!"];
-  return parts.includes("--set") && !parts.some((p) => stateful.includes(p));
+function readRecent(tokens: Token[], start: number): { words: string[]; next: number } {
+  const words: string[] = [];
+  let j = start;
+  for (;;) {
+    const bang = isWord(tokens[j], "!") ? 1 : 0;
+    const t = tokens[j + bang];
+    if (!t || t.quoted || !Object.hasOwn(RECENT_OPTIONS, t.value)) break;
+    if (bang) words.push("!");
+    words.push(t.value);
+    j += bang + 1;
+    const value = tokens[j];
+    if (RECENT_OPTIONS[t.value] && value && !isOptionWord(value)) {
+      words.push(/\s/.test(value.value) || value.value === "" ? JSON.stringify(value.value) : value.value);
+      j++;
+    }
+  }
+  return { words, next: j };
+}
+
+/**
+ * What the kernel's xt_recent makes of a `-m recent` match's words: a plain `--set` adds the source
+ * and always matches (kube-proxy's session affinity puts one before its DNAT), an inverted one never
+ * does; a check, update or remove depends on the list, which the simulator does not hold.
+ */
+function recentOutcome(words: string[]): "always" | "never" | "chance" {
+  if (!words.includes("--set") || words.some((w) => ["--rcheck", "--update", "--remove"].includes(w)))
+    return "chance";
+  return words.includes("!") ? "never" : "always";
 }
 
 const TCP_FLAGS = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"];
@@ -239,9 +290,13 @@ const RULE_OPTIONS = new Set([
  * matches after `-j` too (`-j REJECT -p tcp --dport 25 --reject-with tcp-reset`), and iptables-save
  * prints them before it. From the first rule option after the target on, a word is the target's only
  * when the target is modelled and names it; an unmodelled target keeps the words before that option.
+ * A quoted word is a value, and so is the word after `--comment` or a `--*-prefix` option, which
+ * iptables-save prints unquoted when it reads `-g` or `-s`.
  */
 function targetLast(words: Token[]): Token[] {
-  const at = words.findIndex((w) => ["-j", "--jump", "-g", "--goto"].includes(w.value));
+  const at = words.findIndex(
+    (w, k) => isWord(w, "-j", "--jump", "-g", "--goto") && !isWord(words[k - 1], "--comment"),
+  );
   if (at < 0 || at + 2 >= words.length) return words;
   const isGoto = words[at]?.value === "-g" || words[at]?.value === "--goto";
   const known = isGoto ? {} : TARGET_OPTIONS[words[at + 1]?.value ?? ""];
@@ -250,11 +305,14 @@ function targetLast(words: Token[]): Token[] {
   let inMatches = false;
   for (let k = at + 2; k < words.length; k++) {
     const w = words[k] as Token;
-    if (RULE_OPTIONS.has(w.value)) inMatches = true;
-    const takesValue = known && Object.hasOwn(known, w.value) ? known[w.value] : undefined;
+    if (!w.quoted && RULE_OPTIONS.has(w.value)) inMatches = true;
+    const takesValue = known && !w.quoted && Object.hasOwn(known, w.value) ? known[w.value] : undefined;
     if (takesValue !== undefined) {
       own.push(w);
       if (takesValue && k + 1 < words.length) own.push(words[++k] as Token);
+    } else if (!inMatches && !w.quoted && w.value.endsWith("-prefix") && k + 1 < words.length) {
+      // An unmodelled target's prefix (`--nflog-prefix -s`) is text, never a rule option.
+      own.push(w, words[++k] as Token);
     } else (inMatches ? after : own).push(w);
   }
   if (after.length === 0) return words;
@@ -283,7 +341,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
   while (i < tokens.length) {
     const tok = tokens[i] as Token;
     const opt = tok.value;
-    if (opt === "!") {
+    if (isWord(tok, "!")) {
       neg = true;
       i++;
       continue;
@@ -292,11 +350,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
     const valuesFrom = (start: number): Token[] => {
       const out: Token[] = [];
       let j = start;
-      while (
-        j < tokens.length &&
-        !isOption((tokens[j] as Token).value) &&
-        (tokens[j] as Token).value !== "!"
-      ) {
+      while (j < tokens.length && !isOptionWord(tokens[j] as Token)) {
         out.push(tokens[j] as Token);
         j++;
       }
@@ -304,11 +358,11 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
     };
     const need = (): Token | undefined => {
       const next = tokens[i + 1];
-      return next && next.value !== "!" && (!isOption(next.value) || opt === "--comment") ? next : undefined;
+      return next && (!isOptionWord(next) || (opt === "--comment" && !isWord(next, "!"))) ? next : undefined;
     };
     const inlineNeg = (): boolean => {
       // iptables also accepts `--dport ! 80` (old syntax).
-      if (tokens[i + 1]?.value === "!") {
+      if (isWord(tokens[i + 1], "!")) {
         tokens.splice(i + 1, 1);
         return true;
       }
@@ -406,23 +460,32 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
           i = read.next;
           continue;
         }
+        if (module === "recent") {
+          const read = readRecent(tokens, i + 2);
+          const outcome = recentOutcome(read.words);
+          const text = [`-m ${v.value}`, ...read.words].join(" ");
+          // `--set` records the source: it matches, inverted it never does (xt_recent returns !invert).
+          if (outcome === "never") conditions.push({ kind: "never", text, neg: false });
+          else if (outcome === "chance") conditions.push({ kind: "unknown", text, neg: n, chance: "state" });
+          module = undefined;
+          i = read.next;
+          continue;
+        }
         if (!KNOWN_MODULES.has(module)) {
           // Keep the whole match, module and options, as one unknown condition.
           const parts = [`-m ${v.value}`];
           let j = i + 2;
           while (j < tokens.length) {
             const t = (tokens[j] as Token).value;
-            if (t === "-m" || t === "--match" || t === "-j" || t === "-g" || t === "--jump" || t === "--goto")
+            const q = (tokens[j] as Token).quoted;
+            if (!q && ["-m", "--match", "-j", "-g", "--jump", "--goto"].includes(t)) break;
+            if (
+              !q &&
+              (/^-[a-zA-Z]$/.test(t) || (t === "!" && /^-[a-zA-Z]$/.test(tokens[j + 1]?.value ?? "")))
+            )
               break;
-            if (/^-[a-zA-Z]$/.test(t) || (t === "!" && /^-[a-zA-Z]$/.test(tokens[j + 1]?.value ?? ""))) break;
             parts.push(/\s/.test(t) || t === "" ? JSON.stringify(t) : t);
             j++;
-          }
-          // xt_recent's `--set` (no check, update or remove, not inverted) always matches: it only records the source.
-          if (module === "recent" && !n && recentAlwaysMatches(parts)) {
-            module = undefined;
-            i = j;
-            continue;
           }
           const chance = CHANCE_MODULES.get(module);
           conditions.push({ kind: "unknown", text: parts.join(" "), neg: n, ...(chance ? { chance } : {}) });
@@ -938,13 +1001,23 @@ function parseTarget(
             return {
               error: { column: v.column, message: `'${v.value}' is not value[/mask]`, hint: "e.g. 0x1/0xff" },
             };
+          // libxt_MARK reads --and-mark, --or-mark and --xor-mark as one 32-bit value.
+          if (op !== "set" && opt !== "--set-xmark" && v.value.includes("/"))
+            return {
+              error: {
+                column: v.column,
+                message: `${opt} takes bits, not value/mask: '${v.value}'`,
+                hint: `write e.g. ${opt} 0x1, or --set-xmark VALUE/MASK to set bits under a mask`,
+              },
+            };
           return {
             target: {
               kind: "MARK",
               op,
               value: mk.value,
-              // `--xor-mark BITS` is `--set-xmark BITS/0`, as iptables-save prints it back.
-              mask: opt === "--xor-mark" ? 0 : op === "set" && !v.value.includes("/") ? 0xffffffff : mk.mask,
+              // `--xor-mark BITS` is `--set-xmark BITS/0`, as iptables-save prints it back; `--set-mark V/M`
+              // clears M and V (libxt_MARK: mask V|M; iptables-save prints --set-xmark V/(V|M)).
+              mask: opt === "--xor-mark" ? 0 : op === "set" ? (mk.mask | mk.value) >>> 0 : mk.mask,
             },
           };
         }

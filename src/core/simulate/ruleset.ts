@@ -161,7 +161,9 @@ export type Condition =
    * statement, not a match: nft's evaluation goes on past it, and what it set is unknown until a later
    * statement sets it whole (see the rule engine's `reach`).
    */
-  | { kind: "unknown"; text: string; neg: boolean; chance?: Chance; oneWay?: true; acts?: true };
+  | { kind: "unknown"; text: string; neg: boolean; chance?: Chance; oneWay?: true; acts?: true }
+  /** A match that never matches, whatever the packet (`-m recent ! --set`); `text` is its words. */
+  | { kind: "never"; text: string; neg: boolean };
 
 /**
  * How a frame was addressed, as the kernel's `eth_type_trans` sets `skb->pkt_type` from its

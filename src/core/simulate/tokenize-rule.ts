@@ -9,6 +9,8 @@ export interface Token {
   value: string;
   /** 1-based column of the word's first character in the line. */
   column: number;
+  /** Set when any part of the word was quoted: `"-s"` or `"!"` is a value, never an option or `!`. */
+  quoted?: true;
 }
 
 /** Result of tokenizing: the words, or the column of an unterminated quote. */
@@ -24,11 +26,13 @@ export function tokenizeRule(line: string): TokenizeResult {
     if (i >= n) break;
     const column = i + 1;
     let value = "";
+    let quoted = false;
     while (i < n && line[i] !== " " && line[i] !== "\t") {
       const ch = line[i] as string;
       if (ch === '"' || ch === "'") {
         const quote = ch;
         const start = i;
+        quoted = true;
         i++;
         while (i < n && line[i] !== quote) {
           if (line[i] === "\\" && quote === '"' && i + 1 < n) i++;
@@ -42,7 +46,7 @@ export function tokenizeRule(line: string): TokenizeResult {
         i++;
       }
     }
-    tokens.push({ value, column });
+    tokens.push(quoted ? { value, column, quoted: true } : { value, column });
   }
   return { ok: true, tokens };
 }

@@ -272,6 +272,20 @@ describe("parseIptablesSave", () => {
       "-A INPUT -p tcp -m recent --set --name A -j DNAT --to-destination 192.0.2.2:8443",
     );
     same("-A INPUT -g X ! -i lo", "-A INPUT ! -i lo -g X");
+    // A quoted "-s" or "!" is the prefix's text, not a rule option.
+    same(
+      '-A INPUT -p tcp -j NFLOG --nflog-prefix "-s" --nflog-group 2 -m tcp --dport 22',
+      '-A INPUT -p tcp -m tcp --dport 22 -j NFLOG --nflog-prefix "-s" --nflog-group 2',
+    );
+    same(
+      '-A INPUT -j NFLOG --nflog-prefix "!" -s 203.0.113.1',
+      '-A INPUT -s 203.0.113.1 -j NFLOG --nflog-prefix "!"',
+    );
+    // A --dport after -m recent is the tcp match's: iptables-nft-save printed this rule back as the second.
+    same(
+      "-A INPUT -p tcp -m recent --set --name SSH --dport 22 -j ACCEPT",
+      "-A INPUT -p tcp -m recent --set --name SSH --mask 255.255.255.255 --rsource -m tcp --dport 22 -j ACCEPT",
+    );
     same(
       '-A INPUT -j LOG --log-prefix "in: " -m limit --limit 3/min',
       '-A INPUT -m limit --limit 3/min -j LOG --log-prefix "in: "',
