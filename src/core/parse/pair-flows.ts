@@ -6,6 +6,7 @@
  * {@link PairingQueue} lets one logged before its first fragment wait for it, briefly.
  */
 
+import { UNNAMED_PORTS_TRANSPORT } from "../model/ip-protocols.ts";
 import type { Packet, TraceEvent } from "../model/packet.ts";
 import { detach } from "./detach-string.ts";
 import { bestEvent, summarizePacket } from "./summarize-packet.ts";
@@ -32,8 +33,10 @@ export interface FlowAssignment {
   proto: string;
 }
 
-/** Transports with ports; SCTP and DCCP also by number, as LOG, ebtables and nft trace lines give them. */
-const PORTS = new Set(["tcp", "udp", "udplite", "sctp", "dccp", "132", "33"]);
+/** Named transports with ports; SCTP and DCCP also by number, as LOG, ebtables and nft trace lines give them. */
+const NAMED_PORTS = ["tcp", "udp", "udplite", "sctp", "dccp", "132", "33"];
+/** {@link NAMED_PORTS} and the unnamed transport an ebtables IPv6 line shows behind extension headers. */
+const PORTS = new Set([...NAMED_PORTS, UNNAMED_PORTS_TRANSPORT]);
 
 /**
  * The words joined by spaces. `join` writes one flat string of its own, where a template literal
@@ -168,6 +171,15 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
     if (t && !seen.includes(t)) {
       seen.push(t);
       reversed.push(ev.ip ? reverseOf(ev, t) : reverse(t));
+    }
+    // An unnamed transport with ports (ebtables behind IPv6 extension headers) is any of them: each pairs it.
+    if (ev.ip && ev.l4?.proto === UNNAMED_PORTS_TRANSPORT && ev.l4.sport !== undefined) {
+      for (const proto of NAMED_PORTS) {
+        const named = tuple(ev.ip, { ...ev.l4, proto });
+        if (seen.includes(named)) continue;
+        seen.push(named);
+        reversed.push(reverse(named));
+      }
     }
   }
   const frag = hasIds || quotes ? undefined : fragmentTuple(packet.events);
