@@ -175,8 +175,11 @@ export interface VlanTag {
  * drops or rejects the packet in that chain (ufw's `[UFW BLOCK] `), so the line is the packet's last.
  */
 export interface LoggedDrop {
-  /** `DROP` or `REJECT`, as the tool's rule or policy after the LOG rule decides. */
-  verdict: "DROP" | "REJECT";
+  /**
+   * `DROP` or `REJECT`, as the tool's rule or policy after the LOG rule decides; `DROP or REJECT` when
+   * the prefix does not tell which (ufw's `[UFW BLOCK] ` before a deny or a reject default or rule).
+   */
+  verdict: "DROP" | "REJECT" | "DROP or REJECT";
   /** The tool whose prefix it is (`ufw`). */
   by: string;
 }
