@@ -138,6 +138,12 @@ export interface FlowKeys {
    * logged before it waits for it ({@link PairingQueue}).
    */
   datagram?: string;
+  /**
+   * True for a fragment after the first (its offset above 0), known only by its datagram tuple: it
+   * may wait for its first fragment ({@link PairingQueue}). A first fragment without ports (GRE, ESP,
+   * a cut transport) has the same lone tuple but nothing to wait for.
+   */
+  laterFragment?: boolean;
 }
 
 /** The {@link FlowKeys} of a packet. */
@@ -203,6 +209,7 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
   };
   if (quotedForms.length > 0) keys.quoted = quotedForms.join(QUOTED_SEPARATOR);
   if (firstFragment !== undefined) keys.datagram = firstFragment;
+  if (frag !== undefined && packet.events.some((e) => (e.ip?.fragment ?? 0) > 0)) keys.laterFragment = true;
   return keys;
 }
 
@@ -362,6 +369,7 @@ export const FRAGMENT_WAIT = 64;
 
 /** The datagram tuple of a later fragment's keys (no ports: it is its only tuple), else undefined. */
 function laterFragment(keys: FlowKeys): string | undefined {
+  if (!keys.laterFragment) return undefined;
   const t = keys.seen[0];
   return keys.datagram === undefined && keys.seen.length === 1 && t?.startsWith("frag ") ? t : undefined;
 }
