@@ -14,7 +14,7 @@ export interface PackedBatch {
   text: string;
   /**
    * Per packet: the number of tuples `n`, the flags (1 reply-like, 2 quoted,
-   * 4 reply summary, 8 datagram), then the lengths of `n` seen tuples, `n` reversed ones,
+   * 4 reply summary, 8 datagram, 16 later fragment), then the lengths of `n` seen tuples, `n` reversed ones,
    * the quoted tuple (when flagged), the datagram tuple (when flagged), the protocol, the summary, the reply
    * summary (when flagged) and the tail.
    */
@@ -30,12 +30,13 @@ export class PacketBatchWriter {
 
   /** Appends `p`. */
   add(p: SegmentPacket): void {
-    const { seen, reversed, quoted, datagram, proto, replyLike } = p.keys;
+    const { seen, reversed, quoted, datagram, proto, replyLike, laterFragment } = p.keys;
     const flags =
       (replyLike ? 1 : 0) |
       (quoted !== undefined ? 2 : 0) |
       (p.replySummary !== undefined ? 4 : 0) |
-      (datagram !== undefined ? 8 : 0);
+      (datagram !== undefined ? 8 : 0) |
+      (laterFragment ? 16 : 0);
     this.lengths.push(seen.length, flags);
     for (const t of seen) this.text(t);
     for (const t of reversed) this.text(t);
@@ -98,6 +99,7 @@ export function forEachPacked(batch: PackedBatch, fn: (p: SegmentPacket) => void
     };
     if (quoted !== undefined) p.keys.quoted = quoted;
     if (datagram !== undefined) p.keys.datagram = datagram;
+    if (flags & 16) p.keys.laterFragment = true;
     if (replySummary !== undefined) p.replySummary = replySummary;
     fn(p);
   }

@@ -57,7 +57,8 @@ export function packetTail(p: Pick<Packet, "events" | "hooks" | "rewrites">, mod
   p.events.forEach((e, i) => {
     const v = e.verdict
       ? `  ${e.verdict.kind}${e.verdict.verdict ? ` ${e.verdict.verdict}` : ""}`
-      : e.drop
+      : // Only the packet's last line: one that goes on after it was not dropped there.
+        e.drop && i === p.events.length - 1
         ? `  dropped at this hook (${e.drop.verdict}: ${e.drop.by} logs '${e.prefix.trim()}' only before it)`
         : "";
     // A second LOG rule at one hook: its prefix tells the two lines apart.

@@ -1,6 +1,12 @@
 /** IP protocols in words, for what a reader sees of a packet the kernel logged by number (`PROTO=47`). */
 
 /** Names of the IP protocols a host's log shows most, by number as the LOG line prints them, and a few by word. */
+/**
+ * The transport of an ebtables IPv6 line whose `Next Header=` is an extension header but which
+ * prints ports: ebt_log skipped to a TCP, UDP, UDP-Lite, SCTP or DCCP header without naming it.
+ */
+export const UNNAMED_PORTS_TRANSPORT = "ports";
+
 const PROTOCOLS: Record<string, string> = {
   "1": "ICMP",
   "2": "IGMP",
@@ -20,6 +26,7 @@ const PROTOCOLS: Record<string, string> = {
   "136": "UDP-Lite",
   icmpv6: "ICMPv6",
   udplite: "UDP-Lite",
+  [UNNAMED_PORTS_TRANSPORT]: "TCP/UDP/SCTP/DCCP behind IPv6 extension headers",
 };
 
 /**

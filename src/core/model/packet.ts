@@ -79,6 +79,11 @@ export interface IpInfo {
    * `OPT ( ... )` holds, in order (`""` for a hop-by-hop or destination options header, `FRAG:0 ID:..`).
    */
   extensionHeaders?: string[];
+  /**
+   * The `Next Header=` an ebtables IPv6 line printed when it is an extension header (43, 44, 60, ...):
+   * the transport is behind it, so the line is written back with this number, not the transport's.
+   */
+  nextHeader?: number;
   /** IPv6 traffic class (`TC=`), IPv6 lines only. */
   tc?: number;
   /** IPv6 flow label (`FLOWLBL=`), IPv6 lines only. */
@@ -170,8 +175,11 @@ export interface VlanTag {
  * drops or rejects the packet in that chain (ufw's `[UFW BLOCK] `), so the line is the packet's last.
  */
 export interface LoggedDrop {
-  /** `DROP` or `REJECT`, as the tool's rule or policy after the LOG rule decides. */
-  verdict: "DROP" | "REJECT";
+  /**
+   * `DROP` or `REJECT`, as the tool's rule or policy after the LOG rule decides; `DROP or REJECT` when
+   * the prefix does not tell which (ufw's `[UFW BLOCK] ` before a deny or a reject default or rule).
+   */
+  verdict: "DROP" | "REJECT" | "DROP or REJECT";
   /** The tool whose prefix it is (`ufw`). */
   by: string;
 }

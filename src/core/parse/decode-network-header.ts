@@ -19,7 +19,16 @@ export interface NetworkHeader {
 const MAX_BYTES = 40;
 
 /** Protocol numbers the trace readers name; others stay numbers, as LOG prints them. */
-const PROTOCOLS: Record<number, string> = { 1: "icmp", 6: "tcp", 17: "udp", 58: "icmpv6", 136: "udplite" };
+const PROTOCOLS: Record<number, string> = {
+  1: "icmp",
+  6: "tcp",
+  17: "udp",
+  // As LOG (`PROTO=ESP`) and nft trace (`ip protocol esp`) lines are read.
+  50: "esp",
+  51: "ah",
+  58: "icmpv6",
+  136: "udplite",
+};
 
 /** Bytes of `hex` read two digits each, or undefined when it is not whole hex pairs. */
 function plainBytes(hex: string): number[] | undefined {
@@ -57,27 +66,35 @@ function headerLength(b: readonly number[], ethType: string): number {
 
 /**
  * Whether `b` holds the header `ethType` names: exactly as many bytes as the header says (or the 40
- * the kernel cuts a longer one to), or with `padded`, an ARP header followed by more bytes.
+ * the kernel cuts a longer one to), or with `padded`, an ARP header followed by more bytes (with
+ * `innerTag`, an IPv4 header followed by payload too).
  */
-function fits(b: readonly number[] | undefined, ethType: string, padded: boolean): boolean {
+function fits(
+  b: readonly number[] | undefined,
+  ethType: string,
+  padded: boolean,
+  innerTag: boolean,
+): boolean {
   if (!b || b.length === 0 || b.length > MAX_BYTES) return false;
   const n = headerLength(b, ethType);
   if (n <= 0) return false;
   if (!padded) return b.length === n || (b.length === MAX_BYTES && n >= MAX_BYTES);
-  // The kernel sends min(skb->len - nh_off, 40) bytes: a received ARP frame keeps its Ethernet padding.
-  return ethType === "0x0806" && b.length > n;
+  // The kernel sends min(skb->len - nh_off, 40) bytes: a received ARP frame keeps its Ethernet padding,
+  // and behind an inner tag those bytes run past the IPv4 header into its payload.
+  return (ethType === "0x0806" || (innerTag && ethType === "0x0800")) && b.length > n;
 }
 
 /**
  * The bytes of `hex`: the form whose length is the header's (the plain one when both are), else a
- * padded ARP header. Exact lengths first: a sign-extended form read as plain is longer than it is.
+ * padded ARP header (or, `innerTag`, an IPv4 header and payload). Exact lengths first: a
+ * sign-extended form read as plain is longer than it is.
  */
-function bytesOf(hex: string, ethType: string): number[] | undefined {
+function bytesOf(hex: string, ethType: string, innerTag: boolean): number[] | undefined {
   const plain = plainBytes(hex);
   const signed = signExtendedBytes(hex);
   for (const padded of [false, true]) {
-    if (fits(plain, ethType, padded)) return plain;
-    if (fits(signed, ethType, padded)) return signed;
+    if (fits(plain, ethType, padded, innerTag)) return plain;
+    if (fits(signed, ethType, padded, innerTag)) return signed;
   }
   return undefined;
 }
@@ -143,15 +160,16 @@ function decodeInnerTagged(hex: string): NetworkHeader | undefined {
     }
     if (head.length < 4) continue;
     const inner = `0x${(((head[2] as number) << 8) | (head[3] as number)).toString(16).padStart(4, "0")}`;
-    const header = INNER_TYPES.has(inner) ? decodeAs(hex.slice(at), inner) : undefined;
+    // 36 bytes are left of the kernel's 40: an IPv4 header and some payload; an IPv6 header is cut (not read).
+    const header = INNER_TYPES.has(inner) ? decodeAs(hex.slice(at), inner, true) : undefined;
     if (header) return header;
   }
   return undefined;
 }
 
-/** {@link decodeNetworkHeader} of `hex` as the header `ethType` names. */
-function decodeAs(hex: string, ethType: string): NetworkHeader | undefined {
-  const b = bytesOf(hex, ethType);
+/** {@link decodeNetworkHeader} of `hex` as the header `ethType` names (`innerTag`: behind a second tag). */
+function decodeAs(hex: string, ethType: string, innerTag = false): NetworkHeader | undefined {
+  const b = bytesOf(hex, ethType, innerTag);
   if (!b) return undefined;
   if (ethType === "0x0800" && b.length >= 20) {
     const ip = newIp(ipv4At(b, 12), ipv4At(b, 16));

@@ -4,6 +4,7 @@
  * plus the `--log-ip` / `--log-ip6` / `--log-arp` tail. Used by the property
  * tests and by the simulator to write simulated bridge log lines.
  */
+import { UNNAMED_PORTS_TRANSPORT } from "../model/ip-protocols.ts";
 import type { TraceEvent } from "../model/packet.ts";
 
 const PROTO_NUM: Record<string, number> = {
@@ -16,7 +17,7 @@ const PROTO_NUM: Record<string, number> = {
   dccp: 33,
 };
 /** Transports ebt_log prints ports for; SCTP and DCCP also by number, as the parsers keep them. */
-const WITH_PORTS = new Set(["tcp", "udp", "udplite", "sctp", "dccp", "132", "33"]);
+const WITH_PORTS = new Set(["tcp", "udp", "udplite", "sctp", "dccp", "132", "33", UNNAMED_PORTS_TRANSPORT]);
 
 /**
  * The ebt_log line of `event` (message only). The prefix is written as given,
@@ -31,7 +32,8 @@ export function formatEbtLine(event: TraceEvent): string {
   const ip = event.ip;
   const l4 = event.l4;
   if (ip) {
-    const proto = l4 ? (PROTO_NUM[l4.proto] ?? Number(l4.proto)) : 0;
+    // An extension header printed first is written back as printed (the transport behind it has no number here).
+    const proto = ip.nextHeader ?? (l4 ? (PROTO_NUM[l4.proto] ?? Number(l4.proto)) : 0);
     if (ip.src.includes(":")) {
       s += ` IPv6 SRC=${ip.src} IPv6 DST=${ip.dst}, IPv6 priority=0x${(ip.tc ?? 0).toString(16).toUpperCase()}, Next Header=${proto}`;
     } else {

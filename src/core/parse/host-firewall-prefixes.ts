@@ -24,14 +24,14 @@ export const HOST_FIREWALL_PREFIXES: Readonly<Record<string, readonly HookId[]>>
 };
 
 /**
- * Trimmed prefix -> the drop it announces. ufw writes `[UFW BLOCK] ` only where a DROP follows (its
- * default deny policy, `ufw deny ... log`, packets to no local address; a `reject` default or rule
- * rejects instead, which the line does not tell), `[UFW LIMIT BLOCK] ` before `ufw-user-limit`'s
+ * Trimmed prefix -> the drop it announces. ufw writes `[UFW BLOCK] ` only where a DROP or REJECT
+ * follows (its default policy, `ufw deny|reject ... log`, packets to no local address: a `reject`
+ * default or rule rejects, which the line does not tell), `[UFW LIMIT BLOCK] ` before `ufw-user-limit`'s
  * REJECT, and `[UFW AUDIT INVALID] ` in `ufw-logging-deny`, reached only for a conntrack-INVALID
  * packet that `ufw-before-input` then drops. `[UFW ALLOW] ` and `[UFW AUDIT] ` log packets that go on.
  */
 export const HOST_FIREWALL_DROPS: Readonly<Record<string, LoggedDrop>> = {
-  "[UFW BLOCK]": { verdict: "DROP", by: "ufw" },
+  "[UFW BLOCK]": { verdict: "DROP or REJECT", by: "ufw" },
   "[UFW LIMIT BLOCK]": { verdict: "REJECT", by: "ufw" },
   "[UFW AUDIT INVALID]": { verdict: "DROP", by: "ufw" },
 };

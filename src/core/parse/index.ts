@@ -27,7 +27,14 @@ export { formatNftMonitorLines } from "./format-nft-monitor.ts";
 export { formatTraceLine } from "./format-trace-line.ts";
 export { formatXtablesMonitorLines } from "./format-xtables-monitor.ts";
 export { type GroupOptions, PacketGrouper } from "./group-packets.ts";
-export { type FlowAssignment, type FlowKeys, FlowPairer, flowKeys, type PairOptions } from "./pair-flows.ts";
+export {
+  type FlowAssignment,
+  type FlowKeys,
+  FlowPairer,
+  flowKeys,
+  PairingQueue,
+  type PairOptions,
+} from "./pair-flows.ts";
 export { parseLine } from "./parse-line.ts";
 export { normalizeChain, type PrefixMap, prefixToHook } from "./prefix-to-hook.ts";
 export { forEachLine, type LineOptions, lineBatches, MAX_LINE_BYTES } from "./split-lines.ts";

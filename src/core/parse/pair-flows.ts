@@ -6,6 +6,7 @@
  * {@link PairingQueue} lets one logged before its first fragment wait for it, briefly.
  */
 
+import { UNNAMED_PORTS_TRANSPORT } from "../model/ip-protocols.ts";
 import type { Packet, TraceEvent } from "../model/packet.ts";
 import { detach } from "./detach-string.ts";
 import { bestEvent, summarizePacket } from "./summarize-packet.ts";
@@ -32,8 +33,10 @@ export interface FlowAssignment {
   proto: string;
 }
 
-/** Transports with ports; SCTP and DCCP also by number, as LOG, ebtables and nft trace lines give them. */
-const PORTS = new Set(["tcp", "udp", "udplite", "sctp", "dccp", "132", "33"]);
+/** Named transports with ports; SCTP and DCCP also by number, as LOG, ebtables and nft trace lines give them. */
+const NAMED_PORTS = ["tcp", "udp", "udplite", "sctp", "dccp", "132", "33"];
+/** {@link NAMED_PORTS} and the unnamed transport an ebtables IPv6 line shows behind extension headers. */
+const PORTS = new Set([...NAMED_PORTS, UNNAMED_PORTS_TRANSPORT]);
 
 /**
  * The words joined by spaces. `join` writes one flat string of its own, where a template literal
@@ -135,6 +138,12 @@ export interface FlowKeys {
    * logged before it waits for it ({@link PairingQueue}).
    */
   datagram?: string;
+  /**
+   * True for a fragment after the first (its offset above 0), known only by its datagram tuple: it
+   * may wait for its first fragment ({@link PairingQueue}). A first fragment without ports (GRE, ESP,
+   * a cut transport) has the same lone tuple but nothing to wait for.
+   */
+  laterFragment?: boolean;
 }
 
 /** The {@link FlowKeys} of a packet. */
@@ -169,6 +178,15 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
       seen.push(t);
       reversed.push(ev.ip ? reverseOf(ev, t) : reverse(t));
     }
+    // An unnamed transport with ports (ebtables behind IPv6 extension headers) is any of them: each pairs it.
+    if (ev.ip && ev.l4?.proto === UNNAMED_PORTS_TRANSPORT && ev.l4.sport !== undefined) {
+      for (const proto of NAMED_PORTS) {
+        const named = tuple(ev.ip, { ...ev.l4, proto });
+        if (seen.includes(named)) continue;
+        seen.push(named);
+        reversed.push(reverse(named));
+      }
+    }
   }
   const frag = hasIds || quotes ? undefined : fragmentTuple(packet.events);
   // A later fragment has no ports nor echo id: only its datagram (the IP ID) ties it to the first one.
@@ -191,6 +209,7 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
   };
   if (quotedForms.length > 0) keys.quoted = quotedForms.join(QUOTED_SEPARATOR);
   if (firstFragment !== undefined) keys.datagram = firstFragment;
+  if (frag !== undefined && packet.events.some((e) => (e.ip?.fragment ?? 0) > 0)) keys.laterFragment = true;
   return keys;
 }
 
@@ -350,6 +369,7 @@ export const FRAGMENT_WAIT = 64;
 
 /** The datagram tuple of a later fragment's keys (no ports: it is its only tuple), else undefined. */
 function laterFragment(keys: FlowKeys): string | undefined {
+  if (!keys.laterFragment) return undefined;
   const t = keys.seen[0];
   return keys.datagram === undefined && keys.seen.length === 1 && t?.startsWith("frag ") ? t : undefined;
 }

@@ -3,6 +3,7 @@
  * `<prefix> IN=.. OUT=.. MAC source = .. MAC dest = .. proto = 0x0800`
  * with the optional `--log-ip` / `--log-ip6` / `--log-arp` tails.
  */
+import { UNNAMED_PORTS_TRANSPORT } from "../model/ip-protocols.ts";
 import type { L4Info } from "../model/packet.ts";
 import { IPV6_EXTENSION_HEADERS } from "./ipv6.ts";
 import { blankEvent, newIp, newL4, type ParsedLine, SKIP } from "./parsed-line.ts";
@@ -112,6 +113,13 @@ export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
     if (!IPV6_EXTENSION_HEADERS.has(nh)) {
       ev.l4 = newL4(protoName(nh));
       readPorts(line, end, ev.l4);
+    } else {
+      // Ports after an extension header (a first fragment's): a transport with ports, unnamed; its ports pair the flow.
+      const l4 = newL4(UNNAMED_PORTS_TRANSPORT);
+      readPorts(line, end, l4);
+      if (l4.sport !== undefined) ev.l4 = l4;
+      // Kept to be written back; 0 is what a line without a transport writes anyway.
+      if (nh > 0 || ev.l4) ev.ip.nextHeader = nh;
     }
   } else if (line.startsWith(" ARP HTYPE=", i)) {
     const p = line.indexOf(", PTYPE=", i);

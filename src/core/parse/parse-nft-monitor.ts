@@ -164,6 +164,9 @@ function words(text: string): string[] {
   return out;
 }
 
+/** The most network header bits an nft trace carries (NFT_TRACETYPE_NETWORK_HEADER: 40 bytes). */
+const MAX_NH_BITS = 320;
+
 /**
  * `@nh,<offset>,<bits> 0x<hex>`: bytes of network header nft could not name (the header behind a
  * second VLAN tag), printed as one number without its leading zeros. Read at offset 0 as
@@ -172,7 +175,9 @@ function words(text: string): string[] {
 function rawNetworkHeader(word: string, value: string, ev: TraceEvent, tag: string, family: Family): void {
   const [, offset, bits] = word.split(",");
   const n = Number(bits);
-  if (offset !== "0" || !Number.isInteger(n) || n % 8 !== 0 || !/^0x[0-9a-f]+$/i.test(value)) return;
+  // The kernel sends at most NFT_TRACETYPE's 40 header bytes: a longer length is garbage, not padded out.
+  if (offset !== "0" || !Number.isInteger(n) || n <= 0 || n > MAX_NH_BITS || n % 8 !== 0) return;
+  if (!/^0x[0-9a-f]+$/i.test(value)) return;
   const digits = value.slice(2);
   if (digits.length > n / 4) return;
   const nh = decodeNetworkHeader(digits.padStart(n / 4, "0"), tag, family);

@@ -452,7 +452,13 @@ export class TraceParser {
         result.familyHint === "ip6" && hook.startsWith("ip:") ? (`ip6${hook.slice(2)}` as HookId) : hook;
       // A prefix a host firewall writes only before its drop: the line says where the packet ended.
       const key = ev.prefix.trim();
-      if (ev.source === "log" && Object.hasOwn(HOST_FIREWALL_DROPS, key)) ev.drop = HOST_FIREWALL_DROPS[key];
+      // Only in the filter table, where the tool logs: a prefix mapped elsewhere (mangle) announces nothing.
+      if (
+        ev.source === "log" &&
+        Object.hasOwn(HOST_FIREWALL_DROPS, key) &&
+        ev.hook.split(":")[1] === "filter"
+      )
+        ev.drop = HOST_FIREWALL_DROPS[key];
     }
     if (ev.traceId) {
       const data = this.stash.get(ev.traceId);

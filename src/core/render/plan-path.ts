@@ -264,7 +264,7 @@ export function planPath(
   const steps: PathStep[] = packet.events.map((event, i) => {
     const key = boxOf(event.hook);
     const slot = slotOf(event.hook, key);
-    const verdict = chains ? stepVerdict(event) : undefined;
+    const verdict = chains ? stepVerdict(event, i === packet.events.length - 1) : undefined;
     if (nodes.get(key)?.chains) {
       // An nftables box keeps its chains: a chain it does not draw (packetwalk's own) numbers the box itself.
       const drawn = (nodes.get(key) as MapNode).slots.some((s) => s.hook && hookKey(s.hook) === slot);
@@ -410,10 +410,14 @@ function chainBoxKey(chains: HookChains, hook: string): string | undefined {
   return /^(PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING)$/.test(chain) ? boxKey(hook) : undefined;
 }
 
-/** The verdict of an event's base chain, from the kernel's TRACE lines or a drop-announcing LOG prefix; else none. */
-export function stepVerdict(event: TraceEvent): StepVerdict | undefined {
-  // A LOG line whose prefix a host firewall writes only before its drop (`[UFW BLOCK] `).
-  if (event.drop) return { verdict: event.drop.verdict.toLowerCase(), policy: false };
+/**
+ * The verdict of an event's base chain, from the kernel's TRACE lines or a drop-announcing LOG prefix
+ * (only when `lastEvent`: the event is its packet's last one); else none.
+ */
+export function stepVerdict(event: TraceEvent, lastEvent = true): StepVerdict | undefined {
+  // A LOG line whose prefix a host firewall writes only before its drop (`[UFW BLOCK] `): a packet
+  // that goes on after it (`[UFW AUDIT INVALID] ` then `[UFW BLOCK] `) was not dropped there.
+  if (event.drop) return lastEvent ? { verdict: event.drop.verdict.toLowerCase(), policy: false } : undefined;
   const last = event.verdict ?? event.verdicts?.[event.verdicts.length - 1];
   const word = last?.verdict?.toLowerCase().replace(/[^a-z].*$/, "");
   if (!last || !word || !/^(accept|drop|reject|queue|stolen)$/.test(word)) return undefined;
@@ -423,8 +427,8 @@ export function stepVerdict(event: TraceEvent): StepVerdict | undefined {
 const FINAL_DROP = /^(DROP|REJECT)\b/;
 
 /**
- * The drop at `event`, when its TRACE verdicts or the simulator's matched rules end in DROP or REJECT,
- * or its LOG prefix is one a host firewall writes only before a drop ({@link TraceEvent.drop}).
+ * The drop at `event` (a packet's last event), when its TRACE verdicts or the simulator's matched rules
+ * end in DROP or REJECT, or its LOG prefix is one a host firewall writes only before a drop ({@link TraceEvent.drop}).
  */
 export function dropPoint(event: TraceEvent): DropPoint | undefined {
   const chainOf = (hook: HookId) => hook.split(":")[2] ?? hook;

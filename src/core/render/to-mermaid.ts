@@ -128,6 +128,8 @@ const VERDICT_COLOUR: Record<string, string> = {
   accept: "rgb(27,94,32)",
   drop: "rgb(183,28,28)",
   reject: "rgb(183,28,28)",
+  // ufw's `[UFW BLOCK] ` does not tell which of the two followed.
+  "drop or reject": "rgb(183,28,28)",
 };
 
 /** The verdict after a chain in the path view. */

@@ -165,6 +165,21 @@ describe("a log pasted from elsewhere", () => {
     );
   });
 
+  it("a [UFW BLOCK] line says DROP or REJECT, and only on a packet's last line", () => {
+    const v6 = (t: string, prefix: string, sport: number) =>
+      `[${t}] ${prefix}IN=eth0 OUT= MAC=52:54:00:12:34:02:52:54:00:12:34:01:86:dd SRC=2001:0db8:0000:0000:0000:0000:0000:0007 DST=2001:0db8:0001:0000:0000:0000:0000:0002 LEN=80 TC=0 HOPLIMIT=63 FLOWLBL=0 PROTO=TCP SPT=${sport} DPT=23 WINDOW=64800 RES=0x00 SYN URGP=0 `;
+    const file = join(dir, "ufw-drop.log");
+    // One packet logged by ufw's deny logging and then an audit line (1 µs apart), and one only blocked.
+    const lines = [v6("100.000001", "[UFW BLOCK] ", 40000), v6("100.000002", "[UFW AUDIT] ", 40000)];
+    writeFileSync(file, `${[...lines, v6("101.0", "[UFW BLOCK] ", 40001)].join("\n")}\n`);
+    const r = parse([file]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(
+      r.stdout.match(/dropped at this hook \(DROP or REJECT: ufw logs '\[UFW BLOCK\]' only before it\)/g),
+    ).toHaveLength(1);
+    expect(r.stdout).not.toContain("(DROP:");
+  });
+
   it("lines whose prefixes name no chain: it says no packet could be placed, not that there was none (exit 1)", () => {
     const file = join(dir, "mystery.log");
     writeFileSync(file, `${[1, 2].map((i) => `${ufw(i, "fw-in: ")} `).join("\n")}\n`);

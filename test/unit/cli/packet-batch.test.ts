@@ -15,6 +15,7 @@ const packet: fc.Arbitrary<SegmentPacket> = fc
     tuples: fc.array(fc.tuple(text, text), { maxLength: 4 }),
     quoted: fc.option(text, { nil: undefined }),
     datagram: fc.option(text, { nil: undefined }),
+    laterFragment: fc.boolean(),
     proto: text,
     replyLike: fc.boolean(),
     summary: text,
@@ -34,6 +35,7 @@ const packet: fc.Arbitrary<SegmentPacket> = fc
     };
     if (r.quoted !== undefined) p.keys.quoted = r.quoted;
     if (r.datagram !== undefined) p.keys.datagram = r.datagram;
+    if (r.laterFragment) p.keys.laterFragment = true;
     if (r.replySummary !== undefined) p.replySummary = r.replySummary;
     return p;
   });

@@ -301,3 +301,34 @@ describe("IPv6 next header in NH=", () => {
     expect(decodeNetworkHeader(v6(44), "0x86dd")?.l4).toBeUndefined();
   });
 });
+
+describe("IPv4 behind two tags (802.1ad around 802.1Q)", () => {
+  // The inner tag (VLAN 20, type IPv4), then 36 of the kernel's 40 bytes: the IPv4 header
+  // (198.51.100.1 -> 198.51.100.2, ICMP, id 0x366d, DF) and the first 16 bytes of the echo request.
+  const ipv4 = "450000543 66d400040010000c6336401c6336402".replace(/ /g, "");
+  const nh = `00140800${ipv4}0800f7ff0001000100000000000000000`.slice(0, 80);
+
+  it("is decoded with the payload bytes that follow its header, plain or sign-extended", () => {
+    expect(nh.length).toBe(80);
+    const header = decodeNetworkHeader(nh, "0x88a8");
+    expect(header?.ip).toMatchObject({ src: "198.51.100.1", dst: "198.51.100.2", id: 0x366d, flags: ["DF"] });
+    expect(header?.l4?.proto).toBe("icmp");
+    // As iptables 1.8.9 prints it: every byte of 0x80 or more through a signed char (`ffffffXX`).
+    const signed = (nh.match(/../g) as string[])
+      .map((x) => (Number.parseInt(x, 16) >= 0x80 ? `ffffff${x}` : x))
+      .join("");
+    expect(signed).toContain("ffffffc6");
+    expect(decodeNetworkHeader(signed, "0x88a8")?.ip).toEqual(header?.ip);
+  });
+
+  it("an IPv6 header behind two tags is cut at 36 bytes and left undecoded", () => {
+    const v6 = `001486dd600000000008114020010db800150000000000000000001120010db80015000000000000`;
+    expect(v6.length).toBe(80);
+    expect(decodeNetworkHeader(v6, "0x88a8")).toBeUndefined();
+  });
+
+  it("ESP and AH are named as LOG and nft trace lines name them", () => {
+    expect(decodeNetworkHeader(`${ipv4.slice(0, 18)}32${ipv4.slice(20)}`, "0x0800")?.l4?.proto).toBe("esp");
+    expect(decodeNetworkHeader(`${ipv4.slice(0, 18)}33${ipv4.slice(20)}`, "0x0800")?.l4?.proto).toBe("ah");
+  });
+});

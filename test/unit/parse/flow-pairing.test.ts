@@ -11,9 +11,9 @@ import {
   type FlowKeys,
   FlowPairer,
   flowKeys,
+  PairingQueue,
   parseTraceText,
 } from "../../../src/core/parse/index.ts";
-import { PairingQueue } from "../../../src/core/parse/pair-flows.ts";
 
 const recorded = readFileSync(
   new URL("../../fixtures/parse/real-router-fragments-errors/input.log", import.meta.url),
@@ -213,6 +213,31 @@ describe("flows of packets without ports", () => {
     expect(run(3)).toEqual(["1 1 request new", "2 2 request new", "3 2 reply", "4 1 request"]);
     // Beyond a wait of 2: the fragment opens a fragments-only flow, the ping (same IP ID) a flow of its own.
     expect(run(2)).toEqual(["1 1 request new", "2 2 request new", "3 2 reply", "4 3 request new"]);
+  });
+
+  it("a first fragment without ports (GRE, ESP, a cut transport) waits for nothing: it is paired at once", () => {
+    const v4 = (id: number, proto: string, frag: string) =>
+      `[100.${id}] iptable/filter-FORWARD IN=eth0 OUT=eth1 MAC=52:54:00:12:34:02:52:54:00:12:34:01:08:00 SRC=198.51.100.7 DST=203.0.113.2 LEN=1500 TOS=0x00 PREC=0x00 TTL=63 ID=${id} ${frag}PROTO=${proto} `;
+    const packets = parseTraceText(
+      [v4(7001, "47", "MF "), v4(7002, "ESP SPI=0x1000 ", "MF "), v4(7003, "47", "FRAG:185 ")].join("\n"),
+      { file: "x.log" },
+    ).packets;
+    const keys = packets.map((p) => flowKeys(p));
+    expect(keys.map((k) => [k.seen[0]?.split(" ")[0], k.laterFragment])).toEqual([
+      ["frag", undefined],
+      ["frag", undefined],
+      ["frag", true],
+    ]);
+    const out: number[] = [];
+    const q = new PairingQueue<number>(new FlowPairer(), (id) => out.push(id));
+    q.push(1, keys[0] as FlowKeys);
+    q.push(2, keys[1] as FlowKeys);
+    // Handed out at once, as on a live `parse -`; only the later fragment of an unknown datagram waits.
+    expect([out, q.size]).toEqual([[1, 2], 0]);
+    q.push(3, keys[2] as FlowKeys);
+    expect([out, q.size]).toEqual([[1, 2], 1]);
+    q.flush();
+    expect(out).toEqual([1, 2, 3]);
   });
 
   it("property: in any order of a ping's six fragments (three hooks each), one flow, each side's direction", () => {

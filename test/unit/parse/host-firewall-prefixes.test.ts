@@ -87,7 +87,7 @@ describe("ufw's drop-announcing prefixes (test/fixtures/parse/real-ufw-drops)", 
   const packet = (dport: number, n = 0) =>
     recorded.packets.filter((p) => p.events[0]?.l4?.dport === dport)[n] as (typeof recorded.packets)[number];
 
-  it("[UFW BLOCK] and [UFW AUDIT INVALID] are a DROP, [UFW LIMIT BLOCK] a REJECT; [UFW AUDIT] lines are none", () => {
+  it("[UFW BLOCK] is a DROP or REJECT (the line does not say), [UFW AUDIT INVALID] a DROP, [UFW LIMIT BLOCK] a REJECT; [UFW AUDIT] lines are none", () => {
     expect(
       recorded.packets.map((p) =>
         p.events.map((e) => `${e.prefix.trim()}${e.drop ? ` ${e.drop.verdict}` : ""}`),
@@ -95,12 +95,12 @@ describe("ufw's drop-announcing prefixes (test/fixtures/parse/real-ufw-drops)", 
     ).toEqual([
       ["[UFW AUDIT]"],
       ["[UFW AUDIT]"],
-      ["[UFW AUDIT]", "[UFW BLOCK] DROP"],
-      ["[UFW AUDIT INVALID] DROP", "[UFW BLOCK] DROP"],
+      ["[UFW AUDIT]", "[UFW BLOCK] DROP or REJECT"],
+      ["[UFW AUDIT INVALID] DROP", "[UFW BLOCK] DROP or REJECT"],
       ...Array.from({ length: 5 }, () => ["[UFW AUDIT]"]),
       ["[UFW LIMIT BLOCK] REJECT"],
       ["[UFW LIMIT BLOCK] REJECT"],
-      ["[UFW AUDIT]", "[UFW BLOCK] DROP"],
+      ["[UFW AUDIT]", "[UFW BLOCK] DROP or REJECT"],
       ["[UFW AUDIT]"],
     ]);
   });
@@ -110,22 +110,23 @@ describe("ufw's drop-announcing prefixes (test/fixtures/parse/real-ufw-drops)", 
     const at = telnet.dropped;
     expect([at?.hook, at?.verdict, at?.chain, at?.policy]).toEqual([
       "ip:filter:INPUT",
-      "DROP",
+      "DROP or REJECT",
       "INPUT",
       false,
     ]);
-    expect(telnet.exitLabel).toBe("dropped: DROP in INPUT");
+    expect(telnet.exitLabel).toBe("dropped: DROP or REJECT in INPUT");
     expect(toMermaid(packet(23), { view: "path" })).toContain("class exit dropped");
     expect(planPath(packet(2222, 5), "nft").exitLabel).toBe("dropped: REJECT in INPUT");
     expect(planPath(packet(80, 1), "nft").dropped).toMatchObject({
       hook: "ip:filter:FORWARD",
-      verdict: "DROP",
+      verdict: "DROP or REJECT",
     });
     // The step itself says it, as a TRACE line's verdict does.
     expect(stepVerdict(packet(23).events[1] as (typeof recorded.packets)[number]["events"][number])).toEqual({
-      verdict: "drop",
+      verdict: "drop or reject",
       policy: false,
     });
+    expect(toMermaid(packet(23), { view: "path" })).toContain('exit("dropped#58; DROP or REJECT in INPUT")');
   });
 
   it("accepted packets keep their destination: ufw logged them with [UFW AUDIT] only", () => {
@@ -140,7 +141,13 @@ describe("ufw's drop-announcing prefixes (test/fixtures/parse/real-ufw-drops)", 
     const mapped = parseTraceText(v4("[UFW BLOCK] ", "IN=eth0 OUT=", 1), {
       prefixMap: { "[UFW BLOCK] ": "ip:filter:INPUT" },
     });
-    expect(mapped.packets[0]?.events[0]?.drop).toEqual({ verdict: "DROP", by: "ufw" });
+    expect(mapped.packets[0]?.events[0]?.drop).toEqual({ verdict: "DROP or REJECT", by: "ufw" });
+    // Mapped out of the filter table, where ufw never logs, the prefix announces no drop.
+    const mangle = parseTraceText(v4("[UFW BLOCK] ", "IN=eth0 OUT=", 1), {
+      prefixMap: { "[UFW BLOCK] ": "ip:mangle:PREROUTING" },
+    });
+    expect(mangle.packets[0]?.events[0]?.drop).toBeUndefined();
+    expect(planPath(mangle.packets[0] as (typeof recorded.packets)[number], "nft").dropped).toBeUndefined();
     // A prefix named like an Object property must not find one in the table of drops.
     const input: HookId = "ip:filter:INPUT";
     const lookAlikes = Object.fromEntries([
@@ -156,5 +163,27 @@ describe("ufw's drop-announcing prefixes (test/fixtures/parse/real-ufw-drops)", 
       { prefixMap: lookAlikes },
     );
     expect(others.packets.map((p) => p.events[0]?.drop)).toEqual([undefined, undefined, undefined]);
+  });
+});
+
+describe("a drop-announcing line that is not its packet's last", () => {
+  it("marks no drop at its step: only the packet's last line ends it", () => {
+    // Two lines of one IPv6 packet 1 µs apart: ufw's deny logging, then an audit line of the same packet.
+    const line = (t: string, prefix: string) =>
+      `[${t}] ${prefix}IN=eth0 OUT= MAC=52:54:00:12:34:02:52:54:00:12:34:01:86:dd SRC=2001:0db8:0000:0000:0000:0000:0000:0007 DST=2001:0db8:0001:0000:0000:0000:0000:0002 LEN=80 TC=0 HOPLIMIT=63 FLOWLBL=0 PROTO=TCP SPT=40000 DPT=23 WINDOW=64800 RES=0x00 SYN URGP=0 `;
+    const r = parseTraceText(
+      [line("100.000001", "[UFW BLOCK] "), line("100.000002", "[UFW AUDIT] ")].join("\n"),
+      {
+        file: "x.log",
+        prefixMap: { "[UFW AUDIT] ": "ip:filter:INPUT" },
+      },
+    );
+    const p = r.packets[0] as (typeof r.packets)[number];
+    expect(r.packets.length).toBe(1);
+    expect(p.events.map((e) => e.prefix.trim())).toEqual(["[UFW BLOCK]", "[UFW AUDIT]"]);
+    const plan = planPath(p, "nft");
+    expect(plan.steps.map((s) => s.verdict)).toEqual([undefined, undefined]);
+    expect(plan.dropped).toBeUndefined();
+    expect(stepVerdict(p.events[0] as (typeof p.events)[number], false)).toBeUndefined();
   });
 });

@@ -308,3 +308,57 @@ describe("nft monitor trace's `@nh` bytes", () => {
     ]);
   });
 });
+
+describe("nft monitor trace's `@nh` length", () => {
+  it("is read only up to the 40 bytes the kernel sends: a huge length is left undecoded, not padded out", () => {
+    const line =
+      'trace id aa bridge lab prerouting_c packet: iif "veth-a" ether saddr 02:00:5e:00:0a:01 ether daddr ff:ff:ff:ff:ff:ff ether type 8021ad vlan id 20 vlan type 8021q @nh,0,99999999992 0x1';
+    const r = parseLine(line).result;
+    expect(r.kind).toBe("packet-data");
+    expect(r.kind === "packet-data" && [r.event.vlan?.id, r.event.ip, r.event.arp]).toEqual([
+      20,
+      undefined,
+      undefined,
+    ]);
+    // 41 bytes is one more than the kernel ever sends.
+    const over = parseLine(line.replace("@nh,0,99999999992 0x1", "@nh,0,328 0x1")).result;
+    expect(over.kind === "packet-data" && [over.event.ip, over.event.arp]).toEqual([undefined, undefined]);
+  });
+});
+
+describe("ebtables IPv6 lines behind an extension header", () => {
+  const v6 = (
+    nh: string,
+    src = "2001:0db8:0000:0000:0000:0000:0000:0001",
+    dst = "2001:0db8:0000:0000:0000:0000:0000:0002",
+  ) =>
+    `ebt-filter-FORWARD IN=bond0.100 OUT=mv-lan0 MAC source = 02:00:5e:15:00:11 MAC dest = 02:00:5e:15:00:12 proto = 0x86dd IPv6 SRC=${src} IPv6 DST=${dst}, IPv6 priority=0x0, Next Header=${nh}`;
+
+  it("are written back with the next header printed, and a first fragment keeps its ports", () => {
+    for (const line of [v6("44 SPT=5353 DPT=53"), v6("60"), v6("43"), v6("0 SPT=1 DPT=2"), v6("0")]) {
+      const r = parseLine(line).result;
+      expect(r.kind).toBe("event");
+      if (r.kind === "event") expect(formatEbtLine(r.event)).toBe(line);
+    }
+    const frag = parseLine(v6("44 SPT=5353 DPT=53")).result;
+    expect(frag.kind === "event" && frag.event.l4).toMatchObject({ sport: 5353, dport: 53 });
+  });
+
+  it("pair by their ports with the answer that names its transport", () => {
+    const a = "2001:0db8:0000:0000:0000:0000:0000:0001";
+    const b = "2001:0db8:0000:0000:0000:0000:0000:0002";
+    const answer = v6("17 SPT=53 DPT=5353", b, a).replace(
+      "IN=bond0.100 OUT=mv-lan0",
+      "IN=mv-lan0 OUT=bond0.100",
+    );
+    const other = v6("44 SPT=5354 DPT=53");
+    const flows = parseTraceText([v6("44 SPT=5353 DPT=53"), other, answer].join("\n"), {
+      file: "x.log",
+    }).packets.map((p) => [p.flow, p.direction]);
+    expect(flows).toEqual([
+      [1, "request"],
+      [2, "request"],
+      [1, "reply"],
+    ]);
+  });
+});
