@@ -63,6 +63,8 @@ export interface ParsedNftRule {
   targetAt: number;
   /** A second verdict written after a target that may let the rule go on (see `Rule.afterVerdict`). */
   afterVerdict?: Target;
+  /** With `afterVerdict`: how many of `conditions` and `effects` are written before it (see `Rule.afterAt`). */
+  afterAt?: { conditions: number; effects: number };
   comment?: string;
   problems: NftRuleProblem[];
 }
@@ -515,8 +517,11 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       // after a verdict it never acts (the first ends the rule).
       const second = out.target;
       out.target = before;
-      if (decides(second) && mayGoOn(before) && !out.afterVerdict) out.afterVerdict = second;
-      else if (decides(second))
+      if (decides(second) && mayGoOn(before) && !out.afterVerdict) {
+        out.afterVerdict = second;
+        // A second map (`ip saddr vmap { ... }`) reads what comes after it only past its own continue.
+        out.afterAt = { conditions: out.conditions.length, effects: out.effectAt.length };
+      } else if (decides(second))
         problem(
           tokens[last],
           `'${text(last, i)}' after the rule's verdict or NAT does not act: the first one ends the rule`,

@@ -364,6 +364,7 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
     // Matches written after a verdict map are read only when its element lets the rule go on.
     if (parsed.targetAt !== parsed.conditions.length) rule.targetAt = parsed.targetAt;
     if (parsed.afterVerdict) rule.afterVerdict = parsed.afterVerdict;
+    if (parsed.afterAt) rule.afterAt = parsed.afterAt;
     if (parsed.comment !== undefined) rule.comment = parsed.comment;
     chain.rules.push(rule);
     columns.set(rule, first.column);

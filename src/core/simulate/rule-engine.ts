@@ -290,30 +290,107 @@ function reach(
  * continue } meta mark set 0x6 ip saddr 192.0.2.1 accept`): the statements and matches in order, then
  * the second verdict when every match held. Gives the target the rule ends with: that verdict, the
  * one the target left (`t`) when there is none, or `CONTINUE` when a match fails (the rule breaks
- * there, the statements before it have acted) or cannot be decided (then said so).
+ * there, the statements before it have acted) or cannot be decided (then said so). A second map is
+ * looked up as the first (see {@link lookUp}): what is written after it runs only past its `continue`.
+ * An unmodelled statement that acts lets the rule go on, as in {@link reach}.
  */
 function afterTarget(env: WalkEnv, rule: Rule, s: WalkState, t: Target): Target {
-  const from = targetPlace(rule);
-  for (let k = from; k < rule.conditions.length; k++) {
-    applyEffects(env, rule, s, k + 1, k + 1);
-    const c = rule.conditions[k] as Condition;
-    const r = c.kind === "unknown" && c.acts ? "unknown" : evalCondition(c, s.p, env.ctx);
-    if (r === false) return { kind: "CONTINUE" };
-    if (r === "unknown") {
-      s.run.unmodelled.push({
-        table: env.table.name,
-        chain: s.cur.chain.name,
-        line: rule.line,
-        text: rule.text,
-        what: c.kind === "unknown" ? c.text : unknownWhat(rule, env, s.p) || c.kind,
-      });
-      const step = s.run.steps[s.run.steps.length - 1];
-      if (step?.line === rule.line) step.unmodelled = true;
-      return { kind: "CONTINUE" };
+  const split = rule.afterAt ?? { conditions: rule.conditions.length, effects: rule.effects?.length ?? 0 };
+  // The acting unknown statements passed whose change no later statement overwrote.
+  let unsure: Condition[] = [];
+  const act = (from: number, to: number, second: boolean) =>
+    (rule.effects ?? []).forEach((e, k) => {
+      const at = effectPlace(rule, k);
+      if (k >= split.effects !== second || at < from || at > to) return;
+      applyEffect(e, s.p, s.run, rule.line, env.entryMark);
+      unsure = unsure.filter((u) => !setsWhole(e, unsureField(u)));
+    });
+  const leave = (end: Target): Target => {
+    markUnsure(
+      env,
+      s,
+      rule,
+      unsure.map((u) => (u.kind === "unknown" ? u.text : "")),
+    );
+    return end;
+  };
+  // Reads conditions `from` to `to` (excluded) with the statements before each; false: the rule breaks.
+  const read = (from: number, to: number, second: boolean): boolean => {
+    for (let k = from; k < to; k++) {
+      act(k + 1, k + 1, second);
+      const c = rule.conditions[k] as Condition;
+      if (c.kind === "unknown" && c.acts) {
+        unsure.push(c);
+        continue;
+      }
+      const r = unsure.some((u) => reads(c, unsureField(u))) ? "unknown" : evalCondition(c, s.p, env.ctx);
+      if (r === false) return false;
+      if (r === "unknown") {
+        s.run.unmodelled.push({
+          table: env.table.name,
+          chain: s.cur.chain.name,
+          line: rule.line,
+          text: rule.text,
+          what: c.kind === "unknown" ? c.text : unknownWhat(rule, env, s.p) || c.kind,
+        });
+        const step = s.run.steps[s.run.steps.length - 1];
+        if (step?.line === rule.line) step.unmodelled = true;
+        unsure = [];
+        return false;
+      }
     }
+    return true;
+  };
+  const end = rule.conditions.length;
+  if (!read(targetPlace(rule), split.conditions, false)) return leave({ kind: "CONTINUE" });
+  act(split.conditions + 1, Number.POSITIVE_INFINITY, false);
+  const after = rule.afterVerdict;
+  if (after?.kind === "vmap" || after?.kind === "nat-map" || after?.kind === "pick") {
+    const found = after.kind === "pick" ? pickUnknown(after) : lookUp(env, s, after);
+    // No element, a verdict or a NAT: the rule ends at the second map.
+    if (!found || !goesOn(found)) return leave(found ?? { kind: "CONTINUE" });
+    if (!read(split.conditions, end, true)) return leave({ kind: "CONTINUE" });
+    act(end + 1, Number.POSITIVE_INFINITY, true);
+    return leave(found);
   }
-  applyEffects(env, rule, s, rule.conditions.length + 1, Number.POSITIVE_INFINITY);
-  return rule.afterVerdict ?? t;
+  if (!read(split.conditions, end, true)) return leave({ kind: "CONTINUE" });
+  act(end + 1, Number.POSITIVE_INFINITY, true);
+  return leave(after ?? t);
+}
+
+/** A pick (`numgen random mod 2 vmap { ... }`) written after a verdict map: not followed, said unmodelled. */
+function pickUnknown(t: Extract<Target, { kind: "pick" }>): Target {
+  return { kind: "unknown", name: "pick", text: t.text };
+}
+
+/**
+ * What verdict map or NAT map `t` gives `s.p`: its element's verdict, the NAT its element's data
+ * names (`CONTINUE` for a NAT of the other family), or undefined when no element holds the key (the
+ * rule breaks there).
+ */
+function lookUp(
+  env: WalkEnv,
+  s: WalkState,
+  t: Extract<Target, { kind: "vmap" | "nat-map" }>,
+): Target | undefined {
+  const sets = env.table.sets;
+  const keys = t.concat ?? [t.key];
+  if (t.kind === "vmap") {
+    const elements = t.elements ?? sets?.get(t.map ?? "")?.verdicts ?? [];
+    return elements.find((e) => nftKeysMatch(keys, e.key, s.p, env.ctx))?.verdict;
+  }
+  const elements = t.elements ?? sets?.get(t.map ?? "")?.data ?? [];
+  const hit = elements.find((e) => nftKeysMatch(keys, e.key, s.p, env.ctx));
+  if (!hit) return undefined;
+  // `dnat ip to ... map` in an inet table does nothing to an IPv6 packet (nor ip6 to IPv4): the rule goes on.
+  if (t.family !== undefined && (t.family === "ip6") !== !!s.p.v6) return { kind: "CONTINUE" };
+  return (
+    natOfData(t.nat, hit.data) ?? {
+      kind: "unknown",
+      name: t.nat,
+      text: `${t.nat} to ${hit.data.join(" . ")}`,
+    }
+  );
 }
 
 /** Says that the acting unknown statements `what` of `rule` leave something the walk after it reads unknown. */
@@ -696,35 +773,14 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
     }
     // The statements before the target (a mark set, a log) act even when its map lookup then breaks the rule.
     applyEffects(env, rule, s, 0, targetPlace(rule));
-    if (t.kind === "vmap") {
-      // The element the key finds decides; no element: the rule breaks (nothing more happens, nothing traced).
-      const keys = t.concat ?? [t.key];
-      const elements = t.elements ?? table.sets?.get(t.map ?? "")?.verdicts ?? [];
-      const hit = elements.find((e) => nftKeysMatch(keys, e.key, s.p, ctx));
-      if (!hit) {
+    if (t.kind === "vmap" || t.kind === "nat-map") {
+      // The element the key finds decides (a verdict, a NAT); no element: the rule breaks (nothing more happens, nothing traced).
+      const found = lookUp(env, s, t);
+      if (!found) {
         markUnsure(env, s, rule, forced ? undefined : r.unsure);
         continue;
       }
-      t = hit.verdict;
-    }
-    if (t.kind === "nat-map") {
-      // The element the key finds gives the address (and port); no element: the rule breaks.
-      const keys = t.concat ?? [t.key];
-      const elements = t.elements ?? table.sets?.get(t.map ?? "")?.data ?? [];
-      const hit = elements.find((e) => nftKeysMatch(keys, e.key, s.p, ctx));
-      if (!hit) {
-        markUnsure(env, s, rule, forced ? undefined : r.unsure);
-        continue;
-      }
-      // `dnat ip to ... map` in an inet table does nothing to an IPv6 packet (nor ip6 to IPv4): the rule goes on.
-      const other = t.family !== undefined && (t.family === "ip6") !== !!s.p.v6;
-      t = other
-        ? { kind: "CONTINUE" }
-        : (natOfData(t.nat, hit.data) ?? {
-            kind: "unknown",
-            name: t.nat,
-            text: `${t.nat} to ${hit.data.join(" . ")}`,
-          });
+      t = found;
     }
     // `dnat ip to ADDR` in an inet table does nothing to an IPv6 packet: the rule goes on.
     if (

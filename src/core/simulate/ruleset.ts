@@ -384,6 +384,13 @@ export interface Rule {
    * condition after `targetAt` holds.
    */
   afterVerdict?: Target;
+  /**
+   * With `afterVerdict`: how many of `conditions` and of `effects` are written before it. A map there
+   * (`vmap { 80 : continue } ip saddr vmap { 192.0.2.1 : drop } meta mark set 0x1`) is looked up when
+   * the rule gets that far, and what is written after it acts only past its own `continue`.
+   * Default: every condition and effect before it.
+   */
+  afterAt?: { conditions: number; effects: number };
   /** nftables `comment "..."`. */
   comment?: string;
 }

@@ -91,9 +91,9 @@ describe("statements before a match that fails", () => {
     expect(w.ruleset.diagnostics).toEqual([]);
     expect(fates(w, 8080, 9999)).toEqual(["8080: host", "9999: dropped"]);
     // Read in order: the match before the statement sees the packet's own mark, the one after the new one.
-    const before = world(rules("", "tcp dport 9999 meta mark 0x7 meta mark set 0x7 drop"));
+    const early = world(rules("", "tcp dport 9999 meta mark 0x7 meta mark set 0x7 drop"));
     const after = world(rules("", "tcp dport 9999 meta mark set 0x7 meta mark 0x7 drop"));
-    expect(fates(before, 9999)).toEqual(["9999: host"]);
+    expect(fates(early, 9999)).toEqual(["9999: host"]);
     expect(fates(after, 9999)).toEqual(["9999: dropped"]);
   });
 
@@ -258,6 +258,67 @@ describe("matches and statements after a verdict map", () => {
     ]);
     const other = world(rules("", `${map} ip saddr 192.0.2.1 accept\n\t\tdrop`));
     expect(fates(other, 9999, 9998, 9997)).toEqual(["9999: dropped", "9998: dropped", "9997: host"]);
+  });
+});
+
+describe("a second map written after a verdict map's continue", () => {
+  it("a verdict map decides by its own element; the statements after it act only past its continue", () => {
+    const w = world(rules("", "tcp dport vmap { 9999 : continue } ip saddr vmap { 203.0.113.1 : drop }"));
+    expect(fates(w, 9999, 9998)).toEqual(["9999: dropped", "9998: host"]);
+    // Its key finds no element: the rule breaks there.
+    const miss = world(rules("", "tcp dport vmap { 9999 : continue } ip saddr vmap { 192.0.2.1 : drop }"));
+    expect(fates(miss, 9999)).toEqual(["9999: host"]);
+    const past = (saddr: string) =>
+      world(
+        rules(
+          "",
+          `tcp dport vmap { 9999 : continue } ip saddr vmap { ${saddr} : continue } meta mark set 0x8\n\t\tmeta mark 0x8 drop`,
+        ),
+      );
+    expect(fates(past("203.0.113.1"), 9999)).toEqual(["9999: dropped"]);
+    expect(fates(past("192.0.2.1"), 9999)).toEqual(["9999: host"]);
+    // A statement written before the second map acts even when its key finds nothing.
+    const early = world(
+      rules(
+        "",
+        "tcp dport vmap { 9999 : continue } meta mark set 0x6 ip saddr vmap { 192.0.2.1 : continue } meta mark set 0x8\n\t\tmeta mark 0x6 drop",
+      ),
+    );
+    expect(fates(early, 9999)).toEqual(["9999: dropped"]);
+  });
+
+  it("a NAT map NATs by its element (nat prerouting)", () => {
+    const w = world(
+      rules("tcp dport vmap { 9999 : continue } dnat to tcp dport map { 9999 : 192.168.1.30 }", ""),
+    );
+    expect(w.ruleset.diagnostics).toEqual([]);
+    expect(fates(w, 9999, 9998)).toEqual(["9999: nas", "9998: host"]);
+  });
+
+  it("a pick (numgen random) is not followed: the rule is said undecided where it stands", () => {
+    const pick = "numgen random mod 2 vmap { 0 : drop, 1 : accept }";
+    const w = world(rules("", `tcp dport vmap { 9999 : continue } ${pick}`));
+    const p = first(w, 9999)[0];
+    const input = p?.events.find((e) => e.hook === "ip:filter:input");
+    expect(input?.steps.map((s) => [s.verdict, s.unmodelled])).toEqual([
+      ["UNKNOWN", true],
+      ["ACCEPT", undefined],
+    ]);
+    expect(p?.unmodelled.map((u) => u.what)).toEqual(["numgen random mod 2 vmap { 0 : drop, 1 : accept}"]);
+  });
+});
+
+describe("an unmodelled statement that acts, written after a verdict map's continue", () => {
+  it("lets the rule go on to its verdict, the statements after it acting", () => {
+    const rule = "tcp dport vmap { 9999 : continue } notrack meta mark set 0x5 accept";
+    // Accepted with mark 0x5: the filter lets only that pass; a rule broken here would meet the raw drop.
+    const w = world(rawAndInput(`${rule}\n\t\tdrop`, "meta mark 0x5 accept\n\t\tdrop"));
+    expect(fates(w, 9999)).toEqual(["9999: host"]);
+    const p = first(w, 9999)[0];
+    const raw = p?.events.find((e) => e.hook === "ip:raw:pre");
+    expect(raw?.steps.map((s) => s.verdict)).toEqual(["ACCEPT"]);
+    // That notrack is not modelled is said, as before the target.
+    expect(p?.unmodelled.map((u) => u.what)).toEqual(["notrack"]);
   });
 });
 
