@@ -511,6 +511,11 @@ function effect(t: Target): Pair | undefined {
   if (t.kind === "TOS" && t.mask === 0xfc)
     return [`set its DSCP to ${t.value >> 2}`, `把 DSCP 設為 ${t.value >> 2}`];
   if (t.kind === "TOS") return ["rewrite its TOS byte", "改寫 TOS 位元組"];
+  if (t.kind === "NOTRACK")
+    return [
+      "leave it untracked if conntrack has not seen it yet (no connection, no NAT)",
+      "若 conntrack 尚未看到它，讓它不被追蹤（沒有連線，不做 NAT）",
+    ];
   return undefined;
 }
 
@@ -591,17 +596,22 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
   else doing.push(["no verdict, go on with the next rule", "沒有判決，繼續下一條規則"]);
   // What is written after a verdict map acts only when the rule goes on past it: its statements and
   // matches in order, then a second verdict when every match held.
-  const after: Pair[] = [];
-  for (let k = tAt; k <= n; k++) {
-    for (const a of effectsAt((place) => place === k + 1)) after.push(a);
+  // Each part keyed by the matches and statements written before it, so they are said in order.
+  const parts: { key: [number, number, number]; say: Pair | undefined }[] = [];
+  rule.effects.forEach((e, j) => {
+    if (at(j) > tAt) parts.push({ key: [at(j) - 1, j, 1], say: effect(e) });
+  });
+  for (const v of rule.afterVerdicts ?? [])
+    parts.push({ key: [v.conditions, v.effects, 0], say: action(v.verdict, sets) });
+  for (let k = tAt; k < n; k++) {
     const c = rule.conditions[k];
     const w = c && whom([c]);
-    if (w) after.push([`if ${w[0]}`, `若${w[1]}`]);
+    parts.push({ key: [k, Number.POSITIVE_INFINITY, 2], say: w && [`if ${w[0]}`, `若${w[1]}`] });
   }
+  parts.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2]);
+  const after = parts.flatMap((x) => (x.say ? [x.say] : []));
   // A verdict map alone says whom it applies to (its key).
   const mapAlone = rule.target.kind === "vmap" && doing.length === 1;
-  const then = rule.afterVerdict && action(rule.afterVerdict, sets);
-  if (then) after.push(then);
   if (after.length)
     doing.push([
       `if the rule goes on past that, ${after.map((a) => a[0]).join(", then ")}`,

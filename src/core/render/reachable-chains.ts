@@ -14,13 +14,23 @@ export function targetChains(t: Target, table: TableDef): string[] {
 }
 
 /**
+ * The chains `rule` leads to: those of its target and of every verdict written after it (a second
+ * verdict map past a `continue` jumps too).
+ */
+export function ruleChains(rule: Rule, table: TableDef): string[] {
+  return [rule.target, ...(rule.afterVerdicts ?? []).map((a) => a.verdict)].flatMap((t) =>
+    targetChains(t, table),
+  );
+}
+
+/**
  * `base` and the chains it reaches in `table` (names `leadsTo` gives for each rule; default
- * {@link targetChains}), each once; a name the table lacks is left out.
+ * {@link ruleChains}), each once; a name the table lacks is left out.
  */
 export function reachableChains(
   table: TableDef,
   base: string,
-  leadsTo: (rule: Rule) => string[] = (rule) => targetChains(rule.target, table),
+  leadsTo: (rule: Rule) => string[] = (rule) => ruleChains(rule, table),
 ): ChainDef[] {
   const out: ChainDef[] = [];
   const seen = new Set<string>();

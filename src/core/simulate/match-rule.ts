@@ -110,7 +110,8 @@ export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): strin
     case "icmpv6 type":
       return p.proto === "icmpv6" && p.icmpType !== undefined ? String(p.icmpType) : undefined;
     case "ct state":
-      return (ctx.ctState ?? "UNTRACKED").toLowerCase();
+      // A `notrack` earlier in the same walk leaves the packet untracked (see `SimPacket.untracked`).
+      return (p.untracked ? "UNTRACKED" : (ctx.ctState ?? "UNTRACKED")).toLowerCase();
     case "meta mark":
       return String(p.mark);
     case "ct mark":
@@ -305,7 +306,8 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
     }
     case "ctstate": {
       const states = new Set<string>();
-      if (ctx.ctState) states.add(ctx.ctState);
+      if (p.untracked) states.add("UNTRACKED");
+      else if (ctx.ctState) states.add(ctx.ctState);
       else states.add("UNTRACKED");
       if (ctx.ctNat?.snat) states.add("SNAT");
       if (ctx.ctNat?.dnat) states.add("DNAT");

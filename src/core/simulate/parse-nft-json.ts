@@ -168,6 +168,8 @@ function statementText(e: Json): string {
     return `${left} ${op}${rhs(e.match.right as Json, left)}`;
   }
   if ("counter" in e) return "counter";
+  // nft -j writes `notrack` as `{"notrack": null}`.
+  if ("notrack" in e) return "notrack";
   if (isObj(e["ct count"])) {
     const c = e["ct count"];
     return `ct count ${c.inv ? "over " : ""}${c.val}`;

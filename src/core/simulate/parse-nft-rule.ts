@@ -24,6 +24,7 @@ import {
 } from "./nft-names.ts";
 import { CHANCE_MODULES, NON_DECIDING_TARGETS } from "./parse-rule-args.ts";
 import type {
+  AfterVerdict,
   Chance,
   Condition,
   NftDataElement,
@@ -61,10 +62,8 @@ export interface ParsedNftRule {
   effectAt: number[];
   /** How many of `conditions` are written before the target (see `Rule.targetAt`). */
   targetAt: number;
-  /** A second verdict written after a target that may let the rule go on (see `Rule.afterVerdict`). */
-  afterVerdict?: Target;
-  /** With `afterVerdict`: how many of `conditions` and `effects` are written before it (see `Rule.afterAt`). */
-  afterAt?: { conditions: number; effects: number };
+  /** The verdicts written after a target that may let the rule go on, with their places (see `Rule.afterVerdicts`). */
+  afterVerdicts?: AfterVerdict[];
   comment?: string;
   problems: NftRuleProblem[];
 }
@@ -128,15 +127,12 @@ const ENDS_RULE = new Set<Target["kind"]>([
 ]);
 
 /**
- * Targets after which the rule may go on, by the packet: a verdict map (its `continue` element, or no
- * element: the rule breaks), a pick, a NAT of one family in an inet table.
+ * Targets after which nft takes a later verdict (the rule may go on, by the packet): a verdict map (its
+ * `continue` element) and a pick. After a NAT, even of one family, nft refuses one (kernel 6.18, nft
+ * 1.0.6: "Statement after terminal statement has no effect").
  */
 function mayGoOn(t: Target): boolean {
-  return (
-    t.kind === "vmap" ||
-    t.kind === "pick" ||
-    ((t.kind === "DNAT" || t.kind === "SNAT" || t.kind === "nat-map") && t.family !== undefined)
-  );
+  return t.kind === "vmap" || t.kind === "pick";
 }
 
 /**
@@ -510,21 +506,24 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
   // The target as the statements before the last one left it (a later one may not replace it).
   let before: Target = out.target;
   // Where the last statement started (a statement after the verdict is reported there).
-  let last = 0;
+  let lastAt = 0;
   const place = () => {
     if (out.target !== before && decides(before)) {
-      // A second target after the first: after a verdict map it acts when the map's element goes on;
-      // after a verdict it never acts (the first ends the rule).
+      // A later target: after a verdict map (or a NAT of one family) that may go on it acts when that
+      // goes on; after a verdict it never acts (the first ends the rule, and nft refuses the rule).
       const second = out.target;
       out.target = before;
-      if (decides(second) && mayGoOn(before) && !out.afterVerdict) {
-        out.afterVerdict = second;
-        // A second map (`ip saddr vmap { ... }`) reads what comes after it only past its own continue.
-        out.afterAt = { conditions: out.conditions.length, effects: out.effectAt.length };
+      const last = out.afterVerdicts?.[out.afterVerdicts.length - 1]?.verdict ?? before;
+      if (decides(second) && mayGoOn(last)) {
+        // What is written after a map is read only past its own continue (see `Rule.afterVerdicts`).
+        out.afterVerdicts = [
+          ...(out.afterVerdicts ?? []),
+          { verdict: second, conditions: out.conditions.length, effects: out.effectAt.length },
+        ];
       } else if (decides(second))
         problem(
-          tokens[last],
-          `'${text(last, i)}' after the rule's verdict or NAT does not act: the first one ends the rule`,
+          tokens[lastAt],
+          `'${text(lastAt, i)}' after the rule's verdict or NAT does not act: the first one ends the rule`,
           "nft refuses such a rule (Statement after terminal statement has no effect); keep one verdict",
           "warning",
         );
@@ -532,11 +531,11 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     if (
       out.effectAt.length < out.effects.length &&
       pastTarget &&
-      ENDS_RULE.has((out.afterVerdict ?? out.target).kind)
+      ENDS_RULE.has((out.afterVerdicts?.[out.afterVerdicts.length - 1]?.verdict ?? out.target).kind)
     )
       problem(
-        tokens[last],
-        `statement '${text(last, i)}' after the rule's verdict or NAT does not act once that is reached: it ends the rule`,
+        tokens[lastAt],
+        `statement '${text(lastAt, i)}' after the rule's verdict or NAT does not act once that is reached: it ends the rule`,
         "nft refuses such a rule (Statement after terminal statement has no effect); write the statement before it",
         "warning",
       );
@@ -546,7 +545,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       out.effectAt.push(out.conditions.length + (pastTarget ? 1 : 0));
     pastTarget = decides(out.target);
     before = out.target;
-    last = i;
+    lastAt = i;
   };
   const peek = (k = 0) => tokens[i + k];
   const word = (k = 0) => {
@@ -1206,6 +1205,12 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       match("meta l4proto", start);
       continue;
     }
+    if (w === "notrack") {
+      // It acts where it is written and the rule goes on (see the NOTRACK target).
+      i++;
+      out.effects.push({ kind: "NOTRACK" });
+      continue;
+    }
     if (w === "meta" && w1 === "nftrace" && word(2) === "set") {
       const v = word(3);
       i += 4;
@@ -1638,11 +1643,6 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     // An unknown statement that decides (queue, a redirect not read above) is an unknown target, else a condition.
     if (w === "queue" || w === "redirect") {
       out.target = { kind: "unknown", name: w, text: what };
-      const p = out.problems[out.problems.length - 1];
-      if (p) p.hint = UNCERTAIN_HINT;
-    } else if (w === "notrack") {
-      // It leaves the packet untracked and the rule goes on: a later conntrack match would read what the walk does not know.
-      out.conditions.push({ kind: "unknown", text: what, neg: false, oneWay: true, acts: true });
       const p = out.problems[out.problems.length - 1];
       if (p) p.hint = UNCERTAIN_HINT;
     } else if ((w === "add" || w === "update") && w1?.startsWith("@") && !chance) {

@@ -328,14 +328,12 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
     for (const p of parsed.problems) err(p, p.message, p.hint, p.severity);
     if (parsed.problems.some((p) => p.severity === "error")) return;
     // In an inet table an IPv4 NAT target leaves IPv6 packets alone and the rule goes on (see the engine).
-    const t = parsed.target;
-    if (
-      table.family === "inet" &&
-      (t.kind === "DNAT" || t.kind === "SNAT") &&
-      t.addr &&
-      !t.addr.includes(":")
-    )
-      parsed.target = { ...t, family: "ip" };
+    const familyOf = (t: Target): Target =>
+      table.family === "inet" && (t.kind === "DNAT" || t.kind === "SNAT") && t.addr && !t.addr.includes(":")
+        ? { ...t, family: "ip" }
+        : t;
+    parsed.target = familyOf(parsed.target);
+    for (const a of parsed.afterVerdicts ?? []) a.verdict = familyOf(a.verdict);
     const first = words[0] as NftToken;
     const end = words[words.length - 1] as NftToken;
     // The rule as written when it is on one line (nft monitor trace prints it the same way).
@@ -363,8 +361,7 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
     if (parsed.effectAt.some((k) => k !== parsed.conditions.length)) rule.effectAt = parsed.effectAt;
     // Matches written after a verdict map are read only when its element lets the rule go on.
     if (parsed.targetAt !== parsed.conditions.length) rule.targetAt = parsed.targetAt;
-    if (parsed.afterVerdict) rule.afterVerdict = parsed.afterVerdict;
-    if (parsed.afterAt) rule.afterAt = parsed.afterAt;
+    if (parsed.afterVerdicts) rule.afterVerdicts = parsed.afterVerdicts;
     if (parsed.comment !== undefined) rule.comment = parsed.comment;
     chain.rules.push(rule);
     columns.set(rule, first.column);
@@ -523,23 +520,27 @@ function checkReferences(
           );
       }
     }
+    // A target, or a verdict written after it (a second map past a continue): the same checks.
+    const checkTarget = (rule: Rule, t: Target) => {
+      check(rule, t);
+      if (t.kind === "vmap") {
+        if (t.map && !table.sets?.get(t.map)?.verdicts)
+          err(
+            { line: rule.line, column: columnOf(rule) },
+            `verdict map '@${t.map}' does not exist in table ${table.family} ${table.name}`,
+            "declare it with 'map NAME { type ... : verdict; }'",
+          );
+        for (const e of t.elements ?? []) check(rule, e.verdict);
+      }
+      if (t.kind === "nat-map")
+        checkNatMap(table, t, (message, hint, severity) =>
+          err({ line: rule.line, column: columnOf(rule) }, message, hint, severity),
+        );
+    };
     for (const chain of table.chains.values()) {
       for (const rule of chain.rules) {
-        check(rule, rule.target);
-        const t = rule.target;
-        if (t.kind === "vmap") {
-          if (t.map && !table.sets?.get(t.map)?.verdicts)
-            err(
-              { line: rule.line, column: columnOf(rule) },
-              `verdict map '@${t.map}' does not exist in table ${table.family} ${table.name}`,
-              "declare it with 'map NAME { type ... : verdict; }'",
-            );
-          for (const e of t.elements ?? []) check(rule, e.verdict);
-        }
-        if (t.kind === "nat-map")
-          checkNatMap(table, t, (message, hint, severity) =>
-            err({ line: rule.line, column: columnOf(rule) }, message, hint, severity),
-          );
+        for (const t of [rule.target, ...(rule.afterVerdicts ?? []).map((a) => a.verdict)])
+          checkTarget(rule, t);
         rule.conditions = rule.conditions.map((c) => {
           if (c.kind !== "nft-set" || !c.set) return c;
           const set = table.sets?.get(c.set);

@@ -162,6 +162,8 @@ function applyEffect(
   } else if (t.kind === "MARK") applyMark(t, p);
   else if (t.kind === "CONNMARK") applyConnmark(t, p);
   else if (t.kind === "TOS") applyTos(t, p);
+  // Only a packet conntrack has not seen yet: on a tracked one notrack does nothing (nft_notrack_eval).
+  else if (t.kind === "NOTRACK" && !p.ct) p.untracked = true;
 }
 
 /** `-j DSCP`, `-j TOS`, nft `ip dscp set`: the TOS byte (traffic class) rewritten, the walk goes on. */
@@ -255,14 +257,13 @@ function reach(
   rule: Rule,
   p: SimPacket,
   ctx: MatchContext,
-): { fails?: number; undecided?: number; unsure?: string[] } {
+): { fails?: number; undecided?: number; unsure?: Condition[] } {
   // A statement among the matches may change what a later one reads: they are tried on a copy.
   const trial = rule.effectAt ? { ...p, ...(p.ct ? { ct: { ...p.ct, entry: { ...p.ct.entry } } } : {}) } : p;
   let undecided: number | undefined;
   // The acting unknown statements reached so far whose change no later statement overwrote.
   let unsure: Condition[] = [];
-  const left = () =>
-    unsure.length ? { unsure: unsure.map((c) => (c.kind === "unknown" ? c.text : "")) } : {};
+  const left = () => (unsure.length ? { unsure } : {});
   const conditions = rule.conditions.slice(0, targetPlace(rule));
   for (const [k, c] of conditions.entries()) {
     (rule.effects ?? []).forEach((e, n) => {
@@ -287,37 +288,45 @@ function reach(
 
 /**
  * Runs what `rule` writes after its target once that let the rule go on (`tcp dport vmap { 80 :
- * continue } meta mark set 0x6 ip saddr 192.0.2.1 accept`): the statements and matches in order, then
- * the second verdict when every match held. Gives the target the rule ends with: that verdict, the
- * one the target left (`t`) when there is none, or `CONTINUE` when a match fails (the rule breaks
- * there, the statements before it have acted) or cannot be decided (then said so). A second map is
- * looked up as the first (see {@link lookUp}): what is written after it runs only past its `continue`.
- * An unmodelled statement that acts lets the rule go on, as in {@link reach}.
+ * continue } meta mark set 0x6 ip saddr 192.0.2.1 accept`): the statements and matches in order, and
+ * each verdict written after them (see `Rule.afterVerdicts`) when every match before it held. Gives
+ * the target the rule ends with (`end`): the first of those verdicts that does not go on, the one the
+ * target left (`t`) when all go on, or `CONTINUE` when a match fails (the rule breaks there, the
+ * statements before it have acted) or cannot be decided (then said so, and `undecided` set). A map
+ * there is looked up as the first (see {@link lookUp}): what is written after it runs only past its
+ * `continue`; a NAT of the other family goes on. An unmodelled statement that acts lets the rule go
+ * on, as in {@link reach}; `unsure`: those before the target whose change still stands. `forced`:
+ * the walk takes this rule as matched, so an undecided match holds.
  */
-function afterTarget(env: WalkEnv, rule: Rule, s: WalkState, t: Target): Target {
-  const split = rule.afterAt ?? { conditions: rule.conditions.length, effects: rule.effects?.length ?? 0 };
+function afterTarget(
+  env: WalkEnv,
+  rule: Rule,
+  s: WalkState,
+  t: Target,
+  unsureBefore: Condition[],
+  forced: boolean,
+): { end: Target; undecided?: true } {
+  const afters = rule.afterVerdicts ?? [];
+  // Which verdict written after the target effect `k` comes before (afters.length: after them all).
+  const segment = (k: number) => afters.filter((a) => a.effects <= k).length;
   // The acting unknown statements passed whose change no later statement overwrote.
-  let unsure: Condition[] = [];
-  const act = (from: number, to: number, second: boolean) =>
+  let unsure: Condition[] = [...unsureBefore];
+  let undecided: true | undefined;
+  const act = (from: number, to: number, seg: number) =>
     (rule.effects ?? []).forEach((e, k) => {
       const at = effectPlace(rule, k);
-      if (k >= split.effects !== second || at < from || at > to) return;
+      if (segment(k) !== seg || at < from || at > to) return;
       applyEffect(e, s.p, s.run, rule.line, env.entryMark);
       unsure = unsure.filter((u) => !setsWhole(e, unsureField(u)));
     });
-  const leave = (end: Target): Target => {
-    markUnsure(
-      env,
-      s,
-      rule,
-      unsure.map((u) => (u.kind === "unknown" ? u.text : "")),
-    );
-    return end;
+  const leave = (end: Target) => {
+    markUnsure(env, s, rule, unsure);
+    return { end, ...(undecided ? { undecided } : {}) };
   };
   // Reads conditions `from` to `to` (excluded) with the statements before each; false: the rule breaks.
-  const read = (from: number, to: number, second: boolean): boolean => {
+  const read = (from: number, to: number, seg: number): boolean => {
     for (let k = from; k < to; k++) {
-      act(k + 1, k + 1, second);
+      act(k + 1, k + 1, seg);
       const c = rule.conditions[k] as Condition;
       if (c.kind === "unknown" && c.acts) {
         unsure.push(c);
@@ -325,7 +334,7 @@ function afterTarget(env: WalkEnv, rule: Rule, s: WalkState, t: Target): Target 
       }
       const r = unsure.some((u) => reads(c, unsureField(u))) ? "unknown" : evalCondition(c, s.p, env.ctx);
       if (r === false) return false;
-      if (r === "unknown") {
+      if (r === "unknown" && !forced) {
         s.run.unmodelled.push({
           table: env.table.name,
           chain: s.cur.chain.name,
@@ -336,26 +345,36 @@ function afterTarget(env: WalkEnv, rule: Rule, s: WalkState, t: Target): Target 
         const step = s.run.steps[s.run.steps.length - 1];
         if (step?.line === rule.line) step.unmodelled = true;
         unsure = [];
+        undecided = true;
         return false;
       }
     }
     return true;
   };
-  const end = rule.conditions.length;
-  if (!read(targetPlace(rule), split.conditions, false)) return leave({ kind: "CONTINUE" });
-  act(split.conditions + 1, Number.POSITIVE_INFINITY, false);
-  const after = rule.afterVerdict;
-  if (after?.kind === "vmap" || after?.kind === "nat-map" || after?.kind === "pick") {
-    const found = after.kind === "pick" ? pickUnknown(after) : lookUp(env, s, after);
-    // No element, a verdict or a NAT: the rule ends at the second map.
-    if (!found || !goesOn(found)) return leave(found ?? { kind: "CONTINUE" });
-    if (!read(split.conditions, end, true)) return leave({ kind: "CONTINUE" });
-    act(end + 1, Number.POSITIVE_INFINITY, true);
-    return leave(found);
+  let from = targetPlace(rule);
+  for (const [seg, a] of afters.entries()) {
+    if (!read(from, a.conditions, seg)) return leave({ kind: "CONTINUE" });
+    act(a.conditions + 1, Number.POSITIVE_INFINITY, seg);
+    const v = a.verdict;
+    const found =
+      v.kind === "pick" ? pickUnknown(v) : v.kind === "vmap" || v.kind === "nat-map" ? lookUp(env, s, v) : v;
+    // No element: the rule breaks at the map.
+    if (!found) return leave({ kind: "CONTINUE" });
+    // A verdict or a NAT (of the packet's family) ends the rule there.
+    const now = otherFamily(found, s.p) ? { kind: "CONTINUE" as const } : found;
+    if (!goesOn(now)) return leave(now);
+    from = a.conditions;
   }
-  if (!read(split.conditions, end, true)) return leave({ kind: "CONTINUE" });
-  act(end + 1, Number.POSITIVE_INFINITY, true);
-  return leave(after ?? t);
+  if (!read(from, rule.conditions.length, afters.length)) return leave({ kind: "CONTINUE" });
+  act(rule.conditions.length + 1, Number.POSITIVE_INFINITY, afters.length);
+  return leave(t);
+}
+
+/** Whether NAT `t` is of the other family than `p` (`dnat ip6 to` in an inet table, an IPv4 packet): it goes on. */
+function otherFamily(t: Target, p: SimPacket): boolean {
+  return (
+    (t.kind === "DNAT" || t.kind === "SNAT") && t.family !== undefined && (t.family === "ip6") !== !!p.v6
+  );
 }
 
 /** A pick (`numgen random mod 2 vmap { ... }`) written after a verdict map: not followed, said unmodelled. */
@@ -394,14 +413,14 @@ function lookUp(
 }
 
 /** Says that the acting unknown statements `what` of `rule` leave something the walk after it reads unknown. */
-function markUnsure(env: WalkEnv, s: WalkState, rule: Rule, what: string[] | undefined): void {
+function markUnsure(env: WalkEnv, s: WalkState, rule: Rule, what: Condition[] | undefined): void {
   if (!what?.length) return;
   s.run.unmodelled.push({
     table: env.table.name,
     chain: s.cur.chain.name,
     line: rule.line,
     text: rule.text,
-    what: what.join(" "),
+    what: what.map((c) => (c.kind === "unknown" ? c.text : "")).join(" "),
   });
   const step = s.run.steps[s.run.steps.length - 1];
   if (step?.line === rule.line) step.unmodelled = true;
@@ -476,6 +495,7 @@ function outcome(s: WalkState): string {
     s.p.mark,
     s.p.tos ?? 0,
     s.run.trace,
+    s.p.untracked ?? false,
   ].join("|");
 }
 
@@ -506,7 +526,8 @@ function followable(rule: Rule): boolean {
 function onlyLogs(rule: Rule, from: number): boolean {
   const t = rule.target;
   // A target that changes the mark, the TOS or the trace flag does more than log.
-  const next = t.kind === "LOG" || (goesOn(t) && !["TRACE", "MARK", "CONNMARK", "TOS"].includes(t.kind));
+  const next =
+    t.kind === "LOG" || (goesOn(t) && !["TRACE", "MARK", "CONNMARK", "TOS", "NOTRACK"].includes(t.kind));
   return next && effectsBetween(rule, from + 1, Number.POSITIVE_INFINITY).every((e) => e.kind === "LOG");
 }
 
@@ -522,8 +543,9 @@ function onlyLogs(rule: Rule, from: number): boolean {
  * `chance`. So a limited LOG, or a limited jump to a chain that only logs and returns (ufw's
  * `ufw-logging-deny`), or a LOG behind an unmodelled match, changes nothing but whether its line is
  * printed, while a limited DROP before an accept is uncertain. When the
- * ways differ, the walk goes on as if the rule did not match (a pick: its first choice) unless
- * `choose` names another way, and the unmodelled entry names the other outcomes (`alternatives`).
+ * ways differ, the walk goes on as if the rule did not match (a pick: its first choice; a rate
+ * limit a fresh bucket passes, see {@link passesFresh}: as if it matched) unless `choose` names
+ * another way, and the unmodelled entry names the other outcomes (`alternatives`).
  */
 export function runChain(
   table: TableDef,
@@ -548,6 +570,7 @@ export function runChain(
   if (end.p !== p) {
     p.mark = end.p.mark;
     if (end.p.tos !== undefined) p.tos = end.p.tos;
+    if (end.p.untracked) p.untracked = true;
   }
   return end.run;
 }
@@ -562,6 +585,7 @@ function forkChance(
   rule: Rule,
   t: Target | undefined,
   undecided?: number,
+  broken?: WalkState,
 ): WalkState {
   const unmodelledBefore = s.run.unmodelled.length;
   const logsBefore = s.run.logs.length;
@@ -569,7 +593,11 @@ function forkChance(
     t?.kind === "pick" ? t.choices.map((target) => ({ choice: "pick", target })) : [{ choice: "match" }];
   const ways = forces.map((force) => walk(env, cloneState(s), force));
   let followed: WalkState | undefined;
-  if (t?.kind !== "pick") {
+  if (broken) {
+    // The way where a match after its verdict map did not hold: already walked to that match.
+    followed = walk(env, broken);
+    ways.push(followed);
+  } else if (t?.kind !== "pick") {
     // The way where it did not match: the rule is shown undecided, as any unmodelled rule.
     const skip = cloneState(s);
     skip.cur.at++;
@@ -610,7 +638,9 @@ function forkChance(
     return first;
   }
   const chosen = env.choose?.(rule);
-  const shown = (chosen !== undefined ? ways[chosen] : undefined) ?? followed ?? first;
+  // A fresh rate limit passes the first packets (its burst): that way is shown, the other named.
+  const fresh = t?.kind !== "pick" && passesFresh(rule) ? first : undefined;
+  const shown = (chosen !== undefined ? ways[chosen] : undefined) ?? fresh ?? followed ?? first;
   if (shown !== followed)
     markUnknownAt(env, shown, s, rule, t?.kind === "pick" ? t.text : unknownWhat(rule, env, s.p));
   const label = (w: WalkState) =>
@@ -626,6 +656,25 @@ function forkChance(
       way: ways.indexOf(shown),
     });
   return shown;
+}
+
+/**
+ * Whether what leaves `rule` undecided is only rate limits that a fresh token bucket lets the first
+ * packets through (`limit rate 1/second`, `-m limit`, `-m hashlimit --hashlimit-upto`; not `limit rate
+ * over`, `--hashlimit-above`, nor `!`): a connection's first packet then matches, as the kernel did.
+ */
+function passesFresh(rule: Rule): boolean {
+  const unknown = rule.conditions.filter((c) => c.kind === "unknown" && !c.acts);
+  return (
+    unknown.length > 0 &&
+    unknown.every(
+      (c) =>
+        c.kind === "unknown" &&
+        c.chance === "rate" &&
+        !c.neg &&
+        !/(?:^|\s)over(?:\s|$)|--hashlimit-above/.test(c.text),
+    )
+  );
 }
 
 /** Records `rule` as undecided where the walk stands: an UNKNOWN step and an unmodelled entry. */
@@ -665,7 +714,7 @@ function markUnknownAt(env: WalkEnv, shown: WalkState, at: WalkState, rule: Rule
 /** Whether target `t` lets the rule's evaluation go on past it (no verdict, a statement, a harmless unknown). */
 function goesOn(t: Target): boolean {
   return (
-    ["NONE", "CONTINUE", "LOG", "TRACE", "MARK", "CONNMARK", "TOS"].includes(t.kind) ||
+    ["NONE", "CONTINUE", "LOG", "TRACE", "MARK", "CONNMARK", "TOS", "NOTRACK"].includes(t.kind) ||
     (t.kind === "unknown" && t.continues === true)
   );
 }
@@ -750,6 +799,11 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       env.forks--;
       return forkChance(env, s, rule, m === true ? rule.target : undefined, undecided);
     }
+    // A match after a verdict map may be undecided too: the walk as it stood before the rule, to follow it both ways.
+    const before =
+      !forced && m === true && env.forks > 0 && followable(rule) && targetPlace(rule) < rule.conditions.length
+        ? cloneState(s)
+        : undefined;
     s.cur.at++;
     if (rule.log && m === true) run.logs.push(logHit(rule.log, rule.line, s.p, env.entryMark));
     if (m === "unknown") {
@@ -783,12 +837,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       t = found;
     }
     // `dnat ip to ADDR` in an inet table does nothing to an IPv6 packet: the rule goes on.
-    if (
-      (t.kind === "DNAT" || t.kind === "SNAT") &&
-      t.family !== undefined &&
-      (t.family === "ip6") !== !!s.p.v6
-    )
-      t = { kind: "CONTINUE" };
+    if (otherFamily(t, s.p)) t = { kind: "CONTINUE" };
     const step: RuleStep = {
       kind: "rule",
       chain: s.cur.chain.name,
@@ -799,11 +848,21 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       ...(blind ? { unmodelled: true } : {}),
     };
     run.steps.push(step);
-    // An acting unknown statement before the target left something unknown: said on the rule's step.
-    if (!forced) markUnsure(env, s, rule, r.unsure);
     // Statements written after the target act only when it lets the rule go on (`vmap { 80 : continue }`,
     // a NAT of the other family): a verdict or a NAT ends the rule (nft_nat_eval sets NF_ACCEPT).
-    if (goesOn(t) && !(rule.target.kind === "pick" && t.kind === "NONE")) t = afterTarget(env, rule, s, t);
+    const unsure = forced ? [] : (r.unsure ?? []);
+    if (goesOn(t) && !(rule.target.kind === "pick" && t.kind === "NONE")) {
+      // What an acting unknown statement before the target left unknown stays so past the map.
+      const after = afterTarget(env, rule, s, t, unsure, !!forced);
+      if (after.undecided && before) {
+        // Followed both ways, as an undecided match before the map is; `s` is the way it did not hold.
+        env.forks--;
+        return forkChance(env, before, rule, undefined, undefined, s);
+      }
+      t = after.end;
+    }
+    // An acting unknown statement before the target left something unknown: said on the rule's step.
+    else markUnsure(env, s, rule, unsure);
     switch (t.kind) {
       case "NONE":
       case "CONTINUE":
@@ -822,6 +881,9 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         continue;
       case "TOS":
         applyTos(t, s.p);
+        continue;
+      case "NOTRACK":
+        applyEffect(t, s.p, run, rule.line);
         continue;
       case "vmap":
       case "nat-map":

@@ -283,6 +283,12 @@ export type Target =
     }
   | { kind: "MASQUERADE"; port?: PortRange }
   /**
+   * nft `notrack`: a packet conntrack has not yet seen (a chain before its priority -200, at prerouting
+   * or output) is left untracked: `ct state untracked` matches it from there on, conntrack makes no
+   * entry and the nat chains do not run for it. On a tracked packet it does nothing. The rule goes on.
+   */
+  | { kind: "NOTRACK" }
+  /**
    * `-j REDIRECT [--to-ports P]`, nft `redirect [to :P]`: DNAT to the host itself, the first address of
    * the packet's family on its input interface (at OUTPUT: the loopback address), with `port` when
    * given (else the packet's own).
@@ -379,20 +385,24 @@ export interface Rule {
    */
   targetAt?: number;
   /**
-   * nftables: a verdict written after a target that may let the rule go on (the `accept` of `tcp dport
-   * vmap { 80 : continue } ip saddr 192.0.2.1 accept`): it acts when that target goes on and every
-   * condition after `targetAt` holds.
+   * nftables: the verdicts written after a target that may let the rule go on, in order (the `accept`
+   * of `tcp dport vmap { 80 : continue } ip saddr 192.0.2.1 accept`; both maps and the `drop` of `tcp
+   * dport vmap { 80 : continue } ip saddr vmap { 192.0.2.1 : continue } drop`). Each acts when the
+   * one before it went on and every condition between them held; a map is looked up there, and what
+   * is written after it is read only past its own `continue`. Default: none.
    */
-  afterVerdict?: Target;
-  /**
-   * With `afterVerdict`: how many of `conditions` and of `effects` are written before it. A map there
-   * (`vmap { 80 : continue } ip saddr vmap { 192.0.2.1 : drop } meta mark set 0x1`) is looked up when
-   * the rule gets that far, and what is written after it acts only past its own `continue`.
-   * Default: every condition and effect before it.
-   */
-  afterAt?: { conditions: number; effects: number };
+  afterVerdicts?: AfterVerdict[];
   /** nftables `comment "..."`. */
   comment?: string;
+}
+
+/** A verdict written after a rule's target (see `Rule.afterVerdicts`), with its place. */
+export interface AfterVerdict {
+  verdict: Target;
+  /** How many of the rule's `conditions` are written before it. */
+  conditions: number;
+  /** How many of the rule's `effects` are written before it. */
+  effects: number;
 }
 
 /** What makes an nftables chain a base chain: the hook it is attached to, at which priority. */

@@ -42,6 +42,11 @@ export interface SimPacket {
   pktType?: PktType;
   macSrc?: string;
   macDst?: string;
+  /**
+   * Set by nft `notrack` before conntrack saw the packet: conntrack leaves it alone (no entry, no NAT)
+   * and its state reads `untracked`. Default: tracked.
+   */
+  untracked?: true;
   /** The conntrack entry and which direction this packet is in, once looked up. */
   ct?: { entry: ConnEntry; dir: "original" | "reply"; state: CtState };
 }

@@ -127,7 +127,8 @@ export function forkKey(packet: number, hook: string, chain: string, index: numb
 export interface SimulatorOptions {
   /**
    * Rules followed both ways whose ways differ, by {@link forkKey}: the way to walk (see
-   * `ChooseWay`). Default: none, every such rule walked as if it did not match (a pick: its first choice).
+   * `ChooseWay`). Default: none, every such rule walked as if it did not match (a pick: its first choice;
+   * a rate limit a fresh bucket passes: as if it matched).
    */
   ways?: ReadonlyMap<string, number>;
 }
@@ -226,7 +227,7 @@ export class Simulator {
       logicalIn: io.logicalIn,
       logicalOut: io.logicalOut,
       ethType: p.v6 ? "0x86dd" : "0x0800",
-      ctState: p.ct?.state ?? (io.family !== "bridge" ? "INVALID" : undefined),
+      ctState: p.untracked ? "UNTRACKED" : (p.ct?.state ?? (io.family !== "bridge" ? "INVALID" : undefined)),
       ctNat: p.ct ? { snat: !!p.ct.entry.snat, dnat: !!p.ct.entry.dnat } : undefined,
       routeTo: (addr) => routeLookup(topo, host, addr),
       addrType,
@@ -334,7 +335,8 @@ export class Simulator {
     let natDone = !manip;
     for (const slot of slots) {
       const effective = slot.nat ? natPriority : slot.priority;
-      if ((chain === "PREROUTING" || chain === "OUTPUT") && effective > -200 && !p.ct) this.ctLookup(p);
+      if ((chain === "PREROUTING" || chain === "OUTPUT") && effective > -200 && !p.ct && !p.untracked)
+        this.ctLookup(p);
       if (!natDone && manip && effective >= natPriority) {
         natDone = true;
         const v = this.natCore(slots, p, io, manip);
@@ -344,7 +346,7 @@ export class Simulator {
       const ev = this.runSlot(slot, p, io);
       if (ev && (ev.verdict === "DROP" || ev.verdict === "REJECT")) return { ok: false, event: ev };
     }
-    if ((chain === "PREROUTING" || chain === "OUTPUT") && !p.ct) this.ctLookup(p);
+    if ((chain === "PREROUTING" || chain === "OUTPUT") && !p.ct && !p.untracked) this.ctLookup(p);
     if (!natDone && manip) {
       const v = this.natCore(slots, p, io, manip);
       if (!v.ok) return v;
@@ -357,7 +359,8 @@ export class Simulator {
   /** The NAT core at one manip point: each nat chain of the hook, in order, until one binds; then the rewrite. */
   private natCore(slots: readonly HookSlot[], p: SimPacket, io: Io, manip: ManipType): Verdict {
     for (const natSlot of slots) {
-      if (!natSlot.nat || !natNeedsChain(p, manip)) continue;
+      // An untracked packet has no connection to bind: the kernel's nat hooks let it pass unseen.
+      if (!natSlot.nat || p.untracked || !natNeedsChain(p, manip)) continue;
       const ev = this.runSlot(natSlot, p, io);
       const nat = (ev as (HookEvent & { nat?: NatAction }) | undefined)?.nat;
       // A port range keeps the packet's own port when it lies inside (no clash in the model), else its lowest.

@@ -125,9 +125,9 @@ describe("explainNftRule", () => {
     // notrack lets every packet on: the mark after it is set for all that reach it.
     const nt = explainNftRule("tcp dport 9999 notrack meta mark set 0x7 accept");
     expect(nt.en).toBe(
-      "to tcp port 9999: set its mark to 0x7, then accept (ends this base chain only) (expression 'notrack': not explained by packetwalk)",
+      "to tcp port 9999: leave it untracked if conntrack has not seen it yet (no connection, no NAT), then set its mark to 0x7, then accept (ends this base chain only)",
     );
-    expect(nt.unknown).toEqual(["notrack"]);
+    expect(nt.unknown).toEqual([]);
     const nat = explainNftRule("meta mark set 0x1 dnat ip6 to [fd00::1]:80");
     expect(nat.en).toMatch(
       /^every packet: set its mark to 0x1; then, an IPv6 packet: rewrite the destination to /,

@@ -163,7 +163,9 @@ describe("statements behind a match the simulator cannot decide", () => {
     );
     const p = first(w, 9999)[0];
     const u = p?.unmodelled.find((x) => x.text.includes("limit rate"));
-    expect(u?.alternatives).toEqual(["if it matched: DROP (mark 0x5)"]);
+    // Walked as matched (a fresh bucket passes the first packet): marked, then dropped by the next rule.
+    expect(p?.fate.kind).toBe("dropped");
+    expect(u?.alternatives).toEqual(["if it did not match: ACCEPT"]);
   });
 
   it("a statement before the undecided match acts either way", () => {
@@ -199,23 +201,28 @@ describe("statements after one that never ends the rule (notrack, counter)", () 
     ]) {
       const w = world(rawAndInput(pre, "meta mark 0x7 drop"));
       expect(fates(w, 9999, 8080), pre).toEqual(["9999: dropped", "8080: host"]);
-      // The rule is decided; that the packet is untracked after it is not modelled, and said.
-      expect(
-        first(w, 9999)[0]?.unmodelled.map((u) => u.what),
-        pre,
-      ).toEqual(["notrack"]);
+      // The rule is decided, and the packet untracked after it (modelled: nothing left unsaid).
+      expect(first(w, 9999)[0]?.unmodelled ?? [], pre).toEqual([]);
     }
   });
 
   it("notrack is read as one word: the statement after it is read", () => {
     const r = readRule('tcp dport 9999 notrack log prefix "nt " meta mark set 0x7 accept');
     expect(r.effects).toEqual([
+      { kind: "NOTRACK" },
       { kind: "LOG", prefix: "nt " },
       { kind: "MARK", value: 7, mask: 0xffffffff, op: "set" },
     ]);
     expect(r.target).toEqual({ kind: "ACCEPT" });
+    // notrack itself is a statement of the rule, in its place (before the log), not a match.
+    const nt = readRule("tcp dport 9999 notrack meta mark set 0x7");
+    expect([nt.effects, nt.effectAt, nt.conditions.map((c) => c.kind)]).toEqual([
+      [{ kind: "NOTRACK" }, { kind: "MARK", value: 7, mask: 0xffffffff, op: "set" }],
+      undefined,
+      ["proto", "dport"],
+    ]);
     const w = world(rawAndInput("tcp dport 9999 notrack meta mark set 0x7", ""));
-    expect(w.ruleset.diagnostics.map((d) => d.message)).toEqual(["expression 'notrack' is not modelled"]);
+    expect(w.ruleset.diagnostics).toEqual([]);
   });
 
   it("a second verdict after a first is said, where it is written, and the first decides", () => {
@@ -317,8 +324,8 @@ describe("an unmodelled statement that acts, written after a verdict map's conti
     const p = first(w, 9999)[0];
     const raw = p?.events.find((e) => e.hook === "ip:raw:pre");
     expect(raw?.steps.map((s) => s.verdict)).toEqual(["ACCEPT"]);
-    // That notrack is not modelled is said, as before the target.
-    expect(p?.unmodelled.map((u) => u.what)).toEqual(["notrack"]);
+    // notrack is modelled, after the map as before the target: nothing is left unsaid.
+    expect(p?.unmodelled ?? []).toEqual([]);
   });
 });
 

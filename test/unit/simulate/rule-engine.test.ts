@@ -201,12 +201,13 @@ describe("runChain on chance rules (rate limits, random draws)", () => {
     );
   });
 
-  it("a rate-limited DROP is uncertain, walked as not matched, and names what matching would do", () => {
+  it("a rate-limited DROP is uncertain, walked as matched (a fresh bucket passes the first packet), and names what not matching would do", () => {
+    // Kernel 6.18 (namespaces, counters): a fresh `-m limit --limit 1/second` and nft `limit rate 1/second` matched the first packet.
     const t = table(
       `*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp ${LIMIT} -j DROP\n-A INPUT -p tcp --dport 80 -j ACCEPT\nCOMMIT\n`,
     );
     const run = runChain(t, "INPUT", pkt(), ctx);
-    expect(run.verdict).toBe("ACCEPT");
+    expect(run.verdict).toBe("DROP");
     expect(run.unmodelled).toEqual([
       {
         table: "filter",
@@ -214,13 +215,18 @@ describe("runChain on chance rules (rate limits, random draws)", () => {
         line: 3,
         text: `-A INPUT -p tcp ${LIMIT} -j DROP`,
         what: LIMIT,
-        alternatives: ["if it matched: DROP"],
+        alternatives: ["if it did not match: ACCEPT"],
         index: 1,
         ways: 2,
-        way: 1,
+        way: 0,
       },
     ]);
-    expect(steps(run)).toEqual(["rule:INPUT:UNKNOWN", "rule:INPUT:ACCEPT"]);
+    expect(steps(run)).toEqual(["rule:INPUT:DROP"]);
+    expect(run.steps[0]?.unmodelled).toBe(true);
+    // The other way is still there for a caller that asks for it.
+    const other = runChain(t, "INPUT", pkt(), ctx, () => 1);
+    expect(other.verdict).toBe("ACCEPT");
+    expect(steps(other)).toEqual(["rule:INPUT:UNKNOWN", "rule:INPUT:ACCEPT"]);
   });
 
   it("a rate-limited DROP before an unconditional DROP is decided: both ways drop", () => {
@@ -237,15 +243,14 @@ describe("runChain on chance rules (rate limits, random draws)", () => {
     );
     const run = runChain(t, "INPUT", pkt(), ctx);
     // The packet is NEW, so ufw-logging-deny may RETURN before its LOG: either way it comes back to INPUT.
+    // The limited jump to `marks` differs by outcome: walked taken, as a fresh bucket passes the first packet.
     expect(steps(run).slice(0, 3)).toEqual([
       "rule:INPUT:JUMP (chance)",
       "rule:ufw-logging-deny:RETURN (chance)",
-      "rule:INPUT:UNKNOWN",
+      "rule:INPUT:JUMP",
     ]);
-    expect(run.unmodelled.map((u) => [u.line, u.alternatives])).toEqual([
-      [7, ["if it matched: ACCEPT (mark 0x1)"]],
-    ]);
-    expect(run.verdict).toBe("DROP");
+    expect(run.unmodelled.map((u) => [u.line, u.alternatives])).toEqual([[7, ["if it did not match: DROP"]]]);
+    expect(run.verdict).toBe("ACCEPT");
     // Shown taken, the RETURN skipped the LOG: no line, and none marked certain.
     expect(run.logs).toEqual([]);
   });
