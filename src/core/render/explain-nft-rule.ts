@@ -562,7 +562,7 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
   // statement after a rate limit acts only on the packets the limit lets through).
   const whom = (cs: Condition[]): Pair | undefined => {
     const known = said(cs);
-    // An unexplained statement that acts (`notrack`) lets every packet through: it names no one.
+    // An unexplained statement that acts (`ct zone set 1`) lets every packet through: it names no one.
     const passed = cs.flatMap((c) =>
       c.kind === "unknown" ? (c.acts ? [] : [c.text]) : EXPLAINED.has(c.kind) ? [] : [`${c.kind} match`],
     );
