@@ -223,7 +223,7 @@ const RECENT_OPTIONS: Record<string, boolean> = {
  * The words of a `-m recent` match from `start`: only xt_recent's own options (and a `!` before one);
  * any other option (`--dport` after it) belongs to the proto match iptables loaded with `-p`.
  */
-function readRecent(tokens: Token[], start: number): { words: string[]; next: number } {
+export function readRecent(tokens: Token[], start: number): { words: string[]; next: number } {
   const words: string[] = [];
   let j = start;
   for (;;) {
@@ -247,7 +247,7 @@ function readRecent(tokens: Token[], start: number): { words: string[]; next: nu
  * and always matches (kube-proxy's session affinity puts one before its DNAT), an inverted one never
  * does; a check, update or remove depends on the list, which the simulator does not hold.
  */
-function recentOutcome(words: string[]): "always" | "never" | "chance" {
+export function recentOutcome(words: string[]): "always" | "never" | "chance" {
   if (!words.includes("--set") || words.some((w) => ["--rcheck", "--update", "--remove"].includes(w)))
     return "chance";
   return words.includes("!") ? "never" : "always";
