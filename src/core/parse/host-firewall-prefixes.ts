@@ -2,13 +2,17 @@
  * LOG prefixes that a host firewall tool always writes, so a log from a machine running it parses
  * without a prefix map. Only tools whose prefixes name one table for certain are listed: ufw logs
  * from its own chains in the filter table (iptables and ip6tables alike), reached from INPUT, FORWARD
- * and OUTPUT, so each line's `IN=` and `OUT=` tell which (see `chainFitsDevices`).
+ * and OUTPUT, so each line's `IN=` and `OUT=` tell which (see `chainFitsDevices`). firewalld (with
+ * `LogDenied` on) logs before its drops and rejects with prefixes that name the zone or policy and the
+ * verdict; its source (src/firewall/core/nftables.py and ipXtables.py) writes them.
  */
 import type { HookId } from "../model/hook.ts";
 import type { LoggedDrop } from "../model/packet.ts";
 
 /** The filter table's built-in chains; an IPv6 line is moved to ip6 by the parser, as for any `ip:` hook. */
 const FILTER: readonly HookId[] = ["ip:filter:INPUT", "ip:filter:FORWARD", "ip:filter:OUTPUT"];
+/** Where firewalld's iptables backend logs `STATE_INVALID_DROP: ` and `FINAL_REJECT: `. */
+const FILTER_IN_FWD: readonly HookId[] = ["ip:filter:INPUT", "ip:filter:FORWARD"];
 
 /**
  * Trimmed prefix -> the chains that may print it. ufw: `[UFW BLOCK] ` (its deny logging and default
@@ -21,6 +25,10 @@ export const HOST_FIREWALL_PREFIXES: Readonly<Record<string, readonly HookId[]>>
   "[UFW AUDIT]": FILTER,
   "[UFW AUDIT INVALID]": FILTER,
   "[UFW LIMIT BLOCK]": FILTER,
+  // firewalld's iptables backend, at the end of INPUT and FORWARD (its nftables backend logs them in
+  // table inet firewalld: a prefix map from that ruleset names those chains and wins over these).
+  "STATE_INVALID_DROP:": FILTER_IN_FWD,
+  "FINAL_REJECT:": FILTER_IN_FWD,
 };
 
 /**
@@ -34,4 +42,51 @@ export const HOST_FIREWALL_DROPS: Readonly<Record<string, LoggedDrop>> = {
   "[UFW BLOCK]": { verdict: "DROP or REJECT", by: "ufw" },
   "[UFW LIMIT BLOCK]": { verdict: "REJECT", by: "ufw" },
   "[UFW AUDIT INVALID]": { verdict: "DROP", by: "ufw" },
+  // firewalld: before `ct state invalid drop` and before the reject that ends INPUT and FORWARD.
+  "STATE_INVALID_DROP:": { verdict: "DROP", by: "firewalld" },
+  "FINAL_REJECT:": { verdict: "REJECT", by: "firewalld" },
 };
+
+/**
+ * firewalld's zone and policy prefixes: `filter_IN_public_REJECT: ` (nftables backend, the table's
+ * name first), `IN_public_REJECT: ` (iptables backend); `IN_`, `FWD_` (older: `FWDI_`, `FWDO_`) or
+ * `OUT_`, then the zone or `policy_<name>`, then the verdict of the zone's or policy's target
+ * (`REJECT` for `default` and `%%REJECT%%`). firewalld writes no `_DENY` prefix: `deny` names a chain.
+ */
+const FIREWALLD_TARGET = /^(filter_)?(IN|FWD|FWDI|FWDO|OUT)_\S+_(REJECT|DROP):$/;
+/** `<table>_<zone>_ICMP_BLOCK: ` (nftables) or `<zone>_ICMP_BLOCK: `: before an icmp-block's reject or drop. */
+const FIREWALLD_ICMP_BLOCK = /^\S+_ICMP_BLOCK:$/;
+
+/** The built-in chain each firewalld chain prefix is reached from. */
+const FIREWALLD_CHAIN: Record<string, string> = {
+  IN: "INPUT",
+  FWD: "FORWARD",
+  FWDI: "FORWARD",
+  FWDO: "FORWARD",
+  OUT: "OUTPUT",
+};
+
+/**
+ * The hook of a firewalld zone or policy prefix (trimmed), or undefined: the nftables backend's
+ * `filter_IN_public_REJECT:` is printed in table inet firewalld, reached from its base chain
+ * `filter_INPUT`; the iptables backend's `IN_public_REJECT:` in the filter table, from INPUT.
+ */
+export function firewalldPrefixHook(prefix: string): HookId | undefined {
+  const m = FIREWALLD_TARGET.exec(prefix);
+  if (!m) return undefined;
+  const chain = FIREWALLD_CHAIN[m[2] as string] as string;
+  return m[1] ? `ip:firewalld:filter_${chain}` : `ip:filter:${chain}`;
+}
+
+/**
+ * The drop a host firewall's LOG prefix (trimmed) announces, or undefined: ufw's and firewalld's fixed
+ * prefixes ({@link HOST_FIREWALL_DROPS}), and firewalld's zone and policy prefixes, which carry the
+ * zone's name (`filter_IN_public_REJECT:`, `FWD_home_DROP:`, `filter_IN_public_ICMP_BLOCK:`).
+ */
+export function hostFirewallDrop(prefix: string): LoggedDrop | undefined {
+  if (Object.hasOwn(HOST_FIREWALL_DROPS, prefix)) return HOST_FIREWALL_DROPS[prefix];
+  const m = FIREWALLD_TARGET.exec(prefix);
+  if (m) return { verdict: m[3] as "REJECT" | "DROP", by: "firewalld" };
+  if (FIREWALLD_ICMP_BLOCK.test(prefix)) return { verdict: "DROP or REJECT", by: "firewalld" };
+  return undefined;
+}

@@ -4,6 +4,7 @@
  */
 import { CHAINS, type Chain, type Family, type HookId, hookId } from "../model/hook.ts";
 import { detach } from "./detach-string.ts";
+import { firewalldPrefixHook } from "./host-firewall-prefixes.ts";
 
 /** A user-supplied mapping from exact prefix (trimmed) to hook id. */
 export type PrefixMap = Record<string, HookId>;
@@ -121,6 +122,9 @@ export function prefixToHook(prefix: string, options: PrefixToHookOptions = {}):
   const trimmed = prefix.trim();
   const mapped = options.prefixMap?.[trimmed];
   if (mapped) return mapped;
+  // firewalld's zone and policy prefixes name the zone, not a table: they say the chain they are reached from.
+  const firewalld = firewalldPrefixHook(trimmed);
+  if (firewalld) return firewalld;
   const segs = trimmed.split("/").filter((s) => s.length > 0);
   const nft = nftPrefixHook(segs);
   if (nft) return nft;

@@ -7,7 +7,10 @@
  */
 
 import { ctTupleOption } from "../simulate/ct-tuple-option.ts";
+import { readRecent } from "../simulate/parse-rule-args.ts";
+import { type Token, tokenizeRule } from "../simulate/tokenize-rule.ts";
 import { ctTupleWords } from "./ct-tuple-words.ts";
+import { explainRecent } from "./explain-recent.ts";
 
 /** The note for one rule, in both languages. */
 export interface RuleNote {
@@ -15,15 +18,6 @@ export interface RuleNote {
   "zh-TW": string;
   /** Options packetwalk does not explain (e.g. `--foo`), for tooling. */
   unknown: string[];
-}
-
-/** Splits a rule line like a shell would for iptables-save output (double quotes group words). */
-export function tokenizeRule(line: string): string[] {
-  const tokens: string[] = [];
-  const re = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
-  for (const m of line.matchAll(re))
-    tokens.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : (m[2] as string));
-  return tokens;
 }
 
 type Pair = [en: string, zh: string];
@@ -47,6 +41,17 @@ const TARGETS: Record<string, Pair> = {
     "把目的地改成這台主機在進來介面上的位址（DNAT 到主機自己）",
   ],
   CONTINUE: ["go on with the next rule", "繼續下一條規則"],
+  NFLOG: [
+    "pass the packet to a userspace logger over netlink (NFLOG) and go on",
+    "把封包經 netlink 交給 userspace 的記錄程式（NFLOG），然後繼續",
+  ],
+};
+
+/** `--and-mark`, `--or-mark`, `--xor-mark` (MARK and CONNMARK): the bit operation in words. */
+const MARK_BITS: Record<string, Pair> = {
+  "--and-mark": ["AND", "AND"],
+  "--or-mark": ["OR", "OR"],
+  "--xor-mark": ["XOR", "XOR"],
 };
 
 /** `-A OUTPUT ... -j REDIRECT`: the host's own packet goes to the loopback address. */
@@ -89,10 +94,23 @@ const CTSTATES: Record<string, string> = {
   SNAT: "SNAT",
 };
 
-/** Explains one rule line (`-A CHAIN ...` or an ebtables rule); pure. */
+/**
+ * Explains one rule line (`-A CHAIN ...` or an ebtables rule); pure. Words are read as the iptables
+ * reader reads them: a quoted word (`--log-prefix "-j DROP "`) is a value, never an option or a `!`.
+ */
 export function explainRule(line: string): RuleNote {
-  const tokens = tokenizeRule(line.trim());
+  const tk = tokenizeRule(line.trim());
+  if (!tk.ok)
+    return {
+      en: `(not explained: ${tk.message} at column ${tk.column})`,
+      "zh-TW": `（未說明：第 ${tk.column} 欄的引號沒有結束）`,
+      unknown: [],
+    };
+  const tokens = tk.tokens;
+  const word = (k: number): string => tokens[k]?.value ?? "";
   const conds: Pair[] = [];
+  // What a match that always matches does on the way (`-m recent --set` records the source).
+  const records: Pair[] = [];
   const actions: Pair[] = [];
   const unknown: string[] = [];
   const comments: Pair[] = [];
@@ -103,20 +121,23 @@ export function explainRule(line: string): RuleNote {
   // The chain appended to: at OUTPUT a REDIRECT goes to the loopback address, not an input interface's.
   let chain = "";
   for (let i = 0; i < tokens.length; i++) {
-    const tok = tokens[i] as string;
+    const tok = tokens[i] as Token;
+    // A quoted word where an option belongs is an unexplained option's value (`--nflog-prefix "-s x"`).
+    if (tok.quoted) continue;
     let negate = false;
-    let opt = tok;
+    let opt = tok.value;
     if (opt === "!") {
       negate = true;
-      opt = tokens[++i] ?? "";
+      const next = tokens[++i];
+      opt = next && !next.quoted ? next.value : "";
     }
     const arg = (): string => {
-      let a = tokens[++i] ?? "";
-      if (a === "!") {
+      let a = tokens[++i];
+      if (a && !a.quoted && a.value === "!") {
         negate = true;
-        a = tokens[++i] ?? "";
+        a = tokens[++i];
       }
-      return a;
+      return a?.value ?? "";
     };
     const not = (en: string, zh: string): Pair => (negate ? [`not ${en}`, `不是${zh}`] : [en, zh]);
     const tuple = ctTupleOption(opt);
@@ -226,12 +247,22 @@ export function explainRule(line: string): RuleNote {
       case "--match": {
         const module = arg(); // The module's own options follow and are explained one by one.
         connmarkMatch = module === "connmark";
+        if (module === "recent") {
+          const read = readRecent(tokens, i + 1);
+          const r = explainRecent(read.words);
+          if (r.outcome === "always") records.push(r.note);
+          else conds.push(r.note);
+          i = read.next - 1;
+        }
         if (module === "rpfilter") {
           const rest = tokens.slice(i + 1);
           const upTo = rest.findIndex(
-            (t) => t.startsWith("-") && !["--loose", "--validmark", "--accept-local", "--invert"].includes(t),
+            (t) =>
+              !t.quoted &&
+              t.value.startsWith("-") &&
+              !["--loose", "--validmark", "--accept-local", "--invert"].includes(t.value),
           );
-          const opts = upTo < 0 ? rest : rest.slice(0, upTo);
+          const opts = (upTo < 0 ? rest : rest.slice(0, upTo)).map((t) => t.value);
           const invert = opts.includes("--invert");
           const way: Pair = opts.includes("--loose")
             ? ["route back to its source", "一條回到來源的路由"]
@@ -313,7 +344,7 @@ export function explainRule(line: string): RuleNote {
       }
       case "--set-dscp":
       case "--set-dscp-class":
-        actions.push([`set the DSCP to ${arg()} and go on`, `把 DSCP 設為 ${tokens[i]}，然後繼續`]);
+        actions.push([`set the DSCP to ${arg()} and go on`, `把 DSCP 設為 ${word(i)}，然後繼續`]);
         break;
       case "--set-tos":
       case "--and-tos":
@@ -323,7 +354,7 @@ export function explainRule(line: string): RuleNote {
           opt === "--set-tos"
             ? ["set the TOS byte to", "把 TOS 位元組設為"]
             : [`${opt.slice(2, -4)} the TOS byte with`, `把 TOS 位元組 ${opt.slice(2, -4)} 上`];
-        actions.push([`${how[0]} ${arg()} and go on`, `${how[1]} ${tokens[i]}，然後繼續`]);
+        actions.push([`${how[0]} ${arg()} and go on`, `${how[1]} ${word(i)}，然後繼續`]);
         break;
       }
       case "--physdev-in": {
@@ -405,7 +436,7 @@ export function explainRule(line: string): RuleNote {
       }
       case "--match-set": {
         const name = arg();
-        const flags = (tokens[++i] ?? "").split(",");
+        const flags = word(++i).split(",");
         const fields = flags.map((f) => (f === "src" ? ["source", "來源"] : ["destination", "目的"]));
         conds.push(
           flags.length === 1
@@ -460,7 +491,7 @@ export function explainRule(line: string): RuleNote {
       case "--add-set":
       case "--del-set": {
         const name = arg();
-        const flags = (tokens[++i] ?? "")
+        const flags = word(++i)
           .split(",")
           .map((f) => (f === "src" ? ["source", "來源"] : ["destination", "目的"]));
         actions.push(
@@ -496,9 +527,26 @@ export function explainRule(line: string): RuleNote {
       case "--set-xmark":
         actions.push(
           connmarkTarget
-            ? [`set the connection's mark to ${arg()}`, `把連線的 mark 設為 ${tokens[i]}`]
-            : [`set the mark to ${arg()}`, `把 mark 設為 ${tokens[i]}`],
+            ? [`set the connection's mark to ${arg()}`, `把連線的 mark 設為 ${word(i)}`]
+            : [`set the mark to ${arg()}`, `把 mark 設為 ${word(i)}`],
         );
+        break;
+      case "--and-mark":
+      case "--or-mark":
+      case "--xor-mark": {
+        const [op, opZh] = MARK_BITS[opt] as Pair;
+        actions.push(
+          connmarkTarget
+            ? [`${op} the connection's mark with ${arg()}`, `把連線的 mark ${opZh} ${word(i)}`]
+            : [`${op} the mark with ${arg()}`, `把 mark ${opZh} ${word(i)}`],
+        );
+        break;
+      }
+      case "--nflog-prefix":
+        actions.push([`with prefix "${arg()}"`, `前綴為「${word(i)}」`]);
+        break;
+      case "--nflog-group":
+        actions.push([`(netlink group ${arg()})`, `（netlink 群組 ${word(i)}）`]);
         break;
       case "--save-mark":
         actions.push(["copy the packet's mark to its connection", "把封包的 mark 複製到連線"]);
@@ -517,17 +565,17 @@ export function explainRule(line: string): RuleNote {
       case "--left-shift-mark":
       case "--right-shift-mark": {
         const [dir, dirZh] = opt === "--left-shift-mark" ? ["left", "左"] : ["right", "右"];
-        actions.push([`(the mark shifted ${dir} by ${arg()} bits)`, `（mark ${dirZh}移 ${tokens[i]} 位元）`]);
+        actions.push([`(the mark shifted ${dir} by ${arg()} bits)`, `（mark ${dirZh}移 ${word(i)} 位元）`]);
         break;
       }
       case "--to-destination":
-        actions.push([`to ${arg()}`, `改成 ${tokens[i]}`]);
+        actions.push([`to ${arg()}`, `改成 ${word(i)}`]);
         break;
       case "--to-source":
-        actions.push([`to ${arg()}`, `改成 ${tokens[i]}`]);
+        actions.push([`to ${arg()}`, `改成 ${word(i)}`]);
         break;
       case "--to-ports":
-        actions.push([`to port ${arg()}`, `埠改成 ${tokens[i]}`]);
+        actions.push([`to port ${arg()}`, `埠改成 ${word(i)}`]);
         break;
       case "--log-prefix":
       case "--log-level":
@@ -542,7 +590,7 @@ export function explainRule(line: string): RuleNote {
           logged = true;
           actions.push(TARGETS.LOG as Pair);
         }
-        if (opt === "--log-prefix") actions.push([`with prefix "${arg()}"`, `前綴為「${tokens[i]}」`]);
+        if (opt === "--log-prefix") actions.push([`with prefix "${arg()}"`, `前綴為「${word(i)}」`]);
         else if (opt === "--log-level") arg();
         break;
       case "--log":
@@ -550,7 +598,7 @@ export function explainRule(line: string): RuleNote {
         logged = true;
         break;
       case "--reject-with":
-        actions.push([`with ${arg()}`, `回送 ${tokens[i]}`]);
+        actions.push([`with ${arg()}`, `回送 ${word(i)}`]);
         break;
       case "-j":
       case "--jump":
@@ -581,16 +629,17 @@ export function explainRule(line: string): RuleNote {
       default:
         if (opt.startsWith("-")) {
           unknown.push(opt);
-          // Skip the option's argument, if it has one.
-          if (tokens[i + 1] !== undefined && !(tokens[i + 1] as string).startsWith("-")) i++;
+          // Skip the option's argument, if it has one (a quoted word is one, whatever it starts with).
+          const next = tokens[i + 1];
+          if (next !== undefined && (next.quoted || !next.value.startsWith("-"))) i++;
         }
     }
   }
   if (actions.length === 0)
     actions.push(["count the packet and go on (no target)", "只計數，繼續下一條規則（沒有 target）"]);
   actions.push(...comments);
-  const en = `${conds.length ? `if ${conds.map((c) => c[0]).join(" and ")}, ` : ""}${actions.map((a) => a[0]).join(" ")}`;
-  const zh = `${conds.length ? `如果${conds.map((c) => c[1]).join("且")}，` : ""}${actions.map((a) => a[1]).join(" ")}`;
+  const en = `${conds.length ? `if ${conds.map((c) => c[0]).join(" and ")}, ` : ""}${records.map((r) => `${r[0]}, `).join("")}${actions.map((a) => a[0]).join(" ")}`;
+  const zh = `${conds.length ? `如果${conds.map((c) => c[1]).join("且")}，` : ""}${records.map((r) => `${r[1]}，`).join("")}${actions.map((a) => a[1]).join(" ")}`;
   const unknownEn = unknown.map((u) => ` (option ${u}: not explained by packetwalk)`).join("");
   const unknownZh = unknown.map((u) => `（選項 ${u}：packetwalk 未說明）`).join("");
   return { en: `${en}${unknownEn}`, "zh-TW": `${zh}${unknownZh}`, unknown };

@@ -52,15 +52,19 @@ export interface MapNode {
   chains?: boolean;
 }
 
-/** Keys of the boxes that are not endpoints. */
+/** Keys of the decision boxes and the local process: boxes that are neither hooks, endpoints nor the port junction. */
 export const DECISION = {
   bridging: "br_decide",
   routing: "ip_route",
   outputRouting: "ip_route_out",
   local: "local",
-  /** Not a decision: where a frame leaves by a bridge port (kind `port`), one arrow per port from here. */
-  portOut: "br_port_out",
 } as const;
+
+/**
+ * Key of the junction box (kind `port`, no decision: the bridge chose the port before) where bridge and IP
+ * POSTROUTING meet and a frame goes out by one of the bridge ports, one arrow per port from here.
+ */
+export const PORT_JUNCTION = "br_port_out";
 
 /** One place a packet comes from or goes to: a lab host behind a bridge port or a routed interface. */
 export interface MapEndpoint {
@@ -197,7 +201,7 @@ export function mapNodes(
     ...(portJunction(endpoints)
       ? [
           {
-            key: DECISION.portOut,
+            key: PORT_JUNCTION,
             kind: "port",
             label: w.bridgePortOut,
             layer: "bridge",
@@ -209,7 +213,7 @@ export function mapNodes(
   ];
 }
 
-/** True when the map draws {@link DECISION.portOut}: for two bridge ports or more (one needs no junction). */
+/** True when the map draws {@link PORT_JUNCTION}: for two bridge ports or more (one needs no junction). */
 export function portJunction(endpoints: readonly MapEndpoint[]): boolean {
   return endpoints.filter((e) => e.layer === "bridge").length >= 2;
 }
@@ -261,9 +265,9 @@ export function mapEdges(
     // last in the bridge's): with several ports both meet first, so N ports cost N arrows, not 2N crossing ones.
     ...(portJunction(endpoints)
       ? [
-          [b("POSTROUTING"), DECISION.portOut] as [string, string],
-          [ip("POSTROUTING"), DECISION.portOut] as [string, string],
-          ...ports.map((e): [string, string] => [DECISION.portOut, exitKey(e)]),
+          [b("POSTROUTING"), PORT_JUNCTION] as [string, string],
+          [ip("POSTROUTING"), PORT_JUNCTION] as [string, string],
+          ...ports.map((e): [string, string] => [PORT_JUNCTION, exitKey(e)]),
         ]
       : ports.flatMap(
           (e): Array<[string, string]> => [

@@ -2,18 +2,28 @@
  * The NAT an nftables data map's element gives (`dnat to tcp dport map { 8080 : 192.168.1.30 . 80 }`):
  * the rule reader checks a map's data with it, the rule engine rewrites the packet by it.
  */
-import { addressFamily, canonicalAddress } from "./ip-address.ts";
+import { canonicalAddress } from "./ip-address.ts";
+import { parseNatAddressSpec } from "./nat-address-spec.ts";
 import type { Target } from "./ruleset.ts";
 
 /**
- * The NAT target of one element's data (`192.168.1.30`, `192.168.1.30 . 80`, `fd00:a::2 . 80`): one
- * address, and a port when the map's data has one; undefined for any other data (a range, a prefix,
- * a port alone), which the simulator does not model.
+ * The NAT target of one element's data (`192.168.1.30`, `192.168.1.30 . 80`, `fd00:a::2 . 80`, a range
+ * `203.0.113.5-203.0.113.9` or a prefix `198.51.100.0/30`, with or without a port): one address or the
+ * first and last of a range (a prefix's network and broadcast address included, as the kernel takes it),
+ * and a port when the map's data has one; undefined for any other data (a port alone, a port range).
  */
 export function natOfData(nat: "DNAT" | "SNAT", data: readonly string[]): Target | undefined {
   const [addr, port, ...rest] = data;
-  if (!addr || rest.length || !addressFamily(addr)) return undefined;
+  if (!addr || rest.length || addr.startsWith("[")) return undefined;
+  const spec = parseNatAddressSpec(addr);
+  // A bare address only: a port inside the first word (`a:80`) is no map data nft prints.
+  if (!spec?.addr || spec.port) return undefined;
   const n = port === undefined ? undefined : Number(port);
-  if (n !== undefined && !(Number.isInteger(n) && n >= 0 && n <= 65535)) return undefined;
-  return { kind: nat, addr: canonicalAddress(addr), ...(n !== undefined ? { port: { lo: n, hi: n } } : {}) };
+  if (n !== undefined && !(/^\d+$/.test(port ?? "") && n <= 65535)) return undefined;
+  return {
+    kind: nat,
+    addr: canonicalAddress(spec.addr),
+    ...(spec.addrHi !== undefined ? { addrHi: canonicalAddress(spec.addrHi) } : {}),
+    ...(n !== undefined ? { port: { lo: n, hi: n } } : {}),
+  };
 }

@@ -223,7 +223,7 @@ const RECENT_OPTIONS: Record<string, boolean> = {
  * The words of a `-m recent` match from `start`: only xt_recent's own options (and a `!` before one);
  * any other option (`--dport` after it) belongs to the proto match iptables loaded with `-p`.
  */
-function readRecent(tokens: Token[], start: number): { words: string[]; next: number } {
+export function readRecent(tokens: Token[], start: number): { words: string[]; next: number } {
   const words: string[] = [];
   let j = start;
   for (;;) {
@@ -247,7 +247,7 @@ function readRecent(tokens: Token[], start: number): { words: string[]; next: nu
  * and always matches (kube-proxy's session affinity puts one before its DNAT), an inverted one never
  * does; a check, update or remove depends on the list, which the simulator does not hold.
  */
-function recentOutcome(words: string[]): "always" | "never" | "chance" {
+export function recentOutcome(words: string[]): "always" | "never" | "chance" {
   if (!words.includes("--set") || words.some((w) => ["--rcheck", "--update", "--remove"].includes(w)))
     return "chance";
   return words.includes("!") ? "never" : "always";
@@ -1001,15 +1001,8 @@ function parseTarget(
             return {
               error: { column: v.column, message: `'${v.value}' is not value[/mask]`, hint: "e.g. 0x1/0xff" },
             };
-          // libxt_MARK reads --and-mark, --or-mark and --xor-mark as one 32-bit value.
           if (op !== "set" && opt !== "--set-xmark" && v.value.includes("/"))
-            return {
-              error: {
-                column: v.column,
-                message: `${opt} takes bits, not value/mask: '${v.value}'`,
-                hint: `write e.g. ${opt} 0x1, or --set-xmark VALUE/MASK to set bits under a mask`,
-              },
-            };
+            return { error: bitsNotValueMask(opt, v) };
           return {
             target: {
               kind: "MARK",
@@ -1046,10 +1039,29 @@ function parseTarget(
 }
 
 /**
- * `-j CONNMARK --set-xmark V[/M] | --set-mark V[/M] | --save-mark | --restore-mark` (with `--mask`, or
- * `--nfmask` and `--ctmask`, as iptables-save writes them) as the kernel's xt_CONNMARK runs it;
- * undefined for `--and-mark` and kin, and for a mark shifted by `--left-shift-mark`/`--right-shift-mark`,
- * which are left unmodelled.
+ * libxt_MARK and libxt_CONNMARK read `--and-mark`, `--or-mark` and `--xor-mark` as one 32-bit value:
+ * iptables-nft 1.8.9 refuses `--or-mark 0x1/0x2` ("bad value for option"), checked in a namespace.
+ */
+function bitsNotValueMask(opt: string, v: Token): RuleArgError {
+  return {
+    column: v.column,
+    message: `${opt} takes bits, not value/mask: '${v.value}'`,
+    hint: `write e.g. ${opt} 0x1, or --set-xmark VALUE/MASK to set bits under a mask`,
+  };
+}
+
+/** CONNMARK's bit operations as the `--set-xmark V/M` iptables-save prints for them: `(ctmark & ~M) ^ V`. */
+const CONNMARK_BITS: Record<string, (bits: number) => { value: number; mask: number }> = {
+  "--and-mark": (b) => ({ value: 0, mask: ~b >>> 0 }),
+  "--or-mark": (b) => ({ value: b, mask: b }),
+  "--xor-mark": (b) => ({ value: b, mask: 0 }),
+};
+
+/**
+ * `-j CONNMARK --set-xmark V[/M] | --set-mark V[/M] | --and-mark B | --or-mark B | --xor-mark B |
+ * --save-mark | --restore-mark` (with `--mask`, or `--nfmask` and `--ctmask`, as iptables-save writes
+ * them) as the kernel's xt_CONNMARK runs it; undefined for a mark shifted by
+ * `--left-shift-mark`/`--right-shift-mark`, which is left unmodelled.
  */
 function connmarkTarget(
   rest: Token[],
@@ -1064,6 +1076,17 @@ function connmarkTarget(
       return { error: { column: v.column, message: `'${v.value}' is not a mask`, hint: "e.g. 0xff" } };
     return mk.value;
   };
+  const at = rest.findIndex((r) => Object.hasOwn(CONNMARK_BITS, r.value));
+  const bitsOpt = rest[at];
+  const bits = rest[at + 1];
+  if (bitsOpt && bits) {
+    const mk = parseMark(bits.value);
+    if (!mk)
+      return { error: { column: bits.column, message: `'${bits.value}' is not a mark`, hint: "e.g. 0x1" } };
+    if (bits.value.includes("/")) return { error: bitsNotValueMask(bitsOpt.value, bits) };
+    const { value, mask } = (CONNMARK_BITS[bitsOpt.value] as (typeof CONNMARK_BITS)[string])(mk.value);
+    return { kind: "CONNMARK", op: "set", value, mask, nfmask: 0xffffffff, ctmask: 0xffffffff };
+  }
   const set = optionValue(rest, ["--set-xmark", "--set-mark"]);
   if (set) {
     const mk = parseMark(set.value);

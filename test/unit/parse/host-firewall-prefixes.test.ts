@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { HookId } from "../../../src/core/model/hook.ts";
+import { firewalldPrefixHook, hostFirewallDrop } from "../../../src/core/parse/host-firewall-prefixes.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
 import { planPath, stepVerdict } from "../../../src/core/render/plan-path.ts";
 import { toMermaid } from "../../../src/core/render/to-mermaid.ts";
@@ -185,5 +186,51 @@ describe("a drop-announcing line that is not its packet's last", () => {
     expect(plan.steps.map((s) => s.verdict)).toEqual([undefined, undefined]);
     expect(plan.dropped).toBeUndefined();
     expect(stepVerdict(p.events[0] as (typeof p.events)[number], false)).toBeUndefined();
+  });
+});
+
+describe("firewalld's prefixes (test/fixtures/parse/real-firewalld-drops)", () => {
+  const recorded = parseTraceText(readFileSync(join(FIX, "real-firewalld-drops", "input.log"), "utf8"), {
+    file: "input.log",
+  });
+
+  it("every line parses without a map or a warning, at the chain its prefix or devices name", () => {
+    expect(recorded.diagnostics).toEqual([]);
+    expect(recorded.packets.map((p) => p.events.map((e) => `${e.prefix.trim()} ${e.hook}`))).toEqual([
+      ["IN_public_REJECT: ip:filter:INPUT"],
+      ["FINAL_REJECT: ip:filter:INPUT"],
+      ["FWD_public_DROP: ip:filter:FORWARD"],
+      ["STATE_INVALID_DROP: ip:filter:INPUT"],
+      ["filter_IN_public_REJECT: ip:firewalld:filter_INPUT"],
+      ["filter_FWD_public_DROP: ip:firewalld:filter_FORWARD"],
+    ]);
+  });
+
+  it("FINAL_REJECT is a REJECT and STATE_INVALID_DROP a DROP, by firewalld, as ufw's block is", () => {
+    const drops = recorded.packets.map((p) => p.events.map((e) => e.drop));
+    expect(drops[1]).toEqual([{ verdict: "REJECT", by: "firewalld" }]);
+    expect(drops[3]).toEqual([{ verdict: "DROP", by: "firewalld" }]);
+    expect(planPath(recorded.packets[1] as (typeof recorded.packets)[number], "nft").exitLabel).toBe(
+      "dropped: REJECT in INPUT",
+    );
+  });
+
+  it("reads the verdict of every zone and policy prefix firewalld writes, and of nothing else", () => {
+    for (const e of recorded.packets.flatMap((p) => p.events))
+      expect(hostFirewallDrop(e.prefix.trim()), e.prefix).toEqual({
+        verdict: /REJECT/.test(e.prefix) ? "REJECT" : "DROP",
+        by: "firewalld",
+      });
+    expect(hostFirewallDrop("filter_FWD_policy_lan-to-wan_REJECT:")).toEqual({
+      verdict: "REJECT",
+      by: "firewalld",
+    });
+    expect(hostFirewallDrop("filter_IN_public_ICMP_BLOCK:")?.verdict).toBe("DROP or REJECT");
+    expect(hostFirewallDrop("[UFW BLOCK]")).toEqual({ verdict: "DROP or REJECT", by: "ufw" });
+    for (const other of ["filter_IN_public_ACCEPT:", "IN_public_DENY:", "filter_IN_public_REJECT", "fw-in"])
+      expect(hostFirewallDrop(other), other).toBeUndefined();
+    expect(firewalldPrefixHook("FWDO_home_DROP:")).toBe("ip:filter:FORWARD");
+    expect(firewalldPrefixHook("filter_OUT_policy_p_REJECT:")).toBe("ip:firewalld:filter_OUTPUT");
+    expect(firewalldPrefixHook("FINAL_REJECT:")).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { explainRule, tokenizeRule } from "../../../src/core/render/explain-rule.ts";
+import { explainRule } from "../../../src/core/render/explain-rule.ts";
+import { tokenizeRule } from "../../../src/core/simulate/tokenize-rule.ts";
 
 describe("explainRule", () => {
   it("explains Docker's addrtype jump in both languages", () => {
@@ -150,9 +151,11 @@ describe("explainRule on ipset and reverse path rules", () => {
   });
 });
 
-describe("tokenizeRule", () => {
+describe("tokenizeRule (the iptables reader's, which explainRule reads with)", () => {
   it("keeps quoted words together", () => {
-    expect(tokenizeRule('-A X -m comment --comment "a \\"b\\" c" -j ACCEPT')).toEqual([
+    const tk = tokenizeRule('-A X -m comment --comment "a \\"b\\" c" -j ACCEPT');
+    if (!tk.ok) throw new Error(tk.message);
+    expect(tk.tokens.map((t) => t.value)).toEqual([
       "-A",
       "X",
       "-m",
@@ -162,5 +165,79 @@ describe("tokenizeRule", () => {
       "-j",
       "ACCEPT",
     ]);
+  });
+});
+
+describe("explainRule reads quoted words as the iptables reader does", () => {
+  it("a quoted word is a value, never an option or a '!'", () => {
+    const nflog = explainRule('-A INPUT -p tcp -j NFLOG --nflog-prefix "-s x" --nflog-group 2');
+    expect(nflog.en).toBe(
+      'if it is protocol tcp, pass the packet to a userspace logger over netlink (NFLOG) and go on with prefix "-s x" (netlink group 2)',
+    );
+    expect(nflog.unknown).toEqual([]);
+    const bare = explainRule('-A INPUT -j NFLOG --nflog-prefix "-s" --nflog-range 64');
+    expect(bare.en).not.toMatch(/source/);
+    expect(bare.unknown).toEqual(["--nflog-range"]);
+    // An unexplained option's quoted value that looks like an option is skipped with it.
+    const other = explainRule('-A INPUT -j ULOG --ulog-prefix "-j DROP " -s 198.51.100.1');
+    expect(other.unknown).toEqual(["--ulog-prefix"]);
+    expect(other.en).toMatch(/^if the source is 198\.51\.100\.1, /);
+    expect(other.en).not.toMatch(/drop the packet/);
+    expect(explainRule('-A INPUT -j LOG --log-prefix "-j DROP "').en).toBe(
+      'write the packet to the kernel log and go on with prefix "-j DROP "',
+    );
+    // A quoted '!' is a comment, not a negation of the next option.
+    expect(explainRule('-A INPUT -m comment --comment "!" -s 198.51.100.1 -j DROP').en).toBe(
+      'if the source is 198.51.100.1, drop the packet silently (comment: "!")',
+    );
+  });
+  it("says where a quote is not closed", () => {
+    expect(explainRule('-A INPUT -j LOG --log-prefix "open').en).toBe(
+      '(not explained: unterminated " quote at column 30)',
+    );
+  });
+});
+
+describe("explainRule on -m recent", () => {
+  it("says that --set always matches and records the source, and that ! --set never matches", () => {
+    const set = explainRule(
+      "-A KUBE-SEP-X -p tcp -m recent --set --name KUBE-SEP-X --mask 255.255.255.255 --rsource -m tcp -j DNAT --to-destination 10.0.0.1:80",
+    );
+    expect(set.en).toBe(
+      "if it is protocol tcp, record the source address (masked with 255.255.255.255) in recent list KUBE-SEP-X (-m recent --set always matches), rewrite the destination (DNAT) to 10.0.0.1:80",
+    );
+    expect(set["zh-TW"]).toBe(
+      "如果是協定 tcp，把來源位址（以 255.255.255.255 遮罩）記到 recent 清單 KUBE-SEP-X（-m recent --set 一定符合），改寫目的地（DNAT） 改成 10.0.0.1:80",
+    );
+    expect(set.unknown).toEqual([]);
+    const never = explainRule("-A INPUT -m recent ! --set --name seen -j DROP");
+    expect(never.en).toBe(
+      "if -m recent ! --set matches, which it never does (it records the source address in recent list seen and answers no: the rule is never taken), drop the packet silently",
+    );
+    expect(never.unknown).toEqual([]);
+  });
+  it("explains a lookup with its window and count, and an inverted one", () => {
+    expect(
+      explainRule(
+        "-A INPUT -p tcp --dport 22 -m recent --update --seconds 60 --hitcount 4 --name ssh -j DROP",
+      ).en,
+    ).toBe(
+      "if it is protocol tcp and the destination port is 22 and the source address was seen in recent list ssh within the last 60 seconds at least 4 times (its entry's time is updated), drop the packet silently",
+    );
+    expect(explainRule("-A INPUT -m recent ! --rcheck --rdest -j ACCEPT").en).toBe(
+      "if the destination address was not seen in recent list DEFAULT, accept the packet (stop checking this table's chains)",
+    );
+  });
+});
+
+describe("explainRule on MARK and CONNMARK bit operations", () => {
+  it("names the operation and whose mark", () => {
+    expect(explainRule("-A PREROUTING -j MARK --or-mark 0x4").en).toBe(
+      "mark the packet OR the mark with 0x4",
+    );
+    expect(explainRule("-A PREROUTING -j CONNMARK --and-mark 0xff").en).toBe(
+      "AND the connection's mark with 0xff",
+    );
+    expect(explainRule("-A PREROUTING -j CONNMARK --xor-mark 0x1").unknown).toEqual([]);
   });
 });

@@ -13,7 +13,13 @@ import { endpointLabels } from "../../../src/core/render/endpoint-labels.ts";
 import { chainsFor, hookChains } from "../../../src/core/render/hook-chains.ts";
 import { labEndpoints } from "../../../src/core/render/lab-endpoints.ts";
 import { labHookChains } from "../../../src/core/render/lab-hook-chains.ts";
-import { mapEdges, mapNodes, portJunction } from "../../../src/core/render/netfilter-map.ts";
+import {
+  DECISION,
+  mapEdges,
+  mapNodes,
+  PORT_JUNCTION,
+  portJunction,
+} from "../../../src/core/render/netfilter-map.ts";
 import { planPath } from "../../../src/core/render/plan-path.ts";
 import { toMermaid } from "../../../src/core/render/to-mermaid.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
@@ -376,6 +382,13 @@ describe("the way out by a bridge port", () => {
     expect(single).toEqual(expect.arrayContaining(["br_POSTROUTING>out_c1", "ip_POSTROUTING>out_c1"]));
     expect(single.some((e) => e.includes("br_port_out"))).toBe(false);
     expect(mapNodes(lab.ebtables, one).some((n) => n.key === "br_port_out")).toBe(false);
+  });
+
+  it("names the junction for what it is: DECISION holds decisions and the local process, not the port box", () => {
+    const nodes = mapNodes(lab.ebtables, endpoints);
+    const kinds = Object.values(DECISION).map((k) => nodes.find((n) => n.key === k)?.kind);
+    expect(new Set(kinds)).toEqual(new Set(["decision", "local"]));
+    expect(nodes.find((n) => n.key === PORT_JUNCTION)?.kind).toBe("port");
   });
 
   it("a bridged frame leaves from IP POSTROUTING, with PHYSOUT (LOG) or without it (as a TRACE shows it)", () => {

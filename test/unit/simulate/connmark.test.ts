@@ -77,8 +77,37 @@ describe("CONNMARK and connection marks", () => {
       nfmask: 0xff,
       ctmask: 0xff,
     });
-    // Not modelled: said so, never guessed.
-    expect(target("-j CONNMARK --or-mark 0x1")).toMatchObject({ kind: "unknown", name: "CONNMARK" });
+  });
+
+  it("reads --and-mark, --or-mark and --xor-mark as the --set-xmark iptables-save prints for them; a value/mask is an error there", () => {
+    // iptables-nft 1.8.9 in a namespace: --and-mark 0x1 is saved as --set-xmark 0x0/0xfffffffe,
+    // --or-mark 0x1 as 0x1/0x1, --xor-mark 0x1 as 0x1/0x0; each refuses 0x1/0x2 ("bad value for option").
+    expect(target("-j CONNMARK --and-mark 0x1")).toEqual(target("-j CONNMARK --set-xmark 0x0/0xfffffffe"));
+    expect(target("-j CONNMARK --or-mark 0x1")).toEqual(target("-j CONNMARK --set-xmark 0x1/0x1"));
+    expect(target("-j CONNMARK --xor-mark 0x1")).toEqual(target("-j CONNMARK --set-xmark 0x1/0x0"));
+    for (const opt of ["--and-mark", "--or-mark", "--xor-mark"]) {
+      const tk = tokenizeRule(`-j CONNMARK ${opt} 0x1/0x2`);
+      if (!tk.ok) throw new Error(tk.message);
+      const r = parseRuleArgs(tk.tokens);
+      expect(r.ok, opt).toBe(false);
+      if (!r.ok) {
+        expect(r.error.column).toBe(14 + opt.length);
+        expect(r.error.message).toBe(`${opt} takes bits, not value/mask: '0x1/0x2'`);
+        expect(r.error.hint).toMatch(/--set-xmark/);
+      }
+    }
+    // The connection's mark ORed with 0x7 (a new connection's is 0) comes back on the reply.
+    const ored = masquerading(
+      [
+        ":PREROUTING ACCEPT [0:0]",
+        ":POSTROUTING ACCEPT [0:0]",
+        "-A PREROUTING -j CONNMARK --restore-mark --nfmask 0xffffffff --ctmask 0xffffffff",
+        "-A POSTROUTING -o eth0 -j CONNMARK --or-mark 0x7",
+      ],
+      "DROP",
+      ["-A FORWARD -m mark --mark 0x7 -j DROP", "-A FORWARD -i docker0 -j ACCEPT"],
+    );
+    expect(pings(ored)).toEqual(["request: delivered", "reply: dropped"]);
   });
 
   const save = (forward: string) =>

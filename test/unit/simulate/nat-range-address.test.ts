@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { natOfData } from "../../../src/core/simulate/nat-map-data.ts";
 import { jhash2, natRangeAddress } from "../../../src/core/simulate/nat-range-address.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import { textWorld } from "./helpers.ts";
@@ -82,5 +83,54 @@ describe("a source port outside a NAT's port range", () => {
     const inside = masq("30000-50000");
     expect(inside?.received?.sport).toBe(40000);
     expect(inside?.notes.join("\n")).not.toMatch(/random port/);
+  });
+});
+
+/** The map data record-maps.sh loads, by case name, and which address the NAT rewrites. */
+const MAP_DATA: Record<string, [readonly string[], "DNAT" | "SNAT"]> = {
+  dnatmap: [["203.0.113.2-203.0.113.3"], "DNAT"],
+  snatprefix: [["198.51.100.4/30"], "SNAT"],
+  snatnamed: [["198.51.100.5-198.51.100.9"], "SNAT"],
+  dnatport: [["203.0.113.2-203.0.113.3", "8080"], "DNAT"],
+};
+
+describe("NAT through an nft data map whose data is a range or a prefix (kernel-maps.txt)", () => {
+  const lines = readFileSync(join(DIR, "kernel-maps.txt"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => l.split(" ") as [string, string, string, string]);
+  it("the recording covers every case with eleven clients (two servers for a SNAT)", () => {
+    for (const name of Object.keys(MAP_DATA))
+      expect(lines.filter((r) => r[0] === name).length, name).toBeGreaterThanOrEqual(11);
+  });
+  it.each(lines.map((r) => [r.join(" "), r] as const))("%s", (_name, [name, client, server, got]) => {
+    const [data, nat] = MAP_DATA[name] as (typeof MAP_DATA)[string];
+    const t = natOfData(nat, data);
+    if (t?.kind !== nat) throw new Error(`no ${nat} from ${data.join(" . ")}`);
+    expect(t.addrHi).toBeDefined();
+    const addr = natRangeAddress(
+      t.addr as string,
+      t.addrHi as string,
+      client,
+      server,
+      nat === "SNAT" ? "src" : "dst",
+    );
+    expect(t.port ? `${addr}:${t.port.lo}` : addr).toBe(got);
+  });
+  it("reads a prefix as its network to its broadcast address, and leaves a port range or a port alone unmodelled", () => {
+    expect(natOfData("SNAT", ["198.51.100.4/30"])).toEqual({
+      kind: "SNAT",
+      addr: "198.51.100.4",
+      addrHi: "198.51.100.7",
+    });
+    expect(natOfData("DNAT", ["2001:db8::5-2001:db8::9", "80"])).toEqual({
+      kind: "DNAT",
+      addr: "2001:db8::5",
+      addrHi: "2001:db8::9",
+      port: { lo: 80, hi: 80 },
+    });
+    expect(natOfData("DNAT", ["203.0.113.5", "80-90"])).toBeUndefined();
+    expect(natOfData("DNAT", ["80"])).toBeUndefined();
+    expect(natOfData("DNAT", ["203.0.113.5:80"])).toBeUndefined();
   });
 });

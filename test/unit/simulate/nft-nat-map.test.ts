@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { natRangeAddress } from "../../../src/core/simulate/nat-range-address.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import type { World } from "../../../src/core/simulate/simulate-packet.ts";
@@ -104,12 +105,24 @@ describe("dnat to a data map", () => {
     expect(missing.ruleset.diagnostics.map((d) => `${d.position.line}:${d.severity}: ${d.message}`)).toEqual([
       "9:error: map '@nope' does not exist in table ip nat",
     ]);
-    const ranged = world(nat("dnat to tcp dport map { 8080 : 172.17.0.2-172.17.0.3 }"));
+    // A port range as data (nft -f takes it) is not modelled.
+    const ranged = world(nat("dnat ip to tcp dport map { 8080 : 172.17.0.2 . 80-90 }"));
     expect(
       ranged.ruleset.diagnostics.map((d) => `${d.position.line}:${d.position.column}: ${d.message}`),
-    ).toEqual(["9:3: dnat to '172.17.0.2-172.17.0.3' (an element of the rule's map) is not modelled"]);
+    ).toEqual(["9:3: dnat to '172.17.0.2 . 80-90' (an element of the rule's map) is not modelled"]);
     const p = runScenario(ranged, fromWan(8080)).packets[0];
     expect(p?.unmodelled.map((u) => u.line)).toEqual([9]);
+  });
+
+  it("an address range as data is the kernel's pick of the range, with no warning", () => {
+    // kernel-maps.txt (record-maps.sh): the pick is that of `dnat to A-B`, hashed from the addresses.
+    const ranged = world(nat("dnat to tcp dport map { 8080 : 172.17.0.2-172.17.0.3 }"));
+    expect(ranged.ruleset.diagnostics).toEqual([]);
+    const p = runScenario(ranged, fromWan(8080)).packets[0];
+    expect(p?.unmodelled).toEqual([]);
+    expect(p?.received?.dst).toBe(
+      natRangeAddress("172.17.0.2", "172.17.0.3", "198.51.100.10", "203.0.113.2", "dst"),
+    );
   });
 
   it("reads nft -j's data maps (named, with concatenated data, and anonymous) as the text form", () => {
