@@ -10,6 +10,7 @@ import type { Diagnostic, Packet, TraceEvent } from "../model/packet.ts";
 import { findRewrites } from "./find-rewrites.ts";
 import { KeyIndex, type KeyList } from "./key-index.ts";
 import { summarizePacket } from "./summarize-packet.ts";
+import { nameTracedTransport } from "./traced-transport.ts";
 
 /** Options of {@link PacketGrouper}. */
 export interface GroupOptions {
@@ -795,6 +796,7 @@ export class PacketGrouper {
     for (const key of p.keys) this.byKey.remove(key, p);
     for (const id of p.traceIds) if (this.byTrace.get(id) === p) this.byTrace.delete(id);
     if (this.lastTouched === p) this.lastTouched = undefined;
+    nameTracedTransport(p.events);
     const rewrites = findRewrites(p.events);
     const hooks: Packet["hooks"] = [];
     for (const e of p.events) hooks.push(e.hook);
