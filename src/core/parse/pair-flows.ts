@@ -304,8 +304,10 @@ export class FlowPairer {
         break;
       }
     }
+    // Most packets show no unnamed transport: the alias work below is skipped for them.
+    const unnamed = seen.some((t) => t.startsWith(UNNAMED_PREFIX));
     // Lookup only: an unnamed transport's packet joins the most recently active flow of a named one.
-    if (!hit) {
+    if (!hit && unnamed) {
       let latest = -1;
       for (const t of seen)
         for (const a of aliases(t)) {
@@ -334,6 +336,7 @@ export class FlowPairer {
       if (i < looked) this.store(seen[i] as string, same);
       else if (i > looked) this.remember(seen[i] as string, same);
       this.remember(reversed[i] as string, back);
+      if (!unnamed) continue;
       // An unnamed transport's aliases fill gaps only: a known TCP or UDP tuple keeps its flow.
       const there = aliases(seen[i] as string);
       const backThere = aliases(reversed[i] as string);
