@@ -37,7 +37,7 @@ export function packetTail(p: Pick<Packet, "events" | "hooks" | "rewrites">, mod
     const rest = JSON.stringify({
       hooks: p.hooks,
       rewrites: p.rewrites,
-      events: p.events.map((e) => ({
+      events: p.events.map((e, i) => ({
         hook: e.hook,
         file: e.position.file,
         line: e.position.line,
@@ -46,7 +46,8 @@ export function packetTail(p: Pick<Packet, "events" | "hooks" | "rewrites">, mod
         ...(e.physIn ? { physIn: e.physIn } : {}),
         ...(e.physOut ? { physOut: e.physOut } : {}),
         ...(e.verdicts ? { verdicts: e.verdicts.map(({ position: _, ...v }) => v) } : {}),
-        ...(e.drop ? { drop: e.drop } : {}),
+        // As the human output and the diagram: only where it ends the packet (one that goes on was not dropped).
+        ...(e.drop && i === p.events.length - 1 ? { drop: e.drop } : {}),
       })),
     });
     // Without its `{`: the head supplies it with the fields that come first.

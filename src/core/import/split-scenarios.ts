@@ -4,6 +4,7 @@
  * protocol; several of one protocol by destination port, else numbered), each with the verbatim input lines of its
  * packets in input order. Pure.
  */
+import { protocolWords, UNNAMED_PORTS_TRANSPORT, UNNAMED_PORTS_WHY } from "../model/ip-protocols.ts";
 import type { ParsedTrace, TraceEvent } from "../model/packet.ts";
 import { canonicalAddress } from "../simulate/ip-address.ts";
 
@@ -100,7 +101,11 @@ export function splitScenarios(
     // ICMPv6 is a scenario's `icmp` to an IPv6 address.
     const proto = flow.proto === "icmpv6" ? "icmp" : flow.proto;
     if (proto !== "icmp" && proto !== "tcp" && proto !== "udp") {
-      skipped.push(`flow ${flow.id} (${proto}): only ICMP, TCP and UDP scenarios can be checked`);
+      skipped.push(
+        proto === UNNAMED_PORTS_TRANSPORT
+          ? `flow ${flow.id} (${protocolWords(proto)}): ${UNNAMED_PORTS_WHY}`
+          : `flow ${flow.id} (${proto}): only ICMP, TCP and UDP scenarios can be checked`,
+      );
       continue;
     }
     // The log writes IPv6 in full (`fd00:000a:...`); the lab, in short.

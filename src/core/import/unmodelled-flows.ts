@@ -7,7 +7,11 @@
  * said in words a reader understands (protocol by name, both addresses, why), and many alike are
  * said once with a count: a busy host logs hundreds of mDNS and IGMP packets. Pure.
  */
-import { protocolWords as ipProtocolWords } from "../model/ip-protocols.ts";
+import {
+  protocolWords as ipProtocolWords,
+  UNNAMED_PORTS_TRANSPORT,
+  UNNAMED_PORTS_WHY,
+} from "../model/ip-protocols.ts";
 import type { Flow, Packet, TraceEvent } from "../model/packet.ts";
 import { canonicalAddress } from "../simulate/ip-address.ts";
 import { parseIpv4, prefixMask } from "../simulate/ipv4.ts";
@@ -193,6 +197,8 @@ export function unmodelledFlow(
       what: "TCP without its opening SYN",
       why: "the connection began before the log, or its conntrack entry had expired: what conntrack knew of it is not in the log, so the simulator cannot replay it",
     };
+  // Not "another protocol": it may well be TCP or UDP, the log just does not say.
+  if (proto === UNNAMED_PORTS_TRANSPORT) return { ...base, why: UNNAMED_PORTS_WHY };
   if (proto !== "icmp" && proto !== "icmpv6" && proto !== "tcp" && proto !== "udp")
     return { ...base, why: "the simulator follows ICMP, TCP and UDP only" };
   return undefined;

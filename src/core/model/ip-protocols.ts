@@ -7,6 +7,10 @@
  */
 export const UNNAMED_PORTS_TRANSPORT = "ports";
 
+/** Why a flow whose packets never named their transport (only {@link UNNAMED_PORTS_TRANSPORT}) cannot be followed. */
+export const UNNAMED_PORTS_WHY =
+  "ebtables printed its ports behind an IPv6 extension header without naming the transport, and no packet of the flow names it: TCP, UDP, SCTP or DCCP cannot be told";
+
 const PROTOCOLS: Record<string, string> = {
   "1": "ICMP",
   "2": "IGMP",

@@ -10,6 +10,7 @@ import type { Diagnostic, Packet, TraceEvent } from "../model/packet.ts";
 import { findRewrites } from "./find-rewrites.ts";
 import { KeyIndex, type KeyList } from "./key-index.ts";
 import { summarizePacket } from "./summarize-packet.ts";
+import { nameTracedTransport } from "./traced-transport.ts";
 
 /** Options of {@link PacketGrouper}. */
 export interface GroupOptions {
@@ -366,7 +367,8 @@ export class PacketGrouper {
       const last = p.events[p.events.length - 1] as TraceEvent;
       // A trace id repeats across packets (newer kernels derive it from the flow's hash): other header data is another packet.
       if (last.source === ev.source && !(last.ip && ev.ip && !invariantsAgree(last, ev))) {
-        if (last.hook === ev.hook) return "merge";
+        // A packet line opens a base chain once per traversal: one more under the same trace id is the id's next packet.
+        if (last.hook === ev.hook && !(this.opensChain && last.traceId === ev.traceId)) return "merge";
         // A chain of the same table is a regular chain the base chain jumped to, unless a packet line opened it:
         // nft and xtables-monitor print one per base chain, whose name may be anything (`prerouting_c`).
         if (!info.builtin && hookInfo(last.hook).familyTable === info.familyTable && !this.opensChain)
@@ -795,6 +797,7 @@ export class PacketGrouper {
     for (const key of p.keys) this.byKey.remove(key, p);
     for (const id of p.traceIds) if (this.byTrace.get(id) === p) this.byTrace.delete(id);
     if (this.lastTouched === p) this.lastTouched = undefined;
+    nameTracedTransport(p.events);
     const rewrites = findRewrites(p.events);
     const hooks: Packet["hooks"] = [];
     for (const e of p.events) hooks.push(e.hook);

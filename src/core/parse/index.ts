@@ -14,7 +14,7 @@
  * parallel parse of one big file on that (with {@link TraceParser.signature}).
  */
 import type { Flow, Packet, ParsedTrace } from "../model/packet.ts";
-import type { FlowAssignment } from "./pair-flows.ts";
+import { addToFlows, type FlowAssignment } from "./pair-flows.ts";
 import { longLineMark, MAX_LINE_BYTES } from "./split-lines.ts";
 import { type ParseOptions, TraceParser } from "./trace-parser.ts";
 
@@ -28,6 +28,7 @@ export { formatTraceLine } from "./format-trace-line.ts";
 export { formatXtablesMonitorLines } from "./format-xtables-monitor.ts";
 export { type GroupOptions, PacketGrouper } from "./group-packets.ts";
 export {
+  addToFlows,
   type FlowAssignment,
   type FlowKeys,
   FlowPairer,
@@ -51,8 +52,7 @@ function collector(): { onPacket: (p: Packet, f: FlowAssignment) => void; packet
     flows,
     onPacket(p, f) {
       packets.push(p);
-      if (f.isNew) flows.push({ id: f.flow, proto: f.proto, packets: [p.id] });
-      else flows[f.flow - 1]?.packets.push(p.id);
+      addToFlows(flows, p.id, f);
     },
   };
 }

@@ -7,7 +7,7 @@
  */
 
 import { UNNAMED_PORTS_TRANSPORT } from "../model/ip-protocols.ts";
-import type { Packet, TraceEvent } from "../model/packet.ts";
+import type { Flow, Packet, TraceEvent } from "../model/packet.ts";
 import { detach } from "./detach-string.ts";
 import { bestEvent, summarizePacket } from "./summarize-packet.ts";
 
@@ -29,7 +29,10 @@ export interface FlowAssignment {
   direction: "request" | "reply";
   /** True when this packet opened a new flow. */
   isNew: boolean;
-  /** Lower-case protocol of the flow. */
+  /**
+   * Lower-case protocol of the flow. A flow opened as the unnamed transport with ports (`ports`)
+   * changes it once, to the name the first packet naming one gives: a flow list updates it.
+   */
   proto: string;
 }
 
@@ -178,15 +181,6 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
       seen.push(t);
       reversed.push(ev.ip ? reverseOf(ev, t) : reverse(t));
     }
-    // An unnamed transport with ports (ebtables behind IPv6 extension headers) is any of them: each pairs it.
-    if (ev.ip && ev.l4?.proto === UNNAMED_PORTS_TRANSPORT && ev.l4.sport !== undefined) {
-      for (const proto of NAMED_PORTS) {
-        const named = tuple(ev.ip, { ...ev.l4, proto });
-        if (seen.includes(named)) continue;
-        seen.push(named);
-        reversed.push(reverse(named));
-      }
-    }
   }
   const frag = hasIds || quotes ? undefined : fragmentTuple(packet.events);
   // A later fragment has no ports nor echo id: only its datagram (the IP ID) ties it to the first one.
@@ -230,6 +224,19 @@ function fragmentTuple(events: readonly TraceEvent[]): string | undefined {
 /** Joins the forms of a quoted tuple in {@link FlowKeys.quoted}. */
 const QUOTED_SEPARATOR = "\n";
 
+/** The start of a tuple of the unnamed transport with ports (see {@link UNNAMED_PORTS_TRANSPORT}). */
+const UNNAMED_PREFIX = `${UNNAMED_PORTS_TRANSPORT} `;
+
+/**
+ * The tuples an unnamed-transport tuple may also be (`tcp ...`, `udp ...`, ...), or none for another
+ * tuple: aliases the pairer looks up and fills in, but never lets overwrite a tuple it knows.
+ */
+function aliases(t: string): string[] {
+  if (!t.startsWith(UNNAMED_PREFIX)) return [];
+  const rest = t.slice(UNNAMED_PREFIX.length);
+  return NAMED_PORTS.map((proto) => words(proto, rest));
+}
+
 /** What is remembered per tuple. */
 interface Remembered {
   flow: number;
@@ -248,6 +255,8 @@ export class FlowPairer {
   private active = new Map<number, number>();
   private olderActive = new Map<number, number>();
   private assigned = 0;
+  /** Flows opened by an unnamed transport with ports, by the protocol a later packet named. */
+  private named = new Map<number, string>();
 
   constructor(options: PairOptions = {}) {
     this.maxTuples = options.maxTuples ?? 100_000;
@@ -295,6 +304,20 @@ export class FlowPairer {
         break;
       }
     }
+    // Most packets show no unnamed transport: the alias work below is skipped for them.
+    const unnamed = seen.some((t) => t.startsWith(UNNAMED_PREFIX));
+    // Lookup only: an unnamed transport's packet joins the most recently active flow of a named one.
+    if (!hit && unnamed) {
+      let latest = -1;
+      for (const t of seen)
+        for (const a of aliases(t)) {
+          const found = this.lookup(a);
+          if (found && this.lastActive(found.flow) > latest) {
+            latest = this.lastActive(found.flow);
+            hit = found;
+          }
+        }
+    }
     let isNew = false;
     if (!hit) {
       isNew = true;
@@ -304,19 +327,42 @@ export class FlowPairer {
         this.store(q, { ...hit, direction: hit.direction === "request" ? "reply" : "request" });
     }
     const other: Remembered["direction"] = hit.direction === "request" ? "reply" : "request";
+    const proto = this.flowProto(hit, keys.proto);
     // Remembered values are never changed: one object per direction serves every tuple.
-    const same: Remembered = { flow: hit.flow, direction: hit.direction, proto: hit.proto };
-    const back: Remembered = { flow: hit.flow, direction: other, proto: hit.proto };
+    const same: Remembered = { flow: hit.flow, direction: hit.direction, proto };
+    const back: Remembered = { flow: hit.flow, direction: other, proto };
     for (let i = 0; i < seen.length; i++) {
       // Known not to be there: no second lookup. (The hit itself is remembered with this flow already.)
       if (i < looked) this.store(seen[i] as string, same);
       else if (i > looked) this.remember(seen[i] as string, same);
       this.remember(reversed[i] as string, back);
+      if (!unnamed) continue;
+      // An unnamed transport's aliases fill gaps only: a known TCP or UDP tuple keeps its flow.
+      const there = aliases(seen[i] as string);
+      const backThere = aliases(reversed[i] as string);
+      for (let j = 0; j < there.length; j++) {
+        if (!this.lookup(there[j] as string)) this.store(there[j] as string, same);
+        if (!this.lookup(backThere[j] as string)) this.store(backThere[j] as string, back);
+      }
     }
     // A newer datagram with the same IP ID takes the tuple over: its later fragments are this flow's.
     if (keys.datagram !== undefined) this.store(keys.datagram, same);
     this.touch(hit.flow);
-    return { flow: hit.flow, direction: hit.direction, isNew, proto: hit.proto };
+    return { flow: hit.flow, direction: hit.direction, isNew, proto };
+  }
+
+  /**
+   * The protocol of `hit`'s flow: a flow opened by an unnamed transport with ports takes the name
+   * the first packet that names one gives (`packetProto`), and keeps it.
+   */
+  private flowProto(hit: Remembered, packetProto: string): string {
+    if (hit.proto !== UNNAMED_PORTS_TRANSPORT) return hit.proto;
+    const named = this.named.get(hit.flow) ?? (NAMED_PORTS.includes(packetProto) ? packetProto : undefined);
+    if (named === undefined) return hit.proto;
+    // Bounded as the tuples are; the tuples stored from now on carry the name as well.
+    if (this.named.size > this.maxTuples / 2) this.named.clear();
+    this.named.set(hit.flow, named);
+    return named;
   }
 
   /** `t` is kept as a map key: detached already (see `flowKeys`), or copied with `copyKeys`. */
@@ -364,6 +410,21 @@ export function setAssignment(packet: Packet, a: FlowAssignment): FlowAssignment
   return a;
 }
 
+/**
+ * Adds a packet's assignment to a flow list indexed by flow id - 1: a new flow, or one more packet
+ * of its flow (which takes the protocol a later packet names when it was opened unnamed).
+ */
+export function addToFlows(flows: Flow[], packetId: number, a: FlowAssignment): void {
+  if (a.isNew) {
+    flows.push({ id: a.flow, proto: a.proto, packets: [packetId] });
+    return;
+  }
+  const flow = flows[a.flow - 1];
+  if (!flow) return;
+  flow.packets.push(packetId);
+  if (flow.proto === UNNAMED_PORTS_TRANSPORT) flow.proto = a.proto;
+}
+
 /** How many packets after it a later fragment may wait for its first fragment (see {@link PairingQueue}). */
 export const FRAGMENT_WAIT = 64;
 
@@ -384,7 +445,7 @@ function laterFragment(keys: FlowKeys): string | undefined {
  * IP ID is never joined this way. Packets still come out in order, flow numbers in order of first use.
  */
 export class PairingQueue<T> {
-  private queue: { item: T; keys: FlowKeys }[] = [];
+  private queue: { item: T; keys: FlowKeys; at: number }[] = [];
   private readonly pairer: FlowPairer;
   private readonly emit: (item: T, a: FlowAssignment) => void;
   private readonly wait: number;
@@ -401,13 +462,24 @@ export class PairingQueue<T> {
     return this.queue.length;
   }
 
-  /** Pairs the item now, or once the later fragment before it (or it) stops waiting. */
-  push(item: T, keys: FlowKeys): void {
+  /**
+   * Where the oldest waiting item begins (the `at` it was pushed with), or Infinity when none
+   * waits: a caller's "oldest packet not handed out yet" counts the ones held here.
+   */
+  get oldest(): number {
+    return this.queue[0]?.at ?? Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Pairs the item now, or once the later fragment before it (or it) stops waiting. `at`: where
+   * the item begins (its first line), reported by {@link oldest} while it waits. Default: 0.
+   */
+  push(item: T, keys: FlowKeys, at = 0): void {
     if (this.queue.length === 0 && !this.waits(keys)) {
       this.emit(item, this.pairer.assignKeys(keys));
       return;
     }
-    this.queue.push({ item, keys });
+    this.queue.push({ item, keys, at });
     this.drain(false);
   }
 
@@ -426,7 +498,7 @@ export class PairingQueue<T> {
     const q = this.queue;
     let i = 0;
     for (; i < q.length; i++) {
-      const head = q[i] as { item: T; keys: FlowKeys };
+      const head = q[i] as { item: T; keys: FlowKeys; at: number };
       let keys = head.keys;
       // Checked when its turn comes: a packet paired before it may have named the datagram.
       if (this.waits(keys)) {

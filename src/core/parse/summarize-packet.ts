@@ -25,10 +25,15 @@ const ICMP6_NAMES: Record<number, string> = {
   4: "parameter-problem",
   128: "echo-request",
   129: "echo-reply",
+  // MLD by the names nft gives them (icmpv6-types.ts): every IPv6 host sends MLDv2 reports.
+  130: "mld-listener-query",
+  131: "mld-listener-report",
+  132: "mld-listener-done",
   133: "router-solicitation",
   134: "router-advertisement",
   135: "neighbor-solicitation",
   136: "neighbor-advertisement",
+  143: "mld2-listener-report",
 };
 const UNREACH_CODES: Record<number, string> = {
   0: "net-unreachable",

@@ -214,7 +214,7 @@ export class TraceParser {
       (p, first) => {
         if (first < this.from || first >= this.to) return;
         if (grouped) grouped(p, first);
-        else this.pairing.push(p, flowKeys(p));
+        else this.pairing.push(p, flowKeys(p), first);
       },
       {
         ...options.group,
@@ -242,7 +242,8 @@ export class TraceParser {
    * may stop reading once this reaches `to`.
    */
   get floor(): number {
-    const floor = this.grouper.floor;
+    // A packet waiting in the pairing queue (a later fragment, and those after it) is not handed out either.
+    const floor = Math.min(this.grouper.floor, this.pairing.oldest);
     return this.held && this.held.seq < floor ? this.held.seq : floor;
   }
 
@@ -269,8 +270,9 @@ export class TraceParser {
 
   /**
    * How much state the parser holds right now: open packets, their address
-   * keys, packets waiting for an earlier one to close, remembered flow tuples,
-   * and the small per-line tables. It stays bounded however long the input.
+   * keys, packets waiting for an earlier one to close, packets waiting in the
+   * pairing queue for a first fragment (`pairing`, at most 65), remembered flow
+   * tuples, and the small per-line tables. It stays bounded however long the input.
    */
   get state(): {
     open: number;
@@ -278,6 +280,7 @@ export class TraceParser {
     traces: number;
     pendingL2: number;
     waiting: number;
+    pairing: number;
     tuples: number;
     stash: number;
     unknownPrefixes: number;
@@ -285,6 +288,7 @@ export class TraceParser {
   } {
     return {
       ...this.grouper.state,
+      pairing: this.pairing.size,
       tuples: this.pairer.size,
       stash: this.stash.size,
       unknownPrefixes: this.unknownByPrefix.size,

@@ -178,6 +178,18 @@ describe("a log pasted from elsewhere", () => {
       r.stdout.match(/dropped at this hook \(DROP or REJECT: ufw logs '\[UFW BLOCK\]' only before it\)/g),
     ).toHaveLength(1);
     expect(r.stdout).not.toContain("(DROP:");
+    // --json, sequential and parallel, follows the same rule: the drop only on the event that ends the packet.
+    for (const extra of [[], ["--jobs", "2"]]) {
+      const j = parse([file, "--json", ...extra]);
+      expect(j.status, j.stderr).toBe(0);
+      const drops = j.stdout
+        .trim()
+        .split("\n")
+        .map((l) =>
+          (JSON.parse(l) as { events: { drop?: { verdict: string } }[] }).events.map((e) => e.drop?.verdict),
+        );
+      expect(drops).toEqual([[undefined, undefined], ["DROP or REJECT"]]);
+    }
   });
 
   it("lines whose prefixes name no chain: it says no packet could be placed, not that there was none (exit 1)", () => {

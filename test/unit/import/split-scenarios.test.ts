@@ -69,3 +69,15 @@ describe("splitScenarios: several flows of one pair and protocol", () => {
     ]);
   });
 });
+
+describe("splitScenarios: a flow whose transport the log never names", () => {
+  it("is skipped saying ebtables did not name it (TCP or UDP may be what it was)", () => {
+    const text =
+      "[1.0] ebt-filter-FORWARD IN=veth-a OUT=veth-b MAC source = 02:42:ac:11:00:01 MAC dest = 02:42:ac:11:00:02 proto = 0x86dd IPv6 SRC=fd00:000a:0000:0000:0000:0000:0000:0001 IPv6 DST=fd00:000a:0000:0000:0000:0000:0000:0002, IPv6 priority=0x0, Next Header=44 SPT=40000 DPT=4789\n";
+    const r = splitScenarios(parseTraceText(text), text, owner);
+    expect(r.scenarios).toEqual([]);
+    expect(r.skipped).toEqual([
+      "flow 1 (TCP/UDP/SCTP/DCCP behind IPv6 extension headers): ebtables printed its ports behind an IPv6 extension header without naming the transport, and no packet of the flow names it: TCP, UDP, SCTP or DCCP cannot be told",
+    ]);
+  });
+});

@@ -130,6 +130,24 @@ describe("unmodelledFlow: what the simulator cannot follow", () => {
     });
 });
 
+describe("unmodelledFlow: a transport ebtables did not name", () => {
+  /** An ebtables `--log-ip6` line between 2001:db8:1::1 and ::10, next header `nh`, with ports. */
+  const ebt6 = (nh: number, reply = false) => {
+    const [a, b] = reply ? ["0010", "0001"] : ["0001", "0010"];
+    const ports = reply ? "SPT=4789 DPT=40000" : "SPT=40000 DPT=4789";
+    return `[1.0] ebt-filter-FORWARD IN=veth-a OUT=veth-b MAC source = 02:00:00:00:00:01 MAC dest = 02:00:00:00:00:02 proto = 0x86dd IPv6 SRC=2001:0db8:0001:0000:0000:0000:0000:${a} IPv6 DST=2001:0db8:0001:0000:0000:0000:0000:${b}, IPv6 priority=0x0, Next Header=${nh} ${ports}`;
+  };
+
+  it("is left out saying the log never names it, not as another protocol; once a packet names it, it is kept", () => {
+    expect(verdict(ebt6(44))).toBe(
+      "TCP/UDP/SCTP/DCCP behind IPv6 extension headers 2001:db8:1::1 -> 2001:db8:1::10 | ebtables printed its ports behind an IPv6 extension header without naming the transport, and no packet of the flow names it",
+    );
+    const parsed = parseTraceText(`${ebt6(44)}\n${ebt6(17, true)}\n`);
+    expect(parsed.flows.map((f) => f.proto)).toEqual(["udp"]);
+    expect(unmodelledFlow(parsed.flows[0] as never, parsed.packets, ctx)).toBeUndefined();
+  });
+});
+
 describe("leftOutNotes: one note per kind", () => {
   it("a single flow names its protocol, addresses, line and reason", () => {
     const parsed = parseTraceText(`${v4("203.0.113.1", "224.0.0.1", "2")}\n`);

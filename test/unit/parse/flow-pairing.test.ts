@@ -13,6 +13,7 @@ import {
   flowKeys,
   PairingQueue,
   parseTraceText,
+  TraceParser,
 } from "../../../src/core/parse/index.ts";
 
 const recorded = readFileSync(
@@ -257,5 +258,86 @@ describe("flows of packets without ports", () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+/** An ebtables `--log-ip6` line of 2001:db8::11 and 2001:db8::12 (`reply`: the other way), next header `nh`. */
+const ebt6 = (nh: number, sport: number, dport: number, reply = false) => {
+  const [a, b] = reply ? ["12", "11"] : ["11", "12"];
+  return `[100.0] ebt-filter-FORWARD IN=veth-a OUT=veth-b MAC source = 02:00:5e:15:00:${a} MAC dest = 02:00:5e:15:00:${b} proto = 0x86dd IPv6 SRC=2001:0db8:0000:0000:0000:0000:0000:00${a} IPv6 DST=2001:0db8:0000:0000:0000:0000:0000:00${b}, IPv6 priority=0x0, Next Header=${nh} SPT=${sport} DPT=${dport}`;
+};
+
+describe("flows of the unnamed transport with ports (ebtables IPv6 behind an extension header)", () => {
+  it("looks up the TCP and UDP flows of its ports but takes no tuple of theirs over", () => {
+    const text = [
+      ebt6(6, 5353, 53),
+      ebt6(17, 5353, 53),
+      ebt6(44, 5353, 53),
+      ebt6(17, 53, 5353, true),
+      ebt6(17, 5353, 53),
+      ebt6(6, 5353, 53),
+    ].join("\n");
+    const parsed = parseTraceText(text, { file: "x.log" });
+    // Unnamed: the most recently active of the flows it may be (UDP); the UDP packets after it stay in the UDP flow.
+    expect(parsed.packets.map((p) => `${p.flow} ${p.direction}`)).toEqual([
+      "1 request",
+      "2 request",
+      "2 request",
+      "2 reply",
+      "2 request",
+      "1 request",
+    ]);
+    expect(parsed.flows.map((f) => f.proto)).toEqual(["tcp", "udp"]);
+  });
+
+  it("a flow it opens takes the protocol of the first packet that names one, and keeps it", () => {
+    const parsed = parseTraceText(
+      [ebt6(44, 40000, 4789), ebt6(44, 40000, 4789), ebt6(17, 4789, 40000, true), ebt6(44, 40000, 4789)].join(
+        "\n",
+      ),
+      { file: "x.log" },
+    );
+    expect(parsed.packets.map((p) => `${p.flow} ${p.direction}`)).toEqual([
+      "1 request",
+      "1 request",
+      "1 reply",
+      "1 request",
+    ]);
+    expect(parsed.flows).toEqual([{ id: 1, proto: "udp", packets: [1, 2, 3, 4] }]);
+    // The assignments say so from the naming packet on; a flow never named stays `ports`.
+    const pairer = new FlowPairer();
+    const protos = parsed.packets.map((p) => pairer.assignKeys(flowKeys(p)).proto);
+    expect(protos).toEqual(["ports", "ports", "udp", "udp"]);
+    expect(parseTraceText(ebt6(44, 40001, 9), { file: "x.log" }).flows).toEqual([
+      { id: 1, proto: "ports", packets: [1] },
+    ]);
+  });
+});
+
+describe("TraceParser.floor and state with packets in the pairing queue", () => {
+  it("a later fragment waiting for its first fragment holds the floor at its line and counts in state", () => {
+    const handed: number[] = [];
+    const parser = new TraceParser((p) => handed.push(p.id), { file: "x.log", group: { windowLines: 4 } });
+    // A later fragment of a datagram no flow knows (line 1), then UDP packets of other connections:
+    // the grouping closes packets in its sweep (every 64 lines), the pairing holds the fragment and those after it.
+    parser.line(lines(14));
+    const udp = (n: number) => lines(86).replace("ID=39078", `ID=${n}`).replace("SPT=54904", `SPT=${n}`);
+    for (let n = 40000; n < 40140; n++) {
+      parser.line(udp(n));
+      // Each packet handed to the pairing before its wait runs out is held, and the floor with it.
+      if (n === 40070) {
+        expect(handed).toEqual([]);
+        expect(parser.state.pairing).toBeGreaterThanOrEqual(2);
+        expect(parser.floor).toBe(1);
+      }
+    }
+    // 64 packets on, the fragment is paired alone and every packet held behind it is handed out.
+    expect(handed.length).toBeGreaterThan(60);
+    expect(parser.state.pairing).toBeLessThan(handed.length);
+    expect(parser.floor).toBeGreaterThan(60);
+    parser.end();
+    expect(handed.length).toBe(141);
+    expect(parser.state.pairing).toBe(0);
+    expect(parser.floor).toBe(Number.POSITIVE_INFINITY);
   });
 });

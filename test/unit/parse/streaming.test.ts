@@ -9,6 +9,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Packet, TraceEvent } from "../../../src/core/model/packet.ts";
 import {
+  addToFlows,
   type FlowAssignment,
   forEachLine,
   lineBatches,
@@ -43,8 +44,7 @@ async function streamParse(bytes: Uint8Array, sizes: number[], file: string) {
   const parser = new TraceParser(
     (p: Packet, f: FlowAssignment) => {
       packets.push(p);
-      if (f.isNew) flows.push({ id: f.flow, proto: f.proto, packets: [p.id] });
-      else flows[f.flow - 1]?.packets.push(p.id);
+      addToFlows(flows, p.id, f);
     },
     { file },
   );
