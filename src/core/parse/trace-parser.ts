@@ -8,7 +8,7 @@ import type { Diagnostic, Packet, TraceEvent } from "../model/packet.ts";
 import { detach } from "./detach-string.ts";
 import { detectEnvelope } from "./detect-envelope.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
-import { HOST_FIREWALL_DROPS, HOST_FIREWALL_PREFIXES } from "./host-firewall-prefixes.ts";
+import { HOST_FIREWALL_PREFIXES, hostFirewallDrop } from "./host-firewall-prefixes.ts";
 import { LogFieldMemo } from "./log-field-memo.ts";
 import { readAuditPacket, readLogLoss, readMonitorExit } from "./log-loss.ts";
 import {
@@ -457,12 +457,9 @@ export class TraceParser {
       // A prefix a host firewall writes only before its drop: the line says where the packet ended.
       const key = ev.prefix.trim();
       // Only in the filter table, where the tool logs: a prefix mapped elsewhere (mangle) announces nothing.
-      if (
-        ev.source === "log" &&
-        Object.hasOwn(HOST_FIREWALL_DROPS, key) &&
-        ev.hook.split(":")[1] === "filter"
-      )
-        ev.drop = HOST_FIREWALL_DROPS[key];
+      const drop = ev.source === "log" ? hostFirewallDrop(key) : undefined;
+      // firewalld's nftables backend logs in its own table (ip:firewalld:filter_INPUT).
+      if (drop && /^(filter|firewalld)$/.test(ev.hook.split(":")[1] ?? "")) ev.drop = drop;
     }
     if (ev.traceId) {
       const data = this.stash.get(ev.traceId);
