@@ -388,7 +388,7 @@ const NFT_TCP_FLAGS = new Set(["fin", "syn", "rst", "psh", "ack", "urg", "ecn", 
 
 /**
  * `tcp flags & (fin | syn | rst | ack) == syn` (and `!=`, a single flag without parentheses, or
- * nft 1.0's `tcp flags syn / fin,syn,rst,ack`) from `at`, the word after `flags`; undefined for any
+ * nft 1.0's `tcp flags syn / fin,syn,rst,ack`, `tcp flags != syn / fin,syn,rst,ack`, `tcp flags == syn,ack`) from `at`, the word after `flags`; undefined for any
  * other form (left unmodelled). Flags are upper-cased as the simulator's packets carry them.
  */
 function tcpFlagsMatch(
@@ -409,6 +409,16 @@ function tcpFlagsMatch(
     if (paren) k++;
     for (;;) {
       const raw = pieces[k]?.value;
+      // nft lists a value of several flags in hex (`tcp flags == 0x12` for syn,ack): its bits, in nft's order.
+      if (raw !== undefined && /^0x[0-9a-f]{1,2}$/i.test(raw)) {
+        const bits = Number.parseInt(raw, 16);
+        for (const [b, f] of [...NFT_TCP_FLAGS].entries())
+          if (bits & (1 << b)) out.push(f === "ecn" ? "ECE" : f.toUpperCase());
+        k++;
+        if (pieces[k]?.value !== separator) break;
+        k++;
+        continue;
+      }
       const f = raw === undefined ? undefined : nftSymbol("tcp flags", raw);
       if (f === undefined || !NFT_TCP_FLAGS.has(f)) return undefined;
       out.push(f === "ecn" ? "ECE" : f.toUpperCase());
@@ -434,15 +444,25 @@ function tcpFlagsMatch(
     if (!set || set.some((f) => !mask.includes(f))) return undefined;
     return { mask, set, neg: op === "!=", next: next() };
   }
+  // iptables-nft's `! --tcp-flags FIN,SYN,RST,ACK SYN` is listed as `tcp flags != syn / fin,syn,rst,ack`.
+  const op = pieces[k]?.value === "==" || pieces[k]?.value === "!=" ? pieces[k++]?.value : undefined;
   const set = list(",");
   // A bare single flag (`tcp flags syn`) tests that bit alone.
-  if (set?.length === 1 && pieces[k]?.value !== "/" && pieces[k]?.value !== ",")
+  if (op === undefined && set?.length === 1 && pieces[k]?.value !== "/" && pieces[k]?.value !== ",")
     return { mask: set, set, neg: false, next: next() };
+  // `tcp flags == syn,ack` without a mask compares every flag: the packet's flags are exactly those.
+  if (op !== undefined && set && pieces[k]?.value !== "/")
+    return {
+      mask: [...NFT_TCP_FLAGS].map((f) => (f === "ecn" ? "ECE" : f.toUpperCase())),
+      set,
+      neg: op === "!=",
+      next: next(),
+    };
   if (!set || pieces[k]?.value !== "/") return undefined;
   k++;
   const mask = list(",");
   if (!mask || set.some((f) => !mask.includes(f))) return undefined;
-  return { mask, set, neg: false, next: next() };
+  return { mask, set, neg: op === "!=", next: next() };
 }
 
 /** Parses one set element word into a value, prefix or range. */
