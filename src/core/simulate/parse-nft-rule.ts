@@ -15,7 +15,9 @@ import { paddedMac } from "./match-rule.ts";
 import { parseNatAddressSpec } from "./nat-address-spec.ts";
 import {
   dscpValue,
+  NFT_ICMP_CODES,
   NFT_ICMP_TYPES,
+  NFT_ICMPV6_CODES,
   NFT_ICMPV6_TYPES,
   nftPort,
   nftProto,
@@ -297,6 +299,8 @@ const CONCAT_KEYS: [string[], NftKey][] = [
   [["th", "sport"], "th sport"],
   [["icmp", "type"], "icmp type"],
   [["icmpv6", "type"], "icmpv6 type"],
+  [["icmp", "code"], "icmp code"],
+  [["icmpv6", "code"], "icmpv6 code"],
   [["ct", "state"], "ct state"],
   [["fib", "daddr", "type"], "fib daddr type"],
   [["fib", "saddr", "type"], "fib saddr type"],
@@ -1143,6 +1147,15 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         out.conditions.push({ kind: "icmp-type", type, neg, family: 6 });
         return;
       }
+      case "icmp code":
+      case "icmpv6 code": {
+        // A code by nft's name (`port-unreachable`, `no-route`) or number: matched as a one-element set.
+        const codes = key === "icmp code" ? NFT_ICMP_CODES : NFT_ICMPV6_CODES;
+        if (codes[v] === undefined && !/^\d+$/.test(v))
+          return bad("an ICMP code", "write e.g. port-unreachable");
+        pushSet(key, { elements: [{ kind: "value", value: v }], neg });
+        return;
+      }
       case "ct state": {
         const state = nftSymbol("ct state", v);
         if (!CT_STATES.has(state))
@@ -1347,10 +1360,10 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       match(`${w} ${w1}` as NftKey, start);
       continue;
     }
-    if ((w === "icmp" || w === "icmpv6") && w1 === "type") {
+    if ((w === "icmp" || w === "icmpv6") && (w1 === "type" || w1 === "code")) {
       i += 2;
       out.conditions.push({ kind: "proto", proto: w, neg: false, family: w === "icmp" ? 4 : 6 });
-      match(`${w} type`, start);
+      match(`${w} ${w1}`, start);
       continue;
     }
     if (w === "tcp" && w1 === "flags") {

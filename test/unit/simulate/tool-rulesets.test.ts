@@ -118,3 +118,40 @@ describe("nft -j statements named as nft prints them", () => {
     expect(messages).toEqual(["statement 'tcp option maxseg size set rt mtu' is not modelled"]);
   });
 });
+
+/**
+ * ICMP codes, alone and with the type (OpenWrt's Allow-MLD rule is `ip6 saddr fe80::/10 icmpv6 type .
+ * icmpv6 code { mld-listener-query . no-route, ... }`). Checked on kernel 6.18: the ruleset below
+ * loaded with nft -f in a throwaway namespace, one ping from 203.0.113.1; counters: rules 1 and 2 none,
+ * rule 3 (`icmp code net-unreachable`, as nft prints `icmp code 0`) 1, rule 4 1 (the ping dropped).
+ */
+const CODES = `table inet t {
+	chain in {
+		type filter hook input priority filter; policy accept;
+		iifname "eth0" icmp type . icmp code { echo-request . host-unreachable } counter packets 0 bytes 0 drop
+		iifname "eth0" icmp code != net-unreachable counter packets 0 bytes 0 drop
+		iifname "eth0" icmp code net-unreachable counter packets 0 bytes 0
+		iifname "eth0" icmp type . icmp code { echo-reply . net-unreachable, echo-request . net-unreachable } counter packets 0 bytes 0 drop
+	}
+}
+`;
+
+describe("icmp and icmpv6 codes", () => {
+  it("reads the code alone, negated, and concatenated with the type, without a diagnostic", () => {
+    const mld =
+      'table inet fw4 {\n\tchain input_wan {\n\t\tip6 saddr fe80::/10 icmpv6 type . icmpv6 code { mld-listener-query . no-route, mld2-listener-report . no-route } counter packets 0 bytes 0 accept comment "!fw4: Allow-MLD"\n\t}\n}\n';
+    expect(parseRulesetFile(CODES, "t.nft").diagnostics).toEqual([]);
+    expect(parseRulesetFile(mld, "t.nft").diagnostics).toEqual([]);
+  });
+
+  it("matches an echo request's code 0 as the kernel counted", () => {
+    const [ping] = runScenario(textWorld(CODES, "t.nft", LAB), {
+      from: "wan",
+      to: "203.0.113.2",
+      proto: "icmp",
+    }).packets;
+    const lines = ping?.events.flatMap((e) => e.steps.filter((s) => s.kind === "rule").map((s) => s.line));
+    expect(lines).toEqual([6, 7]);
+    expect(ping?.fate).toMatchObject({ kind: "dropped", rule: { line: 7 } });
+  });
+});
