@@ -8,6 +8,7 @@
 import type { Family } from "../model/hook.ts";
 import type { IpInfo, L4Info, RuleVerdict, TraceEvent } from "../model/packet.ts";
 import { decodeNetworkHeader } from "./decode-network-header.ts";
+import { ICMP_CODES, ICMPV6_CODES } from "./icmp-codes.ts";
 import { ICMPV6_TYPES } from "./icmpv6-types.ts";
 import { IPV6_EXTENSION_HEADERS } from "./ipv6.ts";
 import { NETDEV_HINT, netdevSkipped } from "./parse-hints.ts";
@@ -28,16 +29,6 @@ export const ICMP_TYPES: Record<string, number> = {
   "parameter-problem": 12,
   "timestamp-request": 13,
   "timestamp-reply": 14,
-};
-
-/** ICMPv6 code names nft prints (destination-unreachable codes). */
-const ICMPV6_CODES: Record<string, number> = {
-  "no-route": 0,
-  "admin-prohibited": 1,
-  "addr-unreachable": 3,
-  "port-unreachable": 4,
-  "policy-fail": 5,
-  "reject-route": 6,
 };
 
 /**
@@ -75,18 +66,6 @@ function l4Name(value: string): string | undefined {
   if (EXTENSION_NAMES.has(value) || IPV6_EXTENSION_HEADERS.has(Number(value))) return undefined;
   return Object.hasOwn(L4_NAMES, value) ? L4_NAMES[value] : value;
 }
-
-/** ICMP code names nft prints (destination-unreachable codes). */
-const ICMP_CODES: Record<string, number> = {
-  "net-unreachable": 0,
-  "host-unreachable": 1,
-  "prot-unreachable": 2,
-  "port-unreachable": 3,
-  "frag-needed": 4,
-  "net-prohibited": 9,
-  "host-prohibited": 10,
-  "admin-prohibited": 13,
-};
 
 /** nft's TCP flag names, in bit order, as the kernel's LOG names them. */
 const TCP_FLAG_BITS: [string, string][] = [

@@ -42,6 +42,8 @@ const KEY_WORDS: Record<NftKey, Pair> = {
   "th sport": ["the source port", "來源埠"],
   "icmp type": ["the ICMP type", "ICMP 類型"],
   "icmpv6 type": ["the ICMPv6 type", "ICMPv6 類型"],
+  "icmp code": ["the ICMP code", "ICMP 代碼"],
+  "icmpv6 code": ["the ICMPv6 code", "ICMPv6 代碼"],
   "ct state": ["the connection state", "連線狀態"],
   "meta mark": ["the mark", "mark"],
   "ct mark": ["the connection's mark", "連線的 mark"],

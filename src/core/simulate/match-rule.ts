@@ -11,7 +11,9 @@ import { parseIpv4 } from "./ipv4.ts";
 import { ipv6HeadersMatch } from "./ipv6-header-match.ts";
 import {
   dscpValue,
+  NFT_ICMP_CODES,
   NFT_ICMP_TYPES,
+  NFT_ICMPV6_CODES,
   NFT_ICMPV6_TYPES,
   nftPort,
   nftProto,
@@ -109,6 +111,11 @@ export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): strin
       return p.proto === "icmp" && p.icmpType !== undefined ? String(p.icmpType) : undefined;
     case "icmpv6 type":
       return p.proto === "icmpv6" && p.icmpType !== undefined ? String(p.icmpType) : undefined;
+    // An echo request or reply carries code 0.
+    case "icmp code":
+      return p.proto === "icmp" && p.icmpType !== undefined ? String(p.icmpCode ?? 0) : undefined;
+    case "icmpv6 code":
+      return p.proto === "icmpv6" && p.icmpType !== undefined ? String(p.icmpCode ?? 0) : undefined;
     case "ct state":
       // A `notrack` earlier in the same walk leaves the packet untracked (see `SimPacket.untracked`).
       return (p.untracked ? "UNTRACKED" : (ctx.ctState ?? "UNTRACKED")).toLowerCase();
@@ -189,11 +196,15 @@ export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean 
       ? NFT_ICMP_TYPES[e.value]
       : key === "icmpv6 type"
         ? NFT_ICMPV6_TYPES[e.value]
-        : key.endsWith("port")
-          ? nftPort(e.value)
-          : key === "ip protocol" || key === "meta l4proto" || key === "ip6 nexthdr"
-            ? nftProto(e.value)
-            : nftSymbol(key, e.value);
+        : key === "icmp code"
+          ? NFT_ICMP_CODES[e.value]
+          : key === "icmpv6 code"
+            ? NFT_ICMPV6_CODES[e.value]
+            : key.endsWith("port")
+              ? nftPort(e.value)
+              : key === "ip protocol" || key === "meta l4proto" || key === "ip6 nexthdr"
+                ? nftProto(e.value)
+                : nftSymbol(key, e.value);
   const want = symbol === undefined ? e.value : String(symbol);
   if (key === "iifname" || key === "oifname") return ifaceMatches(want.replace(/\*$/, "+"), v);
   if (want === v) return true;
@@ -230,6 +241,8 @@ const FAMILY_KEYS: Partial<Record<NftKey, 4 | 6>> = {
   "ip ttl": 4,
   "ip6 hoplimit": 6,
   "icmpv6 type": 6,
+  "icmp code": 4,
+  "icmpv6 code": 6,
   "ip dscp": 4,
   "ip6 dscp": 6,
 };

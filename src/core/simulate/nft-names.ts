@@ -3,6 +3,7 @@
  * and, under `nft -n`, the numbers it prints instead of names, turned into what the simulator's
  * packets carry.
  */
+import { ICMP_CODES, ICMPV6_CODES } from "../parse/icmp-codes.ts";
 import { ICMPV6_TYPES } from "../parse/icmpv6-types.ts";
 
 /** nft's `icmp type` names (icmp(7)), to their type numbers. */
@@ -27,6 +28,12 @@ export const NFT_ICMP_TYPES: Readonly<Record<string, number>> = Object.fromEntri
     .map((name, type) => [name, type] as const)
     .filter(([name]) => name),
 );
+
+/** nft's `icmp code` names, to their code numbers. */
+export const NFT_ICMP_CODES: Readonly<Record<string, number>> = ICMP_CODES;
+
+/** nft's `icmpv6 code` names, to their code numbers. */
+export const NFT_ICMPV6_CODES: Readonly<Record<string, number>> = ICMPV6_CODES;
 
 /** nft's `icmpv6 type` names, to their type numbers (the table the nft monitor reader uses). */
 export const NFT_ICMPV6_TYPES: Readonly<Record<string, number>> = ICMPV6_TYPES;

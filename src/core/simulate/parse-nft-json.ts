@@ -70,6 +70,10 @@ function lhs(v: Json): string | undefined {
   // `ct original ip daddr`, `ct reply proto-dst`: a connection tuple's field names its direction.
   if (isObj(v.ct))
     return ["ct", v.ct.dir, v.ct.family, v.ct.key].filter((w) => typeof w === "string").join(" ");
+  // `tcp option maxseg size` (OpenWrt's MSS clamping), `rt mtu`: named as nft lists them.
+  const opt = v["tcp option"];
+  if (isObj(opt)) return ["tcp option", opt.name, opt.field].filter((w) => typeof w === "string").join(" ");
+  if (isObj(v.rt) && typeof v.rt.key === "string") return `rt ${v.rt.key}`;
   if (isObj(v.fib)) {
     const flags = Array.isArray(v.fib.flags) ? v.fib.flags.join(" . ") : "";
     return `fib ${flags} ${v.fib.result}`;

@@ -15,7 +15,9 @@ import { paddedMac } from "./match-rule.ts";
 import { parseNatAddressSpec } from "./nat-address-spec.ts";
 import {
   dscpValue,
+  NFT_ICMP_CODES,
   NFT_ICMP_TYPES,
+  NFT_ICMPV6_CODES,
   NFT_ICMPV6_TYPES,
   nftPort,
   nftProto,
@@ -293,6 +295,8 @@ const CONCAT_KEYS: [string[], NftKey][] = [
   [["th", "sport"], "th sport"],
   [["icmp", "type"], "icmp type"],
   [["icmpv6", "type"], "icmpv6 type"],
+  [["icmp", "code"], "icmp code"],
+  [["icmpv6", "code"], "icmpv6 code"],
   [["ct", "state"], "ct state"],
   [["fib", "daddr", "type"], "fib daddr type"],
   [["fib", "saddr", "type"], "fib saddr type"],
@@ -384,7 +388,7 @@ const NFT_TCP_FLAGS = new Set(["fin", "syn", "rst", "psh", "ack", "urg", "ecn", 
 
 /**
  * `tcp flags & (fin | syn | rst | ack) == syn` (and `!=`, a single flag without parentheses, or
- * nft 1.0's `tcp flags syn / fin,syn,rst,ack`) from `at`, the word after `flags`; undefined for any
+ * nft 1.0's `tcp flags syn / fin,syn,rst,ack`, `tcp flags != syn / fin,syn,rst,ack`, `tcp flags == syn,ack`) from `at`, the word after `flags`; undefined for any
  * other form (left unmodelled). Flags are upper-cased as the simulator's packets carry them.
  */
 function tcpFlagsMatch(
@@ -405,6 +409,16 @@ function tcpFlagsMatch(
     if (paren) k++;
     for (;;) {
       const raw = pieces[k]?.value;
+      // nft lists a value of several flags in hex (`tcp flags == 0x12` for syn,ack): its bits, in nft's order.
+      if (raw !== undefined && /^0x[0-9a-f]{1,2}$/i.test(raw)) {
+        const bits = Number.parseInt(raw, 16);
+        for (const [b, f] of [...NFT_TCP_FLAGS].entries())
+          if (bits & (1 << b)) out.push(f === "ecn" ? "ECE" : f.toUpperCase());
+        k++;
+        if (pieces[k]?.value !== separator) break;
+        k++;
+        continue;
+      }
       const f = raw === undefined ? undefined : nftSymbol("tcp flags", raw);
       if (f === undefined || !NFT_TCP_FLAGS.has(f)) return undefined;
       out.push(f === "ecn" ? "ECE" : f.toUpperCase());
@@ -430,15 +444,25 @@ function tcpFlagsMatch(
     if (!set || set.some((f) => !mask.includes(f))) return undefined;
     return { mask, set, neg: op === "!=", next: next() };
   }
+  // iptables-nft's `! --tcp-flags FIN,SYN,RST,ACK SYN` is listed as `tcp flags != syn / fin,syn,rst,ack`.
+  const op = pieces[k]?.value === "==" || pieces[k]?.value === "!=" ? pieces[k++]?.value : undefined;
   const set = list(",");
   // A bare single flag (`tcp flags syn`) tests that bit alone.
-  if (set?.length === 1 && pieces[k]?.value !== "/" && pieces[k]?.value !== ",")
+  if (op === undefined && set?.length === 1 && pieces[k]?.value !== "/" && pieces[k]?.value !== ",")
     return { mask: set, set, neg: false, next: next() };
+  // `tcp flags == syn,ack` without a mask compares every flag: the packet's flags are exactly those.
+  if (op !== undefined && set && pieces[k]?.value !== "/")
+    return {
+      mask: [...NFT_TCP_FLAGS].map((f) => (f === "ecn" ? "ECE" : f.toUpperCase())),
+      set,
+      neg: op === "!=",
+      next: next(),
+    };
   if (!set || pieces[k]?.value !== "/") return undefined;
   k++;
   const mask = list(",");
   if (!mask || set.some((f) => !mask.includes(f))) return undefined;
-  return { mask, set, neg: false, next: next() };
+  return { mask, set, neg: op === "!=", next: next() };
 }
 
 /** Parses one set element word into a value, prefix or range. */
@@ -1122,6 +1146,15 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         out.conditions.push({ kind: "icmp-type", type, neg, family: 6 });
         return;
       }
+      case "icmp code":
+      case "icmpv6 code": {
+        // A code by nft's name (`port-unreachable`, `no-route`) or number: matched as a one-element set.
+        const codes = key === "icmp code" ? NFT_ICMP_CODES : NFT_ICMPV6_CODES;
+        if (codes[v] === undefined && !/^\d+$/.test(v))
+          return bad("an ICMP code", "write e.g. port-unreachable");
+        pushSet(key, { elements: [{ kind: "value", value: v }], neg });
+        return;
+      }
       case "ct state": {
         const state = nftSymbol("ct state", v);
         if (!CT_STATES.has(state))
@@ -1332,10 +1365,10 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       match(`${w} ${w1}` as NftKey, start);
       continue;
     }
-    if ((w === "icmp" || w === "icmpv6") && w1 === "type") {
+    if ((w === "icmp" || w === "icmpv6") && (w1 === "type" || w1 === "code")) {
       i += 2;
       out.conditions.push({ kind: "proto", proto: w, neg: false, family: w === "icmp" ? 4 : 6 });
-      match(`${w} type`, start);
+      match(`${w} ${w1}`, start);
       continue;
     }
     if (w === "tcp" && w1 === "flags") {

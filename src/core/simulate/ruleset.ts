@@ -196,6 +196,9 @@ export type NftKey =
   | "th sport"
   | "icmp type"
   | "icmpv6 type"
+  /** OpenWrt's Allow-MLD rule: `icmpv6 type . icmpv6 code { mld-listener-query . no-route, ... }`. */
+  | "icmp code"
+  | "icmpv6 code"
   | "ct state"
   | "meta mark"
   /** The connection's mark (0 for a new one until a rule sets it). */
