@@ -639,7 +639,7 @@ function forkChance(
   }
   const chosen = env.choose?.(rule);
   // A fresh rate limit passes the first packets (its burst): that way is shown, the other named.
-  const fresh = t?.kind !== "pick" && passesFresh(rule) ? first : undefined;
+  const fresh = t?.kind !== "pick" && passesFresh(rule, s.p) ? first : undefined;
   const shown = (chosen !== undefined ? ways[chosen] : undefined) ?? fresh ?? followed ?? first;
   if (shown !== followed)
     markUnknownAt(env, shown, s, rule, t?.kind === "pick" ? t.text : unknownWhat(rule, env, s.p));
@@ -659,11 +659,14 @@ function forkChance(
 }
 
 /**
- * Whether what leaves `rule` undecided is only rate limits that a fresh token bucket lets the first
- * packets through (`limit rate 1/second`, `-m limit`, `-m hashlimit --hashlimit-upto`; not `limit rate
- * over`, `--hashlimit-above`, nor `!`): a connection's first packet then matches, as the kernel did.
+ * Whether what leaves `rule` undecided is only rate limits that a fresh token bucket lets `p` through
+ * (`limit rate 1/second`, `-m limit`, `-m hashlimit --hashlimit-upto`; not `limit rate over`,
+ * `--hashlimit-above`, nor `!`): a connection's first packet then matches, as the kernel did. A limit
+ * whose direction the rule does not show (`limit name "x"`, iptables-nft's `xt match "hashlimit"`) is
+ * not taken as passed, nor a byte rate whose rate and burst are fewer bytes than `p` (nft_limit_init
+ * fills the bucket with rate + burst bytes), nor hashlimit's byte mode.
  */
-function passesFresh(rule: Rule): boolean {
+function passesFresh(rule: Rule, p: SimPacket): boolean {
   const unknown = rule.conditions.filter((c) => c.kind === "unknown" && !c.acts);
   return (
     unknown.length > 0 &&
@@ -672,9 +675,27 @@ function passesFresh(rule: Rule): boolean {
         c.kind === "unknown" &&
         c.chance === "rate" &&
         !c.neg &&
-        !/(?:^|\s)over(?:\s|$)|--hashlimit-above/.test(c.text),
+        !/(?:^|\s)over(?:\s|$)|--hashlimit-above|\blimit name\b|^xt match "hashlimit"|--hashlimit(?:-upto)?\s+\d+[kmg]?b\//.test(
+          c.text,
+        ) &&
+        bytesAllow(c.text, p.len),
     )
   );
+}
+
+/** Bytes per nft byte-rate unit. */
+const BYTE_UNITS: Record<string, number> = { bytes: 1, kbytes: 1024, mbytes: 1024 * 1024 };
+
+/** Whether an nft byte rate in `text` (`limit rate 10 kbytes/second burst 2 kbytes`) lets a fresh bucket pass `len` bytes; true when it is a packet rate. */
+function bytesAllow(text: string, len: number): boolean {
+  const m =
+    /\blimit rate (?:over )?(\d+) ?(bytes|kbytes|mbytes)\/\S+(?: burst (\d+) ?(bytes|kbytes|mbytes))?/.exec(
+      text,
+    );
+  if (!m) return true;
+  const size = (n: string | undefined, unit: string | undefined) =>
+    Number(n ?? 0) * (BYTE_UNITS[unit ?? "bytes"] ?? 1);
+  return size(m[1], m[2]) + size(m[3], m[4]) >= len;
 }
 
 /** Records `rule` as undecided where the walk stands: an UNKNOWN step and an unmodelled entry. */

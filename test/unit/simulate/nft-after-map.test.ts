@@ -206,6 +206,33 @@ describe("a rate limit (a fresh token bucket passes the first packets)", () => {
       expect((p?.unmodelled ?? []).map((u) => u.alternatives)).toEqual([["if it matched: ACCEPT"]]);
     }
   });
+
+  // Kernel 6.18 (namespaces, counters): a named `limit lim { rate over 1/second }` did not match the
+  // first SYN; a fresh `limit rate 10 bytes/second` did not pass a 60-byte SYN, `100 bytes/second` did.
+  it("is not taken as passed where the rule does not show which way it goes", () => {
+    const named = world(
+      `table ip filter {\n\tlimit lim {\n\t\trate over 1/second\n\t}\n\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n\t\ttcp dport 9999 limit name "lim" accept\n\t\ttcp dport 9999 drop\n\t}\n}\n`,
+    );
+    // iptables-nft's untranslated hashlimit: --hashlimit-upto or --hashlimit-above, the listing does not say.
+    const xtHash = world(input('tcp dport 9999 xt match "hashlimit" accept\n\t\ttcp dport 9999 drop'));
+    for (const w of [named, xtHash]) {
+      const p = first(w, 9999);
+      expect(p?.fate.kind).toBe("dropped");
+      expect((p?.unmodelled ?? []).map((u) => u.alternatives)).toEqual([["if it matched: ACCEPT"]]);
+    }
+  });
+
+  it("in bytes, passes a first packet no longer than the rate and burst allow", () => {
+    const bytes = (limit: string) =>
+      first(world(input(`tcp dport 9999 limit rate ${limit} accept\n\t\ttcp dport 9999 drop`)), 9999)?.fate
+        .kind;
+    // The first SYN is 60 bytes.
+    expect(bytes("10 bytes/second")).toBe("dropped");
+    expect(bytes("100 bytes/second")).toBe("delivered");
+    expect(bytes("10 bytes/second burst 50 bytes")).toBe("delivered");
+    expect(bytes("1 kbytes/second")).toBe("delivered");
+    expect(bytes("over 100 bytes/second")).toBe("dropped");
+  });
 });
 
 describe("a packet notrack leaves untracked (before conntrack, at raw priority)", () => {
