@@ -28,6 +28,12 @@ export function tokenizeRule(line: string): string[] {
 
 type Pair = [en: string, zh: string];
 
+/** What notrack does, in both languages (iptables' `-j CT --notrack`, nft's `notrack`). */
+export const NOTRACK_WORDS: Pair = [
+  "leave it untracked if conntrack has not seen it yet (no connection, no NAT)",
+  "若 conntrack 尚未看到它，讓它不被追蹤（沒有連線，不做 NAT）",
+];
+
 const TARGETS: Record<string, Pair> = {
   ACCEPT: [
     "accept the packet (stop checking this table's chains)",
@@ -47,6 +53,7 @@ const TARGETS: Record<string, Pair> = {
     "把目的地改成這台主機在進來介面上的位址（DNAT 到主機自己）",
   ],
   CONTINUE: ["go on with the next rule", "繼續下一條規則"],
+  NOTRACK: NOTRACK_WORDS,
 };
 
 /** `-A OUTPUT ... -j REDIRECT`: the host's own packet goes to the loopback address. */
@@ -566,7 +573,11 @@ export function explainRule(line: string): RuleNote {
         };
         if (t === "LOG") logged = true;
         if (t === "REDIRECT" && chain === "OUTPUT") place(REDIRECT_OUT);
-        else if (known) place(known);
+        // `-j CT --notrack` is `-j NOTRACK` (xt_CT); another CT option (a zone, a helper) is not explained.
+        else if (t === "CT" && tokens[i + 1] === "--notrack" && tokens.length === i + 2) {
+          place(TARGETS.NOTRACK as Pair);
+          i++;
+        } else if (known) place(known);
         else if (t === "DNAT") place(["rewrite the destination (DNAT)", "改寫目的地（DNAT）"]);
         else if (t === "SNAT") place(["rewrite the source (SNAT)", "改寫來源（SNAT）"]);
         else if (t === "MARK") place(["mark the packet", "標記封包"]);

@@ -282,6 +282,29 @@ table inet filter {
   });
 });
 
+describe("iptables' notrack targets (-j CT --notrack, -j NOTRACK in the raw table)", () => {
+  // Kernel 6.18 (iptables-legacy, counters): both left the first SYN untracked, so `--ctstate
+  // UNTRACKED -j DROP` at INPUT dropped it, while another port's SYN was NEW.
+  const ipt = (target: string, state: string) =>
+    `*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 9999 -j ${target}\nCOMMIT\n*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp ${state} -j DROP\nCOMMIT\n`;
+
+  it("are read as nft's notrack: the packet is untracked from there on, nothing left unsaid", () => {
+    for (const target of ["CT --notrack", "NOTRACK"]) {
+      const w = world(ipt(target, "-m conntrack --ctstate UNTRACKED"), "iptables.rules");
+      expect(w.ruleset.diagnostics, target).toEqual([]);
+      expect(wanTcpFates(w, 9999, 9998), target).toEqual(["9999: dropped", "9998: host"]);
+      expect(first(w, 9999)?.unmodelled ?? [], target).toEqual([]);
+      const state = world(ipt(target, "-m state --state NEW"), "iptables.rules");
+      expect(wanTcpFates(state, 9999, 9998), target).toEqual(["9999: host", "9998: dropped"]);
+    }
+  });
+
+  it("another CT target (a zone, a helper) stays unmodelled", () => {
+    const w = world(ipt("CT --zone 1", "-m conntrack --ctstate UNTRACKED"), "iptables.rules");
+    expect(w.ruleset.diagnostics.map((d) => d.message)).toEqual(["target 'CT' is not modelled"]);
+  });
+});
+
 describe("a verdict written after a NAT", () => {
   it("is said: nft refuses it even after a NAT of one family (Statement after terminal statement)", () => {
     const w = world(
