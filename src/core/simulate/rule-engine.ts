@@ -154,6 +154,7 @@ function applyEffect(
   p: SimPacket,
   run: ChainRun | undefined,
   line: number,
+  ctx: MatchContext,
   entryMark = p.mark,
 ): void {
   if (t.kind === "LOG") run?.logs.push(logHit(t, line, p, entryMark));
@@ -162,8 +163,9 @@ function applyEffect(
   } else if (t.kind === "MARK") applyMark(t, p);
   else if (t.kind === "CONNMARK") applyConnmark(t, p);
   else if (t.kind === "TOS") applyTos(t, p);
-  // Only a packet conntrack has not seen yet: on a tracked one notrack does nothing (nft_notrack_eval).
-  else if (t.kind === "NOTRACK" && !p.ct) p.untracked = true;
+  // Only a packet with no connection (its state reads invalid: not looked up yet, or INVALID): on a
+  // tracked one notrack does nothing (nft_notrack_eval). The state, for a caller with no entry (a LOG line's).
+  else if (t.kind === "NOTRACK" && !p.ct && (ctx.ctState ?? "INVALID") === "INVALID") p.untracked = true;
 }
 
 /** `-j DSCP`, `-j TOS`, nft `ip dscp set`: the TOS byte (traffic class) rewritten, the walk goes on. */
@@ -200,7 +202,7 @@ function effectPlace(rule: Rule, k: number): number {
 function applyEffects(env: WalkEnv, rule: Rule, s: WalkState, from: number, to: number): void {
   (rule.effects ?? []).forEach((e, k) => {
     const at = effectPlace(rule, k);
-    if (at >= from && at <= to) applyEffect(e, s.p, s.run, rule.line, env.entryMark);
+    if (at >= from && at <= to) applyEffect(e, s.p, s.run, rule.line, env.ctx, env.entryMark);
   });
 }
 
@@ -268,7 +270,7 @@ function reach(
   for (const [k, c] of conditions.entries()) {
     (rule.effects ?? []).forEach((e, n) => {
       if (effectPlace(rule, n) !== k) return;
-      if (trial !== p) applyEffect(e, trial, undefined, rule.line);
+      if (trial !== p) applyEffect(e, trial, undefined, rule.line, ctx);
       unsure = unsure.filter((u) => !setsWhole(e, unsureField(u)));
     });
     if (c.kind === "unknown" && c.acts) {
@@ -316,7 +318,7 @@ function afterTarget(
     (rule.effects ?? []).forEach((e, k) => {
       const at = effectPlace(rule, k);
       if (segment(k) !== seg || at < from || at > to) return;
-      applyEffect(e, s.p, s.run, rule.line, env.entryMark);
+      applyEffect(e, s.p, s.run, rule.line, env.ctx, env.entryMark);
       unsure = unsure.filter((u) => !setsWhole(e, unsureField(u)));
     });
   const leave = (end: Target) => {
@@ -904,7 +906,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         applyTos(t, s.p);
         continue;
       case "NOTRACK":
-        applyEffect(t, s.p, run, rule.line);
+        applyEffect(t, s.p, run, rule.line, ctx);
         continue;
       case "vmap":
       case "nat-map":

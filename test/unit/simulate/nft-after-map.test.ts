@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { reachableChains } from "../../../src/core/render/reachable-chains.ts";
 import { parseNftRuleset } from "../../../src/core/simulate/parse-nft-ruleset.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
-import type { World } from "../../../src/core/simulate/simulate-packet.ts";
+import { Simulator, type World } from "../../../src/core/simulate/simulate-packet.ts";
 import { natPreroutingAndInput, textWorld, wanTcpFates } from "./helpers.ts";
 
 const DIR = join(import.meta.dirname, "../../fixtures/simulate/nft-after-continue");
@@ -279,6 +279,23 @@ table inet filter {
   it("does nothing to a packet conntrack already saw (notrack at input, the kernel's 9006)", () => {
     const w = world(raw("", "", "tcp dport 9999 notrack ct state untracked drop"));
     expect(wanTcpFates(w, 9999)).toEqual(["9999: host"]);
+  });
+
+  // Kernel 6.18 (counters, nf_conntrack_tcp_loose 0): a bare ACK with no connection read ct state
+  // invalid at prerouting; notrack at input then left it untracked (nft_notrack_eval checks only
+  // that no connection is attached), and the next rule's ct state untracked dropped it.
+  it("leaves a packet conntrack called INVALID untracked, even after conntrack", () => {
+    const w = world(raw("", "", "tcp dport 9999 notrack\n\t\tct state untracked drop"));
+    const ack = new Simulator(w).send({
+      from: "wan",
+      to: "203.0.113.2",
+      proto: "tcp",
+      sport: 41000,
+      dport: 9999,
+      tcpFlags: ["ACK"],
+      direction: "request",
+    });
+    expect(ack.fate).toMatchObject({ kind: "dropped", hook: "ip:filter:input" });
   });
 });
 
