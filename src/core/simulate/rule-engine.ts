@@ -665,8 +665,9 @@ function forkChance(
  * (`limit rate 1/second`, `-m limit`, `-m hashlimit --hashlimit-upto`; not `limit rate over`,
  * `--hashlimit-above`, nor `!`): a connection's first packet then matches, as the kernel did. A limit
  * whose direction the rule does not show (`limit name "x"`, iptables-nft's `xt match "hashlimit"`) is
- * not taken as passed, nor a byte rate whose rate and burst are fewer bytes than `p` (nft_limit_init
- * fills the bucket with rate + burst bytes), nor hashlimit's byte mode.
+ * not taken as passed, nor an nft byte rate whose rate and burst are fewer bytes than `p` (nft_limit_init
+ * fills the bucket with rate + burst bytes); hashlimit's byte mode passes a new entry's first packet
+ * whatever its rate (kernel 6.18: `--hashlimit-upto 10b/s` passed a 60-byte SYN).
  */
 function passesFresh(rule: Rule, p: SimPacket): boolean {
   const unknown = rule.conditions.filter((c) => c.kind === "unknown" && !c.acts);
@@ -677,9 +678,7 @@ function passesFresh(rule: Rule, p: SimPacket): boolean {
         c.kind === "unknown" &&
         c.chance === "rate" &&
         !c.neg &&
-        !/(?:^|\s)over(?:\s|$)|--hashlimit-above|\blimit name\b|^xt match "hashlimit"|--hashlimit(?:-upto)?\s+\d+[kmg]?b\//.test(
-          c.text,
-        ) &&
+        !/(?:^|\s)over(?:\s|$)|--hashlimit-above|\blimit name\b|^xt match "hashlimit"/.test(c.text) &&
         bytesAllow(c.text, p.len),
     )
   );

@@ -232,6 +232,13 @@ describe("a rate limit (a fresh token bucket passes the first packets)", () => {
     expect(bytes("10 bytes/second burst 50 bytes")).toBe("delivered");
     expect(bytes("1 kbytes/second")).toBe("delivered");
     expect(bytes("over 100 bytes/second")).toBe("dropped");
+    // hashlimit's byte mode gives a new entry room for its first packet, whatever the rate (kernel 6.18:
+    // `--hashlimit-upto 10b/s`, saved back as 0b/s, and 48b/s passed a 60-byte SYN).
+    const hash = world(
+      ipt("-m hashlimit --hashlimit-upto 10b/s --hashlimit-mode srcip --hashlimit-name x", "ACCEPT"),
+      "iptables.rules",
+    );
+    expect(first(hash, 9999)?.fate.kind).toBe("delivered");
   });
 });
 
