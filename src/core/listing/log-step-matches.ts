@@ -3,16 +3,18 @@
  * chain is run by the simulator's own rule engine ({@link runChain}) on the packet as its line
  * shows it. What a line does not say is never guessed: the conntrack state comes from the flow
  * (a reply, or a request after one, is ESTABLISHED; a connection's opening packet, or any packet
- * a nat chain logged, NEW), a local address from the hooks that saw it, a bridge port's bridge from
+ * a nat chain logged, NEW; in a chain before conntrack, at raw priority, no connection yet: INVALID;
+ * after a notrack an earlier chain took, UNTRACKED), a local address from the hooks that saw it, a bridge port's bridge from
  * the lines that name both; a rule that needs a fact still unknown is undecided (`UNKNOWN`), as the
  * simulator marks unmodelled matches. A step whose run contradicts the log (a drop before a later
  * hook, or its own LOG rule not firing) gets no marks at all.
  */
 import { splitHookId } from "../model/hook.ts";
 import type { MatchedRule, Packet, TraceEvent } from "../model/packet.ts";
+import { CONNTRACK_PRIORITY, IP_HOOK_TABLES } from "../simulate/hook-order.ts";
 import { canonicalAddress } from "../simulate/ip-address.ts";
 import type { MatchContext } from "../simulate/match-rule.ts";
-import { runChain } from "../simulate/rule-engine.ts";
+import { type ChainRun, runChain } from "../simulate/rule-engine.ts";
 import type { ChainDef, Condition, PktType, Rule, Ruleset, TableDef } from "../simulate/ruleset.ts";
 import type { CtState, SimPacket } from "../simulate/sim-packet.ts";
 import type { HookEvent } from "../simulate/simulate-packet.ts";
@@ -310,6 +312,8 @@ export function logStepMatches(
 ): (MatchedRule[] | undefined)[] {
   const state = flowState(packet, packets);
   const flowFirst = packets.find((p) => p.flow === packet.flow) ?? packet;
+  // Whether a notrack in an earlier chain left the packet untracked (undefined: the runs there disagree).
+  let untracked: boolean | undefined = false;
   return packet.events.map((e, i) => {
     if (e.verdicts?.length) return undefined;
     const found = chainOf(ruleset, e.hook);
@@ -318,7 +322,17 @@ export function logStepMatches(
     const family = splitHookId(e.hook)?.family === "bridge" ? "bridge" : "ip";
     // Only a connection's first packet goes through nat chains: one logged there is NEW.
     const nat = isNatChain(found.table, found.chain, found.nft);
-    const here = nat ? "NEW" : state;
+    // Untracked from an earlier chain on; before conntrack no connection is attached yet (it reads INVALID).
+    const here = untracked
+      ? "UNTRACKED"
+      : untracked === undefined
+        ? undefined
+        : beforeConntrack(found, e)
+          ? "INVALID"
+          : nat
+            ? "NEW"
+            : state;
+    if (untracked) sim.untracked = true;
     const dnat =
       flowFirst.id === packet.id
         ? packet.rewrites.some((r) => r.kind !== "snat" && r.atEvent <= i)
@@ -326,10 +340,15 @@ export function logStepMatches(
     const last = i === packet.events.length - 1;
     // A destination rewritten before the next line is a DNAT this chain chose (nat chains only).
     const rewritten = packet.rewrites.some((r) => r.atEvent === i + 1 && r.kind !== "snat");
+    // Whether each run left the packet untracked.
+    const left = new Map<ChainRun, boolean>();
     const run = (assume?: Assumption) => {
       const k = knowledge(e, family, here, dnat, facts, assume);
       const table = assume ? found.table : withUndecided(found.table, k.undecided);
-      return runChain(table, found.chain.name, { ...sim }, k.ctx);
+      const walked = { ...sim };
+      const r = runChain(table, found.chain.name, walked, k.ctx);
+      left.set(r, !!walked.untracked);
+      return r;
     };
     const agrees = (r: ReturnType<typeof run>) => {
       if ((r.verdict === "DROP" || r.verdict === "REJECT") && !last) return false;
@@ -340,13 +359,32 @@ export function logStepMatches(
     };
     // The simulator's own record of a run (it reads the steps only).
     const record = (r: ReturnType<typeof run>) => matchedRules({ steps: r.steps } as HookEvent);
-    const trials = assumptions(here, unknownAddresses(found.table, e, facts))
+    const agreeing = assumptions(here, unknownAddresses(found.table, e, facts))
       .map((a) => run(a))
-      .filter(agrees)
-      .map((r) => JSON.stringify(record(r)));
+      .filter(agrees);
+    const trials = agreeing.map((r) => JSON.stringify(record(r)));
+    // The later chains read the packet as every run the log allows left it, or undecided.
+    const ways = new Set(agreeing.map((r) => left.get(r)));
+    // (No run the log allows: a notrack one of them took leaves it undecided.)
+    const all = [...left.values()];
+    untracked = ways.size === 1 ? [...ways][0] : ways.size || all.some((u) => u) ? undefined : untracked;
     const distinct = [...new Set(trials)];
     if (distinct.length === 1) return JSON.parse(distinct[0] as string) as MatchedRule[];
     const undecided = run();
     return agrees(undecided) ? record(undecided) : undefined;
   });
+}
+
+/**
+ * Whether chain `found` runs before conntrack looks the packet up (a raw chain, priority -200 or
+ * below, at prerouting or output; not prerouting on lo, where output already did).
+ */
+function beforeConntrack(found: { table: TableDef; chain: ChainDef; nft: boolean }, e: TraceEvent): boolean {
+  const hook = (found.nft ? found.chain.base?.hook : found.chain.name)?.toUpperCase();
+  if ((hook !== "PREROUTING" && hook !== "OUTPUT") || (hook === "PREROUTING" && e.in === "lo")) return false;
+  if (splitHookId(e.hook)?.family === "bridge") return false;
+  const priority = found.nft
+    ? found.chain.base?.priority
+    : IP_HOOK_TABLES[hook]?.find((t) => t.table === found.table.name)?.priority;
+  return priority !== undefined && priority <= CONNTRACK_PRIORITY;
 }

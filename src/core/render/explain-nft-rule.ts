@@ -10,7 +10,7 @@ import { parseNftRule } from "../simulate/parse-nft-rule.ts";
 import type { Condition, NftKey, NftSet, NftValue, PortRange, Target } from "../simulate/ruleset.ts";
 import { tokenizeNft } from "../simulate/tokenize-nft.ts";
 import { ctTupleWords } from "./ct-tuple-words.ts";
-import type { RuleNote } from "./explain-rule.ts";
+import { NOTRACK_WORDS, type RuleNote } from "./explain-rule.ts";
 
 type Pair = [en: string, zh: string];
 
@@ -513,11 +513,7 @@ function effect(t: Target): Pair | undefined {
   if (t.kind === "TOS" && t.mask === 0xfc)
     return [`set its DSCP to ${t.value >> 2}`, `把 DSCP 設為 ${t.value >> 2}`];
   if (t.kind === "TOS") return ["rewrite its TOS byte", "改寫 TOS 位元組"];
-  if (t.kind === "NOTRACK")
-    return [
-      "leave it untracked if conntrack has not seen it yet (no connection, no NAT)",
-      "若 conntrack 尚未看到它，讓它不被追蹤（沒有連線，不做 NAT）",
-    ];
+  if (t.kind === "NOTRACK") return NOTRACK_WORDS;
   return undefined;
 }
 

@@ -22,6 +22,12 @@ export interface RuleNote {
 
 type Pair = [en: string, zh: string];
 
+/** What notrack does, in both languages (iptables' `-j CT --notrack`, nft's `notrack`). */
+export const NOTRACK_WORDS: Pair = [
+  "leave it untracked if conntrack has not seen it yet (no connection, no NAT)",
+  "若 conntrack 尚未看到它，讓它不被追蹤（沒有連線，不做 NAT）",
+];
+
 const TARGETS: Record<string, Pair> = {
   ACCEPT: [
     "accept the packet (stop checking this table's chains)",
@@ -45,6 +51,7 @@ const TARGETS: Record<string, Pair> = {
     "pass the packet to a userspace logger over netlink (NFLOG) and go on",
     "把封包經 netlink 交給 userspace 的記錄程式（NFLOG），然後繼續",
   ],
+  NOTRACK: NOTRACK_WORDS,
 };
 
 /** `--and-mark`, `--or-mark`, `--xor-mark` (MARK and CONNMARK): the bit operation in words. */
@@ -614,7 +621,16 @@ export function explainRule(line: string): RuleNote {
         };
         if (t === "LOG") logged = true;
         if (t === "REDIRECT" && chain === "OUTPUT") place(REDIRECT_OUT);
-        else if (known) place(known);
+        // `-j CT --notrack` is `-j NOTRACK` (xt_CT); another CT option (a zone, a helper) is not explained.
+        else if (
+          t === "CT" &&
+          word(i + 1) === "--notrack" &&
+          !tokens[i + 1]?.quoted &&
+          tokens.length === i + 2
+        ) {
+          place(TARGETS.NOTRACK as Pair);
+          i++;
+        } else if (known) place(known);
         else if (t === "DNAT") place(["rewrite the destination (DNAT)", "改寫目的地（DNAT）"]);
         else if (t === "SNAT") place(["rewrite the source (SNAT)", "改寫來源（SNAT）"]);
         else if (t === "MARK") place(["mark the packet", "標記封包"]);

@@ -1030,6 +1030,12 @@ function parseTarget(
     return { target: tos };
   }
   if (NON_DECIDING_TARGETS.has(t)) return { target: { kind: "unknown", name: t, text, continues: true } };
+  // xt_CT's notrack (raw table only, the kernel refuses it elsewhere) is nft's `notrack`: same check, same effect.
+  if (
+    (t === "CT" && rest.length === 1 && rest[0]?.value === "--notrack") ||
+    (t === "NOTRACK" && !rest.length)
+  )
+    return { target: { kind: "NOTRACK" } };
   // `-j SET --add-set/--del-set` changes a set, not the packet (`--map-set` may set its mark).
   if (t === "SET" && !rest.some((r) => r.value === "--map-set"))
     return { target: { kind: "unknown", name: t, text, continues: true } };

@@ -154,6 +154,7 @@ function applyEffect(
   p: SimPacket,
   run: ChainRun | undefined,
   line: number,
+  ctx: MatchContext,
   entryMark = p.mark,
 ): void {
   if (t.kind === "LOG") run?.logs.push(logHit(t, line, p, entryMark));
@@ -162,8 +163,9 @@ function applyEffect(
   } else if (t.kind === "MARK") applyMark(t, p);
   else if (t.kind === "CONNMARK") applyConnmark(t, p);
   else if (t.kind === "TOS") applyTos(t, p);
-  // Only a packet conntrack has not seen yet: on a tracked one notrack does nothing (nft_notrack_eval).
-  else if (t.kind === "NOTRACK" && !p.ct) p.untracked = true;
+  // Only a packet with no connection (its state reads invalid: not looked up yet, or INVALID): on a
+  // tracked one notrack does nothing (nft_notrack_eval). The state, for a caller with no entry (a LOG line's).
+  else if (t.kind === "NOTRACK" && !p.ct && (ctx.ctState ?? "INVALID") === "INVALID") p.untracked = true;
 }
 
 /** `-j DSCP`, `-j TOS`, nft `ip dscp set`: the TOS byte (traffic class) rewritten, the walk goes on. */
@@ -200,7 +202,7 @@ function effectPlace(rule: Rule, k: number): number {
 function applyEffects(env: WalkEnv, rule: Rule, s: WalkState, from: number, to: number): void {
   (rule.effects ?? []).forEach((e, k) => {
     const at = effectPlace(rule, k);
-    if (at >= from && at <= to) applyEffect(e, s.p, s.run, rule.line, env.entryMark);
+    if (at >= from && at <= to) applyEffect(e, s.p, s.run, rule.line, env.ctx, env.entryMark);
   });
 }
 
@@ -268,7 +270,7 @@ function reach(
   for (const [k, c] of conditions.entries()) {
     (rule.effects ?? []).forEach((e, n) => {
       if (effectPlace(rule, n) !== k) return;
-      if (trial !== p) applyEffect(e, trial, undefined, rule.line);
+      if (trial !== p) applyEffect(e, trial, undefined, rule.line, ctx);
       unsure = unsure.filter((u) => !setsWhole(e, unsureField(u)));
     });
     if (c.kind === "unknown" && c.acts) {
@@ -316,7 +318,7 @@ function afterTarget(
     (rule.effects ?? []).forEach((e, k) => {
       const at = effectPlace(rule, k);
       if (segment(k) !== seg || at < from || at > to) return;
-      applyEffect(e, s.p, s.run, rule.line, env.entryMark);
+      applyEffect(e, s.p, s.run, rule.line, env.ctx, env.entryMark);
       unsure = unsure.filter((u) => !setsWhole(e, unsureField(u)));
     });
   const leave = (end: Target) => {
@@ -639,7 +641,7 @@ function forkChance(
   }
   const chosen = env.choose?.(rule);
   // A fresh rate limit passes the first packets (its burst): that way is shown, the other named.
-  const fresh = t?.kind !== "pick" && passesFresh(rule) ? first : undefined;
+  const fresh = t?.kind !== "pick" && passesFresh(rule, s.p) ? first : undefined;
   const shown = (chosen !== undefined ? ways[chosen] : undefined) ?? fresh ?? followed ?? first;
   if (shown !== followed)
     markUnknownAt(env, shown, s, rule, t?.kind === "pick" ? t.text : unknownWhat(rule, env, s.p));
@@ -659,11 +661,15 @@ function forkChance(
 }
 
 /**
- * Whether what leaves `rule` undecided is only rate limits that a fresh token bucket lets the first
- * packets through (`limit rate 1/second`, `-m limit`, `-m hashlimit --hashlimit-upto`; not `limit rate
- * over`, `--hashlimit-above`, nor `!`): a connection's first packet then matches, as the kernel did.
+ * Whether what leaves `rule` undecided is only rate limits that a fresh token bucket lets `p` through
+ * (`limit rate 1/second`, `-m limit`, `-m hashlimit --hashlimit-upto`; not `limit rate over`,
+ * `--hashlimit-above`, nor `!`): a connection's first packet then matches, as the kernel did. A limit
+ * whose direction the rule does not show (`limit name "x"`, iptables-nft's `xt match "hashlimit"`) is
+ * not taken as passed, nor an nft byte rate whose rate and burst are fewer bytes than `p` (nft_limit_init
+ * fills the bucket with rate + burst bytes); hashlimit's byte mode passes a new entry's first packet
+ * whatever its rate (kernel 6.18: `--hashlimit-upto 10b/s` passed a 60-byte SYN).
  */
-function passesFresh(rule: Rule): boolean {
+function passesFresh(rule: Rule, p: SimPacket): boolean {
   const unknown = rule.conditions.filter((c) => c.kind === "unknown" && !c.acts);
   return (
     unknown.length > 0 &&
@@ -672,9 +678,25 @@ function passesFresh(rule: Rule): boolean {
         c.kind === "unknown" &&
         c.chance === "rate" &&
         !c.neg &&
-        !/(?:^|\s)over(?:\s|$)|--hashlimit-above/.test(c.text),
+        !/(?:^|\s)over(?:\s|$)|--hashlimit-above|\blimit name\b|^xt match "hashlimit"/.test(c.text) &&
+        bytesAllow(c.text, p.len),
     )
   );
+}
+
+/** Bytes per nft byte-rate unit. */
+const BYTE_UNITS: Record<string, number> = { bytes: 1, kbytes: 1024, mbytes: 1024 * 1024 };
+
+/** Whether an nft byte rate in `text` (`limit rate 10 kbytes/second burst 2 kbytes`) lets a fresh bucket pass `len` bytes; true when it is a packet rate. */
+function bytesAllow(text: string, len: number): boolean {
+  const m =
+    /\blimit rate (?:over )?(\d+) ?(bytes|kbytes|mbytes)\/\S+(?: burst (\d+) ?(bytes|kbytes|mbytes))?/.exec(
+      text,
+    );
+  if (!m) return true;
+  const size = (n: string | undefined, unit: string | undefined) =>
+    Number(n ?? 0) * (BYTE_UNITS[unit ?? "bytes"] ?? 1);
+  return size(m[1], m[2]) + size(m[3], m[4]) >= len;
 }
 
 /** Records `rule` as undecided where the walk stands: an UNKNOWN step and an unmodelled entry. */
@@ -883,7 +905,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         applyTos(t, s.p);
         continue;
       case "NOTRACK":
-        applyEffect(t, s.p, run, rule.line);
+        applyEffect(t, s.p, run, rule.line, ctx);
         continue;
       case "vmap":
       case "nat-map":

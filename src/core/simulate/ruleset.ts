@@ -401,6 +401,7 @@ export interface Rule {
 
 /** A verdict written after a rule's target (see `Rule.afterVerdicts`), with its place. */
 export interface AfterVerdict {
+  /** The verdict, map or NAT written there (`ip saddr vmap { ... }`, `drop`). */
   verdict: Target;
   /** How many of the rule's `conditions` are written before it. */
   conditions: number;

@@ -148,4 +148,48 @@ describe("logStepMatches", () => {
       [0, "ACCEPT"],
     ]);
   });
+
+  // Kernel 6.18 (the fixture test/fixtures/simulate/nft-after-continue, counters): notrack at raw
+  // priority left the SYN untracked, so the input chain's ct state untracked matched it (9001); a
+  // notrack at input, after conntrack, did nothing to the NEW SYN (9006).
+  it("reads a packet an earlier chain left untracked as untracked, and a notrack after conntrack as doing nothing", () => {
+    const rules = parseRulesetFile(
+      [
+        "table inet raw {",
+        "\tchain pre {",
+        "\t\ttype filter hook prerouting priority raw; policy accept;",
+        "\t\ttcp dport 9001 notrack",
+        "\t}",
+        "}",
+        "table inet filter {",
+        "\tchain input {",
+        "\t\ttype filter hook input priority filter; policy accept;",
+        "\t\ttcp dport 9006 notrack ct state untracked accept",
+        "\t\tct state untracked accept",
+        "\t\tct state new accept",
+        "\t}",
+        "}",
+      ].join("\n"),
+      "r.nft",
+    );
+    const prefixMap: PrefixHooks = { "pw/raw/pre": "ip:raw:pre", "pw/filter/input": "ip:filter:input" };
+    const syn = (prefix: string, dport: number) =>
+      `[1.0] ${prefix} IN=eth0 OUT= MAC=02:00:00:00:00:01:02:00:00:00:00:02:08:00 SRC=203.0.113.1 DST=203.0.113.2 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=TCP SPT=40000 DPT=${dport} WINDOW=501 RES=0x00 SYN URGP=0 `;
+    /** The rules each step of a SYN to `dport`, logged at raw prerouting and at input, matched. */
+    const marks = (dport: number) => {
+      const p = parseTraceText([syn("pw/raw/pre", dport), syn("pw/filter/input", dport)].join("\n"), {
+        prefixMap,
+      }).packets[0];
+      if (!p) throw new Error("no packet");
+      return logStepMatches(p, rules, [p]).map((m) => m?.map((x) => [x.ruleLine, x.verdict]));
+    };
+    expect(marks(9001)).toEqual([
+      [
+        [4, "CONTINUE"],
+        [0, "ACCEPT"],
+      ],
+      [[11, "ACCEPT"]],
+    ]);
+    expect(marks(9006)).toEqual([[[0, "ACCEPT"]], [[12, "ACCEPT"]]]);
+  });
 });

@@ -30,6 +30,16 @@ describe("explainRule", () => {
       "if the connection is not NEW, drop the packet silently",
     );
   });
+  it("explains iptables' notrack targets (CT --notrack, NOTRACK) as nft's notrack", () => {
+    for (const target of ["CT --notrack", "NOTRACK"]) {
+      const n = explainRule(`-A PREROUTING -p tcp --dport 9999 -j ${target}`);
+      expect(n.en, target).toBe(
+        "if it is protocol tcp and the destination port is 9999, leave it untracked if conntrack has not seen it yet (no connection, no NAT)",
+      );
+      expect(n["zh-TW"], target).toContain("不被追蹤");
+      expect(n.unknown, target).toEqual([]);
+    }
+  });
   it("tells jump from goto, and a rule without target", () => {
     expect(explainRule("-A FORWARD -j DOCKER-USER").en).toBe("continue in chain DOCKER-USER");
     expect(explainRule("-A FORWARD -g DOCKER-ISOLATION").en).toBe(

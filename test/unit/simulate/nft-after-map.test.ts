@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { reachableChains } from "../../../src/core/render/reachable-chains.ts";
 import { parseNftRuleset } from "../../../src/core/simulate/parse-nft-ruleset.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
-import type { World } from "../../../src/core/simulate/simulate-packet.ts";
+import { Simulator, type World } from "../../../src/core/simulate/simulate-packet.ts";
 import { natPreroutingAndInput, textWorld, wanTcpFates } from "./helpers.ts";
 
 const DIR = join(import.meta.dirname, "../../fixtures/simulate/nft-after-continue");
@@ -206,6 +206,40 @@ describe("a rate limit (a fresh token bucket passes the first packets)", () => {
       expect((p?.unmodelled ?? []).map((u) => u.alternatives)).toEqual([["if it matched: ACCEPT"]]);
     }
   });
+
+  // Kernel 6.18 (namespaces, counters): a named `limit lim { rate over 1/second }` did not match the
+  // first SYN; a fresh `limit rate 10 bytes/second` did not pass a 60-byte SYN, `100 bytes/second` did.
+  it("is not taken as passed where the rule does not show which way it goes", () => {
+    const named = world(
+      `table ip filter {\n\tlimit lim {\n\t\trate over 1/second\n\t}\n\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n\t\ttcp dport 9999 limit name "lim" accept\n\t\ttcp dport 9999 drop\n\t}\n}\n`,
+    );
+    // iptables-nft's untranslated hashlimit: --hashlimit-upto or --hashlimit-above, the listing does not say.
+    const xtHash = world(input('tcp dport 9999 xt match "hashlimit" accept\n\t\ttcp dport 9999 drop'));
+    for (const w of [named, xtHash]) {
+      const p = first(w, 9999);
+      expect(p?.fate.kind).toBe("dropped");
+      expect((p?.unmodelled ?? []).map((u) => u.alternatives)).toEqual([["if it matched: ACCEPT"]]);
+    }
+  });
+
+  it("in bytes, passes a first packet no longer than the rate and burst allow", () => {
+    const bytes = (limit: string) =>
+      first(world(input(`tcp dport 9999 limit rate ${limit} accept\n\t\ttcp dport 9999 drop`)), 9999)?.fate
+        .kind;
+    // The first SYN is 60 bytes.
+    expect(bytes("10 bytes/second")).toBe("dropped");
+    expect(bytes("100 bytes/second")).toBe("delivered");
+    expect(bytes("10 bytes/second burst 50 bytes")).toBe("delivered");
+    expect(bytes("1 kbytes/second")).toBe("delivered");
+    expect(bytes("over 100 bytes/second")).toBe("dropped");
+    // hashlimit's byte mode gives a new entry room for its first packet, whatever the rate (kernel 6.18:
+    // `--hashlimit-upto 10b/s`, saved back as 0b/s, and 48b/s passed a 60-byte SYN).
+    const hash = world(
+      ipt("-m hashlimit --hashlimit-upto 10b/s --hashlimit-mode srcip --hashlimit-name x", "ACCEPT"),
+      "iptables.rules",
+    );
+    expect(first(hash, 9999)?.fate.kind).toBe("delivered");
+  });
 });
 
 describe("a packet notrack leaves untracked (before conntrack, at raw priority)", () => {
@@ -252,6 +286,46 @@ table inet filter {
   it("does nothing to a packet conntrack already saw (notrack at input, the kernel's 9006)", () => {
     const w = world(raw("", "", "tcp dport 9999 notrack ct state untracked drop"));
     expect(wanTcpFates(w, 9999)).toEqual(["9999: host"]);
+  });
+
+  // Kernel 6.18 (counters, nf_conntrack_tcp_loose 0): a bare ACK with no connection read ct state
+  // invalid at prerouting; notrack at input then left it untracked (nft_notrack_eval checks only
+  // that no connection is attached), and the next rule's ct state untracked dropped it.
+  it("leaves a packet conntrack called INVALID untracked, even after conntrack", () => {
+    const w = world(raw("", "", "tcp dport 9999 notrack\n\t\tct state untracked drop"));
+    const ack = new Simulator(w).send({
+      from: "wan",
+      to: "203.0.113.2",
+      proto: "tcp",
+      sport: 41000,
+      dport: 9999,
+      tcpFlags: ["ACK"],
+      direction: "request",
+    });
+    expect(ack.fate).toMatchObject({ kind: "dropped", hook: "ip:filter:input" });
+  });
+});
+
+describe("iptables' notrack targets (-j CT --notrack, -j NOTRACK in the raw table)", () => {
+  // Kernel 6.18 (iptables-legacy, counters): both left the first SYN untracked, so `--ctstate
+  // UNTRACKED -j DROP` at INPUT dropped it, while another port's SYN was NEW.
+  const ipt = (target: string, state: string) =>
+    `*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp --dport 9999 -j ${target}\nCOMMIT\n*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp ${state} -j DROP\nCOMMIT\n`;
+
+  it("are read as nft's notrack: the packet is untracked from there on, nothing left unsaid", () => {
+    for (const target of ["CT --notrack", "NOTRACK"]) {
+      const w = world(ipt(target, "-m conntrack --ctstate UNTRACKED"), "iptables.rules");
+      expect(w.ruleset.diagnostics, target).toEqual([]);
+      expect(wanTcpFates(w, 9999, 9998), target).toEqual(["9999: dropped", "9998: host"]);
+      expect(first(w, 9999)?.unmodelled ?? [], target).toEqual([]);
+      const state = world(ipt(target, "-m state --state NEW"), "iptables.rules");
+      expect(wanTcpFates(state, 9999, 9998), target).toEqual(["9999: host", "9998: dropped"]);
+    }
+  });
+
+  it("another CT target (a zone, a helper) stays unmodelled", () => {
+    const w = world(ipt("CT --zone 1", "-m conntrack --ctstate UNTRACKED"), "iptables.rules");
+    expect(w.ruleset.diagnostics.map((d) => d.message)).toEqual(["target 'CT' is not modelled"]);
   });
 });
 
