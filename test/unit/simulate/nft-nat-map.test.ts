@@ -114,6 +114,24 @@ describe("dnat to a data map", () => {
     expect(p?.unmodelled.map((u) => u.line)).toEqual([9]);
   });
 
+  it("a range whose last address is below its first is an error, as nft refuses it (in a map and in the statement)", () => {
+    // nft 1.0.6 in a namespace: "Error: Range has zero or negative size" for both.
+    const mapped = world(nat("dnat to tcp dport map { 8080 : 172.17.0.3-172.17.0.2 }"));
+    expect(
+      mapped.ruleset.diagnostics.map(
+        (d) => `${d.position.line}:${d.position.column}:${d.severity}: ${d.message}`,
+      ),
+    ).toEqual([
+      "9:3:error: dnat to '172.17.0.3-172.17.0.2' (an element of the rule's map): the range has zero or negative size",
+    ]);
+    const plain = world(nat("tcp dport 8080 dnat to 172.17.0.3-172.17.0.2"));
+    expect(
+      plain.ruleset.diagnostics.map(
+        (d) => `${d.position.line}:${d.position.column}:${d.severity}: ${d.message}`,
+      ),
+    ).toEqual(["9:26:error: '172.17.0.3-172.17.0.2': the range has zero or negative size"]);
+  });
+
   it("an address range as data is the kernel's pick of the range, with no warning", () => {
     // kernel-maps.txt (record-maps.sh): the pick is that of `dnat to A-B`, hashed from the addresses.
     const ranged = world(nat("dnat to tcp dport map { 8080 : 172.17.0.2-172.17.0.3 }"));
