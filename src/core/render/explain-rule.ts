@@ -14,7 +14,9 @@ import { explainRecent } from "./explain-recent.ts";
 
 /** The note for one rule, in both languages. */
 export interface RuleNote {
+  /** The explanation in English (or, for a line whose quote is not closed, why there is none). */
   en: string;
+  /** The explanation in Traditional Chinese. */
   "zh-TW": string;
   /** Options packetwalk does not explain (e.g. `--foo`), for tooling. */
   unknown: string[];
