@@ -132,6 +132,17 @@ describe("dnat to a data map", () => {
     ).toEqual(["9:26:error: '172.17.0.3-172.17.0.2': the range has zero or negative size"]);
   });
 
+  it("a map mixing one address and a range, as nft lists it (the one address as a /32), rewrites to each", () => {
+    // nft 1.0.6 on 6.18: { 80 : A-A, 81 : A-B } loads and lists as { 80 : A/32, 81 : A/31 }; a bare
+    // address beside a range (or in any map whose data is an interval) is refused: "Invalid argument".
+    const mixed = world(nat("dnat to tcp dport map { 8080 : 172.17.0.2/32, 8081 : 172.17.0.2/31 }"));
+    expect(mixed.ruleset.diagnostics).toEqual([]);
+    expect(runScenario(mixed, fromWan(8080)).packets[0]?.received?.dst).toBe("172.17.0.2");
+    expect(runScenario(mixed, fromWan(8081)).packets[0]?.received?.dst).toBe(
+      natRangeAddress("172.17.0.2", "172.17.0.3", "198.51.100.10", "203.0.113.2", "dst"),
+    );
+  });
+
   it("an address range as data is the kernel's pick of the range, with no warning", () => {
     // kernel-maps.txt (record-maps.sh): the pick is that of `dnat to A-B`, hashed from the addresses.
     const ranged = world(nat("dnat to tcp dport map { 8080 : 172.17.0.2-172.17.0.3 }"));
