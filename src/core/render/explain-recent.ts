@@ -49,9 +49,11 @@ export function explainRecent(words: readonly string[]): RecentNote {
   const negate = words.includes("!");
   const seconds = optionOf(words, "--seconds");
   const hits = optionOf(words, "--hitcount");
+  // --rttl: the packet's TTL must also be the one the address was recorded with.
+  const ttl = words.includes("--rttl");
   const within: Pair = [
-    `${seconds ? ` within the last ${seconds} seconds` : ""}${hits ? ` at least ${hits} times` : ""}`,
-    `${seconds ? `（最近 ${seconds} 秒內` : ""}${hits ? `${seconds ? "，" : "（"}至少 ${hits} 次` : ""}${seconds || hits ? "）" : ""}`,
+    `${seconds ? ` within the last ${seconds} seconds` : ""}${hits ? ` at least ${hits} times` : ""}${ttl ? " with the TTL it was recorded with" : ""}`,
+    `${seconds ? `（最近 ${seconds} 秒內` : ""}${hits ? `${seconds ? "，" : "（"}至少 ${hits} 次` : ""}${seconds || hits ? "）" : ""}${ttl ? "（TTL 與記錄時相同）" : ""}`,
   ];
   const seen: Pair = negate
     ? [

@@ -14,7 +14,9 @@ import { explainRecent } from "./explain-recent.ts";
 
 /** The note for one rule, in both languages. */
 export interface RuleNote {
+  /** The explanation in English (or, for a line whose quote is not closed, why there is none). */
   en: string;
+  /** The explanation in Traditional Chinese. */
   "zh-TW": string;
   /** Options packetwalk does not explain (e.g. `--foo`), for tooling. */
   unknown: string[];
@@ -53,6 +55,49 @@ const TARGETS: Record<string, Pair> = {
   ],
   NOTRACK: NOTRACK_WORDS,
 };
+
+/** Options of the IP header's part of an iptables rule, which the kernel checks before the matches. */
+const HEADER_OPTIONS = new Set([
+  "-s",
+  "--source",
+  "-d",
+  "--destination",
+  "-i",
+  "--in-interface",
+  "-o",
+  "--out-interface",
+  "-p",
+  "--protocol",
+]);
+
+/**
+ * The rule's conditions and what an always-matching match records, in the order the kernel runs them:
+ * the IP header's part first, then the matches as written. A `-m recent --set` records any packet that
+ * reaches it (checked in a namespace: iptables-save writes `-p tcp -m recent --set ... -m tcp --dport 22`,
+ * and a packet to port 80 was recorded), so the conditions after it are said after the recording.
+ */
+function conditionsAndRecords(
+  conds: readonly Pair[],
+  header: ReadonlySet<number>,
+  records: ReadonlyArray<{ note: Pair; at: number }>,
+): Pair {
+  const stage = (k: number) => (header.has(k) ? 0 : records.filter((r) => r.at <= k).length);
+  let en = "";
+  let zh = "";
+  for (let s = 0; s <= records.length; s++) {
+    const these = conds.filter((_, k) => stage(k) === s);
+    if (these.length) {
+      en += `${s ? "then if" : "if"} ${these.map((c) => c[0]).join(" and ")}, `;
+      zh += `${s ? "然後如果" : "如果"}${these.map((c) => c[1]).join("且")}，`;
+    }
+    const r = records[s];
+    if (r) {
+      en += `${r.note[0]}, `;
+      zh += `${r.note[1]}，`;
+    }
+  }
+  return [en, zh];
+}
 
 /** `--and-mark`, `--or-mark`, `--xor-mark` (MARK and CONNMARK): the bit operation in words. */
 const MARK_BITS: Record<string, Pair> = {
@@ -116,8 +161,11 @@ export function explainRule(line: string): RuleNote {
   const tokens = tk.tokens;
   const word = (k: number): string => tokens[k]?.value ?? "";
   const conds: Pair[] = [];
-  // What a match that always matches does on the way (`-m recent --set` records the source).
-  const records: Pair[] = [];
+  // What a match that always matches does on the way (`-m recent --set` records the source), and how
+  // many conditions were written before it.
+  const records: Array<{ note: Pair; at: number }> = [];
+  // Conditions on the IP header's part (-s, -d, -i, -o, -p): the kernel checks them before any match.
+  const headerConds = new Set<number>();
   const actions: Pair[] = [];
   const unknown: string[] = [];
   const comments: Pair[] = [];
@@ -129,6 +177,7 @@ export function explainRule(line: string): RuleNote {
   let chain = "";
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i] as Token;
+    const condsBefore = conds.length;
     // A quoted word where an option belongs is an unexplained option's value (`--nflog-prefix "-s x"`).
     if (tok.quoted) continue;
     let negate = false;
@@ -257,7 +306,7 @@ export function explainRule(line: string): RuleNote {
         if (module === "recent") {
           const read = readRecent(tokens, i + 1);
           const r = explainRecent(read.words);
-          if (r.outcome === "always") records.push(r.note);
+          if (r.outcome === "always") records.push({ note: r.note, at: conds.length });
           else conds.push(r.note);
           i = read.next - 1;
         }
@@ -650,12 +699,14 @@ export function explainRule(line: string): RuleNote {
           if (next !== undefined && (next.quoted || !next.value.startsWith("-"))) i++;
         }
     }
+    if (HEADER_OPTIONS.has(opt)) for (let k = condsBefore; k < conds.length; k++) headerConds.add(k);
   }
   if (actions.length === 0)
     actions.push(["count the packet and go on (no target)", "只計數，繼續下一條規則（沒有 target）"]);
   actions.push(...comments);
-  const en = `${conds.length ? `if ${conds.map((c) => c[0]).join(" and ")}, ` : ""}${records.map((r) => `${r[0]}, `).join("")}${actions.map((a) => a[0]).join(" ")}`;
-  const zh = `${conds.length ? `如果${conds.map((c) => c[1]).join("且")}，` : ""}${records.map((r) => `${r[1]}，`).join("")}${actions.map((a) => a[1]).join(" ")}`;
+  const [said, saidZh] = conditionsAndRecords(conds, headerConds, records);
+  const en = `${said}${actions.map((a) => a[0]).join(" ")}`;
+  const zh = `${saidZh}${actions.map((a) => a[1]).join(" ")}`;
   const unknownEn = unknown.map((u) => ` (option ${u}: not explained by packetwalk)`).join("");
   const unknownZh = unknown.map((u) => `（選項 ${u}：packetwalk 未說明）`).join("");
   return { en: `${en}${unknownEn}`, "zh-TW": `${zh}${unknownZh}`, unknown };

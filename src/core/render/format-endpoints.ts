@@ -57,11 +57,19 @@ export function rewritesByEvent(packet: Packet): Map<number, Rewrite[]> {
   return map;
 }
 
-/** `ebtables nat PREROUTING` / `iptables raw PREROUTING`; falls back to the id for odd hooks. */
+/** The tables iptables, ip6tables, ebtables and arptables have: any other table is nftables'. */
+const XT_TABLES = new Set(["raw", "mangle", "nat", "filter", "security", "broute"]);
+
+/**
+ * `ebtables nat PREROUTING` / `iptables raw PREROUTING`, `nft firewalld filter_INPUT` for an nftables
+ * table no iptables tool has; falls back to the id for odd hooks.
+ */
 export function hookTitle(hook: string): string {
   const parts = splitHookId(hook);
   if (!parts) return hook;
-  const tool = { bridge: "ebtables", ip: "iptables", ip6: "ip6tables", arp: "arptables" }[parts.family];
+  const tool = XT_TABLES.has(parts.table)
+    ? { bridge: "ebtables", ip: "iptables", ip6: "ip6tables", arp: "arptables" }[parts.family]
+    : "nft";
   return `${tool} ${parts.table} ${parts.chain}`;
 }
 

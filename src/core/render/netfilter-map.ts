@@ -97,11 +97,21 @@ export function hookKey(hook: string): string {
   return hook.replace(/[^A-Za-z0-9]/g, "_");
 }
 
-/** Key of the box a hook's tables are drawn in: `ip:mangle:PREROUTING` -> `ip_PREROUTING`. */
+/**
+ * The hook an nftables base chain's name ends with, as firewalld names its chains (`filter_INPUT`,
+ * `nat_POSTROUTING`) and the nft lab its own (`raw-PREROUTING`).
+ */
+const HOOK_IN_NAME = /(?:^|[_-])(BROUTING|PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING)$/;
+
+/**
+ * Key of the box a hook's tables are drawn in: `ip:mangle:PREROUTING` -> `ip_PREROUTING`; an nftables
+ * chain named for its hook (`ip:firewalld:filter_INPUT`) is drawn there too when no ruleset places it.
+ */
 export function boxKey(hook: string): string {
   const [family, , chain] = hook.split(":");
   const layer = family === "bridge" ? "br" : family === "ip6" ? "ip" : (family ?? "x");
-  return hookKey(`${layer}_${chain ?? hook}`);
+  const named = chain === undefined ? undefined : HOOK_IN_NAME.exec(chain)?.[1];
+  return hookKey(`${layer}_${named ?? chain ?? hook}`);
 }
 
 /** Key of the box where a packet from `endpoint` enters the map. */

@@ -4,7 +4,7 @@
  * `198.51.100.0/30` (nft), `:80`, `2001:db8::5`, `2001:db8::5-2001:db8::9`, `[2001:db8::5]:80`,
  * `[2001:db8::5-2001:db8::9]:1000-2000`. One reader, so both rule languages accept the same forms.
  */
-import { canonicalIpv6, formatIpv6, parseIpv6 } from "../parse/ipv6.ts";
+import { canonicalIpv6, formatIpv6, groupsValue, parseIpv6 } from "../parse/ipv6.ts";
 import { formatIpCidr, parseIpCidr } from "./ip-address.ts";
 import { formatIpv4, parseCidr, parseIpv4 } from "./ipv4.ts";
 import type { PortRange } from "./ruleset.ts";
@@ -91,4 +91,16 @@ export function parseNatAddressSpec(
   if (addrText === "") return port ? { port, v6: false } : undefined;
   const a = addresses(addrText, false);
   return a ? { ...a, ...(port ? { port } : {}), v6: false } : undefined;
+}
+
+/**
+ * Whether a range's last address is below its first (`198.51.100.9-198.51.100.5`): nft refuses one
+ * ("Range has zero or negative size", nft 1.0.6, in a statement and in map data); iptables takes it.
+ */
+export function rangeReversed(spec: Pick<NatAddressSpec, "addr" | "addrHi" | "v6">): boolean {
+  if (spec.addr === undefined || spec.addrHi === undefined) return false;
+  if (!spec.v6) return (parseIpv4(spec.addr) ?? 0) > (parseIpv4(spec.addrHi) ?? 0);
+  const lo = parseIpv6(spec.addr);
+  const hi = parseIpv6(spec.addrHi);
+  return lo !== undefined && hi !== undefined && groupsValue(lo) > groupsValue(hi);
 }

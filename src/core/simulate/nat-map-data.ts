@@ -3,7 +3,7 @@
  * the rule reader checks a map's data with it, the rule engine rewrites the packet by it.
  */
 import { canonicalAddress } from "./ip-address.ts";
-import { parseNatAddressSpec } from "./nat-address-spec.ts";
+import { type NatAddressSpec, parseNatAddressSpec, rangeReversed } from "./nat-address-spec.ts";
 import type { Target } from "./ruleset.ts";
 
 /**
@@ -13,11 +13,9 @@ import type { Target } from "./ruleset.ts";
  * and a port when the map's data has one; undefined for any other data (a port alone, a port range).
  */
 export function natOfData(nat: "DNAT" | "SNAT", data: readonly string[]): Target | undefined {
-  const [addr, port, ...rest] = data;
-  if (!addr || rest.length || addr.startsWith("[")) return undefined;
-  const spec = parseNatAddressSpec(addr);
-  // A bare address only: a port inside the first word (`a:80`) is no map data nft prints.
-  if (!spec?.addr || spec.port) return undefined;
+  const spec = dataAddress(data);
+  const port = data[1];
+  if (!spec?.addr || rangeReversed(spec)) return undefined;
   const n = port === undefined ? undefined : Number(port);
   if (n !== undefined && !(/^\d+$/.test(port ?? "") && n <= 65535)) return undefined;
   return {
@@ -26,4 +24,19 @@ export function natOfData(nat: "DNAT" | "SNAT", data: readonly string[]): Target
     ...(spec.addrHi !== undefined ? { addrHi: canonicalAddress(spec.addrHi) } : {}),
     ...(n !== undefined ? { port: { lo: n, hi: n } } : {}),
   };
+}
+
+/** The address part of one element's data (`A`, `A-B`, `P/len`, then `. port` or nothing), or undefined. */
+function dataAddress(data: readonly string[]): NatAddressSpec | undefined {
+  const [addr, , ...rest] = data;
+  if (!addr || rest.length || addr.startsWith("[")) return undefined;
+  const spec = parseNatAddressSpec(addr);
+  // A bare address only: a port inside the first word (`a:80`) is no map data nft prints.
+  return spec?.addr && !spec.port ? spec : undefined;
+}
+
+/** Whether an element's data is an address range nft refuses, its last address below its first. */
+export function reversedData(data: readonly string[]): boolean {
+  const spec = dataAddress(data);
+  return spec !== undefined && rangeReversed(spec);
 }

@@ -12,7 +12,7 @@ import { parseIpCidr } from "./ip-address.ts";
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
 import { readExthdr } from "./ipv6-header-match.ts";
 import { paddedMac } from "./match-rule.ts";
-import { parseNatAddressSpec } from "./nat-address-spec.ts";
+import { parseNatAddressSpec, rangeReversed } from "./nat-address-spec.ts";
 import {
   dscpValue,
   NFT_ICMP_CODES,
@@ -1635,6 +1635,14 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
             ? `'${dest.value}' is not [ADDRESS[-ADDRESS]]:PORT`
             : `'${dest.value}' is not ADDRESS[-ADDRESS][:PORT]`,
           ipv6 ? `write e.g. ${w} ip6 to [fd00:a::2]:80` : `write e.g. ${w} to 172.17.0.2:80`,
+        );
+        continue;
+      }
+      if (rangeReversed(spec)) {
+        problem(
+          dest,
+          `'${dest.value}': the range has zero or negative size`,
+          `write the lower address first`,
         );
         continue;
       }

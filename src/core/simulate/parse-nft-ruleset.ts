@@ -5,7 +5,7 @@
  * positioned diagnostics (`file:line:col`, what was expected, a hint); this never throws.
  */
 import type { Diagnostic } from "../model/packet.ts";
-import { natOfData } from "./nat-map-data.ts";
+import { natOfData, reversedData } from "./nat-map-data.ts";
 import { elementValue, parseNftRule } from "./parse-nft-rule.ts";
 import type {
   BaseChain,
@@ -567,8 +567,10 @@ function checkReferences(
 }
 
 /**
- * A `dnat|snat to KEY map @m` whose map is missing is an error (the kernel refuses it); data the
- * simulator cannot rewrite to (a range, a prefix) is a warning: a packet finding it is uncertain.
+ * A `dnat|snat to KEY map @m` whose map is missing is an error (the kernel refuses it), and so is an
+ * address range in the data whose last address is below its first (nft refuses it); a range or a
+ * prefix is the kernel's pick of it; data the simulator cannot rewrite to (a port range, a port alone)
+ * is a warning: a packet finding it is uncertain.
  */
 function checkNatMap(
   table: TableDef,
@@ -584,10 +586,21 @@ function checkNatMap(
     );
     return;
   }
-  const odd = (t.elements ?? set?.data ?? []).find((e) => !natOfData(t.nat, e.data));
+  const elements = t.elements ?? set?.data ?? [];
+  const where = t.map ? `map @${t.map}` : "the rule's map";
+  const reversed = elements.find((e) => reversedData(e.data));
+  if (reversed) {
+    report(
+      `${t.nat.toLowerCase()} to '${reversed.data.join(" . ")}' (an element of ${where}): the range has zero or negative size`,
+      "write the lower address first",
+      "error",
+    );
+    return;
+  }
+  const odd = elements.find((e) => !natOfData(t.nat, e.data));
   if (odd)
     report(
-      `${t.nat.toLowerCase()} to '${odd.data.join(" . ")}' (an element of ${t.map ? `map @${t.map}` : "the rule's map"}) is not modelled`,
+      `${t.nat.toLowerCase()} to '${odd.data.join(" . ")}' (an element of ${where}) is not modelled`,
       UNCERTAIN_HINT,
       "warning",
     );

@@ -215,6 +215,24 @@ describe("firewalld's prefixes (test/fixtures/parse/real-firewalld-drops)", () =
     );
   });
 
+  it("the nftables backend's chains (table firewalld's filter_INPUT, filter_FORWARD) are drawn in the IP hook they run at", () => {
+    // Without a lab's ruleset the map knows no table firewalld: the chain's name says the hook.
+    const plans = recorded.packets.map((p) => planPath(p, "nft"));
+    expect(plans.map((plan) => plan.steps.map((s) => s.key))).toEqual([
+      ["ip_INPUT"],
+      ["ip_INPUT"],
+      ["ip_FORWARD"],
+      ["ip_INPUT"],
+      ["ip_INPUT"],
+      ["ip_FORWARD"],
+    ]);
+    expect(plans.flatMap((plan) => plan.extraNodes.map((n) => n.key))).toEqual([]);
+    // Table firewalld is nftables', not iptables' (which has no table of that name).
+    const drawn = toMermaid(recorded.packets[4] as (typeof recorded.packets)[number], { view: "path" });
+    expect(drawn).toContain("nft firewalld filter_INPUT");
+    expect(drawn).not.toContain("iptables firewalld");
+  });
+
   it("reads the verdict of every zone and policy prefix firewalld writes, and of nothing else", () => {
     for (const e of recorded.packets.flatMap((p) => p.events))
       expect(hostFirewallDrop(e.prefix.trim()), e.prefix).toEqual({

@@ -226,6 +226,37 @@ describe("explainRule on -m recent", () => {
     );
     expect(never.unknown).toEqual([]);
   });
+  it("records before the matches written after --set are checked, after the IP header's part and the matches before it", () => {
+    // Checked in a namespace (kernel 6.18, iptables-nft 1.8.9): with the first rule a TCP packet to
+    // port 80 was recorded in list t though the rule did not match (iptables-save puts -m tcp after
+    // recent); -s and a -m udp before recent are checked first: lists u and w stayed empty.
+    expect(
+      explainRule(
+        "-A INPUT -p tcp -m recent --set --name t --mask 255.255.255.255 --rsource -m tcp --dport 22 -j ACCEPT",
+      ).en,
+    ).toBe(
+      "if it is protocol tcp, record the source address (masked with 255.255.255.255) in recent list t (-m recent --set always matches), then if the destination port is 22, accept the packet (stop checking this table's chains)",
+    );
+    expect(explainRule("-A INPUT -p tcp -m recent --set --name t -m tcp --dport 22 -j ACCEPT")["zh-TW"]).toBe(
+      "如果是協定 tcp，把來源位址記到 recent 清單 t（-m recent --set 一定符合），然後如果目的埠是 22，接受封包（不再檢查這個 table 的其他規則）",
+    );
+    // The IP header's part is checked first wherever it is written.
+    expect(explainRule("-A INPUT -m recent --set --name u -s 203.0.113.99 -j ACCEPT").en).toBe(
+      "if the source is 203.0.113.99, record the source address in recent list u (-m recent --set always matches), accept the packet (stop checking this table's chains)",
+    );
+    expect(
+      explainRule(
+        "-A INPUT -m recent --set --name s -m recent --update --seconds 60 --hitcount 4 --name s -j DROP",
+      ).en,
+    ).toBe(
+      "record the source address in recent list s (-m recent --set always matches), then if the source address was seen in recent list s within the last 60 seconds at least 4 times (its entry's time is updated), drop the packet silently",
+    );
+  });
+  it("says that --rttl narrows a lookup to the TTL recorded", () => {
+    expect(explainRule("-A INPUT -m recent --rcheck --rttl --name x -j DROP").en).toBe(
+      "if the source address was seen in recent list x with the TTL it was recorded with, drop the packet silently",
+    );
+  });
   it("explains a lookup with its window and count, and an inverted one", () => {
     expect(
       explainRule(

@@ -92,6 +92,9 @@ const MAP_DATA: Record<string, [readonly string[], "DNAT" | "SNAT"]> = {
   snatprefix: [["198.51.100.4/30"], "SNAT"],
   snatnamed: [["198.51.100.5-198.51.100.9"], "SNAT"],
   dnatport: [["203.0.113.2-203.0.113.3", "8080"], "DNAT"],
+  // IPv6: nft lists the range 2001:db8:b::2-2001:db8:b::3 as the prefix 2001:db8:b::2/127.
+  dnatmap6: [["2001:db8:b::2/127"], "DNAT"],
+  snatprefix6: [["2001:db8:c::4/126"], "SNAT"],
 };
 
 describe("NAT through an nft data map whose data is a range or a prefix (kernel-maps.txt)", () => {
