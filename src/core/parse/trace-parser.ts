@@ -183,6 +183,8 @@ export class TraceParser {
   private held: { ev: TraceEvent; seq: number; counted: boolean } | undefined;
   /** Prefixes the ruleset prints at several chains, chosen per line by its devices. */
   private readonly choices = new Map<string, readonly HookId[]>();
+  /** Prefixes the user's map lists several chains for: their list is tried before any built-in convention. */
+  private readonly userChoices = new Set<string>();
   /** The LOG fast path and its memo, or false (see {@link ParseOptions.fullParse}). */
   private readonly fast: LogFieldMemo | false;
 
@@ -194,7 +196,10 @@ export class TraceParser {
     // Keys as lines are matched, trimmed: a map copied from `--log-prefix "fw-in "` keeps its space.
     for (const [prefix, hook] of Object.entries(options.prefixMap ?? {})) {
       if (typeof hook === "string") single[prefix.trim()] = hook;
-      else this.choices.set(prefix.trim(), hook);
+      else {
+        this.choices.set(prefix.trim(), hook);
+        this.userChoices.add(prefix.trim());
+      }
     }
     // A host firewall's fixed prefixes (ufw's) parse without a map; the user's map names them first.
     for (const [prefix, hooks] of Object.entries(HOST_FIREWALL_PREFIXES))
@@ -444,9 +449,12 @@ export class TraceParser {
     if (envelope.time !== undefined) ev.time = envelope.time;
     ev.envelope = envelope.kind;
     if ((ev.hook as string) === "") {
+      // The user's own list names the chain before a built-in guess (firewalld's `IN_<zone>_DROP:`) may.
+      const mine = this.userChoices.size && this.userChoices.has(ev.prefix.trim());
       const hook =
+        (mine ? this.choose(ev.prefix, ev.in, ev.out) : undefined) ??
         this.resolve(ev.prefix, result.familyHint) ??
-        (this.choices.size ? this.choose(ev.prefix, ev.in, ev.out) : undefined);
+        (this.choices.size && !mine ? this.choose(ev.prefix, ev.in, ev.out) : undefined);
       if (!hook) {
         if (counted) this.unknownPrefix(ev.prefix, pos.column);
         return;

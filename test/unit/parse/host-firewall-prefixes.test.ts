@@ -45,6 +45,20 @@ describe("ufw's prefixes", () => {
     expect(r.packets[0]?.events[0]?.hook).toBe("ip:mangle:PREROUTING");
   });
 
+  it("a user's list of chains for a prefix is chosen from before any built-in convention", () => {
+    // firewalld's iptables backend writes `IN_<zone>_DROP:`, which alone reads as filter INPUT.
+    const text = [v4("IN_ssh_DROP: ", "IN=eth0 OUT=", 1), v4("IN_ssh_DROP: ", "IN=eth0 OUT=eth1", 2)].join(
+      "\n",
+    );
+    const r = parseTraceText(text, {
+      prefixMap: { "IN_ssh_DROP: ": ["ip:mangle:INPUT", "ip:mangle:FORWARD"] },
+    });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.packets.map((p) => p.events[0]?.hook)).toEqual(["ip:mangle:INPUT", "ip:mangle:FORWARD"]);
+    // Not in the filter table, where firewalld logs before its drop: nothing is said dropped.
+    expect(r.packets.map((p) => p.events[0]?.drop)).toEqual([undefined, undefined]);
+  });
+
   it("devices that fit no filter chain leave the line unplaced, with the unknown-prefix warning", () => {
     const r = parseTraceText(v4("[UFW BLOCK] ", "IN= OUT=", 1), { file: "odd.log" });
     expect(r.packets).toEqual([]);
