@@ -341,6 +341,7 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
       break;
     }
     case "mark":
+      if (p.markUnknown) return "unknown";
       r = (p.mark & c.mask) >>> 0 === c.value;
       break;
     case "ctmark":
@@ -422,6 +423,7 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
       // A key of the other IP family's header fails the rule, negated or not.
       if (keys.some((k) => FAMILY_KEYS[k] !== undefined && FAMILY_KEYS[k] !== (p.v6 ? 6 : 4))) return false;
       if (keys.some((k) => unknownMac(k, p, ctx))) return "unknown";
+      if (p.markUnknown && keys.includes("meta mark")) return "unknown";
       if (keys.includes("meta pkttype") && ctx.pktType === undefined) return "unknown";
       r = elements.some((e) => nftKeysMatch(keys, e, p, ctx));
       break;
@@ -466,6 +468,11 @@ function unknownMac(key: NftKey, p: SimPacket, ctx: MatchContext): boolean {
  * MAC the lab does not give), for the warning at the rule; undefined otherwise.
  */
 export function undecidedWhy(c: Condition, p: SimPacket, ctx: MatchContext): string | undefined {
+  if (
+    p.markUnknown &&
+    (c.kind === "mark" || (c.kind === "nft-set" && (c.concat ?? [c.key]).includes("meta mark")))
+  )
+    return `the mark was last changed by a rule that is not modelled (${p.markUnknown}), so the mark match is left undecided, not guessed`;
   if (ctx.noFrame) return undefined;
   const keys = c.kind === "nft-set" ? (c.concat ?? [c.key]) : [];
   const sides: ("source" | "destination")[] =

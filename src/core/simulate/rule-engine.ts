@@ -174,6 +174,7 @@ function applyTos(t: Extract<Target, { kind: "TOS" }>, p: SimPacket): void {
 }
 
 function applyMark(t: Extract<Target, { kind: "MARK" }>, p: SimPacket): void {
+  if (setsWhole(t, "mark")) delete p.markUnknown;
   if (t.op === "set" || t.op === "xset") p.mark = (((p.mark & ~t.mask) >>> 0) ^ t.value) >>> 0;
   else if (t.op === "or") p.mark = (p.mark | t.value) >>> 0;
   else p.mark = (p.mark & t.value) >>> 0;
@@ -186,7 +187,10 @@ function applyConnmark(t: Extract<Target, { kind: "CONNMARK" }>, p: SimPacket): 
   const ct = entry.mark ?? 0;
   if (t.op === "set") entry.mark = ((ct & ~t.mask) ^ t.value) >>> 0;
   else if (t.op === "save") entry.mark = ((ct & ~t.ctmask) ^ (p.mark & t.nfmask)) >>> 0;
-  else p.mark = ((p.mark & ~t.nfmask) ^ (ct & t.ctmask)) >>> 0;
+  else {
+    if (setsWhole(t, "mark")) delete p.markUnknown;
+    p.mark = ((p.mark & ~t.nfmask) ^ (ct & t.ctmask)) >>> 0;
+  }
 }
 
 /** Where `rule`'s `k`th effect is written: the number of conditions before it (see `Rule.effectAt`). */
@@ -417,6 +421,9 @@ function lookUp(
 /** Says that the acting unknown statements `what` of `rule` leave something the walk after it reads unknown. */
 function markUnsure(env: WalkEnv, s: WalkState, rule: Rule, what: Condition[] | undefined): void {
   if (!what?.length) return;
+  // The rules after this one read the mark it left unknown: their mark matches are undecided.
+  const mark = what.find((c) => unsureField(c) === "mark");
+  if (mark?.kind === "unknown") s.p.markUnknown = `line ${rule.line}: ${mark.text}`;
   s.run.unmodelled.push({
     table: env.table.name,
     chain: s.cur.chain.name,
@@ -733,6 +740,9 @@ function markUnknownAt(env: WalkEnv, shown: WalkState, at: WalkState, rule: Rule
   if (step?.line === rule.line) step.unmodelled = true;
 }
 
+/** Unmodelled targets that may change the packet's mark (see `SimPacket.markUnknown`). */
+const MARK_TARGETS = new Set(["MARK", "CONNMARK"]);
+
 /** Whether target `t` lets the rule's evaluation go on past it (no verdict, a statement, a harmless unknown). */
 function goesOn(t: Target): boolean {
   return (
@@ -914,6 +924,8 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       case "unknown":
         // A non-terminating target that touches nothing modelled (TCPMSS): the walk goes on, decided.
         if (t.continues) continue;
+        // iptables-nft's `xt target "MARK"` (options not listed) may set the mark, CONNMARK restore it.
+        if (MARK_TARGETS.has(t.name)) s.p.markUnknown = `line ${rule.line}: ${t.text}`;
         step.verdict = "UNKNOWN";
         step.unmodelled = true;
         run.unmodelled.push({

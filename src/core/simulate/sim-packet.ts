@@ -47,6 +47,12 @@ export interface SimPacket {
    * and its state reads `untracked`. Default: tracked.
    */
   untracked?: true;
+  /**
+   * Set when an unmodelled statement or target that may set the mark acted (`xt target "MARK"`,
+   * `meta mark set ct mark and 0xff`): what it was, with its line. A later mark match is undecided
+   * until a rule sets the whole mark. Default: the mark is known.
+   */
+  markUnknown?: string;
   /** The conntrack entry and which direction this packet is in, once looked up. */
   ct?: { entry: ConnEntry; dir: "original" | "reply"; state: CtState };
 }
