@@ -154,6 +154,11 @@ function verdictText(v: Json): string | undefined {
   return undefined;
 }
 
+/** A `tcp flags` value as nft prints it: names, or a number in hex. */
+function tcpFlagsText(v: Json): string {
+  return typeof v === "number" ? `0x${v.toString(16)}` : rhs(v, "tcp flags");
+}
+
 /** One statement as nft prints it; an expression it does not know is written as its JSON key (reported unmodelled by the rule reader). */
 function statementText(e: Json): string {
   if (!isObj(e)) return "unknown-expression";
@@ -162,11 +167,15 @@ function statementText(e: Json): string {
   if (isObj(e.match)) {
     const left = lhs(e.match.left as Json);
     if (!left) return `match-${Object.keys(e.match.left as Obj)[0] ?? "?"} (json)`;
+    const right = e.match.right;
     if (left.startsWith("tcp flags &")) {
-      const right = e.match.right;
-      const flags = Array.isArray(right) ? right.join(" | ") : rhs(right as Json, left);
+      const flags = Array.isArray(right) ? right.join(" | ") : tcpFlagsText(right as Json);
       return `${left} ${e.match.op === "!=" ? "!=" : "=="} ${flags}`;
     }
+    // Unlike other keys, `tcp flags == syn` (exactly syn) is not the implicit `tcp flags syn` (syn on), which
+    // nft -j writes as `in`; an exact value of several flags comes as a number (`18`, nft's `0x12`).
+    if (left === "tcp flags" && (e.match.op === "==" || e.match.op === "!=") && !isObj(right))
+      return `${left} ${e.match.op} ${tcpFlagsText(right as Json)}`;
     const op =
       e.match.op === "!=" ? "!= " : e.match.op === "==" || e.match.op === "in" ? "" : `${e.match.op} `;
     return `${left} ${op}${rhs(e.match.right as Json, left)}`;

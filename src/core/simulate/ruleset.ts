@@ -99,7 +99,10 @@ export type Condition =
    * `range`, as the packet has it at the hook; a packet of the other family fails the rule.
    */
   | { kind: "ttl"; range: PortRange; neg: boolean; family: 4 | 6 }
-  /** `--tcp-flags MASK COMP` (and `--syn`): of the flags in `mask`, exactly those in `set` are on. */
+  /**
+   * `--tcp-flags MASK COMP` (and `--syn`): of the flags in `mask`, exactly those in `set` are on; never
+   * when `set` names a flag outside `mask` (the kernel compares the masked bits).
+   */
   | { kind: "tcp-flags"; mask: string[]; set: string[]; neg: boolean }
   // ebtables (bridge family) conditions.
   | { kind: "ethertype"; ethertype: string; neg: boolean }

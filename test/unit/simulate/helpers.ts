@@ -109,3 +109,28 @@ export function wanTcpFates(w: World, ...dports: number[]): string[] {
     return `${dport}: ${p?.fate.kind === "delivered" ? p.fate.host : p?.fate.kind}`;
   });
 }
+
+/**
+ * `nft -j list ruleset` of one table `t` of `family` whose input chain `c` (filter, policy accept) holds
+ * one rule per entry of `rules`, each its list of JSON expressions.
+ */
+export function nftJsonInput(family: string, rules: object[][]): string {
+  return JSON.stringify({
+    nftables: [
+      { table: { family, name: "t", handle: 1 } },
+      {
+        chain: {
+          family,
+          table: "t",
+          name: "c",
+          handle: 1,
+          type: "filter",
+          hook: "input",
+          prio: 0,
+          policy: "accept",
+        },
+      },
+      ...rules.map((expr, k) => ({ rule: { family, table: "t", chain: "c", handle: 2 + k, expr } })),
+    ],
+  });
+}
