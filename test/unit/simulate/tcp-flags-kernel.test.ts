@@ -8,10 +8,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { matchRule } from "../../../src/core/simulate/match-rule.ts";
-import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import type { Rule } from "../../../src/core/simulate/ruleset.ts";
 import type { SimPacket } from "../../../src/core/simulate/sim-packet.ts";
-import { nftJsonInput } from "./helpers.ts";
+import { nftInputText, nftJsonInput, onlyInputRule } from "./helpers.ts";
 
 /** The flag bytes sent, one segment each (0x40 is ECE, 0x80 CWR). */
 const SENT = [
@@ -308,15 +307,6 @@ function segment(byte: number): SimPacket {
   };
 }
 
-/** The one rule of a one-rule input chain, and the file's diagnostics. */
-function onlyRule(text: string, file: string): { rule: Rule; diagnostics: string[] } {
-  const rs = parseRulesetFile(text, file);
-  const rules = [...(rs.nft?.[0]?.chains.values() ?? [])].flatMap((c) => c.rules);
-  rules.push(...(rs.ip.tables.get("filter")?.chains.get("INPUT")?.rules ?? []));
-  expect(rules).toHaveLength(1);
-  return { rule: rules[0] as Rule, diagnostics: rs.diagnostics.map((d) => d.message) };
-}
-
 /** Per byte sent: whether the rule matched (true, false or "unknown"). */
 function decisions(rule: Rule): (boolean | "unknown")[] {
   return SENT.map((b) =>
@@ -329,10 +319,6 @@ function kernel(counted: number[]): boolean[] {
   return SENT.map((b) => counted.includes(b));
 }
 
-function nftText(form: string): string {
-  return `table ip t {\n\tchain c {\n\t\ttype filter hook input priority filter; policy accept;\n\t\t${form} counter packets 0 bytes 0\n\t}\n}\n`;
-}
-
 function nftJson(match: object): string {
   return nftJsonInput("ip", [[{ match }, { counter: { packets: 0, bytes: 0 } }]]);
 }
@@ -341,15 +327,15 @@ describe("tcp flags as the kernel counted them", () => {
   for (const [text, numeric, json, counted] of FORMS) {
     const want = UNMODELLED.has(text) ? SENT.map(() => "unknown") : kernel(counted);
     it(`${text} (nft list ruleset)`, () => {
-      const { rule, diagnostics } = onlyRule(nftText(text), "t.nft");
+      const { rule, diagnostics } = onlyInputRule(nftInputText("ip", text), "t.nft");
       if (!UNMODELLED.has(text)) expect(diagnostics).toEqual([]);
       expect(decisions(rule)).toEqual(want);
     });
     it(`${numeric} (nft -n list ruleset)`, () => {
-      expect(decisions(onlyRule(nftText(numeric), "t.nft").rule)).toEqual(want);
+      expect(decisions(onlyInputRule(nftInputText("ip", numeric), "t.nft").rule)).toEqual(want);
     });
     it(`${text} (nft -j list ruleset)`, () => {
-      expect(decisions(onlyRule(nftJson(json), "t.json").rule)).toEqual(want);
+      expect(decisions(onlyInputRule(nftJson(json), "t.json").rule)).toEqual(want);
     });
   }
 });
@@ -386,7 +372,7 @@ describe("iptables --tcp-flags as the kernel counted them", () => {
   for (const [flags, counted] of XT_FORMS) {
     it(flags, () => {
       const save = `*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp ${flags}\nCOMMIT\n`;
-      const { rule, diagnostics } = onlyRule(save, "t.rules");
+      const { rule, diagnostics } = onlyInputRule(save, "t.rules");
       expect(diagnostics).toEqual([]);
       expect(decisions(rule)).toEqual(kernel(counted));
     });
