@@ -5,6 +5,7 @@
  * are positioned at the JSON object they are about (`file:line:col`); this never throws.
  */
 import type { Diagnostic } from "../model/packet.ts";
+import { NFT_ICMP_CODES, NFT_ICMPV6_CODES } from "./nft-names.ts";
 import type { ParsedNft } from "./parse-nft-ruleset.ts";
 import { parseNftRuleset } from "./parse-nft-ruleset.ts";
 
@@ -113,7 +114,8 @@ function rhs(v: Json, left: string): string {
   if (Array.isArray(v)) return v.map((x) => rhs(x, left)).join(",");
   if (isObj(v)) {
     if (isObj(v.prefix)) return `${v.prefix.addr}/${v.prefix.len}`;
-    if (Array.isArray(v.range)) return `${rhs(v.range[0] as Json, left)}-${rhs(v.range[1] as Json, left)}`;
+    if (Array.isArray(v.range))
+      return `${rangeBound(v.range[0] as Json, left)}-${rangeBound(v.range[1] as Json, left)}`;
     if (Array.isArray(v.set)) return `{ ${v.set.map((x) => rhs(x, left)).join(", ")} }`;
     if (Array.isArray(v.concat)) return v.concat.map((x) => rhs(x, left)).join(" . ");
     // An element with options (`timeout`, `counter`): its value.
@@ -122,6 +124,18 @@ function rhs(v: Json, left: string): string {
     if (expr) return expr;
   }
   return JSON.stringify(v);
+}
+
+/** nft -j names an ICMP code in a range (`["host-unreachable", "port-unreachable"]`); its text listing, the number. */
+const RANGE_NAMES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  "icmp code": NFT_ICMP_CODES,
+  "icmpv6 code": NFT_ICMPV6_CODES,
+};
+
+/** One bound of a range as nft's text listing prints it. */
+function rangeBound(v: Json, left: string): string {
+  const n = typeof v === "string" ? RANGE_NAMES[left]?.[v] : undefined;
+  return n === undefined ? rhs(v, left) : String(n);
 }
 
 /** A value a statement sets or rewrites to: a constant, or an expression (`ct mark`, `ip daddr map @m`). */

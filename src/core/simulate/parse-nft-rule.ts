@@ -1158,11 +1158,13 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       }
       case "icmp code":
       case "icmpv6 code": {
-        // A code by nft's name (`port-unreachable`, `no-route`) or number: matched as a one-element set.
+        // A code by nft's name (`port-unreachable`, `no-route`) or number, or a range of numbers (nft
+        // prints `icmp code 1-3`): matched as a one-element set.
         const codes = key === "icmp code" ? NFT_ICMP_CODES : NFT_ICMPV6_CODES;
-        if (codes[v] === undefined && !/^\d+$/.test(v))
-          return bad("an ICMP code", "write e.g. port-unreachable");
-        pushSet(key, { elements: [{ kind: "value", value: v }], neg });
+        const range = /^\d+-\d+$/.test(v) ? nftValue(v) : undefined;
+        if (!range && codes[v] === undefined && !/^\d+$/.test(v))
+          return bad("an ICMP code", "write e.g. port-unreachable or 1-3");
+        pushSet(key, { elements: [range ?? { kind: "value", value: v }], neg });
         return;
       }
       case "ct state": {
