@@ -5,7 +5,7 @@
  * are positioned at the JSON object they are about (`file:line:col`); this never throws.
  */
 import type { Diagnostic } from "../model/packet.ts";
-import { NFT_ICMP_CODES, NFT_ICMPV6_CODES } from "./nft-names.ts";
+import { NFT_ICMP_CODES, NFT_ICMP_TYPES, NFT_ICMPV6_CODES, NFT_ICMPV6_TYPES } from "./nft-names.ts";
 import type { ParsedNft } from "./parse-nft-ruleset.ts";
 import { parseNftRuleset } from "./parse-nft-ruleset.ts";
 
@@ -126,8 +126,10 @@ function rhs(v: Json, left: string): string {
   return JSON.stringify(v);
 }
 
-/** nft -j names an ICMP code in a range (`["host-unreachable", "port-unreachable"]`); its text listing, the number. */
+/** nft -j names an ICMP type or code in a range (`["host-unreachable", "port-unreachable"]`); its text listing, the number. */
 const RANGE_NAMES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  "icmp type": NFT_ICMP_TYPES,
+  "icmpv6 type": NFT_ICMPV6_TYPES,
   "icmp code": NFT_ICMP_CODES,
   "icmpv6 code": NFT_ICMPV6_CODES,
 };

@@ -1143,17 +1143,22 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         out.conditions.push({ kind: key.endsWith("dport") ? "dport" : "sport", range, neg });
         return;
       }
-      case "icmp type": {
-        const type = NFT_ICMP_TYPES[v] ?? (/^\d+$/.test(v) ? Number(v) : undefined);
-        if (type === undefined) return bad("an ICMP type", "write e.g. echo-request");
-        out.conditions.push({ kind: "icmp-type", type, neg });
-        return;
-      }
+      case "icmp type":
       case "icmpv6 type": {
-        const type = NFT_ICMPV6_TYPES[v] ?? (/^\d+$/.test(v) ? Number(v) : undefined);
+        // A range of types, as nft prints it in numbers (`icmp type 0-8`): matched as a one-element set.
+        if (/^\d+-\d+$/.test(v)) {
+          pushSet(key, { elements: [nftValue(v)], neg });
+          return;
+        }
+        const v6 = key === "icmpv6 type";
+        const type = (v6 ? NFT_ICMPV6_TYPES : NFT_ICMP_TYPES)[v] ?? (/^\d+$/.test(v) ? Number(v) : undefined);
         if (type === undefined)
-          return bad("an ICMPv6 type", "write e.g. echo-request or nd-neighbor-solicit");
-        out.conditions.push({ kind: "icmp-type", type, neg, family: 6 });
+          return v6
+            ? bad("an ICMPv6 type", "write e.g. echo-request or nd-neighbor-solicit")
+            : bad("an ICMP type", "write e.g. echo-request");
+        out.conditions.push(
+          v6 ? { kind: "icmp-type", type, neg, family: 6 } : { kind: "icmp-type", type, neg },
+        );
         return;
       }
       case "icmp code":
