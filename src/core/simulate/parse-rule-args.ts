@@ -259,7 +259,7 @@ const TCP_FLAGS = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"];
  * `--tcp-flags`' flag list (`SYN,ACK`, `ALL`, `NONE`), or undefined for a word that is not one. `ALL`
  * is iptables' six flags, ECE and CWR not among them (iptables-save prints it as FIN,SYN,RST,PSH,ACK,URG).
  */
-function tcpFlagList(text: string): string[] | undefined {
+export function tcpFlagList(text: string): string[] | undefined {
   const up = text.toUpperCase();
   if (up === "ALL") return TCP_FLAGS.slice(0, 6);
   if (up === "NONE") return [];
