@@ -199,7 +199,10 @@ export type NftKey =
   | "th sport"
   | "icmp type"
   | "icmpv6 type"
-  /** OpenWrt's Allow-MLD rule: `icmpv6 type . icmpv6 code { mld-listener-query . no-route, ... }`. */
+  /**
+   * The ICMP / ICMPv6 code (0 for an echo request or reply), alone or concatenated with the type as in
+   * OpenWrt's Allow-MLD rule: `icmpv6 type . icmpv6 code { mld-listener-query . no-route, ... }`.
+   */
   | "icmp code"
   | "icmpv6 code"
   | "ct state"
