@@ -11,6 +11,7 @@ import type { Condition, NftKey, NftSet, NftValue, PortRange, Target } from "../
 import { tokenizeNft } from "../simulate/tokenize-nft.ts";
 import { ctTupleWords } from "./ct-tuple-words.ts";
 import { NOTRACK_WORDS, type RuleNote } from "./explain-rule.ts";
+import { tcpFlagsWords } from "./tcp-flags-words.ts";
 
 type Pair = [en: string, zh: string];
 
@@ -200,6 +201,7 @@ const EXPLAINED = new Set<Condition["kind"]>([
   "dport",
   "sport",
   "icmp-type",
+  "tcp-flags",
   "ctstate",
   "ct-tuple",
   "ctmark",
@@ -238,6 +240,7 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
       if (!not && all.some((d) => d.kind === "nft-set" && d.key.startsWith(`${c.proto} `))) return undefined;
       if (!not && all.some((d) => d.kind === "icmp-type") && (c.proto === "icmp" || c.proto === "icmpv6"))
         return undefined;
+      if (!not && c.proto === "tcp" && all.some((d) => d.kind === "tcp-flags")) return undefined;
       return not ? [`not ${c.proto}`, `不是 ${c.proto}`] : [c.proto, c.proto];
     case "dport":
     case "sport": {
@@ -250,6 +253,8 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
         ? [`${which[0]} a ${p}port other than ${ports(c.range)}`, `${p}${which[1]}埠不是 ${ports(c.range)}`]
         : [`${which[0]} ${p}port ${ports(c.range)}`, `${p}${which[1]}埠是 ${ports(c.range)}`];
     }
+    case "tcp-flags":
+      return tcpFlagsWords(c.mask, c.set, not);
     case "icmp-type": {
       const icmp = c.family === 6 ? "ICMPv6" : "ICMP";
       return not

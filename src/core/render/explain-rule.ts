@@ -7,10 +7,11 @@
  */
 
 import { ctTupleOption } from "../simulate/ct-tuple-option.ts";
-import { readRecent } from "../simulate/parse-rule-args.ts";
+import { readRecent, tcpFlagList } from "../simulate/parse-rule-args.ts";
 import { type Token, tokenizeRule } from "../simulate/tokenize-rule.ts";
 import { ctTupleWords } from "./ct-tuple-words.ts";
 import { explainRecent } from "./explain-recent.ts";
+import { tcpFlagsWords } from "./tcp-flags-words.ts";
 
 /** The note for one rule, in both languages. */
 export interface RuleNote {
@@ -445,6 +446,16 @@ export function explainRule(line: string): RuleNote {
           `it carries an IPv6 extension header with ${opt.slice(2)}${a} (a packet without one never matches)`,
           `帶有 IPv6 延伸標頭且 ${opt.slice(2)}${a}（沒有這個標頭的封包不會符合）`,
         ]);
+        break;
+      }
+      case "--syn":
+        conds.push(tcpFlagsWords(["FIN", "SYN", "RST", "ACK"], ["SYN"], negate));
+        break;
+      case "--tcp-flags": {
+        const mask = tcpFlagList(arg());
+        const set = tcpFlagList(arg());
+        if (mask && set) conds.push(tcpFlagsWords(mask, set, negate));
+        else unknown.push(opt);
         break;
       }
       case "--icmp-type":

@@ -383,7 +383,11 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
       break;
     case "tcp-flags": {
       const on = new Set(p.tcpFlags ?? []);
-      r = p.proto === "tcp" && c.mask.every((f) => on.has(f) === c.set.includes(f));
+      // A flag asked on outside the mask is never among the masked bits (`--tcp-flags SYN SYN,ACK`).
+      r =
+        p.proto === "tcp" &&
+        c.set.every((f) => c.mask.includes(f)) &&
+        c.mask.every((f) => on.has(f) === c.set.includes(f));
       break;
     }
     case "ethertype":

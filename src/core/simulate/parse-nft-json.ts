@@ -5,6 +5,7 @@
  * are positioned at the JSON object they are about (`file:line:col`); this never throws.
  */
 import type { Diagnostic } from "../model/packet.ts";
+import { NFT_ICMP_CODES, NFT_ICMP_TYPES, NFT_ICMPV6_CODES, NFT_ICMPV6_TYPES } from "./nft-names.ts";
 import type { ParsedNft } from "./parse-nft-ruleset.ts";
 import { parseNftRuleset } from "./parse-nft-ruleset.ts";
 
@@ -113,7 +114,8 @@ function rhs(v: Json, left: string): string {
   if (Array.isArray(v)) return v.map((x) => rhs(x, left)).join(",");
   if (isObj(v)) {
     if (isObj(v.prefix)) return `${v.prefix.addr}/${v.prefix.len}`;
-    if (Array.isArray(v.range)) return `${rhs(v.range[0] as Json, left)}-${rhs(v.range[1] as Json, left)}`;
+    if (Array.isArray(v.range))
+      return `${rangeBound(v.range[0] as Json, left)}-${rangeBound(v.range[1] as Json, left)}`;
     if (Array.isArray(v.set)) return `{ ${v.set.map((x) => rhs(x, left)).join(", ")} }`;
     if (Array.isArray(v.concat)) return v.concat.map((x) => rhs(x, left)).join(" . ");
     // An element with options (`timeout`, `counter`): its value.
@@ -122,6 +124,20 @@ function rhs(v: Json, left: string): string {
     if (expr) return expr;
   }
   return JSON.stringify(v);
+}
+
+/** nft -j names an ICMP type or code in a range (`["host-unreachable", "port-unreachable"]`); its text listing, the number. */
+const RANGE_NAMES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  "icmp type": NFT_ICMP_TYPES,
+  "icmpv6 type": NFT_ICMPV6_TYPES,
+  "icmp code": NFT_ICMP_CODES,
+  "icmpv6 code": NFT_ICMPV6_CODES,
+};
+
+/** One bound of a range as nft's text listing prints it. */
+function rangeBound(v: Json, left: string): string {
+  const n = typeof v === "string" ? RANGE_NAMES[left]?.[v] : undefined;
+  return n === undefined ? rhs(v, left) : String(n);
 }
 
 /** A value a statement sets or rewrites to: a constant, or an expression (`ct mark`, `ip daddr map @m`). */
@@ -154,6 +170,11 @@ function verdictText(v: Json): string | undefined {
   return undefined;
 }
 
+/** A `tcp flags` value as nft prints it: names, or a number in hex. */
+function tcpFlagsText(v: Json): string {
+  return typeof v === "number" ? `0x${v.toString(16)}` : rhs(v, "tcp flags");
+}
+
 /** One statement as nft prints it; an expression it does not know is written as its JSON key (reported unmodelled by the rule reader). */
 function statementText(e: Json): string {
   if (!isObj(e)) return "unknown-expression";
@@ -162,11 +183,15 @@ function statementText(e: Json): string {
   if (isObj(e.match)) {
     const left = lhs(e.match.left as Json);
     if (!left) return `match-${Object.keys(e.match.left as Obj)[0] ?? "?"} (json)`;
+    const right = e.match.right;
     if (left.startsWith("tcp flags &")) {
-      const right = e.match.right;
-      const flags = Array.isArray(right) ? right.join(" | ") : rhs(right as Json, left);
+      const flags = Array.isArray(right) ? right.join(" | ") : tcpFlagsText(right as Json);
       return `${left} ${e.match.op === "!=" ? "!=" : "=="} ${flags}`;
     }
+    // Unlike other keys, `tcp flags == syn` (exactly syn) is not the implicit `tcp flags syn` (syn on), which
+    // nft -j writes as `in`; an exact value of several flags comes as a number (`18`, nft's `0x12`).
+    if (left === "tcp flags" && (e.match.op === "==" || e.match.op === "!=") && !isObj(right))
+      return `${left} ${e.match.op} ${tcpFlagsText(right as Json)}`;
     const op =
       e.match.op === "!=" ? "!= " : e.match.op === "==" || e.match.op === "in" ? "" : `${e.match.op} `;
     return `${left} ${op}${rhs(e.match.right as Json, left)}`;

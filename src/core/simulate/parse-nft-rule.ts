@@ -387,9 +387,12 @@ function portRange(text: string): PortRange | undefined {
 const NFT_TCP_FLAGS = new Set(["fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr"]);
 
 /**
- * `tcp flags & (fin | syn | rst | ack) == syn` (and `!=`, a single flag without parentheses, or
- * nft 1.0's `tcp flags syn / fin,syn,rst,ack`, `tcp flags != syn / fin,syn,rst,ack`, `tcp flags == syn,ack`) from `at`, the word after `flags`; undefined for any
- * other form (left unmodelled). Flags are upper-cased as the simulator's packets carry them.
+ * `tcp flags` from `at`, the word after `flags`, in every form nft prints (checked against kernel 6.18,
+ * test/unit/simulate/tcp-flags-kernel.test.ts): `& (fin | syn | rst | ack) == syn` (or `!=`, a single
+ * flag without parentheses), nft 1.0's `syn / fin,syn,rst,ack` and `!= syn / fin,syn,rst,ack`, the exact
+ * `== syn` / `!= 0x12`, `! syn,ack` (none of them on) and a bare `syn,ack` (any of them on). Undefined for
+ * any other form (a set of values: left unmodelled). Flags are upper-cased as the simulator's packets
+ * carry them.
  */
 function tcpFlagsMatch(
   tokens: readonly NftToken[],
@@ -412,8 +415,7 @@ function tcpFlagsMatch(
       // nft lists a value of several flags in hex (`tcp flags == 0x12` for syn,ack): its bits, in nft's order.
       if (raw !== undefined && /^0x[0-9a-f]{1,2}$/i.test(raw)) {
         const bits = Number.parseInt(raw, 16);
-        for (const [b, f] of [...NFT_TCP_FLAGS].entries())
-          if (bits & (1 << b)) out.push(f === "ecn" ? "ECE" : f.toUpperCase());
+        for (const [b, f] of [...NFT_TCP_FLAGS].entries()) if (bits & (1 << b)) out.push(flagName(f));
         k++;
         if (pieces[k]?.value !== separator) break;
         k++;
@@ -421,7 +423,7 @@ function tcpFlagsMatch(
       }
       const f = raw === undefined ? undefined : nftSymbol("tcp flags", raw);
       if (f === undefined || !NFT_TCP_FLAGS.has(f)) return undefined;
-      out.push(f === "ecn" ? "ECE" : f.toUpperCase());
+      out.push(flagName(f));
       k++;
       if (pieces[k]?.value !== separator) break;
       k++;
@@ -441,28 +443,35 @@ function tcpFlagsMatch(
     if (!mask || (op !== "==" && op !== "!=")) return undefined;
     k++;
     const set = list("|");
-    if (!set || set.some((f) => !mask.includes(f))) return undefined;
+    // A flag of `set` outside `mask` is kept: the condition then never holds, as in the kernel.
+    if (!set) return undefined;
     return { mask, set, neg: op === "!=", next: next() };
   }
-  // iptables-nft's `! --tcp-flags FIN,SYN,RST,ACK SYN` is listed as `tcp flags != syn / fin,syn,rst,ack`.
-  const op = pieces[k]?.value === "==" || pieces[k]?.value === "!=" ? pieces[k++]?.value : undefined;
+  // iptables-nft's `! --tcp-flags FIN,SYN,RST,ACK SYN` is listed as `tcp flags != syn / fin,syn,rst,ack`,
+  // its `--tcp-flags ALL NONE` as `tcp flags ! fin,syn,rst,psh,ack,urg`.
+  const word = pieces[k]?.value;
+  const op = word === "==" || word === "!=" || word === "!" ? word : undefined;
+  if (op) k++;
   const set = list(",");
-  // A bare single flag (`tcp flags syn`) tests that bit alone.
-  if (op === undefined && set?.length === 1 && pieces[k]?.value !== "/" && pieces[k]?.value !== ",")
-    return { mask: set, set, neg: false, next: next() };
-  // `tcp flags == syn,ack` without a mask compares every flag: the packet's flags are exactly those.
-  if (op !== undefined && set && pieces[k]?.value !== "/")
-    return {
-      mask: [...NFT_TCP_FLAGS].map((f) => (f === "ecn" ? "ECE" : f.toUpperCase())),
-      set,
-      neg: op === "!=",
-      next: next(),
-    };
-  if (!set || pieces[k]?.value !== "/") return undefined;
+  if (!set) return undefined;
+  if (pieces[k]?.value !== "/") {
+    // `tcp flags syn,ack` (`& (syn | ack) != 0`): any of them on, i.e. not all of them off.
+    if (op === undefined) return { mask: set, set: [], neg: true, next: next() };
+    // `tcp flags ! syn,ack` (`& (syn | ack) == 0`): none of them on.
+    if (op === "!") return { mask: set, set: [], neg: false, next: next() };
+    // `tcp flags == syn` or `!= 0x12` compares every flag: the packet's flags are exactly those.
+    return { mask: [...NFT_TCP_FLAGS].map(flagName), set, neg: op === "!=", next: next() };
+  }
+  if (op === "!") return undefined;
   k++;
   const mask = list(",");
-  if (!mask || set.some((f) => !mask.includes(f))) return undefined;
+  if (!mask) return undefined;
   return { mask, set, neg: op === "!=", next: next() };
+}
+
+/** An nft flag name as the simulator's packets carry it (`ecn` is the header's ECE). */
+function flagName(f: string): string {
+  return f === "ecn" ? "ECE" : f.toUpperCase();
 }
 
 /** Parses one set element word into a value, prefix or range. */
@@ -1133,26 +1142,33 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         out.conditions.push({ kind: key.endsWith("dport") ? "dport" : "sport", range, neg });
         return;
       }
-      case "icmp type": {
-        const type = NFT_ICMP_TYPES[v] ?? (/^\d+$/.test(v) ? Number(v) : undefined);
-        if (type === undefined) return bad("an ICMP type", "write e.g. echo-request");
-        out.conditions.push({ kind: "icmp-type", type, neg });
-        return;
-      }
+      case "icmp type":
       case "icmpv6 type": {
-        const type = NFT_ICMPV6_TYPES[v] ?? (/^\d+$/.test(v) ? Number(v) : undefined);
+        // A range of types, as nft prints it in numbers (`icmp type 0-8`): matched as a one-element set.
+        if (/^\d+-\d+$/.test(v)) {
+          pushSet(key, { elements: [nftValue(v)], neg });
+          return;
+        }
+        const v6 = key === "icmpv6 type";
+        const type = (v6 ? NFT_ICMPV6_TYPES : NFT_ICMP_TYPES)[v] ?? (/^\d+$/.test(v) ? Number(v) : undefined);
         if (type === undefined)
-          return bad("an ICMPv6 type", "write e.g. echo-request or nd-neighbor-solicit");
-        out.conditions.push({ kind: "icmp-type", type, neg, family: 6 });
+          return v6
+            ? bad("an ICMPv6 type", "write e.g. echo-request or nd-neighbor-solicit")
+            : bad("an ICMP type", "write e.g. echo-request");
+        out.conditions.push(
+          v6 ? { kind: "icmp-type", type, neg, family: 6 } : { kind: "icmp-type", type, neg },
+        );
         return;
       }
       case "icmp code":
       case "icmpv6 code": {
-        // A code by nft's name (`port-unreachable`, `no-route`) or number: matched as a one-element set.
+        // A code by nft's name (`port-unreachable`, `no-route`) or number, or a range of numbers (nft
+        // prints `icmp code 1-3`): matched as a one-element set.
         const codes = key === "icmp code" ? NFT_ICMP_CODES : NFT_ICMPV6_CODES;
-        if (codes[v] === undefined && !/^\d+$/.test(v))
-          return bad("an ICMP code", "write e.g. port-unreachable");
-        pushSet(key, { elements: [{ kind: "value", value: v }], neg });
+        const range = /^\d+-\d+$/.test(v) ? nftValue(v) : undefined;
+        if (!range && codes[v] === undefined && !/^\d+$/.test(v))
+          return bad("an ICMP code", "write e.g. port-unreachable or 1-3");
+        pushSet(key, { elements: [range ?? { kind: "value", value: v }], neg });
         return;
       }
       case "ct state": {

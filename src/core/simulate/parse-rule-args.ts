@@ -255,10 +255,13 @@ export function recentOutcome(words: string[]): "always" | "never" | "chance" {
 
 const TCP_FLAGS = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"];
 
-/** `--tcp-flags`' flag list (`SYN,ACK`, `ALL`, `NONE`), or undefined for a word that is not one. */
-function tcpFlagList(text: string): string[] | undefined {
+/**
+ * `--tcp-flags`' flag list (`SYN,ACK`, `ALL`, `NONE`), or undefined for a word that is not one. `ALL`
+ * is iptables' six flags, ECE and CWR not among them (iptables-save prints it as FIN,SYN,RST,PSH,ACK,URG).
+ */
+export function tcpFlagList(text: string): string[] | undefined {
   const up = text.toUpperCase();
-  if (up === "ALL") return [...TCP_FLAGS];
+  if (up === "ALL") return TCP_FLAGS.slice(0, 6);
   if (up === "NONE") return [];
   const flags = up.split(",");
   return flags.every((f) => TCP_FLAGS.includes(f)) ? flags : undefined;

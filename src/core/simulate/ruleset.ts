@@ -99,7 +99,10 @@ export type Condition =
    * `range`, as the packet has it at the hook; a packet of the other family fails the rule.
    */
   | { kind: "ttl"; range: PortRange; neg: boolean; family: 4 | 6 }
-  /** `--tcp-flags MASK COMP` (and `--syn`): of the flags in `mask`, exactly those in `set` are on. */
+  /**
+   * `--tcp-flags MASK COMP` (and `--syn`): of the flags in `mask`, exactly those in `set` are on; never
+   * when `set` names a flag outside `mask` (the kernel compares the masked bits).
+   */
   | { kind: "tcp-flags"; mask: string[]; set: string[]; neg: boolean }
   // ebtables (bridge family) conditions.
   | { kind: "ethertype"; ethertype: string; neg: boolean }
@@ -196,7 +199,10 @@ export type NftKey =
   | "th sport"
   | "icmp type"
   | "icmpv6 type"
-  /** OpenWrt's Allow-MLD rule: `icmpv6 type . icmpv6 code { mld-listener-query . no-route, ... }`. */
+  /**
+   * The ICMP / ICMPv6 code (0 for an echo request or reply), alone or concatenated with the type as in
+   * OpenWrt's Allow-MLD rule: `icmpv6 type . icmpv6 code { mld-listener-query . no-route, ... }`.
+   */
   | "icmp code"
   | "icmpv6 code"
   | "ct state"

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { explainNftRule } from "../../../src/core/render/explain-nft-rule.ts";
+import { explainRule } from "../../../src/core/render/explain-rule.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 
 const rulesets = join(import.meta.dirname, "../../../traces/docker-bridge-nft/rulesets");
@@ -229,6 +230,61 @@ describe("explainNftRule", () => {
       expect(n.unknown, rule).toEqual([]);
       expect(n.en, rule).toContain(en);
       expect(n["zh-TW"], rule).toContain(zh);
+    }
+  });
+});
+
+describe("tcp flags in words, as the simulator decides them", () => {
+  it("says every form nft prints, and iptables' --syn and --tcp-flags, in both languages", () => {
+    const nft: [string, string, string][] = [
+      [
+        "tcp flags syn / fin,syn,rst,ack jump syn_flood",
+        "of the TCP flags FIN, SYN, RST, ACK, those set are exactly SYN (a connection's opening SYN): continue in chain syn_flood",
+        "TCP 旗標 FIN、SYN、RST、ACK 之中，有設的是剛好 SYN（連線開頭的 SYN）",
+      ],
+      [
+        "tcp flags != syn / fin,syn,rst,ack drop",
+        "those set are not exactly SYN (anything but a connection's opening SYN)",
+        "有設的不是剛好 SYN（連線開頭的 SYN 以外）",
+      ],
+      [
+        "tcp flags ! fin,syn,rst,psh,ack,urg drop",
+        "none of the TCP flags FIN, SYN, RST, PSH, ACK, URG is set",
+        "都沒設",
+      ],
+      ["tcp flags syn,ack drop", "any of the TCP flags SYN, ACK is set", "至少一個有設"],
+      ["tcp flags syn accept", "the TCP flag SYN is set", "TCP 旗標 SYN 有設"],
+      ["tcp flags == 0x12 accept", "the TCP flags are exactly SYN, ACK", "TCP 旗標剛好是 SYN、ACK"],
+      [
+        "tcp flags syn,ack / syn drop",
+        "never: it asks SYN, ACK set but looks at the TCP flags SYN only",
+        "永遠不符合",
+      ],
+    ];
+    for (const [rule, en, zh] of nft) {
+      const n = explainNftRule(rule);
+      expect(n.unknown, rule).toEqual([]);
+      expect(n.en, rule).toContain(en);
+      expect(n["zh-TW"], rule).toContain(zh);
+      // The flags say tcp: the protocol is not said again.
+      expect(n.en, rule).not.toMatch(/^tcp/);
+    }
+    const xt: [string, string][] = [
+      ["-A INPUT -p tcp --syn -j DROP", "exactly SYN (a connection's opening SYN)"],
+      ["-A INPUT -p tcp ! --syn -j DROP", "not exactly SYN (anything but a connection's opening SYN)"],
+      [
+        "-A INPUT -p tcp --tcp-flags ALL NONE -j DROP",
+        "none of the TCP flags FIN, SYN, RST, PSH, ACK, URG is set",
+      ],
+      [
+        "-A INPUT -p tcp --tcp-flags SYN,RST SYN,RST -j DROP",
+        "of the TCP flags SYN, RST, those set are exactly SYN, RST",
+      ],
+    ];
+    for (const [rule, en] of xt) {
+      const n = explainRule(rule);
+      expect(n.unknown, rule).toEqual([]);
+      expect(n.en, rule).toContain(en);
     }
   });
 });

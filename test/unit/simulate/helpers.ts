@@ -2,9 +2,11 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { expect } from "vitest";
 import { EBTABLES_CHAINS, IPTABLES_CHAINS } from "../../../src/capture/log-rules.ts";
 import { insertRules, type OverlayRule } from "../../../src/core/simulate/log-overlay.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
+import type { Rule } from "../../../src/core/simulate/ruleset.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import type { World } from "../../../src/core/simulate/simulate-packet.ts";
 import { buildTopology } from "../../../src/core/simulate/topology.ts";
@@ -108,4 +110,46 @@ export function wanTcpFates(w: World, ...dports: number[]): string[] {
     const p = runScenario(w, { from: "wan", to: "203.0.113.2", proto: "tcp", dport }).packets[0];
     return `${dport}: ${p?.fate.kind === "delivered" ? p.fate.host : p?.fate.kind}`;
   });
+}
+
+/**
+ * `nft -j list ruleset` of one table `t` of `family` whose input chain `c` (filter, policy accept) holds
+ * one rule per entry of `rules`, each its list of JSON expressions.
+ */
+export function nftJsonInput(family: string, rules: object[][]): string {
+  return JSON.stringify({
+    nftables: [
+      { table: { family, name: "t", handle: 1 } },
+      {
+        chain: {
+          family,
+          table: "t",
+          name: "c",
+          handle: 1,
+          type: "filter",
+          hook: "input",
+          prio: 0,
+          policy: "accept",
+        },
+      },
+      ...rules.map((expr, k) => ({ rule: { family, table: "t", chain: "c", handle: 2 + k, expr } })),
+    ],
+  });
+}
+
+/**
+ * The one rule of a ruleset file holding a single input rule (an nft table's chain, or iptables' filter
+ * INPUT), and the file's diagnostics; fails the test when there is not exactly one.
+ */
+export function onlyInputRule(text: string, file: string): { rule: Rule; diagnostics: string[] } {
+  const rs = parseRulesetFile(text, file);
+  const rules = [...(rs.nft?.[0]?.chains.values() ?? [])].flatMap((c) => c.rules);
+  rules.push(...(rs.ip.tables.get("filter")?.chains.get("INPUT")?.rules ?? []));
+  expect(rules).toHaveLength(1);
+  return { rule: rules[0] as Rule, diagnostics: rs.diagnostics.map((d) => d.message) };
+}
+
+/** `nft list ruleset` of one table `t` of `family` whose input chain `c` holds `rule` with a counter. */
+export function nftInputText(family: string, rule: string): string {
+  return `table ${family} t {\n\tchain c {\n\t\ttype filter hook input priority filter; policy accept;\n\t\t${rule} counter packets 0 bytes 0\n\t}\n}\n`;
 }

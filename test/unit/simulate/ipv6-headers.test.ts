@@ -16,6 +16,7 @@ import type { Rule } from "../../../src/core/simulate/ruleset.ts";
 import type { SimPacket } from "../../../src/core/simulate/sim-packet.ts";
 import { tokenizeNft } from "../../../src/core/simulate/tokenize-nft.ts";
 import { tokenizeRule } from "../../../src/core/simulate/tokenize-rule.ts";
+import { nftJsonInput } from "./helpers.ts";
 
 const v6: SimPacket = {
   v6: true,
@@ -191,31 +192,15 @@ describe("nft extension headers, hop limit and TTL (nft list ruleset's printing)
   });
 
   it("reads nft -j's exthdr and hop limit expressions as the text form", () => {
-    const json = JSON.stringify({
-      nftables: [
-        { table: { family: "inet", name: "t", handle: 1 } },
-        {
-          chain: {
-            family: "inet",
-            table: "t",
-            name: "c",
-            handle: 1,
-            type: "filter",
-            hook: "input",
-            prio: 0,
-            policy: "accept",
-          },
-        },
-        ...[
-          { match: { op: "==", left: { exthdr: { name: "rt" } }, right: true } },
-          { match: { op: "==", left: { exthdr: { name: "hbh" } }, right: false } },
-          { match: { op: "==", left: { exthdr: { name: "rt", field: "type" } }, right: 0 } },
-          { match: { op: "<", left: { payload: { protocol: "ip6", field: "hoplimit" } }, right: 5 } },
-        ].map((m, k) => ({
-          rule: { family: "inet", table: "t", chain: "c", handle: 2 + k, expr: [m, { drop: null }] },
-        })),
-      ],
-    });
+    const json = nftJsonInput(
+      "inet",
+      [
+        { match: { op: "==", left: { exthdr: { name: "rt" } }, right: true } },
+        { match: { op: "==", left: { exthdr: { name: "hbh" } }, right: false } },
+        { match: { op: "==", left: { exthdr: { name: "rt", field: "type" } }, right: 0 } },
+        { match: { op: "<", left: { payload: { protocol: "ip6", field: "hoplimit" } }, right: 5 } },
+      ].map((m) => [m, { drop: null }]),
+    );
     const rs = parseRulesetFile(json, "ruleset.json");
     expect(rs.diagnostics).toEqual([]);
     const rules = rs.nft?.[0]?.chains.get("c")?.rules ?? [];
