@@ -214,6 +214,20 @@ function sharedTable(slots: readonly MapSlot[]): string | undefined {
   return tables.size === 1 ? only : undefined;
 }
 
+/**
+ * Where a table the box does not list goes among its slots: a chain named `<table>_<HOOK>` (firewalld's
+ * `filter_INPUT`, registered at that table's priority + 10) right after that table; any other before
+ * conntrack's confirm, which runs last at its hook.
+ */
+function extraSlotPlace(slots: readonly { label: string; key?: string | undefined }[], hook: string): number {
+  const chain = hook.split(":")[2] ?? "";
+  const after = /^(raw|mangle|nat|filter|security)[_-]/.exec(chain)?.[1];
+  const at = after ? slots.findIndex((s) => s.key !== undefined && s.label === after) : -1;
+  if (at >= 0) return at + 1;
+  const confirm = slots.findIndex((s) => s.key === undefined && s.label === "confirm");
+  return confirm >= 0 ? confirm : slots.length;
+}
+
 function boxText(n: MapNode, plan: PathPlan, options: ToMermaidOptions): string {
   const title = escapeMermaidLabel(n.label);
   if (n.kind !== "hook") return title;
@@ -223,7 +237,7 @@ function boxText(n: MapNode, plan: PathPlan, options: ToMermaidOptions): string 
   const dropAt = plan.dropped ? hookKey(plan.dropped.hook) : undefined;
   const slots = [...n.slots.map((s) => ({ label: s.label, key: s.hook ? hookKey(s.hook) : undefined }))];
   for (const hook of plan.extraSlots.get(n.key) ?? []) {
-    slots.push({ label: hook.split(":")[1] ?? hook, key: hookKey(hook) });
+    slots.splice(extraSlotPlace(slots, hook), 0, { label: hook.split(":")[1] ?? hook, key: hookKey(hook) });
   }
   const parts = slots.map(({ label, key }) => {
     const steps = key ? seen.get(key) : undefined;

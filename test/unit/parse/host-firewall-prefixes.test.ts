@@ -245,6 +245,11 @@ describe("firewalld's prefixes (test/fixtures/parse/real-firewalld-drops)", () =
     const drawn = toMermaid(recorded.packets[4] as (typeof recorded.packets)[number], { view: "path" });
     expect(drawn).toContain("nft firewalld filter_INPUT");
     expect(drawn).not.toContain("iptables firewalld");
+    // On the map, firewalld's filter_INPUT (priority filter + 10) runs after filter, before nat and confirm.
+    const map = toMermaid(recorded.packets[4] as (typeof recorded.packets)[number], { view: "map" });
+    const input = /<b>IP INPUT<\/b><br\/>(.*)"\]/.exec(map)?.[1] ?? "";
+    const order = [...input.matchAll(/>([a-z]+)<\/span>/g)].map((m) => m[1]);
+    expect(order).toEqual(["mangle", "filter", "firewalld", "nat", "confirm"]);
   });
 
   it("reads the verdict of every zone and policy prefix firewalld writes, and of nothing else", () => {
