@@ -367,8 +367,9 @@ export class PacketGrouper {
       const last = p.events[p.events.length - 1] as TraceEvent;
       // A trace id repeats across packets (newer kernels derive it from the flow's hash): other header data is another packet.
       if (last.source === ev.source && !(last.ip && ev.ip && !invariantsAgree(last, ev))) {
-        // A packet line opens a base chain once per traversal: one more under the same trace id is the id's next packet.
-        if (last.hook === ev.hook && !(this.opensChain && last.traceId === ev.traceId)) return "merge";
+        // A packet line opens a base chain once per traversal: one more there, under the same trace id (its
+        // next packet) or another (an echo with the same header, a bridge's flooded copy), is another packet.
+        if (last.hook === ev.hook && !this.opensChain) return "merge";
         // A chain of the same table is a regular chain the base chain jumped to, unless a packet line opened it:
         // nft and xtables-monitor print one per base chain, whose name may be anything (`prerouting_c`).
         if (!info.builtin && hookInfo(last.hook).familyTable === info.familyTable && !this.opensChain)

@@ -10,6 +10,7 @@ import { UNNAMED_PORTS_TRANSPORT } from "../model/ip-protocols.ts";
 import type { Flow, Packet, TraceEvent } from "../model/packet.ts";
 import { detach } from "./detach-string.ts";
 import { bestEvent, summarizePacket } from "./summarize-packet.ts";
+import { TRACED_LIKE_UDP } from "./traced-transport.ts";
 
 /** Options of {@link FlowPairer}. */
 export interface PairOptions {
@@ -31,7 +32,9 @@ export interface FlowAssignment {
   isNew: boolean;
   /**
    * Lower-case protocol of the flow. A flow opened as the unnamed transport with ports (`ports`)
-   * changes it once, to the name the first packet naming one gives: a flow list updates it.
+   * changes it once, to the name the first packet naming one gives; one opened as the UDP that
+   * xtables-monitor reads SCTP, UDP-Lite and DCCP as, to the one a later packet's rule names: a flow
+   * list updates it ({@link addToFlows}).
    */
   proto: string;
 }
@@ -40,6 +43,8 @@ export interface FlowAssignment {
 const NAMED_PORTS = ["tcp", "udp", "udplite", "sctp", "dccp", "132", "33"];
 /** {@link NAMED_PORTS} and the unnamed transport an ebtables IPv6 line shows behind extension headers. */
 const PORTS = new Set([...NAMED_PORTS, UNNAMED_PORTS_TRANSPORT]);
+/** {@link NAMED_PORTS} as a set. */
+const NAMED_PORTS_SET: ReadonlySet<string> = new Set(NAMED_PORTS);
 
 /**
  * The words joined by spaces. `join` writes one flat string of its own, where a template literal
@@ -50,9 +55,8 @@ function words(...parts: (string | number)[]): string {
   return parts.join(" ");
 }
 
-/** The connection tuple an event shows, or undefined when it shows none. */
-function tuple(ip: { src: string; dst: string }, l4: TraceEvent["l4"]): string {
-  const proto = l4?.proto ?? "ip";
+/** The connection tuple an event shows, or undefined when it shows none (`proto`: the word it is keyed under). */
+function tuple(ip: { src: string; dst: string }, l4: TraceEvent["l4"], proto = l4?.proto ?? "ip"): string {
   if (l4 && PORTS.has(proto) && l4.sport !== undefined)
     return words(proto, ip.src, l4.sport, ip.dst, String(l4.dport));
   if (l4 && (proto === "icmp" || proto === "icmpv6") && l4.icmpId !== undefined)
@@ -67,11 +71,21 @@ function reverse(t: string): string {
   return words(p[0], p[2], p[1]);
 }
 
+/**
+ * The protocol word `ev`'s tuples are keyed under: its own, except the SCTP, UDP-Lite or DCCP that a
+ * matched rule named for an xtables-monitor line (`traced-transport.ts`), which is keyed as the UDP the
+ * line reads as, so that the packets of the flow no such rule matched pair with it.
+ */
+function keyProto(ev: TraceEvent): string {
+  const proto = ev.l4?.proto ?? "ip";
+  return ev.source === "xtables-monitor" && TRACED_LIKE_UDP.has(proto) ? "udp" : proto;
+}
+
 /** {@link reverse} of the tuple of an IP event, built from the event when no field holds a space. */
 function reverseOf(ev: TraceEvent, t: string): string {
   const ip = ev.ip;
   const l4 = ev.l4;
-  const proto = l4?.proto ?? "ip";
+  const proto = keyProto(ev);
   // The string form splits on spaces: only fields without one may take the shortcut.
   if (!ip || ip.src.includes(" ") || ip.dst.includes(" ") || proto.includes(" ")) return reverse(t);
   if (l4 && PORTS.has(proto) && l4.sport !== undefined)
@@ -98,7 +112,7 @@ function sameTuple(a: TraceEvent, b: TraceEvent): boolean {
 }
 
 function eventTuple(ev: TraceEvent): string | undefined {
-  if (ev.ip) return tuple(ev.ip, ev.l4);
+  if (ev.ip) return tuple(ev.ip, ev.l4, keyProto(ev));
   if (ev.arp?.ipSrc && ev.arp.ipDst) return words("arp", ev.arp.ipSrc, ev.arp.ipDst);
   if (ev.macSrc && ev.macDst) return words("ether", ev.macSrc, ev.macDst);
   return undefined;
@@ -216,7 +230,7 @@ function fragmentTuple(events: readonly TraceEvent[]): string | undefined {
     const ip = ev.ip;
     if (!ip || ip.id === undefined) continue;
     if ((ip.fragment ?? 0) > 0 || ip.flags?.includes("MF"))
-      return words("frag", ev.l4?.proto ?? "ip", ip.src, ip.dst, ip.id);
+      return words("frag", keyProto(ev), ip.src, ip.dst, ip.id);
   }
   return undefined;
 }
@@ -255,7 +269,7 @@ export class FlowPairer {
   private active = new Map<number, number>();
   private olderActive = new Map<number, number>();
   private assigned = 0;
-  /** Flows opened by an unnamed transport with ports, by the protocol a later packet named. */
+  /** Flows opened by an unnamed transport with ports or a traced UDP, by the protocol a later packet named. */
   private named = new Map<number, string>();
 
   constructor(options: PairOptions = {}) {
@@ -353,11 +367,16 @@ export class FlowPairer {
 
   /**
    * The protocol of `hit`'s flow: a flow opened by an unnamed transport with ports takes the name
-   * the first packet that names one gives (`packetProto`), and keeps it.
+   * the first packet that names one gives (`packetProto`), and keeps it; so does a UDP flow that a
+   * packet of SCTP, UDP-Lite or DCCP joins (only an xtables-monitor line's tuple, keyed as UDP, does).
    */
   private flowProto(hit: Remembered, packetProto: string): string {
-    if (hit.proto !== UNNAMED_PORTS_TRANSPORT) return hit.proto;
-    const named = this.named.get(hit.flow) ?? (NAMED_PORTS.includes(packetProto) ? packetProto : undefined);
+    if (hit.proto !== UNNAMED_PORTS_TRANSPORT && hit.proto !== "udp") return hit.proto;
+    const names = hit.proto === "udp" ? TRACED_LIKE_UDP : NAMED_PORTS_SET;
+    // Most UDP flows are never named: no lookup while no flow is.
+    const named =
+      (this.named.size ? this.named.get(hit.flow) : undefined) ??
+      (names.has(packetProto) ? packetProto : undefined);
     if (named === undefined) return hit.proto;
     // Bounded as the tuples are; the tuples stored from now on carry the name as well.
     if (this.named.size > this.maxTuples / 2) this.named.clear();
@@ -422,7 +441,9 @@ export function addToFlows(flows: Flow[], packetId: number, a: FlowAssignment): 
   const flow = flows[a.flow - 1];
   if (!flow) return;
   flow.packets.push(packetId);
-  if (flow.proto === UNNAMED_PORTS_TRANSPORT) flow.proto = a.proto;
+  // Only a name given once: a flow never goes back to the unnamed or guessed protocol.
+  if (flow.proto === UNNAMED_PORTS_TRANSPORT || (flow.proto === "udp" && TRACED_LIKE_UDP.has(a.proto)))
+    flow.proto = a.proto;
 }
 
 /** How many packets after it a later fragment may wait for its first fragment (see {@link PairingQueue}). */

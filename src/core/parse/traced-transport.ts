@@ -19,6 +19,9 @@ const LIKE_UDP: Readonly<Record<string, string>> = {
   "33": "dccp",
 };
 
+/** The protocols {@link nameTracedTransport} gives an xtables-monitor line read as UDP. */
+export const TRACED_LIKE_UDP: ReadonlySet<string> = new Set(Object.values(LIKE_UDP));
+
 /**
  * Renames the guessed UDP of a packet's xtables-monitor events to the SCTP, UDP-Lite or DCCP that a
  * rule it matched names (a `rule` trace line is printed only for a rule that matched). No such rule:

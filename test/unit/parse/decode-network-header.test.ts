@@ -125,7 +125,9 @@ describe("LL=: the link header xtables-monitor leaves undecoded (no input device
     const parsed = parseTraceText(fixture("real-xtables-monitor-bridge-ll-broadcast-trace"));
     const bridge = parsed.packets.flatMap((p) => p.events).filter((e) => e.hook.startsWith("bridge:"));
     expect(bridge.map((e) => `${e.ip?.dst} ${e.macSrc} > ${e.macDst}`)).toEqual(
+      // The broadcast's two copies (to vb, then to va) are each an event of its own.
       [1, 2, 3].flatMap(() => [
+        "198.51.100.255 02:42:c6:33:64:01 > ff:ff:ff:ff:ff:ff",
         "198.51.100.255 02:42:c6:33:64:01 > ff:ff:ff:ff:ff:ff",
         "198.51.100.2 02:42:c6:33:64:01 > 02:42:c6:33:64:02",
       ]),

@@ -341,3 +341,42 @@ describe("TraceParser.floor and state with packets in the pairing queue", () => 
     expect(parser.floor).toBe(Number.POSITIVE_INFINITY);
   });
 });
+
+describe("xtables-monitor SCTP, UDP-Lite and DCCP: named on packets a rule names, read as UDP on others", () => {
+  const sctpLines = readFileSync(
+    new URL("../../fixtures/parse/real-xtables-monitor-sctp-udplite-dccp-trace/input.log", import.meta.url),
+    "utf8",
+  ).split("\n");
+  /** The recorded SCTP INIT (lines 1-6, its raw PREROUTING rule says `-p sctp`). */
+  const named = sctpLines.slice(0, 6);
+  /** The answer, traced by a rule that names no protocol (the format of the fixture's lines 42-44). */
+  const guessed = sctpLines
+    .slice(41, 44)
+    .map((l) =>
+      l
+        .replace("SRC=198.51.100.1 DST=198.51.100.2", "SRC=198.51.100.2 DST=198.51.100.1")
+        .replace("SPORT=40132 DPORT=5060", "SPORT=5060 DPORT=40132")
+        .replace("-s 198.51.100.1/32", "-s 198.51.100.2/32"),
+    );
+
+  it("a packet read as UDP pairs with the SCTP flow of its ports, in either order; the flow is SCTP", () => {
+    for (const text of [
+      [...named, ...guessed],
+      [...guessed, ...named],
+    ]) {
+      const parsed = parseTraceText(text.join("\n"), { file: "x.log" });
+      expect(parsed.packets.map((p) => `${p.flow} ${p.summary.split(" ")[0]}`)).toEqual(
+        text[0] === named[0] ? ["1 SCTP", "1 UDP"] : ["1 UDP", "1 SCTP"],
+      );
+      expect(new Set(parsed.packets.map((p) => p.direction))).toEqual(new Set(["request", "reply"]));
+      expect(parsed.flows).toEqual([{ id: 1, proto: "sctp", packets: [1, 2] }]);
+    }
+  });
+
+  it("LOG lines name their protocol (SCTP as PROTO=132): a UDP and an SCTP packet with one tuple are two flows", () => {
+    const log = (proto: string, n: number) =>
+      `[${n}.0] fw/iptable/filter-INPUT IN=eth0 OUT= SRC=198.51.100.1 DST=198.51.100.2 LEN=36 TOS=0x00 PREC=0x00 TTL=64 ID=${n} DF PROTO=${proto} SPT=40132 DPT=5060 LEN=16 `;
+    const parsed = parseTraceText([log("132", 5), log("UDP", 6)].join("\n"), { file: "x.log" });
+    expect(parsed.flows.map((f) => f.packets)).toEqual([[1], [2]]);
+  });
+});

@@ -223,7 +223,9 @@ describe("protocols beyond TCP, UDP and ICMP (kernel 6.18 captures)", () => {
     expect(text).toContain("ip6 nexthdr ip ip6 length");
     expect(text).toContain("ip6 nexthdr ipv6-opts ");
     const all = l4s("real-nft-monitor-protocols-trace");
-    expect([all[11], all[12], all[14]]).toEqual([undefined, undefined, undefined]);
+    // Echoes 1 (hop-by-hop), 2 (destination options) and 4, each a packet; the tagged frame after the TCP SYN.
+    expect([all[11], all[12], all[13], all[15]]).toEqual([undefined, undefined, undefined, undefined]);
+    expect(all[14]?.proto).toBe("tcp");
   });
 
   it("ebtables log: `Next Header=0` names no transport; SCTP keeps ebt_log's ports; ICMPv6 stays ICMPv6", () => {
