@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { decodeHTML } from "entities";
+import type { CDPSession } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { type FontFaceSlice, parseUnicodeRange, readFontFaces } from "../../src/browser/embed-fonts.ts";
 import { fontCodePoints } from "../../src/browser/font-coverage.ts";
@@ -133,6 +134,30 @@ function svgLabels(html: string): string[] {
   );
 }
 
+/** The fonts Chromium drew the diagram labels of the open page with: glyph count and fonts not ours. */
+async function labelFonts(
+  cdp: CDPSession,
+  ours: Set<string>,
+): Promise<{ glyphs: number; strangers: Set<string> }> {
+  const { root } = await cdp.send("DOM.getDocument", { depth: 0 });
+  const { nodeIds } = await cdp.send("DOM.querySelectorAll", {
+    nodeId: root.nodeId,
+    selector: "figure.pw-trace svg foreignObject *, figure.pw-trace svg text, figure.pw-trace svg tspan",
+  });
+  let glyphs = 0;
+  const strangers = new Set<string>();
+  for (const nodeId of nodeIds) {
+    const { fonts } = await cdp.send("CSS.getPlatformFontsForNode", { nodeId });
+    for (const f of fonts) {
+      glyphs += f.glyphCount;
+      // The name is the font file's own ("Noto Sans TC Thin" for a weight of Noto Sans TC).
+      if (!f.isCustomFont || ![...ours].some((o) => f.familyName.startsWith(o)))
+        strangers.add(`${f.familyName} (${f.glyphCount} glyphs)`);
+    }
+  }
+  return { glyphs, strangers };
+}
+
 const pages = listPages();
 const site = useSite();
 
@@ -176,22 +201,18 @@ describe("font subsets", () => {
       for (const lesson of lessonPages()) {
         await page.goto(`${site.server.url}${lesson.requestPath}`, { waitUntil: "networkidle" });
         await page.evaluate(() => document.fonts.ready.then(() => undefined));
-        const { root } = await cdp.send("DOM.getDocument", { depth: 0 });
-        const { nodeIds } = await cdp.send("DOM.querySelectorAll", {
-          nodeId: root.nodeId,
-          selector:
-            "figure.pw-trace svg foreignObject *, figure.pw-trace svg text, figure.pw-trace svg tspan",
-        });
-        const strangers = new Set<string>();
-        for (const nodeId of nodeIds) {
-          const { fonts } = await cdp.send("CSS.getPlatformFontsForNode", { nodeId });
-          for (const f of fonts) {
-            checked += f.glyphCount;
-            // The name is the font file's own ("Noto Sans TC Thin" for a weight of Noto Sans TC).
-            if (!f.isCustomFont || ![...ours].some((o) => f.familyName.startsWith(o)))
-              strangers.add(`${f.familyName} (${f.glyphCount} glyphs)`);
+        // Node ids die when Chromium sends DOM.documentUpdated (seen once in CI, mid-walk, with no
+        // navigation by the page): walk the labels again from a fresh document, at most three times.
+        let walk: { glyphs: number; strangers: Set<string> } | undefined;
+        for (let attempt = 1; !walk; attempt++) {
+          try {
+            walk = await labelFonts(cdp, ours);
+          } catch (error) {
+            if (attempt >= 3 || !/Could not find node with given id/.test(String(error))) throw error;
           }
         }
+        checked += walk.glyphs;
+        const strangers = walk.strangers;
         expect([...strangers], `${lesson.path}: fonts drawing diagram labels`).toEqual([]);
       }
       console.log(
