@@ -4,7 +4,7 @@
  * caller that does not keep the packets parses any amount of input.
  */
 import { chainFitsDevices, type Family, type HookId, type PrefixHooks } from "../model/hook.ts";
-import type { Diagnostic, Packet, TraceEvent } from "../model/packet.ts";
+import type { Diagnostic, LoggedDrop, Packet, TraceEvent } from "../model/packet.ts";
 import { detach } from "./detach-string.ts";
 import { detectEnvelope } from "./detect-envelope.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
@@ -185,6 +185,8 @@ export class TraceParser {
   private readonly choices = new Map<string, readonly HookId[]>();
   /** Prefixes the user's map lists several chains for: their list is tried before any built-in convention. */
   private readonly userChoices = new Set<string>();
+  /** {@link hostFirewallDrop} per trimmed prefix (null: none): its patterns cost more than a lookup on every line. */
+  private readonly drops = new Map<string, LoggedDrop | null>();
   /** The LOG fast path and its memo, or false (see {@link ParseOptions.fullParse}). */
   private readonly fast: LogFieldMemo | false;
 
@@ -465,7 +467,7 @@ export class TraceParser {
       // A prefix a host firewall writes only before its drop: the line says where the packet ended.
       const key = ev.prefix.trim();
       // Only in the filter table, where the tool logs: a prefix mapped elsewhere (mangle) announces nothing.
-      const drop = ev.source === "log" ? hostFirewallDrop(key) : undefined;
+      const drop = ev.source === "log" ? this.hostDrop(key) : undefined;
       // firewalld's nftables backend logs in its own table (ip:firewalld:filter_INPUT).
       if (drop && /^(filter|firewalld)$/.test(ev.hook.split(":")[1] ?? "")) ev.drop = drop;
     }
@@ -487,6 +489,18 @@ export class TraceParser {
       }
     }
     this.commit(ev, seq, counted);
+  }
+
+  /** {@link hostFirewallDrop}, remembered for the prefixes seen (at most 10,000). */
+  private hostDrop(prefix: string): LoggedDrop | undefined {
+    let drop = this.drops.get(prefix);
+    if (drop === undefined) {
+      drop = hostFirewallDrop(prefix) ?? null;
+      if (this.drops.size >= 10_000) this.drops.clear();
+      // The prefix is a slice of its line: keep a copy, not the whole input chunk.
+      this.drops.set(detach(prefix), drop);
+    }
+    return drop ?? undefined;
   }
 
   /** The one hook among a prefix's choices whose chain fits the line's devices, or undefined. */
