@@ -493,6 +493,9 @@ export class TraceParser {
 
   /** {@link hostFirewallDrop}, remembered for the prefixes seen (at most 10,000). */
   private hostDrop(prefix: string): LoggedDrop | undefined {
+    // Every prefix a host firewall writes ends in `:` or `]`: most lines need no lookup.
+    const last = prefix.charCodeAt(prefix.length - 1);
+    if (last !== 58 && last !== 93) return undefined;
     let drop = this.drops.get(prefix);
     if (drop === undefined) {
       drop = hostFirewallDrop(prefix) ?? null;

@@ -7,7 +7,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { HookId } from "../../../src/core/model/hook.ts";
-import { firewalldPrefixHook, hostFirewallDrop } from "../../../src/core/parse/host-firewall-prefixes.ts";
+import {
+  firewalldPrefixHook,
+  HOST_FIREWALL_DROPS,
+  hostFirewallDrop,
+} from "../../../src/core/parse/host-firewall-prefixes.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
 import { planPath, stepVerdict } from "../../../src/core/render/plan-path.ts";
 import { toMermaid } from "../../../src/core/render/to-mermaid.ts";
@@ -269,5 +273,14 @@ describe("firewalld's prefixes (test/fixtures/parse/real-firewalld-drops)", () =
     expect(firewalldPrefixHook("FWDO_home_DROP:")).toBe("ip:filter:FORWARD");
     expect(firewalldPrefixHook("filter_OUT_policy_p_REJECT:")).toBe("ip:firewalld:filter_OUTPUT");
     expect(firewalldPrefixHook("FINAL_REJECT:")).toBeUndefined();
+  });
+
+  it("announces drops only for prefixes ending in ':' or ']', the parser's shortcut before any lookup", () => {
+    for (const prefix of Object.keys(HOST_FIREWALL_DROPS)) expect(prefix, prefix).toMatch(/[:\]]$/);
+    // The patterns too: the same names without their last character announce nothing.
+    for (const prefix of ["FWD_home_DROP:", "filter_IN_public_ICMP_BLOCK:", "FINAL_REJECT:", "[UFW BLOCK]"]) {
+      expect(hostFirewallDrop(prefix), prefix).toBeDefined();
+      expect(hostFirewallDrop(prefix.slice(0, -1)), prefix.slice(0, -1)).toBeUndefined();
+    }
   });
 });
