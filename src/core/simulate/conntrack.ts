@@ -34,6 +34,12 @@ export interface ConnEntry {
   /** The connection's mark (`ct mark`, `-m connmark`), set by `-j CONNMARK` / `ct mark set`. Default 0. */
   mark?: number;
   /**
+   * Set when the connection's mark took bits the model does not know (`--save-mark` of a packet whose
+   * mark is unknown, an unmodelled `ct mark set`): which rule left it so. Kept on the entry, so every
+   * later packet of the connection (its replies too) reads it unknown. Default: `mark` is known.
+   */
+  markUnknown?: string;
+  /**
    * True while the packet that created it is in flight: the kernel keeps an entry only once that
    * packet has passed its last hook (confirmation), so a dropped first packet leaves none. Default false.
    */
