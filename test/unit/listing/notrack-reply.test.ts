@@ -93,6 +93,41 @@ describe("the reply to an untracked request", () => {
     ).toEqual([["new"]]);
   });
 
+  it("iptables -j CT --notrack and -j NOTRACK in raw PREROUTING: the echo reply matches --ctstate INVALID", () => {
+    for (const notrack of ["-j CT --notrack", "-j NOTRACK"]) {
+      const rules = parseRulesetFile(
+        [
+          "*raw",
+          ":PREROUTING ACCEPT [0:0]",
+          `-A PREROUTING -i eth0 ${notrack}`,
+          "COMMIT",
+          "*filter",
+          ":OUTPUT ACCEPT [0:0]",
+          "-A OUTPUT -m conntrack --ctstate ESTABLISHED -j ACCEPT",
+          "-A OUTPUT -m conntrack --ctstate INVALID -j ACCEPT",
+          "COMMIT",
+          "",
+        ].join("\n"),
+        "r.rules",
+      );
+      const parsed = parseTraceText(
+        [
+          `[1.0] pw/raw/PRE ${IN} LEN=84 ${IP} ID=1 PROTO=ICMP TYPE=8 CODE=0 ID=7 SEQ=1 `,
+          `[1.1] pw/filter/OUT ${OUT} LEN=84 ${IP} ID=2 PROTO=ICMP TYPE=0 CODE=0 ID=7 SEQ=1 `,
+        ].join("\n"),
+        { prefixMap: { "pw/raw/PRE": "ip:raw:PREROUTING", "pw/filter/OUT": "ip:filter:OUTPUT" } },
+      );
+      const reply = parsed.packets[1];
+      if (!reply) throw new Error("no reply");
+      // Line 8: the INVALID rule; the ESTABLISHED one (line 7) does not match.
+      expect(
+        logStepMatches(reply, rules, parsed.packets)
+          .at(-1)
+          ?.map((m) => [m.ruleLine, m.verdict]),
+      ).toEqual([[8, "ACCEPT"]]);
+    }
+  });
+
   it("without the notrack the same reply is ESTABLISHED", () => {
     const rules = parseRulesetFile(
       RULES.replace('iifname "eth0" notrack', 'iifname "eth9" notrack'),
