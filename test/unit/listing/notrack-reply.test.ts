@@ -170,6 +170,18 @@ describe("the reply to an untracked request", () => {
         );
     expect(lines("icmp")).toEqual([["invalid"]]);
     expect(lines("tcp")).toEqual([["invalid"]]);
+    // The recorded exchange: the server's SYN/ACK and FIN/ACK, then its bare ACK (picked up mid-stream).
+    const tcp = (direction: "request" | "reply", ...tcpFlags: string[]) => ({ direction, tcpFlags });
+    expect(
+      lines("tcp", [
+        tcp("request", "SYN"),
+        tcp("reply", "ACK", "SYN"),
+        tcp("request", "ACK"),
+        tcp("reply", "ACK", "FIN"),
+        tcp("request", "ACK", "FIN"),
+        tcp("reply", "ACK"),
+      ]),
+    ).toEqual([["invalid"], ["invalid"], ["new"]]);
     expect(lines("udp", [{ direction: "request" }, { direction: "reply" }])).toEqual([["new"]]);
   });
 });
