@@ -284,6 +284,11 @@ function setsWhole(e: Target, field: UnsureField): boolean {
   return field === "tos" && e.kind === "TOS" && (e.mask & 0xfc) === 0xfc;
 }
 
+/** A statement among `rule`'s matches may change what a later one reads: they are tried on a copy of `p` (and its connection). */
+function trialOf(rule: Rule, p: SimPacket): SimPacket {
+  return rule.effectAt ? { ...p, ...(p.ct ? { ct: { ...p.ct, entry: { ...p.ct.entry } } } : {}) } : p;
+}
+
 /**
  * How far nft's evaluation of `rule` gets for `p` up to its target, its conditions read in order on
  * the packet as the statements written before each leave it (`meta mark set 0x1 meta mark 0x1` holds):
@@ -298,8 +303,7 @@ function reach(
   p: SimPacket,
   ctx: MatchContext,
 ): { fails?: number; undecided?: number; unsure?: Condition[] } {
-  // A statement among the matches may change what a later one reads: they are tried on a copy.
-  const trial = rule.effectAt ? { ...p, ...(p.ct ? { ct: { ...p.ct, entry: { ...p.ct.entry } } } : {}) } : p;
+  const trial = trialOf(rule, p);
   let undecided: number | undefined;
   // The acting unknown statements reached so far whose change no later statement overwrote.
   let unsure: Condition[] = [];
@@ -478,11 +482,17 @@ function markUnsure(env: WalkEnv, s: WalkState, rule: Rule, what: Condition[] | 
  */
 function unknownWhat(rule: Rule, env: WalkEnv, p: SimPacket): string {
   const table = env.table;
+  // Each condition read on the packet as the statements before it leave it (`meta mark set ct mark meta mark 0x1`).
+  const trial = trialOf(rule, p);
   return rule.conditions
-    .map((c) => {
+    .map((c, k) => {
+      if (trial !== p)
+        (rule.effects ?? []).forEach((e, n) => {
+          if (effectPlace(rule, n) === k) applyEffect(e, trial, undefined, rule.line, env.ctx);
+        });
       if (c.kind === "unknown" || (c.kind === "ipset" && (c.counters || !table.ipsets?.has(c.name))))
         return c.text;
-      const why = undecidedWhy(c, p, env.ctx);
+      const why = undecidedWhy(c, trial, env.ctx);
       return why ? `${conditionWords(c)} (${why})` : "";
     })
     .filter((t) => t !== "")

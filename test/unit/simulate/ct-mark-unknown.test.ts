@@ -81,6 +81,15 @@ describe("a connection mark copied from an unknown packet mark", () => {
     expect(restored?.what).toContain('xt target "MARK"');
   });
 
+  it("a restore and a mark match in one rule: the match's reason names the rule that made the mark unknown", () => {
+    const [, reply] = nftPing(
+      'xt target "MARK"\n\t\tct mark set meta mark',
+      "",
+      "meta mark set ct mark meta mark 0x00000001 drop",
+    );
+    expect(undecided(reply, "meta mark 0x00000001 drop")?.what).toContain('xt target "MARK"');
+  });
+
   it("a ct mark set to a whole value makes it known again", () => {
     const [request] = nftPing(
       'xt target "MARK"\n\t\tct mark set meta mark\n\t\tct mark set 0x00000001',
