@@ -83,13 +83,15 @@ function firstL4(packet: Packet): TraceEvent["l4"] {
  * The state conntrack gives `packet` when it finds no connection for it, as kernel 6.18 did for the
  * replies to a request a raw-priority notrack left untracked (see test/unit/listing/notrack-reply.test.ts):
  * an echo request, a SYN, a bare ACK (picked up mid-stream, nf_conntrack_tcp_loose) and any UDP
- * datagram open a connection (NEW); an echo reply, a SYN/ACK, a FIN or an RST is INVALID.
+ * datagram open a connection (NEW); an echo reply, a SYN/ACK, a FIN or an RST is INVALID. Undefined
+ * for what the log cannot tell (another ICMP type, a protocol conntrack tracks otherwise).
  */
 export function noEntryState(packet: Packet): CtState | undefined {
   const l4 = firstL4(packet);
   if (!l4) return undefined;
-  if (l4.proto === "icmp") return l4.icmpType === 8 ? "NEW" : "INVALID";
-  if (l4.proto === "icmpv6") return l4.icmpType === 128 ? "NEW" : "INVALID";
+  // Other ICMP types (errors, timestamps) were not checked: the log cannot tell.
+  if (l4.proto === "icmp") return l4.icmpType === 8 ? "NEW" : l4.icmpType === 0 ? "INVALID" : undefined;
+  if (l4.proto === "icmpv6") return l4.icmpType === 128 ? "NEW" : l4.icmpType === 129 ? "INVALID" : undefined;
   if (l4.proto === "udp") return "NEW";
   if (l4.proto !== "tcp" || !l4.tcpFlags) return undefined;
   const f = l4.tcpFlags;
