@@ -14,7 +14,7 @@ export interface PackedBatch {
   text: string;
   /**
    * Per packet: the number of tuples `n`, the flags (1 reply-like, 2 quoted,
-   * 4 reply summary, 8 datagram, 16 later fragment), then the lengths of `n` seen tuples, `n` reversed ones,
+   * 4 reply summary, 8 datagram, 16 later fragment, 32 guessed UDP), then the lengths of `n` seen tuples, `n` reversed ones,
    * the quoted tuple (when flagged), the datagram tuple (when flagged), the protocol, the summary, the reply
    * summary (when flagged) and the tail.
    */
@@ -36,7 +36,8 @@ export class PacketBatchWriter {
       (quoted !== undefined ? 2 : 0) |
       (p.replySummary !== undefined ? 4 : 0) |
       (datagram !== undefined ? 8 : 0) |
-      (laterFragment ? 16 : 0);
+      (laterFragment ? 16 : 0) |
+      (p.guessedUdp ? 32 : 0);
     this.lengths.push(seen.length, flags);
     for (const t of seen) this.text(t);
     for (const t of reversed) this.text(t);
@@ -101,6 +102,7 @@ export function forEachPacked(batch: PackedBatch, fn: (p: SegmentPacket) => void
     if (datagram !== undefined) p.keys.datagram = datagram;
     if (flags & 16) p.keys.laterFragment = true;
     if (replySummary !== undefined) p.replySummary = replySummary;
+    if (flags & 32) p.guessedUdp = true;
     fn(p);
   }
 }

@@ -27,6 +27,7 @@ import {
   unknownPrefixMessage,
   unlistedNote,
 } from "../core/parse/trace-parser.ts";
+import { renameUdpSummary } from "../core/parse/traced-transport.ts";
 import { needsUnwrap } from "../core/parse/unwrap-line.ts";
 import { forEachPacked, type PackedBatch } from "./packet-batch.ts";
 import { type OutputMode, packetHead } from "./packet-output.ts";
@@ -369,7 +370,9 @@ export async function parseFileParallel(
   // In order, as the sequential parser pairs them (a later fragment may wait for its first one).
   const pairing = new PairingQueue<SegmentPacket>(pairer, (p, a) => {
     if (a.isNew) summary.flows++;
-    const summaryText = a.direction === "reply" && p.replySummary !== undefined ? p.replySummary : p.summary;
+    const given = a.direction === "reply" && p.replySummary !== undefined ? p.replySummary : p.summary;
+    // A packet read as UDP in a flow a rule named SCTP, UDP-Lite or DCCP says so, as the sequential parse does.
+    const summaryText = p.guessedUdp ? renameUdpSummary(given, a.proto) : given;
     text += packetHead(
       { id: ++summary.packets, flow: a.flow, direction: a.direction, summary: summaryText },
       options.mode,

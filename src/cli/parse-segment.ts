@@ -15,6 +15,7 @@ import { type FlowKeys, flowKeys } from "../core/parse/pair-flows.ts";
 import { lineBatches } from "../core/parse/split-lines.ts";
 import { summarizePacket } from "../core/parse/summarize-packet.ts";
 import { type PacketLineOrder, TraceParser, type UnknownPrefix } from "../core/parse/trace-parser.ts";
+import { guessedUdp } from "../core/parse/traced-transport.ts";
 import { type PackedBatch, PacketBatchWriter } from "./packet-batch.ts";
 import { type OutputMode, packetTail } from "./packet-output.ts";
 import { readChunks } from "./parse-read-chunks.ts";
@@ -49,6 +50,11 @@ export interface SegmentPacket {
   replySummary?: string;
   /** {@link packetTail} in the job's mode. */
   tail: string;
+  /**
+   * Read as UDP by xtables-monitor with no rule naming its protocol: the summary names the SCTP,
+   * UDP-Lite or DCCP its flow turns out to be (see `nameGuessedUdp`). Default false.
+   */
+  guessedUdp?: true;
 }
 
 /** What a segment's worker returns (its packets went to `onPackets` on the way). */
@@ -95,6 +101,7 @@ export async function parseSegment(
         tail: packetTail(p, job.mode),
       };
       if (print && p.rewrites.length > 0) record.replySummary = summarizePacket({ ...p, direction: "reply" });
+      if (print && p.events.some(guessedUdp)) record.guessedUdp = true;
       packets.add(record);
       if (packets.size >= BATCH) {
         onPackets(packets.take());

@@ -11,7 +11,7 @@ import { decodeInput, InputError } from "../core/input/decode-input.ts";
 import type { LogFacts } from "../core/listing/log-step-matches.ts";
 import type { HookId, PrefixHooks } from "../core/model/hook.ts";
 import type { Diagnostic, Flow, Packet, Rewrite } from "../core/model/packet.ts";
-import { addToFlows, type FlowAssignment } from "../core/parse/pair-flows.ts";
+import { addToFlows, type FlowAssignment, packetById } from "../core/parse/pair-flows.ts";
 import { prefixToHook } from "../core/parse/prefix-to-hook.ts";
 import { lineBatches } from "../core/parse/split-lines.ts";
 import { GROUP_MARK, TraceParser } from "../core/parse/trace-parser.ts";
@@ -124,7 +124,7 @@ export class ParseSession {
     const flows: Flow[] = [];
     const onPacket = (p: Packet, f: FlowAssignment) => {
       packets.push(p);
-      addToFlows(flows, p.id, f);
+      addToFlows(flows, p.id, f, (id) => packetById(packets, id));
     };
     // The pasted ruleset's logging rules name the chains of their prefixes; the reader's own choices win.
     const fromRules = await this.rulesetPrefixes;

@@ -4,7 +4,8 @@
  * shows it. What a line does not say is never guessed: the conntrack state comes from the flow
  * (a reply, or a request after one, is ESTABLISHED; a connection's opening packet, or any packet
  * a nat chain logged, NEW; in a chain before conntrack, at raw priority, no connection yet: INVALID;
- * after a notrack an earlier chain took, UNTRACKED), a local address from the hooks that saw it, a bridge port's bridge from
+ * after a notrack an earlier chain took, UNTRACKED; a packet of a flow whose earlier packets were
+ * all left untracked finds no connection: see {@link noEntryState}), a local address from the hooks that saw it, a bridge port's bridge from
  * the lines that name both; a rule that needs a fact still unknown is undecided (`UNKNOWN`), as the
  * simulator marks unmodelled matches. A step whose run contradicts the log (a drop before a later
  * hook, or its own LOG rule not firing) gets no marks at all.
@@ -63,8 +64,7 @@ export function flowState(packet: Packet, earlier: readonly Packet[]): CtState |
   if (flow.some((p) => p.direction === "reply")) return "ESTABLISHED";
   // No answer yet: still NEW, if the flow's first packet is one that opens a connection.
   const first = flow[0] ?? packet;
-  // The first line that prints the layer-4 header (an ebtables line may give the protocol only).
-  const l4 = first.events.find((e) => e.l4?.tcpFlags || e.l4?.icmpType !== undefined || e.l4?.sport)?.l4;
+  const l4 = firstL4(first);
   if (!l4) return undefined;
   if (l4.proto === "tcp")
     return l4.tcpFlags?.includes("SYN") && !l4.tcpFlags.includes("ACK") ? "NEW" : undefined;
@@ -72,6 +72,67 @@ export function flowState(packet: Packet, earlier: readonly Packet[]): CtState |
   if (l4.proto === "icmpv6") return l4.icmpType === 128 ? "NEW" : undefined;
   if (l4.proto === "udp") return "NEW";
   return undefined;
+}
+
+/** The first layer-4 header a packet's lines print (an ebtables line may give the protocol only). */
+function firstL4(packet: Packet): TraceEvent["l4"] {
+  return packet.events.find((e) => e.l4?.tcpFlags || e.l4?.icmpType !== undefined || e.l4?.sport)?.l4;
+}
+
+/**
+ * The state conntrack gives `packet` when it finds no connection for it, as kernel 6.18 did for the
+ * replies to a request a raw-priority notrack left untracked (see test/unit/listing/notrack-reply.test.ts):
+ * an echo request, a SYN, a bare ACK (picked up mid-stream, nf_conntrack_tcp_loose) and any UDP
+ * datagram open a connection (NEW); an echo reply, a SYN/ACK, a FIN or an RST is INVALID. Undefined
+ * for what the log cannot tell (another ICMP type, a protocol conntrack tracks otherwise).
+ */
+export function noEntryState(packet: Packet): CtState | undefined {
+  const l4 = firstL4(packet);
+  if (!l4) return undefined;
+  // Other ICMP types (errors, timestamps) were not checked: the log cannot tell.
+  if (l4.proto === "icmp") return l4.icmpType === 8 ? "NEW" : l4.icmpType === 0 ? "INVALID" : undefined;
+  if (l4.proto === "icmpv6") return l4.icmpType === 128 ? "NEW" : l4.icmpType === 129 ? "INVALID" : undefined;
+  if (l4.proto === "udp") return "NEW";
+  if (l4.proto !== "tcp" || !l4.tcpFlags) return undefined;
+  const f = l4.tcpFlags;
+  if (f.includes("RST") || f.includes("FIN")) return "INVALID";
+  if (f.includes("SYN")) return f.includes("ACK") ? "INVALID" : "NEW";
+  return f.includes("ACK") ? "NEW" : "INVALID";
+}
+
+/**
+ * The state of `packet` when its flow's first packet was left untracked (`untracked(q)` tells, for an
+ * earlier packet of the flow, whether it was; undefined when the log cannot tell): the earlier packets
+ * conntrack did see are replayed, the first of them finding no connection ({@link noEntryState}) and
+ * opening one in its own direction when NEW. `"tracked"`: the flow's first packet was tracked, the
+ * usual {@link flowState} holds; undefined: the log cannot tell.
+ */
+function stateAfterNotrack(
+  packet: Packet,
+  packets: readonly Packet[],
+  untracked: (q: Packet) => boolean | undefined,
+): CtState | "tracked" | undefined {
+  const flow = packets.filter((p) => p.flow === packet.flow && p.id < packet.id);
+  const first = flow[0];
+  if (!first) return "tracked";
+  const firstUntracked = untracked(first);
+  if (firstUntracked === false) return "tracked";
+  if (firstUntracked === undefined) return undefined;
+  // The direction of the packet that opened a connection, and whether the other direction was seen since.
+  let opened: Packet["direction"] | undefined;
+  let replied = false;
+  for (const q of flow.slice(1)) {
+    const u = untracked(q);
+    if (u === undefined) return undefined;
+    if (u) continue;
+    if (opened === undefined) {
+      const state = noEntryState(q);
+      if (state === undefined) return undefined;
+      if (state === "NEW") opened = q.direction;
+    } else if (q.direction !== opened) replied = true;
+  }
+  if (opened === undefined) return noEntryState(packet);
+  return packet.direction === opened && !replied ? "NEW" : "ESTABLISHED";
 }
 
 /** The table and chain a hook id names in `ruleset`: an iptables/ebtables table, or an nftables one by name and family. */
@@ -310,11 +371,38 @@ export function logStepMatches(
   packets: readonly Packet[],
   facts: LogFacts = logFacts(packets),
 ): (MatchedRule[] | undefined)[] {
-  const state = flowState(packet, packets);
+  // Whether a packet of the flow was left untracked: its own walk with the usual state (a notrack acts before conntrack).
+  const untracked = (q: Packet) => walkSteps(q, ruleset, packets, facts, flowState(q, packets)).untracked;
+  const after = hasNotrack(ruleset) ? stateAfterNotrack(packet, packets, untracked) : "tracked";
+  return walkSteps(packet, ruleset, packets, facts, after === "tracked" ? flowState(packet, packets) : after)
+    .matches;
+}
+
+/** Whether any rule of `ruleset` may take a notrack (`notrack`, `-j CT --notrack`, `-j NOTRACK`). */
+function hasNotrack(ruleset: Ruleset): boolean {
+  const tables = [ruleset.ip, ruleset.ip6, ruleset.bridge].flatMap((f) => (f ? [...f.tables.values()] : []));
+  return [...tables, ...(ruleset.nft ?? [])].some((t) =>
+    [...t.chains.values()].some((c) =>
+      c.rules.some((r) => [r.target, ...(r.effects ?? [])].some((x) => x.kind === "NOTRACK")),
+    ),
+  );
+}
+
+/**
+ * {@link logStepMatches} for `packet` in conntrack state `state` (undefined: tried both ways); also
+ * whether its walk left it untracked (undefined: the runs the log allows disagree).
+ */
+function walkSteps(
+  packet: Packet,
+  ruleset: Ruleset,
+  packets: readonly Packet[],
+  facts: LogFacts,
+  state: CtState | undefined,
+): { matches: (MatchedRule[] | undefined)[]; untracked: boolean | undefined } {
   const flowFirst = packets.find((p) => p.flow === packet.flow) ?? packet;
   // Whether a notrack in an earlier chain left the packet untracked (undefined: the runs there disagree).
   let untracked: boolean | undefined = false;
-  return packet.events.map((e, i) => {
+  const matches = packet.events.map((e, i) => {
     if (e.verdicts?.length) return undefined;
     const found = chainOf(ruleset, e.hook);
     const sim = simPacket(e);
@@ -373,6 +461,7 @@ export function logStepMatches(
     const undecided = run();
     return agrees(undecided) ? record(undecided) : undefined;
   });
+  return { matches, untracked };
 }
 
 /**

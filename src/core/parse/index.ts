@@ -14,7 +14,7 @@
  * parallel parse of one big file on that (with {@link TraceParser.signature}).
  */
 import type { Flow, Packet, ParsedTrace } from "../model/packet.ts";
-import { addToFlows, type FlowAssignment } from "./pair-flows.ts";
+import { addToFlows, type FlowAssignment, packetById } from "./pair-flows.ts";
 import { longLineMark, MAX_LINE_BYTES } from "./split-lines.ts";
 import { type ParseOptions, TraceParser } from "./trace-parser.ts";
 
@@ -52,7 +52,7 @@ function collector(): { onPacket: (p: Packet, f: FlowAssignment) => void; packet
     flows,
     onPacket(p, f) {
       packets.push(p);
-      addToFlows(flows, p.id, f);
+      addToFlows(flows, p.id, f, (id) => packetById(packets, id));
     },
   };
 }

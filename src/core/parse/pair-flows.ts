@@ -10,7 +10,7 @@ import { UNNAMED_PORTS_TRANSPORT } from "../model/ip-protocols.ts";
 import type { Flow, Packet, TraceEvent } from "../model/packet.ts";
 import { detach } from "./detach-string.ts";
 import { bestEvent, summarizePacket } from "./summarize-packet.ts";
-import { TRACED_LIKE_UDP } from "./traced-transport.ts";
+import { nameGuessedUdp, TRACED_LIKE_UDP } from "./traced-transport.ts";
 
 /** Options of {@link FlowPairer}. */
 export interface PairOptions {
@@ -420,20 +420,32 @@ export class FlowPairer {
   }
 }
 
-/** Sets a flow assignment on its packet (a reply's summary is written again) and returns it. */
+/**
+ * Sets a flow assignment on its packet and returns it. A reply's summary is written again, and so is
+ * that of a packet xtables-monitor read as UDP in a flow another packet named SCTP, UDP-Lite or DCCP.
+ */
 export function setAssignment(packet: Packet, a: FlowAssignment): FlowAssignment {
   packet.flow = a.flow;
   packet.direction = a.direction;
+  const renamed = nameGuessedUdp(packet.events, a.proto);
   // A reply's rewrites are conntrack undoing NAT: its summary says so once the direction is known.
-  if (a.direction === "reply" && packet.rewrites.length > 0) packet.summary = summarizePacket(packet);
+  if (renamed || (a.direction === "reply" && packet.rewrites.length > 0))
+    packet.summary = summarizePacket(packet);
   return a;
 }
 
 /**
  * Adds a packet's assignment to a flow list indexed by flow id - 1: a new flow, or one more packet
- * of its flow (which takes the protocol a later packet names when it was opened unnamed).
+ * of its flow (which takes the protocol a later packet names when it was opened unnamed). `packetOf`
+ * (optional) finds an earlier packet by id: when a flow xtables-monitor read as UDP is named SCTP,
+ * UDP-Lite or DCCP, its earlier packets are renamed and summarised again.
  */
-export function addToFlows(flows: Flow[], packetId: number, a: FlowAssignment): void {
+export function addToFlows(
+  flows: Flow[],
+  packetId: number,
+  a: FlowAssignment,
+  packetOf?: (id: number) => Packet | undefined,
+): void {
   if (a.isNew) {
     flows.push({ id: a.flow, proto: a.proto, packets: [packetId] });
     return;
@@ -442,8 +454,20 @@ export function addToFlows(flows: Flow[], packetId: number, a: FlowAssignment): 
   if (!flow) return;
   flow.packets.push(packetId);
   // Only a name given once: a flow never goes back to the unnamed or guessed protocol.
-  if (flow.proto === UNNAMED_PORTS_TRANSPORT || (flow.proto === "udp" && TRACED_LIKE_UDP.has(a.proto)))
+  if (flow.proto === "udp" && TRACED_LIKE_UDP.has(a.proto)) {
     flow.proto = a.proto;
+    // The flow's earlier packets, read as UDP before a rule named it, say the protocol too.
+    for (const id of flow.packets) {
+      const earlier = packetOf?.(id);
+      if (earlier && nameGuessedUdp(earlier.events, a.proto)) earlier.summary = summarizePacket(earlier);
+    }
+  } else if (flow.proto === UNNAMED_PORTS_TRANSPORT) flow.proto = a.proto;
+}
+
+/** The packet of `packets` (in id order, ids from 1, as a parser emits them) with id `id`. */
+export function packetById(packets: readonly Packet[], id: number): Packet | undefined {
+  const at = packets[id - 1];
+  return at?.id === id ? at : packets.find((p) => p.id === id);
 }
 
 /** How many packets after it a later fragment may wait for its first fragment (see {@link PairingQueue}). */

@@ -4,6 +4,7 @@
  * field reader guesses UDP. A rule the packet matched on its way may name the protocol (`-p sctp`):
  * then the guess is corrected.
  */
+import { protocolWords } from "../model/ip-protocols.ts";
 import type { TraceEvent } from "../model/packet.ts";
 
 /** A rule's protocol option as iptables-save prints it (`-p sctp`, `! -p sctp` for anything but). */
@@ -37,8 +38,34 @@ export function nameTracedTransport(events: TraceEvent[]): void {
       if (named) proto = named;
     }
   }
-  if (proto === undefined) return;
+  if (proto !== undefined) nameGuessedUdp(events, proto);
+}
+
+/**
+ * Renames the UDP that xtables-monitor events were read as to `proto` (SCTP, UDP-Lite or DCCP, as
+ * its flow was named by another packet's rule); true when an event was renamed.
+ */
+export function nameGuessedUdp(events: TraceEvent[], proto: string): boolean {
+  if (!TRACED_LIKE_UDP.has(proto)) return false;
+  let renamed = false;
   // A copy: packet-line fields may be shared between events.
   for (const e of events)
-    if (e.source === "xtables-monitor" && e.l4?.proto === "udp" && !e.l4.tcpFlags) e.l4 = { ...e.l4, proto };
+    if (guessedUdp(e) && e.l4) {
+      e.l4 = { ...e.l4, proto };
+      renamed = true;
+    }
+  return renamed;
+}
+
+/** Whether `e` is an xtables-monitor event read as UDP (what SCTP, UDP-Lite and DCCP read as too). */
+export function guessedUdp(e: TraceEvent): boolean {
+  return e.source === "xtables-monitor" && e.l4?.proto === "udp" && !e.l4.tcpFlags;
+}
+
+/**
+ * `summary` of a packet read as UDP (see {@link guessedUdp}) with the protocol its flow was named
+ * (`proto`) in place of the UDP it begins with; as it is for any other protocol.
+ */
+export function renameUdpSummary(summary: string, proto: string): string {
+  return TRACED_LIKE_UDP.has(proto) ? summary.replace(/^UDP /, `${protocolWords(proto)} `) : summary;
 }

@@ -34,6 +34,12 @@ export interface ConnEntry {
   /** The connection's mark (`ct mark`, `-m connmark`), set by `-j CONNMARK` / `ct mark set`. Default 0. */
   mark?: number;
   /**
+   * Set when the connection's mark took bits the model does not know (`--save-mark` of a packet whose
+   * mark is unknown, an unmodelled `ct mark set`): which rule left it so. Kept on the entry, so every
+   * later packet of the connection (its replies too) reads it unknown. Default: `mark` is known.
+   */
+  markUnknown?: string;
+  /**
    * True while the packet that created it is in flight: the kernel keeps an entry only once that
    * packet has passed its last hook (confirmation), so a dropped first packet leaves none. Default false.
    */
@@ -65,10 +71,32 @@ function sameTuple(a: Tuple, b: Tuple): boolean {
   );
 }
 
+/**
+ * Whether a TCP segment with no connection opens one: a SYN, or with `loose` a bare ACK (data too)
+ * that conntrack picks up mid-stream (nf_conntrack_tcp_loose); a SYN/ACK, FIN or RST is INVALID.
+ * Kernel 6.18 (test/unit/listing/notrack-reply.test.ts, loose 1): after an untracked SYN the server's
+ * SYN/ACK and FIN/ACK were INVALID, its bare ACK NEW.
+ */
+function opensTcp(flags: readonly string[], loose: boolean): boolean {
+  if (flags.includes("RST") || flags.includes("FIN")) return false;
+  return flags.includes("SYN") ? !flags.includes("ACK") : loose && flags.includes("ACK");
+}
+
+/** Options of a {@link ConntrackTable}. */
+export interface ConntrackOptions {
+  /** `net.netfilter.nf_conntrack_tcp_loose`: a bare ACK with no connection opens one. Default true, the kernel's. */
+  tcpLoose?: boolean;
+}
+
 /** The connection table of one network namespace. */
 export class ConntrackTable {
   private entries: ConnEntry[] = [];
   private nextId = 1;
+  private readonly tcpLoose: boolean;
+
+  constructor(options: ConntrackOptions = {}) {
+    this.tcpLoose = options.tcpLoose ?? true;
+  }
 
   /** Finds or creates the entry for `p` and attaches it; returns the state `--ctstate` sees. */
   lookup(p: SimPacket): CtState {
@@ -89,8 +117,8 @@ export class ConntrackTable {
     }
     const isReplyType =
       (p.proto === "icmp" && p.icmpType === 0) || (p.proto === "icmpv6" && p.icmpType === 129);
-    if (isReplyType || (p.proto === "tcp" && !(p.tcpFlags?.includes("SYN") && !p.tcpFlags.includes("ACK")))) {
-      // A reply or mid-stream segment with no connection: conntrack calls it INVALID.
+    if (isReplyType || (p.proto === "tcp" && !opensTcp(p.tcpFlags ?? [], this.tcpLoose))) {
+      // A reply or a segment that opens nothing with no connection: conntrack calls it INVALID.
       return "INVALID";
     }
     const entry: ConnEntry = { id: this.nextId++, orig: t, seenReply: false, unconfirmed: true };

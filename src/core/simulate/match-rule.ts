@@ -347,6 +347,7 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
     case "ctmark":
       // Without a connection the connmark match (and nft's `ct mark`) fails.
       if (!p.ct) return false;
+      if (p.ct.entry.markUnknown) return "unknown";
       r = ((p.ct.entry.mark ?? 0) & c.mask) >>> 0 === c.value;
       break;
     case "ct-tuple": {
@@ -428,6 +429,7 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
       if (keys.some((k) => FAMILY_KEYS[k] !== undefined && FAMILY_KEYS[k] !== (p.v6 ? 6 : 4))) return false;
       if (keys.some((k) => unknownMac(k, p, ctx))) return "unknown";
       if (p.markUnknown && keys.includes("meta mark")) return "unknown";
+      if (p.ct?.entry.markUnknown && keys.includes("ct mark")) return "unknown";
       if (keys.includes("meta pkttype") && ctx.pktType === undefined) return "unknown";
       r = elements.some((e) => nftKeysMatch(keys, e, p, ctx));
       break;
@@ -477,6 +479,12 @@ export function undecidedWhy(c: Condition, p: SimPacket, ctx: MatchContext): str
     (c.kind === "mark" || (c.kind === "nft-set" && (c.concat ?? [c.key]).includes("meta mark")))
   )
     return `the mark was last changed by a rule that is not modelled (${p.markUnknown}), so the mark match is left undecided, not guessed`;
+  const ctUnknown = p.ct?.entry.markUnknown;
+  if (
+    ctUnknown &&
+    (c.kind === "ctmark" || (c.kind === "nft-set" && (c.concat ?? [c.key]).includes("ct mark")))
+  )
+    return `the connection's mark holds bits a rule that is not modelled may have set (${ctUnknown}), so the connection mark match is left undecided, not guessed`;
   if (ctx.noFrame) return undefined;
   const keys = c.kind === "nft-set" ? (c.concat ?? [c.key]) : [];
   const sides: ("source" | "destination")[] =

@@ -1461,9 +1461,11 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       if (connmark) continue;
     }
     if (w === "ct" && w1 !== undefined && word(2) === "set") {
-      // `ct mark set meta mark`: conntrack state the model keeps none of; a `ct mark` match is unmodelled too.
       i = setValueEnd(i + 3);
-      unmodelled(start, "statement");
+      // `ct mark set meta mark and 0xff`: the connection's mark becomes a value the model does not know.
+      if (w1 === "mark") unmodelled(start, "acts");
+      // `ct zone set 1`: conntrack state the model keeps none of.
+      else unmodelled(start, "statement");
       continue;
     }
     if (w === "ct" && w1 === "status") {

@@ -161,7 +161,7 @@ function applyEffect(
   else if (t.kind === "TRACE") {
     if (run) run.trace = true;
   } else if (t.kind === "MARK") applyMark(t, p);
-  else if (t.kind === "CONNMARK") applyConnmark(t, p);
+  else if (t.kind === "CONNMARK") applyConnmark(t, p, line);
   else if (t.kind === "TOS") applyTos(t, p);
   // Only a packet with no connection (its state reads invalid: not looked up yet, or INVALID): on a
   // tracked one notrack does nothing (nft_notrack_eval). The state, for a caller with no entry (a LOG line's).
@@ -180,15 +180,38 @@ function applyMark(t: Extract<Target, { kind: "MARK" }>, p: SimPacket): void {
   else p.mark = (p.mark & t.value) >>> 0;
 }
 
-/** `-j CONNMARK`, nft `ct mark set` / `meta mark set ct mark`: the connection's mark and the packet's. */
-function applyConnmark(t: Extract<Target, { kind: "CONNMARK" }>, p: SimPacket): void {
+/**
+ * `-j CONNMARK`, nft `ct mark set` / `meta mark set ct mark`: the connection's mark and the packet's.
+ * A mark the model does not know passes on with the bits copied: `--save-mark` of an unknown packet
+ * mark leaves the connection's unknown, `--restore-mark` of an unknown connection mark the packet's.
+ */
+function applyConnmark(t: Extract<Target, { kind: "CONNMARK" }>, p: SimPacket, line: number): void {
   const entry = p.ct?.entry;
   if (!entry) return;
   const ct = entry.mark ?? 0;
-  if (t.op === "set") entry.mark = ((ct & ~t.mask) ^ t.value) >>> 0;
-  else if (t.op === "save") entry.mark = ((ct & ~t.ctmask) ^ (p.mark & t.nfmask)) >>> 0;
-  else {
-    if (setsWhole(t, "mark")) delete p.markUnknown;
+  if (t.op === "set") {
+    // Only bits the mask keeps are carried over from the old, unknown mark.
+    if (t.mask === 0xffffffff) delete entry.markUnknown;
+    entry.mark = ((ct & ~t.mask) ^ t.value) >>> 0;
+  } else if (t.op === "save") {
+    const unknown =
+      p.markUnknown && t.nfmask !== 0
+        ? `${p.markUnknown}, copied to the connection by line ${line}`
+        : t.ctmask === 0xffffffff
+          ? undefined
+          : entry.markUnknown;
+    if (unknown) entry.markUnknown = unknown;
+    else delete entry.markUnknown;
+    entry.mark = ((ct & ~t.ctmask) ^ (p.mark & t.nfmask)) >>> 0;
+  } else {
+    const unknown =
+      entry.markUnknown && t.ctmask !== 0
+        ? `${entry.markUnknown}, copied back to the packet by line ${line}`
+        : t.nfmask === 0xffffffff
+          ? undefined
+          : p.markUnknown;
+    if (unknown) p.markUnknown = unknown;
+    else delete p.markUnknown;
     p.mark = ((p.mark & ~t.nfmask) ^ (ct & t.ctmask)) >>> 0;
   }
 }
@@ -220,27 +243,38 @@ function targetPlace(rule: Rule): number {
   return rule.targetAt ?? rule.conditions.length;
 }
 
+/** What an unmodelled statement that acts may leave unknown (see {@link unsureField}). */
+type UnsureField = "mark" | "ctmark" | "tos" | "other";
+
 /**
  * What an unmodelled statement that acts (`meta mark set ct mark and 0xff`, an unknown that `acts`) leaves
  * unknown: the mark, the DSCP, or something else the model does not name.
  */
-function unsureField(c: Condition): "mark" | "tos" | "other" {
+function unsureField(c: Condition): UnsureField {
   const text = c.kind === "unknown" ? c.text : "";
   if (/^(meta )?mark set /.test(text)) return "mark";
+  if (/^ct mark set /.test(text)) return "ctmark";
   if (/^ip6? dscp set /.test(text)) return "tos";
   return "other";
 }
 
 /** Whether condition `c` reads what `field` names. */
-function reads(c: Condition, field: "mark" | "tos" | "other"): boolean {
+function reads(c: Condition, field: UnsureField): boolean {
   if (field === "mark")
     return c.kind === "mark" || (c.kind === "nft-set" && [c.key, ...(c.concat ?? [])].includes("meta mark"));
+  if (field === "ctmark")
+    return c.kind === "ctmark" || (c.kind === "nft-set" && [c.key, ...(c.concat ?? [])].includes("ct mark"));
   if (field === "tos") return c.kind === "tos";
   return false;
 }
 
 /** Whether effect `e` sets what `field` names to a known value (every bit of it). */
-function setsWhole(e: Target, field: "mark" | "tos" | "other"): boolean {
+function setsWhole(e: Target, field: UnsureField): boolean {
+  if (field === "ctmark")
+    return (
+      e.kind === "CONNMARK" &&
+      ((e.op === "set" && e.mask === 0xffffffff) || (e.op === "save" && e.ctmask === 0xffffffff))
+    );
   if (field === "mark")
     return (
       (e.kind === "MARK" && e.op === "set" && e.mask === 0xffffffff) ||
@@ -248,6 +282,11 @@ function setsWhole(e: Target, field: "mark" | "tos" | "other"): boolean {
       (e.kind === "CONNMARK" && e.op === "restore" && e.nfmask === 0xffffffff && e.ctmask === 0xffffffff)
     );
   return field === "tos" && e.kind === "TOS" && (e.mask & 0xfc) === 0xfc;
+}
+
+/** A statement among `rule`'s matches may change what a later one reads: they are tried on a copy of `p` (and its connection). */
+function trialOf(rule: Rule, p: SimPacket): SimPacket {
+  return rule.effectAt ? { ...p, ...(p.ct ? { ct: { ...p.ct, entry: { ...p.ct.entry } } } : {}) } : p;
 }
 
 /**
@@ -264,8 +303,7 @@ function reach(
   p: SimPacket,
   ctx: MatchContext,
 ): { fails?: number; undecided?: number; unsure?: Condition[] } {
-  // A statement among the matches may change what a later one reads: they are tried on a copy.
-  const trial = rule.effectAt ? { ...p, ...(p.ct ? { ct: { ...p.ct, entry: { ...p.ct.entry } } } : {}) } : p;
+  const trial = trialOf(rule, p);
   let undecided: number | undefined;
   // The acting unknown statements reached so far whose change no later statement overwrote.
   let unsure: Condition[] = [];
@@ -424,6 +462,9 @@ function markUnsure(env: WalkEnv, s: WalkState, rule: Rule, what: Condition[] | 
   // The rules after this one read the mark it left unknown: their mark matches are undecided.
   const mark = what.find((c) => unsureField(c) === "mark");
   if (mark?.kind === "unknown") s.p.markUnknown = `line ${rule.line}: ${mark.text}`;
+  // Likewise the connection's mark, for every later packet of the connection.
+  const ctmark = what.find((c) => unsureField(c) === "ctmark");
+  if (ctmark?.kind === "unknown" && s.p.ct) s.p.ct.entry.markUnknown = `line ${rule.line}: ${ctmark.text}`;
   s.run.unmodelled.push({
     table: env.table.name,
     chain: s.cur.chain.name,
@@ -441,11 +482,17 @@ function markUnsure(env: WalkEnv, s: WalkState, rule: Rule, what: Condition[] | 
  */
 function unknownWhat(rule: Rule, env: WalkEnv, p: SimPacket): string {
   const table = env.table;
+  // Each condition read on the packet as the statements before it leave it (`meta mark set ct mark meta mark 0x1`).
+  const trial = trialOf(rule, p);
   return rule.conditions
-    .map((c) => {
+    .map((c, k) => {
+      if (trial !== p)
+        (rule.effects ?? []).forEach((e, n) => {
+          if (effectPlace(rule, n) === k) applyEffect(e, trial, undefined, rule.line, env.ctx);
+        });
       if (c.kind === "unknown" || (c.kind === "ipset" && (c.counters || !table.ipsets?.has(c.name))))
         return c.text;
-      const why = undecidedWhy(c, p, env.ctx);
+      const why = undecidedWhy(c, trial, env.ctx);
       return why ? `${conditionWords(c)} (${why})` : "";
     })
     .filter((t) => t !== "")
@@ -578,6 +625,9 @@ export function runChain(
   // A forked walk ends on a copy of the packet: what its rules rewrote goes back to the packet.
   if (end.p !== p) {
     p.mark = end.p.mark;
+    // Whether that mark is known goes back with it (a --restore-mark of an unknown connection mark).
+    if (end.p.markUnknown) p.markUnknown = end.p.markUnknown;
+    else delete p.markUnknown;
     if (end.p.tos !== undefined) p.tos = end.p.tos;
     if (end.p.untracked) p.untracked = true;
   }
@@ -909,7 +959,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         applyMark(t, s.p);
         continue;
       case "CONNMARK":
-        applyConnmark(t, s.p);
+        applyConnmark(t, s.p, rule.line);
         continue;
       case "TOS":
         applyTos(t, s.p);
@@ -926,6 +976,8 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         if (t.continues) continue;
         // iptables-nft's `xt target "MARK"` (options not listed) may set the mark, CONNMARK restore it.
         if (MARK_TARGETS.has(t.name)) s.p.markUnknown = `line ${rule.line}: ${t.text}`;
+        // CONNMARK (a shifted --save-mark, `xt target "CONNMARK"`) may write the connection's mark as well.
+        if (t.name === "CONNMARK" && s.p.ct) s.p.ct.entry.markUnknown = `line ${rule.line}: ${t.text}`;
         step.verdict = "UNKNOWN";
         step.unmodelled = true;
         run.unmodelled.push({

@@ -137,7 +137,7 @@ export interface SimulatorOptions {
 export class Simulator {
   readonly world: World;
   private readonly ways: ReadonlyMap<string, number>;
-  readonly conntrack = new ConntrackTable();
+  readonly conntrack: ConntrackTable;
   readonly packets: SimulatedPacket[] = [];
   private nextIpId = 4000;
   private cur!: SimulatedPacket;
@@ -147,6 +147,10 @@ export class Simulator {
   constructor(world: World, options: SimulatorOptions = {}) {
     this.world = world;
     this.ways = options.ways ?? new Map();
+    // The kernel's default: a bare ACK with no connection is picked up mid-stream (NEW).
+    this.conntrack = new ConntrackTable({
+      tcpLoose: this.sysctl("net.netfilter.nf_conntrack_tcp_loose", "1") !== "0",
+    });
   }
 
   private get nfHost(): string | undefined {

@@ -21,6 +21,7 @@ const packet: fc.Arbitrary<SegmentPacket> = fc
     summary: text,
     replySummary: fc.option(text, { nil: undefined }),
     tail: text,
+    guessedUdp: fc.boolean(),
   })
   .map((r) => {
     const p: SegmentPacket = {
@@ -37,6 +38,7 @@ const packet: fc.Arbitrary<SegmentPacket> = fc
     if (r.datagram !== undefined) p.keys.datagram = r.datagram;
     if (r.laterFragment) p.keys.laterFragment = true;
     if (r.replySummary !== undefined) p.replySummary = r.replySummary;
+    if (r.guessedUdp) p.guessedUdp = true;
     return p;
   });
 

@@ -342,7 +342,7 @@ describe("TraceParser.floor and state with packets in the pairing queue", () => 
   });
 });
 
-describe("xtables-monitor SCTP, UDP-Lite and DCCP: named on packets a rule names, read as UDP on others", () => {
+describe("xtables-monitor SCTP, UDP-Lite and DCCP: named by a rule, on every packet of the flow", () => {
   const sctpLines = readFileSync(
     new URL("../../fixtures/parse/real-xtables-monitor-sctp-udplite-dccp-trace/input.log", import.meta.url),
     "utf8",
@@ -359,17 +359,44 @@ describe("xtables-monitor SCTP, UDP-Lite and DCCP: named on packets a rule names
         .replace("-s 198.51.100.1/32", "-s 198.51.100.2/32"),
     );
 
-  it("a packet read as UDP pairs with the SCTP flow of its ports, in either order; the flow is SCTP", () => {
+  it("a packet read as UDP pairs with the SCTP flow of its ports, in either order; the flow and both summaries are SCTP", () => {
     for (const text of [
       [...named, ...guessed],
       [...guessed, ...named],
     ]) {
       const parsed = parseTraceText(text.join("\n"), { file: "x.log" });
-      expect(parsed.packets.map((p) => `${p.flow} ${p.summary.split(" ")[0]}`)).toEqual(
-        text[0] === named[0] ? ["1 SCTP", "1 UDP"] : ["1 UDP", "1 SCTP"],
-      );
+      // The packet no rule named, before or after the one a rule named, is said to be SCTP as well.
+      expect(parsed.packets.map((p) => `${p.flow} ${p.summary.split(" ")[0]}`)).toEqual(["1 SCTP", "1 SCTP"]);
+      expect(parsed.packets.flatMap((p) => p.events.map((e) => e.l4?.proto))).not.toContain("udp");
       expect(new Set(parsed.packets.map((p) => p.direction))).toEqual(new Set(["request", "reply"]));
       expect(parsed.flows).toEqual([{ id: 1, proto: "sctp", packets: [1, 2] }]);
+    }
+  });
+
+  it("UDP-Lite and DCCP flows: every packet's summary names the protocol, none says UDP", () => {
+    /** The recorded packet of lines `from`-`to` (1-based), its `-p` rules made to name no protocol when `bare`. */
+    const packet = (from: number, to: number, bare: boolean, reply: boolean) =>
+      sctpLines
+        .slice(from - 1, to)
+        .map((l) => (bare ? l.replace(/ -p \S+/, "") : l))
+        .map((l) =>
+          reply
+            ? l
+                .replace("SRC=198.51.100.1 DST=198.51.100.2", "SRC=198.51.100.2 DST=198.51.100.1")
+                .replace(/SPORT=(\d+) DPORT=(\d+)/, "SPORT=$2 DPORT=$1")
+                // Another trace id: another packet.
+                .replace(/ ([0-9a-f]{8}) /, (_, id: string) => ` ${[...id].reverse().join("")} `)
+            : l,
+        );
+    for (const [from, to, word] of [
+      [7, 11, "UDP-Lite"],
+      [12, 16, "DCCP"],
+    ] as const) {
+      // A reply no rule names first, then the request its raw rule names.
+      const text = [...packet(from, to, true, true), ...packet(from, to, false, false)];
+      const parsed = parseTraceText(text.join("\n"), { file: "x.log" });
+      expect(parsed.packets.map((p) => p.summary.split(" ")[0])).toEqual([word, word]);
+      expect(parsed.packets.map((p) => p.summary).join("\n")).not.toMatch(/\bUDP\b(?!-Lite)/);
     }
   });
 
