@@ -284,9 +284,14 @@ function setsWhole(e: Target, field: UnsureField): boolean {
   return field === "tos" && e.kind === "TOS" && (e.mask & 0xfc) === 0xfc;
 }
 
+/** A copy of `p` with its own copy of its connection entry, so a mark set on it (`ct mark set`) stays on the copy. */
+function ownCopy(p: SimPacket): SimPacket {
+  return { ...p, ...(p.ct ? { ct: { ...p.ct, entry: { ...p.ct.entry } } } : {}) };
+}
+
 /** A statement among `rule`'s matches may change what a later one reads: they are tried on a copy of `p` (and its connection). */
 function trialOf(rule: Rule, p: SimPacket): SimPacket {
-  return rule.effectAt ? { ...p, ...(p.ct ? { ct: { ...p.ct, entry: { ...p.ct.entry } } } : {}) } : p;
+  return rule.effectAt ? ownCopy(p) : p;
 }
 
 /**
@@ -438,6 +443,24 @@ function lookUp(
 ): Target | undefined {
   const sets = env.table.sets;
   const keys = t.concat ?? [t.key];
+  // A key that reads a mark the model does not know finds an element the model cannot tell: undecided.
+  if (
+    (s.p.markUnknown && keys.includes("meta mark")) ||
+    (s.p.ct?.entry.markUnknown && keys.includes("ct mark"))
+  ) {
+    const asSet: Condition = {
+      kind: "nft-set",
+      key: t.key,
+      ...(t.concat ? { concat: t.concat } : {}),
+      neg: false,
+    };
+    const why = undecidedWhy(asSet, s.p, env.ctx) ?? "";
+    return {
+      kind: "unknown",
+      name: t.kind,
+      text: `${keys.join(" . ")} ${t.kind === "vmap" ? "vmap" : "map"} (${why})`,
+    };
+  }
   if (t.kind === "vmap") {
     const elements = t.elements ?? sets?.get(t.map ?? "")?.verdicts ?? [];
     return elements.find((e) => nftKeysMatch(keys, e.key, s.p, env.ctx))?.verdict;
@@ -538,7 +561,8 @@ function cloneState(s: WalkState): WalkState {
     stack: s.stack.map((f) => ({ ...f })),
     cur: { ...s.cur },
     run: { ...s.run, steps: [...s.run.steps], logs: [...s.run.logs], unmodelled: [...s.run.unmodelled] },
-    p: { ...s.p },
+    // Each way of a fork sets its own connection mark: one way's `ct mark set` is not seen by the other.
+    p: ownCopy(s.p),
   };
 }
 
@@ -549,6 +573,9 @@ function outcome(s: WalkState): string {
     s.run.verdict,
     n ? `${n.kind} ${"addr" in n ? (n.addr ?? "") : ""}:${n.port ?? ""}-${n.portHi ?? ""}` : "",
     s.p.mark,
+    // The connection's mark is handed on too (to this packet's later chains and the connection's later packets).
+    s.p.ct?.entry.mark ?? 0,
+    !!s.p.ct?.entry.markUnknown,
     s.p.tos ?? 0,
     s.run.trace,
     s.p.untracked ?? false,
@@ -630,6 +657,15 @@ export function runChain(
     else delete p.markUnknown;
     if (end.p.tos !== undefined) p.tos = end.p.tos;
     if (end.p.untracked) p.untracked = true;
+    // The connection's mark as that way left it (the fork's ways each had a copy of the entry).
+    const entry = p.ct?.entry;
+    const left = end.p.ct?.entry;
+    if (entry && left && entry !== left) {
+      if (left.mark !== undefined) entry.mark = left.mark;
+      else delete entry.mark;
+      if (left.markUnknown) entry.markUnknown = left.markUnknown;
+      else delete entry.markUnknown;
+    }
   }
   return end.run;
 }

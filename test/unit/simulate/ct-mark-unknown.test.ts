@@ -143,4 +143,44 @@ describe("a connection mark copied from an unknown packet mark", () => {
     expect(why?.what).toContain("the mark was last changed by a rule that is not modelled");
     expect(why?.what).toContain("copied back to the packet by line");
   });
+
+  it("a verdict map keyed on an unknown ct mark (or packet mark) is undecided, not looked up with the stale 0", () => {
+    const [request] = nftPing(
+      'xt target "MARK"\n\t\tct mark set meta mark',
+      "ct mark vmap { 0x00000000 : accept, 0x00000001 : drop }",
+    );
+    const why = undecided(request, "ct mark vmap");
+    expect(why?.what).toContain("the connection's mark holds bits a rule that is not modelled may have set");
+    expect(why?.what).toContain('xt target "MARK"');
+    const [marked] = nftPing('xt target "MARK"', "meta mark vmap { 0x00000000 : accept, 0x00000001 : drop }");
+    expect(undecided(marked, "meta mark vmap")?.what).toContain(
+      "the mark was last changed by a rule that is not modelled",
+    );
+    // A known ct mark is looked up as before.
+    const [known] = nftPing(
+      "ct mark set 0x00000001",
+      "ct mark vmap { 0x00000000 : accept, 0x00000001 : drop }",
+    );
+    expect(known?.fate.kind).toBe("dropped");
+    expect(known?.unmodelled).toEqual([]);
+  });
+});
+
+describe("a connection mark set in one way of a forked walk", () => {
+  it("is not seen by the other way: an undecided ct mark set then a ct mark match stays undecided", () => {
+    // `meta length` is not modelled: the walk follows the rule both ways; only the way it matched sets the ct mark.
+    const [request] = nftPing("meta length > 100 ct mark set 0x00000001\n\t\tct mark 0x00000001 drop", "");
+    expect(request?.fate.kind).toBe("delivered");
+    expect(undecided(request, "meta length > 100")).toBeDefined();
+  });
+
+  it("ways that set the same ct mark hand it on, decided", () => {
+    // Both ways (the mark set to the 0 it was, or not) go on to set the ct mark on their copy of the connection.
+    const [request] = nftPing(
+      "meta length > 100 meta mark set 0x00000000\n\t\tct mark set 0x00000001",
+      "ct mark 0x00000001 drop",
+    );
+    expect(request?.fate.kind).toBe("dropped");
+    expect(request?.unmodelled).toEqual([]);
+  });
 });
