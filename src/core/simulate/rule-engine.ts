@@ -829,6 +829,14 @@ function markUnknownAt(env: WalkEnv, shown: WalkState, at: WalkState, rule: Rule
 /** Unmodelled targets that may change the packet's mark (see `SimPacket.markUnknown`). */
 const MARK_TARGETS = new Set(["MARK", "CONNMARK"]);
 
+/** Whether unmodelled target `t` is a CONNMARK that names `op` (a shifted copy: it writes one of the two marks only). */
+function connmarkOnly(
+  t: Extract<Target, { kind: "unknown" }>,
+  op: "--save-mark" | "--restore-mark",
+): boolean {
+  return t.name === "CONNMARK" && t.text.split(/\s+/).includes(op);
+}
+
 /** Whether target `t` lets the rule's evaluation go on past it (no verdict, a statement, a harmless unknown). */
 function goesOn(t: Target): boolean {
   return (
@@ -1010,10 +1018,13 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       case "unknown":
         // A non-terminating target that touches nothing modelled (TCPMSS): the walk goes on, decided.
         if (t.continues) continue;
-        // iptables-nft's `xt target "MARK"` (options not listed) may set the mark, CONNMARK restore it.
-        if (MARK_TARGETS.has(t.name)) s.p.markUnknown = `line ${rule.line}: ${t.text}`;
+        // iptables-nft's `xt target "MARK"` (options not listed) may set the mark, CONNMARK restore it
+        // (a shifted --save-mark writes only the connection's mark, a shifted --restore-mark only the packet's).
+        if (MARK_TARGETS.has(t.name) && !connmarkOnly(t, "--save-mark"))
+          s.p.markUnknown = `line ${rule.line}: ${t.text}`;
         // CONNMARK (a shifted --save-mark, `xt target "CONNMARK"`) may write the connection's mark as well.
-        if (t.name === "CONNMARK" && s.p.ct) s.p.ct.entry.markUnknown = `line ${rule.line}: ${t.text}`;
+        if (t.name === "CONNMARK" && !connmarkOnly(t, "--restore-mark") && s.p.ct)
+          s.p.ct.entry.markUnknown = `line ${rule.line}: ${t.text}`;
         step.verdict = "UNKNOWN";
         step.unmodelled = true;
         run.unmodelled.push({
