@@ -186,21 +186,19 @@ describe("a connection mark set in one way of a forked walk", () => {
 });
 
 describe("a shifted CONNMARK copy (not modelled) leaves unknown only the mark it writes", () => {
-  it("--save-mark --right-shift-mark: the connection's mark, not the packet's", () => {
-    const mangle = ["-A PREROUTING -p tcp --dport 22 -j CONNMARK --save-mark --right-shift-mark 8"];
-    const packetMark = iptablesSsh(mangle, ["-A INPUT -m mark --mark 0x0 -j DROP"]);
-    expect(packetMark?.fate.kind).toBe("dropped");
-    expect(undecided(packetMark, "-m mark --mark 0x0")).toBeUndefined();
-    const ctMark = iptablesSsh(mangle, ["-A INPUT -m connmark --mark 0x0 -j DROP"]);
-    expect(undecided(ctMark, "-m connmark --mark 0x0")?.what).toContain("--right-shift-mark 8");
-  });
-
-  it("--restore-mark --left-shift-mark: the packet's mark, not the connection's", () => {
-    const mangle = ["-A PREROUTING -p tcp --dport 22 -j CONNMARK --restore-mark --left-shift-mark 8"];
-    const ctMark = iptablesSsh(mangle, ["-A INPUT -m connmark --mark 0x0 -j DROP"]);
-    expect(ctMark?.fate.kind).toBe("dropped");
-    expect(undecided(ctMark, "-m connmark --mark 0x0")).toBeUndefined();
-    const packetMark = iptablesSsh(mangle, ["-A INPUT -m mark --mark 0x0 -j DROP"]);
-    expect(undecided(packetMark, "-m mark --mark 0x0")?.what).toContain("--left-shift-mark 8");
-  });
+  const MARK = "-A INPUT -m mark --mark 0x0 -j DROP";
+  const CONNMARK = "-A INPUT -m connmark --mark 0x0 -j DROP";
+  // [the copy, the match it leaves decided, the match it leaves undecided]
+  for (const [copy, decided, unknown] of [
+    ["--save-mark --right-shift-mark 8", MARK, CONNMARK],
+    ["--restore-mark --left-shift-mark 8", CONNMARK, MARK],
+  ] as const)
+    it(`${copy}: ${unknown.includes("connmark") ? "the connection's mark, not the packet's" : "the packet's mark, not the connection's"}`, () => {
+      const mangle = [`-A PREROUTING -p tcp --dport 22 -j CONNMARK ${copy}`];
+      const known = iptablesSsh(mangle, [decided]);
+      expect(known?.fate.kind).toBe("dropped");
+      expect(undecided(known, decided.slice("-A INPUT ".length))).toBeUndefined();
+      const unsure = iptablesSsh(mangle, [unknown]);
+      expect(undecided(unsure, unknown.slice("-A INPUT ".length))?.what).toContain(copy.split(" --")[1]);
+    });
 });
