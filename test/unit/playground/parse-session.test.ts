@@ -36,6 +36,27 @@ describe("parse session", () => {
     expect(await session.packet(10_000)).toBeUndefined();
   });
 
+  it("renames a packet read as UDP once a later packet of its flow names SCTP, as parseTraceText does", async () => {
+    const lines = readFileSync(
+      path.join(ROOT, "test/fixtures/parse/real-xtables-monitor-sctp-udplite-dccp-trace/input.log"),
+      "utf8",
+    ).split("\n");
+    // The answer to the recorded SCTP INIT (lines 1-6), traced by a rule that names no protocol, comes first.
+    const guessed = lines
+      .slice(41, 44)
+      .map((l) =>
+        l
+          .replace("SRC=198.51.100.1 DST=198.51.100.2", "SRC=198.51.100.2 DST=198.51.100.1")
+          .replace("SPORT=40132 DPORT=5060", "SPORT=5060 DPORT=40132")
+          .replace("-s 198.51.100.1/32", "-s 198.51.100.2/32"),
+      );
+    const text = [...guessed, ...lines.slice(0, 6)].join("\n");
+    const summary = await new ParseSession().parse(chunks(new TextEncoder().encode(text), 64));
+    expect(summary.packets.map((p) => p.summary.split(" ")[0])).toEqual(["SCTP", "SCTP"]);
+    expect(summary.packets.map((p) => p.summary)).toEqual(parseTraceText(text).packets.map((p) => p.summary));
+    expect(summary.flows).toEqual([{ id: 1, proto: "sctp", packets: [1, 2] }]);
+  });
+
   it("reads a log's own prefixes with the chains the pasted ruleset's logging rules name, and says when to parse again", async () => {
     // A contributor's nft host: `log prefix "dbg fwd: "` in a table of their own, no naming convention.
     const dir = path.join(ROOT, "test/fixtures/import/docker29-noicc-routed/input");
