@@ -15,6 +15,7 @@ import {
   parseTraceText,
   TraceParser,
 } from "../../../src/core/parse/index.ts";
+import { sctpGuessed, sctpLines, sctpNamed } from "./sctp-answer.ts";
 
 const recorded = readFileSync(
   new URL("../../fixtures/parse/real-router-fragments-errors/input.log", import.meta.url),
@@ -343,21 +344,8 @@ describe("TraceParser.floor and state with packets in the pairing queue", () => 
 });
 
 describe("xtables-monitor SCTP, UDP-Lite and DCCP: named by a rule, on every packet of the flow", () => {
-  const sctpLines = readFileSync(
-    new URL("../../fixtures/parse/real-xtables-monitor-sctp-udplite-dccp-trace/input.log", import.meta.url),
-    "utf8",
-  ).split("\n");
-  /** The recorded SCTP INIT (lines 1-6, its raw PREROUTING rule says `-p sctp`). */
-  const named = sctpLines.slice(0, 6);
-  /** The answer, traced by a rule that names no protocol (the format of the fixture's lines 42-44). */
-  const guessed = sctpLines
-    .slice(41, 44)
-    .map((l) =>
-      l
-        .replace("SRC=198.51.100.1 DST=198.51.100.2", "SRC=198.51.100.2 DST=198.51.100.1")
-        .replace("SPORT=40132 DPORT=5060", "SPORT=5060 DPORT=40132")
-        .replace("-s 198.51.100.1/32", "-s 198.51.100.2/32"),
-    );
+  const named = sctpNamed;
+  const guessed = sctpGuessed;
 
   it("a packet read as UDP pairs with the SCTP flow of its ports, in either order; the flow and both summaries are SCTP", () => {
     for (const text of [

@@ -4,6 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
 import { ParseSession } from "../../../src/playground/parse-session.ts";
+import { sctpGuessed, sctpNamed } from "../parse/sctp-answer.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 
@@ -37,20 +38,8 @@ describe("parse session", () => {
   });
 
   it("renames a packet read as UDP once a later packet of its flow names SCTP, as parseTraceText does", async () => {
-    const lines = readFileSync(
-      path.join(ROOT, "test/fixtures/parse/real-xtables-monitor-sctp-udplite-dccp-trace/input.log"),
-      "utf8",
-    ).split("\n");
-    // The answer to the recorded SCTP INIT (lines 1-6), traced by a rule that names no protocol, comes first.
-    const guessed = lines
-      .slice(41, 44)
-      .map((l) =>
-        l
-          .replace("SRC=198.51.100.1 DST=198.51.100.2", "SRC=198.51.100.2 DST=198.51.100.1")
-          .replace("SPORT=40132 DPORT=5060", "SPORT=5060 DPORT=40132")
-          .replace("-s 198.51.100.1/32", "-s 198.51.100.2/32"),
-      );
-    const text = [...guessed, ...lines.slice(0, 6)].join("\n");
+    // The answer to the recorded SCTP INIT, traced by a rule that names no protocol, comes first.
+    const text = [...sctpGuessed, ...sctpNamed].join("\n");
     const summary = await new ParseSession().parse(chunks(new TextEncoder().encode(text), 64));
     expect(summary.packets.map((p) => p.summary.split(" ")[0])).toEqual(["SCTP", "SCTP"]);
     expect(summary.packets.map((p) => p.summary)).toEqual(parseTraceText(text).packets.map((p) => p.summary));
