@@ -99,6 +99,14 @@ describe("a connection mark copied from an unknown packet mark", () => {
     expect(undecided(request, "ct mark 0x00000001 drop")).toBeUndefined();
   });
 
+  it("a ct mark set that keeps some of the old bits (ct mark and 0xffff0000 xor 0x1) leaves it unknown", () => {
+    const [request] = nftPing(
+      'xt target "MARK"\n\t\tct mark set meta mark\n\t\tct mark set ct mark and 0xffff0000 xor 0x00000001',
+      "ct mark 0x00000001 drop",
+    );
+    expect(undecided(request, "ct mark 0x00000001 drop")?.what).toContain('xt target "MARK"');
+  });
+
   it("an unmodelled ct mark set (masked: ct mark set meta mark and 0xff) leaves the connection's mark unknown", () => {
     const [request] = nftPing("ct mark set meta mark and 0x000000ff", "ct mark 0x00000001 drop");
     expect(undecided(request, "ct mark 0x00000001 drop")?.what).toContain(
@@ -166,7 +174,16 @@ describe("a connection mark copied from an unknown packet mark", () => {
   });
 });
 
-describe("a connection mark set in one way of a forked walk", () => {
+describe("marks in a forked walk (an undecided rule followed both ways)", () => {
+  it("a mark left unknown after an undecided rule is handed on by the way followed (to the next chain)", () => {
+    // Both ways of the undecided `meta length` rule meet the unmodelled MARK target after it.
+    const [request] = nftPing(
+      'meta length > 100 meta mark set 0x00000000\n\t\txt target "MARK"',
+      "meta mark 0x00000001 drop",
+    );
+    expect(undecided(request, "meta mark 0x00000001 drop")?.what).toContain('xt target "MARK"');
+  });
+
   it("is not seen by the other way: an undecided ct mark set then a ct mark match stays undecided", () => {
     // `meta length` is not modelled: the walk follows the rule both ways; only the way it matched sets the ct mark.
     const [request] = nftPing("meta length > 100 ct mark set 0x00000001\n\t\tct mark 0x00000001 drop", "");
