@@ -185,3 +185,101 @@ describe("the reply to an untracked request", () => {
     expect(lines("udp", [{ direction: "request" }, { direction: "reply" }])).toEqual([["new"]]);
   });
 });
+
+/**
+ * Checked on kernel 6.18 in throwaway namespaces (client 198.51.100.1, server 198.51.100.2 with this
+ * raw notrack and `ct state` counters in input and output, a Python client: connect, send, read the
+ * answer, send again, close): input counted 1 untracked (the SYN), 2 new (the handshake's ACK and the
+ * first data, both before the server sent anything), 4 established; output 1 invalid (the SYN/ACK) and
+ * 4 established; `conntrack -L` showed the connection with the client's side as the original one.
+ */
+describe("a notrack that takes only a connection's SYN", () => {
+  /** Raw prerouting notracks a SYN (as a SYN proxy does); input (lines 11-14) and output (18-21) count by state. */
+  const SYN_ONLY = [
+    "table inet raw {",
+    "\tchain pre {",
+    "\t\ttype filter hook prerouting priority raw; policy accept;",
+    "\t\ttcp flags & (syn | ack) == syn notrack",
+    "\t}",
+    "}",
+    "table inet filter {",
+    "\tchain input {",
+    "\t\ttype filter hook input priority filter; policy accept;",
+    "\t\tmeta nfproto ipv4 counter",
+    "\t\tct state invalid counter",
+    "\t\tct state new counter",
+    "\t\tct state established counter",
+    "\t\tct state untracked counter",
+    "\t}",
+    "\tchain output {",
+    "\t\ttype filter hook output priority filter; policy accept;",
+    "\t\tct state invalid counter",
+    "\t\tct state new counter",
+    "\t\tct state established counter",
+    "\t\tct state untracked counter",
+    "\t}",
+    "}",
+  ].join("\n");
+  const STATES: Record<number, string> = {
+    11: "invalid",
+    12: "new",
+    13: "established",
+    14: "untracked",
+    18: "invalid",
+    19: "new",
+    20: "established",
+    21: "untracked",
+  };
+
+  it("the client's next packets open the connection (NEW) until the server answers; then both sides are ESTABLISHED", () => {
+    const rules = parseRulesetFile(SYN_ONLY, "r.nft");
+    expect(rules.diagnostics).toEqual([]);
+    const tcp = (t: string, flags: string, reply: boolean, id: number) =>
+      (reply ? ["pw/filter/output"] : ["pw/raw/pre", "pw/filter/input"]).map(
+        (prefix) =>
+          `[${t}] ${prefix} ${reply ? OUT : IN} LEN=52 ${IP} ID=${id} PROTO=TCP SPT=${reply ? "8080 DPT=40000" : "40000 DPT=8080"} WINDOW=501 RES=0x00 ${flags} URGP=0 `,
+      );
+    const parsed = parseTraceText(
+      [
+        ...tcp("1.0", "SYN", false, 1),
+        ...tcp("1.1", "ACK SYN", true, 2),
+        ...tcp("1.2", "ACK", false, 3),
+        ...tcp("1.3", "ACK PSH", false, 4),
+        ...tcp("1.4", "ACK PSH", true, 5),
+        ...tcp("1.5", "ACK", false, 6),
+      ].join("\n"),
+      {
+        prefixMap: { ...prefixMap, "pw/filter/input": "ip:filter:input" },
+      },
+    );
+    const states = parsed.packets.map((p) =>
+      (logStepMatches(p, rules, parsed.packets).at(-1) ?? [])
+        .map((m) => STATES[m.ruleLine])
+        .filter((s): s is string => s !== undefined),
+    );
+    expect(states).toEqual([["untracked"], ["invalid"], ["new"], ["new"], ["established"], ["established"]]);
+    // The simulator's conntrack agrees, on both sides.
+    const step = (direction: "request" | "reply", ...tcpFlags: string[]) => ({ direction, tcpFlags });
+    const sim = runScenario(textWorld(SYN_ONLY), {
+      from: "wan",
+      to: "203.0.113.2",
+      proto: "tcp",
+      dport: 8080,
+      script: [
+        step("request", "SYN"),
+        step("reply", "ACK", "SYN"),
+        step("request", "ACK"),
+        step("request", "ACK", "PSH"),
+        step("reply", "ACK", "PSH"),
+        step("request", "ACK"),
+      ],
+    });
+    expect(
+      sim.packets.map((p) =>
+        p.events
+          .filter((e) => e.table === "filter")
+          .flatMap((e) => e.steps.map((s) => STATES[s.line]).filter((s) => s !== undefined)),
+      ),
+    ).toEqual(states);
+  });
+});
