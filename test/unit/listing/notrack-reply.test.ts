@@ -17,6 +17,14 @@ import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import { textWorld } from "../simulate/helpers.ts";
 
+/** Counter rules, one per `ct state` (four lines, in this order: invalid, new, established, untracked). */
+const BY_STATE = [
+  "\t\tct state invalid counter",
+  "\t\tct state new counter",
+  "\t\tct state established counter",
+  "\t\tct state untracked counter",
+];
+
 /** Requests from eth0 notracked; the output chain's lines 11-14 count the replies by state. */
 const RULES = [
   "table inet raw {",
@@ -29,10 +37,7 @@ const RULES = [
   "\tchain output {",
   "\t\ttype filter hook output priority filter; policy accept;",
   "\t\tmeta nfproto ipv4 counter",
-  "\t\tct state invalid counter",
-  "\t\tct state new counter",
-  "\t\tct state established counter",
-  "\t\tct state untracked counter",
+  ...BY_STATE,
   "\t}",
   "}",
 ].join("\n");
@@ -206,17 +211,11 @@ describe("a notrack that takes only a connection's SYN", () => {
     "\tchain input {",
     "\t\ttype filter hook input priority filter; policy accept;",
     "\t\tmeta nfproto ipv4 counter",
-    "\t\tct state invalid counter",
-    "\t\tct state new counter",
-    "\t\tct state established counter",
-    "\t\tct state untracked counter",
+    ...BY_STATE,
     "\t}",
     "\tchain output {",
     "\t\ttype filter hook output priority filter; policy accept;",
-    "\t\tct state invalid counter",
-    "\t\tct state new counter",
-    "\t\tct state established counter",
-    "\t\tct state untracked counter",
+    ...BY_STATE,
     "\t}",
     "}",
   ].join("\n");
