@@ -68,6 +68,7 @@ describe("packetwalk import on foreign captures", () => {
       "noisy-host",
       "peer-to-published-port",
       "peer-to-published-port-trace",
+      "routed-lan-peer",
       "rpfilter-host",
       "two-networks",
       "web-to-db-nobrnf",
@@ -775,6 +776,11 @@ describe("packetwalk import --anonymize", () => {
           /(?<![0-9a-f:])(?:[0-9a-f]{1,2}:){5}[0-9a-f]{1,2}(?![0-9a-f:])/g,
         ))
           macs.add(m[0]);
+      // nf_log's MAC= field runs the destination, source and type together: both MACs are originals too.
+      for (const m of material.log.matchAll(/MAC=((?:[0-9a-f]{2}:){11}[0-9a-f]{2})/g)) {
+        const bytes = (m[1] as string).split(":");
+        macs.add(bytes.slice(0, 6).join(":")).add(bytes.slice(6, 12).join(":"));
+      }
       const originals = [...macs].filter((m) => !/^(ff:){5}ff$|^(00:){5}00$/.test(m));
       expect(originals.length).toBeGreaterThan(2);
       const hexMacs = originals.map((m) =>
