@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { SNIFF_BYTES, sniffInput } from "../core/input/sniff-input.ts";
 import type { Diagnostic } from "../core/model/packet.ts";
 import { LOCALES } from "../i18n/locales.ts";
 import { validateLesson } from "./validate-lesson.ts";
@@ -41,7 +42,28 @@ export function checkLessons(contentDir: string, cwd: string = process.cwd()): L
     const shown = relative(cwd, path);
     const [folder, ...rest] = rel.split(/[\\/]/);
     const slug = rest.join("/").replace(/\.md$/, "");
-    const { data, diagnostics } = validateLesson(readFileSync(path, "utf8"), shown);
+    const bytes = readFileSync(path);
+    const sniffed = sniffInput(bytes.subarray(0, SNIFF_BYTES));
+    if (sniffed.kind !== "text") {
+      // Read as UTF-8 a UTF-16 file (a Windows editor's "Unicode") has no front matter to find; say what it is.
+      const found =
+        sniffed.kind === "utf16"
+          ? "UTF-16 text"
+          : sniffed.kind === "gzip"
+            ? "gzip-compressed data"
+            : sniffed.found;
+      errors.push({
+        severity: "error",
+        message: `expected a Markdown lesson in UTF-8 text, found ${found}`,
+        hint:
+          sniffed.kind === "utf16"
+            ? `save it as UTF-8 (in your editor, or: iconv -f UTF-16 -t UTF-8 ${shown} > lesson.md && mv lesson.md ${shown})`
+            : "lessons are Markdown text saved as UTF-8",
+        position: { file: shown, line: 1, column: 1 },
+      });
+      continue;
+    }
+    const { data, diagnostics } = validateLesson(bytes.toString("utf8"), shown);
     errors.push(...diagnostics);
     if (!folder || !slugs.has(folder) || rest.length === 0) {
       errors.push({
