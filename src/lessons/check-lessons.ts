@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { SNIFF_BYTES, sniffInput } from "../core/input/sniff-input.ts";
+import { foundWords, SNIFF_BYTES, sniffInput } from "../core/input/sniff-input.ts";
 import type { Diagnostic } from "../core/model/packet.ts";
 import { LOCALES } from "../i18n/locales.ts";
 import { validateLesson } from "./validate-lesson.ts";
@@ -46,12 +46,7 @@ export function checkLessons(contentDir: string, cwd: string = process.cwd()): L
     const sniffed = sniffInput(bytes.subarray(0, SNIFF_BYTES));
     if (sniffed.kind !== "text") {
       // Read as UTF-8 a UTF-16 file (a Windows editor's "Unicode") has no front matter to find; say what it is.
-      const found =
-        sniffed.kind === "utf16"
-          ? "UTF-16 text"
-          : sniffed.kind === "gzip"
-            ? "gzip-compressed data"
-            : sniffed.found;
+      const found = foundWords(sniffed);
       errors.push({
         severity: "error",
         message: `expected a Markdown lesson in UTF-8 text, found ${found}`,
