@@ -59,7 +59,7 @@ export function readRegularFile(path: string, maxBytes = Number.POSITIVE_INFINIT
         : sniffed.hint.replaceAll("FILE", path);
   return {
     ok: false,
-    error: `${path}: expected UTF-8 text, found ${found}; ${fix}, or let \`npx packetwalk import\` write the lab folder`,
+    error: `${path}:1:1: expected UTF-8 text, found ${found}; ${fix}, or let \`npx packetwalk import\` write the lab folder`,
   };
 }
 
