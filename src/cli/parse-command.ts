@@ -243,7 +243,18 @@ export async function run(argv: string[]): Promise<number> {
         continue;
       }
       const err = e as NodeJS.ErrnoException;
-      process.stderr.write(`packetwalk parse: cannot read ${file}: ${err.code ?? err.message}\n`);
+      // An errno code alone (ENOENT) tells a newcomer nothing: say it in words, with what to give.
+      const why =
+        err.code === "ENOENT"
+          ? "no such file"
+          : err.code === "EISDIR"
+            ? "is a folder, not a log file"
+            : err.code === "EACCES"
+              ? "permission denied (a system log may need sudo, or journalctl -k as a member of adm)"
+              : (err.code ?? err.message);
+      process.stderr.write(
+        `packetwalk parse: cannot read ${file}: ${why}\nhint: give the kernel log file (dmesg > kernel.log), or - to read standard input\n`,
+      );
       return 2;
     }
   }

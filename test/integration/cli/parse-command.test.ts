@@ -218,6 +218,20 @@ describe("a log pasted from elsewhere", () => {
     }
   });
 
+  it("a missing file or a folder is said in words with a hint, exit 2, no stack trace", () => {
+    const missing = join(dir, "no-such.log");
+    const r = parse([missing]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      `packetwalk parse: cannot read ${missing}: no such file\nhint: give the kernel log file (dmesg > kernel.log), or - to read standard input\n`,
+    );
+    const folder = parse([dir]);
+    expect(folder.status).toBe(2);
+    expect(folder.stderr).toContain(
+      `packetwalk parse: cannot read ${dir}: is a folder, not a log file\nhint: `,
+    );
+  });
+
   it("only netdev chains' lines (recorded LOG and nft trace): one warning per chain, and no packet could be placed", () => {
     const read = (c: string) =>
       readFileSync(join(root, `test/fixtures/parse/${c}/input.log`), "utf8").split("\n");
