@@ -15,6 +15,8 @@ export interface LessonCheck {
   errors: Diagnostic[];
   /** Lesson slugs present in some locale but missing in another: `{ "zh-tw": ["ip-layer"] }`. */
   missingTranslations: Record<string, string[]>;
+  /** Lessons with `draft: true` (paths as shown): left out of a production build, which says so. */
+  drafts: string[];
   /** How many lesson files were read. */
   count: number;
 }
@@ -35,6 +37,7 @@ function listMarkdown(dir: string): string[] {
 export function checkLessons(contentDir: string, cwd: string = process.cwd()): LessonCheck {
   const root = join(contentDir, "lessons");
   const errors: Diagnostic[] = [];
+  const drafts: string[] = [];
   const slugs = new Map<string, Set<string>>(LOCALES.map((l) => [l, new Set<string>()]));
   const files = listMarkdown(root);
   for (const rel of files) {
@@ -78,6 +81,7 @@ export function checkLessons(contentDir: string, cwd: string = process.cwd()): L
       });
     }
     if (!data?.draft) slugs.get(folder)?.add(slug);
+    else drafts.push(shown);
   }
   const all = new Set([...slugs.values()].flatMap((s) => [...s]));
   const missingTranslations: Record<string, string[]> = {};
@@ -85,5 +89,5 @@ export function checkLessons(contentDir: string, cwd: string = process.cwd()): L
     const missing = [...all].filter((s) => !present.has(s)).sort();
     if (missing.length > 0) missingTranslations[locale] = missing;
   }
-  return { errors, missingTranslations, count: files.length };
+  return { errors, missingTranslations, drafts, count: files.length };
 }

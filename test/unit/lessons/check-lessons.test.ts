@@ -11,6 +11,7 @@ describe("checkLessons", () => {
     const result = checkLessons(join(root, "content"), root);
     expect(result.errors).toEqual([]);
     expect(result.missingTranslations).toEqual({});
+    expect(result.drafts).toEqual([]);
     expect(result.count).toBeGreaterThanOrEqual(16);
   });
 
@@ -18,6 +19,8 @@ describe("checkLessons", () => {
     // The fixture site has two English lessons (one with traces) and one translation; the draft does not count.
     const result = checkLessons(join(root, "test/fixtures/site/content"), root);
     expect(result.missingTranslations).toEqual({ "zh-tw": ["second-steps", "with-trace"] });
+    // The draft is named, so the build can say which lesson it leaves out.
+    expect(result.drafts).toEqual(["test/fixtures/site/content/lessons/en/hidden-draft.md"]);
   });
 
   it("reports a bad front matter with its file and position", () => {
