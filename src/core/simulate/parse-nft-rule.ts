@@ -1492,6 +1492,15 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         continue;
       }
     }
+    // `ip version 4` (LXD/Incus write it in inet tables): nft's implicit `meta nfproto ipv4` plus a header field every IPv4 packet has.
+    if ((w === "ip" || w === "ip6") && w1 === "version" && word(2) === (w === "ip" ? "4" : "6")) {
+      const after = peek(3)?.value ?? "";
+      if (!OPERATORS.has(after) && !BITWISE.has(after) && after !== "," && after !== "map") {
+        i += 3;
+        out.conditions.push({ kind: "ethertype", ethertype: w === "ip" ? "0x0800" : "0x86dd", neg: false });
+        continue;
+      }
+    }
     // A family test; an IPv6 header field the model has no key for is unknown, and never matches IPv4.
     if ((w === "meta" && (w1 === "nfproto" || w1 === "protocol")) || w === "ip6" || w === "icmpv6") {
       const family = w === "meta" ? nftSymbol("meta nfproto", word(2) ?? "") : "ipv6";
