@@ -1178,6 +1178,15 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         out.conditions.push({ kind: "ctstate", states: [state.toUpperCase()], neg });
         return;
       }
+      case "ct zone":
+      case "ct original zone":
+      case "ct reply zone": {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0 || n > 65535)
+          return bad("a zone", "write a number from 0 to 65535");
+        pushSet(key, { elements: [{ kind: "value", value: String(n) }], neg });
+        return;
+      }
       case "meta mark":
       case "ct mark": {
         const n = Number(v);
@@ -1454,6 +1463,31 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       // `tcp option maxseg size set rt mtu`, `ip ecn set ce`: header rewrites no verdict depends on.
       i = setValueEnd(setAt + 1);
       unmodelled(start, "statement");
+      continue;
+    }
+    // `ct [original|reply] zone set N` (a zone template, see the CTZONE target) and `ct [original|reply] zone` matches.
+    if (w === "ct" && (w1 === "zone" || ((w1 === "original" || w1 === "reply") && word(2) === "zone"))) {
+      const dir = w1 === "original" || w1 === "reply" ? w1 : undefined;
+      const at = dir ? 3 : 2;
+      if (word(at) !== "set") {
+        i += at;
+        match(dir ? `ct ${dir} zone` : "ct zone", start);
+        continue;
+      }
+      const v = word(at + 1) ?? "";
+      const after = peek(at + 2)?.value ?? "";
+      if (/^(0x[0-9a-f]+|\d+)$/i.test(v) && !OPERATORS.has(after) && !BITWISE.has(after) && after !== "map") {
+        i += at + 2;
+        const zone = Number(v);
+        // nft refuses it: "Value 65536 exceeds valid range 0-65535".
+        if (zone > 65535)
+          problem(tokens[i - 1], `zone ${v} exceeds the valid range 0-65535`, "a zone is 16 bits");
+        else out.effects.push({ kind: "CTZONE", zone, ...(dir ? { dir } : {}) });
+        continue;
+      }
+      // `ct zone set meta mark map { ... }`: the zone the lookup uses is a value the model does not know.
+      i = setValueEnd(i + at + 1);
+      unmodelled(start, "acts");
       continue;
     }
     if (w === "ct" && w1 === "mark") {
