@@ -81,3 +81,39 @@ describe("a zone for one direction", () => {
     }
   });
 });
+
+/**
+ * A zone template before the lookup reads as new. Checked on kernel 6.18 with the ruleset below, one ping
+ * from a to 198.51.100.10: the br0 `ct state new` counter counted the request, `ct state invalid` nothing;
+ * on eth0 (no template) the echo reply counted as invalid.
+ */
+const TEMPLATE = `table inet z {
+	chain raw1 {
+		type filter hook prerouting priority raw; policy accept;
+		iifname "br0" ct zone set 1
+	}
+	chain raw2 {
+		type filter hook prerouting priority -250; policy accept;
+		iifname "br0" ct state new counter packets 0 bytes 0
+		iifname "br0" ct state invalid counter packets 0 bytes 0
+		iifname "eth0" ct state new counter packets 0 bytes 0
+		iifname "eth0" ct state invalid counter packets 0 bytes 0
+	}
+}
+`;
+
+describe("a zone template before the lookup", () => {
+  it("reads as new in a later raw chain, where a packet without one reads invalid", () => {
+    const packets = runScenario(textWorld(TEMPLATE, "t.nft", LAB), {
+      from: "a",
+      to: "198.51.100.10",
+      proto: "icmp",
+    }).packets;
+    const raw2 = packets.map((p) =>
+      p.events
+        .filter((e) => e.chain === "raw2")
+        .flatMap((e) => e.steps.filter((s) => s.kind === "rule").map((s) => s.line)),
+    );
+    expect(raw2).toEqual([[8], [11]]);
+  });
+});
