@@ -644,6 +644,8 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         (i - start >= 2 || VERDICTS.has(t.value) || ONE_WORD.has(tokens[start]?.value ?? "")) &&
         // `ether type ip`, `ct l3proto ip6`: a protocol field's value is a protocol name.
         !PROTOCOL_FIELDS.has(prev.value) &&
+        // `arp saddr ether`, `arp daddr ip`: the address's kind is part of the ARP field's name.
+        !(tokens[start]?.value === "arp" && (prev.value === "saddr" || prev.value === "daddr")) &&
         !OPERATORS.has(prev.value) &&
         !(
           fibResult.has(prev.value) ||
@@ -1534,6 +1536,13 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         out.conditions.push({ kind: "ethertype", ethertype: w === "ip" ? "0x0800" : "0x86dd", neg: false });
         continue;
       }
+    }
+    // An ARP header field (LXD's `arp saddr ether != MAC drop`): nft's implicit `ether type arp`, so never an
+    // IP packet (all the walk sends); the field itself unknown.
+    if (w === "arp" && w1 !== undefined) {
+      out.conditions.push({ kind: "ethertype", ethertype: "0x0806", neg: false });
+      out.conditions.push({ kind: "unknown", text: unknownFrom(start), neg: false });
+      continue;
     }
     // A family test; an IPv6 header field the model has no key for is unknown, and never matches IPv4.
     if ((w === "meta" && (w1 === "nfproto" || w1 === "protocol")) || w === "ip6" || w === "icmpv6") {
