@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { formatFoldedDiagnostics } from "../core/diagnostics/fold-diagnostics.ts";
-import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
+import { closest, formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { parseTraceText } from "../core/parse/index.ts";
 import { checkConformance, commandAnswered, formatDivergences } from "../core/simulate/conformance.ts";
 import type { Unmodelled } from "../core/simulate/rule-engine.ts";
@@ -169,7 +169,14 @@ export async function run(argv: string[]): Promise<number> {
   }
   for (const a of args) {
     if (!existsSync(a)) {
-      process.stderr.write(`packetwalk check: ${a}: no such file or folder\n`);
+      // A misspelt lab or trace: the nearest name in the folder it would be in.
+      const dir = dirname(a.replace(/\/$/, ""));
+      const names =
+        existsSync(dir) && statSync(dir).isDirectory() ? readdirSync(dir).map((n) => join(dir, n)) : [];
+      const guess = closest(a.replace(/\/$/, ""), names);
+      process.stderr.write(
+        `packetwalk check: ${a}: no such file or folder\nhint: ${guess ? `did you mean ${guess}?` : "give a lab folder (traces/<lab>), a trace file, or nothing for every lab under traces/"}\n`,
+      );
       return 2;
     }
     const folder = a.replace(/\/$/, "");

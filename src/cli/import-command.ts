@@ -16,6 +16,8 @@ import { decodeBytes } from "../core/input/decode-bytes.ts";
 import { InputError } from "../core/input/decode-input.ts";
 import { addressFamily, canonicalAddress } from "../core/simulate/ip-address.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
+import { untranslatedTexts } from "../core/trace-file/translations.ts";
+import { DEFAULT_LOCALE, LOCALES } from "../i18n/locales.ts";
 import { checkLab } from "./check-command.ts";
 import { readCommandArgs } from "./command-args.ts";
 
@@ -119,7 +121,8 @@ What cannot be inferred:
 Other options:
   --host-name NAME      the Docker host's name in lab.json (default host)
   --ruleset NAME        the ruleset's name (default: the lab's)
-  --suffix TEXT         appended to every scenario name (default: -trace for TRACE output)
+  --suffix=TEXT         appended to every scenario name (default: -trace for TRACE output; write
+                        it with "=", --suffix=-2, as a value starting with - is read as a flag)
   --date YYYY-MM-DD     when it was recorded (default today)
   --description TEXT    the lab's one-sentence description (a new lab only)
   --anonymize           public addresses -> TEST-NET/2001:db8::, MACs, host names -> stand-ins
@@ -386,6 +389,18 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(
       `${results.length - failed}/${results.length} imported traces agree with the simulator\n`,
     );
+  }
+  // npm test requires the lab's texts in every locale; say so now, not 40 minutes into CI.
+  for (const locale of LOCALES.filter((l) => l !== DEFAULT_LOCALE)) {
+    const missing = untranslatedTexts(
+      read.lab ?? { description: "" },
+      read.traces.map((t) => t.meta),
+      read.translations?.[locale],
+    );
+    if (missing.length)
+      process.stdout.write(
+        `translation: ${join(folder, "i18n", `${locale}.json`)} lacks ${missing.join(", ")}: npm test requires them (the format is in traces/README.md; if you cannot write ${locale}, say so in the pull request and a maintainer will add it)\n`,
+      );
   }
   return failed ? 1 : 0;
 }

@@ -243,7 +243,18 @@ export async function run(argv: string[]): Promise<number> {
         continue;
       }
       const err = e as NodeJS.ErrnoException;
-      process.stderr.write(`packetwalk parse: cannot read ${file}: ${err.code ?? err.message}\n`);
+      // An errno code alone (ENOENT) tells a newcomer nothing: say it in words, with what to give.
+      const why =
+        err.code === "ENOENT"
+          ? "no such file"
+          : err.code === "EISDIR"
+            ? "is a folder, not a log file"
+            : err.code === "EACCES"
+              ? "permission denied (a system log may need sudo, or journalctl -k as a member of adm)"
+              : (err.code ?? err.message);
+      process.stderr.write(
+        `packetwalk parse: cannot read ${file}: ${why}\nhint: give the kernel log file (dmesg > kernel.log), or - to read standard input\n`,
+      );
       return 2;
     }
   }
@@ -271,6 +282,16 @@ function bigFile(file: string, segmentBytes: number): boolean {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** Why the input gave no packet when no line was set aside: it was empty, or no line was netfilter's. */
+function noPacketsMessage(files: readonly string[], events: number, skipped: number): string {
+  const where = files.length === 1 && files[0] !== "-" ? `${files[0]}:1:1` : "the input";
+  const hint =
+    "hint: packetwalk reads netfilter's LOG lines ('... IN=eth0 OUT= ... SRC=... DST=...'), xtables-monitor --trace and nft monitor trace output: give dmesg, journalctl -k or the syslog file that holds them\n";
+  if (events === 0 && skipped === 0)
+    return `packetwalk parse: ${where}: error: the input is empty: expected kernel log lines\n${hint}`;
+  return `packetwalk parse: no netfilter packets found in the input (${skipped} line${skipped === 1 ? "" : "s"} read, none a netfilter line)\n${hint}`;
 }
 
 /** Prints the problems and the totals; the exit code. */
@@ -301,7 +322,7 @@ function report(
         ? "packetwalk parse: no packet could be placed: the netfilter lines' LOG prefixes name no chain (the warnings above list them); map them with --prefix-map FILE\n"
         : netdev
           ? "packetwalk parse: no packet could be placed: every netfilter line is of a netdev chain (the warnings above say which), and packetwalk draws no netdev hook; log or trace at the ip, ip6, inet or bridge hooks too\n"
-          : "packetwalk parse: no netfilter packets found in the input\n",
+          : noPacketsMessage(args.files, events, skipped),
     );
     return 1;
   }

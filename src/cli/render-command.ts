@@ -2,8 +2,9 @@
  * `packetwalk render TRACE`: turns a recorded or simulated trace into
  * Mermaid source or SVG, for contributors regenerating diagrams.
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, dirname, isAbsolute, join } from "node:path";
+import { closest } from "../core/diagnostics/format-diagnostic.ts";
 import type { Packet } from "../core/model/packet.ts";
 import { parseTraceText } from "../core/parse/index.ts";
 import { endpointLabels } from "../core/render/endpoint-labels.ts";
@@ -23,7 +24,8 @@ export const summary = "turn a trace into Mermaid source, a standalone SVG or a 
 const USAGE = `usage: packetwalk render TRACE [--direction request|reply|both] [--view map|path] [--packet N]
                         [--format mermaid|svg|png] [--theme light|dark] [--out FILE]
 
-TRACE is traces/<lab>/<scenario> or a path to the .log file; lab.json next to it names the hosts.
+TRACE is traces/<lab>/<scenario>, <lab>/<scenario> (as a lesson names it) or a path to the .log
+file; lab.json next to it names the hosts.
   --direction  which packets to draw (default both: the first request and the first reply)
   --view       map (whole netfilter map, path highlighted; default) or path (only the hooks crossed)
   --packet N   draw packet N of the trace (overrides --direction)
@@ -129,18 +131,26 @@ export async function run(argv: string[]): Promise<number> {
       throw new UsageError("--format png writes a file: give --out FILE.png");
 
     const arg = positionals[0] as string;
-    const logFile = arg.endsWith(".log") ? arg : `${arg}.log`;
+    const given = arg.endsWith(".log") ? arg : `${arg}.log`;
+    // A lesson's name for it (`lab/scenario`, as ::trace src= writes it) is found under traces/ too.
+    const underTraces = join("traces", given);
+    const logFile = !existsSync(given) && !isAbsolute(given) && existsSync(underTraces) ? underTraces : given;
     if (!existsSync(logFile)) {
-      const dir = dirname(logFile);
-      const near = existsSync(dir)
-        ? (await import("node:fs"))
-            .readdirSync(dir)
+      const dirs = isAbsolute(given) ? [dirname(given)] : [dirname(given), dirname(underTraces)];
+      const there = dirs.find((d) => existsSync(d));
+      const near = there
+        ? readdirSync(there)
             .filter((f) => f.endsWith(".log"))
-            .map((f) => join(dir, f.slice(0, -4)))
+            .map((f) => join(there, f.slice(0, -4)))
         : [];
+      const guess = closest(join(there ?? "", basename(given, ".log")), near);
       return fail(
-        `no trace at ${logFile}`,
-        near.length ? `traces there: ${near.join(", ")}` : "give traces/<lab>/<scenario>",
+        `no trace at ${given}`,
+        guess
+          ? `did you mean ${guess}?`
+          : near.length
+            ? `traces there: ${near.join(", ")}`
+            : "give traces/<lab>/<scenario> (or <lab>/<scenario>, as a lesson names it)",
       );
     }
     // As the site reads it: a committed file of UTF-8 text, not a link out of the repository.

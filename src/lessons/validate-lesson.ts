@@ -20,6 +20,19 @@ const FENCE = /^---\r?\n([\s\S]*?)\r?\n---\r?(?:\n|$)/;
 /** Validates the front matter of the lesson text `source` read from `file`. */
 export function validateLesson(source: string, file: string): LessonValidation {
   const match = FENCE.exec(source);
+  if (!match && source.startsWith("\uFEFF") && FENCE.test(source.slice(1))) {
+    // Windows Notepad's "UTF-8 with BOM": the fence is there, one invisible character before it.
+    return {
+      diagnostics: [
+        {
+          severity: "error",
+          message: "the lesson starts with a byte-order mark (U+FEFF) before its front matter's `---`",
+          hint: `save it as UTF-8 without BOM (in your editor, or: sed -i '1s/^\\xEF\\xBB\\xBF//' ${file})`,
+          position: { file, line: 1, column: 1 },
+        },
+      ],
+    };
+  }
   if (!match) {
     return {
       diagnostics: [

@@ -77,6 +77,11 @@ export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegr
         for (const [locale, slugs] of Object.entries(result.missingTranslations)) {
           logger.warn(`missing ${locale} translation of ${slugs.length} lesson(s): ${slugs.join(", ")}`);
         }
+        // A copied template keeps `draft: true`: say which lessons the build leaves out, not only nothing.
+        if (command === "build" && result.drafts.length > 0)
+          logger.warn(
+            `${result.drafts.length} draft lesson(s) left out of this build (set \`draft: false\` to publish): ${result.drafts.join(", ")}`,
+          );
         // Every trace gets a page, used by a lesson or not: a broken one stops the build here, positioned.
         const links = findSymlinks([contentDir, "public"]).map(
           (path) =>

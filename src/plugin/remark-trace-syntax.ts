@@ -21,14 +21,16 @@ import { lessonPosition } from "./lesson-position.ts";
 /** The directive names packetwalk defines; every other `::name` is prose. */
 export const DIRECTIVE_NAMES = ["trace"] as const;
 
-// `::trace`, `:::trace`, `:: trace`, `::Trace` at the start of a paragraph: someone meant the directive.
-const LOOKS_LIKE_TRACE = /^\s*:{2,3}\s*trace\b/i;
+// `::trace`, `:::trace`, `:: trace`, `::Trace`, or `:trace{` with one colon, at the start of a
+// paragraph: someone meant the directive.
+const LOOKS_LIKE_TRACE = /^\s*(:{2,3}\s*trace\b|:trace\s*\{)/i;
 
 /** Why a paragraph that starts like `::trace` did not parse as one, as a message and a hint. */
 export function explainMalformedTrace(source: string): { message: string; hint: string } {
   const text = source.trimStart();
   const example = 'write it alone on its line: ::trace{src="docker-bridge/container-to-wan"}';
   if (/^:::/.test(text)) return { message: ":::trace is not a directive (three colons)", hint: example };
+  if (/^:trace/i.test(text)) return { message: ":trace is not a directive (one colon)", hint: example };
   if (/^::\s+trace/i.test(text))
     return { message: "space between '::' and 'trace'", hint: "write ::trace with no space" };
   if (/^::trace\s+\{/i.test(text))
@@ -104,7 +106,15 @@ export default function remarkTraceSyntax(this: Processor) {
         return SKIP;
       }
       if (child.type !== "leafDirective" && child.type !== "containerDirective") return;
-      if ((DIRECTIVE_NAMES as readonly string[]).includes(child.name)) return SKIP;
+      if ((DIRECTIVE_NAMES as readonly string[]).includes(child.name)) {
+        // `::trace[text]{...}`: the label would be dropped without a word; the caption attribute is the way.
+        if (child.type === "leafDirective" && child.children.length > 0)
+          parent.children[index] = fail(file, child, {
+            message: "::trace takes no [label]",
+            hint: 'give the figure\'s caption as an attribute: ::trace{src="lab/scenario" caption="..."}',
+          }) as never;
+        return SKIP;
+      }
       const attributes = Object.keys(child.attributes ?? {});
       // A near miss of a directive name, or `src=`, is a typo; anything else (`::1`, `:::note`) is prose.
       if (

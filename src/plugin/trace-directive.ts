@@ -70,6 +70,7 @@ export function parseTraceDirective(
           hint: 'name a trace under traces/, e.g. ::trace{src="docker-bridge/container-to-wan"}',
         };
       }
+      if (field === "src" && typeof clean.src === "string") return srcProblem(clean.src);
       const given = JSON.stringify(clean[field]);
       const options = (traceDirectiveSchema.shape as Record<string, unknown>)[field];
       const values = enumValues(options);
@@ -79,6 +80,36 @@ export function parseTraceDirective(
       };
     }),
   };
+}
+
+/**
+ * Why a `src` is not `<lab>/<scenario>`, and the name to write instead when it can be told: a
+ * newcomer writes a file path (`traces/x/y.log`, `../`, `/home/...`), which names nothing the
+ * build publishes.
+ */
+function srcProblem(src: string): DirectiveProblem {
+  const given = `::trace src=${JSON.stringify(src)}`;
+  const expected = "expected <lab>/<scenario>, a folder and a trace under traces/";
+  if (/^([A-Za-z]:)?[\\/]/.test(src) || src.includes("\\"))
+    return {
+      message: `${given}: ${expected}, not a path on your machine`,
+      hint: "the build publishes only traces committed under traces/: copy the trace's files there (packetwalk import writes them) and name it as <lab>/<scenario>",
+    };
+  if (src.split("/").includes(".."))
+    return {
+      message: `${given}: ${expected}; '..' leaves traces/`,
+      hint: "name a trace inside traces/, e.g. docker-bridge/container-to-wan",
+    };
+  const fixed = src
+    .trim()
+    .replace(/^(\.\/)?traces\//, "")
+    .replace(/\.(log|json)$/, "");
+  if (fixed !== src && /^[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._-]*$/.test(fixed))
+    return {
+      message: `${given}: ${expected}, without 'traces/' and the extension`,
+      hint: `write src="${fixed}"`,
+    };
+  return { message: `${given}: ${expected}`, hint: hintFor("src") };
 }
 
 function enumValues(schema: unknown): readonly string[] | undefined {

@@ -3,7 +3,8 @@
  * `ip -j addr` / `ip -j link` / `ip -j route` / `bridge -j link` of the Docker host, and the log's
  * addresses, MACs and IN/OUT/PHYSIN/PHYSOUT. The Docker host comes from the `ip` outputs; every
  * other address the log shows is a container (inside a bridge's subnet), a peer on one of the
- * host's links (no gateway between), or a remote address behind a gateway (one `wan` host).
+ * host's links (no gateway between; routed through the host when it forwarded the peer's packets
+ * off that link), or a remote address behind a gateway (one `wan` host).
  * What the material does not say is returned as a question naming the flag that answers it. Pure.
  */
 import type { Packet } from "../model/packet.ts";
@@ -301,6 +302,22 @@ export function inferLab(
     const bridged = !bridgeLine && e.physOut !== undefined && e.in !== undefined && e.in === e.out;
     note(dst, { port: e.physOut || undefined, mac: bridged ? normalMac(e.macDst) : undefined });
   }
+  // Where each source sent the packets the host routed on: a peer that sent one off its own link
+  // had a route through the host (a LAN client behind a router), which import must give it.
+  // Only a connection's first request counts, at the destination before any DNAT: a later packet of
+  // a published port's connection may be logged only after the DNAT, at a container's address.
+  const routedTo = new Map<string, string[]>();
+  const opened = new Set<number>();
+  for (const p of packets) {
+    if (p.direction !== "request" || opened.has(p.flow)) continue;
+    opened.add(p.flow);
+    const first = p.events.find((e) => e.ip && !e.hook.startsWith("bridge:"));
+    if (!first?.ip || !p.events.some((e) => e.in && e.out && e.ip && !e.hook.startsWith("bridge:"))) continue;
+    const dnat = p.rewrites.find((r) => r.kind !== "snat");
+    const src = canonicalAddress(first.ip.src);
+    const dst = canonicalAddress(dnat ? dnat.from.dst : first.ip.dst);
+    routedTo.set(src, [...(routedTo.get(src) ?? []), dst]);
+  }
   const given = new Map<string, NamedAddress>();
   for (const c of [...options.containers, ...options.peers]) given.set(canonicalAddress(c.ip), c);
 
@@ -428,11 +445,14 @@ export function inferLab(
           `${addr} (${named.name}): no line shows its MAC: add it as --peer ${named.name}=${addr},mac=MAC`,
         );
       const known = [...peers.values()].find((p) => p.name === named.name);
+      const offLink = (routedTo.get(addr) ?? []).some((d) => !notAHost(d) && !within(cidr, d));
+      // The host's address on the link is the peer's gateway, as a container's bridge address is.
+      const viaHost = offLink ? [{ to: "default", via: cidr.split("/")[0] as string, dev: "eth0" }] : [];
       if (known) {
         // The same peer's address of the other family.
         const eth0 = known.interfaces[1] as { addresses: string[] };
         eth0.addresses.push(`${addr}/${cidr.split("/")[1]}`);
-        known.routes.push({ to: subnetOf(cidr), dev: "eth0" });
+        known.routes.push(...viaHost, { to: subnetOf(cidr), dev: "eth0" });
       } else
         peers.set(
           addr,
@@ -446,7 +466,7 @@ export function inferLab(
               kind: "other",
               peer: `${hostName}/${link.name}`,
             },
-            [{ to: subnetOf(cidr), dev: "eth0" }],
+            [...viaHost, { to: subnetOf(cidr), dev: "eth0" }],
           ),
         );
       owner.set(addr, named.name);

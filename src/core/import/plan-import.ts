@@ -529,7 +529,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   for (const s of split.scenarios)
     if (taken.has(s.stem))
       questions.push(
-        `${s.stem}: the lab has a trace of that name already: give another --suffix (e.g. --suffix -2)`,
+        `${s.stem}: the lab has a trace of that name already: give another --suffix (e.g. --suffix=-2)`,
       );
   if (questions.length) return plan;
 

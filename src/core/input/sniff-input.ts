@@ -21,6 +21,12 @@ export type InputKind =
       offset: number;
     };
 
+/** What a file that is not UTF-8 text holds, for "expected ... text, found <this>". */
+export function foundWords(sniffed: Exclude<InputKind, { kind: "text" }>): string {
+  if (sniffed.kind === "utf16") return "UTF-16 text";
+  return sniffed.kind === "gzip" ? "gzip-compressed data" : sniffed.found;
+}
+
 /** How many bytes {@link sniffInput} looks at (fewer when the input is shorter). */
 export const SNIFF_BYTES = 512;
 

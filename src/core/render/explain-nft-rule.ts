@@ -10,7 +10,7 @@ import { parseNftRule } from "../simulate/parse-nft-rule.ts";
 import type { Condition, NftKey, NftSet, NftValue, PortRange, Target } from "../simulate/ruleset.ts";
 import { tokenizeNft } from "../simulate/tokenize-nft.ts";
 import { ctTupleWords } from "./ct-tuple-words.ts";
-import { NOTRACK_WORDS, type RuleNote } from "./explain-rule.ts";
+import { NOTRACK_WORDS, type RuleNote, zoneWords } from "./explain-rule.ts";
 import { tcpFlagsWords } from "./tcp-flags-words.ts";
 
 type Pair = [en: string, zh: string];
@@ -48,6 +48,9 @@ const KEY_WORDS: Record<NftKey, Pair> = {
   "ct state": ["the connection state", "連線狀態"],
   "meta mark": ["the mark", "mark"],
   "ct mark": ["the connection's mark", "連線的 mark"],
+  "ct zone": ["the connection's conntrack zone", "連線的 conntrack zone"],
+  "ct original zone": ["the connection's zone in the original direction", "連線在原方向的 zone"],
+  "ct reply zone": ["the connection's zone in the reply direction", "連線在回覆方向的 zone"],
   "fib daddr type": ["the destination address type", "目的位址類型"],
   "fib saddr type": ["the source address type", "來源位址類型"],
   "fib daddr . iif type": [
@@ -185,6 +188,11 @@ function setCondition(c: Extract<Condition, { kind: "nft-set" }>, sets?: Map<str
       : [`${key} is in set @${c.set}${size}`, `${keyZh}在集合 @${c.set} 中${size}`];
   }
   const list = (c.elements ?? []).map(valueText);
+  // One value (`ct zone 1`, `icmp code 3`) is read as one.
+  if (list.length === 1)
+    return c.neg
+      ? [`${key} is not ${list[0]}`, `${keyZh}不是 ${list[0]}`]
+      : [`${key} is ${list[0]}`, `${keyZh}是 ${list[0]}`];
   return c.neg
     ? [`${key} is none of ${list.join(", ")}`, `${keyZh}不是 ${list.join("、")} 之一`]
     : [`${key} is one of ${list.join(", ")}`, `${keyZh}是 ${list.join("、")} 之一`];
@@ -519,6 +527,7 @@ function effect(t: Target): Pair | undefined {
     return [`set its DSCP to ${t.value >> 2}`, `把 DSCP 設為 ${t.value >> 2}`];
   if (t.kind === "TOS") return ["rewrite its TOS byte", "改寫 TOS 位元組"];
   if (t.kind === "NOTRACK") return NOTRACK_WORDS;
+  if (t.kind === "CTZONE") return zoneWords(t.zone, t.dir);
   return undefined;
 }
 

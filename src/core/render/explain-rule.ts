@@ -31,6 +31,16 @@ export const NOTRACK_WORDS: Pair = [
   "若 conntrack 尚未看到它，讓它不被追蹤（沒有連線，不做 NAT）",
 ];
 
+/** What a zone template does (`-j CT --zone N`, nft `ct zone set N`), for one direction with `dir`. */
+export function zoneWords(zone: number, dir?: "original" | "reply"): Pair {
+  const en = dir === "original" ? " (original direction)" : dir === "reply" ? " (reply direction)" : "";
+  const zh = dir === "original" ? "（原方向）" : dir === "reply" ? "（回覆方向）" : "";
+  return [
+    `if conntrack has not seen it yet, look it up in conntrack zone ${zone}${en}`,
+    `若 conntrack 尚未看到它，在 conntrack zone ${zone}${zh}查找它的連線`,
+  ];
+}
+
 const TARGETS: Record<string, Pair> = {
   ACCEPT: [
     "accept the packet (stop checking this table's chains)",
@@ -690,6 +700,19 @@ export function explainRule(line: string): RuleNote {
         ) {
           place(TARGETS.NOTRACK as Pair);
           i++;
+        } else if (
+          t === "CT" &&
+          /^--zone(-orig|-reply)?$/.test(word(i + 1) ?? "") &&
+          tokens.length === i + 3
+        ) {
+          // `-j CT --zone N` alone: a zone template (a zone from the mark, `--zone mark`, is not explained).
+          const zone = Number(word(i + 2));
+          const w = word(i + 1);
+          if (!Number.isInteger(zone)) break;
+          place(
+            zoneWords(zone, w === "--zone-orig" ? "original" : w === "--zone-reply" ? "reply" : undefined),
+          );
+          i += 2;
         } else if (known) place(known);
         else if (t === "DNAT") place(["rewrite the destination (DNAT)", "改寫目的地（DNAT）"]);
         else if (t === "SNAT") place(["rewrite the source (SNAT)", "改寫來源（SNAT）"]);

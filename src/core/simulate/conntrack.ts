@@ -14,6 +14,20 @@ export interface Tuple {
   dport: number;
 }
 
+/**
+ * A conntrack zone: its id, and the one direction it applies to (`--zone-orig`, `ct original zone set`);
+ * without `dir` both. In the other direction the connection is in zone 0.
+ */
+export interface CtZone {
+  id: number;
+  dir?: "original" | "reply";
+}
+
+/** The zone id `z` has in direction `dir` (nf_ct_zone_id): 0 for no zone or a zone of the other direction. */
+export function zoneId(z: CtZone | undefined, dir: "original" | "reply"): number {
+  return z && (z.dir === undefined || z.dir === dir) ? z.id : 0;
+}
+
 /** A NAT binding: the new address and port of one side. */
 export interface NatBinding {
   addr: string;
@@ -44,6 +58,8 @@ export interface ConnEntry {
    * packet has passed its last hook (confirmation), so a dropped first packet leaves none. Default false.
    */
   unconfirmed?: boolean;
+  /** The zone the first packet was looked up in (`SimPacket.ctZone`). Default: zone 0. */
+  zone?: CtZone;
 }
 
 /** The tuple of a packet as conntrack keys it (ICMP echo: the id on both sides). */
@@ -98,18 +114,27 @@ export class ConntrackTable {
     this.tcpLoose = options.tcpLoose ?? true;
   }
 
-  /** Finds or creates the entry for `p` and attaches it; returns the state `--ctstate` sees. */
+  /**
+   * Finds or creates the entry for `p` and attaches it; returns the state `--ctstate` sees. A tuple is
+   * found only in the packet's zone: the entry's id in that direction equals the packet's (nf_ct_key_equal),
+   * so a reply that no rule put in the request's zone is looked up in zone 0 and finds nothing.
+   */
   lookup(p: SimPacket): CtState {
     if (p.ct) return p.ct.state;
+    if (p.ctInvalid) return "INVALID";
     const t = tupleOf(p);
+    // The lookup consumes the zone template (nf_conntrack_in puts it): an invalid packet keeps none.
+    const zone = p.ctZone;
+    delete p.ctZone;
+    const inZone = (e: ConnEntry, dir: "original" | "reply") => zoneId(e.zone, dir) === zoneId(zone, dir);
     // An ICMP echo reply matches the request's reply tuple with types swapped; tuples carry no type.
     for (const e of this.entries) {
-      if (sameTuple(e.orig, t)) {
+      if (sameTuple(e.orig, t) && inZone(e, "original")) {
         const state: CtState = e.seenReply ? "ESTABLISHED" : "NEW";
         p.ct = { entry: e, dir: "original", state };
         return state;
       }
-      if (sameTuple(replyTuple(e), t)) {
+      if (sameTuple(replyTuple(e), t) && inZone(e, "reply")) {
         e.seenReply = true;
         p.ct = { entry: e, dir: "reply", state: "ESTABLISHED" };
         return "ESTABLISHED";
@@ -119,9 +144,16 @@ export class ConntrackTable {
       (p.proto === "icmp" && p.icmpType === 0) || (p.proto === "icmpv6" && p.icmpType === 129);
     if (isReplyType || (p.proto === "tcp" && !opensTcp(p.tcpFlags ?? [], this.tcpLoose))) {
       // A reply or a segment that opens nothing with no connection: conntrack calls it INVALID.
+      p.ctInvalid = true;
       return "INVALID";
     }
-    const entry: ConnEntry = { id: this.nextId++, orig: t, seenReply: false, unconfirmed: true };
+    const entry: ConnEntry = {
+      id: this.nextId++,
+      orig: t,
+      seenReply: false,
+      unconfirmed: true,
+      ...(zone ? { zone } : {}),
+    };
     this.entries.push(entry);
     p.ct = { entry, dir: "original", state: "NEW" };
     return "NEW";

@@ -4,7 +4,7 @@
  */
 
 import { groupsValue, parseIpv6 } from "../parse/ipv6.ts";
-import { replyTuple } from "./conntrack.ts";
+import { replyTuple, zoneId } from "./conntrack.ts";
 import { addressInIpCidr } from "./ip-address.ts";
 import { ipsetMatches } from "./ipset-match.ts";
 import { parseIpv4 } from "./ipv4.ts";
@@ -68,6 +68,9 @@ export interface MatchContext {
   ipsets?: ReadonlyMap<string, IpSet>;
 }
 
+/** The keys that read the connection's zone. */
+const ZONE_KEYS: ReadonlySet<NftKey> = new Set(["ct zone", "ct original zone", "ct reply zone"]);
+
 /**
  * The value an nftables key has for this packet, as nft writes it (`docker0`, `172.17.0.2`, `tcp`,
  * `8080`, `established`, `local`), or undefined when the packet has no such field (a port of an ICMP
@@ -123,6 +126,15 @@ export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): strin
       return String(p.mark);
     case "ct mark":
       return p.ct ? String(p.ct.entry.mark ?? 0) : undefined;
+    case "ct zone":
+    case "ct original zone":
+    case "ct reply zone": {
+      // The connection's zone; a packet with none (a zone template is not one: kernel 6.18 matched no
+      // `ct zone 1` after `ct zone set 1`) breaks the rule.
+      if (!p.ct) return undefined;
+      const z = p.ct.entry.zone ?? { id: 0 };
+      return String(key === "ct zone" ? z.id : zoneId(z, key === "ct original zone" ? "original" : "reply"));
+    }
     case "fib daddr type":
       return ctx.addrType(p.dst).toLowerCase();
     case "fib saddr type":
@@ -430,6 +442,8 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
       if (keys.some((k) => unknownMac(k, p, ctx))) return "unknown";
       if (p.markUnknown && keys.includes("meta mark")) return "unknown";
       if (p.ct?.entry.markUnknown && keys.includes("ct mark")) return "unknown";
+      // No connection and no zone template: nft_ct breaks the rule, negated or not.
+      if (keys.some((k) => ZONE_KEYS.has(k) && nftKeyValue(k, p, ctx) === undefined)) return false;
       if (keys.includes("meta pkttype") && ctx.pktType === undefined) return "unknown";
       r = elements.some((e) => nftKeysMatch(keys, e, p, ctx));
       break;

@@ -234,6 +234,17 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       err(lineNo, offset + parsed.error.column, parsed.error.message, parsed.error.hint);
       continue;
     }
+    if (parsed.target.kind === "CTZONE" && table.name !== "raw") {
+      // xt_CT checks its table: iptables fails with "RULE_APPEND failed (Invalid argument)".
+      const at = body.indexOf("-j CT");
+      err(
+        lineNo,
+        offset + (at < 0 ? 1 : at + 1),
+        `target 'CT' is only valid in the raw table, not '${table.name}'`,
+        "put the rule in *raw, in PREROUTING or OUTPUT (the kernel refuses it elsewhere)",
+      );
+      continue;
+    }
     const rule: Rule = {
       table: table.name,
       chain: chain.name,

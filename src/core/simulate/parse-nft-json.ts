@@ -64,6 +64,9 @@ function lhs(v: Json): string | undefined {
     const k = String(v.meta.key);
     return k === "iifname" || k === "oifname" || k === "iif" || k === "oif" ? k : `meta ${k}`;
   }
+  // A raw payload (`@nh,528,48`, LXD's neighbour-advert MAC check) has a base, offset and length instead.
+  if (isObj(v.payload) && v.payload.base !== undefined)
+    return `@${v.payload.base},${v.payload.offset},${v.payload.len}`;
   if (isObj(v.payload)) return `${v.payload.protocol} ${v.payload.field}`;
   // `rt type`, or `exthdr rt` for a presence test (its right side is true or false).
   if (isObj(v.exthdr))

@@ -644,6 +644,8 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         (i - start >= 2 || VERDICTS.has(t.value) || ONE_WORD.has(tokens[start]?.value ?? "")) &&
         // `ether type ip`, `ct l3proto ip6`: a protocol field's value is a protocol name.
         !PROTOCOL_FIELDS.has(prev.value) &&
+        // `arp saddr ether`, `arp daddr ip`: the address's kind is part of the ARP field's name.
+        !(tokens[start]?.value === "arp" && (prev.value === "saddr" || prev.value === "daddr")) &&
         !OPERATORS.has(prev.value) &&
         !(
           fibResult.has(prev.value) ||
@@ -1178,6 +1180,15 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         out.conditions.push({ kind: "ctstate", states: [state.toUpperCase()], neg });
         return;
       }
+      case "ct zone":
+      case "ct original zone":
+      case "ct reply zone": {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0 || n > 65535)
+          return bad("a zone", "write a number from 0 to 65535");
+        pushSet(key, { elements: [{ kind: "value", value: String(n) }], neg });
+        return;
+      }
       case "meta mark":
       case "ct mark": {
         const n = Number(v);
@@ -1456,6 +1467,31 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       unmodelled(start, "statement");
       continue;
     }
+    // `ct [original|reply] zone set N` (a zone template, see the CTZONE target) and `ct [original|reply] zone` matches.
+    if (w === "ct" && (w1 === "zone" || ((w1 === "original" || w1 === "reply") && word(2) === "zone"))) {
+      const dir = w1 === "original" || w1 === "reply" ? w1 : undefined;
+      const at = dir ? 3 : 2;
+      if (word(at) !== "set") {
+        i += at;
+        match(dir ? `ct ${dir} zone` : "ct zone", start);
+        continue;
+      }
+      const v = word(at + 1) ?? "";
+      const after = peek(at + 2)?.value ?? "";
+      if (/^(0x[0-9a-f]+|\d+)$/i.test(v) && !OPERATORS.has(after) && !BITWISE.has(after) && after !== "map") {
+        i += at + 2;
+        const zone = Number(v);
+        // nft refuses it: "Value 65536 exceeds valid range 0-65535".
+        if (zone > 65535)
+          problem(tokens[i - 1], `zone ${v} exceeds the valid range 0-65535`, "a zone is 16 bits");
+        else out.effects.push({ kind: "CTZONE", zone, ...(dir ? { dir } : {}) });
+        continue;
+      }
+      // `ct zone set meta mark map { ... }`: the zone the lookup uses is a value the model does not know.
+      i = setValueEnd(i + at + 1);
+      unmodelled(start, "acts");
+      continue;
+    }
     if (w === "ct" && w1 === "mark") {
       const connmark = readConnmark();
       if (connmark) continue;
@@ -1493,6 +1529,22 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         out.conditions.push(tuple);
         continue;
       }
+    }
+    // `ip version 4` (LXD/Incus write it in inet tables): nft's implicit `meta nfproto ipv4` plus a header field every IPv4 packet has.
+    if ((w === "ip" || w === "ip6") && w1 === "version" && word(2) === (w === "ip" ? "4" : "6")) {
+      const after = peek(3)?.value ?? "";
+      if (!OPERATORS.has(after) && !BITWISE.has(after) && after !== "," && after !== "map") {
+        i += 3;
+        out.conditions.push({ kind: "ethertype", ethertype: w === "ip" ? "0x0800" : "0x86dd", neg: false });
+        continue;
+      }
+    }
+    // An ARP header field (LXD's `arp saddr ether != MAC drop`): nft's implicit `ether type arp`, so never an
+    // IP packet (all the walk sends); the field itself unknown.
+    if (w === "arp" && w1 !== undefined) {
+      out.conditions.push({ kind: "ethertype", ethertype: "0x0806", neg: false });
+      out.conditions.push({ kind: "unknown", text: unknownFrom(start), neg: false });
+      continue;
     }
     // A family test; an IPv6 header field the model has no key for is unknown, and never matches IPv4.
     if ((w === "meta" && (w1 === "nfproto" || w1 === "protocol")) || w === "ip6" || w === "icmpv6") {

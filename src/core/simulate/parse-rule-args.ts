@@ -1039,6 +1039,24 @@ function parseTarget(
     (t === "NOTRACK" && !rest.length)
   )
     return { target: { kind: "NOTRACK" } };
+  // xt_CT's zone template (raw table only, like --notrack): `--zone N`, `--zone-orig N`, `--zone-reply N`.
+  const zoneOpt = t === "CT" && rest.length === 2 ? rest[0]?.value : undefined;
+  if (zoneOpt === "--zone" || zoneOpt === "--zone-orig" || zoneOpt === "--zone-reply") {
+    const v = rest[1] as (typeof rest)[number];
+    // `--zone mark`: the zone comes from the packet's mark, which the model does not follow into the lookup.
+    if (v.value === "mark") return { target: { kind: "unknown", name: t, text } };
+    const zone = /^(0x[0-9a-f]+|\d+)$/i.test(v.value) ? Number(v.value) : Number.NaN;
+    if (!(zone <= 65535))
+      return {
+        error: {
+          column: v.column,
+          message: `'${v.value}' is not a zone ID`,
+          hint: "iptables refuses it (Cannot parse as a zone ID): a zone is a number from 0 to 65535",
+        },
+      };
+    const dir = zoneOpt === "--zone-orig" ? "original" : zoneOpt === "--zone-reply" ? "reply" : undefined;
+    return { target: { kind: "CTZONE", zone, ...(dir ? { dir } : {}) } };
+  }
   // `-j SET --add-set/--del-set` changes a set, not the packet (`--map-set` may set its mark).
   if (t === "SET" && !rest.some((r) => r.value === "--map-set"))
     return { target: { kind: "unknown", name: t, text, continues: true } };

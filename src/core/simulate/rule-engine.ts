@@ -165,7 +165,22 @@ function applyEffect(
   else if (t.kind === "TOS") applyTos(t, p);
   // Only a packet with no connection (its state reads invalid: not looked up yet, or INVALID): on a
   // tracked one notrack does nothing (nft_notrack_eval). The state, for a caller with no entry (a LOG line's).
-  else if (t.kind === "NOTRACK" && !p.ct && (ctx.ctState ?? "INVALID") === "INVALID") p.untracked = true;
+  // A zone template is a connection to both: a notrack after it does nothing.
+  else if (t.kind === "NOTRACK" && !p.ct && !p.ctZone && (ctx.ctState ?? "INVALID") === "INVALID")
+    p.untracked = true;
+  else if (t.kind === "CTZONE") applyZone(t, p);
+}
+
+/**
+ * `-j CT --zone`, `ct zone set`: the zone template the lookup uses. Only the first acts and never on a
+ * tracked or untracked packet (xt_CT skips a packet with any conntrack attachment; nft_ct_set_zone_eval one
+ * with a connection or template). Set after the lookup on a packet conntrack found invalid, it is looked up
+ * no more but its state reads new from there on (kernel 6.18: it met neither `ct state invalid` nor
+ * `established,related`).
+ */
+function applyZone(t: Extract<Target, { kind: "CTZONE" }>, p: SimPacket): void {
+  if (p.ct || p.ctZone || p.untracked) return;
+  p.ctZone = t.dir ? { id: t.zone, dir: t.dir } : { id: t.zone };
 }
 
 /** `-j DSCP`, `-j TOS`, nft `ip dscp set`: the TOS byte (traffic class) rewritten, the walk goes on. */
@@ -579,6 +594,7 @@ function outcome(s: WalkState): string {
     s.p.tos ?? 0,
     s.run.trace,
     s.p.untracked ?? false,
+    s.p.ctZone ? `${s.p.ctZone.id}${s.p.ctZone.dir ?? ""}` : "",
   ].join("|");
 }
 
@@ -610,7 +626,8 @@ function onlyLogs(rule: Rule, from: number): boolean {
   const t = rule.target;
   // A target that changes the mark, the TOS or the trace flag does more than log.
   const next =
-    t.kind === "LOG" || (goesOn(t) && !["TRACE", "MARK", "CONNMARK", "TOS", "NOTRACK"].includes(t.kind));
+    t.kind === "LOG" ||
+    (goesOn(t) && !["TRACE", "MARK", "CONNMARK", "TOS", "NOTRACK", "CTZONE"].includes(t.kind));
   return next && effectsBetween(rule, from + 1, Number.POSITIVE_INFINITY).every((e) => e.kind === "LOG");
 }
 
@@ -657,6 +674,7 @@ export function runChain(
     else delete p.markUnknown;
     if (end.p.tos !== undefined) p.tos = end.p.tos;
     if (end.p.untracked) p.untracked = true;
+    if (end.p.ctZone) p.ctZone = end.p.ctZone;
     // The connection's mark as that way left it (the fork's ways each had a copy of the entry).
     const entry = p.ct?.entry;
     const left = end.p.ct?.entry;
@@ -840,7 +858,7 @@ function connmarkOnly(
 /** Whether target `t` lets the rule's evaluation go on past it (no verdict, a statement, a harmless unknown). */
 function goesOn(t: Target): boolean {
   return (
-    ["NONE", "CONTINUE", "LOG", "TRACE", "MARK", "CONNMARK", "TOS", "NOTRACK"].includes(t.kind) ||
+    ["NONE", "CONTINUE", "LOG", "TRACE", "MARK", "CONNMARK", "TOS", "NOTRACK", "CTZONE"].includes(t.kind) ||
     (t.kind === "unknown" && t.continues === true)
   );
 }
@@ -1009,6 +1027,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         applyTos(t, s.p);
         continue;
       case "NOTRACK":
+      case "CTZONE":
         applyEffect(t, s.p, run, rule.line, ctx);
         continue;
       case "vmap":

@@ -209,6 +209,13 @@ export type NftKey =
   | "meta mark"
   /** The connection's mark (0 for a new one until a rule sets it). */
   | "ct mark"
+  /**
+   * The connection's conntrack zone (0 unless a raw rule set one): `ct zone` its id, `ct original zone` /
+   * `ct reply zone` the id it has in that direction (0 where a one-direction zone does not apply).
+   */
+  | "ct zone"
+  | "ct original zone"
+  | "ct reply zone"
   | "fib daddr type"
   | "fib saddr type"
   /** `fib daddr . iif type`: the address type on the input interface (see the `addrtype` condition). */
@@ -297,6 +304,13 @@ export type Target =
    * entry and the nat chains do not run for it. On a tracked packet it does nothing. The rule goes on.
    */
   | { kind: "NOTRACK" }
+  /**
+   * `-j CT --zone N` (`--zone-orig`, `--zone-reply`), nft `ct [original|reply] zone set N`: before conntrack
+   * saw the packet (a chain before priority -200 at prerouting or output) the packet is looked up, and a new
+   * connection is made, in zone N (for that direction only, with `dir`). The first one a packet meets acts;
+   * on a tracked packet it does nothing. The rule goes on.
+   */
+  | { kind: "CTZONE"; zone: number; dir?: "original" | "reply" }
   /**
    * `-j REDIRECT [--to-ports P]`, nft `redirect [to :P]`: DNAT to the host itself, the first address of
    * the packet's family on its input interface (at OUTPUT: the loopback address), with `port` when

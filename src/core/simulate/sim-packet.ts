@@ -2,7 +2,7 @@
  * The packet as the simulator carries it between hooks: L2, L3, L4 fields, mark, and its conntrack
  * attachment. Snapshots of it are what each simulated log line shows.
  */
-import type { ConnEntry } from "./conntrack.ts";
+import type { ConnEntry, CtZone } from "./conntrack.ts";
 import type { PktType } from "./ruleset.ts";
 
 /** A packet in flight. */
@@ -48,6 +48,16 @@ export interface SimPacket {
    */
   untracked?: true;
   /**
+   * The zone a raw rule (`-j CT --zone`, `ct zone set`) gave the packet before conntrack saw it: its lookup,
+   * and a connection it makes, are in that zone. Default: zone 0. Not part of a snapshot.
+   */
+  ctZone?: CtZone;
+  /**
+   * Conntrack looked the packet up and found no connection for it (INVALID): it is not looked up again at a
+   * later chain of the hook (the kernel looks a packet up once), not even after a zone template is set.
+   */
+  ctInvalid?: true;
+  /**
    * Set when an unmodelled statement or target that may set the mark acted (`xt target "MARK"`,
    * `meta mark set ct mark and 0xff`): what it was, with its line. A later mark match is undecided
    * until a rule sets the whole mark. Default: the mark is known.
@@ -66,10 +76,10 @@ export function isIcmp(p: { proto: string }): boolean {
 export type CtState = "NEW" | "ESTABLISHED" | "RELATED" | "INVALID" | "UNTRACKED";
 
 /** A copy of the fields a log line prints (no conntrack link). */
-export type PacketSnapshot = Omit<SimPacket, "ct" | "pktType">;
+export type PacketSnapshot = Omit<SimPacket, "ct" | "pktType" | "ctZone" | "ctInvalid">;
 
 /** Copies the printable fields. */
 export function snapshot(p: SimPacket): PacketSnapshot {
-  const { ct: _ct, pktType: _pktType, ...rest } = p;
+  const { ct: _ct, pktType: _pktType, ctZone: _ctZone, ctInvalid: _ctInvalid, ...rest } = p;
   return { ...rest, tcpFlags: rest.tcpFlags ? [...rest.tcpFlags] : undefined, ipFlags: [...rest.ipFlags] };
 }

@@ -231,7 +231,10 @@ export class Simulator {
       logicalIn: io.logicalIn,
       logicalOut: io.logicalOut,
       ethType: p.v6 ? "0x86dd" : "0x0800",
-      ctState: p.untracked ? "UNTRACKED" : (p.ct?.state ?? (io.family !== "bridge" ? "INVALID" : undefined)),
+      // A zone template reads as new (the kernel attaches it as IP_CT_NEW), also one set after the lookup.
+      ctState: p.untracked
+        ? "UNTRACKED"
+        : (p.ct?.state ?? (p.ctZone ? "NEW" : io.family !== "bridge" ? "INVALID" : undefined)),
       ctNat: p.ct ? { snat: !!p.ct.entry.snat, dnat: !!p.ct.entry.dnat } : undefined,
       routeTo: (addr) => routeLookup(topo, host, addr),
       addrType,

@@ -1,10 +1,13 @@
 /**
  * Validates trace-folder files (`lab.json`, `<scenario>.json`) against the zod
  * schemas and turns problems into friendly one-line errors:
- * `traces/docker-bridge/lab.json: hosts[1].interfaces[0].mac: a lower-case MAC like 02:42:ac:11:00:02`.
+ * `traces/docker-bridge/lab.json:31:11: hosts[1].interfaces[0].mac: a lower-case MAC like 02:42:ac:11:00:02`,
+ * at the field in the file.
  * Pure: callers read the files.
  */
 import type { z } from "zod";
+import { closest } from "../diagnostics/format-diagnostic.ts";
+import { jsonOffsets, positionAt, positionOfPath } from "./json-positions.ts";
 import { type Lab, labSchema, type TraceMeta, traceMetaSchema } from "./schema.ts";
 
 /** A validation outcome: the parsed value, or the errors (never both). */
@@ -52,9 +55,7 @@ export function parseJsonText(text: string, file: string): Validated<unknown> {
       else high = mid - 1;
     }
     const offset = Math.min(low, text.length);
-    const before = text.slice(0, offset);
-    const line = before.split("\n").length;
-    const column = offset - before.lastIndexOf("\n");
+    const { line, column } = positionAt(text, offset);
     const found =
       offset < text.length ? `unexpected ${JSON.stringify(text[offset])}` : "unexpected end of file";
     const reason = (error as Error).message.split(",")[0]?.replace(/ (in JSON )?at position.*$/, "") ?? "";
@@ -68,7 +69,37 @@ function validate<T>(schema: z.ZodType<T>, text: string, file: string): Validate
   const result = schema.safeParse(json.value);
   return result.success
     ? { ok: true, value: result.data }
-    : { ok: false, errors: formatZodIssues(file, result.error.issues) };
+    : { ok: false, errors: formatZodIssuesAt(file, text, json.value, result.error.issues) };
+}
+
+/** The value at `path` in a parsed JSON value, if there is one. */
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let v = root;
+  for (const key of path)
+    v = v && typeof v === "object" ? (v as Record<PropertyKey, unknown>)[key] : undefined;
+  return v;
+}
+
+/**
+ * One `file:line:col: field: message` line per zod issue, at the field in `text` (a missing one at
+ * the object that lacks it); a misspelt choice gets the closest allowed value.
+ */
+export function formatZodIssuesAt(
+  file: string,
+  text: string,
+  root: unknown,
+  issues: readonly z.core.$ZodIssue[],
+): string[] {
+  const offsets = jsonOffsets(text);
+  return issues.map((issue) => {
+    const { line, column } = positionOfPath(text, issue.path, offsets);
+    const given = valueAt(root, issue.path);
+    const choices = issue.code === "invalid_value" ? issue.values.filter((v) => typeof v === "string") : [];
+    const guess =
+      typeof given === "string" && choices.length ? closest(given, choices as string[]) : undefined;
+    const hint = guess && guess !== given ? `; did you mean "${guess}"?` : "";
+    return `${file}:${line}:${column}: ${formatIssuePath(issue.path)}: ${issue.message}${hint}`;
+  });
 }
 
 /** Validates the text of a `lab.json`. */

@@ -5,7 +5,7 @@
  * outside the repository.
  */
 import { lstatSync, readFileSync } from "node:fs";
-import { SNIFF_BYTES, sniffInput } from "../input/sniff-input.ts";
+import { foundWords, SNIFF_BYTES, sniffInput } from "../input/sniff-input.ts";
 
 /** A read file's text, or one `path: message` error line. */
 export type ReadResult = { ok: true; text: string } | { ok: false; error: string };
@@ -50,12 +50,7 @@ export function readRegularFile(path: string, maxBytes = Number.POSITIVE_INFINIT
   const sniffed = sniffInput(bytes.subarray(0, SNIFF_BYTES));
   if (sniffed.kind === "text") return { ok: true, text: bytes.toString("utf8") };
   // Committed files stay text a review can read and diff: `packetwalk import` decodes a contributor's .gz or UTF-16.
-  const found =
-    sniffed.kind === "utf16"
-      ? "UTF-16 text"
-      : sniffed.kind === "gzip"
-        ? "gzip-compressed data"
-        : sniffed.found;
+  const found = foundWords(sniffed);
   const fix =
     sniffed.kind === "utf16"
       ? `save it as UTF-8 (iconv -f UTF-16 -t UTF-8 ${path})`
@@ -64,7 +59,7 @@ export function readRegularFile(path: string, maxBytes = Number.POSITIVE_INFINIT
         : sniffed.hint.replaceAll("FILE", path);
   return {
     ok: false,
-    error: `${path}: expected UTF-8 text, found ${found}; ${fix}, or let \`npx packetwalk import\` write the lab folder`,
+    error: `${path}:1:1: expected UTF-8 text, found ${found}; ${fix}, or let \`npx packetwalk import\` write the lab folder`,
   };
 }
 

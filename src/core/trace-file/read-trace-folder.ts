@@ -112,6 +112,13 @@ export function readTraceFolder(folder: string, options: ReadTraceFolderOptions 
       if (entryKind(logPath) !== "symlink") errors.push(log.error);
       continue;
     }
+    if (log.text.trim() === "") {
+      // Simulated against nothing, an empty log reads as a disagreement: say what it is.
+      errors.push(
+        `${logPath}:1:1: the log is empty: expected the kernel log lines of ${stem} (re-run packetwalk import, or remove ${stem}.json with it)`,
+      );
+      continue;
+    }
     const installed = rulesets[meta.value.instrumentation ?? meta.value.ruleset];
     traces.push({
       stem,

@@ -5,7 +5,7 @@
  * falls back to them. Pure: callers read the files.
  */
 import { z } from "zod";
-import { formatZodIssues, parseJsonText, type Validated } from "./load-trace.ts";
+import { formatZodIssuesAt, parseJsonText, type Validated } from "./load-trace.ts";
 import type { Lab, TraceMeta } from "./schema.ts";
 
 /** One trace's texts in a language. */
@@ -39,7 +39,8 @@ export function validateTranslationsText(
   const json = parseJsonText(text, file);
   if (!json.ok) return json;
   const result = labTranslationsSchema.safeParse(json.value);
-  if (!result.success) return { ok: false, errors: formatZodIssues(file, result.error.issues) };
+  if (!result.success)
+    return { ok: false, errors: formatZodIssuesAt(file, text, json.value, result.error.issues) };
   const unknown = Object.keys(result.data.traces).filter((s) => !scenarios.includes(s));
   if (unknown.length > 0) {
     return {

@@ -87,7 +87,7 @@ describe.skipIf(why !== undefined)("capture --out checked first", () => {
       ),
     );
     writeFileSync(lab, '{"version": 1, "name": "docker-bridge"}\n');
-    expect(await refused(out)).toMatch(new RegExp(`error: ${lab}: description: `));
+    expect(await refused(out)).toMatch(new RegExp(`error: ${lab}:1:1: description: `));
     expect(readFileSync(lab, "utf8")).toBe('{"version": 1, "name": "docker-bridge"}\n');
   });
 });

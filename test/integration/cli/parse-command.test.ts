@@ -203,7 +203,33 @@ describe("a log pasted from elsewhere", () => {
     expect(r.stderr).not.toContain("no netfilter packets found");
     const empty = join(dir, "empty.log");
     writeFileSync(empty, "Dec  1 10:00:00 host sshd[1]: session opened\n");
-    expect(parse([empty]).stderr).toContain("packetwalk parse: no netfilter packets found in the input");
+    expect(parse([empty]).stderr).toContain(
+      "packetwalk parse: no netfilter packets found in the input (1 line read, none a netfilter line)\nhint: packetwalk reads netfilter's LOG lines",
+    );
+    // An empty file (or one of blank lines) is named, positioned, as empty; exit 1, never a silent 0.
+    for (const text of ["", "\r\n\n"]) {
+      writeFileSync(empty, text);
+      const r = parse([empty]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(
+        `packetwalk parse: ${empty}:1:1: error: the input is empty: expected kernel log lines\nhint: `,
+      );
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it("a missing file or a folder is said in words with a hint, exit 2, no stack trace", () => {
+    const missing = join(dir, "no-such.log");
+    const r = parse([missing]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      `packetwalk parse: cannot read ${missing}: no such file\nhint: give the kernel log file (dmesg > kernel.log), or - to read standard input\n`,
+    );
+    const folder = parse([dir]);
+    expect(folder.status).toBe(2);
+    expect(folder.stderr).toContain(
+      `packetwalk parse: cannot read ${dir}: is a folder, not a log file\nhint: `,
+    );
   });
 
   it("only netdev chains' lines (recorded LOG and nft trace): one warning per chain, and no packet could be placed", () => {

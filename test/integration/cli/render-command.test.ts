@@ -32,6 +32,19 @@ describe("packetwalk render", () => {
     expect(r.stdout).toContain("iptables nat POSTROUTING");
   });
 
+  it("takes a trace by the name a lesson gives it, and suggests the nearest one for a misspelt name", () => {
+    const byName = cli(["docker-bridge/container-to-wan", "--view", "path"]);
+    expect(byName.status, byName.stderr).toBe(0);
+    expect(byName.stdout).toBe(cli(["traces/docker-bridge/container-to-wan", "--view", "path"]).stdout);
+    for (const typo of ["docker-bridge/container-to-wn", "traces/docker-bridge/container-to-wn"]) {
+      const r = cli([typo]);
+      expect(r.status, typo).toBe(2);
+      expect(r.stderr).toBe(
+        `packetwalk render: no trace at ${typo}.log\nhint: did you mean traces/docker-bridge/container-to-wan?\n`,
+      );
+    }
+  });
+
   it("reads an imported lab's trace with the prefixes its instrumentation prints, as the site does", () => {
     const r = cli(["traces/two-networks/b1-to-a1", "--view", "path", "--direction", "request"]);
     expect(r.status, r.stderr).toBe(0);

@@ -5,7 +5,16 @@
  * with the simulator. Also: questions
  * that name their flag, and anonymisation that leaves no original public address or MAC in any file.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -68,6 +77,7 @@ describe("packetwalk import on foreign captures", () => {
       "noisy-host",
       "peer-to-published-port",
       "peer-to-published-port-trace",
+      "routed-lan-peer",
       "rpfilter-host",
       "two-networks",
       "web-to-db-nobrnf",
@@ -775,6 +785,11 @@ describe("packetwalk import --anonymize", () => {
           /(?<![0-9a-f:])(?:[0-9a-f]{1,2}:){5}[0-9a-f]{1,2}(?![0-9a-f:])/g,
         ))
           macs.add(m[0]);
+      // nf_log's MAC= field runs the destination, source and type together: both MACs are originals too.
+      for (const m of material.log.matchAll(/MAC=((?:[0-9a-f]{2}:){11}[0-9a-f]{2})/g)) {
+        const bytes = (m[1] as string).split(":");
+        macs.add(bytes.slice(0, 6).join(":")).add(bytes.slice(6, 12).join(":"));
+      }
       const originals = [...macs].filter((m) => !/^(ff:){5}ff$|^(00:){5}00$/.test(m));
       expect(originals.length).toBeGreaterThan(2);
       const hexMacs = originals.map((m) =>
@@ -1052,6 +1067,41 @@ describe("the packetwalk import command", () => {
     expect(r.stdout).toMatch(/scenario web-to-client: web -> client icmp, 2 packets, log mode/);
     expect(r.stdout).toMatch(/dry run: nothing written/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("names the zh-tw texts npm test will require, until i18n/zh-tw.json has them", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const out = join(tmp, "texts");
+    const run = (...more: string[]) =>
+      spawnSync(process.execPath, [bin, "import", input, "--lab", "texts", "--out", out, ...HOSTS, ...more], {
+        encoding: "utf8",
+      });
+    const first = run();
+    expect(first.status).toBe(0);
+    expect(first.stdout).toContain(
+      `translation: ${join(out, "texts", "i18n", "zh-tw.json")} lacks description, traces.web-to-client.title, traces.web-to-client.description: npm test requires them`,
+    );
+    mkdirSync(join(out, "texts", "i18n"));
+    writeFileSync(
+      join(out, "texts", "i18n", "zh-tw.json"),
+      JSON.stringify({
+        version: 1,
+        description: "實驗室",
+        traces: {
+          "web-to-client": { title: "容器 web 到 client", description: "ICMP" },
+          "web-to-client-2": { title: "容器 web 到 client（二）", description: "ICMP" },
+        },
+      }),
+    );
+    // The same flow again is refused with the flag to give; that flag, as written, imports it as a
+    // second trace of the lab, whose texts the file now covers too.
+    const taken = run();
+    expect(taken.status).toBe(2);
+    const suggested = /\(e\.g\. (--suffix\S*)\)/.exec(taken.stderr)?.[1];
+    expect(suggested).toBe("--suffix=-2");
+    const again = run(suggested as string);
+    expect(again.status).toBe(0);
+    expect(again.stdout).not.toContain("translation:");
   });
 
   it("asks with exit code 2, naming the flags, and writes nothing", async () => {

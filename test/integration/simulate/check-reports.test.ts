@@ -33,13 +33,15 @@ describe("packetwalk check on a folder with problems", () => {
     const file = join(dir, "container-to-wan.json");
     const meta = JSON.parse(readFileSync(file, "utf8"));
     meta.traffic.proto = "sctp";
-    writeFileSync(file, JSON.stringify(meta));
+    const text = JSON.stringify(meta);
+    writeFileSync(file, text);
     const results = checkLab(dir);
     expect(results).toHaveLength(good.length);
     const bad = results.filter((r) => !r.ok);
     expect(bad).toHaveLength(1);
     expect(bad[0]?.trace).toBe(file);
-    expect(bad[0]?.report).toContain(`${file}: traffic.proto:`);
+    // At the field's key in the file (one line here).
+    expect(bad[0]?.report).toContain(`${file}:1:${text.indexOf('"proto":"sctp"') + 1}: traffic.proto:`);
   });
 
   it("reports an invalid lab.json instead of stopping or skipping", () => {
@@ -119,6 +121,21 @@ describe("packetwalk check --json", () => {
     expect(out.total).toBe(out.results.length);
     expect(out.total - out.agree).toBe(1);
     expect(out.results.find((x) => !x.ok)?.trace).toBe(join(dir, "host-to-container.json"));
+  });
+
+  it("names the nearest lab or trace for a misspelt one, exit 2", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const dir = copyLab();
+    const bin = join(import.meta.dirname, "../../../bin/packetwalk.mjs");
+    const run = (target: string) => spawnSync(process.execPath, [bin, "check", target], { encoding: "utf8" });
+    const lab = run(`${dir.slice(0, -1)}x`);
+    expect(lab.status).toBe(2);
+    expect(lab.stderr).toBe(
+      `packetwalk check: ${dir.slice(0, -1)}x: no such file or folder\nhint: did you mean ${dir}?\n`,
+    );
+    const trace = run(join(dir, "container-to-wn.log"));
+    expect(trace.status).toBe(2);
+    expect(trace.stderr).toContain(`hint: did you mean ${join(dir, "container-to-wan.log")}?\n`);
   });
 
   it("checks every lab of a folder of labs (packetwalk check traces), as it checks the lab itself", async () => {

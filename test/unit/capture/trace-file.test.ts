@@ -52,16 +52,57 @@ describe("trace files", () => {
     const lab = labTopology(["docker-28"]);
     const broken = structuredClone(lab) as { hosts: { interfaces: { mac?: string }[] }[] };
     (broken.hosts[1]?.interfaces[1] as { mac?: string }).mac = "02:42:AC:11:00:02";
-    const result = validateLabText(JSON.stringify(broken), "traces/x/lab.json");
+    const text = JSON.stringify(broken);
+    const result = validateLabText(text, "traces/x/lab.json");
+    // At the key of the field, on the file's one line.
+    const column = text.indexOf('"mac":"02:42:AC:11:00:02"') + 1;
     expect(result).toEqual({
       ok: false,
-      errors: ["traces/x/lab.json: hosts[1].interfaces[1].mac: a lower-case MAC like 02:42:ac:11:00:02"],
+      errors: [
+        `traces/x/lab.json:1:${column}: hosts[1].interfaces[1].mac: a lower-case MAC like 02:42:ac:11:00:02`,
+      ],
     });
+    // A missing field is shown at the object that lacks it: here the top level.
     const meta = validateTraceMetaText('{"version": 1}', "traces/x/a.json");
     expect(meta.ok).toBe(false);
     if (!meta.ok)
       expect(meta.errors).toContain(
-        "traces/x/a.json: scenario: Invalid input: expected string, received undefined",
+        "traces/x/a.json:1:1: scenario: Invalid input: expected string, received undefined",
+      );
+  });
+
+  it("positions a field's problem at its line and column, with the closest allowed value", () => {
+    const meta = {
+      version: 1,
+      scenario: "a",
+      title: "t",
+      mode: "logg",
+      origin: "recorded",
+      traffic: { from: "c1", to: "wan", proto: "icmpp", command: ["ping"] },
+      ruleset: "docker-28",
+    };
+    const result = validateTraceMetaText(`${JSON.stringify(meta, null, 2)}\n`, "traces/x/a.json");
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        'traces/x/a.json:5:3: mode: Invalid option: expected one of "log"|"trace"; did you mean "log"?',
+        'traces/x/a.json:10:5: traffic.proto: Invalid option: expected one of "icmp"|"tcp"|"udp"; did you mean "icmp"?',
+      ],
+    });
+    // An element of an array, and a field of an object inside it, are found too.
+    const lab = structuredClone(labTopology(["docker-28"])) as {
+      hosts: { interfaces: { mac?: string }[] }[];
+    };
+    (lab.hosts[2]?.interfaces[1] as { mac?: string }).mac = "nope";
+    const pretty = JSON.stringify(lab, null, 2);
+    const labResult = validateLabText(pretty, "lab.json");
+    const at = pretty.indexOf('"mac": "nope"');
+    const line = pretty.slice(0, at).split("\n").length;
+    const col = at - pretty.lastIndexOf("\n", at);
+    expect(labResult.ok).toBe(false);
+    if (!labResult.ok)
+      expect(labResult.errors[0]).toMatch(
+        new RegExp(`^lab\\.json:${line}:${col}: hosts\\[2\\]\\.interfaces\\[1\\]\\.mac: `),
       );
   });
 

@@ -17,6 +17,21 @@ describe("validateLesson", () => {
     expect(r.data).toMatchObject({ order: 60, draft: false, locale: "en" });
   });
 
+  it("names a byte-order mark before the front matter instead of saying there is none", () => {
+    const r = validateLesson(`\uFEFF${good}`, "x.md");
+    expect(r.data).toBeUndefined();
+    expect(r.diagnostics).toEqual([
+      {
+        severity: "error",
+        message: "the lesson starts with a byte-order mark (U+FEFF) before its front matter's `---`",
+        hint: "save it as UTF-8 without BOM (in your editor, or: sed -i '1s/^\\xEF\\xBB\\xBF//' x.md)",
+        position: { file: "x.md", line: 1, column: 1 },
+      },
+    ]);
+    // CRLF line ends (a Windows editor's) are read as they are.
+    expect(validateLesson(good.replaceAll("\n", "\r\n"), "x.md").diagnostics).toEqual([]);
+  });
+
   it("points at the line and column of a bad value, with the allowed values", () => {
     const r = validateLesson(good.replace("section: directions", "section: routing"), "x.md");
     expect(r.diagnostics).toHaveLength(1);

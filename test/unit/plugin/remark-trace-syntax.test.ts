@@ -64,6 +64,8 @@ describe("remarkTraceSyntax", () => {
     [':: trace{src="a/b"}', "space between '::' and 'trace'"],
     [':::trace{src="a/b"', "three colons"],
     ['::trace{src="a/b"} and more words', "not alone on its line"],
+    [':trace{src="a/b"}', ":trace is not a directive (one colon)"],
+    ['::trace[the caption]{src="a/b"}', "::trace takes no [label]"],
   ])("fails on a malformed directive: %s", async (line, message) => {
     const tree = await run(`Some prose.\n\n${line}\n`);
     const problems = takeProblems();
@@ -74,6 +76,12 @@ describe("remarkTraceSyntax", () => {
     // Never the raw text: a caption holding HTML must not reach the page.
     expect(tree.children[1]?.type).toBe("html");
     expect(JSON.stringify(tree.children[1])).toContain("pw-error");
+  });
+
+  it("keeps a paragraph starting ':trace' without a brace as prose", async () => {
+    const tree = await run(":trace is what the directive is not called.\n");
+    expect(mdastToString(tree)).toBe(":trace is what the directive is not called.");
+    expect(takeProblems()).toEqual([]);
   });
 
   it("escapes HTML of a malformed caption instead of passing it through", async () => {

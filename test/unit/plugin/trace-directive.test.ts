@@ -43,6 +43,37 @@ describe("parseTraceDirective", () => {
     }
   });
 
+  it("says why a file path is not a trace name, and what to write instead", () => {
+    const problem = (src: string) => {
+      const r = parseTraceDirective({ src });
+      if (r.ok) throw new Error(`${src} was accepted`);
+      return r.problems[0];
+    };
+    expect(problem("traces/docker-bridge/container-to-wan.log")).toEqual({
+      message:
+        "::trace src=\"traces/docker-bridge/container-to-wan.log\": expected <lab>/<scenario>, a folder and a trace under traces/, without 'traces/' and the extension",
+      hint: 'write src="docker-bridge/container-to-wan"',
+    });
+    expect(problem("./traces/docker-bridge/container-to-wan")?.hint).toBe(
+      'write src="docker-bridge/container-to-wan"',
+    );
+    expect(problem("../../../etc/passwd")?.message).toBe(
+      "::trace src=\"../../../etc/passwd\": expected <lab>/<scenario>, a folder and a trace under traces/; '..' leaves traces/",
+    );
+    for (const outside of ["/tmp/pw/docker-host/x", "C:\\Users\\me\\x.log", "lab\\scenario"]) {
+      expect(problem(outside)?.message, outside).toMatch(/, not a path on your machine$/);
+      expect(problem(outside)?.hint, outside).toMatch(
+        /^the build publishes only traces committed under traces\//,
+      );
+    }
+    // The message never repeats the hint (it did: "a trace name like ..." in both).
+    const plain = problem("container-to-wan");
+    expect(plain?.message).toBe(
+      '::trace src="container-to-wan": expected <lab>/<scenario>, a folder and a trace under traces/',
+    );
+    expect(plain?.hint).toMatch(/^a trace name like docker-bridge\/container-to-wan/);
+  });
+
   it("rejects a packet number that is not a positive whole number", () => {
     for (const packet of ["0", "-1", "1.5", "first"]) {
       expect(parseTraceDirective({ src: "a/b", packet }).ok, packet).toBe(false);

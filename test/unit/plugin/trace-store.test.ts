@@ -65,17 +65,28 @@ describe("loadTraces", () => {
     const cases: [Buffer, string][] = [
       [
         Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]),
-        "traces/docker-bridge/container-to-wan.log: expected UTF-8 text, found UTF-16 text; save it as UTF-8 (iconv -f UTF-16 -t UTF-8 traces/docker-bridge/container-to-wan.log), or let `npx packetwalk import` write the lab folder",
+        "traces/docker-bridge/container-to-wan.log:1:1: expected UTF-8 text, found UTF-16 text; save it as UTF-8 (iconv -f UTF-16 -t UTF-8 traces/docker-bridge/container-to-wan.log), or let `npx packetwalk import` write the lab folder",
       ],
       [
         gzipSync(text),
-        "traces/docker-bridge/container-to-wan.log: expected UTF-8 text, found gzip-compressed data; commit the text (gzip -dc traces/docker-bridge/container-to-wan.log), or let `npx packetwalk import` write the lab folder",
+        "traces/docker-bridge/container-to-wan.log:1:1: expected UTF-8 text, found gzip-compressed data; commit the text (gzip -dc traces/docker-bridge/container-to-wan.log), or let `npx packetwalk import` write the lab folder",
       ],
     ];
     for (const [bytes, error] of cases) {
       writeFileSync(join(lab, "container-to-wan.log"), bytes);
       const store = loadTraces("traces", cwd);
       expect(store.errors).toEqual([error]);
+      expect(store.traces.has("docker-bridge/container-to-wan")).toBe(false);
+    }
+  });
+
+  it("names an empty committed log (or one of blank lines, a Windows editor's CRLF) instead of a disagreement", () => {
+    for (const empty of ["", "\r\n\r\n"]) {
+      writeFileSync(join(lab, "container-to-wan.log"), empty);
+      const store = loadTraces("traces", cwd);
+      expect(store.errors).toEqual([
+        "traces/docker-bridge/container-to-wan.log:1:1: the log is empty: expected the kernel log lines of container-to-wan (re-run packetwalk import, or remove container-to-wan.json with it)",
+      ]);
       expect(store.traces.has("docker-bridge/container-to-wan")).toBe(false);
     }
   });

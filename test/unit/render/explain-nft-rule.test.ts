@@ -129,6 +129,14 @@ describe("explainNftRule", () => {
       "to tcp port 9999: leave it untracked if conntrack has not seen it yet (no connection, no NAT), then set its mark to 0x7, then accept (ends this base chain only)",
     );
     expect(nt.unknown).toEqual([]);
+    const zone = explainNftRule('iifname "br0" ct original zone set 1');
+    expect(zone.en).toBe(
+      "from br0: if conntrack has not seen it yet, look it up in conntrack zone 1 (original direction), then go on with the next rule",
+    );
+    expect(zone.unknown).toEqual([]);
+    expect(explainNftRule("ct zone 1 accept").en).toBe(
+      "the connection's conntrack zone is 1: accept (ends this base chain only)",
+    );
     const nat = explainNftRule("meta mark set 0x1 dnat ip6 to [fd00::1]:80");
     expect(nat.en).toMatch(
       /^every packet: set its mark to 0x1; then, an IPv6 packet: rewrite the destination to /,

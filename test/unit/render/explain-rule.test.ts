@@ -40,6 +40,16 @@ describe("explainRule", () => {
       expect(n.unknown, target).toEqual([]);
     }
   });
+  it("explains CT's zone templates (--zone, --zone-orig, --zone-reply)", () => {
+    expect(explainRule("-A PREROUTING -i br0 -j CT --zone 1").en).toBe(
+      "if it came in on br0, if conntrack has not seen it yet, look it up in conntrack zone 1",
+    );
+    const orig = explainRule("-A PREROUTING -i br0 -j CT --zone-orig 4097");
+    expect(orig.en).toContain("look it up in conntrack zone 4097 (original direction)");
+    expect(orig["zh-TW"]).toContain("conntrack zone 4097（原方向）");
+    expect(orig.unknown).toEqual([]);
+    expect(explainRule("-A OUTPUT -j CT --zone-reply 2").en).toContain("zone 2 (reply direction)");
+  });
   it("tells jump from goto, and a rule without target", () => {
     expect(explainRule("-A FORWARD -j DOCKER-USER").en).toBe("continue in chain DOCKER-USER");
     expect(explainRule("-A FORWARD -g DOCKER-ISOLATION").en).toBe(

@@ -155,3 +155,33 @@ describe("icmp and icmpv6 codes", () => {
     expect(ping?.fate).toMatchObject({ kind: "dropped", rule: { line: 7 } });
   });
 });
+
+/**
+ * LXD's and Incus's `ip version 4` in their inet tables (the whole ruleset is the fixture
+ * test/fixtures/simulate/lxd-incus-bridge). Checked on kernel 6.18: the ruleset below loaded with nft -f
+ * in a throwaway namespace, one TCP connection from 203.0.113.1 to 203.0.113.2 port 22 and one to port
+ * 80; the port-22 SYN (and its retry) was dropped (counter 2), the port-80 connection was answered and
+ * the `ip6 version 6` rule counted nothing.
+ */
+const VERSIONS = `table inet t {
+	chain in {
+		type filter hook input priority filter; policy accept;
+		iifname "eth0" ip version 4 tcp dport 22 counter packets 0 bytes 0 drop
+		iifname "eth0" ip6 version 6 tcp dport 80 counter packets 0 bytes 0 drop
+	}
+}
+`;
+
+describe("ip version and ip6 version", () => {
+  it("reads both without a diagnostic", () => {
+    expect(parseRulesetFile(VERSIONS, "t.nft").diagnostics).toEqual([]);
+  });
+
+  it("matches IPv4 with ip version 4 and never with ip6 version 6, as the kernel counted", () => {
+    const fate = (dport: number) =>
+      runScenario(textWorld(VERSIONS, "t.nft", LAB), { from: "wan", to: "203.0.113.2", proto: "tcp", dport })
+        .packets[0]?.fate;
+    expect(fate(22)).toMatchObject({ kind: "dropped", rule: { line: 4 } });
+    expect(fate(80)).toMatchObject({ kind: "delivered" });
+  });
+});
