@@ -2,13 +2,10 @@
 import { rehypeHeadingIds, unified } from "@astrojs/markdown-remark";
 import sitemap from "@astrojs/sitemap";
 import { defineConfig } from "astro/config";
-import remarkGfm from "remark-gfm";
 import packetwalk from "./src/plugin/integration.ts";
+import { lessonRemarkPlugins } from "./src/plugin/lesson-remark-plugins.ts";
 import rehypeBaseLinks from "./src/plugin/rehype-base-links.ts";
 import rehypeHeadingAnchors from "./src/plugin/rehype-heading-anchors.ts";
-import remarkCjkLineBreaks from "./src/plugin/remark-cjk-line-breaks.ts";
-import remarkTrace from "./src/plugin/remark-trace.ts";
-import remarkTraceSyntax from "./src/plugin/remark-trace-syntax.ts";
 import { siteConfig } from "./src/site-config.ts";
 
 // The build test points the site at a fixture content folder, with its own cache.
@@ -42,12 +39,8 @@ export default defineConfig({
     // The remark/rehype pipeline (not Sätteri): the trace directive is a remark plugin; only ::trace is a directive.
     processor: unified({
       gfm: true,
-      remarkPlugins: [
-        remarkGfm,
-        remarkTraceSyntax,
-        [remarkTrace, { siteBase: siteConfig.base }],
-        remarkCjkLineBreaks,
-      ],
+      // The same list `packetwalk check --lessons` runs (src/plugin/lesson-remark-plugins.ts).
+      remarkPlugins: lessonRemarkPlugins({ siteBase: siteConfig.base }),
       rehypePlugins: [rehypeHeadingIds, rehypeHeadingAnchors, [rehypeBaseLinks, { base: siteConfig.base }]],
     }),
   },

@@ -2,6 +2,9 @@
  * `packetwalk check [TRACES...]`: simulates every recorded trace's scenario from its own lab and
  * ruleset and compares, packet by packet, the hooks, the NAT rewrites and (TRACE) the matched rules
  * with what the kernel recorded. Prints a readable "kernel vs predicted" diff; exit 1 on divergence.
+ *
+ * `packetwalk check --lessons [LESSONS...]`: checks the lessons as the build does (front matter and
+ * every `::trace`, through the build's own remark plugins), without building; see `lessons-check.ts`.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -14,7 +17,8 @@ import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import { buildWorld, LabError, type LoadedLab, recordedWorldOptions } from "../lab/load-lab.ts";
 
 /** One line for `packetwalk --help`. */
-export const summary = "compare every recorded trace with the simulator";
+export const summary =
+  "compare every recorded trace with the simulator (--lessons: check lessons as the build does)";
 
 const USAGE = `usage: packetwalk check [TRACE_DIR_OR_FILE...] [--verbose] [--json]
 
@@ -27,7 +31,19 @@ or <scenario>.json is an error counted in the total. Arguments: lab folders (tra
 files (traces/docker-bridge/x.log or .json), or nothing for every folder under traces/.
   --json      one JSON object: {"total", "agree", "results": [{"trace", "ok", "packets", "report", "errors"}]}
   --verbose   also list the traces that agree
-Exit code 1 when any trace diverges or any file is invalid, 2 for bad arguments.`;
+Exit code 1 when any trace diverges or any file is invalid, 2 for bad arguments.
+
+usage: packetwalk check --lessons [LESSON_FILE_OR_DIR...] [--json]
+
+Checks lessons as \`npm run build\` does, without building or a browser: front matter, and every
+::trace directive run through the build's own remark plugins (a missing trace, a bad attribute, a
+typo in the directive, a packet or direction the trace does not have). Each problem is printed at
+file:line:col with the directive's form and a hint; drafts the build leaves out and missing
+translations are warnings. Arguments: lesson files or folders (default every lesson under
+content/lessons/, or PACKETWALK_CONTENT_DIR/lessons/); traces are read from traces/
+(PACKETWALK_TRACES_DIR).
+  --json      one JSON object: {"lessons", "directives", "errors": [...], "warnings": [...]}
+Exit code 1 when any lesson has an error, 0 when clean (warnings included).`;
 
 /** The outcome of checking one trace (or of one invalid file, with `errors`). */
 export interface TraceCheck {
@@ -151,12 +167,18 @@ export async function run(argv: string[]): Promise<number> {
   }
   const verbose = argv.includes("--verbose");
   const json = argv.includes("--json");
+  const lessons = argv.includes("--lessons");
   const args = argv.filter((a) => !a.startsWith("--"));
-  const unknown = argv.filter((a) => a.startsWith("--") && a !== "--verbose" && a !== "--json");
+  const known = lessons ? ["--lessons", "--json"] : ["--verbose", "--json"];
+  const unknown = argv.filter((a) => a.startsWith("--") && !known.includes(a));
   if (unknown.length) {
-    process.stderr.write(`packetwalk check: unknown option ${unknown[0]}\n${USAGE}\n`);
+    process.stderr.write(
+      `packetwalk check: ${lessons && unknown[0] === "--verbose" ? "--verbose is for traces, not with --lessons" : `unknown option ${unknown[0]}`}\n${USAGE}\n`,
+    );
     return 2;
   }
+  // Loaded only here: the trace check never loads the Markdown pipeline.
+  if (lessons) return (await import("./lessons-check.ts")).runLessonsCheck(args, json);
   const targets: { folder: string; stems?: string[] }[] = [];
   if (args.length === 0) {
     if (!existsSync("traces")) {

@@ -36,7 +36,7 @@ function usage(): string {
     "  capture   record traces from the real kernel in a namespace lab",
     "  render    turn a trace into Mermaid source, a standalone SVG or a PNG",
     "  simulate  predict a packet's path from a lab's topology and ruleset",
-    "  check     compare every recorded trace with the simulator",
+    "  check     compare every recorded trace with the simulator (--lessons: check lessons as the build does)",
     "  diff      what changed in every trace between two git revisions or two folders",
     "  import    turn a kernel log and the host's saves into a lab folder",
     "",

@@ -13,7 +13,7 @@ import { closest } from "../core/diagnostics/format-diagnostic.ts";
 import { reportProblem } from "./build-problems.ts";
 import { escapeHtml } from "./html.ts";
 import { lessonPosition } from "./lesson-position.ts";
-import { FigureError, renderTraceFigure } from "./render-trace-figure.ts";
+import { FigureError, figurePackets, renderTraceFigure } from "./render-trace-figure.ts";
 import { sharedRenderer } from "./shared-renderer.ts";
 import { parseTraceDirective } from "./trace-directive.ts";
 import { defaultTracesDir, loadTraces, localizeTrace } from "./trace-store.ts";
@@ -26,6 +26,11 @@ export interface RemarkTraceOptions {
   tracePagesBase?: string | false;
   /** URL path the site is served under (Astro's `base`), put before the locale prefix. Default `/`. */
   siteBase?: string;
+  /**
+   * Draw the figures (default true). False runs every check a figure makes and draws nothing, with no
+   * browser: what `packetwalk check --lessons` runs, so it finds exactly the problems the build would.
+   */
+  draw?: boolean;
 }
 
 type AnyDirective = LeafDirective | ContainerDirective | TextDirective;
@@ -70,6 +75,7 @@ export default function remarkTrace(options: RemarkTraceOptions = {}) {
   const tracesDir = options.tracesDir ?? defaultTracesDir();
   const pagesBase = options.tracePagesBase ?? "/traces/";
   const siteBase = (options.siteBase ?? "/").replace(/\/$/, "");
+  const draw = options.draw ?? true;
   return async (tree: Root, file: VFile) => {
     const found: AnyDirective[] = [];
     visit(tree, (node) => {
@@ -131,6 +137,11 @@ export default function remarkTrace(options: RemarkTraceOptions = {}) {
         );
       }
       try {
+        if (!draw) {
+          // The figure's own checks, without a browser; the directive stays in the tree.
+          figurePackets(trace, attrs.value);
+          return;
+        }
         const html = await renderTraceFigure(
           {
             trace,

@@ -93,7 +93,8 @@ export interface FigureRequest {
   tracePageUrl?: string;
 }
 
-interface Chosen {
+/** The packet of each direction a figure draws, when its flow has one. */
+export interface Chosen {
   request?: Packet;
   reply?: Packet;
 }
@@ -207,13 +208,19 @@ async function directionBlock(
   ].join("");
 }
 
+/** The packets a figure draws: per direction asked for, its packet, when the flow has one. */
+export interface FigurePackets {
+  chosen: Chosen;
+  wanted: readonly ("request" | "reply")[];
+}
+
 /**
- * Renders the figure's HTML. Throws {@link FigureError} for content mistakes
- * (unknown packet, a direction the trace does not have, a trace that does not parse).
+ * Which packets the figure of `trace` with `options` draws, without drawing them: every content
+ * check of {@link renderTraceFigure} (a trace that does not parse, an unknown packet, a direction
+ * the flow does not have), so that `packetwalk check --lessons` finds what the build would.
+ * Throws {@link FigureError}.
  */
-export async function renderTraceFigure(req: FigureRequest, renderer: MermaidRenderer): Promise<string> {
-  const { trace, options } = req;
-  const s = figureStrings(req.locale);
+export function figurePackets(trace: StoredTrace, options: TraceDirective): FigurePackets {
   const parsed = parseForFigure(trace);
   const firstError = parsed.diagnostics.find((d) => d.severity === "error");
   if (firstError || parsed.packets.length === 0) {
@@ -233,6 +240,17 @@ export async function renderTraceFigure(req: FigureRequest, renderer: MermaidRen
       );
     }
   }
+  return { chosen, wanted };
+}
+
+/**
+ * Renders the figure's HTML. Throws {@link FigureError} for content mistakes
+ * (unknown packet, a direction the trace does not have, a trace that does not parse).
+ */
+export async function renderTraceFigure(req: FigureRequest, renderer: MermaidRenderer): Promise<string> {
+  const { trace, options } = req;
+  const s = figureStrings(req.locale);
+  const { chosen, wanted } = figurePackets(trace, options);
   // Request and reply are rendered at once: the renderer's pool draws them side by side.
   const blocks = await Promise.all(
     wanted.map((direction) => {

@@ -34,6 +34,9 @@ export const traceDirectiveSchema = z.strictObject({
   caption: z.string().optional(),
 });
 
+/** The directive as a lesson writes it, every attribute with its values: the form a report of a problem shows. */
+export const TRACE_FORM = `::trace{src="<lab>/<scenario>" direction="${DIRECTIONS.join("|")}" view="${VIEWS.join("|")}" packet="<n>" listing="true|false" caption="<text>"}, alone on its line; only src is required`;
+
 /** Validated attributes of `::trace`. */
 export type TraceDirective = z.infer<typeof traceDirectiveSchema>;
 

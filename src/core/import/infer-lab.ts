@@ -41,6 +41,8 @@ export interface HostMaterial {
 export interface InferOptions {
   /** The Docker host's name in `lab.json`. Default `host`. */
   hostName?: string;
+  /** What the capture shows that host to be, its label in `lab.json` (see {@link hostKind}). Default `Docker host`. */
+  hostLabel?: HostKind;
   containers: NamedAddress[];
   peers: NamedAddress[];
 }
@@ -107,6 +109,25 @@ function hostIfaces(m: HostMaterial): Iface[] {
   }
   for (const i of byName.values()) if (i.master) get(i.master).kind = "bridge";
   return [...byName.values()];
+}
+
+/** What a capture shows its netfilter host to be: the words `lab.json` and the ruleset files use for it. */
+export type HostKind = "Docker host" | "router" | "host";
+
+/**
+ * What the capture shows the host to be: a `Docker host` when it has a bridge and its rules are
+ * Docker's (a `DOCKER` chain, a `docker-bridges` table); else a `router` when it forwards
+ * (`net.ipv4.ip_forward` or `net.ipv6.conf.all.forwarding` is 1), else a `host`.
+ */
+export function hostKind(
+  material: HostMaterial,
+  rulesets: string,
+  sysctls: Readonly<Record<string, string | undefined>>,
+): HostKind {
+  // A plain router has no bridge; a libvirt or LXD bridge without Docker's rules is no Docker bridge.
+  if (hostIfaces(material).some((i) => i.kind === "bridge") && /docker/i.test(rulesets)) return "Docker host";
+  const forwards = sysctls["net.ipv4.ip_forward"] === "1" || sysctls["net.ipv6.conf.all.forwarding"] === "1";
+  return forwards ? "router" : "host";
 }
 
 /** The Docker host's interface addresses with their prefix (`172.20.0.1/16`); IPv6 link-local ones left out. */
@@ -325,7 +346,7 @@ export function inferLab(
   const hostEntry: LabHost = {
     name: hostName,
     role: "docker-host",
-    label: "Docker host",
+    label: options.hostLabel ?? "Docker host",
     interfaces: [],
     routes: [],
   };

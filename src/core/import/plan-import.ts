@@ -13,7 +13,7 @@ import { legacyTablesMissing } from "../simulate/legacy-tables-note.ts";
 import { rulesetDigest } from "../trace-file/ruleset-pins.ts";
 import type { Lab, LabHost, TraceMeta } from "../trace-file/schema.ts";
 import { Anonymizer, envelopeHostnames } from "./anonymize.ts";
-import { type HostMaterial, hostAddresses, inferLab, type NamedAddress } from "./infer-lab.ts";
+import { type HostMaterial, hostAddresses, hostKind, inferLab, type NamedAddress } from "./infer-lab.ts";
 import { PUBLISHED_JOURNAL_FIELDS, publishedJournalLine } from "./journal-fields.ts";
 import { nftMaterial } from "./nft-material.ts";
 import {
@@ -355,6 +355,21 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     plan.map = anon.map();
   }
 
+  // The host's saves, read once: what they show the host to be names it in every file written.
+  const problems: string[] = [];
+  const hostMaterial: HostMaterial = {
+    addr: json(m.ipAddr, "ip-addr.json", problems),
+    link: json(m.ipLink, "ip-link.json", problems),
+    route: json(m.ipRoute, "ip-route.json", problems),
+    route6: json(m.ip6Route, "ip6-route.json", problems),
+    bridgeLink: json(m.bridgeLink, "bridge-link.json", problems),
+    bridgeFdb: json(m.bridgeFdb, "bridge-fdb.json", problems),
+  };
+  const kind = hostKind(hostMaterial, [m.iptablesSave, m.ip6tablesSave, m.nftRuleset].join("\n"), {
+    ...parseSysctls(m.sysctl),
+    ...(options.sysctls ?? {}),
+  });
+
   // 2. The ruleset as installed, and as a reader sees it.
   const nftOnly = !hasIptablesRules(m.iptablesSave) && hasNftIpTables(m.nftRuleset);
   const nativeTables = nftOnly ? [] : nftNativeTables(m.nftRuleset);
@@ -379,7 +394,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   const texts = rulesetTexts(
     m.iptablesSave ?? "",
     bridge,
-    `${options.lab}: saved on the Docker host while the trace was recorded (packetwalk import).`,
+    `${options.lab}: saved on the ${kind} while the trace was recorded (packetwalk import).`,
     m.nftRuleset,
     m.ip6tablesSave,
     m.ipsetSave,
@@ -448,15 +463,6 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     );
 
   // 4. The topology.
-  const problems: string[] = [];
-  const hostMaterial: HostMaterial = {
-    addr: json(m.ipAddr, "ip-addr.json", problems),
-    link: json(m.ipLink, "ip-link.json", problems),
-    route: json(m.ipRoute, "ip-route.json", problems),
-    route6: json(m.ip6Route, "ip6-route.json", problems),
-    bridgeLink: json(m.bridgeLink, "bridge-link.json", problems),
-    bridgeFdb: json(m.bridgeFdb, "bridge-fdb.json", problems),
-  };
   questions.push(...problems);
   // Traffic the simulator does not follow (broadcast, multicast, neighbour discovery, ...) names no
   // host and makes no scenario: it is left out before anything is inferred from its addresses.
@@ -477,7 +483,12 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   });
   const keptIds = new Set(keptFlows.flatMap((f) => f.packets));
   const kept = { ...parsed, flows: keptFlows, packets: parsed.packets.filter((p) => keptIds.has(p.id)) };
-  const inferred = inferLab(hostMaterial, kept.packets, { hostName: options.hostName, containers, peers });
+  const inferred = inferLab(hostMaterial, kept.packets, {
+    hostName: options.hostName,
+    hostLabel: kind,
+    containers,
+    peers,
+  });
   questions.push(...inferred.questions);
   notes.push(...inferred.notes);
 
@@ -555,7 +566,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     description:
       old?.description ??
       options.description ??
-      `A Docker host imported from a contributor's kernel log and saves (packetwalk import).`,
+      `A ${kind} imported from a contributor's kernel log and saves (packetwalk import).`,
     hosts,
     sysctls: old?.sysctls ?? sysctls,
     ebtables: old?.ebtables ?? (legacyBridge ? "legacy" : "nft"),

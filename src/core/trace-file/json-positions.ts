@@ -97,3 +97,23 @@ export function positionOfPath(
   }
   return { line: 1, column: 1 };
 }
+
+/**
+ * The position of the value at `path` in `text` (for an object member, past its key and colon), or,
+ * when the path is not there, of the nearest enclosing member or element as {@link positionOfPath}.
+ */
+export function positionOfValue(
+  text: string,
+  path: ReadonlyArray<PropertyKey>,
+  offsets: Map<string, number> = jsonOffsets(text),
+): TextPosition {
+  const at = offsets.get(pathKey(path));
+  if (at === undefined || typeof path[path.length - 1] === "number" || text[at] !== '"')
+    return positionOfPath(text, path, offsets);
+  // A member's offset is its key's: step over the key string, then the colon and the blanks around it.
+  let i = at + 1;
+  while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
+  i++;
+  while (i < text.length && /[\s:]/.test(text[i] as string)) i++;
+  return positionAt(text, i);
+}

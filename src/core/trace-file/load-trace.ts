@@ -7,7 +7,7 @@
  */
 import type { z } from "zod";
 import { closest } from "../diagnostics/format-diagnostic.ts";
-import { jsonOffsets, positionAt, positionOfPath } from "./json-positions.ts";
+import { jsonOffsets, positionAt, positionOfPath, positionOfValue } from "./json-positions.ts";
 import { type Lab, labSchema, type TraceMeta, traceMetaSchema } from "./schema.ts";
 
 /** A validation outcome: the parsed value, or the errors (never both). */
@@ -115,28 +115,66 @@ export function validateTraceMetaText(text: string, file: string): Validated<Tra
 /**
  * Checks that a trace's metadata agrees with its lab and file name: the scenario
  * is the file stem, the ruleset is one of the lab's, and `from`/`to` name lab hosts.
+ * Each problem is at the offending value in `text` (the metadata file's text), with
+ * the name it most likely meant.
  */
-export function crossCheckTrace(meta: TraceMeta, stem: string, lab: Lab, file: string): string[] {
+export function crossCheckTrace(
+  meta: TraceMeta,
+  stem: string,
+  lab: Lab,
+  file: string,
+  text: string,
+): string[] {
   const errors: string[] = [];
+  const offsets = jsonOffsets(text);
+  const at = (path: PropertyKey[]) => {
+    const { line, column } = positionOfValue(text, path, offsets);
+    return `${file}:${line}:${column}`;
+  };
+  const meant = (given: string, names: readonly string[]) => {
+    const guess = closest(given, names);
+    return guess && guess !== given ? `; did you mean '${guess}'?` : "";
+  };
   if (meta.scenario !== stem)
-    errors.push(`${file}: scenario: is '${meta.scenario}' but the file is named '${stem}.json'`);
-  if (!lab.rulesets.includes(meta.ruleset)) {
     errors.push(
-      `${file}: ruleset: '${meta.ruleset}' is not in lab.json's rulesets (${lab.rulesets.join(", ") || "none"}); add rulesets/${meta.ruleset}.rules and list it`,
+      `${at(["scenario"])}: scenario: is '${meta.scenario}' but the file is named '${stem}.json'; write "scenario": "${stem}" (or rename the file and its .log)`,
+    );
+  for (const field of ["ruleset", "instrumentation"] as const) {
+    const name = meta[field];
+    if (name === undefined || lab.rulesets.includes(name)) continue;
+    const guess = meant(name, lab.rulesets);
+    errors.push(
+      `${at([field])}: ${field}: '${name}' is not in lab.json's rulesets (${lab.rulesets.join(", ") || "none"})${guess}; ${guess ? "if not, " : ""}add rulesets/${name}.rules and list it`,
     );
   }
-  if (meta.instrumentation !== undefined && !lab.rulesets.includes(meta.instrumentation)) {
-    errors.push(
-      `${file}: instrumentation: '${meta.instrumentation}' is not in lab.json's rulesets (${lab.rulesets.join(", ") || "none"}); add rulesets/${meta.instrumentation}.rules and list it`,
-    );
-  }
-  const hosts = new Set(lab.hosts.map((host) => host.name));
+  const hosts = lab.hosts.map((host) => host.name);
   for (const field of ["from", "to"] as const) {
-    if (!hosts.has(meta.traffic[field])) {
+    const name = meta.traffic[field];
+    if (!hosts.includes(name)) {
       errors.push(
-        `${file}: traffic.${field}: '${meta.traffic[field]}' is not a host of lab.json (${[...hosts].join(", ")})`,
+        `${at(["traffic", field])}: traffic.${field}: '${name}' is not a host of lab.json (${hosts.join(", ")})${meant(name, hosts)}`,
       );
     }
   }
   return errors;
+}
+
+/**
+ * `lab.json: rulesets` entries whose `rulesets/<name>.rules` is missing, each at its element in
+ * `labText`, with the file of `present` (the names in `rulesets/`, without `.rules`) it most likely meant.
+ */
+export function missingRulesetErrors(
+  lab: Lab,
+  labText: string,
+  labPath: string,
+  missing: readonly string[],
+  present: readonly string[],
+): string[] {
+  const offsets = jsonOffsets(labText);
+  return missing.map((name) => {
+    const { line, column } = positionOfValue(labText, ["rulesets", lab.rulesets.indexOf(name)], offsets);
+    const guess = closest(name, present);
+    const hint = guess && guess !== name ? `; did you mean '${guess}'? (rulesets/${guess}.rules exists)` : "";
+    return `${labPath}:${line}:${column}: rulesets: '${name}' is listed but rulesets/${name}.rules does not exist${hint}`;
+  });
 }

@@ -7,7 +7,12 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { prefixMapFromRuleset } from "../import/ruleset-material.ts";
 import type { PrefixHooks } from "../model/hook.ts";
-import { crossCheckTrace, validateLabText, validateTraceMetaText } from "./load-trace.ts";
+import {
+  crossCheckTrace,
+  missingRulesetErrors,
+  validateLabText,
+  validateTraceMetaText,
+} from "./load-trace.ts";
 import { entryKind, notRegularFile, readRegularFile } from "./read-regular-file.ts";
 import { checkRulesetPins } from "./ruleset-pins.ts";
 import type { Lab, TraceMeta } from "./schema.ts";
@@ -68,16 +73,26 @@ export function readTraceFolder(folder: string, options: ReadTraceFolderOptions 
   const rulesetsKind = entryKind(rulesetsDir);
   if (rulesetsKind !== "directory" && rulesetsKind !== "missing")
     errors.push(notRegularFile(rulesetsDir, rulesetsKind));
+  const missing: string[] = [];
   for (const name of lab.rulesets) {
     const path = join(rulesetsDir, `${name}.rules`);
     if (rulesetsKind === "symlink") continue;
     if (entryKind(path) === "missing") {
-      errors.push(`${labPath}: rulesets: '${name}' is listed but ${path} does not exist`);
+      missing.push(name);
       continue;
     }
     const ruleset = readRegularFile(path);
     if (ruleset.ok) rulesets[name] = ruleset.text;
     else errors.push(ruleset.error);
+  }
+  if (missing.length) {
+    const present =
+      rulesetsKind === "directory"
+        ? readdirSync(rulesetsDir)
+            .filter((f) => f.endsWith(".rules"))
+            .map((f) => f.slice(0, -".rules".length))
+        : [];
+    errors.push(...missingRulesetErrors(lab, labText.text, labPath, missing, present));
   }
   const traces: TraceEntry[] = [];
   for (const entry of readdirSync(folder).sort()) {
@@ -99,7 +114,7 @@ export function readTraceFolder(folder: string, options: ReadTraceFolderOptions 
       errors.push(...meta.errors);
       continue;
     }
-    errors.push(...crossCheckTrace(meta.value, stem, lab, metaPath));
+    errors.push(...crossCheckTrace(meta.value, stem, lab, metaPath, metaText.text));
     errors.push(...checkRulesetPins(meta.value, rulesets, metaPath, lab.name));
     const logPath = join(folder, `${stem}.log`);
     if (entryKind(logPath) === "missing") {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -112,27 +112,77 @@ describe("trace files", () => {
     if (!result.ok) expect(result.errors[0]).toMatch(/^lab\.json:3:11: invalid JSON: /);
   });
 
-  it("cross-checks metadata against its lab and file name", () => {
+  it("cross-checks metadata against its lab and file name, at each offending value, with the name meant", () => {
     const lab = labTopology(["docker-28"]);
-    const meta = validateTraceMetaText(
-      JSON.stringify({
+    const text = JSON.stringify(
+      {
         version: 1,
         scenario: "a",
         title: "t",
         mode: "log",
         origin: "recorded",
-        traffic: { from: "c9", to: "c1", proto: "icmp", command: ["ping"] },
-        ruleset: "docker-99",
-      }),
-      "f.json",
+        traffic: { from: "c9", to: "wann", proto: "icmp", command: ["ping"] },
+        ruleset: "docker-29",
+        instrumentation: "zzz",
+      },
+      null,
+      2,
     );
+    const meta = validateTraceMetaText(text, "f.json");
     expect(meta.ok).toBe(true);
+    // `"scenario": "a"` is line 3, its value at column 15; the host names on lines 8 and 9, the rulesets on 15 and 16.
     if (meta.ok) {
-      expect(crossCheckTrace(meta.value, "b", lab, "f.json")).toEqual([
-        "f.json: scenario: is 'a' but the file is named 'b.json'",
-        "f.json: ruleset: 'docker-99' is not in lab.json's rulesets (docker-28); add rulesets/docker-99.rules and list it",
-        "f.json: traffic.from: 'c9' is not a host of lab.json (host, c1, c2, wan)",
+      expect(crossCheckTrace(meta.value, "b", lab, "f.json", text)).toEqual([
+        `f.json:3:15: scenario: is 'a' but the file is named 'b.json'; write "scenario": "b" (or rename the file and its .log)`,
+        "f.json:15:14: ruleset: 'docker-29' is not in lab.json's rulesets (docker-28); did you mean 'docker-28'?; if not, add rulesets/docker-29.rules and list it",
+        "f.json:16:22: instrumentation: 'zzz' is not in lab.json's rulesets (docker-28); add rulesets/zzz.rules and list it",
+        "f.json:8:13: traffic.from: 'c9' is not a host of lab.json (host, c1, c2, wan); did you mean 'c1'?",
+        "f.json:9:11: traffic.to: 'wann' is not a host of lab.json (host, c1, c2, wan); did you mean 'wan'?",
       ]);
+      // Each position is where the value's text starts in the file.
+      const lines = text.split("\n");
+      expect(lines[2]?.slice(14)).toBe('"a",');
+      expect(lines[7]?.slice(12)).toBe('"c9",');
+      expect(lines[8]?.slice(10)).toBe('"wann",');
+      expect(lines[14]?.slice(13)).toBe('"docker-29",');
+      expect(lines[15]?.slice(21)).toBe('"zzz"');
+    }
+  });
+
+  it("positions a real trace folder's cross-check errors in its files, with a did-you-mean", () => {
+    const dir = mkdtempSync(join(tmpdir(), "pw-cross-check-"));
+    try {
+      cpSync(COMMITTED, dir, { recursive: true });
+      const metaPath = join(dir, "container-to-wan.json");
+      const metaText = readFileSync(metaPath, "utf8");
+      const edited = metaText
+        .replace('"from": "c1"', '"from": "c11"')
+        .replace('"ruleset": "docker-28"', '"ruleset": "docker28"');
+      expect(edited).not.toBe(metaText);
+      writeFileSync(metaPath, edited);
+      const labPath = join(dir, "lab.json");
+      const labText = readFileSync(labPath, "utf8");
+      writeFileSync(labPath, labText.replace('"docker-27",', '"docker-26",'));
+      const errors = readTraceFolder(dir).errors;
+      const where = (text: string, needle: string) => {
+        const at = text.indexOf(needle);
+        const before = text.slice(0, at);
+        return `${before.split("\n").length}:${at - before.lastIndexOf("\n")}`;
+      };
+      const editedLab = readFileSync(labPath, "utf8");
+      expect(errors).toContain(
+        `${labPath}:${where(editedLab, '"docker-26"')}: rulesets: 'docker-26' is listed but rulesets/docker-26.rules does not exist; did you mean 'docker-27'? (rulesets/docker-27.rules exists)`,
+      );
+      expect(errors).toContain(
+        `${metaPath}:${where(edited, '"c11"')}: traffic.from: 'c11' is not a host of lab.json (host, c1, c2, wan); did you mean 'c1'?`,
+      );
+      expect(errors.find((e) => e.includes("ruleset: 'docker28'"))).toMatch(
+        new RegExp(
+          `^${metaPath}:${where(edited, '"docker28"')}: ruleset: 'docker28' is not in lab.json's rulesets \\([^)]*\\); did you mean 'docker-28'\\?`,
+        ),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

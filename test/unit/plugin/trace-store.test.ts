@@ -143,7 +143,7 @@ describe("loadTraces", () => {
     writeFileSync(join(lab, "lab.json"), JSON.stringify(labJson, null, 2));
     const store = loadTraces("traces", cwd);
     expect(store.errors.join("\n")).toContain(
-      "traces/docker-bridge/container-to-wan.json: traffic.from: 'c1' is not a host of lab.json",
+      "traces/docker-bridge/container-to-wan.json:9:13: traffic.from: 'c1' is not a host of lab.json (host, c2, wan)",
     );
   });
 });
