@@ -507,8 +507,8 @@ function action(t: Target, sets?: Map<string, NftSet>): Pair | undefined {
 /** What `flow add @NAME` does (the kernel's nft_flow_offload_eval, 6.18 source), in both languages. */
 function flowWords(ft: string): Pair {
   return [
-    `offload its connection to flowtable ${ft} once it is established (TCP: from the client's ACK that ends the handshake; UDP: from the connection's second packet), after which its packets entering on the flowtable's devices skip prerouting, forward and postrouting, NAT kept (on any other packet the rule ends here)`,
-    `連線建立後把它卸載到 flowtable ${ft}（TCP：從結束交握的用戶端 ACK 起；UDP：從連線的第二個封包起），之後從 flowtable 裝置進來的封包略過 prerouting、forward 與 postrouting，NAT 照舊（其他封包則在此結束這條規則）`,
+    `offload its connection to flowtable ${ft} once established (TCP: at the ACK ending the handshake; UDP: at its second packet); its later packets entering on the flowtable's devices then skip prerouting, forward and postrouting, NAT kept; any other packet ends the rule here`,
+    `連線建立後把它卸載到 flowtable ${ft}（TCP：結束交握的 ACK；UDP：第二個封包）；之後從 flowtable 裝置進來的封包略過 prerouting、forward 與 postrouting，NAT 照舊；其他封包在此結束規則`,
   ];
 }
 

@@ -2,13 +2,27 @@
  * What nft's `flow add @NAME` does at one packet, as the kernel's nft_flow_offload_eval (6.18 source;
  * this repository's test kernel has no flowtable support, so it is unverified on a running kernel): it
  * offloads the packet's connection to the flowtable, or says why this packet does not. It never decides
- * the packet's verdict.
+ * the packet's verdict. The words are in `flow-offload-words.ts`, out of the playground worker's rule code.
  */
 import type { MatchContext } from "./match-rule.ts";
 import type { Target } from "./ruleset.ts";
 import type { SimPacket } from "./sim-packet.ts";
 
-/** One `flow add` met by a packet: whether it offloaded the connection there, and why in words. */
+/**
+ * Why a packet did not offload its connection (`offloads`: it did): no such flowtable, untracked, not TCP
+ * or UDP, a TCP FIN or RST, already offloaded, the handshake not complete, the connection's first packet.
+ */
+export type FlowWhy =
+  | "offloads"
+  | "missing"
+  | "untracked"
+  | "proto"
+  | "fin"
+  | "already"
+  | "handshake"
+  | "first";
+
+/** One `flow add` met by a packet: whether it offloaded the connection there, and why. */
 export interface FlowOffloadNote {
   /** The flowtable named. */
   flowtable: string;
@@ -18,12 +32,12 @@ export interface FlowOffloadNote {
   line: number;
   /** True when this packet hands the connection to the flowtable. */
   offloads: boolean;
-  /** Why, or what happens to the connection's later packets. */
-  why: string;
+  why: FlowWhy;
+  /** With `offloads`: the packet's input and output devices that are not the flowtable's. */
+  outside: string[];
+  /** With `why` `already`: the line of the `flow add` that offloaded it. */
+  by?: number;
 }
-
-/** Hooks a later packet of an offloaded connection skips on a flowtable device (their chains and conntrack). */
-export const OFFLOAD_SKIPS = "prerouting, forward and postrouting";
 
 /** Whether `flow add` at this packet offloads its connection (see the module's comment). */
 export function flowOffload(
@@ -33,37 +47,32 @@ export function flowOffload(
   line: number,
 ): FlowOffloadNote {
   const devices = t.devices ?? [];
-  const note = (offloads: boolean, why: string): FlowOffloadNote => ({
+  const flags = p.tcpFlags ?? [];
+  const entry = p.ct?.entry;
+  // Checked in the kernel's order: flowtable, conntrack, protocol, TCP flags and state, confirmation.
+  const why: FlowWhy = !t.devices
+    ? "missing"
+    : !entry || p.untracked
+      ? "untracked"
+      : p.proto !== "tcp" && p.proto !== "udp"
+        ? "proto"
+        : flags.includes("FIN") || flags.includes("RST")
+          ? "fin"
+          : entry.offloaded
+            ? "already"
+            : p.proto === "tcp" && !(entry.seenReply && flags.includes("ACK") && !flags.includes("SYN"))
+              ? "handshake"
+              : entry.unconfirmed
+                ? "first"
+                : "offloads";
+  return {
     flowtable: t.flowtable,
     devices,
     line,
-    offloads,
+    offloads: why === "offloads",
     why,
-  });
-  const flags = p.tcpFlags ?? [];
-  const entry = p.ct?.entry;
-  if (!t.devices) return note(false, `there is no flowtable ${t.flowtable} (nft refuses the rule)`);
-  if (!entry || p.untracked) return note(false, "the packet is untracked: no connection to offload");
-  if (p.proto !== "tcp" && p.proto !== "udp")
-    return note(false, "only TCP and UDP connections are offloaded (and GRE without NAT)");
-  if (flags.includes("FIN") || flags.includes("RST"))
-    return note(false, "a TCP FIN or RST is never offloaded: the rule ends here");
-  if (entry.offloaded)
-    return note(false, `the connection is already offloaded (line ${entry.offloaded.line})`);
-  if (p.proto === "tcp" && !(entry.seenReply && flags.includes("ACK") && !flags.includes("SYN")))
-    return note(
-      false,
-      "the TCP handshake is not complete (conntrack calls a connection established only once the client's ACK answers the SYN-ACK): this packet does not offload it and the rule ends here",
-    );
-  if (entry.unconfirmed)
-    return note(
-      false,
-      "the connection's first packet (conntrack confirms a connection only once its first packet leaves): this packet does not offload it and the rule ends here; its next packet, either way, does",
-    );
-  // Later packets are caught at the ingress hook of the device they enter on, if it is the flowtable's.
-  const outside = [ctx.in, ctx.out].filter((d) => d !== undefined && !devices.includes(d));
-  return note(
-    true,
-    `offloads the connection to flowtable ${t.flowtable}: its later packets, both ways, entering on ${devices.join(" or ") || "no device"} skip ${OFFLOAD_SKIPS} (every table's chains and conntrack) and keep their NAT; a packet over the MTU takes the normal path, a TCP FIN or RST marks the flow closing${outside.length ? `; ${outside.join(" and ")} is not a device of ${t.flowtable}, so packets entering there still cross every hook` : ""}`,
-  );
+    // Later packets are caught at the ingress hook of the device they enter on, if it is the flowtable's.
+    outside: [ctx.in, ctx.out].filter((d): d is string => d !== undefined && !devices.includes(d)),
+    ...(why === "already" ? { by: entry?.offloaded?.line } : {}),
+  };
 }

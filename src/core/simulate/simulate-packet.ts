@@ -8,7 +8,7 @@
 import type { HookId } from "../model/hook.ts";
 import { fdbLookup, neighbourMac } from "./bridge-fdb.ts";
 import { ConntrackTable } from "./conntrack.ts";
-import { OFFLOAD_SKIPS } from "./flow-offload.ts";
+import { flowOffloadWords, OFFLOAD_SKIPS } from "./flow-offload-words.ts";
 import { type HookSlot, hookSlots } from "./hook-order.ts";
 import { addressFamily, canonicalAddress } from "./ip-address.ts";
 import type { MatchContext } from "./match-rule.ts";
@@ -314,7 +314,7 @@ export class Simulator {
       this.cur.unmodelled.push(...run.unmodelled);
     }
     for (const f of run.flows ?? []) {
-      this.cur.notes.push(`flow add @${f.flowtable} at ${ev.hook} (line ${f.line}): ${f.why}`);
+      this.cur.notes.push(`flow add @${f.flowtable} at ${ev.hook} (line ${f.line}): ${flowOffloadWords(f)}`);
       if (f.offloads && p.ct)
         p.ct.entry.offloaded = { line: f.line, flowtable: f.flowtable, devices: f.devices };
     }

@@ -242,7 +242,9 @@ describe("the flow add rule's note", () => {
   it("says when the connection is offloaded and what its later packets skip, in English and Chinese", () => {
     const note = explainNftRule('meta l4proto { tcp, udp } flow add @ft comment "!fw4: Traffic offloading"');
     expect(note.unknown).toEqual([]);
-    expect(note.en).toMatch(/offload its connection to flowtable ft once it is established/);
+    expect(note.en).toMatch(
+      /offload its connection to flowtable ft once established \(TCP: at the ACK ending the handshake; UDP: at its second packet\)/,
+    );
     expect(note.en).toMatch(/skip prerouting, forward and postrouting, NAT kept/);
     expect(note["zh-TW"]).toMatch(/卸載到 flowtable ft/);
     const then = explainNftRule("meta l4proto tcp flow add @ft counter accept");
