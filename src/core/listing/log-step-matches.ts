@@ -252,7 +252,8 @@ function knowledge(
         return state === undefined;
       case "ct-tuple":
       case "ctmark":
-        // The connection's first packet and its mark are not in a LOG line.
+      case "flow-offloads":
+        // The connection's first packet, its mark and whether it is established are not in a LOG line.
         return true;
       case "logical-in":
         return logicalIn === undefined;

@@ -200,6 +200,7 @@ function setCondition(c: Extract<Condition, { kind: "nft-set" }>, sets?: Map<str
 
 /** The condition kinds {@link condition} puts in words; any other is named as not explained. */
 const EXPLAINED = new Set<Condition["kind"]>([
+  "flow-offloads",
   "rpfilter",
   "in",
   "out",
@@ -234,6 +235,8 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
     case "in":
     case "out":
       return undefined;
+    case "flow-offloads":
+      return ["if it offloaded the connection", "若它卸載了連線"];
     case "src":
       return not
         ? [`from an address outside ${cidr(c.cidr)}`, `來源位址不在 ${cidr(c.cidr)}`]
@@ -501,6 +504,14 @@ function action(t: Target, sets?: Map<string, NftSet>): Pair | undefined {
   }
 }
 
+/** What `flow add @NAME` does (the kernel's nft_flow_offload_eval, 6.18 source), in both languages. */
+function flowWords(ft: string): Pair {
+  return [
+    `offload its connection to flowtable ${ft} once established (TCP: at the ACK ending the handshake; UDP: at its second packet); its later packets entering on the flowtable's devices then skip prerouting, forward and postrouting, NAT kept; any other packet ends the rule here`,
+    `連線建立後把它卸載到 flowtable ${ft}（TCP：結束交握的 ACK；UDP：第二個封包）；之後從 flowtable 裝置進來的封包略過 prerouting、forward 與 postrouting，NAT 照舊；其他封包在此結束規則`,
+  ];
+}
+
 function effect(t: Target): Pair | undefined {
   if (t.kind === "LOG")
     return t.prefix
@@ -528,6 +539,7 @@ function effect(t: Target): Pair | undefined {
   if (t.kind === "TOS") return ["rewrite its TOS byte", "改寫 TOS 位元組"];
   if (t.kind === "NOTRACK") return NOTRACK_WORDS;
   if (t.kind === "CTZONE") return zoneWords(t.zone, t.dir);
+  if (t.kind === "FLOWOFFLOAD") return flowWords(t.flowtable);
   return undefined;
 }
 

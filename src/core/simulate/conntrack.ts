@@ -58,6 +58,11 @@ export interface ConnEntry {
    * packet has passed its last hook (confirmation), so a dropped first packet leaves none. Default false.
    */
   unconfirmed?: boolean;
+  /**
+   * Set once nft `flow add` offloaded the connection (see `flow-offload.ts`): the rule's line, the
+   * flowtable and its devices; `closing` once the flowtable forwarded a TCP FIN or RST. Default: not offloaded.
+   */
+  offloaded?: { line: number; flowtable: string; devices: string[]; closing?: true };
   /** The zone the first packet was looked up in (`SimPacket.ctZone`). Default: zone 0. */
   zone?: CtZone;
 }
@@ -157,6 +162,20 @@ export class ConntrackTable {
     this.entries.push(entry);
     p.ct = { entry, dir: "original", state: "NEW" };
     return "NEW";
+  }
+
+  /**
+   * The offloaded connection `p` belongs to (see `ConnEntry.offloaded`), and its direction, without
+   * attaching it: a flowtable looks a packet up by its tuple alone. Zones are not compared.
+   */
+  offloadedOf(p: SimPacket): { entry: ConnEntry; dir: "original" | "reply" } | undefined {
+    const t = tupleOf(p);
+    for (const e of this.entries) {
+      if (!e.offloaded) continue;
+      if (sameTuple(e.orig, t)) return { entry: e, dir: "original" };
+      if (sameTuple(replyTuple(e), t)) return { entry: e, dir: "reply" };
+    }
+    return undefined;
   }
 
   /** The packet passed its last hook (POSTROUTING or INPUT): the entry it created is kept from now on. */

@@ -5,6 +5,7 @@
 
 import { groupsValue, parseIpv6 } from "../parse/ipv6.ts";
 import { replyTuple, zoneId } from "./conntrack.ts";
+import { flowOffload } from "./flow-offload.ts";
 import { addressInIpCidr } from "./ip-address.ts";
 import { ipsetMatches } from "./ipset-match.ts";
 import { parseIpv4 } from "./ipv4.ts";
@@ -287,6 +288,9 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
     }
     case "in":
       r = ifaceMatches(c.name, ctx.in);
+      break;
+    case "flow-offloads":
+      r = flowOffload(c.stmt, p, ctx, 0).offloads;
       break;
     case "out":
       r = ifaceMatches(c.name, ctx.out);

@@ -199,6 +199,8 @@ function statementText(e: Json): string {
       e.match.op === "!=" ? "!= " : e.match.op === "==" || e.match.op === "in" ? "" : `${e.match.op} `;
     return `${left} ${op}${rhs(e.match.right as Json, left)}`;
   }
+  // `{"flow": {"op": "add", "flowtable": "@ft"}}`.
+  if (isObj(e.flow)) return `flow ${e.flow.op ?? "add"} ${e.flow.flowtable}`;
   if ("counter" in e) return "counter";
   // nft -j writes `notrack` as `{"notrack": null}`.
   if ("notrack" in e) return "notrack";
@@ -401,6 +403,17 @@ export function nftJsonText(
       );
       return;
     }
+    if (kind === "flowtable") {
+      // `dev` is a string for one device, a list for more (nft 1.0.6's flowtable_print_json).
+      const devs = Array.isArray(v.dev) ? v.dev.map(String) : v.dev === undefined ? [] : [String(v.dev)];
+      table.body.push(
+        { s: `\tflowtable ${v.name} {`, at },
+        { s: `\t\thook ${v.hook} priority ${v.prio}`, at },
+        ...(devs.length ? [{ s: `\t\tdevices = { ${devs.join(", ")} }`, at }] : []),
+        { s: "\t}", at },
+      );
+      return;
+    }
     if (kind === "chain") {
       const prio = priorityText(String(v.family), String(v.hook), Number(v.prio));
       const rules = v.hook
@@ -437,7 +450,7 @@ export function nftJsonText(
     emit(table.head, table.at);
     table.body.forEach((b, k) => {
       // A blank line between the blocks of a table, as nft prints them.
-      if (k > 0 && (b.s.startsWith("@chain ") || /^\t(set|map) /.test(b.s))) emit("", b.at);
+      if (k > 0 && (b.s.startsWith("@chain ") || /^\t(set|map|flowtable) /.test(b.s))) emit("", b.at);
       if (!b.s.startsWith("@chain ")) {
         emit(b.s, b.at);
         return;
@@ -505,6 +518,7 @@ export function parseNftJson(text: string, options: ParseNftJsonOptions = {}): P
       for (const r of c.rules) r.line = lineOf[r.line - 1]?.line ?? r.line;
     }
     for (const s of t.sets?.values() ?? []) s.line = lineOf[s.line - 1]?.line ?? s.line;
+    for (const f of t.flowtables?.values() ?? []) f.line = lineOf[f.line - 1]?.line ?? f.line;
   }
   return { tables: parsed.tables, diagnostics };
 }

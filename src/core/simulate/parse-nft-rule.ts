@@ -1271,6 +1271,27 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       out.effects.push({ kind: "NOTRACK" });
       continue;
     }
+    if (w === "flow" && (w1 === "add" || w1 === "offload") && peek(2)?.value.startsWith("@")) {
+      // `flow add @ft` (`flow offload @ft` before nft 0.9.4): a statement that decides nothing for this packet.
+      const flowtable = (peek(2) as NftToken).value.slice(1);
+      i += 3;
+      const stmt: Extract<Target, { kind: "FLOWOFFLOAD" }> = { kind: "FLOWOFFLOAD", flowtable };
+      out.effects.push(stmt);
+      // Placed now: the gate below comes after it.
+      out.effectAt.push(out.conditions.length + (pastTarget ? 1 : 0));
+      // The kernel ends the rule on a packet it does not offload (NFT_BREAK): what follows acts only on the
+      // packet that offloads the connection.
+      if (i < tokens.length && peek()?.value !== "comment") {
+        problem(
+          tokens[start],
+          `what follows 'flow ${w1} @${flowtable}' acts only on the packet that offloads the connection`,
+          "the kernel ends the rule for every other packet",
+          "warning",
+        );
+        out.conditions.push({ kind: "flow-offloads", stmt, neg: false });
+      }
+      continue;
+    }
     if (w === "meta" && w1 === "nftrace" && word(2) === "set") {
       const v = word(3);
       i += 4;

@@ -10,6 +10,7 @@ import { elementValue, parseNftRule } from "./parse-nft-rule.ts";
 import type {
   BaseChain,
   ChainDef,
+  Flowtable,
   NftDataElement,
   NftMapElement,
   NftSet,
@@ -49,16 +50,7 @@ export function namedPriority(name: string, family: string): number | undefined 
 }
 
 /** Table-level objects besides chains, sets and maps. */
-const STATEFUL_OBJECTS = new Set([
-  "counter",
-  "quota",
-  "limit",
-  "ct",
-  "flowtable",
-  "secmark",
-  "synproxy",
-  "tunnel",
-]);
+const STATEFUL_OBJECTS = new Set(["counter", "quota", "limit", "ct", "secmark", "synproxy", "tunnel"]);
 
 const HOOKS = new Set(["prerouting", "input", "forward", "output", "postrouting", "ingress", "egress"]);
 
@@ -110,6 +102,52 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       else if (toks[i]?.value === "}") depth--;
       i++;
     } while (i < toks.length && depth > 0);
+  };
+
+  /** `flowtable NAME { hook ingress priority P; devices = { a, b }; counter; flags offload }`. */
+  const readFlowtable = (table: TableDef, at: NftToken) => {
+    const name = toks[i];
+    if (name?.type !== "word" || toks[i + 1]?.value !== "{") {
+      err(
+        at,
+        "expected 'flowtable NAME {'",
+        "write e.g. 'flowtable ft { hook ingress priority filter; devices = { eth0 }; }'",
+      );
+      return false;
+    }
+    i += 2;
+    const ft: Flowtable = { name: name.value, hook: "", priorityText: "", devices: [], line: at.line };
+    for (;;) {
+      skipBlank();
+      const t = peek();
+      if (!t) {
+        err(at, `flowtable ${ft.name} is not closed`, "add '}' after its devices");
+        return false;
+      }
+      if (t.value === "}") {
+        i++;
+        break;
+      }
+      const words = statement().map((w) => w.value);
+      if (words[0] === "hook") {
+        ft.hook = words[1] ?? "";
+        ft.priorityText = words.slice(words.indexOf("priority") + 1).join(" ");
+      } else if (words[0] === "devices")
+        ft.devices = words.slice(2).filter((w) => !["{", "}", ","].includes(w));
+    }
+    // The kernel takes a flowtable at the ingress hook only (nf_tables_flowtable_parse_hook: EOPNOTSUPP).
+    if (ft.hook !== "ingress")
+      err(at, `flowtable ${ft.name} needs 'hook ingress'`, "write 'hook ingress priority filter;' in it");
+    else if (ft.devices.length === 0)
+      err(
+        at,
+        `flowtable ${ft.name} has no devices: no connection is offloaded through it`,
+        "add its devices, e.g. 'devices = { br-lan, eth0 };'",
+        "warning",
+      );
+    table.flowtables ??= new Map();
+    table.flowtables.set(ft.name, ft);
+    return true;
   };
 
   const readSet = (table: TableDef, kind: "set" | "map", at: NftToken) => {
@@ -432,8 +470,10 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       } else if (k.value === "flags" || k.value === "comment") {
         const words = statement();
         if (k.value === "flags" && words.some((w) => w.value === "dormant")) table.dormant = true;
+      } else if (k.value === "flowtable") {
+        if (!readFlowtable(table, k)) break;
       } else if (STATEFUL_OBJECTS.has(k.value)) {
-        // `counter NAME { ... }`, `ct helper NAME { ... }`, `flowtable NAME { ... }`: declarations; the
+        // `counter NAME { ... }`, `ct helper NAME { ... }`: declarations; the
         // rules that use them say what is not modelled.
         statement();
         if (peek()?.value === "{") skipBlock();
@@ -539,6 +579,11 @@ function checkReferences(
     };
     for (const chain of table.chains.values()) {
       for (const rule of chain.rules) {
+        for (const t of rule.effects ?? [])
+          if (t.kind === "FLOWOFFLOAD")
+            checkFlow(table, chain, t, (message, hint) =>
+              err({ line: rule.line, column: columnOf(rule) }, message, hint),
+            );
         for (const t of [rule.target, ...(rule.afterVerdicts ?? []).map((a) => a.verdict)])
           checkTarget(rule, t);
         rule.conditions = rule.conditions.map((c) => {
@@ -564,6 +609,32 @@ function checkReferences(
       }
     }
   }
+}
+
+/**
+ * `flow add @NAME`: the flowtable must exist in the rule's table (nft_flow_offload_init: ENOENT) and the
+ * rule be in an ip, ip6 or inet table at the forward hook (nft_flow_offload_validate: EOPNOTSUPP); a
+ * regular chain is not checked. Gives the statement its flowtable's devices.
+ */
+function checkFlow(
+  table: TableDef,
+  chain: ChainDef,
+  t: Extract<Target, { kind: "FLOWOFFLOAD" }>,
+  report: (message: string, hint: string) => void,
+): void {
+  const ft = table.flowtables?.get(t.flowtable);
+  if (!ft)
+    report(
+      `flowtable '${t.flowtable}' does not exist in table ${table.family} ${table.name}`,
+      "declare it with 'flowtable NAME { hook ingress priority filter; devices = { ... }; }'",
+    );
+  else t.devices = ft.devices;
+  const family = table.family ?? "ip";
+  if (!["ip", "ip6", "inet"].includes(family) || (chain.base && chain.base.hook !== "forward"))
+    report(
+      `flow add @${t.flowtable} works only in a forward chain of an ip, ip6 or inet table`,
+      "the kernel refuses it elsewhere (Operation not supported); move it to the forward chain",
+    );
 }
 
 /**

@@ -3,6 +3,7 @@
  * gotos into user chains, RETURN, falling off a user chain, the chain policy. Records every rule
  * that matched (what TRACE would print) and LOG lines, and reports unmodelled rules.
  */
+import { type FlowOffloadNote, flowOffload } from "./flow-offload.ts";
 import { evalCondition, type MatchContext, nftKeysMatch, undecidedWhy } from "./match-rule.ts";
 import { natOfData } from "./nat-map-data.ts";
 import { natRangeAddress } from "./nat-range-address.ts";
@@ -121,6 +122,8 @@ export interface ChainRun {
   nat?: NatAction;
   /** Set when a TRACE target matched. */
   trace: boolean;
+  /** nft `flow add` statements met, in order, each with whether it offloaded the connection. Default: none. */
+  flows?: FlowOffloadNote[];
 }
 
 const MAX_DEPTH = 64;
@@ -169,6 +172,7 @@ function applyEffect(
   else if (t.kind === "NOTRACK" && !p.ct && !p.ctZone && (ctx.ctState ?? "INVALID") === "INVALID")
     p.untracked = true;
   else if (t.kind === "CTZONE") applyZone(t, p);
+  else if (t.kind === "FLOWOFFLOAD" && run) run.flows = [...(run.flows ?? []), flowOffload(t, p, ctx, line)];
 }
 
 /**

@@ -14,6 +14,11 @@ export interface PortRange {
 /** One condition of a rule. `neg` is true when the rule had `!` in front of it. */
 export type Condition =
   | { kind: "src" | "dst"; cidr: IpCidr; neg: boolean }
+  /**
+   * What is written after nft `flow add @NAME` in its rule: holds only when that statement offloads the
+   * packet's connection (the kernel ends the rule otherwise, NFT_BREAK). `stmt` is the statement itself.
+   */
+  | { kind: "flow-offloads"; stmt: Extract<Target, { kind: "FLOWOFFLOAD" }>; neg: false }
   | { kind: "in" | "out"; name: string; neg: boolean }
   /**
    * `family`: the protocol field of that IP header only (`ip protocol` 4, `ip6 nexthdr` 6): a packet of
@@ -312,6 +317,13 @@ export type Target =
    */
   | { kind: "CTZONE"; zone: number; dir?: "original" | "reply" }
   /**
+   * nft `flow add @NAME` (older `flow offload @NAME`), forward hook only: hands the packet's connection to
+   * flowtable `flowtable` when the kernel would (see `flow-offload.ts`); it decides nothing for this
+   * packet. `devices`: the flowtable's devices, set by the reader when the table declares it (absent: no
+   * such flowtable). Per the kernel's source, a packet it does not offload ends the rule (NFT_BREAK).
+   */
+  | { kind: "FLOWOFFLOAD"; flowtable: string; devices?: string[] }
+  /**
    * `-j REDIRECT [--to-ports P]`, nft `redirect [to :P]`: DNAT to the host itself, the first address of
    * the packet's family on its input interface (at OUTPUT: the loopback address), with `port` when
    * given (else the packet's own).
@@ -473,6 +485,21 @@ export interface TableDef {
    * theirs (the kernel runs the hook registered last first). Default false: created after them.
    */
   beforeXtables?: boolean;
+  /** nftables: the table's flowtables by name. Default: none. */
+  flowtables?: Map<string, Flowtable>;
+}
+
+/** An nftables flowtable (`flowtable NAME { hook ingress priority P; devices = { ... } }`). */
+export interface Flowtable {
+  name: string;
+  /** The hook as written (the kernel takes only `ingress`). */
+  hook: string;
+  /** The priority as written, e.g. `filter`. */
+  priorityText: string;
+  /** The devices whose ingress hook the flowtable forwards offloaded packets at; empty: none given. */
+  devices: string[];
+  /** 1-based line of the declaration. */
+  line: number;
 }
 
 /** The rules of one family. */

@@ -8,6 +8,7 @@
 import type { HookId } from "../model/hook.ts";
 import { fdbLookup, neighbourMac } from "./bridge-fdb.ts";
 import { ConntrackTable } from "./conntrack.ts";
+import { flowOffloadWords, OFFLOAD_SKIPS } from "./flow-offload-words.ts";
 import { type HookSlot, hookSlots } from "./hook-order.ts";
 import { addressFamily, canonicalAddress } from "./ip-address.ts";
 import type { MatchContext } from "./match-rule.ts";
@@ -312,6 +313,11 @@ export class Simulator {
       ev.uncertain = true;
       this.cur.unmodelled.push(...run.unmodelled);
     }
+    for (const f of run.flows ?? []) {
+      this.cur.notes.push(`flow add @${f.flowtable} at ${ev.hook} (line ${f.line}): ${flowOffloadWords(f)}`);
+      if (f.offloads && p.ct)
+        p.ct.entry.offloaded = { line: f.line, flowtable: f.flowtable, devices: f.devices };
+    }
     if (run.verdict === "REJECT")
       this.cur.notes.push(`REJECT at ${ev.hook}: the ICMP/TCP RST it sends back is not simulated`);
     (ev as HookEvent & { nat?: typeof run.nat }).nat = run.nat;
@@ -583,6 +589,40 @@ export class Simulator {
     return this.wire(host, outPort, p);
   }
 
+  /**
+   * A packet of a connection nft `flow add` offloaded, entering on one of the flowtable's devices: the
+   * flowtable's ingress hook forwards it (kernel source, nf_flow_offload_ip_hook; unverified on a running
+   * kernel): no prerouting, forward or postrouting chain and no conntrack, the connection's NAT applied,
+   * the TTL decremented, out by the route. A TCP FIN or RST is forwarded too and marks the flow closing
+   * (its removal is the flowtable's periodic cleanup, not simulated); a SYN on a closing flow ends the
+   * offload and takes the normal path. Undefined when the normal path applies.
+   */
+  private flowtableForward(host: string, dev: string, p: SimPacket): Fate | undefined {
+    const flags = p.tcpFlags ?? [];
+    const found = this.conntrack.offloadedOf(p);
+    const off = found?.entry.offloaded;
+    if (!found || !off?.devices.includes(dev)) return undefined;
+    if (flags.includes("SYN") && off.closing) {
+      delete found.entry.offloaded;
+      this.cur.notes.push(
+        `a SYN of a closing connection offloaded to flowtable ${off.flowtable}: it ends the offload and takes the normal path`,
+      );
+      return undefined;
+    }
+    const closes = flags.includes("FIN") || flags.includes("RST");
+    if (closes) off.closing = true;
+    p.ct = { entry: found.entry, dir: found.dir, state: "ESTABLISHED" };
+    applyNat(p, "dst");
+    applyNat(p, "src");
+    p.ttl -= 1;
+    const route = routeLookup(this.world.topology, host, p.dst);
+    this.cur.notes.push(
+      `forwarded by flowtable ${off.flowtable} at ${dev}'s ingress hook (offloaded at line ${off.line}): it skips ${OFFLOAD_SKIPS}, NAT kept${closes ? "; this FIN or RST marks the flow closing, and the flowtable's cleanup then ends the offload" : ""}`,
+    );
+    if (route.kind !== "unicast") return { kind: "lost", reason: `${host} has no route to ${p.dst}` };
+    return this.transmit(host, route.dev, route.via ?? p.dst, p);
+  }
+
   private ipReceive(
     host: string,
     dev: string,
@@ -596,6 +636,8 @@ export class Simulator {
     }
     const physIn = prerouted?.physIn;
     const bridged = physIn !== undefined;
+    const offloaded = prerouted ? undefined : this.flowtableForward(host, dev, p);
+    if (offloaded) return offloaded;
     if (!prerouted) {
       const v = this.ipHook("PREROUTING", p, { family: "ip", in: dev });
       if (!v.ok) return this.dropped(v);

@@ -5,7 +5,8 @@
  * names a ruleset in the case's folder (e.g. another machine's `nft list ruleset`) instead of a lab
  * ruleset; its diagnostics are listed where a file is first used. A scenario's `lab` names a lab.json in the
  * case's folder (another kind of machine: a Kubernetes node, a libvirt host) instead of the
- * docker-bridge lab's topology. Expected files are rewritten only with UPDATE=1.
+ * docker-bridge lab's topology. A scenario's `script` gives the packets to send (default: the protocol's
+ * usual exchange), and `notes: true` adds each packet's notes. Expected files are rewritten only with UPDATE=1.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -73,7 +74,14 @@ describe("simulator fixtures", () => {
             lines.push(
               `${n === 0 ? "" : `${s.rulesetFile}:`}${d.position.line}:${d.position.column}: ${d.severity}: ${d.message}`,
             );
-        const r = runScenario(world, { from: s.from, to: s.to, src: s.src, proto: s.proto, dport: s.dport });
+        const r = runScenario(world, {
+          from: s.from,
+          to: s.to,
+          src: s.src,
+          proto: s.proto,
+          dport: s.dport,
+          ...(s.script ? { script: s.script } : {}),
+        });
         for (const p of r.packets)
           lines.push(
             JSON.stringify({
@@ -96,6 +104,8 @@ describe("simulator fixtures", () => {
                     ),
                   }
                 : {}),
+              // A scenario with `notes: true` lists what the simulator noticed (e.g. a flowtable's offload).
+              ...(s.notes && p.notes.length ? { notes: p.notes } : {}),
             }),
           );
       }

@@ -1,0 +1,255 @@
+/**
+ * nftables flowtables (`flowtable ft { hook ingress ...; devices = { ... } }`, `flow add @ft`, the older
+ * `flow offload @ft`), as OpenWrt's fw4 writes them with software flow offloading. This machine's kernel
+ * (6.18, CONFIG_NF_FLOW_TABLE unset) refuses every flowtable: in a throwaway namespace `nft -f` of fw4's
+ * flowtable, `add flowtable` alone, and `flow add @nope` or `flow offload @nope` in a forward chain all
+ * failed with "Could not process rule: No such file or directory". So what is asserted here comes from the
+ * kernel's source (net/netfilter/nft_flow_offload.c of 6.18, nf_flow_table_ip.c of a 2025 tree), not from a capture:
+ * a TCP connection is offloaded by the first packet that sees it established (the client's ACK ending the
+ * handshake), a UDP one by its second packet either way (the first is not yet confirmed); a packet not
+ * offloaded ends the rule; later packets entering on a flowtable device are forwarded at its ingress hook,
+ * skipping the IP prerouting, forward and postrouting hooks, NAT kept; a FIN or RST is forwarded too and
+ * marks the flow closing (nf_flow_state_check with NF_FLOW_CLOSING; older kernels sent it the normal path).
+ * The whole fw4 ruleset is the fixture test/fixtures/simulate/nft-flowtable-offload.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { explainNftRule } from "../../../src/core/render/explain-nft-rule.ts";
+import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
+import { runScenario, type ScriptItem } from "../../../src/core/simulate/run-scenario.ts";
+import { textWorld } from "./helpers.ts";
+
+const DIR = join(import.meta.dirname, "../../fixtures/simulate/nft-flowtable-offload");
+const FW4 = readFileSync(join(DIR, "nft-list.nft"), "utf8");
+
+/** `line:column: severity: message` of each diagnostic of `text`. */
+function diagnostics(text: string, file = "t.nft"): string[] {
+  return parseRulesetFile(text, file).diagnostics.map(
+    (d) => `${d.position.line}:${d.position.column}: ${d.severity}: ${d.message}`,
+  );
+}
+
+/** An inet table `t` with `decl` at its top and `rule` in its forward chain (or the chain `hook`). */
+function table(decl: string, rule: string, hook = "forward"): string {
+  return `table inet t {\n${decl}\n\tchain c {\n\t\ttype filter hook ${hook} priority filter; policy accept;\n\t\t${rule}\n\t}\n}\n`;
+}
+
+const FT = "\tflowtable ft {\n\t\thook ingress priority filter\n\t\tdevices = { br-lan, eth0 }\n\t}";
+
+/** The TCP exchange: handshake, one segment each way, then the client's FIN. */
+const TCP: ScriptItem[] = [
+  { direction: "request", tcpFlags: ["SYN"] },
+  { direction: "reply", tcpFlags: ["ACK", "SYN"] },
+  { direction: "request", tcpFlags: ["ACK"] },
+  { direction: "request", tcpFlags: ["ACK", "PSH"] },
+  { direction: "reply", tcpFlags: ["ACK"] },
+  { direction: "request", tcpFlags: ["ACK", "FIN"] },
+];
+
+describe("flowtables in the nft reader", () => {
+  it("reads fw4's flowtable and its flow add statement with no 'not modelled' warning", () => {
+    const rs = parseRulesetFile(FW4, "nft-list.nft");
+    expect(rs.diagnostics.map((d) => d.message).filter((m) => m.includes("flow"))).toEqual([]);
+    const fw4 = rs.nft?.find((t) => t.name === "fw4");
+    expect(fw4?.flowtables?.get("ft")).toEqual({
+      name: "ft",
+      hook: "ingress",
+      priorityText: "filter",
+      devices: ["br-lan", "eth0"],
+      line: 2,
+    });
+    const rule = fw4?.chains.get("forward")?.rules[0];
+    expect(rule?.effects).toEqual([{ kind: "FLOWOFFLOAD", flowtable: "ft", devices: ["br-lan", "eth0"] }]);
+    // Nothing for the packet: no verdict.
+    expect(rule?.target).toEqual({ kind: "NONE" });
+  });
+
+  it("reads the older 'flow offload @ft' as the same statement", () => {
+    const rs = parseRulesetFile(table(FT, "ip protocol { tcp, udp } flow offload @ft"));
+    expect(rs.diagnostics).toEqual([]);
+    expect(rs.nft?.[0]?.chains.get("c")?.rules[0]?.effects).toEqual([
+      { kind: "FLOWOFFLOAD", flowtable: "ft", devices: ["br-lan", "eth0"] },
+    ]);
+  });
+
+  it("says where a flow add names a flowtable the table does not have (nft: No such file or directory)", () => {
+    expect(diagnostics(table(FT, "meta l4proto tcp flow add @nope"))).toEqual([
+      "8:3: error: flowtable 'nope' does not exist in table inet t",
+    ]);
+    expect(diagnostics(table("", "flow offload @ft"))).toEqual([
+      "5:3: error: flowtable 'ft' does not exist in table inet t",
+    ]);
+  });
+
+  it("says where a flow add is outside a forward chain (the kernel's hook check)", () => {
+    expect(diagnostics(table(FT, "flow add @ft", "input"))).toEqual([
+      "8:3: error: flow add @ft works only in a forward chain of an ip, ip6 or inet table",
+    ]);
+  });
+
+  it("warns at a flowtable without devices, and refuses one not at the ingress hook", () => {
+    const none = "\tflowtable ft {\n\t\thook ingress priority filter\n\t}";
+    expect(diagnostics(table(none, "flow add @ft"))).toEqual([
+      "2:2: warning: flowtable ft has no devices: no connection is offloaded through it",
+    ]);
+    const egress = "\tflowtable ft {\n\t\thook egress priority filter\n\t\tdevices = { eth0 }\n\t}";
+    expect(diagnostics(table(egress, "flow add @ft"))).toEqual([
+      "2:2: error: flowtable ft needs 'hook ingress'",
+    ]);
+  });
+
+  it("warns that what follows flow add acts only on the packet that offloads", () => {
+    expect(diagnostics(table(FT, "meta l4proto tcp flow add @ft counter accept"))).toEqual([
+      "8:20: warning: what follows 'flow add @ft' acts only on the packet that offloads the connection",
+    ]);
+  });
+
+  it("reads nft -j's flowtable (one device as a string) and flow statement as the text", () => {
+    const json = JSON.stringify({
+      nftables: [
+        { table: { family: "inet", name: "t", handle: 1 } },
+        {
+          flowtable: {
+            family: "inet",
+            name: "ft",
+            table: "t",
+            handle: 2,
+            hook: "ingress",
+            prio: 0,
+            dev: "eth0",
+          },
+        },
+        {
+          chain: {
+            family: "inet",
+            table: "t",
+            name: "c",
+            handle: 3,
+            type: "filter",
+            hook: "forward",
+            prio: 0,
+            policy: "accept",
+          },
+        },
+        {
+          rule: {
+            family: "inet",
+            table: "t",
+            chain: "c",
+            handle: 4,
+            expr: [
+              { match: { op: "==", left: { meta: { key: "l4proto" } }, right: "tcp" } },
+              { flow: { op: "add", flowtable: "@ft" } },
+            ],
+          },
+        },
+      ],
+    });
+    const rs = parseRulesetFile(json, "t.json");
+    expect(rs.diagnostics).toEqual([]);
+    expect(rs.nft?.[0]?.flowtables?.get("ft")?.devices).toEqual(["eth0"]);
+    expect(rs.nft?.[0]?.chains.get("c")?.rules[0]?.effects).toEqual([
+      { kind: "FLOWOFFLOAD", flowtable: "ft", devices: ["eth0"] },
+    ]);
+  });
+});
+
+describe("flow add in the simulator", () => {
+  const world = textWorld(FW4, "nft-list.nft", DIR);
+
+  it("offloads a TCP connection at the client's ACK, not at the SYN or the SYN-ACK", () => {
+    const r = runScenario(world, { from: "laptop", to: "198.51.100.10", proto: "tcp", script: TCP });
+    const notes = r.packets.map((p) => p.notes.join(" | "));
+    expect(notes[0]).toMatch(/flow add @ft at ip:fw4:forward \(line 18\): the TCP handshake is not complete/);
+    expect(notes[1]).toMatch(/the TCP handshake is not complete/);
+    expect(notes[2]).toMatch(/offloads the connection to flowtable ft: .*entering on br-lan or eth0 skip/);
+    // The statement decides nothing: every packet of the handshake is forwarded as without it.
+    expect(r.packets.slice(0, 3).map((p) => p.fate.kind)).toEqual(["delivered", "delivered", "delivered"]);
+  });
+
+  it("forwards later packets at the flowtable device's ingress: no IP hook, NAT kept, both ways", () => {
+    const r = runScenario(world, { from: "laptop", to: "198.51.100.10", proto: "tcp", script: TCP });
+    const [, , , data, reply, fin] = r.packets;
+    expect(data?.events).toEqual([]);
+    expect(data?.received).toMatchObject({ src: "203.0.113.2", dst: "198.51.100.10", sport: 40000 });
+    expect(data?.notes).toEqual([
+      "forwarded by flowtable ft at br-lan's ingress hook (offloaded at line 18): it skips prerouting, forward and postrouting, NAT kept",
+    ]);
+    expect(reply?.events).toEqual([]);
+    expect(reply?.received).toMatchObject({ src: "198.51.100.10", dst: "192.0.2.20", dport: 40000 });
+    // A FIN is forwarded by the flowtable too (kernel source since NF_FLOW_CLOSING): it marks the flow closing.
+    expect(fin?.events).toEqual([]);
+    expect(fin?.notes[0]).toMatch(/this FIN or RST marks the flow closing/);
+  });
+
+  it("offloads a UDP connection at its second packet, the reply or another datagram", () => {
+    const reply = runScenario(world, {
+      from: "laptop",
+      to: "198.51.100.10",
+      proto: "udp",
+      dport: 53,
+      script: [{ direction: "request" }, { direction: "reply" }, { direction: "request" }],
+    });
+    expect(reply.packets[0]?.notes[0]).toMatch(/the connection's first packet/);
+    expect(reply.packets[1]?.notes[0]).toMatch(/offloads the connection to flowtable ft/);
+    expect(reply.packets[2]?.events).toEqual([]);
+    const again = runScenario(world, {
+      from: "laptop",
+      to: "198.51.100.10",
+      proto: "udp",
+      dport: 123,
+      script: [{ direction: "request" }, { direction: "request" }],
+    });
+    expect(again.packets[1]?.notes[0]).toMatch(/offloads the connection to flowtable ft/);
+  });
+
+  it("leaves packets entering on a device the flowtable lacks on the normal path", () => {
+    const r = runScenario(world, {
+      from: "laptop",
+      to: "198.51.100.130",
+      proto: "tcp",
+      script: TCP.slice(0, 5),
+    });
+    expect(r.packets[2]?.notes[0]).toMatch(
+      /wg0 is not a device of ft, so packets entering there still cross every hook/,
+    );
+    expect(r.packets[3]?.events).toEqual([]);
+    expect(r.packets[4]?.events.map((e) => e.hook)).toContain("ip:fw4:forward");
+    expect(r.packets[4]?.notes[0]).toMatch(/the connection is already offloaded \(line 18\)/);
+  });
+});
+
+describe("a rule going on past flow add", () => {
+  it("acts only on the packet that offloads the connection: the rule ends for the others", () => {
+    const text = `table inet t {\n${FT}\n\tchain c {\n\t\ttype filter hook forward priority filter; policy accept;\n\t\tmeta l4proto tcp flow add @ft counter accept\n\t}\n}\n`;
+    const r = runScenario(textWorld(text, "t.nft", DIR), {
+      from: "laptop",
+      to: "198.51.100.10",
+      proto: "tcp",
+      script: TCP.slice(0, 3),
+    });
+    const verdicts = r.packets.map((p) =>
+      p.events.find((e) => e.hook === "ip:t:c")?.steps.map((x) => `${x.kind} ${x.verdict}`),
+    );
+    // SYN and SYN-ACK: the rule breaks, the policy accepts; the ACK offloads, and the rule's accept acts.
+    expect(verdicts).toEqual([["policy ACCEPT"], ["policy ACCEPT"], ["rule ACCEPT"]]);
+    expect(r.packets.every((p) => p.unmodelled.length === 0)).toBe(true);
+  });
+});
+
+describe("the flow add rule's note", () => {
+  it("says when the connection is offloaded and what its later packets skip, in English and Chinese", () => {
+    const note = explainNftRule('meta l4proto { tcp, udp } flow add @ft comment "!fw4: Traffic offloading"');
+    expect(note.unknown).toEqual([]);
+    expect(note.en).toMatch(
+      /offload its connection to flowtable ft once established \(TCP: at the ACK ending the handshake; UDP: at its second packet\)/,
+    );
+    expect(note.en).toMatch(/skip prerouting, forward and postrouting, NAT kept/);
+    expect(note["zh-TW"]).toMatch(/卸載到 flowtable ft/);
+    const then = explainNftRule("meta l4proto tcp flow add @ft counter accept");
+    expect(then.unknown).toEqual([]);
+    expect(then.en).toMatch(/; then, if it offloaded the connection: accept/);
+    expect(then["zh-TW"]).toMatch(/若它卸載了連線/);
+  });
+});
