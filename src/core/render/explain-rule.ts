@@ -597,7 +597,14 @@ export function explainRule(line: string): RuleNote {
         const [whose, whoseZh] = connmarkMatch
           ? ["the connection's mark", "連線的 mark"]
           : ["the mark", "mark"];
-        conds.push([`${whose} is ${negate ? "not " : ""}${a}`, `${whoseZh} ${negate ? "不" : ""}是 ${a}`]);
+        // xt_connmark fails a packet without a connection, `!` or not (kernel 6.18: `! --mark 0x5` and `--mark 0x0` missed untracked packets).
+        const none: Pair = connmarkMatch
+          ? [" (a packet without a connection never matches)", "（沒有連線的封包一律不符合）"]
+          : ["", ""];
+        conds.push([
+          `${whose} is ${negate ? "not " : ""}${a}${none[0]}`,
+          `${whoseZh} ${negate ? "不" : ""}是 ${a}${none[1]}`,
+        ]);
         break;
       }
       case "--set-mark":

@@ -332,6 +332,12 @@ export type Target =
       mask: number;
       nfmask: number;
       ctmask: number;
+      /**
+       * nftables: the value is loaded from the connection's mark (`meta mark set ct mark`, `ct mark set ct
+       * mark or 0x1`), so a packet without a connection ends the rule there (see `ct-break.ts`); xt_CONNMARK
+       * goes on instead. Default: nothing is loaded from the connection.
+       */
+      fromCt?: true;
     }
   /**
    * Rewrites the TOS byte (IPv4) or traffic class (IPv6) to `(tos & ~mask) ^ value` and goes on: `-j

@@ -8,6 +8,7 @@
 import type { HookId } from "../model/hook.ts";
 import { fdbLookup, neighbourMac } from "./bridge-fdb.ts";
 import { ConntrackTable } from "./conntrack.ts";
+import { breakNote } from "./ct-break.ts";
 import { type HookSlot, hookSlots } from "./hook-order.ts";
 import { addressFamily, canonicalAddress } from "./ip-address.ts";
 import type { MatchContext } from "./match-rule.ts";
@@ -79,7 +80,11 @@ export interface SimulatedPacket {
   /** As it arrived (when delivered). */
   received?: PacketSnapshot;
   unmodelled: Unmodelled[];
-  /** Things the model noticed but does not simulate further (e.g. the ICMP error a REJECT sends). */
+  /**
+   * Things the model noticed but does not simulate further (e.g. the ICMP error a REJECT sends), and
+   * why a rule the packet reached did not match where that is not its matches (an nftables rule abandoned
+   * because the packet has no connection).
+   */
   notes: string[];
 }
 
@@ -312,6 +317,7 @@ export class Simulator {
       ev.uncertain = true;
       this.cur.unmodelled.push(...run.unmodelled);
     }
+    for (const b of run.breaks) this.cur.notes.push(breakNote(ev.hook, b));
     if (run.verdict === "REJECT")
       this.cur.notes.push(`REJECT at ${ev.hook}: the ICMP/TCP RST it sends back is not simulated`);
     (ev as HookEvent & { nat?: typeof run.nat }).nat = run.nat;

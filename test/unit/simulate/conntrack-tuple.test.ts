@@ -142,9 +142,11 @@ describe("conntrack tuple matches", () => {
     );
     const n = explainNftRule("ct reply ip saddr != 192.168.1.30 drop");
     expect(n.en).toBe(
-      "the connection's replies do not come from 192.168.1.30: drop (final: the packet ends here)",
+      "the connection's replies do not come from 192.168.1.30 (a packet without a connection, e.g. untracked, ends the rule at 'ct reply ip saddr': no match, nothing after it runs): drop (final: the packet ends here)",
     );
-    expect(n["zh-TW"]).toBe("連線的回覆封包不來自 192.168.1.30：丟棄（最終結果：封包到此為止）");
+    expect(n["zh-TW"]).toBe(
+      "連線的回覆封包不來自 192.168.1.30（沒有連線的封包（例如未追蹤）在「ct reply ip saddr」就結束這條規則：不符合，之後的都不執行）：丟棄（最終結果：封包到此為止）",
+    );
     expect(n.unknown).toEqual([]);
   });
 });
