@@ -36,6 +36,15 @@ export function noConnection(p: SimPacket, ctx: MatchContext): boolean {
 }
 
 /**
+ * Whether xt_conntrack finds no connection on `p`: untracked, or not looked up yet or invalid (its state
+ * reads so). A packet given only a zone template is not taken for one (not checked on the kernel for xt).
+ */
+export function xtWithoutConnection(p: SimPacket, ctx: MatchContext): boolean {
+  if (p.untracked) return true;
+  return !p.ct && !p.ctZone && (ctx.ctState === "INVALID" || ctx.ctState === "UNTRACKED");
+}
+
+/**
  * The first `ct` expression in nft words `text` that loads a value from the connection (`ct helper`
  * in `ct helper != "ftp"`, `ct mark` in `meta mark set ct mark and 0xff`), as written; undefined when
  * there is none (`ct state`, `ct count over 2`, the head of `ct mark set 0x1`).

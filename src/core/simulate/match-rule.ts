@@ -5,7 +5,7 @@
 
 import { groupsValue, parseIpv6 } from "../parse/ipv6.ts";
 import { replyTuple, zoneId } from "./conntrack.ts";
-import { CT_ENTRY_KEYS } from "./ct-break.ts";
+import { CT_ENTRY_KEYS, xtWithoutConnection } from "./ct-break.ts";
 import { addressInIpCidr } from "./ip-address.ts";
 import { ipsetMatches } from "./ipset-match.ts";
 import { parseIpv4 } from "./ipv4.ts";
@@ -361,9 +361,9 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
       r = ((p.ct.entry.mark ?? 0) & c.mask) >>> 0 === c.value;
       break;
     case "ct-tuple": {
-      // Without a connection (INVALID, untracked) xt_conntrack's tuple checks fail.
+      // Without a connection (INVALID, untracked) xt_conntrack's tuple checks fail, unless its state held.
       const entry = p.ct?.entry;
-      if (!entry) return false;
+      if (!entry) return c.withoutConnection === true && xtWithoutConnection(p, ctx);
       const t = c.dir === "orig" ? entry.orig : replyTuple(entry);
       // An address of the other family never matches, negated or not (nft_ct breaks the rule on it).
       if (c.cidr && "v6" in c.cidr !== t.src.includes(":")) return false;
@@ -468,6 +468,8 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
       break;
     }
     case "unknown":
+      // xt_conntrack decides a packet without a connection by `--ctstate` alone.
+      if (c.withoutConnection !== undefined && xtWithoutConnection(p, ctx)) return c.withoutConnection;
       return "unknown";
     case "never":
       return false;

@@ -49,8 +49,8 @@ export type Condition =
    * ADDR[/MASK]` with `cidr`, `--ctorigsrcport|--ctorigdstport|--ctreplsrcport|--ctrepldstport
    * PORT[:PORT]` with `range`): of the tuple its first packet had (`orig`) or the one its replies carry
    * (`repl`), as the NAT decided so far makes it. A packet without a connection fails the rule, negated
-   * or not (the kernel's match passes it only for a `--ctstate` that holds, which is not modelled); so
-   * does a connection of the other family than `cidr` (nft `ct original ip saddr != X` in an `inet` table).
+   * or not, unless `withoutConnection` says otherwise; so does a connection of the other family than
+   * `cidr` (nft `ct original ip saddr != X` in an `inet` table).
    */
   | {
       kind: "ct-tuple";
@@ -59,6 +59,13 @@ export type Condition =
       cidr?: IpCidr;
       range?: PortRange;
       neg: boolean;
+      /**
+       * iptables: the result for a packet without a connection (untracked, or no entry) when its `-m
+       * conntrack` also has `--ctstate`: xt_conntrack decides such a packet by its state alone, so a
+       * state that held passes it (kernel 6.18: `--ctstate UNTRACKED --ctorigsrc 192.0.2.1` matched an
+       * untracked packet from elsewhere). Default: fails.
+       */
+      withoutConnection?: true;
     }
   | { kind: "physdev-in" | "physdev-out"; name: string; neg: boolean }
   | { kind: "physdev-is-bridged" | "physdev-is-in" | "physdev-is-out"; neg: boolean }
@@ -164,7 +171,21 @@ export type Condition =
    * statement, not a match: nft's evaluation goes on past it, and what it set is unknown until a later
    * statement sets it whole (see the rule engine's `reach`).
    */
-  | { kind: "unknown"; text: string; neg: boolean; chance?: Chance; oneWay?: true; acts?: true }
+  | {
+      kind: "unknown";
+      text: string;
+      neg: boolean;
+      chance?: Chance;
+      oneWay?: true;
+      acts?: true;
+      /**
+       * An unmodelled option of iptables' `-m conntrack` (`--ctstatus`, `--ctdir`, `--ctexpire`): its
+       * result for a packet without a connection (untracked, or no entry), which xt_conntrack decides by
+       * `--ctstate` alone, whatever `!` says: true when the same match has one (it then held), false
+       * otherwise (kernel 6.18). Default: unknown for every packet.
+       */
+      withoutConnection?: boolean;
+    }
   /** A match that never matches, whatever the packet (`-m recent ! --set`); `text` is its words. */
   | { kind: "never"; text: string; neg: boolean };
 

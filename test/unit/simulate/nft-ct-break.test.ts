@@ -6,12 +6,16 @@
  * not, the note that says why), on a packet met before conntrack's lookup (priority raw) or untracked by
  * `notrack`, against the same rules on a tracked packet; and the rule notes in both languages.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { explainNftRule } from "../../../src/core/render/explain-nft-rule.ts";
 import { explainRule } from "../../../src/core/render/explain-rule.ts";
 import { ctLoadWords } from "../../../src/core/simulate/ct-break.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import { preroutingAndInput, textWorld, wanTcpFates } from "./helpers.ts";
+
+const FIXTURE = join(import.meta.dirname, "../../fixtures/simulate/nft-ct-break");
 
 /** Rules `raw` in a chain at priority raw (before conntrack), `input` in filter input; port 7100 left tracked. */
 function world(raw: string, input: string) {
@@ -137,6 +141,61 @@ describe("a rule that loads a connection value of a packet without a connection"
       "tcp dport 7000 drop",
     ].join("\n\t\t");
     expect(first(raw, "", 7000)?.fate).toMatchObject({ kind: "dropped", hook: "ip:raw:pre" });
+  });
+});
+
+describe("iptables' matches on a packet without a connection (xt_connmark, xt_conntrack)", () => {
+  /** The fixture's iptables-nft rules (raw notrack of 7130-7139), as iptables-nft-save printed them. */
+  const ipt = textWorld(
+    readFileSync(join(FIXTURE, "iptables-nft-save.rules"), "utf8"),
+    "iptables-nft-save.rules",
+    FIXTURE,
+  );
+
+  it("fail -m connmark whatever its `!`, and decide -m conntrack by --ctstate alone", () => {
+    expect(wanTcpFates(ipt, 7130, 7131, 7132, 7133, 7134, 7135, 7136)).toEqual([
+      // `! --mark 0x5` and `--mark 0x0` fail.
+      "7130: host",
+      // `! --ctstate NEW`: untracked is not new.
+      "7131: dropped",
+      // `! --ctstatus ASSURED`, `--ctdir ORIGINAL` alone fail.
+      "7132: host",
+      // With `--ctstate UNTRACKED` in the same match, the state decides: `! --ctstatus ASSURED` passes.
+      "7133: dropped",
+      "7134: host",
+      "7135: host",
+      // So does `--ctorigsrc 192.0.2.1` for a packet from 203.0.113.1.
+      "7136: dropped",
+    ]);
+    for (const dport of [7132, 7133, 7134]) {
+      const p = runScenario(ipt, { from: "wan", to: "203.0.113.2", proto: "tcp", dport }).packets[0];
+      expect(p?.unmodelled, String(dport)).toEqual([]);
+    }
+  });
+
+  it("leaves --ctstatus undecided for a tracked packet, and --ctorigsrc decided by the tuple", () => {
+    const rules = (line: string) =>
+      textWorld(`*filter\n:INPUT ACCEPT [0:0]\n${line}\nCOMMIT\n`, "t.rules", FIXTURE);
+    const status = runScenario(
+      rules("-A INPUT -p tcp -m conntrack --ctstate NEW ! --ctstatus ASSURED -j DROP"),
+      { from: "wan", to: "203.0.113.2", proto: "tcp", dport: 7000 },
+    ).packets[0];
+    expect(status?.unmodelled.map((u) => u.what)).toEqual(["! -m conntrack --ctstatus ASSURED"]);
+    expect(
+      wanTcpFates(rules("-A INPUT -p tcp -m conntrack --ctstate NEW --ctorigsrc 192.0.2.1 -j DROP"), 7000),
+    ).toEqual(["7000: host"]);
+  });
+
+  it("is explained: the state alone decides a packet without a connection", () => {
+    const n = explainRule("-A INPUT -p tcp -m conntrack --ctstate UNTRACKED --ctorigsrc 192.0.2.1 -j DROP");
+    expect(n.en).toContain(
+      "the connection's original source (before NAT) is 192.0.2.1 (a packet without a connection has no tuple: it matches on the state alone)",
+    );
+    expect(n["zh-TW"]).toContain("（沒有連線的封包沒有 tuple，只要狀態符合就算符合）");
+    // A state no packet without a connection has (DNAT): nothing to add.
+    expect(
+      explainRule("-A FORWARD -m conntrack --ctstate DNAT --ctorigdstport 8080 -j ACCEPT").en,
+    ).not.toContain("without a connection");
   });
 });
 
