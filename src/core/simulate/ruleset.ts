@@ -421,7 +421,8 @@ export interface Rule {
    * nftables: where each of `effects` is written, as the number of `conditions` before it (`meta mark
    * set 0x1 tcp dport 80 accept`: 0), or `conditions.length + 1` after the target (`tcp dport vmap {
    * 80 : continue } meta mark set 0x1`). The kernel runs a rule's expressions in order and stops at a
-   * failing match or a map lookup without an element, so a statement acts only when it is reached.
+   * failing match, a map lookup without an element, or a load without a value (a `ct` key of a packet
+   * without a connection, see `ct-break.ts`), so a statement acts only when it is reached.
    * Default: every effect after all conditions, before the target (iptables, ebtables watchers).
    * With `targetAt`: a statement before the target is at most `targetAt`; one after it is one more
    * than the conditions before it (`vmap { 80 : continue } meta mark set 0x1 ip saddr 192.0.2.1`: the
