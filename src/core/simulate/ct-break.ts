@@ -58,8 +58,9 @@ export function ctLoadWords(text: string): string | undefined {
     if (words[j] === "ip" || words[j] === "ip6") j++;
     const key = words[j];
     if (key === undefined || NO_BREAK.has(key) || !/^[a-z][a-z0-9-]*$/.test(key)) continue;
-    // `ct mark set ...`, `ct helper set "ftp"`: a statement that writes, it loads nothing itself.
-    if (words[j + 1] === "set") continue;
+    // `ct mark set ...`, `ct helper set "ftp"`: a statement that writes, it loads nothing itself; so is
+    // nft -j's `{"ct helper": "ftp"}`, read as `ct helper (json)`.
+    if (words[j + 1] === "set" || words[j + 1] === "(json)") continue;
     return words.slice(k, j + 1).join(" ");
   }
   return undefined;

@@ -207,6 +207,8 @@ describe("the ct expressions that load a value", () => {
     expect(ctLoadWords("ct mark set ct mark and 0xff")).toBe("ct mark");
     expect(ctLoadWords("ct mark set meta mark and 0xff")).toBeUndefined();
     expect(ctLoadWords('ct helper set "ftp"')).toBeUndefined();
+    // nft -j's `{"ct helper": "helper-ftp"}` (firewalld) is that statement.
+    expect(ctLoadWords("ct helper (json)")).toBeUndefined();
     expect(ctLoadWords("ct count over 2")).toBeUndefined();
     expect(ctLoadWords("ct state new")).toBeUndefined();
   });
