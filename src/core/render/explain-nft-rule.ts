@@ -5,6 +5,7 @@
  * what packetwalk models; any other expression is named as not explained, never guessed.
  */
 
+import { CT_ENTRY_KEYS, conditionLoad } from "../simulate/ct-break.ts";
 import { formatIpCidr, type IpCidr } from "../simulate/ip-address.ts";
 import { parseNftRule } from "../simulate/parse-nft-rule.ts";
 import type { Condition, NftKey, NftSet, NftValue, PortRange, Target } from "../simulate/ruleset.ts";
@@ -544,8 +545,45 @@ function effect(t: Target): Pair | undefined {
 }
 
 /**
+ * Where a packet without a connection ends `rule` (nft_ct's NFT_BREAK, see `ct-break.ts`): the first
+ * expression, in evaluation order, that loads a value from the connection (a match, a statement such as
+ * `meta mark set ct mark`, a map's key), with the words it loads; undefined when none does.
+ */
+function firstLoad(
+  rule: ReturnType<typeof parseNftRule>,
+): { item: Condition | Target; at: string } | undefined {
+  const tAt = rule.targetAt;
+  const place = (j: number) => rule.effectAt[j] ?? tAt;
+  // Order keys: statements at place k run before condition k; those written after the target, after it.
+  const found: { item: Condition | Target; at: string | undefined; order: [number, number] }[] = [
+    ...rule.conditions.map((c, k) => ({ item: c, at: conditionLoad(c), order: [k, 1] as [number, number] })),
+    ...rule.effects.map((e, j) => ({
+      item: e,
+      at: e.kind === "CONNMARK" && e.fromCt ? "ct mark" : undefined,
+      order: (place(j) > tAt ? [place(j) - 1, 0.7] : [place(j), 0]) as [number, number],
+    })),
+  ];
+  const t = rule.target;
+  if (t.kind === "vmap" || t.kind === "nat-map")
+    found.push({ item: t, at: (t.concat ?? [t.key]).find((k) => CT_ENTRY_KEYS.has(k)), order: [tAt, 0.5] });
+  const first = found
+    .filter((f) => f.at !== undefined)
+    .sort((a, b) => a.order[0] - b.order[0] || a.order[1] - b.order[1])[0];
+  return first ? { item: first.item, at: first.at as string } : undefined;
+}
+
+/** What a packet without a connection meets at `at`: the rule ends there, unmatched. */
+function breakWords(at: string): Pair {
+  return [
+    ` (a packet without a connection, e.g. untracked, ends the rule at '${at}': no match, nothing after it runs)`,
+    `（沒有連線的封包（例如未追蹤）在「${at}」就結束這條規則：不符合，之後的都不執行）`,
+  ];
+}
+
+/**
  * Explains one nftables rule as written in `nft list ruleset` (`sets`: its table's named sets and
- * maps, to name a verdict map's elements); pure.
+ * maps, to name a verdict map's elements); pure. Where the rule loads a value from the packet's
+ * connection (`ct mark`, `ct helper`), the note says that a packet without one ends the rule there.
  */
 export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNote {
   const tk = tokenizeNft(text);
@@ -564,6 +602,13 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
       unknown: [text],
     };
   const t = rule.target;
+  const load = firstLoad(rule);
+  // The words of the expression a packet without a connection stops at, with that said after them.
+  const stop = (item: Condition | Target, words: Pair | undefined): Pair | undefined => {
+    if (!words || item !== load?.item) return words;
+    const w = breakWords(load.at);
+    return [`${words[0]}${w[0]}`, `${words[1]}${w[1]}`];
+  };
   // `dnat ip6 to ADDR` rewrites IPv6 packets only: said as the family test it acts as.
   const family: Condition[] =
     (t.kind === "DNAT" || t.kind === "SNAT") && t.family === "ip6"
@@ -571,7 +616,9 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
       : [];
   const said = (cs: Condition[], extra: Condition[] = []): Pair[] => [
     ...interfaces(cs),
-    ...[...cs, ...extra].map((c) => condition(c, rule.conditions, sets)).filter((c) => c !== undefined),
+    ...[...cs, ...extra]
+      .map((c) => stop(c, condition(c, rule.conditions, sets)))
+      .filter((c) => c !== undefined),
   ];
   const n = rule.conditions.length;
   // How many matches are written before the target: the ones after it are read only when it goes on.
@@ -580,7 +627,7 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
   const effectsAt = (keep: (place: number) => boolean): Pair[] =>
     rule.effects
       .filter((_, k) => keep(at(k)))
-      .map(effect)
+      .map((e) => stop(e, effect(e)))
       .filter((e) => e !== undefined);
   // Whom a part applies to: its matches, and the ones this note cannot explain by their words (a
   // statement after a rate limit acts only on the packets the limit lets through).
@@ -614,7 +661,7 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
   const last = cuts[cuts.length - 1] ?? 0;
   const conds = said(rule.conditions.slice(last, tAt), family);
   const doing: Pair[] = cuts.includes(tAt) ? [] : effectsAt((place) => place === tAt);
-  const verdict = action(rule.target, sets);
+  const verdict = stop(rule.target, action(rule.target, sets));
   if (verdict) doing.push(verdict);
   else if (doing.length) doing.push(["go on with the next rule", "繼續下一條規則"]);
   else doing.push(["no verdict, go on with the next rule", "沒有判決，繼續下一條規則"]);
@@ -623,7 +670,7 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
   // Each part keyed by the matches and statements written before it, so they are said in order.
   const parts: { key: [number, number, number]; say: Pair | undefined }[] = [];
   rule.effects.forEach((e, j) => {
-    if (at(j) > tAt) parts.push({ key: [at(j) - 1, j, 1], say: effect(e) });
+    if (at(j) > tAt) parts.push({ key: [at(j) - 1, j, 1], say: stop(e, effect(e)) });
   });
   for (const v of rule.afterVerdicts ?? [])
     parts.push({ key: [v.conditions, v.effects, 0], say: action(v.verdict, sets) });
@@ -649,8 +696,13 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
   const comment: Pair | undefined = rule.comment
     ? [` (comment: "${rule.comment}")`, `（註解：「${rule.comment}」）`]
     : undefined;
-  const unknownEn = unknownConds.map((u) => ` (expression '${u}': not explained by packetwalk)`).join("");
-  const unknownZh = unknownConds.map((u) => `（運算式「${u}」：packetwalk 未說明）`).join("");
+  // An unexplained expression is said here by its words: so is a packet without a connection stopping at it.
+  const unexplained = load?.item.kind === "unknown" ? load.item.text : undefined;
+  const stopped = (u: string): Pair => (u === unexplained ? breakWords(load?.at ?? "") : ["", ""]);
+  const unknownEn = unknownConds
+    .map((u) => ` (expression '${u}': not explained by packetwalk${stopped(u)[0]})`)
+    .join("");
+  const unknownZh = unknownConds.map((u) => `（運算式「${u}」：packetwalk 未說明${stopped(u)[1]}）`).join("");
   // Whether the matches of the last part (before the target) include one this note does not explain.
   const lastUnknown = rule.conditions
     .slice(last, tAt)

@@ -184,6 +184,9 @@ export function explainRule(line: string): RuleNote {
   // `-m connmark --mark` and `-j CONNMARK --set-xmark` name the connection's mark, not the packet's.
   let connmarkMatch = false;
   let connmarkTarget = false;
+  // Whether the current `-m conntrack` has a `--ctstate` a packet without a connection can meet (UNTRACKED,
+  // INVALID, or a negated other): it alone then decides such a packet.
+  let ctstateSeen = false;
   // The chain appended to: at OUTPUT a REDIRECT goes to the loopback address, not an input interface's.
   let chain = "";
   for (let i = 0; i < tokens.length; i++) {
@@ -211,7 +214,16 @@ export function explainRule(line: string): RuleNote {
     if (tuple) {
       // The connection's tuples: what its first packet was sent to, or where its replies come from.
       const value = arg().replace(":", "-");
-      conds.push(ctTupleWords(tuple.dir, tuple.field, value, negate));
+      const words = ctTupleWords(tuple.dir, tuple.field, value, negate);
+      // xt_conntrack passes a packet without a connection once its --ctstate held (kernel 6.18).
+      conds.push(
+        ctstateSeen
+          ? [
+              `${words[0]} (a packet without a connection has no tuple: it matches on the state alone)`,
+              `${words[1]}（沒有連線的封包沒有 tuple，只要狀態符合就算符合）`,
+            ]
+          : words,
+      );
       continue;
     }
     switch (opt) {
@@ -314,6 +326,7 @@ export function explainRule(line: string): RuleNote {
       case "--match": {
         const module = arg(); // The module's own options follow and are explained one by one.
         connmarkMatch = module === "connmark";
+        ctstateSeen = false;
         if (module === "recent") {
           const read = readRecent(tokens, i + 1);
           const r = explainRecent(read.words);
@@ -348,6 +361,8 @@ export function explainRule(line: string): RuleNote {
       case "--ctstate":
       case "--state": {
         const states = arg().split(",");
+        ctstateSeen =
+          opt === "--ctstate" && states.some((x) => x === "UNTRACKED" || x === "INVALID") !== negate;
         conds.push([
           `the connection is ${negate ? "not " : ""}${states.join(" or ")}`,
           `連線狀態${negate ? "不" : ""}是${states.map((s) => CTSTATES[s] ?? s).join("或")}`,
@@ -597,7 +612,14 @@ export function explainRule(line: string): RuleNote {
         const [whose, whoseZh] = connmarkMatch
           ? ["the connection's mark", "連線的 mark"]
           : ["the mark", "mark"];
-        conds.push([`${whose} is ${negate ? "not " : ""}${a}`, `${whoseZh} ${negate ? "不" : ""}是 ${a}`]);
+        // xt_connmark fails a packet without a connection, `!` or not (kernel 6.18: `! --mark 0x5` and `--mark 0x0` missed untracked packets).
+        const none: Pair = connmarkMatch
+          ? [" (a packet without a connection never matches)", "（沒有連線的封包一律不符合）"]
+          : ["", ""];
+        conds.push([
+          `${whose} is ${negate ? "not " : ""}${a}${none[0]}`,
+          `${whoseZh} ${negate ? "不" : ""}是 ${a}${none[1]}`,
+        ]);
         break;
       }
       case "--set-mark":

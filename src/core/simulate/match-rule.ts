@@ -5,6 +5,7 @@
 
 import { groupsValue, parseIpv6 } from "../parse/ipv6.ts";
 import { replyTuple, zoneId } from "./conntrack.ts";
+import { CT_ENTRY_KEYS, xtWithoutConnection } from "./ct-break.ts";
 import { flowOffload } from "./flow-offload.ts";
 import { addressInIpCidr } from "./ip-address.ts";
 import { ipsetMatches } from "./ipset-match.ts";
@@ -68,9 +69,6 @@ export interface MatchContext {
   /** iptables: the host's ipsets (`-m set`). Default: none (every set match unknown). */
   ipsets?: ReadonlyMap<string, IpSet>;
 }
-
-/** The keys that read the connection's zone. */
-const ZONE_KEYS: ReadonlySet<NftKey> = new Set(["ct zone", "ct original zone", "ct reply zone"]);
 
 /**
  * The value an nftables key has for this packet, as nft writes it (`docker0`, `172.17.0.2`, `tcp`,
@@ -367,9 +365,9 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
       r = ((p.ct.entry.mark ?? 0) & c.mask) >>> 0 === c.value;
       break;
     case "ct-tuple": {
-      // Without a connection (INVALID, untracked) xt_conntrack's tuple checks fail.
+      // Without a connection (INVALID, untracked) xt_conntrack's tuple checks fail, unless its state held.
       const entry = p.ct?.entry;
-      if (!entry) return false;
+      if (!entry) return c.withoutConnection === true && xtWithoutConnection(p, ctx);
       const t = c.dir === "orig" ? entry.orig : replyTuple(entry);
       // An address of the other family never matches, negated or not (nft_ct breaks the rule on it).
       if (c.cidr && "v6" in c.cidr !== t.src.includes(":")) return false;
@@ -446,8 +444,8 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
       if (keys.some((k) => unknownMac(k, p, ctx))) return "unknown";
       if (p.markUnknown && keys.includes("meta mark")) return "unknown";
       if (p.ct?.entry.markUnknown && keys.includes("ct mark")) return "unknown";
-      // No connection and no zone template: nft_ct breaks the rule, negated or not.
-      if (keys.some((k) => ZONE_KEYS.has(k) && nftKeyValue(k, p, ctx) === undefined)) return false;
+      // No connection (a zone template is none): nft_ct breaks the rule, negated or not (`ct mark != { 1, 2 }`).
+      if (keys.some((k) => CT_ENTRY_KEYS.has(k) && nftKeyValue(k, p, ctx) === undefined)) return false;
       if (keys.includes("meta pkttype") && ctx.pktType === undefined) return "unknown";
       r = elements.some((e) => nftKeysMatch(keys, e, p, ctx));
       break;
@@ -474,6 +472,8 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
       break;
     }
     case "unknown":
+      // xt_conntrack decides a packet without a connection by `--ctstate` alone.
+      if (c.withoutConnection !== undefined && xtWithoutConnection(p, ctx)) return c.withoutConnection;
       return "unknown";
     case "never":
       return false;

@@ -891,6 +891,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       ...ALL_BITS,
       value: own.effect.value,
       mask: own.effect.mask,
+      fromCt: true,
     });
     i = own.next;
     return true;
@@ -1319,7 +1320,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
           }
           if (word(1) === "ct" && word(2) === "mark" && setValueEnd(i + 1) === i + 3) {
             // `meta mark set ct mark`: the connection's mark copied to the packet (CONNMARK --restore-mark).
-            out.effects.push({ kind: "CONNMARK", op: "restore", ...ALL_BITS });
+            out.effects.push({ kind: "CONNMARK", op: "restore", ...ALL_BITS, fromCt: true });
             i += 3;
             continue;
           }

@@ -334,6 +334,8 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
   let module: string | undefined;
   // Where the conditions of the latest `-m` begin (`--limit-iface-in` qualifies its addrtype ones).
   let moduleFrom = 0;
+  // Every `-m` with where its conditions begin (a conntrack match's options are decided together).
+  const matches: { module: string; from: number }[] = [];
   let limitIface: "in" | "out" | undefined;
   let neg = false;
   let i = 0;
@@ -430,6 +432,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         if (!v) return fail(tok.column, "-m needs a module name", "write e.g. -m conntrack");
         module = v.value.toLowerCase();
         moduleFrom = conditions.length;
+        matches.push({ module, from: moduleFrom });
         limitIface = undefined;
         if (EXTHDR_MODULES.has(module) || module === "ipv6header") {
           const read = readExthdrMatch(tokens, i + 1, module);
@@ -805,7 +808,24 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
     }
     return fail(tok.column, `unexpected word '${opt}'`, "expected an option such as -s, -p, -m or -j");
   }
+  withoutConnection(conditions, matches);
   return { ok: true, conditions, target };
+}
+
+/**
+ * Sets `withoutConnection` on the options of each `-m conntrack` of a rule whose result xt_conntrack
+ * decides without a connection (its tuple options and the unmodelled ones: `--ctstatus`, `--ctdir`,
+ * ...): true when the same match has a `--ctstate`, false otherwise (see the conditions' field).
+ */
+function withoutConnection(conditions: Condition[], matches: { module: string; from: number }[]): void {
+  for (const [k, m] of matches.entries()) {
+    if (m.module !== "conntrack") continue;
+    const own = conditions.slice(m.from, matches[k + 1]?.from ?? conditions.length);
+    const state = own.some((c) => c.kind === "ctstate");
+    for (const c of own)
+      if (c.kind === "unknown" && /(?:^|\s)-m conntrack\s/.test(c.text)) c.withoutConnection = state;
+      else if (c.kind === "ct-tuple" && state) c.withoutConnection = true;
+  }
 }
 
 /**

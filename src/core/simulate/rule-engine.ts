@@ -3,6 +3,8 @@
  * gotos into user chains, RETURN, falling off a user chain, the chain policy. Records every rule
  * that matched (what TRACE would print) and LOG lines, and reports unmodelled rules.
  */
+
+import { conditionBreak, effectBreak, keysBreak } from "./ct-break.ts";
 import { type FlowOffloadNote, flowOffload } from "./flow-offload.ts";
 import { evalCondition, type MatchContext, nftKeysMatch, undecidedWhy } from "./match-rule.ts";
 import { natOfData } from "./nat-map-data.ts";
@@ -112,6 +114,22 @@ function natAddress(
   return natRangeAddress(t.addr, t.addrHi, p.src, p.dst, manip, { persistent: t.persistent }) ?? t.addr;
 }
 
+/**
+ * An nftables rule the kernel abandoned where an expression could not load its value (NFT_BREAK): a
+ * `ct` key of a packet with no connection (see `ct-break.ts`). The rule did not match and nothing
+ * written after that expression ran; the statements before it had acted. No TRACE line shows it.
+ */
+export interface RuleBreak {
+  /** The chain the rule is in. */
+  chain: string;
+  /** 1-based line of the rule in the ruleset file. */
+  line: number;
+  /** The rule text. */
+  text: string;
+  /** The expression that could not be loaded, as written (`ct mark`, `ct helper`). */
+  at: string;
+}
+
 /** The outcome of one table at one hook. */
 export interface ChainRun {
   /** `ACCEPT` (go on), `DROP`, `REJECT`, or `QUEUE`. */
@@ -124,6 +142,8 @@ export interface ChainRun {
   trace: boolean;
   /** nft `flow add` statements met, in order, each with whether it offloaded the connection. Default: none. */
   flows?: FlowOffloadNote[];
+  /** The nftables rules abandoned because the packet had no connection, in the order the walk met them. */
+  breaks: RuleBreak[];
 }
 
 const MAX_DEPTH = 64;
@@ -243,18 +263,31 @@ function effectPlace(rule: Rule, k: number): number {
 /**
  * Runs the effects of `rule` written from place `from` to place `to` (both included; see
  * {@link effectPlace}) on the walk's packet, in order: those before condition `k` act when the
- * kernel's evaluation reaches that condition, whether it then holds or not.
+ * kernel's evaluation reaches that condition, whether it then holds or not. `stop`: the first effect
+ * the evaluation did not reach (one that broke the rule, see {@link reach}); it and those after it do not act.
  */
-function applyEffects(env: WalkEnv, rule: Rule, s: WalkState, from: number, to: number): void {
-  (rule.effects ?? []).forEach((e, k) => {
-    const at = effectPlace(rule, k);
-    if (at >= from && at <= to) applyEffect(e, s.p, s.run, rule.line, env.ctx, env.entryMark);
-  });
+function applyEffects(
+  env: WalkEnv,
+  rule: Rule,
+  s: WalkState,
+  from: number,
+  to: number,
+  stop = Number.POSITIVE_INFINITY,
+): void {
+  for (const e of effectsBetween(rule, from, to, stop))
+    applyEffect(e, s.p, s.run, rule.line, env.ctx, env.entryMark);
 }
 
-/** The effects of `rule` written from place `from` to place `to` (both included). */
-function effectsBetween(rule: Rule, from: number, to: number): Target[] {
-  return (rule.effects ?? []).filter((_, k) => effectPlace(rule, k) >= from && effectPlace(rule, k) <= to);
+/** The effects of `rule` written from place `from` to place `to` (both included), before effect `stop`. */
+function effectsBetween(rule: Rule, from: number, to: number, stop = Number.POSITIVE_INFINITY): Target[] {
+  return (rule.effects ?? []).filter(
+    (_, k) => k < stop && effectPlace(rule, k) >= from && effectPlace(rule, k) <= to,
+  );
+}
+
+/** Records that `rule` was abandoned at `at` (an expression that could not load its value) where the walk stands. */
+function noteBreak(s: WalkState, rule: Rule, at: string): void {
+  s.run.breaks.push({ chain: s.cur.chain.name, line: rule.line, text: rule.text, at });
 }
 
 /** How many of `rule`'s conditions are written before its target (see `Rule.targetAt`). */
@@ -313,6 +346,17 @@ function trialOf(rule: Rule, p: SimPacket): SimPacket {
   return rule.effectAt ? ownCopy(p) : p;
 }
 
+/** How far nft's evaluation of a rule gets (see {@link reach}). */
+interface Reach {
+  fails?: number;
+  undecided?: number;
+  unsure?: Condition[];
+  /** With `fails`: the rule broke at an expression that could not load its value (`ct mark`), named here. */
+  broke?: string;
+  /** With `broke` at a statement: that statement's index among the effects; it and the ones after it do not act. */
+  stop?: number;
+}
+
 /**
  * How far nft's evaluation of `rule` gets for `p` up to its target, its conditions read in order on
  * the packet as the statements written before each leave it (`meta mark set 0x1 meta mark 0x1` holds):
@@ -320,38 +364,46 @@ function trialOf(rule: Rule, p: SimPacket): SimPacket {
  * `undecided`, the first undecided condition before that. Neither: the rule reaches its target.
  * An unmodelled statement that acts (`acts`) lets the evaluation go on: what it changed is unknown
  * until a later statement sets it whole, and a match that reads it before is undecided; `unsure`
- * names those whose change still stands where the evaluation stops.
+ * names those whose change still stands where the evaluation stops. In an nftables table (`nft`) an
+ * expression that loads a `ct` value of a packet without a connection breaks the rule there (`broke`,
+ * and `stop` when a statement did: the place it is at is `fails`).
  */
-function reach(
-  rule: Rule,
-  p: SimPacket,
-  ctx: MatchContext,
-): { fails?: number; undecided?: number; unsure?: Condition[] } {
+function reach(rule: Rule, p: SimPacket, ctx: MatchContext, nft: boolean): Reach {
   const trial = trialOf(rule, p);
   let undecided: number | undefined;
   // The acting unknown statements reached so far whose change no later statement overwrote.
   let unsure: Condition[] = [];
-  const left = () => (unsure.length ? { unsure } : {});
-  const conditions = rule.conditions.slice(0, targetPlace(rule));
-  for (const [k, c] of conditions.entries()) {
-    (rule.effects ?? []).forEach((e, n) => {
-      if (effectPlace(rule, n) !== k) return;
+  const left = () => ({
+    ...(undecided !== undefined ? { undecided } : {}),
+    ...(unsure.length ? { unsure } : {}),
+  });
+  // The statements written at place `k`, in order; the one that broke the rule, if any.
+  const statements = (k: number): Reach | undefined => {
+    for (const [n, e] of (rule.effects ?? []).entries()) {
+      if (effectPlace(rule, n) !== k) continue;
+      const broke = nft ? effectBreak(e, trial, ctx) : undefined;
+      if (broke) return { fails: k, ...left(), broke, stop: n };
       if (trial !== p) applyEffect(e, trial, undefined, rule.line, ctx);
       unsure = unsure.filter((u) => !setsWhole(e, unsureField(u)));
-    });
+    }
+    return undefined;
+  };
+  const conditions = rule.conditions.slice(0, targetPlace(rule));
+  for (const [k, c] of conditions.entries()) {
+    const stopped = statements(k);
+    if (stopped) return stopped;
+    // Checked before anything else: a statement that loads a connection's value breaks before it acts.
+    const broke = nft ? conditionBreak(c, trial, ctx) : undefined;
+    if (broke) return { fails: k, ...left(), broke };
     if (c.kind === "unknown" && c.acts) {
       unsure.push(c);
       continue;
     }
     const r = unsure.some((u) => reads(c, unsureField(u))) ? "unknown" : evalCondition(c, trial, ctx);
-    if (r === false) return { fails: k, ...(undecided !== undefined ? { undecided } : {}), ...left() };
+    if (r === false) return { fails: k, ...left() };
     if (r === "unknown" && undecided === undefined) undecided = k;
   }
-  (rule.effects ?? []).forEach((e, n) => {
-    if (effectPlace(rule, n) === conditions.length)
-      unsure = unsure.filter((u) => !setsWhole(e, unsureField(u)));
-  });
-  return { ...(undecided !== undefined ? { undecided } : {}), ...left() };
+  return statements(conditions.length) ?? left();
 }
 
 /**
@@ -380,13 +432,22 @@ function afterTarget(
   // The acting unknown statements passed whose change no later statement overwrote.
   let unsure: Condition[] = [...unsureBefore];
   let undecided: true | undefined;
-  const act = (from: number, to: number, seg: number) =>
-    (rule.effects ?? []).forEach((e, k) => {
+  const nft = env.table.family !== undefined;
+  // Runs the statements written from place `from` to `to` in segment `seg`; false: one broke the rule.
+  const act = (from: number, to: number, seg: number): boolean => {
+    for (const [k, e] of (rule.effects ?? []).entries()) {
       const at = effectPlace(rule, k);
-      if (segment(k) !== seg || at < from || at > to) return;
+      if (segment(k) !== seg || at < from || at > to) continue;
+      const broke = nft ? effectBreak(e, s.p, env.ctx) : undefined;
+      if (broke) {
+        noteBreak(s, rule, broke);
+        return false;
+      }
       applyEffect(e, s.p, s.run, rule.line, env.ctx, env.entryMark);
       unsure = unsure.filter((u) => !setsWhole(e, unsureField(u)));
-    });
+    }
+    return true;
+  };
   const leave = (end: Target) => {
     markUnsure(env, s, rule, unsure);
     return { end, ...(undecided ? { undecided } : {}) };
@@ -394,8 +455,13 @@ function afterTarget(
   // Reads conditions `from` to `to` (excluded) with the statements before each; false: the rule breaks.
   const read = (from: number, to: number, seg: number): boolean => {
     for (let k = from; k < to; k++) {
-      act(k + 1, k + 1, seg);
+      if (!act(k + 1, k + 1, seg)) return false;
       const c = rule.conditions[k] as Condition;
+      const broke = nft ? conditionBreak(c, s.p, env.ctx) : undefined;
+      if (broke) {
+        noteBreak(s, rule, broke);
+        return false;
+      }
       if (c.kind === "unknown" && c.acts) {
         unsure.push(c);
         continue;
@@ -421,11 +487,15 @@ function afterTarget(
   };
   let from = targetPlace(rule);
   for (const [seg, a] of afters.entries()) {
-    if (!read(from, a.conditions, seg)) return leave({ kind: "CONTINUE" });
-    act(a.conditions + 1, Number.POSITIVE_INFINITY, seg);
+    if (!read(from, a.conditions, seg) || !act(a.conditions + 1, Number.POSITIVE_INFINITY, seg))
+      return leave({ kind: "CONTINUE" });
     const v = a.verdict;
     const found =
-      v.kind === "pick" ? pickUnknown(v) : v.kind === "vmap" || v.kind === "nat-map" ? lookUp(env, s, v) : v;
+      v.kind === "pick"
+        ? pickUnknown(v)
+        : v.kind === "vmap" || v.kind === "nat-map"
+          ? lookUp(env, s, v, rule)
+          : v;
     // No element: the rule breaks at the map.
     if (!found) return leave({ kind: "CONTINUE" });
     // A verdict or a NAT (of the packet's family) ends the rule there.
@@ -433,8 +503,11 @@ function afterTarget(
     if (!goesOn(now)) return leave(now);
     from = a.conditions;
   }
-  if (!read(from, rule.conditions.length, afters.length)) return leave({ kind: "CONTINUE" });
-  act(rule.conditions.length + 1, Number.POSITIVE_INFINITY, afters.length);
+  if (
+    !read(from, rule.conditions.length, afters.length) ||
+    !act(rule.conditions.length + 1, Number.POSITIVE_INFINITY, afters.length)
+  )
+    return leave({ kind: "CONTINUE" });
   return leave(t);
 }
 
@@ -453,15 +526,23 @@ function pickUnknown(t: Extract<Target, { kind: "pick" }>): Target {
 /**
  * What verdict map or NAT map `t` gives `s.p`: its element's verdict, the NAT its element's data
  * names (`CONTINUE` for a NAT of the other family), or undefined when no element holds the key (the
- * rule breaks there).
+ * rule breaks there) or the key is a `ct` value `s.p` has no connection to load from (`rule` is then
+ * recorded abandoned).
  */
 function lookUp(
   env: WalkEnv,
   s: WalkState,
   t: Extract<Target, { kind: "vmap" | "nat-map" }>,
+  rule: Rule,
 ): Target | undefined {
   const sets = env.table.sets;
   const keys = t.concat ?? [t.key];
+  // `ct mark vmap { ... }` of a packet without a connection: the rule breaks at the key, before the lookup.
+  const broke = keysBreak(keys, s.p, env.ctx);
+  if (broke) {
+    noteBreak(s, rule, broke);
+    return undefined;
+  }
   // A key that reads a mark the model does not know finds an element the model cannot tell: undecided.
   if (
     (s.p.markUnknown && keys.includes("meta mark")) ||
@@ -579,7 +660,13 @@ function cloneState(s: WalkState): WalkState {
   return {
     stack: s.stack.map((f) => ({ ...f })),
     cur: { ...s.cur },
-    run: { ...s.run, steps: [...s.run.steps], logs: [...s.run.logs], unmodelled: [...s.run.unmodelled] },
+    run: {
+      ...s.run,
+      steps: [...s.run.steps],
+      logs: [...s.run.logs],
+      unmodelled: [...s.run.unmodelled],
+      breaks: [...s.run.breaks],
+    },
     // Each way of a fork sets its own connection mark: one way's `ct mark set` is not seen by the other.
     p: ownCopy(s.p),
   };
@@ -658,7 +745,7 @@ export function runChain(
   baseCtx: MatchContext,
   choose?: ChooseWay,
 ): ChainRun {
-  const run: ChainRun = { verdict: "ACCEPT", steps: [], logs: [], unmodelled: [], trace: false };
+  const run: ChainRun = { verdict: "ACCEPT", steps: [], logs: [], unmodelled: [], trace: false, breaks: [] };
   const ctx = table.sets
     ? { ...baseCtx, sets: table.sets }
     : table.ipsets
@@ -893,13 +980,15 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
     const forced = force;
     force = undefined;
     // Forced: the undecided conditions taken to hold (a pick: the rule matched).
-    const r = reach(rule, s.p, ctx);
+    const r = reach(rule, s.p, ctx, table.family !== undefined);
     const undecided = forced ? undefined : r.undecided;
     if (r.fails !== undefined) {
-      // The rule breaks at a failing match; the statements written before it have acted.
-      const chancy = undecided === undefined ? [] : effectsBetween(rule, undecided + 1, r.fails);
+      // The rule breaks at a failing match (or an expression that could not load its value); the
+      // statements written before it have acted.
+      const chancy = undecided === undefined ? [] : effectsBetween(rule, undecided + 1, r.fails, r.stop);
       if (undecided === undefined || chancy.length === 0) {
-        applyEffects(env, rule, s, 0, r.fails);
+        applyEffects(env, rule, s, 0, r.fails, r.stop);
+        if (undecided === undefined && r.broke) noteBreak(s, rule, r.broke);
         s.cur.at++;
         if (undecided === undefined) markUnsure(env, s, rule, r.unsure);
         continue;
@@ -977,7 +1066,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
     applyEffects(env, rule, s, 0, targetPlace(rule));
     if (t.kind === "vmap" || t.kind === "nat-map") {
       // The element the key finds decides (a verdict, a NAT); no element: the rule breaks (nothing more happens, nothing traced).
-      const found = lookUp(env, s, t);
+      const found = lookUp(env, s, t, rule);
       if (!found) {
         markUnsure(env, s, rule, forced ? undefined : r.unsure);
         continue;

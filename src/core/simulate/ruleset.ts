@@ -54,8 +54,8 @@ export type Condition =
    * ADDR[/MASK]` with `cidr`, `--ctorigsrcport|--ctorigdstport|--ctreplsrcport|--ctrepldstport
    * PORT[:PORT]` with `range`): of the tuple its first packet had (`orig`) or the one its replies carry
    * (`repl`), as the NAT decided so far makes it. A packet without a connection fails the rule, negated
-   * or not (the kernel's match passes it only for a `--ctstate` that holds, which is not modelled); so
-   * does a connection of the other family than `cidr` (nft `ct original ip saddr != X` in an `inet` table).
+   * or not, unless `withoutConnection` says otherwise; so does a connection of the other family than
+   * `cidr` (nft `ct original ip saddr != X` in an `inet` table).
    */
   | {
       kind: "ct-tuple";
@@ -64,6 +64,13 @@ export type Condition =
       cidr?: IpCidr;
       range?: PortRange;
       neg: boolean;
+      /**
+       * iptables: the result for a packet without a connection (untracked, or no entry) when its `-m
+       * conntrack` also has `--ctstate`: xt_conntrack decides such a packet by its state alone, so a
+       * state that held passes it (kernel 6.18: `--ctstate UNTRACKED --ctorigsrc 192.0.2.1` matched an
+       * untracked packet from elsewhere). Default: fails.
+       */
+      withoutConnection?: true;
     }
   | { kind: "physdev-in" | "physdev-out"; name: string; neg: boolean }
   | { kind: "physdev-is-bridged" | "physdev-is-in" | "physdev-is-out"; neg: boolean }
@@ -169,7 +176,21 @@ export type Condition =
    * statement, not a match: nft's evaluation goes on past it, and what it set is unknown until a later
    * statement sets it whole (see the rule engine's `reach`).
    */
-  | { kind: "unknown"; text: string; neg: boolean; chance?: Chance; oneWay?: true; acts?: true }
+  | {
+      kind: "unknown";
+      text: string;
+      neg: boolean;
+      chance?: Chance;
+      oneWay?: true;
+      acts?: true;
+      /**
+       * An unmodelled option of iptables' `-m conntrack` (`--ctstatus`, `--ctdir`, `--ctexpire`): its
+       * result for a packet without a connection (untracked, or no entry), which xt_conntrack decides by
+       * `--ctstate` alone, whatever `!` says: true when the same match has one (it then held), false
+       * otherwise (kernel 6.18). Default: unknown for every packet.
+       */
+      withoutConnection?: boolean;
+    }
   /** A match that never matches, whatever the packet (`-m recent ! --set`); `text` is its words. */
   | { kind: "never"; text: string; neg: boolean };
 
@@ -344,6 +365,12 @@ export type Target =
       mask: number;
       nfmask: number;
       ctmask: number;
+      /**
+       * nftables: the value is loaded from the connection's mark (`meta mark set ct mark`, `ct mark set ct
+       * mark or 0x1`), so a packet without a connection ends the rule there (see `ct-break.ts`); xt_CONNMARK
+       * goes on instead. Default: nothing is loaded from the connection.
+       */
+      fromCt?: true;
     }
   /**
    * Rewrites the TOS byte (IPv4) or traffic class (IPv6) to `(tos & ~mask) ^ value` and goes on: `-j
@@ -406,7 +433,8 @@ export interface Rule {
    * nftables: where each of `effects` is written, as the number of `conditions` before it (`meta mark
    * set 0x1 tcp dport 80 accept`: 0), or `conditions.length + 1` after the target (`tcp dport vmap {
    * 80 : continue } meta mark set 0x1`). The kernel runs a rule's expressions in order and stops at a
-   * failing match or a map lookup without an element, so a statement acts only when it is reached.
+   * failing match, a map lookup without an element, or a load without a value (a `ct` key of a packet
+   * without a connection, see `ct-break.ts`), so a statement acts only when it is reached.
    * Default: every effect after all conditions, before the target (iptables, ebtables watchers).
    * With `targetAt`: a statement before the target is at most `targetAt`; one after it is one more
    * than the conditions before it (`vmap { 80 : continue } meta mark set 0x1 ip saddr 192.0.2.1`: the

@@ -8,6 +8,7 @@
 import type { HookId } from "../model/hook.ts";
 import { fdbLookup, neighbourMac } from "./bridge-fdb.ts";
 import { ConntrackTable } from "./conntrack.ts";
+import { breakNote } from "./ct-break.ts";
 import { flowOffloadWords, OFFLOAD_SKIPS } from "./flow-offload-words.ts";
 import { type HookSlot, hookSlots } from "./hook-order.ts";
 import { addressFamily, canonicalAddress } from "./ip-address.ts";
@@ -80,7 +81,11 @@ export interface SimulatedPacket {
   /** As it arrived (when delivered). */
   received?: PacketSnapshot;
   unmodelled: Unmodelled[];
-  /** Things the model noticed but does not simulate further (e.g. the ICMP error a REJECT sends). */
+  /**
+   * Things the model noticed but does not simulate further (e.g. the ICMP error a REJECT sends), and
+   * why a rule the packet reached did not match where that is not its matches (an nftables rule abandoned
+   * because the packet has no connection).
+   */
   notes: string[];
 }
 
@@ -318,6 +323,7 @@ export class Simulator {
       if (f.offloads && p.ct)
         p.ct.entry.offloaded = { line: f.line, flowtable: f.flowtable, devices: f.devices };
     }
+    for (const b of run.breaks) this.cur.notes.push(breakNote(ev.hook, b));
     if (run.verdict === "REJECT")
       this.cur.notes.push(`REJECT at ${ev.hook}: the ICMP/TCP RST it sends back is not simulated`);
     (ev as HookEvent & { nat?: typeof run.nat }).nat = run.nat;

@@ -356,3 +356,28 @@ describe("packetwalk simulate on a ruleset with a host firewall's own LOG rules"
     expect(r.stdout).not.toContain("no hook logged");
   });
 });
+
+describe("packetwalk simulate on a rule that loads a connection value of a packet without one", () => {
+  it("says which rule was abandoned, at which expression, and why (a TRACE would name no such rule)", () => {
+    // test/fixtures/simulate/nft-ct-break, checked on kernel 6.18: port 7104 is untracked (notrack).
+    const fixture = join(root, "test/fixtures/simulate/nft-ct-break");
+    const r = simulate([
+      "--lab",
+      fixture,
+      "--ruleset-file",
+      join(fixture, "nft-list.nft"),
+      "--from",
+      "wan",
+      "--to",
+      "203.0.113.2:7104",
+      "--proto",
+      "tcp",
+      "--no-follow-ups",
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      "note: rule at line 17 (ip:t:input, chain input: tcp dport 7104 counter meta mark set 0x00000007 meta mark set ct mark counter accept) abandoned at 'ct mark': the packet has no connection",
+    );
+    expect(r.stdout).toContain("=> dropped: DROP by rule at line 18: tcp dport 7104 meta mark 0x00000007");
+  });
+});

@@ -99,7 +99,8 @@ describe("explainNftRule", () => {
       "所有封包：記錄到 kernel log，前綴為「pw-early 」，然後把 mark 設為 0x7；然後tcp 目的埠是 7000：接受（只結束這個 base chain）",
     );
     expect(explainNftRule("tcp dport 7002 ct mark set 0x9 ct mark 0x9 drop").en).toBe(
-      "to tcp port 7002: set its connection's mark to 0x9; then, whose connection's mark is 0x9: drop (final: the packet ends here)",
+      // `ct mark set` does nothing without a connection; the `ct mark` read after it breaks the rule (kernel 6.18).
+      "to tcp port 7002: set its connection's mark to 0x9; then, whose connection's mark is 0x9 (a packet without a connection, e.g. untracked, ends the rule at 'ct mark': no match, nothing after it runs): drop (final: the packet ends here)",
     );
     expect(explainNftRule("meta mark set 0x1 tcp dport 7000").en).toBe(
       "every packet: set its mark to 0x1; then, to tcp port 7000: no verdict, go on with the next rule",
@@ -135,7 +136,7 @@ describe("explainNftRule", () => {
     );
     expect(zone.unknown).toEqual([]);
     expect(explainNftRule("ct zone 1 accept").en).toBe(
-      "the connection's conntrack zone is 1: accept (ends this base chain only)",
+      "the connection's conntrack zone is 1 (a packet without a connection, e.g. untracked, ends the rule at 'ct zone': no match, nothing after it runs): accept (ends this base chain only)",
     );
     const nat = explainNftRule("meta mark set 0x1 dnat ip6 to [fd00::1]:80");
     expect(nat.en).toMatch(

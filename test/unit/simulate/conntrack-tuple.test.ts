@@ -65,8 +65,14 @@ describe("conntrack tuple matches", () => {
     const r = ipt("-m conntrack --ctstate DNAT --ctorigdstport 8000:8100 ! --ctreplsrc 10.0.0.0/8 -j ACCEPT");
     expect(r.ok && r.conditions).toEqual([
       { kind: "ctstate", states: ["DNAT"], neg: false },
-      ct("orig", "dport", { range: { lo: 8000, hi: 8100 } }, false),
-      ct("repl", "src", { cidr: parseCidr("10.0.0.0/8") }, true),
+      // Beside a --ctstate: xt_conntrack decides a packet without a connection by the state alone.
+      { ...ct("orig", "dport", { range: { lo: 8000, hi: 8100 } }, false), withoutConnection: true },
+      { ...ct("repl", "src", { cidr: parseCidr("10.0.0.0/8") }, true), withoutConnection: true },
+    ]);
+    // Without one, the tuple options fail such a packet (the default).
+    const alone = ipt("-m conntrack --ctorigdstport 8080 -j ACCEPT");
+    expect(alone.ok && alone.conditions).toEqual([
+      ct("orig", "dport", { range: { lo: 8080, hi: 8080 } }, false),
     ]);
     const bad = ipt("-m conntrack --ctorigdstport http -j ACCEPT");
     expect(!bad.ok && bad.error).toMatchObject({ column: 30, message: "'http' is not a port or port range" });
@@ -142,9 +148,11 @@ describe("conntrack tuple matches", () => {
     );
     const n = explainNftRule("ct reply ip saddr != 192.168.1.30 drop");
     expect(n.en).toBe(
-      "the connection's replies do not come from 192.168.1.30: drop (final: the packet ends here)",
+      "the connection's replies do not come from 192.168.1.30 (a packet without a connection, e.g. untracked, ends the rule at 'ct reply ip saddr': no match, nothing after it runs): drop (final: the packet ends here)",
     );
-    expect(n["zh-TW"]).toBe("連線的回覆封包不來自 192.168.1.30：丟棄（最終結果：封包到此為止）");
+    expect(n["zh-TW"]).toBe(
+      "連線的回覆封包不來自 192.168.1.30（沒有連線的封包（例如未追蹤）在「ct reply ip saddr」就結束這條規則：不符合，之後的都不執行）：丟棄（最終結果：封包到此為止）",
+    );
     expect(n.unknown).toEqual([]);
   });
 });

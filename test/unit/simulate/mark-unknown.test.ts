@@ -32,10 +32,28 @@ describe("a mark an unmodelled rule may have set", () => {
   });
 
   it("after an acting unmodelled mark statement, a later rule's mark match is undecided", () => {
-    const p = ssh("meta mark set ct mark and 0xff", "meta mark 0x1 drop");
+    // In nat prerouting, after conntrack's lookup: the packet has a connection to load the mark from.
+    const p = runScenario(
+      textWorld(preroutingAndInput("meta mark set ct mark and 0xff", "meta mark 0x1 drop")),
+      {
+        from: "wan",
+        to: "203.0.113.2",
+        proto: "tcp",
+        dport: 22,
+      },
+    ).packets[0];
     expect(p?.unmodelled.some((u) => u.text.includes("meta mark 0x1") && /not modelled/.test(u.what))).toBe(
       true,
     );
+  });
+
+  it("before conntrack's lookup the same statement breaks its rule: the mark stays known", () => {
+    // At priority raw the packet has no connection: nft_ct's load of `ct mark` ends the rule (kernel 6.18,
+    // test/fixtures/simulate/nft-ct-break), so the later match reads the mark 0.
+    const p = ssh("meta mark set ct mark and 0xff", "meta mark 0x1 drop");
+    expect(p?.fate.kind).toBe("delivered");
+    expect(p?.unmodelled ?? []).toEqual([]);
+    expect(p?.notes.some((n) => n.includes("abandoned at 'ct mark'"))).toBe(true);
   });
 
   it("a rule that sets the whole mark makes it known again: the later match is decided", () => {

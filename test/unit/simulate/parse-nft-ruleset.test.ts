@@ -180,7 +180,8 @@ describe("parseNftRuleset on other expressions", () => {
       [{ kind: "MARK", op: "xset", value: 0x4000, mask: 0 }],
       [{ kind: "MARK", op: "xset", value: 0x4000, mask: 0x4000 }],
       undefined,
-      // The connection's whole mark copied to the packet: CONNMARK --restore-mark.
+      // The connection's whole mark copied to the packet: CONNMARK --restore-mark, loaded from the
+      // connection (a packet without one breaks the rule there).
       [
         {
           kind: "CONNMARK",
@@ -189,6 +190,7 @@ describe("parseNftRuleset on other expressions", () => {
           mask: 0xffffffff,
           nfmask: 0xffffffff,
           ctmask: 0xffffffff,
+          fromCt: true,
         },
       ],
     ]);
