@@ -87,10 +87,14 @@ export type ChooseWay = (rule: Rule) => number | undefined;
  * (`--to-ports 1024-65535`, `masquerade to :1024-65535`), within which the kernel keeps the packet's own
  * port when it can.
  */
-export type NatAction =
+export type NatAction = (
   | { kind: "DNAT" | "SNAT"; addr?: string; port?: number; portHi?: number }
-  | { kind: "MASQUERADE"; port?: number; portHi?: number }
-  | { kind: "REDIRECT"; port?: number; portHi?: number };
+  | { kind: "MASQUERADE"; port?: number; portHi?: number; optionsUnknown?: boolean }
+  | { kind: "REDIRECT"; port?: number; portHi?: number }
+) & {
+  /** The target's port is drawn at random (`--random`, `--random-fully`, nft `random`, `fully-random`). */
+  random?: boolean;
+};
 
 /** The port range of a NAT target as a {@link NatAction}'s `port` and `portHi` (absent for one port). */
 function natPorts(r: { lo: number; hi: number } | undefined): { port?: number; portHi?: number } {
@@ -1063,12 +1067,22 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       case "DNAT":
       case "SNAT":
         step.verdict = t.kind;
-        run.nat = { kind: t.kind, addr: natAddress(t, s.p), ...natPorts(t.port) };
+        run.nat = {
+          kind: t.kind,
+          addr: natAddress(t, s.p),
+          ...natPorts(t.port),
+          ...(t.random ? { random: true } : {}),
+        };
         return s;
       case "MASQUERADE":
       case "REDIRECT":
         step.verdict = t.kind;
-        run.nat = { kind: t.kind, ...natPorts(t.port) };
+        run.nat = {
+          kind: t.kind,
+          ...natPorts(t.port),
+          ...(t.random ? { random: true } : {}),
+          ...(t.kind === "MASQUERADE" && t.optionsUnknown ? { optionsUnknown: true } : {}),
+        };
         return s;
       case "RETURN":
         step.verdict = "RETURN";

@@ -288,6 +288,7 @@ export type Target =
    * family it rewrites (a packet of the other goes on to the next statement, as nft_nat_inet_eval does).
    * `addrHi`: a range `addr`-`addrHi` (or an nft prefix), of which the kernel hashes one address per
    * connection; `persistent`: `--persistent`/nft `persistent`, which leaves the destination out of it.
+   * `random`: `--random`/`--random-fully`, nft `random`/`fully-random` (see the MASQUERADE target).
    */
   | {
       kind: "DNAT" | "SNAT";
@@ -296,8 +297,15 @@ export type Target =
       persistent?: boolean;
       port?: PortRange;
       family?: "ip" | "ip6";
+      random?: boolean;
     }
-  | { kind: "MASQUERADE"; port?: PortRange }
+  /**
+   * `-j MASQUERADE [--to-ports P]`, nft `masquerade [to :P]`. `random`: `--random`/`--random-fully`, nft
+   * `random`/`fully-random`, with which the kernel draws a source port (and an echo id) at random for
+   * every connection (NF_NAT_RANGE_PROTO_RANDOM_ALL). `optionsUnknown`: iptables-nft's `xt target
+   * "MASQUERADE"` as nft -j lists it, whose options are not shown.
+   */
+  | { kind: "MASQUERADE"; port?: PortRange; random?: boolean; optionsUnknown?: boolean }
   /**
    * nft `notrack`: a packet conntrack has not yet seen (a chain before its priority -200, at prerouting
    * or output) is left untracked: `ct state untracked` matches it from there on, conntrack makes no
@@ -316,7 +324,7 @@ export type Target =
    * the packet's family on its input interface (at OUTPUT: the loopback address), with `port` when
    * given (else the packet's own).
    */
-  | { kind: "REDIRECT"; port?: PortRange }
+  | { kind: "REDIRECT"; port?: PortRange; random?: boolean }
   | { kind: "MARK"; value: number; mask: number; op: "set" | "xset" | "or" | "and" }
   /**
    * Changes the connection's mark, or the packet's from it, and goes on (`-j CONNMARK`, nft `ct mark
