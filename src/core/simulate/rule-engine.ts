@@ -73,6 +73,8 @@ export interface Unmodelled {
   way?: number;
   /** With `alternatives`, set by the simulator: the key a later run decides this rule by (see `Simulator`). */
   fork?: string;
+  /** An unmodelled target that may decide (`xt target "DNAT"`): the walk went on past it. */
+  target?: true;
 }
 
 /**
@@ -762,11 +764,18 @@ function forkChance(
     markUnknownAt(env, shown, s, rule, t?.kind === "pick" ? t.text : unknownWhat(rule, env, s.p));
   const label = (w: WalkState) =>
     w === followed ? "if it did not match" : followed ? "if it matched" : "another pick";
+  // An outcome reached past an unmodelled target that may decide (`xt target "DNAT"`) says so: it may not be the outcome.
+  const past = (w: WalkState) => {
+    const targets = w.run.unmodelled.slice(unmodelledBefore).filter((u) => u.target);
+    return targets.length ? ` past unmodelled ${targets.map((u) => u.what).join(", ")}` : "";
+  };
   const entry = shown.run.unmodelled[unmodelledBefore];
   if (entry)
     Object.assign(entry, {
       alternatives: [
-        ...new Set(ways.filter((w) => w !== shown).map((w) => `${label(w)}: ${describeOutcome(w)}`)),
+        ...new Set(
+          ways.filter((w) => w !== shown).map((w) => `${label(w)}: ${describeOutcome(w)}${past(w)}`),
+        ),
       ],
       index: rule.index,
       ways: ways.length,
@@ -1056,6 +1065,8 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
           line: rule.line,
           text: rule.text,
           what: t.text,
+          // MARK and CONNMARK never decide: what they leave unknown is the mark, said where it is read.
+          ...(MARK_TARGETS.has(t.name) ? {} : { target: true as const }),
         });
         continue;
       case "ACCEPT":

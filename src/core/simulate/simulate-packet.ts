@@ -161,6 +161,14 @@ export class Simulator {
     return this.world.sysctls[key] ?? fallback;
   }
 
+  /** Whether `dev` may carry 127.0.0.0/8 addresses: its own route_localnet or all's on (IN_DEV_ORCONF). */
+  private routeLocalnet(dev: string): boolean {
+    return (
+      this.sysctl(`net.ipv4.conf.${dev}.route_localnet`, "0") === "1" ||
+      this.sysctl("net.ipv4.conf.all.route_localnet", "0") === "1"
+    );
+  }
+
   /** Sends one packet and follows it until it is delivered, dropped or lost. */
   send(spec: SendSpec): SimulatedPacket {
     const v6 = addressFamily(spec.to) === 6;
@@ -497,6 +505,12 @@ export class Simulator {
         return { kind: "lost", reason: `${host} has no route to ${p.dst} after DNAT` };
     }
     const dev = route.kind === "unicast" ? route.dev : "lo";
+    // __mkroute_output refuses a loopback source out of another device unless route_localnet is on for it.
+    if (dev !== "lo" && !p.v6 && p.src.startsWith("127.") && !this.routeLocalnet(dev))
+      return {
+        kind: "lost",
+        reason: `${host}: a packet from ${p.src} may not leave on ${dev}${p.dst !== dstBefore ? ` after DNAT to ${p.dst}` : ""}: the kernel drops it (net.ipv4.conf.${dev}.route_localnet is not 1)`,
+      };
     const post = this.ipHook("POSTROUTING", p, { family: "ip", out: dev });
     if (!post.ok) return this.dropped(post);
     if (route.kind === "local") {
