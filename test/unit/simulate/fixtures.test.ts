@@ -73,7 +73,14 @@ describe("simulator fixtures", () => {
             lines.push(
               `${n === 0 ? "" : `${s.rulesetFile}:`}${d.position.line}:${d.position.column}: ${d.severity}: ${d.message}`,
             );
-        const r = runScenario(world, { from: s.from, to: s.to, src: s.src, proto: s.proto, dport: s.dport });
+        const r = runScenario(world, {
+          from: s.from,
+          to: s.to,
+          src: s.src,
+          proto: s.proto,
+          sport: s.sport,
+          dport: s.dport,
+        });
         for (const p of r.packets)
           lines.push(
             JSON.stringify({
