@@ -53,7 +53,8 @@ describe("routing and the bridge FDB over the recorded lab", () => {
 
 describe("ARP for an address the neighbour holds on another interface", () => {
   // A default route without a gateway (`default dev wg0`): ARP asks for the destination itself. Kernel
-  // 6.18 (nft-mullvad lab, arp_ignore 0): the relay answered for 198.51.100.10 held on its loopback.
+  // 6.18 (nft-mullvad lab, arp_ignore 0): the relay answered for 198.51.100.10 held on its loopback; a
+  // neighbour solicitation for an IPv6 address held on the neighbour's loopback stayed INCOMPLETE.
   const lab = labSchema.parse({
     version: 1,
     name: "arp",
@@ -97,6 +98,30 @@ describe("ARP for an address the neighbour holds on another interface", () => {
   it("is answered by the interface the request reached, for any IPv4 address of its host", () => {
     expect(neighbourMac(t, "a", "eth0", "198.51.100.10")).toBe("02:00:00:00:00:0b");
     expect(neighbourMac(t, "a", "eth0", "192.0.2.1")).toBe("02:00:00:00:00:0b");
+  });
+  it("a gatewayless default serves IPv6 only where no route of that family is as long (nft-mullvad: IPv4 default dev wg0, IPv6 via the LAN)", () => {
+    const two = buildTopology(
+      labSchema.parse({
+        ...lab,
+        hosts: [
+          {
+            ...lab.hosts[0],
+            interfaces: [
+              ...(lab.hosts[0]?.interfaces ?? []),
+              { name: "eth1", addresses: ["2001:db8:1::20/64"], kind: "other" },
+            ],
+            routes: [
+              { to: "default", dev: "eth0" },
+              { to: "::/0", via: "2001:db8:1::1", dev: "eth1" },
+            ],
+          },
+          lab.hosts[1],
+        ],
+      }),
+    );
+    expect(routeLookup(two, "a", "2001:db8:ff::10")).toMatchObject({ dev: "eth1", via: "2001:db8:1::1" });
+    expect(routeLookup(two, "a", "198.51.100.10")).toMatchObject({ dev: "eth0", via: undefined });
+    expect(routeLookup(t, "a", "2001:db8:ff::10")).toEqual({ kind: "unreachable" });
   });
   it("but never for a loopback address, nor for IPv6 (neighbour discovery answers for the interface's own)", () => {
     expect(neighbourMac(t, "a", "eth0", "127.0.0.1")).toBeUndefined();
