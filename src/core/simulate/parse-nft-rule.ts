@@ -1357,8 +1357,10 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       unmodelled(start, "acts");
       continue;
     }
-    if (w === "ip" && w1 === "frag-off" && word(2) === "&" && Number(word(3)) === 0x1fff) {
-      // iptables-nft's `-f`: `ip frag-off & 8191 != 0`, a non-first fragment.
+    const fragMask = w === "ip" && w1 === "frag-off" && word(2) === "&" ? Number(word(3)) : Number.NaN;
+    if (fragMask > 0 && (fragMask & ~0x3fff) === 0) {
+      // iptables-nft's `-f` (`ip frag-off & 8191 != 0`, a non-first fragment), VyOS's `& 16383 != 0` (any
+      // fragment): bits of the offset and more-fragments only, which a whole packet has all clear.
       const op = word(4) === "==" || word(4) === "!=" ? (word(4) as string) : "==";
       const at = op === word(4) ? 5 : 4;
       if (word(at) === "0") {

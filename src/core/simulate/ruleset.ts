@@ -92,7 +92,10 @@ export type Condition =
    * interface for it). The lab has no policy routing, so `. mark` / `--validmark` change nothing.
    */
   | { kind: "rpfilter"; strict: boolean; acceptLocal: boolean; neg: boolean }
-  /** `-f`: a non-first IPv4 fragment. The simulator's packets are never fragments. */
+  /**
+   * `-f` (a non-first IPv4 fragment), nft `ip frag-off & MASK != 0` with MASK within the offset and the
+   * more-fragments bit (VyOS's `& 16383`: any fragment). The simulator's packets are never fragments.
+   */
   | { kind: "fragment"; neg: boolean }
   /**
    * TTL (family 4: `-m ttl`, nft `ip ttl`) or hop limit (family 6: `-m hl`, nft `ip6 hoplimit`) within
