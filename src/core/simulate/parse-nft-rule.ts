@@ -1421,7 +1421,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         // Its address is the outgoing interface's whatever its options; only the port depends on them.
         problem(
           tokens[start],
-          `'${what}': nft does not print this iptables-nft target's options; read as masquerade keeping the packet's port`,
+          `'${what}': nft does not print the options of this iptables-nft target; read as a masquerade that keeps the port of the packet`,
           XT_MASQUERADE_HINT,
           "warning",
         );

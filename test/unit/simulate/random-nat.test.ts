@@ -91,7 +91,7 @@ describe("iptables-nft's MASQUERADE as nft -j lists it (xt target, no options)",
     const text = nftNat('xt target "MASQUERADE"');
     const world = textWorld(text, "t.nft");
     expect(world.ruleset.diagnostics.map((d) => d.message)).toEqual([
-      `'xt target "MASQUERADE"': nft does not print this iptables-nft target's options; read as masquerade keeping the packet's port`,
+      `'xt target "MASQUERADE"': nft does not print the options of this iptables-nft target; read as a masquerade that keeps the port of the packet`,
     ]);
     const r = runScenario(world, { from: "c1", to: "198.51.100.10", proto: "tcp", dport: 80 });
     expect(r.packets[0]?.received).toMatchObject({ src: "203.0.113.2", sport: 40000 });
