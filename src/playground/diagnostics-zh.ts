@@ -15,6 +15,7 @@ import {
   UNCERTAIN_HINT,
   UNMODELLED_MATCH_HINT,
   XT_HINT,
+  XT_MASQUERADE_HINT,
   XT_MATCH_HINT,
 } from "../core/simulate/unmodelled-hints.ts";
 import { keepPieces } from "./keep-pieces.ts";
@@ -57,6 +58,13 @@ export const KNOWN_MESSAGES: readonly Known[] = [
     code: "not-modelled",
     english: /^(match|expression|statement|target) '(.*)' is not modelled$/s,
     zh: (m) => `${PIECE[m[1] as string]} '${m[2]}' 不在模擬範圍內`,
+  },
+  {
+    code: "xt-masquerade",
+    english:
+      /^'(.*)': nft does not print the options of this iptables-nft target; read as a masquerade that keeps the port of the packet$/s,
+    zh: (m) =>
+      `'${m[1]}'：nft 不會印出這個 iptables-nft target 的選項；當成保留封包原本連接埠的 masquerade 來讀`,
   },
   {
     code: "ipset-not-in-file",
@@ -127,6 +135,10 @@ export const KNOWN_HINTS: ReadonlyMap<string, string> = new Map([
   [DECIDES_NOTHING_HINT, "它不改變模擬器判定的任何 verdict；它後面的規則仍然判定得出來"],
   [XT_HINT, `${GIVE_SAVE}封包走到這條規則時結果不確定`],
   [XT_MATCH_HINT, `${GIVE_SAVE}${BOTH_WAYS}`],
+  [
+    XT_MASQUERADE_HINT,
+    "--to-ports、--random 或 --random-fully 會給出另一個來源連接埠：請給這個 table 的 iptables-save 輸出才看得到它們",
+  ],
   [
     LOST_HINT,
     "LOG 行遺失的封包看起來像是跳過了某些 hook，check 也會和它不一致：請小心解讀這附近記錄到的封包；範圍較窄的 LOG 規則（行數較少）可以避免遺失",

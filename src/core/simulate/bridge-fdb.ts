@@ -2,6 +2,7 @@
  * The bridging decision: which port of a bridge a destination MAC lives behind, from the lab's
  * topology (the forwarding database a running bridge learns is assumed learned).
  */
+import { parseIpv4 } from "./ipv4.ts";
 import { hostIfaces, type IfaceInfo, linkPeer, type Topology } from "./topology.ts";
 
 /** Where a frame goes inside a bridge. */
@@ -50,5 +51,22 @@ export function neighbourMac(topo: Topology, host: string, dev: string, addr: st
       }
     }
   }
-  return candidates.find((c) => c.addresses.some((a) => a.address === addr))?.mac;
+  const own = candidates.find((c) => c.addresses.some((a) => a.address === addr))?.mac;
+  if (own || !arpAnswersForHost(addr)) return own;
+  // arp_ignore 0 (the default): a host answers ARP for an address it holds on any of its interfaces.
+  return candidates.find(
+    (c) => !c.bridge && hostIfaces(topo, c.host).some((i) => i.addresses.some((a) => a.address === addr)),
+  )?.mac;
+}
+
+/**
+ * Whether a host answers ARP for `addr` held on another of its interfaces: IPv4 only (neighbour
+ * discovery answers for the receiving interface's own addresses) and never loopback or multicast
+ * targets, which arp_process ignores.
+ */
+function arpAnswersForHost(addr: string): boolean {
+  const v = parseIpv4(addr);
+  if (v === undefined) return false;
+  const first = v >>> 24;
+  return first !== 127 && (first < 224 || first > 239);
 }

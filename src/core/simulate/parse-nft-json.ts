@@ -258,8 +258,9 @@ function statementText(e: Json): string {
   for (const k of ["masquerade", "redirect"]) {
     if (!(k in e)) continue;
     const m = isObj(e[k]) ? (e[k] as Obj) : {};
-    // A port or a range (`{"range": [1024, 65535]}`), as nft prints it.
-    return m.port !== undefined ? `${k} to :${rhs(m.port, "th dport")}` : k;
+    // A port or a range (`{"range": [1024, 65535]}`), as nft prints it; then its flags (`fully-random`).
+    const flags = (Array.isArray(m.flags) ? m.flags : [m.flags]).filter((f) => typeof f === "string");
+    return `${m.port !== undefined ? `${k} to :${rhs(m.port, "th dport")}` : k}${flags.map((f) => ` ${f}`).join("")}`;
   }
   if ("reject" in e) {
     const r = isObj(e.reject) ? e.reject : {};

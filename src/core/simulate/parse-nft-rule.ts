@@ -43,6 +43,7 @@ import {
   UNCERTAIN_HINT,
   UNMODELLED_MATCH_HINT,
   XT_HINT,
+  XT_MASQUERADE_HINT,
   XT_MATCH_HINT,
 } from "./unmodelled-hints.ts";
 
@@ -1378,8 +1379,10 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       unmodelled(start, "acts");
       continue;
     }
-    if (w === "ip" && w1 === "frag-off" && word(2) === "&" && Number(word(3)) === 0x1fff) {
-      // iptables-nft's `-f`: `ip frag-off & 8191 != 0`, a non-first fragment.
+    const fragMask = w === "ip" && w1 === "frag-off" && word(2) === "&" ? Number(word(3)) : Number.NaN;
+    if (fragMask > 0 && (fragMask & ~0x3fff) === 0) {
+      // iptables-nft's `-f` (`ip frag-off & 8191 != 0`, a non-first fragment), VyOS's `& 16383 != 0` (any
+      // fragment): bits of the offset and more-fragments only, which a whole packet has all clear.
       const op = word(4) === "==" || word(4) === "!=" ? (word(4) as string) : "==";
       const at = op === word(4) ? 5 : 4;
       if (word(at) === "0") {
@@ -1436,6 +1439,17 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       // A comment always matches; a chance match is chance whatever its options.
       if (w1 === "match" && name === "comment") continue;
       const what = text(start, i);
+      if (w1 === "target" && name === "MASQUERADE") {
+        // Its address is the outgoing interface's whatever its options; only the port depends on them.
+        problem(
+          tokens[start],
+          `'${what}': nft does not print the options of this iptables-nft target; read as a masquerade that keeps the port of the packet`,
+          XT_MASQUERADE_HINT,
+          "warning",
+        );
+        out.target = { kind: "MASQUERADE", optionsUnknown: true };
+        continue;
+      }
       const chance = w1 === "match" ? CHANCE_MODULES.get(name) : undefined;
       const continues = w1 === "target" && (NON_DECIDING_TARGETS.has(name) || name === "LOG");
       problem(
@@ -1693,9 +1707,11 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       }
       i += 2;
       let persistent = false;
+      let random = false;
       const natFlags = () => {
         while (["random", "fully-random", "persistent", ","].includes(peek()?.value ?? "")) {
           if (peek()?.value === "persistent") persistent = true;
+          else if (peek()?.value !== ",") random = true;
           i++;
         }
       };
@@ -1744,6 +1760,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         ...(spec.addrHi !== undefined ? { addrHi: spec.addrHi, ...(persistent ? { persistent } : {}) } : {}),
         ...(spec.port ? { port: spec.port } : {}),
         ...(ipv6 ? { family: "ip6" as const } : {}),
+        ...(random ? { random } : {}),
       };
       continue;
     }
@@ -1754,8 +1771,16 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         port = portRange((word(1) as string).slice(1));
         i += 2;
       }
-      while (["random", "fully-random", "persistent", ","].includes(peek()?.value ?? "")) i++;
-      out.target = { kind: w === "redirect" ? "REDIRECT" : "MASQUERADE", ...(port ? { port } : {}) };
+      let random = false;
+      while (["random", "fully-random", "persistent", ","].includes(peek()?.value ?? "")) {
+        if (peek()?.value === "random" || peek()?.value === "fully-random") random = true;
+        i++;
+      }
+      out.target = {
+        kind: w === "redirect" ? "REDIRECT" : "MASQUERADE",
+        ...(port ? { port } : {}),
+        ...(random ? { random } : {}),
+      };
       continue;
     }
     if (w !== undefined && L4.has(w) && w1 === undefined) {

@@ -992,6 +992,7 @@ function parseTarget(
           ...(to.addr !== undefined ? { addr: to.addr } : {}),
           ...(to.addrHi !== undefined ? { addrHi: to.addrHi, ...(persistent ? { persistent } : {}) } : {}),
           ...(to.port ? { port: to.port } : {}),
+          ...(randomNat(rest) ? { random: true } : {}),
         },
       };
     }
@@ -1007,7 +1008,7 @@ function parseTarget(
             hint: "e.g. 3128 or 1024-65535",
           },
         };
-      return { target: { kind: t, port } };
+      return { target: { kind: t, port, ...(randomNat(rest) ? { random: true } : {}) } };
     }
     case "MARK": {
       for (const [opt, op] of [
@@ -1192,4 +1193,9 @@ function tosTarget(
   if (opt.value === "--and-tos") return { kind: "TOS", value: 0, mask: ~tos.value & 0xff };
   if (opt.value === "--or-tos") return { kind: "TOS", value: tos.value, mask: tos.value };
   return { kind: "TOS", value: tos.value, mask: 0 };
+}
+
+/** Whether a NAT target's options draw its port at random (`--random`, `--random-fully`). */
+function randomNat(rest: readonly { value: string }[]): boolean {
+  return rest.some((r) => r.value === "--random" || r.value === "--random-fully");
 }

@@ -25,7 +25,7 @@ export function routeLookup(topo: Topology, host: string, dst: string): RouteRes
   const d = canonicalAddress(dst);
   const v6 = family === 6;
   const ifaces = hostIfaces(topo, host);
-  let best: { len: number; dev: string; via?: string } | undefined;
+  let best: { len: number; dev: string; via?: string; anyFamily?: boolean } | undefined;
   for (const i of ifaces) {
     if (i.bridge) continue; // a bridge port has no IP role of its own
     for (const a of i.addresses) {
@@ -35,11 +35,22 @@ export function routeLookup(topo: Topology, host: string, dst: string): RouteRes
   }
   for (const r of topo.hosts.get(host)?.routes ?? []) {
     // `default` is of the family of its gateway (either family without one).
+    const anyFamily = r.to === "default" && !r.via;
     const routeV6 = r.to === "default" ? (r.via ? r.via.includes(":") : v6) : r.to.includes(":");
     if (routeV6 !== v6) continue;
     const cidr = r.to === "default" ? parseIpCidr(v6 ? "::/0" : "0.0.0.0/0") : parseIpCidr(r.to);
-    if (cidr && addressInIpCidr(d, cidr) && (!best || cidr.len > best.len))
-      best = { len: cidr.len, dev: r.dev, via: r.via && canonicalAddress(r.via) };
+    // At an equal length a route of the packet's family (`::/0`, a default via a gateway) beats a gatewayless `default`.
+    const better =
+      !best ||
+      (cidr !== undefined && cidr.len > best.len) ||
+      (cidr?.len === best.len && !!best.anyFamily && !anyFamily);
+    if (cidr && addressInIpCidr(d, cidr) && better)
+      best = {
+        len: cidr.len,
+        dev: r.dev,
+        via: r.via && canonicalAddress(r.via),
+        ...(anyFamily ? { anyFamily } : {}),
+      };
   }
   if (!best) return { kind: "unreachable" };
   const dev = best.dev;

@@ -76,6 +76,8 @@ export interface Unmodelled {
   way?: number;
   /** With `alternatives`, set by the simulator: the key a later run decides this rule by (see `Simulator`). */
   fork?: string;
+  /** An unmodelled target that may decide (`xt target "DNAT"`): the walk went on past it. */
+  target?: true;
 }
 
 /**
@@ -90,10 +92,14 @@ export type ChooseWay = (rule: Rule) => number | undefined;
  * (`--to-ports 1024-65535`, `masquerade to :1024-65535`), within which the kernel keeps the packet's own
  * port when it can.
  */
-export type NatAction =
+export type NatAction = (
   | { kind: "DNAT" | "SNAT"; addr?: string; port?: number; portHi?: number }
-  | { kind: "MASQUERADE"; port?: number; portHi?: number }
-  | { kind: "REDIRECT"; port?: number; portHi?: number };
+  | { kind: "MASQUERADE"; port?: number; portHi?: number; optionsUnknown?: boolean }
+  | { kind: "REDIRECT"; port?: number; portHi?: number }
+) & {
+  /** The target's port is drawn at random (`--random`, `--random-fully`, nft `random`, `fully-random`). */
+  random?: boolean;
+};
 
 /** The port range of a NAT target as a {@link NatAction}'s `port` and `portHi` (absent for one port). */
 function natPorts(r: { lo: number; hi: number } | undefined): { port?: number; portHi?: number } {
@@ -849,11 +855,18 @@ function forkChance(
     markUnknownAt(env, shown, s, rule, t?.kind === "pick" ? t.text : unknownWhat(rule, env, s.p));
   const label = (w: WalkState) =>
     w === followed ? "if it did not match" : followed ? "if it matched" : "another pick";
+  // An outcome reached past an unmodelled target that may decide (`xt target "DNAT"`) says so: it may not be the outcome.
+  const past = (w: WalkState) => {
+    const targets = w.run.unmodelled.slice(unmodelledBefore).filter((u) => u.target);
+    return targets.length ? ` past unmodelled ${targets.map((u) => u.what).join(", ")}` : "";
+  };
   const entry = shown.run.unmodelled[unmodelledBefore];
   if (entry)
     Object.assign(entry, {
       alternatives: [
-        ...new Set(ways.filter((w) => w !== shown).map((w) => `${label(w)}: ${describeOutcome(w)}`)),
+        ...new Set(
+          ways.filter((w) => w !== shown).map((w) => `${label(w)}: ${describeOutcome(w)}${past(w)}`),
+        ),
       ],
       index: rule.index,
       ways: ways.length,
@@ -1145,6 +1158,8 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
           line: rule.line,
           text: rule.text,
           what: t.text,
+          // MARK and CONNMARK never decide: what they leave unknown is the mark, said where it is read.
+          ...(MARK_TARGETS.has(t.name) ? {} : { target: true as const }),
         });
         continue;
       case "ACCEPT":
@@ -1156,12 +1171,22 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       case "DNAT":
       case "SNAT":
         step.verdict = t.kind;
-        run.nat = { kind: t.kind, addr: natAddress(t, s.p), ...natPorts(t.port) };
+        run.nat = {
+          kind: t.kind,
+          addr: natAddress(t, s.p),
+          ...natPorts(t.port),
+          ...(t.random ? { random: true } : {}),
+        };
         return s;
       case "MASQUERADE":
       case "REDIRECT":
         step.verdict = t.kind;
-        run.nat = { kind: t.kind, ...natPorts(t.port) };
+        run.nat = {
+          kind: t.kind,
+          ...natPorts(t.port),
+          ...(t.random ? { random: true } : {}),
+          ...(t.kind === "MASQUERADE" && t.optionsUnknown ? { optionsUnknown: true } : {}),
+        };
         return s;
       case "RETURN":
         step.verdict = "RETURN";

@@ -104,7 +104,10 @@ export type Condition =
    * interface for it). The lab has no policy routing, so `. mark` / `--validmark` change nothing.
    */
   | { kind: "rpfilter"; strict: boolean; acceptLocal: boolean; neg: boolean }
-  /** `-f`: a non-first IPv4 fragment. The simulator's packets are never fragments. */
+  /**
+   * `-f` (a non-first IPv4 fragment), nft `ip frag-off & MASK != 0` with MASK within the offset and the
+   * more-fragments bit (VyOS's `& 16383`: any fragment). The simulator's packets are never fragments.
+   */
   | { kind: "fragment"; neg: boolean }
   /**
    * TTL (family 4: `-m ttl`, nft `ip ttl`) or hop limit (family 6: `-m hl`, nft `ip6 hoplimit`) within
@@ -314,6 +317,7 @@ export type Target =
    * family it rewrites (a packet of the other goes on to the next statement, as nft_nat_inet_eval does).
    * `addrHi`: a range `addr`-`addrHi` (or an nft prefix), of which the kernel hashes one address per
    * connection; `persistent`: `--persistent`/nft `persistent`, which leaves the destination out of it.
+   * `random`: `--random`/`--random-fully`, nft `random`/`fully-random` (see the MASQUERADE target).
    */
   | {
       kind: "DNAT" | "SNAT";
@@ -322,8 +326,15 @@ export type Target =
       persistent?: boolean;
       port?: PortRange;
       family?: "ip" | "ip6";
+      random?: boolean;
     }
-  | { kind: "MASQUERADE"; port?: PortRange }
+  /**
+   * `-j MASQUERADE [--to-ports P]`, nft `masquerade [to :P]`. `random`: `--random`/`--random-fully`, nft
+   * `random`/`fully-random`, with which the kernel draws a source port (and an echo id) at random for
+   * every connection (NF_NAT_RANGE_PROTO_RANDOM_ALL). `optionsUnknown`: iptables-nft's `xt target
+   * "MASQUERADE"` as nft -j lists it, whose options are not shown.
+   */
+  | { kind: "MASQUERADE"; port?: PortRange; random?: boolean; optionsUnknown?: boolean }
   /**
    * nft `notrack`: a packet conntrack has not yet seen (a chain before its priority -200, at prerouting
    * or output) is left untracked: `ct state untracked` matches it from there on, conntrack makes no
@@ -349,7 +360,7 @@ export type Target =
    * the packet's family on its input interface (at OUTPUT: the loopback address), with `port` when
    * given (else the packet's own).
    */
-  | { kind: "REDIRECT"; port?: PortRange }
+  | { kind: "REDIRECT"; port?: PortRange; random?: boolean }
   | { kind: "MARK"; value: number; mask: number; op: "set" | "xset" | "or" | "and" }
   /**
    * Changes the connection's mark, or the packet's from it, and goes on (`-j CONNMARK`, nft `ct mark

@@ -24,7 +24,7 @@ import {
   type Unmodelled,
 } from "./rule-engine.ts";
 import type { PktType, Ruleset } from "./ruleset.ts";
-import { type CtState, type PacketSnapshot, type SimPacket, snapshot } from "./sim-packet.ts";
+import { type CtState, isIcmp, type PacketSnapshot, type SimPacket, snapshot } from "./sim-packet.ts";
 import {
   addressOnInterface,
   ifaceKey,
@@ -165,6 +165,14 @@ export class Simulator {
 
   private sysctl(key: string, fallback: string): string {
     return this.world.sysctls[key] ?? fallback;
+  }
+
+  /** Whether `dev` may carry 127.0.0.0/8 addresses: its own route_localnet or all's on (IN_DEV_ORCONF). */
+  private routeLocalnet(dev: string): boolean {
+    return (
+      this.sysctl(`net.ipv4.conf.${dev}.route_localnet`, "0") === "1" ||
+      this.sysctl("net.ipv4.conf.all.route_localnet", "0") === "1"
+    );
   }
 
   /** Sends one packet and follows it until it is delivered, dropped or lost. */
@@ -382,20 +390,33 @@ export class Simulator {
       if (!natSlot.nat || p.untracked || !natNeedsChain(p, manip)) continue;
       const ev = this.runSlot(natSlot, p, io);
       const nat = (ev as (HookEvent & { nat?: NatAction }) | undefined)?.nat;
-      // A port range keeps the packet's own port when it lies inside (no clash in the model), else its lowest.
       const own = manip === "dst" ? p.dport : p.sport;
+      const drawn = nat?.random && ev ? this.randomPort(nat, p, manip, ev.hook) : undefined;
+      // A port range keeps the packet's own port when it lies inside (no clash in the model), else its lowest.
       const port =
-        nat?.portHi !== undefined &&
+        drawn ??
+        (nat?.portHi !== undefined &&
         own !== undefined &&
         nat.port !== undefined &&
         own >= nat.port &&
         own <= nat.portHi
           ? own
-          : nat?.port;
+          : nat?.port);
       // Outside the range a source port is drawn at random (nf_nat_l4proto_unique_tuple); a destination one starts at the lowest.
-      if (manip === "src" && nat?.portHi !== undefined && own !== undefined && port !== own && ev)
+      if (
+        drawn === undefined &&
+        manip === "src" &&
+        nat?.portHi !== undefined &&
+        own !== undefined &&
+        port !== own &&
+        ev
+      )
         this.cur.notes.push(
           `${nat.kind} at ${ev.hook}: port ${own} is outside ${nat.port}-${nat.portHi}, so the kernel gives the connection a random port of that range; shown here as its lowest, ${port}`,
+        );
+      if (nat?.kind === "MASQUERADE" && nat.optionsUnknown && ev)
+        this.cur.notes.push(
+          `MASQUERADE at ${ev.hook}: nft -j does not show the options of iptables-nft's xt target MASQUERADE; the address is the outgoing interface's, the port is shown as kept, which --to-ports, --random or --random-fully would change`,
         );
       let binding: { addr: string; port?: number } | null = null;
       if (nat?.kind === "MASQUERADE") {
@@ -417,6 +438,38 @@ export class Simulator {
     if (p.ct && natNeedsChain(p, manip)) setBinding(p.ct.entry, manip, null);
     applyNat(p, manip);
     return { ok: true };
+  }
+
+  /**
+   * The port a random NAT (`--random`, `--random-fully`, nft `random`, `fully-random`) gives the
+   * connection: the kernel always draws it (NF_NAT_RANGE_PROTO_RANDOM_ALL skips keeping the packet's own),
+   * from the target's range, or for a source without one from 1-511, 600-1023 or 1024-65535 by the
+   * packet's own port, as nf_nat_l4proto_unique_tuple does; a destination without a range keeps its port.
+   * Shown as the range's lowest, with a note. An echo gets a random id likewise (the model keeps ids).
+   */
+  private randomPort(nat: NatAction, p: SimPacket, manip: ManipType, hook: string): number | undefined {
+    const own = manip === "dst" ? p.dport : p.sport;
+    if (own === undefined) {
+      if (manip === "src" && isIcmp(p))
+        this.cur.notes.push(
+          `${nat.kind} at ${hook} is random: the kernel gives the echo a random id, not shown here (the model keeps ids)`,
+        );
+      return undefined;
+    }
+    if (nat.port === undefined && manip === "dst") return undefined;
+    const [lo, hi] =
+      nat.port !== undefined
+        ? [nat.port, nat.portHi ?? nat.port]
+        : own < 512
+          ? [1, 511]
+          : own < 1024
+            ? [600, 1023]
+            : [1024, 65535];
+    if (lo === hi) return lo;
+    this.cur.notes.push(
+      `${nat.kind} at ${hook} is random: the kernel draws the connection's ${manip === "src" ? "source" : "destination"} port at random from ${lo}-${hi}; shown here as its lowest, ${lo}`,
+    );
+    return lo;
   }
 
   private ctLookup(p: SimPacket): CtState {
@@ -464,6 +517,12 @@ export class Simulator {
         return { kind: "lost", reason: `${host} has no route to ${p.dst} after DNAT` };
     }
     const dev = route.kind === "unicast" ? route.dev : "lo";
+    // __mkroute_output refuses a loopback source out of another device unless route_localnet is on for it.
+    if (dev !== "lo" && !p.v6 && p.src.startsWith("127.") && !this.routeLocalnet(dev))
+      return {
+        kind: "lost",
+        reason: `${host}: a packet from ${p.src} may not leave on ${dev}${p.dst !== dstBefore ? ` after DNAT to ${p.dst}` : ""}: the kernel drops it (net.ipv4.conf.${dev}.route_localnet is not 1)`,
+      };
     const post = this.ipHook("POSTROUTING", p, { family: "ip", out: dev });
     if (!post.ok) return this.dropped(post);
     if (route.kind === "local") {

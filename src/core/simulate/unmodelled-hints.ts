@@ -23,3 +23,7 @@ export const XT_HINT =
 /** iptables-nft's extension match as nft prints it (`xt match "conntrack"`): its options are not shown. */
 export const XT_MATCH_HINT =
   "nft does not print this iptables-nft extension's options: give iptables-save's output for this table; until then the simulator follows both outcomes and reports the rule uncertain only where they differ";
+
+/** iptables-nft's `xt target "MASQUERADE"` as nft -j prints it: modelled, but not its port options. */
+export const XT_MASQUERADE_HINT =
+  "--to-ports, --random or --random-fully would give another source port: give iptables-save's output for this table to see them";

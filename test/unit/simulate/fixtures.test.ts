@@ -79,6 +79,7 @@ describe("simulator fixtures", () => {
           to: s.to,
           src: s.src,
           proto: s.proto,
+          sport: s.sport,
           dport: s.dport,
           ...(s.script ? { script: s.script } : {}),
         });

@@ -117,21 +117,19 @@ export function wanTcpFates(w: World, ...dports: number[]): string[] {
  * one rule per entry of `rules`, each its list of JSON expressions.
  */
 export function nftJsonInput(family: string, rules: object[][]): string {
+  return nftJsonChain(family, { type: "filter", hook: "input", prio: 0 }, rules);
+}
+
+/** `nft -j list ruleset` of one table `t` of `family` whose base chain `c` (`base`, policy accept) holds `rules`. */
+export function nftJsonChain(
+  family: string,
+  base: { type: string; hook: string; prio: number },
+  rules: object[][],
+): string {
   return JSON.stringify({
     nftables: [
       { table: { family, name: "t", handle: 1 } },
-      {
-        chain: {
-          family,
-          table: "t",
-          name: "c",
-          handle: 1,
-          type: "filter",
-          hook: "input",
-          prio: 0,
-          policy: "accept",
-        },
-      },
+      { chain: { family, table: "t", name: "c", handle: 1, ...base, policy: "accept" } },
       ...rules.map((expr, k) => ({ rule: { family, table: "t", chain: "c", handle: 2 + k, expr } })),
     ],
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { fdbLookup, neighbourMac } from "../../../src/core/simulate/bridge-fdb.ts";
 import { routeLookup } from "../../../src/core/simulate/route.ts";
-import { isBroadcastAddress, isLocalAddress } from "../../../src/core/simulate/topology.ts";
+import { buildTopology, isBroadcastAddress, isLocalAddress } from "../../../src/core/simulate/topology.ts";
+import { labSchema } from "../../../src/core/trace-file/schema.ts";
 import { labWorld } from "./helpers.ts";
 
 const topo = labWorld().topology;
@@ -47,5 +48,84 @@ describe("routing and the bridge FDB over the recorded lab", () => {
     expect(neighbourMac(topo, "c1", "eth0", "172.17.0.1")).toBe("02:42:5e:1a:b0:01");
     expect(neighbourMac(topo, "c1", "eth0", "172.17.0.3")).toBe("02:42:ac:11:00:03");
     expect(neighbourMac(topo, "host", "eth0", "203.0.113.1")).toBe("52:54:00:12:34:01");
+  });
+});
+
+describe("ARP for an address the neighbour holds on another interface", () => {
+  // A default route without a gateway (`default dev wg0`): ARP asks for the destination itself. Kernel
+  // 6.18 (nft-mullvad lab, arp_ignore 0): the relay answered for 198.51.100.10 held on its loopback; a
+  // neighbour solicitation for an IPv6 address held on the neighbour's loopback stayed INCOMPLETE.
+  const lab = labSchema.parse({
+    version: 1,
+    name: "arp",
+    description: "a host whose neighbour holds addresses on other interfaces",
+    hosts: [
+      {
+        name: "a",
+        role: "docker-host",
+        interfaces: [
+          {
+            name: "eth0",
+            mac: "02:00:00:00:00:0a",
+            addresses: ["10.9.0.2/24"],
+            kind: "veth",
+            peer: "b/eth0",
+          },
+        ],
+      },
+      {
+        name: "b",
+        role: "other",
+        interfaces: [
+          {
+            name: "lo",
+            addresses: ["127.0.0.1/8", "198.51.100.10/32", "2001:db8:9::1/128"],
+            kind: "loopback",
+          },
+          {
+            name: "eth0",
+            mac: "02:00:00:00:00:0b",
+            addresses: ["10.9.0.1/24"],
+            kind: "veth",
+            peer: "a/eth0",
+          },
+          { name: "eth1", mac: "02:00:00:00:00:0c", addresses: ["192.0.2.1/24"], kind: "veth" },
+        ],
+      },
+    ],
+  });
+  const t = buildTopology(lab);
+  it("is answered by the interface the request reached, for any IPv4 address of its host", () => {
+    expect(neighbourMac(t, "a", "eth0", "198.51.100.10")).toBe("02:00:00:00:00:0b");
+    expect(neighbourMac(t, "a", "eth0", "192.0.2.1")).toBe("02:00:00:00:00:0b");
+  });
+  it("a gatewayless default serves IPv6 only where no route of that family is as long (nft-mullvad: IPv4 default dev wg0, IPv6 via the LAN)", () => {
+    const two = buildTopology(
+      labSchema.parse({
+        ...lab,
+        hosts: [
+          {
+            ...lab.hosts[0],
+            interfaces: [
+              ...(lab.hosts[0]?.interfaces ?? []),
+              { name: "eth1", addresses: ["2001:db8:1::20/64"], kind: "other" },
+            ],
+            routes: [
+              { to: "default", dev: "eth0" },
+              { to: "::/0", via: "2001:db8:1::1", dev: "eth1" },
+            ],
+          },
+          lab.hosts[1],
+        ],
+      }),
+    );
+    expect(routeLookup(two, "a", "2001:db8:ff::10")).toMatchObject({ dev: "eth1", via: "2001:db8:1::1" });
+    expect(routeLookup(two, "a", "198.51.100.10")).toMatchObject({ dev: "eth0", via: undefined });
+    expect(routeLookup(t, "a", "2001:db8:ff::10")).toEqual({ kind: "unreachable" });
+  });
+  it("but never for a loopback address, nor for IPv6 (neighbour discovery answers for the interface's own)", () => {
+    expect(neighbourMac(t, "a", "eth0", "127.0.0.1")).toBeUndefined();
+    expect(neighbourMac(t, "a", "eth0", "2001:db8:9::1")).toBeUndefined();
+    expect(neighbourMac(t, "a", "eth0", "198.51.100.11")).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { insertRules } from "../../../src/core/simulate/log-overlay.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
-import { labWorld, logEverywhere } from "./helpers.ts";
+import { labWorld, logEverywhere, textWorld } from "./helpers.ts";
 
 const hooks = (p: { events: { hook: string }[] } | undefined) => p?.events.map((e) => e.hook) ?? [];
 
@@ -208,5 +208,34 @@ describe("simulating the docker-bridge lab", () => {
       "203.0.113.2:1024 > 198.51.100.10:80",
       "198.51.100.10:80 > 172.17.0.2:40000",
     ]);
+  });
+});
+
+describe("a loopback source sent out of another device after DNAT at OUTPUT", () => {
+  // Kernel 6.18 (ipt-docker-swarm-ingress lab): curl 127.0.0.1:8080 through Docker's DOCKER-INGRESS DNAT
+  // timed out with docker_gwbridge's route_localnet 0 and connected with it 1, as Docker sets it.
+  // Masqueraded on the way out, as Docker's `-o docker_gwbridge -m addrtype --src-type LOCAL` does.
+  const text = `table ip t {\n\tchain o {\n\t\ttype nat hook output priority dstnat; policy accept;\n\t\tip daddr 127.0.0.1 tcp dport 8080 dnat to 172.17.0.2:80\n\t}\n\tchain p {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n\t\toifname "docker0" masquerade\n\t}\n}\n`;
+  const first = (sysctls: Record<string, string>) => {
+    const w = textWorld(text, "t.nft");
+    return runScenario(
+      { ...w, sysctls: { ...w.sysctls, ...sysctls } },
+      { from: "host", to: "127.0.0.1", proto: "tcp", dport: 8080 },
+    ).packets[0];
+  };
+  it("is dropped unless route_localnet is on for that device or for all", () => {
+    expect(first({}).fate).toEqual({
+      kind: "lost",
+      reason:
+        "host: a packet from 127.0.0.1 may not leave on docker0 after DNAT to 172.17.0.2: the kernel drops it (net.ipv4.conf.docker0.route_localnet is not 1)",
+    });
+    expect(first({ "net.ipv4.conf.docker0.route_localnet": "1" }).fate).toEqual({
+      kind: "delivered",
+      host: "c1",
+    });
+    expect(first({ "net.ipv4.conf.all.route_localnet": "1" }).fate).toEqual({
+      kind: "delivered",
+      host: "c1",
+    });
   });
 });

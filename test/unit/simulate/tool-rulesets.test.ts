@@ -185,3 +185,25 @@ describe("ip version and ip6 version", () => {
     expect(fate(80)).toMatchObject({ kind: "delivered" });
   });
 });
+
+describe("VyOS's fragment mark (test/fixtures/simulate/nft-vyos-zones)", () => {
+  // Kernel 6.18: every whole packet of the fixture left VYOS_FRAG_MARK by its policy (nft monitor trace).
+  const chain = (rule: string) =>
+    `table ip vyos_filter {\n\tchain VYOS_FRAG_MARK {\n\t\ttype filter hook prerouting priority -450; policy accept;\n\t\t${rule}\n\t}\n\tchain c {\n\t\ttype filter hook input priority filter; policy accept;\n\t\tmeta mark 0x000ffff1 drop\n\t}\n}\n`;
+  const first = (rule: string) => {
+    const w = textWorld(chain(rule), "t.nft");
+    const p = runScenario(w, { from: "wan", to: "203.0.113.2", proto: "tcp", dport: 22 }).packets[0];
+    return { diagnostics: w.ruleset.diagnostics.map((d) => d.message), p };
+  };
+  it("decides `ip frag-off & 16383 != 0`: a whole packet is no fragment, so no mark is set", () => {
+    const { diagnostics, p } = first("ip frag-off & 16383 != 0 meta mark set 0x000ffff1 return");
+    expect(diagnostics).toEqual([]);
+    expect(p?.fate).toEqual({ kind: "delivered", host: "host" });
+    expect(p?.unmodelled).toEqual([]);
+  });
+  it("leaves a mask with the don't-fragment bit unmodelled (whether it is set is not known)", () => {
+    expect(first("ip frag-off & 0x4000 != 0 meta mark set 0x000ffff1 return").diagnostics).toEqual([
+      "expression 'ip frag-off & 0x4000 != 0' is not modelled",
+    ]);
+  });
+});

@@ -16,7 +16,7 @@ import type { World } from "../../../src/core/simulate/simulate-packet.ts";
 import { toTrace } from "../../../src/core/simulate/to-kernel-log.ts";
 import { UNMODELLED_MATCH_HINT } from "../../../src/core/simulate/unmodelled-hints.ts";
 import { buildWorld, loadLab } from "../../../src/lab/load-lab.ts";
-import { labWorld } from "./helpers.ts";
+import { labWorld, textWorld } from "./helpers.ts";
 
 const DIR = join(import.meta.dirname, "../../fixtures/unmodelled-match");
 const read = (file: string) => readFileSync(join(DIR, file), "utf8");
@@ -156,5 +156,31 @@ describe("an unmodelled match on a logging rule in a TRACE recording (the nft la
     const cut = trace.text.replace(/^trace id \S+ ip docker-bridges raw-PREROUTING policy accept \n/m, "");
     expect(cut).not.toBe(trace.text);
     expect(check(cut).divergences).not.toEqual([]);
+  });
+});
+
+describe("an undecided match whose matched way passes an unmodelled target", () => {
+  it("names that target with the outcome (nft -j of Docker's swarm ingress: addrtype, then xt DNAT)", () => {
+    const text = `table ip nat {
+\tchain PREROUTING {
+\t\ttype nat hook prerouting priority dstnat; policy accept;
+\t\txt match addrtype counter packets 0 bytes 0 jump DOCKER-INGRESS
+\t}
+
+\tchain DOCKER-INGRESS {
+\t\ttcp dport 8080 counter packets 0 bytes 0 xt target DNAT
+\t\tcounter packets 0 bytes 0 return
+\t}
+}
+`;
+    const p = runScenario(textWorld(text, "t.nft"), {
+      from: "wan",
+      to: "203.0.113.2",
+      proto: "tcp",
+      dport: 8080,
+    }).packets[0];
+    expect(p?.unmodelled.map((u) => u.alternatives)).toEqual([
+      ["if it matched: ACCEPT past unmodelled xt target DNAT"],
+    ]);
   });
 });
