@@ -171,8 +171,8 @@ const PLAYGROUND_RULES_JS_BUDGET = 72 * 1024;
  * set apart, 60.7 KB once the engine read every `tcp flags` form, ICMP codes and type ranges, notrack,
  * verdicts after a map's `continue` and NAT map ranges, and the notes explained them; 62.3 KB with
  * conntrack zones, marks copied to and from the connection while unknown, the state of a reply to an
- * untracked request in the listing, and nft's `arp` fields and `ip version`; 65.1 KB with flowtables
- * (`flow add`) and rules that break on a packet without a connection, each explained in the notes (their
+ * untracked request in the listing, and nft's `arp` fields and `ip version`; 65.4 KB with flowtables
+ * (`flow add`), rules that break on a packet without a connection and random NAT ports, each explained in the notes (their
  * Chinese halves are about 3.5 KB of it on an English page: the next saving, by loading them per language).
  */
 const PLAYGROUND_WORKER_RULES_JS_BUDGET = 66 * 1024;
