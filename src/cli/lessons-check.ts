@@ -4,7 +4,7 @@
  * the form it takes; a summary line last. Exit 1 on any error, 0 when clean.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { closest, formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import type { Diagnostic } from "../core/model/packet.ts";
 import { checkLessonFiles } from "../plugin/check-lesson-files.ts";
@@ -34,6 +34,21 @@ export async function runLessonsCheck(args: string[], json: boolean): Promise<nu
     const guess = closest(basename(a), names);
     process.stderr.write(
       `packetwalk check --lessons: ${a}: no such file or folder\nhint: ${guess ? `did you mean ${join(dir, guess)}?` : "give lesson files (content/lessons/en/x.md) or folders, or nothing for every lesson"}\n`,
+    );
+    return 2;
+  }
+  const lessonsDir = resolve(contentDir, "lessons");
+  for (const a of args) {
+    const p = resolve(a);
+    const within = relative(lessonsDir, p);
+    // Inside the lessons folder, or a folder holding it (`.`, `content`): anything else is built by no one.
+    const inside =
+      within === "" || (!within.startsWith(`..${sep}`) && within !== ".." && !within.startsWith(sep));
+    const above = !relative(p, lessonsDir).startsWith("..");
+    const lessonFile = inside && (statSync(p).isDirectory() || p.endsWith(".md"));
+    if (lessonFile || (above && statSync(p).isDirectory())) continue;
+    process.stderr.write(
+      `packetwalk check --lessons: ${a}: not a lesson\nhint: the build reads lessons only from ${join(contentDir, "lessons")}/<locale>/*.md; move it there (or name a file or folder inside it)\n`,
     );
     return 2;
   }

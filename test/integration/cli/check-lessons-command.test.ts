@@ -157,4 +157,20 @@ describe("packetwalk check --lessons", () => {
     expect(typo.status).toBe(2);
     expect(typo.stderr).toContain("did you mean content/lessons/en/ipv6.md?");
   });
+
+  it("refuses a file the build would never read (outside content/lessons, or not Markdown) with exit 2", () => {
+    // A lesson written next to the course instead of in it: checking nothing and saying "no errors" would mislead.
+    writeFileSync(join(dir, "my-lesson.md"), '# Mine\n\n::trace{src="docker-bridge/container-to-wan"}\n');
+    writeFileSync(join(dir, "content/lessons/en/notes.txt"), "not a lesson\n");
+    for (const path of ["my-lesson.md", "content/lessons/en/notes.txt", "traces"]) {
+      const r = check(path);
+      expect(r.status, path).toBe(2);
+      expect(r.stdout, path).toBe("");
+      expect(r.stderr, path).toBe(
+        `packetwalk check --lessons: ${path}: not a lesson\nhint: the build reads lessons only from content/lessons/<locale>/*.md; move it there (or name a file or folder inside it)\n`,
+      );
+    }
+    // The folders that hold the lessons still mean "every lesson under them".
+    for (const path of [".", "content", "content/lessons/en"]) expect(check(path).status, path).not.toBe(2);
+  });
 });
