@@ -11,6 +11,8 @@ import { LOST_HINT, PREFIX_HINT, TRAILING_SPACE_HINT, UNLISTED_HINT } from "../c
 import { DEVICE_HOOK_HINT, MISSING_IPSET_HINT, TABLE_TWICE_HINT } from "../core/simulate/ruleset-hints.ts";
 import {
   CHANCE_HINT,
+  CT_UNCERTAIN_HINT,
+  CT_UNMODELLED_MATCH_HINT,
   DECIDES_NOTHING_HINT,
   UNCERTAIN_HINT,
   UNMODELLED_MATCH_HINT,
@@ -118,6 +120,8 @@ export const KNOWN_MESSAGES: readonly Known[] = [
 ];
 
 const BOTH_WAYS = "模擬器兩種結果（符合與不符合）都會走，只在兩者不同的地方把這條規則報告為不確定";
+/** What the kernel does with a rule loading a connection value from a packet without one (see `ct-break.ts`). */
+const NO_CONNECTION_ZH = "沒有連線的封包（未追蹤，或還沒查過 conntrack）會在這裡結束這條規則，和核心一樣";
 const GIVE_SAVE =
   "nft 不會印出這個 iptables-nft 擴充模組的選項：請給這個 table 的 iptables-save 輸出；在那之前，";
 
@@ -132,6 +136,8 @@ export const KNOWN_HINTS: ReadonlyMap<string, string> = new Map([
   [UNMODELLED_MATCH_HINT, BOTH_WAYS],
   [CHANCE_HINT, `它的結果取決於機率，而不是封包本身：${BOTH_WAYS}`],
   [UNCERTAIN_HINT, "封包走到這條規則時，模擬器把它的結果報告為不確定"],
+  [CT_UNMODELLED_MATCH_HINT, `${NO_CONNECTION_ZH}；有連線的封包則${BOTH_WAYS}`],
+  [CT_UNCERTAIN_HINT, `${NO_CONNECTION_ZH}；有連線的封包走到這條規則時，模擬器把它的結果報告為不確定`],
   [DECIDES_NOTHING_HINT, "它不改變模擬器判定的任何 verdict；它後面的規則仍然判定得出來"],
   [XT_HINT, `${GIVE_SAVE}封包走到這條規則時結果不確定`],
   [XT_MATCH_HINT, `${GIVE_SAVE}${BOTH_WAYS}`],

@@ -8,6 +8,7 @@
  */
 
 import { isIpv6, parseCidr6 } from "../parse/ipv6.ts";
+import { ctLoadWords } from "./ct-break.ts";
 import { parseIpCidr } from "./ip-address.ts";
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
 import { readExthdr } from "./ipv6-header-match.ts";
@@ -39,6 +40,8 @@ import type {
 import type { NftToken } from "./tokenize-nft.ts";
 import {
   CHANCE_HINT,
+  CT_UNCERTAIN_HINT,
+  CT_UNMODELLED_MATCH_HINT,
   DECIDES_NOTHING_HINT,
   UNCERTAIN_HINT,
   UNMODELLED_MATCH_HINT,
@@ -46,6 +49,15 @@ import {
   XT_MASQUERADE_HINT,
   XT_MATCH_HINT,
 } from "./unmodelled-hints.ts";
+
+/**
+ * The hint of an unmodelled match (`match`) or acting statement, told that a packet without a
+ * connection is decided all the same when the expression loads from it (`ct`: the engine breaks there).
+ */
+function unmodelledHint(match: boolean, ct: boolean): string {
+  if (match) return ct ? CT_UNMODELLED_MATCH_HINT : UNMODELLED_MATCH_HINT;
+  return ct ? CT_UNCERTAIN_HINT : UNCERTAIN_HINT;
+}
 
 /** A problem in one rule, at a token. */
 export interface NftRuleProblem {
@@ -661,7 +673,11 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     problem(
       tokens[start],
       `expression '${what}' is not modelled`,
-      chance ? CHANCE_HINT : UNMODELLED_MATCH_HINT,
+      chance
+        ? CHANCE_HINT
+        : ctLoadWords(what) !== undefined
+          ? CT_UNMODELLED_MATCH_HINT
+          : UNMODELLED_MATCH_HINT,
       "warning",
     );
     return what;
@@ -677,7 +693,9 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     problem(
       tokens[from],
       `${statement ? "statement" : "expression"} '${what}' is not modelled`,
-      statement ? DECIDES_NOTHING_HINT : as === "condition" ? UNMODELLED_MATCH_HINT : UNCERTAIN_HINT,
+      statement
+        ? DECIDES_NOTHING_HINT
+        : unmodelledHint(as === "condition", as !== "target" && ctLoadWords(what) !== undefined),
       "warning",
     );
     if (as === "condition") out.conditions.push({ kind: "unknown", text: what, neg: false });

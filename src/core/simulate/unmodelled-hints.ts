@@ -8,6 +8,16 @@ export const UNCERTAIN_HINT =
 export const UNMODELLED_MATCH_HINT =
   "the simulator follows both outcomes (matched and not) and reports the rule uncertain only where they differ";
 
+/** Where a packet without a connection stops a rule (nft_ct's NFT_BREAK), decided whatever the expression does. */
+const NO_CONNECTION =
+  "a packet without a connection (untracked, or not looked up yet) ends the rule here, as the kernel does";
+
+/** {@link UNMODELLED_MATCH_HINT} of an unmodelled expression that loads a value from the connection (`ct helper`). */
+export const CT_UNMODELLED_MATCH_HINT = `${NO_CONNECTION}; for a packet with one, the simulator follows both outcomes (matched and not) and reports the rule uncertain only where they differ`;
+
+/** {@link UNCERTAIN_HINT} of an unmodelled statement that loads a value from the connection (`meta mark set ct mark & 0xff`). */
+export const CT_UNCERTAIN_HINT = `${NO_CONNECTION}; for a packet with one, the simulator reports this rule's result as uncertain`;
+
 /** An unmodelled statement or target that never decides: the walk goes on, decided. */
 export const DECIDES_NOTHING_HINT =
   "it changes no verdict the simulator decides; the rules after it stay decided";

@@ -15,8 +15,11 @@ import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.
 import type { TableDef } from "../../../src/core/simulate/ruleset.ts";
 import {
   CHANCE_HINT,
+  CT_UNCERTAIN_HINT,
+  CT_UNMODELLED_MATCH_HINT,
   DECIDES_NOTHING_HINT,
   UNCERTAIN_HINT,
+  UNMODELLED_MATCH_HINT,
   XT_MATCH_HINT,
 } from "../../../src/core/simulate/unmodelled-hints.ts";
 
@@ -203,7 +206,21 @@ describe("parseNftRuleset on other expressions", () => {
     expect(r[3]?.conditions).toEqual([
       { kind: "unknown", text: "meta mark set ct mark and 0xff", neg: false, oneWay: true, acts: true },
     ]);
-    expect(diagnostics[0]?.hint).toBe(UNCERTAIN_HINT);
+    // A packet without a connection is decided all the same: the rule breaks at 'ct mark' (ct-break.ts).
+    expect(diagnostics[0]?.hint).toBe(CT_UNCERTAIN_HINT);
+  });
+
+  it("tells, in the hint of an unmodelled expression that loads from the connection, that a packet without one is decided", () => {
+    const { diagnostics } = rules(
+      '\t\tct helper != "ftp" drop\n\t\tct bytes > 1000 drop\n\t\tmeta cgroup 5 drop\n\t\tct count over 2 drop',
+    );
+    expect(diagnostics.map((d) => [d.message, d.hint])).toEqual([
+      ["expression 'ct helper != \"ftp\"' is not modelled", CT_UNMODELLED_MATCH_HINT],
+      ["expression 'ct bytes > 1000' is not modelled", CT_UNMODELLED_MATCH_HINT],
+      // Neither loads a value a packet without a connection lacks: the plain hints.
+      ["expression 'meta cgroup 5' is not modelled", UNMODELLED_MATCH_HINT],
+      ["expression 'ct count over 2' is not modelled", CHANCE_HINT],
+    ]);
   });
 
   it("reads kube-proxy's 'meta random' and iptables-nft's xt matches: a comment always matches, statistic is chance", () => {
