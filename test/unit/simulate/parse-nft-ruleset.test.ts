@@ -18,7 +18,6 @@ import {
   CT_UNCERTAIN_HINT,
   CT_UNMODELLED_MATCH_HINT,
   DECIDES_NOTHING_HINT,
-  UNCERTAIN_HINT,
   UNMODELLED_MATCH_HINT,
   XT_MATCH_HINT,
 } from "../../../src/core/simulate/unmodelled-hints.ts";
