@@ -253,3 +253,35 @@ describe("the flow add rule's note", () => {
     expect(then["zh-TW"]).toMatch(/若它卸載了連線/);
   });
 });
+
+describe("an undecided rule before flow add", () => {
+  /** The TCP handshake and one segment through forward chain `rules` beside the flowtable. */
+  const through = (rules: string) =>
+    runScenario(
+      textWorld(
+        `table inet t {\n${FT}\n\tchain c {\n\t\ttype filter hook forward priority filter; policy accept;\n${rules}\n\t}\n}\n`,
+        "t.nft",
+        DIR,
+      ),
+      { from: "laptop", to: "198.51.100.10", proto: "tcp", script: TCP.slice(0, 4) },
+    ).packets;
+
+  it("is followed both ways when only the way past it offloads the connection (both accept)", () => {
+    const [, , ack, data] = through("\t\tnumgen random mod 2 0 accept\n\t\tmeta l4proto tcp flow add @ft");
+    expect(ack?.unmodelled.map((u) => [u.what, u.alternatives])).toEqual([
+      ["numgen random mod 2 0", ["if it matched: ACCEPT"]],
+    ]);
+    expect(ack?.notes.join("\n")).toMatch(/flow add @ft at ip:t:c \(line 9\): offloads the connection/);
+    // The way shown (it did not match) offloaded the connection: the data segment is the flowtable's.
+    expect(data?.events).toEqual([]);
+  });
+
+  it("names the offload in the outcome of the way not shown", () => {
+    // A fresh rate limit passes: the way shown accepted at the limit and offloaded nothing.
+    const [, , ack, data] = through("\t\tlimit rate 10/second accept\n\t\tmeta l4proto tcp flow add @ft");
+    expect(ack?.unmodelled.map((u) => u.alternatives)).toEqual([
+      ["if it did not match: ACCEPT, the connection offloaded to flowtable ft"],
+    ]);
+    expect(data?.events.map((e) => e.hook)).toContain("ip:t:c");
+  });
+});
