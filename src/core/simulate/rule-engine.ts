@@ -198,7 +198,12 @@ function applyEffect(
   else if (t.kind === "NOTRACK" && !p.ct && !p.ctZone && (ctx.ctState ?? "INVALID") === "INVALID")
     p.untracked = true;
   else if (t.kind === "CTZONE") applyZone(t, p);
-  else if (t.kind === "FLOWOFFLOAD" && run) run.flows = [...(run.flows ?? []), flowOffload(t, p, ctx, line)];
+  else if (t.kind === "FLOWOFFLOAD" && run) {
+    const f = flowOffload(t, p, ctx, line);
+    run.flows = [...(run.flows ?? []), f];
+    // The kernel takes the connection's offload bit here: a later flow add for this packet finds it taken.
+    if (f.offloads && p.ct) p.ct.entry.offloaded = { line, flowtable: f.flowtable, devices: f.devices };
+  }
 }
 
 /**

@@ -285,3 +285,22 @@ describe("an undecided rule before flow add", () => {
     expect(data?.events.map((e) => e.hook)).toContain("ip:t:c");
   });
 });
+
+describe("a second flow add met by the packet that offloaded the connection", () => {
+  it("finds the connection already offloaded: the rule ends there, and the first flowtable keeps it", () => {
+    const text = `table inet t {\n${FT}\n\tchain c {\n\t\ttype filter hook forward priority filter; policy accept;\n\t\tmeta l4proto tcp flow add @ft\n\t\tmeta l4proto tcp flow add @ft counter drop\n\t}\n}\n`;
+    const [, , ack, data] = runScenario(textWorld(text, "t.nft", DIR), {
+      from: "laptop",
+      to: "198.51.100.10",
+      proto: "tcp",
+      script: TCP.slice(0, 4),
+    }).packets;
+    // nft_flow_offload_eval's test_and_set_bit of IPS_OFFLOAD_BIT fails the second time: NFT_BREAK, no drop.
+    expect(ack?.fate.kind).toBe("delivered");
+    expect(ack?.notes[0]).toMatch(/\(line 8\): offloads the connection/);
+    expect(ack?.notes[1]).toMatch(/\(line 9\): the connection is already offloaded \(line 8\)/);
+    expect(data?.notes).toEqual([
+      "forwarded by flowtable ft at br-lan's ingress hook (offloaded at line 8): it skips prerouting, forward and postrouting, NAT kept",
+    ]);
+  });
+});
