@@ -905,6 +905,8 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
   const readCtTuple = (): Condition | undefined => {
     let k = 2;
     if (word(k) === "ip" || word(k) === "ip6") k++;
+    // No family word: nft's print of iptables-nft's xt_conntrack (`--ctorigsrc`), not a native expression.
+    const xt = k === 2 && !word(k)?.startsWith("proto-");
     const field = word(k);
     const which = { saddr: "src", daddr: "dst", "proto-src": "sport", "proto-dst": "dport" } as const;
     if (field !== "saddr" && field !== "daddr" && field !== "proto-src" && field !== "proto-dst")
@@ -923,6 +925,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       field: which[field],
       ...(range ? { range } : { cidr }),
       neg: operand.neg,
+      ...(xt ? { xt: true } : {}),
     } as Condition;
   };
   /**
@@ -1816,5 +1819,22 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
   }
   place();
   if (!decides(out.target)) out.targetAt = out.conditions.length;
+  xtConntrack(out.conditions);
   return out;
+}
+
+/**
+ * iptables-nft's `-m conntrack` as nft lists it (`ct state untracked ct original saddr 192.0.2.1`, `ct
+ * status ! assured`): the kernel runs xt_conntrack, which decides a packet without a connection by the
+ * match's `--ctstate` alone. Each such tuple or `!` expression passes that packet when a `ct state`
+ * comes before it in the rule (the same match's, as nft prints them in order), else fails it (kernel
+ * 6.18: both forms of the nft-ct-break fixture's 7133 and 7136 dropped an untracked packet).
+ */
+function xtConntrack(conditions: Condition[]): void {
+  conditions.forEach((c, k) => {
+    const state = conditions.slice(0, k).some((b) => b.kind === "ctstate");
+    if (c.kind === "ct-tuple" && c.xt && state) c.withoutConnection = true;
+    else if (c.kind === "unknown" && /^ct (?:original |reply )?[a-z-]+ ! /.test(c.text))
+      c.withoutConnection = state;
+  });
 }
