@@ -785,11 +785,15 @@ export function explainRule(line: string): RuleNote {
  * destination NAT only from a port range it is given, else it keeps the packet's (nf_nat_l4proto_unique_tuple).
  */
 export function randomNatWords(source: boolean, range: boolean): [en: string, zh: string] {
-  if (source)
-    return range
-      ? ["with a source port the kernel draws at random from that range", "來源埠由 kernel 從該範圍隨機選取"]
-      : ["with a source port the kernel draws at random", "來源埠由 kernel 隨機選取"];
-  return range
-    ? ["with a port the kernel draws at random from that range", "埠由 kernel 從該範圍隨機選取"]
-    : ["(random: without a port range the destination port is kept)", "（random：沒有埠範圍，目的埠不變）"];
+  if (!source && !range)
+    return [
+      "(random: without a port range the destination port is kept)",
+      "（random：沒有埠範圍，目的埠不變）",
+    ];
+  const from = range ? [" from that range", "從該範圍"] : ["", ""];
+  const who = source ? ["source ", "來源"] : ["", ""];
+  return [
+    `with a ${who[0]}port the kernel draws at random${from[0]}`,
+    `${who[1]}埠由 kernel ${from[1]}隨機選取`,
+  ];
 }
