@@ -1543,20 +1543,23 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       else unmodelled(start, "statement");
       continue;
     }
-    if (w === "ct" && w1 === "status") {
+    // `ct state ! new,established`: nft's print of iptables-nft's `! --ctstate NEW,ESTABLISHED` (xt_conntrack).
+    const xtState = w1 === "state" && word(2) === "!";
+    if (w === "ct" && (w1 === "status" || xtState)) {
+      const key = xtState ? "ct state" : "ct status";
       const values: string[] = [];
       let k = 2;
       let neg = false;
-      if (word(k) === "==" || word(k) === "!=") {
-        neg = word(k) === "!=";
+      if (word(k) === "==" || word(k) === "!=" || xtState) {
+        neg = word(k) !== "==";
         k++;
       }
-      values.push(nftSymbol("ct status", word(k) ?? ""));
+      values.push(nftSymbol(key, word(k) ?? ""));
       while (peek(k + 1)?.value === "," && word(k + 2)) {
-        values.push(nftSymbol("ct status", word(k + 2) as string));
+        values.push(nftSymbol(key, word(k + 2) as string));
         k += 2;
       }
-      if (values.every((v) => CT_STATUS.has(v))) {
+      if (values.every((v) => (xtState ? CT_STATES : CT_STATUS).has(v))) {
         i += k + 1;
         out.conditions.push({ kind: "ctstate", states: values.map((v) => v.toUpperCase()), neg });
         continue;

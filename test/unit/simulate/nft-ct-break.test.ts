@@ -203,7 +203,8 @@ describe("iptables-nft's conntrack matches as nft lists them", () => {
   /**
    * The fixture's iptables-nft tables as `nft list ruleset` printed them after record.sh (kernel 6.18, nft
    * 1.1): xt_conntrack's options translated, `--ctorigsrc` as `ct original saddr` (a native expression is
-   * listed `ct original ip saddr`) and `! --ctstatus` as `ct status ! assured` (native: `!=`).
+   * listed `ct original ip saddr`), `! --ctstatus` as `ct status ! assured` and `! --ctstate` as `ct state
+   * ! new` (native: `!=`).
    */
   const listed = textWorld(
     `table ip raw {
@@ -215,6 +216,7 @@ describe("iptables-nft's conntrack matches as nft lists them", () => {
 table ip filter {
 \tchain INPUT {
 \t\ttype filter hook input priority filter; policy accept;
+\t\ttcp dport 7131 ct state ! new counter packets 1 bytes 60 drop
 \t\ttcp dport 7132 ct status ! assured counter packets 0 bytes 0 drop
 \t\ttcp dport 7133 ct state untracked ct status ! assured counter packets 1 bytes 60 drop
 \t\ttcp dport 7136 ct state untracked ct original saddr 192.0.2.1 counter packets 1 bytes 60 drop
@@ -229,13 +231,20 @@ table ip filter {
   it("are xt_conntrack, not nft_ct: decided by the state alone, no rule abandoned (the kernel's counters)", () => {
     // 7133 and 7136 counted and dropped the untracked packet; 7132 did not (no state in its match). 7137,
     // not in the capture: a tuple with no state in its match fails, as 7132's status did.
-    expect(wanTcpFates(listed, 7132, 7133, 7136, 7137)).toEqual([
+    // Read without an error (`ct state ! new` was "'!' is not a conntrack state"); `ct status` is unmodelled.
+    expect(listed.ruleset.diagnostics.map((d) => d.message)).toEqual([
+      "expression 'ct status ! assured' is not modelled",
+      "expression 'ct status ! assured' is not modelled",
+    ]);
+    expect(wanTcpFates(listed, 7131, 7132, 7133, 7136, 7137)).toEqual([
+      // `! --ctstate NEW`, listed `ct state ! new`: untracked is not new.
+      "7131: dropped",
       "7132: host",
       "7133: dropped",
       "7136: dropped",
       "7137: host",
     ]);
-    for (const dport of [7132, 7133, 7136, 7137]) {
+    for (const dport of [7131, 7132, 7133, 7136, 7137]) {
       const p = runScenario(listed, { from: "wan", to: "203.0.113.2", proto: "tcp", dport }).packets[0];
       expect(p?.notes, String(dport)).toEqual([]);
       expect(p?.unmodelled, String(dport)).toEqual([]);
