@@ -172,7 +172,7 @@ const PLAYGROUND_RULES_JS_BUDGET = 72 * 1024;
  * verdicts after a map's `continue` and NAT map ranges, and the notes explained them; 62.3 KB with
  * conntrack zones, marks copied to and from the connection while unknown, the state of a reply to an
  * untracked request in the listing, and nft's `arp` fields and `ip version`; 65.4 KB with flowtables
- * (`flow add`), rules that break on a packet without a connection and random NAT ports, each explained in the notes (their
+ * (`flow add`), rules that break on a packet without a connection and random NAT ports, each explained in the notes; 66.0 KB once the notes also said a NAT's random port and iptables-nft's listed conntrack matches were read as xt_conntrack (their
  * Chinese halves are about 3.5 KB of it on an English page: the next saving, by loading them per language).
  */
 const PLAYGROUND_WORKER_RULES_JS_BUDGET = 66 * 1024;

@@ -11,7 +11,7 @@ import { parseNftRule } from "../simulate/parse-nft-rule.ts";
 import type { Condition, NftKey, NftSet, NftValue, PortRange, Target } from "../simulate/ruleset.ts";
 import { tokenizeNft } from "../simulate/tokenize-nft.ts";
 import { ctTupleWords } from "./ct-tuple-words.ts";
-import { NOTRACK_WORDS, type RuleNote, zoneWords } from "./explain-rule.ts";
+import { NOTRACK_WORDS, type RuleNote, randomNatWords, zoneWords } from "./explain-rule.ts";
 import { tcpFlagsWords } from "./tcp-flags-words.ts";
 
 type Pair = [en: string, zh: string];
@@ -471,29 +471,36 @@ function action(t: Target, sets?: Map<string, NftSet>): Pair | undefined {
     }
     case "DNAT": {
       const to = `${t.addr ?? ""}${t.port ? `:${ports(t.port)}` : ""}`;
+      const [r, rZh] = randomWords(t);
       return [
-        `rewrite the destination to ${to} (DNAT), which accepts (ends this base chain only)`,
-        `把目的地改成 ${to}(DNAT)，並接受（只結束這個 base chain）`,
+        `rewrite the destination to ${to} (DNAT)${r}, which accepts (ends this base chain only)`,
+        `把目的地改成 ${to}(DNAT)${rZh}，並接受（只結束這個 base chain）`,
       ];
     }
     case "SNAT": {
       const to = `${t.addr ?? ""}${t.port ? `:${ports(t.port)}` : ""}`;
+      const [r, rZh] = randomWords(t);
       return [
-        `rewrite the source to ${to} (SNAT), which accepts (ends this base chain only)`,
-        `把來源改成 ${to}(SNAT)，並接受（只結束這個 base chain）`,
+        `rewrite the source to ${to} (SNAT)${r}, which accepts (ends this base chain only)`,
+        `把來源改成 ${to}(SNAT)${rZh}，並接受（只結束這個 base chain）`,
       ];
     }
-    case "MASQUERADE":
+    case "MASQUERADE": {
+      const port = t.port ? `, port ${ports(t.port)}` : "";
+      const portZh = t.port ? `、埠 ${ports(t.port)}` : "";
+      const [r, rZh] = randomWords(t);
       return [
-        "rewrite the source to the outgoing interface's address (masquerade), which accepts (ends this base chain only)",
-        "把來源改成送出介面的位址（masquerade），並接受（只結束這個 base chain）",
+        `rewrite the source to the outgoing interface's address${port} (masquerade)${r}, which accepts (ends this base chain only)`,
+        `把來源改成送出介面的位址${portZh}（masquerade）${rZh}，並接受（只結束這個 base chain）`,
       ];
+    }
     case "REDIRECT": {
       const port = t.port ? `, port ${ports(t.port)}` : "";
       const portZh = t.port ? `、埠 ${ports(t.port)}` : "";
+      const [r, rZh] = randomWords(t);
       return [
-        `rewrite the destination to this host's address on the input interface${port} (redirect), which accepts (ends this base chain only)`,
-        `把目的地改成這台主機在進來介面上的位址${portZh}（redirect），並接受（只結束這個 base chain）`,
+        `rewrite the destination to this host's address on the input interface${port} (redirect)${r}, which accepts (ends this base chain only)`,
+        `把目的地改成這台主機在進來介面上的位址${portZh}（redirect）${rZh}，並接受（只結束這個 base chain）`,
       ];
     }
     case "nat-map":
@@ -503,6 +510,15 @@ function action(t: Target, sets?: Map<string, NftSet>): Pair | undefined {
     default:
       return undefined;
   }
+}
+
+/** A NAT's `random` / `fully-random` flag in words, after its target (empty without the flag). */
+function randomWords(t: Extract<Target, { kind: "DNAT" | "SNAT" | "MASQUERADE" | "REDIRECT" }>): Pair {
+  if (!t.random) return ["", ""];
+  const source = t.kind === "SNAT" || t.kind === "MASQUERADE";
+  const [en, zh] = randomNatWords(source, t.port !== undefined && t.port.hi !== t.port.lo);
+  // A bracketed remark follows the target as one; a clause, after a comma.
+  return en.startsWith("(") ? [` ${en}`, zh] : [`, ${en}`, `，${zh}`];
 }
 
 /** What `flow add @NAME` does (the kernel's nft_flow_offload_eval, 6.18 source), in both languages. */

@@ -676,6 +676,17 @@ export function explainRule(line: string): RuleNote {
       case "--to-ports":
         actions.push([`to port ${arg()}`, `埠改成 ${word(i)}`]);
         break;
+      case "--random":
+      case "--random-fully": {
+        // The port the NAT target gives (source targets: always drawn; destination ones: only within a range).
+        const target = word(tokens.findIndex((x) => x.value === "-j" || x.value === "--jump") + 1);
+        const to = tokens.find((x) => ["--to-ports", "--to-source", "--to-destination"].includes(x.value));
+        const value = to ? (tokens[tokens.indexOf(to) + 1]?.value ?? "") : "";
+        // A port range ends the value (`2000-3000`, `192.0.2.1:2000-3000`); an address range has dots.
+        const range = /-\d+$/.test(value.slice(value.lastIndexOf(":") + 1));
+        actions.push(randomNatWords(target === "SNAT" || target === "MASQUERADE", range));
+        break;
+      }
       case "--log-prefix":
       case "--log-level":
       case "--log-ip":
@@ -766,4 +777,23 @@ export function explainRule(line: string): RuleNote {
   const unknownEn = unknown.map((u) => ` (option ${u}: not explained by packetwalk)`).join("");
   const unknownZh = unknown.map((u) => `（選項 ${u}：packetwalk 未說明）`).join("");
   return { en: `${en}${unknownEn}`, "zh-TW": `${zh}${unknownZh}`, unknown };
+}
+
+/**
+ * What a NAT's `--random` / `--random-fully` (nft `random`, `fully-random`) does to the port, in both
+ * languages: a source NAT always draws it (from its range, or the kernel's by the packet's own port), a
+ * destination NAT only from a port range it is given, else it keeps the packet's (nf_nat_l4proto_unique_tuple).
+ */
+export function randomNatWords(source: boolean, range: boolean): [en: string, zh: string] {
+  if (!source && !range)
+    return [
+      "(random: without a port range the destination port is kept)",
+      "（random：沒有埠範圍，目的埠不變）",
+    ];
+  const from = range ? [" from that range", "從該範圍"] : ["", ""];
+  const who = source ? ["source ", "來源"] : ["", ""];
+  return [
+    `with a ${who[0]}port the kernel draws at random${from[0]}`,
+    `${who[1]}埠由 kernel ${from[1]}隨機選取`,
+  ];
 }

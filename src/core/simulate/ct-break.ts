@@ -61,6 +61,8 @@ export function ctLoadWords(text: string): string | undefined {
     // `ct mark set ...`, `ct helper set "ftp"`: a statement that writes, it loads nothing itself; so is
     // nft -j's `{"ct helper": "ftp"}`, read as `ct helper (json)`.
     if (words[j + 1] === "set" || words[j + 1] === "(json)") continue;
+    // `ct status ! assured`: nft's print of iptables-nft's xt_conntrack, which does not break the rule.
+    if (words[j + 1] === "!") continue;
     return words.slice(k, j + 1).join(" ");
   }
   return undefined;
@@ -75,6 +77,8 @@ export function conditionLoad(c: Condition): string | undefined {
     case "ctstate":
       return c.states.every((x) => x === "DNAT" || x === "SNAT") ? "ct status" : undefined;
     case "ct-tuple": {
+      // nft's print of iptables-nft's xt_conntrack (see the condition's `xt`): no nft_ct to break.
+      if (c.xt) return undefined;
       const field = { src: "saddr", dst: "daddr", sport: "proto-src", dport: "proto-dst" }[c.field];
       const ip = c.cidr ? ("v6" in c.cidr ? "ip6 " : "ip ") : "";
       return `ct ${c.dir === "orig" ? "original" : "reply"} ${ip}${field}`;

@@ -923,6 +923,8 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
   const readCtTuple = (): Condition | undefined => {
     let k = 2;
     if (word(k) === "ip" || word(k) === "ip6") k++;
+    // No family word: nft's print of iptables-nft's xt_conntrack (`--ctorigsrc`), not a native expression.
+    const xt = k === 2 && !word(k)?.startsWith("proto-");
     const field = word(k);
     const which = { saddr: "src", daddr: "dst", "proto-src": "sport", "proto-dst": "dport" } as const;
     if (field !== "saddr" && field !== "daddr" && field !== "proto-src" && field !== "proto-dst")
@@ -941,6 +943,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       field: which[field],
       ...(range ? { range } : { cidr }),
       neg: operand.neg,
+      ...(xt ? { xt: true } : {}),
     } as Condition;
   };
   /**
@@ -1558,20 +1561,23 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       else unmodelled(start, "statement");
       continue;
     }
-    if (w === "ct" && w1 === "status") {
+    // `ct state ! new,established`: nft's print of iptables-nft's `! --ctstate NEW,ESTABLISHED` (xt_conntrack).
+    const xtState = w1 === "state" && word(2) === "!";
+    if (w === "ct" && (w1 === "status" || xtState)) {
+      const key = xtState ? "ct state" : "ct status";
       const values: string[] = [];
       let k = 2;
       let neg = false;
-      if (word(k) === "==" || word(k) === "!=") {
-        neg = word(k) === "!=";
+      if (word(k) === "==" || word(k) === "!=" || xtState) {
+        neg = word(k) !== "==";
         k++;
       }
-      values.push(nftSymbol("ct status", word(k) ?? ""));
+      values.push(nftSymbol(key, word(k) ?? ""));
       while (peek(k + 1)?.value === "," && word(k + 2)) {
-        values.push(nftSymbol("ct status", word(k + 2) as string));
+        values.push(nftSymbol(key, word(k + 2) as string));
         k += 2;
       }
-      if (values.every((v) => CT_STATUS.has(v))) {
+      if (values.every((v) => (xtState ? CT_STATES : CT_STATUS).has(v))) {
         i += k + 1;
         out.conditions.push({ kind: "ctstate", states: values.map((v) => v.toUpperCase()), neg });
         continue;
@@ -1834,5 +1840,22 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
   }
   place();
   if (!decides(out.target)) out.targetAt = out.conditions.length;
+  xtConntrack(out.conditions);
   return out;
+}
+
+/**
+ * iptables-nft's `-m conntrack` as nft lists it (`ct state untracked ct original saddr 192.0.2.1`, `ct
+ * status ! assured`): the kernel runs xt_conntrack, which decides a packet without a connection by the
+ * match's `--ctstate` alone. Each such tuple or `!` expression passes that packet when a `ct state`
+ * comes before it in the rule (the same match's, as nft prints them in order), else fails it (kernel
+ * 6.18: both forms of the nft-ct-break fixture's 7133 and 7136 dropped an untracked packet).
+ */
+function xtConntrack(conditions: Condition[]): void {
+  conditions.forEach((c, k) => {
+    const state = conditions.slice(0, k).some((b) => b.kind === "ctstate");
+    if (c.kind === "ct-tuple" && c.xt && state) c.withoutConnection = true;
+    else if (c.kind === "unknown" && /^ct (?:original |reply )?[a-z-]+ ! /.test(c.text))
+      c.withoutConnection = state;
+  });
 }

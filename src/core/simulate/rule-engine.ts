@@ -198,7 +198,12 @@ function applyEffect(
   else if (t.kind === "NOTRACK" && !p.ct && !p.ctZone && (ctx.ctState ?? "INVALID") === "INVALID")
     p.untracked = true;
   else if (t.kind === "CTZONE") applyZone(t, p);
-  else if (t.kind === "FLOWOFFLOAD" && run) run.flows = [...(run.flows ?? []), flowOffload(t, p, ctx, line)];
+  else if (t.kind === "FLOWOFFLOAD" && run) {
+    const f = flowOffload(t, p, ctx, line);
+    run.flows = [...(run.flows ?? []), f];
+    // The kernel takes the connection's offload bit here: a later flow add for this packet finds it taken.
+    if (f.offloads && p.ct) p.ct.entry.offloaded = { line, flowtable: f.flowtable, devices: f.devices };
+  }
 }
 
 /**
@@ -683,7 +688,9 @@ function outcome(s: WalkState): string {
   const n = s.run.nat;
   return [
     s.run.verdict,
-    n ? `${n.kind} ${"addr" in n ? (n.addr ?? "") : ""}:${n.port ?? ""}-${n.portHi ?? ""}` : "",
+    n
+      ? `${n.kind} ${"addr" in n ? (n.addr ?? "") : ""}:${n.port ?? ""}-${n.portHi ?? ""}${n.random ? " random" : ""}`
+      : "",
     s.p.mark,
     // The connection's mark is handed on too (to this packet's later chains and the connection's later packets).
     s.p.ct?.entry.mark ?? 0,
@@ -692,7 +699,14 @@ function outcome(s: WalkState): string {
     s.run.trace,
     s.p.untracked ?? false,
     s.p.ctZone ? `${s.p.ctZone.id}${s.p.ctZone.dir ?? ""}` : "",
+    // A `flow add` that offloads the connection changes the path of its later packets.
+    offloadedTo(s) ?? "",
   ].join("|");
+}
+
+/** The flowtable a `flow add` met on this way offloaded the connection to, if one did. */
+function offloadedTo(s: WalkState): string | undefined {
+  return s.run.flows?.find((f) => f.offloads)?.flowtable;
 }
 
 /** A branch's outcome in words, for the note on an undecided rule. */
@@ -703,8 +717,11 @@ function describeOutcome(s: WalkState): string {
       ? `${n.kind}${n.kind === "REDIRECT" && n.port !== undefined ? ` to :${n.port}` : ""}`
       : `${n.kind} to ${n.addr ?? ""}${n.port !== undefined ? `:${n.port}` : ""}`
     : s.run.verdict;
+  const random = n?.random ? " (random port)" : "";
   const tos = s.p.tos ? ` (TOS 0x${s.p.tos.toString(16).padStart(2, "0")})` : "";
-  return `${nat}${s.p.mark ? ` (mark 0x${s.p.mark.toString(16)})` : ""}${tos}`;
+  const ft = offloadedTo(s);
+  const flow = ft ? `, the connection offloaded to flowtable ${ft}` : "";
+  return `${nat}${random}${s.p.mark ? ` (mark 0x${s.p.mark.toString(16)})` : ""}${tos}${flow}`;
 }
 
 /**

@@ -71,6 +71,13 @@ export type Condition =
        * untracked packet from elsewhere). Default: fails.
        */
       withoutConnection?: true;
+      /**
+       * nftables: read from nft's listing of an iptables-nft table, where nft prints xt_conntrack's tuple
+       * options as `ct original saddr X` (no `ip`: a native expression is listed `ct original ip saddr X`,
+       * nft 1.1 on kernel 6.18): the kernel runs xt_conntrack, which fails or passes (`withoutConnection`)
+       * a packet without a connection rather than ending the rule. Default: a native nft expression.
+       */
+      xt?: true;
     }
   | { kind: "physdev-in" | "physdev-out"; name: string; neg: boolean }
   | { kind: "physdev-is-bridged" | "physdev-is-in" | "physdev-is-out"; neg: boolean }

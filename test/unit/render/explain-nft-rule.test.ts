@@ -296,4 +296,18 @@ describe("tcp flags in words, as the simulator decides them", () => {
       expect(n.en, rule).toContain(en);
     }
   });
+  it("says a NAT's random port and a masquerade's port range", () => {
+    const masq = explainNftRule('oifname "eth0" masquerade to :1024-2000 fully-random');
+    expect(masq.unknown).toEqual([]);
+    expect(masq.en).toContain(
+      "rewrite the source to the outgoing interface's address, port 1024-2000 (masquerade), with a source port the kernel draws at random from that range, which accepts",
+    );
+    expect(masq["zh-TW"]).toContain(
+      "送出介面的位址、埠 1024-2000（masquerade），來源埠由 kernel 從該範圍隨機選取",
+    );
+    expect(explainNftRule("dnat to 10.0.0.1 random").en).toContain(
+      "(DNAT) (random: without a port range the destination port is kept), which accepts",
+    );
+    expect(explainNftRule("masquerade").en).not.toMatch(/random/);
+  });
 });

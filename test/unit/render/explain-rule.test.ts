@@ -291,4 +291,20 @@ describe("explainRule on MARK and CONNMARK bit operations", () => {
     );
     expect(explainRule("-A PREROUTING -j CONNMARK --xor-mark 0x1").unknown).toEqual([]);
   });
+  it("says what --random and --random-fully do to a NAT's port, as the simulator draws it", () => {
+    const masq = explainRule("-A POSTROUTING -o eth0 -j MASQUERADE --random-fully");
+    expect(masq.unknown).toEqual([]);
+    expect(masq.en).toMatch(/\(SNAT\) with a source port the kernel draws at random$/);
+    expect(masq["zh-TW"]).toMatch(/來源埠由 kernel 隨機選取$/);
+    expect(explainRule("-A POSTROUTING -j SNAT --to-source 192.0.2.1:2000-3000 --random").en).toMatch(
+      /to 192\.0\.2\.1:2000-3000 with a source port the kernel draws at random from that range$/,
+    );
+    // A destination NAT changes the port only within a range it is given.
+    expect(explainRule("-A PREROUTING -j DNAT --to-destination 10.0.0.1 --random").en).toMatch(
+      /\(random: without a port range the destination port is kept\)$/,
+    );
+    expect(explainRule("-A PREROUTING -p tcp -j REDIRECT --to-ports 8000-8100 --random").en).toMatch(
+      /with a port the kernel draws at random from that range$/,
+    );
+  });
 });

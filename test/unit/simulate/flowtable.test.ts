@@ -253,3 +253,54 @@ describe("the flow add rule's note", () => {
     expect(then["zh-TW"]).toMatch(/若它卸載了連線/);
   });
 });
+
+describe("an undecided rule before flow add", () => {
+  /** The TCP handshake and one segment through forward chain `rules` beside the flowtable. */
+  const through = (rules: string) =>
+    runScenario(
+      textWorld(
+        `table inet t {\n${FT}\n\tchain c {\n\t\ttype filter hook forward priority filter; policy accept;\n${rules}\n\t}\n}\n`,
+        "t.nft",
+        DIR,
+      ),
+      { from: "laptop", to: "198.51.100.10", proto: "tcp", script: TCP.slice(0, 4) },
+    ).packets;
+
+  it("is followed both ways when only the way past it offloads the connection (both accept)", () => {
+    const [, , ack, data] = through("\t\tnumgen random mod 2 0 accept\n\t\tmeta l4proto tcp flow add @ft");
+    expect(ack?.unmodelled.map((u) => [u.what, u.alternatives])).toEqual([
+      ["numgen random mod 2 0", ["if it matched: ACCEPT"]],
+    ]);
+    expect(ack?.notes.join("\n")).toMatch(/flow add @ft at ip:t:c \(line 9\): offloads the connection/);
+    // The way shown (it did not match) offloaded the connection: the data segment is the flowtable's.
+    expect(data?.events).toEqual([]);
+  });
+
+  it("names the offload in the outcome of the way not shown", () => {
+    // A fresh rate limit passes: the way shown accepted at the limit and offloaded nothing.
+    const [, , ack, data] = through("\t\tlimit rate 10/second accept\n\t\tmeta l4proto tcp flow add @ft");
+    expect(ack?.unmodelled.map((u) => u.alternatives)).toEqual([
+      ["if it did not match: ACCEPT, the connection offloaded to flowtable ft"],
+    ]);
+    expect(data?.events.map((e) => e.hook)).toContain("ip:t:c");
+  });
+});
+
+describe("a second flow add met by the packet that offloaded the connection", () => {
+  it("finds the connection already offloaded: the rule ends there, and the first flowtable keeps it", () => {
+    const text = `table inet t {\n${FT}\n\tchain c {\n\t\ttype filter hook forward priority filter; policy accept;\n\t\tmeta l4proto tcp flow add @ft\n\t\tmeta l4proto tcp flow add @ft counter drop\n\t}\n}\n`;
+    const [, , ack, data] = runScenario(textWorld(text, "t.nft", DIR), {
+      from: "laptop",
+      to: "198.51.100.10",
+      proto: "tcp",
+      script: TCP.slice(0, 4),
+    }).packets;
+    // nft_flow_offload_eval's test_and_set_bit of IPS_OFFLOAD_BIT fails the second time: NFT_BREAK, no drop.
+    expect(ack?.fate.kind).toBe("delivered");
+    expect(ack?.notes[0]).toMatch(/\(line 8\): offloads the connection/);
+    expect(ack?.notes[1]).toMatch(/\(line 9\): the connection is already offloaded \(line 8\)/);
+    expect(data?.notes).toEqual([
+      "forwarded by flowtable ft at br-lan's ingress hook (offloaded at line 8): it skips prerouting, forward and postrouting, NAT kept",
+    ]);
+  });
+});

@@ -199,6 +199,59 @@ describe("iptables' matches on a packet without a connection (xt_connmark, xt_co
   });
 });
 
+describe("iptables-nft's conntrack matches as nft lists them", () => {
+  /**
+   * The fixture's iptables-nft tables as `nft list ruleset` printed them after record.sh (kernel 6.18, nft
+   * 1.1): xt_conntrack's options translated, `--ctorigsrc` as `ct original saddr` (a native expression is
+   * listed `ct original ip saddr`), `! --ctstatus` as `ct status ! assured` and `! --ctstate` as `ct state
+   * ! new` (native: `!=`).
+   */
+  const listed = textWorld(
+    `table ip raw {
+\tchain PREROUTING {
+\t\ttype filter hook prerouting priority raw; policy accept;
+\t\ttcp dport 7130-7139 counter packets 7 bytes 420 notrack
+\t}
+}
+table ip filter {
+\tchain INPUT {
+\t\ttype filter hook input priority filter; policy accept;
+\t\ttcp dport 7131 ct state ! new counter packets 1 bytes 60 drop
+\t\ttcp dport 7132 ct status ! assured counter packets 0 bytes 0 drop
+\t\ttcp dport 7133 ct state untracked ct status ! assured counter packets 1 bytes 60 drop
+\t\ttcp dport 7136 ct state untracked ct original saddr 192.0.2.1 counter packets 1 bytes 60 drop
+\t\ttcp dport 7137 ct original saddr 192.0.2.1 counter packets 0 bytes 0 drop
+\t}
+}
+`,
+    "iptables-nft-list.nft",
+    FIXTURE,
+  );
+
+  it("are xt_conntrack, not nft_ct: decided by the state alone, no rule abandoned (the kernel's counters)", () => {
+    // 7133 and 7136 counted and dropped the untracked packet; 7132 did not (no state in its match). 7137,
+    // not in the capture: a tuple with no state in its match fails, as 7132's status did.
+    // Read without an error (`ct state ! new` was "'!' is not a conntrack state"); `ct status` is unmodelled.
+    expect(listed.ruleset.diagnostics.map((d) => d.message)).toEqual([
+      "expression 'ct status ! assured' is not modelled",
+      "expression 'ct status ! assured' is not modelled",
+    ]);
+    expect(wanTcpFates(listed, 7131, 7132, 7133, 7136, 7137)).toEqual([
+      // `! --ctstate NEW`, listed `ct state ! new`: untracked is not new.
+      "7131: dropped",
+      "7132: host",
+      "7133: dropped",
+      "7136: dropped",
+      "7137: host",
+    ]);
+    for (const dport of [7131, 7132, 7133, 7136, 7137]) {
+      const p = runScenario(listed, { from: "wan", to: "203.0.113.2", proto: "tcp", dport }).packets[0];
+      expect(p?.notes, String(dport)).toEqual([]);
+      expect(p?.unmodelled, String(dport)).toEqual([]);
+    }
+  });
+});
+
 describe("the ct expressions that load a value", () => {
   it("are every ct key but state and count, never the head of a set statement", () => {
     expect(ctLoadWords('ct helper != "ftp"')).toBe("ct helper");

@@ -51,6 +51,17 @@ describe("a NAT whose port the kernel draws at random", () => {
     expect(snat?.received).toMatchObject({ src: "203.0.113.2", sport: 2000 });
   });
 
+  it("follows an undecided rule both ways when its masquerade differs from the next only by random", () => {
+    const p = masqueraded(
+      nftNat("numgen random mod 2 0 masquerade random\n\t\tip saddr 172.17.0.0/16 masquerade"),
+      40000,
+      "t.nft",
+    );
+    expect(p?.unmodelled.map((u) => u.alternatives)).toEqual([["if it matched: MASQUERADE (random port)"]]);
+    // The way shown (it did not match) keeps the port.
+    expect(p?.received?.sport).toBe(40000);
+  });
+
   it("a plain MASQUERADE keeps the packet's port, without a note", () => {
     const p = masqueraded("-j MASQUERADE");
     expect(p?.received?.sport).toBe(40000);
