@@ -78,12 +78,35 @@ export function packetTail(p: Pick<Packet, "events" | "hooks" | "rewrites">, mod
   return `${lines.join("\n")}\n`;
 }
 
-/** The head of a packet's output; `head + tail` is the whole of it. */
-export function packetHead(h: PacketHead, mode: OutputMode): string {
+/**
+ * The head of a packet's output before its summary: `headStart + printedSummary + headEnd` is
+ * {@link packetHead}, in parts so that the parallel parse's workers can print the summary.
+ */
+export function headStart(h: Omit<PacketHead, "summary">, mode: OutputMode): string {
   if (mode === "none") return "";
   if (mode === "json")
-    return `{"packet":${h.id},"flow":${h.flow},"direction":${JSON.stringify(h.direction)},"summary":${JSON.stringify(h.summary)},`;
-  return `#${h.id}  flow ${h.flow} ${h.direction}  ${h.summary}\n`;
+    return `{"packet":${h.id},"flow":${h.flow},"direction":${JSON.stringify(h.direction)},"summary":`;
+  return `#${h.id}  flow ${h.flow} ${h.direction}  `;
+}
+
+/** A summary as the head prints it (a JSON string in mode `json`). */
+export function printedSummary(summary: string, mode: OutputMode): string {
+  return mode === "none" ? "" : mode === "json" ? JSON.stringify(summary) : summary;
+}
+
+/** The summary of a {@link printedSummary}. */
+export function summaryOfPrinted(printed: string, mode: OutputMode): string {
+  return mode === "json" ? (JSON.parse(printed) as string) : printed;
+}
+
+/** What the head prints after the summary. */
+export function headEnd(mode: OutputMode): string {
+  return mode === "none" ? "" : mode === "json" ? "," : "\n";
+}
+
+/** The head of a packet's output; `head + tail` is the whole of it. */
+export function packetHead(h: PacketHead, mode: OutputMode): string {
+  return headStart(h, mode) + printedSummary(h.summary, mode) + headEnd(mode);
 }
 
 /** A packet's whole output (flow and direction already set). */

@@ -185,9 +185,9 @@ export async function run(argv: string[]): Promise<number> {
           maxLineBytes: args.maxLineBytes,
           ...(prefixMap ? { prefixMap } : {}),
         },
-        async (text) => {
-          out.write(text);
-          await out.flush();
+        async (chunk) => {
+          if (!process.stdout.write(chunk))
+            await new Promise<void>((r) => process.stdout.once("drain", () => r()));
         },
       );
     } catch (e) {

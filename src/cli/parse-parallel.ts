@@ -14,7 +14,7 @@
  * thread pairs flows in packet order (they need the whole history) and prints.
  */
 import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } from "node:fs";
-import { Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
 import type { HookId } from "../core/model/hook.ts";
 import type { Diagnostic } from "../core/model/packet.ts";
 import { FlowPairer, PairingQueue } from "../core/parse/pair-flows.ts";
@@ -29,13 +29,14 @@ import {
 } from "../core/parse/trace-parser.ts";
 import { renameUdpSummary } from "../core/parse/traced-transport.ts";
 import { needsUnwrap } from "../core/parse/unwrap-line.ts";
-import { forEachPacked, type PackedBatch } from "./packet-batch.ts";
-import { type OutputMode, packetHead } from "./packet-output.ts";
+import { OutputChunks } from "./output-chunks.ts";
+import { forEachPacked, type PackedBatch, type PackedPacket } from "./packet-batch.ts";
+import { headEnd, headStart, type OutputMode, printedSummary, summaryOfPrinted } from "./packet-output.ts";
 import {
   parseSegment,
   type SegmentJob,
-  type SegmentPacket,
   type SegmentResult,
+  type SegmentWorkerData,
   type WorkerMessage,
 } from "./parse-segment.ts";
 
@@ -151,6 +152,7 @@ const WORKER_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 4
 interface Task {
   job: SegmentJob;
   onPackets: (packets: PackedBatch) => void;
+  onStart: (signature: string) => void;
   resolve: (r: SegmentResult) => void;
   reject: (e: Error) => void;
 }
@@ -162,6 +164,9 @@ interface Task {
  */
 class WorkerPool {
   private readonly idle: Worker[] = [];
+  /** Per worker, the port that gives it back its batches' buffers (see `PacketBatchWriter`). */
+  private readonly recyclers = new Map<Worker, MessagePort>();
+  private nextRecycler = 0;
   private readonly running = new Map<Worker, Task>();
   private readonly queue: Task[] = [];
   private readonly size: number;
@@ -177,21 +182,43 @@ class WorkerPool {
     for (let i = 0; i < Math.min(start, size); i++) this.idle.push(this.spawn());
   }
 
-  run(job: SegmentJob, onPackets: (packets: PackedBatch) => void): Promise<SegmentResult> {
+  run(
+    job: SegmentJob,
+    onPackets: (packets: PackedBatch) => void,
+    onStart: (signature: string) => void,
+  ): Promise<SegmentResult> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ job, onPackets, resolve, reject });
+      this.queue.push({ job, onPackets, onStart, resolve, reject });
       this.pump();
     });
   }
 
+  /** Gives a batch's buffer, done with, back to a worker, which writes its next batch into it. */
+  recycle(buffer: ArrayBuffer): void {
+    const ports = [...this.recyclers.values()];
+    const port = ports[this.nextRecycler++ % Math.max(1, ports.length)];
+    port?.postMessage(buffer, [buffer]);
+  }
+
   private spawn(): Worker {
-    const w = new Worker(new URL("./parse-segment.ts", import.meta.url), { resourceLimits: WORKER_LIMITS });
+    const { port1, port2 } = new MessageChannel();
+    const workerData: SegmentWorkerData = { recycle: port2 };
+    const w = new Worker(new URL("./parse-segment.ts", import.meta.url), {
+      resourceLimits: WORKER_LIMITS,
+      workerData,
+      transferList: [port2],
+    });
+    this.recyclers.set(w, port1);
     this.live++;
     w.on("message", (m: WorkerMessage) => {
       const task = this.running.get(w);
       if (!task) return;
       if (m.kind === "packets") {
         task.onPackets(m.packets);
+        return;
+      }
+      if (m.kind === "start") {
+        task.onStart(m.signature);
         return;
       }
       this.running.delete(w);
@@ -201,6 +228,8 @@ class WorkerPool {
       this.pump();
     });
     const dead = (error: Error) => {
+      this.recyclers.get(w)?.close();
+      this.recyclers.delete(w);
       const at = this.idle.indexOf(w);
       if (at >= 0) this.idle.splice(at, 1);
       const task = this.running.get(w);
@@ -231,6 +260,8 @@ class WorkerPool {
   async close(): Promise<void> {
     this.closing = true;
     const workers = [...this.idle, ...this.running.keys()];
+    for (const port of this.recyclers.values()) port.close();
+    this.recyclers.clear();
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
@@ -290,26 +321,32 @@ export function mayBePacketLine(line: string): boolean {
   return needsUnwrap(line, line.charCodeAt(0)) || line.includes("PACKET: ") || line.includes("packet: ");
 }
 
-/** One segment: its lines, its job and its (pending) result. */
+/** One run of a segment: its lines, its job, and what its worker sent so far. */
 interface Segment {
   fromLine: number;
   fromByte: number;
   toLine: number;
   warmupLines: number;
-  /** Its packets so far, in order. */
+  /** Its batches of packets received and not taken yet, in order. */
   packets: PackedBatch[];
+  /** The grouping state before its first line, as soon as the worker has it (before any packet). */
+  started: Promise<string>;
   result: Promise<SegmentResult>;
+  /** Whether `result` has settled (every batch came before it). */
+  done: boolean;
+  /** Resolves when a batch arrives or the result settles. */
+  changed: () => Promise<void>;
 }
 
 /**
  * Parses `options.path` on worker threads and writes each packet's output
- * (see `packet-output.ts`) through `write`, in packet order; awaits `write`'s
- * promise for backpressure. Diagnostics are returned, as the sequential
- * parser's would be.
+ * (see `packet-output.ts`) through `write` as UTF-8 chunks, in packet order;
+ * awaits `write`'s promise for backpressure (a chunk is not reused after it).
+ * Diagnostics are returned, as the sequential parser's would be.
  */
 export async function parseFileParallel(
   options: ParallelOptions,
-  write: (text: string) => void | Promise<void>,
+  write: (chunk: Uint8Array) => void | Promise<void>,
 ): Promise<ParallelSummary> {
   const jobs = Math.max(1, options.jobs ?? 2);
   const segmentBytes = Math.max(1, options.segmentBytes ?? 16 << 20);
@@ -328,8 +365,8 @@ export async function parseFileParallel(
     await pool?.close();
     throw e;
   }
-  const run = (job: SegmentJob, onPackets: (p: PackedBatch) => void) =>
-    pool ? pool.run(job, onPackets) : parseSegment(job, onPackets);
+  const run = (job: SegmentJob, onPackets: (p: PackedBatch) => void, onStart: (s: string) => void) =>
+    pool ? pool.run(job, onPackets, onStart) : parseSegment(job, onPackets, undefined, onStart);
   const summary: ParallelSummary = {
     packets: 0,
     flows: 0,
@@ -356,29 +393,82 @@ export async function parseFileParallel(
       ...(packetLines ? { packetLines } : {}),
       ...(options.prefixMap ? { prefixMap: options.prefixMap } : {}),
     };
+    let wake: (() => void) | undefined;
+    const poke = () => {
+      const w = wake;
+      wake = undefined;
+      w?.();
+    };
+    let onStart: (signature: string) => void = () => {};
+    let failed: (e: unknown) => void = () => {};
+    const started = new Promise<string>((resolve, reject) => {
+      onStart = resolve;
+      failed = reject;
+    });
     const packets: PackedBatch[] = [];
-    const result = run(job, (batch) => packets.push(batch));
+    const result = run(
+      job,
+      (batch) => {
+        packets.push(batch);
+        poke();
+      },
+      onStart,
+    );
+    const seg: Segment = {
+      fromLine,
+      fromByte,
+      toLine,
+      warmupLines,
+      packets,
+      started,
+      result,
+      done: false,
+      changed: () => new Promise<void>((resolve) => (wake = resolve)),
+    };
+    seg.result.then(
+      // A job that ends before its first line starts with what its result says.
+      (r) => {
+        seg.done = true;
+        onStart(r.startSignature);
+        poke();
+      },
+      (e: unknown) => {
+        seg.done = true;
+        failed(e);
+        poke();
+      },
+    );
     // Awaited later, in order: until then a failure must not count as unhandled.
-    result.catch(() => {});
-    return { fromLine, fromByte, toLine, warmupLines, packets, result };
+    started.catch(() => {});
+    return seg;
   };
 
   // The keys are slices of their batch's text: copies are kept.
   const pairer = new FlowPairer({ copyKeys: true });
   /** Output not written yet. */
-  let text = "";
+  const out = new OutputChunks();
+  const mode = options.mode;
+  const end = headEnd(mode);
   // In order, as the sequential parser pairs them (a later fragment may wait for its first one).
-  const pairing = new PairingQueue<SegmentPacket>(pairer, (p, a) => {
+  const pairing = new PairingQueue<PackedPacket>(pairer, (p, a) => {
     if (a.isNew) summary.flows++;
-    const given = a.direction === "reply" && p.replySummary !== undefined ? p.replySummary : p.summary;
-    // A packet read as UDP in a flow a rule named SCTP, UDP-Lite or DCCP says so, as the sequential parse does.
-    const summaryText = p.guessedUdp ? renameUdpSummary(given, a.proto) : given;
-    text += packetHead(
-      { id: ++summary.packets, flow: a.flow, direction: a.direction, summary: summaryText },
-      options.mode,
-    );
-    text += p.tail;
+    summary.packets++;
+    if (mode === "none") return;
+    out.text(headStart({ id: summary.packets, flow: a.flow, direction: a.direction }, mode));
+    const reply = a.direction === "reply" && p.replyStart >= 0;
+    const start = reply ? p.replyStart : p.summaryStart;
+    const stop = reply ? p.replyEnd : p.summaryEnd;
+    if (p.guessedUdp) {
+      // A packet read as UDP in a flow a rule named SCTP, UDP-Lite or DCCP says so, as the sequential parse does.
+      const given = summaryOfPrinted(p.bytes.toString("utf8", start, stop), mode);
+      out.text(printedSummary(renameUdpSummary(given, a.proto), mode));
+    } else out.bytes(p.bytes, start, stop);
+    out.text(end);
+    out.bytes(p.bytes, p.tailStart, p.tailEnd);
   });
+  const flushOut = async () => {
+    for (const chunk of out.take()) await write(chunk);
+  };
   const unknown = new Map<string, { diag: Diagnostic | undefined; count: number; name: string }>();
   let unlisted = 0;
   const inFlight: Segment[] = [];
@@ -396,37 +486,37 @@ export async function parseFileParallel(
       }
       const seg = inFlight[0];
       if (!seg) break;
-      let result = await seg.result;
-      let batches = seg.packets;
+      let run = seg;
       // The first segment starts with the file; any other must start from the state the one before ended in.
-      while (seg.fromLine > 1 && result.startSignature !== prevEnd) {
-        const warm = index.indexedAtOrBefore(seg.fromLine - seg.warmupLines * 4);
+      while (seg.fromLine > 1 && (await run.started) !== prevEnd) {
+        const warm = index.indexedAtOrBefore(seg.fromLine - run.warmupLines * 4);
         summary.retries++;
-        const again = start(seg.fromLine, seg.fromByte, seg.toLine, seg.fromLine - warm.line);
-        seg.warmupLines = again.warmupLines;
-        result = await again.result;
-        batches = again.packets;
+        run = start(seg.fromLine, seg.fromByte, seg.toLine, seg.fromLine - warm.line);
         // From the first line of the file the state is exact whatever it looks like.
         if (warm.line === 1) break;
       }
+      // Its packets are paired and printed as they come, while the workers parse on.
+      for (;;) {
+        const batch = run.packets.shift();
+        if (batch) {
+          forEachPacked(batch, (p) => pairing.push(p, p.keys));
+          // Its bytes are copied out, unless a packet of it still waits in the queue.
+          if (pairing.size === 0) pool?.recycle(batch.bytes.buffer as ArrayBuffer);
+          if (out.size >= 1 << 20) await flushOut();
+        } else if (run.done) break;
+        else await run.changed();
+      }
+      const result = await run.result;
       inFlight.shift();
       prevEnd = result.endSignature;
       summary.linesRead += result.linesRead;
       summary.events += result.events;
       summary.skippedLines += result.skippedLines;
       unlisted += result.unlisted + mergeDiagnostics(result, summary.diagnostics, unknown, maxDiagnostics);
-      for (const batch of batches) {
-        forEachPacked(batch, (p) => pairing.push(p, p.keys));
-        if (text.length > 1 << 16) {
-          await write(text);
-          text = "";
-        }
-      }
-      if (text) await write(text);
-      text = "";
+      await flushOut();
     }
     pairing.flush();
-    if (text) await write(text);
+    await flushOut();
   } finally {
     index.close();
     await pool?.close();

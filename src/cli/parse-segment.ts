@@ -8,7 +8,7 @@
  * Runs in a worker thread (this module is the worker's entry), or in the
  * calling thread through {@link parseSegment}.
  */
-import { parentPort } from "node:worker_threads";
+import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { HookId } from "../core/model/hook.ts";
 import type { Diagnostic } from "../core/model/packet.ts";
 import { type FlowKeys, flowKeys } from "../core/parse/pair-flows.ts";
@@ -16,8 +16,8 @@ import { lineBatches } from "../core/parse/split-lines.ts";
 import { summarizePacket } from "../core/parse/summarize-packet.ts";
 import { type PacketLineOrder, TraceParser, type UnknownPrefix } from "../core/parse/trace-parser.ts";
 import { guessedUdp } from "../core/parse/traced-transport.ts";
-import { type PackedBatch, PacketBatchWriter } from "./packet-batch.ts";
-import { type OutputMode, packetTail } from "./packet-output.ts";
+import { type PackedBatch, PacketBatchWriter, transferList } from "./packet-batch.ts";
+import { type OutputMode, packetTail, printedSummary } from "./packet-output.ts";
 import { readChunks } from "./parse-read-chunks.ts";
 
 /** What a segment's worker is asked to do. Lines are numbered from 1 in the whole file. */
@@ -44,9 +44,9 @@ export interface SegmentJob {
 /** A packet of the segment, as the main thread needs it to pair flows and print. */
 export interface SegmentPacket {
   keys: FlowKeys;
-  /** Empty in mode `none`, which prints nothing. */
+  /** The summary as the mode prints it (see `printedSummary`); empty in mode `none`, which prints nothing. */
   summary: string;
-  /** The summary if the packet turns out to be a reply (conntrack undoing NAT); only when it may differ. */
+  /** The summary if the packet turns out to be a reply (conntrack undoing NAT), printed; only when it may differ. */
   replySummary?: string;
   /** {@link packetTail} in the job's mode. */
   tail: string;
@@ -77,12 +77,18 @@ export interface SegmentResult {
 /** Packets are handed over in batches of this many, so that a worker holds few of them. */
 const BATCH = 512;
 
-/** Runs one segment (see the module comment); its packets go to `onPackets`, in order, in batches. */
+/**
+ * Runs one segment (see the module comment); its packets go to `onPackets`, in order, in batches.
+ * `spare`: buffers of batches the main thread is done with (see `PacketBatchWriter`). Default: none.
+ * `onStart` gets the state signature before the segment's first line, before any of its packets.
+ */
 export async function parseSegment(
   job: SegmentJob,
   onPackets: (packets: PackedBatch) => void,
+  spare?: () => ArrayBuffer | undefined,
+  onStart?: (startSignature: string) => void,
 ): Promise<SegmentResult> {
-  const packets = new PacketBatchWriter();
+  const packets = new PacketBatchWriter(spare);
   const parser = new TraceParser(() => {}, {
     file: job.file,
     firstLine: job.warmLine,
@@ -97,10 +103,11 @@ export async function parseSegment(
       const print = job.mode !== "none";
       const record: SegmentPacket = {
         keys: flowKeys(p),
-        summary: print ? p.summary : "",
+        summary: printedSummary(p.summary, job.mode),
         tail: packetTail(p, job.mode),
       };
-      if (print && p.rewrites.length > 0) record.replySummary = summarizePacket({ ...p, direction: "reply" });
+      if (print && p.rewrites.length > 0)
+        record.replySummary = printedSummary(summarizePacket({ ...p, direction: "reply" }), job.mode);
       if (print && p.events.some(guessedUdp)) record.guessedUdp = true;
       packets.add(record);
       if (packets.size >= BATCH) {
@@ -117,7 +124,11 @@ export async function parseSegment(
   for await (const batch of lineBatches(input, job.maxLineBytes ? { maxLineBytes: job.maxLineBytes } : {})) {
     for (let i = 0; i < batch.length; i++) {
       const next = parser.nextLine;
-      if (next === job.fromLine && startSignature === undefined) startSignature = parser.signature();
+      if (next === job.fromLine && startSignature === undefined) {
+        startSignature = parser.signature();
+        // Before any packet of the segment: the main thread can check the stitching and take packets as they come.
+        onStart?.(startSignature);
+      }
       if (next >= job.toLine) {
         if (next === job.toLine) endSignature = parser.signature();
         // Past the segment, lines are read only to close the packets that started in it.
@@ -147,16 +158,29 @@ export async function parseSegment(
   };
 }
 
-/** What a worker posts: batches of packets, then the result (or the error) of its job. */
+/** What a worker posts: the start signature, batches of packets, then the result (or the error) of its job. */
 export type WorkerMessage =
+  | { kind: "start"; signature: string }
   | { kind: "packets"; packets: PackedBatch }
   | { kind: "done"; result: SegmentResult }
   | { kind: "failed"; error: string };
 
+/** What a worker is started with: the port on which the main thread gives batches' buffers back. */
+export interface SegmentWorkerData {
+  recycle: MessagePort;
+}
+
 // As a worker: one job per message; batches of packets, then one result per job.
+const recycle = (workerData as SegmentWorkerData | undefined)?.recycle;
+// Polled, not listened to: the parse runs without yielding to the event loop.
+const spare = () =>
+  recycle ? (receiveMessageOnPort(recycle)?.message as ArrayBuffer | undefined) : undefined;
 parentPort?.on("message", (job: SegmentJob) => {
   const post = (m: WorkerMessage) => parentPort?.postMessage(m);
-  parseSegment(job, (packets) => post({ kind: "packets", packets })).then(
+  // The batch's buffers move to the main thread, uncopied.
+  const send = (packets: PackedBatch) =>
+    parentPort?.postMessage({ kind: "packets", packets } satisfies WorkerMessage, transferList(packets));
+  parseSegment(job, send, spare, (signature) => post({ kind: "start", signature })).then(
     (result) => post({ kind: "done", result }),
     (error: unknown) =>
       post({ kind: "failed", error: error instanceof Error ? error.message : String(error) }),

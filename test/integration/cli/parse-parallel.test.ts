@@ -47,11 +47,12 @@ async function sequential(path: string, mode: OutputMode, maxDiagnostics?: numbe
 }
 
 async function parallel(options: ParallelOptions) {
-  let text = "";
-  const summary = await parseFileParallel(options, (t) => {
-    text += t;
+  const chunks: Buffer[] = [];
+  const summary = await parseFileParallel(options, (chunk) => {
+    chunks.push(Buffer.from(chunk));
   });
-  return { text, summary };
+  // Decoded whole: a chunk may end inside a character.
+  return { text: Buffer.concat(chunks).toString("utf8"), summary };
 }
 
 const problems = (ds: Diagnostic[]) => ds.map((d) => ({ ...d }));

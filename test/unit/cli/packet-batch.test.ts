@@ -1,11 +1,17 @@
 /**
- * A parallel parse's packets cross threads packed into one string (see
- * `packet-batch.ts`): every packet must come out as it went in, whatever its
- * texts hold, and flows pair the same from the unpacked keys.
+ * A parallel parse's packets cross threads packed into a string of keys and
+ * a buffer of UTF-8 output texts (see `packet-batch.ts`): every packet must
+ * come out as it went in, whatever its texts hold, the buffers must be
+ * movable to another thread, and flows pair the same from the unpacked keys.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { forEachPacked, PacketBatchWriter } from "../../../src/cli/packet-batch.ts";
+import {
+  forEachPacked,
+  type PackedPacket,
+  PacketBatchWriter,
+  transferList,
+} from "../../../src/cli/packet-batch.ts";
 import type { SegmentPacket } from "../../../src/cli/parse-segment.ts";
 import { FlowPairer } from "../../../src/core/parse/pair-flows.ts";
 
@@ -42,15 +48,31 @@ const packet: fc.Arbitrary<SegmentPacket> = fc
     return p;
   });
 
+/** The packet as it was added, read back from its keys and byte ranges. */
+function unpacked(p: PackedPacket): SegmentPacket {
+  const text = (a: number, b: number) =>
+    Buffer.from(p.bytes.buffer, p.bytes.byteOffset).toString("utf8", a, b);
+  const q: SegmentPacket = {
+    keys: p.keys,
+    summary: text(p.summaryStart, p.summaryEnd),
+    tail: text(p.tailStart, p.tailEnd),
+  };
+  if (p.replyStart >= 0) q.replySummary = text(p.replyStart, p.replyEnd);
+  if (p.guessedUdp) q.guessedUdp = true;
+  return q;
+}
+
 function roundTrip(packets: SegmentPacket[]): SegmentPacket[] {
   const w = new PacketBatchWriter();
   for (const p of packets) w.add(p);
   expect(w.size).toBe(packets.length);
-  // As postMessage copies it.
-  const batch = structuredClone(w.take());
+  // As postMessage moves it: the transferred buffers are detached on the sending side.
+  const sent = w.take();
+  const batch = structuredClone(sent, { transfer: transferList(sent) });
+  expect(sent.bytes.byteLength, "the output bytes moved, not copied").toBe(0);
   expect(w.size).toBe(0);
   const out: SegmentPacket[] = [];
-  forEachPacked(batch, (p) => out.push(p));
+  forEachPacked(batch, (p) => out.push(unpacked(p)));
   return out;
 }
 
@@ -62,6 +84,16 @@ describe("packed packet batches", () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it("grow past their first buffer and keep texts longer than it whole", () => {
+    const long = "é→".repeat(100_000);
+    const p: SegmentPacket = {
+      keys: { seen: ["k"], reversed: ["r"], proto: "tcp", replyLike: false },
+      summary: "s",
+      tail: long,
+    };
+    expect(roundTrip([p, p, p])).toEqual([p, p, p]);
   });
 
   it("keep empty texts, separators and non-ASCII apart", () => {
@@ -85,7 +117,7 @@ describe("packed packet batches", () => {
     w.take();
     w.add(p);
     const out: SegmentPacket[] = [];
-    forEachPacked(w.take(), (q) => out.push(q));
+    forEachPacked(w.take(), (q) => out.push(unpacked(q)));
     expect(out).toEqual([p]);
   });
 
