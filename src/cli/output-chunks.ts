@@ -8,9 +8,16 @@
 /** Bytes per chunk handed out (a range longer than this is handed out whole). */
 const CHUNK = 1 << 20;
 
+/** Chunks kept for reuse: written memory costs less to write again than fresh memory, which faults its pages in. */
+const KEEP = 4;
+
+/** No memory yet: the first write takes a chunk. */
+const NONE = Buffer.alloc(0);
+
 /** See the module comment. */
 export class OutputChunks {
-  private buf = Buffer.allocUnsafeSlow(CHUNK);
+  private readonly free: Buffer<ArrayBuffer>[] = [];
+  private buf: Buffer<ArrayBuffer> = NONE;
   private at = 0;
   private ready: Uint8Array[] = [];
   private readyBytes = 0;
@@ -24,14 +31,12 @@ export class OutputChunks {
   text(s: string): void {
     // A UTF-16 unit takes at most 3 bytes in UTF-8: only a long text needs its exact length.
     const most = s.length * 3;
-    if (this.at + most > this.buf.length) {
-      if (most <= CHUNK) this.spill();
-      else {
-        const b = Buffer.from(s, "utf8");
-        this.bytes(b, 0, b.length);
-        return;
-      }
+    if (most > CHUNK) {
+      const b = Buffer.from(s, "utf8");
+      this.bytes(b, 0, b.length);
+      return;
     }
+    if (this.at + most > this.buf.length) this.room();
     this.at += this.buf.write(s, this.at, "utf8");
   }
 
@@ -39,16 +44,21 @@ export class OutputChunks {
   bytes(from: Buffer, start: number, end: number): void {
     const n = end - start;
     if (n <= 0) return;
-    if (this.at + n > this.buf.length) {
+    if (n > CHUNK) {
       this.spill();
-      if (n > this.buf.length) {
-        // Handed out as a copy: the caller's buffer may be reused.
-        this.ready.push(Uint8Array.prototype.slice.call(from, start, end) as Uint8Array);
-        this.readyBytes += n;
-        return;
-      }
+      // Handed out as a copy: the caller's buffer may be reused.
+      this.ready.push(Uint8Array.prototype.slice.call(from, start, end) as Uint8Array);
+      this.readyBytes += n;
+      return;
     }
+    if (this.at + n > this.buf.length) this.room();
     this.at += from.copy(this.buf, this.at, start, end);
+  }
+
+  /** Takes back a chunk {@link take} handed out, once nothing reads it any more. */
+  reuse(chunk: Uint8Array): void {
+    if (chunk.byteOffset === 0 && chunk.buffer.byteLength === CHUNK && this.free.length < KEEP)
+      this.free.push(Buffer.from(chunk.buffer as ArrayBuffer));
   }
 
   /** Everything appended so far, in order; the writer starts empty. */
@@ -60,12 +70,19 @@ export class OutputChunks {
     return out;
   }
 
-  /** Moves the bytes in the current buffer to the ready list; the next bytes go to a new buffer. */
+  /** A whole chunk to write into: the bytes so far go to the ready list. */
+  private room(): void {
+    this.spill();
+    this.buf = this.free.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
+  }
+
+  /** Moves the bytes written so far to the ready list; the next write takes a chunk. */
   private spill(): void {
-    if (this.at === 0) return;
-    this.ready.push(this.buf.subarray(0, this.at));
-    this.readyBytes += this.at;
-    this.buf = Buffer.allocUnsafeSlow(CHUNK);
+    if (this.at > 0) {
+      this.ready.push(this.buf.subarray(0, this.at));
+      this.readyBytes += this.at;
+    }
+    this.buf = NONE;
     this.at = 0;
   }
 }

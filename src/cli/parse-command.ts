@@ -16,6 +16,7 @@ import type { FlowAssignment } from "../core/parse/pair-flows.ts";
 import { NETDEV_HINT, PREFIX_HINT } from "../core/parse/parse-hints.ts";
 import { lineBatches, MAX_LINE_BYTES } from "../core/parse/split-lines.ts";
 import { TraceParser } from "../core/parse/trace-parser.ts";
+import { OutputChunks } from "./output-chunks.ts";
 import { formatPacket, type OutputMode } from "./packet-output.ts";
 import { parseFileParallel } from "./parse-parallel.ts";
 import { readChunks } from "./parse-read-chunks.ts";
@@ -133,19 +134,23 @@ function formatDiagnostic(d: Diagnostic): string {
   return `${p.file}:${p.line}:${p.column}: ${d.severity}: ${d.message}${d.hint ? ` (hint: ${d.hint})` : ""}`;
 }
 
+/** Writes `chunk` to standard output; resolves once it is written, so that its memory can be reused. */
+function put(chunk: Uint8Array): Promise<void> {
+  return new Promise<void>((resolve) => process.stdout.write(chunk, () => resolve()));
+}
+
 /** Writes with backpressure so a huge input does not pile output up in memory. */
 function writer(): { write: (s: string) => void; flush: () => Promise<void> } {
-  let buf = "";
+  const out = new OutputChunks();
   return {
     write(s) {
-      buf += s;
+      out.text(s);
     },
     async flush() {
-      if (!buf) return;
-      const chunk = buf;
-      buf = "";
-      if (!process.stdout.write(chunk))
-        await new Promise<void>((r) => process.stdout.once("drain", () => r()));
+      for (const chunk of out.take()) {
+        await put(chunk);
+        out.reuse(chunk);
+      }
     },
   };
 }
@@ -185,10 +190,7 @@ export async function run(argv: string[]): Promise<number> {
           maxLineBytes: args.maxLineBytes,
           ...(prefixMap ? { prefixMap } : {}),
         },
-        async (chunk) => {
-          if (!process.stdout.write(chunk))
-            await new Promise<void>((r) => process.stdout.once("drain", () => r()));
-        },
+        put,
       );
     } catch (e) {
       const err = e as NodeJS.ErrnoException;

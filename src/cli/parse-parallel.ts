@@ -341,7 +341,8 @@ interface Segment {
 /**
  * Parses `options.path` on worker threads and writes each packet's output
  * (see `packet-output.ts`) through `write` as UTF-8 chunks, in packet order;
- * awaits `write`'s promise for backpressure (a chunk is not reused after it).
+ * awaits `write`'s promise for backpressure, and reuses the chunk's memory once it resolves
+ * (`write` must be done with it by then: written or copied).
  * Diagnostics are returned, as the sequential parser's would be.
  */
 export async function parseFileParallel(
@@ -467,7 +468,10 @@ export async function parseFileParallel(
     out.bytes(p.bytes, p.tailStart, p.tailEnd);
   });
   const flushOut = async () => {
-    for (const chunk of out.take()) await write(chunk);
+    for (const chunk of out.take()) {
+      await write(chunk);
+      out.reuse(chunk);
+    }
   };
   const unknown = new Map<string, { diag: Diagnostic | undefined; count: number; name: string }>();
   let unlisted = 0;

@@ -46,6 +46,28 @@ describe("output chunks", () => {
     );
   });
 
+  it("write into a chunk given back, and never into one still held", () => {
+    const out = new OutputChunks();
+    out.text("first");
+    const [a] = out.take() as [Uint8Array];
+    out.text("second");
+    const [b] = out.take() as [Uint8Array];
+    // `a` given back once written: the next chunk is made in its memory.
+    out.reuse(a);
+    out.text("third");
+    const [c] = out.take() as [Uint8Array];
+    // Compared as a boolean: a failing comparison of two 1 MiB buffers prints for minutes.
+    expect(c.buffer === a.buffer, "the chunk given back is written again").toBe(true);
+    expect(Buffer.from(c).toString()).toBe("third");
+    expect(Buffer.from(b).toString(), "a chunk not given back is left alone").toBe("second");
+    // A copy or a slice of a chunk is not one of its chunks: never written into.
+    const copy = Buffer.from("copy!");
+    out.reuse(copy);
+    out.text("fourth");
+    out.take();
+    expect(copy.toString()).toBe("copy!");
+  });
+
   it("hand out nothing when nothing was written, and chunks no bigger than needed", () => {
     const out = new OutputChunks();
     expect(out.take()).toEqual([]);
