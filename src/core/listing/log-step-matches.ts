@@ -12,6 +12,7 @@
  */
 import { splitHookId } from "../model/hook.ts";
 import type { MatchedRule, Packet, TraceEvent } from "../model/packet.ts";
+import { isIcmpError, tcpLooseOf } from "../simulate/conntrack.ts";
 import { CONNTRACK_PRIORITY, IP_HOOK_TABLES } from "../simulate/hook-order.ts";
 import { canonicalAddress } from "../simulate/ip-address.ts";
 import type { MatchContext } from "../simulate/match-rule.ts";
@@ -57,10 +58,19 @@ export function logFacts(packets: readonly Packet[]): LogFacts {
   return facts;
 }
 
-/** The packet's conntrack state, from its flow's earlier packets; undefined when the log cannot tell. */
+/**
+ * The packet's conntrack state, from its flow's earlier packets; undefined when the log cannot tell.
+ * An ICMP error the parser put in the flow of the packet it quotes is RELATED once the flow's first
+ * packet opened a connection (kernel 6.18: the port unreachable answering a tracked echo request or
+ * UDP datagram met `ct state related`).
+ */
 export function flowState(packet: Packet, earlier: readonly Packet[]): CtState | undefined {
-  if (packet.direction === "reply") return "ESTABLISHED";
   const flow = earlier.filter((p) => p.flow === packet.flow && p.id < packet.id);
+  if (isIcmpErrorPacket(packet)) {
+    const first = flow[0];
+    return first && flowState(first, earlier) === "NEW" ? "RELATED" : undefined;
+  }
+  if (packet.direction === "reply") return "ESTABLISHED";
   if (flow.some((p) => p.direction === "reply")) return "ESTABLISHED";
   // No answer yet: still NEW, if the flow's first packet is one that opens a connection.
   const first = flow[0] ?? packet;
@@ -74,6 +84,12 @@ export function flowState(packet: Packet, earlier: readonly Packet[]): CtState |
   return undefined;
 }
 
+/** Whether the packet's lines print an ICMP error (which conntrack relates to the packet it quotes). */
+function isIcmpErrorPacket(packet: Packet): boolean {
+  const l4 = firstL4(packet);
+  return l4 !== undefined && isIcmpError(l4);
+}
+
 /** The first layer-4 header a packet's lines print (an ebtables line may give the protocol only). */
 function firstL4(packet: Packet): TraceEvent["l4"] {
   return packet.events.find((e) => e.l4?.tcpFlags || e.l4?.icmpType !== undefined || e.l4?.sport)?.l4;
@@ -82,14 +98,17 @@ function firstL4(packet: Packet): TraceEvent["l4"] {
 /**
  * The state conntrack gives `packet` when it finds no connection for it, as kernel 6.18 did for the
  * replies to a request a raw-priority notrack left untracked (see test/unit/listing/notrack-reply.test.ts):
- * an echo request, a SYN, a bare ACK (picked up mid-stream, nf_conntrack_tcp_loose) and any UDP
- * datagram open a connection (NEW); an echo reply, a SYN/ACK, a FIN or an RST is INVALID. Undefined
- * for what the log cannot tell (another ICMP type, a protocol conntrack tracks otherwise).
+ * an echo request, a SYN, a bare ACK when `tcpLoose` (picked up mid-stream, nf_conntrack_tcp_loose 1,
+ * the default; with 0 it is INVALID) and any UDP datagram open a connection (NEW); an echo reply, a
+ * SYN/ACK, a FIN, an RST and an ICMP error (its quoted packet has no connection) are INVALID.
+ * Undefined for what the log cannot tell (another ICMP type, a protocol conntrack tracks otherwise).
  */
-export function noEntryState(packet: Packet): CtState | undefined {
+export function noEntryState(packet: Packet, tcpLoose = true): CtState | undefined {
   const l4 = firstL4(packet);
   if (!l4) return undefined;
-  // Other ICMP types (errors, timestamps) were not checked: the log cannot tell.
+  // Kernel 6.18: a port unreachable quoting an untracked UDP datagram or echo request met `ct state invalid`.
+  if (isIcmpError(l4)) return "INVALID";
+  // Other ICMP types (timestamps, ...) were not checked: the log cannot tell.
   if (l4.proto === "icmp") return l4.icmpType === 8 ? "NEW" : l4.icmpType === 0 ? "INVALID" : undefined;
   if (l4.proto === "icmpv6") return l4.icmpType === 128 ? "NEW" : l4.icmpType === 129 ? "INVALID" : undefined;
   if (l4.proto === "udp") return "NEW";
@@ -97,7 +116,7 @@ export function noEntryState(packet: Packet): CtState | undefined {
   const f = l4.tcpFlags;
   if (f.includes("RST") || f.includes("FIN")) return "INVALID";
   if (f.includes("SYN")) return f.includes("ACK") ? "INVALID" : "NEW";
-  return f.includes("ACK") ? "NEW" : "INVALID";
+  return f.includes("ACK") && tcpLoose ? "NEW" : "INVALID";
 }
 
 /**
@@ -111,6 +130,7 @@ function stateAfterNotrack(
   packet: Packet,
   packets: readonly Packet[],
   untracked: (q: Packet) => boolean | undefined,
+  tcpLoose: boolean,
 ): CtState | "tracked" | undefined {
   const flow = packets.filter((p) => p.flow === packet.flow && p.id < packet.id);
   const first = flow[0];
@@ -126,12 +146,14 @@ function stateAfterNotrack(
     if (u === undefined) return undefined;
     if (u) continue;
     if (opened === undefined) {
-      const state = noEntryState(q);
+      const state = noEntryState(q, tcpLoose);
       if (state === undefined) return undefined;
       if (state === "NEW") opened = q.direction;
     } else if (q.direction !== opened) replied = true;
   }
-  if (opened === undefined) return noEntryState(packet);
+  if (opened === undefined) return noEntryState(packet, tcpLoose);
+  // An ICMP error quotes a packet of the flow, whose tuple finds the connection opened since.
+  if (isIcmpErrorPacket(packet)) return "RELATED";
   return packet.direction === opened && !replied ? "NEW" : "ESTABLISHED";
 }
 
@@ -364,17 +386,21 @@ function assumptions(state: CtState | undefined, addresses: readonly string[]): 
  * engine models, or the run contradicts the log). A fact the log lacks is tried both ways: when every
  * way the log allows gives the same rules, those are the answer; otherwise the rules that needed it
  * are marked `UNKNOWN`. `packets` is the whole parse (for the flow's state and the host's addresses),
- * `facts` its {@link logFacts}.
+ * `facts` its {@link logFacts}, `sysctls` the host's when a lab gives them (the conntrack settings
+ * the simulator reads, `nf_conntrack_tcp_loose`, read the same way here; default the kernel's).
  */
 export function logStepMatches(
   packet: Packet,
   ruleset: Ruleset,
   packets: readonly Packet[],
   facts: LogFacts = logFacts(packets),
+  sysctls?: Readonly<Record<string, string | undefined>>,
 ): (MatchedRule[] | undefined)[] {
   // Whether a packet of the flow was left untracked: its own walk with the usual state (a notrack acts before conntrack).
   const untracked = (q: Packet) => walkSteps(q, ruleset, packets, facts, flowState(q, packets)).untracked;
-  const after = hasNotrack(ruleset) ? stateAfterNotrack(packet, packets, untracked) : "tracked";
+  const after = hasNotrack(ruleset)
+    ? stateAfterNotrack(packet, packets, untracked, tcpLooseOf(sysctls))
+    : "tracked";
   return walkSteps(packet, ruleset, packets, facts, after === "tracked" ? flowState(packet, packets) : after)
     .matches;
 }

@@ -31,13 +31,16 @@ export const NOTRACK_WORDS: Pair = [
   "若 conntrack 尚未看到它，讓它不被追蹤（沒有連線，不做 NAT）",
 ];
 
-/** What a zone template does (`-j CT --zone N`, nft `ct zone set N`), for one direction with `dir`. */
-export function zoneWords(zone: number, dir?: "original" | "reply"): Pair {
+/**
+ * What a zone template does (`-j CT --zone N`, nft `ct zone set N` with `nft`), for one direction with
+ * `dir`. nft's also takes an untracked packet (kernel 6.18: tracked again, see nft-notrack-ct-state).
+ */
+export function zoneWords(zone: number, dir?: "original" | "reply", nft = false): Pair {
   const en = dir === "original" ? " (original direction)" : dir === "reply" ? " (reply direction)" : "";
   const zh = dir === "original" ? "（原方向）" : dir === "reply" ? "（回覆方向）" : "";
   return [
-    `if conntrack has not seen it yet, look it up in conntrack zone ${zone}${en}`,
-    `若 conntrack 尚未看到它，在 conntrack zone ${zone}${zh}查找它的連線`,
+    `if conntrack has not seen it yet${nft ? " (untracked too)" : ""}, look it up in conntrack zone ${zone}${en}`,
+    `若 conntrack 尚未看到它${nft ? "（未追蹤的也算）" : ""}，在 conntrack zone ${zone}${zh}查找它的連線`,
   ];
 }
 

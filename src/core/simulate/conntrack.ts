@@ -103,6 +103,24 @@ function opensTcp(flags: readonly string[], loose: boolean): boolean {
   return flags.includes("SYN") ? !flags.includes("ACK") : loose && flags.includes("ACK");
 }
 
+/**
+ * Whether `p` is an ICMP error (destination unreachable, source quench, redirect, time exceeded,
+ * parameter problem; ICMPv6 1-4): conntrack looks up the packet it quotes, never a connection of its own.
+ */
+export function isIcmpError(p: { proto: string; icmpType?: number }): boolean {
+  if (p.icmpType === undefined) return false;
+  if (p.proto === "icmp") return [3, 4, 5, 11, 12].includes(p.icmpType);
+  return p.proto === "icmpv6" && p.icmpType >= 1 && p.icmpType <= 4;
+}
+
+/**
+ * `net.netfilter.nf_conntrack_tcp_loose` of a lab's sysctls (default 1, the kernel's): whether a bare
+ * ACK with no connection opens one. The simulator and the listing both read it here, so they agree.
+ */
+export function tcpLooseOf(sysctls: Readonly<Record<string, string | undefined>> | undefined): boolean {
+  return sysctls?.["net.netfilter.nf_conntrack_tcp_loose"]?.trim() !== "0";
+}
+
 /** Options of a {@link ConntrackTable}. */
 export interface ConntrackOptions {
   /** `net.netfilter.nf_conntrack_tcp_loose`: a bare ACK with no connection opens one. Default true, the kernel's. */
@@ -132,6 +150,8 @@ export class ConntrackTable {
     const zone = p.ctZone;
     delete p.ctZone;
     const inZone = (e: ConnEntry, dir: "original" | "reply") => zoneId(e.zone, dir) === zoneId(zone, dir);
+    // An ICMP error belongs to the connection of the packet it quotes (RELATED) or to none (INVALID).
+    if (isIcmpError(p)) return this.related(p, t, zone);
     // An ICMP echo reply matches the request's reply tuple with types swapped; tuples carry no type.
     for (const e of this.entries) {
       if (sameTuple(e.orig, t) && inZone(e, "original")) {
@@ -162,6 +182,25 @@ export class ConntrackTable {
     this.entries.push(entry);
     p.ct = { entry, dir: "original", state: "NEW" };
     return "NEW";
+  }
+
+  /**
+   * The state of ICMP error `p` (tuple `t`): RELATED to the connection of the packet it quotes, which
+   * the model takes to be its flow's (the same echo id or ports); INVALID when there is none, the
+   * quoted packet having been left untracked (kernel 6.18, test/fixtures/simulate/nft-notrack-ct-state:
+   * the port unreachable a reject sent for an untracked echo request met `ct state invalid`, for a
+   * tracked one `ct state related`). It opens no connection and is no reply to the one it finds.
+   */
+  private related(p: SimPacket, t: Tuple, zone: CtZone | undefined): CtState {
+    for (const e of this.entries) {
+      const dir = sameTuple(e.orig, t) ? "original" : sameTuple(replyTuple(e), t) ? "reply" : undefined;
+      if (dir && zoneId(e.zone, dir) === zoneId(zone, dir)) {
+        p.ct = { entry: e, dir, state: "RELATED" };
+        return "RELATED";
+      }
+    }
+    p.ctInvalid = true;
+    return "INVALID";
   }
 
   /**

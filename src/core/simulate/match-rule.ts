@@ -120,7 +120,10 @@ export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): strin
       return p.proto === "icmpv6" && p.icmpType !== undefined ? String(p.icmpCode ?? 0) : undefined;
     case "ct state":
       // A `notrack` earlier in the same walk leaves the packet untracked (see `SimPacket.untracked`).
-      return (p.untracked ? "UNTRACKED" : (ctx.ctState ?? "UNTRACKED")).toLowerCase();
+      // A zone template set in this chain's run reads new (nft_ct_get_eval: the template's IP_CT_NEW).
+      return (
+        p.untracked ? "UNTRACKED" : p.ctZone && !p.ct ? "NEW" : (ctx.ctState ?? "UNTRACKED")
+      ).toLowerCase();
     case "meta mark":
       return String(p.mark);
     case "ct mark":
@@ -334,6 +337,8 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
     case "ctstate": {
       const states = new Set<string>();
       if (p.untracked) states.add("UNTRACKED");
+      // A zone template set in this chain's run reads new, as at `ct state` above.
+      else if (p.ctZone && !p.ct) states.add("NEW");
       else if (ctx.ctState) states.add(ctx.ctState);
       else states.add("UNTRACKED");
       if (ctx.ctNat?.snat) states.add("SNAT");

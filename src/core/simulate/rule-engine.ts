@@ -208,13 +208,16 @@ function applyEffect(
 
 /**
  * `-j CT --zone`, `ct zone set`: the zone template the lookup uses. Only the first acts and never on a
- * tracked or untracked packet (xt_CT skips a packet with any conntrack attachment; nft_ct_set_zone_eval one
- * with a connection or template). Set after the lookup on a packet conntrack found invalid, it is looked up
+ * tracked packet (xt_CT skips a packet with any conntrack attachment; nft_ct_set_zone_eval one with a
+ * connection or template). Set after the lookup on a packet conntrack found invalid, it is looked up
  * no more but its state reads new from there on (kernel 6.18: it met neither `ct state invalid` nor
- * `established,related`).
+ * `established,related`). An untracked packet: xt_CT (`xt`) leaves it so, nft's template replaces the
+ * mark (kernel 6.18, test/fixtures/simulate/nft-notrack-ct-state: before the lookup it opened a
+ * connection in the zone, after it its state read new).
  */
-function applyZone(t: Extract<Target, { kind: "CTZONE" }>, p: SimPacket): void {
-  if (p.ct || p.ctZone || p.untracked) return;
+function applyZone(t: Extract<Target, { kind: "CTZONE" }>, p: SimPacket, xt = false): void {
+  if (p.ct || p.ctZone || (p.untracked && xt)) return;
+  delete p.untracked;
   p.ctZone = t.dir ? { id: t.zone, dir: t.dir } : { id: t.zone };
 }
 
@@ -1150,8 +1153,11 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         applyTos(t, s.p);
         continue;
       case "NOTRACK":
-      case "CTZONE":
         applyEffect(t, s.p, run, rule.line, ctx);
+        continue;
+      case "CTZONE":
+        // A target is iptables' `-j CT --zone` (nft's `ct zone set` is a statement: applyEffect).
+        applyZone(t, s.p, true);
         continue;
       case "vmap":
       case "nat-map":

@@ -9,23 +9,27 @@
  * NEW, each opening an entry with the reply's direction as the original one. The simulator's conntrack
  * gives the same states; the listing of a pasted LOG trace says so too.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { logStepMatches } from "../../../src/core/listing/log-step-matches.ts";
 import type { PrefixHooks } from "../../../src/core/model/hook.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
+import { labSchema } from "../../../src/core/trace-file/schema.ts";
 import { textWorld } from "../simulate/helpers.ts";
 
-/** Counter rules, one per `ct state` (four lines, in this order: invalid, new, established, untracked). */
+/** Counter rules, one per `ct state` (five lines, in this order: invalid, new, established, untracked, related). */
 const BY_STATE = [
   "\t\tct state invalid counter",
   "\t\tct state new counter",
   "\t\tct state established counter",
   "\t\tct state untracked counter",
+  "\t\tct state related counter",
 ];
 
-/** Requests from eth0 notracked; the output chain's lines 11-14 count the replies by state. */
+/** Requests from eth0 notracked; the output chain's lines 11-15 count the replies by state. */
 const RULES = [
   "table inet raw {",
   "\tchain pre {",
@@ -43,16 +47,22 @@ const RULES = [
 ].join("\n");
 
 /** The `ct state` line each rule counts. */
-const STATE_LINE: Record<number, string> = { 11: "invalid", 12: "new", 13: "established", 14: "untracked" };
+const STATE_LINE: Record<number, string> = {
+  11: "invalid",
+  12: "new",
+  13: "established",
+  14: "untracked",
+  15: "related",
+};
 
 const prefixMap: PrefixHooks = { "pw/raw/pre": "ip:raw:pre", "pw/filter/output": "ip:filter:output" };
 const IN = "IN=eth0 OUT= MAC=02:00:00:00:00:01:02:00:00:00:00:02:08:00 SRC=198.51.100.1 DST=203.0.113.2";
 const OUT = "IN= OUT=eth0 SRC=203.0.113.2 DST=198.51.100.1";
 const IP = "TOS=0x00 PREC=0x00 TTL=64 DF";
 
-/** The `ct state` the listing reads for each packet of the LOG lines `lines` logged at output. */
-function statesAtOutput(lines: string[]): string[][] {
-  const rules = parseRulesetFile(RULES, "r.nft");
+/** The `ct state` the listing reads for each packet of the LOG lines `lines` logged at output (under `text`). */
+function statesAtOutput(lines: string[], text = RULES): string[][] {
+  const rules = parseRulesetFile(text, "r.nft");
   expect(rules.diagnostics).toEqual([]);
   const parsed = parseTraceText(lines.join("\n"), { prefixMap });
   return parsed.packets
@@ -199,7 +209,7 @@ describe("the reply to an untracked request", () => {
  * 4 established; `conntrack -L` showed the connection with the client's side as the original one.
  */
 describe("a notrack that takes only a connection's SYN", () => {
-  /** Raw prerouting notracks a SYN (as a SYN proxy does); input (lines 11-14) and output (18-21) count by state. */
+  /** Raw prerouting notracks a SYN (as a SYN proxy does); input (lines 11-15) and output (19-23) count by state. */
   const SYN_ONLY = [
     "table inet raw {",
     "\tchain pre {",
@@ -224,61 +234,133 @@ describe("a notrack that takes only a connection's SYN", () => {
     12: "new",
     13: "established",
     14: "untracked",
-    18: "invalid",
-    19: "new",
-    20: "established",
-    21: "untracked",
+    15: "related",
+    19: "invalid",
+    20: "new",
+    21: "established",
+    22: "untracked",
+    23: "related",
   };
-
-  it("the client's next packets open the connection (NEW) until the server answers; then both sides are ESTABLISHED", () => {
+  const tcp = (t: string, flags: string, reply: boolean, id: number) =>
+    (reply ? ["pw/filter/output"] : ["pw/raw/pre", "pw/filter/input"]).map(
+      (prefix) =>
+        `[${t}] ${prefix} ${reply ? OUT : IN} LEN=52 ${IP} ID=${id} PROTO=TCP SPT=${reply ? "8080 DPT=40000" : "40000 DPT=8080"} WINDOW=501 RES=0x00 ${flags} URGP=0 `,
+    );
+  /** The recorded exchange: connect, send, read the answer, send again. */
+  const LINES = [
+    ...tcp("1.0", "SYN", false, 1),
+    ...tcp("1.1", "ACK SYN", true, 2),
+    ...tcp("1.2", "ACK", false, 3),
+    ...tcp("1.3", "ACK PSH", false, 4),
+    ...tcp("1.4", "ACK PSH", true, 5),
+    ...tcp("1.5", "ACK", false, 6),
+  ];
+  const step = (direction: "request" | "reply", ...tcpFlags: string[]) => ({ direction, tcpFlags });
+  const SCRIPT = [
+    step("request", "SYN"),
+    step("reply", "ACK", "SYN"),
+    step("request", "ACK"),
+    step("request", "ACK", "PSH"),
+    step("reply", "ACK", "PSH"),
+    step("request", "ACK"),
+  ];
+  /** The states the listing reads at each packet's last chain, with the lab's `sysctls` when given. */
+  const listed = (sysctls?: Record<string, string>) => {
     const rules = parseRulesetFile(SYN_ONLY, "r.nft");
     expect(rules.diagnostics).toEqual([]);
-    const tcp = (t: string, flags: string, reply: boolean, id: number) =>
-      (reply ? ["pw/filter/output"] : ["pw/raw/pre", "pw/filter/input"]).map(
-        (prefix) =>
-          `[${t}] ${prefix} ${reply ? OUT : IN} LEN=52 ${IP} ID=${id} PROTO=TCP SPT=${reply ? "8080 DPT=40000" : "40000 DPT=8080"} WINDOW=501 RES=0x00 ${flags} URGP=0 `,
-      );
-    const parsed = parseTraceText(
-      [
-        ...tcp("1.0", "SYN", false, 1),
-        ...tcp("1.1", "ACK SYN", true, 2),
-        ...tcp("1.2", "ACK", false, 3),
-        ...tcp("1.3", "ACK PSH", false, 4),
-        ...tcp("1.4", "ACK PSH", true, 5),
-        ...tcp("1.5", "ACK", false, 6),
-      ].join("\n"),
-      {
-        prefixMap: { ...prefixMap, "pw/filter/input": "ip:filter:input" },
-      },
-    );
-    const states = parsed.packets.map((p) =>
-      (logStepMatches(p, rules, parsed.packets).at(-1) ?? [])
+    const parsed = parseTraceText(LINES.join("\n"), {
+      prefixMap: { ...prefixMap, "pw/filter/input": "ip:filter:input" },
+    });
+    return parsed.packets.map((p) =>
+      (logStepMatches(p, rules, parsed.packets, undefined, sysctls).at(-1) ?? [])
         .map((m) => STATES[m.ruleLine])
         .filter((s): s is string => s !== undefined),
     );
+  };
+  /** The states the simulator's rules read at each packet's filter chains, under `sysctls`. */
+  const simulated = (sysctls: Record<string, string> = {}) => {
+    const w = textWorld(SYN_ONLY);
+    const sim = runScenario(
+      { ...w, sysctls: { ...w.sysctls, ...sysctls } },
+      { from: "wan", to: "203.0.113.2", proto: "tcp", dport: 8080, script: SCRIPT },
+    );
+    return sim.packets.map((p) =>
+      p.events
+        .filter((e) => e.table === "filter")
+        .flatMap((e) => e.steps.map((s) => STATES[s.line]).filter((s) => s !== undefined)),
+    );
+  };
+
+  it("the client's next packets open the connection (NEW) until the server answers; then both sides are ESTABLISHED", () => {
+    const states = listed();
     expect(states).toEqual([["untracked"], ["invalid"], ["new"], ["new"], ["established"], ["established"]]);
-    // The simulator's conntrack agrees, on both sides.
-    const step = (direction: "request" | "reply", ...tcpFlags: string[]) => ({ direction, tcpFlags });
-    const sim = runScenario(textWorld(SYN_ONLY), {
-      from: "wan",
-      to: "203.0.113.2",
-      proto: "tcp",
-      dport: 8080,
-      script: [
-        step("request", "SYN"),
-        step("reply", "ACK", "SYN"),
-        step("request", "ACK"),
-        step("request", "ACK", "PSH"),
-        step("reply", "ACK", "PSH"),
-        step("request", "ACK"),
-      ],
-    });
-    expect(
-      sim.packets.map((p) =>
-        p.events
-          .filter((e) => e.table === "filter")
-          .flatMap((e) => e.steps.map((s) => STATES[s.line]).filter((s) => s !== undefined)),
+    // The simulator's conntrack agrees, on both sides; a lab's nf_conntrack_tcp_loose 1 is the default.
+    expect(simulated()).toEqual(states);
+    expect(listed({ "net.netfilter.nf_conntrack_tcp_loose": "1" })).toEqual(states);
+  });
+
+  /**
+   * Kernel 6.18, test/fixtures/simulate/nft-notrack-ct-state (its lab sets nf_conntrack_tcp_loose 0;
+   * record.sh): after the untracked SYN every segment met `ct state invalid`, on both sides.
+   */
+  it("with a lab's nf_conntrack_tcp_loose 0 every later segment is INVALID, in the listing as in the simulator", () => {
+    const lab = labSchema.parse(
+      JSON.parse(
+        readFileSync(
+          join(import.meta.dirname, "../../fixtures/simulate/nft-notrack-ct-state/lab.json"),
+          "utf8",
+        ),
       ),
-    ).toEqual(states);
+    );
+    expect(lab.sysctls["net.netfilter.nf_conntrack_tcp_loose"]).toBe("0");
+    const states = listed(lab.sysctls);
+    expect(states).toEqual([["untracked"], ["invalid"], ["invalid"], ["invalid"], ["invalid"], ["invalid"]]);
+    expect(simulated(lab.sysctls)).toEqual(states);
+  });
+});
+
+/**
+ * Kernel 6.18, test/fixtures/simulate/nft-notrack-ct-state (record.sh: counters on `ct state` for the
+ * port unreachables): the one answering an untracked UDP datagram (the kernel's own for a closed port,
+ * an nft reject's) or an untracked echo request met `ct state invalid`; one answering a tracked packet
+ * `ct state related`.
+ */
+describe("an ICMP error quoting a packet of the flow", () => {
+  const ERROR = `LEN=57 TOS=0x00 PREC=0xC0 TTL=64 ID=2 PROTO=ICMP TYPE=3 CODE=3`;
+  const udp = [
+    `[1.0] pw/raw/pre ${IN} LEN=29 ${IP} ID=1 PROTO=UDP SPT=40000 DPT=9001 LEN=9 `,
+    `[1.1] pw/filter/output ${OUT} ${ERROR} [SRC=198.51.100.1 DST=203.0.113.2 LEN=29 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=UDP SPT=40000 DPT=9001 LEN=9 ] `,
+  ];
+  const echo = [
+    `[2.0] pw/raw/pre ${IN} LEN=84 ${IP} ID=3 PROTO=ICMP TYPE=8 CODE=0 ID=7 SEQ=1 `,
+    `[2.1] pw/filter/output ${OUT} ${ERROR} [SRC=198.51.100.1 DST=203.0.113.2 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=3 DF PROTO=ICMP TYPE=8 CODE=0 ID=7 SEQ=1 ] `,
+  ];
+  const TRACKED = RULES.replace('iifname "eth0" notrack', 'iifname "eth9" notrack');
+
+  it("is INVALID when the quoted UDP datagram or echo request was left untracked", () => {
+    expect(statesAtOutput([...udp, ...echo])).toEqual([["invalid"], ["invalid"]]);
+  });
+
+  it("is RELATED, not ESTABLISHED, when it was tracked", () => {
+    expect(statesAtOutput([...udp, ...echo], TRACKED)).toEqual([["related"], ["related"]]);
+  });
+
+  it("the simulator gives the error answering an echo request the same states", () => {
+    const errors = (text: string) =>
+      runScenario(textWorld(text), {
+        from: "wan",
+        to: "203.0.113.2",
+        proto: "icmp",
+        script: [
+          { direction: "request", icmpType: 8 },
+          { direction: "reply", icmpType: 3 },
+        ],
+      }).packets.map((p) =>
+        p.events
+          .filter((e) => e.table === "filter" && e.chain === "output")
+          .flatMap((e) => e.steps.map((s) => STATE_LINE[s.line]).filter((s) => s !== undefined)),
+      );
+    expect(errors(RULES)).toEqual([[], ["invalid"]]);
+    expect(errors(TRACKED)).toEqual([[], ["related"]]);
   });
 });

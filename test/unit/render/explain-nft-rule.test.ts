@@ -132,7 +132,11 @@ describe("explainNftRule", () => {
     expect(nt.unknown).toEqual([]);
     const zone = explainNftRule('iifname "br0" ct original zone set 1');
     expect(zone.en).toBe(
-      "from br0: if conntrack has not seen it yet, look it up in conntrack zone 1 (original direction), then go on with the next rule",
+      "from br0: if conntrack has not seen it yet (untracked too), look it up in conntrack zone 1 (original direction), then go on with the next rule",
+    );
+    // nft's template replaces an untracked mark, xt_CT's does not (kernel 6.18, nft-notrack-ct-state).
+    expect(zone["zh-TW"]).toContain(
+      "若 conntrack 尚未看到它（未追蹤的也算），在 conntrack zone 1（原方向）查找它的連線",
     );
     expect(zone.unknown).toEqual([]);
     expect(explainNftRule("ct zone 1 accept").en).toBe(
