@@ -1147,6 +1147,19 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     const v = operand.value.value;
     const neg = operand.neg;
     const bad = (what: string, hint: string) => problem(operand.value, `'${v}' is not ${what}`, hint);
+    // `icmp code 8-0`: nft 1.0.6's listing of `icmp type >= 8 icmp code <= 0` written side by side (kernel
+    // 6.18 matched types 8 and 11 with code 0): what it compares is not in the words, so not guessed.
+    const [lo, hi] = v.split("-").map(Number);
+    if (NFT_ICMP_NAMES[key] && (lo as number) > (hi as number)) {
+      problem(
+        operand.value,
+        `'${key} ${v}' is a range whose first value is above its last: nft 1.0.6 lists two comparisons of the ICMP type and code written side by side (icmp type >= 8 icmp code <= 0) so; not modelled`,
+        "read the rule from the file nft loaded it from, or write the two comparisons with another expression (counter) between them",
+        "warning",
+      );
+      out.conditions.push({ kind: "unknown", text: `${key} ${v}`, neg: false });
+      return;
+    }
     switch (key) {
       case "iifname":
       case "oifname":
