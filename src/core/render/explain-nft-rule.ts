@@ -5,10 +5,18 @@
  * what packetwalk models; any other expression is named as not explained, never guessed.
  */
 
-import { CT_ENTRY_KEYS, conditionLoad } from "../simulate/ct-break.ts";
+import { CT_ADDR_KEYS, CT_ENTRY_KEYS, conditionLoad } from "../simulate/ct-break.ts";
 import { formatIpCidr, type IpCidr } from "../simulate/ip-address.ts";
 import { parseNftRule } from "../simulate/parse-nft-rule.ts";
-import type { Condition, NftKey, NftSet, NftValue, PortRange, Target } from "../simulate/ruleset.ts";
+import type {
+  Condition,
+  CtAddrKey,
+  NftKey,
+  NftSet,
+  NftValue,
+  PortRange,
+  Target,
+} from "../simulate/ruleset.ts";
 import { tokenizeNft } from "../simulate/tokenize-nft.ts";
 import { ctTupleWords } from "./ct-tuple-words.ts";
 import { NOTRACK_WORDS, type RuleNote, randomNatWords, zoneWords } from "./explain-rule.ts";
@@ -52,6 +60,21 @@ const KEY_WORDS: Record<NftKey, Pair> = {
   "ct zone": ["the connection's conntrack zone", "連線的 conntrack zone"],
   "ct original zone": ["the connection's zone in the original direction", "連線在原方向的 zone"],
   "ct reply zone": ["the connection's zone in the reply direction", "連線在回覆方向的 zone"],
+  // `ct original ip saddr`, `ct reply ip6 daddr`: worded as ct-tuple-words.ts words the tuple's matches.
+  ...(Object.fromEntries(
+    CT_ADDR_KEYS.map((k) => {
+      const [, dir, ip, f] = k.split(" ");
+      const v6 = ip === "ip6" ? "IPv6 " : "";
+      const [side, sideZh] = f === "saddr" ? ["source", "來源"] : ["destination", "目的"];
+      const zh = `${v6 && ` ${v6}`}${sideZh}位址`;
+      return [
+        k,
+        dir === "original"
+          ? [`the connection's original ${v6}${side} address (before NAT)`, `連線原本（NAT 之前）的${zh}`]
+          : [`the ${v6}${side} address of the connection's replies`, `連線回覆封包的${zh}`],
+      ];
+    }),
+  ) as Record<CtAddrKey, Pair>),
   "fib daddr type": ["the destination address type", "目的位址類型"],
   "fib saddr type": ["the source address type", "來源位址類型"],
   "fib daddr . iif type": [
@@ -266,7 +289,7 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
         : [`${which[0]} ${p}port ${ports(c.range)}`, `${p}${which[1]}埠是 ${ports(c.range)}`];
     }
     case "tcp-flags":
-      return tcpFlagsWords(c.mask, c.set, not);
+      return tcpFlagsWords(c.mask, c.set, not, c.values);
     case "icmp-type": {
       const icmp = c.family === 6 ? "ICMPv6" : "ICMP";
       return not

@@ -10,10 +10,37 @@ type Pair = [string, string];
 /** Every flag of the TCP header: a mask of all of them compares the flags whole. */
 const ALL_FLAGS = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"];
 
-/** `mask`, `set` and `neg` as the simulator's `tcp-flags` condition holds them. */
-export function tcpFlagsWords(mask: readonly string[], set: readonly string[], neg: boolean): Pair {
+/**
+ * `mask`, `set` and `neg` as the simulator's `tcp-flags` condition holds them; `values`, nft's set of
+ * exact values (`tcp flags & (fin | syn | rst | ack) { syn, syn | ack }`), when it has one.
+ */
+export function tcpFlagsWords(
+  mask: readonly string[],
+  set: readonly string[],
+  neg: boolean,
+  values?: readonly (readonly string[])[],
+): Pair {
   const en = (fs: readonly string[]) => fs.join(", ");
   const zh = (fs: readonly string[]) => fs.join("、");
+  if (values) {
+    // Each value as its flags (`none` for 0x0), one marked when it names a flag the mask drops.
+    const outside = (v: readonly string[]) => v.some((f) => !mask.includes(f));
+    const list = (lang: 0 | 1) =>
+      values
+        .map(
+          (v) =>
+            (v.length ? [en, zh][lang](v) : ["none", "都沒有"][lang]) +
+            (outside(v) ? [" (never: outside the mask)", "（永遠不符合：超出遮罩）"][lang] : ""),
+        )
+        .join(["; ", "；"][lang]);
+    const whole = ALL_FLAGS.every((f) => mask.includes(f));
+    const head: Pair = whole
+      ? ["the TCP flags", "TCP 旗標"]
+      : [`of the TCP flags ${en(mask)}, those set`, `TCP 旗標 ${zh(mask)} 之中，有設的`];
+    return neg
+      ? [`${head[0]} are not exactly any of: ${list(0)}`, `${head[1]}不是下列任何一組：${list(1)}`]
+      : [`${head[0]} are exactly one of: ${list(0)}`, `${head[1]}剛好是下列之一：${list(1)}`];
+  }
   // A flag asked on outside the mask is never among the masked bits: the test never holds.
   if (set.some((f) => !mask.includes(f)))
     return neg

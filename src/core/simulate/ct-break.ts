@@ -9,8 +9,13 @@
  * with counters before and after each expression (see test/fixtures/simulate/nft-ct-break).
  */
 import type { MatchContext } from "./match-rule.ts";
-import type { Condition, NftKey, Target } from "./ruleset.ts";
+import type { Condition, CtAddrKey, NftKey, Target } from "./ruleset.ts";
 import type { SimPacket } from "./sim-packet.ts";
+
+/** The connection's addresses as nft keys (`ct original ip saddr`, ..., `ct reply ip6 daddr`). */
+export const CT_ADDR_KEYS = ["original", "reply"].flatMap((dir) =>
+  ["ip", "ip6"].flatMap((ip) => ["saddr", "daddr"].map((f) => `ct ${dir} ${ip} ${f}` as CtAddrKey)),
+);
 
 /** The nft keys read from the packet's connection entry (`ct state` is not: it reads untracked or invalid). */
 export const CT_ENTRY_KEYS: ReadonlySet<NftKey> = new Set([
@@ -18,6 +23,7 @@ export const CT_ENTRY_KEYS: ReadonlySet<NftKey> = new Set([
   "ct zone",
   "ct original zone",
   "ct reply zone",
+  ...CT_ADDR_KEYS,
 ]);
 
 /** `ct` keys that never break the rule: the state (read without a connection) and nft_connlimit's count. */

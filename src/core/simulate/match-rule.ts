@@ -11,17 +11,7 @@ import { addressInIpCidr } from "./ip-address.ts";
 import { ipsetMatches } from "./ipset-match.ts";
 import { parseIpv4 } from "./ipv4.ts";
 import { ipv6HeadersMatch } from "./ipv6-header-match.ts";
-import {
-  dscpValue,
-  NFT_ICMP_CODES,
-  NFT_ICMP_TYPES,
-  NFT_ICMPV6_CODES,
-  NFT_ICMPV6_TYPES,
-  nftPort,
-  nftProto,
-  nftSymbol,
-  pktTypeName,
-} from "./nft-names.ts";
+import { dscpValue, NFT_ICMP_NAMES, nftPort, nftProto, nftSymbol, pktTypeName } from "./nft-names.ts";
 import type { RouteResult } from "./route.ts";
 import type { Condition, IpSet, NftKey, NftSet, NftValue, PktType, PortRange, Rule } from "./ruleset.ts";
 import { type CtState, isIcmp, type SimPacket } from "./sim-packet.ts";
@@ -158,6 +148,14 @@ export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): strin
       return p.v6 ? undefined : String((p.tos ?? 0) >> 2);
     case "ip6 dscp":
       return p.v6 ? String((p.tos ?? 0) >> 2) : undefined;
+    default: {
+      // `ct original ip saddr` and kin (CT_ADDR_KEYS). No connection, or one of the other family (nft_ct's
+      // eval checks its l3 protocol): undefined, the rule breaks.
+      if (!p.ct) return undefined;
+      const t = key.includes("original") ? p.ct.entry.orig : replyTuple(p.ct.entry);
+      const a = key.endsWith("saddr") ? t.src : t.dst;
+      return a.includes(":") === key.includes("ip6") ? a : undefined;
+    }
   }
 }
 
@@ -205,20 +203,14 @@ export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean 
   if (key === "ether saddr" || key === "ether daddr") return paddedMac(e.value) === v;
   if (key === "meta pkttype") return pktTypeName(e.value) === v;
   if (key === "ip dscp" || key === "ip6 dscp") return dscpValue(e.value) === Number(v);
-  const symbol =
-    key === "icmp type"
-      ? NFT_ICMP_TYPES[e.value]
-      : key === "icmpv6 type"
-        ? NFT_ICMPV6_TYPES[e.value]
-        : key === "icmp code"
-          ? NFT_ICMP_CODES[e.value]
-          : key === "icmpv6 code"
-            ? NFT_ICMPV6_CODES[e.value]
-            : key.endsWith("port")
-              ? nftPort(e.value)
-              : key === "ip protocol" || key === "meta l4proto" || key === "ip6 nexthdr"
-                ? nftProto(e.value)
-                : nftSymbol(key, e.value);
+  const icmp = NFT_ICMP_NAMES[key];
+  const symbol = icmp
+    ? icmp[e.value]
+    : key.endsWith("port")
+      ? nftPort(e.value)
+      : key === "ip protocol" || key === "meta l4proto" || key === "ip6 nexthdr"
+        ? nftProto(e.value)
+        : nftSymbol(key, e.value);
   const want = symbol === undefined ? e.value : String(symbol);
   if (key === "iifname" || key === "oifname") return ifaceMatches(want.replace(/\*$/, "+"), v);
   if (want === v) return true;
@@ -406,8 +398,9 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
       // A flag asked on outside the mask is never among the masked bits (`--tcp-flags SYN SYN,ACK`).
       r =
         p.proto === "tcp" &&
-        c.set.every((f) => c.mask.includes(f)) &&
-        c.mask.every((f) => on.has(f) === c.set.includes(f));
+        (c.values ?? [c.set]).some(
+          (set) => set.every((f) => c.mask.includes(f)) && c.mask.every((f) => on.has(f) === set.includes(f)),
+        );
       break;
     }
     case "ethertype":

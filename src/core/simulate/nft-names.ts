@@ -38,6 +38,14 @@ export const NFT_ICMPV6_CODES: Readonly<Record<string, number>> = ICMPV6_CODES;
 /** nft's `icmpv6 type` names, to their type numbers (the table the nft monitor reader uses). */
 export const NFT_ICMPV6_TYPES: Readonly<Record<string, number>> = ICMPV6_TYPES;
 
+/** The names nft gives an ICMP or ICMPv6 type or code (`echo-request`, `port-unreachable`), by key. */
+export const NFT_ICMP_NAMES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  "icmp type": NFT_ICMP_TYPES,
+  "icmpv6 type": NFT_ICMPV6_TYPES,
+  "icmp code": NFT_ICMP_CODES,
+  "icmpv6 code": NFT_ICMPV6_CODES,
+};
+
 /** Service names nft accepts for ports (hand-written files, older nft listings, `nft -S`). */
 const SERVICES: Readonly<Record<string, number>> = {
   ftp: 21,

@@ -5,7 +5,7 @@
  * are positioned at the JSON object they are about (`file:line:col`); this never throws.
  */
 import type { Diagnostic } from "../model/packet.ts";
-import { NFT_ICMP_CODES, NFT_ICMP_TYPES, NFT_ICMPV6_CODES, NFT_ICMPV6_TYPES } from "./nft-names.ts";
+import { NFT_ICMP_NAMES } from "./nft-names.ts";
 import type { ParsedNft } from "./parse-nft-ruleset.ts";
 import { parseNftRuleset } from "./parse-nft-ruleset.ts";
 
@@ -87,6 +87,8 @@ function lhs(v: Json): string | undefined {
     const left = lhs(a as Json);
     // nft prints a flag mask in parentheses: `tcp flags & (fin | syn | rst | ack)`.
     if (left === "tcp flags" && Array.isArray(b)) return `${left} & (${b.join(" | ")})`;
+    // nft 1.0's `-j` writes the mask of a match against a set as a chain of `|`.
+    if (left === "tcp flags" && isObj(b) && Array.isArray(b["|"])) return `${left} & (${rhs(b, left)})`;
     return left ? `${left} & ${rhs(b as Json, left)}` : undefined;
   }
   // `meta mark | 0x4000`, `meta mark ^ 0x4000` (the value kube-proxy sets the mark to).
@@ -113,7 +115,11 @@ function rhs(v: Json, left: string): string {
   if (typeof v === "string")
     return /ifname$/.test(left) || left === "iif" || left === "oif" ? JSON.stringify(v) : v;
   if (typeof v === "number")
-    return /^(meta|ct) mark( &|$)/.test(left) ? `0x${v.toString(16).padStart(8, "0")}` : String(v);
+    return /^(meta|ct) mark( &|$)/.test(left)
+      ? `0x${v.toString(16).padStart(8, "0")}`
+      : left.startsWith("tcp flags")
+        ? `0x${v.toString(16)}`
+        : String(v);
   if (Array.isArray(v)) return v.map((x) => rhs(x, left)).join(",");
   if (isObj(v)) {
     if (isObj(v.prefix)) return `${v.prefix.addr}/${v.prefix.len}`;
@@ -125,21 +131,16 @@ function rhs(v: Json, left: string): string {
     if (isObj(v.elem) && "val" in v.elem) return rhs(v.elem.val as Json, left);
     const expr = lhs(v);
     if (expr) return expr;
+    // A value of several flags (`syn | ack`), nested as nft -j writes it: `{"|": [{"|": ["fin", "syn"]}, "rst"]}`.
+    if (Array.isArray(v["|"])) return v["|"].map((x) => rhs(x, left)).join(" | ");
   }
   return JSON.stringify(v);
 }
 
-/** nft -j names an ICMP type or code in a range (`["host-unreachable", "port-unreachable"]`); its text listing, the number. */
-const RANGE_NAMES: Readonly<Record<string, Readonly<Record<string, number>>>> = {
-  "icmp type": NFT_ICMP_TYPES,
-  "icmpv6 type": NFT_ICMPV6_TYPES,
-  "icmp code": NFT_ICMP_CODES,
-  "icmpv6 code": NFT_ICMPV6_CODES,
-};
-
 /** One bound of a range as nft's text listing prints it. */
 function rangeBound(v: Json, left: string): string {
-  const n = typeof v === "string" ? RANGE_NAMES[left]?.[v] : undefined;
+  // nft -j names an ICMP type or code in a range (`["host-unreachable", "port-unreachable"]`); its text listing, the number.
+  const n = typeof v === "string" ? NFT_ICMP_NAMES[left]?.[v] : undefined;
   return n === undefined ? rhs(v, left) : String(n);
 }
 

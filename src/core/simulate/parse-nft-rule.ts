@@ -8,23 +8,13 @@
  */
 
 import { isIpv6, parseCidr6 } from "../parse/ipv6.ts";
-import { ctLoadWords } from "./ct-break.ts";
+import { CT_ADDR_KEYS, ctLoadWords } from "./ct-break.ts";
 import { parseIpCidr } from "./ip-address.ts";
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
 import { readExthdr } from "./ipv6-header-match.ts";
 import { paddedMac } from "./match-rule.ts";
 import { parseNatAddressSpec, rangeReversed } from "./nat-address-spec.ts";
-import {
-  dscpValue,
-  NFT_ICMP_CODES,
-  NFT_ICMP_TYPES,
-  NFT_ICMPV6_CODES,
-  NFT_ICMPV6_TYPES,
-  nftPort,
-  nftProto,
-  nftSymbol,
-  pktTypeName,
-} from "./nft-names.ts";
+import { dscpValue, NFT_ICMP_NAMES, nftPort, nftProto, nftSymbol, pktTypeName } from "./nft-names.ts";
 import { CHANCE_MODULES, NON_DECIDING_TARGETS } from "./parse-rule-args.ts";
 import type {
   AfterVerdict,
@@ -311,6 +301,7 @@ const CONCAT_KEYS: [string[], NftKey][] = [
   [["icmp", "code"], "icmp code"],
   [["icmpv6", "code"], "icmpv6 code"],
   [["ct", "state"], "ct state"],
+  ...CT_ADDR_KEYS.map((k): [string[], NftKey] => [k.split(" "), k]),
   [["fib", "daddr", "type"], "fib daddr type"],
   [["fib", "saddr", "type"], "fib saddr type"],
   [["meta", "pkttype"], "meta pkttype"],
@@ -403,20 +394,21 @@ const NFT_TCP_FLAGS = new Set(["fin", "syn", "rst", "psh", "ack", "urg", "ecn", 
  * `tcp flags` from `at`, the word after `flags`, in every form nft prints (checked against kernel 6.18,
  * test/unit/simulate/tcp-flags-kernel.test.ts): `& (fin | syn | rst | ack) == syn` (or `!=`, a single
  * flag without parentheses), nft 1.0's `syn / fin,syn,rst,ack` and `!= syn / fin,syn,rst,ack`, the exact
- * `== syn` / `!= 0x12`, `! syn,ack` (none of them on) and a bare `syn,ack` (any of them on). Undefined for
- * any other form (a set of values: left unmodelled). Flags are upper-cased as the simulator's packets
- * carry them.
+ * `== syn` / `!= 0x12`, `! syn,ack` (none of them on), a bare `syn,ack` (any of them on), and a set of
+ * exact values, masked or not (`{ syn | ack, syn }`, `& (fin | syn | rst | ack) != { syn | ack, syn }`,
+ * nft -n's `0x0`: no flag). Undefined for any other form (a named set: left unmodelled). Flags are
+ * upper-cased as the simulator's packets carry them.
  */
 function tcpFlagsMatch(
   tokens: readonly NftToken[],
   at: number,
-): { mask: string[]; set: string[]; neg: boolean; next: number } | undefined {
-  // nft's tokenizer keeps parentheses on their words (`(fin`, `ack)`): split them off, and remember
-  // which token each piece came from, to say where the match ends.
+): { mask: string[]; set: string[]; neg: boolean; next: number; values?: string[][] } | undefined {
+  // nft's tokenizer keeps parentheses and `|` on their words (`(fin`, `syn|ack`): split them off, and
+  // remember which token each piece came from, to say where the match ends.
   const pieces: { value: string; token: number }[] = [];
-  for (let t = at; t < tokens.length && pieces.length < 40; t++) {
+  for (let t = at; t < tokens.length && pieces.length < 60; t++) {
     const v = (tokens[t] as NftToken).value;
-    for (const part of v.split(/([()])/).filter(Boolean)) pieces.push({ value: part, token: t });
+    for (const part of v.split(/([()|])/).filter(Boolean)) pieces.push({ value: part, token: t });
   }
   let k = 0;
   const list = (separator: string): string[] | undefined => {
@@ -449,12 +441,35 @@ function tcpFlagsMatch(
   };
   // The match ends where a token ends: the next one starts the next expression.
   const next = () => (k < pieces.length ? (pieces[k] as { token: number }).token : tokens.length);
+  /** `{ syn | ack, syn }` at `k`: each element's flags; undefined when there is no such set. */
+  const values = (): string[][] | undefined => {
+    if (pieces[k]?.value !== "{") return undefined;
+    const out: string[][] = [];
+    do {
+      k++;
+      const v = list("|");
+      if (!v) return undefined;
+      out.push(v);
+    } while (pieces[k]?.value === ",");
+    if (pieces[k]?.value !== "}") return undefined;
+    k++;
+    return out;
+  };
+  /** A set of exact values under `mask`, `neg` for `!=`: its match, or undefined when none follows. */
+  const valueSet = (mask: string[], neg: boolean) => {
+    const vs = values();
+    return vs && { mask, set: [], neg, next: next(), values: vs };
+  };
+  const ALL = [...NFT_TCP_FLAGS].map(flagName);
   if (pieces[k]?.value === "&") {
     k++;
     const mask = list("|");
     const op = pieces[k]?.value;
+    // `& (fin | syn) { syn }` as written in a file; nft lists it with `==`.
+    if (mask && op === "{") return valueSet(mask, false);
     if (!mask || (op !== "==" && op !== "!=")) return undefined;
     k++;
+    if (pieces[k]?.value === "{") return valueSet(mask, op === "!=");
     const set = list("|");
     // A flag of `set` outside `mask` is kept: the condition then never holds, as in the kernel.
     if (!set) return undefined;
@@ -465,6 +480,8 @@ function tcpFlagsMatch(
   const word = pieces[k]?.value;
   const op = word === "==" || word === "!=" || word === "!" ? word : undefined;
   if (op) k++;
+  // `tcp flags { syn | ack, syn }`: the whole flag byte is one of the values.
+  if (pieces[k]?.value === "{") return op === "!" ? undefined : valueSet(ALL, op === "!=");
   const set = list(",");
   if (!set) return undefined;
   if (pieces[k]?.value !== "/") {
@@ -473,7 +490,7 @@ function tcpFlagsMatch(
     // `tcp flags ! syn,ack` (`& (syn | ack) == 0`): none of them on.
     if (op === "!") return { mask: set, set: [], neg: false, next: next() };
     // `tcp flags == syn` or `!= 0x12` compares every flag: the packet's flags are exactly those.
-    return { mask: [...NFT_TCP_FLAGS].map(flagName), set, neg: op === "!=", next: next() };
+    return { mask: ALL, set, neg: op === "!=", next: next() };
   }
   if (op === "!") return undefined;
   k++;
@@ -1021,6 +1038,21 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     }
     return { kind: "pick", text: text(start, i), choices };
   };
+  /**
+   * Whether the words at `at` are a connection's port (`ct original proto-dst`), which nft 1.0.6 refuses
+   * in a concatenation (kernel 6.18 host: "can not use variable sized data types (invalid) in concat
+   * expressions", whatever its place); said so there as an error.
+   */
+  const refuseCtPort = (at: number): boolean => {
+    const [ct, dir, field] = [0, 1, 2].map((k) => tokens[at + k]?.value);
+    if (ct !== "ct" || (dir !== "original" && dir !== "reply") || !field?.startsWith("proto-")) return false;
+    problem(
+      tokens[at],
+      `nft refuses '${ct} ${dir} ${field}' in a concatenation: its size depends on the protocol ("can not use variable sized data types (invalid) in concat expressions")`,
+      `match it on its own (ct ${dir} ${field} 22), or concatenate the packet's port (tcp dport) instead`,
+    );
+    return true;
+  };
   /** Adds `key`'s (or a concatenation's) set condition: an anonymous set's elements or a named set. */
   const pushSet = (
     key: NftKey,
@@ -1042,6 +1074,11 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       const keys: NftKey[] = [key];
       while (peek()?.value === ".") {
         const next = keyAt(tokens, i + 1);
+        // A refused rule is dropped whole: nothing after the error is read.
+        if (!next && refuseCtPort(i + 1)) {
+          i = tokens.length;
+          return;
+        }
         if (!next) break;
         keys.push(next.key);
         i = next.next;
@@ -1078,14 +1115,24 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       return;
     }
     if (operand.kind === "cmp") {
-      const n = key.endsWith("port") ? nftPort(operand.value.value) : undefined;
+      const v = operand.value.value;
+      // `icmp code > net-unreachable`: a byte of the header, compared as a number (kernel 6.18, see
+      // test/fixtures/simulate/nft-match-forms); matched as a one-range set.
+      const names = NFT_ICMP_NAMES[key];
+      const n = key.endsWith("port") ? nftPort(v) : names ? (names[v] ?? numberOf(v)) : undefined;
+      const max = names ? 255 : 65535;
       // `meta mark > 5`: a comparison the model has no condition for.
-      if (n === undefined || n > 65535) return unmodelled(keyStart, "condition");
+      if (n === undefined || n < 0 || n > max) return unmodelled(keyStart, "condition");
       const { op } = operand;
       const lo = op[0] === ">" ? n + (op === ">" ? 1 : 0) : 0;
-      const hi = op[0] === "<" ? n - (op === "<" ? 1 : 0) : 65535;
+      const hi = op[0] === "<" ? n - (op === "<" ? 1 : 0) : max;
       // `< 0` and `> 65535` match no port: an empty range is written as a negated full one.
       const empty = lo > hi;
+      if (names) {
+        const range = empty ? `0-${max}` : `${lo}-${hi}`;
+        pushSet(key, { elements: [nftValue(range)], neg: empty });
+        return;
+      }
       out.conditions.push({
         kind: key.endsWith("dport") ? "dport" : "sport",
         range: empty ? { lo: 0, hi: 65535 } : { lo, hi },
@@ -1100,6 +1147,19 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     const v = operand.value.value;
     const neg = operand.neg;
     const bad = (what: string, hint: string) => problem(operand.value, `'${v}' is not ${what}`, hint);
+    // `icmp code 8-0`: nft 1.0.6's listing of `icmp type >= 8 icmp code <= 0` written side by side (kernel
+    // 6.18 matched types 8 and 11 with code 0): what it compares is not in the words, so not guessed.
+    const [lo, hi] = v.split("-").map(Number);
+    if (NFT_ICMP_NAMES[key] && (lo as number) > (hi as number)) {
+      problem(
+        operand.value,
+        `'${key} ${v}' is a range whose first value is above its last: nft 1.0.6 lists two comparisons of the ICMP type and code written side by side (icmp type >= 8 icmp code <= 0) so; not modelled`,
+        "read the rule from the file nft loaded it from, or write the two comparisons with another expression (counter) between them",
+        "warning",
+      );
+      out.conditions.push({ kind: "unknown", text: `${key} ${v}`, neg: false });
+      return;
+    }
     switch (key) {
       case "iifname":
       case "oifname":
@@ -1175,7 +1235,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
           return;
         }
         const v6 = key === "icmpv6 type";
-        const type = (v6 ? NFT_ICMPV6_TYPES : NFT_ICMP_TYPES)[v] ?? (/^\d+$/.test(v) ? Number(v) : undefined);
+        const type = NFT_ICMP_NAMES[key]?.[v] ?? (/^\d+$/.test(v) ? Number(v) : undefined);
         if (type === undefined)
           return v6
             ? bad("an ICMPv6 type", "write e.g. echo-request or nd-neighbor-solicit")
@@ -1189,7 +1249,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       case "icmpv6 code": {
         // A code by nft's name (`port-unreachable`, `no-route`) or number, or a range of numbers (nft
         // prints `icmp code 1-3`): matched as a one-element set.
-        const codes = key === "icmp code" ? NFT_ICMP_CODES : NFT_ICMPV6_CODES;
+        const codes = NFT_ICMP_NAMES[key] ?? {};
         const range = /^\d+-\d+$/.test(v) ? nftValue(v) : undefined;
         if (!range && codes[v] === undefined && !/^\d+$/.test(v))
           return bad("an ICMP code", "write e.g. port-unreachable or 1-3");
@@ -1449,7 +1509,8 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       if (flags) {
         i = flags.next;
         out.conditions.push({ kind: "proto", proto: "tcp", neg: false });
-        out.conditions.push({ kind: "tcp-flags", mask: flags.mask, set: flags.set, neg: flags.neg });
+        const { mask, set, neg, values } = flags;
+        out.conditions.push({ kind: "tcp-flags", mask, set, neg, ...(values ? { values } : {}) });
         continue;
       }
     }
@@ -1587,6 +1648,17 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       const tuple = readCtTuple();
       if (tuple) {
         out.conditions.push(tuple);
+        continue;
+      }
+      // `ct original ip saddr . ct original ip daddr { ... }`: a concatenation of the tuple's addresses.
+      const key = keyAt(tokens, i);
+      if (key && tokens[key.next]?.value === ".") {
+        i = key.next;
+        match(key.key, start);
+        continue;
+      }
+      if (peek(3)?.value === "." && refuseCtPort(i)) {
+        i = tokens.length;
         continue;
       }
     }

@@ -123,9 +123,11 @@ export type Condition =
   | { kind: "ttl"; range: PortRange; neg: boolean; family: 4 | 6 }
   /**
    * `--tcp-flags MASK COMP` (and `--syn`): of the flags in `mask`, exactly those in `set` are on; never
-   * when `set` names a flag outside `mask` (the kernel compares the masked bits).
+   * when `set` names a flag outside `mask` (the kernel compares the masked bits). `values`: nft's set of
+   * values (`tcp flags & (syn | ack) == { syn, ack }`): the masked flags are exactly one of them (`set`
+   * is then unused). Default: `set` alone.
    */
-  | { kind: "tcp-flags"; mask: string[]; set: string[]; neg: boolean }
+  | { kind: "tcp-flags"; mask: string[]; set: string[]; neg: boolean; values?: string[][] }
   // ebtables (bridge family) conditions.
   | { kind: "ethertype"; ethertype: string; neg: boolean }
   | { kind: "logical-in" | "logical-out"; name: string; neg: boolean }
@@ -214,6 +216,9 @@ export type PktType = "host" | "broadcast" | "multicast" | "other";
 /** Why a chance match cannot be decided: a token bucket, a random draw, or counts of earlier traffic. */
 export type Chance = "rate" | "random" | "state";
 
+/** An address of the connection's tuple in that direction (`ct original ip saddr . ct original ip daddr`). */
+export type CtAddrKey = `ct ${"original" | "reply"} ${"ip" | "ip6"} ${"saddr" | "daddr"}`;
+
 /** The packet or metadata fields nftables rules key sets and verdict maps on. */
 export type NftKey =
   | "iifname"
@@ -252,6 +257,7 @@ export type NftKey =
   | "ct zone"
   | "ct original zone"
   | "ct reply zone"
+  | CtAddrKey
   | "fib daddr type"
   | "fib saddr type"
   /** `fib daddr . iif type`: the address type on the input interface (see the `addrtype` condition). */
