@@ -11,7 +11,15 @@ import { addressInIpCidr } from "./ip-address.ts";
 import { ipsetMatches } from "./ipset-match.ts";
 import { parseIpv4 } from "./ipv4.ts";
 import { ipv6HeadersMatch } from "./ipv6-header-match.ts";
-import { dscpValue, NFT_ICMP_NAMES, nftPort, nftProto, nftSymbol, pktTypeName } from "./nft-names.ts";
+import {
+  dscpValue,
+  NFT_ICMP_NAMES,
+  nftPort,
+  nftProto,
+  nftProtoNumber,
+  nftSymbol,
+  pktTypeName,
+} from "./nft-names.ts";
 import type { RouteResult } from "./route.ts";
 import type { Condition, IpSet, NftKey, NftSet, NftValue, PktType, PortRange, Rule } from "./ruleset.ts";
 import { type CtState, isIcmp, type SimPacket } from "./sim-packet.ts";
@@ -196,7 +204,10 @@ export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean 
   if (e.kind === "concat") return false;
   if (e.kind === "prefix") return addressInIpCidr(v, e.cidr);
   if (e.kind === "range") {
-    const [lo, hi, x] = [e.lo, e.hi, v].map((t) => rangeNumber(t));
+    // A packet carries its protocol by name (`tcp`), a range of them is of numbers (`ip protocol 1-6`).
+    const n =
+      key === "ip protocol" || key === "meta l4proto" || key === "ip6 nexthdr" ? nftProtoNumber(v) : v;
+    const [lo, hi, x] = [e.lo, e.hi, n].map((t) => rangeNumber(t));
     return lo !== undefined && hi !== undefined && x !== undefined && x >= lo && x <= hi;
   }
   // Symbolic constants as nft prints them: ICMP type names, service names for ports, protocol numbers.

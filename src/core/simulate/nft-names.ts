@@ -79,6 +79,11 @@ export function nftProto(text: string): string {
   );
 }
 
+/** The number of protocol `name` as the simulator's packets carry it (`tcp`: `6`); other words unchanged. */
+export function nftProtoNumber(name: string): string {
+  return ({ icmp: "1", tcp: "6", udp: "17", icmpv6: "58" } as Record<string, string>)[name] ?? name;
+}
+
 /** Names by number (`nft -n`), per field: bit masks by bit (1 << index), enumerations by value. */
 const NUMERIC: Readonly<Record<string, { bits?: true; names: string[] }>> = {
   "ct state": { bits: true, names: ["invalid", "established", "related", "new", "", "", "untracked"] },

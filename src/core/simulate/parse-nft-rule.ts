@@ -388,6 +388,17 @@ function portRange(text: string): PortRange | undefined {
   return { lo, hi };
 }
 
+/**
+ * Numeric header fields whose `>=` then `<=` comparison of another field nft 1.0.6 lists as a range of
+ * this one (see parseNftRule's side-by-side check); a listed range of them whose first value is above
+ * its last is that misprint.
+ */
+const SIDE_BY_SIDE: ReadonlySet<string> = new Set(
+  ["tcp", "udp", "th"]
+    .flatMap((l4) => [`${l4} dport`, `${l4} sport`])
+    .concat(["ip protocol", "ip6 nexthdr", "meta l4proto", "ip ttl", "ip6 hoplimit"]),
+);
+
 const NFT_TCP_FLAGS = new Set(["fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr"]);
 
 /**
@@ -1160,6 +1171,18 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       out.conditions.push({ kind: "unknown", text: `${key} ${v}`, neg: false });
       return;
     }
+    // The same misprint of other fields (kernel 6.18, nft 1.0.6: `tcp sport >= 5000 tcp dport <= 80` listed
+    // as `tcp dport 5000-80`, `ip ttl >= 64 ip protocol <= 6` as `ip protocol 64-6`; the kernel ran both).
+    if (SIDE_BY_SIDE.has(key) && /^\d+-\d+$/.test(v) && (lo as number) > (hi as number)) {
+      problem(
+        operand.value,
+        `'${key} ${v}' is a range whose first value is above its last: nft 1.0.6 lists two comparisons written side by side (another field >= ${lo}, then ${key} <= ${hi}) so; not modelled`,
+        "read the rule from the file nft loaded it from, or write the two comparisons with another expression (counter) between them",
+        "warning",
+      );
+      out.conditions.push({ kind: "unknown", text: `${key} ${v}`, neg: false });
+      return;
+    }
     switch (key) {
       case "iifname":
       case "oifname":
@@ -1195,6 +1218,11 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       }
       case "ip protocol":
       case "ip6 nexthdr":
+        // `ip protocol 1-6`: numbers compared (kernel 6.18), matched as a one-range set like `{ 1-6 }`.
+        if (/^\d+-\d+$/.test(v)) {
+          pushSet(key, { elements: [nftValue(v)], neg });
+          return;
+        }
         out.conditions.push({
           kind: "proto",
           proto: nftProto(v),
@@ -1203,6 +1231,10 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         });
         return;
       case "meta l4proto":
+        if (/^\d+-\d+$/.test(v)) {
+          pushSet(key, { elements: [nftValue(v)], neg });
+          return;
+        }
         out.conditions.push({ kind: "proto", proto: nftProto(v), neg });
         return;
       case "ip ttl":
