@@ -13,6 +13,7 @@
 import { splitHookId } from "../model/hook.ts";
 import type { MatchedRule, Packet, TraceEvent } from "../model/packet.ts";
 import { isIcmpError, tcpLooseOf } from "../simulate/conntrack.ts";
+import { CT_ENTRY_KEYS } from "../simulate/ct-break.ts";
 import { CONNTRACK_PRIORITY, IP_HOOK_TABLES } from "../simulate/hook-order.ts";
 import { canonicalAddress } from "../simulate/ip-address.ts";
 import type { MatchContext } from "../simulate/match-rule.ts";
@@ -216,6 +217,12 @@ interface StepKnowledge {
   ctx: MatchContext;
   /** Conditions that would need a missing fact. */
   undecided(c: Condition): boolean;
+  /**
+   * Conditions that read the packet's connection entry (its tuple, mark or zone) when the step's state
+   * says it has one: no LOG line gives them, so every run leaves them undecided (the listing's packet
+   * carries no entry, on which nft_ct would break the rule instead).
+   */
+  needsEntry(c: Condition): boolean;
 }
 
 /** Facts the log does not give, taken as true for one trial run. */
@@ -298,7 +305,9 @@ function knowledge(
       case "nft-set": {
         const keys = c.concat ?? [c.key];
         if (keys.includes("ct state")) return state === undefined;
-        if (keys.includes("ct mark")) return true;
+        // The connection's mark, zone and tuple's addresses (`ct original ip saddr . ct original ip daddr`)
+        // are not in a LOG line, as for `ct-tuple` and `ctmark` above.
+        if (readsEntry(c)) return true;
         if (keys.includes("fib daddr type")) return addrType(e.ip?.dst ?? "") === "";
         if (keys.some((k) => k.startsWith("fib ") && k.includes(" . "))) return true;
         if (keys.includes("meta pkttype")) return pktType === undefined;
@@ -309,7 +318,14 @@ function knowledge(
         return false;
     }
   };
-  return { ctx, undecided };
+  const tracked = state === "NEW" || state === "ESTABLISHED" || state === "RELATED";
+  return { ctx, undecided, needsEntry: (c) => tracked && readsEntry(c) };
+}
+
+/** Whether `c` reads the connection's entry: its tuple, mark or zone (`ct original ip saddr . ...`). */
+function readsEntry(c: Condition): boolean {
+  if (c.kind === "ct-tuple" || c.kind === "ctmark") return true;
+  return c.kind === "nft-set" && (c.concat ?? [c.key]).some((k) => CT_ENTRY_KEYS.has(k));
 }
 
 /**
@@ -328,6 +344,9 @@ function logPktType(e: TraceEvent, family: "ip" | "bridge", chain: string): PktT
 
 /** `table` with every condition a step cannot decide made an unmodelled one (the engine then says UNKNOWN). */
 function withUndecided(table: TableDef, undecided: (c: Condition) => boolean): TableDef {
+  // Most steps have nothing undecided: the table as it is, not a copy per run.
+  if (![...table.chains.values()].some((c) => c.rules.some((r) => r.conditions.some(undecided))))
+    return table;
   const rule = (r: Rule): Rule =>
     r.conditions.some(undecided)
       ? {
@@ -459,7 +478,8 @@ function walkSteps(
     const left = new Map<ChainRun, boolean>();
     const run = (assume?: Assumption) => {
       const k = knowledge(e, family, here, dnat, facts, assume);
-      const table = assume ? found.table : withUndecided(found.table, k.undecided);
+      // What no run can know (the connection's entry) stays undecided in every one.
+      const table = withUndecided(found.table, assume ? k.needsEntry : k.undecided);
       const walked = { ...sim };
       const r = runChain(table, found.chain.name, walked, k.ctx);
       left.set(r, !!walked.untracked);
