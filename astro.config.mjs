@@ -2,6 +2,7 @@
 import { rehypeHeadingIds, unified } from "@astrojs/markdown-remark";
 import sitemap from "@astrojs/sitemap";
 import { defineConfig } from "astro/config";
+import { dropOtherLanguageNotes } from "./src/plugin/drop-other-language-notes.ts";
 import packetwalk from "./src/plugin/integration.ts";
 import { lessonRemarkPlugins } from "./src/plugin/lesson-remark-plugins.ts";
 import rehypeBaseLinks from "./src/plugin/rehype-base-links.ts";
@@ -32,7 +33,8 @@ export default defineConfig({
     }),
   ],
   // The playground's worker loads its rule listing code only with a first ruleset: an ES module worker.
-  vite: { worker: { format: "es" } },
+  // Each language's page has its own worker, built without the other language's rule notes.
+  vite: { worker: { format: "es", plugins: () => [dropOtherLanguageNotes()] } },
   markdown: {
     // High-contrast themes pass WCAG AA on both page themes; the site's CSS switches them with data-theme.
     shikiConfig: { themes: { light: "github-light-high-contrast", dark: "github-dark-high-contrast" } },

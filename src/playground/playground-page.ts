@@ -128,7 +128,10 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   let keepPicked: number | undefined;
 
   const newWorker = (): Worker => {
-    const w = new Worker(new URL("./parse-worker.ts", import.meta.url), { type: "module" });
+    // Each language's worker carries only its own rule notes (the build empties the other's: see its entry).
+    const w = document.documentElement.lang.startsWith("zh")
+      ? new Worker(new URL("./parse-worker-zh.ts", import.meta.url), { type: "module" })
+      : new Worker(new URL("./parse-worker-en.ts", import.meta.url), { type: "module" });
     w.addEventListener("message", (e: MessageEvent<FromWorker>) => onMessage(e.data));
     w.addEventListener("error", (e) => {
       parsing = false;

@@ -2,7 +2,8 @@
  * The ufw lab pasted into the playground (/playground/ and /zh-tw/playground/) as a reader would: its
  * log and its ruleset. Each step's listing folds the user chains the packet never entered, with the
  * same words and rule counts as the trace page built from the same recording, their rules there but
- * hidden until the reader opens one; the chains it went through stay open.
+ * hidden until the reader opens one; the chains it went through stay open. Each rule's note is in the
+ * page's language, none of them empty.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -17,6 +18,8 @@ const at = (p: string) => `${site.server.url}${site.server.base}${p.replace(/^\/
 const read = (f: string) => readFileSync(path.join(REPO_ROOT, f), "utf8");
 const LOG = read("traces/ufw-docker/wan-to-a1-v6.log");
 const RULES = read("traces/ufw-docker/rulesets/ufw-docker.rules");
+/** A character of the zh-TW notes (CJK ideographs, their punctuation and full-width forms). */
+const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 
 /** Each step's hook, its folded chains' summaries, and the chains shown open (names only). */
 async function foldsPerStep(page: Page, steps: string) {
@@ -102,6 +105,17 @@ describe("the ufw lab in the playground", () => {
           true,
         );
         expect(watch.problems).toEqual([]);
+        // Each rule's note in the page's language only, none emptied: the English page's worker is built
+        // without the Chinese halves (src/plugin/drop-other-language-notes.ts), the zh-TW page's keeps them.
+        const notes = await page.locator("[data-steps] li.pw-rule .pw-note").allTextContents();
+        expect(notes.length).toBeGreaterThan(10);
+        expect(
+          notes.filter((n) => n.trim() === ""),
+          "no empty note",
+        ).toEqual([]);
+        const chinese = notes.filter((n) => CJK.test(n));
+        if (prefix === "") expect(chinese, "no Chinese note on the English page").toEqual([]);
+        else expect(chinese.length, "Chinese notes on the zh-TW page").toBeGreaterThan(notes.length / 2);
 
         // Every step folds what the trace page built from the same recording folds, word for word.
         await page.goto(at(`${prefix}/traces/ufw-docker/wan-to-a1-v6/`));
