@@ -1,6 +1,6 @@
 /**
  * The map figures as a reader meets them. On a phone (360 and 390 px, light
- * and dark) every figure's first diagram shows the sender and step 1 (its
+ * and, after the system switches, dark) every figure's first diagram shows the sender and step 1 (its
  * numbered line, badge included) without scrolling sideways, nothing cropped, and either its labels are 11 px or
  * more or its full-screen view opens readable (on step 1 whole and the
  * sender, or most of it when the two do not fit side by side) and pans and
@@ -71,30 +71,35 @@ function firstView(page: Page, i: number) {
 }
 
 // One test per page (a run over every page outgrew one test's time as the course grew), one browser
-// context per width and theme.
+// context per width. Each page is loaded once per width in light theme and then switched to dark as a
+// system's night mode does: the geometry and the viewer are checked in both, the viewer's pan and zoom
+// (which no colour changes) once.
 describe.each([360, 390])("phone %i px", (width) => {
-  describe.each(["light", "dark"] as const)("%s", (theme) => {
-    let context: BrowserContext;
-    beforeAll(async () => {
-      context = await site.browser.newContext({
-        viewport: { width, height: 780 },
-        colorScheme: theme,
-        isMobile: true,
-        hasTouch: true,
-      });
+  let context: BrowserContext;
+  beforeAll(async () => {
+    context = await site.browser.newContext({
+      viewport: { width, height: 780 },
+      colorScheme: "light",
+      isMobile: true,
+      hasTouch: true,
     });
-    afterAll(async () => {
-      await context?.close();
-    });
-    it.each(withMaps.map((p) => [p.path, p] as const))(
-      "%s: every figure: sender and step 1 in the first view, readable or zoomable",
-      async (_, sitePage) => {
-        const page = await context.newPage();
-        try {
-          await page.goto(`${site.server.url}${sitePage.requestPath}`);
-          const figures = await page.locator("figure.pw-trace").count();
+  });
+  afterAll(async () => {
+    await context?.close();
+  });
+  it.each(withMaps.map((p) => [p.path, p] as const))(
+    "%s: every figure, light then dark: sender and step 1 in the first view, readable or zoomable",
+    async (_, sitePage) => {
+      const page = await context.newPage();
+      try {
+        await page.goto(`${site.server.url}${sitePage.requestPath}`);
+        const figures = await page.locator("figure.pw-trace").count();
+        for (const theme of ["light", "dark"] as const) {
+          await page.emulateMedia({ colorScheme: theme });
+          // The page hears the change as an event, after emulateMedia returns.
+          await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
           for (let i = 0; i < figures; i++) {
-            const where = `${sitePage.path} figure ${i + 1}`;
+            const where = `${sitePage.path} figure ${i + 1} (${theme})`;
             const v = await firstView(page, i);
             if (!v) throw new Error(`${where}: no diagram SVG shown in its first direction (${theme})`);
             expect(v.pageWidth, `${where}: the page does not scroll sideways`).toBeLessThanOrEqual(width);
@@ -177,26 +182,28 @@ describe.each([360, 390])("phone %i px", (width) => {
               step1: true,
               fill: inPage,
             });
-            // Buttons, keys and a touch drag all move the view.
-            const before = await scale();
-            await dialog.getByRole("button", { name: /Zoom in|放大/ }).tap();
-            expect(await scale()).toBeGreaterThan(before);
-            await page.keyboard.press("-");
-            expect(await scale()).toBeCloseTo(before, 2);
-            const transform = () =>
-              dialog.locator(".pw-viewer-content").evaluate((el) => (el as HTMLElement).style.transform);
-            const t0 = await transform();
-            const cdp = await context.newCDPSession(page);
-            const start = { x: width / 2, y: 400 };
-            await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [start] });
-            for (let k = 1; k <= 5; k++)
-              await cdp.send("Input.dispatchTouchEvent", {
-                type: "touchMove",
-                touchPoints: [{ x: start.x - 20 * k, y: start.y - 10 * k }],
-              });
-            await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
-            await cdp.detach();
-            expect(await transform(), `${where}: a touch drag pans`).not.toBe(t0);
+            // Buttons, keys and a touch drag all move the view (checked once: no colour changes them).
+            if (theme === "light") {
+              const before = await scale();
+              await dialog.getByRole("button", { name: /Zoom in|放大/ }).tap();
+              expect(await scale()).toBeGreaterThan(before);
+              await page.keyboard.press("-");
+              expect(await scale()).toBeCloseTo(before, 2);
+              const transform = () =>
+                dialog.locator(".pw-viewer-content").evaluate((el) => (el as HTMLElement).style.transform);
+              const t0 = await transform();
+              const cdp = await context.newCDPSession(page);
+              const start = { x: width / 2, y: 400 };
+              await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [start] });
+              for (let k = 1; k <= 5; k++)
+                await cdp.send("Input.dispatchTouchEvent", {
+                  type: "touchMove",
+                  touchPoints: [{ x: start.x - 20 * k, y: start.y - 10 * k }],
+                });
+              await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+              await cdp.detach();
+              expect(await transform(), `${where}: a touch drag pans`).not.toBe(t0);
+            }
             await page.keyboard.press("Escape");
             await expect.poll(() => dialog.count()).toBe(0);
             await expect
@@ -206,12 +213,12 @@ describe.each([360, 390])("phone %i px", (width) => {
               .toBeGreaterThanOrEqual(1);
             break;
           }
-        } finally {
-          await page.close();
         }
-      },
-    );
-  });
+      } finally {
+        await page.close();
+      }
+    },
+  );
 });
 
 describe("path views on a phone", () => {

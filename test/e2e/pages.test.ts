@@ -1,13 +1,14 @@
 /**
  * Every built page, as a reader's browser sees it: it loads cleanly, has one
- * h1, a title and a description, passes axe-core in light and dark theme,
+ * h1, a title and a description, passes axe-core in dark theme as loaded and in
+ * light theme after the system switches,
  * its diagrams show with unclipped labels, and nothing scrolls sideways on a phone.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { AxeResults, RunOptions } from "axe-core";
-import type { BrowserContextOptions, Page } from "playwright-core";
-import { describe, expect, it } from "vitest";
+import type { BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   countDiagrams,
   diagramPages,
@@ -22,7 +23,7 @@ import { assertDistBuilt } from "./serve-dist.ts";
 
 assertDistBuilt();
 const pages = listPages();
-const AXE_PATH = path.join(REPO_ROOT, "node_modules/axe-core/axe.min.js");
+const AXE_SOURCE = readFileSync(path.join(REPO_ROOT, "node_modules/axe-core/axe.min.js"), "utf8");
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
 const PHONE: BrowserContextOptions = {
   viewport: { width: 360, height: 740 },
@@ -32,18 +33,6 @@ const PHONE: BrowserContextOptions = {
 };
 
 const site = useSite();
-
-/** Opens `requestPath` in a fresh context (nothing stored) and waits for fonts. */
-async function open(
-  requestPath: string,
-  options: BrowserContextOptions,
-): Promise<{ page: Page; status: number | undefined; close: () => Promise<void> }> {
-  const context = await site.browser.newContext(options);
-  const page = await context.newPage();
-  const response = await page.goto(`${site.server.url}${requestPath}`, { waitUntil: "load" });
-  await page.evaluate(() => document.fonts.ready.then(() => undefined));
-  return { page, status: response?.status(), close: () => context.close() };
-}
 
 /** Smallest readable label size on screen, in CSS px: a smaller diagram should scroll in its box, not shrink. */
 const MIN_LABEL_PX = 9;
@@ -139,7 +128,7 @@ function diagramProblems(page: Page): Promise<string[]> {
 /** In the page: axe-core's serious and critical violations, one line per failing element. */
 async function axeViolations(page: Page): Promise<string[]> {
   // Evaluated, not added as a <script>: a page's Content-Security-Policy (the playground's) blocks inline scripts.
-  await page.evaluate(readFileSync(AXE_PATH, "utf8"));
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE_SOURCE);
   const results = await page.evaluate(() =>
     // Only violations are read: skipping the details of passes makes big pages several times faster.
     (
@@ -207,49 +196,59 @@ it("has at least one diagram when a lesson uses ::trace", (ctx) => {
   expect(diagramPages().length).toBeGreaterThan(0);
 });
 
-// Pages are independent: check a few at once (each test has its own browser context).
+// One context per screen for the whole file: nothing is stored in them but the theme, which no test sets.
+// A fresh context per test cost more than the checks on small pages.
+let desktop: BrowserContext;
+let phone: BrowserContext;
+beforeAll(async () => {
+  desktop = await site.browser.newContext({ ...DESKTOP, colorScheme: "dark" });
+  phone = await site.browser.newContext(PHONE);
+});
+afterAll(async () => {
+  await desktop?.close();
+  await phone?.close();
+});
+
+// Pages are independent: check a few at once (each test has its own page).
 describe.concurrent.each(pages)("page $path", (sitePage) => {
   const html = readPageHtml(sitePage);
   const diagrams = countDiagrams(html);
 
-  it(`answers ${sitePage.requestPath} with ${sitePage.status}, without console errors or failed requests`, async ({
-    expect,
-  }) => {
-    const context = await site.browser.newContext(DESKTOP);
-    try {
-      const page = await context.newPage();
-      const url = `${site.server.url}${sitePage.requestPath}`;
-      const watch = watchPage(page, site.server.url, { [url]: sitePage.status });
-      const response = await page.goto(url, { waitUntil: "load" });
-      await page.evaluate(() => document.fonts.ready.then(() => undefined));
-      expect(response?.status()).toBe(sitePage.status);
-      expect(watch.problems).toEqual([]);
-      expect(await page.locator("h1").count(), "exactly one h1").toBe(1);
-      expect((await page.title()).trim()).not.toBe("");
-      const description = await page.locator('head meta[name="description"]').getAttribute("content");
-      expect(description?.trim().length ?? 0, "meta description").toBeGreaterThan(10);
-      if (sitePage.status === 404) {
-        // The missing URL shows the 404 page itself.
-        const h1 = /<h1[^>]*>([^<]*)<\/h1>/.exec(html)?.[1];
-        expect(await page.locator("h1").textContent()).toBe(h1);
-      }
-    } finally {
-      await context.close();
-    }
-  });
-
-  it.for(["light", "dark"] as const)(
-    `in %s theme: axe-core finds no serious or critical violation${diagrams ? `; ${diagrams} diagram(s) shown, labels unclipped` : ""}`,
-    async (theme, { expect }) => {
-      const { page, close } = await open(sitePage.requestPath, { ...DESKTOP, colorScheme: theme });
+  it(
+    `answers ${sitePage.requestPath} with ${sitePage.status}, without console errors or failed requests; ` +
+      `in dark theme as loaded, then light as the system switches: axe-core finds no serious or critical ` +
+      `violation${diagrams ? `, ${diagrams} diagram(s) shown, labels unclipped` : ""}`,
+    async ({ expect }) => {
+      const page = await desktop.newPage();
       try {
-        expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
-        // Diagrams first: axe adds nothing to them, and both reports are wanted even if one fails.
-        expect.soft(await page.locator("figure.pw-trace").count(), "diagrams on the page").toBe(diagrams);
-        expect.soft(await diagramProblems(page), "diagrams").toEqual([]);
-        expect.soft(await axeViolations(page), "axe-core").toEqual([]);
+        const url = `${site.server.url}${sitePage.requestPath}`;
+        const watch = watchPage(page, site.server.url, { [url]: sitePage.status });
+        const response = await page.goto(url, { waitUntil: "load" });
+        await page.evaluate(() => document.fonts.ready.then(() => undefined));
+        expect(response?.status()).toBe(sitePage.status);
+        expect(await page.locator("h1").count(), "exactly one h1").toBe(1);
+        expect((await page.title()).trim()).not.toBe("");
+        const description = await page.locator('head meta[name="description"]').getAttribute("content");
+        expect(description?.trim().length ?? 0, "meta description").toBeGreaterThan(10);
+        if (sitePage.status === 404) {
+          // The missing URL shows the 404 page itself.
+          const h1 = /<h1[^>]*>([^<]*)<\/h1>/.exec(html)?.[1];
+          expect(await page.locator("h1").textContent()).toBe(h1);
+        }
+        // Loaded in one theme, switched live to the other (as a system's night mode does): both are a
+        // reader's first view, and the switch must leave nothing of the first theme behind.
+        for (const theme of ["dark", "light"] as const) {
+          await page.emulateMedia({ colorScheme: theme });
+          // The page hears the change as an event, after emulateMedia returns.
+          await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+          // Diagrams first: axe adds nothing to them, and both reports are wanted even if one fails.
+          expect.soft(await page.locator("figure.pw-trace").count(), "diagrams on the page").toBe(diagrams);
+          expect.soft(await diagramProblems(page), `diagrams (${theme})`).toEqual([]);
+          expect.soft(await axeViolations(page), `axe-core (${theme})`).toEqual([]);
+        }
+        expect(watch.problems).toEqual([]);
       } finally {
-        await close();
+        await page.close();
       }
     },
   );
@@ -257,8 +256,10 @@ describe.concurrent.each(pages)("page $path", (sitePage) => {
   it("does not scroll sideways on a 360x740 phone; wide blocks scroll in their own box", async ({
     expect,
   }) => {
-    const { page, close } = await open(sitePage.requestPath, PHONE);
+    const page = await phone.newPage();
     try {
+      await page.goto(`${site.server.url}${sitePage.requestPath}`, { waitUntil: "load" });
+      await page.evaluate(() => document.fonts.ready.then(() => undefined));
       const result = await sidewaysOverflow(page);
       expect.soft(result.problems).toEqual([]);
       expect.soft(result.scrollWidth).toBeLessThanOrEqual(360);
@@ -268,7 +269,7 @@ describe.concurrent.each(pages)("page $path", (sitePage) => {
       expect(await page.locator("nav#sidebar").isVisible()).toBe(true);
       expect((await sidewaysOverflow(page)).problems).toEqual([]);
     } finally {
-      await close();
+      await page.close();
     }
   });
 });

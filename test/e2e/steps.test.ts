@@ -4,8 +4,8 @@
  * other step. Contract: step elements outside the SVG carry `data-step="N"`;
  * the diagram's elements of step N carry `data-step="N"` or class `pw-step-N`.
  */
-import type { Page } from "playwright-core";
-import { describe, expect, it } from "vitest";
+import type { BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { diagramPages, noDiagramReason, useSite } from "./browser.ts";
 import { assertDistBuilt } from "./serve-dist.ts";
 
@@ -126,46 +126,55 @@ it("has at least one diagram to step through when a lesson uses ::trace", (ctx) 
   expect(withDiagrams.length).toBeGreaterThan(0);
 });
 
-// Pages are independent: check a few at once (each test has its own browser context).
+// One context for the file (nothing is stored in it); pages are independent: check a few at once.
+let context: BrowserContext;
+beforeAll(async () => {
+  context = await site.browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light" });
+});
+afterAll(async () => {
+  await context?.close();
+});
+
 describe.concurrent.each(withDiagrams.map((d) => d.page))("steps on $path", (sitePage) => {
-  it.each(["light", "dark"] as const)(
-    "focusing or hovering step N highlights step N in the listing and the diagram (%s)",
-    async (theme) => {
-      const context = await site.browser.newContext({
-        viewport: { width: 1280, height: 800 },
-        colorScheme: theme,
-      });
-      try {
-        const page = await context.newPage();
-        await page.goto(`${site.server.url}${sitePage.requestPath}`);
-        const groups = await stepGroups(page);
-        expect(groups.length, "at least one diagram has a step listing").toBeGreaterThan(0);
+  it("focusing or hovering step N highlights step N in the listing and the diagram (light, then dark as the system switches)", async ({
+    expect,
+  }) => {
+    const page = await context.newPage();
+    try {
+      await page.goto(`${site.server.url}${sitePage.requestPath}`);
+      const groups = await stepGroups(page);
+      expect(groups.length, "at least one diagram has a step listing").toBeGreaterThan(0);
+      for (const theme of ["light", "dark"] as const) {
+        await page.emulateMedia({ colorScheme: theme });
+        // The page hears the change as an event, after emulateMedia returns.
+        await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
         for (const [g, steps] of groups.entries()) {
           const { now: before, focused } = await groupStates(page, g, true);
           expect(before.focusable.every(Boolean), `group ${g + 1}: every step can take keyboard focus`).toBe(
             true,
           );
-          expect(before.listingActive, `group ${g + 1}: nothing highlighted before`).toEqual([]);
+          expect(before.listingActive, `group ${g + 1}: nothing highlighted before (${theme})`).toEqual([]);
           for (const n of steps) {
             expect(before.diagramSteps, `group ${g + 1}: the diagram has step ${n}`).toContain(n);
           }
           expect(focused.length).toBe(steps.length);
-          for (const [i, n] of steps.entries()) expectActive(focused[i] as GroupState, g, n, "focus");
+          for (const [i, n] of steps.entries())
+            expectActive(focused[i] as GroupState, g, n, `${theme}, focus`);
 
           // Keyboard for real on the first step, the pointer on the last: same highlight.
           const group = page.locator(`[data-e2e-group="${g}"]`);
           const stepAt = (n: string) => group.locator(`[data-step="${n}"]:not(svg *)`).first();
           const first = steps[0] ?? "";
           await stepAt(first).focus();
-          expectActive((await groupStates(page, g, false)).now, g, first, "keyboard focus on");
+          expectActive((await groupStates(page, g, false)).now, g, first, `${theme}, keyboard focus on`);
           const last = steps.at(-1) ?? "";
           await stepAt(last).hover();
-          expectActive((await groupStates(page, g, false)).now, g, last, "hover");
+          expectActive((await groupStates(page, g, false)).now, g, last, `${theme}, hover`);
           await page.mouse.move(0, 0);
         }
-      } finally {
-        await context.close();
       }
-    },
-  );
+    } finally {
+      await page.close();
+    }
+  });
 });
