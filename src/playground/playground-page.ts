@@ -563,6 +563,8 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     markScrollers();
     if (focusOnShow) packetTitle.focus();
     void draw();
+    // The rules just listed are not coloured yet, whatever the packet shown before was.
+    stepsList.dataset.highlighted = "";
     if (d.listings) void colourRules(d);
   }
 
@@ -689,10 +691,12 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
       // Shiki's glue comes with the first listing, not with the page.
       const { highlightRules } = await import("./highlight-rules.ts");
       await highlightRules(codes, d.rulesLanguage ?? "iptables");
-      stepsList.dataset.highlighted = detail === d ? "done" : "";
+      // A later packet's rules replaced these meanwhile (a ruleset pasted after the log): its own run,
+      // which may end first, reports; this one must not undo that.
+      if (detail === d) stepsList.dataset.highlighted = "done";
     } catch {
       // Uncoloured rules read the same: no colour is no loss of content.
-      stepsList.dataset.highlighted = "failed";
+      if (detail === d) stepsList.dataset.highlighted = "failed";
     }
   }
 
