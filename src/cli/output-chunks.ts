@@ -4,6 +4,7 @@
  * parallel parse's main thread prints each packet's head this way around the
  * bytes its worker already encoded, without making a string of them.
  */
+import type { ByteSink } from "./json-tail-bytes.ts";
 
 /** Bytes per chunk handed out (a range longer than this is handed out whole). */
 const CHUNK = 1 << 20;
@@ -14,11 +15,13 @@ const KEEP = 4;
 /** No memory yet: the first write takes a chunk. */
 const NONE = Buffer.alloc(0);
 
-/** See the module comment. */
-export class OutputChunks {
+/** See the module comment. A {@link ByteSink}: a packet's JSON tail is written straight in. */
+export class OutputChunks implements ByteSink {
   private readonly free: Buffer<ArrayBuffer>[] = [];
-  private buf: Buffer<ArrayBuffer> = NONE;
-  private at = 0;
+  /** The chunk being written (see {@link ByteSink}). */
+  buf: Buffer<ArrayBuffer> = NONE;
+  /** Bytes written into {@link buf}. */
+  at = 0;
   private ready: Uint8Array[] = [];
   private readyBytes = 0;
 
@@ -70,10 +73,13 @@ export class OutputChunks {
     return out;
   }
 
-  /** A whole chunk to write into: the bytes so far go to the ready list. */
-  private room(): void {
+  /**
+   * A fresh chunk to write into, of at least `n` bytes (default: one {@link CHUNK}): the bytes so
+   * far go to the ready list.
+   */
+  room(n = 0): void {
     this.spill();
-    this.buf = this.free.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
+    this.buf = n > CHUNK ? Buffer.allocUnsafeSlow(n) : (this.free.pop() ?? Buffer.allocUnsafeSlow(CHUNK));
   }
 
   /** Moves the bytes written so far to the ready list; the next write takes a chunk. */

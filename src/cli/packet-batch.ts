@@ -8,6 +8,7 @@
  * worker about 15 % of its time and left the main thread the slowest of three).
  */
 import type { FlowKeys } from "../core/parse/pair-flows.ts";
+import type { ByteSink } from "./json-tail-bytes.ts";
 import type { SegmentPacket } from "./parse-segment.ts";
 
 /** Packets packed for `postMessage` (see the module comment); pass {@link transferList} along. */
@@ -57,18 +58,20 @@ const FIRST_BYTES = 64 * 1024;
  * other thread is done with, or undefined: memory written before costs far less to write again
  * than fresh memory, whose first write faults each page in. Default: none, always fresh.
  */
-export class PacketBatchWriter {
+export class PacketBatchWriter implements ByteSink {
   private parts: string[] = [];
   private lengths: number[] = [];
-  private bytes: Buffer;
-  private at = 0;
+  /** The output bytes of the batch so far (see {@link ByteSink}). */
+  buf: Buffer;
+  /** Bytes written into {@link buf}. */
+  at = 0;
   private readonly spare: () => ArrayBuffer | undefined;
   /** Packets added since the last {@link take}. */
   size = 0;
 
   constructor(spare: () => ArrayBuffer | undefined = () => undefined) {
     this.spare = spare;
-    this.bytes = this.buffer(FIRST_BYTES);
+    this.buf = this.buffer(FIRST_BYTES);
   }
 
   /** A spare buffer of at least `min` bytes, or a new one of `size`. */
@@ -95,7 +98,12 @@ export class PacketBatchWriter {
     this.key(proto);
     this.text(p.summary);
     if (p.replySummary !== undefined) this.text(p.replySummary);
-    this.text(p.tail);
+    if (typeof p.tail === "string") this.text(p.tail);
+    else {
+      const start = this.at;
+      p.tail(this);
+      this.lengths.push(this.at - start);
+    }
     this.size++;
   }
 
@@ -107,25 +115,28 @@ export class PacketBatchWriter {
   private text(s: string): void {
     // A UTF-16 unit takes at most 3 bytes in UTF-8.
     const most = s.length * 3;
-    if (this.at + most > this.bytes.length) {
-      const grown = this.buffer(Math.max(this.bytes.length * 2, this.at + most), this.at + most);
-      this.bytes.copy(grown, 0, 0, this.at);
-      this.bytes = grown;
-    }
-    const n = this.bytes.write(s, this.at, "utf8");
+    if (this.at + most > this.buf.length) this.room(most);
+    const n = this.buf.write(s, this.at, "utf8");
     this.at += n;
     this.lengths.push(n);
+  }
+
+  /** Grows {@link buf} to hold at least `n` more bytes, keeping what was written. */
+  room(n: number): void {
+    const grown = this.buffer(Math.max(this.buf.length * 2, this.at + n), this.at + n);
+    this.buf.copy(grown, 0, 0, this.at);
+    this.buf = grown;
   }
 
   /** The packets added so far, packed; the writer starts empty again (its buffers go with the batch). */
   take(): PackedBatch {
     const batch: PackedBatch = {
       keys: this.parts.join(""),
-      bytes: new Uint8Array(this.bytes.buffer, this.bytes.byteOffset, this.at),
+      bytes: new Uint8Array(this.buf.buffer, this.buf.byteOffset, this.at),
       lengths: Int32Array.from(this.lengths),
     };
     // The next batch is about as big as this one: start it there.
-    this.bytes = this.buffer(Math.max(FIRST_BYTES, this.at + (this.at >> 2)), FIRST_BYTES);
+    this.buf = this.buffer(Math.max(FIRST_BYTES, this.at + (this.at >> 2)), FIRST_BYTES);
     this.at = 0;
     this.parts = [];
     this.lengths = [];

@@ -5,6 +5,7 @@
  * tails in its workers and pair flows in order on the main thread.
  */
 import type { Packet, TraceEvent } from "../core/model/packet.ts";
+import { type ByteSink, jsonTail, writeJsonTail } from "./json-tail-bytes.ts";
 
 /** Output modes: `human` blocks, `json` Lines, or `none` (parse only, e.g. for benchmarks). */
 export const OUTPUT_MODES = ["human", "json", "none"] as const;
@@ -30,42 +31,10 @@ function endpoints(x: { src: string; dst: string; sport?: number; dport?: number
   return `${x.src}${x.sport !== undefined ? `:${x.sport}` : ""} -> ${x.dst}${x.dport !== undefined ? `:${x.dport}` : ""}`;
 }
 
-/** JSON strings of the few values every event repeats (hooks, interfaces, file names), each made once. */
-const quoted = new Map<string, string>();
-/** Bound on {@link quoted}: a log with endless distinct names must not grow it without end. */
-const MAX_QUOTED = 4096;
-
-/** `JSON.stringify(s)`, remembered for the values events repeat. */
-function quote(s: string): string {
-  let json = quoted.get(s);
-  if (json === undefined) {
-    json = JSON.stringify(s);
-    if (quoted.size < MAX_QUOTED) quoted.set(s, json);
-  }
-  return json;
-}
-
 /** The part of a packet's output after its head: hooks, interfaces, rewrites (human) or the JSON fields after `summary`. */
 export function packetTail(p: Pick<Packet, "events" | "hooks" | "rewrites">, mode: OutputMode): string {
   if (mode === "none") return "";
-  if (mode === "json") {
-    // Written by hand, in JSON.stringify's order and format: building an object per event to stringify
-    // it was a tenth of a one-thread parse (fields set only when present, as the spreads did).
-    let events = "";
-    const last = p.events.length - 1;
-    for (let i = 0; i <= last; i++) {
-      const e = p.events[i] as TraceEvent;
-      let json = `{"hook":${quote(e.hook)},"file":${quote(e.position.file)},"line":${JSON.stringify(e.position.line)},"in":${quote(e.in ?? "")},"out":${quote(e.out ?? "")}`;
-      if (e.physIn) json += `,"physIn":${quote(e.physIn)}`;
-      if (e.physOut) json += `,"physOut":${quote(e.physOut)}`;
-      if (e.verdicts) json += `,"verdicts":${JSON.stringify(e.verdicts.map(({ position: _, ...v }) => v))}`;
-      // As the human output and the diagram: only where it ends the packet (one that goes on was not dropped).
-      if (e.drop && i === last) json += `,"drop":${JSON.stringify(e.drop)}`;
-      events += i === 0 ? `${json}}` : `,${json}}`;
-    }
-    // Without its `{`: the head supplies it with the fields that come first.
-    return `"hooks":[${p.hooks.map(quote).join(",")}],"rewrites":${JSON.stringify(p.rewrites)},"events":[${events}]}\n`;
-  }
+  if (mode === "json") return jsonTail(p);
   const lines: string[] = [];
   const width = Math.max(...p.hooks.map((h) => h.length));
   p.events.forEach((e, i) => {
@@ -120,6 +89,23 @@ export function headEnd(mode: OutputMode): string {
 /** The head of a packet's output; `head + tail` is the whole of it. */
 export function packetHead(h: PacketHead, mode: OutputMode): string {
   return headStart(h, mode) + printedSummary(h.summary, mode) + headEnd(mode);
+}
+
+/**
+ * Appends {@link packetTail} to `sink` as UTF-8: the JSON tail without building its text
+ * (see `json-tail-bytes.ts`), the human one as its text.
+ */
+export function writePacketTail(
+  p: Pick<Packet, "events" | "hooks" | "rewrites">,
+  mode: OutputMode,
+  sink: ByteSink,
+): void {
+  if (mode === "json") writeJsonTail(p, sink);
+  else if (mode === "human") {
+    const s = packetTail(p, mode);
+    if (sink.at + s.length * 3 > sink.buf.length) sink.room(s.length * 3);
+    sink.at += sink.buf.write(s, sink.at, "utf8");
+  }
 }
 
 /** A packet's whole output (flow and direction already set). */

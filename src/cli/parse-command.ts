@@ -17,7 +17,7 @@ import { NETDEV_HINT, PREFIX_HINT } from "../core/parse/parse-hints.ts";
 import { lineBatches, MAX_LINE_BYTES } from "../core/parse/split-lines.ts";
 import { TraceParser } from "../core/parse/trace-parser.ts";
 import { OutputChunks } from "./output-chunks.ts";
-import { formatPacket, type OutputMode } from "./packet-output.ts";
+import { type OutputMode, packetHead, writePacketTail } from "./packet-output.ts";
 import { parseFileParallel } from "./parse-parallel.ts";
 import { readChunks } from "./parse-read-chunks.ts";
 
@@ -140,12 +140,13 @@ function put(chunk: Uint8Array): Promise<void> {
 }
 
 /** Writes with backpressure so a huge input does not pile output up in memory. */
-function writer(): { write: (s: string) => void; flush: () => Promise<void> } {
+function writer(): { write: (s: string) => void; chunks: OutputChunks; flush: () => Promise<void> } {
   const out = new OutputChunks();
   return {
     write(s) {
       out.text(s);
     },
+    chunks: out,
     async flush() {
       for (const chunk of out.take()) {
         await put(chunk);
@@ -206,7 +207,9 @@ export async function run(argv: string[]): Promise<number> {
   let packets = 0;
   const onPacket = (p: Packet, _f: FlowAssignment) => {
     packets++;
-    out.write(formatPacket(p, mode));
+    // The tail goes straight into the output's bytes (see `json-tail-bytes.ts`).
+    out.write(packetHead(p, mode));
+    writePacketTail(p, mode, out.chunks);
   };
   const parser = new TraceParser(onPacket, prefixMap ? { prefixMap } : {});
   /** Inputs that stopped part way (a cut .gz): what was read of them is kept, and the exit code says so. */

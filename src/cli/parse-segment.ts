@@ -16,8 +16,9 @@ import { lineBatches } from "../core/parse/split-lines.ts";
 import { summarizePacket } from "../core/parse/summarize-packet.ts";
 import { type PacketLineOrder, TraceParser, type UnknownPrefix } from "../core/parse/trace-parser.ts";
 import { guessedUdp } from "../core/parse/traced-transport.ts";
+import type { ByteSink } from "./json-tail-bytes.ts";
 import { type PackedBatch, PacketBatchWriter, transferList } from "./packet-batch.ts";
-import { type OutputMode, packetTail, printedSummary } from "./packet-output.ts";
+import { type OutputMode, type packetTail, printedSummary, writePacketTail } from "./packet-output.ts";
 import { readChunks } from "./parse-read-chunks.ts";
 
 /** What a segment's worker is asked to do. Lines are numbered from 1 in the whole file. */
@@ -48,8 +49,8 @@ export interface SegmentPacket {
   summary: string;
   /** The summary if the packet turns out to be a reply (conntrack undoing NAT), printed; only when it may differ. */
   replySummary?: string;
-  /** {@link packetTail} in the job's mode. */
-  tail: string;
+  /** {@link packetTail} in the job's mode, or what writes it (see `writePacketTail`). */
+  tail: string | ((sink: ByteSink) => void);
   /**
    * Read as UDP by xtables-monitor with no rule naming its protocol: the summary names the SCTP,
    * UDP-Lite or DCCP its flow turns out to be (see `nameGuessedUdp`). Default false.
@@ -104,7 +105,8 @@ export async function parseSegment(
       const record: SegmentPacket = {
         keys: flowKeys(p),
         summary: printedSummary(p.summary, job.mode),
-        tail: packetTail(p, job.mode),
+        // Written into the batch's bytes, not made a string first.
+        tail: (sink) => writePacketTail(p, job.mode, sink),
       };
       if (print && p.rewrites.length > 0)
         record.replySummary = printedSummary(summarizePacket({ ...p, direction: "reply" }), job.mode);

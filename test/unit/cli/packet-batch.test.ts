@@ -6,6 +6,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { ByteSink } from "../../../src/cli/json-tail-bytes.ts";
 import {
   forEachPacked,
   type PackedPacket,
@@ -104,6 +105,28 @@ describe("packed packet batches", () => {
       tail: "x\n",
     };
     expect(roundTrip([p, p])).toEqual([p, p]);
+  });
+
+  it("take a tail written straight into their bytes, the buffer growing under it", () => {
+    const written = "é→".repeat(50_000);
+    // What `writePacketTail` does: writes into the batch's buffer, asking for room as it goes.
+    const tail = (sink: ByteSink) => {
+      for (const ch of written) {
+        const b = Buffer.from(ch, "utf8");
+        if (sink.at + b.length > sink.buf.length) sink.room(b.length);
+        b.copy(sink.buf, sink.at);
+        sink.at += b.length;
+      }
+    };
+    const keys = { seen: ["k"], reversed: ["r"], proto: "tcp", replyLike: false };
+    const out = roundTrip([
+      { keys, summary: "s", tail },
+      { keys, summary: "t", tail: "after" },
+    ]);
+    expect(out.map((p) => [p.summary, p.tail])).toEqual([
+      ["s", written],
+      ["t", "after"],
+    ]);
   });
 
   it("start a writer over after take", () => {

@@ -1,10 +1,13 @@
 /**
- * `packetTail` in JSON mode writes its text by hand for speed: it must be, byte for byte, what
- * stringifying the same fields as an object gives (the output `--json` has always had), for any
- * packet, names with quotes, control characters and non-ASCII included.
+ * `packetTail` in JSON mode writes its bytes by hand for speed (`json-tail-bytes.ts`): they must be,
+ * byte for byte, what stringifying the same fields as an object gives (the output `--json` has
+ * always had), for any packet, names with quotes, control characters and non-ASCII included, into
+ * any sink, however its room runs out.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { type ByteSink, writeJsonTail } from "../../../src/cli/json-tail-bytes.ts";
+import { OutputChunks } from "../../../src/cli/output-chunks.ts";
 import { packetTail } from "../../../src/cli/packet-output.ts";
 import type { Packet, TraceEvent } from "../../../src/core/model/packet.ts";
 
@@ -76,6 +79,21 @@ const rewrite = fc.record({
   to: endpoints,
 });
 
+/** A sink that never has a byte to spare: every piece written asks for room, and room is a new buffer of just that. */
+class SpillingSink implements ByteSink {
+  buf = Buffer.alloc(0);
+  at = 0;
+  readonly pieces: Buffer[] = [];
+  room(n: number): void {
+    this.pieces.push(this.buf.subarray(0, this.at));
+    this.buf = Buffer.alloc(n);
+    this.at = 0;
+  }
+  bytes(): Buffer {
+    return Buffer.concat([...this.pieces, this.buf.subarray(0, this.at)]);
+  }
+}
+
 describe("packetTail in JSON mode", () => {
   it("equals the stringified object for any packet", () => {
     fc.assert(
@@ -90,12 +108,43 @@ describe("packetTail in JSON mode", () => {
           };
           const tail = packetTail(p, "json");
           expect(tail).toBe(reference(p));
+          const tight = new SpillingSink();
+          writeJsonTail(p, tight);
+          expect(tight.bytes().equals(Buffer.from(reference(p), "utf8"))).toBe(true);
           // The head's `{` makes it one JSON object per line.
           expect(() => JSON.parse(`{${tail}`)).not.toThrow();
         },
       ),
       { numRuns: 500 },
     );
+  });
+
+  it("writes into the CLI's output chunks across a chunk's end, as its text would be", () => {
+    const out = new OutputChunks();
+    const names = ["eth0", "veth\u00e9", 'we"ird', "docker0"];
+    const packets = Array.from({ length: 4000 }, (_, i) => ({
+      events: [0, 1, 2].map(
+        (k) =>
+          ({
+            hook: "ip:filter:FORWARD",
+            position: { file: "k.log", line: i * 3 + k + 1, column: 1 },
+            in: names[(i + k) % 4],
+            out: names[(i + k + 1) % 4],
+          }) as unknown as TraceEvent,
+      ),
+      hooks: ["ip:filter:FORWARD"] as Packet["hooks"],
+      rewrites: [],
+    }));
+    let expected = "";
+    for (const p of packets) {
+      out.text("{");
+      writeJsonTail(p, out);
+      expected += `{${reference(p)}`;
+    }
+    // More than one chunk of 1 MiB: a tail was cut at a chunk's end.
+    const chunks = out.take();
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(Buffer.concat(chunks).toString("utf8")).toBe(expected);
   });
 
   it("shows a drop only on the packet's last event", () => {
