@@ -64,7 +64,7 @@ function byte(sink: ByteSink, c: number): void {
 }
 
 /** Appends `s` as UTF-8. */
-function text(sink: ByteSink, s: string): void {
+export function writeText(sink: ByteSink, s: string): void {
   // A UTF-16 unit takes at most 3 bytes in UTF-8.
   if (sink.at + s.length * 3 > sink.buf.length) sink.room(s.length * 3);
   sink.at += sink.buf.write(s, sink.at, "utf8");
@@ -73,7 +73,7 @@ function text(sink: ByteSink, s: string): void {
 /** Appends `n` as JSON writes it. */
 function number(sink: ByteSink, n: number): void {
   if (!Number.isSafeInteger(n) || n < 0) {
-    text(sink, JSON.stringify(n));
+    writeText(sink, JSON.stringify(n));
     return;
   }
   let digits = 1;
@@ -89,20 +89,10 @@ function number(sink: ByteSink, n: number): void {
   } while (x > 0);
 }
 
-/** The last names quoted, by a slot their length and last character pick: a compare costs less than hashing a new slice. */
-const recentNames: string[] = new Array(256).fill("");
-const recentBytes: Buffer[] = new Array(256).fill(EMPTY);
-
 /** Appends `JSON.stringify(s)`, encoded once for the values events repeat. */
 function quote(sink: ByteSink, s: string): void {
-  const n = s.length;
-  if (n === 0) {
+  if (s.length === 0) {
     put(sink, EMPTY);
-    return;
-  }
-  const slot = (n * 31 + s.charCodeAt(n - 1)) & 255;
-  if (recentNames[slot] === s) {
-    put(sink, recentBytes[slot] as Buffer);
     return;
   }
   let json = quoted.get(s);
@@ -110,8 +100,6 @@ function quote(sink: ByteSink, s: string): void {
     json = bytesOf(JSON.stringify(s));
     if (quoted.size < MAX_QUOTED) quoted.set(s, json);
   }
-  recentNames[slot] = s;
-  recentBytes[slot] = json;
   put(sink, json);
 }
 
@@ -137,12 +125,12 @@ function event(sink: ByteSink, e: TraceEvent, last: boolean): void {
   }
   if (e.verdicts) {
     put(sink, VERDICTS);
-    text(sink, JSON.stringify(e.verdicts.map(({ position: _, ...v }) => v)));
+    writeText(sink, JSON.stringify(e.verdicts.map(({ position: _, ...v }) => v)));
   }
   // As the human output and the diagram: only where it ends the packet (one that goes on was not dropped).
   if (e.drop && last) {
     put(sink, DROP);
-    text(sink, JSON.stringify(e.drop));
+    writeText(sink, JSON.stringify(e.drop));
   }
   byte(sink, 125 /* } */);
 }
@@ -160,7 +148,7 @@ export function writeJsonTail(p: TailPacket, sink: ByteSink): void {
   if (p.rewrites.length === 0) put(sink, NO_REWRITES);
   else {
     put(sink, REWRITES);
-    text(sink, JSON.stringify(p.rewrites));
+    writeText(sink, JSON.stringify(p.rewrites));
     put(sink, EVENTS);
   }
   const last = p.events.length - 1;

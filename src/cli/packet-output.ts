@@ -5,7 +5,7 @@
  * tails in its workers and pair flows in order on the main thread.
  */
 import type { Packet, TraceEvent } from "../core/model/packet.ts";
-import { type ByteSink, jsonTail, writeJsonTail } from "./json-tail-bytes.ts";
+import { type ByteSink, jsonTail, writeJsonTail, writeText } from "./json-tail-bytes.ts";
 
 /** Output modes: `human` blocks, `json` Lines, or `none` (parse only, e.g. for benchmarks). */
 export const OUTPUT_MODES = ["human", "json", "none"] as const;
@@ -102,9 +102,7 @@ export function writePacketTail(
 ): void {
   if (mode === "json") writeJsonTail(p, sink);
   else if (mode === "human") {
-    const s = packetTail(p, mode);
-    if (sink.at + s.length * 3 > sink.buf.length) sink.room(s.length * 3);
-    sink.at += sink.buf.write(s, sink.at, "utf8");
+    writeText(sink, packetTail(p, mode));
   }
 }
 

@@ -18,7 +18,7 @@ import { type PacketLineOrder, TraceParser, type UnknownPrefix } from "../core/p
 import { guessedUdp } from "../core/parse/traced-transport.ts";
 import type { ByteSink } from "./json-tail-bytes.ts";
 import { type PackedBatch, PacketBatchWriter, transferList } from "./packet-batch.ts";
-import { type OutputMode, type packetTail, printedSummary, writePacketTail } from "./packet-output.ts";
+import { type OutputMode, printedSummary, writePacketTail } from "./packet-output.ts";
 import { readChunks } from "./parse-read-chunks.ts";
 
 /** What a segment's worker is asked to do. Lines are numbered from 1 in the whole file. */
@@ -49,7 +49,7 @@ export interface SegmentPacket {
   summary: string;
   /** The summary if the packet turns out to be a reply (conntrack undoing NAT), printed; only when it may differ. */
   replySummary?: string;
-  /** {@link packetTail} in the job's mode, or what writes it (see `writePacketTail`). */
+  /** The packet's tail (`packetTail`) in the job's mode, or what writes it (see `writePacketTail`). */
   tail: string | ((sink: ByteSink) => void);
   /**
    * Read as UDP by xtables-monitor with no rule naming its protocol: the summary names the SCTP,
