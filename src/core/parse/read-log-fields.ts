@@ -8,6 +8,7 @@
  */
 import type { ArpInfo, IpInfo, L4Info, TraceEvent } from "../model/packet.ts";
 import { decodeNetworkHeader, linkHeaderMacs } from "./decode-network-header.ts";
+import { isIpv6 } from "./ipv6.ts";
 import { TRAILING_SPACE_HINT } from "./parse-hints.ts";
 import { newIp, newL4 } from "./parsed-line.ts";
 import { vlanFromTci } from "./vlan-tag.ts";
@@ -250,6 +251,96 @@ function numberError(line: string, key: string, from: number, to: number, hex: b
   };
 }
 
+/**
+ * Whether [from, to) may follow an IP ID's digits without a space: xtables-monitor glues the first
+ * flag (`ID=1234DF`), and before 1.8.8 the next field when there is no flag (`ID=31001SPORT=51000`).
+ */
+function gluedAfterId(line: string, from: number, to: number): boolean {
+  const rest = line.slice(from, to);
+  return rest === "CE" || rest === "DF" || rest === "MF" || /^[A-Z]+=/.test(rest);
+}
+
+/** True when [from, to) of `line` is a dotted IPv4 address: four numbers of 1 to 3 digits, each at most 255. */
+export function isIpv4Text(line: string, from: number, to: number): boolean {
+  let parts = 0;
+  let digits = 0;
+  let v = 0;
+  for (let i = from; i < to; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || ++parts > 3) return false;
+      digits = 0;
+      v = 0;
+    } else if (c >= 48 && c <= 57 && digits < 3) {
+      v = v * 10 + c - 48;
+      if (v > 255) return false;
+      digits++;
+    } else return false;
+  }
+  return parts === 3 && digits > 0;
+}
+
+/** True when [from, to) of `line` is an IPv4 or IPv6 address (in any of the forms kernels and tools print). */
+function isAddressText(line: string, from: number, to: number): boolean {
+  if (isIpv4Text(line, from, to)) return true;
+  return to - from >= 2 && to - from <= 45 && isIpv6(line.slice(from, to));
+}
+
+function addressError(line: string, key: string, from: number, to: number, v6: boolean): FieldError {
+  return {
+    column: from + 1,
+    message: `expected an ${v6 ? "IPv4 or IPv6" : "IPv4"} address after ${key}=, found '${line.slice(from, to)}'`,
+    hint: "the kernel prints addresses like 172.17.0.2 or fd00:0000:...:0002; check that the line was not cut or edited",
+  };
+}
+
+/**
+ * The largest value a header field can hold: 8-bit TTL, TOS and ICMP type/code, 16-bit IPv4 ID,
+ * ports, ICMP echo ID and sequence, window; no bound (the safe-integer limit) for the rest.
+ */
+function maxOf(key: string, t: PacketTarget, afterProto: boolean): number {
+  switch (key) {
+    case "TTL":
+    case "HOPLIMIT":
+    case "TOS":
+    case "PREC":
+    case "TYPE":
+    case "CODE":
+      return 255;
+    case "ID":
+      // IPv6 prints its fragment ID elsewhere (`ID:`): `ID=` is the IPv4 header's or an echo's.
+      return 65535;
+    case "SPT":
+    case "DPT":
+    case "SPORT":
+    case "DPORT":
+    case "WINDOW":
+    case "URGP":
+      return 65535;
+    case "SEQ":
+      return afterProto && t.l4 && t.l4.proto !== "tcp" ? 65535 : 4294967295;
+    case "ACK":
+      return 4294967295;
+    default:
+      return Number.MAX_SAFE_INTEGER;
+  }
+}
+
+function rangeError(
+  line: string,
+  key: string,
+  from: number,
+  to: number,
+  t: PacketTarget,
+  afterProto: boolean,
+): FieldError {
+  return {
+    column: from + 1,
+    message: `expected a number from 0 to ${maxOf(key, t, afterProto)} after ${key}=, found '${line.slice(from, to)}'`,
+    hint: "the field is wider than its header allows; check that the line was not edited",
+  };
+}
+
 /** xtables-monitor prints MACs with `ether_ntoa` (`2:42:ac:11:0:2`): pad to `02:42:ac:11:00:02`. */
 function padMac(mac: string): string {
   if (mac.length === 17) return mac;
@@ -392,6 +483,8 @@ function readFields(
       // Most fields are numbers: read the digits up to the space, no search for it first.
       const end = readNumberAt(line, vs, to);
       if (end > 0) {
+        if (numberRead > maxOf(numeric, target, afterProto))
+          return rangeError(line, numeric, vs, end, target, afterProto);
         applyNumber(numeric, numberRead, target, ev, afterProto, top);
         i = end;
         continue;
@@ -438,11 +531,15 @@ function readFields(
         ev.ethType = `0x${line.slice(vs, sp)}`;
         break;
       case "IPSRC":
-        if (arp) arp.ipSrc = line.slice(vs, sp);
+      case "IPDST": {
+        // One cut at the end of the line is reported as the cut line it is (below).
+        if (!isIpv4Text(line, vs, sp) && sp < to) return addressError(line, key, vs, sp, false);
+        if (arp) {
+          if (key === "IPSRC") arp.ipSrc = line.slice(vs, sp);
+          else arp.ipDst = line.slice(vs, sp);
+        }
         break;
-      case "IPDST":
-        if (arp) arp.ipDst = line.slice(vs, sp);
-        break;
+      }
       case "HTYPE":
       case "OPCODE": {
         const n = readUint(line, vs, sp);
@@ -457,6 +554,7 @@ function readFields(
         if (arp) arp.ptype = line.slice(vs, sp);
         break;
       case "SRC":
+        if (!isAddressText(line, vs, sp)) return addressError(line, key, vs, sp, true);
         target.ip = newIp(line.slice(vs, sp), "");
         break;
       case "DST":
@@ -466,6 +564,7 @@ function readFields(
             message: "expected SRC= before DST=",
             hint: "the line may be cut or edited",
           };
+        if (!isAddressText(line, vs, sp)) return addressError(line, key, vs, sp, true);
         target.ip.dst = line.slice(vs, sp);
         break;
       case "NH": {
@@ -535,6 +634,8 @@ function readFields(
           end = vs;
           while (end < sp && line.charCodeAt(end) >= 48 && line.charCodeAt(end) <= 57) end++;
           if (end === vs) end = sp;
+          // Only a flag or a field may follow the digits: `ID=9x32` is damaged, not an ID and a word.
+          else if (end < sp && !gluedAfterId(line, end, sp)) return numberError(line, key, vs, sp, false);
         }
         if (key === "GATEWAY") {
           if (target.l4) target.l4.icmpGateway = line.slice(vs, sp);
@@ -557,6 +658,7 @@ function readFields(
           if (!isKnownNumericKey(key)) break;
           return numberError(line, key, vs, sp, hex);
         }
+        if (n > maxOf(key, target, afterProto)) return rangeError(line, key, vs, end, target, afterProto);
         if (!applyNumber(key, n, target, ev, afterProto, top)) break;
         if (end < sp) {
           i = end;
@@ -883,6 +985,9 @@ function cutLastField(line: string, ev: TraceEvent): FieldError | undefined {
   // nf_log_arp ends its line without a space, and IPv6 ESP (`OPT ( ESP SPI=0x.. )`) with ` )`.
   if ((ev.arp && !ev.ip) || (line.endsWith(" )") && ev.ip?.src.includes(":"))) return undefined;
   const start = line.lastIndexOf(" ") + 1;
+  // Cut before SRC=: an IP packet's line always goes on to its addresses, and a frame made of the rest would be made up.
+  if (!ev.ip && !ev.arp && (ev.ethType === undefined || ev.ethType === "0x0800" || ev.ethType === "0x86dd"))
+    return { column: end + 1, message: "expected SRC= before the end of the line", hint: CUT_HINT };
   return {
     column: start + 1,
     message: `the line ends without the space the kernel prints after every field: its last field '${line.slice(start, end)}' may be cut short`,

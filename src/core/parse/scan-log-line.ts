@@ -10,7 +10,7 @@
  */
 import type { TraceEvent } from "../model/packet.ts";
 import { newIp, newL4 } from "./parsed-line.ts";
-import { MAX_IFNAME } from "./read-log-fields.ts";
+import { isIpv4Text, MAX_IFNAME } from "./read-log-fields.ts";
 
 /** The value the last successful {@link num} read. */
 let value = 0;
@@ -84,15 +84,6 @@ function textEnd(line: string, from: number): number {
 }
 
 /** Whether [from, to) holds only digits and dots (an IPv4 address as the kernel prints it). */
-function ipv4(line: string, from: number, to: number): boolean {
-  if (to <= from || to - from > 15) return false;
-  for (let i = from; i < to; i++) {
-    const c = line.charCodeAt(i);
-    if (c !== 46 && (c < 48 || c > 57)) return false;
-  }
-  return true;
-}
-
 /** TCP flag words in the order the kernel prints them, each with its length. */
 const TCP_FLAG_WORDS = ["CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN", "AE"];
 
@@ -152,14 +143,22 @@ export function scanLogFields(line: string, at: number, ev: TraceEvent): boolean
   }
   if (!line.startsWith("SRC=", i)) return false;
   sp = textEnd(line, i + 4);
-  if (sp < 0 || !ipv4(line, i + 4, sp) || !line.startsWith(" DST=", sp)) return false;
+  if (sp < 0 || !isIpv4Text(line, i + 4, sp) || !line.startsWith(" DST=", sp)) return false;
   const src = line.slice(i + 4, sp);
   i = sp + 5;
   sp = textEnd(line, i);
-  if (sp < 0 || !ipv4(line, i, sp)) return false;
+  if (sp < 0 || !isIpv4Text(line, i, sp)) return false;
   const ip = newIp(src, line.slice(i, sp));
   i = fields(line, sp + 1, IP_KEYS);
   if (i < 0) return false;
+  // A field wider than its header goes to the general reader, which reports it.
+  if (
+    (values[1] as number) > 255 ||
+    (values[2] as number) > 255 ||
+    (values[3] as number) > 255 ||
+    (values[4] as number) > 65535
+  )
+    return false;
   ip.len = values[0];
   ip.tos = values[1];
   ip.prec = values[2];
@@ -183,17 +182,17 @@ export function scanLogFields(line: string, at: number, ev: TraceEvent): boolean
   if (line.startsWith("TCP ", i)) {
     const l4 = newL4("tcp");
     i = fields(line, i + 4, PORT_KEYS);
-    if (i < 0) return false;
+    if (i < 0 || (values[0] as number) > 65535 || (values[1] as number) > 65535) return false;
     l4.sport = values[0];
     l4.dport = values[1];
     if (line.startsWith("SEQ=", i)) {
       i = fields(line, i, SEQ_KEYS);
-      if (i < 0) return false;
+      if (i < 0 || (values[0] as number) > 4294967295 || (values[1] as number) > 4294967295) return false;
       l4.seq = values[0];
       l4.ack = values[1];
     }
     i = fields(line, i, WINDOW_KEYS);
-    if (i < 0) return false;
+    if (i < 0 || (values[0] as number) > 65535) return false;
     l4.window = values[0];
     l4.res = values[1];
     for (let flag = tcpFlag(line, i); flag !== undefined; flag = tcpFlag(line, i)) {
@@ -202,13 +201,13 @@ export function scanLogFields(line: string, at: number, ev: TraceEvent): boolean
       i += flag.length + 1;
     }
     i = fields(line, i, URGP_KEYS);
-    if (i < 0) return false;
+    if (i < 0 || (values[0] as number) > 65535) return false;
     l4.urgp = values[0];
     ev.l4 = l4;
   } else if (line.startsWith("UDP ", i)) {
     const l4 = newL4("udp");
     i = fields(line, i + 4, UDP_KEYS);
-    if (i < 0) return false;
+    if (i < 0 || (values[0] as number) > 65535 || (values[1] as number) > 65535) return false;
     l4.sport = values[0];
     l4.dport = values[1];
     l4.udpLen = values[2];
@@ -220,7 +219,13 @@ export function scanLogFields(line: string, at: number, ev: TraceEvent): boolean
     if (i < 0 || (values[0] !== 0 && values[0] !== 8)) return false;
     l4.icmpType = values[0];
     i = fields(line, i, ECHO_KEYS);
-    if (i < 0) return false;
+    if (
+      i < 0 ||
+      (values[0] as number) > 255 ||
+      (values[1] as number) > 65535 ||
+      (values[2] as number) > 65535
+    )
+      return false;
     l4.icmpCode = values[0];
     l4.icmpId = values[1];
     l4.icmpSeq = values[2];
