@@ -16,6 +16,7 @@ import type { FlowAssignment } from "../core/parse/pair-flows.ts";
 import { NETDEV_HINT, PREFIX_HINT } from "../core/parse/parse-hints.ts";
 import { lineBatches, MAX_LINE_BYTES } from "../core/parse/split-lines.ts";
 import { TraceParser } from "../core/parse/trace-parser.ts";
+import { formatZodIssuesAt, parseJsonText } from "../core/trace-file/load-trace.ts";
 import { OutputChunks } from "./output-chunks.ts";
 import { type OutputMode, packetHead, writePacketTail } from "./packet-output.ts";
 import { parseFileParallel } from "./parse-parallel.ts";
@@ -110,22 +111,16 @@ export async function loadPrefixMap(file: string): Promise<Record<string, HookId
   try {
     text = await readFile(file, "utf8");
   } catch (e) {
-    return `cannot read prefix map ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`;
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? String(e));
+    return `cannot read prefix map ${file}: ${why}\n  hint: --prefix-map takes a JSON file such as {"fw-in": "ip:filter:INPUT"}`;
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    return `${file}: not valid JSON (${(e as Error).message})`;
-  }
-  const r = prefixMapSchema.safeParse(data);
+  const json = parseJsonText(text, file);
+  if (!json.ok) return json.errors.join("\n");
+  const r = prefixMapSchema.safeParse(json.value);
   if (!r.success)
-    return r.error.issues
-      .map((issue) => {
-        const where = issue.path.length ? `field ${JSON.stringify(issue.path.join("."))}` : "top level";
-        return `${file}: ${where}: ${issue.message} (expected an object {"<prefix>": "<family>:<table>:<CHAIN>"})`;
-      })
-      .join("\n");
+    return `${formatZodIssuesAt(file, text, json.value, r.error.issues).join("\n")}\n  hint: a prefix map is an object {"<prefix>": "<family>:<table>:<CHAIN>"}`;
   return r.data as Record<string, HookId>;
 }
 

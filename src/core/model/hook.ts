@@ -76,8 +76,8 @@ const CHAIN_NAME = /^[!-9;-~]+$/;
 /** The longest table or chain name nft accepts (`NFT_NAME_MAXLEN` less its terminating NUL). */
 const MAX_NAME = 255;
 
-/** Whether `value` is a hook id a user may give (the check of {@link hookIdProblem}, without its words). */
-export function isGivenHookId(value: string): value is HookId {
+/** The shape of a hook id a user may give, without {@link builtinChainProblem}'s check. */
+function isHookIdShape(value: string): boolean {
   const [family, table, chain, ...rest] = value.split(":");
   return (
     rest.length === 0 &&
@@ -89,13 +89,70 @@ export function isGivenHookId(value: string): value is HookId {
   );
 }
 
+/** Whether `value` is a hook id a user may give (the check of {@link hookIdProblem}, without its words). */
+export function isGivenHookId(value: string): value is HookId {
+  return hookIdProblem(value) === undefined;
+}
+
+/** The built-in chains of iptables' and ip6tables' tables. */
+const IP_TABLES: Record<string, readonly Chain[]> = {
+  raw: ["PREROUTING", "OUTPUT"],
+  mangle: ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"],
+  nat: ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"],
+  filter: ["INPUT", "FORWARD", "OUTPUT"],
+  security: ["INPUT", "FORWARD", "OUTPUT"],
+};
+/** {@link IP_TABLES} and the tables of ebtables and arptables, by family. */
+const XTABLES_CHAINS: Record<Family, Record<string, readonly Chain[]>> = {
+  ip: IP_TABLES,
+  ip6: IP_TABLES,
+  bridge: {
+    filter: ["INPUT", "FORWARD", "OUTPUT"],
+    nat: ["PREROUTING", "OUTPUT", "POSTROUTING"],
+    broute: ["BROUTING"],
+  },
+  arp: { filter: ["INPUT", "FORWARD", "OUTPUT"] },
+};
+
+/** Edit distance of `a` and `b`, or 3 once it is known to be above 2 (only typos are of interest). */
+function typoDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(
+        (prev[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    prev = row;
+  }
+  return Math.min(prev[b.length] as number, 3);
+}
+
+/**
+ * What is wrong with a well-formed hook id in one of the xtables' own tables: a built-in chain of
+ * another table (`ip:filter:PREROUTING`) or a near miss of one of its own (`ip:raw:PREROUTNG`). A
+ * chain far from every built-in name may be an nft chain of a table that happens to share the name.
+ */
+function builtinChainProblem(value: string): string | undefined {
+  const [family, table, chain] = value.split(":") as [Family, string, string];
+  const own = XTABLES_CHAINS[family][table];
+  if (!own || (own as readonly string[]).includes(chain)) return undefined;
+  const near = own.find((c) => typoDistance(chain, c) <= 2);
+  if (!near && !(CHAINS as readonly string[]).includes(chain)) return undefined;
+  const which = `${family === "bridge" ? "ebtables" : family === "arp" ? "arptables" : family === "ip6" ? "ip6tables" : "iptables"}' ${table} table`;
+  return `'${chain}' is not a chain of ${which} (its hooks: ${own.join(", ")})${near ? `: did you mean '${family}:${table}:${near}'?` : ""}`;
+}
+
 /**
  * What is wrong with `value` as a hook id a user gives (a prefix map's value), in words naming the
  * part; undefined when it is one the parser or the simulator's readers may produce
  * (`ip:filter:INPUT`, `ip:docker-bridges:filter-FORWARD`, `bridge:nat:POSTROUTING`).
  */
 export function hookIdProblem(value: string): string | undefined {
-  if (isGivenHookId(value)) return undefined;
+  if (isHookIdShape(value)) return builtinChainProblem(value);
   const parts = value.split(":");
   if (parts.length !== 3)
     return `'${value}' is not a hook id: expected family:table:CHAIN, e.g. 'ip:filter:INPUT' or 'ip:docker-bridges:filter-FORWARD'`;

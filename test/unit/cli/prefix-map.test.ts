@@ -18,6 +18,11 @@ import { readTraceFolder } from "../../../src/core/trace-file/read-trace-folder.
 import { isHookId } from "../../../src/playground/hook-choices.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");
+
+/** The column of `key`'s quote in the one-line JSON of `file`. */
+function at(file: string, key: string): number {
+  return readFileSync(file, "utf8").indexOf(JSON.stringify(key)) + 1;
+}
 const tmp = mkdtempSync(join(tmpdir(), "pw-prefix-map-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -110,7 +115,7 @@ describe("hook ids a user gives", () => {
       expect(isHookId(hook), hook).toBe(false);
       const { file, result } = await load({ "fw in: ": "ip:filter:INPUT", "bad one": hook });
       expect(result).toBe(
-        `${file}: field "bad one": ${hookIdProblem(hook)} (expected an object {"<prefix>": "<family>:<table>:<CHAIN>"})`,
+        `${file}:1:${at(file, "bad one")}: bad one: ${hookIdProblem(hook)}\n  hint: a prefix map is an object {"<prefix>": "<family>:<table>:<CHAIN>"}`,
       );
     }
   });
@@ -118,11 +123,39 @@ describe("hook ids a user gives", () => {
   it("names every wrong field of a file, and a file that is not an object", async () => {
     const { file, result } = await load({ a: "ip:filter:INPUT", b: "ip:nat", c: "x:y:z" });
     expect(String(result).split("\n")).toEqual([
-      expect.stringMatching(new RegExp(`^${file}: field "b": 'ip:nat' is not a hook id`)),
-      expect.stringMatching(new RegExp(`^${file}: field "c": 'x' is not a family`)),
+      `${file}:1:${at(file, "b")}: b: 'ip:nat' is not a hook id: expected family:table:CHAIN, e.g. 'ip:filter:INPUT' or 'ip:docker-bridges:filter-FORWARD'`,
+      `${file}:1:${at(file, "c")}: c: 'x' is not a family: use bridge, ip, ip6, arp`,
+      '  hint: a prefix map is an object {"<prefix>": "<family>:<table>:<CHAIN>"}',
     ]);
     const list = join(tmp, "list.json");
     writeFileSync(list, "[]");
-    expect(await loadPrefixMap(list)).toMatch(new RegExp(`^${list}: top level: `));
+    expect(await loadPrefixMap(list)).toMatch(new RegExp(`^${list}:1:1: \\(top level\\): `));
+  });
+
+  it("points at a JSON mistake, and names a missing file or a folder in words", async () => {
+    const broken = join(tmp, "broken.json");
+    writeFileSync(broken, '{\n  "fw-raw": "ip:raw:PREROUTING",\n');
+    expect(await loadPrefixMap(broken)).toMatch(
+      new RegExp(`^${broken}:3:1: invalid JSON: unexpected end of file`),
+    );
+    expect(await loadPrefixMap(join(tmp, "none.json"))).toMatch(
+      /: no such file\n {2}hint: --prefix-map takes a JSON file/,
+    );
+    expect(await loadPrefixMap(tmp)).toMatch(/: it is a folder\n/);
+  });
+
+  it("refuses a near miss or another table's chain in the xtables' own tables, with the right one", () => {
+    expect(hookIdProblem("ip:raw:PREROUTNG")).toBe(
+      "'PREROUTNG' is not a chain of iptables' raw table (its hooks: PREROUTING, OUTPUT): did you mean 'ip:raw:PREROUTING'?",
+    );
+    expect(hookIdProblem("ip:filter:PREROUTING")).toBe(
+      "'PREROUTING' is not a chain of iptables' filter table (its hooks: INPUT, FORWARD, OUTPUT)",
+    );
+    expect(hookIdProblem("bridge:nat:FORWARD")).toMatch(/^'FORWARD' is not a chain of ebtables' nat table/);
+    expect(hookIdProblem("ip6:filter:INPTU")).toMatch(/did you mean 'ip6:filter:INPUT'\?$/);
+    expect(isGivenHookId("ip:raw:PREROUTNG")).toBe(false);
+    // Far from every built-in name: an nft chain in a table of the same name may carry it.
+    for (const ok of ["ip:filter:DOCKER", "ip:filter:input", "ip:nat:my-post", "ip:filter:FORWARD"])
+      expect(hookIdProblem(ok), ok).toBeUndefined();
   });
 });
