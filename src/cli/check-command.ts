@@ -103,6 +103,13 @@ export function checkLab(folder: string, stems?: string[]): TraceCheck[] {
     if (byFile.has(join(folder, `${t.stem}.json`))) continue;
     const name = `${folder}/${t.stem}`;
     const parsed = parseTraceText(t.text, { file: t.logPath, prefixMap: t.prefixMap });
+    // A recorded line the parser cannot read would show as a made-up disagreement: name the line instead.
+    const unread = parsed.diagnostics.filter((d) => d.severity === "error");
+    if (unread.length) {
+      const lines = unread.map(formatDiagnostic);
+      results.push({ trace: name, ok: false, report: lines.join("\n"), packets: 0, errors: lines });
+      continue;
+    }
     let built: ReturnType<typeof buildWorld>;
     try {
       built = buildWorld(lab, recordedWorldOptions(t.meta));

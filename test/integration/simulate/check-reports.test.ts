@@ -44,6 +44,24 @@ describe("packetwalk check on a folder with problems", () => {
     expect(bad[0]?.report).toContain(`${file}:1:${text.indexOf('"proto":"sctp"') + 1}: traffic.proto:`);
   });
 
+  it("names a recorded line the parser cannot read, instead of a made-up disagreement", () => {
+    const dir = copyLab();
+    const file = join(dir, "container-to-wan.log");
+    const lines = readFileSync(file, "utf8").split("\n");
+    // Line 4 cut right after its source address.
+    lines[3] = (lines[3] as string).slice(0, (lines[3] as string).indexOf(" DST=") + 1);
+    writeFileSync(file, lines.join("\n"));
+    const r = checkLab(dir, ["container-to-wan"]);
+    expect(r).toHaveLength(1);
+    expect(r[0]?.ok).toBe(false);
+    expect(r[0]?.errors).toEqual([
+      expect.stringMatching(
+        new RegExp(`^${file}:4:\\d+: error: expected DST= before the end of the line\n  hint: `),
+      ),
+    ]);
+    expect(r[0]?.report).not.toMatch(/hooks differ/);
+  });
+
   it("reports an invalid lab.json instead of stopping or skipping", () => {
     const dir = copyLab();
     const file = join(dir, "lab.json");
