@@ -3,9 +3,13 @@
  * the form of a recorded one: at every hook, a `log` base chain one priority step before each base
  * chain the ruleset has there (at the chain's own priority when another chain of the ruleset holds that
  * step: registered later, it runs first), an IP nat chain counted at its NAT core's priority (its prefix
- * `<tag>/nft/<family>/<table>/<chain>` names the chain the packet is about to enter), and one of packetwalk's own at a hook the ruleset leaves alone (and no
- * legacy iptables/ebtables table beside it logs). Derived from the ruleset itself, so a reader's own
- * tables and priorities are logged where they run. Pure.
+ * `<tag>/nft/<family>/<table>/<chain>` names the chain the packet is about to enter), and one of
+ * packetwalk's own at a hook the ruleset leaves alone (and no legacy iptables/ebtables table beside it
+ * logs). Where the ruleset SNATs at postrouting (input), the NAT core de-SNATs replies at prerouting
+ * (output) with or without a nat chain there: when no chain of the ruleset sits before the core at that
+ * hook, packetwalk's own sits at -101, so the reply shows with the translated address, as the capture's
+ * chains before Docker's nat chains show it. Derived from the ruleset itself, so a reader's own tables
+ * and priorities are logged where they run. Pure.
  */
 import { natCorePriority } from "./hook-order.ts";
 import { parseRulesetFile } from "./parse-ruleset-file.ts";
@@ -22,6 +26,24 @@ const OWN_PRIORITY: Record<"ip" | "ip6" | "bridge", Record<string, number>> = {
   ip6: { prerouting: 0, input: 0, forward: 0, output: 0, postrouting: 0 },
   bridge: { prerouting: -300, input: -200, forward: -200, output: -200, postrouting: 300 },
 };
+
+/** The hook whose SNAT the NAT core undoes on replies at a DNAT hook (the kernel's manip by hook). */
+const SNAT_UNDONE_AT: Record<string, string> = { prerouting: "postrouting", output: "input" };
+
+/**
+ * Whether an active table running for IP family `family` (its own or inet) has a nat base chain at
+ * `hook`: the kernel's NAT core, registered for the whole family, then undoes its SNAT on replies at
+ * the other hook ({@link SNAT_UNDONE_AT}) even where the ruleset has no nat chain there.
+ */
+function hasNatChainAt(tables: readonly TableDef[], family: "ip" | "ip6", hook: string): boolean {
+  return tables.some(
+    (t) =>
+      (t.family === family || t.family === "inet") &&
+      t.name !== NFT_LOG_TABLE &&
+      !t.dormant &&
+      [...t.chains.values()].some((c) => c.base?.type === "nat" && c.base.hook === hook),
+  );
+}
 
 /** One log base chain to add. */
 export interface NftLogChainPlan {
@@ -96,11 +118,19 @@ export function planNftLogChains(
           names: slot.names,
         });
       }
-      if (seen.size === 0 && !logged?.(family, hook))
+      const core = natCorePriority(hook.toUpperCase());
+      const snatHook = SNAT_UNDONE_AT[hook];
+      // The core de-SNATs replies here even with no nat chain at this hook: a line before it shows the SNATed address.
+      const beforeNat =
+        family !== "bridge" &&
+        snatHook !== undefined &&
+        hasNatChainAt(tables, family, snatHook) &&
+        !slots.some((x) => x.at <= core);
+      if ((seen.size === 0 || beforeNat) && !logged?.(family, hook))
         plans.push({
           family,
           hook,
-          priority: OWN_PRIORITY[family][hook] as number,
+          priority: beforeNat ? core - 1 : (OWN_PRIORITY[family][hook] as number),
           names: { family, table: NFT_LOG_TABLE, chain: hook.toUpperCase() },
         });
     }
