@@ -4,14 +4,28 @@
  * `npm test`, and a summary of what a reviewer will see. See `src/core/import/plan-import.ts`.
  */
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { formatJson } from "../capture/write-trace.ts";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { AnonymizeError } from "../core/import/anonymize.ts";
 import type { NamedAddress } from "../core/import/infer-lab.ts";
-import { type ImportMaterial, type ImportPlan, planImport } from "../core/import/plan-import.ts";
+import { isCalendarDate } from "../core/import/material-checks.ts";
+import {
+  type ImportMaterial,
+  type ImportPlan,
+  type MaterialText,
+  planImport,
+} from "../core/import/plan-import.ts";
 import { decodeBytes } from "../core/input/decode-bytes.ts";
 import { InputError } from "../core/input/decode-input.ts";
 import { addressFamily, canonicalAddress } from "../core/simulate/ip-address.ts";
@@ -25,7 +39,7 @@ import { readCommandArgs } from "./command-args.ts";
 export const summary = "turn a kernel log and the host's saves into a lab folder";
 
 /** The conventional file names in an input folder, by material field (first found wins). */
-export const MATERIAL_FILES: Record<Exclude<keyof ImportMaterial, "logFile" | "rulesetFiles">, string[]> = {
+export const MATERIAL_FILES: Record<MaterialText, string[]> = {
   log: [
     "kernel.log",
     "dmesg.txt",
@@ -126,7 +140,8 @@ Other options:
   --date YYYY-MM-DD     when it was recorded (default today)
   --description TEXT    the lab's one-sentence description (a new lab only)
   --anonymize           public addresses -> TEST-NET/2001:db8::, MACs, host names -> stand-ins
-  --anonymize-map FILE  also write the original -> stand-in map there (never into the lab)
+  --anonymize-map FILE  also write the original -> stand-in map there (refused inside the lab,
+                        --out, or the repository's traces/, content/, public/)
   --hostname NAME       one more host name to anonymise (the log's envelope names are found)
   --dry-run             print the plan, write nothing
   --no-check            write, validate, but do not run packetwalk check`;
@@ -134,6 +149,75 @@ Other options:
 function fail(message: string, hint?: string): number {
   process.stderr.write(`packetwalk import: ${message}\n${hint ? `hint: ${hint}\n` : ""}`);
   return 2;
+}
+
+/** What is wrong with `name` as a lab's folder name (`traces/<NAME>`), or undefined when it is one. */
+export function labNameProblem(name: string): string | undefined {
+  if (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) return undefined;
+  const allowed = "letters, digits, '.', '_' and '-', starting with a letter or digit";
+  if (/[/\\]/.test(name))
+    return `a lab name is one folder name under --out, not a path: no '/' or '\\' (allowed: ${allowed})`;
+  if (!/^[A-Za-z0-9]/.test(name)) return `a lab name must start with a letter or digit (allowed: ${allowed})`;
+  const bad = [...new Set(name.replace(/[A-Za-z0-9._-]/g, ""))].map((c) => `'${c}'`).join(", ");
+  return `${bad} may not be in a lab name (allowed: ${allowed})`;
+}
+
+/** `path` absolute with every link resolved, also when its last parts do not exist yet. */
+function realPathOf(path: string): string {
+  const rest: string[] = [];
+  let at = resolve(path);
+  while (!existsSync(at) && dirname(at) !== at) {
+    rest.unshift(basename(at));
+    at = dirname(at);
+  }
+  return join(realpathSync(at), ...rest);
+}
+
+/** Whether `path` is `folder` or inside it (both real, absolute). */
+function isInside(path: string, folder: string): boolean {
+  const r = relative(folder, path);
+  return r === "" || (r !== ".." && !r.startsWith(`..${sep}`) && !isAbsolute(r));
+}
+
+/** The repository's folders the site publishes (a file there is public once committed). */
+const PUBLISHED = ["traces", "content", "public"].map((f) => join(import.meta.dirname, "..", "..", f));
+
+/**
+ * Why `--anonymize-map FILE` may not be written (undefined when it may): the map holds the
+ * originals anonymising hides, so never in the lab folder `labFolder`, nor under `--out` (`out`),
+ * nor in a folder the repository publishes; and only with `--anonymize`, in a folder that exists.
+ */
+export function anonymizeMapProblem(
+  mapFile: string,
+  labFolder: string,
+  anonymize: boolean,
+  out = dirname(labFolder),
+): { message: string; hint: string } | undefined {
+  const hint =
+    "give a path outside the lab and outside the repository's traces/, content/ and public/, e.g. --anonymize-map ~/packetwalk-map.json";
+  if (!anonymize)
+    return {
+      message: `--anonymize-map ${mapFile}: there is no map without --anonymize`,
+      hint: "add --anonymize, or leave --anonymize-map out",
+    };
+  const map = realPathOf(mapFile);
+  const refuse = (where: string) => ({
+    message: `--anonymize-map ${mapFile}: ${where}; the map holds the real addresses, MACs and host names it replaces, so it is never written where it would be published (nothing written)`,
+    hint,
+  });
+  const lab = realPathOf(labFolder);
+  if (isInside(map, lab)) return refuse(`it is inside the lab folder ${labFolder} being written`);
+  if (isInside(map, realPathOf(out))) return refuse(`it is inside ${out}, the folder of lab folders (--out)`);
+  const published = PUBLISHED.find((f) => isInside(map, realPathOf(f)));
+  if (published) return refuse(`it is inside ${published}, which the site publishes`);
+  if (existsSync(map) && statSync(map).isDirectory())
+    return { message: `--anonymize-map ${mapFile}: is a folder, not a file`, hint };
+  if (!existsSync(dirname(map)))
+    return {
+      message: `--anonymize-map ${mapFile}: the folder ${dirname(mapFile)} does not exist`,
+      hint: `create it first (mkdir -p ${dirname(mapFile)}), or give a file in a folder that exists`,
+    };
+  return undefined;
 }
 
 /** Parses `NAME=IP[,port=PORT][,mac=MAC]` (IP: IPv4 or IPv6); throws a sentence on bad input. */
@@ -185,6 +269,7 @@ export function readMaterial(
       const found = names.map((n) => join(folder, n)).find((p) => existsSync(p));
       if (found) {
         (m as Record<string, string>)[key] = readText(found, () => readFileSync(found));
+        m.files = { ...m.files, [key]: found };
         if (key === "log") m.logFile = found;
         if (RULESET_SAVES.has(key)) m.rulesetFiles = { ...m.rulesetFiles, [key]: found };
       }
@@ -200,6 +285,7 @@ export function readMaterial(
     }
     if (!existsSync(file)) throw new Error(`--${flag} ${file}: no such file`);
     (m as Record<string, string>)[key] = readText(file, () => readFileSync(file));
+    m.files = { ...m.files, [key]: file };
     if (key === "log") m.logFile = file;
     if (RULESET_SAVES.has(key)) m.rulesetFiles = { ...m.rulesetFiles, [key]: file };
   }
@@ -283,14 +369,19 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof args === "number") return args;
   const { values, positionals } = args;
   const labName = values.lab as string | undefined;
-  if (!labName || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(labName))
-    return fail("--lab NAME is required (letters, digits, '.', '_', '-')", "e.g. --lab my-docker-host");
+  if (!labName) return fail("--lab NAME is required: the lab folder's name", "e.g. --lab my-docker-host");
+  const badName = labNameProblem(labName);
+  if (badName) return fail(`--lab ${labName}: ${badName}`, "e.g. --lab my-docker-host");
   if (positionals.length > 1) return fail(`expected at most one FOLDER, got ${positionals.join(" ")}`);
   const input = positionals[0];
   if (input !== undefined && !(existsSync(input) && statSync(input).isDirectory()))
     return fail(`${input}: not a folder`, "give the folder of saved files, or the files with flags");
   const date = (values.date as string | undefined) ?? new Date().toISOString().slice(0, 10);
-  if (!/^\d{4}-\d\d-\d\d$/.test(date)) return fail(`--date ${date}: expected YYYY-MM-DD`);
+  if (!isCalendarDate(date))
+    return fail(
+      `--date ${date}: expected the day it was recorded as YYYY-MM-DD, a real calendar date`,
+      "e.g. --date 2026-11-30 (or leave --date out for today)",
+    );
   let material: ImportMaterial;
   let containers: NamedAddress[];
   let peers: NamedAddress[];
@@ -310,6 +401,11 @@ export async function run(argv: string[]): Promise<number> {
     return fail((error as Error).message, "run `packetwalk import --help`");
   }
   const folder = join(values.out as string, labName);
+  const mapFile = values["anonymize-map"] as string | undefined;
+  if (mapFile !== undefined) {
+    const problem = anonymizeMapProblem(mapFile, folder, values.anonymize === true);
+    if (problem) return fail(problem.message, problem.hint);
+  }
   const existing = existsSync(join(folder, "lab.json")) ? readTraceFolder(folder) : undefined;
   if (existing && !existing.lab)
     return fail(`${folder} exists but its lab.json is invalid:\n${existing.errors.join("\n")}`);
@@ -355,12 +451,19 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write("dry run: nothing written\n");
     return 0;
   }
-  writePlan(plan, folder);
-  const mapFile = values["anonymize-map"] as string | undefined;
+  // The map first: a map that cannot be written stops the import before the lab is.
   if (mapFile && plan.map) {
-    writeFileSync(mapFile, `${JSON.stringify(plan.map, null, 2)}\n`);
+    try {
+      writeFileSync(mapFile, `${JSON.stringify(plan.map, null, 2)}\n`);
+    } catch (error) {
+      return fail(
+        `--anonymize-map ${mapFile}: cannot write it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); nothing written`,
+        "give a file in a folder you can write to",
+      );
+    }
     process.stdout.write(`anonymisation map written to ${mapFile} (keep it out of the pull request)\n`);
   }
+  writePlan(plan, folder);
 
   // What npm test and a reviewer will see.
   const read = readTraceFolder(folder);

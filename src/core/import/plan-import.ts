@@ -6,7 +6,7 @@
  * back as questions, each naming the flag or file that answers it; nothing is guessed.
  */
 
-import type { Packet } from "../model/packet.ts";
+import type { Diagnostic, Packet } from "../model/packet.ts";
 import { parseTraceText } from "../parse/index.ts";
 import { canonicalAddress } from "../simulate/ip-address.ts";
 import { legacyTablesMissing } from "../simulate/legacy-tables-note.ts";
@@ -14,7 +14,9 @@ import { rulesetDigest } from "../trace-file/ruleset-pins.ts";
 import type { Lab, LabHost, TraceMeta } from "../trace-file/schema.ts";
 import { Anonymizer, envelopeHostnames } from "./anonymize.ts";
 import { type HostMaterial, hostAddresses, hostKind, inferLab, type NamedAddress } from "./infer-lab.ts";
+import { builtRulesetErrors, inputRulesetErrors } from "./input-rulesets.ts";
 import { PUBLISHED_JOURNAL_FIELDS, publishedJournalLine } from "./journal-fields.ts";
+import { exitCodeDiagnostics, HOST_JSON, type HostJsonKey, readHostJson } from "./material-checks.ts";
 import { nftMaterial } from "./nft-material.ts";
 import {
   hasIptablesRules,
@@ -68,7 +70,12 @@ export interface ImportMaterial {
    * (`nft-ruleset.txt`, `iptables-save.txt`, `ip6tables-save.txt`, `ebtables-save.txt`).
    */
   rulesetFiles?: Partial<Record<"nftRuleset" | "iptablesSave" | "ip6tablesSave" | "ebtablesSave", string>>;
+  /** The file every other text was read from, for positions in messages. Default: the conventional names. */
+  files?: Partial<Record<MaterialText, string>>;
 }
+
+/** The fields of {@link ImportMaterial} that hold a text the contributor saved. */
+export type MaterialText = Exclude<keyof ImportMaterial, "logFile" | "rulesetFiles" | "files">;
 
 /** Options of {@link planImport}. */
 export interface ImportOptions {
@@ -328,6 +335,27 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
       `the nft -j ruleset could not be read whole (see the errors): give \`nft -j list ruleset\` (or \`nft list ruleset\`) output unchanged`,
     );
 
+  // The saves as the contributor's files hold them: their errors are positioned there.
+  const saved = nft.material;
+  const fileOf = (k: MaterialText, conventional: string) => material.files?.[k] ?? conventional;
+  const inputErrors: Diagnostic[] = [];
+  if (material.exitCode !== undefined)
+    inputErrors.push(
+      ...exitCodeDiagnostics(
+        material.exitCode,
+        fileOf("exitCode", "exit-code.txt"),
+        commandsOf(material.command, undefined).length,
+      ),
+    );
+  const hostJsonOk = new Set<HostJsonKey>();
+  for (const k of Object.keys(HOST_JSON) as HostJsonKey[]) {
+    const text = saved[k];
+    if (text === undefined) continue;
+    const read = readHostJson(k, text, fileOf(k, HOST_JSON[k].file));
+    inputErrors.push(...read.diagnostics);
+    if (!read.diagnostics.length) hostJsonOk.add(k);
+  }
+
   // 1. Anonymise every text with one map, before anything is inferred from them.
   let m: ImportMaterial = nft.material;
   let containers = options.containers;
@@ -357,13 +385,16 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
 
   // The host's saves, read once: what they show the host to be names it in every file written.
   const problems: string[] = [];
+  // A save already reported above is left out, not read a second time.
+  const hostJson = (k: HostJsonKey) =>
+    hostJsonOk.has(k) ? json(m[k], fileOf(k, HOST_JSON[k].file), problems) : undefined;
   const hostMaterial: HostMaterial = {
-    addr: json(m.ipAddr, "ip-addr.json", problems),
-    link: json(m.ipLink, "ip-link.json", problems),
-    route: json(m.ipRoute, "ip-route.json", problems),
-    route6: json(m.ip6Route, "ip6-route.json", problems),
-    bridgeLink: json(m.bridgeLink, "bridge-link.json", problems),
-    bridgeFdb: json(m.bridgeFdb, "bridge-fdb.json", problems),
+    addr: hostJson("ipAddr"),
+    link: hostJson("ipLink"),
+    route: hostJson("ipRoute"),
+    route6: hostJson("ip6Route"),
+    bridgeLink: hostJson("bridgeLink"),
+    bridgeFdb: hostJson("bridgeFdb"),
   };
   const kind = hostKind(hostMaterial, [m.iptablesSave, m.ip6tablesSave, m.nftRuleset].join("\n"), {
     ...parseSysctls(m.sysctl),
@@ -412,6 +443,41 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     notes.push(
       `the rules match ipsets ${missingSets.map((n) => `'${n}'`).join(", ")} that no ipset save holds: give \`ipset save\` output (ipset-save.txt, or --ipset-save FILE) so the simulator decides those matches; until then it follows both outcomes`,
     );
+  // The saves' own errors, at their lines; then what only the lab's file built from them shows.
+  const conventional = {
+    iptablesSave: "iptables-save.txt",
+    ip6tablesSave: "ip6tables-save.txt",
+    ebtablesSave: "ebtables-save.txt",
+    nftRuleset: "nft-ruleset.txt",
+  } as const;
+  const rulesetFile = (k: keyof typeof conventional) => material.rulesetFiles?.[k] ?? conventional[k];
+  // The file the nft text came from: as saved, or moved from another slot; none when nft -j (JSON) was converted.
+  const nftFrom = (["nftRuleset", "iptablesSave", "ip6tablesSave", "ebtablesSave"] as const).find(
+    (k) => saved.nftRuleset !== undefined && material[k] === saved.nftRuleset,
+  );
+  const rulesetErrors = inputRulesetErrors({
+    iptablesSave: saved.iptablesSave,
+    ip6tablesSave: saved.ip6tablesSave,
+    ebtablesSave: saved.ebtablesSave,
+    ipsetSave: saved.ipsetSave,
+    nftRuleset: nftFrom ? saved.nftRuleset : undefined,
+    nftOnly,
+    files: {
+      iptablesSave: rulesetFile("iptablesSave"),
+      ip6tablesSave: rulesetFile("ip6tablesSave"),
+      ebtablesSave: rulesetFile("ebtablesSave"),
+      ipsetSave: fileOf("ipsetSave", "ipset-save.txt"),
+      nftRuleset: rulesetFile(nftFrom ?? "nftRuleset"),
+    },
+  });
+  inputErrors.push(
+    ...(rulesetErrors.length || nft.diagnostics.some((d) => d.severity === "error")
+      ? rulesetErrors
+      : builtRulesetErrors(
+          texts.instrumented,
+          `rulesets/${options.ruleset ?? options.lab}.instrumented.rules`,
+        )),
+  );
   const prefixMap = {
     ...(m.ip6tablesSave ? prefixMapFromRuleset(`# ip6tables-save\n${m.ip6tablesSave}`) : {}),
     ...prefixMapFromRuleset(texts.instrumented),
@@ -434,6 +500,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     ),
   ];
   plan.diagnostics = [
+    ...inputErrors,
     ...nft.diagnostics,
     ...legacy,
     ...parsed.diagnostics.map((d) => (/unknown LOG prefix/.test(d.message) ? { ...d, hint: importHint } : d)),
@@ -464,6 +531,10 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
 
   // 4. The topology.
   questions.push(...problems);
+  if (inputErrors.length)
+    questions.push(
+      `the saved files have ${inputErrors.length} error${inputErrors.length === 1 ? "" : "s"} (above, each at its file:line:col): correct ${inputErrors.length === 1 ? "it" : "them"}, or save the output again`,
+    );
   // Traffic the simulator does not follow (broadcast, multicast, neighbour discovery, ...) names no
   // host and makes no scenario: it is left out before anything is inferred from its addresses.
   const context = {

@@ -1180,6 +1180,96 @@ describe("the packetwalk import command", () => {
     }
   });
 
+  /** Runs import on a copy of the web-to-peer input with `edit` applied to it, into a fresh --out. */
+  const importEdited = async (name: string, edit: (dir: string) => void, ...more: string[]) => {
+    const { spawnSync } = await import("node:child_process");
+    const dir = join(tmp, `${name}-input`);
+    cpSync(input, dir, { recursive: true });
+    edit(dir);
+    const out = join(tmp, `${name}-out`);
+    const r = spawnSync(
+      process.execPath,
+      [bin, "import", dir, "--lab", "edge", "--out", out, ...HOSTS, ...more],
+      {
+        encoding: "utf8",
+        cwd: tmp,
+      },
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    return { ...r, dir, out };
+  };
+
+  it("refuses an anonymisation map inside the lab folder before writing anything", async () => {
+    const out = join(tmp, "map-in-lab-out");
+    const r = await importEdited(
+      "map-in-lab",
+      () => {},
+      "--anonymize",
+      "--anonymize-map",
+      join(out, "edge", "map.json"),
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      `--anonymize-map ${join(out, "edge", "map.json")}: it is inside the lab folder`,
+    );
+    expect(r.stderr).toMatch(/hint: give a path outside the lab/);
+    expect(existsSync(r.out)).toBe(false);
+  });
+
+  it("reports an iptables-save error at the contributor's file and line, writing nothing and saying no 'valid'", async () => {
+    const r = await importEdited("xcommit", (dir) => {
+      const file = join(dir, "iptables-save.txt");
+      writeFileSync(file, readFileSync(file, "utf8").replace(/^COMMIT$/m, "XCOMMIT"));
+    });
+    const line = readFileSync(join(r.dir, "iptables-save.txt"), "utf8").split("\n").indexOf("XCOMMIT") + 1;
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`${join(r.dir, "iptables-save.txt")}:${line}:1: error: unexpected 'XCOMMIT'`);
+    expect(r.stderr).not.toMatch(/instrumented/);
+    expect(r.stdout).not.toMatch(/valid/);
+    expect(existsSync(r.out)).toBe(false);
+  });
+
+  it("refuses ip -j addr output or another object saved as ip-route.json, positioned, with the command to run", async () => {
+    for (const [name, text] of [
+      ["route-addr", readFileSync(join(input, "ip-addr.json"), "utf8")],
+      ["route-object", '{"a":1}'],
+    ]) {
+      const r = await importEdited(name as string, (dir) =>
+        writeFileSync(join(dir, "ip-route.json"), text as string),
+      );
+      expect(r.status, name).toBe(2);
+      expect(r.stderr).toMatch(
+        new RegExp(`${join(r.dir, "ip-route.json")}:1:\\d+: error: expected \`ip -j route\` output`),
+      );
+      expect(r.stderr).toContain("hint: run `ip -j route > ip-route.json` on the Docker host");
+      expect(existsSync(r.out)).toBe(false);
+    }
+  });
+
+  it("refuses an exit-code.txt that holds no exit code, at its line", async () => {
+    const r = await importEdited("exit-abc", (dir) => writeFileSync(join(dir, "exit-code.txt"), "abc\n"));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      `${join(r.dir, "exit-code.txt")}:1:1: error: expected an exit code (a whole number 0-255), found 'abc'`,
+    );
+    expect(existsSync(r.out)).toBe(false);
+  });
+
+  it("refuses a date that is no calendar day, and a lab name that is a path, saying what is allowed", async () => {
+    const date = await importEdited("bad-date", () => {}, "--date", "2026-13-45");
+    expect(date.status).toBe(2);
+    expect(date.stderr).toContain("--date 2026-13-45: expected the day it was recorded as YYYY-MM-DD");
+    expect(existsSync(date.out)).toBe(false);
+    const { spawnSync } = await import("node:child_process");
+    const name = spawnSync(process.execPath, [bin, "import", input, "--lab", "../escape", ...HOSTS], {
+      encoding: "utf8",
+      cwd: tmp,
+    });
+    expect(name.status).toBe(2);
+    expect(name.stderr).toContain("--lab ../escape: a lab name is one folder name under --out, not a path");
+    expect(name.stderr).not.toContain("is required");
+  });
+
   it("refuses an xz log with a positioned error and the command that gives text, writing nothing", async () => {
     const { spawnSync } = await import("node:child_process");
     const log = join(tmp, "kernel.log.xz");
