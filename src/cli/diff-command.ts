@@ -115,6 +115,11 @@ export async function run(argv: string[]): Promise<number> {
       ...after.problems.map((x) => `${b.label}: ${x}`),
     ])
       process.stderr.write(`packetwalk diff: warning: ${p}\n`);
+    const problems = [
+      ...before.unreadable.map((x) => `${a.label}: ${x}`),
+      ...after.unreadable.map((x) => `${b.label}: ${x}`),
+    ];
+    for (const p of problems) process.stderr.write(`packetwalk diff: error: ${p}\n`);
     const diff = diffFacts(before.traces, after.traces, { before: before.rulesets, after: after.rulesets });
     const detailsUrl = values["details-url"] === undefined ? undefined : String(values["details-url"]);
     const markdown = formatMarkdown(diff, {
@@ -122,6 +127,7 @@ export async function run(argv: string[]): Promise<number> {
       to: b.label,
       maxChars,
       ...(detailsUrl ? { detailsUrl } : {}),
+      problems,
     });
     if (values.html) {
       const svgs =
@@ -139,9 +145,10 @@ export async function run(argv: string[]): Promise<number> {
     if (values.markdown) write(String(values.markdown), markdown);
     else if (!values.html && !values.json) process.stdout.write(markdown);
     process.stderr.write(
-      `packetwalk diff: ${diff.traces.length} trace(s) changed, ${diff.unchanged} unchanged, ${diff.rulesets.length} ruleset(s) changed\n`,
+      `packetwalk diff: ${diff.traces.length} trace(s) changed, ${diff.unchanged} unchanged, ${diff.rulesets.length} ruleset(s) changed${problems.length ? `; ${problems.length} log line(s) could not be read (above), so the report may be wrong where they are` : ""}\n`,
     );
-    return 0;
+    // The report is still written (it shows the problems), but a CI job must not pass on it.
+    return problems.length ? 1 : 0;
   } catch (error) {
     if (error instanceof DiffInputError) return fail(error.message, error.hint);
     return fail(error instanceof Error ? error.message : String(error), "see the message above", 1);

@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { type TraceFacts, traceFacts } from "../core/diff/trace-facts.ts";
 import { labHookChains } from "../core/render/lab-hook-chains.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
@@ -45,7 +46,19 @@ function git(repo: string, args: string[], input?: Buffer) {
 export function openVersion(spec: string, repo: string = process.cwd()): Version {
   if (existsSync(spec) && statSync(spec).isDirectory()) {
     const inner = join(spec, "traces");
-    return { label: spec, tracesDir: existsSync(inner) ? inner : spec, cleanup: () => undefined };
+    if (existsSync(inner)) return { label: spec, tracesDir: inner, cleanup: () => undefined };
+    // A lab folder or an unrelated one would compare as "every trace removed" or as nothing at all.
+    if (existsSync(join(spec, "lab.json")))
+      throw new DiffInputError(
+        `'${spec}' is one lab's folder (it holds lab.json), not a folder of labs`,
+        "give the repository root or its traces/ folder on both sides, e.g. packetwalk diff old/traces new/traces",
+      );
+    if (!readdirSync(spec).some((name) => existsSync(join(spec, name, "lab.json"))))
+      throw new DiffInputError(
+        `'${spec}' holds neither traces/ nor a lab folder (<lab>/lab.json)`,
+        "give the repository root or its traces/ folder, or a git revision",
+      );
+    return { label: spec, tracesDir: spec, cleanup: () => undefined };
   }
   const rev = git(repo, ["rev-parse", "--verify", "--quiet", `${spec}^{commit}`]);
   if (rev.status !== 0) {
@@ -80,11 +93,13 @@ export interface VersionFacts {
   rulesets: Record<string, string>;
   /** Problems with files that could not be read (the rest is still compared). */
   problems: string[];
+  /** Log lines that could not be read (`file:line:col: error: ...`): their packets are compared without them. */
+  unreadable: string[];
 }
 
 /** The facts of every trace under `tracesDir` (no folder: none). */
 export function readVersionFacts(tracesDir: string): VersionFacts {
-  const out: VersionFacts = { traces: [], rulesets: {}, problems: [] };
+  const out: VersionFacts = { traces: [], rulesets: {}, problems: [], unreadable: [] };
   if (!existsSync(tracesDir)) return out;
   for (const lab of readdirSync(tracesDir).sort()) {
     const folder = join(tracesDir, lab);
@@ -103,6 +118,9 @@ export function readVersionFacts(tracesDir: string): VersionFacts {
     for (const t of data.traces) {
       // Compared as the site shows it: with the matched rules where the simulator loads the lab.
       const parsed = parseAsShown(t);
+      // A line that cannot be read would silently drop out of the hook list being compared.
+      for (const d of parsed.diagnostics)
+        if (d.severity === "error") out.unreadable.push(formatDiagnostic(d));
       out.traces.push(traceFacts(`${lab}/${t.stem}`, t.meta, data.lab, parsed, chains));
     }
   }

@@ -15,7 +15,12 @@ export interface MarkdownOptions {
   detailsUrl?: string;
   /** Hard limit on the length, in UTF-16 code units like GitHub counts. Default 65,536. */
   maxChars?: number;
+  /** Log lines that could not be read (`file:line:col: ...`), listed under the summary. Default: none. */
+  problems?: readonly string[];
 }
+
+/** Problems listed in the comment at most; the rest are counted. */
+const MAX_PROBLEMS_SHOWN = 10;
 
 /** GitHub's limit on a comment's body. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -71,7 +76,16 @@ export function formatMarkdown(diff: FactsDiff, options: MarkdownOptions): strin
     changed === 0 && diff.rulesets.length === 0
       ? `No trace changed: ${diff.unchanged} compared; packets, hook lists, NAT rewrites, matched rules and diagrams are the same.`
       : `**${changed} trace(s) changed**${added || removed ? ` (${added} added, ${removed} removed)` : ""}, ${diff.unchanged} unchanged; ${diff.rulesets.length} ruleset(s) changed.${details}`;
-  const header = `## packetwalk diff\n\n${code(options.from)} → ${code(options.to)}: ${summary}\n`;
+  const problems = options.problems ?? [];
+  const shown = problems
+    .slice(0, MAX_PROBLEMS_SHOWN)
+    .map((p) => `> - ${code(p.split("\n")[0]?.slice(0, 300) ?? "")}`);
+  if (problems.length > MAX_PROBLEMS_SHOWN)
+    shown.push(`> - …and ${problems.length - MAX_PROBLEMS_SHOWN} more`);
+  const warning = problems.length
+    ? `\n> **${problems.length} log line(s) could not be read**: a packet shown as changed may only have lost them.\n>\n${shown.join("\n")}\n`
+    : "";
+  const header = `## packetwalk diff\n\n${code(options.from)} → ${code(options.to)}: ${summary}\n${warning}`;
   const sections: string[] = [];
   if (diff.rulesets.length) {
     const parts = diff.rulesets.map(

@@ -352,3 +352,42 @@ describe("packetwalk diff on an nftables lab", () => {
     expect(page).not.toMatch(/raw · conntrack · mangle/);
   });
 });
+
+describe("packetwalk diff on folders with mistakes", () => {
+  const sides = mkdtempSync(join(tmpdir(), "packetwalk-diff-bad-"));
+  const a = join(sides, "a");
+  const b = join(sides, "b");
+  afterAll(() => rmSync(sides, { recursive: true, force: true }));
+  beforeAll(() => {
+    for (const side of [a, b]) cpSync(join(root, lab), join(side, lab), { recursive: true });
+    const log = join(b, lab, "container-to-wan.log");
+    const lines = readFileSync(log, "utf8").split("\n");
+    lines[3] = (lines[3] as string).slice(0, (lines[3] as string).indexOf(" DST=") + 1);
+    writeFileSync(log, lines.join("\n"));
+  });
+
+  it("names a line it cannot read, says so in the report, and exits 1", () => {
+    const md = join(sides, "report.md");
+    const r = diff(a, b, "--markdown", md);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `packetwalk diff: error: ${b}: ${b}/${lab}/container-to-wan\\.log:4:\\d+: error: expected DST=`,
+      ),
+    );
+    expect(readFileSync(md, "utf8")).toMatch(
+      /\*\*1 log line\(s\) could not be read\*\*.*\n>\n> - `.*container-to-wan\.log:4:/,
+    );
+  });
+
+  it("refuses one lab's folder or a folder without labs, instead of an empty or all-removed report", () => {
+    const one = diff(join(a, lab), join(b, lab));
+    expect(one.status).toBe(2);
+    expect(one.stderr).toContain("is one lab's folder (it holds lab.json), not a folder of labs");
+    const empty = mkdtempSync(join(sides, "empty-"));
+    const none = diff(empty, b);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain(`'${empty}' holds neither traces/ nor a lab folder`);
+    expect(none.stderr).toContain("hint: ");
+  });
+});
