@@ -10,8 +10,51 @@
  * `traces/README.md` documents the format for contributors.
  */
 import { z } from "zod";
+import { closest } from "../diagnostics/format-diagnostic.ts";
+import { addressFamily } from "../simulate/ip-address.ts";
 
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a name of letters, digits, '.', '_' or '-'");
+
+/** A prefix length for `family` (`24`), or undefined when `text` is not one. */
+function prefixLength(text: string, family: 4 | 6): number | undefined {
+  const len = Number(text);
+  return /^\d{1,3}$/.test(text) && len <= (family === 4 ? 32 : 128) ? len : undefined;
+}
+
+/**
+ * Why `text` is not an interface address as `ip addr` shows it (`172.17.0.2/16`, `fd00:a::2/64`),
+ * or undefined when it is one.
+ */
+export function interfaceAddressProblem(text: string): string | undefined {
+  const slash = text.indexOf("/");
+  const addr = slash < 0 ? text : text.slice(0, slash);
+  const family = addressFamily(addr);
+  if (!family)
+    return `'${text}' is not an address: expected an IPv4 or IPv6 address with its prefix length, e.g. 172.17.0.2/16 or fd00:a::2/64`;
+  // The simulator takes the connected subnet from it: a missing length would silently be a /32.
+  if (slash < 0)
+    return `'${text}' has no prefix length: expected it as ip addr shows it, e.g. ${family === 4 ? "172.17.0.2/16" : "fd00:a::2/64"} (/${family === 4 ? 32 : 128} for an address alone)`;
+  if (prefixLength(text.slice(slash + 1), family) === undefined)
+    return `'${text}': the prefix length must be 0-${family === 4 ? 32 : 128} for an IPv${family} address`;
+  return undefined;
+}
+
+/** Why `text` is not a route destination (`default`, `172.17.0.0/16`, `10.0.0.5`), or undefined. */
+export function routeDestinationProblem(text: string): string | undefined {
+  if (text === "default") return undefined;
+  const slash = text.indexOf("/");
+  const family = addressFamily(slash < 0 ? text : text.slice(0, slash));
+  if (family && (slash < 0 || prefixLength(text.slice(slash + 1), family) !== undefined)) return undefined;
+  return `'${text}' is not a destination: expected "default" or a prefix as ip route shows it, e.g. 172.17.0.0/16 or fd00:a::/64`;
+}
+
+/** Attaches `problem`'s message, if any, to the value being checked. */
+function refineWith(problem: (text: string) => string | undefined) {
+  return (text: string, ctx: z.RefinementCtx) => {
+    const message = problem(text);
+    if (message) ctx.addIssue({ code: "custom", message });
+  };
+}
 
 /** One network interface of a lab host. */
 export const interfaceSchema = z.strictObject({
@@ -23,7 +66,7 @@ export const interfaceSchema = z.strictObject({
     .regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/, "a lower-case MAC like 02:42:ac:11:00:02")
     .optional(),
   /** Addresses with prefix length, e.g. `172.17.0.2/16`. */
-  addresses: z.array(z.string()).default([]),
+  addresses: z.array(z.string().superRefine(refineWith(interfaceAddressProblem))).default([]),
   /** The bridge this interface is a port of, if any. */
   bridge: z.string().optional(),
   /** `bridge` for a bridge device, `veth` for one end of a pair, `loopback`, or `other`. */
@@ -34,9 +77,20 @@ export const interfaceSchema = z.strictObject({
 
 /** One route of a lab host (as `ip route` shows it). */
 export const routeSchema = z.strictObject({
-  /** `default` or a CIDR. */
-  to: z.string(),
-  via: z.string().optional(),
+  /** `default`, or a prefix as `ip route` shows it (`172.17.0.0/16`; an address alone is a host route). */
+  to: z.string().superRefine(refineWith(routeDestinationProblem)),
+  /** The gateway's address, without prefix length. */
+  via: z
+    .string()
+    .superRefine(
+      refineWith((text) =>
+        addressFamily(text)
+          ? undefined
+          : `'${text}' is not a gateway address: expected an IPv4 or IPv6 address without prefix length, e.g. 172.17.0.1 or fd00:a::1`,
+      ),
+    )
+    .optional(),
+  /** The interface of the host the route leaves by. */
   dev: z.string(),
 });
 
@@ -53,11 +107,103 @@ export const hostSchema = z.strictObject({
   routes: z.array(routeSchema).default([]),
 });
 
-/** Kernel settings that change a packet's path. */
-export const sysctlsSchema = z.record(z.string(), z.string());
+/** Kernel settings that change a packet's path: switches, each `"0"` or `"1"` as `sysctl` prints it. */
+export const sysctlsSchema = z.record(
+  z.string(),
+  z
+    .string({ error: 'expected "0" or "1" (a string, as sysctl prints it), e.g. "net.ipv4.ip_forward": "1"' })
+    .superRefine(
+      refineWith((value) =>
+        value === "0" || value === "1"
+          ? undefined
+          : `'${value}' is not a value of this switch: expected "0" or "1" (as sysctl prints it), e.g. "net.ipv4.ip_forward": "1"`,
+      ),
+    ),
+);
 
-/** A lab's topology: `traces/<lab>/lab.json`. */
-export const labSchema = z.strictObject({
+/** `; did you mean 'x'?` for the name of `names` closest to `given`, or nothing. */
+function meant(given: string, names: readonly string[]): string {
+  const guess = closest(given, names);
+  return guess && guess !== given ? `; did you mean '${guess}'?` : "";
+}
+
+/**
+ * The references between a lab's parts, each problem at the field that makes it: host names and a
+ * host's interface names are unique, a route's `dev`, a port's `bridge` and a veth's `peer` name
+ * interfaces that exist (the simulator would otherwise silently lose the packet or the link).
+ */
+function checkLabReferences(lab: z.infer<typeof labObject>, ctx: z.RefinementCtx): void {
+  const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: "custom", path, message });
+  const firstHost = new Map<string, number>();
+  const ifaces = new Set<string>();
+  lab.hosts.forEach((host, h) => {
+    const earlier = firstHost.get(host.name);
+    if (earlier !== undefined)
+      issue(
+        ["hosts", h, "name"],
+        `'${host.name}' is already the name of hosts[${earlier}]: every host needs its own name (traces, routes and peers name hosts by it); rename one`,
+      );
+    else firstHost.set(host.name, h);
+    for (const i of host.interfaces) ifaces.add(`${host.name}/${i.name}`);
+  });
+  const interfaceCount = lab.hosts.reduce((n, host) => n + host.interfaces.length, 0);
+  // With two hosts (or interfaces) of one name a peer is ambiguous: the duplicate is the problem to report.
+  const duplicated = firstHost.size < lab.hosts.length || ifaces.size < interfaceCount;
+  lab.hosts.forEach((host, h) => {
+    const names = host.interfaces.map((i) => i.name);
+    const bridges = host.interfaces.filter((i) => i.kind === "bridge").map((i) => i.name);
+    host.interfaces.forEach((i, n) => {
+      const at = ["hosts", h, "interfaces", n];
+      if (names.indexOf(i.name) !== n)
+        issue(
+          [...at, "name"],
+          `'${i.name}' is already the name of interfaces[${names.indexOf(i.name)}] of host '${host.name}': every interface of a host needs its own name; rename one`,
+        );
+      if (i.bridge !== undefined && !bridges.includes(i.bridge)) {
+        const other = host.interfaces.find((x) => x.name === i.bridge);
+        issue(
+          [...at, "bridge"],
+          other
+            ? `'${i.bridge}' is an interface of host '${host.name}' but not a bridge (kind "${other.kind}"): expected a bridge of the host (${bridges.join(", ") || "none"}), or give ${i.bridge} "kind": "bridge"`
+            : `'${i.bridge}' is not a bridge of host '${host.name}': expected one of its interfaces of kind "bridge" (${bridges.join(", ") || "none"})${meant(i.bridge, bridges)}`,
+        );
+      }
+      if (i.peer !== undefined && !ifaces.has(i.peer) && !duplicated) {
+        const me = `${host.name}/${i.name}`;
+        // The interface that names this one as its peer is the likeliest meant; else the closest name.
+        const back = lab.hosts.flatMap((o) =>
+          o.interfaces.filter((x) => x.peer === me).map((x) => `${o.name}/${x.name}`),
+        );
+        const others = lab.hosts.flatMap((o) =>
+          o.name === host.name
+            ? []
+            : o.interfaces.filter((x) => x.kind !== "loopback").map((x) => `${o.name}/${x.name}`),
+        );
+        const guess = back[0] ?? closest(i.peer, others);
+        const sameName = others.filter((k) => k.endsWith(`/${i.peer}`));
+        const hint = guess
+          ? `; did you mean '${guess}'?${back[0] ? ` (it names ${me} as its peer)` : ""}`
+          : sameName.length
+            ? `; name its host too: ${sameName.join(" or ")}`
+            : ` (e.g. ${others[0] ?? "c1/eth0"})`;
+        issue(
+          [...at, "peer"],
+          `'${i.peer}' is not an interface of the lab: expected host/interface, the other end of the link${hint}`,
+        );
+      }
+    });
+    host.routes.forEach((r, n) => {
+      if (!names.includes(r.dev))
+        issue(
+          ["hosts", h, "routes", n, "dev"],
+          `'${r.dev}' is not an interface of host '${host.name}': expected one of ${names.join(", ")}${meant(r.dev, names)}`,
+        );
+    });
+  });
+}
+
+/** The fields of a `lab.json`, before {@link checkLabReferences} relates them. */
+const labObject = z.strictObject({
   /** Format version, for future migrations. */
   version: z.literal(1),
   /** The lab's folder name. */
@@ -74,6 +220,9 @@ export const labSchema = z.strictObject({
   /** Facts a reader should know about how the lab was recorded (e.g. "ebtables-nft has no broute table"). */
   notes: z.array(z.string()).optional(),
 });
+
+/** A lab's topology: `traces/<lab>/lab.json`, its cross-references checked. */
+export const labSchema = labObject.superRefine(checkLabReferences);
 
 /** How a trace was produced. */
 export const TRACE_MODES = ["log", "trace"] as const;
