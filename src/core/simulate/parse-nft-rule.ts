@@ -1944,8 +1944,36 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
   }
   place();
   if (!decides(out.target)) out.targetAt = out.conditions.length;
+  rejectTcpDependency(out);
   xtConntrack(out.conditions);
   return out;
+}
+
+/**
+ * nft's implicit match before `reject with tcp reset` (evaluate.c, stmt_reject_gen_dependency): when no
+ * match written before the reject names a transport protocol, nft puts `meta l4proto tcp` first in the
+ * rule (so `log reject with tcp reset` logs only TCP), in every family, and lists it back so. A packet of
+ * another protocol does not match the rule and goes on to the next.
+ */
+function rejectTcpDependency(out: ParsedNftRule): void {
+  const verdicts = [
+    { verdict: out.target, before: out.targetAt },
+    ...(out.afterVerdicts ?? []).map((a) => ({ verdict: a.verdict, before: a.conditions })),
+  ];
+  const needed = verdicts.some(
+    ({ verdict, before }) =>
+      verdict.kind === "REJECT" &&
+      verdict.with === "tcp reset" &&
+      // A protocol match (`tcp dport 22`, `meta l4proto tcp`) sets nft's transport context: no dependency.
+      !out.conditions.slice(0, before).some((c) => c.kind === "proto" && !c.neg),
+  );
+  if (!needed) return;
+  out.conditions.unshift({ kind: "proto", proto: "tcp", neg: false });
+  // Everything written in the rule now comes after one more condition.
+  out.effectAt = out.effectAt.map((k) => k + 1);
+  out.targetAt += 1;
+  if (out.afterVerdicts)
+    out.afterVerdicts = out.afterVerdicts.map((a) => ({ ...a, conditions: a.conditions + 1 }));
 }
 
 /**

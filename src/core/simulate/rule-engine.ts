@@ -987,6 +987,16 @@ function goesOn(t: Target): boolean {
   );
 }
 
+/**
+ * The policy an ebtables user chain (`:MYCHAIN DROP`, `Bridge chain: MYCHAIN, ..., policy: ACCEPT`)
+ * applies when a packet reaches its end: `ACCEPT` or `DROP`; undefined for its default RETURN (back
+ * to the caller), for the base chain, and for nftables and iptables chains (whose user chains have no policy).
+ */
+function userPolicy(env: WalkEnv, chain: ChainDef): "ACCEPT" | "DROP" | undefined {
+  if (chain === env.base || env.table.family !== undefined) return undefined;
+  return chain.policy === "ACCEPT" || chain.policy === "DROP" ? chain.policy : undefined;
+}
+
 /** Walks from `s` to the end of the table; `force` decides the undecided rule `s` stands at. */
 function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
   const { table, ctx, base } = env;
@@ -994,6 +1004,19 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
   for (;;) {
     const rule = s.cur.chain.rules[s.cur.at];
     if (!rule) {
+      const own = userPolicy(env, s.cur.chain);
+      if (own) {
+        // An ebtables user chain's own policy ends the table's traversal at its end (ebt_do_table).
+        run.steps.push({
+          kind: "policy",
+          chain: s.cur.chain.name,
+          line: s.cur.chain.line,
+          text: "",
+          verdict: own,
+        });
+        run.verdict = own;
+        return s;
+      }
       if (s.cur.chain === base || s.stack.length === 0) {
         const policy = base.policy ?? "ACCEPT";
         run.steps.push({ kind: "policy", chain: base.name, line: base.line, text: "", verdict: policy });
