@@ -55,9 +55,11 @@ export interface ScenarioResult {
   packets: SimulatedPacket[];
   simulator: Simulator;
   /**
-   * The first packet that was not delivered, and why. Later packets were sent only by a side that
-   * still could (the initiator retransmits; a reply needs a request that arrived), so the script may
-   * have ended early. Default: every packet was delivered.
+   * The first packet that did not reach the host it is addressed to (a reply: the initiator; a later
+   * request: the host the first one reached), and why. Later packets were sent only by a side that
+   * still could (the initiator retransmits its SYN or pings again; a reply needs a request that
+   * arrived; a TCP request past the SYN needs a SYN-ACK that arrived), so the script may have ended
+   * early. Default: every packet was delivered.
    */
   stopped?: string;
 }
@@ -101,7 +103,14 @@ export function runScenario(
   let undelivered: string | undefined;
   // Whether the latest request reached its destination: only then is there something to answer.
   let arrived = false;
+  // A TCP initiator whose SYN got no SYN-ACK back (SYN-SENT) can only retransmit the SYN.
+  let synSent = false;
   for (const item of script) {
+    const syn = item.tcpFlags?.includes("SYN") ?? false;
+    if (item.direction === "request" && spec.proto === "tcp" && !syn && synSent) {
+      arrived = false;
+      continue;
+    }
     if (item.direction === "request") seq++;
     let send: SendSpec;
     if (item.direction === "request") {
@@ -147,15 +156,19 @@ export function runScenario(
     }
     const pkt = sim.send(send);
     if (item.unseen) pkt.unseen = true;
+    if (item.direction === "request") initiatorSrc = pkt.sent.src;
+    // A reply is for the initiator; a later request for the host the first one reached.
+    const receiver = item.direction === "reply" ? spec.from : responder?.host;
+    const missed = missedReceiver(pkt, receiver);
     if (item.direction === "request") {
-      initiatorSrc = pkt.sent.src;
-      arrived = pkt.fate.kind === "delivered" && pkt.received !== undefined;
-    }
-    if (pkt.fate.kind !== "delivered" || !pkt.received) {
-      const why = pkt.fate.kind === "dropped" || pkt.fate.kind === "lost" ? pkt.fate.reason : "not delivered";
-      undelivered ??= `packet ${pkt.id} (${item.direction}) was not delivered: ${why}`;
+      arrived = missed === undefined;
+      if (spec.proto === "tcp" && syn) synSent = true;
+    } else if (missed === undefined && syn) synSent = false;
+    if (missed !== undefined) {
+      undelivered ??= `packet ${pkt.id} (${item.direction}) was not delivered${receiver ? ` to ${receiver}` : ""}: ${missed}`;
       continue;
     }
+    if (pkt.fate.kind !== "delivered" || !pkt.received) continue;
     if (item.direction === "request" && !responder) {
       const r = pkt.received;
       responder = {
@@ -169,4 +182,16 @@ export function runScenario(
     }
   }
   return { packets: sim.packets, simulator: sim, ...(undelivered ? { stopped: undelivered } : {}) };
+}
+
+/**
+ * Why `pkt` did not reach `receiver` (any host when undefined), or undefined when it did: a drop's or
+ * loss's reason, or the host it ended at instead (e.g. consumed locally, not forwarded).
+ */
+function missedReceiver(pkt: SimulatedPacket, receiver: string | undefined): string | undefined {
+  const f = pkt.fate;
+  if (f.kind === "dropped" || f.kind === "lost") return f.reason;
+  if (!pkt.received) return "not delivered";
+  if (receiver !== undefined && f.host !== receiver) return `it was delivered to ${f.host} instead`;
+  return undefined;
 }
