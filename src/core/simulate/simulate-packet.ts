@@ -491,11 +491,13 @@ export class Simulator {
 
   private dropped(v: { ok: false; event: HookEvent; reason?: string }): Fate {
     const rule = [...v.event.steps].reverse().find((s) => s.verdict === "DROP" || s.verdict === "REJECT");
+    // An ebtables user chain's own policy decided: named, with the hook's chain it was reached from.
+    const userChain = rule?.kind === "policy" && rule.chain !== v.event.chain ? rule.chain : undefined;
     const reason =
       v.reason ??
       (rule && rule.kind === "rule"
         ? `${rule.verdict} by rule at line ${rule.line}: ${rule.text}`
-        : `policy ${v.event.verdict} of ${v.event.hook}${rule ? ` (declared at line ${rule.line})` : ""}`);
+        : `policy ${v.event.verdict} of ${userChain ? `user chain ${userChain}` : v.event.hook}${rule ? ` (declared at line ${rule.line})` : ""}${userChain ? `, jumped to from ${v.event.hook}` : ""}`);
     return { kind: "dropped", hook: v.event.hook, reason, rule };
   }
 

@@ -52,7 +52,9 @@ export function matchedRules(ev: HookEvent): MatchedRule[] {
     .map((s) => ({
       chain: s.chain,
       ruleLine: s.kind === "policy" ? 0 : s.line,
-      text: s.kind === "policy" ? `policy ${s.verdict}` : s.text,
+      // A user chain's own policy (ebtables) names its chain: the hook's chain is another.
+      text:
+        s.kind === "policy" ? `policy ${s.verdict}${s.chain !== ev.chain ? ` of ${s.chain}` : ""}` : s.text,
       verdict: s.verdict,
       ...(s.unmodelled ? { unmodelled: true } : {}),
       ...(s.target ? { target: s.target } : {}),

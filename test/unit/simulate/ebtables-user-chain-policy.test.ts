@@ -117,6 +117,9 @@ describe("an ebtables user chain's policy in the docker-bridge lab (kernel 6.18)
   it("policy DROP of MYCHAIN drops c1's ping to c2 at bridge FORWARD", () => {
     const f = fate(save("ACCEPT", "DROP", "-A MYCHAIN -p IPv4 --ip-dst 172.17.0.9 -j RETURN"));
     expect(f).toMatchObject({ kind: "dropped", hook: "bridge:filter:FORWARD", rule: { chain: "MYCHAIN" } });
+    expect(f?.kind === "dropped" ? f.reason : "").toMatch(
+      /^policy DROP of user chain MYCHAIN \(declared at line \d+\), jumped to from bridge:filter:FORWARD$/,
+    );
   });
 
   it("policy ACCEPT of MYCHAIN lets it through a FORWARD whose policy is DROP", () => {
@@ -127,7 +130,9 @@ describe("an ebtables user chain's policy in the docker-bridge lab (kernel 6.18)
   });
 
   it("policy RETURN of MYCHAIN leaves it to FORWARD's policy", () => {
-    expect(fate(save("DROP", "RETURN"))).toMatchObject({ kind: "dropped", hook: "bridge:filter:FORWARD" });
+    const f = fate(save("DROP", "RETURN"));
+    expect(f).toMatchObject({ kind: "dropped", hook: "bridge:filter:FORWARD" });
+    expect(f?.kind === "dropped" ? f.reason : "").toMatch(/^policy DROP of bridge:filter:FORWARD \(declared/);
     expect(fate(save("ACCEPT", "RETURN"))).toMatchObject({ kind: "delivered", host: "c2" });
   });
 });
