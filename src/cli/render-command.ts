@@ -5,24 +5,28 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join } from "node:path";
 import { closest } from "../core/diagnostics/format-diagnostic.ts";
-import type { Packet } from "../core/model/packet.ts";
+import type { HookId } from "../core/model/hook.ts";
+import type { Packet, ParsedTrace } from "../core/model/packet.ts";
 import { parseTraceText } from "../core/parse/index.ts";
+import { PREFIX_HINT } from "../core/parse/parse-hints.ts";
 import { endpointLabels } from "../core/render/endpoint-labels.ts";
 import type { HookChains } from "../core/render/hook-chains.ts";
 import { labEndpoints } from "../core/render/lab-endpoints.ts";
 import { labHookChains } from "../core/render/lab-hook-chains.ts";
 import { toMermaid, VIEWS, type View } from "../core/render/to-mermaid.ts";
 import { readRegularFile } from "../core/trace-file/read-regular-file.ts";
-import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
+import { readTraceFolder, type TraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import { type Lab, labSchema } from "../core/trace-file/schema.ts";
 import { parseAsShown } from "../lab/parse-as-shown.ts";
 import { readCommandArgs } from "./command-args.ts";
+import { type GuardedPath, outPathProblem } from "./render-out-path.ts";
 
 /** One line for `packetwalk --help`. */
 export const summary = "turn a trace into Mermaid source, a standalone SVG or a PNG";
 
 const USAGE = `usage: packetwalk render TRACE [--direction request|reply|both] [--view map|path] [--packet N]
                         [--format mermaid|svg|png] [--theme light|dark] [--out FILE]
+                        [--prefix-map FILE]
 
 TRACE is traces/<lab>/<scenario>, <lab>/<scenario> (as a lesson names it) or a path to the .log
 file; lab.json next to it names the hosts.
@@ -34,7 +38,10 @@ file; lab.json next to it names the hosts.
                theme's background; it opens the same in any browser. png: a picture of that SVG
                (2x), for slides and issues. Both are drawn by Mermaid in headless Chromium.
   --theme      light (default) or dark: one theme per file (run twice for both)
-  --out FILE   write there instead of stdout (required for png)`;
+  --out FILE   write there instead of stdout (required for png); never over the trace, its
+               metadata, lab.json or the lab's rulesets
+  --prefix-map FILE  JSON object mapping LOG prefixes to hook ids, as packetwalk parse reads it,
+               e.g. {"fw-in": "ip:filter:INPUT"}; for a log whose prefixes name no chain`;
 
 class UsageError extends Error {}
 
@@ -91,6 +98,104 @@ async function withPage<T>(work: (page: import("playwright-core").Page) => Promi
   }
 }
 
+/**
+ * `--packet -1` as `--packet=-1`: node's parseArgs reads a value starting with `-` as an option
+ * and says only "ambiguous", so the number is checked (and refused) with the others.
+ */
+function negativePacket(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const next = argv[i + 1];
+    if (argv[i] === "--packet" && next !== undefined && /^-[0-9.]/.test(next)) {
+      out.push(`--packet=${next}`);
+      i++;
+    } else out.push(argv[i] as string);
+  }
+  return out;
+}
+
+/** The files a render reads, which `--out` must not replace: the trace and, in a lab folder, the lab's. */
+function guardedFiles(logFile: string, labFile: string, folder: TraceFolder | undefined): GuardedPath[] {
+  const metaOf = (log: string) => log.replace(/\.log$/, ".json");
+  const guarded: GuardedPath[] = [
+    { path: logFile, why: "the trace being rendered" },
+    { path: metaOf(logFile), why: "the trace's metadata" },
+  ];
+  if (!folder) return guarded;
+  guarded.push(
+    { path: labFile, why: "the lab's description" },
+    { path: join(dirname(logFile), "rulesets"), why: "the lab's rulesets folder", folder: true },
+  );
+  for (const t of folder.traces)
+    guarded.push(
+      { path: t.logPath, why: "another trace of the lab" },
+      { path: metaOf(t.logPath), why: "another trace's metadata" },
+    );
+  return guarded;
+}
+
+/**
+ * The trace's packets: a lab's trace as the site shows it (a LOG trace with the verdicts the
+ * simulator predicts, so a drop ends the walk), other logs as written. With a prefix map, a trace
+ * whose prefixes were not all known is read again with it (a lab's then without the verdicts).
+ */
+function parseTrace(
+  text: string,
+  logFile: string,
+  own: TraceFolder["traces"][number] | undefined,
+  prefixMap: Record<string, HookId> | undefined,
+): ParsedTrace {
+  const shown = own ? parseAsShown(own) : undefined;
+  if (shown && !(prefixMap && shown.diagnostics.some((d) => d.hint === PREFIX_HINT))) return shown;
+  const map = { ...own?.prefixMap, ...prefixMap };
+  return parseTraceText(text, { file: logFile, ...(Object.keys(map).length ? { prefixMap: map } : {}) });
+}
+
+/** Why a trace gave no packet, and what to do: it is empty, its prefixes are unknown, or no line is netfilter's. */
+function noPackets(text: string, parsed: ParsedTrace): { message: string; hint: string } {
+  const formats =
+    "packetwalk reads netfilter's LOG lines ('... IN=eth0 OUT= ... SRC=... DST=...'), xtables-monitor --trace and nft monitor trace output";
+  const lines = text.split("\n").filter((l) => l.trim() !== "").length;
+  if (lines === 0)
+    return {
+      message: "the file is empty",
+      hint: `${formats}: record a trace with packetwalk capture, or predict one with packetwalk simulate --write`,
+    };
+  if (parsed.diagnostics.some((d) => d.hint === PREFIX_HINT))
+    return {
+      message: "its netfilter lines' LOG prefixes name no chain (the warnings above list them)",
+      hint: 'map them with --prefix-map FILE (JSON: {"<prefix>": "ip:filter:INPUT"})',
+    };
+  if (parsed.diagnostics.length)
+    return { message: "no line of it made a packet (the warnings above say why)", hint: formats };
+  return {
+    message:
+      lines === 1 ? "its one line is not a netfilter line" : `none of its ${lines} lines is a netfilter line`,
+    hint: `${formats}: give dmesg, journalctl -k or the syslog file that holds them`,
+  };
+}
+
+/** A write error in words (an errno code alone tells a newcomer nothing). */
+function writeProblem(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EROFS":
+      return "the file system is read-only";
+    case "ENOSPC":
+      return "no space left on the device";
+    case "ENOENT":
+      return "its folder does not exist";
+    case "EISDIR":
+      return "it is a folder";
+    case "ENOTDIR":
+      return "a part of the path is a file, not a folder";
+    default:
+      return error.code ?? error.message;
+  }
+}
+
 function fail(message: string, hint?: string): number {
   process.stderr.write(`packetwalk render: ${message}\n${hint ? `hint: ${hint}\n` : ""}`);
   return 2;
@@ -98,7 +203,7 @@ function fail(message: string, hint?: string): number {
 
 /** Runs the command; resolves to the exit code. */
 export async function run(argv: string[]): Promise<number> {
-  const args = readCommandArgs(argv, {
+  const args = readCommandArgs(negativePacket(argv), {
     name: "render",
     usage: USAGE,
     fail,
@@ -109,6 +214,7 @@ export async function run(argv: string[]): Promise<number> {
       format: { type: "string", default: "mermaid" },
       theme: { type: "string", default: "light" },
       out: { type: "string" },
+      "prefix-map": { type: "string" },
     },
   });
   if (typeof args === "number") return args;
@@ -129,6 +235,14 @@ export async function run(argv: string[]): Promise<number> {
       throw new UsageError(`--theme must be light or dark, not '${theme}'`);
     if (format === "png" && !values.out)
       throw new UsageError("--format png writes a file: give --out FILE.png");
+    if (values.out === "") throw new UsageError("--out needs a FILE (e.g. diagram.svg)");
+    const packetNumber = values.packet === undefined ? undefined : String(values.packet);
+    if (packetNumber !== undefined && !/^[0-9]+$/.test(packetNumber.trim()))
+      throw new UsageError(
+        `--packet needs a whole number from 1 (the packet's number in the trace), not '${packetNumber}'`,
+      );
+    if (packetNumber !== undefined && Number(packetNumber) < 1)
+      throw new UsageError("--packet needs a whole number from 1: packets are numbered from 1");
 
     const arg = positionals[0] as string;
     const given = arg.endsWith(".log") ? arg : `${arg}.log`;
@@ -162,15 +276,42 @@ export async function run(argv: string[]): Promise<number> {
       : undefined;
     // Every trace of the folder is beside this one: its file name alone finds it (`./x`, absolute, relative).
     const own = folder?.traces.find((t) => basename(t.logPath) === basename(logFile));
-    // A lab's trace as the site shows it: a LOG trace with the verdicts the simulator predicts, so a drop ends the walk.
-    const parsed = own ? parseAsShown(own) : parseTraceText(read.text, { file: logFile });
+    const labFile = join(dirname(logFile), "lab.json");
+    // Checked before anything is drawn: a diagram never replaces what it was drawn from.
+    if (values.out !== undefined) {
+      const ext = format === "mermaid" ? "mmd" : format;
+      const problem = outPathProblem(
+        String(values.out),
+        guardedFiles(logFile, labFile, folder),
+        `${basename(logFile, ".log")}.${ext}`,
+      );
+      if (problem) return fail(problem.message, problem.hint);
+    }
+    let prefixMap: Record<string, HookId> | undefined;
+    if (values["prefix-map"] !== undefined) {
+      const { loadPrefixMap } = await import("./parse-command.ts");
+      const map = await loadPrefixMap(String(values["prefix-map"]));
+      if (typeof map === "string") {
+        // Its hints come as indented "hint:" lines: printed as this command prints a hint.
+        for (const line of map.split("\n"))
+          process.stderr.write(
+            line.startsWith("  hint: ") ? `${line.trimStart()}\n` : `packetwalk render: ${line}\n`,
+          );
+        return 2;
+      }
+      prefixMap = map;
+    }
+    const parsed = parseTrace(read.text, logFile, own, prefixMap);
     for (const d of parsed.diagnostics) {
       process.stderr.write(
         `${d.position.file}:${d.position.line}:${d.position.column}: ${d.severity}: ${d.message}${d.hint ? ` (${d.hint})` : ""}\n`,
       );
     }
     if (parsed.diagnostics.some((d) => d.severity === "error")) return 1;
-    const labFile = join(dirname(logFile), "lab.json");
+    if (parsed.packets.length === 0) {
+      const why = noPackets(read.text, parsed);
+      return fail(`${logFile}:1:1: no packets in this trace: ${why.message}`, why.hint);
+    }
     let lab: Lab | undefined;
     if (existsSync(labFile)) {
       const result = labSchema.safeParse(JSON.parse(readFileSync(labFile, "utf8")));
@@ -192,18 +333,25 @@ export async function run(argv: string[]): Promise<number> {
     }
 
     let packets: Packet[];
-    if (values.packet !== undefined) {
-      const n = Number(values.packet);
+    if (packetNumber !== undefined) {
+      const n = Number(packetNumber);
       const p = parsed.packets.find((x) => x.id === n);
       if (!p)
-        throw new UsageError(`--packet ${values.packet}: the trace has packets 1..${parsed.packets.length}`);
+        throw new UsageError(`--packet ${packetNumber}: the trace has packets 1..${parsed.packets.length}`);
       packets = [p];
     } else {
       const dirs =
         direction === "both" ? (["request", "reply"] as const) : ([direction] as Array<"request" | "reply">);
       packets = dirs.flatMap((d) => parsed.packets.filter((p) => p.direction === d).slice(0, 1));
     }
-    if (packets.length === 0) return fail(`${logFile}: no ${direction} packet in this trace`);
+    if (packets.length === 0) {
+      const other = direction === "request" ? "reply" : "request";
+      const n = parsed.packets.length;
+      return fail(
+        `${logFile}: no ${direction} packet in this trace (${n === 1 ? `its one packet is a ${other}` : `its ${n} packets are ${other === "reply" ? "replies" : "requests"}`})`,
+        `draw the trace with --direction ${other}, or one packet with --packet N`,
+      );
+    }
 
     const stem = basename(logFile, ".log").replace(/[^A-Za-z0-9]/g, "-");
     const diagrams = packets.map((p) => ({
@@ -238,8 +386,17 @@ export async function run(argv: string[]): Promise<number> {
         return format === "png" ? svgToPng(page, svg) : svg;
       });
     }
-    if (values.out) writeFileSync(String(values.out), output);
-    else process.stdout.write(output);
+    if (values.out) {
+      const out = String(values.out);
+      try {
+        writeFileSync(out, output);
+      } catch (error) {
+        return fail(
+          `--out ${out}: cannot write the diagram: ${writeProblem(error as NodeJS.ErrnoException)}`,
+          "choose a file in a folder you can write to",
+        );
+      }
+    } else process.stdout.write(output);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) return fail(error.message, "run `packetwalk render --help`");

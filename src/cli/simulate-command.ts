@@ -4,7 +4,7 @@
  * --json`), or writes it as a simulated trace (kernel log + metadata) beside the recorded ones.
  */
 
-import { copyFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, lstatSync, readFileSync, type Stats, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { formatFoldedDiagnostics } from "../core/diagnostics/fold-diagnostics.ts";
 import { addressFamily, canonicalAddress } from "../core/simulate/ip-address.ts";
@@ -154,13 +154,17 @@ function resolveTo(topo: Topology, a: Args): { addr: string; port?: number } {
   // `[fd00:a::2]:8080`, or a bare IPv6 address (no port).
   const m =
     /^\[([0-9A-Fa-f:.]+)\](?::(\d{1,5}))?$/.exec(to) ??
-    (to.split(":").length > 2 ? /^([^[\]]+)()$/.exec(to) : /^([^:]+)(?::(\d{1,5}))?$/.exec(to));
+    (to.split(":").length > 2 ? /^([^[\]]+)$/.exec(to) : /^([^:]+)(?::(\d{1,5}))?$/.exec(to));
   if (!m) throw new UsageError(`--to: '${to}' is not ADDR[:PORT] (IPv6: [ADDR]:PORT)`);
   let addr = m[1] as string;
   if (addr.includes(":")) {
     if (addressFamily(addr) !== 6)
       throw new UsageError(`--to: '${addr}' is not an IPv6 address (e.g. fd00:a::2 or [fd00:a::2]:8080)`);
     addr = canonicalAddress(addr);
+    if (addr === "::")
+      throw new UsageError(
+        `--to: '${to}' is the unspecified address (::), which no packet is sent to; give a host's address, e.g. fd00:a::2`,
+      );
     // `2001:db8:1::10:22` is one address; a reader who meant port 22 of a lab host's address is told.
     const cut = /^(.*):(\d{1,5})$/.exec(to);
     const base =
@@ -273,6 +277,7 @@ export async function run(argv: string[]): Promise<number> {
     throw error;
   }
   try {
+    checkLabFolder(a.lab as string);
     const lab = loadLab(a.lab as string);
     const l = lab.data.lab;
     if (!l) throw new LabError(`${a.lab}: not a lab folder`);
@@ -398,6 +403,25 @@ export async function run(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * Throws a {@link UsageError} when `--lab` is not a folder: a file (often the lab's lab.json itself)
+ * or nothing; what the folder lacks is for {@link loadLab} to say.
+ */
+function checkLabFolder(dir: string): void {
+  let stats: Stats;
+  try {
+    stats = statSync(dir);
+  } catch {
+    throw new UsageError(
+      `--lab ${dir}: no such folder; --lab wants a lab's folder, the one holding lab.json (e.g. traces/docker-bridge)`,
+    );
+  }
+  if (!stats.isDirectory())
+    throw new UsageError(
+      `--lab ${dir}: is a file; --lab wants the lab's folder, the one holding lab.json${basename(dir) === "lab.json" ? ` (here --lab ${dirname(dir)})` : " (e.g. traces/docker-bridge)"}`,
+    );
+}
+
 /** Sysctls the simulator reads, all 0 or 1; `brport.<port>.hairpin_mode` needs a bridge port of the lab. */
 const MODELLED_SYSCTLS = [
   "net.ipv4.ip_forward",
@@ -451,6 +475,7 @@ function planWrite(write: string, labDir: string, rulesetFile: string | undefine
     throw new UsageError(
       `--write: the folder ${dirname(write)} does not exist (packetwalk creates no folders: create it, or write into the lab, e.g. ${labDir}/${stem})`,
     );
+  checkNotRecorded(write);
   if (!rulesetFile) return {};
   const name = basename(rulesetFile, extname(rulesetFile) === ".rules" ? ".rules" : "");
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name))
@@ -483,6 +508,44 @@ function planWrite(write: string, labDir: string, rulesetFile: string | undefine
       `--write: the lab already has a different ruleset '${name}' (${target}); rename ${rulesetFile} or make them the same`,
     );
   return { ruleset: name, ...listed };
+}
+
+/**
+ * Throws a {@link UsageError} when `--write PATH` would replace a trace that is not an earlier
+ * simulation (those are regenerated in place): PATH.json of another origin, or not readable as
+ * metadata (lab.json is one), or a PATH.log without a PATH.json, whose origin nobody knows.
+ */
+function checkNotRecorded(write: string): void {
+  const log = `${write}.log`;
+  const json = `${write}.json`;
+  const choose = `choose another name for the simulated trace, e.g. --write ${write}-sim`;
+  if (!entryExists(json)) {
+    if (entryExists(log))
+      throw new UsageError(
+        `--write: ${log} exists without ${basename(json)}, so whether it was recorded is unknown; packetwalk does not replace it: ${choose}`,
+      );
+    return;
+  }
+  let origin: unknown;
+  try {
+    origin = (JSON.parse(readFileSync(json, "utf8")) as { origin?: unknown }).origin;
+  } catch {
+    origin = undefined;
+  }
+  if (origin !== "simulated")
+    throw new UsageError(
+      `--write: ${json} ${origin === undefined ? "is not a trace's metadata" : `is a trace of origin ${JSON.stringify(origin)}`}, not an earlier simulation; packetwalk does not replace it: ${choose}`,
+    );
+}
+
+/** Whether anything is at `path`, a dangling link too (writing there would follow it). */
+function entryExists(path: string): boolean {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function isDirectory(path: string): boolean {

@@ -3,7 +3,16 @@
  * files through the real browser, and a clear message for a trace that does not exist.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -217,5 +226,152 @@ describe("packetwalk render", () => {
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain("container-to-wan");
     expect(r.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+  });
+});
+
+describe("packetwalk render: what it will not do, said in words", () => {
+  /** A copy of the docker-bridge lab in a fresh folder, removed after `work`. */
+  const withLab = (work: (tmp: string, lab: string) => void) => {
+    const tmp = mkdtempSync(join(tmpdir(), "packetwalk-render-"));
+    try {
+      const lab = join(tmp, "lab");
+      cpSync(join(root, "traces/docker-bridge"), lab, { recursive: true });
+      work(tmp, lab);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  };
+  const inputs = ["container-to-wan.log", "container-to-wan.json", "lab.json", "rulesets/docker-27.rules"];
+
+  it("refuses an --out that is a file the render reads, in any form, and writes nothing", () => {
+    withLab((tmp, lab) => {
+      symlinkSync(join(lab, "container-to-wan.log"), join(tmp, "link.log"));
+      const before = inputs.map((f) => readFileSync(join(lab, f), "utf8"));
+      const trace = join(lab, "container-to-wan");
+      for (const [out, what] of [
+        [join(lab, "container-to-wan.log"), "is the trace being rendered"],
+        [join(lab, "container-to-wan.json"), "is the trace's metadata"],
+        [join(lab, "lab.json"), "is the lab's description"],
+        [join(lab, "rulesets/docker-27.rules"), "is inside the lab's rulesets folder"],
+        [join(lab, "rulesets/new.rules"), "is inside the lab's rulesets folder"],
+        [join(lab, "container-to-host.log"), "is another trace of the lab"],
+        [join(lab, "../lab/container-to-wan.log"), "is the trace being rendered"],
+        [join(tmp, "link.log"), "is the trace being rendered"],
+      ] as const) {
+        const r = cli([trace, "--out", out]);
+        expect(r.status, out).toBe(2);
+        expect(r.stderr, out).toContain(`packetwalk render: --out ${out}: ${what}`);
+        expect(r.stderr, out).toContain(
+          "hint: choose a new file for the diagram, e.g. container-to-wan.mmd\n",
+        );
+        expect(r.stdout).toBe("");
+      }
+      // Relative to where it is run, as a contributor in the lab's folder types it.
+      const inside = spawnSync(
+        process.execPath,
+        [join(root, "bin/packetwalk.mjs"), "render", "container-to-wan", "--out", "./container-to-wan.log"],
+        { cwd: lab, encoding: "utf8", timeout: 180_000 },
+      );
+      expect(inside.status).toBe(2);
+      expect(inside.stderr).toContain("--out ./container-to-wan.log: is the trace being rendered");
+      expect(inputs.map((f) => readFileSync(join(lab, f), "utf8"))).toEqual(before);
+      expect(existsSync(join(lab, "rulesets/new.rules"))).toBe(false);
+      // A new file beside them is fine.
+      const ok = cli([trace, "--out", join(lab, "container-to-wan.mmd")]);
+      expect(ok.status, ok.stderr).toBe(0);
+      expect(readFileSync(join(lab, "container-to-wan.mmd"), "utf8")).toContain("flowchart TB");
+    });
+  });
+
+  it("--out into a missing folder or onto a folder: a sentence naming the path, no errno", () => {
+    withLab((tmp) => {
+      const trace = "traces/docker-bridge/container-to-wan";
+      const missing = cli([trace, "--out", join(tmp, "nope", "x.mmd")]);
+      expect(missing.status).toBe(2);
+      expect(missing.stderr).toBe(
+        `packetwalk render: --out ${join(tmp, "nope", "x.mmd")}: the folder ${join(tmp, "nope")} does not exist\nhint: create it first (packetwalk creates no folders), or choose a new file for the diagram, e.g. container-to-wan.mmd\n`,
+      );
+      const folder = cli([trace, "--format", "svg", "--out", tmp]);
+      expect(folder.status).toBe(2);
+      expect(folder.stderr).toBe(
+        `packetwalk render: --out ${tmp}: is a folder, not a file\nhint: give a file in it, e.g. ${join(tmp, "container-to-wan.svg")}\n`,
+      );
+      expect(existsSync(join(tmp, "nope"))).toBe(false);
+    });
+  });
+
+  it.each([
+    ["-1", "--packet needs a whole number from 1 (the packet's number in the trace), not '-1'"],
+    ["1.5", "--packet needs a whole number from 1 (the packet's number in the trace), not '1.5'"],
+    ["0", "--packet needs a whole number from 1: packets are numbered from 1"],
+    ["99", "--packet 99: the trace has packets 1..2"],
+  ])("--packet %s: a clear usage error", (n, message) => {
+    const r = cli(["traces/docker-bridge/container-to-wan", "--packet", n]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`packetwalk render: ${message}\nhint: run \`packetwalk render --help\`\n`);
+  });
+
+  it("a trace with no packets: says so, and why (empty, no netfilter line, unknown prefixes), with a hint", () => {
+    withLab((tmp) => {
+      const write = (name: string, text: string) => {
+        writeFileSync(join(tmp, name), text);
+        return join(tmp, name);
+      };
+      const empty = cli([write("empty.log", "")]);
+      expect(empty.status).toBe(2);
+      expect(empty.stderr).toContain(
+        `packetwalk render: ${join(tmp, "empty.log")}:1:1: no packets in this trace: the file is empty\nhint: `,
+      );
+      const other = cli([write("other.log", "Jan 1 00:00:00 h kernel: eth0: link up\nhello\n")]);
+      expect(other.status).toBe(2);
+      expect(other.stderr).toContain(
+        ": no packets in this trace: none of its 2 lines is a netfilter line\nhint: ",
+      );
+      expect(other.stderr).not.toContain("no both packet");
+    });
+  });
+
+  it("--prefix-map FILE places an unknown LOG prefix, as parse's does, and is checked the same way", () => {
+    withLab((tmp) => {
+      const log = join(tmp, "fw.log");
+      writeFileSync(
+        log,
+        "Jan  1 00:00:00 h kernel: [1.0] fw-in: IN=eth0 OUT= MAC= SRC=198.51.100.7 DST=192.0.2.1 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=1 \n",
+      );
+      const without = cli([log]);
+      expect(without.status).toBe(2);
+      expect(without.stderr).toContain("unknown LOG prefix 'fw-in:'");
+      expect(without.stderr).toContain("its netfilter lines' LOG prefixes name no chain");
+      expect(without.stderr).toContain("hint: map them with --prefix-map FILE");
+      writeFileSync(join(tmp, "map.json"), '{"fw-in:": "ip:filter:INPUT"}');
+      const mapped = cli([log, "--prefix-map", join(tmp, "map.json"), "--view", "path"]);
+      expect(mapped.status, mapped.stderr).toBe(0);
+      expect(mapped.stderr).toBe("");
+      expect(mapped.stdout).toContain("iptables filter INPUT");
+      writeFileSync(join(tmp, "bad.json"), '{"fw-in:": "ip:raw:PREROUTNG"}');
+      const bad = cli([log, "--prefix-map", join(tmp, "bad.json")]);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toMatch(
+        new RegExp(
+          `^packetwalk render: ${join(tmp, "bad.json")}:1:\\d+: .*did you mean 'ip:raw:PREROUTING'\\?\nhint: `,
+        ),
+      );
+      expect(bad.stdout).toBe("");
+    });
+  });
+
+  it("--direction reply on a trace of requests only: says what it has", () => {
+    withLab((tmp) => {
+      const log = join(tmp, "req.log");
+      writeFileSync(
+        log,
+        "Jan  1 00:00:00 h kernel: [1.0] iptable/filter-INPUT IN=eth0 OUT= MAC= SRC=198.51.100.7 DST=192.0.2.1 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=1 \n",
+      );
+      const r = cli([log, "--direction", "reply"]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe(
+        `packetwalk render: ${log}: no reply packet in this trace (its one packet is a request)\nhint: draw the trace with --direction request, or one packet with --packet N\n`,
+      );
+    });
   });
 });

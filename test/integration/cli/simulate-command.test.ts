@@ -381,3 +381,128 @@ describe("packetwalk simulate on a rule that loads a connection value of a packe
     expect(r.stdout).toContain("=> dropped: DROP by rule at line 18: tcp dport 7104 meta mark 0x00000007");
   });
 });
+
+describe("packetwalk simulate --write over an existing trace", () => {
+  /** A fresh copy of the lab, so these writes touch no other test's files. */
+  const copyLab = (name: string) => {
+    const copy = join(dir, name);
+    cpSync(join(root, "traces/docker-bridge"), copy, { recursive: true });
+    return copy;
+  };
+  const pingInto = (labDir: string, write: string) =>
+    simulate(["--lab", labDir, "--from", "c1", "--to", "198.51.100.10", "--write", join(labDir, write)]);
+
+  it("refuses to replace a recorded trace (origin 'recorded'), writing neither file", () => {
+    const copy = copyLab("lab-recorded");
+    const log = readFileSync(join(copy, "container-to-wan.log"), "utf8");
+    const meta = readFileSync(join(copy, "container-to-wan.json"), "utf8");
+    expect(JSON.parse(meta).origin).toBe("recorded");
+    const r = pingInto(copy, "container-to-wan");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      `packetwalk simulate: --write: ${join(copy, "container-to-wan.json")} is a trace of origin "recorded", not an earlier simulation; packetwalk does not replace it: choose another name`,
+    );
+    expect(r.stdout).toBe("");
+    expect(readFileSync(join(copy, "container-to-wan.log"), "utf8")).toBe(log);
+    expect(readFileSync(join(copy, "container-to-wan.json"), "utf8")).toBe(meta);
+  });
+
+  it("refuses a .log without its .json (origin unknown) and a .json that is no trace's (lab.json)", () => {
+    const copy = copyLab("lab-unknown");
+    rmSync(join(copy, "container-to-wan.json"));
+    const log = readFileSync(join(copy, "container-to-wan.log"), "utf8");
+    const r = pingInto(copy, "container-to-wan");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(
+      `--write: ${join(copy, "container-to-wan.log")} exists without container-to-wan.json, so whether it was recorded is unknown`,
+    );
+    expect(readFileSync(join(copy, "container-to-wan.log"), "utf8")).toBe(log);
+    expect(existsSync(join(copy, "container-to-wan.json"))).toBe(false);
+
+    const labJson = readFileSync(join(copy, "lab.json"), "utf8");
+    const overLab = pingInto(copy, "lab");
+    expect(overLab.status).toBe(2);
+    expect(overLab.stderr).toContain(`--write: ${join(copy, "lab.json")} is not a trace's metadata`);
+    expect(readFileSync(join(copy, "lab.json"), "utf8")).toBe(labJson);
+    expect(existsSync(join(copy, "lab.log"))).toBe(false);
+  });
+
+  it("replaces an earlier simulated trace (maintainers regenerate them)", () => {
+    const copy = copyLab("lab-simulated");
+    expect(JSON.parse(readFileSync(join(copy, "sim-docker-user-drop.json"), "utf8")).origin).toBe(
+      "simulated",
+    );
+    const r = pingInto(copy, "sim-docker-user-drop");
+    expect(r.status, r.stderr).toBe(0);
+    expect(
+      JSON.parse(readFileSync(join(copy, "sim-docker-user-drop.json"), "utf8")).traffic.command,
+    ).toContain("198.51.100.10");
+  });
+});
+
+describe("packetwalk simulate --to an IPv6 address", () => {
+  const dualStack = join(root, "traces/dual-stack");
+  const tcpTo = (to: string) =>
+    simulate(["--lab", dualStack, "--from", "a1", "--to", to, "--proto", "tcp", "--no-follow-ups", "--json"]);
+  const summary = (r: ReturnType<typeof simulate>) =>
+    (JSON.parse(r.stdout.split("\n")[0] as string) as { summary: string }).summary;
+
+  it.each([
+    ["fd00:a::3", "TCP SYN [fd00:a::2]:40000 -> [fd00:a::3]:80"],
+    ["[fd00:a::3]", "TCP SYN [fd00:a::2]:40000 -> [fd00:a::3]:80"],
+    ["[fd00:a::3]:8080", "TCP SYN [fd00:a::2]:40000 -> [fd00:a::3]:8080"],
+    // One address (no lab host's with a forgotten port): kept whole, sent to the default port.
+    ["2001:db8:9::1:80", "TCP SYN [fd00:a::2]:40000 -> [2001:db8:9::1:80]:80"],
+  ])("%s: to the documented default port 80 unless one is given in brackets", (to, expected) => {
+    const r = tcpTo(to);
+    expect(r.status, r.stderr).toBe(0);
+    expect(summary(r)).toBe(expected);
+  });
+
+  it.each(["::", "[::]", "[::]:80", "0::0"])("%s, the unspecified address, is refused", (to) => {
+    const r = tcpTo(to);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      `packetwalk simulate: --to: '${to}' is the unspecified address (::), which no packet is sent to; give a host's address, e.g. fd00:a::2\n`,
+    );
+    expect(r.stdout).toBe("");
+  });
+});
+
+describe("packetwalk simulate --lab that is not a lab's folder", () => {
+  it("a file: says --lab wants the folder holding lab.json (that file's folder, for lab.json itself)", () => {
+    const labJson = simulate([
+      "--lab",
+      "traces/docker-bridge/lab.json",
+      "--from",
+      "c1",
+      "--to",
+      "198.51.100.10",
+    ]);
+    expect(labJson.status).toBe(2);
+    expect(labJson.stderr).toBe(
+      "packetwalk simulate: --lab traces/docker-bridge/lab.json: is a file; --lab wants the lab's folder, the one holding lab.json (here --lab traces/docker-bridge)\n",
+    );
+    const log = simulate([
+      "--lab",
+      "traces/docker-bridge/container-to-wan.log",
+      "--from",
+      "c1",
+      "--to",
+      "198.51.100.10",
+    ]);
+    expect(log.status).toBe(2);
+    expect(log.stderr).toContain(
+      "is a file; --lab wants the lab's folder, the one holding lab.json (e.g. traces/docker-bridge)",
+    );
+  });
+
+  it("nothing there: names the path and what --lab wants", () => {
+    const missing = join(dir, "no-such-lab");
+    const r = simulate(["--lab", missing, "--from", "c1", "--to", "198.51.100.10"]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(
+      `packetwalk simulate: --lab ${missing}: no such folder; --lab wants a lab's folder, the one holding lab.json (e.g. traces/docker-bridge)\n`,
+    );
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * `render --out`'s guard: a file the render reads is refused under any of its names.
+ */
+import { linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { outPathProblem } from "../../../src/cli/render-out-path.ts";
+
+let dir = "";
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "pw-out-path-"));
+  mkdirSync(join(dir, "rulesets"));
+  writeFileSync(join(dir, "t.log"), "x\n");
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("outPathProblem", () => {
+  const guarded = () => [
+    { path: join(dir, "t.log"), why: "the trace being rendered" },
+    { path: join(dir, "t.json"), why: "the trace's metadata" },
+    { path: join(dir, "rulesets"), why: "the lab's rulesets folder", folder: true },
+  ];
+
+  it("refuses a hard link to the trace, a relative form of it, and its metadata not written yet", () => {
+    linkSync(join(dir, "t.log"), join(dir, "hard.log"));
+    expect(outPathProblem(join(dir, "hard.log"), guarded(), "t.mmd")?.message).toBe(
+      `--out ${join(dir, "hard.log")}: is the trace being rendered (${join(dir, "t.log")}); the diagram would replace it`,
+    );
+    expect(outPathProblem(relative(process.cwd(), join(dir, "t.log")), guarded(), "t.mmd")).toBeDefined();
+    expect(outPathProblem(join(dir, "t.json"), guarded(), "t.mmd")?.message).toContain(
+      "is the trace's metadata",
+    );
+  });
+
+  it("refuses any file in a guarded folder, and allows a new file beside the trace", () => {
+    expect(outPathProblem(join(dir, "rulesets", "a.mmd"), guarded(), "t.mmd")?.hint).toBe(
+      "choose a new file for the diagram, e.g. t.mmd",
+    );
+    expect(outPathProblem(join(dir, "t.mmd"), guarded(), "t.mmd")).toBeUndefined();
+    // A name that only starts like the folder is not in it.
+    expect(outPathProblem(join(dir, "rulesets-old.mmd"), guarded(), "t.mmd")).toBeUndefined();
+  });
+});
