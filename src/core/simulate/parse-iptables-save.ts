@@ -12,6 +12,17 @@ import { TABLE_TWICE_HINT } from "./ruleset-hints.ts";
 import { tokenizeRule } from "./tokenize-rule.ts";
 import { CHANCE_HINT, DECIDES_NOTHING_HINT, UNMODELLED_MATCH_HINT } from "./unmodelled-hints.ts";
 
+/** `; did you mean *x?` for a table name one or two letters off a real one, or "". */
+function closestTable(name: string): string {
+  const near = Object.keys(BUILTIN_CHAINS).find((t) => {
+    if (Math.abs(t.length - name.length) > 2) return false;
+    let same = 0;
+    for (const c of new Set(name)) if (t.includes(c)) same++;
+    return same >= t.length - 1;
+  });
+  return near ? `; did you mean *${near}?` : "";
+}
+
 /** Options of {@link parseIptablesSave}. */
 export interface ParseRulesOptions {
   /** File name for diagnostics (default `ruleset`). */
@@ -69,6 +80,8 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
   // `iptables-save; ip6tables-save > file`: the IPv6 tables follow, marked only by the save's header.
   let ipv6Section = false;
   let outsideReported = false;
+  /** Inside a table whose name was reported: its lines say nothing more until its COMMIT. */
+  let inBadTable = false;
   let committed = new Set<string>();
   // An iptables-nft-save and an iptables-legacy-save in one file: both sets of tables run on the host.
   const backendOf = new Set<"nft" | "legacy">();
@@ -95,15 +108,20 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
     const indent = raw.length - raw.trimStart().length;
     if (trimmed.startsWith("*")) {
       const name = trimmed.slice(1).trim();
-      if (!/^[a-z]+$/.test(name)) {
+      // iptables-restore knows only these ("can't initialize iptables table"): another name is a typo.
+      if (!BUILTIN_CHAINS[name]) {
         err(
           lineNo,
           indent + 2,
           `'${name}' is not a table name`,
-          "expected *raw, *mangle, *nat, *filter or *security",
+          `expected *raw, *mangle, *nat, *filter or *security${closestTable(name)}`,
         );
+        table = undefined;
+        inBadTable = true;
+        outsideReported = true;
         continue;
       }
+      inBadTable = false;
       if (table)
         err(
           lineNo,
@@ -128,8 +146,10 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       continue;
     }
     if (trimmed === "COMMIT") {
-      if (!table) err(lineNo, indent + 1, "COMMIT outside a table", "a table starts with a *name line");
-      else committed.add(table.name);
+      if (table) committed.add(table.name);
+      else if (!inBadTable)
+        err(lineNo, indent + 1, "COMMIT outside a table", "a table starts with a *name line");
+      inBadTable = false;
       table = undefined;
       continue;
     }
@@ -166,6 +186,16 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
           indent + 2 + name.length + 1,
           `'${policy}' is not a chain policy`,
           "expected ACCEPT, DROP or - for a user chain",
+        );
+        continue;
+      }
+      // iptables-restore refuses a policy on a user chain ("Can't set policy on a user-defined chain").
+      if (policy !== "-" && !BUILTIN_CHAINS[table.name]?.includes(name)) {
+        err(
+          lineNo,
+          indent + 2 + name.length + 1,
+          `'${name}' is not a built-in chain of table '${table.name}', so it has no policy`,
+          `write ':${name} - [0:0]' for a user chain${BUILTIN_CHAINS[table.name]?.length ? ` (the built-in ones: ${BUILTIN_CHAINS[table.name]?.join(", ")})` : ""}`,
         );
         continue;
       }

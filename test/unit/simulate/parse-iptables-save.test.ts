@@ -323,3 +323,30 @@ describe("parseIptablesSave", () => {
     }
   });
 });
+
+describe("what iptables-restore would refuse", () => {
+  const problems = (text: string) =>
+    parseIptablesSave(text).diagnostics.map(
+      (d) => `${d.position.line}:${d.position.column} ${d.message} | ${d.hint}`,
+    );
+
+  it("a table name it does not know is one error, the near one named, and its lines are not read", () => {
+    const r = parseIptablesSave(
+      "*filtre\n:FORWARD DROP [0:0]\n-A FORWARD -j ACCEPT\nCOMMIT\n*nat\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n",
+    );
+    expect(problems("*filtre\n:FORWARD DROP [0:0]\n-A FORWARD -j ACCEPT\nCOMMIT\n")).toEqual([
+      "1:2 'filtre' is not a table name | expected *raw, *mangle, *nat, *filter or *security; did you mean *filter?",
+    ]);
+    expect([...r.rules.tables.keys()]).toEqual(["nat"]);
+    expect(problems("*bogus\nCOMMIT\n")).toEqual([
+      "1:2 'bogus' is not a table name | expected *raw, *mangle, *nat, *filter or *security",
+    ]);
+  });
+
+  it("a policy on a user chain is an error (iptables-restore: can't set policy on a user-defined chain)", () => {
+    expect(problems("*filter\n:FORWARD DROP [0:0]\n:MY DROP [0:0]\nCOMMIT\n")).toEqual([
+      "3:5 'MY' is not a built-in chain of table 'filter', so it has no policy | write ':MY - [0:0]' for a user chain (the built-in ones: INPUT, FORWARD, OUTPUT)",
+    ]);
+    expect(problems("*filter\n:FORWARD DROP [0:0]\n:MY - [0:0]\nCOMMIT\n")).toEqual([]);
+  });
+});
