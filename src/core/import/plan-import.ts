@@ -408,6 +408,19 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     notes.push(
       `nft list ruleset has tables iptables-save does not show (${nativeTables.join(", ")}): the lab's ruleset holds them next to the iptables-save, in the order nft lists them (a table listed before iptables-nft's was created first, so at an equal priority its chains run after theirs)`,
     );
+  // iptables-nft-save leaves out a table's chains it cannot show (nft's own, sharing a table name): the lab would lack them.
+  for (const k of ["iptablesSave", "ip6tablesSave"] as const) {
+    const text = m[k] ?? "";
+    for (const hit of text.matchAll(
+      /^# Table `([^']+)' (?:contains incompatible base-chains|is incompatible)/gm,
+    )) {
+      const line = text.slice(0, hit.index).split("\n").length;
+      const file = fileOf(k, k === "iptablesSave" ? "iptables-save.txt" : "ip6tables-save.txt");
+      questions.push(
+        `${file}:${line}:1: ${k === "iptablesSave" ? "iptables" : "ip6tables"}-save left chains of table '${hit[1]}' out ("${hit[0].slice(2)}"): nft chains of the host's own share that table, so a lab built from this save would run without them; ${m.nftRuleset !== undefined ? "take the ruleset from nft list ruleset alone: leave iptables-save.txt and ip6tables-save.txt out (nft-ruleset.txt holds every table, iptables-nft's too)" : "give `nft list ruleset` from the same moment (nft-ruleset.txt, or --nft FILE) and leave iptables-save.txt and ip6tables-save.txt out"}`,
+      );
+    }
+  }
   if (!hasIptablesRules(m.iptablesSave) && !nftOnly) {
     questions.push(
       `the ruleset is missing${m.iptablesSave !== undefined ? " (the iptables-save has no table)" : ""}: give \`iptables-save\` taken while the logging rules were installed (iptables-save.txt in the folder, or --iptables-save FILE), or \`nft list ruleset\` on an nftables-only host (nft-ruleset.txt, or --nft FILE)`,
