@@ -40,7 +40,8 @@ const USAGE = `usage: packetwalk simulate --lab DIR --from HOST --to ADDR[:PORT]
                        net.ipv6.conf.all.forwarding and net.bridge.bridge-nf-call-ip6tables,
                        or brport.<port>.hairpin_mode
   --no-follow-ups      only the first packet (default: echo reply; SYN, SYN-ACK, ACK)
-  --json               JSON Lines, one object per packet (as packetwalk parse --json, plus "matched")
+  --json               JSON Lines, one object per packet (as packetwalk parse --json, plus "matched"
+                       and "fate"; the last one has "stopped" when the exchange stopped early)
   --write PATH         write PATH.log (kernel log) and PATH.json (metadata, origin "simulated");
                        PATH's folder must exist
   --question TEXT      the what-if asked (metadata, with --write)
@@ -111,6 +112,8 @@ function parseArgs(argv: string[]): Args {
         break;
       case "--ruleset-file":
         a.rulesetFile = value();
+        // An empty value (a script's unset variable) would silently simulate the lab's own ruleset.
+        if (a.rulesetFile === "") throw new UsageError("--ruleset-file: the path is empty");
         break;
       case "--sysctl": {
         const kv = value();
@@ -207,6 +210,7 @@ function resolveTo(topo: Topology, a: Args): { addr: string; port?: number } {
 
 /** JSON Lines objects of a simulated trace (the `packetwalk parse --json` shape plus `matched`, `fate`). */
 export function jsonLines(trace: SimulatedTrace, result: ScenarioResult): string[] {
+  const last = trace.packets.length - 1;
   return trace.packets.map((p, i) => {
     const sim = result.packets[i];
     return JSON.stringify({
@@ -220,6 +224,8 @@ export function jsonLines(trace: SimulatedTrace, result: ScenarioResult): string
       fate: sim?.fate,
       ...(sim?.unmodelled.length ? { unmodelled: sim.unmodelled, uncertain: true } : {}),
       ...(sim?.notes.length ? { notes: sim.notes } : {}),
+      // Why no packet follows this one, on the last line: one object per packet stays true.
+      ...(i === last && result.stopped ? { stopped: result.stopped } : {}),
     });
   });
 }

@@ -506,3 +506,32 @@ describe("packetwalk simulate --lab that is not a lab's folder", () => {
     );
   });
 });
+
+describe("packetwalk simulate --json when the exchange stops", () => {
+  it("puts 'stopped' on the last packet's object, one object per packet", () => {
+    const rules = join(dir, "reply-dropped.rules");
+    writeFileSync(
+      rules,
+      readFileSync(join(lab, "rulesets/docker-28.rules"), "utf8").replace(
+        "-A DOCKER-USER -j RETURN",
+        "-A DOCKER-USER -p tcp --tcp-flags SYN,ACK SYN,ACK -j DROP\n-A DOCKER-USER -j RETURN",
+      ),
+    );
+    const r = simulate([...ping(), "--proto", "tcp", "--ruleset-file", rules, "--json"]);
+    expect(r.status, r.stderr).toBe(0);
+    const objects = r.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { fate: { kind: string }; stopped?: string });
+    expect(objects.map((o) => o.fate.kind)).toEqual(["delivered", "dropped"]);
+    expect(objects[0]?.stopped).toBeUndefined();
+    expect(objects[1]?.stopped).toMatch(/^packet 2 \(reply\) was not delivered to c1/);
+  });
+
+  it("refuses an empty --ruleset-file instead of simulating the lab's own ruleset", () => {
+    const r = simulate([...ping(), "--ruleset-file", ""]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("--ruleset-file: the path is empty");
+    expect(r.stdout).toBe("");
+  });
+});
