@@ -14,9 +14,10 @@ import type { HookChains } from "../core/render/hook-chains.ts";
 import { labEndpoints } from "../core/render/lab-endpoints.ts";
 import { labHookChains } from "../core/render/lab-hook-chains.ts";
 import { toMermaid, VIEWS, type View } from "../core/render/to-mermaid.ts";
+import { validateLabText } from "../core/trace-file/load-trace.ts";
 import { readRegularFile } from "../core/trace-file/read-regular-file.ts";
 import { readTraceFolder, type TraceFolder } from "../core/trace-file/read-trace-folder.ts";
-import { type Lab, labSchema } from "../core/trace-file/schema.ts";
+import type { Lab } from "../core/trace-file/schema.ts";
 import { parseAsShown } from "../lab/parse-as-shown.ts";
 import { readCommandArgs } from "./command-args.ts";
 import { type GuardedPath, outPathProblem } from "./render-out-path.ts";
@@ -314,12 +315,11 @@ export async function run(argv: string[]): Promise<number> {
     }
     let lab: Lab | undefined;
     if (existsSync(labFile)) {
-      const result = labSchema.safeParse(JSON.parse(readFileSync(labFile, "utf8")));
-      if (!result.success) {
-        const issue = result.error.issues[0];
-        return fail(`${labFile}: ${issue?.path.join(".") || "(root)"}: ${issue?.message}`);
-      }
-      lab = result.data;
+      // Positioned like every lab.json error (a bare JSON.parse threw a stack trace on invalid JSON).
+      const result = validateLabText(readFileSync(labFile, "utf8"), labFile);
+      if (!result.ok)
+        return fail(result.errors.join("\n"), "fix lab.json, or render a copy of the log outside the lab");
+      lab = result.value;
     }
     // An nftables lab's map lists the base chains of all its rulesets, as on the site.
     let chains: HookChains | undefined;

@@ -243,6 +243,16 @@ describe("packetwalk render: what it will not do, said in words", () => {
   };
   const inputs = ["container-to-wan.log", "container-to-wan.json", "lab.json", "rulesets/docker-27.rules"];
 
+  it("points at a broken lab.json beside the trace, without a stack trace", () => {
+    withLab((_tmp, lab) => {
+      writeFileSync(join(lab, "lab.json"), '{ "version": 1, not json');
+      const r = cli([join(lab, "container-to-wan.log")]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`${join(lab, "lab.json")}:1:17: invalid JSON: unexpected "n"`);
+      expect(r.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    });
+  });
+
   it("refuses an --out that is a file the render reads, in any form, and writes nothing", () => {
     withLab((tmp, lab) => {
       symlinkSync(join(lab, "container-to-wan.log"), join(tmp, "link.log"));
