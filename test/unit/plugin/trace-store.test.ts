@@ -140,8 +140,12 @@ describe("loadTraces", () => {
   it("reports a trace whose host is missing from lab.json", () => {
     const labJson = JSON.parse(readFileSync(join(lab, "lab.json"), "utf8"));
     labJson.hosts = labJson.hosts.filter((h: { name: string }) => h.name !== "c1");
+    // The link to c1 goes with it: a peer naming a missing interface is an error of lab.json itself.
+    for (const h of labJson.hosts as { interfaces: { peer?: string }[] }[])
+      for (const i of h.interfaces) if (i.peer?.startsWith("c1/")) delete i.peer;
     writeFileSync(join(lab, "lab.json"), JSON.stringify(labJson, null, 2));
     const store = loadTraces("traces", cwd);
+    expect(store.errors.join("\n")).not.toContain("lab.json:");
     expect(store.errors.join("\n")).toContain(
       "traces/docker-bridge/container-to-wan.json:9:13: traffic.from: 'c1' is not a host of lab.json (host, c2, wan)",
     );
