@@ -4,6 +4,7 @@
  * diagnostics (`file:line:col`, what was expected, a hint); this never throws.
  */
 
+import { closest } from "../diagnostics/format-diagnostic.ts";
 import type { Diagnostic } from "../model/packet.ts";
 import { findBinary } from "./find-binary.ts";
 import { parseRuleArgs } from "./parse-rule-args.ts";
@@ -12,14 +13,9 @@ import { TABLE_TWICE_HINT } from "./ruleset-hints.ts";
 import { tokenizeRule } from "./tokenize-rule.ts";
 import { CHANCE_HINT, DECIDES_NOTHING_HINT, UNMODELLED_MATCH_HINT } from "./unmodelled-hints.ts";
 
-/** `; did you mean *x?` for a table name one or two letters off a real one, or "". */
+/** `; did you mean *x?` for a table name near a real one, or "". */
 function closestTable(name: string): string {
-  const near = Object.keys(BUILTIN_CHAINS).find((t) => {
-    if (Math.abs(t.length - name.length) > 2) return false;
-    let same = 0;
-    for (const c of new Set(name)) if (t.includes(c)) same++;
-    return same >= t.length - 1;
-  });
+  const near = closest(name, Object.keys(BUILTIN_CHAINS));
   return near ? `; did you mean *${near}?` : "";
 }
 
