@@ -5,6 +5,7 @@
  * positioned diagnostics (`file:line:col`, what was expected, a hint); this never throws.
  */
 import type { Diagnostic } from "../model/packet.ts";
+import { expandNftVariables } from "./expand-nft-variables.ts";
 import { natOfData, reversedData } from "./nat-map-data.ts";
 import { elementValue, parseNftRule } from "./parse-nft-rule.ts";
 import type {
@@ -52,6 +53,13 @@ export function namedPriority(name: string, family: string): number | undefined 
 /** Table-level objects besides chains, sets and maps. */
 const STATEFUL_OBJECTS = new Set(["counter", "quota", "limit", "ct", "secmark", "synproxy", "tunnel"]);
 
+/** Commands of an `nft -f` script, besides `table` blocks and `define`. */
+const SCRIPT_VERBS = new Set(["add", "create", "insert", "flush", "delete", "destroy"]);
+
+/** What to do about a script command the reader does not model. */
+const SCRIPT_HINT =
+  "give the ruleset the script leaves behind: run it, then 'nft list ruleset' (or nft -s list ruleset)";
+
 const HOOKS = new Set(["prerouting", "input", "forward", "output", "postrouting", "ingress", "egress"]);
 
 /** Parses nft ruleset text. */
@@ -73,15 +81,20 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
     err(tk, tk.message, 'close the string with a double quote (")');
     return { tables, diagnostics };
   }
-  const toks = tk.tokens;
+  const expanded = expandNftVariables(tk.tokens);
+  for (const p of expanded.problems) err(p, p.message, p.hint);
+  const toks = expanded.tokens;
   let i = 0;
   const peek = () => toks[i];
   const skipBlank = () => {
     while (toks[i]?.type === "nl" || toks[i]?.value === ";") i++;
   };
   const last = toks[toks.length - 1] ?? { line: 1, column: 1 };
-  /** Tokens up to the end of the statement (line end or `;` outside braces); braces may span lines. */
-  const statement = (): NftToken[] => {
+  /**
+   * Tokens up to the end of the statement (line end or `;` outside braces); braces may span lines.
+   * `keepLineEnds`: line ends inside braces are kept (they separate an anonymous chain's rules).
+   */
+  const statement = (keepLineEnds = false): NftToken[] => {
     const out: NftToken[] = [];
     let depth = 0;
     while (i < toks.length) {
@@ -89,7 +102,7 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       if (depth === 0 && (t.type === "nl" || t.value === ";" || t.value === "}")) break;
       if (t.value === "{") depth++;
       if (t.value === "}") depth--;
-      if (t.type !== "nl") out.push(t);
+      if (t.type !== "nl" || keepLineEnds) out.push(t);
       i++;
     }
     return out;
@@ -150,6 +163,74 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
     return true;
   };
 
+  /** Adds the elements of `words` (`... { a, b }`, as after `elements =` or `add element ... SET`) to `set`. */
+  const addElements = (set: NftSet, words: NftToken[], at: NftToken) => {
+    const kind = set.kind;
+    const open = words.findIndex((w) => w.value === "{");
+    const body = words.slice(open + 1, words[words.length - 1]?.value === "}" ? -1 : undefined);
+    if (open < 0 || words[words.length - 1]?.value !== "}") {
+      err(at, "expected 'elements = { ... }'", "close the element list with '}'");
+      return;
+    }
+    const entries: NftToken[][] = [[]];
+    for (const w of body) {
+      if (w.value === ",") entries.push([]);
+      else (entries[entries.length - 1] as NftToken[]).push(w);
+    }
+    const verdictMap = / : verdict$/.test(set.type) || set.type === "verdict";
+    for (const e of entries) {
+      if (e.length === 0) continue;
+      const colon = e.findIndex((w) => w.value === ":");
+      // A data map (`inet_service : ipv4_addr . inet_service`) feeds `dnat to ... map @m`.
+      if (kind === "map" && !verdictMap) {
+        const element = dataElement(e, colon);
+        if (element) {
+          set.data ??= [];
+          set.data.push(element);
+        } else
+          err(
+            e[0] as NftToken,
+            `map element '${e.map((w) => w.value).join(" ")}' is not 'KEY : VALUE'`,
+            "write e.g. 8080 : 192.168.1.30 . 80",
+          );
+        continue;
+      }
+      // The key's words: values joined by '.' (a concatenation), up to the element's options or its ':'.
+      const keyWords: string[] = [];
+      for (let k = 0; k < (colon < 0 ? e.length : colon); k++) {
+        const w = e[k] as NftToken;
+        if (k % 2 === 1 && w.value !== ".") break;
+        if (k % 2 === 0) keyWords.push(w.value);
+      }
+      const key = elementValue(keyWords);
+      if (verdictMap || colon >= 0) {
+        const verdict = colon < 0 ? undefined : verdictOf(e.slice(colon + 1).map((w) => w.value));
+        if (!verdict || keyWords.length === 0) {
+          err(
+            e[0] as NftToken,
+            `map element '${e.map((w) => w.value).join(" ")}' is not 'KEY : VERDICT'`,
+            'write e.g. "docker0" : jump my-chain',
+          );
+          continue;
+        }
+        set.verdicts.push({ key, verdict });
+      } else set.elements.push(key);
+    }
+  };
+
+  /** `add element [FAMILY] TABLE SET { ... }`, from the `{`. */
+  const readElements = (table: TableDef, name: NftToken) => {
+    const words = statement();
+    const set = table.sets?.get(name.value);
+    if (!set)
+      err(
+        name,
+        `set ${name.value} does not exist in table ${table.family ?? "ip"} ${table.name}`,
+        "declare it above this line",
+      );
+    else addElements(set, words, name);
+  };
+
   const readSet = (table: TableDef, kind: "set" | "map", at: NftToken) => {
     const name = toks[i];
     if (!name || name.type === "punct" || name.type === "nl") {
@@ -185,58 +266,8 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
           .slice(1)
           .map((w) => w.value)
           .join(" ");
-      else if (head === "elements") {
-        const open = words.findIndex((w) => w.value === "{");
-        const body = words.slice(open + 1, words[words.length - 1]?.value === "}" ? -1 : undefined);
-        if (open < 0 || words[words.length - 1]?.value !== "}") {
-          err(words[0] as NftToken, "expected 'elements = { ... }'", "close the element list with '}'");
-          continue;
-        }
-        const entries: NftToken[][] = [[]];
-        for (const w of body) {
-          if (w.value === ",") entries.push([]);
-          else (entries[entries.length - 1] as NftToken[]).push(w);
-        }
-        const verdictMap = / : verdict$/.test(set.type) || set.type === "verdict";
-        for (const e of entries) {
-          if (e.length === 0) continue;
-          const colon = e.findIndex((w) => w.value === ":");
-          // A data map (`inet_service : ipv4_addr . inet_service`) feeds `dnat to ... map @m`.
-          if (kind === "map" && !verdictMap) {
-            const element = dataElement(e, colon);
-            if (element) {
-              set.data ??= [];
-              set.data.push(element);
-            } else
-              err(
-                e[0] as NftToken,
-                `map element '${e.map((w) => w.value).join(" ")}' is not 'KEY : VALUE'`,
-                "write e.g. 8080 : 192.168.1.30 . 80",
-              );
-            continue;
-          }
-          // The key's words: values joined by '.' (a concatenation), up to the element's options or its ':'.
-          const keyWords: string[] = [];
-          for (let k = 0; k < (colon < 0 ? e.length : colon); k++) {
-            const w = e[k] as NftToken;
-            if (k % 2 === 1 && w.value !== ".") break;
-            if (k % 2 === 0) keyWords.push(w.value);
-          }
-          const key = elementValue(keyWords);
-          if (verdictMap || colon >= 0) {
-            const verdict = colon < 0 ? undefined : verdictOf(e.slice(colon + 1).map((w) => w.value));
-            if (!verdict || keyWords.length === 0) {
-              err(
-                e[0] as NftToken,
-                `map element '${e.map((w) => w.value).join(" ")}' is not 'KEY : VERDICT'`,
-                'write e.g. "docker0" : jump my-chain',
-              );
-              continue;
-            }
-            set.verdicts.push({ key, verdict });
-          } else set.elements.push(key);
-        }
-      } else if (
+      else if (head === "elements") addElements(set, words, words[0] as NftToken);
+      else if (
         head &&
         !["flags", "size", "timeout", "gc-interval", "policy", "counter", "auto-merge", "comment"].includes(
           head,
@@ -265,14 +296,7 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       return false;
     }
     i++;
-    const chain: ChainDef = { name: name.value, line: name.line, rules: [] };
-    if (table.chains.has(chain.name))
-      err(
-        name,
-        `chain '${chain.name}' is declared twice in table ${table.family} ${table.name}`,
-        "rename one of them",
-      );
-    table.chains.set(chain.name, chain);
+    const chain = chainIn(table, name);
     for (;;) {
       skipBlank();
       const t = peek();
@@ -287,7 +311,19 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       if (t.value === "type" && toks[i + 2]?.value === "hook") {
         const words = statement();
         const base = readBase(words, table.family ?? "ip");
-        if (base) chain.base = base;
+        const was = chain.base;
+        // A script may open a chain again (`nft -f` adds to it); the kernel refuses another hook or priority.
+        if (
+          base &&
+          was &&
+          (was.hook !== base.hook || was.priority !== base.priority || was.type !== base.type)
+        )
+          err(
+            words[0] as NftToken,
+            `chain ${chain.name} was declared 'type ${was.type} hook ${was.hook} priority ${was.priorityText}' above; it cannot change to 'type ${base.type} hook ${base.hook} priority ${base.priorityText}'`,
+            "declare a base chain's type, hook and priority once (nft refuses a change: File exists)",
+          );
+        else if (base) chain.base = base;
         continue;
       }
       if (t.value === "policy") {
@@ -306,13 +342,22 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
         statement();
         continue;
       }
-      const words = statement();
+      const words = statement(true);
       if (words.length === 0) {
         i++;
         continue;
       }
       addRule(table, chain, words);
     }
+  };
+
+  /** The chain `name` of `table`, made when the table has none of that name (a script adds to it). */
+  const chainIn = (table: TableDef, name: NftToken): ChainDef => {
+    const had = table.chains.get(name.value);
+    if (had) return had;
+    const chain: ChainDef = { name: name.value, line: name.line, rules: [] };
+    table.chains.set(chain.name, chain);
+    return chain;
   };
 
   const readBase = (words: NftToken[], family: string): BaseChain | undefined => {
@@ -361,7 +406,63 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
     return { type, hook, priority, priorityText };
   };
 
-  const addRule = (table: TableDef, chain: ChainDef, words: NftToken[]) => {
+  /** Anonymous chains made so far, per table: each gets the next `__chainN` name, as nft names them. */
+  const anonymous = new Map<TableDef, number>();
+  /**
+   * `written` without its line ends, each `jump { ... }` / `goto { ... }` (an anonymous chain, as
+   * `nft list ruleset` prints a binding chain) replaced by a jump to a chain made of its rules.
+   */
+  const bindAnonymousChains = (table: TableDef, written: NftToken[]): NftToken[] | undefined => {
+    const out: NftToken[] = [];
+    for (let k = 0; k < written.length; k++) {
+      const w = written[k] as NftToken;
+      if (w.type === "nl") continue;
+      const open = written[k + 1];
+      if (!((w.value === "jump" || w.value === "goto") && open?.value === "{")) {
+        out.push(w);
+        continue;
+      }
+      let depth = 0;
+      let close = k + 1;
+      for (; close < written.length; close++) {
+        const v = (written[close] as NftToken).value;
+        if (v === "{") depth++;
+        else if (v === "}" && --depth === 0) break;
+      }
+      if (close >= written.length) {
+        err(open, `the anonymous chain after '${w.value}' is not closed`, "add '}' after its rules");
+        return undefined;
+      }
+      let n = anonymous.get(table) ?? 0;
+      while (table.chains.has(`__chain${n}`)) n++;
+      anonymous.set(table, n + 1);
+      const name: NftToken = { type: "word", value: `__chain${n}`, line: open.line, column: open.column };
+      const chain = chainIn(table, name);
+      // Its rules: split at line ends and ';' outside nested braces.
+      let rule: NftToken[] = [];
+      let nested = 0;
+      for (const b of written.slice(k + 2, close)) {
+        if (nested === 0 && (b.type === "nl" || b.value === ";")) {
+          if (rule.length) addRule(table, chain, rule);
+          rule = [];
+          continue;
+        }
+        if (b.value === "{") nested++;
+        else if (b.value === "}") nested--;
+        rule.push(b);
+      }
+      if (rule.length) addRule(table, chain, rule);
+      out.push(w, name);
+      k = close;
+    }
+    return out;
+  };
+
+  /** Adds the rule `written` to `chain` (at its end, or at index `at` from 0: `insert rule`, `add rule ... index N`). */
+  const addRule = (table: TableDef, chain: ChainDef, written: NftToken[], at?: number) => {
+    const words = bindAnonymousChains(table, written);
+    if (!words || words.length === 0) return;
+    const shown = written.filter((w) => w.type !== "nl");
     const parsed = parseNftRule(words);
     for (const p of parsed.problems) err(p, p.message, p.hint, p.severity);
     if (parsed.problems.some((p) => p.severity === "error")) return;
@@ -372,24 +473,27 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
         : t;
     parsed.target = familyOf(parsed.target);
     for (const a of parsed.afterVerdicts ?? []) a.verdict = familyOf(a.verdict);
-    const first = words[0] as NftToken;
-    const end = words[words.length - 1] as NftToken;
+    const first = shown[0] as NftToken;
+    const end = shown[shown.length - 1] as NftToken;
+    const width = end.written?.length ?? (end.type === "string" ? end.value.length + 2 : end.value.length);
     // The rule as written when it is on one line (nft monitor trace prints it the same way).
     const lineText =
       first.line === end.line
-        ? (srcLines[first.line - firstLine] ?? "").slice(
-            first.column - 1,
-            end.column - 1 + (end.type === "string" ? end.value.length + 2 : end.value.length),
-          )
-        : words
-            .map((w) => (w.type === "string" ? JSON.stringify(w.value) : w.value))
+        ? (srcLines[first.line - firstLine] ?? "").slice(first.column - 1, end.column - 1 + width)
+        : shown
+            // A variable's tokens share its position: it is shown once, as written.
+            .filter(
+              (w, k) =>
+                !w.written || shown[k - 1]?.written !== w.written || shown[k - 1]?.column !== w.column,
+            )
+            .map((w) => w.written ?? (w.type === "string" ? JSON.stringify(w.value) : w.value))
             .join(" ")
             .replace(/ ([,}])/g, "$1");
     const rule: Rule = {
       table: table.name,
       chain: chain.name,
       index: chain.rules.length + 1,
-      line: (words[0] as NftToken).line,
+      line: first.line,
       text: lineText.replace(/ counter packets \d+ bytes \d+/g, " counter"),
       conditions: parsed.conditions,
       target: parsed.target,
@@ -401,77 +505,40 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
     if (parsed.targetAt !== parsed.conditions.length) rule.targetAt = parsed.targetAt;
     if (parsed.afterVerdicts) rule.afterVerdicts = parsed.afterVerdicts;
     if (parsed.comment !== undefined) rule.comment = parsed.comment;
-    chain.rules.push(rule);
+    if (at === undefined || at >= chain.rules.length) chain.rules.push(rule);
+    else {
+      chain.rules.splice(at, 0, rule);
+      chain.rules.forEach((r, k) => {
+        r.index = k + 1;
+      });
+    }
     columns.set(rule, first.column);
   };
 
-  for (;;) {
-    skipBlank();
-    const t = peek();
-    if (!t) break;
-    if (t.value !== "table") {
-      err(
-        t,
-        `unexpected '${t.value}'`,
-        "nft list ruleset text is a list of 'table FAMILY NAME { ... }' blocks",
-      );
-      // Go on after the next top-level block or line.
-      const words = statement();
-      if (words.length === 0) i++;
-      if (peek()?.value === "{") skipBlock();
-      continue;
-    }
-    i++;
-    let family = "ip";
-    let nameTok = peek();
-    if (
-      nameTok &&
-      (NFT_FAMILIES as readonly string[]).includes(nameTok.value) &&
-      toks[i + 1]?.value !== "{"
-    ) {
-      family = nameTok.value;
-      i++;
-      nameTok = peek();
-    }
-    if (!nameTok || nameTok.type === "punct" || nameTok.type === "nl") {
-      err(nameTok ?? t, "table needs a family and a name", "write e.g. 'table ip docker-bridges {'");
-      continue;
-    }
-    i++;
-    if (peek()?.value !== "{") {
-      err(
-        peek() ?? last,
-        `expected '{' after table ${family} ${nameTok.value}`,
-        `write 'table ${family} ${nameTok.value} {'`,
-      );
-      continue;
-    }
-    i++;
-    const table: TableDef = { name: nameTok.value, family, chains: new Map(), sets: new Map(), line: t.line };
-    tables.push(table);
-    let closed = false;
-    while (!closed) {
+  /** The table body after its `{`, up to and with its `}`. */
+  const readTableBody = (table: TableDef, t: NftToken) => {
+    const family = table.family ?? "ip";
+    for (;;) {
       skipBlank();
       const k = peek();
       if (!k) {
         err(t, `table ${family} ${table.name} is not closed`, "add '}' at the end of the table");
-        break;
+        return;
       }
       if (k.value === "}") {
         i++;
-        closed = true;
-        break;
+        return;
       }
       i++;
       if (k.value === "chain") {
-        if (!readChain(table, k)) break;
+        if (!readChain(table, k)) return;
       } else if (k.value === "set" || k.value === "map") {
-        if (!readSet(table, k.value, k)) break;
+        if (!readSet(table, k.value, k)) return;
       } else if (k.value === "flags" || k.value === "comment") {
         const words = statement();
         if (k.value === "flags" && words.some((w) => w.value === "dormant")) table.dormant = true;
       } else if (k.value === "flowtable") {
-        if (!readFlowtable(table, k)) break;
+        if (!readFlowtable(table, k)) return;
       } else if (STATEFUL_OBJECTS.has(k.value)) {
         // `counter NAME { ... }`, `ct helper NAME { ... }`: declarations; the
         // rules that use them say what is not modelled.
@@ -486,6 +553,266 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
         statement();
         if (peek()?.value === "{") skipBlock();
       }
+    }
+  };
+
+  /** The table a command names, or undefined (reported at `at`) when no table of that name was declared above. */
+  const namedTable = (family: string, name: NftToken): TableDef | undefined => {
+    const table = tables.find((x) => (x.family ?? "ip") === family && x.name === name.value);
+    if (!table)
+      err(
+        name,
+        `table ${family} ${name.value} does not exist here`,
+        `declare it above this line ('table ${family} ${name.value} { ... }' or 'add table ${family} ${name.value}')`,
+      );
+    return table;
+  };
+
+  /** An optional family then the object's names (`[FAMILY] TABLE [CHAIN]`) from `i`; undefined when one is missing. */
+  const objectPath = (count: number, at: NftToken): { family: string; names: NftToken[] } | undefined => {
+    let family = "ip";
+    const first = peek();
+    // A family word is a family when the names follow it (a table may be called 'inet').
+    if (
+      first &&
+      (NFT_FAMILIES as readonly string[]).includes(first.value) &&
+      toks[i + count]?.type !== undefined &&
+      toks.slice(i + 1, i + 1 + count).every((x) => x.type === "word" || x.type === "string")
+    ) {
+      family = first.value;
+      i++;
+    }
+    const names = toks.slice(i, i + count);
+    if (names.length < count || names.some((x) => x.type !== "word" && x.type !== "string")) {
+      err(
+        names.find((x) => x.type !== "word" && x.type !== "string") ?? peek() ?? at,
+        `'${at.value}' needs ${count === 1 ? "a table" : count === 2 ? "a table and a name" : "a table, a chain and a rule"}`,
+        `write e.g. '${at.value} ${count === 1 ? "table inet fw" : count === 2 ? "chain inet fw forward" : "rule inet fw forward tcp dport 22 accept"}'`,
+      );
+      return undefined;
+    }
+    i += count;
+    return { family, names };
+  };
+
+  /** A `table [FAMILY] NAME {` block; opening a table again adds to it, as `nft -f` does. */
+  const readTable = (t: NftToken, optionalBody: boolean) => {
+    let family = "ip";
+    let nameTok = peek();
+    if (
+      nameTok &&
+      (NFT_FAMILIES as readonly string[]).includes(nameTok.value) &&
+      toks[i + 1]?.value !== "{" &&
+      toks[i + 1]?.type !== "nl" &&
+      toks[i + 1] !== undefined
+    ) {
+      family = nameTok.value;
+      i++;
+      nameTok = peek();
+    }
+    if (!nameTok || nameTok.type === "punct" || nameTok.type === "nl") {
+      err(nameTok ?? t, "table needs a family and a name", "write e.g. 'table ip docker-bridges {'");
+      return;
+    }
+    i++;
+    let table = tables.find((x) => (x.family ?? "ip") === family && x.name === nameTok.value);
+    if (!table) {
+      table = { name: nameTok.value, family, chains: new Map(), sets: new Map(), line: t.line };
+      tables.push(table);
+    }
+    if (peek()?.value !== "{") {
+      if (!optionalBody)
+        err(
+          peek() ?? last,
+          `expected '{' after table ${family} ${nameTok.value}`,
+          `write 'table ${family} ${nameTok.value} {'`,
+        );
+      return;
+    }
+    i++;
+    readTableBody(table, t);
+  };
+
+  /** `add|create|insert|flush|delete|destroy OBJECT ...`: the commands an `nft -f` script may hold. */
+  const readCommand = (verb: NftToken) => {
+    const object = peek();
+    const what = object?.value ?? "";
+    i++;
+    if (verb.value === "flush" && what === "ruleset") {
+      // The script starts over: what came before is gone, as in the kernel.
+      tables.length = 0;
+      return;
+    }
+    if (what === "table") {
+      if (verb.value === "add" || verb.value === "create") return readTable(object as NftToken, true);
+      const path = objectPath(1, object as NftToken);
+      if (!path) return;
+      const table =
+        verb.value === "destroy"
+          ? tables.find((x) => (x.family ?? "ip") === path.family && x.name === path.names[0]?.value)
+          : namedTable(path.family, path.names[0] as NftToken);
+      if (!table) return;
+      if (verb.value === "flush") for (const c of table.chains.values()) c.rules = [];
+      else if (verb.value === "delete" || verb.value === "destroy") tables.splice(tables.indexOf(table), 1);
+      else err(verb, `'${verb.value} table' is not a ruleset command`, SCRIPT_HINT);
+      return;
+    }
+    if (
+      what === "chain" ||
+      what === "set" ||
+      what === "map" ||
+      what === "rule" ||
+      what === "element" ||
+      what === "flowtable"
+    ) {
+      const path = objectPath(what === "rule" ? 2 : 2, object as NftToken);
+      if (!path) return;
+      const [tableName, name] = path.names as [NftToken, NftToken];
+      const table =
+        verb.value === "destroy"
+          ? tables.find((x) => (x.family ?? "ip") === path.family && x.name === tableName.value)
+          : namedTable(path.family, tableName);
+      if (!table) return;
+      if (what === "rule") return readRuleCommand(verb, table, name);
+      if (verb.value === "add" || verb.value === "create") {
+        i--;
+        if (what === "chain") {
+          if (toks[i + 1]?.value === "{") readChain(table, object as NftToken);
+          else {
+            chainIn(table, name);
+            i++;
+          }
+        } else if (what === "flowtable") readFlowtable(table, object as NftToken);
+        else if (what === "element") {
+          i++;
+          readElements(table, name);
+        } else readSet(table, what as "set" | "map", object as NftToken);
+        return;
+      }
+      if (verb.value === "flush" && what === "chain") {
+        const chain = table.chains.get(name.value);
+        if (chain) chain.rules = [];
+        else
+          err(
+            name,
+            `chain ${name.value} does not exist in table ${path.family} ${table.name}`,
+            "declare it above this line",
+          );
+        return;
+      }
+      if (verb.value === "flush" && (what === "set" || what === "map")) {
+        const set = table.sets?.get(name.value);
+        if (set) {
+          set.elements = [];
+          set.verdicts = [];
+          if (set.data) set.data = [];
+        } else
+          err(
+            name,
+            `${what} ${name.value} does not exist in table ${path.family} ${table.name}`,
+            "declare it above this line",
+          );
+        return;
+      }
+      if ((verb.value === "delete" || verb.value === "destroy") && what === "chain") {
+        if (!table.chains.delete(name.value) && verb.value === "delete")
+          err(
+            name,
+            `chain ${name.value} does not exist in table ${path.family} ${table.name}`,
+            "declare it above this line",
+          );
+        return;
+      }
+      if ((verb.value === "delete" || verb.value === "destroy") && (what === "set" || what === "map")) {
+        if (!table.sets?.delete(name.value) && verb.value === "delete")
+          err(
+            name,
+            `${what} ${name.value} does not exist in table ${path.family} ${table.name}`,
+            "declare it above this line",
+          );
+        return;
+      }
+    }
+    err(verb, `'${verb.value} ${what}' is not modelled`, SCRIPT_HINT);
+    statement();
+    if (peek()?.value === "{") skipBlock();
+  };
+
+  /** `add rule [FAMILY] TABLE CHAIN [index N] WORDS`, `insert rule ...` (at the top, or before index N). */
+  const readRuleCommand = (verb: NftToken, table: TableDef, chainName: NftToken) => {
+    const chain = table.chains.get(chainName.value);
+    if (!chain) {
+      err(
+        chainName,
+        `chain ${chainName.value} does not exist in table ${table.family ?? "ip"} ${table.name}`,
+        `declare it above this line ('add chain ${table.family ?? "ip"} ${table.name} ${chainName.value}')`,
+      );
+      statement();
+      return;
+    }
+    if (verb.value !== "add" && verb.value !== "insert") {
+      err(
+        verb,
+        `'${verb.value} rule' is not modelled: a rule's handle is only known to the kernel that loaded it`,
+        SCRIPT_HINT,
+      );
+      statement();
+      return;
+    }
+    let at = verb.value === "insert" ? 0 : undefined;
+    const place = peek();
+    if (place?.value === "index" || place?.value === "position" || place?.value === "handle") {
+      const n = toks[i + 1];
+      if (place.value !== "index" || !/^\d+$/.test(n?.value ?? "")) {
+        err(
+          place,
+          `'${place.value} ${n?.value ?? ""}' is not modelled: a handle is only known to the kernel that loaded the rules`,
+          "write the rules in the order they run, or use 'index N' (from 0)",
+        );
+        statement();
+        return;
+      }
+      // `add` places after the rule at index N, `insert` before it.
+      at = Number(n?.value) + (verb.value === "add" ? 1 : 0);
+      i += 2;
+    }
+    const words = statement(true);
+    if (words.length === 0) {
+      err(
+        chainName,
+        `'${verb.value} rule' has no rule after chain ${chainName.value}`,
+        "write e.g. 'add rule inet fw forward tcp dport 22 accept'",
+      );
+      return;
+    }
+    addRule(table, chain, words, at);
+  };
+
+  for (;;) {
+    skipBlank();
+    const t = peek();
+    if (!t) break;
+    i++;
+    if (t.value === "table") readTable(t, false);
+    else if (SCRIPT_VERBS.has(t.value) && t.type === "word") readCommand(t);
+    else if (t.value === "include") {
+      err(
+        t,
+        "'include' is not followed: packetwalk reads only the file it is given",
+        "paste the included file's rules in place of the include line (or give 'nft list ruleset' output)",
+      );
+      statement();
+    } else {
+      i--;
+      err(
+        t,
+        `unexpected '${t.value}'`,
+        "nft ruleset text is a list of 'table FAMILY NAME { ... }' blocks (an nft -f script may also hold define, flush, add and insert lines)",
+      );
+      // Go on after the next top-level block or line.
+      const words = statement();
+      if (words.length === 0) i++;
+      if (peek()?.value === "{") skipBlock();
     }
   }
   checkReferences(tables, err, (rule) => columns.get(rule) ?? 1);

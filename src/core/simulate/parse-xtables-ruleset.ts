@@ -14,7 +14,13 @@ const BRIDGE_START =
 /** True when the file's first statement is an nftables `table` block: an `nft list ruleset` file. */
 export function isNftRuleset(text: string): boolean {
   const first = text.split(/\r?\n/).find((l) => l.trim() !== "" && !l.trim().startsWith("#"));
-  return first !== undefined && /^\s*table\s/.test(first);
+  // An `nft -f` script (an /etc/nftables.conf) may start with a command or a variable.
+  return (
+    first !== undefined &&
+    /^\s*(table|flush\s+ruleset|(define|redefine)\s+\S|(add|create)\s+(table|chain|rule|set|map|element)\s|include\s+")/.test(
+      first,
+    )
+  );
 }
 
 /** True when the text is `nft -j list ruleset` output (JSON). */

@@ -12,6 +12,8 @@ export interface NftToken {
   line: number;
   /** 1-based column. */
   column: number;
+  /** The text at this position when it differs from `value`: a `$variable` that this token came from. */
+  written?: string;
 }
 
 /** The tokens, or the position of an unterminated string. */
