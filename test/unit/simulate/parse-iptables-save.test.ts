@@ -51,12 +51,23 @@ describe("parseIptablesSave", () => {
     expect(again.diagnostics[0]?.message).toContain("appears twice; the later one replaces it");
   });
 
-  it("says an IPv6 address in a file without ip6tables-save's header is one, where it is", () => {
+  it("reads a file without a header whose rules are IPv6 as ip6tables-save's, and says so where it tells", () => {
     const r = parseIptablesSave("*filter\n:FORWARD DROP [0:0]\n-A FORWARD -s fd00::/64 -j ACCEPT\nCOMMIT\n");
     expect(r.diagnostics.map((d) => [d.position.line, d.position.column, d.severity])).toEqual([
-      [3, 15, "error"],
+      [3, 1, "warning"],
     ]);
-    expect(r.diagnostics[0]?.hint).toContain("an IPv6 address");
+    expect(r.ip6?.tables.get("filter")?.chains.get("FORWARD")?.rules).toHaveLength(1);
+  });
+
+  it("says an IPv6 address among IPv4 rules without ip6tables-save's header is one, where it is", () => {
+    const r = parseIptablesSave(
+      "*filter\n:FORWARD DROP [0:0]\n-A FORWARD -s 10.0.0.0/8 -j ACCEPT\n-A FORWARD -s fd00::/64 -j ACCEPT\nCOMMIT\n",
+    );
+    expect(r.diagnostics.map((d) => [d.position.line, d.position.column, d.severity])).toEqual([
+      [4, 1, "warning"],
+      [4, 15, "error"],
+    ]);
+    expect(r.diagnostics[1]?.hint).toContain("an IPv6 address");
   });
 
   it("accepts [pkts:bytes] counters and keeps the rule text without them", () => {
