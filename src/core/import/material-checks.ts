@@ -6,6 +6,8 @@
  */
 import type { Diagnostic } from "../model/packet.ts";
 
+export { isCalendarDate } from "../trace-file/calendar-date.ts";
+
 /** The host's JSON saves, by material field. */
 export type HostJsonKey = "ipAddr" | "ipLink" | "ipRoute" | "ip6Route" | "bridgeLink" | "bridgeFdb";
 
@@ -214,13 +216,4 @@ export function exitCodeDiagnostics(text: string, file: string, commands: number
       position: { file, line: codes, column: 1 },
     });
   return out;
-}
-
-/** Whether `text` is a real calendar date written `YYYY-MM-DD` (`2026-02-30` is not). */
-export function isCalendarDate(text: string): boolean {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }

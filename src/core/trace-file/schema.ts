@@ -12,6 +12,7 @@
 import { z } from "zod";
 import { closest } from "../diagnostics/format-diagnostic.ts";
 import { addressFamily } from "../simulate/ip-address.ts";
+import { isCalendarDate } from "./calendar-date.ts";
 
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "a name of letters, digits, '.', '_' or '-'");
 
@@ -283,7 +284,10 @@ export const traceMetaSchema = z.strictObject({
       /** `nf_tables` or `legacy`. */
       backend: z.enum(["nf_tables", "legacy"]),
       ebtables: z.string().optional(),
-      date: z.string(),
+      /** The day it was recorded, `YYYY-MM-DD`: a real calendar date (`2026-02-30` is refused). */
+      date: z
+        .string()
+        .refine(isCalendarDate, "expected the day it was recorded as YYYY-MM-DD, a real calendar date"),
       tool: z.string(),
     })
     .optional(),

@@ -71,6 +71,22 @@ describe("trace files", () => {
       );
   });
 
+  it("refuses a recording date that is no calendar day, at its line", () => {
+    const meta = JSON.parse(readFileSync(join(COMMITTED, "container-to-wan.json"), "utf8"));
+    meta.environment.date = "2026-02-30";
+    const text = `${JSON.stringify(meta, null, 2)}\n`;
+    const line = text.slice(0, text.indexOf('"date": "2026-02-30"')).split("\n").length;
+    const result = validateTraceMetaText(text, "traces/x/a.json");
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        `traces/x/a.json:${line}:5: environment.date: expected the day it was recorded as YYYY-MM-DD, a real calendar date`,
+      ],
+    });
+    meta.environment.date = "2026-11-30";
+    expect(validateTraceMetaText(JSON.stringify(meta), "a.json").ok).toBe(true);
+  });
+
   it("positions a field's problem at its line and column, with the closest allowed value", () => {
     const meta = {
       version: 1,
