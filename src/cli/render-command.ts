@@ -126,12 +126,15 @@ function guardedFiles(logFile: string, labFile: string, folder: TraceFolder | un
   guarded.push(
     { path: labFile, why: "the lab's description" },
     { path: join(dirname(logFile), "rulesets"), why: "the lab's rulesets folder", folder: true },
+    { path: join(dirname(logFile), "i18n"), why: "the lab's translations folder", folder: true },
   );
   for (const t of folder.traces)
     guarded.push(
       { path: t.logPath, why: "another trace of the lab" },
       { path: metaOf(t.logPath), why: "another trace's metadata" },
     );
+  // Last, so that an existing file is named for what it is: a new trace-like file would fail the lab's check.
+  guarded.push({ path: dirname(logFile), why: "the lab folder", reads: /\.(log|json)$/i });
   return guarded;
 }
 

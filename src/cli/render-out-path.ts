@@ -14,6 +14,11 @@ export interface GuardedPath {
   why: string;
   /** The path is a folder: no file under it may be written. */
   folder?: boolean;
+  /**
+   * The path is a folder whose files directly in it are read when their names match: such a new
+   * file may not be written there (a lab folder reads every `.log` and `.json` as a trace).
+   */
+  reads?: RegExp;
 }
 
 /** A refusal: what is wrong, and what to do instead. */
@@ -51,6 +56,14 @@ export function outPathProblem(
   const where = real(out);
   for (const g of guarded) {
     const target = real(g.path);
+    if (g.reads) {
+      if (dirname(where) === target && g.reads.test(basename(where)))
+        return {
+          message: `--out ${out}: is in ${g.why} (${g.path}), which reads every file named so as part of the lab`,
+          hint: `${choose} (a .${example.split(".").pop()} file, or a file outside the lab folder)`,
+        };
+      continue;
+    }
     const hit = g.folder
       ? where.startsWith(`${target}${sep}`)
       : where === target || (own !== undefined && sameFile(own, stat(g.path)));

@@ -267,6 +267,7 @@ describe("packetwalk render: what it will not do, said in words", () => {
         [join(lab, "container-to-host.log"), "is another trace of the lab"],
         [join(lab, "../lab/container-to-wan.log"), "is the trace being rendered"],
         [join(tmp, "link.log"), "is the trace being rendered"],
+        [join(lab, "i18n/x.mmd"), "is inside the lab's translations folder"],
       ] as const) {
         const r = cli([trace, "--out", out]);
         expect(r.status, out).toBe(2);
@@ -286,6 +287,13 @@ describe("packetwalk render: what it will not do, said in words", () => {
       expect(inside.stderr).toContain("--out ./container-to-wan.log: is the trace being rendered");
       expect(inputs.map((f) => readFileSync(join(lab, f), "utf8"))).toEqual(before);
       expect(existsSync(join(lab, "rulesets/new.rules"))).toBe(false);
+      // A new file the lab would read as a trace: refused, with its own hint.
+      for (const name of ["new.log", "new.json"]) {
+        const r = cli([trace, "--out", join(lab, name)]);
+        expect(r.status, name).toBe(2);
+        expect(r.stderr).toContain(`--out ${join(lab, name)}: is in the lab folder (${lab})`);
+        expect(existsSync(join(lab, name))).toBe(false);
+      }
       // A new file beside them is fine.
       const ok = cli([trace, "--out", join(lab, "container-to-wan.mmd")]);
       expect(ok.status, ok.stderr).toBe(0);

@@ -41,4 +41,16 @@ describe("outPathProblem", () => {
     // A name that only starts like the folder is not in it.
     expect(outPathProblem(join(dir, "rulesets-old.mmd"), guarded(), "t.mmd")).toBeUndefined();
   });
+
+  it("refuses a new .log or .json directly in a folder that reads them, and allows other names and subfolders", () => {
+    const lab = [...guarded(), { path: dir, why: "the lab folder", reads: /\.(log|json)$/i }];
+    expect(outPathProblem(join(dir, "new.log"), lab, "t.mmd")).toEqual({
+      message: `--out ${join(dir, "new.log")}: is in the lab folder (${dir}), which reads every file named so as part of the lab`,
+      hint: "choose a new file for the diagram, e.g. t.mmd (a .mmd file, or a file outside the lab folder)",
+    });
+    expect(outPathProblem(join(dir, "new.JSON"), lab, "t.mmd")).toBeDefined();
+    expect(outPathProblem(join(dir, "new.svg"), lab, "t.svg")).toBeUndefined();
+    mkdirSync(join(dir, "out"));
+    expect(outPathProblem(join(dir, "out", "new.json"), lab, "t.mmd")).toBeUndefined();
+  });
 });
