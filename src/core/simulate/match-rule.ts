@@ -11,6 +11,7 @@ import { addressInIpCidr } from "./ip-address.ts";
 import { ipsetMatches } from "./ipset-match.ts";
 import { parseIpv4 } from "./ipv4.ts";
 import { ipv6HeadersMatch } from "./ipv6-header-match.ts";
+import { maskedText, maskType } from "./nft-bitmask.ts";
 import {
   dscpValue,
   NFT_ICMP_NAMES,
@@ -230,13 +231,31 @@ export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean 
 }
 
 /**
+ * The packet's value of `key` under `mask` (as written; see `nft-bitmask.ts`), in the form the key's
+ * elements are compared in; without `mask`, its value. Undefined when the packet has no such field.
+ */
+function maskedKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext, mask?: string): string | undefined {
+  const v = nftKeyValue(key, p, ctx);
+  if (v === undefined || mask === undefined) return v;
+  const type = maskType(key);
+  return type ? maskedText(v, mask, type) : undefined;
+}
+
+/**
  * Whether element `e` holds the packet's value of `keys`: one key, or a concatenation (`ip daddr .
  * meta l4proto . th dport`) whose element has one part per key. A key the packet lacks matches nothing.
+ * `mask`: one key's value is compared under it (`meta mark & 0x0000ff00 { 0x100 }`). Default: none.
  */
-export function nftKeysMatch(keys: readonly NftKey[], e: NftValue, p: SimPacket, ctx: MatchContext): boolean {
+export function nftKeysMatch(
+  keys: readonly NftKey[],
+  e: NftValue,
+  p: SimPacket,
+  ctx: MatchContext,
+  mask?: string,
+): boolean {
   if (keys.length === 1) {
     const key = keys[0] as NftKey;
-    const v = nftKeyValue(key, p, ctx);
+    const v = maskedKeyValue(key, p, ctx, mask);
     return v !== undefined && nftElementMatches(key, e, v);
   }
   if (e.kind !== "concat" || e.parts.length !== keys.length) return false;
@@ -456,7 +475,7 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
       // No connection (a zone template is none): nft_ct breaks the rule, negated or not (`ct mark != { 1, 2 }`).
       if (keys.some((k) => CT_ENTRY_KEYS.has(k) && nftKeyValue(k, p, ctx) === undefined)) return false;
       if (keys.includes("meta pkttype") && ctx.pktType === undefined) return "unknown";
-      r = elements.some((e) => nftKeysMatch(keys, e, p, ctx));
+      r = elements.some((e) => nftKeysMatch(keys, e, p, ctx, c.mask));
       break;
     }
     case "rpfilter": {

@@ -14,6 +14,7 @@ import { parseCidr, parseIpv4 } from "./ipv4.ts";
 import { readExthdr } from "./ipv6-header-match.ts";
 import { paddedMac } from "./match-rule.ts";
 import { parseNatAddressSpec, rangeReversed } from "./nat-address-spec.ts";
+import { maskedCidr, maskType, maskWordText, outsideMask, readMaskWord } from "./nft-bitmask.ts";
 import { dscpValue, NFT_ICMP_NAMES, nftPort, nftProto, nftSymbol, pktTypeName } from "./nft-names.ts";
 import { CHANCE_MODULES, NON_DECIDING_TARGETS } from "./parse-rule-args.ts";
 import type {
@@ -880,23 +881,123 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     return elements;
   };
   /**
-   * `[meta|ct] mark &|and MASK [==|!=] VALUE` with `i` at the `&`: the packet's (`mark`) or the connection's
-   * (`ctmark`) mark condition; a value that is no number is an error at `at`.
+   * `KEY &|and MASK [==|!=|eq|ne] VALUE` with `i` at the `&` (nft's bitmask match, see `nft-bitmask.ts`):
+   * an address under a mask is the `src`/`dst` (or connection tuple) condition a prefix is, a mark the
+   * `mark`/`ctmark` one; any other key, or a set, range or prefix of values, a masked `nft-set`. A
+   * missing value, or a mask or value not of the key's type, is an error there (nft refuses the rule, so
+   * it is dropped); a comparison (`<`), a map or a concatenation under a mask is left unmodelled.
    */
-  const maskedMark = (kind: "mark" | "ctmark", at: NftToken) => {
-    const mask = Number(word(1));
-    let k = 2;
-    let neg = false;
-    if (word(k) === "==" || word(k) === "!=") {
-      neg = word(k) === "!=";
-      k++;
+  const masked = (key: NftKey, keyStart: number) => {
+    const amp = peek() as NftToken;
+    const type = maskType(key);
+    if (!type) {
+      out.conditions.push({ kind: "unknown", text: unknownFrom(keyStart), neg: false });
+      return;
     }
-    const value = Number(word(k));
-    i += k + 1;
-    const name = kind === "mark" ? "meta mark" : "ct mark";
-    if (!Number.isInteger(mask) || !Number.isInteger(value))
-      return problem(at, `expected '${name} & MASK == VALUE'`, `write e.g. ${name} & 0x3 == 0x2`);
-    out.conditions.push({ kind, value: (value & mask) >>> 0, mask: mask >>> 0, neg });
+    const example =
+      "family" in type
+        ? type.family === 4
+          ? `${key} & 0.0.0.255 == 0.0.0.2`
+          : `${key} & ::ffff == ::1`
+        : type.bits === 8
+          ? `${key} & 0xf0 == 0x40`
+          : `${key} & 0xff00 == 0x100`;
+    const what = "family" in type ? `an IPv${type.family} address` : `a number of ${type.bits} bits`;
+    const refuse = (at: NftToken | undefined, message: string) => {
+      const other = "family" in type && at?.value.includes(type.family === 4 ? ":" : ".");
+      problem(
+        at ?? amp,
+        message,
+        other
+          ? `${key} compares IPv${type.family} addresses (nft: "Address family for hostname not supported"); write e.g. ${example}`
+          : `write e.g. ${example}`,
+      );
+      // One error for the rule: nothing after it is read.
+      i = tokens.length;
+    };
+    const endsValue = (t: NftToken | undefined) =>
+      !t ||
+      (t.type === "punct" && t.value !== "{") ||
+      (t.type === "word" && (STARTERS.has(t.value) || VERDICTS.has(t.value)));
+    const maskTok = peek(1);
+    if (endsValue(maskTok))
+      return refuse(maskTok, `'${text(keyStart, i + 1)}' needs a mask after '${amp.value}'`);
+    const mask = readMaskWord((maskTok as NftToken).value, type);
+    if (mask === undefined)
+      return refuse(maskTok, `'${(maskTok as NftToken).value}' is not a mask of ${key}: ${what} is expected`);
+    const maskText = maskWordText(mask, type);
+    i += 2;
+    if (word() === "vmap" || word() === ".") {
+      // A map looked up, or a concatenation keyed, by the masked value: not modelled.
+      if (word() === "vmap") {
+        i++;
+        if (peek()?.value === "{") while (i < tokens.length && peek()?.value !== "}") i++;
+        i++;
+        unmodelled(keyStart, "target");
+      } else out.conditions.push({ kind: "unknown", text: unknownFrom(keyStart), neg: false });
+      return;
+    }
+    const op = word();
+    const valueTok = peek(op === "==" || op === "!=" || op === "eq" || op === "ne" ? 1 : 0);
+    if (endsValue(valueTok))
+      return refuse(
+        valueTok ?? maskTok,
+        `'${text(keyStart, i)}' needs a value to compare the masked ${key} with`,
+      );
+    const operand = readOperand(key, keyStart);
+    if (!operand || operand.kind === "vmap") return;
+    if (operand.kind === "cmp") return unmodelled(keyStart, "condition");
+    const proto = key.split(" ")[0] as string;
+    if (proto === "tcp" || proto === "udp") out.conditions.push({ kind: "proto", proto, neg: false });
+    if (operand.kind === "set") return pushSet(key, { ...operand, mask: maskText });
+    const v = operand.value.value;
+    const { neg } = operand;
+    const bad = () => refuse(operand.value, `'${v}' is not a value of ${key}: ${what} is expected`);
+    const range = /^([^-/]+)-([^-/]+)$/.exec(v);
+    if (range || v.includes("/")) {
+      // A range or prefix of values under the mask: a one-element set, its bounds as the matcher reads them.
+      const [lo, hi] = range ? [range[1], range[2]].map((b) => readMaskWord(b as string, type)) : [];
+      const prefix = range ? undefined : "family" in type ? parseIpCidr(v) : undefined;
+      if (range && (lo === undefined || hi === undefined || lo > hi)) return bad();
+      if (!range && (!prefix || "v6" in prefix !== ("family" in type && type.family === 6))) return bad();
+      const element: NftValue = prefix
+        ? { kind: "prefix", cidr: prefix }
+        : { kind: "range", lo: maskWordText(lo as bigint, type), hi: maskWordText(hi as bigint, type) };
+      return pushSet(key, { elements: [element], neg, mask: maskText });
+    }
+    const want = readMaskWord(v, type);
+    if (want === undefined) return bad();
+    if (outsideMask(want, mask))
+      problem(
+        operand.value,
+        `'${text(keyStart, i)}' ${neg ? "holds for every packet that has this field" : "never matches"}: ${v} has bits outside the mask ${maskTok?.value}`,
+        `the kernel compares only the bits under the mask; write ${maskWordText(want & mask, type)} to test them`,
+        "warning",
+      );
+    if ("family" in type) {
+      const cidr = maskedCidr(mask, want, type.family);
+      const which = key.endsWith("saddr") ? "src" : "dst";
+      if (key.startsWith("ct "))
+        out.conditions.push({
+          kind: "ct-tuple",
+          dir: key.startsWith("ct original") ? "orig" : "repl",
+          field: which,
+          cidr,
+          neg,
+        });
+      else out.conditions.push({ kind: which, cidr, neg });
+      return;
+    }
+    if (key === "meta mark" || key === "ct mark") {
+      out.conditions.push({
+        kind: key === "ct mark" ? "ctmark" : "mark",
+        value: Number(want),
+        mask: Number(mask),
+        neg,
+      });
+      return;
+    }
+    pushSet(key, { elements: [{ kind: "value", value: String(want) }], neg, mask: maskText });
   };
   /**
    * `ct mark ...` at `i`: `ct mark set N`, `ct mark set [meta] mark` (CONNMARK --save-mark), `ct mark set
@@ -904,11 +1005,10 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
    * ... }`, `vmap` as matches; true when read (`i` after it), false for a form left to the generic reader.
    */
   const readConnmark = (): boolean => {
-    const at = peek() as NftToken;
     // nft prints iptables-nft's `-m connmark --mark V/M` as `ct mark and M == V`.
     if (word(2) === "&" || word(2) === "and") {
       i += 2;
-      maskedMark("ctmark", at);
+      masked("ct mark", i - 2);
       return true;
     }
     if (word(2) !== "set") {
@@ -1067,9 +1167,9 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
   /** Adds `key`'s (or a concatenation's) set condition: an anonymous set's elements or a named set. */
   const pushSet = (
     key: NftKey,
-    operand: { elements?: NftValue[]; set?: string; neg: boolean },
+    operand: { elements?: NftValue[]; set?: string; neg: boolean; mask?: string },
     concat?: NftKey[],
-  ) =>
+  ) => {
     out.conditions.push({
       kind: "nft-set",
       key,
@@ -1077,9 +1177,12 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       ...(operand.set ? { set: operand.set } : {}),
       neg: operand.neg,
       ...(concat ? { concat } : {}),
+      ...(operand.mask !== undefined ? { mask: operand.mask } : {}),
     });
+  };
   /** Adds the condition for `key` with its operand (single value mapped to the iptables kinds). */
   const match = (key: NftKey, keyStart: number) => {
+    if (word() === "&" || word() === "and") return masked(key, keyStart);
     // A concatenation (`ip daddr . meta l4proto . th dport vmap @svc`): a set or map of its keys' values.
     if (peek()?.value === ".") {
       const keys: NftKey[] = [key];
@@ -1445,7 +1548,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         continue;
       }
       if (word() === "&" || word() === "and") {
-        maskedMark("mark", t);
+        masked("meta mark", start);
         continue;
       }
       match("meta mark", start);
@@ -1677,6 +1780,13 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       }
     }
     if (w === "ct" && (w1 === "original" || w1 === "reply")) {
+      // `ct original ip saddr & 0.0.0.255 == 0.0.0.2`: the tuple's address under a mask.
+      const addr = keyAt(tokens, i);
+      if (addr && (tokens[addr.next]?.value === "&" || tokens[addr.next]?.value === "and")) {
+        i = addr.next;
+        masked(addr.key, start);
+        continue;
+      }
       const tuple = readCtTuple();
       if (tuple) {
         out.conditions.push(tuple);

@@ -13,6 +13,12 @@ export interface PortRange {
 
 /** One condition of a rule. `neg` is true when the rule had `!` in front of it. */
 export type Condition =
+  /**
+   * The packet's source or destination address under `cidr`'s mask is its `net`: a prefix (`-s
+   * 172.17.0.0/16`, nft `ip saddr 172.17.0.0/16`), or any mask (`-s 10.0.0.0/255.0.255.0`, nft `ip saddr &
+   * 255.0.255.0 == 10.0.0.0`). A `net` with a bit outside the mask (nft `ip saddr & 0.0.0.255 == 0.0.1.2`)
+   * holds no address.
+   */
   | { kind: "src" | "dst"; cidr: IpCidr; neg: boolean }
   /**
    * What is written after nft `flow add @NAME` in its rule: holds only when that statement offloads the
@@ -81,11 +87,15 @@ export type Condition =
     }
   | { kind: "physdev-in" | "physdev-out"; name: string; neg: boolean }
   | { kind: "physdev-is-bridged" | "physdev-is-in" | "physdev-is-out"; neg: boolean }
+  /**
+   * The packet's mark (`-m mark --mark V[/M]`, nft `meta mark V`, `meta mark & M == V`): `(mark & mask) ==
+   * value`. A `value` with a bit outside `mask` never holds (nft takes `meta mark & 0xff == 0x100`).
+   */
   | { kind: "mark"; value: number; mask: number; neg: boolean }
   /**
    * The connection's mark (`-m connmark --mark V[/M]`, nft `ct mark V`, `ct mark & M == V`): `(ctmark &
-   * mask) == value`. A new connection's mark is 0 until `-j CONNMARK` or `ct mark set` changes it; a
-   * packet without a connection fails the rule, negated or not.
+   * mask) == value`, never with a bit of `value` outside `mask`. A new connection's mark is 0 until `-j
+   * CONNMARK` or `ct mark set` changes it; a packet without a connection fails the rule, negated or not.
    */
   | { kind: "ctmark"; value: number; mask: number; neg: boolean }
   /** `-m iprange --src-range LO-HI` / `--dst-range`: an inclusive IPv4 range. */
@@ -155,9 +165,19 @@ export type Condition =
   /**
    * nftables: `KEY { a, b }` or `KEY @set` (`neg` for `!=`): the key's value is one of the elements.
    * `concat`: the keys of a concatenation (`ip daddr . meta l4proto . th dport @svc`, `key` its first),
-   * whose elements are `concat` values. Default: one key.
+   * whose elements are `concat` values. `mask`: the key's value is taken under this mask first, as nft
+   * writes it (`tcp dport & 65280 == 256`, `meta mark & 0x0000ff00 { 0x100, 0x200 }`; see
+   * `nft-bitmask.ts`), one key only. Default: one key, no mask.
    */
-  | { kind: "nft-set"; key: NftKey; elements?: NftValue[]; set?: string; neg: boolean; concat?: NftKey[] }
+  | {
+      kind: "nft-set";
+      key: NftKey;
+      elements?: NftValue[];
+      set?: string;
+      neg: boolean;
+      concat?: NftKey[];
+      mask?: string;
+    }
   /**
    * iptables `-m set --match-set NAME src,dst`: the packet's fields named by `dirs` (one flag per
    * dimension of the set) are in ipset `NAME` of the ruleset's {@link Ruleset.ipsets}. `returnNomatch`:
