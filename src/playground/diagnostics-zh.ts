@@ -7,6 +7,7 @@
  * and what a bug report quotes.
  */
 import type { Diagnostic } from "../core/model/packet.ts";
+import { REPEATED_HINT } from "../core/parse/log-loss.ts";
 import { LOST_HINT, PREFIX_HINT, TRAILING_SPACE_HINT, UNLISTED_HINT } from "../core/parse/parse-hints.ts";
 import { DEVICE_HOOK_HINT, MISSING_IPSET_HINT, TABLE_TWICE_HINT } from "../core/simulate/ruleset-hints.ts";
 import {
@@ -117,6 +118,13 @@ export const KNOWN_MESSAGES: readonly Known[] = [
     english: /^the syslog daemon's rate limit dropped (\d+) messages? here: LOG lines may be among them$/,
     zh: (m) => `syslog 服務的速率限制在這裡丟掉了 ${m[1]} 則訊息：${MAY_HOLD_LOG}`,
   },
+  {
+    code: "syslog-repeated",
+    english:
+      /^the syslog daemon folded (\d+) more cop(?:y|ies) of the line before into this one \('(message repeated \d+ times)'\): (?:that LOG line is|those \d+ LOG lines are) not in the log$/,
+    zh: (m) =>
+      `syslog 服務把前一行的另外 ${m[1]} 份相同內容併進了這一行（'${m[2]}'）：那些 LOG 行不在日誌裡`,
+  },
 ];
 
 const BOTH_WAYS = "模擬器兩種結果（符合與不符合）都會走，只在兩者不同的地方把這條規則報告為不確定";
@@ -127,6 +135,10 @@ const GIVE_SAVE =
 
 /** Chinese hints, by the core's English hint. */
 export const KNOWN_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    REPEATED_HINT,
+    "相同的 LOG 行（同樣標頭的封包再送一次、記錄時沒有時間戳記）會被 rsyslog 的 $RepeatedMsgReduction 併成一行：請在 rsyslog.conf 關掉它，或用 journalctl -k 或 dmesg 讀核心日誌",
+  ],
   [
     PREFIX_HINT,
     // The playground's words (see playground-hints.ts): its form and a pasted ruleset, not the CLI's flag.

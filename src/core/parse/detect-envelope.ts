@@ -337,7 +337,35 @@ function hostTagged(
     return { kind, bodyStart: inner.at, time, kernel: true, hostAt: at };
   }
   const program = afterProgramTag(line, at);
-  return program > 0 ? { kind: plain, bodyStart: program, time, kernel: false, hostAt: at } : undefined;
+  if (program > 0) return { kind: plain, bodyStart: program, time, kernel: false, hostAt: at };
+  return untagged(line, at, time, plain, withUptime);
+}
+
+/**
+ * After a time stamp, the tag with no host before it: `journalctl --no-hostname` in any output mode,
+ * BusyBox syslogd's small form (`syslogd -S`) and what it sends to a remote host (`<4>Dec  3 10:00:00
+ * kernel: ...`). Looked for only when no `host tag: ` is there, so a line with a host costs nothing more.
+ */
+function untagged(
+  line: string,
+  at: number,
+  time: number | undefined,
+  plain: EnvelopeKind,
+  withUptime: EnvelopeKind = plain,
+): Envelope | undefined {
+  const tagged = afterKernelWord(line, at);
+  if (tagged > 0) {
+    const inner = skipInnerUptime(line, tagged);
+    const kind = inner.time === undefined ? plain : withUptime;
+    return time === undefined
+      ? { kind, bodyStart: inner.at, kernel: true }
+      : { kind, bodyStart: inner.at, time, kernel: true };
+  }
+  const program = programWord(line, at);
+  if (program < 0) return undefined;
+  return time === undefined
+    ? { kind: plain, bodyStart: program, kernel: false }
+    : { kind: plain, bodyStart: program, time, kernel: false };
 }
 
 /**
@@ -572,6 +600,12 @@ export function detectEnvelope(line: string): Envelope {
           return time === undefined
             ? { kind: journal, bodyStart: at, kernel: tagged > 0, hostAt: bodyStart }
             : { kind: journal, bodyStart: at, time, kernel: tagged > 0, hostAt: bodyStart };
+        }
+        // `journalctl -o short-monotonic --no-hostname`: `kernel: ` right after the stamp (its `k`
+        // first, so a dmesg line pays one character's test).
+        if (kind === undefined && line.charCodeAt(bodyStart) === 107) {
+          const bare = untagged(line, bodyStart, time, stamp ?? "journal-monotonic");
+          if (bare) return bare;
         }
         if (kind === undefined)
           kind =

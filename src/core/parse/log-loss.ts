@@ -95,6 +95,29 @@ export function readLogLoss(line: string): LogLoss | undefined {
   };
 }
 
+/** What to do about rsyslog's folded lines (the playground translates it by this text). */
+export const REPEATED_HINT =
+  "identical LOG lines (a packet sent again with the same header, logged without a time stamp) are folded by rsyslog's $RepeatedMsgReduction: turn it off in rsyslog.conf, or read the kernel log with journalctl -k or dmesg";
+
+/** rsyslog's `$RepeatedMsgReduction` (on in Debian's and Ubuntu's rsyslog.conf): `message repeated 3 times: [ <message>]`. */
+const REPEATED = /^message repeated (\d+) times?: \[/;
+
+/**
+ * What a LOG prefix that starts with rsyslog's repeat note says, or undefined: the message inside
+ * came N more times right after the line before, identical, and rsyslog kept one line for them all,
+ * so those N LOG lines are not in the log (the one in brackets is the line before's again).
+ */
+export function readRepeatedMessage(prefix: string): Omit<LogLoss, "column"> | undefined {
+  if (!prefix.startsWith("message repeated ")) return undefined;
+  const m = REPEATED.exec(prefix);
+  if (!m) return undefined;
+  const n = m[1] as string;
+  return {
+    message: `the syslog daemon folded ${n === "1" ? "1 more copy" : `${n} more copies`} of the line before into this one ('message repeated ${n} times'): ${n === "1" ? "that LOG line is" : `those ${n} LOG lines are`} not in the log`,
+    hint: REPEATED_HINT,
+  };
+}
+
 /** xtables-monitor's exit message (`xtables_error`): `xtables-monitor v1.8.9 (nf_tables): <why>`. */
 const MONITOR_EXIT = /^xtables-monitor v\d[\w.]*(?: \([\w-]+\))?: (.+)$/;
 

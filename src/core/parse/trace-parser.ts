@@ -10,7 +10,7 @@ import { detectEnvelope } from "./detect-envelope.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
 import { HOST_FIREWALL_PREFIXES, hostFirewallDrop } from "./host-firewall-prefixes.ts";
 import { LogFieldMemo } from "./log-field-memo.ts";
-import { readAuditPacket, readLogLoss, readMonitorExit } from "./log-loss.ts";
+import { readAuditPacket, readLogLoss, readMonitorExit, readRepeatedMessage } from "./log-loss.ts";
 import {
   type FlowAssignment,
   FlowPairer,
@@ -436,7 +436,8 @@ export class TraceParser {
     }
     const ev = result.event;
     const warning = result.warning;
-    if (warning && counted)
+    // rsyslog's repeat note ends its line in `]`: the note is the warning (below), not a cut line.
+    if (warning && counted && !readRepeatedMessage(ev.prefix))
       this.diag({
         severity: "warning",
         message: warning.message,
@@ -458,7 +459,16 @@ export class TraceParser {
         this.resolve(ev.prefix, result.familyHint) ??
         (this.choices.size && !mine ? this.choose(ev.prefix, ev.in, ev.out) : undefined);
       if (!hook) {
-        if (counted) this.unknownPrefix(ev.prefix, pos.column);
+        if (!counted) return;
+        const repeated = readRepeatedMessage(ev.prefix);
+        if (repeated)
+          this.diag({
+            severity: "warning",
+            message: repeated.message,
+            hint: repeated.hint,
+            position: { ...pos },
+          });
+        else this.unknownPrefix(ev.prefix, pos.column);
         return;
       }
       // A prefix that says `iptable/...` on an IPv6 packet is ip6tables.

@@ -44,6 +44,15 @@ function realDiagnostics(): Diagnostic[] {
     ...parseTraceText(
       "[ 1.000000] iptable/filter-INPUT: IN=eth0 OUT= MAC=52:54:00:aa:00:10:52:54:00:aa:00:20:08:00 SRC=198.51.100.10 DST=203.0.113.10 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=1\n",
     ).diagnostics,
+    // rsyslog's folding of identical lines (on by default in Debian's rsyslog.conf).
+    ...parseTraceText(
+      [1, 3]
+        .map(
+          (n) =>
+            `Dec  3 10:00:0${n} host kernel: message repeated ${n} times: [ [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:aa:00:10:52:54:00:aa:00:20:08:00 SRC=198.51.100.10 DST=203.0.113.10 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=1 ]\n`,
+        )
+        .join(""),
+    ).diagnostics,
     unlistedNote(12, { file: "-", line: 9, column: 1 }),
   );
   return out;

@@ -1,0 +1,102 @@
+/**
+ * Line forms printed by real systems that contributors bring, beyond the envelopes the fixtures
+ * re-wrap: each case is a form a defect was found in, read as the plain dmesg line is.
+ */
+import { describe, expect, it } from "vitest";
+import { detectEnvelope, parseTraceText } from "../../../src/core/parse/index.ts";
+
+/** A ufw drop as the kernel prints it (the message, without an envelope). */
+const UFW =
+  "[UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.5 DST=192.0.2.10 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=4321 DF PROTO=TCP SPT=51234 DPT=23 WINDOW=29200 RES=0x00 SYN URGP=0 ";
+
+/** The one packet `text` holds, with its hook and the line's envelope and time. */
+function onePacket(text: string) {
+  const r = parseTraceText(text);
+  expect(r.diagnostics).toEqual([]);
+  expect(r.packets).toHaveLength(1);
+  const e = r.packets[0]?.events[0];
+  return {
+    hook: e?.hook,
+    prefix: e?.prefix,
+    src: e?.ip?.src,
+    dport: e?.l4?.dport,
+    envelope: e?.envelope,
+    time: e?.time,
+  };
+}
+
+describe("journalctl --no-hostname and BusyBox syslogd -S: the tag right after the time stamp", () => {
+  // Each: the line, its envelope kind, its time (seconds; a date without a year is seconds into 1970).
+  it.each([
+    ["short", `Dec 03 10:00:00 kernel: ${UFW}`, "journal", 29066400],
+    ["short-precise", `Dec 03 10:00:00.123456 kernel: ${UFW}`, "journal", 29066400.123456],
+    ["short-iso", `2026-12-03T10:00:00+0100 kernel: ${UFW}`, "journal-iso", 1796288400],
+    ["short-iso-precise", `2026-12-03T10:00:00.500000+01:00 kernel: ${UFW}`, "journal-iso", 1796288400.5],
+    ["short-unix", `1764752400.123456 kernel: ${UFW}`, "journal-unix", 1764752400.123456],
+    ["short-full", `Thu 2026-12-03 10:00:00 CET kernel: ${UFW}`, "journal-full", 1796292000],
+    ["short-monotonic", `[  123.456789] kernel: ${UFW}`, "journal-monotonic", 123.456789],
+    ["short-delta", `[  123.456789 <    0.000123>] kernel: ${UFW}`, "dmesg-delta", 123.456789],
+    ["BusyBox syslogd -S", `Dec  3 10:00:00 kernel: [  123.456789] ${UFW}`, "syslog", 29066400],
+    ["BusyBox syslogd -R (as received)", `<4>Dec  3 10:00:00 kernel: ${UFW}`, "journal", 29066400],
+  ])("%s", (_form, line, envelope, time) => {
+    expect(onePacket(line)).toEqual({
+      hook: "ip:filter:INPUT",
+      prefix: "[UFW BLOCK] ",
+      src: "203.0.113.5",
+      dport: 23,
+      envelope,
+      time,
+    });
+    // No host word: nothing for `import --anonymize` to replace.
+    expect(detectEnvelope(line).hostAt).toBeUndefined();
+    expect(detectEnvelope(line).kernel).toBe(true);
+  });
+
+  it("reads a tool's lines logged without a host (xtables-monitor run as a service)", () => {
+    const text = [
+      "Dec 03 10:00:00 xtables-monitor[1234]: PACKET: 2 0a0b0c0d IN=eth0 MACSRC=52:54:0:65:43:21 MACDST=52:54:0:12:34:56 MACPROTO=0800 SRC=203.0.113.5 DST=192.0.2.10 LEN=60 TOS=0x0 TTL=64 ID=31001 DF SPORT=51000 DPORT=22 SYN ",
+      "Dec 03 10:00:00 xtables-monitor[1234]:  TRACE: 2 0a0b0c0d filter:INPUT:policy:DROP ",
+    ].join("\n");
+    const r = parseTraceText(text);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.packets).toHaveLength(1);
+    const e = r.packets[0]?.events[0];
+    expect(e?.hook).toBe("ip:filter:INPUT");
+    expect(e?.envelope).toBe("journal");
+    expect(e?.ip?.src).toBe("203.0.113.5");
+    expect(e?.verdict).toMatchObject({ kind: "policy", verdict: "DROP" });
+  });
+
+  it("still takes the word before the tag for the host when there is one", () => {
+    const line = `Dec 03 10:00:00 fw1.example.org kernel: ${UFW}`;
+    expect(detectEnvelope(line)).toMatchObject({ kind: "journal", hostAt: 16, kernel: true });
+    expect(onePacket(line).prefix).toBe("[UFW BLOCK] ");
+  });
+});
+
+describe("rsyslog's repeated message reduction (on in Debian's and Ubuntu's rsyslog.conf)", () => {
+  it("says how many identical LOG lines were folded, at the note, instead of an unknown prefix", () => {
+    const text = [
+      `Dec  3 10:00:00 host kernel: ${UFW}`,
+      `Dec  3 10:00:03 host kernel: message repeated 3 times: [ ${UFW}]`,
+      `Dec  3 10:00:04 host kernel: message repeated 1 times: [ ${UFW}]`,
+    ].join("\n");
+    const r = parseTraceText(text, { file: "kern.log" });
+    expect(r.packets).toHaveLength(1);
+    expect(r.packets[0]?.events.map((e) => e.position.line)).toEqual([1]);
+    expect(r.diagnostics.map((d) => [d.severity, d.position?.line, d.position?.column, d.message])).toEqual([
+      [
+        "warning",
+        2,
+        30,
+        "the syslog daemon folded 3 more copies of the line before into this one ('message repeated 3 times'): those 3 LOG lines are not in the log",
+      ],
+      [
+        "warning",
+        3,
+        30,
+        "the syslog daemon folded 1 more copy of the line before into this one ('message repeated 1 times'): that LOG line is not in the log",
+      ],
+    ]);
+  });
+});
