@@ -250,7 +250,7 @@ function humanReport(trace: SimulatedTrace, result: ScenarioResult): string {
       for (const r of e.matched ?? []) {
         if (r.text.includes("-j LOG --log-prefix pwsm/") || r.text.includes("--log-prefix pwsm/")) continue;
         out.push(
-          `      ${r.ruleLine ? `line ${String(r.ruleLine).padStart(3)}` : "        "}  ${r.verdict.padEnd(10)} ${r.text}${r.chance ? `  (the same fate whichever way '${r.chance}' goes)` : ""}`,
+          `      ${r.ruleLine ? `line ${String(r.ruleLine).padStart(3)}` : "        "}  ${r.verdict.padEnd(10)} ${r.text}${r.chance ? `  (the same fate whichever way '${r.chance}' goes)` : ""}${r.otherwise ? `  (had it not matched: ${r.otherwise.ruleLine ? `line ${r.otherwise.ruleLine}, ` : ""}${r.otherwise.text})` : ""}`,
         );
       }
     }

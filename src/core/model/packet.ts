@@ -139,6 +139,11 @@ export interface MatchedRule {
    * matches, and the packet's fate is the same either way: shown as matched.
    */
   chance?: string;
+  /**
+   * On the rule (or policy) that ended the chain, when an undecided match before it chose between two
+   * endings alike: what ended it the other way (`ruleLine` 0 for a policy).
+   */
+  otherwise?: { ruleLine: number; text: string; verdict: string };
 }
 
 /**

@@ -34,6 +34,12 @@ export interface RuleStep {
    * outcome ends the table alike: the step is shown taken, and the result stays decided.
    */
   chance?: string;
+  /**
+   * On the step that ended the table, when it sits behind a {@link chance} rule and the way where that
+   * rule did not match ended the table alike at another step: that step (the fate is sure, the deciding
+   * rule is not).
+   */
+  otherwise?: { kind: "rule" | "policy"; chain: string; line: number; text: string; verdict: string };
 }
 
 /** A LOG rule (or ebtables `--log` watcher) that fired. */
@@ -848,6 +854,22 @@ function forkChance(
   if (ways.every((w) => alike(w) === alike(first))) {
     const step = first.run.steps.find((x, k) => k >= s.run.steps.length && x.line === rule.line);
     if (step) step.chance = unknownWhat(rule, env, s.p) || (t?.kind === "pick" ? t.text : "");
+    // Matched or not, the table ends alike, but maybe at another rule (a later DROP, the policy): both are named.
+    const [ended, instead] = [first.run.steps.at(-1), followed?.run.steps.at(-1)];
+    if (
+      ended &&
+      instead &&
+      followed !== first &&
+      ways.length === 2 &&
+      (instead.kind !== ended.kind || instead.line !== ended.line || instead.chain !== ended.chain)
+    )
+      ended.otherwise = {
+        kind: instead.kind === "policy" ? "policy" : "rule",
+        chain: instead.chain,
+        line: instead.line,
+        text: instead.text,
+        verdict: instead.verdict,
+      };
     // A LOG line only the taken way prints may not be printed: the rule may not have matched.
     const other = ways[ways.length - 1] as WalkState;
     const printed = new Map<string, number>();

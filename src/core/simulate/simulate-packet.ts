@@ -493,11 +493,24 @@ export class Simulator {
     const rule = [...v.event.steps].reverse().find((s) => s.verdict === "DROP" || s.verdict === "REJECT");
     // An ebtables user chain's own policy decided: named, with the hook's chain it was reached from.
     const userChain = rule?.kind === "policy" && rule.chain !== v.event.chain ? rule.chain : undefined;
-    const reason =
+    const policy = (verdict: string, chain: string, line?: number) => {
+      const user = chain !== v.event.chain ? chain : undefined;
+      return `policy ${verdict} of ${user ? `user chain ${user}` : v.event.hook}${line ? ` (declared at line ${line})` : ""}${user ? `, jumped to from ${v.event.hook}` : ""}`;
+    };
+    const byRule = (r: { verdict: string; line: number; text: string }) =>
+      `${r.verdict} by rule at line ${r.line}: ${r.text}`;
+    let reason =
       v.reason ??
       (rule && rule.kind === "rule"
-        ? `${rule.verdict} by rule at line ${rule.line}: ${rule.text}`
-        : `policy ${v.event.verdict} of ${userChain ? `user chain ${userChain}` : v.event.hook}${rule ? ` (declared at line ${rule.line})` : ""}${userChain ? `, jumped to from ${v.event.hook}` : ""}`);
+        ? byRule(rule)
+        : policy(v.event.verdict, userChain ?? v.event.chain, rule?.line));
+    // The fate is sure, the rule is not: an undecided match before it chose between two endings alike.
+    const other = v.reason === undefined ? rule?.otherwise : undefined;
+    const behind = other && [...v.event.steps].reverse().find((s) => s.chance !== undefined);
+    if (other && behind)
+      reason = `${reason}, if ${behind === rule ? "its" : `line ${behind.line}'s`} '${behind.chance}' matched; else ${
+        other.kind === "rule" ? byRule(other) : policy(other.verdict, other.chain, other.line)
+      }`;
     return { kind: "dropped", hook: v.event.hook, reason, rule };
   }
 

@@ -59,6 +59,15 @@ export function matchedRules(ev: HookEvent): MatchedRule[] {
       ...(s.unmodelled ? { unmodelled: true } : {}),
       ...(s.target ? { target: s.target } : {}),
       ...(s.chance ? { chance: s.chance } : {}),
+      ...(s.otherwise
+        ? {
+            otherwise: {
+              ruleLine: s.otherwise.kind === "policy" ? 0 : s.otherwise.line,
+              text: s.otherwise.kind === "policy" ? `policy ${s.otherwise.verdict}` : s.otherwise.text,
+              verdict: s.otherwise.verdict,
+            },
+          }
+        : {}),
     }));
 }
 
