@@ -2077,8 +2077,12 @@ function rejectTcpDependency(out: ParsedNftRule): void {
       // A protocol match (`tcp dport 22`, `meta l4proto tcp`) sets nft's transport context: no dependency.
       !out.conditions.slice(0, before).some((c) => c.kind === "proto" && !c.neg),
   );
-  if (!needed) return;
-  out.conditions.unshift({ kind: "proto", proto: "tcp", neg: false });
+  if (needed) prependCondition(out, { kind: "proto", proto: "tcp", neg: false });
+}
+
+/** Puts `c` first in the rule `out`, as nft puts an implied match (a dependency) before what was written. */
+export function prependCondition(out: ParsedNftRule, c: Condition): void {
+  out.conditions.unshift(c);
   // Everything written in the rule now comes after one more condition.
   out.effectAt = out.effectAt.map((k) => k + 1);
   out.targetAt += 1;

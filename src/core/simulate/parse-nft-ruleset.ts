@@ -7,7 +7,7 @@
 import type { Diagnostic } from "../model/packet.ts";
 import { expandNftVariables } from "./expand-nft-variables.ts";
 import { natOfData, reversedData } from "./nat-map-data.ts";
-import { elementValue, parseNftRule } from "./parse-nft-rule.ts";
+import { elementValue, parseNftRule, prependCondition } from "./parse-nft-rule.ts";
 import type {
   BaseChain,
   ChainDef,
@@ -466,6 +466,8 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
     const parsed = parseNftRule(words);
     for (const p of parsed.problems) err(p, p.message, p.hint, p.severity);
     if (parsed.problems.some((p) => p.severity === "error")) return;
+    if (table.family === "inet" || table.family === "bridge" || table.family === "netdev")
+      rejectFamilyDependency(parsed);
     // In an inet table an IPv4 NAT target leaves IPv6 packets alone and the rule goes on (see the engine).
     const familyOf = (t: Target): Target =>
       table.family === "inet" && (t.kind === "DNAT" || t.kind === "SNAT") && t.addr && !t.addr.includes(":")
@@ -817,6 +819,26 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
   }
   checkReferences(tables, err, (rule) => columns.get(rule) ?? 1);
   return { tables, diagnostics };
+}
+
+/**
+ * nft's implicit family match before `reject with icmp ...` (`meta nfproto ipv4`) or `reject with icmpv6
+ * ...` (`ipv6`) in a table of several families: an IPv6 packet goes past `reject with icmp
+ * port-unreachable` (kernel 6.18's `nft --debug=netlink` shows the `cmp` on nfproto; a ping6 through such a
+ * rule was answered). Plain `reject` and `reject with icmpx` fit both families and get none.
+ */
+function rejectFamilyDependency(parsed: ReturnType<typeof parseNftRule>): void {
+  const t = parsed.target;
+  const family =
+    t.kind !== "REJECT"
+      ? undefined
+      : /^icmp(?:\s|$)/.test(t.with ?? "")
+        ? 4
+        : /^icmpv6\b/.test(t.with ?? "")
+          ? 6
+          : undefined;
+  if (family === undefined) return;
+  prependCondition(parsed, { kind: "ethertype", ethertype: family === 4 ? "0x0800" : "0x86dd", neg: false });
 }
 
 /**
