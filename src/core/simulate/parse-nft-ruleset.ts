@@ -8,6 +8,7 @@ import type { Diagnostic } from "../model/packet.ts";
 import { expandNftVariables } from "./expand-nft-variables.ts";
 import { natOfData, reversedData } from "./nat-map-data.ts";
 import { elementValue, parseNftRule, prependCondition } from "./parse-nft-rule.ts";
+import { reversedRange } from "./reversed-range.ts";
 import type {
   BaseChain,
   ChainDef,
@@ -52,6 +53,11 @@ export function namedPriority(name: string, family: string): number | undefined 
 
 /** Table-level objects besides chains, sets and maps. */
 const STATEFUL_OBJECTS = new Set(["counter", "quota", "limit", "ct", "secmark", "synproxy", "tunnel"]);
+
+/** nft's refusal of a range whose upper bound is below its lower one. */
+const rangeMessage = (r: { lo: string; hi: string }) =>
+  `range '${r.lo}-${r.hi}' has zero or negative size: nft refuses it, and with it the whole file`;
+const RANGE_HINT = "write the lower bound first";
 
 /** Commands of an `nft -f` script, besides `table` blocks and `define`. */
 const SCRIPT_VERBS = new Set(["add", "create", "insert", "flush", "delete", "destroy"]);
@@ -215,6 +221,8 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
         }
         set.verdicts.push({ key, verdict });
       } else set.elements.push(key);
+      const reversed = reversedRange(key);
+      if (reversed) err(e[0] as NftToken, rangeMessage(reversed), RANGE_HINT);
     }
   };
 
@@ -466,6 +474,14 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
     const parsed = parseNftRule(words);
     for (const p of parsed.problems) err(p, p.message, p.hint, p.severity);
     if (parsed.problems.some((p) => p.severity === "error")) return;
+    for (const c of parsed.conditions) {
+      const reversed = c.kind === "nft-set" ? c.elements?.map(reversedRange).find((r) => r) : undefined;
+      if (reversed) {
+        const at = shown.find((w) => w.value === `${reversed.lo}-${reversed.hi}`) ?? (shown[0] as NftToken);
+        err(at, rangeMessage(reversed), RANGE_HINT);
+        return;
+      }
+    }
     if (table.family === "inet" || table.family === "bridge" || table.family === "netdev")
       rejectFamilyDependency(parsed);
     // In an inet table an IPv4 NAT target leaves IPv6 packets alone and the rule goes on (see the engine).
