@@ -7,6 +7,7 @@
 
 import { CT_ADDR_KEYS, CT_ENTRY_KEYS, conditionLoad } from "../simulate/ct-break.ts";
 import { formatIpCidr, type IpCidr } from "../simulate/ip-address.ts";
+import { maskType, readMaskWord } from "../simulate/nft-bitmask.ts";
 import { parseNftRule } from "../simulate/parse-nft-rule.ts";
 import type {
   Condition,
@@ -20,6 +21,7 @@ import type {
 import { tokenizeNft } from "../simulate/tokenize-nft.ts";
 import { ctTupleWords } from "./ct-tuple-words.ts";
 import { NOTRACK_WORDS, type RuleNote, randomNatWords, zoneWords } from "./explain-rule.ts";
+import { keepsWholeBytes, type MaskForm, maskedAddressWords, maskedValueWords } from "./mask-words.ts";
 import { tcpFlagsWords } from "./tcp-flags-words.ts";
 
 type Pair = [en: string, zh: string];
@@ -127,6 +129,22 @@ function cidr(c: IpCidr): string {
   return formatIpCidr(c);
 }
 
+/** How `key`'s masked values are read and written (a mark in hex, a port in decimal); undefined if it takes no mask. */
+function maskForm(key: NftKey): MaskForm | undefined {
+  const t = maskType(key);
+  return t && ("family" in t ? t : { bits: t.bits, hex: key.endsWith("mark") });
+}
+
+/** `src`/`dst`: the address, a prefix as written, else under its mask in words. */
+function addressCondition(c: Extract<Condition, { kind: "src" | "dst" }>): Pair {
+  const [to, toZh] = c.kind === "src" ? ["from", "來源位址"] : ["to", "目的位址"];
+  const m = maskedAddressWords(c.cidr, c.neg);
+  if (m) return [`${to} ${m.en}`, `${toZh}${m.zhPredicate}`];
+  return c.neg
+    ? [`${to} an address outside ${cidr(c.cidr)}`, `${toZh}不在 ${cidr(c.cidr)}`]
+    : [`${to} ${cidr(c.cidr)}`, `${toZh}是 ${cidr(c.cidr)}`];
+}
+
 // nft's `veth*` wildcard is read as iptables' `veth+`.
 function itf(name: string): Pair {
   return name.endsWith("+")
@@ -204,6 +222,8 @@ function setCondition(c: Extract<Condition, { kind: "nft-set" }>, sets?: Map<str
     return ctState(c.elements.map(valueText), c.neg);
   }
   const [key, keyZh] = keyWords(c.concat ?? [c.key]);
+  const masked = c.mask === undefined ? undefined : maskedSet(c, sets);
+  if (masked) return masked;
   if (c.set) {
     const n = sets?.get(c.set)?.elements.length;
     const size = n === undefined ? "" : ` (${n} element${n === 1 ? "" : "s"})`;
@@ -220,6 +240,36 @@ function setCondition(c: Extract<Condition, { kind: "nft-set" }>, sets?: Map<str
   return c.neg
     ? [`${key} is none of ${list.join(", ")}`, `${keyZh}不是 ${list.join("、")} 之一`]
     : [`${key} is one of ${list.join(", ")}`, `${keyZh}是 ${list.join("、")} 之一`];
+}
+
+/**
+ * A set match under a mask (`tcp dport & 65280 == 256`, `meta mark & 0xff00 == { 0x100, 0x200 }`) in
+ * words; undefined when the mask keeps every bit (then it reads as the plain match).
+ */
+function maskedSet(c: Extract<Condition, { kind: "nft-set" }>, sets?: Map<string, NftSet>): Pair | undefined {
+  const form = maskForm(c.key);
+  const type = maskType(c.key);
+  const mask = type && c.mask !== undefined ? readMaskWord(c.mask, type) : undefined;
+  if (!form || !type || mask === undefined) return undefined;
+  const width = "family" in type ? (type.family === 4 ? 32 : 128) : type.bits;
+  if (mask === (1n << BigInt(width)) - 1n) return undefined;
+  const subject = KEY_WORDS[c.key];
+  if (c.set) {
+    const n = sets?.get(c.set)?.elements.length;
+    const size = n === undefined ? "" : ` (${n} element${n === 1 ? "" : "s"})`;
+    return maskedValueWords(subject, form, mask, { set: c.set, size }, c.neg);
+  }
+  const elements = c.elements ?? [];
+  const values = elements.map((e) => (e.kind === "value" ? readMaskWord(e.value, type) : undefined));
+  if (values.every((v) => v !== undefined))
+    return maskedValueWords(subject, form, mask, { values: values as bigint[] }, c.neg);
+  // A range or prefix of values under the mask: its bounds in the form the mask is written in.
+  const written = elements.map((e) => {
+    if (e.kind !== "range" || "family" in type) return valueText(e);
+    const [lo, hi] = [readMaskWord(e.lo, type), readMaskWord(e.hi, type)];
+    return lo === undefined || hi === undefined ? valueText(e) : `0x${lo.toString(16)}-0x${hi.toString(16)}`;
+  });
+  return maskedValueWords(subject, form, mask, { written }, c.neg);
 }
 
 /** The condition kinds {@link condition} puts in words; any other is named as not explained. */
@@ -262,13 +312,8 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
     case "flow-offloads":
       return ["if it offloaded the connection", "若它卸載了連線"];
     case "src":
-      return not
-        ? [`from an address outside ${cidr(c.cidr)}`, `來源位址不在 ${cidr(c.cidr)}`]
-        : [`from ${cidr(c.cidr)}`, `來源位址是 ${cidr(c.cidr)}`];
     case "dst":
-      return not
-        ? [`to an address outside ${cidr(c.cidr)}`, `目的位址不在 ${cidr(c.cidr)}`]
-        : [`to ${cidr(c.cidr)}`, `目的位址是 ${cidr(c.cidr)}`];
+      return addressCondition(c);
     case "proto":
       // `tcp dport 80` implies tcp: the port says it.
       if (!not && all.some((d) => d.kind === "dport" || d.kind === "sport")) return undefined;
@@ -296,8 +341,12 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
         ? [`${icmp} type other than ${c.type}`, `${icmp} 類型不是 ${c.type}`]
         : [`${icmp} type ${c.type}`, `${icmp} 類型是 ${c.type}`];
     }
-    case "ct-tuple":
+    case "ct-tuple": {
+      // An address under a mask that is no prefix's is said as a phrase that carries the negation.
+      const m = c.cidr && maskedAddressWords(c.cidr, not);
+      if (m) return ctTupleWords(c.dir, c.field, [m.en, m.zhNoun], false);
       return ctTupleWords(c.dir, c.field, c.range ? ports(c.range) : c.cidr ? cidr(c.cidr) : "?", not);
+    }
     case "ctstate":
       return ctState(
         c.states.map((x) => x.toLowerCase()),
@@ -357,9 +406,20 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
     case "mark":
     case "ctmark": {
       const hex = (n: number) => `0x${n.toString(16)}`;
-      const masked = c.mask !== 0xffffffff;
       const [whose, whoseZh] =
         c.kind === "ctmark" ? ["whose connection's mark", "連線的 mark"] : ["whose mark", "mark"];
+      const [mask, value] = [BigInt(c.mask >>> 0), BigInt(c.value >>> 0)];
+      const form = { bits: 32, hex: true };
+      const masked = c.mask >>> 0 !== 0xffffffff;
+      // A mask of whole bytes is said by them; a value with bits outside the mask never holds.
+      if (masked && (keepsWholeBytes(mask, form) || (value & ~mask) !== 0n))
+        return maskedValueWords(
+          c.kind === "ctmark" ? ["the connection's mark", "連線 mark"] : ["the mark", "mark"],
+          form,
+          mask,
+          { values: [value] },
+          not,
+        );
       const en = masked
         ? `${whose}, masked with ${hex(c.mask)}, is ${not ? "not " : ""}${hex(c.value)}`
         : `${whose} is ${not ? "not " : ""}${hex(c.value)}`;

@@ -11,6 +11,7 @@ import { readRecent, tcpFlagList } from "../simulate/parse-rule-args.ts";
 import { type Token, tokenizeRule } from "../simulate/tokenize-rule.ts";
 import { ctTupleWords } from "./ct-tuple-words.ts";
 import { explainRecent } from "./explain-recent.ts";
+import { keepsWholeBytes, maskedAddressWords, maskedValueWords, parseMaskedAddress } from "./mask-words.ts";
 import { tcpFlagsWords } from "./tcp-flags-words.ts";
 
 /** The note for one rule, in both languages. */
@@ -111,6 +112,12 @@ function conditionsAndRecords(
     }
   }
   return [en, zh];
+}
+
+/** An address under a mask that is no prefix's (`10.0.0.0/255.0.255.0`) in words; undefined for any other. */
+function maskedOf(text: string, neg: boolean) {
+  const c = parseMaskedAddress(text);
+  return c && maskedAddressWords(c, neg);
 }
 
 /** `--and-mark`, `--or-mark`, `--xor-mark` (MARK and CONNMARK): the bit operation in words. */
@@ -216,8 +223,12 @@ export function explainRule(line: string): RuleNote {
     const tuple = ctTupleOption(opt);
     if (tuple) {
       // The connection's tuples: what its first packet was sent to, or where its replies come from.
-      const value = arg().replace(":", "-");
-      const words = ctTupleWords(tuple.dir, tuple.field, value, negate);
+      const a = arg();
+      const port = tuple.field === "sport" || tuple.field === "dport";
+      const m = port ? undefined : maskedOf(a, negate);
+      const words = m
+        ? ctTupleWords(tuple.dir, tuple.field, [m.en, m.zhNoun], false)
+        : ctTupleWords(tuple.dir, tuple.field, port ? a.replace(":", "-") : a, negate);
       // xt_conntrack passes a packet without a connection once its --ctstate held (kernel 6.18).
       conds.push(
         ctstateSeen
@@ -242,8 +253,13 @@ export function explainRule(line: string): RuleNote {
       case "--ip6-src":
       case "--ip6-source": {
         const a = arg();
+        const m = maskedOf(a, negate);
         conds.push(
-          negate ? [`the source is not ${a}`, `來源不是 ${a}`] : [`the source is ${a}`, `來源是 ${a}`],
+          m
+            ? [`the source is ${m.en}`, `來源位址${m.zhPredicate}`]
+            : negate
+              ? [`the source is not ${a}`, `來源不是 ${a}`]
+              : [`the source is ${a}`, `來源是 ${a}`],
         );
         break;
       }
@@ -254,10 +270,13 @@ export function explainRule(line: string): RuleNote {
       case "--ip6-dst":
       case "--ip6-destination": {
         const a = arg();
+        const m = maskedOf(a, negate);
         conds.push(
-          negate
-            ? [`the destination is not ${a}`, `目的地不是 ${a}`]
-            : [`the destination is ${a}`, `目的地是 ${a}`],
+          m
+            ? [`the destination is ${m.en}`, `目的位址${m.zhPredicate}`]
+            : negate
+              ? [`the destination is not ${a}`, `目的地不是 ${a}`]
+              : [`the destination is ${a}`, `目的地是 ${a}`],
         );
         break;
       }
@@ -619,10 +638,26 @@ export function explainRule(line: string): RuleNote {
         const none: Pair = connmarkMatch
           ? [" (a packet without a connection never matches)", "（沒有連線的封包一律不符合）"]
           : ["", ""];
-        conds.push([
-          `${whose} is ${negate ? "not " : ""}${a}${none[0]}`,
-          `${whoseZh} ${negate ? "不" : ""}是 ${a}${none[1]}`,
-        ]);
+        const [value, mask] = a
+          .split("/")
+          .map((x) => (/^(0x[0-9a-f]+|\d+)$/i.test(x) ? BigInt(x) : undefined));
+        const form = { bits: 32, hex: true };
+        // A mask of whole bytes is said by them, a value with bits outside the mask as never holding;
+        // any other mask keeps its written form.
+        const said: Pair =
+          value !== undefined &&
+          mask !== undefined &&
+          mask !== 0xffffffffn &&
+          (keepsWholeBytes(mask, form) || (value & ~mask) !== 0n)
+            ? maskedValueWords(
+                [whose, connmarkMatch ? "連線 mark" : whoseZh],
+                form,
+                mask,
+                { values: [value] },
+                negate,
+              )
+            : [`${whose} is ${negate ? "not " : ""}${a}`, `${whoseZh} ${negate ? "不" : ""}是 ${a}`];
+        conds.push([`${said[0]}${none[0]}`, `${said[1]}${none[1]}`]);
         break;
       }
       case "--set-mark":

@@ -42,12 +42,23 @@ export function canonicalAddress(text: string): string {
   return text.includes(":") ? (canonicalIpv6(text.replace(/^\[(.*)\]$/, "$1")) ?? text) : text;
 }
 
-/** A prefix as nft and iptables print it (a host prefix without its length). */
+/** Whether `mask` (of a family `width` bits wide) is a prefix's: its set bits all come first. */
+export function isPrefixMask(mask: bigint, width: 32 | 128): boolean {
+  const free = ((1n << BigInt(width)) - 1n) ^ mask;
+  return (free & (free + 1n)) === 0n;
+}
+
+/**
+ * A prefix as nft and iptables print it (a host prefix without its length); an address under a mask
+ * that is no prefix's as iptables-save prints it, `10.0.0.0/255.0.255.0` (its `len` says nothing then).
+ */
 export function formatIpCidr(c: IpCidr): string {
   if ("v6" in c) {
     const a = formatIpv6(valueGroups(c.net));
+    if (!isPrefixMask(c.mask, 128)) return `${a}/${formatIpv6(valueGroups(c.mask))}`;
     return c.len === 128 ? a : `${a}/${c.len}`;
   }
   const a = formatIpv4(c.net >>> 0);
+  if (!isPrefixMask(BigInt(c.mask >>> 0), 32)) return `${a}/${formatIpv4(c.mask >>> 0)}`;
   return c.len === 32 ? a : `${a}/${c.len}`;
 }
