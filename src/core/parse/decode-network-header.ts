@@ -18,6 +18,11 @@ export interface NetworkHeader {
 /** Most bytes of network header the kernel puts in a trace (`NFT_TRACETYPE_NETWORK_HSIZE`). */
 const MAX_BYTES = 40;
 
+/** The parser's word for IP protocol number `n`: the name LOG prints for it, else the number. */
+export function protocolName(n: number): string {
+  return PROTOCOLS[n] ?? String(n);
+}
+
 /** Protocol numbers the trace readers name; others stay numbers, as LOG prints them. */
 const PROTOCOLS: Record<number, string> = {
   1: "icmp",
@@ -185,7 +190,7 @@ function decodeAs(hex: string, ethType: string, innerTag = false): NetworkHeader
     // In 8-byte units, as LOG prints FRAG: for IPv4 (IPv6's FRAG: is in bytes).
     if (frag & 0x1fff) ip.fragment = frag & 0x1fff;
     const proto = b[9] as number;
-    return { ip, l4: newL4(PROTOCOLS[proto] ?? String(proto)) };
+    return { ip, l4: newL4(protocolName(proto)) };
   }
   if (ethType === "0x86dd" && b.length >= 40) {
     const groups = (at: number) =>
@@ -197,7 +202,7 @@ function decodeAs(hex: string, ethType: string, innerTag = false): NetworkHeader
     ip.ttl = b[7] as number;
     const next = b[6] as number;
     // An extension header comes first (hop-by-hop, fragment): the transport is not known.
-    return IPV6_EXTENSION_HEADERS.has(next) ? { ip } : { ip, l4: newL4(PROTOCOLS[next] ?? String(next)) };
+    return IPV6_EXTENSION_HEADERS.has(next) ? { ip } : { ip, l4: newL4(protocolName(next)) };
   }
   if (ethType === "0x0806" && b.length >= 28 && b[4] === 6 && b[5] === 4) {
     const arp: ArpInfo = {

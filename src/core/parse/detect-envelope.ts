@@ -26,13 +26,15 @@ export const ENVELOPES = [
   "logread",
   "busybox",
   "journal-json",
+  "pve-firewall",
 ] as const;
 /** One of {@link ENVELOPES}. */
 export type EnvelopeKind = (typeof ENVELOPES)[number];
 
 /** Where the message starts in a line, and what the envelope said. */
 export interface Envelope {
-  kind: EnvelopeKind;
+  /** One of {@link ENVELOPES}, or `ulogd-json`: ulogd's JSON packet record, which holds no message text. */
+  kind: EnvelopeKind | "ulogd-json";
   /** Index in the line where the kernel message begins. */
   bodyStart: number;
   /** Seconds: uptime for dmesg-style stamps, epoch (or seconds into an unknown year) for wall clocks. */
@@ -546,6 +548,45 @@ function readRfc5424(line: string, at: number): Envelope | undefined {
 }
 
 /**
+ * The header pvefw-logger (Proxmox VE's firewall logger, pve-firewall's `src/pvefw-logger.c`) writes
+ * before each line of /var/log/pve-firewall.log, at `at`: `<VMID> <LOGLEVEL> <CHAIN> <TIME> <ZONE> `,
+ * as `101 6 tap101i0-IN 03/Dec/2026:10:00:00 +0100 ` (VMID 0 for the host, chain `-` for a prefix
+ * not of its own form and for its own status lines); the message is the rest of the prefix and the
+ * packet's fields. Undefined for any other line (checked only when no other stamp starts with digits).
+ */
+function readPve(line: string, at: number): Envelope | undefined {
+  let i = at;
+  while (isDigit(line.charCodeAt(i)) && i - at < 10) i++;
+  if (i === at || line.charCodeAt(i) !== 32) return undefined;
+  const level = line.charCodeAt(i + 1);
+  if (level < 48 || level > 55 || line.charCodeAt(i + 2) !== 32) return undefined;
+  const chain = i + 3;
+  const sp = line.indexOf(" ", chain);
+  // pvefw-logger keeps chains of at most 28 characters.
+  if (sp <= chain || sp - chain > 28) return undefined;
+  // `03/Dec/2026:10:00:00 +0100 ` (strftime's `%d/%b/%Y:%H:%M:%S %z`, C locale).
+  const d = sp + 1;
+  if (line.charCodeAt(d + 2) !== 47 || line.charCodeAt(d + 6) !== 47 || line.charCodeAt(d + 11) !== 58)
+    return undefined;
+  const day = num(line, d, 2);
+  const month = MONTHS[line.slice(d + 3, d + 6)];
+  const year = num(line, d + 7, 4);
+  const clock = readClock(line, d + 12);
+  if (month === undefined || Number.isNaN(day + year) || !clock || line.charCodeAt(clock.end) !== 32)
+    return undefined;
+  const z = clock.end + 1;
+  const sign = line.charCodeAt(z);
+  const oh = num(line, z + 1, 2);
+  const om = num(line, z + 3, 2);
+  if ((sign !== 43 && sign !== 45) || Number.isNaN(oh + om)) return undefined;
+  const bodyStart = z + 5 === line.length ? z + 5 : line.charCodeAt(z + 5) === 32 ? z + 6 : -1;
+  if (bodyStart < 0) return undefined;
+  const time =
+    Date.UTC(year, month, day) / 1000 + clock.secs - (sign === 43 ? 1 : -1) * (oh * 3600 + om * 60);
+  return { kind: "pve-firewall", bodyStart, time, kernel: false };
+}
+
+/**
  * Detects the envelope of one line (without its newline; a trailing `\r` must
  * already be removed) and where the kernel message starts. Never throws.
  */
@@ -631,6 +672,9 @@ export function detectEnvelope(line: string): Envelope {
       if (env && (env.kernel || kind === undefined)) return env;
       return { kind: kind ?? "dmesg-iso", bodyStart: iso.end + 1, time: iso.time, kernel: true };
     }
+    // Proxmox VE's /var/log/pve-firewall.log: `101 6 tap101i0-IN 03/Dec/2026:10:00:00 +0100 ...`.
+    const pve = kind === undefined ? readPve(line, at) : undefined;
+    if (pve) return pve;
   } else if (c >= 65 && c <= 90) {
     const full = readFull(line, at);
     const env = full && hostTagged(line, full.end + 1, full.time, "journal-full");

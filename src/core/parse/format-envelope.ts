@@ -80,6 +80,9 @@ export function formatEnvelope(kind: EnvelopeKind, message: string, options: Env
         _TRANSPORT: "kernel",
         MESSAGE: message,
       });
+    case "pve-firewall":
+      // pvefw-logger's own form, for a prefix not of the `:VMID:LEVEL:CHAIN: ` form (VMID 0, chain `-`).
+      return `0 ${Math.min(level, 7)} - ${p2(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${clock} +0000 ${message}`;
     case "rfc5424":
       return `<${level}>1 ${date}T${clock}.${micros}+00:00 ${host} kernel - - - ${message}`;
   }

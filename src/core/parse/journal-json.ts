@@ -1,6 +1,9 @@
 /**
  * Reads journalctl's JSON exports: `-o json` (one record a line), `-o json-seq` (the same after
- * an RS byte) and the MESSAGE line of `-o json-pretty` (one field a line). The message comes out
+ * an RS byte), `-o json-sse` (the same after `data: `) and the MESSAGE line of `-o json-pretty`
+ * (one field a line). A record without MESSAGE (another tool's JSON, such as ulogd's JSON output
+ * plugin, or journalctl's `--output-fields` without it) comes out with its fields, for
+ * `json-record.ts` to say what it is. The message comes out
  * as text with where each of its characters stands in the line (through JSON escapes, or through
  * the array of byte values journald prints for a message that is not UTF-8), so positions still
  * point into the line as saved; with the record's time. (`import --anonymize` finds the host,
@@ -19,6 +22,11 @@ export interface JournalMessage {
   time?: number;
   /** _TRANSPORT is `kernel`. */
   kernel: boolean;
+  /**
+   * Where each field's value starts in the line (the first of a name given twice), set only
+   * for a record without a MESSAGE field: {@link jsonString} and {@link jsonNumber} read them.
+   */
+  fields?: Map<string, number>;
 }
 
 const HINT =
@@ -100,6 +108,22 @@ function valueEnd(line: string, i: number, depth: number, fields?: Map<string, n
     line.slice(i, i + 40),
   );
   return word ? i + word[0].length : fail(i, "a JSON value");
+}
+
+/** The JSON string at `at` of a record {@link readJournalJson} checked, or undefined for another value. */
+export function jsonString(line: string, at: number | undefined): string | undefined {
+  return at !== undefined && line.charCodeAt(at) === 34 ? readString(line, at, []) : undefined;
+}
+
+/** The JSON number at `at` (of a checked record) when it is a whole number from 0 up, else undefined. */
+export function jsonNumber(line: string, at: number | undefined): number | undefined {
+  if (at === undefined) return undefined;
+  let v = 0;
+  let i = at;
+  for (let c = line.charCodeAt(i); c >= 48 && c <= 57; c = line.charCodeAt(++i)) v = v * 10 + c - 48;
+  const next = line.charCodeAt(i);
+  // Not `1.5` nor `1e3`; the digits end the value.
+  return i === at || i - at > 15 || next === 46 || next === 101 || next === 69 ? undefined : v;
 }
 
 /** The text of the JSON string at `i` (already checked); `map` gets where its characters came from. */
@@ -188,10 +212,14 @@ function error(at: number, expected: string, line?: string): ErrorLine {
 /** `"MESSAGE" : ` of a json-pretty line (after its indentation). */
 const PRETTY_MESSAGE = /^[ \t]+"MESSAGE"[ \t]*:[ \t]*/;
 
+/** `journalctl -o json-sse` writes each record as a server-sent event: this before it, a blank line after. */
+const SSE = "data: ";
+
 /**
- * The journal record on `line`, if the line is one: `-o json` / `-o json-seq` (`{"...` after
- * optional RS bytes) or json-pretty's MESSAGE line; an error for a damaged record (a line starting
- * `{"` or with RS is taken for one); undefined for any other line. Never throws.
+ * The journal record on `line`, if the line is one: `-o json` / `-o json-seq` / `-o json-sse`
+ * (`{"...` after optional RS bytes or after `data: `) or json-pretty's MESSAGE line; an error for a
+ * damaged record (a line starting `{"`, `data: {` or with RS is taken for one); undefined for any
+ * other line. Never throws.
  */
 export function readJournalJson(line: string): JournalMessage | ErrorLine | undefined {
   failed = undefined;
@@ -218,6 +246,7 @@ export function readJournalJson(line: string): JournalMessage | ErrorLine | unde
     return readMessage(line, i, end, out) ?? out;
   }
   let i = line.charCodeAt(0) === 0xfeff ? 1 : 0;
+  if (line.charCodeAt(i) === 100 && line.startsWith(SSE, i)) i += SSE.length;
   const seq = line.charCodeAt(i) === 0x1e;
   while (line.charCodeAt(i) === 0x1e) i++;
   // `{` and then a field name: any other line (text, a lone `{` of json-pretty) is not a record.
@@ -228,14 +257,13 @@ export function readJournalJson(line: string): JournalMessage | ErrorLine | unde
   if (end < 0) return damaged(line, i);
   if (space(line, end) < line.length) return error(space(line, end), "the end of the line after the record");
   const out: JournalMessage = { map: [], kernel: false };
-  const str = (name: string): string | undefined => {
-    const at = fields.get(name);
-    return at !== undefined && line.charCodeAt(at) === 34 ? readString(line, at, []) : undefined;
-  };
-  const stamp = str("__REALTIME_TIMESTAMP");
+  const stamp = jsonString(line, fields.get("__REALTIME_TIMESTAMP"));
   if (stamp && /^\d{1,17}$/.test(stamp)) out.time = Number(stamp) / 1e6;
-  out.kernel = str("_TRANSPORT") === "kernel";
+  out.kernel = jsonString(line, fields.get("_TRANSPORT")) === "kernel";
   const m = fields.get("MESSAGE");
-  if (m === undefined) return out;
+  if (m === undefined) {
+    out.fields = fields;
+    return out;
+  }
   return readMessage(line, m, valueEnd(line, m, 1), out) ?? out;
 }

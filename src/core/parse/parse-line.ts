@@ -10,6 +10,7 @@ import { parseNftMonitorLine } from "./parse-nft-monitor.ts";
 import { parseTraceLine } from "./parse-trace-line.ts";
 import { parseXtablesMonitorLine } from "./parse-xtables-monitor.ts";
 import { type ParsedLine, SKIP } from "./parsed-line.ts";
+import { parsePveBody } from "./pve-firewall.ts";
 import { findFieldsStart } from "./read-log-fields.ts";
 import { lineColumn, unwrapLine } from "./unwrap-line.ts";
 
@@ -109,9 +110,15 @@ function ebtMarkAfter(line: string, at: number): boolean {
 
 /** Detects the envelope and parses the message of one line. Never throws. */
 export function parseLine(line: string): LineParse {
-  const { text, envelope, map: at, error } = unwrapLine(line);
+  const { text, envelope, map: at, error, event } = unwrapLine(line);
   if (error) return { text, envelope, result: error };
-  const result = envelope.bodyStart >= text.length ? SKIP : parseBody(text, envelope.bodyStart);
+  if (event) return { text, envelope, result: event };
+  const result =
+    envelope.bodyStart >= text.length
+      ? SKIP
+      : envelope.kind === "pve-firewall"
+        ? parsePveBody(text, envelope)
+        : parseBody(text, envelope.bodyStart);
   if (at && result.kind === "error")
     return { text, envelope, result: { ...result, column: lineColumn(at, result.column) } };
   if (at && result.kind === "event") {

@@ -23,6 +23,7 @@ import { NETDEV_HINT, netdevSkipped, PREFIX_HINT, UNLISTED_HINT } from "./parse-
 import { parseBody } from "./parse-line.ts";
 import { SKIP } from "./parsed-line.ts";
 import { createPrefixResolver, type PrefixMap } from "./prefix-to-hook.ts";
+import { parsePveBody } from "./pve-firewall.ts";
 import { readLongLineMark } from "./split-lines.ts";
 import { lineColumn, needsUnwrap, unwrapLine } from "./unwrap-line.ts";
 
@@ -351,7 +352,13 @@ export class TraceParser {
     const at = u?.map;
     const envelope = u ? u.envelope : detectEnvelope(raw);
     const result =
-      u?.error ?? (envelope.bodyStart >= body.length ? SKIP : parseBody(body, envelope.bodyStart, this.fast));
+      u?.error ??
+      u?.event ??
+      (envelope.bodyStart >= body.length
+        ? SKIP
+        : envelope.kind === "pve-firewall"
+          ? parsePveBody(body, envelope, this.fast)
+          : parseBody(body, envelope.bodyStart, this.fast));
     const held = this.held;
     if (held) {
       this.held = undefined;

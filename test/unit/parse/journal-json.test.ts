@@ -70,16 +70,21 @@ describe("journalctl JSON records", () => {
     expect(utf8.text.startsWith("\u00e9\u20ac/")).toBe(true);
   });
 
-  it("skips records that are not netfilter lines, without MESSAGE, or with MESSAGE null", () => {
+  it("skips records that are not netfilter lines, or with MESSAGE null; a kernel record without MESSAGE is a warning", () => {
     const r = parseTraceText(
       [
         record('audit: type=1400 apparmor="DENIED" operation="open"'),
         record(undefined),
         record(null),
         record(`iptable/filter-INPUT ${FIELDS}`),
+        record(undefined, { _TRANSPORT: "syslog", SYSLOG_IDENTIFIER: "sshd" }),
       ].join("\n"),
     );
-    expect(r.diagnostics).toEqual([]);
+    // The kernel's record without its message may have been a LOG line (journalctl --output-fields).
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column])).toEqual([
+      ["warning", 2, 1],
+    ]);
+    expect(r.diagnostics[0]?.message).toMatch(/^expected MESSAGE in this journalctl JSON record, found none/);
     expect(r.skippedLines).toBe(3);
     expect(r.packets).toHaveLength(1);
   });

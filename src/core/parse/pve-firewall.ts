@@ -1,0 +1,222 @@
+/**
+ * Reads the message of a line of Proxmox VE's /var/log/pve-firewall.log (envelope `pve-firewall`,
+ * see `detect-envelope.ts`). pvefw-logger (pve-firewall's `src/pvefw-logger.c`) gets the packets
+ * of the firewall's NFLOG rules and prints them itself, in the words of the kernel's LOG but not
+ * its rules: `IN=` / `OUT=` / `PHYSIN=` / `PHYSOUT=` only for the devices the packet crossed, no
+ * `RES=`, `URGP=` only with URG, `FRAG=n` for LOG's `FRAG:n`, a UDP line's `LEN=n` with no space
+ * after it, `mark=n` in decimal, ARP as `SRC= DST= PROTO=ARP REQUEST|REPLY MAC=..`, and no IPv6
+ * fields at all. So a line the kernel's reader does not take whole is read again here leniently;
+ * a kernel line (the kernel always prints RES= and URGP=) is never read this way outside this
+ * envelope. The rule's prefix is `:VMID:LEVEL:CHAIN: ` before the message, which the logger moves
+ * into its header: the event's prefix is given back that form, which the firewall's ruleset
+ * (`iptables-save`) shows. The chains pve-firewall's iptables rules log from name their hook.
+ */
+import type { HookId } from "../model/hook.ts";
+import type { LoggedDrop, TraceEvent } from "../model/packet.ts";
+import type { Envelope } from "./detect-envelope.ts";
+import type { LogFieldMemo } from "./log-field-memo.ts";
+import { LOST_HINT } from "./parse-hints.ts";
+import { parseBody } from "./parse-line.ts";
+import { blankEvent, type EventLine, type ParsedLine } from "./parsed-line.ts";
+import { readLogFields } from "./read-log-fields.ts";
+
+/** The keys a pvefw-logger line's fields may start with (each device only when the packet crossed it). */
+const FIRST_KEYS = ["IN=", "OUT=", "PHYSIN=", "PHYSOUT=", "MAC=", "SRC="];
+
+/** Where the fields of a pvefw-logger message start (the first key of {@link FIRST_KEYS}), or -1. */
+function fieldsStart(text: string, from: number): number {
+  let best = -1;
+  for (const key of FIRST_KEYS) {
+    let i = text.indexOf(key, from);
+    // A key starts the message or follows a space (the prefix ends in one).
+    while (i > from && text.charCodeAt(i - 1) !== 32) i = text.indexOf(key, i + 1);
+    if (i >= 0 && (best < 0 || i < best)) best = i;
+  }
+  return best;
+}
+
+/** The header words before `bodyStart`: VMID, log level, chain. */
+function header(text: string, bodyStart: number): { vmid: string; level: string; chain: string } {
+  const [vmid = "0", level = "6", chain = "-"] = text.slice(0, bodyStart).trimStart().split(" ");
+  return { vmid, level, chain };
+}
+
+/** Where pve-firewall's iptables chains (`PVEFW-HOST-IN`, a guest's `tap101i0-IN`) hook in. */
+function chainHook(chain: string): HookId | undefined {
+  if (chain === "PVEFW-HOST-IN") return "ip:filter:INPUT";
+  if (chain === "PVEFW-HOST-OUT") return "ip:filter:OUTPUT";
+  // A guest's chains are reached from PVEFW-FORWARD (bridged, through br_netfilter).
+  if (/^(?:tap|veth)\d+i\d+-(?:IN|OUT)$/.test(chain)) return "ip:filter:FORWARD";
+  return undefined;
+}
+
+/** The drop a pve-firewall message announces: `policy DROP: `, `REJECT: `, ... */
+function announcedDrop(message: string): LoggedDrop | undefined {
+  const m = /^(?:policy )?(DROP|REJECT):\s*$/.exec(message);
+  return m ? { verdict: m[1] as "DROP" | "REJECT", by: "Proxmox VE firewall" } : undefined;
+}
+
+/** The keys pvefw-logger prints (`mark` in lower case); any other key is not its line. */
+const PVE_KEYS = new Set([
+  "IN",
+  "OUT",
+  "PHYSIN",
+  "PHYSOUT",
+  "MAC",
+  "SRC",
+  "DST",
+  "LEN",
+  "TOS",
+  "PREC",
+  "TTL",
+  "ID",
+  "FRAG",
+  "PROTO",
+  "SPT",
+  "DPT",
+  "SEQ",
+  "ACK",
+  "WINDOW",
+  "URGP",
+  "TYPE",
+  "CODE",
+  "PARAMETER",
+  "GATEWAY",
+  "MTU",
+  "INVALID",
+]);
+/** The words without `=` pvefw-logger prints: IP and TCP flags, ARP operations. */
+const PVE_WORDS = new Set(["DF", "MF", "URG", "ACK", "PSH", "RST", "SYN", "FIN", "REQUEST", "REPLY", "NAK"]);
+/** The fields pvefw-logger always prints for a protocol (unless it says `INVALID=` instead). */
+const PVE_REQUIRED: Record<string, readonly string[]> = {
+  TCP: ["SPT", "DPT", "SEQ", "ACK", "WINDOW"],
+  UDP: ["SPT", "DPT"],
+  ICMP: ["TYPE", "CODE"],
+  SCTP: ["SPT", "DPT"],
+};
+const IP_REQUIRED = ["DST", "LEN", "TOS", "PREC", "TTL", "ID", "PROTO"];
+
+/**
+ * Whether the fields [from, end of `fields`) are as pvefw-logger prints them, whole: only its keys
+ * and words, every field it always prints, and its line end (a space, or a UDP line's `LEN=n`).
+ * A kernel line is not (RES=, HTYPE=, ebtables' `MAC source = ` ...), nor one cut short.
+ */
+function pveShaped(fields: string, from: number): boolean {
+  const seen = new Set<string>();
+  let proto = "";
+  for (const w of fields.slice(from).split(" ")) {
+    if (w === "") continue;
+    const eq = w.indexOf("=");
+    if (eq < 0) {
+      if (!PVE_WORDS.has(w)) return false;
+      continue;
+    }
+    const key = w.slice(0, eq);
+    if (!PVE_KEYS.has(key)) return false;
+    if (key === "PROTO") proto = w.slice(eq + 1);
+    seen.add(key);
+  }
+  if (seen.has("INVALID") || !seen.has("SRC")) return fields.endsWith(" ");
+  // ARP: `SRC= DST= PROTO=ARP` and the operation, no IP header.
+  if (proto === "ARP") return seen.has("DST") && fields.endsWith(" ");
+  if (IP_REQUIRED.some((k) => !seen.has(k))) return false;
+  if ((PVE_REQUIRED[proto] ?? []).some((k) => !seen.has(k))) return false;
+  return fields.endsWith(" ") || (proto === "UDP" && / LEN=\d+$/.test(fields));
+}
+
+/** pvefw-logger's own status line about a full queue: `skipped 12 log entries (queue full)`. */
+const QUEUE_FULL = /^skipped (\d+) log entries \(queue full\)/;
+
+/** Parses the message at `bodyStart` of a `pve-firewall` line (`text`, as {@link Envelope} indexes it). */
+export function parsePveBody(
+  text: string,
+  envelope: Envelope,
+  fast: boolean | LogFieldMemo = true,
+): ParsedLine {
+  const at = envelope.bodyStart;
+  const h = header(text, at);
+  if (h.chain === "-" && h.vmid === "0") {
+    const full = QUEUE_FULL.exec(text.slice(at));
+    if (full)
+      return {
+        kind: "error",
+        severity: "warning",
+        column: at + 1,
+        message: `pvefw-logger skipped ${full[1]} log entries here (its queue was full): LOG lines of the firewall are among them`,
+        hint: LOST_HINT,
+      };
+  }
+  const v6 = text.indexOf("IPV6 logging not implemented", at);
+  if (v6 >= 0 && fieldsStart(text, at) >= 0)
+    return {
+      kind: "error",
+      severity: "warning",
+      group: "pve-ipv6",
+      column: v6 + 1,
+      message:
+        "expected the packet's fields, found 'IPV6 logging not implemented': Proxmox VE's firewall logger prints no IPv6 packet, not read",
+      hint: "log IPv6 with a LOG rule (the kernel log prints every field), or read the firewall's counters",
+    };
+  const r = parseBody(text, at, fast);
+  if (r.kind === "event" && !r.warning) return withHeader(r, h);
+  if (r.kind === "packet-data" || r.kind === "ignore") return r;
+  const from = fieldsStart(text, at);
+  if (from < 0) return r;
+  const lenient = readLenient(text, at, from);
+  if (!lenient) return r;
+  return lenient.kind === "event" ? withHeader(lenient, h) : lenient;
+}
+
+/**
+ * The fields from `from` read as pvefw-logger prints them (see the module comment); undefined when
+ * they are not its (see {@link pveShaped}).
+ */
+function readLenient(text: string, bodyStart: number, from: number): ParsedLine | undefined {
+  // `mark=n ` ends the line, glued to UDP's `LEN=n` before it.
+  const markAt = text.lastIndexOf("mark=");
+  const mark = markAt > from ? /^mark=(\d+) ?$/.exec(text.slice(markAt)) : null;
+  const fields = mark ? text.slice(0, markAt) : text;
+  if (!pveShaped(fields, from)) return undefined;
+  const ev = blankEvent("log", text);
+  ev.prefix = text.slice(bodyStart, from);
+  const err = readLogFields(fields, from, ev, false);
+  if (err) return { kind: "error", ...err };
+  if (mark) ev.mark = `0x${Number(mark[1]).toString(16)}`;
+  ev.in ??= "";
+  ev.out ??= "";
+  const frag = / FRAG=(\d+) /.exec(fields.slice(from));
+  if (frag && ev.ip) ev.ip.fragment = Number(frag[1]);
+  if (ev.l4?.proto === "arp" && ev.ip) {
+    // `SRC=`/`DST=` are the ARP addresses; `REPLY MAC=` the sender's hardware address.
+    const words = fields.slice(from);
+    ev.arp = {
+      htype: 1,
+      ptype: "0x0800",
+      opcode: / REQUEST /.test(words) ? 1 : / REPLY /.test(words) ? 2 : / NAK /.test(words) ? 10 : 0,
+      ipSrc: ev.ip.src,
+      ipDst: ev.ip.dst,
+    };
+    if (ev.macRaw !== undefined && ev.macSrc !== undefined) {
+      ev.arp.macSrc = ev.macRaw;
+      ev.macRaw = undefined;
+    }
+    ev.ip = undefined;
+    ev.l4 = undefined;
+    return { kind: "event", event: ev, familyHint: "arp" };
+  }
+  return { kind: "event", event: ev, familyHint: ev.ip?.src.includes(":") ? "ip6" : "ip" };
+}
+
+/** The event with its rule's prefix (`:VMID:LEVEL:CHAIN: message`), its chain's hook and announced drop. */
+function withHeader(r: EventLine, h: { vmid: string; level: string; chain: string }): EventLine {
+  const ev: TraceEvent = r.event;
+  if (h.chain === "-") return r;
+  const drop = announcedDrop(ev.prefix);
+  const hook = r.familyHint === "ip" ? chainHook(h.chain) : undefined;
+  ev.prefix = `:${h.vmid}:${h.level}:${h.chain}: ${ev.prefix}`;
+  if (hook) {
+    ev.hook = hook;
+    if (drop) ev.drop = drop;
+  }
+  return r;
+}

@@ -1,0 +1,88 @@
+/**
+ * Proxmox VE's /var/log/pve-firewall.log, as pvefw-logger (pve-firewall's src/pvefw-logger.c)
+ * writes it: its header (VMID, level, chain, time) read as an envelope, its own field text read
+ * leniently only there; a kernel line keeps the kernel's rules.
+ */
+import { describe, expect, it } from "vitest";
+import { parseLine, parseTraceText } from "../../../src/core/parse/index.ts";
+
+const MAC = "MAC=02:00:00:00:01:01:02:00:00:00:00:01:08:00";
+const VM_SYN = `101 6 tap101i0-IN 03/Dec/2026:10:00:00 +0100 policy DROP: IN=fwbr101i0 OUT=fwbr101i0 PHYSIN=fwln101o0 PHYSOUT=tap101i0 ${MAC} SRC=198.51.100.20 DST=192.0.2.101 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=555 DF PROTO=TCP SPT=40000 DPT=22 SEQ=123 ACK=0 WINDOW=64240 SYN `;
+const HOST_UDP = `0 6 PVEFW-HOST-IN 03/Dec/2026:10:00:01 +0100 policy REJECT: IN=vmbr0 PHYSIN=eno1 ${MAC} SRC=198.51.100.21 DST=192.0.2.1 LEN=40 TOS=0x00 PREC=0x00 TTL=50 ID=7 PROTO=UDP SPT=5353 DPT=111 LEN=20mark=5 `;
+const VM_PING = `102 4 veth102i0-OUT 03/Dec/2026:10:00:02 +0100 ACCEPT: IN=fwbr102i0 OUT=fwbr102i0 PHYSIN=veth102i0 PHYSOUT=fwln102o0 ${MAC} SRC=192.0.2.102 DST=203.0.113.9 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=99 DF PROTO=ICMP TYPE=8 CODE=0 ID=3 SEQ=1 `;
+
+describe("pve-firewall.log", () => {
+  it("reads pvefw-logger's lines: header as envelope, the rule's prefix, its chain's hook and drop", () => {
+    const r = parseTraceText([VM_SYN, HOST_UDP, VM_PING].join("\n"), { file: "pve-firewall.log" });
+    expect(r.diagnostics).toEqual([]);
+    const events = r.packets.flatMap((p) => p.events);
+    expect(events.map((e) => [e.envelope, e.hook, e.prefix, e.time, e.drop?.verdict])).toEqual([
+      ["pve-firewall", "ip:filter:FORWARD", ":101:6:tap101i0-IN: policy DROP: ", 1796288400, "DROP"],
+      ["pve-firewall", "ip:filter:INPUT", ":0:6:PVEFW-HOST-IN: policy REJECT: ", 1796288401, "REJECT"],
+      ["pve-firewall", "ip:filter:FORWARD", ":102:4:veth102i0-OUT: ACCEPT: ", 1796288402, undefined],
+    ]);
+    const [syn, udp, ping] = events;
+    // No RES= and no URGP= (pvefw-logger prints URGP only with URG).
+    expect(syn?.l4).toMatchObject({ proto: "tcp", sport: 40000, dport: 22, seq: 123, window: 64240 });
+    expect(syn?.l4?.res).toBeUndefined();
+    expect(syn?.position.column).toBe(VM_SYN.indexOf("policy") + 1);
+    // No OUT= for a packet to the host; `LEN=20mark=5` glued.
+    expect([udp?.in, udp?.out, udp?.physIn, udp?.mark]).toEqual(["vmbr0", "", "eno1", "0x5"]);
+    expect(udp?.l4).toMatchObject({ proto: "udp", sport: 5353, dport: 111, udpLen: 20 });
+    expect(ping?.l4).toMatchObject({ proto: "icmp", icmpType: 8, icmpId: 3, icmpSeq: 1 });
+  });
+
+  it("reads a UDP line ending in LEN=n without a warning, and FRAG=n and ARP as pvefw-logger prints them", () => {
+    const udp = `0 6 - 03/Dec/2026:10:00:00 +0000 my-own: IN=eth0 OUT=eth1 SRC=198.51.100.1 DST=203.0.113.1 LEN=40 TOS=0x00 PREC=0x00 TTL=5 ID=1 PROTO=UDP SPT=1 DPT=2 LEN=20`;
+    const r = parseLine(udp).result;
+    expect(r.kind).toBe("event");
+    if (r.kind === "event") {
+      expect(r.warning).toBeUndefined();
+      expect(r.event.prefix).toBe("my-own: ");
+    }
+    const frag = parseLine(
+      `0 6 - 03/Dec/2026:10:00:00 +0000 x: IN=eth0 SRC=198.51.100.1 DST=203.0.113.1 LEN=40 TOS=0x00 PREC=0x00 TTL=5 ID=1 FRAG=185 PROTO=UDP LEN=20 INVALID=LEN `,
+    ).result;
+    expect(frag.kind === "event" && frag.event.ip?.fragment).toBe(185);
+    const arp = parseLine(
+      `101 6 tap101i0-IN 03/Dec/2026:10:00:00 +0000 policy DROP: IN=fwbr101i0 OUT=fwbr101i0 ${MAC.replace("08:00", "08:06")} SRC=192.0.2.1 DST=192.0.2.101 PROTO=ARP REPLY MAC=02:00:00:00:00:01 `,
+    ).result;
+    expect(arp.kind).toBe("event");
+    if (arp.kind === "event") {
+      expect(arp.event.ip).toBeUndefined();
+      expect(arp.event.arp).toMatchObject({
+        opcode: 2,
+        ipSrc: "192.0.2.1",
+        ipDst: "192.0.2.101",
+        macSrc: "02:00:00:00:00:01",
+      });
+    }
+  });
+
+  it("warns at pvefw-logger's lost entries and at its IPv6 lines, which hold no fields", () => {
+    const v6 = `101 6 tap101i0-IN 03/Dec/2026:10:00:01 +0100 policy DROP: IN=fwbr101i0 OUT=fwbr101i0 ${MAC.replace("08:00", "86:dd")} IPV6 logging not implemented `;
+    const r = parseTraceText(
+      ["0 3 - 03/Dec/2026:10:00:00 +0100 skipped 12 log entries (queue full)", v6, VM_SYN].join("\n"),
+    );
+    expect(r.packets).toHaveLength(1);
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column])).toEqual([
+      ["warning", 1, 34],
+      ["warning", 2, v6.indexOf("IPV6") + 1],
+    ]);
+    expect(r.diagnostics[0]?.message).toMatch(/pvefw-logger skipped 12 log entries/);
+    expect(r.diagnostics[1]?.message).toMatch(/IPV6 logging not implemented.*\(1 line\)$/);
+  });
+
+  it("keeps the kernel's rules for a kernel line, and for a kernel line cut short inside the envelope", () => {
+    // Outside the envelope, a LOG line without RES=/URGP= is still a cut line.
+    const kernel = parseLine(
+      `[  1.000000] filter-INPUT IN=eth0 OUT= SRC=198.51.100.1 DST=203.0.113.1 LEN=60 TOS=0x00 PREC=0x00 TTL=5 ID=1 PROTO=TCP SPT=1 DPT=2 SEQ=1 ACK=0 WINDOW=10 SYN `,
+    ).result;
+    expect(kernel.kind).toBe("error");
+    // A kernel line (RES=) cut short is no pvefw-logger line: the kernel reader's error stands.
+    const cut = parseLine(
+      `0 6 - 03/Dec/2026:10:00:00 +0000 filter-INPUT IN=eth0 OUT= SRC=198.51.100.1 DST=203.0.113.1 LEN=60 TOS=0x00 PREC=0x00 TTL=5 ID=1 PROTO=TCP SPT=1 DPT=2 WINDOW=10 RES=0x00 SYN `,
+    ).result;
+    expect(cut.kind).toBe("error");
+  });
+});
