@@ -43,6 +43,14 @@ const PIECE: Record<string, string> = {
 
 const MAY_HOLD_LOG = "其中可能有 LOG 行";
 
+/** The count a warning said once for many lines ends with (`(3 lines)`), in Chinese; empty without one. */
+const lines = (n: string | undefined) => (n ? `（${n} 行）` : "");
+
+/** What a bitmask match's mask or value should have been, as the nft reader names it. */
+function maskKind(what: string, bits: string | undefined): string {
+  return bits ? `${bits} 位元的數字` : `${what.includes("IPv6") ? "IPv6" : "IPv4"} 位址`;
+}
+
 /** The known messages, commonest first. */
 export const KNOWN_MESSAGES: readonly Known[] = [
   {
@@ -122,8 +130,138 @@ export const KNOWN_MESSAGES: readonly Known[] = [
     code: "syslog-repeated",
     english:
       /^the syslog daemon folded (\d+) more cop(?:y|ies) of the line before into this one \('(message repeated \d+ times)'\): (?:that LOG line is|those \d+ LOG lines are) not in the log$/,
+    zh: (m) => `syslog 服務把前一行的另外 ${m[1]} 份相同內容併進了這一行（'${m[2]}'）：那些 LOG 行不在日誌裡`,
+  },
+  {
+    code: "journal-json-no-message",
+    english:
+      /^expected MESSAGE in this journalctl JSON record, found none: the record was not read \(was it exported with --output-fields without MESSAGE\?\)(?: \((\d+) lines?\))?$/,
     zh: (m) =>
-      `syslog 服務把前一行的另外 ${m[1]} 份相同內容併進了這一行（'${m[2]}'）：那些 LOG 行不在日誌裡`,
+      `這筆 journalctl JSON 紀錄裡沒有 MESSAGE：這筆紀錄沒有讀取（匯出時是不是用了不含 MESSAGE 的 --output-fields？）${lines(m[1])}`,
+  },
+  {
+    code: "ulogd-json-no-address",
+    english:
+      /^expected the packet's addresses \(src_ip and dest_ip\) in this ulogd JSON record, found none: the packet was not read(?: \((\d+) lines?\))?$/,
+    zh: (m) => `這筆 ulogd JSON 紀錄裡沒有封包的位址（src_ip 和 dest_ip）：這個封包沒有讀取${lines(m[1])}`,
+  },
+  {
+    code: "ulogd-json-flow",
+    english:
+      /^expected a logged packet, found a ulogd conntrack or accounting record \(its NFCT or NFACCT input, JSON output\): flows and counters are not packets, not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這裡應該是記錄下來的封包，卻是 ulogd 的 conntrack 或計量紀錄（來自它的 NFCT 或 NFACCT 輸入、JSON 輸出）：連線流和計數器不是封包，沒有讀取${lines(m[1])}`,
+  },
+  {
+    code: "json-record",
+    english:
+      /^expected a journalctl JSON record \(with MESSAGE\) or a ulogd JSON packet record, found another JSON object: not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這裡應該是 journalctl 的 JSON 紀錄（含 MESSAGE）或 ulogd 的 JSON 封包紀錄，卻是別種 JSON 物件：沒有讀取${lines(m[1])}`,
+  },
+  {
+    code: "pve-queue-full",
+    english:
+      /^pvefw-logger skipped (\d+) log entries here \(its queue was full\): LOG lines of the firewall are among them$/,
+    zh: (m) => `pvefw-logger 在這裡跳過了 ${m[1]} 筆日誌（它的佇列滿了）：其中有防火牆的 LOG 行`,
+  },
+  {
+    code: "pve-ipv6",
+    english:
+      /^expected the packet's fields, found '(IPV6 logging not implemented)': Proxmox VE's firewall logger prints no IPv6 packet, not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這裡應該是封包的欄位，卻是 '${m[1]}'：Proxmox VE 的防火牆記錄程式不會印出 IPv6 封包，沒有讀取${lines(m[2])}`,
+  },
+  {
+    code: "nft-mask-outside",
+    english:
+      /^'(.*)' (never matches|holds for every packet that has this field): (\S+) has bits outside the mask (\S+)$/s,
+    zh: (m) =>
+      `'${m[1]}' ${m[2] === "never matches" ? "永遠不會符合" : "對每個有這個欄位的封包都成立"}：${m[3]} 有位元落在遮罩 ${m[4]} 之外`,
+  },
+  {
+    code: "nft-mask-no-value",
+    english: /^'(.*)' needs a value to compare the masked (.+) with$/s,
+    zh: (m) => `'${m[1]}' 少了要和遮罩後的 ${m[2]} 比較的值`,
+  },
+  {
+    code: "nft-mask-missing",
+    english: /^'(.*)' needs a mask after '(.*)'$/s,
+    zh: (m) => `'${m[1]}' 的 '${m[2]}' 後面少了遮罩`,
+  },
+  {
+    code: "nft-mask-type",
+    english:
+      /^'(.*)' is not a (mask|value) of (.+): (an IPv4 address|an IPv6 address|a number of (\d+) bits) is expected$/s,
+    zh: (m) =>
+      `'${m[1]}' 不是 ${m[3]} 的${m[2] === "mask" ? "遮罩" : "值"}：這裡要的是 ${maskKind(m[4] as string, m[5])}`,
+  },
+  {
+    code: "nft-undefined-variable",
+    english: /^variable '(.*)' is not defined$/s,
+    zh: (m) => `變數 '${m[1]}' 沒有定義`,
+  },
+  {
+    code: "nft-undefine-undefined",
+    english: /^variable '(.*)' is not defined, so it cannot be undefined$/s,
+    zh: (m) => `變數 '${m[1]}' 沒有定義，所以無法 undefine`,
+  },
+  {
+    code: "nft-define-twice",
+    english: /^variable '(.*)' is already defined$/s,
+    zh: (m) => `變數 '${m[1]}' 已經定義過了`,
+  },
+  {
+    code: "nft-define-no-value",
+    english: /^expected '((?:re)?define \S+ = VALUE)'$/,
+    zh: (m) => `應該寫成 '${m[1]}'：變數少了值`,
+  },
+  {
+    code: "nft-define-no-name",
+    english: /^'((?:re)?define)' needs a variable name$/,
+    zh: (m) => `'${m[1]}' 後面少了變數名稱`,
+  },
+  {
+    code: "nft-include",
+    english: /^'include' is not followed: packetwalk reads only the file it is given$/,
+    zh: () => "不會跟著 'include' 去讀其他檔案：packetwalk 只讀給它的那個檔案",
+  },
+  {
+    code: "nft-rule-placed",
+    english: /^'(.*)' is not modelled: a handle is only known to the kernel that loaded the rules$/s,
+    zh: (m) => `'${m[1]}' 不在模擬範圍內：只有載入這些規則的核心才知道 handle`,
+  },
+  {
+    code: "nft-rule-handle",
+    english: /^'(.*)' is not modelled: a rule's handle is only known to the kernel that loaded it$/s,
+    zh: (m) => `'${m[1]}' 不在模擬範圍內：規則的 handle 只有載入它的核心才知道`,
+  },
+  {
+    code: "nft-script-command",
+    english: /^'(.*)' is not modelled$/s,
+    zh: (m) => `'${m[1]}' 不在模擬範圍內`,
+  },
+  {
+    code: "reversed-range",
+    english: /^range '(.*)' has zero or negative size: nft refuses it, and with it the whole file$/s,
+    zh: (m) => `範圍 '${m[1]}' 的大小是零或負數：nft 會拒絕它，連帶拒絕整個檔案`,
+  },
+  {
+    code: "headerless-ip6",
+    english: /^no '(# Generated by)' header: read as ip6tables-save output \(IPv6\), as this rule is$/,
+    zh: (m) => `沒有 '${m[1]}' 標頭：依這條規則，當成 ip6tables-save 的輸出（IPv6）來讀`,
+  },
+  {
+    code: "headerless-mixed",
+    english:
+      /^an IPv6 rule among IPv4 rules \(line (\d+)\) with no '(# Generated by)' header: read as iptables-save output \(IPv4\)$/,
+    zh: (m) =>
+      `IPv4 規則（第 ${m[1]} 行）之間有一條 IPv6 規則，又沒有 '${m[2]}' 標頭：當成 iptables-save 的輸出（IPv4）來讀`,
+  },
+  {
+    code: "unexpected",
+    english: /^unexpected '(.*)'$/s,
+    zh: (m) => `這裡不該出現 '${m[1]}'`,
   },
 ];
 
@@ -165,6 +303,58 @@ export const KNOWN_HINTS: ReadonlyMap<string, string> = new Map([
   [TRAILING_SPACE_HINT, "如果日誌的行尾空白是被編輯器或複製貼上拿掉的，這些值就是完整的；否則這一行被截斷了"],
   [TABLE_TWICE_HINT, "iptables-restore 保留最後給的那一個"],
   [DEVICE_HOOK_HINT, "模擬器從 prerouting 走到 postrouting；這條 chain 丟掉或改寫什麼都不會被預測"],
+  // Hints the core writes inline (each given by a real diagnostic in the test).
+  [
+    "export the messages too: journalctl -k -o json (every field), or --output-fields=MESSAGE,__REALTIME_TIMESTAMP,_TRANSPORT",
+    "連訊息一起匯出：journalctl -k -o json（所有欄位），或 --output-fields=MESSAGE,__REALTIME_TIMESTAMP,_TRANSPORT",
+  ],
+  [
+    "ulogd's JSON output names the addresses only through its IP2STR filter: put ip2str1:IP2STR in the stack before json1:JSON, or log with its LOGEMU output (LOG-style text lines, also read)",
+    "ulogd 的 JSON 輸出要經過 IP2STR 過濾器才會寫出位址：請在 stack 裡 json1:JSON 的前面加上 ip2str1:IP2STR，或改用它的 LOGEMU 輸出（LOG 樣式的文字行，一樣讀得懂）",
+  ],
+  [
+    "log the packets themselves: an NFLOG rule and ulogd's NFLOG input, or a LOG rule and the kernel log",
+    "請記錄封包本身：NFLOG 規則配上 ulogd 的 NFLOG 輸入，或 LOG 規則配上核心日誌",
+  ],
+  [
+    "give the kernel log as text (journalctl -k -o short-iso-precise, dmesg) or as journalctl -o json; a netfilter packet in another tool's JSON is not read",
+    "請以文字（journalctl -k -o short-iso-precise、dmesg）或 journalctl -o json 的形式提供核心日誌；其他工具的 JSON 裡的 netfilter 封包不會被讀取",
+  ],
+  [
+    "log IPv6 with a LOG rule (the kernel log prints every field), or read the firewall's counters",
+    "用 LOG 規則記錄 IPv6（核心日誌會印出每個欄位），或改看防火牆的計數器",
+  ],
+  ["remove the undefine, or define the variable above it", "拿掉這個 undefine，或在它上面先定義這個變數"],
+  [
+    "write e.g. define LAN = 192.168.1.0/24 (a set: define PORTS = { 22, 443 })",
+    "例如寫成 define LAN = 192.168.1.0/24（集合則寫成 define PORTS = { 22, 443 }）",
+  ],
+  ["write e.g. define LAN = 192.168.1.0/24", "例如寫成 define LAN = 192.168.1.0/24"],
+  [
+    "paste the included file's rules in place of the include line (or give 'nft list ruleset' output)",
+    "把被 include 的檔案裡的規則貼在 include 那一行的位置（或提供 'nft list ruleset' 的輸出）",
+  ],
+  [
+    "write the rules in the order they run, or use 'index N' (from 0)",
+    "依規則執行的順序寫出規則，或改用 'index N'（從 0 起算）",
+  ],
+  [
+    "give the ruleset the script leaves behind: run it, then 'nft list ruleset' (or nft -s list ruleset)",
+    "請提供腳本執行完留下的規則集：先執行腳本，再用 'nft list ruleset'（或 nft -s list ruleset）取得",
+  ],
+  [
+    "nft ruleset text is a list of 'table FAMILY NAME { ... }' blocks (an nft -f script may also hold define, flush, add and insert lines)",
+    "nft 規則集文字是一連串 'table FAMILY NAME { ... }' 區塊（nft -f 腳本裡也可以有 define、flush、add 和 insert 行）",
+  ],
+  ["write the lower bound first", "把下限寫在前面"],
+  [
+    "start the file with the header line ip6tables-save prints, or save IPv4 rules with iptables-save",
+    "在檔案開頭放上 ip6tables-save 印出的標頭行，或用 iptables-save 儲存 IPv4 規則",
+  ],
+  [
+    "keep each save's header line (iptables-save, then ip6tables-save): the IPv6 tables start at theirs",
+    "保留每份輸出的標頭行（先 iptables-save，再 ip6tables-save）：IPv6 的 table 從它們自己的標頭行開始",
+  ],
   [
     MISSING_IPSET_HINT,
     "把主機的 `ipset save` 輸出加進規則集檔案（packetwalk import 會讀 ipset-save.txt）；在那之前，模擬器兩種結果都會走",

@@ -53,6 +53,73 @@ function realDiagnostics(): Diagnostic[] {
         )
         .join(""),
     ).diagnostics,
+    // JSON records without a packet's words: journalctl -o json without MESSAGE, ulogd's JSON output
+    // without IP2STR or of its conntrack input, another tool's JSON.
+    ...parseTraceText(
+      [
+        '{"__CURSOR":"s=1;i=1","__REALTIME_TIMESTAMP":"1796093523958230","_TRANSPORT":"kernel","_HOSTNAME":"gw"}',
+        '{"timestamp":"2026-12-03T10:00:00","oob.prefix":"in","oob.in":"eth0","oob.out":"","raw.pktlen":84,"oob.family":2,"ip.protocol":1}',
+        '{"timestamp":"2026-12-03T10:00:01","oob.prefix":"in","oob.in":"eth0","oob.out":"","raw.pktlen":84,"oob.family":2,"ip.protocol":1}',
+        '{"ct.event":1,"orig.ip.protocol":6}',
+        '{"level":"info","msg":"started"}',
+      ].join("\n"),
+    ).diagnostics,
+    // Proxmox VE's pvefw-logger: its full queue, and an IPv6 packet it does not print.
+    ...parseTraceText(
+      [
+        "0 3 - 03/Dec/2026:10:00:00 +0100 skipped 12 log entries (queue full)",
+        "101 6 tap101i0-IN 03/Dec/2026:10:00:01 +0100 policy DROP: IN=fwbr101i0 OUT=fwbr101i0 MAC=52:54:00:aa:00:10:52:54:00:aa:00:20:86:dd IPV6 logging not implemented ",
+      ].join("\n"),
+    ).diagnostics,
+    // nft bitmask matches: a value outside the mask, a missing mask or value, a mask or value of the wrong type.
+    ...parseRulesetFile(
+      [
+        "table inet fw {",
+        " chain input {",
+        "  type filter hook input priority filter;",
+        "  ip saddr & 0.0.0.255 == 0.0.1.2 accept",
+        "  meta mark & 0xff00 != 0x101 accept",
+        "  ip saddr & ::ff == ::1 accept",
+        "  tcp dport & 0xff00 == accept",
+        "  ip saddr & accept",
+        "  tcp dport & 0xff00 == foo accept",
+        "  tcp dport { 100-50 } accept",
+        " }",
+        "}",
+      ].join("\n"),
+      "bitmask.nft",
+    ).diagnostics,
+    // An nft -f script: variables, include, a rule placed by handle, a command not modelled.
+    ...parseRulesetFile(
+      [
+        "define LAN = 10.0.0.0/8",
+        "define EMPTY",
+        "define = 5",
+        "undefine NOPE",
+        "define LAN = 192.168.1.0/24",
+        'include "/etc/nftables.d/*.nft"',
+        "table inet fw {",
+        " chain input {",
+        "  type filter hook input priority filter;",
+        "  ip saddr $WAN accept",
+        " }",
+        "}",
+        "add rule inet fw input handle 5 accept",
+        "delete rule inet fw input handle 5",
+        "add counter inet fw c",
+        "list ruleset",
+      ].join("\n"),
+      "nftables.conf",
+    ).diagnostics,
+    // iptables-save cut from its header: IPv6 rules only, or one among IPv4 rules.
+    ...parseRulesetFile(
+      "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s fd00::1/128 -j ACCEPT\nCOMMIT\n",
+      "v6.rules",
+    ).diagnostics,
+    ...parseRulesetFile(
+      "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 10.0.0.1/32 -j ACCEPT\n-A INPUT -s fd00::1/128 -j ACCEPT\nCOMMIT\n",
+      "mixed.rules",
+    ).diagnostics,
     unlistedNote(12, { file: "-", line: 9, column: 1 }),
   );
   return out;
@@ -66,8 +133,11 @@ describe("the zh-TW playground's translation of problems", () => {
     expect(translated.length, `no real diagnostic is translated as ${code}`).toBeGreaterThan(0);
     for (const d of translated) {
       const zh = diagnosticZh(d);
-      // Every value quoted in the English ('[raw-pre]', '-m limit ...', counts) is in the Chinese too.
-      for (const value of [...d.message.matchAll(/'([^']*)'|\b(\d+)\b/g)].map((m) => m[1] ?? m[2]))
+      // Every value quoted in the English ('[raw-pre]', '-m limit ...', counts) is in the Chinese too; an
+      // apostrophe after a letter (the packet's fields) opens no quote.
+      for (const value of [...d.message.matchAll(/(?<![A-Za-z])'([^']*)'|\b(\d+)\b/g)].map(
+        (m) => m[1] ?? m[2],
+      ))
         expect(zh?.message, d.message).toContain(value);
       expect(zh?.message).toMatch(/^(警告|錯誤)：/);
       // No English sentence left in it.
