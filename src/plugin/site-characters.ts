@@ -15,7 +15,16 @@ export interface SiteCharacters {
   byLang: Map<string, Set<number>>;
   /** Code points any page may show, whatever its language. */
   everywhere: Set<number>;
+  /**
+   * CJK code points of the scripts the pages load later (`import()`, workers): the playground's zh-TW
+   * problems and rule notes. Only those: the libraries' later chunks (Mermaid's, KaTeX's) carry Unicode
+   * tables no page shows, while the site's own later text is ASCII or Traditional Chinese.
+   */
+  later: Set<number>;
 }
+
+/** CJK punctuation, kana, ideographs, compatibility ideographs and full-width forms. */
+const CJK = /[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]/u;
 
 /** Printable ASCII, U+0020 to U+007E. */
 export const PRINTABLE_ASCII: readonly number[] = Array.from({ length: 0x7f - 0x20 }, (_, i) => 0x20 + i);
@@ -68,6 +77,11 @@ const scriptSrcs = (html: string) =>
   [...html.matchAll(/<script\b[^>]*\ssrc="([^"]+)"/gi)].map((m) => m[1] ?? "");
 const staticImports = (js: string) =>
   [...js.matchAll(/(?:\bfrom|\bimport)\s*["'](\.{1,2}\/[^"']+\.m?js)["']/g)].map((m) => m[1] ?? "");
+/** Scripts a script loads later: `import("./x.js")` (any quotes) and workers, `new URL("/_astro/x.js", ...)`. */
+const laterImports = (js: string) => [
+  ...[...js.matchAll(/\bimport\(\s*[`"'](\.{1,2}\/[^`"']+\.m?js)[`"']\s*\)/g)].map((m) => m[1] ?? ""),
+  ...[...js.matchAll(/\bnew URL\(\s*[`"']([^`"']+\.m?js)[`"']/g)].map((m) => m[1] ?? ""),
+];
 
 /**
  * Reads the characters of a built site.
@@ -93,20 +107,29 @@ export function siteCharacters(distDir: string, base: string): SiteCharacters {
       for (const p of cssCodePoints(readFileSync(file, "utf8"))) everywhere.add(p);
     }
   }
-  // The pages' scripts and what they import up front; chunks loaded later with import() (Mermaid) are not text.
+  // The pages' scripts and what they import up front; then what they load later, whose CJK alone counts.
   const seen = new Set<string>();
-  const queue = [...scripts];
-  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
-    if (seen.has(file) || relative(distDir, file).startsWith("..")) continue;
-    seen.add(file);
+  const later = new Set<number>();
+  const queue: { file: string; now: boolean }[] = [...scripts].map((file) => ({ file, now: true }));
+  const resolve = (from: string, spec: string) =>
+    spec.startsWith(base) ? join(distDir, spec.slice(base.length)) : join(dirname(from), spec);
+  for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+    const { file, now } = next;
+    const key = `${now}\n${file}`;
+    if (seen.has(key) || relative(distDir, file).startsWith("..")) continue;
+    seen.add(key);
     let js: string;
     try {
       js = readFileSync(file, "utf8");
     } catch {
       continue;
     }
-    for (const p of jsCodePoints(js)) everywhere.add(p);
-    for (const spec of staticImports(js)) queue.push(join(dirname(file), spec));
+    for (const p of jsCodePoints(js)) {
+      if (now) everywhere.add(p);
+      else if (CJK.test(String.fromCodePoint(p))) later.add(p);
+    }
+    for (const spec of staticImports(js)) queue.push({ file: join(dirname(file), spec), now });
+    for (const spec of laterImports(js)) queue.push({ file: resolve(file, spec), now: false });
   }
-  return { byLang, everywhere };
+  return { byLang, everywhere, later };
 }

@@ -49,10 +49,14 @@ function parseFace(text: string): FaceRule | undefined {
   return { text, family, url, ranges: parseUnicodeRange(range ?? "U+0-10FFFF") };
 }
 
-/** Which pages use a code point: `*` for any page, else the languages, sorted (`en`, `en+zh-TW`, ...). */
+/**
+ * Which pages use a code point: `*` for any page, else the languages, sorted (`en`, `en+zh-TW`, ...), or
+ * `later` for one only a script loaded later shows (a file no page fetches until it shows one).
+ */
 function usageOf(p: number, chars: SiteCharacters, langs: string[]): string {
   if (chars.everywhere.has(p)) return "*";
   const users = langs.filter((l) => chars.byLang.get(l)?.has(p));
+  if (users.length === 0 && chars.later.has(p)) return "later";
   return users.length === langs.length ? "*" : users.join("+");
 }
 
@@ -130,7 +134,11 @@ export async function subsetSiteFonts(
   const cache = fontCache(cacheDir);
   const chars = siteCharacters(distDir, base);
   const langs = [...chars.byLang.keys()].sort();
-  const used = new Set([...chars.everywhere, ...[...chars.byLang.values()].flatMap((s) => [...s])]);
+  const used = new Set([
+    ...chars.everywhere,
+    ...[...chars.byLang.values()].flatMap((s) => [...s]),
+    ...chars.later,
+  ]);
   const report: FontSubsetReport = {
     before: { files: 0, bytes: 0 },
     after: { files: 0, bytes: 0 },

@@ -99,7 +99,9 @@ describe("subsetSiteFonts on a small site", () => {
   const cyrillic = covering("Noto Sans", 0x416);
   const zhong = covering("Noto Sans TC", 0x4e2d); // 中, on both pages
   const wen = covering("Noto Sans TC", 0x6587); // 文, on the Chinese page only
-  const chosen = [...new Set([latin, cyrillic, zhong, wen])];
+  // 併, 進 and 戳: only a script loaded later shows them.
+  const laterFaces = [0x4f75, 0x9032, 0x6233].map((p) => covering("Noto Sans TC", p));
+  const chosen = [...new Set([latin, cyrillic, zhong, wen, ...laterFaces])];
 
   beforeAll(async () => {
     dist = mkdtempSync(path.join(tmpdir(), "pw-fonts-"));
@@ -114,8 +116,16 @@ describe("subsetSiteFonts on a small site", () => {
       path.join(dist, "_astro", "BaseLayout.Zz99Yy88.css"),
       `${rules.join("")}:root{--font-body:"Noto Sans","Noto Sans TC",system-ui,sans-serif}body{font-family:var(--font-body)}`,
     );
+    // A page script that loads a chunk later and starts a worker: their Chinese is shown later (the
+    // playground's zh-TW problems and rule notes); the Cyrillic of a later chunk is a library's table.
+    writeFileSync(
+      path.join(dist, "_astro", "page.js"),
+      'import(`./later.js`);new Worker(new URL("/pw/_astro/w.js",import.meta.url));',
+    );
+    writeFileSync(path.join(dist, "_astro", "later.js"), 'export const m="併進\u0416";');
+    writeFileSync(path.join(dist, "_astro", "w.js"), 'self.x="戳";');
     const page = (lang: string, text: string) =>
-      `<!doctype html><html lang="${lang}"><head><link rel="stylesheet" href="/pw/_astro/BaseLayout.Zz99Yy88.css"></head><body><p>${text}</p></body></html>`;
+      `<!doctype html><html lang="${lang}"><head><link rel="stylesheet" href="/pw/_astro/BaseLayout.Zz99Yy88.css"><script type="module" src="/pw/_astro/page.js"></script></head><body><p>${text}</p></body></html>`;
     writeFileSync(path.join(dist, "index.html"), page("en", "Hi &amp; 中"));
     writeFileSync(path.join(dist, "zh-tw", "index.html"), page("zh-Hant-TW", "中文"));
     report = await subsetSiteFonts(dist, "/pw/", false);
@@ -175,6 +185,16 @@ describe("subsetSiteFonts on a small site", () => {
         face.url,
       ).toEqual(face.points);
       expect(face.url.startsWith("/pw/_astro/")).toBe(true);
+    }
+    // What a later chunk or a worker shows in Chinese is kept, in a file of its own no page fetches
+    // until it shows one; the Cyrillic of a later chunk is not.
+    const later = cp("併進戳");
+    for (const p of later) {
+      const face = tcFaces.find((f) => f.points.includes(p));
+      expect(
+        face?.points.every((q) => later.includes(q)),
+        String.fromCodePoint(p),
+      ).toBe(true);
     }
     // Printable ASCII is always kept (the playground draws what a reader pastes).
     const latinPoints = shipped()
