@@ -307,10 +307,12 @@ function report(
     process.stderr.write(`${d}\n`);
   if (!args.json) {
     const errors = diagnostics.filter((d) => d.severity === "error").length;
+    const n = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
     process.stderr.write(
-      `${packets} packets from ${events} netfilter lines; ${skipped} other lines skipped; ${errors} errors, ${
-        diagnostics.length - errors
-      } warnings\n`,
+      `${n(packets, "packet")} from ${n(events, "netfilter line")}; ${n(skipped, "other line")} skipped; ${n(errors, "error")}, ${n(
+        diagnostics.length - errors,
+        "warning",
+      )}\n`,
     );
   }
   if (packets === 0) {

@@ -108,9 +108,9 @@ const en: PlaygroundStrings = {
   shareVersion: "The link was made by another version of this page and cannot be read here.",
   shareRestored: "The log from the link was restored and parsed.",
   shareUrlLabel: "Link to this input",
-  parsing: "Parsing: {percent}% ({packets} packets so far)",
+  parsing: "Parsing: {percent}% ({packets} {packets:packet|packets} so far)",
   parsed:
-    "{packets} packets from {events} netfilter lines; {skipped} other lines skipped; {errors} errors, {warnings} warnings ({ms} ms).",
+    "{packets} {packets:packet|packets} from {events} netfilter {events:line|lines}; {skipped} other {skipped:line|lines} skipped; {errors} {errors:error|errors}, {warnings} {warnings:warning|warnings} ({ms} ms).",
   parseFailed: "The parse stopped: {message}",
   noPackets: "No netfilter packet was found in the input.",
   problems: "Problems",
@@ -121,21 +121,21 @@ const en: PlaygroundStrings = {
   unknownTitle: "Unknown LOG prefixes",
   unknownHelp:
     "packetwalk cannot tell which table and chain wrote these prefixes. Say it here (the CLI's --prefix-map) and the log is parsed again.",
-  unknownLines: "{n} lines, first on line {line}",
+  unknownLines: "{n} {n:line|lines}, first on line {line}",
   mapTo: "Chain of {prefix}",
   mapButton: "Map",
   mappedTitle: "Prefix map",
   unmap: "Remove {prefix}",
   rulesetProblems: "Problems in the ruleset",
   packets: "Packets",
-  packetsSummary: "{packets} packet(s) in {flows} flow(s)",
+  packetsSummary: "{packets} {packets:packet|packets} in {flows} {flows:flow|flows}",
   flow: "flow",
   request: "request",
   reply: "reply",
   hooks: "Hooks",
   rewrites: "Rewrites",
   showPacket: "Steps and map of #{id}",
-  showMore: "Show {n} more packets",
+  showMore: "Show {n} more {n:packet|packets}",
   packetTitle: "Packet #{id}",
   view: "Diagram",
   viewMap: "Map",
@@ -257,9 +257,18 @@ const zhTw: PlaygroundStrings = {
 /** The strings of each site locale. */
 export const PLAYGROUND_STRINGS: Record<"en" | "zh-tw", PlaygroundStrings> = { en, "zh-tw": zhTw };
 
-/** Fills `{name}` placeholders of `text` from `values`. */
+/**
+ * Fills `{name}` placeholders of `text` from `values`; `{name:one|other}` is the word for the count
+ * `name`: `one` when it is 1, else `other` (`{n} {n:line|lines}`).
+ */
 export function fill(text: string, values: Record<string, string | number>): string {
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    values[name] === undefined ? whole : String(values[name]),
+  return text.replace(
+    /\{(\w+)(?::([^|{}]*)\|([^{}]*))?\}/g,
+    (whole, name: string, one?: string, other?: string) => {
+      const v = values[name];
+      if (v === undefined) return whole;
+      if (one === undefined) return String(v);
+      return Number(v) === 1 ? one : (other ?? "");
+    },
   );
 }

@@ -163,6 +163,12 @@ describe("a log pasted from elsewhere", () => {
     expect(r.stderr).toContain(
       "5 packets from 5 netfilter lines; 0 other lines skipped; 0 errors, 5 warnings",
     );
+    // One of each is said in the singular.
+    const one = join(dir, "ufw-one.log");
+    writeFileSync(one, `${ufw(1)}\nsshd[1]: session opened\n`);
+    expect(parse([one]).stderr).toContain(
+      "1 packet from 1 netfilter line; 1 other line skipped; 0 errors, 1 warning\n",
+    );
   });
 
   it("a [UFW BLOCK] line says DROP or REJECT, and only on a packet's last line", () => {
