@@ -306,7 +306,7 @@ export const KNOWN_HINTS: ReadonlyMap<string, string> = new Map([
   // Hints the core writes inline (each given by a real diagnostic in the test).
   [
     "export the messages too: journalctl -k -o json (every field), or --output-fields=MESSAGE,__REALTIME_TIMESTAMP,_TRANSPORT",
-    "連訊息一起匯出：journalctl -k -o json（所有欄位），或 --output-fields=MESSAGE,__REALTIME_TIMESTAMP,_TRANSPORT",
+    "連同訊息一起匯出：journalctl -k -o json（所有欄位），或 --output-fields=MESSAGE,__REALTIME_TIMESTAMP,_TRANSPORT",
   ],
   [
     "ulogd's JSON output names the addresses only through its IP2STR filter: put ip2str1:IP2STR in the stack before json1:JSON, or log with its LOGEMU output (LOG-style text lines, also read)",

@@ -12,6 +12,8 @@ export interface VariableProblem {
   column: number;
   message: string;
   hint: string;
+  /** `error` unless said. */
+  severity?: "error" | "warning";
 }
 
 /** The tokens with variables expanded, and what could not be expanded. */
@@ -23,6 +25,12 @@ export interface ExpandedTokens {
 /** nft's variable names: a letter or underscore, then letters, digits, `_`, `.` and `-`. */
 const NAME = /^[A-Za-z_][\w.-]*$/;
 
+/** Verdicts: nft's grammar takes none as a variable's value (`define D = drop`: syntax error). */
+const VERDICTS = new Set(["accept", "drop", "jump", "goto", "return", "continue", "queue"]);
+
+/** What may join two values of one define (`$A . $B`, `a, b`, `1-2`, `10.0.0.0 / 8`, `syn | ack`). */
+const JOINERS = new Set([".", ",", "-", "/", "|", "^", "&", "<<", ">>"]);
+
 /** Whether `toks[i]` starts a statement (the text's start, or after a line end, `;`, `{` or `}`). */
 function atStatementStart(toks: readonly NftToken[], i: number): boolean {
   const before = toks[i - 1];
@@ -30,41 +38,122 @@ function atStatementStart(toks: readonly NftToken[], i: number): boolean {
 }
 
 /**
+ * A `{ ... }` open at some point: a table's or a chain's body holds the variables defined in it, as
+ * nft scopes them (`define` in `table inet x { ... }` is unknown after its `}` and in other tables);
+ * a named set's, map's or object's body takes a `define` into the table's scope; any other brace (an
+ * anonymous set or chain, a verdict map) takes none (nft: syntax error).
+ */
+interface Brace {
+  kind: "scope" | "block" | "inline";
+  /** A scope's: the table's or the chain's variables. */
+  vars?: Map<string, NftToken[]>;
+  /** A scope's: whose body it is. */
+  of?: "table" | "chain";
+}
+
+/**
  * Expands `define` / `redefine` / `undefine` and `$NAME` uses in `toks` (see the module comment). An
  * undefined variable stays in place as written (the rule reader then says what it expected) and is
- * reported; so is a `define` without a name, an `=` or a value.
+ * reported; so is a `define` without a name, an `=` or a value, or with a value nft does not take.
  */
 export function expandNftVariables(toks: readonly NftToken[]): ExpandedTokens {
-  const vars = new Map<string, NftToken[]>();
+  const global = new Map<string, NftToken[]>();
+  const braces: Brace[] = [];
+  /** The scopes a use looks in, innermost first. */
+  const scopes = () => [
+    ...braces
+      .filter((b) => b.vars)
+      .map((b) => b.vars as Map<string, NftToken[]>)
+      .reverse(),
+    global,
+  ];
+  const lookup = (name: string) => {
+    for (const s of scopes()) {
+      const v = s.get(name);
+      if (v) return v;
+    }
+    return undefined;
+  };
   const out: NftToken[] = [];
   const problems: VariableProblem[] = [];
+  /** Where each variable of a table or chain block closed above was defined: its line. */
+  const closed = new Map<string, number>();
+  /** The line of each variable's define. */
+  const definedAt = new Map<Map<string, NftToken[]>, Map<string, number>>();
   /** `t` as written, or the variable's tokens placed where the variable was written. */
   const use = (t: NftToken): NftToken[] => {
     if (t.type !== "word" || !t.value.startsWith("$")) return [t];
-    const value = vars.get(t.value.slice(1));
+    const value = lookup(t.value.slice(1));
     if (!value) {
       problems.push({
         line: t.line,
         column: t.column,
         message: `variable '${t.value}' is not defined`,
-        hint: `define it above its first use: define ${t.value.slice(1) || "NAME"} = ...`,
+        hint: closed.has(t.value.slice(1))
+          ? `it was defined at line ${closed.get(t.value.slice(1))} in a table or chain block that is closed here (nft keeps a define to its block): define it at the top of the file`
+          : `define it above its first use: define ${t.value.slice(1) || "NAME"} = ...`,
       });
       return [t];
     }
     // Positions of the use: a problem in the value is shown where the rule uses it.
     return value.map((v) => ({ ...v, line: t.line, column: t.column, written: t.value }));
   };
+  /** Where the statement that the token being read belongs to began. */
+  let head = 0;
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i] as NftToken;
+    const top = braces[braces.length - 1];
+    const statementHere = atStatementStart(toks, i) && top?.kind !== "inline";
+    if (statementHere) head = i;
+    if (t.value === "{" && t.type === "punct") {
+      braces.push(braceOpened(toks, head, i, top));
+      out.push(t);
+      continue;
+    }
+    if (t.value === "}" && t.type === "punct") {
+      const gone = braces.pop();
+      for (const [name, line] of (gone?.vars && definedAt.get(gone.vars)) ?? []) closed.set(name, line);
+      out.push(t);
+      continue;
+    }
+    if (
+      t.value === "comment" &&
+      toks[i + 1]?.type === "word" &&
+      (toks[i + 1] as NftToken).value.startsWith("$")
+    ) {
+      // nft 1.0.6: "syntax error, unexpected '$', expecting string".
+      const v = toks[i + 1] as NftToken;
+      problems.push({
+        line: v.line,
+        column: v.column,
+        message: `a comment cannot be a variable ('comment ${v.value}'): nft refuses it`,
+        hint: 'write the comment as a quoted string: comment "..."',
+      });
+    }
+    const previous = toks[i - 1];
+    if (
+      (previous?.value === "map" || previous?.value === "vmap") &&
+      t.type === "word" &&
+      t.value.startsWith("$")
+    )
+      // nft 1.0.6 stops on it: "BUG: invalid mapping expression variable" (an assertion in evaluate.c).
+      problems.push({
+        line: t.line,
+        column: t.column,
+        message: `nft cannot use a variable as a rule's map ('${previous.value} ${t.value}'): it stops with an internal error`,
+        hint: `write the map's elements in the rule (${previous.value} { KEY : ... }), or declare a named map and use ${previous.value} @NAME`,
+      });
     const keyword = t.value;
     if (
       t.type !== "word" ||
       !(keyword === "define" || keyword === "redefine" || keyword === "undefine") ||
-      !atStatementStart(toks, i)
+      !statementHere
     ) {
       out.push(...use(t));
       continue;
     }
+    // Where the variable goes: the innermost table or chain block (a set's body is in its table's).
+    const scope = [...braces].reverse().find((b) => b.vars)?.vars ?? global;
     let name = toks[i + 1];
     // `define LAN=10.0.0.0/8` is one word to the tokenizer: its name, '=' and value are split here.
     const glued = name?.type === "word" ? /^([^=]+)=(.+)?$/.exec(name.value) : null;
@@ -89,12 +178,15 @@ export function expandNftVariables(toks: readonly NftToken[]): ExpandedTokens {
       continue;
     }
     if (keyword === "undefine") {
-      if (!vars.delete(name.value))
+      // nft 1.0.6 took an undefine of a name this block does not hold without a word, and left an outer
+      // block's variable of that name as it was: a warning (the words are the zh-TW playground's keys).
+      if (!scope.delete(name.value))
         problems.push({
           line: name.line,
           column: name.column,
           message: `variable '${name.value}' is not defined, so it cannot be undefined`,
           hint: "remove the undefine, or define the variable above it",
+          severity: "warning",
         });
       i = skipStatement(toks, i + 1);
       continue;
@@ -112,22 +204,93 @@ export function expandNftVariables(toks: readonly NftToken[]): ExpandedTokens {
       i = end;
       continue;
     }
-    // `define` over an existing name is an error in nft; `redefine` is how a script changes it.
-    if (keyword === "define" && vars.has(name.value))
+    const wrong = notAValue(value);
+    if (wrong) {
+      problems.push({
+        line: wrong.line,
+        column: wrong.column,
+        message: VERDICTS.has(wrong.value)
+          ? `a variable cannot hold the verdict '${wrong.value}': nft refuses '${keyword} ${name.value} = ${value.map((v) => v.value).join(" ")}'`
+          : `a variable holds one value: nft refuses '${wrong.value}' after '${value
+              .slice(0, value.indexOf(wrong))
+              .map((v) => v.value)
+              .join(" ")}'`,
+        hint: "a define holds a value (an address, a port, a string, a set { a, b }, a . b), not a match or a verdict",
+      });
+      // Kept, so that its uses are not each reported as undefined.
+      scope.set(name.value, value);
+      i = end;
+      continue;
+    }
+    // `define` over a name this block or an outer one holds is an error in nft; `redefine` is how a script changes it.
+    if (keyword === "define" && lookup(name.value))
       problems.push({
         line: name.line,
         column: name.column,
         message: `variable '${name.value}' is already defined`,
         hint: `use 'redefine ${name.value} = ...' to change its value`,
       });
+    if (!definedAt.has(scope)) definedAt.set(scope, new Map());
+    definedAt.get(scope)?.set(name.value, name.line);
     // Values may use earlier variables: expanded now, as nft does at the definition.
-    vars.set(
+    scope.set(
       name.value,
       value.flatMap((v) => use(v)),
     );
     i = end;
   }
   return { tokens: out, problems };
+}
+
+/**
+ * The kind of the brace `toks[at]` opens, in the statement begun at `toks[head]`: a table's or a chain's
+ * body (`table ...`, `chain ...`, `add|create table|chain ...`) is a scope, another named block of a
+ * table body (a set, a map, a flowtable, an object) a block, the rest inline.
+ */
+function braceOpened(toks: readonly NftToken[], head: number, at: number, top: Brace | undefined): Brace {
+  const words = toks.slice(head, at).map((w) => w.value);
+  // Only the statement's first brace is its body (`chain c {`); one after it is in a rule.
+  if (words.includes("{") || top?.kind === "block") return { kind: "inline" };
+  const [first, second] = words;
+  const command = first === "add" || first === "create";
+  const object = command ? second : first;
+  if (object === "table" || object === "chain") return { kind: "scope", vars: new Map(), of: object };
+  if (
+    (top === undefined ? command : top.of === "table") &&
+    ["set", "map", "flowtable", "counter", "quota", "limit", "ct", "secmark", "synproxy"].includes(
+      object ?? "",
+    )
+  )
+    return { kind: "block" };
+  return { kind: "inline" };
+}
+
+/**
+ * The first token of a define's value that nft's grammar does not take: a verdict outside braces, or a
+ * value following another without an operator between (`tcp dport 22`). Undefined when it is a value.
+ */
+function notAValue(value: readonly NftToken[]): NftToken | undefined {
+  let depth = 0;
+  let expectValue = true;
+  for (const v of value) {
+    if (v.type === "punct" && v.value === "{") {
+      if (depth === 0 && !expectValue) return v;
+      depth++;
+      continue;
+    }
+    if (v.type === "punct" && v.value === "}") {
+      depth--;
+      if (depth === 0) expectValue = false;
+      continue;
+    }
+    if (depth > 0) continue;
+    if (v.type === "word" && VERDICTS.has(v.value)) return v;
+    const joiner = (v.type === "word" || v.type === "punct") && JOINERS.has(v.value);
+    if (joiner) expectValue = true;
+    else if (!expectValue) return v;
+    else expectValue = false;
+  }
+  return undefined;
 }
 
 /** The index of the last token of the statement that `toks[from]` is part of (braces may span lines). */

@@ -84,11 +84,11 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
   const srcLines = text.split(/\r?\n/);
   const tk = tokenizeNft(text, firstLine);
   if (!tk.ok) {
-    err(tk, tk.message, 'close the string with a double quote (")');
+    err(tk, tk.message, tk.hint ?? 'close the string with a double quote (")');
     return { tables, diagnostics };
   }
   const expanded = expandNftVariables(tk.tokens);
-  for (const p of expanded.problems) err(p, p.message, p.hint);
+  for (const p of expanded.problems) err(p, p.message, p.hint, p.severity);
   const toks = expanded.tokens;
   let i = 0;
   const peek = () => toks[i];
@@ -121,6 +121,21 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       else if (toks[i]?.value === "}") depth--;
       i++;
     } while (i < toks.length && depth > 0);
+  };
+
+  /**
+   * nft ends a statement (a rule, a chain's type or policy line, a table's chain or set block, a table)
+   * with a line end or ';': `tcp dport 22 accept }` or `chain a { ... } }` on one line is a syntax error
+   * in nft 1.0.6 ("unexpected '}', expecting newline or semicolon"). Reported at what follows.
+   */
+  const separated = () => {
+    const next = peek();
+    if (!next || next.type === "nl" || next.value === ";") return;
+    err(
+      next,
+      `expected a line end or ';' before '${next.value}'`,
+      "nft ends each rule, chain, set and table with a line end or ';' (e.g. 'tcp dport 22 accept; }'), or refuses the file",
+    );
   };
 
   /** `flowtable NAME { hook ingress priority P; devices = { a, b }; counter; flags offload }`. */
@@ -190,7 +205,9 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       // A data map (`inet_service : ipv4_addr . inet_service`) feeds `dnat to ... map @m`.
       if (kind === "map" && !verdictMap) {
         const element = dataElement(e, colon);
-        if (element) {
+        const reversed = element && reversedRange(element.key);
+        if (reversed) err(e[0] as NftToken, rangeMessage(reversed), RANGE_HINT);
+        else if (element) {
           set.data ??= [];
           set.data.push(element);
         } else
@@ -269,6 +286,8 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       }
       const words = statement();
       const head = words[0]?.value;
+      // nft takes a set's elements line without a separator before the set's '}'.
+      if (head !== "elements") separated();
       if (head === "type" || head === "typeof")
         set.type = words
           .slice(1)
@@ -304,6 +323,7 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       return false;
     }
     i++;
+    const existed = table.chains.get(name.value);
     const chain = chainIn(table, name);
     for (;;) {
       skipBlank();
@@ -318,6 +338,7 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       }
       if (t.value === "type" && toks[i + 2]?.value === "hook") {
         const words = statement();
+        separated();
         const base = readBase(words, table.family ?? "ip");
         const was = chain.base;
         // A script may open a chain again (`nft -f` adds to it); the kernel refuses another hook or priority.
@@ -331,11 +352,21 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
             `chain ${chain.name} was declared 'type ${was.type} hook ${was.hook} priority ${was.priorityText}' above; it cannot change to 'type ${base.type} hook ${base.hook} priority ${base.priorityText}'`,
             "declare a base chain's type, hook and priority once (nft refuses a change: File exists)",
           );
-        else if (base) chain.base = base;
+        else if (base) {
+          if (!was && existed)
+            // The kernel does not turn a regular chain into a base chain (nf_tables_updchain: EEXIST).
+            err(
+              words[0] as NftToken,
+              `chain ${chain.name} was declared above without a hook; it cannot become a base chain here`,
+              "give the chain its 'type ... hook ... priority ...;' where it is first declared (nft refuses this: File exists)",
+            );
+          chain.base = base;
+        }
         continue;
       }
       if (t.value === "policy") {
         const words = statement();
+        separated();
         const p = words[1]?.value;
         if (p !== "accept" && p !== "drop")
           err(words[1] ?? t, `'${p ?? ""}' is not a chain policy`, "expected accept or drop");
@@ -345,9 +376,10 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       if (
         t.value === "comment" &&
         toks[i + 1]?.type === "string" &&
-        (toks[i + 2]?.type === "nl" || toks[i + 2]?.value === ";")
+        (toks[i + 2]?.type === "nl" || toks[i + 2]?.value === ";" || toks[i + 2]?.value === "}")
       ) {
         statement();
+        separated();
         continue;
       }
       const words = statement(true);
@@ -355,6 +387,7 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
         i++;
         continue;
       }
+      separated();
       addRule(table, chain, words);
     }
   };
@@ -416,6 +449,8 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
 
   /** Anonymous chains made so far, per table: each gets the next `__chainN` name, as nft names them. */
   const anonymous = new Map<TableDef, number>();
+  /** `jump` or `goto` when the rules being read are an anonymous chain's (nft takes no anonymous chain in one). */
+  let inAnonymous: string | undefined;
   /**
    * `written` without its line ends, each `jump { ... }` / `goto { ... }` (an anonymous chain, as
    * `nft list ruleset` prints a binding chain) replaced by a jump to a chain made of its rules.
@@ -441,6 +476,22 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
         err(open, `the anonymous chain after '${w.value}' is not closed`, "add '}' after its rules");
         return undefined;
       }
+      if (inAnonymous) {
+        // nft 1.0.6: "Error: too many levels of nesting".
+        err(
+          open,
+          `an anonymous chain cannot hold another ('${w.value} {' inside '${inAnonymous} { ... }'): nft refuses it (too many levels of nesting)`,
+          "declare the inner chain by name ('chain NAME { ... }') and jump to it",
+        );
+        return undefined;
+      }
+      const lastInside = written.slice(k + 2, close).at(-1);
+      if (lastInside && lastInside.type !== "nl" && lastInside.value !== ";")
+        err(
+          written[close] as NftToken,
+          "expected a line end or ';' before '}'",
+          "nft ends each rule of an anonymous chain with a line end or ';' (e.g. 'jump { accept; }'), or refuses the file",
+        );
       let n = anonymous.get(table) ?? 0;
       while (table.chains.has(`__chain${n}`)) n++;
       anonymous.set(table, n + 1);
@@ -449,6 +500,7 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       // Its rules: split at line ends and ';' outside nested braces.
       let rule: NftToken[] = [];
       let nested = 0;
+      inAnonymous = w.value;
       for (const b of written.slice(k + 2, close)) {
         if (nested === 0 && (b.type === "nl" || b.value === ";")) {
           if (rule.length) addRule(table, chain, rule);
@@ -460,6 +512,7 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
         rule.push(b);
       }
       if (rule.length) addRule(table, chain, rule);
+      inAnonymous = undefined;
       out.push(w, name);
       k = close;
     }
@@ -474,7 +527,12 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
     const parsed = parseNftRule(words);
     for (const p of parsed.problems) err(p, p.message, p.hint, p.severity);
     if (parsed.problems.some((p) => p.severity === "error")) return;
-    for (const c of parsed.conditions) {
+    // The keys of the rule's own map (`vmap { 100-50 : accept }`, `dnat to tcp dport map { ... }`): nft
+    // 1.0.6 refused a reversed one there too ("Range has zero or negative size").
+    const mapKeys = [parsed.target, ...(parsed.afterVerdicts ?? []).map((a) => a.verdict)].flatMap((t) =>
+      t.kind === "vmap" || t.kind === "nat-map" ? (t.elements ?? []).map((e) => e.key) : [],
+    );
+    for (const c of [...parsed.conditions, { kind: "nft-set" as const, elements: mapKeys }]) {
       const reversed = c.kind === "nft-set" ? c.elements?.map(reversedRange).find((r) => r) : undefined;
       if (reversed) {
         const at = shown.find((w) => w.value === `${reversed.lo}-${reversed.hi}`) ?? (shown[0] as NftToken);
@@ -550,18 +608,23 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       i++;
       if (k.value === "chain") {
         if (!readChain(table, k)) return;
+        separated();
       } else if (k.value === "set" || k.value === "map") {
         if (!readSet(table, k.value, k)) return;
+        separated();
       } else if (k.value === "flags" || k.value === "comment") {
         const words = statement();
+        separated();
         if (k.value === "flags" && words.some((w) => w.value === "dormant")) table.dormant = true;
       } else if (k.value === "flowtable") {
         if (!readFlowtable(table, k)) return;
+        separated();
       } else if (STATEFUL_OBJECTS.has(k.value)) {
         // `counter NAME { ... }`, `ct helper NAME { ... }`: declarations; the
         // rules that use them say what is not modelled.
         statement();
         if (peek()?.value === "{") skipBlock();
+        separated();
       } else {
         err(
           k,
@@ -614,7 +677,7 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
   };
 
   /** A `table [FAMILY] NAME {` block; opening a table again adds to it, as `nft -f` does. */
-  const readTable = (t: NftToken, optionalBody: boolean) => {
+  const readTable = (t: NftToken, optionalBody: boolean, create = false) => {
     let family = "ip";
     let nameTok = peek();
     if (
@@ -634,6 +697,13 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
     }
     i++;
     let table = tables.find((x) => (x.family ?? "ip") === family && x.name === nameTok.value);
+    if (table && create)
+      // nft 1.0.6: "Could not process rule: File exists".
+      err(
+        nameTok,
+        `table ${family} ${nameTok.value} exists already: 'create table' refuses it`,
+        `use 'add table ${family} ${nameTok.value}' (it adds to a table that exists), or remove the table above`,
+      );
     if (!table) {
       table = { name: nameTok.value, family, chains: new Map(), sets: new Map(), line: t.line };
       tables.push(table);
@@ -649,6 +719,7 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
     }
     i++;
     readTableBody(table, t);
+    separated();
   };
 
   /** `add|create|insert|flush|delete|destroy OBJECT ...`: the commands an `nft -f` script may hold. */
@@ -662,7 +733,8 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       return;
     }
     if (what === "table") {
-      if (verb.value === "add" || verb.value === "create") return readTable(object as NftToken, true);
+      if (verb.value === "add" || verb.value === "create")
+        return readTable(object as NftToken, true, verb.value === "create");
       const path = objectPath(1, object as NftToken);
       if (!path) return;
       const table =
@@ -694,6 +766,13 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
       if (what === "rule") return readRuleCommand(verb, table, name);
       if (verb.value === "add" || verb.value === "create") {
         i--;
+        if (what === "chain" && verb.value === "create" && table.chains.has(name.value))
+          // nft 1.0.6: "Could not process rule: File exists".
+          err(
+            name,
+            `chain ${name.value} exists already in table ${path.family} ${table.name}: 'create chain' refuses it`,
+            `use 'add chain' (it adds to a chain that exists), or remove the chain above`,
+          );
         if (what === "chain") {
           if (toks[i + 1]?.value === "{") readChain(table, object as NftToken);
           else {
@@ -790,8 +869,19 @@ export function parseNftRuleset(text: string, options: ParseNftOptions = {}): Pa
         statement();
         return;
       }
+      const index = Number(n?.value);
+      if (index >= chain.rules.length) {
+        // nft 1.0.6: "Could not process rule: No such file or directory" (no rule at that index).
+        err(
+          place,
+          `'index ${index}': chain ${chain.name} has ${chain.rules.length === 0 ? "no rules" : `rules at index 0 to ${chain.rules.length - 1} only`} here`,
+          "an index names a rule the chain already holds (from 0); nft refuses the file otherwise",
+        );
+        statement();
+        return;
+      }
       // `add` places after the rule at index N, `insert` before it.
-      at = Number(n?.value) + (verb.value === "add" ? 1 : 0);
+      at = index + (verb.value === "add" ? 1 : 0);
       i += 2;
     }
     const words = statement(true);

@@ -1,6 +1,7 @@
 /**
  * Splits `nft list ruleset` text into words, strings and punctuation with their line and column,
- * keeping line ends (they end rules) and dropping `#` comments (`nft -a` prints `# handle N`).
+ * keeping line ends (they end rules) and dropping `#` comments (`nft -a` prints `# handle N`). A `\`
+ * ending a line joins the next line to it, as `nft -f` reads a rule written over several lines.
  */
 
 /** One token of nft text. */
@@ -19,7 +20,7 @@ export interface NftToken {
 /** The tokens, or the position of an unterminated string. */
 export type NftTokenizeResult =
   | { ok: true; tokens: NftToken[] }
-  | { ok: false; line: number; column: number; message: string };
+  | { ok: false; line: number; column: number; message: string; hint?: string };
 
 const PUNCT = new Set(["{", "}", ";", ","]);
 
@@ -31,6 +32,7 @@ export function tokenizeNft(text: string, firstLine = 1): NftTokenizeResult {
     const src = lines[li] as string;
     const line = firstLine + li;
     let i = 0;
+    let continued = false;
     while (i < src.length) {
       const ch = src[i] as string;
       if (ch === " " || ch === "\t") {
@@ -38,6 +40,20 @@ export function tokenizeNft(text: string, firstLine = 1): NftTokenizeResult {
         continue;
       }
       if (ch === "#") break;
+      // `\` as the line's last character continues the statement on the next line (nft 1.0.6 read
+      // `tcp dport 3 \` + `accept` as one rule); anything after it, even a space, nft calls junk.
+      if (ch === "\\" && src.slice(i + 1).trim() === "") {
+        if (i + 1 < src.length)
+          return {
+            ok: false,
+            line,
+            column: i + 1,
+            message: "a '\\' continuing a rule must be the last character of its line",
+            hint: "remove what follows the '\\' (spaces too), as nft refuses it",
+          };
+        continued = true;
+        break;
+      }
       if (ch === '"') {
         const close = src.indexOf('"', i + 1);
         if (close < 0) return { ok: false, line, column: i + 1, message: "unterminated string" };
@@ -51,13 +67,18 @@ export function tokenizeNft(text: string, firstLine = 1): NftTokenizeResult {
         continue;
       }
       let j = i;
-      while (j < src.length && !/[\s{};,"#]/.test(src[j] as string)) j++;
+      while (
+        j < src.length &&
+        !/[\s{};,"#]/.test(src[j] as string) &&
+        !(j > i && src[j] === "\\" && j === src.length - 1)
+      )
+        j++;
       const word = src.slice(i, j);
       // A lone colon separates a map element's key from its verdict.
       tokens.push({ type: word === ":" ? "punct" : "word", value: word, line, column: i + 1 });
       i = j;
     }
-    tokens.push({ type: "nl", value: "\n", line, column: src.length + 1 });
+    if (!continued) tokens.push({ type: "nl", value: "\n", line, column: src.length + 1 });
   }
   return { ok: true, tokens };
 }

@@ -41,3 +41,32 @@ describe("a range whose upper bound is below its lower one", () => {
     expect(r.tables[0]?.chains.get("input")?.rules.map((x) => x.line)).toEqual([15, 16]);
   });
 });
+
+describe("a reversed range as a map's key", () => {
+  // nft 1.0.6 refused each: "r20.nft:5:16-21: Error: Range has zero or negative size", and at 9:27
+  // and 10:20; they were read as keys that match nothing, without a word.
+  const text = `table ip t {
+	map m {
+		type inet_service : ipv4_addr
+		flags interval
+		elements = { 100-50 : 10.0.0.1 }
+	}
+	chain c {
+		type nat hook prerouting priority dstnat; policy accept;
+		dnat to tcp dport map { 90-80 : 10.0.0.1 }
+		tcp dport vmap { 100-50 : accept }
+	}
+}
+`;
+
+  it("is a positioned error, in a data map's elements and in a rule's own map or verdict map", () => {
+    const r = parseNftRuleset(text, { file: "t.nft" });
+    expect(
+      r.diagnostics.map((d) => `${d.position.line}:${d.position.column} ${d.severity}: ${d.message}`),
+    ).toEqual([
+      "5:16 error: range '100-50' has zero or negative size: nft refuses it, and with it the whole file",
+      "9:27 error: range '90-80' has zero or negative size: nft refuses it, and with it the whole file",
+      "10:20 error: range '100-50' has zero or negative size: nft refuses it, and with it the whole file",
+    ]);
+  });
+});
