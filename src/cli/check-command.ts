@@ -102,7 +102,11 @@ export function checkLab(folder: string, stems?: string[]): TraceCheck[] {
     if (stems && !stems.includes(t.stem)) continue;
     if (byFile.has(join(folder, `${t.stem}.json`))) continue;
     const name = `${folder}/${t.stem}`;
-    const parsed = parseTraceText(t.text, { file: t.logPath, prefixMap: t.prefixMap });
+    const parsed = parseTraceText(t.text, {
+      file: t.logPath,
+      prefixMap: t.prefixMap,
+      chainHooks: t.chainHooks,
+    });
     // A recorded line the parser cannot read would show as a made-up disagreement: name the line instead.
     const unread = parsed.diagnostics.filter((d) => d.severity === "error");
     if (unread.length) {

@@ -1,16 +1,15 @@
 /**
- * `packetwalk parse FILE... [--json] [--strict] [--prefix-map FILE]`: reads
+ * `packetwalk parse FILE... [--json] [--strict] [--prefix-map FILE] [--ruleset FILE]`: reads
  * kernel log / TRACE output (streamed, `-` is stdin) and prints the packets,
  * their flows, directions and hooks.
  */
 import { closeSync, openSync, readSync, statSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { FOLDED_LINES_SHOWN, formatFoldedDiagnostics } from "../core/diagnostics/fold-diagnostics.ts";
 import { decodeInput, InputError } from "../core/input/decode-input.ts";
 import { SNIFF_BYTES, sniffInput } from "../core/input/sniff-input.ts";
-import { type HookId, hookIdProblem } from "../core/model/hook.ts";
+import { type ChainHooks, type HookId, hookIdProblem, type PrefixHooks } from "../core/model/hook.ts";
 import type { Diagnostic, Packet } from "../core/model/packet.ts";
 import type { FlowAssignment } from "../core/parse/pair-flows.ts";
 import { NETDEV_HINT, PREFIX_HINT } from "../core/parse/parse-hints.ts";
@@ -21,11 +20,13 @@ import { OutputChunks } from "./output-chunks.ts";
 import { type OutputMode, packetHead, writePacketTail } from "./packet-output.ts";
 import { parseFileParallel } from "./parse-parallel.ts";
 import { readChunks } from "./parse-read-chunks.ts";
+import { loadParseRuleset } from "./parse-ruleset-option.ts";
+import { readOptionFile } from "./read-option-file.ts";
 
 /** One line for `packetwalk --help`. */
 export const summary = "read kernel log / TRACE output into packets and directions";
 
-const USAGE = `usage: packetwalk parse FILE... [--json] [--strict] [--prefix-map FILE] [--jobs N] [--segment-bytes N] [--max-line-bytes N]
+const USAGE = `usage: packetwalk parse FILE... [--json] [--strict] [--prefix-map FILE] [--ruleset FILE] [--jobs N] [--segment-bytes N] [--max-line-bytes N]
 
 Reads iptables LOG, ebtables --log, TRACE, xtables-monitor --trace and
 nft monitor trace output, in any dmesg / journalctl / syslog envelope.
@@ -34,6 +35,9 @@ FILE '-' reads standard input.
   --json             JSON Lines: one object per packet
   --strict           exit 1 when any line had a problem (default: only when nothing was parsed)
   --prefix-map FILE  JSON object mapping LOG prefixes to hook ids, e.g. {"fw-in": "ip:filter:INPUT"}
+  --ruleset FILE     the ruleset the log was written with (iptables-save, nft list ruleset, an nft -f
+                     script or nft -j JSON): its LOG rules' prefixes are read at their chains, and its
+                     nftables base chains at their hooks, whatever their names; --prefix-map comes first
   --jobs N           threads for one big file (default: the number of CPUs, at most 8); 1 parses on one thread
   --segment-bytes N  bytes per thread's piece of a big file (default: 16777216); a single
                      FILE larger than two pieces is parsed on --jobs threads, with the same output
@@ -58,6 +62,7 @@ interface Args {
   json: boolean;
   strict: boolean;
   prefixMap?: string;
+  ruleset?: string;
   jobs: number;
   segmentBytes: number;
   maxLineBytes: number;
@@ -89,6 +94,11 @@ function parseArgs(argv: string[]): Args | string {
       if (!v) return "--prefix-map needs a FILE";
       a.prefixMap = v;
     } else if (x.startsWith("--prefix-map=")) a.prefixMap = x.slice(13);
+    else if (x === "--ruleset") {
+      const v = argv[++i];
+      if (!v) return "--ruleset needs a FILE";
+      a.ruleset = v;
+    } else if (x.startsWith("--ruleset=")) a.ruleset = x.slice(10);
     else if (x === "--jobs" || x === "--segment-bytes" || x === "--max-line-bytes") {
       const n = count(x, argv[++i], x === "--jobs" ? 64 : 2 ** 40);
       if (typeof n === "string") return n;
@@ -107,15 +117,13 @@ function parseArgs(argv: string[]): Args | string {
  * the field (the prefix) whose hook id is wrong, one per line.
  */
 export async function loadPrefixMap(file: string): Promise<Record<string, HookId> | string> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (code ?? String(e));
-    return `cannot read prefix map ${file}: ${why}\n  hint: --prefix-map takes a JSON file such as {"fw-in": "ip:filter:INPUT"}`;
-  }
+  const read = await readOptionFile(
+    file,
+    "prefix map",
+    '--prefix-map takes a JSON file such as {"fw-in": "ip:filter:INPUT"}',
+  );
+  if (typeof read === "string") return read;
+  const text = read.text;
   const json = parseJsonText(text, file);
   if (!json.ok) return json.errors.join("\n");
   const r = prefixMapSchema.safeParse(json.value);
@@ -162,15 +170,27 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`packetwalk parse: ${args}\n${USAGE}`);
     return 2;
   }
-  let prefixMap: Record<string, HookId> | undefined;
+  let prefixMap: PrefixHooks | undefined;
+  let chainHooks: ChainHooks | undefined;
+  if (args.ruleset) {
+    const r = await loadParseRuleset(args.ruleset);
+    if (typeof r === "string") {
+      for (const line of r.split("\n")) process.stderr.write(`packetwalk parse: ${line}\n`);
+      return 2;
+    }
+    prefixMap = r.prefixMap;
+    chainHooks = r.chainHooks;
+  }
   if (args.prefixMap) {
     const m = await loadPrefixMap(args.prefixMap);
     if (typeof m === "string") {
       for (const line of m.split("\n")) process.stderr.write(`packetwalk parse: ${line}\n`);
       return 2;
     }
-    prefixMap = m;
+    // The user's own map names a prefix before the ruleset's reading of it.
+    prefixMap = { ...prefixMap, ...m };
   }
+  const known = { ...(prefixMap ? { prefixMap } : {}), ...(chainHooks ? { chainHooks } : {}) };
   const out = writer();
   const mode: OutputMode = args.json ? "json" : "human";
   const only = args.files.length === 1 ? (args.files[0] as string) : undefined;
@@ -184,7 +204,7 @@ export async function run(argv: string[]): Promise<number> {
           mode,
           segmentBytes: args.segmentBytes,
           maxLineBytes: args.maxLineBytes,
-          ...(prefixMap ? { prefixMap } : {}),
+          ...known,
         },
         put,
       );
@@ -206,7 +226,7 @@ export async function run(argv: string[]): Promise<number> {
     out.write(packetHead(p, mode));
     writePacketTail(p, mode, out.chunks);
   };
-  const parser = new TraceParser(onPacket, prefixMap ? { prefixMap } : {});
+  const parser = new TraceParser(onPacket, known);
   /** Inputs that stopped part way (a cut .gz): what was read of them is kept, and the exit code says so. */
   const cut: Diagnostic[] = [];
   for (const file of args.files) {

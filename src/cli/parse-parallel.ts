@@ -15,7 +15,7 @@
  */
 import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
-import type { HookId } from "../core/model/hook.ts";
+import type { ChainHooks, PrefixHooks } from "../core/model/hook.ts";
 import type { Diagnostic } from "../core/model/packet.ts";
 import { FlowPairer, PairingQueue } from "../core/parse/pair-flows.ts";
 import { lineBatches } from "../core/parse/split-lines.ts";
@@ -49,7 +49,10 @@ export interface ParallelOptions {
   /** Worker threads. Default: 2. */
   jobs?: number;
   mode: OutputMode;
-  prefixMap?: Record<string, HookId>;
+  /** LOG prefixes to hooks (see `ParseOptions.prefixMap`). Default: none. */
+  prefixMap?: PrefixHooks;
+  /** Base chains' hooks (see `ParseOptions.chainHooks`). Default: none. */
+  chainHooks?: ChainHooks;
   /** Default: 1000, as in the sequential parse. */
   maxDiagnostics?: number;
   /** Bytes per segment (cut at the next line start). Default: 16 MiB. */
@@ -393,6 +396,7 @@ export async function parseFileParallel(
       ...(options.maxLineBytes ? { maxLineBytes: options.maxLineBytes } : {}),
       ...(packetLines ? { packetLines } : {}),
       ...(options.prefixMap ? { prefixMap: options.prefixMap } : {}),
+      ...(options.chainHooks ? { chainHooks: options.chainHooks } : {}),
     };
     let wake: (() => void) | undefined;
     const poke = () => {

@@ -9,7 +9,7 @@
  * calling thread through {@link parseSegment}.
  */
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
-import type { HookId } from "../core/model/hook.ts";
+import type { ChainHooks, PrefixHooks } from "../core/model/hook.ts";
 import type { Diagnostic } from "../core/model/packet.ts";
 import { type FlowKeys, flowKeys } from "../core/parse/pair-flows.ts";
 import { lineBatches } from "../core/parse/split-lines.ts";
@@ -34,7 +34,8 @@ export interface SegmentJob {
   fromLine: number;
   toLine: number;
   mode: OutputMode;
-  prefixMap?: Record<string, HookId>;
+  prefixMap?: PrefixHooks;
+  chainHooks?: ChainHooks;
   maxDiagnostics: number;
   /** Longest line read (see `lineBatches`). Default: 1 MiB. */
   maxLineBytes?: number;
@@ -98,6 +99,7 @@ export async function parseSegment(
     // A segment's prefixes are bounded by its lines; the merge applies the whole file's limit.
     maxUnknownPrefixes: Number.POSITIVE_INFINITY,
     ...(job.prefixMap ? { prefixMap: job.prefixMap } : {}),
+    ...(job.chainHooks ? { chainHooks: job.chainHooks } : {}),
     ...(job.packetLines ? { packetLines: job.packetLines } : {}),
     onGroupedPacket: (p) => {
       // Without output (`none`) the main thread needs the flow keys only.

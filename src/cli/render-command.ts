@@ -152,7 +152,11 @@ function parseTrace(
   const shown = own ? parseAsShown(own) : undefined;
   if (shown && !(prefixMap && shown.diagnostics.some((d) => d.hint === PREFIX_HINT))) return shown;
   const map = { ...own?.prefixMap, ...prefixMap };
-  return parseTraceText(text, { file: logFile, ...(Object.keys(map).length ? { prefixMap: map } : {}) });
+  return parseTraceText(text, {
+    file: logFile,
+    ...(Object.keys(map).length ? { prefixMap: map } : {}),
+    ...(own ? { chainHooks: own.chainHooks } : {}),
+  });
 }
 
 /** Why a trace gave no packet, and what to do: it is empty, its prefixes are unknown, or no line is netfilter's. */

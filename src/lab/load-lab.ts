@@ -182,7 +182,7 @@ export function annotateRecorded(folder: string, stem: string): Annotation {
   const { world } = buildWorld(lab, options);
   const annotation = annotateTrace(
     world,
-    parseTraceText(t.text, { file: t.logPath, prefixMap: t.prefixMap }),
+    parseTraceText(t.text, { file: t.logPath, prefixMap: t.prefixMap, chainHooks: t.chainHooks }),
     {
       from: t.meta.traffic.from,
       proto: t.meta.traffic.proto,

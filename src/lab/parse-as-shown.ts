@@ -4,7 +4,7 @@
  * it predicts (so a drop is drawn as a drop); anything else is parsed with its prefixes as recorded.
  */
 import { basename, dirname } from "node:path";
-import type { PrefixHooks } from "../core/model/hook.ts";
+import type { ChainHooks, PrefixHooks } from "../core/model/hook.ts";
 import type { ParsedTrace } from "../core/model/packet.ts";
 import { parseTraceText } from "../core/parse/index.ts";
 import type { TraceMeta } from "../core/trace-file/schema.ts";
@@ -19,6 +19,8 @@ export interface ShownTrace {
   meta: TraceMeta;
   /** The instrumentation's LOG prefixes mapped to hooks (default: none beyond the built-in forms). */
   prefixMap?: PrefixHooks;
+  /** The hooks of its ruleset's nftables base chains (see `chainHooksFromRuleset`). Default: none. */
+  chainHooks?: ChainHooks;
 }
 
 /** The trace's packets; a LOG trace's with the simulator's matched rules where it agrees with the kernel. */
@@ -34,5 +36,6 @@ export function parseAsShown(trace: ShownTrace): ParsedTrace {
   return parseTraceText(trace.text, {
     file: trace.logPath,
     ...(trace.prefixMap ? { prefixMap: trace.prefixMap } : {}),
+    ...(trace.chainHooks ? { chainHooks: trace.chainHooks } : {}),
   });
 }

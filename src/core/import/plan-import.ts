@@ -8,6 +8,7 @@
 
 import type { Diagnostic, Packet } from "../model/packet.ts";
 import { parseTraceText } from "../parse/index.ts";
+import { chainHooksFromRuleset } from "../simulate/chain-hooks-from-ruleset.ts";
 import { canonicalAddress } from "../simulate/ip-address.ts";
 import { legacyTablesMissing } from "../simulate/legacy-tables-note.ts";
 import { rulesetDigest } from "../trace-file/ruleset-pins.ts";
@@ -497,7 +498,9 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   };
 
   // 3. The log, read with the prefixes its own rules print.
-  const parsed = parseTraceText(m.log, { file: material.logFile, prefixMap });
+  // Base chains whose names hide their hooks (`inet fw pre`) are placed by the saved ruleset.
+  const chainHooks = chainHooksFromRuleset(texts.instrumented);
+  const parsed = parseTraceText(m.log, { file: material.logFile, prefixMap, chainHooks });
   // The parser's hint names `parse --prefix-map`; import maps prefixes from the saved rules instead.
   const importHint =
     "import reads each prefix at the hook of the logging rule that prints it in the saved ruleset (iptables-save.txt, ip6tables-save.txt, nft-ruleset.txt): this one is in none of them";
@@ -722,7 +725,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     plan.scenarios.push({
       stem: s.stem,
       meta,
-      packets: parseTraceText(text, { prefixMap }).packets,
+      packets: parseTraceText(text, { prefixMap, chainHooks }).packets,
     });
   }
   if (droppedFields.size)

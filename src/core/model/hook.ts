@@ -27,6 +27,12 @@ export type HookId = `${Family}:${string}:${string}`;
 export type PrefixHooks = Record<string, HookId | readonly HookId[]>;
 
 /**
+ * The built-in hook (`PREROUTING`...) of nftables base chains by hook id (`ip:pw:pw_pre`), as the
+ * ruleset declares them: trace lines name a base chain, never its hook.
+ */
+export type ChainHooks = Readonly<Record<string, Chain>>;
+
+/**
  * Whether a packet logged with these devices can be at built-in `chain`: INPUT and PREROUTING see an
  * input device only, OUTPUT an output device only, FORWARD both, POSTROUTING an output device.
  */

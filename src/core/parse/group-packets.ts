@@ -5,7 +5,7 @@
  * or when too many are open, and closed packets are handed out in the order
  * of their first line.
  */
-import { CHAINS } from "../model/hook.ts";
+import { CHAINS, type ChainHooks } from "../model/hook.ts";
 import type { Diagnostic, Packet, TraceEvent } from "../model/packet.ts";
 import { findRewrites } from "./find-rewrites.ts";
 import { KeyIndex, type KeyList } from "./key-index.ts";
@@ -32,6 +32,12 @@ export interface GroupOptions {
    * belong to several packets). Default: none (warnings are dropped).
    */
   onDiagnostic?: (diagnostic: Diagnostic) => void;
+  /**
+   * The hook of each nftables base chain by hook id, read from the ruleset the trace ran with: a
+   * chain named `pw_pre` says nothing of its hook, and the grouping's order rules need it. A chain
+   * left out is known by its name's conventions (see {@link baseChainHook}). Default: none.
+   */
+  chainHooks?: ChainHooks;
 }
 
 /** A bridge egress line is only tied to a packet seen this many lines before it, at most. */
@@ -110,20 +116,23 @@ export function baseChainHook(named: string): string | undefined {
     : undefined;
 }
 
+/** What the grouping asks about hook id `hook` of a chain at `chain` (a built-in hook name, or its own name). */
+function describeHook(hook: string, chain: string): HookInfo {
+  return {
+    id: hook,
+    chain,
+    familyTable: hook.slice(0, hook.lastIndexOf(":")),
+    bridge: hook.startsWith("bridge:"),
+    ingress: INGRESS.has(chain),
+    builtin: BUILTIN.has(chain),
+  };
+}
+
 function hookInfo(hook: string): HookInfo {
   let info = HOOK_INFO.get(hook);
   if (info === undefined) {
-    const colon = hook.lastIndexOf(":");
-    const named = hook.slice(colon + 1);
-    const chain = baseChainHook(named) ?? named;
-    info = {
-      id: hook,
-      chain,
-      familyTable: hook.slice(0, colon),
-      bridge: hook.startsWith("bridge:"),
-      ingress: INGRESS.has(chain),
-      builtin: BUILTIN.has(chain),
-    };
+    const named = hook.slice(hook.lastIndexOf(":") + 1);
+    info = describeHook(hook, baseChainHook(named) ?? named);
     // Hook ids come from prefixes: a user-supplied map could hold many, so the cache is capped.
     if (HOOK_INFO.size > 4096) HOOK_INFO.clear();
     HOOK_INFO.set(hook, info);
@@ -213,6 +222,9 @@ export class PacketGrouper {
   private readonly maxOpen: number;
   private readonly emit: (packet: Packet, firstSeq: number) => void;
   private readonly onDiagnostic: ((diagnostic: Diagnostic) => void) | undefined;
+  private readonly chainHooks: ChainHooks | undefined;
+  /** {@link hookInfo} of the ids {@link chainHooks} names (bounded by that map). */
+  private readonly ownInfo = new Map<string, HookInfo>();
   private head: OpenPacket | undefined;
   private tail: OpenPacket | undefined;
   private sHead: OpenPacket | undefined;
@@ -247,6 +259,19 @@ export class PacketGrouper {
     this.windowSeconds = options.windowSeconds ?? 5;
     this.maxOpen = options.maxOpen ?? 256;
     this.onDiagnostic = options.onDiagnostic;
+    this.chainHooks = options.chainHooks;
+  }
+
+  /** {@link hookInfo}, the ruleset's word first (see {@link GroupOptions.chainHooks}). */
+  private info(hook: string): HookInfo {
+    const chain = this.chainHooks?.[hook];
+    if (chain === undefined) return hookInfo(hook);
+    let info = this.ownInfo.get(hook);
+    if (!info) {
+      info = describeHook(hook, chain);
+      this.ownInfo.set(hook, info);
+    }
+    return info;
   }
 
   /** What the grouper holds right now (for tests and diagnostics): it stays bounded on endless input. */
@@ -278,7 +303,7 @@ export class PacketGrouper {
       this.sweptBlock = seq >> 6;
       this.sweep();
     }
-    const info = hookInfo(ev.hook);
+    const info = this.info(ev.hook);
     if (ev.ip || ev.arp) this.pushKeyed(ev, info);
     else if (ev.traceId) this.pushTraceOnly(ev, info);
     else this.pushL2(ev, info);
@@ -372,7 +397,7 @@ export class PacketGrouper {
         if (last.hook === ev.hook && !this.opensChain) return "merge";
         // A chain of the same table is a regular chain the base chain jumped to, unless a packet line opened it:
         // nft and xtables-monitor print one per base chain, whose name may be anything (`prerouting_c`).
-        if (!info.builtin && hookInfo(last.hook).familyTable === info.familyTable && !this.opensChain)
+        if (!info.builtin && this.info(last.hook).familyTable === info.familyTable && !this.opensChain)
           return "merge";
       }
     }
@@ -657,7 +682,7 @@ export class PacketGrouper {
       this.resort(p);
     }
     p.events.unshift(...claimed);
-    p.hooks.unshift(...claimed.map((c) => hookInfo(c.hook)));
+    p.hooks.unshift(...claimed.map((c) => this.info(c.hook)));
   }
 
   /** Moves `p` back in the first-line list after its `firstSeq` went down. */
@@ -715,7 +740,7 @@ export class PacketGrouper {
   }
 
   private closeNew(ev: TraceEvent, seq: number): void {
-    const p = this.create(ev, hookInfo(ev.hook));
+    const p = this.create(ev, this.info(ev.hook));
     p.firstSeq = seq;
     this.close(p);
   }

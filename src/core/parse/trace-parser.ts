@@ -3,7 +3,13 @@
  * direction) out, diagnostics collected. Holds only bounded state, so a
  * caller that does not keep the packets parses any amount of input.
  */
-import { chainFitsDevices, type Family, type HookId, type PrefixHooks } from "../model/hook.ts";
+import {
+  type ChainHooks,
+  chainFitsDevices,
+  type Family,
+  type HookId,
+  type PrefixHooks,
+} from "../model/hook.ts";
 import type { Diagnostic, LoggedDrop, Packet, TraceEvent } from "../model/packet.ts";
 import { detach } from "./detach-string.ts";
 import { detectEnvelope } from "./detect-envelope.ts";
@@ -41,6 +47,11 @@ export interface ParseOptions {
   prefixMap?: PrefixHooks;
   /** Grouping windows (see {@link GroupOptions}). Default: 400 lines, 5 seconds, 256 open packets. */
   group?: GroupOptions;
+  /**
+   * The hooks of the ruleset's nftables base chains by hook id (see `chainHooksFromRuleset`): for
+   * chains whose names do not say their hook. Default: none (names are read by their conventions).
+   */
+  chainHooks?: ChainHooks;
   /** Number of the first line given (for a stretch cut from the middle of a file). Default: 1. */
   firstLine?: number;
   /**
@@ -184,6 +195,7 @@ export class TraceParser {
   private held: { ev: TraceEvent; seq: number; counted: boolean } | undefined;
   /** Prefixes the ruleset prints at several chains, chosen per line by its devices. */
   private readonly choices = new Map<string, readonly HookId[]>();
+  private readonly chainHooks: ChainHooks | undefined;
   /** Prefixes the user's map lists several chains for: their list is tried before any built-in convention. */
   private readonly userChoices = new Set<string>();
   /** {@link hostFirewallDrop} per trimmed prefix (null: none): its patterns cost more than a lookup on every line. */
@@ -195,6 +207,7 @@ export class TraceParser {
   constructor(onPacket: (packet: Packet, flow: FlowAssignment) => void, options: ParseOptions = {}) {
     this.file = options.file ?? "-";
     this.maxDiagnostics = options.maxDiagnostics ?? 1000;
+    this.chainHooks = options.chainHooks;
     const single: PrefixMap = {};
     // Keys as lines are matched, trimmed: a map copied from `--log-prefix "fw-in "` keeps its space.
     for (const [prefix, hook] of Object.entries(options.prefixMap ?? {})) {
@@ -226,6 +239,7 @@ export class TraceParser {
       },
       {
         ...options.group,
+        ...(options.chainHooks ? { chainHooks: options.chainHooks } : {}),
         // Raised while the line it is about is read: kept when that line is in range, like line problems.
         onDiagnostic: (d) => {
           if (this.seq >= this.from && this.seq < this.to) this.diag(d);
@@ -526,7 +540,9 @@ export class TraceParser {
   /** The one hook among a prefix's choices whose chain fits the line's devices, or undefined. */
   private choose(prefix: string, input: string | undefined, output: string | undefined): HookId | undefined {
     const hooks = this.choices.get(prefix.trim());
-    const fits = hooks?.filter((h) => chainFitsDevices(h.slice(h.lastIndexOf(":") + 1), !!input, !!output));
+    const fits = hooks?.filter((h) =>
+      chainFitsDevices(this.chainHooks?.[h] ?? h.slice(h.lastIndexOf(":") + 1), !!input, !!output),
+    );
     return fits?.length === 1 ? fits[0] : undefined;
   }
 

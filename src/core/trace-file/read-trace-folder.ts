@@ -6,7 +6,8 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { prefixMapFromRuleset } from "../import/ruleset-material.ts";
-import type { PrefixHooks } from "../model/hook.ts";
+import type { ChainHooks, PrefixHooks } from "../model/hook.ts";
+import { chainHooksFromRuleset } from "../simulate/chain-hooks-from-ruleset.ts";
 import {
   crossCheckTrace,
   missingRulesetErrors,
@@ -31,6 +32,8 @@ export interface TraceEntry {
    * mapped to their hooks: parse the log with it so that any prefix convention reads right.
    */
   prefixMap: PrefixHooks;
+  /** The hooks of the installed ruleset's nftables base chains (see `chainHooksFromRuleset`): parse with it too. */
+  chainHooks: ChainHooks;
 }
 
 /** A read lab folder: what could be read, and every problem found. */
@@ -68,6 +71,16 @@ export function readTraceFolder(folder: string, options: ReadTraceFolderOptions 
   const labResult = validateLabText(labText.text, labPath);
   if (!labResult.ok) return { traces: [], rulesets: {}, errors: labResult.errors };
   const lab = labResult.value;
+  // Several traces share one installed ruleset: read its chains once.
+  const hooksByText = new Map<string, ChainHooks>();
+  const chainHooksOf = (text: string): ChainHooks => {
+    let hooks = hooksByText.get(text);
+    if (!hooks) {
+      hooks = chainHooksFromRuleset(text);
+      hooksByText.set(text, hooks);
+    }
+    return hooks;
+  };
   const rulesets: Record<string, string> = {};
   const rulesetsDir = join(folder, "rulesets");
   const rulesetsKind = entryKind(rulesetsDir);
@@ -141,6 +154,7 @@ export function readTraceFolder(folder: string, options: ReadTraceFolderOptions 
       logPath,
       text: log.text,
       prefixMap: installed === undefined ? {} : prefixMapFromRuleset(installed),
+      chainHooks: installed === undefined ? {} : chainHooksOf(installed),
     });
   }
   for (const entry of readdirSync(folder)) {
