@@ -189,6 +189,22 @@ function apartHook(trimmed: string, defaultFamily: Family): HookId | undefined {
 }
 
 /**
+ * Whether `prefix` is the nft lab's (`<tag>/nft/<family>/<table>/<chain>`): printed by a log chain of its
+ * own just before the base chain it names, which sees every packet at the hook, also where the base
+ * chain is a nat chain that only a connection's first packet enters.
+ */
+export function isNftLogChainPrefix(prefix: string): boolean {
+  return (
+    nftPrefixHook(
+      prefix
+        .trim()
+        .split("/")
+        .filter((s) => s.length > 0),
+    ) !== undefined
+  );
+}
+
+/**
  * `<tag>/nft/<family>/<table>/<chain>`: the nft lab's log prefix, naming an nftables base chain
  * whose name is kept as written (`ip:docker-bridges:raw-PREROUTING`).
  */

@@ -39,6 +39,9 @@ const TEXT = {
   en: {
     summary: (from: string, to: string, n: number, dir: string) =>
       `The ${dir} packet goes from ${from} to ${to} and crosses ${n} ${n === 1 ? "hook" : "hooks"}.`,
+    /** A walk that ends short of its way out: lost (`not seen after ...`) or dropped (`dropped: ...`). */
+    endedSummary: (from: string, end: string, n: number, dir: string) =>
+      `The ${dir} packet goes from ${from}, crosses ${n} ${n === 1 ? "hook" : "hooks"} and is ${end}.`,
     request: "request",
     reply: "reply",
     local: "a local process",
@@ -59,6 +62,8 @@ const TEXT = {
   "zh-TW": {
     summary: (from: string, to: string, n: number, dir: string) =>
       `這個${dir}封包從 ${from} 到 ${to}，共經過 ${n} 個 hook。`,
+    endedSummary: (from: string, end: string, n: number, dir: string) =>
+      `這個${dir}封包從 ${from} 出發，共經過 ${n} 個 hook，${end}。`,
     request: "請求",
     reply: "回覆",
     local: "本機行程",
@@ -94,14 +99,17 @@ export function describePath(packet: Packet, given: DescribePathOptions = {}): P
   };
   const from = plan.entryIsLocal && !options.labels?.entry ? t.local : plan.entryLabel;
   const words = mapWords(options.lang ?? "en");
-  const to = plan.lostAfter
+  // A walk that ends short of its way out says how it ends, not where it goes ("goes ... to not seen after").
+  const end = plan.lostAfter
     ? words.notSeenAfter(plan.lostAfter, plan.exitLabel)
-    : plan.exitIsLocal && !options.labels?.exit
-      ? t.local
-      : plan.dropped
-        ? words.dropped(plan.dropped.verdict, plan.dropped.chain, plan.dropped.policy)
-        : plan.exitLabel;
-  const summary = t.summary(from, to, plan.steps.length, t[packet.direction]);
+    : plan.dropped && !(plan.exitIsLocal && !options.labels?.exit)
+      ? words.dropped(plan.dropped.verdict, plan.dropped.chain, plan.dropped.policy)
+      : undefined;
+  const to = plan.exitIsLocal && !options.labels?.exit ? t.local : plan.exitLabel;
+  const summary =
+    end === undefined
+      ? t.summary(from, to, plan.steps.length, t[packet.direction])
+      : t.endedSummary(from, end, plan.steps.length, t[packet.direction]);
   const decisionBefore = new Map<number, string>();
   plan.segments.forEach((seg, i) => {
     const next = plan.segments[i + 1];

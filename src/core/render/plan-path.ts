@@ -5,6 +5,7 @@
  */
 import type { HookId } from "../model/hook.ts";
 import type { Packet, Rewrite, TraceEvent } from "../model/packet.ts";
+import { isNftLogChainPrefix } from "../parse/prefix-to-hook.ts";
 import {
   formatEndpoint,
   inInterface,
@@ -339,15 +340,18 @@ export function planPath(
   }
   /**
    * A box on the rest of the way out where the lab's instrumentation would have shown the packet (a base
-   * chain every packet runs: any in a LOG recording, a non-NAT one in a TRACE, as the NAT core runs nat
-   * chains for a connection's first packet only), yet the trace ends before it: the packet was lost there.
+   * chain every packet runs: any, with the nft lab's log chains in front of every base chain; a non-NAT
+   * one in a TRACE, as the NAT core runs nat chains for a connection's first packet only), yet the trace
+   * ends before it: the packet was lost there. LOG rules of a ruleset's own (`log prefix "fw pre "` in a
+   * chain) print what their chain sees and what they match, which the map does not know: none counts.
    */
   const lostBefore = (from: string, event: TraceEvent, c: HookChains): string | undefined => {
     if (exitIsLocal) return undefined;
     const target = endpointKey("out", event, exitLabel);
     const route = walk(adjacency, from, target, through) ?? [];
-    const everyPacket = (ch: { only?: string[]; nat: boolean }) =>
-      !ch.only && (event.source === "log" || !ch.nat);
+    const logged = event.source === "log" || event.source === "ebt-log";
+    const logChains = logged && isNftLogChainPrefix(event.prefix);
+    const everyPacket = (ch: { only?: string[]; nat: boolean }) => !ch.only && (logged ? logChains : !ch.nat);
     return route.slice(1, -1).find((key) => (c.boxes.get(key) ?? []).some(everyPacket));
   };
   let exit: string;

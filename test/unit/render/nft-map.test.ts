@@ -335,12 +335,33 @@ describe("accept is not final: the forward-drop scenarios", () => {
       /^ {2}exit\("not seen after IP FORWARD<br\/>#40;on its way to wan 198\.51\.100\.10 via eth0#41;"\)$/m,
     );
     expect(describePath(p, { chains, lang: "zh-TW" }).summary).toContain("過了 IP FORWARD 就不見了");
+    // Said as how the walk ends, not as a place it goes to ("goes from ... to not seen after").
+    expect(describePath(p, { chains }).summary).toMatch(
+      /^The request packet goes from [^,]+, crosses \d+ hooks and is not seen after IP FORWARD \(on its way to [^)]+\)\.$/,
+    );
+    expect(describePath(p, { chains, lang: "zh-TW" }).summary).toMatch(
+      /^這個請求封包從 .+ 出發，共經過 \d+ 個 hook，過了 IP FORWARD 就不見了（原本要送往 .+）。$/,
+    );
+    const dropped = forwarded("container-to-wan-forward-drop-trace");
+    expect(describePath(dropped, { chains }).summary).toMatch(
+      /^The request packet goes from [^,]+, crosses \d+ hooks and is dropped: DROP in .+ policy\.$/,
+    );
     expect(plan.touched.has("ip_POSTROUTING")).toBe(false);
     // The fixed scenario's LOG recording goes on to POSTROUTING and out.
     const fixed = forwarded("container-to-wan-forward-drop-fixed");
     const out = planPath(fixed, lab.ebtables, {}, endpoints, chains);
     expect(out.openEnd).toBeUndefined();
     expect(out.exitKey).toBe("out_wan");
+  });
+
+  it("a ruleset's own LOG rules (not the lab's log chains) print what they match: their silence is no loss", () => {
+    const p = forwarded("container-to-wan-forward-drop");
+    // The same lines as a contributor's `log prefix` rules inside the chains would print them.
+    const own: Packet = { ...p, events: p.events.map((e) => ({ ...e, prefix: "home fwd: " })) };
+    const plan = planPath(own, lab.ebtables, endpointLabels(own, lab), endpoints, chains);
+    expect(plan.openEnd).toBeUndefined();
+    expect(plan.lostAfter).toBeUndefined();
+    expect(plan.exitKey).toBe("out_wan");
   });
 
   it("path view: one box per hook crossed, only the trace's own ruleset's chains", () => {
