@@ -9,8 +9,10 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import { formatFoldedDiagnostics } from "../core/diagnostics/fold-diagnostics.ts";
 import { addressFamily, canonicalAddress } from "../core/simulate/ip-address.ts";
 import { parseIpv4 } from "../core/simulate/ipv4.ts";
+import { NFT_LOG_TABLE } from "../core/simulate/nft-log-tables.ts";
 import { runScenario, type ScenarioResult } from "../core/simulate/run-scenario.ts";
-import { type SimulatedTrace, toTrace } from "../core/simulate/to-kernel-log.ts";
+import type { HookEvent } from "../core/simulate/simulate-packet.ts";
+import { matchedRules, type SimulatedTrace, toTrace } from "../core/simulate/to-kernel-log.ts";
 import { buildTopology, type Topology } from "../core/simulate/topology.ts";
 import { readerRulesets } from "../core/trace-file/ruleset-pins.ts";
 import { type Lab, type LabHost, type TraceMeta, traceMetaSchema } from "../core/trace-file/schema.ts";
@@ -52,7 +54,9 @@ Like the capture lab, a LOG rule is put at the top of every iptables/ebtables ch
 pwsm/iptable/<table>-<CHAIN>) and a log chain before every nftables base chain (prefix
 pwsm/nft/<family>/<table>/<chain>); a file holding both (nft list ruleset and iptables-legacy-save)
 gets both. So the written log has the recorded traces' form; a ruleset that has logging rules of
-its own (a trace's instrumentation, e.g. --ruleset docker-28.instrumented-pwid) is simulated as it is.`;
+its own (a trace's instrumentation, e.g. --ruleset docker-28.instrumented-pwid) is simulated as it is.
+The report lists, per packet, each chain of the ruleset the packet ran (the logging left out) with
+the rules that decided, at their lines in the ruleset file, then the packet's fate.`;
 
 interface Args {
   lab?: string;
@@ -61,6 +65,8 @@ interface Args {
   /** `-6`: a host name in `to` means its IPv6 address. */
   v6?: boolean;
   proto: "icmp" | "tcp" | "udp";
+  /** Whether `--proto` was given (the message for a port with ICMP says which). */
+  protoGiven?: boolean;
   src?: string;
   ruleset?: string;
   rulesetFile?: string;
@@ -102,6 +108,7 @@ function parseArgs(argv: string[]): Args {
         if (p !== "icmp" && p !== "tcp" && p !== "udp")
           throw new UsageError(`--proto: '${p}' is not icmp, tcp or udp`);
         a.proto = p;
+        a.protoGiven = true;
         break;
       }
       case "--src":
@@ -203,6 +210,11 @@ function resolveTo(topo: Topology, a: Args): { addr: string; port?: number } {
     if ("problem" in picked) throw new UsageError(picked.problem);
     addr = canonicalAddress(picked.address);
   }
+  // A port with ICMP (the default protocol) was meant for TCP or UDP: simulating a ping instead would mislead.
+  if (m[2] !== undefined && a.proto === "icmp")
+    throw new UsageError(
+      `--to: port ${m[2]} given, but ${a.protoGiven ? "--proto icmp has no ports" : "no --proto (ICMP, the default, has no ports)"}; add --proto tcp or --proto udp`,
+    );
   const port = m[2] === undefined ? (a.proto === "icmp" ? undefined : 80) : Number(m[2]);
   if (port !== undefined && port > 65535) throw new UsageError(`--to: port ${port} is out of range`);
   return { addr, port };
@@ -230,12 +242,34 @@ export function jsonLines(trace: SimulatedTrace, result: ScenarioResult): string
   });
 }
 
-function humanReport(trace: SimulatedTrace, result: ScenarioResult): string {
+/** A rule of the simulation's own logging (`--log-prefix pwsm/...`, `log prefix "pwsm/..."`): not the user's. */
+function ownLogRule(text: string, tag: string): boolean {
+  return text.includes(`--log-prefix ${tag}/`) || text.includes(`log prefix "${tag}/`);
+}
+
+/**
+ * A chain of the nft logging the simulation (or a trace's instrumentation) adds in front of the
+ * ruleset's base chains: its rules only log, so the report leaves it out and shows the chains it precedes.
+ */
+function loggingChain(ev: HookEvent): boolean {
+  return (
+    ev.table === NFT_LOG_TABLE &&
+    ev.verdict === "ACCEPT" &&
+    ev.steps.every((s) => s.kind === "policy" || /(?:^|\s)(?:log\b|-j LOG\b)/.test(s.text))
+  );
+}
+
+/**
+ * The human report: per packet, every chain the simulator ran (the ruleset's own, not the logging it
+ * adds) with the rules that decided, at their lines in the ruleset file, then the packet's fate.
+ */
+function humanReport(trace: SimulatedTrace, result: ScenarioResult, tag: string): string {
   const out: string[] = [];
   trace.packets.forEach((p, i) => {
     const sim = result.packets[i];
     out.push(`packet ${p.id} (${p.direction}): ${p.summary}`);
-    for (const e of p.events) {
+    for (const e of sim?.events ?? []) {
+      if (loggingChain(e)) continue;
       const dev = [
         e.in ? `IN=${e.in}` : "",
         e.out ? `OUT=${e.out}` : "",
@@ -245,10 +279,10 @@ function humanReport(trace: SimulatedTrace, result: ScenarioResult): string {
         .filter(Boolean)
         .join(" ");
       out.push(
-        `  ${e.hook.padEnd(24)} ${canonicalAddress(e.ip?.src ?? "")} -> ${canonicalAddress(e.ip?.dst ?? "")}  ${dev}${e.uncertain ? "  (uncertain)" : ""}`,
+        `  ${e.hook.padEnd(24)} ${canonicalAddress(e.packet.src)} -> ${canonicalAddress(e.packet.dst)}  ${dev}${e.uncertain ? "  (uncertain)" : ""}`,
       );
-      for (const r of e.matched ?? []) {
-        if (r.text.includes("-j LOG --log-prefix pwsm/") || r.text.includes("--log-prefix pwsm/")) continue;
+      for (const r of matchedRules(e)) {
+        if (ownLogRule(r.text, tag)) continue;
         out.push(
           `      ${r.ruleLine ? `line ${String(r.ruleLine).padStart(3)}` : "        "}  ${r.verdict.padEnd(10)} ${r.text}${r.chance ? `  (the same fate whichever way '${r.chance}' goes)` : ""}${r.otherwise ? `  (had it not matched: ${r.otherwise.ruleLine ? `line ${r.otherwise.ruleLine}, ` : ""}${r.otherwise.text})` : ""}`,
         );
@@ -350,7 +384,7 @@ export async function run(argv: string[]): Promise<number> {
     const file = a.write ? `${basename(a.write)}.log` : "simulated.log";
     const trace = toTrace(result.packets, { file });
     if (a.json) process.stdout.write(`${jsonLines(trace, result).join("\n")}\n`);
-    else process.stdout.write(`${humanReport(trace, result)}\n`);
+    else process.stdout.write(`${humanReport(trace, result, tag)}\n`);
     if (a.write && copy) {
       const stem = basename(a.write);
       const first = result.packets[0];

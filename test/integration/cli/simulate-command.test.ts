@@ -167,6 +167,9 @@ describe("packetwalk simulate: arguments", () => {
     [["--sysctl", "net.bridge.bridge-nf-call-iptables=banana"], "the value must be 0 or 1"],
     [["--sysctl", "net.ipv4.conf.all.rp_filter=1"], "the simulator does not model this setting"],
     [["--sysctl", "brport.eth9.hairpin_mode=1"], "'eth9' is not a bridge port of the lab (veth-c1, veth-c2)"],
+    // A port meant for TCP or UDP is not dropped in favour of a ping.
+    [["--to", "198.51.100.10:23"], "--to: port 23 given, but no --proto (ICMP, the default, has no ports)"],
+    [["--to", "198.51.100.10:23", "--proto", "icmp"], "--to: port 23 given, but --proto icmp has no ports"],
   ])("%j is rejected", (extra, message) => {
     const args = ping();
     const to = args.indexOf("--to");
@@ -296,6 +299,40 @@ describe("packetwalk simulate on the nftables lab", () => {
       ]),
     );
     expect(log).not.toMatch(/iptable\//);
+  });
+
+  it("reports the ruleset's own chains with the rules that decided, at their lines in its file, not the logging it adds", () => {
+    const r = simulate([
+      "--lab",
+      join(root, "traces/docker-bridge-nft"),
+      "--ruleset",
+      "docker-29-nft",
+      "--from",
+      "c1",
+      "--to",
+      "198.51.100.10",
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain("packetwalk:log-");
+    expect(r.stdout).not.toContain("pwsm/");
+    const file = readFileSync(
+      join(root, "traces/docker-bridge-nft/rulesets/docker-29-nft.rules"),
+      "utf8",
+    ).split("\n");
+    const [request, reply] = r.stdout.split(/^packet 2 /m) as [string, string];
+    const chains = (text: string) => [...text.matchAll(/^ {2}(\S+:\S+:\S+) /gm)].map((m) => m[1]);
+    expect(chains(request)).toEqual([
+      "ip:docker-bridges:raw-PREROUTING",
+      "ip:docker-bridges:nat-PREROUTING",
+      "ip:docker-bridges:filter-FORWARD",
+      "ip:docker-bridges:nat-POSTROUTING",
+    ]);
+    // The NAT core runs nat chains for a connection's first packet only.
+    expect(chains(reply)).toEqual(["ip:docker-bridges:raw-PREROUTING", "ip:docker-bridges:filter-FORWARD"]);
+    const masquerade = /^ +line +(\d+) +MASQUERADE +(.+)$/m.exec(request);
+    expect(masquerade).not.toBeNull();
+    const [, line, text] = masquerade as unknown as [string, string, string];
+    expect(file[Number(line) - 1]?.trim()).toBe(text.trim());
   });
 });
 
