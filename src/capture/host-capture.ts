@@ -12,6 +12,7 @@ import { randomRunId } from "./capture-lab.ts";
 import { acquireCaptureLock } from "./capture-lock.ts";
 import { checkOutDir } from "./check-out-dir.ts";
 import { listNftObjects, NF_LOG_ALL_NETNS, readSysctl, undoRun, writeSysctl } from "./cleanup.ts";
+import { hostLogPrefixes } from "./host-log-prefixes.ts";
 import {
   buildHostPlan,
   checkOneFamily,
@@ -217,6 +218,8 @@ export async function captureHost(options: HostCaptureOptions): Promise<HostTrac
     }
     await control.phase("rules-inserted");
     const material = await collectMaterial(options.netns);
+    // The host's own log rules are in the saves import simulates: their lines belong to the trace too.
+    const own = hostLogPrefixes(material, `${plan.tag}/`);
     const traces: HostTrace[] = [];
     for (const step of plan.traffic) {
       say(`${step.scenario}: ${step.command.argv.join(" ")}`);
@@ -227,7 +230,7 @@ export async function captureHost(options: HostCaptureOptions): Promise<HostTrac
       traces.push({
         ...step,
         command: step.command.argv,
-        lines: linesWithTag(reader.readNew(), `${plan.tag}/`),
+        lines: linesWithTag(reader.readNew(), `${plan.tag}/`, own),
         exitCode: ran.code,
         material,
       });
@@ -243,7 +246,7 @@ export async function captureHost(options: HostCaptureOptions): Promise<HostTrac
         from: "?",
         to: "?",
         command: ["(made by hand)"],
-        lines: linesWithTag(reader.readNew(), `${plan.tag}/`),
+        lines: linesWithTag(reader.readNew(), `${plan.tag}/`, own),
         material,
       });
     }
@@ -305,14 +308,11 @@ export async function runHostCapture(options: HostCommandOptions): Promise<numbe
     progress: options.progress,
   });
   const empty = traces.filter((trace) => trace.lines.length === 0);
-  writeHostFolders(
-    traces.filter((trace) => trace.lines.length > 0),
-    options.outDir,
-    containers,
-    options.progress,
-  );
+  const written = traces.filter((trace) => trace.lines.length > 0);
+  // "next, import ..." only when there is a folder to import.
+  if (written.length) writeHostFolders(written, options.outDir, containers, options.progress);
   for (const trace of empty) options.progress(`${trace.scenario}: 0 lines, not written`);
-  // Planned pings that left no line mean the rules did not log; no traffic during --wait may be intended.
+  // Planned pings that left no line mean the rules did not log.
   const failed = empty.filter((trace) => trace.scenario !== "manual");
   if (failed.length) {
     throw new CaptureError(
@@ -320,8 +320,18 @@ export async function runHostCapture(options: HostCommandOptions): Promise<numbe
       "check that the containers answer ping (`docker exec NAME ping -c1 -W1 IP`) and that nothing else changes the ruleset during the capture",
     );
   }
+  if (empty.some((trace) => trace.scenario === "manual")) {
+    // Nothing at all recorded is a failed run; a quiet wait after planned steps may be intended.
+    if (!written.length)
+      throw new CaptureError("the wait recorded 0 lines: nothing was written", EMPTY_WAIT_HINT);
+    options.progress(`manual: ${EMPTY_WAIT_HINT}`);
+  }
   return 0;
 }
+
+/** Why a `--wait` can record nothing, and what to do. */
+export const EMPTY_WAIT_HINT =
+  "send the traffic after the 'waiting' line appears (what was sent before it is not recorded), ICMP (or ICMPv6 echo) through the host's hooks; in a network namespace the kernel prints LOG lines only with sysctl net.netfilter.nf_log_all_netns=1 (set it for the capture, restore it after)";
 
 /**
  * Writes `--host` results as `packetwalk import` reads them: `<outDir>/docker-host/<step>/` with

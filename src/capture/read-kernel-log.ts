@@ -82,7 +82,16 @@ export class KernelLogReader {
   }
 }
 
-/** Keeps the records whose message contains `tag` (a run's prefix tag), as `dmesg` lines. */
-export function linesWithTag(records: readonly KmsgRecord[], tag: string): string[] {
-  return records.filter((record) => record.message.includes(tag)).map(formatDmesgLine);
+/**
+ * Keeps the records whose message contains `tag` (a run's prefix tag), or starts with one of
+ * `prefixes` (the host's own logging rules'; default none), as `dmesg` lines.
+ */
+export function linesWithTag(
+  records: readonly KmsgRecord[],
+  tag: string,
+  prefixes: readonly string[] = [],
+): string[] {
+  return records
+    .filter((record) => record.message.includes(tag) || prefixes.some((p) => record.message.startsWith(p)))
+    .map(formatDmesgLine);
 }

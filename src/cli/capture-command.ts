@@ -25,7 +25,7 @@ export const summary = "record traces from the real kernel in a namespace lab";
 
 const USAGE = `usage: packetwalk capture --lab docker-bridge [--mode log|trace] [--docker-version 27|28] [--out traces] [--scenario NAME...]
        packetwalk capture --cleanup
-       packetwalk capture --host [--container NAME=IP...] [--wait SECONDS] [--out DIR]
+       packetwalk capture --host [--container NAME=IP...] [--wait SECONDS] [--out DIR] [--dry-run]
 
   --lab docker-bridge   build Docker's default bridge in network namespaces and record every scenario
   --lab docker-bridge-nft   the same lab under Docker 29's nftables ruleset (log base chains, nft monitor trace),
@@ -40,6 +40,11 @@ ${SCENARIOS.map((s) => `                          ${s.name}${s.modes.includes("t
                         traffic with \`docker exec\` (or wait while you make it), then exact removal;
                         logs ICMP, and ICMPv6 echo (ip6tables, bridge) when the host has ip6tables
   --container NAME=IP   a container to ping (repeat; IPv4 or IPv6, one family: IPv6 pings with ping -6)
+  --wait SECONDS        with --host: after the pings, record for SECONDS (0-600) while you make traffic
+                        yourself; start it once the 'waiting' line appears (earlier traffic is not kept)
+  --dry-run             with --host: print the rules it would insert and remove, and the pings, and exit
+  The host's own logging rules (a LOG or log rule of its firewall) are kept in the saves import reads,
+  so their lines are recorded too.
 
 Needs root. Every packet stays inside namespaces the lab creates (TEST-NET addresses for the internet side).`;
 

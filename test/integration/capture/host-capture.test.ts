@@ -193,6 +193,57 @@ describe.skipIf(why !== undefined)("capture --host against the lab's host namesp
     expect(await hostRules()).toEqual(rulesBefore);
   });
 
+  it("a host firewall's own LOG rule: its lines are kept with the run's, so the import's check agrees", async () => {
+    // The host's own rule, in the saves import simulates: without its lines the check predicted lines the log lacked.
+    const own = ["-I", "FORWARD", "1", "-p", "icmp", "-j", "LOG", "--log-prefix", "hostfw fwd: "];
+    await nx(names.host, ["iptables", ...own]);
+    try {
+      const containers = [
+        { name: names.c1, ip: LAB.c1Ip },
+        { name: names.c2, ip: LAB.c2Ip },
+      ];
+      const traces = await captureHost({ containers, netns: names.host, execIn, runId: "h4" });
+      const c2c = traces.find((t) => t.scenario === "container-to-container");
+      expect(c2c?.lines.some((l) => / hostfw fwd: IN=/.test(l))).toBe(true);
+      expect(c2c?.lines.some((l) => l.includes("pwh4/iptable/filter-FORWARD"))).toBe(true);
+      const out = join(scratch, "own-log");
+      const [dir] = writeHostFolders(c2c ? [c2c] : [], out, containers, () => {});
+      const traced = join(scratch, "traces-own-log");
+      const imported = await runCommand(
+        [
+          process.execPath,
+          join(ROOT, "bin/packetwalk.mjs"),
+          "import",
+          dir as string,
+          "--lab",
+          "host-own-log",
+          "--out",
+          traced,
+          "--date",
+          "2026-12-01",
+          ...containers.flatMap((c) => ["--container", `${c.name}=${c.ip}`]),
+        ],
+        { allowFailure: true, timeoutMs: 120_000 },
+      );
+      expect(imported.code, imported.stderr).toBe(0);
+      const results = checkLab(join(traced, "host-own-log"));
+      expect(results.length).toBeGreaterThan(0);
+      for (const r of results) expect(r.report, r.report).toBe("");
+    } finally {
+      await nx(names.host, [
+        "iptables",
+        "-D",
+        "FORWARD",
+        "-p",
+        "icmp",
+        "-j",
+        "LOG",
+        "--log-prefix",
+        "hostfw fwd: ",
+      ]);
+    }
+  });
+
   it("IPv6 containers: ICMPv6 echo is logged in ip6tables and on the bridge (no neighbour discovery), and the folders import into IPv6 scenarios that agree with the simulator", async () => {
     const rulesBefore = await hostRules();
     const progress: string[] = [];
