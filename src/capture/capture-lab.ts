@@ -332,7 +332,11 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
     await control.phase("lab-built");
     if (nft) {
       await runner.run(inNetns(host, ["nft", "-f", "-"]), {
-        input: options.mode === "log" ? nftLogRulesText(tag) : nftTraceRulesText(),
+        // Planned from the ruleset just loaded (the committed one, or Docker's), as simulate plans it.
+        input:
+          options.mode === "log"
+            ? nftLogRulesText(tag, committed?.text ?? dockerNftRuleset())
+            : nftTraceRulesText(),
       });
       if (options.mode === "log") reader = new KernelLogReader();
     } else if (options.mode === "log") {

@@ -8,7 +8,8 @@
  * enter (Docker's, e.g. `pwk3/nft/ip/docker-bridges/raw-PREROUTING`) or packetwalk's own chain at a hook
  * Docker leaves alone (`.../nft/ip/packetwalk/INPUT`). nft keeps 127 characters of a prefix.
  */
-import { DOCKER_NFT_TABLE } from "./docker-nft-ruleset.ts";
+import { planNftLogChains } from "../core/simulate/nft-log-tables.ts";
+import { DOCKER_NFT_TABLE, dockerNftRuleset } from "./docker-nft-ruleset.ts";
 
 /** packetwalk's own table name in the lab's Docker host namespace (one per family). */
 export const NFT_OWN_TABLE = "packetwalk";
@@ -20,9 +21,14 @@ export interface NftLogChain {
   priority: number;
   /** The table and chain the log line names. */
   names: { table: string; chain: string };
+  /** The named table's family when it is not `family` (an `inet` table at an IP hook). Default: `family`. */
+  tableFamily?: string;
 }
 
-/** Docker 29's base chains (hook, priority, name) and packetwalk's own at hooks Docker does not use, plus the bridge hooks. */
+/**
+ * Docker 29's base chains (hook, priority, name) and packetwalk's own at hooks Docker does not use, plus
+ * the bridge hooks: what {@link nftLogChains} plans for Docker's ruleset (a test holds the two equal).
+ */
 export const NFT_LOG_CHAINS: readonly NftLogChain[] = [
   {
     family: "ip",
@@ -70,21 +76,57 @@ export const NFT_LOG_CHAINS: readonly NftLogChain[] = [
 /** The packets the lab logs and traces: its ICMP and TCP to or from ports 80 and 8080. */
 export const NFT_MATCHES = ["meta l4proto icmp", "tcp dport { 80, 8080 }", "tcp sport { 80, 8080 }"];
 
+const HOOK_ORDER = ["prerouting", "input", "forward", "output", "postrouting"];
+
 /** The log prefix of one chain for run tag `tag`. */
 export function nftLogPrefix(tag: string, c: NftLogChain): string {
-  return `${tag}/nft/${c.family}/${c.names.table}/${c.names.chain}`;
+  return `${tag}/nft/${c.tableFamily ?? c.family}/${c.names.table}/${c.names.chain}`;
+}
+
+/**
+ * The log chains for the ruleset the lab loads (`rulesetText`, `nft list ruleset` or `nft -f` text),
+ * planned as `packetwalk simulate` plans its own (`planNftLogChains`): one step before every base chain
+ * of every table at its hook, and packetwalk's own where a hook has none. So a committed ruleset with
+ * tables beyond Docker's is logged where its chains run, and capture and simulate name the same chains.
+ */
+export function nftLogChains(rulesetText: string): NftLogChain[] {
+  // IP before bridge, in the packet's hook order, then by priority: the order the lab has always written them in.
+  const at = (hook: string) => HOOK_ORDER.indexOf(hook);
+  const plans = planNftLogChains(rulesetText, undefined, "ip").sort(
+    (a, b) =>
+      Number(a.family === "bridge") - Number(b.family === "bridge") ||
+      at(a.hook) - at(b.hook) ||
+      a.priority - b.priority,
+  );
+  return plans.map((p) => ({
+    family: p.family === "bridge" ? "bridge" : "ip",
+    hook: p.hook,
+    priority: p.priority,
+    names: { table: p.names.table, chain: p.names.chain },
+    ...(p.names.family !== p.family ? { tableFamily: p.names.family } : {}),
+  }));
 }
 
 // Our own chains are named after what they report, so nft monitor trace and the ruleset read plainly.
 const chainName = (c: NftLogChain) => `log-${c.names.chain}`;
 
-/** `nft -f` text that adds the logging tables of run tag `tag`. */
-export function nftLogRulesText(tag: string): string {
+/**
+ * `nft -f` text that adds the logging tables of run tag `tag` for the ruleset the lab loads,
+ * `rulesetText` (see {@link nftLogChains}). Default: Docker 29's built-in one.
+ */
+export function nftLogRulesText(tag: string, rulesetText: string = dockerNftRuleset()): string {
   const out: string[] = [];
+  const chains = nftLogChains(rulesetText);
   for (const family of ["ip", "bridge"] as const) {
     out.push(`table ${family} ${NFT_OWN_TABLE} {`);
-    for (const c of NFT_LOG_CHAINS.filter((x) => x.family === family)) {
-      out.push(`\tchain ${chainName(c)} {`);
+    const used = new Set<string>();
+    for (const c of chains.filter((x) => x.family === family)) {
+      // Two tables may have chains of one name at a hook: the second gets its table's name too.
+      let name = chainName(c);
+      if (used.has(name)) name = `log-${c.names.table}-${c.names.chain}`;
+      for (let n = 2; used.has(name); n++) name = `${chainName(c)}-${n}`;
+      used.add(name);
+      out.push(`\tchain ${name} {`);
       out.push(`\t\ttype filter hook ${c.hook} priority ${c.priority}; policy accept;`);
       for (const m of NFT_MATCHES)
         out.push(`\t\t${m} log prefix ${JSON.stringify(nftLogPrefix(tag, c))} level debug`);
@@ -127,7 +169,7 @@ export function nftInstrumentation(
   tag: string,
   loadedFirst: string = rulesetText,
 ): { suffix: string; text: string } {
-  const own = mode === "log" ? nftLogRulesText(tag) : nftTraceRulesText();
+  const own = mode === "log" ? nftLogRulesText(tag, loadedFirst) : nftTraceRulesText();
   const lines = rulesetText.replace(/\n$/, "").split("\n");
   const before = new Set(loadedFirst.split("\n").filter((l) => TABLE_HEAD.test(l)));
   // The end of the last table loaded before the capture's; with none, just before the first table.

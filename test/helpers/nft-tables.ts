@@ -3,7 +3,7 @@
  * committed ruleset may hold next to Docker's, and the tables a file lists, in its order.
  */
 
-/** `table inet host-fw` with an input chain at priority filter (0, where packetwalk's log-INPUT sits) holding `rule`. */
+/** `table inet host-fw` with an input chain at priority filter (0) holding `rule`. */
 export function hostFirewall(rule: string): string {
   return `table inet host-fw {\n\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n\t\t${rule}\n\t}\n}\n`;
 }

@@ -1,12 +1,14 @@
 /**
  * Equal-priority base chains against the real kernel: the docker-bridge-nft lab captured under a
- * committed ruleset that holds a table of the host's own, `inet host-fw`, whose input chain drops
- * ICMP at priority filter (0), where packetwalk's log-INPUT chain sits too. nft creates the
- * committed tables first and the capture's log tables after them; at a tie the kernel runs the
- * chain registered last first, so the ping to the host is logged at INPUT and then dropped. The
+ * committed ruleset that holds two tables of the host's own: `inet early`, whose input chain sits at
+ * -1, and `inet host-fw`, whose input chain drops ICMP at priority filter (0). The capture plans its
+ * log chains as simulate does, one step before each base chain, so the one naming host-fw's chain
+ * cannot sit at -1 (early's chain is there) and takes 0, tied with host-fw's. nft creates the
+ * committed tables first and the capture's log tables after them; at a tie the kernel runs the chain
+ * registered last first, so the ping to the host is logged at host-fw's input and then dropped. The
  * trace's instrumentation file must list the tables in that creation order, or the simulator drops
- * the ping before it is logged and check disagrees. Needs root and network namespaces; it says
- * why when it skips.
+ * the ping before it is logged and check disagrees. Needs root and network namespaces; it says why
+ * when it skips.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,8 +25,12 @@ if (why) console.warn(`skipping the nft tie capture test: ${why}`);
 
 const COMMITTED_NFT = join(import.meta.dirname, "../../../traces/docker-bridge-nft");
 
+/** A table of the host's own whose input chain holds priority -1, the step before host-fw's chain. */
+const EARLY =
+  "table inet early {\n\tchain input {\n\t\ttype filter hook input priority -1; policy accept;\n\t\tcounter\n\t}\n}\n";
+
 describe.skipIf(why !== undefined)(
-  "capturing the nft lab with a committed table at packetwalk's priority",
+  "capturing the nft lab with committed tables whose chains leave no step free",
   () => {
     let out: string;
     beforeAll(() => {
@@ -34,12 +40,12 @@ describe.skipIf(why !== undefined)(
       const base = readFileSync(join(COMMITTED_NFT, "rulesets", "docker-29-nft.rules"), "utf8");
       writeFileSync(
         join(rulesets, "docker-29-nft.rules"),
-        `${base}${hostFirewall("meta l4proto icmp drop")}`,
+        `${base}${EARLY}${hostFirewall("meta l4proto icmp drop")}`,
       );
     });
     afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-    it("records the ping logged at INPUT before the host's drop, and the simulator agrees", async () => {
+    it("records the ping logged at host-fw's input before its drop, and the simulator agrees", async () => {
       const scenario = findNftScenario("container-to-host");
       if (!scenario) throw new Error("the nft lab has no container-to-host scenario");
       const result = await captureLab({
@@ -52,11 +58,13 @@ describe.skipIf(why !== undefined)(
       expect(result.traces).toHaveLength(1);
       const trace = result.traces[0];
       if (!trace) throw new Error("no trace");
-      // The kernel: logged at INPUT (packetwalk's chain ran first), then dropped: no reply came back.
+      // The kernel: logged at host-fw's input (the log chain, tied with it, ran first), then dropped: no reply came back.
       const packets = parseTraceText(trace.lines.join("\n")).packets;
       expect(packets.length).toBeGreaterThan(0);
-      // Every ping request ends at packetwalk's INPUT log chain; none got a reply.
-      expect(packets.map((p) => p.hooks.at(-1))).toEqual(packets.map(() => "ip:packetwalk:INPUT"));
+      // Every ping request crosses early's chain and ends at host-fw's, logged; none got a reply.
+      expect(packets.map((p) => p.hooks.slice(-2))).toEqual(
+        packets.map(() => ["ip:early:input", "ip:host-fw:input"]),
+      );
       expect(trace.meta.exitCode).not.toBe(0);
       const folder = join(out, "docker-bridge-nft");
       // The simulator, given the file as installed, logs the ping before the host's chain drops it.
@@ -70,10 +78,15 @@ describe.skipIf(why !== undefined)(
       );
       expect(tableNames(inst)).toEqual([
         "ip docker-bridges",
+        "inet early",
         "inet host-fw",
         "ip packetwalk",
         "bridge packetwalk",
       ]);
+      // The log chain naming host-fw's input sits at its priority, 0 (-1 is early's).
+      expect(inst).toMatch(
+        /chain log-host-fw-input \{\n\t\ttype filter hook input priority 0;[^}]*nft\/inet\/host-fw\/input/,
+      );
     });
   },
 );

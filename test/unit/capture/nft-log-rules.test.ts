@@ -11,6 +11,7 @@ import { dockerNftRuleset } from "../../../src/capture/docker-nft-ruleset.ts";
 import {
   NFT_LOG_CHAINS,
   nftInstrumentation,
+  nftLogChains,
   nftLogPrefix,
   nftLogRulesText,
   nftTraceRulesText,
@@ -31,6 +32,10 @@ describe("nft lab log chains", () => {
       expect(base?.hook, c.names.chain).toBe(c.hook);
       expect(c.priority, c.names.chain).toBe((base?.priority ?? 0) - 1);
     }
+  });
+
+  it("are what the simulator plans for Docker's ruleset, in hook order", () => {
+    expect(nftLogChains(dockerNftRuleset())).toEqual(NFT_LOG_CHAINS);
   });
 
   it("name their base chain in a prefix the parser maps back", () => {
@@ -86,20 +91,20 @@ describe("the nft lab's instrumentation file", () => {
     ]);
   });
 
-  it("so the simulator runs equal-priority input chains as the kernel does: the log chain, created later, first", () => {
+  it("logs a committed table's chain one step before it, named, as simulate does; the setup's table changes nothing", () => {
     const order = (text: string) =>
       hookSlots(parseRulesetFile(text), "ip", "INPUT").map(
         (s) => `${s.table.family} ${s.table.name} ${s.chain}`,
       );
-    // Both at priority 0: the kernel runs the one registered last first (packetwalk's log chain),
-    // so the packet is logged before the host's chain decides.
-    expect(order(nftInstrumentation(base, "log", "pwab").text)).toEqual([
-      "ip packetwalk log-INPUT",
-      "inet host-fw input",
-    ]);
+    // The host's input chain (priority 0) gets its own log chain at -1, whose prefix names it: the
+    // packet is logged before the host's chain decides, as the simulator's own plan logs it.
+    const text = nftInstrumentation(base, "log", "pwab").text;
+    expect(order(text)).toEqual(["ip packetwalk log-input", "inet host-fw input"]);
+    expect(text).toContain('log prefix "pwab/nft/inet/host-fw/input" level debug');
+    expect(prefixToHook("pwab/nft/inet/host-fw/input")).toBe("ip:host-fw:input");
     // The setup's table, created after the log tables, leaves that order as it is.
     const withSetup = nftInstrumentation(variant, "log", "pwab", base).text;
-    expect(order(withSetup)).toEqual(["ip packetwalk log-INPUT", "inet host-fw input"]);
+    expect(order(withSetup)).toEqual(["ip packetwalk log-input", "inet host-fw input"]);
     // At forward its FORWARD ties with Docker's filter-FORWARD (priority 0): created last, it runs first.
     expect(
       hookSlots(parseRulesetFile(withSetup), "ip", "FORWARD").map((s) => `${s.table.name} ${s.chain}`),
