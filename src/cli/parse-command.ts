@@ -14,7 +14,7 @@ import type { Diagnostic, Packet } from "../core/model/packet.ts";
 import type { FlowAssignment } from "../core/parse/pair-flows.ts";
 import { NETDEV_HINT, PREFIX_HINT } from "../core/parse/parse-hints.ts";
 import { lineBatches, MAX_LINE_BYTES } from "../core/parse/split-lines.ts";
-import { TraceParser } from "../core/parse/trace-parser.ts";
+import { GROUP_MARK, TraceParser } from "../core/parse/trace-parser.ts";
 import { formatZodIssuesAt, parseJsonText } from "../core/trace-file/load-trace.ts";
 import { OutputChunks } from "./output-chunks.ts";
 import { type OutputMode, packetHead, writePacketTail } from "./packet-output.ts";
@@ -217,7 +217,7 @@ export async function run(argv: string[]): Promise<number> {
       );
       return 2;
     }
-    return report(args, r.packets, r.events, r.skippedLines, r.diagnostics);
+    return report(args, r.packets, r.events, r.skippedLines, r.diagnostics, r.unplaced);
   }
   let packets = 0;
   const onPacket = (p: Packet, _f: FlowAssignment) => {
@@ -280,7 +280,19 @@ export async function run(argv: string[]): Promise<number> {
   }
   parser.end();
   await out.flush();
-  const code = report(args, packets, parser.events, parser.skippedLines, [...parser.diagnostics, ...cut]);
+  // Lines of an unknown prefix are netfilter's too: counted apart, not as "other lines".
+  const unplaced = parser
+    .unknownPrefixes()
+    .filter((u) => !u.prefix.startsWith(GROUP_MARK))
+    .reduce((sum, u) => sum + u.count, 0);
+  const code = report(
+    args,
+    packets,
+    parser.events,
+    parser.skippedLines,
+    [...parser.diagnostics, ...cut],
+    unplaced,
+  );
   return cut.length ? Math.max(code, 1) : code;
 }
 
@@ -321,6 +333,7 @@ function report(
   events: number,
   skipped: number,
   diagnostics: Diagnostic[],
+  unplaced = 0,
 ): number {
   // A pasted log repeats one warning on every line (trailing spaces lost): printed once, the lines counted.
   for (const d of formatFoldedDiagnostics(diagnostics, FOLDED_LINES_SHOWN, "line", formatDiagnostic))
@@ -329,7 +342,7 @@ function report(
     const errors = diagnostics.filter((d) => d.severity === "error").length;
     const n = (count: number, word: string) => `${count} ${word}${count === 1 ? "" : "s"}`;
     process.stderr.write(
-      `${n(packets, "packet")} from ${n(events, "netfilter line")}; ${n(skipped, "other line")} skipped; ${n(errors, "error")}, ${n(
+      `${n(packets, "packet")} from ${n(events, "netfilter line")}${unplaced ? ` (and ${unplaced} with a LOG prefix that names no chain)` : ""}; ${n(skipped, "other line")} skipped; ${n(errors, "error")}, ${n(
         diagnostics.length - errors,
         "warning",
       )}\n`,
@@ -341,7 +354,7 @@ function report(
     const netdev = diagnostics.some((d) => d.hint === NETDEV_HINT);
     process.stderr.write(
       unplaced
-        ? "packetwalk parse: no packet could be placed: the netfilter lines' LOG prefixes name no chain (the warnings above list them); map them with --prefix-map FILE\n"
+        ? "packetwalk parse: no packet could be placed: the netfilter lines' LOG prefixes name no chain (the warnings above list them); give the ruleset that logged them with --ruleset FILE, or map them with --prefix-map FILE\n"
         : netdev
           ? "packetwalk parse: no packet could be placed: every netfilter line is of a netdev chain (the warnings above say which), and packetwalk draws no netdev hook; log or trace at the ip, ip6, inet or bridge hooks too\n"
           : noPacketsMessage(args.files, events, skipped),

@@ -20,6 +20,7 @@ import type { Diagnostic } from "../core/model/packet.ts";
 import { FlowPairer, PairingQueue } from "../core/parse/pair-flows.ts";
 import { lineBatches } from "../core/parse/split-lines.ts";
 import {
+  GROUP_MARK,
   MAX_UNKNOWN_PREFIXES,
   type PacketLineOrder,
   TraceParser,
@@ -79,6 +80,8 @@ export interface ParallelSummary {
   retries: number;
   /** Lines read by all workers together (warm-ups and read-ons make it more than `lines`). */
   linesRead: number;
+  /** Netfilter lines whose LOG prefix names no chain (counted per prefix, see `unknownPrefixes`). */
+  unplaced: number;
 }
 
 /** Line starts are remembered every this many lines, to find a warm-up start. */
@@ -381,6 +384,7 @@ export async function parseFileParallel(
     segments: 0,
     retries: 0,
     linesRead: 0,
+    unplaced: 0,
   };
   const start = (fromLine: number, fromByte: number, toLine: number, warmupLines: number): Segment => {
     const warm = index.indexedAtOrBefore(fromLine - warmupLines);
@@ -530,6 +534,7 @@ export async function parseFileParallel(
     await pool?.close();
   }
   summary.lines = index.lines;
+  for (const [key, u] of unknown) if (!key.startsWith(GROUP_MARK)) summary.unplaced += u.count;
   if (unlisted > 0)
     summary.diagnostics.push(unlistedNote(unlisted, { file, line: summary.lines, column: 1 }));
   return summary;

@@ -31,6 +31,13 @@ const ANCHORS = [
 /** Characters read on each side of an anchor: more than any loss line's words around it. */
 const WINDOW = 160;
 
+/**
+ * The rate limits whose suppressed messages may be LOG lines: the networking one (`net_ratelimit`),
+ * netfilter's own and printk's. Another call site's count (`show_signal_msg`, a segfault report) is
+ * about its own messages only.
+ */
+const LOG_RATE_LIMITS = /^(?:net_ratelimit|printk|nf_\w+|nft_\w+|xt_\w+|ipt_\w+|ip6t_\w+|ebt_\w+)$/;
+
 /** Plural of `message` for `n`. */
 function messages(n: string): string {
   return n === "1" ? "1 message" : `${n} messages`;
@@ -57,6 +64,7 @@ export function readLogLoss(line: string): LogLoss | undefined {
   if (!m) return undefined;
   const column = from + m.index + 1;
   if (m[2] !== undefined) {
+    if (m[1] && !LOG_RATE_LIMITS.test(m[1].slice(0, -2))) return undefined;
     const who = m[1] ? ` (${m[1].slice(0, -2)})` : "";
     return {
       column,

@@ -8,7 +8,7 @@ export const PREFIX_NAMING_HINT =
   "name LOG prefixes like 'iptable/<table>-<CHAIN>' or 'ebtable/<table>-<CHAIN>' (a tag such as 'ctc/' in front is fine)";
 
 /** An unknown LOG prefix: how to name prefixes, or map one (the CLI's flag; the playground words its own). */
-export const PREFIX_HINT = `${PREFIX_NAMING_HINT}, or map this prefix with --prefix-map FILE (JSON: {"<prefix>": "ip:filter:INPUT"})`;
+export const PREFIX_HINT = `${PREFIX_NAMING_HINT}, or map this prefix with --prefix-map FILE (JSON: {"<prefix>": "ip:filter:INPUT"}; an nftables chain is "ip:<table>:<chain>"), or give the ruleset that logged it with --ruleset FILE`;
 
 /** Messages lost around here (rate limits, a full buffer): what that does to the packets read. */
 export const LOST_HINT =
