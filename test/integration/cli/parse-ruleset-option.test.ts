@@ -81,6 +81,11 @@ describe("parse --ruleset", () => {
     const r = parse(path("two.log"));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("unknown LOG prefix 'fw-pre'");
+    // Netfilter lines all the same: counted apart, not as "other lines".
+    expect(r.stderr).toContain(
+      "0 packets from 0 netfilter lines (and 6 with a LOG prefix that names no chain); 0 other lines skipped",
+    );
+    expect(r.stderr).toContain("give the ruleset that logged them with --ruleset FILE");
   });
 
   it("reads each prefix at its chain and each chain at its hook: one packet per echo request", () => {
@@ -103,6 +108,13 @@ describe("parse --ruleset", () => {
     expect(r.code).toBe(0);
     const first = JSON.parse(r.stdout.split("\n")[0] as string) as { hooks: string[] };
     expect(first.hooks).toEqual(["ip:fw:pre", "ip:nat:prerouting", "ip:filter:FORWARD"]);
+  });
+
+  it("counts the lines of unknown prefixes alike on several threads", () => {
+    const one = parse(path("many.log"), "--jobs", "1");
+    const two = parse(path("many.log"), "--jobs", "2", "--segment-bytes", "65536");
+    expect(one.stderr).toContain("(and 9000 with a LOG prefix that names no chain)");
+    expect(two.stderr).toBe(one.stderr);
   });
 
   it("gives several threads what it gives one: the same packets", () => {
