@@ -130,7 +130,9 @@ or give each with a flag:
 What cannot be inferred:
   --container NAME=IP[,port=PORT][,mac=MAC]   a container the log shows (repeat; IPv4 or
                                               IPv6, a dual-stack one once per address)
-  --peer NAME=IP[,mac=MAC]                    a machine on one of the host's links (repeat)
+  --peer NAME=IP[,mac=MAC]                    a machine on one of the host's links (repeat);
+                                              the default gateway too: NAME and MAC are then
+                                              those of the host that stands for the internet
   --command "ping -c1 1.2.3.4"                the command that made the traffic
 Other options:
   --host-name NAME      the Docker host's name in lab.json (default host)
@@ -220,7 +222,10 @@ export function anonymizeMapProblem(
   return undefined;
 }
 
-/** Parses `NAME=IP[,port=PORT][,mac=MAC]` (IP: IPv4 or IPv6); throws a sentence on bad input. */
+/**
+ * Parses `NAME=IP[,port=PORT][,mac=MAC]` (IP: IPv4 or IPv6; `port=` for `--container` only: a
+ * peer is no bridge port's); throws a sentence on bad input.
+ */
 export function parseNamedAddress(text: string, flag: string): NamedAddress {
   const m =
     /^([A-Za-z0-9][A-Za-z0-9_.-]*)=(\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)((?:,(?:port|mac)=[^,]+)*)$/.exec(
@@ -233,6 +238,10 @@ export function parseNamedAddress(text: string, flag: string): NamedAddress {
   const out: NamedAddress = { name: m[1] as string, ip: canonicalAddress(m[2] as string) };
   for (const part of (m[3] ?? "").split(",").filter(Boolean)) {
     const [k, v] = part.split("=") as [string, string];
+    if (k === "port" && flag === "--peer")
+      throw new Error(
+        `${flag} ${text}: a peer takes NAME=IP[,mac=MAC] (port= names a container's bridge port: --container NAME=IP,port=PORT)`,
+      );
     if (k === "port") out.port = v;
     else if (/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/.test(v)) out.mac = v.toLowerCase();
     else throw new Error(`${flag} ${text}: mac must look like 02:42:ac:11:00:02`);

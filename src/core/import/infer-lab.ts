@@ -45,6 +45,8 @@ export interface InferOptions {
   hostLabel?: HostKind;
   containers: NamedAddress[];
   peers: NamedAddress[];
+  /** The hosts of the lab on disk, when adding to it: a MAC one of them has is not asked for again. */
+  known?: readonly LabHost[];
 }
 
 /** The inferred hosts, and what could not be inferred. */
@@ -252,6 +254,65 @@ function hostMac(mac: string): boolean {
   return (Number.parseInt(mac.slice(0, 2), 16) & 1) === 0 && mac !== "00:00:00:00:00:00";
 }
 
+/** What {@link gatewayMac} looks the gateway's MAC up in. */
+interface MacSources {
+  /** The MACs given on the command line, by address. */
+  given: ReadonlyMap<string, NamedAddress>;
+  /** `device|sender address` -> the source MAC of the frames that came in on that device from it. */
+  senderMac: ReadonlyMap<string, string>;
+  /** What the log shows of each address (its MAC from ARP lines and frames it sent). */
+  seen: ReadonlyMap<string, { mac?: string }>;
+  packets: readonly Packet[];
+  known?: readonly LabHost[];
+}
+
+/**
+ * Gives the `wan` host the MAC its `eth0` has on the host's link: the one given for a gateway
+ * (`--peer NAME=GW,mac=MAC`), else the source MAC of any frame that came in on the gateway's
+ * device from the gateway or from any address behind it (a routed frame's source MAC is the
+ * router's), else the gateway's from ARP lines, else the lab's on disk. When none says it and the
+ * log routes packets out of that device, the check could not deliver them: a question.
+ */
+function gatewayMac(
+  wan: LabHost,
+  gateways: readonly string[],
+  from: MacSources,
+  questions: string[],
+  notes: string[],
+): void {
+  const eth0 = wan.interfaces[1] as LabHost["interfaces"][number];
+  const dev = eth0.peer?.split("/")[1] ?? "";
+  const gw = gateways[0] ?? "";
+  // Every address `wan` stands for: the gateways first, then the others sorted (the log's order varies).
+  const owned = wan.interfaces.flatMap((i) => i.addresses.map((a) => a.split("/")[0] as string));
+  const behind = [...gateways, ...owned.filter((a) => !gateways.includes(a) && !notAHost(a)).sort()];
+  const given = gateways.map((g) => from.given.get(g)?.mac).find((m) => m !== undefined);
+  const found =
+    behind.map((a) => from.senderMac.get(`${dev}|${a}`)).find((m) => m !== undefined) ??
+    gateways.map((g) => from.seen.get(g)?.mac).find((m) => m !== undefined);
+  const known = from.known?.find((h) => h.name === wan.name)?.interfaces.find((i) => i.name === "eth0")?.mac;
+  if (given && found && given !== found)
+    notes.push(
+      `the gateway ${gw}'s MAC is given as ${given}, but the frames that came in on ${dev} from behind it came from ${found}: '${wan.name}' takes ${given}, as given`,
+    );
+  const mac = given ?? found ?? known;
+  if (mac) {
+    // The key order lab.json writes (name, mac, addresses, ...).
+    const { name, mac: _unknown, ...rest } = eth0;
+    wan.interfaces[1] = { name, mac, ...rest };
+    return;
+  }
+  // Only a packet the host routed out of the gateway's device needs the gateway's MAC in the check.
+  const routed = from.packets.some((p) => p.events.some((e) => e.ip && e.out === dev));
+  const what = `the gateway ${gw} ('${wan.name}', on ${dev}): no frame of the log came in on ${dev} from it or from an address behind it, so its MAC is unknown`;
+  const hint = `add it as --peer ${wan.name}=${gw},mac=MAC (\`ip neigh show ${gw} dev ${dev}\` on the host prints it)`;
+  if (routed)
+    questions.push(
+      `${what}, and the check needs it to send '${wan.name}' the packets this log routes out of ${dev} (else: "no neighbour answers for ${gw}"): ${hint}`,
+    );
+  else notes.push(`${what}; the lab's '${wan.name}' has none (no packet of this log needs it): ${hint}`);
+}
+
 /** Infers the hosts; see the module comment. `packets` are the log's parsed packets. */
 export function inferLab(
   material: HostMaterial,
@@ -442,6 +503,8 @@ export function inferLab(
   });
   const peers = new Map<string, LabHost>();
   let wan: LabHost | undefined;
+  // The default gateways the `wan` host stands for (one per family).
+  const gateways: string[] = [];
   for (const [addr, info] of [...seen].sort()) {
     if (local.has(addr) || containers.some((c) => c.addrs.some((a) => a.addr === addr))) continue;
     if (bridges.some((b) => b.addresses.some((a) => within(a, addr)))) continue;
@@ -506,13 +569,12 @@ export function inferLab(
     const link2 = ifaces.find((i) => i.name === dev);
     const cidr = link2?.addresses.find((a) => within(a, gw));
     if (!wan) {
-      const gwMac = senderMac.get(`${dev}|${addr}`);
+      // Its MAC is found once every address behind it is known (see gatewayMac).
       wan = labHost(
         given.get(gw)?.name ?? "wan",
         "wan",
         "internet (behind the host's gateway)",
         {
-          mac: gwMac,
           addresses: [`${gw}/${cidr?.split("/")[1] ?? (v6 ? "64" : "24")}`],
           kind: "other",
           peer: `${hostName}/${dev}`,
@@ -520,6 +582,7 @@ export function inferLab(
         cidr ? [{ to: subnetOf(cidr), dev: "eth0" }] : [],
       );
       owner.set(gw, wan.name);
+      gateways.push(gw);
       notes.push(
         `remote addresses are put behind the host's gateway ${gw} on ${dev}, in one host '${wan.name}'`,
       );
@@ -535,13 +598,22 @@ export function inferLab(
       eth0.addresses.push(`${gw}/${cidr?.split("/")[1] ?? (v6 ? "64" : "24")}`);
       if (cidr) wan.routes.push({ to: subnetOf(cidr), dev: "eth0" });
       owner.set(gw, wan.name);
+      gateways.push(gw);
       notes.push(
         `remote ${v6 ? "IPv6" : "IPv4"} addresses are put behind the host's gateway ${gw}, in '${wan.name}' too`,
       );
     }
     if (!isGateway) (wan.interfaces[0] as { addresses: string[] }).addresses.push(`${addr}/${hostLen(addr)}`);
     owner.set(addr, wan.name);
+    const named = given.get(addr);
+    // A name given for an address behind the gateway names no host: say so rather than drop it unsaid.
+    if (named && !isGateway)
+      notes.push(
+        `${named.name}=${addr} is given, but ${addr} is on none of the host's links: it is an address of '${wan.name}', behind the host's gateway ${gw}, so its name${named.mac ? " and MAC are" : " is"} not used (name the gateway instead: --peer NAME=${gw}[,mac=MAC])`,
+      );
   }
+  if (wan)
+    gatewayMac(wan, gateways, { given, senderMac, seen, packets, known: options.known }, questions, notes);
   if (missingNames.length)
     questions.push(
       `name every container and peer the log shows (a name cannot be inferred): add ${[...new Set(missingNames)].join(" ")}`,

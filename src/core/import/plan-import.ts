@@ -575,6 +575,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     hostLabel: kind,
     containers,
     peers,
+    known: options.existing?.lab.hosts,
   });
   questions.push(...inferred.questions);
   notes.push(...inferred.notes);

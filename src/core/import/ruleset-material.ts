@@ -50,7 +50,8 @@ export function nftBridgeTables(text: string): string {
 /** Whether one saved rule line is a logging rule (LOG, NFLOG, TRACE, an ebtables `--log`, nft `log` / `nftrace`). */
 export function isLoggingRule(line: string): boolean {
   return (
-    /^-A \S+ .*-j (LOG|NFLOG|TRACE)\b/.test(line) ||
+    // The target itself, not a user chain named after it (`-j LOG-DROP`: `\b` ends a word at `-`).
+    /^-A \S+ .*-j (LOG|NFLOG|TRACE)(?=\s|$)/.test(line) ||
     // ebtables-save (`-A CHAIN ...`) or an `ebtables -L` listing (the rule's options alone).
     (/^(-A \S+ )?-.*--log(-prefix|-level|-ip|-arp)?\b/.test(line) && /-j CONTINUE\s*$/.test(line)) ||
     /^\s+.*\b(log( prefix| level|\s*$)|meta nftrace set 1)\b/.test(line)
@@ -193,9 +194,12 @@ export function stableNftRuleset(text: string): string {
 }
 
 /**
- * Leaves out of an nft listing the chains left with no rule once the logging rules are gone (a
- * base chain only when its policy is accept, a regular one only when nothing jumps to it), then
- * the tables left empty: the contributor's logging tables are no part of the reader's ruleset.
+ * Leaves out of an nft listing the tables left deciding nothing once the logging rules are gone
+ * (every chain without a rule, accept by policy, jumped to by nothing: the contributor's logging
+ * tables are no part of the reader's ruleset), and in the tables that stay, the regular chains
+ * left with no rule that nothing jumps to. A base chain of a table that stays is kept, also with
+ * no rule left: it is the contributor's own (its hook, priority and policy), and the packet
+ * crossed it.
  */
 export function pruneEmptyNft(lines: string[]): string[] {
   const text = lines.join("\n");
@@ -204,7 +208,9 @@ export function pruneEmptyNft(lines: string[]): string[] {
   let depth = 0;
   let chain: string[] | undefined;
   let name = "";
-  let table: string[] | undefined;
+  // The table being read: its lines, each chain's as one entry (with what the chain does).
+  type Part = { lines: string[]; chain?: { base: boolean; decides: boolean } };
+  let table: Part[] | undefined;
   let tableHasContent = false;
   for (const line of lines) {
     const opens = (line.match(/{/g) ?? []).length;
@@ -212,7 +218,7 @@ export function pruneEmptyNft(lines: string[]): string[] {
     const before = depth;
     depth += opens - closes;
     if (before === 0 && /^\s*table\s/.test(line) && depth > 0) {
-      table = [line];
+      table = [{ lines: [line] }];
       tableHasContent = false;
       continue;
     }
@@ -227,19 +233,22 @@ export function pruneEmptyNft(lines: string[]): string[] {
         const body = chain.slice(1, -1).filter((l) => l.trim() !== "");
         const rules = body.filter((l) => !/^\s*(type\s.*hook\s|policy\s|comment\s|devices?\s)/.test(l));
         const accept = body.every((l) => !/policy\s+drop/.test(l));
-        if (rules.length || !accept || jumped.has(name)) {
-          (table as string[]).push(...chain);
-          tableHasContent = true;
-        }
+        const decides = rules.length > 0 || !accept || jumped.has(name);
+        const base = body.some((l) => /^\s*type\s.*\bhook\s/.test(l));
+        (table as Part[]).push({ lines: chain, chain: { base, decides } });
+        if (decides) tableHasContent = true;
         chain = undefined;
       }
       continue;
     }
     if (table) {
-      table.push(line);
+      table.push({ lines: [line] });
       if (before >= 1 && depth >= 1 && line.trim() !== "") tableHasContent = true;
       if (depth === 0) {
-        if (tableHasContent) out.push(...table);
+        // A table that still decides keeps its base chains; a regular chain left empty goes.
+        if (tableHasContent)
+          for (const part of table)
+            if (!part.chain || part.chain.decides || part.chain.base) out.push(...part.lines);
         table = undefined;
       }
       continue;

@@ -1,8 +1,8 @@
 /**
  * Cuts a parsed log into scenarios for `packetwalk import`: one per flow, named after its
- * direction (`<from>-to-<to>`, `-v6` for IPv6, `-<proto>` when that name has a flow of another
- * protocol; several of one protocol by destination port, else numbered), each with the verbatim input lines of its
- * packets in input order. Pure.
+ * direction (`<from>-to-<to>`, `-v6` for IPv6, `-<proto>` for the flows of every protocol but the
+ * first that name had in the log; several of one protocol by destination port, else numbered), each
+ * with the verbatim input lines of its packets in input order. Pure.
  */
 import { protocolWords, UNNAMED_PORTS_TRANSPORT, UNNAMED_PORTS_WHY } from "../model/ip-protocols.ts";
 import type { ParsedTrace, TraceEvent } from "../model/packet.ts";
@@ -73,7 +73,8 @@ export function splitScenarios(
   const byId = new Map(parsed.packets.map((p) => [p.id, p]));
   const skipped: string[] = [];
   const scenarios: FoundScenario[] = [];
-  const protosOfBase = new Map<string, Set<string>>();
+  // The protocol of each name's first flow: its flows keep the bare name, all of them.
+  const firstProto = new Map<string, string>();
   // TRACE: PACKET lines (nft monitor trace's `packet:` lines) are folded into events; take every
   // line of the flow's trace ids.
   const inputLines = text.split("\n");
@@ -134,10 +135,10 @@ export function splitScenarios(
       }
     // An IPv6 flow's name says so: a dual-stack host's log has the same hosts talking in both families.
     const base = `${from}-to-${to}${src.includes(":") ? "-v6" : ""}`;
-    // Named by protocol only next to another protocol's flow of the same base (`-v6` included).
-    const protos = protosOfBase.get(base) ?? new Set<string>();
-    const protoPart = [...protos].some((p) => p !== proto) ? `-${proto}` : "";
-    protosOfBase.set(base, protos.add(proto));
+    // Named by protocol only next to another protocol's flow of the same base (`-v6` included): the
+    // first protocol keeps the bare name also when it comes back after another one (`-2`, not `-icmp`).
+    if (!firstProto.has(base)) firstProto.set(base, proto);
+    const protoPart = firstProto.get(base) === proto ? "" : `-${proto}`;
     scenarios.push({
       stem: `${base}${protoPart}`,
       from,

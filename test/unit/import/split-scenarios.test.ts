@@ -55,6 +55,25 @@ describe("splitScenarios: several flows of one pair and protocol", () => {
     expect(r.scenarios.map((s) => s.stem)).toEqual(["x-to-y-22-x", "x-to-y-23-x", "x-to-y-22-2-x"]);
   });
 
+  it("a protocol that comes back after another keeps its bare name, numbered (not -icmp, -icmp-2)", () => {
+    const ping = (id: number) =>
+      `[1.0] iptable/filter-INPUT IN=eth0 OUT= MAC=02:42:ac:11:00:01:02:42:ac:11:00:02:08:00 SRC=198.51.100.10 DST=172.17.0.2 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=${id} DF PROTO=ICMP TYPE=8 CODE=0 ID=${id} SEQ=1 `;
+    const stems = (lines: string[]) => split(lines).scenarios.map((s) => s.stem);
+    // Three runs of one ping with a TCP connection after the first (a home router's log).
+    expect(stems([ping(1), syn(40001, 80), ping(2), ping(3)])).toEqual([
+      "x-to-y-x",
+      "x-to-y-tcp-x",
+      "x-to-y-2-x",
+      "x-to-y-3-x",
+    ]);
+    expect(stems([syn(40001, 80), ping(1), syn(40002, 80), ping(2)])).toEqual([
+      "x-to-y-x",
+      "x-to-y-icmp-x",
+      "x-to-y-2-x",
+      "x-to-y-icmp-2-x",
+    ]);
+  });
+
   it("are numbered when all go to one port", () => {
     const r = split([syn(40001, 80), syn(40002, 80)]);
     expect(r.scenarios.map((s) => s.stem)).toEqual(["x-to-y-x", "x-to-y-2-x"]);
