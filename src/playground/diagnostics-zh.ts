@@ -1,14 +1,21 @@
 /**
- * The commonest problems the parser and the ruleset readers report, in Traditional Chinese, for the
- * zh-TW playground: loaded only there, and only once a problem is shown, so no other page pays for
- * it. Each message is known by a code and the shape of its English words (the core builds them
- * from the values it found); a hint by the core's own hint string. A message not known here stays
+ * The problems the parser and the ruleset readers report (the nft reader's every one), in Traditional
+ * Chinese, for the zh-TW playground: loaded only there, and only once a problem is shown, so no other
+ * page pays for it. Each message is known by a code and the shape of its English words (the core
+ * builds them from the values it found); a hint by the core's own hint string, or by its shape when
+ * the core builds it from values (a name, a line, an example). A message not known here stays
  * English, and a translated one keeps its English line under it: that line is what the CLI prints
  * and what a bug report quotes.
  */
 import type { Diagnostic } from "../core/model/packet.ts";
 import { REPEATED_HINT } from "../core/parse/log-loss.ts";
-import { LOST_HINT, PREFIX_HINT, TRAILING_SPACE_HINT, UNLISTED_HINT } from "../core/parse/parse-hints.ts";
+import {
+  LOST_HINT,
+  NETDEV_HINT,
+  PREFIX_HINT,
+  TRAILING_SPACE_HINT,
+  UNLISTED_HINT,
+} from "../core/parse/parse-hints.ts";
 import { DEVICE_HOOK_HINT, MISSING_IPSET_HINT, TABLE_TWICE_HINT } from "../core/simulate/ruleset-hints.ts";
 import {
   CHANCE_HINT,
@@ -50,6 +57,45 @@ const lines = (n: string | undefined) => (n ? `（${n} 行）` : "");
 function maskKind(what: string, bits: string | undefined): string {
   return bits ? `${bits} 位元的數字` : `${what.includes("IPv6") ? "IPv6" : "IPv4"} 位址`;
 }
+
+/** `word` after a Chinese one: a half-width space first when it starts with a Latin letter or digit (`不是 hook`). */
+const afterZh = (word: string) => (/^[\x21-\x7e]/.test(word) ? ` ${word}` : word);
+
+/** What a value should have been, as the nft readers name it after "is not" (`'x' is not a port or port range`). */
+const NOT_A: Record<string, string> = {
+  "a chain policy": "chain 的 policy",
+  "a hook": "hook",
+  "a priority": "priority",
+  "an IPv4 address range": "IPv4 位址範圍",
+  "an IPv4 address or prefix": "IPv4 位址或前綴",
+  "an IPv4 address or CIDR": "IPv4 位址或 CIDR",
+  "an IPv6 address or prefix": "IPv6 位址或前綴",
+  "a number from 0 to 255 or a range": "0 到 255 的數字或範圍",
+  "a port or port range": "連接埠或連接埠範圍",
+  "an ICMP type": "ICMP 類型",
+  "an ICMPv6 type": "ICMPv6 類型",
+  "an ICMP code": "ICMP 代碼",
+  "a conntrack state": "conntrack 狀態",
+  "a zone": "zone 編號",
+  "a mark": "mark 值",
+  "a packet type": "封包類型",
+  "a MAC address": "MAC 位址",
+  "a DSCP": "DSCP 值",
+};
+
+/** What a script command lacks after its verb, as the nft reader names it. */
+const NEEDS: Record<string, string> = {
+  "a table": "table",
+  "a table and a name": "table 和名稱",
+  "a table, a chain and a rule": "table、chain 和規則",
+};
+
+/** Alternatives of a regexp made of `words` (taken as written, so their dots and brackets too). */
+const oneOf = (words: readonly string[]) =>
+  words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+
+/** A NAT map named by the reader (`map @m`, `the rule's map`), in Chinese. */
+const natMap = (where: string) => (where.startsWith("map ") ? where : "規則裡的 map");
 
 /** The known messages, commonest first. */
 export const KNOWN_MESSAGES: readonly Known[] = [
@@ -258,6 +304,327 @@ export const KNOWN_MESSAGES: readonly Known[] = [
     zh: (m) =>
       `IPv4 規則（第 ${m[1]} 行）之間有一條 IPv6 規則，又沒有 '${m[2]}' 標頭：當成 iptables-save 的輸出（IPv4）來讀`,
   },
+  // The parser's rarer warnings.
+  {
+    code: "conntrack-full",
+    english:
+      /^the conntrack table was full here: the kernel dropped packets before any netfilter rule saw them$/,
+    zh: () => "conntrack 表在這裡滿了：核心在任何 netfilter 規則看到封包之前就把它們丟掉了",
+  },
+  {
+    code: "netdev-skipped",
+    english:
+      /^(LOG lines|nft monitor trace lines) of the netdev family \(table (\S+), chain (\S+)\) were skipped: packetwalk models the ip, ip6, inet, bridge and arp families(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `略過了 netdev family（table ${m[2]}、chain ${m[3]}）的 ${m[1] === "LOG lines" ? "LOG 行" : "nft monitor trace 行"}：packetwalk 模擬的是 ip、ip6、inet、bridge 和 arp family${lines(m[4])}`,
+  },
+  {
+    code: "json-pretty-bytes",
+    english:
+      /^expected MESSAGE on one line, found a message journald stored as bytes \(not UTF-8\) spread over the lines of journalctl -o json-pretty: it was not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這裡應該是寫在一行裡的 MESSAGE，卻是 journald 以位元組（不是 UTF-8）儲存、在 journalctl -o json-pretty 裡分成好幾行的訊息：沒有讀取${lines(m[1])}`,
+  },
+  {
+    code: "legacy-tables",
+    english:
+      /^the host also has (ip6?tables)-legacy tables, which this file does not hold: what their rules drop or rewrite is not predicted$/,
+    zh: (m) => `這台主機還有 ${m[1]}-legacy 的 table，這個檔案裡卻沒有：它們的規則丟掉或改寫了什麼，無法預測`,
+  },
+  // The nft reader: its tokenizer and variables.
+  {
+    code: "nft-backslash",
+    english: /^a '(\\)' continuing a rule must be the last character of its line$/,
+    zh: (m) => `接續規則的 '${m[1]}' 必須是這一行的最後一個字元`,
+  },
+  {
+    code: "nft-unterminated-string",
+    english: /^unterminated string$/,
+    zh: () => "字串沒有結束",
+  },
+  {
+    code: "nft-comment-variable",
+    english: /^a comment cannot be a variable \('(comment .*)'\): nft refuses it$/s,
+    zh: (m) => `註解不能是變數（'${m[1]}'）：nft 會拒絕`,
+  },
+  {
+    code: "nft-map-variable",
+    english: /^nft cannot use a variable as a rule's map \('(.*)'\): it stops with an internal error$/s,
+    zh: (m) => `nft 無法把變數當成規則的 map（'${m[1]}'）：它會因內部錯誤而停止`,
+  },
+  {
+    code: "nft-define-verdict",
+    english: /^a variable cannot hold the verdict '(.*)': nft refuses '(.*)'$/s,
+    zh: (m) => `變數不能存放判決 '${m[1]}'：nft 會拒絕 '${m[2]}'`,
+  },
+  {
+    code: "nft-define-words",
+    english: /^a variable holds one value: nft refuses '(.*)' after '(.*)'$/s,
+    zh: (m) => `變數只能存放一個值：nft 不接受 '${m[2]}' 後面的 '${m[1]}'`,
+  },
+  // The nft reader: tables, chains, sets and the commands of a script.
+  {
+    code: "nft-line-end",
+    english: /^expected a line end or ';' before '(.*)'$/s,
+    zh: (m) => `'${m[1]}' 前面少了換行或 ';'`,
+  },
+  {
+    code: "nft-not-closed",
+    english: /^(set|map|chain|flowtable|table) (.+) is not closed$/s,
+    zh: (m) => `${m[1]} ${m[2]} 沒有結束`,
+  },
+  {
+    code: "nft-anonymous-not-closed",
+    english: /^the anonymous chain after '(.*)' is not closed$/s,
+    zh: (m) => `'${m[1]}' 後面的匿名 chain 沒有結束`,
+  },
+  {
+    code: "nft-nested-anonymous",
+    english:
+      /^an anonymous chain cannot hold another \('(.*)' inside '(.*)'\): nft refuses it \((too many levels of nesting)\)$/s,
+    zh: (m) => `匿名 chain 裡不能再有匿名 chain（'${m[2]}' 裡的 '${m[1]}'）：nft 會以「${m[3]}」拒絕`,
+  },
+  {
+    code: "nft-brace-expected",
+    english: /^expected '\{' after (set|map|chain|table) (.+)$/s,
+    zh: (m) => `${m[1]} ${m[2]} 後面應該是 '{'`,
+  },
+  {
+    code: "nft-form-expected",
+    english: /^expected '(flowtable NAME \{|elements = \{ \.\.\. \})'$/,
+    zh: (m) => `這裡應該是 '${m[1]}'`,
+  },
+  {
+    code: "nft-needs-name",
+    english: /^(set|map|chain) needs a name$/,
+    zh: (m) => `${m[1]} 少了名稱`,
+  },
+  {
+    code: "nft-table-needs-name",
+    english: /^table needs a family and a name$/,
+    zh: () => "table 少了 family 和名稱",
+  },
+  {
+    code: "nft-command-needs",
+    english: new RegExp(`^'(.*)' needs (${oneOf(Object.keys(NEEDS))})$`, "s"),
+    zh: (m) => `'${m[1]}' 後面少了${afterZh(NEEDS[m[2] as string] as string)}`,
+  },
+  {
+    code: "nft-unexpected-in",
+    english: /^unexpected '(.*)' in (set|map|table) (.+)$/s,
+    zh: (m) => `${m[2]} ${m[3]} 裡不該出現 '${m[1]}'`,
+  },
+  {
+    code: "nft-not-a",
+    english: new RegExp(`^'(.*)' is not (${oneOf(Object.keys(NOT_A))})$`, "s"),
+    zh: (m) => `'${m[1]}' 不是${afterZh(NOT_A[m[2] as string] as string)}`,
+  },
+  {
+    code: "nft-no-priority",
+    english: /^base chain with hook (\S+) has no priority$/,
+    zh: (m) => `hook ${m[1]} 上的 base chain 沒有 priority`,
+  },
+  {
+    code: "nft-chain-redeclared",
+    english: /^chain (\S+) was declared '(.*)' above; it cannot change to '(.*)'$/s,
+    zh: (m) => `chain ${m[1]} 在前面宣告為 '${m[2]}'，這裡不能改成 '${m[3]}'`,
+  },
+  {
+    code: "nft-chain-made-base",
+    english: /^chain (\S+) was declared above without a hook; it cannot become a base chain here$/,
+    zh: (m) => `chain ${m[1]} 在前面宣告時沒有 hook，這裡不能再把它變成 base chain`,
+  },
+  {
+    code: "nft-map-jump-missing",
+    english: /^map (\S+) jumps to chain '(.*)', which does not exist in table (\S+) (\S+)$/s,
+    zh: (m) => `map ${m[1]} 會跳到 chain '${m[2]}'，但 table ${m[3]} ${m[4]} 裡沒有這條 chain`,
+  },
+  {
+    code: "nft-missing",
+    english: /^(set|map|chain|flowtable|verdict map) (.+) does not exist in table (\S+) (\S+)$/s,
+    zh: (m) => `table ${m[3]} ${m[4]} 裡沒有 ${m[1]} ${m[2]}`,
+  },
+  {
+    code: "nft-table-missing",
+    english: /^table (\S+) (\S+) does not exist here$/,
+    zh: (m) => `這裡還沒有 table ${m[1]} ${m[2]}`,
+  },
+  {
+    code: "nft-create-table",
+    english: /^table (\S+) (\S+) exists already: '(create table)' refuses it$/,
+    zh: (m) => `table ${m[1]} ${m[2]} 已經存在：'${m[3]}' 會拒絕它`,
+  },
+  {
+    code: "nft-create-chain",
+    english: /^chain (\S+) exists already in table (\S+) (\S+): '(create chain)' refuses it$/,
+    zh: (m) => `table ${m[2]} ${m[3]} 裡已經有 chain ${m[1]}：'${m[4]}' 會拒絕它`,
+  },
+  {
+    code: "nft-not-command",
+    english: /^'(.*)' is not a ruleset command$/s,
+    zh: (m) => `'${m[1]}' 不是規則集的指令`,
+  },
+  {
+    code: "nft-index-past",
+    english: /^'(index \d+)': chain (\S+) has (?:no rules|rules at index 0 to (\d+) only) here$/,
+    zh: (m) =>
+      m[3]
+        ? `'${m[1]}'：chain ${m[2]} 在這裡只有 index 0 到 ${m[3]} 的規則`
+        : `'${m[1]}'：chain ${m[2]} 在這裡還沒有任何規則`,
+  },
+  {
+    code: "nft-rule-empty",
+    english: /^'(.*)' has no rule after chain (\S+)$/s,
+    zh: (m) => `'${m[1]}' 在 chain ${m[2]} 後面沒有寫規則`,
+  },
+  {
+    code: "nft-flowtable-hook",
+    english: /^flowtable (\S+) needs '(hook ingress)'$/,
+    zh: (m) => `flowtable ${m[1]} 需要 '${m[2]}'`,
+  },
+  {
+    code: "nft-flowtable-devices",
+    english: /^flowtable (\S+) has no devices: no connection is offloaded through it$/,
+    zh: (m) => `flowtable ${m[1]} 沒有任何裝置：不會有連線經由它卸載`,
+  },
+  {
+    code: "nft-flow-forward",
+    english: /^flow add @(\S+) works only in a forward chain of an ip, ip6 or inet table$/,
+    zh: (m) => `flow add @${m[1]} 只能用在 ip、ip6 或 inet table 的 forward chain 裡`,
+  },
+  {
+    code: "nft-map-element",
+    english: /^map element '(.*)' is not '(KEY : (?:VALUE|VERDICT))'$/s,
+    zh: (m) => `map 元素 '${m[1]}' 不是 '${m[2]}' 的形式`,
+  },
+  {
+    code: "nft-dynamic-set",
+    english: /^match '(.*)' on dynamic set @(\S+) is not modelled$/s,
+    zh: (m) => `比對條件 '${m[1]}' 查的是動態 set @${m[2]}（規則在封包經過時才填入），不在模擬範圍內`,
+  },
+  {
+    code: "nft-nat-map-reversed",
+    english:
+      /^(dnat|snat) to '(.*)' \(an element of (map @\S+|the rule's map)\): the range has zero or negative size$/s,
+    zh: (m) => `${m[1]} to '${m[2]}'（${natMap(m[3] as string)} 的元素）：範圍的大小是零或負數`,
+  },
+  {
+    code: "nft-nat-map-unmodelled",
+    english: /^(dnat|snat) to '(.*)' \(an element of (map @\S+|the rule's map)\) is not modelled$/s,
+    zh: (m) => `${m[1]} to '${m[2]}'（${natMap(m[3] as string)} 的元素）不在模擬範圍內`,
+  },
+  // The nft reader: one rule's words.
+  {
+    code: "nft-after-verdict",
+    english: /^'(.*)' after the rule's verdict or NAT does not act: the first one ends the rule$/s,
+    zh: (m) => `規則的判決或 NAT 之後的 '${m[1]}' 不會有作用：第一個判決或 NAT 就結束了這條規則`,
+  },
+  {
+    code: "nft-statement-after-verdict",
+    english:
+      /^statement '(.*)' after the rule's verdict or NAT does not act once that is reached: it ends the rule$/s,
+    zh: (m) => `判決或 NAT 之後的陳述式 '${m[1]}' 不會有作用：走到判決或 NAT 時，這條規則就結束了`,
+  },
+  {
+    code: "nft-needs-value",
+    english: /^'(.*)' needs a value$/s,
+    zh: (m) => `'${m[1]}' 後面少了值`,
+  },
+  {
+    code: "nft-needs-chain",
+    english: /^'(.*)' needs a chain name$/s,
+    zh: (m) => `'${m[1]}' 後面少了 chain 名稱`,
+  },
+  {
+    code: "nft-vmap-form",
+    english: /^vmap needs '(@map)' or '(\{ key : verdict, \.\.\. \})'$/,
+    zh: (m) => `vmap 後面需要 '${m[1]}' 或 '${m[2]}'`,
+  },
+  {
+    code: "nft-unclosed-brace",
+    english: /^unclosed '\{' in (an anonymous set|a verdict map)$/,
+    zh: (m) => `${m[1] === "a verdict map" ? "verdict map " : "匿名集合"}的 '{' 沒有結束`,
+  },
+  {
+    code: "nft-map-colon",
+    english: /^expected ':' between a map element's key and its verdict$/,
+    zh: () => "map 元素的鍵和判決之間少了 ':'",
+  },
+  {
+    code: "nft-verdict-expected",
+    english: /^expected a verdict \((accept, drop, jump CHAIN, goto CHAIN, return, continue)\)$/,
+    zh: (m) => `這裡應該是判決（${(m[1] as string).split(", ").join("、")}）`,
+  },
+  {
+    code: "nft-ct-concat",
+    english:
+      /^nft refuses '(.*)' in a concatenation: its size depends on the protocol \(("can not use variable sized data types \(invalid\) in concat expressions")\)$/s,
+    zh: (m) => `nft 不接受串接（concatenation）裡的 '${m[1]}'：它的長度依協定而定（${m[2]}）`,
+  },
+  {
+    code: "nft-icmp-side-by-side",
+    english:
+      /^'(.*)' is a range whose first value is above its last: nft 1\.0\.6 lists two comparisons of the ICMP type and code written side by side \((.*)\) so; not modelled$/s,
+    zh: (m) =>
+      `'${m[1]}' 是第一個值大於最後一個值的範圍：nft 1.0.6 會把並排寫的 ICMP type 和 code 兩個比較（${m[2]}）列成這樣；不在模擬範圍內`,
+  },
+  {
+    code: "nft-side-by-side",
+    english:
+      /^'(.*)' is a range whose first value is above its last: nft 1\.0\.6 lists two comparisons written side by side \(another field (\S+ \S+), then (.+ \S+ \S+)\) so; not modelled$/s,
+    zh: (m) =>
+      `'${m[1]}' 是第一個值大於最後一個值的範圍：nft 1.0.6 會把並排寫的兩個比較（另一個欄位 ${m[2]}，接著 ${m[3]}）列成這樣；不在模擬範圍內`,
+  },
+  {
+    code: "nft-flow-after",
+    english: /^what follows '(.*)' acts only on the packet that offloads the connection$/s,
+    zh: (m) => `'${m[1]}' 後面的部分只作用在卸載這條連線的那個封包上`,
+  },
+  {
+    code: "nft-nftrace",
+    english: /^meta nftrace set takes 0 or 1$/,
+    zh: () => "meta nftrace set 只接受 0 或 1",
+  },
+  {
+    code: "nft-mark-set-value",
+    english: /^meta mark set needs a value$/,
+    zh: () => "meta mark set 後面少了值",
+  },
+  {
+    code: "nft-zone-range",
+    english: /^zone (\d+) exceeds the valid range (0-65535)$/,
+    zh: (m) => `zone ${m[1]} 超出有效範圍 ${m[2]}`,
+  },
+  {
+    code: "nft-comment-string",
+    english: /^comment needs a string$/,
+    zh: () => "comment 後面需要一個字串",
+  },
+  {
+    code: "nft-reject-type",
+    english: /^'(.*)' is not a reject type$/s,
+    zh: (m) => `'${m[1]}' 不是 reject 的類型`,
+  },
+  {
+    code: "nft-nat-to",
+    english: /^(\S+) needs '(to ADDRESS\[:PORT\])'$/,
+    zh: (m) => `${m[1]} 後面需要 '${m[2]}'`,
+  },
+  {
+    code: "nft-nat-address",
+    english: /^(\S+) to needs an address$/,
+    zh: (m) => `${m[1]} to 後面少了位址`,
+  },
+  {
+    code: "nft-nat-form",
+    english: /^'(.*)' is not (\[ADDRESS\[-ADDRESS\]\]:PORT|ADDRESS\[-ADDRESS\]\[:PORT\])$/s,
+    zh: (m) => `'${m[1]}' 不是 ${m[2]} 的形式`,
+  },
+  {
+    code: "nft-nat-reversed",
+    english: /^'(.*)': the range has zero or negative size$/s,
+    zh: (m) => `'${m[1]}'：範圍的大小是零或負數`,
+  },
   {
     code: "unexpected",
     english: /^unexpected '(.*)'$/s,
@@ -356,10 +723,200 @@ export const KNOWN_HINTS: ReadonlyMap<string, string> = new Map([
     "保留每份輸出的標頭行（先 iptables-save，再 ip6tables-save）：IPv6 的 table 從它們自己的標頭行開始",
   ],
   [
+    "such a packet is in no LOG line and the simulator does not model it: raise net.netfilter.nf_conntrack_max, or record when the table is not full",
+    "這樣的封包不會出現在任何 LOG 行，模擬器也不模擬它：請調高 net.netfilter.nf_conntrack_max，或在 conntrack 表沒滿的時候記錄",
+  ],
+  [NETDEV_HINT, "封包在其他 family 裡的路徑照常讀取；netdev 的 ingress 或 egress chain 不會畫出來"],
+  [
+    "export with journalctl -o json (one record a line), which is read whole",
+    "請用 journalctl -o json 匯出（一行一筆紀錄），就能完整讀取",
+  ],
+  // The nft reader's hints.
+  [
+    "remove what follows the '\\' (spaces too), as nft refuses it",
+    "刪掉 '\\' 後面的內容（空白也算），否則 nft 會拒絕",
+  ],
+  ['close the string with a double quote (")', '用雙引號（"）把字串結束'],
+  ['write the comment as a quoted string: comment "..."', '把註解寫成加上引號的字串：comment "..."'],
+  [
+    "a define holds a value (an address, a port, a string, a set { a, b }, a . b), not a match or a verdict",
+    "define 存放的是一個值（位址、連接埠、字串、集合 { a, b }、a . b），不是比對條件或判決",
+  ],
+  [
+    "nft ends each rule, chain, set and table with a line end or ';' (e.g. 'tcp dport 22 accept; }'), or refuses the file",
+    "nft 要求每條規則、chain、set 和 table 都以換行或 ';' 結尾（例如 'tcp dport 22 accept; }'），否則會拒絕整個檔案",
+  ],
+  [
+    "nft ends each rule of an anonymous chain with a line end or ';' (e.g. 'jump { accept; }'), or refuses the file",
+    "nft 要求匿名 chain 裡的每條規則都以換行或 ';' 結尾（例如 'jump { accept; }'），否則會拒絕整個檔案",
+  ],
+  ["add '}' after its devices", "在它的裝置後面加上 '}'"],
+  ["add '}' after its elements", "在它的元素後面加上 '}'"],
+  ["add '}' after its rules", "在它的規則後面加上 '}'"],
+  ["add '}' at the end of the table", "在 table 的結尾加上 '}'"],
+  ["close the element list with '}'", "用 '}' 結束元素清單"],
+  ["close the set with '}'", "用 '}' 結束這個集合"],
+  ["close the map with '}'", "用 '}' 結束這個 map"],
+  ["write 'hook ingress priority filter;' in it", "在裡面寫上 'hook ingress priority filter;'"],
+  ["add its devices, e.g. 'devices = { br-lan, eth0 };'", "加上它的裝置，例如 'devices = { br-lan, eth0 };'"],
+  ["declare it above this line", "請在這一行之前宣告它"],
+  ["declare the chain in the same table", "請在同一個 table 裡宣告這條 chain"],
+  ["a set holds type, flags and elements lines", "set 裡只能有 type、flags 和 elements 行"],
+  ["a table holds chain, set, map and flags", "table 裡只能有 chain、set、map 和 flags"],
+  [
+    "declare a base chain's type, hook and priority once (nft refuses a change: File exists)",
+    "base chain 的 type、hook 和 priority 只能宣告一次（nft 會以「File exists」拒絕修改）",
+  ],
+  [
+    "give the chain its 'type ... hook ... priority ...;' where it is first declared (nft refuses this: File exists)",
+    "在第一次宣告這條 chain 的地方就寫上 'type ... hook ... priority ...;'（nft 會以「File exists」拒絕這樣改）",
+  ],
+  ["expected accept or drop", "應該是 accept 或 drop"],
+  [
+    "expected prerouting, input, forward, output or postrouting",
+    "應該是 prerouting、input、forward、output 或 postrouting",
+  ],
+  [
+    "expected a number or raw, mangle, dstnat, filter, security, srcnat (with + or - N)",
+    "應該是數字，或 raw、mangle、dstnat、filter、security、srcnat（可再加上 + N 或 - N）",
+  ],
+  [
+    "declare the inner chain by name ('chain NAME { ... }') and jump to it",
+    "把內層的 chain 取個名字另外宣告（'chain NAME { ... }'），再跳到它",
+  ],
+  [
+    "use 'add chain' (it adds to a chain that exists), or remove the chain above",
+    "改用 'add chain'（它會加到已經存在的 chain 上），或拿掉前面的 chain",
+  ],
+  [
+    "an index names a rule the chain already holds (from 0); nft refuses the file otherwise",
+    "index 指的是 chain 裡已經有的規則（從 0 起算）；否則 nft 會拒絕整個檔案",
+  ],
+  [
+    "the kernel refuses it elsewhere (Operation not supported); move it to the forward chain",
+    "核心在其他地方會以「Operation not supported」拒絕它：請把它移到 forward chain",
+  ],
+  ["write the lower address first", "把較小的位址寫在前面"],
+  [
+    "nft refuses such a rule (Statement after terminal statement has no effect); keep one verdict",
+    "nft 會以「Statement after terminal statement has no effect」拒絕這樣的規則：只保留一個判決",
+  ],
+  [
+    "nft refuses such a rule (Statement after terminal statement has no effect); write the statement before it",
+    "nft 會以「Statement after terminal statement has no effect」拒絕這樣的規則：請把這個陳述式寫在判決或 NAT 前面",
+  ],
+  [
+    "read the rule from the file nft loaded it from, or write the two comparisons with another expression (counter) between them",
+    "請改讀 nft 載入這條規則時用的檔案，或在兩個比較之間放另一個運算式（counter）",
+  ],
+  ["the kernel ends the rule for every other packet", "其他封包，核心都會在這裡結束這條規則"],
+  ["a zone is 16 bits", "zone 是 16 位元的數字"],
+  [
+    "write e.g. reject with tcp reset or reject with icmpx admin-prohibited",
+    "例如寫成 reject with tcp reset 或 reject with icmpx admin-prohibited",
+  ],
+  ["write e.g. 8080 or 1024-2048", "例如寫成 8080 或 1024-2048"],
+  ["write e.g. echo-request or nd-neighbor-solicit", "例如寫成 echo-request 或 nd-neighbor-solicit"],
+  ["write e.g. port-unreachable or 1-3", "例如寫成 port-unreachable 或 1-3"],
+  [
+    "write new, established, related, invalid or untracked",
+    "寫成 new、established、related、invalid 或 untracked",
+  ],
+  ["write a number from 0 to 65535", "寫成 0 到 65535 的數字"],
+  ["write host, unicast, broadcast, multicast or other", "寫成 host、unicast、broadcast、multicast 或 other"],
+  ["write e.g. cs1, af11, ef or a number from 0 to 63", "例如寫成 cs1、af11、ef，或 0 到 63 的數字"],
+  [
     MISSING_IPSET_HINT,
     "把主機的 `ipset save` 輸出加進規則集檔案（packetwalk import 會讀 ipset-save.txt）；在那之前，模擬器兩種結果都會走",
   ],
 ]);
+
+/** A hint the core builds from values (a name, a line, an example), by its English shape. */
+interface KnownHint {
+  /** The English hint, the values it was built from captured. */
+  english: RegExp;
+  /** The hint in Chinese, from the captured values. */
+  zh: (m: string[]) => string;
+}
+
+/** Chinese hints the core builds from values; tried in order, after {@link KNOWN_HINTS}. */
+export const KNOWN_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english:
+      /^it was defined at line (\d+) in a table or chain block that is closed here \(nft keeps a define to its block\): define it at the top of the file$/,
+    zh: (m) =>
+      `它定義在第 ${m[1]} 行的 table 或 chain 區塊裡，那個區塊到這裡已經結束了（nft 的 define 只在它的區塊裡有效）：請把它定義在檔案開頭`,
+  },
+  {
+    english: /^define it above its first use: (define \S+ = \.\.\.)$/,
+    zh: (m) => `請在第一次使用它之前先定義：${m[1]}`,
+  },
+  {
+    english: /^use '(redefine \S+ = \.\.\.)' to change its value$/,
+    zh: (m) => `要改變它的值，請用 '${m[1]}'`,
+  },
+  {
+    english: /^write the map's elements in the rule \((.*)\), or declare a named map and use (\S+ @NAME)$/s,
+    zh: (m) => `把 map 的元素直接寫在規則裡（${m[1]}），或宣告一個具名的 map，再用 ${m[2]}`,
+  },
+  {
+    english:
+      /^(.+) compares IPv(4|6) addresses \(nft: ("Address family for hostname not supported")\); write e\.g\. (.+)$/s,
+    zh: (m) => `${m[1]} 比較的是 IPv${m[2]} 位址（nft：${m[3]}）；例如寫成 ${m[4]}`,
+  },
+  {
+    english: /^the kernel compares only the bits under the mask; write (\S+) to test them$/,
+    zh: (m) => `核心只比較遮罩下的位元：要測試這些位元，請寫成 ${m[1]}`,
+  },
+  {
+    english: /^match it on its own \((.*)\), or concatenate the packet's port \((tcp dport)\) instead$/s,
+    zh: (m) => `請單獨比對它（${m[1]}），或改成串接封包本身的連接埠（${m[2]}）`,
+  },
+  {
+    english: /^use '(.*)' \(it adds to a table that exists\), or remove the table above$/s,
+    zh: (m) => `改用 '${m[1]}'（它會加到已經存在的 table 上），或拿掉前面的 table`,
+  },
+  {
+    english: /^declare it above this line \('(.*)' or '(.*)'\)$/s,
+    zh: (m) => `請在這一行之前宣告它（'${m[1]}' 或 '${m[2]}'）`,
+  },
+  {
+    english: /^declare it above this line \('(.*)'\)$/s,
+    zh: (m) => `請在這一行之前宣告它（'${m[1]}'）`,
+  },
+  {
+    english: /^declare it with '(.*)'$/s,
+    zh: (m) => `請用 '${m[1]}' 宣告它`,
+  },
+  {
+    english: /^append the host's '(.*)' output to the file$/s,
+    zh: (m) => `把主機的 '${m[1]}' 輸出加進這個檔案`,
+  },
+  {
+    english: /^write e\.g\. (.+ 255) or (.+ 1-254)$/,
+    zh: (m) => `例如寫成 ${m[1]} 或 ${m[2]}`,
+  },
+  {
+    english: /^write '(.*)'$/s,
+    zh: (m) => `寫成 '${m[1]}'`,
+  },
+  // An example alone (code, not words): `write e.g. dnat to 172.17.0.2:80`, `write e.g. 'chain forward { ... }'`.
+  {
+    english: /^write e\.g\. ((?:(?! or |, or ).)+)$/s,
+    zh: (m) => `例如寫成 ${m[1]}`,
+  },
+];
+
+/** `hint` in Chinese, or undefined when it is not a known one. */
+function hintZh(hint: string): string | undefined {
+  const exact = KNOWN_HINTS.get(hint);
+  if (exact) return exact;
+  for (const known of KNOWN_HINT_SHAPES) {
+    const m = known.english.exec(hint);
+    if (m) return known.zh([...m].map((v) => v ?? ""));
+  }
+  return undefined;
+}
 
 /** A diagnostic's words in Chinese. */
 export interface DiagnosticZh {
@@ -376,7 +933,7 @@ export function diagnosticZh(d: Diagnostic): DiagnosticZh | undefined {
   for (const known of KNOWN_MESSAGES) {
     const m = known.english.exec(d.message);
     if (!m) continue;
-    const hint = d.hint === undefined ? undefined : KNOWN_HINTS.get(d.hint);
+    const hint = d.hint === undefined ? undefined : hintZh(d.hint);
     return {
       code: known.code,
       message: `${d.severity === "error" ? "錯誤" : "警告"}：${known.zh([...m].map((v) => v ?? ""))}`,

@@ -20,7 +20,7 @@ import type {
 } from "../simulate/ruleset.ts";
 import { tokenizeNft } from "../simulate/tokenize-nft.ts";
 import { ctTupleWords } from "./ct-tuple-words.ts";
-import { NOTRACK_WORDS, type RuleNote, randomNatWords, zoneWords } from "./explain-rule.ts";
+import { joinZh, NOTRACK_WORDS, type RuleNote, randomNatWords, zoneWords } from "./explain-rule.ts";
 import { keepsWholeBytes, type MaskForm, maskedAddressWords, maskedValueWords } from "./mask-words.ts";
 import { tcpFlagsWords } from "./tcp-flags-words.ts";
 
@@ -52,6 +52,7 @@ const KEY_WORDS: Record<NftKey, Pair> = {
   "udp sport": ["the UDP source port", "UDP 來源埠"],
   "th dport": ["the destination port", "目的埠"],
   "th sport": ["the source port", "來源埠"],
+  "tcp flags": ["the TCP flag byte", "TCP 旗標位元組"],
   "icmp type": ["the ICMP type", "ICMP 類型"],
   "icmpv6 type": ["the ICMPv6 type", "ICMPv6 類型"],
   "icmp code": ["the ICMP code", "ICMP 代碼"],
@@ -227,8 +228,9 @@ function setCondition(c: Extract<Condition, { kind: "nft-set" }>, sets?: Map<str
   if (c.set) {
     const n = sets?.get(c.set)?.elements.length;
     const size = n === undefined ? "" : ` (${n} element${n === 1 ? "" : "s"})`;
+    const sizeZh = n === undefined ? "" : `（${n} 個元素）`;
     return c.neg
-      ? [`${key} is not in set @${c.set}${size}`, `${keyZh}不在集合 @${c.set} 中${size}`]
+      ? [`${key} is not in set @${c.set}${size}`, `${keyZh}不在集合 @${c.set} 中${sizeZh}`]
       : [`${key} is in set @${c.set}${size}`, `${keyZh}在集合 @${c.set} 中${size}`];
   }
   const list = (c.elements ?? []).map(valueText);
@@ -256,8 +258,13 @@ function maskedSet(c: Extract<Condition, { kind: "nft-set" }>, sets?: Map<string
   const subject = KEY_WORDS[c.key];
   if (c.set) {
     const n = sets?.get(c.set)?.elements.length;
-    const size = n === undefined ? "" : ` (${n} element${n === 1 ? "" : "s"})`;
-    return maskedValueWords(subject, form, mask, { set: c.set, size }, c.neg);
+    return maskedValueWords(
+      subject,
+      form,
+      mask,
+      { set: c.set, ...(n === undefined ? {} : { count: n }) },
+      c.neg,
+    );
   }
   const elements = c.elements ?? [];
   const values = elements.map((e) => (e.kind === "value" ? readMaskWord(e.value, type) : undefined));
@@ -483,7 +490,9 @@ function vmapAction(t: Extract<Target, { kind: "vmap" }>, sets?: Map<string, Nft
   const en = ifName
     ? `jumps to the chain named for the ${t.key === "iifname" ? "input" : "output"} interface`
     : `takes the verdict ${where} gives for ${key}`;
-  const zh = ifName ? `跳到${keyZh}對應的 chain` : `依${keyZh}採用${whereZh}的判決`;
+  const zh = ifName
+    ? joinZh(["跳到", keyZh, "對應的 chain"])
+    : joinZh(["依", keyZh, "採用", whereZh, "的判決"]);
   if (elements === undefined)
     return [`${en} (${where} is not in this ruleset)`, `${zh}（規則集中沒有 ${whereZh}）`];
   const named = elements.map((e) => `${valueText(e.key)} → ${verdictWord(e.verdict)}`).join(", ");
@@ -512,7 +521,7 @@ function natMapAction(t: Extract<Target, { kind: "nat-map" }>, sets?: Map<string
       : [`${named ? `${named}; ` : ""}any other: next rule`, `${named ? `${named}；` : ""}其他：下一條規則`];
   return [
     `rewrite the ${field} to what ${where} gives for ${key} (${t.nat}; ${list}), which accepts (ends this base chain only)`,
-    `把${fieldZh}改成${whereZh}依${keyZh}給出的位址（${t.nat}；${listZh}），並接受（只結束這個 base chain）`,
+    `${joinZh(["把", fieldZh, "改成", whereZh, "依", keyZh, "給出的位址"])}（${t.nat}；${listZh}），並接受（只結束這個 base chain）`,
   ];
 }
 
@@ -557,7 +566,7 @@ function action(t: Target, sets?: Map<string, NftSet>): Pair | undefined {
       const [r, rZh] = randomWords(t);
       return [
         `rewrite the destination to ${to} (DNAT)${r}, which accepts (ends this base chain only)`,
-        `把目的地改成 ${to}(DNAT)${rZh}，並接受（只結束這個 base chain）`,
+        `把目的地改成 ${to}（DNAT）${rZh}，並接受（只結束這個 base chain）`,
       ];
     }
     case "SNAT": {
@@ -565,7 +574,7 @@ function action(t: Target, sets?: Map<string, NftSet>): Pair | undefined {
       const [r, rZh] = randomWords(t);
       return [
         `rewrite the source to ${to} (SNAT)${r}, which accepts (ends this base chain only)`,
-        `把來源改成 ${to}(SNAT)${rZh}，並接受（只結束這個 base chain）`,
+        `把來源改成 ${to}（SNAT）${rZh}，並接受（只結束這個 base chain）`,
       ];
     }
     case "MASQUERADE": {
@@ -689,7 +698,7 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
   if (!tk.ok)
     return {
       en: `this rule could not be read (${tk.message}): not explained by packetwalk`,
-      "zh-TW": `無法讀取這條規則(${tk.message}):packetwalk 未說明`,
+      "zh-TW": `無法讀取這條規則（${tk.message}）：packetwalk 未說明`,
       unknown: [text],
     };
   const rule = parseNftRule(tk.tokens.filter((t) => t.type !== "nl"));
@@ -697,7 +706,7 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
   if (errors.length)
     return {
       en: `this rule could not be read (${errors[0]?.message}): not explained by packetwalk`,
-      "zh-TW": `無法讀取這條規則(${errors[0]?.message}):packetwalk 未說明`,
+      "zh-TW": `無法讀取這條規則（${errors[0]?.message}）：packetwalk 未說明`,
       unknown: [text],
     };
   const t = rule.target;
@@ -754,7 +763,10 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
     const doing = effectsAt((place) => place === cut);
     return [
       `${cs ? `${cs[0]}: ` : "every packet: "}${doing.map((d) => d[0]).join(", then ")}; then, `,
-      `${cs ? `${cs[1]}：` : "所有封包："}${doing.map((d) => d[1]).join("，然後")}；然後`,
+      `${cs ? `${cs[1]}：` : "所有封包："}${joinZh(
+        doing.map((d) => d[1]),
+        "，然後",
+      )}；然後`,
     ];
   });
   const last = cuts[cuts.length - 1] ?? 0;
@@ -776,7 +788,7 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
   for (let k = tAt; k < n; k++) {
     const c = rule.conditions[k];
     const w = c && whom([c]);
-    parts.push({ key: [k, Number.POSITIVE_INFINITY, 2], say: w && [`if ${w[0]}`, `若${w[1]}`] });
+    parts.push({ key: [k, Number.POSITIVE_INFINITY, 2], say: w && [`if ${w[0]}`, joinZh(["若", w[1]])] });
   }
   parts.sort((a, b) => a.key[0] - b.key[0] || a.key[1] - b.key[1] || a.key[2] - b.key[2]);
   const after = parts.flatMap((x) => (x.say ? [x.say] : []));
@@ -785,7 +797,10 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
   if (after.length)
     doing.push([
       `if the rule goes on past that, ${after.map((a) => a[0]).join(", then ")}`,
-      `若規則繼續往下，${after.map((a) => a[1]).join("，然後")}`,
+      `若規則繼續往下，${joinZh(
+        after.map((a) => a[1]),
+        "，然後",
+      )}`,
     ]);
   // Unknown expressions by their words; a match the reader models but this note does not, by its kind.
   const unknownConds = rule.conditions.flatMap((c) =>
@@ -822,6 +837,21 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
         ? "走到這裡的所有封包："
         : "所有封包：";
   const en = `${early.map((e) => e[0]).join("")}${conds.length ? `${conds.map((c) => c[0]).join(", ")}: ` : everyEn}${doing.map((d) => d[0]).join(", then ")}${comment?.[0] ?? ""}${unknownEn}`;
-  const zh = `${early.map((e) => e[1]).join("")}${conds.length ? `${conds.map((c) => c[1]).join("，")}：` : everyZh}${doing.map((d) => d[1]).join("，然後")}${comment?.[1] ?? ""}${unknownZh}`;
+  // Joined where Chinese meets a Latin word (`；然後 tcp`), as the zh-TW pages space them.
+  const zh = joinZh([
+    ...early.map((e) => e[1]),
+    conds.length
+      ? `${joinZh(
+          conds.map((c) => c[1]),
+          "，",
+        )}：`
+      : everyZh,
+    joinZh(
+      doing.map((d) => d[1]),
+      "，然後",
+    ),
+    comment?.[1] ?? "",
+    unknownZh,
+  ]);
   return { en, "zh-TW": zh, unknown };
 }

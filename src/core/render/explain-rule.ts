@@ -26,6 +26,34 @@ export interface RuleNote {
 
 type Pair = [en: string, zh: string];
 
+/** A Chinese character (CJK ideograph). */
+const HAN = /[\u3400-\u9fff\uf900-\ufaff]/;
+/** A half-width character other than a space: a Latin letter, a digit or ASCII punctuation (`eth0`, `1/s`). */
+const HALF = /[\x21-\x7e]/;
+
+/** `a` then `b`, a half-width space between them where a Chinese character meets a half-width one. */
+function glue(a: string, b: string): string {
+  const [x, y] = [a.slice(-1), b.charAt(0)];
+  return (HAN.test(x) && HALF.test(y)) || (HALF.test(x) && HAN.test(y)) ? `${a} ${b}` : a + b;
+}
+
+/**
+ * Chinese pieces of a note joined by `sep` as the zh-TW pages write them (Taiwan practice): a
+ * half-width space where a Chinese character meets a Latin word or a number (`如果 mark 是 0x1 且來源是
+ * 10.0.0.1`), none beside full-width punctuation or between two Chinese characters.
+ */
+export function joinZh(pieces: readonly string[], sep = ""): string {
+  return pieces.reduce((out, piece, k) => (k === 0 ? piece : glue(glue(out, sep), piece)), "");
+}
+
+/** What a rule does, in Chinese: its clauses one after another, a comma between two, none before a remark `（...）`. */
+function actionsZh(clauses: readonly string[]): string {
+  return clauses.reduce(
+    (out, c, k) => (k === 0 ? c : c.startsWith("（") ? glue(out, c) : joinZh([out, c], "，")),
+    "",
+  );
+}
+
 /** What notrack does, in both languages (iptables' `-j CT --notrack`, nft's `notrack`). */
 export const NOTRACK_WORDS: Pair = [
   "leave it untracked if conntrack has not seen it yet (no connection, no NAT)",
@@ -41,7 +69,10 @@ export function zoneWords(zone: number, dir?: "original" | "reply", nft = false)
   const zh = dir === "original" ? "（原方向）" : dir === "reply" ? "（回覆方向）" : "";
   return [
     `if conntrack has not seen it yet${nft ? " (untracked too)" : ""}, look it up in conntrack zone ${zone}${en}`,
-    `若 conntrack 尚未看到它${nft ? "（未追蹤的也算）" : ""}，在 conntrack zone ${zone}${zh}查找它的連線`,
+    joinZh([
+      `若 conntrack 尚未看到它${nft ? "（未追蹤的也算）" : ""}，在 conntrack zone ${zone}${zh}`,
+      "查找它的連線",
+    ]),
   ];
 }
 
@@ -98,20 +129,27 @@ function conditionsAndRecords(
 ): Pair {
   const stage = (k: number) => (header.has(k) ? 0 : records.filter((r) => r.at <= k).length);
   let en = "";
-  let zh = "";
+  const zh: string[] = [];
   for (let s = 0; s <= records.length; s++) {
     const these = conds.filter((_, k) => stage(k) === s);
     if (these.length) {
       en += `${s ? "then if" : "if"} ${these.map((c) => c[0]).join(" and ")}, `;
-      zh += `${s ? "然後如果" : "如果"}${these.map((c) => c[1]).join("且")}，`;
+      zh.push(
+        s ? "然後如果" : "如果",
+        joinZh(
+          these.map((c) => c[1]),
+          "且",
+        ),
+        "，",
+      );
     }
     const r = records[s];
     if (r) {
       en += `${r.note[0]}, `;
-      zh += `${r.note[1]}，`;
+      zh.push(r.note[1], "，");
     }
   }
-  return [en, zh];
+  return [en, joinZh(zh)];
 }
 
 /** An address under a mask that is no prefix's (`10.0.0.0/255.0.255.0`) in words; undefined for any other. */
@@ -219,7 +257,6 @@ export function explainRule(line: string): RuleNote {
       }
       return a?.value ?? "";
     };
-    const not = (en: string, zh: string): Pair => (negate ? [`not ${en}`, `不是${zh}`] : [en, zh]);
     const tuple = ctTupleOption(opt);
     if (tuple) {
       // The connection's tuples: what its first packet was sent to, or where its replies come from.
@@ -307,9 +344,7 @@ export function explainRule(line: string): RuleNote {
       case "--ip6-proto":
       case "--ip6-protocol": {
         const a = arg();
-        conds.push(
-          not(`protocol ${a}`, `協定 ${a}`).map((s, k) => (k === 0 ? `it is ${s}` : `是${s}`)) as Pair,
-        );
+        conds.push([`it is ${negate ? "not " : ""}protocol ${a}`, `${negate ? "不" : ""}是協定 ${a}`]);
         break;
       }
       case "--dport":
@@ -387,7 +422,13 @@ export function explainRule(line: string): RuleNote {
           opt === "--ctstate" && states.some((x) => x === "UNTRACKED" || x === "INVALID") !== negate;
         conds.push([
           `the connection is ${negate ? "not " : ""}${states.join(" or ")}`,
-          `連線狀態${negate ? "不" : ""}是${states.map((s) => CTSTATES[s] ?? s).join("或")}`,
+          joinZh([
+            `連線狀態${negate ? "不" : ""}是`,
+            joinZh(
+              states.map((s) => CTSTATES[s] ?? s),
+              "或",
+            ),
+          ]),
         ]);
         break;
       }
@@ -422,7 +463,10 @@ export function explainRule(line: string): RuleNote {
       case "--pkttype-type": {
         const a = arg();
         const w = PKT_TYPES[a.toLowerCase()] ?? [a, a];
-        conds.push([`the frame is ${negate ? "not " : ""}${w[0]}`, `訊框${negate ? "不是" : "是"}${w[1]}`]);
+        conds.push([
+          `the frame is ${negate ? "not " : ""}${w[0]}`,
+          joinZh([`訊框${negate ? "不是" : "是"}`, w[1]]),
+        ]);
         break;
       }
       case "--mac-source": {
@@ -811,10 +855,13 @@ export function explainRule(line: string): RuleNote {
   actions.push(...comments);
   const [said, saidZh] = conditionsAndRecords(conds, headerConds, records);
   const en = `${said}${actions.map((a) => a[0]).join(" ")}`;
-  const zh = `${saidZh}${actions.map((a) => a[1]).join(" ")}`;
   const unknownEn = unknown.map((u) => ` (option ${u}: not explained by packetwalk)`).join("");
-  const unknownZh = unknown.map((u) => `（選項 ${u}：packetwalk 未說明）`).join("");
-  return { en: `${en}${unknownEn}`, "zh-TW": `${zh}${unknownZh}`, unknown };
+  const unknownZh = unknown.map((u) => `（選項 ${u}：packetwalk 未說明）`);
+  return {
+    en: `${en}${unknownEn}`,
+    "zh-TW": joinZh([saidZh, actionsZh(actions.map((a) => a[1])), ...unknownZh]),
+    unknown,
+  };
 }
 
 /**

@@ -229,7 +229,7 @@ export function parseMaskedAddress(text: string): IpCidr | undefined {
 }
 
 /** What a masked key is compared with: values, one range or prefix or more, or a named set. */
-export type MaskedOperand = { values: bigint[] } | { written: string[] } | { set: string; size: string };
+export type MaskedOperand = { values: bigint[] } | { written: string[] } | { set: string; count?: number };
 
 /** Whether `mask` keeps whole bytes of a number of `form` (`0xff00`), so {@link maskedValueWords} names them. */
 export function keepsWholeBytes(mask: bigint, form: MaskForm): boolean {
@@ -254,16 +254,14 @@ export function maskedValueWords(
   const [s, sZh] = subject;
   const m = l.text(mask);
   const bits: Pair = [`${s}, masked with ${m}, is`, zhThen(sZh, `與 ${m} 遮罩後`)];
-  if ("set" in operand)
+  if ("set" in operand) {
+    const n = operand.count;
+    const size = n === undefined ? "" : ` (${n} element${n === 1 ? "" : "s"})`;
+    const sizeZh = n === undefined ? "" : `（${n} 個元素）`;
     return neg
-      ? [
-          `${bits[0]} not in set @${operand.set}${operand.size}`,
-          `${bits[1]}不在集合 @${operand.set} 中${operand.size}`,
-        ]
-      : [
-          `${bits[0]} in set @${operand.set}${operand.size}`,
-          `${bits[1]}在集合 @${operand.set} 中${operand.size}`,
-        ];
+      ? [`${bits[0]} not in set @${operand.set}${size}`, `${bits[1]}不在集合 @${operand.set} 中${sizeZh}`]
+      : [`${bits[0]} in set @${operand.set}${size}`, `${bits[1]}在集合 @${operand.set} 中${sizeZh}`];
+  }
   if ("written" in operand) {
     const [one, en, zh] = [
       operand.written.length === 1,

@@ -24,6 +24,7 @@ import {
 import type { RouteResult } from "./route.ts";
 import type { Condition, IpSet, NftKey, NftSet, NftValue, PktType, PortRange, Rule } from "./ruleset.ts";
 import { type CtState, isIcmp, type SimPacket } from "./sim-packet.ts";
+import { packetFlagsByte, tcpFlagsByte, tcpFlagsRange } from "./tcp-flag-values.ts";
 
 /** What a rule sees besides the packet. */
 export interface MatchContext {
@@ -108,6 +109,9 @@ export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): strin
       return !isIcmp(p) && p.dport !== undefined ? String(p.dport) : undefined;
     case "th sport":
       return !isIcmp(p) && p.sport !== undefined ? String(p.sport) : undefined;
+    case "tcp flags":
+      // The whole flag byte, as a number: a set's elements are compared with it whole (or masked).
+      return p.proto === "tcp" ? String(packetFlagsByte(p.tcpFlags ?? [])) : undefined;
     case "icmp type":
       return p.proto === "icmp" && p.icmpType !== undefined ? String(p.icmpType) : undefined;
     case "icmpv6 type":
@@ -203,6 +207,7 @@ function rangeNumber(text: string): bigint | number | undefined {
 /** Whether set element `e` holds value `v` of `key` (wildcard names, prefixes, ranges, numbers in any base). */
 export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean {
   if (e.kind === "concat") return false;
+  if (key === "tcp flags") return tcpFlagsElementMatches(e, Number(v));
   if (e.kind === "prefix") return addressInIpCidr(v, e.cidr);
   if (e.kind === "range") {
     // A packet carries its protocol by name (`tcp`), a range of them is of numbers (`ip protocol 1-6`).
@@ -228,6 +233,21 @@ export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean 
   if (want === v) return true;
   const a = numberish(want);
   return a !== undefined && a === numberish(v);
+}
+
+/**
+ * Whether element `e` of a `tcp_flag` set holds the flag byte `byte`: a value (`syn`, `syn|ack`,
+ * `0x12`) equal to it, or a range of bytes (`0x1-0x3`, written in an interval set) around it.
+ */
+function tcpFlagsElementMatches(e: NftValue, byte: number): boolean {
+  if (e.kind === "range") {
+    const [lo, hi] = [tcpFlagsByte(e.lo), tcpFlagsByte(e.hi)];
+    return lo !== undefined && hi !== undefined && byte >= lo && byte <= hi;
+  }
+  if (e.kind !== "value") return false;
+  // nft -j's range (`fin-0x3`) and a hex one are read as one word.
+  const range = tcpFlagsRange(e.value);
+  return range ? byte >= range.lo && byte <= range.hi : tcpFlagsByte(e.value) === byte;
 }
 
 /**

@@ -28,6 +28,8 @@ const NUMBER_BITS: Partial<Record<NftKey, number>> = {
   "ct reply zone": 16,
   "ip ttl": 8,
   "ip6 hoplimit": 8,
+  // The rule reader writes a flag mask (`& (fin | syn | rst | ack)`) as its number (`0x17`).
+  "tcp flags": 8,
 };
 
 /** The type of `key`'s mask and value, or undefined for a key the model takes no mask on (`iifname`, `ct state`). */

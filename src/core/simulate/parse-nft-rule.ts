@@ -17,6 +17,7 @@ import { parseNatAddressSpec, rangeReversed } from "./nat-address-spec.ts";
 import { maskedCidr, maskType, maskWordText, outsideMask, readMaskWord } from "./nft-bitmask.ts";
 import { dscpValue, NFT_ICMP_NAMES, nftPort, nftProto, nftSymbol, pktTypeName } from "./nft-names.ts";
 import { CHANCE_MODULES, NON_DECIDING_TARGETS } from "./parse-rule-args.ts";
+import { reversedRange, reversedRangeMessage } from "./reversed-range.ts";
 import type {
   AfterVerdict,
   Chance,
@@ -28,6 +29,7 @@ import type {
   PortRange,
   Target,
 } from "./ruleset.ts";
+import { byteFlags, NFT_TCP_FLAG_NAMES, packetFlagsByte, tcpFlagsRange } from "./tcp-flag-values.ts";
 import type { NftToken } from "./tokenize-nft.ts";
 import {
   CHANCE_HINT,
@@ -390,31 +392,60 @@ function portRange(text: string): PortRange | undefined {
 }
 
 /**
- * Numeric header fields whose `>=` then `<=` comparison of another field nft 1.0.6 lists as a range of
- * this one (see parseNftRule's side-by-side check); a listed range of them whose first value is above
- * its last is that misprint.
+ * Whether `v` is a range whose first value is above its last, of numbers (`100-50`, `0x0a-0x05`) or
+ * IPv4 addresses. nft 1.0.6 lists two comparisons written side by side so, whatever the key (`A >= x`
+ * then `B <= y` as `B x-y`, kernel 6.18: ports, protocols, TTL, marks, zones, DSCP, addresses).
  */
-const SIDE_BY_SIDE: ReadonlySet<string> = new Set(
-  ["tcp", "udp", "th"]
-    .flatMap((l4) => [`${l4} dport`, `${l4} sport`])
-    .concat(["ip protocol", "ip6 nexthdr", "meta l4proto", "ip ttl", "ip6 hoplimit"]),
-);
+function listedReversed(v: string): boolean {
+  const m = /^([^-]+)-([^-]+)$/.exec(v);
+  if (!m) return false;
+  const [lo, hi] = [m[1] as string, m[2] as string];
+  const number = (t: string) => /^(0x[0-9a-f]+|\d+)$/i.test(t);
+  const ipv4 = (t: string) => parseIpv4(t) !== undefined;
+  if (!(number(lo) && number(hi)) && !(ipv4(lo) && ipv4(hi))) return false;
+  return reversedRange({ kind: "range", lo, hi }) !== undefined;
+}
 
-const NFT_TCP_FLAGS = new Set(["fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr"]);
+const NFT_TCP_FLAGS = new Set(NFT_TCP_FLAG_NAMES);
+
+/** Every flag, as the simulator's packets carry them: a mask of them all compares the byte whole. */
+const ALL_TCP_FLAGS = byteFlags(0xff);
+
+/** The most values a range of flag bytes is read as (all 256 bytes). */
+const FLAG_BYTES = 256;
+
+/** What {@link tcpFlagsMatch} read, and the token after it (`next`). */
+type TcpFlagsRead =
+  /** A `tcp-flags` condition of the model (see `Condition`). */
+  | { kind: "flags"; mask: string[]; set: string[]; neg: boolean; values?: string[][]; next: number }
+  /**
+   * A named `tcp_flag` set (`tcp flags @f`, `& (fin | syn) != @f`): the flag byte, under `mask` (its
+   * number, `0x3`) when one is written, is one of its elements (`neg`: is none of them).
+   */
+  | { kind: "named"; set: string; mask?: string; neg: boolean; next: number }
+  /**
+   * Words nft refuses, at token `at`: `!` before a set or range (`negated`), a range whose first
+   * value is above its last in a set (`reversed-in-set`); or the same range outside a set
+   * (`reversed`), which nft refuses as written but also lists for two comparisons side by side.
+   */
+  | RefusedFlags<"negated">
+  | RefusedFlags<"reversed-in-set">
+  | RefusedFlags<"reversed">;
+
+/** Words of a `tcp flags` match nft refuses (see {@link TcpFlagsRead}): where, which, and its `!=`. */
+type RefusedFlags<K extends string> = { kind: K; at: number; text: string; neg: boolean; next: number };
 
 /**
  * `tcp flags` from `at`, the word after `flags`, in every form nft prints (checked against kernel 6.18,
- * test/unit/simulate/tcp-flags-kernel.test.ts): `& (fin | syn | rst | ack) == syn` (or `!=`, a single
- * flag without parentheses), nft 1.0's `syn / fin,syn,rst,ack` and `!= syn / fin,syn,rst,ack`, the exact
- * `== syn` / `!= 0x12`, `! syn,ack` (none of them on), a bare `syn,ack` (any of them on), and a set of
- * exact values, masked or not (`{ syn | ack, syn }`, `& (fin | syn | rst | ack) != { syn | ack, syn }`,
- * nft -n's `0x0`: no flag). Undefined for any other form (a named set: left unmodelled). Flags are
- * upper-cased as the simulator's packets carry them.
+ * test/unit/simulate/tcp-flags-kernel.test.ts and tcp-flags-sets.test.ts): `& (fin | syn | rst | ack) ==
+ * syn` (or `!=`, a single flag without parentheses), nft 1.0's `syn / fin,syn,rst,ack` and `!= syn /
+ * fin,syn,rst,ack`, the exact `== syn` / `!= 0x12`, `! syn,ack` (none of them on), a bare `syn,ack` (any
+ * of them on), a set of exact values, masked or not (`{ syn | ack, syn }`, `& (fin | syn | rst | ack) !=
+ * { syn | ack, syn }`, nft -n's `0x0`: no flag), a range of bytes (`0x1-0x3`, nft -j's `fin-0x3`, in a set
+ * or not, unmasked), and a named set, masked or not (`@f`, `!= @f`, `& (fin | syn) == @f`). Undefined for
+ * any other form. Flags are upper-cased as the simulator's packets carry them.
  */
-function tcpFlagsMatch(
-  tokens: readonly NftToken[],
-  at: number,
-): { mask: string[]; set: string[]; neg: boolean; next: number; values?: string[][] } | undefined {
+function tcpFlagsMatch(tokens: readonly NftToken[], at: number): TcpFlagsRead | undefined {
   // nft's tokenizer keeps parentheses and `|` on their words (`(fin`, `syn|ack`): split them off, and
   // remember which token each piece came from, to say where the match ends.
   const pieces: { value: string; token: number }[] = [];
@@ -431,8 +462,7 @@ function tcpFlagsMatch(
       const raw = pieces[k]?.value;
       // nft lists a value of several flags in hex (`tcp flags == 0x12` for syn,ack): its bits, in nft's order.
       if (raw !== undefined && /^0x[0-9a-f]{1,2}$/i.test(raw)) {
-        const bits = Number.parseInt(raw, 16);
-        for (const [b, f] of [...NFT_TCP_FLAGS].entries()) if (bits & (1 << b)) out.push(flagName(f));
+        out.push(...byteFlags(Number.parseInt(raw, 16)));
         k++;
         if (pieces[k]?.value !== separator) break;
         k++;
@@ -453,62 +483,104 @@ function tcpFlagsMatch(
   };
   // The match ends where a token ends: the next one starts the next expression.
   const next = () => (k < pieces.length ? (pieces[k] as { token: number }).token : tokens.length);
-  /** `{ syn | ack, syn }` at `k`: each element's flags; undefined when there is no such set. */
-  const values = (): string[][] | undefined => {
+  const here = () => (pieces[k] as { token: number }).token;
+  // The first range whose first value is above its last, where it is.
+  let reversed: { at: number; text: string } | undefined;
+  /** The range of bytes at `k` (`0x1-0x3`), each byte's flags, `k` past it; undefined when none is there. */
+  const range = (): string[][] | undefined => {
+    const r = tcpFlagsRange(pieces[k]?.value ?? "");
+    if (!r) return undefined;
+    if (r.lo > r.hi) reversed ??= { at: here(), text: pieces[k]?.value ?? "" };
+    k++;
+    return Array.from({ length: Math.max(0, r.hi - r.lo + 1) }, (_, b) => byteFlags(r.lo + b));
+  };
+  /** `{ syn | ack, syn }` at `k` (ranges when `ranges`): each element's flags; undefined when there is no such set. */
+  const values = (ranges: boolean): string[][] | undefined => {
     if (pieces[k]?.value !== "{") return undefined;
     const out: string[][] = [];
     do {
       k++;
-      const v = list("|");
+      const r = ranges ? range() : undefined;
+      const v = r ?? list("|");
       if (!v) return undefined;
-      out.push(v);
+      if (r) out.push(...r);
+      else out.push(v as string[]);
     } while (pieces[k]?.value === ",");
     if (pieces[k]?.value !== "}") return undefined;
     k++;
-    return out;
+    return out.length > FLAG_BYTES ? undefined : out;
   };
-  /** A set of exact values under `mask`, `neg` for `!=`: its match, or undefined when none follows. */
-  const valueSet = (mask: string[], neg: boolean) => {
-    const vs = values();
-    return vs && { mask, set: [], neg, next: next(), values: vs };
+  /** The set at `k` under `mask`, `neg` for `!=`: named (`@f`) or of values; undefined when none follows. */
+  const setOf = (mask: string[], neg: boolean): TcpFlagsRead | undefined => {
+    const name = pieces[k]?.value;
+    if (name?.startsWith("@") && name.length > 1) {
+      k++;
+      const byte = packetFlagsByte(mask);
+      const m = byte === 0xff ? {} : { mask: `0x${byte.toString(16)}` };
+      return { kind: "named", set: name.slice(1), ...m, neg, next: next() };
+    }
+    const start = k;
+    // nft lists a range under a mask oddly (`& (syn | ack) == 0x1-0x1 | 0x2`): ranges only on the whole byte.
+    const vs = values(mask.length === ALL_TCP_FLAGS.length);
+    if (reversed) return { kind: "reversed-in-set", ...reversed, neg, next: next() };
+    if (!vs) {
+      k = start;
+      return undefined;
+    }
+    return { kind: "flags", mask, set: [], neg, next: next(), values: vs };
   };
-  const ALL = [...NFT_TCP_FLAGS].map(flagName);
   if (pieces[k]?.value === "&") {
     k++;
     const mask = list("|");
     const op = pieces[k]?.value;
-    // `& (fin | syn) { syn }` as written in a file; nft lists it with `==`.
-    if (mask && op === "{") return valueSet(mask, false);
+    // `& (fin | syn) { syn }` and `& (fin | syn) @f` as written in a file; nft lists them with `==`.
+    if (mask && (op === "{" || op?.startsWith("@"))) return setOf(mask, false);
     if (!mask || (op !== "==" && op !== "!=")) return undefined;
     k++;
-    if (pieces[k]?.value === "{") return valueSet(mask, op === "!=");
-    const set = list("|");
-    // A flag of `set` outside `mask` is kept: the condition then never holds, as in the kernel.
-    if (!set) return undefined;
-    return { mask, set, neg: op === "!=", next: next() };
+    const set = setOf(mask, op === "!=");
+    if (set) return set;
+    if (pieces[k]?.value === "{" || pieces[k]?.value.startsWith("@")) return undefined;
+    const flags = list("|");
+    // A flag of `flags` outside `mask` is kept: the condition then never holds, as in the kernel.
+    if (!flags) return undefined;
+    return { kind: "flags", mask, set: flags, neg: op === "!=", next: next() };
   }
   // iptables-nft's `! --tcp-flags FIN,SYN,RST,ACK SYN` is listed as `tcp flags != syn / fin,syn,rst,ack`,
   // its `--tcp-flags ALL NONE` as `tcp flags ! fin,syn,rst,psh,ack,urg`.
   const word = pieces[k]?.value;
   const op = word === "==" || word === "!=" || word === "!" ? word : undefined;
   if (op) k++;
-  // `tcp flags { syn | ack, syn }`: the whole flag byte is one of the values.
-  if (pieces[k]?.value === "{") return op === "!" ? undefined : valueSet(ALL, op === "!=");
+  const first = pieces[k]?.value ?? "";
+  // nft 1.0.6: "negation can only be used with singleton bitmask values" (a set, a named set, a range).
+  if (op === "!" && (first === "{" || first.startsWith("@") || tcpFlagsRange(first))) {
+    const at = here();
+    // The refused words end after the set's `}`, the set's name or the range.
+    if (first === "{") while (k < pieces.length && pieces[k]?.value !== "}") k++;
+    k++;
+    return { kind: "negated", at, text: first, neg: false, next: next() };
+  }
+  // `tcp flags { syn | ack, syn }`, `tcp flags @f`: the whole flag byte is one of the values.
+  if (first === "{" || first.startsWith("@")) return setOf(ALL_TCP_FLAGS, op === "!=");
+  // `tcp flags 0x1-0x3` (nft's listing of `{ 0x1-0x3 }`): the whole flag byte within the range.
+  const bytes = range();
+  if (reversed) return { kind: "reversed", ...reversed, neg: op === "!=", next: next() };
+  if (bytes)
+    return { kind: "flags", mask: ALL_TCP_FLAGS, set: [], neg: op === "!=", next: next(), values: bytes };
   const set = list(",");
   if (!set) return undefined;
   if (pieces[k]?.value !== "/") {
     // `tcp flags syn,ack` (`& (syn | ack) != 0`): any of them on, i.e. not all of them off.
-    if (op === undefined) return { mask: set, set: [], neg: true, next: next() };
+    if (op === undefined) return { kind: "flags", mask: set, set: [], neg: true, next: next() };
     // `tcp flags ! syn,ack` (`& (syn | ack) == 0`): none of them on.
-    if (op === "!") return { mask: set, set: [], neg: false, next: next() };
+    if (op === "!") return { kind: "flags", mask: set, set: [], neg: false, next: next() };
     // `tcp flags == syn` or `!= 0x12` compares every flag: the packet's flags are exactly those.
-    return { mask: ALL, set, neg: op === "!=", next: next() };
+    return { kind: "flags", mask: ALL_TCP_FLAGS, set, neg: op === "!=", next: next() };
   }
   if (op === "!") return undefined;
   k++;
   const mask = list(",");
   if (!mask) return undefined;
-  return { mask, set, neg: op === "!=", next: next() };
+  return { kind: "flags", mask, set, neg: op === "!=", next: next() };
 }
 
 /** An nft flag name as the simulator's packets carry it (`ecn` is the header's ECE). */
@@ -712,6 +784,23 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     return what;
   };
   /**
+   * `KEY LO-HI` (`!=` when `neg`) whose first value is above its last, as nft 1.0.6 lists two
+   * comparisons written side by side (`A >= LO` then `KEY <= HI`; for `!=`, `A < LO` then `KEY > HI`),
+   * whatever field `A` is (kernel 6.18): a warning at `t`, and the rule undecided.
+   */
+  const sideBySide = (t: NftToken | undefined, key: string, v: string, neg: boolean) => {
+    const [lo, hi] = v.split("-");
+    const [from, to] = neg ? ["<", ">"] : [">=", "<="];
+    const what = `${key}${neg ? " !=" : ""} ${v}`;
+    problem(
+      t,
+      `'${what}' is a range whose first value is above its last: nft 1.0.6 lists two comparisons written side by side (another field ${from} ${lo}, then ${key} ${to} ${hi}) so; not modelled`,
+      "read the rule from the file nft loaded it from, or write the two comparisons with another expression (counter) between them",
+      "warning",
+    );
+    out.conditions.push({ kind: "unknown", text: what, neg: false });
+  };
+  /**
    * Reports the words from `from` to the current one as not modelled: an unknown condition (a match,
    * or a statement that `acts` on the packet in a way not modelled), an unknown target, or a
    * statement that decides nothing.
@@ -853,6 +942,14 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       const k = peek() as NftToken;
       i++;
       const parts = [k.value];
+      // A key of several flags (`syn | ack : drop`, a bitmask's value) is one word, `syn|ack`.
+      while (
+        peek()?.type === "word" &&
+        (parts[parts.length - 1]?.endsWith("|") || peek()?.value.startsWith("|"))
+      ) {
+        parts[parts.length - 1] += (peek() as NftToken).value;
+        i++;
+      }
       while (peek()?.value === "." && peek(1)) {
         parts.push((peek(1) as NftToken).value);
         i += 2;
@@ -1276,14 +1373,9 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     }
     // The same misprint of other fields (kernel 6.18, nft 1.0.6: `tcp sport >= 5000 tcp dport <= 80` listed
     // as `tcp dport 5000-80`, `ip ttl >= 64 ip protocol <= 6` as `ip protocol 64-6`; the kernel ran both).
-    if (SIDE_BY_SIDE.has(key) && /^\d+-\d+$/.test(v) && (lo as number) > (hi as number)) {
-      problem(
-        operand.value,
-        `'${key} ${v}' is a range whose first value is above its last: nft 1.0.6 lists two comparisons written side by side (another field >= ${lo}, then ${key} <= ${hi}) so; not modelled`,
-        "read the rule from the file nft loaded it from, or write the two comparisons with another expression (counter) between them",
-        "warning",
-      );
-      out.conditions.push({ kind: "unknown", text: `${key} ${v}`, neg: false });
+    // A warning, not nft -f's error ("Range has zero or negative size"): nft's own listing prints it.
+    if (operand.value.type !== "string" && listedReversed(v)) {
+      sideBySide(operand.value, key, v, neg);
       return;
     }
     switch (key) {
@@ -1640,10 +1732,38 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       continue;
     }
     if (w === "tcp" && w1 === "flags") {
+      // `tcp flags vmap { syn : accept, syn | ack : drop }`: the whole flag byte looked up, as any key's.
+      if (peek(2)?.value === "vmap") {
+        i += 2;
+        match("tcp flags", start);
+        continue;
+      }
       const flags = tcpFlagsMatch(tokens, i + 2);
       if (flags) {
         i = flags.next;
+        if (flags.kind === "negated") {
+          const what = flags.text === "{" ? "{ ... }" : flags.text;
+          problem(
+            tokens[start],
+            `nft refuses 'tcp flags ! ${what}': '!' takes one flag value, not a set or a range ("negation can only be used with singleton bitmask values")`,
+            `write '!=' for a flag byte that is none of them: tcp flags != ${what}`,
+          );
+          continue;
+        }
+        if (flags.kind === "reversed-in-set") {
+          problem(tokens[flags.at], reversedRangeMessage(flags.text), "write the lower bound first");
+          continue;
+        }
         out.conditions.push({ kind: "proto", proto: "tcp", neg: false });
+        if (flags.kind === "reversed") {
+          sideBySide(tokens[flags.at], "tcp flags", flags.text, flags.neg);
+          continue;
+        }
+        if (flags.kind === "named") {
+          const { set, neg, mask } = flags;
+          pushSet("tcp flags", { set, neg, ...(mask !== undefined ? { mask } : {}) });
+          continue;
+        }
         const { mask, set, neg, values } = flags;
         out.conditions.push({ kind: "tcp-flags", mask, set, neg, ...(values ? { values } : {}) });
         continue;

@@ -23,3 +23,8 @@ export function reversedRange(v: NftValue): Extract<NftValue, { kind: "range" }>
   const v6 = parseIpv6(v.lo) !== undefined;
   return rangeReversed({ addr: v.lo, addrHi: v.hi, v6 }) ? v : undefined;
 }
+
+/** nft's refusal of the reversed range `text` (`100-50`), in the words the ruleset reader says it. */
+export function reversedRangeMessage(text: string): string {
+  return `range '${text}' has zero or negative size: nft refuses it, and with it the whole file`;
+}

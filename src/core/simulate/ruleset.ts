@@ -258,6 +258,11 @@ export type NftKey =
   | "udp sport"
   | "th dport"
   | "th sport"
+  /**
+   * The TCP header's flag byte, compared whole (or under a mask) with a `tcp_flag` set's elements
+   * (`tcp flags @f`, `tcp flags & (fin | syn | rst | ack) != @f`): a name, `syn|ack`, or a number.
+   */
+  | "tcp flags"
   | "icmp type"
   | "icmpv6 type"
   /**

@@ -96,7 +96,7 @@ describe("explainNftRule", () => {
       'every packet: write it to the kernel log with prefix "pw-early ", then set its mark to 0x7; then, to tcp port 7000: accept (ends this base chain only)',
     );
     expect(early["zh-TW"]).toBe(
-      "所有封包：記錄到 kernel log，前綴為「pw-early 」，然後把 mark 設為 0x7；然後tcp 目的埠是 7000：接受（只結束這個 base chain）",
+      "所有封包：記錄到 kernel log，前綴為「pw-early 」，然後把 mark 設為 0x7；然後 tcp 目的埠是 7000：接受（只結束這個 base chain）",
     );
     expect(explainNftRule("tcp dport 7002 ct mark set 0x9 ct mark 0x9 drop").en).toBe(
       // `ct mark set` does nothing without a connection; the `ct mark` read after it breaks the rule (kernel 6.18).

@@ -111,7 +111,7 @@ describe("explainRule on ipset and reverse path rules", () => {
     [
       "-A INPUT -j SET --add-set seen src --exist --timeout 10",
       "add the packet's source to ipset seen for 10 seconds",
-      "把封包的來源加入 ipset seen 保留 10 秒",
+      "把封包的來源加入 ipset seen，保留 10 秒",
     ],
     [
       "-A PREROUTING -m rpfilter --invert -j DROP",
@@ -141,17 +141,17 @@ describe("explainRule on ipset and reverse path rules", () => {
     [
       "-A FORWARD -m dscp --dscp-class EF -j ACCEPT",
       "if the DSCP is EF, accept the packet (stop checking this table's chains)",
-      "如果DSCP 是 EF，接受封包（不再檢查這個 table 的其他規則）",
+      "如果 DSCP 是 EF，接受封包（不再檢查這個 table 的其他規則）",
     ],
     [
       "-A FORWARD -m tos ! --tos 0x10/0x3f -j DROP",
       "if the TOS byte is not 0x10/0x3f, drop the packet silently",
-      "如果TOS 位元組不是 0x10/0x3f，直接丟棄封包",
+      "如果 TOS 位元組不是 0x10/0x3f，直接丟棄封包",
     ],
     [
       "-A FORWARD -p IPv4 --ip-tos 0x10 -j DROP",
       "if it is protocol IPv4 and the TOS byte is 0x10, drop the packet silently",
-      "如果是協定 IPv4且TOS 位元組是 0x10，直接丟棄封包",
+      "如果是協定 IPv4 且 TOS 位元組是 0x10，直接丟棄封包",
     ],
     [
       "-A PREROUTING -i docker0 -j DSCP --set-dscp-class EF",
@@ -227,7 +227,7 @@ describe("explainRule on -m recent", () => {
       "if it is protocol tcp, record the source address (masked with 255.255.255.255) in recent list KUBE-SEP-X (-m recent --set always matches), rewrite the destination (DNAT) to 10.0.0.1:80",
     );
     expect(set["zh-TW"]).toBe(
-      "如果是協定 tcp，把來源位址（以 255.255.255.255 遮罩）記到 recent 清單 KUBE-SEP-X（-m recent --set 一定符合），改寫目的地（DNAT） 改成 10.0.0.1:80",
+      "如果是協定 tcp，把來源位址（以 255.255.255.255 遮罩）記到 recent 清單 KUBE-SEP-X（-m recent --set 一定符合），改寫目的地（DNAT），改成 10.0.0.1:80",
     );
     expect(set.unknown).toEqual([]);
     const never = explainRule("-A INPUT -m recent ! --set --name seen -j DROP");

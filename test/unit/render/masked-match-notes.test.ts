@@ -179,7 +179,7 @@ describe("notes of numbers under a mask", () => {
   it("says an iptables mark mask of whole bytes by them, and a value outside its mask as never", () => {
     expect(ipt("-A INPUT -m mark --mark 0x100/0xff00 -j ACCEPT")).toEqual([
       "if the second-lowest byte of the mark is 0x01, accept the packet (stop checking this table's chains)",
-      "如果mark 的次低位元組是 0x01，接受封包（不再檢查這個 table 的其他規則）",
+      "如果 mark 的次低位元組是 0x01，接受封包（不再檢查這個 table 的其他規則）",
     ]);
     expect(ipt("-A INPUT -m connmark ! --mark 0x100/0xff00 -j ACCEPT")).toEqual([
       "if the second-lowest byte of the connection's mark is not 0x01 (a packet without a connection never matches), accept the packet (stop checking this table's chains)",

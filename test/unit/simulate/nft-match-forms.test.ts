@@ -49,10 +49,12 @@ describe("the reader", () => {
     });
   });
 
-  it("leaves `tcp flags ! { ... }`, which nft does not print, unmodelled rather than guessed", () => {
-    const { conditions, diagnostics } = read("tcp flags ! { syn, ack }");
-    expect(conditions.map((c) => c.kind)).toContain("unknown");
-    expect(diagnostics[0]).toContain("is not modelled");
+  it("refuses `tcp flags ! { ... }` where it is, as nft 1.0.6 does (test/fixtures/tcp-flags-sets)", () => {
+    const { diagnostics } = parseRulesetFile(nftInputText("inet", "tcp flags ! { syn, ack }"), "t.nft");
+    expect(diagnostics.map((d) => `${d.position.line}:${d.position.column} ${d.severity}`)).toEqual([
+      "4:3 error",
+    ]);
+    expect(diagnostics[0]?.message).toContain("negation can only be used with singleton bitmask values");
   });
 
   it("reads an ICMP comparison as the range of values it leaves, by name or number", () => {
