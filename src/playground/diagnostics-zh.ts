@@ -630,6 +630,13 @@ export const KNOWN_MESSAGES: readonly Known[] = [
     english: /^unexpected '(.*)'$/s,
     zh: (m) => `這裡不該出現 '${m[1]}'`,
   },
+  {
+    code: "nft-negated-flag-set",
+    english:
+      /^nft refuses 'tcp flags ! (.+)': '!' takes one flag value, not a set or a range \("negation can only be used with singleton bitmask values"\)$/s,
+    zh: (m) =>
+      `nft 不接受 'tcp flags ! ${m[1]}'：'!' 只能接一個旗標值，不能接集合或範圍（「negation can only be used with singleton bitmask values」）`,
+  },
 ];
 
 const BOTH_WAYS = "模擬器兩種結果（符合與不符合）都會走，只在兩者不同的地方把這條規則報告為不確定";
@@ -841,6 +848,10 @@ interface KnownHint {
 
 /** Chinese hints the core builds from values; tried in order, after {@link KNOWN_HINTS}. */
 export const KNOWN_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english: /^write '!=' for a flag byte that is none of them: (tcp flags != .+)$/s,
+    zh: (m) => `旗標位元組不是其中任何一個，請寫 '!='：${m[1]}`,
+  },
   {
     english:
       /^it was defined at line (\d+) in a table or chain block that is closed here \(nft keeps a define to its block\): define it at the top of the file$/,

@@ -40,6 +40,8 @@ const added = (rule: string) => `add table ip t1\nadd chain ip t1 in2\nadd rule 
  * (`fw1`, `in2`, `s3`) so that the test can tell that the Chinese keeps them.
  */
 const BROKEN_NFT: readonly [what: string, text: string][] = [
+  ["'!' before a set of tcp flags", inChain("tcp flags ! { syn, ack } drop")],
+  ["'!' before a named set of tcp flags", inChain("tcp flags ! @f3 drop")],
   [
     "a '\\' with a space after it",
     "table inet fw1 {\n\tchain in2 {\n\t\ttcp dport 1 \\  \n\t\taccept\n\t}\n}\n",
