@@ -38,12 +38,13 @@ usage: packetwalk check --lessons [LESSON_FILE_OR_DIR...] [--json]
 Checks lessons as \`npm run build\` does, without building or a browser: front matter, and every
 ::trace directive run through the build's own remark plugins (a missing trace, a bad attribute, a
 typo in the directive, a packet or direction the trace does not have). Each problem is printed at
-file:line:col with the directive's form and a hint; drafts the build leaves out and missing
-translations are warnings. Arguments: lesson files or folders (default every lesson under
-content/lessons/, or PACKETWALK_CONTENT_DIR/lessons/); traces are read from traces/
-(PACKETWALK_TRACES_DIR).
+file:line:col with the directive's form and a hint; drafts the build leaves out, two lessons of a
+language with the same order, and missing translations are warnings. Arguments: lesson files or
+folders (default every lesson under content/lessons/, or PACKETWALK_CONTENT_DIR/lessons/); traces
+are read from traces/ (PACKETWALK_TRACES_DIR).
   --json      one JSON object: {"lessons", "directives", "errors": [...], "warnings": [...]}
-Exit code 1 when any lesson has an error, 0 when clean (warnings included).`;
+Exit code 1 when any lesson has an error, 0 when clean (warnings included), 2 for a path that is
+not a lesson or holds none.`;
 
 /** The outcome of checking one trace (or of one invalid file, with `errors`). */
 export interface TraceCheck {

@@ -53,6 +53,15 @@ export async function runLessonsCheck(args: string[], json: boolean): Promise<nu
     return 2;
   }
   const result = await checkLessonFiles({ contentDir, ...(args.length ? { only: args } : {}) });
+  for (const a of args) {
+    const p = resolve(a);
+    if (result.files.some((f) => resolve(f) === p || resolve(f).startsWith(`${p}${sep}`))) continue;
+    // An empty folder (or one named like a lesson, `x.md/`): "0 lessons checked: no errors" would mislead.
+    process.stderr.write(
+      `packetwalk check --lessons: ${a}: no lesson in it\nhint: lessons are the *.md files under ${join(contentDir, "lessons")}/<locale>/; name one of them, or a folder that holds some\n`,
+    );
+    return 2;
+  }
   if (json) {
     const entry = (d: Diagnostic) => ({
       file: d.position.file,

@@ -19,6 +19,7 @@ import { readRegularFile } from "../core/trace-file/read-regular-file.ts";
 import { readTraceFolder, type TraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import type { Lab } from "../core/trace-file/schema.ts";
 import { parseAsShown } from "../lab/parse-as-shown.ts";
+import { choosePackets } from "../plugin/choose-packets.ts";
 import { readCommandArgs } from "./command-args.ts";
 import { type GuardedPath, outPathProblem } from "./render-out-path.ts";
 
@@ -31,9 +32,15 @@ const USAGE = `usage: packetwalk render TRACE [--direction request|reply|both] [
 
 TRACE is traces/<lab>/<scenario>, <lab>/<scenario> (as a lesson names it) or a path to the .log
 file; lab.json next to it names the hosts.
-  --direction  which packets to draw (default both: the first request and the first reply)
+  --direction  request, reply or both (default) of the flow --packet picks
   --view       map (whole netfilter map, path highlighted; default) or path (only the hooks crossed)
-  --packet N   draw packet N of the trace (overrides --direction)
+  --packet N   whose flow to draw (default the trace's first packet), as a lesson's ::trace
+               packet="N" does: the request drawn is packet N if it is a request, else the one
+               it answers (the last request of its flow before it, or the flow's first when the
+               flow starts with the reply); the reply drawn is packet N if it is a reply, else
+               the first reply of its flow after it. So --packet 1 draws a SYN and its SYN-ACK;
+               packet N alone is --packet N --direction <its direction> (packetwalk parse
+               lists the packets with their directions)
   --format     mermaid (default), svg or png. svg: ONE standalone SVG document per file, the chosen
                directions stacked (request above reply), each captioned, fonts embedded, on the
                theme's background; it opens the same in any browser. png: a picture of that SVG
@@ -339,24 +346,29 @@ export async function run(argv: string[]): Promise<number> {
       ruleset = own?.meta.ruleset;
     }
 
-    let packets: Packet[];
-    if (packetNumber !== undefined) {
-      const n = Number(packetNumber);
-      const p = parsed.packets.find((x) => x.id === n);
-      if (!p)
-        throw new UsageError(`--packet ${packetNumber}: the trace has packets 1..${parsed.packets.length}`);
-      packets = [p];
-    } else {
-      const dirs =
-        direction === "both" ? (["request", "reply"] as const) : ([direction] as Array<"request" | "reply">);
-      packets = dirs.flatMap((d) => parsed.packets.filter((p) => p.direction === d).slice(0, 1));
-    }
+    // What a lesson's ::trace with the same packet= and direction= draws: one rule for both.
+    const chosen = choosePackets(
+      parsed.packets,
+      packetNumber === undefined ? undefined : Number(packetNumber),
+    );
+    if (!chosen)
+      throw new UsageError(`--packet ${packetNumber}: the trace has packets 1..${parsed.packets.length}`);
+    const dirs =
+      direction === "both" ? (["request", "reply"] as const) : ([direction] as Array<"request" | "reply">);
+    const packets = dirs.flatMap((d) => (chosen[d] ? [chosen[d]] : []));
     if (packets.length === 0) {
       const other = direction === "request" ? "reply" : "request";
       const n = parsed.packets.length;
+      if (!parsed.packets.some((p) => p.direction === direction))
+        return fail(
+          `${logFile}: no ${direction} packet in this trace (${n === 1 ? `its one packet is a ${other}` : `its ${n} packets are ${other === "reply" ? "replies" : "requests"}`})`,
+          `draw the trace with --direction ${other}, or one packet with --packet N`,
+        );
+      // The trace has one, in another flow (or, for a reply, only before the packet asked for).
+      const anchor = packetNumber ?? String(parsed.packets[0]?.id ?? 1);
       return fail(
-        `${logFile}: no ${direction} packet in this trace (${n === 1 ? `its one packet is a ${other}` : `its ${n} packets are ${other === "reply" ? "replies" : "requests"}`})`,
-        `draw the trace with --direction ${other}, or one packet with --packet N`,
+        `${logFile}: packet ${anchor}'s flow has no ${direction} packet${direction === "reply" ? " after it" : ""}`,
+        `draw it with --direction ${other}, or another flow with --packet N (\`packetwalk parse ${logFile}\` lists the packets and their flows)`,
       );
     }
 

@@ -3,7 +3,7 @@
  * turns each problem into a positioned diagnostic (`file:line:col`, the field,
  * what was expected, a hint), pointing at the offending value in the YAML.
  */
-import { isMap, LineCounter, parseDocument } from "yaml";
+import { isAlias, isMap, isSeq, LineCounter, parseDocument, visit } from "yaml";
 import type { z } from "zod";
 import { closest } from "../core/diagnostics/format-diagnostic.ts";
 import type { Diagnostic } from "../core/model/packet.ts";
@@ -13,6 +13,8 @@ import { type LessonData, lessonSchema } from "./lesson-schema.ts";
 export interface LessonValidation {
   data?: LessonData;
   diagnostics: Diagnostic[];
+  /** Where each field's value is written (`order` → its line and column), when the front matter is a map. */
+  positions?: Record<string, Diagnostic["position"]>;
 }
 
 const FENCE = /^---\r?\n([\s\S]*?)\r?\n---\r?(?:\n|$)/;
@@ -63,18 +65,60 @@ export function validateLesson(source: string, file: string): LessonValidation {
       })),
     };
   }
-  const result = lessonSchema.safeParse(doc.toJS() ?? {});
-  if (result.success) return { data: result.data, diagnostics: [] };
+  // A tag (`!custom x`, `!!int 1.5`) is only a warning here, but Astro's reader (js-yaml) throws on it mid-build.
+  const tags = doc.warnings.filter(
+    (w) => w.code === "TAG_RESOLVE_FAILED" || w.code === "BAD_COLLECTION_TYPE",
+  );
+  if (tags.length > 0) {
+    return {
+      diagnostics: tags.map((w) => ({
+        severity: "error" as const,
+        message: `front matter is not valid YAML as Astro reads it: ${w.message.split("\n")[0]}`,
+        hint: "quote values that start with '!' (YAML reads `!word` as a type tag)",
+        position: at(w.pos[0]),
+      })),
+    };
+  }
+  // `*name` with no `&name` before it parses, but reading its value throws (it has none).
+  const unresolved: Diagnostic[] = [];
+  visit(doc, {
+    Alias(_, node) {
+      if (isAlias(node) && !node.resolve(doc))
+        unresolved.push({
+          severity: "error",
+          message: `front matter is not valid YAML: '*${node.source}' refers to no '&${node.source}' before it`,
+          hint: "quote values that start with '*' or '&' (YAML reads them as references)",
+          position: at(node.range?.[0] ?? 0),
+        });
+    },
+  });
+  if (unresolved.length > 0) return { diagnostics: unresolved };
+  // A list or a lone value parses as YAML but holds no `field: value` lines: say so, not "field '' is missing".
+  if (doc.contents !== null && !isMap(doc.contents)) {
+    return {
+      diagnostics: [
+        {
+          severity: "error",
+          message: `front matter is a YAML ${isSeq(doc.contents) ? "list" : "single value"}, expected \`field: value\` lines`,
+          hint: "write one `field: value` per line (title, description, section, order, locale), no `- ` before them",
+          position: at(doc.contents.range?.[0] ?? 0),
+        },
+      ],
+    };
+  }
   const map = isMap(doc.contents) ? doc.contents : undefined;
   const locate = (key: string) => {
     const pair = map?.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
     const node = (pair?.value ?? pair?.key) as { range?: [number, number, number] } | undefined;
     return node?.range ? at(node.range[0]) : { file, line: 2, column: 1 };
   };
+  const values = (doc.toJS() ?? {}) as Record<string, unknown>;
+  const positions = Object.fromEntries(Object.keys(values).map((key) => [key, locate(key)]));
+  const result = lessonSchema.safeParse(values);
+  if (result.success) return { data: result.data, diagnostics: [], positions };
   return {
-    diagnostics: result.error.issues.map((issue) =>
-      toDiagnostic(issue, locate, Object.keys(map ? doc.toJS() : {})),
-    ),
+    diagnostics: result.error.issues.map((issue) => toDiagnostic(issue, locate, values)),
+    positions,
   };
 }
 
@@ -83,8 +127,9 @@ const FIELDS = Object.keys(lessonSchema.shape);
 function toDiagnostic(
   issue: z.core.$ZodIssue,
   locate: (key: string) => Diagnostic["position"],
-  present: string[],
+  values: Record<string, unknown>,
 ): Diagnostic {
+  const present = Object.keys(values);
   const field = String(issue.path[0] ?? "");
   if (issue.code === "unrecognized_keys") {
     const key = issue.keys[0] ?? "";
@@ -102,6 +147,15 @@ function toDiagnostic(
       message: `front matter field '${field}' is missing`,
       hint: `add \`${field}:\` (${describeField(field)})`,
       position: { ...locate(field), line: 2, column: 1 },
+    };
+  }
+  // `order:` with nothing after it (the template's) is YAML's null: "expected number, received null" tells a newcomer little.
+  if (values[field] === null) {
+    return {
+      severity: "error",
+      message: `front matter field '${field}' has no value`,
+      hint: `give it one: ${describeField(field)}`,
+      position: locate(field),
     };
   }
   return {
@@ -122,7 +176,7 @@ function describeField(field: string): string {
     case "description":
       return "one or two sentences for search results and link previews";
     case "order":
-      return "a whole number: lower comes first in the course";
+      return "a whole number no other lesson of the language has (lower comes first in the course)";
     case "draft":
       return "true or false";
     default:

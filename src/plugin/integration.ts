@@ -16,7 +16,7 @@ import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AstroIntegration } from "astro";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
-import { checkLessons } from "../lessons/check-lessons.ts";
+import { checkLessons, sameOrderWarning } from "../lessons/check-lessons.ts";
 import { formatProblems, takeProblems } from "./build-problems.ts";
 import { filesUnder } from "./files-under.ts";
 import { findSymlinks } from "./find-symlinks.ts";
@@ -77,6 +77,8 @@ export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegr
         for (const [locale, slugs] of Object.entries(result.missingTranslations)) {
           logger.warn(`missing ${locale} translation of ${slugs.length} lesson(s): ${slugs.join(", ")}`);
         }
+        // Two lessons of a language at one order: their place then falls to the file name, which no one chose.
+        for (const same of result.sameOrder) logger.warn(formatDiagnostic(sameOrderWarning(same)));
         // A copied template keeps `draft: true`: say which lessons the build leaves out, not only nothing.
         if (command === "build" && result.drafts.length > 0)
           logger.warn(

@@ -19,6 +19,7 @@ import { planPath } from "../core/render/plan-path.ts";
 import { toMermaid } from "../core/render/to-mermaid.ts";
 import { parseAsShown } from "../lab/parse-as-shown.ts";
 import { annotateSvg } from "./annotate-svg.ts";
+import { type Chosen, choosePackets } from "./choose-packets.ts";
 import { figureLegend, legendStrings } from "./figure-legend.ts";
 import { type FigureStrings, figureStrings } from "./figure-strings.ts";
 import { escapeHtml, keepWordsHtml } from "./html.ts";
@@ -91,30 +92,6 @@ export interface FigureRequest {
   id: string;
   /** URL of the trace's own page, linked from the caption; omitted on the trace page itself. */
   tracePageUrl?: string;
-}
-
-/** The packet of each direction a figure draws, when its flow has one. */
-export interface Chosen {
-  request?: Packet;
-  reply?: Packet;
-}
-
-function choosePackets(packets: Packet[], wanted: number | undefined, traceName: string): Chosen {
-  const anchor = wanted === undefined ? packets[0] : packets.find((p) => p.id === wanted);
-  if (!anchor) {
-    throw new FigureError(
-      `::trace packet=${wanted}: trace '${traceName}' has ${packets.length} packet(s)`,
-      `choose a packet from 1 to ${packets.length}; \`npx packetwalk parse traces/${traceName}.log\` lists them`,
-    );
-  }
-  const flow = packets.filter((p) => p.flow === anchor.flow);
-  const request = anchor.direction === "request" ? anchor : flow.find((p) => p.direction === "request");
-  const reply =
-    anchor.direction === "reply" ? anchor : flow.find((p) => p.direction === "reply" && p.id > anchor.id);
-  const chosen: Chosen = {};
-  if (request) chosen.request = request;
-  if (reply) chosen.reply = reply;
-  return chosen;
 }
 
 function stepHead(packet: Packet, index: number): string {
@@ -229,7 +206,13 @@ export function figurePackets(trace: StoredTrace, options: TraceDirective): Figu
       `check it with \`npx packetwalk parse ${trace.logPath} --strict\``,
     );
   }
-  const chosen = choosePackets(parsed.packets, options.packet, trace.name);
+  const chosen = choosePackets(parsed.packets, options.packet);
+  if (!chosen) {
+    throw new FigureError(
+      `::trace packet=${options.packet}: trace '${trace.name}' has ${parsed.packets.length} packet(s)`,
+      `choose a packet from 1 to ${parsed.packets.length}; \`npx packetwalk parse ${trace.logPath}\` lists them`,
+    );
+  }
   const wanted =
     options.direction === "both" ? (["request", "reply"] as const) : ([options.direction] as const);
   for (const direction of wanted) {
