@@ -201,8 +201,8 @@ export class ParseSession {
   }
 
   /**
-   * Reads a ruleset as `packetwalk check` reads a lab's: `iptables-save` (then `ebtables-save`), or
-   * `nft list ruleset` (text or JSON); empty text removes it. Resolves to its problems.
+   * Reads a ruleset as `packetwalk check` reads a lab's: `iptables-save` (then `ebtables-save`),
+   * `nft list ruleset` (text or JSON) or an `nft -f` script; empty text removes it. Resolves to its problems.
    */
   setRuleset(text: string, file = "ruleset"): Promise<Diagnostic[]> {
     const version = ++this.rulesetVersion;
@@ -211,14 +211,10 @@ export class ParseSession {
     // The readers and the rule engine load with the first ruleset: a paste of a log alone never fetches them.
     const read = (async () => {
       if (empty) return undefined;
-      const { isNftJson, isNftRuleset } = await import("../core/simulate/parse-xtables-ruleset.ts");
+      const { isNftJson, isNftRuleset } = await import("../core/simulate/ruleset-text-reader.ts");
       const json = isNftJson(text);
       language = json || isNftRuleset(text) ? "nft" : "iptables";
-      // `nft -j` output is rarer: its reader is fetched when JSON is pasted, not with every ruleset.
-      const parse = json
-        ? (await import("../core/simulate/parse-ruleset-file.ts")).parseRulesetFile
-        : (await import("../core/simulate/read-ruleset-text.ts")).parseRulesetText;
-      return parse(text, file);
+      return readPastedRuleset(text, file, json);
     })();
     // Set now and awaited by the next parse, so a parse asked for right after uses it.
     this.rulesetPrefixes = read.then((r) => (r ? prefixesOfRules(text) : {}));
@@ -282,6 +278,27 @@ export class ParseSession {
       }),
     };
   }
+}
+
+/**
+ * Reads a pasted ruleset as `parseRulesetFile` does, fetching only the readers its text needs: `nft -j`
+ * output's, the nft reader for nft text (with an `nft -f` script's variables and commands only for a
+ * script), the `ipset save` reader for one. A pasted iptables-save never fetches the nft reader.
+ */
+async function readPastedRuleset(text: string, file: string, json: boolean): Promise<Ruleset> {
+  if (json) return (await import("../core/simulate/parse-ruleset-file.ts")).parseRulesetFile(text, file);
+  const { mayHoldIpsetSave, nftNeeded, readRulesetText } = await import(
+    "../core/simulate/ruleset-text-reader.ts"
+  );
+  const ipset = mayHoldIpsetSave(text) ? await import("../core/simulate/parse-ipset-save.ts") : undefined;
+  const needed = nftNeeded(text, ipset);
+  const nft =
+    needed === "script"
+      ? (await import("../core/simulate/parse-nft-ruleset.ts")).parseNftRuleset
+      : needed === "listing"
+        ? (await import("../core/simulate/nft-ruleset-reader.ts")).readNftRuleset
+        : undefined;
+  return readRulesetText(text, file, { nft, ipset });
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * Splits `nft list ruleset` text into words, strings and punctuation with their line and column,
  * keeping line ends (they end rules) and dropping `#` comments (`nft -a` prints `# handle N`). A `\`
- * ending a line joins the next line to it, as `nft -f` reads a rule written over several lines.
+ * ending a line joins the next line to it, as `nft -f` reads a rule written over several lines. Also
+ * tells, from the words, whether the text is an `nft -f` script ({@link isNftScript}): the playground
+ * then fetches the script reader (`nft-script-reader.ts`).
  */
 
 /** One token of nft text. */
@@ -35,7 +37,8 @@ export function tokenizeNft(text: string, firstLine = 1): NftTokenizeResult {
     let continued = false;
     while (i < src.length) {
       const ch = src[i] as string;
-      if (ch === " " || ch === "\t") {
+      // Any blank the word scan below stops at (a non-breaking space, a BOM, a lone CR): one left here looped forever.
+      if (/\s/.test(ch)) {
         i++;
         continue;
       }
@@ -81,4 +84,35 @@ export function tokenizeNft(text: string, firstLine = 1): NftTokenizeResult {
     if (!continued) tokens.push({ type: "nl", value: "\n", line, column: src.length + 1 });
   }
   return { ok: true, tokens };
+}
+
+/** Commands of an `nft -f` script, besides `table` blocks and `define`. */
+export const SCRIPT_VERBS: ReadonlySet<string> = new Set([
+  "add",
+  "create",
+  "insert",
+  "flush",
+  "delete",
+  "destroy",
+]);
+
+/** The words of an `nft -f` script's variables, besides a `$NAME`. */
+const VARIABLE_WORDS = new Set(["define", "redefine", "undefine"]);
+
+/**
+ * Whether nft text needs the script reader (`nft-script-reader.ts`): it holds a variable (a `$NAME`
+ * word, `define`, `redefine`, `undefine`) or a command word (`add`, `flush`, ...) not followed by a set
+ * (`add @s` and `flow add @ft` are a rule's statements). Text without any is read alike with or without
+ * it: `nft list ruleset` output never needs it. Text that cannot be split into words counts as a script.
+ */
+export function isNftScript(text: string): boolean {
+  const tk = tokenizeNft(text);
+  if (!tk.ok) return true;
+  return tk.tokens.some(
+    (t, k) =>
+      t.type === "word" &&
+      (t.value.startsWith("$") ||
+        VARIABLE_WORDS.has(t.value) ||
+        (SCRIPT_VERBS.has(t.value) && !tk.tokens[k + 1]?.value.startsWith("@"))),
+  );
 }

@@ -1,0 +1,991 @@
+/**
+ * Reads `nft list ruleset` text (also `nft -s` and `-a`) into the shared rule model: tables of every
+ * family, named sets and maps, base chains with their hook, numeric priority and policy, regular
+ * chains, and rules parsed by {@link parseNftRule}. Problems are positioned diagnostics
+ * (`file:line:col`, what was expected, a hint); this never throws. An `nft -f` script's variables and
+ * commands are read by an {@link NftScriptReader} given to it (`nft-script-reader.ts`), so that the
+ * playground fetches that code only for a script; `parseNftRuleset` (`parse-nft-ruleset.ts`) always
+ * gives it.
+ */
+import type { Diagnostic } from "../model/packet.ts";
+import type { ExpandedTokens } from "./expand-nft-variables.ts";
+import { natOfData, reversedData } from "./nat-map-data.ts";
+import { elementValue, parseNftRule, prependCondition } from "./parse-nft-rule.ts";
+import { reversedRange } from "./reversed-range.ts";
+import type {
+  BaseChain,
+  ChainDef,
+  Flowtable,
+  NftDataElement,
+  NftSet,
+  Rule,
+  TableDef,
+  Target,
+} from "./ruleset.ts";
+import { DEVICE_HOOK_HINT } from "./ruleset-hints.ts";
+import { type NftToken, SCRIPT_VERBS, tokenizeNft } from "./tokenize-nft.ts";
+import { CHANCE_HINT, UNCERTAIN_HINT } from "./unmodelled-hints.ts";
+
+/** Options of `parseNftRuleset`. */
+export interface ParseNftOptions {
+  /** File name for diagnostics (default `ruleset`). */
+  file?: string;
+  /** Line number of the text's first line in its file (default 1). */
+  firstLine?: number;
+}
+
+/** Options of {@link readNftRuleset}. */
+export interface ReadNftOptions extends ParseNftOptions {
+  /** Reads an `nft -f` script's variables and commands; without it, text that needs it (`isNftScript`) is misread. */
+  script?: NftScriptReader;
+}
+
+/** A position in the text (a token's, or a rule's). */
+interface At {
+  line: number;
+  column: number;
+}
+
+/**
+ * What the ruleset reader lends an {@link NftScriptReader} while it reads one command: the tokens and
+ * its position in them, the tables read so far, and its own readers of blocks, elements and rules.
+ */
+export interface NftReader {
+  /** The text's tokens, variables expanded. */
+  readonly toks: readonly NftToken[];
+  /** Index in {@link toks} of the next token to read. */
+  at: number;
+  /** The tables read so far, in order (a command may empty or shorten the list). */
+  readonly tables: TableDef[];
+  /** Reports a problem at `at`. */
+  err(at: At, message: string, hint?: string, severity?: "error" | "warning"): void;
+  /** The tokens up to the end of the statement (line end or `;` outside braces); `keepLineEnds` keeps those inside braces. */
+  statement(keepLineEnds?: boolean): NftToken[];
+  /** A `table [FAMILY] NAME [{ ... }]` from its name (the body optional in `add table`); `create` refuses one that exists. */
+  readTable(at: NftToken, optionalBody: boolean, create?: boolean): void;
+  /** A `NAME { ... }` chain of `table`, from its name; false when it could not be read to its end. */
+  readChain(table: TableDef, at: NftToken): boolean;
+  /** A `NAME { ... }` set or map of `table`, from its name; false when it could not be read to its end. */
+  readSet(table: TableDef, kind: "set" | "map", at: NftToken): boolean;
+  /** A `NAME { ... }` flowtable of `table`, from its name; false when it could not be read to its end. */
+  readFlowtable(table: TableDef, at: NftToken): boolean;
+  /** Adds the elements of `words` (`... { a, b }`) to `set`. */
+  addElements(set: NftSet, words: NftToken[], at: NftToken): void;
+  /** The chain `name` of `table`, made when the table has none of that name. */
+  chainIn(table: TableDef, name: NftToken): ChainDef;
+  /** Adds the rule `words` to `chain`, at its end or at index `at` (from 0). */
+  addRule(table: TableDef, chain: ChainDef, words: NftToken[], at?: number): void;
+  /** Reports the command `verb what ...` as not modelled and skips it. */
+  notModelled(verb: NftToken, what: string): void;
+}
+
+/** Reads what only an `nft -f` script holds: its variables and its commands (`nft-script-reader.ts`). */
+export interface NftScriptReader {
+  /** The tokens with `define` statements taken out and each `$NAME` replaced by its value. */
+  expandVariables(tokens: readonly NftToken[]): ExpandedTokens;
+  /** Reads the command that `verb` (`add`, `flush`, ...) begins; the reader is at the word after it. */
+  readCommand(reader: NftReader, verb: NftToken): void;
+}
+
+/** The tables read, in order, and every problem found. */
+export interface ParsedNft {
+  tables: TableDef[];
+  diagnostics: Diagnostic[];
+}
+
+/** The nft families. */
+export const NFT_FAMILIES = ["ip", "ip6", "inet", "arp", "bridge", "netdev"] as const;
+
+/** Named priorities (nft's `priority raw` etc.) for the IP families and for the bridge family. */
+export function namedPriority(name: string, family: string): number | undefined {
+  if (family === "bridge")
+    return ({ dstnat: -300, filter: -200, out: 100, srcnat: 300 } as Record<string, number>)[name];
+  return (
+    { raw: -300, mangle: -150, dstnat: -100, filter: 0, security: 50, srcnat: 100 } as Record<string, number>
+  )[name];
+}
+
+/** Table-level objects besides chains, sets and maps. */
+const STATEFUL_OBJECTS = new Set(["counter", "quota", "limit", "ct", "secmark", "synproxy", "tunnel"]);
+
+/** nft's refusal of a range whose upper bound is below its lower one. */
+const rangeMessage = (r: { lo: string; hi: string }) =>
+  `range '${r.lo}-${r.hi}' has zero or negative size: nft refuses it, and with it the whole file`;
+const RANGE_HINT = "write the lower bound first";
+
+/** What to do about a script command the reader does not model. */
+export const SCRIPT_HINT =
+  "give the ruleset the script leaves behind: run it, then 'nft list ruleset' (or nft -s list ruleset)";
+
+const HOOKS = new Set(["prerouting", "input", "forward", "output", "postrouting", "ingress", "egress"]);
+
+/** Parses nft ruleset text, an `nft -f` script's variables and commands with `options.script`. */
+export function readNftRuleset(text: string, options: ReadNftOptions = {}): ParsedNft {
+  const file = options.file ?? "ruleset";
+  const diagnostics: Diagnostic[] = [];
+  const tables: TableDef[] = [];
+  const columns = new Map<Rule, number>();
+  const err = (at: At, message: string, hint?: string, severity: "error" | "warning" = "error") =>
+    diagnostics.push({ severity, message, hint, position: { file, line: at.line, column: at.column } });
+  const firstLine = options.firstLine ?? 1;
+  const srcLines = text.split(/\r?\n/);
+  const tk = tokenizeNft(text, firstLine);
+  if (!tk.ok) {
+    err(tk, tk.message, tk.hint ?? 'close the string with a double quote (")');
+    return { tables, diagnostics };
+  }
+  const script = options.script;
+  // Without `$NAME` or `define` (see `isNftScript`) expanding changes nothing: a listing needs no script reader.
+  const expanded: ExpandedTokens = script?.expandVariables(tk.tokens) ?? { tokens: tk.tokens, problems: [] };
+  for (const p of expanded.problems) err(p, p.message, p.hint, p.severity);
+  const toks = expanded.tokens;
+  let i = 0;
+  const peek = () => toks[i];
+  const skipBlank = () => {
+    while (toks[i]?.type === "nl" || toks[i]?.value === ";") i++;
+  };
+  const last = toks[toks.length - 1] ?? { line: 1, column: 1 };
+  /**
+   * Tokens up to the end of the statement (line end or `;` outside braces); braces may span lines.
+   * `keepLineEnds`: line ends inside braces are kept (they separate an anonymous chain's rules).
+   */
+  const statement = (keepLineEnds = false): NftToken[] => {
+    const out: NftToken[] = [];
+    let depth = 0;
+    while (i < toks.length) {
+      const t = toks[i] as NftToken;
+      if (depth === 0 && (t.type === "nl" || t.value === ";" || t.value === "}")) break;
+      if (t.value === "{") depth++;
+      if (t.value === "}") depth--;
+      if (t.type !== "nl" || keepLineEnds) out.push(t);
+      i++;
+    }
+    return out;
+  };
+  /** Skips a `{ ... }` block whose `{` is at `i`. */
+  const skipBlock = () => {
+    let depth = 0;
+    do {
+      if (toks[i]?.value === "{") depth++;
+      else if (toks[i]?.value === "}") depth--;
+      i++;
+    } while (i < toks.length && depth > 0);
+  };
+
+  /**
+   * nft ends a statement (a rule, a chain's type or policy line, a table's chain or set block, a table)
+   * with a line end or ';': `tcp dport 22 accept }` or `chain a { ... } }` on one line is a syntax error
+   * in nft 1.0.6 ("unexpected '}', expecting newline or semicolon"). Reported at what follows.
+   */
+  const separated = () => {
+    const next = peek();
+    if (!next || next.type === "nl" || next.value === ";") return;
+    err(
+      next,
+      `expected a line end or ';' before '${next.value}'`,
+      "nft ends each rule, chain, set and table with a line end or ';' (e.g. 'tcp dport 22 accept; }'), or refuses the file",
+    );
+  };
+
+  /** `flowtable NAME { hook ingress priority P; devices = { a, b }; counter; flags offload }`. */
+  const readFlowtable = (table: TableDef, at: NftToken) => {
+    const name = toks[i];
+    if (name?.type !== "word" || toks[i + 1]?.value !== "{") {
+      err(
+        at,
+        "expected 'flowtable NAME {'",
+        "write e.g. 'flowtable ft { hook ingress priority filter; devices = { eth0 }; }'",
+      );
+      return false;
+    }
+    i += 2;
+    const ft: Flowtable = { name: name.value, hook: "", priorityText: "", devices: [], line: at.line };
+    for (;;) {
+      skipBlank();
+      const t = peek();
+      if (!t) {
+        err(at, `flowtable ${ft.name} is not closed`, "add '}' after its devices");
+        return false;
+      }
+      if (t.value === "}") {
+        i++;
+        break;
+      }
+      const words = statement().map((w) => w.value);
+      if (words[0] === "hook") {
+        ft.hook = words[1] ?? "";
+        ft.priorityText = words.slice(words.indexOf("priority") + 1).join(" ");
+      } else if (words[0] === "devices")
+        ft.devices = words.slice(2).filter((w) => !["{", "}", ","].includes(w));
+    }
+    // The kernel takes a flowtable at the ingress hook only (nf_tables_flowtable_parse_hook: EOPNOTSUPP).
+    if (ft.hook !== "ingress")
+      err(at, `flowtable ${ft.name} needs 'hook ingress'`, "write 'hook ingress priority filter;' in it");
+    else if (ft.devices.length === 0)
+      err(
+        at,
+        `flowtable ${ft.name} has no devices: no connection is offloaded through it`,
+        "add its devices, e.g. 'devices = { br-lan, eth0 };'",
+        "warning",
+      );
+    table.flowtables ??= new Map();
+    table.flowtables.set(ft.name, ft);
+    return true;
+  };
+
+  /** Adds the elements of `words` (`... { a, b }`, as after `elements =` or `add element ... SET`) to `set`. */
+  const addElements = (set: NftSet, words: NftToken[], at: NftToken) => {
+    const kind = set.kind;
+    const open = words.findIndex((w) => w.value === "{");
+    const body = words.slice(open + 1, words[words.length - 1]?.value === "}" ? -1 : undefined);
+    if (open < 0 || words[words.length - 1]?.value !== "}") {
+      err(at, "expected 'elements = { ... }'", "close the element list with '}'");
+      return;
+    }
+    const entries: NftToken[][] = [[]];
+    for (const w of body) {
+      if (w.value === ",") entries.push([]);
+      else (entries[entries.length - 1] as NftToken[]).push(w);
+    }
+    const verdictMap = / : verdict$/.test(set.type) || set.type === "verdict";
+    for (const e of entries) {
+      if (e.length === 0) continue;
+      const colon = e.findIndex((w) => w.value === ":");
+      // A data map (`inet_service : ipv4_addr . inet_service`) feeds `dnat to ... map @m`.
+      if (kind === "map" && !verdictMap) {
+        const element = dataElement(e, colon);
+        const reversed = element && reversedRange(element.key);
+        if (reversed) err(e[0] as NftToken, rangeMessage(reversed), RANGE_HINT);
+        else if (element) {
+          set.data ??= [];
+          set.data.push(element);
+        } else
+          err(
+            e[0] as NftToken,
+            `map element '${e.map((w) => w.value).join(" ")}' is not 'KEY : VALUE'`,
+            "write e.g. 8080 : 192.168.1.30 . 80",
+          );
+        continue;
+      }
+      // The key's words: values joined by '.' (a concatenation), up to the element's options or its ':'.
+      const keyWords: string[] = [];
+      for (let k = 0; k < (colon < 0 ? e.length : colon); k++) {
+        const w = e[k] as NftToken;
+        if (k % 2 === 1 && w.value !== ".") break;
+        if (k % 2 === 0) keyWords.push(w.value);
+      }
+      const key = elementValue(keyWords);
+      if (verdictMap || colon >= 0) {
+        const verdict = colon < 0 ? undefined : verdictOf(e.slice(colon + 1).map((w) => w.value));
+        if (!verdict || keyWords.length === 0) {
+          err(
+            e[0] as NftToken,
+            `map element '${e.map((w) => w.value).join(" ")}' is not 'KEY : VERDICT'`,
+            'write e.g. "docker0" : jump my-chain',
+          );
+          continue;
+        }
+        set.verdicts.push({ key, verdict });
+      } else set.elements.push(key);
+      const reversed = reversedRange(key);
+      if (reversed) err(e[0] as NftToken, rangeMessage(reversed), RANGE_HINT);
+    }
+  };
+
+  const readSet = (table: TableDef, kind: "set" | "map", at: NftToken) => {
+    const name = toks[i];
+    if (!name || name.type === "punct" || name.type === "nl") {
+      err(at, `${kind} needs a name`, `write e.g. '${kind} my-${kind} { type ipv4_addr; }'`);
+      return false;
+    }
+    i++;
+    if (peek()?.value !== "{") {
+      err(
+        peek() ?? last,
+        `expected '{' after ${kind} ${name.value}`,
+        `write '${kind} ${name.value} { type ...; }'`,
+      );
+      return false;
+    }
+    i++;
+    const set: NftSet = { name: name.value, kind, type: "", elements: [], verdicts: [], line: at.line };
+    for (;;) {
+      skipBlank();
+      const t = peek();
+      if (!t) {
+        err(at, `${kind} ${name.value} is not closed`, "add '}' after its elements");
+        return false;
+      }
+      if (t.value === "}") {
+        i++;
+        break;
+      }
+      const words = statement();
+      const head = words[0]?.value;
+      // nft takes a set's elements line without a separator before the set's '}'.
+      if (head !== "elements") separated();
+      if (head === "type" || head === "typeof")
+        set.type = words
+          .slice(1)
+          .map((w) => w.value)
+          .join(" ");
+      else if (head === "elements") addElements(set, words, words[0] as NftToken);
+      else if (
+        head &&
+        !["flags", "size", "timeout", "gc-interval", "policy", "counter", "auto-merge", "comment"].includes(
+          head,
+        )
+      )
+        err(
+          words[0] as NftToken,
+          `unexpected '${head}' in ${kind} ${name.value}`,
+          "a set holds type, flags and elements lines",
+          "warning",
+        );
+    }
+    (table.sets as Map<string, NftSet>).set(set.name, set);
+    return true;
+  };
+
+  const readChain = (table: TableDef, at: NftToken) => {
+    const name = toks[i];
+    if (!name || name.type === "punct" || name.type === "nl") {
+      err(at, "chain needs a name", "write e.g. 'chain forward { ... }'");
+      return false;
+    }
+    i++;
+    if (peek()?.value !== "{") {
+      err(peek() ?? last, `expected '{' after chain ${name.value}`, `write 'chain ${name.value} { ... }'`);
+      return false;
+    }
+    i++;
+    const existed = table.chains.get(name.value);
+    const chain = chainIn(table, name);
+    for (;;) {
+      skipBlank();
+      const t = peek();
+      if (!t) {
+        err(name, `chain ${name.value} is not closed`, "add '}' after its rules");
+        return false;
+      }
+      if (t.value === "}") {
+        i++;
+        return true;
+      }
+      if (t.value === "type" && toks[i + 2]?.value === "hook") {
+        const words = statement();
+        separated();
+        const base = readBase(words, table.family ?? "ip");
+        const was = chain.base;
+        // A script may open a chain again (`nft -f` adds to it); the kernel refuses another hook or priority.
+        if (
+          base &&
+          was &&
+          (was.hook !== base.hook || was.priority !== base.priority || was.type !== base.type)
+        )
+          err(
+            words[0] as NftToken,
+            `chain ${chain.name} was declared 'type ${was.type} hook ${was.hook} priority ${was.priorityText}' above; it cannot change to 'type ${base.type} hook ${base.hook} priority ${base.priorityText}'`,
+            "declare a base chain's type, hook and priority once (nft refuses a change: File exists)",
+          );
+        else if (base) {
+          if (!was && existed)
+            // The kernel does not turn a regular chain into a base chain (nf_tables_updchain: EEXIST).
+            err(
+              words[0] as NftToken,
+              `chain ${chain.name} was declared above without a hook; it cannot become a base chain here`,
+              "give the chain its 'type ... hook ... priority ...;' where it is first declared (nft refuses this: File exists)",
+            );
+          chain.base = base;
+        }
+        continue;
+      }
+      if (t.value === "policy") {
+        const words = statement();
+        separated();
+        const p = words[1]?.value;
+        if (p !== "accept" && p !== "drop")
+          err(words[1] ?? t, `'${p ?? ""}' is not a chain policy`, "expected accept or drop");
+        else chain.policy = p.toUpperCase();
+        continue;
+      }
+      if (
+        t.value === "comment" &&
+        toks[i + 1]?.type === "string" &&
+        (toks[i + 2]?.type === "nl" || toks[i + 2]?.value === ";" || toks[i + 2]?.value === "}")
+      ) {
+        statement();
+        separated();
+        continue;
+      }
+      const words = statement(true);
+      if (words.length === 0) {
+        i++;
+        continue;
+      }
+      separated();
+      addRule(table, chain, words);
+    }
+  };
+
+  /** The chain `name` of `table`, made when the table has none of that name (a script adds to it). */
+  const chainIn = (table: TableDef, name: NftToken): ChainDef => {
+    const had = table.chains.get(name.value);
+    if (had) return had;
+    const chain: ChainDef = { name: name.value, line: name.line, rules: [] };
+    table.chains.set(chain.name, chain);
+    return chain;
+  };
+
+  const readBase = (words: NftToken[], family: string): BaseChain | undefined => {
+    // type T hook H [device D] priority P
+    const type = words[1]?.value ?? "";
+    const hook = words[3]?.value ?? "";
+    if (!HOOKS.has(hook)) {
+      err(
+        words[3] ?? (words[0] as NftToken),
+        `'${hook}' is not a hook`,
+        "expected prerouting, input, forward, output or postrouting",
+      );
+      return undefined;
+    }
+    const pIdx = words.findIndex((w) => w.value === "priority");
+    if (pIdx < 0) {
+      err(
+        words[0] as NftToken,
+        `base chain with hook ${hook} has no priority`,
+        "write e.g. 'type filter hook forward priority filter;'",
+      );
+      return undefined;
+    }
+    const prio = words.slice(pIdx + 1);
+    const priorityText = prio.map((w) => w.value).join(" ");
+    const m = /^(-?\d+|[a-z]+)(?:\s*([+-])\s*(\d+))?$/.exec(priorityText);
+    const first = m?.[1] ?? "";
+    const baseValue = /^-?\d+$/.test(first) ? Number(first) : namedPriority(first, family);
+    if (!m || baseValue === undefined) {
+      err(
+        prio[0] ?? (words[pIdx] as NftToken),
+        `'${priorityText}' is not a priority`,
+        "expected a number or raw, mangle, dstnat, filter, security, srcnat (with + or - N)",
+      );
+      return undefined;
+    }
+    const priority = baseValue + (m[2] ? (m[2] === "+" ? 1 : -1) * Number(m[3]) : 0);
+    if (family === "netdev" || hook === "ingress" || hook === "egress")
+      // The simulator's packets start at prerouting (and end at postrouting): a device hook is never walked.
+      err(
+        words[3] as NftToken,
+        `base chain at hook ${hook} (family ${family}) is not simulated`,
+        DEVICE_HOOK_HINT,
+        "warning",
+      );
+    return { type, hook, priority, priorityText };
+  };
+
+  /** Anonymous chains made so far, per table: each gets the next `__chainN` name, as nft names them. */
+  const anonymous = new Map<TableDef, number>();
+  /** `jump` or `goto` when the rules being read are an anonymous chain's (nft takes no anonymous chain in one). */
+  let inAnonymous: string | undefined;
+  /**
+   * `written` without its line ends, each `jump { ... }` / `goto { ... }` (an anonymous chain, as
+   * `nft list ruleset` prints a binding chain) replaced by a jump to a chain made of its rules.
+   */
+  const bindAnonymousChains = (table: TableDef, written: NftToken[]): NftToken[] | undefined => {
+    const out: NftToken[] = [];
+    for (let k = 0; k < written.length; k++) {
+      const w = written[k] as NftToken;
+      if (w.type === "nl") continue;
+      const open = written[k + 1];
+      if (!((w.value === "jump" || w.value === "goto") && open?.value === "{")) {
+        out.push(w);
+        continue;
+      }
+      let depth = 0;
+      let close = k + 1;
+      for (; close < written.length; close++) {
+        const v = (written[close] as NftToken).value;
+        if (v === "{") depth++;
+        else if (v === "}" && --depth === 0) break;
+      }
+      if (close >= written.length) {
+        err(open, `the anonymous chain after '${w.value}' is not closed`, "add '}' after its rules");
+        return undefined;
+      }
+      if (inAnonymous) {
+        // nft 1.0.6: "Error: too many levels of nesting".
+        err(
+          open,
+          `an anonymous chain cannot hold another ('${w.value} {' inside '${inAnonymous} { ... }'): nft refuses it (too many levels of nesting)`,
+          "declare the inner chain by name ('chain NAME { ... }') and jump to it",
+        );
+        return undefined;
+      }
+      const lastInside = written.slice(k + 2, close).at(-1);
+      if (lastInside && lastInside.type !== "nl" && lastInside.value !== ";")
+        err(
+          written[close] as NftToken,
+          "expected a line end or ';' before '}'",
+          "nft ends each rule of an anonymous chain with a line end or ';' (e.g. 'jump { accept; }'), or refuses the file",
+        );
+      let n = anonymous.get(table) ?? 0;
+      while (table.chains.has(`__chain${n}`)) n++;
+      anonymous.set(table, n + 1);
+      const name: NftToken = { type: "word", value: `__chain${n}`, line: open.line, column: open.column };
+      const chain = chainIn(table, name);
+      // Its rules: split at line ends and ';' outside nested braces.
+      let rule: NftToken[] = [];
+      let nested = 0;
+      inAnonymous = w.value;
+      for (const b of written.slice(k + 2, close)) {
+        if (nested === 0 && (b.type === "nl" || b.value === ";")) {
+          if (rule.length) addRule(table, chain, rule);
+          rule = [];
+          continue;
+        }
+        if (b.value === "{") nested++;
+        else if (b.value === "}") nested--;
+        rule.push(b);
+      }
+      if (rule.length) addRule(table, chain, rule);
+      inAnonymous = undefined;
+      out.push(w, name);
+      k = close;
+    }
+    return out;
+  };
+
+  /** Adds the rule `written` to `chain` (at its end, or at index `at` from 0: `insert rule`, `add rule ... index N`). */
+  const addRule = (table: TableDef, chain: ChainDef, written: NftToken[], at?: number) => {
+    const words = bindAnonymousChains(table, written);
+    if (!words || words.length === 0) return;
+    const shown = written.filter((w) => w.type !== "nl");
+    const parsed = parseNftRule(words);
+    for (const p of parsed.problems) err(p, p.message, p.hint, p.severity);
+    if (parsed.problems.some((p) => p.severity === "error")) return;
+    // The keys of the rule's own map (`vmap { 100-50 : accept }`, `dnat to tcp dport map { ... }`): nft
+    // 1.0.6 refused a reversed one there too ("Range has zero or negative size").
+    const mapKeys = [parsed.target, ...(parsed.afterVerdicts ?? []).map((a) => a.verdict)].flatMap((t) =>
+      t.kind === "vmap" || t.kind === "nat-map" ? (t.elements ?? []).map((e) => e.key) : [],
+    );
+    for (const c of [...parsed.conditions, { kind: "nft-set" as const, elements: mapKeys }]) {
+      const reversed = c.kind === "nft-set" ? c.elements?.map(reversedRange).find((r) => r) : undefined;
+      if (reversed) {
+        const at = shown.find((w) => w.value === `${reversed.lo}-${reversed.hi}`) ?? (shown[0] as NftToken);
+        err(at, rangeMessage(reversed), RANGE_HINT);
+        return;
+      }
+    }
+    if (table.family === "inet" || table.family === "bridge" || table.family === "netdev")
+      rejectFamilyDependency(parsed);
+    // In an inet table an IPv4 NAT target leaves IPv6 packets alone and the rule goes on (see the engine).
+    const familyOf = (t: Target): Target =>
+      table.family === "inet" && (t.kind === "DNAT" || t.kind === "SNAT") && t.addr && !t.addr.includes(":")
+        ? { ...t, family: "ip" }
+        : t;
+    parsed.target = familyOf(parsed.target);
+    for (const a of parsed.afterVerdicts ?? []) a.verdict = familyOf(a.verdict);
+    const first = shown[0] as NftToken;
+    const end = shown[shown.length - 1] as NftToken;
+    const width = end.written?.length ?? (end.type === "string" ? end.value.length + 2 : end.value.length);
+    // The rule as written when it is on one line (nft monitor trace prints it the same way).
+    const lineText =
+      first.line === end.line
+        ? (srcLines[first.line - firstLine] ?? "").slice(first.column - 1, end.column - 1 + width)
+        : shown
+            // A variable's tokens share its position: it is shown once, as written.
+            .filter(
+              (w, k) =>
+                !w.written || shown[k - 1]?.written !== w.written || shown[k - 1]?.column !== w.column,
+            )
+            .map((w) => w.written ?? (w.type === "string" ? JSON.stringify(w.value) : w.value))
+            .join(" ")
+            .replace(/ ([,}])/g, "$1");
+    const rule: Rule = {
+      table: table.name,
+      chain: chain.name,
+      index: chain.rules.length + 1,
+      line: first.line,
+      text: lineText.replace(/ counter packets \d+ bytes \d+/g, " counter"),
+      conditions: parsed.conditions,
+      target: parsed.target,
+    };
+    if (parsed.effects.length) rule.effects = parsed.effects;
+    // Only a statement written among the matches or after the target needs its place kept.
+    if (parsed.effectAt.some((k) => k !== parsed.conditions.length)) rule.effectAt = parsed.effectAt;
+    // Matches written after a verdict map are read only when its element lets the rule go on.
+    if (parsed.targetAt !== parsed.conditions.length) rule.targetAt = parsed.targetAt;
+    if (parsed.afterVerdicts) rule.afterVerdicts = parsed.afterVerdicts;
+    if (parsed.comment !== undefined) rule.comment = parsed.comment;
+    if (at === undefined || at >= chain.rules.length) chain.rules.push(rule);
+    else {
+      chain.rules.splice(at, 0, rule);
+      chain.rules.forEach((r, k) => {
+        r.index = k + 1;
+      });
+    }
+    columns.set(rule, first.column);
+  };
+
+  /** The table body after its `{`, up to and with its `}`. */
+  const readTableBody = (table: TableDef, t: NftToken) => {
+    const family = table.family ?? "ip";
+    for (;;) {
+      skipBlank();
+      const k = peek();
+      if (!k) {
+        err(t, `table ${family} ${table.name} is not closed`, "add '}' at the end of the table");
+        return;
+      }
+      if (k.value === "}") {
+        i++;
+        return;
+      }
+      i++;
+      if (k.value === "chain") {
+        if (!readChain(table, k)) return;
+        separated();
+      } else if (k.value === "set" || k.value === "map") {
+        if (!readSet(table, k.value, k)) return;
+        separated();
+      } else if (k.value === "flags" || k.value === "comment") {
+        const words = statement();
+        separated();
+        if (k.value === "flags" && words.some((w) => w.value === "dormant")) table.dormant = true;
+      } else if (k.value === "flowtable") {
+        if (!readFlowtable(table, k)) return;
+        separated();
+      } else if (STATEFUL_OBJECTS.has(k.value)) {
+        // `counter NAME { ... }`, `ct helper NAME { ... }`: declarations; the
+        // rules that use them say what is not modelled.
+        statement();
+        if (peek()?.value === "{") skipBlock();
+        separated();
+      } else {
+        err(
+          k,
+          `unexpected '${k.value}' in table ${family} ${table.name}`,
+          "a table holds chain, set, map and flags",
+        );
+        statement();
+        if (peek()?.value === "{") skipBlock();
+      }
+    }
+  };
+
+  /** A `table [FAMILY] NAME {` block; opening a table again adds to it, as `nft -f` does. */
+  const readTable = (t: NftToken, optionalBody: boolean, create = false) => {
+    let family = "ip";
+    let nameTok = peek();
+    if (
+      nameTok &&
+      (NFT_FAMILIES as readonly string[]).includes(nameTok.value) &&
+      toks[i + 1]?.value !== "{" &&
+      toks[i + 1]?.type !== "nl" &&
+      toks[i + 1] !== undefined
+    ) {
+      family = nameTok.value;
+      i++;
+      nameTok = peek();
+    }
+    if (!nameTok || nameTok.type === "punct" || nameTok.type === "nl") {
+      err(nameTok ?? t, "table needs a family and a name", "write e.g. 'table ip docker-bridges {'");
+      return;
+    }
+    i++;
+    let table = tables.find((x) => (x.family ?? "ip") === family && x.name === nameTok.value);
+    if (table && create)
+      // nft 1.0.6: "Could not process rule: File exists".
+      err(
+        nameTok,
+        `table ${family} ${nameTok.value} exists already: 'create table' refuses it`,
+        `use 'add table ${family} ${nameTok.value}' (it adds to a table that exists), or remove the table above`,
+      );
+    if (!table) {
+      table = { name: nameTok.value, family, chains: new Map(), sets: new Map(), line: t.line };
+      tables.push(table);
+    }
+    if (peek()?.value !== "{") {
+      if (!optionalBody)
+        err(
+          peek() ?? last,
+          `expected '{' after table ${family} ${nameTok.value}`,
+          `write 'table ${family} ${nameTok.value} {'`,
+        );
+      return;
+    }
+    i++;
+    readTableBody(table, t);
+    separated();
+  };
+
+  /** A command not modelled: reported at its verb, and skipped with its block. */
+  const notModelled = (verb: NftToken, what: string) => {
+    err(verb, `'${verb.value} ${what}' is not modelled`, SCRIPT_HINT);
+    statement();
+    if (peek()?.value === "{") skipBlock();
+  };
+
+  const reader: NftReader = {
+    toks,
+    tables,
+    get at() {
+      return i;
+    },
+    set at(value) {
+      i = value;
+    },
+    err,
+    statement,
+    readTable,
+    readChain,
+    readSet,
+    readFlowtable,
+    addElements,
+    chainIn,
+    addRule,
+    notModelled,
+  };
+
+  for (;;) {
+    skipBlank();
+    const t = peek();
+    if (!t) break;
+    i++;
+    if (t.value === "table") readTable(t, false);
+    else if (SCRIPT_VERBS.has(t.value) && t.type === "word") {
+      if (script) script.readCommand(reader, t);
+      else {
+        // Only `add @set` and the like reach here without a script reader (see `isNftScript`): as the script reader says.
+        const what = peek()?.value ?? "";
+        i++;
+        notModelled(t, what);
+      }
+    } else if (t.value === "include") {
+      err(
+        t,
+        "'include' is not followed: packetwalk reads only the file it is given",
+        "paste the included file's rules in place of the include line (or give 'nft list ruleset' output)",
+      );
+      statement();
+    } else {
+      i--;
+      err(
+        t,
+        `unexpected '${t.value}'`,
+        "nft ruleset text is a list of 'table FAMILY NAME { ... }' blocks (an nft -f script may also hold define, flush, add and insert lines)",
+      );
+      // Go on after the next top-level block or line.
+      const words = statement();
+      if (words.length === 0) i++;
+      if (peek()?.value === "{") skipBlock();
+    }
+  }
+  checkReferences(tables, err, (rule) => columns.get(rule) ?? 1);
+  return { tables, diagnostics };
+}
+
+/**
+ * nft's implicit family match before `reject with icmp ...` (`meta nfproto ipv4`) or `reject with icmpv6
+ * ...` (`ipv6`) in a table of several families: an IPv6 packet goes past `reject with icmp
+ * port-unreachable` (kernel 6.18's `nft --debug=netlink` shows the `cmp` on nfproto; a ping6 through such a
+ * rule was answered). Plain `reject` and `reject with icmpx` fit both families and get none.
+ */
+function rejectFamilyDependency(parsed: ReturnType<typeof parseNftRule>): void {
+  const t = parsed.target;
+  const family =
+    t.kind !== "REJECT"
+      ? undefined
+      : /^icmp(?:\s|$)/.test(t.with ?? "")
+        ? 4
+        : /^icmpv6\b/.test(t.with ?? "")
+          ? 6
+          : undefined;
+  if (family === undefined) return;
+  prependCondition(parsed, { kind: "ethertype", ethertype: family === 4 ? "0x0800" : "0x86dd", neg: false });
+}
+
+/**
+ * A data map's element from its words (`8080 : 192.168.1.30 . 80`, `10.0.0.1 . tcp : 10.0.0.2`): the
+ * key's values and the data's, each joined by '.'; undefined without ':' or a side.
+ */
+function dataElement(words: readonly NftToken[], colon: number): NftDataElement | undefined {
+  if (colon < 1) return undefined;
+  const parts = (from: number, to: number) =>
+    words
+      .slice(from, to)
+      .map((w) => w.value)
+      .filter((v) => v !== ".");
+  const key = parts(0, colon);
+  const data = parts(colon + 1, words.length);
+  return key.length && data.length ? { key: elementValue(key), data } : undefined;
+}
+
+/** A verdict written as words (`jump x`, `accept`, ...). */
+function verdictOf(words: string[]): Target | undefined {
+  const [w, chain] = words;
+  if (words.length === 1 && (w === "accept" || w === "drop" || w === "return" || w === "continue"))
+    return { kind: w === "continue" ? "CONTINUE" : (w.toUpperCase() as "ACCEPT" | "DROP" | "RETURN") };
+  if (words.length === 2 && (w === "jump" || w === "goto") && chain) return { kind: w, chain };
+  return undefined;
+}
+
+/**
+ * Jumps to missing chains and references to missing sets are errors: the kernel refuses them too. A
+ * match on a set the rules fill (`add @set`, `update @set`) becomes a chance match, with a warning.
+ */
+function checkReferences(
+  tables: TableDef[],
+  err: (
+    at: { line: number; column: number },
+    message: string,
+    hint?: string,
+    severity?: "error" | "warning",
+  ) => void,
+  columnOf: (rule: Rule) => number,
+): void {
+  for (const table of tables) {
+    // Sets the rules fill as packets pass (`add @meter { ... }`, `update @blocklist { ... }`); a name
+    // may hold slashes (kube-proxy's `update @affinity-X-ns/svc/tcp/p__10.0.0.1/80 { ip saddr }`).
+    for (const chain of table.chains.values())
+      for (const rule of chain.rules)
+        for (const m of rule.text.matchAll(/(?:^|\s)(?:add|update) @([^\s{}]+)/g)) {
+          const set = table.sets?.get(m[1] as string);
+          if (set) set.dynamic = true;
+        }
+    const chainOk = (name: string) => table.chains.has(name);
+    const check = (rule: Rule, t: Target) => {
+      if ((t.kind === "jump" || t.kind === "goto") && !chainOk(t.chain))
+        err(
+          { line: rule.line, column: columnOf(rule) },
+          `chain '${t.chain}' does not exist in table ${table.family} ${table.name}`,
+          "declare the chain in the same table",
+        );
+    };
+    for (const set of table.sets?.values() ?? []) {
+      for (const e of set.verdicts) {
+        const t = e.verdict;
+        if ((t.kind === "jump" || t.kind === "goto") && !chainOk(t.chain))
+          err(
+            { line: set.line, column: 1 },
+            `map ${set.name} jumps to chain '${t.chain}', which does not exist in table ${table.family} ${table.name}`,
+            "declare the chain in the same table",
+          );
+      }
+    }
+    // A target, or a verdict written after it (a second map past a continue): the same checks.
+    const checkTarget = (rule: Rule, t: Target) => {
+      check(rule, t);
+      if (t.kind === "vmap") {
+        if (t.map && !table.sets?.get(t.map)?.verdicts)
+          err(
+            { line: rule.line, column: columnOf(rule) },
+            `verdict map '@${t.map}' does not exist in table ${table.family} ${table.name}`,
+            "declare it with 'map NAME { type ... : verdict; }'",
+          );
+        for (const e of t.elements ?? []) check(rule, e.verdict);
+      }
+      if (t.kind === "nat-map")
+        checkNatMap(table, t, (message, hint, severity) =>
+          err({ line: rule.line, column: columnOf(rule) }, message, hint, severity),
+        );
+    };
+    for (const chain of table.chains.values()) {
+      for (const rule of chain.rules) {
+        for (const t of rule.effects ?? [])
+          if (t.kind === "FLOWOFFLOAD")
+            checkFlow(table, chain, t, (message, hint) =>
+              err({ line: rule.line, column: columnOf(rule) }, message, hint),
+            );
+        for (const t of [rule.target, ...(rule.afterVerdicts ?? []).map((a) => a.verdict)])
+          checkTarget(rule, t);
+        rule.conditions = rule.conditions.map((c) => {
+          if (c.kind !== "nft-set" || !c.set) return c;
+          const set = table.sets?.get(c.set);
+          if (!set)
+            err(
+              { line: rule.line, column: columnOf(rule) },
+              `set '@${c.set}' does not exist in table ${table.family} ${table.name}`,
+              "declare it with 'set NAME { type ...; }'",
+            );
+          if (!set?.dynamic) return c;
+          // Filled by the rules as packets pass: whether this packet's key is in it is chance.
+          const text = `${(c.concat ?? [c.key]).join(" . ")} ${c.neg ? "!= " : ""}@${c.set}`;
+          err(
+            { line: rule.line, column: columnOf(rule) },
+            `match '${text}' on dynamic set @${c.set} is not modelled`,
+            CHANCE_HINT,
+            "warning",
+          );
+          return { kind: "unknown", text, neg: false, chance: "state" };
+        });
+      }
+    }
+  }
+}
+
+/**
+ * `flow add @NAME`: the flowtable must exist in the rule's table (nft_flow_offload_init: ENOENT) and the
+ * rule be in an ip, ip6 or inet table at the forward hook (nft_flow_offload_validate: EOPNOTSUPP); a
+ * regular chain is not checked. Gives the statement its flowtable's devices.
+ */
+function checkFlow(
+  table: TableDef,
+  chain: ChainDef,
+  t: Extract<Target, { kind: "FLOWOFFLOAD" }>,
+  report: (message: string, hint: string) => void,
+): void {
+  const ft = table.flowtables?.get(t.flowtable);
+  if (!ft)
+    report(
+      `flowtable '${t.flowtable}' does not exist in table ${table.family} ${table.name}`,
+      "declare it with 'flowtable NAME { hook ingress priority filter; devices = { ... }; }'",
+    );
+  else t.devices = ft.devices;
+  const family = table.family ?? "ip";
+  if (!["ip", "ip6", "inet"].includes(family) || (chain.base && chain.base.hook !== "forward"))
+    report(
+      `flow add @${t.flowtable} works only in a forward chain of an ip, ip6 or inet table`,
+      "the kernel refuses it elsewhere (Operation not supported); move it to the forward chain",
+    );
+}
+
+/**
+ * A `dnat|snat to KEY map @m` whose map is missing is an error (the kernel refuses it), and so is an
+ * address range in the data whose last address is below its first (nft refuses it); a range or a
+ * prefix is the kernel's pick of it; data the simulator cannot rewrite to (a port range, a port alone)
+ * is a warning: a packet finding it is uncertain.
+ */
+function checkNatMap(
+  table: TableDef,
+  t: Extract<Target, { kind: "nat-map" }>,
+  report: (message: string, hint: string, severity: "error" | "warning") => void,
+): void {
+  const set = t.map === undefined ? undefined : table.sets?.get(t.map);
+  if (t.map !== undefined && !set) {
+    report(
+      `map '@${t.map}' does not exist in table ${table.family} ${table.name}`,
+      "declare it with 'map NAME { type ... : ipv4_addr; elements = { ... } }'",
+      "error",
+    );
+    return;
+  }
+  const elements = t.elements ?? set?.data ?? [];
+  const where = t.map ? `map @${t.map}` : "the rule's map";
+  const reversed = elements.find((e) => reversedData(e.data));
+  if (reversed) {
+    report(
+      `${t.nat.toLowerCase()} to '${reversed.data.join(" . ")}' (an element of ${where}): the range has zero or negative size`,
+      "write the lower address first",
+      "error",
+    );
+    return;
+  }
+  const odd = elements.find((e) => !natOfData(t.nat, e.data));
+  if (odd)
+    report(
+      `${t.nat.toLowerCase()} to '${odd.data.join(" . ")}' (an element of ${where}) is not modelled`,
+      UNCERTAIN_HINT,
+      "warning",
+    );
+}
