@@ -23,6 +23,7 @@ import type {
   Target,
 } from "./ruleset.ts";
 import { DEVICE_HOOK_HINT } from "./ruleset-hints.ts";
+import { joinFlagWords } from "./tcp-flag-values.ts";
 import { type NftToken, SCRIPT_VERBS, tokenizeNft } from "./tokenize-nft.ts";
 import { CHANCE_HINT, UNCERTAIN_HINT } from "./unmodelled-hints.ts";
 
@@ -243,7 +244,8 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       return;
     }
     const entries: NftToken[][] = [[]];
-    for (const w of body) {
+    // `syn | ack` is one element (nft lists a tcp_flag set's values with spaces around `|`).
+    for (const w of joinFlagWords(body)) {
       if (w.value === ",") entries.push([]);
       else (entries[entries.length - 1] as NftToken[]).push(w);
     }
