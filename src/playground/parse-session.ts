@@ -9,7 +9,7 @@
 
 import { decodeInput, InputError } from "../core/input/decode-input.ts";
 import type { LogFacts } from "../core/listing/log-step-matches.ts";
-import type { HookId, PrefixHooks } from "../core/model/hook.ts";
+import type { ChainHooks, HookId, PrefixHooks } from "../core/model/hook.ts";
 import type { Diagnostic, Flow, Packet, Rewrite } from "../core/model/packet.ts";
 import { addToFlows, type FlowAssignment, packetById } from "../core/parse/pair-flows.ts";
 import { prefixToHook } from "../core/parse/prefix-to-hook.ts";
@@ -17,6 +17,7 @@ import { lineBatches } from "../core/parse/split-lines.ts";
 import { GROUP_MARK, TraceParser } from "../core/parse/trace-parser.ts";
 import type { HookChains } from "../core/render/hook-chains.ts";
 import type { StepListing } from "../core/render/to-listing.ts";
+import { chainHooksOf } from "../core/simulate/chain-hooks-of.ts";
 import type { Ruleset } from "../core/simulate/ruleset.ts";
 
 /** One packet as the list shows it: everything `packetwalk parse` prints but the events. */
@@ -107,6 +108,10 @@ export class ParseSession {
   private rulesetVersion = 0;
   /** The ruleset's prefixes the last parse used; undefined before any parse. */
   private parsedWith: PrefixHooks | undefined;
+  /** The hooks of the ruleset's nft base chains (see `chainHooksOf`): chains named without their hook. */
+  private rulesetChainHooks: Promise<ChainHooks> = Promise.resolve({});
+  /** The base chain hooks the last parse used, and the hook ids its packets showed. */
+  private parsedChainHooks: { hooks: ChainHooks; used: Set<string> } | undefined;
   /** The prefixes the last parse found no chain for (trimmed). */
   private unknownNames = new Set<string>();
   /** An nft ruleset's base chains per hook, made by the first listing that needs them. */
@@ -130,10 +135,21 @@ export class ParseSession {
     const fromRules = await this.rulesetPrefixes;
     this.parsedWith = fromRules;
     const prefixMap: PrefixHooks = { ...fromRules, ...options.prefixMap };
-    const parser = new TraceParser(onPacket, {
-      file: options.file ?? "-",
-      ...(Object.keys(prefixMap).length ? { prefixMap } : {}),
-    });
+    // Its nft base chains are placed at their hooks, whatever their names (`inet fw pre`).
+    const chainHooks = await this.rulesetChainHooks;
+    const used = new Set<string>();
+    this.parsedChainHooks = { hooks: chainHooks, used };
+    const parser = new TraceParser(
+      (p, f) => {
+        for (const h of p.hooks) used.add(h);
+        onPacket(p, f);
+      },
+      {
+        file: options.file ?? "-",
+        ...(Object.keys(prefixMap).length ? { prefixMap } : {}),
+        ...(Object.keys(chainHooks).length ? { chainHooks } : {}),
+      },
+    );
     const every = options.progressEvery ?? 1 << 20;
     const total = options.total ?? 0;
     let done = 0;
@@ -218,6 +234,7 @@ export class ParseSession {
     })();
     // Set now and awaited by the next parse, so a parse asked for right after uses it.
     this.rulesetPrefixes = read.then((r) => (r ? prefixesOfRules(text) : {}));
+    this.rulesetChainHooks = read.then((r) => (r ? chainHooksOf(r) : {}));
     return read.then((ruleset) => {
       // A later ruleset replaced this one while it was read: that one is kept.
       if (version !== this.rulesetVersion) return ruleset?.diagnostics ?? [];
@@ -232,12 +249,17 @@ export class ParseSession {
 
   /**
    * Whether the ruleset given last maps LOG prefixes otherwise than the one the last parse used (its
-   * logging rules name the chains of prefixes no convention knows): the log must be parsed again.
+   * logging rules name the chains of prefixes no convention knows), or places a chain the log showed
+   * at another hook (an nft base chain named without its hook): the log must be parsed again.
    */
   async prefixesChanged(): Promise<boolean> {
     const now = await this.rulesetPrefixes;
     const before = this.parsedWith;
     if (!before) return false;
+    // A chain the log showed that this ruleset places at another hook than the last one did.
+    const hooks = await this.rulesetChainHooks;
+    const parsed = this.parsedChainHooks;
+    if (parsed && [...parsed.used].some((id) => hooks[id] !== parsed.hooks[id])) return true;
     // A prefix the last parse did not know and this ruleset names, or one the last ruleset named otherwise.
     const same = (a: PrefixHooks[string] | undefined, b: PrefixHooks[string] | undefined) =>
       JSON.stringify(a) === JSON.stringify(b);

@@ -1,36 +1,13 @@
-/**
- * The hook of every nftables base chain of a ruleset, by the hook id trace lines give it: what the
- * parser's grouping needs for a chain whose name does not say its hook (`inet pw pw_pre`).
- */
-import { CHAINS, type Chain, type ChainHooks } from "../model/hook.ts";
+/** The hooks of a ruleset text's nftables base chains (see {@link chainHooksOf}). */
+import type { ChainHooks } from "../model/hook.ts";
+import { chainHooksOf } from "./chain-hooks-of.ts";
 import { parseRulesetFile } from "./parse-ruleset-file.ts";
-
-const BUILTIN = new Set<string>(CHAINS);
-
-/** The ids an nft table's chain gets in trace lines: an inet table's by the packet's family. */
-const FAMILY_IDS: Readonly<Record<string, readonly string[]>> = {
-  ip: ["ip"],
-  ip6: ["ip6"],
-  inet: ["ip", "ip6"],
-  bridge: ["bridge"],
-};
 
 /**
  * `hook id -> built-in hook` for the base chains of `text` (`nft list ruleset`, an `nft -f` script or
- * `nft -j` JSON; iptables text has none). netdev and arp chains, which the map does not draw, are
- * left out. A ruleset that does not read gives what could be read: its problems are reported where
- * it is simulated.
+ * `nft -j` JSON; iptables text has none). A ruleset that does not read gives what could be read: its
+ * problems are reported where it is simulated.
  */
 export function chainHooksFromRuleset(text: string): ChainHooks {
-  const out: Record<string, Chain> = {};
-  for (const table of parseRulesetFile(text).nft ?? []) {
-    const ids = FAMILY_IDS[table.family ?? ""];
-    if (!ids) continue;
-    for (const chain of table.chains.values()) {
-      const hook = chain.base?.hook.toUpperCase();
-      if (!hook || !BUILTIN.has(hook)) continue;
-      for (const family of ids) out[`${family}:${table.name}:${chain.name}`] = hook as Chain;
-    }
-  }
-  return out;
+  return chainHooksOf(parseRulesetFile(text));
 }
