@@ -192,7 +192,8 @@ export function diffFacts(
     const x = rulesets.before[name];
     const y = rulesets.after[name];
     if (x === y) continue;
-    const lines = diffLines((x ?? "").split("\n"), (y ?? "").split("\n"));
+    // A file on one side only is all added (or removed): no empty line of nothing to match its blank lines.
+    const lines = diffLines(x === undefined ? [] : x.split("\n"), y === undefined ? [] : y.split("\n"));
     ruleChanges.push({
       name,
       kind: x === undefined ? "added" : y === undefined ? "removed" : "changed",

@@ -114,3 +114,14 @@ describe("checkXml", () => {
     expect(checkXml('<svg xmlns="http://www.w3.org/2000/svg"><svg/></svg>').nestedSvgs).toBe(1);
   });
 });
+
+describe("a ruleset on one side only", () => {
+  it("is all added (or all removed), its blank lines included", () => {
+    const text = "table inet fw {\n\tchain pre {\n\t}\n\n\tchain fwd {\n\t}\n}\n";
+    const added = diffFacts([], [], { before: {}, after: { "lab/fw": text } }).rulesets[0];
+    expect(added?.kind).toBe("added");
+    expect(added?.lines.map((l) => l.op)).toEqual(text.split("\n").map(() => "add"));
+    const removed = diffFacts([], [], { before: { "lab/fw": text }, after: {} }).rulesets[0];
+    expect(removed?.lines.every((l) => l.op === "del")).toBe(true);
+  });
+});
