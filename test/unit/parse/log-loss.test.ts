@@ -10,7 +10,11 @@ describe("readLogLoss", () => {
       10,
       "rate limit (net_ratelimit) suppressed 7 messages",
     ],
-    ["[  12.5] nf_log_syslog: 1 callbacks suppressed", 10, "rate limit (nf_log_syslog) suppressed 1 message "],
+    [
+      "[  12.5] nf_log_syslog: 1 callbacks suppressed",
+      10,
+      "rate limit (nf_log_syslog) suppressed 1 message ",
+    ],
     ["[  12.5] printk: 3 messages suppressed.", 10, "rate limit (printk) suppressed 3 messages"],
     ["[  12.5] ** 12 printk messages dropped **", 10, "dropped 12 messages here (its log buffer was full)"],
     [
