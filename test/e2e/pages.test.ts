@@ -239,8 +239,11 @@ describe.concurrent.each(pages)("page $path", (sitePage) => {
         // reader's first view, and the switch must leave nothing of the first theme behind.
         for (const theme of ["dark", "light"] as const) {
           await page.emulateMedia({ colorScheme: theme });
-          // The page hears the change as an event, after emulateMedia returns.
-          await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+          // The page hears the change as an event, after emulateMedia returns: on a loaded 2-core CI run that
+          // took over the poll's default second once, so it is given ten.
+          await expect
+            .poll(() => page.evaluate(() => document.documentElement.dataset.theme), { timeout: 10_000 })
+            .toBe(theme);
           // Diagrams first: axe adds nothing to them, and both reports are wanted even if one fails.
           expect.soft(await page.locator("figure.pw-trace").count(), "diagrams on the page").toBe(diagrams);
           expect.soft(await diagramProblems(page), `diagrams (${theme})`).toEqual([]);
