@@ -5,7 +5,7 @@
  * are positioned at the JSON object they are about (`file:line:col`); this never throws.
  */
 import type { Diagnostic } from "../model/packet.ts";
-import { NFT_ICMP_NAMES } from "./nft-names.ts";
+import { dscpValue, NFT_ICMP_NAMES } from "./nft-names.ts";
 import type { ParsedNft } from "./parse-nft-ruleset.ts";
 import { parseNftRuleset } from "./parse-nft-ruleset.ts";
 
@@ -141,7 +141,10 @@ function rhs(v: Json, left: string): string {
 function rangeBound(v: Json, left: string): string {
   // nft -j names an ICMP type or code in a range (`["host-unreachable", "port-unreachable"]`); its text listing, the number.
   const n = typeof v === "string" ? NFT_ICMP_NAMES[left]?.[v] : undefined;
-  return n === undefined ? rhs(v, left) : String(n);
+  if (n !== undefined) return String(n);
+  // It names a DSCP too (`["cs1", "cs2"]`); the text listing, the number in hex (`0x08-0x10`).
+  const dscp = typeof v === "string" && /^ip6? dscp$/.test(left) ? dscpValue(v) : undefined;
+  return dscp === undefined ? rhs(v, left) : `0x${dscp.toString(16).padStart(2, "0")}`;
 }
 
 /** A value a statement sets or rewrites to: a constant, or an expression (`ct mark`, `ip daddr map @m`). */

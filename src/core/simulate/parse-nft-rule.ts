@@ -376,6 +376,33 @@ function limitInBraces(tokens: readonly NftToken[], at: number): boolean {
 /** The most choices of a `numgen ... vmap` the simulator follows (kube-proxy: one per endpoint). */
 const MAX_PICKS = 64;
 
+/**
+ * The largest value of each numeric key a range of values (`5-10`, `0x00000005-0x0000000a`) is read
+ * for as a one-range set, as `{ 5-10 }` is: nft lists either bound in decimal or hex, by the key's type.
+ */
+const RANGE_MAX: Partial<Record<NftKey, number>> = {
+  "meta mark": 0xffffffff,
+  "ct mark": 0xffffffff,
+  "ct zone": 0xffff,
+  "ct original zone": 0xffff,
+  "ct reply zone": 0xffff,
+  "ip dscp": 63,
+  "ip6 dscp": 63,
+  "ip protocol": 255,
+  "ip6 nexthdr": 255,
+  "meta l4proto": 255,
+  "icmp type": 255,
+  "icmpv6 type": 255,
+  "icmp code": 255,
+  "icmpv6 code": 255,
+};
+
+/** `lo-hi` of two numbers, each decimal or hex (`1-5`, `0x08-0x10`), as numbers; undefined for anything else. */
+function numberRange(text: string): { lo: number; hi: number } | undefined {
+  const m = /^(0x[0-9a-f]+|\d+)-(0x[0-9a-f]+|\d+)$/i.exec(text);
+  return m ? { lo: Number(m[1]), hi: Number(m[2]) } : undefined;
+}
+
 function numberOf(text: string): number | undefined {
   const n = Number(text);
   return Number.isInteger(n) ? n : undefined;
@@ -596,7 +623,8 @@ export function nftValue(text: string): NftValue {
     if (cidr) return { kind: "prefix", cidr };
   }
   const dash = /^([^-]+)-([^-]+)$/.exec(text);
-  const bound = (b: string) => /^[\d.]+$/.test(b) || isIpv6(b);
+  // nft prints a mark's or a DSCP's bounds in hex (`0x00000003-0x00000007`, `0x10-0x18`).
+  const bound = (b: string) => /^([\d.]+|0x[0-9a-f]+)$/i.test(b) || isIpv6(b);
   if (dash && bound(dash[1] as string) && bound(dash[2] as string))
     return { kind: "range", lo: dash[1] as string, hi: dash[2] as string };
   return { kind: "value", value: text };
@@ -1378,6 +1406,19 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       sideBySide(operand.value, key, v, neg);
       return;
     }
+    // `meta mark 0x00000005-0x0000000a`, `ct zone 1-5`, `ip dscp 0x08-0x10`, `ip protocol 1-6`: numbers
+    // compared (kernel 6.18, see nft-numeric-forms.test.ts), matched as a one-range set like `{ 1-6 }`.
+    const max = RANGE_MAX[key];
+    const range = max === undefined ? undefined : numberRange(v);
+    if (max !== undefined && range) {
+      if (range.hi <= max) {
+        pushSet(key, { elements: [nftValue(v)], neg });
+        return;
+      }
+      // nft refuses a bound past the key's width ("Value 300 exceeds valid range 0-255").
+      if (max === 255)
+        return bad("a number from 0 to 255 or a range", `write e.g. ${key} 255 or ${key} 1-254`);
+    }
     switch (key) {
       case "iifname":
       case "oifname":
@@ -1413,11 +1454,6 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       }
       case "ip protocol":
       case "ip6 nexthdr":
-        // `ip protocol 1-6`: numbers compared (kernel 6.18), matched as a one-range set like `{ 1-6 }`.
-        if (/^\d+-\d+$/.test(v)) {
-          pushSet(key, { elements: [nftValue(v)], neg });
-          return;
-        }
         out.conditions.push({
           kind: "proto",
           proto: nftProto(v),
@@ -1426,10 +1462,6 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         });
         return;
       case "meta l4proto":
-        if (/^\d+-\d+$/.test(v)) {
-          pushSet(key, { elements: [nftValue(v)], neg });
-          return;
-        }
         out.conditions.push({ kind: "proto", proto: nftProto(v), neg });
         return;
       case "ip ttl":
@@ -1456,11 +1488,6 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       }
       case "icmp type":
       case "icmpv6 type": {
-        // A range of types, as nft prints it in numbers (`icmp type 0-8`): matched as a one-element set.
-        if (/^\d+-\d+$/.test(v)) {
-          pushSet(key, { elements: [nftValue(v)], neg });
-          return;
-        }
         const v6 = key === "icmpv6 type";
         const type = NFT_ICMP_NAMES[key]?.[v] ?? (/^\d+$/.test(v) ? Number(v) : undefined);
         if (type === undefined)
@@ -1474,13 +1501,11 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       }
       case "icmp code":
       case "icmpv6 code": {
-        // A code by nft's name (`port-unreachable`, `no-route`) or number, or a range of numbers (nft
-        // prints `icmp code 1-3`): matched as a one-element set.
+        // A code by nft's name (`port-unreachable`, `no-route`) or number: matched as a one-element set.
         const codes = NFT_ICMP_NAMES[key] ?? {};
-        const range = /^\d+-\d+$/.test(v) ? nftValue(v) : undefined;
-        if (!range && codes[v] === undefined && !/^\d+$/.test(v))
+        if (codes[v] === undefined && !/^\d+$/.test(v))
           return bad("an ICMP code", "write e.g. port-unreachable or 1-3");
-        pushSet(key, { elements: [range ?? { kind: "value", value: v }], neg });
+        pushSet(key, { elements: [{ kind: "value", value: v }], neg });
         return;
       }
       case "ct state": {
@@ -1502,7 +1527,8 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       case "meta mark":
       case "ct mark": {
         const n = Number(v);
-        if (!Number.isInteger(n) || n < 0) return bad("a mark", "write e.g. 0x1");
+        // nft refuses a mark past 32 bits ("Value 4294967296 exceeds valid range").
+        if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) return bad("a mark", "write e.g. 0x1");
         out.conditions.push({
           kind: key === "ct mark" ? "ctmark" : "mark",
           value: n >>> 0,
