@@ -15,6 +15,7 @@ import {
   PREFIX_HINT,
   TRAILING_SPACE_HINT,
   UNLISTED_HINT,
+  UNPLACED_CHAIN_HINT,
 } from "../core/parse/parse-hints.ts";
 import { DEVICE_HOOK_HINT, MISSING_IPSET_HINT, TABLE_TWICE_HINT } from "../core/simulate/ruleset-hints.ts";
 import {
@@ -317,6 +318,12 @@ export const KNOWN_MESSAGES: readonly Known[] = [
       /^(LOG lines|nft monitor trace lines) of the netdev family \(table (\S+), chain (\S+)\) were skipped: packetwalk models the ip, ip6, inet, bridge and arp families(?: \((\d+) lines?\))?$/,
     zh: (m) =>
       `略過了 netdev family（table ${m[2]}、chain ${m[3]}）的 ${m[1] === "LOG lines" ? "LOG 行" : "nft monitor trace 行"}：packetwalk 模擬的是 ip、ip6、inet、bridge 和 arp family${lines(m[4])}`,
+  },
+  {
+    code: "unplaced-chain",
+    english:
+      /^the nft trace enters chain '(.*)', whose name does not say its hook: its steps are drawn beside the map(?: \((\d+) lines?\))?$/,
+    zh: (m) => `nft trace 進入的 chain '${m[1]}' 從名字看不出 hook：它的步驟畫在地圖旁邊${lines(m[2])}`,
   },
   {
     code: "json-pretty-bytes",
@@ -734,6 +741,11 @@ export const KNOWN_HINTS: ReadonlyMap<string, string> = new Map([
     "這樣的封包不會出現在任何 LOG 行，模擬器也不模擬它：請調高 net.netfilter.nf_conntrack_max，或在 conntrack 表沒滿的時候記錄",
   ],
   [NETDEV_HINT, "封包在其他 family 裡的路徑照常讀取；netdev 的 ingress 或 egress chain 不會畫出來"],
+  [
+    UNPLACED_CHAIN_HINT,
+    // The playground's words (see playground-hints.ts): its ruleset box, not the CLI's flag.
+    "nft trace 的行不會寫出 hook：請在「規則集（選填）」貼上這份 trace 執行時的規則集（nft list ruleset），它的 base chain 就會放到各自的 hook 上",
+  ],
   [
     "export with journalctl -o json (one record a line), which is read whole",
     "請用 journalctl -o json 匯出（一行一筆紀錄），就能完整讀取",

@@ -4,13 +4,20 @@
  * "Unknown LOG prefixes" and a pasted ruleset (whose LOG rules name their prefixes) do that job.
  */
 import type { Diagnostic } from "../core/model/packet.ts";
-import { PREFIX_HINT, PREFIX_NAMING_HINT } from "../core/parse/parse-hints.ts";
+import { PREFIX_HINT, PREFIX_NAMING_HINT, UNPLACED_CHAIN_HINT } from "../core/parse/parse-hints.ts";
 
 /** The playground's words for an unknown LOG prefix, in English. */
 export const PLAYGROUND_PREFIX_HINT = `${PREFIX_NAMING_HINT}, or say which chain wrote this prefix under "Unknown LOG prefixes" below, or paste the ruleset that logged it ("Ruleset (optional)"): its LOG rules tell which chain uses each prefix`;
 
+/** The playground's words for an nft trace chain whose hook is unknown, in English. */
+export const PLAYGROUND_UNPLACED_CHAIN_HINT =
+  'nft trace lines name no hook: paste the ruleset the trace ran (nft list ruleset) under "Ruleset (optional)" to place its base chains at their hooks';
+
 /** The playground's English words, by the core's hint; a hint not listed is shown as the core gives it. */
-const PLAYGROUND_HINTS: ReadonlyMap<string, string> = new Map([[PREFIX_HINT, PLAYGROUND_PREFIX_HINT]]);
+const PLAYGROUND_HINTS: ReadonlyMap<string, string> = new Map([
+  [PREFIX_HINT, PLAYGROUND_PREFIX_HINT],
+  [UNPLACED_CHAIN_HINT, PLAYGROUND_UNPLACED_CHAIN_HINT],
+]);
 
 /** `d` with its hint as the playground words it (the message, what the CLI prints too, is kept). */
 export function playgroundDiagnostic(d: Diagnostic): Diagnostic {

@@ -274,6 +274,14 @@ export class PacketGrouper {
     return info;
   }
 
+  /**
+   * Whether the grouping knows the built-in hook of chain `hook` (a hook id), from the ruleset's
+   * {@link GroupOptions.chainHooks} or the chain's name; false: the chain counts as one of its own.
+   */
+  knowsHook(hook: string): boolean {
+    return this.info(hook).builtin;
+  }
+
   /** What the grouper holds right now (for tests and diagnostics): it stays bounded on endless input. */
   get state(): { open: number; keys: number; traces: number; pendingL2: number; waiting: number } {
     return {

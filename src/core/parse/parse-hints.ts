@@ -29,3 +29,12 @@ export const NETDEV_HINT =
 export function netdevSkipped(what: string, table: string, chain: string): string {
   return `${what} of the netdev family (table ${table}, chain ${chain}) were skipped: packetwalk models the ip, ip6, inet, bridge and arp families`;
 }
+
+/** A chain of an nft trace whose hook is not known: where its hook can come from. */
+export const UNPLACED_CHAIN_HINT =
+  "nft trace lines name no hook: give the ruleset the trace ran (--ruleset FILE) to place its base chains at their hooks";
+
+/** The warning for nft trace chain `chain` (`<family> <table> <chain>`) entered at a hook its name does not say. */
+export function unplacedChainMessage(chain: string): string {
+  return `the nft trace enters chain '${chain}', whose name does not say its hook: its steps are drawn beside the map`;
+}

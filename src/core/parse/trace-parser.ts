@@ -25,7 +25,14 @@ import {
   type PairOptions,
   setAssignment,
 } from "./pair-flows.ts";
-import { NETDEV_HINT, netdevSkipped, PREFIX_HINT, UNLISTED_HINT } from "./parse-hints.ts";
+import {
+  NETDEV_HINT,
+  netdevSkipped,
+  PREFIX_HINT,
+  UNLISTED_HINT,
+  UNPLACED_CHAIN_HINT,
+  unplacedChainMessage,
+} from "./parse-hints.ts";
 import { parseBody } from "./parse-line.ts";
 import { SKIP } from "./parsed-line.ts";
 import { createPrefixResolver, type PrefixMap } from "./prefix-to-hook.ts";
@@ -574,6 +581,16 @@ export class TraceParser {
     this.inetFamily(ev, seq);
     if (ev.traceId) this.lastTraceEvent = { ev, line: seq };
     if (counted) this.events++;
+    // The packet line opens a hook's run: a chain there whose hook is unknown cannot be drawn on the map.
+    if (opensChain && counted && ev.source === "nft-monitor" && !this.grouper.knowsHook(ev.hook)) {
+      const name = `${GROUP_MARK}${unplacedChainMessage(ev.prefix)}`;
+      this.countUnknown(`${GROUP_MARK}unplaced ${ev.prefix}`, name, {
+        severity: "warning",
+        message: unknownPrefixMessage(name, 1),
+        hint: UNPLACED_CHAIN_HINT,
+        position: { ...ev.position },
+      });
+    }
     this.grouper.push(ev, seq, opensChain);
   }
 
