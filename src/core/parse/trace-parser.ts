@@ -581,8 +581,15 @@ export class TraceParser {
     this.inetFamily(ev, seq);
     if (ev.traceId) this.lastTraceEvent = { ev, line: seq };
     if (counted) this.events++;
-    // The packet line opens a hook's run: a chain there whose hook is unknown cannot be drawn on the map.
-    if (opensChain && counted && ev.source === "nft-monitor" && !this.grouper.knowsHook(ev.hook)) {
+    // The packet line opens a hook's run: a chain there whose hook is unknown cannot be drawn on the map
+    // (which has no arp column, and no ruleset places an arp chain on it).
+    if (
+      opensChain &&
+      counted &&
+      ev.source === "nft-monitor" &&
+      !ev.hook.startsWith("arp:") &&
+      !this.grouper.knowsHook(ev.hook)
+    ) {
       const name = `${GROUP_MARK}${unplacedChainMessage(ev.prefix)}`;
       this.countUnknown(`${GROUP_MARK}unplaced ${ev.prefix}`, name, {
         severity: "warning",

@@ -105,6 +105,17 @@ describe("an nft trace chain whose name does not say its hook", () => {
     expect(parseTraceText(UNNAMED).diagnostics.some((d) => d.message.includes("from-wan"))).toBe(false);
   });
 
+  it("is none for an arp table's chain, which the map has no place for whatever its name", () => {
+    const arp = [
+      'trace id 17df7f87 arp af input_c packet: iif "br0" ether saddr 4a:24:d7:45:97:9f ether daddr ff:ff:ff:ff:ff:ff arp operation request ',
+      "trace id 17df7f87 arp af input_c rule counter packets 0 bytes 0 (verdict continue)",
+      "",
+    ].join("\n");
+    const parsed = parseTraceText(arp);
+    expect(parsed.packets).toHaveLength(1);
+    expect(parsed.diagnostics).toEqual([]);
+  });
+
   it("points the playground's reader at its ruleset box, in English and in Chinese", () => {
     const d = parseTraceText(UNNAMED).diagnostics[0] as NonNullable<
       ReturnType<typeof parseTraceText>["diagnostics"][0]
