@@ -13,7 +13,7 @@ import { paddedMac } from "./match-rule.ts";
 import { pktTypeName } from "./nft-names.ts";
 import type { ParsedFamily, ParseRulesOptions } from "./parse-iptables-save.ts";
 import { parseNftRule as parseNftStatements } from "./parse-nft-rule.ts";
-import { parseIcmpType, parsePortRange } from "./parse-rule-args.ts";
+import { parseIcmpType, parseMark, parsePortRange } from "./parse-rule-args.ts";
 import type { ChainDef, Condition, Rule, TableDef, Target } from "./ruleset.ts";
 import { tokenizeNft } from "./tokenize-nft.ts";
 import { type Token, tokenizeRule } from "./tokenize-rule.ts";
@@ -127,9 +127,16 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
       table.chains.set(name, { name, policy: d[2], line: lineNo, rules: existing?.rules ?? [] });
       continue;
     }
-    const tk = tokenizeRule(raw.slice(indent).replace(/^\d+\.\s*/, ""));
+    // What the listings add around a rule: `-L --Ln`'s number (`1.` legacy, `1` nft), `-L --Lc`'s
+    // `, pcnt = N -- bcnt = N`, `ebtables-nft-save -c`'s `[pkts:bytes]`; the column stays the line's.
+    const prefix = /^(?:\d+\.?\s+|\[\d+:\d+\]\s+)?/.exec(raw.slice(indent))?.[0] ?? "";
+    const body = raw
+      .slice(indent + prefix.length)
+      .replace(/\s*,\s*pcnt\s*=\s*\d+\s*--\s*bcnt\s*=\s*\d+\s*$/, "");
+    const at0 = indent + prefix.length;
+    const tk = tokenizeRule(body);
     if (!tk.ok) {
-      err(lineNo, indent + tk.column, tk.message, "close the quote");
+      err(lineNo, at0 + tk.column, tk.message, "close the quote");
       continue;
     }
     let tokens = tk.tokens;
@@ -144,7 +151,7 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
       if (!chain) {
         err(
           lineNo,
-          indent + (tokens[1]?.column ?? 1),
+          at0 + (tokens[1]?.column ?? 1),
           `chain '${name ?? ""}' is not declared in bridge table '${table.name}'`,
           `add ':${name ?? "CHAIN"} ACCEPT' after *${table.name}`,
         );
@@ -163,16 +170,15 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
     }
     const parsed = parseEbtRuleArgs(tokens);
     if ("error" in parsed) {
-      err(lineNo, indent + parsed.error.column, parsed.error.message, parsed.error.hint);
+      err(lineNo, at0 + parsed.error.column, parsed.error.message, parsed.error.hint);
       continue;
     }
-    const body = raw.slice(indent);
     for (const c of parsed.conditions)
       if (c.kind === "unknown") {
         const at = body.indexOf(c.text.split(" ")[0] as string);
         warn(
           lineNo,
-          indent + (at < 0 ? 1 : at + 1),
+          at0 + (at < 0 ? 1 : at + 1),
           `match '${c.text}' is not modelled`,
           c.chance ? CHANCE_HINT : UNMODELLED_MATCH_HINT,
         );
@@ -181,7 +187,7 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
       const at = body.indexOf(parsed.target.text);
       warn(
         lineNo,
-        indent + (at < 0 ? 1 : at + 1),
+        at0 + (at < 0 ? 1 : at + 1),
         `target '${parsed.target.name}' is not modelled`,
         UNCERTAIN_HINT,
       );
@@ -191,7 +197,7 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
       chain: chain.name,
       index: chain.rules.length + 1,
       line: lineNo,
-      text: trimmed,
+      text: body.trim(),
       ...parsed,
     });
   }
@@ -213,9 +219,10 @@ function resolveJumps(tables: Map<string, TableDef>): void {
 export function parseEbtRuleArgs(
   tokens: Token[],
 ):
-  | { conditions: Condition[]; target: Target; log?: Rule["log"] }
+  | { conditions: Condition[]; target: Target; log?: Rule["log"]; effects?: Target[] }
   | { error: { column: number; message: string; hint?: string } } {
   const conditions: Condition[] = [];
+  const effects: Target[] = [];
   // ebtables' default target (no -j) is CONTINUE.
   let target: Target = { kind: "CONTINUE" };
   let log: Rule["log"];
@@ -401,6 +408,30 @@ export function parseEbtRuleArgs(
       case "--log-ip6":
         log = log ?? { prefix: "" };
         continue;
+      case "--nflog":
+        // The nflog watcher copies the frame to userspace and always matches, like --log.
+        continue;
+      case "--nflog-group":
+      case "--nflog-prefix":
+      case "--nflog-range":
+      case "--nflog-threshold": {
+        const e = needVal();
+        if (e) return e;
+        continue;
+      }
+      case "--mark":
+      case "--mark-match": {
+        const e = needVal();
+        if (e) return e;
+        const v = (val as Token).value;
+        // ebt_mark_m: `V/M` is (mark & M) == V, `V` is mark == V; `/M` (any bit of M) is left unmodelled.
+        const mk = v.startsWith("/") ? undefined : parseMark(v);
+        if (mk) conditions.push({ kind: "mark", ...mk, neg: n });
+        else if (/^(0x[0-9a-f]+|\d+)?\/(0x[0-9a-f]+|\d+)$/i.test(v))
+          conditions.push({ kind: "unknown", text: `--mark ${n ? "! " : ""}${v}`, neg: false });
+        else return badValue("a mark", "expected VALUE[/MASK] or /MASK, e.g. 0x5/0xff");
+        continue;
+      }
       case "-c":
       case "--set-counters":
         i += 2;
@@ -410,6 +441,16 @@ export function parseEbtRuleArgs(
         const e = needVal();
         if (e) return e;
         const t = (val as Token).value;
+        if (t === "mark") {
+          const marked = ebtMarkTarget(tokens.slice(i + 1));
+          if (marked) {
+            if ("error" in marked) return marked;
+            target = marked.target;
+            effects.push(marked.effect);
+            i = tokens.length;
+            continue;
+          }
+        }
         target = ["ACCEPT", "DROP", "CONTINUE", "RETURN"].includes(t)
           ? { kind: t as "ACCEPT" }
           : /^[a-z]+$/.test(t) || tokens.length > i + 1
@@ -442,7 +483,46 @@ export function parseEbtRuleArgs(
     const chance = /^--limit(-burst)?$/.test(o) ? { chance: "rate" as const } : {};
     conditions.push({ kind: "unknown", text: parts.join(" "), neg: n, ...chance });
   }
-  return { conditions, target, log };
+  return { conditions, target, log, ...(effects.length ? { effects } : {}) };
+}
+
+/** ebt_mark_t's operations as the MARK target's `(mark & ~mask) ^ value`. */
+const EBT_MARK_OPS: Record<string, (v: number) => { value: number; mask: number }> = {
+  "--mark-set": (v) => ({ value: v, mask: 0xffffffff }),
+  "--set-mark": (v) => ({ value: v, mask: 0xffffffff }),
+  "--mark-or": (v) => ({ value: v, mask: v }),
+  "--mark-and": (v) => ({ value: 0, mask: ~v >>> 0 }),
+  "--mark-xor": (v) => ({ value: v, mask: 0 }),
+};
+
+/**
+ * `-j mark --mark-set|--mark-or|--mark-and|--mark-xor V [--mark-target VERDICT]` (ebt_mark_t): the
+ * mark is changed, then the verdict (ACCEPT when none is given) decides; undefined for other options.
+ */
+function ebtMarkTarget(
+  rest: Token[],
+):
+  | { target: Target; effect: Target }
+  | { error: { column: number; message: string; hint: string } }
+  | undefined {
+  let effect: Target | undefined;
+  let verdict = "ACCEPT";
+  for (let k = 0; k < rest.length; k += 2) {
+    const opt = (rest[k] as Token).value;
+    const v = rest[k + 1];
+    const op = EBT_MARK_OPS[opt];
+    if (!v || (!op && opt !== "--mark-target")) return undefined;
+    if (op) {
+      const mk = /^(0x[0-9a-f]{1,8}|\d+)$/i.test(v.value) ? Number(v.value) : Number.NaN;
+      if (!(mk <= 0xffffffff))
+        return {
+          error: { column: v.column, message: `'${v.value}' is not a mark`, hint: "expected e.g. 0x5" },
+        };
+      effect = { kind: "MARK", op: "xset", ...op(mk) };
+    } else verdict = v.value.toUpperCase();
+  }
+  if (!effect || !["ACCEPT", "DROP", "CONTINUE", "RETURN"].includes(verdict)) return undefined;
+  return { target: { kind: verdict as "ACCEPT" }, effect };
 }
 
 /** The bridge tables of `nft list ruleset` (other families are skipped). */

@@ -161,6 +161,7 @@ const KNOWN_MODULES = new Set([
   "mac",
   "dscp",
   "tos",
+  "ecn",
 ]);
 
 /** `--tos` / `--set-tos` names (iptables-extensions(8)): with them the mask is the TOS bits, 0x3f. */
@@ -787,6 +788,27 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         i += 2;
         continue;
       }
+      case "--ecn-ip-ect": {
+        const v = first ? Number(first.value) : Number.NaN;
+        if (!first || !/^\d$/.test(first.value) || v > 3)
+          return fail(
+            first?.column ?? tok.column,
+            "--ecn-ip-ect needs 0, 1, 2 or 3",
+            "write e.g. --ecn-ip-ect 1",
+          );
+        // xt_ecn compares the IP header's two ECN bits, the TOS byte's low ones.
+        conditions.push({ kind: "tos", values: [v], mask: 0x03, neg: n });
+        i += 2;
+        continue;
+      }
+      case "--ecn-tcp-ece":
+      case "--ecn-tcp-cwr": {
+        // xt_ecn inverts each flag on its own (`! --ecn-tcp-ece --ecn-tcp-cwr`: ECE clear and CWR set).
+        const flag = opt === "--ecn-tcp-ece" ? "ECE" : "CWR";
+        conditions.push({ kind: "tcp-flags", mask: [flag], set: n ? [] : [flag], neg: false });
+        i += 1;
+        continue;
+      }
       case "--mark": {
         const mk = first ? parseMark(first.value) : undefined;
         if (!first || !mk)
@@ -833,7 +855,9 @@ function withoutConnection(conditions: Condition[], matches: { module: string; f
  * simulator decides on (addresses, ports, marks, TOS, conntrack state): MSS, checksums, TTL, logging
  * to userspace, classification. DSCP and TOS are not among them: a later `-m dscp` reads what they set.
  */
-export const NON_DECIDING_TARGETS = new Set("TCPMSS CHECKSUM NFLOG ULOG CLASSIFY TTL ECN AUDIT".split(" "));
+export const NON_DECIDING_TARGETS = new Set(
+  "TCPMSS CHECKSUM NFLOG ULOG CLASSIFY TTL HL ECN AUDIT IDLETIMER SECMARK CONNSECMARK LED RATEEST".split(" "),
+);
 
 const SIMPLE_TARGETS = new Set(["ACCEPT", "DROP", "RETURN", "TRACE", "CONTINUE"]);
 
@@ -976,6 +1000,14 @@ function parseTarget(
             hint: `write e.g. -j ${t} ${t === "DNAT" ? "--to-destination 172.17.0.2:80" : "--to-source 198.51.100.2"}`,
           },
         };
+      // DNAT revision 2's shifted ports (`:8080-8090/8000`: the original port minus 8000 picks one of
+      // the range): the new port depends on the packet's, which the target does not model.
+      if (
+        t === "DNAT" &&
+        /^[^/]*:\d+-\d+\/\d+$/.test(v.value) &&
+        parseNatAddressSpec(v.value.replace(/\/\d+$/, ""))
+      )
+        return { target: { kind: "unknown", name: t, text } };
       const to = parseNatAddressSpec(v.value);
       if (!to)
         return {
@@ -1078,6 +1110,14 @@ function parseTarget(
     const dir = zoneOpt === "--zone-orig" ? "original" : zoneOpt === "--zone-reply" ? "reply" : undefined;
     return { target: { kind: "CTZONE", zone, ...(dir ? { dir } : {}) } };
   }
+  // xt_CT's event masks only choose what ctnetlink reports: the target goes on and changes nothing modelled.
+  if (
+    t === "CT" &&
+    rest.length > 0 &&
+    rest.every((r, k) => (k % 2 === 0 ? ["--ctevents", "--expevents"].includes(r.value) : true)) &&
+    rest.length % 2 === 0
+  )
+    return { target: { kind: "unknown", name: t, text, continues: true } };
   // `-j SET --add-set/--del-set` changes a set, not the packet (`--map-set` may set its mark).
   if (t === "SET" && !rest.some((r) => r.value === "--map-set"))
     return { target: { kind: "unknown", name: t, text, continues: true } };
