@@ -8,7 +8,7 @@ import { closest } from "../core/diagnostics/format-diagnostic.ts";
 import type { HookId } from "../core/model/hook.ts";
 import type { Packet, ParsedTrace } from "../core/model/packet.ts";
 import { parseTraceText } from "../core/parse/index.ts";
-import { PREFIX_HINT } from "../core/parse/parse-hints.ts";
+import { PREFIX_HINT, UNPLACED_CHAIN_HINT } from "../core/parse/parse-hints.ts";
 import { endpointLabels } from "../core/render/endpoint-labels.ts";
 import type { HookChains } from "../core/render/hook-chains.ts";
 import { labEndpoints } from "../core/render/lab-endpoints.ts";
@@ -216,6 +216,10 @@ function fail(message: string, hint?: string): number {
   return 2;
 }
 
+/** Where a log outside a lab gets the ruleset that places its nft chains: render itself reads none. */
+const RENDER_UNPLACED_CHAIN_HINT =
+  "nft trace lines name no hook: import the log with its ruleset into a lab (packetwalk import) and render the lab's trace, or paste both in the playground, to place its base chains at their hooks";
+
 /** Runs the command; resolves to the exit code. */
 export async function run(argv: string[]): Promise<number> {
   const args = readCommandArgs(negativePacket(argv), {
@@ -318,8 +322,10 @@ export async function run(argv: string[]): Promise<number> {
     }
     const parsed = parseTrace(read.text, logFile, own, prefixMap);
     for (const d of parsed.diagnostics) {
+      // render takes no ruleset: a log outside a lab gets one where it can be given.
+      const hint = d.hint === UNPLACED_CHAIN_HINT ? RENDER_UNPLACED_CHAIN_HINT : d.hint;
       process.stderr.write(
-        `${d.position.file}:${d.position.line}:${d.position.column}: ${d.severity}: ${d.message}${d.hint ? ` (${d.hint})` : ""}\n`,
+        `${d.position.file}:${d.position.line}:${d.position.column}: ${d.severity}: ${d.message}${hint ? ` (${hint})` : ""}\n`,
       );
     }
     if (parsed.diagnostics.some((d) => d.severity === "error")) return 1;

@@ -322,8 +322,9 @@ export const KNOWN_MESSAGES: readonly Known[] = [
   {
     code: "unplaced-chain",
     english:
-      /^the nft trace enters chain '(.*)', whose name does not say its hook: its steps are drawn beside the map(?: \((\d+) lines?\))?$/,
-    zh: (m) => `nft trace 進入的 chain '${m[1]}' 從名字看不出 hook：它的步驟畫在地圖旁邊${lines(m[2])}`,
+      /^packet lines of the nft trace at chain '(.*)', whose name does not say its hook: its steps are drawn beside the map(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `nft trace 在 chain '${m[1]}' 的 packet 行：這條 chain 的名字看不出 hook，所以它的步驟畫在地圖旁邊${lines(m[2])}`,
   },
   {
     code: "json-pretty-bytes",

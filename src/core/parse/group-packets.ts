@@ -7,6 +7,7 @@
  */
 import { CHAINS, type ChainHooks } from "../model/hook.ts";
 import type { Diagnostic, Packet, TraceEvent } from "../model/packet.ts";
+import { baseChainHook } from "./base-chain-hook.ts";
 import { findRewrites } from "./find-rewrites.ts";
 import { KeyIndex, type KeyList } from "./key-index.ts";
 import { summarizePacket } from "./summarize-packet.ts";
@@ -92,29 +93,6 @@ const TRACE_SOURCES = new Set(["trace", "xtables-monitor", "nft-monitor"]);
 
 const INGRESS = new Set(["BROUTING", "PREROUTING"]);
 const HOOK_INFO = new Map<string, HookInfo>();
-
-/**
- * The hook an nftables base chain's name says it sits at, or undefined for any other name. nft
- * prints no hook in a trace line, so the name is all there is: a bare hook word (`input`, the
- * nft wiki's names), `<lower-case type>-<HOOK>` or `_<HOOK>` (Docker 29's `raw-PREROUTING`,
- * firewalld's `filter_INPUT`), or a one-word prefix and a lower-case hook (`trace-prerouting`).
- * iptables user chains are upper case (`DOCKER-FORWARD`) and regular chains carry more words
- * (`nat-prerouting-and-output`, `filter_INPUT_POLICIES`): they stay chains of their own.
- */
-export function baseChainHook(named: string): string | undefined {
-  const upper = named.toUpperCase();
-  if (BUILTIN.has(upper) && (named === upper || named === named.toLowerCase())) return upper;
-  const sep = Math.max(named.lastIndexOf("-"), named.lastIndexOf("_"));
-  if (sep <= 0) return undefined;
-  const prefix = named.slice(0, sep);
-  const suffix = named.slice(sep + 1);
-  if (!/^[a-z][a-z0-9_-]*$/.test(prefix)) return undefined;
-  if (BUILTIN.has(suffix)) return suffix;
-  const oneWord = /^[a-z][a-z0-9]*$/.test(prefix);
-  return oneWord && suffix === suffix.toLowerCase() && BUILTIN.has(suffix.toUpperCase())
-    ? suffix.toUpperCase()
-    : undefined;
-}
 
 /** What the grouping asks about hook id `hook` of a chain at `chain` (a built-in hook name, or its own name). */
 function describeHook(hook: string, chain: string): HookInfo {
@@ -272,14 +250,6 @@ export class PacketGrouper {
       this.ownInfo.set(hook, info);
     }
     return info;
-  }
-
-  /**
-   * Whether the grouping knows the built-in hook of chain `hook` (a hook id), from the ruleset's
-   * {@link GroupOptions.chainHooks} or the chain's name; false: the chain counts as one of its own.
-   */
-  knowsHook(hook: string): boolean {
-    return this.info(hook).builtin;
   }
 
   /** What the grouper holds right now (for tests and diagnostics): it stays bounded on endless input. */

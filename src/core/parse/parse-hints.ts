@@ -34,7 +34,7 @@ export function netdevSkipped(what: string, table: string, chain: string): strin
 export const UNPLACED_CHAIN_HINT =
   "nft trace lines name no hook: give the ruleset the trace ran (--ruleset FILE) to place its base chains at their hooks";
 
-/** The warning for nft trace chain `chain` (`<family> <table> <chain>`) entered at a hook its name does not say. */
+/** The warning for the packet lines of nft trace chain `chain` (`<family> <table> <chain>`), whose name says no hook. */
 export function unplacedChainMessage(chain: string): string {
-  return `the nft trace enters chain '${chain}', whose name does not say its hook: its steps are drawn beside the map`;
+  return `packet lines of the nft trace at chain '${chain}', whose name does not say its hook: its steps are drawn beside the map`;
 }

@@ -11,6 +11,7 @@ import {
   type PrefixHooks,
 } from "../model/hook.ts";
 import type { Diagnostic, LoggedDrop, Packet, TraceEvent } from "../model/packet.ts";
+import { mapHookOf } from "./base-chain-hook.ts";
 import { detach } from "./detach-string.ts";
 import { detectEnvelope } from "./detect-envelope.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
@@ -455,6 +456,11 @@ export class TraceParser {
           copyPacketData(result.event, last.ev);
         } else {
           if (this.stash.size > 1024) this.forgetStaleStash(seq);
+          // Where the chain's packet line is: a problem about the chain it opens points there.
+          const pos = result.event.position;
+          pos.file = this.file;
+          pos.line = this.lineNo;
+          pos.column = lineColumn(at, envelope.bodyStart + 1);
           this.stash.set(result.traceId, { ev: result.event, seq });
         }
         return;
@@ -517,7 +523,7 @@ export class TraceParser {
         if (fresh) copyPacketData(data.ev, ev);
         this.stash.delete(ev.traceId);
         if (fresh) {
-          this.commit(ev, seq, counted, true);
+          this.commit(ev, seq, counted, true, data.ev.position);
           return;
         }
       }
@@ -577,25 +583,32 @@ export class TraceParser {
   }
 
   /** Hands a finished event of line `seq` to the grouping; `opensChain`: it took its own packet line. */
-  private commit(ev: TraceEvent, seq: number, counted: boolean, opensChain = false): void {
+  private commit(
+    ev: TraceEvent,
+    seq: number,
+    counted: boolean,
+    opensChain = false,
+    openedAt: TraceEvent["position"] = ev.position,
+  ): void {
     this.inetFamily(ev, seq);
     if (ev.traceId) this.lastTraceEvent = { ev, line: seq };
     if (counted) this.events++;
-    // The packet line opens a hook's run: a chain there whose hook is unknown cannot be drawn on the map
-    // (which has no arp column, and no ruleset places an arp chain on it).
+    // A packet line opens a hook's run. Without a ruleset to place it, a chain there whose name says no
+    // hook is drawn beside the map (which has no arp column: an arp chain is drawn nowhere anyway).
     if (
       opensChain &&
       counted &&
+      !this.chainHooks &&
       ev.source === "nft-monitor" &&
       !ev.hook.startsWith("arp:") &&
-      !this.grouper.knowsHook(ev.hook)
+      mapHookOf(ev.hook.slice(ev.hook.lastIndexOf(":") + 1)) === undefined
     ) {
       const name = `${GROUP_MARK}${unplacedChainMessage(ev.prefix)}`;
       this.countUnknown(`${GROUP_MARK}unplaced ${ev.prefix}`, name, {
         severity: "warning",
         message: unknownPrefixMessage(name, 1),
         hint: UNPLACED_CHAIN_HINT,
-        position: { ...ev.position },
+        position: { ...openedAt },
       });
     }
     this.grouper.push(ev, seq, opensChain);

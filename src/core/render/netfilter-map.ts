@@ -10,6 +10,7 @@
  * and numbers it. Pure data.
  */
 
+import { mapHookOf } from "../parse/base-chain-hook.ts";
 import { type ChainAtHook, chainLabel, conntrackAt, formatPriority, type HookChains } from "./hook-chains.ts";
 import { type MapLang, mapWords } from "./map-words.ts";
 
@@ -98,19 +99,13 @@ export function hookKey(hook: string): string {
 }
 
 /**
- * The hook an nftables base chain's name ends with, as firewalld names its chains (`filter_INPUT`,
- * `nat_POSTROUTING`) and the nft lab its own (`raw-PREROUTING`).
- */
-const HOOK_IN_NAME = /(?:^|[_-])(BROUTING|PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING)$/;
-
-/**
  * Key of the box a hook's tables are drawn in: `ip:mangle:PREROUTING` -> `ip_PREROUTING`; an nftables
  * chain named for its hook (`ip:firewalld:filter_INPUT`) is drawn there too when no ruleset places it.
  */
 export function boxKey(hook: string): string {
   const [family, , chain] = hook.split(":");
   const layer = family === "bridge" ? "br" : family === "ip6" ? "ip" : (family ?? "x");
-  const named = chain === undefined ? undefined : HOOK_IN_NAME.exec(chain)?.[1];
+  const named = chain === undefined ? undefined : mapHookOf(chain);
   return hookKey(`${layer}_${named ?? chain ?? hook}`);
 }
 

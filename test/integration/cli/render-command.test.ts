@@ -349,6 +349,25 @@ describe("packetwalk render: what it will not do, said in words", () => {
     });
   });
 
+  it("an nft trace chain its name does not place: warned with what render can do (no --ruleset flag it lacks)", () => {
+    withLab((tmp) => {
+      const log = join(tmp, "router.log");
+      const packet =
+        'iif "eth0" ip saddr 198.51.100.1 ip daddr 198.51.100.2 ip ttl 64 ip id 7 ip protocol icmp ip length 84 icmp type echo-request icmp code net-unreachable icmp id 1 icmp sequence 1';
+      writeFileSync(
+        log,
+        `trace id 1a2b3c4d inet fw in_chain packet: ${packet}\ntrace id 1a2b3c4d inet fw in_chain policy accept \n`,
+      );
+      const r = cli([log, "--view", "path"]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain(
+        `${log}:1:1: warning: packet lines of the nft trace at chain 'inet fw in_chain'`,
+      );
+      expect(r.stderr).toContain("packetwalk import");
+      expect(r.stderr).not.toContain("--ruleset");
+    });
+  });
+
   it("--prefix-map FILE places an unknown LOG prefix, as parse's does, and is checked the same way", () => {
     withLab((tmp) => {
       const log = join(tmp, "fw.log");

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { baseChainHook } from "../../../src/core/parse/group-packets.ts";
+import { baseChainHook } from "../../../src/core/parse/base-chain-hook.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
 
 describe("baseChainHook", () => {

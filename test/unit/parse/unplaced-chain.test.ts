@@ -64,27 +64,27 @@ table inet fw {
 const UNNAMED = trace({ pre: "pre", fwd: "fwd", post: "post" });
 
 describe("an nft trace chain whose name does not say its hook", () => {
-  it("is a warning once per chain, counting its entries, at its first line, with the ruleset as the way out", () => {
+  it("is a warning once per chain, at its first packet line, counting its packet lines, with the ruleset as the way out", () => {
     const parsed = parseTraceText(UNNAMED, { file: "router.log" });
     expect(parsed.diagnostics.map((d) => [d.position.line, d.message])).toEqual([
       [
-        2,
-        "the nft trace enters chain 'ip nat pre', whose name does not say its hook: its steps are drawn beside the map (1 line)",
+        1,
+        "packet lines of the nft trace at chain 'ip nat pre', whose name does not say its hook: its steps are drawn beside the map (1 line)",
       ],
       [
-        4,
-        "the nft trace enters chain 'inet fw fwd', whose name does not say its hook: its steps are drawn beside the map (2 lines)",
+        3,
+        "packet lines of the nft trace at chain 'inet fw fwd', whose name does not say its hook: its steps are drawn beside the map (2 lines)",
       ],
       [
-        7,
-        "the nft trace enters chain 'ip nat post', whose name does not say its hook: its steps are drawn beside the map (1 line)",
+        6,
+        "packet lines of the nft trace at chain 'ip nat post', whose name does not say its hook: its steps are drawn beside the map (1 line)",
       ],
     ]);
     expect(parsed.diagnostics.every((d) => d.severity === "warning" && d.hint === UNPLACED_CHAIN_HINT)).toBe(
       true,
     );
     expect(formatDiagnostic(parsed.diagnostics[0] as NonNullable<(typeof parsed.diagnostics)[0]>)).toMatch(
-      /^router\.log:2:1: warning: .*\n {2}hint: .*--ruleset FILE/,
+      /^router\.log:1:1: warning: .*\n {2}hint: .*--ruleset FILE/,
     );
     // The packets themselves are read as before: the warning only explains the drawing.
     expect(parsed.packets.map((p) => p.events.map((e) => e.hook))).toEqual([
@@ -103,6 +103,22 @@ describe("an nft trace chain whose name does not say its hook", () => {
     expect(parseTraceText(named).diagnostics).toEqual([]);
     // `from-wan` (jumped to, no packet line of its own) is drawn in its base chain's step: no warning names it.
     expect(parseTraceText(UNNAMED).diagnostics.some((d) => d.message.includes("from-wan"))).toBe(false);
+  });
+
+  it("is none for a chain the map places by its name, lower or upper case", () => {
+    for (const names of [
+      { pre: "prerouting", fwd: "forward", post: "postrouting" },
+      { pre: "nat_PREROUTING", fwd: "MY_FORWARD", post: "srcnat-POSTROUTING" },
+    ])
+      expect(parseTraceText(trace(names)).diagnostics, names.pre).toEqual([]);
+  });
+
+  it("is none once a ruleset is given, even for a regular chain that opened the trace", () => {
+    // `meta nftrace set 1` in a regular chain jumped to: its first traced rule carries the packet line.
+    const regular = trace({ pre: "trace_on", fwd: "forward", post: "postrouting" });
+    expect(parseTraceText(regular).diagnostics).toHaveLength(1);
+    const ruleset = RULESET.replace("chain pre {", "chain prerouting {");
+    expect(parseTraceText(regular, { chainHooks: chainHooksFromRuleset(ruleset) }).diagnostics).toEqual([]);
   });
 
   it("is none for an arp table's chain, which the map has no place for whatever its name", () => {
