@@ -45,10 +45,14 @@ export const BUILTIN_CHAINS: Record<string, string[]> = {
   security: ["INPUT", "FORWARD", "OUTPUT"],
 };
 
-/** Whether `t` is a `-4`/`-6` family marker as written, not the value of the option before it. */
+/**
+ * Whether `t` is a `-4`/`-6` family marker as written, not the value of the option before it: getopt
+ * gives an option its value whatever it looks like (`--name -6`, `--match-set -6 src`), so after an
+ * option word it is a value (a flag option before a marker is rare, and then an error, not a loss).
+ */
 function isFamilyMarker(t: Token, before: Token | undefined): boolean {
   if (t.quoted || !["-4", "--ipv4", "-6", "--ipv6"].includes(t.value)) return false;
-  return !before || before.quoted || !(before.value === "--comment" || before.value.endsWith("-prefix"));
+  return !before || before.quoted || !before.value.startsWith("-");
 }
 
 /** What iptables-nft-save prints for a table, or a table's base chains, holding nft rules it cannot show. */

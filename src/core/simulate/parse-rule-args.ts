@@ -789,8 +789,9 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         continue;
       }
       case "--ecn-ip-ect": {
-        const v = first ? Number(first.value) : Number.NaN;
-        if (!first || !/^\d$/.test(first.value) || v > 3)
+        // libxt_ecn reads it in any base strtoul takes (`1`, `0x1`, `01`).
+        const v = first && /^(0x[0-9a-f]+|\d+)$/i.test(first.value) ? Number(first.value) : Number.NaN;
+        if (!first || !(v <= 3))
           return fail(
             first?.column ?? tok.column,
             "--ecn-ip-ect needs 0, 1, 2 or 3",
@@ -852,11 +853,12 @@ function withoutConnection(conditions: Condition[], matches: { module: string; f
 
 /**
  * Target extensions that always let the packet go on to the next rule and change nothing the
- * simulator decides on (addresses, ports, marks, TOS, conntrack state): MSS, checksums, TTL, logging
- * to userspace, classification. DSCP and TOS are not among them: a later `-m dscp` reads what they set.
+ * simulator decides on (addresses, ports, marks, TOS, TTL, conntrack state): MSS, checksums, logging
+ * to userspace, classification, timers, security labels. DSCP and TOS are not among them: a later
+ * `-m dscp` reads what they set; nor TTL and HL: `-m ttl`/`-m hl` and forwarding's expiry read theirs.
  */
 export const NON_DECIDING_TARGETS = new Set(
-  "TCPMSS CHECKSUM NFLOG ULOG CLASSIFY TTL HL ECN AUDIT IDLETIMER SECMARK CONNSECMARK LED RATEEST".split(" "),
+  "TCPMSS CHECKSUM NFLOG ULOG CLASSIFY ECN AUDIT IDLETIMER SECMARK CONNSECMARK LED RATEEST".split(" "),
 );
 
 const SIMPLE_TARGETS = new Set(["ACCEPT", "DROP", "RETURN", "TRACE", "CONTINUE"]);
