@@ -7,6 +7,7 @@ import { prefixMapFromRuleset } from "../core/import/ruleset-material.ts";
 import type { ChainHooks, PrefixHooks } from "../core/model/hook.ts";
 import { chainHooksFromRuleset } from "../core/simulate/chain-hooks-from-ruleset.ts";
 import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
+import type { Ruleset } from "../core/simulate/ruleset.ts";
 import { readOptionFile } from "./read-option-file.ts";
 
 /** What {@link loadParseRuleset} reads from a ruleset. */
@@ -15,6 +16,8 @@ export interface ParseRuleset {
   prefixMap: PrefixHooks;
   /** The hooks of its nftables base chains by hook id. */
   chainHooks: ChainHooks;
+  /** The ruleset as read (for a map that lists its base chains in their hook boxes). */
+  ruleset: Ruleset;
 }
 
 const FORMS =
@@ -42,5 +45,5 @@ export async function loadParseRuleset(file: string): Promise<ParseRuleset | str
   const chainHooks = chainHooksFromRuleset(text);
   if (Object.keys(prefixMap).length === 0 && Object.keys(chainHooks).length === 0)
     return `${file}:1:1: error: no LOG rule and no nftables base chain found: the ruleset tells the parser nothing\n  hint: give the ruleset the log was written with: ${FORMS}`;
-  return { prefixMap, chainHooks };
+  return { prefixMap, chainHooks, ruleset };
 }

@@ -8,9 +8,9 @@ import { closest } from "../core/diagnostics/format-diagnostic.ts";
 import type { HookId } from "../core/model/hook.ts";
 import type { Packet, ParsedTrace } from "../core/model/packet.ts";
 import { parseTraceText } from "../core/parse/index.ts";
-import { PREFIX_HINT, UNPLACED_CHAIN_HINT } from "../core/parse/parse-hints.ts";
+import { PREFIX_HINT } from "../core/parse/parse-hints.ts";
 import { endpointLabels } from "../core/render/endpoint-labels.ts";
-import type { HookChains } from "../core/render/hook-chains.ts";
+import { type HookChains, hookChains } from "../core/render/hook-chains.ts";
 import { labEndpoints } from "../core/render/lab-endpoints.ts";
 import { labHookChains } from "../core/render/lab-hook-chains.ts";
 import { toMermaid, VIEWS, type View } from "../core/render/to-mermaid.ts";
@@ -21,6 +21,7 @@ import type { Lab } from "../core/trace-file/schema.ts";
 import { parseAsShown } from "../lab/parse-as-shown.ts";
 import { choosePackets } from "../plugin/choose-packets.ts";
 import { readCommandArgs } from "./command-args.ts";
+import { loadParseRuleset, type ParseRuleset } from "./parse-ruleset-option.ts";
 import { type GuardedPath, outPathProblem } from "./render-out-path.ts";
 
 /** One line for `packetwalk --help`. */
@@ -28,7 +29,7 @@ export const summary = "turn a trace into Mermaid source, a standalone SVG or a 
 
 const USAGE = `usage: packetwalk render TRACE [--direction request|reply|both] [--view map|path] [--packet N]
                         [--format mermaid|svg|png] [--theme light|dark] [--out FILE]
-                        [--prefix-map FILE]
+                        [--prefix-map FILE] [--ruleset FILE]
 
 TRACE is traces/<lab>/<scenario>, <lab>/<scenario> (as a lesson names it) or a path to the .log
 file; lab.json next to it names the hosts.
@@ -49,7 +50,11 @@ file; lab.json next to it names the hosts.
   --out FILE   write there instead of stdout (required for png); never over the trace, its
                metadata, lab.json or the lab's rulesets
   --prefix-map FILE  JSON object mapping LOG prefixes to hook ids, as packetwalk parse reads it,
-               e.g. {"fw-in": "ip:filter:INPUT"}; for a log whose prefixes name no chain`;
+               e.g. {"fw-in": "ip:filter:INPUT"}; for a log whose prefixes name no chain
+  --ruleset FILE  the ruleset a log outside a lab ran with (iptables-save, nft list ruleset, an
+               nft -f script or nft -j), as packetwalk parse reads it: its LOG rules name their
+               prefixes' chains, and its nftables base chains are drawn in their hook boxes, the
+               trace's own among them (a lab's trace is drawn with the lab's rulesets)`;
 
 class UsageError extends Error {}
 
@@ -216,10 +221,6 @@ function fail(message: string, hint?: string): number {
   return 2;
 }
 
-/** Where a log outside a lab gets the ruleset that places its nft chains: render itself reads none. */
-const RENDER_UNPLACED_CHAIN_HINT =
-  "nft trace lines name no hook: import the log with its ruleset into a lab (packetwalk import) and render the lab's trace, or paste both in the playground, to place its base chains at their hooks";
-
 /** Runs the command; resolves to the exit code. */
 export async function run(argv: string[]): Promise<number> {
   const args = readCommandArgs(negativePacket(argv), {
@@ -234,6 +235,7 @@ export async function run(argv: string[]): Promise<number> {
       theme: { type: "string", default: "light" },
       out: { type: "string" },
       "prefix-map": { type: "string" },
+      ruleset: { type: "string" },
     },
   });
   if (typeof args === "number") return args;
@@ -320,12 +322,32 @@ export async function run(argv: string[]): Promise<number> {
       }
       prefixMap = map;
     }
-    const parsed = parseTrace(read.text, logFile, own, prefixMap);
+    let logRuleset: ParseRuleset | undefined;
+    if (values.ruleset !== undefined) {
+      if (own)
+        return fail(
+          `--ruleset: ${logFile} is a trace of its lab, drawn with the lab's rulesets`,
+          "render a copy of the log outside the lab to draw it with another ruleset, or simulate that ruleset (packetwalk simulate --ruleset-file)",
+        );
+      const r = await loadParseRuleset(String(values.ruleset));
+      if (typeof r === "string") {
+        for (const line of r.split("\n")) process.stderr.write(`packetwalk render: ${line}\n`);
+        return 2;
+      }
+      logRuleset = r;
+      // The user's own map names a prefix before the ruleset's LOG rules do.
+      prefixMap = { ...r.prefixMap, ...prefixMap } as Record<string, HookId>;
+    }
+    const parsed = logRuleset
+      ? parseTraceText(read.text, {
+          file: logFile,
+          ...(Object.keys(prefixMap ?? {}).length ? { prefixMap } : {}),
+          chainHooks: logRuleset.chainHooks,
+        })
+      : parseTrace(read.text, logFile, own, prefixMap);
     for (const d of parsed.diagnostics) {
-      // render takes no ruleset: a log outside a lab gets one where it can be given.
-      const hint = d.hint === UNPLACED_CHAIN_HINT ? RENDER_UNPLACED_CHAIN_HINT : d.hint;
       process.stderr.write(
-        `${d.position.file}:${d.position.line}:${d.position.column}: ${d.severity}: ${d.message}${hint ? ` (${hint})` : ""}\n`,
+        `${d.position.file}:${d.position.line}:${d.position.column}: ${d.severity}: ${d.message}${d.hint ? ` (${d.hint})` : ""}\n`,
       );
     }
     if (parsed.diagnostics.some((d) => d.severity === "error")) return 1;
@@ -350,6 +372,10 @@ export async function run(argv: string[]): Promise<number> {
         folder.rulesets,
       );
       ruleset = own?.meta.ruleset;
+    }
+    if (logRuleset?.ruleset.nft?.length) {
+      ruleset = basename(String(values.ruleset));
+      chains = hookChains([{ name: ruleset, ruleset: logRuleset.ruleset }]);
     }
 
     // What a lesson's ::trace with the same packet= and direction= draws: one rule for both.

@@ -11,7 +11,7 @@ export const PLAYGROUND_PREFIX_HINT = `${PREFIX_NAMING_HINT}, or say which chain
 
 /** The playground's words for an nft trace chain whose hook is unknown, in English. */
 export const PLAYGROUND_UNPLACED_CHAIN_HINT =
-  'nft trace lines name no hook: paste the ruleset the trace ran (nft list ruleset) under "Ruleset (optional)" to place its base chains at their hooks';
+  'nft trace lines name no hook: paste the trace\'s ruleset (nft list ruleset) under "Ruleset (optional)", which places each base chain at its hook';
 
 /** The playground's English words, by the core's hint; a hint not listed is shown as the core gives it. */
 const PLAYGROUND_HINTS: ReadonlyMap<string, string> = new Map([

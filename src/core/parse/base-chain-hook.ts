@@ -30,7 +30,7 @@ export function baseChainHook(named: string): string | undefined {
 }
 
 /** A name ending in an upper-case hook after `-` or `_` (`DOCKER-FORWARD`, `filter_INPUT`), or that hook alone. */
-const HOOK_AT_END = /(?:^|[_-])(BROUTING|PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING)$/;
+const HOOK_AT_END = new RegExp(`(?:^|[_-])(${CHAINS.join("|")})$`);
 
 /**
  * The hook box a chain is drawn in on the map, by its name: a base chain's name ({@link baseChainHook}),

@@ -32,7 +32,7 @@ export function netdevSkipped(what: string, table: string, chain: string): strin
 
 /** A chain of an nft trace whose hook is not known: where its hook can come from. */
 export const UNPLACED_CHAIN_HINT =
-  "nft trace lines name no hook: give the ruleset the trace ran (--ruleset FILE) to place its base chains at their hooks";
+  "nft trace lines name no hook: give the trace's ruleset (--ruleset FILE), which places each base chain at its hook";
 
 /** The warning for the packet lines of nft trace chain `chain` (`<family> <table> <chain>`), whose name says no hook. */
 export function unplacedChainMessage(chain: string): string {

@@ -456,11 +456,6 @@ export class TraceParser {
           copyPacketData(result.event, last.ev);
         } else {
           if (this.stash.size > 1024) this.forgetStaleStash(seq);
-          // Where the chain's packet line is: a problem about the chain it opens points there.
-          const pos = result.event.position;
-          pos.file = this.file;
-          pos.line = this.lineNo;
-          pos.column = lineColumn(at, envelope.bodyStart + 1);
           this.stash.set(result.traceId, { ev: result.event, seq });
         }
         return;
@@ -523,7 +518,7 @@ export class TraceParser {
         if (fresh) copyPacketData(data.ev, ev);
         this.stash.delete(ev.traceId);
         if (fresh) {
-          this.commit(ev, seq, counted, true, data.ev.position);
+          this.commit(ev, seq, counted, true, seq - data.seq);
           return;
         }
       }
@@ -582,13 +577,16 @@ export class TraceParser {
     this.inet6.set(ev.traceId, seq);
   }
 
-  /** Hands a finished event of line `seq` to the grouping; `opensChain`: it took its own packet line. */
+  /**
+   * Hands a finished event of line `seq` to the grouping; `opensChain`: it took its own packet line,
+   * `packetLineBefore` lines before it.
+   */
   private commit(
     ev: TraceEvent,
     seq: number,
     counted: boolean,
     opensChain = false,
-    openedAt: TraceEvent["position"] = ev.position,
+    packetLineBefore = 0,
   ): void {
     this.inetFamily(ev, seq);
     if (ev.traceId) this.lastTraceEvent = { ev, line: seq };
@@ -608,7 +606,8 @@ export class TraceParser {
         severity: "warning",
         message: unknownPrefixMessage(name, 1),
         hint: UNPLACED_CHAIN_HINT,
-        position: { ...openedAt },
+        // At the chain's packet line, `packetLineBefore` lines up (the same file's: the stash is a few lines).
+        position: { ...ev.position, line: Math.max(1, ev.position.line - packetLineBefore) },
       });
     }
     this.grouper.push(ev, seq, opensChain);

@@ -349,7 +349,7 @@ describe("packetwalk render: what it will not do, said in words", () => {
     });
   });
 
-  it("an nft trace chain its name does not place: warned with what render can do (no --ruleset flag it lacks)", () => {
+  it("--ruleset FILE places an nft trace's chains its names do not, as parse's does; a lab's trace keeps its lab's", () => {
     withLab((tmp) => {
       const log = join(tmp, "router.log");
       const packet =
@@ -358,14 +358,44 @@ describe("packetwalk render: what it will not do, said in words", () => {
         log,
         `trace id 1a2b3c4d inet fw in_chain packet: ${packet}\ntrace id 1a2b3c4d inet fw in_chain policy accept \n`,
       );
-      const r = cli([log, "--view", "path"]);
-      expect(r.status, r.stderr).toBe(0);
-      expect(r.stderr).toContain(
+      const rules = join(tmp, "router.nft");
+      writeFileSync(
+        rules,
+        "table inet fw {\n\tchain in_chain {\n\t\ttype filter hook input priority filter; policy accept;\n\t}\n}\n",
+      );
+      // Without it: drawn beside the map, and the warning says how to place it.
+      const bare = cli([log, "--direction", "request"]);
+      expect(bare.status, bare.stderr).toBe(0);
+      expect(bare.stderr).toContain(
         `${log}:1:1: warning: packet lines of the nft trace at chain 'inet fw in_chain'`,
       );
-      expect(r.stderr).toContain("packetwalk import");
-      expect(r.stderr).not.toContain("--ruleset");
+      expect(bare.stderr).toContain("--ruleset FILE");
+      expect(bare.stdout).toMatch(/^ {2}ip_in_chain\[.*data-step='1'/m);
+      // With it: in the IP INPUT box, under its table, and no warning.
+      const placed = cli([log, "--direction", "request", "--ruleset", rules]);
+      expect(placed.status, placed.stderr).toBe(0);
+      expect(placed.stderr).toBe("");
+      expect(placed.stdout).toMatch(
+        /^ {2}ip_INPUT\[.*table inet fw.*data-step='1'>in_chain #40;filter 0#41;/m,
+      );
+      // A ruleset that does not read stops, positioned.
+      writeFileSync(
+        rules,
+        "table inet fw {\n\tchain in_chain {\n\t\ttype filter hook input priority filter; policy maybe;\n\t}\n}\n",
+      );
+      const broken = cli([log, "--ruleset", rules]);
+      expect(broken.status).toBe(2);
+      expect(broken.stderr).toMatch(
+        new RegExp(`^packetwalk render: ${rules.replace(/[.]/g, "\\.")}:3:\\d+: error: `),
+      );
     });
+    const lab = cli([
+      "traces/docker-bridge/container-to-wan",
+      "--ruleset",
+      "traces/docker-bridge/rulesets/docker-28.rules",
+    ]);
+    expect(lab.status).toBe(2);
+    expect(lab.stderr).toContain("drawn with the lab's rulesets");
   });
 
   it("--prefix-map FILE places an unknown LOG prefix, as parse's does, and is checked the same way", () => {
