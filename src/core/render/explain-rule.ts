@@ -102,6 +102,41 @@ const TARGETS: Record<string, Pair> = {
   NOTRACK: NOTRACK_WORDS,
 };
 
+/**
+ * Target extensions a rule may jump to besides the verdicts, in words: a `-j NAME` that is none of
+ * these and carries options is another extension (a jump to a chain takes none), never a chain.
+ */
+const EXTENSION_TARGETS: Record<string, Pair> = {
+  TCPMSS: ["clamp the TCP MSS option and go on", "調整 TCP 的 MSS 選項，然後繼續"],
+  CHECKSUM: ["fill in the packet's checksum and go on", "填入封包的 checksum，然後繼續"],
+  NFQUEUE: [
+    "hand the packet to a userspace program (NFQUEUE), which decides its fate",
+    "把封包交給 userspace 的程式（NFQUEUE），由它決定封包的去向",
+  ],
+  CLASSIFY: [
+    "set the packet's traffic-control class and go on",
+    "設定封包的 traffic control class，然後繼續",
+  ],
+  SECMARK: ["set the packet's security label and go on", "設定封包的安全標籤，然後繼續"],
+  CONNSECMARK: [
+    "copy the security label between packet and connection and go on",
+    "在封包和連線之間複製安全標籤，然後繼續",
+  ],
+  AUDIT: ["record an audit message and go on", "寫一筆 audit 訊息，然後繼續"],
+  IDLETIMER: ["restart an idle timer and go on", "重設一個閒置計時器，然後繼續"],
+};
+
+/** `-j TTL` / `-j HL` with their one option (`--ttl-set 1`), in words; undefined for another option. */
+function ttlWords(target: string, opt: string | undefined, n: string | undefined): Pair | undefined {
+  const what = target === "HL" ? "hop limit" : "TTL";
+  const m = opt && n !== undefined ? /^--(?:ttl|hl)-(set|dec|inc)$/.exec(opt) : null;
+  if (!m) return undefined;
+  if (m[1] === "set") return [`set the ${what} to ${n} and go on`, `把 ${what} 設為 ${n}，然後繼續`];
+  return m[1] === "dec"
+    ? [`lower the ${what} by ${n} and go on`, `把 ${what} 減 ${n}，然後繼續`]
+    : [`raise the ${what} by ${n} and go on`, `把 ${what} 加 ${n}，然後繼續`];
+}
+
 /** Options of the IP header's part of an iptables rule, which the kernel checks before the matches. */
 const HEADER_OPTIONS = new Set([
   "-s",
@@ -835,8 +870,15 @@ export function explainRule(line: string): RuleNote {
         else if (t === "CONNMARK") connmarkTarget = true;
         // SET's, DSCP's and TOS's own options (--add-set, --set-dscp, ...) say what they do.
         else if (t === "SET" || t === "DSCP" || t === "TOS") break;
+        else if ((t === "TTL" || t === "HL") && ttlWords(t, word(i + 1), word(i + 2))) {
+          place(ttlWords(t, word(i + 1), word(i + 2)) as Pair);
+          i += 2;
+        } else if (EXTENSION_TARGETS[t]) place(EXTENSION_TARGETS[t] as Pair);
         else if (opt === "-g" || opt === "--goto")
           place([`go to chain ${t} (no return here)`, `跳到 chain ${t}（不會回來）`]);
+        // A chain takes no options: a target followed by some is an extension this note does not know.
+        else if (word(i + 1)?.startsWith("--") && !tokens[i + 1]?.quoted)
+          place([`apply the ${t} target`, `套用 ${t} target`]);
         else place([`continue in chain ${t}`, `接著檢查 chain ${t}`]);
         break;
       }

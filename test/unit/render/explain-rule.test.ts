@@ -9,6 +9,27 @@ describe("explainRule", () => {
     expect(n["zh-TW"]).toBe("如果目的地是這台主機自己的位址，接著檢查 chain DOCKER");
     expect(n.unknown).toEqual([]);
   });
+  it("names a target extension as one, never as a chain to continue in (TCPMSS, NFQUEUE, TTL, HL, others)", () => {
+    expect(explainRule("-A FORWARD -p tcp -j TCPMSS --clamp-mss-to-pmtu").en).toBe(
+      "if it is protocol tcp, clamp the TCP MSS option and go on (option --clamp-mss-to-pmtu: not explained by packetwalk)",
+    );
+    expect(explainRule("-A FORWARD -j NFQUEUE --queue-num 1").en).toMatch(
+      /^hand the packet to a userspace program \(NFQUEUE\), which decides its fate/,
+    );
+    const ttl = explainRule("-A PREROUTING -j TTL --ttl-set 1");
+    expect([ttl.en, ttl["zh-TW"], ttl.unknown]).toEqual([
+      "set the TTL to 1 and go on",
+      "把 TTL 設為 1，然後繼續",
+      [],
+    ]);
+    expect(explainRule("-A PREROUTING -j HL --hl-dec 2").en).toBe("lower the hop limit by 2 and go on");
+    expect(explainRule("-A PREROUTING -j HL --hl-inc 1").en).toBe("raise the hop limit by 1 and go on");
+    // One no note knows: its options say it is no chain.
+    expect(explainRule("-A PREROUTING -j FOO --bar 1").en).toBe(
+      "apply the FOO target (option --bar: not explained by packetwalk)",
+    );
+    expect(explainRule("-A FORWARD -j MY-CHAIN").en).toBe("continue in chain MY-CHAIN");
+  });
   it("handles negation before an option and MASQUERADE", () => {
     expect(explainRule("-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE").en).toBe(
       "if the source is 172.17.0.0/16 and it does not go out on docker0, rewrite the source to the outgoing interface's address (SNAT)",
