@@ -646,6 +646,7 @@ function effect(t: Target): Pair | undefined {
   if (t.kind === "TOS" && t.mask === 0xfc)
     return [`set its DSCP to ${t.value >> 2}`, `把 DSCP 設為 ${t.value >> 2}`];
   if (t.kind === "TOS") return ["rewrite its TOS byte", "改寫 TOS 位元組"];
+  if (t.kind === "TTL" && t.op === "set") return [`set its TTL to ${t.value}`, `把 TTL 設為 ${t.value}`];
   if (t.kind === "NOTRACK") return NOTRACK_WORDS;
   if (t.kind === "CTZONE") return zoneWords(t.zone, t.dir, true);
   if (t.kind === "FLOWOFFLOAD") return flowWords(t.flowtable);

@@ -1854,6 +1854,23 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         continue;
       }
     }
+    // `ip ttl set 1`, `ip6 hoplimit set 64`: a constant, which `ip ttl` matches and forwarding then read.
+    if (((w === "ip" && w1 === "ttl") || (w === "ip6" && w1 === "hoplimit")) && word(2) === "set") {
+      const v = word(3) ?? "";
+      const after = peek(4)?.value ?? "";
+      if (
+        /^\d{1,3}$/.test(v) &&
+        Number(v) <= 255 &&
+        !OPERATORS.has(after) &&
+        !BITWISE.has(after) &&
+        after !== "map"
+      ) {
+        i += 4;
+        out.conditions.push({ kind: "ethertype", ethertype: w === "ip" ? "0x0800" : "0x86dd", neg: false });
+        out.effects.push({ kind: "TTL", op: "set", value: Number(v) });
+        continue;
+      }
+    }
     const setAt = tokens.findIndex((x, k) => k > i && k <= i + 4 && x.value === "set");
     if (
       setAt > 0 &&

@@ -1087,6 +1087,14 @@ function parseTarget(
     if ("error" in tos) return { error: { ...tos.error, column: tos.error.column || name.column } };
     return { target: tos };
   }
+  if (t === "TTL" || t === "HL") {
+    // `-j TTL --ttl-set|--ttl-dec|--ttl-inc N` (HL: --hl-*), one option: what `-m ttl` and forwarding then read.
+    const op = /^--(?:ttl|hl)-(set|dec|inc)$/.exec(rest[0]?.value ?? "")?.[1];
+    const n = rest[1] && /^\d{1,3}$/.test(rest[1].value) ? Number(rest[1].value) : Number.NaN;
+    if (op && n <= 255 && rest.length === 2 && rest[0]?.value.startsWith(t === "TTL" ? "--ttl" : "--hl"))
+      return { target: { kind: "TTL", op: op as "set" | "inc" | "dec", value: n } };
+    return { target: { kind: "unknown", name: t, text } };
+  }
   if (NON_DECIDING_TARGETS.has(t)) return { target: { kind: "unknown", name: t, text, continues: true } };
   // xt_CT's notrack (raw table only, the kernel refuses it elsewhere) is nft's `notrack`: same check, same effect.
   if (

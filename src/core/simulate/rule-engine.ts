@@ -198,6 +198,7 @@ function applyEffect(
   } else if (t.kind === "MARK") applyMark(t, p);
   else if (t.kind === "CONNMARK") applyConnmark(t, p, line);
   else if (t.kind === "TOS") applyTos(t, p);
+  else if (t.kind === "TTL") applyTtl(t, p);
   // Only a packet with no connection (its state reads invalid: not looked up yet, or INVALID): on a
   // tracked one notrack does nothing (nft_notrack_eval). The state, for a caller with no entry (a LOG line's).
   // A zone template is a connection to both: a notrack after it does nothing.
@@ -230,6 +231,11 @@ function applyZone(t: Extract<Target, { kind: "CTZONE" }>, p: SimPacket, xt = fa
 /** `-j DSCP`, `-j TOS`, nft `ip dscp set`: the TOS byte (traffic class) rewritten, the walk goes on. */
 function applyTos(t: Extract<Target, { kind: "TOS" }>, p: SimPacket): void {
   p.tos = (((p.tos ?? 0) & ~t.mask) ^ t.value) & 0xff;
+}
+
+function applyTtl(t: Extract<Target, { kind: "TTL" }>, p: SimPacket): void {
+  const ttl = t.op === "set" ? t.value : t.op === "inc" ? p.ttl + t.value : p.ttl - t.value;
+  p.ttl = Math.min(255, Math.max(0, ttl));
 }
 
 function applyMark(t: Extract<Target, { kind: "MARK" }>, p: SimPacket): void {
@@ -750,7 +756,7 @@ function onlyLogs(rule: Rule, from: number): boolean {
   // A target that changes the mark, the TOS or the trace flag does more than log.
   const next =
     t.kind === "LOG" ||
-    (goesOn(t) && !["TRACE", "MARK", "CONNMARK", "TOS", "NOTRACK", "CTZONE"].includes(t.kind));
+    (goesOn(t) && !["TRACE", "MARK", "CONNMARK", "TOS", "TTL", "NOTRACK", "CTZONE"].includes(t.kind));
   return next && effectsBetween(rule, from + 1, Number.POSITIVE_INFINITY).every((e) => e.kind === "LOG");
 }
 
@@ -1004,7 +1010,9 @@ function connmarkOnly(
 /** Whether target `t` lets the rule's evaluation go on past it (no verdict, a statement, a harmless unknown). */
 function goesOn(t: Target): boolean {
   return (
-    ["NONE", "CONTINUE", "LOG", "TRACE", "MARK", "CONNMARK", "TOS", "NOTRACK", "CTZONE"].includes(t.kind) ||
+    ["NONE", "CONTINUE", "LOG", "TRACE", "MARK", "CONNMARK", "TOS", "TTL", "NOTRACK", "CTZONE"].includes(
+      t.kind,
+    ) ||
     (t.kind === "unknown" && t.continues === true)
   );
 }
@@ -1196,6 +1204,9 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         continue;
       case "TOS":
         applyTos(t, s.p);
+        continue;
+      case "TTL":
+        applyTtl(t, s.p);
         continue;
       case "NOTRACK":
         applyEffect(t, s.p, run, rule.line, ctx);

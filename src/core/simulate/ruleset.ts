@@ -428,6 +428,11 @@ export type Target =
    */
   | { kind: "TOS"; value: number; mask: number }
   /**
+   * iptables' TTL / ip6tables' HL target, nft's `ip ttl set N` / `ip6 hoplimit set N`: the TTL (hop
+   * limit) set to `value`, or raised or lowered by it (xt_HL stops at 255 and 0). The rule goes on.
+   */
+  | { kind: "TTL"; op: "set" | "inc" | "dec"; value: number }
+  /**
    * nftables `KEY vmap @map` or `KEY vmap { k : verdict, ... }`: the verdict of the element the key finds
    * (`concat`: a concatenation's keys, as for `nft-set`).
    */

@@ -348,12 +348,15 @@ describe("every rule iptables-nft-save printed back is read", () => {
     ]);
   });
 
-  it("TTL and HL stay unmodelled targets: -m ttl/-m hl and forwarding's expiry read what they set", () => {
-    for (const t of ["TTL --ttl-set 1", "TTL --ttl-dec 1", "HL --hl-set 64", "HL --hl-dec 1"]) {
+  it("TTL and HL are TTL targets, not targets that change nothing: -m ttl/-m hl and forwarding read what they set", () => {
+    for (const [t, target] of [
+      ["TTL --ttl-set 1", { kind: "TTL", op: "set", value: 1 }],
+      ["TTL --ttl-dec 1", { kind: "TTL", op: "dec", value: 1 }],
+      ["HL --hl-set 64", { kind: "TTL", op: "set", value: 64 }],
+      ["HL --hl-inc 1", { kind: "TTL", op: "inc", value: 1 }],
+    ] as const) {
       const save = `*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j ${t}\nCOMMIT\n`;
-      const target = rulesOf(save)[0]?.target;
-      expect(target, t).toMatchObject({ kind: "unknown" });
-      expect(target && "continues" in target && target.continues, t).toBeFalsy();
+      expect(rulesOf(save)[0]?.target, t).toEqual(target);
     }
   });
 
