@@ -4,6 +4,7 @@
  * direction and a tail that does not, so that the parallel parse can format
  * tails in its workers and pair flows in order on the main thread.
  */
+import { chainName, showRewrite } from "../core/model/chain-name.ts";
 import type { Packet, TraceEvent } from "../core/model/packet.ts";
 import { type ByteSink, jsonTail, writeJsonTail, writeText } from "./json-tail-bytes.ts";
 
@@ -36,7 +37,8 @@ export function packetTail(p: Pick<Packet, "events" | "hooks" | "rewrites">, mod
   if (mode === "none") return "";
   if (mode === "json") return jsonTail(p);
   const lines: string[] = [];
-  const width = Math.max(...p.hooks.map((h) => h.length));
+  const names = p.events.map(chainName);
+  const width = Math.max(...names.map((h) => h.length));
   p.events.forEach((e, i) => {
     const v = e.verdict
       ? `  ${e.verdict.kind}${e.verdict.verdict ? ` ${e.verdict.verdict}` : ""}`
@@ -50,10 +52,10 @@ export function packetTail(p: Pick<Packet, "events" | "hooks" | "rewrites">, mod
         ? `  logged again by '${e.prefix.trim()}'`
         : "";
     lines.push(
-      `    ${e.hook.padEnd(width)}  ${ifaces(e)}${v}${again}  (${e.position.file}:${e.position.line})`,
+      `    ${(names[i] as string).padEnd(width)}  ${ifaces(e)}${v}${again}  (${e.position.file}:${e.position.line})`,
     );
   });
-  for (const r of p.rewrites)
+  for (const r of p.rewrites.map((r) => showRewrite(p.events, r)))
     lines.push(
       `    rewrite ${r.kind} between ${r.afterHook} and ${r.beforeHook}: ${endpoints(r.from)}  =>  ${endpoints(r.to)}`,
     );

@@ -9,8 +9,9 @@
 
 import { decodeInput, InputError } from "../core/input/decode-input.ts";
 import type { LogFacts } from "../core/listing/log-step-matches.ts";
+import { chainName, type ShownRewrite, showRewrite } from "../core/model/chain-name.ts";
 import type { ChainHooks, HookId, PrefixHooks } from "../core/model/hook.ts";
-import type { Diagnostic, Flow, Packet, Rewrite } from "../core/model/packet.ts";
+import type { Diagnostic, Flow, Packet } from "../core/model/packet.ts";
 import { addToFlows, type FlowAssignment, packetById } from "../core/parse/pair-flows.ts";
 import { prefixToHook } from "../core/parse/prefix-to-hook.ts";
 import { lineBatches } from "../core/parse/split-lines.ts";
@@ -26,8 +27,10 @@ export interface PacketRow {
   flow: number;
   direction: "request" | "reply";
   summary: string;
-  hooks: HookId[];
-  rewrites: Rewrite[];
+  /** The chain of each step, as {@link chainName} shows it. */
+  hooks: string[];
+  /** Its rewrites, their chains named as {@link chainName} names them. */
+  rewrites: ShownRewrite[];
   /** Input line of its first event. */
   line: number;
 }
@@ -354,8 +357,8 @@ function toRow(p: Packet): PacketRow {
     flow: p.flow,
     direction: p.direction,
     summary: p.summary,
-    hooks: p.hooks,
-    rewrites: p.rewrites,
+    hooks: p.events.map(chainName),
+    rewrites: p.rewrites.map((r) => showRewrite(p.events, r)),
     line: p.events[0]?.position.line ?? 0,
   };
 }

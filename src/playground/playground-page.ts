@@ -6,8 +6,9 @@
  */
 import { foldDiagnostics } from "../core/diagnostics/fold-diagnostics.ts";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
+import { chainName, type ShownRewrite } from "../core/model/chain-name.ts";
 import type { HookId } from "../core/model/hook.ts";
-import type { Diagnostic, Packet, Rewrite } from "../core/model/packet.ts";
+import type { Diagnostic, Packet } from "../core/model/packet.ts";
 import { formatAddresses, formatRewrite } from "../core/render/format-endpoints.ts";
 import type { StepListing } from "../core/render/to-listing.ts";
 import type { View } from "../core/render/to-mermaid.ts";
@@ -465,7 +466,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
 
   // ---- Packet list ---------------------------------------------------------------------------------
 
-  function rewriteText(r: Rewrite, direction: "request" | "reply"): string {
+  function rewriteText(r: ShownRewrite, direction: "request" | "reply"): string {
     return `${formatRewrite(r, direction)} (${r.afterHook} → ${r.beforeHook})`;
   }
 
@@ -589,7 +590,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
       "div",
       { class: "pw-step-head" },
       el("span", { class: "pw-step-n", text: String(n), attrs: { "aria-hidden": "true" } }),
-      el("code", { class: "pw-hook", text: event.hook }),
+      el("code", { class: "pw-hook", text: chainName(event) }),
       el("span", { class: "sr-only", text: words }),
       el(
         "span",

@@ -118,15 +118,15 @@ describe("the nftables lessons", () => {
         const failing = await requestSteps(page, "docker-bridge-nft/container-to-wan-forward-drop-trace");
         const fixed = await requestSteps(page, "docker-bridge-nft/container-to-wan-forward-drop-fixed-trace");
         // Failing: the iptables-nft chain is the last one the ping meets, and it drops it.
-        expect(failing.steps.at(-1)).toBe("ip:filter:FORWARD");
-        expect(failing.steps).not.toContain("ip:docker-bridges:filter-FORWARD");
+        expect(failing.steps.at(-1)).toBe("ip filter FORWARD");
+        expect(failing.steps).not.toContain("ip docker-bridges filter-FORWARD");
         expect(failing.dropped).toBe(true);
         // Fixed: both base chains of the forward hook run, iptables' first, and nothing drops.
-        const iptables = fixed.steps.indexOf("ip:filter:FORWARD");
-        const docker = fixed.steps.indexOf("ip:docker-bridges:filter-FORWARD");
+        const iptables = fixed.steps.indexOf("ip filter FORWARD");
+        const docker = fixed.steps.indexOf("ip docker-bridges filter-FORWARD");
         expect(iptables, fixed.steps.join(", ")).toBeGreaterThanOrEqual(0);
         expect(docker, fixed.steps.join(", ")).toBe(iptables + 1);
-        expect(fixed.steps.at(-1)).toBe("ip:docker-bridges:nat-POSTROUTING");
+        expect(fixed.steps.at(-1)).toBe("ip docker-bridges nat-POSTROUTING");
         expect(fixed.dropped).toBe(false);
       } finally {
         await page.close();

@@ -56,7 +56,7 @@ describe("an nft -f script pasted in the playground", () => {
       await listed.context.close();
     }
     expect(expected.flat()).toContain(
-      'ip:docker-bridges:filter-FORWARD counter accept comment "OUTGOING" pw-verdict pw-verdict-kernel',
+      'ip docker-bridges filter-FORWARD counter accept comment "OUTGOING" pw-verdict pw-verdict-kernel',
     );
     const { context, page, watch } = await paste("", TRACE, SCRIPT);
     try {

@@ -45,7 +45,34 @@ interface JsonPacket {
   direction: "request" | "reply";
   summary: string;
   hooks: string[];
-  rewrites: Parameters<typeof formatRewrite>[0][];
+  rewrites: (Parameters<typeof formatRewrite>[0] & {
+    atEvent: number;
+    afterHook: string;
+    beforeHook: string;
+  })[];
+  events: { hook: string; line: number }[];
+}
+
+/**
+ * The chain each step of `p` is listed as: an `nft monitor trace` line's own family, table and chain
+ * (`inet fw forward`, read here from the line itself), else the hook id `--json` prints.
+ */
+function shownChains(p: JsonPacket, lines: readonly string[]): string[] {
+  return p.events.map((e) => {
+    const nft = /\btrace id \S+ (\S+) (\S+) (\S+) /.exec(lines[e.line - 1] ?? "");
+    return nft ? `${nft[1]} ${nft[2]} ${nft[3]}` : e.hook;
+  });
+}
+
+/** The rewrite as the list shows it, its chains named as {@link shownChains} names them. */
+function shownRewrite(p: JsonPacket, r: JsonPacket["rewrites"][number], names: readonly string[]): string {
+  let after = r.afterHook;
+  for (let i = r.atEvent - 1; i >= 0; i--)
+    if (p.events[i]?.hook === r.afterHook) {
+      after = names[i] ?? after;
+      break;
+    }
+  return `${formatRewrite(r, p.direction)} (${after} → ${names[r.atEvent] ?? r.beforeHook})`;
 }
 
 /** What the CLI prints for `file` with `--json`. */
@@ -164,6 +191,7 @@ describe("playground", () => {
 
   it.each(INPUTS)("shows what `packetwalk parse --json` shows for %s", async (file) => {
     const expected = cliPackets(file);
+    const inputLines = readFileSync(path.join(REPO_ROOT, file), "utf8").split(/\r?\n/);
     const { context, page, watch } = await openPlayground();
     try {
       await pasteLog(page, readFileSync(path.join(REPO_ROOT, file), "utf8"));
@@ -178,10 +206,8 @@ describe("playground", () => {
           flow: p.flow,
           direction: p.direction,
           summary: p.summary,
-          hooks: p.hooks,
-          rewrites: p.rewrites.map(
-            (r) => `${formatRewrite(r, p.direction)} (${r.afterHook} → ${r.beforeHook})`,
-          ),
+          hooks: shownChains(p, inputLines),
+          rewrites: p.rewrites.map((r) => shownRewrite(p, r, shownChains(p, inputLines))),
         })),
       );
       if (expected.length > 0) {
@@ -193,7 +219,7 @@ describe("playground", () => {
             raw: li.querySelector(".pg-raw code")?.textContent,
           })),
         );
-        expect(steps.map((s) => s.hook)).toEqual(expected[0]?.hooks);
+        expect(steps.map((s) => s.hook)).toEqual(expected[0] && shownChains(expected[0], inputLines));
         // Each line as a reader sees it: a coloured one without its codes, a JSON record as its MESSAGE.
         const lines = readFileSync(path.join(REPO_ROOT, file), "utf8")
           .split("\n")
@@ -738,10 +764,10 @@ describe("playground anonymisation, rule listings and the viewer", () => {
       const marked = (await matchedPerStep(page, "[data-steps] > li")).flat();
       // The request to the internet: the kernel's own steps, through Docker's maps, each in its chain.
       expect(marked).toEqual([
-        "ip:docker-bridges:filter-FORWARD iifname vmap @filter-forward-out-jumps pw-verdict pw-verdict-kernel",
-        'ip:docker-bridges:filter-FORWARD counter accept comment "OUTGOING" pw-verdict pw-verdict-kernel',
-        "ip:docker-bridges:nat-POSTROUTING iifname vmap @nat-postrouting-out-jumps pw-verdict pw-verdict-kernel",
-        'ip:docker-bridges:nat-POSTROUTING oifname != "docker0" ip saddr 172.17.0.0/16 counter masquerade comment "MASQUERADE" pw-verdict pw-verdict-kernel',
+        "ip docker-bridges filter-FORWARD iifname vmap @filter-forward-out-jumps pw-verdict pw-verdict-kernel",
+        'ip docker-bridges filter-FORWARD counter accept comment "OUTGOING" pw-verdict pw-verdict-kernel',
+        "ip docker-bridges nat-POSTROUTING iifname vmap @nat-postrouting-out-jumps pw-verdict pw-verdict-kernel",
+        'ip docker-bridges nat-POSTROUTING oifname != "docker0" ip saddr 172.17.0.0/16 counter masquerade comment "MASQUERADE" pw-verdict pw-verdict-kernel',
       ]);
     } finally {
       await context.close();

@@ -37,7 +37,10 @@ function side(ep: Endpoints, which: "src" | "dst"): string {
  * destination reads `un-SNAT` (the request's SNAT/MASQUERADE reversed) and a new
  * source `un-DNAT`.
  */
-export function formatRewrite(rewrite: Rewrite, direction: "request" | "reply" = "request"): string {
+export function formatRewrite(
+  rewrite: Pick<Rewrite, "kind" | "from" | "to">,
+  direction: "request" | "reply" = "request",
+): string {
   const reply = direction === "reply";
   const dnat = `${reply ? "un-SNAT" : "DNAT"} ${side(rewrite.from, "dst")} -> ${side(rewrite.to, "dst")}`;
   const snat = `${reply ? "un-DNAT" : "SNAT"} ${side(rewrite.from, "src")} -> ${side(rewrite.to, "src")}`;

@@ -119,7 +119,7 @@ describe("parse session", () => {
     const session = new ParseSession();
     const summary = await session.parse(chunks(log, 4096));
     expect(await session.setRuleset(nft, "r.rules")).toEqual([]);
-    const withForward = summary.packets.find((p) => p.hooks.includes("ip:docker-bridges:filter-FORWARD"));
+    const withForward = summary.packets.find((p) => p.hooks.includes("ip docker-bridges filter-FORWARD"));
     const detail = await session.packet(withForward?.id ?? 0);
     const chains = detail?.listings?.flatMap((l) => l.chains.map((c) => c.chain)) ?? [];
     expect(chains).toContain("filter-FORWARD");
