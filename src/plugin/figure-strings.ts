@@ -26,6 +26,8 @@ export interface FigureStrings {
   nftRules: string;
   /** Note on a step whose own chain is packetwalk's logging or tracing chain (`name`: family table chain). */
   nftInstrumentation: (name: string, others: boolean) => string;
+  /** A rewrite after the packet's last line (`rewrite`: `SNAT a -> b`), read off the other direction. */
+  unseenRewrite: (rewrite: string, other: string) => string;
 }
 
 const STRINGS: Record<FigureLocale, FigureStrings> = {
@@ -50,6 +52,7 @@ const STRINGS: Record<FigureLocale, FigureStrings> = {
     nftRules: "Base chains at this step, their rules and verdicts",
     nftInstrumentation: (name, others) =>
       `${name} is a logging or tracing chain added for the recording: not part of the lab's ruleset, it decides nothing.${others ? " The lab's base chains that ran from here on:" : ""}`,
+    unseenRewrite: (rewrite, other) => `then ${rewrite}: no line shows it, the ${other}'s addresses do`,
   },
   "zh-tw": {
     request: "請求",
@@ -72,6 +75,7 @@ const STRINGS: Record<FigureLocale, FigureStrings> = {
     nftRules: "此步驟的 base chain、規則與判決",
     nftInstrumentation: (name, others) =>
       `${name} 是為錄製而加入的記錄（或追蹤）chain，不屬於實驗環境的規則集，不做任何判決。${others ? "從這裡開始執行的實驗環境 base chain:" : ""}`,
+    unseenRewrite: (rewrite, other) => `之後 ${rewrite}：沒有日誌行顯示，${other}的位址顯示了它`,
   },
 };
 

@@ -18,6 +18,7 @@ import { formatAddresses, formatRewrite } from "../core/render/format-endpoints.
 import { labEndpoints } from "../core/render/lab-endpoints.ts";
 import { planPath } from "../core/render/plan-path.ts";
 import { toMermaid } from "../core/render/to-mermaid.ts";
+import { unseenRewrite } from "../core/render/unseen-rewrite.ts";
 import { parseAsShown } from "../lab/parse-as-shown.ts";
 import { annotateSvg } from "./annotate-svg.ts";
 import { type Chosen, choosePackets } from "./choose-packets.ts";
@@ -117,6 +118,7 @@ async function directionBlock(
   packet: Packet,
   direction: "request" | "reply",
   s: FigureStrings,
+  other: Packet | undefined,
 ): Promise<string> {
   const { trace, options, locale } = req;
   const ebtables = trace.lab.ebtables;
@@ -146,10 +148,16 @@ async function directionBlock(
   const plan = planPath(packet, ebtables, labels, undefined, chains, lang);
 
   const items: string[] = [];
+  const unseen = other ? unseenRewrite(packet, other) : undefined;
+  const otherName = (direction === "request" ? s.reply : s.request).toLowerCase();
   for (const [i, step] of plan.steps.entries()) {
     const rewrites = step.rewrites.map(
       (r) => `<span class="pw-rewrite">${escapeHtml(formatRewrite(r, packet.direction))}</span>`,
     );
+    if (unseen && step.event === packet.events[unseen.afterEvent])
+      rewrites.push(
+        `<span class="pw-rewrite pw-rewrite-unseen">${escapeHtml(s.unseenRewrite(formatRewrite(unseen, packet.direction), otherName))}</span>`,
+      );
     const rules = options.listing ? await renderRules(trace, step, s, locale) : "";
     const witness = options.listing
       ? `<details class="pw-witness"><summary>${escapeHtml(s.witness)}</summary><pre><code>${escapeHtml(step.event.raw)}</code></pre><p class="pw-line-ref">${escapeHtml(`${trace.logPath}:${step.event.position.line}`)}</p></details>`
@@ -240,7 +248,14 @@ export async function renderTraceFigure(req: FigureRequest, renderer: MermaidRen
     wanted.map((direction) => {
       const packet = chosen[direction];
       return packet
-        ? directionBlock(req, renderer, packet, direction, s)
+        ? directionBlock(
+            req,
+            renderer,
+            packet,
+            direction,
+            s,
+            chosen[direction === "request" ? "reply" : "request"],
+          )
         : `<p class="pw-no-reply">${escapeHtml(s.noReply)}</p>`;
     }),
   );

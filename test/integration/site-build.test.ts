@@ -206,6 +206,10 @@ describe("::trace figures in the fixture site", () => {
       "8 ip:mangle:POSTROUTING",
       "9 ip:nat:POSTROUTING",
     ]);
+    // MASQUERADE runs after the LOG rule of nat POSTROUTING: no request line shows the new source, the reply's does.
+    const last = /<li class="pw-step" data-step="9"[^>]*>(.*?)<\/li>/.exec(html)?.[1] ?? "";
+    const text = last.replace(/<[^>]+>/g, "").replace(/&#(\d+);/g, (_, n) => String.fromCharCode(Number(n)));
+    expect(text).toContain("then SNAT 172.17.0.2 -> 203.0.113.2: no line shows it, the reply's addresses do");
     // The map's IP PREROUTING box carries the numbers of the steps it holds (raw, mangle, nat), for the
     // step-through island.
     expect(html).toMatch(
