@@ -58,7 +58,7 @@ export interface TraceCheck {
   errors?: string[];
   /**
    * When the trace agrees only with another way of rules the simulator cannot decide (an unmodelled
-   * or chance match): those rules and the way taken, e.g. `filter FORWARD line 12 (-m length ...): as if it matched`.
+   * or chance match): those rules and the way taken, e.g. `filter FORWARD line 12 (-m cpu ...): as if it matched`.
    */
   ways?: string[];
 }

@@ -220,7 +220,7 @@ interface StepKnowledge {
   /**
    * Conditions that read the packet's connection entry (its tuple, mark or zone) when the step's state
    * says it has one: no LOG line gives them, so every run leaves them undecided (the listing's packet
-   * carries no entry, on which nft_ct would break the rule instead).
+   * carries no entry, on which nft_ct would break the rule instead); so is a length no line gave.
    */
   needsEntry(c: Condition): boolean;
 }
@@ -275,6 +275,11 @@ function knowledge(
     ...(pktType ? { pktType } : {}),
     noFrame,
   };
+  // A length match on a line that prints no length (an ebtables line): no run can know it.
+  const lengthUnknown = (c: Condition): boolean =>
+    e.ip?.len === undefined &&
+    (c.kind === "length" ||
+      (c.kind === "nft-set" && (c.concat ?? [c.key]).some((k) => k.endsWith(" length"))));
   const undecided = (c: Condition): boolean => {
     switch (c.kind) {
       case "ctstate":
@@ -302,6 +307,8 @@ function knowledge(
       case "tos":
         // The lowest bit of the TOS byte is not in an IPv4 LOG line.
         return !e.ip?.src.includes(":") && (c.mask & 1) === 1;
+      case "length":
+        return lengthUnknown(c);
       case "nft-set": {
         const keys = c.concat ?? [c.key];
         if (keys.includes("ct state")) return state === undefined;
@@ -311,6 +318,7 @@ function knowledge(
         if (keys.includes("fib daddr type")) return addrType(e.ip?.dst ?? "") === "";
         if (keys.some((k) => k.startsWith("fib ") && k.includes(" . "))) return true;
         if (keys.includes("meta pkttype")) return pktType === undefined;
+        if (lengthUnknown(c)) return true;
         if (keys.includes("ether saddr") && !noFrame && e.macSrc === undefined) return true;
         return keys.includes("ether daddr") && !noFrame && e.macDst === undefined;
       }
@@ -319,7 +327,7 @@ function knowledge(
     }
   };
   const tracked = state === "NEW" || state === "ESTABLISHED" || state === "RELATED";
-  return { ctx, undecided, needsEntry: (c) => tracked && readsEntry(c) };
+  return { ctx, undecided, needsEntry: (c) => (tracked && readsEntry(c)) || lengthUnknown(c) };
 }
 
 /** Whether `c` reads the connection's entry: its tuple, mark or zone (`ct original ip saddr . ...`). */

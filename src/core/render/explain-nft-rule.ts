@@ -95,6 +95,9 @@ const KEY_WORDS: Record<NftKey, Pair> = {
   "ether daddr": ["the destination MAC", "目的 MAC"],
   "ip dscp": ["the DSCP", "DSCP"],
   "ip6 dscp": ["the IPv6 DSCP", "IPv6 DSCP"],
+  "meta length": ["the packet's length in bytes", "封包長度（位元組）"],
+  "ip length": ["the IPv4 total length in bytes", "IPv4 總長度（位元組）"],
+  "ip6 length": ["the IPv6 payload length in bytes", "IPv6 payload 長度（位元組）"],
 };
 
 /** Packet types (`meta pkttype`) in words. */
@@ -279,6 +282,21 @@ function maskedSet(c: Extract<Condition, { kind: "nft-set" }>, sets?: Map<string
   return maskedValueWords(subject, form, mask, { written }, c.neg);
 }
 
+/**
+ * An IPsec test in words (`meta secpath exists|missing`, `ipsec in reqid 1`), with what the simulator
+ * makes of it: its packets never come through IPsec.
+ */
+function ipsecWords(c: Extract<Condition, { kind: "ipsec" }>): Pair {
+  if (c.field !== undefined)
+    return [
+      `whose IPsec transform matches '${c.field}' (a packet not from or into an IPsec tunnel never matches)`,
+      `其 IPsec 轉換符合「${c.field}」（不經 IPsec 通道的封包不會符合）`,
+    ];
+  return c.neg
+    ? ["not from an IPsec tunnel (no IPsec decrypted it)", "不是來自 IPsec 通道（沒有經 IPsec 解密）"]
+    : ["from an IPsec tunnel (IPsec decrypted it)", "來自 IPsec 通道（經 IPsec 解密）"];
+}
+
 /** The condition kinds {@link condition} puts in words; any other is named as not explained. */
 const EXPLAINED = new Set<Condition["kind"]>([
   "flow-offloads",
@@ -306,6 +324,7 @@ const EXPLAINED = new Set<Condition["kind"]>([
   "tos",
   "mac-src",
   "mac-dst",
+  "ipsec",
   "unknown",
 ]);
 
@@ -464,6 +483,8 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
         `${what[1]} ${not ? "不" : ""}是 ${ports(c.range)}`,
       ];
     }
+    case "ipsec":
+      return ipsecWords(c);
     case "rpfilter": {
       const way: Pair = c.strict
         ? [

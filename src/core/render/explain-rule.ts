@@ -272,6 +272,11 @@ export function explainRule(line: string): RuleNote {
   let ctstateSeen = false;
   // The chain appended to: at OUTPUT a REDIRECT goes to the loopback address, not an input interface's.
   let chain = "";
+  // Inside a `-m policy`: its transform's options (`--reqid 1`, `--mode tunnel`) qualify its test.
+  let policyMatch = false;
+  let policyTest: Pair | undefined;
+  let policyAt = -1;
+  const policyOptions: Pair[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i] as Token;
     const condsBefore = conds.length;
@@ -418,7 +423,12 @@ export function explainRule(line: string): RuleNote {
       case "--match": {
         const module = arg(); // The module's own options follow and are explained one by one.
         connmarkMatch = module === "connmark";
+        policyMatch = module === "policy";
         ctstateSeen = false;
+        policyOptions.length = 0;
+        policyTest = policyMatch ? policyWords(tokens, i + 1) : undefined;
+        policyAt = conds.length;
+        if (policyTest) conds.push(policyTest);
         if (module === "recent") {
           const read = readRecent(tokens, i + 1);
           const r = explainRecent(read.words);
@@ -625,6 +635,51 @@ export function explainRule(line: string): RuleNote {
       case "--comment": {
         const a = arg();
         comments.push([`(comment: "${a}")`, `（註解：「${a}」）`]);
+        break;
+      }
+      case "--length": {
+        const [lo, hi] = arg().split(":");
+        const span: Pair =
+          hi === undefined || hi === lo
+            ? [`${lo} bytes`, `${lo} 位元組`]
+            : [`from ${lo} to ${hi} bytes`, `${lo} 到 ${hi} 位元組`];
+        conds.push([
+          `the packet's IP length is ${negate ? "not " : ""}${span[0]}`,
+          `封包的 IP 長度${negate ? "不" : ""}是 ${span[1]}`,
+        ]);
+        break;
+      }
+      // -m policy's direction and policy were said at its -m (see policyWords); the transform's options qualify them.
+      case "--dir":
+      case "--pol":
+        if (policyMatch) arg();
+        else unknown.push(opt);
+        break;
+      case "--strict":
+      case "--next":
+        if (!policyMatch) unknown.push(opt);
+        break;
+      case "--reqid":
+      case "--spi":
+      case "--proto":
+      case "--mode":
+      case "--tunnel-src":
+      case "--tunnel-dst": {
+        if (!policyTest) {
+          unknown.push(opt);
+          break;
+        }
+        const a = arg();
+        policyOptions.push([
+          `${opt.slice(2)} ${negate ? "not " : ""}${a}`,
+          `${opt.slice(2)} ${negate ? "不是 " : ""}${a}`,
+        ]);
+        const said = policyOptions.map((o) => o[0]).join(", ");
+        const saidZh = policyOptions.map((o) => o[1]).join("、");
+        conds[policyAt] = [
+          `${policyTest[0]} (IPsec policy: ${said})`,
+          joinZh([policyTest[1], `（IPsec 政策：${saidZh}）`]),
+        ];
         break;
       }
       case "--match-set": {
@@ -904,6 +959,29 @@ export function explainRule(line: string): RuleNote {
     "zh-TW": joinZh([saidZh, actionsZh(actions.map((a) => a[1])), ...unknownZh]),
     unknown,
   };
+}
+
+/**
+ * What `-m policy` tests, from its `--dir` and `--pol` among the words after `at` (no `--pol` is
+ * `--pol ipsec`): whether the packet came from an IPsec tunnel (`in`) or goes into one (`out`).
+ */
+function policyWords(tokens: readonly Token[], at: number): Pair {
+  // The match's own words end at the next match or target.
+  const end = tokens.findIndex(
+    (t, j) => j >= at && !t.quoted && ["-m", "--match", "-j", "--jump", "-g", "--goto"].includes(t.value),
+  );
+  const value = (opt: string) => {
+    const k = tokens.findIndex((t, j) => j >= at && (end < 0 || j < end) && !t.quoted && t.value === opt);
+    return k < 0 ? undefined : tokens[k + 1]?.value;
+  };
+  const none = value("--pol") === "none";
+  if (value("--dir") === "out")
+    return none
+      ? ["it will not go into an IPsec tunnel", "它不會進入 IPsec 通道"]
+      : ["it will go into an IPsec tunnel (IPsec encrypts it)", "它會進入 IPsec 通道（經 IPsec 加密）"];
+  return none
+    ? ["it did not come from an IPsec tunnel", "它不是來自 IPsec 通道"]
+    : ["it came from an IPsec tunnel (IPsec decrypted it)", "它來自 IPsec 通道（經 IPsec 解密）"];
 }
 
 /**

@@ -161,6 +161,13 @@ export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): strin
       return p.v6 ? undefined : String((p.tos ?? 0) >> 2);
     case "ip6 dscp":
       return p.v6 ? String((p.tos ?? 0) >> 2) : undefined;
+    // `len` is the IP length (LEN=), which `meta length` reads at every hook the walk runs.
+    case "meta length":
+      return String(p.len);
+    case "ip length":
+      return p.v6 ? undefined : String(p.len);
+    case "ip6 length":
+      return p.v6 ? String(p.len - 40) : undefined;
     default: {
       // `ct original ip saddr` and kin (CT_ADDR_KEYS). No connection, or one of the other family (nft_ct's
       // eval checks its l3 protocol): undefined, the rule breaks.
@@ -301,6 +308,8 @@ const FAMILY_KEYS: Partial<Record<NftKey, 4 | 6>> = {
   "icmpv6 code": 6,
   "ip dscp": 4,
   "ip6 dscp": 6,
+  "ip length": 4,
+  "ip6 length": 6,
 };
 
 /** Result of a condition or rule: matched, not matched, or unmodelled. */
@@ -442,6 +451,14 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
     case "ttl":
       if (c.family !== (p.v6 ? 6 : 4)) return false;
       r = inRange(p.ttl, c.range);
+      break;
+    case "length":
+      r = inRange(p.len, c.range);
+      break;
+    case "ipsec":
+      // No packet of the simulator comes through xfrm: a field of a transform is never there to compare.
+      if (c.field !== undefined) return false;
+      r = false;
       break;
     case "tcp-flags": {
       const on = new Set(p.tcpFlags ?? []);

@@ -10,7 +10,13 @@
 import type { Diagnostic } from "../model/packet.ts";
 import type { ExpandedTokens } from "./expand-nft-variables.ts";
 import { natOfData, reversedData } from "./nat-map-data.ts";
-import { elementValue, parseNftRule, prependCondition } from "./parse-nft-rule.ts";
+import {
+  elementPastWidth,
+  elementValue,
+  parseNftRule,
+  prependCondition,
+  setTypeKeys,
+} from "./parse-nft-rule.ts";
 import { reversedRange } from "./reversed-range.ts";
 import type {
   BaseChain,
@@ -250,9 +256,16 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       else (entries[entries.length - 1] as NftToken[]).push(w);
     }
     const verdictMap = / : verdict$/.test(set.type) || set.type === "verdict";
+    const keys = setTypeKeys(set.type);
     for (const e of entries) {
       if (e.length === 0) continue;
       const colon = e.findIndex((w) => w.value === ":");
+      // A number past its key's width (`type mark` and 0x100000000): nft refuses the element.
+      const wide = elementPastWidth(keys, e.slice(0, colon < 0 ? e.length : colon));
+      if (wide) {
+        err(wide, wide.message, wide.hint);
+        continue;
+      }
       // A data map (`inet_service : ipv4_addr . inet_service`) feeds `dnat to ... map @m`.
       if (kind === "map" && !verdictMap) {
         const element = dataElement(e, colon);

@@ -442,7 +442,7 @@ export function parseEbtRuleArgs(
         if (e) return e;
         const t = (val as Token).value;
         if (t === "mark") {
-          const marked = ebtMarkTarget(tokens.slice(i + 1));
+          const marked = ebtMarkTarget(val as Token, tokens.slice(i + 1));
           if (marked) {
             if ("error" in marked) return marked;
             target = marked.target;
@@ -495,33 +495,89 @@ const EBT_MARK_OPS: Record<string, (v: number) => { value: number; mask: number 
   "--mark-xor": (v) => ({ value: v, mask: 0 }),
 };
 
+/** The verdicts `--mark-target` takes, written as ebtables-nft 1.8.9 takes them: in capitals. */
+const EBT_MARK_VERDICTS = ["ACCEPT", "DROP", "CONTINUE", "RETURN"];
+
 /**
- * `-j mark --mark-set|--mark-or|--mark-and|--mark-xor V [--mark-target VERDICT]` (ebt_mark_t): the
- * mark is changed, then the verdict (ACCEPT when none is given) decides; undefined for other options.
+ * A mark target's value as ebtables reads it (strtoul, base 0: hex, octal after a leading `0`, decimal),
+ * into the 32 bits of the packet's mark: ebtables-nft 1.8.9 took `0x100000005` and saved it so, and the
+ * kernel's mark was then 0x5 (a later `--mark 0x5` counted); `010` set 0x8. Undefined past 64 bits or
+ * for anything else.
+ */
+function ebtMarkValue(text: string): number | undefined {
+  const digits = /^0x[0-9a-f]{1,16}$/i.test(text)
+    ? text
+    : /^0[0-7]*$/.test(text)
+      ? `0o${text.slice(1) || "0"}`
+      : /^[1-9]\d*$/.test(text)
+        ? text
+        : undefined;
+  if (digits === undefined) return undefined;
+  const n = BigInt(digits);
+  return n > 0xffffffffffffffffn ? undefined : Number(n & 0xffffffffn);
+}
+
+/**
+ * `-j mark [--mark-set|--set-mark|--mark-or|--mark-and|--mark-xor V] [--mark-target VERDICT]`
+ * (ebt_mark_t) as ebtables-nft 1.8.9 takes it: one operation at most, each option once, a verdict in
+ * capitals, at least one option; with no operation the mark is set to 0 (it saved `--mark-target DROP`
+ * as `--mark-set 0x0 --mark-target DROP`). The mark is changed, then the verdict (ACCEPT when none is
+ * given) decides; an error where ebtables refuses the words; undefined for other options.
  */
 function ebtMarkTarget(
+  name: Token,
   rest: Token[],
 ):
   | { target: Target; effect: Target }
   | { error: { column: number; message: string; hint: string } }
   | undefined {
+  const refuse = (at: Token, message: string, hint: string) => ({
+    error: { column: at.column, message, hint },
+  });
+  if (rest.length === 0)
+    return refuse(
+      name,
+      'the mark target needs an option: ebtables refuses it without ("You must specify some option")',
+      "write e.g. -j mark --mark-set 0x5 --mark-target CONTINUE",
+    );
   let effect: Target | undefined;
   let verdict = "ACCEPT";
+  let operation: Token | undefined;
+  const seen = new Set<string>();
   for (let k = 0; k < rest.length; k += 2) {
-    const opt = (rest[k] as Token).value;
+    const opt = rest[k] as Token;
     const v = rest[k + 1];
-    const op = EBT_MARK_OPS[opt];
-    if (!v || (!op && opt !== "--mark-target")) return undefined;
+    const op = EBT_MARK_OPS[opt.value];
+    if (!v || (!op && opt.value !== "--mark-target")) return undefined;
+    if (seen.has(opt.value))
+      return refuse(
+        opt,
+        `${opt.value} is given twice: ebtables refuses it ("Multiple use of same option not allowed")`,
+        "give each option of the mark target once",
+      );
+    seen.add(opt.value);
     if (op) {
-      const mk = /^(0x[0-9a-f]{1,8}|\d+)$/i.test(v.value) ? Number(v.value) : Number.NaN;
-      if (!(mk <= 0xffffffff))
-        return {
-          error: { column: v.column, message: `'${v.value}' is not a mark`, hint: "expected e.g. 0x5" },
-        };
+      if (operation)
+        return refuse(
+          opt,
+          `${opt.value} after ${operation.value}: the mark target does one operation, and ebtables refuses a second ("${opt.value} cannot be used together with specific --mark option")`,
+          "keep one of --mark-set, --mark-or, --mark-and, --mark-xor; write another -j mark rule for the next",
+        );
+      operation = opt;
+      const mk = ebtMarkValue(v.value);
+      if (mk === undefined)
+        return refuse(v, `'${v.value}' is not a mark`, "expected e.g. 0x5 (ebtables keeps its low 32 bits)");
       effect = { kind: "MARK", op: "xset", ...op(mk) };
-    } else verdict = v.value.toUpperCase();
+    } else if (!EBT_MARK_VERDICTS.includes(v.value))
+      return refuse(
+        v,
+        `'${v.value}' is not a --mark-target verdict: ebtables refuses it ("Illegal --mark-target target")`,
+        "write ACCEPT, DROP, CONTINUE or RETURN, in capitals",
+      );
+    else verdict = v.value;
   }
-  if (!effect || !["ACCEPT", "DROP", "CONTINUE", "RETURN"].includes(verdict)) return undefined;
+  // No operation: ebt_mark_t sets the mark to its value, 0.
+  effect ??= { kind: "MARK", op: "xset", value: 0, mask: 0xffffffff };
   return { target: { kind: verdict as "ACCEPT" }, effect };
 }
 

@@ -7,9 +7,9 @@
 import { closest } from "../diagnostics/format-diagnostic.ts";
 import type { Diagnostic } from "../model/packet.ts";
 import { findBinary } from "./find-binary.ts";
-import { headerlessFamily } from "./headerless-family.ts";
+import { familyMarker, headerlessFamily, markedFamily } from "./headerless-family.ts";
 import { parseRuleArgs } from "./parse-rule-args.ts";
-import type { ChainDef, FamilyRules, Rule, TableDef } from "./ruleset.ts";
+import type { ChainDef, Condition, FamilyRules, Rule, TableDef } from "./ruleset.ts";
 import { TABLE_TWICE_HINT } from "./ruleset-hints.ts";
 import { type Token, tokenizeRule } from "./tokenize-rule.ts";
 import { CHANCE_HINT, DECIDES_NOTHING_HINT, UNMODELLED_MATCH_HINT } from "./unmodelled-hints.ts";
@@ -44,16 +44,6 @@ export const BUILTIN_CHAINS: Record<string, string[]> = {
   filter: ["INPUT", "FORWARD", "OUTPUT"],
   security: ["INPUT", "FORWARD", "OUTPUT"],
 };
-
-/**
- * Whether `t` is a `-4`/`-6` family marker as written, not the value of the option before it: getopt
- * gives an option its value whatever it looks like (`--name -6`, `--match-set -6 src`), so after an
- * option word it is a value (a flag option before a marker is rare, and then an error, not a loss).
- */
-function isFamilyMarker(t: Token, before: Token | undefined): boolean {
-  if (t.quoted || !["-4", "--ipv4", "-6", "--ipv6"].includes(t.value)) return false;
-  return !before || before.quoted || !before.value.startsWith("-");
-}
 
 /** What iptables-nft-save prints for a table, or a table's base chains, holding nft rules it cannot show. */
 const INCOMPATIBLE = /^#\s*Table `([^']+)' (?:(is incompatible)|contains incompatible base-chains)/;
@@ -286,9 +276,22 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       continue;
     }
     // `-4`/`-6` (iptables-restore takes them anywhere in a rule): a rule of the other family is skipped, as restore does.
-    const marker = tk.tokens.find((t, k) => isFamilyMarker(t, tk.tokens[k - 1]));
-    if (marker && /6/.test(marker.value) !== ipv6Section) continue;
-    const [verb, chainTok, ...args] = tk.tokens.filter((t, k) => !isFamilyMarker(t, tk.tokens[k - 1]));
+    const marked = markedFamily(tk.tokens);
+    if (marked === "both") {
+      // Both restores skip it, in either order (iptables 1.8.9, nft and legacy): it is in neither family.
+      const marks = tk.tokens.filter((t, k) => familyMarker(t, tk.tokens[k - 1]));
+      const second = marks.find((t) => t.value.includes("6") !== marks[0]?.value.includes("6")) as Token;
+      err(
+        lineNo,
+        offset + second.column,
+        "a rule marked both -4 and -6 is skipped by iptables-restore and ip6tables-restore alike",
+        "keep one marker: -4 for a rule of iptables-restore, -6 for one of ip6tables-restore",
+        "warning",
+      );
+      continue;
+    }
+    if (marked && (marked === "ip6") !== ipv6Section) continue;
+    const [verb, chainTok, ...args] = tk.tokens.filter((t, k) => !familyMarker(t, tk.tokens[k - 1]));
     if (!verb || (verb.value !== "-A" && verb.value !== "--append")) {
       err(
         lineNo,
@@ -331,6 +334,11 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
         `target 'CT' is only valid in the raw table, not '${table.name}'`,
         "put the rule in *raw, in PREROUTING or OUTPUT (the kernel refuses it elsewhere)",
       );
+      continue;
+    }
+    const misplaced = misplacedPolicy(chain.name, table.name, parsed.conditions, tk.tokens);
+    if (misplaced) {
+      err(lineNo, offset + misplaced.column, misplaced.message, misplaced.hint);
       continue;
     }
     const rule: Rule = {
@@ -423,4 +431,33 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
     }
   }
   return { rules: { tables: ipTables }, ...(ip6Tables ? { ip6: { tables: ip6Tables } } : {}), diagnostics };
+}
+
+/** The built-in chains xt_policy refuses a direction in: a packet there has not come in, or will not go out. */
+const POLICY_REFUSED: Record<"in" | "out", string[]> = {
+  in: ["OUTPUT", "POSTROUTING"],
+  out: ["PREROUTING", "INPUT"],
+};
+
+/**
+ * Why the kernel refuses a `-m policy` of the rule in built-in chain `chain` (`--dir in` in OUTPUT or
+ * POSTROUTING, `--dir out` in PREROUTING or INPUT: iptables-nft 1.8.9 and iptables-legacy failed with
+ * "Invalid argument" on kernel 6.18), positioned at its `--dir`; undefined when it takes it. A user
+ * chain is not checked: iptables-nft took one such rule there, reached from OUTPUT.
+ */
+function misplacedPolicy(
+  chain: string,
+  table: string,
+  conditions: readonly Condition[],
+  tokens: readonly Token[],
+): { column: number; message: string; hint: string } | undefined {
+  if (!BUILTIN_CHAINS[table]?.includes(chain)) return undefined;
+  const bad = conditions.find((c) => c.kind === "ipsec" && POLICY_REFUSED[c.dir].includes(chain));
+  if (bad?.kind !== "ipsec") return undefined;
+  const at = tokens.find((t, k) => t.value === "--dir" && tokens[k + 1]?.value === bad.dir);
+  return {
+    column: at?.column ?? 1,
+    message: `-m policy --dir ${bad.dir} is not valid in ${chain}: the kernel refuses it (iptables: "RULE_APPEND failed (Invalid argument)")`,
+    hint: "write --dir in in PREROUTING and INPUT, --dir out in OUTPUT and POSTROUTING (FORWARD takes both)",
+  };
 }

@@ -78,6 +78,12 @@ function lhs(v: Json): string | undefined {
   const opt = v["tcp option"];
   if (isObj(opt)) return ["tcp option", opt.name, opt.field].filter((w) => typeof w === "string").join(" ");
   if (isObj(v.rt) && typeof v.rt.key === "string") return `rt ${v.rt.key}`;
+  // `ipsec in reqid`, `ipsec out spnum 1 ip daddr`: nft lists the policy number only when it is not 0.
+  if (isObj(v.ipsec)) {
+    const x = v.ipsec;
+    const spnum = typeof x.spnum === "number" && x.spnum !== 0 ? `spnum ${x.spnum}` : undefined;
+    return ["ipsec", x.dir, spnum, x.family, x.key].filter((w) => typeof w === "string").join(" ");
+  }
   if (isObj(v.fib)) {
     const flags = Array.isArray(v.fib.flags) ? v.fib.flags.join(" . ") : "";
     return `fib ${flags} ${v.fib.result}`;
@@ -110,7 +116,14 @@ function lhs(v: Json): string | undefined {
 }
 
 function rhs(v: Json, left: string): string {
-  if (typeof v === "boolean" && (left.startsWith("exthdr ") || left.startsWith("fib ")))
+  // A presence test: an extension header, a route, a secpath (`meta ipsec`, nft's `meta secpath`).
+  if (
+    typeof v === "boolean" &&
+    (left.startsWith("exthdr ") ||
+      left.startsWith("fib ") ||
+      left === "meta ipsec" ||
+      left === "meta secpath")
+  )
     return v ? "exists" : "missing";
   if (typeof v === "string")
     return /ifname$/.test(left) || left === "iif" || left === "oif" ? JSON.stringify(v) : v;

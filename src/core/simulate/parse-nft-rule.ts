@@ -114,6 +114,7 @@ const STARTERS = new Set([
   "arp",
   "mark",
   "pkttype",
+  "ipsec",
 ]);
 
 /**
@@ -304,6 +305,9 @@ const CONCAT_KEYS: [string[], NftKey][] = [
   [["icmp", "code"], "icmp code"],
   [["icmpv6", "code"], "icmpv6 code"],
   [["ct", "state"], "ct state"],
+  [["ct", "zone"], "ct zone"],
+  [["ct", "original", "zone"], "ct original zone"],
+  [["ct", "reply", "zone"], "ct reply zone"],
   ...CT_ADDR_KEYS.map((k): [string[], NftKey] => [k.split(" "), k]),
   [["fib", "daddr", "type"], "fib daddr type"],
   [["fib", "saddr", "type"], "fib saddr type"],
@@ -313,6 +317,9 @@ const CONCAT_KEYS: [string[], NftKey][] = [
   [["ether", "daddr"], "ether daddr"],
   [["ip", "dscp"], "ip dscp"],
   [["ip6", "dscp"], "ip6 dscp"],
+  [["meta", "length"], "meta length"],
+  [["ip", "length"], "ip length"],
+  [["ip6", "length"], "ip6 length"],
 ];
 
 /** A MAC address as nft prints it (leading zeros dropped: `2:42:ac:11:0:3`). */
@@ -395,7 +402,109 @@ const RANGE_MAX: Partial<Record<NftKey, number>> = {
   "icmpv6 type": 255,
   "icmp code": 255,
   "icmpv6 code": 255,
+  // `meta length` is 32 bits (nft took 70000); the IP headers' length fields are 16.
+  "meta length": 0xffffffff,
+  "ip length": 0xffff,
+  "ip6 length": 0xffff,
 };
+
+/** The length keys: the packet's length at the hook and the IP headers' length fields, compared as numbers. */
+const LENGTH_KEYS = new Set<NftKey>(["meta length", "ip length", "ip6 length"]);
+
+/** The largest value nft takes for each numeric key, in a set's element as in a value (its width). */
+const KEY_MAX: Partial<Record<NftKey, number>> = {
+  ...RANGE_MAX,
+  "ip ttl": 255,
+  "ip6 hoplimit": 255,
+  "tcp dport": 65535,
+  "tcp sport": 65535,
+  "udp dport": 65535,
+  "udp sport": 65535,
+  "th dport": 65535,
+  "th sport": 65535,
+};
+
+/** What nft 1.0.6 says of a value past `key`'s width (kernel 6.18 host: `ip protocol { 256 }`, `tcp dport { 65536 }`). */
+function pastWidthWords(key: NftKey, bound: number, max: number): string {
+  if (key === "ip protocol" || key === "ip6 nexthdr" || key === "meta l4proto")
+    return "Protocol out of range";
+  if (key.endsWith("port")) return "Service out of range";
+  return `Value ${bound} exceeds valid range 0-${max}`;
+}
+
+/**
+ * The error for the first bound of element part `tok` (a value, or a range `lo-hi`, of numbers in
+ * decimal or hex) past `key`'s width, positioned at that bound, as nft 1.0.6 refused it (`meta mark {
+ * 0x1-0x100000000 }`: "Value 4294967296 exceeds valid range 0-4294967295", at `0x100000000`); undefined
+ * when it fits, or for a key of no known width or a word that is no number (a name: `echo-request`).
+ */
+function pastWidth(key: NftKey | undefined, tok: NftToken): NftRuleProblem | undefined {
+  const max = key === undefined ? undefined : KEY_MAX[key];
+  if (key === undefined || max === undefined || tok.type === "string") return undefined;
+  const bounds = tok.value.split("-");
+  if (bounds.length > 2) return undefined;
+  let offset = 0;
+  for (const b of bounds) {
+    const n = /^(0x[0-9a-f]+|\d+)$/i.test(b) ? Number(b) : undefined;
+    if (n !== undefined && n > max)
+      return {
+        severity: "error",
+        message: `${key} value ${b} exceeds its valid range 0-${max}: nft refuses it ("${pastWidthWords(key, n, max)}"), and with it the whole file`,
+        hint: `write a value from 0 to ${max}`,
+        line: tok.line,
+        // A value a variable gave is shown at the variable.
+        column: tok.column + (tok.written === undefined ? offset : 0),
+      };
+    offset += b.length + 1;
+  }
+  return undefined;
+}
+
+/**
+ * The error for the first part of a set or map element (`words`: its key's words, parts joined by `.`,
+ * maybe followed by its options) past the width of its key in `keys` (one per part of a concatenation;
+ * see {@link pastWidth}); undefined when every part fits.
+ */
+export function elementPastWidth(
+  keys: readonly (NftKey | undefined)[],
+  words: readonly NftToken[],
+): NftRuleProblem | undefined {
+  for (let k = 0; k < words.length; k += 2) {
+    const wide = pastWidth(keys[k / 2], words[k] as NftToken);
+    if (wide) return wide;
+    if (words[k + 1]?.value !== ".") return undefined;
+  }
+  return undefined;
+}
+
+/** A named set's data types nft names (`type mark`), by the key whose values they hold. */
+const TYPE_KEYS: Record<string, NftKey> = {
+  mark: "meta mark",
+  inet_service: "th dport",
+  inet_proto: "meta l4proto",
+  icmp_type: "icmp type",
+  icmpv6_type: "icmpv6 type",
+  icmp_code: "icmp code",
+  icmpv6_code: "icmpv6 code",
+  dscp: "ip dscp",
+};
+
+/**
+ * The key of each part of a named set's elements from its `type` or `typeof` words (`mark`,
+ * `ipv4_addr . inet_service`, `ct zone`, `ip saddr . tcp dport`; a map's key before its ` : `), for
+ * {@link elementPastWidth}; undefined for a part of no known key.
+ */
+export function setTypeKeys(type: string): (NftKey | undefined)[] {
+  const key = type.split(" : ")[0] ?? "";
+  return key.split(" . ").map((part) => {
+    const words = part.trim().split(/\s+/);
+    const found = keyAt(
+      words.map((value) => ({ type: "word", value, line: 0, column: 0 }) as NftToken),
+      0,
+    );
+    return found && found.next === words.length ? found.key : TYPE_KEYS[part.trim()];
+  });
+}
 
 /** `lo-hi` of two numbers, each decimal or hex (`1-5`, `0x08-0x10`), as numbers; undefined for anything else. */
 function numberRange(text: string): { lo: number; hi: number } | undefined {
@@ -665,6 +774,32 @@ function readReversePath(
   };
 }
 
+/**
+ * `ipsec in|out [spnum N] reqid|spi|ip saddr|ip daddr|ip6 saddr|ip6 daddr [==|!=|<|>|...] VALUE` (a
+ * value, a range or an anonymous set) at `at`: where it ends; undefined for any other form (a map or
+ * a verdict map keyed by it).
+ */
+function ipsecField(tokens: readonly NftToken[], at: number): { next: number } | undefined {
+  let k = at + 2;
+  if (tokens[k]?.value === "spnum" && tokens[k + 1]) k += 2;
+  const field = tokens[k]?.value;
+  if (field === "reqid" || field === "spi") k++;
+  else if (
+    (field === "ip" || field === "ip6") &&
+    (tokens[k + 1]?.value === "saddr" || tokens[k + 1]?.value === "daddr")
+  )
+    k += 2;
+  else return undefined;
+  const op = tokens[k]?.value ?? "";
+  if (op === "==" || op === "!=" || op === "eq" || op === "ne" || COMPARISONS[op]) k++;
+  const v = tokens[k];
+  if (!v || (v.type === "punct" && v.value !== "{") || v.value === "vmap" || v.value === "map")
+    return undefined;
+  if (v.value !== "{") return { next: k + 1 };
+  while (k < tokens.length && tokens[k]?.value !== "}") k++;
+  return k < tokens.length ? { next: k + 1 } : undefined;
+}
+
 /** Parses the statements of one rule from `tokens` (no line-end tokens in them). */
 export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
   const out: ParsedNftRule = {
@@ -864,7 +999,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     keyStart: number,
   ):
     | { kind: "single"; value: NftToken; neg: boolean }
-    | { kind: "set"; elements?: NftValue[]; set?: string; neg: boolean }
+    | { kind: "set"; elements?: NftValue[]; set?: string; neg: boolean; words?: NftToken[][] }
     | { kind: "cmp"; op: string; value: NftToken }
     | { kind: "vmap" }
     | undefined => {
@@ -908,15 +1043,25 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     if (t.value === "{") {
       i++;
       const elements: NftValue[] = [];
+      // Each element's words, its parts with the `.` between them, for the width check.
+      const words: NftToken[][] = [];
       let parts: string[] = [];
+      let partWords: NftToken[] = [];
       const close = () => {
-        if (parts.length) elements.push(elementValue(parts));
+        if (parts.length) {
+          elements.push(elementValue(parts));
+          words.push(partWords);
+        }
         parts = [];
+        partWords = [];
       };
       while (i < tokens.length && peek()?.value !== "}") {
         const e = peek() as NftToken;
         if (e.value === ",") close();
-        else if (e.value !== ".") parts.push(e.value);
+        else {
+          if (e.value !== ".") parts.push(e.value);
+          partWords.push(e);
+        }
         i++;
       }
       close();
@@ -925,17 +1070,19 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         return undefined;
       }
       i++;
-      return { kind: "set", elements, neg };
+      return { kind: "set", elements, neg, words };
     }
     i++;
     // `ct state established,related` is a comma list nft prints without braces.
     if (peek()?.value === ",") {
       const elements: NftValue[] = [nftValue(t.value)];
+      const words: NftToken[][] = [[t]];
       while (peek()?.value === "," && peek(1)) {
         elements.push(nftValue((peek(1) as NftToken).value));
+        words.push([peek(1) as NftToken]);
         i += 2;
       }
-      return { kind: "set", elements, neg };
+      return { kind: "set", elements, neg, words };
     }
     return { kind: "single", value: t, neg };
   };
@@ -1074,7 +1221,10 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     if (operand.kind === "cmp") return unmodelled(keyStart, "condition");
     const proto = key.split(" ")[0] as string;
     if (proto === "tcp" || proto === "udp") out.conditions.push({ kind: "proto", proto, neg: false });
-    if (operand.kind === "set") return pushSet(key, { ...operand, mask: maskText });
+    if (operand.kind === "set") {
+      if (refuseWide([key], operand)) return;
+      return pushSet(key, { ...operand, mask: maskText });
+    }
     const v = operand.value.value;
     const { neg } = operand;
     const bad = () => refuse(operand.value, `'${v}' is not a value of ${key}: ${what} is expected`);
@@ -1289,6 +1439,20 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     );
     return true;
   };
+  /**
+   * Whether an element of an anonymous set (`words`, per element) has a part past its key's width (one
+   * key per part); if so its error is reported there and the rule is refused, as nft refuses it.
+   */
+  const refuseWide = (keys: readonly NftKey[], operand: { words?: NftToken[][] }): boolean => {
+    for (const w of operand.words ?? []) {
+      const wide = elementPastWidth(keys, w);
+      if (wide) {
+        out.problems.push(wide);
+        return true;
+      }
+    }
+    return false;
+  };
   /** Adds `key`'s (or a concatenation's) set condition: an anonymous set's elements or a named set. */
   const pushSet = (
     key: NftKey,
@@ -1324,8 +1488,9 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       }
       const operand = peek()?.value === "." ? undefined : readOperand(key, keyStart);
       if (operand?.kind === "vmap" && out.target.kind === "vmap") out.target.concat = keys;
-      else if (operand?.kind === "set") pushSet(key, operand, keys);
-      else {
+      else if (operand?.kind === "set") {
+        if (!refuseWide(keys, operand)) pushSet(key, operand, keys);
+      } else {
         // A single value or a comparison of a concatenation, or a key the model does not know.
         if (operand?.kind === "vmap") out.target = { kind: "NONE" };
         out.conditions.push({ kind: "unknown", text: unknownFrom(keyStart), neg: false });
@@ -1356,10 +1521,22 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     if (operand.kind === "cmp") {
       const v = operand.value.value;
       // `icmp code > net-unreachable`: a byte of the header, compared as a number (kernel 6.18, see
-      // test/fixtures/simulate/nft-match-forms); matched as a one-range set.
+      // test/fixtures/simulate/nft-match-forms); matched as a one-range set. So is a length (`meta length > 1000`).
       const names = NFT_ICMP_NAMES[key];
-      const n = key.endsWith("port") ? nftPort(v) : names ? (names[v] ?? numberOf(v)) : undefined;
-      const max = names ? 255 : 65535;
+      const length = LENGTH_KEYS.has(key);
+      const wide = length ? pastWidth(key, operand.value) : undefined;
+      if (wide) {
+        out.problems.push(wide);
+        return;
+      }
+      const n = key.endsWith("port")
+        ? nftPort(v)
+        : names
+          ? (names[v] ?? numberOf(v))
+          : length
+            ? numberOf(v)
+            : undefined;
+      const max = names ? 255 : length ? (RANGE_MAX[key] as number) : 65535;
       // `meta mark > 5`: a comparison the model has no condition for.
       if (n === undefined || n < 0 || n > max) return unmodelled(keyStart, "condition");
       const { op } = operand;
@@ -1367,7 +1544,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       const hi = op[0] === "<" ? n - (op === "<" ? 1 : 0) : max;
       // `< 0` and `> 65535` match no port: an empty range is written as a negated full one.
       const empty = lo > hi;
-      if (names) {
+      if (names || length) {
         const range = empty ? `0-${max}` : `${lo}-${hi}`;
         pushSet(key, { elements: [nftValue(range)], neg: empty });
         return;
@@ -1380,11 +1557,17 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       return;
     }
     if (operand.kind === "set") {
-      pushSet(key, operand);
+      if (!refuseWide([key], operand)) pushSet(key, operand);
       return;
     }
     const v = operand.value.value;
     const neg = operand.neg;
+    // A length past its field's width (`ip length 65536`): nft refuses it.
+    const wide = LENGTH_KEYS.has(key) ? pastWidth(key, operand.value) : undefined;
+    if (wide) {
+      out.problems.push(wide);
+      return;
+    }
     const bad = (what: string, hint: string) => problem(operand.value, `'${v}' is not ${what}`, hint);
     // `icmp code 8-0`: nft 1.0.6's listing of `icmp type >= 8 icmp code <= 0` written side by side (kernel
     // 6.18 matched types 8 and 11 with code 0): what it compares is not in the words, so not guessed.
@@ -1564,6 +1747,12 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         if (!MAC.test(v)) return bad("a MAC address", "write e.g. 02:42:ac:11:00:02");
         out.conditions.push({ kind: key === "ether saddr" ? "mac-src" : "mac-dst", mac: paddedMac(v), neg });
         return;
+      case "meta length":
+      case "ip length":
+      case "ip6 length":
+        if (!/^(0x[0-9a-f]+|\d+)$/i.test(v)) return bad("a length", `write e.g. ${key} 84 or ${key} 80-90`);
+        pushSet(key, { elements: [{ kind: "value", value: String(Number(v)) }], neg });
+        return;
       case "ip dscp":
       case "ip6 dscp": {
         const d = dscpValue(v);
@@ -1671,6 +1860,36 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       }
       match("meta mark", start);
       continue;
+    }
+    // `meta length`, `ip length`, `ip6 length`: the packet's length and the IP headers' fields (kernel 6.18).
+    if ((w === "meta" || w === "ip" || w === "ip6") && w1 === "length" && word(2) !== "set") {
+      i += 2;
+      match(`${w} length` as NftKey, start);
+      continue;
+    }
+    // `meta secpath exists|missing` (nft 1.0.6 lists it `meta ipsec`; `nft -n`: 1|0; nft -j: true|false).
+    if (w === "meta" && (w1 === "secpath" || w1 === "ipsec")) {
+      const op = word(2) === "==" || word(2) === "!=" ? word(2) : undefined;
+      const v = word(op ? 3 : 2) ?? "";
+      const present = ["exists", "1", "true"].includes(v)
+        ? true
+        : ["missing", "0", "false"].includes(v)
+          ? false
+          : undefined;
+      if (present !== undefined) {
+        i += op ? 4 : 3;
+        // The condition holds for a packet with a secpath: `exists` is it, `missing` (or `!= exists`) its negation.
+        out.conditions.push({ kind: "ipsec", dir: "in", neg: present === (op === "!=") });
+        continue;
+      }
+    }
+    if (w === "ipsec" && (w1 === "in" || w1 === "out")) {
+      const read = ipsecField(tokens, i);
+      if (read) {
+        i = read.next;
+        out.conditions.push({ kind: "ipsec", dir: w1, neg: false, field: text(start, i) });
+        continue;
+      }
     }
     if (
       w === "ip" &&

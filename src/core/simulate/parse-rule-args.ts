@@ -162,6 +162,7 @@ const KNOWN_MODULES = new Set([
   "dscp",
   "tos",
   "ecn",
+  "length",
 ]);
 
 /** `--tos` / `--set-tos` names (iptables-extensions(8)): with them the mask is the TOS bits, 0x3f. */
@@ -338,6 +339,8 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
   // Every `-m` with where its conditions begin (a conntrack match's options are decided together).
   const matches: { module: string; from: number }[] = [];
   let limitIface: "in" | "out" | undefined;
+  // The first `--ecn-tcp-ece` / `--ecn-tcp-cwr`: xt_ecn takes them only in a rule of `-p tcp`.
+  let ecnTcp: Token | undefined;
   let neg = false;
   let i = 0;
   const fail = (column: number, message: string, hint?: string): RuleArgsResult => ({
@@ -461,6 +464,14 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         }
         if (module === "set") {
           const read = readSetMatch(tokens, i + 2, tok.column);
+          if (!read.ok) return fail(read.column, read.message, read.hint);
+          conditions.push(read.condition);
+          module = undefined;
+          i = read.next;
+          continue;
+        }
+        if (module === "policy") {
+          const read = readPolicy(tokens, i + 2, tok.column);
           if (!read.ok) return fail(read.column, read.message, read.hint);
           conditions.push(read.condition);
           module = undefined;
@@ -806,8 +817,21 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
       case "--ecn-tcp-cwr": {
         // xt_ecn inverts each flag on its own (`! --ecn-tcp-ece --ecn-tcp-cwr`: ECE clear and CWR set).
         const flag = opt === "--ecn-tcp-ece" ? "ECE" : "CWR";
+        ecnTcp ??= tok;
         conditions.push({ kind: "tcp-flags", mask: [flag], set: n ? [] : [flag], neg: false });
         i += 1;
+        continue;
+      }
+      case "--length": {
+        const range = first ? lengthRange(first.value) : undefined;
+        if (!first || !range)
+          return fail(
+            first?.column ?? tok.column,
+            `--length needs a length or a range of lengths from 0 to 65535${first ? `, not '${first.value}'` : ""}`,
+            "write e.g. --length 84 or --length 0:100 (iptables refuses a value past 65535)",
+          );
+        conditions.push({ kind: "length", range, neg: n });
+        i += 2;
         continue;
       }
       case "--mark": {
@@ -831,8 +855,127 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
     }
     return fail(tok.column, `unexpected word '${opt}'`, "expected an option such as -s, -p, -m or -j");
   }
+  // The kernel checks the rule's own protocol (`-p tcp`, not negated), wherever `-p` is written.
+  if (ecnTcp && !conditions.some((c) => c.kind === "proto" && c.proto === "tcp" && !c.neg))
+    return fail(
+      ecnTcp.column,
+      `${ecnTcp.value} needs a rule of -p tcp: xt_ecn refuses TCP flags for another protocol (iptables-restore: "RULE_APPEND failed (Invalid argument)")`,
+      "add -p tcp to the rule, or test only the IP header's ECN bits with --ecn-ip-ect",
+    );
   withoutConnection(conditions, matches);
   return { ok: true, conditions, target };
+}
+
+/**
+ * An unsigned number as xtables reads it (strtoul with base 0): decimal, `0x` hex, or octal after a
+ * leading `0` (iptables-nft 1.8.9 took `--length 0x54` as 84 and `--length 010` as 8); undefined for
+ * anything else.
+ */
+function xtablesNumber(text: string): number | undefined {
+  if (/^0x[0-9a-f]+$/i.test(text)) return Number(text);
+  if (/^0[0-7]+$/.test(text)) return Number.parseInt(text, 8);
+  return /^(0|[1-9]\d*)$/.test(text) ? Number(text) : undefined;
+}
+
+/**
+ * `--length` of `-m length`: `N`, `LO:HI`, `:HI` (from 0) or `LO:` (to 65535), each up to 65535 (iptables-nft
+ * 1.8.9 saved `:100` as `0:100` and `100:` as `100:65535`, and took `200:100`, which holds no length);
+ * undefined for anything else.
+ */
+function lengthRange(text: string): PortRange | undefined {
+  const [a, b, more] = text.split(":");
+  if (more !== undefined || a === undefined) return undefined;
+  const lo = a === "" && b !== undefined ? 0 : xtablesNumber(a);
+  const hi = b === undefined ? lo : b === "" ? 65535 : xtablesNumber(b);
+  if (lo === undefined || hi === undefined || lo > 65535 || hi > 65535) return undefined;
+  return { lo, hi };
+}
+
+/** xt_policy's options, with whether each takes a value (iptables-extensions(8)). */
+const POLICY_OPTIONS: Record<string, boolean> = {
+  "--dir": true,
+  "--pol": true,
+  "--strict": false,
+  "--reqid": true,
+  "--spi": true,
+  "--proto": true,
+  "--mode": true,
+  "--tunnel-src": true,
+  "--tunnel-dst": true,
+  "--next": false,
+};
+
+/** A `-m policy` read: its condition and the token after it, or why iptables refuses it. */
+type PolicyRead =
+  | { ok: true; condition: Extract<Condition, { kind: "ipsec" }>; next: number }
+  | { ok: false; column: number; message: string; hint: string };
+
+/**
+ * The options of a `-m policy` from `start` (`--dir in|out --pol none|ipsec`, then the transform's
+ * `--strict`, `--reqid`, `--spi`, `--proto`, `--mode`, `--tunnel-src`, `--tunnel-dst`, `--next`, a `!`
+ * before any of those) as one IPsec condition: `--pol none` is the condition negated. Refused as
+ * iptables-nft 1.8.9 refused them: no `--dir`, a `--dir` or `--pol` of another value, a `!` before
+ * `--dir` or `--pol`, `--next` without `--strict`. No `--pol` is `--pol ipsec`, as iptables-save prints it.
+ */
+function readPolicy(tokens: Token[], start: number, column: number): PolicyRead {
+  let dir: "in" | "out" | undefined;
+  let pol: "none" | "ipsec" = "ipsec";
+  const seen = new Map<string, Token>();
+  let j = start;
+  const refuse = (at: number, message: string, hint: string): PolicyRead => ({
+    ok: false,
+    column: at,
+    message,
+    hint,
+  });
+  for (;;) {
+    const bang = isWord(tokens[j], "!") ? 1 : 0;
+    const t = tokens[j + bang];
+    if (!t || t.quoted || !Object.hasOwn(POLICY_OPTIONS, t.value)) break;
+    const value = POLICY_OPTIONS[t.value] ? tokens[j + bang + 1] : undefined;
+    if (POLICY_OPTIONS[t.value] && (!value || isOptionWord(value)))
+      return refuse(t.column, `${t.value} needs a value`, `write e.g. -m policy --dir in --pol none`);
+    if (bang && (t.value === "--dir" || t.value === "--pol"))
+      return refuse(
+        (tokens[j] as Token).column,
+        `iptables refuses '! ${t.value}': policy: option "${t.value}" cannot be inverted`,
+        t.value === "--pol"
+          ? "--pol none is the negation of --pol ipsec: write that instead"
+          : "write --dir in or --dir out",
+      );
+    if (t.value === "--dir") {
+      const v = (value as Token).value;
+      if (v !== "in" && v !== "out")
+        return refuse(
+          (value as Token).column,
+          `'${v}' is not a policy direction`,
+          "write --dir in or --dir out",
+        );
+      dir = v;
+    }
+    if (t.value === "--pol") {
+      const v = (value as Token).value;
+      if (v !== "none" && v !== "ipsec")
+        return refuse((value as Token).column, `'${v}' is not a policy`, "write --pol none or --pol ipsec");
+      pol = v;
+    }
+    seen.set(t.value, t);
+    j += bang + 1 + (value ? 1 : 0);
+  }
+  const next = seen.get("--next");
+  if (next && !seen.has("--strict"))
+    return refuse(
+      next.column,
+      `iptables refuses --next without --strict (policy: option "--next" also requires "--strict")`,
+      "add --strict before the first element's options, or drop --next",
+    );
+  if (!dir)
+    return refuse(
+      column,
+      "-m policy needs --dir in or --dir out (iptables: policy match: neither --dir in nor --dir out specified)",
+      "write e.g. -m policy --dir in --pol none",
+    );
+  return { ok: true, condition: { kind: "ipsec", dir, neg: pol === "none" }, next: j };
 }
 
 /**
@@ -1004,12 +1147,20 @@ function parseTarget(
         };
       // DNAT revision 2's shifted ports (`:8080-8090/8000`: the original port minus 8000 picks one of
       // the range): the new port depends on the packet's, which the target does not model.
-      if (
-        t === "DNAT" &&
-        /^[^/]*:\d+-\d+\/\d+$/.test(v.value) &&
-        parseNatAddressSpec(v.value.replace(/\/\d+$/, ""))
-      )
+      const shift = t === "DNAT" ? /^([^/]*:\d+-\d+)\/(.*)$/.exec(v.value) : null;
+      if (shift && parseNatAddressSpec(shift[1] as string)) {
+        const base = xtablesNumber(shift[2] as string);
+        // iptables-nft 1.8.9 refused `/0`, `/70000` and an empty base ("Port `0' not valid").
+        if (base === undefined || base < 1 || base > 65535)
+          return {
+            error: {
+              column: v.column + (shift[1] as string).length + 1,
+              message: `${shift[2] ? `'${shift[2]}'` : "nothing after '/'"} is not a base port: iptables refuses it (Port \`${shift[2]}' not valid)`,
+              hint: "the port after '/' is from 1 to 65535, e.g. --to-destination 10.0.0.1:8080-8090/8000",
+            },
+          };
         return { target: { kind: "unknown", name: t, text } };
+      }
       const to = parseNatAddressSpec(v.value);
       if (!to)
         return {

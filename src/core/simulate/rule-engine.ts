@@ -765,7 +765,7 @@ function onlyLogs(rule: Rule, from: number): boolean {
  * caller applies them at the right manip point).
  *
  * A rule the model cannot decide, by chance (a rate limit, `-m statistic`, `numgen random ... vmap`)
- * or because a match is not modelled (`meta length`, `-m owner`), is followed every way it can
+ * or because a match is not modelled (`meta cpu`, `-m owner`), is followed every way it can
  * go, to the end of the table (at most `MAX_FORKS` of them per run): when every way hands on
  * the same verdict, NAT and mark (and meets the same undecided rules after it), the result is decided and the
  * walk shown is the one where the rule matched (for a pick, its first choice); its step carries

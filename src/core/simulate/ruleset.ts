@@ -132,6 +132,22 @@ export type Condition =
    */
   | { kind: "ttl"; range: PortRange; neg: boolean; family: 4 | 6 }
   /**
+   * `-m length --length LO[:HI]` (iptables and ip6tables): the packet's IP length is within `range`, as
+   * xt_length reads it: an IPv4 packet's total length, an IPv6 packet's payload length plus its 40-byte
+   * header; both are the simulator's `len` (the kernel log's `LEN=`). `LO` above `HI` holds no length.
+   */
+  | { kind: "length"; range: PortRange; neg: boolean }
+  /**
+   * IPsec (`-m policy --dir in|out --pol ipsec|none`, nft `meta secpath exists|missing`, `ipsec in|out
+   * ...`): the packet came in through an xfrm transform (it carries a secpath, `dir` `in`) or is routed
+   * out through one (`out`). The simulator assumes its packets never come through xfrm (a lab has no
+   * IPsec), so this never holds: `--pol none` (this with `neg`) and nft's `missing` always match,
+   * `--pol ipsec` (whatever its `--reqid`, `--proto`, ... say) and `exists` never do. `field`: nft's
+   * `ipsec in reqid 1` compares a field of the transform, which a packet without one lacks, so the
+   * rule fails, negated or not (nft_xfrm breaks). Default: no field.
+   */
+  | { kind: "ipsec"; dir: "in" | "out"; neg: boolean; field?: string }
+  /**
    * `--tcp-flags MASK COMP` (and `--syn`): of the flags in `mask`, exactly those in `set` are on; never
    * when `set` names a flag outside `mask` (the kernel compares the masked bits). `values`: nft's set of
    * values (`tcp flags & (syn | ack) == { syn, ack }`): the masked flags are exactly one of them (`set`
@@ -295,7 +311,16 @@ export type NftKey =
   | "ether daddr"
   /** The DSCP (the top six bits of the TOS byte or traffic class). */
   | "ip dscp"
-  | "ip6 dscp";
+  | "ip6 dscp"
+  /**
+   * The packet's length (`skb->len`) at the hook: its IP length, at the IP hooks and the bridge's alike
+   * (the Ethernet header is not counted; kernel 6.18, see length-match.test.ts).
+   */
+  | "meta length"
+  /** The IPv4 header's total length field. */
+  | "ip length"
+  /** The IPv6 header's payload length field: the packet's length less its 40-byte header. */
+  | "ip6 length";
 
 /** One element of an nftables set: a word (name, address, number), an address prefix or a range. */
 export type NftValue =

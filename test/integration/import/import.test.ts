@@ -433,7 +433,7 @@ describe("packetwalk import on the setups of record-more.sh", () => {
   };
   const UNMODELLED_LOG: [string, string] = [
     'meta l4proto icmp log prefix "dbg post: "',
-    'meta l4proto icmp meta length 0-65535 log prefix "dbg post: "',
+    'meta l4proto icmp meta cpu 0 log prefix "dbg post: "',
   ];
   const ICC = 'iifname "br-a" counter packets 1 bytes 84 accept comment "ICC"';
 
@@ -446,13 +446,13 @@ describe("packetwalk import on the setups of record-more.sh", () => {
   it("a recording only the other way of an unmodelled match explains agrees, and check says which way it took", () => {
     // ICC under an unmodelled match: not matched, a1 -> a2 would meet the unpublished-port drop.
     const { results } = checkEdited("unmodelled-accept", [
-      [ICC, 'iifname "br-a" meta length 0-65535 counter packets 1 bytes 84 accept comment "ICC"'],
+      [ICC, 'iifname "br-a" meta cpu 0 counter packets 1 bytes 84 accept comment "ICC"'],
     ]);
     for (const r of results) expect(r.report, r.report).toBe("");
     const icc = results.find((r) => r.trace.endsWith("/a1-to-a2"));
     expect(icc?.ways).toEqual([
       expect.stringMatching(
-        /^docker-bridges filter-forward-in__br-a line \d+ \(meta length 0-65535\): as if it matched$/,
+        /^docker-bridges filter-forward-in__br-a line \d+ \(meta cpu 0\): as if it matched$/,
       ),
     ]);
   });
@@ -461,13 +461,13 @@ describe("packetwalk import on the setups of record-more.sh", () => {
     // a1 -> a2 was allowed; here ICC drops it whether or not the unmodelled match holds.
     const { out, results } = checkEdited("unmodelled", [
       UNMODELLED_LOG,
-      [ICC, 'iifname "br-a" meta length 0-65535 counter packets 1 bytes 84 drop comment "ICC"'],
+      [ICC, 'iifname "br-a" meta cpu 0 counter packets 1 bytes 84 drop comment "ICC"'],
     ]);
     const failed = results.filter((r) => !r.ok);
     expect(failed.map((r) => r.trace)).toEqual([`${out}/a1-to-a2`]);
     for (const r of failed)
       expect(r.report).toMatch(
-        /rulesets\/nft-host\.instrumented-[0-9a-f]{8}\.rules:\d+:\d+: warning: expression 'meta length 0-65535' is not modelled/,
+        /rulesets\/nft-host\.instrumented-[0-9a-f]{8}\.rules:\d+:\d+: warning: expression 'meta cpu 0' is not modelled/,
       );
   });
 

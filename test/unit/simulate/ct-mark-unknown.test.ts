@@ -176,25 +176,25 @@ describe("a connection mark copied from an unknown packet mark", () => {
 
 describe("marks in a forked walk (an undecided rule followed both ways)", () => {
   it("a mark left unknown after an undecided rule is handed on by the way followed (to the next chain)", () => {
-    // Both ways of the undecided `meta length` rule meet the unmodelled MARK target after it.
+    // Both ways of the undecided `meta cpu` rule meet the unmodelled MARK target after it.
     const [request] = nftPing(
-      'meta length > 100 meta mark set 0x00000000\n\t\txt target "MARK"',
+      'meta cpu > 0 meta mark set 0x00000000\n\t\txt target "MARK"',
       "meta mark 0x00000001 drop",
     );
     expect(undecided(request, "meta mark 0x00000001 drop")?.what).toContain('xt target "MARK"');
   });
 
   it("is not seen by the other way: an undecided ct mark set then a ct mark match stays undecided", () => {
-    // `meta length` is not modelled: the walk follows the rule both ways; only the way it matched sets the ct mark.
-    const [request] = nftPing("meta length > 100 ct mark set 0x00000001\n\t\tct mark 0x00000001 drop", "");
+    // `meta cpu` is not modelled: the walk follows the rule both ways; only the way it matched sets the ct mark.
+    const [request] = nftPing("meta cpu > 0 ct mark set 0x00000001\n\t\tct mark 0x00000001 drop", "");
     expect(request?.fate.kind).toBe("delivered");
-    expect(undecided(request, "meta length > 100")).toBeDefined();
+    expect(undecided(request, "meta cpu > 0")).toBeDefined();
   });
 
   it("ways that set the same ct mark hand it on, decided", () => {
     // Both ways (the mark set to the 0 it was, or not) go on to set the ct mark on their copy of the connection.
     const [request] = nftPing(
-      "meta length > 100 meta mark set 0x00000000\n\t\tct mark set 0x00000001",
+      "meta cpu > 0 meta mark set 0x00000000\n\t\tct mark set 0x00000001",
       "ct mark 0x00000001 drop",
     );
     expect(request?.fate.kind).toBe("dropped");

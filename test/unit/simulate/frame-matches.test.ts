@@ -384,14 +384,14 @@ describe("the forms the real tools print (test/fixtures/frame-matches)", () => {
 
 describe("a DSCP rewrite behind an undecided match", () => {
   it("is kept on the packet after the fork and named in the other outcome", () => {
-    // -m length is not modelled: both ways are followed, and they differ only in the DSCP.
+    // -m cpu is not modelled: both ways are followed, and they differ only in the DSCP.
     const w = world({
-      mangle: ["-A PREROUTING -i docker0 -m length --length 0:65535 -j DSCP --set-dscp-class EF"],
+      mangle: ["-A PREROUTING -i docker0 -m cpu --cpu 0 -j DSCP --set-dscp-class EF"],
     });
     const run = runScenario(w, C1_TO_WAN).packets[0];
     expect(run?.unmodelled).toEqual([
       expect.objectContaining({
-        what: "-m length --length 0:65535",
+        what: "-m cpu --cpu 0",
         alternatives: ["if it matched: ACCEPT (TOS 0xb8)"],
       }),
     ]);

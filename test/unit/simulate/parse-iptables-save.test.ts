@@ -111,10 +111,10 @@ describe("parseIptablesSave", () => {
 
   it("keeps unknown matches and targets as unmodelled, with their text", () => {
     const r = parseIptablesSave(
-      "*filter\n:FORWARD ACCEPT\n-A FORWARD -m length --length 1000:1500 -j ACCEPT\n-A FORWARD -p tcp -j TCPMSS --clamp-mss-to-pmtu\nCOMMIT\n",
+      "*filter\n:FORWARD ACCEPT\n-A FORWARD -m cpu --cpu 1 -j ACCEPT\n-A FORWARD -p tcp -j TCPMSS --clamp-mss-to-pmtu\nCOMMIT\n",
     );
     const [a, b] = r.rules.tables.get("filter")?.chains.get("FORWARD")?.rules ?? [];
-    expect(a?.conditions).toEqual([{ kind: "unknown", text: "-m length --length 1000:1500", neg: false }]);
+    expect(a?.conditions).toEqual([{ kind: "unknown", text: "-m cpu --cpu 1", neg: false }]);
     // TCPMSS never ends the walk: unmodelled, but the rules after it stay decided.
     expect(b?.target).toEqual({
       kind: "unknown",
@@ -123,7 +123,7 @@ describe("parseIptablesSave", () => {
       continues: true,
     });
     expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
-      ["warning", 3, 12, "match '-m length --length 1000:1500' is not modelled"],
+      ["warning", 3, 12, "match '-m cpu --cpu 1' is not modelled"],
       ["warning", 4, 19, "target 'TCPMSS' is not modelled"],
     ]);
   });

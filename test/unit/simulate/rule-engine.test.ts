@@ -92,12 +92,12 @@ describe("runChain", () => {
 
   it("reports unmodelled rules with their text and carries on", () => {
     const t = table(
-      "*filter\n:FORWARD ACCEPT\n-A FORWARD -m length --length 1000:1500 -j DROP\n-A FORWARD -j NFQUEUE --queue-num 1\nCOMMIT\n",
+      "*filter\n:FORWARD ACCEPT\n-A FORWARD -m cpu --cpu 1 -j DROP\n-A FORWARD -j NFQUEUE --queue-num 1\nCOMMIT\n",
     );
     // (`-j CT --notrack` was the example here; it is modelled now, as nft's notrack.)
     const run = runChain(t, "FORWARD", pkt(), ctx);
     expect(run.unmodelled.map((u) => u.line)).toEqual([3, 4]);
-    expect(run.unmodelled[0]?.what).toBe("-m length --length 1000:1500");
+    expect(run.unmodelled[0]?.what).toBe("-m cpu --cpu 1");
     expect(run.unmodelled[1]?.text).toBe("-A FORWARD -j NFQUEUE --queue-num 1");
     expect(run.steps.filter((s) => s.unmodelled)).toHaveLength(2);
     expect(run.verdict).toBe("ACCEPT");

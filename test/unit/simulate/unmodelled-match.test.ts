@@ -1,5 +1,5 @@
 /**
- * A rule whose match the simulator does not model (`-m length`, nft `meta length`) is followed
+ * A rule whose match the simulator does not model (`-m cpu`, nft `meta cpu`) is followed
  * both ways, as a chance rule is: a LOG behind it stays decided with its line optional, a DROP behind
  * it is uncertain and names what matching would do, and `check` accepts a recording that agrees
  * with either way. The same rules in every form a machine prints them (iptables-save, nft list
@@ -32,12 +32,12 @@ function world(text: string, file: string): World {
 const PING: ScenarioSpec = { from: "c1", to: "172.17.0.3", proto: "icmp" };
 const WEB: ScenarioSpec = { from: "c1", to: "172.17.0.3", proto: "tcp", dport: 80 };
 
-/** What the kernel logs when the length match holds (it does for every packet) or not. */
+/** What the kernel logs when the cpu match holds or not. */
 function recording(spec: ScenarioSpec, matched: boolean): string {
   const text = matched
-    ? IPTABLES.replaceAll("-m length --length 0:65535 ", "")
+    ? IPTABLES.replaceAll("-m cpu --cpu 0 ", "")
     : IPTABLES.split("\n")
-        .filter((l) => !l.includes("-m length"))
+        .filter((l) => !l.includes("-m cpu"))
         .join("\n");
   const run = runScenario(world(text, "kernel.rules"), spec);
   expect(run.packets.every((p) => p.unmodelled.length === 0)).toBe(true);
@@ -45,9 +45,9 @@ function recording(spec: ScenarioSpec, matched: boolean): string {
 }
 
 const FORMS = [
-  { file: "iptables-save.rules", what: "-m length --length 0:65535" },
-  { file: "nft-list.nft", what: "meta length 0-65535" },
-  { file: "nft-list.json", what: "meta length 0-65535" },
+  { file: "iptables-save.rules", what: "-m cpu --cpu 0" },
+  { file: "nft-list.nft", what: "meta cpu 0" },
+  { file: "nft-list.json", what: "meta cpu 0" },
 ];
 
 describe.each(FORMS)("an unmodelled match on a logging rule, from $file", ({ file, what }) => {
@@ -109,7 +109,7 @@ describe.each(FORMS)("an unmodelled match on a logging rule, from $file", ({ fil
   });
 
   it("still reports a recording that neither way explains", () => {
-    // The request's certain PREROUTING line is missing: no way of the length rules explains that.
+    // The request's certain PREROUTING line is missing: no way of the cpu rules explains that.
     const lines = recording(PING, true).split("\n");
     const log = lines
       .filter((_, k) => k !== lines.findIndex((x) => x.includes("mangle-PREROUTING")))
@@ -124,7 +124,7 @@ describe("an unmodelled match on a logging rule in a TRACE recording (the nft la
   if (!trace?.meta.instrumentation) throw new Error("the nft lab's TRACE trace is missing");
   const meta = trace.meta;
   const TRACED = "meta l4proto icmp meta nftrace set 1";
-  const RULE = 'meta length 0-65535 log prefix "x: "';
+  const RULE = 'meta cpu 0 log prefix "x: "';
   // The same instrumentation with a LOG behind an unmodelled match right after the TRACE rule.
   const text = (lab.data.rulesets[meta.instrumentation as string] as string).replace(
     `\t\t${TRACED}\n`,
