@@ -4,4 +4,5 @@
  */
 export { describePath } from "../core/render/describe-path.ts";
 export { planPath } from "../core/render/plan-path.ts";
+export { unseenRewrite } from "../core/render/unseen-rewrite.ts";
 export { diagramSource, drawDiagram } from "./draw-diagram.ts";

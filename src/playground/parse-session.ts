@@ -20,6 +20,7 @@ import type { HookChains } from "../core/render/hook-chains.ts";
 import type { StepListing } from "../core/render/to-listing.ts";
 import { chainHooksOf } from "../core/simulate/chain-hooks-of.ts";
 import type { Ruleset } from "../core/simulate/ruleset.ts";
+import { choosePackets } from "../plugin/choose-packets.ts";
 
 /** One packet as the list shows it: everything `packetwalk parse` prints but the events. */
 export interface PacketRow {
@@ -93,6 +94,8 @@ export interface PacketDetail {
   rulesLanguage?: "iptables" | "nft";
   /** An nft ruleset's base chains per hook, for the diagram's hook boxes (none for iptables rules). */
   chains?: HookChains;
+  /** The other direction of its flow, as a figure of `packet` pairs them: it shows NAT no line of this one does. */
+  other?: Packet;
 }
 
 /** How many skipped lines are listed by number (the rest are counted). */
@@ -281,9 +284,11 @@ export class ParseSession {
     const packet =
       this.packets[id - 1]?.id === id ? this.packets[id - 1] : this.packets.find((p) => p.id === id);
     if (!packet) return undefined;
+    const pair = choosePackets(this.packets, id);
+    const other = pair?.[packet.direction === "request" ? "reply" : "request"];
     const ruleset = this.ruleset;
     const rulesLanguage = this.rulesLanguage;
-    if (!ruleset) return { packet };
+    if (!ruleset) return { packet, ...(other ? { other } : {}) };
     // LOG lines say nothing of rules: the simulator runs each logged chain on the packet as printed.
     const { listStep, logFacts, logStepMatches } = await listStepModule();
     this.facts ??= logFacts(this.packets);
@@ -295,6 +300,7 @@ export class ParseSession {
     }
     return {
       packet,
+      ...(other ? { other } : {}),
       rulesLanguage,
       ...(rulesLanguage === "nft" && this.chains ? { chains: this.chains } : {}),
       listings: packet.events.map((e, i) => {

@@ -542,7 +542,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
 
   async function showPacket(d: PacketDetail): Promise<void> {
     detail = d;
-    const { describePath, planPath } = await packetView();
+    const { describePath, planPath, unseenRewrite } = await packetView();
     // A later packet came while the code loaded: it is the one shown.
     if (detail !== d) return;
     const p = d.packet;
@@ -558,8 +558,21 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     diagram.setAttribute("aria-label", words.summary);
     diagram.setAttribute("aria-describedby", "pg-steps-h");
     const plan = planPath(p, "nft");
+    const unseen = d.other && unseenRewrite(p, d.other);
+    const other = p.direction === "request" ? s.reply : s.request;
     stepsList.replaceChildren(
-      ...plan.steps.map((step, i) => stepItem(p, step.n, i, words.steps[i] ?? "", d.listings?.[i])),
+      ...plan.steps.map((step, i) => {
+        const item = stepItem(p, step.n, i, words.steps[i] ?? "", d.listings?.[i]);
+        // A NAT after the packet's last line, read off the other direction (as the lessons' figures do).
+        if (unseen && unseen.afterEvent === i)
+          item.querySelector(".pw-step-head")?.append(
+            el("span", {
+              class: "pw-rewrite pw-rewrite-unseen",
+              text: fill(s.unseenRewrite, { rewrite: formatRewrite(unseen, p.direction), other }),
+            }),
+          );
+        return item;
+      }),
     );
     markScrollers();
     if (focusOnShow) packetTitle.focus();

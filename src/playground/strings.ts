@@ -52,6 +52,8 @@ export interface PlaygroundStrings {
   hooks: string;
   rewrites: string;
   showPacket: string;
+  /** A NAT no line of the packet shows, read off the other direction: {rewrite}, {other} (request or reply). */
+  unseenRewrite: string;
   showMore: string;
   packetTitle: string;
   view: string;
@@ -135,6 +137,7 @@ const en: PlaygroundStrings = {
   hooks: "Hooks",
   rewrites: "Rewrites",
   showPacket: "Steps and map of #{id}",
+  unseenRewrite: "then {rewrite}: no line shows it, the {other}'s addresses do",
   showMore: "Show {n} more {n:packet|packets}",
   packetTitle: "Packet #{id}",
   view: "Diagram",
@@ -220,6 +223,7 @@ const zhTw: PlaygroundStrings = {
   hooks: "Hook",
   rewrites: "改寫",
   showPacket: "#{id} 的步驟與地圖",
+  unseenRewrite: "之後 {rewrite}：沒有日誌行顯示，{other}的位址顯示了它",
   showMore: "再顯示 {n} 個封包",
   packetTitle: "封包 #{id}",
   view: "圖",

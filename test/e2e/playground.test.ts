@@ -425,6 +425,37 @@ describe("playground privacy, problems and sharing", () => {
     }
   });
 
+  it.each([
+    ["", "then SNAT 172.17.0.2 -> 203.0.113.2: no line shows it, the reply's addresses do"],
+    ["zh-tw/", "之後 SNAT 172.17.0.2 -> 203.0.113.2：沒有日誌行顯示，回應的位址顯示了它"],
+  ])(
+    "writes the request's MASQUERADE, which no line of it shows, under its last step (/%s)",
+    async (prefix, words) => {
+      const { context, page } = await openPlayground(prefix);
+      try {
+        await pasteLog(
+          page,
+          readFileSync(path.join(REPO_ROOT, "traces/docker-bridge/container-to-wan.log"), "utf8"),
+        );
+        await page.locator("[data-diagram] svg").waitFor();
+        const unseen = await page.$$eval("[data-steps] > li", (items) =>
+          items.map((li) => li.querySelector(".pw-rewrite-unseen")?.textContent ?? ""),
+        );
+        // Packet 1 is the request: the last step (nat POSTROUTING, logged before MASQUERADE) carries it, no other.
+        expect(unseen.at(-1)).toBe(words);
+        expect(unseen.slice(0, -1).every((t) => t === "")).toBe(true);
+        // The reply shows its own un-SNAT: nothing is unseen.
+        await page.locator('[data-packet-list] > li[data-direction="reply"] [data-pick]').first().click();
+        await expect
+          .poll(() => page.locator("[data-steps] .pw-rewrite:not(.pw-rewrite-unseen)").count())
+          .toBe(1);
+        expect(await page.locator("[data-steps] .pw-rewrite-unseen").count()).toBe(0);
+      } finally {
+        await context.close();
+      }
+    },
+  );
+
   it("reads a dropped rotated .gz and a UTF-16 file as the CLI reads the text, and says what an xz file is", async () => {
     const source = "traces/docker-bridge/container-to-wan.log";
     const text = readFileSync(path.join(REPO_ROOT, source), "utf8");
