@@ -744,8 +744,9 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     // The full-screen viewer's title, and the line its button sits on.
     diagramTitle.textContent = `${fill(s.packetTitle, { id: d.packet.id })} · ${view === "map" ? s.viewMap : s.viewPath}`;
     diagramSummary.textContent = d.packet.summary;
+    const rules = d.chains ? "nft" : "xt";
     for (const legend of root.querySelectorAll<HTMLElement>("[data-legend]"))
-      legend.hidden = legend.dataset.legend !== view;
+      legend.hidden = legend.dataset.legend !== view || legend.dataset.legendRules !== rules;
     drawing.hidden = false;
     drawing.textContent = s.drawing;
     try {

@@ -85,7 +85,7 @@ export function figureLegend(
   locale: string,
   view: "map" | "path",
   recordedLog: boolean,
-  chains?: HookChains,
+  chains?: Pick<HookChains, "boxes">,
 ): string {
   const s = legendStrings(locale);
   const item = (key: string, text: string, inner = "") =>

@@ -784,8 +784,16 @@ describe("playground anonymisation, rule listings and the viewer", () => {
     const { context, page } = await openPlayground();
     try {
       await pasteLog(page, nftLog);
+      await page.locator("[data-diagram] svg").waitFor();
+      const legend = () => page.locator(".pg-legend:not([hidden])").allInnerTexts();
+      // No ruleset yet: the map is the iptables one, and so is its legend (one legend shown).
+      expect((await legend()).join("|")).toMatch(/^[^|]*IP hook \(iptables[^|]*$/);
       await page.locator("summary", { hasText: /Ruleset/ }).click();
       await page.locator("[data-rules]").fill(nft);
+      // With the nft ruleset the boxes list its base chains: the legend says what they list.
+      await expect
+        .poll(async () => (await legend()).join("|"))
+        .toMatch(/^[^|]*IP hook: every base chain there[^|]*$/);
       // Packet 1: the request, whole from packetwalk's nftrace chain on (the kernel's trace id ties it).
       const forward = page.locator("[data-pick]").nth(0);
       await forward.click();
