@@ -225,8 +225,11 @@ function readPacket(text: string, ev: TraceEvent, family: Family): void {
         else if (field === "daddr") getIp().dst = value ?? "";
         else if (field === "ttl" || field === "hoplimit") getIp().ttl = toNumber(value);
         else if (field === "id") getIp().id = toNumber(value);
-        else if (field === "length") getIp().len = toNumber(value);
-        else if (field === "protocol" || field === "nexthdr") {
+        else if (field === "length") {
+          // `ip6 length` is the payload's: the header's 40 bytes are added, as a LOG line's LEN= counts them.
+          const n = toNumber(value);
+          getIp().len = n !== undefined && a === "ip6" ? n + 40 : n;
+        } else if (field === "protocol" || field === "nexthdr") {
           const proto = l4Name(value ?? "");
           if (proto) getL4(proto);
         }
