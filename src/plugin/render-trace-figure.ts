@@ -10,13 +10,13 @@ import { readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { MermaidRenderer } from "../browser/mermaid-renderer.ts";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
-import { chainName } from "../core/model/chain-name.ts";
 import type { Packet, ParsedTrace } from "../core/model/packet.ts";
 import { describePath } from "../core/render/describe-path.ts";
 import { endpointLabels } from "../core/render/endpoint-labels.ts";
 import { formatAddresses, formatRewrite } from "../core/render/format-endpoints.ts";
 import { labEndpoints } from "../core/render/lab-endpoints.ts";
 import { planPath } from "../core/render/plan-path.ts";
+import { stepChainName } from "../core/render/step-chain-name.ts";
 import { toMermaid } from "../core/render/to-mermaid.ts";
 import { unseenRewrite } from "../core/render/unseen-rewrite.ts";
 import { parseAsShown } from "../lab/parse-as-shown.ts";
@@ -166,7 +166,7 @@ async function directionBlock(
       [
         `<li class="pw-step" data-step="${step.n}" tabindex="0" id="${diagramId}-step-${step.n}">`,
         `<div class="pw-step-head"><span class="pw-step-n" aria-hidden="true">${step.n}</span>`,
-        `<code class="pw-hook">${escapeHtml(chainName(step.event))}</code> `,
+        `<code class="pw-hook">${escapeHtml(stepChainName(step.event, chains))}</code> `,
         `<span class="sr-only">${escapeHtml(words.steps[i] ?? "")}</span>`,
         `<span aria-hidden="true">${stepHead(packet, packet.events.indexOf(step.event))}</span>`,
         rewrites.length ? ` ${rewrites.join(" ")}` : "",

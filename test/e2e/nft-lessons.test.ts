@@ -134,6 +134,26 @@ describe("the nftables lessons", () => {
     },
   );
 
+  it.each(nftLessons.filter((l) => l.rel.endsWith("nft-internet.md")))(
+    "$rel: a LOG recording's steps name the lab's base chains as nft and the listing do",
+    async ({ url }) => {
+      const page = await site.browser.newPage();
+      try {
+        await page.goto(`${site.server.url}${url}`);
+        const log = await requestSteps(page, "docker-bridge-nft/container-to-wan");
+        const trace = await requestSteps(page, "docker-bridge-nft/container-to-wan-trace");
+        // LOG lines (prefixes) and TRACE lines (nft's own words) name Docker's chains alike.
+        for (const steps of [log.steps, trace.steps]) {
+          expect(steps).toContain("ip docker-bridges filter-FORWARD");
+          expect(steps).toContain("ip docker-bridges nat-POSTROUTING");
+          expect(steps.filter((s) => s.startsWith("ip:"))).toEqual([]);
+        }
+      } finally {
+        await page.close();
+      }
+    },
+  );
+
   it.each(["", "zh-tw/"])(
     "the course lists them together, and each iptables direction lesson links to one (%s)",
     async (prefix) => {

@@ -5,7 +5,6 @@
  * diagrams the site draws for it. Times, MAC addresses, line numbers and log
  * prefixes are left out: a re-capture that took the same path is no change.
  */
-import { chainName, showRewrite } from "../model/chain-name.ts";
 import type { Packet, ParsedTrace, TraceEvent } from "../model/packet.ts";
 import { endpointLabels } from "../render/endpoint-labels.ts";
 import { toMermaidId } from "../render/escape-mermaid-label.ts";
@@ -88,11 +87,10 @@ function packetFacts(packet: Packet, drawn?: ReadonlySet<string>): PacketFacts {
     id: packet.id,
     direction: packet.direction,
     summary: packet.summary,
-    // Chains named as the site's steps name them, so the report reads like the pages it compares.
-    steps: packet.events.map((e) => ({ hook: chainName(e), matched: matchedOf(e, drawn) })),
-    rewrites: packet.rewrites
-      .map((r) => showRewrite(packet.events, r))
-      .map((r) => `${formatRewrite(r, packet.direction)} (${r.afterHook} → ${r.beforeHook})`),
+    steps: packet.events.map((e) => ({ hook: e.hook, matched: matchedOf(e, drawn) })),
+    rewrites: packet.rewrites.map(
+      (r) => `${formatRewrite(r, packet.direction)} (${r.afterHook} → ${r.beforeHook})`,
+    ),
   };
 }
 

@@ -7,11 +7,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readVersionFacts } from "../../../src/cli/diff-inputs.ts";
 import { formatPacket } from "../../../src/cli/packet-output.ts";
 import { chainName } from "../../../src/core/model/chain-name.ts";
 import type { Packet } from "../../../src/core/model/packet.ts";
 import { TraceParser } from "../../../src/core/parse/trace-parser.ts";
+import { labHookChains } from "../../../src/core/render/lab-hook-chains.ts";
+import { stepChainName } from "../../../src/core/render/step-chain-name.ts";
+import { readTraceFolder } from "../../../src/core/trace-file/read-trace-folder.ts";
+import { parseAsShown } from "../../../src/lab/parse-as-shown.ts";
 
 const FIXTURES = join(import.meta.dirname, "../../fixtures/parse");
 
@@ -57,14 +60,24 @@ describe("chainName", () => {
   });
 });
 
-describe("diff's facts", () => {
-  it("name an nft trace's steps and rewrites as the site's steps do", () => {
-    const facts = readVersionFacts(join(import.meta.dirname, "../../../traces"));
-    const nft = facts.traces.find((t) => t.name === "docker-bridge-nft/container-to-wan-trace");
-    const request = nft?.packets.find((p) => p.direction === "request");
-    expect(request?.steps.map((s) => s.hook)).toContain("ip docker-bridges filter-FORWARD");
-    expect(request?.steps.map((s) => s.hook).join(" ")).not.toMatch(/\bip:/);
-    const log = facts.traces.find((t) => t.name === "docker-bridge/container-to-wan");
-    expect(log?.packets[0]?.steps.map((s) => s.hook)).toContain("ip:filter:FORWARD");
+describe("stepChainName", () => {
+  it("names a LOG step at an nftables lab's base chain as nft does, the recording's own logging chains by their ids", () => {
+    const folder = join(import.meta.dirname, "../../../traces/docker-bridge-nft");
+    const data = readTraceFolder(folder);
+    const chains = labHookChains(
+      data.traces.map((t) => t.meta),
+      data.rulesets,
+    );
+    const trace = data.traces.find((t) => t.stem === "container-to-wan");
+    if (!trace) throw new Error("docker-bridge-nft/container-to-wan is recorded");
+    const request = parseAsShown(trace).packets.find((p) => p.direction === "request");
+    const steps = request?.events.map((e) => stepChainName(e, chains)) ?? [];
+    expect(steps).toContain("ip docker-bridges nat-PREROUTING");
+    expect(steps).toContain("ip docker-bridges filter-FORWARD");
+    // The recording's bridge logging chain is `log-PREROUTING`: its LOG prefix names the hook, not the chain.
+    expect(steps).toContain("bridge:packetwalk:PREROUTING");
+    expect(steps.filter((s) => s.startsWith("ip:"))).toEqual([]);
+    // Without a lab's chains (an iptables lab), the ids.
+    expect(request?.events.map((e) => stepChainName(e))).toEqual(request?.hooks);
   });
 });
