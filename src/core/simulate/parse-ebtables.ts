@@ -13,7 +13,7 @@ import { paddedMac } from "./match-rule.ts";
 import { pktTypeName } from "./nft-names.ts";
 import type { ParsedFamily, ParseRulesOptions } from "./parse-iptables-save.ts";
 import { parseNftRule as parseNftStatements } from "./parse-nft-rule.ts";
-import { parseIcmpType, parseMark, parsePortRange } from "./parse-rule-args.ts";
+import { parseIcmpType, parsePortRange } from "./parse-rule-args.ts";
 import type { ChainDef, Condition, Rule, TableDef, Target } from "./ruleset.ts";
 import { tokenizeNft } from "./tokenize-nft.ts";
 import { type Token, tokenizeRule } from "./tokenize-rule.ts";
@@ -424,12 +424,28 @@ export function parseEbtRuleArgs(
         const e = needVal();
         if (e) return e;
         const v = (val as Token).value;
+        const mk = ebtMarkMatch(v);
+        if ("bad" in mk)
+          return {
+            error: {
+              column: (val as Token).column + mk.bad,
+              message: `'${v}' is not a mark value: ebtables refuses it ("Bad mark value '${v}'")`,
+              hint: "expected VALUE[/MASK] or /MASK, each decimal, hex (0x5) or octal (05), e.g. 0x5/0xff",
+            },
+          };
+        const text = `--mark ${n ? "! " : ""}${v}`;
         // ebt_mark_m: `V/M` is (mark & M) == V, `V` is mark == V; `/M` (any bit of M) is left unmodelled.
-        const mk = v.startsWith("/") ? undefined : parseMark(v);
-        if (mk) conditions.push({ kind: "mark", ...mk, neg: n });
-        else if (/^(0x[0-9a-f]+|\d+)?\/(0x[0-9a-f]+|\d+)$/i.test(v))
-          conditions.push({ kind: "unknown", text: `--mark ${n ? "! " : ""}${v}`, neg: false });
-        else return badValue("a mark", "expected VALUE[/MASK] or /MASK, e.g. 0x5/0xff");
+        if (mk.any) conditions.push({ kind: "unknown", text, neg: false });
+        // The mark has 32 bits: a wider value never equals it, and inverted the match always holds.
+        else if (mk.value > 0xffffffffn) {
+          if (!n) conditions.push({ kind: "never", text, neg: false });
+        } else
+          conditions.push({
+            kind: "mark",
+            value: Number(mk.value),
+            mask: Number(mk.mask & 0xffffffffn),
+            neg: n,
+          });
         continue;
       }
       case "-c":
@@ -494,6 +510,36 @@ const EBT_MARK_OPS: Record<string, (v: number) => { value: number; mask: number 
   "--mark-and": (v) => ({ value: 0, mask: ~v >>> 0 }),
   "--mark-xor": (v) => ({ value: v, mask: 0 }),
 };
+
+/** C's strtoul with base 0 at the start of `text`: its value (ULONG_MAX on overflow) and the characters read. */
+function strtoul(text: string): { value: bigint; read: number } {
+  const m = /^(\s*)([+-]?)(0x[0-9a-f]+|0[0-7]*|[1-9]\d*)/i.exec(text);
+  if (!m) return { value: 0n, read: 0 };
+  const digits = m[3] as string;
+  let n = BigInt(/^0[0-7]/.test(digits) ? `0o${digits.slice(1)}` : digits);
+  if (n > 0xffffffffffffffffn) n = 0xffffffffffffffffn;
+  else if (m[2] === "-") n = (0x10000000000000000n - n) & 0xffffffffffffffffn;
+  return { value: n, read: m[0].length };
+}
+
+/**
+ * An ebtables `--mark V[/M]` (or `/M`) as libebt_mark_m reads it: strtoul (base 0) for the value, then
+ * for the mask after a `/` (default 0xffffffff), nothing left after; `any` for `/M` (no value: any bit of
+ * M set). Each is kept to 64 bits, as ebtables-nft-save prints it back. `bad`: the offset where the
+ * text stops being one ("Bad mark value").
+ */
+export function ebtMarkMatch(text: string): { value: bigint; mask: bigint; any: boolean } | { bad: number } {
+  const value = strtoul(text);
+  if (text[value.read] !== "/") {
+    if (value.read === 0) return { bad: 0 };
+    return value.read === text.length
+      ? { value: value.value, mask: 0xffffffffn, any: false }
+      : { bad: value.read };
+  }
+  const mask = strtoul(text.slice(value.read + 1));
+  const end = value.read + 1 + mask.read;
+  return end === text.length ? { value: value.value, mask: mask.value, any: value.read === 0 } : { bad: end };
+}
 
 /** The verdicts `--mark-target` takes, written as ebtables-nft 1.8.9 takes them: in capitals. */
 const EBT_MARK_VERDICTS = ["ACCEPT", "DROP", "CONTINUE", "RETURN"];

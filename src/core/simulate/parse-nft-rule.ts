@@ -993,10 +993,11 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       return undefined;
     return { value: v.value, neg, words: at + 1 };
   };
-  /** Reads `[==|!=] value`, `{ a, b }` or `@set`, or `vmap ...`, for `key`. */
+  /** Reads `[==|!=] value`, `{ a, b }` or `@set`, or `vmap ...`, for `key` (`keys`: a concatenation's parts). */
   const readOperand = (
     key: NftKey,
     keyStart: number,
+    keys: readonly NftKey[] = [key],
   ):
     | { kind: "single"; value: NftToken; neg: boolean }
     | { kind: "set"; elements?: NftValue[]; set?: string; neg: boolean; words?: NftToken[][] }
@@ -1029,7 +1030,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         return { kind: "vmap" };
       }
       if (m?.value === "{") {
-        const elements = readMapElements();
+        const elements = readMapElements(keys);
         if (elements) out.target = { kind: "vmap", key, elements };
         return { kind: "vmap" };
       }
@@ -1105,7 +1106,8 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     }
     return undefined;
   };
-  const readMapElements = (): NftMapElement[] | undefined => {
+  /** Reads `{ key : verdict, ... }`; `keys` (one per part of the key) refuse a key past its width, as nft does. */
+  const readMapElements = (keys: readonly NftKey[] = []): NftMapElement[] | undefined => {
     const open = peek();
     i++;
     const elements: NftMapElement[] = [];
@@ -1117,6 +1119,8 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       const k = peek() as NftToken;
       i++;
       const parts = [k.value];
+      // The key's parts with the `.` between them, for the width check.
+      const words: NftToken[] = [k];
       // A key of several flags (`syn | ack : drop`, a bitmask's value) is one word, `syn|ack`.
       while (
         peek()?.type === "word" &&
@@ -1127,7 +1131,13 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       }
       while (peek()?.value === "." && peek(1)) {
         parts.push((peek(1) as NftToken).value);
+        words.push(peek() as NftToken, peek(1) as NftToken);
         i += 2;
+      }
+      const wide = elementPastWidth(keys, words);
+      if (wide) {
+        out.problems.push(wide);
+        return undefined;
       }
       if (peek()?.value !== ":") {
         problem(
@@ -1486,7 +1496,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         keys.push(next.key);
         i = next.next;
       }
-      const operand = peek()?.value === "." ? undefined : readOperand(key, keyStart);
+      const operand = peek()?.value === "." ? undefined : readOperand(key, keyStart, keys);
       if (operand?.kind === "vmap" && out.target.kind === "vmap") out.target.concat = keys;
       else if (operand?.kind === "set") {
         if (!refuseWide(keys, operand)) pushSet(key, operand, keys);

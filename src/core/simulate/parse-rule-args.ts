@@ -10,7 +10,7 @@ import { parseCidr, parseIpv4 } from "./ipv4.ts";
 import { EXTHDR_MODULES, readExthdrMatch } from "./ipv6-header-match.ts";
 import { paddedMac } from "./match-rule.ts";
 import { parseNatAddressSpec } from "./nat-address-spec.ts";
-import { dscpValue, pktTypeName } from "./nft-names.ts";
+import { dscpValue, nftPort, pktTypeName } from "./nft-names.ts";
 import type { Chance, Condition, PortRange, Target } from "./ruleset.ts";
 import type { Token } from "./tokenize-rule.ts";
 
@@ -521,7 +521,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         const v = need();
         if (!v) return fail(tok.column, `${opt} needs a target`, "write e.g. -j ACCEPT");
         const rest = tokens.slice(i + 2);
-        const parsed = parseTarget(v, rest, opt === "-g" || opt === "--goto");
+        const parsed = parseTarget(v, rest, opt === "-g" || opt === "--goto", words);
         if ("error" in parsed) return { ok: false, error: parsed.error };
         target = parsed.target;
         i = tokens.length;
@@ -1104,6 +1104,7 @@ function parseTarget(
   name: Token,
   rest: Token[],
   isGoto: boolean,
+  words: readonly Token[],
 ): { target: Target } | { error: RuleArgError } {
   const t = name.value;
   const bad = isGoto ? undefined : badTargetOption(name, rest);
@@ -1147,8 +1148,10 @@ function parseTarget(
         };
       // DNAT revision 2's shifted ports (`:8080-8090/8000`: the original port minus 8000 picks one of
       // the range): the new port depends on the packet's, which the target does not model.
-      const shift = t === "DNAT" ? /^([^/]*:\d+-\d+)\/(.*)$/.exec(v.value) : null;
-      if (shift && parseNatAddressSpec(shift[1] as string)) {
+      const shift = t === "DNAT" ? /^([^/]*:[^/:]+-[^/:]+)\/(.*)$/.exec(v.value) : null;
+      if (shift && parseNatAddressSpec(shift[1] as string, undefined, natPortRange)) {
+        const noProto = portWithoutProto(words, v, (shift[1] as string).lastIndexOf(":") + 1);
+        if (noProto) return { error: noProto };
         const base = xtablesNumber(shift[2] as string);
         // iptables-nft 1.8.9 refused `/0`, `/70000` and an empty base ("Port `0' not valid").
         if (base === undefined || base < 1 || base > 65535)
@@ -1161,7 +1164,7 @@ function parseTarget(
           };
         return { target: { kind: "unknown", name: t, text } };
       }
-      const to = parseNatAddressSpec(v.value);
+      const to = parseNatAddressSpec(v.value, undefined, natPortRange);
       if (!to)
         return {
           error: {
@@ -1170,6 +1173,10 @@ function parseTarget(
             hint: "expected a.b.c.d[-a.b.c.d][:port[-port]], or [ipv6-address[-ipv6-address]]:port",
           },
         };
+      if (to.port) {
+        const noProto = portWithoutProto(words, v, v.value.lastIndexOf(":") + 1);
+        if (noProto) return { error: noProto };
+      }
       const persistent = rest.some((r) => r.value === "--persistent");
       return {
         target: {
@@ -1184,15 +1191,17 @@ function parseTarget(
     case "MASQUERADE":
     case "REDIRECT": {
       const v = optionValue(rest, ["--to-ports"]);
-      const port = v ? parsePortRange(v.value.replace("-", ":")) : undefined;
+      const port = v ? natPortRange(v.value) : undefined;
       if (v && !port)
         return {
           error: {
             column: v.column,
-            message: `'${v.value}' is not a port or port range`,
+            message: `'${v.value}' is not a port or port range${v.value.includes(":") ? `: iptables refuses 'N:M' here ("Invalid port:port syntax - use dash")` : ""}`,
             hint: "e.g. 3128 or 1024-65535",
           },
         };
+      const noProto = v ? portWithoutProto(words, v, 0) : undefined;
+      if (noProto) return { error: noProto };
       return { target: { kind: t, port, ...(randomNat(rest) ? { random: true } : {}) } };
     }
     case "MARK": {
@@ -1394,6 +1403,41 @@ function tosTarget(
   if (opt.value === "--and-tos") return { kind: "TOS", value: 0, mask: ~tos.value & 0xff };
   if (opt.value === "--or-tos") return { kind: "TOS", value: tos.value, mask: tos.value };
   return { kind: "TOS", value: tos.value, mask: 0 };
+}
+
+/**
+ * A NAT target's port or `lo-hi` range as libxt_NAT, libxt_MASQUERADE and libxt_REDIRECT read it
+ * (iptables-nft 1.8.9): each bound decimal, hex (`0x50`) or octal (`0120`), up to 65535, or a lone
+ * service name (`http`); `080`, `70000`, `90-80`, `http-https` and `N:M` refused. Undefined otherwise.
+ */
+export function natPortRange(text: string): PortRange | undefined {
+  const [a, b, more] = text.split("-");
+  if (a === undefined || more !== undefined) return undefined;
+  const lo = b === undefined && !/^\d/.test(a) ? nftPort(a) : xtablesNumber(a);
+  const hi = b === undefined ? lo : xtablesNumber(b);
+  if (lo === undefined || hi === undefined || hi > 65535 || lo > hi) return undefined;
+  return { lo, hi };
+}
+
+/** Protocols whose rule may give a NAT target a port: libxt_NAT's check (ICMP's echo id is its port). */
+const NAT_PORT_PROTOS = new Set(["tcp", "6", "udp", "17", "sctp", "132", "dccp", "33", "icmp", "1"]);
+
+/**
+ * The error for a NAT port (in value `v` from offset `at`) in a rule whose `-p`, written before the
+ * port, is none of TCP, UDP, SCTP, DCCP (or ICMP): iptables-nft 1.8.9 refused `-j DNAT --to-destination
+ * 10.0.0.1:80` alone, with `-p udplite`, `-p all`, or with `-p tcp` after the target; `! -p tcp` was taken.
+ */
+function portWithoutProto(words: readonly Token[], v: Token, at: number): RuleArgError | undefined {
+  const proto = words.find(
+    (w, k) => w.column < v.column && isWord(w, "-p", "--protocol") && !isWord(words[k - 1], "--comment"),
+  );
+  const value = proto ? words[words.indexOf(proto) + 1] : undefined;
+  if (value && NAT_PORT_PROTOS.has(value.value.toLowerCase())) return undefined;
+  return {
+    column: v.column + at,
+    message: `a port needs -p tcp, udp, sctp or dccp: iptables refuses it ${value ? `with -p ${value.value}` : "without -p"} ("Need TCP, UDP, SCTP or DCCP with port specification")`,
+    hint: "add -p tcp (or udp, sctp, dccp) before the target",
+  };
 }
 
 /** Whether a NAT target's options draw its port at random (`--random`, `--random-fully`). */

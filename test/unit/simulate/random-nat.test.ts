@@ -44,10 +44,10 @@ describe("a NAT whose port the kernel draws at random", () => {
   });
 
   it("draws from the target's own range even when the packet's port lies inside it", () => {
-    const p = masqueraded("-j MASQUERADE --to-ports 2000-3000 --random", 2500);
+    const p = masqueraded("-p tcp -j MASQUERADE --to-ports 2000-3000 --random", 2500);
     expect(p?.received?.sport).toBe(2000);
     expect(p?.notes.join("\n")).toMatch(/at random from 2000-3000; shown here as its lowest, 2000/);
-    const snat = masqueraded("-j SNAT --to-source 203.0.113.2:2000-3000 --random", 2500);
+    const snat = masqueraded("-p tcp -j SNAT --to-source 203.0.113.2:2000-3000 --random", 2500);
     expect(snat?.received).toMatchObject({ src: "203.0.113.2", sport: 2000 });
   });
 
