@@ -317,7 +317,7 @@ describe("explainRule on MARK and CONNMARK bit operations", () => {
     expect(masq.unknown).toEqual([]);
     expect(masq.en).toMatch(/\(SNAT\) with a source port the kernel draws at random$/);
     expect(masq["zh-TW"]).toMatch(/來源埠由 kernel 隨機選取$/);
-    expect(explainRule("-A POSTROUTING -j SNAT --to-source 192.0.2.1:2000-3000 --random").en).toMatch(
+    expect(explainRule("-A POSTROUTING -p tcp -j SNAT --to-source 192.0.2.1:2000-3000 --random").en).toMatch(
       /to 192\.0\.2\.1:2000-3000 with a source port the kernel draws at random from that range$/,
     );
     // A destination NAT changes the port only within a range it is given.
