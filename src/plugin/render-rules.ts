@@ -16,6 +16,7 @@ import {
   stepVerdicts,
 } from "../core/render/nft-listing-words.ts";
 import type { PathStep } from "../core/render/plan-path.ts";
+import { stepChainName } from "../core/render/step-chain-name.ts";
 import { type ListedChain, type StepListing, toListing } from "../core/render/to-listing.ts";
 import type { ListedBaseChain, NftStepListing } from "../core/render/to-nft-listing.ts";
 import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
@@ -147,14 +148,13 @@ function nftChains(
   nft: NftStepListing,
   s: FigureStrings,
   noteLang: "en" | "zh-TW",
+  stepName: string,
 ): string[] {
   const out: string[] = [];
-  if (nft.instrumentation) {
-    const i = nft.instrumentation;
+  if (nft.instrumentation)
     out.push(
-      `<p class="pw-note">${escapeHtml(s.nftInstrumentation(`${i.family} ${i.table} ${i.chain}`, nft.baseChains.length > 0))}</p>`,
+      `<p class="pw-note">${escapeHtml(s.nftInstrumentation(stepName, nft.baseChains.length > 0))}</p>`,
     );
-  }
   const verdicts = stepVerdicts(nft.baseChains, noteLang);
   if (verdicts) out.push(`<p class="pw-step-verdicts">${escapeHtml(verdicts)}</p>`);
   out.push(...nft.baseChains.map((b) => nftBaseChain(h, b, s, noteLang)));
@@ -174,7 +174,8 @@ export async function renderRules(
   const listing = toListing(step.event, ruleset);
   const noteLang = locale === "zh-tw" ? "zh-TW" : "en";
   if (listing.nft) {
-    const body = nftChains(h, listing.nft, s, noteLang);
+    // The note names the step's chain as its heading does.
+    const body = nftChains(h, listing.nft, s, noteLang, stepChainName(step.event, trace.chains));
     if (listing.nft.baseChains.length === 0)
       return `<div class="pw-rules pw-nft-rules">${body.join("") || `<p class="pw-note">${escapeHtml(s.noRules)}</p>`}</div>`;
     return `<details class="pw-rules pw-nft-rules"${listing.verdictsKnown ? " open" : ""}><summary>${escapeHtml(s.nftRules)}</summary>${body.join("")}</details>`;

@@ -46,6 +46,44 @@ export interface HookChains {
   boxOf: Map<string, string>;
   /** Names of the drawn rulesets, in the order given. */
   rulesets: string[];
+  /**
+   * The instrumentation's nft base chains by the LOG prefix their rules write (`pwpc/nft/bridge/packetwalk/INPUT`
+   * → `bridge packetwalk log-INPUT`): what a step of a logging chain is named after, since its prefix names
+   * the hook, not the chain. Only prefixes one chain writes. Default: none.
+   */
+  loggedBy?: Map<string, { family: string; table: string; chain: string }>;
+}
+
+/**
+ * The base chains of `rulesets`' nft tables by the LOG prefix (trimmed) their rules write; a prefix written
+ * by two chains is left out (no step could say which one logged it).
+ */
+function loggingChains(
+  rulesets: readonly Ruleset[],
+): Map<string, { family: string; table: string; chain: string }> {
+  const found = new Map<string, { family: string; table: string; chain: string } | null>();
+  for (const ruleset of rulesets)
+    for (const table of ruleset.nft ?? [])
+      for (const chain of table.chains.values()) {
+        if (!chain.base) continue;
+        const at = { family: table.family ?? "ip", table: table.name, chain: chain.name };
+        for (const rule of chain.rules)
+          for (const t of [rule.target, ...(rule.effects ?? [])]) {
+            if (t.kind !== "LOG" || !t.prefix.trim()) continue;
+            const prefix = t.prefix.trim();
+            const had = found.get(prefix);
+            found.set(
+              prefix,
+              had === undefined ||
+                (had && had.table === at.table && had.chain === at.chain && had.family === at.family)
+                ? at
+                : null,
+            );
+          }
+      }
+  const out = new Map<string, { family: string; table: string; chain: string }>();
+  for (const [prefix, at] of found) if (at) out.set(prefix, at);
+  return out;
 }
 
 /** The hooks of the map, by the box-key prefix of their layer. */
@@ -174,5 +212,12 @@ export function hookChains(
   // A drawn chain is located by its own box even when an instrumentation ruleset names it too.
   for (const map of boxes6 ? [boxes, boxes6] : [boxes])
     for (const [box, chains] of map) for (const c of chains) boxOf.set(c.hook, box);
-  return { boxes, ...(boxes6 ? { boxes6 } : {}), boxOf, rulesets: drawn.map((d) => d.name) };
+  const loggedBy = loggingChains(instrumentation);
+  return {
+    boxes,
+    ...(boxes6 ? { boxes6 } : {}),
+    boxOf,
+    rulesets: drawn.map((d) => d.name),
+    ...(loggedBy.size > 0 ? { loggedBy } : {}),
+  };
 }

@@ -438,14 +438,6 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         moduleFrom = conditions.length;
         matches.push({ module, from: moduleFrom });
         limitIface = undefined;
-        if (EXTHDR_MODULES.has(module) || module === "ipv6header") {
-          const read = readExthdrMatch(tokens, i + 1, module);
-          if (!read.ok) return fail(read.column, read.message, read.hint);
-          conditions.push(read.condition);
-          module = undefined;
-          i = read.next;
-          continue;
-        }
         if (module === "rpfilter") {
           // Its options: --loose, --validmark (no policy routing in a lab), --accept-local, --invert.
           const opts = new Set<string>();
@@ -462,16 +454,9 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
           i = j;
           continue;
         }
-        if (module === "set") {
-          const read = readSetMatch(tokens, i + 2, tok.column);
-          if (!read.ok) return fail(read.column, read.message, read.hint);
-          conditions.push(read.condition);
-          module = undefined;
-          i = read.next;
-          continue;
-        }
-        if (module === "policy") {
-          const read = readPolicy(tokens, i + 2, tok.column);
+        const reader = moduleReader(module);
+        if (reader) {
+          const read = reader(tokens, i + 2, tok.column);
           if (!read.ok) return fail(read.column, read.message, read.hint);
           conditions.push(read.condition);
           module = undefined;
@@ -904,6 +889,27 @@ const POLICY_OPTIONS: Record<string, boolean> = {
   "--tunnel-dst": true,
   "--next": false,
 };
+
+/** What a module's own reader returns: its condition and the token after it, or why the tool refuses it. */
+type ModuleRead =
+  | { ok: true; condition: Condition; next: number }
+  | { ok: false; column: number; message: string; hint: string };
+
+/**
+ * The reader of a module whose options are read whole by a reader of its own (`-m set`, `-m policy`,
+ * the IPv6 extension-header modules), called with the tokens, the index after `-m NAME` and the
+ * column of `-m`; undefined for the modules read option by option here.
+ */
+function moduleReader(
+  module: string,
+): ((tokens: Token[], at: number, column: number) => ModuleRead) | undefined {
+  if (module === "set") return readSetMatch;
+  if (module === "policy") return readPolicy;
+  // The exthdr readers start at the module name: their errors point at it.
+  if (EXTHDR_MODULES.has(module) || module === "ipv6header")
+    return (tokens, at) => readExthdrMatch(tokens, at - 1, module);
+  return undefined;
+}
 
 /** A `-m policy` read: its condition and the token after it, or why iptables refuses it. */
 type PolicyRead =

@@ -61,7 +61,7 @@ describe("chainName", () => {
 });
 
 describe("stepChainName", () => {
-  it("names a LOG step at an nftables lab's base chain as nft does, the recording's own logging chains by their ids", () => {
+  it("names a LOG step at an nftables lab's base chain as nft does, the recording's own logging chains by the chain that logs", () => {
     const folder = join(import.meta.dirname, "../../../traces/docker-bridge-nft");
     const data = readTraceFolder(folder);
     const chains = labHookChains(
@@ -75,9 +75,32 @@ describe("stepChainName", () => {
     expect(steps).toContain("ip docker-bridges nat-PREROUTING");
     expect(steps).toContain("ip docker-bridges filter-FORWARD");
     // The recording's bridge logging chain is `log-PREROUTING`: its LOG prefix names the hook, not the chain.
-    expect(steps).toContain("bridge:packetwalk:PREROUTING");
-    expect(steps.filter((s) => s.startsWith("ip:"))).toEqual([]);
+    expect(steps).toContain("bridge packetwalk log-PREROUTING");
+    expect(steps).not.toContain("bridge packetwalk PREROUTING");
+    expect(steps.filter((s) => s.startsWith("ip:") || s.startsWith("bridge:"))).toEqual([]);
     // Without a lab's chains (an iptables lab), the ids.
     expect(request?.events.map((e) => stepChainName(e))).toEqual(request?.hooks);
+  });
+
+  it("leaves a logging step by its id when two chains write its prefix (no step could say which one logged)", () => {
+    const ruleset = [
+      "table bridge pw {",
+      '  chain a { type filter hook input priority 0; policy accept; log prefix "pw/in" }',
+      '  chain b { type filter hook input priority 1; policy accept; log prefix "pw/in" }',
+      '  chain c { type filter hook forward priority 0; policy accept; log prefix "pw/fwd " }',
+      "}",
+      "",
+    ].join("\n");
+    const lab = "table bridge lab {\n  chain x { type filter hook forward priority 0; policy accept; }\n}\n";
+    const chains = labHookChains([{ ruleset: "lab", instrumentation: "pw" }], { lab, pw: ruleset });
+    const step = (prefix: string, hook: string) =>
+      stepChainName({ source: "log", prefix, hook: hook as Packet["hooks"][number] }, chains);
+    expect(step("pw/in", "bridge:pw:INPUT")).toBe("bridge:pw:INPUT");
+    // The prefix as the log line ends it (nft writes it as given; the trailing space is LOG's separator).
+    expect(step("pw/fwd", "bridge:pw:FORWARD")).toBe("bridge pw c");
+    // A TRACE line's prefix is its own words, never a LOG prefix.
+    expect(stepChainName({ source: "trace", prefix: "pw/fwd", hook: "bridge:pw:FORWARD" }, chains)).toBe(
+      "bridge:pw:FORWARD",
+    );
   });
 });
