@@ -6,10 +6,11 @@
  */
 import { foldDiagnostics } from "../core/diagnostics/fold-diagnostics.ts";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
-import { chainName, type ShownRewrite } from "../core/model/chain-name.ts";
+import type { ShownRewrite } from "../core/model/chain-name.ts";
 import type { HookId } from "../core/model/hook.ts";
 import type { Diagnostic, Packet } from "../core/model/packet.ts";
 import { formatAddresses, formatRewrite } from "../core/render/format-endpoints.ts";
+import { stepChainName } from "../core/render/step-chain-name.ts";
 import type { StepListing } from "../core/render/to-listing.ts";
 import type { View } from "../core/render/to-mermaid.ts";
 import type { ChangedLine } from "./anonymize-input.ts";
@@ -562,7 +563,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     const other = p.direction === "request" ? s.reply : s.request;
     stepsList.replaceChildren(
       ...plan.steps.map((step, i) => {
-        const item = stepItem(p, step.n, i, words.steps[i] ?? "", d.listings?.[i]);
+        const item = stepItem(p, step.n, i, words.steps[i] ?? "", d.listings?.[i], d.chains);
         // A NAT after the packet's last line, read off the other direction (as the lessons' figures do).
         if (unseen && unseen.afterEvent === i)
           item.querySelector(".pw-step-head")?.append(
@@ -588,6 +589,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     index: number,
     words: string,
     listing: StepListing | undefined,
+    chains: PacketDetail["chains"],
   ): HTMLLIElement {
     const event = p.events[index] as Packet["events"][number];
     const io = [
@@ -603,7 +605,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
       "div",
       { class: "pw-step-head" },
       el("span", { class: "pw-step-n", text: String(n), attrs: { "aria-hidden": "true" } }),
-      el("code", { class: "pw-hook", text: chainName(event) }),
+      el("code", { class: "pw-hook", text: stepChainName(event, chains) }),
       el("span", { class: "sr-only", text: words }),
       el(
         "span",

@@ -47,7 +47,7 @@ export interface HookChains {
   /** Names of the drawn rulesets, in the order given. */
   rulesets: string[];
   /**
-   * The instrumentation's nft base chains by the LOG prefix their rules write (`pwpc/nft/bridge/packetwalk/INPUT`
+   * The nft base chains (instrumentation included) by the LOG prefix their rules write (`pwpc/nft/bridge/packetwalk/INPUT`
    * → `bridge packetwalk log-INPUT`): what a step of a logging chain is named after, since its prefix names
    * the hook, not the chain. Only prefixes one chain writes. Default: none.
    */
@@ -212,7 +212,8 @@ export function hookChains(
   // A drawn chain is located by its own box even when an instrumentation ruleset names it too.
   for (const map of boxes6 ? [boxes, boxes6] : [boxes])
     for (const [box, chains] of map) for (const c of chains) boxOf.set(c.hook, box);
-  const loggedBy = loggingChains(instrumentation);
+  // A drawn ruleset's logging chains too: a pasted instrumented ruleset draws them.
+  const loggedBy = loggingChains([...drawn.map((d) => d.ruleset), ...instrumentation]);
   return {
     boxes,
     ...(boxes6 ? { boxes6 } : {}),
