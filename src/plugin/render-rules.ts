@@ -16,7 +16,7 @@ import {
   stepVerdicts,
 } from "../core/render/nft-listing-words.ts";
 import type { PathStep } from "../core/render/plan-path.ts";
-import { stepChainName } from "../core/render/step-chain-name.ts";
+import { stepChainName, stepLoggingChain } from "../core/render/step-chain-name.ts";
 import { type ListedChain, type StepListing, toListing } from "../core/render/to-listing.ts";
 import type { ListedBaseChain, NftStepListing } from "../core/render/to-nft-listing.ts";
 import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
@@ -149,9 +149,10 @@ function nftChains(
   s: FigureStrings,
   noteLang: "en" | "zh-TW",
   stepName: string,
+  byLoggingChain: boolean,
 ): string[] {
   const out: string[] = [];
-  if (nft.instrumentation)
+  if (nft.instrumentation || byLoggingChain)
     out.push(
       `<p class="pw-note">${escapeHtml(s.nftInstrumentation(stepName, nft.baseChains.length > 0))}</p>`,
     );
@@ -175,7 +176,14 @@ export async function renderRules(
   const noteLang = locale === "zh-tw" ? "zh-TW" : "en";
   if (listing.nft) {
     // The note names the step's chain as its heading does.
-    const body = nftChains(h, listing.nft, s, noteLang, stepChainName(step.event, trace.chains));
+    const body = nftChains(
+      h,
+      listing.nft,
+      s,
+      noteLang,
+      stepChainName(step.event, trace.chains),
+      stepLoggingChain(step.event, trace.chains) !== undefined,
+    );
     if (listing.nft.baseChains.length === 0)
       return `<div class="pw-rules pw-nft-rules">${body.join("") || `<p class="pw-note">${escapeHtml(s.noRules)}</p>`}</div>`;
     return `<details class="pw-rules pw-nft-rules"${listing.verdictsKnown ? " open" : ""}><summary>${escapeHtml(s.nftRules)}</summary>${body.join("")}</details>`;

@@ -28,6 +28,7 @@ import {
   mapEdges,
   mapNodes,
 } from "./netfilter-map.ts";
+import { stepLoggingChain } from "./step-chain-name.ts";
 
 /** Names for where the packet enters and leaves, from the lab (e.g. `c2 172.17.0.3 via veth-c2`). */
 export interface EndpointLabels {
@@ -46,7 +47,8 @@ export interface PathStep {
   key: string;
   /**
    * The hook's own key (`ip_mangle_PREROUTING`), naming its slot in the box; the box key itself when the
-   * map has no slot for it (an nftables lab's instrumentation chain: the step is drawn on the box's title).
+   * map has no slot for it (an nftables lab's instrumentation chain, or a logging chain whose lab chain did
+   * not run: see `stepLoggingChain`; the step is drawn on the box's title).
    */
   slot: string;
   event: TraceEvent;
@@ -268,7 +270,10 @@ export function planPath(
     const verdict = chains ? stepVerdict(event, i === packet.events.length - 1) : undefined;
     if (nodes.get(key)?.chains) {
       // An nftables box keeps its chains: a chain it does not draw (packetwalk's own) numbers the box itself.
-      const drawn = (nodes.get(key) as MapNode).slots.some((s) => s.hook && hookKey(s.hook) === slot);
+      // So does a logging chain's line whose lab chain then did not run (dropped before it, a nat chain skipped).
+      const drawn =
+        (nodes.get(key) as MapNode).slots.some((s) => s.hook && hookKey(s.hook) === slot) &&
+        !stepLoggingChain(event, chains);
       const step: PathStep = {
         n: i + 1,
         hook: event.hook,

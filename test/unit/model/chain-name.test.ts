@@ -12,8 +12,10 @@ import { chainName } from "../../../src/core/model/chain-name.ts";
 import type { Packet } from "../../../src/core/model/packet.ts";
 import { TraceParser } from "../../../src/core/parse/trace-parser.ts";
 import { labHookChains } from "../../../src/core/render/lab-hook-chains.ts";
-import { stepChainName } from "../../../src/core/render/step-chain-name.ts";
+import { planPath } from "../../../src/core/render/plan-path.ts";
+import { stepChainName, stepLoggingChain } from "../../../src/core/render/step-chain-name.ts";
 import { readTraceFolder } from "../../../src/core/trace-file/read-trace-folder.ts";
+import { annotateRecorded } from "../../../src/lab/load-lab.ts";
 import { parseAsShown } from "../../../src/lab/parse-as-shown.ts";
 
 const FIXTURES = join(import.meta.dirname, "../../fixtures/parse");
@@ -61,13 +63,14 @@ describe("chainName", () => {
 });
 
 describe("stepChainName", () => {
+  const folder = join(import.meta.dirname, "../../../traces/docker-bridge-nft");
+  const data = readTraceFolder(folder);
+  const chains = labHookChains(
+    data.traces.map((t) => t.meta),
+    data.rulesets,
+  );
+
   it("names a LOG step at an nftables lab's base chain as nft does, the recording's own logging chains by the chain that logs", () => {
-    const folder = join(import.meta.dirname, "../../../traces/docker-bridge-nft");
-    const data = readTraceFolder(folder);
-    const chains = labHookChains(
-      data.traces.map((t) => t.meta),
-      data.rulesets,
-    );
     const trace = data.traces.find((t) => t.stem === "container-to-wan");
     if (!trace) throw new Error("docker-bridge-nft/container-to-wan is recorded");
     const request = parseAsShown(trace).packets.find((p) => p.direction === "request");
@@ -102,5 +105,32 @@ describe("stepChainName", () => {
     expect(stepChainName({ source: "trace", prefix: "pw/fwd", hook: "bridge:pw:FORWARD" }, chains)).toBe(
       "bridge:pw:FORWARD",
     );
+  });
+
+  it("names a step after its logging chain when the lab chain its prefix names then did not run, and marks the map's box, not that chain", () => {
+    // docker-29-nft with FORWARD policy drop in iptables' filter table: the ping's last line is printed by
+    // `ip packetwalk log-filter-FORWARD` (priority -1); `ip filter FORWARD` drops it before Docker's chain runs.
+    const { trace } = annotateRecorded(folder, "container-to-wan-forward-drop");
+    const request = trace.packets.find((p) => p.direction === "request") as Packet;
+    const last = request.events[request.events.length - 1];
+    if (!last) throw new Error("the request has lines");
+    expect(last.hook).toBe("ip:docker-bridges:filter-FORWARD");
+    expect(last.crossed?.map((c) => `${c.table} ${c.chain} ${c.verdict}`)).toContain("filter FORWARD DROP");
+    expect(stepChainName(last, chains)).toBe("ip packetwalk log-filter-FORWARD");
+    expect(stepLoggingChain(last, chains)).toEqual({
+      family: "ip",
+      table: "packetwalk",
+      chain: "log-filter-FORWARD",
+    });
+    const plan = planPath(request, "nft", {}, undefined, chains);
+    const step = plan.steps[plan.steps.length - 1];
+    expect(step?.slot).toBe(step?.key);
+    // The steps before ran their lab chains: named and marked at them.
+    const nat = plan.steps.find((s) => s.hook === "ip:docker-bridges:nat-PREROUTING");
+    expect(nat && stepChainName(nat.event, chains)).toBe("ip docker-bridges nat-PREROUTING");
+    expect(nat?.slot).not.toBe(nat?.key);
+    // Without the simulator's walk the line's own chain is all there is to name.
+    const { crossed: _, ...bare } = last;
+    expect(stepChainName(bare, chains)).toBe("ip docker-bridges filter-FORWARD");
   });
 });
