@@ -8,6 +8,7 @@
 import { type BundledLanguage, createHighlighter, type Highlighter } from "shiki";
 import { iptablesLanguage } from "../core/highlight/iptables-language.ts";
 import { nftLanguage } from "../core/highlight/nft-language.ts";
+import { matchedVerdict } from "../core/render/matched-verdict.ts";
 import {
   baseChainClause,
   baseChainName,
@@ -73,10 +74,16 @@ function rulesetOf(trace: StoredTrace): Ruleset | undefined {
   return parsed;
 }
 
-/** Who said a rule matched, as the badge reads. */
-function verdictBadge(verdict: string, by: "kernel" | "simulator" | undefined, s: FigureStrings): string {
+/** Who said a rule matched, as the badge reads (a NAT rule's kernel verdict with the NAT it chose). */
+function verdictBadge(
+  verdict: string,
+  by: "kernel" | "simulator" | undefined,
+  s: FigureStrings,
+  ruleText = "",
+): string {
   const who = by === "simulator" ? s.predicted : s.matched;
-  return ` <span class="pw-verdict pw-verdict-${by ?? "kernel"}">${escapeHtml(`${who}: ${verdict}`)}</span>`;
+  const said = by === "simulator" ? verdict : matchedVerdict(ruleText, verdict);
+  return ` <span class="pw-verdict pw-verdict-${by ?? "kernel"}">${escapeHtml(`${who}: ${said}`)}</span>`;
 }
 
 function ruleList(
@@ -87,7 +94,7 @@ function ruleList(
   lang: "iptables" | "nft",
 ): string {
   const rules = chain.rules.map((r) => {
-    const verdict = r.matched ? verdictBadge(r.matched, r.matchedBy, s) : "";
+    const verdict = r.matched ? verdictBadge(r.matched, r.matchedBy, s, r.text) : "";
     return `<li class="pw-rule${r.matched ? " pw-matched" : ""}" value="${r.index}"><code class="shiki pw-rule-text">${highlightLine(h, r.text, lang)}</code>${verdict}<span class="pw-note">${escapeHtml(r.note[noteLang])}</span></li>`;
   });
   return rules.length ? `<ol class="pw-rule-list">${rules.join("")}</ol>` : "";
