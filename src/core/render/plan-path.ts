@@ -450,6 +450,17 @@ export function dropPoint(event: TraceEvent): DropPoint | undefined {
       policy: lastMatched.text.startsWith("policy"),
     };
   }
+  // A recorded LOG line the simulator agrees with: the base chain after it that dropped the packet.
+  const dropped = event.crossed?.find((c) => FINAL_DROP.test(c.verdict));
+  if (dropped) {
+    const rule = dropped.matched[dropped.matched.length - 1];
+    return {
+      hook: event.hook,
+      verdict: dropped.verdict.replace(/[^A-Z].*$/, ""),
+      chain: rule?.chain ?? dropped.chain,
+      policy: rule?.text.startsWith("policy") ?? false,
+    };
+  }
   // The tool's own rule or policy after the LOG rule decided; which of them the line does not say.
   if (event.drop)
     return { hook: event.hook, verdict: event.drop.verdict, chain: chainOf(event.hook), policy: false };
