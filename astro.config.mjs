@@ -7,6 +7,7 @@ import packetwalk from "./src/plugin/integration.ts";
 import { lessonRemarkPlugins } from "./src/plugin/lesson-remark-plugins.ts";
 import rehypeBaseLinks from "./src/plugin/rehype-base-links.ts";
 import rehypeHeadingAnchors from "./src/plugin/rehype-heading-anchors.ts";
+import rehypeTableLabels from "./src/plugin/rehype-table-labels.ts";
 import { siteConfig } from "./src/site-config.ts";
 
 // The build test points the site at a fixture content folder, with its own cache.
@@ -43,7 +44,12 @@ export default defineConfig({
       gfm: true,
       // The same list `packetwalk check --lessons` runs (src/plugin/lesson-remark-plugins.ts).
       remarkPlugins: lessonRemarkPlugins({ siteBase: siteConfig.base }),
-      rehypePlugins: [rehypeHeadingIds, rehypeHeadingAnchors, [rehypeBaseLinks, { base: siteConfig.base }]],
+      rehypePlugins: [
+        rehypeHeadingIds,
+        rehypeHeadingAnchors,
+        rehypeTableLabels,
+        [rehypeBaseLinks, { base: siteConfig.base }],
+      ],
     }),
   },
 });

@@ -1,8 +1,8 @@
 /**
  * What a reader meets around the lesson text: a printed page (light, no site
  * chrome, figures within the paper), the table of contents on a phone with the
- * section being read marked, copy buttons on code blocks, and OpenGraph
- * locales a crawler accepts.
+ * section being read marked, a lesson's tables as cards on a phone, copy buttons
+ * on code blocks, and OpenGraph locales a crawler accepts.
  */
 import { execFileSync } from "node:child_process";
 import type { BrowserContextOptions } from "playwright-core";
@@ -106,6 +106,48 @@ describe("table of contents on a phone", () => {
       expect(top).toBeGreaterThanOrEqual(0);
       expect(top).toBeLessThan(844);
       expect(await page.locator(`.toc-inline a[aria-current="location"]`).count()).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("tables on a phone", () => {
+  it("shows each row of a lesson's table as a card of cells labelled by their column, within the screen", async () => {
+    const lesson = lessonPages().find((p) => siteRelative(p.path) === "/lessons/debugging-checklist/");
+    expect(lesson, "the debugging checklist has a table").toBeDefined();
+    const context = await site.browser.newContext(PHONE);
+    try {
+      const page = await context.newPage();
+      await page.goto(`${site.server.url}${lesson?.requestPath}`);
+      const row = page.locator("main table.labelled-table tbody tr").first();
+      const cells = await row.locator("td").evaluateAll((tds) =>
+        tds.map((td) => {
+          const box = td.getBoundingClientRect();
+          return {
+            label: getComputedStyle(td, "::before").content,
+            left: box.left,
+            right: box.right,
+            top: box.top,
+          };
+        }),
+      );
+      expect(cells.map((c) => c.label)).toEqual(['"Question"', '"Command"', '"What it shows"']);
+      // Stacked: one cell under the other, each as wide as the card and inside the screen.
+      for (let i = 1; i < cells.length; i++) {
+        expect(cells[i]?.top).toBeGreaterThan(cells[i - 1]?.top ?? 0);
+        expect(cells[i]?.left).toBe(cells[0]?.left);
+      }
+      for (const c of cells) expect(c.right).toBeLessThanOrEqual(390);
+      // Nothing of the table is wider than the screen.
+      const widest = await page.$$eval("main table.labelled-table", (ts) =>
+        Math.max(...ts.map((t) => t.scrollWidth)),
+      );
+      expect(widest).toBeLessThanOrEqual(390);
+      // The header row is kept for screen readers, not drawn.
+      expect(await page.locator("main table.labelled-table thead").first().boundingBox()).toMatchObject({
+        width: 1,
+      });
     } finally {
       await context.close();
     }
