@@ -94,10 +94,13 @@ function changedLines(
  * `log` and `rules` with every public IPv4 address (to TEST-NET, one /24 per /24, also where an
  * IPv6 address carries it: NAT64, IPv4-mapped, 6to4, Teredo, ISATAP), global IPv6 address (to
  * 2001:db8::/32), MAC and host name (the log's syslog envelope names and `hostnames`) replaced,
- * consistently across both.
+ * consistently across both, by stand-ins neither text already holds (so no two hosts merge).
  */
 export function anonymizeInput(log: string, rules: string, options: AnonymizeOptions = {}): AnonymizedInput {
-  const anonymizer = new Anonymizer([...envelopeHostnames(log), ...(options.hostnames ?? [])]);
+  // Both texts avoided: no stand-in is an address, MAC or name either already holds (kept as it is).
+  const anonymizer = new Anonymizer([...envelopeHostnames(log), ...(options.hostnames ?? [])], {
+    avoid: [log, rules],
+  });
   let newLog: string;
   let newRules: string;
   try {

@@ -17,6 +17,7 @@ import { formatAddresses, formatRewrite } from "../core/render/format-endpoints.
 import { labEndpoints } from "../core/render/lab-endpoints.ts";
 import { planPath } from "../core/render/plan-path.ts";
 import { stepChainName } from "../core/render/step-chain-name.ts";
+import { summaryWords } from "../core/render/summary-words.ts";
 import { toMermaid } from "../core/render/to-mermaid.ts";
 import { unseenRewrite } from "../core/render/unseen-rewrite.ts";
 import { parseAsShown } from "../lab/parse-as-shown.ts";
@@ -179,9 +180,11 @@ async function directionBlock(
   }
 
   const title = direction === "request" ? s.request : s.reply;
+  // The parser's English summary in the page's language (`，還原 SNAT 為 172.17.0.2` on zh-TW pages).
+  const summary = summaryWords(packet.summary, lang);
   return [
-    `<section class="pw-direction" data-direction="${direction}" aria-label="${escapeHtml(`${title}: ${packet.summary}`)}">`,
-    `<p class="pw-direction-title"><strong>${escapeHtml(title)}</strong> <span>${keepWordsHtml(packet.summary)}</span></p>`,
+    `<section class="pw-direction" data-direction="${direction}" aria-label="${escapeHtml(`${title}: ${summary}`)}">`,
+    `<p class="pw-direction-title"><strong>${escapeHtml(title)}</strong> <span>${keepWordsHtml(summary)}</span></p>`,
     `<div class="pw-diagram" role="img" aria-label="${escapeHtml(words.summary)}" aria-describedby="${stepsId}" tabindex="0" data-zoom-label="${escapeHtml(legendStrings(locale).zoom)}">`,
     svg,
     "</div>",

@@ -4,7 +4,9 @@
  * IPv6 addresses documentation ones (each /48 one 2001:db8:N::/48, the rest kept), MACs and host
  * names stable stand-ins, and an IPv6 interface id made from a MAC (EUI-64) is made from the MAC's
  * stand-in. One {@link Anonymizer} is used for every file of a lab, so the same original always
- * gets the same stand-in. Pure: text in, text out, map on request.
+ * gets the same stand-in; given those files as {@link AnonymizerOptions.avoid}, no stand-in is a
+ * value they already hold (a TEST-NET address kept as it is, a documentation /48, a MAC, a host
+ * name), so two hosts never merge. Pure: text in, text out, map on request.
  */
 
 import { formatIpv6, ipv4Groups, ipv4Text, parseIpv6 } from "../parse/ipv6.ts";
@@ -41,6 +43,33 @@ export interface AnonymizationMap {
 
 /** Error for more public /24 networks than TEST-NET has blocks. */
 export class AnonymizeError extends Error {}
+
+/** Options of {@link Anonymizer}. */
+export interface AnonymizerOptions {
+  /**
+   * Every text that will be rewritten (a lab's files, the playground's log and ruleset): no stand-in
+   * is made that one of them already holds, so a stand-in never merges with an address kept as it
+   * is (`1.1.1.1` does not become the `203.0.113.1` the log already has).
+   */
+  avoid?: readonly string[];
+}
+
+/** What texts already hold, that stand-ins must not be (see {@link AnonymizerOptions.avoid}). */
+interface Taken {
+  /** IPv4 addresses kept as they are (TEST-NET, private, ...), also those an IPv6 address carries. */
+  ipv4: Set<string>;
+  /** Third groups of the 2001:db8:N::/48s written. */
+  doc48: Set<number>;
+  /** MACs written (any form), and those EUI-64 interface ids are made of. */
+  macs: Set<string>;
+  /** The last three bytes solicited-node multicast addresses (`ff02::1:ffxx:xxxx`) carry. */
+  macTails: Set<string>;
+  /** Words stand-in host names are made of (`docker-host`, `host-N`), and the names replaced. */
+  hostnames: Set<string>;
+}
+
+// A word a host-name stand-in could be, between the boundaries host names are replaced within.
+const HOST_STAND_IN = /(?<![A-Za-z0-9_.-])(?:docker-host|host-\d+)(?![A-Za-z0-9_-])/g;
 
 const IPV4 = /(?<![\d.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?![\d]|\.\d)/g;
 // Colon-separated hex runs that may be IPv6 addresses (each is checked whole; MACs and clocks are not),
@@ -87,8 +116,94 @@ function fullMac(mac: string): string {
     .join(":");
 }
 
+/** An IPv4 address with each byte as a number (`010.0.0.1` is `10.0.0.1`). */
+function plainIpv4(addr: string): string {
+  return addr
+    .split(".")
+    .map((b) => String(Number(b)))
+    .join(".");
+}
+
+/** What `texts` hold that a stand-in must not be. */
+function takenIn(texts: readonly string[], hostnames: readonly string[]): Taken {
+  const taken: Taken = {
+    ipv4: new Set(),
+    doc48: new Set(),
+    macs: new Set(),
+    macTails: new Set(),
+    hostnames: new Set(hostnames),
+  };
+  const ipv4 = (addr: string) => {
+    if (!isPublicIpv4(addr)) taken.ipv4.add(plainIpv4(addr));
+  };
+  const ipv6 = (groups: readonly number[]) => {
+    if (groups[0] === 0x2001 && groups[1] === 0x0db8) taken.doc48.add(groups[2] as number);
+    for (const { at, inverted } of embeddedIpv4(groups)?.spots ?? []) {
+      const flip = inverted ? 0xffff : 0;
+      ipv4(ipv4Text((groups[at] as number) ^ flip, (groups[at + 1] as number) ^ flip));
+    }
+    const mac = eui64Mac(groups);
+    if (mac) taken.macs.add(mac);
+    if (groups[0] === 0xff02 && groups[5] === 1 && (groups[6] as number) >> 8 === 0xff) {
+      const g6 = groups[6] as number;
+      const g7 = groups[7] as number;
+      taken.macTails.add(
+        [g6 & 0xff, g7 >> 8, g7 & 0xff].map((b) => b.toString(16).padStart(2, "0")).join(":"),
+      );
+    }
+  };
+  for (const raw of texts) {
+    // Read as {@link Anonymizer.text} reads it: colour codes out, a journal MESSAGE of bytes as text.
+    const text = (raw.includes("\x1b") ? stripEscapes(raw, false).text : raw).replace(
+      JSON_BYTES_MESSAGE,
+      (_, field: string, list: string) =>
+        `${field}${JSON.stringify(new TextDecoder().decode(new Uint8Array(list.split(",").map((b) => Number(b) & 255))))}`,
+    );
+    for (const m of text.matchAll(IPV4)) ipv4(m[0]);
+    for (const m of text.matchAll(IPV6)) {
+      const groups = parseIpv6(m[0]);
+      if (groups) ipv6(groups);
+    }
+    for (const m of text.matchAll(MAC)) taken.macs.add(fullMac(m[0]));
+    for (const m of text.matchAll(MAC_FIELD)) {
+      const b = (m[1] as string).split(":");
+      taken.macs.add(b.slice(0, 6).join(":"));
+      taken.macs.add(b.slice(6, 12).join(":"));
+    }
+    for (const m of text.matchAll(HEX_FIELD)) {
+      const bytes = hexBytes(m[2] as string).map((b) => b.value);
+      const hex = (from: number, n: number) =>
+        bytes
+          .slice(from, from + n)
+          .map((b) => b.toString(16).padStart(2, "0"))
+          .join(":");
+      if ((m[1] as string).startsWith("LL") && bytes.length >= 12) {
+        taken.macs.add(hex(0, 6));
+        taken.macs.add(hex(6, 6));
+      } else if (m[1] === "NH=" && bytes.length >= 20 && (bytes[0] ?? 0) >> 4 === 4) {
+        for (const at of [12, 16]) ipv4(bytes.slice(at, at + 4).join("."));
+      } else if (m[1] === "NH=" && bytes.length >= 40 && (bytes[0] ?? 0) >> 4 === 6) {
+        for (const at of [8, 24])
+          ipv6(
+            Array.from(
+              { length: 8 },
+              (_, k) => ((bytes[at + 2 * k] ?? 0) << 8) | (bytes[at + 2 * k + 1] ?? 0),
+            ),
+          );
+      }
+    }
+    for (const m of text.matchAll(HOST_STAND_IN)) taken.hostnames.add(m[0]);
+  }
+  return taken;
+}
+
 /** Replaces public addresses, MACs and the given host names consistently across texts. */
 export class Anonymizer {
+  private readonly taken: Taken;
+  /** Every IPv4 stand-in given, so that one moved off a kept address is given once. */
+  private readonly given4 = new Set<string>();
+  private macCount = 0;
+  private hostCount = 0;
   private readonly nets = new Map<string, string>();
   /** Global IPv6 /48s (first three groups, as text) to their documentation /48's third group. */
   private readonly nets6 = new Map<string, number>();
@@ -96,22 +211,34 @@ export class Anonymizer {
   private readonly macs = new Map<string, string>();
   private readonly hostnames = new Map<string, string>();
 
-  /** `hostnames`: names to replace (e.g. the machine's, as syslog envelopes print it), each by `host-N`. */
-  constructor(hostnames: readonly string[] = []) {
+  /**
+   * `hostnames`: names to replace (e.g. the machine's, as syslog envelopes print it), the first by
+   * `docker-host`, the others by `host-N`; `options.avoid`: the texts to be rewritten, whose values
+   * no stand-in may be.
+   */
+  constructor(hostnames: readonly string[] = [], options: AnonymizerOptions = {}) {
+    this.taken = takenIn(options.avoid ?? [], hostnames);
     for (const h of hostnames) this.hostname(h);
   }
 
-  /** Adds a host name to replace; returns its stand-in. */
+  /** Adds a host name to replace; returns its stand-in (none a word the texts to avoid already hold). */
   hostname(name: string): string {
     let s = this.hostnames.get(name);
     if (!s) {
-      s = this.hostnames.size === 0 ? "docker-host" : `host-${this.hostnames.size + 1}`;
+      do {
+        this.hostCount++;
+        s = this.hostCount === 1 ? "docker-host" : `host-${this.hostCount}`;
+      } while (this.taken.hostnames.has(s));
       this.hostnames.set(name, s);
     }
     return s;
   }
 
-  /** The stand-in of one IPv4 address (itself when not public). */
+  /**
+   * The stand-in of one IPv4 address (itself when not public). A public /24 is given the first
+   * TEST-NET block no text to avoid uses, else the first one left; the host part is kept unless
+   * that address is one kept as it is (or already given), when the block's first free host is used.
+   */
   address(addr: string): string {
     if (!isPublicIpv4(addr)) return addr;
     const known = this.addresses.get(addr);
@@ -120,14 +247,27 @@ export class Anonymizer {
     const net = parts.slice(0, 3).join(".");
     let to = this.nets.get(net);
     if (!to) {
-      to = TEST_NETS[this.nets.size];
+      const used = new Set(this.nets.values());
+      const left = TEST_NETS.filter((t) => !used.has(t));
+      const untouched = (t: string) => ![...this.taken.ipv4].some((a) => a.startsWith(`${t}.`));
+      to = left.find(untouched) ?? left[0];
       if (!to)
         throw new AnonymizeError(
           `more than ${TEST_NETS.length} public /24 networks (${[...this.nets.keys(), net].join(", ")}): TEST-NET has only ${TEST_NETS.length} blocks`,
         );
       this.nets.set(net, to);
     }
-    const out = `${to}.${parts[3]}`;
+    const free = (host: number) => !this.taken.ipv4.has(`${to}.${host}`) && !this.given4.has(`${to}.${host}`);
+    let host = Number(parts[3]);
+    if (!free(host)) {
+      // 1-254 first: .0 and .255 read as a network and its broadcast.
+      const next = [...Array.from({ length: 254 }, (_, k) => k + 1), 0, 255].find(free);
+      if (next === undefined)
+        throw new AnonymizeError(`every address of ${to}.0/24 is taken: no stand-in is left for ${addr}`);
+      host = next;
+    }
+    const out = `${to}.${host}`;
+    this.given4.add(out);
     this.addresses.set(addr, out);
     return out;
   }
@@ -161,7 +301,9 @@ export class Anonymizer {
     const net = groups.slice(0, 3).join(":");
     let n = this.nets6.get(net);
     if (n === undefined) {
-      n = this.nets6.size + 1;
+      // After the last one given, past every documentation /48 the texts to avoid write.
+      n = Math.max(0, ...this.nets6.values()) + 1;
+      while (this.taken.doc48.has(n)) n++;
       if (n > 0xffff)
         throw new AnonymizeError("more than 65535 public IPv6 /48 networks: 2001:db8::/32 holds no more");
       this.nets6.set(net, n);
@@ -227,8 +369,14 @@ export class Anonymizer {
     if (full === "ff:ff:ff:ff:ff:ff" || full === "00:00:00:00:00:00") return mac;
     let s = this.macs.get(full);
     if (!s) {
-      const n = this.macs.size + 1;
-      s = `02:00:00:00:${((n >> 8) & 0xff).toString(16).padStart(2, "0")}:${(n & 0xff).toString(16).padStart(2, "0")}`;
+      // None a MAC the texts to avoid hold, nor ending as a solicited-node address they keep does.
+      let tail: string;
+      do {
+        const n = ++this.macCount;
+        if (n > 0xffff) throw new AnonymizeError("more than 65535 MACs: 02:00:00:00:xx:xx holds no more");
+        tail = `00:${((n >> 8) & 0xff).toString(16).padStart(2, "0")}:${(n & 0xff).toString(16).padStart(2, "0")}`;
+        s = `02:00:00:${tail}`;
+      } while (this.taken.macs.has(s) || this.taken.macTails.has(tail));
       this.macs.set(full, s);
     }
     // Keep the writer's form: short bytes stay short (xtables-monitor), case kept.

@@ -364,11 +364,18 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   if (options.anonymize) {
     // The machine's name also as `sysctl -a` prints it: a log without a syslog envelope names no host.
     const sysctlHost = parseSysctls(material.sysctl)["kernel.hostname"];
-    const anon = new Anonymizer([
-      ...envelopeHostnames(material.log),
-      ...(sysctlHost && sysctlHost !== "(none)" && sysctlHost !== "localhost" ? [sysctlHost] : []),
-      ...(options.hostnames ?? []),
-    ]);
+    // No stand-in may be an address, MAC or name the files already hold: two hosts would become one.
+    const texts = Object.entries(m).flatMap(([k, v]) =>
+      typeof v === "string" && k !== "logFile" ? [v] : [],
+    );
+    const anon = new Anonymizer(
+      [
+        ...envelopeHostnames(material.log),
+        ...(sysctlHost && sysctlHost !== "(none)" && sysctlHost !== "localhost" ? [sysctlHost] : []),
+        ...(options.hostnames ?? []),
+      ],
+      { avoid: texts },
+    );
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(m)) if (typeof v === "string" && k !== "logFile") anon.learn(v);
     for (const [k, v] of Object.entries(m))
