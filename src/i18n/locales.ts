@@ -46,7 +46,7 @@ const strings = {
     notFoundBody: "There is no page at this address. The lessons are listed below.",
     home: "packetwalk: how packets really move through Linux netfilter",
     homeIntro:
-      "Lessons on how packets cross iptables and ebtables in Docker's default bridge network, with every diagram drawn from a real kernel trace.",
+      "Lessons on how packets cross iptables, ebtables and nftables on a Docker host, with diagrams drawn from real kernel traces (the simulated ones, in the What-if lesson, say so).",
     traces: "Traces",
     playground: "Paste your own log",
     tools: "Tools",
@@ -80,7 +80,7 @@ const strings = {
     notFoundBody: "這個網址沒有頁面。以下是所有課程。",
     home: "packetwalk：封包在 Linux netfilter 中真正的流動路徑",
     homeIntro:
-      "透過真實核心記錄的追蹤資料，一步步看懂封包在 Docker 預設 bridge 網路中如何經過 iptables 與 ebtables。",
+      "透過真實核心錄下的追蹤紀錄，一步步看懂封包在 Docker 主機上如何經過 iptables、ebtables 與 nftables（「如果……會怎樣」一課的圖為模擬，並有標示）。",
     traces: "追蹤紀錄",
     playground: "貼上你自己的日誌",
     tools: "工具",
