@@ -70,6 +70,7 @@ const NOT_A: Record<string, string> = {
   "an IPv4 address range": "IPv4 位址範圍",
   "an IPv4 address or prefix": "IPv4 位址或前綴",
   "an IPv4 address or CIDR": "IPv4 位址或 CIDR",
+  "an IPv6 address or CIDR": "IPv6 位址或 CIDR",
   "an IPv6 address or prefix": "IPv6 位址或前綴",
   "a number from 0 to 255 or a range": "0 到 255 的數字或範圍",
   "a port or port range": "連接埠或連接埠範圍",
@@ -931,11 +932,338 @@ export const KNOWN_HINT_SHAPES: readonly KnownHint[] = [
   },
 ];
 
+/** What a LOG line's field should have held, as the parser names it (`expected a number after TTL=`). */
+const FIELD_HOLDS: Record<string, string> = {
+  "an IPv4 or IPv6 address": "IPv4 或 IPv6 位址",
+  "an IPv4 address": "IPv4 位址",
+  "a number": "數字",
+  "a hex number like 0x00": "像 0x00 這樣的十六進位數字",
+  "8 hex digits": "8 個十六進位數字",
+  "4 hex digits": "4 個十六進位數字",
+  "a VLAN tag control field (0 to 65535)": "VLAN tag 控制欄位（0 到 65535）",
+};
+
+/** Where a LOG line ended too soon, as the parser names it. */
+const ENDED: Record<string, string> = {
+  line: "這一行",
+  "quoted packet": "引用的封包",
+  "ARP line": "ARP 行",
+};
+
+/** What a dropped file held instead of a kernel log, as the input reader names it. */
+const FOUND_FILE: Record<string, string> = {
+  "xz-compressed data": "xz 壓縮的資料",
+  "zstd-compressed data": "zstd 壓縮的資料",
+  "bzip2-compressed data": "bzip2 壓縮的資料",
+  "lz4-compressed data": "lz4 壓縮的資料",
+  "a zip archive": "zip 壓縮檔",
+  "a binary systemd journal file": "二進位的 systemd journal 檔",
+  "a packet capture (pcap)": "封包擷取檔（pcap）",
+  "gzip data inside gzip data": "gzip 資料裡又包著 gzip 資料",
+};
+
+/** What the playground adds when a file stops being readable after some lines. */
+const REST_LOST = ": the lines before were read, the rest is lost";
+
+/** What an iptables or ebtables option lacks, as the readers name it (`-s needs an address`). */
+const XT_NEEDS: Record<string, string> = {
+  "a value": "值",
+  "an address": "位址",
+  "an address range": "位址範圍",
+  "an interface name": "介面名稱",
+  "a protocol": "協定",
+  "a module name": "模組名稱",
+  "a target": "target",
+  "a chain name": "chain 名稱",
+  "a text": "文字",
+  "a port or range": "連接埠或範圍",
+  "a port list": "連接埠清單",
+  "a type": "類型",
+  "an address type": "位址類型",
+  states: "狀態",
+  "a MAC address": "MAC 位址",
+  "value[/mask]": "value[/mask]",
+  "--to-destination": "--to-destination",
+  "--to-source": "--to-source",
+};
+
+/**
+ * Known messages the committed traces and fixtures do not all draw (a LOG line cut short, an
+ * iptables-save file cut short): tried after {@link KNOWN_MESSAGES}, each tested with inputs made
+ * to draw it (test/unit/playground/diagnostics-zh-more.test.ts).
+ */
+export const MORE_MESSAGES: readonly Known[] = [
+  // A dropped file that is not a kernel log, or a .gz cut short.
+  {
+    code: "input-not-text",
+    english: new RegExp(
+      `^expected kernel log text, found (${oneOf(Object.keys(FOUND_FILE))}|binary data \\(a (zero|control) byte at byte (\\d+)\\))(${oneOf([REST_LOST])})?$`,
+    ),
+    zh: (m) =>
+      `輸入應該是核心日誌的文字，卻是${m[3] ? `二進位資料（第 ${m[3]} 個位元組是${m[2] === "zero" ? "零" : "控制字元"}）` : afterZh(FOUND_FILE[m[1] as string] as string)}${m[4] ? "：前面的行已經讀取，其餘的遺失了" : ""}`,
+  },
+  {
+    code: "input-gzip-damaged",
+    english: new RegExp(
+      `^the gzip data is damaged or cut short(?: \\(after (\\d+) bytes of text\\))?(${oneOf([REST_LOST])})?$`,
+    ),
+    zh: (m) =>
+      `gzip 資料損壞或被截斷${m[1] ? `（在 ${m[1]} 個位元組的文字之後）` : ""}${m[2] ? "：前面的行已經讀取，其餘的遺失了" : ""}`,
+  },
+  // The LOG line parser: a line cut short or edited.
+  {
+    code: "log-field-value",
+    english: new RegExp(
+      `^expected (${oneOf(Object.keys(FIELD_HOLDS))}|a number from 0 to (\\d+)) after (\\S+)=, found '(.*)'$`,
+      "s",
+    ),
+    zh: (m) =>
+      `${m[3]}= 後面應該是${m[2] ? ` 0 到 ${m[2]} 的數字` : afterZh(FIELD_HOLDS[m[1] as string] as string)}，${m[4] ? `卻是 '${m[4]}'` : "卻是空的"}`,
+  },
+  {
+    code: "log-protocol",
+    english: /^expected a protocol after PROTO= \(([^()]+) or a number\), found '(.*)'$/s,
+    zh: (m) => `PROTO= 後面應該是協定（${(m[1] as string).split(", ").join("、")} 或數字），卻是 '${m[2]}'`,
+  },
+  {
+    code: "log-field-missing",
+    english: new RegExp(
+      `^expected (\\S+=|'\\[' and the quoted packet) before the end of the (${oneOf(Object.keys(ENDED))})$`,
+    ),
+    zh: (m) =>
+      `${ENDED[m[2] as string]}在 ${m[1] === "'[' and the quoted packet" ? "'[' 和引用的封包" : m[1]} 之前就結束了`,
+  },
+  {
+    code: "log-address-order",
+    english: /^expected (SRC= before DST=|DST= after SRC=|SRC= and DST= before PROTO=)$/,
+    zh: (m) =>
+      m[1] === "SRC= before DST="
+        ? "DST= 前面應該要有 SRC="
+        : m[1] === "DST= after SRC="
+          ? "SRC= 後面應該要有 DST="
+          : "PROTO= 前面應該要有 SRC= 和 DST=",
+  },
+  {
+    code: "log-not-closed",
+    english:
+      /^expected '([\])])' closing (the quoted packet of an ICMP error|the options '(OPT \(\.\.\.)'|'(INCOMPLETE \[n bytes)')$/,
+    zh: (m) =>
+      `${m[2] === "the quoted packet of an ICMP error" ? "ICMP 錯誤引用的封包" : m[3] ? `選項 '${m[3]}' ` : `'${m[4]}' `}少了結尾的 '${m[1]}'`,
+  },
+  {
+    code: "log-interface-long",
+    english: /^(\S+)= names an interface of (\d+) characters, longer than Linux allows \((\d+)\)$/,
+    zh: (m) => `${m[1]}= 的介面名稱有 ${m[2]} 個字元，超過 Linux 允許的長度（${m[3]}）`,
+  },
+  {
+    code: "log-interface-bytes",
+    english:
+      /^(\S+)= holds bytes that are not UTF-8, read as U\+FFFD: the interface name is not known exactly$/,
+    zh: (m) => `${m[1]}= 含有不是 UTF-8 的位元組，讀成 U+FFFD：無法確知介面名稱`,
+  },
+  {
+    code: "journal-json-string",
+    english: /^expected '(.*)' closing the string in this journalctl JSON record: the line ends first$/s,
+    zh: (m) => `這筆 journalctl JSON 紀錄的字串少了結尾的 '${m[1]}'：這一行先結束了`,
+  },
+  {
+    code: "xtables-monitor-error",
+    english:
+      /^xtables-monitor stopped here with its own error \('(.*)'\): packets after this were not traced$/s,
+    zh: (m) => `xtables-monitor 因為它自己的錯誤（'${m[1]}'）在這裡停止：之後的封包沒有被追蹤`,
+  },
+  {
+    code: "ebt-split-tail",
+    english:
+      /^expected the start of an ebtables log line, found its IP\/ARP tail on a line of its own: the kernel split the line, and the tail was not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這裡應該是 ebtables 日誌行的開頭，卻是獨立成一行的 IP/ARP 尾段：核心把這一行拆開了，尾段沒有讀取${lines(m[1])}`,
+  },
+  // The iptables-save and ebtables-save readers.
+  {
+    code: "xt-no-commit",
+    english: /^table '(.*)' was not closed with COMMIT$/s,
+    zh: (m) => `table '${m[1]}' 沒有以 COMMIT 結束`,
+  },
+  {
+    code: "xt-chain-undeclared",
+    english: /^chain '(.*)' is not declared in (bridge )?table '(.*)'$/s,
+    zh: (m) => `${m[2] ? "bridge " : ""}table '${m[3]}' 裡沒有宣告 chain '${m[1]}'`,
+  },
+  {
+    code: "xt-unterminated-quote",
+    english: /^unterminated (["']) quote$/,
+    zh: (m) => `引號（${m[1]}）沒有結束`,
+  },
+  {
+    code: "xt-needs",
+    english: new RegExp(`^(\\S+) needs (${oneOf(Object.keys(XT_NEEDS))})$`),
+    zh: (m) => `${m[1]} 後面少了${afterZh(XT_NEEDS[m[2] as string] as string)}`,
+  },
+  {
+    code: "xt-outside-table",
+    english: /^(COMMIT|'(.*)') outside a table$/s,
+    zh: (m) => `table 之外出現 ${m[1]}`,
+  },
+  {
+    code: "xt-listing",
+    english: /^this looks like `iptables -S` or `iptables -L` output, which names no table$/,
+    zh: () => "這看起來是 `iptables -S` 或 `iptables -L` 的輸出，裡面沒有寫出 table",
+  },
+  {
+    code: "xt-table-name",
+    english: /^'(.*)' is not a table name$/s,
+    zh: (m) => `'${m[1]}' 不是 table 名稱`,
+  },
+  {
+    code: "xt-chain-declaration",
+    english: /^malformed chain declaration$/,
+    zh: () => "chain 宣告的格式不對",
+  },
+  {
+    code: "xt-user-chain-policy",
+    english: /^'(.*)' is not a built-in chain of table '(.*)', so it has no policy$/s,
+    zh: (m) => `'${m[1]}' 不是 table '${m[2]}' 的內建 chain，所以沒有 policy`,
+  },
+  {
+    code: "xt-unexpected-word",
+    english: /^unexpected word '(.*)'$/s,
+    zh: (m) => `這裡不該出現 '${m[1]}'`,
+  },
+];
+
+/** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
+export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    "packetwalk reads the lines netfilter's LOG and TRACE rules write, not captured packets: add LOG rules (see traces/README.md) and save dmesg or journalctl -k",
+    "packetwalk 讀的是 netfilter 的 LOG 和 TRACE 規則寫出的行，不是擷取下來的封包：請加上 LOG 規則（見 traces/README.md），再存下 dmesg 或 journalctl -k 的輸出",
+  ],
+  [
+    "the kernel prints addresses like 172.17.0.2 or fd00:0000:...:0002; check that the line was not cut or edited",
+    "核心印出的位址像 172.17.0.2 或 fd00:0000:...:0002 這樣：請確認這一行沒有被截斷或編輯過",
+  ],
+  [
+    "the line looks cut short (the kernel always prints this field here); check that the log was not truncated or edited",
+    "這一行看起來被截斷了（核心在這裡一定會印出這個欄位）：請確認日誌沒有被截斷或編輯過",
+  ],
+  [
+    "the line looks like kernel LOG output but this field is damaged; check that the line was not cut or edited",
+    "這一行看起來是核心的 LOG 輸出，但這個欄位壞了：請確認這一行沒有被截斷或編輯過",
+  ],
+  [
+    "the field is wider than its header allows; check that the line was not edited",
+    "這個值超出了標頭中這個欄位的寬度：請確認這一行沒有被編輯過",
+  ],
+  ["the line may be cut short", "這一行可能被截斷了"],
+  ["the line may be cut or edited", "這一行可能被截斷或編輯過"],
+  [
+    "the line may be damaged or made up; interface names are 1 to 15 characters (IFNAMSIZ)",
+    "這一行可能壞了或是捏造的：介面名稱是 1 到 15 個字元（IFNAMSIZ）",
+  ],
+  [
+    "the log is not UTF-8 text, or the interface has a name of raw bytes; rename it or fix the log's encoding",
+    "日誌不是 UTF-8 文字，或介面名稱是原始位元組：請替介面改名，或修正日誌的編碼",
+  ],
+  [
+    "journalctl -o json prints one record a line (-o json-seq the same after an RS byte); was the line cut or edited? Text works too: journalctl -k -o short-iso-precise > kernel.log",
+    "journalctl -o json 一行印一筆紀錄（-o json-seq 也一樣，只是前面多一個 RS 位元組）：這一行是不是被截斷或編輯過？文字格式也可以：journalctl -k -o short-iso-precise > kernel.log",
+  ],
+  [
+    "the packets traced before it are read; record again with `nft monitor trace`, which prints every rule, or with a newer iptables",
+    "在它之前追蹤到的封包照常讀取；請改用會印出每條規則的 `nft monitor trace` 重新記錄，或用較新版的 iptables",
+  ],
+  [
+    "the frame's line before it is read without its IP data; log fewer frames at once, or use nft/iptables LOG, which prints each line whole",
+    "它前面那個訊框的行會讀取，但少了 IP 資料：請一次記錄少一點訊框，或改用 nft/iptables 的 LOG，它會把每一行完整印出",
+  ],
+  [
+    "add COMMIT at the end of the table (iptables-restore rejects a table without it; was the file cut short?)",
+    "在 table 的結尾加上 COMMIT（iptables-restore 會拒絕沒有 COMMIT 的 table；檔案是不是被截斷了？）",
+  ],
+  [
+    "add COMMIT before the next *table line (iptables-restore rejects a table without it)",
+    "在下一個 *table 行之前加上 COMMIT（iptables-restore 會拒絕沒有 COMMIT 的 table）",
+  ],
+  [
+    "close the quote; iptables-save quotes comments with double quotes",
+    "把引號結束：iptables-save 用雙引號包住註解",
+  ],
+  [
+    "give iptables-save output: it starts each table with *filter, *nat, ...",
+    "請提供 iptables-save 的輸出：它的每個 table 都以 *filter、*nat 等行開頭",
+  ],
+  ["a table starts with a *name line", "table 從 *name 那一行開始"],
+  [
+    "expected ':CHAIN POLICY [pkts:bytes]', e.g. ':FORWARD DROP [0:0]'",
+    "應該寫成 ':CHAIN POLICY [pkts:bytes]'，例如 ':FORWARD DROP [0:0]'",
+  ],
+  ["expected ACCEPT, DROP or - for a user chain", "應該是 ACCEPT 或 DROP；使用者自訂的 chain 則寫 -"],
+  [
+    "expected a rule '-A CHAIN ...', a ':CHAIN POLICY' line, COMMIT or *table",
+    "這裡應該是規則 '-A CHAIN ...'、':CHAIN POLICY' 行、COMMIT 或 *table",
+  ],
+  ["expected an option such as -s, -p, -m or -j", "這裡應該是 -s、-p、-m 或 -j 之類的選項"],
+  ["expected a.b.c.d or a.b.c.d/len", "應該是 a.b.c.d 或 a.b.c.d/len"],
+  [
+    "expected e.g. fd00:a::/64 (an ip6tables-save table)",
+    "應該像 fd00:a::/64 這樣（這是 ip6tables-save 的 table）",
+  ],
+  [
+    "an IPv6 address in an iptables-save table: put ip6tables-save output after its '# Generated by ip6tables-save' line",
+    "iptables-save 的 table 裡出現 IPv6 位址：請把 ip6tables-save 的輸出放在它的 '# Generated by ip6tables-save' 那一行之後",
+  ],
+  ["expected N or N:M (0..65535)", "應該是 N 或 N:M（0..65535）"],
+  ["write e.g. -i docker0 or -i veth+", "例如寫成 -i docker0 或 -i veth+"],
+]);
+
+/** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
+export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english: /^((?:xz|zstd|bzip2|lz4) -dc .+ > kernel\.log)$/s,
+    zh: (m) => `請先解壓縮成文字：${m[1]}`,
+  },
+  {
+    english: /^decompress it once: (gzip -dc .+ > kernel\.log)$/s,
+    zh: (m) => `解壓縮一次就好：${m[1]}`,
+  },
+  {
+    english: /^(unzip -p .+ > kernel\.log)$/s,
+    zh: (m) => `請先取出成文字：${m[1]}`,
+  },
+  {
+    english: /^(journalctl --file .+ -k -o short-iso-precise > kernel\.log)$/s,
+    zh: (m) => `請先轉成文字：${m[1]}`,
+  },
+  {
+    english:
+      /^packetwalk reads the kernel log as text \(dmesg, journalctl -k, \/var\/log\/kern\.log\); check that (.+) is the saved log and not another file$/s,
+    zh: (m) =>
+      `packetwalk 讀的核心日誌是文字（dmesg、journalctl -k、/var/log/kern.log）：請確認${m[1] === "the file" ? "這個檔案" : ` ${m[1]} `}是存下來的日誌，而不是別的檔案`,
+  },
+  {
+    english: /^test the file with (gzip -t .+); a log still being written is read whole once it is rotated$/s,
+    zh: (m) => `請用 ${m[1]} 檢查這個檔案；還在寫入的日誌，要等它輪替（rotate）之後才能完整讀取`,
+  },
+  {
+    english: /^add '(:.*)' after (\*\S+)$/s,
+    zh: (m) => `在 ${m[2]} 後面加上 '${m[1]}'`,
+  },
+  {
+    english: /^write '(:\S+ - \[0:0\])' for a user chain(?: \(the built-in ones: (.+)\))?$/s,
+    zh: (m) =>
+      `使用者自訂的 chain 請寫成 '${m[1]}'${m[2] ? `（內建的有：${(m[2] as string).split(", ").join("、")}）` : ""}`,
+  },
+  {
+    english: /^expected \*raw, \*mangle, \*nat, \*filter or \*security(?:; did you mean (\*\S+)\?)?$/,
+    zh: (m) => `應該是 *raw、*mangle、*nat、*filter 或 *security${m[1] ? `；是不是要寫 ${m[1]}？` : ""}`,
+  },
+];
+
 /** `hint` in Chinese, or undefined when it is not a known one. */
 function hintZh(hint: string): string | undefined {
-  const exact = KNOWN_HINTS.get(hint);
+  const exact = KNOWN_HINTS.get(hint) ?? MORE_HINTS.get(hint);
   if (exact) return exact;
-  for (const known of KNOWN_HINT_SHAPES) {
+  for (const known of [...KNOWN_HINT_SHAPES, ...MORE_HINT_SHAPES]) {
     const m = known.english.exec(hint);
     if (m) return known.zh([...m].map((v) => v ?? ""));
   }
@@ -954,7 +1282,7 @@ export interface DiagnosticZh {
 
 /** `d` in Chinese, or undefined when its message is not a known one. */
 export function diagnosticZh(d: Diagnostic): DiagnosticZh | undefined {
-  for (const known of KNOWN_MESSAGES) {
+  for (const known of [...KNOWN_MESSAGES, ...MORE_MESSAGES]) {
     const m = known.english.exec(d.message);
     if (!m) continue;
     const hint = d.hint === undefined ? undefined : hintZh(d.hint);

@@ -298,15 +298,17 @@ export class ParseSession {
       const { hookChains } = await import("../core/render/hook-chains.ts");
       this.chains = hookChains([{ name: "ruleset", ruleset }]);
     }
+    // The steps with the rules the simulator says matched: the diagram then ends a packet a rule dropped.
+    const events = packet.events.map((e, i) => {
+      const matched = matches[i];
+      return matched ? { ...e, matched } : e;
+    });
     return {
-      packet,
+      packet: { ...packet, events },
       ...(other ? { other } : {}),
       rulesLanguage,
       ...(rulesLanguage === "nft" && this.chains ? { chains: this.chains } : {}),
-      listings: packet.events.map((e, i) => {
-        const matched = matches[i];
-        return listStep(matched ? { ...e, matched } : e, ruleset);
-      }),
+      listings: events.map((e) => listStep(e, ruleset)),
     };
   }
 }

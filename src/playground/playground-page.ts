@@ -22,11 +22,22 @@ import { decodeShare, encodeShare } from "./share-link.ts";
 import { fill, type PlaygroundStrings } from "./strings.ts";
 import type { FromWorker, ToWorker } from "./worker-protocol.ts";
 
-let packetViewModule: Promise<typeof import("./packet-view.ts")> | undefined;
+type PacketView = typeof import("./packet-view.ts");
+let packetViewModule: Promise<PacketView> | undefined;
+/** The packet view's code, once fetched: what draws a packet, and the words of summaries and badges. */
+let loadedView: PacketView | undefined;
 /** The packet view's code (plan, words, diagram), fetched once, with the first packet shown. */
-function packetView(): Promise<typeof import("./packet-view.ts")> {
-  packetViewModule ??= import("./packet-view.ts");
+function packetView(): Promise<PacketView> {
+  packetViewModule ??= import("./packet-view.ts").then((m) => {
+    loadedView = m;
+    return m;
+  });
   return packetViewModule;
+}
+/** A packet's summary in the page's language (the parser writes English; see `summary-words.ts`). */
+function shownSummary(summary: string): string {
+  const zh = document.documentElement.lang.startsWith("zh");
+  return zh && loadedView ? loadedView.summaryWords(summary, "zh-TW") : summary;
 }
 
 /** Pastes larger than this are kept out of the text box (a box with megabytes of text is slow to use). */
@@ -138,7 +149,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     w.addEventListener("error", (e) => {
       parsing = false;
       progress.hidden = true;
-      statusText.textContent = fill(s.parseFailed, { message: e.message || "worker error" });
+      setStatus(fill(s.parseFailed, { message: e.message || "worker error" }));
     });
     // The ruleset lives in the worker: a new one is told again.
     if (rulesBox.value.trim()) {
@@ -153,8 +164,12 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     return worker;
   };
 
+  /** The ruleset's problems counted, said after the log's status (the log's counts are the log's only). */
+  let rulesetNote = "";
+  let statusBase = "";
   const setStatus = (text: string) => {
-    statusText.textContent = text;
+    statusBase = text;
+    statusText.textContent = rulesetNote ? `${text} ${rulesetNote}`.trim() : text;
   };
 
   // ---- Input -----------------------------------------------------------------------------------
@@ -178,6 +193,8 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     const text = logBox.value;
     if (!held && text.trim() === "") {
       clearResults();
+      // Said, not silent: a Parse of an empty box (or one emptied after a result) tells what it needs.
+      setStatus(s.emptyInput);
       return;
     }
     const blob = held ? held.blob : new Blob([text]);
@@ -224,6 +241,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     e.preventDefault();
     clearTimeout(typing);
     runParse();
+    if (!held && logBox.value.trim() === "") logBox.focus();
   });
   fileInput.addEventListener("change", () => {
     const file = fileInput.files?.[0];
@@ -253,6 +271,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     prefixMap = {};
     renderMapped();
     sendRuleset();
+    rulesetNote = "";
     clearResults();
     history.replaceState(null, "", location.pathname);
     logBox.focus();
@@ -287,6 +306,11 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
       if (m.request !== rulesetRequest) return;
       showDiagnostics(rulesetDiagList, m.diagnostics);
       rulesetProblems.hidden = m.diagnostics.length === 0;
+      const errors = m.diagnostics.filter((d) => d.severity === "error").length;
+      rulesetNote = m.diagnostics.length
+        ? fill(s.rulesetCount, { errors, warnings: m.diagnostics.length - errors })
+        : "";
+      setStatus(statusBase);
       // Its logging rules say which chains printed the log's prefixes: the packets change.
       if (m.reparse && (held || logBox.value.trim())) {
         keepPicked = pickedId;
@@ -328,8 +352,12 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
   function showDiagnostics(list: HTMLElement, diagnostics: Diagnostic[]): void {
     // A pasted log repeats one warning on every line (its trailing spaces lost): shown once, the lines listed.
     const folded = foldDiagnostics(diagnostics);
+    // A hint shared by several problems (one per unknown prefix) is given once, under the first.
+    const hinted = new Set<string>();
     const items = folded.map(({ first: d, more }) => {
-      const [head = "", hint] = formatDiagnostic(playgroundDiagnostic(d)).split("\n  hint: ");
+      const [head = "", given] = formatDiagnostic(playgroundDiagnostic(d)).split("\n  hint: ");
+      const hint = given && !hinted.has(given) ? given : undefined;
+      if (given) hinted.add(given);
       const lines = more.map((m) => m.position.line);
       const listed = `${lines.slice(0, 20).join(", ")}${lines.length > 20 ? ", …" : ""}`;
       return el(
@@ -366,7 +394,10 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     const errors = sum.diagnostics.filter((d) => d.severity === "error").length;
     setStatus(
       sum.packets.length === 0
-        ? s.noPackets
+        ? // Lines were found but set aside (their prefixes name no chain): say so, as the CLI does.
+          sum.unknownPrefixes.length
+          ? s.noPacketsPlaced
+          : s.noPackets
         : fill(s.parsed, {
             packets: sum.packets.length,
             events: sum.events,
@@ -394,14 +425,23 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
       packets: sum.packets.length,
       flows: sum.flows.length,
     });
-    packetList.replaceChildren();
-    shown = 0;
-    showMore();
     packetSection.hidden = true;
     detail = undefined;
     // After a parse the ruleset asked for, the reader stays on the packet they looked at.
     const kept = sum.packets.find((p) => p.id === keepPicked);
     keepPicked = undefined;
+    const list = () => {
+      packetList.replaceChildren();
+      shown = 0;
+      showMore();
+    };
+    // On the zh-TW page the rows' summaries need the packet view's words, fetched for the first packet anyway.
+    if (!loadedView && sum.packets.length && document.documentElement.lang.startsWith("zh")) {
+      packetList.replaceChildren();
+      void packetView().then(() => {
+        if (summary === sum) list();
+      });
+    } else list();
     const first = kept ?? sum.packets[0];
     if (first) pick(first.id, false);
   }
@@ -495,7 +535,8 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
         { class: "pg-packet-head" },
         el("strong", { text: `#${p.id}` }),
         ` ${s.flow} ${p.flow} · ${dir} · `,
-        el("code", { class: "pg-summary" }, ...keepPieces(p.summary)),
+        // The worker's summary is the parser's English one: its words in the page's language.
+        el("code", { class: "pg-summary" }, ...keepPieces(shownSummary(p.summary))),
         ` · ${fill(s.line, { line: p.line })}`,
       ),
       hooks,
@@ -552,7 +593,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     packetTitle.textContent = fill(s.packetTitle, { id: p.id });
     packetSummary.replaceChildren(
       ...keepPieces(
-        `${p.direction === "request" ? s.request : s.reply} · ${s.flow} ${p.flow} · ${p.summary}`,
+        `${p.direction === "request" ? s.request : s.reply} · ${s.flow} ${p.flow} · ${shownSummary(p.summary)}`,
       ),
     );
     const words = describePath(p, { lang });
@@ -691,7 +732,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
           " ",
           el("span", {
             class: `pw-verdict pw-verdict-${r.matchedBy ?? "kernel"}`,
-            text: `${who}: ${r.matched}`,
+            text: `${who}: ${r.matchedBy === "simulator" || !loadedView ? r.matched : loadedView.matchedVerdict(r.text, r.matched)}`,
           }),
         );
       li.append(el("span", { class: "pw-note", text: r.note[lang] }));
@@ -745,7 +786,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     sourceEl.textContent = source;
     // The full-screen viewer's title, and the line its button sits on.
     diagramTitle.textContent = `${fill(s.packetTitle, { id: d.packet.id })} · ${view === "map" ? s.viewMap : s.viewPath}`;
-    diagramSummary.textContent = d.packet.summary;
+    diagramSummary.textContent = shownSummary(d.packet.summary);
     const rules = d.chains ? "nft" : "xt";
     for (const legend of root.querySelectorAll<HTMLElement>("[data-legend]"))
       legend.hidden = legend.dataset.legend !== view || legend.dataset.legendRules !== rules;

@@ -29,6 +29,12 @@ export interface PlaygroundStrings {
   parsed: string;
   parseFailed: string;
   noPackets: string;
+  /** No packet: the netfilter lines' LOG prefixes name no chain (the prefix form is below). */
+  noPacketsPlaced: string;
+  /** Parse with nothing to parse. */
+  emptyInput: string;
+  /** After the status, when the pasted ruleset has problems: their counts. */
+  rulesetCount: string;
   problems: string;
   /** Under a warning that later lines repeat: the one other line ({lines}). */
   moreLikeItOne: string;
@@ -115,6 +121,11 @@ const en: PlaygroundStrings = {
     "{packets} {packets:packet|packets} from {events} netfilter {events:line|lines}; {skipped} other {skipped:line|lines} skipped; {errors} {errors:error|errors}, {warnings} {warnings:warning|warnings} ({ms} ms).",
   parseFailed: "The parse stopped: {message}",
   noPackets: "No netfilter packet was found in the input.",
+  noPacketsPlaced:
+    'No packet could be placed: the netfilter lines\' LOG prefixes name no chain. Say which chain wrote each one under "Unknown LOG prefixes" below, or paste the ruleset that logged them.',
+  emptyInput: "Paste kernel log lines first, or open a log file.",
+  rulesetCount:
+    'Ruleset: {errors} {errors:error|errors}, {warnings} {warnings:warning|warnings} (see "Problems in the ruleset").',
   problems: "Problems",
   moreLikeItOne: "and 1 more like it, at line {lines}",
   moreLikeIt: "and {n} more like it, at lines {lines}",
@@ -201,6 +212,10 @@ const zhTw: PlaygroundStrings = {
     "從 {events} 行 netfilter 日誌得到 {packets} 個封包；略過 {skipped} 行其他內容；{errors} 個錯誤、{warnings} 個警告（{ms} 毫秒）。",
   parseFailed: "解析中止：{message}",
   noPackets: "輸入中找不到任何 netfilter 封包。",
+  noPacketsPlaced:
+    "沒有任何封包能放到 hook 上：這些 netfilter 行的 LOG 前綴沒有指出是哪條 chain 寫的。請在下方「未知的 LOG 前綴」指定每個前綴是哪條 chain 寫的，或貼上記錄它們的規則集。",
+  emptyInput: "請先貼上核心日誌的行，或開啟日誌檔。",
+  rulesetCount: "規則集：{errors} 個錯誤、{warnings} 個警告（見「規則集中的問題」）。",
   problems: "問題",
   moreLikeItOne: "另有 1 個相同的問題，在第 {lines} 行",
   moreLikeIt: "另有 {n} 個相同的問題，在第 {lines} 行",

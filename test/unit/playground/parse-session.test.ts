@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
+import { planPath } from "../../../src/core/render/plan-path.ts";
 import { ParseSession } from "../../../src/playground/parse-session.ts";
 import { sctpGuessed, sctpNamed } from "../parse/sctp-answer.ts";
 
@@ -131,5 +132,42 @@ describe("parse session", () => {
       "b.rules",
     );
     expect(broken[0]?.position).toMatchObject({ file: "b.rules" });
+  });
+
+  it("ends the diagram of a packet the pasted ruleset's rule after its LOG rule drops, and of none that goes on", async () => {
+    // A reader's router: LOG then DROP in FORWARD for SMTP out, LOG then DROP in INPUT for the WAN side.
+    const log = [
+      "2026-12-01T21:14:03+0100 gw kernel: FW-IN: IN=ppp0 OUT= MAC= SRC=203.0.113.77 DST=198.51.100.10 LEN=60 TOS=0x00 PREC=0x00 TTL=51 ID=40211 DF PROTO=TCP SPT=51514 DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0 ",
+      "2026-12-01T21:14:05+0100 gw kernel: DROP-FWD IN=br-lan OUT=ppp0 MAC=a4:2b:b0:11:22:33:3c:7c:3f:aa:bb:cc:08:00 SRC=192.168.8.23 DST=198.51.100.34 LEN=52 TOS=0x00 PREC=0x00 TTL=63 ID=0 DF PROTO=TCP SPT=40022 DPT=25 WINDOW=64240 RES=0x00 SYN URGP=0 ",
+      "2026-12-01T21:14:06+0100 gw kernel: OK-FWD IN=br-lan OUT=ppp0 MAC=a4:2b:b0:11:22:33:3c:7c:3f:aa:bb:cc:08:00 SRC=192.168.8.23 DST=198.51.100.34 LEN=52 TOS=0x00 PREC=0x00 TTL=63 ID=0 DF PROTO=TCP SPT=40023 DPT=443 WINDOW=64240 RES=0x00 SYN URGP=0 ",
+    ].join("\n");
+    const rules = [
+      "*filter",
+      ":INPUT DROP [0:0]",
+      ":FORWARD DROP [0:0]",
+      ":OUTPUT ACCEPT [0:0]",
+      "-A INPUT -i lo -j ACCEPT",
+      '-A INPUT -i ppp0 -j LOG --log-prefix "FW-IN: "',
+      "-A INPUT -i ppp0 -j DROP",
+      '-A FORWARD -i br-lan -o ppp0 -p tcp --dport 25 -j LOG --log-prefix "DROP-FWD "',
+      "-A FORWARD -i br-lan -o ppp0 -p tcp --dport 25 -j DROP",
+      '-A FORWARD -i br-lan -o ppp0 -j LOG --log-prefix "OK-FWD "',
+      "-A FORWARD -i br-lan -o ppp0 -j ACCEPT",
+      "COMMIT",
+      "",
+    ].join("\n");
+    const session = new ParseSession();
+    await session.setRuleset(rules);
+    const summary = await session.parse(chunks(new TextEncoder().encode(log), 4096));
+    expect(summary.packets.length).toBe(3);
+    const plan = async (id: number) => {
+      const d = await session.packet(id);
+      if (!d) throw new Error(`packet ${id}`);
+      return planPath(d.packet, "nft");
+    };
+    expect((await plan(1)).dropped).toMatchObject({ verdict: "DROP", chain: "INPUT", policy: false });
+    expect((await plan(1)).exitIsLocal).toBe(false);
+    expect((await plan(2)).dropped).toMatchObject({ verdict: "DROP", chain: "FORWARD", policy: false });
+    expect((await plan(3)).dropped).toBeUndefined();
   });
 });

@@ -1,0 +1,283 @@
+/**
+ * The zh-TW playground's words for the problems a reader meets most after the prefix warnings: a LOG
+ * line cut short or edited (`expected an IPv4 or IPv6 address after DST=, found '198.51.1'`), an
+ * iptables-save file cut short (`table 'filter' was not closed with COMMIT`) and the other errors of
+ * the iptables-save reader. Few of them are in the committed traces and fixtures, so each is drawn
+ * here by an input made to draw it: every message of {@link MORE_MESSAGES} and every hint of
+ * {@link MORE_HINTS} and {@link MORE_HINT_SHAPES} is one the real core prints, and is said in
+ * Chinese with the values it carries, spaced as the zh-TW pages are.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import type { Diagnostic } from "../../../src/core/model/packet.ts";
+import { parseTraceText } from "../../../src/core/parse/index.ts";
+import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
+import {
+  diagnosticZh,
+  MORE_HINT_SHAPES,
+  MORE_HINTS,
+  MORE_MESSAGES,
+} from "../../../src/playground/diagnostics-zh.ts";
+import { ParseSession } from "../../../src/playground/parse-session.ts";
+
+const ROOT = join(import.meta.dirname, "../../..");
+
+/** A kernel LOG line of filter INPUT with `fields` after its MAC. */
+const logLine = (fields: string) =>
+  `[  1.000000] iptable/filter-INPUT: IN=eth0 OUT= MAC=52:54:00:aa:00:10:52:54:00:aa:00:20:08:00 ${fields}`;
+const FIELDS =
+  "SRC=198.51.100.10 DST=203.0.113.10 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=1 ";
+
+/** The reader's truncated line (a syslog line cut in its DST=). */
+const TRUNCATED =
+  "Dec  1 22:01:02 edge kernel: [ 5001.100000] filter/INPUT: IN=wan0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.50 DST=198.51.1";
+
+/** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
+const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
+  ["an address cut short", "log", TRUNCATED],
+  ["an address left empty", "log", "[  1.000001] iptable/filter-INPUTIN=eth0 OUT= SRC=203.0.113.1 DST="],
+  ["a number that is not one", "log", logLine(FIELDS.replace("TTL=64", "TTL=abc"))],
+  ["a number wider than its field", "log", logLine(FIELDS.replace("TTL=64", "TTL=300"))],
+  ["a protocol the kernel does not print", "log", logLine(FIELDS.replace("PROTO=ICMP", "PROTO=FOO"))],
+  [
+    "a line cut before a port",
+    "log",
+    logLine("SRC=198.51.100.10 DST=203.0.113.10 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=TCP SPT=1 "),
+  ],
+  ["DST= before SRC=", "log", logLine("DST=203.0.113.10 SRC=198.51.100.10 LEN=84 ")],
+  [
+    "PROTO= without addresses",
+    "log",
+    logLine("LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=ICMP TYPE=8 CODE=0 "),
+  ],
+  [
+    "an ICMP error's quoted packet not closed",
+    "log",
+    logLine(
+      "SRC=198.51.100.10 DST=203.0.113.10 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=ICMP TYPE=3 CODE=3 [SRC=203.0.113.10 DST=198.51.100.10 LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=1 PROTO=UDP SPT=1 DPT=2 LEN=20 ",
+    ),
+  ],
+  [
+    "IP options not closed",
+    "log",
+    logLine(
+      "SRC=198.51.100.10 DST=203.0.113.10 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF OPT (0101 PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=1 ",
+    ),
+  ],
+  [
+    "an INCOMPLETE not closed",
+    "log",
+    logLine(
+      "SRC=198.51.100.10 DST=203.0.113.10 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=TCP INCOMPLETE [8 bytes ",
+    ),
+  ],
+  ["an interface name too long", "log", logLine(FIELDS).replace("IN=eth0", "IN=averyveryverylongname0")],
+  ["an interface name not UTF-8", "log", logLine(FIELDS).replace("IN=eth0", "IN=eth\uFFFD")],
+  ["a table cut short", "rules", "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ACCEPT\n"],
+  [
+    "a table without COMMIT before the next",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n",
+  ],
+  ["a chain not declared", "rules", "*filter\n:INPUT ACCEPT [0:0]\n-A FOO3 -j ACCEPT\nCOMMIT\n"],
+  [
+    "a quote not closed",
+    "rules",
+    '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m comment --comment "abc\nCOMMIT\n',
+  ],
+  ["-s without an address", "rules", "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s\nCOMMIT\n"],
+  ["-i without an interface", "rules", "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -i\nCOMMIT\n"],
+  ["DNAT without its address", "rules", "*nat\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j DNAT\nCOMMIT\n"],
+  ["a word outside a table", "rules", "foo bar3\n"],
+  ["COMMIT outside a table", "rules", "COMMIT\n"],
+  ["iptables -S output", "rules", "-P INPUT ACCEPT\n-A INPUT -j ACCEPT\n"],
+  ["a word that is no option", "rules", "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT foo3 -j ACCEPT\nCOMMIT\n"],
+  ["a table name misspelt", "rules", "*filtr\nCOMMIT\n"],
+  ["a chain declaration without a policy", "rules", "*filter\n:INPUT\nCOMMIT\n"],
+  ["a policy on a user chain", "rules", "*filter\n:FOO3 ACCEPT [0:0]\nCOMMIT\n"],
+  ["a chain policy iptables does not know", "rules", "*filter\n:INPUT BOGUS3 [0:0]\nCOMMIT\n"],
+  ["an option iptables does not know", "rules", "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s\nxyz3\nCOMMIT\n"],
+  [
+    "an IPv4 address cut short",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 1.2.3 -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "a port past 16 bits",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport 99999 -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "an IPv6 address in an ip6tables-save table",
+    "rules",
+    "# Generated by ip6tables-save v1.8.7\n*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s zz::1 -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "an IPv6 address in an iptables-save table",
+    "rules",
+    "# Generated by iptables-save v1.8.7\n*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s fd00::1 -j ACCEPT\nCOMMIT\n",
+  ],
+];
+
+/** Files a reader drops by mistake, each named (the hints name it): what the playground's worker reads. */
+const DROPPED: readonly [name: string, bytes: Uint8Array][] = [
+  ["kern.log.xz", new Uint8Array([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 4, 0xe6, 0xd6])],
+  ["kern.log.zst", new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3, 4])],
+  ["kern.log.bz2", new Uint8Array([0x42, 0x5a, 0x68, 0x39, 1, 2, 3, 4])],
+  ["kern.log.lz4", new Uint8Array([0x04, 0x22, 0x4d, 0x18, 1, 2, 3, 4])],
+  ["logs3.zip", new Uint8Array([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4])],
+  ["system3.journal", new Uint8Array([0x4c, 0x50, 0x4b, 0x53, 0x48, 0x48, 0x52, 0x48, 0, 0])],
+  ["capture3.pcap", new Uint8Array([0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0])],
+  ["kern3.bin", new Uint8Array([0x41, 0x42, 0x01, 0x00, 0x43, 0x0a])],
+  ["twice3.log.gz", new Uint8Array(gzipSync(gzipSync(`${TRUNCATED}\n`)))],
+  // A .gz cut in its middle: the lines before are kept.
+  [
+    "cut3.log.gz",
+    (() => {
+      const whole = gzipSync(
+        Array.from({ length: 400 }, (_, i) => logLine(FIELDS.replace("ID=1 DF", `ID=${i} DF`))).join("\n"),
+      );
+      return new Uint8Array(whole.subarray(0, whole.length >> 1));
+    })(),
+  ],
+];
+
+async function droppedDiagnostics(name: string, bytes: Uint8Array): Promise<Diagnostic[]> {
+  const chunks = (async function* () {
+    yield bytes;
+  })();
+  return (await new ParseSession().parse(chunks, { file: name })).diagnostics;
+}
+
+const diagnosticsOf = (kind: "log" | "rules", text: string): Diagnostic[] =>
+  kind === "log" ? parseTraceText(text).diagnostics : parseRulesetFile(text, "r.rules").diagnostics;
+
+/** What the core says about the made inputs and the fixtures that draw the rarer log and ruleset problems. */
+const real: Diagnostic[] = [
+  ...MADE.flatMap(([, kind, text]) => diagnosticsOf(kind, text)),
+  ...(await Promise.all(DROPPED.map(([name, bytes]) => droppedDiagnostics(name, bytes)))).flat(),
+  ...["arp-family", "journal-json", "real-xtables-monitor-dnat-trace", "ulogd-and-split-ebt"].flatMap(
+    (dir) =>
+      parseTraceText(readFileSync(join(ROOT, "test/fixtures/parse", dir, "input.log"), "utf8")).diagnostics,
+  ),
+  // iptables-save then ebtables-save, each with its mistakes (a chain not declared in the bridge table).
+  ...parseRulesetFile(
+    readFileSync(join(ROOT, "test/fixtures/simulate/malformed-rules/input.rules"), "utf8"),
+    "input.rules",
+  ).diagnostics,
+];
+
+/** The values a message or hint carries: quoted words and words holding a digit (as the other zh test reads them). */
+function valuesOf(english: string): string[] {
+  const quoted = /(?<![A-Za-z])'([^']*)'/g;
+  return [
+    ...[...english.matchAll(quoted)].map((m) => m[1] as string),
+    ...(english.replace(quoted, " ").match(/[^\s'",;:()[\]{}]*\d[^\s'",;:()[\]{}]*/g) ?? []),
+  ].filter((v) => !v.endsWith("-compressed")); // `bzip2-compressed data`: the tool's name is kept, the word is translated
+}
+const ENGLISH_LEFT = /\b(is|are|the|which|not|here|was|must|cannot|does|its|this|than|only|expected|found)\b/;
+const unquoted = (text: string) => text.replace(/(?<![A-Za-z])'[^']*'|"[^"]*"|`[^`]*`|「[^」]*」/g, "");
+const CJK_TOUCHES_LATIN = /[\u3400-\u9fff][A-Za-z0-9]|[A-Za-z0-9][\u3400-\u9fff]/;
+const SPACE_BY_FULL_WIDTH = /[\u3000-\u303f\uff00-\uffef] | [\u3000-\u303f\uff00-\uffef]/;
+
+function expectChinese(english: string, zh: string | undefined): void {
+  expect(zh, `no Chinese for "${english}"`).toBeDefined();
+  expect(zh).toMatch(/[\u4e00-\u9fff]/);
+  for (const value of valuesOf(english)) expect(zh, english).toContain(value);
+  expect(unquoted(zh ?? ""), english).not.toMatch(ENGLISH_LEFT);
+  expect(zh, english).not.toMatch(CJK_TOUCHES_LATIN);
+  expect(zh, english).not.toMatch(SPACE_BY_FULL_WIDTH);
+}
+
+describe("a cut LOG line and the iptables-save reader's problems, in the zh-TW playground", () => {
+  it.each(DROPPED)("says why %s cannot be read, in Chinese, with its hint", async (name, bytes) => {
+    const [d] = await droppedDiagnostics(name, bytes);
+    expect(d?.severity).toBe("error");
+    const zh = diagnosticZh(d as Diagnostic);
+    expect(zh?.code).toMatch(/^input-/);
+    expectChinese(d?.message ?? "", zh?.message);
+    // The hint names the file, but for a capture, which no command turns into a log.
+    if (!name.endsWith(".pcap")) expect(d?.hint).toContain(name);
+    expectChinese(d?.hint ?? "", zh?.hint);
+    if (name === "cut3.log.gz") expect(zh?.message).toMatch(/：前面的行已經讀取，其餘的遺失了$/);
+  });
+
+  it("says a pasted text's binary bytes without naming a file", async () => {
+    const [d] = await droppedDiagnostics("-", new Uint8Array([0x41, 0x00, 0x01, 0x0a]));
+    expect(diagnosticZh(d as Diagnostic)).toEqual({
+      code: "input-not-text",
+      message: "錯誤：輸入應該是核心日誌的文字，卻是二進位資料（第 2 個位元組是零）",
+      hint: "packetwalk 讀的核心日誌是文字（dmesg、journalctl -k、/var/log/kern.log）：請確認這個檔案是存下來的日誌，而不是別的檔案",
+    });
+  });
+
+  it("says the reader's truncated line in Chinese, with its hint", () => {
+    const [d] = diagnosticsOf("log", TRUNCATED);
+    expect(d?.message).toBe("expected an IPv4 or IPv6 address after DST=, found '198.51.1'");
+    expect(diagnosticZh(d as Diagnostic)).toEqual({
+      code: "log-field-value",
+      message: "錯誤：DST= 後面應該是 IPv4 或 IPv6 位址，卻是 '198.51.1'",
+      hint: "核心印出的位址像 172.17.0.2 或 fd00:0000:...:0002 這樣：請確認這一行沒有被截斷或編輯過",
+    });
+  });
+
+  it("says an empty field as empty", () => {
+    const [d] = diagnosticsOf("log", "[  1.000001] iptable/filter-INPUTIN=eth0 OUT= SRC=203.0.113.1 DST=");
+    expect(d?.message).toBe("expected an IPv4 or IPv6 address after DST=, found ''");
+    expect(diagnosticZh(d as Diagnostic)?.message).toBe("錯誤：DST= 後面應該是 IPv4 或 IPv6 位址，卻是空的");
+  });
+
+  it("says an iptables-save table cut short in Chinese, with its hint", () => {
+    const [d] = diagnosticsOf("rules", "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ACCEPT\n");
+    expect(d?.message).toBe("table 'filter' was not closed with COMMIT");
+    expect(diagnosticZh(d as Diagnostic)).toEqual({
+      code: "xt-no-commit",
+      message: "錯誤：table 'filter' 沒有以 COMMIT 結束",
+      hint: "在 table 的結尾加上 COMMIT（iptables-restore 會拒絕沒有 COMMIT 的 table；檔案是不是被截斷了？）",
+    });
+  });
+
+  it("says a chain not declared in an ebtables-save table in Chinese", () => {
+    const d = real.find((x) => x.message.endsWith("is not declared in bridge table 'filter'"));
+    expect(diagnosticZh(d as Diagnostic)).toEqual({
+      code: "xt-chain-undeclared",
+      message: "錯誤：bridge table 'filter' 裡沒有宣告 chain 'NOSUCH'",
+      hint: "在 *filter 後面加上 ':NOSUCH ACCEPT'",
+    });
+  });
+
+  it.each(MADE)("says %s in Chinese, with its values and its hint", (_, kind, text) => {
+    const diagnostics = diagnosticsOf(kind, text);
+    expect(diagnostics.length, "the core finds the problem this input was made to show").toBeGreaterThan(0);
+    for (const d of diagnostics) {
+      const zh = diagnosticZh(d);
+      expectChinese(d.message, zh?.message);
+      expect(zh?.message).toMatch(/^(警告|錯誤)：/);
+      if (d.hint !== undefined) expectChinese(d.hint, zh?.hint);
+    }
+  });
+
+  it.each(MORE_MESSAGES.map((k) => k.code))("knows %s as the core prints it", (code) => {
+    const translated = real.filter((d) => diagnosticZh(d)?.code === code);
+    expect(translated.length, `no real diagnostic is translated as ${code}`).toBeGreaterThan(0);
+    for (const d of translated) {
+      expectChinese(d.message, diagnosticZh(d)?.message);
+      if (d.hint !== undefined) expectChinese(d.hint, diagnosticZh(d)?.hint);
+    }
+  });
+
+  it("knows only hints the core gives, each in Chinese", () => {
+    const given = new Set(real.map((d) => d.hint));
+    for (const [english, zh] of MORE_HINTS) {
+      expect(given.has(english), `no real diagnostic has the hint "${english}"`).toBe(true);
+      expectChinese(english, zh);
+    }
+    for (const shape of MORE_HINT_SHAPES)
+      expect(
+        real.some((d) => d.hint !== undefined && shape.english.test(d.hint)),
+        `no real diagnostic has a hint of the shape ${shape.english}`,
+      ).toBe(true);
+  });
+});
