@@ -127,11 +127,25 @@ export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
     if (p < 0 || o < 0) return fail(i + 1, "'ARP HTYPE=N, PTYPE=0x...., OPCODE=N'");
     let end = line.indexOf(" ", o + 9);
     if (end < 0) end = line.length;
-    ev.arp = {
-      htype: readUint(line, i + 11, p),
-      ptype: line.slice(p + 8, o),
-      opcode: readUint(line, o + 9, end),
-    };
+    const htype = readUint(line, i + 11, p);
+    const opcode = readUint(line, o + 9, end);
+    // ebt_log prints both as ntohs() with %d, the opcode then a space (or the line's end).
+    const bad: [number, number, string] | undefined =
+      htype < 0 || htype > 65535
+        ? [i + 11, p, "HTYPE"]
+        : opcode < 0 || opcode > 65535
+          ? [o + 9, end, "OPCODE"]
+          : undefined;
+    if (bad) {
+      const [from, to, key] = bad;
+      return {
+        kind: "error",
+        column: from + 1,
+        message: `expected a number from 0 to 65535 after ${key}=, found '${line.slice(from, to)}'`,
+        hint: "ebtables --log prints 'ARP HTYPE=N, PTYPE=0x...., OPCODE=N' (1 request, 2 reply) then a space; check that the line was not cut or edited",
+      };
+    }
+    ev.arp = { htype, ptype: line.slice(p + 8, o), opcode };
     const ms = line.indexOf(" ARP MAC SRC=", end);
     if (ms >= 0) {
       const is = line.indexOf(" ARP IP SRC=", ms);

@@ -7,7 +7,7 @@
  */
 
 import { splitHookId } from "../model/hook.ts";
-import type { TraceEvent } from "../model/packet.ts";
+import type { RuleVerdict, TraceEvent } from "../model/packet.ts";
 import type { Rule, Ruleset } from "../simulate/ruleset.ts";
 import { describeIpset } from "./describe-ipset.ts";
 import { explainRule, type RuleNote } from "./explain-rule.ts";
@@ -107,7 +107,10 @@ export function toListing(event: TraceEvent, ruleset: Ruleset): StepListing {
   }
   const matchedTexts = new Map<string, string>();
   const policies = new Map<string, string>();
+  // Legacy TRACE lines give `chain:kind:N`, N counting the chain's rules (1-based), its policy one past them.
+  const numbered = new Map<string, RuleVerdict["kind"]>();
   for (const v of event.verdicts ?? []) {
+    if (event.source === "trace") numbered.set(`${v.chain} ${v.rule}`, v.kind);
     if (v.kind === "policy" && v.verdict) policies.set(v.chain, v.verdict);
     if (v.kind === "rule" && v.text && v.verdict && !isInsertedLogRule(v.text)) {
       matchedTexts.set(normalizeRuleText(v.text), v.verdict);
@@ -128,7 +131,9 @@ export function toListing(event: TraceEvent, ruleset: Ruleset): StepListing {
   const chains = reachableChains(table, parts.chain, leadsTo).map((def) => {
     const listed: ListedChain = { table: parts.table, chain: def.name, rules: [] };
     if (def.policy) listed.policy = def.policy;
-    const applied = policies.get(def.name);
+    const applied =
+      policies.get(def.name) ??
+      (numbered.get(`${def.name} ${def.rules.length + 1}`) === "policy" ? def.policy : undefined);
     if (applied) listed.policyApplied = applied;
     for (const rule of def.rules) {
       const item: ListedRule = {
@@ -137,7 +142,26 @@ export function toListing(event: TraceEvent, ruleset: Ruleset): StepListing {
         text: rule.text,
         note: withSets(explainRule(rule.text), rule.text, ruleset),
       };
-      const byKernel = matchedTexts.get(normalizeRuleText(rule.text));
+      // Legacy TRACE: the verdict xtables-monitor would print (a NAT target accepts, REJECT drops, an
+      // unmodelled target that may end the walk shows its name). The kernel says `policy`/`return` at
+      // a rule for an unconditional ACCEPT, DROP or RETURN.
+      const t = rule.target;
+      const kind = numbered.get(`${def.name} ${rule.index}`);
+      const verdict =
+        "chain" in t
+          ? `${t.kind.toUpperCase()}:${t.chain}`
+          : /^(ACCEPT|DROP|RETURN)$/.test(t.kind)
+            ? t.kind
+            : /^REJ/.test(t.kind)
+              ? "DROP"
+              : /NAT|MASQ|REDIR/.test(t.kind)
+                ? "ACCEPT"
+                : t.kind === "unknown" && !t.continues
+                  ? t.name
+                  : "CONTINUE";
+      const byKernel =
+        matchedTexts.get(normalizeRuleText(rule.text)) ??
+        (kind === "rule" || (kind && verdict === t.kind) ? verdict : undefined);
       const bySimulator = simulated.get(rule.line);
       if (byKernel) {
         item.matched = byKernel;

@@ -28,20 +28,33 @@ export function isNftJson(text: string): boolean {
 }
 
 /**
+ * The 0-based line where an xtables text's bridge rules start, -1 when it has none: a marker line
+ * ({@link BRIDGE_START}), else a bare `*table` that only ebtables-save writes (see below).
+ */
+export function bridgePartAt(lines: readonly string[]): number {
+  const at = lines.findIndex((l) => BRIDGE_START.test(l));
+  if (at >= 0) return at;
+  // ebtables-save never writes COMMIT: a `*table` after the last COMMIT, or the first of a text without any.
+  const lastCommit = lines.findLastIndex((l) => l.trim() === "COMMIT");
+  const split = lines.findIndex((l, i) => i > lastCommit && l.trim().startsWith("*"));
+  const rest = lines.slice(split);
+  // iptables-save gives chains [packets:bytes], ebtables-save does not, nor iptables' `-m` or `--dport`:
+  // with them it is an iptables table cut short (its parser reports the missing COMMIT), as is a text
+  // without COMMIT that declares no chain the ebtables-save way (`:INPUT ACCEPT`).
+  return split < 0 ||
+    rest.some((l) => /^\s*:\S+\s+\S+\s+\[\d+:\d+\]\s*$|^-A\s.*\s(-m|--[ds]port)\s/.test(l)) ||
+    (lastCommit < 0 && !rest.some((l) => /^\s*:\S+\s+\S+\s*$/.test(l)))
+    ? -1
+    : split;
+}
+
+/**
  * Parses `iptables-save` text and the bridge rules after it; problems are in `diagnostics`, positioned
  * in `file`, whose line `firstLine` (default 1) the text starts at.
  */
 export function parseXtablesRuleset(text: string, file = "ruleset.rules", firstLine = 1): Ruleset {
   const lines = text.split(/\r?\n/);
-  let split = lines.findIndex((l) => BRIDGE_START.test(l));
-  if (split < 0) {
-    // A bare `*filter` after the last COMMIT without a marker: ebtables-save never writes COMMIT.
-    const lastCommit = lines.findLastIndex((l) => l.trim() === "COMMIT");
-    // Without any COMMIT the text is iptables-save's, cut short: its parser reports the missing COMMIT.
-    if (lastCommit >= 0) split = lines.findIndex((l, i) => i > lastCommit && l.trim().startsWith("*"));
-    // iptables-save gives chains [packets:bytes], ebtables-save does not: with them it is an iptables table cut short.
-    if (split >= 0 && lines.slice(split).some((l) => /^\s*:\S+\s+\S+\s+\[\d+:\d+\]\s*$/.test(l))) split = -1;
-  }
+  const split = bridgePartAt(lines);
   const ipText = split < 0 ? text : lines.slice(0, split).join("\n");
   const ip = parseIptablesSave(ipText, { file, firstLine });
   const bridge =
