@@ -40,7 +40,7 @@ const STRINGS: Record<"en" | "zh-tw", LegendStrings> = {
     endpoint: "sender and receiver",
     dropped: "dropped here",
     simulator:
-      "“simulator: JUMP/ACCEPT” in the list: a LOG line only shows that the packet reached the chain; the rule that matched is predicted by packetwalk's simulator from the lab's ruleset.",
+      "“simulator: …” in the list (JUMP, ACCEPT, a policy): a LOG line only shows that the packet reached the chain; the rule that matched is predicted by packetwalk's simulator from the lab's ruleset.",
     zoom: "Full screen",
     bridgeChains: "bridge hook: the bridge family's base chains there, if any",
     ipChains:
@@ -59,7 +59,7 @@ const STRINGS: Record<"en" | "zh-tw", LegendStrings> = {
     endpoint: "封包的來源與去處",
     dropped: "封包在這裡被丟棄",
     simulator:
-      "清單中的「模擬器：JUMP/ACCEPT」：LOG 只證明封包到過這個 chain；命中的規則是 packetwalk 模擬器依實驗環境的規則集推算的。",
+      "清單中的「模擬器：…」（JUMP、ACCEPT、預設策略）：LOG 只證明封包到過這個 chain；命中的規則是 packetwalk 模擬器依實驗環境的規則集推算的。",
     zoom: "全螢幕",
     bridgeChains: "橋接層 hook：bridge family 掛在這裡的 base chain（若有）",
     ipChains:
@@ -75,18 +75,31 @@ export function legendStrings(locale: string): LegendStrings {
   return locale === "zh-tw" ? STRINGS["zh-tw"] : STRINGS.en;
 }
 
+/** What a figure's diagrams show, so that its legend keys only that. Every field defaults to true. */
+export interface LegendShown {
+  /** A path diagram has a bridge hook (a map always draws the bridge's boxes). */
+  bridge?: boolean;
+  /** A packet of the figure ends dropped. */
+  dropped?: boolean;
+  /** A step carries a base chain's verdict (TRACE lines, a host firewall's drop prefix). */
+  verdicts?: boolean;
+}
+
 /**
  * The legend's HTML for a figure.
- * @param view `map` gets the whole key; `path` only colours and numbers
+ * @param view `map` gets the whole key; `path` only colours (its nodes write their step numbers)
  * @param recordedLog true for a recorded LOG trace, whose listing carries simulator badges
  * @param chains an nftables lab's base chains per hook: the boxes list base chains, some marked †
+ * @param shown what the figure's diagrams show (default: all of it, as the playground's legend, which serves any packet)
  */
 export function figureLegend(
   locale: string,
   view: "map" | "path",
   recordedLog: boolean,
   chains?: Pick<HookChains, "boxes">,
+  shown: LegendShown = {},
 ): string {
+  const { bridge = true, dropped = true, verdicts = true } = shown;
   const s = legendStrings(locale);
   const item = (key: string, text: string, inner = "") =>
     `<li><span class="pw-key pw-key-${key}" aria-hidden="true">${inner}</span>${escapeHtml(text)}</li>`;
@@ -99,18 +112,22 @@ export function figureLegend(
     ),
   ];
   const items = [
-    item("bridge", chains ? s.bridgeChains : s.bridge),
+    ...(view === "map" || bridge ? [item("bridge", chains ? s.bridgeChains : s.bridge)] : []),
     item("ip", chains ? s.ipChains : s.ip),
-    ...(chains
+    ...(chains && verdicts
       ? [words('<span class="pw-v-accept">accept</span> / <span class="pw-v-drop">drop</span>', s.verdict)]
       : []),
     ...partial.map((names) => words("†", s.only(names))),
     item("path", s.path),
-    item("step", s.step, "N"),
     ...(view === "map"
-      ? [item("decision", s.decision), item("faded", s.faded), item("endpoint", s.endpoint)]
+      ? [
+          item("step", s.step, "N"),
+          item("decision", s.decision),
+          item("faded", s.faded),
+          item("endpoint", s.endpoint),
+        ]
       : []),
-    item("dropped", s.dropped),
+    ...(dropped ? [item("dropped", s.dropped)] : []),
   ];
   const note = recordedLog ? `<p class="pw-legend-note">${escapeHtml(s.simulator)}</p>` : "";
   return `<ul class="pw-legend">${items.join("")}</ul>${note}`;

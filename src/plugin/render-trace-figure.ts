@@ -15,7 +15,7 @@ import { describePath } from "../core/render/describe-path.ts";
 import { endpointLabels } from "../core/render/endpoint-labels.ts";
 import { formatAddresses, formatRewrite } from "../core/render/format-endpoints.ts";
 import { labEndpoints } from "../core/render/lab-endpoints.ts";
-import { planPath } from "../core/render/plan-path.ts";
+import { dropPoint, planPath, stepVerdict } from "../core/render/plan-path.ts";
 import { stepChainName } from "../core/render/step-chain-name.ts";
 import { summaryWords } from "../core/render/summary-words.ts";
 import { toMermaid } from "../core/render/to-mermaid.ts";
@@ -23,7 +23,7 @@ import { unseenRewrite } from "../core/render/unseen-rewrite.ts";
 import { parseAsShown } from "../lab/parse-as-shown.ts";
 import { annotateSvg } from "./annotate-svg.ts";
 import { type Chosen, choosePackets } from "./choose-packets.ts";
-import { figureLegend, legendStrings } from "./figure-legend.ts";
+import { figureLegend, type LegendShown, legendStrings } from "./figure-legend.ts";
 import { type FigureStrings, figureStrings } from "./figure-strings.ts";
 import { escapeHtml, keepWordsHtml } from "./html.ts";
 import { keepIdentifiersHtml } from "./keep-identifiers.ts";
@@ -238,6 +238,19 @@ export function figurePackets(trace: StoredTrace, options: TraceDirective): Figu
   return { chosen, wanted };
 }
 
+/** What the figure's packets show: its legend keys only that (a bridge hook, a drop, a verdict). */
+function legendShown(packets: readonly Packet[]): LegendShown {
+  const events = packets.flatMap((p) => p.events);
+  return {
+    bridge: events.some((e) => e.hook.startsWith("bridge:")),
+    dropped: packets.some((p) => {
+      const last = p.events[p.events.length - 1];
+      return !!last && dropPoint(last) !== undefined;
+    }),
+    verdicts: packets.some((p) => p.events.some((e, i) => stepVerdict(e, i === p.events.length - 1))),
+  };
+}
+
 /**
  * Renders the figure's HTML. Throws {@link FigureError} for content mistakes
  * (unknown packet, a direction the trace does not have, a trace that does not parse).
@@ -275,6 +288,7 @@ export async function renderTraceFigure(req: FigureRequest, renderer: MermaidRen
       options.view,
       trace.meta.origin === "recorded" && trace.meta.mode === "log",
       trace.chains,
+      legendShown(wanted.flatMap((d) => (chosen[d] ? [chosen[d]] : []))),
     ),
     ...blocks,
     "</figure>",

@@ -208,3 +208,21 @@ export function useSite(): Site {
   });
   return site;
 }
+
+/**
+ * Chromium's own account of the fonts that drew the first element matching `selector` (after the page's
+ * fonts loaded): family names, and whether each is a web font of the page.
+ */
+export async function drawingFonts(
+  page: Page,
+  selector: string,
+): Promise<{ familyName: string; isCustomFont: boolean }[]> {
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("DOM.enable");
+  await cdp.send("CSS.enable");
+  const { root } = await cdp.send("DOM.getDocument", { depth: 0 });
+  const { nodeId } = await cdp.send("DOM.querySelector", { nodeId: root.nodeId, selector });
+  const { fonts } = await cdp.send("CSS.getPlatformFontsForNode", { nodeId });
+  return fonts;
+}

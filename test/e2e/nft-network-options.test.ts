@@ -18,7 +18,7 @@ const text = (s: string | null) => (s ?? "").replace(/\s+/g, " ").trim();
 /** The rules the simulator marks at the forward step of the figure titled (or captioned) `title`. */
 async function forwardMarks(path: string, title: string): Promise<string[]> {
   const page = await openLesson(site, path);
-  const step = figureStep(page, title, "ip:mylog:log-fwd");
+  const step = figureStep(page, title, "ip mylog log-fwd");
   expect(await step.count(), title).toBe(1);
   const marked = step.locator("li.pw-rule.pw-matched");
   const out: string[] = [];

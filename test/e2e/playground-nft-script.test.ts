@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { REPO_ROOT, useSite, watchPage } from "./browser.ts";
+import { drawingFonts, REPO_ROOT, useSite, watchPage } from "./browser.ts";
 import { assertDistBuilt } from "./serve-dist.ts";
 
 assertDistBuilt();
@@ -75,17 +75,8 @@ describe("an nft -f script pasted in the playground", () => {
       const zh = page.locator("[data-ruleset-diagnostics] .pg-zh").first();
       await zh.waitFor();
       expect(await zh.textContent()).toMatch(/^ruleset:\d+:\d+ 錯誤：變數 '\$C1' 沒有定義$/);
-      await page.evaluate(() => document.fonts.ready.then(() => undefined));
       // Chromium's own account of the fonts that drew the line: the site's web fonts only.
-      const cdp = await context.newCDPSession(page);
-      await cdp.send("DOM.enable");
-      await cdp.send("CSS.enable");
-      const { root } = await cdp.send("DOM.getDocument", { depth: 0 });
-      const { nodeId } = await cdp.send("DOM.querySelector", {
-        nodeId: root.nodeId,
-        selector: "[data-ruleset-diagnostics] .pg-zh",
-      });
-      const { fonts } = await cdp.send("CSS.getPlatformFontsForNode", { nodeId });
+      const fonts = await drawingFonts(page, "[data-ruleset-diagnostics] .pg-zh");
       expect(fonts.length).toBeGreaterThan(0);
       expect(fonts.filter((f) => !f.isCustomFont || !f.familyName.startsWith("Noto Sans"))).toEqual([]);
       expect(fonts.some((f) => f.familyName.startsWith("Noto Sans TC"))).toBe(true);
