@@ -39,7 +39,8 @@ function packetText(ev: TraceEvent): string {
 }
 
 function stepText(v: RuleVerdict): string {
-  const verdict = (v.verdict ?? "accept").toLowerCase();
+  // Only the keyword: a jump target keeps its case (nft chain names are case-sensitive).
+  const verdict = (v.verdict ?? "accept").replace(/^\S+/, (w) => w.toLowerCase());
   if (v.kind === "rule") return `rule ${v.text ?? "counter"} (verdict ${verdict})`;
   if (v.kind === "policy") return `policy ${verdict} `;
   return `verdict ${verdict} `;

@@ -62,6 +62,15 @@ const EXTENSION_NAMES = new Set(["ip", "hopopt", "ipv6-route", "ipv6-frag", "ipv
  * The layer-4 protocol of `ip protocol` / `ip6 nexthdr` word `value` as packetwalk names it, or
  * undefined for an extension header (the transport behind it is not what nft printed there).
  */
+/**
+ * A verdict as the model writes it: nft's keyword upper-cased (`accept` -> `ACCEPT`), a jump or
+ * goto target kept as printed (`jump wan_in` -> `JUMP wan_in`), since nft chain names are case-sensitive.
+ */
+function verdictWords(text: string): string {
+  const space = text.indexOf(" ");
+  return space < 0 ? text.toUpperCase() : `${text.slice(0, space).toUpperCase()}${text.slice(space)}`;
+}
+
 function l4Name(value: string): string | undefined {
   if (EXTENSION_NAMES.has(value) || IPV6_EXTENSION_HEADERS.has(Number(value))) return undefined;
   return Object.hasOwn(L4_NAMES, value) ? L4_NAMES[value] : value;
@@ -326,21 +335,18 @@ export function parseNftMonitorLine(line: string, bodyStart: number): ParsedLine
     const open = rest.lastIndexOf(" (verdict ");
     const text = rest.slice(rest.startsWith("rule ") ? 5 : 0, open < 0 ? rest.length : open);
     verdict = { kind: "rule", chain, text };
-    if (open >= 0) verdict.verdict = rest.slice(open + 10, rest.lastIndexOf(")")).toUpperCase();
+    if (open >= 0) verdict.verdict = verdictWords(rest.slice(open + 10, rest.lastIndexOf(")")));
     const handle = /handle (\d+)/.exec(text);
     if (handle) verdict.rule = handle[1];
   } else if (rest.startsWith("policy ")) {
-    verdict = { kind: "policy", chain, verdict: (rest.slice(7).split(" ")[0] ?? "").toUpperCase() };
+    verdict = { kind: "policy", chain, verdict: verdictWords(rest.slice(7).split(" ")[0] ?? "") };
   } else if (rest.startsWith("verdict ")) {
     // Older nft prints the packet's mark after the verdict (`verdict continue meta mark 0x00000001`).
     const mark = rest.indexOf(" meta mark ", 8);
     verdict = {
       kind: "return",
       chain,
-      verdict: rest
-        .slice(8, mark < 0 ? rest.length : mark)
-        .trim()
-        .toUpperCase(),
+      verdict: verdictWords(rest.slice(8, mark < 0 ? rest.length : mark).trim()),
     };
   } else {
     return {

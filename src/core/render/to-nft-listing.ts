@@ -123,12 +123,16 @@ function listChains(table: TableDef, base: string, marks: Marks, policyMark?: st
   });
 }
 
-/** nft's word for a verdict: `ACCEPT` -> `accept`, `JUMP FILTER-X` -> `jump filter-x` (chain names as in the table). */
+/** nft's word for a verdict: `ACCEPT` -> `accept`, `JUMP filter-X` -> `jump filter-X` (chain names as in the table). */
 function nftVerdict(verdict: string, table: TableDef): string {
   const m = /^(JUMP|GOTO)[ :](.+)$/i.exec(verdict);
   if (m) {
-    const wanted = (m[2] as string).toLowerCase();
-    const name = [...table.chains.keys()].find((c) => c.toLowerCase() === wanted) ?? wanted;
+    const target = m[2] as string;
+    // Exact first (nft names are case-sensitive); a reader that upper-cased the target still finds its chain.
+    const wanted = target.toLowerCase();
+    const name = table.chains.has(target)
+      ? target
+      : ([...table.chains.keys()].find((c) => c.toLowerCase() === wanted) ?? target);
     return `${(m[1] as string).toLowerCase()} ${name}`;
   }
   return verdict.toLowerCase();

@@ -32,7 +32,7 @@ describe("listStep", () => {
       "ip docker-bridges filter-forward-out__docker0",
     ]);
     expect(marks(listing)).toEqual([
-      "filter-FORWARD 2:JUMP FILTER-FORWARD-OUT__DOCKER0:kernel",
+      "filter-FORWARD 2:JUMP filter-forward-out__docker0:kernel",
       "filter-forward-out__docker0 2:ACCEPT:kernel",
     ]);
     expect(listing.chains[0]?.rules[1]?.note.en).toMatch(
