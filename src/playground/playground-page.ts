@@ -657,6 +657,16 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
       ...rewrites.map((r) => el("span", { class: "pw-rewrite", text: formatRewrite(r, p.direction) })),
     );
     const item = el("li", { class: "pw-step", attrs: { "data-step": String(n), tabindex: "0" } }, head);
+    // A ruleset that is not the trace's would list the wrong rules as if they explained the step: say so first.
+    if (listing?.unlisted)
+      item.append(
+        el(
+          "div",
+          { class: "pw-unlisted", attrs: { role: "note" } },
+          el("p", { text: listing.unlisted.length === 1 ? s.unlistedRule : s.unlistedRules }),
+          el("ul", {}, ...listing.unlisted.map((r) => el("li", {}, el("code", {}, ...keepPieces(r))))),
+        ),
+      );
     if (listing) item.append(rulesBlock(listing));
     item.append(
       el(

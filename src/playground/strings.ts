@@ -72,6 +72,9 @@ export interface PlaygroundStrings {
   line: string;
   rules: string;
   noRules: string;
+  /** Before the trace's rules the pasted ruleset does not have (listed after it): one rule, several. */
+  unlistedRule: string;
+  unlistedRules: string;
   matched: string;
   policy: string;
   source: string;
@@ -161,6 +164,10 @@ const en: PlaygroundStrings = {
   line: "line {line}",
   rules: "Rules of this chain",
   noRules: "The ruleset has no rules in this chain.",
+  unlistedRule:
+    "The trace says this rule matched here, but the pasted ruleset does not have it: was it saved on another machine, or before a change?",
+  unlistedRules:
+    "The trace says these rules matched here, but the pasted ruleset does not have them: was it saved on another machine, or before a change?",
   matched: "matched",
   policy: "policy",
   source: "Mermaid source of this diagram",
@@ -251,6 +258,10 @@ const zhTw: PlaygroundStrings = {
   line: "第 {line} 行",
   rules: "此 chain 的規則",
   noRules: "規則集在此 chain 沒有規則。",
+  unlistedRule:
+    "trace 記錄這條規則在此命中，但貼上的規則集中沒有它：規則集是否存自另一台機器，或存於變更之前？",
+  unlistedRules:
+    "trace 記錄這些規則在此命中，但貼上的規則集中沒有它們：規則集是否存自另一台機器，或存於變更之前？",
   matched: "命中",
   policy: "預設策略",
   source: "此圖的 Mermaid 原始碼",

@@ -60,7 +60,21 @@ function nftListing(event: TraceEvent, table: TableDef, base: ChainDef): StepLis
     }
     return listed;
   });
-  return { chains, verdictsKnown };
+  // Rules the kernel traced that no listed chain has (keys as `chain\ntext`, quoted as the trace printed them).
+  const listedKeys = new Set(
+    chains.flatMap((c) => c.rules.map((r) => `${c.chain}\n${normalizeNft(r.text)}`)),
+  );
+  const unlisted = (event.verdicts ?? []).flatMap((v) =>
+    v.kind === "rule" &&
+    v.text &&
+    v.verdict &&
+    // The rule that switched tracing on is the capture's own, often gone from a later save.
+    !/\bnftrace set 1\b/.test(v.text) &&
+    !listedKeys.has(`${v.chain}\n${normalizeNft(v.text)}`)
+      ? [`${v.chain}: ${v.text}`]
+      : [],
+  );
+  return { chains, verdictsKnown, ...(unlisted.length ? { unlisted: [...new Set(unlisted)] } : {}) };
 }
 
 /**

@@ -53,6 +53,11 @@ export interface StepListing {
   verdictsKnown: boolean;
   /** Set for an nftables ruleset: its base chains at this step (then `chains` is empty). */
   nft?: NftStepListing;
+  /**
+   * Rules the trace says matched at this step that the listed chains do not have (as the trace
+   * prints them): the ruleset is not the one the trace was recorded with. Unset when none.
+   */
+  unlisted?: string[];
 }
 
 // TRACE prints rules as `-4 -t filter -A CHAIN ...`; the ruleset has `-A CHAIN ...`.
@@ -128,6 +133,7 @@ export function toListing(event: TraceEvent, ruleset: Ruleset): StepListing {
   // iptables and ebtables rules lead on only by their own jump or goto.
   const leadsTo = (rule: Rule) =>
     rule.target.kind === "jump" || rule.target.kind === "goto" ? [rule.target.chain] : [];
+  const used = new Set<string>();
   const chains = reachableChains(table, parts.chain, leadsTo).map((def) => {
     const listed: ListedChain = { table: parts.table, chain: def.name, rules: [] };
     if (def.policy) listed.policy = def.policy;
@@ -159,9 +165,10 @@ export function toListing(event: TraceEvent, ruleset: Ruleset): StepListing {
                 : t.kind === "unknown" && !t.continues
                   ? t.name
                   : "CONTINUE";
+      const key = normalizeRuleText(rule.text);
+      if (matchedTexts.has(key)) used.add(key);
       const byKernel =
-        matchedTexts.get(normalizeRuleText(rule.text)) ??
-        (kind === "rule" || (kind && verdict === t.kind) ? verdict : undefined);
+        matchedTexts.get(key) ?? (kind === "rule" || (kind && verdict === t.kind) ? verdict : undefined);
       const bySimulator = simulated.get(rule.line);
       if (byKernel) {
         item.matched = byKernel;
@@ -176,5 +183,13 @@ export function toListing(event: TraceEvent, ruleset: Ruleset): StepListing {
   });
   const unentered = unenteredChains(chains);
   for (const c of chains) if (unentered.has(c.chain)) c.notEntered = notEnteredWords(c.rules.length);
-  return { chains, verdictsKnown };
+  // A TRACE rule is the tracing's own switch, often added for the capture and gone from a later save.
+  const unlisted = [...matchedTexts.keys()].filter((k) => !used.has(k) && !/-j TRACE\b/.test(k));
+  // Legacy TRACE names a rule by its number: one past the listed chain's rules (or in no listed chain) is not there.
+  for (const [k, kind] of numbered) {
+    const [chain = "", n = ""] = k.split(" ");
+    const listed = chains.find((c) => c.chain === chain);
+    if (kind === "rule" && (!listed || Number(n) > listed.rules.length)) unlisted.push(`${chain} rule ${n}`);
+  }
+  return { chains, verdictsKnown, ...(unlisted.length ? { unlisted } : {}) };
 }
