@@ -9,7 +9,13 @@ import { z } from "zod";
 import { FOLDED_LINES_SHOWN, formatFoldedDiagnostics } from "../core/diagnostics/fold-diagnostics.ts";
 import { decodeInput, InputError } from "../core/input/decode-input.ts";
 import { SNIFF_BYTES, sniffInput } from "../core/input/sniff-input.ts";
-import { type ChainHooks, type HookId, hookIdProblem, type PrefixHooks } from "../core/model/hook.ts";
+import {
+  type ChainHooks,
+  type HookId,
+  hookIdProblem,
+  type NetdevPrefixes,
+  type PrefixHooks,
+} from "../core/model/hook.ts";
 import type { Diagnostic, Packet } from "../core/model/packet.ts";
 import type { FlowAssignment } from "../core/parse/pair-flows.ts";
 import { NETDEV_HINT, PREFIX_HINT } from "../core/parse/parse-hints.ts";
@@ -172,6 +178,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   let prefixMap: PrefixHooks | undefined;
   let chainHooks: ChainHooks | undefined;
+  let netdevPrefixes: NetdevPrefixes | undefined;
   if (args.ruleset) {
     const r = await loadParseRuleset(args.ruleset);
     if (typeof r === "string") {
@@ -180,6 +187,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     prefixMap = r.prefixMap;
     chainHooks = r.chainHooks;
+    netdevPrefixes = r.netdevPrefixes;
   }
   if (args.prefixMap) {
     const m = await loadPrefixMap(args.prefixMap);
@@ -190,7 +198,11 @@ export async function run(argv: string[]): Promise<number> {
     // The user's own map names a prefix before the ruleset's reading of it.
     prefixMap = { ...prefixMap, ...m };
   }
-  const known = { ...(prefixMap ? { prefixMap } : {}), ...(chainHooks ? { chainHooks } : {}) };
+  const known = {
+    ...(prefixMap ? { prefixMap } : {}),
+    ...(chainHooks ? { chainHooks } : {}),
+    ...(netdevPrefixes ? { netdevPrefixes } : {}),
+  };
   const out = writer();
   const mode: OutputMode = args.json ? "json" : "human";
   const only = args.files.length === 1 ? (args.files[0] as string) : undefined;

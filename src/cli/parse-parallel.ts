@@ -15,7 +15,7 @@
  */
 import { closeSync, createReadStream, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
-import type { ChainHooks, PrefixHooks } from "../core/model/hook.ts";
+import type { ChainHooks, NetdevPrefixes, PrefixHooks } from "../core/model/hook.ts";
 import type { Diagnostic } from "../core/model/packet.ts";
 import { FlowPairer, PairingQueue } from "../core/parse/pair-flows.ts";
 import { lineBatches } from "../core/parse/split-lines.ts";
@@ -54,6 +54,8 @@ export interface ParallelOptions {
   prefixMap?: PrefixHooks;
   /** Base chains' hooks (see `ParseOptions.chainHooks`). Default: none. */
   chainHooks?: ChainHooks;
+  /** Prefixes of netdev chains (see `ParseOptions.netdevPrefixes`). Default: none. */
+  netdevPrefixes?: NetdevPrefixes;
   /** Default: 1000, as in the sequential parse. */
   maxDiagnostics?: number;
   /** Bytes per segment (cut at the next line start). Default: 16 MiB. */
@@ -401,6 +403,7 @@ export async function parseFileParallel(
       ...(packetLines ? { packetLines } : {}),
       ...(options.prefixMap ? { prefixMap: options.prefixMap } : {}),
       ...(options.chainHooks ? { chainHooks: options.chainHooks } : {}),
+      ...(options.netdevPrefixes ? { netdevPrefixes: options.netdevPrefixes } : {}),
     };
     let wake: (() => void) | undefined;
     const poke = () => {

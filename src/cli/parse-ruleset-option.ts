@@ -3,8 +3,8 @@
  * prefixes to the chains that print them (as `import` maps them), and its nftables base chains give
  * their hooks to chains whose names do not say them (`inet fw pre`).
  */
-import { prefixMapFromRuleset } from "../core/import/ruleset-material.ts";
-import type { ChainHooks, PrefixHooks } from "../core/model/hook.ts";
+import { nftNetdevLogPrefixes, prefixMapFromRuleset } from "../core/import/ruleset-material.ts";
+import type { ChainHooks, NetdevPrefixes, PrefixHooks } from "../core/model/hook.ts";
 import { chainHooksFromRuleset } from "../core/simulate/chain-hooks-from-ruleset.ts";
 import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
 import type { Ruleset } from "../core/simulate/ruleset.ts";
@@ -16,6 +16,8 @@ export interface ParseRuleset {
   prefixMap: PrefixHooks;
   /** The hooks of its nftables base chains by hook id. */
   chainHooks: ChainHooks;
+  /** Prefixes its netdev chains print (lines of a family packetwalk does not draw). */
+  netdevPrefixes: NetdevPrefixes;
   /** The ruleset as read (for a map that lists its base chains in their hook boxes). */
   ruleset: Ruleset;
 }
@@ -43,7 +45,12 @@ export async function loadParseRuleset(file: string): Promise<ParseRuleset | str
       .join("\n");
   const prefixMap = prefixMapFromRuleset(text);
   const chainHooks = chainHooksFromRuleset(text);
-  if (Object.keys(prefixMap).length === 0 && Object.keys(chainHooks).length === 0)
+  const netdevPrefixes = nftNetdevLogPrefixes(text);
+  if (
+    Object.keys(prefixMap).length === 0 &&
+    Object.keys(chainHooks).length === 0 &&
+    Object.keys(netdevPrefixes).length === 0
+  )
     return `${file}:1:1: error: no LOG rule and no nftables base chain found: the ruleset tells the parser nothing\n  hint: give the ruleset the log was written with: ${FORMS}`;
-  return { prefixMap, chainHooks, ruleset };
+  return { prefixMap, chainHooks, netdevPrefixes, ruleset };
 }

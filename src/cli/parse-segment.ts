@@ -9,7 +9,7 @@
  * calling thread through {@link parseSegment}.
  */
 import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from "node:worker_threads";
-import type { ChainHooks, PrefixHooks } from "../core/model/hook.ts";
+import type { ChainHooks, NetdevPrefixes, PrefixHooks } from "../core/model/hook.ts";
 import type { Diagnostic } from "../core/model/packet.ts";
 import { type FlowKeys, flowKeys } from "../core/parse/pair-flows.ts";
 import { lineBatches } from "../core/parse/split-lines.ts";
@@ -36,6 +36,7 @@ export interface SegmentJob {
   mode: OutputMode;
   prefixMap?: PrefixHooks;
   chainHooks?: ChainHooks;
+  netdevPrefixes?: NetdevPrefixes;
   maxDiagnostics: number;
   /** Longest line read (see `lineBatches`). Default: 1 MiB. */
   maxLineBytes?: number;
@@ -100,6 +101,7 @@ export async function parseSegment(
     maxUnknownPrefixes: Number.POSITIVE_INFINITY,
     ...(job.prefixMap ? { prefixMap: job.prefixMap } : {}),
     ...(job.chainHooks ? { chainHooks: job.chainHooks } : {}),
+    ...(job.netdevPrefixes ? { netdevPrefixes: job.netdevPrefixes } : {}),
     ...(job.packetLines ? { packetLines: job.packetLines } : {}),
     onGroupedPacket: (p) => {
       // Without output (`none`) the main thread needs the flow keys only.

@@ -343,6 +343,7 @@ export async function run(argv: string[]): Promise<number> {
           file: logFile,
           ...(Object.keys(prefixMap ?? {}).length ? { prefixMap } : {}),
           chainHooks: logRuleset.chainHooks,
+          netdevPrefixes: logRuleset.netdevPrefixes,
         })
       : parseTrace(read.text, logFile, own, prefixMap);
     for (const d of parsed.diagnostics) {

@@ -10,7 +10,7 @@
 import { decodeInput, InputError } from "../core/input/decode-input.ts";
 import type { LogFacts } from "../core/listing/log-step-matches.ts";
 import { chainName, type ShownRewrite, showRewrite } from "../core/model/chain-name.ts";
-import type { ChainHooks, HookId, PrefixHooks } from "../core/model/hook.ts";
+import type { ChainHooks, HookId, NetdevPrefixes, PrefixHooks } from "../core/model/hook.ts";
 import type { Diagnostic, Flow, Packet } from "../core/model/packet.ts";
 import { addToFlows, type FlowAssignment, packetById } from "../core/parse/pair-flows.ts";
 import { prefixToHook } from "../core/parse/prefix-to-hook.ts";
@@ -110,6 +110,8 @@ export class ParseSession {
   private rulesLanguage: "iptables" | "nft" = "iptables";
   /** The prefixes the ruleset's logging rules print, with their chains' hooks (see {@link prefixesOfRules}). */
   private rulesetPrefixes: Promise<PrefixHooks> = Promise.resolve({});
+  /** The prefixes the ruleset's netdev chains print: said to be netdev lines, not unknown prefixes. */
+  private rulesetNetdev: Promise<NetdevPrefixes> = Promise.resolve({});
   /** Counts {@link setRuleset} calls: a ruleset read after a later one was given is dropped. */
   private rulesetVersion = 0;
   /** The ruleset's prefixes the last parse used; undefined before any parse. */
@@ -143,6 +145,7 @@ export class ParseSession {
     const prefixMap: PrefixHooks = { ...fromRules, ...options.prefixMap };
     // Its nft base chains are placed at their hooks, whatever their names (`inet fw pre`).
     const chainHooks = await this.rulesetChainHooks;
+    const netdevPrefixes = await this.rulesetNetdev;
     const used = new Set<string>();
     this.parsedChainHooks = { hooks: chainHooks, used };
     const parser = new TraceParser(
@@ -154,6 +157,7 @@ export class ParseSession {
         file: options.file ?? "-",
         ...(Object.keys(prefixMap).length ? { prefixMap } : {}),
         ...(Object.keys(chainHooks).length ? { chainHooks } : {}),
+        ...(Object.keys(netdevPrefixes).length ? { netdevPrefixes } : {}),
       },
     );
     const every = options.progressEvery ?? 1 << 20;
@@ -240,6 +244,9 @@ export class ParseSession {
     })();
     // Set now and awaited by the next parse, so a parse asked for right after uses it.
     this.rulesetPrefixes = read.then((r) => (r ? prefixesOfRules(text) : {}));
+    this.rulesetNetdev = read.then(async (r) =>
+      r ? (await import("../core/import/ruleset-material.ts")).nftNetdevLogPrefixes(text) : {},
+    );
     this.rulesetChainHooks = read.then((r) => (r ? chainHooksOf(r) : {}));
     return read.then((ruleset) => {
       // A later ruleset replaced this one while it was read: that one is kept.

@@ -4,7 +4,7 @@
  * ruleset a reader sees (the same without logging rules), and the LOG prefixes those rules print,
  * mapped to their hooks so that any prefix convention parses. Pure.
  */
-import { type HookId, type PrefixHooks, splitHookId } from "../model/hook.ts";
+import { type HookId, type NetdevPrefixes, type PrefixHooks, splitHookId } from "../model/hook.ts";
 import { prefixToHook } from "../parse/prefix-to-hook.ts";
 import { bridgePartAt } from "../simulate/parse-xtables-ruleset.ts";
 
@@ -487,6 +487,33 @@ function separable(hooks: readonly HookId[]): boolean {
  * `jump`/`goto`, verdict maps included) as `family:table:chain`, the hook id the simulator and the
  * parser give an nft base chain (`inet` reads as `ip`); null when several base chains reach it.
  */
+/**
+ * The LOG prefixes of `text`'s nftables netdev tables (`table netdev edge { chain ing { ... log
+ * prefix "edge-in: " } }`), trimmed, each with the table and chain whose rule prints it.
+ */
+export function nftNetdevLogPrefixes(text: string): NetdevPrefixes {
+  const out: Record<string, { table: string; chain: string }> = {};
+  let table = "";
+  let chain = "";
+  let depth = 0;
+  for (const line of text.split(/\r?\n/)) {
+    const before = depth;
+    depth += (line.match(/{/g) ?? []).length - (line.match(/}/g) ?? []).length;
+    if (before === 0) {
+      table = /^\s*table\s+netdev\s+(\S+)\s*{/.exec(line)?.[1] ?? "";
+      continue;
+    }
+    if (!table) continue;
+    if (before === 1) chain = /^\s*chain\s+(\S+)\s*{/.exec(line)?.[1] ?? "";
+    const prefix = chain && /\blog\b(?:\s+\w+\s+\S+)*?\s+prefix\s+"((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
+    if (prefix) {
+      const p = prefix.replace(/\\(.)/g, "$1").trim();
+      if (p) out[p] = { table, chain };
+    }
+  }
+  return out;
+}
+
 export function nftLogPrefixes(text: string): { hook: HookId | null; prefix: string }[] {
   const base = new Set<string>();
   const callers = new Map<string, Set<string>>(); // family:table:chain -> chains of the table that jump to it

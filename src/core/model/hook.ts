@@ -33,6 +33,12 @@ export type PrefixHooks = Record<string, HookId | readonly HookId[]>;
 export type ChainHooks = Readonly<Record<string, Chain>>;
 
 /**
+ * LOG prefixes (trimmed) that rules of nftables netdev chains print, to the table and chain printing
+ * them: packetwalk draws no netdev hook, so their lines are reported as such, not as unknown prefixes.
+ */
+export type NetdevPrefixes = Readonly<Record<string, { table: string; chain: string }>>;
+
+/**
  * Whether a packet logged with these devices can be at built-in `chain`: INPUT and PREROUTING see an
  * input device only, OUTPUT an output device only, FORWARD both, POSTROUTING an output device.
  */

@@ -139,13 +139,15 @@ function sameFlags(a: string[] | undefined, b: string[] | undefined): boolean {
  * BROUTING line never joins a packet already past PREROUTING (bridge ones come
  * before the IP ones), and IP OUTPUT only follows IP OUTPUT.
  */
-function orderFits(p: OpenPacket, hook: HookInfo): boolean {
+function orderFits(p: OpenPacket, hook: HookInfo, sameTrace = false): boolean {
   // (bridge hooks may follow IP ones: bridge OUTPUT after IP POSTROUTING on the way out.)
   const bridge = hook.bridge;
   const hooks = p.hooks;
   if (hook.ingress) {
     for (let i = 0; i < hooks.length; i++) {
       const h = hooks[i] as HookInfo;
+      // A traced base chain whose name says no hook may sit anywhere before (`inet t pre`, priority -350).
+      if (sameTrace && !h.builtin) continue;
       // Without br_netfilter a frame crosses bridge INPUT before IP PREROUTING; IP never precedes bridge ingress.
       if (bridge ? !h.bridge || !h.ingress : !h.bridge && !h.ingress) return false;
     }
@@ -154,6 +156,7 @@ function orderFits(p: OpenPacket, hook: HookInfo): boolean {
   if (hook.chain === "OUTPUT" && !bridge) {
     for (let i = 0; i < hooks.length; i++) {
       const h = hooks[i] as HookInfo;
+      if (sameTrace && !h.builtin) continue;
       if (h.chain !== "OUTPUT" || h.bridge) return false;
     }
   }
@@ -379,7 +382,9 @@ export class PacketGrouper {
           return "merge";
       }
     }
-    if ((hasHook(p, ev.hook) && !this.loggedAgain(p, ev)) || !orderFits(p, info)) return undefined;
+    // Under the packet's own trace id, a chain the names do not place does not rule out the hooks after it.
+    const sameTrace = ev.traceId !== undefined && p.traceIds.includes(ev.traceId);
+    if ((hasHook(p, ev.hook) && !this.loggedAgain(p, ev)) || !orderFits(p, info, sameTrace)) return undefined;
     if (
       p.lastTime !== undefined &&
       ev.time !== undefined &&

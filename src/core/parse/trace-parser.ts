@@ -8,6 +8,7 @@ import {
   chainFitsDevices,
   type Family,
   type HookId,
+  type NetdevPrefixes,
   type PrefixHooks,
 } from "../model/hook.ts";
 import type { Diagnostic, LoggedDrop, Packet, TraceEvent } from "../model/packet.ts";
@@ -60,6 +61,11 @@ export interface ParseOptions {
    * chains whose names do not say their hook. Default: none (names are read by their conventions).
    */
   chainHooks?: ChainHooks;
+  /**
+   * LOG prefixes the ruleset's netdev chains print (see `nftNetdevLogPrefixes`): their lines are
+   * reported as a family packetwalk does not draw, not as unknown prefixes. Default: none.
+   */
+  netdevPrefixes?: NetdevPrefixes;
   /** Number of the first line given (for a stretch cut from the middle of a file). Default: 1. */
   firstLine?: number;
   /**
@@ -204,6 +210,7 @@ export class TraceParser {
   /** Prefixes the ruleset prints at several chains, chosen per line by its devices. */
   private readonly choices = new Map<string, readonly HookId[]>();
   private readonly chainHooks: ChainHooks | undefined;
+  private readonly netdevPrefixes: NetdevPrefixes;
   /** Prefixes the user's map lists several chains for: their list is tried before any built-in convention. */
   private readonly userChoices = new Set<string>();
   /** {@link hostFirewallDrop} per trimmed prefix (null: none): its patterns cost more than a lookup on every line. */
@@ -216,6 +223,7 @@ export class TraceParser {
     this.file = options.file ?? "-";
     this.maxDiagnostics = options.maxDiagnostics ?? 1000;
     this.chainHooks = options.chainHooks;
+    this.netdevPrefixes = options.netdevPrefixes ?? {};
     const single: PrefixMap = {};
     // Keys as lines are matched, trimmed: a map copied from `--log-prefix "fw-in "` keeps its space.
     for (const [prefix, hook] of Object.entries(options.prefixMap ?? {})) {
@@ -633,10 +641,15 @@ export class TraceParser {
   }
 
   private unknownPrefix(prefix: string, column: number): void {
-    const netdev = NFT_NETDEV_PREFIX.exec(prefix);
+    const conventional = NFT_NETDEV_PREFIX.exec(prefix);
+    // A netdev chain logging by the nft lab's convention, or one the given ruleset's netdev rules print.
+    const netdev = conventional
+      ? { table: conventional[1] as string, chain: conventional[2] as string }
+      : Object.hasOwn(this.netdevPrefixes, prefix.trim())
+        ? this.netdevPrefixes[prefix.trim()]
+        : undefined;
     if (netdev) {
-      // A netdev chain logging by the nft lab's convention: no prefix to map, the family is not drawn.
-      const [, table, chain] = netdev as unknown as [string, string, string];
+      const { table, chain } = netdev;
       const name = `${GROUP_MARK}${netdevSkipped("LOG lines", table, chain)}`;
       this.countUnknown(`${GROUP_MARK}LOG netdev ${table} ${chain}`, name, {
         severity: "warning",
