@@ -65,7 +65,9 @@ function highlightLine(h: Highlighter, text: string, lang: "iptables" | "nft" = 
 
 function rulesetOf(trace: StoredTrace): Ruleset | undefined {
   if (trace.ruleset === undefined) return undefined;
-  const key = `${trace.lab.name}/${trace.meta.ruleset}`;
+  // Keyed by the lab's folder (the trace's name), never by lab.json's `name`, which a copied lab may share.
+  const folder = trace.name.slice(0, trace.name.lastIndexOf("/"));
+  const key = `${folder}/rulesets/${trace.meta.ruleset}`;
   let parsed = rulesetCache.get(key);
   if (!parsed) {
     parsed = parseRulesetFile(trace.ruleset, `traces/${key}.rules`);

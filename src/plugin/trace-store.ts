@@ -2,11 +2,12 @@
  * Every trace under `traces/`, read once per build (and again when a file
  * changes in dev), keyed by `<lab>/<scenario>`.
  */
-import { lstatSync, readdirSync } from "node:fs";
+import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import type { PrefixHooks } from "../core/model/hook.ts";
 import type { HookChains } from "../core/render/hook-chains.ts";
 import { labHookChains } from "../core/render/lab-hook-chains.ts";
+import { labFolderNameProblem } from "../core/trace-file/lab-folder-name.ts";
 import { entryKind, notRegularFile } from "../core/trace-file/read-regular-file.ts";
 import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import type { Lab, TraceMeta } from "../core/trace-file/schema.ts";
@@ -106,6 +107,16 @@ export function loadTraces(tracesDir = defaultTracesDir(), cwd: string = process
     const read = readTraceFolder(folder, { maxLogBytes: limit });
     errors.push(...read.errors.map((e) => e.replaceAll(folder, relative(cwd, folder))));
     if (!read.lab) continue;
+    const misnamed = labFolderNameProblem(
+      read.lab.name,
+      labName,
+      readFileSync(join(folder, "lab.json"), "utf8"),
+      relative(cwd, join(folder, "lab.json")),
+    );
+    if (misnamed) {
+      errors.push(misnamed);
+      continue;
+    }
     const chains = labHookChains(
       read.traces.map((t) => t.meta),
       read.rulesets,

@@ -58,7 +58,10 @@ export function parseJsonText(text: string, file: string): Validated<unknown> {
     const { line, column } = positionAt(text, offset);
     const found =
       offset < text.length ? `unexpected ${JSON.stringify(text[offset])}` : "unexpected end of file";
-    const reason = (error as Error).message.split(",")[0]?.replace(/ (in JSON )?at position.*$/, "") ?? "";
+    // V8 quotes the text after `, "` (`Unexpected token 'x', "x}" is not valid JSON`); `Expected ',' or '}'` keeps its commas.
+    const reason = (error as Error).message
+      .replace(/, (\.\.\.)?".*$/s, "")
+      .replace(/ (in JSON )?at position.*$/s, "");
     return { ok: false, errors: [`${file}:${line}:${column}: invalid JSON: ${found} (${reason})`] };
   }
 }
