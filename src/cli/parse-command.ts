@@ -43,7 +43,8 @@ FILE '-' reads standard input.
   --prefix-map FILE  JSON object mapping LOG prefixes to hook ids, e.g. {"fw-in": "ip:filter:INPUT"}
   --ruleset FILE     the ruleset the log was written with (iptables-save, nft list ruleset, an nft -f
                      script or nft -j JSON): its LOG rules' prefixes are read at their chains, and its
-                     nftables base chains at their hooks, whatever their names; --prefix-map comes first
+                     nftables base chains at their hooks, whatever their names; --prefix-map comes first;
+                     repeat it for a host's several saves (iptables-save, ip6tables-save, ebtables-save)
   --jobs N           threads for one big file (default: the number of CPUs, at most 8); 1 parses on one thread
   --segment-bytes N  bytes per thread's piece of a big file (default: 16777216); a single
                      FILE larger than two pieces is parsed on --jobs threads, with the same output
@@ -68,7 +69,8 @@ interface Args {
   json: boolean;
   strict: boolean;
   prefixMap?: string;
-  ruleset?: string;
+  /** Every `--ruleset` given, in order (a host's iptables-save and ip6tables-save read together). */
+  ruleset?: string[];
   jobs: number;
   segmentBytes: number;
   maxLineBytes: number;
@@ -103,8 +105,8 @@ function parseArgs(argv: string[]): Args | string {
     else if (x === "--ruleset") {
       const v = argv[++i];
       if (!v) return "--ruleset needs a FILE";
-      a.ruleset = v;
-    } else if (x.startsWith("--ruleset=")) a.ruleset = x.slice(10);
+      a.ruleset = [...(a.ruleset ?? []), v];
+    } else if (x.startsWith("--ruleset=")) a.ruleset = [...(a.ruleset ?? []), x.slice(10)];
     else if (x === "--jobs" || x === "--segment-bytes" || x === "--max-line-bytes") {
       const n = count(x, argv[++i], x === "--jobs" ? 64 : 2 ** 40);
       if (typeof n === "string") return n;

@@ -4,7 +4,7 @@
  * their hooks to chains whose names do not say them (`inet fw pre`).
  */
 import { nftNetdevLogPrefixes, prefixMapFromRuleset } from "../core/import/ruleset-material.ts";
-import type { ChainHooks, NetdevPrefixes, PrefixHooks } from "../core/model/hook.ts";
+import type { ChainHooks, HookId, NetdevPrefixes, PrefixHooks } from "../core/model/hook.ts";
 import { chainHooksFromRuleset } from "../core/simulate/chain-hooks-from-ruleset.ts";
 import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
 import type { Ruleset } from "../core/simulate/ruleset.ts";
@@ -25,25 +25,69 @@ export interface ParseRuleset {
 const FORMS =
   "iptables-save, ip6tables-save or ebtables-save output, nft list ruleset, an nft -f script, or nft -j list ruleset";
 
+/** The prefix maps of several files as one: a prefix two files print at different hooks may be either. */
+function mergePrefixMaps(maps: readonly PrefixHooks[]): PrefixHooks {
+  const out: Record<string, HookId | readonly HookId[]> = {};
+  for (const map of maps)
+    for (const [prefix, hooks] of Object.entries(map)) {
+      const both = new Set([...[out[prefix] ?? []].flat(), ...[hooks].flat()]);
+      // Printed by iptables and ip6tables at one chain (ufw's): its `ip:` hook, made `ip6:` per IPv6 line by the parser.
+      const all = [...both]
+        .map((h) => (h.startsWith("ip6:") && both.has(`ip:${h.slice(4)}` as HookId) ? `ip:${h.slice(4)}` : h))
+        .filter((h, i, list) => list.indexOf(h) === i)
+        .sort() as HookId[];
+      out[prefix] = all.length === 1 ? (all[0] as HookId) : all;
+    }
+  return out;
+}
+
+/** A reader's errors as lines `file:line:col: error: message (hint: ...)`. */
+function errorLines(ruleset: Ruleset): string[] {
+  return ruleset.diagnostics
+    .filter((d) => d.severity === "error")
+    .map((d) => {
+      const p = d.position;
+      return `${p.file}:${p.line}:${p.column}: error: ${d.message}${d.hint ? ` (hint: ${d.hint})` : ""}`;
+    });
+}
+
 /**
- * Reads `file` and what it tells the parser, or the problems that stop it, one per line, each
- * positioned (`file:line:col`) with a hint.
+ * Reads `files` (one, or several given as repeated `--ruleset`: a dual-stack host's iptables-save and
+ * ip6tables-save, its nft ruleset and ebtables-save) and what they tell the parser together, or the
+ * problems that stop it, one per line, each positioned (`file:line:col`) in its own file, with a hint.
  */
-export async function loadParseRuleset(file: string): Promise<ParseRuleset | string> {
-  const read = await readOptionFile(file, "ruleset", `--ruleset takes the log's ruleset as a file: ${FORMS}`);
-  if (typeof read === "string") return read;
-  const text = read.text;
-  const ruleset = parseRulesetFile(text, file);
-  const errors = ruleset.diagnostics.filter((d) => d.severity === "error");
+export async function loadParseRuleset(files: string | readonly string[]): Promise<ParseRuleset | string> {
+  const list = typeof files === "string" ? [files] : files;
+  const texts: string[] = [];
+  const problems: string[] = [];
+  for (const file of list) {
+    const read = await readOptionFile(
+      file,
+      "ruleset",
+      `--ruleset takes the log's ruleset as a file: ${FORMS}`,
+    );
+    if (typeof read === "string") {
+      problems.push(read);
+      continue;
+    }
+    // Each file is read alone first, so that an error is positioned in the file that has it.
+    const alone = parseRulesetFile(read.text, file);
+    problems.push(...errorLines(alone));
+    texts.push(read.text);
+  }
   // A ruleset read wrong would place lines at made-up hooks: its errors stop the parse.
-  if (errors.length)
-    return errors
-      .map((d) => {
-        const p = d.position;
-        return `${p.file}:${p.line}:${p.column}: error: ${d.message}${d.hint ? ` (hint: ${d.hint})` : ""}`;
-      })
-      .join("\n");
-  const prefixMap = prefixMapFromRuleset(text);
+  if (problems.length) return problems.join("\n");
+  const text = texts.map((t) => (t.endsWith("\n") ? t : `${t}\n`)).join("");
+  const name = list.join(" + ");
+  const ruleset = parseRulesetFile(text, name);
+  const together = errorLines(ruleset);
+  if (together.length)
+    return [
+      ...together,
+      `  hint: each of ${list.join(", ")} reads alone; together they do not (two saves of one table?): give the files the log's host wrote, each once`,
+    ].join("\n");
+  // Prefixes file by file: a save without its header line is read as the family it says, not the one before.
+  const prefixMap = mergePrefixMaps(texts.map(prefixMapFromRuleset));
   const chainHooks = chainHooksFromRuleset(text);
   const netdevPrefixes = nftNetdevLogPrefixes(text);
   if (
@@ -51,6 +95,6 @@ export async function loadParseRuleset(file: string): Promise<ParseRuleset | str
     Object.keys(chainHooks).length === 0 &&
     Object.keys(netdevPrefixes).length === 0
   )
-    return `${file}:1:1: error: no LOG rule and no nftables base chain found: the ruleset tells the parser nothing\n  hint: give the ruleset the log was written with: ${FORMS}`;
+    return `${list[0]}:1:1: error: no LOG rule and no nftables base chain found: the ruleset tells the parser nothing\n  hint: give the ruleset the log was written with: ${FORMS}`;
   return { prefixMap, chainHooks, netdevPrefixes, ruleset };
 }

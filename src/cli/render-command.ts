@@ -54,7 +54,8 @@ file; lab.json next to it names the hosts.
   --ruleset FILE  the ruleset a log outside a lab ran with (iptables-save, nft list ruleset, an
                nft -f script or nft -j), as packetwalk parse reads it: its LOG rules name their
                prefixes' chains, and its nftables base chains are drawn in their hook boxes, the
-               trace's own among them (a lab's trace is drawn with the lab's rulesets)`;
+               trace's own among them (a lab's trace is drawn with the lab's rulesets); repeat
+               it for a host's several saves (iptables-save, ip6tables-save)`;
 
 class UsageError extends Error {}
 
@@ -235,7 +236,8 @@ export async function run(argv: string[]): Promise<number> {
       theme: { type: "string", default: "light" },
       out: { type: "string" },
       "prefix-map": { type: "string" },
-      ruleset: { type: "string" },
+      // Repeatable: a host's several saves (iptables-save, ip6tables-save) read together.
+      ruleset: { type: "string", multiple: true },
     },
   });
   if (typeof args === "number") return args;
@@ -323,13 +325,14 @@ export async function run(argv: string[]): Promise<number> {
       prefixMap = map;
     }
     let logRuleset: ParseRuleset | undefined;
+    const rulesetFiles = (values.ruleset ?? []) as string[];
     if (values.ruleset !== undefined) {
       if (own)
         return fail(
           `--ruleset: ${logFile} is a trace of its lab, drawn with the lab's rulesets`,
           "render a copy of the log outside the lab to draw it with another ruleset, or simulate that ruleset (packetwalk simulate --ruleset-file)",
         );
-      const r = await loadParseRuleset(String(values.ruleset));
+      const r = await loadParseRuleset(rulesetFiles);
       if (typeof r === "string") {
         for (const line of r.split("\n")) process.stderr.write(`packetwalk render: ${line}\n`);
         return 2;
@@ -375,7 +378,7 @@ export async function run(argv: string[]): Promise<number> {
       ruleset = own?.meta.ruleset;
     }
     if (logRuleset?.ruleset.nft?.length) {
-      ruleset = basename(String(values.ruleset));
+      ruleset = rulesetFiles.map((f) => basename(f)).join(" + ");
       chains = hookChains([{ name: ruleset, ruleset: logRuleset.ruleset }]);
     }
 
