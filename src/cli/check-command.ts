@@ -6,14 +6,16 @@
  * `packetwalk check --lessons [LESSONS...]`: checks the lessons as the build does (front matter and
  * every `::trace`, through the build's own remark plugins), without building; see `lessons-check.ts`.
  */
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { formatFoldedDiagnostics } from "../core/diagnostics/fold-diagnostics.ts";
 import { closest, formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { parseTraceText } from "../core/parse/index.ts";
 import { checkConformance, commandAnswered, formatDivergences } from "../core/simulate/conformance.ts";
 import type { Unmodelled } from "../core/simulate/rule-engine.ts";
-import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
+import { labFolderNameProblem } from "../core/trace-file/lab-folder-name.ts";
+import { type ReadTraceFolderOptions, readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
+import { DEFAULT_LOCALE, LOCALES } from "../i18n/locales.ts";
 import { buildWorld, LabError, type LoadedLab, recordedWorldOptions } from "../lab/load-lab.ts";
 
 /** One line for `packetwalk --help`. */
@@ -26,8 +28,9 @@ Simulates each recorded trace (origin "recorded") from its lab.json, its sysctls
 exactly as it was installed when recorded (metadata 'instrumentation', else 'ruleset'), and
 compares hook lists and NAT rewrites (TRACE traces: also the matched rules, bridge chains
 included), packet by packet; for a single ping (-c1) with its exit code, also whether its last
-packet got through (a drop after the last logged hook shows in no line). Every invalid lab.json
-or <scenario>.json is an error counted in the total. Arguments: lab folders (traces/docker-bridge), a folder of labs (traces: every lab in it), trace
+packet got through (a drop after the last logged hook shows in no line). An invalid lab.json,
+<scenario>.json or i18n/zh-tw.json, a ruleset edited since a trace pinned it (rulesetPins), and a
+lab whose zh-TW texts are missing are errors counted in the total. Arguments: lab folders (traces/docker-bridge), a folder of labs (traces: every lab in it), trace
 files (traces/docker-bridge/x.log or .json), or nothing for every folder under traces/.
   --json      one JSON object: {"total", "agree", "results": [{"trace", "ok", "packets", "report", "errors"}]}
   --verbose   also list the traces that agree
@@ -38,12 +41,14 @@ usage: packetwalk check --lessons [LESSON_FILE_OR_DIR...] [--json]
 Checks lessons as \`npm run build\` does, without building or a browser: front matter, and every
 ::trace directive run through the build's own remark plugins (a missing trace, a bad attribute, a
 typo in the directive, a packet or direction the trace does not have). Each problem is printed at
-file:line:col with the directive's form and a hint; drafts the build leaves out, two lessons of a
-language with the same order, and missing translations are warnings. Arguments: lesson files or
+file:line:col with the directive's form and a hint; then every trace folder's problems, as the
+build prints them (it stops on them before building any page, whichever lessons you name); drafts
+the build leaves out, two lessons of a language with the same order, and missing translations are
+warnings. Arguments: lesson files or
 folders (default every lesson under content/lessons/, or PACKETWALK_CONTENT_DIR/lessons/); traces
 are read from traces/ (PACKETWALK_TRACES_DIR).
   --json      one JSON object: {"lessons", "directives", "errors": [...], "warnings": [...]}
-Exit code 1 when any lesson has an error, 0 when clean (warnings included), 2 for a path that is
+Exit code 1 when any lesson or trace folder has an error, 0 when clean (warnings included), 2 for a path that is
 not a lesson or holds none.`;
 
 /** The outcome of checking one trace (or of one invalid file, with `errors`). */
@@ -77,13 +82,26 @@ function errorFile(line: string): string {
 
 /**
  * Checks every recorded trace of lab `folder` (or only `stems`). Invalid files come back as failed
- * entries naming the file and field, one per file, so that they count in the total.
+ * entries naming the file and field, one per file, so that they count in the total. `options` are
+ * `readTraceFolder`'s: `packetwalk check` passes the locales each lab must be translated into.
  */
-export function checkLab(folder: string, stems?: string[]): TraceCheck[] {
-  const data = readTraceFolder(folder);
+export function checkLab(
+  folder: string,
+  stems?: string[],
+  options: ReadTraceFolderOptions & {
+    /** Whether lab.json's `name` must be the folder's name, as the build requires. Default: false. */
+    folderName?: boolean;
+  } = {},
+): TraceCheck[] {
+  const data = readTraceFolder(folder, options);
   const results: TraceCheck[] = [];
   const byFile = new Map<string, string[]>();
-  for (const e of data.errors) {
+  const labFile = join(folder, "lab.json");
+  const misnamed =
+    options.folderName && data.lab
+      ? labFolderNameProblem(data.lab.name, basename(resolve(folder)), readFileSync(labFile, "utf8"), labFile)
+      : undefined;
+  for (const e of misnamed ? [...data.errors, misnamed] : data.errors) {
     const file = errorFile(e);
     byFile.set(file, [...(byFile.get(file) ?? []), e]);
   }
@@ -222,7 +240,9 @@ export async function run(argv: string[]): Promise<number> {
     else targets.push({ folder: dirname(a), stems: [basename(a).replace(/\.(log|json)$/, "")] });
   }
   const all: TraceCheck[] = [];
-  for (const t of targets) all.push(...checkLab(t.folder, t.stems));
+  // As the build: every lab has its texts in each other locale of the site.
+  const locales = LOCALES.filter((l) => l !== DEFAULT_LOCALE);
+  for (const t of targets) all.push(...checkLab(t.folder, t.stems, { locales, folderName: true }));
   const failed = all.filter((r) => !r.ok).length;
   if (json) {
     process.stdout.write(

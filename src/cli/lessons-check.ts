@@ -1,7 +1,9 @@
 /**
  * `packetwalk check --lessons`: the lessons checked as the build checks them (see
  * `src/plugin/check-lesson-files.ts`), printed at `file:line:col` with a hint and, for a directive,
- * the form it takes; a summary line last. Exit 1 on any error, 0 when clean.
+ * the form it takes; then every trace folder's problems, read by the build's own `loadTraces` and
+ * printed as the build prints them (the build stops on them, used by a lesson or not); a summary
+ * line last. Exit 1 on any error, 0 when clean.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
@@ -9,6 +11,8 @@ import { closest, formatDiagnostic } from "../core/diagnostics/format-diagnostic
 import type { Diagnostic } from "../core/model/packet.ts";
 import { checkLessonFiles } from "../plugin/check-lesson-files.ts";
 import { TRACE_FORM } from "../plugin/trace-directive.ts";
+import { formatTraceFolderProblem, traceFolderProblemEntry } from "../plugin/trace-folder-problem.ts";
+import { defaultTracesDir, loadTraces } from "../plugin/trace-store.ts";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
@@ -62,6 +66,9 @@ export async function runLessonsCheck(args: string[], json: boolean): Promise<nu
     );
     return 2;
   }
+  // Every trace folder, as the build checks them before it builds any page (cached: the directives read the same).
+  const traceProblems = loadTraces(defaultTracesDir()).errors;
+  const errorCount = result.errors.length + traceProblems.length;
   if (json) {
     const entry = (d: Diagnostic) => ({
       file: d.position.file,
@@ -76,23 +83,25 @@ export async function runLessonsCheck(args: string[], json: boolean): Promise<nu
         {
           lessons: result.lessons,
           directives: result.directives,
-          errors: result.errors.map(entry),
+          errors: [...result.errors.map(entry), ...traceProblems.map(traceFolderProblemEntry)],
           warnings: result.warnings.map(entry),
         },
         null,
         2,
       )}\n`,
     );
-    return result.errors.length ? 1 : 0;
+    return errorCount ? 1 : 0;
   }
   for (const d of [...result.errors, ...result.warnings])
     process.stdout.write(`${formatProblem(d, result.directiveProblems.has(d))}\n`);
+  for (const problem of traceProblems) process.stdout.write(`${formatTraceFolderProblem(problem)}\n`);
   const checked = `${plural(result.lessons, "lesson")}, ${plural(result.directives, "::trace directive")}`;
   const warned = result.warnings.length ? `, ${plural(result.warnings.length, "warning")}` : "";
+  const where = traceProblems.length ? `${checked} and the trace folders` : checked;
   process.stdout.write(
-    result.errors.length
-      ? `${plural(result.errors.length, "error")}${warned} in ${checked}; \`npm run build\` would stop on them\n`
+    errorCount
+      ? `${plural(errorCount, "error")}${warned} in ${where}; \`npm run build\` would stop on them\n`
       : `${checked} checked: no errors${warned}\n`,
   );
-  return result.errors.length ? 1 : 0;
+  return errorCount ? 1 : 0;
 }

@@ -24,6 +24,7 @@ import { writeOgImages } from "./og-images.ts";
 import { fillPlaygroundCsp } from "./playground-csp.ts";
 import { closeSharedRenderer, sharedRenderer } from "./shared-renderer.ts";
 import { type FontSubsetReport, subsetSiteFonts } from "./subset-site-fonts.ts";
+import { formatTraceFolderProblem } from "./trace-folder-problem.ts";
 import { defaultTracesDir, loadTraces } from "./trace-store.ts";
 import { woff2Only } from "./woff2-only.ts";
 
@@ -90,7 +91,7 @@ export default function packetwalk(options: PacketwalkOptions = {}): AstroIntegr
             `${path}: is a symbolic link; the site publishes only files committed in the repository (copy the file's content instead of linking it)`,
         );
         const traceErrors = [...links, ...loadTraces(tracesDir).errors];
-        for (const line of traceErrors) logger.error(`${line.replace(/^(\S+?):\s/, "$1: error: ")}`);
+        for (const line of traceErrors) logger.error(formatTraceFolderProblem(line));
         if (result.errors.length + traceErrors.length > 0) {
           for (const d of result.errors) logger.error(formatDiagnostic(d));
           const summary = `${result.errors.length + traceErrors.length} problem(s) in lessons and traces`;

@@ -131,9 +131,12 @@ export default function remarkTrace(options: RemarkTraceOptions = {}) {
           broken
             ? `trace '${attrs.value.src}' is invalid: ${broken}`
             : `no trace '${attrs.value.src}' under ${tracesDir}/`,
-          guess
-            ? `did you mean '${guess}'?`
-            : `traces are named <lab>/<scenario>; there are ${names.length} under ${tracesDir}/`,
+          // A trace that exists but does not load: its own problem says what to fix, not a guess at another name.
+          broken
+            ? `fix that file first (\`npx packetwalk check ${tracesDir}/${attrs.value.src.split("/")[0]}\` checks the lab alone)`
+            : guess
+              ? `did you mean '${guess}'?`
+              : `traces are named <lab>/<scenario>; there are ${names.length} under ${tracesDir}/`,
         );
       }
       try {

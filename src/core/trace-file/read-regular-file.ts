@@ -43,7 +43,7 @@ export function readRegularFile(path: string, maxBytes = Number.POSITIVE_INFINIT
   if (size > maxBytes) {
     return {
       ok: false,
-      error: `${path}: is ${formatBytes(size)}; a trace shown on the site may be at most ${formatBytes(maxBytes)} (maxTraceBytes). Keep only the packets the lesson shows: \`npx packetwalk parse ${path}\` numbers them, and their lines are the ones to keep`,
+      error: `${path}: is ${formatBytes(size)}; a trace shown on the site may be at most ${formatBytes(maxBytes)} (PACKETWALK_MAX_TRACE_BYTES raises it). Keep only the packets the lesson shows: \`npx packetwalk parse ${path}\` numbers them, and their lines are the ones to keep`,
     };
   }
   const bytes = readFileSync(path);

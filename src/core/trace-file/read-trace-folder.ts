@@ -17,6 +17,7 @@ import {
 import { entryKind, notRegularFile, readRegularFile } from "./read-regular-file.ts";
 import { checkRulesetPins } from "./ruleset-pins.ts";
 import type { Lab, TraceMeta } from "./schema.ts";
+import { type ReadTranslations, translationCoverageErrors } from "./translation-coverage.ts";
 import { type LabTranslations, validateTranslationsText } from "./translations.ts";
 
 /** One trace of a folder. */
@@ -52,6 +53,12 @@ export interface TraceFolder {
 export interface ReadTraceFolderOptions {
   /** Largest `.log` read, in bytes; a bigger one is an error. Default: no limit. */
   maxLogBytes?: number;
+  /**
+   * Locales the lab must be translated into (`i18n/<locale>.json`, covering every text its English
+   * pages show: see `translationCoverageErrors`); a missing file or text is an error. Default none
+   * (`import` and `capture` write a lab before anyone translates it).
+   */
+  locales?: readonly string[];
 }
 
 /**
@@ -171,7 +178,18 @@ export function readTraceFolder(folder: string, options: ReadTraceFolderOptions 
   const scenarios = readdirSync(folder)
     .filter((e) => e.endsWith(".json") && e !== "lab.json" && entryKind(join(folder, e)) === "file")
     .map((e) => e.slice(0, -".json".length));
-  const translations = readTranslations(folder, scenarios, errors);
+  const read = readTranslations(folder, scenarios, errors);
+  const i18nKind = entryKind(join(folder, "i18n"));
+  const metas = traces.map((t) => t.meta);
+  for (const locale of options.locales ?? []) {
+    const path = join(folder, "i18n", `${locale}.json`);
+    const file = read[locale];
+    // An invalid file, or an i18n that is no folder, was reported as itself.
+    if (!file && (entryKind(path) !== "missing" || (i18nKind !== "missing" && i18nKind !== "directory")))
+      continue;
+    errors.push(...translationCoverageErrors(lab, metas, locale, path, file));
+  }
+  const translations = Object.fromEntries(Object.entries(read).map(([l, r]) => [l, r.translations]));
   return { lab, traces, rulesets, errors, translations };
 }
 
@@ -180,7 +198,7 @@ function readTranslations(
   folder: string,
   scenarios: string[],
   errors: string[],
-): Record<string, LabTranslations> {
+): Record<string, ReadTranslations> {
   const dir = join(folder, "i18n");
   const kind = entryKind(dir);
   if (kind === "missing") return {};
@@ -188,7 +206,7 @@ function readTranslations(
     errors.push(notRegularFile(dir, kind));
     return {};
   }
-  const out: Record<string, LabTranslations> = {};
+  const out: Record<string, ReadTranslations> = {};
   for (const entry of readdirSync(dir).sort()) {
     const path = join(dir, entry);
     if (!entry.endsWith(".json")) {
@@ -201,7 +219,7 @@ function readTranslations(
       continue;
     }
     const result = validateTranslationsText(text.text, path, scenarios);
-    if (result.ok) out[entry.slice(0, -".json".length)] = result.value;
+    if (result.ok) out[entry.slice(0, -".json".length)] = { text: text.text, translations: result.value };
     else errors.push(...result.errors);
   }
   return out;

@@ -5,6 +5,7 @@
  * shows what the kernel did with the old rules.
  */
 import { createHash } from "node:crypto";
+import { rerecordHint } from "./rerecord-hint.ts";
 import type { TraceMeta } from "./schema.ts";
 
 /** `sha256:<hex>` of a ruleset file's text. */
@@ -41,7 +42,6 @@ export function checkRulesetPins(
   labName: string,
 ): string[] {
   if (meta.origin !== "recorded") return [];
-  const hint = `re-capture it (\`packetwalk capture --lab ${labName}\` loads the lab's rulesets/), or keep the recording and show the edited rules as a simulated what-if (\`packetwalk simulate --write\`)`;
   if (!meta.rulesetPins) {
     return [
       `${file}: rulesetPins: missing; a recorded trace pins the ruleset files it was recorded with (\`packetwalk capture\` and \`packetwalk import\` write them)`,
@@ -55,8 +55,10 @@ export function checkRulesetPins(
     if (pinned === undefined) {
       errors.push(`${file}: rulesetPins.${name}: missing; the trace depends on rulesets/${name}.rules`);
     } else if (pinned !== rulesetDigest(text)) {
+      // Three ways out: record again (the command that works for this lab), re-pin an edit that changes no rule, or a what-if.
+      const repin = `if the edit changes no rule (a comment, blank lines), pin the edited file instead: "rulesetPins": { "${name}": "${rulesetDigest(text)}" }`;
       errors.push(
-        `${file}: rulesetPins.${name}: rulesets/${name}.rules changed since this trace was recorded, so its listing would no longer match what the kernel did; ${hint}`,
+        `${file}: rulesetPins.${name}: rulesets/${name}.rules changed since this trace was recorded, so its listing would no longer match what the kernel did; ${rerecordHint(meta, labName)}; ${repin}; or keep the recording and show the edited rules as a simulated what-if (\`packetwalk simulate --write\`)`,
       );
     }
   }

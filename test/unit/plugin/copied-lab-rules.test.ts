@@ -8,6 +8,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { checkLab } from "../../../src/cli/check-command.ts";
 import type { PathStep } from "../../../src/core/render/plan-path.ts";
 import { labFolderNameProblem } from "../../../src/core/trace-file/lab-folder-name.ts";
 import { figureStrings } from "../../../src/plugin/figure-strings.ts";
@@ -49,6 +50,22 @@ describe("a lab copied under another folder", () => {
       ]);
       expect([...store.traces.keys()].some((k) => k.startsWith("docker-user-reject/"))).toBe(false);
       expect(store.traces.has("docker-bridge/container-to-wan")).toBe(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("fails `packetwalk check` at lab.json's name too", () => {
+    const root = mkdtempSync(join(tmpdir(), "pw-copied-lab-"));
+    try {
+      const dir = join(root, "docker-user-reject");
+      cpSync(join(ROOT, "traces/docker-bridge"), dir, { recursive: true });
+      const failed = checkLab(dir, ["container-to-wan"], { folderName: true }).filter((r) => !r.ok);
+      expect(failed.map((r) => r.report)).toEqual([
+        expect.stringMatching(
+          /lab\.json:\d+:11: name: 'docker-bridge' is not the name of the lab's folder 'docker-user-reject'/,
+        ),
+      ]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -128,7 +128,7 @@ describe("loadTraces", () => {
       expect(store.traces.size).toBe(0);
       expect(store.errors).toHaveLength(1);
       expect(store.errors[0]).toMatch(
-        /^traces\/docker-bridge\/container-to-wan\.log: is \d+\.\d KiB; a trace shown on the site may be at most 1\.0 KiB \(maxTraceBytes\)/,
+        /^traces\/docker-bridge\/container-to-wan\.log: is \d+\.\d KiB; a trace shown on the site may be at most 1\.0 KiB \(PACKETWALK_MAX_TRACE_BYTES raises it\)/,
       );
       expect(store.errors[0]).toContain("npx packetwalk parse");
     } finally {
