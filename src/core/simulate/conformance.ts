@@ -337,11 +337,21 @@ function fateDivergence(
   };
 }
 
+/**
+ * The simulated packets a recording can show, in order: every one but those simulated unseen, and
+ * but the answers of a REJECT (ICMP error, RST) no chain logged or traced (no line shows them).
+ */
+export function shownPackets(packets: readonly SimulatedPacket[], mode: "log" | "trace"): SimulatedPacket[] {
+  return packets.filter((p) => !p.unseen && (p.answers === undefined || visibleEvents(p, mode).length > 0));
+}
+
 /** One replay of a recorded trace: the ways it decided undecided rules by, and how it compared. */
 interface Replay {
   ways: ReadonlyMap<string, number>;
   divergences: Divergence[];
   packets: SimulatedPacket[];
+  /** `packets` as the recording can show them ({@link shownPackets}). */
+  shown: SimulatedPacket[];
   stopped?: string;
 }
 
@@ -361,7 +371,7 @@ function replay(
   answered?: boolean,
 ): Replay {
   const run = runScenario(world, spec, { ways });
-  const packets = run.packets.filter((p) => !p.unseen);
+  const packets = shownPackets(run.packets, mode);
   const divergences: Divergence[] = [];
   const n = Math.max(recorded.length, packets.length);
   for (let i = 0; i < n; i++) {
@@ -412,7 +422,7 @@ function replay(
   }
   const fate = fateDivergence(world, recorded, packets, answered);
   if (fate) divergences.push(fate);
-  return { ways, divergences, packets: run.packets, stopped: run.stopped };
+  return { ways, divergences, packets: run.packets, shown: packets, stopped: run.stopped };
 }
 
 /**
@@ -427,8 +437,7 @@ function findAgreeingWays(first: Replay, again: (ways: ReadonlyMap<string, numbe
   for (let at = queue.shift(); at; at = queue.shift()) {
     const bad = at.divergences[0]?.packet ?? 0;
     // A rule met after the first diverging packet cannot change it: only earlier forks are tried.
-    const shown = at.packets.filter((p) => !p.unseen);
-    const last = shown[bad - 1]?.id ?? Number.POSITIVE_INFINITY;
+    const last = at.shown[bad - 1]?.id ?? Number.POSITIVE_INFINITY;
     for (const u of at.packets.filter((p) => p.id <= last).flatMap((p) => p.unmodelled)) {
       if (u.fork === undefined || u.ways === undefined || at.ways.has(u.fork)) continue;
       for (let w = 0; w < u.ways; w++) {
@@ -479,7 +488,7 @@ export function checkConformance(
     replay(world, recorded, spec, meta.mode, ways, meta.answered);
   const first = again(new Map());
   const best = first.divergences.length ? findAgreeingWays(first, again) : first;
-  const simulated = best.packets.filter((p) => !p.unseen);
+  const simulated = best.shown;
   const taken = simulated.flatMap((p) => p.unmodelled).filter((u) => u.fork && best.ways.has(u.fork));
   return {
     divergences: best.divergences,

@@ -129,6 +129,7 @@ export function keysBreak(keys: readonly NftKey[], p: SimPacket, ctx: MatchConte
 export function breakNote(
   hook: string,
   b: { chain: string; line: number; text: string; at: string },
+  file?: string,
 ): string {
-  return `rule at line ${b.line} (${hook}, chain ${b.chain}: ${b.text}) abandoned at '${b.at}': the packet has no connection (untracked, not looked up by conntrack yet, invalid, or given only a zone template), so the rule did not match and nothing written after '${b.at}' ran; the statements before it had acted`;
+  return `rule at line ${b.line}${file ? ` of ${file}` : ""} (${hook}, chain ${b.chain}: ${b.text}) abandoned at '${b.at}': the packet has no connection (untracked, not looked up by conntrack yet, invalid, or given only a zone template), so the rule did not match and nothing written after '${b.at}' ran; the statements before it had acted`;
 }

@@ -9,10 +9,16 @@ import { isIcmp, type SimPacket } from "./sim-packet.ts";
 /** `dst` manips happen at PREROUTING/OUTPUT, `src` manips at POSTROUTING/INPUT. */
 export type ManipType = "dst" | "src";
 
-/** True when the nat chains must be traversed at this manip: a new connection whose binding is not decided. */
+/**
+ * True when the nat chains must be traversed at this manip: a new connection whose binding is not
+ * decided, or a related packet that is not ICMP (the TCP RST a REJECT sends, attached to the rejected
+ * connection) while that binding is undecided: nf_nat_inet_fn treats it as new (an ICMP error is only
+ * translated, nf_nat_icmp_reply_translation).
+ */
 export function natNeedsChain(p: SimPacket, manip: ManipType): boolean {
   const ct = p.ct;
-  if (ct?.dir !== "original" || ct.state !== "NEW") return false;
+  const fresh = ct?.dir === "original" && ct.state === "NEW";
+  if (!ct || !(fresh || (ct.state === "RELATED" && !isIcmp(p)))) return false;
   const e = ct.entry;
   return (manip === "dst" ? e.dnat : e.snat) === undefined;
 }
@@ -46,8 +52,13 @@ export function applyNat(p: SimPacket, manip: ManipType): boolean {
     if (b) (manip === "dst" ? rewriteDst : rewriteSrc)(p, b);
   } else if (manip === "dst" && e.snat) {
     rewriteDst(p, { addr: e.orig.src, port: isIcmp(p) ? undefined : e.orig.sport });
+    // The quoted packet goes the other way: it gets the opposite manip (nf_nat_icmp_reply_translation).
+    if (p.quoted)
+      rewriteSrc(p.quoted, { addr: e.orig.src, port: isIcmp(p.quoted) ? undefined : e.orig.sport });
   } else if (manip === "src" && e.dnat) {
     rewriteSrc(p, { addr: e.orig.dst, port: isIcmp(p) ? undefined : e.orig.dport });
+    if (p.quoted)
+      rewriteDst(p.quoted, { addr: e.orig.dst, port: isIcmp(p.quoted) ? undefined : e.orig.dport });
   }
   return before !== `${p.src}:${p.sport}>${p.dst}:${p.dport}`;
 }

@@ -18,7 +18,7 @@ export { CREATED_BEFORE } from "./read-ruleset-text.ts";
 export function parseRulesetFile(text: string, file = "ruleset.rules"): Ruleset {
   if (isNftJson(text)) {
     const nft = parseNftJson(text, { file });
-    return { ip: emptyFamily(), bridge: emptyFamily(), nft: nft.tables, diagnostics: nft.diagnostics };
+    return { ip: emptyFamily(), bridge: emptyFamily(), nft: nft.tables, diagnostics: nft.diagnostics, file };
   }
   return parseRulesetText(text, file);
 }

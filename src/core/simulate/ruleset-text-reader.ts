@@ -62,6 +62,7 @@ export function readRulesetText(text: string, file: string, readers: TextReaders
   }
   resolveIpsets(ruleset, file);
   ruleset.diagnostics.push(...legacyTablesMissing(lines, file));
+  ruleset.file = file;
   return ruleset;
 }
 

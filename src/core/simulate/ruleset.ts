@@ -628,6 +628,11 @@ export interface Ruleset {
   /** The host's ipsets (`ipset save` in the file), by name, for `-m set` matches. Default: none. */
   ipsets?: Map<string, IpSet>;
   diagnostics: Diagnostic[];
+  /**
+   * The file the rules were read from, as its reader was told (`rules` lines are lines of it): messages
+   * that cite a rule's line name it. Default: unknown (messages cite the line alone).
+   */
+  file?: string;
 }
 
 /** One dimension of an ipset's type (`hash:net,iface` has `net` and `iface`). */

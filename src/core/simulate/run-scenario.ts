@@ -3,6 +3,7 @@
  * then its follow-ups (the ICMP echo reply; the TCP handshake), or an explicit script of packets,
  * each sent from the side it belongs to with the addresses that side sees (NAT included).
  */
+import { isIcmpError } from "./conntrack.ts";
 import { addressFamily } from "./ip-address.ts";
 import {
   type SendSpec,
@@ -105,7 +106,15 @@ export function runScenario(
   let arrived = false;
   // A TCP initiator whose SYN got no SYN-ACK back (SYN-SENT) can only retransmit the SYN.
   let synSent = false;
+  // What a REJECT sent back for the latest packet: a scripted ICMP error or RST is that packet, not sent again.
+  let answer: SimulatedPacket | undefined;
   for (const item of script) {
+    if (answer && isAnswerItem(item, v6)) {
+      if (item.unseen) answer.unseen = true;
+      answer = undefined;
+      continue;
+    }
+    answer = undefined;
     const syn = item.tcpFlags?.includes("SYN") ?? false;
     if (item.direction === "request" && spec.proto === "tcp" && !syn && synSent) {
       arrived = false;
@@ -156,6 +165,7 @@ export function runScenario(
     }
     const pkt = sim.send(send);
     if (item.unseen) pkt.unseen = true;
+    answer = sim.packets.find((p) => p.answers === pkt.id);
     if (item.direction === "request") initiatorSrc = pkt.sent.src;
     // A reply is for the initiator; a later request for the host the first one reached.
     const receiver = item.direction === "reply" ? spec.from : responder?.host;
@@ -182,6 +192,14 @@ export function runScenario(
     }
   }
   return { packets: sim.packets, simulator: sim, ...(undelivered ? { stopped: undelivered } : {}) };
+}
+
+/** Whether a scripted packet is what a REJECT sends: an ICMP (`v6`: ICMPv6) error, or a TCP RST. */
+function isAnswerItem(item: ScriptItem, v6: boolean): boolean {
+  return (
+    (item.tcpFlags?.includes("RST") ?? false) ||
+    isIcmpError({ proto: v6 ? "icmpv6" : "icmp", icmpType: item.icmpType })
+  );
 }
 
 /**

@@ -63,6 +63,11 @@ export interface SimPacket {
    * until a rule sets the whole mark. Default: the mark is known.
    */
   markUnknown?: string;
+  /**
+   * An ICMP error's quoted packet (the one a REJECT answered), as the error carries it: NAT of its
+   * connection undone on it as it passes the nat hooks. Default: none (not an error, or not modelled).
+   */
+  quoted?: PacketSnapshot;
   /** The conntrack entry and which direction this packet is in, once looked up. */
   ct?: { entry: ConnEntry; dir: "original" | "reply"; state: CtState };
 }
@@ -81,5 +86,10 @@ export type PacketSnapshot = Omit<SimPacket, "ct" | "pktType" | "ctZone" | "ctIn
 /** Copies the printable fields. */
 export function snapshot(p: SimPacket): PacketSnapshot {
   const { ct: _ct, pktType: _pktType, ctZone: _ctZone, ctInvalid: _ctInvalid, ...rest } = p;
-  return { ...rest, tcpFlags: rest.tcpFlags ? [...rest.tcpFlags] : undefined, ipFlags: [...rest.ipFlags] };
+  return {
+    ...rest,
+    tcpFlags: rest.tcpFlags ? [...rest.tcpFlags] : undefined,
+    ipFlags: [...rest.ipFlags],
+    ...(rest.quoted ? { quoted: snapshot(rest.quoted) } : {}),
+  };
 }

@@ -14,6 +14,8 @@ import { type HookSlot, hookSlots } from "./hook-order.ts";
 import { addressFamily, canonicalAddress } from "./ip-address.ts";
 import type { MatchContext } from "./match-rule.ts";
 import { applyNat, type ManipType, natNeedsChain, setBinding } from "./nat.ts";
+import { rejectAnswer } from "./reject-answer.ts";
+import { rejectPacket } from "./reject-packet.ts";
 import { routeLookup } from "./route.ts";
 import {
   type ChooseWay,
@@ -23,7 +25,7 @@ import {
   runChain,
   type Unmodelled,
 } from "./rule-engine.ts";
-import type { PktType, Ruleset } from "./ruleset.ts";
+import type { PktType, Ruleset, TableDef } from "./ruleset.ts";
 import { type CtState, isIcmp, type PacketSnapshot, type SimPacket, snapshot } from "./sim-packet.ts";
 import {
   addressOnInterface,
@@ -72,6 +74,11 @@ export interface SimulatedPacket {
   /** 1-based. */
   id: number;
   direction: "request" | "reply";
+  /**
+   * Sent by the netfilter host's own kernel in answer to packet `answers` (its id), which a REJECT
+   * rejected: the ICMP error or TCP RST. Default: sent by a host's program.
+   */
+  answers?: number;
   /** The host that sent it. */
   from: string;
   /** As sent. */
@@ -149,6 +156,8 @@ export class Simulator {
   private cur!: SimulatedPacket;
   private uncertain = false;
   private tracing = false;
+  /** The REJECT that ended the current packet's walk, if one did: the answer is sent once the walk is over. */
+  private rejected: Rejected | undefined;
 
   constructor(world: World, options: SimulatorOptions = {}) {
     this.world = world;
@@ -200,22 +209,87 @@ export class Simulator {
       mark: 0,
       ...(spec.tos ? { tos: spec.tos } : {}),
     };
-    this.cur = {
+    return this.launch(spec.from, spec.direction, p);
+  }
+
+  /**
+   * Follows packet `p` from host `from` until it is delivered, dropped or lost; then, when a REJECT
+   * rejected it, follows the answer that REJECT sends (its packet comes right after this one).
+   */
+  private launch(
+    from: string,
+    direction: "request" | "reply",
+    p: SimPacket,
+    answers?: number,
+  ): SimulatedPacket {
+    const cur: SimulatedPacket = {
       id: this.packets.length + 1,
-      direction: spec.direction,
-      from: spec.from,
+      direction,
+      ...(answers !== undefined ? { answers } : {}),
+      from,
       sent: snapshot(p),
       events: [],
       fate: { kind: "lost", reason: "not followed" },
       unmodelled: [],
       notes: [],
     };
-    this.packets.push(this.cur);
+    this.cur = cur;
+    this.packets.push(cur);
     this.tracing = false;
-    this.cur.fate = this.originate(spec.from, p);
+    this.rejected = undefined;
+    cur.fate = this.originate(from, p);
     this.conntrack.forgetUnconfirmed(p);
-    if (this.cur.fate.kind === "delivered") this.cur.received = snapshot(p);
-    return this.cur;
+    if (cur.fate.kind === "delivered") cur.received = snapshot(p);
+    // Set by runTable during the walk (TypeScript cannot see that through the calls).
+    const rejected = this.rejected as Rejected | undefined;
+    this.rejected = undefined;
+    if (rejected && cur.fate.kind === "dropped" && cur.fate.hook === rejected.event.hook)
+      this.answerReject(cur, p, rejected);
+    return cur;
+  }
+
+  /**
+   * Sends what a REJECT sends back for `pkt` (its packet `p` as rejected): an ICMP error or a TCP RST
+   * from the host that rejected it, a packet of that host's own (OUTPUT, then POSTROUTING), to the
+   * rejected packet's source. An ICMP error comes from the rejected packet's destination when that is
+   * the host's own address, else from the address the host's route back to the source prefers (icmp_send
+   * with icmp_errors_use_inbound_ifaddr 0, icmp6_send); a RST always from the destination. An answer
+   * is not answered again.
+   */
+  private answerReject(pkt: SimulatedPacket, p: SimPacket, rejected: Rejected): void {
+    const hook = rejected.event.hook;
+    const host = this.nfHost;
+    if (host === undefined) return;
+    if (pkt.answers !== undefined) {
+      pkt.notes.push(
+        `REJECT at ${hook}: what it would send for this answer of the kernel's is not simulated`,
+      );
+      return;
+    }
+    const outcome = rejectAnswer(rejected.with, { ...p, pktType: rejected.pktType });
+    if ("none" in outcome) {
+      pkt.notes.push(`REJECT at ${hook} sends nothing back: ${outcome.none}`);
+      return;
+    }
+    const topo = this.world.topology;
+    let src = p.dst;
+    if (outcome.answer.kind === "icmp" && !isLocalAddress(topo, host, p.dst)) {
+      const back = routeLookup(topo, host, p.src);
+      if (back.kind === "unreachable") {
+        pkt.notes.push(`REJECT at ${hook} sends nothing back: ${host} has no route to ${p.src}`);
+        return;
+      }
+      src = back.kind === "unicast" && back.src ? back.src : p.src;
+    }
+    const answer = rejectPacket(p, outcome.answer, src, this.nextIpId++);
+    const what =
+      outcome.answer.kind === "icmp"
+        ? `an ${p.v6 ? "ICMPv6" : "ICMP"} error (type ${outcome.answer.type} code ${outcome.answer.code})`
+        : `a TCP RST`;
+    pkt.notes.push(
+      `REJECT at ${hook} sends ${what} from ${answer.src} to ${answer.dst}: packet ${this.packets.length + 1}`,
+    );
+    this.launch(host, "reply", answer, pkt.id);
   }
 
   // --- hooks -----------------------------------------------------------------------------------
@@ -325,13 +399,17 @@ export class Simulator {
       this.cur.unmodelled.push(...run.unmodelled);
     }
     for (const f of run.flows ?? []) {
-      this.cur.notes.push(`flow add @${f.flowtable} at ${ev.hook} (line ${f.line}): ${flowOffloadWords(f)}`);
+      this.cur.notes.push(
+        `flow add @${f.flowtable} at ${ev.hook} (${this.lineOf(f.line)}): ${flowOffloadWords(f)}`,
+      );
       if (f.offloads && p.ct)
         p.ct.entry.offloaded = { line: f.line, flowtable: f.flowtable, devices: f.devices };
     }
-    for (const b of run.breaks) this.cur.notes.push(breakNote(ev.hook, b));
-    if (run.verdict === "REJECT")
-      this.cur.notes.push(`REJECT at ${ev.hook}: the ICMP/TCP RST it sends back is not simulated`);
+    for (const b of run.breaks) this.cur.notes.push(breakNote(ev.hook, b, this.world.ruleset.file));
+    if (run.verdict === "REJECT" && family === "bridge")
+      this.cur.notes.push(`REJECT at ${ev.hook}: what a bridge family's reject sends back is not simulated`);
+    else if (run.verdict === "REJECT" && def)
+      this.rejected = { event: ev, with: rejectWith(def, run.steps), pktType: this.ctx(p, io).pktType };
     (ev as HookEvent & { nat?: typeof run.nat }).nat = run.nat;
     return ev;
   }
@@ -430,7 +508,7 @@ export class Simulator {
       } else if (nat?.kind === "REDIRECT") {
         const addr = redirectAddress(this.world.topology, this.nfHost ?? "", p, io);
         // nf_nat_redirect drops a packet whose input interface has no address of its family.
-        if (!addr && ev) return redirectDrop(ev, p, io);
+        if (!addr && ev) return redirectDrop(ev, p, io, this.world.ruleset.file);
         binding = addr ? { addr, port } : null;
       } else if (nat?.addr || nat?.port !== undefined) {
         binding = { addr: nat.addr ?? (manip === "dst" ? p.dst : p.src), port };
@@ -495,10 +573,10 @@ export class Simulator {
     const userChain = rule?.kind === "policy" && rule.chain !== v.event.chain ? rule.chain : undefined;
     const policy = (verdict: string, chain: string, line?: number) => {
       const user = chain !== v.event.chain ? chain : undefined;
-      return `policy ${verdict} of ${user ? `user chain ${user}` : v.event.hook}${line ? ` (declared at line ${line})` : ""}${user ? `, jumped to from ${v.event.hook}` : ""}`;
+      return `policy ${verdict} of ${user ? `user chain ${user}` : v.event.hook}${line ? ` (declared at ${this.lineOf(line)})` : ""}${user ? `, jumped to from ${v.event.hook}` : ""}`;
     };
     const byRule = (r: { verdict: string; line: number; text: string }) =>
-      `${r.verdict} by rule at line ${r.line}: ${r.text}`;
+      `${r.verdict} by rule at ${this.lineOf(r.line)}: ${r.text}`;
     let reason =
       v.reason ??
       (rule && rule.kind === "rule"
@@ -512,6 +590,15 @@ export class Simulator {
         other.kind === "rule" ? byRule(other) : policy(other.verdict, other.chain, other.line)
       }`;
     return { kind: "dropped", hook: v.event.hook, reason, rule };
+  }
+
+  /**
+   * `line N of FILE`: a line of the ruleset, naming its file when the world knows it (a rule inserted
+   * over it, line 0, is in no file).
+   */
+  private lineOf(line: number): string {
+    const file = this.world.ruleset.file;
+    return `line ${line}${file && line > 0 ? ` of ${file}` : ""}`;
   }
 
   // --- the walk --------------------------------------------------------------------------------
@@ -701,7 +788,7 @@ export class Simulator {
     p.ttl -= 1;
     const route = routeLookup(this.world.topology, host, p.dst);
     this.cur.notes.push(
-      `forwarded by flowtable ${off.flowtable} at ${dev}'s ingress hook (offloaded at line ${off.line}): it skips ${OFFLOAD_SKIPS}, NAT kept${closes ? "; this FIN or RST marks the flow closing, and the flowtable's cleanup then ends the offload" : ""}`,
+      `forwarded by flowtable ${off.flowtable} at ${dev}'s ingress hook (offloaded at ${this.lineOf(off.line)}): it skips ${OFFLOAD_SKIPS}, NAT kept${closes ? "; this FIN or RST marks the flow closing, and the flowtable's cleanup then ends the offload" : ""}`,
     );
     if (route.kind !== "unicast") return { kind: "lost", reason: `${host} has no route to ${p.dst}` };
     return this.transmit(host, route.dev, route.via ?? p.dst, p);
@@ -788,6 +875,23 @@ interface Io {
   logicalOut?: string;
 }
 
+/** A REJECT that ended a walk: the chain's event, the rule's reject type, how the packet's frame was addressed. */
+interface Rejected {
+  event: HookEvent;
+  /** iptables `--reject-with` value or nft's `with ...` words; undefined: the default. */
+  with?: string;
+  pktType?: PktType;
+}
+
+/** The reject type of the REJECT that ended `steps` (the last REJECT step's rule in `table`). */
+function rejectWith(table: TableDef, steps: readonly RuleStep[]): string | undefined {
+  const step = [...steps].reverse().find((s) => s.verdict === "REJECT");
+  const rule = step?.index !== undefined ? table.chains.get(step.chain)?.rules[step.index - 1] : undefined;
+  const targets = rule ? [rule.target, ...(rule.afterVerdicts ?? []).map((a) => a.verdict)] : [];
+  const t = targets.find((x) => x.kind === "REJECT");
+  return t?.kind === "REJECT" ? t.with : undefined;
+}
+
 /** `reason`: why the packet was dropped when no rule's DROP says it (a REDIRECT with no address to go to). */
 type Verdict = { ok: true } | { ok: false; event: HookEvent; reason?: string };
 
@@ -795,11 +899,13 @@ type Verdict = { ok: true } | { ok: false; event: HookEvent; reason?: string };
  * A REDIRECT whose input interface has no address of the packet's family: the kernel's nf_nat_redirect
  * returns NF_DROP, so the rule's step and the table's verdict become a drop, with why.
  */
-function redirectDrop(ev: HookEvent, p: SimPacket, io: Io): Verdict {
+function redirectDrop(ev: HookEvent, p: SimPacket, io: Io, file: string | undefined): Verdict {
   const step = [...ev.steps].reverse().find((s) => s.verdict === "REDIRECT");
   if (step) step.verdict = "DROP";
   ev.verdict = "DROP";
-  const rule = step ? `REDIRECT by rule at line ${step.line}: ${step.text}` : "REDIRECT";
+  const rule = step
+    ? `REDIRECT by rule at line ${step.line}${file && step.line > 0 ? ` of ${file}` : ""}: ${step.text}`
+    : "REDIRECT";
   const family = p.v6 ? "IPv6" : "IPv4";
   return {
     ok: false,

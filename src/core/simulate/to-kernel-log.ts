@@ -8,7 +8,7 @@ import type { HookId } from "../model/hook.ts";
 import type { Flow, MatchedRule, Packet, TraceEvent } from "../model/packet.ts";
 import { findRewrites, formatEbtLine, formatLogLine, summarizePacket } from "../parse/index.ts";
 import { kernelIpv6 } from "../parse/ipv6.ts";
-import { isIcmp } from "./sim-packet.ts";
+import { isIcmp, type PacketSnapshot } from "./sim-packet.ts";
 import type { HookEvent, SimulatedPacket } from "./simulate-packet.ts";
 
 /** Options of {@link toTrace}. */
@@ -89,28 +89,8 @@ function toEvent(
     time,
     in: ev.in ?? "",
     out: ev.out ?? "",
-    // IPv6: the kernel prints every address in full (`%pI6`), a hop limit, a traffic class and a flow label.
-    ip: p.v6
-      ? {
-          src: kernelIpv6(p.src),
-          dst: kernelIpv6(p.dst),
-          len: p.len,
-          ttl: p.ttl,
-          tc: p.tos ?? 0,
-          flowLabel: p.flowLabel ?? 0,
-        }
-      : // LOG splits the TOS byte: TOS= its bits 1-4 (IPTOS_TOS_MASK), PREC= the precedence (top
-        // three); ebtables' --log-ip prints it whole (`IP tos=0xB8`).
-        {
-          src: p.src,
-          dst: p.dst,
-          len: p.len,
-          tos: ev.family === "bridge" ? (p.tos ?? 0) : (p.tos ?? 0) & 0x1e,
-          ttl: p.ttl,
-          id: p.id,
-          flags: [...p.ipFlags],
-        },
-    l4: { proto: p.proto },
+    ip: ipInfo(p, ev.family === "bridge"),
+    l4: l4Info(p, ev.family !== "bridge"),
   };
   if (ev.physIn) e.physIn = ev.physIn;
   if (ev.physOut) e.physOut = ev.physOut;
@@ -120,11 +100,47 @@ function toEvent(
     e.macDst = p.macDst;
     e.ethType = p.v6 ? "0x86dd" : "0x0800";
   }
-  if (ev.family === "ip") {
-    (e.ip as { prec?: number }).prec = (p.tos ?? 0) & 0xe0;
-  }
   const ipHook = ev.family !== "bridge";
-  const l4 = e.l4 as NonNullable<TraceEvent["l4"]>;
+  // LOG prints the packet an ICMP error quotes after its header, in brackets; ebt_log does not.
+  if (ipHook && p.quoted) e.inner = { ip: ipInfo(p.quoted, false), l4: l4Info(p.quoted, true) };
+  // The mark as it stood when the line was written (a rule of the chain may have set it before).
+  if (ipHook && mark) e.mark = `0x${mark.toString(16)}`;
+  e.matched = matchedRules(ev);
+  if (ev.uncertain) e.uncertain = true;
+  e.raw = dmesgEnvelope(time) + (ev.family === "bridge" ? formatEbtLine(e) : formatLogLine(e));
+  return e;
+}
+
+/** The IP header of `p` as a LOG line (`bridge`: an ebtables `--log-ip` line) prints it. */
+function ipInfo(p: PacketSnapshot, bridge: boolean): NonNullable<TraceEvent["ip"]> {
+  // IPv6: the kernel prints every address in full (`%pI6`), a hop limit, a traffic class and a flow label.
+  const ip: NonNullable<TraceEvent["ip"]> = p.v6
+    ? {
+        src: kernelIpv6(p.src),
+        dst: kernelIpv6(p.dst),
+        len: p.len,
+        ttl: p.ttl,
+        tc: p.tos ?? 0,
+        flowLabel: p.flowLabel ?? 0,
+      }
+    : // LOG splits the TOS byte: TOS= its bits 1-4 (IPTOS_TOS_MASK), PREC= the precedence (top
+      // three); ebtables' --log-ip prints it whole (`IP tos=0xB8`).
+      {
+        src: p.src,
+        dst: p.dst,
+        len: p.len,
+        tos: bridge ? (p.tos ?? 0) : (p.tos ?? 0) & 0x1e,
+        ttl: p.ttl,
+        id: p.id,
+        flags: [...p.ipFlags],
+      };
+  if (!p.v6 && !bridge) (ip as { prec?: number }).prec = (p.tos ?? 0) & 0xe0;
+  return ip;
+}
+
+/** The transport header of `p` as a LOG line prints it (`ipHook`: an IP hook's line, not ebtables'). */
+function l4Info(p: PacketSnapshot, ipHook: boolean): NonNullable<TraceEvent["l4"]> {
+  const l4: NonNullable<TraceEvent["l4"]> = { proto: p.proto };
   if (isIcmp(p)) {
     l4.icmpType = p.icmpType;
     l4.icmpCode = p.icmpCode ?? 0;
@@ -144,12 +160,7 @@ function toEvent(
     }
     if (ipHook && p.proto === "udp") (l4 as { udpLen?: number }).udpLen = p.len - (p.v6 ? 40 : 20);
   }
-  // The mark as it stood when the line was written (a rule of the chain may have set it before).
-  if (ipHook && mark) e.mark = `0x${mark.toString(16)}`;
-  e.matched = matchedRules(ev);
-  if (ev.uncertain) e.uncertain = true;
-  e.raw = dmesgEnvelope(time) + (ev.family === "bridge" ? formatEbtLine(e) : formatLogLine(e));
-  return e;
+  return l4;
 }
 
 /** Builds the model and the kernel log of simulated packets (one connection: flow 1). */

@@ -413,9 +413,11 @@ describe("packetwalk simulate on a rule that loads a connection value of a packe
     ]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain(
-      "note: rule at line 17 (ip:t:input, chain input: tcp dport 7104 counter meta mark set 0x00000007 meta mark set ct mark counter accept) abandoned at 'ct mark': the packet has no connection",
+      `note: rule at line 17 of ${join(fixture, "nft-list.nft")} (ip:t:input, chain input: tcp dport 7104 counter meta mark set 0x00000007 meta mark set ct mark counter accept) abandoned at 'ct mark': the packet has no connection`,
     );
-    expect(r.stdout).toContain("=> dropped: DROP by rule at line 18: tcp dport 7104 meta mark 0x00000007");
+    expect(r.stdout).toContain(
+      `=> dropped: DROP by rule at line 18 of ${join(fixture, "nft-list.nft")}: tcp dport 7104 meta mark 0x00000007`,
+    );
   });
 });
 

@@ -75,7 +75,7 @@ describe("a zone for one direction", () => {
         proto,
       ).toEqual([
         "request: delivered",
-        "reply: DROP by rule at line 12: -A FORWARD -m conntrack --ctstate INVALID -j DROP",
+        "reply: DROP by rule at line 12 of t.rules: -A FORWARD -m conntrack --ctstate INVALID -j DROP",
       ]);
     }
   });

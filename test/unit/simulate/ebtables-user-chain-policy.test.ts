@@ -118,7 +118,7 @@ describe("an ebtables user chain's policy in the docker-bridge lab (kernel 6.18)
     const f = fate(save("ACCEPT", "DROP", "-A MYCHAIN -p IPv4 --ip-dst 172.17.0.9 -j RETURN"));
     expect(f).toMatchObject({ kind: "dropped", hook: "bridge:filter:FORWARD", rule: { chain: "MYCHAIN" } });
     expect(f?.kind === "dropped" ? f.reason : "").toMatch(
-      /^policy DROP of user chain MYCHAIN \(declared at line \d+\), jumped to from bridge:filter:FORWARD$/,
+      /^policy DROP of user chain MYCHAIN \(declared at line \d+ of t\.rules\), jumped to from bridge:filter:FORWARD$/,
     );
   });
 

@@ -161,7 +161,9 @@ describe("flow add in the simulator", () => {
   it("offloads a TCP connection at the client's ACK, not at the SYN or the SYN-ACK", () => {
     const r = runScenario(world, { from: "laptop", to: "198.51.100.10", proto: "tcp", script: TCP });
     const notes = r.packets.map((p) => p.notes.join(" | "));
-    expect(notes[0]).toMatch(/flow add @ft at ip:fw4:forward \(line 18\): the TCP handshake is not complete/);
+    expect(notes[0]).toMatch(
+      /flow add @ft at ip:fw4:forward \(line 18 of nft-list\.nft\): the TCP handshake is not complete/,
+    );
     expect(notes[1]).toMatch(/the TCP handshake is not complete/);
     expect(notes[2]).toMatch(/offloads the connection to flowtable ft: .*entering on br-lan or eth0 skip/);
     // The statement decides nothing: every packet of the handshake is forwarded as without it.
@@ -174,7 +176,7 @@ describe("flow add in the simulator", () => {
     expect(data?.events).toEqual([]);
     expect(data?.received).toMatchObject({ src: "203.0.113.2", dst: "198.51.100.10", sport: 40000 });
     expect(data?.notes).toEqual([
-      "forwarded by flowtable ft at br-lan's ingress hook (offloaded at line 18): it skips prerouting, forward and postrouting, NAT kept",
+      "forwarded by flowtable ft at br-lan's ingress hook (offloaded at line 18 of nft-list.nft): it skips prerouting, forward and postrouting, NAT kept",
     ]);
     expect(reply?.events).toEqual([]);
     expect(reply?.received).toMatchObject({ src: "198.51.100.10", dst: "192.0.2.20", dport: 40000 });
@@ -271,7 +273,9 @@ describe("an undecided rule before flow add", () => {
     expect(ack?.unmodelled.map((u) => [u.what, u.alternatives])).toEqual([
       ["numgen random mod 2 0", ["if it matched: ACCEPT"]],
     ]);
-    expect(ack?.notes.join("\n")).toMatch(/flow add @ft at ip:t:c \(line 9\): offloads the connection/);
+    expect(ack?.notes.join("\n")).toMatch(
+      /flow add @ft at ip:t:c \(line 9 of t\.nft\): offloads the connection/,
+    );
     // The way shown (it did not match) offloaded the connection: the data segment is the flowtable's.
     expect(data?.events).toEqual([]);
   });
@@ -297,10 +301,10 @@ describe("a second flow add met by the packet that offloaded the connection", ()
     }).packets;
     // nft_flow_offload_eval's test_and_set_bit of IPS_OFFLOAD_BIT fails the second time: NFT_BREAK, no drop.
     expect(ack?.fate.kind).toBe("delivered");
-    expect(ack?.notes[0]).toMatch(/\(line 8\): offloads the connection/);
-    expect(ack?.notes[1]).toMatch(/\(line 9\): the connection is already offloaded \(line 8\)/);
+    expect(ack?.notes[0]).toMatch(/\(line 8 of t\.nft\): offloads the connection/);
+    expect(ack?.notes[1]).toMatch(/\(line 9 of t\.nft\): the connection is already offloaded \(line 8\)/);
     expect(data?.notes).toEqual([
-      "forwarded by flowtable ft at br-lan's ingress hook (offloaded at line 8): it skips prerouting, forward and postrouting, NAT kept",
+      "forwarded by flowtable ft at br-lan's ingress hook (offloaded at line 8 of t.nft): it skips prerouting, forward and postrouting, NAT kept",
     ]);
   });
 });

@@ -62,7 +62,7 @@ describe("TCP follow-ups", () => {
     const r = c1ToWan(DROP_SYN_ACK, "tcp");
     expect(shape(r)).toEqual(["request SYN: wan", "reply ACK,SYN: dropped"]);
     expect(r.stopped).toMatch(
-      /^packet 2 \(reply\) was not delivered to c1: DROP by rule at line \d+: .*--mac-source/,
+      /^packet 2 \(reply\) was not delivered to c1: DROP by rule at line \d+ of t\.rules: .*--mac-source/,
     );
   });
 

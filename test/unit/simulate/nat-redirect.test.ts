@@ -96,7 +96,7 @@ describe("REDIRECT", () => {
     expect(p?.fate).toMatchObject({
       kind: "dropped",
       reason:
-        "REDIRECT by rule at line 4: -A PREROUTING -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 3128: its input interface docker0 has no IPv4 address to redirect to, so the kernel drops it",
+        "REDIRECT by rule at line 4 of t.rules: -A PREROUTING -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 3128: its input interface docker0 has no IPv4 address to redirect to, so the kernel drops it",
     });
     expect(p?.unmodelled).toEqual([]);
     const steps = p?.events.find((e) => e.hook === "ip:nat:PREROUTING")?.steps ?? [];

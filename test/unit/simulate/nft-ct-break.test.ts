@@ -36,7 +36,7 @@ describe("a rule that loads a connection value of a packet without a connection"
     expect(p?.fate).toMatchObject({ kind: "dropped", hook: "ip:raw:pre" });
     expect(p?.fate.kind === "dropped" && p.fate.reason).toContain("meta mark 0x00000005 drop");
     expect(p?.notes).toEqual([
-      "rule at line 5 (ip:raw:pre, chain pre: tcp dport 7000 meta mark set 0x00000005 meta mark set ct mark accept) abandoned at 'ct mark': the packet has no connection (untracked, not looked up by conntrack yet, invalid, or given only a zone template), so the rule did not match and nothing written after 'ct mark' ran; the statements before it had acted",
+      "rule at line 5 of t.nft (ip:raw:pre, chain pre: tcp dport 7000 meta mark set 0x00000005 meta mark set ct mark accept) abandoned at 'ct mark': the packet has no connection (untracked, not looked up by conntrack yet, invalid, or given only a zone template), so the rule did not match and nothing written after 'ct mark' ran; the statements before it had acted",
     ]);
     expect(p?.unmodelled).toEqual([]);
   });

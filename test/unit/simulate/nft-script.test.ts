@@ -241,7 +241,7 @@ describe("an anonymous chain (jump { ... })", () => {
     const p = runScenario(world(), { from: "c1", to: "198.51.100.10", proto: "tcp", dport: 22 }).packets[0];
     expect(p?.fate).toMatchObject({ kind: "dropped", hook: "ip:fw:forward" });
     expect(p?.fate.kind === "dropped" ? p.fate.reason : "").toBe(
-      "DROP by rule at line 5: ip daddr 198.51.100.0/24 tcp dport 22 counter drop",
+      "DROP by rule at line 5 of t.nft: ip daddr 198.51.100.0/24 tcp dport 22 counter drop",
     );
   });
 

@@ -125,7 +125,7 @@ describe("accept is not final", () => {
     expect(docker?.verdict).toBe("ACCEPT");
     expect(syn?.fate).toMatchObject({ kind: "dropped", hook: "ip:filter:FORWARD" });
     if (syn?.fate.kind === "dropped")
-      expect(syn.fate.reason).toBe("policy DROP of ip:filter:FORWARD (declared at line 2)");
+      expect(syn.fate.reason).toBe("policy DROP of ip:filter:FORWARD (declared at line 2 of t.nft)");
   });
 
   it("the documented fix, accept rules in the iptables FORWARD chain, lets the connection through", () => {

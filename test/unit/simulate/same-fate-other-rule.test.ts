@@ -38,7 +38,7 @@ describe("a drop behind an undecided match", () => {
     expect(p?.fate.kind).toBe("dropped");
     if (p?.fate.kind !== "dropped") return;
     expect(p.fate.reason).toBe(
-      `DROP by rule at line 5: -A FORWARD ${TIME} -j DROP, if its '${TIME}' matched; else DROP by rule at line 6: -A FORWARD -s 172.17.0.0/16 -j DROP`,
+      `DROP by rule at line 5 of t.rules: -A FORWARD ${TIME} -j DROP, if its '${TIME}' matched; else DROP by rule at line 6 of t.rules: -A FORWARD -s 172.17.0.0/16 -j DROP`,
     );
     expect(p.fate.rule?.otherwise).toMatchObject({ kind: "rule", line: 6, verdict: "DROP" });
     const fwd = p.events.find((e) => e.hook === "ip:filter:FORWARD");
@@ -52,7 +52,7 @@ describe("a drop behind an undecided match", () => {
   it("names the chain's policy when nothing else drops", () => {
     const p = ping(save("DROP", `-A FORWARD ${TIME} -j DROP`));
     expect(p?.fate.kind === "dropped" ? p.fate.reason : "").toBe(
-      `DROP by rule at line 5: -A FORWARD ${TIME} -j DROP, if its '${TIME}' matched; else policy DROP of ip:filter:FORWARD (declared at line 3)`,
+      `DROP by rule at line 5 of t.rules: -A FORWARD ${TIME} -j DROP, if its '${TIME}' matched; else policy DROP of ip:filter:FORWARD (declared at line 3 of t.rules)`,
     );
   });
 
@@ -67,7 +67,7 @@ describe("a drop behind an undecided match", () => {
 `;
     const p = ping(nft, "t.nft");
     expect(p?.fate.kind === "dropped" ? p.fate.reason : "").toBe(
-      "DROP by rule at line 5: ip saddr 172.17.0.0/16 drop",
+      "DROP by rule at line 5 of t.nft: ip saddr 172.17.0.0/16 drop",
     );
     expect(p?.fate.kind === "dropped" ? p.fate.rule?.otherwise : "").toBeUndefined();
   });
@@ -75,7 +75,7 @@ describe("a drop behind an undecided match", () => {
   it("leaves a decided drop as it was", () => {
     const p = ping(save("ACCEPT", "-A FORWARD -s 172.17.0.0/16 -j DROP"));
     expect(p?.fate.kind === "dropped" ? p.fate.reason : "").toBe(
-      "DROP by rule at line 5: -A FORWARD -s 172.17.0.0/16 -j DROP",
+      "DROP by rule at line 5 of t.rules: -A FORWARD -s 172.17.0.0/16 -j DROP",
     );
   });
 });
