@@ -2,7 +2,7 @@
  * `packetwalk render TRACE`: turns a recorded or simulated trace into
  * Mermaid source or SVG, for contributors regenerating diagrams.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, isAbsolute, join } from "node:path";
 import { closest } from "../core/diagnostics/format-diagnostic.ts";
 import type { HookId } from "../core/model/hook.ts";
@@ -268,7 +268,8 @@ export async function run(argv: string[]): Promise<number> {
       throw new UsageError("--packet needs a whole number from 1: packets are numbered from 1");
 
     const arg = positionals[0] as string;
-    const given = arg.endsWith(".log") ? arg : `${arg}.log`;
+    // A log saved under any name (`monitor-trace.txt`) is read as given; a trace's name gets its `.log`.
+    const given = arg.endsWith(".log") || (existsSync(arg) && statSync(arg).isFile()) ? arg : `${arg}.log`;
     // A lesson's name for it (`lab/scenario`, as ::trace src= writes it) is found under traces/ too.
     const underTraces = join("traces", given);
     const logFile = !existsSync(given) && !isAbsolute(given) && existsSync(underTraces) ? underTraces : given;

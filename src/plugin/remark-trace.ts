@@ -117,9 +117,10 @@ export default function remarkTrace(options: RemarkTraceOptions = {}) {
       }
       const attrs = parseTraceDirective(node.attributes ?? {});
       if (!attrs.ok) {
-        const first = attrs.problems[0];
-        const more = attrs.problems.length > 1 ? ` (and ${attrs.problems.length - 1} more)` : "";
-        fail(`${first?.message ?? "invalid ::trace"}${more}`, first?.hint ?? "");
+        // Every bad attribute at once: fixing one at a time costs a run each.
+        const messages = attrs.problems.map((p) => p.message);
+        const hints = [...new Set(attrs.problems.flatMap((p) => (p.hint ? [p.hint] : [])))];
+        fail(messages.join("; ") || "invalid ::trace", hints.join("; "));
       }
       const stored = store.traces.get(attrs.value.src);
       const trace = stored && localizeTrace(stored, locale);

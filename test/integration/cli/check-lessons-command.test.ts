@@ -115,6 +115,21 @@ describe("packetwalk check --lessons", () => {
     );
   });
 
+  it("reports every bad attribute of a directive at once, not the first and a count", () => {
+    const B = "content/lessons/en/bridge-layer.md";
+    const line = edit(
+      B,
+      '::trace{src="docker-bridge/container-to-container-nobrnf" direction="both" view="path"}',
+      '::trace{src="docker-bridge/container-to-container-nobrnf" direction="replies" view="paths"}',
+    );
+    const r = check(B);
+    expect(r.status).toBe(1);
+    const error = r.stdout.split("\n").find((l) => l.startsWith(`${B}:${line}:`)) ?? "";
+    expect(error).toContain('direction="replies"');
+    expect(error).toContain('view="paths"');
+    expect(error).not.toMatch(/\(and \d+ more\)/);
+  });
+
   it("checks only the lessons named, reads CRLF lessons at the right line, and warns of a draft without failing", () => {
     const Z = "content/lessons/zh-tw/container-to-wan.md";
     const line = edit(

@@ -398,6 +398,21 @@ describe("packetwalk render: what it will not do, said in words", () => {
     expect(lab.stderr).toContain("drawn with the lab's rulesets");
   });
 
+  it("reads a log saved under another name than <scenario>.log as given (`nft monitor trace > trace.txt`)", () => {
+    withLab((tmp) => {
+      const txt = join(tmp, "monitor-trace.txt");
+      writeFileSync(
+        txt,
+        'trace id 1a2b3c4d inet fw input packet: iif "eth0" ip saddr 198.51.100.1 ip daddr 198.51.100.2 ip ttl 64 ip id 7 ip protocol icmp ip length 84 icmp type echo-request icmp code net-unreachable icmp id 1 icmp sequence 1\ntrace id 1a2b3c4d inet fw input policy accept \n',
+      );
+      const r = cli([txt, "--direction", "request"]);
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/^ {2}ip_INPUT\[/m);
+      expect(cli([join(tmp, "missing.txt")]).stderr).toContain(`no trace at ${join(tmp, "missing.txt")}.log`);
+    });
+  });
+
   it("--prefix-map FILE places an unknown LOG prefix, as parse's does, and is checked the same way", () => {
     withLab((tmp) => {
       const log = join(tmp, "fw.log");

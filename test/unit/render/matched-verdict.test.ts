@@ -1,6 +1,7 @@
 /**
  * A matched NAT rule's badge says the NAT it chose with the kernel's verdict: a trace reports
- * MASQUERADE, SNAT, DNAT and REDIRECT rules (iptables and nft alike) as `accept`.
+ * MASQUERADE, SNAT, DNAT and REDIRECT rules (iptables and nft alike) as `accept`; nft monitor trace
+ * reports an nft `reject` as `drop` (iptables' TRACE names REJECT itself).
  */
 import { describe, expect, it } from "vitest";
 import { matchedVerdict } from "../../../src/core/render/matched-verdict.ts";
@@ -26,6 +27,13 @@ describe("matchedVerdict", () => {
       ),
     ).toBe("masquerade (accept)");
     expect(matchedVerdict("tcp dport 8443 dnat ip to 10.0.0.5:443", "accept")).toBe("dnat (accept)");
+  });
+
+  it("writes nft's reject before the drop nft monitor trace prints for it", () => {
+    expect(matchedVerdict("reject with icmpx admin-prohibited", "drop")).toBe("reject (drop)");
+    expect(matchedVerdict('iifname "wan0" tcp dport 23 reject with tcp reset', "DROP")).toBe("REJECT (DROP)");
+    expect(matchedVerdict('ip saddr 198.51.100.0/24 drop comment "not a reject"', "drop")).toBe("drop");
+    expect(matchedVerdict("-A INPUT -p tcp -j DROP", "DROP")).toBe("DROP");
   });
 
   it("leaves other verdicts and rules as the trace gives them", () => {
