@@ -14,6 +14,7 @@ import { type HookChains, hookChains } from "../core/render/hook-chains.ts";
 import { labEndpoints } from "../core/render/lab-endpoints.ts";
 import { labHookChains } from "../core/render/lab-hook-chains.ts";
 import { toMermaid, VIEWS, type View } from "../core/render/to-mermaid.ts";
+import type { Ruleset } from "../core/simulate/ruleset.ts";
 import { validateLabText } from "../core/trace-file/load-trace.ts";
 import { readRegularFile } from "../core/trace-file/read-regular-file.ts";
 import { readTraceFolder, type TraceFolder } from "../core/trace-file/read-trace-folder.ts";
@@ -169,6 +170,22 @@ function parseTrace(
     file: logFile,
     ...(Object.keys(map).length ? { prefixMap: map } : {}),
     ...(own ? { chainHooks: own.chainHooks } : {}),
+  });
+}
+
+/** `packets` with each LOG step's rules the simulator says matched (`matched`), from `ruleset`. */
+async function withMatchedRules(
+  packets: readonly Packet[],
+  all: readonly Packet[],
+  ruleset: Ruleset,
+): Promise<Packet[]> {
+  const { logFacts, logStepMatches } = await import("../core/listing/log-step-matches.ts");
+  const facts = logFacts(all);
+  return packets.map((packet) => {
+    if (packet.events.some((e) => e.verdicts?.length || e.matched)) return packet;
+    const matches = logStepMatches(packet, ruleset, all, facts);
+    const events = packet.events.map((e, i) => (matches[i] ? { ...e, matched: matches[i] } : e));
+    return { ...packet, events };
   });
 }
 
@@ -410,7 +427,10 @@ export async function run(argv: string[]): Promise<number> {
     }
 
     const stem = basename(logFile, ".log").replace(/[^A-Za-z0-9]/g, "-");
-    const diagrams = packets.map((p) => ({
+    // LOG lines say nothing of rules: with the log's ruleset, each logged chain is run on the packet as
+    // printed (as the playground does), so a rule that surely dropped it after its last line ends its path.
+    const drawn = logRuleset ? await withMatchedRules(packets, parsed.packets, logRuleset.ruleset) : packets;
+    const diagrams = drawn.map((p) => ({
       id: `${stem}-p${p.id}-${p.direction}`.replace(/^[^A-Za-z]/, "t"),
       packet: p,
       source: toMermaid(p, {

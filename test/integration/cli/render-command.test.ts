@@ -398,6 +398,27 @@ describe("packetwalk render: what it will not do, said in words", () => {
     expect(lab.stderr).toContain("drawn with the lab's rulesets");
   });
 
+  it("--ruleset ends a logged packet where the ruleset's next rule surely dropped it, as the playground does", () => {
+    withLab((tmp) => {
+      const rules = join(tmp, "router.rules");
+      writeFileSync(
+        rules,
+        '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A FORWARD -i wan0 -j LOG --log-prefix "fwd-rej: "\n-A FORWARD -i wan0 -j REJECT --reject-with icmp-port-unreachable\nCOMMIT\n',
+      );
+      const log = join(tmp, "router.log");
+      writeFileSync(
+        log,
+        "[  100.000001] fwd-rej: IN=wan0 OUT=lan0 MAC=02:00:00:00:00:01:02:00:00:00:00:02:08:00 SRC=203.0.113.2 DST=192.168.122.50 LEN=84 TOS=0x00 PREC=0x00 TTL=63 ID=9 DF PROTO=ICMP TYPE=8 CODE=0 ID=7 SEQ=1 \n",
+      );
+      const r = cli([log, "--ruleset", rules, "--direction", "request", "--view", "path"]);
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/exit\("dropped#58; REJECT/);
+      expect(r.stdout).toContain("class exit dropped");
+      expect(r.stdout).not.toContain("via lan0");
+    });
+  });
+
   it("reads a log saved under another name than <scenario>.log as given (`nft monitor trace > trace.txt`)", () => {
     withLab((tmp) => {
       const txt = join(tmp, "monitor-trace.txt");
