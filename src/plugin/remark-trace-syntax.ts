@@ -25,6 +25,14 @@ export const DIRECTIVE_NAMES = ["trace"] as const;
 // paragraph: someone meant the directive.
 const LOOKS_LIKE_TRACE = /^\s*(:{2,3}\s*trace\b|:trace\s*\{)/i;
 
+// `::trace{` inside a paragraph's prose (not escaped, not in a code span): it would be published as text.
+const INLINE_TRACE = /(?<![\\:])::trace\s*\{/;
+
+/** The paragraph's source without its inline code spans, where `::trace{` is only an example. */
+function proseOf(source: string): string {
+  return source.replace(/(`+)[\s\S]*?\1/g, "");
+}
+
 /** Why a paragraph that starts like `::trace` did not parse as one, as a message and a hint. */
 export function explainMalformedTrace(source: string): { message: string; hint: string } {
   const text = source.trimStart();
@@ -102,6 +110,11 @@ export default function remarkTraceSyntax(this: Processor) {
         const source = sourceOf(file, child);
         if (LOOKS_LIKE_TRACE.test(source)) {
           parent.children[index] = fail(file, child, explainMalformedTrace(source)) as never;
+        } else if (INLINE_TRACE.test(proseOf(source))) {
+          parent.children[index] = fail(file, child, {
+            message: "::trace{...} inside a paragraph: it would be published as text, not drawn",
+            hint: "put the directive alone on its own line, a blank line before and after; to show it as text, put it in backticks or escape the first colon: \\::",
+          }) as never;
         }
         return SKIP;
       }

@@ -78,6 +78,26 @@ describe("remarkTraceSyntax", () => {
     expect(JSON.stringify(tree.children[1])).toContain("pw-error");
   });
 
+  it("fails on ::trace{...} inside a paragraph, which would be published as text, at the paragraph", async () => {
+    const tree = await run(
+      'Some prose.\n\nIntro. See ::trace{src="docker-bridge/container-to-wan"} inline.\n',
+    );
+    const problems = takeProblems();
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.message).toBe(
+      "::trace{...} inside a paragraph: it would be published as text, not drawn",
+    );
+    expect(problems[0]?.position).toMatchObject({ line: 3, column: 1 });
+    expect(problems[0]?.hint).toContain("alone on its own line");
+    expect(tree.children[1]?.type).toBe("html");
+  });
+
+  it("keeps ::trace{...} in a code span or escaped as the text it shows", async () => {
+    const prose = 'Write `::trace{src="lab/scenario"}` alone on a line, or \\::trace{src="x"} for the text.';
+    await run(`${prose}\n`);
+    expect(takeProblems()).toEqual([]);
+  });
+
   it("keeps a paragraph starting ':trace' without a brace as prose", async () => {
     const tree = await run(":trace is what the directive is not called.\n");
     expect(mdastToString(tree)).toBe(":trace is what the directive is not called.");
