@@ -133,6 +133,16 @@ export function checkLab(
       results.push({ trace: name, ok: false, report: lines.join("\n"), packets: 0, errors: lines });
       continue;
     }
+    // No packet at all: a comparison would only say "count differ"; say what the log lacks instead.
+    if (parsed.packets.length === 0) {
+      const lines = [
+        `${t.logPath}:1:1: error: no netfilter packet in this recorded trace (${parsed.skippedLines} other ${parsed.skippedLines === 1 ? "line" : "lines"})`,
+        ...parsed.diagnostics.map(formatDiagnostic),
+        `  hint: a trace's .log holds the kernel's LOG or TRACE lines of its capture, as \`packetwalk capture\` writes them; \`packetwalk parse ${t.logPath}\` says what it reads there`,
+      ];
+      results.push({ trace: name, ok: false, report: lines.join("\n"), packets: 0, errors: lines });
+      continue;
+    }
     let built: ReturnType<typeof buildWorld>;
     try {
       built = buildWorld(lab, recordedWorldOptions(t.meta));
