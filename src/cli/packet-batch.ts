@@ -19,9 +19,9 @@ export interface PackedBatch {
   bytes: Uint8Array;
   /**
    * Per packet: the number of tuples `n`, the flags (1 reply-like, 2 quoted, 4 reply summary,
-   * 8 datagram, 16 later fragment, 32 guessed UDP), then the lengths (UTF-16 units in `keys`) of `n`
-   * seen tuples, `n` reversed ones, the quoted tuple (when flagged), the datagram tuple (when flagged)
-   * and the protocol; then the byte lengths (in `bytes`) of the summary, the reply summary (when
+   * 8 datagram, 16 later fragment, 32 guessed UDP, 64 quoted ids, 128 datagram ids), then the lengths
+   * (UTF-16 units in `keys`) of `n` seen tuples, `n` reversed ones, the quoted tuple, the datagram
+   * tuple, the quoted ids and the datagram ids (each when flagged) and the protocol; then the byte lengths (in `bytes`) of the summary, the reply summary (when
    * flagged) and the tail.
    */
   lengths: Int32Array;
@@ -82,19 +82,24 @@ export class PacketBatchWriter implements ByteSink {
 
   /** Appends `p`; its summary and reply summary are already in the form the mode prints. */
   add(p: SegmentPacket): void {
-    const { seen, reversed, quoted, datagram, proto, replyLike, laterFragment } = p.keys;
+    const { seen, reversed, quoted, datagram, quotedIds, datagramIds, proto, replyLike, laterFragment } =
+      p.keys;
     const flags =
       (replyLike ? 1 : 0) |
       (quoted !== undefined ? 2 : 0) |
       (p.replySummary !== undefined ? 4 : 0) |
       (datagram !== undefined ? 8 : 0) |
       (laterFragment ? 16 : 0) |
-      (p.guessedUdp ? 32 : 0);
+      (p.guessedUdp ? 32 : 0) |
+      (quotedIds !== undefined ? 64 : 0) |
+      (datagramIds !== undefined ? 128 : 0);
     this.lengths.push(seen.length, flags);
     for (const t of seen) this.key(t);
     for (const t of reversed) this.key(t);
     if (quoted !== undefined) this.key(quoted);
     if (datagram !== undefined) this.key(datagram);
+    if (quotedIds !== undefined) this.key(quotedIds);
+    if (datagramIds !== undefined) this.key(datagramIds);
     this.key(proto);
     this.text(p.summary);
     if (p.replySummary !== undefined) this.text(p.replySummary);
@@ -171,10 +176,14 @@ export function forEachPacked(batch: PackedBatch, fn: (p: PackedPacket) => void)
     for (let i = 0; i < n; i++) reversed.push(next());
     const quoted = flags & 2 ? next() : undefined;
     const datagram = flags & 8 ? next() : undefined;
+    const quotedIds = flags & 64 ? next() : undefined;
+    const datagramIds = flags & 128 ? next() : undefined;
     const proto = next();
     const flowKeys: FlowKeys = { seen, reversed, proto, replyLike: (flags & 1) !== 0 };
     if (quoted !== undefined) flowKeys.quoted = quoted;
     if (datagram !== undefined) flowKeys.datagram = datagram;
+    if (quotedIds !== undefined) flowKeys.quotedIds = quotedIds;
+    if (datagramIds !== undefined) flowKeys.datagramIds = datagramIds;
     if (flags & 16) flowKeys.laterFragment = true;
     const summaryStart = byte;
     byte += lengths[k++] as number;

@@ -247,6 +247,11 @@ export interface TraceEvent {
   vlan?: VlanTag;
   /** The packet quoted inside an ICMP error (`[SRC=... ]`). */
   inner?: { ip: IpInfo; l4?: L4Info };
+  /**
+   * The start of the IPv4 packet an ICMP error quotes, when the trace shows only its first bytes (nft
+   * monitor trace's `@th,64,96 0x4500003c63dc...`: no addresses): its IP id, total length and protocol.
+   */
+  quotedHead?: { id: number; len: number; proto: string };
   /** ARP header and payload, for ARP frames. */
   arp?: ArpInfo;
   /** LOG lines whose prefix a host firewall writes only before a drop: that drop, at this hook. */

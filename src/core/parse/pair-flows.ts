@@ -97,7 +97,14 @@ function reverseOf(ev: TraceEvent, t: string): string {
 
 /** Whether the layer-4 fields name one connection: ports, or an ICMP echo id. */
 function hasConnectionId(l4: TraceEvent["l4"]): boolean {
-  return l4 !== undefined && (l4.sport !== undefined || l4.icmpId !== undefined);
+  return l4 !== undefined && (l4.sport !== undefined || (l4.icmpId !== undefined && !icmpError(l4)));
+}
+
+/** An ICMP(v6) error: nft trace prints its unused header words as `icmp id 0 icmp sequence 0`, no connection's id. */
+function icmpError(l4: NonNullable<TraceEvent["l4"]>): boolean {
+  const t = l4.icmpType;
+  if (t === undefined) return false;
+  return l4.proto === "icmp" ? t === 3 || t === 4 || t === 5 || t === 11 || t === 12 : t >= 1 && t <= 4;
 }
 
 /** Whether two IP events certainly show the same tuple (so the second needs no string built). */
@@ -144,6 +151,13 @@ export interface FlowKeys {
    * error) joined by a newline, which no tuple holds: one plain string crosses threads as it is.
    */
   quoted?: string;
+  /**
+   * An ICMP error that shows only the start of the packet it quotes (nft monitor trace): that packet
+   * as its sender (the error's destination), protocol, IP id and length, each form joined like {@link quoted}.
+   */
+  quotedIds?: string;
+  /** The same for this packet (nft monitor trace only): what an error quoting its start names it by. */
+  datagramIds?: string;
   /** Lower-case protocol for a new flow. */
   proto: string;
   /** An echo-reply, SYN-ACK or ARP reply: a new flow seen from this packet starts as the reply. */
@@ -172,6 +186,8 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
   // ebtables lines print no ICMP id: their id-less tuple would tie every ping between two hosts into one flow.
   const hasIds = packet.events.some((e) => hasConnectionId(e.l4));
   const inner = packet.events.find((e) => e.inner)?.inner;
+  // An nft trace's error shows only the start of what it quotes: an error all the same.
+  const quotesHead = packet.events.some((e) => e.quotedHead);
   // NAT rewrites the quoted packet with the error (masqueraded before the nat hook, the original after): every form counts.
   const quotedForms: string[] = [];
   for (const e of packet.events) {
@@ -180,7 +196,7 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
     if (!quotedForms.includes(q)) quotedForms.push(q);
   }
   // An ICMP error's own addresses name no connection (the packet it quotes does): they would tie it to any id-less flow.
-  const quotes = inner !== undefined && !hasIds;
+  const quotes = (inner !== undefined || quotesHead) && !hasIds;
   let prev: TraceEvent | undefined;
   for (const ev of packet.events) {
     if (quotes) break;
@@ -213,9 +229,29 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
     reversed,
     proto: first?.l4?.proto ?? (first?.arp ? "arp" : first?.ip ? "ip" : "ether"),
     // An ICMP error answers the packet it quotes, logged or not.
-    replyLike: looksLikeReply(first) || inner !== undefined,
+    replyLike: looksLikeReply(first) || inner !== undefined || quotesHead,
   };
   if (quotedForms.length > 0) keys.quoted = quotedForms.join(QUOTED_SEPARATOR);
+  // Only an nft trace quotes a packet by its first bytes: other packets pay nothing for it.
+  if (packet.events[0]?.source === "nft-monitor") {
+    const ids: string[] = [];
+    const quotedIds: string[] = [];
+    for (const e of packet.events) {
+      const ip = e.ip;
+      if (!ip) continue;
+      const head = e.quotedHead;
+      if (head) {
+        const q = words("dgid", head.proto, ip.dst, String(head.id), String(head.len));
+        if (!quotedIds.includes(q)) quotedIds.push(q);
+      } else if (ip.id !== undefined && ip.id !== 0 && ip.len !== undefined && e.l4) {
+        // IP id 0 (a DF packet of some stacks) names no datagram.
+        const d = words("dgid", e.l4.proto, ip.src, String(ip.id), String(ip.len));
+        if (!ids.includes(d)) ids.push(d);
+      }
+    }
+    if (quotedIds.length) keys.quotedIds = quotedIds.join(QUOTED_SEPARATOR);
+    if (ids.length) keys.datagramIds = ids.join(QUOTED_SEPARATOR);
+  }
   if (firstFragment !== undefined) keys.datagram = firstFragment;
   if (frag !== undefined && packet.events.some((e) => (e.ip?.fragment ?? 0) > 0)) keys.laterFragment = true;
   return keys;
@@ -296,7 +332,10 @@ export class FlowPairer {
   assignKeys(keys: FlowKeys): FlowAssignment {
     const { seen, reversed } = keys;
     let hit: Remembered | undefined;
-    const quotedForms = keys.quoted === undefined ? [] : keys.quoted.split(QUOTED_SEPARATOR);
+    const quotedForms = [
+      ...(keys.quoted === undefined ? [] : keys.quoted.split(QUOTED_SEPARATOR)),
+      ...(keys.quotedIds === undefined ? [] : keys.quotedIds.split(QUOTED_SEPARATOR)),
+    ];
     let latest = -1;
     for (const q of quotedForms) {
       // An ICMP error quotes the packet it answers: it belongs to that packet's flow, whatever its own tuples say.
@@ -361,6 +400,9 @@ export class FlowPairer {
     }
     // A newer datagram with the same IP ID takes the tuple over: its later fragments are this flow's.
     if (keys.datagram !== undefined) this.store(keys.datagram, same);
+    // An error quoting only this packet's start finds its flow by these.
+    if (keys.datagramIds !== undefined)
+      for (const d of keys.datagramIds.split(QUOTED_SEPARATOR)) this.store(d, same);
     this.touch(hit.flow);
     return { flow: hit.flow, direction: hit.direction, isNew, proto };
   }

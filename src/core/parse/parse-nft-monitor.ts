@@ -176,6 +176,26 @@ function rawNetworkHeader(word: string, value: string, ev: TraceEvent, tag: stri
   if (nh?.arp && !ev.arp) ev.arp = nh.arp;
 }
 
+/** ICMP types whose message quotes the packet it answers (destination unreachable, source quench, redirect, time exceeded, parameter problem). */
+const ICMP_ERROR_TYPES = new Set([3, 4, 5, 11, 12]);
+
+/**
+ * `@th,64,<bits> 0x<hex>` after an ICMP error's header: the first bytes of the IPv4 packet it quotes
+ * (the trace carries only the transport header's first bytes). Its IP id, length and protocol, from
+ * 10 bytes on; undefined for anything else.
+ */
+function quotedHead(word: string, value: string): TraceEvent["quotedHead"] {
+  const [, offset, bits] = word.split(",");
+  const n = Number(bits);
+  if (offset !== "64" || !Number.isInteger(n) || n < 80 || n % 8 !== 0 || !/^0x[0-9a-f]+$/i.test(value))
+    return;
+  const hex = value.slice(2).padStart(n / 4, "0");
+  if (hex.length !== n / 4 || hex[0] !== "4") return;
+  const byte = (i: number) => Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  const proto = L4_NAMES[String(byte(9))] ?? String(byte(9));
+  return { len: byte(2) * 256 + byte(3), id: byte(4) * 256 + byte(5), proto };
+}
+
 /** Reads the statements of a `packet:` line into an event. */
 function readPacket(text: string, ev: TraceEvent, family: Family): void {
   const w = words(text);
@@ -196,6 +216,15 @@ function readPacket(text: string, ev: TraceEvent, family: Family): void {
     if (a.startsWith("@nh,")) {
       // Only behind a tag (QinQ): bytes of another unnamed protocol (LLDP, ...) are not guessed at.
       if (ev.vlan) rawNetworkHeader(a, w[i + 1] ?? "", ev, tpid, family);
+      i++;
+      continue;
+    }
+    if (a.startsWith("@th,")) {
+      // An ICMP error's quoted packet, its first bytes only: enough to find the packet it answers.
+      if (l4?.proto === "icmp" && ICMP_ERROR_TYPES.has(l4.icmpType ?? -1)) {
+        const head = quotedHead(a, w[i + 1] ?? "");
+        if (head) ev.quotedHead = head;
+      }
       i++;
       continue;
     }

@@ -163,6 +163,7 @@ function copyPacketData(from: TraceEvent, to: TraceEvent): void {
     "arp",
     "mark",
     "inner",
+    "quotedHead",
   ] as const) {
     if (to[k] === undefined && from[k] !== undefined) (to as unknown as Record<string, unknown>)[k] = from[k];
   }
