@@ -135,7 +135,7 @@ export function readTraceFolder(folder: string, options: ReadTraceFolderOptions 
       continue;
     }
     errors.push(...crossCheckTrace(meta.value, stem, lab, metaPath, metaText.text));
-    errors.push(...checkRulesetPins(meta.value, rulesets, metaPath, lab.name));
+    errors.push(...checkRulesetPins(meta.value, rulesets, metaPath, lab.name, metaText.text));
     const logPath = join(folder, `${stem}.log`);
     if (entryKind(logPath) === "missing") {
       errors.push(`${metaPath}: no ${stem}.log beside it (the metadata describes a log that is missing)`);

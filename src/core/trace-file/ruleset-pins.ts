@@ -5,6 +5,7 @@
  * shows what the kernel did with the old rules.
  */
 import { createHash } from "node:crypto";
+import { positionOfValue } from "./json-positions.ts";
 import { rerecordHint } from "./rerecord-hint.ts";
 import type { TraceMeta } from "./schema.ts";
 
@@ -40,7 +41,14 @@ export function checkRulesetPins(
   rulesets: Readonly<Record<string, string>>,
   file: string,
   labName: string,
+  metaText?: string,
 ): string[] {
+  // At the pin's value in the metadata file when its text is given (`file:line:col`), else the file.
+  const at = (name: string) => {
+    if (metaText === undefined) return file;
+    const { line, column } = positionOfValue(metaText, ["rulesetPins", name]);
+    return `${file}:${line}:${column}`;
+  };
   if (meta.origin !== "recorded") return [];
   if (!meta.rulesetPins) {
     return [
@@ -58,7 +66,7 @@ export function checkRulesetPins(
       // Three ways out: record again (the command that works for this lab), re-pin an edit that changes no rule, or a what-if.
       const repin = `if the edit changes no rule (a comment, blank lines), pin the edited file instead: "rulesetPins": { "${name}": "${rulesetDigest(text)}" }`;
       errors.push(
-        `${file}: rulesetPins.${name}: rulesets/${name}.rules changed since this trace was recorded, so its listing would no longer match what the kernel did; ${rerecordHint(meta, labName)}; ${repin}; or keep the recording and show the edited rules as a simulated what-if (\`packetwalk simulate --write\`)`,
+        `${at(name)}: rulesetPins.${name}: rulesets/${name}.rules changed since this trace was recorded, so its listing would no longer match what the kernel did; ${rerecordHint(meta, labName)}; ${repin}; or keep the recording and show the edited rules as a simulated what-if (\`packetwalk simulate --write\`)`,
       );
     }
   }

@@ -53,7 +53,7 @@ describe("packetwalk check --lessons and the trace folders", () => {
     const r = check(LESSON);
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(
-      /^traces\/two-networks\/b1-to-a1\.json: error: rulesetPins\.two-networks: rulesets\/two-networks\.rules changed since this trace was recorded, .*record it again with the edited rules installed on the host/,
+      /^traces\/two-networks\/b1-to-a1\.json:\d+:\d+: error: rulesetPins\.two-networks: rulesets\/two-networks\.rules changed since this trace was recorded, .*record it again with the edited rules installed on the host/,
     );
     expect(lines[0]).not.toContain("capture --lab two-networks");
     expect(lines.slice(1)).toEqual([
@@ -65,6 +65,8 @@ describe("packetwalk check --lessons and the trace folders", () => {
     expect(json.errors).toEqual([
       {
         file: "traces/two-networks/b1-to-a1.json",
+        line: expect.any(Number),
+        column: expect.any(Number),
         message: expect.stringMatching(/^rulesetPins\.two-networks: /),
       },
       { file: "traces/two-networks/extra.log", message: "no metadata file extra.json beside it" },

@@ -162,7 +162,7 @@ describe("ruleset pins", () => {
     const errors = loadTraces("traces", cwd).errors;
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(
-      /^traces\/docker-bridge\/container-to-wan\.json: rulesetPins\.docker-28: rulesets\/docker-28\.rules changed since this trace was recorded/,
+      /^traces\/docker-bridge\/container-to-wan\.json:\d+:\d+: rulesetPins\.docker-28: rulesets\/docker-28\.rules changed since this trace was recorded/,
     );
     expect(errors[0]).toContain("packetwalk capture --lab docker-bridge");
     expect(errors[0]).toContain("packetwalk simulate --write");

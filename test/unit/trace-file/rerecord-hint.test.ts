@@ -97,4 +97,16 @@ describe("checkRulesetPins", () => {
     ]);
     expect(errors[0]).not.toContain("capture --lab x");
   });
+
+  it("positions a stale pin at its value in the metadata file when given its text", () => {
+    const text = `{\n  "version": 1,\n  "rulesetPins": {\n    "docker-28": "sha256:00"\n  }\n}\n`;
+    const errors = checkRulesetPins(
+      meta({}),
+      { "docker-28": "new\n" },
+      "traces/x/container-to-wan.json",
+      "x",
+      text,
+    );
+    expect(errors[0]).toMatch(/^traces\/x\/container-to-wan\.json:4:18: rulesetPins\.docker-28: /);
+  });
 });
