@@ -10,11 +10,13 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { formatFoldedDiagnostics } from "../core/diagnostics/fold-diagnostics.ts";
 import { closest, formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
+import type { ParsedTrace } from "../core/model/packet.ts";
 import { parseTraceText } from "../core/parse/index.ts";
 import { checkConformance, commandAnswered, formatDivergences } from "../core/simulate/conformance.ts";
 import type { Unmodelled } from "../core/simulate/rule-engine.ts";
 import { labFolderNameProblem } from "../core/trace-file/lab-folder-name.ts";
 import { type ReadTraceFolderOptions, readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
+import type { Lab } from "../core/trace-file/schema.ts";
 import { DEFAULT_LOCALE, LOCALES } from "../i18n/locales.ts";
 import { buildWorld, LabError, type LoadedLab, recordedWorldOptions } from "../lab/load-lab.ts";
 
@@ -171,6 +173,7 @@ export function checkLab(
           formatDivergences(name, r.divergences),
           ...(r.stopped ? [`${name}: simulation stopped: ${r.stopped}`] : []),
           ...unmodelled,
+          ...otherSender(parsed.packets[0], data.lab, t.meta.traffic.from, t.logPath),
         ].join("\n")
       : "";
     const ways = r.divergences.length ? [] : (r.ways ?? []).map(wayTaken);
@@ -183,6 +186,32 @@ export function checkLab(
     });
   }
   return results;
+}
+
+/**
+ * A hint when the log's first packet was not sent by the host the metadata names (`traffic.from`):
+ * a log copied from another scenario disagrees everywhere, and the comparison alone does not say why.
+ */
+function otherSender(
+  first: ParsedTrace["packets"][number] | undefined,
+  lab: Lab,
+  from: string,
+  logPath: string,
+): string[] {
+  const src = first?.events[0]?.ip?.src;
+  const host = lab.hosts.find((h) => h.name === from);
+  if (!src || !host || first?.direction !== "request") return [];
+  const own = host.interfaces
+    .flatMap((i) => i.addresses.map((a) => a.split("/")[0] ?? ""))
+    .filter((a) => !a.startsWith("127.") && a !== "::1");
+  // A NATed or routed sender may show another address; only a host that has none of its own says nothing here.
+  if (own.length === 0 || own.includes(src)) return [];
+  const sender = lab.hosts.find((h) =>
+    h.interfaces.some((i) => i.addresses.some((a) => a.split("/")[0] === src)),
+  );
+  return [
+    `  hint: ${logPath}'s first packet comes from ${src}${sender ? ` (${sender.name})` : ""}, but traffic.from is '${from}' (${own.join(", ")}): is this the log of another scenario?`,
+  ];
 }
 
 /** Runs the command; resolves to the exit code. */
