@@ -9,6 +9,7 @@
 import { UNNAMED_PORTS_TRANSPORT } from "../model/ip-protocols.ts";
 import type { Flow, Packet, TraceEvent } from "../model/packet.ts";
 import { detach } from "./detach-string.ts";
+import { neighborKeys } from "./neighbor-discovery.ts";
 import { bestEvent, summarizePacket } from "./summarize-packet.ts";
 import { nameGuessedUdp, TRACED_LIKE_UDP } from "./traced-transport.ts";
 
@@ -152,11 +153,16 @@ export interface FlowKeys {
    */
   quoted?: string;
   /**
-   * An ICMP error that shows only the start of the packet it quotes (nft monitor trace): that packet
-   * as its sender (the error's destination), protocol, IP id and length, each form joined like {@link quoted}.
+   * Keys of the packet this one answers, looked up like {@link quoted}, each joined like it: an ICMP
+   * error that shows only the start of the packet it quotes (nft monitor trace) names that packet
+   * by its sender (the error's destination), protocol, IP id and length; a neighbor advertisement
+   * names the solicitation it answers (`neighbor-discovery.ts`).
    */
   quotedIds?: string;
-  /** The same for this packet (nft monitor trace only): what an error quoting its start names it by. */
+  /**
+   * Keys an answer names this packet by (the flow remembers them): its sender, protocol, IP id and
+   * length (nft monitor trace only), or the key of a neighbor solicitation.
+   */
   datagramIds?: string;
   /** Lower-case protocol for a new flow. */
   proto: string;
@@ -252,6 +258,12 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
     if (quotedIds.length) keys.quotedIds = quotedIds.join(QUOTED_SEPARATOR);
     if (ids.length) keys.datagramIds = ids.join(QUOTED_SEPARATOR);
   }
+  // Only ICMPv6 packets pay for the neighbor discovery check.
+  if (first?.l4?.proto === "icmpv6") {
+    const nd = neighborKeys(packet.events);
+    if (nd.answers !== undefined) keys.quotedIds = join(keys.quotedIds, nd.answers);
+    if (nd.solicits !== undefined) keys.datagramIds = join(keys.datagramIds, nd.solicits);
+  }
   if (firstFragment !== undefined) keys.datagram = firstFragment;
   if (frag !== undefined && packet.events.some((e) => (e.ip?.fragment ?? 0) > 0)) keys.laterFragment = true;
   return keys;
@@ -269,6 +281,11 @@ function fragmentTuple(events: readonly TraceEvent[]): string | undefined {
       return words("frag", keyProto(ev), ip.src, ip.dst, ip.id);
   }
   return undefined;
+}
+
+/** `more` added to a list of keys joined by {@link QUOTED_SEPARATOR}. */
+function join(list: string | undefined, more: string): string {
+  return list === undefined ? more : `${list}${QUOTED_SEPARATOR}${more}`;
 }
 
 /** Joins the forms of a quoted tuple in {@link FlowKeys.quoted}. */

@@ -4,7 +4,7 @@
  */
 
 import { protocolWords } from "../model/ip-protocols.ts";
-import type { L4Info, Packet, TraceEvent } from "../model/packet.ts";
+import type { IpInfo, L4Info, Packet, TraceEvent } from "../model/packet.ts";
 import { canonicalIpv6 } from "./ipv6.ts";
 
 const ICMP_NAMES: Record<number, string> = {
@@ -90,6 +90,19 @@ function describeL4(l4: L4Info | undefined, v6: boolean): string {
   }
 }
 
+/**
+ * Where a fragment sits in its datagram (`, first fragment`, `, fragment at byte 1480`, `, last fragment
+ * at byte 2960`), or "" for a whole packet: a later fragment shows no transport header, so without
+ * this its summary reads like an ICMP or IPv6 packet of its own.
+ */
+export function fragmentWords(ip: IpInfo, v6: boolean): string {
+  const more = ip.flags?.includes("MF") ?? false;
+  // IPv4 counts the offset in 8-byte units, the IPv6 line prints it in bytes (see `IpInfo.fragment`).
+  const offset = (ip.fragment ?? 0) * (v6 ? 1 : 8);
+  if (offset === 0) return more ? ", first fragment" : "";
+  return `, ${more ? "" : "last "}fragment at byte ${offset}`;
+}
+
 /** Summarises one event's packet (used for a packet's first IP-bearing event). */
 export function summarizeEvent(ev: TraceEvent): string {
   if (ev.ip) {
@@ -97,7 +110,8 @@ export function summarizeEvent(ev: TraceEvent): string {
     // Any transport whose ports were printed (SCTP and DCCP too, by ebtables and nft trace).
     const src = endpoint(ev.ip.src, l4?.sport);
     const dst = endpoint(ev.ip.dst, l4?.dport);
-    return `${describeL4(l4, ev.ip.src.includes(":"))} ${src} -> ${dst}`;
+    const v6 = ev.ip.src.includes(":");
+    return `${describeL4(l4, v6)} ${src} -> ${dst}${fragmentWords(ev.ip, v6)}`;
   }
   if (ev.arp) {
     const a = ev.arp;

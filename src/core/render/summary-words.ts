@@ -10,7 +10,7 @@
  * `, un-SNAT to X` → `，還原 SNAT 為 X` and `, un-DNAT to X` → `，還原 DNAT 為 X` (conntrack undoing
  * the request's translation, as the lessons call it: 「來源 NAT 的還原」); ARP's tcpdump phrases
  * (`who-has … tell`, `is-at`), a frame, `type N`, `(protocol N)`, TCP's `none` and `empty packet`
- * too. Kept as written, being names a reader meets again in rules and tool output: protocol names
+ * too; a fragment's place (`, first fragment`, `, fragment at byte N`) in Chinese as well. Kept as written, being names a reader meets again in rules and tool output: protocol names
  * (TCP, UDP, ICMPv6, GRE), TCP flag names (`SYN-ACK`, as the lessons write them), ICMP type and code
  * names (`echo-request`, `port-unreachable`: what `--icmp-type` and nft's `icmp type` take),
  * addresses, MACs and the `->` arrow.
@@ -41,8 +41,19 @@ function whatZh(what: string): string {
     .replace(/ \(protocol (\d+)\)$/, "（協定 $1）");
 }
 
+// Where a fragment sits in its datagram, after the addresses (`fragmentWords` in `summarize-packet.ts`).
+const FRAGMENT = /, (first fragment|(last )?fragment at byte (\d+))$/;
+
+/** A fragment's place in zh-TW (`，第一個分片`, `，分片，位移 1480 位元組`). */
+function fragmentZh(m: RegExpExecArray): string {
+  if (m[1] === "first fragment") return "，第一個分片";
+  return `，${m[2] ? "最後一個分片" : "分片"}，位移 ${m[3]} 位元組`;
+}
+
 /** The first part of a summary (before its rewrites) in zh-TW. */
 function headZh(head: string): string {
+  const fragment = FRAGMENT.exec(head);
+  if (fragment) return headZh(head.slice(0, fragment.index)) + fragmentZh(fragment);
   if (head === "empty packet") return "空封包";
   let m = /^ARP who-has (\S+) tell (\S+)$/.exec(head);
   if (m) return `ARP 詢問：誰是 ${m[1]}？請告訴 ${m[2]}`;

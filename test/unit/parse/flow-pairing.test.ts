@@ -33,7 +33,7 @@ describe("flows of packets without ports", () => {
   it("an ICMP port unreachable joins the UDP flow it quotes, not an earlier id-less ICMP flow", () => {
     // A second IPv4 fragment (ICMP, no id) from the client to the server, then UDP and its error.
     expect(flows(lines(14, 86, 90))).toEqual([
-      "1 request ICMP 198.51.100.2 -> 203.0.113.2",
+      "1 request ICMP 198.51.100.2 -> 203.0.113.2, fragment at byte 1480",
       "2 request UDP 198.51.100.2:54904 -> 203.0.113.2:9999",
       "2 reply ICMP port-unreachable 203.0.113.2 -> 198.51.100.2",
     ]);
@@ -41,12 +41,12 @@ describe("flows of packets without ports", () => {
 
   it("protocol unreachable and an ICMPv6 parameter problem join the SCTP and GRE flows", () => {
     expect(flows(lines(14, 112, 116, 120, 124, 35, 128, 130))).toEqual([
-      "1 request ICMP 198.51.100.2 -> 203.0.113.2",
+      "1 request ICMP 198.51.100.2 -> 203.0.113.2, fragment at byte 1480",
       "2 request SCTP (protocol 132) 198.51.100.2 -> 203.0.113.2",
       "2 reply ICMP protocol-unreachable 203.0.113.2 -> 198.51.100.2",
       "3 request GRE (protocol 47) 198.51.100.2 -> 203.0.113.2",
       "3 reply ICMP protocol-unreachable 203.0.113.2 -> 198.51.100.2",
-      "4 request ICMPv6 2001:db8:1::2 -> 2001:db8:2::2",
+      "4 request ICMPv6 2001:db8:1::2 -> 2001:db8:2::2, fragment at byte 1448",
       "5 request SCTP (protocol 132) 2001:db8:1::2 -> 2001:db8:2::2",
       "5 reply ICMPv6 parameter-problem 2001:db8:2::2 -> 2001:db8:1::2",
     ]);
@@ -63,32 +63,32 @@ describe("flows of packets without ports", () => {
 
   it("IPv4 fragments join the first fragment's flow by the IP ID, each way", () => {
     expect(flows(lines(11, 14, 17, 21, 24, 27))).toEqual([
-      "1 request ICMP echo-request 198.51.100.2 -> 203.0.113.2",
-      "1 request ICMP 198.51.100.2 -> 203.0.113.2",
-      "1 request ICMP 198.51.100.2 -> 203.0.113.2",
-      "1 reply ICMP echo-reply 203.0.113.2 -> 198.51.100.2",
-      "1 reply ICMP 203.0.113.2 -> 198.51.100.2",
-      "1 reply ICMP 203.0.113.2 -> 198.51.100.2",
+      "1 request ICMP echo-request 198.51.100.2 -> 203.0.113.2, first fragment",
+      "1 request ICMP 198.51.100.2 -> 203.0.113.2, fragment at byte 1480",
+      "1 request ICMP 198.51.100.2 -> 203.0.113.2, last fragment at byte 2960",
+      "1 reply ICMP echo-reply 203.0.113.2 -> 198.51.100.2, first fragment",
+      "1 reply ICMP 203.0.113.2 -> 198.51.100.2, fragment at byte 1480",
+      "1 reply ICMP 203.0.113.2 -> 198.51.100.2, last fragment at byte 2960",
     ]);
   });
 
   it("IPv6 fragments join by the fragment header's ID, with and without --log-ip-options", () => {
     // mangle PREROUTING prints `OPT ( FRAG:1448 INCOMPLETE ID:.. )`, FORWARD the same without OPT.
     expect(flows(lines(33, 35, 38, 98, 101, 102))).toEqual([
-      "1 request ICMPv6 echo-request 2001:db8:1::2 -> 2001:db8:2::2",
-      "1 request ICMPv6 2001:db8:1::2 -> 2001:db8:2::2",
-      "1 request ICMPv6 2001:db8:1::2 -> 2001:db8:2::2",
-      "1 reply ICMPv6 echo-reply 2001:db8:2::2 -> 2001:db8:1::2",
-      "1 reply ICMPv6 2001:db8:2::2 -> 2001:db8:1::2",
-      "1 reply ICMPv6 2001:db8:2::2 -> 2001:db8:1::2",
+      "1 request ICMPv6 echo-request 2001:db8:1::2 -> 2001:db8:2::2, first fragment",
+      "1 request ICMPv6 2001:db8:1::2 -> 2001:db8:2::2, fragment at byte 1448",
+      "1 request ICMPv6 2001:db8:1::2 -> 2001:db8:2::2, last fragment at byte 2896",
+      "1 reply ICMPv6 echo-reply 2001:db8:2::2 -> 2001:db8:1::2, first fragment",
+      "1 reply ICMPv6 2001:db8:2::2 -> 2001:db8:1::2, fragment at byte 1448",
+      "1 reply ICMPv6 2001:db8:2::2 -> 2001:db8:1::2, last fragment at byte 2896",
     ]);
   });
 
   it("a fragment of another datagram between the same hosts opens its own flow", () => {
     const other = lines(14).replace("ID=13911", "ID=4000");
     expect(flows(`${lines(11)}\n${other}`)).toEqual([
-      "1 request ICMP echo-request 198.51.100.2 -> 203.0.113.2",
-      "2 request ICMP 198.51.100.2 -> 203.0.113.2",
+      "1 request ICMP echo-request 198.51.100.2 -> 203.0.113.2, first fragment",
+      "2 request ICMP 198.51.100.2 -> 203.0.113.2, fragment at byte 1480",
     ]);
   });
 
@@ -96,12 +96,12 @@ describe("flows of packets without ports", () => {
     // The same three fragments again, as a new ping (another echo id) that reuses the 16-bit IP ID 13911.
     const again = lines(11, 14, 17).replace("ID=18511", "ID=18600");
     expect(flows(`${lines(11, 14, 17)}\n${again}`)).toEqual([
-      "1 request ICMP echo-request 198.51.100.2 -> 203.0.113.2",
-      "1 request ICMP 198.51.100.2 -> 203.0.113.2",
-      "1 request ICMP 198.51.100.2 -> 203.0.113.2",
-      "2 request ICMP echo-request 198.51.100.2 -> 203.0.113.2",
-      "2 request ICMP 198.51.100.2 -> 203.0.113.2",
-      "2 request ICMP 198.51.100.2 -> 203.0.113.2",
+      "1 request ICMP echo-request 198.51.100.2 -> 203.0.113.2, first fragment",
+      "1 request ICMP 198.51.100.2 -> 203.0.113.2, fragment at byte 1480",
+      "1 request ICMP 198.51.100.2 -> 203.0.113.2, last fragment at byte 2960",
+      "2 request ICMP echo-request 198.51.100.2 -> 203.0.113.2, first fragment",
+      "2 request ICMP 198.51.100.2 -> 203.0.113.2, fragment at byte 1480",
+      "2 request ICMP 198.51.100.2 -> 203.0.113.2, last fragment at byte 2960",
     ]);
   });
 
@@ -161,12 +161,12 @@ describe("flows of packets without ports", () => {
   it("later fragments logged before their first fragment join the flow the first one's echo id chooses, each way", () => {
     // The recorded router lines reordered (see real-fragments-reordered): FRAG:185 and FRAG:370 first.
     const ping = [
-      "1 request ICMP 198.51.100.2 -> 203.0.113.2",
-      "1 request ICMP 198.51.100.2 -> 203.0.113.2",
-      "1 request ICMP echo-request 198.51.100.2 -> 203.0.113.2",
-      "1 reply ICMP 203.0.113.2 -> 198.51.100.2",
-      "1 reply ICMP 203.0.113.2 -> 198.51.100.2",
-      "1 reply ICMP echo-reply 203.0.113.2 -> 198.51.100.2",
+      "1 request ICMP 198.51.100.2 -> 203.0.113.2, fragment at byte 1480",
+      "1 request ICMP 198.51.100.2 -> 203.0.113.2, last fragment at byte 2960",
+      "1 request ICMP echo-request 198.51.100.2 -> 203.0.113.2, first fragment",
+      "1 reply ICMP 203.0.113.2 -> 198.51.100.2, fragment at byte 1480",
+      "1 reply ICMP 203.0.113.2 -> 198.51.100.2, last fragment at byte 2960",
+      "1 reply ICMP echo-reply 203.0.113.2 -> 198.51.100.2, first fragment",
     ];
     expect(flows(lines(14, 17, 11, 24, 27, 21))).toEqual(ping);
     // The same when the ping's flow was opened before (the client's whole datagram at filter OUTPUT).
@@ -176,9 +176,9 @@ describe("flows of packets without ports", () => {
     ]);
     // IPv6: the fragment header's ID ties them the same way.
     expect(flows(lines(35, 38, 33))).toEqual([
-      "1 request ICMPv6 2001:db8:1::2 -> 2001:db8:2::2",
-      "1 request ICMPv6 2001:db8:1::2 -> 2001:db8:2::2",
-      "1 request ICMPv6 echo-request 2001:db8:1::2 -> 2001:db8:2::2",
+      "1 request ICMPv6 2001:db8:1::2 -> 2001:db8:2::2, fragment at byte 1448",
+      "1 request ICMPv6 2001:db8:1::2 -> 2001:db8:2::2, last fragment at byte 2896",
+      "1 request ICMPv6 echo-request 2001:db8:1::2 -> 2001:db8:2::2, first fragment",
     ]);
   });
 

@@ -122,6 +122,32 @@ const CASES: [string, string][] = [
   [summary([event(V4, { proto: "253" })]), "IP 協定 253 198.51.100.10 -> 198.51.100.2"],
   [summary([event(V4, { proto: "sctp", sport: 1, dport: 2 })]), "SCTP 198.51.100.10:1 -> 198.51.100.2:2"],
   [summary([event(V4)]), "IP 198.51.100.10 -> 198.51.100.2"],
+  // Fragments: where each sits in its datagram (IPv4 offsets in 8-byte units, IPv6 in bytes), before any rewrite.
+  [
+    summary(
+      [
+        {
+          ...event(undefined, { proto: "icmp", icmpType: 8 }),
+          ip: { src: "172.17.0.2", dst: "198.51.100.10", len: 1500, flags: ["MF"] },
+        } as TraceEvent,
+      ],
+      [rewrite("snat", { src: "203.0.113.2", dst: "198.51.100.10" })],
+    ),
+    "ICMP echo-request 172.17.0.2 -> 198.51.100.10，第一個分片，SNAT 到 203.0.113.2",
+  ],
+  [
+    summary([{ ...event(V4), ip: { ...V4, len: 1500, fragment: 185, flags: ["MF"] } } as TraceEvent]),
+    "IP 198.51.100.10 -> 198.51.100.2，分片，位移 1480 位元組",
+  ],
+  [
+    summary([
+      {
+        ...event({ src: "2001:db8::1", dst: "2001:db8::2" }, { proto: "udp", sport: 1, dport: 2 }),
+        ip: { src: "2001:db8::1", dst: "2001:db8::2", len: 160, fragment: 2896 },
+      } as TraceEvent,
+    ]),
+    "UDP [2001:db8::1]:1 -> [2001:db8::2]:2，最後一個分片，位移 2896 位元組",
+  ],
   [summary([event({ src: "2001:db8::1", dst: "2001:db8::2" })]), "IPv6 2001:db8::1 -> 2001:db8::2"],
   [
     summary([
@@ -163,7 +189,15 @@ describe("summaryWords", () => {
     for (const [en] of CASES) expect(summaryWords(en, "en")).toBe(en);
     // The connectors as the parser writes them (and `--json` keeps them).
     const written = CASES.map(([en]) => en).join("\n");
-    for (const connector of [", DNAT to ", ", SNAT to ", ", un-SNAT to ", ", un-DNAT to "])
+    for (const connector of [
+      ", DNAT to ",
+      ", SNAT to ",
+      ", un-SNAT to ",
+      ", un-DNAT to ",
+      ", first fragment",
+      ", fragment at byte ",
+      ", last fragment at byte ",
+    ])
       expect(written).toContain(connector);
   });
 
@@ -175,7 +209,7 @@ describe("summaryWords", () => {
     for (const [en] of CASES) {
       const zh = summaryWords(en, "zh-TW");
       expect(zh, en).not.toMatch(
-        /\b(?:un-SNAT|un-DNAT|to|who-has|tell|is-at|opcode|frame|type|protocol|none|empty)\b/,
+        /\b(?:un-SNAT|un-DNAT|to|who-has|tell|is-at|opcode|frame|type|protocol|none|empty|fragment|byte)\b/,
       );
       expect(zh, en).not.toMatch(/, /);
       // A half-width space between a Chinese character and a Latin letter or digit, none beside full-width punctuation.
