@@ -10,6 +10,8 @@ import type { ContainerDirective, LeafDirective, TextDirective } from "mdast-uti
 import { visit } from "unist-util-visit";
 import type { VFile } from "vfile";
 import { closest } from "../core/diagnostics/format-diagnostic.ts";
+import type { SourcePosition } from "../core/model/packet.ts";
+import { attributePosition } from "./attribute-position.ts";
 import { reportProblem } from "./build-problems.ts";
 import { escapeHtml } from "./html.ts";
 import { lessonPosition } from "./lesson-position.ts";
@@ -45,19 +47,32 @@ function localeOf(file: VFile): string {
 /** Thrown inside the plugin to leave a directive; never escapes it. */
 class DirectiveProblem extends Error {
   readonly hint: string;
-  constructor(message: string, hint: string) {
+  /** The attribute it is about: the problem is reported at it. */
+  readonly attribute: string | undefined;
+  constructor(message: string, hint: string, attribute?: string) {
     super(message);
     this.hint = hint;
+    this.attribute = attribute;
   }
 }
 
-function fail(message: string, hint: string): never {
-  throw new DirectiveProblem(message, hint);
+function fail(message: string, hint: string, attribute?: string): never {
+  throw new DirectiveProblem(message, hint, attribute);
+}
+
+/** Where the problem is: at its attribute when it names one, else at the directive. */
+function problemPosition(file: VFile, node: AnyDirective, attribute: string | undefined): SourcePosition {
+  const position = lessonPosition(file, node);
+  const start = node.position?.start.offset;
+  const end = node.position?.end.offset;
+  if (attribute === undefined || start === undefined || end === undefined) return position;
+  const at = attributePosition(String(file.value).slice(start, end), position, attribute);
+  return { ...position, ...at };
 }
 
 /** Records the problem for the build report and leaves a visible box where the figure would be. */
 function report(file: VFile, node: AnyDirective, problem: DirectiveProblem): void {
-  const position = lessonPosition(file, node);
+  const position = problemPosition(file, node, problem.attribute);
   reportProblem({ severity: "error", message: problem.message, hint: problem.hint, position });
   file.message(problem.message, node, "packetwalk:trace");
   const where = `${position.file}:${position.line}:${position.column}`;
@@ -120,7 +135,7 @@ export default function remarkTrace(options: RemarkTraceOptions = {}) {
         // Every bad attribute at once: fixing one at a time costs a run each.
         const messages = attrs.problems.map((p) => p.message);
         const hints = [...new Set(attrs.problems.flatMap((p) => (p.hint ? [p.hint] : [])))];
-        fail(messages.join("; ") || "invalid ::trace", hints.join("; "));
+        fail(messages.join("; ") || "invalid ::trace", hints.join("; "), attrs.problems[0]?.attribute);
       }
       const stored = store.traces.get(attrs.value.src);
       const trace = stored && localizeTrace(stored, locale);
@@ -138,6 +153,7 @@ export default function remarkTrace(options: RemarkTraceOptions = {}) {
             : guess
               ? `did you mean '${guess}'?`
               : `traces are named <lab>/<scenario>; there are ${names.length} under ${tracesDir}/`,
+          "src",
         );
       }
       try {
@@ -167,7 +183,7 @@ export default function remarkTrace(options: RemarkTraceOptions = {}) {
           name: undefined,
         });
       } catch (error) {
-        if (error instanceof FigureError) fail(error.message, error.hint);
+        if (error instanceof FigureError) fail(error.message, error.hint, error.attribute);
         const message = error instanceof Error ? error.message : String(error);
         fail(
           `could not render trace '${trace.name}': ${message}`,

@@ -35,10 +35,13 @@ import type { StoredTrace } from "./trace-store.ts";
 /** A problem that should fail the build at the directive, with a hint. */
 export class FigureError extends Error {
   readonly hint: string;
-  constructor(message: string, hint: string) {
+  /** The `::trace` attribute the problem is about (its position is reported), when one is. */
+  readonly attribute: string | undefined;
+  constructor(message: string, hint: string, attribute?: string) {
     super(message);
     this.name = "FigureError";
     this.hint = hint;
+    this.attribute = attribute;
   }
 }
 
@@ -223,6 +226,7 @@ export function figurePackets(trace: StoredTrace, options: TraceDirective): Figu
     throw new FigureError(
       `::trace packet=${options.packet}: trace '${trace.name}' has ${parsed.packets.length} packet(s)`,
       `choose a packet from 1 to ${parsed.packets.length}; \`npx packetwalk parse ${trace.logPath}\` lists them`,
+      "packet",
     );
   }
   const wanted =
@@ -232,6 +236,7 @@ export function figurePackets(trace: StoredTrace, options: TraceDirective): Figu
       throw new FigureError(
         `::trace direction="${direction}": trace '${trace.name}' has no ${direction} packet in this flow`,
         `use direction="both" or another packet; \`npx packetwalk parse ${trace.logPath}\` lists the packets`,
+        "direction",
       );
     }
   }

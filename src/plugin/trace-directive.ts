@@ -40,10 +40,12 @@ export const TRACE_FORM = `::trace{src="<lab>/<scenario>" direction="${DIRECTION
 /** Validated attributes of `::trace`. */
 export type TraceDirective = z.infer<typeof traceDirectiveSchema>;
 
-/** A problem with the directive's attributes: the message and a hint. */
+/** A problem with the directive's attributes: the message, a hint and the attribute it is about. */
 export interface DirectiveProblem {
   message: string;
   hint: string;
+  /** The attribute the problem is at (its position is reported), when one is. */
+  attribute?: string;
 }
 
 const ATTRIBUTES = Object.keys(traceDirectiveSchema.shape);
@@ -64,6 +66,7 @@ export function parseTraceDirective(
         return {
           message: `::trace has no attribute '${key}'`,
           hint: guess ? `did you mean '${guess}'?` : `attributes are: ${ATTRIBUTES.join(", ")}`,
+          attribute: key,
         };
       }
       const field = String(issue.path[0] ?? "");
@@ -73,13 +76,15 @@ export function parseTraceDirective(
           hint: 'name a trace under traces/, e.g. ::trace{src="docker-bridge/container-to-wan"}',
         };
       }
-      if (field === "src" && typeof clean.src === "string") return srcProblem(clean.src);
+      if (field === "src" && typeof clean.src === "string")
+        return { ...srcProblem(clean.src), attribute: "src" };
       const given = JSON.stringify(clean[field]);
       const options = (traceDirectiveSchema.shape as Record<string, unknown>)[field];
       const values = enumValues(options);
       return {
         message: `::trace ${field}=${given}: ${issue.message}`,
         hint: values ? `use one of ${values.map((v) => `"${v}"`).join(", ")}` : hintFor(field),
+        attribute: field,
       };
     }),
   };

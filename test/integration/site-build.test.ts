@@ -312,14 +312,14 @@ describe("::trace figures in the fixture site", () => {
 });
 
 describe("astro build with a bad ::trace", () => {
-  it("fails at the directive's line and column with the closest trace as a hint", () => {
+  it("fails at the src attribute's line and column with the closest trace as a hint", () => {
     const out = mkdtempSync(join(tmpdir(), "packetwalk-bad-trace-"));
     try {
       const result = build("test/fixtures/site-bad-directive/content", out);
       const output = result.stdout + result.stderr;
       expect(result.status).not.toBe(0);
       expect(output).toContain(
-        "test/fixtures/site-bad-directive/content/lessons/en/typo.md:11:1: error: no trace 'docker-bridge/container-to-wann' under traces/",
+        "test/fixtures/site-bad-directive/content/lessons/en/typo.md:11:9: error: no trace 'docker-bridge/container-to-wann' under traces/",
       );
       expect(output).toContain("hint: did you mean 'docker-bridge/container-to-wan'?");
       // Paragraphs that start like ::trace but do not parse as one: each at its own line, never published.

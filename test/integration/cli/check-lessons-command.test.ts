@@ -89,19 +89,29 @@ describe("packetwalk check --lessons", () => {
     expect(r.status).toBe(1);
     const problems = r.stdout.split(/\n(?=content\/)/);
     const at = (file: string, line: number) => problems.find((p) => p.startsWith(`${file}:${line}:`)) ?? "";
+    // A problem with an attribute is reported at that attribute, where an editor's jump should land.
+    const column = (file: string, line: number, attribute: string) =>
+      (readFileSync(join(dir, file), "utf8").split("\n")[line - 1] ?? "").search(
+        new RegExp(`[{ ]${attribute}=`),
+      ) + 2;
     expect(at(L, missing)).toContain(
-      `${L}:${missing}:1: error: no trace 'docker-bridge/container-to-containr' under traces/`,
+      `${L}:${missing}:${column(L, missing, "src")}: error: no trace 'docker-bridge/container-to-containr' under traces/`,
     );
     expect(at(L, missing)).toContain("hint: did you mean 'docker-bridge/container-to-container'?");
     expect(at(L, attribute)).toContain(
-      "error: ::trace has no attribute 'veiw'\n  hint: did you mean 'view'?",
+      `${L}:${attribute}:${column(L, attribute, "veiw")}: error: ::trace has no attribute 'veiw'\n  hint: did you mean 'view'?`,
     );
     expect(at(L, oneColon)).toContain("error: :trace is not a directive (one colon)");
     expect(at(L, name)).toContain("error: unknown directive '::tracee'\n  hint: did you mean ::trace?");
     expect(at(L, packet)).toContain(
+      `${L}:${packet}:${column(L, packet, "packet")}: error: ::trace packet=99: trace`,
+    );
+    expect(at(L, packet)).toContain(
       "error: ::trace packet=99: trace 'docker-bridge/container-to-container' has 2 packet(s)\n  hint: choose a packet from 1 to 2",
     );
-    expect(at(W, value)).toContain(`${W}:${value}:1: error: ::trace direction="forward": `);
+    expect(at(W, value)).toContain(
+      `${W}:${value}:${column(W, value, "direction")}: error: ::trace direction="forward": `,
+    );
     expect(at(W, value)).toContain('hint: use one of "request", "reply", "both"');
     // Each directive problem shows the form a directive takes.
     for (const line of [missing, attribute, oneColon, name, packet])
@@ -142,7 +152,7 @@ describe("packetwalk check --lessons", () => {
     const bad = check(Z);
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain(
-      `${Z}:${line}:1: error: no trace 'docker-bridge/container-to-wan-trac' under traces/\n  hint: did you mean 'docker-bridge/container-to-wan-trace'?`,
+      `${Z}:${line}:9: error: no trace 'docker-bridge/container-to-wan-trac' under traces/\n  hint: did you mean 'docker-bridge/container-to-wan-trace'?`,
     );
     // Only that lesson: the English one's mistakes above are not in this report.
     expect(bad.stdout).not.toContain("content/lessons/en/");

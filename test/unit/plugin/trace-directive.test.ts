@@ -43,6 +43,12 @@ describe("parseTraceDirective", () => {
     }
   });
 
+  it("names the attribute each problem is about, so it is reported at that attribute", () => {
+    const r = parseTraceDirective({ src: "docker-bridge/x", veiw: "map", direction: "up", packet: "0" });
+    if (r.ok) throw new Error("accepted");
+    expect(r.problems.map((p) => p.attribute).sort()).toEqual(["direction", "packet", "veiw"]);
+  });
+
   it("says why a file path is not a trace name, and what to write instead", () => {
     const problem = (src: string) => {
       const r = parseTraceDirective({ src });
@@ -53,6 +59,7 @@ describe("parseTraceDirective", () => {
       message:
         "::trace src=\"traces/docker-bridge/container-to-wan.log\": expected <lab>/<scenario>, a folder and a trace under traces/, without 'traces/' and the extension",
       hint: 'write src="docker-bridge/container-to-wan"',
+      attribute: "src",
     });
     expect(problem("./traces/docker-bridge/container-to-wan")?.hint).toBe(
       'write src="docker-bridge/container-to-wan"',
