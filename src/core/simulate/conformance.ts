@@ -173,6 +173,8 @@ export function recordedRuleSteps(verdicts: readonly RuleVerdict[]): string[] {
       if (v.kind === "policy") return `${v.chain}:policy:${v.verdict ?? ""}`;
       let verdict = (v.verdict ?? "").toUpperCase().replace(/^(JUMP|GOTO) /, "$1:");
       if (/^0XFFFFFFFB$/i.test(verdict)) verdict = "RETURN";
+      // A reject is a drop to the hook: nft monitor trace prints `reject ...` as `(verdict drop)`.
+      if (verdict === "REJECT") verdict = "DROP";
       // nft monitor trace prints a rule's counter values: state, not rule.
       const text = (v.text ?? "")
         .replace(/^-4\s+-t\s+\S+\s+/, "")
@@ -194,7 +196,9 @@ function ruleSteps(ev: HookEvent): { text: string; optional: boolean }[] {
       if (s.kind === "policy") return { text: `${s.chain}:policy:${s.verdict}`, optional: false };
       let verdict = s.verdict;
       if (verdict === "JUMP" || verdict === "GOTO") verdict = `${verdict}:${(s.target ?? "").toUpperCase()}`;
-      if (["DNAT", "SNAT", "MASQUERADE", "REDIRECT"].includes(verdict)) verdict = "ACCEPT";
+      if (["DNAT", "SNAT", "MASQUERADE", "REDIRECT", "NETMAP"].includes(verdict)) verdict = "ACCEPT";
+      // The kernel's trace shows a reject by the drop it is (nf_reject: NF_DROP after sending its answer).
+      if (verdict === "REJECT") verdict = "DROP";
       return {
         text: `${s.chain}:rule:${verdict} | ${s.text}`,
         optional: s.chance !== undefined && s.verdict === "CONTINUE",

@@ -268,8 +268,11 @@ function statementText(e: Json): string {
       let addr = d.addr === undefined ? "" : valueText(d.addr, "ip daddr");
       if (addr.includes(":") && d.port !== undefined) addr = `[${addr}]`;
       // `persistent` changes which address of a range the kernel picks; nft -j lists it among the flags.
-      const flags = (Array.isArray(d.flags) ? d.flags : [d.flags]).filter((f) => typeof f === "string");
-      return `${k} ${family}to ${addr}${d.port !== undefined ? `:${rhs(d.port, "th dport")}` : ""}${flags.map((f) => ` ${f}`).join("")}`;
+      const all = (Array.isArray(d.flags) ? d.flags : [d.flags]).filter((f) => typeof f === "string");
+      // nft -j writes `snat prefix to NET/LEN` as a `netmap` flag (and `"type_flags": "prefix"`).
+      const prefix = all.includes("netmap") || d.type_flags === "prefix" ? "prefix " : "";
+      const flags = all.filter((f) => f !== "netmap");
+      return `${k} ${family}${prefix}to ${addr}${d.port !== undefined ? `:${rhs(d.port, "th dport")}` : ""}${flags.map((f) => ` ${f}`).join("")}`;
     }
   }
   for (const k of ["masquerade", "redirect"]) {

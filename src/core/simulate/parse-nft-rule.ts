@@ -2323,6 +2323,9 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       i++;
       const family = word() === "ip" || word() === "ip6" ? word() : undefined;
       if (family) i++;
+      // `snat ip prefix to NET/LEN`: a NETMAP (nft prints it without the family in an ip or ip6 table).
+      const netmap = word() === "prefix" && word(1) === "to";
+      if (netmap) i++;
       // `dnat ip addr . port to KEY map @m`, as written for a map of addresses and ports (nft prints it without).
       if (word() === "addr" && word(1) === "." && word(2) === "port") i += 3;
       if (word() !== "to") {
@@ -2348,7 +2351,9 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       const ipv6 =
         family === "ip6" || dest.value.startsWith("[") || (dest.value.match(/:/g)?.length ?? 0) > 1;
       const computed = /^(ip|ip6|tcp|udp|th|meta|ct|numgen|jhash|symhash)$/.test(dest.value);
-      const mapped = computed ? readNatMap(i - 1, w === "dnat" ? "DNAT" : "SNAT") : undefined;
+      const read = computed ? readNatMap(i - 1, w === "dnat" ? "DNAT" : "SNAT") : undefined;
+      // `prefix to KEY map { k : NET/LEN }`: the element found is a NETMAP's prefix.
+      const mapped = read?.kind === "nat-map" && netmap ? { ...read, netmap: true as const } : read;
       if (mapped) {
         natFlags();
         out.target =
@@ -2391,6 +2396,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         ...(spec.port ? { port: spec.port } : {}),
         ...(ipv6 ? { family: "ip6" as const } : {}),
         ...(random ? { random } : {}),
+        ...(netmap ? { netmap: "prefix" as const } : {}),
       };
       continue;
     }

@@ -3,10 +3,11 @@
  * Matches and targets the simulator does not model become `unknown` entries that keep their text.
  */
 
-import { parseCidr6 } from "../parse/ipv6.ts";
+import { formatIpv6, parseCidr6, valueGroups } from "../parse/ipv6.ts";
 import { ctTupleOption } from "./ct-tuple-option.ts";
+import { parseIpCidr } from "./ip-address.ts";
 import { readSetMatch } from "./ipset-match.ts";
-import { parseCidr, parseIpv4 } from "./ipv4.ts";
+import { formatIpv4, parseCidr, parseIpv4 } from "./ipv4.ts";
 import { EXTHDR_MODULES, readExthdrMatch } from "./ipv6-header-match.ts";
 import { paddedMac } from "./match-rule.ts";
 import { parseNatAddressSpec } from "./nat-address-spec.ts";
@@ -1020,6 +1021,35 @@ function optionValue(rest: Token[], names: string[]): Token | undefined {
 }
 
 /**
+ * `-j NETMAP --to NET[/LEN|/MASK]` (libxt_NETMAP): the prefix's first and last address, mapped by hook
+ * (see the `netmap` field of the DNAT/SNAT target). A bare address is a /32 (/128).
+ */
+function netmapTarget(name: Token, rest: Token[]): { target: Target } | { error: RuleArgError } {
+  const v = optionValue(rest, ["--to"]);
+  const c = v ? parseIpCidr(v.value) : undefined;
+  if (!v || !c)
+    return {
+      error: {
+        column: v?.column ?? name.column,
+        message: v ? `'${v.value}' is not an address or prefix` : "NETMAP needs --to",
+        hint: "write e.g. -j NETMAP --to 198.51.100.0/24",
+      },
+    };
+  const [first, last] =
+    "v6" in c
+      ? [c.net, c.net | (((1n << 128n) - 1n) ^ c.mask)].map((x) => formatIpv6(valueGroups(x)))
+      : [c.net >>> 0, (c.net | ~c.mask) >>> 0].map((x) => formatIpv4(x));
+  return {
+    target: {
+      kind: "DNAT",
+      addr: first as string,
+      ...(last !== first ? { addrHi: last as string } : {}),
+      netmap: "hook",
+    },
+  };
+}
+
+/**
  * Options of the targets the simulator models, with whether each takes a value
  * (iptables-extensions(8)); the simple verdicts take none.
  */
@@ -1049,6 +1079,7 @@ const TARGET_OPTIONS: Record<string, Record<string, boolean>> = {
   },
   MASQUERADE: { "--to-ports": true, "--random": false, "--random-fully": false },
   REDIRECT: { "--to-ports": true, "--random": false },
+  NETMAP: { "--to": true },
   MARK: {
     "--set-xmark": true,
     "--set-mark": true,
@@ -1194,6 +1225,8 @@ function parseTarget(
         },
       };
     }
+    case "NETMAP":
+      return netmapTarget(name, rest);
     case "MASQUERADE":
     case "REDIRECT": {
       const v = optionValue(rest, ["--to-ports"]);

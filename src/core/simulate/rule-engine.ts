@@ -100,6 +100,16 @@ export type ChooseWay = (rule: Rule) => number | undefined;
  */
 export type NatAction = (
   | { kind: "DNAT" | "SNAT"; addr?: string; port?: number; portHi?: number }
+  /**
+   * A prefix map (iptables NETMAP, nft `prefix to`): the address is the packet's, its network bits
+   * taken from `first`-`last`, at the manip of the hook (see `netmap-address.ts`).
+   */
+  | {
+      kind: "NETMAP" | "DNAT" | "SNAT";
+      netmap: { first: string; last: string };
+      port?: number;
+      portHi?: number;
+    }
   | { kind: "MASQUERADE"; port?: number; portHi?: number; optionsUnknown?: boolean }
   | { kind: "REDIRECT"; port?: number; portHi?: number }
 ) & {
@@ -596,13 +606,10 @@ function lookUp(
   if (!hit) return undefined;
   // `dnat ip to ... map` in an inet table does nothing to an IPv6 packet (nor ip6 to IPv4): the rule goes on.
   if (t.family !== undefined && (t.family === "ip6") !== !!s.p.v6) return { kind: "CONTINUE" };
-  return (
-    natOfData(t.nat, hit.data) ?? {
-      kind: "unknown",
-      name: t.nat,
-      text: `${t.nat} to ${hit.data.join(" . ")}`,
-    }
-  );
+  const nat = natOfData(t.nat, hit.data);
+  // `prefix to ... map`: the element's prefix maps the address, keeping its host bits.
+  if (nat && t.netmap && (nat.kind === "DNAT" || nat.kind === "SNAT")) return { ...nat, netmap: "prefix" };
+  return nat ?? { kind: "unknown", name: t.nat, text: `${t.nat} to ${hit.data.join(" . ")}` };
 }
 
 /** Says that the acting unknown statements `what` of `rule` leave something the walk after it reads unknown. */
@@ -730,7 +737,7 @@ function describeOutcome(s: WalkState): string {
   const nat = n
     ? n.kind === "MASQUERADE" || n.kind === "REDIRECT"
       ? `${n.kind}${n.kind === "REDIRECT" && n.port !== undefined ? ` to :${n.port}` : ""}`
-      : `${n.kind} to ${n.addr ?? ""}${n.port !== undefined ? `:${n.port}` : ""}`
+      : `${n.kind} to ${"netmap" in n ? `${n.netmap.first}-${n.netmap.last}` : (n.addr ?? "")}${n.port !== undefined ? `:${n.port}` : ""}`
     : s.run.verdict;
   const random = n?.random ? " (random port)" : "";
   const tos = s.p.tos ? ` (TOS 0x${s.p.tos.toString(16).padStart(2, "0")})` : "";
@@ -1249,6 +1256,15 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         return s;
       case "DNAT":
       case "SNAT":
+        if (t.netmap && t.addr !== undefined) {
+          step.verdict = t.netmap === "hook" ? "NETMAP" : t.kind;
+          run.nat = {
+            kind: t.netmap === "hook" ? "NETMAP" : t.kind,
+            netmap: { first: t.addr, last: t.addrHi ?? t.addr },
+            ...natPorts(t.port),
+          };
+          return s;
+        }
         step.verdict = t.kind;
         run.nat = {
           kind: t.kind,

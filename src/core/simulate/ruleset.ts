@@ -381,6 +381,10 @@ export type Target =
    * `addrHi`: a range `addr`-`addrHi` (or an nft prefix), of which the kernel hashes one address per
    * connection; `persistent`: `--persistent`/nft `persistent`, which leaves the destination out of it.
    * `random`: `--random`/`--random-fully`, nft `random`/`fully-random` (see the MASQUERADE target).
+   * `netmap`: `addr`-`addrHi` is a prefix whose network bits replace the packet's (`netmap-address.ts`):
+   * `"prefix"` for nft `snat|dnat [ip|ip6] prefix to NET/LEN`; `"hook"` for iptables `-j NETMAP --to
+   * NET/LEN`, which maps the destination at PREROUTING and OUTPUT and the source at POSTROUTING and INPUT
+   * whatever its `kind` (written `DNAT`).
    */
   | {
       kind: "DNAT" | "SNAT";
@@ -390,6 +394,7 @@ export type Target =
       port?: PortRange;
       family?: "ip" | "ip6";
       random?: boolean;
+      netmap?: "prefix" | "hook";
     }
   /**
    * `-j MASQUERADE [--to-ports P]`, nft `masquerade [to :P]`. `random`: `--random`/`--random-fully`, nft
@@ -467,12 +472,14 @@ export type Target =
    * concatenation's keys, as for `vmap`): the NAT `nat` to the data of the element the key finds, an
    * address and, when the map's data is `addr . port`, a port. No element: the rule breaks (nothing
    * happens, the walk goes on), as the kernel's lookup does. `family`: the `ip`/`ip6` word, the only
-   * family the NAT acts on in an `inet` table.
+   * family the NAT acts on in an `inet` table. `netmap`: `dnat|snat ip prefix to KEY map { k : NET/LEN }`,
+   * the element's prefix a NETMAP (see the DNAT/SNAT target's `netmap`).
    */
   | {
       kind: "nat-map";
       nat: "DNAT" | "SNAT";
       family?: "ip" | "ip6";
+      netmap?: true;
       key: NftKey;
       map?: string;
       elements?: NftDataElement[];

@@ -14,6 +14,7 @@ import { type HookSlot, hookSlots } from "./hook-order.ts";
 import { addressFamily, canonicalAddress } from "./ip-address.ts";
 import type { MatchContext } from "./match-rule.ts";
 import { applyNat, type ManipType, natNeedsChain, setBinding } from "./nat.ts";
+import { netmapAddress } from "./netmap-address.ts";
 import { rejectAnswer } from "./reject-answer.ts";
 import { rejectPacket } from "./reject-packet.ts";
 import { routeLookup } from "./route.ts";
@@ -221,6 +222,7 @@ export class Simulator {
     direction: "request" | "reply",
     p: SimPacket,
     answers?: number,
+    send: (host: string, p: SimPacket) => Fate = (h, q) => this.originate(h, q),
   ): SimulatedPacket {
     const cur: SimulatedPacket = {
       id: this.packets.length + 1,
@@ -237,7 +239,7 @@ export class Simulator {
     this.packets.push(cur);
     this.tracing = false;
     this.rejected = undefined;
-    cur.fate = this.originate(from, p);
+    cur.fate = send(from, p);
     this.conntrack.forgetUnconfirmed(p);
     if (cur.fate.kind === "delivered") cur.received = snapshot(p);
     // Set by runTable during the walk (TypeScript cannot see that through the calls).
@@ -286,9 +288,19 @@ export class Simulator {
       outcome.answer.kind === "icmp"
         ? `an ${p.v6 ? "ICMPv6" : "ICMP"} error (type ${outcome.answer.type} code ${outcome.answer.code})`
         : `a TCP RST`;
+    // nf_send_reset(6) sends the RST for a frame br_netfilter brought in straight out of its bridge port.
+    const port = outcome.answer.kind === "tcp-reset" ? rejected.event.physIn : undefined;
     pkt.notes.push(
-      `REJECT at ${hook} sends ${what} from ${answer.src} to ${answer.dst}: packet ${this.packets.length + 1}`,
+      `REJECT at ${hook} sends ${what} from ${answer.src} to ${answer.dst}${port ? `, straight out of bridge port ${port} (no hook sees it)` : ""}: packet ${this.packets.length + 1}`,
     );
+    if (port) {
+      const [macSrc, macDst] = [p.macDst, p.macSrc];
+      this.launch(host, "reply", answer, pkt.id, (h, q) => {
+        Object.assign(q, { macSrc, macDst });
+        return this.wire(h, port, q);
+      });
+      return;
+    }
     this.launch(host, "reply", answer, pkt.id);
   }
 
@@ -510,6 +522,10 @@ export class Simulator {
         // nf_nat_redirect drops a packet whose input interface has no address of its family.
         if (!addr && ev) return redirectDrop(ev, p, io, this.world.ruleset.file);
         binding = addr ? { addr, port } : null;
+      } else if (nat && "netmap" in nat) {
+        // The address it maps is the one of the hook's manip, whichever statement wrote it.
+        const own = manip === "dst" ? p.dst : p.src;
+        binding = { addr: netmapAddress(nat.netmap.first, nat.netmap.last, own) ?? own, port };
       } else if (nat?.addr || nat?.port !== undefined) {
         binding = { addr: nat.addr ?? (manip === "dst" ? p.dst : p.src), port };
       }

@@ -113,7 +113,7 @@ describe("REJECT sends back an ICMP error or a TCP RST", () => {
     ).toEqual([0, 1, 10, 9]);
   });
 
-  it("tcp-reset: a RST,ACK from the rejected destination, through nat POSTROUTING (its source binding undecided), to the container", () => {
+  it("tcp-reset of a frame br_netfilter brought in: a RST,ACK from the rejected destination, straight out of the container's bridge port, no hook (kernel 6.18 capture)", () => {
     const w = world(filterRule("DOCKER-USER", "-p", "tcp", "-j", "REJECT", "--reject-with", "tcp-reset"));
     const r = runScenario(w, { from: "c1", to: "198.51.100.10", proto: "tcp", dport: 80 });
     const [, rst] = r.packets;
@@ -127,17 +127,10 @@ describe("REJECT sends back an ICMP error or a TCP RST", () => {
       len: 40,
       ipFlags: ["DF"],
     });
-    expect(hooks(rst)).toEqual([
-      "ip:raw:OUTPUT",
-      "ip:mangle:OUTPUT",
-      "ip:filter:OUTPUT",
-      "ip:mangle:POSTROUTING",
-      "ip:nat:POSTROUTING",
-      "bridge:filter:OUTPUT",
-      "bridge:nat:OUTPUT",
-      "bridge:nat:POSTROUTING",
-    ]);
+    // nf_send_reset: with nf_bridge info it builds the frame itself and dev_queue_xmit()s it on the physindev.
+    expect(hooks(rst)).toEqual([]);
     expect(rst?.fate).toEqual({ kind: "delivered", host: "c1" });
+    expect(r.packets[0]?.notes.join("\n")).toContain("straight out of bridge port");
   });
 
   it("tcp-reset of a DNATed connection: the RST leaves with the published address and port (DNAT undone)", () => {
