@@ -13,6 +13,7 @@ import { closest, formatDiagnostic } from "../core/diagnostics/format-diagnostic
 import type { ParsedTrace } from "../core/model/packet.ts";
 import { parseTraceText } from "../core/parse/index.ts";
 import { checkConformance, commandAnswered, formatDivergences } from "../core/simulate/conformance.ts";
+import { canonicalAddress } from "../core/simulate/ip-address.ts";
 import type { Unmodelled } from "../core/simulate/rule-engine.ts";
 import { labFolderNameProblem } from "../core/trace-file/lab-folder-name.ts";
 import { type ReadTraceFolderOptions, readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
@@ -198,23 +199,23 @@ function otherSender(
   from: string,
   logPath: string,
 ): string[] {
-  const src = first?.events[0]?.ip?.src;
+  const logged = first?.events[0]?.ip?.src;
   const host = lab.hosts.find((h) => h.name === from);
-  if (!src || !host || first?.direction !== "request") return [];
+  if (!logged || !host || first?.direction !== "request") return [];
+  // LOG prints IPv6 in full (`fd00:000a:...:0002`), lab.json as written (`fd00:a::2`): compared alike.
+  const src = canonicalAddress(logged);
+  const address = (a: string) => canonicalAddress(a.split("/")[0] ?? "");
   const own = host.interfaces
-    .flatMap((i) => i.addresses.map((a) => a.split("/")[0] ?? ""))
+    .flatMap((i) => i.addresses.map(address))
     .filter((a) => !a.startsWith("127.") && a !== "::1");
   // A NATed or routed sender may show another address; only a host that has none of its own says nothing here.
   if (own.length === 0 || own.includes(src)) return [];
-  const sender = lab.hosts.find((h) =>
-    h.interfaces.some((i) => i.addresses.some((a) => a.split("/")[0] === src)),
-  );
+  const sender = lab.hosts.find((h) => h.interfaces.some((i) => i.addresses.some((a) => address(a) === src)));
   return [
     `  hint: ${logPath}'s first packet comes from ${src}${sender ? ` (${sender.name})` : ""}, but traffic.from is '${from}' (${own.join(", ")}): is this the log of another scenario?`,
   ];
 }
 
-/** Runs the command; resolves to the exit code. */
 /** Whether `folder` holds a lab: its lab.json, or trace files (then a missing lab.json is reported, not skipped). */
 function isLabFolder(folder: string): boolean {
   return readdirSync(folder).some((n) => n === "lab.json" || n.endsWith(".json"));
@@ -229,6 +230,7 @@ function labsIn(root: string): { folder: string }[] {
     .map((folder) => ({ folder }));
 }
 
+/** Runs the command; resolves to the exit code. */
 export async function run(argv: string[]): Promise<number> {
   if (argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write(`${USAGE}\n`);

@@ -3,7 +3,7 @@
  * comparison disagrees everywhere, and a hint says that the log's first packet was not sent by the
  * metadata's `traffic.from`, naming the host that was the sender.
  */
-import { copyFileSync, cpSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -26,6 +26,24 @@ describe("check on the log of another scenario", () => {
       // The trace of its own scenario gets no such hint.
       const [own] = checkLab(dir, ["host-to-container"]);
       expect(own?.ok).toBe(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("reads the log's IPv6 source as the metadata's address: a failing IPv6 trace of its own scenario gets no such hint", () => {
+    const root = mkdtempSync(join(tmpdir(), "pw-check-other-log-v6-"));
+    try {
+      const dir = join(root, "dual-stack");
+      cpSync(join(ROOT, "traces/dual-stack"), dir, { recursive: true });
+      // LOG prints the sender in full (2001:0db8:...), lab.json as written: a lost last line makes the check fail.
+      const log = join(dir, "a1-to-wan-v6.log");
+      const lines = readFileSync(log, "utf8").trimEnd().split("\n");
+      expect(lines[0]).toMatch(/SRC=[0-9a-f]{4}:[0-9a-f]{4}:/);
+      writeFileSync(log, `${lines.slice(0, -1).join("\n")}\n`);
+      const [result] = checkLab(dir, ["a1-to-wan-v6"]);
+      expect(result?.ok).toBe(false);
+      expect(result?.report).not.toContain("is this the log of another scenario?");
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
