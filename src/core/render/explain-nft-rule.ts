@@ -582,20 +582,28 @@ function action(t: Target, sets?: Map<string, NftSet>): Pair | undefined {
         `隨機抽一個數字並採用對應的判決（${named}）；模擬器會走過每一種選擇`,
       ];
     }
-    case "DNAT": {
-      const to = `${t.addr ?? ""}${t.port ? `:${ports(t.port)}` : ""}`;
-      const [r, rZh] = randomWords(t);
-      return [
-        `rewrite the destination to ${to} (DNAT)${r}, which accepts (ends this base chain only)`,
-        `把目的地改成 ${to}（DNAT）${rZh}，並接受（只結束這個 base chain）`,
-      ];
-    }
+    case "DNAT":
     case "SNAT": {
-      const to = `${t.addr ?? ""}${t.port ? `:${ports(t.port)}` : ""}`;
+      const [field, fieldZh] = t.kind === "DNAT" ? ["destination", "目的地"] : ["source", "來源"];
+      // A range's every address (`snat to 198.51.100.0/30` is 198.51.100.0-198.51.100.3), not its first.
+      const addr = `${t.addr ?? ""}${t.addrHi !== undefined ? `-${t.addrHi}` : ""}`;
+      const port = t.port ? `:${ports(t.port)}` : "";
       const [r, rZh] = randomWords(t);
+      const [how, howZh] = t.netmap
+        ? [
+            `map the ${field} into ${addr}${port}, each host keeping its host bits`,
+            `把${fieldZh}對應到 ${addr}${port}，每台主機保留自己的主機位元`,
+          ]
+        : t.addrHi !== undefined
+          ? [
+              `rewrite the ${field} to one address of ${addr}${port}`,
+              `把${fieldZh}改成 ${addr}${port} 其中一個位址`,
+            ]
+          : [`rewrite the ${field} to ${addr}${port}`, `把${fieldZh}改成 ${addr}${port}`];
+      const kind = t.netmap ? `${t.kind} prefix` : t.kind;
       return [
-        `rewrite the source to ${to} (SNAT)${r}, which accepts (ends this base chain only)`,
-        `把來源改成 ${to}（SNAT）${rZh}，並接受（只結束這個 base chain）`,
+        `${how} (${kind})${r}, which accepts (ends this base chain only)`,
+        `${howZh}（${kind}）${rZh}，並接受（只結束這個 base chain）`,
       ];
     }
     case "MASQUERADE": {

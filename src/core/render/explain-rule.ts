@@ -267,6 +267,8 @@ export function explainRule(line: string): RuleNote {
   // `-m connmark --mark` and `-j CONNMARK --set-xmark` name the connection's mark, not the packet's.
   let connmarkMatch = false;
   let connmarkTarget = false;
+  // `--to` is NETMAP's prefix only after `-j NETMAP` (the string match has a `--to` offset of its own).
+  let netmapTarget = false;
   // Whether the current `-m conntrack` has a `--ctstate` a packet without a connection can meet (UNTRACKED,
   // INVALID, or a negated other): it alone then decides such a packet.
   let ctstateSeen = false;
@@ -842,6 +844,17 @@ export function explainRule(line: string): RuleNote {
       case "--to-destination":
         actions.push([`to ${arg()}`, `改成 ${word(i)}`]);
         break;
+      case "--to":
+        if (netmapTarget)
+          actions.push([
+            `to ${arg()}, each host keeping its host bits (the destination at PREROUTING and OUTPUT, the source at POSTROUTING and INPUT)`,
+            `對應到 ${word(i)}，每台主機保留自己的主機位元（在 PREROUTING 與 OUTPUT 改目的地，在 POSTROUTING 與 INPUT 改來源）`,
+          ]);
+        else {
+          unknown.push(opt);
+          i++;
+        }
+        break;
       case "--to-source":
         actions.push([`to ${arg()}`, `改成 ${word(i)}`]);
         break;
@@ -921,7 +934,10 @@ export function explainRule(line: string): RuleNote {
         } else if (known) place(known);
         else if (t === "DNAT") place(["rewrite the destination (DNAT)", "改寫目的地（DNAT）"]);
         else if (t === "SNAT") place(["rewrite the source (SNAT)", "改寫來源（SNAT）"]);
-        else if (t === "MARK") place(["mark the packet", "標記封包"]);
+        else if (t === "NETMAP") {
+          netmapTarget = true;
+          place(["map the address (NETMAP)", "對應位址（NETMAP）"]);
+        } else if (t === "MARK") place(["mark the packet", "標記封包"]);
         else if (t === "CONNMARK") connmarkTarget = true;
         // SET's, DSCP's and TOS's own options (--add-set, --set-dscp, ...) say what they do.
         else if (t === "SET" || t === "DSCP" || t === "TOS") break;

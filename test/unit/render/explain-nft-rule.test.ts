@@ -26,6 +26,25 @@ describe("explainNftRule", () => {
     );
   });
 
+  it("says a prefix NAT maps into its whole prefix, each host keeping its bits, and a range NAT picks one of its addresses", () => {
+    for (const text of [
+      'oifname "eth0" snat ip prefix to 198.51.100.64/26',
+      'oifname "eth0" snat prefix to 198.51.100.64/26',
+    ])
+      expect(explainNftRule(text).en, text).toBe(
+        "to eth0: map the source into 198.51.100.64-198.51.100.127, each host keeping its host bits (SNAT prefix), which accepts (ends this base chain only)",
+      );
+    expect(explainNftRule("ip daddr 198.51.100.64/26 dnat ip prefix to 192.0.2.0/26")["zh-TW"]).toBe(
+      "目的位址是 198.51.100.64/26：把目的地對應到 192.0.2.0-192.0.2.63，每台主機保留自己的主機位元（DNAT prefix），並接受（只結束這個 base chain）",
+    );
+    expect(explainNftRule('oifname "eth0" snat to 198.51.100.0/30').en).toBe(
+      "to eth0: rewrite the source to one address of 198.51.100.0-198.51.100.3 (SNAT), which accepts (ends this base chain only)",
+    );
+    expect(explainNftRule("tcp dport 8080 dnat ip to 172.17.0.2:80").en).toBe(
+      "to tcp port 8080: rewrite the destination to 172.17.0.2:80 (DNAT), which accepts (ends this base chain only)",
+    );
+  });
+
   it("phrases an interface pair, and says an accept ends only its base chain", () => {
     const n = explainNftRule('iifname "docker0" oifname != "docker0" accept');
     expect(n.en).toBe("from docker0 to another interface: accept (ends this base chain only)");

@@ -329,3 +329,20 @@ describe("explainRule on MARK and CONNMARK bit operations", () => {
     );
   });
 });
+
+describe("explainRule on NETMAP", () => {
+  it("says the prefix it maps into, that each host keeps its bits, and which address at which hook", () => {
+    const n = explainRule("-A PREROUTING -d 198.51.100.0/26 -j NETMAP --to 192.0.2.0/26");
+    expect(n.unknown).toEqual([]);
+    expect(n.en).toBe(
+      "if the destination is 198.51.100.0/26, map the address (NETMAP) to 192.0.2.0/26, each host keeping its host bits (the destination at PREROUTING and OUTPUT, the source at POSTROUTING and INPUT)",
+    );
+    expect(n["zh-TW"]).toContain("對應到 192.0.2.0/26，每台主機保留自己的主機位元");
+  });
+
+  it("leaves another extension's --to unexplained, not read as a prefix", () => {
+    const n = explainRule("-A INPUT -m string --algo bm --from 0 --to 100 --string x -j DROP");
+    expect(n.unknown).toContain("--to");
+    expect(n.en).not.toContain("host bits");
+  });
+});
