@@ -6,7 +6,13 @@
  */
 import type { HookId } from "../model/hook.ts";
 import type { Flow, MatchedRule, Packet, TraceEvent } from "../model/packet.ts";
-import { findRewrites, formatEbtLine, formatLogLine, summarizePacket } from "../parse/index.ts";
+import {
+  findRewrites,
+  formatEbtLine,
+  formatLogLine,
+  summarizeEvent,
+  summarizePacket,
+} from "../parse/index.ts";
 import { kernelIpv6 } from "../parse/ipv6.ts";
 import { isIcmp, type PacketSnapshot } from "./sim-packet.ts";
 import type { HookEvent, SimulatedPacket } from "./simulate-packet.ts";
@@ -199,7 +205,7 @@ export function toTrace(simulated: readonly SimulatedPacket[], options: ToTraceO
             rewrites,
             direction: sp.direction,
           })
-        : `${sp.sent.proto.toUpperCase()} ${sp.sent.src} -> ${sp.sent.dst} (no hook logged)`,
+        : `${summarizeEvent(unloggedEvent(sp.sent))} (no hook logged)`,
       events,
       hooks: events.map((e) => e.hook),
       rewrites,
@@ -208,4 +214,17 @@ export function toTrace(simulated: readonly SimulatedPacket[], options: ToTraceO
   const proto = simulated[0]?.sent.proto ?? "icmp";
   const flows: Flow[] = packets.length ? [{ id: 1, proto, packets: packets.map((p) => p.id) }] : [];
   return { packets, flows, lines };
+}
+
+/** A packet no hook logged, as an event for its summary: its TCP flags or ICMP type said like a logged one's. */
+function unloggedEvent(p: PacketSnapshot): TraceEvent {
+  return {
+    ip: { src: p.src, dst: p.dst },
+    l4: {
+      proto: p.proto,
+      ...(p.sport !== undefined ? { sport: p.sport, dport: p.dport } : {}),
+      ...(p.tcpFlags ? { tcpFlags: p.tcpFlags } : {}),
+      ...(p.icmpType !== undefined ? { icmpType: p.icmpType, icmpCode: p.icmpCode } : {}),
+    },
+  } as TraceEvent;
 }

@@ -131,6 +131,10 @@ describe("REJECT sends back an ICMP error or a TCP RST", () => {
     expect(hooks(rst)).toEqual([]);
     expect(rst?.fate).toEqual({ kind: "delivered", host: "c1" });
     expect(r.packets[0]?.notes.join("\n")).toContain("straight out of bridge port");
+    // No line logs it, so its summary is made from the packet sent: a RST, not a bare TCP packet.
+    expect(toTrace(r.packets).packets[1]?.summary).toBe(
+      "TCP RST-ACK 198.51.100.10:80 -> 172.17.0.2:40000 (no hook logged)",
+    );
   });
 
   it("tcp-reset of a DNATed connection: the RST leaves with the published address and port (DNAT undone)", () => {
