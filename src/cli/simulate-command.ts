@@ -42,6 +42,9 @@ const USAGE = `usage: packetwalk simulate --lab DIR --from HOST --to ADDR[:PORT]
                        net.ipv6.conf.all.forwarding and net.bridge.bridge-nf-call-ip6tables,
                        or brport.<port>.hairpin_mode
   --no-follow-ups      only the first packet (default: echo reply; SYN, SYN-ACK, ACK)
+  --udp-reply          with --proto udp: the destination answers the datagram once, as a DNS or
+                       NTP server does (default: the datagram alone; a closed port's answer, an
+                       ICMP port unreachable, comes from a REJECT rule, not from this)
   --json               JSON Lines, one object per packet (as packetwalk parse --json, plus "matched"
                        and "fate"; the last one has "stopped" when the exchange stopped early)
   --write PATH         write PATH.log (kernel log) and PATH.json (metadata, origin "simulated");
@@ -72,6 +75,8 @@ interface Args {
   rulesetFile?: string;
   sysctls: Record<string, string>;
   followUps: boolean;
+  /** `--udp-reply`: the UDP destination answers once. */
+  udpReply?: boolean;
   json: boolean;
   write?: string;
   question?: string;
@@ -132,6 +137,9 @@ function parseArgs(argv: string[]): Args {
       case "--no-follow-ups":
         a.followUps = false;
         break;
+      case "--udp-reply":
+        a.udpReply = true;
+        break;
       case "--json":
         a.json = true;
         break;
@@ -152,6 +160,10 @@ function parseArgs(argv: string[]): Args {
     }
   }
   if (!a.lab || !a.from || !a.to) throw new UsageError("--lab, --from and --to are required");
+  if (a.udpReply && a.proto !== "udp")
+    throw new UsageError(`--udp-reply answers a UDP datagram: add --proto udp (it is ${a.proto})`);
+  if (a.udpReply && !a.followUps)
+    throw new UsageError("--udp-reply and --no-follow-ups contradict each other: the reply is a follow-up");
   return a;
 }
 
@@ -376,10 +388,12 @@ export async function run(argv: string[]): Promise<number> {
       src: a.src,
       proto: a.proto,
       dport: to.port,
-      script: a.followUps
-        ? undefined
-        : // The echo request of the destination's family (ICMPv6's is 128): runScenario's default.
-          [{ direction: "request", tcpFlags: a.proto === "tcp" ? ["SYN"] : undefined }],
+      script: a.udpReply
+        ? [{ direction: "request" }, { direction: "reply" }]
+        : a.followUps
+          ? undefined
+          : // The echo request of the destination's family (ICMPv6's is 128): runScenario's default.
+            [{ direction: "request", tcpFlags: a.proto === "tcp" ? ["SYN"] : undefined }],
     });
     const file = a.write ? `${basename(a.write)}.log` : "simulated.log";
     const trace = toTrace(result.packets, { file });

@@ -31,6 +31,41 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+describe("packetwalk simulate --udp-reply", () => {
+  it("sends the datagram and the destination's answer, back through the un-SNAT", () => {
+    const r = simulate([
+      "--lab",
+      lab,
+      "--from",
+      "c1",
+      "--to",
+      "198.51.100.10:53",
+      "--ruleset",
+      "docker-28",
+      "--proto",
+      "udp",
+      "--udp-reply",
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      "packet 1 (request): UDP 172.17.0.2:40000 -> 198.51.100.10:53, SNAT to 203.0.113.2:40000",
+    );
+    expect(r.stdout).toContain(
+      "packet 2 (reply): UDP 198.51.100.10:53 -> 203.0.113.2:40000, un-SNAT to 172.17.0.2:40000",
+    );
+    expect(r.stdout).not.toContain("packet 3");
+  });
+
+  it("refuses it without --proto udp, and with --no-follow-ups, saying why", () => {
+    const tcp = simulate([...ping(), "--proto", "tcp", "--udp-reply"]);
+    expect(tcp.status).toBe(2);
+    expect(tcp.stderr).toContain("--udp-reply answers a UDP datagram: add --proto udp (it is tcp)");
+    const alone = simulate([...ping(), "--proto", "udp", "--udp-reply", "--no-follow-ups"]);
+    expect(alone.status).toBe(2);
+    expect(alone.stderr).toContain("--udp-reply and --no-follow-ups contradict each other");
+  });
+});
+
 describe("packetwalk simulate on IPv6", () => {
   it("--no-follow-ups sends an ICMPv6 echo request (type 128) to an IPv6 address", () => {
     const r = simulate([
@@ -48,7 +83,8 @@ describe("packetwalk simulate on IPv6", () => {
       summary: string;
       fate: { kind: string };
     };
-    expect(first.summary).toBe("ICMPv6 echo-request fd00:a::2 -> 2001:db8:2::10");
+    // The MASQUERADE at nat POSTROUTING, after the last line that logs it, is said as well.
+    expect(first.summary).toBe("ICMPv6 echo-request fd00:a::2 -> 2001:db8:2::10, SNAT to 2001:db8:1::10");
     expect(first.fate.kind).toBe("delivered");
   });
 });
