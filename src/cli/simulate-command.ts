@@ -14,6 +14,7 @@ import { runScenario, type ScenarioResult } from "../core/simulate/run-scenario.
 import type { HookEvent } from "../core/simulate/simulate-packet.ts";
 import { matchedRules, type SimulatedTrace, toTrace } from "../core/simulate/to-kernel-log.ts";
 import { buildTopology, type Topology } from "../core/simulate/topology.ts";
+import { summaryWithUnloggedNat } from "../core/simulate/unlogged-nat.ts";
 import { readerRulesets } from "../core/trace-file/ruleset-pins.ts";
 import { type Lab, type LabHost, type TraceMeta, traceMetaSchema } from "../core/trace-file/schema.ts";
 import { buildWorld, LabError, loadLab, logsHooks } from "../lab/load-lab.ts";
@@ -279,7 +280,8 @@ function humanReport(trace: SimulatedTrace, result: ScenarioResult, tag: string)
   const out: string[] = [];
   trace.packets.forEach((p, i) => {
     const sim = result.packets[i];
-    out.push(`packet ${p.id} (${p.direction}): ${p.summary}`);
+    // The report knows the packet as it arrived: it says the NAT no log line shows.
+    out.push(`packet ${p.id} (${p.direction}): ${sim ? summaryWithUnloggedNat(p, sim) : p.summary}`);
     for (const e of sim?.events ?? []) {
       if (loggingChain(e)) continue;
       const dev = [

@@ -5,7 +5,7 @@
  * `formatEbtLine`) so that `packetwalk parse` and the plugin take them unchanged.
  */
 import type { HookId } from "../model/hook.ts";
-import type { Flow, MatchedRule, Packet, Rewrite, TraceEvent } from "../model/packet.ts";
+import type { Flow, MatchedRule, Packet, TraceEvent } from "../model/packet.ts";
 import {
   findRewrites,
   formatEbtLine,
@@ -14,7 +14,6 @@ import {
   summarizePacket,
 } from "../parse/index.ts";
 import { kernelIpv6 } from "../parse/ipv6.ts";
-import { canonicalAddress } from "./ip-address.ts";
 import { isIcmp, type PacketSnapshot } from "./sim-packet.ts";
 import type { HookEvent, SimulatedPacket } from "./simulate-packet.ts";
 
@@ -203,7 +202,7 @@ export function toTrace(simulated: readonly SimulatedPacket[], options: ToTraceO
       summary: events.length
         ? summarizePacket({
             events: [events.find((e) => e.source === "log") ?? (events[0] as TraceEvent)],
-            rewrites: [...rewrites, ...unloggedRewrite(events, sp)],
+            rewrites,
             direction: sp.direction,
           })
         : `${summarizeEvent(unloggedEvent(sp.sent))} (no hook logged)`,
@@ -228,35 +227,4 @@ function unloggedEvent(p: PacketSnapshot): TraceEvent {
       ...(p.icmpType !== undefined ? { icmpType: p.icmpType, icmpCode: p.icmpCode } : {}),
     },
   } as TraceEvent;
-}
-
-/**
- * The NAT done after the packet's last logged hook, which no line shows (MASQUERADE and SNAT at nat
- * POSTROUTING, a reply's source un-DNATed there): the packet as received against that line, for its
- * summary only (the packet's rewrites are what its lines show). None when it was not received.
- */
-function unloggedRewrite(events: readonly TraceEvent[], sp: SimulatedPacket): Rewrite[] {
-  const last = events[events.length - 1];
-  const got = sp.received;
-  const ip = last?.ip;
-  if (!last || !got || !ip) return [];
-  const seen = {
-    src: canonicalAddress(ip.src),
-    dst: canonicalAddress(ip.dst),
-    sport: last.l4?.sport,
-    dport: last.l4?.dport,
-  };
-  const src = seen.src !== got.src || (got.sport !== undefined && seen.sport !== got.sport);
-  const dst = seen.dst !== got.dst || (got.dport !== undefined && seen.dport !== got.dport);
-  if (!src && !dst) return [];
-  return [
-    {
-      atEvent: events.length,
-      afterHook: last.hook,
-      beforeHook: last.hook,
-      kind: src && dst ? "both" : src ? "snat" : "dnat",
-      from: seen,
-      to: { src: got.src, dst: got.dst, sport: got.sport, dport: got.dport },
-    },
-  ];
 }
