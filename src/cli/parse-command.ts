@@ -4,7 +4,6 @@
  * their flows, directions and hooks.
  */
 import { closeSync, openSync, readSync, statSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { FOLDED_LINES_SHOWN, formatFoldedDiagnostics } from "../core/diagnostics/fold-diagnostics.ts";
 import { decodeInput, InputError } from "../core/input/decode-input.ts";
@@ -22,6 +21,7 @@ import { NETDEV_HINT, PREFIX_HINT } from "../core/parse/parse-hints.ts";
 import { lineBatches, MAX_LINE_BYTES } from "../core/parse/split-lines.ts";
 import { GROUP_MARK, TraceParser } from "../core/parse/trace-parser.ts";
 import { formatZodIssuesAt, parseJsonText } from "../core/trace-file/load-trace.ts";
+import { idleCpus } from "./idle-cpus.ts";
 import { OutputChunks } from "./output-chunks.ts";
 import { type OutputMode, packetHead, writePacketTail } from "./packet-output.ts";
 import { parseFileParallel } from "./parse-parallel.ts";
@@ -45,7 +45,8 @@ FILE '-' reads standard input.
                      script or nft -j JSON): its LOG rules' prefixes are read at their chains, and its
                      nftables base chains at their hooks, whatever their names; --prefix-map comes first;
                      repeat it for a host's several saves (iptables-save, ip6tables-save, ebtables-save)
-  --jobs N           threads for one big file (default: the number of CPUs, at most 8); 1 parses on one thread
+  --jobs N           threads for one big file (default: the CPUs not busy, the CPU count less the
+                     1-minute load average, from 1 to 8: a busy machine parses on one); 1 parses on one thread
   --segment-bytes N  bytes per thread's piece of a big file (default: 16777216); a single
                      FILE larger than two pieces is parsed on --jobs threads, with the same output
   --max-line-bytes N longest line read (default: 1048576); a longer one is skipped with an error
@@ -89,7 +90,7 @@ function parseArgs(argv: string[]): Args | string {
     files: [],
     json: false,
     strict: false,
-    jobs: Math.min(8, availableParallelism()),
+    jobs: idleCpus(),
     segmentBytes: SEGMENT_BYTES,
     maxLineBytes: MAX_LINE_BYTES,
   };
