@@ -269,6 +269,12 @@ export function explainRule(line: string): RuleNote {
   let connmarkTarget = false;
   // `--to` is NETMAP's prefix only after `-j NETMAP` (the string match has a `--to` offset of its own).
   let netmapTarget = false;
+  // The match whose options come now, and whether the target was reached: an option of a match this
+  // note does not know is a condition said as written, never left out as if the rule had none.
+  let matchModule: string | undefined;
+  let targetSeen = false;
+  const unexplained = new Map<string, string[]>();
+  const asCondition = new Set<string>();
   // Whether the current `-m conntrack` has a `--ctstate` a packet without a connection can meet (UNTRACKED,
   // INVALID, or a negated other): it alone then decides such a packet.
   let ctstateSeen = false;
@@ -291,6 +297,18 @@ export function explainRule(line: string): RuleNote {
       const next = tokens[++i];
       opt = next && !next.quoted ? next.value : "";
     }
+    /** An option this note does not know: skipped with its value, said as written when a match's. */
+    const unexplainedOption = (): void => {
+      unknown.push(opt);
+      // Skip the option's argument, if it has one (a quoted word is one, whatever it starts with).
+      const next = tokens[i + 1];
+      const value = next !== undefined && (next.quoted || !next.value.startsWith("-")) ? next : undefined;
+      if (value) i++;
+      if (targetSeen || matchModule === undefined) return;
+      const written = `${negate ? "! " : ""}${opt}${value ? ` ${value.quoted ? JSON.stringify(value.value) : value.value}` : ""}`;
+      unexplained.set(matchModule, [...(unexplained.get(matchModule) ?? []), written]);
+      asCondition.add(opt);
+    };
     const arg = (): string => {
       let a = tokens[++i];
       if (a && !a.quoted && a.value === "!") {
@@ -424,6 +442,7 @@ export function explainRule(line: string): RuleNote {
       case "-m":
       case "--match": {
         const module = arg(); // The module's own options follow and are explained one by one.
+        matchModule = module;
         connmarkMatch = module === "connmark";
         policyMatch = module === "policy";
         ctstateSeen = false;
@@ -850,10 +869,7 @@ export function explainRule(line: string): RuleNote {
             `to ${arg()}, each host keeping its host bits (the destination at PREROUTING and OUTPUT, the source at POSTROUTING and INPUT)`,
             `對應到 ${word(i)}，每台主機保留自己的主機位元（在 PREROUTING 與 OUTPUT 改目的地，在 POSTROUTING 與 INPUT 改來源）`,
           ]);
-        else {
-          unknown.push(opt);
-          i++;
-        }
+        else unexplainedOption();
         break;
       case "--to-source":
         actions.push([`to ${arg()}`, `改成 ${word(i)}`]);
@@ -899,6 +915,7 @@ export function explainRule(line: string): RuleNote {
       case "--jump":
       case "-g":
       case "--goto": {
+        targetSeen = true;
         const t = arg();
         const known = TARGETS[t];
         if (t === "LOG" && logged) break;
@@ -954,22 +971,24 @@ export function explainRule(line: string): RuleNote {
         break;
       }
       default:
-        if (opt.startsWith("-")) {
-          unknown.push(opt);
-          // Skip the option's argument, if it has one (a quoted word is one, whatever it starts with).
-          const next = tokens[i + 1];
-          if (next !== undefined && (next.quoted || !next.value.startsWith("-"))) i++;
-        }
+        if (opt.startsWith("-")) unexplainedOption();
     }
     if (HEADER_OPTIONS.has(opt)) for (let k = condsBefore; k < conds.length; k++) headerConds.add(k);
   }
+  for (const [module, written] of unexplained)
+    conds.push([
+      `the ${module} match \`${written.join(" ")}\` holds (not explained by packetwalk)`,
+      `${module} match「${written.join(" ")}」成立（packetwalk 未說明）`,
+    ]);
   if (actions.length === 0)
     actions.push(["count the packet and go on (no target)", "只計數，繼續下一條規則（沒有 target）"]);
   actions.push(...comments);
   const [said, saidZh] = conditionsAndRecords(conds, headerConds, records);
   const en = `${said}${actions.map((a) => a[0]).join(" ")}`;
-  const unknownEn = unknown.map((u) => ` (option ${u}: not explained by packetwalk)`).join("");
-  const unknownZh = unknown.map((u) => `（選項 ${u}：packetwalk 未說明）`);
+  // Those said as conditions above are not repeated.
+  const trailing = unknown.filter((u) => !asCondition.has(u));
+  const unknownEn = trailing.map((u) => ` (option ${u}: not explained by packetwalk)`).join("");
+  const unknownZh = trailing.map((u) => `（選項 ${u}：packetwalk 未說明）`);
   return {
     en: `${en}${unknownEn}`,
     "zh-TW": joinZh([saidZh, actionsZh(actions.map((a) => a[1])), ...unknownZh]),
