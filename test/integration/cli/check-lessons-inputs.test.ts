@@ -77,14 +77,19 @@ describe("check --lessons on a front matter that is not valid YAML", () => {
     const other = `${EN}/both-layers.md`;
     const text = readFileSync(join(dir, other), "utf8");
     put(other, text.replace('src="docker-bridge/container-to-wan"', 'src="docker-bridge/container-to-wn"'));
-    const line = text.slice(0, text.indexOf('src="docker-bridge/container-to-wan"')).split("\n").length;
+    const before = text.slice(0, text.indexOf('src="docker-bridge/container-to-wan"')).split("\n");
+    const line = before.length;
+    // At the src attribute itself.
+    const column = (before[before.length - 1] as string).length + 1;
     try {
       const r = check();
       expect(r.stderr).toBe("");
       expect(r.stdout).toContain(
         `${bad}:3:14: error: front matter is not valid YAML: Nested mappings are not allowed in compact mappings\n  hint: quote values that contain ':' or '#'\n`,
       );
-      expect(r.stdout).toContain(`${other}:${line}:1: error: no trace 'docker-bridge/container-to-wn'`);
+      expect(r.stdout).toContain(
+        `${other}:${line}:${column}: error: no trace 'docker-bridge/container-to-wn'`,
+      );
       // Every lesson was read, and the others' directives checked.
       expect(r.stdout).toMatch(/\n2 errors, \d+ warnings? in 41 lessons, 1[0-9]{2} ::trace directives; /);
       expect(r.status).toBe(1);
