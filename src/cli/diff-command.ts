@@ -3,14 +3,14 @@
  * diagram source differ between A and B (two git revisions or two folders), a Markdown report (for a
  * pull request comment, within GitHub's size limit) and an HTML report (before/after side by side).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { diffFacts, type FactsDiff } from "../core/diff/diff-facts.ts";
 import { formatHtml, svgKey } from "../core/diff/format-html.ts";
 import { formatMarkdown, GITHUB_COMMENT_LIMIT } from "../core/diff/format-markdown.ts";
 import { highlightChangedSteps } from "../core/diff/highlight-steps.ts";
 import { readCommandArgs } from "./command-args.ts";
-import { DiffInputError, openVersion, readVersionFacts, type Version } from "./diff-inputs.ts";
+import { DiffInputError, openVersion, pairNaming, readVersionFacts, type Version } from "./diff-inputs.ts";
 
 /** One line for `packetwalk --help`. */
 export const summary = "what changed in every trace between two git revisions or two folders";
@@ -20,7 +20,9 @@ const USAGE = `usage: packetwalk diff A B [--markdown FILE] [--html FILE] [--jso
 
 A and B are folders (a repository root with traces/, or a traces folder) or git revisions of the
 repository in the current directory (or --repo DIR): branches, tags, commits. Revisions are read with
-git archive into a temporary folder that is removed afterwards.
+git archive into a temporary folder that is removed afterwards. Two lab folders (traces/host-a
+traces/host-b: two machines, or one lab imported twice) are compared scenario by scenario, and two
+traces (traces/host-a/web-to-db.log traces/host-b/web-to-db.log) with each other, whatever their names.
 
 Reports every trace whose recorded packets, hook lists, NAT rewrites, matched rules (the kernel's on
 TRACE traces, the simulator's on LOG traces) or diagram source differ, and every ruleset whose text
@@ -69,6 +71,24 @@ async function renderChanged(diff: FactsDiff): Promise<Map<string, string>> {
   return svgs;
 }
 
+/**
+ * Why a report cannot be written at `file` (undefined when it can): a folder there, or a file
+ * where one of its folders would be. Checked before any work, so that no report is half written.
+ */
+export function outputProblem(flag: string, file: string): { message: string; hint: string } | undefined {
+  const hint = `give a file path, e.g. ${flag} /tmp/packetwalk-diff/report.${flag.slice(2).replace("markdown", "md")}`;
+  if (existsSync(file) && statSync(file).isDirectory())
+    return { message: `${flag} ${file}: is a folder, not a file`, hint };
+  for (let at = dirname(resolve(file)); ; at = dirname(at)) {
+    if (existsSync(at)) {
+      if (!statSync(at).isDirectory())
+        return { message: `${flag} ${file}: ${at} is a file, so no folder can hold the report there`, hint };
+      return undefined;
+    }
+    if (dirname(at) === at) return undefined;
+  }
+}
+
 function write(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, text);
@@ -104,17 +124,38 @@ export async function run(argv: string[]): Promise<number> {
       "omit it for GitHub's limit",
     );
 
+  // Each report to its own file, checked before any work: a later failure would leave the first half written.
+  const outputs = (["markdown", "html", "json"] as const).filter((k) => values[k] !== undefined);
+  for (const k of outputs) {
+    const problem = outputProblem(`--${k}`, String(values[k]));
+    if (problem) return fail(problem.message, problem.hint);
+  }
+  for (const [i, k] of outputs.entries())
+    for (const other of outputs.slice(i + 1))
+      if (resolve(String(values[k])) === resolve(String(values[other])))
+        return fail(
+          `--${k} and --${other} name the same file, ${values[k]}: one report would overwrite the other`,
+          "give each report its own file",
+        );
+
   const opened: Version[] = [];
   try {
     for (const spec of positionals) opened.push(openVersion(spec, String(values.repo ?? process.cwd())));
     const [a, b] = opened as [Version, Version];
-    const before = readVersionFacts(a.tracesDir);
-    const after = readVersionFacts(b.tracesDir);
+    const [namingA, namingB] = pairNaming(a, b);
+    const before = readVersionFacts(a.tracesDir, namingA);
+    const after = readVersionFacts(b.tracesDir, namingB);
     for (const p of [
       ...before.problems.map((x) => `${a.label}: ${x}`),
       ...after.problems.map((x) => `${b.label}: ${x}`),
     ])
       process.stderr.write(`packetwalk diff: warning: ${p}\n`);
+    // A file that does not read drops its traces from that side: an error, or they read as removed.
+    const fileProblems = [
+      ...before.dropped.map((x) => `${a.label}: ${x}`),
+      ...after.dropped.map((x) => `${b.label}: ${x}`),
+    ];
+    for (const p of fileProblems) process.stderr.write(`packetwalk diff: error: ${p}\n`);
     const problems = [
       ...before.unreadable.map((x) => `${a.label}: ${x}`),
       ...after.unreadable.map((x) => `${b.label}: ${x}`),
@@ -128,6 +169,7 @@ export async function run(argv: string[]): Promise<number> {
       maxChars,
       ...(detailsUrl ? { detailsUrl } : {}),
       problems,
+      fileProblems,
     });
     if (values.html) {
       const svgs =
@@ -145,10 +187,10 @@ export async function run(argv: string[]): Promise<number> {
     if (values.markdown) write(String(values.markdown), markdown);
     else if (!values.html && !values.json) process.stdout.write(markdown);
     process.stderr.write(
-      `packetwalk diff: ${diff.traces.length} trace(s) changed, ${diff.unchanged} unchanged, ${diff.rulesets.length} ruleset(s) changed${problems.length ? `; ${problems.length} log line(s) could not be read (above), so the report may be wrong where they are` : ""}\n`,
+      `packetwalk diff: ${diff.traces.length} trace(s) changed, ${diff.unchanged} unchanged, ${diff.rulesets.length} ruleset(s) changed${fileProblems.length ? `; ${fileProblems.length} file(s) could not be read (above), so their traces show as removed or added` : ""}${problems.length ? `; ${problems.length} log line(s) could not be read (above), so the report may be wrong where they are` : ""}\n`,
     );
     // The report is still written (it shows the problems), but a CI job must not pass on it.
-    return problems.length ? 1 : 0;
+    return problems.length || fileProblems.length ? 1 : 0;
   } catch (error) {
     if (error instanceof DiffInputError) return fail(error.message, error.hint);
     return fail(error instanceof Error ? error.message : String(error), "see the message above", 1);

@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { type TraceFacts, traceFacts } from "../core/diff/trace-facts.ts";
 import { labHookChains } from "../core/render/lab-hook-chains.ts";
@@ -25,12 +25,24 @@ export class DiffInputError extends Error {
   }
 }
 
+/** A side that is one lab folder, or one trace of it, rather than a folder of labs. */
+export interface Only {
+  /** The lab folder (it holds `lab.json`). */
+  folder: string;
+  /** The lab's name (its folder's). */
+  lab: string;
+  /** The trace's scenario, when the side is one trace (`<lab>/<scenario>.log` or `.json`). */
+  stem?: string;
+}
+
 /** One side, ready to read. */
 export interface Version {
   /** As the user wrote it. */
   label: string;
   /** The folder holding the lab folders (`<lab>/lab.json`). */
   tracesDir: string;
+  /** Set when the side is one lab or one trace: only that is compared. */
+  only?: Only;
   /** Removes what was exported (nothing for a folder). */
   cleanup(): void;
 }
@@ -44,19 +56,22 @@ function git(repo: string, args: string[], input?: Buffer) {
  * @param repo the git repository revisions are read from; default the current directory
  */
 export function openVersion(spec: string, repo: string = process.cwd()): Version {
+  if (existsSync(spec) && statSync(spec).isFile()) return openTraceFile(spec);
   if (existsSync(spec) && statSync(spec).isDirectory()) {
     const inner = join(spec, "traces");
     if (existsSync(inner)) return { label: spec, tracesDir: inner, cleanup: () => undefined };
-    // A lab folder or an unrelated one would compare as "every trace removed" or as nothing at all.
+    // One lab folder: its traces are compared with the other side's lab, scenario by scenario.
     if (existsSync(join(spec, "lab.json")))
-      throw new DiffInputError(
-        `'${spec}' is one lab's folder (it holds lab.json), not a folder of labs`,
-        "give the repository root or its traces/ folder on both sides, e.g. packetwalk diff old/traces new/traces",
-      );
+      return {
+        label: spec,
+        tracesDir: dirname(spec),
+        only: { folder: spec, lab: basename(spec) },
+        cleanup: () => undefined,
+      };
     if (!readdirSync(spec).some((name) => existsSync(join(spec, name, "lab.json"))))
       throw new DiffInputError(
         `'${spec}' holds neither traces/ nor a lab folder (<lab>/lab.json)`,
-        "give the repository root or its traces/ folder, or a git revision",
+        "give the repository root or its traces/ folder, a lab folder, one trace (<lab>/<scenario>.log), or a git revision",
       );
     return { label: spec, tracesDir: spec, cleanup: () => undefined };
   }
@@ -86,6 +101,73 @@ export function openVersion(spec: string, repo: string = process.cwd()): Version
   }
 }
 
+/** A trace file given as a side: `<lab>/<scenario>.log` or `.json`, in a lab folder. */
+function openTraceFile(spec: string): Version {
+  const folder = dirname(spec);
+  const m = /^(.+)\.(log|json)$/.exec(basename(spec));
+  const stem = m?.[1];
+  if (!stem || basename(spec) === "lab.json" || !existsSync(join(folder, "lab.json")))
+    throw new DiffInputError(
+      `'${spec}' is a file, but not a trace of a lab folder (<lab>/<scenario>.log or .json beside lab.json)`,
+      "give a trace of a lab folder (traces/my-host/web-to-db.log), a lab folder, a repository root or its traces/ folder, or a git revision; to compare raw kernel logs, import each first (packetwalk import)",
+    );
+  if (!existsSync(join(folder, `${stem}.json`)))
+    throw new DiffInputError(
+      `'${spec}': ${join(folder, `${stem}.json`)} does not exist, so '${stem}' is no trace of ${folder}`,
+      `give a scenario that has both files: ${
+        readdirSync(folder)
+          .filter((f) => f.endsWith(".json") && f !== "lab.json")
+          .map((f) => f.slice(0, -5))
+          .join(", ") || "(the folder holds none)"
+      }`,
+    );
+  return {
+    label: spec,
+    tracesDir: dirname(folder),
+    only: { folder, lab: basename(folder), stem },
+    cleanup: () => undefined,
+  };
+}
+
+/** How a side's traces and rulesets are named in the comparison, so that two sides' names meet. */
+export interface FactsNaming {
+  /** Only this lab folder (and this trace of it), not every lab of the side. */
+  only?: Only;
+  /** The name its traces are compared under, instead of `<lab>/<scenario>`: `lab` replaces the lab's name; `trace`, when set, the whole name. */
+  as?: { lab: string; trace?: string };
+  /** The name its one reader ruleset is compared under (two labs' rulesets are named after their labs). */
+  rulesetAs?: string;
+}
+
+/**
+ * The names two sides are compared under: two folders of labs by their own names; two lab folders
+ * (or two traces) under one shared name, `a → b` where they differ, so that two machines' labs
+ * meet scenario by scenario. Throws a {@link DiffInputError} when the sides are of different kinds.
+ */
+export function pairNaming(a: Version, b: Version): [FactsNaming, FactsNaming] {
+  const kind = (v: Version) => (!v.only ? "a folder of labs" : v.only.stem ? "one trace" : "one lab folder");
+  if (kind(a) !== kind(b))
+    throw new DiffInputError(
+      `'${a.label}' is ${kind(a)} but '${b.label}' is ${kind(b)}: both sides must be of one kind`,
+      "give two repository roots or traces/ folders, two lab folders (traces/a traces/b), or two traces (traces/a/x.log traces/b/x.log)",
+    );
+  if (!a.only || !b.only) return [{}, {}];
+  const join2 = (x: string, y: string) => (x === y ? x : `${x} → ${y}`);
+  const lab = join2(a.only.lab, b.only.lab);
+  const trace =
+    a.only.stem && b.only.stem
+      ? join2(`${a.only.lab}/${a.only.stem}`, `${b.only.lab}/${b.only.stem}`)
+      : undefined;
+  const as = { lab, ...(trace ? { trace } : {}) };
+  const ra = labReaderRulesets(a.only.folder, a.only.stem);
+  const rb = labReaderRulesets(b.only.folder, b.only.stem);
+  const rulesetAs = ra.length === 1 && rb.length === 1 ? join2(ra[0] as string, rb[0] as string) : undefined;
+  return [
+    { only: a.only, as, ...(rulesetAs ? { rulesetAs } : {}) },
+    { only: b.only, as, ...(rulesetAs ? { rulesetAs } : {}) },
+  ];
+}
+
 /** What was read from one side. */
 export interface VersionFacts {
   traces: TraceFacts[];
@@ -95,34 +177,75 @@ export interface VersionFacts {
   problems: string[];
   /** Log lines that could not be read (`file:line:col: error: ...`): their packets are compared without them. */
   unreadable: string[];
+  /** Labs and traces left out because their files do not read: on this side they look removed (or added). */
+  dropped: string[];
 }
 
-/** The facts of every trace under `tracesDir` (no folder: none). */
-export function readVersionFacts(tracesDir: string): VersionFacts {
-  const out: VersionFacts = { traces: [], rulesets: {}, problems: [], unreadable: [] };
+/** The facts of every trace under `tracesDir` (no folder: none); `naming` narrows and renames them (see {@link pairNaming}). */
+export function readVersionFacts(tracesDir: string, naming: FactsNaming = {}): VersionFacts {
+  const out: VersionFacts = { traces: [], rulesets: {}, problems: [], unreadable: [], dropped: [] };
   if (!existsSync(tracesDir)) return out;
-  for (const lab of readdirSync(tracesDir).sort()) {
-    const folder = join(tracesDir, lab);
+  const labs = naming.only ? [naming.only.lab] : readdirSync(tracesDir).sort();
+  for (const lab of labs) {
+    const folder = naming.only ? naming.only.folder : join(tracesDir, lab);
     if (!statSync(folder).isDirectory() || !existsSync(join(folder, "lab.json"))) continue;
     const data = readTraceFolder(folder);
     out.problems.push(...data.errors);
-    if (!data.lab) continue;
+    const scenarios = readdirSync(folder)
+      .filter((f) => f.endsWith(".json") && f !== "lab.json")
+      .map((f) => f.slice(0, -5))
+      .filter((s) => naming.only?.stem === undefined || s === naming.only.stem);
+    if (!data.lab) {
+      out.dropped.push(
+        `${join(folder, "lab.json")} does not read (above), so the lab's ${scenarios.length} trace(s) are left out of this side`,
+      );
+      continue;
+    }
+    // A scenario whose metadata does not read is missing from data.traces: say so, or it reads as removed.
+    const read = new Set(data.traces.map((t) => t.stem));
+    for (const s of scenarios)
+      if (!read.has(s))
+        out.dropped.push(
+          `${join(folder, `${s}.json`)} does not read (above), so '${lab}/${s}' is left out of this side`,
+        );
+    const labName = naming.as?.lab ?? lab;
+    const stem = naming.only?.stem;
+    const traces = stem === undefined ? data.traces : data.traces.filter((t) => t.stem === stem);
     // A ruleset's instrumented copies change with it: the reader's ruleset alone is reported.
-    for (const name of readerRulesets(Object.keys(data.rulesets)))
-      out.rulesets[`${lab}/${name}`] = data.rulesets[name] as string;
+    const used = new Set(traces.map((t) => t.meta.ruleset));
+    const readers = readerRulesets(Object.keys(data.rulesets)).filter(
+      (n) => stem === undefined || used.has(n),
+    );
+    // Two labs' rulesets are named after their labs: one reader ruleset on each side is the same one.
+    const single = naming.as && readers.length === 1;
+    for (const name of readers)
+      out.rulesets[`${labName}/${single ? (naming.rulesetAs ?? name) : name}`] = data.rulesets[
+        name
+      ] as string;
     // An nftables lab's maps list its base chains, as the site draws them.
     const chains = labHookChains(
       data.traces.map((t) => t.meta),
       data.rulesets,
     );
-    for (const t of data.traces) {
+    for (const t of traces) {
       // Compared as the site shows it: with the matched rules where the simulator loads the lab.
       const parsed = parseAsShown(t);
       // A line that cannot be read would silently drop out of the hook list being compared.
       for (const d of parsed.diagnostics)
         if (d.severity === "error") out.unreadable.push(formatDiagnostic(d));
-      out.traces.push(traceFacts(`${lab}/${t.stem}`, t.meta, data.lab, parsed, chains));
+      out.traces.push(
+        traceFacts(naming.as?.trace ?? `${labName}/${t.stem}`, t.meta, data.lab, parsed, chains),
+      );
     }
   }
   return out;
+}
+
+/** The reader rulesets of a lab folder (none when it does not read). */
+export function labReaderRulesets(folder: string, stem?: string): string[] {
+  const data = readTraceFolder(folder);
+  const used = new Set(
+    data.traces.filter((t) => stem === undefined || t.stem === stem).map((t) => t.meta.ruleset),
+  );
+  return readerRulesets(Object.keys(data.rulesets)).filter((n) => stem === undefined || used.has(n));
 }

@@ -139,7 +139,8 @@ Other options:
   --ruleset NAME        the ruleset's name (default: the lab's)
   --suffix=TEXT         appended to every scenario name (default: -trace for TRACE output; write
                         it with "=", --suffix=-2, as a value starting with - is read as a flag)
-  --date YYYY-MM-DD     when it was recorded (default today)
+  --date YYYY-MM-DD     when it was recorded (default: the day of the log's first full timestamp,
+                        journal JSON, ISO, RFC 5424 or dmesg -T, in UTC; else today)
   --description TEXT    the lab's one-sentence description (a new lab only)
   --anonymize           public addresses -> TEST-NET/2001:db8::, MACs, host names -> stand-ins
   --anonymize-map FILE  also write the original -> stand-in map there (refused inside the lab,
@@ -162,6 +163,20 @@ export function labNameProblem(name: string): string | undefined {
   if (!/^[A-Za-z0-9]/.test(name)) return `a lab name must start with a letter or digit (allowed: ${allowed})`;
   const bad = [...new Set(name.replace(/[A-Za-z0-9._-]/g, ""))].map((c) => `'${c}'`).join(", ");
   return `${bad} may not be in a lab name (allowed: ${allowed})`;
+}
+
+/**
+ * Why `out` cannot hold lab folders (undefined when it can, or can be created): it, or the first
+ * of its parents that exists, is a file.
+ */
+export function outFolderProblem(out: string): string | undefined {
+  for (let at = resolve(out); ; at = dirname(at)) {
+    if (existsSync(at))
+      return statSync(at).isDirectory()
+        ? undefined
+        : `--out ${out}: ${at === resolve(out) ? "is a file, not a folder" : `${at} is a file, so no folder can be made under it`}`;
+    if (dirname(at) === at) return undefined;
+  }
 }
 
 /** `path` absolute with every link resolved, also when its last parts do not exist yet. */
@@ -263,6 +278,14 @@ function readText(file: string, read: () => Uint8Array | string): string {
   }
 }
 
+/**
+ * A saved file's text without the UTF-8 byte-order mark a Windows editor or PowerShell puts first,
+ * which JSON.parse and the ruleset readers take for content. The log keeps it: its columns count it.
+ */
+function withoutBom(key: string, text: string): string {
+  return key === "log" ? text : text.replace(/^\uFEFF/, "");
+}
+
 /** The ruleset saves whose file names the plan's messages name. */
 const RULESET_SAVES = new Set(["nftRuleset", "iptablesSave", "ip6tablesSave", "ebtablesSave"]);
 
@@ -275,9 +298,14 @@ export function readMaterial(
   const m: Partial<ImportMaterial> = {};
   if (folder) {
     for (const [key, names] of Object.entries(MATERIAL_FILES)) {
-      const found = names.map((n) => join(folder, n)).find((p) => existsSync(p));
+      const found = names
+        .map((n) => join(folder, n))
+        .find((p) => existsSync(p) && !statSync(p).isDirectory());
       if (found) {
-        (m as Record<string, string>)[key] = readText(found, () => readFileSync(found));
+        (m as Record<string, string>)[key] = withoutBom(
+          key,
+          readText(found, () => readFileSync(found)),
+        );
         m.files = { ...m.files, [key]: found };
         if (key === "log") m.logFile = found;
         if (RULESET_SAVES.has(key)) m.rulesetFiles = { ...m.rulesetFiles, [key]: found };
@@ -293,7 +321,15 @@ export function readMaterial(
       continue;
     }
     if (!existsSync(file)) throw new Error(`--${flag} ${file}: no such file`);
-    (m as Record<string, string>)[key] = readText(file, () => readFileSync(file));
+    // Read as a file, a folder would end the import with a bare EISDIR.
+    if (statSync(file).isDirectory())
+      throw new Error(
+        `--${flag} ${file}: is a folder, not a file (give the file itself, or the folder as FOLDER)`,
+      );
+    (m as Record<string, string>)[key] = withoutBom(
+      key,
+      readText(file, () => readFileSync(file)),
+    );
     m.files = { ...m.files, [key]: file };
     if (key === "log") m.logFile = file;
     if (RULESET_SAVES.has(key)) m.rulesetFiles = { ...m.rulesetFiles, [key]: file };
@@ -385,11 +421,12 @@ export async function run(argv: string[]): Promise<number> {
   const input = positionals[0];
   if (input !== undefined && !(existsSync(input) && statSync(input).isDirectory()))
     return fail(`${input}: not a folder`, "give the folder of saved files, or the files with flags");
-  const date = (values.date as string | undefined) ?? new Date().toISOString().slice(0, 10);
-  if (!isCalendarDate(date))
+  // Without --date, the plan dates the traces by the log's own timestamps (else today).
+  const date = values.date as string | undefined;
+  if (date !== undefined && !isCalendarDate(date))
     return fail(
       `--date ${date}: expected the day it was recorded as YYYY-MM-DD, a real calendar date`,
-      "e.g. --date 2026-11-30 (or leave --date out for today)",
+      "e.g. --date 2026-11-30 (or leave --date out: the day the log's timestamps give, else today)",
     );
   let material: ImportMaterial;
   let containers: NamedAddress[];
@@ -410,6 +447,9 @@ export async function run(argv: string[]): Promise<number> {
     return fail((error as Error).message, "run `packetwalk import --help`");
   }
   const folder = join(values.out as string, labName);
+  const outProblem = outFolderProblem(values.out as string);
+  if (outProblem)
+    return fail(outProblem, "give a folder for --out (it is created when missing), e.g. --out traces");
   const mapFile = values["anonymize-map"] as string | undefined;
   if (mapFile !== undefined) {
     const problem = anonymizeMapProblem(mapFile, folder, values.anonymize === true);
@@ -448,6 +488,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   const errors = plan.diagnostics.filter((d) => d.severity === "error");
   for (const d of plan.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  // A name the log never shows is no host of the lab: said, so that a typo is not imported silently.
+  for (const u of plan.unusedNames) process.stderr.write(`packetwalk import: warning: ${u}\n`);
   if (plan.questions.length || errors.length) {
     process.stderr.write(
       `packetwalk import: cannot build ${folder} yet; answer these and run it again:\n${plan.questions.map((q) => `  - ${q}`).join("\n")}\n`,
@@ -472,7 +514,15 @@ export async function run(argv: string[]): Promise<number> {
     }
     process.stdout.write(`anonymisation map written to ${mapFile} (keep it out of the pull request)\n`);
   }
-  writePlan(plan, folder);
+  try {
+    writePlan(plan, folder);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    return fail(
+      `cannot write ${e.path ?? folder} (${e.code ?? e.message}); ${folder} may be partly written`,
+      `give an --out folder you can write to, and remove ${folder} if it was created`,
+    );
+  }
 
   // What npm test and a reviewer will see.
   const read = readTraceFolder(folder);

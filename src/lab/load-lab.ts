@@ -196,13 +196,19 @@ export function annotateRecorded(folder: string, stem: string): Annotation {
 
 /**
  * The text of the what-if ruleset a simulated trace's command names (`--ruleset-file`): the lab's own copy
- * (`simulate --write` puts it in `rulesets/`), else the file at that path under the lab's repository root
+ * (`simulate --write` puts it in `rulesets/`, listed in lab.json or not), else the file at that path under the lab's repository root
  * (the lab folder's grandparent), read only as a regular file inside it: a lab read from another checkout
  * (`packetwalk diff`) uses its own file, and a trace's metadata can make nothing outside be read.
  */
 function whatIfRuleset(lab: LoadedLab, logPath: string, file: string): string {
   const own = lab.data.rulesets[basename(file).replace(/\.rules$/, "")];
   if (own !== undefined) return own;
+  // A copy in the lab's rulesets/ that lab.json does not list (traces written before --write listed it):
+  // the lab's own file, also when the lab was copied out of its repository (another machine's checkout).
+  if (file.endsWith(".rules")) {
+    const local = readRegularFile(resolve(lab.folder, "rulesets", basename(file)));
+    if (local.ok) return local.text;
+  }
   const root = resolve(lab.folder, "..", "..");
   const path = resolve(root, file);
   const inside = relative(root, path);

@@ -20,8 +20,11 @@ export interface PacketChange {
   /** Line diff of the hook list (one hook per line); undefined when equal. */
   hooks: DiffLine[] | undefined;
   rewrites: { before: string[]; after: string[] } | undefined;
-  /** Steps (same hook, same place) whose matched rules differ: the rules only before, and only after. */
-  matched: { step: number; hook: string; before: string[]; after: string[] }[];
+  /**
+   * Steps (same hook, paired along the hook lists' common part) whose matched rules differ: the rules
+   * only before, and only after. `step` numbers it before; `stepAfter`, when it differs, after.
+   */
+  matched: { step: number; stepAfter?: number; hook: string; before: string[]; after: string[] }[];
 }
 
 /** What changed in one trace. */
@@ -53,6 +56,11 @@ export interface FactsDiff {
   rulesets: RulesetChange[];
   /** Traces present in both versions and equal. */
   unchanged: number;
+}
+
+/** How a report names a step of {@link PacketChange.matched}: `step 4`, or `step 4 (5 after)` where the hook lists differ. */
+export function stepName(m: { step: number; stepAfter?: number }): string {
+  return `step ${m.step}${m.stepAfter !== undefined && m.stepAfter !== m.step ? ` (${m.stepAfter} after)` : ""}`;
 }
 
 /** Line diff by longest common subsequence (inputs are small: hook lists, rulesets). */
@@ -107,19 +115,27 @@ function comparePacket(a: PacketFacts, b: PacketFacts): PacketChange | undefined
   const hooksA = a.steps.map((s) => s.hook);
   const hooksB = b.steps.map((s) => s.hook);
   const matched: PacketChange["matched"] = [];
-  if (same(hooksA, hooksB)) {
-    a.steps.forEach((s: StepFacts, i) => {
-      const t = b.steps[i] as StepFacts;
+  // Steps are paired along the hook lists' common part: a rule change that drops a packet shortens
+  // its hook list and changes the rules matched at the step that dropped it, and that is the why.
+  let i = 0;
+  let j = 0;
+  for (const line of diffLines(hooksA, hooksB)) {
+    if (line.op === "same") {
+      const s = a.steps[i] as StepFacts;
+      const t = b.steps[j] as StepFacts;
       if (!same(s.matched, t.matched)) {
         // Only the rules that differ: the ones kept on both sides are context, not change.
         matched.push({
           step: i + 1,
+          ...(i !== j ? { stepAfter: j + 1 } : {}),
           hook: s.hook,
           before: s.matched.filter((x) => !t.matched.includes(x)),
           after: t.matched.filter((x) => !s.matched.includes(x)),
         });
       }
-    });
+    }
+    if (line.op !== "add") i++;
+    if (line.op !== "del") j++;
   }
   const change: PacketChange = {
     id: a.id,

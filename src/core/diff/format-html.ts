@@ -5,7 +5,7 @@
  * highlighted in the step lists and in the source.
  */
 import type { DiffLine, FactsDiff, PacketChange, TraceChange } from "./diff-facts.ts";
-import { diffLines } from "./diff-facts.ts";
+import { diffLines, stepName } from "./diff-facts.ts";
 import type { PacketFacts, TraceFacts } from "./trace-facts.ts";
 
 /** Options of {@link formatHtml}. */
@@ -38,8 +38,21 @@ function sideLines(lines: DiffLine[], side: "before" | "after"): string {
 /** The step list of a packet, each step numbered, the changed ones marked. */
 function stepList(p: PacketFacts | undefined, other: PacketFacts | undefined): string {
   if (!p) return "<p>(no such packet)</p>";
-  const items = p.steps.map((s, i) => {
-    const o = other?.steps[i];
+  // Steps pair up along the hook lists' common part: a step added early does not mark every later one.
+  const partner = new Map<number, number>();
+  let i = 0;
+  let j = 0;
+  for (const l of diffLines(
+    p.steps.map((s) => s.hook),
+    (other?.steps ?? []).map((s) => s.hook),
+  )) {
+    if (l.op === "same") partner.set(i, j);
+    if (l.op !== "add") i++;
+    if (l.op !== "del") j++;
+  }
+  const items = p.steps.map((s, k) => {
+    const at = partner.get(k);
+    const o = at === undefined ? undefined : other?.steps[at];
     const changed = !o || o.hook !== s.hook || o.matched.join("\n") !== s.matched.join("\n");
     const matched = s.matched.length ? `<br><small>${s.matched.map(escapeHtml).join("<br>")}</small>` : "";
     return `<li class="${changed ? "pw-changed" : ""}"><code>${escapeHtml(s.hook)}</code>${matched}</li>`;
@@ -70,7 +83,7 @@ function packetChangeHtml(p: PacketChange): string {
   }
   for (const m of p.matched)
     items.push(
-      `<li>step ${m.step} ${code(m.hook)}, matched rules:${diffPre([
+      `<li>${stepName(m)} ${code(m.hook)}, matched rules:${diffPre([
         ...m.before.map((text) => ({ op: "del" as const, text })),
         ...m.after.map((text) => ({ op: "add" as const, text })),
       ])}</li>`,

@@ -5,6 +5,7 @@
  * fit are left out whole and counted in a last line that links to the details.
  */
 import type { DiffLine, FactsDiff, PacketChange, TraceChange } from "./diff-facts.ts";
+import { stepName } from "./diff-facts.ts";
 
 /** Options of {@link formatMarkdown}. */
 export interface MarkdownOptions {
@@ -17,6 +18,8 @@ export interface MarkdownOptions {
   maxChars?: number;
   /** Log lines that could not be read (`file:line:col: ...`), listed under the summary. Default: none. */
   problems?: readonly string[];
+  /** Files that could not be read (an invalid lab.json or trace metadata): their traces show as removed or added. Default: none. */
+  fileProblems?: readonly string[];
 }
 
 /** Problems listed in the comment at most; the rest are counted. */
@@ -45,7 +48,7 @@ function packetLines(p: PacketChange): string[] {
       ...m.before.map((text) => ({ op: "del" as const, text })),
       ...m.after.map((text) => ({ op: "add" as const, text })),
     ];
-    out.push(`  - step ${m.step} ${code(m.hook)}, matched rules:`, "", diffBlock(lines, "    "), "");
+    out.push(`  - ${stepName(m)} ${code(m.hook)}, matched rules:`, "", diffBlock(lines, "    "), "");
   }
   return out;
 }
@@ -85,7 +88,16 @@ export function formatMarkdown(diff: FactsDiff, options: MarkdownOptions): strin
   const warning = problems.length
     ? `\n> **${problems.length} log line(s) could not be read**: a packet shown as changed may only have lost them.\n>\n${shown.join("\n")}\n`
     : "";
-  const header = `## packetwalk diff\n\n${code(options.from)} → ${code(options.to)}: ${summary}\n${warning}`;
+  // A lab or trace that does not read is absent from its side, so it reads as removed (or added).
+  const files = options.fileProblems ?? [];
+  const fileLines = files
+    .slice(0, MAX_PROBLEMS_SHOWN)
+    .map((p) => `> - ${code(p.split("\n")[0]?.slice(0, 300) ?? "")}`);
+  if (files.length > MAX_PROBLEMS_SHOWN) fileLines.push(`> - …and ${files.length - MAX_PROBLEMS_SHOWN} more`);
+  const fileWarning = files.length
+    ? `\n> **${files.length} file(s) could not be read**: the traces they hold are shown as removed or added, which they may not be.\n>\n${fileLines.join("\n")}\n`
+    : "";
+  const header = `## packetwalk diff\n\n${code(options.from)} → ${code(options.to)}: ${summary}\n${fileWarning}${warning}`;
   const sections: string[] = [];
   if (diff.rulesets.length) {
     const parts = diff.rulesets.map(

@@ -27,7 +27,7 @@ export function changedSteps(
       if (line.op === "same" || line.op === mine) index++;
     }
   }
-  for (const m of change.matched) steps.add(m.step - 1);
+  for (const m of change.matched) steps.add((side === "after" ? (m.stepAfter ?? m.step) : m.step) - 1);
   return [...steps].sort((a, b) => a - b);
 }
 

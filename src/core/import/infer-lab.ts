@@ -58,6 +58,8 @@ export interface InferredLab {
   questions: string[];
   /** Facts worth telling the reviewer. */
   notes: string[];
+  /** Names given on the command line for addresses no packet of the log has (so no host has them). */
+  unusedNames: string[];
 }
 
 interface Iface {
@@ -328,7 +330,7 @@ export function inferLab(
     questions.push(
       "the Docker host's interfaces and addresses are unknown: give `ip -j addr` of the host (file ip-addr.json in the folder, or --ip-addr FILE)",
     );
-    return { hosts: [], owner: new Map(), questions, notes };
+    return { hosts: [], owner: new Map(), questions, notes, unusedNames: [] };
   }
   const local = new Set(ifaces.flatMap((i) => i.addresses.map((a) => a.split("/")[0] as string)));
   const bridges = ifaces.filter((i) => i.kind === "bridge");
@@ -444,6 +446,16 @@ export function inferLab(
     if (c.port) usedPorts.add(c.port);
   }
   const firstAddr = (c: Container) => (c.addrs[0] as { addr: string }).addr;
+  // A port= that is no port of the container's bridge would be written as a link to nowhere.
+  for (const c of containers) {
+    const ports = ifaces.filter((i) => i.master === c.bridge.name).map((i) => i.name);
+    const named = options.containers.find((x) => x.name === c.name && x.port === c.port);
+    if (!named || !c.port || ports.length === 0 || ports.includes(c.port)) continue;
+    questions.push(
+      `--container ${c.name}=${named.ip},port=${c.port}: ${c.bridge.name} has no port '${c.port}' (its ports: ${ports.join(", ")}; bridge -j link lists them): give one of those, or leave port= out`,
+    );
+    c.port = undefined;
+  }
   // The bridge's forwarding database: the port a container's MAC was learnt on (TRACE lines name no port).
   for (const c of containers) {
     if (c.port || !c.mac) continue;
@@ -614,6 +626,20 @@ export function inferLab(
   }
   if (wan)
     gatewayMac(wan, gateways, { given, senderMac, seen, packets, known: options.known }, questions, notes);
+  // A name given for an address no packet shows would be left out without a word (a typo, another capture's host).
+  const unusedNames: string[] = [];
+  for (const [flag, list] of [
+    ["--container", options.containers],
+    ["--peer", options.peers],
+  ] as const)
+    for (const c of list) {
+      const addr = canonicalAddress(c.ip);
+      // A log without packets is its own question: every name would be noted.
+      if (packets.length === 0 || seen.has(addr) || gateways.includes(addr) || local.has(addr)) continue;
+      unusedNames.push(
+        `${flag} ${c.name}=${c.ip} is given, but no packet of the log has ${addr}: the lab has no host for it (a typo? the log's addresses are those the questions and scenarios name)`,
+      );
+    }
   if (missingNames.length)
     questions.push(
       `name every container and peer the log shows (a name cannot be inferred): add ${[...new Set(missingNames)].join(" ")}`,
@@ -674,5 +700,5 @@ export function inferLab(
   if (wan) routeToAddressedNetworks(wan, packets, ifaces, owner, notes);
   hosts.push(...peers.values());
   if (wan) hosts.push(wan);
-  return { hosts, owner, questions, notes };
+  return { hosts, owner, questions, notes, unusedNames };
 }

@@ -17,6 +17,7 @@ import { Anonymizer, envelopeHostnames } from "./anonymize.ts";
 import { type HostMaterial, hostAddresses, hostKind, inferLab, type NamedAddress } from "./infer-lab.ts";
 import { builtRulesetErrors, inputRulesetErrors } from "./input-rulesets.ts";
 import { PUBLISHED_JOURNAL_FIELDS, publishedJournalLine } from "./journal-fields.ts";
+import { logDate } from "./log-date.ts";
 import { exitCodeDiagnostics, HOST_JSON, type HostJsonKey, readHostJson } from "./material-checks.ts";
 import { nftMaterial } from "./nft-material.ts";
 import {
@@ -98,8 +99,8 @@ export interface ImportOptions {
   anonymize?: boolean;
   /** Extra host names to anonymise (the envelope's are found). */
   hostnames?: string[];
-  /** The date of the recording, `YYYY-MM-DD`. */
-  date: string;
+  /** The date of the recording, `YYYY-MM-DD`. Default: the log's, when its timestamps carry one (see {@link logDate}), else today. */
+  date?: string;
   /** The lab's description when it is new. */
   description?: string;
 }
@@ -125,6 +126,8 @@ export interface ImportPlan {
   map?: ReturnType<Anonymizer["map"]>;
   /** The parser's problems with the log (positioned). */
   diagnostics: ReturnType<typeof parseTraceText>["diagnostics"];
+  /** Names given on the command line that no packet of the log has, each a sentence (a warning). */
+  unusedNames: string[];
 }
 
 /** The sysctls that change a packet's path (kept in `lab.json` and every trace). */
@@ -320,7 +323,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   const questions: string[] = [];
   const notes: string[] = [];
   const files: PlannedFile[] = [];
-  const plan: ImportPlan = { questions, notes, files, scenarios: [], diagnostics: [] };
+  const plan: ImportPlan = { questions, notes, files, scenarios: [], diagnostics: [], unusedNames: [] };
 
   // 0. The nft ruleset, found by its content and read in its text form whatever form it was saved in.
   const nft = nftMaterial(material, {
@@ -508,6 +511,13 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   // Base chains whose names hide their hooks (`inet fw pre`) are placed by the saved ruleset.
   const chainHooks = chainHooksFromRuleset(texts.instrumented);
   const parsed = parseTraceText(m.log, { file: material.logFile, prefixMap, chainHooks });
+  // Dated by the log itself when --date is not given: an import is often days after the capture.
+  const fromLog = options.date === undefined ? logDate(parsed.packets) : undefined;
+  const recorded = options.date ?? fromLog ?? new Date().toISOString().slice(0, 10);
+  if (fromLog)
+    notes.push(
+      `recorded on ${fromLog} (UTC), the day of the log's first timestamp: give --date to say otherwise`,
+    );
   // The parser's hint names `parse --prefix-map`; import maps prefixes from the saved rules instead.
   const importHint =
     "import reads each prefix at the hook of the logging rule that prints it in the saved ruleset (iptables-save.txt, ip6tables-save.txt, nft-ruleset.txt): this one is in none of them";
@@ -586,6 +596,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   });
   questions.push(...inferred.questions);
   notes.push(...inferred.notes);
+  plan.unusedNames.push(...inferred.unusedNames);
 
   // 5. Sysctls.
   const all = { ...parseSysctls(m.sysctl), ...(options.sysctls ?? {}) };
@@ -682,7 +693,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
           iptables: version,
           backend: /legacy/.test(version) ? ("legacy" as const) : ("nf_tables" as const),
           ...(m.ebtablesVersion ? { ebtables: m.ebtablesVersion.trim() } : {}),
-          date: options.date,
+          date: recorded,
           tool: "packetwalk import",
         }
       : undefined;

@@ -380,10 +380,20 @@ describe("packetwalk diff on folders with mistakes", () => {
     );
   });
 
-  it("refuses one lab's folder or a folder without labs, instead of an empty or all-removed report", () => {
-    const one = diff(join(a, lab), join(b, lab));
-    expect(one.status).toBe(2);
-    expect(one.stderr).toContain("is one lab's folder (it holds lab.json), not a folder of labs");
+  it("compares two lab folders scenario by scenario, whatever their folders are called (two machines' captures)", () => {
+    // The same lab copied out of its repository under another name: every trace, its what-if rulesets included, is unchanged.
+    const other = join(sides, "other-host");
+    cpSync(join(a, lab), other, { recursive: true });
+    const same = diff(join(a, lab), other);
+    expect(same.status, same.stderr).toBe(0);
+    expect(same.stdout).toMatch(/No trace changed: \d+ compared/);
+    // A lab folder against a folder of labs is two kinds of side: one error, with what to give.
+    const mixed = diff(join(a, lab), a);
+    expect(mixed.status).toBe(2);
+    expect(mixed.stderr).toContain("both sides must be of one kind");
+  });
+
+  it("refuses a folder without labs, instead of an empty or all-removed report", () => {
     const empty = mkdtempSync(join(sides, "empty-"));
     const none = diff(empty, b);
     expect(none.status).toBe(2);

@@ -107,8 +107,10 @@ save_material() {
   iptables -V >"$dir/iptables-version.txt"
 }
 
-kmsg_mark() { dmesg | wc -l; }
-kmsg_since() { dmesg | tail -n +$(($1 + 1)) | grep -E 'IN=.*OUT=' || true; }
+# By time, not by line count: once the kernel's ring buffer is full its line count stays put, and a
+# scenario's log would hold the previous scenario's tail and lose its own lines.
+kmsg_mark() { dmesg | tail -n1 | sed -E 's/^\[ *([0-9.]+)\].*/\1/'; }
+kmsg_since() { dmesg | awk -v m="$1" '{ t = $0; sub(/^\[ */, "", t); sub(/\].*/, "", t); if (t + 0 > m + 0) print }' | grep -E 'IN=.*OUT=' || true; }
 
 # Warm the ARP caches so that no ARP frame is logged in the middle of a scenario.
 nx $WEB ping -c1 -W1 10.77.0.1 >/dev/null; nx $DB ping -c1 -W1 10.77.0.1 >/dev/null

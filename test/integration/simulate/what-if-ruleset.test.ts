@@ -40,6 +40,14 @@ describe("a simulated trace's --ruleset-file", () => {
     expect(a.trace.packets[0]?.events.at(-1)?.matched?.at(-1)?.verdict).toBe("DROP");
   });
 
+  it("is read from the lab's own rulesets/ when lab.json does not list it, also in a copy outside any repository", () => {
+    const lab = join(tmp, "copied-host");
+    cpSync(join(root, "traces/docker-bridge"), lab, { recursive: true });
+    const a = annotateRecorded(lab, "sim-docker-user-drop");
+    expect(a.divergences).toEqual([]);
+    expect(a.trace.packets[0]?.events.at(-1)?.matched?.at(-1)?.verdict).toBe("DROP");
+  });
+
   it("outside the repository is refused with the trace's path, not read", () => {
     const lab = labNaming("outside", "/etc/hostname", false);
     expect(() => annotateRecorded(lab, "sim-docker-user-drop")).toThrow(LabError);
