@@ -221,6 +221,13 @@ export class PacketGrouper {
   private done: { firstSeq: number; packet: Packet }[] = [];
   private nextId = 1;
   private seq = 0;
+  /**
+   * The line of the last event pushed, and of the one before the event being pushed: "right after
+   * the packet's previous line" counts netfilter lines only, so that a kernel message printed
+   * between two lines of one packet does not part them.
+   */
+  private eventSeq = 0;
+  private prevEventSeq = 0;
   /** Whether the event being pushed came with its own packet line (see {@link push}). */
   private opensChain = false;
   /** `seq >> 6` when the last sweep ran: a sweep runs once per block of 64 lines that has events. */
@@ -275,6 +282,8 @@ export class PacketGrouper {
    */
   push(ev: TraceEvent, seq: number, opensChain = false): void {
     this.seq = seq;
+    this.prevEventSeq = this.eventSeq;
+    this.eventSeq = seq;
     this.opensChain = opensChain;
     if (ev.time !== undefined) {
       this.now = ev.time;
@@ -332,6 +341,8 @@ export class PacketGrouper {
     parts.push(`by first line ${byFirstLine.join(",")}`);
     for (const { ev, seq } of this.pendingL2) parts.push(`l2 ${seq} ${event(ev)}`);
     if (this.lastTouched) parts.push(`touched ${name(this.lastTouched)}`);
+    // Only the packet the last event touched can be "right after its previous line".
+    parts.push(`touched by the last event ${this.lastTouched?.lastSeq === this.eventSeq}`);
     parts.push(...[...this.byTrace].map(([id, p]) => `trace ${id} ${name(p)}`).sort());
     parts.push(...this.byKey.describe(name).sort());
     return parts.join("\n");
@@ -399,7 +410,7 @@ export class PacketGrouper {
    * Whether `ev` is `p`'s last line written again by another LOG rule at the same hook (one in the
    * built-in chain, one in a user chain it jumps to): a prefix no line of `p` at that hook has (one
    * rule prints a packet once per hook), the same header to the IP id and TTL, written within
-   * {@link RELOG_SECONDS} (or on the next line when no clock or IP id tells). A retransmission
+   * {@link RELOG_SECONDS} (or on the next netfilter line when no clock or IP id tells). A retransmission
    * usually differs in its IP id, ICMP sequence or time; one that does not (IP id 0, IPv6, a fast
    * retransmit within milliseconds) is taken as the same packet only when its rule's prefix is new.
    */
@@ -417,7 +428,7 @@ export class PacketGrouper {
     if (last.l4?.sport !== ev.l4?.sport || last.l4?.dport !== ev.l4?.dport) return false;
     const timed = last.time !== undefined && ev.time !== undefined && last.envelope === ev.envelope;
     if (timed && Math.abs((ev.time as number) - (last.time as number)) > RELOG_SECONDS) return false;
-    return (timed && a?.id !== undefined) || p.lastSeq === this.seq - 1;
+    return (timed && a?.id !== undefined) || p.lastSeq === this.prevEventSeq;
   }
 
   private ttlFits(p: OpenPacket, ev: TraceEvent): boolean {
@@ -467,13 +478,13 @@ export class PacketGrouper {
         }
       }
     } else if (ev.ip) {
-      // An ebtables line has no IP id: a rewrite is only believed right after the packet's
-      // previous line, from the same source MAC (hairpin NAT: DNAT, then bridge FORWARD).
+      // An ebtables or IPv6 line has no IP id: a rewrite is only believed right after the packet's
+      // previous netfilter line, from the same source MAC (hairpin NAT: DNAT, then bridge FORWARD).
       const p = this.lastTouched;
       if (
         p &&
         !p.closed &&
-        p.lastSeq === this.seq - 1 &&
+        p.lastSeq === this.prevEventSeq &&
         this.macSrcSeen(p, ev) &&
         this.natFits(p, ev, true)
       ) {
