@@ -212,6 +212,62 @@ function routeToAddressedNetworks(
   }
 }
 
+/**
+ * The addresses the log shows only as a NAT's side of the host (the destination a packet had before
+ * a DNAT or a reply's un-SNAT, the source one had after an SNAT or a reply's un-DNAT): addresses the
+ * host answers for by translating them (NETMAP, `snat prefix to`, SNAT to an address it does not
+ * own), which no host of the lab holds; not one that a packet no NAT touched shows as well.
+ */
+function translatedAddresses(packets: readonly Packet[]): Set<string> {
+  const out = new Set<string>();
+  // An address a packet NAT did not touch shows too is a real one (a DNS server a hijack also rewrites).
+  const plain = new Set<string>();
+  for (const p of packets) {
+    if (p.rewrites.length === 0)
+      for (const e of p.events)
+        if (e.ip) plain.add(canonicalAddress(e.ip.src)).add(canonicalAddress(e.ip.dst));
+    for (const r of p.rewrites) {
+      if (r.from.dst !== r.to.dst) out.add(canonicalAddress(r.from.dst));
+      if (r.from.src !== r.to.src) out.add(canonicalAddress(r.to.src));
+    }
+  }
+  for (const a of plain) out.delete(a);
+  return out;
+}
+
+/**
+ * Routes the `wan` host's packets to addresses the host translates (see {@link translatedAddresses})
+ * through the host's address on their link, as the upstream router that delivered them must, instead
+ * of giving them to `wan` itself (where the simulation would deliver a reply without reaching the host).
+ */
+function routeToTranslated(
+  wan: LabHost,
+  addrs: readonly string[],
+  ifaces: readonly Iface[],
+  notes: string[],
+): void {
+  const dev = wan.interfaces[1]?.peer?.split("/")[1];
+  const link = ifaces.find((i) => i.name === dev);
+  const wanAddrs = wan.interfaces[1]?.addresses ?? [];
+  for (const addr of addrs) {
+    const family = addressFamily(addr);
+    const via = link?.addresses.find((a) =>
+      wanAddrs.some((w) => {
+        const own = w.split("/")[0] as string;
+        return addressFamily(own) === family && within(a, own);
+      }),
+    );
+    if (!via) continue;
+    const to = `${addr}/${hostLen(addr)}`;
+    if (wan.routes.some((r) => r.to === to)) continue;
+    const gw = via.split("/")[0] as string;
+    wan.routes.push({ to, via: gw, dev: "eth0" });
+    notes.push(
+      `${addr} is an address the host translates (a NAT's side of it, owned by no host): '${wan.name}' routes it to the host's ${gw} on ${dev}, as the router that delivered it does`,
+    );
+  }
+}
+
 /** A container, peer or `wan` host: loopback (127.0.0.1/8) and `eth0`, with its routes. */
 function labHost(
   name: string,
@@ -515,6 +571,9 @@ export function inferLab(
   });
   const peers = new Map<string, LabHost>();
   let wan: LabHost | undefined;
+  const translated = translatedAddresses(packets);
+  // Addresses behind the gateway that the host translates: routed to the host, held by no one.
+  const routedToHost: string[] = [];
   // The default gateways the `wan` host stands for (one per family).
   const gateways: string[] = [];
   for (const [addr, info] of [...seen].sort()) {
@@ -615,6 +674,10 @@ export function inferLab(
         `remote ${v6 ? "IPv6" : "IPv4"} addresses are put behind the host's gateway ${gw}, in '${wan.name}' too`,
       );
     }
+    if (!isGateway && translated.has(addr)) {
+      routedToHost.push(addr);
+      continue;
+    }
     if (!isGateway) (wan.interfaces[0] as { addresses: string[] }).addresses.push(`${addr}/${hostLen(addr)}`);
     owner.set(addr, wan.name);
     const named = given.get(addr);
@@ -698,6 +761,7 @@ export function inferLab(
     );
   }
   if (wan) routeToAddressedNetworks(wan, packets, ifaces, owner, notes);
+  if (wan) routeToTranslated(wan, routedToHost, ifaces, notes);
   hosts.push(...peers.values());
   if (wan) hosts.push(wan);
   return { hosts, owner, questions, notes, unusedNames };
