@@ -135,7 +135,7 @@ export interface FactsNaming {
   only?: Only;
   /** The name its traces are compared under, instead of `<lab>/<scenario>`: `lab` replaces the lab's name; `trace`, when set, the whole name. */
   as?: { lab: string; trace?: string };
-  /** The name its one reader ruleset is compared under (two labs' rulesets are named after their labs). */
+  /** The whole name its one reader ruleset is compared under (`a/docker-28 → b/docker-29-nft`: each lab with its ruleset). */
   rulesetAs?: string;
 }
 
@@ -161,7 +161,11 @@ export function pairNaming(a: Version, b: Version): [FactsNaming, FactsNaming] {
   const as = { lab, ...(trace ? { trace } : {}) };
   const ra = labReaderRulesets(a.only.folder, a.only.stem);
   const rb = labReaderRulesets(b.only.folder, b.only.stem);
-  const rulesetAs = ra.length === 1 && rb.length === 1 ? join2(ra[0] as string, rb[0] as string) : undefined;
+  // Each side's lab with its ruleset (`a/docker-28 → b/docker-29-nft`), not two arrows in one name.
+  const rulesetAs =
+    ra.length === 1 && rb.length === 1
+      ? join2(`${a.only.lab}/${ra[0] as string}`, `${b.only.lab}/${rb[0] as string}`)
+      : undefined;
   return [
     { only: a.only, as, ...(rulesetAs ? { rulesetAs } : {}) },
     { only: b.only, as, ...(rulesetAs ? { rulesetAs } : {}) },
@@ -219,7 +223,7 @@ export function readVersionFacts(tracesDir: string, naming: FactsNaming = {}): V
     // Two labs' rulesets are named after their labs: one reader ruleset on each side is the same one.
     const single = naming.as && readers.length === 1;
     for (const name of readers)
-      out.rulesets[`${labName}/${single ? (naming.rulesetAs ?? name) : name}`] = data.rulesets[
+      out.rulesets[single && naming.rulesetAs ? naming.rulesetAs : `${labName}/${name}`] = data.rulesets[
         name
       ] as string;
     // An nftables lab's maps list its base chains, as the site draws them.

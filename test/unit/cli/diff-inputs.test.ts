@@ -83,6 +83,14 @@ describe("diff's sides", () => {
     expect(other.traces.map((t) => [t.name, t.kind])).toEqual([
       ["docker-bridge/container-to-wan → docker-bridge/container-to-container", "changed"],
     ]);
+    // Two labs' rulesets: each lab with its own, one arrow between them.
+    const labs = compare(
+      join(bridge, "container-to-wan.log"),
+      join(ROOT, "traces/docker-bridge-nft/container-to-wan.log"),
+    );
+    expect(labs.rulesets.map((r) => r.name)).toEqual([
+      "docker-bridge/docker-28 → docker-bridge-nft/docker-29-nft",
+    ]);
   });
 
   it("refuses sides of different kinds and a file that is no trace", () => {
