@@ -133,8 +133,11 @@ function openTraceFile(spec: string): Version {
 export interface FactsNaming {
   /** Only this lab folder (and this trace of it), not every lab of the side. */
   only?: Only;
-  /** The name its traces are compared under, instead of `<lab>/<scenario>`: `lab` replaces the lab's name; `trace`, when set, the whole name. */
-  as?: { lab: string; trace?: string };
+  /**
+   * The name its traces are compared under, instead of `<lab>/<scenario>`: `lab` replaces the lab's name;
+   * `trace`, when set, the whole name; `labs`, two labs' names, makes each `a/<scenario> → b/<scenario>`.
+   */
+  as?: { lab: string; trace?: string; labs?: [string, string] };
   /** The whole name its one reader ruleset is compared under (`a/docker-28 → b/docker-29-nft`: each lab with its ruleset). */
   rulesetAs?: string;
 }
@@ -158,7 +161,9 @@ export function pairNaming(a: Version, b: Version): [FactsNaming, FactsNaming] {
     a.only.stem && b.only.stem
       ? join2(`${a.only.lab}/${a.only.stem}`, `${b.only.lab}/${b.only.stem}`)
       : undefined;
-  const as = { lab, ...(trace ? { trace } : {}) };
+  // Two labs of different names: each scenario as `a/x → b/x`, as two traces are named.
+  const labs: [string, string] | undefined = a.only.lab === b.only.lab ? undefined : [a.only.lab, b.only.lab];
+  const as = { lab, ...(trace ? { trace } : {}), ...(labs ? { labs } : {}) };
   const ra = labReaderRulesets(a.only.folder, a.only.stem);
   const rb = labReaderRulesets(b.only.folder, b.only.stem);
   // Each side's lab with its ruleset (`a/docker-28 → b/docker-29-nft`), not two arrows in one name.
@@ -238,7 +243,16 @@ export function readVersionFacts(tracesDir: string, naming: FactsNaming = {}): V
       for (const d of parsed.diagnostics)
         if (d.severity === "error") out.unreadable.push(formatDiagnostic(d));
       out.traces.push(
-        traceFacts(naming.as?.trace ?? `${labName}/${t.stem}`, t.meta, data.lab, parsed, chains),
+        traceFacts(
+          naming.as?.trace ??
+            (naming.as?.labs
+              ? `${naming.as.labs[0]}/${t.stem} → ${naming.as.labs[1]}/${t.stem}`
+              : `${labName}/${t.stem}`),
+          t.meta,
+          data.lab,
+          parsed,
+          chains,
+        ),
       );
     }
   }

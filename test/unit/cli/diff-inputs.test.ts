@@ -68,7 +68,9 @@ describe("diff's sides", () => {
     writeFileSync(log, lines.filter((l) => !l.includes("[isolation drop]")).join("\n"));
     try {
       const d = compare(hostA, hostB);
-      expect(d.traces.map((t) => [t.name, t.kind])).toEqual([["host-a → host-b/b1-to-a1", "changed"]]);
+      expect(d.traces.map((t) => [t.name, t.kind])).toEqual([
+        ["host-a/b1-to-a1 → host-b/b1-to-a1", "changed"],
+      ]);
     } finally {
       writeFileSync(log, lines.join("\n"));
     }
