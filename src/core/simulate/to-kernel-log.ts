@@ -5,7 +5,7 @@
  * `formatEbtLine`) so that `packetwalk parse` and the plugin take them unchanged.
  */
 import type { HookId } from "../model/hook.ts";
-import type { Flow, MatchedRule, Packet, TraceEvent } from "../model/packet.ts";
+import type { Flow, MatchedRule, Packet, Rewrite, TraceEvent } from "../model/packet.ts";
 import {
   findRewrites,
   formatEbtLine,
@@ -198,13 +198,8 @@ export function toTrace(simulated: readonly SimulatedPacket[], options: ToTraceO
       id: packets.length + 1,
       flow: 1,
       direction: sp.direction,
-      // The first IPv4 LOG line says the most (ebtables lines carry no ICMP type or TCP flags).
       summary: events.length
-        ? summarizePacket({
-            events: [events.find((e) => e.source === "log") ?? (events[0] as TraceEvent)],
-            rewrites,
-            direction: sp.direction,
-          })
+        ? summarizeLogged(events, rewrites, sp.direction)
         : `${summarizeEvent(unloggedEvent(sp.sent))} (no hook logged)`,
       events,
       hooks: events.map((e) => e.hook),
@@ -214,6 +209,20 @@ export function toTrace(simulated: readonly SimulatedPacket[], options: ToTraceO
   const proto = simulated[0]?.sent.proto ?? "icmp";
   const flows: Flow[] = packets.length ? [{ id: 1, proto, packets: packets.map((p) => p.id) }] : [];
   return { packets, flows, lines };
+}
+
+/**
+ * The summary of a simulated packet from its logged `events` (at least one) and `rewrites`:
+ * made from its first IPv4 LOG line, which says the most (ebtables lines carry no ICMP type or
+ * TCP flags), else its first line.
+ */
+export function summarizeLogged(
+  events: readonly TraceEvent[],
+  rewrites: readonly Rewrite[],
+  direction: Packet["direction"],
+): string {
+  const first = events.find((e) => e.source === "log") ?? (events[0] as TraceEvent);
+  return summarizePacket({ events: [first], rewrites: [...rewrites], direction });
 }
 
 /** A packet no hook logged, as an event for its summary: its TCP flags or ICMP type said like a logged one's. */

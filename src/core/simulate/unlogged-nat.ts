@@ -5,9 +5,9 @@
  * trace's own summary stays what its lines say and only the simulator's report says this.
  */
 import type { Packet, Rewrite, TraceEvent } from "../model/packet.ts";
-import { summarizePacket } from "../parse/index.ts";
 import { canonicalAddress } from "./ip-address.ts";
 import type { SimulatedPacket } from "./simulate-packet.ts";
+import { summarizeLogged } from "./to-kernel-log.ts";
 
 /** The rewrite between the packet's last logged line and the packet as received (none when equal or not received). */
 function unloggedRewrite(events: readonly TraceEvent[], sp: SimulatedPacket): Rewrite[] {
@@ -40,10 +40,5 @@ function unloggedRewrite(events: readonly TraceEvent[], sp: SimulatedPacket): Re
 export function summaryWithUnloggedNat(packet: Packet, sp: SimulatedPacket): string {
   const extra = unloggedRewrite(packet.events, sp);
   if (!extra.length || !packet.events.length) return packet.summary;
-  const first = packet.events.find((e) => e.source === "log") ?? (packet.events[0] as TraceEvent);
-  return summarizePacket({
-    events: [first],
-    rewrites: [...packet.rewrites, ...extra],
-    direction: packet.direction,
-  });
+  return summarizeLogged(packet.events, [...packet.rewrites, ...extra], packet.direction);
 }
