@@ -977,7 +977,7 @@ export function explainRule(line: string): RuleNote {
   }
   for (const [module, written] of unexplained)
     conds.push([
-      `the ${module} match \`${written.join(" ")}\` holds (not explained by packetwalk)`,
+      `the ${module} match '${written.join(" ")}' holds (not explained by packetwalk)`,
       `${module} match「${written.join(" ")}」成立（packetwalk 未說明）`,
     ]);
   if (actions.length === 0)

@@ -112,14 +112,14 @@ describe("explainRule", () => {
   it("says a match it cannot explain as a condition written out, never as a rule without one", () => {
     const n = explainRule('-A INPUT -p tcp -m string --algo bm --from 0 --to 100 --string "GET /x" -j DROP');
     expect(n.en).toBe(
-      'if it is protocol tcp and the string match `--algo bm --from 0 --to 100 --string "GET /x"` holds (not explained by packetwalk), drop the packet silently',
+      "if it is protocol tcp and the string match '--algo bm --from 0 --to 100 --string \"GET /x\"' holds (not explained by packetwalk), drop the packet silently",
     );
     expect(n["zh-TW"]).toContain(
       'string match「--algo bm --from 0 --to 100 --string "GET /x"」成立（packetwalk 未說明）',
     );
     expect(n.unknown).toEqual(["--algo", "--from", "--to", "--string"]);
     expect(explainRule("-A INPUT -m owner ! --uid-owner 0 -m time --timestart 09:00 -j ACCEPT").en).toBe(
-      "if the owner match `! --uid-owner 0` holds (not explained by packetwalk) and the time match `--timestart 09:00` holds (not explained by packetwalk), accept the packet (stop checking this table's chains)",
+      "if the owner match '! --uid-owner 0' holds (not explained by packetwalk) and the time match '--timestart 09:00' holds (not explained by packetwalk), accept the packet (stop checking this table's chains)",
     );
   });
   it("names options it cannot explain instead of guessing", () => {
