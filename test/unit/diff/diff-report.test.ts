@@ -2,29 +2,12 @@ import { describe, expect, it } from "vitest";
 import { diffFacts, diffLines } from "../../../src/core/diff/diff-facts.ts";
 import { formatMarkdown } from "../../../src/core/diff/format-markdown.ts";
 import { changedSteps, highlightChangedSteps } from "../../../src/core/diff/highlight-steps.ts";
-import type { TraceFacts } from "../../../src/core/diff/trace-facts.ts";
 import { checkXml } from "../../helpers/check-xml.ts";
+import { oneTraceFacts } from "../../helpers/trace-facts.ts";
 
-function facts(name: string, hooks: string[], matched: string[][] = []): TraceFacts {
-  return {
-    name,
-    title: `Trace ${name}`,
-    origin: "recorded",
-    mode: "log",
-    ruleset: "r",
-    packets: [
-      {
-        id: 1,
-        direction: "request",
-        summary: "ICMP echo-request a -> b",
-        steps: hooks.map((hook, i) => ({ hook, matched: matched[i] ?? [] })),
-        rewrites: [],
-      },
-    ],
-    mermaid: { request: `flowchart TB\n${hooks.join("\n")}` },
-    diagramNodes: { request: { packet: 1, nodes: hooks.map((h) => `q_${h.replace(/:/g, "_")}`) } },
-  };
-}
+/** The facts of trace `name`, one packet crossing `hooks`, matching `matched[i]` at hook i. */
+const facts = (name: string, hooks: string[], matched: string[][] = []) =>
+  oneTraceFacts(hooks, matched, name);
 
 describe("diffLines", () => {
   it("keeps common lines and shows a replaced line as a deletion then an addition", () => {

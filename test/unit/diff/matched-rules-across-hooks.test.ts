@@ -9,28 +9,11 @@ import { diffFacts, stepName } from "../../../src/core/diff/diff-facts.ts";
 import { formatHtml } from "../../../src/core/diff/format-html.ts";
 import { formatMarkdown } from "../../../src/core/diff/format-markdown.ts";
 import { changedSteps } from "../../../src/core/diff/highlight-steps.ts";
-import type { TraceFacts } from "../../../src/core/diff/trace-facts.ts";
+import { oneTraceFacts } from "../../helpers/trace-facts.ts";
 
-function facts(hooks: string[], matched: string[][]): TraceFacts {
-  return {
-    name: "l/t",
-    title: "Trace l/t",
-    origin: "recorded",
-    mode: "log",
-    ruleset: "r",
-    packets: [
-      {
-        id: 1,
-        direction: "request",
-        summary: "ICMP echo-request 172.17.0.2 -> 172.17.0.3",
-        steps: hooks.map((hook, i) => ({ hook, matched: matched[i] ?? [] })),
-        rewrites: [],
-      },
-    ],
-    mermaid: { request: `flowchart TB\n${hooks.join("\n")}` },
-    diagramNodes: { request: { packet: 1, nodes: hooks.map((h) => `q_${h.replace(/:/g, "_")}`) } },
-  };
-}
+/** The facts of one trace whose packet crosses `hooks`, matching `matched[i]` at hook i. */
+const facts = (hooks: string[], matched: string[][]) =>
+  oneTraceFacts(hooks, matched, "l/t", "ICMP echo-request 172.17.0.2 -> 172.17.0.3");
 
 const FWD = "ip:filter:FORWARD";
 
