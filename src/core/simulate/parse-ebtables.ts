@@ -8,7 +8,7 @@
 import type { Diagnostic } from "../model/packet.ts";
 import { findBinary } from "./find-binary.ts";
 import { parseIpCidr } from "./ip-address.ts";
-import { parseCidr } from "./ipv4.ts";
+import { parseCidr, parseIpv4 } from "./ipv4.ts";
 import { paddedMac } from "./match-rule.ts";
 import { pktTypeName } from "./nft-names.ts";
 import type { ParsedFamily, ParseRulesOptions } from "./parse-iptables-save.ts";
@@ -448,6 +448,13 @@ export function parseEbtRuleArgs(
           });
         continue;
       }
+      case "--among-src":
+      case "--among-dst": {
+        const e = needVal();
+        if (e) return e;
+        conditions.push(ebtAmong(o === "--among-src" ? "src" : "dst", (val as Token).value, n));
+        continue;
+      }
       case "-c":
       case "--set-counters":
         i += 2;
@@ -743,6 +750,55 @@ function ebtIcmp6Type(
     ...(typeHi !== undefined ? { typeHi } : {}),
     ...(code !== undefined ? { code } : {}),
     ...(codeHi !== undefined ? { codeHi } : {}),
+  };
+}
+
+/**
+ * `--among-src LIST` / `--among-dst LIST` (ebt_among): the frame's source (destination) MAC is one of
+ * LIST's `MAC` or `MAC=IPv4` elements, comma-separated, as ebtables-save prints them (`2:0:0:0:1:b`).
+ * An element with an address also needs the IPv4 packet's source (destination) address to be that
+ * one; ebt_among reads no address from an IPv6 frame, so such an element never holds for one. A list
+ * that mixes both kinds, or one that does not read, stays unmodelled (ebtables-nft and the legacy
+ * kernel match then differ).
+ */
+function ebtAmong(dir: "src" | "dst", list: string, neg: boolean): Condition {
+  const unknown: Condition = {
+    kind: "unknown",
+    text: `--among-${dir} ${neg ? "! " : ""}${list}`,
+    neg: false,
+  };
+  const elements = list.split(",").map((item) => {
+    const [mac, ip, extra] = item.trim().split("=");
+    const m = mac === undefined ? undefined : ebtMac(mac);
+    if (!m || m.mask || extra !== undefined || (ip !== undefined && parseIpv4(ip) === undefined))
+      return undefined;
+    return { mac: m.mac, ip };
+  });
+  if (elements.some((x) => x === undefined)) return unknown;
+  const pairs = elements as { mac: string; ip?: string }[];
+  const withIp = pairs.filter((x) => x.ip !== undefined).length;
+  const macKey = dir === "src" ? "ether saddr" : "ether daddr";
+  if (withIp === 0)
+    return {
+      kind: "nft-set",
+      key: macKey,
+      elements: pairs.map((x) => ({ kind: "value", value: x.mac })),
+      neg,
+    };
+  // nft fails a rule whose IPv4 key an IPv6 frame lacks even under `!=`; ebt_among's `!` then holds.
+  if (withIp !== pairs.length || neg) return unknown;
+  return {
+    kind: "nft-set",
+    key: macKey,
+    concat: [macKey, dir === "src" ? "ip saddr" : "ip daddr"],
+    elements: pairs.map((x) => ({
+      kind: "concat",
+      parts: [
+        { kind: "value", value: x.mac },
+        { kind: "value", value: x.ip as string },
+      ],
+    })),
+    neg,
   };
 }
 

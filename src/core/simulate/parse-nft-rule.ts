@@ -2212,6 +2212,13 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       out.conditions.push({ kind: "unknown", text: unknownFrom(start), neg: false });
       continue;
     }
+    // A VLAN tag field (`vlan id 10`, `vlan pcp 3`): nft's implicit `ether type 8021q`, which an untagged
+    // frame fails (kernel 6.18 logged none at `vlan id 10` for one), so never a frame the walk sends.
+    if (w === "vlan" && w1 !== undefined && w1 !== "set") {
+      out.conditions.push({ kind: "ethertype", ethertype: "0x8100", neg: false });
+      out.conditions.push({ kind: "unknown", text: unknownFrom(start), neg: false });
+      continue;
+    }
     // A family test; an IPv6 header field the model has no key for is unknown, and never matches IPv4.
     if ((w === "meta" && (w1 === "nfproto" || w1 === "protocol")) || w === "ip6" || w === "icmpv6") {
       const family = w === "meta" ? nftSymbol("meta nfproto", word(2) ?? "") : "ipv6";
