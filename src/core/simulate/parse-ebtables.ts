@@ -434,8 +434,9 @@ export function parseEbtRuleArgs(
             },
           };
         const text = `--mark ${n ? "! " : ""}${v}`;
-        // ebt_mark_m: `V/M` is (mark & M) == V, `V` is mark == V; `/M` (any bit of M) is left unmodelled.
-        if (mk.any) conditions.push({ kind: "unknown", text, neg: false });
+        // ebt_mark_m: `V/M` is (mark & M) == V, `V` is mark == V; `/M` holds when any bit of M is set,
+        // i.e. when (mark & M) == 0 does not (kernel 6.18: `--mark /0x1` passed a 0x12 mark, `! /0x1` logged it).
+        if (mk.any) conditions.push({ kind: "mark", value: 0, mask: Number(mk.mask & 0xffffffffn), neg: !n });
         // The mark has 32 bits: a wider value never equals it, and inverted the match always holds.
         else if (mk.value > 0xffffffffn) {
           if (!n) conditions.push({ kind: "never", text, neg: false });

@@ -79,9 +79,10 @@ describe("ebtables --mark as ebtables-nft reads it", () => {
     expect(conditions("0x10", true)).toEqual(mark(0x10, 0xffffffff, true));
   });
 
-  it("/M (any bit of M) stays unmodelled, '/' alone too", () => {
-    expect(conditions("/0xff")).toEqual([{ kind: "unknown", text: "--mark /0xff", neg: false }]);
-    expect(conditions("/")).toEqual([{ kind: "unknown", text: "--mark /", neg: false }]);
+  it("/M is any bit of M set: (mark & M) == 0 negated; '/' alone (mask 0) never holds", () => {
+    // Kernel 6.18: a 0x12 mark passed `--mark /0x10` and `! /0x1`, not `/0x1` (test/fixtures/simulate/ebt-mark-among).
+    expect(conditions("/0xff")).toEqual([{ kind: "mark", value: 0, mask: 0xff, neg: true }]);
+    expect(conditions("/")).toEqual([{ kind: "mark", value: 0, mask: 0, neg: true }]);
     expect(ebtMarkMatch("/")).toEqual({ value: 0n, mask: 0n, any: true });
   });
 

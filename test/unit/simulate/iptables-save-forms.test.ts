@@ -478,9 +478,7 @@ describe("ebtables-nft's own forms", () => {
   ] as const)
     it(`${name}: bridge rules, marks read, nflog a watcher, jumps to MYC`, () => {
       expect(diags(text, "error")).toEqual([]);
-      expect(diags(text, "warning")).toEqual([
-        expect.stringMatching(/match '--mark \/0x1' is not modelled$/),
-      ]);
+      expect(diags(text, "warning")).toEqual([]);
       const rules = rulesOf(text, "bridge");
       expect(rules.map((r) => r.text)).toEqual(
         [
@@ -496,7 +494,7 @@ describe("ebtables-nft's own forms", () => {
       );
       expect(rules.map((r) => r.conditions)).toEqual([
         [{ kind: "mark", value: 5, mask: 0xffffffff, neg: false }],
-        [{ kind: "unknown", text: "--mark /0x1", neg: false }],
+        [{ kind: "mark", value: 0, mask: 1, neg: true }],
         [{ kind: "mark", value: 5, mask: 0xff, neg: true }],
         [{ kind: "mark", value: 6, mask: 0xff, neg: true }],
         [],
