@@ -6,6 +6,7 @@
  * host); the other hosts just route and answer.
  */
 import type { HookId } from "../model/hook.ts";
+import { arpDropLine } from "./arp-filter.ts";
 import { fdbLookup, neighbourMac } from "./bridge-fdb.ts";
 import { ConntrackTable, tcpLooseOf } from "./conntrack.ts";
 import { breakNote } from "./ct-break.ts";
@@ -666,6 +667,7 @@ export class Simulator {
         kind: "lost",
         reason: `${host}: no neighbour answers for ${nexthop} on ${dev} (${p.v6 ? "neighbour discovery" : "ARP"} not modelled beyond the lab's addresses)`,
       };
+    this.noteArpFilter(host, iface, nexthop);
     if (iface.kind === "bridge") {
       const fdb = fdbLookup(topo, host, dev, p.macDst);
       if (fdb.kind !== "port")
@@ -681,6 +683,21 @@ export class Simulator {
       return this.wire(host, fdb.port, p);
     }
     return this.wire(host, dev, p);
+  }
+
+  /**
+   * Notes, once per packet, that the ARP this hop needs is not walked while the ruleset may drop ARP on
+   * the machine it filters (the sender, or the one at the other end of the link), so the kernel may
+   * lose the packet where the walk delivers it.
+   */
+  private noteArpFilter(host: string, iface: Parameters<typeof linkPeer>[1], nexthop: string): void {
+    if (this.cur === undefined || nexthop.includes(":")) return;
+    const peer = linkPeer(this.world.topology, iface)?.host;
+    if (host !== this.nfHost && peer !== this.nfHost) return;
+    const line = arpDropLine(this.world.ruleset);
+    if (line === undefined) return;
+    const note = `${host} asks who-has ${nexthop} by ARP, which the walk does not send, and the ruleset may drop ARP (${this.lineOf(line)}): unless ${nexthop} is already in the neighbour table, the kernel may lose this packet there`;
+    if (!this.cur.notes.includes(note)) this.cur.notes.push(note);
   }
 
   private wire(host: string, dev: string, p: SimPacket): Fate {
