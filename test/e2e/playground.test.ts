@@ -790,9 +790,10 @@ describe("playground anonymisation, rule listings and the viewer", () => {
       expect((await legend()).join("|")).toMatch(/^[^|]*IP hook \(iptables[^|]*$/);
       await page.locator("summary", { hasText: /Ruleset/ }).click();
       await page.locator("[data-rules]").fill(nft);
-      // With the nft ruleset the boxes list its base chains: the legend says what they list.
+      // With the nft ruleset the boxes list its base chains: the legend says what they list. The nft
+      // reader is loaded on first use and the worker reads the rules: on a busy machine that took over 1 s.
       await expect
-        .poll(async () => (await legend()).join("|"))
+        .poll(async () => (await legend()).join("|"), { timeout: 20_000 })
         .toMatch(/^[^|]*IP hook: every base chain there[^|]*$/);
       // Packet 1: the request, whole from packetwalk's nftrace chain on (the kernel's trace id ties it).
       const forward = page.locator("[data-pick]").nth(0);
