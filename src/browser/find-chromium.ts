@@ -162,7 +162,7 @@ export class ChromiumNotFoundError extends Error {
  * Launches the first candidate that starts. Playwright gives every launch a
  * fresh temporary user-data-dir and removes it on close; the browser's other
  * temporary files (Chromium leaves empty `.org.chromium.Chromium.*` files
- * behind) go to a folder of its own, removed when it closes.
+ * behind) go to a folder of its own, removed when it closes or the process exits.
  */
 export async function launchChromium(options: FindChromiumOptions = {}): Promise<LaunchedChromium> {
   const attempts: string[] = [];
@@ -171,7 +171,8 @@ export async function launchChromium(options: FindChromiumOptions = {}): Promise
     try {
       executablePath = typeof candidate.path === "string" ? candidate.path : await candidate.path();
       const temp = mkdtempSync(join(tmpdir(), "pw-chromium-"));
-      const removeTemp = () => rmSync(temp, { recursive: true, force: true });
+      // Retried: a file Chromium writes while it dies can make one pass fail with ENOTEMPTY.
+      const removeTemp = () => rmSync(temp, { recursive: true, force: true, maxRetries: 3 });
       let browser: Browser;
       try {
         browser = await chromium.launch({
@@ -184,7 +185,12 @@ export async function launchChromium(options: FindChromiumOptions = {}): Promise
         removeTemp();
         throw error;
       }
-      browser.on("disconnected", removeTemp);
+      // A process that exits with the browser open (Playwright kills it on exit) never sees `disconnected`.
+      process.once("exit", removeTemp);
+      browser.on("disconnected", () => {
+        process.off("exit", removeTemp);
+        removeTemp();
+      });
       return { browser, executablePath, source: candidate.source };
     } catch (error) {
       const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
