@@ -12,12 +12,19 @@
  * handed on as a mark (see {@link longLineMark}) that keeps the line count.
  */
 
-/** Node's Buffer, when there is one (its `utf8Slice` decodes a line without a TextDecoder call each). */
+/** A Node Buffer over a chunk's bytes. */
+interface BufferView {
+  utf8Slice(s: number, e: number): string;
+  indexOf(value: number, from: number): number;
+}
+
+/**
+ * Node's Buffer, when there is one: its `utf8Slice` decodes a line without a TextDecoder call
+ * each, and its `indexOf` finds a byte with memchr (a Uint8Array's compares byte by byte).
+ */
 const NodeBuffer = (
   globalThis as unknown as {
-    Buffer?: {
-      from(a: ArrayBufferLike, offset: number, length: number): { utf8Slice(s: number, e: number): string };
-    };
+    Buffer?: { from(a: ArrayBufferLike, offset: number, length: number): BufferView };
   }
 ).Buffer;
 
@@ -52,12 +59,14 @@ export function readLongLineMark(line: string): { length: number; limit: number 
 /** Decodes bytes [start, end) of `bytes` (invalid UTF-8 becomes U+FFFD, a byte-order mark is kept). */
 type LineDecoder = (start: number, end: number) => string;
 
-function decoderFor(bytes: Uint8Array, fallback: TextDecoder): LineDecoder {
-  if (NodeBuffer) {
-    const b = NodeBuffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    return (s, e) => b.utf8Slice(s, e);
-  }
+function decoderFor(bytes: Uint8Array, fallback: TextDecoder, view = bufferView(bytes)): LineDecoder {
+  if (view) return (s, e) => view.utf8Slice(s, e);
   return (s, e) => fallback.decode(bytes.subarray(s, e));
+}
+
+/** A Buffer sharing `bytes`' memory, or undefined outside Node. */
+function bufferView(bytes: Uint8Array): BufferView | undefined {
+  return NodeBuffer?.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** A copy of bytes [from, to) (a Buffer's `slice` is a view that would pin the whole chunk). */
@@ -167,8 +176,10 @@ export async function* lineBatches(
         skipping = false;
         at = nl + 1;
       }
-      const decode = decoderFor(chunk, fallback);
-      for (let nl = chunk.indexOf(10, at); nl >= 0; nl = chunk.indexOf(10, at)) {
+      const view = bufferView(chunk);
+      const decode = decoderFor(chunk, fallback, view);
+      const bytes = view ?? chunk;
+      for (let nl = bytes.indexOf(10, at); nl >= 0; nl = bytes.indexOf(10, at)) {
         batch.push(nl - at > max ? longLineMark(nl - at, max) : decode(at, nl));
         at = nl + 1;
       }
