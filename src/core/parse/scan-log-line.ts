@@ -84,16 +84,32 @@ function textEnd(line: string, from: number): number {
 }
 
 /** Whether [from, to) holds only digits and dots (an IPv4 address as the kernel prints it). */
-/** TCP flag words in the order the kernel prints them, each with its length. */
-const TCP_FLAG_WORDS = ["CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN", "AE"];
 
 /** The TCP flag word at `at` followed by a space, or undefined. */
 function tcpFlag(line: string, at: number): string | undefined {
-  for (let k = 0; k < TCP_FLAG_WORDS.length; k++) {
-    const w = TCP_FLAG_WORDS[k] as string;
-    if (line.startsWith(w, at) && line.charCodeAt(at + w.length) === 32) return w;
-  }
-  return undefined;
+  // Each word but ACK and AE has a first letter of its own: one word to compare, not all of them.
+  const c = line.charCodeAt(at);
+  const w =
+    c === 65
+      ? line.charCodeAt(at + 1) === 69
+        ? "AE"
+        : "ACK"
+      : c === 83
+        ? "SYN"
+        : c === 70
+          ? "FIN"
+          : c === 80
+            ? "PSH"
+            : c === 82
+              ? "RST"
+              : c === 85
+                ? "URG"
+                : c === 67
+                  ? "CWR"
+                  : c === 69
+                    ? "ECE"
+                    : undefined;
+  return w !== undefined && line.startsWith(w, at) && line.charCodeAt(at + w.length) === 32 ? w : undefined;
 }
 
 /**
