@@ -83,33 +83,26 @@ function textEnd(line: string, from: number): number {
   return line.indexOf(" ", from);
 }
 
-/** Whether [from, to) holds only digits and dots (an IPv4 address as the kernel prints it). */
+/** TCP flag words the kernel prints, by first letter (A is ACK or AE, told apart by the second). */
+const TCP_FLAG_BY_LETTER: Record<number, string> = {
+  65: "ACK",
+  67: "CWR",
+  69: "ECE",
+  70: "FIN",
+  80: "PSH",
+  82: "RST",
+  83: "SYN",
+  85: "URG",
+};
 
 /** The TCP flag word at `at` followed by a space, or undefined. */
 function tcpFlag(line: string, at: number): string | undefined {
   // Each word but ACK and AE has a first letter of its own: one word to compare, not all of them.
   const c = line.charCodeAt(at);
-  const w =
-    c === 65
-      ? line.charCodeAt(at + 1) === 69
-        ? "AE"
-        : "ACK"
-      : c === 83
-        ? "SYN"
-        : c === 70
-          ? "FIN"
-          : c === 80
-            ? "PSH"
-            : c === 82
-              ? "RST"
-              : c === 85
-                ? "URG"
-                : c === 67
-                  ? "CWR"
-                  : c === 69
-                    ? "ECE"
-                    : undefined;
-  return w !== undefined && line.startsWith(w, at) && line.charCodeAt(at + w.length) === 32 ? w : undefined;
+  const word = c === 65 && line.charCodeAt(at + 1) === 69 ? "AE" : TCP_FLAG_BY_LETTER[c];
+  return word !== undefined && line.startsWith(word, at) && line.charCodeAt(at + word.length) === 32
+    ? word
+    : undefined;
 }
 
 /**

@@ -148,6 +148,12 @@ describe("fast path on damaged lines", () => {
     ":",
     "DF ",
     "SYN ",
+    "AE ",
+    "A ",
+    "AEX ",
+    "ACKS ",
+    "CWR ECE ",
+    "URG PSH RST FIN ",
     "MF ",
     "CE ",
     "ACK=1 ",
@@ -199,6 +205,19 @@ describe("fast path on damaged lines", () => {
       { numRuns: 3000 },
     );
   }, 60_000);
+
+  it("reads every set of TCP flag words in the kernel's order as the general readers do", () => {
+    const words = ["AE", "CWR", "ECE", "URG", "ACK", "PSH", "RST", "SYN", "FIN"];
+    const tcp = lines.find((l) => / RES=0x00 [A-Z ]*URGP=/.test(l)) as string;
+    expect(tcp).toBeDefined();
+    for (let set = 0; set < 1 << words.length; set++) {
+      const flags = words.filter((_, k) => set & (1 << k)).map((w) => `${w} `);
+      const [full, ...fast] = lineResults(
+        tcp.replace(/ RES=0x00 [A-Z ]*URGP=/, ` RES=0x00 ${flags.join("")}URGP=`),
+      );
+      for (const f of fast) expect(f).toBe(full);
+    }
+  });
 
   it("agrees on every real line as it is, and on each cut short at every length", () => {
     for (const line of lines.slice(0, 40))
