@@ -484,11 +484,6 @@ function separable(hooks: readonly HookId[]): boolean {
 }
 
 /**
- * The `log prefix` statements of an nft listing, each with the base chain that reaches it (through
- * `jump`/`goto`, verdict maps included) as `family:table:chain`, the hook id the simulator and the
- * parser give an nft base chain (`inet` reads as `ip`); null when several base chains reach it.
- */
-/**
  * The LOG prefixes of `text`'s nftables netdev tables (`table netdev edge { chain ing { ... log
  * prefix "edge-in: " } }`), trimmed, each with the table and chain whose rule prints it.
  */
@@ -515,6 +510,13 @@ export function nftNetdevLogPrefixes(text: string): NetdevPrefixes {
   return out;
 }
 
+/**
+ * The `log prefix` statements of an nft listing, each with the base chain that reaches it (through
+ * `jump`/`goto`, verdict maps included) as `family:table:chain`, the hook id the simulator and the
+ * parser give an nft base chain (`inet` reads as `ip`); null when several base chains reach it.
+ * Tables of the ip, ip6, inet, bridge and arp families (an arp chain's lines are ARP packets at
+ * its hook); netdev ones are {@link nftNetdevLogPrefixes}.
+ */
 export function nftLogPrefixes(text: string): { hook: HookId | null; prefix: string }[] {
   const base = new Set<string>();
   const callers = new Map<string, Set<string>>(); // family:table:chain -> chains of the table that jump to it
@@ -535,7 +537,7 @@ export function nftLogPrefixes(text: string): { hook: HookId | null; prefix: str
       continue;
     }
     if (before === 0) table = "";
-    if (!table || !/^(ip|ip6|bridge)$/.test(family)) continue;
+    if (!table || !/^(ip|ip6|bridge|arp)$/.test(family)) continue;
     const b = before === 1 ? /^\s*(chain|map|set)\s+(\S+)\s*{/.exec(line) : null;
     if (b) block = b[1] === "set" ? undefined : { kind: b[1] as "chain" | "map", name: b[2] as string };
     if (!block) continue;

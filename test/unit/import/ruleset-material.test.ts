@@ -222,6 +222,29 @@ table ip trace {
     });
   });
 
+  it("maps an arp table's log prefixes to its base chains, so their ARP lines are placed, not unknown", () => {
+    // As `nft list ruleset` printed it on kernel 6.18 (test/fixtures/simulate/ebt-arp-bridge).
+    const arp = `table arp hcarp {
+	chain in {
+		type filter hook input priority filter; policy accept;
+		arp operation request log prefix "hcN-arpin "
+	}
+	chain out {
+		type filter hook output priority filter; policy accept;
+		arp operation reply log prefix "hcN-arpout "
+	}
+}`;
+    expect(prefixMapFromRuleset(arp)).toEqual({ "hcN-arpin": "arp:hcarp:in", "hcN-arpout": "arp:hcarp:out" });
+    const trace = parseTraceText(
+      "[56602.108349] hcN-arpin IN=br0 OUT= ARP HTYPE=1 PTYPE=0x0800 OPCODE=1 MACSRC=02:00:00:00:01:0a IPSRC=198.51.100.10 MACDST=00:00:00:00:00:00 IPDST=198.51.100.11\n",
+      { prefixMap: prefixMapFromRuleset(arp) },
+    );
+    expect(trace.diagnostics).toEqual([]);
+    expect(trace.packets.map((p) => [p.summary, p.hooks])).toEqual([
+      ["ARP who-has 198.51.100.11 tell 198.51.100.10", ["arp:hcarp:in"]],
+    ]);
+  });
+
   it("leaves a prefix of a known convention to the parser (it names the hook, not the logging chain)", () => {
     const lab = `table bridge packetwalk {
 	chain log-PREROUTING {
