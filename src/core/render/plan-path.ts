@@ -222,10 +222,14 @@ export function planPath(
   const last = packet.events[packet.events.length - 1] as TraceEvent;
   // The box a hook is drawn in: an nftables chain's by the lab's rulesets (its name need not spell the hook).
   const boxOf = (hook: string) => (chains && chainBoxKey(chains, hook)) ?? boxKey(hook);
-  const entryIsLocal = !inInterface(first) && /_OUTPUT$/.test(boxOf(first.hook));
+  // An arp-family chain has no box of the map: an ARP packet it saw with no input device was the host's own.
+  const entryIsLocal =
+    !inInterface(first) && (/_OUTPUT$/.test(boxOf(first.hook)) || first.hook.startsWith("arp:"));
   const dropped = dropPoint(last);
-  // A dropped packet never reaches a local process: its walk ends in the box that dropped it.
-  const exitIsLocal = !dropped && !outInterface(last) && boxOf(last.hook) === "ip_INPUT";
+  // A dropped packet never reaches a local process: its walk ends in the box that dropped it. An ARP
+  // packet an arp-family chain saw with no output device goes to the host's ARP layer.
+  const exitIsLocal =
+    !dropped && !outInterface(last) && (boxOf(last.hook) === "ip_INPUT" || last.hook.startsWith("arp:"));
   const entryLabel = labels.entry ?? defaultEntry(first, lang);
   const exitLabel = labels.exit ?? defaultExit(last, lang);
 
