@@ -115,6 +115,9 @@ export function describePath(packet: Packet, given: DescribePathOptions = {}): P
     const next = plan.segments[i + 1];
     if (seg.step === undefined && next?.step !== undefined && t.decision[seg.to])
       decisionBefore.set(next.step, seg.to);
+    // A flooded frame's copy for the host leaves the bridging decision again (see `planPath`).
+    if (seg.step !== undefined && t.decision[seg.from] && !decisionBefore.has(seg.step))
+      decisionBefore.set(seg.step, seg.from);
   });
   const steps = plan.steps.map((step) => {
     const parts = [t.step(step.n, title(step))];

@@ -345,6 +345,17 @@ export function planPath(
           : undefined;
     if (via && prev !== step.key && prev !== via && nodes.has(via) && walk(adjacency, via, step.key, through))
       goTo(via);
+    // A frame the bridge floods (broadcast, multicast, unknown destination) is forwarded to the other
+    // ports and delivered to the host too: its bridge INPUT line, after the FORWARD ones, is a copy
+    // that left the bridging decision beside them, not a frame that came out of FORWARD.
+    const before = steps[step.n - 2]?.event;
+    if (
+      step.key === "br_INPUT" &&
+      prev === "br_FORWARD" &&
+      before?.in === step.event.in &&
+      nodes.has(DECISION.bridging)
+    )
+      prev = DECISION.bridging;
     goTo(step.key, step);
   }
   /**

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { prefixMapFromRuleset } from "../../../src/core/import/ruleset-material.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
+import { describePath } from "../../../src/core/render/describe-path.ts";
 import { planPath } from "../../../src/core/render/plan-path.ts";
 import { toMermaid } from "../../../src/core/render/to-mermaid.ts";
 
@@ -44,5 +45,21 @@ describe("an ARP packet at an arp-family chain", () => {
     const mmd = toMermaid(packet(6), { view: "path" });
     expect(mmd).toMatch(/entry\("local process/);
     expect(mmd).toContain('exit("packet via veth-a")');
+  });
+});
+
+describe("a frame the bridge floods", () => {
+  it("reaches bridge INPUT from the bridging decision beside its FORWARD copy, not out of FORWARD", () => {
+    // The ARP request is broadcast: forwarded to b (FORWARD, out veth-b) and passed up to the host (INPUT).
+    const request = packet(1);
+    expect(request.hooks).toEqual(["bridge:filter:FORWARD", "bridge:filter:INPUT", "arp:hcarp:in"]);
+    const plan = planPath(request, "nft");
+    const arrows = plan.segments.map((s) => `${s.from}>${s.to}${s.step ? `#${s.step}` : ""}`);
+    expect(arrows).toContain("br_decide>br_FORWARD#1");
+    expect(arrows).toContain("br_decide>br_INPUT#2");
+    expect(arrows.some((a) => a.startsWith("br_FORWARD>br_INPUT"))).toBe(false);
+    expect(describePath(request, { lang: "en" }).steps[1]).toBe(
+      "Step 2: ebtables filter INPUT, after the bridging decision, in on veth-a.",
+    );
   });
 });
