@@ -7,7 +7,7 @@
  * `npm ci` alone is enough. The first candidate that launches wins; if none
  * does, the error lists every attempt and how to fix it.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium } from "playwright-core";
@@ -158,6 +158,19 @@ export class ChromiumNotFoundError extends Error {
   }
 }
 
+/** Throws, with the reason, unless `path` is a file this process may execute. */
+function assertExecutable(path: string): void {
+  let file = false;
+  try {
+    file = statSync(path).isFile();
+    accessSync(path, constants.X_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new Error(file ? `not executable (${code})` : `no such file (${code})`);
+  }
+  if (!file) throw new Error("not a file");
+}
+
 /**
  * Launches the first candidate that starts. Playwright gives every launch a
  * fresh temporary user-data-dir and removes it on close; the browser's other
@@ -170,6 +183,9 @@ export async function launchChromium(options: FindChromiumOptions = {}): Promise
     let executablePath = "";
     try {
       executablePath = typeof candidate.path === "string" ? candidate.path : await candidate.path();
+      // Playwright makes two temporary folders before it starts the browser and leaves them when the
+      // start fails: a path that is no executable file is refused before it gets there.
+      assertExecutable(executablePath);
       const temp = mkdtempSync(join(tmpdir(), "pw-chromium-"));
       // Retried: a file Chromium writes while it dies can make one pass fail with ENOTEMPTY.
       const removeTemp = () => rmSync(temp, { recursive: true, force: true, maxRetries: 3 });
