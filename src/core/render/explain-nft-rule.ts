@@ -108,6 +108,14 @@ const PKTTYPE_WORDS: Record<string, Pair> = {
   other: ["addressed to another host (bridged past this one)", "送給其他主機（橋接經過這台）"],
 };
 
+/** Ethertypes a reader knows by name (the rest are written as numbers). */
+const ETHERTYPE_WORDS: Record<string, string> = {
+  "0x0800": "IPv4",
+  "0x86dd": "IPv6",
+  "0x0806": "ARP",
+  "0x8100": "802.1Q (VLAN-tagged)",
+};
+
 /** IPv6 extension headers (and AH, ESP) by nft's names. */
 const EXTHDR_WORDS: Record<string, Pair> = {
   hbh: ["hop-by-hop options", "逐跳選項"],
@@ -457,8 +465,17 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
     case "nft-set":
       return setCondition(c, sets);
     case "ethertype": {
-      const v =
-        c.ethertype === "0x0800" ? "IPv4" : c.ethertype === "0x86dd" ? "IPv6" : `ethertype ${c.ethertype}`;
+      if (c.ethertype === "length")
+        return not
+          ? [
+              "not an 802.3 frame (its type field is 0x0600 or more)",
+              "不是 802.3 訊框（類型欄位至少 0x0600）",
+            ]
+          : [
+              "an 802.3 frame (its type field, below 0x0600, holds a length)",
+              "802.3 訊框（類型欄位小於 0x0600，記的是長度）",
+            ];
+      const v = ETHERTYPE_WORDS[c.ethertype] ?? `ethertype ${c.ethertype}`;
       return not ? [`not ${v}`, `不是 ${v}`] : [`an ${v} packet`, `${v} 封包`];
     }
     case "exthdr": {

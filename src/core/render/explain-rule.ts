@@ -404,7 +404,18 @@ export function explainRule(line: string): RuleNote {
       case "--ip6-proto":
       case "--ip6-protocol": {
         const a = arg();
-        conds.push([`it is ${negate ? "not " : ""}protocol ${a}`, `${negate ? "不" : ""}是協定 ${a}`]);
+        // ebtables' two -p values whose names say little: 802.3 frames, and VLAN-tagged ones.
+        if (opt === "-p" && a.toLowerCase() === "length")
+          conds.push([
+            `it is ${negate ? "not " : ""}an 802.3 frame (a type field below 0x0600, holding a length)`,
+            `${negate ? "不" : ""}是 802.3 訊框（類型欄位小於 0x0600，記的是長度）`,
+          ]);
+        else if (opt === "-p" && /^(802_1q|8021q|802\.1q|1q|dot1q)$/i.test(a))
+          conds.push([
+            `it is ${negate ? "not " : ""}a VLAN-tagged (802.1Q) frame`,
+            `${negate ? "不" : ""}是帶 VLAN 標籤（802.1Q）的訊框`,
+          ]);
+        else conds.push([`it is ${negate ? "not " : ""}protocol ${a}`, `${negate ? "不" : ""}是協定 ${a}`]);
         break;
       }
       case "--dport":

@@ -6,6 +6,7 @@
  */
 
 import type { Diagnostic } from "../model/packet.ts";
+import { ebtablesEthertype } from "./ebtables-ethertype.ts";
 import { findBinary } from "./find-binary.ts";
 import { parseIpCidr } from "./ip-address.ts";
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
@@ -254,16 +255,10 @@ export function parseEbtRuleArgs(
       case "--protocol": {
         const e = needVal();
         if (e) return e;
-        const v = (val as Token).value.toLowerCase();
-        const et =
-          v === "ipv4" || v === "0x0800"
-            ? "0x0800"
-            : v === "arp" || v === "0x0806"
-              ? "0x0806"
-              : v === "ipv6" || v === "0x86dd"
-                ? "0x86dd"
-                : v;
-        conditions.push({ kind: "ethertype", ethertype: et, neg: n });
+        const et = ebtablesEthertype((val as Token).value);
+        if ("error" in et)
+          return { error: { column: (val as Token).column, message: et.error, hint: et.hint } };
+        conditions.push({ kind: "ethertype", ethertype: et.ethertype, neg: n });
         continue;
       }
       case "-i":

@@ -2065,6 +2065,12 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         out.conditions.push({ kind: "ethertype", ethertype: `0x${hex.padStart(4, "0")}`, neg: one.neg });
         continue;
       }
+      // ebtables-nft's `-p Length`: a type field below 0x0600 holds an 802.3 frame's length.
+      if (w1 === "type" && word(2) === "<" && word(3)?.toLowerCase() === "0x0600") {
+        i += 4;
+        out.conditions.push({ kind: "ethertype", ethertype: "length", neg: false });
+        continue;
+      }
       if (w1 !== "type" && word(2) !== "set") {
         // A MAC, a set of them, or a map keyed by them (`ether daddr set ...` rewrites: not modelled).
         i += 2;

@@ -155,6 +155,7 @@ export type Condition =
    */
   | { kind: "tcp-flags"; mask: string[]; set: string[]; neg: boolean; values?: string[][] }
   // ebtables (bridge family) conditions.
+  /** The frame's type field: `0x` and four hex digits, or `length` for an 802.3 frame (below 0x0600), which no simulated frame is. */
   | { kind: "ethertype"; ethertype: string; neg: boolean }
   | { kind: "logical-in" | "logical-out"; name: string; neg: boolean }
   /**
