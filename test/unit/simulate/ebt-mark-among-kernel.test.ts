@@ -6,36 +6,20 @@
  * reply the same mark lines, `--among-dst ! 2:0:0:0:1:b` and `--among-src 2:0:0:0:1:b,2:0:0:0:1:c`.
  * The simulator must print those lines, in that order, from ebtables-save's and nft list's forms.
  */
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
-import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
-import { buildTopology } from "../../../src/core/simulate/topology.ts";
-import { labSchema } from "../../../src/core/trace-file/schema.ts";
+import {
+  capturedPrefixes as captured,
+  simulatedPrefixes as simulated,
+} from "../../helpers/kernel-prefixes.ts";
 
 const DIR = join(import.meta.dirname, "../../fixtures/simulate/ebt-mark-among");
 
 /** The LOG prefixes of the capture's IPv4 frames (b's IPv6 multicast left out), in the kernel's order. */
-function capturedPrefixes(): string[] {
-  return readFileSync(join(DIR, "kernel.log"), "utf8")
-    .split("\n")
-    .filter((l) => l.includes("proto = 0x0800"))
-    .map((l) => (/\] (hc\S+)/.exec(l) as RegExpExecArray)[1] as string);
-}
+const capturedPrefixes = () => captured(DIR, "kernel.log", (l) => l.includes("proto = 0x0800"));
 
 /** The LOG prefixes the simulator prints for a's ping to b under ruleset file `name`. */
-function simulatedPrefixes(name: string): string[] {
-  const lab = labSchema.parse(JSON.parse(readFileSync(join(DIR, "lab.json"), "utf8")));
-  const world = {
-    topology: buildTopology(lab),
-    ruleset: parseRulesetFile(readFileSync(join(DIR, name), "utf8"), name),
-    ebtables: lab.ebtables,
-    sysctls: lab.sysctls,
-  };
-  const run = runScenario(world, { from: "a", to: "198.51.100.11", proto: "icmp" });
-  return run.packets.flatMap((p) => p.events.flatMap((e) => e.logs.map((l) => l.prefix.trim())));
-}
+const simulatedPrefixes = (name: string) => simulated(DIR, name);
 
 describe("ebtables mark and among as kernel 6.18 printed them", () => {
   it("reads the capture", () => {
