@@ -63,6 +63,7 @@ const KEY_WORDS: Record<NftKey, Pair> = {
   "ct zone": ["the connection's conntrack zone", "連線的 conntrack zone"],
   "ct original zone": ["the connection's zone in the original direction", "連線在原方向的 zone"],
   "ct reply zone": ["the connection's zone in the reply direction", "連線在回覆方向的 zone"],
+  "ct direction": ["the packet's direction in its connection", "封包在連線中的方向"],
   // `ct original ip saddr`, `ct reply ip6 daddr`: worded as ct-tuple-words.ts words the tuple's matches.
   ...(Object.fromEntries(
     CT_ADDR_KEYS.map((k) => {

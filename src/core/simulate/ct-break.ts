@@ -23,6 +23,7 @@ export const CT_ENTRY_KEYS: ReadonlySet<NftKey> = new Set([
   "ct zone",
   "ct original zone",
   "ct reply zone",
+  "ct direction",
   ...CT_ADDR_KEYS,
 ]);
 

@@ -131,6 +131,8 @@ export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): strin
       return String(p.mark);
     case "ct mark":
       return p.ct ? String(p.ct.entry.mark ?? 0) : undefined;
+    case "ct direction":
+      return p.ct?.dir;
     case "ct zone":
     case "ct original zone":
     case "ct reply zone": {

@@ -308,6 +308,7 @@ const CONCAT_KEYS: [string[], NftKey][] = [
   [["ct", "zone"], "ct zone"],
   [["ct", "original", "zone"], "ct original zone"],
   [["ct", "reply", "zone"], "ct reply zone"],
+  [["ct", "direction"], "ct direction"],
   ...CT_ADDR_KEYS.map((k): [string[], NftKey] => [k.split(" "), k]),
   [["fib", "daddr", "type"], "fib daddr type"],
   [["fib", "saddr", "type"], "fib saddr type"],
@@ -1708,6 +1709,10 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         out.conditions.push({ kind: "ctstate", states: [state.toUpperCase()], neg });
         return;
       }
+      case "ct direction":
+        if (v !== "original" && v !== "reply") return bad("a direction", "write original or reply");
+        pushSet(key, { elements: [{ kind: "value", value: v }], neg });
+        return;
       case "ct zone":
       case "ct original zone":
       case "ct reply zone": {
@@ -2241,9 +2246,9 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         continue;
       }
     }
-    if (w === "ct" && w1 === "state") {
+    if (w === "ct" && (w1 === "state" || (w1 === "direction" && word(2) !== "set"))) {
       i += 2;
-      match("ct state", start);
+      match(w1 === "state" ? "ct state" : "ct direction", start);
       continue;
     }
     if (w === "fib" && w1 === "saddr") {

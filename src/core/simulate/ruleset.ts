@@ -299,6 +299,8 @@ export type NftKey =
   | "ct zone"
   | "ct original zone"
   | "ct reply zone"
+  /** The packet's direction in its connection: `original` (the side that opened it) or `reply`. */
+  | "ct direction"
   | CtAddrKey
   | "fib daddr type"
   | "fib saddr type"
