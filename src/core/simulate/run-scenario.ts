@@ -59,7 +59,8 @@ export interface ScenarioResult {
    * The first packet that did not reach the host it is addressed to (a reply: the initiator; a later
    * request: the host the first one reached), and why. Later packets were sent only by a side that
    * still could (the initiator retransmits its SYN or pings again; a reply needs a request that
-   * arrived; a TCP request past the SYN needs a SYN-ACK that arrived), so the script may have ended
+   * arrived, but a TCP SYN-ACK only a SYN that did: the peer retransmits it on its own timer; a TCP request
+   * past the SYN needs a SYN-ACK that arrived), so the script may have ended
    * early. Default: every packet was delivered.
    */
   stopped?: string;
@@ -144,7 +145,9 @@ export function runScenario(
           simulator: sim,
           stopped: undelivered ?? "a reply was scripted but no request reached its destination",
         };
-      if (!arrived) continue;
+      // A reply answers the request that arrived, but a TCP peer that got the SYN retransmits its
+      // SYN-ACK on its own timer, whether the initiator's retransmission reached it or not.
+      if (!arrived && !(spec.proto === "tcp" && item.tcpFlags?.includes("SYN"))) continue;
       send = {
         from: responder.host,
         to: responder.peer,
