@@ -14,7 +14,7 @@ const BRIDGE_MAC = "02:42:5e:1a:b0:01";
 const WAN_MACS = "52:54:00:12:34:02:52:54:00:12:34:01:08:00";
 
 /** Deterministic PRNG (mulberry32), so every run parses the same file. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

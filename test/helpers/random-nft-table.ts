@@ -1,0 +1,151 @@
+/**
+ * Random nft tables for the docker-bridge-nft lab, for comparing the simulator with the kernel on
+ * rulesets nobody wrote by hand: base chains at the IPv4 hooks (at priorities no chain of Docker's or
+ * of the capture's shares, so no tie decides an order), user chains reached by jump and goto, rules
+ * made of the matches, statements and verdicts real rulesets use, over the lab's addresses,
+ * interfaces and ports. Deterministic for a seed.
+ */
+import { prng } from "../../bench/generate-log.ts";
+import { LAB } from "../../src/capture/lab-topology.ts";
+
+/** Matches over the lab's packets: each matches some of the scenarios' packets and not others. */
+const MATCHES: readonly string[] = [
+  `ip saddr ${LAB.subnetCidr}`,
+  `ip saddr != ${LAB.c1Ip}`,
+  `ip daddr ${LAB.serverIp}`,
+  `ip daddr { ${LAB.c2Ip}, ${LAB.hostEthIp} }`,
+  `ip saddr . ip daddr { ${LAB.c1Ip} . ${LAB.serverIp}, ${LAB.serverIp} . ${LAB.hostEthIp} }`,
+  "ip protocol icmp",
+  "ip protocol tcp",
+  "meta l4proto tcp",
+  "tcp dport { 80, 8080 }",
+  "tcp sport 80",
+  "tcp flags syn",
+  "tcp flags & (syn | ack) == syn | ack",
+  "icmp type echo-request",
+  "icmp type echo-reply",
+  `iifname "${LAB.bridge}"`,
+  'iifname != "eth0"',
+  'oifname "eth0"',
+  `oifname "${LAB.bridge}"`,
+  "ct state new",
+  "ct state established,related",
+  "ct state != established",
+  "ct direction reply",
+  "ct status dnat",
+  "meta mark 0x00000001",
+  "meta mark & 0x00000002 == 0x00000002",
+  "ct mark 0x00000005",
+  "ip ttl < 64",
+  "ip ttl 63",
+  "ip length > 100",
+  "meta pkttype host",
+  "fib daddr type local",
+  "ip dscp cs0",
+  "udp dport 53",
+];
+
+/** Statements that change what later rules see. */
+const STATEMENTS: readonly string[] = [
+  "meta mark set 0x00000001",
+  "meta mark set meta mark | 0x00000002",
+  "ct mark set 0x00000005",
+  "ct mark set meta mark",
+  "ip dscp set af11",
+  "counter",
+];
+
+/** NAT rules by hook, over the lab's flows: each rewrites some of the scenarios' packets. */
+const NAT_RULES: Record<string, readonly string[]> = {
+  prerouting: [
+    `tcp dport 8080 dnat ip to ${LAB.c2Ip}:80`,
+    `ip daddr ${LAB.hostEthIp} tcp dport 8080 dnat ip to ${LAB.c1Ip}:80`,
+    "tcp dport 8080 redirect to :8081",
+    `icmp type echo-request ip daddr ${LAB.serverIp} dnat ip to ${LAB.c2Ip}`,
+  ],
+  output: [`ip daddr ${LAB.c1Ip} dnat ip to ${LAB.c2Ip}`],
+  input: [`ip saddr ${LAB.wanEthIp} snat ip to ${LAB.wanEthIp}`],
+  postrouting: [
+    'oifname "eth0" masquerade',
+    `oifname "eth0" snat ip to ${LAB.hostEthIp}`,
+    `oifname "${LAB.bridge}" ip saddr != ${LAB.subnetCidr} snat ip to ${LAB.bridgeIp}`,
+    `ip daddr ${LAB.serverIp} snat ip to ${LAB.hostEthIp}`,
+  ],
+};
+
+/** Rejects, valid at the input, forward and output hooks. */
+const REJECTS = [
+  "reject",
+  "reject with tcp reset",
+  "reject with icmp type admin-prohibited",
+  "reject with icmpx type host-unreachable",
+];
+
+/** Base chain hooks with priorities free in the lab (Docker's and the capture's chains use -301 ... 300). */
+const HOOKS = ["prerouting", "input", "forward", "output", "postrouting"] as const;
+const PRIORITIES = [-250, -150, -50, -10, 10, 50, 150, 250];
+
+/** A random `table inet NAME { ... }` (see the module comment). */
+export function randomNftTable(seed: number, name = "fz"): string {
+  const r = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
+  const users = Array.from({ length: Math.floor(r() * 3) }, (_, k) => `u${k}`);
+  const bases: { hook: string; priority: number; policy: string; nat: boolean }[] = [];
+  const used = new Set<string>();
+  for (let n = 1 + Math.floor(r() * 4); n > 0; n--) {
+    const hook = pick(HOOKS);
+    const nat = hook !== "forward" && r() < 0.3;
+    // The kernel refuses a NAT chain before conntrack (priority -200 and below).
+    const priority = pick(nat ? PRIORITIES.filter((p) => p > -200) : PRIORITIES);
+    if (used.has(`${hook} ${priority}`)) continue;
+    used.add(`${hook} ${priority}`);
+    bases.push({ hook, priority, policy: !nat && r() < 0.1 ? "drop" : "accept", nat });
+  }
+  // A user chain jumps only to later ones: no loop, which nft refuses.
+  const rules = (chain: number, hook?: string): string[] =>
+    Array.from({ length: 1 + Math.floor(r() * 4) }, () => {
+      const parts: string[] = [];
+      let proto: string | undefined;
+      for (let m = Math.floor(r() * 3); m > 0; m--) {
+        const match = pick(MATCHES);
+        // nft refuses two protocols in one rule (`icmp type ...` after `tcp dport ...`).
+        const p = /^(?:ip protocol |meta l4proto )?(tcp|udp|icmp)\b/.exec(match)?.[1];
+        if (p && proto && p !== proto) continue;
+        proto ??= p;
+        parts.push(match);
+      }
+      if (r() < 0.3) parts.push(pick(STATEMENTS));
+      const later = users.slice(chain + 1);
+      const v = r();
+      if (later.length && v < 0.3) parts.push(`${r() < 0.7 ? "jump" : "goto"} ${pick(later)}`);
+      else if (v < 0.4) parts.push("accept");
+      else if (v < 0.47)
+        parts.push(hook && /^(input|forward|output)$/.test(hook) && r() < 0.5 ? pick(REJECTS) : "drop");
+      else if (v < 0.55 && chain >= 0) parts.push("return");
+      else if (!parts.length) parts.push("counter");
+      return parts.join(" ");
+    });
+  const out = [`table inet ${name} {`];
+  for (const b of bases) {
+    out.push(`\tchain ${b.hook}_${b.priority < 0 ? `m${-b.priority}` : b.priority} {`);
+    out.push(
+      `\t\ttype ${b.nat ? "nat" : "filter"} hook ${b.hook} priority ${b.priority}; policy ${b.policy};`,
+    );
+    const nat = NAT_RULES[b.hook] ?? [];
+    // A NAT chain's rules: some matches, then a rewrite (nat chains see a connection's first packet only).
+    if (b.nat)
+      for (let n = 1 + Math.floor(r() * 2); n > 0; n--)
+        out.push(
+          `\t\t${r() < 0.3 ? `${pick(MATCHES.filter((m) => !/^(tcp|udp|icmp|ip protocol|meta l4proto)/.test(m)))} ` : ""}${pick(nat)}`,
+        );
+    else for (const rule of rules(-1, b.hook)) out.push(`\t\t${rule}`);
+    out.push("\t}");
+  }
+  users.forEach((u, k) => {
+    out.push(`\tchain ${u} {`);
+    for (const rule of rules(k)) out.push(`\t\t${rule}`);
+    out.push("\t}");
+  });
+  out.push("}");
+  return `${out.join("\n")}\n`;
+}
