@@ -1,4 +1,4 @@
-# Sourced by the bridge fixtures' record scripts (ebt-arp-bridge, ebt-mark-among): builds the lab their
+# Sourced by the bridge fixtures' record scripts (ebt-arp-bridge, ebt-mark-among, nft-bridge-reject): builds the lab their
 # lab.json describes in throwaway namespaces $H (bridge br0 198.51.100.1/24, 02:00:00:00:01:01, ports
 # veth-a and veth-b), $A (eth0 198.51.100.10, 02:00:00:00:01:0a) and $B (eth0 198.51.100.11,
 # 02:00:00:00:01:0b), all removed on exit. `bridge_lab log` also sets nf_log_all_netns to 1, so that
@@ -17,4 +17,10 @@ bridge_lab() {
   ip -n "$A" link set eth0 up; ip -n "$A" addr add 198.51.100.10/24 dev eth0
   ip -n "$B" link set eth0 up; ip -n "$B" addr add 198.51.100.11/24 dev eth0
   sleep 2  # ports forwarding
+}
+
+# Fixed neighbours in $A and $B for each other: only the packets a record script sends cross the bridge.
+bridge_lab_neigh() {
+  ip -n "$A" neigh replace 198.51.100.11 lladdr 02:00:00:00:01:0b dev eth0 nud permanent
+  ip -n "$B" neigh replace 198.51.100.10 lladdr 02:00:00:00:01:0a dev eth0 nud permanent
 }

@@ -1,7 +1,8 @@
 /**
  * What a REJECT sends back to the packet it rejects: the ICMP or ICMPv6 error its type names
  * (iptables `--reject-with`, nft `reject with ...`) or a TCP RST, or nothing where the kernel sends
- * nothing (nf_send_unreach, icmp_send, icmp6_send, nf_send_reset). Pure: names in, numbers out.
+ * nothing (nf_send_unreach, icmp_send, icmp6_send, nf_send_reset; for the bridge family
+ * nft_reject_bridge with nf_reject_skb_v4_unreach and friends). Pure: names in, numbers out.
  */
 
 import { ICMP_CODES, ICMPV6_CODES } from "../parse/icmp-codes.ts";
@@ -93,23 +94,37 @@ export interface RejectedPacket {
   pktType?: PktType;
 }
 
+/** Which kernel code answers: an IP family's REJECT (icmp_send, nf_send_reset) or nft_reject_bridge. */
+export type RejectFamily = "ip" | "bridge";
+
 /**
  * What REJECT with type `withText` (iptables `--reject-with` value, nft's `with ...` words; undefined:
- * the default port unreachable) sends for packet `p`: nothing for an ICMP error (icmp_send and icmp6_send
- * never answer one), for a frame addressed to a broadcast or multicast MAC or a multicast or broadcast
- * address, and for a TCP reset of a packet that is not TCP or is itself a RST (nf_reject_ip_tcphdr_get).
+ * the default port unreachable) sends for packet `p`: nothing for a frame addressed to a broadcast or
+ * multicast MAC, for a TCP reset of a packet that is not TCP or is itself a RST
+ * (nf_reject_ip_tcphdr_get), and, in an IP family, for an ICMP error (icmp_send and icmp6_send never
+ * answer one) or a multicast or broadcast address. A bridge family's reject (`family` "bridge") looks at
+ * the MAC only and refuses only a destination unreachable (nf_reject_skb_v4_unreach, _v6_unreach).
  */
-export function rejectAnswer(withText: string | undefined, p: RejectedPacket): RejectOutcome {
+export function rejectAnswer(
+  withText: string | undefined,
+  p: RejectedPacket,
+  family: RejectFamily = "ip",
+): RejectOutcome {
   const v6 = !!p.v6;
   const w = withText?.trim().toLowerCase();
+  if (family === "bridge" && (p.pktType === "broadcast" || p.pktType === "multicast"))
+    return { none: "a bridge family's reject sends nothing for a frame to a broadcast or multicast MAC" };
   if (w === "tcp-reset" || w === "tcp reset") {
     if (p.proto !== "tcp") return { none: "a TCP reset answers only TCP" };
     if (p.tcpFlags?.includes("RST")) return { none: "the kernel sends no RST in answer to a RST" };
     return { answer: { kind: "tcp-reset" } };
   }
-  if (isIcmpError({ proto: p.proto, icmpType: p.icmpType }))
+  if (family === "bridge") {
+    if (p.icmpType === (v6 ? 1 : 3) && p.proto === (v6 ? "icmpv6" : "icmp"))
+      return { none: "the kernel sends no destination unreachable about a destination unreachable" };
+  } else if (isIcmpError({ proto: p.proto, icmpType: p.icmpType }))
     return { none: "the kernel sends no ICMP error about an ICMP error" };
-  if (p.pktType === "broadcast" || p.pktType === "multicast" || multicastOrBroadcast(p.dst))
+  else if (p.pktType === "broadcast" || p.pktType === "multicast" || multicastOrBroadcast(p.dst))
     return { none: "the kernel sends no ICMP error about a broadcast or multicast packet" };
   const code = w === undefined || w === "" ? (v6 ? 4 : 3) : icmpCode(w, v6);
   if (code === undefined) return { none: `'${withText}' is a reject type the model does not know` };
@@ -121,4 +136,23 @@ function multicastOrBroadcast(addr: string): boolean {
   if (addr.includes(":")) return addr.toLowerCase().startsWith("ff");
   const first = Number(addr.split(".")[0]);
   return addr === "255.255.255.255" || (first >= 224 && first < 240);
+}
+
+/**
+ * What the program whose packet was rejected reports for `answer` (iputils ping, or a connect or send
+ * on a TCP or UDP socket; kernel 6.18 capture, nft-bridge-reject): undefined where none was recorded.
+ */
+export function clientSees(answer: RejectAnswer, rejectedProto: string): string | undefined {
+  if (answer.kind === "tcp-reset") return "connect: Connection refused";
+  if (answer.type !== 3) return undefined;
+  if (rejectedProto === "icmp")
+    return answer.code === 3
+      ? "ping: Destination Port Unreachable"
+      : answer.code === 13
+        ? "ping: Packet filtered"
+        : undefined;
+  if (answer.code === 3)
+    return rejectedProto === "tcp" ? "connect: Connection refused" : "send: Connection refused";
+  if (answer.code === 13 && rejectedProto === "tcp") return "connect: No route to host";
+  return undefined;
 }

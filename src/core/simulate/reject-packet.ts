@@ -3,13 +3,15 @@
  * fields and conntrack attachment, as nf_send_unreach (icmp_send, icmp6_send) and nf_send_reset
  * build them. Pure: the rejected packet in, the answer out; the simulator sends it from the host.
  */
-import type { RejectAnswer } from "./reject-answer.ts";
+import type { RejectAnswer, RejectFamily } from "./reject-answer.ts";
 import { type SimPacket, snapshot } from "./sim-packet.ts";
 
 /** IPv4: an ICMP error quotes at most 576 bytes less its own IP and ICMP headers (icmp_send). */
 const V4_QUOTE_MAX = 576 - 20 - 8;
 /** IPv6: an ICMPv6 error fits the minimum MTU, 1280 bytes, with its own headers (icmp6_send). */
 const V6_QUOTE_MAX = 1280 - 40 - 8;
+/** IPv4: nf_reject_skb_v4_unreach (a bridge family's reject) quotes at most 536 bytes. */
+const V4_BRIDGE_QUOTE_MAX = 536;
 /** IPTOS_PREC_INTERNETCONTROL: the precedence icmp_send gives an error. */
 const PREC_INTERNETCONTROL = 0xc0;
 /** IPTOS_TOS_MASK: the TOS bits icmp_send keeps of the quoted packet's. */
@@ -23,14 +25,25 @@ const TOS_MASK = 0x1e;
  * (nf_reject_ip_tcphdr_put). Both get the rejected packet's connection, attached as the kernel's
  * nf_ct_attach does: RELATED, in the other direction (so `--ctstate RELATED` matches a RST too, and
  * the connection's NAT is undone on it at the nat hooks); none when the rejected packet had none.
+ * A bridge family's reject (`family` "bridge", nf_reject_skb_v4_unreach and _tcp_reset) sends either
+ * with IPv4 id 0, DF and TOS 0, an ICMP error quoting at most 536 bytes, and attaches no connection
+ * (kernel 6.18 capture of the same builders under nft_reject_netdev, nft-bridge-reject).
  */
-export function rejectPacket(rejected: SimPacket, answer: RejectAnswer, src: string, id: number): SimPacket {
+export function rejectPacket(
+  rejected: SimPacket,
+  answer: RejectAnswer,
+  src: string,
+  id: number,
+  family: RejectFamily = "ip",
+): SimPacket {
   const v6 = !!rejected.v6;
-  const ct = rejected.ct && {
-    entry: rejected.ct.entry,
-    dir: rejected.ct.dir === "original" ? ("reply" as const) : ("original" as const),
-    state: "RELATED" as const,
-  };
+  const bridge = family === "bridge";
+  const ct = !bridge &&
+    rejected.ct && {
+      entry: rejected.ct.entry,
+      dir: rejected.ct.dir === "original" ? ("reply" as const) : ("original" as const),
+      state: "RELATED" as const,
+    };
   const common = {
     ...(v6 ? { v6 } : {}),
     dst: rejected.src,
@@ -54,8 +67,8 @@ export function rejectPacket(rejected: SimPacket, answer: RejectAnswer, src: str
     };
   }
   const quoted = snapshot(rejected);
-  const quote = Math.min(rejected.len, v6 ? V6_QUOTE_MAX : V4_QUOTE_MAX);
-  const tos = v6 ? 0 : ((rejected.tos ?? 0) & TOS_MASK) | PREC_INTERNETCONTROL;
+  const quote = Math.min(rejected.len, v6 ? V6_QUOTE_MAX : bridge ? V4_BRIDGE_QUOTE_MAX : V4_QUOTE_MAX);
+  const tos = v6 || bridge ? 0 : ((rejected.tos ?? 0) & TOS_MASK) | PREC_INTERNETCONTROL;
   return {
     ...common,
     src,
@@ -64,7 +77,7 @@ export function rejectPacket(rejected: SimPacket, answer: RejectAnswer, src: str
     icmpCode: answer.code,
     ...(rejected.icmpId !== undefined ? { icmpId: rejected.icmpId } : {}),
     len: (v6 ? 48 : 28) + quote,
-    ipFlags: [],
+    ipFlags: bridge && !v6 ? ["DF"] : [],
     ...(tos ? { tos } : {}),
     quoted,
   };

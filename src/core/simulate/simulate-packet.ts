@@ -16,7 +16,7 @@ import { addressFamily, canonicalAddress } from "./ip-address.ts";
 import type { MatchContext } from "./match-rule.ts";
 import { applyNat, type ManipType, natNeedsChain, setBinding } from "./nat.ts";
 import { netmapAddress } from "./netmap-address.ts";
-import { rejectAnswer } from "./reject-answer.ts";
+import { clientSees, rejectAnswer } from "./reject-answer.ts";
 import { rejectPacket } from "./reject-packet.ts";
 import { routeLookup } from "./route.ts";
 import {
@@ -256,8 +256,10 @@ export class Simulator {
    * from the host that rejected it, a packet of that host's own (OUTPUT, then POSTROUTING), to the
    * rejected packet's source. An ICMP error comes from the rejected packet's destination when that is
    * the host's own address, else from the address the host's route back to the source prefers (icmp_send
-   * with icmp_errors_use_inbound_ifaddr 0, icmp6_send); a RST always from the destination. An answer
-   * is not answered again.
+   * with icmp_errors_use_inbound_ifaddr 0, icmp6_send); a RST always from the destination. A bridge
+   * family's reject answers from the destination too, with the frame's MACs swapped, out of the port the
+   * frame came in by through the bridge's output and postrouting hooks (br_forward from the bridging
+   * host). An answer is not answered again.
    */
   private answerReject(pkt: SimulatedPacket, p: SimPacket, rejected: Rejected): void {
     const hook = rejected.event.hook;
@@ -269,14 +271,22 @@ export class Simulator {
       );
       return;
     }
-    const outcome = rejectAnswer(rejected.with, { ...p, pktType: rejected.pktType });
+    const bridge = rejected.bridgePort;
+    if (bridge && rejected.bridgeHook !== "PREROUTING" && rejected.bridgeHook !== "INPUT") {
+      pkt.notes.push(
+        `REJECT at ${hook}: the kernel accepts a bridge family's reject only in prerouting and input chains (nft_reject_bridge_validate), so nft refuses this ruleset`,
+      );
+      return;
+    }
+    const family = bridge ? "bridge" : "ip";
+    const outcome = rejectAnswer(rejected.with, { ...p, pktType: rejected.pktType }, family);
     if ("none" in outcome) {
       pkt.notes.push(`REJECT at ${hook} sends nothing back: ${outcome.none}`);
       return;
     }
     const topo = this.world.topology;
     let src = p.dst;
-    if (outcome.answer.kind === "icmp" && !isLocalAddress(topo, host, p.dst)) {
+    if (!bridge && outcome.answer.kind === "icmp" && !isLocalAddress(topo, host, p.dst)) {
       const back = routeLookup(topo, host, p.src);
       if (back.kind === "unreachable") {
         pkt.notes.push(`REJECT at ${hook} sends nothing back: ${host} has no route to ${p.src}`);
@@ -284,25 +294,30 @@ export class Simulator {
       }
       src = back.kind === "unicast" && back.src ? back.src : p.src;
     }
-    const answer = rejectPacket(p, outcome.answer, src, this.nextIpId++);
+    const answer = rejectPacket(p, outcome.answer, src, bridge ? 0 : this.nextIpId++, family);
     const what =
       outcome.answer.kind === "icmp"
         ? `an ${p.v6 ? "ICMPv6" : "ICMP"} error (type ${outcome.answer.type} code ${outcome.answer.code})`
         : `a TCP RST`;
     // nf_send_reset(6) sends the RST for a frame br_netfilter brought in straight out of its bridge port.
-    const port = outcome.answer.kind === "tcp-reset" ? rejected.event.physIn : undefined;
+    const port = bridge ?? (outcome.answer.kind === "tcp-reset" ? rejected.event.physIn : undefined);
+    const way = bridge
+      ? `, out of bridge port ${port} through ${host}'s bridge output and postrouting hooks`
+      : port
+        ? `, straight out of bridge port ${port} (no hook sees it)`
+        : "";
     pkt.notes.push(
-      `REJECT at ${hook} sends ${what} from ${answer.src} to ${answer.dst}${port ? `, straight out of bridge port ${port} (no hook sees it)` : ""}: packet ${this.packets.length + 1}`,
+      `REJECT at ${hook} sends ${what} from ${answer.src} to ${answer.dst}${way}: packet ${this.packets.length + 1}`,
     );
-    if (port) {
-      const [macSrc, macDst] = [p.macDst, p.macSrc];
-      this.launch(host, "reply", answer, pkt.id, (h, q) => {
-        Object.assign(q, { macSrc, macDst });
-        return this.wire(h, port, q);
-      });
-      return;
-    }
-    this.launch(host, "reply", answer, pkt.id);
+    const sent = port
+      ? this.launch(host, "reply", answer, pkt.id, (h, q) => {
+          Object.assign(q, { macSrc: p.macDst, macDst: p.macSrc });
+          const br = topo.ifaces.get(ifaceKey(h, port))?.bridge;
+          return bridge && br ? this.bridgeOut(h, port, br, q) : this.wire(h, port, q);
+        })
+      : this.launch(host, "reply", answer, pkt.id);
+    const seen = sent.fate.kind === "delivered" ? clientSees(outcome.answer, p.proto) : undefined;
+    if (seen) sent.notes.push(`${pkt.from} reports ${seen}`);
   }
 
   // --- hooks -----------------------------------------------------------------------------------
@@ -419,10 +434,13 @@ export class Simulator {
         p.ct.entry.offloaded = { line: f.line, flowtable: f.flowtable, devices: f.devices };
     }
     for (const b of run.breaks) this.cur.notes.push(breakNote(ev.hook, b, this.world.ruleset.file));
-    if (run.verdict === "REJECT" && family === "bridge")
-      this.cur.notes.push(`REJECT at ${ev.hook}: what a bridge family's reject sends back is not simulated`);
-    else if (run.verdict === "REJECT" && def)
-      this.rejected = { event: ev, with: rejectWith(def, run.steps), pktType: this.ctx(p, io).pktType };
+    if (run.verdict === "REJECT" && def)
+      this.rejected = {
+        event: ev,
+        with: rejectWith(def, run.steps),
+        pktType: this.ctx(p, io).pktType,
+        ...(family === "bridge" ? { bridgePort: io.in, bridgeHook: io.hook } : {}),
+      };
     (ev as HookEvent & { nat?: typeof run.nat }).nat = run.nat;
     return ev;
   }
@@ -578,8 +596,8 @@ export class Simulator {
   /** Runs the bridge hook `chain` (ebtables tables in the implementation's order). */
   private bridgeHook(chain: string, p: SimPacket, io: Io): Verdict {
     for (const slot of hookSlots(this.world.ruleset, "bridge", chain, this.world.ebtables)) {
-      const ev = this.runSlot(slot, p, { ...io, family: "bridge" });
-      if (ev && ev.verdict === "DROP") return { ok: false, event: ev };
+      const ev = this.runSlot(slot, p, { ...io, family: "bridge", hook: chain });
+      if (ev && (ev.verdict === "DROP" || ev.verdict === "REJECT")) return { ok: false, event: ev };
     }
     return { ok: true };
   }
@@ -675,14 +693,19 @@ export class Simulator {
           kind: "lost",
           reason: `${dev}: ${p.macDst} is not in the forwarding database (flooding is not modelled)`,
         };
-      const io: Io = { family: "bridge", out: fdb.port, logicalOut: dev };
-      const out = this.bridgeHook("OUTPUT", p, io);
-      if (!out.ok) return this.dropped(out);
-      const post = this.bridgeHook("POSTROUTING", p, io);
-      if (!post.ok) return this.dropped(post);
-      return this.wire(host, fdb.port, p);
+      return this.bridgeOut(host, fdb.port, dev, p);
     }
     return this.wire(host, dev, p);
+  }
+
+  /** A frame the bridging host itself sends out of `port` of `bridge`: bridge output, postrouting, the wire. */
+  private bridgeOut(host: string, port: string, bridge: string, p: SimPacket): Fate {
+    const io: Io = { family: "bridge", out: port, logicalOut: bridge };
+    const out = this.bridgeHook("OUTPUT", p, io);
+    if (!out.ok) return this.dropped(out);
+    const post = this.bridgeHook("POSTROUTING", p, io);
+    if (!post.ok) return this.dropped(post);
+    return this.wire(host, port, p);
   }
 
   /**
@@ -914,6 +937,10 @@ interface Rejected {
   /** iptables `--reject-with` value or nft's `with ...` words; undefined: the default. */
   with?: string;
   pktType?: PktType;
+  /** A bridge family's reject: the port the frame came in by. */
+  bridgePort?: string;
+  /** A bridge family's reject: its hook (`PREROUTING`, `INPUT`, ...). */
+  bridgeHook?: string;
 }
 
 /** The reject type of the REJECT that ended `steps` (the last REJECT step's rule in `table`). */
