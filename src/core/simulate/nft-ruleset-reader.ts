@@ -912,8 +912,20 @@ function checkReferences(
             checkFlow(table, chain, t, (message, hint) =>
               err({ line: rule.line, column: columnOf(rule) }, message, hint),
             );
-        for (const t of [rule.target, ...(rule.afterVerdicts ?? []).map((a) => a.verdict)])
-          checkTarget(rule, t);
+        const targets = [rule.target, ...(rule.afterVerdicts ?? []).map((a) => a.verdict)];
+        for (const t of targets) checkTarget(rule, t);
+        // nft_reject_bridge_validate: EOPNOTSUPP at any other hook; a regular chain is not checked.
+        if (
+          table.family === "bridge" &&
+          chain.base &&
+          !["prerouting", "input"].includes(chain.base.hook) &&
+          targets.some((t) => t.kind === "REJECT")
+        )
+          err(
+            { line: rule.line, column: columnOf(rule) },
+            "reject in a bridge table works only in a prerouting or input chain",
+            "the kernel refuses it elsewhere (Operation not supported); reject in prerouting, or drop here",
+          );
         rule.conditions = rule.conditions.map((c) => {
           if (c.kind !== "nft-set" || !c.set) return c;
           const set = table.sets?.get(c.set);

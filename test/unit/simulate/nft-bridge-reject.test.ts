@@ -85,7 +85,16 @@ describe("nft bridge reject sends back what nf_reject_skb_* builds", () => {
       "chain cfwd {\n\t\ttype filter hook forward priority filter; policy accept;\n",
       "chain cfwd {\n\t\ttype filter hook forward priority filter; policy accept;\n\t\ttcp dport 5009 reject\n",
     );
-    const r = runScenario(world(fwd), { from: "a", to: "198.51.100.11", proto: "tcp", dport: 5009 });
+    const w = world(fwd);
+    expect(w.ruleset.diagnostics).toMatchObject([
+      {
+        severity: "error",
+        position: { line: 13 },
+        message: "reject in a bridge table works only in a prerouting or input chain",
+      },
+    ]);
+    expect(world().ruleset.diagnostics).toEqual([]);
+    const r = runScenario(w, { from: "a", to: "198.51.100.11", proto: "tcp", dport: 5009 });
     expect(r.packets[0]?.fate).toMatchObject({ kind: "dropped", hook: "bridge:filter:cfwd" });
     expect(r.packets[0]?.notes.join("\n")).toContain("only in prerouting and input chains");
     expect(r.packets.every((p) => p.answers === undefined)).toBe(true);
