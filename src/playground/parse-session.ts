@@ -323,11 +323,12 @@ export class ParseSession {
 /**
  * Reads a pasted ruleset as `parseRulesetFile` does, fetching only the readers its text needs: `nft -j`
  * output's, the nft reader for nft text (with an `nft -f` script's variables and commands only for a
- * script), the `ipset save` reader for one. A pasted iptables-save never fetches the nft reader.
+ * script), the `ipset save` reader for one, the bridge reader for ebtables rules. A pasted iptables-save
+ * never fetches the nft reader, nor the bridge reader unless bridge rules follow it.
  */
 async function readPastedRuleset(text: string, file: string, json: boolean): Promise<Ruleset> {
   if (json) return (await import("../core/simulate/parse-ruleset-file.ts")).parseRulesetFile(text, file);
-  const { mayHoldIpsetSave, nftNeeded, readRulesetText } = await import(
+  const { ebtablesNeeded, mayHoldIpsetSave, nftNeeded, readRulesetText } = await import(
     "../core/simulate/ruleset-text-reader.ts"
   );
   const ipset = mayHoldIpsetSave(text) ? await import("../core/simulate/parse-ipset-save.ts") : undefined;
@@ -338,7 +339,10 @@ async function readPastedRuleset(text: string, file: string, json: boolean): Pro
       : needed === "listing"
         ? (await import("../core/simulate/nft-ruleset-reader.ts")).readNftRuleset
         : undefined;
-  return readRulesetText(text, file, { nft, ipset });
+  const ebtables = ebtablesNeeded(text, ipset)
+    ? (await import("../core/simulate/parse-ebtables.ts")).parseEbtables
+    : undefined;
+  return readRulesetText(text, file, { nft, ipset, ebtables });
 }
 
 /**

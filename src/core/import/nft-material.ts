@@ -7,7 +7,7 @@
  */
 import type { Diagnostic } from "../model/packet.ts";
 import { nftJsonText } from "../simulate/parse-nft-json.ts";
-import { isNftRuleset } from "../simulate/parse-xtables-ruleset.ts";
+import { isNftRuleset } from "../simulate/xtables-text.ts";
 
 /** Whether `text` is `nft -j list ruleset` output: a JSON object whose first key is `nftables`. */
 export function isNftJsonRuleset(text: string | undefined): boolean {

@@ -6,7 +6,7 @@
  */
 import { type HookId, type NetdevPrefixes, type PrefixHooks, splitHookId } from "../model/hook.ts";
 import { prefixToHook } from "../parse/prefix-to-hook.ts";
-import { bridgePartAt } from "../simulate/parse-xtables-ruleset.ts";
+import { bridgePartAt } from "../simulate/xtables-text.ts";
 
 /**
  * `iptables-save` without its dated comments and with zeroed counters (two saves of one ruleset are equal).

@@ -3,7 +3,7 @@
  * `hook-chains.ts`); apart so that drawing a pasted ruleset's chains needs no file reader.
  */
 import { parseRulesetFile } from "../simulate/parse-ruleset-file.ts";
-import { isNftJson, isNftRuleset } from "../simulate/parse-xtables-ruleset.ts";
+import { isNftJson, isNftRuleset } from "../simulate/xtables-text.ts";
 import type { TraceMeta } from "../trace-file/schema.ts";
 import { type HookChains, hookChains } from "./hook-chains.ts";
 

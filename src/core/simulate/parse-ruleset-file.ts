@@ -4,12 +4,12 @@
  * or a whole `nft list ruleset` (text or JSON).
  */
 import { parseNftJson } from "./parse-nft-json.ts";
-import { isNftJson } from "./parse-xtables-ruleset.ts";
 import { parseRulesetText } from "./read-ruleset-text.ts";
 import { emptyFamily, type Ruleset } from "./ruleset.ts";
+import { isNftJson } from "./xtables-text.ts";
 
-export { isNftRuleset } from "./parse-xtables-ruleset.ts";
 export { CREATED_BEFORE } from "./read-ruleset-text.ts";
+export { isNftRuleset } from "./xtables-text.ts";
 
 /**
  * Parses a whole `.rules` file into both families; problems are in `diagnostics`, positioned in `file`.

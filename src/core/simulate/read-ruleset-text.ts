@@ -4,6 +4,7 @@
  * always. The CLI, `check`, `import` and the site build read here; the playground fetches each part's
  * reader only for text that holds the part.
  */
+import { parseEbtables } from "./parse-ebtables.ts";
 import { parseIpsetSave, takeIpsetSection } from "./parse-ipset-save.ts";
 import { parseNftRuleset } from "./parse-nft-ruleset.ts";
 import type { Ruleset } from "./ruleset.ts";
@@ -16,5 +17,9 @@ export { CREATED_BEFORE } from "./ruleset-text-reader.ts";
  * positioned in `file` (see `readRulesetText` for the forms and their order).
  */
 export function parseRulesetText(text: string, file = "ruleset.rules"): Ruleset {
-  return readRulesetText(text, file, { nft: parseNftRuleset, ipset: { takeIpsetSection, parseIpsetSave } });
+  return readRulesetText(text, file, {
+    nft: parseNftRuleset,
+    ipset: { takeIpsetSection, parseIpsetSave },
+    ebtables: parseEbtables,
+  });
 }

@@ -8,14 +8,15 @@
  */
 import { legacyTablesMissing } from "./legacy-tables-note.ts";
 import type { ParsedNft, ParseNftOptions } from "./nft-ruleset-reader.ts";
+import type { parseEbtables } from "./parse-ebtables.ts";
 import type { parseIpsetSave, takeIpsetSection } from "./parse-ipset-save.ts";
-import { isNftRuleset, parseXtablesRuleset } from "./parse-xtables-ruleset.ts";
 import { resolveIpsets } from "./resolve-ipsets.ts";
 import { emptyFamily, type Ruleset } from "./ruleset.ts";
 import { isNftScript } from "./tokenize-nft.ts";
+import { bridgePartHoldsRules, isNftRuleset, readXtablesRuleset } from "./xtables-text.ts";
 
 // For the playground, which takes them from here: the xtables readers then come in this module's chunk.
-export { isNftJson, isNftRuleset } from "./parse-xtables-ruleset.ts";
+export { isNftJson, isNftRuleset } from "./xtables-text.ts";
 
 /**
  * The comment that marks nft text as created before the file's iptables tables (`packetwalk import`
@@ -39,6 +40,8 @@ export interface TextReaders {
   nft?: (text: string, options: ParseNftOptions) => ParsedNft;
   /** Needed when the file may hold an `ipset save` ({@link mayHoldIpsetSave}). */
   ipset?: IpsetReader;
+  /** The bridge reader (`parseEbtables`), needed when an xtables part holds bridge rules ({@link ebtablesNeeded}). */
+  ebtables?: typeof parseEbtables;
 }
 
 /**
@@ -54,7 +57,13 @@ export function readRulesetText(text: string, file: string, readers: TextReaders
   // `nft list ruleset` and an `iptables-legacy-save` (whose tables nft does not list), in any order,
   // and an `ipset save` anywhere: its lines are read apart and blanked, so line numbers stay.
   const { lines, ipset, text: rest } = withoutIpsetSection(text, readers.ipset);
-  const ruleset = parseParts(rest, lines, file, readers.nft ?? (() => missing("nft rules")));
+  const ruleset = parseParts(
+    rest,
+    lines,
+    file,
+    readers.nft ?? (() => missing("nft rules")),
+    readers.ebtables,
+  );
   if (ipset.lines.length > 0 && readers.ipset) {
     const parsed = readers.ipset.parseIpsetSave(ipset.lines, file, ipset.first);
     ruleset.ipsets = parsed.sets;
@@ -86,6 +95,15 @@ export function nftNeeded(text: string, ipset?: IpsetReader): "none" | "listing"
   return parts.some((p) => isNftScript(lines.slice(p.from, p.to).join("\n"))) ? "script" : "listing";
 }
 
+/**
+ * Whether {@link readRulesetText} needs the bridge reader for `text` (its `ipset save` taken out with
+ * `ipset`): an xtables part with bridge rules after its iptables-save.
+ */
+export function ebtablesNeeded(text: string, ipset?: IpsetReader): boolean {
+  const { lines, text: rest } = withoutIpsetSection(text, ipset);
+  return splitParts(rest, lines).some((p) => !p.nft && bridgePartHoldsRules(lines.slice(p.from, p.to)));
+}
+
 /** `text`'s lines with the `ipset save` section blanked when there is one (and `ipset` to take it), and them joined. */
 function withoutIpsetSection(
   text: string,
@@ -114,15 +132,16 @@ function parseParts(
   lines: string[],
   file: string,
   readNft: NonNullable<TextReaders["nft"]>,
+  readBridge: TextReaders["ebtables"],
 ): Ruleset {
   const parts = splitParts(text, lines);
-  if (parts.length === 1 && !parts[0]?.nft) return parseXtablesRuleset(text, file);
+  if (parts.length === 1 && !parts[0]?.nft) return readXtablesRuleset(text, file, 1, readBridge);
   const out: Ruleset = { ip: emptyFamily(), bridge: emptyFamily(), nft: [], diagnostics: [] };
   for (const c of parts) {
     const part = lines.slice(c.from, c.to).join("\n");
     const parsed = c.nft
       ? readNft(part, { file, firstLine: c.from + 1 })
-      : parseXtablesRuleset(part, file, c.from + 1);
+      : readXtablesRuleset(part, file, c.from + 1, readBridge);
     out.diagnostics.push(...parsed.diagnostics);
     if ("tables" in parsed) {
       if (CREATED_BEFORE.test(part)) for (const t of parsed.tables) t.beforeXtables = true;

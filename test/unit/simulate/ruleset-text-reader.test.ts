@@ -2,17 +2,20 @@
  * `readRulesetText` with only the readers a text needs (as the playground fetches them) reads every
  * ruleset of the traces and fixtures as `parseRulesetText` (every reader) does: an iptables-save needs
  * no nft reader, `nft list ruleset` the reader without the script part, an `nft -f` script the whole
- * reader, an `ipset save` its own; a reader missing for a part it needs is an error, not a misreading.
+ * reader, an `ipset save` its own, bridge rules the bridge reader (Docker's empty bridge part none); a
+ * reader missing for a part it needs is an error, not a misreading.
  * And the nft tokenizer ends on any blank (a non-breaking space, a BOM, a lone CR looped forever).
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readNftRuleset } from "../../../src/core/simulate/nft-ruleset-reader.ts";
+import { parseEbtables } from "../../../src/core/simulate/parse-ebtables.ts";
 import { parseIpsetSave, takeIpsetSection } from "../../../src/core/simulate/parse-ipset-save.ts";
 import { parseNftRuleset } from "../../../src/core/simulate/parse-nft-ruleset.ts";
 import { parseRulesetText } from "../../../src/core/simulate/read-ruleset-text.ts";
 import {
+  ebtablesNeeded,
   mayHoldIpsetSave,
   nftNeeded,
   readRulesetText,
@@ -28,7 +31,13 @@ function asPasted(text: string) {
   const ipset = mayHoldIpsetSave(text) ? IPSET : undefined;
   const needed = nftNeeded(text, ipset);
   const nft = needed === "script" ? parseNftRuleset : needed === "listing" ? readNftRuleset : undefined;
-  return { needed, ipset: ipset !== undefined, ruleset: readRulesetText(text, "r.rules", { nft, ipset }) };
+  const ebtables = ebtablesNeeded(text, ipset) ? parseEbtables : undefined;
+  return {
+    needed,
+    ipset: ipset !== undefined,
+    ebtables: ebtables !== undefined,
+    ruleset: readRulesetText(text, "r.rules", { nft, ipset, ebtables }),
+  };
 }
 
 /** Every `.rules`, `.nft` and `.conf` file under `dir`. */
@@ -42,16 +51,21 @@ const SCRIPT = read("test/fixtures/nft-script/docker-29-nftables.conf");
 
 describe("the readers a ruleset text needs", () => {
   it.each([
-    ["traces/docker-bridge/rulesets/docker-28.rules", "none", false],
-    ["traces/docker-bridge-nft/rulesets/docker-29-nft.rules", "listing", false],
-    ["traces/fail2ban-ipset/rulesets/fail2ban-ipset.rules", "none", true],
-    ["test/fixtures/nft-script/docker-29-nftables.conf", "script", false],
-  ] as const)("%s: nft reader %s, ipset reader %s, read as parseRulesetText reads it", (file, nft, ipset) => {
-    const text = read(file);
-    const pasted = asPasted(text);
-    expect([pasted.needed, pasted.ipset]).toEqual([nft, ipset]);
-    expect(pasted.ruleset).toEqual(parseRulesetText(text, "r.rules"));
-  });
+    ["traces/docker-bridge/rulesets/docker-28.rules", "none", false, false],
+    ["traces/docker-bridge/rulesets/docker-28.instrumented-pwid.rules", "none", false, true],
+    ["traces/docker-bridge-nft/rulesets/docker-29-nft.rules", "listing", false, false],
+    ["traces/fail2ban-ipset/rulesets/fail2ban-ipset.rules", "none", true, false],
+    ["test/fixtures/nft-script/docker-29-nftables.conf", "script", false, false],
+    ["test/fixtures/simulate/ebt-mark-among/ebtables-save.rules", "none", false, true],
+  ] as const)(
+    "%s: nft reader %s, ipset reader %s, bridge reader %s, read as parseRulesetText reads it",
+    (file, nft, ipset, ebtables) => {
+      const text = read(file);
+      const pasted = asPasted(text);
+      expect([pasted.needed, pasted.ipset, pasted.ebtables]).toEqual([nft, ipset, ebtables]);
+      expect(pasted.ruleset).toEqual(parseRulesetText(text, "r.rules"));
+    },
+  );
 
   it("reads every ruleset of the traces and fixtures as parseRulesetText does", () => {
     const files = [...rulesFiles("traces"), ...rulesFiles("test/fixtures")];
@@ -108,6 +122,8 @@ describe("the readers a ruleset text needs", () => {
     expect(() => readRulesetText(nft, "r.rules", {})).toThrow(/nft rules/);
     const ipset = read("traces/fail2ban-ipset/rulesets/fail2ban-ipset.rules");
     expect(() => readRulesetText(ipset, "r.rules", {})).toThrow(/ipset save/);
+    const bridge = read("test/fixtures/simulate/ebt-mark-among/ebtables-save.rules");
+    expect(() => readRulesetText(bridge, "r.rules", {})).toThrow(/bridge rules/);
   });
 });
 
