@@ -271,6 +271,19 @@ export class Simulator {
       );
       return;
     }
+    // The kernel sends its echo replies through its ICMP socket, held while they cross the output hooks:
+    // icmp_send cannot take it (icmp_xmit_lock), so rejecting one there sends nothing (kernel 6.18).
+    const echoReply = p.proto === (p.v6 ? "icmpv6" : "icmp") && p.icmpType === (p.v6 ? 129 : 0);
+    if (
+      echoReply &&
+      pkt.from === host &&
+      (rejected.ipHook === "OUTPUT" || rejected.ipHook === "POSTROUTING")
+    ) {
+      pkt.notes.push(
+        `REJECT at ${hook} sends nothing back: ${host}'s kernel sends this echo reply through its ICMP socket, which icmp_send cannot take while the reply is on its way out`,
+      );
+      return;
+    }
     const bridge = rejected.bridgePort;
     if (bridge && rejected.bridgeHook !== "PREROUTING" && rejected.bridgeHook !== "INPUT") {
       pkt.notes.push(
@@ -439,7 +452,7 @@ export class Simulator {
         event: ev,
         with: rejectWith(def, run.steps),
         pktType: this.ctx(p, io).pktType,
-        ...(family === "bridge" ? { bridgePort: io.in, bridgeHook: io.hook } : {}),
+        ...(family === "bridge" ? { bridgePort: io.in, bridgeHook: io.hook } : { ipHook: io.hook }),
       };
     (ev as HookEvent & { nat?: typeof run.nat }).nat = run.nat;
     return ev;
@@ -941,6 +954,8 @@ interface Rejected {
   bridgePort?: string;
   /** A bridge family's reject: its hook (`PREROUTING`, `INPUT`, ...). */
   bridgeHook?: string;
+  /** An IP family's reject: its hook (`OUTPUT`, ...). */
+  ipHook?: string;
 }
 
 /** The reject type of the REJECT that ended `steps` (the last REJECT step's rule in `table`). */
