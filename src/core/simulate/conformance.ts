@@ -9,6 +9,7 @@ import type { HookId } from "../model/hook.ts";
 import type { ParsedTrace, RuleVerdict, TraceEvent } from "../model/packet.ts";
 import { findRewrites } from "../parse/index.ts";
 import { prefixToHook } from "../parse/prefix-to-hook.ts";
+import { floodCopyNote } from "./flood-copy.ts";
 import { canonicalAddress } from "./ip-address.ts";
 import type { Unmodelled } from "./rule-engine.ts";
 import type { Ruleset } from "./ruleset.ts";
@@ -29,6 +30,8 @@ export interface Divergence {
   what: "count" | "hooks" | "rewrites" | "rules" | "fate";
   kernel: string[];
   predicted: string[];
+  /** What the kernel did there that the simulator does not model, when the check can tell. */
+  note?: string;
 }
 
 /** The outcome of one trace's check. */
@@ -82,7 +85,14 @@ export function recordedPackets(
 ): RecordedPacket[] {
   let groups: TraceEvent[][];
   if (mode === "log") {
-    groups = parsed.packets.map((p) => [...p.events]);
+    groups = [];
+    for (const p of parsed.packets) {
+      const last = groups[groups.length - 1];
+      // The parse ends a packet the host sends itself at POSTROUTING (OUT=lo); the simulator follows it
+      // on through lo's PREROUTING and INPUT, as the kernel does with the same skb.
+      if (last && loopedBack(last, p.events)) last.push(...p.events);
+      else groups.push([...p.events]);
+    }
   } else {
     groups = [];
     const stage = new Map<string, string | undefined>();
@@ -107,6 +117,24 @@ export function recordedPackets(
     const request = !origin || !f || (f.ip?.src === origin.ip?.src && f.l4?.sport === origin.l4?.sport);
     return { direction: request ? "request" : "reply", events, hooks: events.map((e) => e.hook) };
   });
+}
+
+/**
+ * Whether `next` is `events`' packet come back in on lo: `events` leave by lo, `next` start there,
+ * with the same IP header (addresses and id).
+ */
+function loopedBack(events: readonly TraceEvent[], next: readonly TraceEvent[]): boolean {
+  const a = events[events.length - 1];
+  const b = next[0];
+  return (
+    a?.out === "lo" &&
+    b?.in === "lo" &&
+    a.ip !== undefined &&
+    b.ip !== undefined &&
+    a.ip.src === b.ip.src &&
+    a.ip.dst === b.ip.dst &&
+    a.ip.id === b.ip.id
+  );
 }
 
 /** The scenario that replays `recorded`: the first packet's addresses, then each packet's flags/type from its side. */
@@ -492,6 +520,12 @@ export function checkConformance(
     replay(world, recorded, spec, meta.mode, ways, meta.answered);
   const first = again(new Map());
   const best = first.divergences.length ? findAgreeingWays(first, again) : first;
+  for (const d of best.divergences) {
+    const k = d.packet - 1;
+    const note =
+      k > 0 ? floodCopyNote(recorded[k - 1]?.events ?? [], recorded[k]?.events ?? [], k) : undefined;
+    if (note) d.note = note;
+  }
   const simulated = best.shown;
   const taken = simulated.flatMap((p) => p.unmodelled).filter((u) => u.fork && best.ways.has(u.fork));
   return {
@@ -515,6 +549,7 @@ export function formatDivergences(name: string, divergences: readonly Divergence
       const p = d.predicted[i] ?? "";
       out.push(`  ${k === p ? " " : "!"} ${k.padEnd(48)} | ${p}`);
     }
+    if (d.note) out.push(`  note: ${d.note}`);
   }
   return out.join("\n");
 }
