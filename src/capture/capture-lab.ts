@@ -390,7 +390,7 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
         await sleep(100);
         lines = linesWithTag(reader.readNew(), `${tag}/`);
       } else {
-        const monitorArgv = nft ? ["nft", "monitor", "trace"] : ["xtables-monitor", "--trace", "-4"];
+        const monitorArgv = nft ? ["nft", "monitor", "trace"] : ["xtables-monitor", "--trace"];
         const monitor = runner.start(inNetns(host, monitorArgv), {
           timeoutMs: 20_000,
         });

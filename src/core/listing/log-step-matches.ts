@@ -285,9 +285,10 @@ function knowledge(
       case "ctstate":
         return state === undefined;
       case "ct-tuple":
+      case "ctdir":
       case "ctmark":
       case "flow-offloads":
-        // The connection's first packet, its mark and whether it is established are not in a LOG line.
+        // The connection's first packet, its mark, the direction and whether it is established are not in a LOG line.
         return true;
       case "logical-in":
         return logicalIn === undefined;

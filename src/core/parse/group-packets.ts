@@ -139,12 +139,12 @@ function sameFlags(a: string[] | undefined, b: string[] | undefined): boolean {
  * BROUTING line never joins a packet already past PREROUTING (bridge ones come
  * before the IP ones), and IP OUTPUT only follows IP OUTPUT.
  */
-function orderFits(p: OpenPacket, hook: HookInfo, sameTrace = false): boolean {
+function orderFits(p: OpenPacket, hook: HookInfo, sameTrace = false, from = 0): boolean {
   // (bridge hooks may follow IP ones: bridge OUTPUT after IP POSTROUTING on the way out.)
   const bridge = hook.bridge;
   const hooks = p.hooks;
   if (hook.ingress) {
-    for (let i = 0; i < hooks.length; i++) {
+    for (let i = from; i < hooks.length; i++) {
       const h = hooks[i] as HookInfo;
       // A traced base chain whose name says no hook may sit anywhere before (`inet t pre`, priority -350).
       if (sameTrace && !h.builtin) continue;
@@ -161,6 +161,24 @@ function orderFits(p: OpenPacket, hook: HookInfo, sameTrace = false): boolean {
     }
   }
   return true;
+}
+
+/**
+ * Where `p`'s hooks start again when `ev` is `p` coming back in through lo: a packet the host sends
+ * itself leaves by lo at its output hooks and comes in on lo at PREROUTING, the same skb with the same
+ * header, and crosses the input hooks from there (kernel 6.18). The index after its last event that
+ * left by lo; 0 when `ev` is no such return.
+ */
+function loopStart(p: OpenPacket, ev: TraceEvent, hook: HookInfo): number {
+  if (ev.in !== "lo" || !hook.ingress || hook.bridge) return 0;
+  for (let i = p.events.length - 1; i >= 0; i--) {
+    const e = p.events[i] as TraceEvent;
+    if (e.out === "lo") return i + 1;
+    // Already back in: the hooks after the loop are checked as any packet's.
+    if (e.in === "lo") continue;
+    return 0;
+  }
+  return 0;
 }
 
 /** The header fields NAT never changes agree (undefined on either side counts as agreeing). */
@@ -395,7 +413,11 @@ export class PacketGrouper {
     }
     // Under the packet's own trace id, a chain the names do not place does not rule out the hooks after it.
     const sameTrace = ev.traceId !== undefined && p.traceIds.includes(ev.traceId);
-    if ((hasHook(p, ev.hook) && !this.loggedAgain(p, ev)) || !orderFits(p, info, sameTrace)) return undefined;
+    if (
+      (hasHook(p, ev.hook) && !this.loggedAgain(p, ev)) ||
+      !orderFits(p, info, sameTrace, loopStart(p, ev, info))
+    )
+      return undefined;
     if (
       p.lastTime !== undefined &&
       ev.time !== undefined &&

@@ -509,6 +509,22 @@ export function explainRule(line: string): RuleNote {
         ]);
         break;
       }
+      case "--ctdir": {
+        const reply = arg().toUpperCase() === "REPLY";
+        const words: [string, string] = reply
+          ? ["the packet goes in its connection's reply direction", "封包在連線的回覆方向上"]
+          : ["the packet goes in its connection's original direction", "封包在連線的原方向上"];
+        // xt_conntrack passes a packet without a connection once its --ctstate held (kernel 6.18).
+        conds.push(
+          ctstateSeen
+            ? [
+                `${words[0]} (a packet without a connection has no direction: it matches on the state alone)`,
+                `${words[1]}（沒有連線的封包沒有方向，只要狀態符合就算符合）`,
+              ]
+            : words,
+        );
+        break;
+      }
       case "--dst-type":
       case "--src-type": {
         const t = arg();

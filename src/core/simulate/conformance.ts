@@ -9,7 +9,7 @@ import type { HookId } from "../model/hook.ts";
 import type { ParsedTrace, RuleVerdict, TraceEvent } from "../model/packet.ts";
 import { findRewrites } from "../parse/index.ts";
 import { prefixToHook } from "../parse/prefix-to-hook.ts";
-import { floodCopyNote } from "./flood-copy.ts";
+import { floodCopyNote, floodedWithinNote } from "./flood-copy.ts";
 import { canonicalAddress } from "./ip-address.ts";
 import type { Unmodelled } from "./rule-engine.ts";
 import type { Ruleset } from "./ruleset.ts";
@@ -85,14 +85,8 @@ export function recordedPackets(
 ): RecordedPacket[] {
   let groups: TraceEvent[][];
   if (mode === "log") {
-    groups = [];
-    for (const p of parsed.packets) {
-      const last = groups[groups.length - 1];
-      // The parse ends a packet the host sends itself at POSTROUTING (OUT=lo); the simulator follows it
-      // on through lo's PREROUTING and INPUT, as the kernel does with the same skb.
-      if (last && loopedBack(last, p.events)) last.push(...p.events);
-      else groups.push([...p.events]);
-    }
+    // A packet the host sends itself is one packet through lo in the parse, as in the simulator.
+    groups = parsed.packets.map((p) => [...p.events]);
   } else {
     groups = [];
     const stage = new Map<string, string | undefined>();
@@ -117,24 +111,6 @@ export function recordedPackets(
     const request = !origin || !f || (f.ip?.src === origin.ip?.src && f.l4?.sport === origin.l4?.sport);
     return { direction: request ? "request" : "reply", events, hooks: events.map((e) => e.hook) };
   });
-}
-
-/**
- * Whether `next` is `events`' packet come back in on lo: `events` leave by lo, `next` start there,
- * with the same IP header (addresses and id).
- */
-function loopedBack(events: readonly TraceEvent[], next: readonly TraceEvent[]): boolean {
-  const a = events[events.length - 1];
-  const b = next[0];
-  return (
-    a?.out === "lo" &&
-    b?.in === "lo" &&
-    a.ip !== undefined &&
-    b.ip !== undefined &&
-    a.ip.src === b.ip.src &&
-    a.ip.dst === b.ip.dst &&
-    a.ip.id === b.ip.id
-  );
 }
 
 /** The scenario that replays `recorded`: the first packet's addresses, then each packet's flags/type from its side. */
@@ -522,8 +498,10 @@ export function checkConformance(
   const best = first.divergences.length ? findAgreeingWays(first, again) : first;
   for (const d of best.divergences) {
     const k = d.packet - 1;
+    const events = recorded[k]?.events ?? [];
     const note =
-      k > 0 ? floodCopyNote(recorded[k - 1]?.events ?? [], recorded[k]?.events ?? [], k) : undefined;
+      (k > 0 ? floodCopyNote(recorded[k - 1]?.events ?? [], events, k) : undefined) ??
+      floodedWithinNote(events);
     if (note) d.note = note;
   }
   const simulated = best.shown;

@@ -5,6 +5,8 @@
  * hold (kernel 6.18: when a ruleset drops every frame of a container at the IP prerouting hook,
  * br_netfilter runs that hook before the bridge learns the sender, so frames to it are flooded). The
  * simulator keeps lab.json's database: `check` names such a copy instead of leaving a bare hook diff.
+ * A TRACE capture groups the copies into one packet (xtables-monitor prints each clone's chains in turn):
+ * {@link floodedWithinNote} names that case.
  */
 import type { TraceEvent } from "../model/packet.ts";
 
@@ -30,5 +32,27 @@ export function floodCopyNote(
   // ebtables' --log-ip prints no IP id: compared where both lines have one.
   if (!twin?.out || !at.out || !a || !b || a.src !== b.src || a.dst !== b.dst) return undefined;
   if (a.id !== undefined && b.id !== undefined && a.id !== b.id) return undefined;
-  return `the kernel's packet is a copy of packet ${firstNumber} that the bridge flooded: it left by ${at.out} as well as by ${twin.out}, so the bridge's forwarding database did not hold its destination MAC (a ruleset that drops all of a host's frames at the IP prerouting hook keeps the bridge from learning it); the simulator keeps lab.json's database and floods nothing`;
+  return `the kernel's packet is a copy of packet ${firstNumber} that the bridge flooded: it left by ${at.out} as well as by ${twin.out}, ${WHY_FLOODED}`;
+}
+
+/** What a flooded copy says of the bridge, and why the simulator differs. */
+const WHY_FLOODED =
+  "so the bridge's forwarding database did not hold its destination MAC (a ruleset that drops all of a host's frames at the IP prerouting hook keeps the bridge from learning it); the simulator keeps lab.json's database and floods nothing";
+
+/**
+ * Why one recorded packet crossed a bridge hook once per port (the ports, in order), or undefined when
+ * no bridge hook of it saw two output ports: the copies of a flooded frame, as a TRACE capture groups them.
+ */
+export function floodedWithinNote(events: readonly TraceEvent[]): string | undefined {
+  const ports = new Map<string, string[]>();
+  for (const e of events) {
+    if (bridgeChain(e.hook) === undefined || e.out === undefined) continue;
+    const seen = ports.get(e.hook) ?? [];
+    if (!seen.includes(e.out)) seen.push(e.out);
+    ports.set(e.hook, seen);
+  }
+  const flooded = [...ports].find(([, outs]) => outs.length > 1);
+  if (!flooded) return undefined;
+  const [hook, outs] = flooded;
+  return `the kernel's packet crossed ${hook} once for each of ${outs.join(", ")}: the bridge flooded it, ${WHY_FLOODED}`;
 }

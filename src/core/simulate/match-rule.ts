@@ -434,6 +434,11 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
         : c.cidr !== undefined && addressInIpCidr(c.field === "src" ? t.src : t.dst, c.cidr);
       break;
     }
+    case "ctdir":
+      // Without a connection xt_conntrack's direction check fails, unless its state held (see `ct-tuple`).
+      if (!p.ct) return c.withoutConnection === true && xtWithoutConnection(p, ctx);
+      r = p.ct.dir === c.dir;
+      break;
     case "addr-range": {
       if (p.v6) return false;
       const v = parseIpv4(c.which === "src" ? p.src : p.dst);

@@ -628,6 +628,25 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         i += 2;
         continue;
       }
+      case "--ctdir": {
+        // libxt_conntrack: the value in any case; `!` refused (iptables 1.8.9 on kernel 6.18).
+        if (n)
+          return fail(
+            tok.column,
+            `iptables refuses '! --ctdir' (conntrack: option "--ctdir" cannot be inverted)`,
+            "write --ctdir ORIGINAL or --ctdir REPLY, the other direction",
+          );
+        const dir = first?.value.toLowerCase();
+        if (dir !== "original" && dir !== "reply")
+          return fail(
+            first?.column ?? tok.column,
+            first ? `'${first.value}' is not a direction` : "--ctdir needs a direction",
+            "write --ctdir ORIGINAL or --ctdir REPLY",
+          );
+        conditions.push({ kind: "ctdir", dir, neg: false });
+        i += 2;
+        continue;
+      }
       case "--ctstate":
       case "--state": {
         if (!first)
@@ -987,7 +1006,7 @@ function readPolicy(tokens: Token[], start: number, column: number): PolicyRead 
 
 /**
  * Sets `withoutConnection` on the options of each `-m conntrack` of a rule whose result xt_conntrack
- * decides without a connection (its tuple options and the unmodelled ones: `--ctstatus`, `--ctdir`,
+ * decides without a connection (its tuple options, `--ctdir` and the unmodelled ones: `--ctstatus`,
  * ...): true when the same match has a `--ctstate`, false otherwise (see the conditions' field).
  */
 function withoutConnection(conditions: Condition[], matches: { module: string; from: number }[]): void {
@@ -997,7 +1016,7 @@ function withoutConnection(conditions: Condition[], matches: { module: string; f
     const state = own.some((c) => c.kind === "ctstate");
     for (const c of own)
       if (c.kind === "unknown" && /(?:^|\s)-m conntrack\s/.test(c.text)) c.withoutConnection = state;
-      else if (c.kind === "ct-tuple" && state) c.withoutConnection = true;
+      else if ((c.kind === "ct-tuple" || c.kind === "ctdir") && state) c.withoutConnection = true;
   }
 }
 

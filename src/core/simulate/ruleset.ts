@@ -85,6 +85,12 @@ export type Condition =
        */
       xt?: true;
     }
+  /**
+   * iptables' `-m conntrack --ctdir ORIGINAL|REPLY`: the packet's direction in its connection (the
+   * kernel refuses `!` on it). A packet without a connection fails it, unless the same match's
+   * `--ctstate` held (`withoutConnection`, as for `ct-tuple`; kernel 6.18).
+   */
+  | { kind: "ctdir"; dir: "original" | "reply"; neg: false; withoutConnection?: true }
   | { kind: "physdev-in" | "physdev-out"; name: string; neg: boolean }
   | { kind: "physdev-is-bridged" | "physdev-is-in" | "physdev-is-out"; neg: boolean }
   /**
@@ -233,7 +239,7 @@ export type Condition =
       oneWay?: true;
       acts?: true;
       /**
-       * An unmodelled option of iptables' `-m conntrack` (`--ctstatus`, `--ctdir`, `--ctexpire`): its
+       * An unmodelled option of iptables' `-m conntrack` (`--ctstatus`, `--ctexpire`): its
        * result for a packet without a connection (untracked, or no entry), which xt_conntrack decides by
        * `--ctstate` alone, whatever `!` says: true when the same match has one (it then held), false
        * otherwise (kernel 6.18). Default: unknown for every packet.

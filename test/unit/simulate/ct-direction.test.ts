@@ -1,11 +1,15 @@
 /**
- * nft's `ct direction`: the packet's direction in its connection, original for the side that opened
- * it, reply for the other. Found by the random-ruleset comparison with kernel 6.18
+ * nft's `ct direction` and iptables' `-m conntrack --ctdir`: the packet's direction in its connection,
+ * original for the side that opened it, reply for the other. Found by the random-ruleset comparison with kernel 6.18
  * (test/integration/simulate/random-rulesets-kernel.test.ts, in its first runs): the kernel passed
  * c1's ping to the WAN by `ct direction reply ... accept` and matched its reply, where packetwalk had
- * followed the unmodelled match both ways.
+ * followed the unmodelled match both ways. iptables' `--ctdir` was recorded on kernel 6.18 with rule
+ * counters (iptables-nft 1.8.9): ORIGINAL counted the echo request, REPLY its reply; an untracked packet
+ * matched neither alone and both beside `--ctstate UNTRACKED`; `! --ctdir` and `--ctdir sideways` were
+ * refused, `--ctdir original` saved as ORIGINAL.
  */
 import { describe, expect, it } from "vitest";
+import { explainRule } from "../../../src/core/render/explain-rule.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import { textWorld } from "./helpers.ts";
 
@@ -43,5 +47,77 @@ describe("ct direction", () => {
     expect(w.ruleset.diagnostics.map((d) => [d.position?.line, d.position?.column, d.message])).toEqual([
       [4, 16, "'in' is not a direction"],
     ]);
+  });
+});
+
+/** The same walk with iptables rules: `raw` in raw PREROUTING, `forward` in filter FORWARD, c1's NAT as Docker's. */
+function iptablesFates(forward: string, raw = "") {
+  const w = textWorld(
+    [
+      "*raw",
+      ":PREROUTING ACCEPT [0:0]",
+      ...(raw ? [`-A PREROUTING ${raw}`] : []),
+      "COMMIT",
+      "*nat",
+      ":POSTROUTING ACCEPT [0:0]",
+      "-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE",
+      "COMMIT",
+      "*filter",
+      ":FORWARD ACCEPT [0:0]",
+      `-A FORWARD ${forward}`,
+      "COMMIT",
+      "",
+    ].join("\n"),
+    "t.rules",
+  );
+  expect(w.ruleset.diagnostics).toEqual([]);
+  const run = runScenario(w, { from: "c1", to: "198.51.100.10", proto: "icmp" });
+  expect(run.packets.flatMap((p) => p.unmodelled)).toEqual([]);
+  return run.packets.map((p) => `${p.direction} ${p.fate.kind}`);
+}
+
+describe("iptables -m conntrack --ctdir", () => {
+  it("drops only the reply with --ctdir REPLY, only the request with ORIGINAL (in any case)", () => {
+    expect(iptablesFates("-m conntrack --ctdir REPLY -j DROP")).toEqual([
+      "request delivered",
+      "reply dropped",
+    ]);
+    expect(iptablesFates("-m conntrack --ctdir original -j DROP")).toEqual(["request dropped"]);
+  });
+
+  it("fails an untracked packet alone, and passes it when the match's --ctstate held", () => {
+    const notrack = "-p icmp -j CT --notrack";
+    // Untracked, the request leaves unmasqueraded: the WAN's reply to 172.17.0.2 finds no way back.
+    expect(iptablesFates("-m conntrack --ctdir ORIGINAL -j DROP", notrack)).toEqual([
+      "request delivered",
+      "reply lost",
+    ]);
+    expect(iptablesFates("-m conntrack --ctstate UNTRACKED --ctdir REPLY -j DROP", notrack)).toEqual([
+      "request dropped",
+    ]);
+  });
+
+  it("refuses `!` and another word, at their place", () => {
+    const w = (rule: string) =>
+      textWorld(
+        `*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD ${rule}\nCOMMIT\n`,
+        "t.rules",
+      ).ruleset.diagnostics.map((d) => [d.position?.column, d.message]);
+    expect(w("-m conntrack ! --ctdir REPLY -j DROP")).toEqual([
+      [27, `iptables refuses '! --ctdir' (conntrack: option "--ctdir" cannot be inverted)`],
+    ]);
+    expect(w("-m conntrack --ctdir sideways -j DROP")).toEqual([[33, "'sideways' is not a direction"]]);
+  });
+
+  it("is explained in words, with the untracked case beside --ctstate", () => {
+    expect(explainRule("-A FORWARD -m conntrack --ctdir REPLY -j ACCEPT").en).toMatch(
+      /^if the packet goes in its connection's reply direction, accept/,
+    );
+    const both = explainRule("-A INPUT -m conntrack --ctstate UNTRACKED --ctdir ORIGINAL -j DROP");
+    expect(both.unknown).toEqual([]);
+    expect(both.en).toContain(
+      "original direction (a packet without a connection has no direction: it matches on the state alone)",
+    );
+    expect(both["zh-TW"]).toContain("封包在連線的原方向上");
   });
 });
