@@ -160,6 +160,13 @@ function orderFits(p: OpenPacket, hook: HookInfo, sameTrace = false, from = 0): 
       if (h.chain !== "OUTPUT" || h.bridge) return false;
     }
   }
+  // A frame the bridge device sends (bridge OUTPUT) has left the IP stack: no IP hook follows it (a
+  // flooded copy's bridge lines must not take the next packet's IP FORWARD lines, kernel 6.18).
+  if (!bridge)
+    for (let i = 0; i < hooks.length; i++) {
+      const h = hooks[i] as HookInfo;
+      if (h.bridge && h.chain === "OUTPUT" && !(sameTrace && !h.builtin)) return false;
+    }
   return true;
 }
 

@@ -67,3 +67,33 @@ describe("floodedWithinNote", () => {
     for (const p of parseTraceText(log).packets) expect(floodedWithinNote(p.events)).toBeUndefined();
   });
 });
+
+describe("a flooded copy in the parse", () => {
+  const routed = readFileSync(
+    join(import.meta.dirname, "../../fixtures/flood-copy/wan-to-published-port.log"),
+    "utf8",
+  );
+
+  it("keeps the copy's bridge lines apart from the next packet's IP lines", () => {
+    const packets = parseTraceText(routed).packets;
+    const egress = "bridge:filter:OUTPUT bridge:nat:OUTPUT bridge:nat:POSTROUTING";
+    const forward = "ip:mangle:FORWARD ip:filter:FORWARD ip:mangle:POSTROUTING";
+    expect(packets.map((p) => `${p.direction} ${p.hooks.join(" ")}`)).toEqual([
+      `request ip:raw:PREROUTING ip:mangle:PREROUTING ip:nat:PREROUTING ${forward} ip:nat:POSTROUTING ${egress}`,
+      `request ${egress}`,
+      "reply bridge:nat:PREROUTING ip:raw:PREROUTING",
+      "reply bridge:nat:PREROUTING ip:raw:PREROUTING",
+      `request ip:raw:PREROUTING ip:mangle:PREROUTING ${forward} ${egress}`,
+      `request ${egress}`,
+    ]);
+    // Each SYN's IP lines carry its own IP id; each copy left by veth-c1, its original by veth-c2.
+    expect(packets[4]?.events.flatMap((e) => e.ip?.id ?? [])).toEqual(Array(5).fill(39879));
+    expect([1, 5].map((k) => packets[k]?.events.map((e) => e.out).join(" "))).toEqual([
+      "veth-c1 veth-c1 veth-c1",
+      "veth-c1 veth-c1 veth-c1",
+    ]);
+    expect(floodCopyNote(packets[4]?.events ?? [], packets[5]?.events ?? [], 5)).toMatch(
+      /^the kernel's packet is a copy of packet 5 that the bridge flooded/,
+    );
+  });
+});
