@@ -43,6 +43,23 @@ const MATCHES: readonly string[] = [
   "fib daddr type local",
   "ip dscp cs0",
   "udp dport 53",
+  // Forms users' rulesets hold (firewalld, fw4, hand-written): ranges, wildcards, anonymous and named
+  // sets, transport-generic ports, the connection's tuple, reverse-path lookups.
+  "th dport 80",
+  "tcp dport != 80",
+  "tcp dport 1-1024",
+  "meta l4proto { tcp, icmp }",
+  "ip protocol != icmp",
+  "icmp type { echo-request, echo-reply }",
+  `ip saddr ${LAB.c1Ip}-${LAB.c2Ip}`,
+  'iifname "eth*"',
+  'oifname != "docker*"',
+  "meta nfproto ipv4",
+  "ip saddr @near",
+  "ip daddr != @near",
+  `ct original ip daddr ${LAB.hostEthIp}`,
+  "fib saddr . iif oif missing",
+  "fib daddr . iif type local",
 ];
 
 /** Statements that change what later rules see. */
@@ -53,6 +70,8 @@ const STATEMENTS: readonly string[] = [
   "ct mark set meta mark",
   "ip dscp set af11",
   "counter",
+  "meta mark set ct mark",
+  "ct mark set ct mark | 0x00000001",
 ];
 
 /** NAT rules by hook, over the lab's flows: each rewrites some of the scenarios' packets. */
@@ -82,6 +101,13 @@ const REJECTS = [
 ];
 
 /** Base chain hooks with priorities free in the lab (Docker's and the capture's chains use -301 ... 300). */
+/** Verdict maps, keyed as users key theirs. */
+const VMAPS = [
+  `ip daddr vmap { ${LAB.serverIp} : accept, ${LAB.c2Ip} : drop }`,
+  "meta l4proto vmap { icmp : continue, tcp : accept }",
+  "ct state vmap { established : accept, related : accept, invalid : drop }",
+];
+
 const HOOKS = ["prerouting", "input", "forward", "output", "postrouting"] as const;
 const PRIORITIES = [-250, -150, -50, -10, 10, 50, 150, 250];
 
@@ -108,6 +134,8 @@ export function randomNftTable(seed: number, name = "fz"): string {
       let proto: string | undefined;
       for (let m = Math.floor(r() * 3); m > 0; m--) {
         const match = pick(MATCHES);
+        // The kernel takes a fib on the input interface only where a chain sees one (see fib-hooks.ts).
+        if (match.includes(". iif") && !(hook && /^(prerouting|input|forward)$/.test(hook))) continue;
         // nft refuses two protocols in one rule (`icmp type ...` after `tcp dport ...`).
         const p = /^(?:ip protocol |meta l4proto )?(tcp|udp|icmp)\b/.exec(match)?.[1];
         if (p && proto && p !== proto) continue;
@@ -122,10 +150,15 @@ export function randomNftTable(seed: number, name = "fz"): string {
       else if (v < 0.47)
         parts.push(hook && /^(input|forward|output)$/.test(hook) && r() < 0.5 ? pick(REJECTS) : "drop");
       else if (v < 0.55 && chain >= 0) parts.push("return");
+      else if (v < 0.6) parts.push(pick(VMAPS));
       else if (!parts.length) parts.push("counter");
       return parts.join(" ");
     });
-  const out = [`table inet ${name} {`];
+  const out = [
+    `table inet ${name} {`,
+    // The named set the matches' `@near` reads: the bridge's subnet start and the WAN server.
+    `\tset near {\n\t\ttype ipv4_addr; flags interval;\n\t\telements = { ${LAB.c1Ip}-${LAB.c2Ip}, ${LAB.serverIp} }\n\t}`,
+  ];
   for (const b of bases) {
     out.push(`\tchain ${b.hook}_${b.priority < 0 ? `m${-b.priority}` : b.priority} {`);
     out.push(
@@ -136,7 +169,7 @@ export function randomNftTable(seed: number, name = "fz"): string {
     if (b.nat)
       for (let n = 1 + Math.floor(r() * 2); n > 0; n--)
         out.push(
-          `\t\t${r() < 0.3 ? `${pick(MATCHES.filter((m) => !/^(tcp|udp|icmp|ip protocol|meta l4proto)/.test(m)))} ` : ""}${pick(nat)}`,
+          `\t\t${r() < 0.3 ? `${pick(MATCHES.filter((m) => !/^(tcp|udp|icmp|ip protocol|meta l4proto)/.test(m) && (!m.includes(". iif") || /^(prerouting|input)$/.test(b.hook))))} ` : ""}${pick(nat)}`,
         );
     else for (const rule of rules(-1, b.hook)) out.push(`\t\t${rule}`);
     out.push("\t}");

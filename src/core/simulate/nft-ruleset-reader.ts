@@ -7,8 +7,10 @@
  * playground fetches that code only for a script; `parseNftRuleset` (`parse-nft-ruleset.ts`) always
  * gives it.
  */
+
 import type { Diagnostic } from "../model/packet.ts";
 import type { ExpandedTokens } from "./expand-nft-variables.ts";
+import { fibHookProblems } from "./fib-hooks.ts";
 import { natOfData, reversedData } from "./nat-map-data.ts";
 import {
   elementPastWidth,
@@ -905,6 +907,8 @@ function checkReferences(
           err({ line: rule.line, column: columnOf(rule) }, message, hint, severity),
         );
     };
+    for (const f of fibHookProblems(table))
+      err({ line: f.rule.line, column: columnOf(f.rule) + f.at }, f.message, f.hint);
     for (const chain of table.chains.values()) {
       for (const rule of chain.rules) {
         for (const t of rule.effects ?? [])

@@ -1,0 +1,110 @@
+/**
+ * Where nft's `fib` expression may stand. nft_fib_validate refuses (Operation not supported) a fib
+ * whose answer is an output interface (`oif`, `oifname`) or an address type looked up on the input
+ * interface (`. iif type`) anywhere but prerouting, input and forward, and an address type looked up on
+ * the output interface (`. oif type`) anywhere but forward, output and postrouting; `fib daddr type`
+ * works at those five hooks, and no fib at an inet table's ingress hook. The kernel checks a regular chain at every hook its base chains reach it from,
+ * through jumps, gotos and verdict maps; one no base chain reaches is not checked. Recorded on kernel
+ * 6.18 with nft 1.0.6, each form at each hook of an `ip` table, and through a jump and a verdict map.
+ */
+import type { ChainDef, NftSet, Rule, TableDef, Target } from "./ruleset.ts";
+
+/** A fib expression of a rule and the hooks it works at. */
+export interface FibPlace {
+  /** Index of `fib` in the rule's text. */
+  at: number;
+  /** The expression's words up to its result, e.g. `fib daddr oif`. */
+  words: string;
+  /** The hooks the kernel accepts it at. */
+  hooks: readonly string[];
+}
+
+const INPUT_SIDE = ["prerouting", "input", "forward"] as const;
+const OUTPUT_SIDE = ["forward", "output", "postrouting"] as const;
+const IP_HOOKS = ["prerouting", "input", "forward", "output", "postrouting"] as const;
+
+/** `fib saddr|daddr [. iif|. oif] [. mark] oif|oifname|type` in nft words. */
+const FIB = /\bfib\s+(?:saddr|daddr)((?:\s*\.\s*(?:iif|oif|mark))*)\s+(oif|oifname|type)\b/g;
+
+/** The fib expressions of `text`, each with the hooks the kernel accepts it at. */
+export function fibPlaces(text: string): FibPlace[] {
+  const out: FibPlace[] = [];
+  for (const m of text.matchAll(FIB)) {
+    const flags = m[1] ?? "";
+    const hooks =
+      m[2] !== "type" || /\biif\b/.test(flags) ? INPUT_SIDE : /\boif\b/.test(flags) ? OUTPUT_SIDE : IP_HOOKS;
+    out.push({ at: m.index, words: m[0].replace(/\s+/g, " "), hooks });
+  }
+  return out;
+}
+
+/** The chains a target may go on to: a jump, a goto, or any of a verdict map's. */
+function nextChains(t: Target, sets: ReadonlyMap<string, NftSet> | undefined): string[] {
+  if (t.kind === "jump" || t.kind === "goto") return [t.chain];
+  if (t.kind !== "vmap") return [];
+  const elements = t.elements ?? (t.map ? sets?.get(t.map)?.verdicts : undefined) ?? [];
+  return elements.flatMap((e) => nextChains(e.verdict, sets));
+}
+
+/**
+ * For each chain of `table` a base chain reaches (itself included), the hooks it is reached from and,
+ * per hook, the first base chain found reaching it there.
+ */
+export function hooksReaching(table: TableDef): Map<string, Map<string, string>> {
+  const reached = new Map<string, Map<string, string>>();
+  for (const base of table.chains.values()) {
+    const hook = base.base?.hook;
+    if (!hook) continue;
+    const todo: ChainDef[] = [base];
+    for (let chain = todo.pop(); chain; chain = todo.pop()) {
+      const hooks = reached.get(chain.name) ?? new Map<string, string>();
+      if (hooks.has(hook)) continue;
+      hooks.set(hook, base.name);
+      reached.set(chain.name, hooks);
+      for (const rule of chain.rules)
+        for (const t of [rule.target, ...(rule.afterVerdicts ?? []).map((a) => a.verdict)])
+          for (const name of nextChains(t, table.sets)) {
+            const next = table.chains.get(name);
+            if (next) todo.push(next);
+          }
+    }
+  }
+  return reached;
+}
+
+/** A fib a base chain reaches from a hook the kernel refuses it at. */
+export interface FibProblem {
+  rule: Rule;
+  /** Index of `fib` in the rule's text. */
+  at: number;
+  message: string;
+  hint: string;
+}
+
+/** The fib expressions of `table`'s rules that the kernel refuses where they stand (see the module comment). */
+export function fibHookProblems(table: TableDef): FibProblem[] {
+  if (!["ip", "ip6", "inet"].includes(table.family ?? "ip")) return [];
+  const problems: FibProblem[] = [];
+  let reached: Map<string, Map<string, string>> | undefined;
+  for (const chain of table.chains.values())
+    for (const rule of chain.rules)
+      for (const fib of fibPlaces(rule.text)) {
+        reached ??= hooksReaching(table);
+        const wrong = [...(reached.get(chain.name) ?? [])].find(([hook]) => !fib.hooks.includes(hook));
+        if (!wrong) continue;
+        const [hook, base] = wrong;
+        const where =
+          base === chain.name
+            ? `chain ${chain.name} is at the ${hook} hook`
+            : `chain ${chain.name} is reached from chain ${base} at the ${hook} hook`;
+        problems.push({
+          rule,
+          at: fib.at,
+          message: `'${fib.words}' works only in ${fib.hooks.slice(0, -1).join(", ")} and ${fib.hooks.at(-1)} chains, and ${where}`,
+          hint: `the kernel refuses the ruleset (Operation not supported): move the rule to a chain at one of those hooks${
+            fib.hooks === IP_HOOKS ? "" : ", or use 'fib daddr type', which works at all five IP hooks"
+          }`,
+        });
+      }
+  return problems;
+}

@@ -1,0 +1,94 @@
+/**
+ * Where nft's `fib` may stand: the reader refuses, at the expression, what the kernel refuses
+ * (nft_fib_validate: Operation not supported), and takes what it takes. The matrix was recorded on
+ * kernel 6.18 with nft 1.0.6 by loading each form in a filter chain of an `ip` table at each hook
+ * (and in an inet table's ingress chain), then in a regular chain reached by a jump and by a verdict
+ * map from an output chain, and in one no base chain reaches.
+ */
+import { describe, expect, it } from "vitest";
+import { fibPlaces } from "../../../src/core/simulate/fib-hooks.ts";
+import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
+
+const HOOKS = ["prerouting", "input", "forward", "output", "postrouting"] as const;
+
+/** What kernel 6.18 loaded (true) or refused (false), per form and hook. */
+const RECORDED: Record<string, readonly boolean[]> = {
+  "fib saddr . iif oif missing": [true, true, true, false, false],
+  "fib daddr oif missing": [true, true, true, false, false],
+  'fib daddr oifname "lo"': [true, true, true, false, false],
+  'fib saddr . iif oifname "lo"': [true, true, true, false, false],
+  "fib daddr type local": [true, true, true, true, true],
+  "fib daddr . iif type local": [true, true, true, false, false],
+  "fib daddr . oif type local": [false, false, true, true, true],
+  "fib saddr type local": [true, true, true, true, true],
+  "fib saddr . oif type local": [false, false, true, true, true],
+};
+
+/** The reader's errors for `text`, as `line:column message`. */
+function errors(text: string): string[] {
+  return parseRulesetFile(text, "t.nft")
+    .diagnostics.filter((d) => d.severity === "error")
+    .map((d) => `${d.position?.line}:${d.position?.column} ${d.message}`);
+}
+
+describe("fib at the hooks the kernel takes it at", () => {
+  for (const [expr, loaded] of Object.entries(RECORDED))
+    it(`${expr}: refused where the kernel refused it, at its column`, () => {
+      const got = HOOKS.map(
+        (hook) =>
+          errors(
+            `table ip t {\n\tchain c {\n\t\ttype filter hook ${hook} priority 0;\n\t\t${expr} counter\n\t}\n}\n`,
+          ).length === 0,
+      );
+      expect(got).toEqual(loaded);
+      const refused = HOOKS.find((_, k) => !loaded[k]);
+      if (refused)
+        expect(
+          errors(
+            `table ip t {\n\tchain c {\n\t\ttype filter hook ${refused} priority 0;\n\t\ttcp dport 22 ${expr} drop\n\t}\n}\n`,
+          ),
+        ).toEqual([
+          expect.stringMatching(
+            new RegExp(
+              `^4:16 '${expr.split(/ (?:missing|local|"lo")$/)[0]}' works only in .* chains, and chain c is at the ${refused} hook$`,
+            ),
+          ),
+        ]);
+    });
+
+  it("refuses every fib at an inet table's ingress hook", () => {
+    expect(
+      errors(
+        'table inet t {\n\tchain c {\n\t\ttype filter hook ingress device "lo" priority 0;\n\t\tfib daddr type local counter\n\t}\n}\n',
+      ),
+    ).toEqual([
+      "4:3 'fib daddr type' works only in prerouting, input, forward, output and postrouting chains, and chain c is at the ingress hook",
+    ]);
+  });
+
+  it("checks a regular chain from every base chain that reaches it, through a jump or a verdict map", () => {
+    const reached = (how: string) =>
+      errors(
+        `table ip t {\n\tchain u {\n\t\tfib daddr oif missing counter\n\t}\n\tchain c {\n\t\ttype filter hook output priority 0;\n\t\t${how}\n\t}\n}\n`,
+      );
+    const message =
+      "3:3 'fib daddr oif' works only in prerouting, input and forward chains, and chain u is reached from chain c at the output hook";
+    expect(reached("jump u")).toEqual([message]);
+    expect(reached("ip daddr vmap { 192.0.2.1 : jump u }")).toEqual([message]);
+    // A chain no base chain reaches is not checked, as the kernel does not check it.
+    expect(reached("counter")).toEqual([]);
+  });
+
+  it("reads each fib of a rule, with its flags and result", () => {
+    expect(
+      fibPlaces("fib saddr . mark . iif oif missing fib daddr type local").map((f) => [
+        f.at,
+        f.words,
+        f.hooks.length,
+      ]),
+    ).toEqual([
+      [0, "fib saddr . mark . iif oif", 3],
+      [35, "fib daddr type", 5],
+    ]);
+  });
+});
