@@ -644,9 +644,10 @@ export function explainRule(line: string): RuleNote {
       }
       case "--icmp-type":
       case "--icmpv6-type":
+      case "--ip-icmp-type":
       case "--ip6-icmp-type": {
         const a = arg();
-        const icmp = opt === "--icmp-type" ? "ICMP" : "ICMPv6";
+        const icmp = opt === "--icmp-type" || opt === "--ip-icmp-type" ? "ICMP" : "ICMPv6";
         conds.push([
           `the ${icmp} type is ${negate ? "not " : ""}${a}`,
           `${icmp} 類型${negate ? "不" : ""}是 ${a}`,

@@ -314,7 +314,8 @@ function fateText(f: SimulatedPacket["fate"]): string {
 /**
  * What became of the last packet, which no later line shows: a drop after its last logged hook is
  * in no LOG line. Known only from the command's answer ({@link commandAnswered}): a reply shown on
- * its way must then have reached the sender, or not; and a request left unanswered must not have
+ * its way must then have reached the sender `from`, or not (delivered elsewhere, to a host that kept
+ * it after a NAT left undone, is not answered); and a request left unanswered must not have
  * reached the recording host itself (its kernel answers an echo request), which a drop after the
  * last logged hook (a firewall's input chain) explains. Assumes the host answers echo requests
  * (no `icmp_echo_ignore_all`), and compares only echoes.
@@ -324,6 +325,7 @@ function fateDivergence(
   recorded: readonly RecordedPacket[],
   packets: readonly SimulatedPacket[],
   answered: boolean | undefined,
+  from: string,
 ): Divergence | undefined {
   const rec = recorded.at(-1);
   const sim = packets.at(-1);
@@ -331,10 +333,9 @@ function fateDivergence(
   // Only an echo tells: an ICMP error quoting the request is paired as its reply, and ping exits 1 on it.
   const type = rec.events.find((e) => e.l4?.icmpType !== undefined)?.l4?.icmpType;
   if (type === undefined || !ECHO_TYPES.has(type)) return undefined;
-  const delivered = sim.fate.kind === "delivered";
   const wrong =
     rec.direction === "reply"
-      ? delivered !== answered
+      ? (sim.fate.kind === "delivered" && sim.fate.host === from) !== answered
       : !answered && sim.fate.kind === "delivered" && sim.fate.host === world.topology.netfilterHost;
   if (!wrong) return undefined;
   return {
@@ -428,7 +429,7 @@ function replay(
         divergences.push({ packet: i + 1, what: "rules", kernel: k, predicted: p });
     }
   }
-  const fate = fateDivergence(world, recorded, packets, answered);
+  const fate = fateDivergence(world, recorded, packets, answered, spec.from);
   if (fate) divergences.push(fate);
   return { ways, divergences, packets: run.packets, shown: packets, stopped: run.stopped };
 }

@@ -359,16 +359,34 @@ export function parseEbtRuleArgs(
         conditions.push({ kind: "ip-proto", proto: proto === "ipv6-icmp" ? "icmpv6" : proto, neg: n });
         continue;
       }
+      case "--ip-icmp-type":
       case "--ip6-icmp-type": {
         const e = needVal();
         if (e) return e;
-        const t = ebtIcmp6Type((val as Token).value);
+        const v6 = o === "--ip6-icmp-type";
+        // ebtables-nft 1.8.9 refuses the type without the protocol (RULE_APPEND failed: Invalid argument).
+        const proto = v6 ? ["ipv6-icmp", "icmpv6", "58"] : ["icmp", "1"];
+        if (
+          !tokens.some(
+            (t, k) =>
+              /^--ip6?-proto(col)?$/.test(t.value) &&
+              proto.includes(tokens[k + 1]?.value.toLowerCase() ?? ""),
+          )
+        )
+          return {
+            error: {
+              column: tok.column,
+              message: `${o} needs ${v6 ? "--ip6-proto ipv6-icmp" : "--ip-proto icmp"} in the same rule (ebtables refuses it: Invalid argument)`,
+              hint: `write e.g. -p ${v6 ? "IPv6 --ip6-proto ipv6-icmp" : "IPv4 --ip-proto icmp"} ${o} echo-request`,
+            },
+          };
+        const t = ebtIcmpType((val as Token).value, v6);
         if (!t)
           return badValue(
-            "an ICMPv6 type",
+            v6 ? "an ICMPv6 type" : "an ICMP type",
             "expected a name (echo-request), TYPE[:TYPE] or TYPE[:TYPE]/CODE[:CODE]",
           );
-        conditions.push({ kind: "icmp-type", ...t, neg: n, family: 6 });
+        conditions.push({ kind: "icmp-type", ...t, neg: n, ...(v6 ? { family: 6 as const } : {}) });
         continue;
       }
       case "--ip-dport":
@@ -728,13 +746,14 @@ function parseNftBridge(text: string, options: ParseRulesOptions): ParsedFamily 
   return { rules: { tables }, diagnostics };
 }
 
-/** ebtables' `--ip6-icmp-type`: a name, or `TYPE[:TYPE][/CODE[:CODE]]` (ranges inclusive). */
-function ebtIcmp6Type(
+/** ebtables' `--ip-icmp-type` (`v6`: `--ip6-icmp-type`): a name, or `TYPE[:TYPE][/CODE[:CODE]]` (ranges inclusive). */
+function ebtIcmpType(
   text: string,
+  v6: boolean,
 ): { type: number; typeHi?: number; code?: number; codeHi?: number } | undefined {
   const m = /^(\d{1,3})(?::(\d{1,3}))?(?:\/(\d{1,3})(?::(\d{1,3}))?)?$/.exec(text);
   if (!m) {
-    const named = parseIcmpType(text, true);
+    const named = parseIcmpType(text, v6);
     return named && named.type !== "any"
       ? { type: named.type, ...(named.code !== undefined ? { code: named.code } : {}) }
       : undefined;

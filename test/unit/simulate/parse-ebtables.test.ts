@@ -24,7 +24,7 @@ describe("parseEbtables", () => {
 
   it("reads the IPv6 options (as ebtables-nft 1.8.9 saved capture --host's bridge LOG rule) and decides them", () => {
     const r = parseEbtables(
-      '*filter\n:FORWARD ACCEPT\n-A FORWARD -p IPv6 --ip6-proto ipv6-icmp --ip6-icmp-type 128:129 --log-level debug --log-prefix "pwab/ebt/filter-FORWARD" --log-ip6 -j CONTINUE\n-A FORWARD -p IPv6 --ip6-src fd00:a::/64 --ip6-proto tcp --ip6-dport 80 -j DROP\n-A FORWARD -p IPv6 --ip6-icmp-type neighbour-solicitation -j ACCEPT\n',
+      '*filter\n:FORWARD ACCEPT\n-A FORWARD -p IPv6 --ip6-proto ipv6-icmp --ip6-icmp-type 128:129 --log-level debug --log-prefix "pwab/ebt/filter-FORWARD" --log-ip6 -j CONTINUE\n-A FORWARD -p IPv6 --ip6-src fd00:a::/64 --ip6-proto tcp --ip6-dport 80 -j DROP\n-A FORWARD -p IPv6 --ip6-proto ipv6-icmp --ip6-icmp-type neighbour-solicitation -j ACCEPT\n',
     );
     expect(r.diagnostics).toEqual([]);
     const rules = r.rules.tables.get("filter")?.chains.get("FORWARD")?.rules ?? [];
@@ -52,6 +52,52 @@ describe("parseEbtables", () => {
     expect(matchRule(rules[2] as Rule, { ...echo, icmpType: 135 }, ctx)).toBe(true);
     const syn: SimPacket = { ...echo, proto: "tcp", sport: 40000, dport: 80, tcpFlags: ["SYN"] };
     expect(matchRule(rules[1] as Rule, syn, ctx)).toBe(true);
+  });
+
+  it("reads --ip-icmp-type as ebtables-nft 1.8.9 takes and saves it, and refuses it without its protocol (kernel 6.18)", () => {
+    const r = parseEbtables(
+      "*filter\n:FORWARD ACCEPT\n-A FORWARD -p IPv4 --ip-proto icmp --ip-icmp-type echo-reply -j DROP\n-A FORWARD -p IPv4 --ip-proto icmp --ip-icmp-type 3:5/0:2 -j DROP\n-A FORWARD -p IPv4 --ip-proto icmp --ip-icmp-type ! echo-request -j DROP\n",
+    );
+    expect(r.diagnostics).toEqual([]);
+    const rules = r.rules.tables.get("filter")?.chains.get("FORWARD")?.rules ?? [];
+    expect(rules.map((x) => x.conditions.at(-1))).toEqual([
+      { kind: "icmp-type", type: 0, neg: false },
+      { kind: "icmp-type", type: 3, typeHi: 5, code: 0, codeHi: 2, neg: false },
+      { kind: "icmp-type", type: 8, neg: true },
+    ]);
+    const reply: SimPacket = {
+      v6: false,
+      src: "172.17.0.3",
+      dst: "172.17.0.2",
+      proto: "icmp",
+      icmpType: 0,
+      icmpCode: 0,
+      ttl: 64,
+      id: 1,
+      len: 84,
+      ipFlags: [],
+      mark: 0,
+    };
+    const ctx = { bridged: false, ethType: "0x0800", addrType: () => "UNICAST" };
+    expect(rules.map((x) => matchRule(x, reply, ctx))).toEqual([true, false, true]);
+    expect(rules.map((x) => matchRule(x, { ...reply, icmpType: 3, icmpCode: 3 }, ctx))).toEqual([
+      false,
+      false,
+      true,
+    ]);
+    const refused = (rule: string) =>
+      parseEbtables(`*filter\n:FORWARD ACCEPT\n-A FORWARD ${rule} -j DROP\n`).diagnostics.map(
+        (d) => `${d.position?.column} ${d.message}`,
+      );
+    expect(refused("-p IPv4 --ip-icmp-type echo-reply")).toEqual([
+      "20 --ip-icmp-type needs --ip-proto icmp in the same rule (ebtables refuses it: Invalid argument)",
+    ]);
+    expect(refused("-p IPv6 --ip6-icmp-type echo-request")).toEqual([
+      "20 --ip6-icmp-type needs --ip6-proto ipv6-icmp in the same rule (ebtables refuses it: Invalid argument)",
+    ]);
+    expect(refused("-p IPv4 --ip-proto icmp --ip-icmp-type bogus")).toEqual([
+      "51 'bogus' is not an ICMP type",
+    ]);
   });
 
   it("reads an `ebtables -L` listing", () => {
