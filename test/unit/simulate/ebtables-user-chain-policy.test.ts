@@ -11,20 +11,9 @@ import { runChain } from "../../../src/core/simulate/rule-engine.ts";
 import type { TableDef } from "../../../src/core/simulate/ruleset.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import type { SimPacket } from "../../../src/core/simulate/sim-packet.ts";
-import { rulesetText, textWorld } from "./helpers.ts";
+import { icmpPacket, rulesetText, textWorld } from "./helpers.ts";
 
-const pkt = (): SimPacket => ({
-  src: "172.17.0.2",
-  dst: "172.17.0.3",
-  proto: "icmp",
-  icmpType: 8,
-  icmpCode: 0,
-  ttl: 64,
-  id: 1,
-  len: 84,
-  ipFlags: [],
-  mark: 0,
-});
+const pkt = (): SimPacket => icmpPacket();
 const ctx: MatchContext = {
   in: "veth-c1",
   out: "veth-c2",

@@ -8,6 +8,7 @@ import { insertRules, type OverlayRule } from "../../../src/core/simulate/log-ov
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import type { Rule } from "../../../src/core/simulate/ruleset.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
+import type { SimPacket } from "../../../src/core/simulate/sim-packet.ts";
 import type { World } from "../../../src/core/simulate/simulate-packet.ts";
 import { buildTopology } from "../../../src/core/simulate/topology.ts";
 import { labSchema } from "../../../src/core/trace-file/schema.ts";
@@ -150,4 +151,22 @@ export function onlyInputRule(text: string, file: string): { rule: Rule; diagnos
 /** `nft list ruleset` of one table `t` of `family` whose input chain `c` holds `rule` with a counter. */
 export function nftInputText(family: string, rule: string): string {
   return `table ${family} t {\n\tchain c {\n\t\ttype filter hook input priority filter; policy accept;\n\t\t${rule} counter packets 0 bytes 0\n\t}\n}\n`;
+}
+
+/** An IPv4 ICMP echo request from c1 to c2 as the simulator carries it, with `over`'s fields instead. */
+export function icmpPacket(over: Partial<SimPacket> = {}): SimPacket {
+  return {
+    v6: false,
+    src: "172.17.0.2",
+    dst: "172.17.0.3",
+    proto: "icmp",
+    icmpType: 8,
+    icmpCode: 0,
+    ttl: 64,
+    id: 1,
+    len: 84,
+    ipFlags: [],
+    mark: 0,
+    ...over,
+  };
 }

@@ -16,7 +16,7 @@ import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import type { SimPacket } from "../../../src/core/simulate/sim-packet.ts";
 import { buildTopology } from "../../../src/core/simulate/topology.ts";
 import { labSchema } from "../../../src/core/trace-file/schema.ts";
-import { LAB_DIR, rulesetText } from "./helpers.ts";
+import { icmpPacket, LAB_DIR, rulesetText } from "./helpers.ts";
 
 /** `iptables-nft-save` of every rule of an audit list that iptables-nft 1.8.9 accepted (headers dropped). */
 const SAVE4 = [
@@ -375,19 +375,7 @@ const CTX: MatchContext = { bridged: false, ethType: "0x0800", addrType: () => "
 
 /** An ICMP echo request from 198.51.100.1 to 198.51.100.2 with TOS byte `tos`. */
 function ping(tos: number): SimPacket {
-  return {
-    src: "198.51.100.1",
-    dst: "198.51.100.2",
-    proto: "icmp",
-    icmpType: 8,
-    icmpCode: 0,
-    ttl: 64,
-    id: 1,
-    len: 84,
-    ipFlags: [],
-    mark: 0,
-    tos,
-  };
+  return icmpPacket({ src: "198.51.100.1", dst: "198.51.100.2", tos });
 }
 
 /**

@@ -4,6 +4,7 @@ import { parseEbtables } from "../../../src/core/simulate/parse-ebtables.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import type { Rule } from "../../../src/core/simulate/ruleset.ts";
 import type { SimPacket } from "../../../src/core/simulate/sim-packet.ts";
+import { icmpPacket } from "./helpers.ts";
 
 describe("parseEbtables", () => {
   it("reads ebtables-save text with a --log watcher, -p IPv4 and --ip-proto", () => {
@@ -65,37 +66,26 @@ describe("parseEbtables", () => {
       { kind: "icmp-type", type: 3, typeHi: 5, code: 0, codeHi: 2, neg: false },
       { kind: "icmp-type", type: 8, neg: true },
     ]);
-    const reply: SimPacket = {
-      v6: false,
-      src: "172.17.0.3",
-      dst: "172.17.0.2",
-      proto: "icmp",
-      icmpType: 0,
-      icmpCode: 0,
-      ttl: 64,
-      id: 1,
-      len: 84,
-      ipFlags: [],
-      mark: 0,
-    };
+    const reply = icmpPacket({ src: "172.17.0.3", dst: "172.17.0.2", icmpType: 0 });
     const ctx = { bridged: false, ethType: "0x0800", addrType: () => "UNICAST" };
-    expect(rules.map((x) => matchRule(x, reply, ctx))).toEqual([true, false, true]);
-    expect(rules.map((x) => matchRule(x, { ...reply, icmpType: 3, icmpCode: 3 }, ctx))).toEqual([
-      false,
-      false,
-      true,
+    const unreachable = { ...reply, icmpType: 3, icmpCode: 3 };
+    expect([reply, unreachable].map((p) => rules.map((x) => matchRule(x, p, ctx)))).toEqual([
+      [true, false, true],
+      [false, false, true],
     ]);
-    const refused = (rule: string) =>
+    const columnAndMessage = (rule: string) =>
       parseEbtables(`*filter\n:FORWARD ACCEPT\n-A FORWARD ${rule} -j DROP\n`).diagnostics.map(
         (d) => `${d.position?.column} ${d.message}`,
       );
-    expect(refused("-p IPv4 --ip-icmp-type echo-reply")).toEqual([
+    expect(
+      [
+        "-p IPv4 --ip-icmp-type echo-reply",
+        "-p IPv6 --ip6-icmp-type echo-request",
+        "-p IPv4 --ip-proto icmp --ip-icmp-type bogus",
+      ].flatMap(columnAndMessage),
+    ).toEqual([
       "20 --ip-icmp-type needs --ip-proto icmp in the same rule (ebtables refuses it: Invalid argument)",
-    ]);
-    expect(refused("-p IPv6 --ip6-icmp-type echo-request")).toEqual([
       "20 --ip6-icmp-type needs --ip6-proto ipv6-icmp in the same rule (ebtables refuses it: Invalid argument)",
-    ]);
-    expect(refused("-p IPv4 --ip-proto icmp --ip-icmp-type bogus")).toEqual([
       "51 'bogus' is not an ICMP type",
     ]);
   });
