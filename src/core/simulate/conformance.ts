@@ -126,11 +126,14 @@ export function scenarioFromRecorded(
       r.events.find(
         (e) => e.l4 && (e.source === "log" || e.source === "xtables-monitor" || e.source === "trace"),
       ) ?? r.events.find((e) => e.l4);
+    const ip = r.events.find((e) => e.ip)?.ip;
     return {
       direction: r.direction,
       tcpFlags: ev?.l4?.tcpFlags,
       icmpType: ev?.l4?.icmpType,
       len: ev?.ip?.len,
+      // xtables-monitor prints no ICMP header: such a packet is told by its addresses (a REJECT's answer).
+      ...(!ev && ip ? { addrs: { src: ip.src, dst: ip.dst } } : {}),
     };
   });
   // A TCP recording of one direction only: the handshake's SYN-ACK happened unseen, and conntrack saw it.

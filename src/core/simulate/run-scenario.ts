@@ -3,8 +3,9 @@
  * then its follow-ups (the ICMP echo reply; the TCP handshake), or an explicit script of packets,
  * each sent from the side it belongs to with the addresses that side sees (NAT included).
  */
+
 import { isIcmpError } from "./conntrack.ts";
-import { addressFamily } from "./ip-address.ts";
+import { addressFamily, canonicalAddress } from "./ip-address.ts";
 import {
   type SendSpec,
   type SimulatedPacket,
@@ -23,6 +24,11 @@ export interface ScriptItem {
   icmpType?: number;
   /** IP total length (LEN). */
   len?: number;
+  /**
+   * The addresses the recording shows for the packet, when it shows no transport header to tell what
+   * it is (xtables-monitor prints none for ICMP): a REJECT's answer is then known by them. Default: none.
+   */
+  addrs?: { src: string; dst: string };
   /**
    * Sent but not part of the comparison: a packet the recording did not show (e.g. the SYN-ACK
    * of a trace whose TRACE rule matched only one direction) whose effect on conntrack it did.
@@ -110,7 +116,7 @@ export function runScenario(
   // What a REJECT sent back for the latest packet: a scripted ICMP error or RST is that packet, not sent again.
   let answer: SimulatedPacket | undefined;
   for (const item of script) {
-    if (answer && isAnswerItem(item, v6)) {
+    if (answer && (isAnswerItem(item, v6) || isAnswerByAddress(item, answer))) {
       if (item.unseen) answer.unseen = true;
       answer = undefined;
       continue;
@@ -202,6 +208,21 @@ function isAnswerItem(item: ScriptItem, v6: boolean): boolean {
   return (
     (item.tcpFlags?.includes("RST") ?? false) ||
     isIcmpError({ proto: v6 ? "icmpv6" : "icmp", icmpType: item.icmpType })
+  );
+}
+
+/**
+ * Whether a scripted packet the recording shows without a transport header (no flags, no ICMP type)
+ * is `answer`, the REJECT's answer just sent: it went between the same addresses.
+ */
+function isAnswerByAddress(item: ScriptItem, answer: SimulatedPacket): boolean {
+  const a = item.addrs;
+  return (
+    item.tcpFlags === undefined &&
+    item.icmpType === undefined &&
+    a !== undefined &&
+    canonicalAddress(a.src) === canonicalAddress(answer.sent.src) &&
+    canonicalAddress(a.dst) === canonicalAddress(answer.sent.dst)
   );
 }
 
