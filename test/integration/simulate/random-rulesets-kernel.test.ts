@@ -18,7 +18,11 @@
  * packet crossing bridge OUTPUT once per port). Trace seeds 2-5, 9 and 12 once showed bridge chains the
  * capture did not print: it ran `xtables-monitor --trace -4`, which leaves out the bridge family's
  * traces; it now runs without a family, as a user would, and seed 2 (bridge filter INPUT traced) is
- * among the defaults.
+ * among the defaults. Later runs found iptables' `--ctdir` unmodelled, `fib` forms the kernel refuses at
+ * some hooks read silently, an untracked reply kept by the host called a divergence (log seed 42),
+ * and a REJECT's ICMP answer, which xtables-monitor prints without a header, replayed as a packet of
+ * the peer (trace seeds 26, 27, 35); all fixed. Of iptables seeds 1-50 and nft seeds 1-40 in both
+ * modes, what still diverges is the flood class above.
  *
  * More seeds: `PACKETWALK_RANDOM_SEEDS=1-200 npx vitest run --project integration <this file>`.
  * Needs root and network namespaces; it says why when it skips.
@@ -89,8 +93,8 @@ const CASES = [
   {
     lab: "docker-bridge",
     what: "random iptables and ebtables rules",
-    log: [2, 3, 4, 5, 7],
-    trace: [1, 2, 6, 7, 8],
+    log: [2, 3, 4, 5, 7, 42],
+    trace: [1, 2, 6, 7, 8, 26],
   },
 ] as const;
 
