@@ -143,13 +143,28 @@ function orderFits(p: OpenPacket, hook: HookInfo, sameTrace = false, from = 0): 
   // (bridge hooks may follow IP ones: bridge OUTPUT after IP POSTROUTING on the way out.)
   const bridge = hook.bridge;
   const hooks = p.hooks;
+  // A frame the bridge device sends (bridge OUTPUT) has left the IP stack: no IP hook follows it (a
+  // flooded copy's bridge lines, which print no IP id, must not take the next packet's lines, kernel 6.18).
+  if (!bridge)
+    for (let i = from; i < hooks.length; i++) {
+      const h = hooks[i] as HookInfo;
+      if (h.bridge && h.chain === "OUTPUT" && !(sameTrace && !h.builtin)) return false;
+    }
   if (hook.ingress) {
     for (let i = from; i < hooks.length; i++) {
       const h = hooks[i] as HookInfo;
       // A traced base chain whose name says no hook may sit anywhere before (`inet t pre`, priority -350).
       if (sameTrace && !h.builtin) continue;
-      // Without br_netfilter a frame crosses bridge INPUT before IP PREROUTING; IP never precedes bridge ingress.
-      if (bridge ? !h.bridge || !h.ingress : !h.bridge && !h.ingress) return false;
+      // Without br_netfilter a frame crosses bridge INPUT before IP PREROUTING; IP never precedes bridge ingress,
+      // and IP PREROUTING never follows a frame's bridge FORWARD or POSTROUTING (br_netfilter runs it first).
+      if (
+        bridge
+          ? !h.bridge || !h.ingress
+          : !h.bridge
+            ? !h.ingress
+            : h.chain === "FORWARD" || h.chain === "POSTROUTING"
+      )
+        return false;
     }
     return true;
   }
@@ -160,13 +175,6 @@ function orderFits(p: OpenPacket, hook: HookInfo, sameTrace = false, from = 0): 
       if (h.chain !== "OUTPUT" || h.bridge) return false;
     }
   }
-  // A frame the bridge device sends (bridge OUTPUT) has left the IP stack: no IP hook follows it (a
-  // flooded copy's bridge lines must not take the next packet's IP FORWARD lines, kernel 6.18).
-  if (!bridge)
-    for (let i = 0; i < hooks.length; i++) {
-      const h = hooks[i] as HookInfo;
-      if (h.bridge && h.chain === "OUTPUT" && !(sameTrace && !h.builtin)) return false;
-    }
   return true;
 }
 
@@ -193,7 +201,7 @@ function invariantsAgree(a: TraceEvent, b: TraceEvent): boolean {
   const x = a.ip;
   const y = b.ip;
   if (x && y) {
-    if (!same(x.id, y.id) || !same(x.len, y.len)) return false;
+    if (!same(x.id, y.id) || !same(x.len, y.len) || !same(x.flowLabel, y.flowLabel)) return false;
     // Two fragments of one datagram share its ID: their offsets tell them apart (a LOG line prints none for 0).
     if (
       a.source === "log" && b.source === "log"
@@ -481,8 +489,11 @@ export class PacketGrouper {
     const key = this.byKey.find(ev, true);
     if (key) {
       const list = key.items;
-      for (let i = list.length - 1; i >= 0; i--) {
-        const p = list[i] as OpenPacket;
+      // Newest candidate first, but a packet coming back in on lo is the oldest that left by lo (the
+      // loopback backlog is first in, first out: two packets without an IP id may both be out first).
+      const back = ev.in === "lo" && !info.bridge;
+      for (let k = 0; k < list.length; k++) {
+        const p = list[back ? k : list.length - 1 - k] as OpenPacket;
         if (p.closed) continue;
         const last = p.events[p.events.length - 1] as TraceEvent;
         if (!this.ttlFits(p, ev) || !invariantsAgree(last, ev) || !this.portsAgree(p, ev)) continue;

@@ -85,7 +85,7 @@ export function recordedPackets(
 ): RecordedPacket[] {
   let groups: TraceEvent[][];
   if (mode === "log") {
-    // A packet the host sends itself is one packet through lo in the parse, as in the simulator.
+    // A packet the host sends itself is one packet through lo in the parse, as in the simulator (TRACE below).
     groups = parsed.packets.map((p) => [...p.events]);
   } else {
     groups = [];
@@ -96,9 +96,13 @@ export function recordedPackets(
     };
     for (const ev of parsed.packets.flatMap((p) => p.events)) {
       const last = groups[groups.length - 1];
+      // A packet the host sends itself comes back in on lo, still traced (kernel 6.18): the same packet.
+      const loopsBack =
+        ev.in === "lo" && last?.some((e) => e.out === "lo") && !last.some((e) => e.hook === ev.hook);
       const starts =
         !last ||
-        (stageOf(ev.hook) !== undefined &&
+        (!loopsBack &&
+          stageOf(ev.hook) !== undefined &&
           last.some((e) => e.hook === ev.hook || stageOf(e.hook) !== stageOf(ev.hook)));
       if (starts) groups.push([ev]);
       else (last as TraceEvent[]).push(ev);

@@ -11,8 +11,8 @@ import type { ChainDef, NftSet, Rule, TableDef, Target } from "./ruleset.ts";
 
 /** A fib expression of a rule and the hooks it works at. */
 export interface FibPlace {
-  /** Index of `fib` in the rule's text. */
-  at: number;
+  /** Which fib of the rule it is, from 0. */
+  nth: number;
   /** The expression's words up to its result, e.g. `fib daddr oif`. */
   words: string;
   /** The hooks the kernel accepts it at. */
@@ -23,19 +23,20 @@ const INPUT_SIDE = ["prerouting", "input", "forward"] as const;
 const OUTPUT_SIDE = ["forward", "output", "postrouting"] as const;
 const IP_HOOKS = ["prerouting", "input", "forward", "output", "postrouting"] as const;
 
-/** `fib saddr|daddr [. iif|. oif] [. mark] oif|oifname|type` in nft words. */
-const FIB = /\bfib\s+(?:saddr|daddr)((?:\s*\.\s*(?:iif|oif|mark))*)\s+(oif|oifname|type)\b/g;
+/** `fib FLAG [. FLAG]... oif|oifname|type`, the flags (`saddr`, `daddr`, `iif`, `oif`, `mark`) in any order, as nft takes them. */
+const FIB =
+  /\bfib\s+((?:saddr|daddr|iif|oif|mark)(?:\s*\.\s*(?:saddr|daddr|iif|oif|mark))*)\s+(oif|oifname|type)\b/g;
 
-/** The fib expressions of `text`, each with the hooks the kernel accepts it at. */
+/** The fib expressions of `text` (not those inside a quoted string), each with the hooks the kernel accepts it at. */
 export function fibPlaces(text: string): FibPlace[] {
-  const out: FibPlace[] = [];
-  for (const m of text.matchAll(FIB)) {
+  // A comment or a set element may say `fib`: strings are blanked, keeping the offsets.
+  const words = text.replace(/"[^"]*"/g, (q) => " ".repeat(q.length));
+  return [...words.matchAll(FIB)].map((m, nth) => {
     const flags = m[1] ?? "";
     const hooks =
       m[2] !== "type" || /\biif\b/.test(flags) ? INPUT_SIDE : /\boif\b/.test(flags) ? OUTPUT_SIDE : IP_HOOKS;
-    out.push({ at: m.index, words: m[0].replace(/\s+/g, " "), hooks });
-  }
-  return out;
+    return { nth, words: m[0].replace(/\s+/g, " "), hooks };
+  });
 }
 
 /** The chains a target may go on to: a jump, a goto, or any of a verdict map's. */
@@ -75,8 +76,8 @@ export function hooksReaching(table: TableDef): Map<string, Map<string, string>>
 /** A fib a base chain reaches from a hook the kernel refuses it at. */
 export interface FibProblem {
   rule: Rule;
-  /** Index of `fib` in the rule's text. */
-  at: number;
+  /** Which fib of the rule it is, from 0 (the reader knows where each one stands). */
+  nth: number;
   message: string;
   hint: string;
 }
@@ -99,10 +100,13 @@ export function fibHookProblems(table: TableDef): FibProblem[] {
             : `chain ${chain.name} is reached from chain ${base} at the ${hook} hook`;
         problems.push({
           rule,
-          at: fib.at,
+          nth: fib.nth,
           message: `'${fib.words}' works only in ${fib.hooks.slice(0, -1).join(", ")} and ${fib.hooks.at(-1)} chains, and ${where}`,
           hint: `the kernel refuses the ruleset (Operation not supported): move the rule to a chain at one of those hooks${
-            fib.hooks === IP_HOOKS ? "" : ", or use 'fib daddr type', which works at all five IP hooks"
+            // Only an address type has a form that works everywhere; a route's interface has none.
+            / type$/.test(fib.words) && fib.hooks !== IP_HOOKS
+              ? ", or look the type up without an interface ('fib daddr type'), which works at all five IP hooks"
+              : ""
           }`,
         });
       }

@@ -35,6 +35,22 @@ export function floodCopyNote(
   return `the kernel's packet is a copy of packet ${firstNumber} that the bridge flooded: it left by ${at.out} as well as by ${twin.out}, ${WHY_FLOODED}`;
 }
 
+/** Whether a MAC address is a group one (broadcast or multicast: the first octet's low bit). */
+function groupMac(mac: string | undefined): boolean {
+  return mac !== undefined && (Number.parseInt(mac.split(":")[0] ?? "0", 16) & 1) === 1;
+}
+
+/**
+ * Whether an IP destination is a broadcast or multicast one (IPv4 224/4 or 255.255.255.255, IPv6
+ * ff00::/8); a subnet's broadcast goes to the broadcast MAC, which {@link groupMac} tells.
+ */
+function groupAddress(ip: string | undefined): boolean {
+  if (!ip) return false;
+  if (ip.includes(":")) return /^ff/i.test(ip);
+  const first = Number(ip.split(".")[0]);
+  return (first >= 224 && first <= 239) || ip === "255.255.255.255";
+}
+
 /** What a flooded copy says of the bridge, and why the simulator differs. */
 const WHY_FLOODED =
   "so the bridge's forwarding database did not hold its destination MAC (a ruleset that drops all of a host's frames at the IP prerouting hook keeps the bridge from learning it); the simulator keeps lab.json's database and floods nothing";
@@ -44,6 +60,8 @@ const WHY_FLOODED =
  * no bridge hook of it saw two output ports: the copies of a flooded frame, as a TRACE capture groups them.
  */
 export function floodedWithinNote(events: readonly TraceEvent[]): string | undefined {
+  // A broadcast or group frame crosses a bridge hook once per port by design: no unlearned MAC there.
+  if (events.some((e) => groupMac(e.macDst) || groupAddress(e.ip?.dst))) return undefined;
   const ports = new Map<string, string[]>();
   for (const e of events) {
     if (bridgeChain(e.hook) === undefined || e.out === undefined) continue;

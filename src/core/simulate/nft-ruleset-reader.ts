@@ -134,6 +134,8 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
   const diagnostics: Diagnostic[] = [];
   const tables: TableDef[] = [];
   const columns = new Map<Rule, number>();
+  // Where each `fib` word of a rule stands, in order (a rule may span lines).
+  const fibWords = new Map<Rule, { line: number; column: number }[]>();
   const err = (at: At, message: string, hint?: string, severity: "error" | "warning" = "error") =>
     diagnostics.push({ severity, message, hint, position: { file, line: at.line, column: at.column } });
   const firstLine = options.firstLine ?? 1;
@@ -642,6 +644,12 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       });
     }
     columns.set(rule, first.column);
+    const fibs = shown.filter((w) => w.type !== "string" && w.value === "fib");
+    if (fibs.length)
+      fibWords.set(
+        rule,
+        fibs.map((w) => ({ line: w.line, column: w.column })),
+      );
   };
 
   /** The table body after its `{`, up to and with its `}`. */
@@ -798,7 +806,12 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       if (peek()?.value === "{") skipBlock();
     }
   }
-  checkReferences(tables, err, (rule) => columns.get(rule) ?? 1);
+  checkReferences(
+    tables,
+    err,
+    (rule) => columns.get(rule) ?? 1,
+    (rule, nth) => fibWords.get(rule)?.[nth],
+  );
   return { tables, diagnostics };
 }
 
@@ -860,6 +873,7 @@ function checkReferences(
     severity?: "error" | "warning",
   ) => void,
   columnOf: (rule: Rule) => number,
+  fibAt: (rule: Rule, nth: number) => { line: number; column: number } | undefined = () => undefined,
 ): void {
   for (const table of tables) {
     // Sets the rules fill as packets pass (`add @meter { ... }`, `update @blocklist { ... }`); a name
@@ -908,7 +922,7 @@ function checkReferences(
         );
     };
     for (const f of fibHookProblems(table))
-      err({ line: f.rule.line, column: columnOf(f.rule) + f.at }, f.message, f.hint);
+      err(fibAt(f.rule, f.nth) ?? { line: f.rule.line, column: columnOf(f.rule) }, f.message, f.hint);
     for (const chain of table.chains.values()) {
       for (const rule of chain.rules) {
         for (const t of rule.effects ?? [])

@@ -228,6 +228,10 @@ export function parseEbtRuleArgs(
   let target: Target = { kind: "CONTINUE" };
   let log: Rule["log"];
   let neg = false;
+  /** Where an `--ip(6)-icmp-type` stands: its protocol is checked once the whole rule is read. */
+  let icmpTypeAt: { column: number; option: string; v6: boolean } | undefined;
+  /** The `--ip-proto` / `--ip6-proto` options read, for that check. */
+  const protocols: { v6: boolean; proto: string; neg: boolean }[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i] as Token;
     const next = tokens[i + 1];
@@ -357,6 +361,7 @@ export function parseEbtRuleArgs(
         const proto = (val as Token).value.toLowerCase();
         // ebtables names ICMPv6 as /etc/protocols does.
         conditions.push({ kind: "ip-proto", proto: proto === "ipv6-icmp" ? "icmpv6" : proto, neg: n });
+        protocols.push({ v6: o.startsWith("--ip6"), proto, neg: n });
         continue;
       }
       case "--ip-icmp-type":
@@ -364,22 +369,7 @@ export function parseEbtRuleArgs(
         const e = needVal();
         if (e) return e;
         const v6 = o === "--ip6-icmp-type";
-        // ebtables-nft 1.8.9 refuses the type without the protocol (RULE_APPEND failed: Invalid argument).
-        const proto = v6 ? ["ipv6-icmp", "icmpv6", "58"] : ["icmp", "1"];
-        if (
-          !tokens.some(
-            (t, k) =>
-              /^--ip6?-proto(col)?$/.test(t.value) &&
-              proto.includes(tokens[k + 1]?.value.toLowerCase() ?? ""),
-          )
-        )
-          return {
-            error: {
-              column: tok.column,
-              message: `${o} needs ${v6 ? "--ip6-proto ipv6-icmp" : "--ip-proto icmp"} in the same rule (ebtables refuses it: Invalid argument)`,
-              hint: `write e.g. -p ${v6 ? "IPv6 --ip6-proto ipv6-icmp" : "IPv4 --ip-proto icmp"} ${o} echo-request`,
-            },
-          };
+        icmpTypeAt ??= { column: tok.column, option: o, v6 };
         const t = ebtIcmpType((val as Token).value, v6);
         if (!t)
           return badValue(
@@ -519,6 +509,21 @@ export function parseEbtRuleArgs(
     // ebtables' limit match (`--limit 3/min --limit-burst 5`): a token bucket, chance for the simulator.
     const chance = /^--limit(-burst)?$/.test(o) ? { chance: "rate" as const } : {};
     conditions.push({ kind: "unknown", text: parts.join(" "), neg: n, ...chance });
+  }
+  // ebtables-nft 1.8.9 refuses an ICMP type without its family's protocol, or with `!` on it (ebt_ip's
+  // check: RULE_APPEND failed, Invalid argument), wherever the options stand in the rule.
+  if (icmpTypeAt) {
+    const { column, option, v6 } = icmpTypeAt;
+    const names = v6 ? ["ipv6-icmp", "icmpv6", "58"] : ["icmp", "1"];
+    const own = protocols.filter((p) => p.v6 === v6 && names.includes(p.proto));
+    if (own.length === 0 || own.some((p) => p.neg))
+      return {
+        error: {
+          column,
+          message: `${option} needs ${v6 ? "--ip6-proto ipv6-icmp" : "--ip-proto icmp"}, not negated, in the same rule (ebtables refuses it: Invalid argument)`,
+          hint: `write e.g. -p ${v6 ? "IPv6 --ip6-proto ipv6-icmp" : "IPv4 --ip-proto icmp"} ${option} echo-request`,
+        },
+      };
   }
   return { conditions, target, log, ...(effects.length ? { effects } : {}) };
 }

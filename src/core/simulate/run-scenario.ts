@@ -213,13 +213,16 @@ function isAnswerItem(item: ScriptItem, v6: boolean): boolean {
 
 /**
  * Whether a scripted packet the recording shows without a transport header (no flags, no ICMP type)
- * is `answer`, the REJECT's answer just sent: it went between the same addresses.
+ * is `answer`, the REJECT's answer just sent: it went between the same addresses, with the same
+ * length where the recording shows one (a REJECT at the target's INPUT answers with the echo reply's
+ * addresses, but an error quoting the request is longer than the reply).
  */
 function isAnswerByAddress(item: ScriptItem, answer: SimulatedPacket): boolean {
   const a = item.addrs;
   return (
     item.tcpFlags === undefined &&
     item.icmpType === undefined &&
+    (item.len === undefined || answer.sent.len === undefined || item.len === answer.sent.len) &&
     a !== undefined &&
     canonicalAddress(a.src) === canonicalAddress(answer.sent.src) &&
     canonicalAddress(a.dst) === canonicalAddress(answer.sent.dst)

@@ -79,16 +79,37 @@ describe("fib at the hooks the kernel takes it at", () => {
     expect(reached("counter")).toEqual([]);
   });
 
-  it("reads each fib of a rule, with its flags and result", () => {
+  it("reads each fib of a rule, its flags in any order, and none inside a string", () => {
     expect(
-      fibPlaces("fib saddr . mark . iif oif missing fib daddr type local").map((f) => [
-        f.at,
-        f.words,
-        f.hooks.length,
-      ]),
+      fibPlaces(
+        'fib saddr . mark . iif oif missing fib mark . daddr oif "x" fib daddr type local comment "fib daddr oif"',
+      ).map((f) => [f.nth, f.words, f.hooks.length]),
     ).toEqual([
       [0, "fib saddr . mark . iif oif", 3],
-      [35, "fib daddr type", 5],
+      [1, "fib mark . daddr oif", 3],
+      [2, "fib daddr type", 5],
+    ]);
+    expect(fibPlaces("fib iif . saddr oif missing")[0]?.hooks).toEqual(["prerouting", "input", "forward"]);
+  });
+
+  it("points at the fib of a rule written over several lines, and at none in a comment", () => {
+    const output = (rule: string) =>
+      errors(`table ip t {\n\tchain c {\n\t\ttype filter hook output priority 0;\n\t\t${rule}\n\t}\n}\n`);
+    expect(output("ip daddr { 192.0.2.1,\n\t\t\t192.0.2.2 } fib daddr oif missing drop")).toEqual([
+      "5:16 'fib daddr oif' works only in prerouting, input and forward chains, and chain c is at the output hook",
+    ]);
+    expect(output('counter comment "fib daddr oif missing"')).toEqual([]);
+  });
+
+  it("follows gotos and named verdict maps, and ends on chains that jump to each other", () => {
+    const text = (how: string, extra = "") =>
+      `table ip t {\n\tmap m {\n\t\ttype ipv4_addr : verdict\n\t\telements = { 192.0.2.1 : goto u }\n\t}\n\tchain u {\n\t\tfib daddr . iif type local counter\n${extra}\t}\n\tchain v {\n\t\tjump u\n\t}\n\tchain c {\n\t\ttype filter hook postrouting priority 0;\n\t\t${how}\n\t}\n}\n`;
+    const message =
+      "7:3 'fib daddr . iif type' works only in prerouting, input and forward chains, and chain u is reached from chain c at the postrouting hook";
+    expect(errors(text("goto u"))).toEqual([message]);
+    expect(errors(text("ip daddr vmap @m"))).toEqual([message]);
+    expect(errors(text("jump v", "\t\tip daddr 192.0.2.9 jump v\n"))).toEqual([
+      expect.stringMatching(/^7:3 .*reached from chain c at the postrouting hook$/),
     ]);
   });
 });

@@ -65,6 +65,12 @@ describe("floodedWithinNote", () => {
     expect(floodedWithinNote(events.filter((e) => !e.hook.startsWith("bridge:")))).toBeUndefined();
     // The log-mode capture's packets each left by one port.
     for (const p of parseTraceText(log).packets) expect(floodedWithinNote(p.events)).toBeUndefined();
+    // A broadcast or multicast frame crosses the hook once per port by design.
+    const to = (macDst: string, dst: string) =>
+      floodedWithinNote(events.map((e) => ({ ...e, macDst, ...(e.ip ? { ip: { ...e.ip, dst } } : {}) })));
+    expect(to("ff:ff:ff:ff:ff:ff", "172.17.255.255")).toBeUndefined();
+    expect(to("01:00:5e:00:00:fb", "224.0.0.251")).toBeUndefined();
+    expect(to("02:42:ac:11:00:02", "172.17.0.2")).toMatch(/the bridge flooded it/);
   });
 });
 
@@ -95,5 +101,20 @@ describe("a flooded copy in the parse", () => {
     expect(floodCopyNote(packets[4]?.events ?? [], packets[5]?.events ?? [], 5)).toMatch(
       /^the kernel's packet is a copy of packet 5 that the bridge flooded/,
     );
+  });
+
+  it("keeps them apart in a routed flow too, where the next packet's PREROUTING lines share the copy's addresses", () => {
+    // The same lines as if the wan had sent to c1's address (no DNAT): no rewrite tells the packets apart.
+    const direct = routed.replaceAll("DST=203.0.113.2", "DST=172.17.0.2").replaceAll("DPT=8080", "DPT=80");
+    const packets = parseTraceText(direct).packets;
+    expect(packets.map((p) => p.hooks.filter((h) => h.startsWith("ip:raw")).length)).toEqual([
+      1, 0, 1, 1, 1, 0,
+    ]);
+    for (const p of packets) {
+      const output = p.hooks.indexOf("bridge:filter:OUTPUT");
+      // Nothing of the IP stack after the bridge device sent the frame.
+      if (output >= 0) expect(p.hooks.slice(output).filter((h) => h.startsWith("ip:"))).toEqual([]);
+    }
+    expect(packets[4]?.events.flatMap((e) => e.ip?.id ?? [])).toEqual(Array(5).fill(39879));
   });
 });

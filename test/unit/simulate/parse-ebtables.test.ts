@@ -81,13 +81,19 @@ describe("parseEbtables", () => {
       [
         "-p IPv4 --ip-icmp-type echo-reply",
         "-p IPv6 --ip6-icmp-type echo-request",
+        "-p IPv4 ! --ip-proto icmp --ip-icmp-type echo-reply",
+        "-p IPv4 --ip6-proto icmp --ip-icmp-type echo-reply",
         "-p IPv4 --ip-proto icmp --ip-icmp-type bogus",
       ].flatMap(columnAndMessage),
     ).toEqual([
-      "20 --ip-icmp-type needs --ip-proto icmp in the same rule (ebtables refuses it: Invalid argument)",
-      "20 --ip6-icmp-type needs --ip6-proto ipv6-icmp in the same rule (ebtables refuses it: Invalid argument)",
+      "20 --ip-icmp-type needs --ip-proto icmp, not negated, in the same rule (ebtables refuses it: Invalid argument)",
+      "20 --ip6-icmp-type needs --ip6-proto ipv6-icmp, not negated, in the same rule (ebtables refuses it: Invalid argument)",
+      "38 --ip-icmp-type needs --ip-proto icmp, not negated, in the same rule (ebtables refuses it: Invalid argument)",
+      "37 --ip-icmp-type needs --ip-proto icmp, not negated, in the same rule (ebtables refuses it: Invalid argument)",
       "51 'bogus' is not an ICMP type",
     ]);
+    // The protocol may come after the type, as a hand-written rule puts it.
+    expect(columnAndMessage("-p IPv4 --ip-icmp-type echo-reply --ip-proto 1")).toEqual([]);
   });
 
   it("reads an `ebtables -L` listing", () => {
