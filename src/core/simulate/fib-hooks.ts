@@ -7,7 +7,8 @@
  * through jumps, gotos and verdict maps; one no base chain reaches is not checked. Recorded on kernel
  * 6.18 with nft 1.0.6, each form at each hook of an `ip` table, and through a jump and a verdict map.
  */
-import type { ChainDef, NftSet, Rule, TableDef, Target } from "./ruleset.ts";
+import { nextChains } from "./jump-loops.ts";
+import type { ChainDef, Rule, TableDef } from "./ruleset.ts";
 
 /** A fib expression of a rule and the hooks it works at. */
 export interface FibPlace {
@@ -37,14 +38,6 @@ export function fibPlaces(text: string): FibPlace[] {
       m[2] !== "type" || /\biif\b/.test(flags) ? INPUT_SIDE : /\boif\b/.test(flags) ? OUTPUT_SIDE : IP_HOOKS;
     return { nth, words: m[0].replace(/\s+/g, " "), hooks };
   });
-}
-
-/** The chains a target may go on to: a jump, a goto, or any of a verdict map's. */
-function nextChains(t: Target, sets: ReadonlyMap<string, NftSet> | undefined): string[] {
-  if (t.kind === "jump" || t.kind === "goto") return [t.chain];
-  if (t.kind !== "vmap") return [];
-  const elements = t.elements ?? (t.map ? sets?.get(t.map)?.verdicts : undefined) ?? [];
-  return elements.flatMap((e) => nextChains(e.verdict, sets));
 }
 
 /**

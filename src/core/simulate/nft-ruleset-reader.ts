@@ -11,6 +11,7 @@
 import type { Diagnostic } from "../model/packet.ts";
 import type { ExpandedTokens } from "./expand-nft-variables.ts";
 import { fibHookProblems } from "./fib-hooks.ts";
+import { jumpLoops } from "./jump-loops.ts";
 import { natOfData, reversedData } from "./nat-map-data.ts";
 import {
   elementPastWidth,
@@ -921,6 +922,7 @@ function checkReferences(
           err({ line: rule.line, column: columnOf(rule) }, message, hint, severity),
         );
     };
+    for (const l of jumpLoops(table)) err({ line: l.rule.line, column: columnOf(l.rule) }, l.message, l.hint);
     for (const f of fibHookProblems(table))
       err(fibAt(f.rule, f.nth) ?? { line: f.rule.line, column: columnOf(f.rule) }, f.message, f.hint);
     for (const chain of table.chains.values()) {
