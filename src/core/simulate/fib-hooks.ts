@@ -3,11 +3,12 @@
  * whose answer is an output interface (`oif`, `oifname`) or an address type looked up on the input
  * interface (`. iif type`) anywhere but prerouting, input and forward, and an address type looked up on
  * the output interface (`. oif type`) anywhere but forward, output and postrouting; `fib daddr type`
- * works at those five hooks, and no fib at an inet table's ingress hook. The kernel checks a regular chain at every hook its base chains reach it from,
- * through jumps, gotos and verdict maps; one no base chain reaches is not checked. Recorded on kernel
+ * works at those five hooks, and no fib at an inet table's ingress hook. The kernel checks a regular
+ * chain at every hook its base chains reach it from, through jumps, gotos and verdict maps; one no base
+ * chain reaches is not checked. Recorded on kernel
  * 6.18 with nft 1.0.6, each form at each hook of an `ip` table, and through a jump and a verdict map.
  */
-import { nextChains } from "./jump-loops.ts";
+import { chainExits } from "./jump-loops.ts";
 import type { ChainDef, Rule, TableDef } from "./ruleset.ts";
 
 /** A fib expression of a rule and the hooks it works at. */
@@ -55,12 +56,10 @@ export function hooksReaching(table: TableDef): Map<string, Map<string, string>>
       if (hooks.has(hook)) continue;
       hooks.set(hook, base.name);
       reached.set(chain.name, hooks);
-      for (const rule of chain.rules)
-        for (const t of [rule.target, ...(rule.afterVerdicts ?? []).map((a) => a.verdict)])
-          for (const name of nextChains(t, table.sets)) {
-            const next = table.chains.get(name);
-            if (next) todo.push(next);
-          }
+      for (const { to } of chainExits(chain, table)) {
+        const next = table.chains.get(to);
+        if (next) todo.push(next);
+      }
     }
   }
   return reached;

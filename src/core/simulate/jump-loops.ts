@@ -14,7 +14,7 @@ export interface JumpLoop {
 }
 
 /** The chains a target may go on to: a jump, a goto, or any of a verdict map's. */
-export function nextChains(t: Target, sets: ReadonlyMap<string, NftSet> | undefined): string[] {
+function nextChains(t: Target, sets: ReadonlyMap<string, NftSet> | undefined): string[] {
   if (t.kind === "jump" || t.kind === "goto") return [t.chain];
   if (t.kind !== "vmap") return [];
   const elements = t.elements ?? (t.map ? sets?.get(t.map)?.verdicts : undefined) ?? [];
@@ -22,7 +22,7 @@ export function nextChains(t: Target, sets: ReadonlyMap<string, NftSet> | undefi
 }
 
 /** The chains each rule of `chain` may go on to, with the rule. */
-function exits(chain: ChainDef, table: TableDef): { rule: Rule; to: string }[] {
+export function chainExits(chain: ChainDef, table: TableDef): { rule: Rule; to: string }[] {
   return chain.rules.flatMap((rule) =>
     [rule.target, ...(rule.afterVerdicts ?? []).map((a) => a.verdict)].flatMap((t) =>
       nextChains(t, table.sets).map((to) => ({ rule, to })),
@@ -36,7 +36,7 @@ export function jumpLoops(table: TableDef): JumpLoop[] {
   const done = new Set<string>();
   const walk = (chain: ChainDef, path: string[]): void => {
     if (done.has(chain.name)) return;
-    for (const { rule, to } of exits(chain, table)) {
+    for (const { rule, to } of chainExits(chain, table)) {
       const next = table.chains.get(to);
       if (!next) continue;
       const at = path.indexOf(to);
