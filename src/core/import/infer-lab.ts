@@ -7,6 +7,7 @@
  * off that link), or a remote address behind a gateway (one `wan` host).
  * What the material does not say is returned as a question naming the flag that answers it. Pure.
  */
+import { isGroupMac } from "../model/mac-address.ts";
 import type { Packet } from "../model/packet.ts";
 import {
   addressFamily,
@@ -309,7 +310,7 @@ function normalMac(mac: string | undefined): string | undefined {
  * the low bit of the first byte) and not all zeros. A frame to ff:ff:ff:ff:ff:ff names no host.
  */
 function hostMac(mac: string): boolean {
-  return (Number.parseInt(mac.slice(0, 2), 16) & 1) === 0 && mac !== "00:00:00:00:00:00";
+  return !isGroupMac(mac) && mac !== "00:00:00:00:00:00";
 }
 
 /** What {@link gatewayMac} looks the gateway's MAC up in. */

@@ -10,7 +10,9 @@
  * simulator marks unmodelled matches. A step whose run contradicts the log (a drop before a later
  * hook, or its own LOG rule not firing) gets no marks at all.
  */
+
 import { splitHookId } from "../model/hook.ts";
+import { isGroupMac } from "../model/mac-address.ts";
 import type { MatchedRule, Packet, TraceEvent } from "../model/packet.ts";
 import { isIcmpError, tcpLooseOf } from "../simulate/conntrack.ts";
 import { CT_ENTRY_KEYS } from "../simulate/ct-break.ts";
@@ -346,7 +348,7 @@ function readsEntry(c: Condition): boolean {
 function logPktType(e: TraceEvent, family: "ip" | "bridge", chain: string): PktType | undefined {
   const mac = e.macDst?.toLowerCase();
   if (mac === "ff:ff:ff:ff:ff:ff") return "broadcast";
-  if (mac && Number.parseInt(mac.slice(0, 2), 16) & 1) return "multicast";
+  if (mac && isGroupMac(mac)) return "multicast";
   if (family === "ip" || chain === "OUTPUT") return "host";
   return undefined;
 }

@@ -8,6 +8,7 @@
  * A TRACE capture groups the copies into one packet (xtables-monitor prints each clone's chains in turn):
  * {@link floodedWithinNote} names that case.
  */
+import { isGroupMac } from "../model/mac-address.ts";
 import type { TraceEvent } from "../model/packet.ts";
 
 /** The bridge chain name of a hook id (`bridge:filter:OUTPUT` -> `OUTPUT`), or undefined for another family. */
@@ -35,14 +36,9 @@ export function floodCopyNote(
   return `the kernel's packet is a copy of packet ${firstNumber} that the bridge flooded: it left by ${at.out} as well as by ${twin.out}, ${WHY_FLOODED}`;
 }
 
-/** Whether a MAC address is a group one (broadcast or multicast: the first octet's low bit). */
-function groupMac(mac: string | undefined): boolean {
-  return mac !== undefined && (Number.parseInt(mac.split(":")[0] ?? "0", 16) & 1) === 1;
-}
-
 /**
  * Whether an IP destination is a broadcast or multicast one (IPv4 224/4 or 255.255.255.255, IPv6
- * ff00::/8); a subnet's broadcast goes to the broadcast MAC, which {@link groupMac} tells.
+ * ff00::/8); a subnet's broadcast goes to the broadcast MAC, which {@link isGroupMac} tells.
  */
 function groupAddress(ip: string | undefined): boolean {
   if (!ip) return false;
@@ -61,7 +57,8 @@ const WHY_FLOODED =
  */
 export function floodedWithinNote(events: readonly TraceEvent[]): string | undefined {
   // A broadcast or group frame crosses a bridge hook once per port by design: no unlearned MAC there.
-  if (events.some((e) => groupMac(e.macDst) || groupAddress(e.ip?.dst))) return undefined;
+  if (events.some((e) => (e.macDst !== undefined && isGroupMac(e.macDst)) || groupAddress(e.ip?.dst)))
+    return undefined;
   const ports = new Map<string, string[]>();
   for (const e of events) {
     if (bridgeChain(e.hook) === undefined || e.out === undefined) continue;

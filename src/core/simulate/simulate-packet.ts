@@ -5,7 +5,9 @@
  * NAT, to the host that receives it. Rules run only on the lab's Docker host (the one netfilter
  * host); the other hosts just route and answer.
  */
+
 import type { HookId } from "../model/hook.ts";
+import { isGroupMac } from "../model/mac-address.ts";
 import { arpDropLine } from "./arp-filter.ts";
 import { fdbLookup, neighbourMac } from "./bridge-fdb.ts";
 import { ConntrackTable, tcpLooseOf } from "./conntrack.ts";
@@ -911,8 +913,7 @@ function frameType(mac: string | undefined, own: (string | undefined)[]): PktTyp
   if (mac === undefined) return "host";
   const m = mac.toLowerCase();
   if (m === "ff:ff:ff:ff:ff:ff") return "broadcast";
-  // The group bit: the lowest bit of the first byte.
-  if (Number.parseInt(m.slice(0, 2), 16) & 1) return "multicast";
+  if (isGroupMac(m)) return "multicast";
   return own.some((o) => o?.toLowerCase() === m) ? "host" : "other";
 }
 
