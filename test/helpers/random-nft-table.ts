@@ -60,6 +60,12 @@ const MATCHES: readonly string[] = [
   `ct original ip daddr ${LAB.hostEthIp}`,
   "fib saddr . iif oif missing",
   "fib daddr . iif type local",
+  // The connection's status bits, and nft's whole-word compares of them.
+  "ct status seen-reply",
+  "ct status ! assured",
+  "ct status assured,confirmed",
+  "ct status == seen-reply,confirmed",
+  "ct status != confirmed",
 ];
 
 /** Statements that change what later rules see. */

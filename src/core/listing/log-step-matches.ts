@@ -288,9 +288,10 @@ function knowledge(
         return state === undefined;
       case "ct-tuple":
       case "ctdir":
+      case "ctstatus":
       case "ctmark":
       case "flow-offloads":
-        // The connection's first packet, its mark, the direction and whether it is established are not in a LOG line.
+        // The connection's first packet, its mark, the direction, its status and whether it is established are not in a LOG line.
         return true;
       case "logical-in":
         return logicalIn === undefined;

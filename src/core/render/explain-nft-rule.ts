@@ -6,6 +6,7 @@
  */
 
 import { CT_ADDR_KEYS, CT_ENTRY_KEYS, conditionLoad } from "../simulate/ct-break.ts";
+import { CT_STATUS_BITS } from "../simulate/ct-status.ts";
 import { formatIpCidr, type IpCidr } from "../simulate/ip-address.ts";
 import { maskType, readMaskWord } from "../simulate/nft-bitmask.ts";
 import { parseNftRule } from "../simulate/parse-nft-rule.ts";
@@ -230,6 +231,53 @@ function ctState(states: string[], neg: boolean): Pair {
     : [`connection state ${en}`, `連線狀態是${zh}`];
 }
 
+/** `ct state == a,b` / `!=`: the whole state word against the values' bits together. */
+function exactCtState(states: string[], neg: boolean): Pair {
+  const list = states.map((x) => x.toLowerCase()).join("|");
+  return neg
+    ? [
+        `any connection state (ct state != ${list} compares the whole state, which is one of them at a time)`,
+        `任何連線狀態（ct state != ${list} 比較整個狀態值，而狀態一次只有一種）`,
+      ]
+    : [
+        `never: ct state == ${list} compares the whole state, which is one of them at a time`,
+        `永遠不符合：ct state == ${list} 比較整個狀態值，而狀態一次只有一種`,
+      ];
+}
+
+/** The names of the status bits in `word` (`seen-reply|confirmed`). */
+function statusNames(word: number): string {
+  const names = Object.entries(CT_STATUS_BITS)
+    .filter(([, bit]) => (word & bit) !== 0)
+    .map(([name]) => name);
+  return names.length ? names.join("|") : "0";
+}
+
+/** `ct status ...`: a bit of the connection's status word, or the whole word. */
+function ctStatus(c: Extract<Condition, { kind: "ctstatus" }>): Pair {
+  if (c.values) {
+    const list = c.values.map(statusNames).join(", ");
+    return c.neg
+      ? [
+          `the connection's status word is not exactly ${list} (ct status; it also carries NAT and other bits, so this holds for nearly every connection)`,
+          `連線的狀態旗標不恰好是 ${list}（ct status；它還帶有 NAT 等其他位元，所以幾乎每個連線都符合）`,
+        ]
+      : [
+          `the connection's status word is exactly ${list} (ct status; it also carries NAT and other bits, so this rarely holds)`,
+          `連線的狀態旗標恰好是 ${list}（ct status；它還帶有 NAT 等其他位元，所以很少符合）`,
+        ];
+  }
+  const mask = c.mask ?? 0;
+  const nat = (CT_STATUS_BITS.snat ?? 0) | (CT_STATUS_BITS.dnat ?? 0);
+  if (mask !== 0 && (mask & ~nat) === 0) return ctState(statusNames(mask).split("|"), c.neg);
+  const names = statusNames(mask).split("|");
+  const en = names.join(" or ");
+  const zh = names.join("或");
+  return c.neg
+    ? [`the connection's status has none of ${en} (ct status)`, `連線的狀態旗標沒有 ${zh}（ct status）`]
+    : [`the connection's status has ${en} (ct status)`, `連線的狀態旗標有 ${zh}（ct status）`];
+}
+
 function setCondition(c: Extract<Condition, { kind: "nft-set" }>, sets?: Map<string, NftSet>): Pair {
   if (c.key === "ct state" && c.elements) {
     return ctState(c.elements.map(valueText), c.neg);
@@ -383,10 +431,13 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
       return ctTupleWords(c.dir, c.field, c.range ? ports(c.range) : c.cidr ? cidr(c.cidr) : "?", not);
     }
     case "ctstate":
+      if (c.exact) return exactCtState(c.states, not);
       return ctState(
         c.states.map((x) => x.toLowerCase()),
         not,
       );
+    case "ctstatus":
+      return ctStatus(c);
     case "addrtype": {
       const local = c.types.length === 1 && c.types[0] === "LOCAL";
       const dst = c.which === "dst";

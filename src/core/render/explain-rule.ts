@@ -525,6 +525,34 @@ export function explainRule(line: string): RuleNote {
         );
         break;
       }
+      case "--ctstatus": {
+        const names = arg().toUpperCase().split(",");
+        const none = names.every((x) => x === "NONE");
+        const en = names.join(" or ");
+        const words: [string, string] = none
+          ? negate
+            ? [
+                "the packet has a connection (! --ctstatus NONE holds for every one)",
+                "封包有連線（! --ctstatus NONE 對每個連線都成立）",
+              ]
+            : [
+                "never (--ctstatus NONE tests no status bit)",
+                "永遠不符合（--ctstatus NONE 不檢查任何狀態位元）",
+              ]
+          : negate
+            ? [`the connection's status has none of ${en}`, `連線的狀態旗標沒有 ${names.join("或")}`]
+            : [`the connection's status has ${en}`, `連線的狀態旗標有 ${names.join("或")}`];
+        // xt_conntrack passes a packet without a connection once its --ctstate held (kernel 6.18).
+        conds.push(
+          ctstateSeen
+            ? [
+                `${words[0]} (a packet without a connection has no status: it matches on the state alone)`,
+                `${words[1]}（沒有連線的封包沒有狀態旗標，只要狀態符合就算符合）`,
+              ]
+            : words,
+        );
+        break;
+      }
       case "--dst-type":
       case "--src-type": {
         const t = arg();

@@ -59,12 +59,22 @@ export interface ConnEntry {
    */
   unconfirmed?: boolean;
   /**
+   * Set by the TCP segment that ends the handshake (an ACK after the SYN-ACK) and kept (IPS_ASSURED);
+   * never for UDP within a scenario (it takes two seconds of replied traffic) nor ICMP. Default false.
+   */
+  assured?: boolean;
+  /**
    * Set once nft `flow add` offloaded the connection (see `flow-offload.ts`): the rule's line, the
    * flowtable and its devices; `closing` once the flowtable forwarded a TCP FIN or RST. Default: not offloaded.
    */
   offloaded?: { line: number; flowtable: string; devices: string[]; closing?: true };
   /** The zone the first packet was looked up in (`SimPacket.ctZone`). Default: zone 0. */
   zone?: CtZone;
+}
+
+/** A TCP segment that moves a replied connection to ESTABLISHED: an ACK without SYN, RST or FIN. */
+function completesHandshake(flags: readonly string[]): boolean {
+  return flags.includes("ACK") && !flags.some((f) => f === "SYN" || f === "RST" || f === "FIN");
 }
 
 /** The tuple of a packet as conntrack keys it (ICMP echo: the id on both sides). */
@@ -156,6 +166,8 @@ export class ConntrackTable {
     for (const e of this.entries) {
       if (sameTuple(e.orig, t) && inZone(e, "original")) {
         const state: CtState = e.seenReply ? "ESTABLISHED" : "NEW";
+        // tcp_packet: SYN_RECV (or ESTABLISHED) to ESTABLISHED marks the connection assured.
+        if (e.seenReply && p.proto === "tcp" && completesHandshake(p.tcpFlags ?? [])) e.assured = true;
         p.ct = { entry: e, dir: "original", state };
         return state;
       }

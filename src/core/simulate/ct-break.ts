@@ -80,9 +80,9 @@ export function conditionLoad(c: Condition): string | undefined {
   switch (c.kind) {
     case "ctmark":
       return "ct mark";
-    // In an nft rule, states DNAT and SNAT alone come from `ct status dnat|snat` (`ct state` has neither).
-    case "ctstate":
-      return c.states.every((x) => x === "DNAT" || x === "SNAT") ? "ct status" : undefined;
+    // iptables' --ctstatus (an xt match in an iptables-nft table) fails instead.
+    case "ctstatus":
+      return c.xt ? undefined : "ct status";
     case "ct-tuple": {
       // nft's print of iptables-nft's xt_conntrack (see the condition's `xt`): no nft_ct to break.
       if (c.xt) return undefined;

@@ -6,6 +6,7 @@
 import { groupsValue, parseIpv6 } from "../parse/ipv6.ts";
 import { replyTuple, zoneId } from "./conntrack.ts";
 import { CT_ENTRY_KEYS, xtWithoutConnection } from "./ct-break.ts";
+import { ctStatusWord } from "./ct-status.ts";
 import { flowOffload } from "./flow-offload.ts";
 import { addressInIpCidr } from "./ip-address.ts";
 import { ipsetMatches } from "./ipset-match.ts";
@@ -47,6 +48,11 @@ export interface MatchContext {
   ctState?: CtState;
   /** Whether conntrack NATed the connection (virtual states SNAT/DNAT). */
   ctNat?: { snat: boolean; dnat: boolean };
+  /**
+   * The ruleset has a nat chain of the packet's family, so nf_nat marks each manip point a connection
+   * passed in its status word (see `ctStatusWord`). Default: false.
+   */
+  natHooks?: boolean;
   /** Address type per the netfilter host's addresses (`LOCAL`, `BROADCAST`, `UNICAST`, ...). */
   addrType(addr: string): string;
   /**
@@ -396,7 +402,16 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
       else states.add("UNTRACKED");
       if (ctx.ctNat?.snat) states.add("SNAT");
       if (ctx.ctNat?.dnat) states.add("DNAT");
-      r = c.states.some((s) => states.has(s));
+      // One state bit at a time: the word equals a list's bits together only when the list is one state.
+      r = c.exact
+        ? c.states.length === 1 && states.has(c.states[0] as string)
+        : c.states.some((s) => states.has(s));
+      break;
+    }
+    case "ctstatus": {
+      if (!p.ct) return c.withoutConnection === true && xtWithoutConnection(p, ctx);
+      const word = ctStatusWord(p.ct.entry, ctx.natHooks === true);
+      r = c.values ? c.values.includes(word) : (word & (c.mask ?? 0)) !== 0;
       break;
     }
     case "physdev-in":

@@ -87,7 +87,7 @@ export function nftProtoNumber(name: string): string {
 /** Names by number (`nft -n`), per field: bit masks by bit (1 << index), enumerations by value. */
 const NUMERIC: Readonly<Record<string, { bits?: true; names: string[] }>> = {
   "ct state": { bits: true, names: ["invalid", "established", "related", "new", "", "", "untracked"] },
-  "ct status": { bits: true, names: ["", "", "", "", "snat", "dnat"] },
+  "ct status": { bits: true, names: ["expected", "seen-reply", "assured", "confirmed", "snat", "dnat"] },
   "tcp flags": { bits: true, names: ["fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr"] },
   "fib daddr type": {
     names: [

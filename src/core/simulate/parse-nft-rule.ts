@@ -9,6 +9,7 @@
 
 import { isIpv6, parseCidr6 } from "../parse/ipv6.ts";
 import { CT_ADDR_KEYS, ctLoadWords } from "./ct-break.ts";
+import { CT_STATUS_BITS } from "./ct-status.ts";
 import { parseIpCidr } from "./ip-address.ts";
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
 import { readExthdr } from "./ipv6-header-match.ts";
@@ -189,14 +190,65 @@ const PROTOCOL_FIELDS = new Set([
   "oiftype",
 ]);
 
+/**
+ * `ct status ...` from `at` (after the two words): any of the bits (`seen-reply,assured`,
+ * `seen-reply|assured`), none of them (`! assured`), the whole word equal or not (`== seen-reply,confirmed`,
+ * `!= dnat`: nft 1.0.6 compiles these to an exact compare) or one of a set's words (`{ confirmed, assured }`).
+ * Undefined for a bit the model does not keep (`dying`) or another form.
+ */
+function readCtStatus(
+  tokens: readonly NftToken[],
+  at: number,
+): { condition: Extract<Condition, { kind: "ctstatus" }>; next: number } | undefined {
+  let k = at;
+  const op = tokens[k]?.value;
+  const explicit = op === "==" || op === "!=" || op === "!";
+  if (explicit) k++;
+  /** One word's bits (`seen-reply|assured`), or undefined when a name is not one the model keeps. */
+  const bits = (w: string | undefined): number | undefined => {
+    if (w === undefined) return undefined;
+    let v = 0;
+    for (const name of w.split("|")) {
+      const bit = CT_STATUS_BITS[nftSymbol("ct status", name)];
+      if (bit === undefined) return undefined;
+      v |= bit;
+    }
+    return v;
+  };
+  if (tokens[k]?.value === "{") {
+    const values: number[] = [];
+    for (k++; tokens[k] && tokens[k]?.value !== "}"; k++) {
+      if (tokens[k]?.value === ",") continue;
+      const v = bits(tokens[k]?.value);
+      if (v === undefined) return undefined;
+      values.push(v);
+    }
+    if (tokens[k]?.value !== "}" || op === "!" || op === "==") return undefined;
+    return { condition: { kind: "ctstatus", values, neg: op === "!=" }, next: k + 1 };
+  }
+  let word = bits(tokens[k]?.value);
+  if (word === undefined) return undefined;
+  while (tokens[k + 1]?.value === "," && tokens[k + 2]) {
+    const more = bits(tokens[k + 2]?.value);
+    if (more === undefined) return undefined;
+    word |= more;
+    k += 2;
+  }
+  const condition: Extract<Condition, { kind: "ctstatus" }> =
+    op === "==" || op === "!="
+      ? { kind: "ctstatus", values: [word], neg: op === "!=" }
+      : op === "!"
+        ? // nft's print of iptables-nft's `! --ctstatus` (xt_conntrack: no break; see `xtConntrack`).
+          { kind: "ctstatus", mask: word, neg: true, xt: true }
+        : { kind: "ctstatus", mask: word, neg: false };
+  return { condition, next: k + 1 };
+}
+
 /** Verdict words: never part of a selector. */
 const VERDICTS = new Set(["accept", "drop", "continue", "return", "jump", "goto"]);
 
 /** Operators that combine a value with another (`mark and 0xff`, `ct mark | 0x1`). */
 const BITWISE = new Set(["and", "or", "xor", "&", "|", "^", "<<", ">>"]);
-
-/** `ct status` values the conntrack model knows: whether the connection was rewritten (iptables' --ctstate DNAT/SNAT). */
-const CT_STATUS = new Set(["dnat", "snat"]);
 
 const CT_STATES = new Set(["new", "established", "related", "invalid", "untracked"]);
 const L4 = new Set(["tcp", "udp", "icmp", "icmpv6", "sctp", "udplite", "gre", "esp", "ah"]);
@@ -2160,25 +2212,43 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       else unmodelled(start, "statement");
       continue;
     }
+    if (w === "ct" && w1 === "status" && word(2) !== "set") {
+      const status = readCtStatus(tokens, i + 2);
+      if (status) {
+        out.conditions.push(status.condition);
+        i = status.next;
+        continue;
+      }
+    }
     // `ct state ! new,established`: nft's print of iptables-nft's `! --ctstate NEW,ESTABLISHED` (xt_conntrack).
     const xtState = w1 === "state" && word(2) === "!";
-    if (w === "ct" && (w1 === "status" || xtState)) {
-      const key = xtState ? "ct state" : "ct status";
+    // `ct state == new,established`: nft compares the whole state word with the values' bits together.
+    const exactState =
+      w1 === "state" && (word(2) === "==" || word(2) === "!=") && peek(4)?.value === "," && !!word(5);
+    if (w === "ct" && (xtState || exactState)) {
       const values: string[] = [];
-      let k = 2;
-      let neg = false;
-      if (word(k) === "==" || word(k) === "!=" || xtState) {
-        neg = word(k) !== "==";
-        k++;
-      }
-      values.push(nftSymbol(key, word(k) ?? ""));
+      let k = 3;
+      const neg = word(2) !== "==";
+      values.push(nftSymbol("ct state", word(k) ?? ""));
       while (peek(k + 1)?.value === "," && word(k + 2)) {
-        values.push(nftSymbol(key, word(k + 2) as string));
+        values.push(nftSymbol("ct state", word(k + 2) as string));
         k += 2;
       }
-      if (values.every((v) => (xtState ? CT_STATES : CT_STATUS).has(v))) {
+      if (values.every((v) => CT_STATES.has(v))) {
+        if (exactState)
+          problem(
+            tokens[i + 2],
+            `'ct state ${word(2)} ${values.join(",")}' ${neg ? "holds for every packet" : "never matches"}: nft compares the whole state with ${values.join("|")}, and a packet has one state`,
+            `write 'ct state ${neg ? "!= { " : "{ "}${values.join(", ")} }' to test each state`,
+            "warning",
+          );
         i += k + 1;
-        out.conditions.push({ kind: "ctstate", states: values.map((v) => v.toUpperCase()), neg });
+        out.conditions.push({
+          kind: "ctstate",
+          states: values.map((v) => v.toUpperCase()),
+          neg,
+          ...(exactState ? { exact: true as const } : {}),
+        });
         continue;
       }
     }
@@ -2516,7 +2586,7 @@ export function prependCondition(out: ParsedNftRule, c: Condition): void {
 function xtConntrack(conditions: Condition[]): void {
   conditions.forEach((c, k) => {
     const state = conditions.slice(0, k).some((b) => b.kind === "ctstate");
-    if (c.kind === "ct-tuple" && c.xt && state) c.withoutConnection = true;
+    if ((c.kind === "ct-tuple" || c.kind === "ctstatus") && c.xt && state) c.withoutConnection = true;
     else if (c.kind === "unknown" && /^ct (?:original |reply )?[a-z-]+ ! /.test(c.text))
       c.withoutConnection = state;
   });

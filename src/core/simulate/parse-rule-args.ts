@@ -4,6 +4,7 @@
  */
 
 import { formatIpv6, parseCidr6, valueGroups } from "../parse/ipv6.ts";
+import { xtStatusValue } from "./ct-status.ts";
 import { ctTupleOption } from "./ct-tuple-option.ts";
 import { parseIpCidr } from "./ip-address.ts";
 import { readSetMatch } from "./ipset-match.ts";
@@ -647,6 +648,25 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         i += 2;
         continue;
       }
+      case "--ctstatus": {
+        // libxt_conntrack: names in any case, comma-separated; NONE is no bit (never matches, `!` always).
+        const names = first?.value.split(",") ?? [];
+        let mask = 0;
+        for (const name of names) {
+          const v = xtStatusValue(name.toUpperCase());
+          if (v === undefined)
+            return fail(
+              first?.column ?? tok.column,
+              `'${name}' is not a conntrack status (iptables: Bad ctstatus)`,
+              "write NONE, EXPECTED, SEEN_REPLY, ASSURED or CONFIRMED, comma-separated",
+            );
+          mask |= v;
+        }
+        if (!first) return fail(tok.column, "--ctstatus needs a status", "write e.g. --ctstatus SEEN_REPLY");
+        conditions.push({ kind: "ctstatus", mask, neg: n, xt: true });
+        i += 2;
+        continue;
+      }
       case "--ctstate":
       case "--state": {
         if (!first)
@@ -1006,8 +1026,8 @@ function readPolicy(tokens: Token[], start: number, column: number): PolicyRead 
 
 /**
  * Sets `withoutConnection` on the options of each `-m conntrack` of a rule whose result xt_conntrack
- * decides without a connection (its tuple options, `--ctdir` and the unmodelled ones: `--ctstatus`,
- * ...): true when the same match has a `--ctstate`, false otherwise (see the conditions' field).
+ * decides without a connection (its tuple options, `--ctdir`, `--ctstatus` and the unmodelled ones:
+ * `--ctexpire`, ...): true when the same match has a `--ctstate`, false otherwise (see the conditions' field).
  */
 function withoutConnection(conditions: Condition[], matches: { module: string; from: number }[]): void {
   for (const [k, m] of matches.entries()) {
@@ -1016,7 +1036,8 @@ function withoutConnection(conditions: Condition[], matches: { module: string; f
     const state = own.some((c) => c.kind === "ctstate");
     for (const c of own)
       if (c.kind === "unknown" && /(?:^|\s)-m conntrack\s/.test(c.text)) c.withoutConnection = state;
-      else if ((c.kind === "ct-tuple" || c.kind === "ctdir") && state) c.withoutConnection = true;
+      else if ((c.kind === "ct-tuple" || c.kind === "ctdir" || c.kind === "ctstatus") && state)
+        c.withoutConnection = true;
   }
 }
 

@@ -54,7 +54,12 @@ export type Condition =
    * then `UNICAST`, as the kernel's `inet_dev_addr_type` finds it. Default: the whole host.
    */
   | { kind: "addrtype"; which: "src" | "dst"; types: string[]; neg: boolean; iface?: "in" | "out" }
-  | { kind: "ctstate"; states: string[]; neg: boolean }
+  /**
+   * `exact`: nft's `ct state == new,established` / `!=`, which compares the whole state word with the
+   * values' bits together; a packet has one state, so a list of two or more never equals it. Default:
+   * any of `states`.
+   */
+  | { kind: "ctstate"; states: string[]; neg: boolean; exact?: true }
   /**
    * A field of the packet's connection (`-m conntrack --ctorigsrc|--ctorigdst|--ctreplsrc|--ctrepldst
    * ADDR[/MASK]` with `cidr`, `--ctorigsrcport|--ctorigdstport|--ctreplsrcport|--ctrepldstport
@@ -91,6 +96,23 @@ export type Condition =
    * `--ctstate` held (`withoutConnection`, as for `ct-tuple`; kernel 6.18).
    */
   | { kind: "ctdir"; dir: "original" | "reply"; neg: false; withoutConnection?: true }
+  /**
+   * The connection's status word (see `ct-status.ts`): with `mask`, it has one of those bits (nft
+   * `ct status seen-reply,assured`, `ct status ! assured` negated; iptables `--ctstatus SEEN_REPLY`);
+   * with `values`, it is exactly one of them (nft `ct status == seen-reply,confirmed`, `!=` negated,
+   * `ct status { confirmed, assured }`), which the NAT and other bits a word carries rarely allow. A
+   * packet without a connection fails it, negated or not (nft_ct breaks the rule; xt_conntrack fails
+   * it), unless the same `-m conntrack`'s `--ctstate` held (`withoutConnection`, as for `ct-tuple`).
+   * `xt`: an iptables option (it does not break an nft rule).
+   */
+  | {
+      kind: "ctstatus";
+      mask?: number;
+      values?: number[];
+      neg: boolean;
+      withoutConnection?: true;
+      xt?: true;
+    }
   | { kind: "physdev-in" | "physdev-out"; name: string; neg: boolean }
   | { kind: "physdev-is-bridged" | "physdev-is-in" | "physdev-is-out"; neg: boolean }
   /**

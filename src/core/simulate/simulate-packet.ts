@@ -337,6 +337,13 @@ export class Simulator {
 
   // --- hooks -----------------------------------------------------------------------------------
 
+  /** Whether the ruleset has a nat chain of `family` at any hook (nf_nat then runs at all four). */
+  private hasNatChain(family: "ip" | "ip6"): boolean {
+    return ["PREROUTING", "OUTPUT", "INPUT", "POSTROUTING"].some((h) =>
+      hookSlots(this.world.ruleset, family, h).some((s) => s.nat),
+    );
+  }
+
   private ctx(p: SimPacket, io: Io): MatchContext {
     const topo = this.world.topology;
     const host = this.nfHost ?? "";
@@ -365,6 +372,7 @@ export class Simulator {
         ? "UNTRACKED"
         : (p.ct?.state ?? (p.ctZone ? "NEW" : io.family !== "bridge" ? "INVALID" : undefined)),
       ctNat: p.ct ? { snat: !!p.ct.entry.snat, dnat: !!p.ct.entry.dnat } : undefined,
+      natHooks: p.ct !== undefined && this.hasNatChain(p.v6 ? "ip6" : "ip"),
       routeTo: (addr) => routeLookup(topo, host, addr),
       addrType,
       addrTypeOn: (addr, dev) => {

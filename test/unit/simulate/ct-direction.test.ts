@@ -11,7 +11,7 @@
 import { describe, expect, it } from "vitest";
 import { explainRule } from "../../../src/core/render/explain-rule.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
-import { textWorld } from "./helpers.ts";
+import { iptablesPingFates, textWorld } from "./helpers.ts";
 
 /** A forward chain of one rule; `c1` pings the WAN server, whose echo reply comes back through it. */
 function fates(rule: string) {
@@ -50,49 +50,23 @@ describe("ct direction", () => {
   });
 });
 
-/** The same walk with iptables rules: `raw` in raw PREROUTING, `forward` in filter FORWARD, c1's NAT as Docker's. */
-function iptablesFates(forward: string, raw = "") {
-  const w = textWorld(
-    [
-      "*raw",
-      ":PREROUTING ACCEPT [0:0]",
-      ...(raw ? [`-A PREROUTING ${raw}`] : []),
-      "COMMIT",
-      "*nat",
-      ":POSTROUTING ACCEPT [0:0]",
-      "-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE",
-      "COMMIT",
-      "*filter",
-      ":FORWARD ACCEPT [0:0]",
-      `-A FORWARD ${forward}`,
-      "COMMIT",
-      "",
-    ].join("\n"),
-    "t.rules",
-  );
-  expect(w.ruleset.diagnostics).toEqual([]);
-  const run = runScenario(w, { from: "c1", to: "198.51.100.10", proto: "icmp" });
-  expect(run.packets.flatMap((p) => p.unmodelled)).toEqual([]);
-  return run.packets.map((p) => `${p.direction} ${p.fate.kind}`);
-}
-
 describe("iptables -m conntrack --ctdir", () => {
   it("drops only the reply with --ctdir REPLY, only the request with ORIGINAL (in any case)", () => {
-    expect(iptablesFates("-m conntrack --ctdir REPLY -j DROP")).toEqual([
+    expect(iptablesPingFates("-m conntrack --ctdir REPLY -j DROP")).toEqual([
       "request delivered",
       "reply dropped",
     ]);
-    expect(iptablesFates("-m conntrack --ctdir original -j DROP")).toEqual(["request dropped"]);
+    expect(iptablesPingFates("-m conntrack --ctdir original -j DROP")).toEqual(["request dropped"]);
   });
 
   it("fails an untracked packet alone, and passes it when the match's --ctstate held", () => {
     const notrack = "-p icmp -j CT --notrack";
     // Untracked, the request leaves unmasqueraded: the WAN's reply to 172.17.0.2 finds no way back.
-    expect(iptablesFates("-m conntrack --ctdir ORIGINAL -j DROP", notrack)).toEqual([
+    expect(iptablesPingFates("-m conntrack --ctdir ORIGINAL -j DROP", notrack)).toEqual([
       "request delivered",
       "reply lost",
     ]);
-    expect(iptablesFates("-m conntrack --ctstate UNTRACKED --ctdir REPLY -j DROP", notrack)).toEqual([
+    expect(iptablesPingFates("-m conntrack --ctstate UNTRACKED --ctdir REPLY -j DROP", notrack)).toEqual([
       "request dropped",
     ]);
   });

@@ -74,6 +74,36 @@ export function textWorld(text: string, file = "t.nft", labDir = LAB_DIR): World
   };
 }
 
+/**
+ * c1's ping to the WAN server under iptables rules: `forward` in filter FORWARD, `raw` in raw PREROUTING
+ * (none by default), c1's NAT as Docker's. The fates of the exchange (`request delivered`, ...); the
+ * rules must read without a problem and every match be decided.
+ */
+export function iptablesPingFates(forward: string, raw = ""): string[] {
+  const w = textWorld(
+    [
+      "*raw",
+      ":PREROUTING ACCEPT [0:0]",
+      ...(raw ? [`-A PREROUTING ${raw}`] : []),
+      "COMMIT",
+      "*nat",
+      ":POSTROUTING ACCEPT [0:0]",
+      "-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE",
+      "COMMIT",
+      "*filter",
+      ":FORWARD ACCEPT [0:0]",
+      `-A FORWARD ${forward}`,
+      "COMMIT",
+      "",
+    ].join("\n"),
+    "t.rules",
+  );
+  expect(w.ruleset.diagnostics).toEqual([]);
+  const run = runScenario(w, { from: "c1", to: "198.51.100.10", proto: "icmp" });
+  expect(run.packets.flatMap((p) => p.unmodelled)).toEqual([]);
+  return run.packets.map((p) => `${p.direction} ${p.fate.kind}`);
+}
+
 /** An nft ruleset: `pre` in a nat prerouting chain, `input` in a filter input chain (both policy accept). */
 export function natPreroutingAndInput(pre: string, input: string): string {
   return preroutingAndInput(pre, input);

@@ -374,14 +374,14 @@ describe("parseNftRule on a host firewall's expressions (inet table, firewalld-l
     };
   };
 
-  it("reads `ct status dnat` as the conntrack model's DNAT state, and keeps the verdict after it", () => {
+  it("reads `ct status dnat` as a bit of the status word, `!= snat,dnat` as the whole word, and keeps the verdict", () => {
     expect(rule("ct status dnat accept")).toEqual({
-      conditions: [{ kind: "ctstate", states: ["DNAT"], neg: false }],
+      conditions: [{ kind: "ctstatus", mask: 32, neg: false }],
       target: { kind: "ACCEPT" },
       problems: [],
     });
     expect(rule("ct status != snat,dnat drop").conditions).toEqual([
-      { kind: "ctstate", states: ["SNAT", "DNAT"], neg: true },
+      { kind: "ctstatus", values: [48], neg: true },
     ]);
   });
 
@@ -421,8 +421,8 @@ describe("parseNftRule on a host firewall's expressions (inet table, firewalld-l
     const fib = rule("fib daddr . iif oif missing drop");
     expect(fib.problems).toEqual(["expression 'fib daddr . iif oif missing' is not modelled"]);
     expect(fib.target).toEqual({ kind: "DROP" });
-    const status = rule("ct status assured accept");
-    expect(status.problems).toEqual(["expression 'ct status assured' is not modelled"]);
+    const status = rule("ct status dying accept");
+    expect(status.problems).toEqual(["expression 'ct status dying' is not modelled"]);
     expect(status.target).toEqual({ kind: "ACCEPT" });
     const option = rule("tcp option maxseg size 1400 tcp dport 8080 accept");
     expect(option.problems).toEqual(["expression 'tcp option maxseg size 1400' is not modelled"]);

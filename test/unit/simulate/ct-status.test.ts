@@ -1,0 +1,179 @@
+/**
+ * The connection's status bits: nft's `ct status` and iptables' `-m conntrack --ctstatus`, decided from
+ * the connection the model keeps (src/core/simulate/ct-status.ts). Recorded on kernel 6.18 with rule
+ * counters in a router namespace (nft 1.0.6, iptables-nft 1.8.9), for a ping and a TCP connection
+ * through it: the echo request and the SYN showed no bit; the echo reply and the SYN-ACK showed
+ * seen-reply and confirmed; the ACKs and FINs also assured; no packet expected. At the router's own
+ * input the echo request showed none, at its output the echo reply seen-reply and confirmed. nft
+ * compiles `ct status == X,Y` and `!= X,Y` to a compare of the whole word (`== seen-reply,confirmed`
+ * counted the echo reply and the SYN-ACK of that NAT-less router; `== confirmed` nothing, `!= confirmed`
+ * every packet), `ct status X,Y` to any of the bits and `ct status ! X` to none of them; likewise
+ * `ct state == established,related` counted nothing and `!= established,related` every packet.
+ * iptables: `--ctstatus NONE` counted nothing and `! --ctstatus NONE` every tracked packet; an
+ * untracked echo request matched neither alone and both beside `--ctstate UNTRACKED`.
+ */
+import { describe, expect, it } from "vitest";
+import { explainNftRule } from "../../../src/core/render/explain-nft-rule.ts";
+import { explainRule } from "../../../src/core/render/explain-rule.ts";
+import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
+import { iptablesPingFates, textWorld } from "./helpers.ts";
+
+const MASQUERADE =
+  '\tchain post {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n\t\toifname "eth0" masquerade\n\t}\n';
+
+/** `rule` alone in a chain at `hook` (with c1's masquerade when `nat`); the fates of `from`'s exchange with `to`. */
+function fates(
+  rule: string,
+  opts: { hook?: string; from?: string; to?: string; proto?: "icmp" | "tcp"; nat?: boolean } = {},
+) {
+  const { hook = "forward", from = "c1", to = "198.51.100.10", proto = "icmp", nat = true } = opts;
+  const w = textWorld(
+    `table inet t {\n\tchain c {\n\t\ttype filter hook ${hook} priority filter; policy accept;\n\t\t${rule}\n\t}\n${nat ? MASQUERADE : ""}}\n`,
+  );
+  expect(w.ruleset.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  const run = runScenario(w, { from, to, proto, ...(proto === "tcp" ? { dport: 80 } : {}) });
+  expect(run.packets.flatMap((p) => p.unmodelled)).toEqual([]);
+  return run.packets.map((p) => `${p.direction} ${p.fate.kind}`);
+}
+
+describe("nft ct status", () => {
+  it("shows no bit on a connection's first packet, seen-reply and confirmed on its reply", () => {
+    expect(fates("ct status seen-reply drop")).toEqual(["request delivered", "reply dropped"]);
+    expect(fates("ct status confirmed drop")).toEqual(["request delivered", "reply dropped"]);
+    expect(fates("ct status ! seen-reply drop")).toEqual(["request dropped"]);
+    expect(fates("ct status ! confirmed drop")).toEqual(["request dropped"]);
+  });
+
+  it("never shows assured on a ping, nor expected without a helper", () => {
+    expect(fates("ct status assured drop")).toEqual(["request delivered", "reply delivered"]);
+    expect(fates("ct status expected drop")).toEqual(["request delivered", "reply delivered"]);
+    expect(fates("ct status seen-reply|assured drop")).toEqual(["request delivered", "reply dropped"]);
+  });
+
+  it("shows assured from the ACK that ends a TCP handshake on", () => {
+    expect(fates("ct status assured drop", { proto: "tcp" })).toEqual([
+      "request delivered",
+      "reply delivered",
+      "request dropped",
+    ]);
+    expect(fates("tcp flags syn ct status seen-reply drop", { proto: "tcp" })).toEqual([
+      "request delivered",
+      "reply dropped",
+    ]);
+  });
+
+  it("compares the whole word with == and !=, NAT bits included", () => {
+    // The host pings c1 (no NAT): the reply's word at input is seen-reply|confirmed exactly, when no nat chain runs.
+    const host = { hook: "input", from: "host", to: "172.17.0.2" } as const;
+    expect(fates("ct status == seen-reply,confirmed drop", { ...host, nat: false })).toEqual([
+      "request delivered",
+      "reply dropped",
+    ]);
+    // A nat chain makes nf_nat mark the manip points the connection passed: the word is more than that.
+    expect(fates("ct status == seen-reply,confirmed drop", host)).toEqual([
+      "request delivered",
+      "reply delivered",
+    ]);
+    expect(fates("ct status == confirmed drop")).toEqual(["request delivered", "reply delivered"]);
+    expect(fates("ct status != confirmed drop")).toEqual(["request dropped"]);
+    expect(fates("ct status { seen-reply, confirmed } drop")).toEqual([
+      "request delivered",
+      "reply delivered",
+    ]);
+  });
+
+  it("breaks the rule on a packet without a connection, negated or not", () => {
+    const w = textWorld(
+      `table inet t {\n\tchain raw {\n\t\ttype filter hook prerouting priority raw; policy accept;\n\t\tct status != confirmed drop\n\t\tct status ! assured drop\n\t}\n}\n`,
+    );
+    const run = runScenario(w, { from: "c1", to: "172.17.0.3", proto: "icmp" });
+    expect(run.packets.map((p) => `${p.direction} ${p.fate.kind}`)).toEqual([
+      "request delivered",
+      "reply delivered",
+    ]);
+  });
+
+  it("warns that `ct state == a,b` never matches and `!= a,b` always does", () => {
+    const w = textWorld(
+      "table inet t {\n\tchain c {\n\t\ttype filter hook forward priority 0;\n\t\tct state == established,related drop\n\t}\n}\n",
+    );
+    expect(
+      w.ruleset.diagnostics.map((d) => [d.severity, d.position?.line, d.position?.column, d.message]),
+    ).toEqual([
+      [
+        "warning",
+        4,
+        12,
+        "'ct state == established,related' never matches: nft compares the whole state with established|related, and a packet has one state",
+      ],
+    ]);
+    expect(fates("ct state == established,related drop")).toEqual(["request delivered", "reply delivered"]);
+    expect(fates("ct state != established,related drop")).toEqual(["request dropped"]);
+    expect(fates("icmp type echo-request accept\n\t\tct state != established,related drop")).toEqual([
+      "request delivered",
+      "reply dropped",
+    ]);
+  });
+
+  it("is explained in words", () => {
+    expect(explainNftRule("ct status seen-reply,assured accept").en).toContain(
+      "the connection's status has seen-reply or assured (ct status)",
+    );
+    expect(explainNftRule("ct status != confirmed drop").en).toContain(
+      "is not exactly confirmed (ct status; it also carries NAT and other bits, so this holds for nearly every connection)",
+    );
+    expect(explainNftRule("ct status dnat accept").en).toContain("a connection conntrack rewrote by DNAT");
+    expect(explainNftRule("ct state == established,related accept")["zh-TW"]).toContain("永遠不符合");
+  });
+});
+
+describe("iptables -m conntrack --ctstatus", () => {
+  it("tests any of the bits named, in any case", () => {
+    expect(iptablesPingFates("-m conntrack --ctstatus SEEN_REPLY -j DROP")).toEqual([
+      "request delivered",
+      "reply dropped",
+    ]);
+    expect(iptablesPingFates("-m conntrack --ctstatus expected,assured -j DROP")).toEqual([
+      "request delivered",
+      "reply delivered",
+    ]);
+    expect(iptablesPingFates("-m conntrack ! --ctstatus CONFIRMED -j DROP")).toEqual(["request dropped"]);
+  });
+
+  it("never matches NONE, and always matches ! NONE", () => {
+    expect(iptablesPingFates("-m conntrack --ctstatus NONE -j DROP")).toEqual([
+      "request delivered",
+      "reply delivered",
+    ]);
+    expect(iptablesPingFates("-m conntrack ! --ctstatus NONE -j DROP")).toEqual(["request dropped"]);
+  });
+
+  it("fails an untracked packet alone, and passes it when the match's --ctstate held", () => {
+    const notrack = "-p icmp -j CT --notrack";
+    expect(iptablesPingFates("-m conntrack ! --ctstatus NONE -j DROP", notrack)).toEqual([
+      "request delivered",
+      "reply lost",
+    ]);
+    expect(iptablesPingFates("-m conntrack --ctstate UNTRACKED --ctstatus NONE -j DROP", notrack)).toEqual([
+      "request dropped",
+    ]);
+  });
+
+  it("refuses a word that is no status, at its place", () => {
+    const w = textWorld(
+      "*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -m conntrack --ctstatus SEEN -j DROP\nCOMMIT\n",
+      "t.rules",
+    );
+    expect(w.ruleset.diagnostics.map((d) => [d.position?.column, d.message])).toEqual([
+      [36, "'SEEN' is not a conntrack status (iptables: Bad ctstatus)"],
+    ]);
+  });
+
+  it("is explained in words", () => {
+    expect(explainRule("-A FORWARD -m conntrack --ctstatus ASSURED -j ACCEPT").en).toMatch(
+      /^if the connection's status has ASSURED, accept/,
+    );
+    expect(explainRule("-A FORWARD -m conntrack --ctstatus NONE -j ACCEPT").en).toContain("never");
+    expect(explainRule("-A FORWARD -m conntrack --ctstatus ASSURED -j ACCEPT").unknown).toEqual([]);
+  });
+});
