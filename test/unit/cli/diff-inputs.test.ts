@@ -9,30 +9,20 @@
  * does not read is named as left out, in the report too, and the exit code is 1 (it was a warning,
  * the report said "removed", and the exit code 0).
  */
-import {
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { outputProblem, run } from "../../../src/cli/diff-command.ts";
 import { DiffInputError, openVersion, pairNaming, readVersionFacts } from "../../../src/cli/diff-inputs.ts";
 import { diffFacts } from "../../../src/core/diff/diff-facts.ts";
+import { tempDir } from "../../helpers/temp-dir.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");
-const tmp = mkdtempSync(join(tmpdir(), "pw-diff-inputs-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir("pw-diff-inputs-");
 
 /** traces/two-networks copied as lab `name`, its ruleset renamed after it as import names it. */
 function labCopy(name: string): string {
-  const dir = join(tmp, name);
+  const dir = join(tmp(), name);
   cpSync(join(ROOT, "traces/two-networks"), dir, { recursive: true });
   for (const f of ["lab.json", "b1-to-a1.json"])
     writeFileSync(join(dir, f), readFileSync(join(dir, f), "utf8").replaceAll("two-networks", name));
@@ -50,8 +40,13 @@ function compare(a: string, b: string) {
   return diffFacts(before.traces, after.traces, { before: before.rulesets, after: after.rulesets });
 }
 
-const hostA = labCopy("host-a");
-const hostB = labCopy("host-b");
+// Copied before the tests (not at import), so a run that filters them all out copies nothing.
+let hostA = "";
+let hostB = "";
+beforeAll(() => {
+  hostA = labCopy("host-a");
+  hostB = labCopy("host-b");
+});
 
 describe("diff's sides", () => {
   it("compares two lab folders of different names scenario by scenario, rulesets too", () => {
@@ -96,10 +91,10 @@ describe("diff's sides", () => {
   });
 
   it("refuses sides of different kinds and a file that is no trace", () => {
-    expect(() => pairNaming(openVersion(hostA), openVersion(tmp))).toThrow(
-      `'${hostA}' is one lab folder but '${tmp}' is a folder of labs: both sides must be of one kind`,
+    expect(() => pairNaming(openVersion(hostA), openVersion(tmp()))).toThrow(
+      `'${hostA}' is one lab folder but '${tmp()}' is a folder of labs: both sides must be of one kind`,
     );
-    const stray = join(tmp, "notes.txt");
+    const stray = join(tmp(), "notes.txt");
     writeFileSync(stray, "hello\n");
     expect(() => openVersion(stray)).toThrow(DiffInputError);
     expect(() => openVersion(stray)).toThrow("is a file, but not a trace of a lab folder");
@@ -115,26 +110,26 @@ describe("diff's sides", () => {
 
 describe("diff's report files", () => {
   it("names a folder, or a file where a folder would be", () => {
-    const file = join(tmp, "a-file");
+    const file = join(tmp(), "a-file");
     writeFileSync(file, "");
-    mkdirSync(join(tmp, "reports"), { recursive: true });
-    expect(outputProblem("--json", join(tmp, "reports"))?.message).toBe(
-      `--json ${join(tmp, "reports")}: is a folder, not a file`,
+    mkdirSync(join(tmp(), "reports"), { recursive: true });
+    expect(outputProblem("--json", join(tmp(), "reports"))?.message).toBe(
+      `--json ${join(tmp(), "reports")}: is a folder, not a file`,
     );
     expect(outputProblem("--html", join(file, "r.html"))?.message).toBe(
       `--html ${join(file, "r.html")}: ${file} is a file, so no folder can hold the report there`,
     );
-    expect(outputProblem("--markdown", join(tmp, "new", "deeper", "r.md"))).toBeUndefined();
+    expect(outputProblem("--markdown", join(tmp(), "new", "deeper", "r.md"))).toBeUndefined();
   });
 
   it("refuses them before any work, exit 2, and two reports to one file", async () => {
     const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     try {
-      expect(await run([hostA, hostB, "--json", tmp])).toBe(2);
-      const same = join(tmp, "same.out");
+      expect(await run([hostA, hostB, "--json", tmp()])).toBe(2);
+      const same = join(tmp(), "same.out");
       expect(await run([hostA, hostB, "--json", same, "--markdown", same])).toBe(2);
       const text = err.mock.calls.map((c) => String(c[0])).join("");
-      expect(text).toContain(`--json ${tmp}: is a folder, not a file`);
+      expect(text).toContain(`--json ${tmp()}: is a folder, not a file`);
       expect(text).toContain(`--markdown and --json name the same file, ${same}`);
       expect(text).not.toContain("EISDIR");
     } finally {
@@ -145,13 +140,13 @@ describe("diff's report files", () => {
   it("names a trace whose metadata does not read as left out, and exits 1", async () => {
     const broken = labCopy("host-c");
     writeFileSync(join(broken, "b1-to-a1.json"), '{"version": 1, "scenario": ');
-    const facts = readVersionFacts(tmp, pairNaming(openVersion(hostA), openVersion(broken))[1]);
+    const facts = readVersionFacts(tmp(), pairNaming(openVersion(hostA), openVersion(broken))[1]);
     expect(facts.traces).toEqual([]);
     expect(facts.dropped).toEqual([
       `${join(broken, "b1-to-a1.json")} does not read (above), so 'host-c/b1-to-a1' is left out of this side`,
     ]);
     const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-    const report = join(tmp, "broken.md");
+    const report = join(tmp(), "broken.md");
     try {
       expect(await run([hostA, broken, "--markdown", report])).toBe(1);
       expect(err.mock.calls.map((c) => String(c[0])).join("")).toContain(

@@ -6,17 +6,20 @@
  * UTF-8 byte-order mark are read without it (ip -j JSON was "not JSON (Unexpected token '﻿')", an
  * invisible character). Recorded fixture: host-capture-container-to-container.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { outFolderProblem, readMaterial, run } from "../../../src/cli/import-command.ts";
+import { tempDir } from "../../helpers/temp-dir.ts";
 
 const input = join(import.meta.dirname, "../../fixtures/import/host-capture-container-to-container/input");
-const tmp = mkdtempSync(join(tmpdir(), "pw-import-paths-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-const file = join(tmp, "a-file");
-writeFileSync(file, "");
+const tmp = tempDir("pw-import-paths-");
+/** A plain file, where a folder is asked for (made before the tests, in the lazily made folder). */
+let file = "";
+beforeAll(() => {
+  file = join(tmp(), "a-file");
+  writeFileSync(file, "");
+});
 
 /** Runs import and returns its exit code and standard error. */
 async function importWith(args: string[]): Promise<{ code: number; stderr: string }> {
@@ -43,8 +46,8 @@ async function importWith(args: string[]): Promise<{ code: number; stderr: strin
 
 describe("import's paths", () => {
   it("names --log given a folder", () => {
-    expect(() => readMaterial(undefined, { log: tmp }, () => "")).toThrow(
-      `--log ${tmp}: is a folder, not a file (give the file itself, or the folder as FOLDER)`,
+    expect(() => readMaterial(undefined, { log: tmp() }, () => "")).toThrow(
+      `--log ${tmp()}: is a folder, not a file (give the file itself, or the folder as FOLDER)`,
     );
   });
 
@@ -53,7 +56,7 @@ describe("import's paths", () => {
     expect(outFolderProblem(join(file, "sub"))).toBe(
       `--out ${join(file, "sub")}: ${file} is a file, so no folder can be made under it`,
     );
-    expect(outFolderProblem(join(tmp, "new", "traces"))).toBeUndefined();
+    expect(outFolderProblem(join(tmp(), "new", "traces"))).toBeUndefined();
     const r = await importWith(["--out", file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`packetwalk import: --out ${file}: is a file, not a folder`);
@@ -61,13 +64,13 @@ describe("import's paths", () => {
   });
 
   it("still imports into an --out that does not exist yet", async () => {
-    const r = await importWith(["--out", join(tmp, "new", "traces")]);
+    const r = await importWith(["--out", join(tmp(), "new", "traces")]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
   });
 
   it("reads saved files with a UTF-8 byte-order mark, and imports them", async () => {
-    const folder = join(tmp, "windows");
+    const folder = join(tmp(), "windows");
     cpSync(input, folder, { recursive: true });
     for (const f of readdirSync(folder))
       if (f !== "kernel.log")
@@ -83,7 +86,7 @@ describe("import's paths", () => {
         "--lab",
         "edge",
         "--out",
-        join(tmp, "bom-out"),
+        join(tmp(), "bom-out"),
         "--container",
         "web=10.77.0.2",
         "--container",

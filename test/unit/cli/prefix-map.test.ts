@@ -5,10 +5,9 @@
  * nft names the real nft accepts (tables with '-', '_', '.', '/', digits); a malformed one is refused
  * with a message naming the file, the prefix and the part that is wrong.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadPrefixMap } from "../../../src/cli/parse-command.ts";
 import { hookIdProblem, isGivenHookId } from "../../../src/core/model/hook.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
@@ -16,6 +15,7 @@ import { hookSlots } from "../../../src/core/simulate/hook-order.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import { readTraceFolder } from "../../../src/core/trace-file/read-trace-folder.ts";
 import { isHookId } from "../../../src/playground/hook-choices.ts";
+import { tempDir } from "../../helpers/temp-dir.ts";
 
 const ROOT = join(import.meta.dirname, "../../..");
 
@@ -23,8 +23,7 @@ const ROOT = join(import.meta.dirname, "../../..");
 function at(file: string, key: string): number {
   return readFileSync(file, "utf8").indexOf(JSON.stringify(key)) + 1;
 }
-const tmp = mkdtempSync(join(tmpdir(), "pw-prefix-map-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir("pw-prefix-map-");
 
 function filesUnder(dir: string, keep: (name: string) => boolean): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -68,7 +67,7 @@ function simulatedHooks(): Set<string> {
 }
 
 async function load(map: Record<string, string>) {
-  const file = join(tmp, `map-${Math.random().toString(36).slice(2)}.json`);
+  const file = join(tmp(), `map-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(map));
   return { file, result: await loadPrefixMap(file) };
 }
@@ -127,21 +126,21 @@ describe("hook ids a user gives", () => {
       `${file}:1:${at(file, "c")}: c: 'x' is not a family: use bridge, ip, ip6, arp`,
       '  hint: a prefix map is an object {"<prefix>": "<family>:<table>:<CHAIN>"}',
     ]);
-    const list = join(tmp, "list.json");
+    const list = join(tmp(), "list.json");
     writeFileSync(list, "[]");
     expect(await loadPrefixMap(list)).toMatch(new RegExp(`^${list}:1:1: \\(top level\\): `));
   });
 
   it("points at a JSON mistake, and names a missing file or a folder in words", async () => {
-    const broken = join(tmp, "broken.json");
+    const broken = join(tmp(), "broken.json");
     writeFileSync(broken, '{\n  "fw-raw": "ip:raw:PREROUTING",\n');
     expect(await loadPrefixMap(broken)).toMatch(
       new RegExp(`^${broken}:3:1: invalid JSON: unexpected end of file`),
     );
-    expect(await loadPrefixMap(join(tmp, "none.json"))).toMatch(
+    expect(await loadPrefixMap(join(tmp(), "none.json"))).toMatch(
       /: no such file\n {2}hint: --prefix-map takes a JSON file/,
     );
-    expect(await loadPrefixMap(tmp)).toMatch(/: it is a folder\n/);
+    expect(await loadPrefixMap(tmp())).toMatch(/: it is a folder\n/);
   });
 
   it("refuses a near miss or another table's chain in the xtables' own tables, with the right one", () => {

@@ -4,10 +4,9 @@
  * the contributor's own file:line:col), a lab name that is a path, and an anonymisation map where
  * it would be published.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { anonymizeMapProblem, labNameProblem } from "../../../src/cli/import-command.ts";
 import { formatDiagnostic } from "../../../src/core/diagnostics/format-diagnostic.ts";
 import { builtRulesetErrors, inputRulesetErrors } from "../../../src/core/import/input-rulesets.ts";
@@ -17,9 +16,9 @@ import {
   jsonErrorOffset,
   readHostJson,
 } from "../../../src/core/import/material-checks.ts";
+import { tempDir } from "../../helpers/temp-dir.ts";
 
-const tmp = mkdtempSync(join(tmpdir(), "pw-import-checks-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir("pw-import-checks-");
 
 describe("readHostJson", () => {
   it("reads ip -j route output", () => {
@@ -150,33 +149,33 @@ describe("labNameProblem", () => {
 
 describe("anonymizeMapProblem", () => {
   it("refuses a map inside the lab folder being written, also through a link, before the lab exists", () => {
-    const out = join(tmp, "out");
+    const out = join(tmp(), "out");
     expect(anonymizeMapProblem(join(out, "edge", "map.json"), join(out, "edge"), true)?.message).toMatch(
       /inside the lab folder .* being written/,
     );
     mkdirSync(join(out, "edge"), { recursive: true });
-    symlinkSync(join(out, "edge"), join(tmp, "link"));
-    expect(anonymizeMapProblem(join(tmp, "link", "map.json"), join(out, "edge"), true)?.message).toMatch(
+    symlinkSync(join(out, "edge"), join(tmp(), "link"));
+    expect(anonymizeMapProblem(join(tmp(), "link", "map.json"), join(out, "edge"), true)?.message).toMatch(
       /inside the lab folder/,
     );
   });
 
   it("refuses --out and the repository's published folders, and a map without --anonymize", () => {
-    const out = join(tmp, "out2");
+    const out = join(tmp(), "out2");
     expect(anonymizeMapProblem(join(out, "map.json"), join(out, "edge"), true)?.message).toMatch(/--out/);
     const content = join(import.meta.dirname, "../../../content/map.json");
     expect(anonymizeMapProblem(content, join(out, "edge"), true)?.message).toMatch(
       /which the site publishes/,
     );
-    expect(anonymizeMapProblem(join(tmp, "map.json"), join(out, "edge"), false)?.message).toMatch(
+    expect(anonymizeMapProblem(join(tmp(), "map.json"), join(out, "edge"), false)?.message).toMatch(
       /without --anonymize/,
     );
   });
 
   it("takes a file outside them in a folder that exists, and says when the folder does not", () => {
-    expect(anonymizeMapProblem(join(tmp, "map.json"), join(tmp, "out3", "edge"), true)).toBeUndefined();
+    expect(anonymizeMapProblem(join(tmp(), "map.json"), join(tmp(), "out3", "edge"), true)).toBeUndefined();
     expect(
-      anonymizeMapProblem(join(tmp, "no", "map.json"), join(tmp, "out3", "edge"), true)?.message,
+      anonymizeMapProblem(join(tmp(), "no", "map.json"), join(tmp(), "out3", "edge"), true)?.message,
     ).toMatch(/does not exist/);
   });
 });

@@ -7,17 +7,17 @@
  * damaged variants of real lines, where the fast path has to give up at the
  * right moment.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { generateLog } from "../../../bench/generate-log.ts";
 import { formatPacket } from "../../../src/cli/packet-output.ts";
 import { detectEnvelope } from "../../../src/core/parse/detect-envelope.ts";
 import { LogFieldMemo } from "../../../src/core/parse/log-field-memo.ts";
 import { parseBody } from "../../../src/core/parse/parse-line.ts";
 import { TraceParser } from "../../../src/core/parse/trace-parser.ts";
+import { tempDir } from "../../helpers/temp-dir.ts";
 
 const root = join(import.meta.dirname, "../../..");
 
@@ -91,15 +91,14 @@ describe("fast path = full parse", () => {
     expect(fastLines).toBeGreaterThan(400);
   }, 60_000);
 
-  const dir = mkdtempSync(join(tmpdir(), "pw-fast-path-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir("pw-fast-path-");
 
   for (const [lines, slots] of [
     [20_000, 4],
     [8_000, 32],
   ] as const) {
     it(`a generated log of ${lines} lines, ${slots} flows in flight: same output, copies and scans both used`, () => {
-      const file = join(dir, `g${lines}-${slots}.log`);
+      const file = join(dir(), `g${lines}-${slots}.log`);
       const want = generateLog(file, lines, slots);
       const text = readFileSync(file, "utf8");
       const fast = parse(text, false);

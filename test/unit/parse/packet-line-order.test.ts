@@ -6,14 +6,14 @@
  * line the parser reads as packet data, whatever wraps it (journal JSON,
  * colour codes, an envelope), or the segments could decide otherwise.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mayBePacketLine, packetLineOrder } from "../../../src/cli/parse-parallel.ts";
 import { parseLine } from "../../../src/core/parse/parse-line.ts";
 import { TraceParser } from "../../../src/core/parse/trace-parser.ts";
+import { tempDir } from "../../helpers/temp-dir.ts";
 
 const root = join(import.meta.dirname, "../../..");
 const fixtureDir = join(root, "test/fixtures/parse");
@@ -21,8 +21,7 @@ const fixtureDir = join(root, "test/fixtures/parse");
 const fixtureLines = readdirSync(fixtureDir).flatMap((name) =>
   readFileSync(join(fixtureDir, name, "input.log"), "utf8").split("\n"),
 );
-const dir = mkdtempSync(join(tmpdir(), "pw-packet-order-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir("pw-packet-order-");
 
 /** Whether the parser reads `line` as the packet data of a trace. */
 function isPacketData(line: string): boolean {
@@ -42,7 +41,7 @@ function decided(lines: string[]) {
 let files = 0;
 /** `lines` written to a new file, and the order {@link packetLineOrder} finds in it. */
 async function orderOf(lines: string[]) {
-  const path = join(dir, `${files++}.log`);
+  const path = join(dir(), `${files++}.log`);
   writeFileSync(path, `${lines.join("\n")}\n`);
   return packetLineOrder(path);
 }
