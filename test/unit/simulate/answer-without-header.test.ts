@@ -59,4 +59,20 @@ describe("a REJECT's answer the recording shows without a header", () => {
       "c1 tcp (no flags)",
     ]);
   });
+
+  it("is another packet when its length is not the answer's, whatever its addresses", () => {
+    // The error quotes the 60-byte SYN-ACK: 20 + 8 + 60 bytes.
+    const error: ScriptItem = {
+      direction: "reply",
+      addrs: { src: "172.17.0.1", dst: "172.17.0.2" },
+      len: 88,
+    };
+    expect(sent([syn, synAck, error])).toEqual(["wan tcp SYN", "c1 tcp SYN,ACK", "host icmp 3"]);
+    expect(sent([syn, synAck, { ...error, len: 60 }])).toEqual([
+      "wan tcp SYN",
+      "c1 tcp SYN,ACK",
+      "host icmp 3",
+      "c1 tcp (no flags)",
+    ]);
+  });
 });
