@@ -228,6 +228,13 @@ export const KNOWN_MESSAGES: readonly Known[] = [
       `'${m[1]}' ${m[2] === "never matches" ? "永遠不會符合" : "對每個有這個欄位的封包都成立"}：${m[3]} 有位元落在遮罩 ${m[4]} 之外`,
   },
   {
+    code: "nft-ct-state-exact",
+    english:
+      /^'(ct state [^']+)' (never matches|holds for every packet): nft compares the whole state with (\S+), and a packet has one state$/,
+    zh: (m) =>
+      `'${m[1]}' ${m[2] === "never matches" ? "永遠不會符合" : "對每個封包都成立"}：nft 把整個狀態值和 ${m[3]} 比較，而封包一次只有一種狀態`,
+  },
+  {
     code: "nft-mask-no-value",
     english: /^'(.*)' needs a value to compare the masked (.+) with$/s,
     zh: (m) => `'${m[1]}' 少了要和遮罩後的 ${m[2]} 比較的值`,
@@ -862,6 +869,10 @@ interface KnownHint {
 
 /** Chinese hints the core builds from values; tried in order, after {@link KNOWN_HINTS}. */
 export const KNOWN_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english: /^write '(ct state (?:!= )?\{ .+ \})' to test each state$/s,
+    zh: (m) => `要逐一比對各個狀態，請寫 '${m[1]}'`,
+  },
   {
     english: /^write '!=' for a flag byte that is none of them: (tcp flags != .+)$/s,
     zh: (m) => `旗標位元組不是其中任何一個，請寫 '!='：${m[1]}`,

@@ -16,6 +16,7 @@ import { isGroupMac } from "../model/mac-address.ts";
 import type { MatchedRule, Packet, TraceEvent } from "../model/packet.ts";
 import { isIcmpError, tcpLooseOf } from "../simulate/conntrack.ts";
 import { CT_ENTRY_KEYS } from "../simulate/ct-break.ts";
+import { CT_STATUS_NAT } from "../simulate/ct-status.ts";
 import { CONNTRACK_PRIORITY, IP_HOOK_TABLES } from "../simulate/hook-order.ts";
 import { canonicalAddress } from "../simulate/ip-address.ts";
 import type { MatchContext } from "../simulate/match-rule.ts";
@@ -286,12 +287,14 @@ function knowledge(
     switch (c.kind) {
       case "ctstate":
         return state === undefined;
+      // Whether NAT changed the connection is in the trace's rewrites; its other status bits are not.
+      case "ctstatus":
+        return readsEntry(c) || state === undefined;
       case "ct-tuple":
       case "ctdir":
-      case "ctstatus":
       case "ctmark":
       case "flow-offloads":
-        // The connection's first packet, its mark, the direction, its status and whether it is established are not in a LOG line.
+        // The connection's first packet, its mark, the direction and whether it is established are not in a LOG line.
         return true;
       case "logical-in":
         return logicalIn === undefined;
@@ -334,9 +337,13 @@ function knowledge(
   return { ctx, undecided, needsEntry: (c) => (tracked && readsEntry(c)) || lengthUnknown(c) };
 }
 
-/** Whether `c` reads the connection's entry: its tuple, mark or zone (`ct original ip saddr . ...`). */
+/**
+ * Whether `c` reads the connection's entry: its tuple, mark, zone (`ct original ip saddr . ...`) or
+ * status (but whether NAT changed it, which the trace's rewrites tell).
+ */
 function readsEntry(c: Condition): boolean {
   if (c.kind === "ct-tuple" || c.kind === "ctmark") return true;
+  if (c.kind === "ctstatus") return c.values !== undefined || ((c.mask ?? 0) & ~CT_STATUS_NAT) !== 0;
   return c.kind === "nft-set" && (c.concat ?? [c.key]).some((k) => CT_ENTRY_KEYS.has(k));
 }
 

@@ -6,7 +6,7 @@
  */
 
 import { CT_ADDR_KEYS, CT_ENTRY_KEYS, conditionLoad } from "../simulate/ct-break.ts";
-import { CT_STATUS_BITS } from "../simulate/ct-status.ts";
+import { CT_STATUS_BITS, CT_STATUS_NAT } from "../simulate/ct-status.ts";
 import { formatIpCidr, type IpCidr } from "../simulate/ip-address.ts";
 import { maskType, readMaskWord } from "../simulate/nft-bitmask.ts";
 import { parseNftRule } from "../simulate/parse-nft-rule.ts";
@@ -212,12 +212,15 @@ function interfaces(conds: Condition[]): Pair[] {
 function ctState(states: string[], neg: boolean): Pair {
   // `ct status dnat|snat` is read as the iptables conntrack states DNAT/SNAT: a connection NAT rewrote.
   if (states.every((x) => x === "dnat" || x === "snat")) {
-    const what = states.map((x) => x.toUpperCase()).join(" or ");
+    const what = states.map((x) => x.toUpperCase());
     return neg
-      ? [`a connection without ${what} (ct status)`, `連線沒有經過 ${what}(ct status)`]
+      ? [
+          `a connection without ${what.join(" or ")} (ct status)`,
+          `連線沒有經過 ${what.join("或")}（ct status）`,
+        ]
       : [
-          `a connection conntrack rewrote by ${what} (ct status)`,
-          `conntrack 以 ${what} 改寫過的連線（ct status）`,
+          `a connection conntrack rewrote by ${what.join(" or ")} (ct status)`,
+          `conntrack 以 ${what.join("或")} 改寫過的連線（ct status）`,
         ];
   }
   const w = states.map((x) => CT_STATE[x] ?? [x, x]);
@@ -256,20 +259,25 @@ function statusNames(word: number): string {
 /** `ct status ...`: a bit of the connection's status word, or the whole word. */
 function ctStatus(c: Extract<Condition, { kind: "ctstatus" }>): Pair {
   if (c.values) {
-    const list = c.values.map(statusNames).join(", ");
+    const list = c.values.map(statusNames);
+    const en = list.length === 1 ? `exactly ${list[0]}` : `exactly one of ${list.join(", ")}`;
+    const zh = list.length === 1 ? `完全等於 ${list[0]}` : `完全等於 ${list.join("、")} 其中之一`;
+    // Which other bits a word carries: where the ruleset has nat chains, the NAT-done bits on every connection.
+    const other =
+      "the word also carries the NAT-done bits (where the ruleset has nat chains), assured, snat and dnat";
+    const otherZh = "狀態值還帶有 NAT 已處理的位元（規則集有 nat 鏈時）、assured、snat 與 dnat";
     return c.neg
       ? [
-          `the connection's status word is not exactly ${list} (ct status; it also carries NAT and other bits, so this holds for nearly every connection)`,
-          `連線的狀態旗標不恰好是 ${list}（ct status；它還帶有 NAT 等其他位元，所以幾乎每個連線都符合）`,
+          `the connection's status word is not ${en} (ct status; ${other})`,
+          `連線的狀態值不${zh}（ct status；${otherZh}）`,
         ]
       : [
-          `the connection's status word is exactly ${list} (ct status; it also carries NAT and other bits, so this rarely holds)`,
-          `連線的狀態旗標恰好是 ${list}（ct status；它還帶有 NAT 等其他位元，所以很少符合）`,
+          `the connection's status word is ${en} (ct status; ${other})`,
+          `連線的狀態值${zh}（ct status；${otherZh}）`,
         ];
   }
   const mask = c.mask ?? 0;
-  const nat = (CT_STATUS_BITS.snat ?? 0) | (CT_STATUS_BITS.dnat ?? 0);
-  if (mask !== 0 && (mask & ~nat) === 0) return ctState(statusNames(mask).split("|"), c.neg);
+  if (mask !== 0 && (mask & ~CT_STATUS_NAT) === 0) return ctState(statusNames(mask).split("|"), c.neg);
   const names = statusNames(mask).split("|");
   const en = names.join(" or ");
   const zh = names.join("或");
@@ -357,6 +365,7 @@ function ipsecWords(c: Extract<Condition, { kind: "ipsec" }>): Pair {
 /** The condition kinds {@link condition} puts in words; any other is named as not explained. */
 const EXPLAINED = new Set<Condition["kind"]>([
   "flow-offloads",
+  "ctstatus",
   "rpfilter",
   "in",
   "out",

@@ -526,7 +526,9 @@ export function explainRule(line: string): RuleNote {
         break;
       }
       case "--ctstatus": {
-        const names = arg().toUpperCase().split(",");
+        // NONE adds no bit to the others.
+        const all = arg().toUpperCase().split(",");
+        const names = all.some((x) => x !== "NONE") ? all.filter((x) => x !== "NONE") : all;
         const none = names.every((x) => x === "NONE");
         const en = names.join(" or ");
         const words: [string, string] = none

@@ -63,6 +63,10 @@ export interface ConnEntry {
    * never for UDP within a scenario (it takes two seconds of replied traffic) nor ICMP. Default false.
    */
   assured?: boolean;
+  /** A TCP connection opened by a segment other than a SYN (`nf_conntrack_tcp_loose`): ESTABLISHED from its start. */
+  pickedUp?: boolean;
+  /** A FIN or RST passed: the TCP connection left ESTABLISHED, so no later segment assures it. */
+  tcpClosing?: boolean;
   /**
    * Set once nft `flow add` offloaded the connection (see `flow-offload.ts`): the rule's line, the
    * flowtable and its devices; `closing` once the flowtable forwarded a TCP FIN or RST. Default: not offloaded.
@@ -72,9 +76,18 @@ export interface ConnEntry {
   zone?: CtZone;
 }
 
-/** A TCP segment that moves a replied connection to ESTABLISHED: an ACK without SYN, RST or FIN. */
-function completesHandshake(flags: readonly string[]): boolean {
-  return flags.includes("ACK") && !flags.some((f) => f === "SYN" || f === "RST" || f === "FIN");
+/**
+ * tcp_packet's IPS_ASSURED: set by a segment that keeps or makes the connection ESTABLISHED (an ACK
+ * without SYN, FIN or RST) once a reply was seen before it: the initiator's ACK after the SYN-ACK
+ * (SYN_RECV to ESTABLISHED), or any such segment of a picked-up connection, ESTABLISHED from its start.
+ * A FIN or RST ends ESTABLISHED for good.
+ */
+function tcpAssure(e: ConnEntry, p: SimPacket, dir: "original" | "reply"): void {
+  if (p.proto !== "tcp") return;
+  const flags = p.tcpFlags ?? [];
+  if (flags.includes("FIN") || flags.includes("RST")) e.tcpClosing = true;
+  else if (e.seenReply && !e.tcpClosing && flags.includes("ACK") && !flags.includes("SYN"))
+    if (dir === "original" || e.pickedUp || e.assured) e.assured = true;
 }
 
 /** The tuple of a packet as conntrack keys it (ICMP echo: the id on both sides). */
@@ -166,12 +179,13 @@ export class ConntrackTable {
     for (const e of this.entries) {
       if (sameTuple(e.orig, t) && inZone(e, "original")) {
         const state: CtState = e.seenReply ? "ESTABLISHED" : "NEW";
-        // tcp_packet: SYN_RECV (or ESTABLISHED) to ESTABLISHED marks the connection assured.
-        if (e.seenReply && p.proto === "tcp" && completesHandshake(p.tcpFlags ?? [])) e.assured = true;
+        tcpAssure(e, p, "original");
         p.ct = { entry: e, dir: "original", state };
         return state;
       }
       if (sameTuple(replyTuple(e), t) && inZone(e, "reply")) {
+        // The handler runs before nf_conntrack_in marks the reply seen.
+        tcpAssure(e, p, "reply");
         e.seenReply = true;
         p.ct = { entry: e, dir: "reply", state: "ESTABLISHED" };
         return "ESTABLISHED";
@@ -189,6 +203,7 @@ export class ConntrackTable {
       orig: t,
       seenReply: false,
       unconfirmed: true,
+      ...(p.proto === "tcp" && !(p.tcpFlags ?? []).includes("SYN") ? { pickedUp: true } : {}),
       ...(zone ? { zone } : {}),
     };
     this.entries.push(entry);

@@ -4,6 +4,7 @@
  * router namespace (test/unit/simulate/ct-status.test.ts): a connection's first packet sees no bit; its
  * first reply and every later packet see seen-reply and confirmed; a TCP connection is assured from the
  * ACK that ends the handshake on; an ICMP echo never is; expected needs a helper, which the lab has not.
+ * Snat and dnat say NAT changed the tuple; the NAT-done bits, that the connection passed a manip point.
  */
 import type { ConnEntry } from "./conntrack.ts";
 
@@ -16,6 +17,21 @@ export const CT_STATUS_BITS: Readonly<Record<string, number>> = {
   snat: 16,
   dnat: 32,
 };
+
+/** The bits that say NAT changed the connection (snat, dnat). */
+export const CT_STATUS_NAT = 48;
+
+/**
+ * Whether the connection's binding at `manip` changed its tuple: nf_nat_setup_info sets IPS_SRC_NAT or
+ * IPS_DST_NAT only then (a masquerade to the address the packet already had is a binding, not a change).
+ */
+export function natChanged(entry: ConnEntry, manip: "src" | "dst"): boolean {
+  const b = manip === "src" ? entry.snat : entry.dnat;
+  if (!b) return false;
+  const [addr, port] =
+    manip === "src" ? [entry.orig.src, entry.orig.sport] : [entry.orig.dst, entry.orig.dport];
+  return b.addr !== addr || (b.port !== undefined && b.port !== port);
+}
 
 /** The bits nf_nat sets once a connection passed its source (128) or destination (256) manip point. */
 const SRC_NAT_DONE = 128;
@@ -43,8 +59,8 @@ export function ctStatusWord(entry: ConnEntry, natHooks: boolean): number {
   if (entry.seenReply) word |= CT_STATUS_BITS["seen-reply"] as number;
   if (entry.assured) word |= CT_STATUS_BITS.assured as number;
   if (!entry.unconfirmed) word |= CT_STATUS_BITS.confirmed as number;
-  if (entry.snat) word |= CT_STATUS_BITS.snat as number;
-  if (entry.dnat) word |= CT_STATUS_BITS.dnat as number;
+  if (natChanged(entry, "src")) word |= CT_STATUS_BITS.snat as number;
+  if (natChanged(entry, "dst")) word |= CT_STATUS_BITS.dnat as number;
   if (natHooks && entry.snat !== undefined) word |= SRC_NAT_DONE;
   if (natHooks && entry.dnat !== undefined) word |= DST_NAT_DONE;
   if (entry.offloaded) word |= OFFLOAD;

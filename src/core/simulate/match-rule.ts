@@ -6,7 +6,7 @@
 import { groupsValue, parseIpv6 } from "../parse/ipv6.ts";
 import { replyTuple, zoneId } from "./conntrack.ts";
 import { CT_ENTRY_KEYS, xtWithoutConnection } from "./ct-break.ts";
-import { ctStatusWord } from "./ct-status.ts";
+import { CT_STATUS_NAT, ctStatusWord } from "./ct-status.ts";
 import { flowOffload } from "./flow-offload.ts";
 import { addressInIpCidr } from "./ip-address.ts";
 import { ipsetMatches } from "./ipset-match.ts";
@@ -409,9 +409,20 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
       break;
     }
     case "ctstatus": {
-      if (!p.ct) return c.withoutConnection === true && xtWithoutConnection(p, ctx);
+      if (!p.ct) {
+        // A LOG line's step has no entry, but its trace tells whether NAT changed the connection.
+        const mask = c.mask ?? 0;
+        if (ctx.ctNat && !c.values && mask !== 0 && (mask & ~CT_STATUS_NAT) === 0) {
+          r = ((mask & 16) !== 0 && ctx.ctNat.snat) || ((mask & 32) !== 0 && ctx.ctNat.dnat);
+          break;
+        }
+        return c.withoutConnection === true && xtWithoutConnection(p, ctx);
+      }
       const word = ctStatusWord(p.ct.entry, ctx.natHooks === true);
-      r = c.values ? c.values.includes(word) : (word & (c.mask ?? 0)) !== 0;
+      // With both, the word under the mask is one of the values (`ct status seen-reply / seen-reply,assured`).
+      r = c.values
+        ? c.values.includes(c.mask === undefined ? word : word & c.mask)
+        : (word & (c.mask ?? 0)) !== 0;
       break;
     }
     case "physdev-in":

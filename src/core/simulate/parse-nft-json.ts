@@ -212,6 +212,17 @@ function statementText(e: Json): string {
     // nft -j writes as `in`; an exact value of several flags comes as a number (`18`, nft's `0x12`).
     if (left === "tcp flags" && (e.match.op === "==" || e.match.op === "!=") && !isObj(right))
       return `${left} ${e.match.op} ${tcpFlagsText(right as Json)}`;
+    // `ct status == seen-reply|confirmed`, `ct state != established|related`: nft compares the whole word
+    // (nft -j's `in` is the implicit test of any of the bits). Written with `==`, as the text reader takes it.
+    if ((left === "ct status" || left === "ct state") && (e.match.op === "==" || e.match.op === "!=")) {
+      const words =
+        isObj(right) && Array.isArray(right["|"])
+          ? right["|"]
+          : typeof right === "string"
+            ? [right]
+            : undefined;
+      if (words?.every((w) => typeof w === "string")) return `${left} ${e.match.op} ${words.join(",")}`;
+    }
     const op =
       e.match.op === "!=" ? "!= " : e.match.op === "==" || e.match.op === "in" ? "" : `${e.match.op} `;
     return `${left} ${op}${rhs(e.match.right as Json, left)}`;

@@ -193,8 +193,10 @@ const PROTOCOL_FIELDS = new Set([
 /**
  * `ct status ...` from `at` (after the two words): any of the bits (`seen-reply,assured`,
  * `seen-reply|assured`), none of them (`! assured`), the whole word equal or not (`== seen-reply,confirmed`,
- * `!= dnat`: nft 1.0.6 compiles these to an exact compare) or one of a set's words (`{ confirmed, assured }`).
- * Undefined for a bit the model does not keep (`dying`) or another form.
+ * `!= dnat`: nft 1.0.6 compiles these to an exact compare, and lists `==` as `seen-reply | confirmed`,
+ * spaced), one of a set's words (`{ confirmed, assured }`) or the word under a mask (`seen-reply /
+ * seen-reply,assured`). Checked with nft --debug=netlink and nft list / -n / -j on nft 1.0.6. Undefined
+ * for a bit the model does not keep (`dying`) or another form.
  */
 function readCtStatus(
   tokens: readonly NftToken[],
@@ -202,11 +204,11 @@ function readCtStatus(
 ): { condition: Extract<Condition, { kind: "ctstatus" }>; next: number } | undefined {
   let k = at;
   const op = tokens[k]?.value;
-  const explicit = op === "==" || op === "!=" || op === "!";
-  if (explicit) k++;
-  /** One word's bits (`seen-reply|assured`), or undefined when a name is not one the model keeps. */
+  if (op === "==" || op === "!=" || op === "!") k++;
+  /** One word's bits (`seen-reply|assured`, nft -n's `0xa`), or undefined when a name is not one the model keeps. */
   const bits = (w: string | undefined): number | undefined => {
     if (w === undefined) return undefined;
+    if (/^0x[0-9a-f]+$/i.test(w)) return Number.parseInt(w, 16);
     let v = 0;
     for (const name of w.split("|")) {
       const bit = CT_STATUS_BITS[nftSymbol("ct status", name)];
@@ -216,26 +218,51 @@ function readCtStatus(
     return v;
   };
   if (tokens[k]?.value === "{") {
+    // `{ a, b|c }` (also after `==`): the word is one of the elements.
     const values: number[] = [];
+    let cur: number | undefined;
     for (k++; tokens[k] && tokens[k]?.value !== "}"; k++) {
-      if (tokens[k]?.value === ",") continue;
-      const v = bits(tokens[k]?.value);
-      if (v === undefined) return undefined;
-      values.push(v);
+      const w = tokens[k]?.value;
+      if (w === ",") {
+        if (cur === undefined) return undefined;
+        values.push(cur);
+        cur = undefined;
+      } else if (w !== "|") {
+        const v = bits(w);
+        if (v === undefined) return undefined;
+        cur = (cur ?? 0) | v;
+      }
     }
-    if (tokens[k]?.value !== "}" || op === "!" || op === "==") return undefined;
+    if (cur !== undefined) values.push(cur);
+    if (tokens[k]?.value !== "}" || op === "!" || values.length === 0) return undefined;
     return { condition: { kind: "ctstatus", values, neg: op === "!=" }, next: k + 1 };
   }
   let word = bits(tokens[k]?.value);
   if (word === undefined) return undefined;
-  while (tokens[k + 1]?.value === "," && tokens[k + 2]) {
+  // `a,b` and `a|b` join the bits; a spaced `a | b` is how nft lists an exact compare (`== a,b`).
+  let listedExact = false;
+  while ((tokens[k + 1]?.value === "," || tokens[k + 1]?.value === "|") && tokens[k + 2]) {
+    if (tokens[k + 1]?.value === "|") listedExact = true;
     const more = bits(tokens[k + 2]?.value);
     if (more === undefined) return undefined;
     word |= more;
     k += 2;
   }
+  // `ct status seen-reply / seen-reply,assured`: nft's listing of `ct status & (seen-reply|assured) == seen-reply`.
+  if (tokens[k + 1]?.value === "/" && op !== "!") {
+    let mask = bits(tokens[k + 2]?.value);
+    if (mask === undefined) return undefined;
+    k += 2;
+    while (tokens[k + 1]?.value === "," && tokens[k + 2]) {
+      const more = bits(tokens[k + 2]?.value);
+      if (more === undefined) return undefined;
+      mask |= more;
+      k += 2;
+    }
+    return { condition: { kind: "ctstatus", mask, values: [word & mask], neg: op === "!=" }, next: k + 1 };
+  }
   const condition: Extract<Condition, { kind: "ctstatus" }> =
-    op === "==" || op === "!="
+    op === "==" || op === "!=" || listedExact
       ? { kind: "ctstatus", values: [word], neg: op === "!=" }
       : op === "!"
         ? // nft's print of iptables-nft's `! --ctstatus` (xt_conntrack: no break; see `xtConntrack`).
@@ -2221,27 +2248,34 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       }
     }
     // `ct state ! new,established`: nft's print of iptables-nft's `! --ctstate NEW,ESTABLISHED` (xt_conntrack).
-    const xtState = w1 === "state" && word(2) === "!";
-    // `ct state == new,established`: nft compares the whole state word with the values' bits together.
+    // `ct state == new,established` (listed `ct state new | established`): nft compares the whole state word.
+    const stateOp = w1 === "state" && ["==", "!=", "!"].includes(word(2) ?? "") ? word(2) : undefined;
+    const firstState = stateOp ? 3 : 2;
+    const stateSep = peek(firstState + 1)?.value;
     const exactState =
-      w1 === "state" && (word(2) === "==" || word(2) === "!=") && peek(4)?.value === "," && !!word(5);
-    if (w === "ct" && (xtState || exactState)) {
+      w1 === "state" &&
+      stateOp !== "!" &&
+      (stateSep === "|" || (stateOp !== undefined && stateSep === ",")) &&
+      !!word(firstState + 2);
+    if (w === "ct" && (stateOp === "!" || exactState)) {
       const values: string[] = [];
-      let k = 3;
-      const neg = word(2) !== "==";
+      let k = firstState;
+      const neg = stateOp === "!=" || stateOp === "!";
       values.push(nftSymbol("ct state", word(k) ?? ""));
-      while (peek(k + 1)?.value === "," && word(k + 2)) {
+      while ((peek(k + 1)?.value === "," || peek(k + 1)?.value === "|") && word(k + 2)) {
         values.push(nftSymbol("ct state", word(k + 2) as string));
         k += 2;
       }
       if (values.every((v) => CT_STATES.has(v))) {
-        if (exactState)
+        if (exactState) {
+          const written = `ct state ${stateOp ? `${stateOp} ` : ""}${values.join(stateSep === "|" ? " | " : ",")}`;
           problem(
             tokens[i + 2],
-            `'ct state ${word(2)} ${values.join(",")}' ${neg ? "holds for every packet" : "never matches"}: nft compares the whole state with ${values.join("|")}, and a packet has one state`,
+            `'${written}' ${neg ? "holds for every packet" : "never matches"}: nft compares the whole state with ${values.join("|")}, and a packet has one state`,
             `write 'ct state ${neg ? "!= { " : "{ "}${values.join(", ")} }' to test each state`,
             "warning",
           );
+        }
         i += k + 1;
         out.conditions.push({
           kind: "ctstate",
@@ -2581,7 +2615,9 @@ export function prependCondition(out: ParsedNftRule, c: Condition): void {
  * status ! assured`): the kernel runs xt_conntrack, which decides a packet without a connection by the
  * match's `--ctstate` alone. Each such tuple or `!` expression passes that packet when a `ct state`
  * comes before it in the rule (the same match's, as nft prints them in order), else fails it (kernel
- * 6.18: both forms of the nft-ct-break fixture's 7133 and 7136 dropped an untracked packet).
+ * 6.18: both forms of the nft-ct-break fixture's 7133 and 7136 dropped an untracked packet). A status
+ * test without `!` (`ct state untracked ct status assured`) reads as nft's own, which breaks the rule
+ * on that packet: nft lists iptables-nft's `--ctstatus ASSURED` the same way, and the two cannot be told apart.
  */
 function xtConntrack(conditions: Condition[]): void {
   conditions.forEach((c, k) => {

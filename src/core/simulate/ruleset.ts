@@ -100,7 +100,8 @@ export type Condition =
    * The connection's status word (see `ct-status.ts`): with `mask`, it has one of those bits (nft
    * `ct status seen-reply,assured`, `ct status ! assured` negated; iptables `--ctstatus SEEN_REPLY`);
    * with `values`, it is exactly one of them (nft `ct status == seen-reply,confirmed`, `!=` negated,
-   * `ct status { confirmed, assured }`), which the NAT and other bits a word carries rarely allow. A
+   * `ct status { confirmed, assured }`), which the NAT and other bits a word carries rarely allow; with
+   * both, the word under `mask` is one of `values` (`ct status seen-reply / seen-reply,assured`). A
    * packet without a connection fails it, negated or not (nft_ct breaks the rule; xt_conntrack fails
    * it), unless the same `-m conntrack`'s `--ctstate` held (`withoutConnection`, as for `ct-tuple`).
    * `xt`: an iptables option (it does not break an nft rule).

@@ -12,6 +12,7 @@ import { arpDropLine } from "./arp-filter.ts";
 import { fdbLookup, neighbourMac } from "./bridge-fdb.ts";
 import { ConntrackTable, tcpLooseOf } from "./conntrack.ts";
 import { breakNote } from "./ct-break.ts";
+import { natChanged } from "./ct-status.ts";
 import { flowOffloadWords, OFFLOAD_SKIPS } from "./flow-offload-words.ts";
 import { type HookSlot, hookSlots } from "./hook-order.ts";
 import { addressFamily, canonicalAddress } from "./ip-address.ts";
@@ -371,7 +372,7 @@ export class Simulator {
       ctState: p.untracked
         ? "UNTRACKED"
         : (p.ct?.state ?? (p.ctZone ? "NEW" : io.family !== "bridge" ? "INVALID" : undefined)),
-      ctNat: p.ct ? { snat: !!p.ct.entry.snat, dnat: !!p.ct.entry.dnat } : undefined,
+      ctNat: p.ct ? { snat: natChanged(p.ct.entry, "src"), dnat: natChanged(p.ct.entry, "dst") } : undefined,
       natHooks: p.ct !== undefined && this.hasNatChain(p.v6 ? "ip6" : "ip"),
       routeTo: (addr) => routeLookup(topo, host, addr),
       addrType,

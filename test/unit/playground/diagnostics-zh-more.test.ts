@@ -83,6 +83,16 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   ],
   ["a chain not declared", "rules", "*filter\n:INPUT ACCEPT [0:0]\n-A FOO3 -j ACCEPT\nCOMMIT\n"],
   [
+    "a whole-state compare that never matches",
+    "rules",
+    "table inet t {\n\tchain c3 {\n\t\ttype filter hook forward priority 0;\n\t\tct state == established,related drop\n\t}\n}\n",
+  ],
+  [
+    "a whole-state compare that always matches",
+    "rules",
+    "table inet t {\n\tchain c3 {\n\t\ttype filter hook forward priority 0;\n\t\tct state != new,untracked drop\n\t}\n}\n",
+  ],
+  [
     "a quote not closed",
     "rules",
     '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m comment --comment "abc\nCOMMIT\n',

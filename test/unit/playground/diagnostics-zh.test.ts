@@ -207,6 +207,8 @@ const BROKEN_NFT: readonly [what: string, text: string][] = [
   ["no value after a mask", inChain("tcp dport & 0xff00 == accept")],
   ["no mask", inChain("ip saddr & accept")],
   ["a value of the wrong type", inChain("tcp dport & 0xff00 == foo accept")],
+  ["a whole-state compare that never matches", inChain("ct state == established,related accept")],
+  ["a whole-state compare that always matches", inChain("ct state != new,untracked drop")],
 ];
 
 /** What the real core says about the committed logs and rulesets, and about a few made to say the rarer things. */

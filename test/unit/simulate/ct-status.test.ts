@@ -15,8 +15,9 @@
 import { describe, expect, it } from "vitest";
 import { explainNftRule } from "../../../src/core/render/explain-nft-rule.ts";
 import { explainRule } from "../../../src/core/render/explain-rule.ts";
+import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
-import { iptablesPingFates, textWorld } from "./helpers.ts";
+import { iptablesPingFates, nftJsonChain, textWorld } from "./helpers.ts";
 
 const MASQUERADE =
   '\tchain post {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n\t\toifname "eth0" masquerade\n\t}\n';
@@ -62,6 +63,32 @@ describe("nft ct status", () => {
     ]);
   });
 
+  it("is not assured when a FIN comes before the handshake's ACK (tcp_packet: SYN_RECV goes to FIN_WAIT)", () => {
+    const w = textWorld(
+      `table inet t {\n\tchain c {\n\t\ttype filter hook forward priority filter; policy accept;\n\t\tct status assured drop\n\t}\n${MASQUERADE}}\n`,
+    );
+    const run = runScenario(w, {
+      from: "c1",
+      to: "198.51.100.10",
+      proto: "tcp",
+      dport: 80,
+      script: [
+        { direction: "request", tcpFlags: ["SYN"] },
+        { direction: "reply", tcpFlags: ["SYN", "ACK"] },
+        { direction: "request", tcpFlags: ["FIN", "ACK"] },
+        { direction: "reply", tcpFlags: ["ACK"] },
+        { direction: "request", tcpFlags: ["ACK"] },
+      ],
+    });
+    expect(run.packets.map((p) => p.fate.kind)).toEqual([
+      "delivered",
+      "delivered",
+      "delivered",
+      "delivered",
+      "delivered",
+    ]);
+  });
+
   it("compares the whole word with == and !=, NAT bits included", () => {
     // The host pings c1 (no NAT): the reply's word at input is seen-reply|confirmed exactly, when no nat chain runs.
     const host = { hook: "input", from: "host", to: "172.17.0.2" } as const;
@@ -79,6 +106,85 @@ describe("nft ct status", () => {
     expect(fates("ct status { seen-reply, confirmed } drop")).toEqual([
       "request delivered",
       "reply delivered",
+    ]);
+  });
+
+  it("reads nft's listing of an exact compare (`seen-reply | confirmed`, spaced) and of a masked one", () => {
+    const host = { hook: "input", from: "host", to: "172.17.0.2", nat: false } as const;
+    expect(fates("ct status seen-reply | confirmed drop", host)).toEqual([
+      "request delivered",
+      "reply dropped",
+    ]);
+    expect(fates("ct status seen-reply|assured drop", host)).toEqual(["request delivered", "reply dropped"]);
+    expect(fates("ct status { seen-reply | confirmed, assured } drop", host)).toEqual([
+      "request delivered",
+      "reply dropped",
+    ]);
+    expect(fates("ct status seen-reply / seen-reply,assured drop", host)).toEqual([
+      "request delivered",
+      "reply dropped",
+    ]);
+    expect(fates("ct status assured / seen-reply,assured drop", host)).toEqual([
+      "request delivered",
+      "reply delivered",
+    ]);
+  });
+
+  it("reads nft -j's forms as the text ones (nft 1.0.6 listed the same rules both ways)", () => {
+    const status = { ct: { key: "status" } };
+    const state = { ct: { key: "state" } };
+    const matches: [object, string][] = [
+      [{ op: "in", left: status, right: ["seen-reply", "assured"] }, "ct status seen-reply,assured"],
+      [{ op: "!=", left: status, right: "assured" }, "ct status != assured"],
+      [
+        { op: "==", left: status, right: { "|": ["seen-reply", "confirmed"] } },
+        "ct status seen-reply | confirmed",
+      ],
+      [
+        { op: "==", left: status, right: { set: [{ "|": ["seen-reply", "confirmed"] }, "confirmed"] } },
+        "ct status { seen-reply | confirmed, confirmed }",
+      ],
+      [{ op: "!", left: status, right: "assured" }, "ct status ! assured"],
+      [{ op: "in", left: status, right: "dnat" }, "ct status dnat"],
+      [
+        { op: "==", left: state, right: { "|": ["established", "related"] } },
+        "ct state established | related",
+      ],
+      [
+        { op: "!=", left: state, right: { "|": ["established", "related"] } },
+        "ct state != established | related",
+      ],
+    ];
+    const conditions = (text: string, file: string) =>
+      (parseRulesetFile(text, file).nft ?? []).flatMap((t) =>
+        [...t.chains.values()].flatMap((c) => c.rules.map((r) => r.conditions)),
+      );
+    const json = conditions(
+      nftJsonChain(
+        "inet",
+        { type: "filter", hook: "forward", prio: 0 },
+        matches.map(([m]) => [{ match: m }, { drop: null }]),
+      ),
+      "r.json",
+    );
+    const text = conditions(
+      `table inet t {\n\tchain c {\n\t\ttype filter hook forward priority 0;\n${matches.map(([, t]) => `\t\t${t} drop\n`).join("")}\t}\n}\n`,
+      "r.nft",
+    );
+    expect(json).toEqual(text);
+    expect(text.flat().map((c) => c.kind)).toEqual([
+      "ctstatus",
+      "ctstatus",
+      "ctstatus",
+      "ctstatus",
+      "ctstatus",
+      "ctstatus",
+      "ctstate",
+      "ctstate",
+    ]);
+    expect(text[2]).toEqual([{ kind: "ctstatus", values: [10], neg: false }]);
+    expect(text[6]).toEqual([
+      { kind: "ctstate", states: ["ESTABLISHED", "RELATED"], neg: false, exact: true },
     ]);
   });
 
@@ -116,11 +222,15 @@ describe("nft ct status", () => {
   });
 
   it("is explained in words", () => {
-    expect(explainNftRule("ct status seen-reply,assured accept").en).toContain(
-      "the connection's status has seen-reply or assured (ct status)",
+    const any = explainNftRule("ct status seen-reply,assured accept");
+    expect(any.en).toContain("the connection's status has seen-reply or assured (ct status)");
+    expect(any.unknown).toEqual([]);
+    expect(explainNftRule("ct status dnat accept").unknown).toEqual([]);
+    expect(explainNftRule("ct status { confirmed, seen-reply | confirmed } accept").en).toContain(
+      "is exactly one of confirmed, seen-reply|confirmed",
     );
     expect(explainNftRule("ct status != confirmed drop").en).toContain(
-      "is not exactly confirmed (ct status; it also carries NAT and other bits, so this holds for nearly every connection)",
+      "is not exactly confirmed (ct status; the word also carries the NAT-done bits (where the ruleset has nat chains), assured, snat and dnat)",
     );
     expect(explainNftRule("ct status dnat accept").en).toContain("a connection conntrack rewrote by DNAT");
     expect(explainNftRule("ct state == established,related accept")["zh-TW"]).toContain("永遠不符合");
