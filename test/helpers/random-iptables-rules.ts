@@ -42,6 +42,8 @@ const MATCHES: readonly { text: string; only?: "in" | "out"; proto?: string }[] 
   { text: "-m connmark --mark 0x5" },
   { text: "-m ttl --ttl-lt 64" },
   { text: "-m length --length 100:65535" },
+  { text: "-p tcp -m tcpmss --mss 1460", proto: "tcp" },
+  { text: "-p tcp -m tcpmss ! --mss 1400", proto: "tcp" },
   { text: "-m pkttype --pkt-type unicast" },
   { text: "-m addrtype --dst-type LOCAL" },
   { text: "-m addrtype ! --src-type LOCAL" },
@@ -60,6 +62,8 @@ const TARGETS: Record<string, readonly string[]> = {
     "-j CONNMARK --save-mark --nfmask 0xffffffff --ctmask 0xffffffff",
     "-j CONNMARK --restore-mark --nfmask 0xffffffff --ctmask 0xffffffff",
     "-j DSCP --set-dscp 0x0a",
+    // Without a SYN match, which iptables-nft allows: it also gives an ACK without data an MSS option.
+    "-j TCPMSS --set-mss 1400",
     "-j ACCEPT",
     "-j RETURN",
   ],
@@ -114,7 +118,7 @@ export function randomIptablesRules(seed: number, base: string): string {
     const target =
       table === "filter" && r() < 0.2
         ? "-j FZ"
-        : pick(targets.filter((t) => !t.includes("tcp-reset") || proto === "tcp"));
+        : pick(targets.filter((t) => !(t.includes("tcp-reset") || t.includes("TCPMSS")) || proto === "tcp"));
     return `${parts.join(" ")}${parts.length ? " " : ""}${target}`;
   };
   const lines: Record<string, string[]> = { raw: [], mangle: [], filter: [], fz: [] };

@@ -66,6 +66,10 @@ const MATCHES: readonly string[] = [
   "ct status assured,confirmed",
   "ct status == seen-reply,confirmed",
   "ct status != confirmed",
+  // The TCP MSS option (SYN and SYN-ACK only) and its clamp.
+  "tcp option maxseg size 1460",
+  "tcp option maxseg size != 1400",
+  "tcp option maxseg missing",
 ];
 
 /** Statements that change what later rules see. */
@@ -78,6 +82,7 @@ const STATEMENTS: readonly string[] = [
   "counter",
   "meta mark set ct mark",
   "ct mark set ct mark | 0x00000001",
+  "tcp option maxseg size set 1400",
 ];
 
 /** NAT rules by hook, over the lab's flows: each rewrites some of the scenarios' packets. */
@@ -148,7 +153,11 @@ export function randomNftTable(seed: number, name = "fz"): string {
         proto ??= p;
         parts.push(match);
       }
-      if (r() < 0.3) parts.push(pick(STATEMENTS));
+      if (r() < 0.3) {
+        const statement = pick(STATEMENTS);
+        // The MSS clamp is TCP's: not in a rule of another protocol.
+        if (!statement.startsWith("tcp ") || !proto || proto === "tcp") parts.push(statement);
+      }
       const later = users.slice(chain + 1);
       const v = r();
       if (later.length && v < 0.3) parts.push(`${r() < 0.7 ? "jump" : "goto"} ${pick(later)}`);

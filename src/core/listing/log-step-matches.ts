@@ -202,6 +202,7 @@ function simPacket(e: TraceEvent): SimPacket | undefined {
     icmpType: e.l4?.icmpType,
     icmpCode: e.l4?.icmpCode,
     tcpFlags: e.l4?.tcpFlags,
+    ...optionMss(e.l4?.tcpOptions),
     ttl: e.ip.ttl ?? 64,
     id: e.ip.id ?? 0,
     len: e.ip.len ?? 0,
@@ -283,6 +284,9 @@ function knowledge(
     e.ip?.len === undefined &&
     (c.kind === "length" ||
       (c.kind === "nft-set" && (c.concat ?? [c.key]).some((k) => k.endsWith(" length"))));
+  // A SYN carries an MSS option, which the line shows only with --log-tcp-options (`OPT (...)`): no run can know it.
+  const mssUnknown = (c: Condition): boolean =>
+    c.kind === "tcpmss" && e.l4?.tcpOptions === undefined && (e.l4?.tcpFlags ?? []).includes("SYN");
   const undecided = (c: Condition): boolean => {
     switch (c.kind) {
       case "ctstate":
@@ -316,6 +320,8 @@ function knowledge(
         return !e.ip?.src.includes(":") && (c.mask & 1) === 1;
       case "length":
         return lengthUnknown(c);
+      case "tcpmss":
+        return mssUnknown(c);
       case "nft-set": {
         const keys = c.concat ?? [c.key];
         if (keys.includes("ct state")) return state === undefined;
@@ -334,7 +340,29 @@ function knowledge(
     }
   };
   const tracked = state === "NEW" || state === "ESTABLISHED" || state === "RELATED";
-  return { ctx, undecided, needsEntry: (c) => (tracked && readsEntry(c)) || lengthUnknown(c) };
+  return {
+    ctx,
+    undecided,
+    needsEntry: (c) => (tracked && readsEntry(c)) || lengthUnknown(c) || mssUnknown(c),
+  };
+}
+
+/** The MSS option among a LOG line's TCP options (`OPT (020405B4...)`: kind 2, length 4), as `SimPacket.mss`. */
+function optionMss(hex: string | undefined): { mss?: number } {
+  if (!hex) return {};
+  for (let i = 0; i + 2 <= hex.length; ) {
+    const kind = Number.parseInt(hex.slice(i, i + 2), 16);
+    if (kind === 0) break;
+    if (kind === 1) {
+      i += 2;
+      continue;
+    }
+    const len = Number.parseInt(hex.slice(i + 2, i + 4), 16);
+    if (!(len >= 2)) break;
+    if (kind === 2 && len === 4) return { mss: Number.parseInt(hex.slice(i + 4, i + 8), 16) };
+    i += len * 2;
+  }
+  return {};
 }
 
 /**

@@ -365,6 +365,7 @@ function ipsecWords(c: Extract<Condition, { kind: "ipsec" }>): Pair {
 /** The condition kinds {@link condition} puts in words; any other is named as not explained. */
 const EXPLAINED = new Set<Condition["kind"]>([
   "flow-offloads",
+  "tcpmss",
   "ctstatus",
   "rpfilter",
   "in",
@@ -561,6 +562,21 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
         `${what[1]} ${not ? "不" : ""}是 ${ports(c.range)}`,
       ];
     }
+    case "tcpmss":
+      if (!c.range)
+        return not
+          ? [
+              "a TCP segment without an MSS option (which Linux puts on SYNs)",
+              "沒有 MSS 選項的 TCP 區段（Linux 只在 SYN 上放這個選項）",
+            ]
+          : [
+              "a TCP segment with an MSS option (a SYN or SYN-ACK)",
+              "帶有 MSS 選項的 TCP 區段（SYN 或 SYN-ACK）",
+            ];
+      return [
+        `whose TCP MSS option is ${not ? "not " : ""}${ports(c.range)} (a segment without one, anything but a SYN, ends the rule)`,
+        `TCP 的 MSS 選項${not ? "不" : ""}是 ${ports(c.range)}（沒有這個選項的區段，也就是 SYN 以外的，會在這裡結束這條規則）`,
+      ];
     case "ipsec":
       return ipsecWords(c);
     case "rpfilter": {
@@ -755,6 +771,10 @@ function effect(t: Target): Pair | undefined {
   if (t.kind === "TOS") return ["rewrite its TOS byte", "改寫 TOS 位元組"];
   if (t.kind === "TTL" && t.op === "set") return [`set its TTL to ${t.value}`, `把 TTL 設為 ${t.value}`];
   if (t.kind === "NOTRACK") return NOTRACK_WORDS;
+  if (t.kind === "TCPMSS")
+    return t.mss === undefined
+      ? ["lower its TCP MSS option to what the route's MTU allows", "把 TCP 的 MSS 選項降到路由 MTU 允許的值"]
+      : [`lower its TCP MSS option to ${t.mss}`, `把 TCP 的 MSS 選項降到 ${t.mss}`];
   if (t.kind === "CTZONE") return zoneWords(t.zone, t.dir, true);
   if (t.kind === "FLOWOFFLOAD") return flowWords(t.flowtable);
   return undefined;

@@ -728,6 +728,15 @@ export function explainRule(line: string): RuleNote {
         ]);
         break;
       }
+      case "--mss": {
+        const [lo, hi] = arg().split(":");
+        const v = hi === undefined || hi === lo ? lo : `${lo || 0}-${hi || 65535}`;
+        conds.push([
+          `the TCP MSS option is ${negate ? "not " : ""}${v} (a segment without one, anything but a SYN, ${negate ? "matches" : "does not"})`,
+          `TCP 的 MSS 選項${negate ? "不" : ""}是 ${v}（沒有這個選項的區段，也就是 SYN 以外的，${negate ? "算符合" : "不符合"}）`,
+        ]);
+        break;
+      }
       // -m policy's direction and policy were said at its -m (see policyWords); the transform's options qualify them.
       case "--dir":
       case "--pol":
@@ -1018,6 +1027,18 @@ export function explainRule(line: string): RuleNote {
         else if (t === "SET" || t === "DSCP" || t === "TOS") break;
         else if ((t === "TTL" || t === "HL") && ttlWords(t, word(i + 1), word(i + 2))) {
           place(ttlWords(t, word(i + 1), word(i + 2)) as Pair);
+          i += 2;
+        } else if (t === "TCPMSS" && word(i + 1) === "--clamp-mss-to-pmtu") {
+          place([
+            "lower the TCP MSS option to what the route's MTU allows and go on",
+            "把 TCP 的 MSS 選項降到路由 MTU 允許的值，然後繼續",
+          ]);
+          i += 1;
+        } else if (t === "TCPMSS" && word(i + 1) === "--set-mss" && /^\d+$/.test(word(i + 2) ?? "")) {
+          place([
+            `lower the TCP MSS option to ${word(i + 2)} and go on`,
+            `把 TCP 的 MSS 選項降到 ${word(i + 2)}，然後繼續`,
+          ]);
           i += 2;
         } else if (EXTENSION_TARGETS[t]) place(EXTENSION_TARGETS[t] as Pair);
         else if (opt === "-g" || opt === "--goto")

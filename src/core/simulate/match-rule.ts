@@ -488,6 +488,16 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
     case "length":
       r = inRange(p.len, c.range);
       break;
+    case "tcpmss":
+      if (p.proto !== "tcp") return false;
+      if (!c.range) {
+        r = p.mss !== undefined;
+        break;
+      }
+      // No option: xt_tcpmss answers its `!`; nft_exthdr breaks the rule.
+      if (p.mss === undefined) return c.nft ? false : c.neg;
+      r = inRange(p.mss, c.range);
+      break;
     case "ipsec":
       // No packet of the simulator comes through xfrm: a field of a transform is never there to compare.
       if (c.field !== undefined) return false;

@@ -120,6 +120,7 @@ function rhs(v: Json, left: string): string {
   if (
     typeof v === "boolean" &&
     (left.startsWith("exthdr ") ||
+      left.startsWith("tcp option ") ||
       left.startsWith("fib ") ||
       left === "meta ipsec" ||
       left === "meta secpath")

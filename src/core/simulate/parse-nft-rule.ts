@@ -271,6 +271,48 @@ function readCtStatus(
   return { condition, next: k + 1 };
 }
 
+/**
+ * `tcp option maxseg ...` from `at` (after the three words): a match on the MSS option (`exists`,
+ * `missing`, `size 1460`, `size != 1460`, `size < 1000`, `size 1000-1460`) or the statement that lowers
+ * it (`size set 1400`, `size set rt mtu`); undefined for another form (a set, a map), left unmodelled.
+ */
+function readMaxseg(
+  tokens: readonly NftToken[],
+  at: number,
+): { condition?: Extract<Condition, { kind: "tcpmss" }>; effect?: Target; next: number } | undefined {
+  const w = (k: number) => tokens[at + k]?.value;
+  if (w(0) === "exists" || w(0) === "missing")
+    return { condition: { kind: "tcpmss", neg: w(0) === "missing", nft: true }, next: at + 1 };
+  if (w(0) !== "size") return undefined;
+  if (w(1) === "set") {
+    if (w(2) === "rt" && w(3) === "mtu") return { effect: { kind: "TCPMSS", nft: true }, next: at + 4 };
+    const v = w(2) ?? "";
+    if (/^\d+$/.test(v) && Number(v) <= 65535)
+      return { effect: { kind: "TCPMSS", mss: Number(v), nft: true }, next: at + 3 };
+    return undefined;
+  }
+  let k = 1;
+  const op = COMPARISONS[w(k) ?? ""] ?? (w(k) === "==" || w(k) === "!=" ? w(k) : undefined);
+  if (op) k++;
+  const m = /^(\d+)(?:-(\d+))?$/.exec(w(k) ?? "");
+  if (!m) return undefined;
+  const lo = Number(m[1]);
+  const hi = m[2] === undefined ? lo : Number(m[2]);
+  if (hi > 65535 || (m[2] !== undefined && op !== undefined && op !== "==" && op !== "!=")) return undefined;
+  const range =
+    op === "<"
+      ? { lo: 0, hi: lo - 1 }
+      : op === "<="
+        ? { lo: 0, hi: lo }
+        : op === ">"
+          ? { lo: lo + 1, hi: 65535 }
+          : op === ">="
+            ? { lo, hi: 65535 }
+            : { lo, hi };
+  if (range.hi < range.lo) return undefined;
+  return { condition: { kind: "tcpmss", range, neg: op === "!=", nft: true }, next: at + k + 1 };
+}
+
 /** Verdict words: never part of a selector. */
 const VERDICTS = new Set(["accept", "drop", "continue", "return", "jump", "goto"]);
 
@@ -2187,6 +2229,18 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         i += 4;
         out.conditions.push({ kind: "ethertype", ethertype: w === "ip" ? "0x0800" : "0x86dd", neg: false });
         out.effects.push({ kind: "TTL", op: "set", value: Number(v) });
+        continue;
+      }
+    }
+    // The TCP MSS option: `tcp option maxseg exists|missing`, `... size [OP] N[-M]`, `... size set N|rt mtu`.
+    if (w === "tcp" && w1 === "option" && word(2) === "maxseg") {
+      const mss = readMaxseg(tokens, i + 3);
+      if (mss) {
+        i = mss.next;
+        if (mss.condition) {
+          out.conditions.push({ kind: "proto", proto: "tcp", neg: false });
+          out.conditions.push(mss.condition);
+        } else if (mss.effect) out.effects.push(mss.effect);
         continue;
       }
     }

@@ -165,6 +165,7 @@ const KNOWN_MODULES = new Set([
   "tos",
   "ecn",
   "length",
+  "tcpmss",
 ]);
 
 /** `--tos` / `--set-tos` names (iptables-extensions(8)): with them the mask is the TOS bits, 0x3f. */
@@ -859,6 +860,19 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         i += 2;
         continue;
       }
+      case "--mss": {
+        if (module !== "tcpmss") break;
+        const range = first ? lengthRange(first.value) : undefined;
+        if (!first || !range)
+          return fail(
+            first?.column ?? tok.column,
+            `--mss needs a value or a range from 0 to 65535${first ? `, not '${first.value}'` : ""}`,
+            "write e.g. --mss 1460 or --mss 1000:1500",
+          );
+        conditions.push({ kind: "tcpmss", range, neg: n });
+        i += 2;
+        continue;
+      }
       case "--mark": {
         const mk = first ? parseMark(first.value) : undefined;
         if (!first || !mk)
@@ -1333,6 +1347,13 @@ function parseTarget(
     if (op && n <= 255 && rest.length === 2 && rest[0]?.value.startsWith(t === "TTL" ? "--ttl" : "--hl"))
       return { target: { kind: "TTL", op: op as "set" | "inc" | "dec", value: n } };
     return { target: { kind: "unknown", name: t, text } };
+  }
+  if (t === "TCPMSS") {
+    // `--set-mss N` (at most 65535, as libxt_TCPMSS takes it) or `--clamp-mss-to-pmtu`, one of them.
+    const set =
+      rest[0]?.value === "--set-mss" && rest.length === 2 ? xtablesNumber(rest[1]?.value ?? "") : undefined;
+    if (set !== undefined && set <= 65535) return { target: { kind: "TCPMSS", mss: set } };
+    if (rest.length === 1 && rest[0]?.value === "--clamp-mss-to-pmtu") return { target: { kind: "TCPMSS" } };
   }
   if (NON_DECIDING_TARGETS.has(t)) return { target: { kind: "unknown", name: t, text, continues: true } };
   // xt_CT's notrack (raw table only, the kernel refuses it elsewhere) is nft's `notrack`: same check, same effect.

@@ -209,6 +209,7 @@ function applyEffect(
   else if (t.kind === "CONNMARK") applyConnmark(t, p, line);
   else if (t.kind === "TOS") applyTos(t, p);
   else if (t.kind === "TTL") applyTtl(t, p);
+  else if (t.kind === "TCPMSS") applyMss(t, p);
   // Only a packet with no connection (its state reads invalid: not looked up yet, or INVALID): on a
   // tracked one notrack does nothing (nft_notrack_eval). The state, for a caller with no entry (a LOG line's).
   // A zone template is a connection to both: a notrack after it does nothing.
@@ -241,6 +242,25 @@ function applyZone(t: Extract<Target, { kind: "CTZONE" }>, p: SimPacket, xt = fa
 /** `-j DSCP`, `-j TOS`, nft `ip dscp set`: the TOS byte (traffic class) rewritten, the walk goes on. */
 function applyTos(t: Extract<Target, { kind: "TOS" }>, p: SimPacket): void {
   p.tos = (((p.tos ?? 0) & ~t.mask) ^ t.value) & 0xff;
+}
+
+/**
+ * TCPMSS, `tcp option maxseg size set`: a segment's MSS option lowered, never raised. xt_TCPMSS adds one
+ * to a segment without it that carries no data (the simulator's segments carry none but a recorded
+ * longer one), as it does under iptables-nft, which skips the target's SYN-match check (kernel 6.18).
+ */
+function applyMss(t: Extract<Target, { kind: "TCPMSS" }>, p: SimPacket): void {
+  if (p.proto !== "tcp") return;
+  const to = t.mss ?? (p.v6 ? 1440 : 1460);
+  if (p.mss !== undefined) {
+    if (to < p.mss) p.mss = to;
+    return;
+  }
+  // The header the simulator's segments have: 20 bytes and 12 of timestamps (a SYN's 20 of options carry an MSS).
+  const empty = p.len === (p.v6 ? 40 : 20) + 32;
+  if (t.nft || !empty) return;
+  p.mss = Math.min(to, p.v6 ? 1220 : 536);
+  p.len += 4;
 }
 
 function applyTtl(t: Extract<Target, { kind: "TTL" }>, p: SimPacket): void {
@@ -763,7 +783,8 @@ function onlyLogs(rule: Rule, from: number): boolean {
   // A target that changes the mark, the TOS or the trace flag does more than log.
   const next =
     t.kind === "LOG" ||
-    (goesOn(t) && !["TRACE", "MARK", "CONNMARK", "TOS", "TTL", "NOTRACK", "CTZONE"].includes(t.kind));
+    (goesOn(t) &&
+      !["TRACE", "MARK", "CONNMARK", "TOS", "TTL", "TCPMSS", "NOTRACK", "CTZONE"].includes(t.kind));
   return next && effectsBetween(rule, from + 1, Number.POSITIVE_INFINITY).every((e) => e.kind === "LOG");
 }
 
@@ -1017,9 +1038,19 @@ function connmarkOnly(
 /** Whether target `t` lets the rule's evaluation go on past it (no verdict, a statement, a harmless unknown). */
 function goesOn(t: Target): boolean {
   return (
-    ["NONE", "CONTINUE", "LOG", "TRACE", "MARK", "CONNMARK", "TOS", "TTL", "NOTRACK", "CTZONE"].includes(
-      t.kind,
-    ) ||
+    [
+      "NONE",
+      "CONTINUE",
+      "LOG",
+      "TRACE",
+      "MARK",
+      "CONNMARK",
+      "TOS",
+      "TTL",
+      "TCPMSS",
+      "NOTRACK",
+      "CTZONE",
+    ].includes(t.kind) ||
     (t.kind === "unknown" && t.continues === true)
   );
 }
@@ -1214,6 +1245,9 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         continue;
       case "TTL":
         applyTtl(t, s.p);
+        continue;
+      case "TCPMSS":
+        applyMss(t, s.p);
         continue;
       case "NOTRACK":
         applyEffect(t, s.p, run, rule.line, ctx);

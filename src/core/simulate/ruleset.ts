@@ -167,6 +167,13 @@ export type Condition =
    */
   | { kind: "length"; range: PortRange; neg: boolean }
   /**
+   * The TCP MSS option (see `SimPacket.mss`): iptables' `-m tcpmss --mss LO[:HI]`, nft's `tcp option
+   * maxseg size ...` (`range`), nft's `tcp option maxseg exists` (no `range`; `missing` negated). A TCP
+   * segment without the option fails xt_tcpmss (so `!` passes it) and breaks nft's size compare (no
+   * match, negated or not: `nft`); a packet of another protocol never matches.
+   */
+  | { kind: "tcpmss"; range?: PortRange; neg: boolean; nft?: true }
+  /**
    * IPsec (`-m policy --dir in|out --pol ipsec|none`, nft `meta secpath exists|missing`, `ipsec in|out
    * ...`): the packet came in through an xfrm transform (it carries a secpath, `dir` `in`) or is routed
    * out through one (`out`). The simulator assumes its packets never come through xfrm (a lab has no
@@ -494,6 +501,14 @@ export type Target =
    * limit) set to `value`, or raised or lowered by it (xt_HL stops at 255 and 0). The rule goes on.
    */
   | { kind: "TTL"; op: "set" | "inc" | "dec"; value: number }
+  /**
+   * iptables' TCPMSS target (`--set-mss N`, `--clamp-mss-to-pmtu`: no `mss`), nft's `tcp option maxseg
+   * size set N | rt mtu` (`nft`): lowers the MSS option of a segment that has one, never raises it. Behind
+   * the lab's 1500-byte links the path MTU's MSS is 1460 (1440 for IPv6). iptables-nft takes the target
+   * without a SYN match, and then adds an MSS option (at most 536) to a segment without one and without
+   * data (kernel 6.18: an ACK grew from 52 to 56 bytes); nft never adds one. The rule goes on.
+   */
+  | { kind: "TCPMSS"; mss?: number; nft?: true }
   /**
    * nftables `KEY vmap @map` or `KEY vmap { k : verdict, ... }`: the verdict of the element the key finds
    * (`concat`: a concatenation's keys, as for `nft-set`).

@@ -20,6 +20,12 @@ export interface SimPacket {
   icmpId?: number;
   icmpSeq?: number;
   tcpFlags?: string[];
+  /**
+   * The TCP MSS option's value: Linux puts one on SYN and SYN-ACK segments only (1460 behind a 1500-byte
+   * MTU, 1440 for IPv6), which `-j TCPMSS` and nft's `tcp option maxseg size set` may lower. Default: no
+   * MSS option. Not part of a snapshot (a LOG line prints it only with --log-tcp-options).
+   */
+  mss?: number;
   seq?: number;
   ack?: number;
   window?: number;
@@ -81,11 +87,11 @@ export function isIcmp(p: { proto: string }): boolean {
 export type CtState = "NEW" | "ESTABLISHED" | "RELATED" | "INVALID" | "UNTRACKED";
 
 /** A copy of the fields a log line prints (no conntrack link). */
-export type PacketSnapshot = Omit<SimPacket, "ct" | "pktType" | "ctZone" | "ctInvalid">;
+export type PacketSnapshot = Omit<SimPacket, "ct" | "pktType" | "ctZone" | "ctInvalid" | "mss">;
 
 /** Copies the printable fields. */
 export function snapshot(p: SimPacket): PacketSnapshot {
-  const { ct: _ct, pktType: _pktType, ctZone: _ctZone, ctInvalid: _ctInvalid, ...rest } = p;
+  const { ct: _ct, pktType: _pktType, ctZone: _ctZone, ctInvalid: _ctInvalid, mss: _mss, ...rest } = p;
   return {
     ...rest,
     tcpFlags: rest.tcpFlags ? [...rest.tcpFlags] : undefined,

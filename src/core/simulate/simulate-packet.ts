@@ -207,6 +207,8 @@ export class Simulator {
       icmpId: spec.icmpId,
       icmpSeq: spec.icmpSeq,
       tcpFlags: spec.tcpFlags,
+      // The MSS a socket advertises behind the lab's 1500-byte MTU: the MTU less the IP and TCP headers.
+      ...(spec.proto === "tcp" && spec.tcpFlags?.includes("SYN") ? { mss: v6 ? 1440 : 1460 } : {}),
       ttl: 64,
       id: this.nextIpId++,
       len,

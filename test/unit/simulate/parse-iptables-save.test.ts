@@ -111,20 +111,20 @@ describe("parseIptablesSave", () => {
 
   it("keeps unknown matches and targets as unmodelled, with their text", () => {
     const r = parseIptablesSave(
-      "*filter\n:FORWARD ACCEPT\n-A FORWARD -m cpu --cpu 1 -j ACCEPT\n-A FORWARD -p tcp -j TCPMSS --clamp-mss-to-pmtu\nCOMMIT\n",
+      "*filter\n:FORWARD ACCEPT\n-A FORWARD -m cpu --cpu 1 -j ACCEPT\n-A FORWARD -p udp -j CHECKSUM --checksum-fill\nCOMMIT\n",
     );
     const [a, b] = r.rules.tables.get("filter")?.chains.get("FORWARD")?.rules ?? [];
     expect(a?.conditions).toEqual([{ kind: "unknown", text: "-m cpu --cpu 1", neg: false }]);
-    // TCPMSS never ends the walk: unmodelled, but the rules after it stay decided.
+    // CHECKSUM never ends the walk: unmodelled, but the rules after it stay decided.
     expect(b?.target).toEqual({
       kind: "unknown",
-      name: "TCPMSS",
-      text: "TCPMSS --clamp-mss-to-pmtu",
+      name: "CHECKSUM",
+      text: "CHECKSUM --checksum-fill",
       continues: true,
     });
     expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
       ["warning", 3, 12, "match '-m cpu --cpu 1' is not modelled"],
-      ["warning", 4, 19, "target 'TCPMSS' is not modelled"],
+      ["warning", 4, 19, "target 'CHECKSUM' is not modelled"],
     ]);
   });
 

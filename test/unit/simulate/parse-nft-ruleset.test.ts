@@ -424,8 +424,8 @@ describe("parseNftRule on a host firewall's expressions (inet table, firewalld-l
     const status = rule("ct status dying accept");
     expect(status.problems).toEqual(["expression 'ct status dying' is not modelled"]);
     expect(status.target).toEqual({ kind: "ACCEPT" });
-    const option = rule("tcp option maxseg size 1400 tcp dport 8080 accept");
-    expect(option.problems).toEqual(["expression 'tcp option maxseg size 1400' is not modelled"]);
+    const option = rule("tcp option window count 7 tcp dport 8080 accept");
+    expect(option.problems).toEqual(["expression 'tcp option window count 7' is not modelled"]);
     expect(option.conditions?.at(-1)).toEqual({ kind: "dport", range: { lo: 8080, hi: 8080 }, neg: false });
   });
 

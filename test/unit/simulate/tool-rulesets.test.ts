@@ -78,7 +78,7 @@ describe("tcp flags as nft lists them", () => {
 });
 
 describe("nft -j statements named as nft prints them", () => {
-  it("says OpenWrt's MSS clamp decides nothing, in the words of the text listing", () => {
+  it("reads OpenWrt's MSS clamp as the text listing's statement", () => {
     const json = JSON.stringify({
       nftables: [
         { table: { family: "inet", name: "fw4", handle: 1 } },
@@ -114,8 +114,12 @@ describe("nft -j statements named as nft prints them", () => {
         },
       ],
     });
-    const messages = parseRulesetFile(json, "nft.json").diagnostics.map((d) => d.message);
-    expect(messages).toEqual(["statement 'tcp option maxseg size set rt mtu' is not modelled"]);
+    // Read as the text listing's `tcp option maxseg size set rt mtu`: the MSS lowered to the route's MTU.
+    const parsed = parseRulesetFile(json, "nft.json");
+    expect(parsed.diagnostics.map((d) => d.message)).toEqual([]);
+    expect(parsed.nft?.[0]?.chains.values().next().value?.rules[0]?.effects).toEqual([
+      { kind: "TCPMSS", nft: true },
+    ]);
   });
 });
 

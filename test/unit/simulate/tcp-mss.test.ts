@@ -1,0 +1,219 @@
+/**
+ * The TCP MSS option: iptables' `-m tcpmss` and TCPMSS target, nft's `tcp option maxseg`. Recorded on
+ * kernel 6.18 with rule counters in a router namespace (nft 1.0.6, iptables-nft 1.8.9), a TCP
+ * connection through it (SYN, SYN-ACK, ACKs and FINs):
+ * - the SYN and the SYN-ACK carried an MSS of 1460 (1500-byte links), no other segment any;
+ * - nft `tcp flags syn tcp option maxseg size set 1400` lowered both to 1400, a later `set 1500` raised
+ *   nothing; on an ACK `size != 1460` matched nothing (the rule breaks), `missing` every ACK;
+ * - `-j TCPMSS --set-mss 1400` behind `--tcp-flags SYN,ACK SYN` lowered the SYN to 1400, `--set-mss
+ *   1500` left the SYN-ACK at 1460; `-m tcpmss --mss X` matched no ACK and `! --mss X` every one;
+ * - `--clamp-mss-to-pmtu` with the server's link at MTU 1400 gave the SYN 1360;
+ * - iptables-nft took `-p tcp -j TCPMSS --set-mss 1400` without a SYN match (iptables-legacy refuses
+ *   it), and it gave every ACK and FIN without data an MSS option of 536, their length 52 growing to 56.
+ */
+import { describe, expect, it } from "vitest";
+import { logStepMatches } from "../../../src/core/listing/log-step-matches.ts";
+import { parseTraceText } from "../../../src/core/parse/index.ts";
+import { explainNftRule } from "../../../src/core/render/explain-nft-rule.ts";
+import { explainRule } from "../../../src/core/render/explain-rule.ts";
+import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
+import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
+import { textWorld } from "./helpers.ts";
+
+/** c1's TCP connection to the WAN server's port 80 (SYN, SYN-ACK, ACK) under `world`: each packet's fate. */
+function tcpFates(w: ReturnType<typeof textWorld>): string[] {
+  expect(w.ruleset.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+  const run = runScenario(w, { from: "c1", to: "198.51.100.10", proto: "tcp", dport: 80 });
+  expect(run.packets.flatMap((p) => p.unmodelled)).toEqual([]);
+  return run.packets.map((p) => `${p.sent.tcpFlags?.join(",")} ${p.fate.kind}`);
+}
+
+/** nft: `mangle` in a forward chain at priority -150, `filter` in one at 0, c1 masqueraded. */
+function nft(mangle: string, filter: string): string[] {
+  return tcpFates(
+    textWorld(
+      `table inet t {\n\tchain m {\n\t\ttype filter hook forward priority -150; policy accept;\n\t\t${mangle}\n\t}\n\tchain f {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\t${filter}\n\t}\n\tchain post {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n\t\toifname "eth0" masquerade\n\t}\n}\n`,
+    ),
+  );
+}
+
+/** iptables: `mangle` in mangle FORWARD, `filter` in filter FORWARD, c1 masqueraded as Docker does. */
+function iptables(mangle: string, filter: string): string[] {
+  return tcpFates(
+    textWorld(
+      [
+        "*nat",
+        ":POSTROUTING ACCEPT [0:0]",
+        "-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE",
+        "COMMIT",
+        "*mangle",
+        ":FORWARD ACCEPT [0:0]",
+        ...(mangle ? [`-A FORWARD ${mangle}`] : []),
+        "COMMIT",
+        "*filter",
+        ":FORWARD ACCEPT [0:0]",
+        `-A FORWARD ${filter}`,
+        "COMMIT",
+        "",
+      ].join("\n"),
+      "t.rules",
+    ),
+  );
+}
+
+const ALL_THROUGH = ["SYN delivered", "ACK,SYN delivered", "ACK delivered"];
+
+describe("nft tcp option maxseg", () => {
+  it("finds 1460 on the SYN and the SYN-ACK only", () => {
+    expect(nft("", "tcp option maxseg size 1460 drop")).toEqual(["SYN dropped"]);
+    expect(nft("", "tcp flags syn,ack / syn,ack tcp option maxseg size 1460 drop")).toEqual([
+      "SYN delivered",
+      "ACK,SYN dropped",
+    ]);
+    expect(nft("", "tcp option maxseg exists drop")).toEqual(["SYN dropped"]);
+    expect(nft("", "tcp option maxseg missing drop")).toEqual([
+      "SYN delivered",
+      "ACK,SYN delivered",
+      "ACK dropped",
+    ]);
+  });
+
+  it("breaks the rule on a segment without the option, `!=` or not", () => {
+    expect(nft("", "tcp option maxseg size != 1460 drop")).toEqual(ALL_THROUGH);
+    expect(nft("", "tcp option maxseg size < 1000 drop")).toEqual(ALL_THROUGH);
+  });
+
+  it("lowers it with `set`, never raises it", () => {
+    expect(nft("tcp flags syn tcp option maxseg size set 1400", "tcp option maxseg size 1400 drop")).toEqual([
+      "SYN dropped",
+    ]);
+    expect(
+      nft(
+        "tcp flags syn tcp option maxseg size set 1400\n\t\ttcp option maxseg size set 1500",
+        "tcp flags syn,ack / syn,ack tcp option maxseg size 1400 drop",
+      ),
+    ).toEqual(["SYN delivered", "ACK,SYN dropped"]);
+    // `rt mtu`: the lab's links are 1500 bytes, so 1460 stays.
+    expect(nft("tcp option maxseg size set rt mtu", "tcp option maxseg size 1460 drop")).toEqual([
+      "SYN dropped",
+    ]);
+    // nft adds no option to a segment without one.
+    expect(nft("tcp option maxseg size set 1400", "tcp option maxseg missing drop")).toEqual([
+      "SYN delivered",
+      "ACK,SYN delivered",
+      "ACK dropped",
+    ]);
+  });
+
+  it("is explained in words", () => {
+    const size = explainNftRule("tcp option maxseg size 1460 drop");
+    expect(size.unknown).toEqual([]);
+    expect(size.en).toContain(
+      "whose TCP MSS option is 1460 (a segment without one, anything but a SYN, ends the rule)",
+    );
+    expect(explainNftRule("tcp flags syn tcp option maxseg size set rt mtu").en).toContain(
+      "lower its TCP MSS option to what the route's MTU allows",
+    );
+    expect(explainNftRule("tcp option maxseg missing accept")["zh-TW"]).toContain("沒有 MSS 選項的 TCP 區段");
+  });
+});
+
+describe("iptables -m tcpmss and -j TCPMSS", () => {
+  it("matches the SYN's 1460; a segment without the option fails it, and `!` passes it", () => {
+    expect(iptables("", "-p tcp -m tcpmss --mss 1460 -j DROP")).toEqual(["SYN dropped"]);
+    expect(iptables("", "-p tcp -m tcpmss --mss 1000:1450 -j DROP")).toEqual(ALL_THROUGH);
+    expect(iptables("", "-p tcp -m tcpmss ! --mss 1460 -j DROP")).toEqual([
+      "SYN delivered",
+      "ACK,SYN delivered",
+      "ACK dropped",
+    ]);
+    // The common anti-flood rule: a SYN with an MSS under 536 (or none).
+    expect(iptables("", "-p tcp --syn -m tcpmss ! --mss 536:65535 -j DROP")).toEqual(ALL_THROUGH);
+  });
+
+  it("lowers the option with --set-mss behind a SYN match, never raises it", () => {
+    const syn = "-p tcp --tcp-flags SYN,RST SYN";
+    expect(iptables(`${syn} -j TCPMSS --set-mss 1400`, "-p tcp -m tcpmss --mss 1400 -j DROP")).toEqual([
+      "SYN dropped",
+    ]);
+    expect(iptables(`${syn} -j TCPMSS --set-mss 1500`, "-p tcp -m tcpmss --mss 1460 -j DROP")).toEqual([
+      "SYN dropped",
+    ]);
+    expect(iptables(`${syn} -j TCPMSS --clamp-mss-to-pmtu`, "-p tcp -m tcpmss --mss 1460 -j DROP")).toEqual([
+      "SYN dropped",
+    ]);
+  });
+
+  it("adds an MSS of 536 to a segment without data when no SYN match holds it back (iptables-nft)", () => {
+    expect(iptables("-p tcp -j TCPMSS --set-mss 1400", "-p tcp -m tcpmss --mss 536 -j DROP")).toEqual([
+      "SYN delivered",
+      "ACK,SYN delivered",
+      "ACK dropped",
+    ]);
+    const w = textWorld(
+      "*mangle\n:FORWARD ACCEPT [0:0]\n-A FORWARD -p tcp -j TCPMSS --set-mss 1400\nCOMMIT\n*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE\nCOMMIT\n",
+      "t.rules",
+    );
+    const run = runScenario(w, { from: "c1", to: "198.51.100.10", proto: "tcp", dport: 80 });
+    // The ACK leaves 4 bytes longer, as the kernel's LOG line says (52, then 56).
+    expect(run.packets.map((p) => [p.sent.len, p.received?.len])).toEqual([
+      [60, 60],
+      [60, 60],
+      [52, 56],
+    ]);
+  });
+
+  it("refuses a --mss that is no value, at its place", () => {
+    const w = textWorld(
+      "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcpmss --mss big -j DROP\nCOMMIT\n",
+      "t.rules",
+    );
+    expect(w.ruleset.diagnostics.map((d) => [d.position?.column, d.message])).toEqual([
+      [33, "--mss needs a value or a range from 0 to 65535, not 'big'"],
+    ]);
+  });
+
+  it("is explained in words", () => {
+    const m = explainRule("-A PREROUTING -p tcp -m tcpmss ! --mss 536:65535 -j DROP");
+    expect(m.unknown).toEqual([]);
+    expect(m.en).toContain(
+      "the TCP MSS option is not 536-65535 (a segment without one, anything but a SYN, matches)",
+    );
+    expect(explainRule("-A FORWARD -p tcp --syn -j TCPMSS --clamp-mss-to-pmtu").en).toContain(
+      "lower the TCP MSS option to what the route's MTU allows and go on",
+    );
+    expect(explainRule("-A FORWARD -p tcp --syn -j TCPMSS --set-mss 1400").unknown).toEqual([]);
+  });
+});
+
+describe("the MSS option in a listing of LOG lines", () => {
+  const rules = parseRulesetFile(
+    "table inet t {\n\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n\t\ttcp option maxseg size 1460 counter\n\t\ttcp option maxseg size 1400 counter\n\t}\n}\n",
+    "r.nft",
+  );
+  const syn =
+    "IN=eth0 OUT= MAC=02:00:00:00:00:01:02:00:00:00:00:02:08:00 SRC=198.51.100.1 DST=203.0.113.2 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=TCP SPT=40000 DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0";
+
+  /** The rules the input step of the SYN `line` matched, with their verdicts. */
+  function marks(line: string): [number, string][] | undefined {
+    const parsed = parseTraceText(`[1.0] pw/input ${line} `, { prefixMap: { "pw/input": "ip:t:input" } });
+    const p = parsed.packets[0];
+    if (!p) throw new Error("no packet");
+    return logStepMatches(p, rules, parsed.packets)
+      .at(-1)
+      ?.map((m) => [m.ruleLine, m.verdict]);
+  }
+
+  it("is read from --log-tcp-options' OPT, and undecided for a SYN without it", () => {
+    expect(rules.diagnostics).toEqual([]);
+    expect(marks(`${syn} OPT (020405B40402080A0001E2400000000001030307)`)).toEqual([
+      [4, "CONTINUE"],
+      [0, "ACCEPT"],
+    ]);
+    expect(marks(syn)).toEqual([
+      [4, "UNKNOWN"],
+      [5, "UNKNOWN"],
+      [0, "ACCEPT"],
+    ]);
+  });
+});
