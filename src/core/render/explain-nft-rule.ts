@@ -566,8 +566,8 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
       if (!c.range)
         return not
           ? [
-              "a TCP segment without an MSS option (which Linux puts on SYNs)",
-              "沒有 MSS 選項的 TCP 區段（Linux 只在 SYN 上放這個選項）",
+              "a packet without a TCP MSS option (all but a TCP SYN or SYN-ACK, other protocols included)",
+              "沒有 TCP MSS 選項的封包（TCP 的 SYN 或 SYN-ACK 以外都是，其他協定的封包也算）",
             ]
           : [
               "a TCP segment with an MSS option (a SYN or SYN-ACK)",

@@ -489,11 +489,12 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
       r = inRange(p.len, c.range);
       break;
     case "tcpmss":
-      if (p.proto !== "tcp") return false;
+      // Presence: a packet of another protocol has no such option (nft's `missing` holds for it).
       if (!c.range) {
-        r = p.mss !== undefined;
+        r = p.proto === "tcp" && p.mss !== undefined;
         break;
       }
+      if (p.proto !== "tcp") return false;
       // No option: xt_tcpmss answers its `!`; nft_exthdr breaks the rule.
       if (p.mss === undefined) return c.nft ? false : c.neg;
       r = inRange(p.mss, c.range);

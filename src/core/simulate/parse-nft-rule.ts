@@ -2237,10 +2237,13 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       const mss = readMaxseg(tokens, i + 3);
       if (mss) {
         i = mss.next;
-        if (mss.condition) {
+        // nft 1.0.6 adds no `meta l4proto tcp`: nft_exthdr ends the rule on a packet of another protocol
+        // for a size, read or written (kernel 6.18: an echo request met no `tcp option maxseg size set 1400
+        // accept`), but reads the option missing there (an echo request met `tcp option maxseg missing`).
+        if (mss.condition?.range || mss.effect)
           out.conditions.push({ kind: "proto", proto: "tcp", neg: false });
-          out.conditions.push(mss.condition);
-        } else if (mss.effect) out.effects.push(mss.effect);
+        if (mss.condition) out.conditions.push(mss.condition);
+        else if (mss.effect) out.effects.push(mss.effect);
         continue;
       }
     }

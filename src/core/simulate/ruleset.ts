@@ -168,9 +168,10 @@ export type Condition =
   | { kind: "length"; range: PortRange; neg: boolean }
   /**
    * The TCP MSS option (see `SimPacket.mss`): iptables' `-m tcpmss --mss LO[:HI]`, nft's `tcp option
-   * maxseg size ...` (`range`), nft's `tcp option maxseg exists` (no `range`; `missing` negated). A TCP
-   * segment without the option fails xt_tcpmss (so `!` passes it) and breaks nft's size compare (no
-   * match, negated or not: `nft`); a packet of another protocol never matches.
+   * maxseg size ...` (`range`), nft's `tcp option maxseg exists` (no `range`; `missing` negated: it holds
+   * for a packet of another protocol too). A TCP segment without the option fails xt_tcpmss (so `!`
+   * passes it) and breaks nft's size compare (no match, negated or not: `nft`); a packet of another
+   * protocol never matches a size.
    */
   | { kind: "tcpmss"; range?: PortRange; neg: boolean; nft?: true }
   /**

@@ -105,6 +105,22 @@ describe("nft tcp option maxseg", () => {
     ]);
   });
 
+  it("ends the rule on a packet of another protocol at a size, read or set, but reads its option missing", () => {
+    // Random-ruleset seeds 15 and 35 (kernel 6.18): an echo request met no `tcp option maxseg size set 1400
+    // accept`; seed 30: one met `tcp option maxseg missing` (nft 1.0.6 adds no `meta l4proto tcp`).
+    const w = textWorld(
+      "table inet t {\n\tchain o {\n\t\ttype filter hook output priority 10; policy drop;\n\t\ttcp option maxseg size set 1400 accept\n\t}\n}\n",
+    );
+    const run = runScenario(w, { from: "host", to: "172.17.0.2", proto: "icmp" });
+    expect(run.packets.map((p) => p.fate.kind)).toEqual(["dropped"]);
+    const missing = textWorld(
+      "table inet t {\n\tchain o {\n\t\ttype filter hook output priority 10; policy drop;\n\t\ttcp option maxseg missing accept\n\t}\n\tchain i {\n\t\ttype filter hook input priority 10; policy accept;\n\t\ttcp option maxseg exists drop\n\t}\n}\n",
+    );
+    expect(
+      runScenario(missing, { from: "host", to: "172.17.0.2", proto: "icmp" }).packets.map((p) => p.fate.kind),
+    ).toEqual(["delivered", "delivered"]);
+  });
+
   it("is explained in words", () => {
     const size = explainNftRule("tcp option maxseg size 1460 drop");
     expect(size.unknown).toEqual([]);
@@ -114,7 +130,7 @@ describe("nft tcp option maxseg", () => {
     expect(explainNftRule("tcp flags syn tcp option maxseg size set rt mtu").en).toContain(
       "lower its TCP MSS option to what the route's MTU allows",
     );
-    expect(explainNftRule("tcp option maxseg missing accept")["zh-TW"]).toContain("沒有 MSS 選項的 TCP 區段");
+    expect(explainNftRule("tcp option maxseg missing accept")["zh-TW"]).toContain("沒有 TCP MSS 選項的封包");
   });
 });
 
