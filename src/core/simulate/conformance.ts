@@ -136,8 +136,11 @@ export function scenarioFromRecorded(
       tcpFlags: ev?.l4?.tcpFlags,
       icmpType: ev?.l4?.icmpType,
       len: ev?.ip?.len,
-      // xtables-monitor prints no ICMP header: such a packet is told by its addresses (a REJECT's answer).
-      ...(!ev && ip ? { addrs: { src: ip.src, dst: ip.dst } } : {}),
+      // xtables-monitor prints no ICMP header: such a packet is told by its addresses (a REJECT's answer),
+      // also when another of its lines shows part of a transport header but neither flags nor a type.
+      ...(ev?.l4?.tcpFlags === undefined && ev?.l4?.icmpType === undefined && ip
+        ? { addrs: { src: ip.src, dst: ip.dst } }
+        : {}),
     };
   });
   // A TCP recording of one direction only: the handshake's SYN-ACK happened unseen, and conntrack saw it.

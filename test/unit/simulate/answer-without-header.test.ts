@@ -7,6 +7,8 @@
  * TCP segment in its place. The script item is the answer when it went between the answer's addresses.
  */
 import { describe, expect, it } from "vitest";
+import type { TraceEvent } from "../../../src/core/model/packet.ts";
+import { type RecordedPacket, scenarioFromRecorded } from "../../../src/core/simulate/conformance.ts";
 import { runScenario, type ScriptItem } from "../../../src/core/simulate/run-scenario.ts";
 import { textWorld } from "./helpers.ts";
 
@@ -74,5 +76,37 @@ describe("a REJECT's answer the recording shows without a header", () => {
       "host icmp 3",
       "c1 tcp (no flags)",
     ]);
+  });
+
+  it("is told by its addresses also when a bridge line decoded its network header but no ICMP type", () => {
+    // Iptables seed 31, TRACE mode: the error's bridge OUTPUT line (`NH=45c00058...`, the IP header alone)
+    // gave it a protocol and no type, so the replay took it for one more packet of c1's.
+    const ev = (ip: TraceEvent["ip"], l4?: TraceEvent["l4"]) => ({ ip, ...(l4 ? { l4 } : {}) }) as TraceEvent;
+    const recorded: RecordedPacket[] = [
+      {
+        direction: "request",
+        hooks: [],
+        events: [
+          ev(
+            { src: "198.51.100.10", dst: "203.0.113.2", len: 60 },
+            { proto: "tcp", sport: 4, dport: 8080, tcpFlags: ["SYN"] },
+          ),
+        ],
+      },
+      {
+        direction: "reply",
+        hooks: [],
+        events: [
+          ev({ src: "172.17.0.1", dst: "172.17.0.2", len: 88 }),
+          ev({ src: "172.17.0.1", dst: "172.17.0.2", len: 88 }, { proto: "icmp" }),
+        ],
+      },
+    ];
+    const script = scenarioFromRecorded(recorded, "wan", "tcp")?.script;
+    expect(script?.[1]).toEqual({
+      direction: "reply",
+      len: 88,
+      addrs: { src: "172.17.0.1", dst: "172.17.0.2" },
+    });
   });
 });
