@@ -23,8 +23,12 @@
  * and a REJECT's ICMP answer, which xtables-monitor prints without a header, replayed as a packet of
  * the peer (trace seeds 26, 27, 35); all fixed. Of iptables seeds 1-50 and nft seeds 1-40 in both
  * modes, what still diverges is the flood class above. The generators then gained the connection's
- * status bits (`ct status seen-reply`, `== seen-reply,confirmed`, `--ctstatus SEEN_REPLY`): the seeds
- * holding them that were run (nft 2-6, 14-35; iptables 5, 8-35, 42) agree.
+ * status bits (`ct status seen-reply`, `== seen-reply,confirmed`, `--ctstatus SEEN_REPLY`) and the TCP
+ * MSS option (`tcp option maxseg size 1460`, `missing`, `size set 1400`; `-m tcpmss`, `-j TCPMSS` without
+ * a SYN match). They found nft's `tcp option maxseg` without an implicit `meta l4proto tcp` (nft seeds
+ * 15, 30, 35) and a REJECT's traced ICMP error whose NH= line gave no type (iptables trace seed 31);
+ * both fixed. Of the seeds run with them in both modes (the defaults, nft 15-55 and iptables 10-60 where
+ * they hold these forms, and 56-80 of both), what diverges is the flood class.
  *
  * More seeds: `PACKETWALK_RANDOM_SEEDS=1-200 npx vitest run --project integration <this file>`.
  * Needs root and network namespaces; it says why when it skips.
