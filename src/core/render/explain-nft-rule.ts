@@ -413,7 +413,8 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
       if (!not && all.some((d) => d.kind === "nft-set" && d.key.startsWith(`${c.proto} `))) return undefined;
       if (!not && all.some((d) => d.kind === "icmp-type") && (c.proto === "icmp" || c.proto === "icmpv6"))
         return undefined;
-      if (!not && c.proto === "tcp" && all.some((d) => d.kind === "tcp-flags")) return undefined;
+      if (!not && c.proto === "tcp" && all.some((d) => d.kind === "tcp-flags" || d.kind === "tcpmss"))
+        return undefined;
       return not ? [`not ${c.proto}`, `不是 ${c.proto}`] : [c.proto, c.proto];
     case "dport":
     case "sport": {
@@ -574,8 +575,8 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
               "帶有 MSS 選項的 TCP 區段（SYN 或 SYN-ACK）",
             ];
       return [
-        `whose TCP MSS option is ${not ? "not " : ""}${ports(c.range)} (a segment without one, anything but a SYN, ends the rule)`,
-        `TCP 的 MSS 選項${not ? "不" : ""}是 ${ports(c.range)}（沒有這個選項的區段，也就是 SYN 以外的，會在這裡結束這條規則）`,
+        `whose TCP MSS option is ${not ? "not " : ""}${ports(c.range)} (a segment without one, anything but a SYN or SYN-ACK, ends the rule)`,
+        `TCP 的 MSS 選項${not ? "不" : ""}是 ${ports(c.range)}（沒有這個選項的區段，也就是 SYN 或 SYN-ACK 以外的，會在這裡結束這條規則）`,
       ];
     case "ipsec":
       return ipsecWords(c);

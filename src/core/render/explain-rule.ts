@@ -732,8 +732,8 @@ export function explainRule(line: string): RuleNote {
         const [lo, hi] = arg().split(":");
         const v = hi === undefined || hi === lo ? lo : `${lo || 0}-${hi || 65535}`;
         conds.push([
-          `the TCP MSS option is ${negate ? "not " : ""}${v} (a segment without one, anything but a SYN, ${negate ? "matches" : "does not"})`,
-          `TCP 的 MSS 選項${negate ? "不" : ""}是 ${v}（沒有這個選項的區段，也就是 SYN 以外的，${negate ? "算符合" : "不符合"}）`,
+          `the TCP MSS option is ${negate ? "not " : ""}${v} (a segment without one, anything but a SYN or SYN-ACK, ${negate ? "matches" : "does not"})`,
+          `TCP 的 MSS 選項${negate ? "不" : ""}是 ${v}（沒有這個選項的區段，也就是 SYN 或 SYN-ACK 以外的，${negate ? "算符合" : "不符合"}）`,
         ]);
         break;
       }

@@ -137,8 +137,9 @@ export function scenarioFromRecorded(
       icmpType: ev?.l4?.icmpType,
       len: ev?.ip?.len,
       // xtables-monitor prints no ICMP header: such a packet is told by its addresses (a REJECT's answer),
-      // also when another of its lines shows part of a transport header but neither flags nor a type.
-      ...(ev?.l4?.tcpFlags === undefined && ev?.l4?.icmpType === undefined && ip
+      // also when a bridge line's NH= named its protocol, ICMP, but no type. A UDP datagram or a TCP
+      // segment shown without its flags is a packet of its own, never taken for an answer.
+      ...(ip && (!ev?.l4 || (/^icmp(v6)?$/.test(ev.l4.proto) && ev.l4.icmpType === undefined))
         ? { addrs: { src: ip.src, dst: ip.dst } }
         : {}),
     };

@@ -256,8 +256,9 @@ function applyMss(t: Extract<Target, { kind: "TCPMSS" }>, p: SimPacket): void {
     if (to < p.mss) p.mss = to;
     return;
   }
-  // The header the simulator's segments have: 20 bytes and 12 of timestamps (a SYN's 20 of options carry an MSS).
-  const empty = p.len === (p.v6 ? 40 : 20) + 32;
+  // No data: at most the TCP header of a segment without an MSS, 20 bytes with up to 12 of timestamps (the
+  // simulator's ACKs carry them; a REJECT's RST and a recorded segment without them do not).
+  const empty = p.len <= (p.v6 ? 40 : 20) + 32;
   if (t.nft || !empty) return;
   p.mss = Math.min(to, p.v6 ? 1220 : 536);
   p.len += 4;
@@ -1261,7 +1262,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       case "pick":
         continue;
       case "unknown":
-        // A non-terminating target that touches nothing modelled (TCPMSS): the walk goes on, decided.
+        // A non-terminating target that touches nothing modelled (CHECKSUM): the walk goes on, decided.
         if (t.continues) continue;
         // iptables-nft's `xt target "MARK"` (options not listed) may set the mark, CONNMARK restore it
         // (a shifted --save-mark writes only the connection's mark, a shifted --restore-mark only the packet's).

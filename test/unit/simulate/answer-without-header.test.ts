@@ -108,5 +108,21 @@ describe("a REJECT's answer the recording shows without a header", () => {
       len: 88,
       addrs: { src: "172.17.0.1", dst: "172.17.0.2" },
     });
+    // A datagram, or a segment whose only line shows no flags, is a packet of its own: no addresses to be taken by.
+    const one = (l4: TraceEvent["l4"]): RecordedPacket => ({
+      direction: "request",
+      hooks: [],
+      events: [ev({ src: "172.17.0.1", dst: "172.17.0.2", len: 57 }, l4)],
+    });
+    const items = scenarioFromRecorded(
+      [
+        one({ proto: "udp", sport: 5, dport: 53 }),
+        one({ proto: "udp", sport: 5, dport: 53 }),
+        one({ proto: "tcp" }),
+      ],
+      "host",
+      "udp",
+    )?.script;
+    expect(items?.map((i) => i.addrs)).toEqual([undefined, undefined, undefined]);
   });
 });

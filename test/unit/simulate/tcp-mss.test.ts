@@ -125,7 +125,7 @@ describe("nft tcp option maxseg", () => {
     const size = explainNftRule("tcp option maxseg size 1460 drop");
     expect(size.unknown).toEqual([]);
     expect(size.en).toContain(
-      "whose TCP MSS option is 1460 (a segment without one, anything but a SYN, ends the rule)",
+      "whose TCP MSS option is 1460 (a segment without one, anything but a SYN or SYN-ACK, ends the rule)",
     );
     expect(explainNftRule("tcp flags syn tcp option maxseg size set rt mtu").en).toContain(
       "lower its TCP MSS option to what the route's MTU allows",
@@ -179,6 +179,16 @@ describe("iptables -m tcpmss and -j TCPMSS", () => {
     ]);
   });
 
+  it("adds it to a REJECT's RST too, which carries no data and no timestamps (20 + 20 bytes)", () => {
+    const w = textWorld(
+      "*mangle\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -p tcp -j TCPMSS --set-mss 1400\nCOMMIT\n*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE\nCOMMIT\n*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -p tcp --tcp-flags SYN,ACK SYN,ACK -j REJECT --reject-with tcp-reset\nCOMMIT\n",
+      "t.rules",
+    );
+    const run = runScenario(w, { from: "c1", to: "198.51.100.10", proto: "tcp", dport: 80 });
+    const rst = run.packets.find((p) => p.sent.tcpFlags?.includes("RST"));
+    expect([rst?.sent.len, rst?.received?.len]).toEqual([40, 44]);
+  });
+
   it("refuses a --mss that is no value, at its place", () => {
     const w = textWorld(
       "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcpmss --mss big -j DROP\nCOMMIT\n",
@@ -193,7 +203,7 @@ describe("iptables -m tcpmss and -j TCPMSS", () => {
     const m = explainRule("-A PREROUTING -p tcp -m tcpmss ! --mss 536:65535 -j DROP");
     expect(m.unknown).toEqual([]);
     expect(m.en).toContain(
-      "the TCP MSS option is not 536-65535 (a segment without one, anything but a SYN, matches)",
+      "the TCP MSS option is not 536-65535 (a segment without one, anything but a SYN or SYN-ACK, matches)",
     );
     expect(explainRule("-A FORWARD -p tcp --syn -j TCPMSS --clamp-mss-to-pmtu").en).toContain(
       "lower the TCP MSS option to what the route's MTU allows and go on",
