@@ -19,7 +19,7 @@ export const CT_STATUS_BITS: Readonly<Record<string, number>> = {
 };
 
 /** The bits that say NAT changed the connection (snat, dnat). */
-export const CT_STATUS_NAT = 48;
+export const CT_STATUS_NAT = (CT_STATUS_BITS.snat as number) | (CT_STATUS_BITS.dnat as number);
 
 /**
  * Whether the connection's binding at `manip` changed its tuple: nf_nat_setup_info sets IPS_SRC_NAT or

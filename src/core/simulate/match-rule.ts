@@ -6,7 +6,7 @@
 import { groupsValue, parseIpv6 } from "../parse/ipv6.ts";
 import { replyTuple, zoneId } from "./conntrack.ts";
 import { CT_ENTRY_KEYS, xtWithoutConnection } from "./ct-break.ts";
-import { CT_STATUS_NAT, ctStatusWord } from "./ct-status.ts";
+import { CT_STATUS_BITS, CT_STATUS_NAT, ctStatusWord } from "./ct-status.ts";
 import { flowOffload } from "./flow-offload.ts";
 import { addressInIpCidr } from "./ip-address.ts";
 import { ipsetMatches } from "./ipset-match.ts";
@@ -413,7 +413,8 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
         // A LOG line's step has no entry, but its trace tells whether NAT changed the connection.
         const mask = c.mask ?? 0;
         if (ctx.ctNat && !c.values && mask !== 0 && (mask & ~CT_STATUS_NAT) === 0) {
-          r = ((mask & 16) !== 0 && ctx.ctNat.snat) || ((mask & 32) !== 0 && ctx.ctNat.dnat);
+          const bit = (name: string) => (mask & (CT_STATUS_BITS[name] as number)) !== 0;
+          r = (bit("snat") && ctx.ctNat.snat) || (bit("dnat") && ctx.ctNat.dnat);
           break;
         }
         return c.withoutConnection === true && xtWithoutConnection(p, ctx);

@@ -342,10 +342,19 @@ export class Simulator {
 
   /** Whether the ruleset has a nat chain of `family` at any hook (nf_nat then runs at all four). */
   private hasNatChain(family: "ip" | "ip6"): boolean {
-    return ["PREROUTING", "OUTPUT", "INPUT", "POSTROUTING"].some((h) =>
-      hookSlots(this.world.ruleset, family, h).some((s) => s.nat),
-    );
+    // Asked for every chain a tracked packet runs: the ruleset's answer, once per family.
+    let has = this.natChains.get(family);
+    if (has === undefined) {
+      has = ["PREROUTING", "OUTPUT", "INPUT", "POSTROUTING"].some((h) =>
+        hookSlots(this.world.ruleset, family, h).some((s) => s.nat),
+      );
+      this.natChains.set(family, has);
+    }
+    return has;
   }
+
+  /** {@link hasNatChain}'s answers by family. */
+  private readonly natChains = new Map<"ip" | "ip6", boolean>();
 
   private ctx(p: SimPacket, io: Io): MatchContext {
     const topo = this.world.topology;
