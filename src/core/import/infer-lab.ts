@@ -69,6 +69,7 @@ interface Iface {
   addresses: string[];
   master?: string;
   kind: "bridge" | "veth" | "loopback" | "other";
+  mtu?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -92,6 +93,7 @@ function hostIfaces(m: HostMaterial): Iface[] {
     else if (typeof l.address === "string" && /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(l.address))
       i.mac = l.address;
     if (typeof l.master === "string") i.master = l.master;
+    if (typeof l.mtu === "number" && l.mtu >= 68 && l.mtu <= 65536) i.mtu = l.mtu;
     const kind = (l.linkinfo as Json | undefined)?.info_kind;
     if (kind === "bridge" || kind === "veth") i.kind = kind;
     else if (i.kind === "other" && (l.link_netnsid !== undefined || l.link_index !== undefined))
@@ -114,6 +116,12 @@ function hostIfaces(m: HostMaterial): Iface[] {
   }
   for (const i of byName.values()) if (i.master) get(i.master).kind = "bridge";
   return [...byName.values()];
+}
+
+/** A route's own MTU as `ip -j route` lists it (`"metrics":[{"mtu":1400}]`), for lab.json's route. */
+function routeMtu(r: Json): { mtu?: number } {
+  const mtu = arr(r.metrics).find((m) => typeof m.mtu === "number")?.mtu as number | undefined;
+  return mtu !== undefined && mtu >= 68 && mtu <= 65536 ? { mtu } : {};
 }
 
 /** What a capture shows its netfilter host to be: the words `lab.json` and the ruleset files use for it. */
@@ -721,6 +729,8 @@ export function inferLab(
       addresses: i.addresses,
       ...(i.master ? { bridge: i.master } : {}),
       kind: i.kind === "other" && (c || peer || wanPeer) ? "veth" : i.kind,
+      // The MTU sets the MSS the simulator's SYNs carry and clamp to; the kernel's default left out.
+      ...(i.mtu !== undefined && i.mtu !== (i.kind === "loopback" ? 65536 : 1500) ? { mtu: i.mtu } : {}),
       ...(c
         ? { peer: `${c.name}/eth0` }
         : peer
@@ -737,6 +747,7 @@ export function inferLab(
       to: dst === "default" ? "default" : dst.includes("/") ? dst : `${dst}/${hostLen(dst)}`,
       ...(typeof r.gateway === "string" ? { via: canonicalAddress(r.gateway) } : {}),
       dev: r.dev,
+      ...routeMtu(r),
     });
   }
   for (const c of containers) {
@@ -765,5 +776,11 @@ export function inferLab(
   if (wan) routeToTranslated(wan, routedToHost, ifaces, notes);
   hosts.push(...peers.values());
   if (wan) hosts.push(wan);
+  // The far end of a host link has the host end's MTU, as both ends of a veth (or a cable) do.
+  for (const h of hosts)
+    for (const i of h.interfaces) {
+      const mtu = ifaces.find((x) => i.peer === `${hostName}/${x.name}`)?.mtu;
+      if (mtu !== undefined && mtu !== 1500 && i.mtu === undefined) i.mtu = mtu;
+    }
   return { hosts, owner, questions, notes, unusedNames };
 }

@@ -774,7 +774,10 @@ function effect(t: Target): Pair | undefined {
   if (t.kind === "NOTRACK") return NOTRACK_WORDS;
   if (t.kind === "TCPMSS")
     return t.mss === undefined
-      ? ["lower its TCP MSS option to what the route's MTU allows", "把 TCP 的 MSS 選項降到路由 MTU 允許的值"]
+      ? [
+          "lower its TCP MSS option to what the smaller MTU of the route on and the route back allows",
+          "把 TCP 的 MSS 選項降到去程與回程路由中較小的 MTU 允許的值",
+        ]
       : [`lower its TCP MSS option to ${t.mss}`, `把 TCP 的 MSS 選項降到 ${t.mss}`];
   if (t.kind === "CTZONE") return zoneWords(t.zone, t.dir, true);
   if (t.kind === "FLOWOFFLOAD") return flowWords(t.flowtable);

@@ -1030,8 +1030,8 @@ export function explainRule(line: string): RuleNote {
           i += 2;
         } else if (t === "TCPMSS" && word(i + 1) === "--clamp-mss-to-pmtu") {
           place([
-            "lower the TCP MSS option to what the route's MTU allows and go on",
-            "把 TCP 的 MSS 選項降到路由 MTU 允許的值，然後繼續",
+            "lower the TCP MSS option to what the smaller MTU of the route on and the route back allows and go on",
+            "把 TCP 的 MSS 選項降到去程與回程路由中較小的 MTU 允許的值，然後繼續",
           ]);
           i += 1;
         } else if (t === "TCPMSS" && word(i + 1) === "--set-mss" && /^\d+$/.test(word(i + 2) ?? "")) {

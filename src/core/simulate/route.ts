@@ -8,8 +8,16 @@ import { hostIfaces, type IfaceAddress, isLocalAddress, type Topology } from "./
 
 /** Where a packet to an address goes from one host. */
 export type RouteResult =
-  | { kind: "local" }
-  | { kind: "unicast"; dev: string; via?: string /** Preferred source address on `dev`. */; src?: string }
+  | { kind: "local" /** The path MTU: lo's. */; mtu: number }
+  | {
+      kind: "unicast";
+      dev: string;
+      via?: string;
+      /** Preferred source address on `dev`. */
+      src?: string;
+      /** The path MTU: the route's own, else `dev`'s. */
+      mtu: number;
+    }
   | { kind: "unreachable" };
 
 /** Link-local IPv6 (fe80::/10): never a source for a destination beyond the link. */
@@ -19,13 +27,14 @@ function linkLocal(a: IfaceAddress): boolean {
 
 /** Looks up the route from `host` to `dst`. */
 export function routeLookup(topo: Topology, host: string, dst: string): RouteResult {
-  if (isLocalAddress(topo, host, dst)) return { kind: "local" };
+  if (isLocalAddress(topo, host, dst))
+    return { kind: "local", mtu: hostIfaces(topo, host).find((i) => i.kind === "loopback")?.mtu ?? 65536 };
   const family = addressFamily(dst);
   if (family === undefined) return { kind: "unreachable" };
   const d = canonicalAddress(dst);
   const v6 = family === 6;
   const ifaces = hostIfaces(topo, host);
-  let best: { len: number; dev: string; via?: string; anyFamily?: boolean } | undefined;
+  let best: { len: number; dev: string; via?: string; anyFamily?: boolean; mtu?: number } | undefined;
   for (const i of ifaces) {
     if (i.bridge) continue; // a bridge port has no IP role of its own
     for (const a of i.addresses) {
@@ -50,12 +59,14 @@ export function routeLookup(topo: Topology, host: string, dst: string): RouteRes
         dev: r.dev,
         via: r.via && canonicalAddress(r.via),
         ...(anyFamily ? { anyFamily } : {}),
+        ...(r.mtu !== undefined ? { mtu: r.mtu } : {}),
       };
   }
   if (!best) return { kind: "unreachable" };
   const dev = best.dev;
-  const own = ifaces.find((i) => i.name === dev)?.addresses.filter((a) => !!a.v6 === v6) ?? [];
+  const iface = ifaces.find((i) => i.name === dev);
+  const own = iface?.addresses.filter((a) => !!a.v6 === v6) ?? [];
   // A global (or unique local) address before a link-local one, as the kernel's source selection prefers.
   const src = (own.find((a) => !linkLocal(a)) ?? own[0])?.address;
-  return { kind: "unicast", dev, via: best.via, src };
+  return { kind: "unicast", dev, via: best.via, src, mtu: best.mtu ?? iface?.mtu ?? 1500 };
 }

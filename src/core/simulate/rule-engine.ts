@@ -11,6 +11,7 @@ import { natOfData } from "./nat-map-data.ts";
 import { natRangeAddress } from "./nat-range-address.ts";
 import type { ChainDef, Condition, Rule, TableDef, Target } from "./ruleset.ts";
 import type { SimPacket } from "./sim-packet.ts";
+import { clampMss } from "./tcp-mss.ts";
 
 /** One step a TRACE would show: a rule that matched, a user chain's fall-through, or a policy. */
 export interface RuleStep {
@@ -209,7 +210,7 @@ function applyEffect(
   else if (t.kind === "CONNMARK") applyConnmark(t, p, line);
   else if (t.kind === "TOS") applyTos(t, p);
   else if (t.kind === "TTL") applyTtl(t, p);
-  else if (t.kind === "TCPMSS") applyMss(t, p);
+  else if (t.kind === "TCPMSS") applyMss(t, p, ctx);
   // Only a packet with no connection (its state reads invalid: not looked up yet, or INVALID): on a
   // tracked one notrack does nothing (nft_notrack_eval). The state, for a caller with no entry (a LOG line's).
   // A zone template is a connection to both: a notrack after it does nothing.
@@ -249,9 +250,11 @@ function applyTos(t: Extract<Target, { kind: "TOS" }>, p: SimPacket): void {
  * to a segment without it that carries no data (the simulator's segments carry none but a recorded
  * longer one), as it does under iptables-nft, which skips the target's SYN-match check (kernel 6.18).
  */
-function applyMss(t: Extract<Target, { kind: "TCPMSS" }>, p: SimPacket): void {
+function applyMss(t: Extract<Target, { kind: "TCPMSS" }>, p: SimPacket, ctx: MatchContext): void {
   if (p.proto !== "tcp") return;
-  const to = t.mss ?? (p.v6 ? 1440 : 1460);
+  // Clamped to the path MTU: the host's routes, else 1500-byte links.
+  const to =
+    t.mss ?? (ctx.routeTo ? clampMss(ctx.routeTo(p.dst), ctx.routeTo(p.src), !!p.v6) : p.v6 ? 1440 : 1460);
   if (p.mss !== undefined) {
     if (to < p.mss) p.mss = to;
     return;
@@ -1248,7 +1251,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         applyTtl(t, s.p);
         continue;
       case "TCPMSS":
-        applyMss(t, s.p);
+        applyMss(t, s.p, ctx);
         continue;
       case "NOTRACK":
         applyEffect(t, s.p, run, rule.line, ctx);

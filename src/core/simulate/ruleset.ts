@@ -504,8 +504,8 @@ export type Target =
   | { kind: "TTL"; op: "set" | "inc" | "dec"; value: number }
   /**
    * iptables' TCPMSS target (`--set-mss N`, `--clamp-mss-to-pmtu`: no `mss`), nft's `tcp option maxseg
-   * size set N | rt mtu` (`nft`): lowers the MSS option of a segment that has one, never raises it. Behind
-   * the lab's 1500-byte links the path MTU's MSS is 1460 (1440 for IPv6). iptables-nft takes the target
+   * size set N | rt mtu` (`nft`): lowers the MSS option of a segment that has one, never raises it. The
+   * clamp's MSS is the smaller MTU of the route on and the route back, less the headers (tcp-mss.ts). iptables-nft takes the target
    * without a SYN match, and then adds an MSS option (at most 536) to a segment without one and without
    * data (kernel 6.18: an ACK grew from 52 to 56 bytes); nft never adds one. The rule goes on.
    */

@@ -21,8 +21,8 @@ export interface SimPacket {
   icmpSeq?: number;
   tcpFlags?: string[];
   /**
-   * The TCP MSS option's value: Linux puts one on SYN and SYN-ACK segments only (1460 behind a 1500-byte
-   * MTU, 1440 for IPv6), which `-j TCPMSS` and nft's `tcp option maxseg size set` may lower. Default: no
+   * The TCP MSS option's value: Linux puts one on SYN and SYN-ACK segments only (the sender's route's MTU
+   * less the headers: 1460 behind a 1500-byte MTU, 1440 for IPv6), which `-j TCPMSS` and nft's `tcp option maxseg size set` may lower. Default: no
    * MSS option. Not part of a snapshot (a LOG line prints it only with --log-tcp-options).
    */
   mss?: number;

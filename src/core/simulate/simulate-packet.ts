@@ -32,6 +32,7 @@ import {
 } from "./rule-engine.ts";
 import type { PktType, Ruleset, TableDef } from "./ruleset.ts";
 import { type CtState, isIcmp, type PacketSnapshot, type SimPacket, snapshot } from "./sim-packet.ts";
+import { advertisedMss } from "./tcp-mss.ts";
 import {
   addressOnInterface,
   ifaceKey,
@@ -207,7 +208,7 @@ export class Simulator {
       icmpId: spec.icmpId,
       icmpSeq: spec.icmpSeq,
       tcpFlags: spec.tcpFlags,
-      // The MSS a socket advertises behind the lab's 1500-byte MTU: the MTU less the IP and TCP headers.
+      // The MSS option a SYN or SYN-ACK carries; its value is the sender's route's (see originate).
       ...(spec.proto === "tcp" && spec.tcpFlags?.includes("SYN") ? { mss: v6 ? 1440 : 1460 } : {}),
       ttl: 64,
       id: this.nextIpId++,
@@ -679,6 +680,8 @@ export class Simulator {
     if (route.kind === "unreachable") return { kind: "lost", reason: `${host} has no route to ${p.dst}` };
     if (!p.src) p.src = route.kind === "unicast" && route.src ? route.src : p.dst;
     if (host === this.cur.from && !this.cur.sent.src) this.cur.sent.src = p.src;
+    // The socket's route, taken before OUTPUT's DNAT re-routes the packet, sets the MSS it advertises.
+    if (p.mss !== undefined) p.mss = advertisedMss(route.mtu, !!p.v6);
     if (host !== this.nfHost) {
       if (route.kind === "local") return { kind: "delivered", host };
       return this.transmit(host, route.dev, route.via ?? p.dst, p);

@@ -17,6 +17,8 @@ export interface IfaceInfo {
   /** `host/iface` at the other end of a veth. */
   peer?: string;
   addresses: IfaceAddress[];
+  /** The device's MTU: lab.json's, else 65536 for a loopback and 1500 for the rest (the kernel's defaults). */
+  mtu: number;
 }
 
 /** One address of an interface with its prefix length (`address` canonical). */
@@ -83,6 +85,7 @@ export function buildTopology(lab: Lab): Topology {
         bridge: i.bridge,
         peer: i.peer,
         addresses,
+        mtu: i.mtu ?? (i.kind === "loopback" ? 65536 : 1500),
       };
       ifaces.set(ifaceKey(host.name, i.name), info);
       for (const a of addresses)

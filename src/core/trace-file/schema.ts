@@ -74,6 +74,11 @@ export const interfaceSchema = z.strictObject({
   kind: z.enum(["bridge", "veth", "loopback", "other"]).default("other"),
   /** For a veth: the peer as `host/interface`. */
   peer: z.string().optional(),
+  /**
+   * The device's MTU (`ip link`'s `mtu`), which sets the MSS a TCP socket advertises over it and what
+   * `--clamp-mss-to-pmtu` and `rt mtu` clamp to. Default: 65536 for a loopback, else 1500.
+   */
+  mtu: z.number().int().min(68).max(65536).optional(),
 });
 
 /** One route of a lab host (as `ip route` shows it). */
@@ -93,6 +98,8 @@ export const routeSchema = z.strictObject({
     .optional(),
   /** The interface of the host the route leaves by. */
   dev: z.string(),
+  /** The route's own MTU (`ip route ... mtu 1400`), which the kernel takes over the device's. Default: the device's. */
+  mtu: z.number().int().min(68).max(65536).optional(),
 });
 
 /** One host (a network namespace, or the init namespace of a real Docker host). */

@@ -11,7 +11,7 @@ describe("explainRule", () => {
   });
   it("names a target extension as one, never as a chain to continue in (TCPMSS, NFQUEUE, TTL, HL, others)", () => {
     expect(explainRule("-A FORWARD -p tcp -j TCPMSS --clamp-mss-to-pmtu").en).toBe(
-      "if it is protocol tcp, lower the TCP MSS option to what the route's MTU allows and go on",
+      "if it is protocol tcp, lower the TCP MSS option to what the smaller MTU of the route on and the route back allows and go on",
     );
     expect(explainRule("-A FORWARD -j NFQUEUE --queue-num 1").en).toMatch(
       /^hand the packet to a userspace program \(NFQUEUE\), which decides its fate/,

@@ -179,6 +179,7 @@ describe("an IPv6 packet through the lab", () => {
       dev: "eth0",
       via: "fd00:a::1",
       src: "fd00:a::2",
+      mtu: 1500,
     });
     expect(routeLookup(w.topology, "host", "2001:0db8:0002::10")).toMatchObject({
       dev: "wan0",

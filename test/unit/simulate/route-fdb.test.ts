@@ -14,20 +14,50 @@ describe("routing and the bridge FDB over the recorded lab", () => {
       dev: "docker0",
       via: undefined,
       src: "172.17.0.1",
+      mtu: 1500,
     });
     expect(routeLookup(topo, "host", "198.51.100.10")).toEqual({
       kind: "unicast",
       dev: "eth0",
       via: "203.0.113.1",
       src: "203.0.113.2",
+      mtu: 1500,
     });
-    expect(routeLookup(topo, "host", "203.0.113.2")).toEqual({ kind: "local" });
+    // A local address goes by lo, whose MTU is 65536.
+    expect(routeLookup(topo, "host", "203.0.113.2")).toEqual({ kind: "local", mtu: 65536 });
     expect(routeLookup(topo, "c1", "198.51.100.10")).toMatchObject({
       dev: "eth0",
       via: "172.17.0.1",
       src: "172.17.0.2",
     });
     expect(routeLookup(topo, "wan", "172.17.0.2")).toEqual({ kind: "unreachable" });
+  });
+
+  it("gives the path MTU: a route's own over its device's, the device's over the default", () => {
+    const lab = labSchema.parse({
+      version: 1,
+      name: "mtu",
+      description: "A host with a 1400-byte link and a route with its own MTU.",
+      hosts: [
+        {
+          name: "a",
+          role: "docker-host",
+          interfaces: [
+            { name: "lo", addresses: ["127.0.0.1/8"], kind: "loopback", mtu: 16384 },
+            { name: "eth0", addresses: ["203.0.113.2/24"], kind: "veth", mtu: 1400 },
+          ],
+          routes: [
+            { to: "default", via: "203.0.113.1", dev: "eth0" },
+            { to: "198.51.100.0/24", via: "203.0.113.1", dev: "eth0", mtu: 1280 },
+          ],
+        },
+      ],
+    });
+    const t = buildTopology(lab);
+    expect(routeLookup(t, "a", "203.0.113.9")).toMatchObject({ dev: "eth0", mtu: 1400 });
+    expect(routeLookup(t, "a", "192.0.2.9")).toMatchObject({ dev: "eth0", mtu: 1400 });
+    expect(routeLookup(t, "a", "198.51.100.9")).toMatchObject({ dev: "eth0", mtu: 1280 });
+    expect(routeLookup(t, "a", "203.0.113.2")).toEqual({ kind: "local", mtu: 16384 });
   });
 
   it("knows local and broadcast addresses", () => {

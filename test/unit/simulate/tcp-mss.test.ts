@@ -128,7 +128,7 @@ describe("nft tcp option maxseg", () => {
       "whose TCP MSS option is 1460 (a segment without one, anything but a SYN or SYN-ACK, ends the rule)",
     );
     expect(explainNftRule("tcp flags syn tcp option maxseg size set rt mtu").en).toContain(
-      "lower its TCP MSS option to what the route's MTU allows",
+      "lower its TCP MSS option to what the smaller MTU of the route on and the route back allows",
     );
     expect(explainNftRule("tcp option maxseg missing accept")["zh-TW"]).toContain("沒有 TCP MSS 選項的封包");
   });
@@ -206,7 +206,7 @@ describe("iptables -m tcpmss and -j TCPMSS", () => {
       "the TCP MSS option is not 536-65535 (a segment without one, anything but a SYN or SYN-ACK, matches)",
     );
     expect(explainRule("-A FORWARD -p tcp --syn -j TCPMSS --clamp-mss-to-pmtu").en).toContain(
-      "lower the TCP MSS option to what the route's MTU allows and go on",
+      "lower the TCP MSS option to what the smaller MTU of the route on and the route back allows and go on",
     );
     expect(explainRule("-A FORWARD -p tcp --syn -j TCPMSS --set-mss 1400").unknown).toEqual([]);
   });
