@@ -29,6 +29,7 @@ import {
   XT_MASQUERADE_HINT,
   XT_MATCH_HINT,
 } from "../core/simulate/unmodelled-hints.ts";
+import { XT_HELPER_HINT } from "../core/simulate/xt-helper-listing.ts";
 import { keepPieces } from "./keep-pieces.ts";
 
 /** One known message: its code, its English shape, and its Chinese words made from the same values. */
@@ -233,6 +234,13 @@ export const KNOWN_MESSAGES: readonly Known[] = [
       /^'(ct state [^']+)' (never matches|holds for every packet): nft compares the whole state with (\S+), and a packet has one state$/,
     zh: (m) =>
       `'${m[1]}' ${m[2] === "never matches" ? "永遠不會符合" : "對每個封包都成立"}：nft 把整個狀態值和 ${m[3]} 比較，而封包一次只有一種狀態`,
+  },
+  {
+    code: "nft-xt-helper",
+    english:
+      /^'(ct helper [^']*)' in table (\S+ \S+) is not modelled: nft lists iptables-nft's -m helper the same way, and the two differ \(xt_helper reads the helper that expected the connection, nft's own expression the connection's helper\)$/,
+    zh: (m) =>
+      `'${m[1]}' 在 table ${m[2]} 中未建模：nft 把 iptables-nft 的 -m helper 列成同樣的寫法，而兩者不同（xt_helper 讀的是預期這條連線的 helper，nft 自己的運算式讀的是連線本身的 helper）`,
   },
   {
     code: "nft-mask-no-value",
@@ -760,6 +768,7 @@ export const KNOWN_HINTS: ReadonlyMap<string, string> = new Map([
     "請用 journalctl -o json 匯出（一行一筆紀錄），就能完整讀取",
   ],
   // The nft reader's hints.
+  [XT_HELPER_HINT, "請提供這個 table 的 iptables-nft-save 輸出，或把規則放在你自己的 table 裡"],
   [
     "remove what follows the '\\' (spaces too), as nft refuses it",
     "刪掉 '\\' 後面的內容（空白也算），否則 nft 會拒絕",

@@ -204,9 +204,11 @@ const PLAYGROUND_RULES_JS_BUDGET = 72 * 1024;
  * comment, and a bare iptables-save fetch none of it. 69.6 KB with iptables' `--ctdir` decided. 72.0 KB
  * once the connection's status bits (nft `ct status`, `--ctstatus`, the whole-word compares nft lists)
  * and the TCP MSS option (`-m tcpmss`, TCPMSS, `tcp option maxseg`) were decided and explained, rules the
- * engine used to follow both ways.
+ * engine used to follow both ways. 72.9 KB once the MSS followed the path MTU (lab.json's `mtu`) and the
+ * connection's protocol, family and helper were decided (`ct protocol`, `ct l3proto`, `ct helper`,
+ * `--ctproto`, `-m helper`) with their notes.
  */
-const PLAYGROUND_WORKER_RULES_JS_BUDGET = 73 * 1024;
+const PLAYGROUND_WORKER_RULES_JS_BUDGET = 74 * 1024;
 /**
  * The same on the zh-TW page, whose worker is built without the English halves that change no state
  * (`src/plugin/drop-other-language-notes.ts`; an English half that reads the rule's next word stays):
@@ -216,9 +218,10 @@ const PLAYGROUND_WORKER_RULES_JS_BUDGET = 73 * 1024;
  * policy and the refusals listed above; 73.6 KB with legacy TRACE marks, header-less ebtables-save and
  * logging chains' names; 74.5 KB with NETMAP, prefix NAT, bridged resets and range NAT notes; 75.9 KB
  * with ethertype names, `ct direction` and bridge reject answers; 71.4 KB since the bridge reader loads apart;
- * 71.6 KB with `--ctdir`; 74.3 KB with the status bits and the MSS option.
+ * 71.6 KB with `--ctdir`; 74.3 KB with the status bits and the MSS option; 75.2 KB with the path MTU
+ * and the connection's protocol, family and helper.
  */
-const PLAYGROUND_ZH_WORKER_RULES_JS_BUDGET = 75 * 1024;
+const PLAYGROUND_ZH_WORKER_RULES_JS_BUDGET = 76 * 1024;
 /**
  * What a first nft ruleset (`nft list ruleset`) adds in the worker after an iptables-save: the nft
  * reader and the code that draws its base chains in their hook boxes. 6.8 KB measured (an nft ruleset

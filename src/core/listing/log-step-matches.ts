@@ -222,7 +222,7 @@ interface StepKnowledge {
   /** Conditions that would need a missing fact. */
   undecided(c: Condition): boolean;
   /**
-   * Conditions that read the packet's connection entry (its tuple, mark or zone) when the step's state
+   * Conditions that read the packet's connection entry (its tuple, mark, zone or master) when the step's state
    * says it has one: no LOG line gives them, so every run leaves them undecided (the listing's packet
    * carries no entry, on which nft_ct would break the rule instead); so is a length no line gave.
    */
@@ -287,6 +287,9 @@ function knowledge(
   // A SYN carries an MSS option, which the line shows only with --log-tcp-options (`OPT (...)`): no run can know it.
   const mssUnknown = (c: Condition): boolean =>
     c.kind === "tcpmss" && e.l4?.tcpOptions === undefined && (e.l4?.tcpFlags ?? []).includes("SYN");
+  // Only an expected connection (its first packet RELATED, then ESTABLISHED) has a master, which no line shows.
+  const masterUnknown = (c: Condition): boolean =>
+    c.kind === "helper-master" && state !== "NEW" && state !== "INVALID" && state !== "UNTRACKED";
   const undecided = (c: Condition): boolean => {
     switch (c.kind) {
       case "ctstate":
@@ -295,11 +298,14 @@ function knowledge(
       case "ctstatus":
         return readsEntry(c) || state === undefined;
       case "ct-tuple":
+      case "ctproto":
       case "ctdir":
       case "ctmark":
       case "flow-offloads":
         // The connection's first packet, its mark, the direction and whether it is established are not in a LOG line.
         return true;
+      case "helper-master":
+        return masterUnknown(c);
       case "logical-in":
         return logicalIn === undefined;
       case "logical-out":
@@ -343,7 +349,7 @@ function knowledge(
   return {
     ctx,
     undecided,
-    needsEntry: (c) => (tracked && readsEntry(c)) || lengthUnknown(c) || mssUnknown(c),
+    needsEntry: (c) => (tracked && readsEntry(c)) || lengthUnknown(c) || mssUnknown(c) || masterUnknown(c),
   };
 }
 
@@ -370,7 +376,7 @@ function optionMss(hex: string | undefined): { mss?: number } {
  * status (but whether NAT changed it, which the trace's rewrites tell).
  */
 function readsEntry(c: Condition): boolean {
-  if (c.kind === "ct-tuple" || c.kind === "ctmark") return true;
+  if (c.kind === "ct-tuple" || c.kind === "ctmark" || c.kind === "ctproto") return true;
   if (c.kind === "ctstatus") return c.values !== undefined || ((c.mask ?? 0) & ~CT_STATUS_NAT) !== 0;
   return c.kind === "nft-set" && (c.concat ?? [c.key]).some((k) => CT_ENTRY_KEYS.has(k));
 }

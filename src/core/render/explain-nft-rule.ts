@@ -65,6 +65,9 @@ const KEY_WORDS: Record<NftKey, Pair> = {
   "ct original zone": ["the connection's zone in the original direction", "連線在原方向的 zone"],
   "ct reply zone": ["the connection's zone in the reply direction", "連線在回覆方向的 zone"],
   "ct direction": ["the packet's direction in its connection", "封包在連線中的方向"],
+  "ct protocol": ["the protocol of its connection", "連線的協定"],
+  "ct l3proto": ["the address family of its connection", "連線的位址家族"],
+  "ct helper": ["the helper of its connection", "連線的 helper"],
   // `ct original ip saddr`, `ct reply ip6 daddr`: worded as ct-tuple-words.ts words the tuple's matches.
   ...(Object.fromEntries(
     CT_ADDR_KEYS.map((k) => {
@@ -298,18 +301,18 @@ function setCondition(c: Extract<Condition, { kind: "nft-set" }>, sets?: Map<str
     const size = n === undefined ? "" : ` (${n} element${n === 1 ? "" : "s"})`;
     const sizeZh = n === undefined ? "" : `（${n} 個元素）`;
     return c.neg
-      ? [`${key} is not in set @${c.set}${size}`, `${keyZh}不在集合 @${c.set} 中${sizeZh}`]
-      : [`${key} is in set @${c.set}${size}`, `${keyZh}在集合 @${c.set} 中${size}`];
+      ? [`${key} is not in set @${c.set}${size}`, joinZh([keyZh, `不在集合 @${c.set} 中${sizeZh}`])]
+      : [`${key} is in set @${c.set}${size}`, joinZh([keyZh, `在集合 @${c.set} 中${sizeZh}`])];
   }
   const list = (c.elements ?? []).map(valueText);
-  // One value (`ct zone 1`, `icmp code 3`) is read as one.
+  // One value (`ct zone 1`, `icmp code 3`) is read as one; `joinZh` spaces a Latin key's end (`mark 是`).
   if (list.length === 1)
     return c.neg
-      ? [`${key} is not ${list[0]}`, `${keyZh}不是 ${list[0]}`]
-      : [`${key} is ${list[0]}`, `${keyZh}是 ${list[0]}`];
+      ? [`${key} is not ${list[0]}`, joinZh([keyZh, `不是 ${list[0]}`])]
+      : [`${key} is ${list[0]}`, joinZh([keyZh, `是 ${list[0]}`])];
   return c.neg
-    ? [`${key} is none of ${list.join(", ")}`, `${keyZh}不是 ${list.join("、")} 之一`]
-    : [`${key} is one of ${list.join(", ")}`, `${keyZh}是 ${list.join("、")} 之一`];
+    ? [`${key} is none of ${list.join(", ")}`, joinZh([keyZh, `不是 ${list.join("、")} 之一`])]
+    : [`${key} is one of ${list.join(", ")}`, joinZh([keyZh, `是 ${list.join("、")} 之一`])];
 }
 
 /**
@@ -814,6 +817,12 @@ function firstLoad(
 
 /** What a packet without a connection meets at `at`: the rule ends there, unmatched. */
 function breakWords(at: string): Pair {
+  // Most connections have no helper (none is assigned unless a rule does), and nft_ct ends the rule on those too.
+  if (at === "ct helper")
+    return [
+      " (a packet without a connection, or whose connection has no helper, as most have none, ends the rule at 'ct helper': no match, negated or not, nothing after it runs)",
+      "（沒有連線的封包，或連線沒有 helper（大多數連線都沒有），在「ct helper」就結束這條規則：不論是否反向都不符合，之後的都不執行）",
+    ];
   return [
     ` (a packet without a connection, e.g. untracked, ends the rule at '${at}': no match, nothing after it runs)`,
     `（沒有連線的封包（例如未追蹤）在「${at}」就結束這條規則：不符合，之後的都不執行）`,

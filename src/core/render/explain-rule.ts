@@ -525,6 +525,40 @@ export function explainRule(line: string): RuleNote {
         );
         break;
       }
+      case "--ctproto": {
+        const proto = arg().toLowerCase();
+        const name = { "6": "tcp", "17": "udp", "1": "icmp" }[proto] ?? proto;
+        const words: Pair = negate
+          ? [`its connection's protocol is not ${name}`, `連線的協定不是 ${name}`]
+          : [`its connection's protocol is ${name}`, `連線的協定是 ${name}`];
+        // xt_conntrack passes a packet without a connection once its --ctstate held (kernel 6.18).
+        conds.push(
+          ctstateSeen
+            ? [
+                `${words[0]} (a packet without a connection has no protocol there: it matches on the state alone)`,
+                `${words[1]}（沒有連線的封包沒有連線的協定，只要狀態符合就算符合）`,
+              ]
+            : words,
+        );
+        break;
+      }
+      case "--helper": {
+        if (matchModule !== "helper") break;
+        // xt_helper reads the helper of the connection's master: only a connection a helper expected has one.
+        const name = arg();
+        conds.push(
+          negate
+            ? [
+                `its connection is not one that helper ${name} expected (every connection but, e.g., FTP data ones, the control connection the helper watches included)`,
+                `連線不是 helper ${name} 預期的連線（除了例如 FTP 資料連線以外的所有連線，包括 helper 所監看的控制連線）`,
+              ]
+            : [
+                `its connection is one that helper ${name} expected (e.g. an FTP data connection; never the control connection the helper watches)`,
+                `連線是 helper ${name} 預期的連線（例如 FTP 資料連線；絕不是 helper 所監看的控制連線）`,
+              ],
+        );
+        break;
+      }
       case "--ctstatus": {
         // NONE adds no bit to the others.
         const all = arg().toUpperCase().split(",");

@@ -24,6 +24,9 @@ export const CT_ENTRY_KEYS: ReadonlySet<NftKey> = new Set([
   "ct original zone",
   "ct reply zone",
   "ct direction",
+  "ct protocol",
+  "ct l3proto",
+  "ct helper",
   ...CT_ADDR_KEYS,
 ]);
 
@@ -66,7 +69,7 @@ export function ctLoadWords(text: string): string | undefined {
     const key = words[j];
     if (key === undefined || NO_BREAK.has(key) || !/^[a-z][a-z0-9-]*$/.test(key)) continue;
     // `ct mark set ...`, `ct helper set "ftp"`: a statement that writes, it loads nothing itself; so is
-    // nft -j's `{"ct helper": "ftp"}`, read as `ct helper (json)`.
+    // a JSON statement the JSON reader keeps by its key (`... (json)`).
     if (words[j + 1] === "set" || words[j + 1] === "(json)") continue;
     // `ct status ! assured`: nft's print of iptables-nft's xt_conntrack, which does not break the rule.
     if (words[j + 1] === "!") continue;

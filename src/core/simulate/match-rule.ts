@@ -68,6 +68,11 @@ export interface MatchContext {
    * not (xt_mac's and nft's link-layer checks). Default false.
    */
   noFrame?: boolean;
+  /**
+   * The ruleset assigns connection helpers (`ct helper set`, `-j CT --helper`), which the simulator does
+   * not follow: `ct helper` is then undecided on a connection. Default: false, no connection has one.
+   */
+  helpers?: boolean;
   /** nftables: the named sets and maps of the table the rule is in. */
   sets?: ReadonlyMap<string, NftSet>;
   /** The route the host would take to an address (reverse path filters). Default: none (such matches unknown). */
@@ -169,6 +174,13 @@ export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): strin
       return p.v6 ? undefined : String((p.tos ?? 0) >> 2);
     case "ip6 dscp":
       return p.v6 ? String((p.tos ?? 0) >> 2) : undefined;
+    // No connection: undefined, the rule breaks (nft_ct), as for a helper the simulator never assigns.
+    case "ct protocol":
+      return p.ct?.entry.orig.proto;
+    case "ct l3proto":
+      return p.ct ? (p.ct.entry.orig.src.includes(":") ? "ipv6" : "ipv4") : undefined;
+    case "ct helper":
+      return undefined;
     // `len` is the IP length (LEN=), which `meta length` reads at every hook the walk runs.
     case "meta length":
       return String(p.len);
@@ -219,6 +231,14 @@ function rangeNumber(text: string): bigint | number | undefined {
   return parseIpv4(text) ?? numberish(text);
 }
 
+/** Keys whose value is a layer 4 protocol, by name or number. */
+const PROTO_KEYS: ReadonlySet<NftKey> = new Set([
+  "ip protocol",
+  "meta l4proto",
+  "ip6 nexthdr",
+  "ct protocol",
+]);
+
 /** Whether set element `e` holds value `v` of `key` (wildcard names, prefixes, ranges, numbers in any base). */
 export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean {
   if (e.kind === "concat") return false;
@@ -226,8 +246,7 @@ export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean 
   if (e.kind === "prefix") return addressInIpCidr(v, e.cidr);
   if (e.kind === "range") {
     // A packet carries its protocol by name (`tcp`), a range of them is of numbers (`ip protocol 1-6`).
-    const n =
-      key === "ip protocol" || key === "meta l4proto" || key === "ip6 nexthdr" ? nftProtoNumber(v) : v;
+    const n = PROTO_KEYS.has(key) ? nftProtoNumber(v) : v;
     const [lo, hi, x] = [e.lo, e.hi, n].map((t) => rangeNumber(t));
     return lo !== undefined && hi !== undefined && x !== undefined && x >= lo && x <= hi;
   }
@@ -240,9 +259,9 @@ export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean 
     ? icmp[e.value]
     : key.endsWith("port")
       ? nftPort(e.value)
-      : key === "ip protocol" || key === "meta l4proto" || key === "ip6 nexthdr"
+      : PROTO_KEYS.has(key)
         ? nftProto(e.value)
-        : nftSymbol(key, e.value);
+        : nftSymbol(key === "ct l3proto" ? "meta nfproto" : key, e.value);
   const want = symbol === undefined ? e.value : String(symbol);
   if (key === "iifname" || key === "oifname") return ifaceMatches(want.replace(/\*$/, "+"), v);
   if (want === v) return true;
@@ -461,6 +480,14 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
         : c.cidr !== undefined && addressInIpCidr(c.field === "src" ? t.src : t.dst, c.cidr);
       break;
     }
+    case "ctproto":
+      if (!p.ct) return c.withoutConnection === true && xtWithoutConnection(p, ctx);
+      r = p.ct.entry.orig.proto === c.proto;
+      break;
+    case "helper-master":
+      // Only an expected connection has a master; the simulator opens none (see the condition).
+      r = false;
+      break;
     case "ctdir":
       // Without a connection xt_conntrack's direction check fails, unless its state held (see `ct-tuple`).
       if (!p.ct) return c.withoutConnection === true && xtWithoutConnection(p, ctx);
@@ -554,6 +581,8 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
       if (keys.some((k) => unknownMac(k, p, ctx))) return "unknown";
       if (p.markUnknown && keys.includes("meta mark")) return "unknown";
       if (p.ct?.entry.markUnknown && keys.includes("ct mark")) return "unknown";
+      // A ruleset that assigns helpers may have given this connection one (kernel 6.18 still broke the rule).
+      if (p.ct && ctx.helpers && keys.includes("ct helper")) return "unknown";
       // No connection (a zone template is none): nft_ct breaks the rule, negated or not (`ct mark != { 1, 2 }`).
       if (keys.some((k) => CT_ENTRY_KEYS.has(k) && nftKeyValue(k, p, ctx) === undefined)) return false;
       if (keys.includes("meta pkttype") && ctx.pktType === undefined) return "unknown";
@@ -613,6 +642,8 @@ export function undecidedWhy(c: Condition, p: SimPacket, ctx: MatchContext): str
     (c.kind === "ctmark" || (c.kind === "nft-set" && (c.concat ?? [c.key]).includes("ct mark")))
   )
     return `the connection's mark holds bits a rule that is not modelled may have set (${ctUnknown}), so the connection mark match is left undecided, not guessed`;
+  if (p.ct && ctx.helpers && c.kind === "nft-set" && (c.concat ?? [c.key]).includes("ct helper"))
+    return "the ruleset assigns conntrack helpers, which the simulator does not follow, so the helper match is left undecided, not guessed";
   if (ctx.noFrame) return undefined;
   const keys = c.kind === "nft-set" ? (c.concat ?? [c.key]) : [];
   const sides: ("source" | "destination")[] =

@@ -35,6 +35,7 @@ import { DEVICE_HOOK_HINT } from "./ruleset-hints.ts";
 import { joinFlagWords } from "./tcp-flag-values.ts";
 import { type NftToken, SCRIPT_VERBS, tokenizeNft } from "./tokenize-nft.ts";
 import { CHANCE_HINT, UNCERTAIN_HINT } from "./unmodelled-hints.ts";
+import { undecideXtHelper } from "./xt-helper-listing.ts";
 
 /** Options of `parseNftRuleset`. */
 export interface ParseNftOptions {
@@ -598,6 +599,7 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     }
     if (table.family === "inet" || table.family === "bridge" || table.family === "netdev")
       rejectFamilyDependency(parsed);
+    undecideXtHelper(table, parsed, shown, err);
     // In an inet table an IPv4 NAT target leaves IPv6 packets alone and the rule goes on (see the engine).
     const familyOf = (t: Target): Target =>
       table.family === "inet" && (t.kind === "DNAT" || t.kind === "SNAT") && t.addr && !t.addr.includes(":")

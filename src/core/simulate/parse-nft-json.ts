@@ -301,6 +301,8 @@ function statementText(e: Json): string {
       ? `reject with ${r.type} ${r.expr}`
       : "reject";
   }
+  // `{"ct helper": "helper-ftp"}` is `ct helper set "helper-ftp"`: a statement, as the text form reads it.
+  if (typeof e["ct helper"] === "string") return `ct helper set ${JSON.stringify(e["ct helper"])}`;
   // Any other statement keeps its JSON key; "(json)" ends its words, so a verdict after it stays a verdict.
   return `${Object.keys(e)[0] ?? "unknown-expression"} (json)`;
 }

@@ -430,6 +430,14 @@ const CONCAT_KEYS: [string[], NftKey][] = [
   [["ct", "original", "zone"], "ct original zone"],
   [["ct", "reply", "zone"], "ct reply zone"],
   [["ct", "direction"], "ct direction"],
+  [["ct", "protocol"], "ct protocol"],
+  [["ct", "l3proto"], "ct l3proto"],
+  // The same in either direction; nft lists iptables-nft's `--ctproto 6` as `ct original protocol 6`.
+  [["ct", "original", "protocol"], "ct protocol"],
+  [["ct", "reply", "protocol"], "ct protocol"],
+  [["ct", "original", "l3proto"], "ct l3proto"],
+  [["ct", "reply", "l3proto"], "ct l3proto"],
+  [["ct", "helper"], "ct helper"],
   ...CT_ADDR_KEYS.map((k): [string[], NftKey] => [k.split(" "), k]),
   [["fib", "daddr", "type"], "fib daddr type"],
   [["fib", "saddr", "type"], "fib saddr type"],
@@ -1834,6 +1842,15 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         if (v !== "original" && v !== "reply") return bad("a direction", "write original or reply");
         pushSet(key, { elements: [{ kind: "value", value: v }], neg });
         return;
+      case "ct protocol":
+      case "ct helper":
+        pushSet(key, { elements: [{ kind: "value", value: v }], neg });
+        return;
+      case "ct l3proto":
+        if (nftSymbol("meta nfproto", v) !== "ipv4" && nftSymbol("meta nfproto", v) !== "ipv6")
+          return bad("an address family", "write ipv4 or ipv6");
+        pushSet(key, { elements: [{ kind: "value", value: v }], neg });
+        return;
       case "ct zone":
       case "ct original zone":
       case "ct reply zone": {
@@ -2356,6 +2373,12 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         out.conditions.push(tuple);
         continue;
       }
+      const field = word(2);
+      if ((field === "protocol" || field === "l3proto") && word(3) !== "set") {
+        i += 3;
+        match(`ct ${field}`, start);
+        continue;
+      }
       // `ct original ip saddr . ct original ip daddr { ... }`: a concatenation of the tuple's addresses.
       const key = keyAt(tokens, i);
       if (key && tokens[key.next]?.value === ".") {
@@ -2410,6 +2433,12 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     if (w === "ct" && (w1 === "state" || (w1 === "direction" && word(2) !== "set"))) {
       i += 2;
       match(w1 === "state" ? "ct state" : "ct direction", start);
+      continue;
+    }
+    // `ct protocol tcp`, `ct l3proto ipv4`, `ct helper "ftp"` (not `ct helper set "ftp"`, a statement).
+    if (w === "ct" && (w1 === "protocol" || w1 === "l3proto" || w1 === "helper") && word(2) !== "set") {
+      i += 2;
+      match(`ct ${w1}` as NftKey, start);
       continue;
     }
     if (w === "fib" && w1 === "saddr") {

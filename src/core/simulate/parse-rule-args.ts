@@ -12,7 +12,7 @@ import { formatIpv4, parseCidr, parseIpv4 } from "./ipv4.ts";
 import { EXTHDR_MODULES, readExthdrMatch } from "./ipv6-header-match.ts";
 import { paddedMac } from "./match-rule.ts";
 import { parseNatAddressSpec } from "./nat-address-spec.ts";
-import { dscpValue, nftPort, pktTypeName } from "./nft-names.ts";
+import { dscpValue, nftPort, nftProto, pktTypeName } from "./nft-names.ts";
 import type { Chance, Condition, PortRange, Target } from "./ruleset.ts";
 import type { Token } from "./tokenize-rule.ts";
 
@@ -166,6 +166,7 @@ const KNOWN_MODULES = new Set([
   "ecn",
   "length",
   "tcpmss",
+  "helper",
 ]);
 
 /** `--tos` / `--set-tos` names (iptables-extensions(8)): with them the mask is the TOS bits, 0x3f. */
@@ -649,6 +650,26 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         i += 2;
         continue;
       }
+      case "--ctproto": {
+        // libxt_conntrack: a protocol name or number (`tcp`, `6`), of the connection's first packet.
+        const proto = first ? nftProto(first.value.toLowerCase()) : undefined;
+        if (!first || !proto || proto === "0" || proto === "all")
+          return fail(
+            first?.column ?? tok.column,
+            first ? `'${first.value}' is not a protocol --ctproto can match` : "--ctproto needs a protocol",
+            "write e.g. --ctproto tcp or --ctproto 17",
+          );
+        conditions.push({ kind: "ctproto", proto, neg: n });
+        i += 2;
+        continue;
+      }
+      case "--helper": {
+        if (module !== "helper") break;
+        if (!first) return fail(tok.column, "--helper needs a helper's name", "write e.g. --helper ftp");
+        conditions.push({ kind: "helper-master", name: first.value, neg: n });
+        i += 2;
+        continue;
+      }
       case "--ctstatus": {
         // libxt_conntrack: names in any case, comma-separated; NONE is no bit (never matches, `!` always).
         const names = first?.value.split(",") ?? [];
@@ -1050,7 +1071,10 @@ function withoutConnection(conditions: Condition[], matches: { module: string; f
     const state = own.some((c) => c.kind === "ctstate");
     for (const c of own)
       if (c.kind === "unknown" && /(?:^|\s)-m conntrack\s/.test(c.text)) c.withoutConnection = state;
-      else if ((c.kind === "ct-tuple" || c.kind === "ctdir" || c.kind === "ctstatus") && state)
+      else if (
+        (c.kind === "ct-tuple" || c.kind === "ctdir" || c.kind === "ctstatus" || c.kind === "ctproto") &&
+        state
+      )
         c.withoutConnection = true;
   }
 }

@@ -683,8 +683,17 @@ function unknownWhat(rule: Rule, env: WalkEnv, p: SimPacket): string {
 function conditionWords(c: Condition): string {
   if (c.kind === "mac-src" || c.kind === "mac-dst")
     return `${c.neg ? "! " : ""}${c.kind === "mac-src" ? "source" : "destination"} MAC ${c.mac}${c.mask ? `/${c.mask}` : ""}`;
-  if (c.kind === "nft-set")
-    return `${c.concat ? c.concat.join(" . ") : c.key} ${c.set ? `@${c.set}` : "{ ... }"}`;
+  if (c.kind === "nft-set") {
+    const one =
+      !c.set && c.elements?.length === 1 && c.elements[0]?.kind === "value" ? c.elements[0] : undefined;
+    // One value is named as written (`ct helper != "sip"`), a set by its name or `{ ... }`.
+    const what = one
+      ? `${c.neg ? "!= " : ""}${/^[\w.:/-]+$/.test(one.value) ? one.value : `"${one.value}"`}`
+      : c.set
+        ? `@${c.set}`
+        : "{ ... }";
+    return `${c.concat ? c.concat.join(" . ") : c.key} ${what}`;
+  }
   return c.kind;
 }
 

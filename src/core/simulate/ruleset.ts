@@ -114,6 +114,18 @@ export type Condition =
       withoutConnection?: true;
       xt?: true;
     }
+  /**
+   * iptables' `-m conntrack --ctproto P`: the protocol of the connection's first packet (`tcp`, by the
+   * name the simulator's packets carry). A packet without a connection fails it, unless the same match's
+   * `--ctstate` held (`withoutConnection`, as for `ct-tuple`; kernel 6.18).
+   */
+  | { kind: "ctproto"; proto: string; neg: boolean; withoutConnection?: true }
+  /**
+   * iptables' `-m helper --helper NAME`: the connection was expected by helper NAME of another one (an
+   * FTP data connection); xt_helper looks at the connection's master only, so the helper's own control
+   * connection fails it (kernel 6.18). The simulator's connections have no master: it never holds.
+   */
+  | { kind: "helper-master"; name: string; neg: boolean }
   | { kind: "physdev-in" | "physdev-out"; name: string; neg: boolean }
   | { kind: "physdev-is-bridged" | "physdev-is-in" | "physdev-is-out"; neg: boolean }
   /**
@@ -338,6 +350,14 @@ export type NftKey =
   | "ct reply zone"
   /** The packet's direction in its connection: `original` (the side that opened it) or `reply`. */
   | "ct direction"
+  /** The connection's layer 4 protocol (`tcp`, 6) and address family (`ipv4`, `ipv6`), of its first packet. */
+  | "ct protocol"
+  | "ct l3proto"
+  /**
+   * The name of the connection's helper (`ct helper "ftp"`). nft_ct breaks the rule on a connection without
+   * one, negated or not: the simulator assigns none, so it decides it only where the ruleset assigns none.
+   */
+  | "ct helper"
   | CtAddrKey
   | "fib daddr type"
   | "fib saddr type"

@@ -208,6 +208,10 @@ const BROKEN_NFT: readonly [what: string, text: string][] = [
   ["no mask", inChain("ip saddr & accept")],
   ["a value of the wrong type", inChain("tcp dport & 0xff00 == foo accept")],
   ["a whole-state compare that never matches", inChain("ct state == established,related accept")],
+  [
+    "a helper compare in a table iptables-nft may keep",
+    'table ip filter {\n\tchain in2 {\n\t\tct helper != "ftp3" drop\n\t}\n}\n',
+  ],
   ["a whole-state compare that always matches", inChain("ct state != new,untracked drop")],
 ];
 

@@ -79,9 +79,9 @@ describe("a rule that loads a connection value of a packet without a connection"
     expect(first("", input, 7103)?.notes).toEqual([expect.stringContaining("abandoned at 'ct mark'")]);
   });
 
-  it("decides the ct keys it does not model (`ct helper`, `ct direction`, ...) for an untracked packet only", () => {
+  it("decides the ct keys it does not model (`ct bytes`, `ct direction`, ...) for an untracked packet only", () => {
     const input = [
-      'tcp dport { 7100, 7105 } ct helper != "ftp" drop',
+      "tcp dport { 7100, 7105 } ct bytes != 1000 drop",
       "tcp dport 7106 ct direction != reply drop",
       "tcp dport 7107 ct status != dnat drop",
       "tcp dport 7108 ct original ip saddr != 192.0.2.1 drop",
@@ -97,9 +97,9 @@ describe("a rule that loads a connection value of a packet without a connection"
       const p = runScenario(w, { from: "wan", to: "203.0.113.2", proto: "tcp", dport }).packets[0];
       expect(p?.unmodelled, String(dport)).toEqual([]);
     }
-    // A tracked packet has a helper the model does not know: still undecided.
+    // A tracked packet has byte counters the model does not keep: still undecided.
     const tracked = runScenario(w, { from: "wan", to: "203.0.113.2", proto: "tcp", dport: 7100 }).packets[0];
-    expect(tracked?.unmodelled.map((u) => u.what)).toEqual(['ct helper != "ftp"']);
+    expect(tracked?.unmodelled.map((u) => u.what)).toEqual(["ct bytes != 1000"]);
   });
 
   it("breaks at a statement that loads the connection's mark, and at a map keyed on it", () => {
@@ -278,8 +278,8 @@ describe("the rule notes", () => {
       "the connection's mark is none of 0x1, 0x2 (a packet without a connection, e.g. untracked, ends the rule at 'ct mark': no match, nothing after it runs): drop (final: the packet ends here)",
     );
     // An unexplained expression is named with it.
-    expect(explainNftRule('ct helper != "ftp" drop')["zh-TW"]).toContain(
-      '（運算式「ct helper != "ftp"」：packetwalk 未說明（沒有連線的封包（例如未追蹤）在「ct helper」就結束這條規則',
+    expect(explainNftRule("ct bytes != 1000 drop")["zh-TW"]).toContain(
+      "（運算式「ct bytes != 1000」：packetwalk 未說明（沒有連線的封包（例如未追蹤）在「ct bytes」就結束這條規則",
     );
   });
 

@@ -211,10 +211,10 @@ describe("parseNftRuleset on other expressions", () => {
 
   it("tells, in the hint of an unmodelled expression that loads from the connection, that a packet without one is decided", () => {
     const { diagnostics } = rules(
-      '\t\tct helper != "ftp" drop\n\t\tct bytes > 1000 drop\n\t\tmeta cgroup 5 drop\n\t\tct count over 2 drop',
+      "\t\tct expiration 5s drop\n\t\tct bytes > 1000 drop\n\t\tmeta cgroup 5 drop\n\t\tct count over 2 drop",
     );
     expect(diagnostics.map((d) => [d.message, d.hint])).toEqual([
-      ["expression 'ct helper != \"ftp\"' is not modelled", CT_UNMODELLED_MATCH_HINT],
+      ["expression 'ct expiration 5s' is not modelled", CT_UNMODELLED_MATCH_HINT],
       ["expression 'ct bytes > 1000' is not modelled", CT_UNMODELLED_MATCH_HINT],
       // Neither loads a value a packet without a connection lacks: the plain hints.
       ["expression 'meta cgroup 5' is not modelled", UNMODELLED_MATCH_HINT],
