@@ -50,6 +50,10 @@ const MATCHES: readonly { text: string; only?: "in" | "out"; proto?: string }[] 
   { text: "-m dscp --dscp 0x00" },
   { text: `-m iprange --src-range ${LAB.c1Ip}-${LAB.c2Ip}` },
   { text: `-m mac --mac-source ${LAB.c1Mac}`, only: "in" },
+  { text: "-m conntrack --ctproto tcp" },
+  { text: "-m conntrack ! --ctproto icmp" },
+  { text: "-m conntrack --ctstate NEW,UNTRACKED --ctproto icmp" },
+  { text: "-m helper ! --helper ftp" },
 ];
 
 /** Targets per table (MARK, CONNMARK, DSCP in mangle; REJECT in filter). */

@@ -70,6 +70,11 @@ const MATCHES: readonly string[] = [
   "tcp option maxseg size 1460",
   "tcp option maxseg size != 1400",
   "tcp option maxseg missing",
+  // The connection's protocol, family and helper (none is assigned: `ct helper` ends the rule).
+  "ct protocol tcp",
+  "ct protocol != icmp",
+  "ct l3proto ipv4",
+  'ct helper != "ftp"',
 ];
 
 /** Statements that change what later rules see. */

@@ -14,6 +14,7 @@
 import { splitHookId } from "../model/hook.ts";
 import { isGroupMac } from "../model/mac-address.ts";
 import type { MatchedRule, Packet, TraceEvent } from "../model/packet.ts";
+import { optionMss } from "../parse/tcp-option-mss.ts";
 import { isIcmpError, tcpLooseOf } from "../simulate/conntrack.ts";
 import { CT_ENTRY_KEYS } from "../simulate/ct-break.ts";
 import { CT_STATUS_NAT } from "../simulate/ct-status.ts";
@@ -202,7 +203,7 @@ function simPacket(e: TraceEvent): SimPacket | undefined {
     icmpType: e.l4?.icmpType,
     icmpCode: e.l4?.icmpCode,
     tcpFlags: e.l4?.tcpFlags,
-    ...optionMss(e.l4?.tcpOptions),
+    ...mssOf(e.l4?.tcpOptions),
     ttl: e.ip.ttl ?? 64,
     id: e.ip.id ?? 0,
     len: e.ip.len ?? 0,
@@ -351,24 +352,6 @@ function knowledge(
     undecided,
     needsEntry: (c) => (tracked && readsEntry(c)) || lengthUnknown(c) || mssUnknown(c) || masterUnknown(c),
   };
-}
-
-/** The MSS option among a LOG line's TCP options (`OPT (020405B4...)`: kind 2, length 4), as `SimPacket.mss`. */
-function optionMss(hex: string | undefined): { mss?: number } {
-  if (!hex) return {};
-  for (let i = 0; i + 2 <= hex.length; ) {
-    const kind = Number.parseInt(hex.slice(i, i + 2), 16);
-    if (kind === 0) break;
-    if (kind === 1) {
-      i += 2;
-      continue;
-    }
-    const len = Number.parseInt(hex.slice(i + 2, i + 4), 16);
-    if (!(len >= 2)) break;
-    if (kind === 2 && len === 4) return { mss: Number.parseInt(hex.slice(i + 4, i + 8), 16) };
-    i += len * 2;
-  }
-  return {};
 }
 
 /**
@@ -576,4 +559,10 @@ function beforeConntrack(found: { table: TableDef; chain: ChainDef; nft: boolean
     ? found.chain.base?.priority
     : IP_HOOK_TABLES[hook]?.find((t) => t.table === found.table.name)?.priority;
   return priority !== undefined && priority <= CONNTRACK_PRIORITY;
+}
+
+/** The MSS a LOG line's TCP options carry (`OPT (020405B4...)`), as `SimPacket.mss`; none without one. */
+function mssOf(hex: string | undefined): { mss?: number } {
+  const mss = optionMss(hex);
+  return mss === undefined ? {} : { mss };
 }

@@ -9,6 +9,7 @@ import type { HookId } from "../model/hook.ts";
 import type { ParsedTrace, RuleVerdict, TraceEvent } from "../model/packet.ts";
 import { findRewrites } from "../parse/index.ts";
 import { prefixToHook } from "../parse/prefix-to-hook.ts";
+import { optionMss } from "../parse/tcp-option-mss.ts";
 import { floodCopyNote, floodedWithinNote } from "./flood-copy.ts";
 import { canonicalAddress } from "./ip-address.ts";
 import type { Unmodelled } from "./rule-engine.ts";
@@ -131,11 +132,14 @@ export function scenarioFromRecorded(
         (e) => e.l4 && (e.source === "log" || e.source === "xtables-monitor" || e.source === "trace"),
       ) ?? r.events.find((e) => e.l4);
     const ip = r.events.find((e) => e.ip)?.ip;
+    // The MSS as sent: the first line that prints the options (a clamp lowers it on later ones).
+    const mss = optionMss(r.events.find((e) => e.l4?.tcpOptions)?.l4?.tcpOptions);
     return {
       direction: r.direction,
       tcpFlags: ev?.l4?.tcpFlags,
       icmpType: ev?.l4?.icmpType,
       len: ev?.ip?.len,
+      ...(mss !== undefined ? { mss } : {}),
       // xtables-monitor prints no ICMP header: such a packet is told by its addresses (a REJECT's answer),
       // also when a bridge line's NH= named its protocol, ICMP, but no type. A UDP datagram or a TCP
       // segment shown without its flags is a packet of its own, never taken for an answer.

@@ -24,6 +24,8 @@ export interface ScriptItem {
   icmpType?: number;
   /** IP total length (LEN). */
   len?: number;
+  /** A SYN's or SYN-ACK's MSS option as recorded (LOG's `OPT`). Default: the sender's route's. */
+  mss?: number;
   /**
    * The addresses the recording shows for the packet, when it shows no transport header to tell what
    * it is (xtables-monitor prints none for ICMP): a REJECT's answer is then known by them. Default: none.
@@ -142,6 +144,7 @@ export function runScenario(
         icmpSeq: spec.proto === "icmp" ? seq : undefined,
         tcpFlags: item.tcpFlags,
         len: item.len,
+        ...(item.mss !== undefined ? { mss: item.mss } : {}),
         direction: "request",
       };
     } else {
@@ -166,6 +169,7 @@ export function runScenario(
         icmpSeq: spec.proto === "icmp" ? seq : undefined,
         tcpFlags: item.tcpFlags,
         len: item.len,
+        ...(item.mss !== undefined ? { mss: item.mss } : {}),
         // An echo reply carries the TOS its request arrived with (the kernel's icmp_reply copies it);
         // a TCP or UDP socket sends with its own, 0.
         ...(spec.proto === "icmp" && responder.tos ? { tos: responder.tos } : {}),

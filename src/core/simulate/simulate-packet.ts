@@ -132,6 +132,11 @@ export interface SendSpec {
   len?: number;
   /** The TOS byte (traffic class) it is sent with. Default 0. */
   tos?: number;
+  /**
+   * A SYN's or SYN-ACK's MSS option, as a recording shows it. Default: what the sender's route gives,
+   * its MTU less the IP and TCP headers (see tcp-mss.ts).
+   */
+  mss?: number;
   direction: "request" | "reply";
 }
 
@@ -189,6 +194,13 @@ export class Simulator {
     );
   }
 
+  /** The MSS a socket on `spec.from` advertises toward `spec.to`: its route's MTU less the headers. */
+  private routeMss(spec: SendSpec): number {
+    const v6 = addressFamily(spec.to) === 6;
+    const route = routeLookup(this.world.topology, spec.from, canonicalAddress(spec.to));
+    return advertisedMss(route.kind === "unreachable" ? 1500 : route.mtu, v6);
+  }
+
   /** Sends one packet and follows it until it is delivered, dropped or lost. */
   send(spec: SendSpec): SimulatedPacket {
     const v6 = addressFamily(spec.to) === 6;
@@ -209,8 +221,10 @@ export class Simulator {
       icmpId: spec.icmpId,
       icmpSeq: spec.icmpSeq,
       tcpFlags: spec.tcpFlags,
-      // The MSS option a SYN or SYN-ACK carries; its value is the sender's route's (see originate).
-      ...(spec.proto === "tcp" && spec.tcpFlags?.includes("SYN") ? { mss: v6 ? 1440 : 1460 } : {}),
+      // The MSS option a SYN or SYN-ACK carries: the socket's route's, taken before OUTPUT's DNAT re-routes it.
+      ...(spec.proto === "tcp" && spec.tcpFlags?.includes("SYN")
+        ? { mss: spec.mss ?? this.routeMss(spec) }
+        : {}),
       ttl: 64,
       id: this.nextIpId++,
       len,
@@ -691,8 +705,6 @@ export class Simulator {
     if (route.kind === "unreachable") return { kind: "lost", reason: `${host} has no route to ${p.dst}` };
     if (!p.src) p.src = route.kind === "unicast" && route.src ? route.src : p.dst;
     if (host === this.cur.from && !this.cur.sent.src) this.cur.sent.src = p.src;
-    // The socket's route, taken before OUTPUT's DNAT re-routes the packet, sets the MSS it advertises.
-    if (p.mss !== undefined) p.mss = advertisedMss(route.mtu, !!p.v6);
     if (host !== this.nfHost) {
       if (route.kind === "local") return { kind: "delivered", host };
       return this.transmit(host, route.dev, route.via ?? p.dst, p);

@@ -10,14 +10,17 @@
  * - `--clamp-mss-to-pmtu` with the server's link at MTU 1400 gave the SYN 1360;
  * - iptables-nft took `-p tcp -j TCPMSS --set-mss 1400` without a SYN match (iptables-legacy refuses
  *   it), and it gave every ACK and FIN without data an MSS option of 536, their length 52 growing to 56.
+ * The path MTU's part (links and routes of other MTUs) is test/fixtures/simulate/tcp-mss-path-mtu.
  */
 import { describe, expect, it } from "vitest";
 import { logStepMatches } from "../../../src/core/listing/log-step-matches.ts";
+import type { TraceEvent } from "../../../src/core/model/packet.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
 import { explainNftRule } from "../../../src/core/render/explain-nft-rule.ts";
 import { explainRule } from "../../../src/core/render/explain-rule.ts";
+import { type RecordedPacket, scenarioFromRecorded } from "../../../src/core/simulate/conformance.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
-import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
+import { runScenario, type ScriptItem } from "../../../src/core/simulate/run-scenario.ts";
 import { textWorld } from "./helpers.ts";
 
 /** c1's TCP connection to the WAN server's port 80 (SYN, SYN-ACK, ACK) under `world`: each packet's fate. */
@@ -241,5 +244,40 @@ describe("the MSS option in a listing of LOG lines", () => {
       [5, "UNKNOWN"],
       [0, "ACCEPT"],
     ]);
+  });
+});
+
+describe("the MSS a recording shows, replayed", () => {
+  it("sends a recorded SYN with the MSS its first line's OPT carries, not the route's", () => {
+    const event = (hook: string, opt: string) =>
+      ({
+        hook,
+        ip: { src: "198.51.100.10", dst: "203.0.113.2", len: 60 },
+        l4: { proto: "tcp", sport: 4, dport: 8080, tcpFlags: ["SYN"], tcpOptions: opt },
+        source: "log",
+      }) as unknown as TraceEvent;
+    // A client behind a 1340-byte link (MSS 1300, 0x0514), then clamped to 1200 (0x04B0) on a later line.
+    const recorded: RecordedPacket[] = [
+      {
+        direction: "request",
+        hooks: [],
+        events: [
+          event("ip:raw:PREROUTING", "020405140402080A0001E2400000000001030307"),
+          event("ip:filter:FORWARD", "020404B00402080A0001E2400000000001030307"),
+        ],
+      },
+    ];
+    const script = scenarioFromRecorded(recorded, "wan", "tcp")?.script;
+    expect(script?.[0]?.mss).toBe(1300);
+    const w = textWorld(
+      "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcpmss --mss 1300 -j DROP\nCOMMIT\n",
+      "t.rules",
+    );
+    const fate = (s: ScriptItem[]) =>
+      runScenario(w, { from: "wan", to: "203.0.113.2", proto: "tcp", dport: 22, script: s }).packets[0]?.fate
+        .kind;
+    expect(fate(script ?? [])).toBe("dropped");
+    // Without a recording, the WAN host's 1500-byte link gives 1460.
+    expect(fate([{ direction: "request", tcpFlags: ["SYN"] }])).toBe("delivered");
   });
 });
