@@ -238,9 +238,9 @@ export const KNOWN_MESSAGES: readonly Known[] = [
   {
     code: "nft-xt-helper",
     english:
-      /^'(ct helper [^']*)' in table (\S+ \S+) is not modelled: nft lists iptables-nft's -m helper the same way, and the two differ \(xt_helper reads the helper that expected the connection, nft's own expression the connection's helper\)$/,
+      /^'(ct helper [^']*)' in table (\S+ \S+) is not modelled: nft lists iptables-nft's -m helper ! --helper the same way, and on a connection no helper expected the two differ \(xt_helper's negation holds, nft's own expression ends the rule\)$/,
     zh: (m) =>
-      `'${m[1]}' 在 table ${m[2]} 中未建模：nft 把 iptables-nft 的 -m helper 列成同樣的寫法，而兩者不同（xt_helper 讀的是預期這條連線的 helper，nft 自己的運算式讀的是連線本身的 helper）`,
+      `'${m[1]}' 在 table ${m[2]} 中未建模：nft 把 iptables-nft 的 -m helper ! --helper 列成同樣的寫法，而對於不是 helper 預期的連線，兩者結果不同（xt_helper 的反向條件成立，nft 自己的運算式則結束這條規則）`,
   },
   {
     code: "nft-mask-no-value",

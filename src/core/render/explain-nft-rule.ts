@@ -67,7 +67,7 @@ const KEY_WORDS: Record<NftKey, Pair> = {
   "ct direction": ["the packet's direction in its connection", "封包在連線中的方向"],
   "ct protocol": ["the protocol of its connection", "連線的協定"],
   "ct l3proto": ["the address family of its connection", "連線的位址家族"],
-  "ct helper": ["the helper of its connection", "連線的 helper"],
+  "ct helper": ["the helper that expected its connection", "預期這條連線的 helper"],
   // `ct original ip saddr`, `ct reply ip6 daddr`: worded as ct-tuple-words.ts words the tuple's matches.
   ...(Object.fromEntries(
     CT_ADDR_KEYS.map((k) => {
@@ -817,11 +817,11 @@ function firstLoad(
 
 /** What a packet without a connection meets at `at`: the rule ends there, unmatched. */
 function breakWords(at: string): Pair {
-  // Most connections have no helper (none is assigned unless a rule does), and nft_ct ends the rule on those too.
+  // nft_ct reads the helper of the connection's master: only an expected connection (FTP data) has one.
   if (at === "ct helper")
     return [
-      " (a packet without a connection, or whose connection has no helper, as most have none, ends the rule at 'ct helper': no match, negated or not, nothing after it runs)",
-      "（沒有連線的封包，或連線沒有 helper（大多數連線都沒有），在「ct helper」就結束這條規則：不論是否反向都不符合，之後的都不執行）",
+      " (a packet without a connection, or whose connection no helper expected, as most (all but e.g. FTP data connections), ends the rule at 'ct helper': no match, negated or not, nothing after it runs)",
+      "（沒有連線的封包，或連線不是 helper 預期的連線（大多數都不是，例如 FTP 資料連線才是），在「ct helper」就結束這條規則：不論是否反向都不符合，之後的都不執行）",
     ];
   return [
     ` (a packet without a connection, e.g. untracked, ends the rule at '${at}': no match, nothing after it runs)`,

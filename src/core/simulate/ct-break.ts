@@ -96,7 +96,7 @@ export function conditionLoad(c: Condition): string | undefined {
     case "nft-set":
       return (c.concat ?? [c.key]).find((k) => CT_ENTRY_KEYS.has(k));
     case "unknown":
-      return ctLoadWords(c.text);
+      return c.xt ? undefined : ctLoadWords(c.text);
     default:
       return undefined;
   }

@@ -68,11 +68,6 @@ export interface MatchContext {
    * not (xt_mac's and nft's link-layer checks). Default false.
    */
   noFrame?: boolean;
-  /**
-   * The ruleset assigns connection helpers (`ct helper set`, `-j CT --helper`), which the simulator does
-   * not follow: `ct helper` is then undecided on a connection. Default: false, no connection has one.
-   */
-  helpers?: boolean;
   /** nftables: the named sets and maps of the table the rule is in. */
   sets?: ReadonlyMap<string, NftSet>;
   /** The route the host would take to an address (reverse path filters). Default: none (such matches unknown). */
@@ -174,7 +169,8 @@ export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): strin
       return p.v6 ? undefined : String((p.tos ?? 0) >> 2);
     case "ip6 dscp":
       return p.v6 ? String((p.tos ?? 0) >> 2) : undefined;
-    // No connection: undefined, the rule breaks (nft_ct), as for a helper the simulator never assigns.
+    // No connection: undefined, the rule breaks (nft_ct). nft_ct reads the helper of the connection's
+    // master: only a connection a helper expected has one, and the simulator opens none.
     case "ct protocol":
       return p.ct?.entry.orig.proto;
     case "ct l3proto":
@@ -581,8 +577,6 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
       if (keys.some((k) => unknownMac(k, p, ctx))) return "unknown";
       if (p.markUnknown && keys.includes("meta mark")) return "unknown";
       if (p.ct?.entry.markUnknown && keys.includes("ct mark")) return "unknown";
-      // A ruleset that assigns helpers may have given this connection one (kernel 6.18 still broke the rule).
-      if (p.ct && ctx.helpers && keys.includes("ct helper")) return "unknown";
       // No connection (a zone template is none): nft_ct breaks the rule, negated or not (`ct mark != { 1, 2 }`).
       if (keys.some((k) => CT_ENTRY_KEYS.has(k) && nftKeyValue(k, p, ctx) === undefined)) return false;
       if (keys.includes("meta pkttype") && ctx.pktType === undefined) return "unknown";
@@ -642,8 +636,6 @@ export function undecidedWhy(c: Condition, p: SimPacket, ctx: MatchContext): str
     (c.kind === "ctmark" || (c.kind === "nft-set" && (c.concat ?? [c.key]).includes("ct mark")))
   )
     return `the connection's mark holds bits a rule that is not modelled may have set (${ctUnknown}), so the connection mark match is left undecided, not guessed`;
-  if (p.ct && ctx.helpers && c.kind === "nft-set" && (c.concat ?? [c.key]).includes("ct helper"))
-    return "the ruleset assigns conntrack helpers, which the simulator does not follow, so the helper match is left undecided, not guessed";
   if (ctx.noFrame) return undefined;
   const keys = c.kind === "nft-set" ? (c.concat ?? [c.key]) : [];
   const sides: ("source" | "destination")[] =

@@ -1847,7 +1847,8 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         pushSet(key, { elements: [{ kind: "value", value: v }], neg });
         return;
       case "ct l3proto":
-        if (nftSymbol("meta nfproto", v) !== "ipv4" && nftSymbol("meta nfproto", v) !== "ipv6")
+        // nft takes any number (`ct l3proto 7`, which no connection has) besides the two names.
+        if (!["ipv4", "ipv6"].includes(nftSymbol("meta nfproto", v)) && !/^\d+$/.test(v))
           return bad("an address family", "write ipv4 or ipv6");
         pushSet(key, { elements: [{ kind: "value", value: v }], neg });
         return;

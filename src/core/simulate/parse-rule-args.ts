@@ -12,7 +12,7 @@ import { formatIpv4, parseCidr, parseIpv4 } from "./ipv4.ts";
 import { EXTHDR_MODULES, readExthdrMatch } from "./ipv6-header-match.ts";
 import { paddedMac } from "./match-rule.ts";
 import { parseNatAddressSpec } from "./nat-address-spec.ts";
-import { dscpValue, nftPort, nftProto, pktTypeName } from "./nft-names.ts";
+import { dscpValue, nftPort, pktTypeName } from "./nft-names.ts";
 import type { Chance, Condition, PortRange, Target } from "./ruleset.ts";
 import type { Token } from "./tokenize-rule.ts";
 
@@ -651,15 +651,10 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         continue;
       }
       case "--ctproto": {
-        // libxt_conntrack: a protocol name or number (`tcp`, `6`), of the connection's first packet.
-        const proto = first ? nftProto(first.value.toLowerCase()) : undefined;
-        if (!first || !proto || proto === "0" || proto === "all")
-          return fail(
-            first?.column ?? tok.column,
-            first ? `'${first.value}' is not a protocol --ctproto can match` : "--ctproto needs a protocol",
-            "write e.g. --ctproto tcp or --ctproto 17",
-          );
-        conditions.push({ kind: "ctproto", proto, neg: n });
+        // libxt_conntrack: a protocol name or number (`tcp`, `6`), of the connection's first packet, as `-p` reads it.
+        if (!first)
+          return fail(tok.column, "--ctproto needs a protocol", "write e.g. --ctproto tcp or --ctproto 17");
+        conditions.push({ kind: "ctproto", proto: normalizeProto(first.value), neg: n });
         i += 2;
         continue;
       }

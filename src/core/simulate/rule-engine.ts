@@ -254,7 +254,8 @@ function applyMss(t: Extract<Target, { kind: "TCPMSS" }>, p: SimPacket, ctx: Mat
   if (p.proto !== "tcp") return;
   // Clamped to the path MTU: the host's routes, else 1500-byte links.
   const to =
-    t.mss ?? (ctx.routeTo ? clampMss(ctx.routeTo(p.dst), ctx.routeTo(p.src), !!p.v6) : p.v6 ? 1440 : 1460);
+    t.mss ??
+    (ctx.routeTo ? clampMss(ctx.routeTo(p.dst), ctx.routeTo(p.src), !!p.v6, t.nft) : p.v6 ? 1440 : 1460);
   if (p.mss !== undefined) {
     if (to < p.mss) p.mss = to;
     return;
@@ -686,7 +687,7 @@ function conditionWords(c: Condition): string {
   if (c.kind === "nft-set") {
     const one =
       !c.set && c.elements?.length === 1 && c.elements[0]?.kind === "value" ? c.elements[0] : undefined;
-    // One value is named as written (`ct helper != "sip"`), a set by its name or `{ ... }`.
+    // One value is named (`ct helper != sip`, without nft's quotes), a set by its name or `{ ... }`.
     const what = one
       ? `${c.neg ? "!= " : ""}${/^[\w.:/-]+$/.test(one.value) ? one.value : `"${one.value}"`}`
       : c.set

@@ -288,6 +288,12 @@ export type Condition =
        * otherwise (kernel 6.18). Default: unknown for every packet.
        */
       withoutConnection?: boolean;
+      /**
+       * nft's listing of an iptables-nft xt match it prints as an expression (`ct helper != "ftp"`, see
+       * xt-helper-listing.ts): the kernel may run the xt match, which ends no rule, so no `ct` load in
+       * its words decides a packet without a connection. Default: nft's own words.
+       */
+      xt?: true;
     }
   /** A match that never matches, whatever the packet (`-m recent ! --set`); `text` is its words. */
   | { kind: "never"; text: string; neg: boolean };
@@ -354,8 +360,10 @@ export type NftKey =
   | "ct protocol"
   | "ct l3proto"
   /**
-   * The name of the connection's helper (`ct helper "ftp"`). nft_ct breaks the rule on a connection without
-   * one, negated or not: the simulator assigns none, so it decides it only where the ruleset assigns none.
+   * The helper that expected the connection (`ct helper "ftp"`: an FTP data connection's): nft_ct reads
+   * the helper of the connection's master, and breaks the rule on a connection without one, negated or
+   * not (kernel 6.18: also on the control connection `ct helper set` gave a helper). The simulator
+   * opens no expected connection, so the rule always breaks there.
    */
   | "ct helper"
   | CtAddrKey

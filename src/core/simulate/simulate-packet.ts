@@ -9,7 +9,6 @@
 import type { HookId } from "../model/hook.ts";
 import { isGroupMac } from "../model/mac-address.ts";
 import { arpDropLine } from "./arp-filter.ts";
-import { assignsHelpers } from "./assigns-helpers.ts";
 import { fdbLookup, neighbourMac } from "./bridge-fdb.ts";
 import { ConntrackTable, tcpLooseOf } from "./conntrack.ts";
 import { breakNote } from "./ct-break.ts";
@@ -372,15 +371,6 @@ export class Simulator {
   /** {@link hasNatChain}'s answers by family. */
   private readonly natChains = new Map<"ip" | "ip6", boolean>();
 
-  /** Whether the ruleset may give a connection a helper (see assigns-helpers.ts), asked once. */
-  private get helpers(): boolean {
-    this.assigns ??= assignsHelpers(this.world.ruleset);
-    return this.assigns;
-  }
-
-  /** {@link helpers}' answer. */
-  private assigns: boolean | undefined;
-
   private ctx(p: SimPacket, io: Io): MatchContext {
     const topo = this.world.topology;
     const host = this.nfHost ?? "";
@@ -410,7 +400,6 @@ export class Simulator {
         : (p.ct?.state ?? (p.ctZone ? "NEW" : io.family !== "bridge" ? "INVALID" : undefined)),
       ctNat: p.ct ? { snat: natChanged(p.ct.entry, "src"), dnat: natChanged(p.ct.entry, "dst") } : undefined,
       natHooks: p.ct !== undefined && this.hasNatChain(p.v6 ? "ip6" : "ip"),
-      ...(p.ct && this.helpers ? { helpers: true } : {}),
       routeTo: (addr) => routeLookup(topo, host, addr),
       addrType,
       addrTypeOn: (addr, dev) => {

@@ -20,12 +20,16 @@ export function advertisedMss(mtu: number, v6: boolean): number {
 }
 
 /**
- * The MSS `--clamp-mss-to-pmtu` and `tcp option maxseg size set rt mtu` clamp to: the smaller MTU of the
- * route the packet takes (`toDst`) and of the route back to its source (`toSrc`), less the headers
- * (tcpmss_reverse_mtu, nft_rt's get_tcpmss). An unreachable way back leaves the forward MTU alone.
+ * The MSS `--clamp-mss-to-pmtu` and `tcp option maxseg size set rt mtu` (`nft`) clamp to: the smaller MTU
+ * of the route the packet takes (`toDst`) and of the route back to its source (`toSrc`), less the headers
+ * (tcpmss_reverse_mtu, nft_rt's get_tcpmss). IPv4 caps an MTU at 65535, IPv6 does not, and nft takes 536
+ * for an MTU past 65535 (kernel 6.18 over a 65536-byte loopback: IPv4 65495 both ways, IPv6 65476 for
+ * xt_TCPMSS and 536 for nft). An unreachable way back leaves the forward MTU alone.
  */
-export function clampMss(toDst: RouteResult, toSrc: RouteResult, v6: boolean): number {
+export function clampMss(toDst: RouteResult, toSrc: RouteResult, v6: boolean, nft = false): number {
   const forward = toDst.kind === "unreachable" ? 1500 : toDst.mtu;
   const back = toSrc.kind === "unreachable" ? forward : toSrc.mtu;
-  return Math.min(forward, back, 65535) - headers(v6);
+  const mtu = v6 ? Math.min(forward, back) : Math.min(forward, back, 65535);
+  if (nft && (mtu > 65535 || mtu <= headers(v6))) return 536;
+  return mtu - headers(v6);
 }

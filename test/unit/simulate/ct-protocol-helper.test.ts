@@ -14,12 +14,12 @@ import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import { textWorld } from "./helpers.ts";
 
 describe("explained", () => {
-  it("says that a connection without a helper ends an nft helper compare, negated or not", () => {
+  it("says that a connection no helper expected ends an nft helper compare, negated or not", () => {
     const note = explainNftRule('ct helper != "sip" drop');
-    expect(note.en).toContain(
-      "whose connection has no helper, as most have none, ends the rule at 'ct helper'",
+    expect(note.en).toMatch(
+      /^the helper that expected its connection is not sip \(a packet without a connection, or whose connection no helper expected, .* ends the rule at 'ct helper': no match, negated or not/,
     );
-    expect(note["zh-TW"]).toContain("連線的 helper 不是 sip");
+    expect(note["zh-TW"]).toContain("預期這條連線的 helper 不是 sip");
     expect(explainNftRule("ct original protocol 6 drop").en).toMatch(/^the protocol of its connection is 6/);
   });
 
@@ -35,7 +35,7 @@ describe("explained", () => {
 });
 
 describe("a ruleset that assigns helpers", () => {
-  it("leaves nft's ct helper undecided on a connection, and decides it where none is assigned", () => {
+  it("still ends nft's ct helper on the control connection it gave one: the helper is read from the master", () => {
     const filter =
       '\tchain input {\n\t\ttype filter hook input priority filter; policy accept;\n\t\tct helper != "sip" drop\n\t}\n';
     const fates = (text: string) => {
@@ -44,7 +44,29 @@ describe("a ruleset that assigns helpers", () => {
     };
     expect(fates(`table inet t {\n${filter}}\n`)[0]).toEqual(["delivered", 0]);
     const assigned = `table inet t {\n\tct helper h1 {\n\t\ttype "ftp" protocol tcp\n\t}\n\tchain pre {\n\t\ttype filter hook prerouting priority filter; policy accept;\n\t\ttcp dport 21 ct helper set "h1"\n\t}\n${filter}}\n`;
-    expect(fates(assigned)[0]).toEqual(["delivered", 1]);
+    expect(fates(assigned)[0]).toEqual(["delivered", 0]);
+  });
+
+  it("leaves the negated compare of an iptables-nft table undecided, untracked packets too, and reads the other as nft's", () => {
+    const table = (rules: string) =>
+      `table ip raw {\n\tchain PREROUTING {\n\t\ttype filter hook prerouting priority raw; policy accept;\n\t\tudp dport 53 notrack\n\t}\n}\ntable ip filter {\n\tchain INPUT {\n\t\ttype filter hook input priority filter; policy accept;\n\t\t${rules}\n\t}\n}\n`;
+    const run = (text: string, proto: "tcp" | "udp") =>
+      runScenario(textWorld(text), {
+        from: "wan",
+        to: "203.0.113.2",
+        proto,
+        dport: proto === "udp" ? 53 : 21,
+      }).packets[0];
+    const negated = table('ct helper != "ftp" drop');
+    expect(textWorld(negated).ruleset.diagnostics.map((d) => d.position.column)).toEqual([3]);
+    for (const proto of ["tcp", "udp"] as const)
+      expect(
+        run(negated, proto)?.unmodelled.map((u) => u.what),
+        proto,
+      ).toEqual(['ct helper != "ftp"']);
+    const positive = table('ct helper "ftp" drop');
+    expect(textWorld(positive).ruleset.diagnostics).toEqual([]);
+    expect(run(positive, "tcp")?.fate.kind).toBe("delivered");
   });
 });
 

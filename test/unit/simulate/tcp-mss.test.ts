@@ -20,7 +20,9 @@ import { explainNftRule } from "../../../src/core/render/explain-nft-rule.ts";
 import { explainRule } from "../../../src/core/render/explain-rule.ts";
 import { type RecordedPacket, scenarioFromRecorded } from "../../../src/core/simulate/conformance.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
+import type { RouteResult } from "../../../src/core/simulate/route.ts";
 import { runScenario, type ScriptItem } from "../../../src/core/simulate/run-scenario.ts";
+import { advertisedMss, clampMss } from "../../../src/core/simulate/tcp-mss.ts";
 import { textWorld } from "./helpers.ts";
 
 /** c1's TCP connection to the WAN server's port 80 (SYN, SYN-ACK, ACK) under `world`: each packet's fate. */
@@ -279,5 +281,26 @@ describe("the MSS a recording shows, replayed", () => {
     expect(fate(script ?? [])).toBe("dropped");
     // Without a recording, the WAN host's 1500-byte link gives 1460.
     expect(fate([{ direction: "request", tcpFlags: ["SYN"] }])).toBe("delivered");
+  });
+});
+
+describe("the MSS a route's MTU gives", () => {
+  const route = (mtu: number): RouteResult => ({ kind: "unicast", dev: "eth0", mtu });
+  it("is the MTU less the headers, within the kernel's floors and IPv4's cap", () => {
+    expect([advertisedMss(1500, false), advertisedMss(1500, true)]).toEqual([1460, 1440]);
+    // A 65536-byte loopback: 65495 over IPv4 (capped), 65476 over IPv6 (kernel 6.18, tcp-mss-path-mtu 7409, 7410).
+    expect([advertisedMss(65536, false), advertisedMss(65536, true)]).toEqual([65495, 65476]);
+    // ip_rt_min_advmss (256) and IPv6's 1220.
+    expect([advertisedMss(200, false), advertisedMss(1280, true)]).toEqual([256, 1220]);
+  });
+
+  it("clamps to the smaller MTU of the way on and back; past 65535 nft takes 536 (kernel 6.18, ::1)", () => {
+    expect(clampMss(route(1400), route(1500), false)).toBe(1360);
+    expect(clampMss(route(1500), route(1200), false)).toBe(1160);
+    expect(clampMss(route(1500), { kind: "unreachable" }, false)).toBe(1460);
+    const lo: RouteResult = { kind: "local", mtu: 65536 };
+    // Recorded over lo: IPv4 65495 for both; IPv6 65476 for ip6tables' TCPMSS (the SYN kept it), 536 for nft.
+    expect([clampMss(lo, lo, false), clampMss(lo, lo, false, true)]).toEqual([65495, 65495]);
+    expect([clampMss(lo, lo, true), clampMss(lo, lo, true, true)]).toEqual([65476, 536]);
   });
 });
