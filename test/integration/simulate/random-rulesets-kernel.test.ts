@@ -28,7 +28,10 @@
  * a SYN match). They found nft's `tcp option maxseg` without an implicit `meta l4proto tcp` (nft seeds
  * 15, 30, 35) and a REJECT's traced ICMP error whose NH= line gave no type (iptables trace seed 31);
  * both fixed. Of the seeds run with them in both modes (the defaults, nft 15-55 and iptables 10-60 where
- * they hold these forms, and 56-80 of both), what diverges is the flood class.
+ * they hold these forms, and 56-80 of both), what diverges is the flood class. Then the connection's
+ * protocol, family and helper (`ct protocol`, `ct l3proto`, `ct helper != "ftp"`, `--ctproto`, `-m helper !
+ * --helper ftp`): of the defaults and seeds 81-105 in both modes, what diverges is the flood class
+ * (nft seed 103 and iptables seed 89 in log mode, iptables seed 89 in trace mode).
  *
  * More seeds: `PACKETWALK_RANDOM_SEEDS=1-200 npx vitest run --project integration <this file>`.
  * Needs root and network namespaces; it says why when it skips.
