@@ -100,7 +100,8 @@ const en: PlaygroundStrings = {
   privacy:
     "Everything runs in your browser. Nothing you paste leaves this page: it has no server to send it to, and its security policy forbids any request but its own files.",
   logLabel: "Kernel log",
-  logHelp: "LOG lines (iptables or ebtables), TRACE output, in any dmesg, journalctl or syslog form.",
+  logHelp:
+    "Log lines of iptables, ebtables or nft rules, TRACE output (xtables-monitor, nft monitor trace), in any dmesg, journalctl or syslog form.",
   chooseFile: "Open a log file",
   dropHere: "or drop a file on the box",
   bigPaste: "{size} pasted: too big to show in the box; it is parsed as is.",
@@ -196,7 +197,8 @@ const zhTw: PlaygroundStrings = {
   privacy:
     "所有處理都在你的瀏覽器裡進行。你貼上的內容不會離開這個頁面：它沒有伺服器可以傳送，而且頁面的安全政策禁止任何自身檔案以外的請求。",
   logLabel: "核心日誌",
-  logHelp: "LOG 行（iptables 或 ebtables）、TRACE 輸出，任何 dmesg、journalctl 或 syslog 格式皆可。",
+  logHelp:
+    "iptables、ebtables 或 nft 規則寫下的日誌行、TRACE 輸出（xtables-monitor、nft monitor trace），任何 dmesg、journalctl 或 syslog 格式皆可。",
   chooseFile: "開啟日誌檔",
   dropHere: "或把檔案拖放到方框上",
   bigPaste: "已貼上 {size}：太大，不在方框中顯示；會直接解析。",
