@@ -184,7 +184,8 @@ export function readHostJson(
  * none: then one code at most).
  */
 export function exitCodeDiagnostics(text: string, file: string, commands: number): Diagnostic[] {
-  const lines = text.replace(/\s+$/, "").split(/\r?\n/);
+  // trimEnd, not a `\s+$` pattern, which rescans a long run of blanks from each of its positions.
+  const lines = text.trimEnd().split(/\r?\n/);
   const out: Diagnostic[] = [];
   const hint =
     "write the traffic command's exit code (`echo $?` right after it), one line per command of command.txt, in the same order";

@@ -153,8 +153,9 @@ const IPV6_SYSCTLS: ReadonlySet<string> = new Set([
 function parseSysctls(text: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const line of (text ?? "").split(/\r?\n/)) {
-    const m = /^\s*([a-z0-9_.\-/]+)\s*=\s*(.*?)\s*$/.exec(line);
-    if (m) out[(m[1] as string).replace(/\//g, ".")] = m[2] as string;
+    // The value trimmed by `trim`, not by a lazy `(.*?)\s*$`, which backtracks over long runs of blanks.
+    const m = /^\s*([a-z0-9_.\-/]+)\s*=(.*)$/.exec(line);
+    if (m) out[(m[1] as string).replace(/\//g, ".")] = (m[2] as string).trim();
   }
   return out;
 }

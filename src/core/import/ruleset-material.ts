@@ -6,6 +6,7 @@
  */
 import { type HookId, type NetdevPrefixes, type PrefixHooks, splitHookId } from "../model/hook.ts";
 import { prefixToHook } from "../parse/prefix-to-hook.ts";
+import { tokenizeRule } from "../simulate/tokenize-rule.ts";
 import { bridgePartAt } from "../simulate/xtables-text.ts";
 
 /**
@@ -379,6 +380,19 @@ function dropEmptyTables(lines: string[]): string[] {
 const BUILTIN = new Set(["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING", "BROUTING"]);
 
 /**
+ * The `--log-prefix` value of a rule's words (iptables or ebtables), unquoted as iptables-save
+ * quotes it (`\"`, `\\`); undefined when the rule has none or its quotes do not close (the ruleset
+ * reader reports that line at its column: a prefix map is only a guide).
+ */
+function logPrefixOf(rule: string): string | undefined {
+  if (!rule.includes("--log-prefix")) return undefined;
+  const words = tokenizeRule(rule);
+  if (!words.ok) return undefined;
+  const at = words.tokens.findIndex((t) => t.value === "--log-prefix" && !t.quoted);
+  return at < 0 ? undefined : words.tokens[at + 1]?.value;
+}
+
+/**
  * The LOG prefixes of the instrumentation's rules, trimmed as the parser compares them, each
  * mapped to its hook: the chain's own hook for a built-in chain, the built-in chain that reaches a
  * user chain (through jumps) otherwise. A prefix printed at several built-in chains of one table
@@ -427,11 +441,8 @@ export function prefixMapFromRuleset(text: string): PrefixHooks {
       set.add(chain);
       jumps.set(key, set);
     }
-    const prefix = /--log-prefix ("(?:[^"\\]|\\.)*"|\S+)/.exec(rest)?.[1];
-    if (prefix !== undefined) {
-      const value = prefix.startsWith('"') ? (JSON.parse(prefix) as string) : prefix;
-      logs.push({ key: `${family}:${table}:${chain}`, prefix: value });
-    }
+    const prefix = logPrefixOf(rest);
+    if (prefix !== undefined) logs.push({ key: `${family}:${table}:${chain}`, prefix });
   }
   const hooksOf = (key: string, seen = new Set<string>()): Set<string> => {
     const [fam, tbl, chain] = key.split(":") as [string, string, string];

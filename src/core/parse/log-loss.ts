@@ -145,19 +145,39 @@ export function readMonitorExit(line: string, from = 0): LogLoss | undefined {
   };
 }
 
-/** An audit record of a packet: `type=NETFILTER_PKT` (auditd's file) or `audit: type=1325` (the kernel log). */
-const AUDIT_PACKET = /\btype=(?:NETFILTER_PKT|1325)\b.*\bsaddr=/;
+/** The record types of a packet's audit record: `type=NETFILTER_PKT` (auditd's file) or `audit: type=1325` (the kernel log). */
+const AUDIT_TYPES = ["type=NETFILTER_PKT", "type=1325"];
+
+/** Whether `line[i]` is a word character (the `\b` test, without a regex's backtracking over long lines). */
+function wordAt(line: string, i: number): boolean {
+  const c = line.charCodeAt(i);
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/**
+ * Where `text` first starts a word in `line` at or after `from` (and, with `whole`, also ends one),
+ * else -1.
+ */
+function wordIndex(line: string, text: string, from = 0, whole = true): number {
+  for (let i = line.indexOf(text, from); i >= 0; i = line.indexOf(text, i + 1))
+    if (!wordAt(line, i - 1) && !(whole && wordAt(line, i + text.length))) return i;
+  return -1;
+}
 
 /**
  * What a packet's audit record (nft `log level audit`, iptables `-j AUDIT`) says, or undefined:
  * it names no hook, chain or prefix, so no trace can be made of it; said once for all such lines.
  */
 export function readAuditPacket(line: string): LogLoss | undefined {
-  if (!line.includes("type=NETFILTER_PKT") && !line.includes("type=1325")) return undefined;
-  const m = AUDIT_PACKET.exec(line);
-  if (!m) return undefined;
+  let at = -1;
+  for (const type of AUDIT_TYPES) {
+    const i = wordIndex(line, type);
+    if (i >= 0 && (at < 0 || i < at)) at = i;
+  }
+  // The record's packet fields follow its type: a word starting `saddr=`.
+  if (at < 0 || wordIndex(line, "saddr=", at, false) < 0) return undefined;
   return {
-    column: m.index + 1,
+    column: at + 1,
     message:
       "audit record of a packet (nft `log level audit` or iptables -j AUDIT): it names no hook, chain or prefix, so packetwalk cannot place it",
     hint: 'log to the kernel log instead: nft `log prefix "..."` (without `level audit`) or iptables -j LOG --log-prefix "..."',

@@ -163,6 +163,24 @@ function apartChain(word: string): Chain | undefined {
   return w === "PREROUTE" || w === "POSTROUTE" || w === "FWD" ? CHAIN_ABBREVIATIONS[w] : undefined;
 }
 
+/** Opening brackets before a word of a hand-written prefix. */
+const LEADING = new Set(["[", "(", "<", "{"]);
+/** Closing brackets and punctuation after one. */
+const TRAILING = new Set(["]", ")", ":", ">", "}", ".", ",", ";", "!"]);
+
+/**
+ * `w` without its leading brackets and trailing punctuation (`[filter` -> `filter`, `FORWARD]:` ->
+ * `FORWARD`). A loop, not a regex: a trailing-run pattern rescans a long run of `)` inside a word
+ * from every position of it, and a line of junk took seconds.
+ */
+function bareWord(w: string): string {
+  let start = 0;
+  let end = w.length;
+  while (start < end && LEADING.has(w[start] as string)) start++;
+  while (end > start && TRAILING.has(w[end - 1] as string)) end--;
+  return start === 0 && end === w.length ? w : w.slice(start, end);
+}
+
 /**
  * Table and chain written by hand as the last two words or `/`- or `:`-separated parts, either
  * order, brackets and trailing punctuation ignored (`filter/FORWARD: `, `[filter:FORWARD] `,
@@ -173,7 +191,7 @@ function apartChain(word: string): Chain | undefined {
 function apartHook(trimmed: string, defaultFamily: Family): HookId | undefined {
   const words = trimmed
     .split(/[\s/:]+/)
-    .map((w) => w.replace(/^[[(<{]+|[\]):>}.,;!]+$/g, ""))
+    .map(bareWord)
     .filter((w) => w.length > 0);
   const n = words.length;
   if (n < 2) return undefined;

@@ -34,6 +34,17 @@ describe("import ruleset material", () => {
     expect(isLoggingRule("-A FORWARD -p IPv4 -j DROP")).toBe(false);
   });
 
+  it("unquotes a prefix as iptables-save quotes it; one whose quote never closes maps nothing (the ruleset reader reports it)", () => {
+    const save = (prefix: string) =>
+      `*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j LOG --log-prefix ${prefix}\nCOMMIT\n`;
+    // Not JSON (which refused `\x` and a raw tab with a stack trace): a backslash takes the next character as it is, as the ruleset reader reads it.
+    expect(prefixMapFromRuleset(save('"a\\x\\"q\\\\ \tin: "'))).toEqual({
+      'ax"q\\ \tin:': "ip:filter:INPUT",
+    });
+    expect(prefixMapFromRuleset(save("in-drop"))).toEqual({ "in-drop": "ip:filter:INPUT" });
+    expect(prefixMapFromRuleset(save('"abc'))).toEqual({});
+  });
+
   it("maps a prefix in a user chain to the one hook that reaches it; an ebtables -L listing too", () => {
     const listing = `Bridge table: nat
 

@@ -45,11 +45,18 @@ describe("prefix to hook", () => {
     ["host-a: broute BROUTING ", "bridge:broute:BROUTING"],
     ["fw raw/PREROUTING> ", "ip:raw:PREROUTING"],
     ["security FWD ", "ip:security:FORWARD"],
+    ["((filter FORWARD)):!", "ip:filter:FORWARD"],
   ])("table and chain written apart: %s -> %s", (prefix, hook) => {
     expect(prefixToHook(prefix)).toBe(hook);
     // The family tag, when the prefix names none, is the caller's (ip6 for IPv6 packets).
     if (!/tables|broute/.test(prefix))
       expect(prefixToHook(prefix, { defaultFamily: "ip6" })).toBe(hook.replace(/^ip:/, "ip6:"));
+  });
+
+  it("strips brackets and punctuation in linear time: a long run of `)` inside a word took a minute", () => {
+    const run = ")".repeat(300_000);
+    expect(prefixToHook(`${run}x `)).toBeUndefined();
+    expect(prefixToHook(`${run}x filter FORWARD${run}`)).toBe("ip:filter:FORWARD");
   });
 
   it.each([
