@@ -140,44 +140,108 @@ async function* utf16(
   if (last) yield last;
 }
 
-/** gzip chunks decompressed as they stream; a damaged or cut stream is an {@link InputError}. */
+/**
+ * What is kept of the compressed bytes fed to a member's decompressor: the next member starts in the
+ * last of them (Node's decompression stream reads about 128 KiB past the end of a member before it
+ * calls the rest junk; tiny chunks spread the 8 trailer bytes over as many).
+ */
+const KEPT_CHUNKS = 8;
+const KEPT_BYTES = 4 << 20;
+
+/**
+ * gzip chunks decompressed as they stream, member after member (`cat a.gz b.gz`, which gzip and
+ * zcat read whole); a damaged or cut stream is an {@link InputError}.
+ */
 async function* gunzip(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerator<Uint8Array> {
   let read = 0;
   let given = 0;
   /** A failure of the source (a read error), passed on as it is: it says nothing about the gzip data. */
   let failed: { error: unknown } | undefined;
   const source = chunks[Symbol.asyncIterator]();
-  const compressed = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      let r: IteratorResult<Uint8Array | string>;
-      try {
-        r = await source.next();
-      } catch (error) {
-        failed = { error };
-        throw error;
+  /** Bytes read already that belong to the next member, fed before the source's next chunk. */
+  let carried: Uint8Array[] = [];
+  for (;;) {
+    const fed: Uint8Array[] = [];
+    /** `fed[first]` on are kept: at least {@link KEPT_CHUNKS} chunks and {@link KEPT_BYTES} bytes. */
+    let first = 0;
+    let fedBytes = 0;
+    let memberBytes = 0;
+    const next = carried;
+    carried = [];
+    const compressed = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        let bytes = next.shift();
+        if (!bytes) {
+          let r: IteratorResult<Uint8Array | string>;
+          try {
+            r = await source.next();
+          } catch (error) {
+            failed = { error };
+            throw error;
+          }
+          if (r.done) {
+            controller.close();
+            return;
+          }
+          bytes = typeof r.value === "string" ? new TextEncoder().encode(r.value) : new Uint8Array(r.value);
+          read += bytes.length;
+        }
+        fed.push(bytes);
+        fedBytes += bytes.length;
+        for (
+          let f = fed[first] as Uint8Array;
+          fed.length - first > KEPT_CHUNKS && fedBytes - f.length >= KEPT_BYTES;
+        ) {
+          fedBytes -= f.length;
+          f = fed[++first] as Uint8Array;
+        }
+        // Dropped a slice at a time: shifting one chunk off at a time would be quadratic in tiny chunks.
+        if (first > 1024) {
+          fed.splice(0, first);
+          first = 0;
+        }
+        controller.enqueue(bytes);
+      },
+    });
+    try {
+      for await (const out of readAll(
+        compressed.pipeThrough(
+          // lib.dom types the pair for BufferSource in and Uint8Array<ArrayBuffer> out: the same bytes.
+          new DecompressionStream("gzip") as unknown as ReadableWritablePair<Uint8Array, Uint8Array>,
+        ),
+      )) {
+        given += out.length;
+        memberBytes += out.length;
+        yield out;
       }
-      if (r.done) {
-        controller.close();
-        return;
-      }
-      const bytes = typeof r.value === "string" ? new TextEncoder().encode(r.value) : new Uint8Array(r.value);
-      read += bytes.length;
-      controller.enqueue(bytes);
-    },
-  });
-  try {
-    for await (const out of readAll(
-      compressed.pipeThrough(
-        // lib.dom types the pair for BufferSource in and Uint8Array<ArrayBuffer> out: the same bytes.
-        new DecompressionStream("gzip") as unknown as ReadableWritablePair<Uint8Array, Uint8Array>,
-      ),
-    )) {
-      given += out.length;
-      yield out;
+      return;
+    } catch (error) {
+      if (failed) throw failed.error;
+      if (error instanceof InputError) throw error;
+      // A decompression stream ends with its member and calls what follows junk: a next member starts there.
+      const rest = nextMember(fed.slice(first), memberBytes);
+      if (!rest) throw damagedGzip(` (after ${given} bytes of text)`, read);
+      carried = rest;
     }
-  } catch (error) {
-    if (failed) throw failed.error;
-    if (error instanceof InputError) throw error;
-    throw damagedGzip(` (after ${given} bytes of text)`, read);
   }
+}
+
+/**
+ * The bytes of `fed` from the start of the gzip member after the one that gave `size` bytes, or
+ * undefined when none starts there: that member's trailer ends in its size (mod 2^32, little-endian),
+ * and the next member begins with 1f 8b 08.
+ */
+function nextMember(fed: readonly Uint8Array[], size: number): Uint8Array[] | undefined {
+  const all = new Uint8Array(fed.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of fed) {
+    all.set(c, at);
+    at += c.length;
+  }
+  const isize = [size & 255, (size >>> 8) & 255, (size >>> 16) & 255, (size >>> 24) & 255];
+  for (let p = 4; p + 3 <= all.length; p++) {
+    if (all[p] !== 0x1f || all[p + 1] !== 0x8b || all[p + 2] !== 8) continue;
+    if (isize.every((b, k) => all[p - 4 + k] === b)) return [all.subarray(p)];
+  }
+  return undefined;
 }

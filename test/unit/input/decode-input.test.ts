@@ -20,6 +20,8 @@ const root = join(import.meta.dirname, "../../..");
 const LOG = `${readFileSync(join(root, "test/fixtures/parse/real-wan-to-published-port/input.log"), "utf8")}note: café 🐳 done\n`;
 const LINES = LOG.split("\n").slice(0, -1);
 const utf8 = new TextEncoder().encode(LOG);
+/** The parts' bytes one after the other. */
+const concat = (parts: Uint8Array[]): Uint8Array => new Uint8Array(Buffer.concat(parts));
 
 function utf16(text: string, littleEndian: boolean, bom: boolean): Uint8Array {
   const out = new Uint8Array((bom ? 2 : 0) + text.length * 2);
@@ -169,6 +171,28 @@ describe("decodeInput", () => {
     // Every line read is a whole line of the original, in order.
     const all = LOG.repeat(40).split("\n");
     expect(got).toEqual(all.slice(0, got.length));
+  });
+
+  for (const size of [1, 300, 65536])
+    it(`reads every member of a gzip file of several (cat a.gz b.gz, as zcat does), an empty one too (chunks of ${size} bytes)`, async () => {
+      const big = new TextEncoder().encode(LOG.repeat(400));
+      const members = concat([
+        gzipSync(utf8),
+        gzipSync(new Uint8Array(0)),
+        gzipSync(big, { level: 1 }),
+        gzipSync(utf8),
+      ]);
+      expect(await linesOf(reused(members, size))).toEqual(
+        `${LOG}${LOG.repeat(400)}${LOG}`.split("\n").slice(0, -1),
+      );
+    });
+
+  it("a gzip member followed by bytes that start no member is damaged, after the member's lines", async () => {
+    const junk = concat([gzipSync(utf8), new TextEncoder().encode("not gzip at all")]);
+    const e = await linesOf(reused(junk, 64)).catch((x: unknown) => x);
+    expect((e as InputError).message).toBe(
+      `the gzip data is damaged or cut short (after ${utf8.length} bytes of text)`,
+    );
   });
 
   it("refuses gzip inside gzip", async () => {
