@@ -100,13 +100,17 @@ export function expandNftVariables(toks: readonly NftToken[]): ExpandedTokens {
   };
   /** Where the statement that the token being read belongs to began. */
   let head = 0;
+  /** The last `{` read: whether the statement holds one already, without reading it again at each brace. */
+  let lastBrace = -1;
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i] as NftToken;
     const top = braces[braces.length - 1];
     const statementHere = atStatementStart(toks, i) && top?.kind !== "inline";
     if (statementHere) head = i;
+    const braceBefore = lastBrace >= head;
+    if (t.value === "{") lastBrace = i;
     if (t.value === "{" && t.type === "punct") {
-      braces.push(braceOpened(toks, head, i, top));
+      braces.push(braceOpened(toks, head, i, top, braceBefore));
       out.push(t);
       continue;
     }
@@ -243,15 +247,22 @@ export function expandNftVariables(toks: readonly NftToken[]): ExpandedTokens {
 }
 
 /**
- * The kind of the brace `toks[at]` opens, in the statement begun at `toks[head]`: a table's or a chain's
- * body (`table ...`, `chain ...`, `add|create table|chain ...`) is a scope, another named block of a
- * table body (a set, a map, a flowtable, an object) a block, the rest inline.
+ * The kind of the brace `toks[at]` opens, in the statement begun at `toks[head]` (`braceBefore`: one
+ * of its words before it is a `{`): a table's or a chain's body (`table ...`, `chain ...`,
+ * `add|create table|chain ...`) is a scope, another named block of a table body (a set, a map, a
+ * flowtable, an object) a block, the rest inline.
  */
-function braceOpened(toks: readonly NftToken[], head: number, at: number, top: Brace | undefined): Brace {
-  const words = toks.slice(head, at).map((w) => w.value);
+function braceOpened(
+  toks: readonly NftToken[],
+  head: number,
+  at: number,
+  top: Brace | undefined,
+  braceBefore: boolean,
+): Brace {
   // Only the statement's first brace is its body (`chain c {`); one after it is in a rule.
-  if (words.includes("{") || top?.kind === "block") return { kind: "inline" };
-  const [first, second] = words;
+  if (braceBefore || top?.kind === "block") return { kind: "inline" };
+  const first = head < at ? toks[head]?.value : undefined;
+  const second = head + 1 < at ? toks[head + 1]?.value : undefined;
   const command = first === "add" || first === "create";
   const object = command ? second : first;
   if (object === "table" || object === "chain") return { kind: "scope", vars: new Map(), of: object };

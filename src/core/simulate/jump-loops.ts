@@ -30,8 +30,22 @@ export function chainExits(chain: ChainDef, table: TableDef): { rule: Rule; to: 
   );
 }
 
-/** The jumps of `table` that close a loop a base chain reaches, each reported once. */
-export function jumpLoops(table: TableDef): JumpLoop[] {
+/** How a table's loops are told: which chains are entered from a hook, and what refuses the loop. */
+export interface LoopRules {
+  /** Whether the chain is entered from a hook. Default: an nftables base chain. */
+  entered?: (chain: ChainDef) => boolean;
+  /** What refuses the loop, for the message. Default: `the kernel refuses it (Too many links)`, as nft says. */
+  refusal?: string;
+}
+
+/**
+ * The jumps of `table` that close a loop a base chain reaches, each reported once. iptables and
+ * ebtables tables pass their built-in chains as `entered`: x_tables checks only the chains a hook
+ * reaches for loops too (mark_source_chains), and so does nf_tables for iptables-nft.
+ */
+export function jumpLoops(table: TableDef, rules: LoopRules = {}): JumpLoop[] {
+  const entered = rules.entered ?? ((c: ChainDef) => c.base !== undefined);
+  const refusal = rules.refusal ?? "the kernel refuses it (Too many links)";
   const found = new Map<Rule, JumpLoop>();
   const done = new Set<string>();
   const walk = (chain: ChainDef, path: string[]): void => {
@@ -44,7 +58,7 @@ export function jumpLoops(table: TableDef): JumpLoop[] {
         if (!found.has(rule))
           found.set(rule, {
             rule,
-            message: `chain ${chain.name} goes back to chain ${to} (${[...path.slice(at), to].join(" -> ")}), a loop chain ${path[0]} reaches: the kernel refuses it (Too many links)`,
+            message: `chain ${chain.name} goes back to chain ${to} (${[...path.slice(at), to].join(" -> ")}), a loop chain ${path[0]} reaches: ${refusal}`,
             hint: "remove one of the loop's jumps: the kernel refuses the loop whatever the rules match",
           });
         continue;
@@ -54,6 +68,6 @@ export function jumpLoops(table: TableDef): JumpLoop[] {
     // Every loop through this chain was found on this walk; later walks need not enter it again.
     done.add(chain.name);
   };
-  for (const chain of table.chains.values()) if (chain.base) walk(chain, [chain.name]);
+  for (const chain of table.chains.values()) if (entered(chain)) walk(chain, [chain.name]);
   return [...found.values()];
 }

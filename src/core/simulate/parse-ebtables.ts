@@ -10,6 +10,7 @@ import { ebtablesEthertype } from "./ebtables-ethertype.ts";
 import { findBinary } from "./find-binary.ts";
 import { parseIpCidr } from "./ip-address.ts";
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
+import { jumpLoops } from "./jump-loops.ts";
 import { paddedMac } from "./match-rule.ts";
 import { pktTypeName } from "./nft-names.ts";
 import type { ParsedFamily, ParseRulesOptions } from "./parse-iptables-save.ts";
@@ -203,7 +204,27 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
     });
   }
   resolveJumps(tables);
+  diagnostics.push(...loopErrors(tables, file));
   return { rules: { tables }, diagnostics };
+}
+
+/**
+ * The jump loops a built-in chain reaches, at the rule that closes each: ebtables-restore refuses them
+ * (kernel 6.18, ebtables-nft 1.8.9: "RULE_APPEND failed (Too many links)"); one no built-in chain
+ * reaches is taken.
+ */
+function loopErrors(tables: Map<string, TableDef>, file: string): Diagnostic[] {
+  return [...tables.values()].flatMap((table) =>
+    jumpLoops(table, {
+      entered: (c) => BRIDGE_BUILTIN_CHAINS[table.name]?.includes(c.name) ?? false,
+      refusal: 'ebtables-restore refuses it ("RULE_APPEND failed (Too many links)")',
+    }).map((l) => ({
+      severity: "error" as const,
+      message: l.message,
+      hint: l.hint,
+      position: { file, line: l.rule.line, column: 1 },
+    })),
+  );
 }
 
 function resolveJumps(tables: Map<string, TableDef>): void {
@@ -748,6 +769,7 @@ function parseNftBridge(text: string, options: ParseRulesOptions): ParsedFamily 
     });
   }
   resolveJumps(tables);
+  diagnostics.push(...loopErrors(tables, file));
   return { rules: { tables }, diagnostics };
 }
 

@@ -8,6 +8,7 @@ import { closest } from "../diagnostics/format-diagnostic.ts";
 import type { Diagnostic } from "../model/packet.ts";
 import { findBinary } from "./find-binary.ts";
 import { familyMarker, headerlessFamily, markedFamily } from "./headerless-family.ts";
+import { jumpLoops } from "./jump-loops.ts";
 import { parseRuleArgs } from "./parse-rule-args.ts";
 import type { ChainDef, Condition, FamilyRules, Rule, TableDef } from "./ruleset.ts";
 import { TABLE_TWICE_HINT } from "./ruleset-hints.ts";
@@ -430,6 +431,17 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       );
     }
   }
+  // iptables-nft-restore refuses a loop a built-in chain reaches at the rule that closes it, iptables-legacy-restore
+  // at COMMIT (kernel 6.18); one no built-in chain reaches is taken by both.
+  const columns = new Map(pending.map((p) => [p.rule, p.column]));
+  for (const tables of [ipTables, ip6Tables])
+    for (const t of tables?.values() ?? [])
+      for (const l of jumpLoops(t, {
+        entered: (c) => BUILTIN_CHAINS[t.name]?.includes(c.name) ?? false,
+        refusal:
+          'the kernel refuses it (iptables-nft-restore: "RULE_APPEND failed (Too many links)"; iptables-legacy-restore fails at COMMIT)',
+      }))
+        err(l.rule.line, columns.get(l.rule) ?? 1, l.message, l.hint);
   return { rules: { tables: ipTables }, ...(ip6Tables ? { ip6: { tables: ip6Tables } } : {}), diagnostics };
 }
 

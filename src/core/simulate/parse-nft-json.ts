@@ -88,7 +88,8 @@ function lhs(v: Json): string | undefined {
     const flags = Array.isArray(v.fib.flags) ? v.fib.flags.join(" . ") : "";
     return `fib ${flags} ${v.fib.result}`;
   }
-  if (isObj(v["&"]) || Array.isArray(v["&"])) {
+  // nft writes `&` as an array of its two operands; anything else is no expression it lists.
+  if (Array.isArray(v["&"]) && v["&"].length === 2) {
     const [a, b] = v["&"] as Json[];
     const left = lhs(a as Json);
     // nft prints a flag mask in parentheses: `tcp flags & (fin | syn | rst | ack)`.
@@ -203,7 +204,10 @@ function statementText(e: Json): string {
   if (verdict) return verdict;
   if (isObj(e.match)) {
     const left = lhs(e.match.left as Json);
-    if (!left) return `match-${Object.keys(e.match.left as Obj)[0] ?? "?"} (json)`;
+    if (!left) {
+      const l = e.match.left;
+      return `match-${isObj(l) ? (Object.keys(l)[0] ?? "?") : "without-left"} (json)`;
+    }
     const right = e.match.right;
     if (left.startsWith("tcp flags &")) {
       const flags = Array.isArray(right) ? right.join(" | ") : tcpFlagsText(right as Json);

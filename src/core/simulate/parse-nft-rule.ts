@@ -2265,7 +2265,13 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         continue;
       }
     }
-    const setAt = tokens.findIndex((x, k) => k > i && k <= i + 4 && x.value === "set");
+    // Only the next four words: a scan of the whole rule at every word is quadratic in a long rule.
+    let setAt = -1;
+    for (let k = i + 1; k <= i + 4 && k < tokens.length; k++)
+      if ((tokens[k] as NftToken).value === "set") {
+        setAt = k;
+        break;
+      }
     if (
       setAt > 0 &&
       ((w === "tcp" && w1 === "option") ||

@@ -715,6 +715,8 @@ interface WalkEnv {
   ctx: MatchContext;
   base: ChainDef;
   forks: number;
+  /** Jumps and gotos followed so far (see {@link MAX_JUMPS}). */
+  jumps: number;
   choose?: ChooseWay;
   /** The packet's mark on entry to the chain (what a LOG line prints unless a rule changed it). */
   entryMark: number;
@@ -722,6 +724,12 @@ interface WalkEnv {
 
 /** How many undecided rules one `runChain` follows both ways before it treats the next as unknown. */
 const MAX_FORKS = 256;
+
+/**
+ * How many jumps and gotos one `runChain` follows, all branches together: a loop of gotos, or chains
+ * that each jump twice into the next (a loop-free table the kernel takes), would walk without end.
+ */
+const MAX_JUMPS = 100_000;
 
 function cloneState(s: WalkState): WalkState {
   return {
@@ -834,7 +842,7 @@ export function runChain(
   const base = table.chains.get(chainName);
   if (!base) return run;
   const end = walk(
-    { table, ctx, base, forks: MAX_FORKS, entryMark: p.mark, ...(choose ? { choose } : {}) },
+    { table, ctx, base, forks: MAX_FORKS, jumps: 0, entryMark: p.mark, ...(choose ? { choose } : {}) },
     { stack: [], cur: { chain: base, at: 0 }, run, p },
   );
   // A forked walk ends on a copy of the packet: what its rules rewrote goes back to the packet.
@@ -1346,7 +1354,10 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         const target = table.chains.get(t.chain);
         step.verdict = t.kind === "jump" ? "JUMP" : "GOTO";
         step.target = t.chain;
-        if (!target || s.stack.length >= MAX_DEPTH) {
+        // A loop (which the readers report: the kernel refuses it) or a jump past the caps is not followed.
+        const loops =
+          target !== undefined && (target === s.cur.chain || s.stack.some((f) => f.chain === target));
+        if (!target || s.stack.length >= MAX_DEPTH || loops || ++env.jumps > MAX_JUMPS) {
           run.unmodelled.push({
             table: table.name,
             chain: s.cur.chain.name,

@@ -358,6 +358,20 @@ describe("parseNftRuleset errors are positioned", () => {
     }).diagnostics;
     expect(bad[0]?.position).toEqual({ file: "r.json", line: 2, column: 43 });
   });
+
+  it("reads a match nft never writes (no left side, an `&` that is no pair) as a warning at its rule, not a crash", () => {
+    const rule = (match: string) =>
+      parseNftJson(
+        `{"nftables":[{"table":{"family":"ip","name":"t"}},{"chain":{"family":"ip","table":"t","name":"c","type":"filter","hook":"forward","prio":0,"policy":"accept"}},\n{"rule":{"family":"ip","table":"t","chain":"c","expr":[{"match":${match}}]}}]}`,
+        { file: "r.json" },
+      ).diagnostics.map((x) => `${x.severity} ${x.position.line}:${x.position.column} ${x.message}`);
+    expect(rule('{"op":"==","right":1}')).toEqual([
+      "warning 2:1 expression 'match-without-left (json)' is not modelled",
+    ]);
+    expect(rule('{"op":"==","left":{"&":{}},"right":1}')).toEqual([
+      "warning 2:1 expression 'match-& (json)' is not modelled",
+    ]);
+  });
 });
 
 describe("parseNftRule on a host firewall's expressions (inet table, firewalld-like)", () => {
