@@ -51,7 +51,8 @@ export function formatFoldedDiagnostics(
 ): string[] {
   return foldDiagnostics(diagnostics).map(({ first, more }) => {
     if (!more.length) return format(first);
-    const lines = more.map((d) => d.position.line);
+    // Each line once: a rule that repeats a problem on its own line (`accept accept ...`) lists it once.
+    const lines = [...new Set(more.map((d) => d.position.line))];
     const listed = lines.slice(0, shown).join(", ");
     const rest = lines.length > shown ? ` and ${lines.length - shown} more` : "";
     return `${format(first)}\n  and ${more.length} more ${noun}${more.length === 1 ? "" : "s"} like it (line${lines.length === 1 ? "" : "s"} ${listed}${rest})`;

@@ -52,4 +52,11 @@ describe("formatFoldedDiagnostics", () => {
       `u.rules:1:5: warning: ${LIMIT}\n  hint: ${HINT}\n  and 24 more rules like it (lines 2, 3, 4 and 21 more)`,
     ]);
   });
+
+  it("lists a line once however many of its problems are folded (one long rule's repeated verdicts)", () => {
+    const same = [warn(1), ...Array.from({ length: 500 }, () => warn(2)), warn(3)];
+    expect(formatFoldedDiagnostics(same)).toEqual([
+      `u.rules:1:5: warning: ${LIMIT}\n  hint: ${HINT}\n  and 501 more rules like it (lines 2, 3)`,
+    ]);
+  });
 });
