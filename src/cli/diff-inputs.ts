@@ -11,7 +11,7 @@ import { basename, dirname, join } from "node:path";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { type TraceFacts, traceFacts } from "../core/diff/trace-facts.ts";
 import { labHookChains } from "../core/render/lab-hook-chains.ts";
-import { readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
+import { noRulesets, readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import { readerRulesets } from "../core/trace-file/ruleset-pins.ts";
 import { parseAsShown } from "../lab/parse-as-shown.ts";
 
@@ -192,7 +192,7 @@ export interface VersionFacts {
 
 /** The facts of every trace under `tracesDir` (no folder: none); `naming` narrows and renames them (see {@link pairNaming}). */
 export function readVersionFacts(tracesDir: string, naming: FactsNaming = {}): VersionFacts {
-  const out: VersionFacts = { traces: [], rulesets: {}, problems: [], unreadable: [], dropped: [] };
+  const out: VersionFacts = { traces: [], rulesets: noRulesets(), problems: [], unreadable: [], dropped: [] };
   if (!existsSync(tracesDir)) return out;
   const labs = naming.only ? [naming.only.lab] : readdirSync(tracesDir).sort();
   for (const lab of labs) {

@@ -19,7 +19,7 @@ import { parseRulesetFile } from "../core/simulate/parse-ruleset-file.ts";
 import type { Ruleset, TableDef } from "../core/simulate/ruleset.ts";
 import type { World } from "../core/simulate/simulate-packet.ts";
 import { buildTopology } from "../core/simulate/topology.ts";
-import { readRegularFile } from "../core/trace-file/read-regular-file.ts";
+import { readRegularFileInside } from "../core/trace-file/read-regular-file.ts";
 import { readTraceFolder, type TraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import { readerRulesets } from "../core/trace-file/ruleset-pins.ts";
 import type { TraceMeta } from "../core/trace-file/schema.ts";
@@ -206,7 +206,7 @@ function whatIfRuleset(lab: LoadedLab, logPath: string, file: string): string {
   // A copy in the lab's rulesets/ that lab.json does not list (traces written before --write listed it):
   // the lab's own file, also when the lab was copied out of its repository (another machine's checkout).
   if (file.endsWith(".rules")) {
-    const local = readRegularFile(resolve(lab.folder, "rulesets", basename(file)));
+    const local = readRegularFileInside(lab.folder, resolve(lab.folder, "rulesets", basename(file)));
     if (local.ok) return local.text;
   }
   const root = resolve(lab.folder, "..", "..");
@@ -214,7 +214,7 @@ function whatIfRuleset(lab: LoadedLab, logPath: string, file: string): string {
   const inside = relative(root, path);
   if (inside === "" || inside.startsWith("..") || isAbsolute(inside))
     throw new LabError(`${logPath}: its command names ${file}, which is outside the repository`);
-  const read = readRegularFile(path);
+  const read = readRegularFileInside(root, path);
   if (!read.ok) throw new LabError(`${logPath}: its command names ${file}: ${read.error}`);
   return read.text;
 }

@@ -4,7 +4,8 @@
  * refused, so a pull request cannot make the build publish a file from
  * outside the repository.
  */
-import { lstatSync, readFileSync } from "node:fs";
+import { lstatSync, readFileSync, realpathSync } from "node:fs";
+import { isAbsolute, relative, sep } from "node:path";
 import { foundWords, SNIFF_BYTES, sniffInput } from "../input/sniff-input.ts";
 
 /** A read file's text, or one `path: message` error line. */
@@ -68,4 +69,27 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/**
+ * {@link readRegularFile} of `path` only when it lies inside `root` with every symbolic link on the
+ * way resolved: a linked folder on the path (`traces/x -> /etc`) is refused as a link at its end is.
+ */
+export function readRegularFileInside(root: string, path: string, maxBytes?: number): ReadResult {
+  let real: string;
+  let realRoot: string;
+  try {
+    real = realpathSync(path);
+    realRoot = realpathSync(root);
+  } catch {
+    // Missing, or a dangling link on the way: the plain read says which.
+    return readRegularFile(path, maxBytes);
+  }
+  const inside = relative(realRoot, real);
+  if (inside === "" || inside === ".." || inside.startsWith(`..${sep}`) || isAbsolute(inside))
+    return {
+      ok: false,
+      error: `${path}: a symbolic link on its way leads out of ${root} (to ${real}); traces, labs and rulesets must be files committed in the repository`,
+    };
+  return readRegularFile(path, maxBytes);
 }

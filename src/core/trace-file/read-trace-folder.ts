@@ -62,6 +62,14 @@ export interface ReadTraceFolderOptions {
 }
 
 /**
+ * An empty ruleset record without a prototype: a ruleset named `constructor` or `toString` (from
+ * lab.json, a trace's metadata or `--ruleset`) is looked up as any other name, not found as a method.
+ */
+export function noRulesets(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
+}
+
+/**
  * Reads `folder` (e.g. `traces/docker-bridge`). Only regular files are read:
  * a symbolic link anywhere in the folder is an error, never followed.
  */
@@ -69,14 +77,18 @@ export function readTraceFolder(folder: string, options: ReadTraceFolderOptions 
   const errors: string[] = [];
   const folderKind = entryKind(folder);
   if (folderKind !== "directory")
-    return { traces: [], rulesets: {}, errors: [notRegularFile(folder, folderKind)] };
+    return { traces: [], rulesets: noRulesets(), errors: [notRegularFile(folder, folderKind)] };
   const labPath = join(folder, "lab.json");
   if (!existsSync(labPath) && entryKind(labPath) === "missing")
-    return { traces: [], rulesets: {}, errors: [`${labPath}: missing (every lab folder needs one)`] };
+    return {
+      traces: [],
+      rulesets: noRulesets(),
+      errors: [`${labPath}: missing (every lab folder needs one)`],
+    };
   const labText = readRegularFile(labPath);
-  if (!labText.ok) return { traces: [], rulesets: {}, errors: [labText.error] };
+  if (!labText.ok) return { traces: [], rulesets: noRulesets(), errors: [labText.error] };
   const labResult = validateLabText(labText.text, labPath);
-  if (!labResult.ok) return { traces: [], rulesets: {}, errors: labResult.errors };
+  if (!labResult.ok) return { traces: [], rulesets: noRulesets(), errors: labResult.errors };
   const lab = labResult.value;
   // Several traces share one installed ruleset: read its chains once.
   const hooksByText = new Map<string, ChainHooks>();
@@ -88,7 +100,7 @@ export function readTraceFolder(folder: string, options: ReadTraceFolderOptions 
     }
     return hooks;
   };
-  const rulesets: Record<string, string> = {};
+  const rulesets = noRulesets();
   const rulesetsDir = join(folder, "rulesets");
   const rulesetsKind = entryKind(rulesetsDir);
   if (rulesetsKind !== "directory" && rulesetsKind !== "missing")

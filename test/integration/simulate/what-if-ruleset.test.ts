@@ -3,10 +3,11 @@
  * outside it: its metadata (a pull request's) cannot make the build read `/etc/...`, and a lab read
  * from another checkout does not fall back to the working tree's file.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { readTraceFolder } from "../../../src/core/trace-file/read-trace-folder.ts";
 import { annotateRecorded, LabError } from "../../../src/lab/load-lab.ts";
 
 const root = join(import.meta.dirname, "../../..");
@@ -56,6 +57,35 @@ describe("a simulated trace's --ruleset-file", () => {
     );
     const up = labNaming("up", "../../outside.rules", false);
     expect(() => annotateRecorded(up, "sim-docker-user-drop")).toThrow(/outside the repository/);
+  });
+
+  it("through a linked folder inside the repository that leads out of it is refused, not read (a pull request could commit the link)", () => {
+    const lab = labNaming("linked", "traces/evil/evil.rules", false);
+    const outside = join(tmp, "outside-linked");
+    mkdirSync(outside);
+    writeFileSync(
+      join(outside, "evil.rules"),
+      "*filter\n:FORWARD DROP [0:0]\n-A FORWARD -m comment --comment MARKER_OUTSIDE -j DROP\nCOMMIT\n",
+    );
+    symlinkSync(outside, join(tmp, "linked", "traces", "evil"));
+    expect(() => annotateRecorded(lab, "sim-docker-user-drop")).toThrow(
+      /its command names traces\/evil\/evil\.rules: .*a symbolic link on its way leads out of/,
+    );
+  });
+
+  it("named like a built-in object key (constructor, toString) is a ruleset the lab lacks, not a crash", () => {
+    const lab = labNaming("proto-keys", "traces/docker-bridge/rulesets/sim-docker-user-drop.rules", true);
+    const metaFile = join(lab, "sim-docker-user-drop.json");
+    for (const name of ["constructor", "toString", "__proto__"]) {
+      const meta = JSON.parse(readFileSync(metaFile, "utf8")) as { ruleset: string };
+      meta.ruleset = name;
+      writeFileSync(metaFile, JSON.stringify(meta, null, 2));
+      expect(readTraceFolder(lab).errors.join("\n")).toMatch(
+        new RegExp(`ruleset: '${name}' is not in lab.json's rulesets`),
+      );
+      // Read as a lab the simulator loads, the trace is annotated from its own ruleset file, without a crash.
+      expect(annotateRecorded(lab, "sim-docker-user-drop").trace.packets.length).toBeGreaterThan(0);
+    }
   });
 
   it("missing from the lab's repository is an error, even when the working tree has a file at that path", () => {
