@@ -11,6 +11,7 @@ import { basename, dirname, join } from "node:path";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
 import { type TraceFacts, traceFacts } from "../core/diff/trace-facts.ts";
 import { labHookChains } from "../core/render/lab-hook-chains.ts";
+import { entryKind, notRegularFile } from "../core/trace-file/read-regular-file.ts";
 import { noRulesets, readTraceFolder } from "../core/trace-file/read-trace-folder.ts";
 import { readerRulesets } from "../core/trace-file/ruleset-pins.ts";
 import { parseAsShown } from "../lab/parse-as-shown.ts";
@@ -197,7 +198,13 @@ export function readVersionFacts(tracesDir: string, naming: FactsNaming = {}): V
   const labs = naming.only ? [naming.only.lab] : readdirSync(tracesDir).sort();
   for (const lab of labs) {
     const folder = naming.only ? naming.only.folder : join(tracesDir, lab);
-    if (!statSync(folder).isDirectory() || !existsSync(join(folder, "lab.json"))) continue;
+    const kind = entryKind(folder);
+    // A linked lab (dangling or not) is refused as the site's build refuses it, not followed.
+    if (kind === "symlink") {
+      out.problems.push(notRegularFile(folder, kind));
+      continue;
+    }
+    if (kind !== "directory" || !existsSync(join(folder, "lab.json"))) continue;
     const data = readTraceFolder(folder);
     out.problems.push(...data.errors);
     const scenarios = readdirSync(folder)

@@ -3,7 +3,7 @@
  * render reads (the trace, its metadata, the lab's lab.json and rulesets), which a diagram would
  * silently replace.
  */
-import { realpathSync, type Stats, statSync } from "node:fs";
+import { lstatSync, readlinkSync, realpathSync, type Stats, statSync } from "node:fs";
 import { basename, dirname, join, resolve, sep } from "node:path";
 
 /** A file `--out` must not replace (or, with `folder`, a folder it must not write into), and why. */
@@ -91,11 +91,20 @@ function sameFile(a: Stats, b: Stats | undefined): boolean {
   return b !== undefined && a.dev === b.dev && a.ino === b.ino;
 }
 
-/** `path` with links resolved; a file not there yet by its folder's real path. */
-function real(path: string): string {
+/**
+ * `path` with links resolved; a file not there yet by its folder's real path, and a dangling link by
+ * where it points (a write through it creates the file there).
+ */
+function real(path: string, depth = 0): string {
   try {
     return realpathSync(path);
   } catch {
+    try {
+      if (depth < 40 && lstatSync(path).isSymbolicLink())
+        return real(resolve(dirname(resolve(path)), readlinkSync(path)), depth + 1);
+    } catch {
+      // Not there at all: by its folder, below.
+    }
     try {
       return join(realpathSync(dirname(resolve(path))), basename(path));
     } catch {

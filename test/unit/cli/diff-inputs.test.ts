@@ -9,7 +9,16 @@
  * does not read is named as left out, in the report too, and the exit code is 1 (it was a warning,
  * the report said "removed", and the exit code 0).
  */
-import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { outputProblem, run } from "../../../src/cli/diff-command.ts";
@@ -156,5 +165,19 @@ describe("diff's report files", () => {
     } finally {
       err.mockRestore();
     }
+  });
+
+  it("names a linked lab among the traces, a dangling link too, instead of failing on it", () => {
+    const traces = join(tmp(), "linked-traces");
+    mkdirSync(traces);
+    cpSync(join(ROOT, "traces/two-networks"), join(traces, "two-networks"), { recursive: true });
+    symlinkSync("/nonexistent-pw-lab", join(traces, "dangling"));
+    symlinkSync(join(traces, "two-networks"), join(traces, "linked"));
+    const facts = readVersionFacts(traces);
+    expect(facts.problems.filter((p) => p.includes("is a symbolic link"))).toEqual([
+      `${join(traces, "dangling")}: is a symbolic link; traces, labs and rulesets must be files committed in the repository (copy the file's content instead of linking it)`,
+      `${join(traces, "linked")}: is a symbolic link; traces, labs and rulesets must be files committed in the repository (copy the file's content instead of linking it)`,
+    ]);
+    expect(facts.traces.length).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * `render --out`'s guard: a file the render reads is refused under any of its names.
  */
-import { linkSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -52,5 +52,20 @@ describe("outPathProblem", () => {
     expect(outPathProblem(join(dir, "new.svg"), lab, "t.svg")).toBeUndefined();
     mkdirSync(join(dir, "out"));
     expect(outPathProblem(join(dir, "out", "new.json"), lab, "t.mmd")).toBeUndefined();
+  });
+
+  it("judges a dangling link by where it points: a write through it would create a new .log in the lab", () => {
+    const lab = [...guarded(), { path: dir, why: "the lab folder", reads: /\.(log|json)$/i }];
+    const elsewhere = mkdtempSync(join(tmpdir(), "pw-out-link-"));
+    try {
+      symlinkSync(join(dir, "new.log"), join(elsewhere, "d.mmd"));
+      expect(outPathProblem(join(elsewhere, "d.mmd"), lab, "t.mmd")?.message).toContain(
+        "is in the lab folder",
+      );
+      symlinkSync(join(elsewhere, "nowhere.mmd"), join(elsewhere, "e.mmd"));
+      expect(outPathProblem(join(elsewhere, "e.mmd"), lab, "t.mmd")).toBeUndefined();
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 });
