@@ -220,10 +220,12 @@ export function readVersionFacts(tracesDir: string, naming: FactsNaming = {}): V
     // A scenario whose metadata does not read is missing from data.traces: say so, or it reads as removed.
     const read = new Set(data.traces.map((t) => t.stem));
     for (const s of scenarios)
-      if (!read.has(s))
-        out.dropped.push(
-          `${join(folder, `${s}.json`)} does not read (above), so '${lab}/${s}' is left out of this side`,
-        );
+      if (!read.has(s)) {
+        // The log that does not read (binary, a link) is the one to name; else its metadata.
+        const log = join(folder, `${s}.log`);
+        const blamed = data.errors.some((e) => e.startsWith(`${log}:`)) ? log : join(folder, `${s}.json`);
+        out.dropped.push(`${blamed} does not read (above), so '${lab}/${s}' is left out of this side`);
+      }
     const labName = naming.as?.lab ?? lab;
     const stem = naming.only?.stem;
     const traces = stem === undefined ? data.traces : data.traces.filter((t) => t.stem === stem);

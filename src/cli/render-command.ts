@@ -33,7 +33,7 @@ const USAGE = `usage: packetwalk render TRACE [--direction request|reply|both] [
                         [--prefix-map FILE] [--ruleset FILE]
 
 TRACE is traces/<lab>/<scenario>, <lab>/<scenario> (as a lesson names it) or a path to the .log
-file; lab.json next to it names the hosts.
+file (or to its .json metadata); lab.json next to it names the hosts.
   --direction  request, reply or both (default) of the flow --packet picks
   --view       map (whole netfilter map, path highlighted; default) or path (only the hooks crossed)
   --packet N   whose flow to draw (default the trace's first packet), as a lesson's ::trace
@@ -284,7 +284,12 @@ export async function run(argv: string[]): Promise<number> {
     if (packetNumber !== undefined && Number(packetNumber) < 1)
       throw new UsageError("--packet needs a whole number from 1: packets are numbered from 1");
 
-    const arg = positionals[0] as string;
+    const named = positionals[0] as string;
+    // A trace's metadata names its trace, as `check` takes it: the `.log` beside it.
+    const arg =
+      /\.json$/i.test(named) && existsSync(named.replace(/\.json$/i, ".log"))
+        ? named.replace(/\.json$/i, ".log")
+        : named;
     // A log saved under any name (`monitor-trace.txt`) is read as given; a trace's name gets its `.log`.
     const given = arg.endsWith(".log") || (existsSync(arg) && statSync(arg).isFile()) ? arg : `${arg}.log`;
     // A lesson's name for it (`lab/scenario`, as ::trace src= writes it) is found under traces/ too.

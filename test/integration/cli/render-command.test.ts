@@ -41,10 +41,14 @@ describe("packetwalk render", () => {
     expect(r.stdout).toContain("iptables nat POSTROUTING");
   });
 
-  it("takes a trace by the name a lesson gives it, and suggests the nearest one for a misspelt name", () => {
+  it("takes a trace by the name a lesson gives it or by its metadata, and suggests the nearest one for a misspelt name", () => {
     const byName = cli(["docker-bridge/container-to-wan", "--view", "path"]);
     expect(byName.status, byName.stderr).toBe(0);
     expect(byName.stdout).toBe(cli(["traces/docker-bridge/container-to-wan", "--view", "path"]).stdout);
+    // By its metadata, as check takes it: the trace beside it, not the JSON read as a log.
+    const byMeta = cli(["traces/docker-bridge/container-to-wan.json", "--view", "path"]);
+    expect(byMeta.status, byMeta.stderr).toBe(0);
+    expect(byMeta.stdout).toBe(byName.stdout);
     for (const typo of ["docker-bridge/container-to-wn", "traces/docker-bridge/container-to-wn"]) {
       const r = cli([typo]);
       expect(r.status, typo).toBe(2);

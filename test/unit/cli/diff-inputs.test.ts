@@ -154,6 +154,12 @@ describe("diff's report files", () => {
     expect(facts.dropped).toEqual([
       `${join(broken, "b1-to-a1.json")} does not read (above), so 'host-c/b1-to-a1' is left out of this side`,
     ]);
+    // A log that is no text is the file named, not its metadata.
+    const binary = labCopy("host-d");
+    writeFileSync(join(binary, "b1-to-a1.log"), Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3]));
+    expect(readVersionFacts(tmp(), pairNaming(openVersion(hostA), openVersion(binary))[1]).dropped).toEqual([
+      `${join(binary, "b1-to-a1.log")} does not read (above), so 'host-d/b1-to-a1' is left out of this side`,
+    ]);
     const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     const report = join(tmp(), "broken.md");
     try {
