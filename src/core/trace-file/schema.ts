@@ -154,6 +154,15 @@ function checkLabReferences(lab: z.infer<typeof labObject>, ctx: z.RefinementCtx
     else firstHost.set(host.name, h);
     for (const i of host.interfaces) ifaces.add(`${host.name}/${i.name}`);
   });
+  // The simulator runs the rulesets on this host: without one every packet would pass unseen.
+  const netfilterHosts = lab.hosts.filter((host) => host.role === "docker-host").length;
+  if (netfilterHosts !== 1)
+    issue(
+      ["hosts"],
+      netfilterHosts === 0
+        ? 'no host has role "docker-host": expected the one host whose rulesets the lab holds (the simulator runs them there), e.g. "role": "docker-host"'
+        : `${netfilterHosts} hosts have role "docker-host": expected one, the host whose rulesets the lab holds; give the others role "other"`,
+    );
   const interfaceCount = lab.hosts.reduce((n, host) => n + host.interfaces.length, 0);
   // With two hosts (or interfaces) of one name a peer is ambiguous: the duplicate is the problem to report.
   const duplicated = firstHost.size < lab.hosts.length || ifaces.size < interfaceCount;
@@ -167,7 +176,13 @@ function checkLabReferences(lab: z.infer<typeof labObject>, ctx: z.RefinementCtx
           [...at, "name"],
           `'${i.name}' is already the name of interfaces[${names.indexOf(i.name)}] of host '${host.name}': every interface of a host needs its own name; rename one`,
         );
-      if (i.bridge !== undefined && !bridges.includes(i.bridge)) {
+      // The kernel refuses it (br_add_if: "Can not enslave a bridge to a bridge"), which also rules out loops.
+      if (i.kind === "bridge" && i.bridge !== undefined)
+        issue(
+          [...at, "bridge"],
+          `'${i.name}' is a bridge and cannot be a port of bridge '${i.bridge}': the kernel refuses it ("Can not enslave a bridge to a bridge"); remove "bridge" or connect them with a veth pair`,
+        );
+      else if (i.bridge !== undefined && !bridges.includes(i.bridge)) {
         const other = host.interfaces.find((x) => x.name === i.bridge);
         issue(
           [...at, "bridge"],

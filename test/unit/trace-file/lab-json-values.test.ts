@@ -176,6 +176,32 @@ describe("lab.json links", () => {
   });
 });
 
+describe("lab.json roles and bridges", () => {
+  it("asks for exactly one docker-host, the host the rulesets run on", () => {
+    const none = labText((lab) => {
+      (lab.hosts[0] as Host & { role: string }).role = "other";
+    });
+    expect(errors(none)).toEqual([
+      `${at(none, '"hosts"')}: hosts: no host has role "docker-host": expected the one host whose rulesets the lab holds (the simulator runs them there), e.g. "role": "docker-host"`,
+    ]);
+    const two = labText((lab) => {
+      (c1(lab) as Host & { role: string }).role = "docker-host";
+    });
+    expect(errors(two)).toEqual([
+      `${at(two, '"hosts"')}: hosts: 2 hosts have role "docker-host": expected one, the host whose rulesets the lab holds; give the others role "other"`,
+    ]);
+  });
+
+  it("refuses a bridge as a port of a bridge, itself included, as the kernel does", () => {
+    const text = labText((lab) => {
+      ((lab.hosts[0] as Host).interfaces[1] as Iface).bridge = "docker0";
+    });
+    expect(errors(text)).toEqual([
+      `${at(text, '"bridge": "docker0"')}: hosts[0].interfaces[1].bridge: 'docker0' is a bridge and cannot be a port of bridge 'docker0': the kernel refuses it ("Can not enslave a bridge to a bridge"); remove "bridge" or connect them with a veth pair`,
+    ]);
+  });
+});
+
 describe("lab.json names", () => {
   it("names a duplicate host at its second name, and nothing that follows from it", () => {
     const text = labText((lab) => {
