@@ -37,6 +37,9 @@ function atStatementStart(toks: readonly NftToken[], i: number): boolean {
   return before === undefined || before.type === "nl" || ["{", "}", ";"].includes(before.value);
 }
 
+/** The most words the uses of variables write into one ruleset (nft's own reader would run out of memory long before). */
+const MAX_EXPANDED_WORDS = 2_000_000;
+
 /**
  * A `{ ... }` open at some point: a table's or a chain's body holds the variables defined in it, as
  * nft scopes them (`define` in `table inet x { ... }` is unknown after its `}` and in other tables);
@@ -80,10 +83,25 @@ export function expandNftVariables(toks: readonly NftToken[]): ExpandedTokens {
   const closed = new Map<string, number>();
   /** The line of each variable's define. */
   const definedAt = new Map<Map<string, NftToken[]>, Map<string, number>>();
+  /** Words the uses of variables have written so far (see {@link MAX_EXPANDED_WORDS}). */
+  let expanded = 0;
   /** `t` as written, or the variable's tokens placed where the variable was written. */
   const use = (t: NftToken): NftToken[] => {
     if (t.type !== "word" || !t.value.startsWith("$")) return [t];
     const value = lookup(t.value.slice(1));
+    if (value && expanded + value.length > MAX_EXPANDED_WORDS) {
+      // Defines that use each other twice over double at each step: a few lines could ask for billions of words.
+      if (expanded <= MAX_EXPANDED_WORDS)
+        problems.push({
+          line: t.line,
+          column: t.column,
+          message: `variable '${t.value}' would make the ruleset over ${MAX_EXPANDED_WORDS.toLocaleString("en-US")} words long (${value.length.toLocaleString("en-US")} here): it and later uses are not expanded`,
+          hint: "a define that uses another twice doubles it at each step: write the set out, or use a named set",
+        });
+      expanded = MAX_EXPANDED_WORDS + 1;
+      return [t];
+    }
+    if (value) expanded += value.length;
     if (!value) {
       problems.push({
         line: t.line,
@@ -153,7 +171,12 @@ export function expandNftVariables(toks: readonly NftToken[]): ExpandedTokens {
       !(keyword === "define" || keyword === "redefine" || keyword === "undefine") ||
       !statementHere
     ) {
-      out.push(...use(t));
+      const words = use(t);
+      // nft flattens a set variable that is an element of another set (`{ $ports, 443 }`): its braces go.
+      const element = top?.kind === "inline" && isSetElement(out[out.length - 1], toks[i + 1]);
+      const inner = element && words.length > 1 ? setBody(words) : undefined;
+      // One at a time: spreading a long value into push overflows the call stack.
+      for (const w of inner ?? words) out.push(w);
       continue;
     }
     // Where the variable goes: the innermost table or chain block (a set's body is in its table's).
@@ -244,6 +267,30 @@ export function expandNftVariables(toks: readonly NftToken[]): ExpandedTokens {
     i = end;
   }
   return { tokens: out, problems };
+}
+
+/** Whether a value between `before` and `after` is a whole element of a set: after `{` or `,`, before `,` or `}`. */
+function isSetElement(before: NftToken | undefined, after: NftToken | undefined): boolean {
+  const punct = (t: NftToken | undefined, ...values: string[]) =>
+    t?.type === "punct" && values.includes(t.value);
+  return punct(before, "{", ",") && punct(after, ",", "}");
+}
+
+/** The words inside `words` when they are one braced set (`{ 22, 80 }`), else undefined. */
+function setBody(words: readonly NftToken[]): NftToken[] | undefined {
+  const first = words[0];
+  const last = words[words.length - 1];
+  if (first?.type !== "punct" || first.value !== "{" || last?.type !== "punct" || last.value !== "}")
+    return undefined;
+  // `{ 1 } . { 2 }` opens and closes twice: not one set.
+  let depth = 0;
+  for (let k = 0; k < words.length - 1; k++) {
+    const w = words[k] as NftToken;
+    if (w.type === "punct" && w.value === "{") depth++;
+    else if (w.type === "punct" && w.value === "}") depth--;
+    if (depth === 0) return undefined;
+  }
+  return words.slice(1, -1);
 }
 
 /**

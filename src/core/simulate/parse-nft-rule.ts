@@ -2713,10 +2713,12 @@ export function prependCondition(out: ParsedNftRule, c: Condition): void {
  * on that packet: nft lists iptables-nft's `--ctstatus ASSURED` the same way, and the two cannot be told apart.
  */
 function xtConntrack(conditions: Condition[]): void {
-  conditions.forEach((c, k) => {
-    const state = conditions.slice(0, k).some((b) => b.kind === "ctstate");
+  // Whether a `ct state` came before, carried along: a rescan per condition is quadratic in a long rule.
+  let state = false;
+  for (const c of conditions) {
     if ((c.kind === "ct-tuple" || c.kind === "ctstatus") && c.xt && state) c.withoutConnection = true;
     else if (c.kind === "unknown" && /^ct (?:original |reply )?[a-z-]+ ! /.test(c.text))
       c.withoutConnection = state;
-  });
+    if (c.kind === "ctstate") state = true;
+  }
 }

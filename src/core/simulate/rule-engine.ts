@@ -702,9 +702,20 @@ function conditionWords(c: Condition): string {
 type Force = { choice: "match" } | { choice: "pick"; target: Target };
 
 /** Where a walk through one table stands: the call stack, the rule it is at, what it found, the packet. */
+/** Where a walk stands: a chain and a rule, and the chains its gotos went through since the jump to it. */
+interface Frame {
+  chain: ChainDef;
+  at: number;
+  /** The chain jumped to and those the gotos after it entered (default: `chain` alone): a loop's way back. */
+  trail?: readonly ChainDef[];
+}
+
+/** The chains a frame entered (see {@link Frame.trail}). */
+const trailOf = (f: Frame): readonly ChainDef[] => f.trail ?? [f.chain];
+
 interface WalkState {
-  stack: { chain: ChainDef; at: number }[];
-  cur: { chain: ChainDef; at: number };
+  stack: Frame[];
+  cur: Frame;
   run: ChainRun;
   p: SimPacket;
 }
@@ -1120,7 +1131,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         text: "",
         verdict: "RETURN",
       });
-      s.cur = s.stack.pop() as { chain: ChainDef; at: number };
+      s.cur = s.stack.pop() as Frame;
       continue;
     }
     const forced = force;
@@ -1347,7 +1358,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
           run.verdict = policy === "DROP" ? "DROP" : "ACCEPT";
           return s;
         }
-        s.cur = s.stack.pop() as { chain: ChainDef; at: number };
+        s.cur = s.stack.pop() as Frame;
         continue;
       case "jump":
       case "goto": {
@@ -1355,8 +1366,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         step.verdict = t.kind === "jump" ? "JUMP" : "GOTO";
         step.target = t.chain;
         // A loop (which the readers report: the kernel refuses it) or a jump past the caps is not followed.
-        const loops =
-          target !== undefined && (target === s.cur.chain || s.stack.some((f) => f.chain === target));
+        const loops = target !== undefined && [s.cur, ...s.stack].some((f) => trailOf(f).includes(target));
         if (!target || s.stack.length >= MAX_DEPTH || loops || ++env.jumps > MAX_JUMPS) {
           run.unmodelled.push({
             table: table.name,
@@ -1369,7 +1379,12 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
           continue;
         }
         if (t.kind === "jump") s.stack.push(s.cur);
-        s.cur = { chain: target, at: 0 };
+        // A goto stays in the frame the jump opened: its chain joins the frame's trail.
+        s.cur = {
+          chain: target,
+          at: 0,
+          ...(t.kind === "goto" ? { trail: [...trailOf(s.cur), target] } : {}),
+        };
         continue;
       }
     }

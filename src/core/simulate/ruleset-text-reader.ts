@@ -142,10 +142,11 @@ function parseParts(
     const parsed = c.nft
       ? readNft(part, { file, firstLine: c.from + 1 })
       : readXtablesRuleset(part, file, c.from + 1, readBridge);
-    out.diagnostics.push(...parsed.diagnostics);
+    // One at a time: a spread of tens of thousands of diagnostics overflows the call stack.
+    for (const d of parsed.diagnostics) out.diagnostics.push(d);
     if ("tables" in parsed) {
       if (CREATED_BEFORE.test(part)) for (const t of parsed.tables) t.beforeXtables = true;
-      out.nft?.push(...parsed.tables);
+      for (const t of parsed.tables) out.nft?.push(t);
     } else {
       for (const [name, t] of parsed.ip.tables) out.ip.tables.set(name, t);
       if (parsed.ip6) {

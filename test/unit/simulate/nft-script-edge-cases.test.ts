@@ -397,3 +397,45 @@ describe("commands the kernel refuses", () => {
     ).toEqual(["4:20 error: chain c was declared above without a hook; it cannot become a base chain here"]);
   });
 });
+
+describe("a set variable inside a set (nft's tests/shell sets/0049set_define_0)", () => {
+  it("is flattened into the set, as nft does: a port of either matches", () => {
+    readsAsListed(
+      "define A = { 22, 80 }\ntable inet f {\n chain fwd {\n  type filter hook forward priority 0; policy accept;\n  tcp dport { $A, 443 } drop\n }\n}\n",
+      "table inet f {\n chain fwd {\n  type filter hook forward priority 0; policy accept;\n  tcp dport { 22, 80, 443 } drop\n }\n}\n",
+    );
+  });
+
+  it("stays a set where it is no element of one (a map's key, a value of its own)", () => {
+    expect(
+      problems("define A = { 22, 80 }\ntable inet f {\n chain c {\n  tcp dport $A drop\n }\n}\n"),
+    ).toEqual([]);
+  });
+});
+
+describe("rulesets that would take forever or overflow the stack", () => {
+  it("defines that double at each step stop expanding at a cap, said at the use", () => {
+    const defines = Array.from({ length: 30 }, (_, k) => `define v${k + 1} = { $v${k}, $v${k} }`).join("\n");
+    const found = problems(
+      `define v0 = { 1, 2 }\n${defines}\ntable ip t {\n chain c {\n  tcp dport $v30 drop\n }\n}\n`,
+    );
+    expect(
+      found.some((p) => /variable '\$v\d+' would make the ruleset over 2,000,000 words long/.test(p)),
+    ).toBe(true);
+  });
+
+  it("a value of 90,000 elements and 66,000 problems in one chain are read without a stack overflow", () => {
+    const big = `define P = { ${Array.from({ length: 90_000 }, () => "1").join(",")} }\ntable ip t {\n chain c {\n  tcp dport $P drop\n }\n}\n`;
+    expect(parseNftRuleset(big, { file: "big.nft" }).tables).toHaveLength(1);
+    const many = `table ip t {\n chain c {\n${"$a;".repeat(66_000)}\n }\n}\n`;
+    expect(problems(many).length).toBeGreaterThan(66_000);
+  });
+
+  it("a goto loop with an undecided match ends (each fork's walk stops at the chain it already went through)", () => {
+    const world = textWorld(
+      "table inet t {\n chain la { goto lb }\n chain lb { goto la la }\n chain pre { type filter hook prerouting priority 0; policy accept; goto la }\n}\n",
+    );
+    const r = runScenario(world, { from: "c1", to: "198.51.100.10", proto: "tcp", dport: 80 });
+    expect(r.packets.length).toBeGreaterThan(0);
+  });
+});
