@@ -100,8 +100,9 @@ function real(path: string, depth = 0): string {
     return realpathSync(path);
   } catch {
     try {
+      // A relative target is read from the link's real folder, as the kernel follows it.
       if (depth < 40 && lstatSync(path).isSymbolicLink())
-        return real(resolve(dirname(resolve(path)), readlinkSync(path)), depth + 1);
+        return real(resolve(real(dirname(resolve(path)), depth + 1), readlinkSync(path)), depth + 1);
     } catch {
       // Not there at all: by its folder, below.
     }

@@ -38,7 +38,7 @@ function atStatementStart(toks: readonly NftToken[], i: number): boolean {
 }
 
 /** The most words the uses of variables write into one ruleset (nft's own reader would run out of memory long before). */
-const MAX_EXPANDED_WORDS = 2_000_000;
+const MAX_EXPANDED_WORDS = 5_000_000;
 
 /**
  * A `{ ... }` open at some point: a table's or a chain's body holds the variables defined in it, as
@@ -173,7 +173,8 @@ export function expandNftVariables(toks: readonly NftToken[]): ExpandedTokens {
     ) {
       const words = use(t);
       // nft flattens a set variable that is an element of another set (`{ $ports, 443 }`): its braces go.
-      const element = top?.kind === "inline" && isSetElement(out[out.length - 1], toks[i + 1]);
+      const element =
+        top?.kind === "inline" && isSetElement(wordFrom(out, out.length - 1, -1), wordFrom(toks, i + 1, 1));
       const inner = element && words.length > 1 ? setBody(words) : undefined;
       // One at a time: spreading a long value into push overflows the call stack.
       for (const w of inner ?? words) out.push(w);
@@ -267,6 +268,13 @@ export function expandNftVariables(toks: readonly NftToken[]): ExpandedTokens {
     i = end;
   }
   return { tokens: out, problems };
+}
+
+/** The first token from `at` on in direction `step` that is not a line end (a set may span lines). */
+function wordFrom(toks: readonly NftToken[], at: number, step: 1 | -1): NftToken | undefined {
+  let k = at;
+  while (toks[k]?.type === "nl") k += step;
+  return toks[k];
 }
 
 /** Whether a value between `before` and `after` is a whole element of a set: after `{` or `,`, before `,` or `}`. */

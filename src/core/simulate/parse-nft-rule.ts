@@ -1186,9 +1186,15 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         parts = [];
         partWords = [];
       };
-      while (i < tokens.length && peek()?.value !== "}") {
+      // nft merges a set written as an element of another (`{ { 22, 80 }, 443 }`, what `{ $ports, 443 }` expands to).
+      let nested = 0;
+      while (i < tokens.length && !(peek()?.value === "}" && nested === 0)) {
         const e = peek() as NftToken;
-        if (e.value === ",") close();
+        if (e.value === "{" && parts.length === 0) nested++;
+        else if (e.value === "}") {
+          close();
+          nested--;
+        } else if (e.value === ",") close();
         else {
           if (e.value !== ".") parts.push(e.value);
           partWords.push(e);
