@@ -161,6 +161,12 @@ export async function run(argv: string[]): Promise<number> {
       ...after.unreadable.map((x) => `${b.label}: ${x}`),
     ];
     for (const p of problems) process.stderr.write(`packetwalk diff: error: ${p}\n`);
+    // Without marks on one side, every rule the other side marks would read as removed (or added).
+    const unmarked = [
+      ...before.unmarked.map((x) => `${a.label}: ${x}`),
+      ...after.unmarked.map((x) => `${b.label}: ${x}`),
+    ];
+    for (const p of unmarked) process.stderr.write(`packetwalk diff: error: ${p}\n`);
     const diff = diffFacts(before.traces, after.traces, { before: before.rulesets, after: after.rulesets });
     const detailsUrl = values["details-url"] === undefined ? undefined : String(values["details-url"]);
     const markdown = formatMarkdown(diff, {
@@ -170,6 +176,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(detailsUrl ? { detailsUrl } : {}),
       problems,
       fileProblems,
+      unmarked,
     });
     if (values.html) {
       const svgs =
@@ -187,10 +194,10 @@ export async function run(argv: string[]): Promise<number> {
     if (values.markdown) write(String(values.markdown), markdown);
     else if (!values.html && !values.json) process.stdout.write(markdown);
     process.stderr.write(
-      `packetwalk diff: ${diff.traces.length} trace(s) changed, ${diff.unchanged} unchanged, ${diff.rulesets.length} ruleset(s) changed${fileProblems.length ? `; ${fileProblems.length} file(s) could not be read (above), so their traces show as removed or added` : ""}${problems.length ? `; ${problems.length} log line(s) could not be read (above), so the report may be wrong where they are` : ""}\n`,
+      `packetwalk diff: ${diff.traces.length} trace(s) changed, ${diff.unchanged} unchanged, ${diff.rulesets.length} ruleset(s) changed${fileProblems.length ? `; ${fileProblems.length} file(s) could not be read (above), so their traces show as removed or added` : ""}${problems.length ? `; ${problems.length} log line(s) could not be read (above), so the report may be wrong where they are` : ""}${unmarked.length ? `; ${unmarked.length} trace(s) compared without their matched rules (above), so those show as removed or added` : ""}\n`,
     );
     // The report is still written (it shows the problems), but a CI job must not pass on it.
-    return problems.length || fileProblems.length ? 1 : 0;
+    return problems.length || fileProblems.length || unmarked.length ? 1 : 0;
   } catch (error) {
     if (error instanceof DiffInputError) return fail(error.message, error.hint);
     return fail(error instanceof Error ? error.message : String(error), "see the message above", 1);

@@ -189,11 +189,20 @@ export interface VersionFacts {
   unreadable: string[];
   /** Labs and traces left out because their files do not read: on this side they look removed (or added). */
   dropped: string[];
+  /** LOG traces compared without rule marks (the simulator cannot load their lab): their matched rules look removed (or added). */
+  unmarked: string[];
 }
 
 /** The facts of every trace under `tracesDir` (no folder: none); `naming` narrows and renames them (see {@link pairNaming}). */
 export function readVersionFacts(tracesDir: string, naming: FactsNaming = {}): VersionFacts {
-  const out: VersionFacts = { traces: [], rulesets: noRulesets(), problems: [], unreadable: [], dropped: [] };
+  const out: VersionFacts = {
+    traces: [],
+    rulesets: noRulesets(),
+    problems: [],
+    unreadable: [],
+    dropped: [],
+    unmarked: [],
+  };
   if (!existsSync(tracesDir)) return out;
   const labs = naming.only ? [naming.only.lab] : readdirSync(tracesDir).sort();
   for (const lab of labs) {
@@ -247,7 +256,11 @@ export function readVersionFacts(tracesDir: string, naming: FactsNaming = {}): V
     );
     for (const t of traces) {
       // Compared as the site shows it: with the matched rules where the simulator loads the lab.
-      const parsed = parseAsShown(t);
+      const parsed = parseAsShown(t, (why) =>
+        out.unmarked.push(
+          `'${labName}/${t.stem}' is compared without its matched rules, as the simulator cannot load its lab: ${why.split("\n")[0]}`,
+        ),
+      );
       // A line that cannot be read would silently drop out of the hook list being compared.
       for (const d of parsed.diagnostics)
         if (d.severity === "error") out.unreadable.push(formatDiagnostic(d));

@@ -163,7 +163,14 @@ function parseTrace(
   own: TraceFolder["traces"][number] | undefined,
   prefixMap: Record<string, HookId> | undefined,
 ): ParsedTrace {
-  const shown = own ? parseAsShown(own) : undefined;
+  // Drawn all the same, but the reader is told why no drop or accept is marked.
+  const shown = own
+    ? parseAsShown(own, (why) =>
+        process.stderr.write(
+          `packetwalk render: warning: drawn without the rules that matched, as the simulator cannot load the lab: ${why.split("\n")[0]}\n`,
+        ),
+      )
+    : undefined;
   if (shown && !(prefixMap && shown.diagnostics.some((d) => d.hint === PREFIX_HINT))) return shown;
   const map = { ...own?.prefixMap, ...prefixMap };
   return parseTraceText(text, {

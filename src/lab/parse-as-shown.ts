@@ -23,14 +23,19 @@ export interface ShownTrace {
   chainHooks?: ChainHooks;
 }
 
-/** The trace's packets; a LOG trace's with the simulator's matched rules where it agrees with the kernel. */
-export function parseAsShown(trace: ShownTrace): ParsedTrace {
+/**
+ * The trace's packets; a LOG trace's with the simulator's matched rules where it agrees with the kernel.
+ * `onUnmarked` hears why a LOG trace's rule marks are left out (the simulator cannot load its lab);
+ * default: nothing (the site's build reports that through `check`).
+ */
+export function parseAsShown(trace: ShownTrace, onUnmarked?: (why: string) => void): ParsedTrace {
   if (trace.meta.mode === "log") {
     try {
       return annotateRecorded(dirname(trace.logPath), basename(trace.logPath, ".log")).trace;
     } catch (error) {
       // A lab the simulator cannot load still gets its diagrams; only the rule marks are missing.
       if (!(error instanceof LabError)) throw error;
+      onUnmarked?.(error.message);
     }
   }
   return parseTraceText(trace.text, {

@@ -20,6 +20,8 @@ export interface MarkdownOptions {
   problems?: readonly string[];
   /** Files that could not be read (an invalid lab.json or trace metadata): their traces show as removed or added. Default: none. */
   fileProblems?: readonly string[];
+  /** LOG traces compared without their matched rules (their lab does not load in the simulator). Default: none. */
+  unmarked?: readonly string[];
 }
 
 /** Problems listed in the comment at most; the rest are counted. */
@@ -29,6 +31,16 @@ const MAX_PROBLEMS_SHOWN = 10;
 export const GITHUB_COMMENT_LIMIT = 65_536;
 
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+
+/** Problems as quoted list items: the first line of each, the first {@link MAX_PROBLEMS_SHOWN}, the rest counted. */
+function listed(problems: readonly string[]): string[] {
+  const shown = problems
+    .slice(0, MAX_PROBLEMS_SHOWN)
+    .map((p) => `> - ${code(p.split("\n")[0]?.slice(0, 300) ?? "")}`);
+  if (problems.length > MAX_PROBLEMS_SHOWN)
+    shown.push(`> - …and ${problems.length - MAX_PROBLEMS_SHOWN} more`);
+  return shown;
+}
 
 function diffBlock(lines: DiffLine[], indent = ""): string {
   const body = lines.map((l) => `${indent}${l.op === "add" ? "+" : l.op === "del" ? "-" : " "}${l.text}`);
@@ -80,24 +92,19 @@ export function formatMarkdown(diff: FactsDiff, options: MarkdownOptions): strin
       ? `No trace changed: ${diff.unchanged} compared; packets, hook lists, NAT rewrites, matched rules and diagrams are the same.`
       : `**${changed} trace(s) changed**${added || removed ? ` (${added} added, ${removed} removed)` : ""}, ${diff.unchanged} unchanged; ${diff.rulesets.length} ruleset(s) changed.${details}`;
   const problems = options.problems ?? [];
-  const shown = problems
-    .slice(0, MAX_PROBLEMS_SHOWN)
-    .map((p) => `> - ${code(p.split("\n")[0]?.slice(0, 300) ?? "")}`);
-  if (problems.length > MAX_PROBLEMS_SHOWN)
-    shown.push(`> - …and ${problems.length - MAX_PROBLEMS_SHOWN} more`);
   const warning = problems.length
-    ? `\n> **${problems.length} log line(s) could not be read**: a packet shown as changed may only have lost them.\n>\n${shown.join("\n")}\n`
+    ? `\n> **${problems.length} log line(s) could not be read**: a packet shown as changed may only have lost them.\n>\n${listed(problems).join("\n")}\n`
     : "";
   // A lab or trace that does not read is absent from its side, so it reads as removed (or added).
   const files = options.fileProblems ?? [];
-  const fileLines = files
-    .slice(0, MAX_PROBLEMS_SHOWN)
-    .map((p) => `> - ${code(p.split("\n")[0]?.slice(0, 300) ?? "")}`);
-  if (files.length > MAX_PROBLEMS_SHOWN) fileLines.push(`> - …and ${files.length - MAX_PROBLEMS_SHOWN} more`);
   const fileWarning = files.length
-    ? `\n> **${files.length} file(s) could not be read**: the traces they hold are shown as removed or added, which they may not be.\n>\n${fileLines.join("\n")}\n`
+    ? `\n> **${files.length} file(s) could not be read**: the traces they hold are shown as removed or added, which they may not be.\n>\n${listed(files).join("\n")}\n`
     : "";
-  const header = `## packetwalk diff\n\n${code(options.from)} → ${code(options.to)}: ${summary}\n${fileWarning}${warning}`;
+  const unmarked = options.unmarked ?? [];
+  const unmarkedWarning = unmarked.length
+    ? `\n> **${unmarked.length} trace(s) compared without their matched rules**: the simulator could not load their lab on one side, so their rule marks show as removed or added, which they may not be.\n>\n${listed(unmarked).join("\n")}\n`
+    : "";
+  const header = `## packetwalk diff\n\n${code(options.from)} → ${code(options.to)}: ${summary}\n${fileWarning}${unmarkedWarning}${warning}`;
   const sections: string[] = [];
   if (diff.rulesets.length) {
     const parts = diff.rulesets.map(

@@ -142,6 +142,27 @@ describe("packetwalk render", () => {
     expect(inside.stdout).toBe(path.stdout);
   });
 
+  it("says why a lab's trace is drawn without its verdicts when the simulator cannot load the lab", () => {
+    const dir = mkdtempSync(join(tmpdir(), "pw-render-unmarked-"));
+    try {
+      const lab = join(dir, "traces", "docker-bridge");
+      cpSync(join(root, "traces/docker-bridge"), lab, { recursive: true });
+      rmSync(join(lab, "rulesets", "sim-docker-user-drop.rules"));
+      const r = cli([join(lab, "sim-docker-user-drop"), "--view", "path", "--direction", "request"]);
+      expect(r.status, r.stderr).toBe(0);
+      // Drawn, but the drop the simulator would mark is not there, and the warning says why.
+      expect(r.stdout).not.toContain("DROP in DOCKER-USER");
+      expect(r.stderr).toContain(
+        "packetwalk render: warning: drawn without the rules that matched, as the simulator cannot load the lab: ",
+      );
+      expect(r.stderr).toContain(
+        "its command names traces/docker-bridge/rulesets/sim-docker-user-drop.rules",
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("writes ONE standalone SVG document: one XML root, the chosen directions, fonts embedded, nothing external", () => {
     const out = mkdtempSync(join(tmpdir(), "packetwalk-render-"));
     try {

@@ -7,7 +7,9 @@
  * written (a folder there, a file where its folder would be, two reports to one file) are refused
  * before any work, not with a bare EISDIR after the first report was written. A trace whose metadata
  * does not read is named as left out, in the report too, and the exit code is 1 (it was a warning,
- * the report said "removed", and the exit code 0).
+ * the report said "removed", and the exit code 0). A trace compared without its rule marks (its
+ * lab does not load in the simulator on one side) is named too, and exits 1: its matched rules
+ * used to read as removed without a word.
  */
 import {
   cpSync,
@@ -168,6 +170,46 @@ describe("diff's report files", () => {
         "1 file(s) could not be read (above), so their traces show as removed or added",
       );
       expect(readFileSync(report, "utf8")).toContain("**1 file(s) could not be read**");
+    } finally {
+      err.mockRestore();
+    }
+  });
+
+  it("says which traces lost their rule marks when the simulator cannot load a side, and exits 1", async () => {
+    // Two one-lab checkouts of docker-bridge; on the second, a simulated trace's what-if ruleset is gone.
+    const side = (name: string) => {
+      const dir = join(tmp(), name, "traces", "docker-bridge");
+      cpSync(join(ROOT, "traces/docker-bridge"), dir, { recursive: true });
+      return dir;
+    };
+    const good = side("marks-good");
+    const bad = side("marks-bad");
+    rmSync(join(bad, "rulesets", "sim-forward-drop.rules"));
+    const [va, vb] = [openVersion(good), openVersion(bad)];
+    const [na, nb] = pairNaming(va, vb);
+    expect(readVersionFacts(va.tracesDir, na).unmarked).toEqual([]);
+    const facts = readVersionFacts(vb.tracesDir, nb);
+    expect(facts.unmarked).toEqual([
+      expect.stringMatching(
+        /^'docker-bridge\/sim-forward-drop' is compared without its matched rules, as the simulator cannot load its lab: .*sim-forward-drop\.log: its command names traces\/docker-bridge\/rulesets\/sim-forward-drop\.rules: /,
+      ),
+    ]);
+    // Without them, the rules the other side marks read as removed: the report says why.
+    const changed = diffFacts(readVersionFacts(va.tracesDir, na).traces, facts.traces, {
+      before: {},
+      after: {},
+    });
+    expect(changed.traces.map((t) => t.name)).toContain("docker-bridge/sim-forward-drop");
+    const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+    const report = join(tmp(), "unmarked.md");
+    try {
+      expect(await run([good, bad, "--markdown", report])).toBe(1);
+      expect(err.mock.calls.map((c) => String(c[0])).join("")).toContain(
+        "1 trace(s) compared without their matched rules (above), so those show as removed or added",
+      );
+      const md = readFileSync(report, "utf8");
+      expect(md).toContain("**1 trace(s) compared without their matched rules**");
+      expect(md).toContain("sim-forward-drop' is compared without its matched rules");
     } finally {
       err.mockRestore();
     }
