@@ -380,13 +380,13 @@ function dropEmptyTables(lines: string[]): string[] {
 const BUILTIN = new Set(["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING", "BROUTING"]);
 
 /**
- * The `--log-prefix` value of a rule's words (iptables or ebtables), unquoted as iptables-save
- * quotes it (`\"`, `\\`); undefined when the rule has none or its quotes do not close (the ruleset
- * reader reports that line at its column: a prefix map is only a guide).
+ * The `--log-prefix` value of a rule's words, unquoted as iptables-save quotes it (`\"`, `\\`), or
+ * as ebtables-save prints it (`bridge`: verbatim); undefined when the rule has none or its quotes
+ * do not close (the ruleset reader reports that line at its column: a prefix map is only a guide).
  */
-function logPrefixOf(rule: string): string | undefined {
+function logPrefixOf(rule: string, bridge: boolean): string | undefined {
   if (!rule.includes("--log-prefix")) return undefined;
-  const words = tokenizeRule(rule);
+  const words = tokenizeRule(rule, bridge);
   if (!words.ok) return undefined;
   const at = words.tokens.findIndex((t) => t.value === "--log-prefix" && !t.quoted);
   return at < 0 ? undefined : words.tokens[at + 1]?.value;
@@ -441,7 +441,7 @@ export function prefixMapFromRuleset(text: string): PrefixHooks {
       set.add(chain);
       jumps.set(key, set);
     }
-    const prefix = logPrefixOf(rest);
+    const prefix = logPrefixOf(rest, family === "bridge");
     if (prefix !== undefined) logs.push({ key: `${family}:${table}:${chain}`, prefix });
   }
   const hooksOf = (key: string, seen = new Set<string>()): Set<string> => {

@@ -16,6 +16,7 @@ import { maskedText, maskType } from "./nft-bitmask.ts";
 import {
   dscpValue,
   NFT_ICMP_NAMES,
+  nftInteger,
   nftPort,
   nftProto,
   nftProtoNumber,
@@ -214,6 +215,8 @@ export function macMatches(want: string, mask: string | undefined, mac: string):
 }
 
 function numberish(text: string): number | undefined {
+  const integer = nftInteger(text);
+  if (integer !== undefined) return integer;
   const n = Number(text);
   return Number.isFinite(n) ? n : undefined;
 }

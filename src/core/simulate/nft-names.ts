@@ -62,9 +62,19 @@ const SERVICES: Readonly<Record<string, number>> = {
   "http-alt": 8080,
 };
 
-/** A port word (number or service name) as a number; undefined when it is neither. */
+/**
+ * An integer as nft reads it (nft 1.0.6, checked on the kernel): decimal, hex (`0x50`) or, with a
+ * leading zero and only octal digits, octal (`010` is 8; `08` is 8); undefined for anything else.
+ */
+export function nftInteger(text: string): number | undefined {
+  if (/^0x[0-9a-f]+$/i.test(text)) return Number(text);
+  if (/^0[0-7]+$/.test(text)) return Number.parseInt(text, 8);
+  return /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
+/** A port word (an integer as {@link nftInteger} reads it, or a service name) as a number; undefined when it is neither. */
 export function nftPort(text: string): number | undefined {
-  return /^\d+$/.test(text) ? Number(text) : SERVICES[text];
+  return nftInteger(text) ?? SERVICES[text];
 }
 
 /** A protocol word (`tcp`, `6`, `ipv6-icmp`) as the name the simulator's packets carry. */

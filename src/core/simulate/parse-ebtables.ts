@@ -136,7 +136,7 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
       .slice(indent + prefix.length)
       .replace(/\s*,\s*pcnt\s*=\s*\d+\s*--\s*bcnt\s*=\s*\d+\s*$/, "");
     const at0 = indent + prefix.length;
-    const tk = tokenizeRule(body);
+    const tk = tokenizeRule(body, true);
     if (!tk.ok) {
       err(lineNo, at0 + tk.column, tk.message, "close the quote");
       continue;

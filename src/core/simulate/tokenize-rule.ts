@@ -16,8 +16,11 @@ export interface Token {
 /** Result of tokenizing: the words, or the column of an unterminated quote. */
 export type TokenizeResult = { ok: true; tokens: Token[] } | { ok: false; column: number; message: string };
 
-/** Tokenizes `line`; never throws. */
-export function tokenizeRule(line: string): TokenizeResult {
+/**
+ * Tokenizes `line`; never throws. `verbatim` (default false): a backslash inside double quotes is kept as
+ * written, as ebtables-save prints a prefix (`"fw\x"` is `fw\x`; ebtables refuses a `"` in it).
+ */
+export function tokenizeRule(line: string, verbatim = false): TokenizeResult {
   const tokens: Token[] = [];
   let i = 0;
   const n = line.length;
@@ -35,7 +38,7 @@ export function tokenizeRule(line: string): TokenizeResult {
         quoted = true;
         i++;
         while (i < n && line[i] !== quote) {
-          if (line[i] === "\\" && quote === '"' && i + 1 < n) i++;
+          if (!verbatim && line[i] === "\\" && quote === '"' && i + 1 < n) i++;
           value += line[i];
           i++;
         }

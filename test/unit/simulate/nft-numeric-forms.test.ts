@@ -289,3 +289,52 @@ describe("text nft refuses stays an error", () => {
     ]);
   });
 });
+
+/**
+ * Ports written by hand in an `nft -f` script in hex or with a leading zero: nft 1.0.6 reads `0x50` as
+ * 80, `010` as octal 8 and `08` as 8 (loaded in a throwaway namespace, `nft list ruleset` printed back
+ * `tcp dport 80`, `udp sport 8`, `udp dport 8-16` for `0010-0020`, `tcp dport { 8, 16 }` for
+ * `{ 010, 0x10 }`). They used to be refused as "not a port", or `010` read as 10.
+ */
+describe("ports in hex and octal, as nft reads an nft -f script", () => {
+  /** Whether `rule` matched a TCP SYN from 203.0.113.1:40000 to port `dport`. */
+  const toPort = (rule: string, dport: number) => {
+    const { rule: r, table, diagnostics } = onlyRule(listed(rule), "t.nft");
+    expect(diagnostics).toEqual([]);
+    const ctx = { bridged: false, ethType: "0x0800", addrType: () => "UNICAST", sets: table.sets };
+    const syn: SimPacket = {
+      src: "203.0.113.1",
+      dst: "203.0.113.2",
+      proto: "tcp",
+      sport: 40000,
+      dport,
+      tcpFlags: ["SYN"],
+      ttl: 64,
+      tos: 0,
+      id: 1,
+      len: 60,
+      ipFlags: ["DF"],
+    };
+    return matchRule(r, syn, ctx);
+  };
+  it("a hex port, range and set element", () => {
+    expect([toPort("tcp dport 0x50", 80), toPort("tcp dport 0x50", 50)]).toEqual([true, false]);
+    expect([toPort("tcp dport 0x400-0x800", 1500), toPort("tcp dport 0x400-0x800", 3000)]).toEqual([
+      true,
+      false,
+    ]);
+    expect([toPort("tcp dport { 0x1bb, 22 }", 443), toPort("tcp dport { 0x1bb, 22 }", 187)]).toEqual([
+      true,
+      false,
+    ]);
+  });
+  it("a leading zero reads octal when every digit is, decimal otherwise", () => {
+    expect([toPort("tcp dport 010", 8), toPort("tcp dport 010", 10)]).toEqual([true, false]);
+    expect([toPort("tcp dport 0010-0020", 16), toPort("tcp dport 0010-0020", 20)]).toEqual([true, false]);
+    expect([toPort("tcp dport { 010, 0x10 }", 16), toPort("tcp dport { 010, 0x10 }", 10)]).toEqual([
+      true,
+      false,
+    ]);
+    expect(toPort("tcp dport 08", 8)).toBe(true);
+  });
+});

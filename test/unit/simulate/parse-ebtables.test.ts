@@ -23,6 +23,14 @@ describe("parseEbtables", () => {
     expect(fwd?.rules[1]?.target).toEqual({ kind: "ACCEPT" });
   });
 
+  it("keeps a backslash in a quoted prefix, as ebtables-save prints it (iptables-save escapes it, ebtables does not)", () => {
+    const r = parseEbtables(
+      '*filter\n:INPUT ACCEPT\n-A INPUT --log-level notice --log-prefix "fw\\x" -j CONTINUE\n',
+    );
+    expect(r.diagnostics).toEqual([]);
+    expect(r.rules.tables.get("filter")?.chains.get("INPUT")?.rules[0]?.log?.prefix).toBe("fw\\x");
+  });
+
   it("reads the IPv6 options (as ebtables-nft 1.8.9 saved capture --host's bridge LOG rule) and decides them", () => {
     const r = parseEbtables(
       '*filter\n:FORWARD ACCEPT\n-A FORWARD -p IPv6 --ip6-proto ipv6-icmp --ip6-icmp-type 128:129 --log-level debug --log-prefix "pwab/ebt/filter-FORWARD" --log-ip6 -j CONTINUE\n-A FORWARD -p IPv6 --ip6-src fd00:a::/64 --ip6-proto tcp --ip6-dport 80 -j DROP\n-A FORWARD -p IPv6 --ip6-proto ipv6-icmp --ip6-icmp-type neighbour-solicitation -j ACCEPT\n',
