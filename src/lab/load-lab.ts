@@ -1,4 +1,4 @@
-import { basename, isAbsolute, relative, resolve } from "node:path";
+import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import {
   buildLogRules,
   DEFAULT_IP_MATCHES,
@@ -197,7 +197,7 @@ export function annotateRecorded(folder: string, stem: string): Annotation {
 /**
  * The text of the what-if ruleset a simulated trace's command names (`--ruleset-file`): the lab's own copy
  * (`simulate --write` puts it in `rulesets/`, listed in lab.json or not), else the file at that path under the lab's repository root
- * (the lab folder's grandparent), read only as a regular file inside it: a lab read from another checkout
+ * (the lab folder's grandparent, when the lab is in a `traces/` folder), read only as a regular file inside it: a lab read from another checkout
  * (`packetwalk diff`) uses its own file, and a trace's metadata can make nothing outside be read.
  */
 function whatIfRuleset(lab: LoadedLab, logPath: string, file: string): string {
@@ -209,6 +209,12 @@ function whatIfRuleset(lab: LoadedLab, logPath: string, file: string): string {
     const local = readRegularFileInside(lab.folder, resolve(lab.folder, "rulesets", basename(file)));
     if (local.ok) return local.text;
   }
+  // Only a lab in a `traces/` folder has a repository around it; elsewhere (a lab copied to
+  // /tmp or a home folder) the grandparent is any folder, and nothing there is the lab's to read.
+  if (basename(dirname(resolve(lab.folder))) !== "traces")
+    throw new LabError(
+      `${logPath}: its command names ${file}, which is not in the lab's rulesets/, and the lab is not in a traces/ folder of a repository, where it could be`,
+    );
   const root = resolve(lab.folder, "..", "..");
   const path = resolve(root, file);
   const inside = relative(root, path);

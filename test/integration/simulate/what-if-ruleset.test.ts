@@ -59,6 +59,22 @@ describe("a simulated trace's --ruleset-file", () => {
     expect(() => annotateRecorded(up, "sim-docker-user-drop")).toThrow(/outside the repository/);
   });
 
+  it("of a lab outside any traces/ folder is only its own copy: a path is not read from the folder around it", () => {
+    // The lab copied to a folder of its own; its grandparent holds a file its command names.
+    const lab = join(tmp, "loose", "labs", "docker-bridge");
+    cpSync(join(root, "traces/docker-bridge"), lab, { recursive: true });
+    const metaFile = join(lab, "sim-docker-user-drop.json");
+    const meta = JSON.parse(readFileSync(metaFile, "utf8")) as { traffic: { command: string[] } };
+    const cmd = meta.traffic.command;
+    cmd[cmd.indexOf("--ruleset-file") + 1] = "secret.rules";
+    writeFileSync(metaFile, JSON.stringify(meta, null, 2));
+    rmSync(join(lab, "rulesets", "sim-docker-user-drop.rules"));
+    writeFileSync(join(tmp, "loose", "secret.rules"), "*filter\n:FORWARD DROP [0:0]\nCOMMIT\n");
+    expect(() => annotateRecorded(lab, "sim-docker-user-drop")).toThrow(
+      /sim-docker-user-drop\.log: its command names secret\.rules, which is not in the lab's rulesets\/, and the lab is not in a traces\/ folder/,
+    );
+  });
+
   it("through a linked folder inside the repository that leads out of it is refused, not read (a pull request could commit the link)", () => {
     const lab = labNaming("linked", "traces/evil/evil.rules", false);
     const outside = join(tmp, "outside-linked");
