@@ -331,11 +331,17 @@ function bigFile(file: string, segmentBytes: number): boolean {
   }
 }
 
-/** Why the input gave no packet when no line was set aside: it was empty, or no line was netfilter's. */
-function noPacketsMessage(files: readonly string[], events: number, skipped: number): string {
+/**
+ * Why the input gave no packet when no line was set aside: every netfilter line had an error (`errors`
+ * lines), it was empty, or no line was netfilter's.
+ */
+function noPacketsMessage(files: readonly string[], events: number, skipped: number, errors: number): string {
   const where = files.length === 1 && files[0] !== "-" ? `${files[0]}:1:1` : "the input";
   const hint =
     "hint: packetwalk reads netfilter's LOG lines ('... IN=eth0 OUT= ... SRC=... DST=...'), xtables-monitor --trace and nft monitor trace output: give dmesg, journalctl -k or the syslog file that holds them\n";
+  // Lines that failed were netfilter's: the input was not empty.
+  if (events === 0 && errors > 0)
+    return `packetwalk parse: no packet: ${errors === 1 ? "the one netfilter line" : `all ${errors} netfilter lines`} found could not be read (the error${errors === 1 ? "" : "s"} above say${errors === 1 ? "s" : ""} where and why)\nhint: a line edited by hand (an address replaced by <filtered> or x.x.x.x) or cut short does not read; paste the lines as the kernel wrote them\n`;
   if (events === 0 && skipped === 0)
     return `packetwalk parse: ${where}: error: the input is empty: expected kernel log lines\n${hint}`;
   return `packetwalk parse: no netfilter packets found in the input (${skipped} line${skipped === 1 ? "" : "s"} read, none a netfilter line)\n${hint}`;
@@ -372,7 +378,12 @@ function report(
         ? "packetwalk parse: no packet could be placed: the netfilter lines' LOG prefixes name no chain (the warnings above list them); give the ruleset that logged them with --ruleset FILE, or map them with --prefix-map FILE\n"
         : netdev
           ? "packetwalk parse: no packet could be placed: every netfilter line is of a netdev chain (the warnings above say which), and packetwalk draws no netdev hook; log or trace at the ip, ip6, inet or bridge hooks too\n"
-          : noPacketsMessage(args.files, events, skipped),
+          : noPacketsMessage(
+              args.files,
+              events,
+              skipped,
+              diagnostics.filter((d) => d.severity === "error").length,
+            ),
     );
     return 1;
   }

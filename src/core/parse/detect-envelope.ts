@@ -388,13 +388,23 @@ function readLogread(line: string, at: number): Envelope | undefined {
   return { kind: "logread", bodyStart: skipInnerUptime(line, tagged).at, time, kernel: true };
 }
 
-/** kern.log repeats the dmesg stamp after `kernel: `. */
-function skipInnerUptime(line: string, at: number): { at: number; time?: number } {
+/**
+ * kern.log repeats the dmesg stamp after `kernel: `, with the caller id of a CONFIG_PRINTK_CALLER
+ * kernel (`[17748.074339][    C0] `); an old klogd left the level marker first (`kernel: <4>IN=...`).
+ */
+function skipInnerUptime(line: string, from: number): { at: number; time?: number } {
+  let at = from;
+  if (line.charCodeAt(at) === 60) {
+    const gt = line.indexOf(">", at);
+    if (gt > at + 1 && gt <= at + 4 && readUptime(line, at + 1, gt) !== undefined) at = gt + 1;
+  }
   if (line.charCodeAt(at) !== 91) return { at };
   const close = line.indexOf("]", at);
   if (close < 0) return { at };
   const time = readUptime(line, at + 1, close);
   if (time === undefined) return { at };
+  const caller = skipCallerId(line, close + 1);
+  if (caller !== close + 1) return { at: caller, time };
   return { at: line.charCodeAt(close + 1) === 32 ? close + 2 : close + 1, time };
 }
 

@@ -119,9 +119,14 @@ export interface PrefixToHookOptions {
  * known convention. Tags in front (`ctc/`, `pw1a2b/`) are ignored; case does not matter.
  */
 export function prefixToHook(prefix: string, options: PrefixToHookOptions = {}): HookId | undefined {
-  const trimmed = prefix.trim();
-  const mapped = options.prefixMap?.[trimmed];
+  const written = prefix.trim();
+  const mapped = options.prefixMap?.[written];
   if (mapped) return mapped;
+  const trimmed = unquotedPrefix(written);
+  if (trimmed !== written) {
+    const own = options.prefixMap?.[trimmed];
+    if (own) return own;
+  }
   // firewalld's zone and policy prefixes name the zone, not a table: they say the chain they are reached from.
   const firewalld = firewalldPrefixHook(trimmed);
   if (firewalld) return firewalld;
@@ -154,6 +159,16 @@ export function prefixToHook(prefix: string, options: PrefixToHookOptions = {}):
     return hookId(family, tc.table, tc.chain);
   }
   return apartHook(trimmed, options.defaultFamily ?? "ip");
+}
+
+/**
+ * A trimmed prefix without the double quotes firewalld 1.0 with nftables 1.0 wrote around it
+ * (`"filter_IN_public_REJECT: "`, firewalld#876): the quotes are in the log line, not in the rule.
+ */
+export function unquotedPrefix(trimmed: string): string {
+  return trimmed.length > 1 && trimmed.charCodeAt(0) === 34 && trimmed.charCodeAt(trimmed.length - 1) === 34
+    ? trimmed.slice(1, -1).trim()
+    : trimmed;
 }
 
 /** A chain word written apart from its table: a full name, or an abbreviation that is no English word. */

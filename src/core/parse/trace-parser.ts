@@ -37,7 +37,7 @@ import {
 } from "./parse-hints.ts";
 import { parseBody } from "./parse-line.ts";
 import { SKIP } from "./parsed-line.ts";
-import { createPrefixResolver, type PrefixMap } from "./prefix-to-hook.ts";
+import { createPrefixResolver, type PrefixMap, unquotedPrefix } from "./prefix-to-hook.ts";
 import { parsePveBody } from "./pve-firewall.ts";
 import { readLongLineMark } from "./split-lines.ts";
 import { lineColumn, needsUnwrap, unwrapLine } from "./unwrap-line.ts";
@@ -513,7 +513,7 @@ export class TraceParser {
       ev.hook =
         result.familyHint === "ip6" && hook.startsWith("ip:") ? (`ip6${hook.slice(2)}` as HookId) : hook;
       // A prefix a host firewall writes only before its drop: the line says where the packet ended.
-      const key = ev.prefix.trim();
+      const key = unquotedPrefix(ev.prefix.trim());
       // Only in the filter table, where the tool logs: a prefix mapped elsewhere (mangle) announces nothing.
       const drop = ev.source === "log" ? this.hostDrop(key) : undefined;
       // firewalld's nftables backend logs in its own table (ip:firewalld:filter_INPUT).

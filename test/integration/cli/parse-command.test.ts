@@ -222,6 +222,16 @@ describe("a log pasted from elsewhere", () => {
       );
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
+    // Lines that were netfilter's but did not read (addresses blanked out in a forum paste): not "empty".
+    const edited =
+      "Jan 01 13:25:18 host kernel: IN=eth0 OUT=br-1 MAC=<filtered> SRC=<filtered> DST=<filtered> LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=1 DF PROTO=TCP SPT=1 DPT=2 WINDOW=1 RES=0x00 SYN URGP=0\n";
+    writeFileSync(empty, edited.repeat(2));
+    const blanked = parse([empty]);
+    expect(blanked.status).toBe(1);
+    expect(blanked.stderr).not.toContain("the input is empty");
+    expect(blanked.stderr).toContain(
+      "packetwalk parse: no packet: all 2 netfilter lines found could not be read (the errors above say where and why)\nhint: a line edited by hand",
+    );
   });
 
   it("a missing file or a folder is said in words with a hint, exit 2, no stack trace", () => {

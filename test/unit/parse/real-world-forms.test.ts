@@ -100,3 +100,33 @@ describe("rsyslog's repeated message reduction (on in Debian's and Ubuntu's rsys
     ]);
   });
 });
+
+describe("what comes between `kernel: ` and the message in older and busier syslogs", () => {
+  it.each([
+    // A CONFIG_PRINTK_CALLER kernel (Raspberry Pi OS) writes the caller after the stamp (firewalld#876).
+    [
+      "the caller id after the stamp",
+      `2021-11-04T18:33:46.114797+01:00 pi kernel: [17748.074339][    C0] ${UFW}`,
+    ],
+    ["the caller id of a task", `Dec  3 10:00:00 pi kernel: [17748.074339] [  T812] ${UFW}`],
+    // An old klogd left the console level in the text (an LKML report of 2007).
+    ["klogd's level marker", `Oct 28 21:23:30 dardhal kernel: <4>${UFW}`],
+    ["klogd's level marker before the stamp", `Oct 28 21:23:30 dardhal kernel: <4>[  123.456789] ${UFW}`],
+  ])("%s", (_form, line) => {
+    const p = onePacket(line);
+    expect(p.prefix).toBe("[UFW BLOCK] ");
+    expect(p.hook).toBe("ip:filter:INPUT");
+  });
+});
+
+describe("firewalld 1.0 on nftables 1.0: its prefixes double-quoted in the log (firewalld#876)", () => {
+  it("places the quoted prefix at firewalld's chain and says the packet was rejected", () => {
+    const line =
+      '[17748.074339] "filter_IN_public_REJECT: "IN=eth0 OUT= MAC=33:33:00:00:00:01:98:9b:cb:9d:f4:36:86:dd SRC=fe80:0000:0000:0000:9a9b:cbff:fe9d:f436 DST=ff02:0000:0000:0000:0000:0000:0000:0001 LEN=64 TC=0 HOPLIMIT=255 FLOWLBL=758639 PROTO=UDP SPT=53805 DPT=53805 LEN=24 ';
+    const r = parseTraceText(line);
+    expect(r.diagnostics).toEqual([]);
+    const e = r.packets[0]?.events[0];
+    expect(e?.hook).toBe("ip6:firewalld:filter_INPUT");
+    expect(e?.drop?.verdict).toBe("REJECT");
+  });
+});
