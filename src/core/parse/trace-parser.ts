@@ -169,6 +169,30 @@ function copyPacketData(from: TraceEvent, to: TraceEvent): void {
   }
 }
 
+/**
+ * Whether xtables-monitor's TRACE line `ev` can be the first of a trace with packet line `data` after
+ * it (iptables < 1.8.8's order): a trace starts in a built-in chain whose hook fits the packet's
+ * devices. A paste that starts mid-trace has a user chain's line, or a hook the devices rule out
+ * (`PREROUTING` with an `OUT=`), before the next chain's packet line: that is the newer order.
+ */
+function opensTrace(ev: TraceEvent, data: TraceEvent): boolean {
+  const chain = ev.verdict?.chain.toUpperCase();
+  return chain !== undefined && chainFitsDevices(chain, !!data.in, !!data.out);
+}
+
+/** What a packet line says of the packet itself, not of the hook it is at (devices, mark). */
+const HEADER_FIELDS = [
+  "macSrc",
+  "macDst",
+  "ethType",
+  "vlan",
+  "ip",
+  "l4",
+  "arp",
+  "inner",
+  "quotedHead",
+] as const;
+
 /** Line-by-line parser; see the module comment. */
 export class TraceParser {
   /** Problems found so far, positioned. */
@@ -194,6 +218,8 @@ export class TraceParser {
   private unknownByPrefix = new Map<string, { diag: Diagnostic; count: number; name: string }>();
   /** nft trace ids of inet-family tables seen carrying IPv6, with the line they were last seen on. */
   private inet6 = new Map<string, number>();
+  /** The last nft packet line with headers, per trace id (at most 1024; see `keepHeaders`). */
+  private nftHeaders = new Map<string, TraceEvent>();
   /** Packet data by trace id, waiting for the TRACE line it belongs to, with the line it was read on. */
   private stash = new Map<string, { ev: TraceEvent; seq: number }>();
   private readonly maxUnknownPrefixes: number;
@@ -393,7 +419,11 @@ export class TraceParser {
     const held = this.held;
     if (held) {
       this.held = undefined;
-      if (result.kind === "packet-data" && result.traceId === held.ev.traceId) {
+      if (
+        result.kind === "packet-data" &&
+        result.traceId === held.ev.traceId &&
+        (this.packetOrder === "after" || opensTrace(held.ev, result.event))
+      ) {
         // The packet line of the TRACE line just before (iptables < 1.8.8).
         if (this.packetOrder === "unknown") this.packetOrder = "after";
         copyPacketData(result.event, held.ev);
@@ -452,10 +482,14 @@ export class TraceParser {
       }
       case "packet-data": {
         const last = this.lastTraceEvent;
-        // iptables >= 1.8.8 prints PACKET before its TRACE lines; older ones after the first.
-        if (this.packetOrder === "unknown")
-          this.packetOrder = last?.ev.traceId === result.traceId ? "after" : "before";
+        // iptables >= 1.8.8 prints PACKET before its TRACE lines; older ones after the first. nft
+        // always prints its packet line first, so only xtables-monitor's lines decide.
+        const xtables = result.event.source === "xtables-monitor";
+        if (this.packetOrder === "unknown" && xtables)
+          this.packetOrder =
+            last?.ev.traceId === result.traceId && opensTrace(last.ev, result.event) ? "after" : "before";
         if (
+          xtables &&
           this.packetOrder === "after" &&
           last &&
           last.line === seq - 1 &&
@@ -464,6 +498,7 @@ export class TraceParser {
         ) {
           copyPacketData(result.event, last.ev);
         } else {
+          if (!xtables) this.keepHeaders(result.traceId, result.event);
           if (this.stash.size > 1024) this.forgetStaleStash(seq);
           this.stash.set(result.traceId, { ev: result.event, seq });
         }
@@ -531,12 +566,30 @@ export class TraceParser {
           return;
         }
       }
-      if (!ev.ip && ev.source !== "trace" && this.packetOrder !== "before") {
+      if (!ev.ip && ev.source === "xtables-monitor" && this.packetOrder !== "before") {
         this.held = { ev, seq, counted };
         return;
       }
     }
     this.commit(ev, seq, counted);
+  }
+
+  /**
+   * nft prints a packet's headers once per trace where the kernel dumps them; a later chain's packet
+   * line may hold only its devices (`packet: iif "br-lan"`): it takes the headers last printed for
+   * its trace id, or the packet would lose its addresses. A line with headers is remembered.
+   */
+  private keepHeaders(traceId: string, ev: TraceEvent): void {
+    if (ev.ip || ev.arp) {
+      if (this.nftHeaders.size >= 1024 && !this.nftHeaders.has(traceId)) this.nftHeaders.clear();
+      this.nftHeaders.set(traceId, ev);
+      return;
+    }
+    const known = this.nftHeaders.get(traceId);
+    if (!known) return;
+    for (const k of HEADER_FIELDS)
+      if (ev[k] === undefined && known[k] !== undefined)
+        (ev as unknown as Record<string, unknown>)[k] = known[k];
   }
 
   /** {@link hostFirewallDrop}, remembered for the prefixes seen (at most 10,000). */

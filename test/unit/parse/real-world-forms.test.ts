@@ -130,3 +130,49 @@ describe("firewalld 1.0 on nftables 1.0: its prefixes double-quoted in the log (
     expect(e?.drop?.verdict).toBe("REJECT");
   });
 });
+
+describe("trace output pasted from the middle, and nft's packet lines without headers", () => {
+  /** Each event's hook and devices, in order. */
+  const hops = (text: string) =>
+    parseTraceText(text).packets.flatMap((p) =>
+      p.events.map((e) => `${e.hook} ${e.in ?? ""}>${e.out ?? ""}`),
+    );
+
+  it("nft: a verdict line first does not take the next chain's packet line (openwrt#19359)", () => {
+    const text = [
+      "trace id 9c07fc2b inet fw4 prerouting policy accept ",
+      'trace id 9c07fc2b inet fw4 mangle_forward packet: iif "LanPort" oif "LanPort" ether saddr fc:3c:d7:10:d4:4f ether daddr 40:a5:ef:5d:42:e0 ip saddr 198.51.100.84 ip daddr 203.0.113.222 ip dscp cs0 ip ecn not-ect ip ttl 254 ip id 6687 ip protocol tcp ip length 40 tcp sport 62702 tcp dport 443 tcp flags == ack tcp window 4380 ',
+      "trace id 9c07fc2b inet fw4 mangle_forward policy accept ",
+    ].join("\n");
+    // A prerouting hook has no output device: the packet line is mangle_forward's, printed before its verdicts.
+    expect(hops(text)).toEqual(["ip:fw4:prerouting >", "ip:fw4:mangle_forward LanPort>LanPort"]);
+  });
+
+  it("nft: a later chain's packet line with only its devices keeps the headers printed before (OpenWrt fw4)", () => {
+    const text = [
+      'trace id 3786311f inet fw4 trace_chain packet: iif "br-lan2" ether saddr 00:16:3e:4b:67:80 ether daddr 5a:ff:4d:38:41:2f ip saddr 203.0.113.1 ip daddr 203.0.113.126 ip dscp af21 ip ecn not-ect ip ttl 64 ip id 0 ip protocol tcp ip length 60 tcp sport 2202 tcp dport 49780 tcp flags == 0x12 tcp window 64860',
+      "",
+      'trace id 3786311f inet fw4 prerouting packet: iif "br-lan2"',
+      "trace id 3786311f inet fw4 prerouting policy accept",
+      'trace id 3786311f inet fw4 mangle_forward packet: iif "br-lan2" oif "br-lan2"',
+      "trace id 3786311f inet fw4 mangle_forward policy accept",
+    ].join("\n");
+    const r = parseTraceText(text);
+    expect(r.packets.map((p) => p.summary)).toEqual(["TCP SYN-ACK 203.0.113.1:2202 -> 203.0.113.126:49780"]);
+    expect(hops(text)).toEqual(["ip:fw4:prerouting br-lan2>", "ip:fw4:mangle_forward br-lan2>br-lan2"]);
+  });
+
+  it("xtables-monitor: a user chain's line first is no trace's first line, so the PACKET line is the next chain's", () => {
+    const text = [
+      " TRACE: 2 2e1c3e85 filter:DOCKER-ISOLATION-STAGE-1:return:",
+      "PACKET: 2 2e1c3e85 IN=ens160 OUT=docker0 MACSRC=0:50:56:9a:1:2 MACDST=0:50:56:9a:3:4 MACPROTO=0800 SRC=198.51.100.5 DST=172.17.0.2 LEN=60 TOS=0x0 TTL=63 ID=1 DF SPORT=40000 DPORT=80 SYN ",
+      " TRACE: 2 2e1c3e85 filter:DOCKER-ISOLATION-STAGE-2:return:",
+    ].join("\n");
+    const parser = parseTraceText(text);
+    expect(parser.packets).toHaveLength(1);
+    expect(hops(text)).toEqual([
+      "ip:filter:DOCKER-ISOLATION-STAGE-1 >",
+      "ip:filter:DOCKER-ISOLATION-STAGE-2 ens160>docker0",
+    ]);
+  });
+});

@@ -314,6 +314,7 @@ describe("ports in hex and octal, as nft reads an nft -f script", () => {
       id: 1,
       len: 60,
       ipFlags: ["DF"],
+      mark: 0,
     };
     return matchRule(r, syn, ctx);
   };
