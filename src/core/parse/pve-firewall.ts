@@ -15,7 +15,7 @@ import type { HookId } from "../model/hook.ts";
 import type { LoggedDrop, TraceEvent } from "../model/packet.ts";
 import type { Envelope } from "./detect-envelope.ts";
 import type { LogFieldMemo } from "./log-field-memo.ts";
-import { LOST_HINT } from "./parse-hints.ts";
+import { LOST_HINT, TRAILING_SPACE_HINT } from "./parse-hints.ts";
 import { parseBody } from "./parse-line.ts";
 import { blankEvent, type EventLine, type ParsedLine } from "./parsed-line.ts";
 import { readLogFields } from "./read-log-fields.ts";
@@ -100,8 +100,9 @@ const IP_REQUIRED = ["DST", "LEN", "TOS", "PREC", "TTL", "ID", "PROTO"];
  * Whether the fields [from, end of `fields`) are as pvefw-logger prints them, whole: only its keys
  * and words, every field it always prints, and its line end (a space, or a UDP line's `LEN=n`).
  * A kernel line is not (RES=, HTYPE=, ebtables' `MAC source = ` ...), nor one cut short.
+ * `unspaced`: all that but the line's last space (a copy or an editor drops it; the last value may be cut).
  */
-function pveShaped(fields: string, from: number): boolean {
+function pveShaped(fields: string, from: number): boolean | "unspaced" {
   const seen = new Set<string>();
   let proto = "";
   for (const w of fields.slice(from).split(" ")) {
@@ -116,12 +117,13 @@ function pveShaped(fields: string, from: number): boolean {
     if (key === "PROTO") proto = w.slice(eq + 1);
     seen.add(key);
   }
-  if (seen.has("INVALID") || !seen.has("SRC")) return fields.endsWith(" ");
+  const end = fields.endsWith(" ") || "unspaced";
+  if (seen.has("INVALID") || !seen.has("SRC")) return end;
   // ARP: `SRC= DST= PROTO=ARP` and the operation, no IP header.
-  if (proto === "ARP") return seen.has("DST") && fields.endsWith(" ");
+  if (proto === "ARP") return seen.has("DST") && end;
   if (IP_REQUIRED.some((k) => !seen.has(k))) return false;
   if ((PVE_REQUIRED[proto] ?? []).some((k) => !seen.has(k))) return false;
-  return fields.endsWith(" ") || (proto === "UDP" && / LEN=\d+$/.test(fields));
+  return proto === "UDP" && / LEN=\d+$/.test(fields) ? true : end;
 }
 
 /** pvefw-logger's own status line about a full queue: `skipped 12 log entries (queue full)`. */
@@ -176,7 +178,8 @@ function readLenient(text: string, bodyStart: number, from: number): ParsedLine 
   const markAt = text.lastIndexOf("mark=");
   const mark = markAt > from ? /^mark=(\d+) ?$/.exec(text.slice(markAt)) : null;
   const fields = mark ? text.slice(0, markAt) : text;
-  if (!pveShaped(fields, from)) return undefined;
+  const shaped = pveShaped(fields, from);
+  if (!shaped) return undefined;
   const ev = blankEvent("log", text);
   ev.prefix = text.slice(bodyStart, from);
   const err = readLogFields(fields, from, ev, false);
@@ -204,7 +207,21 @@ function readLenient(text: string, bodyStart: number, from: number): ParsedLine 
     ev.l4 = undefined;
     return { kind: "event", event: ev, familyHint: "arp" };
   }
-  return { kind: "event", event: ev, familyHint: ev.ip?.src.includes(":") ? "ip6" : "ip" };
+  const last = fields.lastIndexOf(" ") + 1;
+  return {
+    kind: "event",
+    event: ev,
+    familyHint: ev.ip?.src.includes(":") ? "ip6" : "ip",
+    ...(shaped === "unspaced"
+      ? {
+          warning: {
+            column: last + 1,
+            message: `the line ends without the space pvefw-logger prints after every field: its last field '${fields.slice(last)}' may be cut short`,
+            hint: TRAILING_SPACE_HINT,
+          },
+        }
+      : {}),
+  };
 }
 
 /** The event with its rule's prefix (`:VMID:LEVEL:CHAIN: message`), its chain's hook and announced drop. */

@@ -85,4 +85,28 @@ describe("pve-firewall.log", () => {
     ).result;
     expect(cut.kind).toBe("error");
   });
+  it("reads a line that lost its last space (a paste: Proxmox guides, forum posts) with the kernel reader's warning", () => {
+    // Before, a ping line was skipped without a word and a SYN line reported "expected RES=".
+    const text = [VM_SYN.trimEnd(), VM_PING.trimEnd()].join("\n");
+    const r = parseTraceText(text);
+    expect(r.packets.map((p) => p.summary)).toEqual([
+      "TCP SYN 198.51.100.20:40000 -> 192.0.2.101:22",
+      "ICMP echo-request 192.0.2.102 -> 203.0.113.9",
+    ]);
+    expect(r.packets[0]?.events[0]?.drop?.verdict).toBe("DROP");
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.message])).toEqual([
+      [
+        "warning",
+        1,
+        "the line ends without the space pvefw-logger prints after every field: its last field 'SYN' may be cut short",
+      ],
+      [
+        "warning",
+        2,
+        "the line ends without the space pvefw-logger prints after every field: its last field 'SEQ=1' may be cut short",
+      ],
+    ]);
+    // A value cut in the middle of a word pvefw-logger never prints is no pvefw-logger line.
+    expect(parseTraceText(VM_SYN.trimEnd().slice(0, -1)).packets).toEqual([]);
+  });
 });
