@@ -734,7 +734,10 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       tables.push(table);
     }
     if (peek()?.value !== "{") {
-      if (!optionalBody)
+      // `table inet fw4` on a line of its own is `add table` in a script (fw4's, Arch's nftables.conf).
+      const next = peek();
+      const bare = !next || next.type === "nl" || next.value === ";";
+      if (!optionalBody && !bare)
         err(
           peek() ?? last,
           `expected '{' after table ${family} ${nameTok.value}`,

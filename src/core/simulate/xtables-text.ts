@@ -17,7 +17,7 @@ export function isNftRuleset(text: string): boolean {
   // An `nft -f` script (an /etc/nftables.conf) may start with a command or a variable.
   return (
     first !== undefined &&
-    /^\s*(table|flush\s+ruleset|(define|redefine)\s+\S|(add|create)\s+(table|chain|rule|set|map|element)\s|include\s+")/.test(
+    /^\s*(table|flush\s+ruleset|(define|redefine)\s+\S|(add|create|insert|flush|delete|destroy)\s+(table|chain|rule|set|map|element|counter|quota|limit|flowtable|ct)\s|include\s+["'])/.test(
       first,
     )
   );

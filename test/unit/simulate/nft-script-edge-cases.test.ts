@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { parseNftRuleset } from "../../../src/core/simulate/parse-nft-ruleset.ts";
+import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import type { TableDef } from "../../../src/core/simulate/ruleset.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import { textWorld } from "./helpers.ts";
@@ -454,5 +455,48 @@ describe("rulesets that would take forever or overflow the stack", () => {
     );
     const r = runScenario(world, { from: "c1", to: "198.51.100.10", proto: "tcp", dport: 80 });
     expect(r.packets.length).toBeGreaterThan(0);
+  });
+});
+
+describe("a table named on a line of its own, and a script that starts with a command", () => {
+  // OpenWrt's fw4 and Arch Linux's /etc/nftables.conf declare the table, flush or delete it, then fill
+  // it: nft 1.0.6 loaded this twice in a namespace and listed the one chain.
+  const fw4 = `table inet fw4
+flush table inet fw4
+
+table inet fw4 {
+	chain input {
+		type filter hook input priority filter; policy drop;
+		iif "lo" accept
+		tcp dport 22 accept
+	}
+}
+`;
+  it("reads 'table inet fw4' alone as 'add table' (it was 'expected {', and the whole file was refused)", () => {
+    readsAsListed(
+      fw4,
+      'table inet fw4 {\n\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t\tiif "lo" accept\n\t\ttcp dport 22 accept\n\t}\n}\n',
+    );
+    const arch = parseRulesetFile(
+      `# Arch Linux's default\ntable inet filter\ndelete table inet filter\n${fw4.replaceAll("fw4", "filter").split("\n").slice(3).join("\n")}`,
+      "nftables.conf",
+    );
+    expect(arch.diagnostics).toEqual([]);
+    expect(arch.nft?.map((t) => `${t.family} ${t.name}`)).toEqual(["inet filter"]);
+  });
+
+  it("still refuses a table name followed by anything but '{' or the line's end", () => {
+    const r = parseNftRuleset("table inet t chain c\n", { file: "x.nft" });
+    expect(r.diagnostics.map((d) => d.message)).toContain("expected '{' after table inet t");
+  });
+
+  it("reads a script whose first line is flush, delete or insert as nft, not as iptables-save", () => {
+    // nft 1.0.6 refused this one as nft does ("No such file or directory"): the table is not there yet.
+    const r = parseRulesetFile(
+      "flush table inet t\ntable inet t {\n chain c {\n  type filter hook input priority 0; policy accept;\n }\n}\n",
+      "x.nft",
+    );
+    expect(r.diagnostics.map((d) => d.message)).toEqual(["table inet t does not exist here"]);
+    expect(r.nft?.map((t) => t.name)).toEqual(["t"]);
   });
 });
