@@ -5,6 +5,7 @@
  */
 import { ICMP_CODES, ICMPV6_CODES } from "../parse/icmp-codes.ts";
 import { ICMPV6_TYPES } from "../parse/icmpv6-types.ts";
+import { servicePort } from "./service-ports.ts";
 
 /** nft's `icmp type` names (icmp(7)), to their type numbers. */
 export const NFT_ICMP_TYPES: Readonly<Record<string, number>> = Object.fromEntries(
@@ -46,22 +47,6 @@ export const NFT_ICMP_NAMES: Readonly<Record<string, Readonly<Record<string, num
   "icmpv6 code": NFT_ICMPV6_CODES,
 };
 
-/** Service names nft accepts for ports (hand-written files, older nft listings, `nft -S`). */
-const SERVICES: Readonly<Record<string, number>> = {
-  ftp: 21,
-  ssh: 22,
-  smtp: 25,
-  domain: 53,
-  bootps: 67,
-  bootpc: 68,
-  http: 80,
-  ntp: 123,
-  https: 443,
-  imaps: 993,
-  mdns: 5353,
-  "http-alt": 8080,
-};
-
 /**
  * An integer as nft reads it (nft 1.0.6, checked on the kernel): decimal, hex (`0x50`) or, with a
  * leading zero and only octal digits, octal (`010` is 8; `08` is 8); undefined for anything else.
@@ -74,7 +59,7 @@ export function nftInteger(text: string): number | undefined {
 
 /** A port word (an integer as {@link nftInteger} reads it, or a service name) as a number; undefined when it is neither. */
 export function nftPort(text: string): number | undefined {
-  return nftInteger(text) ?? SERVICES[text];
+  return nftInteger(text) ?? servicePort(text);
 }
 
 /** A protocol word (`tcp`, `6`, `ipv6-icmp`) as the name the simulator's packets carry. */

@@ -30,6 +30,7 @@ import type {
   PortRange,
   Target,
 } from "./ruleset.ts";
+import { servicePort } from "./service-ports.ts";
 import { byteFlags, NFT_TCP_FLAG_NAMES, packetFlagsByte, tcpFlagsRange } from "./tcp-flag-values.ts";
 import type { NftToken } from "./tokenize-nft.ts";
 import {
@@ -571,10 +572,22 @@ function pastWidthWords(key: NftKey, bound: number, max: number): string {
 function pastWidth(key: NftKey | undefined, tok: NftToken): NftRuleProblem | undefined {
   const max = key === undefined ? undefined : KEY_MAX[key];
   if (key === undefined || max === undefined || tok.type === "string") return undefined;
+  const port = key.endsWith("port");
+  // A service name with a dash (`dhcpv6-client`) is one word, not a range.
+  if (port && servicePort(tok.value) !== undefined) return undefined;
   const bounds = tok.value.split("-");
   if (bounds.length > 2) return undefined;
   let offset = 0;
   for (const b of bounds) {
+    if (port && servicePort(b) === undefined && !/^(0x[0-9a-f]+|\d+)$/i.test(b))
+      // It used to match nothing, without a word: a port set lost its element.
+      return {
+        severity: "error",
+        message: `'${b}' is not a port or a service name of /etc/services: nft refuses it ("Could not resolve service"), and with it the whole file`,
+        hint: "write the port's number (e.g. 587 for submission)",
+        line: tok.line,
+        column: tok.column + (tok.written === undefined ? offset : 0),
+      };
     const n = /^(0x[0-9a-f]+|\d+)$/i.test(b) ? Number(b) : undefined;
     if (n !== undefined && n > max)
       return {
@@ -649,6 +662,8 @@ function numberOf(text: string): number | undefined {
 
 /** Parses a port (number or service name nft prints) or `lo-hi`. */
 function portRange(text: string): PortRange | undefined {
+  const named = nftPort(text);
+  if (named !== undefined) return named > 65535 ? undefined : { lo: named, hi: named };
   const parts = text.split("-");
   if (parts.length > 2) return undefined;
   const lo = nftPort(parts[0] ?? "");

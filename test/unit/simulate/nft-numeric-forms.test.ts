@@ -338,4 +338,20 @@ describe("ports in hex and octal, as nft reads an nft -f script", () => {
     ]);
     expect(toPort("tcp dport 08", 8)).toBe(true);
   });
+  it("a service name of /etc/services, alone or in a set, as nft 1.0.6 took it (RHEL 8's firewalld listing: dhcpv6-client)", () => {
+    // Only a dozen names were known: a set lost the others without a word, and a name alone was refused.
+    expect([toPort("tcp dport dhcpv6-client", 546), toPort("tcp dport dhcpv6-client", 547)]).toEqual([
+      true,
+      false,
+    ]);
+    const set = "tcp dport { ssh, submission, ldap, microsoft-ds }";
+    expect([587, 389, 445, 22, 25].map((p) => toPort(set, p))).toEqual([true, true, true, true, false]);
+  });
+  it("a name /etc/services does not hold is refused where nft refused it", () => {
+    // nft 1.0.6: "Could not resolve service: Servname not supported for ai_socktype", at the name.
+    const r = parseRulesetFile(listed("tcp dport { ssh, nosuchsvc }"), "t.nft");
+    expect(r.diagnostics.map((d) => [d.severity, d.message.split(":")[0], d.position.column])).toEqual([
+      ["error", "'nosuchsvc' is not a port or a service name of /etc/services", 20],
+    ]);
+  });
 });
