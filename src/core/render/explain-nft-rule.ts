@@ -47,6 +47,8 @@ const KEY_WORDS: Record<NftKey, Pair> = {
   "ip ttl": ["the TTL", "TTL"],
   "ip6 hoplimit": ["the hop limit", "hop limit"],
   "meta l4proto": ["the protocol", "協定"],
+  "meta nfproto": ["the address family", "位址族"],
+  "meta protocol": ["the ether type", "乙太網路類型"],
   "tcp dport": ["the TCP destination port", "TCP 目的埠"],
   "tcp sport": ["the TCP source port", "TCP 來源埠"],
   "udp dport": ["the UDP destination port", "UDP 目的埠"],

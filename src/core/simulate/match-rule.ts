@@ -106,6 +106,11 @@ export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): strin
       return p.v6 ? String(p.ttl) : undefined;
     case "meta l4proto":
       return p.proto;
+    // The walk sends IP packets (a bridge table reads NFPROTO_BRIDGE here: not modelled, rare).
+    case "meta nfproto":
+      return p.v6 ? "ipv6" : "ipv4";
+    case "meta protocol":
+      return p.v6 ? "ip6" : "ip";
     case "tcp dport":
     case "udp dport":
       return p.proto === key.slice(0, 3) && p.dport !== undefined ? String(p.dport) : undefined;

@@ -105,12 +105,22 @@ const NUMERIC: Readonly<Record<string, { bits?: true; names: string[] }>> = {
  * decides on (`ct state 0x8` is new, `fib daddr type 2` is local); any other value is returned as it is.
  */
 export function nftSymbol(field: string, value: string): string {
+  if (field === "meta protocol" || field === "ether type") return ETHER_TYPES[Number(value)] ?? value;
   const table = NUMERIC[field === "fib saddr type" ? "fib daddr type" : field];
   if (!table || !/^(0x[0-9a-f]+|\d+)$/i.test(value)) return value;
   const n = Number(value);
   const index = table.bits ? Math.log2(n) : n;
   return table.names[index] || value;
 }
+
+/** The ether types nft names (`meta protocol ip`), by number (`0x0800`). */
+const ETHER_TYPES: Readonly<Record<number, string>> = {
+  2048: "ip",
+  34525: "ip6",
+  2054: "arp",
+  33024: "vlan",
+  34984: "8021ad",
+};
 
 /** DSCP code points by the names nft and `--dscp-class` use (case aside): class selectors, AF, EF, VA, LE. */
 const DSCP_NAMES: Readonly<Record<string, number>> = {

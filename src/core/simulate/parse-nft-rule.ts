@@ -406,6 +406,8 @@ const CONCAT_KEYS: [string[], NftKey][] = [
   [["meta", "iifname"], "iifname"],
   [["meta", "oifname"], "oifname"],
   [["meta", "l4proto"], "meta l4proto"],
+  [["meta", "nfproto"], "meta nfproto"],
+  [["meta", "protocol"], "meta protocol"],
   [["meta", "mark"], "meta mark"],
   [["ct", "mark"], "ct mark"],
   [["ip", "saddr"], "ip saddr"],
@@ -1865,6 +1867,9 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         return;
       case "ct protocol":
       case "ct helper":
+      // `meta nfproto != ipv4`, `meta protocol 0x0800`: compared by name (`ipv4`, `ip`), as one-element sets.
+      case "meta nfproto":
+      case "meta protocol":
         pushSet(key, { elements: [{ kind: "value", value: v }], neg });
         return;
       case "ct l3proto":
@@ -2455,6 +2460,12 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       if (w !== "meta") {
         out.conditions.push({ kind: "ethertype", ethertype: "0x86dd", neg: false });
         out.conditions.push({ kind: "unknown", text: unknownFrom(start), neg: false });
+        continue;
+      }
+      // A verdict map or set of families (`meta nfproto vmap { ipv4 : jump in4, ipv6 : jump in6 }`), or `!=`.
+      if (word(2) !== "set") {
+        i += 2;
+        match(w1 === "nfproto" ? "meta nfproto" : "meta protocol", start);
         continue;
       }
     }

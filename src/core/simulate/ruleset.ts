@@ -324,6 +324,13 @@ export type NftKey =
   | "ip ttl"
   | "ip6 hoplimit"
   | "meta l4proto"
+  /**
+   * The packet's family at the hook (`ipv4`, `ipv6`) and its ether type (`ip`, `ip6`): read as keys of
+   * a verdict map or set (`meta nfproto vmap { ipv4 : jump in4, ipv6 : jump in6 }`, the nftables wiki's
+   * server ruleset); a single value is read as the ether type condition.
+   */
+  | "meta nfproto"
+  | "meta protocol"
   | "tcp dport"
   | "tcp sport"
   | "udp dport"
