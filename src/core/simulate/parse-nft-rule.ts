@@ -2575,17 +2575,20 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       if (netmap) i++;
       // `dnat ip addr . port to KEY map @m`, as written for a map of addresses and ports (nft prints it without).
       if (word() === "addr" && word(1) === "." && word(2) === "port") i += 3;
-      if (word() !== "to") {
+      // nft takes the address without `to` too (`dnat 192.168.1.10:22`, as OpenWrt's fw4 writes it) and lists it with.
+      const bare =
+        word() !== "to" && /^([[\d]|[0-9a-f]{1,4}:)/i.test(word() ?? "") && peek()?.type === "word";
+      if (word() !== "to" && !bare) {
         problem(peek() ?? t, `${w} needs 'to ADDRESS[:PORT]'`, `write e.g. ${w} to 172.17.0.2:80`);
         continue;
       }
-      const dest = peek(1);
+      const dest = peek(bare ? 0 : 1);
       if (!dest || dest.type === "punct") {
         problem(peek() ?? t, `${w} to needs an address`, `write e.g. ${w} to 172.17.0.2:80`);
         i++;
         continue;
       }
-      i += 2;
+      i += bare ? 1 : 2;
       let persistent = false;
       let random = false;
       const natFlags = () => {
@@ -2650,8 +2653,12 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     if (w === "masquerade" || w === "redirect") {
       i++;
       let port: PortRange | undefined;
-      if (word() === "to" && word(1)?.startsWith(":")) {
-        port = portRange((word(1) as string).slice(1));
+      // `redirect to :26`, as nft lists it, or `redirect to 26`, as nft takes it written.
+      const to = word() === "to" ? word(1) : undefined;
+      const written = to?.startsWith(":") ? to.slice(1) : to;
+      const ported = written === undefined ? undefined : portRange(written);
+      if (ported) {
+        port = ported;
         i += 2;
       }
       let random = false;

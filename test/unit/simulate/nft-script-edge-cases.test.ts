@@ -500,3 +500,38 @@ table inet fw4 {
     expect(r.nft?.map((t) => t.name)).toEqual(["t"]);
   });
 });
+
+describe("NAT written without 'to', as OpenWrt's fw4 writes its port forwards", () => {
+  it("reads dnat/snat ADDRESS[:PORT] and redirect to PORT as nft listed them (with 'to', the port after ':')", () => {
+    // nft 1.0.6 loaded the script and listed each statement in the form of the second text.
+    readsAsListed(
+      `table inet t {
+  chain dstnat {
+    type nat hook prerouting priority dstnat; policy accept;
+    meta nfproto ipv4 tcp dport 2222 counter dnat 192.168.26.100:22 comment "x"
+    meta nfproto ipv4 tcp dport 8080 dnat 192.168.26.101
+    meta nfproto ipv4 tcp dport 26 redirect to 26
+  }
+  chain srcnat {
+    type nat hook postrouting priority srcnat; policy accept;
+    meta nfproto ipv4 oifname "wan" snat 203.0.113.9
+  }
+}
+`,
+      `table inet t {
+	chain dstnat {
+		type nat hook prerouting priority dstnat; policy accept;
+		meta nfproto ipv4 tcp dport 2222 counter packets 0 bytes 0 dnat ip to 192.168.26.100:22 comment "x"
+		meta nfproto ipv4 tcp dport 8080 dnat ip to 192.168.26.101
+		meta nfproto ipv4 tcp dport 26 redirect to :26
+	}
+
+	chain srcnat {
+		type nat hook postrouting priority srcnat; policy accept;
+		meta nfproto ipv4 oifname "wan" snat ip to 203.0.113.9
+	}
+}
+`,
+    );
+  });
+});
