@@ -42,7 +42,20 @@ export function tokenizeNft(text: string, firstLine = 1): NftTokenizeResult {
         i++;
         continue;
       }
-      if (ch === "#") break;
+      if (ch === "#") {
+        // nft built without libxtables lists iptables-nft's extensions as a comment (`counter # xt_MASQUERADE`):
+        // read as `xt target "MASQUERADE"` (an upper-case name is a target), or the rule would lose it unsaid.
+        const xt = tokens.at(-1)?.line === line ? /^#\s*xt_(\w+)/.exec(src.slice(i)) : null;
+        if (xt) {
+          const name = xt[1] as string;
+          const kind = /^[A-Z]/.test(name) ? "target" : "match";
+          tokens.push({ type: "word", value: "xt", line, column: i + 1 });
+          tokens.push({ type: "word", value: kind, line, column: i + 1 });
+          // Shown as written: the rule's text ends with the comment, not a quoted name.
+          tokens.push({ type: "string", value: name, line, column: i + 1, written: xt[0] });
+        }
+        break;
+      }
       // `\` as the line's last character continues the statement on the next line (nft 1.0.6 read
       // `tcp dport 3 \` + `accept` as one rule); anything after it, even a space, nft calls junk.
       if (ch === "\\" && src.slice(i + 1).trim() === "") {

@@ -246,6 +246,23 @@ describe("parseNftRuleset on other expressions", () => {
     ]);
   });
 
+  it("reads iptables-nft's extensions listed as a comment by an nft without libxtables (# xt_MASQUERADE)", () => {
+    // They were dropped with the comment: a MASQUERADE rule that only counted, a REJECT that let everything by.
+    const { rules: r } = rules(
+      '\t\tip saddr 172.17.0.0/16 counter packets 0 bytes 0 # xt_MASQUERADE\n\t\tiifname "docker0" counter # xt_REJECT\n\t\tcounter # xt_conntrack\n\t\tcounter # handle 7',
+    );
+    expect(r.map((x) => [x.text, x.target])).toEqual([
+      ["ip saddr 172.17.0.0/16 counter # xt_MASQUERADE", { kind: "MASQUERADE", optionsUnknown: true }],
+      [
+        'iifname "docker0" counter # xt_REJECT',
+        { kind: "unknown", name: "REJECT", text: 'xt target "REJECT"' },
+      ],
+      ["counter # xt_conntrack", { kind: "NONE" }],
+      ["counter", { kind: "NONE" }],
+    ]);
+    expect(r[2]?.conditions).toEqual([{ kind: "unknown", text: 'xt match "conntrack"', neg: false }]);
+  });
+
   it("reads a set the rules fill (meters, update @set) as chance, and ct count as chance", () => {
     const parsed = parseNftRuleset(
       [
