@@ -223,3 +223,46 @@ describe("DNAT's port forms", () => {
     ]);
   });
 });
+
+describe("iptables-save's [unsupported revision] (an older iptables saving rules a newer one wrote)", () => {
+  it("reads the extension as not modelled, with a warning that says why, instead of refusing the file", () => {
+    // Real output quoted in kubernetes#95409 (kube-proxy's newer iptables, the host's older iptables-save).
+    const r = parseRulesetFile(
+      [
+        "*nat",
+        ":PREROUTING ACCEPT [0:0]",
+        ":KUBE-SEP-X - [0:0]",
+        "-A PREROUTING -j KUBE-SEP-X",
+        '-A KUBE-SEP-X -p tcp -m comment --comment "default/kubernetes:https" -m tcp -j DNAT [unsupported revision]',
+        "-A KUBE-SEP-X -m conntrack [unsupported revision] -j ACCEPT",
+        "COMMIT",
+        "",
+      ].join("\n"),
+      "k.rules",
+    );
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
+      [
+        "warning",
+        5,
+        77,
+        "'-j DNAT [unsupported revision]': iptables-save could not print this target's options, so it is not modelled",
+      ],
+      [
+        "warning",
+        6,
+        15,
+        "'-m conntrack [unsupported revision]': iptables-save could not print this match's options, so it is not modelled",
+      ],
+    ]);
+    const rules = r.ip.tables.get("nat")?.chains.get("KUBE-SEP-X")?.rules;
+    expect(rules?.[0]?.target).toEqual({
+      kind: "unknown",
+      name: "DNAT",
+      text: "DNAT [unsupported revision]",
+    });
+    expect(rules?.[1]?.conditions).toEqual([
+      { kind: "unknown", text: "-m conntrack [unsupported revision]", neg: false },
+    ]);
+    expect(rules?.[1]?.target).toEqual({ kind: "ACCEPT" });
+  });
+});
