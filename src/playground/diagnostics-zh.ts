@@ -137,6 +137,13 @@ export const KNOWN_MESSAGES: readonly Known[] = [
     zh: (m) => `hook ${m[1]}（family ${m[2]}）上的 base chain 不在模擬範圍內`,
   },
   {
+    code: "table-two-backends",
+    english:
+      /^table '(.*)' appears twice, saved by iptables-nft and by iptables-legacy: the host runs both, and the second does not replace the first$/s,
+    zh: (m) =>
+      `table '${m[1]}' 出現兩次，分別由 iptables-nft 與 iptables-legacy 存出：主機兩者都在執行，後者並不取代前者`,
+  },
+  {
     code: "table-twice",
     english: /^table '(.*)' appears twice; the later one replaces it$/s,
     zh: (m) => `table '${m[1]}' 出現兩次；後面那個取代前面的`,

@@ -235,15 +235,21 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
           `table '${table.name}' was not closed with COMMIT`,
           "add COMMIT before the next *table line (iptables-restore rejects a table without it)",
         );
-      if (committed.has(name))
+      if (committed.has(name) && twoBackends)
+        // Both tables are in the kernel and a packet crosses both: one of them alone would give a wrong fate.
+        err(
+          lineNo,
+          indent + 2,
+          `table '${name}' appears twice, saved by iptables-nft and by iptables-legacy: the host runs both, and the second does not replace the first`,
+          "give 'nft list ruleset', which lists iptables-nft's tables, with 'iptables-legacy-save' instead",
+        );
+      else if (committed.has(name))
         // iptables-restore replaces a table at each COMMIT: the last one given is what the kernel holds.
         err(
           lineNo,
           indent + 2,
           `table '${name}' appears twice; the later one replaces it`,
-          twoBackends
-            ? "the host runs both (iptables-nft's and iptables-legacy's): give 'nft list ruleset', which lists iptables-nft's tables, with 'iptables-legacy-save' instead"
-            : TABLE_TWICE_HINT,
+          TABLE_TWICE_HINT,
           "warning",
         );
       // Only declared chains exist (iptables-nft registers a base chain only once it is used).

@@ -43,7 +43,7 @@ describe("iptables' warning that legacy tables are present", () => {
     ).toEqual(["MASQUERADE"]);
   });
 
-  it("an iptables-nft-save and an iptables-legacy-save of the same table: the hint names the form that keeps both", () => {
+  it("an iptables-nft-save and an iptables-legacy-save of the same table: an error (a packet crosses both; it said the second replaced the first, and a FORWARD DROP of the first was lost), the hint names the form that keeps both", () => {
     const legacyFilter = LEGACY.replace("*nat", "*filter").replace(
       /:PREROUTING.*\n:POSTROUTING.*\n-A POSTROUTING.*\n/,
       ":INPUT ACCEPT [0:0]\n",
@@ -53,7 +53,8 @@ describe("iptables' warning that legacy tables are present", () => {
       "host.rules",
     ).diagnostics;
     expect(d.map((x) => `${x.position.line}: ${x.message} (hint: ${x.hint})`)).toEqual([
-      "10: table 'filter' appears twice; the later one replaces it (hint: the host runs both (iptables-nft's and iptables-legacy's): give 'nft list ruleset', which lists iptables-nft's tables, with 'iptables-legacy-save' instead)",
+      "10: table 'filter' appears twice, saved by iptables-nft and by iptables-legacy: the host runs both, and the second does not replace the first (hint: give 'nft list ruleset', which lists iptables-nft's tables, with 'iptables-legacy-save' instead)",
     ]);
+    expect(d[0]?.severity).toBe("error");
   });
 });
