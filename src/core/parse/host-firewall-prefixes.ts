@@ -29,6 +29,10 @@ export const HOST_FIREWALL_PREFIXES: Readonly<Record<string, readonly HookId[]>>
   // table inet firewalld: a prefix map from that ruleset names those chains and wins over these).
   "STATE_INVALID_DROP:": FILTER_IN_FWD,
   "FINAL_REJECT:": FILTER_IN_FWD,
+  // firewalld's reverse path filter (IPv6_rpfilter, on by default on Fedora and RHEL), in its nftables
+  // backend's filter_PREROUTING (the default backend since firewalld 0.6; the iptables one logs it in
+  // mangle or raw PREROUTING, by version: a prefix map names that one).
+  "rpfilter_DROP:": ["ip:firewalld:filter_PREROUTING"],
 };
 
 /**
@@ -45,6 +49,7 @@ export const HOST_FIREWALL_DROPS: Readonly<Record<string, LoggedDrop>> = {
   // firewalld: before `ct state invalid drop` and before the reject that ends INPUT and FORWARD.
   "STATE_INVALID_DROP:": { verdict: "DROP", by: "firewalld" },
   "FINAL_REJECT:": { verdict: "REJECT", by: "firewalld" },
+  "rpfilter_DROP:": { verdict: "DROP", by: "firewalld" },
 };
 
 /**
@@ -53,7 +58,7 @@ export const HOST_FIREWALL_DROPS: Readonly<Record<string, LoggedDrop>> = {
  * `OUT_`, then the zone or `policy_<name>`, then the verdict of the zone's or policy's target
  * (`REJECT` for `default` and `%%REJECT%%`). firewalld writes no `_DENY` prefix: `deny` names a chain.
  */
-const FIREWALLD_TARGET = /^(filter_)?(IN|FWD|FWDI|FWDO|OUT)_\S+_(REJECT|DROP):$/;
+const FIREWALLD_TARGET = /^(filter_)?(IN|FWD|FWDI|FWDO|OUT)_\S+_(REJECT|DROP|ICMP_BLOCK):$/;
 /** `<table>_<zone>_ICMP_BLOCK: ` (nftables) or `<zone>_ICMP_BLOCK: `: before an icmp-block's reject or drop. */
 const FIREWALLD_ICMP_BLOCK = /^\S+_ICMP_BLOCK:$/;
 
@@ -86,7 +91,7 @@ export function firewalldPrefixHook(prefix: string): HookId | undefined {
 export function hostFirewallDrop(prefix: string): LoggedDrop | undefined {
   if (Object.hasOwn(HOST_FIREWALL_DROPS, prefix)) return HOST_FIREWALL_DROPS[prefix];
   const m = FIREWALLD_TARGET.exec(prefix);
-  if (m) return { verdict: m[3] as "REJECT" | "DROP", by: "firewalld" };
+  if (m && m[3] !== "ICMP_BLOCK") return { verdict: m[3] as "REJECT" | "DROP", by: "firewalld" };
   if (FIREWALLD_ICMP_BLOCK.test(prefix)) return { verdict: "DROP or REJECT", by: "firewalld" };
   return undefined;
 }

@@ -611,7 +611,11 @@ export class TraceParser {
   private choose(prefix: string, input: string | undefined, output: string | undefined): HookId | undefined {
     const hooks = this.choices.get(prefix.trim());
     const fits = hooks?.filter((h) =>
-      chainFitsDevices(this.chainHooks?.[h] ?? h.slice(h.lastIndexOf(":") + 1), !!input, !!output),
+      chainFitsDevices(
+        this.chainHooks?.[h] ?? mapHookOf(h.slice(h.lastIndexOf(":") + 1)) ?? "",
+        !!input,
+        !!output,
+      ),
     );
     return fits?.length === 1 ? fits[0] : undefined;
   }

@@ -284,3 +284,19 @@ describe("firewalld's prefixes (test/fixtures/parse/real-firewalld-drops)", () =
     }
   });
 });
+
+describe("firewalld's rpfilter_DROP and its zones' ICMP blocks (firewalld#1436, Fedora and RHEL lines)", () => {
+  it("places rpfilter_DROP at firewalld's filter_PREROUTING and a zone's ICMP_BLOCK at the zone's chain, both drops", () => {
+    // Each used to be an unknown prefix (the ICMP block's drop was known, its chain not).
+    const text = [
+      "[ 1.000000] rpfilter_DROP: IN=eth0 OUT= MAC=33:33:00:00:00:02:34:40:b5:ab:f2:b8:86:dd SRC=fe80:0000:0000:0000:3640:b5ff:feab:f2b8 DST=ff02:0000:0000:0000:0000:0000:0000:0002 LEN=56 TC=0 HOPLIMIT=255 FLOWLBL=0 PROTO=ICMPv6 TYPE=133 CODE=0 ",
+      "[ 2.000000] filter_IN_public_ICMP_BLOCK: IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.5 DST=192.0.2.10 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=1 ",
+    ].join("\n");
+    const r = parseTraceText(text);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.packets.map((p) => [p.events[0]?.hook, p.events[0]?.drop?.verdict])).toEqual([
+      ["ip6:firewalld:filter_PREROUTING", "DROP"],
+      ["ip:firewalld:filter_INPUT", "DROP or REJECT"],
+    ]);
+  });
+});
