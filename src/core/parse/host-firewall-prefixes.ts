@@ -83,6 +83,33 @@ export function firewalldPrefixHook(prefix: string): HookId | undefined {
   return m[1] ? `ip:firewalld:filter_${chain}` : `ip:filter:${chain}`;
 }
 
+/** OpenWrt fw4's zone chains, by the traffic a zone verdict's prefix logs: from the zone, or to it. */
+const FW4_FROM: readonly HookId[] = ["ip:fw4:input", "ip:fw4:forward"];
+const FW4_TO: readonly HookId[] = ["ip:fw4:forward", "ip:fw4:output"];
+const FILTER_FWD_OUT: readonly HookId[] = ["ip:filter:FORWARD", "ip:filter:OUTPUT"];
+
+/**
+ * OpenWrt's zone verdicts, logged just before them (a zone's `log` option): fw4 (nftables, table inet
+ * fw4) prints `drop wan in: ` (`in`: traffic from the zone, to its input or forward chain; `out`: to
+ * the zone, forward or output), fw3 (iptables) `REJECT(src wan)` and `DROP(dest lan)`.
+ */
+const FW4_VERDICT = /^(drop|reject|accept) \S+ (in|out):$/;
+const FW3_VERDICT = /^(DROP|REJECT|ACCEPT)\((src|dest) \S+\)$/;
+
+/**
+ * The chains that may print a host firewall's LOG prefix (trimmed), or undefined: the fixed ones
+ * ({@link HOST_FIREWALL_PREFIXES}) and OpenWrt's zone verdicts, which carry the zone's name. The line's
+ * devices choose among them.
+ */
+export function hostFirewallChoices(prefix: string): readonly HookId[] | undefined {
+  if (Object.hasOwn(HOST_FIREWALL_PREFIXES, prefix)) return HOST_FIREWALL_PREFIXES[prefix];
+  const fw4 = FW4_VERDICT.exec(prefix);
+  if (fw4) return fw4[2] === "in" ? FW4_FROM : FW4_TO;
+  const fw3 = FW3_VERDICT.exec(prefix);
+  if (fw3) return fw3[2] === "src" ? FILTER_IN_FWD : FILTER_FWD_OUT;
+  return undefined;
+}
+
 /**
  * The drop a host firewall's LOG prefix (trimmed) announces, or undefined: ufw's and firewalld's fixed
  * prefixes ({@link HOST_FIREWALL_DROPS}), and firewalld's zone and policy prefixes, which carry the
@@ -93,5 +120,9 @@ export function hostFirewallDrop(prefix: string): LoggedDrop | undefined {
   const m = FIREWALLD_TARGET.exec(prefix);
   if (m && m[3] !== "ICMP_BLOCK") return { verdict: m[3] as "REJECT" | "DROP", by: "firewalld" };
   if (FIREWALLD_ICMP_BLOCK.test(prefix)) return { verdict: "DROP or REJECT", by: "firewalld" };
+  const openwrt = FW4_VERDICT.exec(prefix) ?? FW3_VERDICT.exec(prefix);
+  const verdict = openwrt?.[1]?.toUpperCase();
+  if (verdict === "DROP" || verdict === "REJECT")
+    return { verdict, by: `OpenWrt ${openwrt?.[2] === "in" || openwrt?.[2] === "out" ? "fw4" : "fw3"}` };
   return undefined;
 }

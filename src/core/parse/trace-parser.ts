@@ -16,7 +16,7 @@ import { mapHookOf } from "./base-chain-hook.ts";
 import { detach } from "./detach-string.ts";
 import { detectEnvelope } from "./detect-envelope.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
-import { HOST_FIREWALL_PREFIXES, hostFirewallDrop } from "./host-firewall-prefixes.ts";
+import { HOST_FIREWALL_PREFIXES, hostFirewallChoices, hostFirewallDrop } from "./host-firewall-prefixes.ts";
 import { LogFieldMemo } from "./log-field-memo.ts";
 import { readAuditPacket, readLogLoss, readMonitorExit, readRepeatedMessage } from "./log-loss.ts";
 import {
@@ -552,7 +552,7 @@ export class TraceParser {
       // Only in the filter table, where the tool logs: a prefix mapped elsewhere (mangle) announces nothing.
       const drop = ev.source === "log" ? this.hostDrop(key) : undefined;
       // firewalld's nftables backend logs in its own table (ip:firewalld:filter_INPUT).
-      if (drop && /^(filter|firewalld)$/.test(ev.hook.split(":")[1] ?? "")) ev.drop = drop;
+      if (drop && /^(filter|firewalld|fw4)$/.test(ev.hook.split(":")[1] ?? "")) ev.drop = drop;
     }
     if (ev.traceId) {
       const data = this.stash.get(ev.traceId);
@@ -594,9 +594,9 @@ export class TraceParser {
 
   /** {@link hostFirewallDrop}, remembered for the prefixes seen (at most 10,000). */
   private hostDrop(prefix: string): LoggedDrop | undefined {
-    // Every prefix a host firewall writes ends in `:` or `]`: most lines need no lookup.
+    // Every prefix a host firewall writes ends in `:`, `]` or `)` (OpenWrt fw3): most lines need no lookup.
     const last = prefix.charCodeAt(prefix.length - 1);
-    if (last !== 58 && last !== 93) return undefined;
+    if (last !== 58 && last !== 93 && last !== 41) return undefined;
     let drop = this.drops.get(prefix);
     if (drop === undefined) {
       drop = hostFirewallDrop(prefix) ?? null;
@@ -609,7 +609,8 @@ export class TraceParser {
 
   /** The one hook among a prefix's choices whose chain fits the line's devices, or undefined. */
   private choose(prefix: string, input: string | undefined, output: string | undefined): HookId | undefined {
-    const hooks = this.choices.get(prefix.trim());
+    const key = prefix.trim();
+    const hooks = this.choices.get(key) ?? hostFirewallChoices(key);
     const fits = hooks?.filter((h) =>
       chainFitsDevices(
         this.chainHooks?.[h] ?? mapHookOf(h.slice(h.lastIndexOf(":") + 1)) ?? "",

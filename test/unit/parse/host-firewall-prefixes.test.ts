@@ -300,3 +300,30 @@ describe("firewalld's rpfilter_DROP and its zones' ICMP blocks (firewalld#1436, 
     ]);
   });
 });
+
+describe("OpenWrt's zone verdicts: fw4's 'drop wan in: ' and fw3's 'REJECT(src wan)'", () => {
+  it("places each at the chain its devices allow and reads the verdict after it", () => {
+    // Forms from OpenWrt's fw4 template (zone-verdict.uc) and a Freifunk Gluon report (fw3); they were unknown prefixes.
+    const line = (prefix: string, devices: string, dst: string, id: number) =>
+      `[874004.${id}] ${prefix}${devices} MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.5 DST=${dst} LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=${id} DF PROTO=TCP SPT=5123${id} DPT=23 WINDOW=29200 RES=0x00 SYN URGP=0 `;
+    const r = parseTraceText(
+      [
+        line("drop wan in: ", "IN=eth0 OUT=", "192.0.2.10", 1),
+        line("reject wan in: ", "IN=eth0 OUT=br-lan", "192.168.1.10", 2),
+        line("drop lan out: ", "IN= OUT=br-lan", "192.168.1.11", 3),
+        line("REJECT(src wan)", "IN=br-wan OUT=", "192.0.2.10", 4),
+        line("DROP(dest lan)", "IN=br-wan OUT=br-lan", "192.168.1.12", 5),
+      ].join("\n"),
+    );
+    expect(r.diagnostics).toEqual([]);
+    expect(
+      r.packets.map((p) => [p.events[0]?.hook, p.events[0]?.drop?.verdict, p.events[0]?.drop?.by]),
+    ).toEqual([
+      ["ip:fw4:input", "DROP", "OpenWrt fw4"],
+      ["ip:fw4:forward", "REJECT", "OpenWrt fw4"],
+      ["ip:fw4:output", "DROP", "OpenWrt fw4"],
+      ["ip:filter:INPUT", "REJECT", "OpenWrt fw3"],
+      ["ip:filter:FORWARD", "DROP", "OpenWrt fw3"],
+    ]);
+  });
+});
