@@ -14,6 +14,7 @@ import { paddedMac } from "./match-rule.ts";
 import { parseNatAddressSpec } from "./nat-address-spec.ts";
 import { dscpValue, nftPort, pktTypeName } from "./nft-names.ts";
 import type { Chance, Condition, PortRange, Target } from "./ruleset.ts";
+import { servicePort } from "./service-ports.ts";
 import type { Token } from "./tokenize-rule.ts";
 
 /** A problem in one rule, at a column of its line. */
@@ -50,6 +51,22 @@ export function parsePortRange(text: string): PortRange | undefined {
   const hi = m[2] === undefined ? lo : m[2] === "" ? 65535 : Number(m[2]);
   if (lo > 65535 || hi > 65535 || lo > hi) return undefined;
   return { lo, hi };
+}
+
+/**
+ * A port or range of `-p tcp|udp --dport` and `-m multiport`, which also take service names
+ * (xtables_parse_port: `--dport ssh`, `http:https`, as a hand-written rules.v4 has them; saves print
+ * numbers); conntrack's tuple ports take numbers only ({@link parsePortRange}).
+ */
+export function parseServicePortRange(text: string): PortRange | undefined {
+  const named = servicePort(text);
+  if (named !== undefined) return { lo: named, hi: named };
+  const [a, b, more] = text.split(":");
+  if (more !== undefined || b === undefined || (servicePort(a ?? "") ?? servicePort(b)) === undefined)
+    return parsePortRange(text);
+  const lo = a === "" ? 0 : (servicePort(a as string) ?? parsePortRange(a as string)?.lo);
+  const hi = b === "" ? 65535 : (servicePort(b) ?? parsePortRange(b)?.lo);
+  return lo !== undefined && hi !== undefined && lo <= hi ? { lo, hi } : undefined;
 }
 
 const ICMP_TYPES: Record<string, [number, number?]> = {
@@ -571,7 +588,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
             `${opt} needs a port or range`,
             "write e.g. --dport 80 or --dport 1000:2000",
           );
-        const range = parsePortRange(first.value);
+        const range = parseServicePortRange(first.value);
         if (!range) return notPort(first);
         conditions.push({
           kind: opt === "--sport" || opt === "--source-port" ? "sport" : "dport",
@@ -589,7 +606,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         if (!first) return fail(tok.column, `${opt} needs a port list`, "write e.g. --dports 80,443");
         const ranges: PortRange[] = [];
         for (const part of first.value.split(",")) {
-          const r = parsePortRange(part);
+          const r = parseServicePortRange(part);
           if (!r)
             return fail(
               first.column,

@@ -266,3 +266,21 @@ describe("iptables-save's [unsupported revision] (an older iptables saving rules
     expect(rules?.[1]?.target).toEqual({ kind: "ACCEPT" });
   });
 });
+
+describe("service names in a hand-written rules.v4 (iptables-restore took them and iptables-save printed 22, 80:443, 22,80)", () => {
+  it("reads --dport ssh and a range of names as their ports", () => {
+    const r = parseRulesetFile(
+      "*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp -m tcp --dport ssh -j ACCEPT\n-A INPUT -p tcp --dport http:https -j ACCEPT\nCOMMIT\n",
+      "rules.v4",
+    );
+    expect(r.diagnostics).toEqual([]);
+    const ports = r.ip.tables
+      .get("filter")
+      ?.chains.get("INPUT")
+      ?.rules.map((x) => x.conditions.find((c) => c.kind === "dport"));
+    expect(ports).toEqual([
+      { kind: "dport", range: { lo: 22, hi: 22 }, neg: false },
+      { kind: "dport", range: { lo: 80, hi: 443 }, neg: false },
+    ]);
+  });
+});
