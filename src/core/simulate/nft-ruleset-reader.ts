@@ -689,6 +689,11 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
         statement();
         if (peek()?.value === "{") skipBlock();
         separated();
+      } else if (k.value === "include") {
+        // OpenWrt's fw4 includes /etc/nftables.d/*.nft inside its table.
+        notFollowed(k);
+        statement();
+        separated();
       } else {
         err(
           k,
@@ -750,6 +755,14 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     separated();
   };
 
+  /** An `include` line, at the top or in a table: the same words wherever it is. */
+  const notFollowed = (t: NftToken) =>
+    err(
+      t,
+      "'include' is not followed: packetwalk reads only the file it is given",
+      "paste the included file's rules in place of the include line (or give 'nft list ruleset' output)",
+    );
+
   /** A command not modelled: reported at its verb, and skipped with its block. */
   const notModelled = (verb: NftToken, what: string) => {
     err(verb, `'${verb.value} ${what}' is not modelled`, SCRIPT_HINT);
@@ -793,11 +806,7 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
         notModelled(t, what);
       }
     } else if (t.value === "include") {
-      err(
-        t,
-        "'include' is not followed: packetwalk reads only the file it is given",
-        "paste the included file's rules in place of the include line (or give 'nft list ruleset' output)",
-      );
+      notFollowed(t);
       statement();
     } else {
       i--;

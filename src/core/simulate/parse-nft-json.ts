@@ -537,8 +537,10 @@ function priorityText(family: string, hook: string, prio: number): string {
 }
 
 /** Parses nft JSON output. */
-export function parseNftJson(text: string, options: ParseNftJsonOptions = {}): ParsedNft {
+export function parseNftJson(json: string, options: ParseNftJsonOptions = {}): ParsedNft {
   const file = options.file ?? "ruleset.json";
+  // A byte-order mark (a file saved by an editor) is no JSON: JSON.parse called it an unexpected token.
+  const text = json.charCodeAt(0) === 0xfeff ? json.slice(1) : json;
   const written = nftJsonText(text, options);
   const diagnostics = written.diagnostics;
   if (diagnostics.some((d) => d.severity === "error") && written.text === "")

@@ -535,3 +535,16 @@ describe("NAT written without 'to', as OpenWrt's fw4 writes its port forwards", 
     );
   });
 });
+
+describe("an include inside a table, as OpenWrt's fw4 writes it", () => {
+  it("is said as at the top ('not followed'), not as an unexpected word of the table, and the table is read", () => {
+    const r = parseNftRuleset(
+      'table inet fw4 {\n\tinclude "/etc/nftables.d/*.nft"\n\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t}\n}\n',
+      { file: "fw4.nft" },
+    );
+    expect(r.diagnostics.map((d) => [d.position.line, d.position.column, d.message])).toEqual([
+      [2, 2, "'include' is not followed: packetwalk reads only the file it is given"],
+    ]);
+    expect([...(r.tables[0]?.chains.keys() ?? [])]).toEqual(["input"]);
+  });
+});

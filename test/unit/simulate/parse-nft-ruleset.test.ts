@@ -263,6 +263,14 @@ describe("parseNftRuleset on other expressions", () => {
     expect(r[2]?.conditions).toEqual([{ kind: "unknown", text: 'xt match "conntrack"', neg: false }]);
   });
 
+  it("reads nft -j output saved with a byte-order mark (an editor's), as the text reader does", () => {
+    const json = JSON.stringify({ nftables: [{ table: { family: "inet", name: "t", handle: 1 } }] });
+    // It was "not valid JSON: Unexpected token", the whole ruleset refused.
+    const r = parseNftJson(`\ufeff${json}`, { file: "r.json" });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.tables.map((t) => `${t.family} ${t.name}`)).toEqual(["inet t"]);
+  });
+
   it("reads a set the rules fill (meters, update @set) as chance, and ct count as chance", () => {
     const parsed = parseNftRuleset(
       [
