@@ -36,7 +36,7 @@ import {
   unplacedChainMessage,
 } from "./parse-hints.ts";
 import { parseBody } from "./parse-line.ts";
-import { SKIP } from "./parsed-line.ts";
+import { type ParsedLine, SKIP } from "./parsed-line.ts";
 import { createPrefixResolver, type PrefixMap, unquotedPrefix } from "./prefix-to-hook.ts";
 import { parsePveBody } from "./pve-firewall.ts";
 import { readLongLineMark } from "./split-lines.ts";
@@ -405,17 +405,28 @@ export class TraceParser {
     }
     // Only a line that may be coloured or JSON takes the slower way (see `unwrap-line.ts`).
     const u = needsUnwrap(raw, raw.charCodeAt(0)) ? unwrapLine(raw) : undefined;
-    const body = u ? u.text : raw;
-    const at = u?.map;
-    const envelope = u ? u.envelope : detectEnvelope(raw);
-    const result =
-      u?.error ??
-      u?.event ??
-      (envelope.bodyStart >= body.length
-        ? SKIP
-        : envelope.kind === "pve-firewall"
-          ? parsePveBody(body, envelope, this.fast)
-          : parseBody(body, envelope.bodyStart, this.fast));
+    let body = u ? u.text : raw;
+    let at = u?.map;
+    let envelope = u ? u.envelope : detectEnvelope(raw);
+    let result = u?.error ?? u?.event ?? this.body(body, envelope);
+    // A line pasted from an issue or a forum post, quoted (`> `) or indented (Markdown's code block),
+    // is read without its marks when it did not read as it is (xtables-monitor's ` TRACE:` does).
+    const c = raw.charCodeAt(0);
+    const plain = !u || (u.text === raw && !u.map && !u.error && !u.event);
+    if (plain && (c === 32 || c === 9 || c === 62) && (result.kind === "skip" || envelope.kind === "bare")) {
+      const mark = /^(?:[ \t]*>)*[ \t]*/.exec(raw)?.[0].length ?? 0;
+      const text = raw.slice(mark);
+      if (mark > 0 && text && !needsUnwrap(text, text.charCodeAt(0)) && !/^(TRACE|PACKET): /.test(text)) {
+        const inner = detectEnvelope(text);
+        const again = this.body(text, inner);
+        if (again.kind !== "skip" && (result.kind === "skip" || inner.kind !== "bare")) {
+          body = text;
+          envelope = inner;
+          result = again;
+          at = [0, mark, text.length, mark + text.length];
+        }
+      }
+    }
     const held = this.held;
     if (held) {
       this.held = undefined;
@@ -487,7 +498,9 @@ export class TraceParser {
         const xtables = result.event.source === "xtables-monitor";
         if (this.packetOrder === "unknown" && xtables)
           this.packetOrder =
-            last?.ev.traceId === result.traceId && opensTrace(last.ev, result.event) ? "after" : "before";
+            last !== undefined && last.ev.traceId === result.traceId && opensTrace(last.ev, result.event)
+              ? "after"
+              : "before";
         if (
           xtables &&
           this.packetOrder === "after" &&
@@ -590,6 +603,14 @@ export class TraceParser {
     for (const k of HEADER_FIELDS)
       if (ev[k] === undefined && known[k] !== undefined)
         (ev as unknown as Record<string, unknown>)[k] = known[k];
+  }
+
+  /** The message of `text`, whose envelope is `envelope`, read (see `parseBody`). */
+  private body(text: string, envelope: ReturnType<typeof detectEnvelope>): ParsedLine {
+    if (envelope.bodyStart >= text.length) return SKIP;
+    return envelope.kind === "pve-firewall"
+      ? parsePveBody(text, envelope, this.fast)
+      : parseBody(text, envelope.bodyStart, this.fast);
   }
 
   /** {@link hostFirewallDrop}, remembered for the prefixes seen (at most 10,000). */

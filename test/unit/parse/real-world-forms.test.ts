@@ -176,3 +176,34 @@ describe("trace output pasted from the middle, and nft's packet lines without he
     ]);
   });
 });
+
+describe("lines pasted from an issue or a forum: quoted with '> ' or indented as a Markdown code block", () => {
+  it("reads them without their marks, with positions in the line as pasted", () => {
+    const text = [
+      `    Mar 01 14:33:55 user kernel: ${UFW}`,
+      `> > Dec  3 10:00:00 host kernel: ${UFW.replace("ID=4321", "ID=4322")}`,
+      '\ttrace id 9c07fc2b inet fw4 prerouting packet: iif "LanPort" ip saddr 198.51.100.84 ip daddr 203.0.113.222 ip protocol tcp tcp sport 62702 tcp dport 443 tcp flags == ack',
+      "\ttrace id 9c07fc2b inet fw4 prerouting policy accept",
+    ].join("\n");
+    const r = parseTraceText(text);
+    // The first read as an unknown prefix that held the envelope; the trace lines were skipped.
+    expect(r.diagnostics).toEqual([]);
+    expect(
+      r.packets.map((p) => [p.events[0]?.hook, p.events[0]?.prefix ?? "", p.events[0]?.position.column]),
+    ).toEqual([
+      ["ip:filter:INPUT", "[UFW BLOCK] ", 34],
+      ["ip:filter:INPUT", "[UFW BLOCK] ", 34],
+      ["ip:fw4:prerouting", "inet fw4 prerouting", 2],
+    ]);
+  });
+
+  it("leaves xtables-monitor's own leading space and journalctl -o verbose's indent as they were", () => {
+    const text = [
+      "PACKET: 2 0a0b0c0d IN=eth0 MACSRC=52:54:0:65:43:21 MACDST=52:54:0:12:34:56 MACPROTO=0800 SRC=203.0.113.5 DST=192.0.2.10 LEN=60 TOS=0x0 TTL=64 ID=31001 DF SPORT=51000 DPORT=22 SYN ",
+      " TRACE: 2 0a0b0c0d filter:INPUT:policy:DROP ",
+    ].join("\n");
+    const r = parseTraceText(text);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.packets[0]?.events.map((e) => [e.hook, e.position.column])).toEqual([["ip:filter:INPUT", 1]]);
+  });
+});
