@@ -2071,6 +2071,17 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         continue;
       }
     }
+    // `ip daddr set 192.168.1.100`, `tcp dport set 8080`: a header rewrite without NAT (Debian's
+    // load_balancing.nft), which later matches and routing read: said unmodelled, not refused.
+    if (
+      (((w === "ip" || w === "ip6") && (w1 === "saddr" || w1 === "daddr")) ||
+        ((w === "tcp" || w === "udp" || w === "th") && (w1 === "sport" || w1 === "dport"))) &&
+      word(2) === "set"
+    ) {
+      i = setValueEnd(i + 3);
+      unmodelled(start, "acts");
+      continue;
+    }
     if (
       w === "ip" &&
       (w1 === "saddr" || w1 === "daddr" || w1 === "protocol" || (w1 === "ttl" && word(2) !== "set"))

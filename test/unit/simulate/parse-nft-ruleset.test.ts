@@ -271,6 +271,22 @@ describe("parseNftRuleset on other expressions", () => {
     expect(r.tables.map((t) => `${t.family} ${t.name}`)).toEqual(["inet t"]);
   });
 
+  it("reads a header rewrite without NAT (ip daddr set, tcp dport set: Debian's load_balancing.nft) as not modelled, not as a refused address", () => {
+    const { rules: r, diagnostics } = rules(
+      "\t\ttcp dport 80 ip daddr set 192.168.1.100\n\t\tip daddr set tcp dport map { 80 : 192.168.1.100, 8080 : 192.168.1.101 }\n\t\ttcp dport 8080 tcp dport set 80",
+    );
+    // It was "'set' is not an IPv4 address or prefix", an error that refused the whole file.
+    expect(diagnostics.map((d) => [d.severity, d.message])).toEqual([
+      ["warning", "expression 'ip daddr set 192.168.1.100' is not modelled"],
+      [
+        "warning",
+        "expression 'ip daddr set tcp dport map { 80 : 192.168.1.100, 8080 : 192.168.1.101}' is not modelled",
+      ],
+      ["warning", "expression 'tcp dport set 80' is not modelled"],
+    ]);
+    expect(r).toHaveLength(3);
+  });
+
   it("reads a set the rules fill (meters, update @set) as chance, and ct count as chance", () => {
     const parsed = parseNftRuleset(
       [
