@@ -181,7 +181,8 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
         warn(
           lineNo,
           at0 + (at < 0 ? 1 : at + 1),
-          `match '${c.text}' is not modelled`,
+          // With its `!`, or the warning reads as the opposite test.
+          `match '${c.neg ? "! " : ""}${c.text}' is not modelled`,
           c.chance ? CHANCE_HINT : UNMODELLED_MATCH_HINT,
         );
       }
@@ -527,8 +528,14 @@ export function parseEbtRuleArgs(
       i++;
       parts.push((tokens[i] as Token).value);
     }
-    // ebtables' limit match (`--limit 3/min --limit-burst 5`): a token bucket, chance for the simulator.
+    // ebtables' limit match (`--limit 3/min --limit-burst 5`): a token bucket, chance for the simulator;
+    // its two options are one match, said once.
     const chance = /^--limit(-burst)?$/.test(o) ? { chance: "rate" as const } : {};
+    const before = conditions.at(-1);
+    if (chance.chance && before?.kind === "unknown" && before.chance === "rate") {
+      before.text = `${before.text} ${parts.join(" ")}`;
+      continue;
+    }
     conditions.push({ kind: "unknown", text: parts.join(" "), neg: n, ...chance });
   }
   // ebtables-nft 1.8.9 refuses an ICMP type without its family's protocol, or with `!` on it (ebt_ip's

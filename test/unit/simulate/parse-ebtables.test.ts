@@ -31,6 +31,17 @@ describe("parseEbtables", () => {
     expect(r.rules.tables.get("filter")?.chains.get("INPUT")?.rules[0]?.log?.prefix).toBe("fw\\x");
   });
 
+  it("says an unmodelled match with its '!' (libvirt's nwfilter rules), and ebtables' limit once for its two options", () => {
+    const r = parseEbtables(
+      "*filter\n:INPUT ACCEPT\n-A INPUT -p ARP --arp-mac-src ! 52:54:00:56:44:32 -j DROP\n-A INPUT --limit 10/sec --limit-burst 5 -j ACCEPT\n",
+    );
+    // The '!' was left out (the warning read as the opposite test), and the limit came as two warnings.
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      "match '! --arp-mac-src 52:54:00:56:44:32' is not modelled",
+      "match '--limit 10/sec --limit-burst 5' is not modelled",
+    ]);
+  });
+
   it("reads the IPv6 options (as ebtables-nft 1.8.9 saved capture --host's bridge LOG rule) and decides them", () => {
     const r = parseEbtables(
       '*filter\n:FORWARD ACCEPT\n-A FORWARD -p IPv6 --ip6-proto ipv6-icmp --ip6-icmp-type 128:129 --log-level debug --log-prefix "pwab/ebt/filter-FORWARD" --log-ip6 -j CONTINUE\n-A FORWARD -p IPv6 --ip6-src fd00:a::/64 --ip6-proto tcp --ip6-dport 80 -j DROP\n-A FORWARD -p IPv6 --ip6-proto ipv6-icmp --ip6-icmp-type neighbour-solicitation -j ACCEPT\n',
