@@ -433,7 +433,10 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
         continue;
       }
       if (c.kind !== "unknown") continue;
-      const at = body.indexOf(c.text.replace(/^! /, ""));
+      // Found as written; a value that was quoted (`--hex-string "|00|"`) is found by its option.
+      const written = c.text.replace(/^! /, "");
+      const whole = body.indexOf(written);
+      const at = whole >= 0 ? whole : body.indexOf(written.split(" ").slice(0, 2).join(" "));
       err(
         lineNo,
         offset + (at < 0 ? 1 : at + 1),

@@ -284,3 +284,16 @@ describe("service names in a hand-written rules.v4 (iptables-restore took them a
     ]);
   });
 });
+
+describe("the place of an unmodelled match whose value was quoted", () => {
+  it("is the match's option, not the line's first column", () => {
+    const r = parseRulesetFile(
+      '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p udp -m string --hex-string "|00 01|" --algo bm -j DROP\n-A INPUT -m u32 --u32 "0>>22&0x3C@12>>26&0x3F=0x10" -j DROP\nCOMMIT\n',
+      "q.rules",
+    );
+    expect(r.diagnostics.map((d) => [d.position.line, d.position.column])).toEqual([
+      [3, 17],
+      [4, 10],
+    ]);
+  });
+});
