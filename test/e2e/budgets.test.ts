@@ -161,7 +161,7 @@ const PLAYGROUND_PAGE_JS_BUDGET = 16 * 1024;
  * placed a base chain named without its hook by the pasted ruleset, and said which chains of an nft
  * trace the map can only draw beside its hook boxes; 41.2 KB once an IPv6 neighbor advertisement
  * joined the solicitation it answers and a fragment's summary said where in its datagram it sits;
- * 42.4 KB once real pastes from forums and issues read: trace output pasted from the middle, nft packet
+ * 42.6 KB once real pastes from forums and issues read: quoted and indented lines, trace output pasted from the middle, nft packet
  * lines without headers, Proxmox lines without their last space, printk caller ids, firewalld's quoted
  * prefixes and rpfilter_DROP, OpenWrt's zone verdicts.
  */
@@ -210,7 +210,7 @@ const PLAYGROUND_RULES_JS_BUDGET = 72 * 1024;
  * engine used to follow both ways. 72.9 KB once the MSS followed the path MTU (lab.json's `mtu`) and the
  * connection's protocol, family and helper were decided (`ct protocol`, `ct l3proto`, `ct helper`,
  * `--ctproto`, `-m helper`) with their notes. 73.7 KB once the iptables and ebtables readers refused jump
- * loops as the kernel does and the engine stopped at a goto loop (what fuzzing found hanging). 77.2 KB
+ * loops as the kernel does and the engine stopped at a goto loop (what fuzzing found hanging). 77.3 KB
  * once real rulesets read: the service names of /etc/services (2.0 KB of it: RHEL 8's firewalld
  * listing says `dhcpv6-client`, a set of names past a dozen lost them, a rules.v4 says `--dport ssh`),
  * verdict maps keyed by `meta nfproto` / `meta protocol` (the nftables wiki's server ruleset),
@@ -228,7 +228,7 @@ const PLAYGROUND_WORKER_RULES_JS_BUDGET = 78 * 1024;
  * with ethertype names, `ct direction` and bridge reject answers; 71.4 KB since the bridge reader loads apart;
  * 71.6 KB with `--ctdir`; 74.3 KB with the status bits and the MSS option; 75.2 KB with the path MTU
  * and the connection's protocol, family and helper; 76.0 KB with the jump loops refused and stopped;
- * 79.5 KB with the service names, family-keyed maps and the rest of the real rulesets listed above.
+ * 79.6 KB with the service names, family-keyed maps and the rest of the real rulesets listed above.
  */
 const PLAYGROUND_ZH_WORKER_RULES_JS_BUDGET = 81 * 1024;
 /**
