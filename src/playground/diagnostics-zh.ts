@@ -1061,6 +1061,11 @@ export const MORE_MESSAGES: readonly Known[] = [
       `${ENDED[m[2] as string]}在 ${m[1] === "'[' and the quoted packet" ? "'[' 和引用的封包" : m[1]} 之前就結束了`,
   },
   {
+    code: "log-ends-after-devices",
+    english: /^expected MAC= or SRC= after '(\S+)', found the end of the line$/,
+    zh: (m) => `'${m[1]}' 後面應該是 MAC= 或 SRC=，這一行卻結束了`,
+  },
+  {
     code: "log-address-order",
     english: /^expected (SRC= before DST=|DST= after SRC=|SRC= and DST= before PROTO=)$/,
     zh: (m) =>

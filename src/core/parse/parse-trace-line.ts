@@ -21,6 +21,8 @@ export function parseTraceLine(line: string, bodyStart: number): ParsedLine {
   const fieldsAt = findFieldsStart(line, labelAt);
   if (sp < 0 || fieldsAt < 0 || fieldsAt < sp) return SKIP;
   const parts = line.slice(labelAt, sp).split(":");
+  // `TRACE: eb:broute:BROUTING IN=..`: a LOG prefix written to look like one (a much-copied blog), read as a prefix.
+  if (parts.length < 4 && !parts.some((p) => KINDS.has(p))) return SKIP;
   if (parts.length !== 4 || !KINDS.has(parts[2] as string)) {
     return {
       kind: "error",

@@ -974,6 +974,12 @@ function badInterfaceName(line: string, from: number, ev: TraceEvent): FieldErro
   return undefined;
 }
 
+/** The last word of `line`, trailing spaces ignored. */
+function lastWordOf(line: string): string {
+  const t = line.trimEnd();
+  return t.slice(t.lastIndexOf(" ") + 1);
+}
+
 /**
  * `nf_log_syslog` ends every field with a space (`TRUNCATED` aside): a line
  * that does not may have lost the end of its last value. A warning, since a
@@ -981,6 +987,23 @@ function badInterfaceName(line: string, from: number, ev: TraceEvent): FieldErro
  */
 function cutLastField(line: string, ev: TraceEvent): FieldError | undefined {
   const end = line.length;
+  // The kernel goes on after the devices (MAC=, SRC=, ARP fields) whatever the packet: a line ending there was cut.
+  if (
+    line.charCodeAt(end - 1) === 32 &&
+    !ev.ip &&
+    !ev.arp &&
+    ev.macRaw === undefined &&
+    ev.macSrc === undefined &&
+    ev.ethType === undefined
+  ) {
+    const last = lastWordOf(line);
+    if (last.startsWith("OUT=") || last.startsWith("PHYSIN=") || last.startsWith("PHYSOUT="))
+      return {
+        column: line.trimEnd().length + 1,
+        message: `expected MAC= or SRC= after '${last}', found the end of the line`,
+        hint: CUT_HINT,
+      };
+  }
   if (line.charCodeAt(end - 1) === 32 || line.endsWith("TRUNCATED")) return undefined;
   // nf_log_arp ends its line without a space, and IPv6 ESP (`OPT ( ESP SPI=0x.. )`) with ` )`.
   if ((ev.arp && !ev.ip) || (line.endsWith(" )") && ev.ip?.src.includes(":"))) return undefined;

@@ -207,3 +207,31 @@ describe("lines pasted from an issue or a forum: quoted with '> ' or indented as
     expect(r.packets[0]?.events.map((e) => [e.hook, e.position.column])).toEqual([["ip:filter:INPUT", 1]]);
   });
 });
+
+describe("a LOG prefix written to look like a TRACE label (a much-copied blog on tracing bridged frames)", () => {
+  it("reads 'TRACE: eb:broute:BROUTING' and 'TRACE: raw:PREROUTING' as prefixes naming their chains", () => {
+    const ebt = (prefix: string, out: string) =>
+      `[ 1000.000101] ${prefix} IN=veth5 OUT=${out} MAC source = 02:42:ac:11:00:05 MAC dest = 02:42:5e:1a:b0:01 proto = 0x0800 IP SRC=172.17.0.5 IP DST=198.51.100.4, IP tos=0x00, IP proto=17 SPT=1027 DPT=53`;
+    const r = parseTraceText(
+      [
+        ebt("TRACE: eb:broute:BROUTING", ""),
+        ebt("TRACE: eb:nat:PREROUTING", ""),
+        ebt("TRACE: eb:filter:FORWARD", "veth6"),
+        `[ 1000.2] TRACE: raw:PREROUTING ${UFW.slice(UFW.indexOf("IN="))}`,
+      ].join("\n"),
+    );
+    expect(r.diagnostics).toEqual([]);
+    expect(r.packets.map((p) => p.events.map((e) => e.hook))).toEqual([
+      ["bridge:broute:BROUTING", "bridge:nat:PREROUTING", "bridge:filter:FORWARD"],
+      ["ip:raw:PREROUTING"],
+    ]);
+  });
+
+  it("still reports a legacy TRACE label cut or edited inside ('raw:PREROUTING:rule')", () => {
+    const r = parseTraceText(`[ 1000.2] TRACE: raw:PREROUTING:rule ${UFW.slice(UFW.indexOf("IN="))}`);
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics[0]?.message).toBe(
+      "expected 'table:chain:rule|policy|return:N' after 'TRACE: ', found 'raw:PREROUTING:rule'",
+    );
+  });
+});

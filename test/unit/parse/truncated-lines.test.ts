@@ -108,6 +108,22 @@ describe("a real LOG line cut at every position", () => {
       position: { line: 1, column: line.lastIndexOf("SEQ=") + 1 },
     });
   });
+  it("a line that ends right after its devices, with the kernel's space, is an error: a netconsole fragment is no packet", () => {
+    const line = REAL["ICMP echo"];
+    for (const end of [" OUT= ", " OUT=eth0 ", " OUT= PHYSIN=veth1 "]) {
+      const head = line.slice(0, line.indexOf(" OUT="));
+      const cut = head + end;
+      const r = parseTraceText(cut, { file: "x.log" });
+      expect(r.packets, end).toEqual([]);
+      expect(r.diagnostics, end).toMatchObject([
+        {
+          severity: "error",
+          message: `expected MAC= or SRC= after '${end.trim().split(" ").pop()}', found the end of the line`,
+          position: { line: 1, column: cut.trimEnd().length + 1 },
+        },
+      ]);
+    }
+  });
 });
 
 describe("interface names", () => {

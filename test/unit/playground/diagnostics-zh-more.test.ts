@@ -38,6 +38,7 @@ const TRUNCATED =
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   ["an address cut short", "log", TRUNCATED],
   ["an address left empty", "log", "[  1.000001] iptable/filter-INPUTIN=eth0 OUT= SRC=203.0.113.1 DST="],
+  ["a line cut after its devices", "log", "[  1.000001] iptable/filter-INPUT IN=eth0 OUT=eth3 "],
   ["a number that is not one", "log", logLine(FIELDS.replace("TTL=64", "TTL=abc"))],
   ["a number wider than its field", "log", logLine(FIELDS.replace("TTL=64", "TTL=300"))],
   ["a protocol the kernel does not print", "log", logLine(FIELDS.replace("PROTO=ICMP", "PROTO=FOO"))],
