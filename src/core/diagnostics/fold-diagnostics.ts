@@ -1,9 +1,10 @@
 /**
  * Prints diagnostics with the repeats folded: warnings alike in file, message and hint (ufw's
- * thirteen `-m limit` rules) are printed once, at the first position, followed by
+ * thirteen `-m limit` rules; a match left to chance whatever its numbers) are printed once, at the first position, followed by
  * `and N more rules like it (lines a, b, c)` (or `lines`, for a log's). Errors are printed one by one: each is to be mended.
  */
 import type { Diagnostic } from "../model/packet.ts";
+import { CHANCE_HINT } from "../simulate/unmodelled-hints.ts";
 import { formatDiagnostic } from "./format-diagnostic.ts";
 
 /** Most line numbers listed after a folded warning. Default cap of {@link formatFoldedDiagnostics}. */
@@ -16,6 +17,14 @@ export interface FoldedDiagnostic {
   more: Diagnostic[];
 }
 
+/**
+ * The message as warnings fold by it: a match left to chance is alike whatever its numbers (kube-proxy
+ * writes one `--probability` per endpoint count, and 2,000 services printed 59 warnings of one kind).
+ */
+function alikeMessage(d: Diagnostic): string {
+  return d.hint === CHANCE_HINT ? d.message.replace(/\d+(?:\.\d+)?/g, "#") : d.message;
+}
+
 /** Groups `diagnostics` in order, folding alike warnings into their first. */
 export function foldDiagnostics(diagnostics: readonly Diagnostic[]): FoldedDiagnostic[] {
   const out: FoldedDiagnostic[] = [];
@@ -25,7 +34,7 @@ export function foldDiagnostics(diagnostics: readonly Diagnostic[]): FoldedDiagn
       out.push({ first: d, more: [] });
       continue;
     }
-    const key = `${d.position.file}\0${d.message}\0${d.hint ?? ""}`;
+    const key = `${d.position.file}\0${alikeMessage(d)}\0${d.hint ?? ""}`;
     const group = byKey.get(key);
     if (group) group.more.push(d);
     else {

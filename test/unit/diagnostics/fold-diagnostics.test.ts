@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { formatFoldedDiagnostics } from "../../../src/core/diagnostics/fold-diagnostics.ts";
 import type { Diagnostic } from "../../../src/core/model/packet.ts";
+import { CHANCE_HINT } from "../../../src/core/simulate/unmodelled-hints.ts";
 
 const at = (file: string, line: number, column = 5) => ({ file, line, column });
 const LIMIT = "match '-m limit --limit 3/min --limit-burst 10' is not modelled";
@@ -40,6 +41,28 @@ describe("formatFoldedDiagnostics", () => {
       "u.rules:201:5: error: unknown chain",
       `other.rules:262:5: warning: ${LIMIT}\n  hint: ${HINT}`,
       `u.rules:300:5: warning: ${LIMIT}\n  hint: another hint`,
+    ]);
+  });
+
+  it("folds a match left to chance whatever its numbers (kube-proxy's one --probability per endpoint count), and nothing else so", () => {
+    const chance = (line: number, p: string) =>
+      warn(
+        line,
+        `match '-m statistic --mode random --probability ${p}' is not modelled`,
+        "k.rules",
+        CHANCE_HINT,
+      );
+    const out = formatFoldedDiagnostics([
+      chance(39, "0.50000000000"),
+      chance(44, "0.33333333349"),
+      chance(46, "0.50000000000"),
+      warn(50, "match '-m u32 --u32 0x1' is not modelled", "k.rules", "not modelled"),
+      warn(51, "match '-m u32 --u32 0x2' is not modelled", "k.rules", "not modelled"),
+    ]);
+    expect(out).toEqual([
+      `k.rules:39:5: warning: match '-m statistic --mode random --probability 0.50000000000' is not modelled\n  hint: ${CHANCE_HINT}\n  and 2 more rules like it (lines 44, 46)`,
+      "k.rules:50:5: warning: match '-m u32 --u32 0x1' is not modelled\n  hint: not modelled",
+      "k.rules:51:5: warning: match '-m u32 --u32 0x2' is not modelled\n  hint: not modelled",
     ]);
   });
 
