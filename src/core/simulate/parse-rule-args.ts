@@ -3,12 +3,12 @@
  * Matches and targets the simulator does not model become `unknown` entries that keep their text.
  */
 
-import { formatIpv6, parseCidr6, valueGroups } from "../parse/ipv6.ts";
+import { formatIpv6, valueGroups } from "../parse/ipv6.ts";
 import { xtStatusValue } from "./ct-status.ts";
 import { ctTupleOption } from "./ct-tuple-option.ts";
 import { parseIpCidr } from "./ip-address.ts";
 import { readSetMatch } from "./ipset-match.ts";
-import { formatIpv4, parseCidr, parseIpv4 } from "./ipv4.ts";
+import { formatIpv4 } from "./ipv4.ts";
 import { EXTHDR_MODULES, readExthdrMatch } from "./ipv6-header-match.ts";
 import { paddedMac } from "./match-rule.ts";
 import { parseNatAddressSpec } from "./nat-address-spec.ts";
@@ -16,6 +16,8 @@ import { dscpValue, nftPort, pktTypeName } from "./nft-names.ts";
 import type { Chance, Condition, PortRange, Target } from "./ruleset.ts";
 import { servicePort } from "./service-ports.ts";
 import type { Token } from "./tokenize-rule.ts";
+import { parseXtCidr, parseXtCidr6, xtIpv4 } from "./xt-address.ts";
+import { wholeLongOptions } from "./xt-long-options.ts";
 
 /** A problem in one rule, at a column of its line. */
 export interface RuleArgError {
@@ -69,6 +71,7 @@ export function parseServicePortRange(text: string): PortRange | undefined {
   return lo !== undefined && hi !== undefined && lo <= hi ? { lo, hi } : undefined;
 }
 
+/** iptables' `--icmp-type` names (libxt_icmp's list, in its order): a type alone matches every code. */
 const ICMP_TYPES: Record<string, [number, number?]> = {
   any: [-1],
   "echo-reply": [0],
@@ -79,15 +82,37 @@ const ICMP_TYPES: Record<string, [number, number?]> = {
   "protocol-unreachable": [3, 2],
   "port-unreachable": [3, 3],
   "fragmentation-needed": [3, 4],
+  "source-route-failed": [3, 5],
+  "network-unknown": [3, 6],
+  "host-unknown": [3, 7],
+  "network-prohibited": [3, 9],
+  "host-prohibited": [3, 10],
+  "TOS-network-unreachable": [3, 11],
+  "TOS-host-unreachable": [3, 12],
+  "communication-prohibited": [3, 13],
+  "host-precedence-violation": [3, 14],
+  "precedence-cutoff": [3, 15],
   "source-quench": [4],
   redirect: [5],
+  "network-redirect": [5, 0],
+  "host-redirect": [5, 1],
+  "TOS-network-redirect": [5, 2],
+  "TOS-host-redirect": [5, 3],
   "echo-request": [8],
   ping: [8],
+  "router-advertisement": [9],
+  "router-solicitation": [10],
   "time-exceeded": [11],
-  "ttl-exceeded": [11, 0],
+  "ttl-exceeded": [11],
+  "ttl-zero-during-transit": [11, 0],
+  "ttl-zero-during-reassembly": [11, 1],
   "parameter-problem": [12],
+  "ip-header-bad": [12, 0],
+  "required-option-missing": [12, 1],
   "timestamp-request": [13],
   "timestamp-reply": [14],
+  "address-mask-request": [17],
+  "address-mask-reply": [18],
 };
 
 /** ip6tables' `--icmpv6-type` names (type and, for some, code). */
@@ -126,9 +151,25 @@ const ICMPV6_TYPES: Record<string, [number, number?]> = {
   redirect: [137],
 };
 
+/**
+ * The type a name stands for: as libxt_icmp and libip6t_icmp6 read it, any case, and the start of
+ * one name is enough (`echo-req`); a start shared by two names is refused (iptables: "Ambiguous ICMP type").
+ */
+function icmpName(text: string, names: Record<string, [number, number?]>): [number, number?] | undefined {
+  const w = text.toLowerCase();
+  if (w === "") return undefined;
+  let found: [number, number?] | undefined;
+  for (const [name, value] of Object.entries(names)) {
+    if (!name.toLowerCase().startsWith(w)) continue;
+    if (found) return undefined;
+    found = value;
+  }
+  return found;
+}
+
 /** Parses an `--icmp-type` value (`--icmpv6-type` with `v6`): a name, `N` or `N/C`. */
 export function parseIcmpType(text: string, v6 = false): { type: number | "any"; code?: number } | undefined {
-  const named = (v6 ? ICMPV6_TYPES : ICMP_TYPES)[text.toLowerCase()] ?? (text === "any" ? [-1] : undefined);
+  const named = icmpName(text, v6 ? ICMPV6_TYPES : ICMP_TYPES) ?? (text === "any" ? [-1] : undefined);
   if (named) return named[0] === -1 ? { type: "any" } : { type: named[0], code: named[1] };
   const m = /^(\d{1,3})(?:\/(\d{1,3}))?$/.exec(text);
   if (!m) return undefined;
@@ -143,6 +184,23 @@ export function parseMark(text: string): { value: number; mask: number } | undef
   const mask = m[2] === undefined ? 0xffffffff : Number(m[2]) >>> 0;
   return { value, mask };
 }
+
+/** `-m state --state` names, in the order libxt_state tries them. */
+const STATE_NAMES = ["INVALID", "NEW", "ESTABLISHED", "RELATED", "UNTRACKED"];
+/** `-m conntrack --ctstate` names, in the order libxt_conntrack tries them. */
+const CTSTATE_NAMES = [...STATE_NAMES, "SNAT", "DNAT"];
+
+/**
+ * The state a word of `--state`/`--ctstate` names: iptables takes the first name the word begins in any
+ * case (`EST`, `related`; a hand-written rules file has `ESTABLISH,RELATE`), or undefined.
+ */
+function xtStateName(word: string, names: readonly string[]): string | undefined {
+  const w = word.toUpperCase();
+  return w === "" ? undefined : names.find((name) => name.startsWith(w));
+}
+
+/** A word that reads as a host name, which iptables-restore would resolve (`localhost` aside, see `xt-address.ts`). */
+const HOST_NAME = /^[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*$/i;
 
 function isOption(value: string): boolean {
   return value.startsWith("-") && value.length > 1 && !/^-\d/.test(value);
@@ -351,7 +409,9 @@ function targetLast(words: Token[]): Token[] {
  * option without its value); unmodelled matches are not errors.
  */
 export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): RuleArgsResult {
-  const tokens = targetLast(words);
+  const tokens = targetLast(
+    wholeLongOptions(words, (name) => (TARGET_OPTIONS[name] ? Object.keys(TARGET_OPTIONS[name]) : undefined)),
+  );
   const conditions: Condition[] = [];
   let target: Target = { kind: "NONE" };
   let module: string | undefined;
@@ -409,16 +469,18 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
       case "--dst": {
         const v = need();
         if (!v) return fail(tok.column, `${opt} needs an address`, "write e.g. -s 172.17.0.0/16");
-        const cidr = family === "ip6" ? parseCidr6(v.value) : parseCidr(v.value);
+        const cidr = family === "ip6" ? parseXtCidr6(v.value) : parseXtCidr(v.value);
         if (!cidr)
           return fail(
             v.column,
             `'${v.value}' is not an ${family === "ip6" ? "IPv6" : "IPv4"} address or CIDR`,
-            family === "ip6"
-              ? "expected e.g. fd00:a::/64 (an ip6tables-save table)"
-              : v.value.includes(":")
-                ? "an IPv6 address in an iptables-save table: put ip6tables-save output after its '# Generated by ip6tables-save' line"
-                : "expected a.b.c.d or a.b.c.d/len",
+            HOST_NAME.test(v.value.split("/")[0] as string)
+              ? "iptables-restore resolves a host name when it loads the rules; the simulator does not: write the address it stands for"
+              : family === "ip6"
+                ? "expected e.g. fd00:a::/64 (an ip6tables-save table)"
+                : v.value.includes(":")
+                  ? "an IPv6 address in an iptables-save table: put ip6tables-save output after its '# Generated by ip6tables-save' line"
+                  : "expected a.b.c.d or a.b.c.d/len",
           );
         conditions.push({
           kind: opt.startsWith("-s") || opt.startsWith("--s") ? "src" : "dst",
@@ -565,7 +627,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         if (!range) return notPort(first);
         conditions.push({ kind: "ct-tuple", dir, field, range, neg: n });
       } else {
-        const cidr = family === "ip6" ? parseCidr6(first.value) : parseCidr(first.value);
+        const cidr = family === "ip6" ? parseXtCidr6(first.value) : parseXtCidr(first.value);
         if (!cidr)
           return fail(
             first.column,
@@ -705,7 +767,19 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
       case "--state": {
         if (!first)
           return fail(tok.column, `${opt} needs states`, "write e.g. --ctstate RELATED,ESTABLISHED");
-        conditions.push({ kind: "ctstate", states: first.value.toUpperCase().split(","), neg: n });
+        const names = module === "state" ? STATE_NAMES : CTSTATE_NAMES;
+        const states: string[] = [];
+        for (const word of first.value.split(",")) {
+          const state = xtStateName(word, names);
+          if (!state)
+            return fail(
+              first.column + first.value.indexOf(word),
+              `'${word}' is not a conntrack state (iptables: Bad ctstate)`,
+              `write ${names.join(", ")}, comma-separated (a word's first letters are enough)`,
+            );
+          states.push(state);
+        }
+        conditions.push({ kind: "ctstate", states, neg: n });
         i += 2;
         continue;
       }
@@ -739,14 +813,22 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
           i += 2;
           continue;
         }
-        const [lo, hi] = (first?.value ?? "").split("-").map((a) => parseIpv4(a));
-        if (!first || lo === undefined || hi === undefined || lo > hi)
+        // xt_iprange reads each end as iptables reads an address; one address is a range of one.
+        const ends = (first?.value ?? "").split("-");
+        const [lo, hi] = ends.length > 2 ? [] : ends.map((a) => xtIpv4(a));
+        if (!first || lo === undefined || (hi ?? lo) < lo)
           return fail(
             first?.column ?? tok.column,
             `${opt} needs an address range`,
             "write e.g. 203.0.113.10-203.0.113.20",
           );
-        conditions.push({ kind: "addr-range", which: opt === "--src-range" ? "src" : "dst", lo, hi, neg: n });
+        conditions.push({
+          kind: "addr-range",
+          which: opt === "--src-range" ? "src" : "dst",
+          lo,
+          hi: hi ?? lo,
+          neg: n,
+        });
         i += 2;
         continue;
       }

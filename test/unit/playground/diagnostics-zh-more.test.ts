@@ -111,9 +111,9 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   ["a chain policy iptables does not know", "rules", "*filter\n:INPUT BOGUS3 [0:0]\nCOMMIT\n"],
   ["an option iptables does not know", "rules", "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s\nxyz3\nCOMMIT\n"],
   [
-    "an IPv4 address cut short",
+    "an IPv4 address with a fifth byte",
     "rules",
-    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 1.2.3 -j ACCEPT\nCOMMIT\n",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s 1.2.3.4.5 -j ACCEPT\nCOMMIT\n",
   ],
   [
     "a port past 16 bits",
