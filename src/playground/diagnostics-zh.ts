@@ -1154,8 +1154,10 @@ export const MORE_MESSAGES: readonly Known[] = [
   },
   {
     code: "xt-user-chain-policy",
-    english: /^'(.*)' is not a built-in chain of table '(.*)', so it has no policy$/s,
-    zh: (m) => `'${m[1]}' 不是 table '${m[2]}' 的內建 chain，所以沒有 policy`,
+    english:
+      /^'(.*)' is not a built-in chain of table '(.*)', so its policy (\S+) is ignored: iptables-nft-restore makes it a user chain, iptables-legacy-restore refuses the line$/s,
+    zh: (m) =>
+      `'${m[1]}' 不是 table '${m[2]}' 的內建 chain，所以它的 policy ${m[3]} 不算數：iptables-nft-restore 把它當成使用者 chain，iptables-legacy-restore 則拒絕這一行`,
   },
   {
     code: "xt-unexpected-word",

@@ -6,10 +6,18 @@
 
 import { closest } from "../diagnostics/format-diagnostic.ts";
 import type { Diagnostic } from "../model/packet.ts";
+import { addressLists, specText } from "./address-lists.ts";
 import { findBinary } from "./find-binary.ts";
 import { familyMarker, headerlessFamily, markedFamily } from "./headerless-family.ts";
 import { jumpLoops } from "./jump-loops.ts";
 import { parseRuleArgs } from "./parse-rule-args.ts";
+import {
+  CHAIN_OPTIONAL,
+  COMMAND_HINT,
+  chainCommand,
+  numberedPlace,
+  restoreCommand,
+} from "./restore-commands.ts";
 import type { ChainDef, Condition, FamilyRules, Rule, TableDef, Target } from "./ruleset.ts";
 import { TABLE_TWICE_HINT } from "./ruleset-hints.ts";
 import { type Token, tokenizeRule } from "./tokenize-rule.ts";
@@ -118,6 +126,9 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
   let tables = ipTables;
   let table: TableDef | undefined;
   const pending: { rule: Rule; column: number; table: TableDef; tables: Map<string, TableDef> }[] = [];
+  // Rules taken out by -D, -R, -F (their checks below are moot), and what -D compares a rule by.
+  const removed = new Set<Rule>();
+  const specOf = new WeakMap<Rule, string>();
   const binary = findBinary(text, first);
   if (binary) {
     diagnostics.push({
@@ -301,20 +312,20 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
         );
         continue;
       }
-      // iptables-restore refuses a policy on a user chain ("Can't set policy on a user-defined chain").
-      if (policy !== "-" && !BUILTIN_CHAINS[table.name]?.includes(name)) {
+      // iptables-nft-restore 1.8.9 makes a user chain of it, policy ignored; iptables-legacy-restore refuses the line.
+      const user = !BUILTIN_CHAINS[table.name]?.includes(name);
+      if (policy !== "-" && user)
         err(
           lineNo,
           indent + 2 + name.length + 1,
-          `'${name}' is not a built-in chain of table '${table.name}', so it has no policy`,
+          `'${name}' is not a built-in chain of table '${table.name}', so its policy ${policy} is ignored: iptables-nft-restore makes it a user chain, iptables-legacy-restore refuses the line`,
           `write ':${name} - [0:0]' for a user chain${BUILTIN_CHAINS[table.name]?.length ? ` (the built-in ones: ${BUILTIN_CHAINS[table.name]?.join(", ")})` : ""}`,
+          "warning",
         );
-        continue;
-      }
       const existing = table.chains.get(name);
       const chain: ChainDef = {
         name,
-        policy: policy === "-" ? undefined : policy,
+        policy: policy === "-" || user ? undefined : policy,
         line: lineNo,
         rules: existing?.rules ?? [],
       };
@@ -358,8 +369,9 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       continue;
     }
     if (marked && (marked === "ip6") !== ipv6Section) continue;
-    const [verb, chainTok, ...args] = tk.tokens.filter((t, k) => !familyMarker(t, tk.tokens[k - 1]));
-    if (!verb || (verb.value !== "-A" && verb.value !== "--append")) {
+    const [verb, chainTok, ...rest] = tk.tokens.filter((t, k) => !familyMarker(t, tk.tokens[k - 1]));
+    const command = verb && !verb.quoted ? restoreCommand(verb.value) : undefined;
+    if (!verb || !command) {
       err(
         lineNo,
         offset + (verb?.column ?? 1),
@@ -368,17 +380,29 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       );
       continue;
     }
-    if (!chainTok) {
-      err(lineNo, offset + verb.column, "-A needs a chain name", "write e.g. -A FORWARD -j ACCEPT");
+    if (!chainTok && !CHAIN_OPTIONAL.has(command)) {
+      err(lineNo, offset + verb.column, `${verb.value} needs a chain name`, COMMAND_HINT[command]);
       continue;
     }
-    let chain = table.chains.get(chainTok.value);
-    if (!chain && BUILTIN_CHAINS[table.name]?.includes(chainTok.value)) {
+    let chain = chainTok ? table.chains.get(chainTok.value) : undefined;
+    if (!chain && chainTok && BUILTIN_CHAINS[table.name]?.includes(chainTok.value)) {
       // iptables-restore accepts rules in an undeclared built-in chain.
       chain = { name: chainTok.value, policy: "ACCEPT", line: lineNo, rules: [] };
       table.chains.set(chain.name, chain);
     }
-    if (!chain) {
+    if (command === "new-chain") {
+      if (!chainTok) continue;
+      if (chain)
+        err(
+          lineNo,
+          offset + chainTok.column,
+          `chain '${chainTok.value}' already exists in table '${table.name}' (iptables: Chain already exists)`,
+          "declare each chain once",
+        );
+      else table.chains.set(chainTok.value, { name: chainTok.value, line: lineNo, rules: [] });
+      continue;
+    }
+    if (!chain && chainTok) {
       err(
         lineNo,
         offset + chainTok.column,
@@ -387,89 +411,159 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       );
       continue;
     }
-    const unsupported = takeUnsupportedRevisions(args);
-    const parsed = parseRuleArgs(unsupported.args, ipv6Section ? "ip6" : "ip");
-    if (!parsed.ok) {
-      err(lineNo, offset + parsed.error.column, parsed.error.message, parsed.error.hint);
-      continue;
-    }
-    if (parsed.target.kind === "CTZONE" && table.name !== "raw") {
-      // xt_CT checks its table: iptables fails with "RULE_APPEND failed (Invalid argument)".
-      const at = body.indexOf("-j CT");
-      err(
-        lineNo,
-        offset + (at < 0 ? 1 : at + 1),
-        `target 'CT' is only valid in the raw table, not '${table.name}'`,
-        "put the rule in *raw, in PREROUTING or OUTPUT (the kernel refuses it elsewhere)",
+    const inTable = table;
+    if (command === "flush" || command === "zero" || command === "delete-chain" || command === "policy") {
+      const problem = chainCommand(
+        command,
+        inTable,
+        chain,
+        rest,
+        BUILTIN_CHAINS[inTable.name] ?? [],
+        removed,
       );
+      if (problem)
+        err(lineNo, offset + (problem.token ?? chainTok ?? verb).column, problem.message, problem.hint);
       continue;
     }
-    const misplaced = misplacedPolicy(chain.name, table.name, parsed.conditions, tk.tokens);
-    if (misplaced) {
-      err(lineNo, offset + misplaced.column, misplaced.message, misplaced.hint);
+    const at = chain as ChainDef;
+    // -I and -R take a rule number first (-I: default 1), -D a number or the rule itself.
+    const numbered = command !== "append" && rest[0] && /^\d+$/.test(rest[0].value) ? rest[0] : undefined;
+    const args = numbered ? rest.slice(1) : rest;
+    const place = numberedPlace(command, numbered, at.rules.length, args.length > 0);
+    if (typeof place === "object") {
+      err(lineNo, offset + (numbered ?? chainTok ?? verb).column, place.message, place.hint);
       continue;
     }
-    const rule: Rule = {
-      table: table.name,
-      chain: chain.name,
-      index: chain.rules.length + 1,
-      line: lineNo,
-      text: body.trim(),
-      conditions: parsed.conditions,
-      target: parsed.target,
-    };
-    chain.rules.push(rule);
-    for (const c of parsed.conditions) {
-      if (c.kind === "never") {
-        // A rule that can never match is kept (it still counts in the chain) but is worth a word.
-        const at = body.indexOf(c.text);
+    if (command === "delete" && numbered) {
+      removed.add(at.rules.splice(place ?? 0, 1)[0] as Rule);
+      continue;
+    }
+    const lists = addressLists(args);
+    if ("message" in lists) {
+      err(lineNo, offset + lists.column, lists.message, lists.hint);
+      continue;
+    }
+    if (command === "delete") {
+      for (const spec of lists.specs) {
+        const k = at.rules.findIndex((r) => specOf.get(r) === specText(spec));
+        if (k < 0) {
+          err(
+            lineNo,
+            offset + verb.column,
+            `-D ${at.name}: no rule of chain '${at.name}' reads '${specText(spec)}' (iptables: Bad rule (does a matching rule exist in that chain?))`,
+            "delete by number (-D CHAIN N), or write the rule as it was added",
+          );
+          break;
+        }
+        removed.add(at.rules.splice(k, 1)[0] as Rule);
+      }
+      continue;
+    }
+    const read = (args: Token[]): Rule | undefined => {
+      const chain = at;
+      const table = inTable;
+      const unsupported = takeUnsupportedRevisions(args);
+      const parsed = parseRuleArgs(unsupported.args, ipv6Section ? "ip6" : "ip");
+      if (!parsed.ok) {
+        err(lineNo, offset + parsed.error.column, parsed.error.message, parsed.error.hint);
+        return undefined;
+      }
+      if (parsed.target.kind === "CTZONE" && table.name !== "raw") {
+        // xt_CT checks its table: iptables fails with "RULE_APPEND failed (Invalid argument)".
+        const at = body.indexOf("-j CT");
         err(
           lineNo,
           offset + (at < 0 ? 1 : at + 1),
-          `match '${c.text}' never matches: the rule is never taken`,
-          "xt_recent's inverted --set adds the source and answers false; drop the '!' for a match that records and matches",
+          `target 'CT' is only valid in the raw table, not '${table.name}'`,
+          "put the rule in *raw, in PREROUTING or OUTPUT (the kernel refuses it elsewhere)",
+        );
+        return undefined;
+      }
+      const misplaced = misplacedPolicy(chain.name, table.name, parsed.conditions, tk.tokens);
+      if (misplaced) {
+        err(lineNo, offset + misplaced.column, misplaced.message, misplaced.hint);
+        return undefined;
+      }
+      const rule: Rule = {
+        table: table.name,
+        chain: chain.name,
+        // Numbered once the chain is complete (-I and -D move the rules after).
+        index: 0,
+        line: lineNo,
+        text: body.trim(),
+        conditions: parsed.conditions,
+        target: parsed.target,
+      };
+      for (const c of parsed.conditions) {
+        if (c.kind === "never") {
+          // A rule that can never match is kept (it still counts in the chain) but is worth a word.
+          const at = body.indexOf(c.text);
+          err(
+            lineNo,
+            offset + (at < 0 ? 1 : at + 1),
+            `match '${c.text}' never matches: the rule is never taken`,
+            "xt_recent's inverted --set adds the source and answers false; drop the '!' for a match that records and matches",
+            "warning",
+          );
+          continue;
+        }
+        if (c.kind !== "unknown") continue;
+        // Found as written; a value that was quoted (`--hex-string "|00|"`) is found by its option.
+        const written = c.text.replace(/^! /, "");
+        const whole = body.indexOf(written);
+        const at = whole >= 0 ? whole : body.indexOf(written.split(" ").slice(0, 2).join(" "));
+        err(
+          lineNo,
+          offset + (at < 0 ? 1 : at + 1),
+          `match '${c.text}' is not modelled`,
+          c.chance ? CHANCE_HINT : UNMODELLED_MATCH_HINT,
           "warning",
         );
-        continue;
       }
-      if (c.kind !== "unknown") continue;
-      // Found as written; a value that was quoted (`--hex-string "|00|"`) is found by its option.
-      const written = c.text.replace(/^! /, "");
-      const whole = body.indexOf(written);
-      const at = whole >= 0 ? whole : body.indexOf(written.split(" ").slice(0, 2).join(" "));
-      err(
-        lineNo,
-        offset + (at < 0 ? 1 : at + 1),
-        `match '${c.text}' is not modelled`,
-        c.chance ? CHANCE_HINT : UNMODELLED_MATCH_HINT,
-        "warning",
+      if (parsed.target.kind === "unknown") {
+        const at = body.indexOf(`-j ${parsed.target.name}`);
+        err(
+          lineNo,
+          offset + (at < 0 ? 1 : at + 1),
+          `target '${parsed.target.name}' is not modelled`,
+          parsed.target.continues
+            ? DECIDES_NOTHING_HINT
+            : "the simulator reports this rule as unmodelled (it goes on to the next rule) when a packet reaches it",
+          "warning",
+        );
+      }
+      for (const u of unsupported.found) {
+        if (u.condition) rule.conditions.push(u.condition);
+        else if (u.target) rule.target = u.target;
+        err(
+          lineNo,
+          offset + u.column,
+          `'${u.text}': iptables-save could not print this ${u.condition ? "match" : "target"}'s options, so it is not modelled`,
+          "the iptables that saved the rules is older than the one that wrote them (kube-proxy's image, a container's): save them with that one, or with a newer iptables on the host",
+          "warning",
+        );
+      }
+      const targetTok = args.find(
+        (a, i) => (args[i - 1]?.value === "-j" || args[i - 1]?.value === "-g") && a,
       );
+      pending.push({ rule, column: offset + (targetTok?.column ?? 1), table, tables });
+      return rule;
+    };
+    const rules: Rule[] = [];
+    for (const spec of lists.specs) {
+      // One rule per address of a list (iptables expands `-s a,b -d c` so); its problems are said once.
+      const before = diagnostics.length;
+      const rule = read(spec);
+      if (rules.length > 0) diagnostics.length = before;
+      if (!rule) break;
+      specOf.set(rule, specText(spec));
+      rules.push(rule);
     }
-    if (parsed.target.kind === "unknown") {
-      const at = body.indexOf(`-j ${parsed.target.name}`);
-      err(
-        lineNo,
-        offset + (at < 0 ? 1 : at + 1),
-        `target '${parsed.target.name}' is not modelled`,
-        parsed.target.continues
-          ? DECIDES_NOTHING_HINT
-          : "the simulator reports this rule as unmodelled (it goes on to the next rule) when a packet reaches it",
-        "warning",
-      );
-    }
-    for (const u of unsupported.found) {
-      if (u.condition) rule.conditions.push(u.condition);
-      else if (u.target) rule.target = u.target;
-      err(
-        lineNo,
-        offset + u.column,
-        `'${u.text}': iptables-save could not print this ${u.condition ? "match" : "target"}'s options, so it is not modelled`,
-        "the iptables that saved the rules is older than the one that wrote them (kube-proxy's image, a container's): save them with that one, or with a newer iptables on the host",
-        "warning",
-      );
-    }
-    const targetTok = args.find((a, i) => (args[i - 1]?.value === "-j" || args[i - 1]?.value === "-g") && a);
-    pending.push({ rule, column: offset + (targetTok?.column ?? 1), table, tables });
+    if (rules.length !== lists.specs.length) continue;
+    if (command === "replace") removed.add(at.rules.splice(place ?? 0, 1, ...rules)[0] as Rule);
+    // Each one at the same place, as iptables inserts them: the list ends up in reverse.
+    else if (command === "insert") at.rules.splice(place ?? 0, 0, ...rules.reverse());
+    else at.rules.push(...rules);
   }
   if (table) {
     // Positioned after the table's last line that says something.
@@ -482,8 +576,15 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       "add COMMIT at the end of the table (iptables-restore rejects a table without it; was the file cut short?)",
     );
   }
+  for (const tables of [ipTables, ip6Tables])
+    for (const t of tables?.values() ?? [])
+      for (const c of t.chains.values())
+        c.rules.forEach((r, k) => {
+          r.index = k + 1;
+        });
   // Jumps to names that are not chains of the table are target extensions the simulator does not model.
   for (const { rule, column, table: ruleTable, tables } of pending) {
+    if (removed.has(rule)) continue;
     // A rule of a table given again later is gone with it.
     if (tables.get(rule.table) !== ruleTable) continue;
     const t = rule.target;

@@ -9,7 +9,7 @@ import type { Token } from "./tokenize-rule.ts";
  * Every long option of iptables 1.8.9's own (its commands too): a start shared by two of them is
  * ambiguous, as getopt_long says (`--in`: insert or in-interface).
  */
-const IPTABLES_LONG = [
+export const IPTABLES_LONG: readonly string[] = [
   "--append",
   "--delete",
   "--insert",

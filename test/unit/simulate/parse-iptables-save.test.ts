@@ -354,9 +354,9 @@ describe("what iptables-restore would refuse", () => {
     ]);
   });
 
-  it("a policy on a user chain is an error (iptables-restore: can't set policy on a user-defined chain)", () => {
+  it("a policy on a user chain is ignored with a warning (iptables-nft-restore 1.8.9 makes a user chain; legacy refuses the line)", () => {
     expect(problems("*filter\n:FORWARD DROP [0:0]\n:MY DROP [0:0]\nCOMMIT\n")).toEqual([
-      "3:5 'MY' is not a built-in chain of table 'filter', so it has no policy | write ':MY - [0:0]' for a user chain (the built-in ones: INPUT, FORWARD, OUTPUT)",
+      "3:5 'MY' is not a built-in chain of table 'filter', so its policy DROP is ignored: iptables-nft-restore makes it a user chain, iptables-legacy-restore refuses the line | write ':MY - [0:0]' for a user chain (the built-in ones: INPUT, FORWARD, OUTPUT)",
     ]);
     expect(problems("*filter\n:FORWARD DROP [0:0]\n:MY - [0:0]\nCOMMIT\n")).toEqual([]);
   });

@@ -29,7 +29,7 @@ function source(rule: string): string {
   expect(r.problems).toEqual([]);
   const c = r.conditions?.[0];
   if (c?.kind !== "src") throw new Error(`no source in ${JSON.stringify(r.conditions)}`);
-  return `${dotted(c.cidr.net)}/${dotted(c.cidr.mask)}`;
+  return `${dotted(Number(c.cidr.net))}/${dotted(Number(c.cidr.mask))}`;
 }
 
 describe("addresses as iptables reads them", () => {
@@ -159,5 +159,106 @@ describe("long options shortened as getopt takes them", () => {
     expect(read("-A INPUT -m policy --dir in --pol ipsec --proto esp -j ACCEPT").conditions).toEqual([
       { kind: "ipsec", dir: "in", neg: false },
     ]);
+  });
+});
+
+/** The rules of every chain of the filter table of `text`, as `line:text`, and the problems with their line. */
+function chains(text: string): {
+  rules: Record<string, string[]>;
+  policies: Record<string, string | undefined>;
+  problems: string[];
+} {
+  const r = parseIptablesSave(text, { file: "rules.v4" });
+  const rules: Record<string, string[]> = {};
+  const policies: Record<string, string | undefined> = {};
+  for (const [name, c] of r.rules.tables.get("filter")?.chains ?? []) {
+    rules[name] = c.rules.map((x, k) => {
+      expect(x.index).toBe(k + 1);
+      return `${x.line}:${x.conditions.map((c) => (c.kind === "src" || c.kind === "dst" ? `${c.kind}=${Number(c.cidr.net) >>> 24}` : c.kind)).join(",")}`;
+    });
+    policies[name] = c.policy;
+  }
+  return { rules, policies, problems: r.diagnostics.map((d) => `${d.position.line}: ${d.message}`) };
+}
+
+describe("commands of restore input besides -A", () => {
+  it("applies -I (with and without a number), -N, -D by rule, -P and -Z in order, and numbers the rules after", () => {
+    const r = chains(
+      [
+        "*filter",
+        ":INPUT DROP [0:0]",
+        "-A INPUT -p tcp --dport 22 -j ACCEPT",
+        "-I INPUT -i lo -j ACCEPT",
+        "-I INPUT 3 -p icmp -j ACCEPT",
+        "--new-chain MINE",
+        "-A MINE -s 10.0.0.1 -j DROP",
+        "-A INPUT -j MINE",
+        "-D INPUT -p tcp --dport 22 -j ACCEPT",
+        "-P FORWARD DROP",
+        "-Z",
+        "COMMIT",
+      ].join("\n"),
+    );
+    expect(r.problems).toEqual([]);
+    expect(r.rules).toEqual({ INPUT: ["4:in", "5:proto", "8:"], MINE: ["7:src=10"], FORWARD: [] });
+    expect(r.policies).toMatchObject({ INPUT: "DROP", FORWARD: "DROP", MINE: undefined });
+  });
+
+  it("applies -D N, -R N, -F and -X, and refuses what iptables refuses, at the line", () => {
+    const r = chains(
+      [
+        "*filter",
+        "-A INPUT -s 1.0.0.1 -j ACCEPT",
+        "-A INPUT -s 2.0.0.1 -j ACCEPT",
+        "-A INPUT -s 3.0.0.1 -j ACCEPT",
+        "-D INPUT 1",
+        "-R INPUT 2 -s 4.0.0.1 -j ACCEPT",
+        "-I INPUT 4 -j ACCEPT",
+        "-N OLD",
+        "-A OLD -j RETURN",
+        "-X OLD",
+        "-F OLD",
+        "-X OLD",
+        "-P OLD DROP",
+        "-D INPUT -s 9.0.0.1 -j ACCEPT",
+        "COMMIT",
+      ].join("\n"),
+    );
+    expect(r.rules).toEqual({ INPUT: ["3:src=2", "6:src=4"] });
+    expect(r.problems).toEqual([
+      "7: -I 4: the chain has 2 rules here, so a rule goes in at 1 to 3 (iptables: Index of insertion too big)",
+      "10: chain 'OLD' still has 1 rule: -X deletes an empty chain nothing refers to (iptables: Directory not empty / Too many links)",
+      "13: chain 'OLD' is not declared in table 'filter'",
+      "14: -D INPUT: no rule of chain 'INPUT' reads '-s 9.0.0.1 -j ACCEPT' (iptables: Bad rule (does a matching rule exist in that chain?))",
+    ]);
+  });
+
+  it("adds one rule per address of -s a,b -d c,d, sources outer; -I puts them in reverse, as iptables does", () => {
+    const r = chains(
+      [
+        "*filter",
+        "-A INPUT -s 1.0.0.1,2.0.0.1 -d 3.0.0.1,4.0.0.1 -j DROP",
+        "-I INPUT -s 5.0.0.1,6.0.0.1 -j ACCEPT",
+        "COMMIT",
+      ].join("\n"),
+    );
+    expect(r.problems).toEqual([]);
+    expect(r.rules.INPUT).toEqual([
+      "3:src=6",
+      "3:src=5",
+      "2:src=1,dst=3",
+      "2:src=1,dst=4",
+      "2:src=2,dst=3",
+      "2:src=2,dst=4",
+    ]);
+    expect(chains("*filter\n-A INPUT ! -s 1.0.0.1,2.0.0.1 -j DROP\nCOMMIT\n").problems).toEqual([
+      "2: '! -s 1.0.0.1,2.0.0.1': iptables takes '!' with one address only (! not allowed with multiple source or destination IP addresses)",
+    ]);
+  });
+
+  it("makes a user chain declared with a policy a user chain, with a warning (iptables-nft-restore takes it)", () => {
+    const r = parseIptablesSave("*filter\n:MY ACCEPT [0:0]\n-A INPUT -j MY\nCOMMIT\n");
+    expect(r.diagnostics.map((d) => d.severity)).toEqual(["warning"]);
+    expect(r.rules.tables.get("filter")?.chains.get("MY")?.policy).toBeUndefined();
   });
 });
