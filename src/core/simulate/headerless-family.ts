@@ -22,13 +22,13 @@ export interface HeaderlessFamily {
 const ADDRESS_OPTION =
   /(?:^|\s)(?:-s|-d|--source|--destination|--src|--dst|--to-destination|--to-source|--to|--src-range|--dst-range)\s+(\S+)/g;
 
-/** A match, protocol or reject type only ip6tables has. */
+/** A match, protocol or reject type only ip6tables has (`port-unreach` is both's short name, `tcp-reset` too). */
 const IPV6_ONLY =
-  /(?:^|\s)(?:-p\s+!?\s*(?:ipv6-icmp|icmpv6)\b|--icmpv6-type\s|-m\s+(?:rt|frag|hbh|dst|ipv6header|mh|eui64)\b|--reject-with\s+(?:icmp6-\S+|no-route|adm-prohibited|addr-unreach|port-unreach)\b)/;
+  /(?:^|\s)(?:-p\s+!?\s*(?:ipv6-icmp|icmpv6)\b|--icmpv6-type\s|-m\s+(?:rt|frag|hbh|dst|ipv6header|mh|eui64)\b|--reject-with\s+(?:icmp6-\S+|no-route|adm-prohibited|addr-unreach|policy-fail|reject-route)\b)/;
 
 /** A protocol, match or reject type only iptables has. */
 const IPV4_ONLY =
-  /(?:^|\s)(?:-p\s+!?\s*icmp\b|--icmp-type\s|--reject-with\s+icmp-(?:net|host|port|proto|net-prohibited|host-prohibited|admin-prohibited)\S*)/;
+  /(?:^|\s)(?:-p\s+!?\s*icmp\b|--icmp-type\s|--reject-with\s+(?:icmp-(?:net|host|port|proto|net-prohibited|host-prohibited|admin-prohibited)\S*|(?:net|host|proto)-unreach|(?:net|host|admin)-prohib)\b)/;
 
 /** The family an address option's value (`fd00::1/64`, `10.0.0.1-10.0.0.9`, `[fd00::1]:80`) is written in. */
 function addressFamily(value: string): "ip" | "ip6" | undefined {
