@@ -8,6 +8,7 @@
  */
 import type { HookId } from "../model/hook.ts";
 import type { LoggedDrop } from "../model/packet.ts";
+import { toolPrefix } from "./firewall-tool-prefixes.ts";
 
 /** The filter table's built-in chains; an IPv6 line is moved to ip6 by the parser, as for any `ip:` hook. */
 const FILTER: readonly HookId[] = ["ip:filter:INPUT", "ip:filter:FORWARD", "ip:filter:OUTPUT"];
@@ -98,8 +99,8 @@ const FW3_VERDICT = /^(DROP|REJECT|ACCEPT)\((src|dest) \S+\)$/;
 
 /**
  * The chains that may print a host firewall's LOG prefix (trimmed), or undefined: the fixed ones
- * ({@link HOST_FIREWALL_PREFIXES}) and OpenWrt's zone verdicts, which carry the zone's name. The line's
- * devices choose among them.
+ * ({@link HOST_FIREWALL_PREFIXES}), OpenWrt's zone verdicts, which carry the zone's name, and the other
+ * tools' (`firewall-tool-prefixes.ts`). The line's devices choose among them.
  */
 export function hostFirewallChoices(prefix: string): readonly HookId[] | undefined {
   if (Object.hasOwn(HOST_FIREWALL_PREFIXES, prefix)) return HOST_FIREWALL_PREFIXES[prefix];
@@ -107,7 +108,7 @@ export function hostFirewallChoices(prefix: string): readonly HookId[] | undefin
   if (fw4) return fw4[2] === "in" ? FW4_FROM : FW4_TO;
   const fw3 = FW3_VERDICT.exec(prefix);
   if (fw3) return fw3[2] === "src" ? FILTER_IN_FWD : FILTER_FWD_OUT;
-  return undefined;
+  return toolPrefix(prefix)?.hooks;
 }
 
 /**
@@ -124,5 +125,5 @@ export function hostFirewallDrop(prefix: string): LoggedDrop | undefined {
   const verdict = openwrt?.[1]?.toUpperCase();
   if (verdict === "DROP" || verdict === "REJECT")
     return { verdict, by: `OpenWrt ${openwrt?.[2] === "in" || openwrt?.[2] === "out" ? "fw4" : "fw3"}` };
-  return undefined;
+  return toolPrefix(prefix)?.drop;
 }

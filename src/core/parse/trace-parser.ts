@@ -615,9 +615,9 @@ export class TraceParser {
 
   /** {@link hostFirewallDrop}, remembered for the prefixes seen (at most 10,000). */
   private hostDrop(prefix: string): LoggedDrop | undefined {
-    // Every prefix a host firewall writes ends in `:`, `]` or `)` (OpenWrt fw3): most lines need no lookup.
+    // Every drop prefix a host firewall writes ends in `:`, `]`, `)` (OpenWrt fw3) or `*` (csf, APF): most lines need no lookup.
     const last = prefix.charCodeAt(prefix.length - 1);
-    if (last !== 58 && last !== 93 && last !== 41) return undefined;
+    if (last !== 58 && last !== 93 && last !== 41 && last !== 42) return undefined;
     let drop = this.drops.get(prefix);
     if (drop === undefined) {
       drop = hostFirewallDrop(prefix) ?? null;

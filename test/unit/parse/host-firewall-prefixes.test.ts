@@ -327,3 +327,45 @@ describe("OpenWrt's zone verdicts: fw4's 'drop wan in: ' and fw3's 'REJECT(src w
     ]);
   });
 });
+
+describe("other firewall tools' prefixes (Shorewall, csf, FireHOL, APF, AIF, NixOS, guides), as their sources write them", () => {
+  // Each: prefix as the line has it, devices, the hook, the drop it announces ("" for none).
+  const cases: [string, string, HookId, string][] = [
+    ["Shorewall:net2fw:DROP:", "IN=eth0 OUT=", "ip:filter:INPUT", "DROP Shorewall"],
+    ["Shorewall:fw2net:REJECT:", "IN= OUT=eth1", "ip:filter:OUTPUT", "REJECT Shorewall"],
+    ["Shorewall:all2all:REJECT:", "IN=eth2 OUT=eth1", "ip:filter:FORWARD", "REJECT Shorewall"],
+    ["Shorewall:loc2net:ACCEPT:", "IN=eth2 OUT=eth1", "ip:filter:FORWARD", ""],
+    ["Shorewall:net_dnat:REDIRECT:", "IN=eth1 OUT=", "ip:nat:PREROUTING", ""],
+    ["Shorewall:nat:PREROUTING:", "IN=eth1 OUT=", "ip:nat:PREROUTING", ""],
+    ["Shorewall:rplog:DROP:", "IN=eth1 OUT=", "ip:mangle:PREROUTING", ""],
+    ["net-fw DROP ", "IN=eth0 OUT=", "ip:filter:INPUT", ""],
+    ["Firewall: *TCP_IN Blocked* ", "IN=eth0 OUT=", "ip:filter:INPUT", "DROP or REJECT csf"],
+    ["Firewall: *UDP_OUT Blocked* ", "IN= OUT=eth0", "ip:filter:OUTPUT", "DROP or REJECT csf"],
+    ["Firewall: *INVALID* ", "IN= OUT=eth0", "ip:filter:OUTPUT", "DROP or REJECT csf"],
+    ["IN-internet:", "IN=ppp0 OUT=", "ip:filter:INPUT", ""],
+    ["'OUT-unknown:'", "IN= OUT=eth1", "ip:filter:OUTPUT", ""],
+    ["DROP UNMATCHED OUT-wan:", "IN= OUT=eth0", "ip:filter:OUTPUT", "DROP FireHOL"],
+    ["fw: REJECT UNMATCHED PASS-lan:", "IN=eth1 OUT=eth0", "ip:filter:FORWARD", "REJECT FireHOL"],
+    ["BLOCKED NEW TCP w/o SYN:", "IN=eth0 OUT=eth1", "ip:filter:FORWARD", "DROP FireHOL"],
+    ["** IN_TCP DROP ** ", "IN=eth0 OUT=", "ip:filter:INPUT", "DROP APF"],
+    ["AIF:LAN->INET denied: ", "IN=eth1 OUT=eth0", "ip:filter:FORWARD", "DROP or REJECT AIF"],
+    ["refused connection: ", "IN=eth0 OUT=", "ip:filter:INPUT", "DROP or REJECT NixOS"],
+    ["[INPUT] ", "IN=eth0 OUT=", "ip:filter:INPUT", ""],
+    ["[NAT_PREROUTING] ", "IN=eth0 OUT=", "ip:nat:PREROUTING", ""],
+    ["IPTables-Dropped: ", "IN= OUT=lo", "ip:filter:OUTPUT", "DROP the LOGGING chain of a common guide"],
+  ];
+  it.each(cases)("%s (%s) is read at %s", (prefix, devices, hook, drop) => {
+    const r = parseTraceText(v4(prefix, devices, 1), { file: "tool.log" });
+    expect(r.diagnostics).toEqual([]);
+    const e = r.packets[0]?.events[0];
+    expect(e?.hook).toBe(hook);
+    expect(e?.drop ? `${e.drop.verdict} ${e.drop.by}` : "").toBe(drop);
+  });
+
+  it("a line whose devices fit none of a prefix's chains stays unknown, with the warning", () => {
+    // csf logs in INPUT and OUTPUT only: a forwarded packet's line is not its.
+    const r = parseTraceText(v4("Firewall: *TCP_IN Blocked* ", "IN=eth0 OUT=eth1", 1), { file: "tool.log" });
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics[0]?.message).toMatch(/^unknown LOG prefix 'Firewall: \*TCP_IN Blocked\*'/);
+  });
+});

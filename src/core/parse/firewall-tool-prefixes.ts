@@ -1,0 +1,120 @@
+/**
+ * The LOG prefixes of firewall front-ends beyond ufw, firewalld and OpenWrt (see
+ * `host-firewall-prefixes.ts`), read from each tool's source: the chains that may print one (the
+ * line's `IN=` and `OUT=` choose among them) and the drop it announces, if it always comes right after.
+ *
+ * - Shorewall: `Shorewall:<chain>:<disposition>:` (its LOGFORMAT before 5.1, kept on upgrades) and
+ *   `<chain> <disposition> ` (5.1's sample `LOGFORMAT="%s %s "`); zone-pair chains (`net2fw`,
+ *   `loc-net`, decorated `@net2fw`, `~blacklist`) hang off INPUT, FORWARD or OUTPUT; `<zone>_dnat`
+ *   is in nat PREROUTING, `rplog` in mangle PREROUTING, `OUTPUT:DNAT` in nat OUTPUT.
+ * - ConfigServer Firewall (csf): `Firewall: *TCP_IN Blocked* ` and friends, INPUT or OUTPUT only.
+ * - FireHOL: `[<ACTION> UNMATCHED ]IN-<name>:` (INPUT), `OUT-` (OUTPUT), `PASS-` (FORWARD), quoted
+ *   in 1.x (`'IN-internet':`), with the user's FIREHOL_LOG_PREFIX in front; `BLOCKED ...:` and
+ *   `BLACKLIST-IN:` hang off an interface (INPUT) or a router (FORWARD).
+ * - APF: `** IN_TCP DROP ** `; Arno's iptables firewall: `AIF:<text>: `; NixOS: `refused connection: `.
+ * - Guides' prefixes: `[INPUT] `, `[FILTER_INPUT] `, `[NAT_PREROUTING] `, `IPTables-Dropped: `.
+ */
+import type { HookId } from "../model/hook.ts";
+import type { LoggedDrop } from "../model/packet.ts";
+
+/** What a tool's prefix says: the chains that may print it, and the drop it announces (if any). */
+export interface ToolPrefix {
+  hooks: readonly HookId[];
+  drop?: LoggedDrop;
+}
+
+const INPUT: readonly HookId[] = ["ip:filter:INPUT"];
+const OUTPUT: readonly HookId[] = ["ip:filter:OUTPUT"];
+const FORWARD: readonly HookId[] = ["ip:filter:FORWARD"];
+const IN_OUT: readonly HookId[] = ["ip:filter:INPUT", "ip:filter:OUTPUT"];
+const IN_FWD: readonly HookId[] = ["ip:filter:INPUT", "ip:filter:FORWARD"];
+const FWD_OUT: readonly HookId[] = ["ip:filter:FORWARD", "ip:filter:OUTPUT"];
+const FILTER: readonly HookId[] = ["ip:filter:INPUT", "ip:filter:FORWARD", "ip:filter:OUTPUT"];
+
+const TABLES = new Set(["raw", "mangle", "nat", "filter", "security"]);
+const CHAINS = new Set(["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"]);
+
+/** The drop a disposition or action word names, by `by`; undefined for any other word. */
+function dropOf(word: string | undefined, by: string): LoggedDrop | undefined {
+  const w = word?.toUpperCase().replace(/^A_/, "");
+  return w === "DROP" || w === "REJECT" ? { verdict: w, by } : undefined;
+}
+
+/** A Shorewall chain's hooks (see the module comment). */
+function shorewallHooks(chain: string, disposition: string): readonly HookId[] {
+  if (chain === "OUTPUT" && /^(DNAT|REDIRECT)/.test(disposition)) return ["ip:nat:OUTPUT"];
+  if (chain === "INPUT") return INPUT;
+  if (chain === "FORWARD") return FORWARD;
+  if (chain === "OUTPUT") return OUTPUT;
+  if (chain.endsWith("_dnat")) return ["ip:nat:PREROUTING", "ip:nat:OUTPUT"];
+  if (chain === "rplog") return ["ip:mangle:PREROUTING"];
+  if (/_(mac|rec)$/.test(chain)) return IN_FWD;
+  return FILTER;
+}
+
+const SHOREWALL = /^Shorewall:([^:\s]+):([A-Za-z_]*)(?::.*)?$/;
+/** Shorewall 5.1's `net-fw DROP`: a zone pair (or a built-in chain) and an upper-case disposition. */
+const SHOREWALL_5 = /^([A-Za-z0-9]+[-2][A-Za-z0-9]+|INPUT|FORWARD|OUTPUT) (A_)?(ACCEPT|DROP|REJECT)$/;
+const CSF = /^Firewall: \*([^*]+)\*$/;
+const FIREHOL_UNMATCHED =
+  /^(?:.*?\s)??(?:(DROP|REJECT|ACCEPT|RETURN) UNMATCHED )?'?(IN|OUT|PASS)-[^\s:']+'?:'?$/;
+const FIREHOL_BLOCKED = /^(?:.*\s)?BLOCKED \S.*:$/;
+const FIREHOL_BLACKLIST = /^(?:.*\s)?BLACKLIST-(IN|OUT):$/;
+const APF = /^\*\* (.+) \*\*$/;
+const AIF = /^AIF:(.+):$/;
+const NIXOS = /^refused (connection|packet|broadcast|multicast):$/;
+const BRACKETED =
+  /^\[(?:(RAW|MANGLE|NAT|FILTER|SECURITY)_)?(PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING)\]$/i;
+
+/** What a trimmed prefix says as one of the tools' (see the module comment), or undefined. */
+export function toolPrefix(prefix: string): ToolPrefix | undefined {
+  // A LOG prefix is at most 29 characters: a longer text is no tool's, and its patterns stay cheap.
+  if (prefix.length > 128) return undefined;
+  const sw = SHOREWALL.exec(prefix);
+  if (sw) {
+    const [, chain, disposition] = sw as unknown as [string, string, string];
+    // LOGALLNEW's debug rules name the table and the chain: `Shorewall:nat:PREROUTING:`.
+    if (TABLES.has(chain) && CHAINS.has(disposition)) return { hooks: [`ip:${chain}:${disposition}`] };
+    const drop = dropOf(disposition, "Shorewall");
+    return { hooks: shorewallHooks(chain, disposition), ...(drop ? { drop } : {}) };
+  }
+  const sw5 = SHOREWALL_5.exec(prefix);
+  if (sw5) {
+    const drop = dropOf(sw5[3], "Shorewall");
+    return { hooks: shorewallHooks(sw5[1] as string, sw5[3] as string), ...(drop ? { drop } : {}) };
+  }
+  const csf = CSF.exec(prefix);
+  if (csf) {
+    const what = csf[1] as string;
+    // Its LOGDROPIN and LOGDROPOUT chains end in DROP, or in REJECT when csf.conf says so.
+    const drop: LoggedDrop = { verdict: "DROP or REJECT", by: "csf" };
+    if (/^(?:INVALID|INV_)/.test(what)) return { hooks: IN_OUT, drop };
+    return { hooks: /(?:_|6)OUT\b|^UDPFLOOD/.test(what) ? OUTPUT : INPUT, drop };
+  }
+  const fh = FIREHOL_UNMATCHED.exec(prefix);
+  if (fh) {
+    const drop = dropOf(fh[1], "FireHOL");
+    return { hooks: fh[2] === "IN" ? INPUT : fh[2] === "OUT" ? OUTPUT : FORWARD, ...(drop ? { drop } : {}) };
+  }
+  if (FIREHOL_BLOCKED.test(prefix)) return { hooks: IN_FWD, drop: { verdict: "DROP", by: "FireHOL" } };
+  const blacklist = FIREHOL_BLACKLIST.exec(prefix);
+  if (blacklist) return { hooks: blacklist[1] === "IN" ? IN_FWD : FWD_OUT };
+  const apf = APF.exec(prefix);
+  if (apf) {
+    const what = apf[1] as string;
+    const hooks = what.startsWith("IN_") ? INPUT : what.startsWith("OUT_") ? OUTPUT : IN_OUT;
+    return { hooks, ...(/\bDROP\b/.test(what) ? { drop: { verdict: "DROP", by: "APF" } } : {}) };
+  }
+  const aif = AIF.exec(prefix);
+  if (aif) {
+    const denied = /denied|Dropped|Rejected|Blocked/i.test(aif[1] as string);
+    return { hooks: FILTER, ...(denied ? { drop: { verdict: "DROP or REJECT", by: "AIF" } } : {}) };
+  }
+  if (NIXOS.test(prefix)) return { hooks: INPUT, drop: { verdict: "DROP or REJECT", by: "NixOS" } };
+  const bracketed = BRACKETED.exec(prefix);
+  if (bracketed)
+    return { hooks: [`ip:${(bracketed[1] ?? "filter").toLowerCase()}:${bracketed[2]?.toUpperCase()}`] };
+  if (prefix === "IPTables-Dropped:")
+    return { hooks: FILTER, drop: { verdict: "DROP", by: "the LOGGING chain of a common guide" } };
+  return undefined;
+}
