@@ -555,6 +555,12 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
         );
         return undefined;
       }
+      const wrong = misplacedInChain(chain.name, table.name, parsed.conditions, parsed.target);
+      if (wrong) {
+        const at = body.search(wrong.at);
+        err(lineNo, offset + (at < 0 ? 1 : at + 2), wrong.message, wrong.hint);
+        return undefined;
+      }
       const misplaced = misplacedPolicy(chain.name, table.name, parsed.conditions, tk.tokens);
       if (misplaced) {
         err(lineNo, offset + misplaced.column, misplaced.message, misplaced.hint);
@@ -701,6 +707,56 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       }))
         err(l.rule.line, columns.get(l.rule) ?? 1, l.message, l.hint);
   return { rules: { tables: ipTables }, ...(ip6Tables ? { ip6: { tables: ip6Tables } } : {}), diagnostics };
+}
+
+/** The built-in chains each NAT target works in (nf_nat's hooks), the nat table only. */
+const NAT_TARGET_CHAINS: Record<string, readonly string[]> = {
+  MASQUERADE: ["POSTROUTING"],
+  SNAT: ["POSTROUTING", "INPUT"],
+  DNAT: ["PREROUTING", "OUTPUT"],
+  REDIRECT: ["PREROUTING", "OUTPUT"],
+  NETMAP: ["PREROUTING", "POSTROUTING", "OUTPUT", "INPUT"],
+};
+
+/**
+ * Why iptables or the kernel refuses a rule in built-in chain `chain` of `table`, or undefined: an
+ * output device where a packet has none yet (`-o` in INPUT or PREROUTING: "Can't use -o with INPUT"),
+ * an input device where it has none (`-i` in OUTPUT or POSTROUTING), a NAT target outside the nat
+ * table or its hooks (x_tables: "only valid in nat table"; iptables-restore: "RULE_APPEND failed
+ * (Invalid argument)"). `at` finds the word in the line (the character before it, then the word).
+ */
+function misplacedInChain(
+  chain: string,
+  table: string,
+  conditions: readonly Condition[],
+  target: Target,
+): { at: RegExp; message: string; hint: string } | undefined {
+  if (!BUILTIN_CHAINS[table]?.includes(chain)) return undefined;
+  const noOut = chain === "INPUT" || chain === "PREROUTING";
+  const noIn = chain === "OUTPUT" || chain === "POSTROUTING";
+  if (
+    (noOut && conditions.some((c) => c.kind === "out")) ||
+    (noIn && conditions.some((c) => c.kind === "in"))
+  ) {
+    const opt = noOut ? "-o" : "-i";
+    return {
+      at: noOut ? /\s(?:-o|--out-interface)\s/ : /\s(?:-i|--in-interface)\s/,
+      message: `${opt} is not valid in ${chain}: a packet there has no ${noOut ? "output" : "input"} device yet (iptables: Can't use ${opt} with ${chain})`,
+      hint: noOut
+        ? "match the output device in FORWARD, OUTPUT or POSTROUTING"
+        : "match the input device in PREROUTING, INPUT or FORWARD",
+    };
+  }
+  // NETMAP is read as a DNAT that each hook makes a source or destination mapping.
+  const nat = NAT_TARGET_CHAINS["netmap" in target && target.netmap === "hook" ? "NETMAP" : target.kind];
+  const name = nat === NAT_TARGET_CHAINS.NETMAP ? "NETMAP" : target.kind;
+  if (nat && (table !== "nat" || !nat.includes(chain)))
+    return {
+      at: new RegExp(`\\s(?:-j|--jump)\\s+${name}\\b`),
+      message: `target ${name} is only valid in the nat table's ${nat.join(" and ")}, not in ${table} ${chain}: the kernel refuses it (iptables-restore: "RULE_APPEND failed (Invalid argument)")`,
+      hint: `put the rule in *nat, in ${nat.join(" or ")}`,
+    };
+  return undefined;
 }
 
 /** The built-in chains xt_policy refuses a direction in: a packet there has not come in, or will not go out. */

@@ -185,6 +185,17 @@ export function parseMark(text: string): { value: number; mask: number } | undef
   return { value, mask };
 }
 
+/** The protocols whose matches take ports (tcp, udp, sctp, dccp, udplite; multiport takes them too). */
+const PORT_PROTOS = ["tcp", "udp", "sctp", "dccp", "udplite"];
+/** A protocol's number or other name, as its match names it. */
+const PROTO_ALIASES: Record<string, string> = {
+  "132": "sctp",
+  "33": "dccp",
+  "136": "udplite",
+  "ipv6-icmp": "icmpv6",
+  "58": "icmpv6",
+};
+
 /** `-m state --state` names, in the order libxt_state tries them. */
 const STATE_NAMES = ["INVALID", "NEW", "ESTABLISHED", "RELATED", "UNTRACKED"];
 /** `-m conntrack --ctstate` names, in the order libxt_conntrack tries them. */
@@ -420,6 +431,8 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
   // Every `-m` with where its conditions begin (a conntrack match's options are decided together).
   const matches: { module: string; from: number }[] = [];
   let limitIface: "in" | "out" | undefined;
+  // Options of a protocol's match, each with the protocols whose `-p` it needs.
+  const needs: { tok: Token; protos: readonly string[] }[] = [];
   // The first `--ecn-tcp-ece` / `--ecn-tcp-cwr`: xt_ecn takes them only in a rule of `-p tcp`.
   let ecnTcp: Token | undefined;
   let neg = false;
@@ -652,6 +665,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
           );
         const range = parseServicePortRange(first.value);
         if (!range) return notPort(first);
+        needs.push({ tok, protos: PORT_PROTOS });
         conditions.push({
           kind: opt === "--sport" || opt === "--source-port" ? "sport" : "dport",
           range,
@@ -678,6 +692,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
           ranges.push(r);
         }
         const which = opt.startsWith("--s") ? "sports" : opt.startsWith("--d") ? "dports" : "ports";
+        needs.push({ tok, protos: PORT_PROTOS });
         conditions.push({ kind: "multiport", which, ranges, neg: n });
         i += 2;
         continue;
@@ -693,6 +708,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
             `'${first.value}' is not an ${v6 ? "ICMPv6" : "ICMP"} type`,
             "use a name like echo-request or a number",
           );
+        needs.push({ tok, protos: v6 ? ["icmpv6"] : ["icmp"] });
         conditions.push({ kind: "icmp-type", ...t, neg: n, ...(v6 ? { family: 6 as const } : {}) });
         i += 2;
         continue;
@@ -867,6 +883,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         continue;
       }
       case "--syn":
+        needs.push({ tok, protos: ["tcp"] });
         conditions.push({ kind: "tcp-flags", mask: ["FIN", "SYN", "RST", "ACK"], set: ["SYN"], neg: n });
         i += 1;
         continue;
@@ -879,6 +896,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
             "--tcp-flags needs a mask and the flags set",
             "write e.g. --tcp-flags SYN,RST SYN",
           );
+        needs.push({ tok, protos: ["tcp"] });
         conditions.push({ kind: "tcp-flags", mask, set, neg: n });
         i += 3;
         continue;
@@ -1008,6 +1026,22 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
       continue;
     }
     return fail(tok.column, `unexpected word '${opt}'`, "expected an option such as -s, -p, -m or -j");
+  }
+  // A protocol's options need its `-p` (not negated): iptables refuses them without ("unknown option").
+  const protos = new Set(
+    conditions.flatMap((c) => (c.kind === "proto" && !c.neg ? [PROTO_ALIASES[c.proto] ?? c.proto] : [])),
+  );
+  const orphan = needs.find((w) => !w.protos.some((p) => protos.has(p)));
+  if (orphan) {
+    const want =
+      orphan.protos.length > 1
+        ? `${orphan.protos.slice(0, -1).join(", ")} or ${orphan.protos.at(-1)}`
+        : orphan.protos[0];
+    return fail(
+      orphan.tok.column,
+      `${orphan.tok.value} needs -p ${want} in the rule: iptables-restore refuses it ${protos.size ? `with -p ${[...protos].join(" and -p ")}` : "in a rule without -p"}`,
+      `add -p ${orphan.protos[0]} to the rule`,
+    );
   }
   // The kernel checks the rule's own protocol (`-p tcp`, not negated), wherever `-p` is written.
   if (ecnTcp && !conditions.some((c) => c.kind === "proto" && c.proto === "tcp" && !c.neg))

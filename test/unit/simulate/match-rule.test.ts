@@ -141,9 +141,18 @@ describe("matchRule: iprange and TCP flags, as host firewalls (ufw) write them",
     ["-p tcp --tcp-flags FIN,SYN,RST,ACK SYN", tcp, true],
     ["-p tcp --tcp-flags SYN,ACK SYN,ACK", tcp, false],
     ["-p tcp ! --tcp-flags SYN,ACK SYN,ACK", tcp, true],
-    ["--tcp-flags ALL NONE", icmp, false],
+    ["-p tcp --tcp-flags ALL NONE", icmp, false],
   ] as [string, SimPacket, boolean][])("%s", (spec, packet, expected) => {
     expect(matchRule(rule(spec), packet, ctx())).toBe(expected);
+  });
+
+  it("rejects TCP flags in a rule without -p tcp, at the option (iptables: unknown option)", () => {
+    const r = parseIptablesSave(
+      "*filter\n:FORWARD ACCEPT\n-A FORWARD --tcp-flags ALL NONE -j DROP\nCOMMIT\n",
+    );
+    expect(r.diagnostics.map((d) => [d.severity, d.position.column, d.message])).toEqual([
+      ["error", 12, "--tcp-flags needs -p tcp in the rule: iptables-restore refuses it in a rule without -p"],
+    ]);
   });
 
   it("rejects a range or a flag list it cannot read, at its column", () => {

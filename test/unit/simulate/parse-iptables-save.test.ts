@@ -278,9 +278,10 @@ describe("parseIptablesSave", () => {
       "-A INPUT -p tcp -j REJECT -s 203.0.113.0/24 --dport 25 --reject-with tcp-reset",
       "-A INPUT -s 203.0.113.0/24 -p tcp -m tcp --dport 25 -j REJECT --reject-with tcp-reset",
     );
+    // (A target with options of its own; DNAT, which the kernel takes only in nat, was here before.)
     same(
-      "-A INPUT -p tcp -j DNAT --to-destination 192.0.2.2:8443 -m recent --name A --set",
-      "-A INPUT -p tcp -m recent --set --name A -j DNAT --to-destination 192.0.2.2:8443",
+      "-A INPUT -p tcp -j LOG --log-prefix A --log-level 4 -m recent --name A --set",
+      "-A INPUT -p tcp -m recent --set --name A -j LOG --log-prefix A --log-level 4",
     );
     same("-A INPUT -g X ! -i lo", "-A INPUT ! -i lo -g X");
     // A quoted "-s" or "!" is the prefix's text, not a rule option.

@@ -262,3 +262,38 @@ describe("commands of restore input besides -A", () => {
     expect(r.rules.tables.get("filter")?.chains.get("MY")?.policy).toBeUndefined();
   });
 });
+
+describe("rules iptables-restore or the kernel refuses, which the file cannot load with", () => {
+  const refused = (table: string, rule: string) =>
+    parseIptablesSave(`*${table}\n${rule}\nCOMMIT\n`).diagnostics.map(
+      (d) => `${d.position.column} ${d.message}`,
+    );
+
+  it("a protocol's option without its -p, at the option", () => {
+    expect(refused("filter", "-A INPUT --dport 22 -j ACCEPT")).toEqual([
+      "10 --dport needs -p tcp, udp, sctp, dccp or udplite in the rule: iptables-restore refuses it in a rule without -p",
+    ]);
+    expect(refused("filter", "-A INPUT -p udp --syn -j ACCEPT")).toEqual([
+      "17 --syn needs -p tcp in the rule: iptables-restore refuses it with -p udp",
+    ]);
+    expect(refused("filter", "-A INPUT -m multiport --dports 80,443 -j ACCEPT")).toHaveLength(1);
+    expect(refused("filter", "-A INPUT -m icmp --icmp-type echo-request -j ACCEPT")).toHaveLength(1);
+    // Taken: a port protocol by number, and -p after the option.
+    expect(refused("filter", "-A INPUT -p 132 --dport 1 -j ACCEPT")).toEqual([]);
+    expect(refused("filter", "-A INPUT -m tcp --dport 22 -p tcp -j ACCEPT")).toEqual([]);
+  });
+
+  it("a device a packet has not got in that chain, and a NAT target outside its table and hooks", () => {
+    expect(refused("filter", "-A INPUT -o eth0 -j DROP")).toEqual([
+      "10 -o is not valid in INPUT: a packet there has no output device yet (iptables: Can't use -o with INPUT)",
+    ]);
+    expect(refused("nat", "-A POSTROUTING -i eth0 -j MASQUERADE")).toHaveLength(1);
+    expect(refused("filter", "-A FORWARD -o eth0 -j MASQUERADE")).toEqual([
+      '20 target MASQUERADE is only valid in the nat table\'s POSTROUTING, not in filter FORWARD: the kernel refuses it (iptables-restore: "RULE_APPEND failed (Invalid argument)")',
+    ]);
+    expect(refused("nat", "-A POSTROUTING -j NETMAP --to 198.51.100.0/24")).toEqual([]);
+    expect(refused("nat", "-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 10.0.0.1")).toEqual([]);
+    // A user chain is checked where it is reached, by the kernel: not here.
+    expect(refused("filter", ":MINE - [0:0]\n-A MINE -o eth0 -j DROP")).toEqual([]);
+  });
+});
