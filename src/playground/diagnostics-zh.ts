@@ -1246,6 +1246,23 @@ export const MORE_MESSAGES: readonly Known[] = [
       `${m[1]} 需要規則裡有 -p ${(m[2] as string).replace(/, | or /g, "、")}：${m[3] ? `規則是 -p ${m[3]}` : "規則沒有 -p"}，iptables-restore 會拒絕`,
   },
   {
+    code: "xt-option-twice",
+    english: /^(\S+) is given twice in one rule \(iptables: (multiple -[sdpio] flags not allowed)\)$/,
+    zh: (m) => `同一條規則裡 ${m[1]} 出現了兩次（iptables：「${m[2]}」）`,
+  },
+  {
+    code: "xt-interface-too-long",
+    english:
+      /^'(.*)' is longer than an interface name can be \((15) characters; iptables: (must be shorter than IFNAMSIZ)\)$/s,
+    zh: (m) => `'${m[1]}' 比介面名稱能有的長度還長（最多 ${m[2]} 個字元；iptables：「${m[3]}」）`,
+  },
+  {
+    code: "xt-too-many-ports",
+    english:
+      /^'(.*)' holds more than (15) ports \(a range counts as two\): iptables refuses it \((too many ports specified)\)$/s,
+    zh: (m) => `'${m[1]}' 超過 ${m[2]} 個連接埠（一個範圍算兩個）：iptables 會拒絕（「${m[3]}」）`,
+  },
+  {
     code: "xt-device-in-chain",
     english:
       /^(-[io]) is not valid in (\S+): a packet there has no (input|output) device yet \(iptables: (Can't use -[io] with \S+)\)$/,
@@ -1268,6 +1285,15 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "iptables-restore 載入規則時會解析主機名稱，模擬器不會：請寫出它代表的位址",
   ],
   ["declare each chain once", "每個 chain 只宣告一次"],
+  ["write one rule for each", "請每個各寫一條規則"],
+  [
+    "write the name as the host's ip link shows it, or a start of it with '+' (veth+)",
+    "請照主機上 ip link 顯示的寫法寫出名稱，或寫開頭再加 '+'（veth+）",
+  ],
+  [
+    "split the list over two rules, or match the ports with an ipset",
+    "請把清單分成兩條規則，或用 ipset 比對這些連接埠",
+  ],
   [
     "write e.g. -D INPUT 2, or -D INPUT -p tcp --dport 22 -j ACCEPT",
     "例如寫成 -D INPUT 2，或 -D INPUT -p tcp --dport 22 -j ACCEPT",
@@ -1392,6 +1418,10 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
   {
     english: /^write (.+), comma-separated \(a word's first letters are enough\)$/s,
     zh: (m) => `請寫 ${(m[1] as string).split(", ").join("、")}，以逗號分隔（只寫開頭幾個字母也可以）`,
+  },
+  {
+    english: /^write one rule per (source|destination), or a list: (-[sd]) a,b$/,
+    zh: (m) => `請每個${m[1] === "source" ? "來源" : "目的地"}各寫一條規則，或寫成清單：${m[2]} a,b`,
   },
   {
     english: /^flush it first \(-F (\S+)\), and delete the rules that jump to it$/,

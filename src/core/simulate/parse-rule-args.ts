@@ -431,6 +431,21 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
   // Every `-m` with where its conditions begin (a conntrack match's options are decided together).
   const matches: { module: string; from: number }[] = [];
   let limitIface: "in" | "out" | undefined;
+  // -s, -d, -p, -i and -o may each be given once (iptables: "multiple -s flags not allowed").
+  const given = new Set<string>();
+  const once = (flag: string, tok: Token): RuleArgsResult | undefined => {
+    if (!given.has(flag)) {
+      given.add(flag);
+      return undefined;
+    }
+    return fail(
+      tok.column,
+      `${tok.value} is given twice in one rule (iptables: multiple ${flag} flags not allowed)`,
+      flag === "-s" || flag === "-d"
+        ? `write one rule per ${flag === "-s" ? "source" : "destination"}, or a list: ${flag} a,b`
+        : "write one rule for each",
+    );
+  };
   // Options of a protocol's match, each with the protocols whose `-p` it needs.
   const needs: { tok: Token; protos: readonly string[] }[] = [];
   // The first `--ecn-tcp-ece` / `--ecn-tcp-cwr`: xt_ecn takes them only in a rule of `-p tcp`.
@@ -482,6 +497,8 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
       case "--dst": {
         const v = need();
         if (!v) return fail(tok.column, `${opt} needs an address`, "write e.g. -s 172.17.0.0/16");
+        const twice = once(opt.startsWith("-s") || opt.startsWith("--s") ? "-s" : "-d", tok);
+        if (twice) return twice;
         const cidr = family === "ip6" ? parseXtCidr6(v.value) : parseXtCidr(v.value);
         if (!cidr)
           return fail(
@@ -510,6 +527,14 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         const v = need();
         if (!v)
           return fail(tok.column, `${opt} needs an interface name`, "write e.g. -i docker0 or -i veth+");
+        const twice = once(opt === "-i" || opt === "--in-interface" ? "-i" : "-o", tok);
+        if (twice) return twice;
+        if (v.value.length > 15)
+          return fail(
+            v.column,
+            `'${v.value}' is longer than an interface name can be (15 characters; iptables: must be shorter than IFNAMSIZ)`,
+            "write the name as the host's ip link shows it, or a start of it with '+' (veth+)",
+          );
         conditions.push({
           kind: opt === "-i" || opt === "--in-interface" ? "in" : "out",
           name: v.value,
@@ -522,6 +547,8 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
       case "--protocol": {
         const v = need();
         if (!v) return fail(tok.column, `${opt} needs a protocol`, "write e.g. -p tcp");
+        const twice = once("-p", tok);
+        if (twice) return twice;
         conditions.push({ kind: "proto", proto: normalizeProto(v.value), neg: n });
         i += 2;
         continue;
@@ -691,6 +718,13 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
             );
           ranges.push(r);
         }
+        // xt_multiport holds 15 ports, a range taking two.
+        if (ranges.reduce((k, r) => k + (r.lo === r.hi ? 1 : 2), 0) > 15)
+          return fail(
+            first.column,
+            `'${first.value}' holds more than 15 ports (a range counts as two): iptables refuses it (too many ports specified)`,
+            "split the list over two rules, or match the ports with an ipset",
+          );
         const which = opt.startsWith("--s") ? "sports" : opt.startsWith("--d") ? "dports" : "ports";
         needs.push({ tok, protos: PORT_PROTOS });
         conditions.push({ kind: "multiport", which, ranges, neg: n });

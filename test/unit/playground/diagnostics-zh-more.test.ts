@@ -70,6 +70,18 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   ["-o in INPUT", "rules", "*filter\n-A INPUT -o eth3 -j DROP\nCOMMIT\n"],
   ["-i in POSTROUTING", "rules", "*nat\n-A POSTROUTING -i eth3 -j MASQUERADE\nCOMMIT\n"],
   ["MASQUERADE in filter", "rules", "*filter\n-A FORWARD -o eth3 -j MASQUERADE\nCOMMIT\n"],
+  ["-s twice", "rules", "*filter\n-A INPUT -s 10.0.0.3 -s 10.0.0.4 -j DROP\nCOMMIT\n"],
+  ["-p twice", "rules", "*filter\n-A INPUT -p tcp -p udp -j DROP\nCOMMIT\n"],
+  [
+    "an interface name too long for Linux",
+    "rules",
+    "*filter\n-A INPUT -i averyveryverylong3 -j DROP\nCOMMIT\n",
+  ],
+  [
+    "sixteen multiport ports",
+    "rules",
+    "*filter\n-A INPUT -p tcp -m multiport --dports 1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16 -j DROP\nCOMMIT\n",
+  ],
   ["a number that is not one", "log", logLine(FIELDS.replace("TTL=64", "TTL=abc"))],
   ["a number wider than its field", "log", logLine(FIELDS.replace("TTL=64", "TTL=300"))],
   ["a protocol the kernel does not print", "log", logLine(FIELDS.replace("PROTO=ICMP", "PROTO=FOO"))],

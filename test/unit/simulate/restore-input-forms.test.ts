@@ -283,6 +283,21 @@ describe("rules iptables-restore or the kernel refuses, which the file cannot lo
     expect(refused("filter", "-A INPUT -m tcp --dport 22 -p tcp -j ACCEPT")).toEqual([]);
   });
 
+  it("an option given twice, an interface name longer than Linux allows, more than 15 multiport ports", () => {
+    expect(refused("filter", "-A INPUT -s 10.0.0.1 -s 10.0.0.2 -j DROP")).toEqual([
+      "22 -s is given twice in one rule (iptables: multiple -s flags not allowed)",
+    ]);
+    expect(refused("filter", "-A INPUT -p tcp --protocol udp -j DROP")).toHaveLength(1);
+    expect(refused("filter", "-A INPUT -i averyveryverylong0 -j DROP")).toEqual([
+      "13 'averyveryverylong0' is longer than an interface name can be (15 characters; iptables: must be shorter than IFNAMSIZ)",
+    ]);
+    const ports = (n: number) => Array.from({ length: n }, (_, k) => 1000 + k).join(",");
+    expect(refused("filter", `-A INPUT -p tcp -m multiport --dports ${ports(15)} -j ACCEPT`)).toEqual([]);
+    expect(
+      refused("filter", `-A INPUT -p tcp -m multiport --dports ${ports(14)},2000:2010 -j ACCEPT`),
+    ).toHaveLength(1);
+  });
+
   it("a device a packet has not got in that chain, and a NAT target outside its table and hooks", () => {
     expect(refused("filter", "-A INPUT -o eth0 -j DROP")).toEqual([
       "10 -o is not valid in INPUT: a packet there has no output device yet (iptables: Can't use -o with INPUT)",
