@@ -1263,6 +1263,39 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `'${m[1]}' 超過 ${m[2]} 個連接埠（一個範圍算兩個）：iptables 會拒絕（「${m[3]}」）`,
   },
   {
+    code: "xt-replace-list",
+    english:
+      /^-R with an address list: iptables replaces one rule with one \((Replacement rule does not specify a unique address)\)$/,
+    zh: (m) => `-R 搭配位址清單：iptables 一次只用一條規則取代一條規則（「${m[1]}」）`,
+  },
+  {
+    code: "xt-chain-extra",
+    english: /^unexpected '(.*)' after the chain(?: \(iptables: Bad argument\))?$/s,
+    zh: (m) => `chain 後面不該出現 '${m[1]}'`,
+  },
+  {
+    code: "xt-chain-target-name",
+    english:
+      /^'(.*)' is a target's name: a chain may not be called so \(iptables: (chain name may not clash with target name)\)$/s,
+    zh: (m) => `'${m[1]}' 是 target 的名稱，chain 不能取這個名字（iptables：「${m[2]}」）`,
+  },
+  {
+    code: "xt-reject-type",
+    english: /^'(.*)' is not a reject type of (ip6?tables) \(unknown reject type\)$/s,
+    zh: (m) => `'${m[1]}' 不是 ${m[2]} 的 reject 類型（「unknown reject type」）`,
+  },
+  {
+    code: "xt-icmp-option-family",
+    english:
+      /^(--icmp(?:v6)?-type) is an (ip6?tables) option: (ip6?tables) refuses it \((unknown option "--icmp(?:v6)?-type")\)$/,
+    zh: (m) => `${m[1]} 是 ${m[2]} 的選項，${m[3]} 會拒絕（「${m[4]}」）`,
+  },
+  {
+    code: "xt-too-many-rules",
+    english: /^the address lists make more than (\d+) rules of one line$/,
+    zh: (m) => `這些位址清單讓一行變成超過 ${m[1]} 條規則`,
+  },
+  {
     code: "xt-device-in-chain",
     english:
       /^(-[io]) is not valid in (\S+): a packet there has no (input|output) device yet \(iptables: (Can't use -[io] with \S+)\)$/,
@@ -1286,6 +1319,20 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   ],
   ["declare each chain once", "每個 chain 只宣告一次"],
   ["write one rule for each", "請每個各寫一條規則"],
+  [
+    "replace with one address, then add the others with -I or -A",
+    "請用一個位址取代，其他的再用 -I 或 -A 加上",
+  ],
+  [
+    "name the chain otherwise, e.g. in lower case or with a prefix",
+    "請替 chain 取別的名字，例如用小寫或加上前綴",
+  ],
+  ["match ICMP types with -p icmp --icmp-type", "請用 -p icmp --icmp-type 比對 ICMP 類型"],
+  ["match ICMPv6 types with -p icmpv6 --icmpv6-type", "請用 -p icmpv6 --icmpv6-type 比對 ICMPv6 類型"],
+  [
+    "match long lists with an ipset (-m set --match-set NAME src)",
+    "很長的清單請用 ipset 比對（-m set --match-set NAME src）",
+  ],
   [
     "write the name as the host's ip link shows it, or a start of it with '+' (veth+)",
     "請照主機上 ip link 顯示的寫法寫出名稱，或寫開頭再加 '+'（veth+）",
@@ -1422,6 +1469,10 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
   {
     english: /^write one rule per (source|destination), or a list: (-[sd]) a,b$/,
     zh: (m) => `請每個${m[1] === "source" ? "來源" : "目的地"}各寫一條規則，或寫成清單：${m[2]} a,b`,
+  },
+  {
+    english: /^write one of (.+)$/s,
+    zh: (m) => `請寫 ${(m[1] as string).split(", ").join("、")} 其中之一`,
   },
   {
     english: /^flush it first \(-F (\S+)\), and delete the rules that jump to it$/,

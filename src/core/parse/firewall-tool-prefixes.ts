@@ -56,9 +56,15 @@ const SHOREWALL = /^Shorewall:([^:\s]+):([A-Za-z_]*)(?::.*)?$/;
 /** Shorewall 5.1's `net-fw DROP`: a zone pair (or a built-in chain) and an upper-case disposition. */
 const SHOREWALL_5 = /^([A-Za-z0-9]+[-2][A-Za-z0-9]+|INPUT|FORWARD|OUTPUT) (A_)?(ACCEPT|DROP|REJECT)$/;
 const CSF = /^Firewall: \*([^*]+)\*$/;
+/**
+ * FireHOL's unmatched traffic: `DROP UNMATCHED IN-wan:` (since 2017), or 1.x's quoted `'IN-internet':`.
+ * A bare `IN-wan:` is left to a prefix map: people write such prefixes for chains of their own.
+ */
 const FIREHOL_UNMATCHED =
-  /^(?:.*?\s)??(?:(DROP|REJECT|ACCEPT|RETURN) UNMATCHED )?'?(IN|OUT|PASS)-[^\s:']+'?:'?$/;
-const FIREHOL_BLOCKED = /^(?:.*\s)?BLOCKED \S.*:$/;
+  /^(?:.*?\s)??(?:(DROP|REJECT|ACCEPT|RETURN) UNMATCHED (IN|OUT|PASS)-[^\s:']+:|'(IN|OUT|PASS)-[^\s:']+'?:'?)$/;
+/** FireHOL's protections, by their own words (`BLOCKED SYN FLOOD:`), not any `BLOCKED ...:`. */
+const FIREHOL_BLOCKED =
+  /^(?:.*\s)?BLOCKED (?:NEW TCP w\/o SYN|SYN FLOOD|ICMP FLOOD|ALL FLOOD|MALFORMED (?:XMAS|NULL|BAD)|CLIENT CONNECTION RATE REACHED|MAC MISSMATCH)[^:]*:$/;
 const FIREHOL_BLACKLIST = /^(?:.*\s)?BLACKLIST-(IN|OUT):$/;
 const APF = /^\*\* (.+) \*\*$/;
 const AIF = /^AIF:(.+):$/;
@@ -94,7 +100,8 @@ export function toolPrefix(prefix: string): ToolPrefix | undefined {
   const fh = FIREHOL_UNMATCHED.exec(prefix);
   if (fh) {
     const drop = dropOf(fh[1], "FireHOL");
-    return { hooks: fh[2] === "IN" ? INPUT : fh[2] === "OUT" ? OUTPUT : FORWARD, ...(drop ? { drop } : {}) };
+    const where = fh[2] ?? fh[3];
+    return { hooks: where === "IN" ? INPUT : where === "OUT" ? OUTPUT : FORWARD, ...(drop ? { drop } : {}) };
   }
   if (FIREHOL_BLOCKED.test(prefix)) return { hooks: IN_FWD, drop: { verdict: "DROP", by: "FireHOL" } };
   const blacklist = FIREHOL_BLACKLIST.exec(prefix);

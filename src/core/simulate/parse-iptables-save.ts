@@ -22,6 +22,7 @@ import type { ChainDef, Condition, FamilyRules, Rule, TableDef, Target } from ".
 import { TABLE_TWICE_HINT } from "./ruleset-hints.ts";
 import { type Token, tokenizeRule } from "./tokenize-rule.ts";
 import { CHANCE_HINT, DECIDES_NOTHING_HINT, UNMODELLED_MATCH_HINT } from "./unmodelled-hints.ts";
+import { longOptionOf } from "./xt-long-options.ts";
 
 /** `; did you mean *x?` for a table name near a real one, or "". */
 function closestTable(name: string): string {
@@ -118,6 +119,14 @@ export function xtablesSaveIsIp6(lines: readonly string[], at: number, ipv4Befor
   return ipv4Before;
 }
 
+/** What a rule matches and does, as one string: `-D CHAIN rule` deletes the first rule alike. */
+function ruleKey(conditions: readonly Condition[], target: Target): string {
+  const sorted = conditions
+    .map((c) => JSON.stringify(c, (_, v) => (typeof v === "bigint" ? `${v}n` : v)))
+    .sort();
+  return `${sorted.join("\n")}\n${JSON.stringify(target, (_, v) => (typeof v === "bigint" ? `${v}n` : v))}`;
+}
+
 /** The last part of a path. */
 const basename = (path: string) => path.slice(path.lastIndexOf("/") + 1);
 
@@ -144,7 +153,12 @@ function sharedFile(text: string, options: ParseRulesOptions): ParsedFamily | un
   const ip6 = parseIptablesSave(text, { ...options, family: "ip6" });
   const first = options.firstLine ?? 1;
   // Problems of the IPv6 reading on its own rules; an unmarked rule's were said by the IPv4 one, or refuse the file.
-  const own = ip6.diagnostics.filter((d) => marks[d.position.line - first] === "ip6");
+  const said = new Set(ip.diagnostics.map((d) => `${d.position.line}:${d.position.column}:${d.message}`));
+  const own = ip6.diagnostics.filter(
+    (d) =>
+      marks[d.position.line - first] === "ip6" &&
+      !said.has(`${d.position.line}:${d.position.column}:${d.message}`),
+  );
   const refused = ip6.diagnostics.find(
     (d) => d.severity === "error" && marks[d.position.line - first] === undefined,
   );
@@ -220,7 +234,8 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
   // Tables before any header: an ip6tables-save cut from its header is told by its rules.
   const firstHeader = lines.findIndex((l) => SAVE_HEADER.test(l.trim()));
   const bare = headerlessFamily(lines, 0, firstHeader < 0 ? lines.length : firstHeader);
-  const named = bare.ipv4Line === undefined && bare.ipv6Line === undefined && ip6FileName(file);
+  const named =
+    firstHeader < 0 && bare.ipv4Line === undefined && bare.ipv6Line === undefined && ip6FileName(file);
   if (options.family === "ip6" || (!options.family && named)) {
     ipv6Section = true;
     ip6Tables = new Map();
@@ -468,7 +483,18 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
     }
     if (command === "new-chain") {
       if (!chainTok) continue;
-      if (chain)
+      const extra = rest[0];
+      const clash = TARGET_NAMES.has(chainTok.value);
+      if (extra || clash)
+        err(
+          lineNo,
+          offset + (extra ?? chainTok).column,
+          extra
+            ? `unexpected '${extra.value}' after the chain (iptables: Bad argument)`
+            : `'${chainTok.value}' is a target's name: a chain may not be called so (iptables: chain name may not clash with target name)`,
+          extra ? COMMAND_HINT["new-chain"] : "name the chain otherwise, e.g. in lower case or with a prefix",
+        );
+      else if (chain)
         err(
           lineNo,
           offset + chainTok.column,
@@ -519,9 +545,29 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       err(lineNo, offset + lists.column, lists.message, lists.hint);
       continue;
     }
+    if (command === "replace" && lists.specs.length > 1) {
+      err(
+        lineNo,
+        offset + verb.column,
+        "-R with an address list: iptables replaces one rule with one (Replacement rule does not specify a unique address)",
+        "replace with one address, then add the others with -I or -A",
+      );
+      continue;
+    }
     if (command === "delete") {
       for (const spec of lists.specs) {
-        const k = at.rules.findIndex((r) => specOf.get(r) === specText(spec));
+        // The rule as iptables compares it: what it matches and does, not how it was written.
+        const unsupported = takeUnsupportedRevisions(spec);
+        const parsed = parseRuleArgs(unsupported.args, ipv6Section ? "ip6" : "ip");
+        if (!parsed.ok) {
+          err(lineNo, offset + parsed.error.column, parsed.error.message, parsed.error.hint);
+          break;
+        }
+        const key = ruleKey(
+          [...parsed.conditions, ...unsupported.found.flatMap((u) => (u.condition ? [u.condition] : []))],
+          unsupported.found.find((u) => u.target)?.target ?? parsed.target,
+        );
+        const k = at.rules.findIndex((r) => specOf.get(r) === key);
         if (k < 0) {
           err(
             lineNo,
@@ -557,8 +603,11 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       }
       const wrong = misplacedInChain(chain.name, table.name, parsed.conditions, parsed.target);
       if (wrong) {
-        const at = body.search(wrong.at);
-        err(lineNo, offset + (at < 0 ? 1 : at + 2), wrong.message, wrong.hint);
+        // The option as written (maybe shortened, `--ju`), never a word inside a quoted value.
+        const at = args.find(
+          (t) => !t.quoted && wrong.options.includes(longOptionOf(t.value, wrong.options) ?? ""),
+        );
+        err(lineNo, offset + (at?.column ?? 1), wrong.message, wrong.hint);
         return undefined;
       }
       const misplaced = misplacedPolicy(chain.name, table.name, parsed.conditions, tk.tokens);
@@ -636,9 +685,10 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       // One rule per address of a list (iptables expands `-s a,b -d c` so); its problems are said once.
       const before = diagnostics.length;
       const rule = read(spec);
-      if (rules.length > 0) diagnostics.length = before;
+      // A later address's refusal is said; its warnings, the first address's again, are not.
       if (!rule) break;
-      specOf.set(rule, specText(spec));
+      if (rules.length > 0) diagnostics.length = before;
+      specOf.set(rule, ruleKey(rule.conditions, rule.target));
       rules.push(rule);
     }
     if (rules.length !== lists.specs.length) continue;
@@ -709,6 +759,38 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
   return { rules: { tables: ipTables }, ...(ip6Tables ? { ip6: { tables: ip6Tables } } : {}), diagnostics };
 }
 
+/** Targets iptables knows by name: a user chain may not take one (`-N LOG`). */
+const TARGET_NAMES = new Set([
+  "ACCEPT",
+  "DROP",
+  "RETURN",
+  "QUEUE",
+  "LOG",
+  "REJECT",
+  "DNAT",
+  "SNAT",
+  "MASQUERADE",
+  "REDIRECT",
+  "NETMAP",
+  "MARK",
+  "CONNMARK",
+  "TRACE",
+  "NFLOG",
+  "NFQUEUE",
+  "CT",
+  "TCPMSS",
+  "DSCP",
+  "TOS",
+  "TTL",
+  "TEE",
+  "CLASSIFY",
+  "CHECKSUM",
+  "AUDIT",
+  "TPROXY",
+  "SET",
+  "NOTRACK",
+]);
+
 /** The built-in chains each NAT target works in (nf_nat's hooks), the nat table only. */
 const NAT_TARGET_CHAINS: Record<string, readonly string[]> = {
   MASQUERADE: ["POSTROUTING"],
@@ -723,14 +805,14 @@ const NAT_TARGET_CHAINS: Record<string, readonly string[]> = {
  * output device where a packet has none yet (`-o` in INPUT or PREROUTING: "Can't use -o with INPUT"),
  * an input device where it has none (`-i` in OUTPUT or POSTROUTING), a NAT target outside the nat
  * table or its hooks (x_tables: "only valid in nat table"; iptables-restore: "RULE_APPEND failed
- * (Invalid argument)"). `at` finds the word in the line (the character before it, then the word).
+ * (Invalid argument)"). `options`: the words the problem is said at (their shortened forms too).
  */
 function misplacedInChain(
   chain: string,
   table: string,
   conditions: readonly Condition[],
   target: Target,
-): { at: RegExp; message: string; hint: string } | undefined {
+): { options: readonly string[]; message: string; hint: string } | undefined {
   if (!BUILTIN_CHAINS[table]?.includes(chain)) return undefined;
   const noOut = chain === "INPUT" || chain === "PREROUTING";
   const noIn = chain === "OUTPUT" || chain === "POSTROUTING";
@@ -740,7 +822,7 @@ function misplacedInChain(
   ) {
     const opt = noOut ? "-o" : "-i";
     return {
-      at: noOut ? /\s(?:-o|--out-interface)\s/ : /\s(?:-i|--in-interface)\s/,
+      options: noOut ? ["-o", "--out-interface"] : ["-i", "--in-interface"],
       message: `${opt} is not valid in ${chain}: a packet there has no ${noOut ? "output" : "input"} device yet (iptables: Can't use ${opt} with ${chain})`,
       hint: noOut
         ? "match the output device in FORWARD, OUTPUT or POSTROUTING"
@@ -752,7 +834,7 @@ function misplacedInChain(
   const name = nat === NAT_TARGET_CHAINS.NETMAP ? "NETMAP" : target.kind;
   if (nat && (table !== "nat" || !nat.includes(chain)))
     return {
-      at: new RegExp(`\\s(?:-j|--jump)\\s+${name}\\b`),
+      options: ["-j", "--jump"],
       message: `target ${name} is only valid in the nat table's ${nat.join(" and ")}, not in ${table} ${chain}: the kernel refuses it (iptables-restore: "RULE_APPEND failed (Invalid argument)")`,
       hint: `put the rule in *nat, in ${nat.join(" or ")}`,
     };

@@ -16,7 +16,7 @@ import { dscpValue, nftPort, pktTypeName } from "./nft-names.ts";
 import type { Chance, Condition, PortRange, Target } from "./ruleset.ts";
 import { servicePort } from "./service-ports.ts";
 import type { Token } from "./tokenize-rule.ts";
-import { parseXtCidr, parseXtCidr6, xtIpv4 } from "./xt-address.ts";
+import { parseXtCidr, parseXtCidr6, xtNumericIpv4 } from "./xt-address.ts";
 import { wholeLongOptions } from "./xt-long-options.ts";
 
 /** A problem in one rule, at a column of its line. */
@@ -41,7 +41,10 @@ const PROTO_NUMBERS: Record<string, string> = {
 
 /** Normalizes a protocol as iptables accepts it (`6`, `TCP`, `tcp`, `ipv6-icmp`) to a lower-case name. */
 export function normalizeProto(text: string): string {
-  const lower = text.toLowerCase();
+  // A number in C's base 0, as xtables reads it (`06`, `0x6`).
+  const lower = /^(?:0x[0-9a-f]+|0[0-7]+)$/i.test(text)
+    ? String(Number.parseInt(text, text[1] === "x" || text[1] === "X" ? 16 : 8))
+    : text.toLowerCase();
   return PROTO_NUMBERS[lower] ?? lower;
 }
 
@@ -195,6 +198,55 @@ const PROTO_ALIASES: Record<string, string> = {
   "ipv6-icmp": "icmpv6",
   "58": "icmpv6",
 };
+
+/** iptables' REJECT types, each name then its short name, in libipt_REJECT's order. */
+const REJECT_V4 = [
+  "icmp-net-unreachable",
+  "net-unreach",
+  "icmp-host-unreachable",
+  "host-unreach",
+  "icmp-proto-unreachable",
+  "proto-unreach",
+  "icmp-port-unreachable",
+  "port-unreach",
+  "icmp-net-prohibited",
+  "net-prohib",
+  "icmp-host-prohibited",
+  "host-prohib",
+  "tcp-reset",
+  "tcp-rst",
+  "icmp-admin-prohibited",
+  "admin-prohib",
+];
+/** ip6tables' REJECT types, as {@link REJECT_V4}. */
+const REJECT_V6 = [
+  "icmp6-no-route",
+  "no-route",
+  "icmp6-adm-prohibited",
+  "adm-prohibited",
+  "icmp6-addr-unreachable",
+  "addr-unreach",
+  "icmp6-port-unreachable",
+  "port-unreach",
+  "icmp6-policy-fail",
+  "policy-fail",
+  "icmp6-reject-route",
+  "reject-route",
+  "tcp-reset",
+  "tcp-rst",
+];
+
+/**
+ * The REJECT type `--reject-with` names in `family`, written whole: as libipt_REJECT/libip6t_REJECT
+ * read it, the first type whose name or short name the word begins (any case); undefined when none
+ * does, as for the other family's types (ip6tables: "unknown reject type").
+ */
+function rejectType(word: string, family: "ip" | "ip6"): string | undefined {
+  const w = word.toLowerCase();
+  const table = family === "ip6" ? REJECT_V6 : REJECT_V4;
+  const k = w === "" ? -1 : table.findIndex((name) => name.startsWith(w));
+  return k < 0 ? undefined : table[k - (k % 2)];
+}
 
 /** `-m state --state` names, in the order libxt_state tries them. */
 const STATE_NAMES = ["INVALID", "NEW", "ESTABLISHED", "RELATED", "UNTRACKED"];
@@ -420,9 +472,7 @@ function targetLast(words: Token[]): Token[] {
  * option without its value); unmodelled matches are not errors.
  */
 export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): RuleArgsResult {
-  const tokens = targetLast(
-    wholeLongOptions(words, (name) => (TARGET_OPTIONS[name] ? Object.keys(TARGET_OPTIONS[name]) : undefined)),
-  );
+  const tokens = targetLast(wholeLongOptions(words, (name) => TARGET_OPTIONS[name]));
   const conditions: Condition[] = [];
   let target: Target = { kind: "NONE" };
   let module: string | undefined;
@@ -447,7 +497,17 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
     );
   };
   // Options of a protocol's match, each with the protocols whose `-p` it needs.
-  const needs: { tok: Token; protos: readonly string[] }[] = [];
+  const needs: { tok: Token; protos: readonly string[]; before: boolean; explicit: boolean }[] = [];
+  /** Records that option `tok` needs one of `protos`: given by `-p` before it, or anywhere once its match was loaded with `-m`. */
+  const needsProto = (tok: Token, protos: readonly string[]) =>
+    needs.push({
+      tok,
+      protos,
+      before: conditions.some(
+        (c) => c.kind === "proto" && !c.neg && protos.includes(PROTO_ALIASES[c.proto] ?? c.proto),
+      ),
+      explicit: matches.some((m) => protos.includes(m.module) || m.module === "multiport"),
+    });
   // The first `--ecn-tcp-ece` / `--ecn-tcp-cwr`: xt_ecn takes them only in a rule of `-p tcp`.
   let ecnTcp: Token | undefined;
   let neg = false;
@@ -632,6 +692,17 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         const parsed = parseTarget(v, rest, opt === "-g" || opt === "--goto", words);
         if ("error" in parsed) return { ok: false, error: parsed.error };
         target = parsed.target;
+        if (target.kind === "REJECT" && target.with !== undefined) {
+          const type = rejectType(target.with, family);
+          const at = rest.find((_t, k) => rest[k - 1]?.value === "--reject-with");
+          if (!type)
+            return fail(
+              at?.column ?? v.column,
+              `'${target.with}' is not a reject type of ${family === "ip6" ? "ip6tables" : "iptables"} (unknown reject type)`,
+              `write one of ${(family === "ip6" ? REJECT_V6 : REJECT_V4).filter((_, k) => k % 2 === 0).join(", ")}`,
+            );
+          target = { ...target, with: type };
+        }
         i = tokens.length;
         continue;
       }
@@ -667,7 +738,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         if (!range) return notPort(first);
         conditions.push({ kind: "ct-tuple", dir, field, range, neg: n });
       } else {
-        const cidr = family === "ip6" ? parseXtCidr6(first.value) : parseXtCidr(first.value);
+        const cidr = family === "ip6" ? parseXtCidr6(first.value) : parseXtCidr(first.value, true);
         if (!cidr)
           return fail(
             first.column,
@@ -692,7 +763,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
           );
         const range = parseServicePortRange(first.value);
         if (!range) return notPort(first);
-        needs.push({ tok, protos: PORT_PROTOS });
+        needsProto(tok, PORT_PROTOS);
         conditions.push({
           kind: opt === "--sport" || opt === "--source-port" ? "sport" : "dport",
           range,
@@ -726,7 +797,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
             "split the list over two rules, or match the ports with an ipset",
           );
         const which = opt.startsWith("--s") ? "sports" : opt.startsWith("--d") ? "dports" : "ports";
-        needs.push({ tok, protos: PORT_PROTOS });
+        needsProto(tok, PORT_PROTOS);
         conditions.push({ kind: "multiport", which, ranges, neg: n });
         i += 2;
         continue;
@@ -734,6 +805,14 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
       case "--icmp-type":
       case "--icmpv6-type": {
         const v6 = opt === "--icmpv6-type";
+        if (v6 !== (family === "ip6"))
+          return fail(
+            tok.column,
+            `${opt} is an ${v6 ? "ip6tables" : "iptables"} option: ${v6 ? "iptables" : "ip6tables"} refuses it (unknown option "${opt}")`,
+            v6
+              ? "match ICMP types with -p icmp --icmp-type"
+              : "match ICMPv6 types with -p icmpv6 --icmpv6-type",
+          );
         if (!first) return fail(tok.column, `${opt} needs a type`, `write e.g. ${opt} echo-request`);
         const t = parseIcmpType(first.value, v6);
         if (!t)
@@ -742,7 +821,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
             `'${first.value}' is not an ${v6 ? "ICMPv6" : "ICMP"} type`,
             "use a name like echo-request or a number",
           );
-        needs.push({ tok, protos: v6 ? ["icmpv6"] : ["icmp"] });
+        needsProto(tok, v6 ? ["icmpv6"] : ["icmp"]);
         conditions.push({ kind: "icmp-type", ...t, neg: n, ...(v6 ? { family: 6 as const } : {}) });
         i += 2;
         continue;
@@ -817,17 +896,19 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
       case "--state": {
         if (!first)
           return fail(tok.column, `${opt} needs states`, "write e.g. --ctstate RELATED,ESTABLISHED");
-        const names = module === "state" ? STATE_NAMES : CTSTATE_NAMES;
+        const names = opt === "--state" ? STATE_NAMES : CTSTATE_NAMES;
         const states: string[] = [];
+        let at = first.column;
         for (const word of first.value.split(",")) {
           const state = xtStateName(word, names);
           if (!state)
             return fail(
-              first.column + first.value.indexOf(word),
+              at,
               `'${word}' is not a conntrack state (iptables: Bad ctstate)`,
               `write ${names.join(", ")}, comma-separated (a word's first letters are enough)`,
             );
           states.push(state);
+          at += word.length + 1;
         }
         conditions.push({ kind: "ctstate", states, neg: n });
         i += 2;
@@ -865,7 +946,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         }
         // xt_iprange reads each end as iptables reads an address; one address is a range of one.
         const ends = (first?.value ?? "").split("-");
-        const [lo, hi] = ends.length > 2 ? [] : ends.map((a) => xtIpv4(a));
+        const [lo, hi] = ends.length > 2 ? [] : ends.map((a) => xtNumericIpv4(a));
         if (!first || lo === undefined || (hi ?? lo) < lo)
           return fail(
             first?.column ?? tok.column,
@@ -884,6 +965,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
       }
       case "-f":
       case "--fragment":
+      case "--fragments":
         if (family === "ip6")
           return fail(
             tok.column,
@@ -917,7 +999,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         continue;
       }
       case "--syn":
-        needs.push({ tok, protos: ["tcp"] });
+        needsProto(tok, ["tcp"]);
         conditions.push({ kind: "tcp-flags", mask: ["FIN", "SYN", "RST", "ACK"], set: ["SYN"], neg: n });
         i += 1;
         continue;
@@ -930,7 +1012,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
             "--tcp-flags needs a mask and the flags set",
             "write e.g. --tcp-flags SYN,RST SYN",
           );
-        needs.push({ tok, protos: ["tcp"] });
+        needsProto(tok, ["tcp"]);
         conditions.push({ kind: "tcp-flags", mask, set, neg: n });
         i += 3;
         continue;
@@ -1065,7 +1147,8 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
   const protos = new Set(
     conditions.flatMap((c) => (c.kind === "proto" && !c.neg ? [PROTO_ALIASES[c.proto] ?? c.proto] : [])),
   );
-  const orphan = needs.find((w) => !w.protos.some((p) => protos.has(p)));
+  // Without its match loaded by -m, an option is read by the match of a -p written before it.
+  const orphan = needs.find((w) => !w.before && !(w.explicit && w.protos.some((p) => protos.has(p))));
   if (orphan) {
     const want =
       orphan.protos.length > 1

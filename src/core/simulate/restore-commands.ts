@@ -111,7 +111,10 @@ export function chainCommand(
   builtin: readonly string[],
   removed: Set<Rule>,
 ): CommandProblem | undefined {
-  const extra = rest[command === "policy" ? 1 : 0];
+  // `-Z CHAIN N` zeroes one rule's counters (iptables-legacy): a number after the chain is taken.
+  const skip =
+    command === "policy" || (command === "zero" && chain && /^\d+$/.test(rest[0]?.value ?? "")) ? 1 : 0;
+  const extra = rest[skip];
   if (extra)
     return {
       token: extra,

@@ -59,10 +59,20 @@ function maskLength(mask: number): number {
   return Number.isInteger(len) ? len : 32;
 }
 
-/** `-s`/`-d` of iptables: an address (see {@link xtIpv4}), `/len` or `/a.b.c.d`; the host bits cleared. */
-export function parseXtCidr(text: string): Cidr | undefined {
+/** An address as libxt_iprange reads each end of a range: xtables' numeric form only, no resolver. */
+export function xtNumericIpv4(text: string): number | undefined {
+  return numericIpv4(text, false);
+}
+
+/**
+ * `-s`/`-d` of iptables: an address (see {@link xtIpv4}), `/len` or `/a.b.c.d`; the host bits cleared.
+ * `resolved`: the address as the resolver alone reads it (libxt_conntrack's `--ctorigsrc` and friends:
+ * `10.1` is 10.0.0.1, `10` is 0.0.0.10). Default false.
+ */
+export function parseXtCidr(text: string, resolved = false): Cidr | undefined {
   const slash = text.indexOf("/");
-  const addr = xtIpv4(slash < 0 ? text : text.slice(0, slash));
+  const head = slash < 0 ? text : text.slice(0, slash);
+  const addr = resolved ? (head.toLowerCase() === "localhost" ? 0x7f000001 : atonIpv4(head)) : xtIpv4(head);
   if (addr === undefined) return undefined;
   let mask = 0xffffffff;
   if (slash >= 0) {
@@ -81,14 +91,19 @@ export function parseXtCidr6(text: string): Cidr6 | undefined {
   const slash = text.indexOf("/");
   const head = slash < 0 ? text : text.slice(0, slash);
   const tail = slash < 0 ? "" : text.slice(slash);
-  if (head.toLowerCase() === "localhost") return parseCidr6(`::1${tail}`);
-  if (!tail.slice(1).includes(":")) return parseCidr6(text);
-  const g = parseIpv6(tail.slice(1));
-  if (!g) return undefined;
+  const addr = head.toLowerCase() === "localhost" ? "::1" : head;
+  const m = tail.slice(1);
+  if (!m.includes(":")) {
+    // The length in base 0 as well (`/0x40`).
+    const bits = m === "" ? undefined : base0(m);
+    return parseCidr6(bits === undefined ? `${addr}${tail}` : `${addr}/${bits}`);
+  }
+  const g = parseIpv6(m);
+  const whole = parseCidr6(addr);
+  if (!g || !whole) return undefined;
   const mask = groupsValue(g);
-  // A mask with holes has no prefix length: the model's IPv6 prefixes are contiguous.
   let len = 0;
   while (len < 128 && (mask & prefixMask6(len + 1)) === prefixMask6(len + 1)) len++;
-  if (mask !== prefixMask6(len)) return undefined;
-  return parseCidr6(`${head}/${len}`);
+  // A mask with holes: matched by the mask, with no prefix length (128, as an IPv4 one gets 32).
+  return { v6: true, net: whole.net & mask, len: mask === prefixMask6(len) ? len : 128, mask };
 }

@@ -47,6 +47,7 @@ export const IPTABLES_LONG: readonly string[] = [
   "--ipv4",
   "--ipv6",
   "--fragment",
+  "--fragments",
 ];
 
 /** The ones a rule's words may hold (a command in a rule is an error of its own). */
@@ -60,22 +61,50 @@ const RULE_LONG = new Set([
   "--goto",
   "--match",
   "--fragment",
+  "--fragments",
   "--set-counters",
 ]);
 
-/** A match's own option that a start of a rule option reads the same as: the match's wins, being whole. */
-const MODULE_OWN: Record<string, string> = { "--set": "recent", "--proto": "policy" };
-
 const TCP_UDP = ["--source-port", "--sport", "--destination-port", "--dport"];
 /**
- * Long options of the matches whose options a start is read against once `-m` loaded them: after
- * `-m multiport` (and no `-m tcp`), `--dport 22,80` is its `--dports`, as iptables-save prints it.
+ * Long options of matches, read against once `-m` loaded them (or `-p` did, for the protocol's own
+ * match, once one of its options was met): after `-m multiport` (and no tcp match), `--dport 22,80`
+ * is its `--dports`; a match's whole option wins over a start of another (`-m policy --proto`).
  */
 const MODULE_LONG: Record<string, readonly string[]> = {
   multiport: ["--source-ports", "--sports", "--destination-ports", "--dports", "--ports"],
   tcp: [...TCP_UDP, "--tcp-flags", "--syn", "--tcp-option"],
   udp: TCP_UDP,
+  policy: [
+    "--dir",
+    "--pol",
+    "--strict",
+    "--reqid",
+    "--spi",
+    "--proto",
+    "--mode",
+    "--tunnel-src",
+    "--tunnel-dst",
+    "--next",
+  ],
+  recent: [
+    "--set",
+    "--rcheck",
+    "--update",
+    "--remove",
+    "--seconds",
+    "--reap",
+    "--hitcount",
+    "--rttl",
+    "--name",
+    "--mask",
+    "--rsource",
+    "--rdest",
+  ],
 };
+
+/** Options whose value is free text, which may start with `--` (`--log-prefix --out`). */
+const TEXT_VALUE = new Set(["--comment", "--log-prefix", "--nflog-prefix", "--name"]);
 
 /**
  * The one name of `names` that `word` is or begins, or undefined (none, or more than one: ambiguous).
@@ -86,43 +115,66 @@ export function longOptionOf(word: string, names: readonly string[]): string | u
   let found: string | undefined;
   for (const name of names) {
     if (!name.startsWith(word)) continue;
-    if (found) return undefined;
+    if (found && found !== name) return undefined;
     found = name;
   }
   return found;
 }
 
 /**
- * The rule's words with each shortened long option written whole: iptables' own (`--proto`), and
- * after `-j NAME` the target's (`targetOptions(NAME)`, e.g. `--to-dest`). Quoted words are values.
+ * The rule's words with each shortened long option written whole: iptables' own (`--proto`), a loaded
+ * match's (`-m multiport --dport`), the protocol's match's (`-p tcp --dp 22`), and after `-j NAME` the
+ * target's (`targetOptions(NAME)`: its options, each with whether it takes a value; `--to-dest`).
+ * Quoted words and the values of text options are left as they are.
  */
 export function wholeLongOptions(
   words: readonly Token[],
-  targetOptions: (name: string) => readonly string[] | undefined,
+  targetOptions: (name: string) => Readonly<Record<string, boolean>> | undefined,
 ): Token[] {
   const loaded = new Set<string>();
-  let target: readonly string[] | undefined;
+  let proto: string | undefined;
+  let target: Readonly<Record<string, boolean>> | undefined;
   const out: Token[] = [];
   for (const w of words) {
     const before = out[out.length - 1];
-    if (before && !before.quoted && (before.value === "-m" || before.value === "--match"))
-      loaded.add(w.value.toLowerCase());
-    if (before && !before.quoted && (before.value === "-j" || before.value === "--jump"))
-      target = targetOptions(w.value);
-    out.push(whole(w, target, loaded));
+    const opt = before && !before.quoted ? before.value : "";
+    if (opt === "-m" || opt === "--match") loaded.add(w.value.toLowerCase());
+    if (opt === "-p" || opt === "--protocol") proto = w.value.toLowerCase();
+    if (opt === "-j" || opt === "--jump") target = targetOptions(w.value);
+    // A value, not an option, whatever it looks like.
+    if (TEXT_VALUE.has(opt) || (target && Object.hasOwn(target, opt) && target[opt])) {
+      out.push(w);
+      continue;
+    }
+    out.push(whole(w, target ? Object.keys(target) : undefined, loaded, proto));
   }
   return out;
 }
 
-/** `w` written whole (see {@link wholeLongOptions}), or `w`. */
-function whole(w: Token, target: readonly string[] | undefined, loaded: ReadonlySet<string>): Token {
+/** `w` written whole (see {@link wholeLongOptions}), or `w`; a protocol match it needs is loaded in `loaded`. */
+function whole(
+  w: Token,
+  target: readonly string[] | undefined,
+  loaded: Set<string>,
+  proto: string | undefined,
+): Token {
   if (w.quoted || !w.value.startsWith("--") || w.value.length < 3) return w;
   const own = target ? longOptionOf(w.value, target) : undefined;
   if (own) return own === w.value ? w : { ...w, value: own };
-  const module = MODULE_OWN[w.value];
-  if (module && loaded.has(module)) return w;
   const names = [...IPTABLES_LONG, ...[...loaded].flatMap((m) => MODULE_LONG[m] ?? [])];
-  const name = longOptionOf(w.value, names);
+  const name = longOptionOf(w.value, names) ?? implicit(w.value, proto, loaded);
   if (!name || name === w.value) return w;
   return RULE_LONG.has(name) || !IPTABLES_LONG.includes(name) ? { ...w, value: name } : w;
+}
+
+/**
+ * What iptables does with an option no loaded match knows: it loads the match of the rule's `-p`
+ * (tcp, udp) and reads the option there; from then on that match's whole options win (`-p tcp --syn
+ * -m multiport --dport 80,443` is tcp's `--dport`).
+ */
+function implicit(word: string, proto: string | undefined, loaded: Set<string>): string | undefined {
+  const options = proto && !loaded.has(proto) ? MODULE_LONG[proto] : undefined;
+  const name = options ? longOptionOf(word, options) : undefined;
+  if (name && proto) loaded.add(proto);
+  return name;
 }

@@ -338,11 +338,12 @@ describe("other firewall tools' prefixes (Shorewall, csf, FireHOL, APF, AIF, Nix
     ["Shorewall:net_dnat:REDIRECT:", "IN=eth1 OUT=", "ip:nat:PREROUTING", ""],
     ["Shorewall:nat:PREROUTING:", "IN=eth1 OUT=", "ip:nat:PREROUTING", ""],
     ["Shorewall:rplog:DROP:", "IN=eth1 OUT=", "ip:mangle:PREROUTING", ""],
-    ["net-fw DROP ", "IN=eth0 OUT=", "ip:filter:INPUT", ""],
+    ["net-fw DROP ", "IN=eth0 OUT=", "ip:filter:INPUT", "DROP Shorewall"],
+    ["loc2net A_REJECT ", "IN=eth2 OUT=eth1", "ip:filter:FORWARD", "REJECT Shorewall"],
     ["Firewall: *TCP_IN Blocked* ", "IN=eth0 OUT=", "ip:filter:INPUT", "DROP or REJECT csf"],
     ["Firewall: *UDP_OUT Blocked* ", "IN= OUT=eth0", "ip:filter:OUTPUT", "DROP or REJECT csf"],
     ["Firewall: *INVALID* ", "IN= OUT=eth0", "ip:filter:OUTPUT", "DROP or REJECT csf"],
-    ["IN-internet:", "IN=ppp0 OUT=", "ip:filter:INPUT", ""],
+    ["'IN-internet':", "IN=ppp0 OUT=", "ip:filter:INPUT", ""],
     ["'OUT-unknown:'", "IN= OUT=eth1", "ip:filter:OUTPUT", ""],
     ["DROP UNMATCHED OUT-wan:", "IN= OUT=eth0", "ip:filter:OUTPUT", "DROP FireHOL"],
     ["fw: REJECT UNMATCHED PASS-lan:", "IN=eth1 OUT=eth0", "ip:filter:FORWARD", "REJECT FireHOL"],
@@ -360,6 +361,14 @@ describe("other firewall tools' prefixes (Shorewall, csf, FireHOL, APF, AIF, Nix
     const e = r.packets[0]?.events[0];
     expect(e?.hook).toBe(hook);
     expect(e?.drop ? `${e.drop.verdict} ${e.drop.by}` : "").toBe(drop);
+  });
+
+  it("leaves prefixes people write for chains of their own to a prefix map: a bare IN-wan:, any BLOCKED ...:", () => {
+    for (const prefix of ["IN-wan:", "ssh IN-ok:", "BLOCKED INPUT:"]) {
+      const r = parseTraceText(v4(prefix, "IN=eth0 OUT=", 1), { file: "own.log" });
+      expect(r.packets, prefix).toEqual([]);
+      expect(r.diagnostics[0]?.message, prefix).toMatch(/^unknown LOG prefix/);
+    }
   });
 
   it("a line whose devices fit none of a prefix's chains stays unknown, with the warning", () => {
