@@ -1296,6 +1296,13 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `這些位址清單讓一行變成超過 ${m[1]} 條規則`,
   },
   {
+    code: "xt-listed-table",
+    english:
+      /^no '\*table' line: read as `iptables -S` output of table '(.*)', as (?:its chains? (.+) says?|iptables -S prints it unless -t is given)$/s,
+    zh: (m) =>
+      `沒有「*table」行：當成 table '${m[1]}' 的 \`iptables -S\` 輸出讀取，${m[2] ? `因為它設定了 ${(m[2] as string).split(", ").join("、")} 的 policy` : "因為 iptables -S 沒有 -t 時印的就是它"}`,
+  },
+  {
     code: "xt-device-in-chain",
     english:
       /^(-[io]) is not valid in (\S+): a packet there has no (input|output) device yet \(iptables: (Can't use -[io] with \S+)\)$/,
@@ -1319,6 +1326,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   ],
   ["declare each chain once", "每個 chain 只宣告一次"],
   ["write one rule for each", "請每個各寫一條規則"],
+  [
+    "give iptables-save output to name each table; for one table, iptables -t TABLE -S",
+    "請給 iptables-save 的輸出，它會寫出每個 table；只要一個 table 時用 iptables -t TABLE -S",
+  ],
   [
     "replace with one address, then add the others with -I or -A",
     "請用一個位址取代，其他的再用 -I 或 -A 加上",

@@ -6,7 +6,7 @@
  */
 import { type HookId, type NetdevPrefixes, type PrefixHooks, splitHookId } from "../model/hook.ts";
 import { prefixToHook } from "../parse/prefix-to-hook.ts";
-import { xtablesSaveIsIp6 } from "../simulate/parse-iptables-save.ts";
+import { listedTables, xtablesSaveIsIp6 } from "../simulate/parse-iptables-save.ts";
 import { tokenizeRule } from "../simulate/tokenize-rule.ts";
 import { bridgePartAt } from "../simulate/xtables-text.ts";
 
@@ -419,7 +419,11 @@ export function prefixMapFromRuleset(text: string): PrefixHooks {
   // Where ebtables-save's part starts, also without its header line (as the ruleset reader finds it).
   const bridgeAt = bridgePartAt(lines);
   let xtablesIp = false;
+  // `iptables -S` output: its tables start where its -P lines say.
+  const listedAt = listedTables(lines);
   for (const [i, written] of lines.entries()) {
+    const opens = listedAt.get(i);
+    if (opens) table = opens.table;
     // As the ruleset reader takes a rule: indented, after `-c` counters, numbered in `ebtables -L --Ln`.
     const line = written
       .trim()

@@ -127,6 +127,53 @@ function ruleKey(conditions: readonly Condition[], target: Target): string {
   return `${sorted.join("\n")}\n${JSON.stringify(target, (_, v) => (typeof v === "bigint" ? `${v}n` : v))}`;
 }
 
+/** The built-in chains of each table, in the order a table is told by the chains `iptables -S` sets policies of. */
+const LISTED_TABLES: readonly [string, readonly string[]][] = [
+  ["filter", ["INPUT", "FORWARD", "OUTPUT"]],
+  ["nat", ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"]],
+  ["mangle", ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"]],
+  ["raw", ["PREROUTING", "OUTPUT"]],
+];
+
+/**
+ * Where `iptables -S` output (`-P INPUT ACCEPT`, `-N DOCKER`, `-A ...`, no `*table` line; several
+ * tables' one after another) starts each table, by line index, with the table its `-P` chains tell:
+ * exactly a table's built-in chains, else the first table that has them all (filter without any).
+ * Empty for a file with a `*table` line or without such lines.
+ */
+export function listedTables(lines: readonly string[]): Map<number, { table: string; chains: string[] }> {
+  const out = new Map<number, { table: string; chains: string[] }>();
+  if (lines.some((l) => l.trimStart().startsWith("*"))) return out;
+  let start = -1;
+  let chains: string[] = [];
+  let inPolicies = false;
+  const close = () => {
+    if (start < 0) return;
+    const exact = LISTED_TABLES.find(
+      ([, c]) => c.length === chains.length && chains.every((x) => c.includes(x)),
+    );
+    const some = LISTED_TABLES.find(([, c]) => chains.every((x) => c.includes(x)));
+    out.set(start, { table: (exact ?? some ?? LISTED_TABLES[0])?.[0] as string, chains });
+  };
+  lines.forEach((line, k) => {
+    const m = /^-P\s+(\S+)/.exec(line.trim());
+    if (m) {
+      if (!inPolicies) {
+        close();
+        start = k;
+        chains = [];
+      }
+      inPolicies = true;
+      chains.push(m[1] as string);
+    } else if (/^-[AN]\s/.test(line.trim())) {
+      if (start < 0) start = k;
+      inPolicies = false;
+    }
+  });
+  close();
+  return out;
+}
+
 /** The last part of a path. */
 const basename = (path: string) => path.slice(path.lastIndexOf("/") + 1);
 
@@ -275,10 +322,27 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
     );
   // An xtables-save section read as IPv4 already: the next one is ip6tables-save's.
   let sawXtablesIp = false;
+  // `iptables -S` output names no table: each run of -P lines starts one, told by its chains.
+  const listed = listedTables(lines);
+  let listedTable = false;
   for (let idx = 0; idx < lines.length; idx++) {
     const raw = lines[idx] as string;
     const lineNo = first + idx;
     const trimmed = raw.trim();
+    const opens = listed.get(idx);
+    if (opens) {
+      if (table) committed.add(table.name);
+      table = { name: opens.table, chains: new Map() };
+      tables.set(opens.table, table);
+      listedTable = true;
+      err(
+        lineNo,
+        1,
+        `no '*table' line: read as \`iptables -S\` output of table '${opens.table}', as ${opens.chains.length > 1 ? `its chains ${opens.chains.join(", ")} say` : opens.chains.length ? `its chain ${opens.chains[0]} says` : "iptables -S prints it unless -t is given"}`,
+        "give iptables-save output to name each table; for one table, iptables -t TABLE -S",
+        "warning",
+      );
+    }
     const header = SAVE_HEADER.exec(trimmed);
     if (header) {
       // xtables-save names no family: its rules tell, else the order `iptables-save; ip6tables-save` does.
@@ -697,7 +761,8 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
     else if (command === "insert") at.rules.splice(place ?? 0, 0, ...rules.reverse());
     else at.rules.push(...rules);
   }
-  if (table) {
+  if (table && listedTable) committed.add(table.name);
+  else if (table) {
     // Positioned after the table's last line that says something.
     let last = lines.length - 1;
     while (last > 0 && (lines[last] as string).trim() === "") last--;

@@ -114,7 +114,9 @@ export function chainCommand(
   // `-Z CHAIN N` zeroes one rule's counters (iptables-legacy): a number after the chain is taken.
   const skip =
     command === "policy" || (command === "zero" && chain && /^\d+$/.test(rest[0]?.value ?? "")) ? 1 : 0;
-  const extra = rest[skip];
+  // `iptables -S -v` prints a policy's counters after it: `-P INPUT ACCEPT -c 12 3456`.
+  const counted = command === "policy" && rest[1]?.value === "-c" && rest.length === 4 ? 3 : 0;
+  const extra = rest[skip + counted];
   if (extra)
     return {
       token: extra,

@@ -174,6 +174,16 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   ["a word outside a table", "rules", "foo bar3\n"],
   ["COMMIT outside a table", "rules", "COMMIT\n"],
   ["iptables -S output", "rules", "-P INPUT ACCEPT\n-A INPUT -j ACCEPT\n"],
+  [
+    "iptables -t mangle -S output",
+    "rules",
+    "-P INPUT ACCEPT\n-P FORWARD DROP\n-P OUTPUT ACCEPT\n-P PREROUTING ACCEPT\n-P POSTROUTING ACCEPT\n",
+  ],
+  [
+    "an iptables -L listing",
+    "rules",
+    "Chain INPUT (policy ACCEPT)\ntarget     prot opt source               destination\n",
+  ],
   ["a word that is no option", "rules", "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT foo3 -j ACCEPT\nCOMMIT\n"],
   ["a table name misspelt", "rules", "*filtr\nCOMMIT\n"],
   ["a chain declaration without a policy", "rules", "*filter\n:INPUT\nCOMMIT\n"],

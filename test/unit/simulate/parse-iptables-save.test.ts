@@ -129,7 +129,7 @@ describe("parseIptablesSave", () => {
   });
 
   it.each([
-    ["-A outside a table", "-A INPUT -j DROP\n", 1, 1, "outside a table"],
+    ["-A outside a table", "*filter\nCOMMIT\n-A INPUT -j DROP\n", 3, 1, "outside a table"],
     [
       "an undeclared user chain",
       "*filter\n-A MYCHAIN -j DROP\nCOMMIT\n",
@@ -167,9 +167,9 @@ describe("parseIptablesSave", () => {
       "DNAT needs --to-destination",
     ],
     [
-      "iptables -S output, once",
-      "-P INPUT ACCEPT\n-P FORWARD DROP\n-N DOCKER\n-A FORWARD -o docker0 -j DOCKER\n",
-      1,
+      "iptables -S output after a saved table, once",
+      "*nat\nCOMMIT\n-P INPUT ACCEPT\n-P FORWARD DROP\n-N DOCKER\n-A FORWARD -o docker0 -j DOCKER\n",
+      3,
       1,
       "this looks like `iptables -S` or `iptables -L` output",
     ],

@@ -459,3 +459,47 @@ describe("what a second look found (each checked with iptables 1.8.9 on kernel 6
     );
   });
 });
+
+describe("`iptables -S` output, the listing people paste most", () => {
+  it("is read as the tables its -P lines tell, one after another, with one warning each", () => {
+    const r = parseIptablesSave(
+      [
+        "-P INPUT DROP",
+        "-P FORWARD DROP",
+        "-P OUTPUT ACCEPT -c 12 3456",
+        "-N DOCKER",
+        "-A FORWARD -o docker0 -j DOCKER",
+        "-A DOCKER -d 172.17.0.2/32 -p tcp --dport 80 -j ACCEPT",
+        "-P PREROUTING ACCEPT",
+        "-P INPUT ACCEPT",
+        "-P OUTPUT ACCEPT",
+        "-P POSTROUTING ACCEPT",
+        "-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE",
+      ].join("\n"),
+      { file: "s.txt" },
+    );
+    expect(r.diagnostics.map((d) => `${d.position.line} ${d.message}`)).toEqual([
+      "1 no '*table' line: read as `iptables -S` output of table 'filter', as its chains INPUT, FORWARD, OUTPUT say",
+      "7 no '*table' line: read as `iptables -S` output of table 'nat', as its chains PREROUTING, INPUT, OUTPUT, POSTROUTING say",
+    ]);
+    const filter = r.rules.tables.get("filter");
+    expect([filter?.chains.get("INPUT")?.policy, filter?.chains.get("DOCKER")?.rules.length]).toEqual([
+      "DROP",
+      1,
+    ]);
+    expect(r.rules.tables.get("nat")?.chains.get("POSTROUTING")?.rules[0]?.target.kind).toBe("MASQUERADE");
+  });
+
+  it("is the filter table when only rules were pasted, and names a prefix's chain in that table", async () => {
+    const r = parseIptablesSave("-A INPUT -p tcp --dport 22 -j ACCEPT\n-A INPUT -j DROP\n");
+    expect(r.rules.tables.get("filter")?.chains.get("INPUT")?.rules).toHaveLength(2);
+    const { prefixMapFromRuleset } = await import("../../../src/core/import/ruleset-material.ts");
+    expect(
+      prefixMapFromRuleset(
+        '-P INPUT DROP\n-N LOGDROP\n-A INPUT -j LOGDROP\n-A LOGDROP -j LOG --log-prefix "my-drop: "\n',
+      ),
+    ).toEqual({
+      "my-drop:": "ip:filter:INPUT",
+    });
+  });
+});
