@@ -19,7 +19,9 @@ import type { LoggedDrop } from "../model/packet.ts";
 
 /** What a tool's prefix says: the chains that may print it, and the drop it announces (if any). */
 export interface ToolPrefix {
+  /** The chains that may print it; the line's devices choose the one (see `chainFitsDevices`). */
   hooks: readonly HookId[];
+  /** The drop or reject the tool does right after the line, when it always does. Default: none. */
   drop?: LoggedDrop;
 }
 

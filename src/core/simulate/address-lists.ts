@@ -70,7 +70,7 @@ export function addressLists(
   return { specs };
 }
 
-/** A rule's words as one string, the way `-D CHAIN rule` is compared with the rules added. */
+/** A rule's words as one string, as a `-D CHAIN rule` that deletes nothing is quoted back. */
 export function specText(words: readonly Token[]): string {
   return words.map((w) => w.value).join(" ");
 }
