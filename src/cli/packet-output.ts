@@ -22,6 +22,8 @@ export interface PacketHead {
 }
 
 function ifaces(e: TraceEvent): string {
+  // A trace chain with no packet line (none before it for its trace id either): the devices were not printed.
+  if (e.in === undefined && e.out === undefined && !e.physIn && !e.physOut) return "IN=? OUT=?";
   const parts = [`IN=${e.in ?? ""}`, `OUT=${e.out ?? ""}`];
   if (e.physIn) parts.push(`PHYSIN=${e.physIn}`);
   if (e.physOut) parts.push(`PHYSOUT=${e.physOut}`);

@@ -1316,10 +1316,26 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) =>
       `target ${m[1]} 只能用在 nat table 的 ${(m[2] as string).split(" and ").join(" 和 ")}，不能用在 ${m[3]} ${m[4]}：核心會拒絕（iptables-restore：「RULE_APPEND failed (Invalid argument)」）`,
   },
+  {
+    code: "log-line-wrapped",
+    english:
+      /^LOG line wrapped over several lines \(by a web page, an editor or a mail client\), read joined at a space(?: \((\d+) lines?\))?$/,
+    zh: (m) => `LOG 行被折成好幾行（網頁、編輯器或郵件軟體折的），已在空格處接回來讀取${lines(m[1])}`,
+  },
+  {
+    code: "queue-target",
+    english:
+      /^'(.*)' hands the packet to a userspace program \(a netfilter queue\), which decides its fate$/s,
+    zh: (m) => `'${m[1]}' 把封包交給 userspace 的程式（netfilter queue），由它決定封包的去向`,
+  },
 ];
 
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    "the kernel writes each line whole: copy the log from a file or a terminal (journalctl -k, dmesg) to keep its lines as they were",
+    "核心每一行都是完整寫出的：請從檔案或終端機複製日誌（journalctl -k、dmesg），才能保留原本的行",
+  ],
   [
     "iptables-restore resolves a host name when it loads the rules; the simulator does not: write the address it stands for",
     "iptables-restore 載入規則時會解析主機名稱，模擬器不會：請寫出它代表的位址",
@@ -1539,6 +1555,16 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
   {
     english: /^expected \*raw, \*mangle, \*nat, \*filter or \*security(?:; did you mean (\*\S+)\?)?$/,
     zh: (m) => `應該是 *raw、*mangle、*nat、*filter 或 *security${m[1] ? `；是不是要寫 ${m[1]}？` : ""}`,
+  },
+  {
+    english:
+      /^the simulator takes the program as accepting the packet: it goes on at the next hook \(the rules after this one do not run\), and the result is uncertain from there; (with bypass|when no program listens)/,
+    zh: (m) =>
+      `模擬器假設程式接受封包：封包在下一個 hook 繼續（這條之後的規則不會執行），從這裡起結果不確定；${
+        m[1] === "with bypass"
+          ? "有 bypass 時，沒有程式在聽的封包也一樣繼續"
+          : "佇列沒有程式在聽時，核心會丟棄封包（加上 --queue-bypass，nft 則是 'bypass'，就會放行）"
+      }`,
   },
 ];
 

@@ -712,6 +712,14 @@ export function detectEnvelope(line: string): Envelope {
     const tagged = hostTagged(line, local.end + 1, local.time, "journal", "syslog");
     if (tagged) return tagged;
   }
+  // A syslog line quoted without its date and host (a blog's excerpt): `kernel: [ 9271.326139] ...`.
+  const tag = afterKernelWord(line, start);
+  if (tag > 0) {
+    const inner = skipInnerUptime(line, tag);
+    return inner.time === undefined
+      ? { kind: "dmesg", bodyStart: inner.at, kernel: true }
+      : { kind: "dmesg", bodyStart: inner.at, time: inner.time, kernel: true };
+  }
   // journalctl -o verbose (indented) and -o export print each field as `MESSAGE=...` on a line of its own.
   let m = start;
   while (line.charCodeAt(m) === 32) m++;

@@ -9,8 +9,12 @@
  *   is in nat PREROUTING, `rplog` in mangle PREROUTING, `OUTPUT:DNAT` in nat OUTPUT.
  * - ConfigServer Firewall (csf): `Firewall: *TCP_IN Blocked* ` and friends, INPUT or OUTPUT only.
  * - FireHOL: `[<ACTION> UNMATCHED ]IN-<name>:` (INPUT), `OUT-` (OUTPUT), `PASS-` (FORWARD), quoted
- *   in 1.x (`'IN-internet':`), with the user's FIREHOL_LOG_PREFIX in front; `BLOCKED ...:` and
- *   `BLACKLIST-IN:` hang off an interface (INPUT) or a router (FORWARD).
+ *   in 1.x (`'IN-internet':`), and its catch-all `IN-unknown:`, `OUT-unknown:`, `PASS-unknown:` for
+ *   traffic no interface or router statement took, with the user's FIREHOL_LOG_PREFIX in front
+ *   (`[firehol]PASS-unknown:`); `BLOCKED ...:` and `BLACKLIST-IN:` hang off an interface (INPUT) or a
+ *   router (FORWARD).
+ * - foomuuri (nftables) writes Shorewall 5's `<zone>-<zone> DROP` and `OUTPUT REJECT` forms: they are
+ *   placed at the filter hook the line's devices allow, the drop announced by either tool.
  * - APF: `** IN_TCP DROP ** `; Arno's iptables firewall: `AIF:<text>: `; NixOS: `refused connection: `.
  * - Guides' prefixes: `[INPUT] `, `[FILTER_INPUT] `, `[NAT_PREROUTING] `, `IPTables-Dropped: `.
  */
@@ -64,6 +68,8 @@ const CSF = /^Firewall: \*([^*]+)\*$/;
  */
 const FIREHOL_UNMATCHED =
   /^(?:.*?\s)??(?:(DROP|REJECT|ACCEPT|RETURN) UNMATCHED (IN|OUT|PASS)-[^\s:']+:|'(IN|OUT|PASS)-[^\s:']+'?:'?)$/;
+/** FireHOL's catch-all for traffic no statement took (its own word `unknown`), any FIREHOL_LOG_PREFIX before it. */
+const FIREHOL_UNKNOWN = /^(?:.*[\s\]:])?(IN|OUT|PASS)-unknown:$/;
 /** FireHOL's protections, by their own words (`BLOCKED SYN FLOOD:`), not any `BLOCKED ...:`. */
 const FIREHOL_BLOCKED =
   /^(?:.*\s)?BLOCKED (?:NEW TCP w\/o SYN|SYN FLOOD|ICMP FLOOD|ALL FLOOD|MALFORMED (?:XMAS|NULL|BAD)|CLIENT CONNECTION RATE REACHED|MAC MISSMATCH)[^:]*:$/;
@@ -88,7 +94,8 @@ export function toolPrefix(prefix: string): ToolPrefix | undefined {
   }
   const sw5 = SHOREWALL_5.exec(prefix);
   if (sw5) {
-    const drop = dropOf(sw5[3], "Shorewall");
+    // foomuuri (nftables) writes the same `<zone>-<zone> DROP` and `OUTPUT REJECT` forms.
+    const drop = dropOf(sw5[3], "Shorewall or foomuuri");
     return { hooks: shorewallHooks(sw5[1] as string, sw5[3] as string), ...(drop ? { drop } : {}) };
   }
   const csf = CSF.exec(prefix);
@@ -105,6 +112,8 @@ export function toolPrefix(prefix: string): ToolPrefix | undefined {
     const where = fh[2] ?? fh[3];
     return { hooks: where === "IN" ? INPUT : where === "OUT" ? OUTPUT : FORWARD, ...(drop ? { drop } : {}) };
   }
+  const unknown = FIREHOL_UNKNOWN.exec(prefix);
+  if (unknown) return { hooks: unknown[1] === "IN" ? INPUT : unknown[1] === "OUT" ? OUTPUT : FORWARD };
   if (FIREHOL_BLOCKED.test(prefix)) return { hooks: IN_FWD, drop: { verdict: "DROP", by: "FireHOL" } };
   const blacklist = FIREHOL_BLACKLIST.exec(prefix);
   if (blacklist) return { hooks: blacklist[1] === "IN" ? IN_FWD : FWD_OUT };

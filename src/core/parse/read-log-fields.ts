@@ -768,7 +768,8 @@ function missingL4Field(l4: L4Info, v6: boolean, top: boolean, quoted: boolean):
       if (l4.sport === undefined) return "SPT=";
       if (l4.dport === undefined) return "DPT=";
       if (l4.window === undefined) return "WINDOW=";
-      if (l4.res === undefined) return "RES=";
+      // ulogd's LOGEMU prints no RES= (printpkt.c leaves it out): a line with its URGP= is whole.
+      if (l4.res === undefined && l4.urgp === undefined) return "RES=";
       return l4.urgp === undefined ? "URGP=" : undefined;
     case "udp":
     case "udplite":

@@ -12,7 +12,7 @@ import {
   type PrefixHooks,
 } from "../model/hook.ts";
 import type { Diagnostic, LoggedDrop, Packet, TraceEvent } from "../model/packet.ts";
-import { mapHookOf } from "./base-chain-hook.ts";
+import { baseChainHook, mapHookOf } from "./base-chain-hook.ts";
 import { detach } from "./detach-string.ts";
 import { detectEnvelope } from "./detect-envelope.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
@@ -131,6 +131,21 @@ export function unknownPrefixMessage(name: string, count: number): string {
   return `unknown LOG prefix '${name}' (${lines}): which table and chain wrote it?`;
 }
 
+/**
+ * The start of a line that goes on with a LOG line's fields (`MACDST=...`, `TOS=0x00 ...`, `ACK URGP=0`,
+ * `OPT (...)`), after the indent or `>` marks a page or a mail gave it. `IN=` starts a line of its own.
+ */
+const WRAPPED_FIELDS =
+  /^[ \t>]*(?=(?!IN=)[A-Z][A-Z0-9]*=|(?:CE|DF|MF|SYN|ACK|FIN|RST|PSH|URG|CWR|ECE|AE|OPT|INCOMPLETE) |\[SRC=)/;
+/** At most this many lines are joined into one, and at most this many characters. */
+const MAX_WRAPPED_PARTS = 16;
+const MAX_WRAPPED_LENGTH = 16_384;
+/** The grouped warning for LOG lines read joined from several. */
+const WRAPPED_MESSAGE =
+  "LOG line wrapped over several lines (by a web page, an editor or a mail client), read joined at a space";
+const WRAPPED_HINT =
+  "the kernel writes each line whole: copy the log from a file or a terminal (journalctl -k, dmesg) to keep its lines as they were";
+
 /** The note that closes a list of problems cut at `maxDiagnostics`. */
 export function unlistedNote(count: number, position: Diagnostic["position"]): Diagnostic {
   return {
@@ -218,6 +233,8 @@ export class TraceParser {
   private unknownByPrefix = new Map<string, { diag: Diagnostic; count: number; name: string }>();
   /** nft trace ids of inet-family tables seen carrying IPv6, with the line they were last seen on. */
   private inet6 = new Map<string, number>();
+  /** The last trace event with packet data, per trace id (at most 1024; see `sameHookData`). */
+  private traceData = new Map<string, TraceEvent>();
   /** The last nft packet line with headers, per trace id (at most 1024; see `keepHeaders`). */
   private nftHeaders = new Map<string, TraceEvent>();
   /** Packet data by trace id, waiting for the TRACE line it belongs to, with the line it was read on. */
@@ -234,6 +251,13 @@ export class TraceParser {
    * (a NAT rewrite gives the packet a new trace id).
    */
   private held: { ev: TraceEvent; seq: number; counted: boolean } | undefined;
+  /**
+   * A LOG line whose fields stop before the kernel's last one, its error not yet reported: the next
+   * line may go on with the fields (`parts` lines joined so far). See {@link joinCut}.
+   */
+  private cut: { text: string; lineNo: number; parts: number; diag: Diagnostic } | undefined;
+  /** How many input lines the line being read was joined from (1: it is one line). */
+  private parts = 1;
   /** Prefixes the ruleset prints at several chains, chosen per line by its devices. */
   private readonly choices = new Map<string, readonly HookId[]>();
   private readonly chainHooks: ChainHooks | undefined;
@@ -363,6 +387,7 @@ export class TraceParser {
 
   /** Starts a new input file: line numbers restart, grouping state carries on. */
   setFile(file: string): void {
+    this.releaseCut();
     this.file = file;
     this.lineNo = 0;
   }
@@ -382,6 +407,42 @@ export class TraceParser {
     const seq = ++this.seq;
     // Outside the range a line only feeds the grouping: nothing about it is reported.
     const counted = seq >= this.from && seq < this.to;
+    if (this.cut && this.joinCut(text, seq, counted)) return;
+    this.read(text, seq, counted);
+  }
+
+  /**
+   * The line held in {@link cut} and `text`, when `text` goes on with its fields (a web page, a mail
+   * client or an editor wrapped a long LOG line), read as one line at the held line's number: true.
+   * Otherwise the held line's error is reported and false is returned.
+   */
+  private joinCut(text: string, seq: number, counted: boolean): boolean {
+    const cut = this.cut as NonNullable<TraceParser["cut"]>;
+    this.cut = undefined;
+    const more = WRAPPED_FIELDS.exec(text);
+    if (!more || cut.parts >= MAX_WRAPPED_PARTS || cut.text.length + text.length > MAX_WRAPPED_LENGTH) {
+      this.diag(cut.diag);
+      return false;
+    }
+    const lineNo = this.lineNo;
+    this.lineNo = cut.lineNo;
+    this.parts = cut.parts + 1;
+    this.read(`${cut.text} ${text.slice(more[0].length)}`, seq, counted);
+    // Read whole at last (or refused for another reason): said once per log, with the count.
+    if (!this.cut && counted)
+      this.countUnknown(`${GROUP_MARK}wrapped`, `${GROUP_MARK}${WRAPPED_MESSAGE}`, {
+        severity: "warning",
+        message: unknownPrefixMessage(`${GROUP_MARK}${WRAPPED_MESSAGE}`, 1),
+        hint: WRAPPED_HINT,
+        position: { file: this.file, line: cut.lineNo, column: 1 },
+      });
+    this.parts = 1;
+    this.lineNo = lineNo;
+    return true;
+  }
+
+  /** Reads one line whose number and sequence are counted (see {@link line}). */
+  private read(text: string, seq: number, counted: boolean): void {
     let raw = text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text;
     if (raw.length === 0) {
       this.releaseHeld();
@@ -471,6 +532,21 @@ export class TraceParser {
       case "error": {
         if (!counted) return;
         const position = { file: this.file, line: this.lineNo, column: lineColumn(at, result.column) };
+        // Cut at its very end: the next line may be the rest, wrapped (held until it is seen).
+        if (result.group === undefined && !result.severity && result.column > body.length && plain) {
+          this.cut = {
+            text: raw,
+            lineNo: this.lineNo,
+            parts: this.parts,
+            diag: {
+              severity: "error",
+              message: result.message,
+              ...(result.hint ? { hint: result.hint } : {}),
+              position,
+            },
+          };
+          return;
+        }
         if (result.group !== undefined) {
           // Counted with the unknown prefixes, under a key no prefix can be (the parallel parse merges both alike).
           const name = `${GROUP_MARK}${result.message}`;
@@ -685,6 +761,7 @@ export class TraceParser {
     packetLineBefore = 0,
   ): void {
     this.inetFamily(ev, seq);
+    if (ev.traceId && (ev.source === "xtables-monitor" || ev.source === "nft-monitor")) this.sameHookData(ev);
     if (ev.traceId) this.lastTraceEvent = { ev, line: seq };
     if (counted) this.events++;
     // A packet line opens a hook's run. Without a ruleset to place it, a chain there whose name says no
@@ -707,6 +784,48 @@ export class TraceParser {
       });
     }
     this.grouper.push(ev, seq, opensChain);
+  }
+
+  /**
+   * A trace's chain with no packet line of its own (xtables-monitor prints none for a trace id's next
+   * table at the same hook: `nat:PREROUTING` after `raw:PREROUTING`) saw the packet the hook's earlier
+   * chain saw: it takes that chain's packet data, devices included. At a later hook only the devices
+   * the path keeps are taken (the input device from PREROUTING to INPUT or FORWARD, the output device
+   * from FORWARD or OUTPUT to POSTROUTING): NAT between them may have changed the headers. A chain
+   * with packet data is remembered for its trace id.
+   */
+  private sameHookData(ev: TraceEvent): void {
+    const id = ev.traceId as string;
+    if (ev.in !== undefined || ev.out !== undefined || ev.ip || ev.arp) {
+      if (this.traceData.size >= 1024 && !this.traceData.has(id)) this.traceData.clear();
+      this.traceData.set(id, ev);
+      return;
+    }
+    const known = this.traceData.get(id);
+    if (!known) return;
+    const family = (hook: string) => hook.slice(0, hook.indexOf(":"));
+    const point = (hook: string) =>
+      this.chainHooks?.[hook] ?? baseChainHook(hook.slice(hook.lastIndexOf(":") + 1));
+    const at = point(ev.hook);
+    if (at === undefined || family(known.hook) !== family(ev.hook)) return;
+    const from = point(known.hook);
+    if (from === at) copyPacketData(known, ev);
+    else if (from === "PREROUTING" && (at === "INPUT" || at === "FORWARD")) {
+      ev.in = known.in;
+      ev.physIn = known.physIn;
+    } else if ((from === "FORWARD" || from === "OUTPUT") && at === "POSTROUTING") {
+      ev.in = known.in;
+      ev.out = known.out;
+      ev.physOut = known.physOut;
+    }
+  }
+
+  /** Reports the {@link cut} line's error: no line goes on with its fields. */
+  private releaseCut(): void {
+    const cut = this.cut;
+    if (!cut) return;
+    this.cut = undefined;
+    this.diag(cut.diag);
   }
 
   /** Hands the {@link held} event on without packet data (the next line is not its `PACKET:` line). */
@@ -808,6 +927,7 @@ export class TraceParser {
 
   /** Closes and hands out every packet, without the note about unlisted problems that {@link end} adds. */
   flush(): void {
+    this.releaseCut();
     this.releaseHeld();
     this.grouper.finish();
     this.pairing.flush();
@@ -815,6 +935,7 @@ export class TraceParser {
 
   /** Flushes the open packets; call once after the last line. */
   end(): void {
+    this.releaseCut();
     this.releaseHeld();
     this.grouper.finish();
     this.pairing.flush();

@@ -11,6 +11,7 @@ import { findBinary } from "./find-binary.ts";
 import { familyMarker, headerlessFamily, markedFamily } from "./headerless-family.ts";
 import { jumpLoops } from "./jump-loops.ts";
 import { parseRuleArgs } from "./parse-rule-args.ts";
+import { QUEUE_TARGETS, queueWarning } from "./queue-target.ts";
 import {
   CHAIN_OPTIONAL,
   COMMAND_HINT,
@@ -717,13 +718,15 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       }
       if (parsed.target.kind === "unknown") {
         const at = body.indexOf(`-j ${parsed.target.name}`);
+        const queue = QUEUE_TARGETS.has(parsed.target.name) ? queueWarning(parsed.target.text) : undefined;
         err(
           lineNo,
           offset + (at < 0 ? 1 : at + 1),
-          `target '${parsed.target.name}' is not modelled`,
-          parsed.target.continues
-            ? DECIDES_NOTHING_HINT
-            : "the simulator reports this rule as unmodelled (it goes on to the next rule) when a packet reaches it",
+          queue?.message ?? `target '${parsed.target.name}' is not modelled`,
+          queue?.hint ??
+            (parsed.target.continues
+              ? DECIDES_NOTHING_HINT
+              : "the simulator reports this rule as unmodelled (it goes on to the next rule) when a packet reaches it"),
           "warning",
         );
       }
@@ -801,11 +804,13 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
     }
     if ((t.kind === "jump" || t.kind === "goto") && !tables.get(rule.table)?.chains.has(t.chain)) {
       rule.target = { kind: "unknown", name: t.chain, text: rule.text.slice(rule.text.indexOf(t.chain)) };
+      // `-j QUEUE` (queue 0) and `-j NFQUEUE` without options read as jumps until no chain has the name.
+      const queue = QUEUE_TARGETS.has(t.chain) ? queueWarning(rule.target.text) : undefined;
       err(
         rule.line,
         column,
-        `'${t.chain}' is neither a chain of table '${rule.table}' nor a modelled target`,
-        "the simulator reports this rule as unmodelled",
+        queue?.message ?? `'${t.chain}' is neither a chain of table '${rule.table}' nor a modelled target`,
+        queue?.hint ?? "the simulator reports this rule as unmodelled",
         "warning",
       );
     }

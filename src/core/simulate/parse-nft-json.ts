@@ -305,6 +305,13 @@ function statementText(e: Json): string {
       ? `reject with ${r.type} ${r.expr}`
       : "reject";
   }
+  // `{"queue": {"num": 5, "flags": ["bypass"]}}` is `queue flags bypass to 5`, as nft lists it.
+  if ("queue" in e) {
+    const q = isObj(e.queue) ? e.queue : {};
+    const flags = (Array.isArray(q.flags) ? q.flags : [q.flags]).filter((f) => typeof f === "string");
+    const num = q.num === undefined ? "" : ` to ${rhs(q.num, "queue num")}`;
+    return `queue${flags.length ? ` flags ${flags.join(",")}` : ""}${num}`;
+  }
   // `{"ct helper": "helper-ftp"}` is `ct helper set "helper-ftp"`: a statement, as the text form reads it.
   if (typeof e["ct helper"] === "string") return `ct helper set ${JSON.stringify(e["ct helper"])}`;
   // Any other statement keeps its JSON key; "(json)" ends its words, so a verdict after it stays a verdict.

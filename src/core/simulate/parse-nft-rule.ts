@@ -18,6 +18,7 @@ import { parseNatAddressSpec, rangeReversed } from "./nat-address-spec.ts";
 import { maskedCidr, maskType, maskWordText, outsideMask, readMaskWord } from "./nft-bitmask.ts";
 import { dscpValue, NFT_ICMP_NAMES, nftPort, nftProto, nftSymbol, pktTypeName } from "./nft-names.ts";
 import { CHANCE_MODULES, NON_DECIDING_TARGETS } from "./parse-rule-args.ts";
+import { queueWarning } from "./queue-target.ts";
 import { reversedRange, reversedRangeMessage } from "./reversed-range.ts";
 import type {
   AfterVerdict,
@@ -2703,7 +2704,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     if (w === "queue" || w === "redirect") {
       out.target = { kind: "unknown", name: w, text: what };
       const p = out.problems[out.problems.length - 1];
-      if (p) p.hint = UNCERTAIN_HINT;
+      if (p) Object.assign(p, w === "queue" ? queueWarning(what) : { hint: UNCERTAIN_HINT });
     } else if ((w === "add" || w === "update") && w1?.startsWith("@") && !chance) {
       // `update @seen { ip saddr }` only fills a set: matches on that set are chance (see checkReferences).
       const p = out.problems[out.problems.length - 1];

@@ -9,6 +9,7 @@ import { type FlowOffloadNote, flowOffload } from "./flow-offload.ts";
 import { evalCondition, type MatchContext, nftKeysMatch, undecidedWhy } from "./match-rule.ts";
 import { natOfData } from "./nat-map-data.ts";
 import { natRangeAddress } from "./nat-range-address.ts";
+import { QUEUE_TARGETS, queueUnmodelled } from "./queue-target.ts";
 import type { ChainDef, Condition, Rule, TableDef, Target } from "./ruleset.ts";
 import type { SimPacket } from "./sim-packet.ts";
 import { clampMss } from "./tcp-mss.ts";
@@ -1293,9 +1294,11 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       case "nat-map":
       case "pick":
         continue;
-      case "unknown":
+      case "unknown": {
         // A non-terminating target that touches nothing modelled (CHECKSUM): the walk goes on, decided.
         if (t.continues) continue;
+        // Queued: the program's verdict resumes at the next hook, never at the next rule (nf_reinject).
+        const queued = QUEUE_TARGETS.has(t.name);
         // iptables-nft's `xt target "MARK"` (options not listed) may set the mark, CONNMARK restore it
         // (a shifted --save-mark writes only the connection's mark, a shifted --restore-mark only the packet's).
         if (MARK_TARGETS.has(t.name) && !connmarkOnly(t, "--save-mark"))
@@ -1303,18 +1306,23 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         // CONNMARK (a shifted --save-mark, `xt target "CONNMARK"`) may write the connection's mark as well.
         if (t.name === "CONNMARK" && !connmarkOnly(t, "--restore-mark") && s.p.ct)
           s.p.ct.entry.markUnknown = `line ${rule.line}: ${t.text}`;
-        step.verdict = "UNKNOWN";
+        step.verdict = queued ? "QUEUE" : "UNKNOWN";
         step.unmodelled = true;
         run.unmodelled.push({
           table: table.name,
           chain: s.cur.chain.name,
           line: rule.line,
           text: rule.text,
-          what: t.text,
+          what: queued ? queueUnmodelled(t.text) : t.text,
           // MARK and CONNMARK never decide: what they leave unknown is the mark, said where it is read.
           ...(MARK_TARGETS.has(t.name) ? {} : { target: true as const }),
         });
+        if (queued) {
+          run.verdict = "ACCEPT";
+          return s;
+        }
         continue;
+      }
       case "ACCEPT":
       case "DROP":
       case "REJECT":

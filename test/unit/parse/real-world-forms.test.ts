@@ -235,3 +235,60 @@ describe("a LOG prefix written to look like a TRACE label (a much-copied blog on
     );
   });
 });
+
+describe("ulogd's LOGEMU file (NFLOG written by ulogd2's printpkt.c, which prints no RES=)", () => {
+  it("reads a TCP line without RES= as whole, and still calls a line cut before URGP= cut", () => {
+    const line = (tail: string) =>
+      `Nov  3 16:23:17 node-3 fw-drop: IN=cni0 OUT=cni0 MAC=a6:7c:4a:a7:8e:7c:06:15:37:ba:07:a9:08:00 SRC=10.42.0.9 DST=10.42.0.10 LEN=60 TOS=00 PREC=0x00 TTL=64 ID=18210 DF PROTO=TCP SPT=35218 DPT=80 SEQ=949388975 ACK=0 WINDOW=62377 ${tail}`;
+    const whole = parseTraceText(line("SYN URGP=0 MARK=0 "), {
+      file: "syslogemu.log",
+      prefixMap: { "fw-drop:": "ip:filter:FORWARD" },
+    });
+    expect(whole.diagnostics).toEqual([]);
+    expect(whole.packets[0]?.summary).toBe("TCP SYN 10.42.0.9:35218 -> 10.42.0.10:80");
+    const cut = parseTraceText(line("SYN "), {
+      file: "syslogemu.log",
+      prefixMap: { "fw-drop:": "ip:filter:FORWARD" },
+    });
+    expect(cut.diagnostics[0]?.message).toMatch(/^expected RES= before the end of the line/);
+  });
+});
+
+describe("a LOG line wrapped over several lines by a blog, a forum or a mail client", () => {
+  const whole =
+    "kernel: [ 9271.326139] iptable/filter-INPUT IN=bond0 OUT= MACSRC=ec:08:6b:00:fb:b0 MACDST=3c:4a:92:00:4c:5b MACPROTO=0800 SRC=198.51.100.252 DST=203.0.113.135 LEN=1440 TOS=0x18 PREC=0x00 TTL=53 ID=17441 DF PROTO=TCP SPT=443 DPT=49412 SEQ=4233876898 ACK=924634312 WINDOW=245 RES=0x00 ACK URGP=0 ";
+  const wrapped = [
+    "    kernel: [ 9271.326139] iptable/filter-INPUT IN=bond0 OUT= MACSRC=ec:08:6b:00:fb:b0",
+    "    MACDST=3c:4a:92:00:4c:5b MACPROTO=0800 SRC=198.51.100.252 DST=203.0.113.135 LEN=1440",
+    "    TOS=0x18 PREC=0x00 TTL=53 ID=17441 DF PROTO=TCP SPT=443 DPT=49412 SEQ=4233876898",
+    "    ACK=924634312 WINDOW=245 RES=0x00 ACK URGP=0 ",
+  ];
+
+  it("reads the pieces joined, at the first line, as the whole line reads, with one warning for the log", () => {
+    const one = parseTraceText(whole, { file: "a.log" });
+    expect(one.diagnostics).toEqual([]);
+    const r = parseTraceText([...wrapped, ...wrapped].join("\n"), { file: "blog.log" });
+    expect(r.packets.map((p) => p.summary)).toEqual([one.packets[0]?.summary, one.packets[0]?.summary]);
+    expect(r.packets.map((p) => p.events[0]?.position.line)).toEqual([1, 5]);
+    expect(r.packets[0]?.events[0]?.ip).toEqual(one.packets[0]?.events[0]?.ip);
+    expect(r.diagnostics.map((d) => `${d.position.line} ${d.severity} ${d.message}`)).toEqual([
+      "1 warning LOG line wrapped over several lines (by a web page, an editor or a mail client), read joined at a space (2 lines)",
+    ]);
+  });
+
+  it("joins the pieces of a mail quote ('> ') too", () => {
+    const r = parseTraceText(wrapped.map((l) => `> ${l.trimStart()}`).join("\n"), { file: "mail.log" });
+    expect(r.packets).toHaveLength(1);
+  });
+
+  it("still reports a line cut short at that line when the next line is another line, or there is none", () => {
+    const cut = wrapped[0] as string;
+    const next = `[ 9272.000000] iptable/filter-INPUT IN=bond0 OUT= SRC=198.51.100.1 DST=203.0.113.135 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=1 `;
+    const r = parseTraceText([cut, next, cut].join("\n"), { file: "cut.log" });
+    expect(r.packets).toHaveLength(1);
+    expect(r.diagnostics.map((d) => `${d.position.line} ${d.severity} ${d.message}`)).toEqual([
+      "1 error expected SRC= before the end of the line",
+      "3 error expected SRC= before the end of the line",
+    ]);
+  });
+});

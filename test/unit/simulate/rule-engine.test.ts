@@ -113,9 +113,13 @@ describe("runChain", () => {
     const queued = table(
       "*filter\n:FORWARD DROP [0:0]\n-A FORWARD -j NFQUEUE --queue-num 1\n-A FORWARD -j ACCEPT\nCOMMIT\n",
     );
-    expect(runChain(queued, "FORWARD", pkt(), ctx).unmodelled.map((u) => u.what)).toEqual([
-      "NFQUEUE --queue-num 1",
+    // Queued: the program's verdict resumes at the next hook, so the ACCEPT after it is never reached.
+    const q = runChain(queued, "FORWARD", pkt(), ctx);
+    expect(q.unmodelled.map((u) => u.what)).toEqual([
+      "NFQUEUE --queue-num 1: a userspace program decides; taken as accepting the packet, which goes on at the next hook (none listening: the kernel drops it)",
     ]);
+    expect(q.steps.map((s) => s.verdict)).toEqual(["QUEUE"]);
+    expect(q.verdict).toBe("ACCEPT");
   });
 
   it("nft: a bare 'tcp flags syn' tests the bit; an MSS clamp (modelled) changes no verdict", () => {
