@@ -273,6 +273,14 @@ function loggingChain(ev: HookEvent): boolean {
 }
 
 /**
+ * A built-in chain the simulation's logging made (its table is not in the ruleset: a file of the
+ * filter table alone, say): only the logging rule and its policy, declared nowhere (line 0).
+ */
+function addedForLogging(ev: HookEvent, tag: string): boolean {
+  return ev.steps.every((s) => (s.kind === "policy" && s.line === 0) || ownLogRule(s.text, tag));
+}
+
+/**
  * The human report: per packet, every chain the simulator ran (the ruleset's own, not the logging it
  * adds) with the rules that decided, at their lines in the ruleset file, then the packet's fate.
  */
@@ -283,7 +291,7 @@ function humanReport(trace: SimulatedTrace, result: ScenarioResult, tag: string)
     // The report knows the packet as it arrived: it says the NAT no log line shows.
     out.push(`packet ${p.id} (${p.direction}): ${sim ? summaryWithUnloggedNat(p, sim) : p.summary}`);
     for (const e of sim?.events ?? []) {
-      if (loggingChain(e)) continue;
+      if (loggingChain(e) || addedForLogging(e, tag)) continue;
       const dev = [
         e.in ? `IN=${e.in}` : "",
         e.out ? `OUT=${e.out}` : "",

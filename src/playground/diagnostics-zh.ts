@@ -297,6 +297,13 @@ export const KNOWN_MESSAGES: readonly Known[] = [
     zh: () => "不會跟著 'include' 去讀其他檔案：packetwalk 只讀給它的那個檔案",
   },
   {
+    code: "nft-include-pattern",
+    english:
+      /^'(include "[^']*")' is not followed: packetwalk reads only the file it is given, without the rules of the files the pattern matches$/,
+    zh: (m) =>
+      `不會跟著 '${m[1]}' 去讀其他檔案：packetwalk 只讀給它的那個檔案，不含這個樣式對到的檔案裡的規則`,
+  },
+  {
     code: "nft-rule-placed",
     english: /^'(.*)' is not modelled: a handle is only known to the kernel that loaded the rules$/s,
     zh: (m) => `'${m[1]}' 不在模擬範圍內：只有載入這些規則的核心才知道 handle`,
@@ -1332,6 +1339,10 @@ export const MORE_MESSAGES: readonly Known[] = [
 
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    "when the pattern matches no file (nft then includes nothing) the ruleset is whole; else paste those files' rules in place of the include line, or give 'nft list ruleset' output",
+    "樣式沒有對到任何檔案時（nft 就什麼都不引入），規則集是完整的；否則請把那些檔案的規則貼在 include 這一行的位置，或給 'nft list ruleset' 的輸出",
+  ],
   [
     "the kernel writes each line whole: copy the log from a file or a terminal (journalctl -k, dmesg) to keep its lines as they were",
     "核心每一行都是完整寫出的：請從檔案或終端機複製日誌（journalctl -k、dmesg），才能保留原本的行",

@@ -755,13 +755,27 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     separated();
   };
 
-  /** An `include` line, at the top or in a table: the same words wherever it is. */
-  const notFollowed = (t: NftToken) =>
-    err(
-      t,
-      "'include' is not followed: packetwalk reads only the file it is given",
-      "paste the included file's rules in place of the include line (or give 'nft list ruleset' output)",
-    );
+  /**
+   * An `include` line, at the top or in a table: the same words wherever it is. A wildcard (OpenWrt fw4's
+   * `include "/etc/nftables.d/*.nft"`) may match no file, which nft takes as nothing: a warning; a
+   * file named outright is rules that are missing here: an error.
+   */
+  const notFollowed = (t: NftToken) => {
+    const path = peek()?.value ?? "";
+    if (/[*?[]/.test(path))
+      err(
+        t,
+        `'include "${path}"' is not followed: packetwalk reads only the file it is given, without the rules of the files the pattern matches`,
+        "when the pattern matches no file (nft then includes nothing) the ruleset is whole; else paste those files' rules in place of the include line, or give 'nft list ruleset' output",
+        "warning",
+      );
+    else
+      err(
+        t,
+        "'include' is not followed: packetwalk reads only the file it is given",
+        "paste the included file's rules in place of the include line (or give 'nft list ruleset' output)",
+      );
+  };
 
   /** A command not modelled: reported at its verb, and skipped with its block. */
   const notModelled = (verb: NftToken, what: string) => {

@@ -200,7 +200,7 @@ export function toTrace(simulated: readonly SimulatedPacket[], options: ToTraceO
       direction: sp.direction,
       summary: events.length
         ? summarizeLogged(events, rewrites, sp.direction)
-        : `${summarizeEvent(unloggedEvent(sp.sent))} (no hook logged)`,
+        : `${summarizeEvent(unloggedEvent(sp.sent))} (no hook logged${sp.sent.src ? "" : "; no source address: the sender has no route"})`,
       events,
       hooks: events.map((e) => e.hook),
       rewrites,
@@ -228,7 +228,8 @@ export function summarizeLogged(
 /** A packet no hook logged, as an event for its summary: its TCP flags or ICMP type said like a logged one's. */
 function unloggedEvent(p: PacketSnapshot): TraceEvent {
   return {
-    ip: { src: p.src, dst: p.dst },
+    // A sender with no route chose no source address: said as unknown, not as an empty word.
+    ip: { src: p.src || "?", dst: p.dst },
     l4: {
       proto: p.proto,
       ...(p.sport !== undefined ? { sport: p.sport, dport: p.dport } : {}),

@@ -609,3 +609,35 @@ describe("packetwalk simulate --json when the exchange stops", () => {
     expect(r.stdout).toBe("");
   });
 });
+
+describe("packetwalk simulate's report of a ruleset of one table", () => {
+  it("lists only the chains the file has, not the tables the simulation's logging made", () => {
+    const file = join(dir, "filter-only.rules");
+    writeFileSync(
+      file,
+      "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A FORWARD -i docker0 -j ACCEPT\n-A FORWARD -o docker0 -j ACCEPT\nCOMMIT\n",
+    );
+    const r = simulate([...ping(), "--ruleset-file", file, "--no-follow-ups"]);
+    expect(r.status, r.stderr).toBe(0);
+    const hooks = r.stdout.split("\n").filter((l) => /^ {2}\S+:\S+:\S+/.test(l));
+    expect(hooks.map((l) => l.trim().split(/\s+/)[0])).toEqual(["ip:filter:FORWARD"]);
+    expect(r.stdout).toContain("line   5  ACCEPT     -A FORWARD -i docker0 -j ACCEPT");
+  });
+
+  it("says a sender with no route has no source address, not an empty word", () => {
+    const r = simulate([
+      "--lab",
+      lab,
+      "--from",
+      "wan",
+      "--to",
+      "192.0.2.2:80",
+      "--proto",
+      "tcp",
+      "--no-follow-ups",
+    ]);
+    expect(r.stdout).toContain(
+      "TCP SYN ?:40000 -> 192.0.2.2:80 (no hook logged; no source address: the sender has no route)",
+    );
+  });
+});

@@ -211,6 +211,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     `${logLine("SRC=198.51.100.10 DST=203.0.113.10 LEN=84 TOS=0x00")}\n    PREC=0x00 TTL=64 ID=1 DF PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=1 `,
   ],
   [
+    "fw4's include of a pattern",
+    "rules",
+    'table inet fw4 {\n\tinclude "/etc/nftables.d/*3.nft"\n\tchain input {\n\t\ttype filter hook input priority filter;\n\t}\n}\n',
+  ],
+  [
     "a queue target without bypass",
     "rules",
     "*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -j NFQUEUE --queue-num 3\nCOMMIT\n",

@@ -136,7 +136,8 @@ const BROKEN_NFT: readonly [what: string, text: string][] = [
   ],
   ["a rule placed past the rules", added("tcp dport 1 accept\nadd rule ip t1 in2 index 5 accept")],
   ["a rule command without a rule", "add table ip t1\nadd chain ip t1 in2\nadd rule ip t1 in2\n"],
-  ["an include", 'include "/etc/nftables.d/*.nft"\n'],
+  ["an include", 'include "/etc/nftables.d/main.nft"\n'],
+  ["an include of a pattern", 'include "/etc/nftables.d/*.nft"\n'],
   ["a word outside any table", "bogus\n"],
   ["a jump to no chain", inChain("jump nowhere3")],
   [
@@ -289,7 +290,7 @@ function realDiagnostics(): Diagnostic[] {
         "define = 5",
         "undefine NOPE",
         "define LAN = 192.168.1.0/24",
-        'include "/etc/nftables.d/*.nft"',
+        'include "/etc/nftables.d/main.nft"',
         "table inet fw {",
         " chain input {",
         "  type filter hook input priority filter;",

@@ -537,14 +537,26 @@ describe("NAT written without 'to', as OpenWrt's fw4 writes its port forwards", 
 });
 
 describe("an include inside a table, as OpenWrt's fw4 writes it", () => {
-  it("is said as at the top ('not followed'), not as an unexpected word of the table, and the table is read", () => {
-    const r = parseNftRuleset(
-      'table inet fw4 {\n\tinclude "/etc/nftables.d/*.nft"\n\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t}\n}\n',
-      { file: "fw4.nft" },
-    );
-    expect(r.diagnostics.map((d) => [d.position.line, d.position.column, d.message])).toEqual([
-      [2, 2, "'include' is not followed: packetwalk reads only the file it is given"],
+  const fw4 = (path: string) =>
+    `table inet fw4 {\n\tinclude "${path}"\n\tchain input {\n\t\ttype filter hook input priority filter; policy drop;\n\t}\n}\n`;
+
+  it("a wildcard, which nft takes as nothing when it matches no file (every fw4 ruleset has one), is a warning; the table is read", () => {
+    const r = parseNftRuleset(fw4("/etc/nftables.d/*.nft"), { file: "fw4.nft" });
+    expect(r.diagnostics.map((d) => [d.position.line, d.position.column, d.severity, d.message])).toEqual([
+      [
+        2,
+        2,
+        "warning",
+        `'include "/etc/nftables.d/*.nft"' is not followed: packetwalk reads only the file it is given, without the rules of the files the pattern matches`,
+      ],
     ]);
     expect([...(r.tables[0]?.chains.keys() ?? [])]).toEqual(["input"]);
+  });
+
+  it("a file named outright holds rules that are missing here: an error, said as at the top", () => {
+    const r = parseNftRuleset(fw4("/etc/nftables.d/10-custom.nft"), { file: "fw4.nft" });
+    expect(r.diagnostics.map((d) => [d.position.line, d.position.column, d.severity, d.message])).toEqual([
+      [2, 2, "error", "'include' is not followed: packetwalk reads only the file it is given"],
+    ]);
   });
 });
