@@ -234,7 +234,7 @@ export class TraceParser {
   /** nft trace ids of inet-family tables seen carrying IPv6, with the line they were last seen on. */
   private inet6 = new Map<string, number>();
   /** The last trace event with packet data, per trace id (at most 1024; see `sameHookData`). */
-  private traceData = new Map<string, TraceEvent>();
+  private traceData = new Map<string, { ev: TraceEvent; seq: number }>();
   /** The last nft packet line with headers, per trace id (at most 1024; see `keepHeaders`). */
   private nftHeaders = new Map<string, TraceEvent>();
   /** Packet data by trace id, waiting for the TRACE line it belongs to, with the line it was read on. */
@@ -255,7 +255,9 @@ export class TraceParser {
    * A LOG line whose fields stop before the kernel's last one, its error not yet reported: the next
    * line may go on with the fields (`parts` lines joined so far). See {@link joinCut}.
    */
-  private cut: { text: string; lineNo: number; parts: number; diag: Diagnostic } | undefined;
+  private cut:
+    | { text: string; lineNo: number; seq: number; counted: boolean; parts: number; diag: Diagnostic }
+    | undefined;
   /** How many input lines the line being read was joined from (1: it is one line). */
   private parts = 1;
   /** Prefixes the ruleset prints at several chains, chosen per line by its devices. */
@@ -332,7 +334,9 @@ export class TraceParser {
    */
   get floor(): number {
     // A packet waiting in the pairing queue (a later fragment, and those after it) is not handed out either.
-    const floor = Math.min(this.grouper.floor, this.pairing.oldest);
+    let floor = Math.min(this.grouper.floor, this.pairing.oldest);
+    // A line held for its wrapped rest is not read yet either.
+    if (this.cut && this.cut.seq < floor) floor = this.cut.seq;
     return this.held && this.held.seq < floor ? this.held.seq : floor;
   }
 
@@ -348,8 +352,13 @@ export class TraceParser {
       this.grouper.signature(),
       `packet-order ${this.packetOrder}`,
       ...live.map(([id, d]) => `stash ${id} ${d.seq} ${JSON.stringify(d.ev)}`),
+      ...[...this.traceData]
+        .filter(([, d]) => this.seq + 1 - d.seq <= this.stashLines)
+        .map(([id, d]) => `trace-data ${id} ${d.seq} ${JSON.stringify(d.ev)}`)
+        .sort(),
       `last-trace ${last && last.line === this.seq ? JSON.stringify(last.ev) : ""}`,
       `held ${this.held ? `${this.held.seq} ${JSON.stringify(this.held.ev)}` : ""}`,
+      `cut ${this.cut ? `${this.cut.seq} ${this.cut.parts} ${this.cut.text}` : ""}`,
       ...[...this.inet6]
         .filter(([, at]) => this.seq + 1 - at <= this.stashLines)
         .map(([id, at]) => `inet6 ${id} ${at}`)
@@ -407,23 +416,25 @@ export class TraceParser {
     const seq = ++this.seq;
     // Outside the range a line only feeds the grouping: nothing about it is reported.
     const counted = seq >= this.from && seq < this.to;
-    if (this.cut && this.joinCut(text, seq, counted)) return;
+    if (this.cut && this.joinCut(text, seq)) return;
     this.read(text, seq, counted);
   }
 
   /**
    * The line held in {@link cut} and `text`, when `text` goes on with its fields (a web page, a mail
    * client or an editor wrapped a long LOG line), read as one line at the held line's number: true.
-   * Otherwise the held line's error is reported and false is returned.
+   * Otherwise the held line's error is reported and false is returned. The joined line is counted
+   * (reported) as its first line is: a parallel parse's segments then agree on which one reports it.
    */
-  private joinCut(text: string, seq: number, counted: boolean): boolean {
+  private joinCut(text: string, seq: number): boolean {
     const cut = this.cut as NonNullable<TraceParser["cut"]>;
     this.cut = undefined;
     const more = WRAPPED_FIELDS.exec(text);
     if (!more || cut.parts >= MAX_WRAPPED_PARTS || cut.text.length + text.length > MAX_WRAPPED_LENGTH) {
-      this.diag(cut.diag);
+      if (cut.counted) this.diag(cut.diag);
       return false;
     }
+    const counted = cut.counted;
     const lineNo = this.lineNo;
     this.lineNo = cut.lineNo;
     this.parts = cut.parts + 1;
@@ -530,13 +541,14 @@ export class TraceParser {
       case "ignore":
         return;
       case "error": {
-        if (!counted) return;
         const position = { file: this.file, line: this.lineNo, column: lineColumn(at, result.column) };
-        // Cut at its very end: the next line may be the rest, wrapped (held until it is seen).
+        // Cut at its very end: the next line may be the rest, wrapped (held until it is seen, counted or not).
         if (result.group === undefined && !result.severity && result.column > body.length && plain) {
           this.cut = {
             text: raw,
             lineNo: this.lineNo,
+            seq,
+            counted,
             parts: this.parts,
             diag: {
               severity: "error",
@@ -547,6 +559,7 @@ export class TraceParser {
           };
           return;
         }
+        if (!counted) return;
         if (result.group !== undefined) {
           // Counted with the unknown prefixes, under a key no prefix can be (the parallel parse merges both alike).
           const name = `${GROUP_MARK}${result.message}`;
@@ -761,7 +774,8 @@ export class TraceParser {
     packetLineBefore = 0,
   ): void {
     this.inetFamily(ev, seq);
-    if (ev.traceId && (ev.source === "xtables-monitor" || ev.source === "nft-monitor")) this.sameHookData(ev);
+    if (ev.traceId && (ev.source === "xtables-monitor" || ev.source === "nft-monitor"))
+      this.sameHookData(ev, seq);
     if (ev.traceId) this.lastTraceEvent = { ev, line: seq };
     if (counted) this.events++;
     // A packet line opens a hook's run. Without a ruleset to place it, a chain there whose name says no
@@ -794,15 +808,17 @@ export class TraceParser {
    * from FORWARD or OUTPUT to POSTROUTING): NAT between them may have changed the headers. A chain
    * with packet data is remembered for its trace id.
    */
-  private sameHookData(ev: TraceEvent): void {
+  private sameHookData(ev: TraceEvent, seq: number): void {
     const id = ev.traceId as string;
     if (ev.in !== undefined || ev.out !== undefined || ev.ip || ev.arp) {
       if (this.traceData.size >= 1024 && !this.traceData.has(id)) this.traceData.clear();
-      this.traceData.set(id, ev);
+      this.traceData.set(id, { ev, seq });
       return;
     }
-    const known = this.traceData.get(id);
-    if (!known) return;
+    const data = this.traceData.get(id);
+    // Within the grouping window only, as the stash: the state stays bounded and a parallel parse's warm-up rebuilds it.
+    if (!data || seq - data.seq > this.stashLines) return;
+    const known = data.ev;
     const family = (hook: string) => hook.slice(0, hook.indexOf(":"));
     const point = (hook: string) =>
       this.chainHooks?.[hook] ?? baseChainHook(hook.slice(hook.lastIndexOf(":") + 1));
@@ -825,7 +841,7 @@ export class TraceParser {
     const cut = this.cut;
     if (!cut) return;
     this.cut = undefined;
-    this.diag(cut.diag);
+    if (cut.counted) this.diag(cut.diag);
   }
 
   /** Hands the {@link held} event on without packet data (the next line is not its `PACKET:` line). */

@@ -213,6 +213,35 @@ describe("parallel parse of one file", () => {
     }
   });
 
+  it("joins a LOG line wrapped over several lines whichever segment its pieces fall in", async () => {
+    const out: string[] = [];
+    for (let i = 0; i < 600; i++) {
+      const whole = `[ ${1000 + i}.000001] iptable/filter-INPUT IN=eth0 OUT= MAC=52:54:00:aa:00:10:52:54:00:aa:00:20:08:00 SRC=198.51.100.${i % 250} DST=203.0.113.10 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=${i} DF PROTO=ICMP TYPE=8 CODE=0 ID=7 SEQ=${i} `;
+      // Broken at a space after every few fields, as a page of 80 columns shows it; some lines left whole or cut.
+      const words = whole.split(" ");
+      const pieces: string[] = [];
+      for (let w = 0; w < words.length; w += 4 + (i % 5))
+        pieces.push(words.slice(w, w + 4 + (i % 5)).join(" "));
+      if (i % 7 === 0) out.push(whole);
+      else if (i % 11 === 0) out.push(pieces[0] as string, "[ 1.0] usb: x");
+      else out.push(...pieces.map((p, k) => (k ? `    ${p}` : p)));
+    }
+    const path = join(dir, "wrapped.log");
+    writeFileSync(path, `${out.join("\n")}\n`);
+    const want = await sequential(path, "human");
+    expect(want.packets).toBeGreaterThan(500);
+    expect(want.diagnostics.some((d) => d.message.startsWith("LOG line wrapped over several lines"))).toBe(
+      true,
+    );
+    for (const segmentBytes of [1024, 1500, 4096])
+      for (const warmupLines of [1, 3, 40]) {
+        const got = await parallel({ path, mode: "human", jobs: 2, segmentBytes, warmupLines, inline: true });
+        expect(got.text, `${segmentBytes} ${warmupLines}`).toBe(want.text);
+        expect(problems(got.summary.diagnostics)).toEqual(problems(want.diagnostics));
+        expect([got.summary.events, got.summary.skippedLines]).toEqual([want.events, want.skipped]);
+      }
+  });
+
   it("cuts the problem list where the sequential parse does", async () => {
     const want = await sequential(mixed, "none", 5);
     const got = await parallel({ path: mixed, mode: "none", jobs: 2, segmentBytes: 4096, maxDiagnostics: 5 });
