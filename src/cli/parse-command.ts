@@ -335,13 +335,22 @@ function bigFile(file: string, segmentBytes: number): boolean {
  * Why the input gave no packet when no line was set aside: every netfilter line had an error (`errors`
  * lines), it was empty, or no line was netfilter's.
  */
-function noPacketsMessage(files: readonly string[], events: number, skipped: number, errors: number): string {
+function noPacketsMessage(
+  files: readonly string[],
+  events: number,
+  skipped: number,
+  errors: number,
+  warnings: number,
+): string {
   const where = files.length === 1 && files[0] !== "-" ? `${files[0]}:1:1` : "the input";
   const hint =
     "hint: packetwalk reads netfilter's LOG lines ('... IN=eth0 OUT= ... SRC=... DST=...'), xtables-monitor --trace and nft monitor trace output: give dmesg, journalctl -k or the syslog file that holds them\n";
   // Lines that failed were netfilter's: the input was not empty.
   if (events === 0 && errors > 0)
     return `packetwalk parse: no packet: ${errors === 1 ? "the one netfilter line" : `all ${errors} netfilter lines`} found could not be read (the error${errors === 1 ? "" : "s"} above say${errors === 1 ? "s" : ""} where and why)\nhint: a line edited by hand (an address replaced by <filtered> or x.x.x.x) or cut short does not read; paste the lines as the kernel wrote them\n`;
+  // Lines the warnings set aside (a JSON object of another kind, lines of a family not drawn) were read.
+  if (events === 0 && skipped === 0 && warnings > 0)
+    return `packetwalk parse: no packet: the lines read were set aside (the warning${warnings === 1 ? " above says" : "s above say"} why)\n${hint}`;
   if (events === 0 && skipped === 0)
     return `packetwalk parse: ${where}: error: the input is empty: expected kernel log lines\n${hint}`;
   return `packetwalk parse: no netfilter packets found in the input (${skipped} line${skipped === 1 ? "" : "s"} read, none a netfilter line)\n${hint}`;
@@ -383,6 +392,7 @@ function report(
               events,
               skipped,
               diagnostics.filter((d) => d.severity === "error").length,
+              diagnostics.filter((d) => d.severity === "warning").length,
             ),
     );
     return 1;

@@ -211,9 +211,9 @@ export const KNOWN_MESSAGES: readonly Known[] = [
   {
     code: "json-record",
     english:
-      /^expected a journalctl JSON record \(with MESSAGE\) or a ulogd JSON packet record, found another JSON object: not read(?: \((\d+) lines?\))?$/,
+      /^expected a JSON record with a message \(journalctl's MESSAGE, a log shipper's message, msg or log\) or a ulogd JSON packet record, found another JSON object: not read(?: \((\d+) lines?\))?$/,
     zh: (m) =>
-      `這裡應該是 journalctl 的 JSON 紀錄（含 MESSAGE）或 ulogd 的 JSON 封包紀錄，卻是別種 JSON 物件：沒有讀取${lines(m[1])}`,
+      `這裡應該是含訊息的 JSON 紀錄（journalctl 的 MESSAGE，或日誌傳送工具的 message、msg、log）或 ulogd 的 JSON 封包紀錄，卻是別種 JSON 物件：沒有讀取${lines(m[1])}`,
   },
   {
     code: "pve-queue-full",
@@ -729,8 +729,8 @@ export const KNOWN_HINTS: ReadonlyMap<string, string> = new Map([
     "請記錄封包本身：NFLOG 規則配上 ulogd 的 NFLOG 輸入，或 LOG 規則配上核心日誌",
   ],
   [
-    "give the kernel log as text (journalctl -k -o short-iso-precise, dmesg) or as journalctl -o json; a netfilter packet in another tool's JSON is not read",
-    "請以文字（journalctl -k -o short-iso-precise、dmesg）或 journalctl -o json 的形式提供核心日誌；其他工具的 JSON 裡的 netfilter 封包不會被讀取",
+    "give the kernel log as text (journalctl -k -o short-iso-precise, dmesg) or as journalctl -o json; a netfilter packet in another tool's JSON is read only from its message field",
+    "請以文字（journalctl -k -o short-iso-precise、dmesg）或 journalctl -o json 的形式提供核心日誌；其他工具的 JSON 裡的 netfilter 封包只會從它的訊息欄位讀取",
   ],
   [
     "log IPv6 with a LOG rule (the kernel log prints every field), or read the firewall's counters",
@@ -1329,6 +1329,7 @@ export const MORE_MESSAGES: readonly Known[] = [
       /^LOG line wrapped over several lines \(by a web page, an editor or a mail client\), read joined at a space(?: \((\d+) lines?\))?$/,
     zh: (m) => `LOG 行被折成好幾行（網頁、編輯器或郵件軟體折的），已在空格處接回來讀取${lines(m[1])}`,
   },
+
   {
     code: "queue-target",
     english:

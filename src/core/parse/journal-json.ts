@@ -260,10 +260,36 @@ export function readJournalJson(line: string): JournalMessage | ErrorLine | unde
   const stamp = jsonString(line, fields.get("__REALTIME_TIMESTAMP"));
   if (stamp && /^\d{1,17}$/.test(stamp)) out.time = Number(stamp) / 1e6;
   out.kernel = jsonString(line, fields.get("_TRANSPORT")) === "kernel";
-  const m = fields.get("MESSAGE");
+  const m = fields.get("MESSAGE") ?? shippedMessage(line, fields, out);
   if (m === undefined) {
     out.fields = fields;
     return out;
   }
   return readMessage(line, m, valueEnd(line, m, 1), out) ?? out;
+}
+
+/** The message fields of log shippers' JSON (Vector, Fluent Bit, Logstash, Loki, GELF), in the order tried. */
+const SHIPPED_MESSAGE_KEYS = ["message", "msg", "log", "short_message", "full_message"];
+/** Their time fields, an ISO 8601 text. */
+const SHIPPED_TIME_KEYS = ["timestamp", "@timestamp", "time"];
+
+/**
+ * Where a log shipper's record (no MESSAGE: `{"appname":"kernel","message":"[UFW BLOCK] IN=..."}`) holds
+ * its message, a string, or undefined; its ISO time, if any, goes to `out.time`.
+ */
+function shippedMessage(line: string, fields: Map<string, number>, out: JournalMessage): number | undefined {
+  for (const k of SHIPPED_MESSAGE_KEYS) {
+    const at = fields.get(k);
+    if (at === undefined || line.charCodeAt(at) !== 34) continue;
+    for (const t of SHIPPED_TIME_KEYS) {
+      const iso = jsonString(line, fields.get(t));
+      const ms = iso && /^\d{4}-\d\d-\d\dT/.test(iso) ? Date.parse(iso) : Number.NaN;
+      if (!Number.isNaN(ms)) {
+        out.time = ms / 1000;
+        break;
+      }
+    }
+    return at;
+  }
+  return undefined;
 }

@@ -64,8 +64,8 @@ export function readJsonRecord(line: string, fields: Map<string, number>): JsonR
   }
   return warning(
     "json-record",
-    "expected a journalctl JSON record (with MESSAGE) or a ulogd JSON packet record, found another JSON object: not read",
-    "give the kernel log as text (journalctl -k -o short-iso-precise, dmesg) or as journalctl -o json; a netfilter packet in another tool's JSON is not read",
+    "expected a JSON record with a message (journalctl's MESSAGE, a log shipper's message, msg or log) or a ulogd JSON packet record, found another JSON object: not read",
+    "give the kernel log as text (journalctl -k -o short-iso-precise, dmesg) or as journalctl -o json; a netfilter packet in another tool's JSON is read only from its message field",
   );
 }
 

@@ -355,7 +355,9 @@ export function parseNftMonitorLine(line: string, bodyStart: number): ParsedLine
   ev.prefix = `${fam} ${table} ${chain}`;
   if (rest.startsWith("packet: ")) {
     readPacket(rest.slice(8), ev, family);
-    if (ev.ip?.src.includes(":") && family === "ip") ev.hook = `ip6:${table}:${chain}` as TraceEvent["hook"];
+    // Its chain, for a packet line no rule or verdict line follows (a trace cut there): drawn on its own.
+    ev.hook =
+      ev.ip?.src.includes(":") && family === "ip" ? (`ip6:${table}:${chain}` as TraceEvent["hook"]) : hook;
     return { kind: "packet-data", traceId, event: ev };
   }
   if (rest.startsWith("conntrack: ")) return IGNORE;

@@ -146,6 +146,16 @@ const WRAPPED_MESSAGE =
 const WRAPPED_HINT =
   "the kernel writes each line whole: copy the log from a file or a terminal (journalctl -k, dmesg) to keep its lines as they were";
 
+/** A packet line waiting for the rule, verdict or TRACE line of its chain, and where it was read. */
+interface Stashed {
+  ev: TraceEvent;
+  seq: number;
+  counted: boolean;
+  position: Diagnostic["position"];
+  time: number | undefined;
+  envelope: TraceEvent["envelope"];
+}
+
 /** The note that closes a list of problems cut at `maxDiagnostics`. */
 export function unlistedNote(count: number, position: Diagnostic["position"]): Diagnostic {
   return {
@@ -238,7 +248,7 @@ export class TraceParser {
   /** The last nft packet line with headers, per trace id (at most 1024; see `keepHeaders`). */
   private nftHeaders = new Map<string, TraceEvent>();
   /** Packet data by trace id, waiting for the TRACE line it belongs to, with the line it was read on. */
-  private stash = new Map<string, { ev: TraceEvent; seq: number }>();
+  private stash = new Map<string, Stashed>();
   private readonly maxUnknownPrefixes: number;
   /** How many lines a stashed packet line waits for its TRACE line. */
   private readonly stashLines: number;
@@ -335,8 +345,12 @@ export class TraceParser {
   get floor(): number {
     // A packet waiting in the pairing queue (a later fragment, and those after it) is not handed out either.
     let floor = Math.min(this.grouper.floor, this.pairing.oldest);
-    // A line held for its wrapped rest is not read yet either.
+    // A line held for its wrapped rest is not read yet either, nor a packet line waiting for its chain's line.
     if (this.cut && this.cut.seq < floor) floor = this.cut.seq;
+    for (const d of this.stash.values()) {
+      if (d.seq < floor) floor = d.seq;
+      break;
+    }
     return this.held && this.held.seq < floor ? this.held.seq : floor;
   }
 
@@ -416,6 +430,7 @@ export class TraceParser {
     const seq = ++this.seq;
     // Outside the range a line only feeds the grouping: nothing about it is reported.
     const counted = seq >= this.from && seq < this.to;
+    if (this.stash.size) this.orphanStale(seq);
     if (this.cut && this.joinCut(text, seq)) return;
     this.read(text, seq, counted);
   }
@@ -602,7 +617,20 @@ export class TraceParser {
         } else {
           if (!xtables) this.keepHeaders(result.traceId, result.event);
           if (this.stash.size > 1024) this.forgetStaleStash(seq);
-          this.stash.set(result.traceId, { ev: result.event, seq });
+          // Another packet line of the trace before a line took the last one: that one stands alone.
+          const before = this.stash.get(result.traceId);
+          if (before) {
+            this.stash.delete(result.traceId);
+            this.orphan(before, seq);
+          }
+          this.stash.set(result.traceId, {
+            ev: result.event,
+            seq,
+            counted,
+            position: { file: this.file, line: this.lineNo, column: lineColumn(at, envelope.bodyStart + 1) },
+            time: envelope.time,
+            envelope: envelope.kind,
+          });
         }
         return;
       }
@@ -663,6 +691,7 @@ export class TraceParser {
         const fresh = seq - data.seq <= this.stashLines;
         if (fresh) copyPacketData(data.ev, ev);
         this.stash.delete(ev.traceId);
+        if (!fresh) this.orphan(data, seq);
         if (fresh) {
           this.commit(ev, seq, counted, true, seq - data.seq);
           return;
@@ -907,9 +936,51 @@ export class TraceParser {
   }
 
   private forgetStaleStash(seq: number): void {
-    for (const [id, d] of this.stash) if (seq - d.seq > this.stashLines) this.stash.delete(id);
+    for (const [id, d] of this.stash)
+      if (seq - d.seq > this.stashLines) {
+        this.stash.delete(id);
+        this.orphan(d, seq);
+      }
     // Still full of live entries (an input of nothing but packet lines): start over, as before.
-    if (this.stash.size > 1024) this.stash.clear();
+    if (this.stash.size > 1024) {
+      const all = [...this.stash.values()];
+      this.stash.clear();
+      for (const d of all) this.orphan(d, seq);
+    }
+  }
+
+  /** The packet lines still waiting at the end of the input: no line will take them. */
+  private orphanAll(): void {
+    const all = [...this.stash.values()];
+    this.stash.clear();
+    for (const d of all) this.orphan(d, this.seq);
+  }
+
+  /** Every packet line no line took within the grouping window (oldest first; the stash is in line order). */
+  private orphanStale(seq: number): void {
+    for (const [id, d] of this.stash) {
+      if (seq - d.seq <= this.stashLines) return;
+      this.stash.delete(id);
+      this.orphan(d, seq);
+    }
+  }
+
+  /**
+   * A packet line no rule, verdict or TRACE line took (the trace was cut after it, or the next line was
+   * lost): an nft packet line names its chain, so the packet is drawn there without a verdict; an
+   * xtables-monitor `PACKET:` line names none, so it is counted with the lines skipped.
+   */
+  private orphan(d: Stashed, seq: number): void {
+    const ev = d.ev;
+    if (ev.source === "nft-monitor" && ev.hook) {
+      Object.assign(ev.position, d.position);
+      if (d.time !== undefined) ev.time = d.time;
+      ev.envelope = d.envelope;
+      this.commit(ev, seq, d.counted);
+      return;
+    }
+    // Counted with the lines not read: a warning found lines later would break the problems' line order.
+    if (d.counted) this.skippedLines++;
   }
 
   /**
@@ -945,6 +1016,7 @@ export class TraceParser {
   flush(): void {
     this.releaseCut();
     this.releaseHeld();
+    this.orphanAll();
     this.grouper.finish();
     this.pairing.flush();
   }
@@ -953,6 +1025,7 @@ export class TraceParser {
   end(): void {
     this.releaseCut();
     this.releaseHeld();
+    this.orphanAll();
     this.grouper.finish();
     this.pairing.flush();
     if (this.dropped > 0)

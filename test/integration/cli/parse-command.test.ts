@@ -232,6 +232,14 @@ describe("a log pasted from elsewhere", () => {
     expect(blanked.stderr).toContain(
       "packetwalk parse: no packet: all 2 netfilter lines found could not be read (the errors above say where and why)\nhint: a line edited by hand",
     );
+    // Lines set aside by a warning (JSON of another kind) were read: not "empty" either.
+    writeFileSync(empty, '{"level":"info","event":"started"}\n');
+    const aside = parse([empty]);
+    expect(aside.status).toBe(1);
+    expect(aside.stderr).not.toContain("the input is empty");
+    expect(aside.stderr).toContain(
+      "packetwalk parse: no packet: the lines read were set aside (the warning above says why)",
+    );
   });
 
   it("a missing file or a folder is said in words with a hint, exit 2, no stack trace", () => {

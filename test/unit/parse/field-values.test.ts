@@ -133,7 +133,8 @@ describe("an IP ID with something glued to it", () => {
     expect(problemOf(bad)).toMatchObject({ message: "expected a number after ID=, found '9x32'" });
     for (const glued of ["ID=31001DF", "ID=31001SPORT=51000"]) {
       const ok = `PACKET: 0 7c1d0e21 IN=wan0 MACSRC=52:54:0:aa:0:1 MACDST=52:54:0:aa:0:2 MACPROTO=0800 SRC=198.51.100.20 DST=203.0.113.5 LEN=60 TOS=0x0 TTL=58 ${glued}${glued.endsWith("DF") ? " SPORT=51000" : ""} DPORT=8080 SYN `;
-      expect(parseTraceText(`${ok}\n`, { file: "in.log" }).diagnostics).toEqual([]);
+      const trace = " TRACE: 2 7c1d0e21 raw:PREROUTING:policy:ACCEPT ";
+      expect(parseTraceText(`${ok}\n${trace}\n`, { file: "in.log" }).diagnostics).toEqual([]);
     }
   });
 });

@@ -164,18 +164,30 @@ describe("ulogd's JSON output", () => {
 });
 
 describe("other JSON objects", () => {
-  it("warns at a JSON object that is neither a journal record with MESSAGE nor ulogd's, counted once", () => {
+  it("warns at a JSON object with no message, neither a journal record nor ulogd's, counted once", () => {
     const r = parseTraceText(
-      ['{"level":"info","msg":"started"}', "", '{"level":"info","msg":"again"}'].join("\n"),
+      ['{"level":"info","event":"started"}', "", '{"level":"info","event":"again"}'].join("\n"),
     );
     expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
       [
         "warning",
         1,
         1,
-        "expected a journalctl JSON record (with MESSAGE) or a ulogd JSON packet record, found another JSON object: not read (2 lines)",
+        "expected a JSON record with a message (journalctl's MESSAGE, a log shipper's message, msg or log) or a ulogd JSON packet record, found another JSON object: not read (2 lines)",
       ],
     ]);
+  });
+
+  it("reads a log shipper's record (Vector, Fluent Bit, Logstash) by its message, with its ISO time", () => {
+    const rec = (message: string) =>
+      JSON.stringify({ appname: "kernel", host: "gw", timestamp: "2026-11-30T10:00:00.5Z", message });
+    const r = parseTraceText([rec(LOG_TCP), rec("usb 1-1: new device")].join("\n"), { file: "vector.json" });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.packets).toHaveLength(1);
+    expect(r.packets[0]?.events[0]?.time).toBe(Date.parse("2026-11-30T10:00:00.5Z") / 1000);
+    // Columns are the saved line's: the message starts after its key.
+    expect(r.packets[0]?.events[0]?.position.column).toBe(rec(LOG_TCP).indexOf('"message":"') + 12);
+    expect(r.skippedLines).toBe(1);
   });
 });
 

@@ -159,7 +159,12 @@ describe("trace output pasted from the middle, and nft's packet lines without he
     ].join("\n");
     const r = parseTraceText(text);
     expect(r.packets.map((p) => p.summary)).toEqual(["TCP SYN-ACK 203.0.113.1:2202 -> 203.0.113.126:49780"]);
-    expect(hops(text)).toEqual(["ip:fw4:prerouting br-lan2>", "ip:fw4:mangle_forward br-lan2>br-lan2"]);
+    // The first packet line, its chain's rule line not pasted, stands for its chain (no verdict).
+    expect(hops(text)).toEqual([
+      "ip:fw4:trace_chain br-lan2>",
+      "ip:fw4:prerouting br-lan2>",
+      "ip:fw4:mangle_forward br-lan2>br-lan2",
+    ]);
   });
 
   it("xtables-monitor: a user chain's line first is no trace's first line, so the PACKET line is the next chain's", () => {
@@ -290,5 +295,41 @@ describe("a LOG line wrapped over several lines by a blog, a forum or a mail cli
       "1 error expected SRC= before the end of the line",
       "3 error expected SRC= before the end of the line",
     ]);
+  });
+});
+
+describe("a trace that stops after a packet line (the capture or the paste cut there)", () => {
+  it("nft: the packet line names its chain, so the packet is drawn there without a verdict", () => {
+    const text = [
+      'trace id 5a11c0de inet fw input packet: iif "eth0" ether saddr 52:54:00:aa:00:01 ether daddr 52:54:00:aa:00:02 ip saddr 198.51.100.7 ip daddr 203.0.113.5 ip dscp cs0 ip ecn not-ect ip ttl 64 ip id 4242 ip protocol tcp ip length 60 tcp sport 40000 tcp dport 22 tcp flags == syn tcp window 64240',
+    ].join("\n");
+    const r = parseTraceText(text, { file: "cut.log" });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.packets.map((p) => p.summary)).toEqual(["TCP SYN 198.51.100.7:40000 -> 203.0.113.5:22"]);
+    const e = r.packets[0]?.events[0];
+    expect([e?.hook, e?.in, e?.verdict, e?.position.line]).toEqual(["ip:fw:input", "eth0", undefined, 1]);
+  });
+
+  it("nft: a packet line no rule line took within the window is drawn, the trace's next packet apart", () => {
+    const packet = (id: string, ipId: number) =>
+      `trace id ${id} inet fw input packet: iif "eth0" ip saddr 198.51.100.7 ip daddr 203.0.113.5 ip dscp cs0 ip ecn not-ect ip ttl 64 ip id ${ipId} ip protocol icmp ip length 84 icmp type echo-request icmp code net-unreachable icmp id 1 icmp sequence ${ipId}`;
+    const text = [
+      packet("0000aaaa", 1),
+      ...Array.from({ length: 500 }, (_, i) => `[ ${i}.0] usb 1-1: line ${i}`),
+      packet("0000bbbb", 2),
+      "trace id 0000bbbb inet fw input policy accept",
+    ].join("\n");
+    const r = parseTraceText(text, { file: "cut.log" });
+    expect(
+      r.packets.map((p) => p.events.map((e) => `${e.position.line} ${e.verdict?.verdict ?? "-"}`)),
+    ).toEqual([["1 -"], ["503 ACCEPT"]]);
+  });
+
+  it("xtables-monitor: a PACKET line names no chain, so it is counted with the lines skipped", () => {
+    const packet = (n: number) =>
+      `PACKET: 2 7c1d0e2${n} IN=wan0 MACSRC=52:54:0:aa:0:1 MACDST=52:54:0:aa:0:2 MACPROTO=0800 SRC=198.51.100.20 DST=203.0.113.5 LEN=60 TOS=0x0 TTL=58 ID=${n} DF SPORT=51000 DPORT=8080 SYN `;
+    const r = parseTraceText([packet(1), packet(2)].join("\n"), { file: "cut.log" });
+    expect(r.packets).toEqual([]);
+    expect(r.skippedLines).toBe(2);
   });
 });

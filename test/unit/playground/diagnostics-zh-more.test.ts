@@ -215,6 +215,7 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "rules",
     'table inet fw4 {\n\tinclude "/etc/nftables.d/*3.nft"\n\tchain input {\n\t\ttype filter hook input priority filter;\n\t}\n}\n',
   ],
+
   [
     "a queue target without bypass",
     "rules",

@@ -254,7 +254,7 @@ function realDiagnostics(): Diagnostic[] {
         '{"timestamp":"2026-12-03T10:00:00","oob.prefix":"in","oob.in":"eth0","oob.out":"","raw.pktlen":84,"oob.family":2,"ip.protocol":1}',
         '{"timestamp":"2026-12-03T10:00:01","oob.prefix":"in","oob.in":"eth0","oob.out":"","raw.pktlen":84,"oob.family":2,"ip.protocol":1}',
         '{"ct.event":1,"orig.ip.protocol":6}',
-        '{"level":"info","msg":"started"}',
+        '{"level":"info","event":"started"}',
       ].join("\n"),
     ).diagnostics,
     // Proxmox VE's pvefw-logger: its full queue, and an IPv6 packet it does not print.
