@@ -351,6 +351,9 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
           .map((w) => w.value)
           .join(" ");
       else if (head === "elements") addElements(set, words, words[0] as NftToken);
+      else if (head === "limit" || head === "quota" || (head === "ct" && words[1]?.value === "count"))
+        // A stateful expression for every element (nft's set-level connlimit, a limit per key).
+        set.stateful = words.map((w) => w.value).join(" ");
       else if (
         head &&
         !["flags", "size", "timeout", "gc-interval", "policy", "counter", "auto-merge", "comment"].includes(
@@ -581,7 +584,7 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     const words = bindAnonymousChains(table, written);
     if (!words || words.length === 0) return;
     const shown = written.filter((w) => w.type !== "nl");
-    const parsed = parseNftRule(words);
+    const parsed = parseNftRule(words, table.sets);
     for (const p of parsed.problems) err(p, p.message, p.hint, p.severity);
     if (parsed.problems.some((p) => p.severity === "error")) return;
     // The keys of the rule's own map (`vmap { 100-50 : accept }`, `dnat to tcp dport map { ... }`): nft

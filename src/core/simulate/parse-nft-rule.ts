@@ -27,6 +27,7 @@ import type {
   NftDataElement,
   NftKey,
   NftMapElement,
+  NftSet,
   NftValue,
   PortRange,
   Target,
@@ -495,23 +496,37 @@ const NFT_CHANCE = new Map<string, Chance>([
 ]);
 
 /** Whether the expression at `at` is a chance one (`limit rate`, `numgen`, `meta random`), and which. */
-function chanceAt(tokens: readonly NftToken[], at: number): Chance | undefined {
+function chanceAt(
+  tokens: readonly NftToken[],
+  at: number,
+  sets?: ReadonlyMap<string, NftSet>,
+): Chance | undefined {
   const w = tokens[at]?.value ?? "";
   const next = tokens[at + 1]?.value;
   if (w === "meta" && next === "random") return "random";
   if (w === "ct" && next === "count") return "state";
-  // `add @meter { ip saddr limit rate over 3/minute }`: a rate limit per key, kept in a dynamic set.
-  if ((w === "add" || w === "update" || w === "meter") && limitInBraces(tokens, at)) return "rate";
+  if (w === "add" || w === "update" || w === "meter") {
+    // A set declared with `ct count over N` or `limit rate ...` for every element.
+    const stateful = next?.startsWith("@") ? sets?.get(next.slice(1))?.stateful : undefined;
+    if (stateful) return stateful.startsWith("limit") ? "rate" : "state";
+    // `add @meter { ip saddr limit rate over 3/minute }`: a rate limit per key, kept in a dynamic set;
+    // `add @s { ip saddr ct count over 3 }`: the connections per key (nft's connlimit), as `ct count`.
+    const inside = inBraces(tokens, at);
+    if (inside.includes("limit")) return "rate";
+    if (inside.some((v, k) => v === "ct" && inside[k + 1] === "count")) return "state";
+  }
   return NFT_CHANCE.get(w);
 }
 
-/** Whether the `{ ... }` right after the words at `at` holds a `limit`. */
-function limitInBraces(tokens: readonly NftToken[], at: number): boolean {
-  const open = tokens.findIndex((t, k) => k > at && k <= at + 3 && t.value === "{");
-  if (open < 0) return false;
+/** The words of the `{ ... }` right after the words at `at` (none when there is no such block). */
+function inBraces(tokens: readonly NftToken[], at: number): string[] {
+  // `meter NAME [size N] { ... }`: the block a few words on.
+  const open = tokens.findIndex((t, k) => k > at && k <= at + 5 && t.value === "{");
+  if (open < 0) return [];
+  const words: string[] = [];
   for (let k = open + 1; k < tokens.length && tokens[k]?.value !== "}"; k++)
-    if (tokens[k]?.value === "limit") return true;
-  return false;
+    words.push(tokens[k]?.value ?? "");
+  return words;
 }
 
 /** The most choices of a `numgen ... vmap` the simulator follows (kube-proxy: one per endpoint). */
@@ -905,7 +920,8 @@ function readReversePath(
     k += 2;
   }
   const result = tokens[k]?.value;
-  if (result !== "oif" && result !== "oifname") return undefined;
+  // nft 1.0.8+ writes the presence test as `check` (`fib saddr . mark . iif check missing`, firewalld).
+  if (result !== "oif" && result !== "oifname" && result !== "check") return undefined;
   k++;
   let negated = false;
   if (tokens[k]?.value === "!=" || tokens[k]?.value === "==") {
@@ -913,8 +929,12 @@ function readReversePath(
     k++;
   }
   const v = tokens[k]?.value;
-  const missing = v === "missing" || v === "0" || (result === "oifname" && v === "");
-  if (!missing && v !== "exists" && v !== "1") return undefined;
+  const missing =
+    v === "missing" ||
+    v === "0" ||
+    (result === "oifname" && v === "") ||
+    (result === "check" && v === "false");
+  if (!missing && v !== "exists" && v !== "1" && !(result === "check" && v === "true")) return undefined;
   // The rule matches when no way back exists (`missing`), or when one does (`exists`, `!= 0`).
   return {
     condition: { kind: "rpfilter", strict, acceptLocal: false, neg: missing !== negated },
@@ -949,7 +969,7 @@ function ipsecField(tokens: readonly NftToken[], at: number): { next: number } |
 }
 
 /** Parses the statements of one rule from `tokens` (no line-end tokens in them). */
-export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
+export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<string, NftSet>): ParsedNftRule {
   const out: ParsedNftRule = {
     conditions: [],
     target: { kind: "NONE" },
@@ -1006,6 +1026,25 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     lastAt = i;
   };
   const peek = (k = 0) => tokens[i + k];
+  /**
+   * Where `KEY map @name` or `KEY map { ... }` from `at` ends (the key a few words, `.`-joined), or -1
+   * when the words there are a plain object name (`counter name http`).
+   */
+  const objectMapEnd = (at: number): number => {
+    let k = at;
+    while (k < at + 12 && tokens[k] && tokens[k]?.value !== "map" && tokens[k]?.type !== "punct") k++;
+    while (tokens[k]?.value === ".") k += 2;
+    if (tokens[k]?.value !== "map" || k === at) return -1;
+    const m = tokens[k + 1];
+    if (m?.value.startsWith("@")) return k + 2;
+    if (m?.value !== "{") return -1;
+    let depth = 0;
+    for (let e = k + 1; e < tokens.length; e++) {
+      if (tokens[e]?.value === "{") depth++;
+      else if (tokens[e]?.value === "}" && --depth === 0) return e + 1;
+    }
+    return -1;
+  };
   const word = (k = 0) => {
     const t = tokens[i + k];
     return t && t.type !== "punct" ? t.value : undefined;
@@ -1053,7 +1092,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
     i = start + 1;
     let depth = 0;
     // `fib saddr . iif oif missing`: the flags, joined by '.', then the result (oif, type) and its value.
-    const fibResult = new Set(tokens[start]?.value === "fib" ? ["oif", "oifname", "type"] : []);
+    const fibResult = new Set(tokens[start]?.value === "fib" ? ["oif", "oifname", "type", "check"] : []);
     while (i < tokens.length) {
       const t = tokens[i] as NftToken;
       const prev = tokens[i - 1] as NftToken;
@@ -1792,8 +1831,12 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       case "ip6 daddr": {
         const cidr = parseCidr6(v);
         if (!cidr) {
-          // `ip6 saddr fd00::1-fd00::9`: a range of addresses, not modelled.
-          if (v.includes("-")) return unmodelled(keyStart, "condition");
+          // `ip6 saddr fd00::1-fd00::9` (nft -j's listing of a one-range set): matched as `{ fd00::1-fd00::9 }`.
+          const range = nftValue(v);
+          if (range.kind === "range") {
+            pushSet(key, { elements: [range], neg });
+            return;
+          }
           return bad("an IPv6 address or prefix", "write e.g. fd00:a::/64");
         }
         out.conditions.push({ kind: key === "ip6 saddr" ? "src" : "dst", cidr, neg });
@@ -2506,6 +2549,23 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       match(fib.key, start);
       continue;
     }
+    // `counter|quota|limit name KEY map @objects`: the named object the packet's key picks (nft's object maps).
+    const objects =
+      (w === "counter" || w === "quota" || w === "limit") && word(1) === "name" ? objectMapEnd(i + 2) : -1;
+    if (objects > 0) {
+      const text = tokens
+        .slice(start, objects)
+        .map((x) => x.value)
+        .join(" ")
+        .replace(/ ([,}])/g, "$1");
+      i = objects;
+      // A counter counts; a quota or a limit matches by the traffic before, or not at all for a key the map lacks.
+      if (w !== "counter") {
+        problem(tokens[start], `expression '${text}' is not modelled`, CHANCE_HINT, "warning");
+        out.conditions.push({ kind: "unknown", text, neg: false, chance: w === "limit" ? "rate" : "state" });
+      }
+      continue;
+    }
     if (w === "counter") {
       i++;
       // `nft list` prints the counter's values; they are state, not rule. `counter name X` counts in a named counter.
@@ -2536,6 +2596,16 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
         } else if (k === "level" && peek(1)) {
           level = (peek(1) as NftToken).value;
           i += 2;
+        } else if (k === "flags" && (word(1) === "tcp" || word(1) === "ip")) {
+          // `flags tcp sequence,options`, `flags ip options`: the family word, then its flag words.
+          i += 2;
+          for (;;) {
+            const f = word();
+            if (f !== "sequence" && f !== "options") break;
+            i++;
+            if (peek()?.value !== "," || (word(1) !== "sequence" && word(1) !== "options")) break;
+            i++;
+          }
         } else if (
           (k === "flags" || k === "group" || k === "snaplen" || k === "queue-threshold") &&
           peek(1)
@@ -2699,7 +2769,7 @@ export function parseNftRule(tokens: readonly NftToken[]): ParsedNftRule {
       i = start;
     }
     const what = unknownFrom(start);
-    const chance = chanceAt(tokens, start);
+    const chance = chanceAt(tokens, start, sets);
     // An unknown statement that decides (queue, a redirect not read above) is an unknown target, else a condition.
     if (w === "queue" || w === "redirect") {
       out.target = { kind: "unknown", name: w, text: what };

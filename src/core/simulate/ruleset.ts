@@ -442,6 +442,12 @@ export interface NftSet {
    * Default false.
    */
   dynamic?: boolean;
+  /**
+   * The stateful expression the set's declaration gives every element (`ct count over 20`, `limit rate
+   * 10/second`, `quota ...`): an `add @set` or `update @set` then matches by it, as the inline form
+   * `add @set { ip saddr ct count over 20 }` does. Default: none.
+   */
+  stateful?: string;
 }
 
 /** What a rule does when all its conditions hold. */
