@@ -17,6 +17,13 @@
  *   placed at the filter hook the line's devices allow, the drop announced by either tool.
  * - APF: `** IN_TCP DROP ** `; Arno's iptables firewall: `AIF:<text>: `; NixOS: `refused connection: `.
  * - Guides' prefixes: `[INPUT] `, `[FILTER_INPUT] `, `[NAT_PREROUTING] `, `IPTables-Dropped: `.
+ * - Routers: DD-WRT's, Tomato's and Asuswrt's `logdrop`/`logaccept` chains (filter, off INPUT and
+ *   FORWARD) write `DROP ` and `ACCEPT ` before their verdict; VyOS 1.4+ writes
+ *   `[<ipv4|ipv6|bri>-<FWD|INP|OUT|PRE|NAM>-<ruleset>-<rule|default>-<A|D|R|...>]` (a named ruleset's
+ *   hook is the devices'), and `[DST-NAT-<n>]`/`[SRC-NAT-<n>]` in its nat chains; EdgeOS, VyOS 1.3 and
+ *   UniFi write `[<NAME>_<IN|LOCAL|OUT>-<rule|default|RET>-<A|D|R|n>]`, IN and OUT rulesets on forwarded
+ *   traffic, LOCAL on the router's own.
+ * - Calico's Log action: `calico-packet: `, in the filter chains of workloads and host endpoints.
  */
 import type { HookId } from "../model/hook.ts";
 import type { LoggedDrop } from "../model/packet.ts";
@@ -77,6 +84,11 @@ const FIREHOL_BLACKLIST = /^(?:.*\s)?BLACKLIST-(IN|OUT):$/;
 const APF = /^\*\* (.+) \*\*$/;
 const AIF = /^AIF:(.+):$/;
 const NIXOS = /^refused (connection|packet|broadcast|multicast):$/;
+/** VyOS 1.4+: family, hook, ruleset, rule, action (see the module comment). */
+const VYOS = /^\[(ipv4|ipv6|bri)-(FWD|INP|OUT|PRE|NAM)-[A-Za-z0-9_.-]+?-(?:\d+|default)-([A-Z])\]$/;
+const VYOS_NAT = /^\[(DST|SRC)-NAT(?:66)?-\d+\]$/;
+/** EdgeOS, VyOS 1.3, UniFi: `[WAN_IN-10-A]`, `[WAN_LOCAL-default-D]`, `[LAN_LOCAL-RET-2147483647]`. */
+const EDGEOS = /^\[[A-Za-z0-9_]+_(IN|LOCAL|OUT)((?:-[A-Za-z0-9]+)+)\]$/;
 const BRACKETED =
   /^\[(?:(RAW|MANGLE|NAT|FILTER|SECURITY)_)?(PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING)\]$/i;
 
@@ -132,6 +144,39 @@ export function toolPrefix(prefix: string): ToolPrefix | undefined {
   const bracketed = BRACKETED.exec(prefix);
   if (bracketed)
     return { hooks: [`ip:${(bracketed[1] ?? "filter").toLowerCase()}:${bracketed[2]?.toUpperCase()}`] };
+  // Routers' logdrop and logaccept chains.
+  if (prefix === "DROP")
+    return {
+      hooks: FILTER,
+      drop: { verdict: "DROP", by: "a router's logdrop chain (DD-WRT, Tomato, Asuswrt)" },
+    };
+  if (prefix === "ACCEPT") return { hooks: FILTER };
+  if (prefix === "calico-packet:") return { hooks: FILTER };
+  const vyos = VYOS.exec(prefix);
+  if (vyos) {
+    const family = vyos[1] === "bri" ? "bridge" : vyos[1] === "ipv6" ? "ip6" : "ip";
+    const at = vyos[2] as string;
+    const chains =
+      at === "NAM"
+        ? ["INPUT", "FORWARD", "OUTPUT"]
+        : [at === "FWD" ? "FORWARD" : at === "INP" ? "INPUT" : at === "OUT" ? "OUTPUT" : "PREROUTING"];
+    const drop = vyos[3] === "D" ? "DROP" : vyos[3] === "R" ? "REJECT" : undefined;
+    return {
+      hooks: chains.map((c) => `${family}:filter:${c}` as HookId),
+      ...(drop ? { drop: { verdict: drop, by: "VyOS" } } : {}),
+    };
+  }
+  const nat = VYOS_NAT.exec(prefix);
+  if (nat) return { hooks: [nat[1] === "DST" ? "ip:nat:PREROUTING" : "ip:nat:POSTROUTING"] };
+  const edge = EDGEOS.exec(prefix);
+  if (edge) {
+    const parts = (edge[2] as string).split("-");
+    const drop = parts.includes("D") ? "DROP" : parts.includes("R") ? "REJECT" : undefined;
+    return {
+      hooks: edge[1] === "LOCAL" ? INPUT : FORWARD,
+      ...(drop ? { drop: { verdict: drop, by: "EdgeOS, VyOS 1.3 or UniFi" } } : {}),
+    };
+  }
   if (prefix === "IPTables-Dropped:")
     return { hooks: FILTER, drop: { verdict: "DROP", by: "the LOGGING chain of a common guide" } };
   return undefined;

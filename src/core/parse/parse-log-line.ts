@@ -25,7 +25,10 @@ export function parseLogLine(
 ): ParsedLine {
   if (at < 0) return SKIP;
   let ev = blankEvent("log", line);
-  const prefix = line.slice(bodyStart, at);
+  let prefix = line.slice(bodyStart, at);
+  // UniFi OS's ulogd writes the rule's description after its prefix: `[LAN_LOCAL-RET-2147483647] DESCR="..." `.
+  const descr = prefix.length > 9 ? prefix.indexOf(' DESCR="') : -1;
+  if (descr > 0 && /^ DESCR="[^"]*" ?$/.test(prefix.slice(descr))) prefix = prefix.slice(0, descr + 1);
   ev.prefix = prefix;
   if (fast) {
     const memo = fast === true ? undefined : fast;

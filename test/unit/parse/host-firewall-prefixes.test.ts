@@ -359,6 +359,17 @@ describe("other firewall tools' prefixes (Shorewall, csf, FireHOL, APF, AIF, Nix
     ["[INPUT] ", "IN=eth0 OUT=", "ip:filter:INPUT", ""],
     ["[NAT_PREROUTING] ", "IN=eth0 OUT=", "ip:nat:PREROUTING", ""],
     ["IPTables-Dropped: ", "IN= OUT=lo", "ip:filter:OUTPUT", "DROP the LOGGING chain of a common guide"],
+    ["DROP ", "IN=br0 OUT=vlan2", "ip:filter:FORWARD", "DROP a router's logdrop chain (DD-WRT, Tomato, Asuswrt)"],
+    ["ACCEPT ", "IN=eth0 OUT=", "ip:filter:INPUT", ""],
+    ["calico-packet: ", "IN=eth0 OUT=cali21f32b9552e", "ip:filter:FORWARD", ""],
+    ["[ipv4-FWD-filter-200-A]", "IN=bond1.10 OUT=bond2.20", "ip:filter:FORWARD", ""],
+    ["[ipv4-INP-filter-default-D]", "IN=eth0 OUT=", "ip:filter:INPUT", "DROP VyOS"],
+    ["[ipv4-NAM-TEST-10-R]", "IN=eth1 OUT=", "ip:filter:INPUT", "REJECT VyOS"],
+    ["[DST-NAT-1]", "IN=eth4 OUT=", "ip:nat:PREROUTING", ""],
+    ["[WAN_IN-10-A]", "IN=eth0 OUT=eth1", "ip:filter:FORWARD", ""],
+    ["[WAN_LOCAL-default-D]", "IN=eth0 OUT=", "ip:filter:INPUT", "DROP EdgeOS, VyOS 1.3 or UniFi"],
+    // UniFi OS's ulogd writes the rule's description after the prefix: not part of it.
+    ['[LAN_LOCAL-RET-2147483647] DESCR="no rule description" ', "IN=wg0 OUT=", "ip:filter:INPUT", ""],
   ];
   it.each(cases)("%s (%s) is read at %s", (prefix, devices, hook, drop) => {
     const r = parseTraceText(v4(prefix, devices, 1), { file: "tool.log" });
