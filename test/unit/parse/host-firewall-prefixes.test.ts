@@ -359,7 +359,12 @@ describe("other firewall tools' prefixes (Shorewall, csf, FireHOL, APF, AIF, Nix
     ["[INPUT] ", "IN=eth0 OUT=", "ip:filter:INPUT", ""],
     ["[NAT_PREROUTING] ", "IN=eth0 OUT=", "ip:nat:PREROUTING", ""],
     ["IPTables-Dropped: ", "IN= OUT=lo", "ip:filter:OUTPUT", "DROP the LOGGING chain of a common guide"],
-    ["DROP ", "IN=br0 OUT=vlan2", "ip:filter:FORWARD", "DROP a router's logdrop chain (DD-WRT, Tomato, Asuswrt)"],
+    [
+      "DROP ",
+      "IN=br0 OUT=vlan2",
+      "ip:filter:FORWARD",
+      "DROP a router's logdrop chain (DD-WRT, Tomato, Asuswrt)",
+    ],
     ["ACCEPT ", "IN=eth0 OUT=", "ip:filter:INPUT", ""],
     ["calico-packet: ", "IN=eth0 OUT=cali21f32b9552e", "ip:filter:FORWARD", ""],
     ["[ipv4-FWD-filter-200-A]", "IN=bond1.10 OUT=bond2.20", "ip:filter:FORWARD", ""],
