@@ -146,6 +146,13 @@ const WRAPPED_MESSAGE =
 const WRAPPED_HINT =
   "the kernel writes each line whole: copy the log from a file or a terminal (journalctl -k, dmesg) to keep its lines as they were";
 
+/** One line of a wrapped LOG line: where it starts in the joined text, and its line and column in the file. */
+interface WrappedPiece {
+  start: number;
+  line: number;
+  column: number;
+}
+
 /** A packet line waiting for the rule, verdict or TRACE line of its chain, and where it was read. */
 interface Stashed {
   ev: TraceEvent;
@@ -266,8 +273,18 @@ export class TraceParser {
    * line may go on with the fields (`parts` lines joined so far). See {@link joinCut}.
    */
   private cut:
-    | { text: string; lineNo: number; seq: number; counted: boolean; parts: number; diag: Diagnostic }
+    | {
+        text: string;
+        lineNo: number;
+        seq: number;
+        counted: boolean;
+        parts: number;
+        pieces: WrappedPiece[];
+        diag: Diagnostic;
+      }
     | undefined;
+  /** While a joined line is read: its pieces (see {@link joinCut}). */
+  private pieces: WrappedPiece[] | undefined;
   /** How many input lines the line being read was joined from (1: it is one line). */
   private parts = 1;
   /** Prefixes the ruleset prints at several chains, chosen per line by its devices. */
@@ -453,9 +470,28 @@ export class TraceParser {
     const lineNo = this.lineNo;
     this.lineNo = cut.lineNo;
     this.parts = cut.parts + 1;
+    // Where each piece sits in the joined text and in the file: problems are said where they are.
+    const pieces = [...cut.pieces, { start: cut.text.length + 1, line: lineNo, column: more[0].length + 1 }];
+    this.pieces = pieces;
+    const before = this.diagnostics.length;
     this.read(`${cut.text} ${text.slice(more[0].length)}`, seq, counted);
+    this.pieces = undefined;
+    const place = (p: Diagnostic["position"]) => {
+      if (p.line !== cut.lineNo || p.file !== this.file) return;
+      const at = p.column - 1;
+      let k = pieces.length - 1;
+      while (k > 0 && (pieces[k] as WrappedPiece).start > at) k--;
+      const piece = pieces[k] as WrappedPiece;
+      p.line = piece.line;
+      p.column = piece.column + at - piece.start;
+    };
+    for (let d = before; d < this.diagnostics.length; d++)
+      place((this.diagnostics[d] as Diagnostic).position);
+    // Held again (still cut): `read` set it, which the type narrowing above cannot see.
+    const again = this.cut as TraceParser["cut"];
+    if (again) place(again.diag.position);
     // Read whole at last (or refused for another reason): said once per log, with the count.
-    if (!this.cut && counted)
+    if (!again && counted)
       this.countUnknown(`${GROUP_MARK}wrapped`, `${GROUP_MARK}${WRAPPED_MESSAGE}`, {
         severity: "warning",
         message: unknownPrefixMessage(`${GROUP_MARK}${WRAPPED_MESSAGE}`, 1),
@@ -565,6 +601,7 @@ export class TraceParser {
             seq,
             counted,
             parts: this.parts,
+            pieces: this.pieces ?? [{ start: 0, line: this.lineNo, column: 1 }],
             diag: {
               severity: "error",
               message: result.message,

@@ -281,6 +281,14 @@ describe("a LOG line wrapped over several lines by a blog, a forum or a mail cli
     ]);
   });
 
+  it("says a problem of the joined line at its own line and column in the file", () => {
+    // The last piece lost its trailing space: the warning points at its last field, on line 4.
+    const r = parseTraceText(wrapped.map((l) => l.trimEnd()).join("\n"), { file: "blog.log" });
+    const cut = r.diagnostics.find((d) => d.message.startsWith("the line ends without the space"));
+    const last = wrapped[3] as string;
+    expect(cut?.position).toEqual({ file: "blog.log", line: 4, column: last.indexOf("URGP=0") + 1 });
+  });
+
   it("joins the pieces of a mail quote ('> ') too", () => {
     const r = parseTraceText(wrapped.map((l) => `> ${l.trimStart()}`).join("\n"), { file: "mail.log" });
     expect(r.packets).toHaveLength(1);
