@@ -170,7 +170,13 @@ export function hookIdProblem(value: string): string | undefined {
     return `'${value}' is not a hook id: expected family:table:CHAIN, e.g. 'ip:filter:INPUT' or 'ip:docker-bridges:filter-FORWARD'`;
   const [family, table, chain] = parts as [string, string, string];
   if (!(FAMILIES as readonly string[]).includes(family))
-    return `'${family}' is not a family: use ${FAMILIES.join(", ")}${family === "inet" ? " (nft's inet tables are read as ip)" : ""}`;
+    return `'${family}' is not a family: use ${FAMILIES.join(", ")}${
+      family === "inet"
+        ? " (nft's inet tables are read as ip)"
+        : family === "netdev"
+          ? " (netdev chains are not drawn: give the ruleset with --ruleset FILE and their lines are reported as netdev's)"
+          : ""
+    }`;
   if (!TABLE_NAME.test(table) || table.length > MAX_NAME)
     return table === ""
       ? "the table is missing between the two ':'"

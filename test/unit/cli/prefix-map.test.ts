@@ -101,6 +101,7 @@ describe("hook ids a user gives", () => {
       ["ip:filter:INPUT:1", /not a hook id/],
       ["ipv4:filter:INPUT", /'ipv4' is not a family: use bridge, ip, ip6, arp/],
       ["inet:fw:input", /inet tables are read as ip/],
+      ["netdev:meh:input", /netdev chains are not drawn: give the ruleset with --ruleset FILE/],
       ["ip::INPUT", /the table is missing/],
       ["ip:1abc:INPUT", /'1abc' is not a table name/],
       ["ip:docker bridges:INPUT", /'docker bridges' is not a table name/],
