@@ -166,8 +166,12 @@ const PLAYGROUND_PAGE_JS_BUDGET = 16 * 1024;
  * prefixes and rpfilter_DROP, OpenWrt's zone verdicts. 43.8 KB once the prefixes of Shorewall, csf,
  * FireHOL, APF, Arno's AIF, NixOS and guides' `[INPUT] ` were placed (with the drops they announce),
  * hand-written `TRACE: eb:broute:BROUTING` prefixes read and a line ending after its devices refused.
+ * 45.6 KB once a second round of real pastes read: LOG lines wrapped over several lines by a page or
+ * a mail (joined, problems at their own line and column), nft traces cut after a `packet:` line, trace
+ * chains without a packet line of their own, log shippers' JSON records, ulogd's lines without `RES=`,
+ * and the prefixes of routers (DD-WRT, Tomato, Asuswrt, VyOS, EdgeOS, UniFi), foomuuri and Calico.
  */
-const PLAYGROUND_WORKER_JS_BUDGET = 44 * 1024;
+const PLAYGROUND_WORKER_JS_BUDGET = 46 * 1024;
 /**
  * What a first listed ruleset loads on the page: Shiki's core, its JavaScript regex engine, two themes and
  * the grammar: 70.6 KB measured with the worker's rule listing, 62.4 KB since that counts below.
@@ -223,9 +227,12 @@ const PLAYGROUND_RULES_JS_BUDGET = 72 * 1024;
  * `-4`/`-6` files, and the refusals the host would meet (an option without its `-p`, `-o` in INPUT,
  * NAT targets out of place, options given twice); about 2.5 KB of it, the commands and lists, could
  * load apart with a file that has them, as the nft script part does. 83.9 KB once `iptables -S` output
- * (the listing people paste most) read as the tables its `-P` lines tell.
+ * (the listing people paste most) read as the tables its `-P` lines tell. 84.8 KB once queue targets
+ * (NFQUEUE, QUEUE, nft `queue`) ended their hook's walk as the program's accept resumes it, and published
+ * nft forms read: log flags of several words, connlimit sets, named object maps, `fib ... check`,
+ * bare IPv6 ranges.
  */
-const PLAYGROUND_WORKER_RULES_JS_BUDGET = 85 * 1024;
+const PLAYGROUND_WORKER_RULES_JS_BUDGET = 86 * 1024;
 /**
  * The same on the zh-TW page, whose worker is built without the English halves that change no state
  * (`src/plugin/drop-other-language-notes.ts`; an English half that reads the rule's next word stays):
@@ -238,9 +245,10 @@ const PLAYGROUND_WORKER_RULES_JS_BUDGET = 85 * 1024;
  * 71.6 KB with `--ctdir`; 74.3 KB with the status bits and the MSS option; 75.2 KB with the path MTU
  * and the connection's protocol, family and helper; 76.0 KB with the jump loops refused and stopped;
  * 79.6 KB with the service names, family-keyed maps and the rest of the real rulesets listed above;
- * 85.8 KB with iptables-restore's hand-written forms listed above; 86.2 KB with `iptables -S` output.
+ * 85.8 KB with iptables-restore's hand-written forms listed above; 86.2 KB with `iptables -S` output;
+ * 87.1 KB with the queue targets and the published nft forms listed above.
  */
-const PLAYGROUND_ZH_WORKER_RULES_JS_BUDGET = 87 * 1024;
+const PLAYGROUND_ZH_WORKER_RULES_JS_BUDGET = 88 * 1024;
 /**
  * What a first nft ruleset (`nft list ruleset`) adds in the worker after an iptables-save: the nft
  * reader and the code that draws its base chains in their hook boxes. 6.8 KB measured (an nft ruleset
