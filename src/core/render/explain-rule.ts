@@ -1056,7 +1056,19 @@ export function explainRule(line: string): RuleNote {
           netmapTarget = true;
           place(["map the address (NETMAP)", "對應位址（NETMAP）"]);
         } else if (t === "MARK") place(["mark the packet", "標記封包"]);
-        else if (t === "CONNMARK") connmarkTarget = true;
+        else if (t === "redirect") {
+          // ebtables' redirect: the frame becomes the bridge's own, then --redirect-target's verdict (ACCEPT).
+          const then = word(i + 1) === "--redirect-target" ? word(i + 2) : undefined;
+          if (then) i += 2;
+          const next = then && then !== "ACCEPT" ? TARGETS[then] : undefined;
+          place([
+            `send the frame up to the bridge itself (its destination MAC becomes the bridge's): the host routes it instead of the bridge forwarding it${next ? `, then ${next[0]}` : ""}`,
+            joinZh([
+              "把訊框交給 bridge 自己（目的 MAC 改成 bridge 的）：由主機路由它，而不是由 bridge 轉送",
+              ...(next ? [`然後${next[1]}`] : []),
+            ]),
+          ]);
+        } else if (t === "CONNMARK") connmarkTarget = true;
         // SET's, DSCP's and TOS's own options (--add-set, --set-dscp, ...) say what they do.
         else if (t === "SET" || t === "DSCP" || t === "TOS") break;
         else if ((t === "TTL" || t === "HL") && ttlWords(t, word(i + 1), word(i + 2))) {

@@ -490,6 +490,14 @@ export function parseEbtRuleArgs(
         const e = needVal();
         if (e) return e;
         const t = (val as Token).value;
+        if (t === "redirect") {
+          const r = ebtRedirectTarget(val as Token, tokens.slice(i + 1));
+          if ("error" in r) return r;
+          target = r.target;
+          effects.push({ kind: "BRIDGE_REDIRECT" });
+          i = tokens.length;
+          continue;
+        }
         if (t === "mark") {
           const marked = ebtMarkTarget(val as Token, tokens.slice(i + 1));
           if (marked) {
@@ -679,6 +687,35 @@ function ebtMarkTarget(
   // No operation: ebt_mark_t sets the mark to its value, 0.
   effect ??= { kind: "MARK", op: "xset", value: 0, mask: 0xffffffff };
   return { target: { kind: verdict as "ACCEPT" }, effect };
+}
+
+/**
+ * `-j redirect [--redirect-target VERDICT]` (ebt_redirect): the frame goes to the bridge itself, then
+ * the verdict (ACCEPT when none) decides; an error where ebtables refuses the words.
+ */
+function ebtRedirectTarget(
+  name: Token,
+  rest: Token[],
+): { target: Target } | { error: { column: number; message: string; hint: string } } {
+  if (rest.length === 0) return { target: { kind: "ACCEPT" } };
+  const [opt, v] = rest;
+  if (opt?.value !== "--redirect-target" || !v || rest.length > 2)
+    return {
+      error: {
+        column: (opt ?? name).column,
+        message: `expected --redirect-target VERDICT after -j redirect, found '${rest.map((r) => r.value).join(" ")}'`,
+        hint: "write e.g. -j redirect --redirect-target ACCEPT (or -j redirect alone)",
+      },
+    };
+  if (!EBT_MARK_VERDICTS.includes(v.value))
+    return {
+      error: {
+        column: v.column,
+        message: `'${v.value}' is not a --redirect-target verdict: ebtables refuses it`,
+        hint: "write ACCEPT, DROP, CONTINUE or RETURN, in capitals",
+      },
+    };
+  return { target: { kind: v.value as "ACCEPT" } };
 }
 
 /** The bridge tables of `nft list ruleset` (other families are skipped). */

@@ -218,6 +218,7 @@ function applyEffect(
   else if (t.kind === "NOTRACK" && !p.ct && !p.ctZone && (ctx.ctState ?? "INVALID") === "INVALID")
     p.untracked = true;
   else if (t.kind === "CTZONE") applyZone(t, p);
+  else if (t.kind === "BRIDGE_REDIRECT") p.toBridge = true;
   else if (t.kind === "FLOWOFFLOAD" && run) {
     const f = flowOffload(t, p, ctx, line);
     run.flows = [...(run.flows ?? []), f];

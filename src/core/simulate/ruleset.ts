@@ -498,6 +498,12 @@ export type Target =
    */
   | { kind: "CTZONE"; zone: number; dir?: "original" | "reply" }
   /**
+   * ebtables `-j redirect` (nat PREROUTING, broute BROUTING): the frame's destination MAC becomes the
+   * bridge's own, so the bridge hands it up to the host (bridge INPUT, then routing) instead of
+   * forwarding it. Kept as an effect: the rule's verdict is `--redirect-target` (ACCEPT when none).
+   */
+  | { kind: "BRIDGE_REDIRECT" }
+  /**
    * nft `flow add @NAME` (older `flow offload @NAME`), forward hook only: hands the packet's connection to
    * flowtable `flowtable` when the kernel would (see `flow-offload.ts`); it decides nothing for this
    * packet. `devices`: the flowtable's devices, set by the reader when the table declares it (absent: no

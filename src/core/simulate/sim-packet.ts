@@ -48,6 +48,8 @@ export interface SimPacket {
   pktType?: PktType;
   macSrc?: string;
   macDst?: string;
+  /** Set by ebtables `-j redirect`: the bridge takes the frame as its own after its PREROUTING hook. */
+  toBridge?: boolean;
   /**
    * Set by nft `notrack` before conntrack saw the packet: conntrack leaves it alone (no entry, no NAT)
    * and its state reads `untracked`. Default: tracked.

@@ -803,6 +803,13 @@ export class Simulator {
       const pre = this.bridgeHook("PREROUTING", p, inIo);
       if (!pre.ok) return this.dropped(pre);
     }
+    if (p.toBridge) {
+      // ebtables' redirect: the frame is the bridge's own from here (ebt_redirect sets its MAC and PACKET_HOST).
+      p.toBridge = undefined;
+      const brMac = topo.ifaces.get(ifaceKey(host, bridge))?.mac;
+      p.macDst = brMac;
+      p.pktType = frameType(p.macDst, [brMac]);
+    }
     const brnf =
       nf && this.sysctl(`net.bridge.bridge-nf-call-${p.v6 ? "ip6tables" : "iptables"}`, "1") === "1";
     if (brnf) {
