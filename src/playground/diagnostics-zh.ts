@@ -1331,6 +1331,11 @@ export const MORE_MESSAGES: readonly Known[] = [
   },
 
   {
+    code: "log-line-ellipsis",
+    english: /^expected the kernel's next field, found '(.*)': part of the line was left out$/,
+    zh: (m) => `這裡應該是核心印出的下一個欄位，卻是 '${m[1]}'：這一行有一部分被省略了`,
+  },
+  {
     code: "queue-target",
     english:
       /^'(.*)' hands the packet to a userspace program \(a netfilter queue\), which decides its fate$/s,
@@ -1340,6 +1345,10 @@ export const MORE_MESSAGES: readonly Known[] = [
 
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    "paste the line as the kernel wrote it (dmesg, journalctl -k): a line shortened by hand cannot be read",
+    "請貼上核心寫出的原始那一行（dmesg、journalctl -k）：手動縮短過的行無法讀取",
+  ],
   [
     "when the pattern matches no file (nft then includes nothing) the ruleset is whole; else paste those files' rules in place of the include line, or give 'nft list ruleset' output",
     "樣式沒有對到任何檔案時（nft 就什麼都不引入），規則集是完整的；否則請把那些檔案的規則貼在 include 這一行的位置，或給 'nft list ruleset' 的輸出",

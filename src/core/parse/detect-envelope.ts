@@ -452,6 +452,9 @@ function isReltime(line: string, from: number, to: number): boolean {
  * (`[    T1234]`, `[     C1]`), glued to the stamp or after a space: the index after it, else `at`.
  */
 function skipCallerId(line: string, at: number): number {
+  // MediaTek's kernels: `(2)[22:ksoftirqd/2]`, the CPU then the caller's pid and name.
+  const mtk = mediatekCaller(line, line.charCodeAt(at) === 32 ? at + 1 : at);
+  if (mtk > 0) return mtk;
   const open =
     line.charCodeAt(at) === 91
       ? at
@@ -467,6 +470,13 @@ function skipCallerId(line: string, at: number): number {
   while (isDigit(line.charCodeAt(i))) i++;
   if (i === digits || i - open > 16 || line.charCodeAt(i) !== 93) return at;
   return line.charCodeAt(i + 1) === 32 ? i + 2 : i + 1;
+}
+
+/** MediaTek's printk caller `(cpu)[pid:comm]` at `at`: the index after it (and one space), or -1. */
+function mediatekCaller(line: string, at: number): number {
+  if (line.charCodeAt(at) !== 40) return -1;
+  const m = /^\(\d{1,3}\)\[\d{1,7}:[^\]\s]{1,32}\] ?/.exec(line.slice(at, at + 48));
+  return m ? at + m[0].length : -1;
 }
 
 /** `1764513033.123456` (journalctl -o short-unix) at `at`: epoch seconds and the index after it. */
@@ -727,5 +737,8 @@ export function detectEnvelope(line: string): Envelope {
     const inner = skipInnerUptime(line, m + 8);
     return { kind: "journal-verbose", bodyStart: inner.at, kernel: false };
   }
+  // A MediaTek kernel's line without a stamp: its caller stamp first.
+  const mtk = mediatekCaller(line, start);
+  if (mtk > 0) return { kind: "dmesg", bodyStart: mtk, kernel: true };
   return { kind: "bare", bodyStart: start, kernel: false };
 }

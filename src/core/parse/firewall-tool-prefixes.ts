@@ -16,9 +16,9 @@
  * - foomuuri (nftables) writes Shorewall 5's `<zone>-<zone> DROP` and `OUTPUT REJECT` forms: they are
  *   placed at the filter hook the line's devices allow, the drop announced by either tool.
  * - APF: `** IN_TCP DROP ** `; Arno's iptables firewall: `AIF:<text>: `; NixOS: `refused connection: `.
- * - Guides' prefixes: `[INPUT] `, `[FILTER_INPUT] `, `[NAT_PREROUTING] `, `IPTables-Dropped: `.
+ * - Guides' prefixes: `[INPUT] `, `[FILTER_INPUT] `, `[filter-forward]`, `[NAT_PREROUTING] `, `IPTables-Dropped: `.
  * - Routers: DD-WRT's, Tomato's and Asuswrt's `logdrop`/`logaccept` chains (filter, off INPUT and
- *   FORWARD) write `DROP ` and `ACCEPT ` before their verdict; VyOS 1.4+ writes
+ *   FORWARD) write `DROP ` and `ACCEPT ` before their verdict, as psad's setup and many guides do; VyOS 1.4+ writes
  *   `[<ipv4|ipv6|bri>-<FWD|INP|OUT|PRE|NAM>-<ruleset>-<rule|default>-<A|D|R|...>]` (a named ruleset's
  *   hook is the devices'), and `[DST-NAT-<n>]`/`[SRC-NAT-<n>]` in its nat chains; EdgeOS, VyOS 1.3 and
  *   UniFi write `[<NAME>_<IN|LOCAL|OUT>-<rule|default|RET>-<A|D|R|n>]`, IN and OUT rulesets on forwarded
@@ -90,7 +90,7 @@ const VYOS_NAT = /^\[(DST|SRC)-NAT(?:66)?-\d+\]$/;
 /** EdgeOS, VyOS 1.3, UniFi: `[WAN_IN-10-A]`, `[WAN_LOCAL-default-D]`, `[LAN_LOCAL-RET-2147483647]`. */
 const EDGEOS = /^\[[A-Za-z0-9_]+_(IN|LOCAL|OUT)((?:-[A-Za-z0-9]+)+)\]$/;
 const BRACKETED =
-  /^\[(?:(RAW|MANGLE|NAT|FILTER|SECURITY)_)?(PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING)\]$/i;
+  /^\[(?:(RAW|MANGLE|NAT|FILTER|SECURITY)[_-])?(PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING)\]$/i;
 
 /** What a trimmed prefix says as one of the tools' (see the module comment), or undefined. */
 export function toolPrefix(prefix: string): ToolPrefix | undefined {
@@ -145,10 +145,14 @@ export function toolPrefix(prefix: string): ToolPrefix | undefined {
   if (bracketed)
     return { hooks: [`ip:${(bracketed[1] ?? "filter").toLowerCase()}:${bracketed[2]?.toUpperCase()}`] };
   // Routers' logdrop and logaccept chains.
-  if (prefix === "DROP")
+  // A rule named for what follows it: routers' logdrop chains, psad's setup, many guides (IPv6 too).
+  if (prefix === "DROP" || prefix === "DROP:")
     return {
       hooks: FILTER,
-      drop: { verdict: "DROP", by: "a router's logdrop chain (DD-WRT, Tomato, Asuswrt)" },
+      drop: {
+        verdict: "DROP",
+        by: "a LOG rule named so (DD-WRT's, Tomato's and Asuswrt's logdrop chains, psad's setup)",
+      },
     };
   if (prefix === "ACCEPT") return { hooks: FILTER };
   if (prefix === "calico-packet:") return { hooks: FILTER };

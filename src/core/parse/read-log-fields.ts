@@ -436,6 +436,13 @@ function readFields(
           // IPv6 fragment header (without `--log-ip-options`): `FRAG:n [INCOMPLETE ]ID:%08x`.
           const hex = line.slice(i + 3, sp);
           if (/^[0-9a-f]{8}$/.test(hex)) target.ip.id = Number.parseInt(hex, 16);
+        } else if (isEllipsis(line, i, sp)) {
+          // A writer's `...` where fields were left out: said there, not as a line cut at its end.
+          return {
+            column: i + 1,
+            message: `expected the kernel's next field, found '${line.slice(i, sp)}': part of the line was left out`,
+            hint: "paste the line as the kernel wrote it (dmesg, journalctl -k): a line shortened by hand cannot be read",
+          };
         } else if (line.startsWith("Unknown Ext Hdr ", i)) {
           // IPv6: the kernel stops at an extension header it does not know.
           short = true;
@@ -822,6 +829,11 @@ function missingField(t: PacketTarget, top: boolean, quoted: boolean, to: number
 }
 
 const NUMERIC_SET = new Set<string>(NUMERIC_KEYS);
+
+/** Whether the word from `i` to `end` is an ellipsis (`...`, `....`, `…`, `[...]`), which the kernel never prints. */
+function isEllipsis(line: string, i: number, end: number): boolean {
+  return /^(?:\.{3,}|…|\[(?:\.{3}|…)\])$/.test(line.slice(i, end));
+}
 
 function isKnownNumericKey(key: string): boolean {
   // SPORT is a number too; it is in TEXT_KEYS because it also implies the layer-4 header (xtables-monitor).

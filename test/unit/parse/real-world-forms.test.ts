@@ -341,3 +341,23 @@ describe("a trace that stops after a packet line (the capture or the paste cut t
     expect(r.skippedLines).toBe(2);
   });
 });
+
+describe("MediaTek kernels' printk caller, '(cpu)[pid:comm]' before the message", () => {
+  it("is not part of the LOG prefix, with or without a stamp before it, so one map entry places every line", () => {
+    const fields =
+      "IN=br-lan OUT=ccmni2 SRC=198.51.100.1 DST=203.0.113.2 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=TCP SPT=1000 DPT=443 WINDOW=1 RES=0x00 SYN URGP=0 ";
+    const text = [
+      `(2)[22:ksoftirqd/2][FW] IPTABLES [Pkt_Illegal] ${fields}`,
+      `[ 5123.000100] (0)[27829:sed][FW] IPTABLES [Pkt_Illegal] ${fields.replace("ID=1", "ID=2")}`,
+    ].join("\n");
+    const r = parseTraceText(text, {
+      file: "mtk.log",
+      prefixMap: { "[FW] IPTABLES [Pkt_Illegal]": "ip:filter:FORWARD" },
+    });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.packets.map((p) => p.events.map((e) => e.prefix.trim()))).toEqual([
+      ["[FW] IPTABLES [Pkt_Illegal]"],
+      ["[FW] IPTABLES [Pkt_Illegal]"],
+    ]);
+  });
+});

@@ -166,3 +166,14 @@ describe("interface names", () => {
     }
   });
 });
+
+describe("a LOG line shortened by hand with '...'", () => {
+  it("is refused at the ellipsis, not as a line cut at its end", () => {
+    const line =
+      "Apr 29 07:23:27 pve kernel: FW-FORWARD-SCAN: IN=vmbr0 OUT=vmbr0 PHYSIN=veth104i0 PHYSOUT=veth103i0 ... SRC=172.16.5.74 DST=172.16.5.73 ... DPT=22 ... SYN";
+    const r = parseTraceText(line, { file: "forum.log" });
+    expect(r.diagnostics.map((d) => `${d.position.line}:${d.position.column} ${d.message}`)).toEqual([
+      `1:${line.indexOf(" ... ") + 2} expected the kernel's next field, found '...': part of the line was left out`,
+    ]);
+  });
+});

@@ -217,6 +217,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   ],
 
   [
+    "a LOG line shortened with '...'",
+    "log",
+    logLine("SRC=198.51.100.10 ... TTL=64 ID=1 DF PROTO=ICMP TYPE=8 CODE=0 ID=3 SEQ=1 "),
+  ],
+  [
     "a queue target without bypass",
     "rules",
     "*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -j NFQUEUE --queue-num 3\nCOMMIT\n",
