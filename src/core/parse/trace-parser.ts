@@ -1005,7 +1005,7 @@ export class TraceParser {
   /**
    * A packet line no rule, verdict or TRACE line took (the trace was cut after it, or the next line was
    * lost): an nft packet line names its chain, so the packet is drawn there without a verdict; an
-   * xtables-monitor `PACKET:` line names none, so it is counted with the lines skipped.
+   * xtables-monitor `PACKET:` line names none, so it is left out.
    */
   private orphan(d: Stashed, seq: number): void {
     const ev = d.ev;
@@ -1016,8 +1016,8 @@ export class TraceParser {
       this.commit(ev, seq, d.counted);
       return;
     }
-    // Counted with the lines not read: a warning found lines later would break the problems' line order.
-    if (d.counted) this.skippedLines++;
+    // Not counted as skipped (it is netfilter output), nor warned of: a warning found lines later would
+    // break the problems' line order, which the parallel parse keeps.
   }
 
   /**
