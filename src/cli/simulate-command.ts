@@ -41,7 +41,8 @@ const USAGE = `usage: packetwalk simulate --lab DIR --from HOST --to ADDR[:PORT]
   --sysctl K=V         override a sysctl (repeatable, 0 or 1): net.ipv4.ip_forward,
                        net.bridge.bridge-nf-call-iptables, their IPv6 twins
                        net.ipv6.conf.all.forwarding and net.bridge.bridge-nf-call-ip6tables,
-                       or brport.<port>.hairpin_mode
+                       net.ipv4.icmp_echo_ignore_broadcasts (1: an echo to a broadcast address
+                       gets no reply), or brport.<port>.hairpin_mode
   --no-follow-ups      only the first packet (default: echo reply; SYN, SYN-ACK, ACK)
   --udp-reply          with --proto udp: the destination answers the datagram once, as a DNS or
                        NTP server does (default: the datagram alone; a closed port's answer, an
@@ -492,6 +493,7 @@ const MODELLED_SYSCTLS = [
   "net.bridge.bridge-nf-call-iptables",
   "net.ipv6.conf.all.forwarding",
   "net.bridge.bridge-nf-call-ip6tables",
+  "net.ipv4.icmp_echo_ignore_broadcasts",
 ];
 
 /** Throws a {@link UsageError} for a sysctl the simulator does not read, or a value it cannot be. */

@@ -16,6 +16,7 @@ import {
   formatIpCidr,
   parseIpCidr,
 } from "../simulate/ip-address.ts";
+import { directedBroadcast, formatIpv4 } from "../simulate/ipv4.ts";
 import type { LabHost } from "../trace-file/schema.ts";
 
 /** A name given on the command line: `--container NAME=IP[,port=PORT][,mac=MAC]` or `--peer NAME=IP[,mac=MAC]`. */
@@ -298,6 +299,12 @@ function labHost(
   };
 }
 
+/** The limited broadcast and the directed broadcast of each IPv4 prefix in `cidrs` that has one. */
+function broadcastsOf(cidrs: readonly string[]): string[] {
+  const directed = cidrs.map(directedBroadcast).filter((b) => b !== undefined);
+  return ["255.255.255.255", ...directed.map(formatIpv4)];
+}
+
 /** An address that names no host of a lab: unspecified, loopback, multicast, IPv6 link-local. */
 function notAHost(addr: string): boolean {
   if (addr.includes(":")) return addr === "::" || addr === "::1" || /^(ff|fe[89ab])/i.test(addr);
@@ -398,6 +405,8 @@ export function inferLab(
     return { hosts: [], owner: new Map(), questions, notes, unusedNames: [] };
   }
   const local = new Set(ifaces.flatMap((i) => i.addresses.map((a) => a.split("/")[0] as string)));
+  // A broadcast of the host's subnets (or the limited one) is the host's: the kernel takes it at INPUT.
+  for (const b of broadcastsOf(ifaces.flatMap((i) => i.addresses))) local.add(b);
   const bridges = ifaces.filter((i) => i.kind === "bridge");
   const owner = new Map<string, string>();
   for (const a of local) owner.set(a, hostName);

@@ -1,6 +1,7 @@
 /**
  * The flows of a real host's log that `packetwalk import` leaves out because the simulator does not
- * follow them: broadcast and multicast (it routes one unicast packet to one host), link-local and
+ * follow them: multicast, and broadcast other than what the host takes itself (it follows one packet
+ * to one host; a bridge's flooded copies and a router's are not followed), link-local and
  * unspecified addresses (no lab host has them), neighbour discovery and MLD (the lab's MACs are
  * given, not discovered), ICMP other than echo, TCP whose SYN is not in the log, and protocols
  * other than ICMP, TCP and UDP. Each is
@@ -14,7 +15,7 @@ import {
 } from "../model/ip-protocols.ts";
 import type { Flow, Packet, TraceEvent } from "../model/packet.ts";
 import { canonicalAddress } from "../simulate/ip-address.ts";
-import { parseIpv4, prefixMask } from "../simulate/ipv4.ts";
+import { directedBroadcast, parseIpv4 } from "../simulate/ipv4.ts";
 
 /** What decides that an address is a broadcast, or a lab host's own. */
 export interface LinkContext {
@@ -111,13 +112,7 @@ function protocolWords(proto: string, e: TraceEvent | undefined): string {
 function isBroadcast(addr: string, ctx: LinkContext): boolean {
   const v = parseIpv4(addr);
   if (v === undefined) return false;
-  if (v === 0xffffffff) return true;
-  return ctx.hostAddresses.some((cidr) => {
-    const [a, lenText] = cidr.split("/");
-    const base = parseIpv4(a ?? "");
-    const len = Number(lenText);
-    return base !== undefined && len < 31 && (base | ~prefixMask(len)) >>> 0 === v;
-  });
+  return v === 0xffffffff || ctx.hostAddresses.some((cidr) => directedBroadcast(cidr) === v);
 }
 
 function isMulticast(addr: string): boolean {
@@ -137,6 +132,14 @@ function owned(addr: string, ctx: LinkContext): boolean {
 }
 
 const UNICAST_ONLY = "the simulator follows unicast packets only";
+
+/** IP hooks a broadcast the host takes as its own crosses: it is delivered, never forwarded. */
+const OWN_HOOKS = /^ip:[^:]+:(PREROUTING|INPUT)$/;
+
+/** Whether every logged event of the flow is at an IP prerouting or input chain: a broadcast the host took itself. */
+function takenByHost(packets: readonly Packet[]): boolean {
+  return packets.every((p) => p.events.every((e) => OWN_HOOKS.test(e.hook)));
+}
 
 /**
  * Why the simulator cannot follow `flow` (whose packets are `packets`), or undefined when it can.
@@ -166,8 +169,17 @@ export function unmodelledFlow(
       ...base,
       why: "unspecified source (a host without an address yet: DHCP, duplicate address detection): no lab host sends from it",
     };
-  if (isBroadcast(dst, ctx) || macDst === "ff:ff:ff:ff:ff:ff")
-    return { ...base, why: `broadcast destination: ${UNICAST_ONLY}` };
+  const ownBroadcast = isBroadcast(dst, ctx);
+  if (ownBroadcast && !takenByHost(packets))
+    return {
+      ...base,
+      why: "broadcast destination crossing a forward or bridge hook: the simulator follows the copy the host takes, not those a bridge floods",
+    };
+  if (!ownBroadcast && macDst === "ff:ff:ff:ff:ff:ff")
+    return {
+      ...base,
+      why: `broadcast destination: ${UNICAST_ONLY} and the broadcasts of the host's own subnets`,
+    };
   if (isMulticast(dst) || /^(01:00:5e|33:33):/.test(macDst))
     return { ...base, why: `multicast destination: ${UNICAST_ONLY}` };
   for (const [end, addr] of [

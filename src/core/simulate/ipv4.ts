@@ -37,6 +37,18 @@ export function prefixMask(len: number): number {
 }
 
 /**
+ * The directed broadcast of an interface address `a.b.c.d/len` (as `ip addr` lists it), or undefined
+ * for a /31 or /32 (which have none) and anything that is not IPv4 with a prefix length.
+ */
+export function directedBroadcast(cidr: string): number | undefined {
+  const [a, lenText] = cidr.split("/");
+  const base = parseIpv4(a ?? "");
+  const len = Number(lenText);
+  if (base === undefined || !lenText || !Number.isInteger(len) || len < 0 || len >= 31) return undefined;
+  return (base | ~prefixMask(len)) >>> 0;
+}
+
+/**
  * Parses `a.b.c.d`, `a.b.c.d/len` or `a.b.c.d/m.m.m.m` (as iptables-save prints a non-CIDR mask).
  * A bare address is a /32. Returns undefined on malformed input.
  */

@@ -13,6 +13,7 @@ import type { ExpandedTokens } from "./expand-nft-variables.ts";
 import { fibHookProblems } from "./fib-hooks.ts";
 import { jumpLoops } from "./jump-loops.ts";
 import { natOfData, reversedData } from "./nat-map-data.ts";
+import { firstIntervalOverlap } from "./nft-interval-overlap.ts";
 import {
   elementPastWidth,
   elementValue,
@@ -27,6 +28,7 @@ import type {
   Flowtable,
   NftDataElement,
   NftSet,
+  NftValue,
   Rule,
   TableDef,
   Target,
@@ -136,6 +138,13 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
   const diagnostics: Diagnostic[] = [];
   const tables: TableDef[] = [];
   const columns = new Map<Rule, number>();
+  // Each named set's keys as written, with their first token: checked for overlaps once all are read.
+  const written = new Map<NftSet, { value: NftValue; at: NftToken }[]>();
+  const remember = (set: NftSet, value: NftValue, at: NftToken) => {
+    const list = written.get(set);
+    if (list) list.push({ value, at });
+    else written.set(set, [{ value, at }]);
+  };
   // Where each `fib` word of a rule stands, in order (a rule may span lines).
   const fibWords = new Map<Rule, { line: number; column: number }[]>();
   const err = (at: At, message: string, hint?: string, severity: "error" | "warning" = "error") =>
@@ -280,6 +289,7 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
         else if (element) {
           set.data ??= [];
           set.data.push(element);
+          remember(set, element.key, e[0] as NftToken);
         } else
           err(
             e[0] as NftToken,
@@ -308,6 +318,7 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
         }
         set.verdicts.push({ key, verdict });
       } else set.elements.push(key);
+      remember(set, key, e[0] as NftToken);
       const reversed = reversedRange(key);
       if (reversed) err(e[0] as NftToken, rangeMessage(reversed), RANGE_HINT);
     }
@@ -351,6 +362,8 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
           .map((w) => w.value)
           .join(" ");
       else if (head === "elements") addElements(set, words, words[0] as NftToken);
+      else if (head === "flags" && words.some((w) => w.value === "interval")) set.interval = true;
+      else if (head === "auto-merge") set.autoMerge = true;
       else if (head === "limit" || head === "quota" || (head === "ct" && words[1]?.value === "count"))
         // A stateful expression for every element (nft's set-level connlimit, a limit per key).
         set.stateful = words.map((w) => w.value).join(" ");
@@ -837,6 +850,15 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       if (words.length === 0) i++;
       if (peek()?.value === "{") skipBlock();
     }
+  }
+  for (const [set, elements] of written) {
+    const overlap = set.interval && !set.autoMerge ? firstIntervalOverlap(elements) : undefined;
+    if (overlap)
+      err(
+        overlap.at,
+        `${set.kind} ${set.name}: element '${overlap.text}' overlaps '${overlap.other}': nft refuses an interval ${set.kind}'s overlapping elements ("conflicting intervals specified"), and with them the whole file`,
+        `merge or split the elements so that none overlaps, or declare the ${set.kind} 'auto-merge' (nft then merges them)`,
+      );
   }
   checkReferences(
     tables,

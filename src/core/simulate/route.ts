@@ -62,6 +62,12 @@ export function routeLookup(topo: Topology, host: string, dst: string): RouteRes
         ...(r.mtu !== undefined ? { mtu: r.mtu } : {}),
       };
   }
+  // A limited broadcast goes out of a device the program binds to (as a DHCP client does), whatever the
+  // routes: a host with one IPv4 link has only that one to choose.
+  if (!best && d === "255.255.255.255") {
+    const links = ifaces.filter((i) => !i.bridge && i.kind !== "loopback" && i.addresses.some((a) => !a.v6));
+    if (links.length === 1) best = { len: 0, dev: (links[0] as (typeof links)[0]).name };
+  }
   if (!best) return { kind: "unreachable" };
   const dev = best.dev;
   const iface = ifaces.find((i) => i.name === dev);

@@ -448,6 +448,10 @@ export interface NftSet {
    * `add @set { ip saddr ct count over 20 }` does. Default: none.
    */
   stateful?: string;
+  /** `flags interval` was declared. Default false. */
+  interval?: boolean;
+  /** `auto-merge` was declared: nft merges overlapping elements instead of refusing them. Default false. */
+  autoMerge?: boolean;
 }
 
 /** What a rule does when all its conditions hold. */

@@ -4,8 +4,10 @@
  * each sent from the side it belongs to with the addresses that side sees (NAT included).
  */
 
+import { broadcastUnanswered, receivedAsBroadcast } from "./broadcast-destination.ts";
 import { isIcmpError } from "./conntrack.ts";
 import { addressFamily, canonicalAddress } from "./ip-address.ts";
+import { routeLookup } from "./route.ts";
 import {
   type SendSpec,
   type SimulatedPacket,
@@ -194,9 +196,22 @@ export function runScenario(
     if (pkt.fate.kind !== "delivered" || !pkt.received) continue;
     if (item.direction === "request" && !responder) {
       const r = pkt.received;
+      const silent =
+        !r.v6 && receivedAsBroadcast(sim.world.topology, pkt.fate.host, r.dst)
+          ? broadcastUnanswered(pkt.fate.host, r.dst, spec.proto, sim.world.sysctls)
+          : undefined;
+      if (silent !== undefined) {
+        undelivered ??= `packet ${pkt.id} (request) gets no answer: ${silent}`;
+        arrived = false;
+        continue;
+      }
       responder = {
         host: pkt.fate.host,
-        addr: r.dst,
+        // An answer to a broadcast comes from an address of the host's own (icmp_reply's spec_dst).
+        addr:
+          !r.v6 && receivedAsBroadcast(sim.world.topology, pkt.fate.host, r.dst)
+            ? ownSource(sim, pkt.fate.host, r.src, r.dst)
+            : r.dst,
         port: r.dport,
         peer: r.src,
         peerPort: r.sport,
@@ -205,6 +220,12 @@ export function runScenario(
     }
   }
   return { packets: sim.packets, simulator: sim, ...(undelivered ? { stopped: undelivered } : {}) };
+}
+
+/** The address `host` answers `peer` from: its route's preferred source toward `peer`. */
+function ownSource(sim: Simulator, host: string, peer: string, fallback: string): string {
+  const route = routeLookup(sim.world.topology, host, peer);
+  return route.kind === "unicast" && route.src ? route.src : fallback;
 }
 
 /** Whether a scripted packet is what a REJECT sends: an ICMP (`v6`: ICMPv6) error, or a TCP RST. */

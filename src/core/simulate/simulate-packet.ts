@@ -9,7 +9,8 @@
 import type { HookId } from "../model/hook.ts";
 import { isGroupMac } from "../model/mac-address.ts";
 import { arpDropLine } from "./arp-filter.ts";
-import { fdbLookup, neighbourMac } from "./bridge-fdb.ts";
+import { bridgePorts, fdbLookup, neighbourMac } from "./bridge-fdb.ts";
+import { BROADCAST_MAC, receivedAsBroadcast, sentAsBroadcast } from "./broadcast-destination.ts";
 import { ConntrackTable, tcpLooseOf } from "./conntrack.ts";
 import { breakNote } from "./ct-break.ts";
 import { natChanged } from "./ct-status.ts";
@@ -729,19 +730,23 @@ export class Simulator {
     const iface = topo.ifaces.get(ifaceKey(host, dev));
     if (!iface) return { kind: "lost", reason: `${host} has no interface ${dev}` };
     p.macSrc = iface.mac;
-    p.macDst = neighbourMac(topo, host, dev, nexthop);
+    // A broadcast route has no gateway and asks no neighbour: the frame goes to everyone on the link.
+    const broadcast = !p.v6 && sentAsBroadcast(topo, host, dev, p.dst);
+    p.macDst = broadcast ? BROADCAST_MAC : neighbourMac(topo, host, dev, nexthop);
     if (!p.macDst)
       return {
         kind: "lost",
         reason: `${host}: no neighbour answers for ${nexthop} on ${dev} (${p.v6 ? "neighbour discovery" : "ARP"} not modelled beyond the lab's addresses)`,
       };
-    this.noteArpFilter(host, iface, nexthop);
+    if (!broadcast) this.noteArpFilter(host, iface, nexthop);
     if (iface.kind === "bridge") {
       const fdb = fdbLookup(topo, host, dev, p.macDst);
       if (fdb.kind !== "port")
         return {
           kind: "lost",
-          reason: `${dev}: ${p.macDst} is not in the forwarding database (flooding is not modelled)`,
+          reason: broadcast
+            ? `${dev} floods a broadcast out of each of its ports; the walk follows one path, and which port's copy to follow is not modelled`
+            : `${dev}: ${p.macDst} is not in the forwarding database (flooding is not modelled)`,
         };
       return this.bridgeOut(host, fdb.port, dev, p);
     }
@@ -826,7 +831,13 @@ export class Simulator {
       }
     }
     const fdb = fdbLookup(topo, host, bridge, p.macDst);
-    if (fdb.kind === "local") {
+    // A broadcast frame goes up to the bridge's host and is flooded out of the other ports: the walk goes up.
+    const flooded = p.macDst === BROADCAST_MAC && bridgePorts(topo, host, bridge).length > 1;
+    if (flooded)
+      this.cur.notes.push(
+        `${bridge} also floods a copy of this broadcast out of each of its other ports (through bridge FORWARD); the walk follows the copy ${host} itself takes`,
+      );
+    if (fdb.kind === "local" || p.macDst === BROADCAST_MAC) {
       if (nf) {
         const v = this.bridgeHook("INPUT", p, inIo);
         if (!v.ok) return this.dropped(v);
@@ -915,7 +926,8 @@ export class Simulator {
   ): Fate {
     const topo = this.world.topology;
     if (host !== this.nfHost) {
-      if (isLocalAddress(topo, host, p.dst)) return { kind: "delivered", host };
+      if (isLocalAddress(topo, host, p.dst) || (!p.v6 && receivedAsBroadcast(topo, host, p.dst)))
+        return { kind: "delivered", host };
       return { kind: "lost", reason: `${host} is not the destination ${p.dst} and does not forward` };
     }
     const physIn = prerouted?.physIn;
@@ -927,7 +939,8 @@ export class Simulator {
       if (!v.ok) return this.dropped(v);
     }
     const route = routeLookup(topo, host, p.dst);
-    if (route.kind === "local") {
+    // A broadcast of one of the host's subnets is its own (a `broadcast` route of its local table).
+    if (route.kind === "local" || (!p.v6 && receivedAsBroadcast(topo, host, p.dst))) {
       const v = this.ipHook("INPUT", p, { family: "ip", in: dev, physIn, bridged });
       if (!v.ok) return this.dropped(v);
       return { kind: "delivered", host };

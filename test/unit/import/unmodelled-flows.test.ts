@@ -48,28 +48,27 @@ const CASES: Record<string, [string, string][]> = {
     // 198.51.100.255 is on no link of the host: without a broadcast MAC it is an address like any.
     [v4("198.51.100.1", "198.51.100.255", NETBIOS), "kept"],
   ],
-  "broadcast: limited, a host link's subnet broadcast, or a broadcast MAC; an unspecified source first": [
+  "broadcast: kept when the host takes it (limited, or a host link's subnet broadcast, at INPUT); an unspecified source first":
     [
-      v4("0.0.0.0", "255.255.255.255", DHCP),
-      "UDP to port 67 (DHCP) 0.0.0.0 -> 255.255.255.255 | unspecified source (a host without an address yet",
+      [
+        v4("0.0.0.0", "255.255.255.255", DHCP),
+        "UDP to port 67 (DHCP) 0.0.0.0 -> 255.255.255.255 | unspecified source (a host without an address yet",
+      ],
+      [v4("172.20.0.2", "255.255.255.255", DHCP), "kept"],
+      [v4("203.0.113.1", "203.0.113.255", NETBIOS), "kept"],
+      [v4("172.20.0.2", "172.20.255.255", ECHO4, BCAST_MAC), "kept"],
+      [
+        v4("172.20.0.2", "172.20.255.255", ECHO4).replace(
+          "filter-INPUT IN=wan0 OUT=",
+          "filter-FORWARD IN=br0 OUT=br0",
+        ),
+        "ICMP echo request (type 8) 172.20.0.2 -> 172.20.255.255 | broadcast destination crossing a forward or bridge hook",
+      ],
+      [
+        v4("198.51.100.1", "198.51.100.255", NETBIOS, BCAST_MAC),
+        "UDP to port 137 (NetBIOS name service) 198.51.100.1 -> 198.51.100.255 | broadcast destination",
+      ],
     ],
-    [
-      v4("172.20.0.2", "255.255.255.255", DHCP),
-      "UDP to port 67 (DHCP) 172.20.0.2 -> 255.255.255.255 | broadcast destination",
-    ],
-    [
-      v4("203.0.113.1", "203.0.113.255", NETBIOS),
-      "UDP to port 137 (NetBIOS name service) 203.0.113.1 -> 203.0.113.255 | broadcast destination",
-    ],
-    [
-      v4("172.20.0.2", "172.20.255.255", ECHO4),
-      "ICMP echo request (type 8) 172.20.0.2 -> 172.20.255.255 | broadcast destination",
-    ],
-    [
-      v4("198.51.100.1", "198.51.100.255", NETBIOS, BCAST_MAC),
-      "UDP to port 137 (NetBIOS name service) 198.51.100.1 -> 198.51.100.255 | broadcast destination",
-    ],
-  ],
   "multicast: 224.0.0.0/4, ff00::/8, or a multicast MAC; IGMP and MLD by name": [
     [
       v4("203.0.113.1", "224.0.0.1", "2"),
