@@ -18,6 +18,7 @@ import {
   UNPLACED_CHAIN_HINT,
 } from "../core/parse/parse-hints.ts";
 import { DEVICE_HOOK_HINT, MISSING_IPSET_HINT, TABLE_TWICE_HINT } from "../core/simulate/ruleset-hints.ts";
+import { OWNER_HINT } from "../core/simulate/socket-owner.ts";
 import {
   CHANCE_HINT,
   CT_UNCERTAIN_HINT,
@@ -1336,6 +1337,20 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `這裡應該是核心印出的下一個欄位，卻是 '${m[1]}'：這一行有一部分被省略了`,
   },
   {
+    code: "nft-interval-overlap",
+    english:
+      /^(set|map) (\S+): element '(.*)' overlaps '(.*)': nft refuses an interval (?:set|map)'s overlapping elements \("conflicting intervals specified"\), and with them the whole file$/,
+    zh: (m) =>
+      `${m[1]} ${m[2]}：元素 '${m[3]}' 和 '${m[4]}' 重疊：nft 不接受 interval ${m[1]} 裡重疊的元素（「conflicting intervals specified」），整個檔案都會被拒絕`,
+  },
+  {
+    code: "registration-tie",
+    english:
+      /^chain (\S+) \((\S+) (\S+), hook (\S+) priority (.+)\) and (ip6?tables|ebtables)' (\S+) (\S+) run at the same priority: the kernel runs the one registered last first, and the file does not say which that was$/,
+    zh: (m) =>
+      `chain ${m[1]}（${m[2]} ${m[3]}，hook ${m[4]} priority ${m[5]}）和 ${m[6]} 的 ${m[7]} ${m[8]} 的 priority 相同：核心會先跑最後註冊的那一個，而檔案沒有說是哪一個`,
+  },
+  {
     code: "queue-target",
     english:
       /^'(.*)' hands the packet to a userspace program \(a netfilter queue\), which decides its fate$/s,
@@ -1506,10 +1521,25 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   ],
   ["expected N or N:M (0..65535)", "應該是 N 或 N:M（0..65535）"],
   ["write e.g. -i docker0 or -i veth+", "例如寫成 -i docker0 或 -i veth+"],
+  [
+    OWNER_HINT,
+    "實驗室沒有給程式 socket 的使用者和群組，所以程式送出的封包兩種結果都會跟著走；轉送的封包（沒有 socket）和核心自己送的 echo reply、ICMP 錯誤與 reset（沒有使用者）則會決定",
+  ],
 ]);
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english:
+      /^merge or split the elements so that none overlaps, or declare the (set|map) 'auto-merge' \(nft then merges them\)$/,
+    zh: (m) => `合併或拆開這些元素，讓它們不再重疊；或把這個 ${m[1]} 宣告成 'auto-merge'（nft 會把它們合併）`,
+  },
+  {
+    english:
+      /^taken as created after the (\S+) tables, so chain (\S+) runs first; write '# created before the iptables tables' above the nft text if it was loaded first \(a firewall started at boot, before Docker\), or '# created after the iptables tables' to confirm$/,
+    zh: (m) =>
+      `當成在 ${m[1]} 的 table 之後建立，所以 chain ${m[2]} 先跑；如果 nft 的部分是先載入的（開機時就啟動的防火牆，比 Docker 早），請在 nft 文字上方寫 '# created before the iptables tables'，或寫 '# created after the iptables tables' 來確認`,
+  },
   {
     english: /^write (.+), comma-separated \(a word's first letters are enough\)$/s,
     zh: (m) => `請寫 ${(m[1] as string).split(", ").join("、")}，以逗號分隔（只寫開頭幾個字母也可以）`,

@@ -26,6 +26,7 @@ import {
 import type { RouteResult } from "./route.ts";
 import type { Condition, IpSet, NftKey, NftSet, NftValue, PktType, PortRange, Rule } from "./ruleset.ts";
 import { type CtState, isIcmp, type SimPacket } from "./sim-packet.ts";
+import type { PacketSocket } from "./socket-owner.ts";
 import { packetFlagsByte, tcpFlagsByte, tcpFlagsRange } from "./tcp-flag-values.ts";
 
 /** What a rule sees besides the packet. */
@@ -69,6 +70,11 @@ export interface MatchContext {
    * not (xt_mac's and nft's link-layer checks). Default false.
    */
   noFrame?: boolean;
+  /**
+   * The socket the packet is sent from, as owner matches see it here: a program's, the kernel's own,
+   * none. Default: unknown (owner matches followed both ways).
+   */
+  socket?: PacketSocket;
   /** nftables: the named sets and maps of the table the rule is in. */
   sets?: ReadonlyMap<string, NftSet>;
   /** The route the host would take to an address (reverse path filters). Default: none (such matches unknown). */
@@ -615,6 +621,7 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
     case "unknown":
       // xt_conntrack decides a packet without a connection by `--ctstate` alone.
       if (c.withoutConnection !== undefined && xtWithoutConnection(p, ctx)) return c.withoutConnection;
+      if (c.owner && (ctx.socket === "none" || ctx.socket === "kernel")) return c.owner[ctx.socket];
       return "unknown";
     case "never":
       return false;

@@ -21,6 +21,7 @@ import {
 } from "./restore-commands.ts";
 import type { ChainDef, Condition, FamilyRules, Rule, TableDef, Target } from "./ruleset.ts";
 import { TABLE_TWICE_HINT } from "./ruleset-hints.ts";
+import { OWNER_HINT } from "./socket-owner.ts";
 import { type Token, tokenizeRule } from "./tokenize-rule.ts";
 import { CHANCE_HINT, DECIDES_NOTHING_HINT, UNMODELLED_MATCH_HINT } from "./unmodelled-hints.ts";
 import { longOptionOf } from "./xt-long-options.ts";
@@ -712,7 +713,7 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
           lineNo,
           offset + (at < 0 ? 1 : at + 1),
           `match '${c.text}' is not modelled`,
-          c.chance ? CHANCE_HINT : UNMODELLED_MATCH_HINT,
+          c.chance ? CHANCE_HINT : c.owner ? OWNER_HINT : UNMODELLED_MATCH_HINT,
           "warning",
         );
       }

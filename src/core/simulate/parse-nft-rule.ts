@@ -33,6 +33,7 @@ import type {
   Target,
 } from "./ruleset.ts";
 import { servicePort } from "./service-ports.ts";
+import { nftOwner, OWNER_HINT, OWNER_WORDS } from "./socket-owner.ts";
 import { byteFlags, NFT_TCP_FLAG_NAMES, packetFlagsByte, tcpFlagsRange } from "./tcp-flag-values.ts";
 import type { NftToken } from "./tokenize-nft.ts";
 import {
@@ -1128,7 +1129,9 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
         ? CHANCE_HINT
         : ctLoadWords(what) !== undefined
           ? CT_UNMODELLED_MATCH_HINT
-          : UNMODELLED_MATCH_HINT,
+          : OWNER_WORDS.test(what)
+            ? OWNER_HINT
+            : UNMODELLED_MATCH_HINT,
       "warning",
     );
     return what;
@@ -1163,7 +1166,9 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       `${statement ? "statement" : "expression"} '${what}' is not modelled`,
       statement
         ? DECIDES_NOTHING_HINT
-        : unmodelledHint(as === "condition", as !== "target" && ctLoadWords(what) !== undefined),
+        : as === "condition" && OWNER_WORDS.test(what)
+          ? OWNER_HINT
+          : unmodelledHint(as === "condition", as !== "target" && ctLoadWords(what) !== undefined),
       "warning",
     );
     if (as === "condition") out.conditions.push({ kind: "unknown", text: what, neg: false });
@@ -2790,6 +2795,7 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
   if (!decides(out.target)) out.targetAt = out.conditions.length;
   rejectTcpDependency(out);
   xtConntrack(out.conditions);
+  nftOwner(out.conditions);
   return out;
 }
 

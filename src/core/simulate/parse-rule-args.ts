@@ -15,6 +15,7 @@ import { parseNatAddressSpec } from "./nat-address-spec.ts";
 import { dscpValue, nftPort, pktTypeName } from "./nft-names.ts";
 import type { Chance, Condition, PortRange, Target } from "./ruleset.ts";
 import { servicePort } from "./service-ports.ts";
+import { xtOwner } from "./socket-owner.ts";
 import type { Token } from "./tokenize-rule.ts";
 import { parseXtCidr, parseXtCidr6, xtNumericIpv4 } from "./xt-address.ts";
 import { wholeLongOptions } from "./xt-long-options.ts";
@@ -1168,6 +1169,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
       "add -p tcp to the rule, or test only the IP header's ECN bits with --ecn-ip-ect",
     );
   withoutConnection(conditions, matches);
+  xtOwner(conditions);
   return { ok: true, conditions, target };
 }
 

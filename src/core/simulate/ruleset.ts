@@ -294,6 +294,12 @@ export type Condition =
        * its words decides a packet without a connection. Default: nft's own words.
        */
       xt?: true;
+      /**
+       * A socket owner match (`-m owner`, `meta skuid`): its result for a packet without a socket
+       * (`none`) and for one the kernel sends from its own socket (`kernel`), see socket-owner.ts. A
+       * program's socket stays unknown. Default: unknown for every packet.
+       */
+      owner?: { none: boolean; kernel: boolean };
     }
   /** A match that never matches, whatever the packet (`-m recent ! --set`); `text` is its words. */
   | { kind: "never"; text: string; neg: boolean };

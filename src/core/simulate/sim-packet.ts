@@ -4,9 +4,16 @@
  */
 import type { ConnEntry, CtZone } from "./conntrack.ts";
 import type { PktType } from "./ruleset.ts";
+import type { PacketSocket } from "./socket-owner.ts";
 
 /** A packet in flight. */
 export interface SimPacket {
+  /**
+   * The socket the netfilter host sends it from, for owner matches: `program` (a user the lab does not
+   * give), `kernel` (its own: echo replies, ICMP errors), `none` (a REJECT's TCP reset). Default: not
+   * sent by the netfilter host.
+   */
+  socket?: PacketSocket;
   /** An IPv6 packet: addresses in canonical form, `ttl` is the hop limit. Default: IPv4. */
   v6?: boolean;
   src: string;
@@ -89,11 +96,19 @@ export function isIcmp(p: { proto: string }): boolean {
 export type CtState = "NEW" | "ESTABLISHED" | "RELATED" | "INVALID" | "UNTRACKED";
 
 /** A copy of the fields a log line prints (no conntrack link). */
-export type PacketSnapshot = Omit<SimPacket, "ct" | "pktType" | "ctZone" | "ctInvalid" | "mss">;
+export type PacketSnapshot = Omit<SimPacket, "ct" | "pktType" | "ctZone" | "ctInvalid" | "mss" | "socket">;
 
 /** Copies the printable fields. */
 export function snapshot(p: SimPacket): PacketSnapshot {
-  const { ct: _ct, pktType: _pktType, ctZone: _ctZone, ctInvalid: _ctInvalid, mss: _mss, ...rest } = p;
+  const {
+    ct: _ct,
+    pktType: _pktType,
+    ctZone: _ctZone,
+    ctInvalid: _ctInvalid,
+    mss: _mss,
+    socket: _socket,
+    ...rest
+  } = p;
   return {
     ...rest,
     tcpFlags: rest.tcpFlags ? [...rest.tcpFlags] : undefined,

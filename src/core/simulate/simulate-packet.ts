@@ -33,6 +33,7 @@ import {
 } from "./rule-engine.ts";
 import type { PktType, Ruleset, TableDef } from "./ruleset.ts";
 import { type CtState, isIcmp, type PacketSnapshot, type SimPacket, snapshot } from "./sim-packet.ts";
+import { socketAt } from "./socket-owner.ts";
 import { advertisedMss } from "./tcp-mss.ts";
 import {
   addressOnInterface,
@@ -232,6 +233,9 @@ export class Simulator {
       mark: 0,
       ...(spec.tos ? { tos: spec.tos } : {}),
     };
+    // The host's echo replies come from the kernel's ICMP socket; anything else from a program's.
+    if (spec.from === this.nfHost)
+      p.socket = echoReply(p) && spec.direction === "reply" ? "kernel" : "program";
     return this.launch(spec.from, spec.direction, p);
   }
 
@@ -294,9 +298,8 @@ export class Simulator {
     }
     // The kernel sends its echo replies through its ICMP socket, held while they cross the output hooks:
     // icmp_send cannot take it (icmp_xmit_lock), so rejecting one there sends nothing (kernel 6.18).
-    const echoReply = p.proto === (p.v6 ? "icmpv6" : "icmp") && p.icmpType === (p.v6 ? 129 : 0);
     if (
-      echoReply &&
+      echoReply(p) &&
       pkt.from === host &&
       (rejected.ipHook === "OUTPUT" || rejected.ipHook === "POSTROUTING")
     ) {
@@ -329,6 +332,8 @@ export class Simulator {
       src = back.kind === "unicast" && back.src ? back.src : p.src;
     }
     const answer = rejectPacket(p, outcome.answer, src, bridge ? 0 : this.nextIpId++, family);
+    // icmp_send sends from the kernel's ICMP socket; nf_send_reset builds its RST without a socket.
+    answer.socket = outcome.answer.kind === "icmp" ? "kernel" : "none";
     const what =
       outcome.answer.kind === "icmp"
         ? `an ${p.v6 ? "ICMPv6" : "ICMP"} error (type ${outcome.answer.type} code ${outcome.answer.code})`
@@ -410,6 +415,7 @@ export class Simulator {
         return addressOnInterface(topo, host, dev, addr)?.toUpperCase() ?? "UNICAST";
       },
       pktType,
+      ...(ip ? { socket: socketAt(io.hook, p.socket) } : {}),
       noFrame:
         ip && (io.in === undefined || io.in === "lo" || io.hook === "OUTPUT" || io.hook === "POSTROUTING"),
     };
@@ -961,6 +967,11 @@ export class Simulator {
     if (!post.ok) return this.dropped(post);
     return this.transmit(host, route.dev, route.via ?? p.dst, p);
   }
+}
+
+/** Whether `p` is an ICMP or ICMPv6 echo reply. */
+function echoReply(p: SimPacket): boolean {
+  return p.proto === (p.v6 ? "icmpv6" : "icmp") && p.icmpType === (p.v6 ? 129 : 0);
 }
 
 /** How a frame to `mac` is addressed for a device whose own MACs are `own` (the kernel's eth_type_trans). */

@@ -46,6 +46,17 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   ],
   ["a host name for an address", "rules", "*filter\n-A INPUT -s db3.example -j DROP\nCOMMIT\n"],
   ["-N twice", "rules", "*filter\n-N FOO3\n-N FOO3\nCOMMIT\n"],
+  [
+    "overlapping elements of an interval set",
+    "rules",
+    "table ip t {\n\tset FOO3 {\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\telements = { 10.0.0.0/8, 10.1.0.0/16 }\n\t}\n}\n",
+  ],
+  [
+    "an nft chain tied with a legacy iptables chain",
+    "rules",
+    "table ip t {\n\tchain FOO3 {\n\t\ttype filter hook forward priority filter; policy accept;\n\t\tmeta mark set 0x1\n\t}\n}\n*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -m mark --mark 0x1 -j DROP\nCOMMIT\n",
+  ],
+  ["an owner match", "rules", "*filter\n-A OUTPUT -m owner --uid-owner 1003 -j DROP\nCOMMIT\n"],
   ["-N without a chain", "rules", "*filter\n-N\nCOMMIT\n"],
   ["-I past the end", "rules", "*filter\n-A INPUT -j ACCEPT\n-I INPUT 3 -j DROP\nCOMMIT\n"],
   ["-D past the end", "rules", "*filter\n-D INPUT 2\nCOMMIT\n"],
