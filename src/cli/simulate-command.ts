@@ -16,7 +16,13 @@ import { matchedRules, type SimulatedTrace, toTrace } from "../core/simulate/to-
 import { buildTopology, type Topology } from "../core/simulate/topology.ts";
 import { summaryWithUnloggedNat } from "../core/simulate/unlogged-nat.ts";
 import { readerRulesets } from "../core/trace-file/ruleset-pins.ts";
-import { type Lab, type LabHost, type TraceMeta, traceMetaSchema } from "../core/trace-file/schema.ts";
+import {
+  type Lab,
+  type LabHost,
+  RP_FILTER_KEY,
+  type TraceMeta,
+  traceMetaSchema,
+} from "../core/trace-file/schema.ts";
 import { buildWorld, LabError, loadLab, logsHooks } from "../lab/load-lab.ts";
 import { pickHostAddress } from "./host-address.ts";
 
@@ -42,7 +48,8 @@ const USAGE = `usage: packetwalk simulate --lab DIR --from HOST --to ADDR[:PORT]
                        net.bridge.bridge-nf-call-iptables, their IPv6 twins
                        net.ipv6.conf.all.forwarding and net.bridge.bridge-nf-call-ip6tables,
                        net.ipv4.icmp_echo_ignore_broadcasts (1: an echo to a broadcast address
-                       gets no reply), or brport.<port>.hairpin_mode
+                       gets no reply), net.ipv4.conf.<all|dev>.rp_filter (0, 1 strict, 2 loose),
+                       or brport.<port>.hairpin_mode
   --no-follow-ups      only the first packet (default: echo reply; SYN, SYN-ACK, ACK)
   --udp-reply          with --proto udp: the destination answers the datagram once, as a DNS or
                        NTP server does (default: the datagram alone; a closed port's answer, an
@@ -505,12 +512,15 @@ function checkSysctls(sysctls: Record<string, string>, hosts: Lab["hosts"]): voi
       throw new UsageError(
         `--sysctl ${key}: '${port}' is not a bridge port of the lab (${ports.join(", ") || "none"})`,
       );
-    if (port === undefined && !MODELLED_SYSCTLS.includes(key))
+    const rpf = RP_FILTER_KEY.test(key);
+    if (port === undefined && !rpf && !MODELLED_SYSCTLS.includes(key))
       throw new UsageError(
-        `--sysctl ${key}: the simulator does not model this setting (it reads ${MODELLED_SYSCTLS.join(", ")} and brport.<port>.hairpin_mode)`,
+        `--sysctl ${key}: the simulator does not model this setting (it reads ${MODELLED_SYSCTLS.join(", ")}, net.ipv4.conf.<all|dev>.rp_filter and brport.<port>.hairpin_mode)`,
       );
-    if (value !== "0" && value !== "1")
-      throw new UsageError(`--sysctl ${key}=${value}: the value must be 0 or 1`);
+    if (value !== "0" && value !== "1" && !(rpf && value === "2"))
+      throw new UsageError(
+        `--sysctl ${key}=${value}: the value must be 0 or 1${rpf ? " (or 2, loose)" : ""}`,
+      );
   }
 }
 

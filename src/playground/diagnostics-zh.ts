@@ -1320,9 +1320,9 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "xt-nat-target-place",
     english:
-      /^target (\S+) is only valid in the nat table's (.+), not in (\S+) (\S+): the kernel refuses it \(iptables-restore: "RULE_APPEND failed \(Invalid argument\)"\)$/s,
+      /^target (\S+) is only valid in the (nat|filter) table's (.+), not in (\S+) (\S+): the kernel refuses it \(iptables-restore: "RULE_APPEND failed \(Invalid argument\)"\)$/s,
     zh: (m) =>
-      `target ${m[1]} 只能用在 nat table 的 ${(m[2] as string).split(" and ").join(" 和 ")}，不能用在 ${m[3]} ${m[4]}：核心會拒絕（iptables-restore：「RULE_APPEND failed (Invalid argument)」）`,
+      `target ${m[1]} 只能用在 ${m[2]} table 的 ${(m[3] as string).replace(/, /g, "、").split(" and ").join(" 和 ")}，不能用在 ${m[4]} ${m[5]}：核心會拒絕（iptables-restore：「RULE_APPEND failed (Invalid argument)」）`,
   },
   {
     code: "log-line-wrapped",
@@ -1561,8 +1561,8 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
     zh: (m) => `在規則裡加上 -p ${m[1]}`,
   },
   {
-    english: /^put the rule in \*nat, in (.+)$/s,
-    zh: (m) => `把規則放在 *nat 的 ${(m[1] as string).split(" or ").join(" 或 ")}`,
+    english: /^put the rule in \*(nat|filter), in (.+)$/s,
+    zh: (m) => `把規則放在 *${m[1]} 的 ${(m[2] as string).replace(/, /g, "、").split(" or ").join(" 或 ")}`,
   },
   {
     english: /^-P sets the policy of (.+)$/s,

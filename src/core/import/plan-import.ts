@@ -13,6 +13,7 @@ import { canonicalAddress } from "../simulate/ip-address.ts";
 import { legacyTablesMissing } from "../simulate/legacy-tables-note.ts";
 import { rulesetDigest } from "../trace-file/ruleset-pins.ts";
 import type { Lab, LabHost, TraceMeta } from "../trace-file/schema.ts";
+import { RP_FILTER_KEY } from "../trace-file/schema.ts";
 import { Anonymizer, envelopeHostnames } from "./anonymize.ts";
 import { type HostMaterial, hostAddresses, hostKind, inferLab, type NamedAddress } from "./infer-lab.ts";
 import { builtRulesetErrors, inputRulesetErrors } from "./input-rulesets.ts";
@@ -606,6 +607,9 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   const hasV6 = kept.packets.some((p) => p.events.some((e) => e.ip?.src.includes(":")));
   for (const k of PATH_SYSCTLS)
     if (all[k] !== undefined && (hasV6 || !IPV6_SYSCTLS.has(k))) sysctls[k] = all[k] as string;
+  // A reverse path filter that is on (`all`'s or a device's) drops packets after PREROUTING: kept.
+  for (const [k, v] of Object.entries(all))
+    if (RP_FILTER_KEY.test(k) && v !== "0" && !k.includes(".default.")) sysctls[k] = v;
   const hasBridge = inferred.hosts[0]?.interfaces.some((i) => i.kind === "bridge");
   if (hasBridge && sysctls["net.bridge.bridge-nf-call-iptables"] === undefined)
     questions.push(

@@ -884,6 +884,14 @@ function misplacedInChain(
   conditions: readonly Condition[],
   target: Target,
 ): { options: readonly string[]; message: string; hint: string } | undefined {
+  // xt REJECT is registered for the filter table alone (kernel 6.18 refused it in mangle FORWARD and nat
+  // PREROUTING), in any chain of another table.
+  if (target.kind === "REJECT" && table !== "filter")
+    return {
+      options: ["-j", "--jump"],
+      message: `target REJECT is only valid in the filter table's INPUT, FORWARD and OUTPUT, not in ${table} ${chain}: the kernel refuses it (iptables-restore: "RULE_APPEND failed (Invalid argument)")`,
+      hint: "put the rule in *filter, in INPUT, FORWARD or OUTPUT",
+    };
   if (!BUILTIN_CHAINS[table]?.includes(chain)) return undefined;
   const noOut = chain === "INPUT" || chain === "PREROUTING";
   const noIn = chain === "OUTPUT" || chain === "POSTROUTING";

@@ -119,6 +119,8 @@ export function runScenario(
   let synSent = false;
   // What a REJECT sent back for the latest packet: a scripted ICMP error or RST is that packet, not sent again.
   let answer: SimulatedPacket | undefined;
+  // Where the initiator's socket sent its first request, as it left (before any NAT).
+  let asked: { dst: string; dport?: number } | undefined;
   for (const item of script) {
     if (answer && (isAnswerItem(item, v6) || isAnswerByAddress(item, answer))) {
       if (item.unseen) answer.unseen = true;
@@ -185,6 +187,17 @@ export function runScenario(
     // A reply is for the initiator; a later request for the host the first one reached.
     const receiver = item.direction === "reply" ? spec.from : responder?.host;
     const missed = missedReceiver(pkt, receiver);
+    if (item.direction === "request") asked ??= { dst: pkt.sent.dst, dport: pkt.sent.dport };
+    const stranger =
+      item.direction === "reply" && missed === undefined ? notFromPeer(pkt, asked, spec.from) : undefined;
+    if (stranger && spec.proto === "tcp") {
+      undelivered ??= `packet ${pkt.id} (reply) ${stranger.seen}: no socket of ${spec.from} takes it (TCP answers it with a reset), so the connection fails; ${stranger.why}`;
+      continue;
+    }
+    if (stranger)
+      pkt.notes.push(
+        `${stranger.seen}: a socket connected to that address does not take it (an unconnected one does); ${stranger.why}`,
+      );
     if (item.direction === "request") {
       arrived = missed === undefined;
       if (spec.proto === "tcp" && syn) synSent = true;
@@ -252,6 +265,37 @@ function isAnswerByAddress(item: ScriptItem, answer: SimulatedPacket): boolean {
     canonicalAddress(a.src) === canonicalAddress(answer.sent.src) &&
     canonicalAddress(a.dst) === canonicalAddress(answer.sent.dst)
   );
+}
+
+/**
+ * How reply `pkt`, delivered to the initiator `host`, comes from another address or port than the
+ * request went to (`asked`), and why, or undefined when it comes from there: the reply did not cross the host
+ * that rewrote the request, so nothing undid its DNAT (a hairpin NAT without SNAT). ICMP is left alone:
+ * a ping socket matches its replies by echo id.
+ */
+function notFromPeer(
+  pkt: SimulatedPacket,
+  asked: { dst: string; dport?: number } | undefined,
+  host: string,
+): { seen: string; why: string } | undefined {
+  const r = pkt.received;
+  if (!r || !asked || isIcmpProto(r.proto)) return undefined;
+  if (r.src === asked.dst && r.sport === asked.dport) return undefined;
+  return {
+    seen: `reached ${host} from ${endpoint(r.src, r.sport)}, but ${host} sent to ${endpoint(asked.dst, asked.dport)}`,
+    why: "the reply did not cross the host that rewrote the request, so nothing undid its DNAT (for a hairpin NAT, SNAT the request too, e.g. with MASQUERADE, so the answer comes back through that host)",
+  };
+}
+
+/** `addr:port`, `[v6]:port`, or the address alone without a port. */
+function endpoint(addr: string, port: number | undefined): string {
+  if (port === undefined) return addr;
+  return addr.includes(":") ? `[${addr}]:${port}` : `${addr}:${port}`;
+}
+
+/** ICMP or ICMPv6. */
+function isIcmpProto(proto: string): boolean {
+  return proto === "icmp" || proto === "icmpv6";
 }
 
 /**

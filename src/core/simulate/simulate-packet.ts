@@ -22,6 +22,7 @@ import { applyNat, type ManipType, natNeedsChain, setBinding } from "./nat.ts";
 import { netmapAddress } from "./netmap-address.ts";
 import { clientSees, rejectAnswer } from "./reject-answer.ts";
 import { rejectPacket } from "./reject-packet.ts";
+import { reversePathDrop } from "./reverse-path-filter.ts";
 import { routeLookup } from "./route.ts";
 import {
   type ChooseWay,
@@ -944,6 +945,8 @@ export class Simulator {
       const v = this.ipHook("PREROUTING", p, { family: "ip", in: dev });
       if (!v.ok) return this.dropped(v);
     }
+    const rpf = p.v6 ? undefined : reversePathDrop(topo, this.world.sysctls, host, dev, p.src);
+    if (rpf) return { kind: "lost", reason: rpf };
     const route = routeLookup(topo, host, p.dst);
     // A broadcast of one of the host's subnets is its own (a `broadcast` route of its local table).
     if (route.kind === "local" || (!p.v6 && receivedAsBroadcast(topo, host, p.dst))) {

@@ -115,19 +115,37 @@ export const hostSchema = z.strictObject({
   routes: z.array(routeSchema).default([]),
 });
 
-/** Kernel settings that change a packet's path: switches, each `"0"` or `"1"` as `sysctl` prints it. */
-export const sysctlsSchema = z.record(
-  z.string(),
-  z
-    .string({ error: 'expected "0" or "1" (a string, as sysctl prints it), e.g. "net.ipv4.ip_forward": "1"' })
-    .superRefine(
-      refineWith((value) =>
-        value === "0" || value === "1"
-          ? undefined
-          : `'${value}' is not a value of this switch: expected "0" or "1" (as sysctl prints it), e.g. "net.ipv4.ip_forward": "1"`,
+/** A reverse path filter's key (`net.ipv4.conf.all.rp_filter`): 0 off, 1 strict, 2 loose. */
+export const RP_FILTER_KEY = /^net\.ipv4\.conf\.[^.]+\.rp_filter$/;
+
+/**
+ * Kernel settings that change a packet's path: switches, each `"0"` or `"1"` as `sysctl` prints it, and
+ * the reverse path filters (`"2"`: loose).
+ */
+export const sysctlsSchema = z
+  .record(
+    z.string(),
+    z
+      .string({
+        error: 'expected "0" or "1" (a string, as sysctl prints it), e.g. "net.ipv4.ip_forward": "1"',
+      })
+      .superRefine(
+        refineWith((value) =>
+          value === "0" || value === "1" || value === "2"
+            ? undefined
+            : `'${value}' is not a value of this switch: expected "0" or "1" (as sysctl prints it), e.g. "net.ipv4.ip_forward": "1"`,
+        ),
       ),
-    ),
-);
+  )
+  .superRefine((sysctls, ctx) => {
+    for (const [key, value] of Object.entries(sysctls))
+      if (value === "2" && !RP_FILTER_KEY.test(key))
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `'2' is not a value of this switch: expected "0" or "1" (as sysctl prints it; 2 is for an rp_filter), e.g. "net.ipv4.ip_forward": "1"`,
+        });
+  });
 
 /** `; did you mean 'x'?` for the name of `names` closest to `given`, or nothing. */
 function meant(given: string, names: readonly string[]): string {

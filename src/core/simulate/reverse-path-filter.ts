@@ -1,0 +1,47 @@
+/**
+ * The kernel's reverse path filter (`net.ipv4.conf.*.rp_filter`), run by the routing decision of a
+ * received IPv4 packet, after PREROUTING (fib_validate_source): 1 (strict) drops a packet whose source
+ * the host would not route back out of the device it came in by, 2 (loose) one whose source it has no
+ * route back to at all; a source that is the host's own fails both. The device's value and `all`'s,
+ * the larger, apply. Kernel 6.18: a spoofed source crossed PREROUTING (counter 1) and never reached
+ * FORWARD (0), with TcpExtIPReversePathFilter counting it.
+ */
+import { routeLookup } from "./route.ts";
+import type { Topology } from "./topology.ts";
+
+/** Which rp_filter applies on `dev` (`all`'s or the device's, the larger) and its value; undefined when off. */
+export function rpFilterOn(
+  sysctls: Readonly<Record<string, string>>,
+  dev: string,
+): { key: string; mode: 1 | 2 } | undefined {
+  const all = Number(sysctls["net.ipv4.conf.all.rp_filter"] ?? "0");
+  const own = Number(sysctls[`net.ipv4.conf.${dev}.rp_filter`] ?? "0");
+  const mode = Math.max(all, own);
+  if (mode !== 1 && mode !== 2) return undefined;
+  return { key: `net.ipv4.conf.${own >= all ? dev : "all"}.rp_filter`, mode };
+}
+
+/**
+ * Why `host`'s reverse path filter drops an IPv4 packet from `src` that came in by `dev`, or undefined
+ * when it passes (or no filter is on, or `dev` is the loopback).
+ */
+export function reversePathDrop(
+  topo: Topology,
+  sysctls: Readonly<Record<string, string>>,
+  host: string,
+  dev: string,
+  src: string,
+): string | undefined {
+  if (dev === "lo" || src === "0.0.0.0") return undefined;
+  const on = rpFilterOn(sysctls, dev);
+  if (!on) return undefined;
+  const back = routeLookup(topo, host, src);
+  const setting = `reverse path filter, ${on.key}=${on.mode}`;
+  if (back.kind === "local")
+    return `${host} drops it at routing: its source ${src} is an address of ${host}'s own (${setting})`;
+  if (back.kind === "unreachable")
+    return `${host} drops it at routing: it has no route back to its source ${src} (${setting})`;
+  if (on.mode === 1 && back.dev !== dev)
+    return `${host} drops it at routing: it came in by ${dev}, but ${host} routes its source ${src} out of ${back.dev} (${setting}, strict)`;
+  return undefined;
+}
