@@ -25,8 +25,11 @@ function linkLocal(a: IfaceAddress): boolean {
   return !!a.v6 && /^fe[89ab]/i.test(a.address);
 }
 
-/** Looks up the route from `host` to `dst`. */
-export function routeLookup(topo: Topology, host: string, dst: string): RouteResult {
+/**
+ * Looks up the route from `host` to `dst`; `from`, the source the packet is sent from when the sender
+ * chose one, places a limited broadcast on the device holding it.
+ */
+export function routeLookup(topo: Topology, host: string, dst: string, from?: string): RouteResult {
   if (isLocalAddress(topo, host, dst))
     return { kind: "local", mtu: hostIfaces(topo, host).find((i) => i.kind === "loopback")?.mtu ?? 65536 };
   const family = addressFamily(dst);
@@ -62,12 +65,13 @@ export function routeLookup(topo: Topology, host: string, dst: string): RouteRes
         ...(r.mtu !== undefined ? { mtu: r.mtu } : {}),
       };
   }
-  // A limited broadcast goes out of a device the program binds to (as a DHCP client does), whatever the
-  // routes: a host with one IPv4 link has only that one to choose.
-  if (!best && d === "255.255.255.255") {
-    const links = ifaces.filter((i) => !i.bridge && i.kind !== "loopback" && i.addresses.some((a) => !a.v6));
-    if (links.length === 1) best = { len: 0, dev: (links[0] as (typeof links)[0]).name };
-  }
+  // A limited broadcast from a given source leaves by the device holding it, whatever the routes
+  // (ip_route_output_key_hash_rcu: __ip_dev_find(saddr)); without one, by its route.
+  const owner =
+    d === "255.255.255.255" && from
+      ? ifaces.find((i) => !i.bridge && i.addresses.some((a) => a.address === from))
+      : undefined;
+  if (owner) best = { len: 32, dev: owner.name };
   if (!best) return { kind: "unreachable" };
   const dev = best.dev;
   const iface = ifaces.find((i) => i.name === dev);

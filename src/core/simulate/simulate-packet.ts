@@ -698,7 +698,7 @@ export class Simulator {
 
   private originate(host: string, p: SimPacket): Fate {
     const topo = this.world.topology;
-    let route = routeLookup(topo, host, p.dst);
+    let route = routeLookup(topo, host, p.dst, p.src || undefined);
     if (route.kind === "unreachable") return { kind: "lost", reason: `${host} has no route to ${p.dst}` };
     if (!p.src) p.src = route.kind === "unicast" && route.src ? route.src : p.dst;
     if (host === this.cur.from && !this.cur.sent.src) this.cur.sent.src = p.src;

@@ -113,6 +113,22 @@ describe("a packet to a broadcast address", () => {
     expect(r.packets[0]?.events[0]?.packet.macDst).toBe("ff:ff:ff:ff:ff:ff");
   });
 
+  it("sent to 255.255.255.255 from a chosen source, leaves by the device holding it; without one, needs a route", () => {
+    const w = textWorld(inputRules(), "b.rules");
+    // wan has no default route: the kernel answers "Network is unreachable" unless the source places it.
+    const bare = runScenario(w, { from: "wan", to: "255.255.255.255", proto: "udp", dport: 67 });
+    expect(bare.packets[0]?.fate).toEqual({ kind: "lost", reason: "wan has no route to 255.255.255.255" });
+    const bound = runScenario(w, {
+      from: "wan",
+      to: "255.255.255.255",
+      proto: "udp",
+      dport: 67,
+      src: "203.0.113.1",
+    });
+    expect(bound.packets[0]?.fate).toEqual({ kind: "delivered", host: "host" });
+    expect(bound.packets[0]?.events[0]?.in).toBe("eth0");
+  });
+
   it("is not forwarded by a router whose own subnet it is the broadcast of", () => {
     const w = textWorld(inputRules("-A FORWARD -j DROP"), "b.rules");
     const r = runScenario(w, { from: "c1", to: "203.0.113.255", proto: "icmp" });
