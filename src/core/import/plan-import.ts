@@ -607,9 +607,12 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   const hasV6 = kept.packets.some((p) => p.events.some((e) => e.ip?.src.includes(":")));
   for (const k of PATH_SYSCTLS)
     if (all[k] !== undefined && (hasV6 || !IPV6_SYSCTLS.has(k))) sysctls[k] = all[k] as string;
-  // A reverse path filter that is on (`all`'s or a device's) drops packets after PREROUTING: kept.
+  // A reverse path filter that is on (`all`'s or a device's) drops packets after PREROUTING, and echo
+  // requests to a broadcast address are answered when the host says so: kept where not the default.
   for (const [k, v] of Object.entries(all))
     if (RP_FILTER_KEY.test(k) && v !== "0" && !k.includes(".default.")) sysctls[k] = v;
+  if (all["net.ipv4.icmp_echo_ignore_broadcasts"] === "0")
+    sysctls["net.ipv4.icmp_echo_ignore_broadcasts"] = "0";
   const hasBridge = inferred.hosts[0]?.interfaces.some((i) => i.kind === "bridge");
   if (hasBridge && sysctls["net.bridge.bridge-nf-call-iptables"] === undefined)
     questions.push(

@@ -52,7 +52,14 @@ COMMIT
       addr_info: [{ family: "inet", local: "198.51.100.2", prefixlen: 24, scope: "global" }],
     },
   ]),
-  "sysctl.txt": "net.ipv4.ip_forward = 0\n",
+  "sysctl.txt": [
+    "net.ipv4.ip_forward = 0",
+    "net.ipv4.conf.all.rp_filter = 2",
+    "net.ipv4.conf.default.rp_filter = 2",
+    "net.ipv4.conf.eth0.rp_filter = 0",
+    "net.ipv4.icmp_echo_ignore_broadcasts = 1",
+    "",
+  ].join("\n"),
 };
 
 describe("a host's own broadcasts in an imported log", () => {
@@ -75,6 +82,9 @@ describe("a host's own broadcasts in an imported log", () => {
     expect(said).not.toContain("left out");
     expect(said).toContain("3/3 imported traces agree with the simulator");
     expect(code).toBe(0);
+    // A reverse path filter that is on is kept (Ubuntu's loose default); settings at their default are not.
+    const lab = JSON.parse(readFileSync(join(out, "lanhost", "lab.json"), "utf8"));
+    expect(lab.sysctls).toEqual({ "net.ipv4.ip_forward": "0", "net.ipv4.conf.all.rp_filter": "2" });
     const meta = JSON.parse(readFileSync(join(out, "lanhost", "lan-to-host-67.json"), "utf8"));
     expect(meta.traffic).toMatchObject({ from: "lan", to: "host", proto: "udp" });
     expect(meta.description).toBe(
