@@ -851,7 +851,14 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       if (peek()?.value === "{") skipBlock();
     }
   }
-  for (const [set, elements] of written) {
+  // The sets that remain, with the elements they still hold (a script's `flush set` empties one).
+  for (const set of tables.flatMap((t) => [...(t.sets?.values() ?? [])])) {
+    const live = new Set<NftValue>([
+      ...set.elements,
+      ...set.verdicts.map((v) => v.key),
+      ...(set.data ?? []).map((d) => d.key),
+    ]);
+    const elements = (written.get(set) ?? []).filter((e) => live.has(e.value));
     const overlap = set.interval && !set.autoMerge ? firstIntervalOverlap(elements) : undefined;
     if (overlap)
       err(

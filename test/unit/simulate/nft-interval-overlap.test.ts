@@ -58,6 +58,17 @@ describe("overlapping elements of an interval set", () => {
     ).toEqual([]);
   });
 
+  it("checks what a script leaves in the set: elements a flush took out do not count", () => {
+    const script = `${withSet("10.0.0.0/8")}flush set ip t s
+add element ip t s { 10.1.0.0/16 }
+`;
+    expect(problems(script)).toEqual([]);
+    expect(
+      problems(`${withSet("10.0.0.0/8")}add element ip t s { 10.1.0.0/16 }
+`),
+    ).toEqual([refused(12, 22, "10.1.0.0/16", "10.0.0.0/8")]);
+  });
+
   it("finds an overlap among 90,000 elements by sorting, and one added by a later element line", () => {
     const many = Array.from({ length: 90_000 }, (_, k) => `10.${k >> 16}.${(k >> 8) & 255}.${k & 255}`);
     expect(problems(withSet(many.join(", ")))).toEqual([]);
