@@ -48,8 +48,8 @@ const USAGE = `usage: packetwalk simulate --lab DIR --from HOST --to ADDR[:PORT]
                        net.bridge.bridge-nf-call-iptables, their IPv6 twins
                        net.ipv6.conf.all.forwarding and net.bridge.bridge-nf-call-ip6tables,
                        net.ipv4.icmp_echo_ignore_broadcasts (1: an echo to a broadcast address
-                       gets no reply), net.ipv4.conf.<all|dev>.rp_filter (0, 1 strict, 2 loose),
-                       or brport.<port>.hairpin_mode
+                       gets no reply), net.ipv4.conf.<all|dev>.rp_filter (0, 1 strict, 2 loose)
+                       and .accept_local, or brport.<port>.hairpin_mode
   --no-follow-ups      only the first packet (default: echo reply; SYN, SYN-ACK, ACK)
   --udp-reply          with --proto udp: the destination answers the datagram once, as a DNS or
                        NTP server does (default: the datagram alone; a closed port's answer, an
@@ -513,9 +513,16 @@ function checkSysctls(sysctls: Record<string, string>, hosts: Lab["hosts"]): voi
         `--sysctl ${key}: '${port}' is not a bridge port of the lab (${ports.join(", ") || "none"})`,
       );
     const rpf = RP_FILTER_KEY.test(key);
-    if (port === undefined && !rpf && !MODELLED_SYSCTLS.includes(key))
+    const conf = /^net\.ipv4\.conf\.([^.]+)\.(rp_filter|accept_local)$/.exec(key)?.[1];
+    if (port === undefined && conf === undefined && !MODELLED_SYSCTLS.includes(key))
       throw new UsageError(
-        `--sysctl ${key}: the simulator does not model this setting (it reads ${MODELLED_SYSCTLS.join(", ")}, net.ipv4.conf.<all|dev>.rp_filter and brport.<port>.hairpin_mode)`,
+        `--sysctl ${key}: the simulator does not model this setting (it reads ${MODELLED_SYSCTLS.join(", ")}, net.ipv4.conf.<all|dev>.rp_filter and accept_local, and brport.<port>.hairpin_mode)`,
+      );
+    // sysctl writes a device name's dots as slashes.
+    const devices = hosts.flatMap((h) => h.interfaces.map((i) => i.name.replaceAll(".", "/")));
+    if (conf !== undefined && conf !== "all" && !devices.includes(conf))
+      throw new UsageError(
+        `--sysctl ${key}: '${conf}' is not an interface of the lab (write all, or one of ${[...new Set(devices)].join(", ")})`,
       );
     if (value !== "0" && value !== "1" && !(rpf && value === "2"))
       throw new UsageError(

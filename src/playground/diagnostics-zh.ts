@@ -1325,6 +1325,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       `target ${m[1]} 只能用在 ${m[2]} table 的 ${(m[3] as string).replace(/, /g, "、").split(" and ").join(" 和 ")}，不能用在 ${m[4]} ${m[5]}：核心會拒絕（iptables-restore：「RULE_APPEND failed (Invalid argument)」）`,
   },
   {
+    code: "xt-owner-place",
+    english:
+      /^match owner is only valid in OUTPUT and POSTROUTING, not in (\S+) (\S+): the kernel refuses it \(iptables-restore: "RULE_APPEND failed \(Invalid argument\)"\)$/,
+    zh: (m) =>
+      `match owner 只能用在 OUTPUT 和 POSTROUTING，不能用在 ${m[1]} ${m[2]}：核心會拒絕（iptables-restore：「RULE_APPEND failed (Invalid argument)」）`,
+  },
+  {
     code: "log-line-wrapped",
     english:
       /^LOG line wrapped over several lines \(by a web page, an editor or a mail client\), read joined at a space(?: \((\d+) lines?\))?$/,
@@ -1521,6 +1528,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   ],
   ["expected N or N:M (0..65535)", "應該是 N 或 N:M（0..65535）"],
   ["write e.g. -i docker0 or -i veth+", "例如寫成 -i docker0 或 -i veth+"],
+  [
+    "match a packet's sending user in OUTPUT (or POSTROUTING); a packet that comes in has no socket yet",
+    "請在 OUTPUT（或 POSTROUTING）比對送出封包的使用者：進來的封包還沒有 socket",
+  ],
   [
     OWNER_HINT,
     "實驗室沒有給程式 socket 的使用者和群組，所以程式送出的封包兩種結果都會跟著走；轉送的封包（沒有 socket）和核心自己送的 echo reply、ICMP 錯誤與 reset（沒有使用者）則會決定",

@@ -133,12 +133,13 @@ function owned(addr: string, ctx: LinkContext): boolean {
 
 const UNICAST_ONLY = "the simulator follows unicast packets only";
 
-/** IP hooks a broadcast the host takes as its own crosses: it is delivered, never forwarded. */
-const OWN_HOOKS = /^ip:[^:]+:(PREROUTING|INPUT)$/;
-
-/** Whether every logged event of the flow is at an IP prerouting or input chain: a broadcast the host took itself. */
+/**
+ * Whether every logged event of the flow has an input device and no output device: a broadcast the
+ * host took in (prerouting and input chains, whatever a firewall names them), not one it sent, forwarded
+ * or a bridge flooded on.
+ */
 function takenByHost(packets: readonly Packet[]): boolean {
-  return packets.every((p) => p.events.every((e) => OWN_HOOKS.test(e.hook)));
+  return packets.every((p) => p.events.every((e) => !!e.in && !e.out));
 }
 
 /**
@@ -173,7 +174,7 @@ export function unmodelledFlow(
   if (ownBroadcast && !takenByHost(packets))
     return {
       ...base,
-      why: "broadcast destination crossing a forward or bridge hook: the simulator follows the copy the host takes, not those a bridge floods",
+      why: "broadcast destination the host sent or passed on (logged with an output device): the simulator follows a broadcast the host takes in, not one it sends or a bridge floods",
     };
   if (!ownBroadcast && macDst === "ff:ff:ff:ff:ff:ff")
     return {

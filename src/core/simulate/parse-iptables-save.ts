@@ -893,6 +893,16 @@ function misplacedInChain(
       hint: "put the rule in *filter, in INPUT, FORWARD or OUTPUT",
     };
   if (!BUILTIN_CHAINS[table]?.includes(chain)) return undefined;
+  // xt_owner is registered for the output hooks alone: a socket is known only on the way out.
+  if (
+    (chain === "PREROUTING" || chain === "INPUT" || chain === "FORWARD") &&
+    conditions.some((c) => c.kind === "unknown" && c.owner)
+  )
+    return {
+      options: ["--uid-owner", "--gid-owner", "--socket-exists", "--suppl-groups"],
+      message: `match owner is only valid in OUTPUT and POSTROUTING, not in ${table} ${chain}: the kernel refuses it (iptables-restore: "RULE_APPEND failed (Invalid argument)")`,
+      hint: "match a packet's sending user in OUTPUT (or POSTROUTING); a packet that comes in has no socket yet",
+    };
   const noOut = chain === "INPUT" || chain === "PREROUTING";
   const noIn = chain === "OUTPUT" || chain === "POSTROUTING";
   if (

@@ -1169,7 +1169,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
       "add -p tcp to the rule, or test only the IP header's ECN bits with --ecn-ip-ect",
     );
   withoutConnection(conditions, matches);
-  xtOwner(conditions);
+  xtOwner(conditions, matches);
   return { ok: true, conditions, target };
 }
 

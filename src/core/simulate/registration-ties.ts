@@ -46,6 +46,8 @@ export function registrationTies(ruleset: Ruleset, file: string, ordered: Readon
       const nat = family !== "bridge" && base.type === "nat";
       for (const { rules, hooks, label } of xt) {
         const other = (hooks[hook] ?? []).find(({ table: name, priority }) => {
+          // iptables-nft's own table, listed by nft and saved by iptables-nft-save alike, is one table.
+          if (table.name === name && chain.name === hook && family !== "inet") return false;
           const c = rules.tables.get(name)?.chains.get(hook);
           if (!c || !acts(c)) return false;
           const xtNat = family !== "bridge" && name === "nat";

@@ -3,22 +3,25 @@
  * received IPv4 packet, after PREROUTING (fib_validate_source): 1 (strict) drops a packet whose source
  * the host would not route back out of the device it came in by, 2 (loose) one whose source it has no
  * route back to at all; a source that is the host's own fails both. The device's value and `all`'s,
- * the larger, apply. Kernel 6.18: a spoofed source crossed PREROUTING (counter 1) and never reached
+ * the larger, apply. With the filter off, a source that is the host's own address is still dropped.
+ * Kernel 6.18: a spoofed source crossed PREROUTING (counter 1) and never reached
  * FORWARD (0), with TcpExtIPReversePathFilter counting it.
  */
 import { routeLookup } from "./route.ts";
-import type { Topology } from "./topology.ts";
+import { isLocalAddress, type Topology } from "./topology.ts";
 
 /** Which rp_filter applies on `dev` (`all`'s or the device's, the larger) and its value; undefined when off. */
 export function rpFilterOn(
   sysctls: Readonly<Record<string, string>>,
   dev: string,
 ): { key: string; mode: 1 | 2 } | undefined {
+  // sysctl writes a device name's dots as slashes (`eth0/100` for eth0.100).
+  const name = dev.replaceAll(".", "/");
   const all = Number(sysctls["net.ipv4.conf.all.rp_filter"] ?? "0");
-  const own = Number(sysctls[`net.ipv4.conf.${dev}.rp_filter`] ?? "0");
+  const own = Number(sysctls[`net.ipv4.conf.${name}.rp_filter`] ?? "0");
   const mode = Math.max(all, own);
   if (mode !== 1 && mode !== 2) return undefined;
-  return { key: `net.ipv4.conf.${own >= all ? dev : "all"}.rp_filter`, mode };
+  return { key: `net.ipv4.conf.${own >= all ? name : "all"}.rp_filter`, mode };
 }
 
 /**
@@ -34,7 +37,17 @@ export function reversePathDrop(
 ): string | undefined {
   if (dev === "lo" || src === "0.0.0.0") return undefined;
   const on = rpFilterOn(sysctls, dev);
-  if (!on) return undefined;
+  // Whatever the filter, a source that is one of the host's own addresses is a martian (kernel 6.x
+  // fib_validate_source: inet_lookup_ifaddr_rcu), unless accept_local lets it in.
+  if (!on) {
+    const local = !src.startsWith("127.") && isLocalAddress(topo, host, src);
+    const accept = ["all", dev.replaceAll(".", "/")].some(
+      (d) => sysctls[`net.ipv4.conf.${d}.accept_local`] === "1",
+    );
+    return local && !accept
+      ? `${host} drops it at routing: its source ${src} is an address of ${host}'s own (a martian source; net.ipv4.conf.${dev}.accept_local would let it in)`
+      : undefined;
+  }
   const back = routeLookup(topo, host, src);
   const setting = `reverse path filter, ${on.key}=${on.mode}`;
   if (back.kind === "local")

@@ -121,6 +121,8 @@ export function runScenario(
   let answer: SimulatedPacket | undefined;
   // Where the initiator's socket sent its first request, as it left (before any NAT).
   let asked: { dst: string; dport?: number } | undefined;
+  // Whether the request reached its responder at a broadcast address.
+  let broadcastAsked = false;
   for (const item of script) {
     if (answer && (isAnswerItem(item, v6) || isAnswerByAddress(item, answer))) {
       if (item.unseen) answer.unseen = true;
@@ -188,8 +190,11 @@ export function runScenario(
     const receiver = item.direction === "reply" ? spec.from : responder?.host;
     const missed = missedReceiver(pkt, receiver);
     if (item.direction === "request") asked ??= { dst: pkt.sent.dst, dport: pkt.sent.dport };
+    // An answer to a broadcast comes from the responder's own address by design (see `ownSource`).
     const stranger =
-      item.direction === "reply" && missed === undefined ? notFromPeer(pkt, asked, spec.from) : undefined;
+      item.direction === "reply" && missed === undefined && !broadcastAsked
+        ? notFromPeer(pkt, asked, spec.from)
+        : undefined;
     if (stranger && spec.proto === "tcp") {
       undelivered ??= `packet ${pkt.id} (reply) ${stranger.seen}: no socket of ${spec.from} takes it (TCP answers it with a reset), so the connection fails; ${stranger.why}`;
       continue;
@@ -209,10 +214,10 @@ export function runScenario(
     if (pkt.fate.kind !== "delivered" || !pkt.received) continue;
     if (item.direction === "request" && !responder) {
       const r = pkt.received;
-      const silent =
-        !r.v6 && receivedAsBroadcast(sim.world.topology, pkt.fate.host, r.dst)
-          ? broadcastUnanswered(pkt.fate.host, r.dst, spec.proto, sim.world.sysctls)
-          : undefined;
+      broadcastAsked = !r.v6 && receivedAsBroadcast(sim.world.topology, pkt.fate.host, r.dst);
+      const silent = broadcastAsked
+        ? broadcastUnanswered(pkt.fate.host, r.dst, spec.proto, sim.world.sysctls)
+        : undefined;
       if (silent !== undefined) {
         undelivered ??= `packet ${pkt.id} (request) gets no answer: ${silent}`;
         arrived = false;

@@ -787,6 +787,8 @@ export class Simulator {
 
   private wire(host: string, dev: string, p: SimPacket): Fate {
     const topo = this.world.topology;
+    // Off the wire a packet has no socket of the sender's (owner matches see none).
+    p.socket = undefined;
     const iface = topo.ifaces.get(ifaceKey(host, dev));
     const peer = iface ? linkPeer(topo, iface) : undefined;
     if (!peer) return { kind: "lost", reason: `${host}/${dev} is not linked to anything in the lab` };
@@ -955,6 +957,12 @@ export class Simulator {
       return { kind: "delivered", host };
     }
     if (route.kind === "unreachable") return { kind: "lost", reason: `${host} has no route to ${p.dst}` };
+    // ip_forward drops what was not sent to the host's MAC (a broadcast or multicast frame) before FORWARD.
+    if (p.pktType === "broadcast" || p.pktType === "multicast")
+      return {
+        kind: "lost",
+        reason: `${host} does not forward it: its frame went to a ${p.pktType} MAC, not to ${host}, and ${p.dst} is not ${host}'s own broadcast`,
+      };
     const forwarding = p.v6 ? "net.ipv6.conf.all.forwarding" : "net.ipv4.ip_forward";
     if (this.sysctl(forwarding, "0") !== "1")
       return { kind: "lost", reason: `${host} does not forward (${forwarding}=0)` };

@@ -16,18 +16,43 @@ export const OWNER_HINT =
   "the user and group of a program's socket are not in the lab, so a packet a program sends is followed both ways; a forwarded packet (no socket) and the kernel's own echo replies, ICMP errors and resets (no user) are decided";
 
 /**
- * Sets `owner` on the unmodelled conditions of an iptables rule's `-m owner`: without a socket
- * xt_owner holds only when every option is negated (`(match ^ invert) == 0`), so each option holds
- * when negated; with a kernel socket `--socket-exists` holds unless negated, `--uid-owner` and
- * `--gid-owner` only negated.
+ * Sets `owner` on the unmodelled conditions of each `-m owner` of an iptables rule (`matches`: where
+ * each match's conditions start), per xt_owner's owner_mt for the whole match: without a socket it
+ * holds only when every option is negated (`(match ^ invert) == 0`); with a kernel socket (no file)
+ * it fails on a negated `--socket-exists` and otherwise holds when every `--uid-owner` and
+ * `--gid-owner` is negated. The match's result goes on its first option, `true` on the others.
  */
-export function xtOwner(conditions: readonly Condition[]): void {
-  for (const c of conditions) {
-    // The `!` is written before the option or, in older saves, before `-m owner`.
-    const m = c.kind === "unknown" ? /^(! )?-m owner (! )?(--[a-z-]+)/.exec(c.text) : null;
-    if (!m || c.kind !== "unknown") continue;
-    const negated = m[1] !== undefined || m[2] !== undefined;
-    c.owner = { none: negated, kernel: m[3] === "--socket-exists" ? !negated : negated };
+export function xtOwner(
+  conditions: readonly Condition[],
+  matches: readonly { module: string; from: number }[],
+): void {
+  for (const [k, m] of matches.entries()) {
+    if (m.module !== "owner") continue;
+    const held = conditions
+      .slice(m.from, matches[k + 1]?.from ?? conditions.length)
+      .filter(
+        (c): c is Extract<Condition, { kind: "unknown" }> =>
+          c.kind === "unknown" && c.text.includes("-m owner"),
+      );
+    // Each option with its `!` (written before it or, in older saves, before `-m owner`).
+    const options: { option: string; negated: boolean }[] = [];
+    for (const c of held) {
+      let negated = false;
+      for (const word of c.text.split(" "))
+        if (word === "!") negated = true;
+        else if (word.startsWith("--")) {
+          options.push({ option: word, negated });
+          negated = false;
+        }
+    }
+    const userOrGroup = options.filter((o) => o.option === "--uid-owner" || o.option === "--gid-owner");
+    const none = options.every((o) => o.negated);
+    const kernel =
+      !options.some((o) => o.option === "--socket-exists" && o.negated) &&
+      userOrGroup.every((o) => o.negated);
+    held.forEach((c, i) => {
+      c.owner = i === 0 ? { none, kernel } : { none: true, kernel: true };
+    });
   }
 }
 

@@ -62,7 +62,16 @@ const CASES: Record<string, [string, string][]> = {
           "filter-INPUT IN=wan0 OUT=",
           "filter-FORWARD IN=br0 OUT=br0",
         ),
-        "ICMP echo request (type 8) 172.20.0.2 -> 172.20.255.255 | broadcast destination crossing a forward or bridge hook",
+        "ICMP echo request (type 8) 172.20.0.2 -> 172.20.255.255 | broadcast destination the host sent or passed on (logged with an output device)",
+      ],
+      // An nft firewall's chain names (firewalld's, fw4's): the devices tell a broadcast the host took in.
+      [v4("203.0.113.1", "203.0.113.255", NETBIOS).replace("iptable/filter-INPUT", "pwsm/nft/inet/fw4/input"), "kept"],
+      [
+        v4("203.0.113.10", "203.0.113.255", NETBIOS).replace(
+          "filter-INPUT IN=wan0 OUT=",
+          "filter-OUTPUT IN= OUT=wan0",
+        ),
+        "UDP to port 137 (NetBIOS name service) 203.0.113.10 -> 203.0.113.255 | broadcast destination the host sent or passed on (logged with an output device)",
       ],
       [
         v4("198.51.100.1", "198.51.100.255", NETBIOS, BCAST_MAC),

@@ -5,9 +5,14 @@
  * matched; no reply came back (icmp_echo_ignore_broadcasts is 1 by default). The simulator said
  * "lost: no neighbour answers for 10.1.0.255" instead.
  */
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
-import { textWorld } from "./helpers.ts";
+import { buildTopology } from "../../../src/core/simulate/topology.ts";
+import { labSchema } from "../../../src/core/trace-file/schema.ts";
+import { LAB_DIR, textWorld } from "./helpers.ts";
 
 /** The docker-bridge lab's INPUT with `rules` (iptables-save form) before an ACCEPT policy. */
 const inputRules = (...rules: string[]) =>
@@ -127,6 +132,33 @@ describe("a packet to a broadcast address", () => {
     });
     expect(bound.packets[0]?.fate).toEqual({ kind: "delivered", host: "host" });
     expect(bound.packets[0]?.events[0]?.in).toBe("eth0");
+  });
+
+  it("sent to a broadcast MAC that the receiving router does not take as its own, is not forwarded", () => {
+    // docker0 as a /24 while c1 is a /16: c1's 172.17.255.255 is a broadcast to c1, an address to the host.
+    const lab = JSON.parse(readFileSync(join(LAB_DIR, "lab.json"), "utf8"));
+    for (const i of lab.hosts[0].interfaces) if (i.name === "docker0") i.addresses = ["172.17.0.1/24"];
+    const w = { ...textWorld(inputRules(), "b.rules"), topology: buildTopology(labSchema.parse(lab)) };
+    const r = runScenario(w, { from: "c1", to: "172.17.255.255", proto: "udp", dport: 9 });
+    expect(r.packets[0]?.fate).toEqual({
+      kind: "lost",
+      reason:
+        "host does not forward it: its frame went to a broadcast MAC, not to host, and 172.17.255.255 is not host's own broadcast",
+    });
+    expect(r.packets[0]?.events.some((e) => e.hook === "ip:filter:FORWARD")).toBe(false);
+  });
+
+  it("answered over UDP from the responder's own address, gets no note about NAT", () => {
+    const r = runScenario(textWorld(inputRules(), "b.rules"), {
+      from: "wan",
+      to: "203.0.113.255",
+      proto: "udp",
+      dport: 53,
+      script: [{ direction: "request" }, { direction: "reply" }],
+    });
+    expect(r.packets[1]?.fate).toEqual({ kind: "delivered", host: "wan" });
+    expect(r.packets[1]?.received?.src).toBe("203.0.113.2");
+    expect(r.packets[1]?.notes).toEqual([]);
   });
 
   it("is not forwarded by a router whose own subnet it is the broadcast of", () => {

@@ -63,6 +63,17 @@ describe("an nft chain tied with an iptables chain", () => {
     }
   });
 
+  it("is not said for iptables-nft's own table, listed by nft and saved by iptables-nft-save alike", () => {
+    const listed = `table ip filter {
+	chain FORWARD {
+		type filter hook forward priority filter; policy accept;
+		meta mark 0x1 counter drop
+	}
+}
+`;
+    expect(warnings(listed + LEGACY)).toEqual([]);
+  });
+
   it("is not said for another priority, an iptables chain without rules, or an nft chain that does nothing", () => {
     expect(warnings(nft("forward", "filter + 1") + LEGACY)).toEqual([]);
     expect(warnings(nft("input") + LEGACY)).toEqual([]);

@@ -49,6 +49,14 @@ describe("rp_filter", () => {
     );
   });
 
+  it("drops a source that is the host's own address even when off, unless accept_local is on", () => {
+    const own = walk("203.0.113.2", {}).fate;
+    expect(own?.kind === "lost" && own.reason).toBe(
+      "host drops it at routing: its source 203.0.113.2 is an address of host's own (a martian source; net.ipv4.conf.docker0.accept_local would let it in)",
+    );
+    expect(walk("203.0.113.2", { "net.ipv4.conf.all.accept_local": "1" }).fate?.kind).toBe("delivered");
+  });
+
   it("passes a packet whose source is routed back by the device it came in by, and is off by default", () => {
     expect(walk("172.17.0.2", { "net.ipv4.conf.all.rp_filter": "1" }).fate?.kind).toBe("delivered");
     expect(walk("203.0.113.77", {}).fate?.kind).toBe("delivered");

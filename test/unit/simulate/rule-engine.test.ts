@@ -321,7 +321,7 @@ describe("runChain on chance rules (rate limits, random draws)", () => {
 
   it("an unmodelled match is followed both ways too: a LOG behind it decides nothing, a DROP is uncertain", () => {
     const t = table(
-      '*filter\n:INPUT DROP [0:0]\n-A INPUT -m owner --uid-owner 0 -j LOG --log-prefix "[own] "\n-A INPUT -m owner --uid-owner 0 -j DROP\n-A INPUT -p tcp -j ACCEPT\nCOMMIT\n',
+      '*filter\n:INPUT DROP [0:0]\n-A INPUT -m string --string own --algo bm -j LOG --log-prefix "[own] "\n-A INPUT -m string --string own --algo bm -j DROP\n-A INPUT -p tcp -j ACCEPT\nCOMMIT\n',
     );
     const run = runChain(t, "INPUT", pkt(), ctx);
     expect(run.verdict).toBe("ACCEPT");
@@ -329,7 +329,7 @@ describe("runChain on chance rules (rate limits, random draws)", () => {
     expect(run.unmodelled).toEqual([
       expect.objectContaining({
         line: 4,
-        what: "-m owner --uid-owner 0",
+        what: "-m string --string own --algo bm",
         alternatives: ["if it matched: DROP"],
       }),
     ]);
@@ -343,14 +343,16 @@ describe("runChain on chance rules (rate limits, random draws)", () => {
   });
 
   it("an unmodelled match before a policy of the same verdict is decided", () => {
-    const t = table("*filter\n:INPUT DROP [0:0]\n-A INPUT -m owner --uid-owner 0 -j DROP\nCOMMIT\n");
+    const t = table(
+      "*filter\n:INPUT DROP [0:0]\n-A INPUT -m string --string own --algo bm -j DROP\nCOMMIT\n",
+    );
     expect(runChain(t, "INPUT", pkt(), ctx)).toMatchObject({ verdict: "DROP", unmodelled: [] });
   });
 
   it("stops following unmodelled matches after the same bound", () => {
     const rules = Array.from(
       { length: 12 },
-      (_, k) => `-A INPUT -p tcp -m owner --uid-owner ${k} -j X${k % 2}`,
+      (_, k) => `-A INPUT -p tcp -m string --string s${k} --algo bm -j X${k % 2}`,
     ).join("\n");
     const t = table(
       `*filter\n:INPUT ACCEPT [0:0]\n:X0 - [0:0]\n:X1 - [0:0]\n${rules}\n-A X0 -j RETURN\n-A X1 -j MARK --set-mark 0x1\nCOMMIT\n`,

@@ -52,6 +52,25 @@ describe("-m owner", () => {
     expect(fates(rules, FORWARDED)[0]).toBe(request);
   });
 
+  it.each([
+    ["! --uid-owner 0 --gid-owner 0", "delivered"],
+    ["--socket-exists --uid-owner 0", "delivered"],
+    ["! --uid-owner 0 ! --gid-owner 0", "dropped"],
+    ["--socket-exists ! --gid-owner 0", "dropped"],
+  ])("combines the options of one match as xt_owner does: %s on the echo reply, %s", (options, reply) => {
+    const rules = table("filter", `-A OUTPUT -p icmp --icmp-type echo-reply -m owner ${options} -j DROP`);
+    expect(fates(rules, PING_HOST)).toEqual(["delivered", reply]);
+  });
+
+  it("is refused in PREROUTING, INPUT and FORWARD, as the kernel refuses it there", () => {
+    const w = textWorld(table("filter", "-A INPUT -p icmp -m owner --uid-owner 0 -j DROP"), "o.rules");
+    expect(
+      w.ruleset.diagnostics.map((d) => `${d.position?.line}:${d.position?.column} ${d.message}`),
+    ).toEqual([
+      `5:27 match owner is only valid in OUTPUT and POSTROUTING, not in filter INPUT: the kernel refuses it (iptables-restore: "RULE_APPEND failed (Invalid argument)")`,
+    ]);
+  });
+
   it("is followed both ways for a packet a program on the host sends, with a hint that says why", () => {
     const rules = table("filter", "-A OUTPUT -p icmp -m owner --uid-owner 0 -j DROP");
     const w = textWorld(rules, "o.rules");
