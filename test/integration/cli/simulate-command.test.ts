@@ -200,7 +200,13 @@ describe("packetwalk simulate: arguments", () => {
     [["--to", "2001:db8::1", "--src", "172.17.0.2"], "are not of one IP family"],
     [["--to", "c2", "-6"], "--to: 'c2' is neither an IPv6 address nor a lab host with an IPv6 address"],
     [["--sysctl", "net.bridge.bridge-nf-call-iptables=banana"], "the value must be 0 or 1"],
-    [["--sysctl", "net.ipv4.conf.all.rp_filter=1"], "the simulator does not model this setting"],
+    [["--sysctl", "net.ipv4.conf.all.send_redirects=1"], "the simulator does not model this setting"],
+    [
+      ["--sysctl", "net.ipv4.conf.eht0.rp_filter=1"],
+      "'eht0' is not an interface of the lab (write all, or one of",
+    ],
+    [["--sysctl", "net.ipv4.ip_forward=2"], "the value must be 0 or 1"],
+    [["--sysctl", "net.ipv4.conf.all.rp_filter=3"], "the value must be 0 or 1 (or 2, loose)"],
     [["--sysctl", "brport.eth9.hairpin_mode=1"], "'eth9' is not a bridge port of the lab (veth-c1, veth-c2)"],
     // A port meant for TCP or UDP is not dropped in favour of a ping.
     [["--to", "198.51.100.10:23"], "--to: port 23 given, but no --proto (ICMP, the default, has no ports)"],
