@@ -65,7 +65,13 @@ const CASES: Record<string, [string, string][]> = {
         "ICMP echo request (type 8) 172.20.0.2 -> 172.20.255.255 | broadcast destination the host sent or passed on (logged with an output device)",
       ],
       // An nft firewall's chain names (firewalld's, fw4's): the devices tell a broadcast the host took in.
-      [v4("203.0.113.1", "203.0.113.255", NETBIOS).replace("iptable/filter-INPUT", "pwsm/nft/inet/fw4/input"), "kept"],
+      [
+        v4("203.0.113.1", "203.0.113.255", NETBIOS).replace(
+          "iptable/filter-INPUT",
+          "pwsm/nft/inet/fw4/input",
+        ),
+        "kept",
+      ],
       [
         v4("203.0.113.10", "203.0.113.255", NETBIOS).replace(
           "filter-INPUT IN=wan0 OUT=",
