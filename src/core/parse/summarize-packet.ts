@@ -67,7 +67,7 @@ export function icmpTypeName(type: number | undefined, v6 = false): string {
 }
 
 /** An address (and port) as a reader writes it: IPv6 in short form (the kernel prints all 32 digits). */
-function endpoint(written: string, port: number | undefined): string {
+export function endpoint(written: string, port: number | undefined): string {
   const addr = written.includes(":") ? (canonicalIpv6(written) ?? written) : written;
   if (port === undefined) return addr;
   return addr.includes(":") ? `[${addr}]:${port}` : `${addr}:${port}`;

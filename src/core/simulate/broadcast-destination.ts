@@ -5,7 +5,7 @@
  * `--dst-type BROADCAST` and `meta pkttype broadcast` matched, and got no reply by default).
  */
 import { parseIpv4 } from "./ipv4.ts";
-import { addressOnInterface, isBroadcastAddress, type Topology } from "./topology.ts";
+import { addressOnInterface, type Topology } from "./topology.ts";
 
 /** The Ethernet broadcast address a broadcast packet is framed with. */
 export const BROADCAST_MAC = "ff:ff:ff:ff:ff:ff";
@@ -18,15 +18,6 @@ export const BROADCAST_MAC = "ff:ff:ff:ff:ff:ff";
  */
 export function sentAsBroadcast(topo: Topology, host: string, dev: string, dst: string): boolean {
   return parseIpv4(dst) === 0xffffffff || addressOnInterface(topo, host, dev, dst) === "broadcast";
-}
-
-/**
- * Whether a packet to `dst` arriving at `host` is its own as a broadcast: the limited broadcast or the
- * directed broadcast of any of its subnets (the local table's `broadcast` routes). The kernel delivers
- * it locally and does not forward it (bc_forwarding is off by default).
- */
-export function receivedAsBroadcast(topo: Topology, host: string, dst: string): boolean {
-  return isBroadcastAddress(topo, host, dst);
 }
 
 /**

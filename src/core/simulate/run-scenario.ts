@@ -4,10 +4,12 @@
  * each sent from the side it belongs to with the addresses that side sees (NAT included).
  */
 
-import { broadcastUnanswered, receivedAsBroadcast } from "./broadcast-destination.ts";
+import { endpoint } from "../parse/summarize-packet.ts";
+import { broadcastUnanswered } from "./broadcast-destination.ts";
 import { isIcmpError } from "./conntrack.ts";
 import { addressFamily, canonicalAddress } from "./ip-address.ts";
 import { routeLookup } from "./route.ts";
+import { isIcmp } from "./sim-packet.ts";
 import {
   type SendSpec,
   type SimulatedPacket,
@@ -15,6 +17,7 @@ import {
   type SimulatorOptions,
   type World,
 } from "./simulate-packet.ts";
+import { isBroadcastAddress } from "./topology.ts";
 
 /** One packet of a connection's script. */
 export interface ScriptItem {
@@ -214,7 +217,7 @@ export function runScenario(
     if (pkt.fate.kind !== "delivered" || !pkt.received) continue;
     if (item.direction === "request" && !responder) {
       const r = pkt.received;
-      broadcastAsked = !r.v6 && receivedAsBroadcast(sim.world.topology, pkt.fate.host, r.dst);
+      broadcastAsked = !r.v6 && isBroadcastAddress(sim.world.topology, pkt.fate.host, r.dst);
       const silent = broadcastAsked
         ? broadcastUnanswered(pkt.fate.host, r.dst, spec.proto, sim.world.sysctls)
         : undefined;
@@ -227,7 +230,7 @@ export function runScenario(
         host: pkt.fate.host,
         // An answer to a broadcast comes from an address of the host's own (icmp_reply's spec_dst).
         addr:
-          !r.v6 && receivedAsBroadcast(sim.world.topology, pkt.fate.host, r.dst)
+          !r.v6 && isBroadcastAddress(sim.world.topology, pkt.fate.host, r.dst)
             ? ownSource(sim, pkt.fate.host, r.src, r.dst)
             : r.dst,
         port: r.dport,
@@ -284,23 +287,12 @@ function notFromPeer(
   host: string,
 ): { seen: string; why: string } | undefined {
   const r = pkt.received;
-  if (!r || !asked || isIcmpProto(r.proto)) return undefined;
+  if (!r || !asked || isIcmp(r)) return undefined;
   if (r.src === asked.dst && r.sport === asked.dport) return undefined;
   return {
     seen: `reached ${host} from ${endpoint(r.src, r.sport)}, but ${host} sent to ${endpoint(asked.dst, asked.dport)}`,
     why: "the reply did not cross the host that rewrote the request, so nothing undid its DNAT (for a hairpin NAT, SNAT the request too, e.g. with MASQUERADE, so the answer comes back through that host)",
   };
-}
-
-/** `addr:port`, `[v6]:port`, or the address alone without a port. */
-function endpoint(addr: string, port: number | undefined): string {
-  if (port === undefined) return addr;
-  return addr.includes(":") ? `[${addr}]:${port}` : `${addr}:${port}`;
-}
-
-/** ICMP or ICMPv6. */
-function isIcmpProto(proto: string): boolean {
-  return proto === "icmp" || proto === "icmpv6";
 }
 
 /**

@@ -10,7 +10,7 @@ import type { HookId } from "../model/hook.ts";
 import { isGroupMac } from "../model/mac-address.ts";
 import { arpDropLine } from "./arp-filter.ts";
 import { bridgePorts, fdbLookup, neighbourMac } from "./bridge-fdb.ts";
-import { BROADCAST_MAC, receivedAsBroadcast, sentAsBroadcast } from "./broadcast-destination.ts";
+import { BROADCAST_MAC, sentAsBroadcast } from "./broadcast-destination.ts";
 import { ConntrackTable, tcpLooseOf } from "./conntrack.ts";
 import { breakNote } from "./ct-break.ts";
 import { natChanged } from "./ct-status.ts";
@@ -935,7 +935,7 @@ export class Simulator {
   ): Fate {
     const topo = this.world.topology;
     if (host !== this.nfHost) {
-      if (isLocalAddress(topo, host, p.dst) || (!p.v6 && receivedAsBroadcast(topo, host, p.dst)))
+      if (isLocalAddress(topo, host, p.dst) || (!p.v6 && isBroadcastAddress(topo, host, p.dst)))
         return { kind: "delivered", host };
       return { kind: "lost", reason: `${host} is not the destination ${p.dst} and does not forward` };
     }
@@ -951,7 +951,7 @@ export class Simulator {
     if (rpf) return { kind: "lost", reason: rpf };
     const route = routeLookup(topo, host, p.dst);
     // A broadcast of one of the host's subnets is its own (a `broadcast` route of its local table).
-    if (route.kind === "local" || (!p.v6 && receivedAsBroadcast(topo, host, p.dst))) {
+    if (route.kind === "local" || (!p.v6 && isBroadcastAddress(topo, host, p.dst))) {
       const v = this.ipHook("INPUT", p, { family: "ip", in: dev, physIn, bridged });
       if (!v.ok) return this.dropped(v);
       return { kind: "delivered", host };
