@@ -71,6 +71,8 @@ export const MATERIAL_COMMANDS: ReadonlyArray<readonly [string, string[]]> = [
   ["ip-link.json", ["ip", "-j", "-d", "link"]],
   ["ip-route.json", ["ip", "-j", "route"]],
   ["ip6-route.json", ["ip", "-6", "-j", "route"]],
+  ["ip-rule.json", ["ip", "-j", "rule"]],
+  ["ip6-rule.json", ["ip", "-6", "-j", "rule"]],
   ["bridge-link.json", ["bridge", "-j", "link"]],
   ["bridge-fdb.json", ["bridge", "-j", "fdb", "show"]],
   [

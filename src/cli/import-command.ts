@@ -59,6 +59,8 @@ export const MATERIAL_FILES: Record<MaterialText, string[]> = {
   ipLink: ["ip-link.json"],
   ipRoute: ["ip-route.json"],
   ip6Route: ["ip6-route.json"],
+  ipRule: ["ip-rule.json"],
+  ip6Rule: ["ip6-rule.json"],
   bridgeLink: ["bridge-link.json"],
   bridgeFdb: ["bridge-fdb.json"],
   sysctl: ["sysctl.txt", "sysctl-a.txt"],
@@ -82,6 +84,8 @@ const SOURCE: Record<string, string> = {
   ipLink: "ip -j -d link",
   ipRoute: "ip -j route",
   ip6Route: "ip -6 -j route (a host with IPv6 flows)",
+  ipRule: "ip -j rule (optional: routing rules of the host's own are named in the lab's notes)",
+  ip6Rule: "ip -6 -j rule (optional, same)",
   bridgeLink: "bridge -j link",
   bridgeFdb: "bridge -j fdb show (optional: which port a container's MAC is behind)",
   sysctl: "sysctl -a",
@@ -103,6 +107,8 @@ const FLAG_OF: Record<string, keyof ImportMaterial> = {
   "ip-link": "ipLink",
   "ip-route": "ipRoute",
   "ip6-route": "ip6Route",
+  "ip-rule": "ipRule",
+  "ip6-rule": "ip6Rule",
   "bridge-link": "bridgeLink",
   "bridge-fdb": "bridgeFdb",
   "sysctl-file": "sysctl",
@@ -125,6 +131,7 @@ or give each with a flag:
   --iptables-save FILE  --ip6tables-save FILE  --ebtables-save FILE  --nft FILE (nft list ruleset)
   --ipset-save FILE     ipset save
   --ip-addr FILE  --ip-link FILE  --ip-route FILE  --ip6-route FILE  --bridge-link FILE
+  --ip-rule FILE  --ip6-rule FILE
   --bridge-fdb FILE     (all -j JSON)
   --sysctl-file FILE    sysctl -a output;  --sysctl KEY=VALUE overrides one
 What cannot be inferred:
@@ -392,6 +399,8 @@ export async function run(argv: string[]): Promise<number> {
       "ip-link": { type: "string" },
       "ip-route": { type: "string" },
       "ip6-route": { type: "string" },
+      "ip-rule": { type: "string" },
+      "ip6-rule": { type: "string" },
       "bridge-link": { type: "string" },
       "bridge-fdb": { type: "string" },
       "sysctl-file": { type: "string" },

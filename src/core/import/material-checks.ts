@@ -9,7 +9,15 @@ import type { Diagnostic } from "../model/packet.ts";
 export { isCalendarDate } from "../trace-file/calendar-date.ts";
 
 /** The host's JSON saves, by material field. */
-export type HostJsonKey = "ipAddr" | "ipLink" | "ipRoute" | "ip6Route" | "bridgeLink" | "bridgeFdb";
+export type HostJsonKey =
+  | "ipAddr"
+  | "ipLink"
+  | "ipRoute"
+  | "ip6Route"
+  | "ipRule"
+  | "ip6Rule"
+  | "bridgeLink"
+  | "bridgeFdb";
 
 /** What each JSON save must hold: the command that prints it, its conventional file, a key every element has. */
 export const HOST_JSON: Record<HostJsonKey, { command: string; file: string; key: string; what: string }> = {
@@ -17,6 +25,8 @@ export const HOST_JSON: Record<HostJsonKey, { command: string; file: string; key
   ipLink: { command: "ip -j -d link", file: "ip-link.json", key: "ifname", what: "link" },
   ipRoute: { command: "ip -j route", file: "ip-route.json", key: "dst", what: "route" },
   ip6Route: { command: "ip -6 -j route", file: "ip6-route.json", key: "dst", what: "route" },
+  ipRule: { command: "ip -j rule", file: "ip-rule.json", key: "priority", what: "rule" },
+  ip6Rule: { command: "ip -6 -j rule", file: "ip6-rule.json", key: "priority", what: "rule" },
   bridgeLink: { command: "bridge -j link", file: "bridge-link.json", key: "ifname", what: "port" },
   bridgeFdb: { command: "bridge -j fdb show", file: "bridge-fdb.json", key: "mac", what: "fdb entry" },
 };

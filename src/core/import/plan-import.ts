@@ -21,6 +21,7 @@ import { PUBLISHED_JOURNAL_FIELDS, publishedJournalLine } from "./journal-fields
 import { logDate } from "./log-date.ts";
 import { exitCodeDiagnostics, HOST_JSON, type HostJsonKey, readHostJson } from "./material-checks.ts";
 import { nftMaterial } from "./nft-material.ts";
+import { policyRoutingNote } from "./policy-rules.ts";
 import {
   hasIptablesRules,
   hasNftIpTables,
@@ -53,6 +54,9 @@ export interface ImportMaterial {
   ipRoute?: string;
   /** `ip -6 -j route`: the IPv6 routes (`ip -j route` lists IPv4 ones only). */
   ip6Route?: string;
+  /** `ip -j rule` and `ip -6 -j rule` (JSON): routing rules of the host's own are named in the lab's notes. */
+  ipRule?: string;
+  ip6Rule?: string;
   bridgeLink?: string;
   /** `bridge -j fdb show` (JSON): the port each container's MAC was learnt on. */
   bridgeFdb?: string;
@@ -409,6 +413,8 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     bridgeLink: hostJson("bridgeLink"),
     bridgeFdb: hostJson("bridgeFdb"),
   };
+  const policyNote = policyRoutingNote(hostJson("ipRule"), hostJson("ip6Rule"));
+  if (policyNote) notes.push(policyNote);
   const kind = hostKind(hostMaterial, [m.iptablesSave, m.ip6tablesSave, m.nftRuleset].join("\n"), {
     ...parseSysctls(m.sysctl),
     ...(options.sysctls ?? {}),
@@ -690,6 +696,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
         ...(old?.notes ?? []),
         "Imported with packetwalk import: every trace's instrumentation file is the ruleset saved while it was recorded, logging rules included.",
         ...inferred.notes,
+        ...(policyNote ? [policyNote] : []),
       ]),
     ],
   };

@@ -647,6 +647,41 @@ describe("packetwalk import on a host with reverse path filters", () => {
   });
 });
 
+describe("packetwalk import on a host that routes by policy", () => {
+  const args = JSON.parse(readFileSync(join(ROOT, "rpfilter-host", "args.json"), "utf8")) as Args;
+  const raw = readMaterial(join(ROOT, "rpfilter-host", "input"), {}, () => "");
+  // As `ip -j rule` printed them on kernel 6.18 after wg-quick's two rules (fwmark 0xca6c, table 51820).
+  const wgQuick =
+    '[{"priority":0,"src":"all","table":"local"},{"priority":32764,"src":"all","table":"main","suppress_prefixlen":0},{"priority":32765,"not":null,"src":"all","fwmark":"0xca6c","table":"51820"},{"priority":32766,"src":"all","table":"main"},{"priority":32767,"src":"all","table":"default"}]';
+
+  it("names the host's own rules in the lab's notes, and the default rules not at all", () => {
+    const p = plan({ ...raw, ipRule: wgQuick }, args);
+    const note = p.notes.find((n) => n.startsWith("The host routes by policy"));
+    expect(note).toContain(
+      "IPv4 32764: from all lookup main suppress_prefixlength 0; IPv4 32765: not from all fwmark 0xca6c lookup 51820.",
+    );
+    const out = join(tmp, "policy-routing", args.lab);
+    writePlan(p, out);
+    expect(loadLab(out).data.lab?.notes).toContain(note);
+    const plain = plan(
+      {
+        ...raw,
+        ipRule:
+          '[{"priority":0,"src":"all","table":"local"},{"priority":32766,"src":"all","table":"main"},{"priority":32767,"src":"all","table":"default"}]',
+      },
+      args,
+    );
+    expect(plain.notes.filter((n) => n.includes("by policy"))).toEqual([]);
+  });
+
+  it("a rule save that is not ip -j rule's output is refused at its place", () => {
+    const p = plan({ ...raw, ipRule: '[{"src":"all","table":"local"}]' }, args);
+    expect(p.diagnostics.map((d) => formatDiagnostic(d))).toEqual([
+      expect.stringMatching(/^ip-rule\.json:1:2: .*priority/),
+    ]);
+  });
+});
+
 describe("packetwalk import on Docker 29's network options (nftables backend)", () => {
   const load = (c: string) => ({
     args: JSON.parse(readFileSync(join(ROOT, c, "args.json"), "utf8")) as Args,
