@@ -54,6 +54,8 @@ const PIECE: Record<string, string> = {
 const MAY_HOLD_LOG = "其中可能有 LOG 行";
 
 /** The count a warning said once for many lines ends with (`(3 lines)`), in Chinese; empty without one. */
+/** A set's flags as the English message quotes them, or 「沒有」 for none. */
+const zhNone = (quoted: string | undefined) => (quoted === "none" ? "沒有" : (quoted ?? ""));
 const lines = (n: string | undefined) => (n ? `（${n} 行）` : "");
 
 /** What a bitmask match's mask or value should have been, as the nft reader names it. */
@@ -1351,6 +1353,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       `${m[1]} ${m[2]}：元素 '${m[3]}' 和 '${m[4]}' 重疊：nft 不接受 interval ${m[1]} 裡重疊的元素（「conflicting intervals specified」），整個檔案都會被拒絕`,
   },
   {
+    code: "nft-set-redeclared",
+    english:
+      /^(set|map) (\S+) is declared again (?:as a (?:set|map), a (set|map)|with type (.+), (.+)|with flags and timeout (.+), (.+)) at line (\d+): nft refuses the file \("Could not process rule: File exists"\)$/,
+    zh: (m) =>
+      `${m[1]} ${m[2]} 又宣告了一次，${m[3] ? `但第 ${m[8]} 行宣告的是 ${m[3]}` : m[4] ? `型別是 ${m[4]}，第 ${m[8]} 行是 ${m[5]}` : `flags 和 timeout 是${afterZh(zhNone(m[6]))}，第 ${m[8]} 行是${afterZh(zhNone(m[7]))}`}：nft 會拒絕整個檔案（「Could not process rule: File exists」）`,
+  },
+  {
     code: "registration-tie",
     english:
       /^chain (\S+) \((\S+) (\S+), hook (\S+) priority (.+)\) and (ip6?tables|ebtables)' (\S+) (\S+) run at the same priority: the kernel runs the one registered last first, and the file does not say which that was$/,
@@ -1540,6 +1549,12 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english:
+      /^declare the (set|map) once, or declare it again with the same type, flags and timeout to add elements \(or add them with '(.+)'\)$/,
+    zh: (m) =>
+      `這個 ${m[1]} 只宣告一次；或再宣告時用同樣的型別、flags 和 timeout 來加元素（或用 '${m[2]}' 加上去）`,
+  },
   {
     english:
       /^merge or split the elements so that none overlaps, or declare the (set|map) 'auto-merge' \(nft then merges them\)$/,

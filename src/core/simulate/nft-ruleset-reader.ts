@@ -145,6 +145,8 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     if (list) list.push({ value, at });
     else written.set(set, [{ value, at }]);
   };
+  // Each named set's flags and timeout as first declared, sorted: a second declaration must repeat them.
+  const declaredShape = new Map<NftSet, string>();
   // Where each `fib` word of a rule stands, in order (a rule may span lines).
   const fibWords = new Map<Rule, { line: number; column: number }[]>();
   const err = (at: At, message: string, hint?: string, severity: "error" | "warning" = "error") =>
@@ -341,6 +343,8 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     }
     i++;
     const set: NftSet = { name: name.value, kind, type: "", elements: [], verdicts: [], line: at.line };
+    // What nft compares when the set is declared again: its flags and whether it has a timeout.
+    const shape: string[] = [];
     for (;;) {
       skipBlank();
       const t = peek();
@@ -362,7 +366,15 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
           .map((w) => w.value)
           .join(" ");
       else if (head === "elements") addElements(set, words, words[0] as NftToken);
-      else if (head === "flags" && words.some((w) => w.value === "interval")) set.interval = true;
+      else if (head === "flags") {
+        set.interval ||= words.some((w) => w.value === "interval");
+        shape.push(
+          ...words
+            .slice(1)
+            .filter((w) => w.type === "word")
+            .map((w) => w.value),
+        );
+      } else if (head === "timeout") shape.push("timeout");
       else if (head === "auto-merge") set.autoMerge = true;
       else if (head === "limit" || head === "quota" || (head === "ct" && words[1]?.value === "count"))
         // A stateful expression for every element (nft's set-level connlimit, a limit per key).
@@ -380,7 +392,42 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
           "warning",
         );
     }
-    (table.sets as Map<string, NftSet>).set(set.name, set);
+    const sets = table.sets as Map<string, NftSet>;
+    const before = sets.get(set.name);
+    if (!before) {
+      sets.set(set.name, set);
+      declaredShape.set(set, shape.sort().join(" "));
+      return true;
+    }
+    // `nft -f` adds a set declared again to the one it has, if both are alike; else "File exists".
+    shape.sort();
+    if (
+      before.kind !== set.kind ||
+      before.type.replace(/\s+/g, " ") !== set.type.replace(/\s+/g, " ") ||
+      declaredShape.get(before) !== shape.join(" ")
+    ) {
+      const type = (t: string) => t.replace(/\s+/g, " ");
+      const flags = (f: string | undefined) => (f ? `'${f}'` : "none");
+      const unlike =
+        before.kind !== set.kind
+          ? `as a ${kind}, a ${before.kind} at line ${before.line}`
+          : type(before.type) !== type(set.type)
+            ? `with type ${type(set.type)}, ${type(before.type)} at line ${before.line}`
+            : `with flags and timeout ${flags(shape.join(" "))}, ${flags(declaredShape.get(before))} at line ${before.line}`;
+      err(
+        name,
+        `${kind} ${set.name} is declared again ${unlike}: nft refuses the file ("Could not process rule: File exists")`,
+        `declare the ${kind} once, or declare it again with the same type, flags and timeout to add elements (or add them with 'add element ${table.family ?? "ip"} ${table.name} ${set.name} { ... }')`,
+      );
+      return true;
+    }
+    before.elements.push(...set.elements);
+    before.verdicts.push(...set.verdicts);
+    if (set.data) before.data = [...(before.data ?? []), ...set.data];
+    before.autoMerge ||= set.autoMerge;
+    before.stateful ??= set.stateful;
+    for (const e of written.get(set) ?? []) remember(before, e.value, e.at);
+    written.delete(set);
     return true;
   };
 

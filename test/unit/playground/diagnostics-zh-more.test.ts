@@ -52,6 +52,21 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "table ip t {\n\tset FOO3 {\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\telements = { 10.0.0.0/8, 10.1.0.0/16 }\n\t}\n}\n",
   ],
   [
+    "a set declared again with other flags",
+    "rules",
+    "table ip t {\n\tset FOO3 { type ipv4_addr; flags interval; }\n\tset FOO3 { type ipv4_addr; }\n}\n",
+  ],
+  [
+    "a set declared again with another type",
+    "rules",
+    "table ip t {\n\tset FOO3 { type ipv4_addr; }\n\tset FOO3 { type inet_service; }\n}\n",
+  ],
+  [
+    "a set declared again as a map",
+    "rules",
+    "table ip t {\n\tset FOO3 { type ipv4_addr; }\n\tmap FOO3 { type ipv4_addr : verdict; }\n}\n",
+  ],
+  [
     "an nft chain tied with a legacy iptables chain",
     "rules",
     "table ip t {\n\tchain FOO3 {\n\t\ttype filter hook forward priority filter; policy accept;\n\t\tmeta mark set 0x1\n\t}\n}\n*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -m mark --mark 0x1 -j DROP\nCOMMIT\n",
