@@ -714,7 +714,7 @@ export const KNOWN_HINTS: ReadonlyMap<string, string> = new Map([
     LOST_HINT,
     "LOG 行遺失的封包看起來像是跳過了某些 hook，check 也會和它不一致：請小心解讀這附近記錄到的封包；範圍較窄的 LOG 規則（行數較少）可以避免遺失",
   ],
-  [UNLISTED_HINT, "先修正上面的問題，或調高 maxDiagnostics"],
+  [UNLISTED_HINT, "先修正上面的問題：同一個原因的問題會重複出現，修正之後沒列出的那些也會一起消失"],
   [TRAILING_SPACE_HINT, "如果日誌的行尾空白是被編輯器或複製貼上拿掉的，這些值就是完整的；否則這一行被截斷了"],
   [TABLE_TWICE_HINT, "iptables-restore 保留最後給的那一個"],
   [DEVICE_HOOK_HINT, "模擬器從 prerouting 走到 postrouting；這條 chain 丟掉或改寫什麼都不會被預測"],
@@ -1075,8 +1075,8 @@ export const MORE_MESSAGES: readonly Known[] = [
   },
   {
     code: "log-ends-after-devices",
-    english: /^expected MAC= or SRC= after '(\S+)', found the end of the line$/,
-    zh: (m) => `'${m[1]}' 後面應該是 MAC= 或 SRC=，這一行卻結束了`,
+    english: /^expected (MAC= or SRC=|SRC=) after '(\S+)', found the end of the line$/,
+    zh: (m) => `'${m[2]}' 後面應該是 ${m[1] === "SRC=" ? "SRC=" : "MAC= 或 SRC="}，這一行卻結束了`,
   },
   {
     code: "log-address-order",

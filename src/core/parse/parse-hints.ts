@@ -15,7 +15,8 @@ export const LOST_HINT =
   "a packet whose LOG lines were lost looks as if it skipped hooks, and check disagrees on it: read the packets logged around here with care; a narrower LOG rule (fewer lines) avoids the loss";
 
 /** The note closing a list of problems cut at `maxDiagnostics`. */
-export const UNLISTED_HINT = "fix the ones above first, or raise maxDiagnostics";
+export const UNLISTED_HINT =
+  "fix the ones above first: problems of one cause repeat, and fixing it clears the ones not listed too";
 
 /** A LOG line without its last space: why that is most often harmless (a copy), or else a cut. */
 export const TRAILING_SPACE_HINT =

@@ -1017,6 +1017,18 @@ function cutLastField(line: string, ev: TraceEvent): FieldError | undefined {
         hint: CUT_HINT,
       };
   }
+  // An IPv4 or IPv6 frame's header is always followed by its addresses (or TRUNCATED): a line ending at the MAC was cut.
+  if (
+    line.charCodeAt(end - 1) === 32 &&
+    !ev.ip &&
+    !ev.arp &&
+    (ev.ethType === "0x0800" || ev.ethType === "0x86dd")
+  )
+    return {
+      column: line.trimEnd().length + 1,
+      message: `expected SRC= after '${lastWordOf(line)}', found the end of the line`,
+      hint: CUT_HINT,
+    };
   if (line.charCodeAt(end - 1) === 32 || line.endsWith("TRUNCATED")) return undefined;
   // nf_log_arp ends its line without a space, and IPv6 ESP (`OPT ( ESP SPI=0x.. )`) with ` )`.
   if ((ev.arp && !ev.ip) || (line.endsWith(" )") && ev.ip?.src.includes(":"))) return undefined;

@@ -136,7 +136,7 @@ export function unknownPrefixMessage(name: string, count: number): string {
  * `OPT (...)`), after the indent or `>` marks a page or a mail gave it. `IN=` starts a line of its own.
  */
 const WRAPPED_FIELDS =
-  /^[ \t>]*(?=(?!IN=)[A-Z][A-Z0-9]*=|(?:CE|DF|MF|SYN|ACK|FIN|RST|PSH|URG|CWR|ECE|AE|OPT|INCOMPLETE) |\[SRC=)/;
+  /^(?:[ \t>]|\|(?=[ \t]))*(?=(?!IN=)[A-Z][A-Z0-9]*=|(?:CE|DF|MF|SYN|ACK|FIN|RST|PSH|URG|CWR|ECE|AE|OPT|INCOMPLETE) |\[SRC=)/;
 /** At most this many lines are joined into one, and at most this many characters. */
 const MAX_WRAPPED_PARTS = 16;
 const MAX_WRAPPED_LENGTH = 16_384;
@@ -471,10 +471,12 @@ export class TraceParser {
     this.lineNo = cut.lineNo;
     this.parts = cut.parts + 1;
     // Where each piece sits in the joined text and in the file: problems are said where they are.
-    const pieces = [...cut.pieces, { start: cut.text.length + 1, line: lineNo, column: more[0].length + 1 }];
+    // A mail client's soft break keeps the space before it: joined at one space all the same.
+    const head = cut.text.trimEnd();
+    const pieces = [...cut.pieces, { start: head.length + 1, line: lineNo, column: more[0].length + 1 }];
     this.pieces = pieces;
     const before = this.diagnostics.length;
-    this.read(`${cut.text} ${text.slice(more[0].length)}`, seq, counted);
+    this.read(`${head} ${text.slice(more[0].length)}`, seq, counted);
     this.pieces = undefined;
     const place = (p: Diagnostic["position"]) => {
       if (p.line !== cut.lineNo || p.file !== this.file) return;
@@ -536,13 +538,21 @@ export class TraceParser {
     // is read without its marks when it did not read as it is (xtables-monitor's ` TRACE:` does).
     const c = raw.charCodeAt(0);
     const plain = !u || (u.text === raw && !u.map && !u.error && !u.event);
-    if (plain && (c === 32 || c === 9 || c === 62) && (result.kind === "skip" || envelope.kind === "bare")) {
-      const mark = /^(?:[ \t]*>)*[ \t]*/.exec(raw)?.[0].length ?? 0;
+    if (
+      plain &&
+      (c === 32 || c === 9 || c === 62 || c === 124) &&
+      (result.kind === "skip" || envelope.kind === "bare")
+    ) {
+      // `|` quotes only when a space follows: a LOG prefix may begin with one (`|DROP|`).
+      const marks = /^(?:[ \t]*(?:>|\|(?=[ \t])))*[ \t]*/.exec(raw)?.[0] ?? "";
+      const mark = marks.length;
       const text = raw.slice(mark);
       if (mark > 0 && text && !needsUnwrap(text, text.charCodeAt(0)) && !/^(TRACE|PACKET): /.test(text)) {
         const inner = detectEnvelope(text);
         const again = this.body(text, inner);
-        if (again.kind !== "skip" && (result.kind === "skip" || inner.kind !== "bare")) {
+        // A quote mark is never the kernel's: a bare line read with it would take it into its LOG prefix.
+        const quoted = /[>|]/.test(marks);
+        if (again.kind !== "skip" && (result.kind === "skip" || inner.kind !== "bare" || quoted)) {
           body = text;
           envelope = inner;
           result = again;
@@ -594,7 +604,12 @@ export class TraceParser {
       case "error": {
         const position = { file: this.file, line: this.lineNo, column: lineColumn(at, result.column) };
         // Cut at its very end: the next line may be the rest, wrapped (held until it is seen, counted or not).
-        if (result.group === undefined && !result.severity && result.column > body.length && plain) {
+        if (
+          result.group === undefined &&
+          !result.severity &&
+          result.column > body.trimEnd().length &&
+          plain
+        ) {
           this.cut = {
             text: raw,
             lineNo: this.lineNo,

@@ -202,6 +202,30 @@ describe("lines pasted from an issue or a forum: quoted with '> ' or indented as
     ]);
   });
 
+  it("a bare line (no stamp, no envelope) quoted with '> ', '>> ' or '| ': the marks are not part of its LOG prefix", () => {
+    const r = parseTraceText(
+      [`> ${UFW}`, `>> ${UFW.replace("ID=4321", "ID=4322")}`, `| ${UFW.replace("ID=4321", "ID=4323")}`].join(
+        "\n",
+      ),
+    );
+    expect(r.diagnostics).toEqual([]);
+    expect(
+      r.packets.map((p) => [p.events[0]?.hook, p.events[0]?.prefix, p.events[0]?.position.column]),
+    ).toEqual([
+      ["ip:filter:INPUT", "[UFW BLOCK] ", 3],
+      ["ip:filter:INPUT", "[UFW BLOCK] ", 4],
+      ["ip:filter:INPUT", "[UFW BLOCK] ", 3],
+    ]);
+  });
+
+  it("a prefix that begins with '|' keeps it: only '| ' quotes", () => {
+    const r = parseTraceText(UFW.replace("[UFW BLOCK] ", "|DROP| "), {
+      prefixMap: { "|DROP|": "ip:filter:INPUT" },
+    });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.packets[0]?.events[0]?.prefix).toBe("|DROP| ");
+  });
+
   it("leaves xtables-monitor's own leading space and journalctl -o verbose's indent as they were", () => {
     const text = [
       "PACKET: 2 0a0b0c0d IN=eth0 MACSRC=52:54:0:65:43:21 MACDST=52:54:0:12:34:56 MACPROTO=0800 SRC=203.0.113.5 DST=192.0.2.10 LEN=60 TOS=0x0 TTL=64 ID=31001 DF SPORT=51000 DPORT=22 SYN ",
@@ -292,6 +316,32 @@ describe("a LOG line wrapped over several lines by a blog, a forum or a mail cli
   it("joins the pieces of a mail quote ('> ') too", () => {
     const r = parseTraceText(wrapped.map((l) => `> ${l.trimStart()}`).join("\n"), { file: "mail.log" });
     expect(r.packets).toHaveLength(1);
+  });
+
+  // sample: a SuSEfirewall2 log quoted in a mailing-list post, wrapped by the mailer at a kept space.
+  it.each([
+    ["after MAC= (the frame's type says an IP header follows)", "SRC="],
+    ["after IN=", "OUT="],
+    ["after OUT=", "MAC="],
+    ["in the IP header", "TTL="],
+  ])("joins a line broken %s with the space kept before the break (format=flowed mail)", (_, at) => {
+    const line = `[UFW BLOCK] IN=eth0 OUT= MAC=00:0a:e4:4e:a1:42:00:50:22:40:0f:d2:08:00 SRC=192.168.10.1 DST=192.168.10.5 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=47744 PROTO=ICMP TYPE=0 CODE=0 ID=34575 SEQ=1 `;
+    const k = line.indexOf(at);
+    const r = parseTraceText(`${line.slice(0, k)}\n${line.slice(k)}`, { file: "mail.log" });
+    expect(r.packets.map((p) => p.summary)).toEqual(["ICMP echo-reply 192.168.10.1 -> 192.168.10.5"]);
+    expect(r.diagnostics.map((d) => `${d.position.line} ${d.message}`)).toEqual([
+      "1 LOG line wrapped over several lines (by a web page, an editor or a mail client), read joined at a space (1 line)",
+    ]);
+  });
+
+  it("a line that ends after an IPv4 frame's MAC= is cut, not a frame without an IP header", () => {
+    const r = parseTraceText("[UFW BLOCK] IN=eth0 OUT= MAC=00:0a:e4:4e:a1:42:00:50:22:40:0f:d2:08:00 ", {
+      file: "cut.log",
+    });
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics.map((d) => `${d.position.line}:${d.position.column} ${d.message}`)).toEqual([
+      "1:71 expected SRC= after 'MAC=00:0a:e4:4e:a1:42:00:50:22:40:0f:d2:08:00', found the end of the line",
+    ]);
   });
 
   it("still reports a line cut short at that line when the next line is another line, or there is none", () => {

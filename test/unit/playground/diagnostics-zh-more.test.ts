@@ -40,6 +40,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   ["an address left empty", "log", "[  1.000001] iptable/filter-INPUTIN=eth0 OUT= SRC=203.0.113.1 DST="],
   ["a line cut after its devices", "log", "[  1.000001] iptable/filter-INPUT IN=eth0 OUT=eth3 "],
   [
+    "a line cut after an IPv4 frame's MAC=",
+    "log",
+    "[  1.000001] iptable/filter-INPUT IN=eth0 OUT= MAC=52:54:00:aa:00:10:52:54:00:aa:00:20:08:00 ",
+  ],
+  [
     "a conntrack state misspelt",
     "rules",
     "*filter\n-A INPUT -m state --state ESTABLISHED,FOO3 -j ACCEPT\nCOMMIT\n",

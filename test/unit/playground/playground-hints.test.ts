@@ -44,7 +44,7 @@ describe("the unknown-prefix hint", () => {
   it("leaves every other hint as the core gives it", () => {
     const lost = {
       ...(unknown as NonNullable<typeof unknown>),
-      hint: "fix the ones above first, or raise maxDiagnostics",
+      hint: "fix the ones above first: problems of one cause repeat, and fixing it clears the ones not listed too",
     };
     expect(playgroundDiagnostic(lost)).toBe(lost);
     const none = { ...(unknown as NonNullable<typeof unknown>), hint: undefined };
