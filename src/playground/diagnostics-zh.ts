@@ -1353,6 +1353,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       `${m[1]} ${m[2]}：元素 '${m[3]}' 和 '${m[4]}' 重疊：nft 不接受 interval ${m[1]} 裡重疊的元素（「conflicting intervals specified」），整個檔案都會被拒絕`,
   },
   {
+    code: "nft-nat-map-port-without-protocol",
+    english:
+      /^nft refuses a port in (dnat|snat)'s map data without a transport protocol match before it \("transport protocol mapping is only valid after transport protocol match"\)$/,
+    zh: (m) =>
+      `${m[1]} 的 map 資料裡有連接埠，但前面沒有比對傳輸層協定：nft 會拒絕（「transport protocol mapping is only valid after transport protocol match」）`,
+  },
+  {
     code: "nft-set-redeclared",
     english:
       /^(set|map) (\S+) is declared again (?:as a (?:set|map), a (set|map)|with type (.+), (.+)|with flags and timeout (.+), (.+)) at line (\d+): nft refuses the file \("Could not process rule: File exists"\)$/,
@@ -1549,6 +1556,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english: /^match the protocol first, as kube-proxy does: '(.+)'$/,
+    zh: (m) => `先比對協定，像 kube-proxy 那樣寫：'${m[1]}'`,
+  },
   {
     english:
       /^declare the (set|map) once, or declare it again with the same type, flags and timeout to add elements \(or add them with '(.+)'\)$/,

@@ -15,6 +15,7 @@ import { parseCidr, parseIpv4 } from "./ipv4.ts";
 import { readExthdr } from "./ipv6-header-match.ts";
 import { paddedMac } from "./match-rule.ts";
 import { parseNatAddressSpec, rangeReversed } from "./nat-address-spec.ts";
+import { natOfData } from "./nat-map-data.ts";
 import { maskedCidr, maskType, maskWordText, outsideMask, readMaskWord } from "./nft-bitmask.ts";
 import { dscpValue, NFT_ICMP_NAMES, nftPort, nftProto, nftSymbol, pktTypeName } from "./nft-names.ts";
 import { CHANCE_MODULES, NON_DECIDING_TARGETS } from "./parse-rule-args.ts";
@@ -1633,6 +1634,67 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
     return { kind: "pick", text: text(start, i), choices };
   };
   /**
+   * `dnat [ip|ip6] to numgen random mod N [offset O] map { 0 : ADDR [. PORT], ... }` (kube-proxy's
+   * nftables load balancing; also `jhash EXPR mod N [seed S]`): a NAT drawn among the map's data, one
+   * choice per value the expression can take (a value without an element breaks the rule); with
+   * `mod 1`, the one NAT. `at` is the expression's first word. Undefined, `i` unspecified, for any other form.
+   */
+  const readNatPick = (start: number, at: number, nat: "DNAT" | "SNAT"): Target | undefined => {
+    const map = tokens.findIndex((x, k) => k > at && x.value === "map");
+    const mod = tokens.findIndex((x, k) => k > at && k < map && x.value === "mod");
+    if (map < 0 || mod < 0 || tokens[map + 1]?.value !== "{") return undefined;
+    if (tokens.slice(at, map).some((x) => x.value === "{" || (x.type === "word" && VERDICTS.has(x.value))))
+      return undefined;
+    const n = Number(tokens[mod + 1]?.value);
+    let offset = 0;
+    for (let k = mod + 2; k < map; k += 2) {
+      const [w, v] = [tokens[k]?.value, tokens[k + 1]?.value];
+      if (w === "offset") offset = Number(v);
+      else if (w !== "seed" || v === undefined) return undefined;
+    }
+    if (!Number.isInteger(n) || n < 1 || n > MAX_PICKS || !Number.isInteger(offset)) return undefined;
+    const elements: { key: string; data: string[] }[] = [];
+    let key: string[] = [];
+    let data: string[] | undefined;
+    const close = () => {
+      if (key.length === 1 && data?.length) elements.push({ key: key[0] as string, data });
+      key = [];
+      data = undefined;
+    };
+    let k = map + 2;
+    for (; k < tokens.length && tokens[k]?.value !== "}"; k++) {
+      const v = (tokens[k] as NftToken).value;
+      if (v === ",") close();
+      else if (v === ":") data = [];
+      else if (v !== ".") (data ?? key).push(v);
+    }
+    if (tokens[k]?.value !== "}") return undefined;
+    close();
+    i = k + 1;
+    const choices: Target[] = [];
+    for (let v = offset; v < offset + n; v++) {
+      const e = elements.find((x) => numberOf(x.key) === v);
+      choices.push(
+        e
+          ? (natOfData(nat, e.data) ?? {
+              kind: "unknown",
+              name: nat,
+              text: `${nat.toLowerCase()} to ${e.data.join(" . ")}`,
+            })
+          : { kind: "NONE" },
+      );
+    }
+    // nft: "transport protocol mapping is only valid after transport protocol match".
+    if (elements.some((e) => e.data.length > 1) && !out.conditions.some((c) => c.kind === "proto" && !c.neg))
+      problem(
+        tokens[at],
+        `nft refuses a port in ${nat.toLowerCase()}'s map data without a transport protocol match before it ("transport protocol mapping is only valid after transport protocol match")`,
+        `match the protocol first, as kube-proxy does: 'meta l4proto tcp ${nat.toLowerCase()} ip to ...'`,
+      );
+    // `mod 1` draws nothing: its one element is the NAT.
+    return choices.length === 1 ? choices[0] : { kind: "pick", text: text(start, i), choices };
+  };
+  /**
    * Whether the words at `at` are a connection's port (`ct original proto-dst`), which nft 1.0.6 refuses
    * in a concatenation (kernel 6.18 host: "can not use variable sized data types (invalid) in concat
    * expressions", whatever its place); said so there as an error.
@@ -2688,7 +2750,17 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       const ipv6 =
         family === "ip6" || dest.value.startsWith("[") || (dest.value.match(/:/g)?.length ?? 0) > 1;
       const computed = /^(ip|ip6|tcp|udp|th|meta|ct|numgen|jhash|symhash)$/.test(dest.value);
-      const read = computed ? readNatMap(i - 1, w === "dnat" ? "DNAT" : "SNAT") : undefined;
+      const nat = w === "dnat" ? "DNAT" : "SNAT";
+      const pick = /^(numgen|jhash|symhash)$/.test(dest.value) ? readNatPick(start, i - 1, nat) : undefined;
+      if (pick) {
+        natFlags();
+        const fam = family === "ip" || family === "ip6" ? family : undefined;
+        const of = (c: Target): Target =>
+          fam && (c.kind === "DNAT" || c.kind === "SNAT") ? { ...c, family: fam } : c;
+        out.target = pick.kind === "pick" ? { ...pick, choices: pick.choices.map(of) } : of(pick);
+        continue;
+      }
+      const read = computed ? readNatMap(i - 1, nat) : undefined;
       // `prefix to KEY map { k : NET/LEN }`: the element found is a NETMAP's prefix.
       const mapped = read?.kind === "nat-map" && netmap ? { ...read, netmap: true as const } : read;
       if (mapped) {

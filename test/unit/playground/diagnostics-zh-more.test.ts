@@ -57,6 +57,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "table ip t {\n\tset FOO3 {\n\t\ttype ipv4_addr\n\t\tflags interval\n\t\telements = { 10.0.0.0/8, 10.1.0.0/16 }\n\t}\n}\n",
   ],
   [
+    "a port in a numgen NAT map without a protocol match",
+    "rules",
+    "table ip t {\n\tchain FOO3 {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n\t\tdnat ip to numgen random mod 2 map { 0 : 10.0.0.1 . 80, 1 : 10.0.0.2 . 80 }\n\t}\n}\n",
+  ],
+  [
     "a set declared again with other flags",
     "rules",
     "table ip t {\n\tset FOO3 { type ipv4_addr; flags interval; }\n\tset FOO3 { type ipv4_addr; }\n}\n",

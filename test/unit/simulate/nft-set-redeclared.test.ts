@@ -25,7 +25,7 @@ table ip t {
 /** The reader's problems (`line:column message`) and the set's elements as written. */
 function read(text: string, name = "s") {
   const parsed = parseRulesetFile(text, "s.nft");
-  const set = parsed.nft.find((t) => t.name === "t")?.sets?.get(name) as NftSet | undefined;
+  const set = parsed.nft?.find((t) => t.name === "t")?.sets?.get(name) as NftSet | undefined;
   return {
     problems: parsed.diagnostics.map((d) => `${d.position?.line}:${d.position?.column} ${d.message}`),
     elements: set?.elements.map((e) =>
