@@ -1379,10 +1379,30 @@ export const MORE_MESSAGES: readonly Known[] = [
       /^'(.*)' hands the packet to a userspace program \(a netfilter queue\), which decides its fate$/s,
     zh: (m) => `'${m[1]}' 把封包交給 userspace 的程式（netfilter queue），由它決定封包的去向`,
   },
+  {
+    code: "tproxy-target",
+    english:
+      /^'(.*)' hands the packet to a transparent proxy socket on this host, which the simulator does not model$/s,
+    zh: (m) => `'${m[1]}' 把封包交給這台主機上的透明代理 socket，模擬器沒有模擬這一步`,
+  },
+  {
+    code: "synproxy-target",
+    english:
+      /^'(.*)' answers a SYN with the host's own SYN cookie and takes the client's ACK, which the simulator does not model$/s,
+    zh: (m) => `'${m[1]}' 用主機自己的 SYN cookie 回覆 SYN，並接手用戶端的 ACK，模擬器沒有模擬這一步`,
+  },
 ];
 
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    "the simulator takes a proxy as listening: the packet is accepted there with the --tproxy-mark (the rules after this one do not run), and the kernel drops it when none listens; its local delivery needs a policy route on that mark (ip rule fwmark ... lookup ...), which a lab does not hold, so the result is uncertain from there",
+    "模擬器假設有代理程式在聽：封包在這裡帶著 --tproxy-mark 被接受（之後的規則不會執行）；沒有程式在聽時核心會丟掉它。它要送到本機還需要一條依這個 mark 的策略路由（ip rule fwmark ... lookup ...），實驗室裡沒有，所以從這裡起結果不確定",
+  ],
+  [
+    "the simulator drops a SYN there, as the kernel does after sending its cookie, and ends the walk of the client's ACK (the host then opens the connection to the server itself); other packets go on to the next rule",
+    "模擬器在這裡丟掉 SYN，和核心送出 cookie 後的做法一樣；用戶端的 ACK 也在這裡結束（之後由主機自己向伺服器建立連線）；其他封包繼續走下一條規則",
+  ],
   [
     "paste the line as the kernel wrote it (dmesg, journalctl -k): a line shortened by hand cannot be read",
     "請貼上核心寫出的原始那一行（dmesg、journalctl -k）：手動縮短過的行無法讀取",

@@ -7,6 +7,7 @@
 import { closest } from "../diagnostics/format-diagnostic.ts";
 import type { Diagnostic } from "../model/packet.ts";
 import { addressLists, specText } from "./address-lists.ts";
+import { ENDING_TARGETS, endingWarning } from "./ending-targets.ts";
 import { findBinary } from "./find-binary.ts";
 import { familyMarker, headerlessFamily, markedFamily } from "./headerless-family.ts";
 import { jumpLoops } from "./jump-loops.ts";
@@ -719,7 +720,11 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       }
       if (parsed.target.kind === "unknown") {
         const at = body.indexOf(`-j ${parsed.target.name}`);
-        const queue = QUEUE_TARGETS.has(parsed.target.name) ? queueWarning(parsed.target.text) : undefined;
+        const queue = QUEUE_TARGETS.has(parsed.target.name)
+          ? queueWarning(parsed.target.text)
+          : ENDING_TARGETS.has(parsed.target.name)
+            ? endingWarning(parsed.target.name, parsed.target.text)
+            : undefined;
         err(
           lineNo,
           offset + (at < 0 ? 1 : at + 1),

@@ -5,6 +5,7 @@
  */
 
 import { conditionBreak, effectBreak, keysBreak } from "./ct-break.ts";
+import { ENDING_TARGETS, endingVerdict } from "./ending-targets.ts";
 import { type FlowOffloadNote, flowOffload } from "./flow-offload.ts";
 import { evalCondition, type MatchContext, nftKeysMatch, undecidedWhy } from "./match-rule.ts";
 import { natOfData } from "./nat-map-data.ts";
@@ -1298,6 +1299,25 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       case "unknown": {
         // A non-terminating target that touches nothing modelled (CHECKSUM): the walk goes on, decided.
         if (t.continues) continue;
+        if (ENDING_TARGETS.has(t.name)) {
+          const end = endingVerdict(t.name, t.text, s.p);
+          // SYNPROXY lets every packet but a SYN and a bare ACK go on, decided.
+          if (!end) continue;
+          if (end.mark) applyMark({ kind: "MARK", op: "set", ...end.mark }, s.p);
+          // A drop is said as one, at this rule; an accept by the target's name (TPROXY).
+          step.verdict = end.verdict === "DROP" ? "DROP" : t.name;
+          step.unmodelled = true;
+          run.unmodelled.push({
+            table: table.name,
+            chain: s.cur.chain.name,
+            line: rule.line,
+            text: rule.text,
+            what: end.what,
+            target: true,
+          });
+          run.verdict = end.verdict;
+          return s;
+        }
         // Queued: the program's verdict resumes at the next hook, never at the next rule (nf_reinject).
         const queued = QUEUE_TARGETS.has(t.name);
         // iptables-nft's `xt target "MARK"` (options not listed) may set the mark, CONNMARK restore it

@@ -82,6 +82,12 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "table ip t {\n\tchain FOO3 {\n\t\ttype filter hook forward priority filter; policy accept;\n\t\tmeta mark set 0x1\n\t}\n}\n*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -m mark --mark 0x1 -j DROP\nCOMMIT\n",
   ],
   ["REJECT in mangle", "rules", "*mangle\n-A FORWARD -p icmp -j REJECT\nCOMMIT\n"],
+  [
+    "TPROXY",
+    "rules",
+    "*mangle\n-A PREROUTING -p tcp -j TPROXY --on-port 16931 --on-ip 127.0.0.1 --tproxy-mark 0x200/0xffffffff\nCOMMIT\n",
+  ],
+  ["SYNPROXY", "rules", "*filter\n-A FORWARD -p tcp -j SYNPROXY --mss 1460\nCOMMIT\n"],
   ["an owner match in INPUT", "rules", "*filter\n-A INPUT -m owner --uid-owner 1003 -j DROP\nCOMMIT\n"],
   ["an owner match", "rules", "*filter\n-A OUTPUT -m owner --uid-owner 1003 -j DROP\nCOMMIT\n"],
   ["-N without a chain", "rules", "*filter\n-N\nCOMMIT\n"],
