@@ -1299,25 +1299,11 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       case "unknown": {
         // A non-terminating target that touches nothing modelled (CHECKSUM): the walk goes on, decided.
         if (t.continues) continue;
-        if (ENDING_TARGETS.has(t.name)) {
-          const end = endingVerdict(t.name, t.text, s.p);
-          // SYNPROXY lets every packet but a SYN and a bare ACK go on, decided.
-          if (!end) continue;
-          if (end.mark) applyMark({ kind: "MARK", op: "set", ...end.mark }, s.p);
-          // A drop is said as one, at this rule; an accept by the target's name (TPROXY).
-          step.verdict = end.verdict === "DROP" ? "DROP" : t.name;
-          step.unmodelled = true;
-          run.unmodelled.push({
-            table: table.name,
-            chain: s.cur.chain.name,
-            line: rule.line,
-            text: rule.text,
-            what: end.what,
-            target: true,
-          });
-          run.verdict = end.verdict;
-          return s;
-        }
+        // TPROXY and SYNPROXY end the walk (see ending-targets.ts); SYNPROXY lets other packets go on, decided.
+        const ending = ENDING_TARGETS.has(t.name);
+        const end = ending ? endingVerdict(t.name, t.text, s.p) : undefined;
+        if (ending && !end) continue;
+        if (end?.mark) applyMark({ kind: "MARK", op: "set", ...end.mark }, s.p);
         // Queued: the program's verdict resumes at the next hook, never at the next rule (nf_reinject).
         const queued = QUEUE_TARGETS.has(t.name);
         // iptables-nft's `xt target "MARK"` (options not listed) may set the mark, CONNMARK restore it
@@ -1327,19 +1313,20 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         // CONNMARK (a shifted --save-mark, `xt target "CONNMARK"`) may write the connection's mark as well.
         if (t.name === "CONNMARK" && !connmarkOnly(t, "--restore-mark") && s.p.ct)
           s.p.ct.entry.markUnknown = `line ${rule.line}: ${t.text}`;
-        step.verdict = queued ? "QUEUE" : "UNKNOWN";
+        // An ending drop is said as one, at this rule; an ending accept by the target's name (TPROXY).
+        step.verdict = end ? (end.verdict === "DROP" ? "DROP" : t.name) : queued ? "QUEUE" : "UNKNOWN";
         step.unmodelled = true;
         run.unmodelled.push({
           table: table.name,
           chain: s.cur.chain.name,
           line: rule.line,
           text: rule.text,
-          what: queued ? queueUnmodelled(t.text) : t.text,
+          what: end?.what ?? (queued ? queueUnmodelled(t.text) : t.text),
           // MARK and CONNMARK never decide: what they leave unknown is the mark, said where it is read.
           ...(MARK_TARGETS.has(t.name) ? {} : { target: true as const }),
         });
-        if (queued) {
-          run.verdict = "ACCEPT";
+        if (end || queued) {
+          run.verdict = end?.verdict ?? "ACCEPT";
           return s;
         }
         continue;
