@@ -196,6 +196,24 @@ export class Simulator {
     );
   }
 
+  /**
+   * Why `host` drops `p`, arrived on `dev` (after PREROUTING, a NAT undone included), at routing for a
+   * loopback address, or undefined. IPv4: ip_route_input_slow calls a 127.0.0.0/8 destination or source
+   * on another device than lo a martian unless route_localnet is on for it. IPv6: `::1` is routed only on
+   * lo (rt6_need_strict), and there is no route_localnet (checked on kernel 6.18: a reply un-SNATed to
+   * `::1` on a bridge never reached INPUT, and the host's connection timed out).
+   */
+  private loopbackMartian(host: string, dev: string, p: SimPacket): string | undefined {
+    if (dev === "lo") return undefined;
+    if (p.v6) {
+      if (canonicalAddress(p.dst) !== "::1") return undefined;
+      return `${host} drops it at routing: its destination ::1 is routed on lo alone, and it arrived on ${dev}${p.ct?.dir === "reply" ? " (a reply whose NAT was undone to ::1: IPv6 has no route_localnet, so a port published on [::1] answers only through a userland proxy)" : ""}`;
+    }
+    const which = p.dst.startsWith("127.") ? "destination" : p.src.startsWith("127.") ? "source" : undefined;
+    if (!which || this.routeLocalnet(dev)) return undefined;
+    return `${host} drops it at routing: its ${which} ${which === "source" ? p.src : p.dst} is a loopback address arriving on ${dev} (a martian ${which}; net.ipv4.conf.${dev}.route_localnet=1 would let it in)`;
+  }
+
   /** The MSS a socket on `spec.from` advertises toward `spec.to`: its route's MTU less the headers. */
   private routeMss(spec: SendSpec): number {
     const v6 = addressFamily(spec.to) === 6;
@@ -949,6 +967,8 @@ export class Simulator {
     }
     const rpf = p.v6 ? undefined : reversePathDrop(topo, this.world.sysctls, host, dev, p.src);
     if (rpf) return { kind: "lost", reason: rpf };
+    const loopback = this.loopbackMartian(host, dev, p);
+    if (loopback) return { kind: "lost", reason: loopback };
     const route = routeLookup(topo, host, p.dst);
     // A broadcast of one of the host's subnets is its own (a `broadcast` route of its local table).
     if (route.kind === "local" || (!p.v6 && isBroadcastAddress(topo, host, p.dst))) {
