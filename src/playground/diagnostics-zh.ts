@@ -1353,6 +1353,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       `${m[1]} ${m[2]}：元素 '${m[3]}' 和 '${m[4]}' 重疊：nft 不接受 interval ${m[1]} 裡重疊的元素（「conflicting intervals specified」），整個檔案都會被拒絕`,
   },
   {
+    code: "nft-object-missing",
+    english:
+      /^(set|counter|quota|limit|synproxy|ct helper|ct timeout|ct expectation) '(.+)' does not exist in table (\S+) (\S+): nft refuses the rule(?: \('(.+)'\))?$/s,
+    zh: (m) =>
+      `table ${m[3]} ${m[4]} 裡沒有 ${m[1]} '${m[2]}'${m[5] ? `（'${m[5]}'）` : ""}：nft 會拒絕這條規則`,
+  },
+  {
     code: "nft-nat-map-port-without-protocol",
     english:
       /^nft refuses a port in (dnat|snat)'s map data without a transport protocol match before it \("transport protocol mapping is only valid after transport protocol match"\)$/,
@@ -1576,6 +1583,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english: /^declare it in the same table, e\.g\. '(.+)'$/s,
+    zh: (m) => `請在同一個 table 裡宣告它，例如 '${m[1]}'`,
+  },
   {
     english: /^match the protocol first, as kube-proxy does: '(.+)'$/,
     zh: (m) => `先比對協定，像 kube-proxy 那樣寫：'${m[1]}'`,

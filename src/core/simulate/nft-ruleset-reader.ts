@@ -119,7 +119,15 @@ export function namedPriority(name: string, family: string): number | undefined 
 }
 
 /** Table-level objects besides chains, sets and maps. */
-const STATEFUL_OBJECTS = new Set(["counter", "quota", "limit", "ct", "secmark", "synproxy", "tunnel"]);
+export const STATEFUL_OBJECTS: ReadonlySet<string> = new Set([
+  "counter",
+  "quota",
+  "limit",
+  "ct",
+  "secmark",
+  "synproxy",
+  "tunnel",
+]);
 
 /** nft's refusal of a range whose upper bound is below its lower one. */
 const rangeMessage = (r: { lo: string; hi: string }) =>
@@ -749,6 +757,12 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       } else if (STATEFUL_OBJECTS.has(k.value)) {
         // `counter NAME { ... }`, `ct helper NAME { ... }`: declarations; the
         // rules that use them say what is not modelled.
+        const kind = k.value === "ct" ? `ct ${peek()?.value ?? ""}` : k.value;
+        const name = k.value === "ct" ? toks[i + 1] : peek();
+        if (name && name.type !== "punct") {
+          table.objects ??= new Set();
+          table.objects.add(`${kind} ${unquote(name.value)}`);
+        }
         statement();
         if (peek()?.value === "{") skipBlock();
         separated();
@@ -972,6 +986,36 @@ function verdictOf(words: string[]): Target | undefined {
  * Jumps to missing chains and references to missing sets are errors: the kernel refuses them too. A
  * match on a set the rules fill (`add @set`, `update @set`) becomes a chance match, with a warning.
  */
+/** A name as nft takes it, quoted or not. */
+export function unquote(word: string): string {
+  return word.length > 1 && word.startsWith('"') && word.endsWith('"') ? word.slice(1, -1) : word;
+}
+
+/** Words that start a key expression: a statement's `name` or `set` followed by one is an object map, not a name. */
+const KEY_WORDS = new Set(
+  "ip ip6 inet tcp udp udplite sctp dccp th meta ct ether vlan arp icmp icmpv6 iif oif iifname oifname mark numgen jhash symhash".split(
+    " ",
+  ),
+);
+
+/**
+ * The named stateful objects a rule written `text` uses by name (`counter name "http"`, `limit name
+ * lim_400ppm`, `ct helper set "ftp-standard"`), as `{ kind, name }`; an object map (`counter name ip
+ * saddr map { ... }`) is left out.
+ */
+function namedObjectUses(text: string): { kind: string; name: string }[] {
+  const out: { kind: string; name: string }[] = [];
+  for (const m of text.matchAll(
+    /(?:^|\s)(counter|quota|limit|synproxy) name ("[^"]+"|[^\s"{};]+)|(?:^|\s)ct (helper|timeout|expectation) set ("[^"]+"|[^\s"{};]+)/g,
+  )) {
+    const kind = m[1] ?? `ct ${m[3]}`;
+    const word = (m[2] ?? m[4]) as string;
+    if (!word.startsWith('"') && (KEY_WORDS.has(word) || word.startsWith("@") || /^\d/.test(word))) continue;
+    out.push({ kind, name: unquote(word) });
+  }
+  return out;
+}
+
 function checkReferences(
   tables: TableDef[],
   err: (
@@ -984,14 +1028,30 @@ function checkReferences(
   fibAt: (rule: Rule, nth: number) => { line: number; column: number } | undefined = () => undefined,
 ): void {
   for (const table of tables) {
-    // Sets the rules fill as packets pass (`add @meter { ... }`, `update @blocklist { ... }`); a name
+    // Sets the rules fill as packets pass (`add @meter { ... }`, `update @blocklist { ... }`; `flow add
+    // @ft` names a flowtable); a name
     // may hold slashes (kube-proxy's `update @affinity-X-ns/svc/tcp/p__10.0.0.1/80 { ip saddr }`).
     for (const chain of table.chains.values())
-      for (const rule of chain.rules)
-        for (const m of rule.text.matchAll(/(?:^|\s)(?:add|update) @([^\s{}]+)/g)) {
-          const set = table.sets?.get(m[1] as string);
-          if (set) set.dynamic = true;
+      for (const rule of chain.rules) {
+        for (const m of rule.text.matchAll(/(?:^|\s)(?<!flow\s)(add|update|delete) @([^\s{}]+)/g)) {
+          const set = table.sets?.get(m[2] as string);
+          if (set) {
+            if (m[1] !== "delete") set.dynamic = true;
+          } else
+            err(
+              { line: rule.line, column: columnOf(rule) },
+              `set '@${m[2]}' does not exist in table ${table.family} ${table.name}: nft refuses the rule ('${m[1]} @${m[2]}')`,
+              `declare it in the same table, e.g. 'set ${m[2]} { type ipv4_addr; flags dynamic; }'`,
+            );
         }
+        for (const use of namedObjectUses(rule.text))
+          if (!table.objects?.has(`${use.kind} ${use.name}`))
+            err(
+              { line: rule.line, column: columnOf(rule) },
+              `${use.kind} '${use.name}' does not exist in table ${table.family} ${table.name}: nft refuses the rule`,
+              `declare it in the same table, e.g. '${use.kind} ${use.name} { ... }'`,
+            );
+      }
     const chainOk = (name: string) => table.chains.has(name);
     const check = (rule: Rule, t: Target) => {
       if ((t.kind === "jump" || t.kind === "goto") && !chainOk(t.chain))

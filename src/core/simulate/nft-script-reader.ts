@@ -6,7 +6,14 @@
  * a script (`isNftScript` in `tokenize-nft.ts`), while `parseNftRuleset` (the CLI, the site build) always reads with it.
  */
 import { expandNftVariables } from "./expand-nft-variables.ts";
-import { NFT_FAMILIES, type NftReader, type NftScriptReader, SCRIPT_HINT } from "./nft-ruleset-reader.ts";
+import {
+  NFT_FAMILIES,
+  type NftReader,
+  type NftScriptReader,
+  SCRIPT_HINT,
+  STATEFUL_OBJECTS,
+  unquote,
+} from "./nft-ruleset-reader.ts";
 import type { TableDef } from "./ruleset.ts";
 import type { NftToken } from "./tokenize-nft.ts";
 
@@ -132,6 +139,19 @@ function readNftCommand(r: NftReader, verb: NftToken): void {
         );
       return;
     }
+  }
+  if ((verb.value === "add" || verb.value === "create") && STATEFUL_OBJECTS.has(what)) {
+    // `add counter inet t http`, `add ct helper inet t ftp { ... }`: declared, so the rules that use it by name find it.
+    const kind = what === "ct" ? `ct ${toks[r.at]?.value ?? ""}` : what;
+    if (what === "ct") r.at++;
+    const path = objectPath(r, 2, object as NftToken);
+    const table = path && namedTable(r, path.family, path.names[0] as NftToken);
+    if (table) {
+      table.objects ??= new Set();
+      table.objects.add(`${kind} ${unquote((path.names[1] as NftToken).value)}`);
+    }
+    r.statement();
+    return;
   }
   r.notModelled(verb, what);
 }

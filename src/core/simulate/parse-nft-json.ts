@@ -460,6 +460,11 @@ export function nftJsonText(
       );
       return;
     }
+    if (kind !== undefined && NAMED_OBJECTS.has(kind)) {
+      // Declared, so the rules that use it by name (`counter name`, `ct helper set`) find it.
+      table.body.push({ s: `\t${kind} ${JSON.stringify(v.name)} { }`, at });
+      return;
+    }
     if (kind === "chain") {
       const prio = priorityText(String(v.family), String(v.hook), Number(v.prio));
       const rules = v.hook
@@ -511,6 +516,18 @@ export function nftJsonText(
   }
   return { text: out.join("\n"), lines: lineOf, diagnostics };
 }
+
+/** `nft -j`'s entries for a table's named stateful objects (their options are not modelled). */
+const NAMED_OBJECTS: ReadonlySet<string> = new Set([
+  "counter",
+  "quota",
+  "limit",
+  "ct helper",
+  "ct timeout",
+  "ct expectation",
+  "secmark",
+  "synproxy",
+]);
 
 /** nft's standard priorities by family, with the one hook each is named at (none: any hook). */
 const STD_PRIORITIES: Record<"bridge" | "ip", { name: string; value: number; hook?: string }[]> = {

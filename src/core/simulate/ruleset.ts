@@ -706,6 +706,11 @@ export interface TableDef {
   beforeXtables?: boolean;
   /** nftables: the table's flowtables by name. Default: none. */
   flowtables?: Map<string, Flowtable>;
+  /**
+   * nftables: the table's named stateful objects, as `KIND NAME` (`counter http`, `ct helper
+   * ftp-standard`, `limit lim_400ppm`): the rules that use them by name must find them. Default: none.
+   */
+  objects?: Set<string>;
 }
 
 /** An nftables flowtable (`flowtable NAME { hook ingress priority P; devices = { ... } }`). */

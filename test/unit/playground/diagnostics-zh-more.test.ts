@@ -62,6 +62,16 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "table ip t {\n\tchain FOO3 {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n\t\tdnat ip to numgen random mod 2 map { 0 : 10.0.0.1 . 80, 1 : 10.0.0.2 . 80 }\n\t}\n}\n",
   ],
   [
+    "a set a rule fills, not declared",
+    "rules",
+    "table ip t {\n\tchain FOO3 {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tupdate @BAR4 { ip saddr } accept\n\t}\n}\n",
+  ],
+  [
+    "a named counter not declared",
+    "rules",
+    'table ip t {\n\tchain FOO3 {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tcounter name "BAR4"\n\t}\n}\n',
+  ],
+  [
     "a set declared again with other flags",
     "rules",
     "table ip t {\n\tset FOO3 { type ipv4_addr; flags interval; }\n\tset FOO3 { type ipv4_addr; }\n}\n",
