@@ -1353,6 +1353,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       `${m[1]} ${m[2]}：元素 '${m[3]}' 和 '${m[4]}' 重疊：nft 不接受 interval ${m[1]} 裡重疊的元素（「conflicting intervals specified」），整個檔案都會被拒絕`,
   },
   {
+    code: "ebtables-log-target",
+    english:
+      /^ebtables has no LOG target: it logs with the log watcher, options on a rule of any target, and refuses '-j LOG' \("RULE_APPEND failed \(No such file or directory\)"\)$/,
+    zh: () =>
+      "ebtables 沒有 LOG target：它用 log watcher 記錄，也就是寫在任何 target 規則上的選項，並會拒絕 '-j LOG'（「RULE_APPEND failed (No such file or directory)」）",
+  },
+  {
     code: "nft-object-missing",
     english:
       /^(set|counter|quota|limit|synproxy|ct helper|ct timeout|ct expectation) '(.+)' does not exist in table (\S+) (\S+): nft refuses the rule(?: \('(.+)'\))?$/s,
@@ -1583,6 +1590,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english: /^write the log options with a target, e\.g\. '(.+)'$/s,
+    zh: (m) => `把記錄的選項和一個 target 寫在一起，例如 '${m[1]}'`,
+  },
   {
     english: /^declare it in the same table, e\.g\. '(.+)'$/s,
     zh: (m) => `請在同一個 table 裡宣告它，例如 '${m[1]}'`,

@@ -186,6 +186,12 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
           c.chance ? CHANCE_HINT : UNMODELLED_MATCH_HINT,
         );
       }
+    // ebtables logs with its log watcher (ebt_log): there is no LOG target (ebtables-nft 1.8.9: "RULE_APPEND failed").
+    if (parsed.target.kind === "unknown" && parsed.target.name === "LOG") {
+      const at = body.search(/-j\s+LOG\b/);
+      err(lineNo, at0 + (at < 0 ? 1 : at + 1), NO_LOG_TARGET.message, NO_LOG_TARGET.hint);
+      continue;
+    }
     if (parsed.target.kind === "unknown") {
       const at = body.indexOf(parsed.target.text);
       warn(
@@ -204,7 +210,7 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
       ...parsed,
     });
   }
-  resolveJumps(tables);
+  diagnostics.push(...resolveJumps(tables, file));
   diagnostics.push(...loopErrors(tables, file));
   return { rules: { tables }, diagnostics };
 }
@@ -228,14 +234,40 @@ function loopErrors(tables: Map<string, TableDef>, file: string): Diagnostic[] {
   );
 }
 
-function resolveJumps(tables: Map<string, TableDef>): void {
+/** ebtables' refusal of `-j LOG`: it logs with its log watcher (ebtables-nft 1.8.9: "RULE_APPEND failed"). */
+const NO_LOG_TARGET = {
+  message:
+    "ebtables has no LOG target: it logs with the log watcher, options on a rule of any target, and refuses '-j LOG' (\"RULE_APPEND failed (No such file or directory)\")",
+  hint: "write the log options with a target, e.g. '--log-prefix \"L2-SPOOF: \" --log-level 4 --log-arp -j CONTINUE'",
+};
+
+/**
+ * Jumps to a chain the table lacks become unknown targets (an extension target written alone, such as
+ * `-j NFLOG`, reads as a jump), each said at its rule: `-j LOG` as the error it is, any other as not
+ * modelled.
+ */
+function resolveJumps(tables: Map<string, TableDef>, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
   for (const table of tables.values())
     for (const chain of table.chains.values())
       for (const rule of chain.rules) {
         const t = rule.target;
-        if ((t.kind === "jump" || t.kind === "goto") && !table.chains.has(t.chain))
-          rule.target = { kind: "unknown", name: t.chain, text: `-j ${t.chain}` };
+        if ((t.kind !== "jump" && t.kind !== "goto") || table.chains.has(t.chain)) continue;
+        rule.target = { kind: "unknown", name: t.chain, text: `-j ${t.chain}` };
+        const at = rule.text.search(/(?:-j|--jump)\s/);
+        const position = { file, line: rule.line, column: at < 0 ? 1 : at + 1 };
+        out.push(
+          t.chain === "LOG"
+            ? { severity: "error", ...NO_LOG_TARGET, position }
+            : {
+                severity: "warning",
+                message: `'${t.chain}' is neither a chain of table '${table.name}' nor a modelled target`,
+                hint: UNCERTAIN_HINT,
+                position,
+              },
+        );
       }
+  return out;
 }
 
 /** Parses the options of one ebtables rule. */
@@ -812,7 +844,7 @@ function parseNftBridge(text: string, options: ParseRulesOptions): ParsedFamily 
       ...(parsed.comment !== undefined ? { comment: parsed.comment } : {}),
     });
   }
-  resolveJumps(tables);
+  diagnostics.push(...resolveJumps(tables, file));
   diagnostics.push(...loopErrors(tables, file));
   return { rules: { tables }, diagnostics };
 }

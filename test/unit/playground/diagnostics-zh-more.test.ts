@@ -62,6 +62,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "table ip t {\n\tchain FOO3 {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n\t\tdnat ip to numgen random mod 2 map { 0 : 10.0.0.1 . 80, 1 : 10.0.0.2 . 80 }\n\t}\n}\n",
   ],
   [
+    "ebtables -j LOG",
+    "rules",
+    "Bridge table: filter\n\nBridge chain: FORWARD, entries: 1, policy: ACCEPT\n-i FOO3 -j LOG\n",
+  ],
+  [
     "a set a rule fills, not declared",
     "rules",
     "table ip t {\n\tchain FOO3 {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tupdate @BAR4 { ip saddr } accept\n\t}\n}\n",

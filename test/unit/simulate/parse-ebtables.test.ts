@@ -6,6 +6,11 @@ import type { Rule } from "../../../src/core/simulate/ruleset.ts";
 import type { SimPacket } from "../../../src/core/simulate/sim-packet.ts";
 import { icmpPacket } from "./helpers.ts";
 
+/** A reader's problems, `severity line:column message`. */
+const problems = (r: {
+  diagnostics: { severity: string; message: string; position?: { line: number; column: number } }[];
+}) => r.diagnostics.map((d) => `${d.severity} ${d.position?.line}:${d.position?.column} ${d.message}`);
+
 describe("parseEbtables", () => {
   it("reads ebtables-save text with a --log watcher, -p IPv4 and --ip-proto", () => {
     const r = parseEbtables(
@@ -123,6 +128,33 @@ describe("parseEbtables", () => {
     expect(rule?.target).toEqual({ kind: "DROP" });
     expect(rule?.conditions[1]).toMatchObject({ kind: "dst" });
     expect(rule?.line).toBe(4);
+  });
+
+  it("refuses '-j LOG' as ebtables does, and reads the log watcher on another target", () => {
+    // ebtables-nft 1.8.9 in a throwaway namespace: `-j LOG` "RULE_APPEND failed (No such file or
+    // directory)"; `--log-prefix "x" -j CONTINUE` taken (a libvirt guide's `ebtables -L --Lc` had the former).
+    const r = parseEbtables(
+      'Bridge table: filter\n\nBridge chain: FORWARD, entries: 2, policy: DROP\n-i vnet0 -j LOG --log-prefix "L2-SPOOF: " --log-level 4 --log-arp , pcnt = 3 -- bcnt = 126\n-i vnet0 --log-prefix "L2-SPOOF: " --log-level 4 --log-arp -j CONTINUE\n',
+    );
+    expect(problems(r)).toEqual([
+      `error 4:10 ebtables has no LOG target: it logs with the log watcher, options on a rule of any target, and refuses '-j LOG' ("RULE_APPEND failed (No such file or directory)")`,
+    ]);
+    expect(
+      r.rules.tables
+        .get("filter")
+        ?.chains.get("FORWARD")
+        ?.rules.map((x) => x.line),
+    ).toEqual([5]);
+  });
+
+  it("a target written alone that is no chain: '-j LOG' refused, another said not modelled (ebtables-nft takes -j NFLOG)", () => {
+    const r = parseEbtables(
+      "*filter\n:FORWARD ACCEPT\n-A FORWARD -i vnet0 -j LOG\n-A FORWARD -i vnet0 -j NFLOG\n",
+    );
+    expect(problems(r)).toEqual([
+      `error 3:21 ebtables has no LOG target: it logs with the log watcher, options on a rule of any target, and refuses '-j LOG' ("RULE_APPEND failed (No such file or directory)")`,
+      "warning 4:21 'NFLOG' is neither a chain of table 'filter' nor a modelled target",
+    ]);
   });
 
   it("reads the bridge tables of `nft list ruleset` and skips other families", () => {
