@@ -1076,6 +1076,16 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
     let k = at;
     const v = tokens[k]?.value;
     k += ["ct", "meta", "rt", "ip", "ip6", "tcp", "udp", "th"].includes(v ?? "") ? 2 : 1;
+    // A hash or a counter (`jhash ip saddr . ip daddr mod 2 seed 0x1 offset 5`) runs to its modulus and options.
+    if (v === "numgen" || v === "jhash" || v === "symhash") {
+      const mod = tokens.findIndex(
+        (x, n) => n > at && (x.value === "mod" || x.value === "{" || x.value === ";"),
+      );
+      if (tokens[mod]?.value === "mod") {
+        k = mod + 2;
+        while ((tokens[k]?.value === "seed" || tokens[k]?.value === "offset") && tokens[k + 1]) k += 2;
+      }
+    }
     for (;;) {
       const op = tokens[k]?.value ?? "";
       if (op === "map" && tokens[k + 1]?.value === "{") {

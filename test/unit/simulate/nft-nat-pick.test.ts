@@ -91,6 +91,13 @@ describe("a NAT drawn by numgen or jhash from an address map", () => {
     expect(v6.nat).toBeUndefined();
   });
 
+  it("'ct mark set jhash ... mod 2 seed S' (nft's tests/py/ip/hash.t) is one statement that leaves the mark unknown, not a match", () => {
+    const { problems } = read("ct mark set jhash ip saddr . ip daddr mod 2 seed 0xdeadbeef");
+    expect(problems).toEqual([
+      "warning 4:3 expression 'ct mark set jhash ip saddr . ip daddr mod 2 seed 0xdeadbeef' is not modelled",
+    ]);
+  });
+
   it("a port in the map's data without a protocol match before it is refused, as nft refuses it", () => {
     expect(
       read("dnat ip to numgen random mod 2 map { 0 : 10.0.0.1 . 80, 1 : 10.0.0.2 . 80 }").problems,
