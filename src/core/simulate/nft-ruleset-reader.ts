@@ -36,7 +36,7 @@ import type {
 import { DEVICE_HOOK_HINT } from "./ruleset-hints.ts";
 import { joinFlagWords } from "./tcp-flag-values.ts";
 import { type NftToken, SCRIPT_VERBS, tokenizeNft } from "./tokenize-nft.ts";
-import { CHANCE_HINT, UNCERTAIN_HINT } from "./unmodelled-hints.ts";
+import { STATE_HINT, UNCERTAIN_HINT } from "./unmodelled-hints.ts";
 import { undecideXtHelper } from "./xt-helper-listing.ts";
 
 /** Options of `parseNftRuleset`. */
@@ -1128,7 +1128,7 @@ function checkReferences(
           err(
             { line: rule.line, column: columnOf(rule) },
             `match '${text}' on dynamic set @${c.set} is not modelled`,
-            CHANCE_HINT,
+            STATE_HINT,
             "warning",
           );
           return { kind: "unknown", text, neg: false, chance: "state" };

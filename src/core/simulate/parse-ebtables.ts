@@ -19,7 +19,7 @@ import { parseIcmpType, parsePortRange } from "./parse-rule-args.ts";
 import type { ChainDef, Condition, Rule, TableDef, Target } from "./ruleset.ts";
 import { tokenizeNft } from "./tokenize-nft.ts";
 import { type Token, tokenizeRule } from "./tokenize-rule.ts";
-import { CHANCE_HINT, UNCERTAIN_HINT, UNMODELLED_MATCH_HINT } from "./unmodelled-hints.ts";
+import { chanceHint, UNCERTAIN_HINT, UNMODELLED_MATCH_HINT } from "./unmodelled-hints.ts";
 
 /** Built-in bridge chains per table (ebtables-nft has no broute table; legacy has it). */
 export const BRIDGE_BUILTIN_CHAINS: Record<string, string[]> = {
@@ -183,7 +183,7 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
           at0 + (at < 0 ? 1 : at + 1),
           // With its `!`, or the warning reads as the opposite test.
           `match '${c.neg ? "! " : ""}${c.text}' is not modelled`,
-          c.chance ? CHANCE_HINT : UNMODELLED_MATCH_HINT,
+          c.chance ? chanceHint(c.chance) : UNMODELLED_MATCH_HINT,
         );
       }
     // ebtables logs with its log watcher (ebt_log): there is no LOG target (ebtables-nft 1.8.9: "RULE_APPEND failed").

@@ -24,7 +24,7 @@ import type { ChainDef, Condition, FamilyRules, Rule, TableDef, Target } from ".
 import { TABLE_TWICE_HINT } from "./ruleset-hints.ts";
 import { OWNER_HINT } from "./socket-owner.ts";
 import { type Token, tokenizeRule } from "./tokenize-rule.ts";
-import { CHANCE_HINT, DECIDES_NOTHING_HINT, UNMODELLED_MATCH_HINT } from "./unmodelled-hints.ts";
+import { chanceHint, DECIDES_NOTHING_HINT, UNMODELLED_MATCH_HINT } from "./unmodelled-hints.ts";
 import { longOptionOf } from "./xt-long-options.ts";
 
 /** `; did you mean *x?` for a table name near a real one, or "". */
@@ -714,7 +714,7 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
           lineNo,
           offset + (at < 0 ? 1 : at + 1),
           `match '${c.text}' is not modelled`,
-          c.chance ? CHANCE_HINT : c.owner ? OWNER_HINT : UNMODELLED_MATCH_HINT,
+          c.chance ? chanceHint(c.chance) : c.owner ? OWNER_HINT : UNMODELLED_MATCH_HINT,
           "warning",
         );
       }

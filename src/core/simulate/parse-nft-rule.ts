@@ -38,9 +38,9 @@ import { nftOwner, OWNER_HINT, OWNER_WORDS } from "./socket-owner.ts";
 import { byteFlags, NFT_TCP_FLAG_NAMES, packetFlagsByte, tcpFlagsRange } from "./tcp-flag-values.ts";
 import type { NftToken } from "./tokenize-nft.ts";
 import {
-  CHANCE_HINT,
   CT_UNCERTAIN_HINT,
   CT_UNMODELLED_MATCH_HINT,
+  chanceHint,
   DECIDES_NOTHING_HINT,
   UNCERTAIN_HINT,
   UNMODELLED_MATCH_HINT,
@@ -1132,12 +1132,12 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       i++;
     }
     const what = text(start, i);
-    const chance = chanceAt(tokens, start) !== undefined;
+    const chance = chanceAt(tokens, start);
     problem(
       tokens[start],
       `expression '${what}' is not modelled`,
-      chance
-        ? CHANCE_HINT
+      chance !== undefined
+        ? chanceHint(chance)
         : ctLoadWords(what) !== undefined
           ? CT_UNMODELLED_MATCH_HINT
           : OWNER_WORDS.test(what)
@@ -2349,7 +2349,13 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       problem(
         tokens[start],
         `expression '${what}' is not modelled`,
-        chance ? CHANCE_HINT : continues ? DECIDES_NOTHING_HINT : w1 === "match" ? XT_MATCH_HINT : XT_HINT,
+        chance
+          ? chanceHint(chance)
+          : continues
+            ? DECIDES_NOTHING_HINT
+            : w1 === "match"
+              ? XT_MATCH_HINT
+              : XT_HINT,
         "warning",
       );
       if (w1 === "target")
@@ -2638,8 +2644,9 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       i = objects;
       // A counter counts; a quota or a limit matches by the traffic before, or not at all for a key the map lacks.
       if (w !== "counter") {
-        problem(tokens[start], `expression '${text}' is not modelled`, CHANCE_HINT, "warning");
-        out.conditions.push({ kind: "unknown", text, neg: false, chance: w === "limit" ? "rate" : "state" });
+        const chance = w === "limit" ? "rate" : "state";
+        problem(tokens[start], `expression '${text}' is not modelled`, chanceHint(chance), "warning");
+        out.conditions.push({ kind: "unknown", text, neg: false, chance });
       }
       continue;
     }

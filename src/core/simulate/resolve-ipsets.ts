@@ -7,7 +7,7 @@
 import type { Diagnostic } from "../model/packet.ts";
 import type { Condition, IpSet, Ruleset, TableDef } from "./ruleset.ts";
 import { MISSING_IPSET_HINT } from "./ruleset-hints.ts";
-import { CHANCE_HINT } from "./unmodelled-hints.ts";
+import { STATE_HINT } from "./unmodelled-hints.ts";
 
 /** The iptables and ip6tables tables of `ruleset`. */
 function xtablesTables(ruleset: Ruleset): TableDef[] {
@@ -74,7 +74,7 @@ export function resolveIpsets(ruleset: Ruleset, file: string): void {
               filler !== undefined
                 ? `match '${c.text}' is chance: rules change set '${c.name}' as packets pass (-j SET at line ${filler})`
                 : `match '${c.text}' is chance: it compares the set's counters of earlier traffic`,
-              CHANCE_HINT,
+              STATE_HINT,
             );
             return { kind: "unknown", text: c.text, neg: c.neg, chance: "state" };
           }

@@ -1,4 +1,5 @@
 /** The hints of the readers' "is not modelled" warnings, shared so every reader says the same. */
+import type { Chance } from "./ruleset.ts";
 
 /** An unmodelled target or verdict statement that may decide the packet's fate. */
 export const UNCERTAIN_HINT =
@@ -22,9 +23,25 @@ export const CT_UNCERTAIN_HINT = `${NO_CONNECTION}; for a packet with one, the s
 export const DECIDES_NOTHING_HINT =
   "it changes no verdict the simulator decides; the rules after it stay decided";
 
-/** A chance match (rate limit, random draw, counts of earlier traffic): followed both ways. */
+/** A chance match (a random draw): followed both ways. */
 export const CHANCE_HINT =
   "its result is chance, not the packet's: the simulator follows both outcomes and reports the rule uncertain only where they differ";
+
+/** A match on the rate packets come at (`-m limit`, `limit rate`): followed both ways. */
+export const RATE_HINT =
+  "its result depends on how fast packets came before this one, not on the packet: the simulator follows both outcomes and reports the rule uncertain only where they differ";
+
+/** A match on earlier traffic (`-m recent`, `ct count`, a quota, a set rules fill): followed both ways. */
+export const STATE_HINT =
+  "its result depends on the packets seen before (a list, a count or a quota the simulator does not keep), not on this one alone: the simulator follows both outcomes and reports the rule uncertain only where they differ";
+
+/** Every hint of a match left to chance or to earlier traffic: their warnings fold alike whatever their numbers. */
+export const CHANCE_HINTS: ReadonlySet<string> = new Set([CHANCE_HINT, RATE_HINT, STATE_HINT]);
+
+/** The hint for a match whose result is `chance` (see `Condition`'s `chance`). Default: a random draw. */
+export function chanceHint(chance: Chance | undefined): string {
+  return chance === "rate" ? RATE_HINT : chance === "state" ? STATE_HINT : CHANCE_HINT;
+}
 
 /** iptables-nft's extension target as nft prints it (`xt target "X"`): its options are not shown. */
 export const XT_HINT =

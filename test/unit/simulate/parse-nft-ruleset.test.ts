@@ -18,6 +18,8 @@ import {
   CT_UNCERTAIN_HINT,
   CT_UNMODELLED_MATCH_HINT,
   DECIDES_NOTHING_HINT,
+  RATE_HINT,
+  STATE_HINT,
   UNMODELLED_MATCH_HINT,
   XT_MATCH_HINT,
 } from "../../../src/core/simulate/unmodelled-hints.ts";
@@ -218,7 +220,7 @@ describe("parseNftRuleset on other expressions", () => {
       ["expression 'ct bytes > 1000' is not modelled", CT_UNMODELLED_MATCH_HINT],
       // Neither loads a value a packet without a connection lacks: the plain hints.
       ["expression 'meta cgroup 5' is not modelled", UNMODELLED_MATCH_HINT],
-      ["expression 'ct count over 2' is not modelled", CHANCE_HINT],
+      ["expression 'ct count over 2' is not modelled", STATE_HINT],
     ]);
   });
 
@@ -324,10 +326,10 @@ describe("parseNftRuleset on other expressions", () => {
     expect(fixed?.conditions[0]).toMatchObject({ kind: "nft-set", set: "fixed" });
     expect(count?.conditions.at(-1)).toMatchObject({ kind: "unknown", chance: "state" });
     expect(parsed.diagnostics.map((d) => `${d.position.line}: ${d.message} | ${d.hint}`)).toEqual([
-      `19: expression 'add @ssh_meter { ip saddr limit rate over 3/minute}' is not modelled | ${CHANCE_HINT}`,
+      `19: expression 'add @ssh_meter { ip saddr limit rate over 3/minute}' is not modelled | ${RATE_HINT}`,
       `20: statement 'update @seen { ip saddr}' is not modelled | ${DECIDES_NOTHING_HINT}`,
-      `23: expression 'ct count over 4' is not modelled | ${CHANCE_HINT}`,
-      `21: match 'ip saddr @seen' on dynamic set @seen is not modelled | ${CHANCE_HINT}`,
+      `23: expression 'ct count over 4' is not modelled | ${STATE_HINT}`,
+      `21: match 'ip saddr @seen' on dynamic set @seen is not modelled | ${STATE_HINT}`,
     ]);
   });
 
