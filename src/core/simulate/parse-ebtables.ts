@@ -6,6 +6,7 @@
  */
 
 import type { Diagnostic } from "../model/packet.ts";
+import { quoteStart } from "../model/quote-start.ts";
 import { ebtablesEthertype } from "./ebtables-ethertype.ts";
 import { findBinary } from "./find-binary.ts";
 import { parseIpCidr } from "./ip-address.ts";
@@ -108,7 +109,7 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
       err(
         lineNo,
         indent + 1,
-        `'${trimmed.slice(0, 20)}' outside a table`,
+        `'${quoteStart(trimmed)}' outside a table`,
         "expected '*filter' (ebtables-save) or 'Bridge table: filter' (ebtables -L)",
       );
       continue;

@@ -6,6 +6,7 @@
 
 import { closest } from "../diagnostics/format-diagnostic.ts";
 import type { Diagnostic } from "../model/packet.ts";
+import { quoteStart } from "../model/quote-start.ts";
 import { addressLists, specText } from "./address-lists.ts";
 import { ENDING_TARGETS, endingWarning } from "./ending-targets.ts";
 import { findBinary } from "./find-binary.ts";
@@ -442,7 +443,7 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
           indent + 1,
           /^(-[PN]\s|Chain \S+ \()/.test(trimmed)
             ? "this looks like `iptables -S` or `iptables -L` output, which names no table"
-            : `'${trimmed.slice(0, 20)}' outside a table`,
+            : `'${quoteStart(trimmed)}' outside a table`,
           "give iptables-save output: it starts each table with *filter, *nat, ...",
         );
       outsideReported = true;
