@@ -24,6 +24,10 @@
  *   UniFi write `[<NAME>_<IN|LOCAL|OUT>-<rule|default|RET>-<A|D|R|n>]`, IN and OUT rulesets on forwarded
  *   traffic, LOCAL on the router's own.
  * - Calico's Log action: `calico-packet: `, in the filter chains of workloads and host endpoints.
+ * - kube-router's network policies (k3s's default): `DROP by policy <namespace>/<policy>`, logged in a
+ *   pod's firewall chain (off FORWARD, INPUT and OUTPUT) before it rejects the packet.
+ * - SuSEfirewall2: `SFW2-<IN|OUT|FWD><zone>-<what>` (`SFW2-INext-DROP-DEFLT`, `SFW2-FWDint-ACC-TCP`,
+ *   `SFW2-OUT-ERROR`), in INPUT, OUTPUT or FORWARD; a DROP or REJECT in the name is the verdict after it.
  */
 import type { HookId } from "../model/hook.ts";
 import type { LoggedDrop } from "../model/packet.ts";
@@ -84,6 +88,10 @@ const FIREHOL_BLACKLIST = /^(?:.*\s)?BLACKLIST-(IN|OUT):$/;
 const APF = /^\*\* (.+) \*\*$/;
 const AIF = /^AIF:(.+):$/;
 const NIXOS = /^refused (connection|packet|broadcast|multicast):$/;
+/** kube-router's NFLOG prefix for a packet its network policies refuse. */
+const KUBE_ROUTER = /^DROP by policy \S+\/\S+$/;
+/** SuSEfirewall2's prefixes: the chain's direction, its zone, then what it does. */
+const SUSEFIREWALL = /^SFW2-(IN|OUT|FWD)[A-Za-z0-9]*-(\S+)$/;
 /** VyOS 1.4+: family, hook, ruleset, rule, action (see the module comment). */
 const VYOS = /^\[(ipv4|ipv6|bri)-(FWD|INP|OUT|PRE|NAM)-[A-Za-z0-9_.-]+?-(?:\d+|default)-([A-Z])\]$/;
 const VYOS_NAT = /^\[(DST|SRC)-NAT(?:66)?-\d+\]$/;
@@ -156,6 +164,20 @@ export function toolPrefix(prefix: string): ToolPrefix | undefined {
     };
   if (prefix === "ACCEPT") return { hooks: FILTER };
   if (prefix === "calico-packet:") return { hooks: FILTER };
+  if (KUBE_ROUTER.test(prefix))
+    return { hooks: FILTER, drop: { verdict: "DROP or REJECT", by: "kube-router" } };
+  const sfw = SUSEFIREWALL.exec(prefix);
+  if (sfw) {
+    const verdict = /(?:^|-)DROP(?:-|$)/.test(sfw[2] as string)
+      ? "DROP"
+      : /(?:^|-)REJ(?:ECT)?(?:-|$)/.test(sfw[2] as string)
+        ? "REJECT"
+        : undefined;
+    return {
+      hooks: sfw[1] === "IN" ? INPUT : sfw[1] === "OUT" ? OUTPUT : FORWARD,
+      ...(verdict ? { drop: { verdict, by: "SuSEfirewall2" } } : {}),
+    };
+  }
   const vyos = VYOS.exec(prefix);
   if (vyos) {
     const family = vyos[1] === "bri" ? "bridge" : vyos[1] === "ipv6" ? "ip6" : "ip";

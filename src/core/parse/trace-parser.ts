@@ -786,14 +786,16 @@ export class TraceParser {
   /** {@link hostFirewallDrop}, remembered for the prefixes seen (at most 10,000). */
   private hostDrop(prefix: string): LoggedDrop | undefined {
     // Every drop prefix a host firewall writes ends in `:`, `]`, `)` (OpenWrt fw3), `*` (csf, APF) or
-    // Shorewall 5's ` DROP`/` REJECT`: most lines need no lookup.
+    // Shorewall 5's ` DROP`/` REJECT`, or starts as SuSEfirewall2's and kube-router's do: most lines need no lookup.
     const last = prefix.charCodeAt(prefix.length - 1);
     if (
       last !== 58 &&
       last !== 93 &&
       last !== 41 &&
       last !== 42 &&
-      !((last === 80 || last === 84) && (prefix.endsWith("DROP") || prefix.endsWith("REJECT")))
+      !((last === 80 || last === 84) && (prefix.endsWith("DROP") || prefix.endsWith("REJECT"))) &&
+      !prefix.startsWith("SFW2-") &&
+      !prefix.startsWith("DROP by policy ")
     )
       return undefined;
     let drop = this.drops.get(prefix);

@@ -368,6 +368,18 @@ describe("other firewall tools' prefixes (Shorewall, csf, FireHOL, APF, AIF, Nix
     ["ACCEPT ", "IN=eth0 OUT=", "ip:filter:INPUT", ""],
     ["[filter-forward]", "IN=virbr0 OUT=eth1", "ip:filter:FORWARD", ""],
     ["calico-packet: ", "IN=eth0 OUT=cali21f32b9552e", "ip:filter:FORWARD", ""],
+    // k3s's kube-router NFLOG, as ulogd wrote it (a harvested syslog).
+    [
+      "DROP by policy default/test-network-policy ",
+      "IN=cni0 OUT=cni0",
+      "ip:filter:FORWARD",
+      "DROP or REJECT kube-router",
+    ],
+    // SuSEfirewall2, quoted in a mailing-list post.
+    ["SFW2-INext-DROP-DEFLT ", "IN=eth0 OUT=", "ip:filter:INPUT", "DROP SuSEfirewall2"],
+    ["SFW2-OUT-ERROR ", "IN= OUT=eth0", "ip:filter:OUTPUT", ""],
+    ["SFW2-FWDint-REJECT ", "IN=eth1 OUT=eth0", "ip:filter:FORWARD", "REJECT SuSEfirewall2"],
+    ["SFW2-INext-ACC-TCP ", "IN=eth0 OUT=", "ip:filter:INPUT", ""],
     ["[ipv4-FWD-filter-200-A]", "IN=bond1.10 OUT=bond2.20", "ip:filter:FORWARD", ""],
     ["[ipv4-INP-filter-default-D]", "IN=eth0 OUT=", "ip:filter:INPUT", "DROP VyOS"],
     ["[ipv4-NAM-TEST-10-R]", "IN=eth1 OUT=", "ip:filter:INPUT", "REJECT VyOS"],
