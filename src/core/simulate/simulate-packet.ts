@@ -42,6 +42,7 @@ import {
   isBroadcastAddress,
   isLocalAddress,
   linkPeer,
+  localSource,
   type Topology,
 } from "./topology.ts";
 
@@ -718,7 +719,7 @@ export class Simulator {
     const topo = this.world.topology;
     let route = routeLookup(topo, host, p.dst, p.src || undefined);
     if (route.kind === "unreachable") return { kind: "lost", reason: `${host} has no route to ${p.dst}` };
-    if (!p.src) p.src = route.kind === "unicast" && route.src ? route.src : p.dst;
+    if (!p.src) p.src = route.kind === "unicast" && route.src ? route.src : localSource(topo, host, p.dst);
     if (host === this.cur.from && !this.cur.sent.src) this.cur.sent.src = p.src;
     if (host !== this.nfHost) {
       if (route.kind === "local") return { kind: "delivered", host };
