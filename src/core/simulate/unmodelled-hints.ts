@@ -23,7 +23,7 @@ export const CT_UNCERTAIN_HINT = `${NO_CONNECTION}; for a packet with one, the s
 export const DECIDES_NOTHING_HINT =
   "it changes no verdict the simulator decides; the rules after it stay decided";
 
-/** A chance match (a random draw): followed both ways. */
+/** A chance match (a random draw): followed both ways. Every hint of a match left to chance starts "its result " (see `fold-diagnostics.ts`). */
 export const CHANCE_HINT =
   "its result is chance, not the packet's: the simulator follows both outcomes and reports the rule uncertain only where they differ";
 
@@ -34,9 +34,6 @@ export const RATE_HINT =
 /** A match on earlier traffic (`-m recent`, `ct count`, a quota, a set rules fill): followed both ways. */
 export const STATE_HINT =
   "its result depends on the packets seen before (a list, a count or a quota the simulator does not keep), not on this one alone: the simulator follows both outcomes and reports the rule uncertain only where they differ";
-
-/** Every hint of a match left to chance or to earlier traffic: their warnings fold alike whatever their numbers. */
-export const CHANCE_HINTS: ReadonlySet<string> = new Set([CHANCE_HINT, RATE_HINT, STATE_HINT]);
 
 /** The hint for a match whose result is `chance` (see `Condition`'s `chance`). Default: a random draw. */
 export function chanceHint(chance: Chance | undefined): string {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { formatFoldedDiagnostics } from "../../../src/core/diagnostics/fold-diagnostics.ts";
 import type { Diagnostic } from "../../../src/core/model/packet.ts";
-import { CHANCE_HINT } from "../../../src/core/simulate/unmodelled-hints.ts";
+import { CHANCE_HINT, RATE_HINT, STATE_HINT } from "../../../src/core/simulate/unmodelled-hints.ts";
 
 const at = (file: string, line: number, column = 5) => ({ file, line, column });
 const LIMIT = "match '-m limit --limit 3/min --limit-burst 10' is not modelled";
@@ -63,6 +63,19 @@ describe("formatFoldedDiagnostics", () => {
       `k.rules:39:5: warning: match '-m statistic --mode random --probability 0.50000000000' is not modelled\n  hint: ${CHANCE_HINT}\n  and 2 more rules like it (lines 44, 46)`,
       "k.rules:50:5: warning: match '-m u32 --u32 0x1' is not modelled\n  hint: not modelled",
       "k.rules:51:5: warning: match '-m u32 --u32 0x2' is not modelled\n  hint: not modelled",
+    ]);
+  });
+
+  it.each([
+    ["a rate", RATE_HINT, "-m limit --limit 10/sec", "-m limit --limit 20/sec"],
+    ["earlier traffic", STATE_HINT, "-m recent --rcheck --seconds 60", "-m recent --rcheck --seconds 600"],
+  ])("folds a match left to %s whatever its numbers too", (_, hint, first, second) => {
+    const out = formatFoldedDiagnostics([
+      warn(10, `match '${first}' is not modelled`, "k.rules", hint),
+      warn(12, `match '${second}' is not modelled`, "k.rules", hint),
+    ]);
+    expect(out).toEqual([
+      `k.rules:10:5: warning: match '${first}' is not modelled\n  hint: ${hint}\n  and 1 more rule like it (line 12)`,
     ]);
   });
 
