@@ -74,7 +74,8 @@ describe("problems in the zh-TW playground", () => {
       expect(rules[0]?.zh).toMatch(
         /^ruleset:\d+:\d+ 警告：比對條件 '-m limit --limit 3\/min --limit-burst 10' 不在模擬範圍內$/,
       );
-      expect(rules[0]?.hint).toMatch(/^提示：它的結果取決於機率/);
+      // -m limit depends on how fast packets came (a rate), not on chance.
+      expect(rules[0]?.hint).toMatch(/^提示：它的結果取決於之前的封包來得多快/);
       expect(rules[0]?.english).toMatch(/warning: match '-m limit .*' is not modelled$/);
       // The words came in their own file, loaded once problems were shown.
       expect(scripts.filter((s) => /diagnostics-zh/.test(s)).length).toBeGreaterThan(0);
