@@ -550,8 +550,9 @@ export class TraceParser {
       if (mark > 0 && text && !needsUnwrap(text, text.charCodeAt(0)) && !/^(TRACE|PACKET): /.test(text)) {
         const inner = detectEnvelope(text);
         const again = this.body(text, inner);
-        // A quote mark is never the kernel's: a bare line read with it would take it into its LOG prefix.
-        const quoted = /[>|]/.test(marks);
+        // A quote mark is never the kernel's, unless a rule's own prefix starts with it (`>>> FW DROP: `,
+        // placed by the ruleset or a map): a bare line otherwise reads it into its LOG prefix.
+        const quoted = /[>|]/.test(marks) && !(result.kind === "event" && this.placed(result.event));
         if (again.kind !== "skip" && (result.kind === "skip" || inner.kind !== "bare" || quoted)) {
           body = text;
           envelope = inner;
@@ -925,6 +926,18 @@ export class TraceParser {
     if (!cut) return;
     this.cut = undefined;
     if (cut.counted) this.diag(cut.diag);
+  }
+
+  /**
+   * Whether `ev`'s LOG prefix names its chain (by the ruleset, a map or a tool's convention), as
+   * {@link read} places it; for choosing between a quoted line read with or without its marks.
+   */
+  private placed(ev: TraceEvent): boolean {
+    if ((ev.hook as string) !== "") return true;
+    return (
+      this.resolve(ev.prefix, ev.ip?.src.includes(":") ? "ip6" : "ip") !== undefined ||
+      (this.choices.size > 0 && this.choose(ev.prefix, ev.in, ev.out) !== undefined)
+    );
   }
 
   /** Hands the {@link held} event on without packet data (the next line is not its `PACKET:` line). */

@@ -531,6 +531,19 @@ function inBraces(tokens: readonly NftToken[], at: number): string[] {
   return words;
 }
 
+/**
+ * Whether condition `c` sets nft's transport protocol context, as a NAT map's port needs: a protocol
+ * (`meta l4proto tcp`, `tcp dport 80`) or a set of them (`meta l4proto { tcp, udp }`, as NixOS writes to
+ * satisfy nft), not negated.
+ */
+function protocolMatch(c: Condition): boolean {
+  if (c.neg) return false;
+  return (
+    c.kind === "proto" ||
+    (c.kind === "nft-set" && (c.key === "meta l4proto" || c.key === "ip protocol" || c.key === "ip6 nexthdr"))
+  );
+}
+
 /** The most choices of a `numgen ... vmap` the simulator follows (kube-proxy: one per endpoint). */
 const MAX_PICKS = 64;
 
@@ -1681,9 +1694,15 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
     if (tokens[k]?.value !== "}") return undefined;
     close();
     i = k + 1;
+    // A key is a value or a range of them (`0-1 : 10.1.0.1`); another key leaves the rule unmodelled.
+    const keys = elements.map((x) => {
+      const [lo, hi = lo] = x.key.split("-").map(numberOf);
+      return lo === undefined || hi === undefined ? undefined : { lo, hi };
+    });
+    if (keys.some((k) => k === undefined)) return undefined;
     const choices: Target[] = [];
     for (let v = offset; v < offset + n; v++) {
-      const e = elements.find((x) => numberOf(x.key) === v);
+      const e = elements.find((_, k) => v >= (keys[k]?.lo ?? 1) && v <= (keys[k]?.hi ?? 0));
       choices.push(
         e
           ? (natOfData(nat, e.data) ?? {
@@ -1695,14 +1714,17 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       );
     }
     // nft: "transport protocol mapping is only valid after transport protocol match".
-    if (elements.some((e) => e.data.length > 1) && !out.conditions.some((c) => c.kind === "proto" && !c.neg))
+    if (elements.some((e) => e.data.length > 1) && !out.conditions.some(protocolMatch))
       problem(
         tokens[at],
         `nft refuses a port in ${nat.toLowerCase()}'s map data without a transport protocol match before it ("transport protocol mapping is only valid after transport protocol match")`,
         `match the protocol first, as kube-proxy does: 'meta l4proto tcp ${nat.toLowerCase()} ip to ...'`,
       );
-    // `mod 1` draws nothing: its one element is the NAT.
-    return choices.length === 1 ? choices[0] : { kind: "pick", text: text(start, i), choices };
+    // Values mapped alike are one choice (`0-1 : A`); `mod 1`, or one NAT for every value, draws nothing.
+    const distinct = choices.filter(
+      (c, k) => choices.findIndex((d) => JSON.stringify(d) === JSON.stringify(c)) === k,
+    );
+    return distinct.length === 1 ? distinct[0] : { kind: "pick", text: text(start, i), choices: distinct };
   };
   /**
    * Whether the words at `at` are a connection's port (`ct original proto-dst`), which nft 1.0.6 refuses

@@ -1304,6 +1304,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         const end = ending ? endingVerdict(t.name, t.text, s.p) : undefined;
         if (ending && !end) continue;
         if (end?.mark) applyMark({ kind: "MARK", op: "set", ...end.mark }, s.p);
+        if (end?.markUnknown) s.p.markUnknown = `line ${rule.line}: ${t.text}`;
         // Queued: the program's verdict resumes at the next hook, never at the next rule (nf_reinject).
         const queued = QUEUE_TARGETS.has(t.name);
         // iptables-nft's `xt target "MARK"` (options not listed) may set the mark, CONNMARK restore it

@@ -218,6 +218,16 @@ describe("lines pasted from an issue or a forum: quoted with '> ' or indented as
     ]);
   });
 
+  it("a rule's own prefix that starts like a quote keeps it when the map or the ruleset names it so", () => {
+    const line = UFW.replace("[UFW BLOCK] ", ">>> FW DROP: ");
+    const kept = parseTraceText(line, { prefixMap: { ">>> FW DROP:": "ip:filter:INPUT" } });
+    expect(kept.diagnostics).toEqual([]);
+    expect(kept.packets[0]?.events[0]?.prefix).toBe(">>> FW DROP: ");
+    // Mapped without the marks, it is read without them.
+    const stripped = parseTraceText(line, { prefixMap: { "FW DROP:": "ip:filter:INPUT" } });
+    expect(stripped.packets[0]?.events[0]?.prefix).toBe("FW DROP: ");
+  });
+
   it("a prefix that begins with '|' keeps it: only '| ' quotes", () => {
     const r = parseTraceText(UFW.replace("[UFW BLOCK] ", "|DROP| "), {
       prefixMap: { "|DROP|": "ip:filter:INPUT" },

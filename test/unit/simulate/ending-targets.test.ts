@@ -10,6 +10,7 @@
 import { describe, expect, it } from "vitest";
 import type { MatchContext } from "../../../src/core/simulate/match-rule.ts";
 import { parseIptablesSave } from "../../../src/core/simulate/parse-iptables-save.ts";
+import { parseNftRuleset } from "../../../src/core/simulate/parse-nft-ruleset.ts";
 import { runChain } from "../../../src/core/simulate/rule-engine.ts";
 import type { TableDef } from "../../../src/core/simulate/ruleset.ts";
 import type { SimPacket } from "../../../src/core/simulate/sim-packet.ts";
@@ -64,6 +65,16 @@ describe("targets that end the walk though the simulator does not follow them", 
     ]);
   });
 
+  it("TPROXY as iptables-nft lists it (xt target, no options): the mark it sets is unknown from there", () => {
+    const parsed = parseNftRuleset(
+      'table ip mangle {\n\tchain PREROUTING {\n\t\ttype filter hook prerouting priority mangle; policy accept;\n\t\tmeta l4proto tcp xt target "TPROXY"\n\t}\n}\n',
+    );
+    const p = syn();
+    const run = runChain(parsed.tables[0] as TableDef, "PREROUTING", p, ctx);
+    expect(run.verdict).toBe("ACCEPT");
+    expect(p.markUnknown).toBe('line 4: xt target "TPROXY"');
+  });
+
   const synproxy = read(
     "*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -p tcp --dport 80 -j SYNPROXY --sack-perm --timestamp --wscale 7 --mss 1460\n-A FORWARD -p tcp --dport 80 -j DROP\nCOMMIT\n",
     "filter",
@@ -77,6 +88,19 @@ describe("targets that end the walk though the simulator does not follow them", 
     );
     const ack = runChain(synproxy.table, "FORWARD", { ...syn(), tcpFlags: ["ACK"] }, ctx);
     expect(ack.unmodelled[0]?.what).toMatch(/took the client's ACK/);
+  });
+
+  it("SYNPROXY: a SYN with FIN or RST is no SYN it answers, and goes on", () => {
+    for (const flags of [
+      ["SYN", "FIN"],
+      ["SYN", "RST"],
+    ]) {
+      const odd = runChain(synproxy.table, "FORWARD", { ...syn(), tcpFlags: flags }, ctx);
+      expect(
+        odd.steps.map((s) => `${s.line} ${s.verdict}`),
+        flags.join(","),
+      ).toEqual(["3 CONTINUE", "4 DROP"]);
+    }
   });
 
   it("SYNPROXY: any other packet goes on to the next rule, decided", () => {

@@ -91,6 +91,22 @@ describe("a NAT drawn by numgen or jhash from an address map", () => {
     expect(v6.nat).toBeUndefined();
   });
 
+  it("ranges as keys cover each value they hold", () => {
+    const { problems, table } = read("dnat to numgen inc mod 4 map { 0-1 : 10.1.0.1, 2-3 : 10.1.0.2 }");
+    expect(problems).toEqual([]);
+    const run = runChain(table, "pre", pkt(), ctx);
+    expect(run.nat).toEqual({ kind: "DNAT", addr: "10.1.0.1" });
+    expect(run.unmodelled.map((u) => u.alternatives)).toEqual([["another pick: DNAT to 10.1.0.2"]]);
+  });
+
+  it("a set of protocols before it sets the protocol context for the port, as NixOS writes it", () => {
+    expect(
+      read(
+        "meta l4proto { tcp, udp } dnat ip to numgen random mod 2 map { 0 : 10.0.0.1 . 80, 1 : 10.0.0.2 . 80 }",
+      ).problems,
+    ).toEqual([]);
+  });
+
   it("'ct mark set jhash ... mod 2 seed S' (nft's tests/py/ip/hash.t) is one statement that leaves the mark unknown, not a match", () => {
     const { problems } = read("ct mark set jhash ip saddr . ip daddr mod 2 seed 0xdeadbeef");
     expect(problems).toEqual([
