@@ -499,8 +499,9 @@ export const KNOWN_MESSAGES: readonly Known[] = [
   },
   {
     code: "nft-create-chain",
-    english: /^chain (\S+) exists already in table (\S+) (\S+): '(create chain)' refuses it$/,
-    zh: (m) => `table ${m[2]} ${m[3]} 裡已經有 chain ${m[1]}：'${m[4]}' 會拒絕它`,
+    english:
+      /^(chain|set|map) (\S+) exists already in table (\S+) (\S+): '(create (?:chain|set|map))' refuses it$/,
+    zh: (m) => `table ${m[3]} ${m[4]} 裡已經有 ${m[1]} ${m[2]}：'${m[5]}' 會拒絕它`,
   },
   {
     code: "nft-not-command",
@@ -1383,9 +1384,9 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "nft-set-redeclared",
     english:
-      /^(set|map) (\S+) is declared again (?:as a (?:set|map), a (set|map)|with type (.+), (.+)|with flags and timeout (.+), (.+)) at line (\d+): nft refuses the file \("Could not process rule: File exists"\)$/,
+      /^(set|map) (\S+) is declared again (?:as a (?:set|map), a (set|map)|with type (.+), (.+)|with flags, timeout and expressions (.+), (.+)) at line (\d+): nft refuses the file \("Could not process rule: File exists"\)$/,
     zh: (m) =>
-      `${m[1]} ${m[2]} 又宣告了一次，${m[3] ? `但第 ${m[8]} 行宣告的是 ${m[3]}` : m[4] ? `型別是 ${m[4]}，第 ${m[8]} 行是 ${m[5]}` : `flags 和 timeout 是${afterZh(zhNone(m[6]))}，第 ${m[8]} 行是${afterZh(zhNone(m[7]))}`}：nft 會拒絕整個檔案（「Could not process rule: File exists」）`,
+      `${m[1]} ${m[2]} 又宣告了一次，${m[3] ? `但第 ${m[8]} 行宣告的是 ${m[3]}` : m[4] ? `型別是 ${m[4]}，第 ${m[8]} 行是 ${m[5]}` : `flags、timeout 和元素運算式是${afterZh(zhNone(m[6]))}，第 ${m[8]} 行是${afterZh(zhNone(m[7]))}`}：nft 會拒絕整個檔案（「Could not process rule: File exists」）`,
   },
   {
     code: "registration-tie",
@@ -1611,9 +1612,14 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
   },
   {
     english:
-      /^declare the (set|map) once, or declare it again with the same type, flags and timeout to add elements \(or add them with '(.+)'\)$/,
+      /^use 'add (set|map)' \(it adds to a (?:set|map) that exists\), or remove the (?:set|map) above$/,
+    zh: (m) => `改用 'add ${m[1]}'（它會加到已經存在的 ${m[1]} 上），或拿掉前面的 ${m[1]}`,
+  },
+  {
+    english:
+      /^declare the (set|map) once, or declare it again with the same type, flags, timeout and counter to add elements \(or add them with '(.+)'\)$/,
     zh: (m) =>
-      `這個 ${m[1]} 只宣告一次；或再宣告時用同樣的型別、flags 和 timeout 來加元素（或用 '${m[2]}' 加上去）`,
+      `這個 ${m[1]} 只宣告一次；或再宣告時用同樣的型別、flags、timeout 和 counter 來加元素（或用 '${m[2]}' 加上去）`,
   },
   {
     english:

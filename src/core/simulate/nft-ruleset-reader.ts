@@ -153,8 +153,8 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     if (list) list.push({ value, at });
     else written.set(set, [{ value, at }]);
   };
-  // Each named set's flags and timeout as first declared, sorted: a second declaration must repeat them.
-  const declaredShape = new Map<NftSet, string>();
+  // Each named set's flags (a timeout sets one) and per-element expressions as first declared, and whether by typeof.
+  const declaredShape = new Map<NftSet, { shape: string; byTypeof: boolean }>();
   // Where each `fib` word of a rule stands, in order (a rule may span lines).
   const fibWords = new Map<Rule, { line: number; column: number }[]>();
   const err = (at: At, message: string, hint?: string, severity: "error" | "warning" = "error") =>
@@ -351,8 +351,10 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     }
     i++;
     const set: NftSet = { name: name.value, kind, type: "", elements: [], verdicts: [], line: at.line };
-    // What nft compares when the set is declared again: its flags and whether it has a timeout.
-    const shape: string[] = [];
+    // What the kernel compares when the set is declared again: its flags (a timeout sets one) and its
+    // expressions per element (`counter`, `limit rate ...`); a size or a timeout's length it updates.
+    const shape = new Set<string>();
+    let byTypeof = false;
     for (;;) {
       skipBlank();
       const t = peek();
@@ -368,26 +370,24 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       const head = words[0]?.value;
       // nft takes a set's elements line without a separator before the set's '}'.
       if (head !== "elements") separated();
-      if (head === "type" || head === "typeof")
+      if (head === "type" || head === "typeof") {
+        byTypeof = head === "typeof";
         set.type = words
           .slice(1)
           .map((w) => w.value)
           .join(" ");
-      else if (head === "elements") addElements(set, words, words[0] as NftToken);
+      } else if (head === "elements") addElements(set, words, words[0] as NftToken);
       else if (head === "flags") {
         set.interval ||= words.some((w) => w.value === "interval");
-        shape.push(
-          ...words
-            .slice(1)
-            .filter((w) => w.type === "word")
-            .map((w) => w.value),
-        );
-      } else if (head === "timeout") shape.push("timeout");
+        for (const w of words.slice(1)) if (w.type === "word") shape.add(w.value);
+      } else if (head === "timeout") shape.add("timeout");
+      else if (head === "counter") shape.add("counter");
       else if (head === "auto-merge") set.autoMerge = true;
-      else if (head === "limit" || head === "quota" || (head === "ct" && words[1]?.value === "count"))
+      else if (head === "limit" || head === "quota" || (head === "ct" && words[1]?.value === "count")) {
         // A stateful expression for every element (nft's set-level connlimit, a limit per key).
         set.stateful = words.map((w) => w.value).join(" ");
-      else if (
+        shape.add(head === "ct" ? "ct count" : head);
+      } else if (
         head &&
         !["flags", "size", "timeout", "gc-interval", "policy", "counter", "auto-merge", "comment"].includes(
           head,
@@ -404,28 +404,27 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     const before = sets.get(set.name);
     if (!before) {
       sets.set(set.name, set);
-      declaredShape.set(set, shape.sort().join(" "));
+      declaredShape.set(set, { shape: [...shape].sort().join(" "), byTypeof });
       return true;
     }
     // `nft -f` adds a set declared again to the one it has, if both are alike; else "File exists".
-    shape.sort();
-    if (
-      before.kind !== set.kind ||
-      before.type.replace(/\s+/g, " ") !== set.type.replace(/\s+/g, " ") ||
-      declaredShape.get(before) !== shape.join(" ")
-    ) {
-      const type = (t: string) => t.replace(/\s+/g, " ");
-      const flags = (f: string | undefined) => (f ? `'${f}'` : "none");
+    const was = declaredShape.get(before) ?? { shape: "", byTypeof: false };
+    const now = [...shape].sort().join(" ");
+    const type = (t: string) => t.replace(/\s+/g, " ");
+    // `typeof tcp dport` and `type inet_service` are one type to the kernel: only like forms compare.
+    const typeDiffers = was.byTypeof === byTypeof && type(before.type) !== type(set.type);
+    if (before.kind !== set.kind || typeDiffers || was.shape !== now) {
+      const flags = (f: string) => (f ? `'${f}'` : "none");
       const unlike =
         before.kind !== set.kind
           ? `as a ${kind}, a ${before.kind} at line ${before.line}`
-          : type(before.type) !== type(set.type)
+          : typeDiffers
             ? `with type ${type(set.type)}, ${type(before.type)} at line ${before.line}`
-            : `with flags and timeout ${flags(shape.join(" "))}, ${flags(declaredShape.get(before))} at line ${before.line}`;
+            : `with flags, timeout and expressions ${flags(now)}, ${flags(was.shape)} at line ${before.line}`;
       err(
         name,
         `${kind} ${set.name} is declared again ${unlike}: nft refuses the file ("Could not process rule: File exists")`,
-        `declare the ${kind} once, or declare it again with the same type, flags and timeout to add elements (or add them with 'add element ${table.family ?? "ip"} ${table.name} ${set.name} { ... }')`,
+        `declare the ${kind} once, or declare it again with the same type, flags, timeout and counter to add elements (or add them with 'add element ${table.family ?? "ip"} ${table.name} ${set.name} { ... }')`,
       );
       return true;
     }
@@ -928,13 +927,21 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
         `merge or split the elements so that none overlaps, or declare the ${set.kind} 'auto-merge' (nft then merges them)`,
       );
   }
-  checkReferences(
+  const refused = checkReferences(
     tables,
     err,
     (rule) => columns.get(rule) ?? 1,
     (rule, nth) => fibWords.get(rule)?.[nth],
   );
-  return { tables, diagnostics };
+  // A rule nft refuses for its missing set gets that error alone, not also "not modelled" for the statement.
+  const kept = refused.length
+    ? diagnostics.filter(
+        (d) =>
+          d.severity !== "warning" ||
+          !refused.some((r) => r.line === d.position?.line && d.message.includes(`'${r.statement}`)),
+      )
+    : diagnostics;
+  return { tables, diagnostics: kept };
 }
 
 /**
@@ -1011,11 +1018,19 @@ function namedObjectUses(text: string): { kind: string; name: string }[] {
     const kind = m[1] ?? `ct ${m[3]}`;
     const word = (m[2] ?? m[4]) as string;
     if (!word.startsWith('"') && (KEY_WORDS.has(word) || word.startsWith("@") || /^\d/.test(word))) continue;
+    // A key word this list lacks (`osf name`, `rt mark`, `fib daddr type`, `socket mark`) followed by a map.
+    const rest = text.slice((m.index ?? 0) + m[0].length);
+    if (!word.startsWith('"') && /^[ \t]+[a-z][\w-]*[^;]*?\smap[ \t]*[{@]/.test(rest)) continue;
     out.push({ kind, name: unquote(word) });
   }
   return out;
 }
 
+/**
+ * Reports what nft refuses for a name the table lacks: a set a rule fills, a named object, a chain a
+ * verdict or map names. Returns the rules refused for a missing set (their statement), whose "not
+ * modelled" warning the error replaces.
+ */
 function checkReferences(
   tables: TableDef[],
   err: (
@@ -1026,7 +1041,8 @@ function checkReferences(
   ) => void,
   columnOf: (rule: Rule) => number,
   fibAt: (rule: Rule, nth: number) => { line: number; column: number } | undefined = () => undefined,
-): void {
+): { line: number; statement: string }[] {
+  const refused: { line: number; statement: string }[] = [];
   for (const table of tables) {
     // Sets the rules fill as packets pass (`add @meter { ... }`, `update @blocklist { ... }`; `flow add
     // @ft` names a flowtable); a name
@@ -1037,12 +1053,14 @@ function checkReferences(
           const set = table.sets?.get(m[2] as string);
           if (set) {
             if (m[1] !== "delete") set.dynamic = true;
-          } else
+          } else {
+            refused.push({ line: rule.line, statement: `${m[1]} @${m[2]}` });
             err(
               { line: rule.line, column: columnOf(rule) },
               `set '@${m[2]}' does not exist in table ${table.family} ${table.name}: nft refuses the rule ('${m[1]} @${m[2]}')`,
               `declare it in the same table, e.g. 'set ${m[2]} { type ipv4_addr; flags dynamic; }'`,
             );
+          }
         }
         for (const use of namedObjectUses(rule.text))
           if (!table.objects?.has(`${use.kind} ${use.name}`))
@@ -1136,6 +1154,7 @@ function checkReferences(
       }
     }
   }
+  return refused;
 }
 
 /**

@@ -76,12 +76,16 @@ function readNftCommand(r: NftReader, verb: NftToken): void {
     }
     if (verb.value === "add" || verb.value === "create") {
       r.at--;
-      if (what === "chain" && verb.value === "create" && table.chains.has(name.value))
+      const exists =
+        what === "chain"
+          ? table.chains.has(name.value)
+          : (what === "set" || what === "map") && table.sets?.has(name.value);
+      if (verb.value === "create" && exists)
         // nft 1.0.6: "Could not process rule: File exists".
         err(
           name,
-          `chain ${name.value} exists already in table ${path.family} ${table.name}: 'create chain' refuses it`,
-          `use 'add chain' (it adds to a chain that exists), or remove the chain above`,
+          `${what} ${name.value} exists already in table ${path.family} ${table.name}: 'create ${what}' refuses it`,
+          `use 'add ${what}' (it adds to a ${what} that exists), or remove the ${what} above`,
         );
       if (what === "chain") {
         if (toks[r.at + 1]?.value === "{") r.readChain(table, object as NftToken);

@@ -1610,16 +1610,29 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       return { ...lookup, map: m.value.slice(1) };
     }
     if (m?.value !== "{") return undefined;
-    // `{ 8080 : 192.168.1.30 . 80, ... }`: key and data values, each joined by '.'.
-    const elements: NftDataElement[] = [];
+    const read = readNatElements(k + 2);
+    if (!read) return undefined;
+    i = read.next;
+    const elements: NftDataElement[] = read.elements.map((e) => ({ key: elementValue(e.key), data: e.data }));
+    return { ...lookup, elements };
+  };
+  /**
+   * The elements of a NAT map's braces from `from` (just past `{`): `{ 8080 : 192.168.1.30 . 80, ... }`,
+   * key and data words each split at '.'; `next` is past `}`. Undefined when the braces do not close.
+   */
+  const readNatElements = (
+    from: number,
+  ): { elements: { key: string[]; data: string[] }[]; next: number } | undefined => {
+    const elements: { key: string[]; data: string[] }[] = [];
     let key: string[] = [];
     let data: string[] | undefined;
     const close = () => {
-      if (key.length && data?.length) elements.push({ key: elementValue(key), data });
+      if (key.length && data?.length) elements.push({ key, data });
       key = [];
       data = undefined;
     };
-    for (k += 2; k < tokens.length && tokens[k]?.value !== "}"; k++) {
+    let k = from;
+    for (; k < tokens.length && tokens[k]?.value !== "}"; k++) {
       const v = (tokens[k] as NftToken).value;
       if (v === ",") close();
       else if (v === ":") data = [];
@@ -1627,8 +1640,7 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
     }
     if (tokens[k]?.value !== "}") return undefined;
     close();
-    i = k + 1;
-    return { ...lookup, elements };
+    return { elements, next: k + 1 };
   };
   /**
    * `numgen random mod N [offset O] vmap { 0 : goto a, ... }` (and `numgen inc`, `jhash EXPR mod N`):
@@ -1676,27 +1688,13 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       else if (w !== "seed" || v === undefined) return undefined;
     }
     if (!Number.isInteger(n) || n < 1 || n > MAX_PICKS || !Number.isInteger(offset)) return undefined;
-    const elements: { key: string; data: string[] }[] = [];
-    let key: string[] = [];
-    let data: string[] | undefined;
-    const close = () => {
-      if (key.length === 1 && data?.length) elements.push({ key: key[0] as string, data });
-      key = [];
-      data = undefined;
-    };
-    let k = map + 2;
-    for (; k < tokens.length && tokens[k]?.value !== "}"; k++) {
-      const v = (tokens[k] as NftToken).value;
-      if (v === ",") close();
-      else if (v === ":") data = [];
-      else if (v !== ".") (data ?? key).push(v);
-    }
-    if (tokens[k]?.value !== "}") return undefined;
-    close();
-    i = k + 1;
+    const read = readNatElements(map + 2);
+    if (!read) return undefined;
+    i = read.next;
+    const elements = read.elements;
     // A key is a value or a range of them (`0-1 : 10.1.0.1`); another key leaves the rule unmodelled.
     const keys = elements.map((x) => {
-      const [lo, hi = lo] = x.key.split("-").map(numberOf);
+      const [lo, hi = lo] = x.key.length === 1 ? (x.key[0] as string).split("-").map(numberOf) : [];
       return lo === undefined || hi === undefined ? undefined : { lo, hi };
     });
     if (keys.some((k) => k === undefined)) return undefined;

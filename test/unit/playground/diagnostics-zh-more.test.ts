@@ -87,6 +87,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "table ip t {\n\tset FOO3 { type ipv4_addr; }\n\tset FOO3 { type inet_service; }\n}\n",
   ],
   [
+    "a set created twice",
+    "rules",
+    "add table inet t\ncreate set inet t FOO3 { type ipv4_addr; }\ncreate set inet t FOO3 { type ipv4_addr; }\n",
+  ],
+  [
     "a set declared again as a map",
     "rules",
     "table ip t {\n\tset FOO3 { type ipv4_addr; }\n\tmap FOO3 { type ipv4_addr : verdict; }\n}\n",

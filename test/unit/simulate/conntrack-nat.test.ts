@@ -3,7 +3,7 @@ import { ConntrackTable, replyTuple } from "../../../src/core/simulate/conntrack
 import { applyNat, natNeedsChain, setBinding } from "../../../src/core/simulate/nat.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import type { SimPacket } from "../../../src/core/simulate/sim-packet.ts";
-import { labWorld, logEverywhere } from "./helpers.ts";
+import { labWorld, logEverywhere, synPacket } from "./helpers.ts";
 
 /** The conntrack entry attached to `p` (fails the test when there is none). */
 function entryOf(p: SimPacket) {
@@ -11,19 +11,8 @@ function entryOf(p: SimPacket) {
   return p.ct.entry;
 }
 
-const syn = (): SimPacket => ({
-  src: "198.51.100.10",
-  dst: "203.0.113.2",
-  proto: "tcp",
-  sport: 5555,
-  dport: 8080,
-  tcpFlags: ["SYN"],
-  ttl: 64,
-  id: 1,
-  len: 60,
-  ipFlags: [],
-  mark: 0,
-});
+const syn = (): SimPacket =>
+  synPacket({ src: "198.51.100.10", dst: "203.0.113.2", sport: 5555, dport: 8080 });
 
 describe("conntrack and NAT", () => {
   it("first packet NEW, reply ESTABLISHED, later packets ESTABLISHED", () => {

@@ -8,33 +8,15 @@
  * loads both files below.
  */
 import { describe, expect, it } from "vitest";
-import type { MatchContext } from "../../../src/core/simulate/match-rule.ts";
 import { parseIptablesSave } from "../../../src/core/simulate/parse-iptables-save.ts";
 import { parseNftRuleset } from "../../../src/core/simulate/parse-nft-ruleset.ts";
 import { runChain } from "../../../src/core/simulate/rule-engine.ts";
 import type { TableDef } from "../../../src/core/simulate/ruleset.ts";
 import type { SimPacket } from "../../../src/core/simulate/sim-packet.ts";
+import { routedContext, synPacket } from "./helpers.ts";
 
-const syn = (): SimPacket => ({
-  src: "10.0.0.1",
-  dst: "198.51.100.10",
-  proto: "tcp",
-  sport: 40000,
-  dport: 80,
-  tcpFlags: ["SYN"],
-  ttl: 64,
-  id: 1,
-  len: 60,
-  ipFlags: [],
-  mark: 0,
-});
-const ctx: MatchContext = {
-  in: "eth1",
-  bridged: false,
-  ethType: "0x0800",
-  ctState: "NEW",
-  addrType: () => "UNICAST",
-};
+const syn = (): SimPacket => synPacket({ dst: "198.51.100.10", sport: 40000 });
+const ctx = routedContext({ in: "eth1" });
 
 /** Table `name` of `text`, and the reader's warnings (`line:column message`). */
 function read(text: string, name: string) {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { expect } from "vitest";
 import { EBTABLES_CHAINS, IPTABLES_CHAINS } from "../../../src/capture/log-rules.ts";
 import { insertRules, type OverlayRule } from "../../../src/core/simulate/log-overlay.ts";
+import type { MatchContext } from "../../../src/core/simulate/match-rule.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import type { Rule } from "../../../src/core/simulate/ruleset.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
@@ -197,6 +198,36 @@ export function icmpPacket(over: Partial<SimPacket> = {}): SimPacket {
     len: 84,
     ipFlags: [],
     mark: 0,
+    ...over,
+  };
+}
+
+/** A TCP SYN of 60 bytes, TTL 64, mark 0: 10.0.0.1:1234 to 10.0.0.2:80 unless `over` says otherwise. */
+export function synPacket(over: Partial<SimPacket> = {}): SimPacket {
+  return {
+    src: "10.0.0.1",
+    dst: "10.0.0.2",
+    proto: "tcp",
+    sport: 1234,
+    dport: 80,
+    tcpFlags: ["SYN"],
+    ttl: 64,
+    id: 1,
+    len: 60,
+    ipFlags: [],
+    mark: 0,
+    ...over,
+  };
+}
+
+/** A routed (not bridged) IPv4 packet's match context, new connection, unicast, in on `eth0` unless `over` says otherwise. */
+export function routedContext(over: Partial<MatchContext> = {}): MatchContext {
+  return {
+    in: "eth0",
+    bridged: false,
+    ethType: "0x0800",
+    ctState: "NEW",
+    addrType: () => "UNICAST",
     ...over,
   };
 }

@@ -9,6 +9,7 @@ import { parseIpsetSave } from "../../../src/core/simulate/parse-ipset-save.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import type { Rule } from "../../../src/core/simulate/ruleset.ts";
 import type { SimPacket } from "../../../src/core/simulate/sim-packet.ts";
+import { routedContext, synPacket } from "./helpers.ts";
 
 /** `ipset save` output of ipset 7.17 (kernel 6.18), set by set as the tool printed it. */
 const SAVED = `create blocked hash:ip family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x1bf26139
@@ -61,30 +62,11 @@ const ruleset = parseRulesetFile(`${SAVED}\n${RULES}`, "host.rules");
 const rules = ruleset.ip.tables.get("filter")?.chains.get("FORWARD")?.rules as Rule[];
 const sets = ruleset.ipsets;
 
-const packet = (over: Partial<SimPacket>): SimPacket => ({
-  src: "172.17.0.2",
-  dst: "198.51.100.10",
-  proto: "tcp",
-  sport: 40000,
-  dport: 80,
-  ttl: 64,
-  id: 1,
-  len: 60,
-  ipFlags: [],
-  mark: 0,
-  ...over,
-});
+const packet = (over: Partial<SimPacket>): SimPacket =>
+  synPacket({ src: "172.17.0.2", dst: "198.51.100.10", sport: 40000, ...over });
 
-const ctx = (over: Partial<MatchContext> = {}): MatchContext => ({
-  in: "eth0",
-  out: "docker0",
-  bridged: false,
-  ethType: "0x0800",
-  ctState: "NEW",
-  addrType: () => "UNICAST",
-  ...(sets ? { ipsets: sets } : {}),
-  ...over,
-});
+const ctx = (over: Partial<MatchContext> = {}): MatchContext =>
+  routedContext({ out: "docker0", ...(sets ? { ipsets: sets } : {}), ...over });
 
 /** The result of rule `n` (1-based, as in RULES) for packet `p`. */
 const at = (n: number, p: SimPacket, c = ctx()) => matchRule(rules[n - 1] as Rule, p, c);

@@ -3,6 +3,7 @@ import { ifaceMatches, type MatchContext, matchRule } from "../../../src/core/si
 import { parseIptablesSave } from "../../../src/core/simulate/parse-iptables-save.ts";
 import type { Rule } from "../../../src/core/simulate/ruleset.ts";
 import type { SimPacket } from "../../../src/core/simulate/sim-packet.ts";
+import { synPacket } from "./helpers.ts";
 
 function rule(spec: string): Rule {
   const r = parseIptablesSave(`*filter\n:FORWARD ACCEPT\n-A FORWARD ${spec}\nCOMMIT\n`);
@@ -10,19 +11,7 @@ function rule(spec: string): Rule {
   return r.rules.tables.get("filter")?.chains.get("FORWARD")?.rules[0] as Rule;
 }
 
-const tcp: SimPacket = {
-  src: "172.17.0.2",
-  dst: "198.51.100.10",
-  proto: "tcp",
-  sport: 40000,
-  dport: 80,
-  tcpFlags: ["SYN"],
-  ttl: 64,
-  id: 1,
-  len: 60,
-  ipFlags: [],
-  mark: 0x12,
-};
+const tcp: SimPacket = synPacket({ src: "172.17.0.2", dst: "198.51.100.10", sport: 40000, mark: 0x12 });
 const icmp: SimPacket = {
   src: "172.17.0.2",
   dst: "172.17.0.1",

@@ -8,32 +8,14 @@
  * protocol match".
  */
 import { describe, expect, it } from "vitest";
-import type { MatchContext } from "../../../src/core/simulate/match-rule.ts";
 import { parseNftRuleset } from "../../../src/core/simulate/parse-nft-ruleset.ts";
 import { runChain } from "../../../src/core/simulate/rule-engine.ts";
 import type { TableDef } from "../../../src/core/simulate/ruleset.ts";
 import type { SimPacket } from "../../../src/core/simulate/sim-packet.ts";
+import { routedContext, synPacket } from "./helpers.ts";
 
-const pkt = (): SimPacket => ({
-  src: "10.244.1.9",
-  dst: "10.96.0.10",
-  proto: "tcp",
-  sport: 41000,
-  dport: 80,
-  tcpFlags: ["SYN"],
-  ttl: 64,
-  id: 1,
-  len: 60,
-  ipFlags: [],
-  mark: 0,
-});
-const ctx: MatchContext = {
-  in: "eth0",
-  bridged: false,
-  ethType: "0x0800",
-  ctState: "NEW",
-  addrType: () => "UNICAST",
-};
+const pkt = (): SimPacket => synPacket({ src: "10.244.1.9", dst: "10.96.0.10", sport: 41000 });
+const ctx = routedContext();
 
 /** A table `family t` whose nat prerouting chain `pre` holds `rule`: its diagnostics and the table. */
 function read(rule: string, family = "ip") {

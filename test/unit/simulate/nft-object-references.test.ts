@@ -72,4 +72,26 @@ describe("sets and named objects a rule uses", () => {
       ),
     ).toEqual([`4:3 ${message}`]);
   });
+
+  it("a set missing gives its error alone, not also a 'not modelled' warning for the statement", () => {
+    const text =
+      "table inet t {\n\tset seen { type ipv4_addr; flags dynamic; }\n\tchain c {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tupdate @nosuch { ip saddr }\n\t\tdelete @nosuch { ip saddr }\n\t\tupdate @seen { ip saddr }\n\t}\n}\n";
+    const said = parseRulesetFile(text, "t.nft").diagnostics.map(
+      (d) => `${d.severity} ${d.position?.line} ${d.message.split(":")[0]}`,
+    );
+    expect(said.filter((d) => / [56] /.test(d))).toEqual([
+      "error 5 set '@nosuch' does not exist in table inet t",
+      "error 6 set '@nosuch' does not exist in table inet t",
+    ]);
+    // The set that exists: its statement is still said not to be modelled.
+    expect(said).toContain("warning 7 statement 'update @seen { ip saddr}' is not modelled");
+  });
+
+  it("an object map keyed by osf or socket (nft -c takes both) names no object", () => {
+    expect(
+      errors(
+        'table inet t {\n\tcounter c1 { }\n\tchain c {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tcounter name osf name map { "Linux" : "c1" }\n\t\tcounter name socket mark map { 1 : "c1" }\n\t\tcounter name nosuch accept\n\t}\n}\n',
+      ),
+    ).toEqual(["7:3 counter 'nosuch' does not exist in table inet t: nft refuses the rule"]);
+  });
 });

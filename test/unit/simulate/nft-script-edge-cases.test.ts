@@ -387,6 +387,17 @@ describe("commands the kernel refuses", () => {
       "4:19 error: chain c exists already in table ip t: 'create chain' refuses it",
     ]);
     expect(problems("create table ip t\ncreate chain ip t c\n")).toEqual([]);
+    // nft 1.0.6 refused the second create of a set (at 3:19), and a create after an add.
+    expect(
+      problems(
+        "add table inet t\ncreate set inet t s { type ipv4_addr; }\ncreate set inet t s { type ipv4_addr; }\n",
+      ),
+    ).toEqual(["3:19 error: set s exists already in table inet t: 'create set' refuses it"]);
+    expect(
+      problems(
+        "add table inet t\nadd map inet t m { type ipv4_addr : verdict; }\ncreate map inet t m { type ipv4_addr : verdict; }\n",
+      ),
+    ).toEqual(["3:19 error: map m exists already in table inet t: 'create map' refuses it"]);
   });
 
   it("a hook given to a chain declared above without one", () => {

@@ -65,7 +65,7 @@ describe("a set declared again", () => {
   it.each([
     [
       "set s { type ipv4_addr; elements = { 203.0.113.1 } }",
-      "with flags and timeout none, 'interval' at line 2",
+      "with flags, timeout and expressions none, 'interval' at line 2",
     ],
     [
       "set s { type inet_service; flags interval; elements = { 80 } }",
@@ -73,11 +73,27 @@ describe("a set declared again", () => {
     ],
     [
       "set s { type ipv4_addr; flags interval; timeout 10s; elements = { 203.0.113.0/24 } }",
-      "with flags and timeout 'interval timeout', 'interval' at line 2",
+      "with flags, timeout and expressions 'interval timeout', 'interval' at line 2",
+    ],
+    [
+      "set s { type ipv4_addr; flags interval; counter; elements = { 203.0.113.0/24 } }",
+      "with flags, timeout and expressions 'counter interval', 'interval' at line 2",
     ],
   ])("%s is refused at its name (File exists)", (second, unlike) => {
     expect(read(twice(second)).problems).toEqual([
       `10:6 set s is declared again ${unlike}: nft refuses the file ("Could not process rule: File exists")`,
     ]);
+  });
+
+  // nft 1.0.6 on kernel 6.18 (`nft -f`, then `nft list`) merged each pair: the kernel compares the flags
+  // (a timeout sets one), the element expressions and the key's datatype, and updates a size or a timeout.
+  it.each([
+    ["set s { type ipv4_addr; flags timeout; }", "set s { type ipv4_addr; flags timeout; timeout 1h; }"],
+    ["set s { type ipv4_addr; timeout 1h; }", "set s { type ipv4_addr; timeout 2h; }"],
+    ["set s { type ipv4_addr; size 100; }", "set s { type ipv4_addr; size 200; }"],
+    ["set s { typeof ip saddr; }", "set s { type ipv4_addr; }"],
+    ["set s { typeof tcp dport; }", "set s { type inet_service; }"],
+  ])("%s then %s is one set, not File exists", (first, second) => {
+    expect(read(`table inet t {\n\t${first}\n}\ntable inet t {\n\t${second}\n}\n`).problems).toEqual([]);
   });
 });

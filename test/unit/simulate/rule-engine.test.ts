@@ -5,6 +5,7 @@ import { parseNftRuleset } from "../../../src/core/simulate/parse-nft-ruleset.ts
 import { runChain } from "../../../src/core/simulate/rule-engine.ts";
 import type { TableDef } from "../../../src/core/simulate/ruleset.ts";
 import type { SimPacket } from "../../../src/core/simulate/sim-packet.ts";
+import { routedContext, synPacket } from "./helpers.ts";
 
 function table(text: string, name = "filter"): TableDef {
   const r = parseIptablesSave(text);
@@ -12,26 +13,8 @@ function table(text: string, name = "filter"): TableDef {
   return r.rules.tables.get(name) as TableDef;
 }
 
-const pkt = (): SimPacket => ({
-  src: "10.0.0.1",
-  dst: "10.0.0.2",
-  proto: "tcp",
-  sport: 1234,
-  dport: 80,
-  tcpFlags: ["SYN"],
-  ttl: 64,
-  id: 1,
-  len: 60,
-  ipFlags: [],
-  mark: 0,
-});
-const ctx: MatchContext = {
-  in: "eth0",
-  bridged: false,
-  ethType: "0x0800",
-  ctState: "NEW",
-  addrType: () => "UNICAST",
-};
+const pkt = (): SimPacket => synPacket();
+const ctx = routedContext();
 
 describe("runChain", () => {
   it("jumps, falls off user chains back to the caller, and applies the policy", () => {
