@@ -1368,6 +1368,20 @@ export const MORE_MESSAGES: readonly Known[] = [
       "ebtables 沒有 LOG target：它用 log watcher 記錄，也就是寫在任何 target 規則上的選項，並會拒絕 '-j LOG'（「RULE_APPEND failed (No such file or directory)」）",
   },
   {
+    code: "iptables-chain-missing",
+    english:
+      /^chain '(.+)' does not exist in table '(\S+)': iptables-restore refuses the file \("Chain '(.+)' does not exist"\)$/,
+    zh: (m) =>
+      `table '${m[2]}' 裡沒有 chain '${m[1]}'：iptables-restore 會拒絕整個檔案（「Chain '${m[3]}' does not exist」）`,
+  },
+  {
+    code: "iptables-chain-below",
+    english:
+      /^chain '(.+)' is declared below this jump, at line (\d+): iptables-restore refuses the file \("Chain '(.+)' does not exist"\)$/,
+    zh: (m) =>
+      `chain '${m[1]}' 宣告在這個跳轉的下面（第 ${m[2]} 行）：iptables-restore 會拒絕整個檔案（「Chain '${m[3]}' does not exist」）`,
+  },
+  {
     code: "nft-object-missing",
     english:
       /^(set|counter|quota|limit|synproxy|ct helper|ct timeout|ct expectation) '(.+)' does not exist in table (\S+) (\S+): nft refuses the rule(?: \('(.+)'\))?$/s,
@@ -1601,6 +1615,16 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
   {
     english: /^write the log options with a target, e\.g\. '(.+)'$/s,
     zh: (m) => `把記錄的選項和一個 target 寫在一起，例如 '${m[1]}'`,
+  },
+  {
+    english:
+      /^declare it with ':(.+) - \[0:0\]' after \*(\S+), above the rules that jump to it \(was the listing cut from a larger save\?\)$/,
+    zh: (m) =>
+      `在 *${m[2]} 之後、跳到它的規則之前，用 ':${m[1]} - [0:0]' 宣告它（這份清單是不是從更大的 save 截下來的？）`,
+  },
+  {
+    english: /^move ':(.+) - \[0:0\]' up, next to the table's other chain lines$/,
+    zh: (m) => `把 ':${m[1]} - [0:0]' 往上移，和這個 table 其他的 chain 行放在一起`,
   },
   {
     english: /^declare it in the same table, e\.g\. '(.+)'$/s,

@@ -63,6 +63,8 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
   const file = options.file ?? "ruleset";
   const first = options.firstLine ?? 1;
   const diagnostics: Diagnostic[] = [];
+  // Where each rule's text starts in its line (past a listing's number), for columns found later.
+  const textStart = new Map<Rule, number>();
   const tables = new Map<string, TableDef>();
   let table: TableDef | undefined;
   let listChain: ChainDef | undefined;
@@ -202,16 +204,18 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
         UNCERTAIN_HINT,
       );
     }
-    chain.rules.push({
+    const rule: Rule = {
       table: table.name,
       chain: chain.name,
       index: chain.rules.length + 1,
       line: lineNo,
       text: body.trim(),
       ...parsed,
-    });
+    };
+    chain.rules.push(rule);
+    textStart.set(rule, at0);
   }
-  diagnostics.push(...resolveJumps(tables, file));
+  diagnostics.push(...resolveJumps(tables, file, (rule) => textStart.get(rule) ?? 0));
   diagnostics.push(...loopErrors(tables, file));
   return { rules: { tables }, diagnostics };
 }
@@ -247,7 +251,11 @@ const NO_LOG_TARGET = {
  * `-j NFLOG`, reads as a jump), each said at its rule: `-j LOG` as the error it is, any other as not
  * modelled.
  */
-function resolveJumps(tables: Map<string, TableDef>, file: string): Diagnostic[] {
+function resolveJumps(
+  tables: Map<string, TableDef>,
+  file: string,
+  textStart: (rule: Rule) => number = () => 0,
+): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const table of tables.values())
     for (const chain of table.chains.values())
@@ -256,7 +264,7 @@ function resolveJumps(tables: Map<string, TableDef>, file: string): Diagnostic[]
         if ((t.kind !== "jump" && t.kind !== "goto") || table.chains.has(t.chain)) continue;
         rule.target = { kind: "unknown", name: t.chain, text: `-j ${t.chain}` };
         const at = rule.text.search(/(?:-j|--jump)\s/);
-        const position = { file, line: rule.line, column: at < 0 ? 1 : at + 1 };
+        const position = { file, line: rule.line, column: textStart(rule) + (at < 0 ? 1 : at + 1) };
         out.push(
           t.chain === "LOG"
             ? { severity: "error", ...NO_LOG_TARGET, position }

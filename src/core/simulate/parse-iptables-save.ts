@@ -809,18 +809,37 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       );
       continue;
     }
-    if ((t.kind === "jump" || t.kind === "goto") && !tables.get(rule.table)?.chains.has(t.chain)) {
-      rule.target = { kind: "unknown", name: t.chain, text: rule.text.slice(rule.text.indexOf(t.chain)) };
-      // `-j QUEUE` (queue 0) and `-j NFQUEUE` without options read as jumps until no chain has the name.
-      const queue = QUEUE_TARGETS.has(t.chain) ? queueWarning(rule.target.text) : undefined;
+    if (t.kind !== "jump" && t.kind !== "goto") continue;
+    const target = tables.get(rule.table)?.chains.get(t.chain);
+    // iptables-restore adds rules line by line: the chain must be declared above the jump.
+    if (target && target.line > rule.line && !BUILTIN_CHAINS[rule.table]?.includes(t.chain))
       err(
         rule.line,
         column,
-        queue?.message ?? `'${t.chain}' is neither a chain of table '${rule.table}' nor a modelled target`,
-        queue?.hint ?? "the simulator reports this rule as unmodelled",
-        "warning",
+        `chain '${t.chain}' is declared below this jump, at line ${target.line}: iptables-restore refuses the file ("Chain '${t.chain}' does not exist")`,
+        `move ':${t.chain} - [0:0]' up, next to the table's other chain lines`,
       );
+    if (target) continue;
+    rule.target = { kind: "unknown", name: t.chain, text: rule.text.slice(rule.text.indexOf(t.chain)) };
+    if (!XT_TARGET_EXTENSIONS.has(t.chain)) {
+      // Not a target iptables has: it takes the name for a chain, and the chain is not there.
+      err(
+        rule.line,
+        column,
+        `chain '${t.chain}' does not exist in table '${rule.table}': iptables-restore refuses the file ("Chain '${t.chain}' does not exist")`,
+        `declare it with ':${t.chain} - [0:0]' after *${rule.table}, above the rules that jump to it (was the listing cut from a larger save?)`,
+      );
+      continue;
     }
+    // `-j QUEUE` (queue 0) and `-j NFQUEUE` without options read as jumps until no chain has the name.
+    const queue = QUEUE_TARGETS.has(t.chain) ? queueWarning(rule.target.text) : undefined;
+    err(
+      rule.line,
+      column,
+      queue?.message ?? `'${t.chain}' is neither a chain of table '${rule.table}' nor a modelled target`,
+      queue?.hint ?? "the simulator reports this rule as unmodelled",
+      "warning",
+    );
   }
   // iptables-nft-restore refuses a loop a built-in chain reaches at the rule that closes it, iptables-legacy-restore
   // at COMMIT (kernel 6.18); one no built-in chain reaches is taken by both.
@@ -835,6 +854,16 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
         err(l.rule.line, columns.get(l.rule) ?? 1, l.message, l.hint);
   return { rules: { tables: ipTables }, ...(ip6Tables ? { ip6: { tables: ip6Tables } } : {}), diagnostics };
 }
+
+/**
+ * The target extensions of iptables 1.8.9 (libxt_, libipt_ and libip6t_ upper-case names, and QUEUE):
+ * a `-j` name that is none of these nor a chain of the table is refused ("Chain 'X' does not exist").
+ */
+const XT_TARGET_EXTENSIONS = new Set(
+  "QUEUE AUDIT CHECKSUM CLASSIFY CLUSTERIP CONNMARK CONNSECMARK CT DNAT DNPT DSCP ECN HL HMARK IDLETIMER LED LOG MARK MASQUERADE NETMAP NFLOG NFQUEUE NOTRACK RATEEST REDIRECT REJECT SECMARK SET SNAT SNPT SYNPROXY TCPMSS TCPOPTSTRIP TEE TOS TPROXY TRACE TTL ULOG".split(
+    " ",
+  ),
+);
 
 /** Targets iptables knows by name: a user chain may not take one (`-N LOG`). */
 const TARGET_NAMES = new Set([

@@ -92,6 +92,16 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "add table inet t\ncreate set inet t FOO3 { type ipv4_addr; }\ncreate set inet t FOO3 { type ipv4_addr; }\n",
   ],
   [
+    "an iptables jump to a chain not declared",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j FOO3\nCOMMIT\n",
+  ],
+  [
+    "an iptables jump to a chain declared below it",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j FOO3\n:FOO3 - [0:0]\nCOMMIT\n",
+  ],
+  [
     "a set declared again as a map",
     "rules",
     "table ip t {\n\tset FOO3 { type ipv4_addr; }\n\tmap FOO3 { type ipv4_addr : verdict; }\n}\n",

@@ -155,6 +155,13 @@ describe("parseEbtables", () => {
       `error 3:21 ebtables has no LOG target: it logs with the log watcher, options on a rule of any target, and refuses '-j LOG' ("RULE_APPEND failed (No such file or directory)")`,
       "warning 4:21 'NFLOG' is neither a chain of table 'filter' nor a modelled target",
     ]);
+    // In an `ebtables -L --Ln` listing the column counts the rule's number too.
+    const listed = parseEbtables(
+      "Bridge table: filter\n\nBridge chain: FORWARD, entries: 1, policy: ACCEPT\n1. -p IPv4 --ip-src 10.0.0.1 -j NOSUCH , pcnt = 0 -- bcnt = 0\n",
+    );
+    expect(problems(listed)).toEqual([
+      "warning 4:30 'NOSUCH' is neither a chain of table 'filter' nor a modelled target",
+    ]);
   });
 
   it("reads the bridge tables of `nft list ruleset` and skips other families", () => {
