@@ -106,17 +106,30 @@ function describeHook(hook: string, chain: string): HookInfo {
   };
 }
 
-function hookInfo(hook: string): HookInfo {
-  let info = HOOK_INFO.get(hook);
+/** Hook ids of iptables' TRACE and xtables-monitor lines, each chain as printed (see {@link hookInfo}). */
+const XT_HOOK_INFO = new Map<string, HookInfo>();
+
+/**
+ * The grouping's facts about hook id `hook`. A base chain is known by its name's conventions
+ * ({@link baseChainHook}), except in lines iptables' TRACE or xtables-monitor wrote (`xt`): there only
+ * the built-in chains sit at a hook, so Calico's `cali-OUTPUT` is a chain OUTPUT jumped to.
+ */
+function hookInfo(hook: string, xt = false): HookInfo {
+  const cache = xt ? XT_HOOK_INFO : HOOK_INFO;
+  let info = cache.get(hook);
   if (info === undefined) {
     const named = hook.slice(hook.lastIndexOf(":") + 1);
-    info = describeHook(hook, baseChainHook(named) ?? named);
+    info = describeHook(hook, xt ? named : (baseChainHook(named) ?? named));
     // Hook ids come from prefixes: a user-supplied map could hold many, so the cache is capped.
-    if (HOOK_INFO.size > 4096) HOOK_INFO.clear();
-    HOOK_INFO.set(hook, info);
+    if (cache.size > 4096) cache.clear();
+    cache.set(hook, info);
   }
   return info;
 }
+
+/** Whether `ev` is a line of iptables' TRACE or of xtables-monitor, whose chains are iptables chains. */
+const xtLine = (ev: { source: TraceEvent["source"] }) =>
+  ev.source === "trace" || ev.source === "xtables-monitor";
 
 function hasHook(p: OpenPacket, hook: string): boolean {
   const hooks = p.hooks;
@@ -284,9 +297,9 @@ export class PacketGrouper {
   }
 
   /** {@link hookInfo}, the ruleset's word first (see {@link GroupOptions.chainHooks}). */
-  private info(hook: string): HookInfo {
+  private info(hook: string, xt = false): HookInfo {
     const chain = this.chainHooks?.[hook];
-    if (chain === undefined) return hookInfo(hook);
+    if (chain === undefined) return hookInfo(hook, xt);
     let info = this.ownInfo.get(hook);
     if (!info) {
       info = describeHook(hook, chain);
@@ -326,7 +339,7 @@ export class PacketGrouper {
       this.sweptBlock = seq >> 6;
       this.sweep();
     }
-    const info = this.info(ev.hook);
+    const info = this.info(ev.hook, xtLine(ev));
     if (ev.ip || ev.arp) this.pushKeyed(ev, info);
     else if (ev.traceId) this.pushTraceOnly(ev, info);
     else this.pushL2(ev, info);
@@ -422,7 +435,11 @@ export class PacketGrouper {
         if (last.hook === ev.hook && !this.opensChain) return "merge";
         // A chain of the same table is a regular chain the base chain jumped to, unless a packet line opened it:
         // nft and xtables-monitor print one per base chain, whose name may be anything (`prerouting_c`).
-        if (!info.builtin && this.info(last.hook).familyTable === info.familyTable && !this.opensChain)
+        if (
+          !info.builtin &&
+          this.info(last.hook, xtLine(last)).familyTable === info.familyTable &&
+          !this.opensChain
+        )
           return "merge";
       }
     }
@@ -716,7 +733,7 @@ export class PacketGrouper {
       this.resort(p);
     }
     p.events.unshift(...claimed);
-    p.hooks.unshift(...claimed.map((c) => this.info(c.hook)));
+    p.hooks.unshift(...claimed.map((c) => this.info(c.hook, xtLine(c))));
   }
 
   /** Moves `p` back in the first-line list after its `firstSeq` went down. */
@@ -774,7 +791,7 @@ export class PacketGrouper {
   }
 
   private closeNew(ev: TraceEvent, seq: number): void {
-    const p = this.create(ev, this.info(ev.hook));
+    const p = this.create(ev, this.info(ev.hook, xtLine(ev)));
     p.firstSeq = seq;
     this.close(p);
   }

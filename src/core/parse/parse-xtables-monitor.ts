@@ -21,7 +21,10 @@ const NFT_VERDICTS: Record<string, string> = {
   "0xfffffffb": "RETURN",
 };
 
+/** A verdict as printed (`ACCEPT`, `JUMP:cali-OUTPUT`, `0xfffffffb`): its word upper case, a chain's name kept as it is. */
 function verdictName(v: string): string {
+  const colon = v.indexOf(":");
+  if (colon > 0) return `${v.slice(0, colon).toUpperCase()}${v.slice(colon)}`;
   return NFT_VERDICTS[v.toLowerCase()] ?? v.toUpperCase();
 }
 
