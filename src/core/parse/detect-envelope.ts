@@ -270,9 +270,9 @@ function skipSyslogLevel(line: string, at: number): number {
   return sp + 1;
 }
 
-/** `kernel: ` at `at` -> the index after it, else -1. */
+/** `kernel: ` (or `vmunix: `, rsyslog's kernel tag on Linux Mint) at `at` -> the index after it, else -1. */
 function afterKernelWord(line: string, at: number): number {
-  if (!line.startsWith("kernel:", at)) return -1;
+  if (!line.startsWith("kernel:", at) && !line.startsWith("vmunix:", at)) return -1;
   // A space after the tag, or a tab (some collectors' templates), or nothing at all.
   const after = line.charCodeAt(at + 7);
   if (after === 32 || after === 9) return at + 8;
@@ -386,6 +386,14 @@ function readLogread(line: string, at: number): Envelope | undefined {
   const tagged = afterKernelWord(line, level);
   if (tagged < 0) return undefined;
   return { kind: "logread", bodyStart: skipInnerUptime(line, tagged).at, time, kernel: true };
+}
+
+/** A printk level marker (`<4>`, `<12>` with a facility) at `at` -> the index after it, else `at`. */
+function skipLevelMarker(line: string, at: number): number {
+  if (line.charCodeAt(at) !== 60) return at;
+  let i = at + 1;
+  while (i < at + 4 && isDigit(line.charCodeAt(i))) i++;
+  return i > at + 1 && line.charCodeAt(i) === 62 ? i + 1 : at;
 }
 
 /**
@@ -690,7 +698,9 @@ export function detectEnvelope(line: string): Envelope {
     if (iso && line.charCodeAt(iso.end) === 32) {
       const env = hostTagged(line, iso.end + 1, iso.time, "journal-iso", "syslog");
       if (env && (env.kernel || kind === undefined)) return env;
-      return { kind: kind ?? "dmesg-iso", bodyStart: iso.end + 1, time: iso.time, kernel: true };
+      // multilog and svlogd keep the printk level read from /proc/kmsg: `2007-01-09 23:41:09 <4>...`.
+      const bodyStart = skipLevelMarker(line, iso.end + 1);
+      return { kind: kind ?? "dmesg-iso", bodyStart, time: iso.time, kernel: true };
     }
     // Proxmox VE's /var/log/pve-firewall.log: `101 6 tap101i0-IN 03/Dec/2026:10:00:00 +0100 ...`.
     const pve = kind === undefined ? readPve(line, at) : undefined;

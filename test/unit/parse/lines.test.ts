@@ -191,6 +191,14 @@ describe("envelopes", () => {
     ["1795672728.212126 host nft[4471]:\tmsg", "journal-unix", 1795672728.212126],
     ["4,1208,122212130,-,caller=C1;msg", "kmsg", 122.21213],
     ["MESSAGE=[  122.212126] msg", "journal-verbose", undefined],
+    // Linux Mint's rsyslog tags kernel messages `vmunix`; multilog keeps the printk level after its stamp.
+    ["Dec 4 21:01:37 host vmunix: [574306.219055] msg", "syslog", undefined],
+    ["2007-01-09 23:41:09 <4>msg", "dmesg-iso", Date.UTC(2007, 0, 9, 23, 41, 9) / 1000],
+    [
+      "2007-01-09 23:40:47.896794500 <4>msg",
+      "dmesg-iso",
+      Date.UTC(2007, 0, 9, 23, 40, 47) / 1000 + 0.8967945,
+    ],
   ])("%s", (line, kind, time) => {
     const e = detectEnvelope(line);
     expect(e.kind).toBe(kind);
