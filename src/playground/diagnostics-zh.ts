@@ -1368,6 +1368,25 @@ export const MORE_MESSAGES: readonly Known[] = [
       "ebtables 沒有 LOG target：它用 log watcher 記錄，也就是寫在任何 target 規則上的選項，並會拒絕 '-j LOG'（「RULE_APPEND failed (No such file or directory)」）",
   },
   {
+    code: "ebtables-mac-nat-not-followed",
+    english:
+      /^not followed: (-j (?:dnat --to-destination|arpreply --arpreply-mac) (\S+)): the (frame goes to that MAC, maybe out of another port|bridge answers the ARP request with that MAC)$/,
+    zh: (m) =>
+      `沒有跟著走：${m[1]}：${m[3]?.startsWith("frame") ? "訊框會送往那個 MAC，可能從另一個埠出去" : "bridge 會用那個 MAC 回答這個 ARP 請求"}`,
+  },
+  {
+    code: "ebtables-broute",
+    english:
+      /^the broute table is not simulated: a frame its BROUTING chain DROPs is routed by the host, not bridged, and the walk bridges it$/,
+    zh: () =>
+      "broute table 不在模擬範圍內：被它的 BROUTING chain DROP 的訊框會由主機路由、不經 bridge 轉送，但模擬仍把它當成 bridge 轉送",
+  },
+  {
+    code: "ebtables-mac-nat-needs-address",
+    english: /^-j (snat|dnat|arpreply) needs (\S+) MAC: ebtables refuses it without$/,
+    zh: (m) => `-j ${m[1]} 需要 ${m[2]} MAC：少了它 ebtables 會拒絕`,
+  },
+  {
     code: "iptables-chain-missing",
     english:
       /^chain '(.+)' does not exist in table '(\S+)': iptables-restore refuses the file \("Chain '(.+)' does not exist"\)$/,
@@ -1615,6 +1634,12 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
   {
     english: /^write the log options with a target, e\.g\. '(.+)'$/s,
     zh: (m) => `把記錄的選項和一個 target 寫在一起，例如 '${m[1]}'`,
+  },
+  {
+    english:
+      /^ebtables-nft has no broute table \(ebtables-restore: "table name 'broute' invalid"\); on ebtables-legacy, read the path of such a frame as routed$/,
+    zh: () =>
+      "ebtables-nft 沒有 broute table（ebtables-restore：「table name 'broute' invalid」）；在 ebtables-legacy 上，請把這種訊框的路徑當成經過路由",
   },
   {
     english:

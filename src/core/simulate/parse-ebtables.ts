@@ -73,6 +73,14 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
     diagnostics.push({ severity: "error", message, hint, position: { file, line, column } });
   const warn = (line: number, column: number, message: string, hint: string) =>
     diagnostics.push({ severity: "warning", message, hint, position: { file, line, column } });
+  // ebtables-legacy's broute table decides before the bridge whether a frame is bridged or routed.
+  const warnBroute = (line: number, column: number) =>
+    warn(
+      line,
+      column,
+      "the broute table is not simulated: a frame its BROUTING chain DROPs is routed by the host, not bridged, and the walk bridges it",
+      "ebtables-nft has no broute table (ebtables-restore: \"table name 'broute' invalid\"); on ebtables-legacy, read the path of such a frame as routed",
+    );
   for (let idx = 0; idx < lines.length; idx++) {
     const raw = lines[idx] as string;
     const lineNo = first + idx;
@@ -82,6 +90,7 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
     let m = /^Bridge table:\s*(\S+)/.exec(trimmed);
     if (m) {
       table = ensureTable(tables, m[1] as string);
+      if (table.name === "broute") warnBroute(lineNo, indent + 1);
       listChain = undefined;
       continue;
     }
@@ -104,6 +113,7 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
     }
     if (trimmed.startsWith("*")) {
       table = ensureTable(tables, trimmed.slice(1).trim());
+      if (table.name === "broute") warnBroute(lineNo, indent + 1);
       listChain = undefined;
       continue;
     }
@@ -179,7 +189,11 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
       continue;
     }
     for (const c of parsed.conditions)
-      if (c.kind === "unknown") {
+      if (c.kind === "unknown" && c.acts) {
+        // A MAC NAT target: its verdict decides, what it does to the frame is not followed.
+        const at = body.search(/-j\s+(?:dnat|arpreply)\b/);
+        warn(lineNo, at0 + (at < 0 ? 1 : at + 1), `not followed: ${c.text}`, UNCERTAIN_HINT);
+      } else if (c.kind === "unknown") {
         const at = body.indexOf(c.text.split(" ")[0] as string);
         warn(
           lineNo,
@@ -539,6 +553,14 @@ export function parseEbtRuleArgs(
           i = tokens.length;
           continue;
         }
+        if (t === "snat" || t === "dnat" || t === "arpreply") {
+          const r = ebtNatTarget(t, val as Token, tokens.slice(i + 1));
+          if ("error" in r) return r;
+          target = r.target;
+          if (r.acts) conditions.push(r.acts);
+          i = tokens.length;
+          continue;
+        }
         if (t === "mark") {
           const marked = ebtMarkTarget(val as Token, tokens.slice(i + 1));
           if (marked) {
@@ -757,6 +779,75 @@ function ebtRedirectTarget(
       },
     };
   return { target: { kind: v.value as "ACCEPT" } };
+}
+
+/** What each MAC NAT target of ebtables takes: its address options, its verdict option and default verdict. */
+const EBT_NAT_TARGETS: Record<string, { address: string[]; flags: string[]; verdict: string; by: string }> = {
+  snat: {
+    address: ["--to-source", "--to-src"],
+    flags: ["--snat-arp"],
+    verdict: "ACCEPT",
+    by: "--snat-target",
+  },
+  dnat: { address: ["--to-destination", "--to-dst"], flags: [], verdict: "ACCEPT", by: "--dnat-target" },
+  arpreply: { address: ["--arpreply-mac"], flags: [], verdict: "DROP", by: "--arpreply-target" },
+};
+
+/**
+ * `-j snat --to-source MAC [--snat-target V]`, `-j dnat --to-destination MAC [--dnat-target V]` and
+ * `-j arpreply --arpreply-mac MAC [--arpreply-target V]`: each returns its verdict, so the chain ends
+ * there (ebt_snat, ebt_dnat and ebt_arpreply return it; ACCEPT, ACCEPT and DROP by default). The MAC a
+ * dnat writes can send the frame out of another port, and arpreply's answer is a frame of its own: not
+ * followed, said as an acting condition. An error where ebtables refuses the words.
+ */
+function ebtNatTarget(
+  kind: string,
+  name: Token,
+  rest: Token[],
+): { target: Target; acts?: Condition } | { error: { column: number; message: string; hint: string } } {
+  const spec = EBT_NAT_TARGETS[kind] as (typeof EBT_NAT_TARGETS)[string];
+  let verdict = spec.verdict;
+  let mac: string | undefined;
+  for (let k = 0; k < rest.length; k++) {
+    const opt = rest[k] as Token;
+    if (spec.flags.includes(opt.value)) continue;
+    const v = rest[k + 1];
+    if (!v || (!spec.address.includes(opt.value) && opt.value !== spec.by))
+      return {
+        error: {
+          column: opt.column,
+          message: `unexpected '${opt.value}' after -j ${kind}`,
+          hint: `write e.g. -j ${kind} ${spec.address[0]} 02:00:00:00:00:01 ${spec.by} ${spec.verdict}`,
+        },
+      };
+    k++;
+    if (opt.value === spec.by) {
+      if (!EBT_MARK_VERDICTS.includes(v.value))
+        return {
+          error: {
+            column: v.column,
+            message: `'${v.value}' is not a ${spec.by} verdict: ebtables refuses it`,
+            hint: "write ACCEPT, DROP, CONTINUE or RETURN, in capitals",
+          },
+        };
+      verdict = v.value;
+    } else mac = v.value;
+  }
+  if (mac === undefined)
+    return {
+      error: {
+        column: name.column,
+        message: `-j ${kind} needs ${spec.address[0]} MAC: ebtables refuses it without`,
+        hint: `write e.g. -j ${kind} ${spec.address[0]} 02:00:00:00:00:01`,
+      },
+    };
+  const target = { kind: verdict as "ACCEPT" };
+  if (kind === "snat") return { target };
+  const text =
+    kind === "dnat"
+      ? `-j dnat ${spec.address[0]} ${mac}: the frame goes to that MAC, maybe out of another port`
+      : `-j arpreply ${spec.address[0]} ${mac}: the bridge answers the ARP request with that MAC`;
+  return { target, acts: { kind: "unknown", text, neg: false, oneWay: true, acts: true } };
 }
 
 /** The bridge tables of `nft list ruleset` (other families are skipped). */

@@ -451,7 +451,8 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
     }
     outsideReported = false;
     if (trimmed.startsWith(":")) {
-      const m = /^:(\S+)\s+(\S+)(?:\s+\[\d+:\d+\])?\s*$/.exec(trimmed);
+      // iptables-restore reads the name, the policy and the counters, and ignores what follows (a `# comment`).
+      const m = /^:(\S+)\s+(\S+)(?:\s+\[\d+:\d+\])?(?:\s.*)?$/.exec(trimmed);
       if (!m) {
         err(
           lineNo,

@@ -92,6 +92,17 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "add table inet t\ncreate set inet t FOO3 { type ipv4_addr; }\ncreate set inet t FOO3 { type ipv4_addr; }\n",
   ],
   [
+    "ebtables MAC NAT targets",
+    "rules",
+    "*nat\n:PREROUTING ACCEPT\n-A PREROUTING -j dnat --to-dst 02:00:00:00:00:01\n-A PREROUTING -p ARP -j arpreply --arpreply-mac 02:00:00:00:00:02\n",
+  ],
+  ["an ebtables broute table", "rules", "*broute\n:BROUTING ACCEPT\n-A BROUTING -p ! IPv6 -j DROP\n"],
+  [
+    "an ebtables dnat without its MAC",
+    "rules",
+    "*nat\n:PREROUTING ACCEPT\n-A PREROUTING -j dnat --dnat-target ACCEPT\n",
+  ],
+  [
     "an iptables jump to a chain not declared",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j FOO3\nCOMMIT\n",

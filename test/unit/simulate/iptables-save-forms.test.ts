@@ -668,3 +668,16 @@ describe("ebtables -j mark and --mark as the kernel counted them", () => {
     expect(fate(rules).fate).toBe("delivered");
   });
 });
+
+describe("a chain line with text after its counters", () => {
+  // iptables-restore 1.8.9 loaded this (a router's dump with comments); iptables-save printed the chain back.
+  it("is read as the chain, the text ignored as iptables-restore ignores it", () => {
+    const r = parseXtablesRuleset(
+      "*filter\n:INPUT ACCEPT [0:0]\n:ts-forward - [0:0]    # created by Tailscale\n:FORWARD DROP # policy\n-A INPUT -j ts-forward\nCOMMIT\n",
+    );
+    expect(r.diagnostics).toEqual([]);
+    const filter = r.ip.tables.get("filter");
+    expect(filter?.chains.get("FORWARD")?.policy).toBe("DROP");
+    expect(filter?.chains.has("ts-forward")).toBe(true);
+  });
+});

@@ -200,4 +200,44 @@ describe("parseEbtables", () => {
     expect(rs.ip.tables.has("filter")).toBe(true);
     expect(rs.bridge.tables.get("nat")?.chains.get("PREROUTING")?.rules[0]?.line).toBe(8);
   });
+
+  it("MAC NAT targets end the chain with their verdict, as ebt_snat, ebt_dnat and ebt_arpreply return it", () => {
+    // As ebtables-nft 1.8.9 saved them (kernel 6.18, a throwaway namespace).
+    const r = parseEbtables(
+      [
+        "*nat",
+        ":PREROUTING DROP",
+        ":POSTROUTING DROP",
+        "-A PREROUTING -j dnat --to-dst 02:00:00:00:00:01 --dnat-target ACCEPT",
+        "-A PREROUTING -p ARP -j arpreply --arpreply-mac 02:00:00:00:00:02",
+        "-A PREROUTING -j dnat --to-dst 02:00:00:00:00:04 --dnat-target RETURN",
+        "-A POSTROUTING -j snat --to-src 02:00:00:00:00:03 --snat-arp --snat-target CONTINUE",
+        "-A POSTROUTING -j snat --to-src 02:00:00:00:00:03",
+        "",
+      ].join("\n"),
+    );
+    const nat = r.rules.tables.get("nat");
+    expect(nat?.chains.get("PREROUTING")?.rules.map((x) => x.target.kind)).toEqual([
+      "ACCEPT",
+      "DROP",
+      "RETURN",
+    ]);
+    expect(nat?.chains.get("POSTROUTING")?.rules.map((x) => x.target.kind)).toEqual(["CONTINUE", "ACCEPT"]);
+    // What dnat and arpreply do to the frame is not followed, and said so; snat changes no path.
+    expect(problems(r)).toEqual([
+      "warning 4:15 not followed: -j dnat --to-destination 02:00:00:00:00:01: the frame goes to that MAC, maybe out of another port",
+      "warning 5:22 not followed: -j arpreply --arpreply-mac 02:00:00:00:00:02: the bridge answers the ARP request with that MAC",
+      "warning 6:15 not followed: -j dnat --to-destination 02:00:00:00:00:04: the frame goes to that MAC, maybe out of another port",
+    ]);
+    expect(
+      problems(parseEbtables("*nat\n:PREROUTING ACCEPT\n-A PREROUTING -j dnat --dnat-target ACCEPT\n")),
+    ).toEqual(["error 3:18 -j dnat needs --to-destination MAC: ebtables refuses it without"]);
+  });
+
+  it("a broute table (ebtables-legacy's; ebtables-nft refuses it) is said not to be simulated, at its header", () => {
+    const r = parseEbtables("*broute\n:BROUTING ACCEPT\n-A BROUTING -p ! IPv6 -i eth3 -j DROP\n");
+    expect(problems(r)).toEqual([
+      "warning 1:1 the broute table is not simulated: a frame its BROUTING chain DROPs is routed by the host, not bridged, and the walk bridges it",
+    ]);
+  });
 });
