@@ -161,7 +161,11 @@ export interface SimulatorOptions {
   ways?: ReadonlyMap<string, number>;
 }
 
+/** br_netfilter's priority in each bridge hook it calls the IP hook from (NF_BR_PRI_BRNF, and -1 at FORWARD). */
+const BRNF_PRIORITY: Record<string, number> = { PREROUTING: 0, FORWARD: -1 };
+
 /** A stateful simulation: one conntrack table shared by every packet sent through it. */
+
 export class Simulator {
   readonly world: World;
   private readonly ways: ReadonlyMap<string, number>;
@@ -671,8 +675,22 @@ export class Simulator {
   }
 
   /** Runs the bridge hook `chain` (ebtables tables in the implementation's order). */
-  private bridgeHook(chain: string, p: SimPacket, io: Io): Verdict {
+  /**
+   * Runs the bridge chains of hook `chain`. br_netfilter hands a frame to the IP hook from inside the
+   * bridge hook, at its own priority (0 at PREROUTING, -1 at FORWARD), and the bridge chains above that
+   * priority run after the IP hook returns (kernel 6.18: a forward chain at priority 100 saw only what IP
+   * FORWARD accepted, with its marks, and a prerouting one the DNATed address): `part` picks a side.
+   */
+  private bridgeHook(
+    chain: string,
+    p: SimPacket,
+    io: Io,
+    part: "all" | "before-ip" | "after-ip" = "all",
+  ): Verdict {
+    const brnf = BRNF_PRIORITY[chain];
     for (const slot of hookSlots(this.world.ruleset, "bridge", chain, this.world.ebtables)) {
+      // At a tie with br_netfilter the chain, registered after it (a module loaded at boot), runs first.
+      if (part !== "all" && brnf !== undefined && slot.priority > brnf !== (part === "after-ip")) continue;
       const ev = this.runSlot(slot, p, { ...io, family: "bridge", hook: chain });
       if (ev && (ev.verdict === "DROP" || ev.verdict === "REJECT")) return { ok: false, event: ev };
     }
@@ -832,8 +850,10 @@ export class Simulator {
       const br = this.bridgeHook("BROUTING", p, inIo);
       if (!br.ok) this.cur.notes.push("broute DROP means 'route this frame' (not modelled further)");
     }
+    const brnf =
+      nf && this.sysctl(`net.bridge.bridge-nf-call-${p.v6 ? "ip6tables" : "iptables"}`, "1") === "1";
     if (nf) {
-      const pre = this.bridgeHook("PREROUTING", p, inIo);
+      const pre = this.bridgeHook("PREROUTING", p, inIo, brnf ? "before-ip" : "all");
       if (!pre.ok) return this.dropped(pre);
     }
     if (p.toBridge) {
@@ -843,8 +863,6 @@ export class Simulator {
       p.macDst = brMac;
       p.pktType = frameType(p.macDst, [brMac]);
     }
-    const brnf =
-      nf && this.sysctl(`net.bridge.bridge-nf-call-${p.v6 ? "ip6tables" : "iptables"}`, "1") === "1";
     if (brnf) {
       const dstBefore = p.dst;
       const v = this.ipHook("PREROUTING", p, { family: "ip", in: bridge, physIn: port, bridged: true });
@@ -857,6 +875,8 @@ export class Simulator {
           route.kind === "unicast" && route.dev === bridge ? neighbourMac(topo, host, bridge, p.dst) : brMac;
         p.pktType = frameType(p.macDst, [brMac]);
       }
+      const after = this.bridgeHook("PREROUTING", p, inIo, "after-ip");
+      if (!after.ok) return this.dropped(after);
     }
     const fdb = fdbLookup(topo, host, bridge, p.macDst);
     // A broadcast frame goes up to the bridge's host and is flooded out of the other ports: the walk goes up.
@@ -883,7 +903,7 @@ export class Simulator {
     }
     if (nf) {
       const fwdIo: Io = { family: "bridge", in: port, out: outPort, logicalIn: bridge, logicalOut: bridge };
-      const f = this.bridgeHook("FORWARD", p, fwdIo);
+      const f = this.bridgeHook("FORWARD", p, fwdIo, brnf ? "before-ip" : "all");
       if (!f.ok) return this.dropped(f);
       if (brnf) {
         const v = this.ipHook("FORWARD", p, {
@@ -895,6 +915,8 @@ export class Simulator {
           bridged: true,
         });
         if (!v.ok) return this.dropped(v);
+        const after = this.bridgeHook("FORWARD", p, fwdIo, "after-ip");
+        if (!after.ok) return this.dropped(after);
       }
       const post = this.bridgeHook("POSTROUTING", p, { family: "bridge", out: outPort, logicalOut: bridge });
       if (!post.ok) return this.dropped(post);
