@@ -379,7 +379,18 @@ export class Simulator {
           return bridge && br ? this.bridgeOut(h, port, br, q) : this.wire(h, port, q);
         })
       : this.launch(host, "reply", answer, pkt.id);
-    const seen = sent.fate.kind === "delivered" ? clientSees(outcome.answer, p.proto) : undefined;
+    // A RST that kept the NAT'd addresses (br_netfilter's way out) matches no socket of the client: it drops it.
+    const got = sent.received;
+    const stray =
+      outcome.answer.kind === "tcp-reset" &&
+      sent.fate.kind === "delivered" &&
+      got !== undefined &&
+      (got.src !== pkt.sent.dst || got.sport !== pkt.sent.dport);
+    if (stray)
+      sent.notes.push(
+        `${pkt.from} drops this RST: it comes from ${got.src}:${got.sport}, and its connection is to ${pkt.sent.dst}:${pkt.sent.dport} (the RST left without its NAT undone), so the connect retries and times out`,
+      );
+    const seen = sent.fate.kind === "delivered" && !stray ? clientSees(outcome.answer, p.proto) : undefined;
     if (seen) sent.notes.push(`${pkt.from} reports ${seen}`);
   }
 

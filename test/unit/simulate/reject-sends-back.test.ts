@@ -137,6 +137,37 @@ describe("REJECT sends back an ICMP error or a TCP RST", () => {
     );
   });
 
+  it("tcp-reset of a frame br_netfilter brought in after a DNAT: the client drops the RST, which kept the DNATed source (kernel 6.18: connect timed out)", () => {
+    const w = world(
+      {
+        family: "ip",
+        table: "nat",
+        chain: "PREROUTING",
+        args: [
+          "-i",
+          "docker0",
+          "-d",
+          "172.17.0.1",
+          "-p",
+          "tcp",
+          "--dport",
+          "9090",
+          "-j",
+          "DNAT",
+          "--to-destination",
+          "172.17.0.2:80",
+        ],
+      },
+      filterRule("DOCKER-USER", "-p", "tcp", "-j", "REJECT", "--reject-with", "tcp-reset"),
+    );
+    const r = runScenario(w, { from: "c2", to: "172.17.0.1", proto: "tcp", dport: 9090 });
+    const rst = r.packets[1];
+    expect(rst?.received).toMatchObject({ src: "172.17.0.2", sport: 80, dst: "172.17.0.3" });
+    expect(rst?.notes).toEqual([
+      "c2 drops this RST: it comes from 172.17.0.2:80, and its connection is to 172.17.0.1:9090 (the RST left without its NAT undone), so the connect retries and times out",
+    ]);
+  });
+
   it("tcp-reset of a DNATed connection: the RST leaves with the published address and port (DNAT undone)", () => {
     const w = world(filterRule("DOCKER-USER", "-p", "tcp", "-j", "REJECT", "--reject-with", "tcp-reset"));
     const r = runScenario(w, { from: "wan", to: "203.0.113.2", proto: "tcp", dport: 8080 });
