@@ -2883,6 +2883,11 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       i = start;
     }
     const what = unknownFrom(start);
+    // nft guards an expression on one family's header with that family (`update @s6 { ip6 saddr }` runs
+    // for IPv6 alone: `meta nfproto ipv6` before its dynset, in an inet table): the other family breaks the rule.
+    const family = headerFamily(what);
+    if (family)
+      out.conditions.push({ kind: "ethertype", ethertype: family === 4 ? "0x0800" : "0x86dd", neg: false });
     const chance = chanceAt(tokens, start, sets);
     // An unknown statement that decides (queue, a redirect not read above) is an unknown target, else a condition.
     if (w === "queue" || w === "redirect") {
@@ -2927,6 +2932,22 @@ function rejectTcpDependency(out: ParsedNftRule): void {
       !out.conditions.slice(0, before).some((c) => c.kind === "proto" && !c.neg),
   );
   if (needed) prependCondition(out, { kind: "proto", proto: "tcp", neg: false });
+}
+
+/** IPv4 and IPv6 header fields as nft names them after `ip` and `ip6`. */
+const IP_FIELDS = "saddr|daddr|protocol|dscp|ecn|length|ttl|id|frag-off|version|hdrlength|checksum";
+const IP6_FIELDS = "saddr|daddr|nexthdr|hoplimit|flowlabel|dscp|ecn|length|version|priority";
+const IP_FIELD = new RegExp(`(?:^|[\\s{.(])ip (?:${IP_FIELDS})\\b`);
+const IP6_FIELD = new RegExp(`(?:^|[\\s{.(])ip6 (?:${IP6_FIELDS})\\b`);
+
+/**
+ * The one IP family whose header the expression `text` reads (4 for `ip saddr`, 6 for `ip6 saddr`), or
+ * undefined for none or both: nft makes such an expression depend on that family.
+ */
+function headerFamily(text: string): 4 | 6 | undefined {
+  const v4 = IP_FIELD.test(text);
+  const v6 = IP6_FIELD.test(text);
+  return v4 === v6 ? undefined : v4 ? 4 : 6;
 }
 
 /** Puts `c` first in the rule `out`, as nft puts an implied match (a dependency) before what was written. */
