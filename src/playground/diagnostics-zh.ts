@@ -1387,6 +1387,13 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `-j ${m[1]} 需要 ${m[2]} MAC：少了它 ebtables 會拒絕`,
   },
   {
+    code: "nft-nat-chain",
+    english:
+      /^'(dnat|snat|masquerade|redirect)' works only in a chain of type nat at hook (\S+) or (\S+), not in a (\S+) chain at hook (\S+): the kernel refuses the rule when the file is loaded \("Could not process rule: Operation not supported"\), though nft -c takes it$/,
+    zh: (m) =>
+      `'${m[1]}' 只能放在 type nat、hook ${m[2]} 或 ${m[3]} 的 chain 裡，不能放在 hook ${m[5]} 的 ${m[4]} chain：載入檔案時核心會拒絕這條規則（「Could not process rule: Operation not supported」），雖然 nft -c 不會發現`,
+  },
+  {
     code: "iptables-chain-missing",
     english:
       /^chain '(.+)' does not exist in table '(\S+)': iptables-restore refuses the file \("Chain '(.+)' does not exist"\)$/,
@@ -1634,6 +1641,10 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
   {
     english: /^write the log options with a target, e\.g\. '(.+)'$/s,
     zh: (m) => `把記錄的選項和一個 target 寫在一起，例如 '${m[1]}'`,
+  },
+  {
+    english: /^put it in a chain declared 'type nat hook (\S+) priority (\S+);'$/,
+    zh: (m) => `把它放進宣告為 'type nat hook ${m[1]} priority ${m[2]};' 的 chain`,
   },
   {
     english:

@@ -933,6 +933,7 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     (rule) => columns.get(rule) ?? 1,
     (rule, nth) => fibWords.get(rule)?.[nth],
   );
+  checkNatChains(tables, err, (rule) => columns.get(rule) ?? 1);
   // A rule nft refuses for its missing set gets that error alone, not also "not modelled" for the statement.
   const kept = refused.length
     ? diagnostics.filter(
@@ -1024,6 +1025,47 @@ function namedObjectUses(text: string): { kind: string; name: string }[] {
     out.push({ kind, name: unquote(word) });
   }
   return out;
+}
+
+/** The address a NAT target rewrites, as nf_nat checks its chain: `dst` (dnat, redirect) or `src` (snat, masquerade). */
+function natSide(t: Target): { side: "dst" | "src"; word: string } | undefined {
+  if (t.kind === "DNAT" || t.kind === "REDIRECT") return { side: "dst", word: t.kind.toLowerCase() };
+  if (t.kind === "SNAT" || t.kind === "MASQUERADE") return { side: "src", word: t.kind.toLowerCase() };
+  if (t.kind === "nat-map") return { side: t.nat === "DNAT" ? "dst" : "src", word: t.nat.toLowerCase() };
+  if (t.kind === "pick") return t.choices.map(natSide).find((x) => x !== undefined);
+  return undefined;
+}
+
+/** The hooks nf_nat takes each kind of NAT at, in a chain of type nat. */
+const NAT_HOOKS = { dst: ["prerouting", "output"], src: ["postrouting", "input"] } as const;
+
+/**
+ * A NAT statement in a base chain that is not of type nat, or at a hook its kind of NAT is not done
+ * at: the kernel refuses the rule when the file is loaded (kernel 6.18, nft 1.0.6 `nft -f`: "Could not
+ * process rule: Operation not supported"), though `nft -c` takes it. Said as an error at the rule.
+ */
+function checkNatChains(
+  tables: TableDef[],
+  err: (at: { line: number; column: number }, message: string, hint?: string) => void,
+  columnOf: (rule: Rule) => number,
+): void {
+  for (const table of tables)
+    for (const chain of table.chains.values()) {
+      const base = chain.base;
+      if (!base) continue;
+      for (const rule of chain.rules) {
+        const nat = natSide(rule.target);
+        if (!nat) continue;
+        const hooks: readonly string[] = NAT_HOOKS[nat.side];
+        if (base.type === "nat" && hooks.includes(base.hook)) continue;
+        const where = `a ${base.type} chain at hook ${base.hook}`;
+        err(
+          { line: rule.line, column: columnOf(rule) },
+          `'${nat.word}' works only in a chain of type nat at hook ${hooks.join(" or ")}, not in ${where}: the kernel refuses the rule when the file is loaded ("Could not process rule: Operation not supported"), though nft -c takes it`,
+          `put it in a chain declared 'type nat hook ${hooks[0]} priority ${nat.side === "dst" ? "dstnat" : "srcnat"};'`,
+        );
+      }
+    }
 }
 
 /**

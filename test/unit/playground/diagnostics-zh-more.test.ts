@@ -98,6 +98,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   ],
   ["an ebtables broute table", "rules", "*broute\n:BROUTING ACCEPT\n-A BROUTING -p ! IPv6 -j DROP\n"],
   [
+    "a masquerade in a filter chain",
+    "rules",
+    "table ip t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tmasquerade\n\t}\n}\n",
+  ],
+  [
     "an ebtables dnat without its MAC",
     "rules",
     "*nat\n:PREROUTING ACCEPT\n-A PREROUTING -j dnat --dnat-target ACCEPT\n",

@@ -1,0 +1,64 @@
+/**
+ * nf_nat does destination NAT (dnat, redirect) at prerouting and output and source NAT (snat,
+ * masquerade) at postrouting and input, in chains of type nat only. Kernel 6.18 refused every other
+ * placement when the file was loaded (nft 1.0.6 `nft -f`: "Could not process rule: Operation not
+ * supported"), while `nft -c` took them all. The reader listed a masquerade in a filter chain, a dnat in
+ * a filter prerouting chain, and applied a dnat in a postrouting chain as a source rewrite.
+ */
+import { describe, expect, it } from "vitest";
+import { parseNftRuleset } from "../../../src/core/simulate/parse-nft-ruleset.ts";
+
+const errors = (type: string, hook: string, statement: string) =>
+  parseNftRuleset(
+    `table ip t {\n\tchain c {\n\t\ttype ${type} hook ${hook} priority 0; policy accept;\n\t\ttcp dport 82 ${statement}\n\t}\n}\n`,
+  )
+    .diagnostics.filter((d) => d.severity === "error")
+    .map((d) => `${d.position.line}:${d.position.column} ${d.message}`);
+
+describe("a NAT statement's chain", () => {
+  it.each([
+    [
+      "filter",
+      "forward",
+      "masquerade",
+      "'masquerade' works only in a chain of type nat at hook postrouting or input, not in a filter chain at hook forward",
+    ],
+    [
+      "filter",
+      "prerouting",
+      "dnat to 10.0.0.1",
+      "'dnat' works only in a chain of type nat at hook prerouting or output, not in a filter chain at hook prerouting",
+    ],
+    [
+      "nat",
+      "postrouting",
+      "dnat to 10.0.0.1",
+      "'dnat' works only in a chain of type nat at hook prerouting or output, not in a nat chain at hook postrouting",
+    ],
+    [
+      "nat",
+      "prerouting",
+      "masquerade",
+      "'masquerade' works only in a chain of type nat at hook postrouting or input, not in a nat chain at hook prerouting",
+    ],
+    [
+      "nat",
+      "postrouting",
+      "redirect to :80",
+      "'redirect' works only in a chain of type nat at hook prerouting or output, not in a nat chain at hook postrouting",
+    ],
+  ])("type %s hook %s: '%s' is refused at the rule", (type, hook, statement, message) => {
+    expect(errors(type, hook, statement)).toEqual([
+      `4:3 ${message}: the kernel refuses the rule when the file is loaded ("Could not process rule: Operation not supported"), though nft -c takes it`,
+    ]);
+  });
+
+  it.each([
+    ["nat", "input", "snat to 10.0.0.1"],
+    ["nat", "output", "redirect to :80"],
+    ["nat", "output", "dnat to 10.0.0.1"],
+    ["nat", "postrouting", "masquerade"],
+  ])("type %s hook %s: '%s' loads", (type, hook, statement) => {
+    expect(errors(type, hook, statement)).toEqual([]);
+  });
+});
