@@ -1387,6 +1387,13 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `-j ${m[1]} 需要 ${m[2]} MAC：少了它 ebtables 會拒絕`,
   },
   {
+    code: "nft-inet-nat-family",
+    english:
+      /^in an inet table '(dnat|snat) to' with an address needs its family: nft refuses it \("ip or ip6 must be specified with address for inet tables"\)$/,
+    zh: (m) =>
+      `在 inet table 裡，帶位址的 '${m[1]} to' 要寫出協定族：nft 會拒絕（「ip or ip6 must be specified with address for inet tables」）`,
+  },
+  {
     code: "nft-nat-chain",
     english:
       /^'(dnat|snat|masquerade|redirect)' works only in a chain of type nat at hook (\S+) or (\S+), not in a (\S+) chain at hook (\S+): the kernel refuses the rule when the file is loaded \("Could not process rule: Operation not supported"\), though nft -c takes it$/,
@@ -1641,6 +1648,10 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
   {
     english: /^write the log options with a target, e\.g\. '(.+)'$/s,
     zh: (m) => `把記錄的選項和一個 target 寫在一起，例如 '${m[1]}'`,
+  },
+  {
+    english: /^write '(dnat|snat) ip to \.\.\.' for IPv4 \(or '(?:dnat|snat) ip6 to \.\.\.'\)$/,
+    zh: (m) => `IPv4 寫成 '${m[1]} ip to ...'（IPv6 寫成 '${m[1]} ip6 to ...'）`,
   },
   {
     english: /^put it in a chain declared 'type nat hook (\S+) priority (\S+);'$/,

@@ -669,6 +669,7 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     }
     if (table.family === "inet" || table.family === "bridge" || table.family === "netdev")
       rejectFamilyDependency(parsed);
+    if (table.family === "inet" && unfamiliedNat(words, err)) return;
     undecideXtHelper(table, parsed, shown, err);
     // In an inet table an IPv4 NAT target leaves IPv6 packets alone and the rule goes on (see the engine).
     const familyOf = (t: Target): Target =>
@@ -1025,6 +1026,31 @@ function namedObjectUses(text: string): { kind: string; name: string }[] {
     out.push({ kind, name: unquote(word) });
   }
   return out;
+}
+
+/**
+ * `dnat to ADDR` or `snat to ADDR` (an address, a map, a pick) in an inet table without `ip` or `ip6`
+ * after the keyword: nft refuses it at the keyword ("ip or ip6 must be specified with address for inet
+ * tables"), said so there. Whether it was.
+ */
+function unfamiliedNat(
+  words: readonly NftToken[],
+  err: (at: NftToken, message: string, hint?: string) => void,
+): boolean {
+  for (let k = 0; k < words.length - 1; k++) {
+    const w = words[k] as NftToken;
+    if (w.type !== "word" || (w.value !== "dnat" && w.value !== "snat") || words[k + 1]?.value !== "to")
+      continue;
+    // A port alone (`dnat to :80`) names no address.
+    if (words[k + 2]?.value === ":") continue;
+    err(
+      w,
+      `in an inet table '${w.value} to' with an address needs its family: nft refuses it ("ip or ip6 must be specified with address for inet tables")`,
+      `write '${w.value} ip to ...' for IPv4 (or '${w.value} ip6 to ...')`,
+    );
+    return true;
+  }
+  return false;
 }
 
 /** The address a NAT target rewrites, as nf_nat checks its chain: `dst` (dnat, redirect) or `src` (snat, masquerade). */

@@ -98,6 +98,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   ],
   ["an ebtables broute table", "rules", "*broute\n:BROUTING ACCEPT\n-A BROUTING -p ! IPv6 -j DROP\n"],
   [
+    "a dnat in an inet table without its family",
+    "rules",
+    "table inet t {\n\tchain c {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n\t\tdnat to 10.0.0.1\n\t}\n}\n",
+  ],
+  [
     "a masquerade in a filter chain",
     "rules",
     "table ip t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tmasquerade\n\t}\n}\n",

@@ -62,3 +62,27 @@ describe("a NAT statement's chain", () => {
     expect(errors(type, hook, statement)).toEqual([]);
   });
 });
+
+describe("a NAT to an address in an inet table", () => {
+  const inet = (statement: string) =>
+    parseNftRuleset(
+      `table inet t {\n\tchain c {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n\t\ttcp dport 82 ${statement}\n\t}\n}\n`,
+    ).diagnostics.map((d) => `${d.severity} ${d.position.line}:${d.position.column} ${d.message}`);
+
+  // nft 1.0.6 (`nft -c`) refused the first two at the keyword, and took the others.
+  it.each(["dnat to 192.168.100.10:80", "dnat to tcp dport map { 80 : 10.0.0.1 }"])(
+    "'%s' without ip or ip6 is refused at the keyword",
+    (statement) => {
+      expect(inet(statement)).toEqual([
+        `error 4:16 in an inet table 'dnat to' with an address needs its family: nft refuses it ("ip or ip6 must be specified with address for inet tables")`,
+      ]);
+    },
+  );
+
+  it.each(["dnat ip to 192.168.100.10:80", "dnat ip6 to [fd00::2]:80", "redirect to :8080"])(
+    "'%s' loads",
+    (s) => {
+      expect(inet(s)).toEqual([]);
+    },
+  );
+});
