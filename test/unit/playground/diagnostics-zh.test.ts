@@ -154,9 +154,9 @@ const BROKEN_NFT: readonly [what: string, text: string][] = [
     "a flowtable that is not there, outside forward",
     inChain("type filter hook input priority 0;\n\t\tflow add @ft5"),
   ],
-  ["a NAT map that is not there", inChain("dnat to tcp dport map @m4")],
-  ["a NAT map's reversed range", inChain("dnat to tcp dport map { 80 : 10.0.0.9-10.0.0.1 }")],
-  ["a NAT map's port range", inChain("dnat to tcp dport map { 81 : 10.0.0.1 . 80-90 }")],
+  ["a NAT map that is not there", inChain("dnat ip to tcp dport map @m4")],
+  ["a NAT map's reversed range", inChain("dnat ip to tcp dport map { 80 : 10.0.0.9-10.0.0.1 }")],
+  ["a NAT map's port range", inChain("dnat ip to tcp dport map { 81 : 10.0.0.1 . 80-90 }")],
   [
     "a reversed range in a set and a map",
     inChain("tcp dport { 9-1 } accept\n\t\ttcp dport vmap { 100-50 : accept }"),
