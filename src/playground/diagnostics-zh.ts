@@ -1387,6 +1387,12 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `-j ${m[1]} 需要 ${m[2]} MAC：少了它 ebtables 會拒絕`,
   },
   {
+    code: "ipset-family",
+    english:
+      /^ipset '(.+)' is of family (inet6?): (ip6?tables) refuses a match on it \("(The protocol family of set .+ is IPv[46], which is not applicable\.)"\)$/,
+    zh: (m) => `ipset '${m[1]}' 的 family 是 ${m[2]}：${m[3]} 不接受比對它（「${m[4]}」）`,
+  },
+  {
     code: "nft-inet-nat-family",
     english:
       /^in an inet table '(dnat|snat) to' with an address needs its family: nft refuses it \("ip or ip6 must be specified with address for inet tables"\)$/,
@@ -1652,6 +1658,10 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
   {
     english: /^write '(dnat|snat) ip to \.\.\.' for IPv4 \(or '(?:dnat|snat) ip6 to \.\.\.'\)$/,
     zh: (m) => `IPv4 寫成 '${m[1]} ip to ...'（IPv6 寫成 '${m[1]} ip6 to ...'）`,
+  },
+  {
+    english: /^match it from (ip6?tables), or name a set created with 'family (inet6?)'$/,
+    zh: (m) => `改在 ${m[1]} 裡比對它，或改用以 'family ${m[2]}' 建立的 set`,
   },
   {
     english: /^put it in a chain declared 'type nat hook (\S+) priority (\S+);'$/,

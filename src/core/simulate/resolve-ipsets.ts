@@ -47,8 +47,10 @@ export function resolveIpsets(ruleset: Ruleset, file: string): void {
           `list:set '${set.name}' holds set '${m}', which is not in this file`,
           "matches on it look only at the members the file holds",
         );
+  const v6Tables = new Set(ruleset.ip6 ? ruleset.ip6.tables.values() : []);
   for (const table of tables) {
     if (ruleset.ipsets) table.ipsets = ruleset.ipsets;
+    const family = v6Tables.has(table) ? 6 : 4;
     for (const chain of table.chains.values())
       for (const rule of chain.rules) {
         rule.conditions = rule.conditions.map((c): Condition => {
@@ -66,6 +68,16 @@ export function resolveIpsets(ruleset: Ruleset, file: string): void {
               MISSING_IPSET_HINT,
             );
             return { kind: "unknown", text: c.text, neg: c.neg };
+          }
+          if (set.family !== undefined && set.family !== family) {
+            // xt_set checks the set's family against the table's when the rule is added.
+            found.push({
+              severity: "error",
+              message: `ipset '${c.name}' is of family ${set.family === 6 ? "inet6" : "inet"}: ${family === 6 ? "ip6tables" : "iptables"} refuses a match on it ("The protocol family of set ${c.name} is IPv${set.family}, which is not applicable.")`,
+              hint: `match it from ${set.family === 6 ? "ip6tables" : "iptables"}, or name a set created with 'family ${family === 6 ? "inet6" : "inet"}'`,
+              position: { file, line: rule.line, column },
+            });
+            return c;
           }
           if (filler !== undefined || c.counters) {
             warn(

@@ -103,6 +103,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "table inet t {\n\tchain c {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n\t\tdnat to 10.0.0.1\n\t}\n}\n",
   ],
   [
+    "an iptables match on an inet6 ipset",
+    "rules",
+    "create FOO3 hash:net family inet6\nadd FOO3 2001:db8::/32\n*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -m set --match-set FOO3 src -j DROP\nCOMMIT\n",
+  ],
+  [
     "a masquerade in a filter chain",
     "rules",
     "table ip t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tmasquerade\n\t}\n}\n",
