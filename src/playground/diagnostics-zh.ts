@@ -1387,6 +1387,13 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `-j ${m[1]} 需要 ${m[2]} MAC：少了它 ebtables 會拒絕`,
   },
   {
+    code: "nft-quoted-prefix",
+    english:
+      /^"(.+)" is quoted: nft takes a quoted address for a host name, and a prefix or range resolves to none \("Could not resolve hostname: Name or service not known"\)$/,
+    zh: (m) =>
+      `"${m[1]}" 加了引號：nft 把加引號的位址當成主機名稱去解析，而前綴或範圍解析不出任何位址（「Could not resolve hostname: Name or service not known」）`,
+  },
+  {
     code: "ipset-family",
     english:
       /^ipset '(.+)' is of family (inet6?): (ip6?tables) refuses a match on it \("(The protocol family of set .+ is IPv[46], which is not applicable\.)"\)$/,
@@ -1658,6 +1665,10 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
   {
     english: /^write '(dnat|snat) ip to \.\.\.' for IPv4 \(or '(?:dnat|snat) ip6 to \.\.\.'\)$/,
     zh: (m) => `IPv4 寫成 '${m[1]} ip to ...'（IPv6 寫成 '${m[1]} ip6 to ...'）`,
+  },
+  {
+    english: /^write it without quotes: (\S+) \(in its define too\)$/,
+    zh: (m) => `拿掉引號寫成 ${m[1]}（define 裡也一樣）`,
   },
   {
     english: /^match it from (ip6?tables), or name a set created with 'family (inet6?)'$/,

@@ -1232,6 +1232,16 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       problem(tokens[keyStart], `'${key}' needs a value`, `write e.g. '${key} "docker0"'`);
       return undefined;
     }
+    // nft takes a quoted address for a host name to resolve: a quoted prefix or range resolves to none.
+    if (t.type === "string" && /(?:^|\s)[sd]addr$/.test(key) && /^[0-9a-fA-F:.]+[/-]/.test(t.value)) {
+      problem(
+        t,
+        `"${t.value}" is quoted: nft takes a quoted address for a host name, and a prefix or range resolves to none ("Could not resolve hostname: Name or service not known")`,
+        `write it without quotes: ${t.value} (in its define too)`,
+      );
+      i++;
+      return undefined;
+    }
     const cmp = t.type === "word" ? COMPARISONS[t.value] : undefined;
     if (cmp && peek(1)) {
       i += 2;

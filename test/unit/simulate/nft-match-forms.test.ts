@@ -10,6 +10,7 @@
 import { describe, expect, it } from "vitest";
 import { explainNftRule } from "../../../src/core/render/explain-nft-rule.ts";
 import { matchRule } from "../../../src/core/simulate/match-rule.ts";
+import { parseNftRuleset } from "../../../src/core/simulate/parse-nft-ruleset.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import type { SimPacket } from "../../../src/core/simulate/sim-packet.ts";
@@ -251,5 +252,18 @@ describe("the rule notes", () => {
     expect(note["zh-TW"]).toBe(
       "組合 連線原本（NAT 之前）的來源位址 . 連線回覆封包的目的位址是 203.0.113.1 . 203.0.113.1（沒有連線的封包（例如未追蹤）在「ct original ip saddr」就結束這條規則：不符合，之後的都不執行）：丟棄（最終結果：封包到此為止）",
     );
+  });
+});
+
+describe("a quoted address", () => {
+  // nft 1.0.6 (`nft -c`) took the quoted address and refused the quoted prefix, at the define and at the literal.
+  it("that is a prefix is refused: nft resolves it as a host name", () => {
+    const r = parseNftRuleset(
+      'define LAN = "172.17.0.0/16"\ndefine ONE = "203.0.113.2"\ntable ip t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tip saddr $LAN drop\n\t\tip daddr $ONE drop\n\t\tip saddr "10.0.0.0/8" drop\n\t}\n}\n',
+    );
+    expect(r.diagnostics.map((d) => `${d.severity} ${d.position.line} ${d.message.split(":")[0]}`)).toEqual([
+      'error 6 "172.17.0.0/16" is quoted',
+      'error 8 "10.0.0.0/8" is quoted',
+    ]);
   });
 });
