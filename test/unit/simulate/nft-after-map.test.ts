@@ -90,8 +90,8 @@ table inet filter {
     expect(p?.unmodelled ?? []).toEqual([]);
   });
 
-  it("NATs a packet of its own family (an IPv4 address in an inet table is `ip`)", () => {
-    const w = world(nat("tcp dport vmap { 9999 : continue } dnat to 192.168.1.30"));
+  it("NATs a packet of its own family (`dnat ip` in an inet table)", () => {
+    const w = world(nat("tcp dport vmap { 9999 : continue } dnat ip to 192.168.1.30"));
     expect(wanTcpFates(w, 9999)).toEqual(["9999: nas"]);
   });
 });
