@@ -381,6 +381,11 @@ export const KNOWN_MESSAGES: readonly Known[] = [
     zh: (m) => `接續規則的 '${m[1]}' 必須是這一行的最後一個字元`,
   },
   {
+    code: "nft-typographic-quote",
+    english: /^'(.)' is a typographic quote: nft refuses it \("syntax error, unexpected junk"\)$/,
+    zh: (m) => `'${m[1]}' 是排版用的引號：nft 會拒絕（「syntax error, unexpected junk」）`,
+  },
+  {
     code: "nft-unterminated-string",
     english: /^unterminated string$/,
     zh: () => "字串沒有結束",
@@ -1665,6 +1670,10 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
   {
     english: /^write '(dnat|snat) ip to \.\.\.' for IPv4 \(or '(?:dnat|snat) ip6 to \.\.\.'\)$/,
     zh: (m) => `IPv4 寫成 '${m[1]} ip to ...'（IPv6 寫成 '${m[1]} ip6 to ...'）`,
+  },
+  {
+    english: /^write straight double quotes \("\.\.\."\) around a string$/,
+    zh: () => `字串兩邊改用一般的直式雙引號（"..."）`,
   },
   {
     english: /^write it without quotes: (\S+) \(in its define too\)$/,

@@ -77,6 +77,15 @@ export function tokenizeNft(text: string, firstLine = 1): NftTokenizeResult {
         i = close + 1;
         continue;
       }
+      // Typographic quotes come with text copied from mail and web pages; nft's scanner calls them junk.
+      if (ch === "\u201c" || ch === "\u201d" || ch === "\u2018" || ch === "\u2019")
+        return {
+          ok: false,
+          line,
+          column: i + 1,
+          message: `'${ch}' is a typographic quote: nft refuses it ("syntax error, unexpected junk")`,
+          hint: 'write straight double quotes ("...") around a string',
+        };
       if (PUNCT.has(ch)) {
         tokens.push({ type: "punct", value: ch, line, column: i + 1 });
         i++;

@@ -108,6 +108,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "create FOO3 hash:net family inet6\nadd FOO3 2001:db8::/32\n*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -m set --match-set FOO3 src -j DROP\nCOMMIT\n",
   ],
   [
+    "a typographic quote",
+    "rules",
+    "table ip t {\n\tchain c {\n\t\taccept comment \u201cFOO3\u201d\n\t}\n}\n",
+  ],
+  [
     "a quoted prefix",
     "rules",
     'table ip t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tip saddr "10.0.0.0/8" drop\n\t}\n}\n',

@@ -154,6 +154,7 @@ const BROKEN_NFT: readonly [what: string, text: string][] = [
     "a flowtable that is not there, outside forward",
     inChain("type filter hook input priority 0;\n\t\tflow add @ft5"),
   ],
+  ["a typographic quote", inChain("accept comment \u201cbad\u201d")],
   ["a NAT map that is not there", inChain("dnat ip to tcp dport map @m4")],
   ["a NAT map's reversed range", inChain("dnat ip to tcp dport map { 80 : 10.0.0.9-10.0.0.1 }")],
   ["a NAT map's port range", inChain("dnat ip to tcp dport map { 81 : 10.0.0.1 . 80-90 }")],

@@ -372,6 +372,12 @@ describe("parseNftRuleset errors are positioned", () => {
     expect(errors('table ip t {\n\tchain c {\n\t\tcomment "open\n\t}\n}\n')).toEqual([
       "3:11 error: unterminated string",
     ]);
+    // Copied from a mail: nft 1.0.6 said "unexpected junk" at the same column.
+    expect(
+      errors("table ip t {\n\tchain c {\n\t\taccept comment \u201cDevice match\u201d\n\t}\n}\n"),
+    ).toEqual([
+      `3:18 error: '\u201c' is a typographic quote: nft refuses it ("syntax error, unexpected junk")`,
+    ]);
     expect(errors("*filter\n")).toEqual(["1:1 error: unexpected '*filter'"]);
   });
 
