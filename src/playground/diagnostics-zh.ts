@@ -1087,6 +1087,11 @@ export const MORE_MESSAGES: readonly Known[] = [
       `${ENDED[m[2] as string]}在 ${m[1] === "'[' and the quoted packet" ? "'[' 和引用的封包" : m[1]} 之前就結束了`,
   },
   {
+    code: "log-field-damaged",
+    english: /^expected (\S+=), found '(.*)': the line is damaged here$/s,
+    zh: (m) => `這裡應該是 ${m[1]}，卻是 '${m[2]}'：這一行在這裡損壞了`,
+  },
+  {
     code: "log-ends-after-devices",
     english: /^expected (MAC= or SRC=|SRC=) after '(\S+)', found the end of the line$/,
     zh: (m) => `'${m[2]}' 後面應該是 ${m[1] === "SRC=" ? "SRC=" : "MAC= 或 SRC="}，這一行卻結束了`,
@@ -1582,6 +1587,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   [
     "the line looks cut short (the kernel always prints this field here); check that the log was not truncated or edited",
     "這一行看起來被截斷了（核心在這裡一定會印出這個欄位）：請確認日誌沒有被截斷或編輯過",
+  ],
+  [
+    "the kernel prints this field here; the line was edited or garbled (a web page, a mail), so its fields from here on cannot be trusted",
+    "核心會在這裡印出這個欄位；這一行被編輯過或弄亂了（網頁、郵件），從這裡起的欄位都不可靠",
   ],
   [
     "the line looks like kernel LOG output but this field is damaged; check that the line was not cut or edited",

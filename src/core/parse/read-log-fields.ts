@@ -20,6 +20,8 @@ export interface FieldError {
   hint?: string;
   /** The fields were read all the same (the event stands, with this warning). Default: an error. */
   warning?: boolean;
+  /** A missing field's name (`PROTO=`), when the error is one. */
+  what?: string;
 }
 
 /** Longest interface name Linux allows: IFNAMSIZ (16) less its NUL. */
@@ -399,6 +401,9 @@ function readFields(
   let short = false;
   /** Whether the quoted packet of an ICMP error (`[...]`) was read. */
   let quoted = false;
+  /** Where the first word the kernel never prints stands (`DP` where `DF PROTO=ICMP` was): damage, if a field is missing. */
+  let stray = -1;
+  let strayEnd = -1;
   while (i < to) {
     const c = line.charCodeAt(i);
     if (c === 32) {
@@ -448,6 +453,9 @@ function readFields(
           short = true;
           i = to;
           continue;
+        } else if (stray < 0) {
+          stray = i;
+          strayEnd = sp;
         }
       } else if (TCP_FLAGS.has(word) && afterProto && target.l4) {
         if (target.l4.tcpFlags) target.l4.tcpFlags.push(word);
@@ -500,8 +508,12 @@ function readFields(
     sp = line.indexOf(" ", eq);
     if (sp < 0 || sp > to) sp = to;
     const key = code < 0 ? undefined : KEY_CODES.get(code);
-    // Unknown keys are skipped (newer kernels may add some).
+    // Unknown keys are skipped (newer kernels may add some), remembered as damage if a field is missing.
     if (key === undefined) {
+      if (stray < 0) {
+        stray = i;
+        strayEnd = sp;
+      }
       i = sp;
       continue;
     }
@@ -685,7 +697,15 @@ function readFields(
     if (cut)
       return { column: to + 1, message: `expected ${cut} before the end of the ARP line`, hint: CUT_HINT };
   }
-  return kernel && !short ? missingField(target, top, quoted, to) : undefined;
+  const missing = kernel && !short ? missingField(target, top, quoted, to) : undefined;
+  // A field is missing and a word the kernel never prints stands in the line: the damage is there, not a cut.
+  if (missing && stray >= 0 && missing.what)
+    return {
+      column: stray + 1,
+      message: `expected ${missing.what}, found '${line.slice(stray, strayEnd)}': the line is damaged here`,
+      hint: "the kernel prints this field here; the line was edited or garbled (a web page, a mail), so its fields from here on cannot be trusted",
+    };
+  return missing;
 }
 
 /**
@@ -825,6 +845,7 @@ function missingField(t: PacketTarget, top: boolean, quoted: boolean, to: number
     column: to + 1,
     message: `expected ${what} before the end of the ${top ? "line" : "quoted packet"}`,
     hint: CUT_HINT,
+    what,
   };
 }
 

@@ -161,3 +161,17 @@ describe("a line cut before its addresses", () => {
     expect(r.packets).toHaveLength(1);
   });
 });
+
+describe("a line garbled in its middle (a web page lost 'F PROTO=ICM')", () => {
+  const whole = `${HEAD}SRC=172.17.0.2 DST=198.51.100.10 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=5555 DF PROTO=ICMP TYPE=8 CODE=0 ID=12 SEQ=1 `;
+  it.each([
+    ["DF PROTO=ICMP", "DP", "DP"],
+    ["PROTO=ICMP TYPE=8", "PROE=8", "PROE=8"],
+  ])("where '%s' became '%s' is an error there, not a cut at the end", (from, to, found) => {
+    const bad = whole.replace(from, to);
+    const r = parseTraceText(`${bad}\n`, { file: "in.log" });
+    expect(r.diagnostics.map((d) => `${d.position.column} ${d.message}`)).toEqual([
+      `${bad.indexOf(to) + 1} expected PROTO=, found '${found}': the line is damaged here`,
+    ]);
+  });
+});

@@ -113,6 +113,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "table ip t {\n\tchain c {\n\t\taccept comment \u201cFOO3\u201d\n\t}\n}\n",
   ],
   [
+    "a LOG line garbled in its middle",
+    "log",
+    "[ 1.0] FOO3 IN=eth0 OUT= SRC=10.0.0.1 DST=10.0.0.2 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=5555 DP TYPE=8 CODE=0 ID=12 SEQ=1 \n",
+  ],
+  [
     "a quoted prefix",
     "rules",
     'table ip t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tip saddr "10.0.0.0/8" drop\n\t}\n}\n',
