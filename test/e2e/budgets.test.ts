@@ -240,9 +240,13 @@ const PLAYGROUND_RULES_JS_BUDGET = 72 * 1024;
  * chain tied with an iptables chain warned about. 87.7 KB once real rulesets' forms read as the kernel
  * runs them: kube-proxy's `dnat ip to numgen random mod N map { ... }` followed per endpoint, TPROXY and
  * SYNPROXY ending the walk, a set declared twice merged, the sets and named objects a rule uses checked,
- * loopback martians dropped, and the chance hints told apart (rate, earlier traffic, a draw).
+ * loopback martians dropped, and the chance hints told apart (rate, earlier traffic, a draw). 89.0 KB
+ * once more real rulesets' forms were read as the tools and the kernel take them (session 41): a jump
+ * to an undeclared iptables chain, a NAT in the wrong nft chain, an inet NAT without its family, a
+ * quoted prefix, an ipset of the other family refused; one family's header statements guarded;
+ * bridge chains above br_netfilter's priority walked after the IP hook; a RST the client drops said.
  */
-const PLAYGROUND_WORKER_RULES_JS_BUDGET = 89 * 1024;
+const PLAYGROUND_WORKER_RULES_JS_BUDGET = 90 * 1024;
 /**
  * The same on the zh-TW page, whose worker is built without the English halves that change no state
  * (`src/plugin/drop-other-language-notes.ts`; an English half that reads the rule's next word stays):
@@ -258,9 +262,9 @@ const PLAYGROUND_WORKER_RULES_JS_BUDGET = 89 * 1024;
  * 85.8 KB with iptables-restore's hand-written forms listed above; 86.2 KB with `iptables -S` output;
  * 87.1 KB with the queue targets and the published nft forms listed above; 88.3 KB with broadcasts,
  * owner matches and the tie warning, and their Chinese; 90.0 KB with the real rulesets' forms listed
- * above and their Chinese.
+ * above and their Chinese; 91.3 KB with session 41's refusals listed above and their Chinese.
  */
-const PLAYGROUND_ZH_WORKER_RULES_JS_BUDGET = 91 * 1024;
+const PLAYGROUND_ZH_WORKER_RULES_JS_BUDGET = 92 * 1024;
 /**
  * What a first nft ruleset (`nft list ruleset`) adds in the worker after an iptables-save: the nft
  * reader and the code that draws its base chains in their hook boxes. 6.8 KB measured (an nft ruleset
@@ -268,8 +272,10 @@ const PLAYGROUND_ZH_WORKER_RULES_JS_BUDGET = 91 * 1024;
  * at a hook the kernel refuses it at was an error at the expression (through jumps and maps); 8.1 KB
  * with jump loops a base chain reaches refused too: what `nft -f` would refuse is said before a pasted
  * ruleset is walked. 9.1 KB with an interval set's overlapping elements refused, as nft refuses them.
+ * 10.6 KB once a set declared twice was merged as nft merges it and the NAT statements nft or the
+ * kernel refuse (a chain of the wrong type or hook, an inet NAT without its family) were said.
  */
-const PLAYGROUND_WORKER_NFT_JS_BUDGET = 10 * 1024;
+const PLAYGROUND_WORKER_NFT_JS_BUDGET = 11 * 1024;
 /**
  * What a first `nft -f` script (an /etc/nftables.conf) adds after that: its variables and commands.
  * 3.4 KB measured (a script pasted first: 75.3 KB in all, 1 KB more than fetched whole, the price of
@@ -280,9 +286,10 @@ const PLAYGROUND_WORKER_NFT_SCRIPT_JS_BUDGET = 4 * 1024;
  * What first bridge rules (ebtables-save after an iptables-save) add in the worker after that: the
  * bridge reader, with ebtables' ethertype names. 6.0 KB measured (75.4 KB in all with the readers
  * above, 1.6 KB more than fetched whole, the price of its own chunk, paid by bridge rules only); 6.2 KB
- * with `--ip-icmp-type` and the protocol it needs.
+ * with `--ip-icmp-type` and the protocol it needs; 7.5 KB with the MAC NAT targets ending their chain
+ * (snat, dnat, arpreply), the broute table said not simulated, and unknown jumps refused or said.
  */
-const PLAYGROUND_WORKER_EBT_JS_BUDGET = 7 * 1024;
+const PLAYGROUND_WORKER_EBT_JS_BUDGET = 8 * 1024;
 /** A character of the zh-TW notes (CJK ideographs, their punctuation and full-width forms). */
 const CJK = /[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]/;
 
