@@ -199,7 +199,7 @@ export function toTrace(simulated: readonly SimulatedPacket[], options: ToTraceO
       flow: 1,
       direction: sp.direction,
       summary: events.length
-        ? summarizeLogged(events, rewrites, sp.direction)
+        ? summarizeLogged(events, rewrites, sp.direction, sp.sent)
         : `${summarizeEvent(unloggedEvent(sp.sent))} (no hook logged${sp.sent.src ? "" : "; no source address: the sender has no route"})`,
       events,
       hooks: events.map((e) => e.hook),
@@ -213,15 +213,28 @@ export function toTrace(simulated: readonly SimulatedPacket[], options: ToTraceO
 
 /**
  * The summary of a simulated packet from its logged `events` (at least one) and `rewrites`:
- * made from its first IPv4 LOG line, which says the most (ebtables lines carry no ICMP type or
- * TCP flags), else its first line.
+ * made from its first IPv4 LOG line, which says the most, else its first line. ebtables lines carry
+ * no ICMP type or TCP flags: with only those, the packet `sent` gives them (NAT changes neither).
  */
 export function summarizeLogged(
   events: readonly TraceEvent[],
   rewrites: readonly Rewrite[],
   direction: Packet["direction"],
+  sent?: PacketSnapshot,
 ): string {
-  const first = events.find((e) => e.source === "log") ?? (events[0] as TraceEvent);
+  const logged = events.find((e) => e.source === "log");
+  let first = logged ?? (events[0] as TraceEvent);
+  if (!logged && sent && first.l4 && first.l4.proto === sent.proto) {
+    const { tcpFlags, icmpType, icmpCode } = unloggedEvent(sent).l4 ?? {};
+    first = {
+      ...first,
+      l4: {
+        ...first.l4,
+        ...(tcpFlags ? { tcpFlags } : {}),
+        ...(icmpType !== undefined ? { icmpType, icmpCode } : {}),
+      },
+    };
+  }
   return summarizePacket({ events: [first], rewrites: [...rewrites], direction });
 }
 

@@ -32,6 +32,18 @@ describe("simulated kernel log", () => {
     },
   );
 
+  it("names a packet's TCP flags when only ebtables lines logged it (br_netfilter's IP call off): they print none", () => {
+    const w = labWorld("docker-28", { "net.bridge.bridge-nf-call-iptables": "0" }, logEverywhere());
+    const r = runScenario(w, { from: "c1", to: "172.17.0.3", proto: "tcp", dport: 80 });
+    const sim = toTrace(r.packets);
+    expect(sim.packets.every((p) => p.events.every((e) => e.source === "ebt-log"))).toBe(true);
+    expect(sim.packets.map((p) => p.summary)).toEqual([
+      "TCP SYN 172.17.0.2:40000 -> 172.17.0.3:80",
+      "TCP SYN-ACK 172.17.0.3:80 -> 172.17.0.2:40000",
+      "TCP ACK 172.17.0.2:40000 -> 172.17.0.3:80",
+    ]);
+  });
+
   it("writes LOG lines in the recorded form (prefix glued to IN=, PHYSIN, MAC only with an input device)", () => {
     const r = runScenario(labWorld("docker-28", {}, logEverywhere()), {
       from: "c1",
