@@ -390,7 +390,12 @@ export class Simulator {
       sent.notes.push(
         `${pkt.from} drops this RST: it comes from ${got.src}:${got.sport}, and its connection is to ${pkt.sent.dst}:${pkt.sent.dport} (the RST left without its NAT undone), so the connect retries and times out`,
       );
-    const seen = sent.fate.kind === "delivered" && !stray ? clientSees(outcome.answer, p.proto) : undefined;
+    // What a program reports is known for the one that sent the request (ping, connect, send); a server's
+    // reply comes from an accepted or unconnected socket, which reports no connect or send error.
+    const seen =
+      sent.fate.kind === "delivered" && !stray && pkt.direction === "request"
+        ? clientSees(outcome.answer, p.proto)
+        : undefined;
     if (seen) sent.notes.push(`${pkt.from} reports ${seen}`);
   }
 

@@ -168,6 +168,29 @@ describe("REJECT sends back an ICMP error or a TCP RST", () => {
     ]);
   });
 
+  it("a rejected reply: the server's socket is an accepted one, so no connect error is claimed for it", () => {
+    const w = world(
+      filterRule(
+        "DOCKER-USER",
+        "-s",
+        "172.17.0.2",
+        "-p",
+        "tcp",
+        "--tcp-flags",
+        "SYN,ACK",
+        "SYN,ACK",
+        "-j",
+        "REJECT",
+        "--reject-with",
+        "tcp-reset",
+      ),
+    );
+    const r = runScenario(w, { from: "wan", to: "203.0.113.2", proto: "tcp", dport: 8080 });
+    const rst = r.packets.find((p) => p.sent.tcpFlags?.includes("RST"));
+    expect(rst?.fate).toEqual({ kind: "delivered", host: "c1" });
+    expect(rst?.notes.join("\n") ?? "").not.toContain("reports");
+  });
+
   it("tcp-reset of a DNATed connection: the RST leaves with the published address and port (DNAT undone)", () => {
     const w = world(filterRule("DOCKER-USER", "-p", "tcp", "-j", "REJECT", "--reject-with", "tcp-reset"));
     const r = runScenario(w, { from: "wan", to: "203.0.113.2", proto: "tcp", dport: 8080 });
