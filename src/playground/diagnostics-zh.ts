@@ -1419,9 +1419,9 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "nft-nat-chain",
     english:
-      /^'(dnat|snat|masquerade|redirect)' works only in a chain of type nat at hook (\S+) or (\S+), not in a (\S+) chain at hook (\S+): the kernel refuses the rule when the file is loaded \("Could not process rule: Operation not supported"\), though nft -c takes it$/,
+      /^'(dnat|snat|masquerade|redirect)' works only in a chain of type nat at hook (\S+?)(?: or (\S+))?, not in a (\S+) chain at hook (\S+): the kernel refuses the rule when the file is loaded \("Could not process rule: Operation not supported"\), though nft -c takes it$/,
     zh: (m) =>
-      `'${m[1]}' 只能放在 type nat、hook ${m[2]} 或 ${m[3]} 的 chain 裡，不能放在 hook ${m[5]} 的 ${m[4]} chain：載入檔案時核心會拒絕這條規則（「Could not process rule: Operation not supported」），雖然 nft -c 不會發現`,
+      `'${m[1]}' 只能放在 type nat、hook ${m[2]}${m[3] ? ` 或 ${m[3]}` : ""} 的 chain 裡，不能放在 hook ${m[5]} 的 ${m[4]} chain：載入檔案時核心會拒絕這條規則（「Could not process rule: Operation not supported」），雖然 nft -c 不會發現`,
   },
   {
     code: "iptables-chain-missing",

@@ -411,8 +411,9 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     const was = declaredShape.get(before) ?? { shape: "", byTypeof: false };
     const now = [...shape].sort().join(" ");
     const type = (t: string) => t.replace(/\s+/g, " ");
-    // `typeof tcp dport` and `type inet_service` are one type to the kernel: only like forms compare.
-    const typeDiffers = was.byTypeof === byTypeof && type(before.type) !== type(set.type);
+    // The kernel compares the key's datatype: `typeof tcp dport`, `typeof udp dport` and `type
+    // inet_service` are one, so only two `type` declarations are compared here.
+    const typeDiffers = !was.byTypeof && !byTypeof && type(before.type) !== type(set.type);
     if (before.kind !== set.kind || typeDiffers || was.shape !== now) {
       const flags = (f: string) => (f ? `'${f}'` : "none");
       const unlike =
@@ -1028,10 +1029,14 @@ function namedObjectUses(text: string): { kind: string; name: string }[] {
   return out;
 }
 
+/** Words of a match that fixes a rule's network family for nft (`ip daddr`, `meta nfproto ipv6`, `icmpv6 type`). */
+const FAMILY_WORDS = new Set(["ip", "ip6", "nfproto", "icmp", "icmpv6"]);
+
 /**
  * `dnat to ADDR` or `snat to ADDR` (an address, a map, a pick) in an inet table without `ip` or `ip6`
- * after the keyword: nft refuses it at the keyword ("ip or ip6 must be specified with address for inet
- * tables"), said so there. Whether it was.
+ * after the keyword, and with no match on a network header before it (nft takes the family from one):
+ * nft refuses it at the keyword ("ip or ip6 must be specified with address for inet tables"), said so
+ * there. Whether it was.
  */
 function unfamiliedNat(
   words: readonly NftToken[],
@@ -1042,7 +1047,9 @@ function unfamiliedNat(
     if (w.type !== "word" || (w.value !== "dnat" && w.value !== "snat") || words[k + 1]?.value !== "to")
       continue;
     // A port alone (`dnat to :80`) names no address.
-    if (words[k + 2]?.value === ":") continue;
+    if (words[k + 2]?.value.startsWith(":")) continue;
+    // A match on a network header before it (`ip daddr`, `meta nfproto ipv4`, `icmp type`) gives nft the family.
+    if (words.slice(0, k).some((x) => x.type === "word" && FAMILY_WORDS.has(x.value))) continue;
     err(
       w,
       `in an inet table '${w.value} to' with an address needs its family: nft refuses it ("ip or ip6 must be specified with address for inet tables")`,
@@ -1053,17 +1060,25 @@ function unfamiliedNat(
   return false;
 }
 
-/** The address a NAT target rewrites, as nf_nat checks its chain: `dst` (dnat, redirect) or `src` (snat, masquerade). */
-function natSide(t: Target): { side: "dst" | "src"; word: string } | undefined {
+/**
+ * The hooks a NAT target's expression takes, as nft_nat, nft_redir and nft_masq validate its chain:
+ * `dst` (dnat, redirect), `src` (snat) or `masq` (masquerade, postrouting alone).
+ */
+function natSide(t: Target): { side: "dst" | "src" | "masq"; word: string } | undefined {
   if (t.kind === "DNAT" || t.kind === "REDIRECT") return { side: "dst", word: t.kind.toLowerCase() };
-  if (t.kind === "SNAT" || t.kind === "MASQUERADE") return { side: "src", word: t.kind.toLowerCase() };
+  if (t.kind === "SNAT") return { side: "src", word: "snat" };
+  if (t.kind === "MASQUERADE") return { side: "masq", word: "masquerade" };
   if (t.kind === "nat-map") return { side: t.nat === "DNAT" ? "dst" : "src", word: t.nat.toLowerCase() };
   if (t.kind === "pick") return t.choices.map(natSide).find((x) => x !== undefined);
   return undefined;
 }
 
 /** The hooks nf_nat takes each kind of NAT at, in a chain of type nat. */
-const NAT_HOOKS = { dst: ["prerouting", "output"], src: ["postrouting", "input"] } as const;
+const NAT_HOOKS = {
+  dst: ["prerouting", "output"],
+  src: ["postrouting", "input"],
+  masq: ["postrouting"],
+} as const;
 
 /**
  * A NAT statement in a base chain that is not of type nat, or at a hook its kind of NAT is not done

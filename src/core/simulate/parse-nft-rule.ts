@@ -1233,7 +1233,7 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       return undefined;
     }
     // nft takes a quoted address for a host name to resolve: a quoted prefix or range resolves to none.
-    if (t.type === "string" && /(?:^|\s)[sd]addr$/.test(key) && /^[0-9a-fA-F:.]+[/-]/.test(t.value)) {
+    if (t.type === "string" && /(?:^|\s)[sd]addr$/.test(key) && QUOTED_PREFIX.test(t.value)) {
       problem(
         t,
         `"${t.value}" is quoted: nft takes a quoted address for a host name, and a prefix or range resolves to none ("Could not resolve hostname: Name or service not known")`,
@@ -2943,6 +2943,9 @@ function rejectTcpDependency(out: ParsedNftRule): void {
   );
   if (needed) prependCondition(out, { kind: "proto", proto: "tcp", neg: false });
 }
+
+/** An IPv4 or IPv6 prefix or range (`10.0.0.0/8`, `fd00::/64`, `10.0.0.1-10.0.0.9`), not a host name (`db-1.lan`). */
+const QUOTED_PREFIX = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F]*:[0-9a-fA-F:.]*)(?:\/\d+|-[0-9a-fA-F:.]+)$/;
 
 /** IPv4 and IPv6 header fields as nft names them after `ip` and `ip6`. */
 const IP_FIELDS = "saddr|daddr|protocol|dscp|ecn|length|ttl|id|frag-off|version|hdrlength|checksum";

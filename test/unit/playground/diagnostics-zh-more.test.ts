@@ -135,7 +135,7 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   [
     "an iptables jump to a chain not declared",
     "rules",
-    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j FOO3\nCOMMIT\n",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j FOO3-x\nCOMMIT\n",
   ],
   [
     "an iptables jump to a chain declared below it",

@@ -3,7 +3,8 @@
  * target extension nor a chain declared above the rule ("Chain 'NAME' does not exist"): a ufw listing
  * cut from its `ufw-logging-deny` chain, a Docker save without `:DOCKER`, a chain line written after
  * the jump. The reader said only "not modelled" (a warning), and simulated the cut listing.
- * A target extension it does not model (`-j NFLOG`) is still a warning.
+ * A target extension it does not model (`-j NFLOG`) is still a warning, and so is an upper-case name
+ * without '-', which may be an extension the host has (xtables-addons' `-j TARPIT` loads there).
  */
 import { describe, expect, it } from "vitest";
 import { parseIptablesSave } from "../../../src/core/simulate/parse-iptables-save.ts";
@@ -14,11 +15,14 @@ const problems = (text: string) =>
   );
 
 describe("a jump to a chain the table does not declare above it", () => {
-  it.each(["ufw-logging-deny", "DOCKER", "FOOBAR"])("-j %s, declared nowhere, is refused", (name) => {
-    expect(problems(`*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp -j ${name}\nCOMMIT\n`)).toEqual([
-      `error 3:20 chain '${name}' does not exist in table 'filter': iptables-restore refuses the file ("Chain '${name}' does not exist")`,
-    ]);
-  });
+  it.each(["ufw-logging-deny", "DOCKER-USER", "cali-FORWARD"])(
+    "-j %s, declared nowhere, is refused",
+    (name) => {
+      expect(problems(`*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp -j ${name}\nCOMMIT\n`)).toEqual([
+        `error 3:20 chain '${name}' does not exist in table 'filter': iptables-restore refuses the file ("Chain '${name}' does not exist")`,
+      ]);
+    },
+  );
 
   it("a chain declared below the jump is refused at the jump", () => {
     expect(problems("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ufw-x\n:ufw-x - [0:0]\nCOMMIT\n")).toEqual([
@@ -30,6 +34,9 @@ describe("a jump to a chain the table does not declare above it", () => {
     expect(problems("*filter\n:INPUT ACCEPT [0:0]\n:ufw-x - [0:0]\n-A INPUT -j ufw-x\nCOMMIT\n")).toEqual([]);
     expect(problems("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j NFLOG\nCOMMIT\n")).toEqual([
       "warning 3:10 target 'NFLOG' is not modelled",
+    ]);
+    expect(problems("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp -j TARPIT\nCOMMIT\n")).toEqual([
+      "warning 3:20 'TARPIT' is neither a chain of table 'filter' nor a modelled target",
     ]);
   });
 });

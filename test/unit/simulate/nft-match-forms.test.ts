@@ -266,4 +266,11 @@ describe("a quoted address", () => {
       'error 8 "10.0.0.0/8" is quoted',
     ]);
   });
+
+  it("that is a host name, dashes and all, is not taken for a prefix or range", () => {
+    const r = parseNftRuleset(
+      'table ip t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tip daddr "db-1.lan" drop\n\t\tip daddr "cafe-gw" drop\n\t}\n}\n',
+    );
+    expect(r.diagnostics.map((d) => d.message).filter((m) => m.includes("is quoted"))).toEqual([]);
+  });
 });

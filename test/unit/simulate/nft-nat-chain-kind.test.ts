@@ -21,7 +21,7 @@ describe("a NAT statement's chain", () => {
       "filter",
       "forward",
       "masquerade",
-      "'masquerade' works only in a chain of type nat at hook postrouting or input, not in a filter chain at hook forward",
+      "'masquerade' works only in a chain of type nat at hook postrouting, not in a filter chain at hook forward",
     ],
     [
       "filter",
@@ -39,13 +39,19 @@ describe("a NAT statement's chain", () => {
       "nat",
       "prerouting",
       "masquerade",
-      "'masquerade' works only in a chain of type nat at hook postrouting or input, not in a nat chain at hook prerouting",
+      "'masquerade' works only in a chain of type nat at hook postrouting, not in a nat chain at hook prerouting",
     ],
     [
       "nat",
       "postrouting",
       "redirect to :80",
       "'redirect' works only in a chain of type nat at hook prerouting or output, not in a nat chain at hook postrouting",
+    ],
+    [
+      "nat",
+      "input",
+      "masquerade",
+      "'masquerade' works only in a chain of type nat at hook postrouting, not in a nat chain at hook input",
     ],
   ])("type %s hook %s: '%s' is refused at the rule", (type, hook, statement, message) => {
     expect(errors(type, hook, statement)).toEqual([
@@ -79,10 +85,22 @@ describe("a NAT to an address in an inet table", () => {
     },
   );
 
-  it.each(["dnat ip to 192.168.100.10:80", "dnat ip6 to [fd00::2]:80", "redirect to :8080"])(
-    "'%s' loads",
-    (s) => {
-      expect(inet(s)).toEqual([]);
-    },
-  );
+  it("a match that names no network header gives no family: refused", () => {
+    expect(inet("meta l4proto tcp dnat to 10.0.0.4")).toEqual([
+      `error 4:33 in an inet table 'dnat to' with an address needs its family: nft refuses it ("ip or ip6 must be specified with address for inet tables")`,
+    ]);
+  });
+
+  // nft takes the family from a match on a network header before the NAT; a port alone names no address.
+  it.each([
+    "dnat ip to 192.168.100.10:80",
+    "dnat ip6 to [fd00::2]:80",
+    "redirect to :8080",
+    "dnat to :8080",
+    "ip daddr 1.2.3.4 dnat to 10.0.0.1",
+    "meta nfproto ipv4 dnat to 10.0.0.2",
+    "icmp type echo-request dnat to 10.0.0.3",
+  ])("'%s' loads", (s) => {
+    expect(inet(s)).toEqual([]);
+  });
 });

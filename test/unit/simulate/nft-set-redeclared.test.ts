@@ -93,6 +93,8 @@ describe("a set declared again", () => {
     ["set s { type ipv4_addr; size 100; }", "set s { type ipv4_addr; size 200; }"],
     ["set s { typeof ip saddr; }", "set s { type ipv4_addr; }"],
     ["set s { typeof tcp dport; }", "set s { type inet_service; }"],
+    ["set s { typeof ip saddr; }", "set s { typeof ip daddr; }"],
+    ["set s { typeof tcp dport; }", "set s { typeof udp dport; }"],
   ])("%s then %s is one set, not File exists", (first, second) => {
     expect(read(`table inet t {\n\t${first}\n}\ntable inet t {\n\t${second}\n}\n`).problems).toEqual([]);
   });
