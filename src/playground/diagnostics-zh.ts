@@ -1410,6 +1410,27 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `ipset '${m[1]}' 的 family 是 ${m[2]}：${m[3]} 不接受比對它（「${m[4]}」）`,
   },
   {
+    code: "nft-family-table",
+    english:
+      /^'([^']+)' reads (IPv4|IPv6) packets, but this table (ip6?) sees (?:IPv4|IPv6) alone: nft refuses the rule \("conflicting protocols specified: ([^"]+)"\)$/,
+    zh: (m) =>
+      `'${m[1]}' 讀的是 ${m[2]} 封包，但這個 table ${m[3]} 只看得到 ${m[3] === "ip" ? "IPv4" : "IPv6"}：nft 會拒絕這條規則（「conflicting protocols specified: ${m[4]}」）`,
+  },
+  {
+    code: "nft-family-rule",
+    english:
+      /^'([^']+)' reads (IPv4|IPv6) packets, but '([^']+)' before it already took the rule to (IPv4|IPv6): nft refuses the rule \("conflicting protocols specified: ([^"]+)"\)$/,
+    zh: (m) =>
+      `'${m[1]}' 讀的是 ${m[2]} 封包，但前面的 '${m[3]}' 已經讓這條規則只看 ${m[4]}：nft 會拒絕這條規則（「conflicting protocols specified: ${m[5]}」）`,
+  },
+  {
+    code: "nft-nfproto-table",
+    english:
+      /^'(meta nfproto ipv[46])' in a (\S+) table: nft refuses it \("meta nfproto is only useful in the inet family"\)$/,
+    zh: (m) =>
+      `${m[2]} table 裡的 '${m[1]}'：nft 會拒絕（「meta nfproto is only useful in the inet family」）`,
+  },
+  {
     code: "nft-inet-nat-family",
     english:
       /^in an inet table '(dnat|snat) to' with an address needs its family: nft refuses it \("ip or ip6 must be specified with address for inet tables"\)$/,
@@ -1638,6 +1659,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "give iptables-save output: it starts each table with *filter, *nat, ...",
     "請提供 iptables-save 的輸出：它的每個 table 都以 *filter、*nat 等行開頭",
   ],
+  [
+    "a rule matches one family: write one rule for IPv4 and another for IPv6",
+    "一條規則只比對一個協定族：IPv4 和 IPv6 各寫一條規則",
+  ],
   ["a table starts with a *name line", "table 從 *name 那一行開始"],
   [
     "expected ':CHAIN POLICY [pkts:bytes]', e.g. ':FORWARD DROP [0:0]'",
@@ -1675,6 +1700,16 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
   {
     english: /^write the log options with a target, e\.g\. '(.+)'$/s,
     zh: (m) => `把記錄的選項和一個 target 寫在一起，例如 '${m[1]}'`,
+  },
+  {
+    english: /^move the rule to a table of family (ip6?) or inet$/,
+    zh: (m) => `把這條規則移到協定族為 ${m[1]} 或 inet 的 table`,
+  },
+  {
+    english:
+      /^a (ip6?|bridge|netdev|arp) table's chains see (IPv4 alone|IPv6 alone|frames of every protocol): match the family with 'meta protocol ip' or 'meta protocol ip6' \(bridge, netdev\), or drop the match$/,
+    zh: (m) =>
+      `${m[1]} table 的 chain ${m[2] === "IPv4 alone" ? "只看得到 IPv4" : m[2] === "IPv6 alone" ? "只看得到 IPv6" : "看得到各種協定的訊框"}：要分協定族請用 'meta protocol ip' 或 'meta protocol ip6'（bridge、netdev），不然就拿掉這個比對`,
   },
   {
     english: /^write '(dnat|snat) ip to \.\.\.' for IPv4 \(or '(?:dnat|snat) ip6 to \.\.\.'\)$/,

@@ -13,6 +13,7 @@ import type { ExpandedTokens } from "./expand-nft-variables.ts";
 import { fibHookProblems } from "./fib-hooks.ts";
 import { jumpLoops } from "./jump-loops.ts";
 import { natOfData, reversedData } from "./nat-map-data.ts";
+import { familyConflict } from "./nft-family-conflict.ts";
 import { firstIntervalOverlap } from "./nft-interval-overlap.ts";
 import {
   elementPastWidth,
@@ -668,6 +669,11 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
         return;
       }
     }
+    const conflict = familyConflict(words, table.family);
+    if (conflict) {
+      err(conflict.at, conflict.message, conflict.hint);
+      return;
+    }
     if (table.family === "inet" || table.family === "bridge" || table.family === "netdev")
       rejectFamilyDependency(parsed);
     if (table.family === "inet" && unfamiliedNat(words, err)) return;
@@ -944,6 +950,12 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
           !refused.some((r) => r.line === d.position?.line && d.message.includes(`'${r.statement}`)),
       )
     : diagnostics;
+  // Checks made once the whole file is read report last: listed in the file's order, as a reader scans it.
+  kept.sort(
+    (a, b) =>
+      (a.position?.line ?? 0) - (b.position?.line ?? 0) ||
+      (a.position?.column ?? 0) - (b.position?.column ?? 0),
+  );
   return { tables, diagnostics: kept };
 }
 

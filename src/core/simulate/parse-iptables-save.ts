@@ -553,7 +553,7 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
     if (command === "new-chain") {
       if (!chainTok) continue;
       const extra = rest[0];
-      const clash = TARGET_NAMES.has(chainTok.value);
+      const clash = clashesWithTarget(chainTok.value, ipv6Section);
       if (extra || clash)
         err(
           lineNo,
@@ -822,8 +822,8 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       );
     if (target) continue;
     rule.target = { kind: "unknown", name: t.chain, text: rule.text.slice(rule.text.indexOf(t.chain)) };
-    // Not a target extension (those are upper case, without '-'): iptables takes it for a chain, which is not there.
-    if (!XT_TARGET_EXTENSIONS.has(t.chain) && !/^[A-Z][A-Z0-9_]*$/.test(t.chain)) {
+    // Not a target extension (see XT_TARGET_EXTENSIONS): iptables takes it for a chain, which is not there.
+    if (!/^[A-Z][A-Z0-9_]*$/.test(t.chain)) {
       err(
         rule.line,
         column,
@@ -857,48 +857,29 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
 }
 
 /**
- * The target extensions of iptables 1.8.9 (libxt_, libipt_ and libip6t_ upper-case names, and QUEUE).
- * A `-j` name that is no chain of the table and has a lower-case letter or a '-' (`ufw-logging-deny`,
- * `DOCKER-USER`), as no extension has, is refused ("Chain 'X' does not exist"); another upper-case name
- * may be an extension of the host's (xtables-addons' TARPIT), said not modelled.
+ * The target extensions of iptables 1.8.9 (libxt_, libipt_ and libip6t_ upper-case names, and QUEUE). All are
+ * upper case without '-': a `-j` name that is no chain of the table and has a lower-case letter or a '-'
+ * (`ufw-logging-deny`, `DOCKER-USER`) is refused ("Chain 'X' does not exist"); another upper-case name may be
+ * an extension of the host's (xtables-addons' TARPIT), said not modelled.
  */
-const XT_TARGET_EXTENSIONS = new Set(
+const XT_TARGET_EXTENSIONS =
   "QUEUE AUDIT CHECKSUM CLASSIFY CLUSTERIP CONNMARK CONNSECMARK CT DNAT DNPT DSCP ECN HL HMARK IDLETIMER LED LOG MARK MASQUERADE NETMAP NFLOG NFQUEUE NOTRACK RATEEST REDIRECT REJECT SECMARK SET SNAT SNPT SYNPROXY TCPMSS TCPOPTSTRIP TEE TOS TPROXY TRACE TTL ULOG".split(
     " ",
-  ),
-);
+  );
 
-/** Targets iptables knows by name: a user chain may not take one (`-N LOG`). */
-const TARGET_NAMES = new Set([
-  "ACCEPT",
-  "DROP",
-  "RETURN",
-  "QUEUE",
-  "LOG",
-  "REJECT",
-  "DNAT",
-  "SNAT",
-  "MASQUERADE",
-  "REDIRECT",
-  "NETMAP",
-  "MARK",
-  "CONNMARK",
-  "TRACE",
-  "NFLOG",
-  "NFQUEUE",
-  "CT",
-  "TCPMSS",
-  "DSCP",
-  "TOS",
-  "TTL",
-  "TEE",
-  "CLASSIFY",
-  "CHECKSUM",
-  "AUDIT",
-  "TPROXY",
-  "SET",
-  "NOTRACK",
-]);
+/** Targets iptables finds by name (the verdicts and every extension): a user chain may not take one (`-N LOG`). */
+const TARGET_NAMES = new Set(["ACCEPT", "DROP", "RETURN", ...XT_TARGET_EXTENSIONS]);
+
+/** Extensions of one family (libipt_, libip6t_): iptables-restore 1.8.9 takes `-N DNPT`, ip6tables-restore refuses it. */
+const ONE_FAMILY_TARGETS = {
+  ip: new Set(["CLUSTERIP", "ECN", "TTL", "ULOG"]),
+  ip6: new Set(["DNPT", "HL", "SNPT"]),
+};
+
+/** Whether `-N name` clashes with a target of the family's restore. */
+function clashesWithTarget(name: string, ipv6: boolean): boolean {
+  return TARGET_NAMES.has(name) && !ONE_FAMILY_TARGETS[ipv6 ? "ip" : "ip6"].has(name);
+}
 
 /** The built-in chains each NAT target works in (nf_nat's hooks), the nat table only. */
 const NAT_TARGET_CHAINS: Record<string, readonly string[]> = {

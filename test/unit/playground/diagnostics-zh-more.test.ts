@@ -123,6 +123,16 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     'table ip t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tip saddr "10.0.0.0/8" drop\n\t}\n}\n',
   ],
   [
+    "an ip6 match in an ip table, and ip and ip6 in one rule",
+    "rules",
+    "table ip t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tip6 saddr ::1 drop\n\t}\n}\ntable inet u {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tip saddr 10.0.0.1 ip6 daddr ::1 drop\n\t}\n}\n",
+  ],
+  [
+    "meta nfproto in a bridge table",
+    "rules",
+    "table bridge t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tmeta nfproto ipv4 drop\n\t}\n}\n",
+  ],
+  [
     "a masquerade in a filter chain",
     "rules",
     "table ip t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tmasquerade\n\t}\n}\n",

@@ -108,10 +108,10 @@ describe("fib at the hooks the kernel takes it at", () => {
       "7:3 'fib daddr . iif type' works only in prerouting, input and forward chains, and chain u is reached from chain c at the postrouting hook";
     expect(errors(text("goto u"))).toEqual([message]);
     expect(errors(text("ip daddr vmap @m"))).toEqual([message]);
-    // A loop a base chain reaches is refused on its own (jump-loops.ts); the walk still ends.
+    // A loop a base chain reaches is refused on its own (jump-loops.ts); the walk still ends. In line order.
     expect(errors(text("jump v", "\t\tip daddr 192.0.2.9 jump v\n"))).toEqual([
-      expect.stringMatching(/^8:3 chain u goes back to chain v/),
       expect.stringMatching(/^7:3 .*reached from chain c at the postrouting hook$/),
+      expect.stringMatching(/^8:3 chain u goes back to chain v/),
     ]);
   });
 });

@@ -203,8 +203,8 @@ describe("nft session affinity", () => {
   it("a lookup in a set that update fills is a chance, whatever its name holds", () => {
     const ruleset = parseRulesetFile(NFT, "kube-proxy.nft");
     expect(ruleset.diagnostics.map((d) => `${d.position.line}: ${d.message}`)).toEqual([
-      `11: statement 'update @${SET} { ip saddr}' is not modelled`,
       `8: match 'ip saddr @${SET}' on dynamic set @${SET} is not modelled`,
+      `11: statement 'update @${SET} { ip saddr}' is not modelled`,
     ]);
     const packet = runScenario(
       { ...labWorld(), ruleset },

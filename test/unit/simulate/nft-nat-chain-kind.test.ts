@@ -104,3 +104,23 @@ describe("a NAT to an address in an inet table", () => {
     expect(inet(s)).toEqual([]);
   });
 });
+
+describe("problems found once the whole file is read", () => {
+  it("are listed in the file's order, with the ones read on the way", () => {
+    const text = [
+      "table ip t {",
+      "\tchain c {",
+      "\t\ttype filter hook forward priority 0; policy accept;",
+      "\t\tmasquerade",
+      "\t\tip saddr @missing accept",
+      "\t\tfrobnicate 3",
+      "\t}",
+      "}",
+      "",
+    ].join("\n");
+    const lines = parseNftRuleset(text).diagnostics.map((d) => `${d.position.line}:${d.position.column}`);
+    // The NAT chain (line 4) and the missing set (line 5) are checked after the unknown word (line 6) is read.
+    expect(lines).toEqual([...lines].sort((a, b) => a.localeCompare(b, "en", { numeric: true })));
+    expect(lines.map((l) => l.split(":")[0])).toEqual(expect.arrayContaining(["4", "5", "6"]));
+  });
+});

@@ -329,8 +329,8 @@ describe("parseNftRuleset on other expressions", () => {
     expect(parsed.diagnostics.map((d) => `${d.position.line}: ${d.message} | ${d.hint}`)).toEqual([
       `19: expression 'add @ssh_meter { ip saddr limit rate over 3/minute}' is not modelled | ${RATE_HINT}`,
       `20: statement 'update @seen { ip saddr}' is not modelled | ${DECIDES_NOTHING_HINT}`,
-      `23: expression 'ct count over 4' is not modelled | ${STATE_HINT}`,
       `21: match 'ip saddr @seen' on dynamic set @seen is not modelled | ${STATE_HINT}`,
+      `23: expression 'ct count over 4' is not modelled | ${STATE_HINT}`,
     ]);
   });
 

@@ -1,0 +1,124 @@
+/**
+ * One nft rule reads one network family. nft gives each rule a network context (the table's family, or the
+ * first expression that needs one in an inet, bridge or netdev table) and refuses an expression of the other
+ * family ("conflicting protocols specified: ip vs. ip6"): `ip6 saddr` in an ip table, `ip saddr ... ip6
+ * daddr` in any table, `reject with icmpv6` after `ip saddr`. `meta nfproto` outside an inet table is refused
+ * too. Each was checked with nft 1.0.6 on kernel 6.18 (`nft -c -f`), message and column.
+ */
+import type { NftToken } from "./tokenize-nft.ts";
+
+/** IPv4 and IPv6 header fields as nft names them after `ip` and `ip6`. */
+const HEADER_FIELDS: Record<"ip" | "ip6", ReadonlySet<string>> = {
+  ip: new Set("saddr daddr protocol dscp ecn length ttl id frag-off version hdrlength checksum".split(" ")),
+  ip6: new Set("saddr daddr nexthdr hoplimit flowlabel dscp ecn length version priority".split(" ")),
+};
+
+/** ICMP and ICMPv6 header fields as nft names them after `icmp` and `icmpv6`. */
+const ICMP_FIELDS: ReadonlySet<string> = new Set(
+  "type code checksum id sequence gateway mtu parameter-problem max-delay taddr daddr".split(" "),
+);
+
+/** A network family a rule's expression needs, and where it is written. */
+interface FamilyNeed {
+  family: "ip" | "ip6";
+  /** The expression as a reader names it (`ip6 saddr`, `reject with icmpv6`, `meta nfproto ipv4`). */
+  what: string;
+  at: NftToken;
+  /** nft writes its reject conflict without the dot ("ip vs ip6"). */
+  reject?: boolean;
+  /**
+   * `icmp`: an ICMP header gives a rule without context its family but conflicts with none (`ip saddr X icmpv6
+   * type Y` loads); `ct`: conntrack's tuple conflicts with the table's family alone and gives none.
+   */
+  weak?: "icmp" | "ct";
+}
+
+/** A conflict nft refuses the rule for, positioned as nft positions it. */
+export interface FamilyConflict {
+  at: NftToken;
+  message: string;
+  hint: string;
+}
+
+/** The family expression `words[k]` needs, or undefined (not a header field, a context word or a reject's type). */
+function needAt(words: readonly NftToken[], k: number): FamilyNeed | undefined {
+  const w = words[k] as NftToken;
+  if (w.type !== "word") return undefined;
+  const next = words[k + 1];
+  const before = words[k - 1]?.value;
+  if (
+    (w.value === "ip" || w.value === "ip6") &&
+    next?.type === "word" &&
+    HEADER_FIELDS[w.value].has(next.value)
+  ) {
+    // `ct original ip saddr` reads conntrack's tuple, of that family all the same: said at `ct`.
+    const ct = (before === "original" || before === "reply") && words[k - 2]?.value === "ct";
+    return {
+      family: w.value,
+      what: `${ct ? `ct ${before} ` : ""}${w.value} ${next.value}`,
+      at: ct ? (words[k - 2] as NftToken) : w,
+      ...(ct ? { weak: "ct" as const } : {}),
+    };
+  }
+  if ((w.value === "icmp" || w.value === "icmpv6") && next?.type === "word" && ICMP_FIELDS.has(next.value))
+    return {
+      family: w.value === "icmp" ? "ip" : "ip6",
+      what: `${w.value} ${next.value}`,
+      at: w,
+      weak: "icmp",
+    };
+  if (w.value === "nfproto" && before === "meta" && (next?.value === "ipv4" || next?.value === "ipv6"))
+    return {
+      family: next.value === "ipv4" ? "ip" : "ip6",
+      what: `meta nfproto ${next.value}`,
+      at: words[k - 1] as NftToken,
+    };
+  if (w.value === "with" && before === "reject" && (next?.value === "icmp" || next?.value === "icmpv6")) {
+    // nft says it at the ICMP type (`type` may stand before it).
+    const type = words[k + 2]?.value === "type" ? words[k + 3] : words[k + 2];
+    return {
+      family: next.value === "icmp" ? "ip" : "ip6",
+      what: `reject with ${next.value}`,
+      at: type ?? next,
+      reject: true,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The first expression of the rule `words` that nft refuses for its network family in a table of
+ * `tableFamily`, or undefined when every expression fits.
+ */
+export function familyConflict(words: readonly NftToken[], tableFamily: string): FamilyConflict | undefined {
+  let context: { family: "ip" | "ip6"; what: string } | undefined =
+    tableFamily === "ip" || tableFamily === "ip6"
+      ? { family: tableFamily, what: `table ${tableFamily}` }
+      : undefined;
+  for (let k = 0; k < words.length; k++) {
+    const need = needAt(words, k);
+    if (!need) continue;
+    if (need.what.startsWith("meta nfproto") && tableFamily !== "inet")
+      return {
+        at: need.at,
+        message: `'${need.what}' in a ${tableFamily} table: nft refuses it ("meta nfproto is only useful in the inet family")`,
+        hint: `a ${tableFamily} table's chains see ${tableFamily === "ip" ? "IPv4 alone" : tableFamily === "ip6" ? "IPv6 alone" : "frames of every protocol"}: match the family with 'meta protocol ip' or 'meta protocol ip6' (bridge, netdev), or drop the match`,
+      };
+    if (!context) {
+      if (need.weak !== "ct") context = need;
+      continue;
+    }
+    if (context.family === need.family || need.weak === "icmp") continue;
+    if (need.weak === "ct" && !context.what.startsWith("table ")) continue;
+    const vs = `${context.family} vs${need.reject ? "" : "."} ${need.family}`;
+    const table = context.what.startsWith("table ");
+    return {
+      at: need.at,
+      message: `'${need.what}' reads ${need.family === "ip" ? "IPv4" : "IPv6"} packets, but ${table ? `this ${context.what} sees ${context.family === "ip" ? "IPv4" : "IPv6"} alone` : `'${context.what}' before it already took the rule to ${context.family === "ip" ? "IPv4" : "IPv6"}`}: nft refuses the rule ("conflicting protocols specified: ${vs}")`,
+      hint: table
+        ? `move the rule to a table of family ${need.family} or inet`
+        : "a rule matches one family: write one rule for IPv4 and another for IPv6",
+    };
+  }
+  return undefined;
+}
