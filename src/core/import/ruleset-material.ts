@@ -553,9 +553,35 @@ export function nftLogPrefixes(text: string): { hook: HookId | null; prefix: str
   let table = "";
   let block: { kind: "chain" | "map"; name: string } | undefined;
   let depth = 0;
+  // A rule's jumps, verdict maps and log prefix, in chain `chain` of `inTable`.
+  const chainLine = (inTable: string, chain: string, line: string) => {
+    const key = `${inTable}:${chain}`;
+    for (const j of line.matchAll(/\b(?:jump|goto)\s+([^\s,;}]+)/g)) {
+      const to = `${inTable}:${j[1]}`;
+      callers.set(to, new Set([...(callers.get(to) ?? []), key]));
+    }
+    // `type filter hook input priority 0;` on its own line or after `chain in {` (nft takes both).
+    if (/(?:^|[{;])\s*type\s+\S+\s+hook\s/.test(line)) base.add(key);
+    for (const m of line.matchAll(/\bvmap\s+@(\S+)/g)) mapUses.push({ key, map: `${inTable}:${m[1]}` });
+    const prefix = /\blog\b(?:\s+\w+\s+\S+)*?\s+prefix\s+"((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
+    if (prefix !== undefined) logs.push({ key, prefix: prefix.replace(/\\(.)/g, "$1") });
+  };
   for (const line of text.split(/\r?\n/)) {
     const before = depth;
     depth += (line.match(/{/g) ?? []).length - (line.match(/}/g) ?? []).length;
+    // An nft -f script's commands (`add chain inet f input { type filter hook input ... }`, `add rule inet f input ...`).
+    const command =
+      before === 0
+        ? /^\s*(?:add|create|insert)\s+(chain|rule)\s+(?:(ip|ip6|inet|bridge|arp|netdev)\s+)?(\S+)\s+([^\s{]+)(.*)$/.exec(
+            line,
+          )
+        : null;
+    if (command) {
+      const fam = command[2] === "inet" || !command[2] ? "ip" : command[2];
+      if (/^(ip|ip6|bridge|arp)$/.test(fam))
+        chainLine(`${fam}:${command[3]}`, command[4] as string, command[5] as string);
+      continue;
+    }
     const t = before === 0 ? /^\s*table\s+(\S+)\s+(\S+)\s*{/.exec(line) : null;
     if (t) {
       family = t[1] === "inet" ? "ip" : (t[1] as string);
@@ -567,20 +593,11 @@ export function nftLogPrefixes(text: string): { hook: HookId | null; prefix: str
     const b = before === 1 ? /^\s*(chain|map|set)\s+(\S+)\s*{/.exec(line) : null;
     if (b) block = b[1] === "set" ? undefined : { kind: b[1] as "chain" | "map", name: b[2] as string };
     if (!block) continue;
-    const key = `${table}:${block.name}`;
-    for (const j of line.matchAll(/\b(?:jump|goto)\s+([^\s,;}]+)/g)) {
-      if (block.kind === "map") mapTargets.set(key, [...(mapTargets.get(key) ?? []), j[1] as string]);
-      else {
-        const to = `${table}:${j[1]}`;
-        callers.set(to, new Set([...(callers.get(to) ?? []), key]));
-      }
-    }
-    if (block.kind === "chain") {
-      if (/^\s*type\s+\S+\s+hook\s/.test(line)) base.add(key);
-      for (const m of line.matchAll(/\bvmap\s+@(\S+)/g)) mapUses.push({ key, map: `${table}:${m[1]}` });
-      const prefix = /\blog\b(?:\s+\w+\s+\S+)*?\s+prefix\s+"((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
-      if (prefix !== undefined) logs.push({ key, prefix: prefix.replace(/\\(.)/g, "$1") });
-    }
+    if (block.kind === "map") {
+      const key = `${table}:${block.name}`;
+      for (const j of line.matchAll(/\b(?:jump|goto)\s+([^\s,;}]+)/g))
+        mapTargets.set(key, [...(mapTargets.get(key) ?? []), j[1] as string]);
+    } else chainLine(table, block.name, line);
     if (depth <= 1) block = undefined;
   }
   for (const { key, map } of mapUses)

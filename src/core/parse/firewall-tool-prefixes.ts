@@ -22,7 +22,8 @@
  *   `[<ipv4|ipv6|bri>-<FWD|INP|OUT|PRE|NAM>-<ruleset>-<rule|default>-<A|D|R|...>]` (a named ruleset's
  *   hook is the devices'), and `[DST-NAT-<n>]`/`[SRC-NAT-<n>]` in its nat chains; EdgeOS, VyOS 1.3 and
  *   UniFi write `[<NAME>_<IN|LOCAL|OUT>-<rule|default|RET>-<A|D|R|n>]`, IN and OUT rulesets on forwarded
- *   traffic, LOCAL on the router's own.
+ *   traffic, LOCAL on the router's own; UniFi Network 9 writes zone pairs `[<FROM>_<TO>-<A|D|R>-<rule>]` and
+ *   EdgeOS's zone policies `[<from>-<to>-<rule|default>-<A|D|R>]`.
  * - Calico's Log action: `calico-packet: `, in the filter chains of workloads and host endpoints.
  * - kube-router's network policies (k3s's default): `DROP by policy <namespace>/<policy>`, logged in a
  *   pod's firewall chain (off FORWARD, INPUT and OUTPUT) before it rejects the packet.
@@ -97,6 +98,14 @@ const VYOS = /^\[(ipv4|ipv6|bri)-(FWD|INP|OUT|PRE|NAM)-[A-Za-z0-9_.-]+?-(?:\d+|d
 const VYOS_NAT = /^\[(DST|SRC)-NAT(?:66)?-\d+\]$/;
 /** EdgeOS, VyOS 1.3, UniFi: `[WAN_IN-10-A]`, `[WAN_LOCAL-default-D]`, `[LAN_LOCAL-RET-2147483647]`. */
 const EDGEOS = /^\[[A-Za-z0-9_]+_(IN|LOCAL|OUT)((?:-[A-Za-z0-9]+)+)\]$/;
+
+/**
+ * UniFi Network 9's zone pairs, `[<FROM>_<TO>-<A|D|R>-<rule>]` (`[LAN_CUSTOM3-A-10000]`, `[WAN_LAN-A-10001]`),
+ * and EdgeOS's zone policies, `[<from>-<to>-<rule|default>-<A|D|R>]` (`[wan-lan-default-D]`): the
+ * router's own zone is LOCAL (`local`), as the packet's destination (INPUT) or source (OUTPUT).
+ */
+const UNIFI_ZONES = /^\[([A-Z][A-Z0-9]*)_([A-Z][A-Z0-9]*)-([ADR])-\d+\]$/;
+const EDGEOS_ZONES = /^\[([a-z][a-z0-9_]*)-([a-z][a-z0-9_]*)-(?:default|\d+)-([ADR])\]$/;
 const BRACKETED =
   /^\[(?:(RAW|MANGLE|NAT|FILTER|SECURITY)[_-])?(PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING)\]$/i;
 
@@ -201,6 +210,15 @@ export function toolPrefix(prefix: string): ToolPrefix | undefined {
     return {
       hooks: edge[1] === "LOCAL" ? INPUT : FORWARD,
       ...(drop ? { drop: { verdict: drop, by: "EdgeOS, VyOS 1.3 or UniFi" } } : {}),
+    };
+  }
+  const zones = UNIFI_ZONES.exec(prefix) ?? EDGEOS_ZONES.exec(prefix);
+  if (zones) {
+    const [from, to] = [(zones[1] as string).toUpperCase(), (zones[2] as string).toUpperCase()];
+    const drop = zones[3] === "D" ? "DROP" : zones[3] === "R" ? "REJECT" : undefined;
+    return {
+      hooks: to === "LOCAL" ? INPUT : from === "LOCAL" ? OUTPUT : FORWARD,
+      ...(drop ? { drop: { verdict: drop, by: zones[1] === from ? "UniFi" : "EdgeOS" } } : {}),
     };
   }
   if (prefix === "IPTables-Dropped:")

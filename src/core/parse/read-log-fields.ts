@@ -672,7 +672,12 @@ function readFields(
           break;
         }
         if (key === "NFPROTO") break;
-        const n = hex ? readHex(line, vs, end) : readUint(line, vs, end);
+        // UniFi OS gateways print the mark in hex without `0x` (`MARK=1a0000`); the kernel always with it.
+        const n = hex
+          ? readHex(line, vs, end)
+          : key === "MARK" && /^[0-9a-fA-F]{1,8}$/.test(line.slice(vs, sp))
+            ? Number.parseInt(line.slice(vs, sp), 16)
+            : readUint(line, vs, end);
         if (n < 0) {
           if (!isKnownNumericKey(key)) break;
           return numberError(line, key, vs, sp, hex);

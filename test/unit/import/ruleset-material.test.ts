@@ -297,6 +297,39 @@ table ip trace {
     expect(prefixMapFromRuleset(lab)).toEqual({});
   });
 
+  it("reads the nft -f forms nft takes: a chain's type on its opening line, and add chain/add rule commands", () => {
+    // The form a capture loaded (harvest42: its prefixes went unlearnt and unwarned), and the nftables wiki's commands.
+    const oneLine = `table inet t {
+	chain in { type filter hook input priority 0; policy accept;
+		ip protocol gre log prefix "nft-gre "
+		jump more
+	}
+	chain more { ip protocol udp log prefix "nft-udp "; }
+	chain fwd { type filter hook forward priority 0; meta l4proto icmp log prefix "nft-fwd "; }
+}`;
+    expect(prefixMapFromRuleset(oneLine)).toEqual({
+      "nft-gre": "ip:t:in",
+      "nft-udp": "ip:t:in",
+      "nft-fwd": "ip:t:fw",
+    });
+    const commands = [
+      "add table inet filter",
+      "add chain inet filter input { type filter hook input priority 0; policy drop; }",
+      "add chain inet filter extra",
+      'add rule inet filter input ip protocol gre log prefix "nft-gre "',
+      "add rule inet filter input jump extra",
+      'insert rule inet filter extra udp dport 53 log prefix "nft-dns "',
+      "add table ip6 v6",
+      "add chain ip6 v6 out { type filter hook output priority 0; }",
+      'add rule ip6 v6 out log prefix "v6-out "',
+    ].join("\n");
+    expect(prefixMapFromRuleset(commands)).toEqual({
+      "nft-gre": "ip:filter:input",
+      "nft-dns": "ip:filter:input",
+      "v6-out": "ip6:v6:out",
+    });
+  });
+
   it("takes nft list ruleset as the ruleset when iptables-save has no table, without counters or logging tables", () => {
     const t = rulesetTexts("# Warning: iptables-legacy tables present\n", "", "note", NFT);
     expect(t.loggingRules).toBe(4);

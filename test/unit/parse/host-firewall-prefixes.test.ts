@@ -388,6 +388,12 @@ describe("other firewall tools' prefixes (Shorewall, csf, FireHOL, APF, AIF, Nix
     ["[WAN_LOCAL-default-D]", "IN=eth0 OUT=", "ip:filter:INPUT", "DROP EdgeOS, VyOS 1.3 or UniFi"],
     // UniFi OS's ulogd writes the rule's description after the prefix: not part of it.
     ['[LAN_LOCAL-RET-2147483647] DESCR="no rule description" ', "IN=wg0 OUT=", "ip:filter:INPUT", ""],
+    // UniFi Network 9's zone pairs (a Cloud Gateway Ultra's line in wazuh/wazuh#32914) and EdgeOS's zone policies.
+    ['[LAN_CUSTOM3-A-10000] DESCR="Allow_Trusted_To_VMNet" ', "IN=br50 OUT=br20", "ip:filter:FORWARD", ""],
+    ["[WAN_LAN-D-10001]", "IN=eth8 OUT=br0", "ip:filter:FORWARD", "DROP UniFi"],
+    ["[LOCAL_WAN-R-2]", "IN= OUT=eth8", "ip:filter:OUTPUT", "REJECT UniFi"],
+    ["[wan-lan-default-D]", "IN=eth0 OUT=eth1", "ip:filter:FORWARD", "DROP EdgeOS"],
+    ["[wan-local-10-A]", "IN=eth0 OUT=", "ip:filter:INPUT", ""],
   ];
   it.each(cases)("%s (%s) is read at %s", (prefix, devices, hook, drop) => {
     const r = parseTraceText(v4(prefix, devices, 1), { file: "tool.log" });

@@ -421,3 +421,14 @@ describe("MediaTek kernels' printk caller, '(cpu)[pid:comm]' before the message"
     ]);
   });
 });
+
+describe("UniFi OS gateways' LOG lines (a Cloud Gateway Ultra's, in wazuh/wazuh#32914)", () => {
+  it("read MARK= in hex without 0x (MARK=1a0000) and place the Network 9 zone pair at FORWARD", () => {
+    const line =
+      'Oct 31 17:53:46 Cloud-Gateway-Ultra-Justin [LAN_CUSTOM3-A-10000] DESCR="Allow_Trusted_To_VMNet" IN=br50 OUT=br20 MAC=9c:05:d6:c2:8f:d7:6c:4c:bc:8a:df:6b:08:00 SRC=192.168.50.200 DST=192.168.20.10 LEN=52 TOS=00 PREC=0x00 TTL=127 ID=13501 DF PROTO=TCP SPT=7172 DPT=8006 SEQ=1930800898 ACK=0 WINDOW=64240 SYN URGP=0 MARK=1a0000 ';
+    const r = parseTraceText(line, { file: "unifi.log" });
+    expect(r.diagnostics).toEqual([]);
+    const e = r.packets[0]?.events[0];
+    expect([e?.hook, e?.mark, e?.l4?.dport]).toEqual(["ip:filter:FORWARD", "0x1a0000", 8006]);
+  });
+});
