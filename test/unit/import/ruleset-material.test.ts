@@ -305,7 +305,7 @@ table ip trace {
 		jump more
 	}
 	chain more { ip protocol udp log prefix "nft-udp "; }
-	chain fwd { type filter hook forward priority 0; meta l4proto icmp log prefix "nft-fwd "; }
+	chain fw { type filter hook forward priority 0; meta l4proto icmp log prefix "nft-fwd "; }
 }`;
     expect(prefixMapFromRuleset(oneLine)).toEqual({
       "nft-gre": "ip:t:in",
