@@ -3,7 +3,7 @@
  * interface addresses) and the routes the lab lists, as `ip route get` (or `ip -6 route get`) would
  * answer. An IPv6 destination takes IPv6 routes only, an IPv4 one IPv4 routes.
  */
-import { addressFamily, addressInIpCidr, canonicalAddress, parseIpCidr } from "./ip-address.ts";
+import { addressFamily, addressInIpCidr, canonicalAddress, type IpCidr, parseIpCidr } from "./ip-address.ts";
 import { hostIfaces, type IfaceAddress, isLocalAddress, type Topology } from "./topology.ts";
 
 /** Where a packet to an address goes from one host. */
@@ -76,7 +76,29 @@ export function routeLookup(topo: Topology, host: string, dst: string, from?: st
   const dev = best.dev;
   const iface = ifaces.find((i) => i.name === dev);
   const own = iface?.addresses.filter((a) => !!a.v6 === v6) ?? [];
-  // A global (or unique local) address before a link-local one, as the kernel's source selection prefers.
-  const src = (own.find((a) => !linkLocal(a)) ?? own[0])?.address;
+  const src = preferredSource(own, best.via ?? d, d)?.address;
   return { kind: "unicast", dev, via: best.via, src, mtu: best.mtu ?? iface?.mtu ?? 1500 };
+}
+
+/**
+ * The address of `own` (the out device's, of the packet's family, in the device's order) the kernel picks
+ * as a source towards `dst` through `nextHop`. IPv4 (inet_select_addr): the first address whose subnet holds
+ * the next hop (the gateway, or `dst` on a link), else the first. IPv6 (ipv6_dev_get_saddr, RFC 6724): a
+ * global (or unique local) address before a link-local one, then the longest prefix shared with `dst`
+ * (counted up to the address's own prefix length), then the first.
+ */
+function preferredSource(
+  own: readonly IfaceAddress[],
+  nextHop: string,
+  dst: string,
+): IfaceAddress | undefined {
+  if (!own[0]?.v6) return own.find((a) => addressInIpCidr(nextHop, a.subnet)) ?? own[0];
+  const global = own.filter((a) => !linkLocal(a));
+  let pick: { a: IfaceAddress; shared: number } | undefined;
+  for (const a of global) {
+    let shared = a.len;
+    while (shared > 0 && !addressInIpCidr(dst, parseIpCidr(`${a.address}/${shared}`) as IpCidr)) shared--;
+    if (!pick || shared > pick.shared) pick = { a, shared };
+  }
+  return pick?.a ?? own[0];
 }

@@ -1025,6 +1025,13 @@ export class Simulator {
     const forwarding = p.v6 ? "net.ipv6.conf.all.forwarding" : "net.ipv4.ip_forward";
     if (this.sysctl(forwarding, "0") !== "1")
       return { kind: "lost", reason: `${host} does not forward (${forwarding}=0)` };
+    // IPv4 asks the input device's own switch (ip_route_input_slow: IN_DEV_FORWARD); IPv6 forwards by `all`.
+    const inDevice = `net.ipv4.conf.${dev}.forwarding`;
+    if (!p.v6 && this.sysctl(inDevice, "1") === "0")
+      return {
+        kind: "lost",
+        reason: `${host} does not forward what comes in on ${dev} (${inDevice}=0): the kernel drops it, with no ICMP error`,
+      };
     p.ttl -= 1;
     if (p.ttl <= 0)
       return {

@@ -180,6 +180,21 @@ describe("a first packet that netfilter drops leaves no conntrack entry", () => 
     expect(r.simulator.conntrack.list()).toEqual([]);
   });
 
+  it("IPv4 forwards by the input device's own switch: forwarding=0 on eth0 loses what comes in there (simcheck7 D2)", () => {
+    // Kernel 6.18 with ip_forward=1 and wan0.forwarding=0: the DNATed SYN from wan was dropped before FORWARD,
+    // and a container's connection out lost its SYN-ACK (it comes in on wan0); the SYN itself left.
+    const world = labWorld("docker-28", { "net.ipv4.conf.eth0.forwarding": "0" }, logEverywhere());
+    const inbound = runScenario(world, { from: "wan", to: "203.0.113.2", proto: "tcp", dport: 8080 });
+    expect(inbound.packets[0]?.fate).toEqual({
+      kind: "lost",
+      reason:
+        "host does not forward what comes in on eth0 (net.ipv4.conf.eth0.forwarding=0): the kernel drops it, with no ICMP error",
+    });
+    expect(inbound.packets[0]?.events.map((e) => e.hook)).not.toContain("ip:filter:FORWARD");
+    const outbound = runScenario(world, { from: "c1", to: "198.51.100.10", proto: "tcp", dport: 80 });
+    expect(outbound.packets.map((p) => p.fate.kind)).toEqual(["delivered", "lost"]);
+  });
+
   it("a reply is sent only when its request arrived", () => {
     // The data segment is dropped; its ACK is never sent, the FIN after it is.
     const world = labWorld("docker-28", {}, [

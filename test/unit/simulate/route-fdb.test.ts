@@ -60,6 +60,49 @@ describe("routing and the bridge FDB over the recorded lab", () => {
     expect(routeLookup(t, "a", "203.0.113.2")).toEqual({ kind: "local", mtu: 16384 });
   });
 
+  it("picks the source the kernel picks on a device of several addresses, not the first listed (simcheck7 D1)", () => {
+    // Kernel 6.18: `ip route get` from a host whose wan0 lists 10.99.0.10/24 first said src 203.0.113.10
+    // (the gateway's subnet), and MASQUERADE used it; for IPv6 the longest prefix shared with the destination.
+    const lab = labSchema.parse({
+      version: 1,
+      name: "src",
+      description: "A host whose uplink has an unrelated address first.",
+      hosts: [
+        {
+          name: "a",
+          role: "docker-host",
+          interfaces: [
+            { name: "lo", addresses: ["127.0.0.1/8"], kind: "loopback" },
+            {
+              name: "wan0",
+              addresses: [
+                "10.99.0.10/24",
+                "203.0.113.10/24",
+                "203.0.113.11/24",
+                "2001:db8:99::10/64",
+                "2001:db8:1::10/64",
+                "fe80::1/64",
+              ],
+              kind: "veth",
+            },
+          ],
+          routes: [
+            { to: "default", via: "203.0.113.1", dev: "wan0" },
+            { to: "::/0", via: "2001:db8:1::1", dev: "wan0" },
+          ],
+        },
+      ],
+    });
+    const t = buildTopology(lab);
+    expect(routeLookup(t, "a", "198.51.100.10")).toMatchObject({ via: "203.0.113.1", src: "203.0.113.10" });
+    expect(routeLookup(t, "a", "10.99.0.20")).toMatchObject({ src: "10.99.0.10" });
+    expect(routeLookup(t, "a", "2001:db8:1::1")).toMatchObject({ src: "2001:db8:1::10" });
+    expect(routeLookup(t, "a", "2001:db8:99::7")).toMatchObject({ src: "2001:db8:99::10" });
+    // Shared prefixes count bits: 2001:db8:5:: shares 45 with 2001:db8:1::, 40 with 2001:db8:99::.
+    expect(routeLookup(t, "a", "2001:db8:5::1")).toMatchObject({ src: "2001:db8:1::10" });
+    expect(routeLookup(t, "a", "2001:db8:9a::1")).toMatchObject({ src: "2001:db8:99::10" });
+  });
+
   it("knows local and broadcast addresses", () => {
     expect(isLocalAddress(topo, "host", "172.17.0.1")).toBe(true);
     expect(isLocalAddress(topo, "host", "127.0.0.53")).toBe(true);
