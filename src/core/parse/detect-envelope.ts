@@ -713,10 +713,16 @@ export function detectEnvelope(line: string): Envelope {
     if (d && line.charCodeAt(d.end) === 32) {
       const tagged = hostTagged(line, d.end + 1, d.time, "journal", "syslog");
       if (tagged) return tagged;
-      // ulogd's LOGEMU file (NFLOG): `Nov 26 05:58:48 host <prefix>IN=...`, no program tag.
+      // ulogd's LOGEMU file (NFLOG): `Nov 26 05:58:48 host <prefix>IN=...`, no program tag; and what a
+      // UniFi OS gateway sends a remote syslog: `<13>` first, its host name often twice.
       const host = line.indexOf(" ", d.end + 1);
-      if (kind === undefined && host > d.end + 1 && host - d.end <= 256)
-        return { kind: "ulogd", bodyStart: host + 1, time: d.time, kernel: false };
+      if ((kind === undefined || kind === "dmesg-r") && host > d.end + 1 && host - d.end <= 256) {
+        const name = line.slice(d.end + 1, host + 1);
+        const bodyStart = line.startsWith(name, host + 1) ? host + name.length + 1 : host + 1;
+        return kind === undefined
+          ? { kind: "ulogd", bodyStart, time: d.time, kernel: false }
+          : { kind: "syslog", bodyStart, time: d.time, kernel: false, hostAt: d.end + 1 };
+      }
     } else if (!d && kind === undefined) {
       // Starts with a day's name, not a month's: OpenWrt's logread (checked only when no syslog date is there).
       const logread = readLogread(line, at);
@@ -732,8 +738,10 @@ export function detectEnvelope(line: string): Envelope {
     const tagged = hostTagged(line, local.end + 1, local.time, "journal", "syslog");
     if (tagged) return tagged;
   }
-  // A syslog line quoted without its date and host (a blog's excerpt): `kernel: [ 9271.326139] ...`.
-  const tag = afterKernelWord(line, start);
+  // A syslog line quoted without its date and host (a blog's excerpt): `kernel: [ 9271.326139] ...`; an
+  // export's message field keeps the host (Elastic's iptables events: `Hostname kernel: [wan-lan-default-D]IN=`).
+  const hosted = afterKernelTag(line, start);
+  const tag = hosted > 0 ? hosted : afterKernelWord(line, start);
   if (tag > 0) {
     const inner = skipInnerUptime(line, tag);
     return inner.time === undefined

@@ -432,3 +432,25 @@ describe("UniFi OS gateways' LOG lines (a Cloud Gateway Ultra's, in wazuh/wazuh#
     expect([e?.hook, e?.mark, e?.l4?.dport]).toEqual(["ip:filter:FORWARD", "0x1a0000", 8006]);
   });
 });
+
+describe("syslog envelopes without a kernel tag, or without a date (harvest42)", () => {
+  const body =
+    "IN=eth8 OUT= MAC=9c:05:d6:c2:8f:d7:6c:4c:bc:8a:df:6b:08:00 SRC=198.51.100.7 DST=203.0.113.10 LEN=52 TOS=0x00 PREC=0x00 TTL=127 ID=13501 DF PROTO=TCP SPT=7172 DPT=8006 WINDOW=64240 RES=0x00 SYN URGP=0 ";
+  it.each([
+    // UniFi OS's remote syslog: `<PRI>`, date and host, no tag; its host name often twice.
+    ["<13>Aug 20 09:12:01 gw [WAN_LOCAL-D-2000] ", "syslog"],
+    ["<13>Mar  5 13:08:27 WSDS-UDM-SE WSDS-UDM-SE [WAN_LOCAL-D-2000] ", "syslog"],
+    ["Aug 20 09:12:01 UDM UDM [WAN_LOCAL-D-2000] ", "ulogd"],
+    // Elastic's iptables events keep the host and the tag in their message, without the date.
+    ["ubnt kernel: [WAN_LOCAL-default-D]", "dmesg"],
+  ])("%s: the prefix is the rule's alone", (head, kind) => {
+    const r = parseTraceText(`${head}${body}`, { file: "remote.log" });
+    expect(r.diagnostics).toEqual([]);
+    const e = r.packets[0]?.events[0];
+    expect([e?.prefix.trim(), e?.hook, e?.envelope]).toEqual([
+      head.slice(head.indexOf("[")).trim(),
+      "ip:filter:INPUT",
+      kind,
+    ]);
+  });
+});
