@@ -209,8 +209,12 @@ function error(at: number, expected: string, line?: string): ErrorLine {
   };
 }
 
-/** `"MESSAGE" : ` of a json-pretty line (after its indentation). */
-const PRETTY_MESSAGE = /^[ \t]+"MESSAGE"[ \t]*:[ \t]*/;
+/**
+ * `"MESSAGE" : ` of a json-pretty line (after its indentation), or a message key of the one-line records
+ * (`"msg": ` of `dmesg -J`, `"message": ` of an exported event shown by `jq .` or a search UI).
+ */
+const PRETTY_MESSAGE =
+  /^[ \t]+(?:"MESSAGE"[ \t]*:[ \t]*|"(?:message|msg|log|short_message|full_message)"[ \t]*:[ \t]*(?="))/;
 
 /** `journalctl -o json-sse` writes each record as a server-sent event: this before it, a blank line after. */
 const SSE = "data: ";

@@ -64,7 +64,13 @@ export function unwrapLine(line: string): UnwrappedLine {
       map = [];
       for (let i = 0; i <= text.length; i++) map.push(i, lineIndex(json.map, lineIndex(s.map, i)));
     }
-    const envelope: Envelope = { kind: "journal-json", bodyStart: 0, kernel: json.kernel };
+    // A shipper's message may keep the syslog head it came with (`Hostname kernel: [wan-lan-default-D]IN=...`).
+    const inner = detectEnvelope(text);
+    const envelope: Envelope = {
+      kind: "journal-json",
+      bodyStart: inner.kind === "bare" ? 0 : inner.bodyStart,
+      kernel: json.kernel || (inner.kind !== "bare" && inner.kernel),
+    };
     if (json.time !== undefined) envelope.time = json.time;
     return { text, envelope, map };
   }

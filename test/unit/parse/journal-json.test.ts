@@ -208,3 +208,28 @@ describe("journal JSON records, any content", () => {
     );
   });
 });
+
+describe("pretty-printed JSON of other tools (harvest42)", () => {
+  const line = (prefix: string) => `${prefix}${FIELDS}`;
+  it("reads dmesg -J's msg lines and an exported event's message line, with its syslog head left out", () => {
+    const dmesg = ["{", '   "dmesg": [', "      {", '         "pri": 4,', '         "time": 65707.349409,'];
+    const text = [
+      ...dmesg,
+      `         "msg": ${JSON.stringify(line("iptable/filter-INPUT "))}`,
+      "      }",
+      "   ]",
+      "}",
+      "{",
+      `  "message": ${JSON.stringify(line("ubnt kernel: iptable/filter-INPUT ").replace("ID=", "ID=9"))},`,
+      '  "event": { "module": "iptables" }',
+      "}",
+    ].join("\n");
+    const r = parseTraceText(text, { file: "pretty.json" });
+    expect(
+      r.packets.map((p) => [p.events[0]?.prefix.trim(), p.events[0]?.hook, p.events[0]?.position.line]),
+    ).toEqual([
+      ["iptable/filter-INPUT", "ip:filter:INPUT", 6],
+      ["iptable/filter-INPUT", "ip:filter:INPUT", 11],
+    ]);
+  });
+});
