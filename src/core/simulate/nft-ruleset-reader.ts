@@ -18,6 +18,7 @@ import { firstIntervalOverlap } from "./nft-interval-overlap.ts";
 import {
   elementPastWidth,
   elementValue,
+  headerFamily,
   parseNftRule,
   prependCondition,
   setTypeKeys,
@@ -26,6 +27,7 @@ import { reversedRange } from "./reversed-range.ts";
 import type {
   BaseChain,
   ChainDef,
+  Condition,
   Flowtable,
   NftDataElement,
   NftSet,
@@ -669,7 +671,7 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
         return;
       }
     }
-    const conflict = familyConflict(words, table.family);
+    const conflict = familyConflict(words, table.family ?? "ip");
     if (conflict) {
       err(conflict.at, conflict.message, conflict.hint);
       return;
@@ -1226,7 +1228,8 @@ function checkReferences(
             "reject in a bridge table works only in a prerouting or input chain",
             "the kernel refuses it elsewhere (Operation not supported); reject in prerouting, or drop here",
           );
-        rule.conditions = rule.conditions.map((c) => {
+        const guards: { at: number; family: 4 | 6 }[] = [];
+        rule.conditions = rule.conditions.map((c, k) => {
           if (c.kind !== "nft-set" || !c.set) return c;
           const set = table.sets?.get(c.set);
           if (!set)
@@ -1244,12 +1247,35 @@ function checkReferences(
             STATE_HINT,
             "warning",
           );
+          // nft guards a lookup keyed on one family's header with that family: the other one never reaches it.
+          const family = headerFamily(text);
+          if (family) guards.push({ at: k, family });
           return { kind: "unknown", text, neg: false, chance: "state" };
         });
+        for (const g of guards.reverse())
+          insertCondition(rule, g.at, {
+            kind: "ethertype",
+            ethertype: g.family === 4 ? "0x0800" : "0x86dd",
+            neg: false,
+          });
       }
     }
   }
   return refused;
+}
+
+/**
+ * Puts `c` before condition `at` of `rule`, as nft puts an implied match (a dependency) before the one
+ * that needs it: effects and verdicts written after that condition move one on.
+ */
+function insertCondition(rule: Rule, at: number, c: Condition): void {
+  rule.conditions.splice(at, 0, c);
+  if (rule.effectAt) rule.effectAt = rule.effectAt.map((k) => (k > at ? k + 1 : k));
+  if (rule.targetAt !== undefined && rule.targetAt > at) rule.targetAt += 1;
+  if (rule.afterVerdicts)
+    rule.afterVerdicts = rule.afterVerdicts.map((a) =>
+      a.conditions > at ? { ...a, conditions: a.conditions + 1 } : a,
+    );
 }
 
 /**

@@ -2957,7 +2957,7 @@ const IP6_FIELD = new RegExp(`(?:^|[\\s{.(])ip6 (?:${IP6_FIELDS})\\b`);
  * The one IP family whose header the expression `text` reads (4 for `ip saddr`, 6 for `ip6 saddr`), or
  * undefined for none or both: nft makes such an expression depend on that family.
  */
-function headerFamily(text: string): 4 | 6 | undefined {
+export function headerFamily(text: string): 4 | 6 | undefined {
   const v4 = IP_FIELD.test(text);
   const v6 = IP6_FIELD.test(text);
   return v4 === v6 ? undefined : v4 ? 4 : 6;

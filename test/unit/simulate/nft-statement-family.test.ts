@@ -39,3 +39,19 @@ describe("a statement on one family's header", () => {
     expect(v4rule.verdict).toBe("ACCEPT");
   });
 });
+
+describe("a lookup in a set the rules fill, keyed on one family's header (rulesets42 F4)", () => {
+  // nft --debug=netlink puts `meta nfproto ipv6` before `lookup reg 1 set ban6`: an IPv4 packet never
+  // reaches it. The common ban-set pair of fail2ban- and sshguard-style inet tables got a phantom DROP.
+  const rules = ["ip6 saddr @s6 drop", "tcp dport 22 add @s6 { ip6 saddr } drop"];
+  it("is passed by the other family: decided, the policy accepts", () => {
+    const run = runChain(table(rules), "input", synPacket({ dport: 80 }), ctx4);
+    expect(run.verdict).toBe("ACCEPT");
+    expect(run.steps.some((s) => s.kind === "rule" && s.verdict === "UNKNOWN")).toBe(false);
+  });
+
+  it("stays chance for its own family", () => {
+    const run = runChain(table(rules), "input", synPacket({ v6: true, src: "fd00::1", dst: "fd00::2" }), ctx6);
+    expect(JSON.stringify(run.steps[0])).toMatch(/UNKNOWN|uncertain/i);
+  });
+});
