@@ -51,7 +51,12 @@ describe("a lookup in a set the rules fill, keyed on one family's header (rulese
   });
 
   it("stays chance for its own family", () => {
-    const run = runChain(table(rules), "input", synPacket({ v6: true, src: "fd00::1", dst: "fd00::2" }), ctx6);
+    const run = runChain(
+      table(rules),
+      "input",
+      synPacket({ v6: true, src: "fd00::1", dst: "fd00::2" }),
+      ctx6,
+    );
     expect(JSON.stringify(run.steps[0])).toMatch(/UNKNOWN|uncertain/i);
   });
 });
