@@ -26,6 +26,9 @@ export type NftTokenizeResult =
 
 const PUNCT = new Set(["{", "}", ";", ","]);
 
+/** A verdict written against the colon before it (`443 :accept`): not a port (`dnat to :8080`). */
+const VERDICT_AFTER_COLON = /^(?:accept|drop|continue|return|jump|goto|queue|reject)$/;
+
 /** Tokenizes `text` whose first line is line `firstLine`; never throws. */
 export function tokenizeNft(text: string, firstLine = 1): NftTokenizeResult {
   const tokens: NftToken[] = [];
@@ -99,8 +102,15 @@ export function tokenizeNft(text: string, firstLine = 1): NftTokenizeResult {
       )
         j++;
       const word = src.slice(i, j);
-      // A lone colon separates a map element's key from its verdict.
-      tokens.push({ type: word === ":" ? "punct" : "word", value: word, line, column: i + 1 });
+      // A lone colon separates a map element's key from its verdict; nft's scanner makes it a token of its
+      // own, so `80: drop` and `443 :accept` are `80 : drop` and `443 : accept` (an IPv6 key ends in `::`).
+      if (word.length > 1 && word.endsWith(":") && !word.endsWith("::")) {
+        tokens.push({ type: "word", value: word.slice(0, -1), line, column: i + 1 });
+        tokens.push({ type: "punct", value: ":", line, column: j });
+      } else if (word.length > 1 && word.startsWith(":") && VERDICT_AFTER_COLON.test(word.slice(1))) {
+        tokens.push({ type: "punct", value: ":", line, column: i + 1 });
+        tokens.push({ type: "word", value: word.slice(1), line, column: i + 2 });
+      } else tokens.push({ type: word === ":" ? "punct" : "word", value: word, line, column: i + 1 });
       i = j;
     }
     if (!continued) tokens.push({ type: "nl", value: "\n", line, column: src.length + 1 });
