@@ -1431,6 +1431,16 @@ export const MORE_MESSAGES: readonly Known[] = [
       `${m[2]} table 裡的 '${m[1]}'：nft 會拒絕（「meta nfproto is only useful in the inet family」）`,
   },
   {
+    code: "nft-vmap-unmodelled-key",
+    english: /^verdict map on '(.+)' is not modelled$/,
+    zh: (m) => `以 '${m[1]}' 為鍵的 verdict map 沒有模擬`,
+  },
+  {
+    code: "nft-random-fully",
+    english: /^'random-fully' is iptables' word: nft refuses it \("syntax error, unexpected newline"\)$/,
+    zh: () => `'random-fully' 是 iptables 的寫法：nft 會拒絕（「syntax error, unexpected newline」）`,
+  },
+  {
     code: "nft-inet-nat-family",
     english:
       /^in an inet table '(dnat|snat) to' with an address needs its family: nft refuses it \("ip or ip6 must be specified with address for inet tables"\)$/,
@@ -1659,6 +1669,11 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "give iptables-save output: it starts each table with *filter, *nat, ...",
     "請提供 iptables-save 的輸出：它的每個 table 都以 *filter、*nat 等行開頭",
   ],
+  [
+    "the simulator follows each element's verdict and the way past the map (no element), and reports the rule uncertain only where they differ",
+    "模擬器會走每個元素的 verdict，也會走沒有符合任何元素、越過這個 map 的那條路，只在結果不同的地方把這條規則報告為不確定",
+  ],
+  ["write 'fully-random', as nft spells the flag", "請寫成 nft 的拼法 'fully-random'"],
   [
     "a rule matches one family: write one rule for IPv4 and another for IPv6",
     "一條規則只比對一個協定族：IPv4 和 IPv6 各寫一條規則",

@@ -1652,6 +1652,51 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
     close();
     return { elements, next: k + 1 };
   };
+  /** iptables' `--random-fully` written in nft (`masquerade random-fully`): nft spells it `fully-random`. */
+  const refuseRandomFully = () => {
+    if (peek()?.value !== "random-fully") return;
+    problem(
+      peek(),
+      `'random-fully' is iptables' word: nft refuses it ("syntax error, unexpected newline")`,
+      "write 'fully-random', as nft spells the flag",
+    );
+    i++;
+  };
+  /**
+   * `meta iiftype vmap { ether : jump ether_in }`: a verdict map on a key the model does not read (or
+   * `vmap @map`). Each element's verdict, and the way past the map (no element), is followed as a pick
+   * is; undefined, `i` unspecified, for any other form.
+   */
+  const readUnmodelledVmap = (start: number): Target | undefined => {
+    const vmap = tokens.findIndex((x, k) => k > start && x.value === "vmap");
+    if (vmap < 0 || vmap - start > 4) return undefined;
+    if (
+      tokens
+        .slice(start, vmap)
+        .some((x) => x.value === "{" || x.value === "." || (x.type === "word" && VERDICTS.has(x.value)))
+    )
+      return undefined;
+    const next = tokens[vmap + 1];
+    let verdicts: Target[];
+    if (next?.value === "{") {
+      i = vmap + 1;
+      const elements = readMapElements();
+      if (!elements) return undefined;
+      verdicts = elements.map((e) => e.verdict);
+    } else if (next?.value.startsWith("@") && sets?.get(next.value.slice(1))) {
+      verdicts = (sets.get(next.value.slice(1)) as NftSet).verdicts.map((v) => v.verdict);
+      i = vmap + 2;
+    } else return undefined;
+    const seen = new Set<string>();
+    const choices = [...verdicts, { kind: "NONE" } as Target].filter((t) => {
+      const key = JSON.stringify(t);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    if (choices.length > MAX_PICKS) return undefined;
+    return { kind: "pick", text: text(start, i), choices };
+  };
   /**
    * `numgen random mod N [offset O] vmap { 0 : goto a, ... }` (and `numgen inc`, `jhash EXPR mod N`):
    * a verdict drawn among the map's, one choice per value the expression can take (a value without an
@@ -2793,6 +2838,7 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
           else if (peek()?.value !== ",") random = true;
           i++;
         }
+        refuseRandomFully();
       };
       const ipv6 =
         family === "ip6" || dest.value.startsWith("[") || (dest.value.match(/:/g)?.length ?? 0) > 1;
@@ -2872,6 +2918,7 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
         if (peek()?.value === "random" || peek()?.value === "fully-random") random = true;
         i++;
       }
+      refuseRandomFully();
       out.target = {
         kind: w === "redirect" ? "REDIRECT" : "MASQUERADE",
         ...(port ? { port } : {}),
@@ -2892,6 +2939,21 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       }
       i = start;
     }
+    const unmodelledMap = readUnmodelledVmap(start);
+    if (unmodelledMap) {
+      problem(
+        tokens[start],
+        `verdict map on '${text(
+          start,
+          tokens.findIndex((x, k) => k > start && x.value === "vmap"),
+        )}' is not modelled`,
+        "the simulator follows each element's verdict and the way past the map (no element), and reports the rule uncertain only where they differ",
+        "warning",
+      );
+      out.target = unmodelledMap;
+      continue;
+    }
+    i = start;
     const what = unknownFrom(start);
     // nft guards an expression on one family's header with that family (`update @s6 { ip6 saddr }` runs
     // for IPv6 alone: `meta nfproto ipv6` before its dynset, in an inet table): the other family breaks the rule.

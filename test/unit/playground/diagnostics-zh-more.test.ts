@@ -128,6 +128,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "table ip t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tip6 saddr ::1 drop\n\t}\n}\ntable inet u {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tip saddr 10.0.0.1 ip6 daddr ::1 drop\n\t}\n}\n",
   ],
   [
+    "a verdict map on a key not modelled, and iptables' random-fully",
+    "rules",
+    'table inet t {\n\tchain c {\n\t\ttype filter hook input priority 0; policy drop;\n\t\tmeta iiftype vmap { ether : accept }\n\t}\n\tchain n {\n\t\ttype nat hook postrouting priority srcnat;\n\t\toifname "FOO3" masquerade random-fully\n\t}\n}\n',
+  ],
+  [
     "meta nfproto in a bridge table",
     "rules",
     "table bridge t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tmeta nfproto ipv4 drop\n\t}\n}\n",
