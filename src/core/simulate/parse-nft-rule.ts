@@ -10,6 +10,7 @@
 import { isIpv6, parseCidr6 } from "../parse/ipv6.ts";
 import { CT_ADDR_KEYS, ctLoadWords } from "./ct-break.ts";
 import { CT_STATUS_BITS } from "./ct-status.ts";
+import { endingWarning } from "./ending-targets.ts";
 import { parseIpCidr } from "./ip-address.ts";
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
 import { readExthdr } from "./ipv6-header-match.ts";
@@ -2938,6 +2939,31 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
         continue;
       }
       i = start;
+    }
+    if (w === "synproxy" && !pastTarget) {
+      // `synproxy [mss N] [wscale N] [timestamp] [sack-perm]` or `synproxy name NAME|EXPR map { ... }`:
+      // the SYN is answered and goes no further, as iptables' SYNPROXY (see `ending-targets.ts`).
+      i = start + 1;
+      if (peek()?.value === "name") {
+        i++;
+        const open = tokens.findIndex((x, k) => k >= i && x.value === "{");
+        const map = open > 0 && tokens[open - 1]?.value === "map";
+        if (map) {
+          let depth = 0;
+          for (i = open; i < tokens.length; i++) {
+            if (tokens[i]?.value === "{") depth++;
+            else if (tokens[i]?.value === "}" && --depth === 0) break;
+          }
+        }
+        i++;
+      } else
+        while (["mss", "wscale", "timestamp", "sack-perm"].includes(peek()?.value ?? ""))
+          i += peek()?.value === "mss" || peek()?.value === "wscale" ? 2 : 1;
+      const written = text(start, i);
+      const said = endingWarning("SYNPROXY", written);
+      problem(tokens[start], said.message, said.hint, "warning");
+      out.target = { kind: "unknown", name: "SYNPROXY", text: written };
+      continue;
     }
     const unmodelledMap = readUnmodelledVmap(start);
     if (unmodelledMap) {
