@@ -26,6 +26,13 @@ export type NftTokenizeResult =
 
 const PUNCT = new Set(["{", "}", ";", ","]);
 
+/**
+ * Extensions nft with libxtables prints untranslated after a rule's words, in their save form (`oifname !=
+ * "lo" # socket --transparent`, `# TPROXY redirect 127.0.0.1:42133 mark 0x200/0xffffffff`): a person's comment is not.
+ */
+const XT_PRINTED =
+  /^#\s*(?:match-set\s+\S+\s+(?:src|dst)(?:,(?:src|dst))*(?:\s|$)|socket(?:\s+--|\s*$)|TPROXY\s+redirect\s)/;
+
 /** A verdict written against the colon before it (`443 :accept`): not a port (`dnat to :8080`). */
 const VERDICT_AFTER_COLON = /^(?:accept|drop|continue|return|jump|goto|queue|reject)$/;
 
@@ -56,6 +63,24 @@ export function tokenizeNft(text: string, firstLine = 1): NftTokenizeResult {
           tokens.push({ type: "word", value: kind, line, column: i + 1 });
           // Shown as written: the rule's text ends with the comment, not a quoted name.
           tokens.push({ type: "string", value: name, line, column: i + 1, written: xt[0] });
+          break;
+        }
+        // nft with libxtables prints an extension it cannot translate as `# <its save text>`, and the rest
+        // of the rule after it (`# match-set KUBE-CLUSTER-IP dst,dst counter packets 3 bytes 180 jump
+        // KUBE-MARK-MASQ`): the extension is read as unmodelled, the nft text after its counter as the rule's.
+        const rest = src.slice(i);
+        const ext = /^#\s*(match-set|socket|[A-Z][A-Z0-9_]{2,})\s/.exec(rest);
+        const counted = ext ? /\scounter packets \d+ bytes \d+(?=\s|$)/.exec(rest) : null;
+        if (ext && (counted || (tokens.at(-1)?.line === line && XT_PRINTED.test(rest)))) {
+          const name = ext[1] === "match-set" ? "set" : (ext[1] as string);
+          const kind = /^[A-Z]/.test(name) ? "target" : "match";
+          const written = counted ? rest.slice(0, counted.index).trimEnd() : rest.trimEnd();
+          tokens.push({ type: "word", value: "xt", line, column: i + 1 });
+          tokens.push({ type: "word", value: kind, line, column: i + 1 });
+          tokens.push({ type: "string", value: name, line, column: i + 1, written });
+          if (!counted) break;
+          i += counted.index + counted[0].length;
+          continue;
         }
         break;
       }

@@ -265,6 +265,34 @@ describe("parseNftRuleset on other expressions", () => {
     expect(r[2]?.conditions).toEqual([{ kind: "unknown", text: 'xt match "conntrack"', neg: false }]);
   });
 
+  it("reads the extensions nft with libxtables prints untranslated, with the rule's words after them (a Cilium node's listing)", () => {
+    // nft printed them as comments, and the verdicts after them with them: a reject and a jump were lost unsaid.
+    const { rules: r, diagnostics } = rules(
+      [
+        "\t\tip saddr != 10.0.0.0/8  # match-set KUBE-CLUSTER-IP dst,dst counter packets 3 bytes 180 jump x",
+        "\t\t# match-set KUBE-CLUSTER-IP dst,dst counter packets 3 bytes 180 accept",
+        "\t\tct state new # match-set KUBE-IPVS-IPS dst counter packets 0 bytes 0 reject",
+        "\t\tmeta l4proto tcp counter packets 0 bytes 0 # TPROXY redirect 127.0.0.1:42133 mark 0x200/0xffffffff",
+        "\t\ttcp dport 22 accept # SSH from the office",
+        "\t\t# TODO: SNAT rules",
+      ].join("\n"),
+    );
+    expect(r.map((x) => [x.line, x.conditions.at(-1), x.target])).toEqual([
+      [7, { kind: "unknown", text: 'xt match "set"', neg: false }, { kind: "jump", chain: "x" }],
+      [8, { kind: "unknown", text: 'xt match "set"', neg: false }, { kind: "ACCEPT" }],
+      [
+        9,
+        { kind: "unknown", text: 'xt match "set"', neg: false },
+        expect.objectContaining({ kind: "REJECT" }),
+      ],
+      [10, expect.anything(), { kind: "unknown", name: "TPROXY", text: 'xt target "TPROXY"' }],
+      [11, expect.anything(), { kind: "ACCEPT" }],
+    ]);
+    expect(
+      diagnostics.filter((d) => /xt (match|target)/.test(d.message)).map((d) => d.position.line),
+    ).toEqual([7, 8, 9, 10]);
+  });
+
   it("reads nft -j output saved with a byte-order mark (an editor's), as the text reader does", () => {
     const json = JSON.stringify({ nftables: [{ table: { family: "inet", name: "t", handle: 1 } }] });
     // It was "not valid JSON: Unexpected token", the whole ruleset refused.
