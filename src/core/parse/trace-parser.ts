@@ -561,6 +561,18 @@ export class TraceParser {
         }
       }
     }
+    // Text copied from a web page keeps non-breaking spaces, an editor may leave tabs: the kernel prints
+    // neither inside a line, so a line they broke is read again with spaces (same length, same columns).
+    if (result.kind === "error" && plain && !at && /[\u00a0\t]/.test(body)) {
+      const spaced = body.replace(/[\u00a0\t]/g, " ");
+      const inner = detectEnvelope(spaced);
+      const again = this.body(spaced, inner);
+      if (again.kind !== "error") {
+        body = spaced;
+        envelope = inner;
+        result = again;
+      }
+    }
     const held = this.held;
     if (held) {
       this.held = undefined;

@@ -454,3 +454,21 @@ describe("syslog envelopes without a kernel tag, or without a date (harvest42)",
     ]);
   });
 });
+
+describe("separators a web page or an editor put in a LOG line (harvest42)", () => {
+  it.each([
+    ["non-breaking spaces everywhere", (l: string) => l.replace(/ /g, "\u00a0")],
+    ["one non-breaking space before SRC=", (l: string) => l.replace(" SRC=", "\u00a0SRC=")],
+    ["tabs before SRC= and DST=", (l: string) => l.replace(" SRC=", "\tSRC=").replace(" DST=", "\tDST=")],
+  ])("%s: read as spaces, the packet whole", (_what, edit) => {
+    const r = parseTraceText(edit(`[ 5.000000] ${UFW}`), { file: "web.log" });
+    expect(r.diagnostics).toEqual([]);
+    const e = r.packets[0]?.events[0];
+    expect([e?.hook, e?.ip?.src, e?.ip?.dst, e?.l4?.dport]).toEqual([
+      "ip:filter:INPUT",
+      "203.0.113.5",
+      "192.0.2.10",
+      23,
+    ]);
+  });
+});
