@@ -8,7 +8,7 @@
 
 import type { HookId } from "../model/hook.ts";
 import { isGroupMac } from "../model/mac-address.ts";
-import { arpDropLine } from "./arp-filter.ts";
+import { type ArpHop, arpDropOnHop } from "./arp-filter.ts";
 import { bridgePorts, fdbLookup, neighbourMac } from "./bridge-fdb.ts";
 import { BROADCAST_MAC, sentAsBroadcast } from "./broadcast-destination.ts";
 import { ConntrackTable, tcpLooseOf } from "./conntrack.ts";
@@ -798,7 +798,8 @@ export class Simulator {
         kind: "lost",
         reason: `${host}: no neighbour answers for ${nexthop} on ${dev} (${p.v6 ? "neighbour discovery" : "ARP"} not modelled beyond the lab's addresses)`,
       };
-    if (!broadcast) this.noteArpFilter(host, iface, nexthop);
+    const arpLost = broadcast ? undefined : this.arpFilter(host, iface, nexthop);
+    if (arpLost) return arpLost;
     if (iface.kind === "bridge") {
       const fdb = fdbLookup(topo, host, dev, p.macDst);
       if (fdb.kind !== "port")
@@ -824,18 +825,36 @@ export class Simulator {
   }
 
   /**
-   * Notes, once per packet, that the ARP this hop needs is not walked while the ruleset may drop ARP on
-   * the machine it filters (the sender, or the one at the other end of the link), so the kernel may
-   * lose the packet where the walk delivers it.
+   * The ARP this hop needs, which the walk does not send, against the chains of the filtering machine it
+   * crosses (see `arpDropOnHop`): a fate `lost` when a rule there drops every ARP frame (the neighbour stays
+   * unresolved, as kernel 6.18 left it INCOMPLETE), else a note, once per packet, when one may drop it.
    */
-  private noteArpFilter(host: string, iface: Parameters<typeof linkPeer>[1], nexthop: string): void {
-    if (this.cur === undefined || nexthop.includes(":")) return;
-    const peer = linkPeer(this.world.topology, iface)?.host;
-    if (host !== this.nfHost && peer !== this.nfHost) return;
-    const line = arpDropLine(this.world.ruleset);
-    if (line === undefined) return;
-    const note = `${host} asks who-has ${nexthop} by ARP, which the walk does not send, and the ruleset may drop ARP (${this.lineOf(line)}): unless ${nexthop} is already in the neighbour table, the kernel may lose this packet there`;
+  private arpFilter(host: string, iface: Parameters<typeof linkPeer>[1], nexthop: string): Fate | undefined {
+    if (this.cur === undefined || nexthop.includes(":")) return undefined;
+    const topo = this.world.topology;
+    const peer = linkPeer(topo, iface);
+    const nf = this.nfHost;
+    let hop: ArpHop;
+    if (host === nf) hop = iface.kind === "bridge" ? "local" : "routed";
+    else if (peer && nf !== undefined && peer.host === nf)
+      hop = !peer.bridge ? "routed" : isLocalAddress(topo, nf, nexthop) ? "local" : "forward";
+    else return undefined;
+    const drop = arpDropOnHop(this.world.ruleset, hop);
+    if (!drop) return undefined;
+    const where =
+      hop === "forward"
+        ? "between two ports of the bridge"
+        : hop === "local"
+          ? "to or from the bridge itself"
+          : "on a routed link";
+    if (drop.certain)
+      return {
+        kind: "lost",
+        reason: `${host} asks who-has ${nexthop} by ARP (${where}), and ${this.lineOf(drop.line)} drops every ARP frame there: no answer, the packet is never sent`,
+      };
+    const note = `${host} asks who-has ${nexthop} by ARP (${where}), which the walk does not send, and the ruleset may drop it (${this.lineOf(drop.line)}): unless ${nexthop} is already in the neighbour table, the kernel may lose this packet there`;
     if (!this.cur.notes.includes(note)) this.cur.notes.push(note);
+    return undefined;
   }
 
   private wire(host: string, dev: string, p: SimPacket): Fate {
