@@ -508,6 +508,9 @@ export class TraceParser {
   /** Reads one line whose number and sequence are counted (see {@link line}). */
   private read(text: string, seq: number, counted: boolean): void {
     let raw = text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text;
+    // A shell's or a document's line continuation (`OUT=bond2.20 \`): the line goes on below, as a wrap does.
+    if (raw.charCodeAt(raw.length - 1) === 92 && raw.charCodeAt(raw.length - 2) === 32)
+      raw = raw.slice(0, -1);
     if (raw.length === 0) {
       this.releaseHeld();
       return;

@@ -472,3 +472,21 @@ describe("separators a web page or an editor put in a LOG line (harvest42)", () 
     ]);
   });
 });
+
+describe("a LOG line continued with a trailing backslash, as documentation writes one (VyOS's docs, harvest42)", () => {
+  it("is joined with the lines after it, the backslashes left out", () => {
+    const [head, rest] = [UFW.slice(0, UFW.indexOf(" SRC=")), UFW.slice(UFW.indexOf(" SRC=") + 1)];
+    const text = [
+      `Jun 18 22:22:00 kernel: ${head} \\`,
+      `  ${rest.slice(0, rest.indexOf(" LEN="))} \\`,
+      `  ${rest.slice(rest.indexOf(" LEN=") + 1)}`,
+    ].join("\n");
+    const r = parseTraceText(text, { file: "doc.log" });
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(r.packets).toHaveLength(1);
+    expect([r.packets[0]?.events[0]?.ip?.src, r.packets[0]?.events[0]?.l4?.dport]).toEqual([
+      "203.0.113.5",
+      23,
+    ]);
+  });
+});
