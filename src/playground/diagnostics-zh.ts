@@ -1426,7 +1426,7 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "nft-nfproto-table",
     english:
-      /^'(meta nfproto ipv[46])' in a (\S+) table: nft refuses it \("meta nfproto is only useful in the inet family"\)$/,
+      /^'(meta nfproto ipv[46])' in an? (\S+) table: nft refuses it \("meta nfproto is only useful in the inet family"\)$/,
     zh: (m) =>
       `${m[2]} table 裡的 '${m[1]}'：nft 會拒絕（「meta nfproto is only useful in the inet family」）`,
   },
@@ -1722,7 +1722,7 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
   },
   {
     english:
-      /^a (ip6?|bridge|netdev|arp) table's chains see (IPv4 alone|IPv6 alone|frames of every protocol): match the family with 'meta protocol ip' or 'meta protocol ip6' \(bridge, netdev\), or drop the match$/,
+      /^an? (ip6?|bridge|netdev|arp) table's chains see (IPv4 alone|IPv6 alone|frames of every protocol): match the family with 'meta protocol ip' or 'meta protocol ip6' \(bridge, netdev\), or drop the match$/,
     zh: (m) =>
       `${m[1]} table 的 chain ${m[2] === "IPv4 alone" ? "只看得到 IPv4" : m[2] === "IPv6 alone" ? "只看得到 IPv6" : "看得到各種協定的訊框"}：要分協定族請用 'meta protocol ip' 或 'meta protocol ip6'（bridge、netdev），不然就拿掉這個比對`,
   },

@@ -40,6 +40,11 @@ export interface FamilyConflict {
   hint: string;
 }
 
+/** `an` before a family read as a word that starts with a vowel (`an ip table`), else `a`. */
+function article(family: string): string {
+  return /^[aeio]/.test(family) ? "an" : "a";
+}
+
 /** The family expression `words[k]` needs, or undefined (not a header field, a context word or a reject's type). */
 function needAt(words: readonly NftToken[], k: number): FamilyNeed | undefined {
   const w = words[k] as NftToken;
@@ -101,8 +106,8 @@ export function familyConflict(words: readonly NftToken[], tableFamily: string):
     if (need.what.startsWith("meta nfproto") && tableFamily !== "inet")
       return {
         at: need.at,
-        message: `'${need.what}' in a ${tableFamily} table: nft refuses it ("meta nfproto is only useful in the inet family")`,
-        hint: `a ${tableFamily} table's chains see ${tableFamily === "ip" ? "IPv4 alone" : tableFamily === "ip6" ? "IPv6 alone" : "frames of every protocol"}: match the family with 'meta protocol ip' or 'meta protocol ip6' (bridge, netdev), or drop the match`,
+        message: `'${need.what}' in ${article(tableFamily)} ${tableFamily} table: nft refuses it ("meta nfproto is only useful in the inet family")`,
+        hint: `${article(tableFamily)} ${tableFamily} table's chains see ${tableFamily === "ip" ? "IPv4 alone" : tableFamily === "ip6" ? "IPv6 alone" : "frames of every protocol"}: match the family with 'meta protocol ip' or 'meta protocol ip6' (bridge, netdev), or drop the match`,
       };
     if (!context) {
       if (need.weak !== "ct") context = need;

@@ -125,7 +125,7 @@ describe("a rule's network family", () => {
     expect(problems(family, "meta nfproto ipv6 accept")).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^4:2 'meta nfproto ipv6' in a ${family} table: nft refuses it \\("meta nfproto is only useful in the inet family"\\) \\| `,
+          `^4:2 'meta nfproto ipv6' in ${family === "bridge" ? "a" : "an"} ${family} table: nft refuses it \\("meta nfproto is only useful in the inet family"\\) \\| `,
         ),
       ),
     ]);
