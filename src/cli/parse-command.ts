@@ -353,6 +353,9 @@ function noPacketsMessage(
     return `packetwalk parse: no packet: the lines read were set aside (the warning${warnings === 1 ? " above says" : "s above say"} why)\n${hint}`;
   if (events === 0 && skipped === 0)
     return `packetwalk parse: ${where}: error: the input is empty: expected kernel log lines\n${hint}`;
+  // An audit record's warning, say, named what the lines were: "none a netfilter line" would deny it.
+  if (events === 0 && warnings > 0)
+    return `packetwalk parse: no packet: ${skipped} line${skipped === 1 ? "" : "s"} read, none a line packetwalk draws (the warning${warnings === 1 ? " above says" : "s above say"} what was found)\n${hint}`;
   return `packetwalk parse: no netfilter packets found in the input (${skipped} line${skipped === 1 ? "" : "s"} read, none a netfilter line)\n${hint}`;
 }
 

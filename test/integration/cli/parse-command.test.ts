@@ -212,6 +212,16 @@ describe("a log pasted from elsewhere", () => {
     expect(parse([empty]).stderr).toContain(
       "packetwalk parse: no netfilter packets found in the input (1 line read, none a netfilter line)\nhint: packetwalk reads netfilter's LOG lines",
     );
+    // Lines a warning named (an audit record of a packet) are not denied to be netfilter's.
+    writeFileSync(
+      empty,
+      "type=NETFILTER_PKT msg=audit(1650000000.123:456): mark=0x0 saddr=198.51.100.7 daddr=203.0.113.10 proto=6\n",
+    );
+    const audit = parse([empty]);
+    expect(audit.stderr).toContain("audit record of a packet");
+    expect(audit.stderr).toContain(
+      "packetwalk parse: no packet: 1 line read, none a line packetwalk draws (the warning above says what was found)",
+    );
     // An empty file (or one of blank lines) is named, positioned, as empty; exit 1, never a silent 0.
     for (const text of ["", "\r\n\n"]) {
       writeFileSync(empty, text);
