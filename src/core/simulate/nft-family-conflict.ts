@@ -28,9 +28,13 @@ interface FamilyNeed {
   reject?: boolean;
   /**
    * `icmp`: an ICMP header gives a rule without context its family but conflicts with none (`ip saddr X icmpv6
-   * type Y` loads); `ct`: conntrack's tuple conflicts with the table's family alone and gives none.
+   * type Y` loads); `nfproto`: `meta nfproto` gives it, whatever was set before (`ip saddr X meta nfproto ipv6 ip6
+   * saddr Y` loads); `ct`:
+   * conntrack's tuple or a NAT's family conflicts with a family set before it and gives none.
    */
-  weak?: "icmp" | "ct";
+  weak?: "icmp" | "nfproto" | "ct";
+  /** nft says more for a NAT statement's family. */
+  nat?: boolean;
 }
 
 /** A conflict nft refuses the rule for, positioned as nft positions it. */
@@ -77,7 +81,14 @@ function needAt(words: readonly NftToken[], k: number): FamilyNeed | undefined {
       family: next.value === "ipv4" ? "ip" : "ip6",
       what: `meta nfproto ${next.value}`,
       at: words[k - 1] as NftToken,
+      weak: "nfproto",
     };
+  if (
+    (w.value === "dnat" || w.value === "snat") &&
+    (next?.value === "ip" || next?.value === "ip6") &&
+    words[k + 2]?.value === "to"
+  )
+    return { family: next.value, what: `${w.value} ${next.value}`, at: w, weak: "ct", nat: true };
   if (w.value === "with" && before === "reject" && (next?.value === "icmp" || next?.value === "icmpv6")) {
     // nft says it at the ICMP type (`type` may stand before it).
     const type = words[k + 2]?.value === "type" ? words[k + 3] : words[k + 2];
@@ -109,13 +120,12 @@ export function familyConflict(words: readonly NftToken[], tableFamily: string):
         message: `'${need.what}' in ${article(tableFamily)} ${tableFamily} table: nft refuses it ("meta nfproto is only useful in the inet family")`,
         hint: `${article(tableFamily)} ${tableFamily} table's chains see ${tableFamily === "ip" ? "IPv4 alone" : tableFamily === "ip6" ? "IPv6 alone" : "frames of every protocol"}: match the family with 'meta protocol ip' or 'meta protocol ip6' (bridge, netdev), or drop the match`,
       };
-    if (!context) {
-      if (need.weak !== "ct") context = need;
+    if (!context || need.weak === "nfproto") {
+      if (need.weak !== "ct" && (need.weak !== "icmp" || !context)) context = need;
       continue;
     }
     if (context.family === need.family || need.weak === "icmp") continue;
-    if (need.weak === "ct" && !context.what.startsWith("table ")) continue;
-    const vs = `${context.family} vs${need.reject ? "" : "."} ${need.family}`;
+    const vs = `${context.family} vs${need.reject ? "" : "."} ${need.family}${need.nat ? ". You must specify ip or ip6 family in nat statement" : ""}`;
     const table = context.what.startsWith("table ");
     return {
       at: need.at,

@@ -31,7 +31,14 @@ const PUNCT = new Set(["{", "}", ";", ","]);
  * "lo" # socket --transparent`, `# TPROXY redirect 127.0.0.1:42133 mark 0x200/0xffffffff`): a person's comment is not.
  */
 const XT_PRINTED =
-  /^#\s*(?:match-set\s+\S+\s+(?:src|dst)(?:,(?:src|dst))*(?:\s|$)|socket(?:\s+--|\s*$)|TPROXY\s+redirect\s)/;
+  /^#\s*(?:match-set\s+\S+\s+(?:src|dst)(?:,(?:src|dst))*(?:\s|$)|socket(?:\s+--|\s*$)|TPROXY\s+redirect\s+\S+:\d+)/;
+
+/** Words that end a rule's matches: a comment after one is not where nft prints an extension. */
+const RULE_VERDICTS: ReadonlySet<string> = new Set(
+  "accept drop reject return jump goto queue continue masquerade snat dnat redirect tproxy synproxy".split(
+    " ",
+  ),
+);
 
 /** A verdict written against the colon before it (`443 :accept`): not a port (`dnat to :8080`). */
 const VERDICT_AFTER_COLON = /^(?:accept|drop|continue|return|jump|goto|queue|reject)$/;
@@ -71,7 +78,11 @@ export function tokenizeNft(text: string, firstLine = 1): NftTokenizeResult {
         const rest = src.slice(i);
         const ext = /^#\s*(match-set|socket|[A-Z][A-Z0-9_]{2,})\s/.exec(rest);
         const counted = ext ? /\scounter packets \d+ bytes \d+(?=\s|$)/.exec(rest) : null;
-        if (ext && (counted || (tokens.at(-1)?.line === line && XT_PRINTED.test(rest)))) {
+        // nft prints the extension where it stands in the rule, before its verdict: after one, it is a person's note.
+        let decided = false;
+        for (let k = tokens.length - 1; k >= 0 && tokens[k]?.line === line && tokens[k]?.type !== "nl"; k--)
+          if (RULE_VERDICTS.has(tokens[k]?.value ?? "")) decided = true;
+        if (ext && !decided && (counted || (tokens.at(-1)?.line === line && XT_PRINTED.test(rest)))) {
           const name = ext[1] === "match-set" ? "set" : (ext[1] as string);
           const kind = /^[A-Z]/.test(name) ? "target" : "match";
           const written = counted ? rest.slice(0, counted.index).trimEnd() : rest.trimEnd();
@@ -135,6 +146,12 @@ export function tokenizeNft(text: string, firstLine = 1): NftTokenizeResult {
       } else if (word.length > 1 && word.startsWith(":") && VERDICT_AFTER_COLON.test(word.slice(1))) {
         tokens.push({ type: "punct", value: ":", line, column: i + 1 });
         tokens.push({ type: "word", value: word.slice(1), line, column: i + 2 });
+      } else if (/^[^:]+:[a-z]+$/.test(word) && VERDICT_AFTER_COLON.test(word.slice(word.indexOf(":") + 1))) {
+        // `{established:accept,80:drop}`: no space on either side (an IPv6 key has more colons).
+        const colon = word.indexOf(":");
+        tokens.push({ type: "word", value: word.slice(0, colon), line, column: i + 1 });
+        tokens.push({ type: "punct", value: ":", line, column: i + colon + 1 });
+        tokens.push({ type: "word", value: word.slice(colon + 1), line, column: i + colon + 2 });
       } else tokens.push({ type: word === ":" ? "punct" : "word", value: word, line, column: i + 1 });
       i = j;
     }

@@ -48,3 +48,28 @@ describe("a map element's colon without spaces", () => {
     expect(nat.tables[0]?.chains.get("pre")?.rules[0]?.target).toMatchObject({ kind: "DNAT" });
   });
 });
+
+describe("a map element written without any space (ct state vmap {established:accept,invalid:drop})", () => {
+  it("loads, and a key that is an IPv6 address keeps its colons", () => {
+    const parsed = parseNftRuleset(
+      "table inet t {\n\tchain input {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tct state vmap {established:accept,related:accept,invalid:drop}\n\t\ttcp dport vmap {80:accept, 22:drop}\n\t\tip6 saddr vmap { fe80::1: accept, ::ffff:1.2.3.4: drop }\n\t}\n}\n",
+    );
+    expect(parsed.diagnostics).toEqual([]);
+    const table = parsed.tables[0] as TableDef;
+    expect(runChain(table, "input", synPacket({ dport: 22 }), routedContext()).verdict).toBe("DROP");
+    expect(runChain(table, "input", synPacket({ dport: 80 }), routedContext()).verdict).toBe("ACCEPT");
+  });
+});
+
+describe("a person's comment after a rule's verdict", () => {
+  it("is not read as an extension nft printed, whatever its words", () => {
+    const parsed = parseNftRuleset(
+      "table ip t {\n\tset bl { type ipv4_addr; }\n\tchain input {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tip saddr @bl drop # match-set bl src (was: iptables -m set)\n\t\ttcp dport 22 accept # TPROXY redirect 127.0.0.1:1 is done elsewhere\n\t}\n}\n",
+    );
+    expect(parsed.diagnostics).toEqual([]);
+    expect(parsed.tables[0]?.chains.get("input")?.rules.map((r) => r.target.kind)).toEqual([
+      "DROP",
+      "ACCEPT",
+    ]);
+  });
+});

@@ -147,3 +147,26 @@ describe("a rule's network family", () => {
     expect(problems(family, rule)).toEqual([]);
   });
 });
+
+describe("a rule's network family, from the review (each checked with nft 1.0.6)", () => {
+  it("conntrack's tuple and a NAT's family conflict with a family set before them", () => {
+    expect(problems("inet", "ip6 saddr ::1 ct original ip saddr 1.2.3.4 accept")).toEqual([
+      `4:16 'ct original ip saddr' reads IPv4 packets, but 'ip6 saddr' before it already took the rule to IPv6: nft refuses the rule ("conflicting protocols specified: ip6 vs. ip") | ${TWO_RULES}`,
+    ]);
+    const nat = (rule: string) =>
+      parseNftRuleset(
+        `table inet t {\n\tchain c {\n\t\ttype nat hook prerouting priority dstnat;\n ${rule}\n\t}\n}\n`,
+      ).diagnostics.map((d) => `${d.position.line}:${d.position.column} ${d.message}`);
+    expect(nat("ip saddr 10.0.0.1 dnat ip6 to ::1")).toEqual([
+      `4:20 'dnat ip6' reads IPv6 packets, but 'ip saddr' before it already took the rule to IPv4: nft refuses the rule ("conflicting protocols specified: ip vs. ip6. You must specify ip or ip6 family in nat statement")`,
+    ]);
+    expect(nat("dnat ip to 10.0.0.1")).toEqual([]);
+  });
+
+  it.each([
+    "ip6 saddr ::1 meta nfproto ipv4 accept",
+    "ip saddr 1.1.1.1 meta nfproto ipv6 ip6 saddr ::1 accept",
+  ])("meta nfproto sets the family whatever came before: '%s' loads", (rule) => {
+    expect(problems("inet", rule)).toEqual([]);
+  });
+});
