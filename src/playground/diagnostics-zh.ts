@@ -1359,6 +1359,19 @@ export const MORE_MESSAGES: readonly Known[] = [
   },
 
   {
+    code: "ulogd-json-split",
+    english:
+      /^ulogd JSON record printed over several lines \(as jq \. prints it\): packetwalk reads one record a line(?: \((\d+) lines?\))?$/,
+    zh: (m) => `ulogd 的 JSON 紀錄被印成好幾行（像 jq . 那樣）：packetwalk 一行讀一筆紀錄${lines(m[1])}`,
+  },
+  {
+    code: "audit-packet",
+    english:
+      /^audit record of a packet \(nft `log level audit` or iptables -j AUDIT\): it names no hook, chain or prefix, so packetwalk cannot place it(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這是封包的 audit 紀錄（nft 的 \`log level audit\` 或 iptables -j AUDIT）：它沒寫 hook、chain 或 prefix，packetwalk 無法判斷它的位置${lines(m[1])}`,
+  },
+  {
     code: "log-line-ellipsis",
     english: /^expected the kernel's next field, found '(.*)': part of the line was left out$/,
     zh: (m) => `這裡應該是核心印出的下一個欄位，卻是 '${m[1]}'：這一行有一部分被省略了`,
@@ -1422,6 +1435,27 @@ export const MORE_MESSAGES: readonly Known[] = [
       /^'([^']+)' reads (IPv4|IPv6) packets, but '([^']+)' before it already took the rule to (IPv4|IPv6): nft refuses the rule \("conflicting protocols specified: ([^"]+)"\)$/,
     zh: (m) =>
       `'${m[1]}' 讀的是 ${m[2]} 封包，但前面的 '${m[3]}' 已經讓這條規則只看 ${m[4]}：nft 會拒絕這條規則（「conflicting protocols specified: ${m[5]}」）`,
+  },
+  {
+    code: "nft-transport-rule",
+    english:
+      /^'(\S+ \S+)' reads an? (\S+) header, but '([^']+)' before it already took the rule to (\S+): nft refuses the rule \("conflicting protocols specified: ([^"]+)"\)$/,
+    zh: (m) =>
+      `'${m[1]}' 讀的是 ${m[2]} 標頭，但前面的 '${m[3]}' 已經讓這條規則只看 ${m[4]}：nft 會拒絕這條規則（「conflicting protocols specified: ${m[5]}」）`,
+  },
+  {
+    code: "nft-reject-tcp-reset",
+    english:
+      /^'reject with tcp reset' answers TCP alone, but '([^']+)' before it took the rule to (\S+): nft refuses the rule \("you cannot use tcp reset with this protocol"\)$/,
+    zh: (m) =>
+      `'reject with tcp reset' 只能回應 TCP，但前面的 '${m[1]}' 已經讓這條規則只看 ${m[2]}：nft 會拒絕這條規則（「you cannot use tcp reset with this protocol」）`,
+  },
+  {
+    code: "nft-log-prefix-colon",
+    english:
+      /^the unquoted log prefix '([^']*)' ends at ':': nft refuses the rule \("syntax error, unexpected colon"\)$/,
+    zh: (m) =>
+      `沒加引號的 log prefix '${m[1]}' 在 ':' 就結束了：nft 會拒絕這條規則（「syntax error, unexpected colon」）`,
   },
   {
     code: "nft-nfproto-table",
@@ -1675,6 +1709,22 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   ],
   ["write 'fully-random', as nft spells the flag", "請寫成 nft 的拼法 'fully-random'"],
   [
+    "a rule matches one transport protocol: write one rule per protocol, or match ports of several with 'meta l4proto { tcp, udp } th dport'",
+    "一條規則只比對一種傳輸協定：每種協定各寫一條規則，或用 'meta l4proto { tcp, udp } th dport' 同時比對多種協定的埠",
+  ],
+  [
+    "reject other protocols with 'reject' (an ICMP port unreachable) or 'reject with icmpx type port-unreachable'",
+    "其他協定請用 'reject'（回 ICMP port unreachable）或 'reject with icmpx type port-unreachable'",
+  ],
+  [
+    "print the records one a line, as ulogd writes them: jq -c . FILE",
+    "請把紀錄印成一行一筆，和 ulogd 寫出來的一樣：jq -c . FILE",
+  ],
+  [
+    'log to the kernel log instead: nft `log prefix "..."` (without `level audit`) or iptables -j LOG --log-prefix "..."',
+    '改記到核心日誌：nft 用 `log prefix "..."`（不加 `level audit`），iptables 用 -j LOG --log-prefix "..."',
+  ],
+  [
     "a rule matches one family: write one rule for IPv4 and another for IPv6",
     "一條規則只比對一個協定族：IPv4 和 IPv6 各寫一條規則",
   ],
@@ -1715,6 +1765,10 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
   {
     english: /^write the log options with a target, e\.g\. '(.+)'$/s,
     zh: (m) => `把記錄的選項和一個 target 寫在一起，例如 '${m[1]}'`,
+  },
+  {
+    english: /^quote the prefix: log prefix "(.*)"$/,
+    zh: (m) => `把 prefix 加上引號：log prefix "${m[1]}"`,
   },
   {
     english: /^move the rule to a table of family (ip6?) or inet$/,

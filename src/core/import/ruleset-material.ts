@@ -386,11 +386,25 @@ const BUILTIN = new Set(["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTIN
  * do not close (the ruleset reader reports that line at its column: a prefix map is only a guide).
  */
 function logPrefixOf(rule: string, bridge: boolean): string | undefined {
-  if (!rule.includes("--log-prefix")) return undefined;
+  // `-j LOG` alone prints lines with no prefix at all: the empty prefix is this rule's.
+  if (!rule.includes("--log-prefix")) return !bridge && /(?:^| )-j LOG(?: |$)/.test(rule) ? "" : undefined;
   const words = tokenizeRule(rule, bridge);
   if (!words.ok) return undefined;
   const at = words.tokens.findIndex((t) => t.value === "--log-prefix" && !t.quoted);
   return at < 0 ? undefined : words.tokens[at + 1]?.value;
+}
+
+/**
+ * Whether an nft rule's line holds a `log` statement without a prefix (`ct state invalid log drop`): its
+ * lines have none. Strings are left out (a comment's words), and so are a chain named `log` after `jump`,
+ * and `log level audit` (an audit record, not a kernel log line).
+ */
+function bareLog(line: string): boolean {
+  const words = line.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+  return (
+    /(?:^|[\s;{])log(?=[\s;}]|$)/.test(words.replace(/\b(?:jump|goto|chain)\s+log\b/g, "")) &&
+    !/\blog\b[^;]*\blevel\s+audit\b/.test(words)
+  );
 }
 
 /**
@@ -471,14 +485,15 @@ export function prefixMapFromRuleset(text: string): PrefixHooks {
   };
   for (const { key, prefix } of logs) {
     const hooks = hooksOf(key) as Set<HookId>;
+    // An empty prefix too: a rule without one (`-j LOG`) prints lines the parser reads with prefix "".
     for (const p of new Set([prefix.trim(), prefix.slice(0, 29).trim()]))
-      if (p) add(p, hooks.size ? hooks : null);
+      if (p || !prefix.trim()) add(p, hooks.size ? hooks : null);
   }
   for (const { hook, prefix } of nftLogPrefixes(text)) {
     for (const p of new Set([prefix.trim(), prefix.slice(0, 127).trim()])) {
       // A prefix of a known convention names the hook itself (packetwalk's nft logging chains name
       // the base chain the packet is about to enter, not their own).
-      if (!p || prefixToHook(p) !== undefined) continue;
+      if ((!p && prefix.trim()) || (p && prefixToHook(p) !== undefined)) continue;
       add(p, hook ? new Set([hook]) : null);
     }
   }
@@ -565,6 +580,7 @@ export function nftLogPrefixes(text: string): { hook: HookId | null; prefix: str
     for (const m of line.matchAll(/\bvmap\s+@(\S+)/g)) mapUses.push({ key, map: `${inTable}:${m[1]}` });
     const prefix = /\blog\b(?:\s+\w+\s+\S+)*?\s+prefix\s+"((?:[^"\\]|\\.)*)"/.exec(line)?.[1];
     if (prefix !== undefined) logs.push({ key, prefix: prefix.replace(/\\(.)/g, "$1") });
+    else if (bareLog(line)) logs.push({ key, prefix: "" });
   };
   for (const line of text.split(/\r?\n/)) {
     const before = depth;

@@ -729,6 +729,16 @@ export function detectEnvelope(line: string): Envelope {
       if (logread) return logread;
     }
   }
+  // RFC 3164 lets a sender leave out the date and host: `<4>kernel: DROP IN=...`.
+  if (kind === "dmesg-r" && line.charCodeAt(at) === 107) {
+    const tagged = afterKernelWord(line, at);
+    if (tagged > 0) {
+      const inner = skipInnerUptime(line, tagged);
+      return inner.time === undefined
+        ? { kind: "syslog", bodyStart: inner.at, kernel: true }
+        : { kind: "syslog", bodyStart: inner.at, time: inner.time, kernel: true };
+    }
+  }
   if (kind !== undefined) return { kind, bodyStart: at, kernel: true };
   // journalctl under another locale: `Dez 01 ...`, `11月 30 ...` (zh_TW pads one-digit months: ` 1月 05 ...`).
   let w = start;

@@ -27,6 +27,11 @@
  * - Calico's Log action: `calico-packet: `, in the filter chains of workloads and host endpoints.
  * - kube-router's network policies (k3s's default): `DROP by policy <namespace>/<policy>`, logged in a
  *   pod's firewall chain (off FORWARD, INPUT and OUTPUT) before it rejects the packet.
+ * - IPFire: its rule chains `INPUTFW`, `FORWARDFW` and `OUTGOINGFW` log with their own name; its policies
+ *   `DROP_INPUT`, `DROP_FORWARD`, `DROP_OUTPUT`, and its protections `DROP_CTINVALID`, `DROP_SPOOF`,
+ *   `DROP_NEWNOTSYN`, `DROP_HOSTILE` and `DROP_<TCP|UDP|ICMP|FRAG> Scan`, log right before their drop.
+ * - AFWall+ (Android): `{AFL}` in its reject chain; Firewall Builder: `RULE <n> -- <action>`.
+ * - A bare built-in chain name (`INPUT`, `FORWARD:`), as guides write it: that filter chain.
  * - SuSEfirewall2: `SFW2-<IN|OUT|FWD><zone>-<what>` (`SFW2-INext-DROP-DEFLT`, `SFW2-FWDint-ACC-TCP`,
  *   `SFW2-OUT-ERROR`), in INPUT, OUTPUT or FORWARD; a DROP or REJECT in the name is the verdict after it.
  */
@@ -106,6 +111,11 @@ const EDGEOS = /^\[[A-Za-z0-9_]+_(IN|LOCAL|OUT)((?:-[A-Za-z0-9]+)+)\]$/;
  */
 const UNIFI_ZONES = /^\[([A-Z][A-Z0-9]*)_([A-Z][A-Z0-9]*)-([ADR])-\d+\]$/;
 const EDGEOS_ZONES = /^\[([a-z][a-z0-9_]*)-([a-z][a-z0-9_]*)-(?:default|\d+)-([ADR])\]$/;
+const IPFIRE_CHAIN = /^(INPUT|FORWARD|OUTGOING)FW$/;
+const IPFIRE_DROP =
+  /^DROP_(INPUT|FORWARD|OUTPUT|CTINVALID|SPOOF|NEWNOTSYN|HOSTILE|(?:TCP|UDP|ICMP|FRAG) Scan)$/;
+const FWBUILDER = /^RULE \d+ -- ([A-Z]+)$/;
+const BARE_CHAIN = /^(INPUT|FORWARD|OUTPUT):?$/;
 const BRACKETED =
   /^\[(?:(RAW|MANGLE|NAT|FILTER|SECURITY)[_-])?(PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING)\]$/i;
 
@@ -171,7 +181,26 @@ export function toolPrefix(prefix: string): ToolPrefix | undefined {
         by: "a LOG rule named so (DD-WRT's, Tomato's and Asuswrt's logdrop chains, psad's setup)",
       },
     };
-  if (prefix === "ACCEPT") return { hooks: FILTER };
+  // Tomato's and Asuswrt's logreject chain: a reset follows for TCP alone, so no drop is announced.
+  if (prefix === "ACCEPT" || prefix === "REJECT") return { hooks: FILTER };
+  const bare = BARE_CHAIN.exec(prefix);
+  if (bare) return { hooks: [`ip:filter:${bare[1]}` as HookId] };
+  const ipfire = IPFIRE_CHAIN.exec(prefix);
+  if (ipfire) return { hooks: ipfire[1] === "INPUT" ? INPUT : ipfire[1] === "FORWARD" ? FORWARD : OUTPUT };
+  const ipfireDrop = IPFIRE_DROP.exec(prefix);
+  if (ipfireDrop) {
+    const at = ipfireDrop[1];
+    return {
+      hooks: at === "INPUT" ? INPUT : at === "FORWARD" ? FORWARD : at === "OUTPUT" ? OUTPUT : FILTER,
+      drop: { verdict: "DROP", by: "IPFire" },
+    };
+  }
+  if (prefix === "{AFL}") return { hooks: FILTER, drop: { verdict: "REJECT", by: "AFWall+" } };
+  const fwb = FWBUILDER.exec(prefix);
+  if (fwb) {
+    const drop = dropOf(fwb[1] === "DENY" ? "DROP" : fwb[1], "Firewall Builder");
+    return { hooks: FILTER, ...(drop ? { drop } : {}) };
+  }
   if (prefix === "calico-packet:") return { hooks: FILTER };
   if (KUBE_ROUTER.test(prefix))
     return { hooks: FILTER, drop: { verdict: "DROP or REJECT", by: "kube-router" } };

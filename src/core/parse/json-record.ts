@@ -33,6 +33,23 @@ const JOURNAL_KEYS = ["__CURSOR", "__REALTIME_TIMESTAMP", "__MONOTONIC_TIMESTAMP
 const ULOGD_HINT =
   "ulogd's JSON output names the addresses only through its IP2STR filter: put ip2str1:IP2STR in the stack before json1:JSON, or log with its LOGEMU output (LOG-style text lines, also read)";
 
+/**
+ * The `"oob.prefix": ...` line of a ulogd packet record printed over several lines (`jq .` does it): no
+ * line of it is a record, so it is said once with its count rather than "none a netfilter line".
+ */
+export function readSplitUlogdRecord(
+  line: string,
+): { column: number; message: string; hint: string } | undefined {
+  const m = /^\s*"oob\.prefix"\s*:/.exec(line);
+  if (!m) return undefined;
+  return {
+    column: line.indexOf('"') + 1,
+    message:
+      "ulogd JSON record printed over several lines (as jq . prints it): packetwalk reads one record a line",
+    hint: "print the records one a line, as ulogd writes them: jq -c . FILE",
+  };
+}
+
 function warning(group: string, message: string, hint: string): { error: ErrorLine } {
   return { error: { kind: "error", severity: "warning", group, column: 1, message, hint } };
 }

@@ -17,6 +17,7 @@ import { detach } from "./detach-string.ts";
 import { detectEnvelope } from "./detect-envelope.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
 import { HOST_FIREWALL_PREFIXES, hostFirewallChoices, hostFirewallDrop } from "./host-firewall-prefixes.ts";
+import { readSplitUlogdRecord } from "./json-record.ts";
 import { LogFieldMemo } from "./log-field-memo.ts";
 import { readAuditPacket, readLogLoss, readMonitorExit, readRepeatedMessage } from "./log-loss.ts";
 import {
@@ -604,10 +605,10 @@ export class TraceParser {
               hint: loss.hint,
               position: { file: this.file, line: this.lineNo, column: lineColumn(at, loss.column) },
             });
-          const audit = loss ? undefined : readAuditPacket(body);
+          const audit = loss ? undefined : (readAuditPacket(body) ?? readSplitUlogdRecord(body));
           // Counted with the unknown prefixes (one warning, its count), as a busy audit log has thousands.
           if (audit)
-            this.countUnknown(`${GROUP_MARK}audit`, `${GROUP_MARK}${audit.message}`, {
+            this.countUnknown(`${GROUP_MARK}${audit.message}`, `${GROUP_MARK}${audit.message}`, {
               severity: "warning",
               message: unknownPrefixMessage(`${GROUP_MARK}${audit.message}`, 1),
               hint: audit.hint,
@@ -801,14 +802,17 @@ export class TraceParser {
 
   /** {@link hostFirewallDrop}, remembered for the prefixes seen (at most 10,000). */
   private hostDrop(prefix: string): LoggedDrop | undefined {
-    // Every drop prefix a host firewall writes ends in `:`, `]`, `)` (OpenWrt fw3), `*` (csf, APF) or
-    // Shorewall 5's ` DROP`/` REJECT`, or starts as SuSEfirewall2's and kube-router's do: most lines need no lookup.
+    // Every drop prefix a host firewall writes ends in `:`, `]`, `)` (OpenWrt fw3), `*` (csf, APF), `}`
+    // (AFWall+) or Shorewall 5's ` DROP`/` REJECT`, or starts as SuSEfirewall2's, kube-router's and
+    // IPFire's do: most lines need no lookup.
     const last = prefix.charCodeAt(prefix.length - 1);
     if (
       last !== 58 &&
       last !== 93 &&
       last !== 41 &&
       last !== 42 &&
+      last !== 125 &&
+      !prefix.startsWith("DROP_") &&
       !((last === 80 || last === 84) && (prefix.endsWith("DROP") || prefix.endsWith("REJECT"))) &&
       !prefix.startsWith("SFW2-") &&
       !prefix.startsWith("DROP by policy ")

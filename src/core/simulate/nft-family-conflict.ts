@@ -28,8 +28,8 @@ interface FamilyNeed {
   reject?: boolean;
   /**
    * `icmp`: an ICMP header gives a rule without context its family but conflicts with none (`ip saddr X icmpv6
-   * type Y` loads); `nfproto`: `meta nfproto` gives it, whatever was set before (`ip saddr X meta nfproto ipv6 ip6
-   * saddr Y` loads); `ct`:
+   * type Y` loads); `nfproto`: `meta nfproto` (and `meta protocol` or `ether type` in a bridge or netdev table)
+   * gives it, whatever was set before (`ip saddr X meta nfproto ipv6 ip6 saddr Y` loads); `ct`:
    * conntrack's tuple or a NAT's family conflicts with a family set before it and gives none.
    */
   weak?: "icmp" | "nfproto" | "ct";
@@ -50,7 +50,7 @@ function article(family: string): string {
 }
 
 /** The family expression `words[k]` needs, or undefined (not a header field, a context word or a reject's type). */
-function needAt(words: readonly NftToken[], k: number): FamilyNeed | undefined {
+function needAt(words: readonly NftToken[], k: number, tableFamily: string): FamilyNeed | undefined {
   const w = words[k] as NftToken;
   if (w.type !== "word") return undefined;
   const next = words[k + 1];
@@ -76,6 +76,20 @@ function needAt(words: readonly NftToken[], k: number): FamilyNeed | undefined {
       at: w,
       weak: "icmp",
     };
+  // A bridge or netdev chain sees every ethertype: `meta protocol ip6` or `ether type ip6` takes the rule to it.
+  if (
+    (tableFamily === "bridge" || tableFamily === "netdev") &&
+    ((w.value === "protocol" && before === "meta") || (w.value === "type" && before === "ether"))
+  ) {
+    const value = next?.value === "{" && words[k + 3]?.value === "}" ? words[k + 2] : next;
+    if (value?.type === "word" && (value.value === "ip" || value.value === "ip6"))
+      return {
+        family: value.value,
+        what: `${before} ${w.value} ${value === next ? value.value : `{ ${value.value} }`}`,
+        at: words[k - 1] as NftToken,
+        weak: "nfproto",
+      };
+  }
   if (w.value === "nfproto" && before === "meta" && (next?.value === "ipv4" || next?.value === "ipv6"))
     return {
       family: next.value === "ipv4" ? "ip" : "ip6",
@@ -112,7 +126,7 @@ export function familyConflict(words: readonly NftToken[], tableFamily: string):
       ? { family: tableFamily, what: `table ${tableFamily}` }
       : undefined;
   for (let k = 0; k < words.length; k++) {
-    const need = needAt(words, k);
+    const need = needAt(words, k, tableFamily);
     if (!need) continue;
     if (need.what.startsWith("meta nfproto") && tableFamily !== "inet")
       return {

@@ -15,6 +15,7 @@ import { jumpLoops } from "./jump-loops.ts";
 import { natOfData, reversedData } from "./nat-map-data.ts";
 import { familyConflict } from "./nft-family-conflict.ts";
 import { firstIntervalOverlap } from "./nft-interval-overlap.ts";
+import { transportConflict } from "./nft-transport-conflict.ts";
 import {
   elementPastWidth,
   elementValue,
@@ -671,7 +672,7 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
         return;
       }
     }
-    const conflict = familyConflict(words, table.family ?? "ip");
+    const conflict = familyConflict(words, table.family ?? "ip") ?? transportConflict(words);
     if (conflict) {
       err(conflict.at, conflict.message, conflict.hint);
       return;

@@ -1362,10 +1362,19 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
         parts[parts.length - 1] += (peek() as NftToken).value;
         i++;
       }
+      // A range written with spaces (`80 - 90 : accept`) is one value, as `80-90`.
+      const spacedRange = () => {
+        if (peek()?.value === "-" && peek(1)?.type === "word") {
+          parts[parts.length - 1] += `-${(peek(1) as NftToken).value}`;
+          i += 2;
+        }
+      };
+      spacedRange();
       while (peek()?.value === "." && peek(1)) {
         parts.push((peek(1) as NftToken).value);
         words.push(peek() as NftToken, peek(1) as NftToken);
         i += 2;
+        spacedRange();
       }
       const wide = elementPastWidth(keys, words);
       if (wide) {
@@ -2753,6 +2762,15 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
         if (k === "prefix" && peek(1)) {
           prefix = (peek(1) as NftToken).value;
           i += 2;
+          // nft's scanner ends an unquoted word at a colon (`log prefix DROP: drop`), which no rule takes there.
+          if (peek(-1)?.type === "word" && peek()?.value === ":") {
+            problem(
+              peek() as NftToken,
+              `the unquoted log prefix '${prefix}' ends at ':': nft refuses the rule ("syntax error, unexpected colon")`,
+              `quote the prefix: log prefix "${prefix}: "`,
+            );
+            i++;
+          }
         } else if (k === "level" && peek(1)) {
           level = (peek(1) as NftToken).value;
           i += 2;

@@ -140,7 +140,8 @@ export function tokenizeNft(text: string, firstLine = 1): NftTokenizeResult {
       const word = src.slice(i, j);
       // A lone colon separates a map element's key from its verdict; nft's scanner makes it a token of its
       // own, so `80: drop` and `443 :accept` are `80 : drop` and `443 : accept` (an IPv6 key ends in `::`).
-      if (word.length > 1 && word.endsWith(":") && !word.endsWith("::")) {
+      // `2001:db8::: accept`: an address ending in `::` against the colon.
+      if (word.length > 1 && word.endsWith(":") && (!word.endsWith("::") || word.endsWith(":::"))) {
         tokens.push({ type: "word", value: word.slice(0, -1), line, column: i + 1 });
         tokens.push({ type: "punct", value: ":", line, column: j });
       } else if (word.length > 1 && word.startsWith(":") && VERDICT_AFTER_COLON.test(word.slice(1))) {

@@ -284,6 +284,41 @@ table ip trace {
     ]);
   });
 
+  it("maps the empty prefix of a LOG rule without one (nft `log`, iptables `-j LOG`), so its lines are placed (harvest43 H1)", () => {
+    // `tcp dport 87 log` as recorded on kernel 6.18: the line has no prefix at all.
+    const nft = `table ip hvip {
+	chain in {
+		type filter hook input priority filter; policy accept;
+		tcp dport 87 log
+		ct state invalid log drop comment "log it"
+		jump log
+		log level audit
+	}
+	chain log {
+	}
+}`;
+    expect(nftLogPrefixes(nft)).toEqual([
+      { hook: "ip:hvip:in", prefix: "" },
+      { hook: "ip:hvip:in", prefix: "" },
+    ]);
+    expect(prefixMapFromRuleset(nft)).toEqual({ "": "ip:hvip:in" });
+    const line =
+      "[  441.676118] IN=hvd OUT= MAC=ce:44:76:23:53:9d:92:be:4e:62:c3:f3:08:00 SRC=203.0.113.1 DST=203.0.113.2 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=19663 DF PROTO=TCP SPT=49878 DPT=87 WINDOW=64240 RES=0x00 SYN URGP=0 \n";
+    const trace = parseTraceText(line, { prefixMap: prefixMapFromRuleset(nft) });
+    expect(trace.diagnostics).toEqual([]);
+    expect(trace.packets.map((p) => p.hooks)).toEqual([["ip:hvip:in"]]);
+    const ipt =
+      "*filter\n:INPUT ACCEPT [0:0]\n:LOG_DROP - [0:0]\n-A INPUT -p tcp -j LOG_DROP\n-A LOG_DROP -j LOG\n-A LOG_DROP -j DROP\nCOMMIT\n";
+    expect(prefixMapFromRuleset(ipt)).toEqual({ "": "ip:filter:INPUT" });
+    // INPUT and OUTPUT: each line's devices say which; two tables' chains: none is guessed.
+    expect(prefixMapFromRuleset(ipt.replace("COMMIT", "-A OUTPUT -j LOG\nCOMMIT"))).toEqual({
+      "": ["ip:filter:INPUT", "ip:filter:OUTPUT"],
+    });
+    expect(
+      prefixMapFromRuleset(`${ipt}*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j LOG\nCOMMIT\n`),
+    ).toEqual({});
+  });
+
   it("leaves a prefix of a known convention to the parser (it names the hook, not the logging chain)", () => {
     const lab = `table bridge packetwalk {
 	chain log-PREROUTING {

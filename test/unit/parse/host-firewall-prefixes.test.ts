@@ -394,6 +394,20 @@ describe("other firewall tools' prefixes (Shorewall, csf, FireHOL, APF, AIF, Nix
     ["[LOCAL_WAN-R-2]", "IN= OUT=eth8", "ip:filter:OUTPUT", "REJECT UniFi"],
     ["[wan-lan-default-D]", "IN=eth0 OUT=eth1", "ip:filter:FORWARD", "DROP EdgeOS"],
     ["[wan-local-10-A]", "IN=eth0 OUT=", "ip:filter:INPUT", ""],
+    // harvest43: Tomato's logreject (a reset follows for TCP alone), IPFire's chains, policies and
+    // protections (its firewall initscript), AFWall+'s reject chain, Firewall Builder's default, guides' bare chain names.
+    ["REJECT ", "IN=vlan2 OUT=br0", "ip:filter:FORWARD", ""],
+    ["FORWARDFW ", "IN=green0 OUT=red0", "ip:filter:FORWARD", ""],
+    ["INPUTFW ", "IN=green0 OUT=", "ip:filter:INPUT", ""],
+    ["OUTGOINGFW ", "IN= OUT=red0", "ip:filter:OUTPUT", ""],
+    ["DROP_INPUT ", "IN=red0 OUT=", "ip:filter:INPUT", "DROP IPFire"],
+    ["DROP_CTINVALID ", "IN=blue0 OUT=", "ip:filter:INPUT", "DROP IPFire"],
+    ["DROP_TCP Scan ", "IN=red0 OUT=green0", "ip:filter:FORWARD", "DROP IPFire"],
+    ["{AFL}", "IN= OUT=wlan0", "ip:filter:OUTPUT", "REJECT AFWall+"],
+    ["RULE 24 -- DROP ", "IN=eth0 OUT=", "ip:filter:INPUT", "DROP Firewall Builder"],
+    ["RULE 3 -- ACCEPT ", "IN=eth0 OUT=eth1", "ip:filter:FORWARD", ""],
+    ["FORWARD", "IN=br0 OUT=ppp0", "ip:filter:FORWARD", ""],
+    ["INPUT: ", "IN=eth0 OUT=", "ip:filter:INPUT", ""],
   ];
   it.each(cases)("%s (%s) is read at %s", (prefix, devices, hook, drop) => {
     const r = parseTraceText(v4(prefix, devices, 1), { file: "tool.log" });

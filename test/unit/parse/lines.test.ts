@@ -194,6 +194,9 @@ describe("envelopes", () => {
     // Linux Mint's rsyslog tags kernel messages `vmunix`; multilog keeps the printk level after its stamp.
     ["Dec 4 21:01:37 host vmunix: [574306.219055] msg", "syslog", undefined],
     ["2007-01-09 23:41:09 <4>msg", "dmesg-iso", Date.UTC(2007, 0, 9, 23, 41, 9) / 1000],
+    // RFC 3164 without a date or host (a router's remote syslog, harvest43 H5).
+    ["<4>kernel: msg", "syslog", undefined],
+    ["<4>kernel: [  122.212126] msg", "syslog", 122.212126],
     [
       "2007-01-09 23:40:47.896794500 <4>msg",
       "dmesg-iso",

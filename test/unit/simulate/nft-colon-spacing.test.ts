@@ -73,3 +73,33 @@ describe("a person's comment after a rule's verdict", () => {
     ]);
   });
 });
+
+describe("a map range written with spaces, and an IPv6 key ending in '::' against its colon", () => {
+  // Both loaded with nft 1.0.6 (`nft -c -f` and `nft -f` in a throwaway namespace); the reader refused them.
+  const parsed = parseNftRuleset(
+    "table inet t {\n\tchain input {\n\t\ttype filter hook input priority 0; policy accept;\n\t\ttcp dport vmap { 80 - 90 : accept, 22 : drop }\n\t\tip6 saddr vmap { 2001:db8::: drop, fd00::1 : accept }\n\t\tip saddr . tcp dport vmap { 10.0.0.1 . 1000 - 2000 : drop }\n\t}\n}\n",
+  );
+  const table = parsed.tables[0] as TableDef;
+  it("loads, as nft loads it", () => {
+    expect(parsed.diagnostics).toEqual([]);
+  });
+  it.each([
+    [85, "ACCEPT"],
+    [22, "DROP"],
+    [1500, "DROP"],
+    [2500, "ACCEPT"],
+  ])("tcp port %i: %s", (dport, verdict) => {
+    expect(runChain(table, "input", synPacket({ dport }), routedContext()).verdict).toBe(verdict);
+  });
+  it("reads the IPv6 key whole: 2001:db8:: drops, another source does not", () => {
+    const v6 = (src: string) =>
+      runChain(
+        table,
+        "input",
+        synPacket({ v6: true, src, dst: "2001:db8::2", dport: 5000 }),
+        routedContext({ ethType: "0x86dd" }),
+      ).verdict;
+    expect(v6("2001:db8::")).toBe("DROP");
+    expect(v6("2001:db8::5")).toBe("ACCEPT");
+  });
+});

@@ -170,3 +170,48 @@ describe("a rule's network family, from the review (each checked with nft 1.0.6)
     expect(problems("inet", rule)).toEqual([]);
   });
 });
+
+describe("a bridge or netdev rule's ethertype match gives it a family (each checked with nft 1.0.6)", () => {
+  it.each([
+    [
+      "bridge",
+      "meta protocol ip6 ip saddr 10.0.0.1 accept",
+      20,
+      "ip saddr",
+      "meta protocol ip6",
+      "ip6 vs. ip",
+    ],
+    ["bridge", "ether type ip6 ip saddr 10.0.0.1 accept", 17, "ip saddr", "ether type ip6", "ip6 vs. ip"],
+    ["bridge", "ether type ip ip6 saddr ::1 accept", 16, "ip6 saddr", "ether type ip", "ip vs. ip6"],
+    [
+      "bridge",
+      "meta protocol { ip6 } ip saddr 10.0.0.1 accept",
+      24,
+      "ip saddr",
+      "meta protocol { ip6 }",
+      "ip6 vs. ip",
+    ],
+    [
+      "netdev",
+      "meta protocol ip6 ip saddr 10.0.0.1 accept",
+      20,
+      "ip saddr",
+      "meta protocol ip6",
+      "ip6 vs. ip",
+    ],
+  ])("%s table: '%s' is refused at column %i", (family, rule, column, what, before, vs) => {
+    const [took, reads] = vs.startsWith("ip6") ? ["IPv6", "IPv4"] : ["IPv4", "IPv6"];
+    expect(problems(family, rule)).toEqual([
+      `4:${column} '${what}' reads ${reads} packets, but '${before}' before it already took the rule to ${took}: nft refuses the rule ("conflicting protocols specified: ${vs}") | ${TWO_RULES}`,
+    ]);
+  });
+
+  it.each([
+    ["bridge", "meta protocol ip ip saddr 10.0.0.1 accept"],
+    ["bridge", "meta protocol ip6 meta protocol ip ip saddr 10.0.0.1 accept"],
+    ["bridge", "ip saddr 10.0.0.1 meta protocol ip6 ip6 saddr ::1 accept"],
+    ["inet", "meta protocol ip6 ip saddr 10.0.0.1 accept"],
+  ])("%s table: '%s' loads", (family, rule) => {
+    expect(problems(family, rule)).toEqual([]);
+  });
+});

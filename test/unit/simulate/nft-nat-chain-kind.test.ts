@@ -99,9 +99,15 @@ describe("a NAT to an address in an inet table", () => {
     "dnat to :8080",
     "ip daddr 1.2.3.4 dnat to 10.0.0.1",
     "meta nfproto ipv4 dnat to 10.0.0.2",
-    "icmp type echo-request dnat to 10.0.0.3",
   ])("'%s' loads", (s) => {
     expect(inet(s)).toEqual([]);
+  });
+
+  // Without the `tcp dport 82` above: nft refuses an ICMP header after it ("tcp vs. icmp").
+  it("an ICMP header gives the family too: 'icmp type echo-request dnat to 10.0.0.3' loads", () => {
+    const text =
+      "table inet t {\n\tchain c {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n\t\ticmp type echo-request dnat to 10.0.0.3\n\t}\n}\n";
+    expect(parseNftRuleset(text).diagnostics).toEqual([]);
   });
 });
 

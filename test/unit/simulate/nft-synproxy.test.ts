@@ -27,7 +27,7 @@ describe("nft synproxy", () => {
       [
         "warning",
         6,
-        `'${statement.replace("{ 443", "{ 443").replace(" }", "}")}' answers a SYN with the host's own SYN cookie and takes the client's ACK, which the simulator does not model`,
+        `'${statement.replace(" }", "}")}' answers a SYN with the host's own SYN cookie and takes the client's ACK, which the simulator does not model`,
       ],
     ]);
     const t = parsed.tables[0] as TableDef;
