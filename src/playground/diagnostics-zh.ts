@@ -1813,6 +1813,12 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
       `在 *${m[2]} 之後、跳到它的規則之前，用 ':${m[1]} - [0:0]' 宣告它（這份清單是不是從更大的 save 截下來的？）`,
   },
   {
+    english:
+      /^did you mean the target (\S+)\? Else declare the chain with ':(.+) - \[0:0\]' after \*(\S+), above the rules that jump to it$/,
+    zh: (m) =>
+      `是不是要寫 target ${m[1]}？不然請在 *${m[3]} 之後、跳到它的規則之前，用 ':${m[2]} - [0:0]' 宣告這個 chain`,
+  },
+  {
     english: /^move ':(.+) - \[0:0\]' up, next to the table's other chain lines$/,
     zh: (m) => `把 ':${m[1]} - [0:0]' 往上移，和這個 table 其他的 chain 行放在一起`,
   },

@@ -6,6 +6,7 @@
  * of their first line.
  */
 import { CHAINS, type ChainHooks } from "../model/hook.ts";
+import { UNNAMED_PORTS_TRANSPORT } from "../model/ip-protocols.ts";
 import type { Diagnostic, Packet, TraceEvent } from "../model/packet.ts";
 import { baseChainHook } from "./base-chain-hook.ts";
 import { findRewrites } from "./find-rewrites.ts";
@@ -209,8 +210,28 @@ function loopStart(p: OpenPacket, ev: TraceEvent, hook: HookInfo): number {
   return 0;
 }
 
-/** The header fields NAT never changes agree (undefined on either side counts as agreeing). */
-function invariantsAgree(a: TraceEvent, b: TraceEvent): boolean {
+/**
+ * Whether ebtables' IPv6 line `a` or `b` names no transport the other's could contradict: ebt_log prints the
+ * first next header, so behind a hop-by-hop header, ESP or AH (`Next Header=0`, `=50`, `=51`) it says
+ * `ports`, `50`, `51` or nothing where LOG and nft name the transport after them (harvest43 H4, recorded:
+ * MLD reports, ESP, AH and UDP behind a hop-by-hop header were split from their own packets).
+ */
+function ebtTransportUnsaid(a: TraceEvent, b: TraceEvent): boolean {
+  const vague = (e: TraceEvent) =>
+    e.source === "ebt-log" &&
+    e.ip?.src.includes(":") === true &&
+    (!e.l4 || e.ip.nextHeader !== undefined || e.l4.proto === "50" || e.l4.proto === "51");
+  const other = vague(a) ? b : vague(b) ? a : undefined;
+  if (!other) return false;
+  const mine = other === a ? b : a;
+  const proto = mine.l4?.proto;
+  if (proto === "50") return other.l4?.proto === "esp" || other.l4?.proto === "50";
+  if (proto === UNNAMED_PORTS_TRANSPORT) return other.l4?.sport !== undefined;
+  return true;
+}
+
+/** The header fields NAT never changes agree (undefined on either side counts as agreeing); `anyTransport`: whatever the transport says. */
+function invariantsAgree(a: TraceEvent, b: TraceEvent, anyTransport = false): boolean {
   const x = a.ip;
   const y = b.ip;
   if (x && y) {
@@ -225,7 +246,7 @@ function invariantsAgree(a: TraceEvent, b: TraceEvent): boolean {
   }
   const l = a.l4;
   const m = b.l4;
-  if (l && m) {
+  if (l && m && !anyTransport) {
     if (l.proto !== m.proto) return false;
     if (!same(l.seq, m.seq) || !same(l.ack, m.ack) || !sameFlags(l.tcpFlags, m.tcpFlags)) return false;
     if (!same(l.icmpType, m.icmpType) || !same(l.icmpCode, m.icmpCode) || !same(l.icmpSeq, m.icmpSeq))
@@ -513,7 +534,12 @@ export class PacketGrouper {
         const p = list[back ? k : list.length - 1 - k] as OpenPacket;
         if (p.closed) continue;
         const last = p.events[p.events.length - 1] as TraceEvent;
-        if (!this.ttlFits(p, ev) || !invariantsAgree(last, ev) || !this.portsAgree(p, ev)) continue;
+        if (
+          !this.ttlFits(p, ev) ||
+          !invariantsAgree(last, ev, ebtTransportUnsaid(last, ev)) ||
+          !this.portsAgree(p, ev)
+        )
+          continue;
         const how = this.fit(p, ev, info);
         if (how) {
           this.attach(p, ev, how, info, key);
@@ -535,6 +561,28 @@ export class PacketGrouper {
         }
       }
     } else if (ev.ip) {
+      // ebtables' IPv6 line names a transport LOG does not (see ebtTransportUnsaid): the same packet when
+      // it comes right after the packet's previous line, from the same source MAC, between the same addresses.
+      const q = this.lastTouched;
+      const last = q?.events[q.events.length - 1];
+      if (
+        q &&
+        last &&
+        !q.closed &&
+        q.lastSeq === this.prevEventSeq &&
+        last.ip?.src === ev.ip.src &&
+        last.ip.dst === ev.ip.dst &&
+        ebtTransportUnsaid(last, ev) &&
+        invariantsAgree(last, ev, true) &&
+        this.macSrcSeen(q, ev) &&
+        this.portsAgree(q, ev)
+      ) {
+        const how = this.fit(q, ev, info);
+        if (how) {
+          this.attach(q, ev, how, info, key);
+          return;
+        }
+      }
       // An ebtables or IPv6 line has no IP id: a rewrite is only believed right after the packet's
       // previous netfilter line, from the same source MAC (hairpin NAT: DNAT, then bridge FORWARD).
       const p = this.lastTouched;

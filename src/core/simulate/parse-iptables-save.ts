@@ -822,13 +822,16 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       );
     if (target) continue;
     rule.target = { kind: "unknown", name: t.chain, text: rule.text.slice(rule.text.indexOf(t.chain)) };
-    // Not a target extension (see XT_TARGET_EXTENSIONS): iptables takes it for a chain, which is not there.
-    if (!/^[A-Z][A-Z0-9_]*$/.test(t.chain)) {
+    // Not a target extension (see XT_TARGET_EXTENSIONS, ADDON_TARGETS): iptables takes it for a chain, which is not there.
+    if (!/^[A-Z][A-Z0-9_]*$/.test(t.chain) || !(ADDON_TARGETS.has(t.chain) || QUEUE_TARGETS.has(t.chain))) {
+      const near = nearTarget(t.chain);
       err(
         rule.line,
         column,
         `chain '${t.chain}' does not exist in table '${rule.table}': iptables-restore refuses the file ("Chain '${t.chain}' does not exist")`,
-        `declare it with ':${t.chain} - [0:0]' after *${rule.table}, above the rules that jump to it (was the listing cut from a larger save?)`,
+        near
+          ? `did you mean the target ${near}? Else declare the chain with ':${t.chain} - [0:0]' after *${rule.table}, above the rules that jump to it`
+          : `declare it with ':${t.chain} - [0:0]' after *${rule.table}, above the rules that jump to it (was the listing cut from a larger save?)`,
       );
       continue;
     }
@@ -866,6 +869,35 @@ const XT_TARGET_EXTENSIONS =
   "QUEUE AUDIT CHECKSUM CLASSIFY CLUSTERIP CONNMARK CONNSECMARK CT DNAT DNPT DSCP ECN HL HMARK IDLETIMER LED LOG MARK MASQUERADE NETMAP NFLOG NFQUEUE NOTRACK RATEEST REDIRECT REJECT SECMARK SET SNAT SNPT SYNPROXY TCPMSS TCPOPTSTRIP TEE TOS TPROXY TRACE TTL ULOG".split(
     " ",
   );
+
+/**
+ * Target extensions a host may add beyond iptables' own (xtables-addons 3.x, and old kernel patches' ROUTE and
+ * IMQ): an undeclared upper-case `-j` name among them is said not modelled; any other is a missing chain
+ * (`-j LOGDROP` with its `:LOGDROP` line forgotten, `-j DROPP`), which iptables-restore refuses.
+ */
+const ADDON_TARGETS = new Set(
+  "CHAOS DELUDE DHCPMAC DNETMAP ECHO IPMARK LOGMARK PROTO SYSRQ TARPIT STEAL RAWDNAT RAWSNAT ACCOUNT IPV4OPTSSTRIP ROUTE IMQ".split(
+    " ",
+  ),
+);
+
+/** The verdict or target `name` was likely meant to be: one edit away (`DROPP`, `REJCT`, `ACCPET` by a swap). */
+function nearTarget(name: string): string | undefined {
+  const oneEdit = (a: string, b: string): boolean => {
+    if (Math.abs(a.length - b.length) > 1 || a === b) return false;
+    let i = 0;
+    while (i < a.length && a[i] === b[i]) i++;
+    const swapped =
+      a.length === b.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+    return (
+      swapped ||
+      a.slice(i + 1) === b.slice(i + 1) ||
+      a.slice(i) === b.slice(i + 1) ||
+      a.slice(i + 1) === b.slice(i)
+    );
+  };
+  return [...TARGET_NAMES].find((t) => t.length > 2 && oneEdit(name, t));
+}
 
 /** Targets iptables finds by name (the verdicts and every extension): a user chain may not take one (`-N LOG`). */
 const TARGET_NAMES = new Set(["ACCEPT", "DROP", "RETURN", ...XT_TARGET_EXTENSIONS]);

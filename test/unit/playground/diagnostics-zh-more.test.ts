@@ -192,6 +192,7 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   ["-P without a policy", "rules", "*filter\n-P INPUT\nCOMMIT\n"],
   ["-X of a built-in chain", "rules", "*filter\n-A INPUT -j ACCEPT\n-X INPUT\nCOMMIT\n"],
   ["-X of a chain with rules", "rules", "*filter\n-N FOO3\n-A FOO3 -j ACCEPT\n-X FOO3\nCOMMIT\n"],
+  ["a target misspelt", "rules", "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp -j DROPP\nCOMMIT\n"],
   ["-X of a chain jumped to", "rules", "*filter\n-N FOO3\n-A INPUT -j FOO3\n-X FOO3\nCOMMIT\n"],
   ["'!' before an address list", "rules", "*filter\n-A INPUT ! -s 10.0.0.1,10.0.0.3 -j DROP\nCOMMIT\n"],
   ["an empty address in a list", "rules", "*filter\n-A INPUT -s 10.0.0.1,,10.0.0.3 -j DROP\nCOMMIT\n"],

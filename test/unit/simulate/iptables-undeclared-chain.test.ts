@@ -3,8 +3,9 @@
  * target extension nor a chain declared above the rule ("Chain 'NAME' does not exist"): a ufw listing
  * cut from its `ufw-logging-deny` chain, a Docker save without `:DOCKER`, a chain line written after
  * the jump. The reader said only "not modelled" (a warning), and simulated the cut listing.
- * A target extension it does not model (`-j NFLOG`) is still a warning, and so is an upper-case name
- * without '-', which may be an extension the host has (xtables-addons' `-j TARPIT` loads there).
+ * A target extension it does not model (`-j NFLOG`) is still a warning, and so is an extension a host may
+ * add (xtables-addons' `-j TARPIT` loads there). Another upper-case name (`-j LOGDROP` with its chain line
+ * forgotten, `-j DROPP`) was a warning too: iptables-restore 1.8.9 refuses it alike (rulesets43 R2).
  */
 import { describe, expect, it } from "vitest";
 import { parseIptablesSave } from "../../../src/core/simulate/parse-iptables-save.ts";
@@ -23,6 +24,36 @@ describe("a jump to a chain the table does not declare above it", () => {
       ]);
     },
   );
+
+  it.each([
+    [
+      "LOGDROP",
+      "declare it with ':LOGDROP - [0:0]' after *filter, above the rules that jump to it (was the listing cut from a larger save?)",
+    ],
+    [
+      "DROPP",
+      "did you mean the target DROP? Else declare the chain with ':DROPP - [0:0]' after *filter, above the rules that jump to it",
+    ],
+    [
+      "REJCT",
+      "did you mean the target REJECT? Else declare the chain with ':REJCT - [0:0]' after *filter, above the rules that jump to it",
+    ],
+    [
+      "ACCPET",
+      "did you mean the target ACCEPT? Else declare the chain with ':ACCPET - [0:0]' after *filter, above the rules that jump to it",
+    ],
+  ])("-j %s, upper case and no extension a host may add, is refused, with a hint", (name, hint) => {
+    const d = parseIptablesSave(
+      `*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp -j ${name}\nCOMMIT\n`,
+    ).diagnostics;
+    expect(d.map((x) => [x.severity, x.message, x.hint])).toEqual([
+      [
+        "error",
+        `chain '${name}' does not exist in table 'filter': iptables-restore refuses the file ("Chain '${name}' does not exist")`,
+        hint,
+      ],
+    ]);
+  });
 
   it("a chain declared below the jump is refused at the jump", () => {
     expect(problems("*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ufw-x\n:ufw-x - [0:0]\nCOMMIT\n")).toEqual([
