@@ -24,18 +24,22 @@ export function sentAsBroadcast(topo: Topology, host: string, dev: string, dst: 
  * Why `host`, having received a packet at broadcast address `dst`, sends no answer to it, or undefined
  * when it answers. TCP takes no segment that is not addressed to the host itself (tcp_v4_rcv discards
  * it, no RST); an ICMP echo request is ignored while `net.ipv4.icmp_echo_ignore_broadcasts` is 1, its
- * default. UDP: a bound socket takes the datagram, so it may answer.
+ * default. UDP: a bound socket takes the datagram, so it may answer. `group`: `dst` is a multicast group
+ * (default: a broadcast address).
  */
 export function broadcastUnanswered(
   host: string,
   dst: string,
   proto: "icmp" | "tcp" | "udp",
   sysctls: Readonly<Record<string, string>>,
+  group = false,
 ): string | undefined {
+  // A multicast group is answered alike (icmp_echo_ignore_broadcasts covers both); IPv6 answers an echo to a group.
+  const what = group ? "multicast group" : "broadcast address";
   if (proto === "tcp")
-    return `${host} received it at broadcast address ${dst}, and TCP answers nothing sent to a broadcast address (the kernel discards such a segment without a reset)`;
+    return `${host} received it at ${what} ${dst}, and TCP answers nothing sent to a ${what} (the kernel discards such a segment without a reset)`;
   const ignore = sysctls["net.ipv4.icmp_echo_ignore_broadcasts"] ?? "1";
-  if (proto === "icmp" && ignore !== "0")
-    return `${host} received it at broadcast address ${dst} and ignores an echo request sent to a broadcast address (net.ipv4.icmp_echo_ignore_broadcasts=${ignore}${ignore === "1" ? ", the kernel's default" : ""}; set it to 0 in the lab's sysctls for a reply)`;
+  if (proto === "icmp" && !dst.includes(":") && ignore !== "0")
+    return `${host} received it at ${what} ${dst} and ignores an echo request sent to a ${what} (net.ipv4.icmp_echo_ignore_broadcasts=${ignore}${ignore === "1" ? ", the kernel's default" : ""}; set it to 0 in the lab's sysctls for a reply)`;
   return undefined;
 }

@@ -8,6 +8,7 @@ import { endpoint } from "../parse/summarize-packet.ts";
 import { broadcastUnanswered } from "./broadcast-destination.ts";
 import { isIcmpError } from "./conntrack.ts";
 import { addressFamily, canonicalAddress } from "./ip-address.ts";
+import { isLinkLocalGroup } from "./multicast-destination.ts";
 import { routeLookup } from "./route.ts";
 import { isIcmp } from "./sim-packet.ts";
 import {
@@ -217,9 +218,10 @@ export function runScenario(
     if (pkt.fate.kind !== "delivered" || !pkt.received) continue;
     if (item.direction === "request" && !responder) {
       const r = pkt.received;
-      broadcastAsked = !r.v6 && isBroadcastAddress(sim.world.topology, pkt.fate.host, r.dst);
+      const group = isLinkLocalGroup(r.dst);
+      broadcastAsked = group || (!r.v6 && isBroadcastAddress(sim.world.topology, pkt.fate.host, r.dst));
       const silent = broadcastAsked
-        ? broadcastUnanswered(pkt.fate.host, r.dst, spec.proto, sim.world.sysctls)
+        ? broadcastUnanswered(pkt.fate.host, r.dst, spec.proto, sim.world.sysctls, group)
         : undefined;
       if (silent !== undefined) {
         undelivered ??= `packet ${pkt.id} (request) gets no answer: ${silent}`;
@@ -229,10 +231,7 @@ export function runScenario(
       responder = {
         host: pkt.fate.host,
         // An answer to a broadcast comes from an address of the host's own (icmp_reply's spec_dst).
-        addr:
-          !r.v6 && isBroadcastAddress(sim.world.topology, pkt.fate.host, r.dst)
-            ? ownSource(sim, pkt.fate.host, r.src, r.dst)
-            : r.dst,
+        addr: broadcastAsked ? ownSource(sim, pkt.fate.host, r.src, r.dst) : r.dst,
         port: r.dport,
         peer: r.src,
         peerPort: r.sport,

@@ -18,6 +18,7 @@ import { flowOffloadWords, OFFLOAD_SKIPS } from "./flow-offload-words.ts";
 import { type HookSlot, hookSlots } from "./hook-order.ts";
 import { addressFamily, canonicalAddress } from "./ip-address.ts";
 import type { MatchContext } from "./match-rule.ts";
+import { isLinkLocalGroup, isMulticastAddress, multicastMac } from "./multicast-destination.ts";
 import { applyNat, type ManipType, natNeedsChain, setBinding } from "./nat.ts";
 import { type NdLeg, ndDropAlong, ndPacket, solicitedNode } from "./neighbour-discovery-filter.ts";
 import { netmapAddress } from "./netmap-address.ts";
@@ -794,24 +795,32 @@ export class Simulator {
     p.macSrc = iface.mac;
     // A broadcast route has no gateway and asks no neighbour: the frame goes to everyone on the link.
     const broadcast = !p.v6 && sentAsBroadcast(topo, host, dev, p.dst);
-    p.macDst = broadcast ? BROADCAST_MAC : neighbourMac(topo, host, dev, nexthop);
+    // A group address is framed to its group MAC: no neighbour is asked (see `multicast-destination.ts`).
+    const multicast = isMulticastAddress(p.dst);
+    p.macDst = broadcast
+      ? BROADCAST_MAC
+      : multicast
+        ? multicastMac(p.dst)
+        : neighbourMac(topo, host, dev, nexthop);
     if (!p.macDst)
       return {
         kind: "lost",
         reason: `${host}: no neighbour answers for ${nexthop} on ${dev} (${p.v6 ? "neighbour discovery" : "ARP"} not modelled beyond the lab's addresses)`,
       };
-    const arpLost = broadcast
-      ? undefined
-      : (this.arpFilter(host, iface, nexthop) ?? this.ndFilter(host, iface, nexthop, p));
+    const arpLost =
+      broadcast || multicast
+        ? undefined
+        : (this.arpFilter(host, iface, nexthop) ?? this.ndFilter(host, iface, nexthop, p));
     if (arpLost) return arpLost;
     if (iface.kind === "bridge") {
       const fdb = fdbLookup(topo, host, dev, p.macDst);
       if (fdb.kind !== "port")
         return {
           kind: "lost",
-          reason: broadcast
-            ? `${dev} floods a broadcast out of each of its ports; the walk follows one path, and which port's copy to follow is not modelled`
-            : `${dev}: ${p.macDst} is not in the forwarding database (flooding is not modelled)`,
+          reason:
+            broadcast || multicast
+              ? `${dev} floods a ${broadcast ? "broadcast" : "multicast packet"} out of each of its ports; the walk follows one path, and which port's copy to follow is not modelled`
+              : `${dev}: ${p.macDst} is not in the forwarding database (flooding is not modelled)`,
         };
       return this.bridgeOut(host, fdb.port, dev, p);
     }
@@ -997,12 +1006,13 @@ export class Simulator {
     }
     const fdb = fdbLookup(topo, host, bridge, p.macDst);
     // A broadcast frame goes up to the bridge's host and is flooded out of the other ports: the walk goes up.
-    const flooded = p.macDst === BROADCAST_MAC && bridgePorts(topo, host, bridge).length > 1;
+    const group = p.macDst !== undefined && isGroupMac(p.macDst);
+    const flooded = group && bridgePorts(topo, host, bridge).length > 1;
     if (flooded)
       this.cur.notes.push(
-        `${bridge} also floods a copy of this broadcast out of each of its other ports (through bridge FORWARD); the walk follows the copy ${host} itself takes`,
+        `${bridge} also floods a copy of this ${p.macDst === BROADCAST_MAC ? "broadcast" : "multicast frame"} out of each of its other ports (through bridge FORWARD); the walk follows the copy ${host} itself takes`,
       );
-    if (fdb.kind === "local" || p.macDst === BROADCAST_MAC) {
+    if (fdb.kind === "local" || group) {
       if (nf) {
         const v = this.bridgeHook("INPUT", p, inIo);
         if (!v.ok) return this.dropped(v);
@@ -1093,7 +1103,11 @@ export class Simulator {
   ): Fate {
     const topo = this.world.topology;
     if (host !== this.nfHost) {
-      if (isLocalAddress(topo, host, p.dst) || (!p.v6 && isBroadcastAddress(topo, host, p.dst)))
+      if (
+        isLocalAddress(topo, host, p.dst) ||
+        (!p.v6 && isBroadcastAddress(topo, host, p.dst)) ||
+        isLinkLocalGroup(p.dst)
+      )
         return { kind: "delivered", host };
       return { kind: "lost", reason: `${host} is not the destination ${p.dst} and does not forward` };
     }
@@ -1110,8 +1124,18 @@ export class Simulator {
     const loopback = this.loopbackMartian(host, dev, p);
     if (loopback) return { kind: "lost", reason: loopback };
     const route = routeLookup(topo, host, p.dst);
-    // A broadcast of one of the host's subnets is its own (a `broadcast` route of its local table).
-    if (route.kind === "local" || (!p.v6 && isBroadcastAddress(topo, host, p.dst))) {
+    if (isMulticastAddress(p.dst) && !isLinkLocalGroup(p.dst))
+      return {
+        kind: "lost",
+        reason: `${p.dst} is a multicast group outside the link-local range: whether ${host} joined it, and forwarding it (a multicast router), are not modelled`,
+      };
+    // A broadcast of one of the host's subnets is its own (a `broadcast` route of its local table); so is a
+    // link-local group it is taken to have joined.
+    if (
+      route.kind === "local" ||
+      (!p.v6 && isBroadcastAddress(topo, host, p.dst)) ||
+      isLinkLocalGroup(p.dst)
+    ) {
       const v = this.ipHook("INPUT", p, { family: "ip", in: dev, physIn, bridged });
       if (!v.ok) return this.dropped(v);
       return { kind: "delivered", host };

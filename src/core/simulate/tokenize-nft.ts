@@ -125,6 +125,20 @@ export function tokenizeNft(text: string, firstLine = 1): NftTokenizeResult {
           message: `'${ch}' is a typographic quote: nft refuses it ("syntax error, unexpected junk")`,
           hint: 'write straight double quotes ("...") around a string',
         };
+      // The transport header's ports as a raw payload: what nft lists as `th sport` and `th dport`.
+      const raw = ch === "@" ? /^@th,(0|16),16(?=[\s;},]|$)/.exec(src.slice(i)) : null;
+      if (raw) {
+        tokens.push({ type: "word", value: "th", line, column: i + 1, written: raw[0] });
+        tokens.push({
+          type: "word",
+          value: raw[1] === "0" ? "sport" : "dport",
+          line,
+          column: i + 1,
+          written: raw[0],
+        });
+        i += raw[0].length;
+        continue;
+      }
       if (PUNCT.has(ch)) {
         tokens.push({ type: "punct", value: ch, line, column: i + 1 });
         i++;
