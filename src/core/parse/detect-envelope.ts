@@ -695,6 +695,26 @@ export function detectEnvelope(line: string): Envelope {
       if (env) return env;
     }
     const iso = readIso(line, at);
+    // Loki's logcli: `<RFC 3339 time> {labels}   <the line as shipped>`, whose own envelope is read after.
+    if (
+      iso &&
+      kind === undefined &&
+      line.charCodeAt(iso.end) === 32 &&
+      line.charCodeAt(iso.end + 1) === 123
+    ) {
+      const labels = /^\{(?:[^"}]|"(?:[^"\\]|\\.)*")*\}[ \t]+/.exec(line.slice(iso.end + 1));
+      if (labels) {
+        const from = iso.end + 1 + labels[0].length;
+        const inner = detectEnvelope(line.slice(from));
+        if (inner.kind !== "bare")
+          return {
+            ...inner,
+            bodyStart: from + inner.bodyStart,
+            time: iso.time,
+            ...(inner.hostAt !== undefined ? { hostAt: from + inner.hostAt } : {}),
+          };
+      }
+    }
     if (iso && line.charCodeAt(iso.end) === 32) {
       const env = hostTagged(line, iso.end + 1, iso.time, "journal-iso", "syslog");
       if (env && (env.kernel || kind === undefined)) return env;

@@ -272,8 +272,8 @@ export function readJournalJson(line: string): JournalMessage | ErrorLine | unde
   return readMessage(line, m, valueEnd(line, m, 1), out) ?? out;
 }
 
-/** The message fields of log shippers' JSON (Vector, Fluent Bit, Logstash, Loki, GELF), in the order tried. */
-const SHIPPED_MESSAGE_KEYS = ["message", "msg", "log", "short_message", "full_message"];
+/** The message fields of log shippers' JSON (Vector, Fluent Bit, Logstash, Loki, GELF; `line`: Loki's logcli --output=jsonl), in the order tried. */
+const SHIPPED_MESSAGE_KEYS = ["message", "msg", "log", "short_message", "full_message", "line"];
 /** Their time fields, an ISO 8601 text. */
 const SHIPPED_TIME_KEYS = ["timestamp", "@timestamp", "time"];
 

@@ -189,6 +189,22 @@ describe("other JSON objects", () => {
     expect(r.packets[0]?.events[0]?.position.column).toBe(rec(LOG_TCP).indexOf('"message":"') + 12);
     expect(r.skippedLines).toBe(1);
   });
+
+  it("reads Loki's logcli exports: --output=jsonl by its `line`, the default output after its labels (harvest43 H5)", () => {
+    const syslog = `Mar  5 10:15:42 fw01 kernel: ${LOG_TCP}`;
+    const jsonl = JSON.stringify({
+      labels: { host: "fw01", job: "varlogs" },
+      line: syslog,
+      timestamp: "2024-03-05T10:15:42Z",
+    });
+    const plain = `2024-03-05T10:15:43+01:00 {filename="/var/log/kern.log", host="fw01"}                ${syslog}`;
+    const r = parseTraceText([jsonl, plain].join("\n"), { file: "loki.log" });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.packets.map((p) => [p.events[0]?.prefix, p.events[0]?.time])).toEqual([
+      [LOG_TCP.slice(0, LOG_TCP.indexOf("IN=")), Date.parse("2024-03-05T10:15:42Z") / 1000],
+      [LOG_TCP.slice(0, LOG_TCP.indexOf("IN=")), Date.parse("2024-03-05T10:15:43+01:00") / 1000],
+    ]);
+  });
 });
 
 describe("journalctl -o json-sse", () => {
