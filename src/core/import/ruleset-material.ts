@@ -397,13 +397,13 @@ function logPrefixOf(rule: string, bridge: boolean): string | undefined {
 /**
  * Whether an nft rule's line holds a `log` statement without a prefix (`ct state invalid log drop`): its
  * lines have none. Strings are left out (a comment's words), and so are a chain named `log` after `jump`,
- * and `log level audit` (an audit record, not a kernel log line).
+ * `log level audit` (an audit record, not a kernel log line) and `log group N` (NFLOG, for a daemon).
  */
 function bareLog(line: string): boolean {
   const words = line.replace(/"(?:[^"\\]|\\.)*"/g, '""');
   return (
     /(?:^|[\s;{])log(?=[\s;}]|$)/.test(words.replace(/\b(?:jump|goto|chain)\s+log\b/g, "")) &&
-    !/\blog\b[^;]*\blevel\s+audit\b/.test(words)
+    !/\blog\b[^;]*\b(?:level\s+audit|group)\b/.test(words)
   );
 }
 

@@ -226,6 +226,10 @@ function ebtTransportUnsaid(a: TraceEvent, b: TraceEvent): boolean {
   const mine = other === a ? b : a;
   const proto = mine.l4?.proto;
   if (proto === "50") return other.l4?.proto === "esp" || other.l4?.proto === "50";
+  // The other line must show the header ebt_log stopped at: AH's own, or any extension header's `OPT ( ... )`.
+  const headers = other.ip?.extensionHeaders;
+  if (proto === "51") return headers?.some((h) => h.startsWith("AH")) === true;
+  if (!headers?.length) return false;
   if (proto === UNNAMED_PORTS_TRANSPORT) return other.l4?.sport !== undefined;
   return true;
 }

@@ -803,8 +803,8 @@ export class TraceParser {
   /** {@link hostFirewallDrop}, remembered for the prefixes seen (at most 10,000). */
   private hostDrop(prefix: string): LoggedDrop | undefined {
     // Every drop prefix a host firewall writes ends in `:`, `]`, `)` (OpenWrt fw3), `*` (csf, APF), `}`
-    // (AFWall+) or Shorewall 5's ` DROP`/` REJECT`, or starts as SuSEfirewall2's, kube-router's and
-    // IPFire's do: most lines need no lookup.
+    // (AFWall+) or Shorewall 5's ` DROP`/` REJECT`, or starts as SuSEfirewall2's, kube-router's, IPFire's
+    // and Firewall Builder's do: most lines need no lookup.
     const last = prefix.charCodeAt(prefix.length - 1);
     if (
       last !== 58 &&
@@ -813,6 +813,7 @@ export class TraceParser {
       last !== 42 &&
       last !== 125 &&
       !prefix.startsWith("DROP_") &&
+      !prefix.startsWith("RULE ") &&
       !((last === 80 || last === 84) && (prefix.endsWith("DROP") || prefix.endsWith("REJECT"))) &&
       !prefix.startsWith("SFW2-") &&
       !prefix.startsWith("DROP by policy ")

@@ -61,8 +61,11 @@ function protocolValue(
 
 /** A conflict nft refuses the rule for, positioned as nft positions it. */
 export interface TransportConflict {
+  /** The token nft points at: the conflicting header field's protocol word, or `reject`. */
   at: NftToken;
+  /** What nft refuses, with its own words quoted. */
   message: string;
+  /** How to write the rule so that nft takes it. */
   hint: string;
 }
 
@@ -102,7 +105,7 @@ export function transportConflict(words: readonly NftToken[]): TransportConflict
     if (context.proto === w.value) continue;
     return {
       at: w,
-      message: `'${w.value} ${next.value}' reads ${/^[aeiou]/.test(w.value) ? "an" : "a"} ${w.value} header, but '${context.what}' before it already took the rule to ${context.proto}: nft refuses the rule ("conflicting protocols specified: ${context.proto} vs. ${w.value}")`,
+      message: `'${w.value} ${next.value}' reads ${/^(?:ah|esp|icmp|igmp)/.test(w.value) ? "an" : "a"} ${w.value} header, but '${context.what}' before it already took the rule to ${context.proto}: nft refuses the rule ("conflicting protocols specified: ${context.proto} vs. ${w.value}")`,
       hint: "a rule matches one transport protocol: write one rule per protocol, or match ports of several with 'meta l4proto { tcp, udp } th dport'",
     };
   }

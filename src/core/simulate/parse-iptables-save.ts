@@ -871,12 +871,12 @@ const XT_TARGET_EXTENSIONS =
   );
 
 /**
- * Target extensions a host may add beyond iptables' own (xtables-addons 3.x, and old kernel patches' ROUTE and
- * IMQ): an undeclared upper-case `-j` name among them is said not modelled; any other is a missing chain
+ * Target extensions a host may add beyond iptables' own (xtables-addons 3.x, old kernel patches' ROUTE and
+ * IMQ, and out-of-tree modules: FULLCONENAT, NETFLOW (ipt-netflow), JOOL, RTPENGINE, TRIGGER): an undeclared upper-case `-j` name among them is said not modelled; any other is a missing chain
  * (`-j LOGDROP` with its `:LOGDROP` line forgotten, `-j DROPP`), which iptables-restore refuses.
  */
 const ADDON_TARGETS = new Set(
-  "CHAOS DELUDE DHCPMAC DNETMAP ECHO IPMARK LOGMARK PROTO SYSRQ TARPIT STEAL RAWDNAT RAWSNAT ACCOUNT IPV4OPTSSTRIP ROUTE IMQ".split(
+  "CHAOS DELUDE DHCPMAC DNETMAP ECHO IPMARK LOGMARK PROTO SYSRQ TARPIT STEAL RAWDNAT RAWSNAT ACCOUNT IPV4OPTSSTRIP ROUTE IMQ FULLCONENAT NETFLOW JOOL JOOL_SIIT RTPENGINE TRIGGER".split(
     " ",
   ),
 );

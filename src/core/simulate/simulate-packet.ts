@@ -20,7 +20,13 @@ import { addressFamily, canonicalAddress } from "./ip-address.ts";
 import type { MatchContext } from "./match-rule.ts";
 import { isLinkLocalGroup, isMulticastAddress, multicastMac } from "./multicast-destination.ts";
 import { applyNat, type ManipType, natNeedsChain, setBinding } from "./nat.ts";
-import { type NdLeg, ndDropAlong, ndPacket, solicitedNode } from "./neighbour-discovery-filter.ts";
+import {
+  linkLocalOf,
+  type NdLeg,
+  ndDropAlong,
+  ndPacket,
+  solicitedNode,
+} from "./neighbour-discovery-filter.ts";
 import { netmapAddress } from "./netmap-address.ts";
 import { clientSees, rejectAnswer } from "./reject-answer.ts";
 import { rejectPacket } from "./reject-packet.ts";
@@ -180,6 +186,8 @@ export class Simulator {
   private tracing = false;
   /** The REJECT that ended the current packet's walk, if one did: the answer is sent once the walk is over. */
   private rejected: Rejected | undefined;
+  /** `host address` pairs whose IPv6 neighbour entry the walk made: asked once (see `ndFilter`). */
+  private readonly neighbours = new Set<string>();
 
   constructor(world: World, options: SimulatorOptions = {}) {
     this.world = world;
@@ -871,70 +879,122 @@ export class Simulator {
   }
 
   /**
-   * The neighbour discovery this IPv6 hop needs, which the walk does not send, against the ip6 chains of the
-   * filtering machine it crosses (see `neighbour-discovery-filter.ts`): a fate `lost` when a chain drops the
-   * solicitation or its advertisement whatever is not modelled, else a note, once per packet, when one may.
+   * The neighbour discovery this IPv6 hop needs, which the walk does not send, against the ip6 and bridge
+   * chains of the filtering machine it crosses (see `neighbour-discovery-filter.ts`): a fate `lost` when a
+   * chain drops the solicitation or its advertisement whatever is not modelled, else a note, once per packet,
+   * when one may. A neighbour this walk already resolved, or learned from its solicitation, is not asked again.
    */
   private ndFilter(host: string, iface: IfaceInfo, nexthop: string, p: SimPacket): Fate | undefined {
     const nf = this.nfHost;
     if (this.cur === undefined || nf === undefined || !nexthop.includes(":")) return undefined;
+    if (this.neighbours.has(`${host} ${nexthop}`)) return undefined;
     const topo = this.world.topology;
     const peer = linkPeer(topo, iface);
+    // ndisc_solicit: the packet's own source when the device holds it, else the device's link-local address.
     const asker = iface.addresses.some((a) => a.address === p.src)
       ? p.src
-      : (iface.addresses.find((a) => a.v6)?.address ?? p.src);
+      : linkLocalOf(iface.addresses, iface.mac);
+    const ip = (hook: string, io: Omit<NdLeg, "family" | "hook">): NdLeg => ({ family: "ip6", hook, ...io });
+    const br = (hook: string, io: Omit<NdLeg, "family" | "hook">): NdLeg => ({
+      family: "bridge",
+      hook,
+      ...io,
+    });
     let ns: NdLeg[];
     let na: NdLeg[];
     if (host === nf) {
-      ns = [
-        { hook: "OUTPUT", out: iface.name },
-        { hook: "POSTROUTING", out: iface.name },
-      ];
-      na = [
-        { hook: "PREROUTING", in: iface.name },
-        { hook: "INPUT", in: iface.name },
-      ];
+      ns = [ip("OUTPUT", { out: iface.name }), ip("POSTROUTING", { out: iface.name })];
+      na = [ip("PREROUTING", { in: iface.name }), ip("INPUT", { in: iface.name })];
+      // Out of its own bridge: the bridge's output hooks toward the port, its input hooks back.
+      const fdb = iface.kind === "bridge" && p.macDst ? fdbLookup(topo, nf, iface.name, p.macDst) : undefined;
+      if (fdb?.kind === "port") {
+        const port = { bridge: iface.name };
+        ns.push(br("OUTPUT", { out: fdb.port, ...port }), br("POSTROUTING", { out: fdb.port, ...port }));
+        na.unshift(br("PREROUTING", { in: fdb.port, ...port }), br("INPUT", { in: fdb.port, ...port }));
+      }
     } else if (peer && peer.host === nf) {
       const bridge = peer.bridge;
       const brnf = bridge !== undefined && this.sysctl("net.bridge.bridge-nf-call-ip6tables", "1") === "1";
       if (!bridge || isLocalAddress(topo, nf, nexthop)) {
         const dev = bridge ?? peer.name;
         const phys = brnf ? { physIn: peer.name, bridged: true } : {};
-        ns = [
-          { hook: "PREROUTING", in: dev, ...phys },
-          { hook: "INPUT", in: dev, ...phys },
-        ];
-        na = [
-          { hook: "OUTPUT", out: dev },
-          { hook: "POSTROUTING", out: dev },
-        ];
+        ns = [ip("PREROUTING", { in: dev, ...phys }), ip("INPUT", { in: dev, ...phys })];
+        na = [ip("OUTPUT", { out: dev }), ip("POSTROUTING", { out: dev })];
+        if (bridge) {
+          ns.unshift(br("PREROUTING", { in: peer.name, bridge }), br("INPUT", { in: peer.name, bridge }));
+          na.push(br("OUTPUT", { out: peer.name, bridge }), br("POSTROUTING", { out: peer.name, bridge }));
+        }
       } else {
-        // Between two ports of the bridge: the ip6 hooks see it only through br_netfilter.
-        const mac = p.macDst;
-        const fdb = mac ? fdbLookup(topo, nf, bridge, mac) : undefined;
-        if (!brnf || fdb?.kind !== "port") return undefined;
-        const there = { in: bridge, out: bridge, physIn: peer.name, physOut: fdb.port, bridged: true };
-        const back = { in: bridge, out: bridge, physIn: fdb.port, physOut: peer.name, bridged: true };
-        ns = ["PREROUTING", "FORWARD", "POSTROUTING"].map((hook) => ({ hook, ...there }));
-        na = ["PREROUTING", "FORWARD", "POSTROUTING"].map((hook) => ({ hook, ...back }));
+        // Between two ports of the bridge: the bridge's hooks, and the ip6 ones through br_netfilter.
+        const fdb = p.macDst ? fdbLookup(topo, nf, bridge, p.macDst) : undefined;
+        if (fdb?.kind !== "port") return undefined;
+        const hooks = ["PREROUTING", "FORWARD", "POSTROUTING"];
+        const there = { in: peer.name, out: fdb.port, bridge };
+        const back = { in: fdb.port, out: peer.name, bridge };
+        ns = hooks.map((h) => br(h, there));
+        na = hooks.map((h) => br(h, back));
+        if (brnf) {
+          const phys = (io: { in: string; out: string }) => ({
+            in: bridge,
+            out: bridge,
+            physIn: io.in,
+            physOut: io.out,
+            bridged: true,
+          });
+          ns.push(...hooks.map((h) => ip(h, phys(there))));
+          na.push(...hooks.map((h) => ip(h, phys(back))));
+        }
       }
     } else return undefined;
-    const slots = (hook: string) => hookSlots(this.world.ruleset, "ip6", hook);
-    const ctx = (q: SimPacket, leg: NdLeg) => this.ctx(q, { family: "ip6", ...leg });
-    const solicit = { ...ndPacket(135, asker, solicitedNode(nexthop)), pktType: "multicast" as const };
-    const advert = { ...ndPacket(136, nexthop, asker), pktType: "host" as const };
+    const slots = (leg: NdLeg) =>
+      leg.family === "ip6"
+        ? hookSlots(this.world.ruleset, "ip6", leg.hook)
+        : hookSlots(this.world.ruleset, "bridge", leg.hook, this.world.ebtables);
+    // What a host sends itself is `host` on its way out (meta pkttype), whatever group it goes to.
+    const ctx = (q: SimPacket, leg: NdLeg) =>
+      this.ctx(
+        leg.hook === "OUTPUT" || (leg.hook === "POSTROUTING" && !leg.bridged && leg.family === "ip6")
+          ? { ...q, pktType: "host" }
+          : q,
+        {
+          family: leg.family,
+          hook: leg.hook,
+          in: leg.in,
+          out: leg.out,
+          physIn: leg.physIn,
+          physOut: leg.physOut,
+          bridged: leg.bridged,
+          ...(leg.family === "bridge" ? { logicalIn: leg.bridge, logicalOut: leg.bridge } : {}),
+        },
+      );
+    const askerMac = iface.mac;
+    const solicit: SimPacket = {
+      ...ndPacket(135, asker, solicitedNode(nexthop)),
+      pktType: "multicast",
+      macSrc: askerMac,
+      macDst: multicastMac(solicitedNode(nexthop)),
+    };
+    const advert: SimPacket = {
+      ...ndPacket(136, nexthop, asker),
+      pktType: "host",
+      macSrc: p.macDst,
+      macDst: askerMac,
+    };
     const s = ndDropAlong(solicit, ns, slots, ctx);
     const drop = s ? { ...s, message: "solicitation" } : ndDropAlong(advert, na, slots, ctx);
+    this.neighbours.add(`${host} ${nexthop}`);
+    // The solicitation carried the asker's MAC: the asked host has an entry for the address it came from.
+    const asked = s ? undefined : [...topo.hosts.keys()].find((h) => isLocalAddress(topo, h, nexthop));
+    if (asked) this.neighbours.add(`${asked} ${asker}`);
     if (!drop) return undefined;
     const message = "message" in drop ? "neighbour solicitation" : "neighbour advertisement that answers it";
     const by = drop.policy
       ? `the policy of ${drop.policy} (${this.lineOf(drop.line)})`
       : this.lineOf(drop.line);
-    // A reply's sender heard the request's solicitation, which carries the asker's MAC: its entry is there.
-    if (drop.certain && this.cur.direction === "request")
+    if (drop.certain)
       return {
         kind: "lost",
-        reason: `${host} asks for ${nexthop}'s MAC address by neighbour discovery, and ${by} ${"rejects" in drop ? "rejects" : "drops"} the ${message} (conntrack leaves it untracked, so an established,related accept does not let it through): no answer, the packet is never sent; accept ICMPv6 types nd-neighbor-solicit and nd-neighbor-advert before it`,
+        reason: `${host} asks for ${nexthop}'s MAC address by neighbour discovery, and ${by} ${"rejects" in drop ? "rejects" : "drops"} the ${message}${drop.family === "ip6" ? " (conntrack leaves it untracked, so an established,related accept does not let it through)" : ""}: no answer, the packet is never sent; accept ICMPv6 types nd-neighbor-solicit and nd-neighbor-advert before it`,
       };
     const note = `${host} asks for ${nexthop}'s MAC address by neighbour discovery, which the walk does not send, and the ruleset may drop the ${message} (${by}): unless ${nexthop} is already in the neighbour table, the kernel may lose this packet there`;
     if (!this.cur.notes.includes(note)) this.cur.notes.push(note);

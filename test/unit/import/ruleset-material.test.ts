@@ -293,6 +293,7 @@ table ip trace {
 		ct state invalid log drop comment "log it"
 		jump log
 		log level audit
+		log group 2
 	}
 	chain log {
 	}

@@ -406,6 +406,7 @@ describe("other firewall tools' prefixes (Shorewall, csf, FireHOL, APF, AIF, Nix
     ["{AFL}", "IN= OUT=wlan0", "ip:filter:OUTPUT", "REJECT AFWall+"],
     ["RULE 24 -- DROP ", "IN=eth0 OUT=", "ip:filter:INPUT", "DROP Firewall Builder"],
     ["RULE 3 -- ACCEPT ", "IN=eth0 OUT=eth1", "ip:filter:FORWARD", ""],
+    ["RULE 7 -- DENY ", "IN=eth0 OUT=", "ip:filter:INPUT", "DROP Firewall Builder"],
     ["FORWARD", "IN=br0 OUT=ppp0", "ip:filter:FORWARD", ""],
     ["INPUT: ", "IN=eth0 OUT=", "ip:filter:INPUT", ""],
   ];

@@ -55,7 +55,7 @@ describe("a rule's transport protocol", () => {
   ])("'%s' is refused at column %i", (rule, column, what, before, vs) => {
     const proto = what.split(" ")[0] as string;
     expect(problems(rule)).toEqual([
-      `${column} '${what}' reads ${/^[aeiou]/.test(proto) ? "an" : "a"} ${proto} header, but '${before}' before it already took the rule to ${vs.split(" ")[0]}: nft refuses the rule ("conflicting protocols specified: ${vs}")`,
+      `${column} '${what}' reads ${/^(?:ah|esp|icmp|igmp)/.test(proto) ? "an" : "a"} ${proto} header, but '${before}' before it already took the rule to ${vs.split(" ")[0]}: nft refuses the rule ("conflicting protocols specified: ${vs}")`,
     ]);
   });
 
