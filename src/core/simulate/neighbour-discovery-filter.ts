@@ -48,7 +48,7 @@ export function linkLocalOf(addresses: readonly { address: string }[], mac: stri
   const listed = addresses.find((a) => a.address.toLowerCase().startsWith("fe80:"));
   if (listed) return listed.address;
   const b = mac?.split(":").map((x) => Number.parseInt(x, 16));
-  if (!b || b.length !== 6 || b.some((x) => Number.isNaN(x))) return "fe80::1";
+  if (b?.length !== 6 || b.some((x) => Number.isNaN(x))) return "fe80::1";
   const [m0, m1, m2, m3, m4, m5] = b as [number, number, number, number, number, number];
   return formatIpv6([0xfe80, 0, 0, 0, ((m0 ^ 2) << 8) | m1, (m2 << 8) | 0xff, 0xfe00 | m3, (m4 << 8) | m5]);
 }
