@@ -172,7 +172,44 @@ export function tokenizeNft(text: string, firstLine = 1): NftTokenizeResult {
     }
     if (!continued) tokens.push({ type: "nl", value: "\n", line, column: src.length + 1 });
   }
-  return { ok: true, tokens };
+  return { ok: true, tokens: joinSpacedRanges(tokens) };
+}
+
+/** A number or an address: a bound of a range. */
+const BOUND = /^(?:\d+|0x[0-9a-f]+|[0-9a-f]*:[0-9a-f:.]*|\d+\.\d+\.\d+\.\d+)$/i;
+
+/**
+ * A range written with spaces (`{ 80 - 90 }`, `300 -310`, `300- 310`) as the one word nft's parser makes of
+ * it (`80-90`), at its first bound's position. A chain's `priority filter - 5` is no range of values.
+ */
+function joinSpacedRanges(tokens: NftToken[]): NftToken[] {
+  const out: NftToken[] = [];
+  for (let k = 0; k < tokens.length; k++) {
+    const t = tokens[k] as NftToken;
+    const prev = out.at(-1);
+    const bound = prev?.type === "word" && out.at(-2)?.value !== "priority";
+    const lo = bound ? (prev as NftToken).value : "";
+    let joined: string | undefined;
+    let skip = 0;
+    if (t.type !== "word" || !bound) joined = undefined;
+    else if (
+      t.value === "-" &&
+      tokens[k + 1]?.type === "word" &&
+      BOUND.test(lo) &&
+      BOUND.test(tokens[k + 1]?.value ?? "")
+    ) {
+      joined = `${lo}-${tokens[k + 1]?.value}`;
+      skip = 1;
+    } else if (t.value.startsWith("-") && BOUND.test(lo) && BOUND.test(t.value.slice(1)))
+      joined = `${lo}${t.value}`;
+    else if (lo.endsWith("-") && BOUND.test(lo.slice(0, -1)) && BOUND.test(t.value))
+      joined = `${lo}${t.value}`;
+    if (joined !== undefined) {
+      out[out.length - 1] = { ...(prev as NftToken), value: joined };
+      k += skip;
+    } else out.push(t);
+  }
+  return out;
 }
 
 /** Commands of an `nft -f` script, besides `table` blocks and `define`. */

@@ -103,3 +103,27 @@ describe("a map range written with spaces, and an IPv6 key ending in '::' agains
     expect(v6("2001:db8::5")).toBe("ACCEPT");
   });
 });
+
+describe("ranges written with spaces in anonymous sets, named sets and maps (review43)", () => {
+  // Loaded with nft 1.0.6; the reader took `{ 1000 - 1010 }` as three values and named elements as their low bound.
+  const parsed = parseNftRuleset(
+    "table inet t {\n\tset s {\n\t\ttype inet_service\n\t\tflags interval\n\t\telements = { 80 - 90, 100 }\n\t}\n\tmap m {\n\t\ttype inet_service : verdict\n\t\tflags interval\n\t\telements = { 200 - 210 : drop }\n\t}\n\tchain input {\n\t\ttype filter hook input priority filter - 5; policy accept;\n\t\ttcp dport { 1000 - 1010 } drop\n\t\ttcp dport @s drop\n\t\ttcp dport vmap @m\n\t\ttcp dport vmap { 300 -310 : drop, 400- 410 : drop }\n\t}\n}\n",
+  );
+  const table = parsed.tables[0] as TableDef;
+  it("loads, the chain's priority arithmetic untouched", () => {
+    expect(parsed.diagnostics).toEqual([]);
+    expect(table.chains.get("input")?.base?.priority).toBe(-5);
+  });
+  it.each([
+    [1005, "DROP"],
+    [85, "DROP"],
+    [90, "DROP"],
+    [205, "DROP"],
+    [305, "DROP"],
+    [405, "DROP"],
+    [95, "ACCEPT"],
+    [2000, "ACCEPT"],
+  ])("tcp port %i: %s", (dport, verdict) => {
+    expect(runChain(table, "input", synPacket({ dport }), routedContext()).verdict).toBe(verdict);
+  });
+});
