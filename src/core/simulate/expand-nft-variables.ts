@@ -4,7 +4,7 @@
  * is replaced by the value's tokens (a set value `{ a, b }` included). `nft list ruleset` never prints
  * a variable, so a listed ruleset passes through unchanged.
  */
-import type { NftToken } from "./tokenize-nft.ts";
+import { joinSpacedRanges, type NftToken } from "./tokenize-nft.ts";
 
 /** A problem with a variable, at the token it concerns. */
 export interface VariableProblem {
@@ -267,7 +267,8 @@ export function expandNftVariables(toks: readonly NftToken[]): ExpandedTokens {
     );
     i = end;
   }
-  return { tokens: out, problems };
+  // A range of variables (`{ $lo - $hi }`) is one value once they are expanded, as a written one is.
+  return { tokens: joinSpacedRanges(out), problems };
 }
 
 /** The first token from `at` on in direction `step` that is not a line end (a set may span lines). */

@@ -31,6 +31,8 @@ export interface NdLeg {
   bridged?: boolean;
   /** A bridge hook's bridge (its `logicalIn`/`logicalOut`). */
   bridge?: string;
+  /** Sent by this host itself: `host` to `meta pkttype`, whatever group it goes to. Default: false. */
+  own?: boolean;
 }
 
 /** The solicited-node multicast address of `target` (ff02::1:ffXX:XXXX, from its last 24 bits). */

@@ -903,14 +903,20 @@ export class Simulator {
     let ns: NdLeg[];
     let na: NdLeg[];
     if (host === nf) {
-      ns = [ip("OUTPUT", { out: iface.name }), ip("POSTROUTING", { out: iface.name })];
-      na = [ip("PREROUTING", { in: iface.name }), ip("INPUT", { in: iface.name })];
+      ns = [ip("OUTPUT", { out: iface.name, own: true }), ip("POSTROUTING", { out: iface.name, own: true })];
       // Out of its own bridge: the bridge's output hooks toward the port, its input hooks back.
       const fdb = iface.kind === "bridge" && p.macDst ? fdbLookup(topo, nf, iface.name, p.macDst) : undefined;
-      if (fdb?.kind === "port") {
-        const port = { bridge: iface.name };
-        ns.push(br("OUTPUT", { out: fdb.port, ...port }), br("POSTROUTING", { out: fdb.port, ...port }));
-        na.unshift(br("PREROUTING", { in: fdb.port, ...port }), br("INPUT", { in: fdb.port, ...port }));
+      const port = fdb?.kind === "port" ? fdb.port : undefined;
+      const brnf = port !== undefined && this.sysctl("net.bridge.bridge-nf-call-ip6tables", "1") === "1";
+      const phys = brnf ? { physIn: port, bridged: true } : {};
+      na = [ip("PREROUTING", { in: iface.name, ...phys }), ip("INPUT", { in: iface.name, ...phys })];
+      if (port !== undefined) {
+        const b = { bridge: iface.name };
+        ns.push(
+          br("OUTPUT", { out: port, own: true, ...b }),
+          br("POSTROUTING", { out: port, own: true, ...b }),
+        );
+        na.unshift(br("PREROUTING", { in: port, ...b }), br("INPUT", { in: port, ...b }));
       }
     } else if (peer && peer.host === nf) {
       const bridge = peer.bridge;
@@ -919,10 +925,13 @@ export class Simulator {
         const dev = bridge ?? peer.name;
         const phys = brnf ? { physIn: peer.name, bridged: true } : {};
         ns = [ip("PREROUTING", { in: dev, ...phys }), ip("INPUT", { in: dev, ...phys })];
-        na = [ip("OUTPUT", { out: dev }), ip("POSTROUTING", { out: dev })];
+        na = [ip("OUTPUT", { out: dev, own: true }), ip("POSTROUTING", { out: dev, own: true })];
         if (bridge) {
           ns.unshift(br("PREROUTING", { in: peer.name, bridge }), br("INPUT", { in: peer.name, bridge }));
-          na.push(br("OUTPUT", { out: peer.name, bridge }), br("POSTROUTING", { out: peer.name, bridge }));
+          na.push(
+            br("OUTPUT", { out: peer.name, bridge, own: true }),
+            br("POSTROUTING", { out: peer.name, bridge, own: true }),
+          );
         }
       } else {
         // Between two ports of the bridge: the bridge's hooks, and the ip6 ones through br_netfilter.
@@ -952,21 +961,16 @@ export class Simulator {
         : hookSlots(this.world.ruleset, "bridge", leg.hook, this.world.ebtables);
     // What a host sends itself is `host` on its way out (meta pkttype), whatever group it goes to.
     const ctx = (q: SimPacket, leg: NdLeg) =>
-      this.ctx(
-        leg.hook === "OUTPUT" || (leg.hook === "POSTROUTING" && !leg.bridged && leg.family === "ip6")
-          ? { ...q, pktType: "host" }
-          : q,
-        {
-          family: leg.family,
-          hook: leg.hook,
-          in: leg.in,
-          out: leg.out,
-          physIn: leg.physIn,
-          physOut: leg.physOut,
-          bridged: leg.bridged,
-          ...(leg.family === "bridge" ? { logicalIn: leg.bridge, logicalOut: leg.bridge } : {}),
-        },
-      );
+      this.ctx(leg.own ? { ...q, pktType: "host" } : q, {
+        family: leg.family,
+        hook: leg.hook,
+        in: leg.in,
+        out: leg.out,
+        physIn: leg.physIn,
+        physOut: leg.physOut,
+        bridged: leg.bridged,
+        ...(leg.family === "bridge" ? { logicalIn: leg.bridge, logicalOut: leg.bridge } : {}),
+      });
     const askerMac = iface.mac;
     const solicit: SimPacket = {
       ...ndPacket(135, asker, solicitedNode(nexthop)),
@@ -982,7 +986,8 @@ export class Simulator {
     };
     const s = ndDropAlong(solicit, ns, slots, ctx);
     const drop = s ? { ...s, message: "solicitation" } : ndDropAlong(advert, na, slots, ctx);
-    this.neighbours.add(`${host} ${nexthop}`);
+    // Resolved, or perhaps: not asked again. An entry a certain drop left INCOMPLETE fails every packet.
+    if (!drop?.certain) this.neighbours.add(`${host} ${nexthop}`);
     // The solicitation carried the asker's MAC: the asked host has an entry for the address it came from.
     const asked = s ? undefined : [...topo.hosts.keys()].find((h) => isLocalAddress(topo, h, nexthop));
     if (asked) this.neighbours.add(`${asked} ${asker}`);

@@ -182,7 +182,7 @@ const BOUND = /^(?:\d+|0x[0-9a-f]+|[0-9a-f]*:[0-9a-f:.]*|\d+\.\d+\.\d+\.\d+)$/i;
  * A range written with spaces (`{ 80 - 90 }`, `300 -310`, `300- 310`) as the one word nft's parser makes of
  * it (`80-90`), at its first bound's position. A chain's `priority filter - 5` is no range of values.
  */
-function joinSpacedRanges(tokens: NftToken[]): NftToken[] {
+export function joinSpacedRanges(tokens: NftToken[]): NftToken[] {
   const out: NftToken[] = [];
   for (let k = 0; k < tokens.length; k++) {
     const t = tokens[k] as NftToken;

@@ -121,6 +121,37 @@ describe("neighbour discovery under an ip6 filter", () => {
     );
   });
 
+  // review43b, each kernel-reasoned: an entry a certain drop left INCOMPLETE fails every later packet too; the
+  // host asking over its own bridge hears the advertisement on a port (physdev); its solicitation is its own
+  // at every output hook, bridge POSTROUTING included.
+  it("every packet is lost while the neighbour stays unresolved, not only the first", () => {
+    const text = save(
+      ":INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n",
+      "-A OUTPUT -o wan0 ! -s 2001:db8:1::/64 -j DROP\n",
+    );
+    const r = runScenario(textWorld(text, "egr.rules", LAB), {
+      ...ROUTED,
+      script: [{ direction: "request" }, { direction: "request" }, { direction: "request" }],
+    });
+    expect(r.packets.map((p) => p.fate.kind)).toEqual(["lost", "lost", "lost"]);
+  });
+
+  it("the host asking over its own bridge: an advertisement dropped by its bridge port is lost", () => {
+    const text = save(
+      ":INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n",
+      "-A INPUT -m physdev --physdev-in vetha2 -p ipv6-icmp --icmpv6-type neighbour-advertisement -j DROP\n",
+    );
+    expect(first(text, "phys.rules", { from: "host", to: "fd00:a::3", proto: "icmp" })).toMatch(
+      /^lost: host asks for fd00:a::3's MAC address by neighbour discovery, and line 6 of phys\.rules drops the neighbour advertisement that answers it/,
+    );
+  });
+
+  it("the host's own solicitation is not multicast at bridge postrouting either", () => {
+    const text =
+      "table bridge b {\n\tchain post {\n\t\ttype filter hook postrouting priority filter; policy accept;\n\t\tmeta pkttype multicast drop\n\t}\n}\n";
+    expect(first(text, "post.nft", { from: "host", to: "fd00:a::3", proto: "icmp" })).toBe("delivered");
+  });
+
   it("names the solicited-node multicast group from the target's last 24 bits, and a device's link-local address", () => {
     expect(solicitedNode("fd00:a::1")).toBe("ff02::1:ff00:1");
     expect(solicitedNode("2001:db8::abcd:ef12:3456")).toBe("ff02::1:ff12:3456");

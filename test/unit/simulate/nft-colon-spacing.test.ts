@@ -127,3 +127,21 @@ describe("ranges written with spaces in anonymous sets, named sets and maps (rev
     expect(runChain(table, "input", synPacket({ dport }), routedContext()).verdict).toBe(verdict);
   });
 });
+
+describe("a range of variables in an nft -f script (review43b)", () => {
+  it("is one value once they are expanded: { $a - $b } drops 70 to 90", () => {
+    const parsed = parseNftRuleset(
+      "define a = 70\ndefine b = 90\ntable inet t {\n\tchain input {\n\t\ttype filter hook input priority 0; policy accept;\n\t\ttcp dport { $a - $b } drop\n\t}\n}\n",
+    );
+    expect(parsed.diagnostics).toEqual([]);
+    const table = parsed.tables[0] as TableDef;
+    for (const [dport, verdict] of [
+      [70, "DROP"],
+      [80, "DROP"],
+      [91, "ACCEPT"],
+    ] as const)
+      expect(runChain(table, "input", synPacket({ dport }), routedContext()).verdict, String(dport)).toBe(
+        verdict,
+      );
+  });
+});
