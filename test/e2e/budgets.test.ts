@@ -250,7 +250,7 @@ const PLAYGROUND_RULES_JS_BUDGET = 72 * 1024;
  * 89.9 KB once session 42's real rulesets read as nft and the kernel take them: a rule's conflicting
  * families refused, map elements without spaces, synproxy ending a SYN's walk, a verdict map on a key not
  * modelled followed each way, nft's untranslated iptables-nft extensions read, an ARP drop judged by the
- * chains the ARP crosses, the kernel's source address and per-device forwarding. 90.7 KB once session 43's
+ * chains the ARP crosses, the kernel's source address and per-device forwarding. 90.8 KB once session 43's
  * checks ran: neighbour discovery judged by the ip6 and bridge chains its messages cross, link-local
  * multicast delivered, bridged DNAT without ip_forward lost, a misspelt iptables target refused.
  */
