@@ -1040,6 +1040,16 @@ const XT_NEEDS: Record<string, string> = {
   "--to-source": "--to-source",
 };
 
+/** Where an extension may stand, in Chinese: `the mangle table's OUTPUT and FORWARD` is `mangle table 的 OUTPUT 和 FORWARD`. */
+function placeZh(place: string): string {
+  return place
+    .replace(/^the /, "")
+    .replace(/ tables?'s? /, " table 的 ")
+    .replace(/ tables?$/, " table")
+    .replace(/, /g, "、")
+    .replace(/ and /g, " 和 ");
+}
+
 /**
  * Known messages the committed traces and fixtures do not all draw (a LOG line cut short, an
  * iptables-save file cut short): tried after {@link KNOWN_MESSAGES}, each tested with inputs made
@@ -1352,6 +1362,50 @@ export const MORE_MESSAGES: readonly Known[] = [
       `match owner 只能用在 OUTPUT 和 POSTROUTING，不能用在 ${m[1]} ${m[2]}：核心會拒絕（iptables-restore：「RULE_APPEND failed (Invalid argument)」）`,
   },
   {
+    code: "xt-extension-place",
+    english:
+      /^(target \S+|match \S+|TCPMSS --clamp-mss-to-pmtu|addrtype --limit-iface-(?:in|out)|devgroup --(?:src|dst)-group|--physdev-(?:out|is-out)) is only valid in (.+?), not in (\S+) (\S+?)(?:, which (\S+) reaches \(the jump at line (\d+)\))?: the kernel refuses it \(iptables-restore: "RULE_APPEND failed \(Invalid argument\)"\)$/s,
+    zh: (m) =>
+      `${(m[1] as string).startsWith("--") ? `'${m[1]}'` : m[1]} 只能用在 ${placeZh(m[2] as string)}，不能用在 ${m[3]} ${m[4]}${m[5] ? `（${m[5]} 經由第 ${m[6]} 行的跳轉會走到這裡）` : ""}：核心會拒絕（iptables-restore：「RULE_APPEND failed (Invalid argument)」）`,
+  },
+  {
+    code: "xt-target-protocol",
+    english:
+      /^(target \S+|--reject-with tcp-reset) needs a rule of (-p tcp(?: or -p udp)?): the kernel refuses it for any other protocol \(iptables-restore: "RULE_APPEND failed \(Invalid argument\)"\)$/,
+    zh: (m) =>
+      `${m[1]} 的規則必須有 ${m[2]}：其他協定核心都會拒絕（iptables-restore：「RULE_APPEND failed (Invalid argument)」）`,
+  },
+  {
+    code: "xt-ct-raw-table",
+    english: /^target '(CT|NOTRACK)' is only valid in the raw table, not '(\S+)'$/,
+    zh: (m) => `target '${m[1]}' 只能用在 raw table，不能用在 '${m[2]}'`,
+  },
+  {
+    code: "nft-ct-address-family",
+    english:
+      /^'(ct (?:(?:original|reply) )?(?:saddr|daddr))' says no family, and nothing before it in the rule does: nft refuses the rule \(("cannot determine ip protocol version, use "ip \S+" or "ip6 \S+" instead")\)$/,
+    zh: (m) => `'${m[1]}' 沒有指定協定族，規則裡它前面也沒有：nft 會拒絕這條規則（${m[2]}）`,
+  },
+  {
+    code: "nft-family-exthdr",
+    english: /^'(ip6?) exthdr': nft refuses it \("syntax error, unexpected exthdr"\)$/,
+    zh: (m) => `'${m[1]} exthdr'：nft 會拒絕（「syntax error, unexpected exthdr」）`,
+  },
+  {
+    code: "nft-log-group-exclusive",
+    english:
+      /^'log \.\.\. (flags|level) \.\.\. group': (?:flags|level) shapes the kernel's log line, and group sends the packet to a netlink listener \(ulogd\) instead: nft refuses the rule \("(?:flags|level) and group are mutually exclusive"\)$/,
+    zh: (m) =>
+      `'log ... ${m[1]} ... group'：${m[1]} 決定核心日誌行的樣子，group 則把封包改交給 netlink 的接收程式（ulogd）：nft 會拒絕這條規則（「${m[1]} and group are mutually exclusive」）`,
+  },
+  {
+    code: "nft-expression-hook",
+    english:
+      /^'(socket|tproxy)' is only valid in a chain of hook (.+), not (\S+): the kernel refuses the rule \(nft: "Could not process rule: Operation not supported"\)$/,
+    zh: (m) =>
+      `'${m[1]}' 只能用在 hook 為 ${placeZh(m[2] as string)} 的 chain，不能用在 ${m[3]}：核心會拒絕這條規則（nft：「Could not process rule: Operation not supported」）`,
+  },
+  {
     code: "log-line-wrapped",
     english:
       /^LOG line wrapped over several lines \(by a web page, an editor or a mail client\), read joined at a space(?: \((\d+) lines?\))?$/,
@@ -1552,6 +1606,85 @@ export const MORE_MESSAGES: readonly Known[] = [
 
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  ["put the rule in *filter, in INPUT, FORWARD or OUTPUT", "把規則放到 *filter 的 INPUT、FORWARD 或 OUTPUT"],
+  [
+    "put the rule in *mangle, in POSTROUTING as the guides do",
+    "把規則放到 *mangle 的 POSTROUTING，和一般教學的做法一樣",
+  ],
+  ["put the rule in *security (or *mangle)", "把規則放到 *security（或 *mangle）"],
+  [
+    "classify a packet on its way out: *mangle POSTROUTING (or OUTPUT, FORWARD)",
+    "在封包出去的路上分類：*mangle POSTROUTING（或 OUTPUT、FORWARD）",
+  ],
+  [
+    "put the rule in *mangle PREROUTING, where a packet is taken before routing",
+    "把規則放到 *mangle PREROUTING，封包在路由之前就在那裡被接走",
+  ],
+  [
+    "put the rule in INPUT (the host's own services) or FORWARD, after a raw rule that marks the SYNs NOTRACK",
+    "把規則放到 INPUT（本機自己的服務）或 FORWARD，並在前面用一條 raw 規則把 SYN 標成 NOTRACK",
+  ],
+  [
+    "put the rule in *raw PREROUTING (or *mangle PREROUTING): the reverse path is checked as a packet comes in",
+    "把規則放到 *raw PREROUTING（或 *mangle PREROUTING）：反向路徑是在封包進來時檢查的",
+  ],
+  [
+    "match a frame's source MAC where it came in: PREROUTING, INPUT or FORWARD",
+    "在訊框進來的地方比對來源 MAC：PREROUTING、INPUT 或 FORWARD",
+  ],
+  [
+    "look a packet's socket up as it comes in: PREROUTING (mangle, as TPROXY setups do) or INPUT",
+    "在封包進來時查它的 socket：PREROUTING（mangle，TPROXY 的設定就是這樣）或 INPUT",
+  ],
+  [
+    "clamp where the output route is known: FORWARD (a router's usual place), OUTPUT or POSTROUTING; or write --set-mss N",
+    "在已知輸出路由的地方調整：FORWARD（路由器通常放這裡）、OUTPUT 或 POSTROUTING；或改寫成 --set-mss N",
+  ],
+  [
+    "a packet has an input device in PREROUTING, INPUT and FORWARD; use --limit-iface-out on the way out",
+    "封包在 PREROUTING、INPUT 和 FORWARD 才有輸入介面；出去的路上請用 --limit-iface-out",
+  ],
+  [
+    "a packet has an output device in FORWARD, OUTPUT and POSTROUTING; use --limit-iface-in on the way in",
+    "封包在 FORWARD、OUTPUT 和 POSTROUTING 才有輸出介面；進來的路上請用 --limit-iface-in",
+  ],
+  [
+    "a packet has an input device in PREROUTING, INPUT and FORWARD",
+    "封包在 PREROUTING、INPUT 和 FORWARD 才有輸入介面",
+  ],
+  [
+    "a packet has an output device in FORWARD, OUTPUT and POSTROUTING",
+    "封包在 FORWARD、OUTPUT 和 POSTROUTING 才有輸出介面",
+  ],
+  [
+    "a packet the host sends has no bridge port yet in OUTPUT: match it in FORWARD or POSTROUTING, or add --physdev-is-bridged",
+    "本機送出的封包在 OUTPUT 還沒有 bridge 連接埠：請在 FORWARD 或 POSTROUTING 比對，或加上 '--physdev-is-bridged'",
+  ],
+  [
+    "add -p tcp to the rule, and reject other protocols with an ICMP error in a rule of their own (--reject-with icmp-port-unreachable)",
+    "在規則加上 -p tcp，其他協定另寫一條規則用 ICMP 錯誤拒絕（--reject-with icmp-port-unreachable）",
+  ],
+  [
+    "write -p tcp --tcp-flags SYN,RST SYN before -j TCPMSS",
+    "在 -j TCPMSS 前寫上 -p tcp --tcp-flags SYN,RST SYN",
+  ],
+  ["write -p tcp before -j SYNPROXY", "在 -j SYNPROXY 前寫上 -p tcp"],
+  [
+    "write -p tcp (or -p udp) before -j TPROXY, one rule per protocol",
+    "在 -j TPROXY 前寫上 -p tcp（或 -p udp），每個協定一條規則",
+  ],
+  [
+    "put the rule in *raw, in PREROUTING or OUTPUT (the kernel refuses it elsewhere)",
+    "把規則放到 *raw 的 PREROUTING 或 OUTPUT（其他地方核心會拒絕）",
+  ],
+  [
+    "put the rule in a prerouting chain (type filter, priority mangle), where a packet is taken before routing",
+    "把規則放到 prerouting chain（type filter、priority mangle），封包在路由之前就在那裡被接走",
+  ],
+  [
+    "look the socket up in prerouting or input (a packet coming in) or output (one the host sends)",
+    "在 prerouting 或 input（進來的封包）或 output（本機送出的封包）查 socket",
+  ],
   [
     "the simulator takes a proxy as listening: the packet is accepted there with the --tproxy-mark (the rules after this one do not run), and the kernel drops it when none listens; its local delivery needs a policy route on that mark (ip rule fwmark ... lookup ...), which a lab does not hold, so the result is uncertain from there",
     "模擬器假設有代理程式在聽：封包在這裡帶著 --tproxy-mark 被接受（之後的規則不會執行）；沒有程式在聽時核心會丟掉它。它要送到本機還需要一條依這個 mark 的策略路由（ip rule fwmark ... lookup ...），實驗室裡沒有，所以從這裡起結果不確定",
@@ -1762,6 +1895,28 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english: /^put the rule in \*mangle \(the kernel registers (\S+) there alone\)$/,
+    zh: (m) => `把規則放到 *mangle（核心只在那裡註冊 ${m[1]}）`,
+  },
+  {
+    english: /^put the rule in \*nat, in (?:a chain only )?(.+?)(?: jumps to)?$/,
+    zh: (m) =>
+      `把規則放到 *nat${/jumps to$/.test(m[0] as string) ? `，放在只有 ${(m[1] as string).replace(/ or /g, " 或 ")} 會跳到的 chain` : ` 的 ${(m[1] as string).replace(/ or /g, " 或 ")}`}`,
+  },
+  {
+    english:
+      /^write 'ct ((?:original|reply) )?ip (saddr|daddr)' \(or ip6\), or match 'meta nfproto ipv4' before it$/,
+    zh: (m) => `寫成 'ct ${m[1] ?? ""}ip ${m[2]}'（或 ip6），或在它前面比對 'meta nfproto ipv4'`,
+  },
+  {
+    english: /^write the extension header without the family: 'exthdr (\S+) exists'$/,
+    zh: (m) => `擴充標頭前面不要寫協定族：'exthdr ${m[1]} exists'`,
+  },
+  {
+    english: /^keep 'group N' for ulogd, or drop it for a kernel log line with its (flags|level)$/,
+    zh: (m) => `要交給 ulogd 就留著 'group N'；要核心日誌行和它的 ${m[1]} 就拿掉 group`,
+  },
   {
     english: /^write the log options with a target, e\.g\. '(.+)'$/s,
     zh: (m) => `把記錄的選項和一個 target 寫在一起，例如 '${m[1]}'`,

@@ -12,6 +12,7 @@ import { baseChainHook } from "./base-chain-hook.ts";
 import { findRewrites } from "./find-rewrites.ts";
 import { KeyIndex, type KeyList } from "./key-index.ts";
 import { summarizePacket } from "./summarize-packet.ts";
+import { withoutMss } from "./tcp-option-mss.ts";
 import { nameTracedTransport } from "./traced-transport.ts";
 
 /** Options of {@link PacketGrouper}. */
@@ -255,6 +256,15 @@ function invariantsAgree(a: TraceEvent, b: TraceEvent, anyTransport = false): bo
     if (!same(l.seq, m.seq) || !same(l.ack, m.ack) || !sameFlags(l.tcpFlags, m.tcpFlags)) return false;
     if (!same(l.icmpType, m.icmpType) || !same(l.icmpCode, m.icmpCode) || !same(l.icmpSeq, m.icmpSeq))
       return false;
+    // No hook rewrites a segment's window, reserved bits, urgent pointer or an ESP/AH SPI: with IP ID 0
+    // (Linux's DF segments) or IPv6, they are what tells two segments of a connection apart.
+    if (!same(l.window, m.window) || !same(l.res, m.res) || !same(l.urgp, m.urgp) || !same(l.spi, m.spi))
+      return false;
+    // TCPMSS may rewrite the MSS option on the way: the other options (timestamps) stay.
+    if (l.tcpOptions !== undefined && m.tcpOptions !== undefined && l.tcpOptions !== m.tcpOptions)
+      if (withoutMss(l.tcpOptions) !== withoutMss(m.tcpOptions)) return false;
+    // An echo's identifier changes only where NAT rewrote the addresses too (a masqueraded ping's clash).
+    if (!same(l.icmpId, m.icmpId) && x && y && x.src === y.src && x.dst === y.dst) return false;
   }
   return true;
 }

@@ -117,6 +117,25 @@ function needAt(words: readonly NftToken[], k: number, tableFamily: string): Fam
 }
 
 /**
+ * `ct [original|reply] saddr|daddr` at `words[k]` without `ip` or `ip6`, in a rule whose family nothing
+ * gave yet: nft cannot size the address ("cannot determine ip protocol version"), said at `ct`.
+ */
+function ctAddressWithoutFamily(words: readonly NftToken[], k: number): FamilyConflict | undefined {
+  const w = words[k] as NftToken;
+  if (w.type !== "word" || w.value !== "ct") return undefined;
+  const dir =
+    words[k + 1]?.value === "original" || words[k + 1]?.value === "reply" ? words[k + 1]?.value : undefined;
+  const field = words[k + (dir ? 2 : 1)]?.value;
+  if (field !== "saddr" && field !== "daddr") return undefined;
+  const what = `ct ${dir ? `${dir} ` : ""}${field}`;
+  return {
+    at: w,
+    message: `'${what}' says no family, and nothing before it in the rule does: nft refuses the rule ("cannot determine ip protocol version, use "ip ${field}" or "ip6 ${field}" instead")`,
+    hint: `write 'ct ${dir ? `${dir} ` : ""}ip ${field}' (or ip6), or match 'meta nfproto ipv4' before it`,
+  };
+}
+
+/**
  * The first expression of the rule `words` that nft refuses for its network family in a table of
  * `tableFamily`, or undefined when every expression fits.
  */
@@ -126,6 +145,8 @@ export function familyConflict(words: readonly NftToken[], tableFamily: string):
       ? { family: tableFamily, what: `table ${tableFamily}` }
       : undefined;
   for (let k = 0; k < words.length; k++) {
+    const unfamilied = context ? undefined : ctAddressWithoutFamily(words, k);
+    if (unfamilied) return unfamilied;
     const need = needAt(words, k, tableFamily);
     if (!need) continue;
     if (need.what.startsWith("meta nfproto") && tableFamily !== "inet")

@@ -14,6 +14,8 @@ import { fibHookProblems } from "./fib-hooks.ts";
 import { jumpLoops } from "./jump-loops.ts";
 import { natOfData, reversedData } from "./nat-map-data.ts";
 import { familyConflict } from "./nft-family-conflict.ts";
+import { grammarRefusal } from "./nft-grammar-refusals.ts";
+import { unsupportedAtHook } from "./nft-hook-support.ts";
 import { firstIntervalOverlap } from "./nft-interval-overlap.ts";
 import { transportConflict } from "./nft-transport-conflict.ts";
 import {
@@ -657,8 +659,16 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     if (!words || words.length === 0) return;
     const shown = written.filter((w) => w.type !== "nl");
     const parsed = parseNftRule(words, table.sets);
-    for (const p of parsed.problems) err(p, p.message, p.hint, p.severity);
-    if (parsed.problems.some((p) => p.severity === "error")) return;
+    const failed = parsed.problems.some((p) => p.severity === "error");
+    const conflict = failed
+      ? undefined
+      : (familyConflict(words, table.family ?? "ip") ??
+        transportConflict(words) ??
+        grammarRefusal(words) ??
+        unsupportedAtHook(words, chain.base?.hook));
+    // A rule nft refuses is said refused alone: what the simulator would not model in it is moot.
+    if (!conflict) for (const p of parsed.problems) err(p, p.message, p.hint, p.severity);
+    if (failed) return;
     // The keys of the rule's own map (`vmap { 100-50 : accept }`, `dnat to tcp dport map { ... }`): nft
     // 1.0.6 refused a reversed one there too ("Range has zero or negative size").
     const mapKeys = [parsed.target, ...(parsed.afterVerdicts ?? []).map((a) => a.verdict)].flatMap((t) =>
@@ -672,7 +682,6 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
         return;
       }
     }
-    const conflict = familyConflict(words, table.family ?? "ip") ?? transportConflict(words);
     if (conflict) {
       err(conflict.at, conflict.message, conflict.hint);
       return;

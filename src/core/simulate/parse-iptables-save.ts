@@ -27,6 +27,16 @@ import { OWNER_HINT } from "./socket-owner.ts";
 import { type Token, tokenizeRule } from "./tokenize-rule.ts";
 import { chanceHint, DECIDES_NOTHING_HINT, UNMODELLED_MATCH_HINT } from "./unmodelled-hints.ts";
 import { longOptionOf } from "./xt-long-options.ts";
+import {
+  brokenPlacement,
+  missingProtocol,
+  missingProtocolMessage,
+  type Placement,
+  placementMessage,
+  placements,
+  reachingHooks,
+  writtenTarget,
+} from "./xt-placement.ts";
 
 /** `; did you mean *x?` for a table name near a real one, or "". */
 function closestTable(name: string): string {
@@ -250,6 +260,8 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
   let tables = ipTables;
   let table: TableDef | undefined;
   const pending: { rule: Rule; column: number; table: TableDef; tables: Map<string, TableDef> }[] = [];
+  // User chains' rules whose extensions the kernel takes at some hooks only, with where each is written.
+  const placed = new Map<Rule, { list: Placement[]; columns: number[] }>();
   // Rules taken out by -D, -R, -F (their checks below are moot), and what -D compares a rule by.
   const removed = new Set<Rule>();
   const specOf = new WeakMap<Rule, string>();
@@ -659,13 +671,15 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
         err(lineNo, offset + parsed.error.column, parsed.error.message, parsed.error.hint);
         return undefined;
       }
-      if (parsed.target.kind === "CTZONE" && table.name !== "raw") {
+      const words = args.map((a) => a.value);
+      const written = writtenTarget(words);
+      if ((written === "CT" || written === "NOTRACK") && table.name !== "raw") {
         // xt_CT checks its table: iptables fails with "RULE_APPEND failed (Invalid argument)".
-        const at = body.indexOf("-j CT");
+        const at = body.indexOf(`-j ${written}`);
         err(
           lineNo,
           offset + (at < 0 ? 1 : at + 1),
-          `target 'CT' is only valid in the raw table, not '${table.name}'`,
+          `target '${written}' is only valid in the raw table, not '${table.name}'`,
           "put the rule in *raw, in PREROUTING or OUTPUT (the kernel refuses it elsewhere)",
         );
         return undefined;
@@ -682,6 +696,27 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       const misplaced = misplacedPolicy(chain.name, table.name, parsed.conditions, tk.tokens);
       if (misplaced) {
         err(lineNo, offset + misplaced.column, misplaced.message, misplaced.hint);
+        return undefined;
+      }
+      const builtin = BUILTIN_CHAINS[table.name]?.includes(chain.name) ?? false;
+      const places = placements(words);
+      const nat = natPlacement(parsed.target);
+      if (nat && !builtin) places.push(nat);
+      const broken = brokenPlacement(places, table.name, builtin ? chain.name : undefined);
+      if (broken) {
+        const at = args.find((t) => !t.quoted && broken.options.includes(t.value));
+        err(
+          lineNo,
+          offset + (at?.column ?? 1),
+          placementMessage(broken, table.name, chain.name),
+          broken.hint,
+        );
+        return undefined;
+      }
+      const needs = missingProtocol(words, parsed.conditions, parsed.target);
+      if (needs) {
+        const at = args.find((t) => !t.quoted && t.value === needs.option);
+        err(lineNo, offset + (at?.column ?? 1), missingProtocolMessage(needs), needs.hint);
         return undefined;
       }
       const rule: Rule = {
@@ -753,6 +788,15 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
         (a, i) => (args[i - 1]?.value === "-j" || args[i - 1]?.value === "-g") && a,
       );
       pending.push({ rule, column: offset + (targetTok?.column ?? 1), table, tables });
+      // A user chain's rule is checked against the hooks that reach it once the table is read.
+      const hooked = builtin ? [] : places.filter((p) => p.hooks);
+      if (hooked.length)
+        placed.set(rule, {
+          list: hooked,
+          columns: hooked.map(
+            (p) => offset + (args.find((t) => !t.quoted && p.options.includes(t.value))?.column ?? 1),
+          ),
+        });
       return rule;
     };
     const rules: Rule[] = [];
@@ -823,7 +867,9 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
     if (target) continue;
     rule.target = { kind: "unknown", name: t.chain, text: rule.text.slice(rule.text.indexOf(t.chain)) };
     // Not a target extension (see XT_TARGET_EXTENSIONS, ADDON_TARGETS): iptables takes it for a chain, which is not there.
-    if (!/^[A-Z][A-Z0-9_]*$/.test(t.chain) || !(ADDON_TARGETS.has(t.chain) || QUEUE_TARGETS.has(t.chain))) {
+    const extension =
+      ADDON_TARGETS.has(t.chain) || QUEUE_TARGETS.has(t.chain) || XT_TARGET_EXTENSIONS.includes(t.chain);
+    if (!/^[A-Z][A-Z0-9_]*$/.test(t.chain) || !extension) {
       const near = nearTarget(t.chain);
       err(
         rule.line,
@@ -835,8 +881,12 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       );
       continue;
     }
-    // `-j QUEUE` (queue 0) and `-j NFQUEUE` without options read as jumps until no chain has the name.
-    const queue = QUEUE_TARGETS.has(t.chain) ? queueWarning(rule.target.text) : undefined;
+    // `-j QUEUE` (queue 0), `-j NFQUEUE` and `-j SYNPROXY` without options read as jumps until no chain has the name.
+    const queue = QUEUE_TARGETS.has(t.chain)
+      ? queueWarning(rule.target.text)
+      : ENDING_TARGETS.has(t.chain)
+        ? endingWarning(t.chain, rule.target.text)
+        : undefined;
     err(
       rule.line,
       column,
@@ -845,6 +895,7 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       "warning",
     );
   }
+  checkReachedPlacements(pending, placed, removed, err);
   // iptables-nft-restore refuses a loop a built-in chain reaches at the rule that closes it, iptables-legacy-restore
   // at COMMIT (kernel 6.18); one no built-in chain reaches is taken by both.
   const columns = new Map(pending.map((p) => [p.rule, p.column]));
@@ -979,6 +1030,59 @@ function misplacedInChain(
       hint: `put the rule in *nat, in ${nat.join(" or ")}`,
     };
   return undefined;
+}
+
+/** A NAT target's table and hooks as a placement (a user chain's rule is checked by the hooks that reach it). */
+function natPlacement(target: Target): Placement | undefined {
+  const hooks = NAT_TARGET_CHAINS["netmap" in target && target.netmap === "hook" ? "NETMAP" : target.kind];
+  if (!hooks) return undefined;
+  const name = hooks === NAT_TARGET_CHAINS.NETMAP ? "NETMAP" : target.kind;
+  return {
+    what: `target ${name}`,
+    options: ["-j", "--jump"],
+    tables: ["nat"],
+    hooks,
+    hint: `put the rule in *nat, in a chain only ${hooks.join(" or ")} jumps to`,
+  };
+}
+
+/**
+ * The rules of user chains whose extensions a hook that reaches them does not take (a CLASSIFY in a chain
+ * INPUT jumps to): iptables-nft refuses the rule or the jump that makes it reachable. Said at the rule.
+ */
+function checkReachedPlacements(
+  pending: readonly { rule: Rule; table: TableDef; tables: Map<string, TableDef> }[],
+  placed: ReadonlyMap<Rule, { list: Placement[]; columns: number[] }>,
+  removed: ReadonlySet<Rule>,
+  err: (line: number, column: number, message: string, hint?: string) => void,
+): void {
+  if (!placed.size) return;
+  const reach = new Map<TableDef, Map<string, Map<string, number>>>();
+  for (const { rule, table, tables } of pending) {
+    const p = placed.get(rule);
+    if (!p || removed.has(rule) || tables.get(rule.table) !== table) continue;
+    const r = reach.get(table) ?? reachingHooks(table, BUILTIN_CHAINS[table.name] ?? []);
+    reach.set(table, r);
+    const hooks = r.get(rule.chain);
+    if (!hooks) continue;
+    for (let k = 0; k < p.list.length; k++) {
+      const place = p.list[k] as Placement;
+      const bad = [...hooks].find(([hook]) => !place.hooks?.includes(hook));
+      if (!bad) continue;
+      err(
+        rule.line,
+        p.columns[k] ?? 1,
+        placementMessage(
+          place,
+          rule.table,
+          rule.chain,
+          `, which ${bad[0]} reaches (the jump at line ${bad[1]})`,
+        ),
+        place.hint,
+      );
+      break;
+    }
+  }
 }
 
 /** The built-in chains xt_policy refuses a direction in: a packet there has not come in, or will not go out. */

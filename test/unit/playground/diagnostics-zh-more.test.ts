@@ -36,6 +36,144 @@ const TRUNCATED =
 
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
+  ["TTL outside mangle", "rules", "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j TTL --ttl-set 3\nCOMMIT\n"],
+  [
+    "CHECKSUM outside mangle",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j CHECKSUM --checksum-fill\nCOMMIT\n",
+  ],
+  [
+    "SECMARK outside mangle and security",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j SECMARK --selctx system_u:object_r:ssh_packet_t:s0\nCOMMIT\n",
+  ],
+  [
+    "CLASSIFY on the way in",
+    "rules",
+    "*mangle\n:INPUT ACCEPT [0:0]\n-A INPUT -j CLASSIFY --set-class 1:3\nCOMMIT\n",
+  ],
+  [
+    "TPROXY after routing",
+    "rules",
+    "*mangle\n:FORWARD ACCEPT [0:0]\n-A FORWARD -p tcp -j TPROXY --on-port 3129 --tproxy-mark 0x1/0x1\nCOMMIT\n",
+  ],
+  [
+    "SYNPROXY in raw",
+    "rules",
+    "*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp -j SYNPROXY --mss 1460\nCOMMIT\n",
+  ],
+  ["rpfilter in filter", "rules", "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m rpfilter -j DROP\nCOMMIT\n"],
+  [
+    "mac on the way out",
+    "rules",
+    "*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -m mac --mac-source 02:00:00:00:00:03 -j ACCEPT\nCOMMIT\n",
+  ],
+  ["socket in FORWARD", "rules", "*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -m socket -j ACCEPT\nCOMMIT\n"],
+  [
+    "TCPMSS clamp in INPUT",
+    "rules",
+    "*mangle\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --syn -j TCPMSS --clamp-mss-to-pmtu\nCOMMIT\n",
+  ],
+  [
+    "addrtype --limit-iface-in in OUTPUT",
+    "rules",
+    "*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -m addrtype --dst-type LOCAL --limit-iface-in -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "addrtype --limit-iface-out in INPUT",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m addrtype --dst-type LOCAL --limit-iface-out -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "devgroup --src-group in OUTPUT",
+    "rules",
+    "*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -m devgroup --src-group 3 -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "devgroup --dst-group in INPUT",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m devgroup --dst-group 3 -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "--physdev-out in OUTPUT",
+    "rules",
+    "*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -m physdev --physdev-out veth3 -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "tcp-reset for UDP",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p udp -j REJECT --reject-with tcp-reset\nCOMMIT\n",
+  ],
+  [
+    "TCPMSS without -p tcp",
+    "rules",
+    "*mangle\n:FORWARD ACCEPT [0:0]\n-A FORWARD -j TCPMSS --set-mss 1360\nCOMMIT\n",
+  ],
+  [
+    "SYNPROXY without -p tcp",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j SYNPROXY --mss 1460\nCOMMIT\n",
+  ],
+  [
+    "TPROXY without -p",
+    "rules",
+    "*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j TPROXY --on-port 3129 --tproxy-mark 0x1/0x1\nCOMMIT\n",
+  ],
+  [
+    "CT --notrack in filter",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p udp --dport 53 -j CT --notrack\nCOMMIT\n",
+  ],
+  [
+    "REJECT in mangle",
+    "rules",
+    "*mangle\n:FORWARD ACCEPT [0:0]\n-A FORWARD -p tcp --dport 23 -j REJECT\nCOMMIT\n",
+  ],
+  [
+    "DNAT in POSTROUTING",
+    "rules",
+    "*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -p tcp -j DNAT --to-destination 198.51.100.3\nCOMMIT\n",
+  ],
+  [
+    "DNAT in a filter chain",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n:FOO3 - [0:0]\n-A FOO3 -p tcp -j DNAT --to-destination 198.51.100.3\n-A INPUT -j FOO3\nCOMMIT\n",
+  ],
+  [
+    "owner in a chain INPUT reaches",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n:FOO3 - [0:0]\n-A FOO3 -m owner --uid-owner 1003 -j ACCEPT\n-A INPUT -j FOO3\nCOMMIT\n",
+  ],
+  [
+    "ct original saddr without a family",
+    "rules",
+    "table inet t {\n\tchain c {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tct original saddr 198.51.100.3 accept\n\t}\n}\n",
+  ],
+  [
+    "ip6 exthdr",
+    "rules",
+    "table ip6 t {\n\tchain c {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tip6 exthdr frag exists drop\n\t}\n}\n",
+  ],
+  [
+    "log flags with group",
+    "rules",
+    "table inet t {\n\tchain c {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tlog flags all group 3 accept\n\t}\n}\n",
+  ],
+  [
+    "log level with group",
+    "rules",
+    "table inet t {\n\tchain c {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tlog level info group 3 accept\n\t}\n}\n",
+  ],
+  [
+    "socket in forward",
+    "rules",
+    "table inet t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tmeta l4proto tcp socket transparent 1 accept\n\t}\n}\n",
+  ],
+  [
+    "tproxy in forward",
+    "rules",
+    "table inet t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tmeta l4proto tcp tproxy ip to 127.0.0.1:3129 accept\n\t}\n}\n",
+  ],
   ["an address cut short", "log", TRUNCATED],
   ["an address left empty", "log", "[  1.000001] iptable/filter-INPUTIN=eth0 OUT= SRC=203.0.113.1 DST="],
   ["a line cut after its devices", "log", "[  1.000001] iptable/filter-INPUT IN=eth0 OUT=eth3 "],

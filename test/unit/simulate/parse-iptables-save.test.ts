@@ -111,9 +111,10 @@ describe("parseIptablesSave", () => {
 
   it("keeps unknown matches and targets as unmodelled, with their text", () => {
     const r = parseIptablesSave(
-      "*filter\n:FORWARD ACCEPT\n-A FORWARD -m cpu --cpu 1 -j ACCEPT\n-A FORWARD -p udp -j CHECKSUM --checksum-fill\nCOMMIT\n",
+      // (CHECKSUM is registered for mangle alone: the kernel refuses it in filter.)
+      "*mangle\n:FORWARD ACCEPT\n-A FORWARD -m cpu --cpu 1 -j ACCEPT\n-A FORWARD -p udp -j CHECKSUM --checksum-fill\nCOMMIT\n",
     );
-    const [a, b] = r.rules.tables.get("filter")?.chains.get("FORWARD")?.rules ?? [];
+    const [a, b] = r.rules.tables.get("mangle")?.chains.get("FORWARD")?.rules ?? [];
     expect(a?.conditions).toEqual([{ kind: "unknown", text: "-m cpu --cpu 1", neg: false }]);
     // CHECKSUM never ends the walk: unmodelled, but the rules after it stay decided.
     expect(b?.target).toEqual({
@@ -302,7 +303,12 @@ describe("parseIptablesSave", () => {
       '-A INPUT -j LOG --log-prefix "in: " -m limit --limit 3/min',
       '-A INPUT -m limit --limit 3/min -j LOG --log-prefix "in: "',
     );
-    const unmodelled = rule("-A INPUT -j TPROXY --on-port 3129 -p tcp --dport 80");
+    // TPROXY in mangle PREROUTING, the only place the kernel takes it.
+    const mangle = parseIptablesSave(
+      "*mangle\n:PREROUTING ACCEPT\n-A PREROUTING -j TPROXY --on-port 3129 -p tcp --dport 80\nCOMMIT\n",
+    );
+    expect(mangle.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const unmodelled = mangle.rules.tables.get("mangle")?.chains.get("PREROUTING")?.rules[0];
     expect(unmodelled?.target).toMatchObject({
       kind: "unknown",
       name: "TPROXY",

@@ -1,0 +1,71 @@
+/**
+ * Rules nft refuses for their words alone, which the rule reader would otherwise take or only call
+ * unmodelled: a `log` statement with `group` (a netlink log) and `flags` or `level` (a kernel log line's
+ * options: "flags and group are mutually exclusive"), and `ip exthdr` or `ip6 exthdr` (the extension
+ * header expression is `exthdr frag` alone: "syntax error, unexpected exthdr"). Each was checked with
+ * nft 1.0.6 (`nft -f` in a fresh namespace), message and column.
+ */
+import type { NftToken } from "./tokenize-nft.ts";
+
+/** A refusal, positioned at the token nft points at. */
+export interface GrammarRefusal {
+  at: NftToken;
+  message: string;
+  hint: string;
+}
+
+/** The options of nft's `log` statement. */
+const LOG_OPTIONS = new Set(["prefix", "level", "group", "snaplen", "queue-threshold", "flags"]);
+
+/** The words of `log flags`' list (`flags tcp sequence,options`, `flags all`). */
+const FLAG_WORDS = new Set(["all", "tcp", "ip", "sequence", "options", "skuid", "ether", ","]);
+
+/** The options of the `log` statement at `words[k]`, by name, each with its token. */
+function logOptions(words: readonly NftToken[], k: number): Map<string, NftToken> {
+  const out = new Map<string, NftToken>();
+  let value = false;
+  for (let j = k + 1; j < words.length; j++) {
+    const w = words[j] as NftToken;
+    if (value) {
+      value = false;
+      continue;
+    }
+    if (w.type === "word" && LOG_OPTIONS.has(w.value)) {
+      out.set(w.value, w);
+      value = w.value !== "flags";
+      continue;
+    }
+    if (!FLAG_WORDS.has(w.value)) break;
+  }
+  return out;
+}
+
+/** The first of the rule `words`' expressions nft refuses for its grammar alone, or undefined. */
+export function grammarRefusal(words: readonly NftToken[]): GrammarRefusal | undefined {
+  for (let k = 0; k < words.length; k++) {
+    const w = words[k] as NftToken;
+    if (w.type !== "word") continue;
+    if (w.value === "exthdr" && (words[k - 1]?.value === "ip" || words[k - 1]?.value === "ip6"))
+      return {
+        at: w,
+        message: `'${words[k - 1]?.value} exthdr': nft refuses it ("syntax error, unexpected exthdr")`,
+        hint: `write the extension header without the family: 'exthdr ${words[k + 1]?.value ?? "frag"} exists'`,
+      };
+    if (w.value !== "log") continue;
+    const opts = logOptions(words, k);
+    const other = opts.has("group")
+      ? opts.has("flags")
+        ? "flags"
+        : opts.has("level")
+          ? "level"
+          : undefined
+      : undefined;
+    if (other)
+      return {
+        at: w,
+        message: `'log ... ${other} ... group': ${other} shapes the kernel's log line, and group sends the packet to a netlink listener (ulogd) instead: nft refuses the rule ("${other} and group are mutually exclusive")`,
+        hint: `keep 'group N' for ulogd, or drop it for a kernel log line with its ${other}`,
+      };
+  }
+  return undefined;
+}
