@@ -394,7 +394,8 @@ function replay(
   ways: ReadonlyMap<string, number>,
   answered?: boolean,
 ): Replay {
-  const run = runScenario(world, spec, { ways });
+  // The recording shows its packets sent: their neighbours were resolved (the capture lab's are static).
+  const run = runScenario(world, spec, { ways, staticNeighbours: true });
   const packets = shownPackets(run.packets, mode);
   const divergences: Divergence[] = [];
   const n = Math.max(recorded.length, packets.length);

@@ -83,12 +83,26 @@ export interface MatchContext {
   ipsets?: ReadonlyMap<string, IpSet>;
 }
 
+/** The nft set keys an ARP frame has. */
+const FRAME_KEYS: ReadonlySet<NftKey> = new Set<NftKey>([
+  "iifname",
+  "oifname",
+  "ether saddr",
+  "ether daddr",
+  "meta pkttype",
+  "meta protocol",
+  "meta mark",
+]);
+
 /**
  * The value an nftables key has for this packet, as nft writes it (`docker0`, `172.17.0.2`, `tcp`,
  * `8080`, `established`, `local`), or undefined when the packet has no such field (a port of an ICMP
  * packet): then no set element matches, as in the kernel.
  */
 export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): string | undefined {
+  // An ARP frame has its devices, Ethernet header and meta data, no IP header (see FRAME_KEYS).
+  if (p.arp && !FRAME_KEYS.has(key)) return undefined;
+  if (p.arp && key === "meta protocol") return "arp";
   switch (key) {
     case "iifname":
       return ctx.in ?? "";
@@ -363,8 +377,36 @@ function inRange(port: number | undefined, r: PortRange): boolean {
   return port !== undefined && port >= r.lo && port <= r.hi;
 }
 
+/** The conditions an ARP frame is matched by: its devices, its Ethernet header and the packet's meta data. */
+const FRAME_KINDS: ReadonlySet<Condition["kind"]> = new Set<Condition["kind"]>([
+  "in",
+  "out",
+  "physdev-in",
+  "physdev-out",
+  "physdev-is-bridged",
+  "physdev-is-in",
+  "physdev-is-out",
+  "logical-in",
+  "logical-out",
+  "ethertype",
+  "mac-src",
+  "mac-dst",
+  "pkttype",
+  "mark",
+  "unknown",
+  "never",
+]);
+
 /** One condition of a rule for `p`: holds, fails, or `unknown` (not modelled, or chance). */
 export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): MatchResult {
+  // An ARP frame has no IP header: every IP, transport or conntrack match fails, negated or not (nft's
+  // `ether type ip` dependency, ebtables' `-p IPv4` one); what is not modelled stays unknown.
+  if (
+    p.arp &&
+    !FRAME_KINDS.has(c.kind) &&
+    !(c.kind === "nft-set" && (c.concat ?? [c.key]).every((k) => FRAME_KEYS.has(k)))
+  )
+    return c.kind === "unknown" ? "unknown" : false;
   let r: MatchResult;
   switch (c.kind) {
     case "src":

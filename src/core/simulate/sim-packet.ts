@@ -55,6 +55,12 @@ export interface SimPacket {
   pktType?: PktType;
   macSrc?: string;
   macDst?: string;
+  /**
+   * An ARP frame, not an IP packet (the walk's own ARP requests and replies, run through the bridge chains):
+   * `src` and `dst` are its sender's and target's addresses, and no IP or transport match holds for it.
+   * Default: an IP packet.
+   */
+  arp?: true;
   /** Set by ebtables `-j redirect`: the bridge takes the frame as its own after its PREROUTING hook. */
   toBridge?: boolean;
   /**

@@ -8,7 +8,7 @@
 
 import type { HookId } from "../model/hook.ts";
 import { isGroupMac } from "../model/mac-address.ts";
-import { type ArpHop, arpDropOnHop } from "./arp-filter.ts";
+import { type ArpEnds, type ArpHop, arpDropOnHop, arpFrame, arpLegs } from "./arp-filter.ts";
 import { bridgePorts, fdbLookup, neighbourMac } from "./bridge-fdb.ts";
 import { BROADCAST_MAC, sentAsBroadcast } from "./broadcast-destination.ts";
 import { ConntrackTable, tcpLooseOf } from "./conntrack.ts";
@@ -168,6 +168,12 @@ export interface SimulatorOptions {
    * a rate limit a fresh bucket passes: as if it matched).
    */
   ways?: ReadonlyMap<string, number>;
+  /**
+   * Every neighbour is resolved before the walk (the capture lab's static entries, or a recording that shows
+   * the packets sent): no ARP or neighbour discovery is run through the chains. Default false: a host
+   * resolves its neighbours as a real one does, and a chain that drops the exchange loses the packet.
+   */
+  staticNeighbours?: boolean;
 }
 
 /** br_netfilter's priority in each bridge hook it calls the IP hook from (NF_BR_PRI_BRNF, and -1 at FORWARD). */
@@ -188,10 +194,12 @@ export class Simulator {
   private rejected: Rejected | undefined;
   /** `host address` pairs whose IPv6 neighbour entry the walk made: asked once (see `ndFilter`). */
   private readonly neighbours = new Set<string>();
+  private readonly staticNeighbours: boolean;
 
   constructor(world: World, options: SimulatorOptions = {}) {
     this.world = world;
     this.ways = options.ways ?? new Map();
+    this.staticNeighbours = options.staticNeighbours ?? false;
     // The kernel's default: a bare ACK with no connection is picked up mid-stream (NEW).
     this.conntrack = new ConntrackTable({ tcpLoose: tcpLooseOf(this.world.sysctls) });
   }
@@ -450,7 +458,7 @@ export class Simulator {
       bridged: io.bridged ?? false,
       logicalIn: io.logicalIn,
       logicalOut: io.logicalOut,
-      ethType: p.v6 ? "0x86dd" : "0x0800",
+      ethType: p.arp ? "0x0806" : p.v6 ? "0x86dd" : "0x0800",
       // A zone template reads as new (the kernel attaches it as IP_CT_NEW), also one set after the lookup.
       ctState: p.untracked
         ? "UNTRACKED"
@@ -818,7 +826,7 @@ export class Simulator {
     const arpLost =
       broadcast || multicast
         ? undefined
-        : (this.arpFilter(host, iface, nexthop) ?? this.ndFilter(host, iface, nexthop, p));
+        : (this.arpFilter(host, iface, nexthop, p) ?? this.ndFilter(host, iface, nexthop, p));
     if (arpLost) return arpLost;
     if (iface.kind === "bridge") {
       const fdb = fdbLookup(topo, host, dev, p.macDst);
@@ -847,31 +855,86 @@ export class Simulator {
 
   /**
    * The ARP this hop needs, which the walk does not send, against the chains of the filtering machine it
-   * crosses (see `arpDropOnHop`): a fate `lost` when a rule there drops every ARP frame (the neighbour stays
-   * unresolved, as kernel 6.18 left it INCOMPLETE), else a note, once per packet, when one may drop it.
+   * crosses: a real request and its reply run through the bridge hooks they cross (see `arpLegs`), and the
+   * arp family's chains are read (see `arpDropOnHop`). A fate `lost` when a chain drops them whatever is not
+   * modelled (the neighbour stays unresolved, as kernel 6.18 left it INCOMPLETE), else a note, once per
+   * packet, when one may.
    */
-  private arpFilter(host: string, iface: Parameters<typeof linkPeer>[1], nexthop: string): Fate | undefined {
-    if (this.cur === undefined || nexthop.includes(":")) return undefined;
+  private arpFilter(host: string, iface: IfaceInfo, nexthop: string, p: SimPacket): Fate | undefined {
+    if (this.cur === undefined || nexthop.includes(":") || this.staticNeighbours) return undefined;
     const topo = this.world.topology;
     const peer = linkPeer(topo, iface);
     const nf = this.nfHost;
     let hop: ArpHop;
-    if (host === nf) hop = iface.kind === "bridge" ? "local" : "routed";
-    else if (peer && nf !== undefined && peer.host === nf)
+    let ends: ArpEnds | undefined;
+    if (host === nf) {
+      hop = iface.kind === "bridge" ? "local" : "routed";
+      const fdb = iface.kind === "bridge" && p.macDst ? fdbLookup(topo, nf, iface.name, p.macDst) : undefined;
+      if (fdb?.kind === "port") ends = { bridge: iface.name, targetPort: fdb.port };
+    } else if (peer && nf !== undefined && peer.host === nf) {
       hop = !peer.bridge ? "routed" : isLocalAddress(topo, nf, nexthop) ? "local" : "forward";
-    else return undefined;
-    const drop = arpDropOnHop(this.world.ruleset, hop);
-    if (!drop) return undefined;
+      if (peer.bridge && hop === "local") ends = { bridge: peer.bridge, askerPort: peer.name };
+      const fdb =
+        peer.bridge && hop === "forward" && p.macDst ? fdbLookup(topo, nf, peer.bridge, p.macDst) : undefined;
+      if (peer.bridge && fdb?.kind === "port")
+        ends = { bridge: peer.bridge, askerPort: peer.name, targetPort: fdb.port };
+    } else return undefined;
     const where =
       hop === "forward"
         ? "between two ports of the bridge"
         : hop === "local"
           ? "to or from the bridge itself"
           : "on a routed link";
+    const asker = iface.addresses.find((a) => !a.address.includes(":"))?.address ?? p.src;
+    let walked: { line: number; certain: boolean; policy?: string; reply: boolean } | undefined;
+    if (ends) {
+      const legs = arpLegs(ends);
+      const macs = { asker: iface.mac, target: p.macDst };
+      const slots = (leg: NdLeg) => hookSlots(this.world.ruleset, "bridge", leg.hook, this.world.ebtables);
+      const ctx = (q: SimPacket, leg: NdLeg) =>
+        this.ctx(leg.own ? { ...q, pktType: "host" } : q, {
+          family: "bridge",
+          hook: leg.hook,
+          in: leg.in,
+          out: leg.out,
+          logicalIn: leg.bridge,
+          logicalOut: leg.bridge,
+        });
+      const request = ndDropAlong(arpFrame("request", asker, nexthop, macs), legs.request, slots, ctx);
+      const reply = request
+        ? undefined
+        : ndDropAlong(
+            arpFrame("reply", asker, nexthop, macs, hop === "forward" ? "other" : "host"),
+            legs.reply,
+            slots,
+            ctx,
+          );
+      const d = request ?? reply;
+      if (d)
+        walked = {
+          line: d.line,
+          certain: d.certain,
+          ...(d.policy ? { policy: d.policy } : {}),
+          reply: !request,
+        };
+    }
+    const table = arpDropOnHop(this.world.ruleset, hop);
+    const drop = walked?.certain ? walked : table?.certain ? table : (walked ?? table);
+    if (!drop) return undefined;
+    const by =
+      "policy" in drop && drop.policy
+        ? `the policy of ${drop.policy} (${this.lineOf(drop.line)})`
+        : this.lineOf(drop.line);
+    const what =
+      drop === walked
+        ? walked.reply
+          ? "the ARP reply that answers it"
+          : "the ARP request"
+        : "every ARP frame";
     if (drop.certain)
       return {
         kind: "lost",
-        reason: `${host} asks who-has ${nexthop} by ARP (${where}), and ${this.lineOf(drop.line)} drops every ARP frame there: no answer, the packet is never sent`,
+        reason: `${host} asks who-has ${nexthop} by ARP (${where}), and ${by} drops ${what} there: no answer, the packet is never sent`,
       };
     const note = `${host} asks who-has ${nexthop} by ARP (${where}), which the walk does not send, and the ruleset may drop it (${this.lineOf(drop.line)}): unless ${nexthop} is already in the neighbour table, the kernel may lose this packet there`;
     if (!this.cur.notes.includes(note)) this.cur.notes.push(note);
@@ -886,7 +949,8 @@ export class Simulator {
    */
   private ndFilter(host: string, iface: IfaceInfo, nexthop: string, p: SimPacket): Fate | undefined {
     const nf = this.nfHost;
-    if (this.cur === undefined || nf === undefined || !nexthop.includes(":")) return undefined;
+    if (this.cur === undefined || nf === undefined || !nexthop.includes(":") || this.staticNeighbours)
+      return undefined;
     if (this.neighbours.has(`${host} ${nexthop}`)) return undefined;
     const topo = this.world.topology;
     const peer = linkPeer(topo, iface);

@@ -71,7 +71,8 @@ describe("ebtables -p", () => {
     const fate = (rule: string) => {
       const ipt = rulesetText("docker-28").split("# ebtables-save (bridge family)")[0] as string;
       const w = textWorld(
-        `${ipt}# ebtables-save (bridge family)\n*filter\n:INPUT ACCEPT\n:FORWARD ACCEPT\n:OUTPUT ACCEPT\n-A FORWARD ${rule} -j DROP\n`,
+        // ARP let through first: `-p ! Length` drops ARP frames too, and the walk would end at c1's ARP request.
+        `${ipt}# ebtables-save (bridge family)\n*filter\n:INPUT ACCEPT\n:FORWARD ACCEPT\n:OUTPUT ACCEPT\n-A FORWARD -p ARP -j ACCEPT\n-A FORWARD ${rule} -j DROP\n`,
         "t.rules",
       );
       expect(w.ruleset.diagnostics).toEqual([]);
@@ -82,6 +83,20 @@ describe("ebtables -p", () => {
     expect(fate("-p 802_1Q")).toBe("delivered");
     expect(fate("-p Length")).toBe("delivered");
     expect(fate("-p ! Length")).toBe("dropped");
+  });
+
+  it("loses the ping when the rule drops c1's ARP request too (Ethernet II, like the ping)", () => {
+    const ipt = rulesetText("docker-28").split("# ebtables-save (bridge family)")[0] as string;
+    const w = textWorld(
+      `${ipt}# ebtables-save (bridge family)\n*filter\n:INPUT ACCEPT\n:FORWARD ACCEPT\n:OUTPUT ACCEPT\n-A FORWARD -p ! Length -j DROP\n`,
+      "t.rules",
+    );
+    expect(runScenario(w, { from: "c1", to: "172.17.0.3", proto: "icmp" }).packets[0]?.fate).toEqual({
+      kind: "lost",
+      reason: expect.stringMatching(
+        /^c1 asks who-has 172\.17\.0\.3 by ARP \(between two ports of the bridge\), and line \d+ of t\.rules drops the ARP request there/,
+      ),
+    });
   });
 
   it("names the ethertype in the rule's explanation, in both forms", () => {

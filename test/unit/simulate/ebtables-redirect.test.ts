@@ -11,11 +11,14 @@ import { parseEbtables } from "../../../src/core/simulate/parse-ebtables.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import { rulesetText, textWorld } from "./helpers.ts";
 
-/** Docker 28's iptables rules with `nat` as the bridge family's nat PREROUTING rules. */
+/**
+ * Docker 28's iptables rules with `nat` as the bridge family's nat PREROUTING rules, and a bridge FORWARD
+ * that drops what is not ARP (ARP let through: the walk would end at c1's ARP request otherwise).
+ */
 const withBridgeNat = (...nat: string[]) => {
   const ipt = rulesetText("docker-28").split("# ebtables-save (bridge family)")[0] as string;
   return textWorld(
-    `${ipt}# ebtables-save (bridge family)\n*nat\n:PREROUTING ACCEPT\n:OUTPUT ACCEPT\n:POSTROUTING ACCEPT\n${nat.map((r) => `-A PREROUTING ${r}\n`).join("")}*filter\n:INPUT ACCEPT\n:FORWARD DROP\n:OUTPUT ACCEPT\n`,
+    `${ipt}# ebtables-save (bridge family)\n*nat\n:PREROUTING ACCEPT\n:OUTPUT ACCEPT\n:POSTROUTING ACCEPT\n${nat.map((r) => `-A PREROUTING ${r}\n`).join("")}*filter\n:INPUT ACCEPT\n:FORWARD DROP\n:OUTPUT ACCEPT\n-A FORWARD -p ARP -j ACCEPT\n`,
     "t.rules",
   );
 };
