@@ -1406,6 +1406,46 @@ export const MORE_MESSAGES: readonly Known[] = [
       `'${m[1]}' 只能用在 hook 為 ${placeZh(m[2] as string)} 的 chain，不能用在 ${m[3]}：核心會拒絕這條規則（nft：「Could not process rule: Operation not supported」）`,
   },
   {
+    code: "xt-bare-target",
+    english: /^target (\S+) needs options: iptables-restore refuses it without them \((".*")\)$/,
+    zh: (m) => `target ${m[1]} 需要選項：沒有選項時 iptables-restore 會拒絕（${m[2]}）`,
+  },
+  {
+    code: "nft-nat-port-protocol",
+    english:
+      /^'(.+)' maps a port, but nothing before it says the transport protocol: nft refuses the rule \("transport protocol mapping is only valid after transport protocol match"\)$/,
+    zh: (m) =>
+      `'${m[1]}' 對應了連接埠，但它前面沒有指定傳輸層協定：nft 會拒絕這條規則（「transport protocol mapping is only valid after transport protocol match」）`,
+  },
+  {
+    code: "nft-set-needs-interval",
+    english:
+      /^(set|map) (\S+): element '(.+)' is a (prefix|range), which a (?:set|map) without 'flags interval' cannot hold: nft refuses it \(("You must add 'flags interval' to your (?:set|map) declaration if you want to add (?:prefix|range) elements")\)$/,
+    zh: (m) =>
+      `${m[1]} ${m[2]}：元素 '${m[3]}' 是${m[4] === "prefix" ? "網段" : "範圍"}，沒有 'flags interval' 的 ${m[1]} 放不下：nft 會拒絕（${m[5]}）`,
+  },
+  {
+    code: "nft-jump-to-base-chain",
+    english:
+      /^chain '(\S+)' is a base chain \(hook (\S+)\): the kernel refuses a (jump|goto) to it \(nft: "Could not process rule: Operation not supported"\)$/,
+    zh: (m) =>
+      `chain '${m[1]}' 是 base chain（hook ${m[2]}）：核心不接受 ${m[3]} 到它（nft：「Could not process rule: Operation not supported」）`,
+  },
+  {
+    code: "nft-route-chain-hook",
+    english:
+      /^a chain of type route is only valid at hook output, not (\S+): the kernel refuses it \(nft: "Could not process rule: Operation not supported"\)$/,
+    zh: (m) =>
+      `type route 的 chain 只能掛在 hook output，不能掛在 ${m[1]}：核心會拒絕（nft：「Could not process rule: Operation not supported」）`,
+  },
+  {
+    code: "nft-priority-name-hook",
+    english:
+      /^priority '(dstnat|srcnat)' is only valid at hook (\S+), not (\S+): nft refuses the chain \("invalid priority expression value in this context"\)$/,
+    zh: (m) =>
+      `priority '${m[1]}' 只能用在 hook ${m[2]}，不能用在 ${m[3]}：nft 會拒絕這個 chain（「invalid priority expression value in this context」）`,
+  },
+  {
     code: "log-line-wrapped",
     english:
       /^LOG line wrapped over several lines \(by a web page, an editor or a mail client\), read joined at a space(?: \((\d+) lines?\))?$/,
@@ -1606,6 +1646,10 @@ export const MORE_MESSAGES: readonly Known[] = [
 
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    "use 'type filter' here: a route chain re-routes what the host itself sends when a rule changes its mark or addresses",
+    "這裡請用 'type filter'：route chain 是在規則改了本機送出封包的 mark 或位址後，重新查路由用的",
+  ],
   ["put the rule in *filter, in INPUT, FORWARD or OUTPUT", "把規則放到 *filter 的 INPUT、FORWARD 或 OUTPUT"],
   [
     "put the rule in *mangle, in POSTROUTING as the guides do",
@@ -1895,6 +1939,27 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english: /^write the options -j (\S+) takes after it \(iptables-extensions\(8\) lists them\)$/,
+    zh: (m) => `在 -j ${m[1]} 後面寫上它需要的選項（iptables-extensions(8) 有列出）`,
+  },
+  {
+    english: /^match the protocol first: '(tcp dport 8080 .+)' or '(meta l4proto tcp .+)'$/,
+    zh: (m) => `先比對協定：'${m[1]}' 或 '${m[2]}'`,
+  },
+  {
+    english: /^add 'flags interval;' to the (set|map)'s declaration$/,
+    zh: (m) => `在這個 ${m[1]} 的宣告裡加上 'flags interval;'`,
+  },
+  {
+    english:
+      /^(jump|goto) to a regular chain \(one without 'type \.\.\. hook \.\.\.'\), and let the hook call '(\S+)' itself$/,
+    zh: (m) => `${m[1]} 到一般的 chain（沒有 'type ... hook ...' 的），'${m[2]}' 就讓 hook 自己呼叫`,
+  },
+  {
+    english: /^write the number instead: 'priority (-?\d+)'$/,
+    zh: (m) => `改寫成數字：'priority ${m[1]}'`,
+  },
   {
     english: /^put the rule in \*mangle \(the kernel registers (\S+) there alone\)$/,
     zh: (m) => `把規則放到 *mangle（核心只在那裡註冊 ${m[1]}）`,

@@ -12,7 +12,7 @@ import { baseChainHook } from "./base-chain-hook.ts";
 import { findRewrites } from "./find-rewrites.ts";
 import { KeyIndex, type KeyList } from "./key-index.ts";
 import { summarizePacket } from "./summarize-packet.ts";
-import { withoutMss } from "./tcp-option-mss.ts";
+import { tcpOptionsAgree } from "./tcp-option-mss.ts";
 import { nameTracedTransport } from "./traced-transport.ts";
 
 /** Options of {@link PacketGrouper}. */
@@ -260,11 +260,16 @@ function invariantsAgree(a: TraceEvent, b: TraceEvent, anyTransport = false): bo
     // (Linux's DF segments) or IPv6, they are what tells two segments of a connection apart.
     if (!same(l.window, m.window) || !same(l.res, m.res) || !same(l.urgp, m.urgp) || !same(l.spi, m.spi))
       return false;
-    // TCPMSS may rewrite the MSS option on the way: the other options (timestamps) stay.
-    if (l.tcpOptions !== undefined && m.tcpOptions !== undefined && l.tcpOptions !== m.tcpOptions)
-      if (withoutMss(l.tcpOptions) !== withoutMss(m.tcpOptions)) return false;
-    // An echo's identifier changes only where NAT rewrote the addresses too (a masqueraded ping's clash).
-    if (!same(l.icmpId, m.icmpId) && x && y && x.src === y.src && x.dst === y.dst) return false;
+    // TCPMSS may rewrite the MSS, TCPOPTSTRIP overwrite an option with NOPs; the others (timestamps) stay.
+    if (
+      l.tcpOptions !== undefined &&
+      m.tcpOptions !== undefined &&
+      !tcpOptionsAgree(l.tcpOptions, m.tcpOptions)
+    )
+      return false;
+    // At one hook an echo's identifier is fixed; between hooks NAT may give it another (`--random-fully`,
+    // a clash), the addresses unchanged.
+    if (!same(l.icmpId, m.icmpId) && a.hook === b.hook) return false;
   }
   return true;
 }

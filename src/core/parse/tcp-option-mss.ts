@@ -28,8 +28,41 @@ export function optionMss(hex: string | undefined): number | undefined {
   return i < 0 ? undefined : Number.parseInt(hex.slice(i + 4, i + 8), 16);
 }
 
-/** `hex` with the MSS option's value blanked (`0204----`): what TCPMSS cannot have changed. */
-export function withoutMss(hex: string): string {
-  const i = mssAt(hex);
-  return i < 0 ? hex : `${hex.slice(0, i + 4)}----${hex.slice(i + 8)}`;
+/** Each option of `hex` (kind, start and end in characters); undefined on a malformed list. */
+function optionSpans(hex: string): { kind: number; at: number; end: number }[] | undefined {
+  const out: { kind: number; at: number; end: number }[] = [];
+  for (let i = 0; i + 2 <= hex.length; ) {
+    const kind = Number.parseInt(hex.slice(i, i + 2), 16);
+    if (kind === 0 || kind === 1) {
+      i += 2;
+      continue;
+    }
+    const len = Number.parseInt(hex.slice(i + 2, i + 4), 16);
+    if (!(len >= 2) || i + len * 2 > hex.length) return undefined;
+    out.push({ kind, at: i, end: i + len * 2 });
+    i += len * 2;
+  }
+  return out;
+}
+
+/**
+ * Whether two lines' TCP options (`OPT (...)`) can be one segment's: equal but for what a hook may rewrite,
+ * the MSS's value (TCPMSS) and an option overwritten with NOPs (TCPOPTSTRIP, nft's `reset tcp option`,
+ * which keep the options' length). Each option of either side is found in the other, or NOPs there.
+ */
+export function tcpOptionsAgree(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  const covered = (x: string, y: string): boolean => {
+    const spans = optionSpans(x);
+    if (!spans) return false;
+    for (const o of spans) {
+      const there = y.slice(o.at, o.end);
+      if (there === x.slice(o.at, o.end) || /^(?:01)+$/.test(there)) continue;
+      if (o.kind === 2 && o.end - o.at === 8 && there.startsWith("0204")) continue;
+      return false;
+    }
+    return true;
+  };
+  return covered(a, b) && covered(b, a);
 }

@@ -90,6 +90,18 @@ function needAt(words: readonly NftToken[], k: number, tableFamily: string): Fam
         weak: "nfproto",
       };
   }
+  // `ct [original|reply] l3proto ipv4` gives the rule its family as `meta nfproto` does (nft 1.0.6 took
+  // `ct l3proto ipv4 ct original saddr X` in an inet table).
+  const ctL3 =
+    w.value === "l3proto" &&
+    (before === "ct" || ((before === "original" || before === "reply") && words[k - 2]?.value === "ct"));
+  if (ctL3 && (next?.value === "ipv4" || next?.value === "ipv6"))
+    return {
+      family: next.value === "ipv4" ? "ip" : "ip6",
+      what: `${before === "ct" ? "ct" : `ct ${before}`} l3proto ${next.value}`,
+      at: words[k - (before === "ct" ? 1 : 2)] as NftToken,
+      weak: "nfproto",
+    };
   if (w.value === "nfproto" && before === "meta" && (next?.value === "ipv4" || next?.value === "ipv6"))
     return {
       family: next.value === "ipv4" ? "ip" : "ip6",

@@ -24,6 +24,8 @@ const FLAG_WORDS = new Set(["all", "tcp", "ip", "sequence", "options", "skuid", 
 function logOptions(words: readonly NftToken[], k: number): Map<string, NftToken> {
   const out = new Map<string, NftToken>();
   let value = false;
+  // Inside `flags`' list: its words, and a comma before the next (`flags tcp sequence,options`).
+  let flags = false;
   for (let j = k + 1; j < words.length; j++) {
     const w = words[j] as NftToken;
     if (value) {
@@ -32,10 +34,11 @@ function logOptions(words: readonly NftToken[], k: number): Map<string, NftToken
     }
     if (w.type === "word" && LOG_OPTIONS.has(w.value)) {
       out.set(w.value, w);
-      value = w.value !== "flags";
+      flags = w.value === "flags";
+      value = !flags;
       continue;
     }
-    if (!FLAG_WORDS.has(w.value)) break;
+    if (!flags || !FLAG_WORDS.has(w.value)) break;
   }
   return out;
 }
@@ -53,7 +56,9 @@ export function grammarRefusal(words: readonly NftToken[]): GrammarRefusal | und
       };
     if (w.value !== "log") continue;
     const opts = logOptions(words, k);
-    const other = opts.has("group")
+    // `snaplen` and `queue-threshold` are a netlink log's options: they make it one, as `group` does.
+    const netlink = opts.has("group") || opts.has("snaplen") || opts.has("queue-threshold");
+    const other = netlink
       ? opts.has("flags")
         ? "flags"
         : opts.has("level")

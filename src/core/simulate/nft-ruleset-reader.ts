@@ -570,6 +570,25 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       return undefined;
     }
     const priority = baseValue + (m[2] ? (m[2] === "+" ? 1 : -1) * Number(m[3]) : 0);
+    // nft takes the NAT priorities' names at their own hook alone (1.0.6: "invalid priority expression
+    // value in this context"); a nat output chain is written with the number, as Docker writes it.
+    const only = first === "dstnat" ? "prerouting" : first === "srcnat" ? "postrouting" : undefined;
+    if (only && hook !== only) {
+      err(
+        words[pIdx] as NftToken,
+        `priority '${first}' is only valid at hook ${only}, not ${hook}: nft refuses the chain ("invalid priority expression value in this context")`,
+        `write the number instead: 'priority ${baseValue}'`,
+      );
+      return undefined;
+    }
+    if (type === "route" && hook !== "output") {
+      err(
+        words[1] as NftToken,
+        `a chain of type route is only valid at hook output, not ${hook}: the kernel refuses it (nft: "Could not process rule: Operation not supported")`,
+        "use 'type filter' here: a route chain re-routes what the host itself sends when a rule changes its mark or addresses",
+      );
+      return undefined;
+    }
     if (family === "netdev" || hook === "ingress" || hook === "egress")
       // The simulator's packets start at prerouting (and end at postrouting): a device hook is never walked.
       err(
@@ -939,6 +958,15 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       ...(set.data ?? []).map((d) => d.key),
     ]);
     const elements = (written.get(set) ?? []).filter((e) => live.has(e.value));
+    const spread = set.interval ? undefined : elements.find((e) => intervalKind(e.value));
+    if (spread) {
+      const kind = intervalKind(spread.value) as string;
+      err(
+        spread.at,
+        `${set.kind} ${set.name}: element '${spread.at.written ?? spread.at.value}' is a ${kind}, which a ${set.kind} without 'flags interval' cannot hold: nft refuses it ("You must add 'flags interval' to your ${set.kind} declaration if you want to add ${kind} elements")`,
+        `add 'flags interval;' to the ${set.kind}'s declaration`,
+      );
+    }
     const overlap = set.interval && !set.autoMerge ? firstIntervalOverlap(elements) : undefined;
     if (overlap)
       err(
@@ -1133,6 +1161,14 @@ function checkNatChains(
     }
 }
 
+/** `prefix` or `range` when an element of a named set needs `flags interval` (a part of a concatenation too). */
+function intervalKind(v: NftValue): "prefix" | "range" | undefined {
+  if (v.kind === "prefix") return "prefix";
+  if (v.kind === "range") return "range";
+  if (v.kind === "concat") for (const p of v.parts) if (intervalKind(p)) return intervalKind(p);
+  return undefined;
+}
+
 /**
  * Reports what nft refuses for a name the table lacks: a set a rule fills, a named object, a chain a
  * verdict or map names. Returns the rules refused for a missing set (their statement), whose "not
@@ -1184,6 +1220,13 @@ function checkReferences(
           { line: rule.line, column: columnOf(rule) },
           `chain '${t.chain}' does not exist in table ${table.family} ${table.name}`,
           "declare the chain in the same table",
+        );
+      // A base chain runs at its hook alone: the kernel refuses a jump into one (kernel 6.18, nft 1.0.6).
+      else if ((t.kind === "jump" || t.kind === "goto") && table.chains.get(t.chain)?.base)
+        err(
+          { line: rule.line, column: columnOf(rule) },
+          `chain '${t.chain}' is a base chain (hook ${table.chains.get(t.chain)?.base?.hook}): the kernel refuses a ${t.kind} to it (nft: "Could not process rule: Operation not supported")`,
+          `${t.kind} to a regular chain (one without 'type ... hook ...'), and let the hook call '${t.chain}' itself`,
         );
     };
     for (const set of table.sets?.values() ?? []) {

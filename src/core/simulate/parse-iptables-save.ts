@@ -26,6 +26,7 @@ import { TABLE_TWICE_HINT } from "./ruleset-hints.ts";
 import { OWNER_HINT } from "./socket-owner.ts";
 import { type Token, tokenizeRule } from "./tokenize-rule.ts";
 import { chanceHint, DECIDES_NOTHING_HINT, UNMODELLED_MATCH_HINT } from "./unmodelled-hints.ts";
+import { bareTargetRefusal } from "./xt-bare-targets.ts";
 import { longOptionOf } from "./xt-long-options.ts";
 import {
   brokenPlacement,
@@ -682,6 +683,19 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
           `target '${written}' is only valid in the raw table, not '${table.name}'`,
           "put the rule in *raw, in PREROUTING or OUTPUT (the kernel refuses it elsewhere)",
         );
+        return undefined;
+      }
+      const bare = written ? bareTargetRefusal(written) : undefined;
+      const t0 = parsed.target;
+      if (
+        bare &&
+        ((t0.kind === "jump" && t0.chain === written) ||
+          (t0.kind === "unknown" && t0.text.trim() === written))
+      ) {
+        const at = args.find(
+          (t, k) => !t.quoted && t.value === written && /^(?:-j|--jump)$/.test(args[k - 1]?.value ?? ""),
+        );
+        err(lineNo, offset + (at?.column ?? 1), bare.message, bare.hint);
         return undefined;
       }
       const wrong = misplacedInChain(chain.name, table.name, parsed.conditions, parsed.target);

@@ -444,6 +444,8 @@ export function nftJsonText(
       table.body.push(
         { s: `\t${kind} ${v.name} {`, at },
         { s: `\t\ttype ${type}`, at },
+        // `flags interval` decides how elements read (a prefix or range needs it), `dynamic` who fills the set.
+        ...(Array.isArray(v.flags) && v.flags.length ? [{ s: `\t\tflags ${v.flags.join(", ")}`, at }] : []),
         ...(items.length ? [{ s: `\t\telements = { ${items.join(", ")} }`, at }] : []),
         { s: "\t}", at },
       );

@@ -1790,6 +1790,19 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
     return distinct.length === 1 ? distinct[0] : { kind: "pick", text: text(start, i), choices: distinct };
   };
   /**
+   * A NAT statement's port (`dnat to A:80`, `masquerade to :1024-65535`) with no transport protocol matched
+   * before it: nft refuses the rule ("transport protocol mapping is only valid after transport protocol
+   * match"), said at the port (`offset` characters into `at`).
+   */
+  const portWithoutProtocol = (at: NftToken, offset: number, written: string): void => {
+    if (out.conditions.some(protocolMatch)) return;
+    problem(
+      { ...at, column: at.column + offset },
+      `'${written}' maps a port, but nothing before it says the transport protocol: nft refuses the rule ("transport protocol mapping is only valid after transport protocol match")`,
+      `match the protocol first: 'tcp dport 8080 ${written}' or 'meta l4proto tcp ${written}'`,
+    );
+  };
+  /**
    * Whether the words at `at` are a connection's port (`ct original proto-dst`), which nft 1.0.6 refuses
    * in a concatenation (kernel 6.18 host: "can not use variable sized data types (invalid) in concat
    * expressions", whatever its place); said so there as an error.
@@ -2910,6 +2923,7 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
         );
         continue;
       }
+      if (spec.port) portWithoutProtocol(dest, dest.value.lastIndexOf(":") + 1, `${w} to ${dest.value}`);
       out.target = {
         kind: w === "dnat" ? "DNAT" : "SNAT",
         ...(spec.addr !== undefined ? { addr: spec.addr } : {}),
@@ -2930,6 +2944,8 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       const ported = written === undefined ? undefined : portRange(written);
       if (ported) {
         port = ported;
+        const at = peek(1) as NftToken;
+        portWithoutProtocol(at, at.value.startsWith(":") ? 1 : 0, `${w} to ${at.value}`);
         i += 2;
       }
       let random = false;

@@ -36,6 +36,32 @@ const TRUNCATED =
 
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
+  ["a bare TEE", "rules", "*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j TEE\nCOMMIT\n"],
+  [
+    "a NAT port without a protocol",
+    "rules",
+    "table ip t {\n\tchain c {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n\t\tdnat to 198.51.100.3:8080\n\t}\n}\n",
+  ],
+  [
+    "a prefix in a set without flags interval",
+    "rules",
+    "table ip t {\n\tset FOO3 {\n\t\ttype ipv4_addr\n\t\telements = { 198.51.100.0/24 }\n\t}\n}\n",
+  ],
+  [
+    "a jump to a base chain",
+    "rules",
+    "table ip t {\n\tchain out3 {\n\t\ttype filter hook output priority 0; policy accept;\n\t}\n\tchain c {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tjump out3\n\t}\n}\n",
+  ],
+  [
+    "a route chain at input",
+    "rules",
+    "table ip t {\n\tchain c {\n\t\ttype route hook input priority 0; policy accept;\n\t}\n}\n",
+  ],
+  [
+    "dstnat at output",
+    "rules",
+    "table ip t {\n\tchain c {\n\t\ttype nat hook output priority dstnat; policy accept;\n\t}\n}\n",
+  ],
   ["TTL outside mangle", "rules", "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j TTL --ttl-set 3\nCOMMIT\n"],
   [
     "CHECKSUM outside mangle",

@@ -66,7 +66,7 @@ describe("a NAT target's address and port, in every form the tools print", () =>
         "table ip nat {",
         "\tchain postrouting {",
         "\t\ttype nat hook postrouting priority srcnat; policy accept;",
-        '\t\toifname "lo" snat to 198.51.100.5-198.51.100.9:80-81 persistent',
+        '\t\toifname "lo" meta l4proto tcp snat to 198.51.100.5-198.51.100.9:80-81 persistent',
         '\t\toifname "lo" snat to 198.51.100.0/30',
         "\t}",
         "}",

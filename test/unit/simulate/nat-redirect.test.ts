@@ -75,8 +75,9 @@ describe("REDIRECT", () => {
     expect(explainRule("-A OUTPUT -p tcp -m tcp --dport 80 -j REDIRECT --to-ports 3128").en).toBe(
       "if it is protocol tcp and the destination port is 80, rewrite the destination to this host's loopback address (127.0.0.1 or ::1; DNAT to the host itself) to port 3128",
     );
-    expect(explainNftRule("redirect to :3128").en).toBe(
-      "every packet: rewrite the destination to this host's address on the input interface, port 3128 (redirect), which accepts (ends this base chain only)",
+    // (A port needs a transport protocol before it: nft refuses `redirect to :3128` alone.)
+    expect(explainNftRule("meta l4proto tcp redirect to :3128").en).toBe(
+      "tcp: rewrite the destination to this host's address on the input interface, port 3128 (redirect), which accepts (ends this base chain only)",
     );
   });
 

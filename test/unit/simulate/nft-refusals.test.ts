@@ -94,4 +94,89 @@ describe("nft rules nft or the kernel refuses", () => {
       ),
     ).toEqual([]);
   });
+
+  /** The errors of a whole ruleset text, as `line:column message`. */
+  const errorsOf = (text: string) =>
+    parseRulesetFile(text, "r.nft")
+      .diagnostics.filter((d) => d.severity === "error")
+      .map((d) => `${d.position.line}:${d.position.column} ${d.message}`);
+
+  it.each([
+    [
+      "a prefix",
+      "type ipv4_addr",
+      "198.51.100.0/24",
+      "set s: element '198.51.100.0/24' is a prefix, which a set",
+    ],
+    ["a range", "type inet_service", "80-90", "set s: element '80-90' is a range, which a set"],
+    [
+      "a prefix in a concatenation",
+      "type ipv4_addr . inet_service",
+      "198.51.100.0/24 . 80",
+      "set s: element '198.51.100.0/24",
+    ],
+  ])(
+    "refuses %s in a named set without flags interval, and takes it with the flag",
+    (_, type, element, said) => {
+      const set = (flags: string) =>
+        `table ip t {\n\tset s {\n\t\t${type}\n${flags}\t\telements = { ${element} }\n\t}\n}\n`;
+      const [error, ...more] = errorsOf(set(""));
+      expect(more).toEqual([]);
+      expect(error?.startsWith(`4:16 ${said}`), error).toBe(true);
+      expect(errorsOf(set("\t\tflags interval\n"))).toEqual([]);
+    },
+  );
+
+  it.each([
+    ["dnat to 198.51.100.3:80", "prerouting priority dstnat"],
+    ["th dport 80 dnat to 198.51.100.3:80", "prerouting priority dstnat"],
+    ["masquerade to :1024-65535", "postrouting priority srcnat"],
+    ["redirect to :8080", "prerouting priority dstnat"],
+  ])("refuses '%s' without a transport protocol before it, at the port as nft does", (rule, hook) => {
+    const text = `table ip t {\nchain c {\ntype nat hook ${hook};\n${rule}\n}\n}\n`;
+    const [error, ...more] = errorsOf(text);
+    expect(more).toEqual([]);
+    expect(error?.startsWith(`4:${rule.lastIndexOf(":") + 2} '`), error).toBe(true);
+    expect(error).toMatch(/maps a port, but nothing before it says the transport protocol/);
+    for (const first of ["tcp dport 80", "meta l4proto { tcp, udp }", "ip protocol tcp"])
+      expect(errorsOf(text.replace(rule, `${first} ${rule}`))).toEqual([]);
+  });
+
+  it("refuses a jump to a base chain, a route chain outside output, and a NAT priority's name at another hook", () => {
+    expect(
+      errorsOf(
+        "table ip t {\n\tchain o2 {\n\t\ttype filter hook output priority 0;\n\t}\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tjump o2\n\t}\n}\n",
+      ),
+    ).toEqual([
+      `7:3 chain 'o2' is a base chain (hook output): the kernel refuses a jump to it (nft: "Could not process rule: Operation not supported")`,
+    ]);
+    expect(errorsOf("table ip t {\n\tchain c {\n\t\ttype route hook input priority 0;\n\t}\n}\n")).toEqual([
+      `3:8 a chain of type route is only valid at hook output, not input: the kernel refuses it (nft: "Could not process rule: Operation not supported")`,
+    ]);
+    expect(errorsOf("table ip6 t {\n\tchain c {\n\t\ttype route hook output priority 0;\n\t}\n}\n")).toEqual(
+      [],
+    );
+    expect(
+      errorsOf("table ip t {\n\tchain c {\n\t\ttype nat hook output priority dstnat;\n\t}\n}\n"),
+    ).toEqual([
+      `3:24 priority 'dstnat' is only valid at hook prerouting, not output: nft refuses the chain ("invalid priority expression value in this context")`,
+    ]);
+    expect(
+      errorsOf("table bridge t {\n\tchain c {\n\t\ttype filter hook forward priority dstnat;\n\t}\n}\n"),
+    ).toHaveLength(1);
+    expect(errorsOf("table ip t {\n\tchain c {\n\t\ttype nat hook output priority -100;\n\t}\n}\n")).toEqual(
+      [],
+    );
+    expect(
+      errorsOf("table bridge t {\n\tchain c {\n\t\ttype filter hook prerouting priority dstnat;\n\t}\n}\n"),
+    ).toEqual([]);
+  });
+
+  it("takes log group with a tcp flags match after it, and ct l3proto as the rule's family", () => {
+    expect(problems("inet", "input", "log group 1 tcp flags syn counter accept")).toEqual([]);
+    expect(problems("inet", "input", "ct l3proto ipv4 ct original saddr 198.51.100.1 accept")).toEqual([]);
+    expect(problems("inet", "input", "log snaplen 64 level info accept")).toEqual([
+      `error 4:3 'log ... level ... group': level shapes the kernel's log line, and group sends the packet to a netlink listener (ulogd) instead: nft refuses the rule ("level and group are mutually exclusive")`,
+    ]);
+  });
 });

@@ -123,7 +123,7 @@ describe("parseNftRuleset on Docker 29's ruleset", () => {
 describe("parseNftRuleset on other expressions", () => {
   const rules = (body: string) => {
     const r = parseNftRuleset(
-      `table inet t {\n\tset ok {\n\t\ttype ipv4_addr\n\t\telements = { 10.0.0.1, 192.0.2.0/24 }\n\t}\n\tchain c {\n${body}\n\t}\n\tchain x {\n\t}\n}\n`,
+      `table inet t {\n\tset ok {\n\t\ttype ipv4_addr; flags interval\n\t\telements = { 10.0.0.1, 192.0.2.0/24 }\n\t}\n\tchain c {\n${body}\n\t}\n\tchain x {\n\t}\n}\n`,
       { file: "t.nft" },
     );
     return { rules: r.tables[0]?.chains.get("c")?.rules ?? [], diagnostics: r.diagnostics };
@@ -144,7 +144,7 @@ describe("parseNftRuleset on other expressions", () => {
         'iifname "br-*" ip saddr @ok tcp dport { 80, 443, 8000-8100 } accept',
         "meta mark & 0x3 == 0x2 goto x",
         'meta mark set 0x1 log prefix "hi " return',
-        "masquerade to :1024-2048",
+        "meta l4proto tcp masquerade to :1024-2048",
         "meta l4proto udp reject",
       ].join("\n"),
     );
@@ -491,7 +491,7 @@ describe("parseNftRule on a host firewall's expressions (inet table, firewalld-l
     expect(rule("ip6 nexthdr ipv6-icmp accept").conditions).toEqual([
       { kind: "proto", proto: "icmpv6", neg: false, family: 6 },
     ]);
-    expect(rule("dnat ip6 to [fd00:a:0::2]:80").target).toEqual({
+    expect(rule("tcp dport 80 dnat ip6 to [fd00:a:0::2]:80").target).toEqual({
       kind: "DNAT",
       addr: "fd00:a::2",
       port: { lo: 80, hi: 80 },

@@ -123,7 +123,7 @@ describe("runChain on nftables concatenations (kube-proxy's service maps)", () =
   const parsed = parseNftRuleset(
     [
       "table ip t {",
-      "\tset svc {\n\t\ttype ipv4_addr . inet_proto . inet_service\n\t\telements = { 10.0.0.1 . tcp . 22, 10.0.0.0/24 . udp . 53 }\n\t}",
+      "\tset svc {\n\t\ttype ipv4_addr . inet_proto . inet_service\n\t\tflags interval\n\t\telements = { 10.0.0.1 . tcp . 22, 10.0.0.0/24 . udp . 53 }\n\t}",
       '\tmap svcmap {\n\t\ttype ipv4_addr . inet_proto . inet_service : verdict\n\t\telements = { 10.0.0.2 . tcp . 80 comment "default/web:http" : goto web }\n\t}',
       "\tchain c {\n\t\ttype filter hook forward priority filter; policy drop;",
       "\t\tip saddr . meta l4proto . th dport @svc accept",
@@ -280,7 +280,7 @@ describe("runChain on chance rules (rate limits, random draws)", () => {
         "\tchain pre {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n" +
         "\t\ttcp dport 80 numgen random mod 2 vmap { 0 : goto ep1, 1 : goto ep2 }\n" +
         "\t\ttcp dport 81 numgen random mod 1 vmap { 0 : goto ep1 }\n\t}\n" +
-        "\tchain ep1 {\n\t\tdnat to 10.244.1.5:8080\n\t}\n\tchain ep2 {\n\t\tdnat to 10.244.2.6:8080\n\t}\n}\n",
+        "\tchain ep1 {\n\t\tmeta l4proto tcp dnat to 10.244.1.5:8080\n\t}\n\tchain ep2 {\n\t\tmeta l4proto tcp dnat to 10.244.2.6:8080\n\t}\n}\n",
     );
     expect(parsed.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     const tbl = parsed.tables[0] as TableDef;

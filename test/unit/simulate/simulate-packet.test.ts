@@ -215,7 +215,7 @@ describe("a loopback source sent out of another device after DNAT at OUTPUT", ()
   // Kernel 6.18 (ipt-docker-swarm-ingress lab): curl 127.0.0.1:8080 through Docker's DOCKER-INGRESS DNAT
   // timed out with docker_gwbridge's route_localnet 0 and connected with it 1, as Docker sets it.
   // Masqueraded on the way out, as Docker's `-o docker_gwbridge -m addrtype --src-type LOCAL` does.
-  const text = `table ip t {\n\tchain o {\n\t\ttype nat hook output priority dstnat; policy accept;\n\t\tip daddr 127.0.0.1 tcp dport 8080 dnat to 172.17.0.2:80\n\t}\n\tchain p {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n\t\toifname "docker0" masquerade\n\t}\n}\n`;
+  const text = `table ip t {\n\tchain o {\n\t\ttype nat hook output priority -100; policy accept;\n\t\tip daddr 127.0.0.1 tcp dport 8080 dnat to 172.17.0.2:80\n\t}\n\tchain p {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n\t\toifname "docker0" masquerade\n\t}\n}\n`;
   const first = (sysctls: Record<string, string>) => {
     const w = textWorld(text, "t.nft");
     return runScenario(

@@ -194,4 +194,29 @@ describe("iptables extensions the kernel takes in some tables or hooks only", ()
       "warning 'SYNPROXY' answers a SYN with the host's own SYN cookie and takes the client's ACK, which the simulator does not model",
     ]);
   });
+
+  it.each([
+    ["mangle", "-A PREROUTING -j TEE", 'TEE: option "--gateway" must be specified'],
+    [
+      "mangle",
+      "-A PREROUTING -j MARK",
+      "MARK: One of the --set-xmark, --{and,or,xor,set}-mark options is required",
+    ],
+    ["mangle", "-A POSTROUTING -j CLASSIFY", 'CLASSIFY: option "--set-class" must be specified'],
+  ])("refuses a target that needs options written bare, in %s: %s", (table, rule, said) => {
+    expect(errors(table, [rule])).toEqual([
+      `2:${rule.indexOf("-j ") + 4} target ${rule.split(" ").at(-1)} needs options: iptables-restore refuses it without them ("${said}")`,
+    ]);
+  });
+
+  it("takes the targets that load bare", () => {
+    for (const [table, rule] of [
+      ["mangle", "-A INPUT -p tcp -j TCPOPTSTRIP"],
+      ["raw", "-A PREROUTING -j CT"],
+      ["raw", "-A PREROUTING -j TRACE"],
+      ["filter", "-A INPUT -j NFLOG"],
+      ["nat", "-A POSTROUTING -j MASQUERADE"],
+    ])
+      expect(errors(table as string, [rule as string]), rule).toEqual([]);
+  });
 });
