@@ -20,6 +20,7 @@ import type {
   Target,
 } from "../simulate/ruleset.ts";
 import { tokenizeNft } from "../simulate/tokenize-nft.ts";
+import { arpFieldWords } from "./arp-field-words.ts";
 import { ctTupleWords } from "./ct-tuple-words.ts";
 import { joinZh, NOTRACK_WORDS, type RuleNote, randomNatWords, zoneWords } from "./explain-rule.ts";
 import { keepsWholeBytes, type MaskForm, maskedAddressWords, maskedValueWords } from "./mask-words.ts";
@@ -369,6 +370,7 @@ function ipsecWords(c: Extract<Condition, { kind: "ipsec" }>): Pair {
 
 /** The condition kinds {@link condition} puts in words; any other is named as not explained. */
 const EXPLAINED = new Set<Condition["kind"]>([
+  "arp-field",
   "flow-offloads",
   "tcpmss",
   "ctstatus",
@@ -532,6 +534,8 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
     }
     case "nft-set":
       return setCondition(c, sets);
+    case "arp-field":
+      return arpFieldWords(c.field, c.values, c.neg);
     case "ethertype": {
       if (c.ethertype === "length")
         return not

@@ -9,6 +9,7 @@
 import { ctTupleOption } from "../simulate/ct-tuple-option.ts";
 import { readRecent, tcpFlagList } from "../simulate/parse-rule-args.ts";
 import { type Token, tokenizeRule } from "../simulate/tokenize-rule.ts";
+import { ARP_OPTION_FIELDS, type ArpField, arpFieldWords } from "./arp-field-words.ts";
 import { ctTupleWords } from "./ct-tuple-words.ts";
 import { explainRecent } from "./explain-recent.ts";
 import { keepsWholeBytes, maskedAddressWords, maskedValueWords, parseMaskedAddress } from "./mask-words.ts";
@@ -343,6 +344,14 @@ export function explainRule(line: string): RuleNote {
       case "-I":
         chain = arg();
         break;
+      case "--arp-op":
+      case "--arp-ip-src":
+      case "--arp-ip-dst":
+      case "--arp-mac-src":
+      case "--arp-mac-dst": {
+        conds.push(arpFieldWords(ARP_OPTION_FIELDS[opt] as ArpField, [arg()], negate));
+        break;
+      }
       case "-s":
       case "--source":
       case "--ip-src":

@@ -1,12 +1,15 @@
 /**
- * Where a ruleset may stop ARP. The walk sends no ARP (neighbours are taken as resolved), but on a
- * real machine an arp-family chain or a bridge rule that drops ARP frames leaves the neighbour
- * unresolved, and the IP packet behind it is never sent (kernel 6.18: `ebtables -A FORWARD -p ARP -j
- * DROP` on br0, or an `arp` table's input chain with policy drop, and a ping across or to the bridge
- * was lost, the sender's neighbour entry INCOMPLETE).
+ * Where a ruleset may stop ARP. The walk sends no ARP of its own packets' making, but on a real machine
+ * an arp-family chain or a bridge rule that drops ARP frames leaves the neighbour unresolved, and the IP
+ * packet behind it is never sent (kernel 6.18: `ebtables -A FORWARD -p ARP -j DROP` on br0, a bridge
+ * forward chain with policy drop that accepts IPv4 alone, or an `arp` table's input chain with policy
+ * drop, and a ping across or to the bridge was lost, the sender's neighbour entry INCOMPLETE). The
+ * request and its reply are built here and run through the chains they cross.
  */
+
+import type { HookSlot } from "./hook-order.ts";
 import type { NdLeg } from "./neighbour-discovery-filter.ts";
-import type { ChainDef, Ruleset, TableDef, Target } from "./ruleset.ts";
+import type { Ruleset } from "./ruleset.ts";
 import type { SimPacket } from "./sim-packet.ts";
 
 /**
@@ -17,60 +20,27 @@ import type { SimPacket } from "./sim-packet.ts";
  */
 export type ArpHop = "forward" | "local" | "routed";
 
-/** The arp family's hooks each hop crosses (an arp chain never sees a bridged frame). */
-const ARP_HOOKS: Record<ArpHop, readonly string[]> = {
-  forward: [],
-  local: ["input", "output"],
-  routed: ["input", "output"],
-};
-
-/** Targets that decide nothing: the rules after them still run. */
-function decides(t: Target): boolean {
-  return !["NONE", "LOG", "CONTINUE", "MARK", "TRACE"].includes(t.kind);
-}
-
-/** A drop in the arp chain `chain` (and the chains it jumps to): its line, and whether it drops every ARP frame. */
-function chainDrop(
-  table: TableDef,
-  chain: ChainDef,
-  seen: Set<string>,
-): { line: number; certain: boolean } | undefined {
-  seen.add(chain.name);
-  let decided = false;
-  for (const rule of chain.rules) {
-    const t = rule.target;
-    if (t.kind === "DROP" || t.kind === "REJECT")
-      return { line: rule.line, certain: !decided && rule.conditions.length === 0 && !!chain.base };
-    if ((t.kind === "jump" || t.kind === "goto") && !seen.has(t.chain)) {
-      const to = table.chains.get(t.chain);
-      const inner = to ? chainDrop(table, to, seen) : undefined;
-      if (inner) return { ...inner, certain: false };
-    }
-    if (decides(t)) decided = true;
-  }
-  if (chain.base && chain.policy?.toUpperCase() === "DROP")
-    return { line: chain.line, certain: !chain.rules.some((r) => decides(r.target)) };
-  return undefined;
-}
-
 /**
- * The first rule (or policy) of an `arp` table of `ruleset` that drops the ARP a `hop` needs, in a chain
- * that hop crosses, and whether it drops every ARP frame there (an unconditional drop, or a policy, that no
- * earlier rule of its chain decides before): then the neighbour stays unresolved and the packet is lost.
- * Undefined when no crossed chain drops ARP. The bridge chains are walked with a real ARP frame instead
- * (see {@link arpLegs}).
+ * The arp family's hooks an exchange with the filtering machine itself crosses (an arp chain never sees a
+ * bridged frame; nft has no arp forward hook): the host's own request leaves through `output` and the
+ * reply comes in through `input`; a neighbour's request to the host comes in through `input` and the
+ * host's reply leaves through `output`.
  */
-export function arpDropOnHop(ruleset: Ruleset, hop: ArpHop): { line: number; certain: boolean } | undefined {
-  const found: { line: number; certain: boolean }[] = [];
-  for (const table of ruleset.nft ?? []) {
-    if (table.family !== "arp") continue;
-    for (const chain of table.chains.values())
-      if (chain.base && ARP_HOOKS[hop].includes(chain.base.hook)) {
-        const d = chainDrop(table, chain, new Set());
-        if (d) found.push(d);
-      }
-  }
-  return found.find((d) => d.certain) ?? found.sort((a, b) => a.line - b.line)[0];
+export function arpHookLegs(hostAsks: boolean, dev: string): { request: NdLeg[]; reply: NdLeg[] } {
+  const out: NdLeg = { family: "arp", hook: "OUTPUT", out: dev, own: true };
+  const into: NdLeg = { family: "arp", hook: "INPUT", in: dev };
+  return hostAsks ? { request: [out], reply: [into] } : { request: [into], reply: [out] };
+}
+
+/** The base chains of the `arp` tables of `ruleset` at `hook` (`INPUT`, `OUTPUT`), in priority order. */
+export function arpSlots(ruleset: Ruleset, hook: string): HookSlot[] {
+  const out: HookSlot[] = [];
+  for (const table of ruleset.nft ?? [])
+    if (table.family === "arp")
+      for (const chain of table.chains.values())
+        if (chain.base?.hook === hook.toLowerCase())
+          out.push({ family: "bridge", table, chain: chain.name, priority: chain.base.priority, nat: false });
+  return out.sort((a, b) => a.priority - b.priority);
 }
 
 /** Where the asker and the asked stand on the filtering machine's bridge. */
@@ -123,7 +93,7 @@ export function arpFrame(
 ): SimPacket {
   const request = op === "request";
   return {
-    arp: true,
+    arp: op,
     src: request ? sender : target,
     dst: request ? target : sender,
     proto: "icmp",

@@ -8,7 +8,7 @@ import { replyTuple, zoneId } from "./conntrack.ts";
 import { CT_ENTRY_KEYS, xtWithoutConnection } from "./ct-break.ts";
 import { CT_STATUS_BITS, CT_STATUS_NAT, ctStatusWord } from "./ct-status.ts";
 import { flowOffload } from "./flow-offload.ts";
-import { addressInIpCidr } from "./ip-address.ts";
+import { addressInIpCidr, parseIpCidr } from "./ip-address.ts";
 import { ipsetMatches } from "./ipset-match.ts";
 import { parseIpv4 } from "./ipv4.ts";
 import { ipv6HeadersMatch } from "./ipv6-header-match.ts";
@@ -389,6 +389,7 @@ const FRAME_KINDS: ReadonlySet<Condition["kind"]> = new Set<Condition["kind"]>([
   "logical-in",
   "logical-out",
   "ethertype",
+  "arp-field",
   "mac-src",
   "mac-dst",
   "pkttype",
@@ -667,8 +668,52 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
       return "unknown";
     case "never":
       return false;
+    case "arp-field": {
+      // nft's `ether type arp` dependency (ebtables' `-p ARP`): an IP packet fails it, negated or not.
+      if (!p.arp) return false;
+      const v = arpFieldValue(c.field, p);
+      if (v === undefined) return "unknown";
+      r = c.values.some((x) => arpValueMatches(c.field, x, v));
+      break;
+    }
   }
   return c.neg ? !r : r;
+}
+
+/** An ARP frame's header field, as the walk's frame has it (the target MAC of a request is all zeros). */
+function arpFieldValue(
+  field: Extract<Condition, { kind: "arp-field" }>["field"],
+  p: SimPacket,
+): string | undefined {
+  if (field === "operation") return p.arp;
+  if (field === "saddr ip") return p.src;
+  if (field === "daddr ip") return p.dst;
+  if (field === "saddr ether") return p.macSrc;
+  return p.arp === "request" ? "00:00:00:00:00:00" : p.macDst;
+}
+
+/** Whether the written `value` of an ARP field holds `v` (an operation by name or number, a prefix, a MAC). */
+function arpValueMatches(
+  field: Extract<Condition, { kind: "arp-field" }>["field"],
+  value: string,
+  v: string,
+): boolean {
+  const x = value.toLowerCase();
+  if (field === "operation") return (x === "1" ? "request" : x === "2" ? "reply" : x) === v;
+  if (field === "saddr ip" || field === "daddr ip") {
+    const cidr = parseIpCidr(x);
+    return cidr !== undefined && addressInIpCidr(v, cidr);
+  }
+  return canonicalMac(x) === canonicalMac(v);
+}
+
+/** A MAC with each byte two hex digits (`2:42:ac:11:0:2` and `02:42:ac:11:00:02` alike). */
+function canonicalMac(mac: string): string {
+  return mac
+    .toLowerCase()
+    .split(":")
+    .map((b) => b.padStart(2, "0"))
+    .join(":");
 }
 
 /** Whether `key` reads a MAC of a frame that has one but whose value the lab does not give. */

@@ -15,8 +15,8 @@ import type { SimPacket } from "./sim-packet.ts";
 
 /** One hook a neighbour discovery message crosses, with the devices it sees there. */
 export interface NdLeg {
-  /** `ip6` (ip6tables, nft ip6 and inet) or `bridge` (ebtables, nft bridge). */
-  family: "ip6" | "bridge";
+  /** `ip6` (ip6tables, nft ip6 and inet), `bridge` (ebtables, nft bridge) or `arp` (nft arp, for ARP). */
+  family: "ip6" | "bridge" | "arp";
   /** `PREROUTING`, `INPUT`, `FORWARD`, `OUTPUT` or `POSTROUTING`. */
   hook: string;
   /** The input device (a bridge hook: the port). Default: none (sent by the host). */

@@ -416,6 +416,34 @@ export function parseEbtRuleArgs(
         conditions.push({ kind: o.includes("src") || o.includes("source") ? "src" : "dst", cidr, neg: n });
         continue;
       }
+      case "--arp-op":
+      case "--arp-ip-src":
+      case "--arp-ip-dst":
+      case "--arp-mac-src":
+      case "--arp-mac-dst": {
+        // ebt_arp's header fields: the operation (by name or number) and the sender's and target's
+        // addresses; a masked MAC (`--arp-mac-src MAC/MASK`) is left unmodelled below.
+        const v = tokens[i + 1]?.value ?? "";
+        const field = (
+          {
+            "--arp-op": "operation",
+            "--arp-ip-src": "saddr ip",
+            "--arp-ip-dst": "daddr ip",
+            "--arp-mac-src": "saddr ether",
+            "--arp-mac-dst": "daddr ether",
+          } as const
+        )[o];
+        const ok =
+          field === "operation"
+            ? /^(request|reply|[12])$/i.test(v)
+            : field.endsWith("ip")
+              ? parseCidr(v) !== undefined
+              : /^[0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}$/i.test(v);
+        if (!ok) break;
+        i++;
+        conditions.push({ kind: "arp-field", field, values: [v.toLowerCase()], neg: n });
+        continue;
+      }
       case "--ip6-src":
       case "--ip6-source":
       case "--ip6-dst":

@@ -1210,6 +1210,34 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       return undefined;
     return { value: v.value, neg, words: at + 1 };
   };
+  /**
+   * An ARP field's operand `k` words on: `[==|!=] value` or `[!=] { a, b }` of plain values (not a named
+   * set, a range or a bitwise test), with the index after it; undefined for any other form.
+   */
+  const arpOperand = (k: number): { values: string[]; neg: boolean; next: number } | undefined => {
+    const neg = word(k) === "!=";
+    let at = i + (word(k) === "==" || neg ? k + 1 : k);
+    const plain = (t: NftToken | undefined) =>
+      t !== undefined &&
+      t.type === "word" &&
+      !t.value.startsWith("@") &&
+      !/^-|-$/.test(t.value) &&
+      !/^\d+-\d+$/.test(t.value);
+    if (tokens[at]?.value !== "{") {
+      const v = tokens[at];
+      if (!plain(v) || OPERATORS.has(tokens[at + 1]?.value ?? "") || BITWISE.has(tokens[at + 1]?.value ?? ""))
+        return undefined;
+      return { values: [(v as NftToken).value], neg, next: at + 1 };
+    }
+    const values: string[] = [];
+    for (at++; tokens[at] && tokens[at]?.value !== "}"; at++) {
+      const t = tokens[at] as NftToken;
+      if (t.value === "," || t.type === "nl") continue;
+      if (!plain(t)) return undefined;
+      values.push(t.value);
+    }
+    return tokens[at]?.value === "}" && values.length ? { values, neg, next: at + 1 } : undefined;
+  };
   /** Reads `[==|!=] value`, `{ a, b }` or `@set`, or `vmap ...`, for `key` (`keys`: a concatenation's parts). */
   const readOperand = (
     key: NftKey,
@@ -2673,6 +2701,19 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
     // IP packet (all the walk sends); the field itself unknown.
     if (w === "arp" && w1 !== undefined) {
       out.conditions.push({ kind: "ethertype", ethertype: "0x0806", neg: false });
+      // The operation and the sender's and target's addresses, compared with a value or a set of them.
+      const field =
+        w1 === "operation"
+          ? "operation"
+          : (w1 === "saddr" || w1 === "daddr") && (word(2) === "ip" || word(2) === "ether")
+            ? (`${w1} ${word(2)}` as "saddr ip" | "daddr ip" | "saddr ether" | "daddr ether")
+            : undefined;
+      const read = field ? arpOperand(field === "operation" ? 2 : 3) : undefined;
+      if (field && read) {
+        i = read.next;
+        out.conditions.push({ kind: "arp-field", field, values: read.values, neg: read.neg });
+        continue;
+      }
       out.conditions.push({ kind: "unknown", text: unknownFrom(start), neg: false });
       continue;
     }

@@ -206,6 +206,17 @@ export type Condition =
   // ebtables (bridge family) conditions.
   /** The frame's type field: `0x` and four hex digits, or `length` for an 802.3 frame (below 0x0600), which no simulated frame is. */
   | { kind: "ethertype"; ethertype: string; neg: boolean }
+  /**
+   * An ARP header field (nft `arp operation request`, `arp daddr ip 198.51.100.1`; ebtables `--arp-op`,
+   * `--arp-ip-dst`) equal to one of `values`: an operation's name (`request`, `reply`), an address or
+   * prefix, a MAC. It holds for an ARP frame alone (the walk's own requests and replies).
+   */
+  | {
+      kind: "arp-field";
+      field: "operation" | "saddr ip" | "daddr ip" | "saddr ether" | "daddr ether";
+      values: string[];
+      neg: boolean;
+    }
   | { kind: "logical-in" | "logical-out"; name: string; neg: boolean }
   /**
    * The frame's source or destination MAC (ebtables `-s`/`-d`, iptables `-m mac --mac-source`, nft

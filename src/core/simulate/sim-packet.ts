@@ -56,11 +56,11 @@ export interface SimPacket {
   macSrc?: string;
   macDst?: string;
   /**
-   * An ARP frame, not an IP packet (the walk's own ARP requests and replies, run through the bridge chains):
-   * `src` and `dst` are its sender's and target's addresses, and no IP or transport match holds for it.
-   * Default: an IP packet.
+   * An ARP frame, not an IP packet (the walk's own ARP requests and replies, run through the bridge chains),
+   * by its operation: `src` and `dst` are its sender's and target's addresses, `macSrc` the sender's MAC,
+   * and no IP or transport match holds for it. Default: an IP packet.
    */
-  arp?: true;
+  arp?: "request" | "reply";
   /** Set by ebtables `-j redirect`: the bridge takes the frame as its own after its PREROUTING hook. */
   toBridge?: boolean;
   /**

@@ -8,7 +8,7 @@
 
 import type { HookId } from "../model/hook.ts";
 import { isGroupMac } from "../model/mac-address.ts";
-import { type ArpEnds, type ArpHop, arpDropOnHop, arpFrame, arpLegs } from "./arp-filter.ts";
+import { type ArpEnds, type ArpHop, arpFrame, arpHookLegs, arpLegs, arpSlots } from "./arp-filter.ts";
 import { bridgePorts, fdbLookup, neighbourMac } from "./bridge-fdb.ts";
 import { BROADCAST_MAC, sentAsBroadcast } from "./broadcast-destination.ts";
 import { ConntrackTable, tcpLooseOf } from "./conntrack.ts";
@@ -192,7 +192,7 @@ export class Simulator {
   private tracing = false;
   /** The REJECT that ended the current packet's walk, if one did: the answer is sent once the walk is over. */
   private rejected: Rejected | undefined;
-  /** `host address` pairs whose IPv6 neighbour entry the walk made: asked once (see `ndFilter`). */
+  /** `host address` pairs whose neighbour entry the walk made: asked once (see `arpFilter`, `ndFilter`). */
   private readonly neighbours = new Set<string>();
   private readonly staticNeighbours: boolean;
 
@@ -855,13 +855,14 @@ export class Simulator {
 
   /**
    * The ARP this hop needs, which the walk does not send, against the chains of the filtering machine it
-   * crosses: a real request and its reply run through the bridge hooks they cross (see `arpLegs`), and the
-   * arp family's chains are read (see `arpDropOnHop`). A fate `lost` when a chain drops them whatever is not
+   * crosses: a real request and its reply run through the bridge hooks and the arp family's chains they
+   * cross (see `arpLegs`, `arpHookLegs`). A fate `lost` when a chain drops them whatever is not
    * modelled (the neighbour stays unresolved, as kernel 6.18 left it INCOMPLETE), else a note, once per
    * packet, when one may.
    */
   private arpFilter(host: string, iface: IfaceInfo, nexthop: string, p: SimPacket): Fate | undefined {
     if (this.cur === undefined || nexthop.includes(":") || this.staticNeighbours) return undefined;
+    if (this.neighbours.has(`${host} ${nexthop}`)) return undefined;
     const topo = this.world.topology;
     const peer = linkPeer(topo, iface);
     const nf = this.nfHost;
@@ -886,51 +887,64 @@ export class Simulator {
           ? "to or from the bridge itself"
           : "on a routed link";
     const asker = iface.addresses.find((a) => !a.address.includes(":"))?.address ?? p.src;
-    let walked: { line: number; certain: boolean; policy?: string; reply: boolean } | undefined;
-    if (ends) {
-      const legs = arpLegs(ends);
-      const macs = { asker: iface.mac, target: p.macDst };
-      const slots = (leg: NdLeg) => hookSlots(this.world.ruleset, "bridge", leg.hook, this.world.ebtables);
-      const ctx = (q: SimPacket, leg: NdLeg) =>
-        this.ctx(leg.own ? { ...q, pktType: "host" } : q, {
-          family: "bridge",
-          hook: leg.hook,
-          in: leg.in,
-          out: leg.out,
-          logicalIn: leg.bridge,
-          logicalOut: leg.bridge,
-        });
-      const request = ndDropAlong(arpFrame("request", asker, nexthop, macs), legs.request, slots, ctx);
-      const reply = request
+    // The bridge's hooks (between ports, or between a port and the bridge itself), and the arp family's
+    // where the filtering machine itself asks or answers, each exchange in the order it crosses them.
+    const bridge = ends ? arpLegs(ends) : { request: [], reply: [] };
+    const own =
+      hop === "forward"
         ? undefined
-        : ndDropAlong(
-            arpFrame("reply", asker, nexthop, macs, hop === "forward" ? "other" : "host"),
-            legs.reply,
-            slots,
-            ctx,
-          );
-      const d = request ?? reply;
-      if (d)
-        walked = {
-          line: d.line,
-          certain: d.certain,
-          ...(d.policy ? { policy: d.policy } : {}),
+        : arpHookLegs(host === nf, host === nf ? iface.name : (peer?.bridge ?? peer?.name ?? ""));
+    const hostAsks = host === nf;
+    const legs = {
+      request: hostAsks
+        ? [...(own?.request ?? []), ...bridge.request]
+        : [...bridge.request, ...(own?.request ?? [])],
+      reply: hostAsks ? [...bridge.reply, ...(own?.reply ?? [])] : [...(own?.reply ?? []), ...bridge.reply],
+    };
+    const macs = { asker: iface.mac, target: p.macDst };
+    const slots = (leg: NdLeg) =>
+      leg.family === "arp"
+        ? arpSlots(this.world.ruleset, leg.hook)
+        : hookSlots(this.world.ruleset, "bridge", leg.hook, this.world.ebtables);
+    const ctx = (q: SimPacket, leg: NdLeg) =>
+      this.ctx(leg.own ? { ...q, pktType: "host" } : q, {
+        family: "bridge",
+        hook: leg.hook,
+        in: leg.in,
+        out: leg.out,
+        ...(leg.family === "bridge" ? { logicalIn: leg.bridge, logicalOut: leg.bridge } : {}),
+      });
+    const request = ndDropAlong(arpFrame("request", asker, nexthop, macs), legs.request, slots, ctx);
+    const reply = request
+      ? undefined
+      : ndDropAlong(
+          arpFrame("reply", asker, nexthop, macs, hop === "forward" ? "other" : "host"),
+          legs.reply,
+          slots,
+          ctx,
+        );
+    const found = request ?? reply;
+    const walked = found
+      ? {
+          line: found.line,
+          certain: found.certain,
+          ...(found.policy ? { policy: found.policy } : {}),
           reply: !request,
-        };
-    }
-    const table = arpDropOnHop(this.world.ruleset, hop);
-    const drop = walked?.certain ? walked : table?.certain ? table : (walked ?? table);
+        }
+      : undefined;
+    const drop = walked;
+    // Resolved, or perhaps: not asked again. An entry a certain drop left INCOMPLETE fails every packet.
+    if (!drop?.certain) this.neighbours.add(`${host} ${nexthop}`);
+    // The request carried the asker's MAC: the asked host has an entry for the address it came from
+    // (kernel 6.18: a2 answered a1's ping without asking, its entry for a1 made by a1's request).
+    const heard = walked === undefined || walked.reply;
+    const asked = heard ? [...topo.hosts.keys()].find((h) => isLocalAddress(topo, h, nexthop)) : undefined;
+    if (asked) this.neighbours.add(`${asked} ${asker}`);
     if (!drop) return undefined;
-    const by =
-      "policy" in drop && drop.policy
-        ? `the policy of ${drop.policy} (${this.lineOf(drop.line)})`
-        : this.lineOf(drop.line);
-    const what =
-      drop === walked
-        ? walked.reply
-          ? "the ARP reply that answers it"
-          : "the ARP request"
-        : "every ARP frame";
+    const by = drop.policy
+      ? `the policy of ${drop.policy} (${this.lineOf(drop.line)})`
+      : this.lineOf(drop.line);
+    const what = drop.reply ? "the ARP reply that answers it" : "the ARP request";
     if (drop.certain)
       return {
         kind: "lost",
@@ -1026,7 +1040,7 @@ export class Simulator {
     // What a host sends itself is `host` on its way out (meta pkttype), whatever group it goes to.
     const ctx = (q: SimPacket, leg: NdLeg) =>
       this.ctx(leg.own ? { ...q, pktType: "host" } : q, {
-        family: leg.family,
+        family: leg.family === "ip6" ? "ip6" : "bridge",
         hook: leg.hook,
         in: leg.in,
         out: leg.out,

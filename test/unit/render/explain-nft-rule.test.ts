@@ -90,8 +90,9 @@ describe("explainNftRule", () => {
     expect(explainNftRule("ct state established,related counter accept")["zh-TW"]).toBe(
       "屬於 conntrack 已知的連線（已建立或相關）：接受（只結束這個 base chain）",
     );
-    expect(explainNftRule("dnat ip to 172.17.0.2:80").en).toBe(
-      "every packet: rewrite the destination to 172.17.0.2:80 (DNAT), which accepts (ends this base chain only)",
+    // (A port needs a transport protocol before it: nft refuses `dnat ip to 172.17.0.2:80` alone.)
+    expect(explainNftRule("meta l4proto tcp dnat ip to 172.17.0.2:80").en).toBe(
+      "tcp: rewrite the destination to 172.17.0.2:80 (DNAT), which accepts (ends this base chain only)",
     );
     expect(explainNftRule('iifname != "docker0" tcp dport 8080 counter dnat to 172.17.0.2:80').en).toMatch(
       /^not from docker0, to tcp port 8080: rewrite the destination to 172\.17\.0\.2:80/,
@@ -161,9 +162,9 @@ describe("explainNftRule", () => {
     expect(explainNftRule("ct zone 1 accept").en).toBe(
       "the connection's conntrack zone is 1 (a packet without a connection, e.g. untracked, ends the rule at 'ct zone': no match, nothing after it runs): accept (ends this base chain only)",
     );
-    const nat = explainNftRule("meta mark set 0x1 dnat ip6 to [fd00::1]:80");
+    const nat = explainNftRule("meta l4proto tcp meta mark set 0x1 dnat ip6 to [fd00::1]:80");
     expect(nat.en).toMatch(
-      /^every packet: set its mark to 0x1; then, an IPv6 packet: rewrite the destination to /,
+      /^tcp: set its mark to 0x1; then, an IPv6 packet: rewrite the destination to /,
     );
   });
 
@@ -320,7 +321,7 @@ describe("tcp flags in words, as the simulator decides them", () => {
     }
   });
   it("says a NAT's random port and a masquerade's port range", () => {
-    const masq = explainNftRule('oifname "eth0" masquerade to :1024-2000 fully-random');
+    const masq = explainNftRule('oifname "eth0" meta l4proto tcp masquerade to :1024-2000 fully-random');
     expect(masq.unknown).toEqual([]);
     expect(masq.en).toContain(
       "rewrite the source to the outgoing interface's address, port 1024-2000 (masquerade), with a source port the kernel draws at random from that range, which accepts",

@@ -27,8 +27,37 @@ describe("an ARP drop, by the chains the ARP crosses", () => {
     expect(out.packets.flatMap((p) => p.notes).filter((n) => n.includes("ARP"))).toEqual([]);
   });
 
-  it("a drop of some ARP frames is a note on the packets whose ARP crosses it", () => {
-    const world = textWorld(bridgeForward("ether type arp arp daddr ip 172.17.0.9 drop"));
+  it("an ARP field decides which requests a drop takes (kernel 6.18: `arp daddr ip` and `arp operation`)", () => {
+    // The request for .3 is not one for .9: decided, no note; the one for .3 is dropped.
+    const other = runScenario(textWorld(bridgeForward("ether type arp arp daddr ip 172.17.0.9 drop")), {
+      from: "c1",
+      to: "172.17.0.3",
+      proto: "icmp",
+    });
+    expect(other.packets.map((p) => [p.fate.kind, p.notes])).toEqual([
+      ["delivered", []],
+      ["delivered", []],
+    ]);
+    const mine = runScenario(textWorld(bridgeForward("arp daddr ip 172.17.0.3 drop")), {
+      from: "c1",
+      to: "172.17.0.3",
+      proto: "icmp",
+    });
+    expect(mine.packets[0]?.fate.kind).toBe("lost");
+    // Replies alone dropped: the request passes, its answer does not.
+    const replies = runScenario(textWorld(bridgeForward("arp operation reply drop")), {
+      from: "c1",
+      to: "172.17.0.3",
+      proto: "icmp",
+    });
+    expect(replies.packets[0]?.fate).toMatchObject({
+      kind: "lost",
+      reason: expect.stringMatching(/drops the ARP reply that answers it/),
+    });
+  });
+
+  it("a drop of ARP frames the model cannot tell apart is a note on the packets whose ARP crosses it", () => {
+    const world = textWorld(bridgeForward("ether type arp arp htype 1 drop"));
     const across = runScenario(world, { from: "c1", to: "172.17.0.3", proto: "icmp" });
     expect(across.packets[0]?.fate.kind).toBe("delivered");
     expect(across.packets[0]?.notes).toEqual([
@@ -134,5 +163,22 @@ describe("an ARP drop, by the chains the ARP crosses", () => {
       { staticNeighbours: true },
     );
     expect(run.packets[0]?.fate).toEqual({ kind: "delivered", host: "c2" });
+  });
+
+  it("the asked host learns the asker from its request: the reply needs no ARP of its own", () => {
+    // simcheck11 (kernel 6.18): a drop of c2's own broadcast requests left a1 -> a2 and its reply delivered,
+    // the rule's counter at 0: a2 had an entry for a1 from a1's request.
+    const world = textWorld(
+      bridgeForward("ether saddr 02:42:ac:11:00:03 ether daddr ff:ff:ff:ff:ff:ff counter drop"),
+    );
+    const run = runScenario(world, { from: "c1", to: "172.17.0.3", proto: "icmp" });
+    expect(run.packets.map((p) => p.fate)).toEqual([
+      { kind: "delivered", host: "c2" },
+      { kind: "delivered", host: "c1" },
+    ]);
+    // c2 asking first has no entry to use: its request is the one dropped.
+    expect(runScenario(world, { from: "c2", to: "172.17.0.2", proto: "icmp" }).packets[0]?.fate.kind).toBe(
+      "lost",
+    );
   });
 });

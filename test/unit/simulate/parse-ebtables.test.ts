@@ -38,12 +38,25 @@ describe("parseEbtables", () => {
 
   it("says an unmodelled match with its '!' (libvirt's nwfilter rules), and ebtables' limit once for its two options", () => {
     const r = parseEbtables(
-      "*filter\n:INPUT ACCEPT\n-A INPUT -p ARP --arp-mac-src ! 52:54:00:56:44:32 -j DROP\n-A INPUT --limit 10/sec --limit-burst 5 -j ACCEPT\n",
+      "*filter\n:INPUT ACCEPT\n-A INPUT -p ARP --arp-htype ! 1 -j DROP\n-A INPUT --limit 10/sec --limit-burst 5 -j ACCEPT\n",
     );
     // The '!' was left out (the warning read as the opposite test), and the limit came as two warnings.
     expect(r.diagnostics.map((d) => d.message)).toEqual([
-      "match '! --arp-mac-src 52:54:00:56:44:32' is not modelled",
+      "match '! --arp-htype 1' is not modelled",
       "match '--limit 10/sec --limit-burst 5' is not modelled",
+    ]);
+  });
+
+  it("reads ebt_arp's operation and addresses, with their '!', as the ARP frames the walk sends are matched", () => {
+    const r = parseEbtables(
+      "*filter\n:INPUT ACCEPT\n-A INPUT -p ARP --arp-mac-src ! 52:54:00:56:44:32 --arp-op Request --arp-ip-dst 198.51.100.0/24 -j DROP\n",
+    );
+    expect(r.diagnostics).toEqual([]);
+    expect(r.rules.tables.get("filter")?.chains.get("INPUT")?.rules[0]?.conditions).toEqual([
+      { kind: "ethertype", ethertype: "0x0806", neg: false },
+      { kind: "arp-field", field: "saddr ether", values: ["52:54:00:56:44:32"], neg: true },
+      { kind: "arp-field", field: "operation", values: ["request"], neg: false },
+      { kind: "arp-field", field: "daddr ip", values: ["198.51.100.0/24"], neg: false },
     ]);
   });
 
