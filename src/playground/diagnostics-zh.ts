@@ -1583,6 +1583,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       `'${m[1]}' 只能放在 type nat、hook ${m[2]}${m[3] ? ` 或 ${m[3]}` : ""} 的 chain 裡，不能放在 hook ${m[5]} 的 ${m[4]} chain：載入檔案時核心會拒絕這條規則（「Could not process rule: Operation not supported」），雖然 nft -c 不會發現`,
   },
   {
+    code: "nft-nat-chain-reached",
+    english:
+      /^'(dnat|snat|masquerade|redirect)' works only in a chain of type nat at hook (\S+?)(?: or (\S+))?, not in chain (\S+), which (\S+) \(a (\S+) chain at hook (\S+)\) reaches by the jump at line (\d+): the kernel refuses the rule when the file is loaded \("Could not process rule: Operation not supported"\), though nft -c takes it$/,
+    zh: (m) =>
+      `'${m[1]}' 只能放在 type nat、hook ${m[2]}${m[3] ? ` 或 ${m[3]}` : ""} 的 chain 裡，不能放在 chain ${m[4]}：hook ${m[7]} 的 ${m[6]} chain ${m[5]} 經由第 ${m[8]} 行的跳轉會走到它；載入檔案時核心會拒絕這條規則（「Could not process rule: Operation not supported」），雖然 nft -c 不會發現`,
+  },
+  {
     code: "iptables-chain-missing",
     english:
       /^chain '(.+)' does not exist in table '(\S+)': iptables-restore refuses the file \("Chain '(.+)' does not exist"\)$/,
@@ -2017,8 +2024,10 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
     zh: (m) => `改在 ${m[1]} 裡比對它，或改用以 'family ${m[2]}' 建立的 set`,
   },
   {
-    english: /^put it in a chain declared 'type nat hook (\S+) priority (\S+);'$/,
-    zh: (m) => `把它放進宣告為 'type nat hook ${m[1]} priority ${m[2]};' 的 chain`,
+    english:
+      /^put it in a chain declared 'type nat hook (\S+) priority (\S+);'(, or jump to it from such chains alone)?$/,
+    zh: (m) =>
+      `把它放進宣告為 'type nat hook ${m[1]} priority ${m[2]};' 的 chain${m[3] ? "，或只從這樣的 chain 跳到它" : ""}`,
   },
   {
     english:

@@ -13,6 +13,7 @@ import type { ExpandedTokens } from "./expand-nft-variables.ts";
 import { fibHookProblems } from "./fib-hooks.ts";
 import { jumpLoops } from "./jump-loops.ts";
 import { natOfData, reversedData } from "./nat-map-data.ts";
+import { reachingBaseChains } from "./nft-chain-reach.ts";
 import { familyConflict } from "./nft-family-conflict.ts";
 import { grammarRefusal } from "./nft-grammar-refusals.ts";
 import { unsupportedAtHook } from "./nft-hook-support.ts";
@@ -1102,6 +1103,10 @@ function unfamiliedNat(
     if (words[k + 2]?.value.startsWith(":")) continue;
     // A match on a network header before it (`ip daddr`, `meta nfproto ipv4`, `icmp type`) gives nft the family.
     if (words.slice(0, k).some((x) => x.type === "word" && FAMILY_WORDS.has(x.value))) continue;
+    // So does a map's key that reads one (`dnat to ip daddr . tcp dport map { ... }`: nft 1.0.6 took it).
+    const map = words.findIndex((x, j) => j > k && x.value === "map");
+    if (map > 0 && words.slice(k + 2, map).some((x) => x.type === "word" && FAMILY_WORDS.has(x.value)))
+      continue;
     err(
       w,
       `in an inet table '${w.value} to' with an address needs its family: nft refuses it ("ip or ip6 must be specified with address for inet tables")`,
@@ -1142,23 +1147,33 @@ function checkNatChains(
   err: (at: { line: number; column: number }, message: string, hint?: string) => void,
   columnOf: (rule: Rule) => number,
 ): void {
-  for (const table of tables)
+  for (const table of tables) {
+    // A regular chain's NAT runs at every base chain that reaches it (kernel 6.18 refused a masquerade
+    // in a chain a filter input chain jumps to, rulesets44).
+    const reach = reachingBaseChains(table);
     for (const chain of table.chains.values()) {
-      const base = chain.base;
-      if (!base) continue;
+      const bases = chain.base
+        ? [{ chain, line: undefined }]
+        : (reach.get(chain.name) ?? []).map((r) => ({ chain: r.chain, line: r.line as number | undefined }));
       for (const rule of chain.rules) {
         const nat = natSide(rule.target);
         if (!nat) continue;
         const hooks: readonly string[] = NAT_HOOKS[nat.side];
-        if (base.type === "nat" && hooks.includes(base.hook)) continue;
-        const where = `a ${base.type} chain at hook ${base.hook}`;
+        const bad = bases.find((b) => !(b.chain.base?.type === "nat" && hooks.includes(b.chain.base.hook)));
+        const base = bad?.chain.base;
+        if (!bad || !base) continue;
+        const where =
+          bad.line === undefined
+            ? `a ${base.type} chain at hook ${base.hook}`
+            : `chain ${chain.name}, which ${bad.chain.name} (a ${base.type} chain at hook ${base.hook}) reaches by the jump at line ${bad.line}`;
         err(
           { line: rule.line, column: columnOf(rule) },
           `'${nat.word}' works only in a chain of type nat at hook ${hooks.join(" or ")}, not in ${where}: the kernel refuses the rule when the file is loaded ("Could not process rule: Operation not supported"), though nft -c takes it`,
-          `put it in a chain declared 'type nat hook ${hooks[0]} priority ${nat.side === "dst" ? "dstnat" : "srcnat"};'`,
+          `put it in a chain declared 'type nat hook ${hooks[0]} priority ${nat.side === "dst" ? "dstnat" : "srcnat"};'${bad.line === undefined ? "" : ", or jump to it from such chains alone"}`,
         );
       }
     }
+  }
 }
 
 /** `prefix` or `range` when an element of a named set needs `flags interval` (a part of a concatenation too). */

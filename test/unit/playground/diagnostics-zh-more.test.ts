@@ -36,6 +36,11 @@ const TRUNCATED =
 
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
+  [
+    "a masquerade in a chain a filter chain jumps to",
+    "rules",
+    "table ip t {\n\tchain in3 {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tjump n3\n\t}\n\tchain n3 {\n\t\tmasquerade\n\t}\n}\n",
+  ],
   ["a bare TEE", "rules", "*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j TEE\nCOMMIT\n"],
   [
     "a NAT port without a protocol",

@@ -179,4 +179,13 @@ describe("nft rules nft or the kernel refuses", () => {
       `error 4:3 'log ... level ... group': level shapes the kernel's log line, and group sends the packet to a netlink listener (ulogd) instead: nft refuses the rule ("level and group are mutually exclusive")`,
     ]);
   });
+
+  it("refuses a NAT in a regular chain a filter chain reaches by a jump or a verdict map, and takes it reached from nat chains alone", () => {
+    const text = (from: string) =>
+      `table ip t {\n\tchain a {\n\t\t${from}\n\t\tip daddr vmap { 198.51.100.2 : jump n }\n\t}\n\tchain n {\n\t\tdnat to 198.51.100.3\n\t}\n}\n`;
+    expect(errorsOf(text("type filter hook forward priority 0;"))).toEqual([
+      `7:3 'dnat' works only in a chain of type nat at hook prerouting or output, not in chain n, which a (a filter chain at hook forward) reaches by the jump at line 4: the kernel refuses the rule when the file is loaded ("Could not process rule: Operation not supported"), though nft -c takes it`,
+    ]);
+    expect(errorsOf(text("type nat hook prerouting priority dstnat;"))).toEqual([]);
+  });
 });
