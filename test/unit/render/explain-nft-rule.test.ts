@@ -163,9 +163,7 @@ describe("explainNftRule", () => {
       "the connection's conntrack zone is 1 (a packet without a connection, e.g. untracked, ends the rule at 'ct zone': no match, nothing after it runs): accept (ends this base chain only)",
     );
     const nat = explainNftRule("meta l4proto tcp meta mark set 0x1 dnat ip6 to [fd00::1]:80");
-    expect(nat.en).toMatch(
-      /^tcp: set its mark to 0x1; then, an IPv6 packet: rewrite the destination to /,
-    );
+    expect(nat.en).toMatch(/^tcp: set its mark to 0x1; then, an IPv6 packet: rewrite the destination to /);
   });
 
   it("says what is written after a verdict map acts only when the map's element goes on", () => {
