@@ -1446,6 +1446,38 @@ export const MORE_MESSAGES: readonly Known[] = [
       `priority '${m[1]}' 只能用在 hook ${m[2]}，不能用在 ${m[3]}：nft 會拒絕這個 chain（「invalid priority expression value in this context」）`,
   },
   {
+    code: "nft-ifname-length",
+    english:
+      /^interface name '(.+)' has (\d+) characters, a device's name 15 at most: nft refuses it \("String exceeds maximum length of 16"\)$/,
+    zh: (m) =>
+      `介面名稱 '${m[1]}' 有 ${m[2]} 個字元，裝置名稱最多 15 個：nft 會拒絕（「String exceeds maximum length of 16」）`,
+  },
+  {
+    code: "nft-pkttype-name",
+    english: /^'(\S+)' is not a packet type: nft refuses it \("Could not parse packet type"\)$/,
+    zh: (m) => `'${m[1]}' 不是封包類型：nft 會拒絕（「Could not parse packet type」）`,
+  },
+  {
+    code: "nft-numgen-mod-zero",
+    english:
+      /^'(numgen \S+ mod 0)' draws from no value: the kernel refuses the rule \(nft: "Could not process rule: Numerical result out of range"\)$/,
+    zh: (m) =>
+      `'${m[1]}' 沒有可抽的值：核心會拒絕這條規則（nft：「Could not process rule: Numerical result out of range」）`,
+  },
+  {
+    code: "nft-bridge-ct-address",
+    english:
+      /^'(ct (?:(?:original|reply) )?(?:saddr|daddr))' in a (bridge|netdev) table: the kernel refuses the rule, whatever the rule matched before \(nft: "Could not process rule: Address family not supported by protocol"\)$/,
+    zh: (m) =>
+      `${m[2]} table 裡的 '${m[1]}'：不論規則前面比對了什麼，核心都會拒絕（nft：「Could not process rule: Address family not supported by protocol」）`,
+  },
+  {
+    code: "xt-statistic-range",
+    english:
+      /^(statistic: bad value for option "--(?:probability|every)", or out of range \((?:0-1|1-4294967295)\)\.|the --packet p must be 0 <= p <= n-1)$/,
+    zh: (m) => `-m statistic 的值超出範圍，iptables-restore 會拒絕（「${m[1]}」）`,
+  },
+  {
     code: "log-line-wrapped",
     english:
       /^LOG line wrapped over several lines \(by a web page, an editor or a mail client\), read joined at a space(?: \((\d+) lines?\))?$/,
@@ -1653,6 +1685,20 @@ export const MORE_MESSAGES: readonly Known[] = [
 
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    "write the name as 'ip link' shows it; a prefix with '*' (\"cali*\") matches the longer ones",
+    "照 'ip link' 顯示的寫名稱；以 '*' 結尾的前綴（\"cali*\"）可以比對較長的名稱",
+  ],
+  ["write mod N with N the number of choices, 1 or more", "寫成 mod N，N 是選項的數目，至少 1"],
+  [
+    "match the connection's addresses in an ip, ip6 or inet table (`ct original ip saddr`)",
+    "請在 ip、ip6 或 inet table 裡比對連線的位址（`ct original ip saddr`）",
+  ],
+  ["write a probability from 0 to 1, e.g. --probability 0.5", "寫 0 到 1 之間的機率，例如 --probability 0.5"],
+  [
+    "write how many packets make a round, 1 or more: --every 2 takes every second packet",
+    "寫一輪有幾個封包，至少 1：--every 2 取每第二個封包",
+  ],
   [
     "use 'type filter' here: a route chain re-routes what the host itself sends when a rule changes its mark or addresses",
     "這裡請用 'type filter'：route chain 是在規則改了本機送出封包的 mark 或位址後，重新查路由用的",
@@ -1946,6 +1992,15 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english: /^write host, broadcast, multicast or other( \(ebtables' otherhost is nft's other\))?$/,
+    zh: (m) =>
+      `請寫 host、broadcast、multicast 或 other${m[1] ? "（ebtables 的 otherhost 在 nft 叫 other）" : ""}`,
+  },
+  {
+    english: /^count the packet from 0: with --every (\d+), --packet is 0 to (\d+)$/,
+    zh: (m) => `封包從 0 開始數：--every ${m[1]} 時，--packet 是 0 到 ${m[2]}`,
+  },
   {
     english: /^write the options -j (\S+) takes after it \(iptables-extensions\(8\) lists them\)$/,
     zh: (m) => `在 -j ${m[1]} 後面寫上它需要的選項（iptables-extensions(8) 有列出）`,

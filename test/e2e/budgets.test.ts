@@ -255,9 +255,9 @@ const PLAYGROUND_RULES_JS_BUDGET = 72 * 1024;
  * chains the ARP crosses, the kernel's source address and per-device forwarding. 90.8 KB once session 43's
  * checks ran: neighbour discovery judged by the ip6 and bridge chains its messages cross, link-local
  * multicast delivered, bridged DNAT without ip_forward lost, a misspelt iptables target refused.
- * 94.0 KB once session 44's checks ran: iptables extensions refused outside their tables and hooks (also
+ * 94.4 KB once session 44's checks ran: iptables extensions refused outside their tables and hooks (also
  * by the hooks that reach a user chain) and for the wrong protocol or without their options, and ARP run
- * through the bridge and arp chains with its header matched.
+ * through the bridge and arp chains with its header matched; `-m statistic` values out of range refused.
  */
 const PLAYGROUND_WORKER_RULES_JS_BUDGET = 95 * 1024;
 /**
@@ -276,7 +276,7 @@ const PLAYGROUND_WORKER_RULES_JS_BUDGET = 95 * 1024;
  * 87.1 KB with the queue targets and the published nft forms listed above; 88.3 KB with broadcasts,
  * owner matches and the tie warning, and their Chinese; 90.0 KB with the real rulesets' forms listed
  * above and their Chinese; 91.3 KB with session 41's refusals listed above and their Chinese; 92.2 KB
- * with session 42's listed above and their Chinese; 93.0 KB with session 43's and their Chinese; 96.3 KB
+ * with session 42's listed above and their Chinese; 93.0 KB with session 43's and their Chinese; 96.7 KB
  * with session 44's and their Chinese.
  */
 const PLAYGROUND_ZH_WORKER_RULES_JS_BUDGET = 97 * 1024;
@@ -293,10 +293,11 @@ const PLAYGROUND_ZH_WORKER_RULES_JS_BUDGET = 97 * 1024;
  * `meta nfproto` outside inet) were refused as nft refuses them, and problems listed in line order.
  * 12.4 KB once a rule's conflicting transport protocols (`tcp dport 22 udp dport 53`, a tcp reset for UDP)
  * and a bridge rule's ethertype family were refused, and spaced ranges and raw `@th` ports read.
- * 14.0 KB once session 44's refusals were said (a set's prefix without `flags interval`, a NAT port without
+ * 14.6 KB once session 44's refusals were said (a set's prefix without `flags interval`, a NAT port without
  * a protocol, a jump to a base chain, a route chain or a NAT priority name at another hook, socket and
  * tproxy at other hooks, `ct saddr` without a family, a log's flags with group, a NAT a filter chain
- * reaches) and ARP header matches read.
+ * reaches, a device name over 15 characters, an unknown packet type, `numgen mod 0`, `ct saddr` in a
+ * bridge table) and ARP header matches read.
  */
 const PLAYGROUND_WORKER_NFT_JS_BUDGET = 15 * 1024;
 /**

@@ -132,7 +132,11 @@ function needAt(words: readonly NftToken[], k: number, tableFamily: string): Fam
  * `ct [original|reply] saddr|daddr` at `words[k]` without `ip` or `ip6`, in a rule whose family nothing
  * gave yet: nft cannot size the address ("cannot determine ip protocol version"), said at `ct`.
  */
-function ctAddressWithoutFamily(words: readonly NftToken[], k: number): FamilyConflict | undefined {
+function ctAddressWithoutFamily(
+  words: readonly NftToken[],
+  k: number,
+  bridgeFamily?: string,
+): FamilyConflict | undefined {
   const w = words[k] as NftToken;
   if (w.type !== "word" || w.value !== "ct") return undefined;
   const dir =
@@ -140,6 +144,12 @@ function ctAddressWithoutFamily(words: readonly NftToken[], k: number): FamilyCo
   const field = words[k + (dir ? 2 : 1)]?.value;
   if (field !== "saddr" && field !== "daddr") return undefined;
   const what = `ct ${dir ? `${dir} ` : ""}${field}`;
+  if (bridgeFamily)
+    return {
+      at: w,
+      message: `'${what}' in a ${bridgeFamily} table: the kernel refuses the rule, whatever the rule matched before (nft: "Could not process rule: Address family not supported by protocol")`,
+      hint: "match the connection's addresses in an ip, ip6 or inet table (`ct original ip saddr`)",
+    };
   return {
     at: w,
     message: `'${what}' says no family, and nothing before it in the rule does: nft refuses the rule ("cannot determine ip protocol version, use "ip ${field}" or "ip6 ${field}" instead")`,
@@ -156,8 +166,12 @@ export function familyConflict(words: readonly NftToken[], tableFamily: string):
     tableFamily === "ip" || tableFamily === "ip6"
       ? { family: tableFamily, what: `table ${tableFamily}` }
       : undefined;
+  // A bridge or netdev table has no address family for conntrack's tuple: nft's context does not help
+  // (`ether type ip ct original saddr X`: "Address family not supported by protocol", kernel 6.18).
+  const bridged = tableFamily === "bridge" || tableFamily === "netdev";
   for (let k = 0; k < words.length; k++) {
-    const unfamilied = context ? undefined : ctAddressWithoutFamily(words, k);
+    const unfamilied =
+      context && !bridged ? undefined : ctAddressWithoutFamily(words, k, bridged ? tableFamily : undefined);
     if (unfamilied) return unfamilied;
     const need = needAt(words, k, tableFamily);
     if (!need) continue;

@@ -43,11 +43,53 @@ function logOptions(words: readonly NftToken[], k: number): Map<string, NftToken
   return out;
 }
 
+/** nft 1.0.6's packet type names (`meta pkttype`); ebtables' `otherhost` is its `other`. */
+const PKTTYPES = new Set(["host", "unicast", "broadcast", "multicast", "other"]);
+
+/** The values compared after `words[k]`: one (after `==` or `!=`), or those of `{ a, b }`. */
+function comparedValues(words: readonly NftToken[], k: number): NftToken[] {
+  let at = words[k]?.value === "==" || words[k]?.value === "!=" ? k + 1 : k;
+  if (words[at]?.value !== "{") return words[at] ? [words[at] as NftToken] : [];
+  const out: NftToken[] = [];
+  for (at++; words[at] && words[at]?.value !== "}"; at++)
+    if ((words[at] as NftToken).value !== "," && (words[at] as NftToken).type !== "nl")
+      out.push(words[at] as NftToken);
+  return out;
+}
+
 /** The first of the rule `words`' expressions nft refuses for its grammar alone, or undefined. */
 export function grammarRefusal(words: readonly NftToken[]): GrammarRefusal | undefined {
   for (let k = 0; k < words.length; k++) {
     const w = words[k] as NftToken;
     if (w.type !== "word") continue;
+    // A device name has 15 characters at most (IFNAMSIZ), a trailing `*` counted.
+    if ((w.value === "iifname" || w.value === "oifname") && words[k + 1]?.value !== "set") {
+      const long = comparedValues(words, k + 1).find((v) => v.type === "string" && v.value.length > 15);
+      if (long)
+        return {
+          at: long,
+          message: `interface name '${long.value}' has ${long.value.length} characters, a device's name 15 at most: nft refuses it ("String exceeds maximum length of 16")`,
+          hint: "write the name as 'ip link' shows it; a prefix with '*' (\"cali*\") matches the longer ones",
+        };
+    }
+    if (w.value === "pkttype" && words[k - 1]?.value === "meta" && words[k + 1]?.value !== "set") {
+      const odd = comparedValues(words, k + 1).find(
+        (v) => v.type === "word" && !PKTTYPES.has(v.value) && !/^\d+$/.test(v.value),
+      );
+      if (odd)
+        return {
+          at: odd,
+          message: `'${odd.value}' is not a packet type: nft refuses it ("Could not parse packet type")`,
+          hint: `write host, broadcast, multicast or other${odd.value === "otherhost" ? " (ebtables' otherhost is nft's other)" : ""}`,
+        };
+    }
+    // `numgen random mod 0`: no value to draw (the kernel: "Numerical result out of range").
+    if (w.value === "numgen" && words[k + 2]?.value === "mod" && words[k + 3]?.value === "0")
+      return {
+        at: w,
+        message: `'numgen ${words[k + 1]?.value} mod 0' draws from no value: the kernel refuses the rule (nft: "Could not process rule: Numerical result out of range")`,
+        hint: "write mod N with N the number of choices, 1 or more",
+      };
     if (w.value === "exthdr" && (words[k - 1]?.value === "ip" || words[k - 1]?.value === "ip6"))
       return {
         at: w,

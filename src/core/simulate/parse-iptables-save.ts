@@ -909,7 +909,15 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       "warning",
     );
   }
-  checkReachedPlacements(pending, placed, removed, err);
+  checkReachedPlacements(pending, placed, removed, (line, column, message, hint) => {
+    // A rule the kernel refuses is said refused alone: what the simulator would not model in it is moot.
+    for (let k = diagnostics.length - 1; k >= 0; k--) {
+      const d = diagnostics[k] as Diagnostic;
+      if (d.position.line === line && d.severity === "warning" && d.message.endsWith(" is not modelled"))
+        diagnostics.splice(k, 1);
+    }
+    err(line, column, message, hint);
+  });
   // iptables-nft-restore refuses a loop a built-in chain reaches at the rule that closes it, iptables-legacy-restore
   // at COMMIT (kernel 6.18); one no built-in chain reaches is taken by both.
   const columns = new Map(pending.map((p) => [p.rule, p.column]));

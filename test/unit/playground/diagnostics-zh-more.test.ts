@@ -37,6 +37,46 @@ const TRUNCATED =
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   [
+    "an interface name too long",
+    "rules",
+    'table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tiifname "cali1234567890ab" accept\n\t}\n}\n',
+  ],
+  [
+    "ebtables' otherhost in nft",
+    "rules",
+    "table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tmeta pkttype otherhost drop\n\t}\n}\n",
+  ],
+  [
+    "a packet type misspelt",
+    "rules",
+    "table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tmeta pkttype broadcst3 drop\n\t}\n}\n",
+  ],
+  [
+    "numgen mod 0",
+    "rules",
+    "table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tnumgen random mod 0 vmap { 0 : accept }\n\t}\n}\n",
+  ],
+  [
+    "ct saddr in a bridge table",
+    "rules",
+    "table bridge t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tether type ip ct original saddr 198.51.100.3 accept\n\t}\n}\n",
+  ],
+  [
+    "a probability over 1",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m statistic --mode random --probability 1.5 -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "--every 0",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m statistic --mode nth --every 0 -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "--packet past --every",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m statistic --mode nth --every 3 --packet 3 -j ACCEPT\nCOMMIT\n",
+  ],
+  [
     "a masquerade in a chain a filter chain jumps to",
     "rules",
     "table ip t {\n\tchain in3 {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tjump n3\n\t}\n\tchain n3 {\n\t\tmasquerade\n\t}\n}\n",

@@ -32,7 +32,9 @@ describe("nft rules nft or the kernel refuses", () => {
       "bridge",
       "input",
       "ct saddr 198.51.100.1 accept",
-      `error 4:3 'ct saddr' says no family, and nothing before it in the rule does: nft refuses the rule ("cannot determine ip protocol version, use "ip saddr" or "ip6 saddr" instead")`,
+      // (nft 1.0.6 says "cannot determine ip protocol version" here, and the kernel refuses the rule even with
+      // a family before it: said so, in a bridge table whatever comes first.)
+      `error 4:3 'ct saddr' in a bridge table: the kernel refuses the rule, whatever the rule matched before (nft: "Could not process rule: Address family not supported by protocol")`,
     ],
     [
       "ip6",
@@ -187,5 +189,51 @@ describe("nft rules nft or the kernel refuses", () => {
       `7:3 'dnat' works only in a chain of type nat at hook prerouting or output, not in chain n, which a (a filter chain at hook forward) reaches by the jump at line 4: the kernel refuses the rule when the file is loaded ("Could not process rule: Operation not supported"), though nft -c takes it`,
     ]);
     expect(errorsOf(text("type nat hook prerouting priority dstnat;"))).toEqual([]);
+  });
+
+  it.each([
+    [
+      "ip",
+      "input",
+      'iifname "cali1234567890ab" accept',
+      "4:11",
+      "interface name 'cali1234567890ab' has 16 characters",
+    ],
+    [
+      "ip",
+      "input",
+      'oifname { "eth0", "cali1234567890a*" } accept',
+      "4:21",
+      "interface name 'cali1234567890a*' has 16 characters",
+    ],
+    ["ip", "input", "meta pkttype otherhost drop", "4:16", "'otherhost' is not a packet type"],
+    [
+      "ip",
+      "input",
+      "numgen random mod 0 vmap { 0 : accept }",
+      "4:3",
+      "'numgen random mod 0' draws from no value",
+    ],
+    [
+      "bridge",
+      "forward",
+      "ether type ip ct original saddr 198.51.100.1 accept",
+      "4:17",
+      "'ct original saddr' in a bridge table",
+    ],
+  ])("refuses in %s %s: %s (nft 1.0.6 refused it)", (family, hook, rule, at, said) => {
+    const [error, ...more] = problems(family, hook, rule);
+    expect(more).toEqual([]);
+    expect(error?.startsWith(`error ${at} ${said}`), error).toBe(true);
+  });
+
+  it("takes a 15-character interface name and nft's packet type names", () => {
+    expect(problems("ip", "input", 'iifname "cali1234567890a" accept')).toEqual([]);
+    expect(problems("ip", "input", "meta pkttype { host, broadcast, multicast, other } accept")).toEqual([]);
+    expect(
+      problems("ip", "input", "numgen inc mod 2 vmap { 0 : accept, 1 : drop }").filter((p) =>
+        p.startsWith("error"),
+      ),
+    ).toEqual([]);
   });
 });
