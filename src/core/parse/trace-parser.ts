@@ -254,7 +254,7 @@ export class TraceParser {
   /** The last trace event with packet data, per trace id (at most 1024; see `sameHookData`). */
   private traceData = new Map<string, { ev: TraceEvent; seq: number }>();
   /** The last nft packet line with headers, per trace id (at most 1024; see `keepHeaders`). */
-  private nftHeaders = new Map<string, TraceEvent>();
+  private nftHeaders = new Map<string, { ev: TraceEvent; seq: number }>();
   /** Packet data by trace id, waiting for the TRACE line it belongs to, with the line it was read on. */
   private stash = new Map<string, Stashed>();
   private readonly maxUnknownPrefixes: number;
@@ -387,6 +387,10 @@ export class TraceParser {
       ...[...this.traceData]
         .filter(([, d]) => this.seq + 1 - d.seq <= this.stashLines)
         .map(([id, d]) => `trace-data ${id} ${d.seq} ${JSON.stringify(d.ev)}`)
+        .sort(),
+      ...[...this.nftHeaders]
+        .filter(([, d]) => this.seq + 1 - d.seq <= this.stashLines)
+        .map(([id, d]) => `nft-headers ${id} ${d.seq} ${JSON.stringify(d.ev)}`)
         .sort(),
       `last-trace ${last && last.line === this.seq ? JSON.stringify(last.ev) : ""}`,
       `held ${this.held ? `${this.held.seq} ${JSON.stringify(this.held.ev)}` : ""}`,
@@ -684,7 +688,7 @@ export class TraceParser {
         ) {
           copyPacketData(result.event, last.ev);
         } else {
-          if (!xtables) this.keepHeaders(result.traceId, result.event);
+          if (!xtables) this.keepHeaders(result.traceId, result.event, seq);
           if (this.stash.size > 1024) this.forgetStaleStash(seq);
           // Another packet line of the trace before a line took the last one: that one stands alone.
           const before = this.stash.get(result.traceId);
@@ -777,19 +781,22 @@ export class TraceParser {
   /**
    * nft prints a packet's headers once per trace where the kernel dumps them; a later chain's packet
    * line may hold only its devices (`packet: iif "br-lan"`): it takes the headers last printed for
-   * its trace id, or the packet would lose its addresses. A line with headers is remembered.
+   * its trace id, or the packet would lose its addresses. A line with headers is remembered. A line
+   * with a link-layer header of its own (a frame nft did not decode further) is a dump of its own.
    */
-  private keepHeaders(traceId: string, ev: TraceEvent): void {
-    if (ev.ip || ev.arp) {
+  private keepHeaders(traceId: string, ev: TraceEvent, seq: number): void {
+    if (ev.ip || ev.arp || ev.macSrc !== undefined || ev.ethType !== undefined) {
       if (this.nftHeaders.size >= 1024 && !this.nftHeaders.has(traceId)) this.nftHeaders.clear();
-      this.nftHeaders.set(traceId, ev);
+      this.nftHeaders.set(traceId, { ev, seq });
       return;
     }
     const known = this.nftHeaders.get(traceId);
-    if (!known) return;
+    // Within the grouping window only: an id the kernel reused long after is another packet, and a
+    // parallel parse's warm-up rebuilds no more than the window.
+    if (!known || seq - known.seq > this.stashLines) return;
     for (const k of HEADER_FIELDS)
-      if (ev[k] === undefined && known[k] !== undefined)
-        (ev as unknown as Record<string, unknown>)[k] = known[k];
+      if (ev[k] === undefined && known.ev[k] !== undefined)
+        (ev as unknown as Record<string, unknown>)[k] = known.ev[k];
   }
 
   /** The message of `text`, whose envelope is `envelope`, read (see `parseBody`). */
