@@ -690,8 +690,11 @@ function action(t: Target, sets?: Map<string, NftSet>): Pair | undefined {
     case "SNAT": {
       const [field, fieldZh] = t.kind === "DNAT" ? ["destination", "目的地"] : ["source", "來源"];
       // A range's every address (`snat to 198.51.100.0/30` is 198.51.100.0-198.51.100.3), not its first.
-      const addr = `${t.addr ?? ""}${t.addrHi !== undefined ? `-${t.addrHi}` : ""}`;
       const port = t.port ? `:${ports(t.port)}` : "";
+      // An IPv6 address before a port in brackets, as nft reads it (`fd00::1:80` is one address).
+      const v6 = port !== "" && (t.addr ?? "").includes(":");
+      const one = (a: string) => (v6 ? `[${a}]` : a);
+      const addr = `${t.addr !== undefined ? one(t.addr) : ""}${t.addrHi !== undefined ? `-${one(t.addrHi)}` : ""}`;
       const [r, rZh] = randomWords(t);
       const [how, howZh] = t.netmap
         ? [
@@ -869,12 +872,16 @@ export function explainNftRule(text: string, sets?: Map<string, NftSet>): RuleNo
     (t.kind === "DNAT" || t.kind === "SNAT") && t.family === "ip6"
       ? [{ kind: "ethertype", ethertype: "0x86dd", neg: false }]
       : [];
-  const said = (cs: Condition[], extra: Condition[] = []): Pair[] => [
-    ...interfaces(cs),
-    ...[...cs, ...extra]
-      .map((c) => stop(c, condition(c, rule.conditions, sets)))
-      .filter((c) => c !== undefined),
-  ];
+  const said = (cs: Condition[], extra: Condition[] = []): Pair[] => {
+    const pairs = [
+      ...interfaces(cs),
+      ...[...cs, ...extra]
+        .map((c) => stop(c, condition(c, rule.conditions, sets)))
+        .filter((c) => c !== undefined),
+    ];
+    // `meta nfproto ipv6 ... dnat ip6 to` says "an IPv6 packet" once.
+    return pairs.filter((p, k) => pairs.findIndex((q) => q[0] === p[0]) === k);
+  };
   const n = rule.conditions.length;
   // How many matches are written before the target: the ones after it are read only when it goes on.
   const tAt = rule.targetAt;

@@ -2,7 +2,8 @@
  * The address (or range) and port (or range) a NAT target rewrites to, in every form iptables-save,
  * ip6tables-save and `nft list ruleset` print it: `198.51.100.5`, `198.51.100.5-198.51.100.9:80-81`,
  * `198.51.100.0/30` (nft), `:80`, `2001:db8::5`, `2001:db8::5-2001:db8::9`, `[2001:db8::5]:80`,
- * `[2001:db8::5-2001:db8::9]:1000-2000`. One reader, so both rule languages accept the same forms.
+ * `[2001:db8::5-2001:db8::9]:1000-2000`, `[2001:db8::4]-[2001:db8::5]:80` and, as nft lists that one,
+ * `2001:db8::4/127:80`. One reader, so both rule languages accept the same forms.
  */
 import { canonicalIpv6, formatIpv6, groupsValue, parseIpv6 } from "../parse/ipv6.ts";
 import { formatIpCidr, parseIpCidr } from "./ip-address.ts";
@@ -67,6 +68,19 @@ function lastOfPrefix(text: string, v6: boolean): string | undefined {
 }
 
 /**
+ * `[A]:P`, `[A-B]:P`, `[A]-[B]:P` (as written) or `A/LEN:P` (how nft lists the range it took) as
+ * [whole, addresses, port?]; null when `text` has no port or brackets to take apart.
+ */
+function bracketedV6(text: string): (string | undefined)[] | null {
+  const one = /^\[([^\]]+)\](?::(.+))?$/.exec(text);
+  if (one) return [...one];
+  const two = /^\[([^\]]+)\]-\[([^\]]+)\](?::(.+))?$/.exec(text);
+  if (two) return [text, `${two[1]}-${two[2]}`, two[3]];
+  const prefix = /^([^[\]]+\/\d{1,3}):(.+)$/.exec(text);
+  return prefix ? [...prefix] : null;
+}
+
+/**
  * Reads `text` as a NAT target's `to` value. `v6`: the rule's family is IPv6 (ip6tables, `table ip6`,
  * `snat ip6 to`); undefined: found from the text. Undefined when `text` is none of the forms.
  */
@@ -77,7 +91,7 @@ export function parseNatAddressSpec(
 ): NatAddressSpec | undefined {
   const six = v6 ?? (text.startsWith("[") || (text.match(/:/g)?.length ?? 0) > 1);
   if (six) {
-    const m = /^\[([^\]]+)\](?::(.+))?$/.exec(text);
+    const m = bracketedV6(text);
     const addrText = m ? (m[1] as string) : text;
     const port = m?.[2] === undefined ? undefined : readPorts(m[2]);
     if (m?.[2] !== undefined && !port) return undefined;

@@ -166,6 +166,19 @@ describe("explainNftRule", () => {
     expect(nat.en).toMatch(/^tcp: set its mark to 0x1; then, an IPv6 packet: rewrite the destination to /);
   });
 
+  it("writes an IPv6 NAT address before a port in brackets, and says the family once", () => {
+    // `fd00::1:80` would read as one address.
+    expect(explainNftRule("meta nfproto ipv6 tcp dport 1 dnat ip6 to [fd00::1]:80").en).toBe(
+      "an IPv6 packet, to tcp port 1: rewrite the destination to [fd00::1]:80 (DNAT), which accepts (ends this base chain only)",
+    );
+    expect(explainNftRule("meta l4proto tcp snat ip6 to fd00::2/127:100")["zh-TW"]).toContain(
+      "把來源改成 [fd00::2]-[fd00::3]:100 其中一個位址（SNAT）",
+    );
+    expect(explainNftRule("tcp dport 8081 dnat ip6 to fd00::1").en).toContain(
+      "rewrite the destination to fd00::1 (DNAT)",
+    );
+  });
+
   it("says what is written after a verdict map acts only when the map's element goes on", () => {
     expect(
       explainNftRule(

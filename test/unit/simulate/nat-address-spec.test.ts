@@ -20,6 +20,16 @@ describe("a NAT target's address and port, in every form the tools print", () =>
       { addr: "2001:db8:c::5", addrHi: "2001:db8:c::9", port: { lo: 1000, hi: 2000 }, v6: true },
     ],
     ["2001:db8::/120", { addr: "2001:db8::", addrHi: "2001:db8::ff", v6: true }],
+    // Written as nft 1.0.6 takes it; nft list ruleset then prints it as the next one.
+    [
+      "[2001:db8::4]-[2001:db8::5]:100",
+      { addr: "2001:db8::4", addrHi: "2001:db8::5", port: { lo: 100, hi: 100 }, v6: true },
+    ],
+    ["[2001:db8::4]-[2001:db8::5]", { addr: "2001:db8::4", addrHi: "2001:db8::5", v6: true }],
+    [
+      "2001:db8::4/127:100",
+      { addr: "2001:db8::4", addrHi: "2001:db8::5", port: { lo: 100, hi: 100 }, v6: true },
+    ],
   ])("%s", (text, want) => {
     expect(parseNatAddressSpec(text)).toEqual(want);
   });
@@ -30,6 +40,8 @@ describe("a NAT target's address and port, in every form the tools print", () =>
     "198.51.100.9-198.51.100.x",
     "[2001:db8::5]:x",
     "2001:db8::5-198.51.100.1",
+    "[2001:db8::4]-[2001:db8::5]:x",
+    "2001:db8::4/127:x",
   ])("refuses %s", (text) => {
     expect(parseNatAddressSpec(text)).toBeUndefined();
   });
