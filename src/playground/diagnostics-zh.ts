@@ -1676,6 +1676,50 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `'${m[1]}' 把封包交給這台主機上的透明代理 socket，模擬器沒有模擬這一步`,
   },
   {
+    code: "nft-set-datatype",
+    english:
+      /^datatype mismatch, (?:expected|map expects) (.+?), (?:expression|mapping expression) has type (.+): '(.+)' (?:is looked up in (set|map) @(\S+) \(type (.+)\), and nft refuses the rule|looks up a key the map \(type (.+)\) does not hold, and nft refuses the rule)$/,
+    zh: (m) =>
+      m[4]
+        ? `型別不符（datatype mismatch）：'${m[3]}' 在 ${m[4]} @${m[5]}（type ${m[6]}）裡查找，但兩者的型別不同，nft 會拒絕這條規則（"datatype mismatch, expected ${m[1]}, expression has type ${m[2]}"）`
+        : `型別不符（datatype mismatch）：'${m[3]}' 查找的 key 不是這個 map（type ${m[7]}）所存的型別，nft 會拒絕這條規則（"datatype mismatch, map expects ${m[1]}, mapping expression has type ${m[2]}"）`,
+  },
+  {
+    code: "nft-element-family",
+    english:
+      /^(set|map) (\S+): '(.+)' is an (IPv4|IPv6) address, but the set holds (IPv4|IPv6) addresses \(type (\S+)\): nft refuses it \("Could not resolve hostname: Address family for hostname not supported"\)$/,
+    zh: (m) =>
+      `${m[1]} ${m[2]}：'${m[3]}' 是 ${m[4]} 位址，但這個 set 存的是 ${m[5]} 位址（type ${m[6]}）：nft 會拒絕它（"Could not resolve hostname: Address family for hostname not supported"）`,
+  },
+  {
+    code: "nft-element-timeout-unset",
+    english:
+      /^set (\S+): an element with (a timeout|an expires) needs a set that times its elements out: the kernel refuses it \("Could not process rule: Invalid argument"\)$/,
+    zh: (m) =>
+      `set ${m[1]}：元素帶有 ${m[2] === "a timeout" ? "timeout" : "expires"}，但這個 set 不會讓元素逾時：核心會拒絕它（"Could not process rule: Invalid argument"）`,
+  },
+  {
+    code: "nft-element-expires-alone",
+    english:
+      /^set (\S+): 'expires' counts down from a timeout, and neither the element nor the set has one: the kernel refuses it \("Could not process rule: Operation not supported"\)$/,
+    zh: (m) =>
+      `set ${m[1]}：'expires' 是從 timeout 倒數的，但元素和 set 都沒有 timeout：核心會拒絕它（"Could not process rule: Operation not supported"）`,
+  },
+  {
+    code: "nft-element-expires-late",
+    english:
+      /^set (\S+): the element expires after its timeout ends \((\S+) > (\S+)\): the kernel refuses it \("Could not process rule: Numerical result out of range"\)$/,
+    zh: (m) =>
+      `set ${m[1]}：元素的 expires 比它的 timeout 還長（${m[2]} > ${m[3]}）：核心會拒絕它（"Could not process rule: Numerical result out of range"）`,
+  },
+  {
+    code: "nft-time-unit",
+    english:
+      /^'(timeout|expires) (\S+)': nft reads a time with its unit \(10s, 5m, 1h30m, 500ms\) and refuses a bare number \("syntax error, unexpected number, expecting string"\)$/,
+    zh: (m) =>
+      `'${m[1]} ${m[2]}'：nft 讀的時間要有單位（10s、5m、1h30m、500ms），只有數字會被拒絕（"syntax error, unexpected number, expecting string"）`,
+  },
+  {
     code: "synproxy-target",
     english:
       /^'(.*)' answers a SYN with the host's own SYN cookie and takes the client's ACK, which the simulator does not model$/s,
@@ -1985,6 +2029,19 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "請在 OUTPUT（或 POSTROUTING）比對送出封包的使用者：進來的封包還沒有 socket",
   ],
   [
+    "write an address of the set's family, or declare the set with the other type",
+    "寫成 set 那個家族的位址，或把 set 宣告成另一個型別",
+  ],
+  [
+    "add 'flags timeout;' (or a 'timeout' of its own) to the set's declaration",
+    "在 set 的宣告裡加上 'flags timeout;'（或給 set 自己的 'timeout'）",
+  ],
+  [
+    "give the element a 'timeout' (or the set a 'timeout') at least as long as its 'expires'",
+    "給元素一個 'timeout'（或給 set 一個 'timeout'），至少和它的 'expires' 一樣長",
+  ],
+  ["make 'expires' at most the timeout", "讓 'expires' 不超過 timeout"],
+  [
     OWNER_HINT,
     "實驗室沒有給程式 socket 的使用者和群組，所以程式送出的封包兩種結果都會跟著走；轉送的封包（沒有 socket）和核心自己送的 echo reply、ICMP 錯誤與 reset（沒有使用者）則會決定",
   ],
@@ -1992,6 +2049,15 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english:
+      /^look it up with a key of the (set|map)'s type, or declare the (?:set|map) with 'typeof (.+?)( : verdict)?'$/,
+    zh: (m) => `用 ${m[1]} 型別的 key 來查找，或把 ${m[1]} 宣告成 'typeof ${m[2]}${m[3] ?? ""}'`,
+  },
+  {
+    english: /^write e\.g\. '(timeout|expires) (\S+)'$/,
+    zh: (m) => `例如寫成 '${m[1]} ${m[2]}'`,
+  },
   {
     english: /^write host, broadcast, multicast or other( \(ebtables' otherhost is nft's other\))?$/,
     zh: (m) =>

@@ -14,10 +14,12 @@ import { fibHookProblems } from "./fib-hooks.ts";
 import { jumpLoops } from "./jump-loops.ts";
 import { natOfData, reversedData } from "./nat-map-data.ts";
 import { reachingBaseChains } from "./nft-chain-reach.ts";
+import { elementTimeoutProblem, nftDurationMs, type SetTimeouts } from "./nft-element-timeout.ts";
 import { familyConflict } from "./nft-family-conflict.ts";
 import { grammarRefusal } from "./nft-grammar-refusals.ts";
 import { unsupportedAtHook } from "./nft-hook-support.ts";
 import { firstIntervalOverlap } from "./nft-interval-overlap.ts";
+import { datatypeMismatch, elementFamilyMismatch, setDatatypes } from "./nft-set-datatype.ts";
 import { transportConflict } from "./nft-transport-conflict.ts";
 import {
   elementPastWidth,
@@ -162,8 +164,12 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
   };
   // Each named set's flags (a timeout sets one) and per-element expressions as first declared, and whether by typeof.
   const declaredShape = new Map<NftSet, { shape: string; byTypeof: boolean }>();
+  // What each named set's declaration says of timeouts, for its elements' `timeout` and `expires`.
+  const setTimeouts = new Map<NftSet, SetTimeouts>();
   // Where each `fib` word of a rule stands, in order (a rule may span lines).
   const fibWords = new Map<Rule, { line: number; column: number }[]>();
+  // Where each `@set` a rule names stands (its first mention), for the lookup's datatype check.
+  const setRefs = new Map<Rule, Map<string, { line: number; column: number }>>();
   const err = (at: At, message: string, hint?: string, severity: "error" | "warning" = "error") =>
     diagnostics.push({ severity, message, hint, position: { file, line: at.line, column: at.column } });
   const firstLine = options.firstLine ?? 1;
@@ -289,8 +295,31 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     }
     const verdictMap = / : verdict$/.test(set.type) || set.type === "verdict";
     const keys = setTypeKeys(set.type);
+    const types = setDatatypes(set.type);
     for (const e of entries) {
       if (e.length === 0) continue;
+      const timed = elementTimeoutProblem(e, setTimeouts.get(set) ?? { timeouts: false }, set.name);
+      if (timed) {
+        err(timed.at, timed.message, timed.hint);
+        continue;
+      }
+      // Each part of the key (`fd00::1 . 80`) of its family.
+      const family = types
+        .map((t, k) => {
+          const w = e[2 * k];
+          const problem =
+            w && (k === 0 || e[2 * k - 1]?.value === ".") ? elementFamilyMismatch(t, w.value) : undefined;
+          return problem ? { at: w as NftToken, problem } : undefined;
+        })
+        .find((f) => f !== undefined);
+      if (family) {
+        err(
+          family.at,
+          `${set.kind} ${set.name}: ${family.problem}`,
+          "write an address of the set's family, or declare the set with the other type",
+        );
+        continue;
+      }
       const colon = e.findIndex((w) => w.value === ":");
       // A number past its key's width (`type mark` and 0x100000000): nft refuses the element.
       const wide = elementPastWidth(keys, e.slice(0, colon < 0 ? e.length : colon));
@@ -362,6 +391,9 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     // expressions per element (`counter`, `limit rate ...`); a size or a timeout's length it updates.
     const shape = new Set<string>();
     let byTypeof = false;
+    const timeouts: SetTimeouts = { timeouts: false };
+    // Elements are checked once the whole declaration is read: `flags timeout` may come after them.
+    const elementLines: NftToken[][] = [];
     for (;;) {
       skipBlank();
       const t = peek();
@@ -383,12 +415,17 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
           .slice(1)
           .map((w) => w.value)
           .join(" ");
-      } else if (head === "elements") addElements(set, words, words[0] as NftToken);
+      } else if (head === "elements") elementLines.push(words);
       else if (head === "flags") {
         set.interval ||= words.some((w) => w.value === "interval");
         for (const w of words.slice(1)) if (w.type === "word") shape.add(w.value);
-      } else if (head === "timeout") shape.add("timeout");
-      else if (head === "counter") shape.add("counter");
+        timeouts.timeouts ||= words.some((w) => w.value === "timeout");
+      } else if (head === "timeout") {
+        shape.add("timeout");
+        timeouts.timeouts = true;
+        const ms = nftDurationMs(words[1]?.value ?? "");
+        if (ms !== undefined) timeouts.timeoutMs = ms;
+      } else if (head === "counter") shape.add("counter");
       else if (head === "auto-merge") set.autoMerge = true;
       else if (head === "limit" || head === "quota" || (head === "ct" && words[1]?.value === "count")) {
         // A stateful expression for every element (nft's set-level connlimit, a limit per key).
@@ -407,6 +444,8 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
           "warning",
         );
     }
+    setTimeouts.set(set, timeouts);
+    for (const words of elementLines) addElements(set, words, words[0] as NftToken);
     const sets = table.sets as Map<string, NftSet>;
     const before = sets.get(set.name);
     if (!before) {
@@ -757,6 +796,11 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       });
     }
     columns.set(rule, first.column);
+    const refs = new Map<string, { line: number; column: number }>();
+    for (const w of shown)
+      if (w.type === "word" && w.value.startsWith("@") && !refs.has(w.value.slice(1)))
+        refs.set(w.value.slice(1), { line: w.line, column: w.column });
+    if (refs.size) setRefs.set(rule, refs);
     const fibs = shown.filter((w) => w.type !== "string" && w.value === "fib");
     if (fibs.length)
       fibWords.set(
@@ -981,6 +1025,7 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     err,
     (rule) => columns.get(rule) ?? 1,
     (rule, nth) => fibWords.get(rule)?.[nth],
+    (rule, name) => setRefs.get(rule)?.get(name),
   );
   checkNatChains(tables, err, (rule) => columns.get(rule) ?? 1);
   // A rule nft refuses for its missing set gets that error alone, not also "not modelled" for the statement.
@@ -1199,6 +1244,7 @@ function checkReferences(
   ) => void,
   columnOf: (rule: Rule) => number,
   fibAt: (rule: Rule, nth: number) => { line: number; column: number } | undefined = () => undefined,
+  setAt: (rule: Rule, name: string) => { line: number; column: number } | undefined = () => undefined,
 ): { line: number; statement: string }[] {
   const refused: { line: number; statement: string }[] = [];
   for (const table of tables) {
@@ -1265,6 +1311,15 @@ function checkReferences(
             `verdict map '@${t.map}' does not exist in table ${table.family} ${table.name}`,
             "declare it with 'map NAME { type ... : verdict; }'",
           );
+        const map = t.map ? table.sets?.get(t.map) : undefined;
+        const keys = t.concat ?? [t.key];
+        const mismatch = map && datatypeMismatch(keys, map.type, "map");
+        if (mismatch && t.map)
+          err(
+            setAt(rule, t.map) ?? { line: rule.line, column: columnOf(rule) },
+            `${mismatch}: '${keys.join(" . ")} vmap @${t.map}' looks up a key the map (type ${map.type}) does not hold, and nft refuses the rule`,
+            `look it up with a key of the map's type, or declare the map with 'typeof ${keys.join(" . ")} : verdict'`,
+          );
         for (const e of t.elements ?? []) check(rule, e.verdict);
       }
       if (t.kind === "nat-map")
@@ -1305,6 +1360,13 @@ function checkReferences(
               { line: rule.line, column: columnOf(rule) },
               `set '@${c.set}' does not exist in table ${table.family} ${table.name}`,
               "declare it with 'set NAME { type ...; }'",
+            );
+          const mismatch = set && datatypeMismatch(c.concat ?? [c.key], set.type, "set");
+          if (mismatch)
+            err(
+              setAt(rule, c.set) ?? { line: rule.line, column: columnOf(rule) },
+              `${mismatch}: '${(c.concat ?? [c.key]).join(" . ")}' is looked up in ${set.kind} @${c.set} (type ${set.type}), and nft refuses the rule`,
+              `look it up with a key of the ${set.kind}'s type, or declare the ${set.kind} with 'typeof ${(c.concat ?? [c.key]).join(" . ")}'`,
             );
           if (!set?.dynamic) return c;
           // Filled by the rules as packets pass: whether this packet's key is in it is chance.

@@ -37,6 +37,41 @@ const TRUNCATED =
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   [
+    "a set looked up with a key of another type",
+    "rules",
+    "table ip6 t {\n\tset s {\n\t\ttype ipv4_addr\n\t}\n\tchain c {\n\t\tip6 saddr @s accept\n\t}\n}\n",
+  ],
+  [
+    "a verdict map looked up with a key of another type",
+    "rules",
+    "table inet t {\n\tmap m {\n\t\ttype ipv4_addr : verdict\n\t}\n\tchain c {\n\t\tip6 saddr vmap @m\n\t}\n}\n",
+  ],
+  [
+    "an IPv6 element in an IPv4 set",
+    "rules",
+    "table inet t {\n\tset s {\n\t\ttype ipv4_addr\n\t\telements = { fd00::1 }\n\t}\n}\n",
+  ],
+  [
+    "an element timeout in a set without timeouts",
+    "rules",
+    "table ip t {\n\tset s {\n\t\ttype ipv4_addr\n\t\telements = { 198.51.100.1 expires 10s }\n\t}\n}\n",
+  ],
+  [
+    "an expires with no timeout",
+    "rules",
+    "table ip t {\n\tset s {\n\t\ttype ipv4_addr\n\t\tflags timeout\n\t\telements = { 198.51.100.1 expires 10s }\n\t}\n}\n",
+  ],
+  [
+    "an expires past the timeout",
+    "rules",
+    "table ip t {\n\tset s {\n\t\ttype ipv4_addr\n\t\ttimeout 1m\n\t\telements = { 198.51.100.1 expires 90s }\n\t}\n}\n",
+  ],
+  [
+    "a time without its unit",
+    "rules",
+    "table ip t {\n\tset s {\n\t\ttype ipv4_addr\n\t\tflags timeout\n\t\telements = { 198.51.100.1 timeout 90 }\n\t}\n}\n",
+  ],
+  [
     "an interface name too long",
     "rules",
     'table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tiifname "cali1234567890ab" accept\n\t}\n}\n',

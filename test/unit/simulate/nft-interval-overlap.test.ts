@@ -6,7 +6,17 @@
 import { describe, expect, it } from "vitest";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 
-const withSet = (elements: string, type = "ipv4_addr", extra = "") => `table ip t {
+// The lookup of the set's own datatype: nft refuses another one ("datatype mismatch").
+const LOOKUP: Record<string, string> = {
+  ipv4_addr: "ip daddr",
+  ipv6_addr: "ip6 daddr",
+  inet_service: "tcp dport",
+};
+const withSet = (
+  elements: string,
+  type = "ipv4_addr",
+  extra = "",
+) => `table ${type === "ipv6_addr" ? "ip6" : "ip"} t {
 	set s {
 		type ${type}
 		flags interval
@@ -14,7 +24,7 @@ ${extra}		elements = { ${elements} }
 	}
 	chain fw {
 		type filter hook forward priority filter; policy accept;
-		ip daddr @s drop
+		${LOOKUP[type]} @s drop
 	}
 }
 `;
