@@ -246,7 +246,9 @@ function readRuleCommand(r: NftReader, verb: NftToken, table: TableDef, chainNam
   const place = toks[r.at];
   if (place?.value === "index" || place?.value === "position" || place?.value === "handle") {
     const n = toks[r.at + 1];
-    if (place.value !== "index" || !/^\d+$/.test(n?.value ?? "")) {
+    // `position 0` and `handle 0` name no rule: nft inserts at the top and adds at the end, as without them.
+    const none = place.value !== "index" && /^0+$/.test(n?.value ?? "");
+    if (!none && (place.value !== "index" || !/^\d+$/.test(n?.value ?? ""))) {
       err(
         place,
         `'${place.value} ${n?.value ?? ""}' is not modelled: a handle is only known to the kernel that loaded the rules`,
@@ -256,7 +258,7 @@ function readRuleCommand(r: NftReader, verb: NftToken, table: TableDef, chainNam
       return;
     }
     const index = Number(n?.value);
-    if (index >= chain.rules.length) {
+    if (!none && index >= chain.rules.length) {
       // nft 1.0.6: "Could not process rule: No such file or directory" (no rule at that index).
       err(
         place,
@@ -267,7 +269,7 @@ function readRuleCommand(r: NftReader, verb: NftToken, table: TableDef, chainNam
       return;
     }
     // `add` places after the rule at index N, `insert` before it.
-    at = index + (verb.value === "add" ? 1 : 0);
+    if (!none) at = index + (verb.value === "add" ? 1 : 0);
     r.at += 2;
   }
   const words = statement(true);

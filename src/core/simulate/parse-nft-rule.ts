@@ -655,6 +655,31 @@ export function elementPastWidth(
 }
 
 /** A named set's data types nft names (`type mark`), by the key whose values they hold. */
+/** Words that begin a two-word value expression (`meta mark`, `ip daddr`, `tcp dport`, `rt mtu`). */
+const HEADER_WORDS = new Set([
+  "meta",
+  "rt",
+  "ip",
+  "ip6",
+  "tcp",
+  "udp",
+  "udplite",
+  "sctp",
+  "dccp",
+  "th",
+  "ether",
+  "vlan",
+  "arp",
+  "icmp",
+  "icmpv6",
+  "ah",
+  "esp",
+  "comp",
+  "osf",
+  "socket",
+  "ipsec",
+]);
+
 const TYPE_KEYS: Record<string, NftKey> = {
   mark: "meta mark",
   inet_service: "th dport",
@@ -1086,10 +1111,20 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       .replace(/ ([,}])/g, "$1")
       .replace(/\{ /g, "{ ");
   /** Where a value expression starting at `at` ends: `0x1`, `ct mark`, `meta mark and 0xff`, `ip daddr map @m`. */
+  // The end of one value expression at `k`: `iifname`, `ip daddr`, `ct original ip saddr`, `0x1`.
+  const valueEnd = (k: number): number => {
+    const v = tokens[k]?.value ?? "";
+    if (v === "ct") {
+      let n = k + 1;
+      if (tokens[n]?.value === "original" || tokens[n]?.value === "reply") n++;
+      if (tokens[n]?.value === "ip" || tokens[n]?.value === "ip6") n++;
+      return n + 1;
+    }
+    return HEADER_WORDS.has(v) ? k + 2 : k + 1;
+  };
   const setValueEnd = (at: number): number => {
-    let k = at;
-    const v = tokens[k]?.value;
-    k += ["ct", "meta", "rt", "ip", "ip6", "tcp", "udp", "th"].includes(v ?? "") ? 2 : 1;
+    const v = tokens[at]?.value;
+    let k = valueEnd(at);
     // A hash or a counter (`jhash ip saddr . ip daddr mod 2 seed 0x1 offset 5`) runs to its modulus and options.
     if (v === "numgen" || v === "jhash" || v === "symhash") {
       const mod = tokens.findIndex(
@@ -1110,7 +1145,8 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
           else if (tokens[k]?.value === "}") depth--;
           k++;
         } while (k < tokens.length && depth > 0);
-      } else if ((op === "map" || BITWISE.has(op) || op === ".") && tokens[k + 1]) k += 2;
+      } else if (op === "." && tokens[k + 1]) k = valueEnd(k + 1);
+      else if ((op === "map" || BITWISE.has(op)) && tokens[k + 1]) k += 2;
       else return Math.min(k, tokens.length);
     }
   };

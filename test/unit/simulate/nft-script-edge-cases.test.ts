@@ -378,6 +378,26 @@ describe("commands the kernel refuses", () => {
     expect(problems(`${base}add rule ip t c index 0 tcp dport 2 accept\n`)).toEqual([]);
   });
 
+  it("position 0 and handle 0 name no rule: insert puts the rule first, add last, as nft 1.0.6 did", () => {
+    // nft -a list ruleset after each: `tcp dport 2` above `tcp dport 1` for insert, below it for add.
+    const order = (text: string) =>
+      parseNftRuleset(text, { file: "t.nft" }).tables[0]?.chains.get("c")?.rules.map((r) => r.text);
+    for (const place of ["position 0", "handle 0"]) {
+      expect(problems(`${base}insert rule ip t c ${place} tcp dport 2 accept\n`)).toEqual([]);
+      expect(order(`${base}insert rule ip t c ${place} tcp dport 2 accept\n`)).toEqual([
+        "tcp dport 2 accept",
+        "tcp dport 1 accept",
+      ]);
+      expect(order(`${base}add rule ip t c ${place} tcp dport 2 accept\n`)).toEqual([
+        "tcp dport 1 accept",
+        "tcp dport 2 accept",
+      ]);
+    }
+    expect(problems(`${base}insert rule ip t c position 7 tcp dport 2 accept\n`)).toEqual([
+      "4:20 error: 'position 7' is not modelled: a handle is only known to the kernel that loaded the rules",
+    ]);
+  });
+
   it("create of a table or a chain that exists", () => {
     // nft: "Error: Could not process rule: File exists" at the name.
     expect(problems(`${base}create table ip t\n`)).toEqual([
