@@ -1720,6 +1720,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       `'${m[1]} ${m[2]}'：nft 讀的時間要有單位（10s、5m、1h30m、500ms），只有數字會被拒絕（"syntax error, unexpected number, expecting string"）`,
   },
   {
+    code: "nft-comment-not-last",
+    english:
+      /^unexpected '(.+)' after the rule's comment: nft takes a comment only at the rule's end \("syntax error, unexpected (.+), expecting newline or semicolon"\)$/,
+    zh: (m) =>
+      `規則的 comment 後面出現 '${m[1]}'：nft 只接受放在規則最後的 comment（"syntax error, unexpected ${m[2]}, expecting newline or semicolon"）`,
+  },
+  {
     code: "synproxy-target",
     english:
       /^'(.*)' answers a SYN with the host's own SYN cookie and takes the client's ACK, which the simulator does not model$/s,
@@ -2041,6 +2048,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "給元素一個 'timeout'（或給 set 一個 'timeout'），至少和它的 'expires' 一樣長",
   ],
   ["make 'expires' at most the timeout", "讓 'expires' 不超過 timeout"],
+  [
+    "move the comment to the end of the rule (e.g. 'tcp dport 22 accept comment \"ssh\"')",
+    "把 comment 移到規則的最後（例如 'tcp dport 22 accept comment \"ssh\"'）",
+  ],
   [
     OWNER_HINT,
     "實驗室沒有給程式 socket 的使用者和群組，所以程式送出的封包兩種結果都會跟著走；轉送的封包（沒有 socket）和核心自己送的 echo reply、ICMP 錯誤與 reset（沒有使用者）則會決定",

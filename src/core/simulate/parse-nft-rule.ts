@@ -2841,6 +2841,16 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       }
       out.comment = c.value;
       i += 2;
+      // nft's grammar takes a rule's comment last: a word after it ends the file's reading there.
+      const after = peek();
+      if (after && after.type !== "punct" && after.type !== "nl") {
+        problem(
+          after,
+          `unexpected '${after.value}' after the rule's comment: nft takes a comment only at the rule's end ("syntax error, unexpected ${after.value}, expecting newline or semicolon")`,
+          `move the comment to the end of the rule (e.g. 'tcp dport 22 accept comment "ssh"')`,
+        );
+        i = tokens.length;
+      }
       continue;
     }
     if (w === "log") {

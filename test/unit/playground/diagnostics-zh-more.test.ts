@@ -37,6 +37,11 @@ const TRUNCATED =
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   [
+    "a comment before the verdict",
+    "rules",
+    'table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0; policy accept;\n\t\ttcp dport 22 comment "ssh" accept\n\t}\n}\n',
+  ],
+  [
     "a set looked up with a key of another type",
     "rules",
     "table ip6 t {\n\tset s {\n\t\ttype ipv4_addr\n\t}\n\tchain c {\n\t\tip6 saddr @s accept\n\t}\n}\n",

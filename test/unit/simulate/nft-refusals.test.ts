@@ -19,6 +19,12 @@ describe("nft rules nft or the kernel refuses", () => {
     [
       "inet",
       "input",
+      'tcp dport 22 comment "ssh" accept',
+      `error 4:30 unexpected 'accept' after the rule's comment: nft takes a comment only at the rule's end ("syntax error, unexpected accept, expecting newline or semicolon")`,
+    ],
+    [
+      "inet",
+      "input",
       "ct original saddr 198.51.100.1 accept",
       `error 4:3 'ct original saddr' says no family, and nothing before it in the rule does: nft refuses the rule ("cannot determine ip protocol version, use "ip saddr" or "ip6 saddr" instead")`,
     ],

@@ -381,7 +381,9 @@ describe("commands the kernel refuses", () => {
   it("position 0 and handle 0 name no rule: insert puts the rule first, add last, as nft 1.0.6 did", () => {
     // nft -a list ruleset after each: `tcp dport 2` above `tcp dport 1` for insert, below it for add.
     const order = (text: string) =>
-      parseNftRuleset(text, { file: "t.nft" }).tables[0]?.chains.get("c")?.rules.map((r) => r.text);
+      parseNftRuleset(text, { file: "t.nft" })
+        .tables[0]?.chains.get("c")
+        ?.rules.map((r) => r.text);
     for (const place of ["position 0", "handle 0"]) {
       expect(problems(`${base}insert rule ip t c ${place} tcp dport 2 accept\n`)).toEqual([]);
       expect(order(`${base}insert rule ip t c ${place} tcp dport 2 accept\n`)).toEqual([
