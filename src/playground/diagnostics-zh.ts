@@ -565,14 +565,17 @@ export const KNOWN_MESSAGES: readonly Known[] = [
   // The nft reader: one rule's words.
   {
     code: "nft-after-verdict",
-    english: /^'(.*)' after the rule's verdict or NAT does not act: the first one ends the rule$/s,
-    zh: (m) => `規則的判決或 NAT 之後的 '${m[1]}' 不會有作用：第一個判決或 NAT 就結束了這條規則`,
+    english:
+      /^'(.*)' after the rule's verdict or NAT does not act: the first one ends the rule, and nft refuses the rule \("Statement after terminal statement has no effect"\)$/s,
+    zh: (m) =>
+      `規則的判決或 NAT 之後的 '${m[1]}' 不會有作用：第一個判決或 NAT 就結束了這條規則，nft 也會拒絕這條規則（"Statement after terminal statement has no effect"）`,
   },
   {
     code: "nft-statement-after-verdict",
     english:
-      /^statement '(.*)' after the rule's verdict or NAT does not act once that is reached: it ends the rule$/s,
-    zh: (m) => `判決或 NAT 之後的陳述式 '${m[1]}' 不會有作用：走到判決或 NAT 時，這條規則就結束了`,
+      /^statement '(.*)' after the rule's verdict or NAT does not act once that is reached: it ends the rule, and nft refuses the rule \("Statement after terminal statement has no effect"\)$/s,
+    zh: (m) =>
+      `判決或 NAT 之後的陳述式 '${m[1]}' 不會有作用：走到判決或 NAT 時，這條規則就結束了，nft 也會拒絕這條規則（"Statement after terminal statement has no effect"）`,
   },
   {
     code: "nft-needs-value",
@@ -864,14 +867,8 @@ export const KNOWN_HINTS: ReadonlyMap<string, string> = new Map([
     "核心在其他地方會以「Operation not supported」拒絕它：請把它移到 forward chain",
   ],
   ["write the lower address first", "把較小的位址寫在前面"],
-  [
-    "nft refuses such a rule (Statement after terminal statement has no effect); keep one verdict",
-    "nft 會以「Statement after terminal statement has no effect」拒絕這樣的規則：只保留一個判決",
-  ],
-  [
-    "nft refuses such a rule (Statement after terminal statement has no effect); write the statement before it",
-    "nft 會以「Statement after terminal statement has no effect」拒絕這樣的規則：請把這個陳述式寫在判決或 NAT 前面",
-  ],
+  ["keep one verdict", "只保留一個判決"],
+  ["write the statement before it", "請把這個陳述式寫在判決或 NAT 前面"],
   [
     "read the rule from the file nft loaded it from, or write the two comparisons with another expression (counter) between them",
     "請改讀 nft 載入這條規則時用的檔案，或在兩個比較之間放另一個運算式（counter）",

@@ -1039,12 +1039,11 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
           ...(out.afterVerdicts ?? []),
           { verdict: second, conditions: out.conditions.length, effects: out.effectAt.length },
         ];
-      } else if (decides(second))
+      } else if (decides(second) && !out.problems.some((p) => p.severity === "error"))
         problem(
           tokens[lastAt],
-          `'${text(lastAt, i)}' after the rule's verdict or NAT does not act: the first one ends the rule`,
-          "nft refuses such a rule (Statement after terminal statement has no effect); keep one verdict",
-          "warning",
+          `'${text(lastAt, i)}' after the rule's verdict or NAT does not act: the first one ends the rule, and nft refuses the rule ("Statement after terminal statement has no effect")`,
+          "keep one verdict",
         );
     } else if (out.target !== before && decides(out.target)) out.targetAt = out.conditions.length;
     if (
@@ -1054,9 +1053,8 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
     )
       problem(
         tokens[lastAt],
-        `statement '${text(lastAt, i)}' after the rule's verdict or NAT does not act once that is reached: it ends the rule`,
-        "nft refuses such a rule (Statement after terminal statement has no effect); write the statement before it",
-        "warning",
+        `statement '${text(lastAt, i)}' after the rule's verdict or NAT does not act once that is reached: it ends the rule, and nft refuses the rule ("Statement after terminal statement has no effect")`,
+        "write the statement before it",
       );
     // After the target: one more than the conditions before it, so a place after the target never
     // equals one before it (see `Rule.effectAt`).

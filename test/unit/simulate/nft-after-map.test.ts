@@ -57,12 +57,15 @@ describe("verdicts written after a second verdict map's continue", () => {
     expect(wanTcpFates(w, 9999, 9998)).toEqual(["9999: dropped", "9998: host"]);
   });
 
-  it("a verdict after a plain verdict is still said (nft refuses it: Statement after terminal statement)", () => {
+  it("a verdict after a plain verdict is refused, as nft refuses it (Statement after terminal statement), and the rule is not walked", () => {
     const w = world(input("tcp dport vmap { 9999 : continue } drop accept"));
     expect(w.ruleset.diagnostics.map((d) => [d.severity, d.message])).toEqual([
-      ["warning", "'accept' after the rule's verdict or NAT does not act: the first one ends the rule"],
+      [
+        "error",
+        `'accept' after the rule's verdict or NAT does not act: the first one ends the rule, and nft refuses the rule ("Statement after terminal statement has no effect")`,
+      ],
     ]);
-    expect(wanTcpFates(w, 9999)).toEqual(["9999: dropped"]);
+    expect(wanTcpFates(w, 9999)).toEqual(["9999: host"]);
   });
 });
 
@@ -332,13 +335,17 @@ describe("iptables' notrack targets (-j CT --notrack, -j NOTRACK in the raw tabl
 });
 
 describe("a verdict written after a NAT", () => {
-  it("is said: nft refuses it even after a NAT of one family (Statement after terminal statement)", () => {
+  it("is refused: nft refuses it even after a NAT of one family (Statement after terminal statement)", () => {
     const w = world(
       `table inet nat {\n\tchain pre {\n\t\ttype nat hook prerouting priority dstnat; policy accept;\n\t\ttcp dport 9999 dnat ip to 192.168.1.30 drop\n\t}\n}\n`,
     );
-    expect(w.ruleset.diagnostics.map((d) => d.message)).toEqual([
-      "'drop' after the rule's verdict or NAT does not act: the first one ends the rule",
+    expect(w.ruleset.diagnostics.map((d) => [d.severity, d.message])).toEqual([
+      [
+        "error",
+        `'drop' after the rule's verdict or NAT does not act: the first one ends the rule, and nft refuses the rule ("Statement after terminal statement has no effect")`,
+      ],
     ]);
-    expect(wanTcpFates(w, 9999)).toEqual(["9999: nas"]);
+    // The refused rule is not walked, as any rule nft refuses.
+    expect(wanTcpFates(w, 9999)).toEqual(["9999: host"]);
   });
 });

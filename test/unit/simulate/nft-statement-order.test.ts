@@ -104,28 +104,25 @@ describe("statements before a match that fails", () => {
 });
 
 describe("statements after a map lookup or a NAT", () => {
-  it("do not act when the lookup finds nothing, nor after the NAT: it ends the rule (nft_nat_eval)", () => {
-    // nft refuses to load a statement after dnat ('Statement after terminal statement has no effect');
-    // a kernel that holds one stops at the NAT's verdict, and a map without the key breaks the rule first.
+  it("are refused after the NAT, as nft refuses them (nft 1.0.6: at 4:78), and the rule is not walked", () => {
+    // nft refuses to load a statement after dnat ('Statement after terminal statement has no effect').
     const w = world(
       rules(
         "tcp dport { 9999, 8080 } dnat to tcp dport map { 8080 : 192.168.1.30 . 80 } meta mark set 0x5",
         "meta mark 0x5 drop",
       ),
     );
-    expect(fates(w, 9999, 8080)).toEqual(["9999: host", "8080: nas"]);
+    expect(fates(w, 9999, 8080)).toEqual(["9999: host", "8080: host"]);
     expect(
       w.ruleset.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message]),
     ).toEqual([
       [
-        "warning",
+        "error",
         4,
         79,
-        "statement 'meta mark set 0x5' after the rule's verdict or NAT does not act once that is reached: it ends the rule",
+        `statement 'meta mark set 0x5' after the rule's verdict or NAT does not act once that is reached: it ends the rule, and nft refuses the rule ("Statement after terminal statement has no effect")`,
       ],
     ]);
-    const forward = first(w, 8080)[0]?.events.find((e) => e.hook === "ip:filter:forward");
-    expect(forward === undefined || forward.steps.every((s) => s.verdict !== "DROP")).toBe(true);
   });
 
   it("act when the verdict map's element is continue, and not when its key finds none", () => {
@@ -225,13 +222,19 @@ describe("statements after one that never ends the rule (notrack, counter)", () 
     expect(w.ruleset.diagnostics).toEqual([]);
   });
 
-  it("a second verdict after a first is said, where it is written, and the first decides", () => {
-    const w = world(rules("", "tcp dport 9999 accept drop"));
+  it("a second verdict after a first is refused where it is written, as nft refuses it (nft 1.0.6: at its column)", () => {
+    const w = world(rules("", "tcp dport 9999 drop accept"));
+    // The refused rule is not walked: the input policy accepts.
     expect(fates(w, 9999)).toEqual(["9999: host"]);
     expect(
       w.ruleset.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message]),
     ).toEqual([
-      ["warning", 10, 25, "'drop' after the rule's verdict or NAT does not act: the first one ends the rule"],
+      [
+        "error",
+        10,
+        23,
+        `'accept' after the rule's verdict or NAT does not act: the first one ends the rule, and nft refuses the rule ("Statement after terminal statement has no effect")`,
+      ],
     ]);
   });
 });
