@@ -1724,6 +1724,18 @@ export const MORE_MESSAGES: readonly Known[] = [
       `規則的 comment 後面出現 '${m[1]}'：nft 只接受放在規則最後的 comment（"syntax error, unexpected ${m[2]}, expecting newline or semicolon"）`,
   },
   {
+    code: "xt-addrtype-name",
+    english: /^iptables refuses the address type '(.+)' \(addrtype: bad type "(.+)"\)$/,
+    zh: (m) => `iptables 不接受位址類型 '${m[1]}'（addrtype: bad type "${m[2]}"）`,
+  },
+  {
+    code: "ebt-port-protocol",
+    english:
+      /^(--ip6?-\S+) needs (--ip6?-proto) tcp, udp, udplite, sctp or dccp, not negated, in the same rule \(ebtables refuses it: Invalid argument\)$/,
+    zh: (m) =>
+      `${m[1]} 需要同一條規則裡有 ${m[2]} tcp、udp、udplite、sctp 或 dccp（不能是反向比對）：ebtables 會拒絕它（Invalid argument）`,
+  },
+  {
     code: "synproxy-target",
     english:
       /^'(.*)' answers a SYN with the host's own SYN cookie and takes the client's ACK, which the simulator does not model$/s,
@@ -2057,6 +2069,14 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english: /^write one of ([A-Z, ]+), or several joined by commas$/,
+    zh: (m) => `請寫 ${m[1]} 其中之一，或用逗號連接幾個`,
+  },
+  {
+    english: /^write e\.g\. -p (IPv6 --ip6-proto tcp|IPv4 --ip-proto tcp) (--ip6?-\S+) 22$/,
+    zh: (m) => `例如寫成 -p ${m[1]} ${m[2]} 22`,
+  },
   {
     english:
       /^look it up with a key of the (set|map)'s type, or declare the (?:set|map) with 'typeof (.+?)( : verdict)?'$/,

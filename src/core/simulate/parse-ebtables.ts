@@ -307,6 +307,8 @@ export function parseEbtRuleArgs(
   let neg = false;
   /** Where an `--ip(6)-icmp-type` stands: its protocol is checked once the whole rule is read. */
   let icmpTypeAt: { column: number; option: string; v6: boolean } | undefined;
+  // The first port option, checked against the rule's transport once all options are read.
+  let portAt: { column: number; option: string; v6: boolean } | undefined;
   /** The `--ip-proto` / `--ip6-proto` options read, for that check. */
   const protocols: { v6: boolean; proto: string; neg: boolean }[] = [];
   for (let i = 0; i < tokens.length; i++) {
@@ -496,6 +498,7 @@ export function parseEbtRuleArgs(
         if (e) return e;
         const range = parsePortRange((val as Token).value);
         if (!range) return badValue("a port or port range", "expected N or N:M (0..65535)");
+        portAt ??= { column: tok.column, option: o, v6: o.startsWith("--ip6") };
         conditions.push({ kind: o.includes("d") ? "dport" : "sport", range, neg: n });
         continue;
       }
@@ -652,8 +655,24 @@ export function parseEbtRuleArgs(
         },
       };
   }
+  if (portAt) {
+    // ebt_ip(6)_mt_check: a port needs a transport with ports, not negated.
+    const { column, option, v6 } = portAt;
+    const own = protocols.filter((p) => p.v6 === v6 && PORT_PROTOCOLS.has(p.proto));
+    if (own.length === 0 || own.some((p) => p.neg))
+      return {
+        error: {
+          column,
+          message: `${option} needs ${v6 ? "--ip6-proto" : "--ip-proto"} tcp, udp, udplite, sctp or dccp, not negated, in the same rule (ebtables refuses it: Invalid argument)`,
+          hint: `write e.g. -p ${v6 ? "IPv6 --ip6-proto tcp" : "IPv4 --ip-proto tcp"} ${option} 22`,
+        },
+      };
+  }
   return { conditions, target, log, ...(effects.length ? { effects } : {}) };
 }
+
+/** The transports ebtables' port options take, by name or number. */
+const PORT_PROTOCOLS = new Set(["tcp", "6", "udp", "17", "udplite", "136", "sctp", "132", "dccp", "33"]);
 
 /** ebt_mark_t's operations as the MARK target's `(mark & ~mask) ^ value`. */
 const EBT_MARK_OPS: Record<string, (v: number) => { value: number; mask: number }> = {

@@ -20,6 +20,21 @@ import type { Token } from "./tokenize-rule.ts";
 import { parseXtCidr, parseXtCidr6, xtNumericIpv4 } from "./xt-address.ts";
 import { wholeLongOptions } from "./xt-long-options.ts";
 
+/** The route types libxt_addrtype takes (in any case). */
+const ADDRESS_TYPES = new Set([
+  "UNSPEC",
+  "UNICAST",
+  "LOCAL",
+  "BROADCAST",
+  "ANYCAST",
+  "MULTICAST",
+  "BLACKHOLE",
+  "UNREACHABLE",
+  "PROHIBIT",
+  "THROW",
+  "NAT",
+  "XRESOLVE",
+]);
 /** A problem in one rule, at a column of its line. */
 export interface RuleArgError {
   column: number;
@@ -871,6 +886,15 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
       case "--src-type":
       case "--dst-type": {
         if (!first) return fail(tok.column, `${opt} needs an address type`, "write e.g. --dst-type LOCAL");
+        const names = first.value.split(",");
+        const badAt = names.findIndex((t) => !ADDRESS_TYPES.has(t.toUpperCase()));
+        const bad = names[badAt];
+        if (bad !== undefined)
+          return fail(
+            first.column + names.slice(0, badAt).join(",").length + (badAt > 0 ? 1 : 0),
+            `iptables refuses the address type '${bad}' (addrtype: bad type "${bad}")`,
+            `write one of ${[...ADDRESS_TYPES].join(", ")}, or several joined by commas`,
+          );
         conditions.push({
           kind: "addrtype",
           which: opt === "--src-type" ? "src" : "dst",

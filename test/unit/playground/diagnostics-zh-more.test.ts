@@ -37,6 +37,16 @@ const TRUNCATED =
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   [
+    "an address type iptables does not know",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m addrtype --dst-type ADDRTYPE -j RETURN\nCOMMIT\n",
+  ],
+  [
+    "an ebtables port without its transport",
+    "rules",
+    "*filter\n:INPUT ACCEPT\n:FORWARD ACCEPT\n:OUTPUT ACCEPT\n-A FORWARD -p IPv4 --ip-dport 22 -j DROP\n",
+  ],
+  [
     "a comment before the verdict",
     "rules",
     'table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0; policy accept;\n\t\ttcp dport 22 comment "ssh" accept\n\t}\n}\n',

@@ -133,6 +133,32 @@ describe("parseEbtables", () => {
     expect(columnAndMessage("-p IPv4 --ip-icmp-type echo-reply --ip-proto 1")).toEqual([]);
   });
 
+  it("refuses a port without a transport that has ports, as ebtables-restore 1.8.9 refused it (RULE_APPEND failed: Invalid argument)", () => {
+    const columnAndMessage = (rule: string) =>
+      parseEbtables(`*filter\n:FORWARD ACCEPT\n-A FORWARD ${rule} -j DROP\n`).diagnostics.map(
+        (d) => `${d.position?.column} ${d.message}`,
+      );
+    const refused = (column: number, option: string, proto: string) =>
+      `${column} ${option} needs ${proto} tcp, udp, udplite, sctp or dccp, not negated, in the same rule (ebtables refuses it: Invalid argument)`;
+    expect(columnAndMessage("-p IPv4 --ip-dport 22")).toEqual([refused(20, "--ip-dport", "--ip-proto")]);
+    expect(columnAndMessage("-p IPv4 --ip-proto ! tcp --ip-dport 22")).toEqual([
+      refused(37, "--ip-dport", "--ip-proto"),
+    ]);
+    expect(columnAndMessage("-p IPv4 --ip-proto icmp --ip-sport 22")).toEqual([
+      refused(36, "--ip-sport", "--ip-proto"),
+    ]);
+    expect(columnAndMessage("-p IPv6 --ip6-dport 22")).toEqual([refused(20, "--ip6-dport", "--ip6-proto")]);
+    // Taken: a named or numbered transport with ports, before or after the port.
+    for (const ok of [
+      "-p IPv4 --ip-proto tcp --ip-dport 22",
+      "-p IPv4 --ip-proto 6 --ip-dport 22",
+      "-p IPv4 --ip-proto dccp --ip-sport 22",
+      "-p IPv4 --ip-dport 22 --ip-proto udp",
+      "-p IPv6 --ip6-proto udplite --ip6-dport 22",
+    ])
+      expect(columnAndMessage(ok), ok).toEqual([]);
+  });
+
   it("reads an `ebtables -L` listing", () => {
     const r = parseEbtables(
       "Bridge table: nat\n\nBridge chain: PREROUTING, entries: 1, policy: ACCEPT\n-p IPv4 --ip-dst 172.17.0.3 -j DROP\n",
