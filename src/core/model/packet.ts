@@ -261,6 +261,11 @@ export interface TraceEvent {
   gid?: number;
   /** Which envelope wrapped the line (`bare`, `dmesg`, `dmesg-T`, `dmesg-iso`, `journal`, `syslog`, ...). */
   envelope?: string;
+  /**
+   * The host name the envelope printed (syslog, journal): lines of two hosts in one file (a log server's)
+   * are never one packet. Default: none (dmesg and bare lines name no host).
+   */
+  host?: string;
 }
 
 /** Source and destination of a packet at one point, for NAT rewrites. */

@@ -3,6 +3,9 @@
  * where the message itself starts, without copying the line.
  */
 
+/** What a host name in a syslog header can be: letters, digits, dots, dashes, underscores. */
+const HOST_NAME = /^[A-Za-z0-9._-]+$/;
+
 /** The envelopes a kernel line can come in. */
 export const ENVELOPES = [
   "bare",
@@ -736,6 +739,15 @@ export function detectEnvelope(line: string): Envelope {
       // ulogd's LOGEMU file (NFLOG): `Nov 26 05:58:48 host <prefix>IN=...`, no program tag; and what a
       // UniFi OS gateway sends a remote syslog: `<13>` first, its host name often twice.
       const host = line.indexOf(" ", d.end + 1);
+      // A word no host name could be (`DENY:`, `[UFW`) is the LOG prefix of a line sent without a host.
+      if (
+        (kind === undefined || kind === "dmesg-r") &&
+        host > d.end + 1 &&
+        !HOST_NAME.test(line.slice(d.end + 1, host))
+      )
+        return kind === undefined
+          ? { kind: "ulogd", bodyStart: d.end + 1, time: d.time, kernel: false }
+          : { kind: "syslog", bodyStart: d.end + 1, time: d.time, kernel: false };
       if ((kind === undefined || kind === "dmesg-r") && host > d.end + 1 && host - d.end <= 256) {
         const name = line.slice(d.end + 1, host + 1);
         const bodyStart = line.startsWith(name, host + 1) ? host + name.length + 1 : host + 1;

@@ -237,6 +237,8 @@ function ebtTransportUnsaid(a: TraceEvent, b: TraceEvent): boolean {
 
 /** The header fields NAT never changes agree (undefined on either side counts as agreeing); `anyTransport`: whatever the transport says. */
 function invariantsAgree(a: TraceEvent, b: TraceEvent, anyTransport = false): boolean {
+  // A log server's file: a packet is one host's.
+  if (!same(a.host, b.host)) return false;
   const x = a.ip;
   const y = b.ip;
   if (x && y) {

@@ -727,6 +727,10 @@ export class TraceParser {
     pos.column = lineColumn(at, envelope.bodyStart + 1);
     if (envelope.time !== undefined) ev.time = envelope.time;
     ev.envelope = envelope.kind;
+    if (envelope.hostAt !== undefined) {
+      const end = body.indexOf(" ", envelope.hostAt);
+      if (end > envelope.hostAt) ev.host = body.slice(envelope.hostAt, end);
+    }
     if ((ev.hook as string) === "") {
       // The user's own list names the chain before a built-in guess (firewalld's `IN_<zone>_DROP:`) may.
       const mine = this.userChoices.size && this.userChoices.has(ev.prefix.trim());
