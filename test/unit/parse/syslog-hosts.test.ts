@@ -5,11 +5,12 @@
  * keeps its LOG prefix: `DENY:` is no host name (Elastic's iptables test log).
  */
 import { describe, expect, it } from "vitest";
+import type { HookId } from "../../../src/core/model/hook.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
 
 const SYN =
   "IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=198.51.100.7 DST=203.0.113.9 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=4242 DF PROTO=TCP SPT=40000 DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0 ";
-const hooks = (text: string, prefixes?: Record<string, string>) =>
+const hooks = (text: string, prefixes?: Record<string, HookId>) =>
   parseTraceText(text, { file: "x.log", ...(prefixes ? { prefixMap: prefixes } : {}) }).packets.map((p) =>
     p.events.map((e) => `${e.host ?? "-"} ${e.hook}`),
   );
@@ -37,10 +38,10 @@ describe("the host a line names", () => {
 
   it("reads a word no host name could be as the prefix of a line sent without a host", () => {
     const text = `Jan  8 03:37:09 DENY: ${SYN}`;
-    expect(hooks(text, { "DENY:": "ip:filter:INPUT" })).toEqual([["- ip:filter:INPUT"]]);
+    expect(hooks(text, { "DENY:": "ip:filter:INPUT" as HookId })).toEqual([["- ip:filter:INPUT"]]);
     expect(
-      parseTraceText(text, { file: "x.log", prefixMap: { "DENY:": "ip:filter:INPUT" } }).packets[0]?.events[0]
-        ?.prefix,
+      parseTraceText(text, { file: "x.log", prefixMap: { "DENY:": "ip:filter:INPUT" as HookId } }).packets[0]
+        ?.events[0]?.prefix,
     ).toBe("DENY: ");
   });
 });
