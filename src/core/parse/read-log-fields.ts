@@ -360,6 +360,24 @@ function readMac(ev: TraceEvent, line: string, from: number, to: number): void {
     ev.ethType = line.startsWith("08:00", from + 36)
       ? "0x0800"
       : `0x${line.slice(from + 36, from + 38)}${line.slice(from + 39, from + 41)}`;
+  } else if (to - from === 53 && line.charCodeAt(from + 38) === 58) {
+    // 18 bytes: a VLAN device's header length. A tag still in the frame (8100 or 88a8 after the
+    // addresses) is read; else the kernel printed 4 bytes of the network header after the type.
+    ev.macDst = line.slice(from, from + 17);
+    ev.macSrc = line.slice(from + 18, from + 35);
+    const hex = (at: number) =>
+      `${line.slice(from + at, from + at + 2)}${line.slice(from + at + 3, from + at + 5)}`;
+    const tpid = hex(36);
+    if (tpid === "8100" || tpid === "88a8") {
+      const tci = Number.parseInt(hex(42), 16);
+      ev.vlan = {
+        proto: `0x${tpid}`,
+        id: tci & 0xfff,
+        ...(tci >> 13 ? { pcp: tci >> 13 } : {}),
+        ...((tci >> 12) & 1 ? { dei: 1 } : {}),
+      };
+      ev.ethType = `0x${hex(48)}`;
+    } else ev.ethType = `0x${tpid}`;
   } else {
     ev.macRaw = line.slice(from, to);
   }
