@@ -263,6 +263,12 @@ export function readJournalJson(line: string): JournalMessage | ErrorLine | unde
   const out: JournalMessage = { map: [], kernel: false };
   const stamp = jsonString(line, fields.get("__REALTIME_TIMESTAMP"));
   if (stamp && /^\d{1,17}$/.test(stamp)) out.time = Number(stamp) / 1e6;
+  else {
+    // `dmesg -J` on one line a record (jq -c): seconds since boot, as dmesg's own stamp.
+    const t = fields.get("time");
+    const raw = t === undefined ? "" : line.slice(t, valueEnd(line, t, 1));
+    if (/^\d{1,12}(\.\d{1,9})?$/.test(raw)) out.time = Number(raw);
+  }
   out.kernel = jsonString(line, fields.get("_TRANSPORT")) === "kernel";
   const m = fields.get("MESSAGE") ?? shippedMessage(line, fields, out);
   if (m === undefined) {

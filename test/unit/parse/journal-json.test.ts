@@ -232,4 +232,13 @@ describe("pretty-printed JSON of other tools (harvest42)", () => {
       ["iptable/filter-INPUT", "ip:filter:INPUT", 11],
     ]);
   });
+
+  it("takes the time of dmesg -J's records written one a line (jq -c), as dmesg's stamp", () => {
+    const text = [
+      `{"pri":4,"time":65707.349409,"msg":${JSON.stringify(line("iptable/filter-INPUT "))}}`,
+      `{"pri":4,"time":65707.35,"msg":${JSON.stringify(line("iptable/filter-INPUT ").replace("ID=", "ID=9"))}}`,
+    ].join("\n");
+    const r = parseTraceText(text, { file: "compact.json" });
+    expect(r.packets.map((p) => p.events[0]?.time)).toEqual([65707.349409, 65707.35]);
+  });
 });
