@@ -1736,6 +1736,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       `${m[1]} 需要同一條規則裡有 ${m[2]} tcp、udp、udplite、sctp 或 dccp（不能是反向比對）：ebtables 會拒絕它（Invalid argument）`,
   },
   {
+    code: "nft-string-escape",
+    english:
+      /^nft's strings have no escapes: the '"' after '\\' ends the string, and nft refuses what follows it \("syntax error, unexpected junk"\)$/,
+    zh: () =>
+      `nft 的字串沒有跳脫字元：'\\' 後面的 '"' 就結束了字串，nft 會拒絕接在後面的文字（"syntax error, unexpected junk"）`,
+  },
+  {
     code: "synproxy-target",
     english:
       /^'(.*)' answers a SYN with the host's own SYN cookie and takes the client's ACK, which the simulator does not model$/s,
@@ -2057,6 +2064,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "給元素一個 'timeout'（或給 set 一個 'timeout'），至少和它的 'expires' 一樣長",
   ],
   ["make 'expires' at most the timeout", "讓 'expires' 不超過 timeout"],
+  [
+    "write the string without double quotes inside it (single quotes are fine)",
+    "字串裡不要寫雙引號（單引號可以）",
+  ],
   [
     "move the comment to the end of the rule (e.g. 'tcp dport 22 accept comment \"ssh\"')",
     "把 comment 移到規則的最後（例如 'tcp dport 22 accept comment \"ssh\"'）",

@@ -112,6 +112,16 @@ export function tokenizeNft(text: string, firstLine = 1): NftTokenizeResult {
       if (ch === '"') {
         const close = src.indexOf('"', i + 1);
         if (close < 0) return { ok: false, line, column: i + 1, message: "unterminated string" };
+        // nft's strings have no escapes: `\"` ends the string, and the text glued after it is junk to nft.
+        const next = src.charAt(close + 1);
+        if (src.charAt(close - 1) === "\\" && next !== "" && !/[\s;},]/.test(next))
+          return {
+            ok: false,
+            line,
+            column: close + 2,
+            message: `nft's strings have no escapes: the '"' after '\\' ends the string, and nft refuses what follows it ("syntax error, unexpected junk")`,
+            hint: "write the string without double quotes inside it (single quotes are fine)",
+          };
         tokens.push({ type: "string", value: src.slice(i + 1, close), line, column: i + 1 });
         i = close + 1;
         continue;

@@ -37,6 +37,11 @@ const TRUNCATED =
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   [
+    "an escaped quote in an nft string",
+    "rules",
+    'table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tlog prefix "a \\"q\\" b" accept\n\t}\n}\n',
+  ],
+  [
     "an address type iptables does not know",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m addrtype --dst-type ADDRTYPE -j RETURN\nCOMMIT\n",

@@ -19,6 +19,12 @@ describe("nft rules nft or the kernel refuses", () => {
     [
       "inet",
       "input",
+      'log prefix "a \\"q\\" # b" accept',
+      `error 4:19 nft's strings have no escapes: the '"' after '\\' ends the string, and nft refuses what follows it ("syntax error, unexpected junk")`,
+    ],
+    [
+      "inet",
+      "input",
       'tcp dport 22 comment "ssh" accept',
       `error 4:30 unexpected 'accept' after the rule's comment: nft takes a comment only at the rule's end ("syntax error, unexpected accept, expecting newline or semicolon")`,
     ],
