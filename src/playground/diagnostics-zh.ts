@@ -1743,6 +1743,20 @@ export const MORE_MESSAGES: readonly Known[] = [
       `nft 的字串沒有跳脫字元：'\\' 後面的 '"' 就結束了字串，nft 會拒絕接在後面的文字（"syntax error, unexpected junk"）`,
   },
   {
+    code: "nft-dup-table",
+    english:
+      /^'dup to (\S+)' in a table (\S+): nft copies packets to an address only in an ip or ip6 table, and refuses it here \("unsupported family"\)$/,
+    zh: (m) =>
+      `table ${m[2]} 裡的 'dup to ${m[1]}'：nft 只在 ip 或 ip6 table 裡把封包複製到某個位址，這裡會拒絕它（"unsupported family"）`,
+  },
+  {
+    code: "nft-dup-family",
+    english:
+      /^'(\S+)' is an (IPv4|IPv6) address, but dup in a table (\S+) copies to an (IPv4|IPv6) one: nft refuses it \("Could not resolve hostname: Address family for hostname not supported"\)$/,
+    zh: (m) =>
+      `'${m[1]}' 是 ${m[2]} 位址，但 table ${m[3]} 裡的 dup 只能複製到 ${m[4]} 位址：nft 會拒絕它（"Could not resolve hostname: Address family for hostname not supported"）`,
+  },
+  {
     code: "synproxy-target",
     english:
       /^'(.*)' answers a SYN with the host's own SYN cookie and takes the client's ACK, which the simulator does not model$/s,
@@ -2064,6 +2078,7 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "給元素一個 'timeout'（或給 set 一個 'timeout'），至少和它的 'expires' 一樣長",
   ],
   ["make 'expires' at most the timeout", "讓 'expires' 不超過 timeout"],
+  ["move the rule to a table ip (or ip6) at the same hook", "把規則移到同一個 hook 的 ip（或 ip6）table"],
   [
     "write the string without double quotes inside it (single quotes are fine)",
     "字串裡不要寫雙引號（單引號可以）",
@@ -2080,6 +2095,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english: /^write an (IPv4|IPv6) address, or move the rule to a table (ip6?)$/,
+    zh: (m) => `寫成 ${m[1]} 位址，或把規則移到 table ${m[2]}`,
+  },
   {
     english: /^write one of ([A-Z, ]+), or several joined by commas$/,
     zh: (m) => `請寫 ${m[1]} 其中之一，或用逗號連接幾個`,

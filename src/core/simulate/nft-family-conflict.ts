@@ -37,6 +37,36 @@ interface FamilyNeed {
   nat?: boolean;
 }
 
+/**
+ * `dup to ADDR [device DEV]`: nft 1.0.6 takes it in ip and ip6 tables only ("unsupported family" in inet
+ * and bridge ones), with an address of the table's family ("Could not resolve hostname"). A netdev
+ * table's `dup to DEVICE` is another statement, not checked here.
+ */
+function dupFamily(words: readonly NftToken[], tableFamily: string): FamilyConflict | undefined {
+  if (tableFamily === "netdev") return undefined;
+  for (let k = 0; k < words.length - 2; k++) {
+    const w = words[k] as NftToken;
+    if (w.type !== "word" || w.value !== "dup" || words[k + 1]?.value !== "to") continue;
+    const addr = words[k + 2] as NftToken;
+    if (tableFamily !== "ip" && tableFamily !== "ip6")
+      return {
+        at: w,
+        message: `'dup to ${addr.value}' in a table ${tableFamily}: nft copies packets to an address only in an ip or ip6 table, and refuses it here ("unsupported family")`,
+        hint: "move the rule to a table ip (or ip6) at the same hook",
+      };
+    // An address written out; a map or an expression (`dup to ip daddr map { ... }`) is not checked.
+    const v6 = /^[0-9a-f:.]*:[0-9a-f:.]*$/i.test(addr.value);
+    if (!v6 && !/^\d+\.\d+\.\d+\.\d+$/.test(addr.value)) continue;
+    if (v6 !== (tableFamily === "ip6"))
+      return {
+        at: addr,
+        message: `'${addr.value}' is an ${v6 ? "IPv6" : "IPv4"} address, but dup in a table ${tableFamily} copies to an ${v6 ? "IPv4" : "IPv6"} one: nft refuses it ("Could not resolve hostname: Address family for hostname not supported")`,
+        hint: `write an ${tableFamily === "ip6" ? "IPv6" : "IPv4"} address, or move the rule to a table ${v6 ? "ip6" : "ip"}`,
+      };
+  }
+  return undefined;
+}
+
 /** A conflict nft refuses the rule for, positioned as nft positions it. */
 export interface FamilyConflict {
   at: NftToken;
@@ -169,6 +199,8 @@ export function familyConflict(words: readonly NftToken[], tableFamily: string):
   // A bridge or netdev table has no address family for conntrack's tuple: nft's context does not help
   // (`ether type ip ct original saddr X`: "Address family not supported by protocol", kernel 6.18).
   const bridged = tableFamily === "bridge" || tableFamily === "netdev";
+  const dup = dupFamily(words, tableFamily);
+  if (dup) return dup;
   for (let k = 0; k < words.length; k++) {
     const unfamilied =
       context && !bridged ? undefined : ctAddressWithoutFamily(words, k, bridged ? tableFamily : undefined);

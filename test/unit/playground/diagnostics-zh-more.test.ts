@@ -37,6 +37,16 @@ const TRUNCATED =
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   [
+    "dup in an inet table",
+    "rules",
+    "table inet t {\n\tchain c {\n\t\ttype filter hook prerouting priority 0; policy accept;\n\t\tdup to 198.51.100.9\n\t}\n}\n",
+  ],
+  [
+    "dup to an address of the other family",
+    "rules",
+    "table ip6 t {\n\tchain c {\n\t\ttype filter hook prerouting priority 0; policy accept;\n\t\tdup to 198.51.100.9\n\t}\n}\n",
+  ],
+  [
     "an escaped quote in an nft string",
     "rules",
     'table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0; policy accept;\n\t\tlog prefix "a \\"q\\" b" accept\n\t}\n}\n',

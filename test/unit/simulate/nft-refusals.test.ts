@@ -18,6 +18,18 @@ describe("nft rules nft or the kernel refuses", () => {
   it.each([
     [
       "inet",
+      "prerouting",
+      'dup to 198.51.100.9 device "lo"',
+      `error 4:3 'dup to 198.51.100.9' in a table inet: nft copies packets to an address only in an ip or ip6 table, and refuses it here ("unsupported family")`,
+    ],
+    [
+      "ip6",
+      "prerouting",
+      "dup to 198.51.100.9",
+      `error 4:10 '198.51.100.9' is an IPv4 address, but dup in a table ip6 copies to an IPv6 one: nft refuses it ("Could not resolve hostname: Address family for hostname not supported")`,
+    ],
+    [
+      "inet",
       "input",
       'log prefix "a \\"q\\" # b" accept',
       `error 4:19 nft's strings have no escapes: the '"' after '\\' ends the string, and nft refuses what follows it ("syntax error, unexpected junk")`,
