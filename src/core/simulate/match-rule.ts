@@ -644,6 +644,9 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
       if (!ctx.routeTo) return "unknown";
       // Looped-back packets pass, as in nft_fib and xt_rpfilter.
       if (ctx.in === "lo") r = true;
+      // A link-local source (a neighbour solicitation's) is on the link it came in by: the kernel
+      // keeps a fe80::/64 route on every IPv6 device (simcheck12 D6).
+      else if (p.v6 && /^fe[89ab]/i.test(p.src)) r = true;
       else {
         const back = ctx.routeTo(p.src);
         r =
