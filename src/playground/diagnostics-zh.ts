@@ -19,6 +19,7 @@ import {
 } from "../core/parse/parse-hints.ts";
 import { DEVICE_HOOK_HINT, MISSING_IPSET_HINT, TABLE_TWICE_HINT } from "../core/simulate/ruleset-hints.ts";
 import { OWNER_HINT } from "../core/simulate/socket-owner.ts";
+import { OPEN_QUOTE_HINT } from "../core/simulate/tokenize-rule.ts";
 import {
   CHANCE_HINT,
   CT_UNCERTAIN_HINT,
@@ -1161,11 +1162,6 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `${m[2] ? "bridge " : ""}table '${m[3]}' 裡沒有宣告 chain '${m[1]}'`,
   },
   {
-    code: "xt-unterminated-quote",
-    english: /^unterminated (["']) quote$/,
-    zh: (m) => `引號（${m[1]}）沒有結束`,
-  },
-  {
     code: "xt-needs",
     english: new RegExp(`^(\\S+) needs (${oneOf(Object.keys(XT_NEEDS))})$`),
     zh: (m) => `${m[1]} 後面少了${afterZh(XT_NEEDS[m[2] as string] as string)}`,
@@ -1757,6 +1753,12 @@ export const MORE_MESSAGES: readonly Known[] = [
       `'${m[1]}' 是 ${m[2]} 位址，但 table ${m[3]} 裡的 dup 只能複製到 ${m[4]} 位址：nft 會拒絕它（"Could not resolve hostname: Address family for hostname not supported"）`,
   },
   {
+    code: "xt-open-quote",
+    english:
+      /^the quote is never closed: (iptables-restore|ebtables-restore) reads the rest of the line as one word \('(.*)'\), and the rule is read so$/s,
+    zh: (m) => `引號沒有關上：${m[1]} 會把這一行剩下的部分當成一個字（'${m[2]}'），規則也照這樣讀`,
+  },
+  {
     code: "synproxy-target",
     english:
       /^'(.*)' answers a SYN with the host's own SYN cookie and takes the client's ACK, which the simulator does not model$/s,
@@ -2007,10 +2009,6 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "在下一個 *table 行之前加上 COMMIT（iptables-restore 會拒絕沒有 COMMIT 的 table）",
   ],
   [
-    "close the quote; iptables-save quotes comments with double quotes",
-    "把引號結束：iptables-save 用雙引號包住註解",
-  ],
-  [
     "give iptables-save output: it starts each table with *filter, *nat, ...",
     "請提供 iptables-save 的輸出：它的每個 table 都以 *filter、*nat 等行開頭",
   ],
@@ -2078,6 +2076,7 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "給元素一個 'timeout'（或給 set 一個 'timeout'），至少和它的 'expires' 一樣長",
   ],
   ["make 'expires' at most the timeout", "讓 'expires' 不超過 timeout"],
+  [OPEN_QUOTE_HINT, "在值結束的地方關上引號；現在它後面的東西（例如 -j target）都算在這個值裡"],
   ["move the rule to a table ip (or ip6) at the same hook", "把規則移到同一個 hook 的 ip（或 ip6）table"],
   [
     "write the string without double quotes inside it (single quotes are fine)",

@@ -19,7 +19,7 @@ import { parseNftRule as parseNftStatements } from "./parse-nft-rule.ts";
 import { parseIcmpType, parsePortRange } from "./parse-rule-args.ts";
 import type { ChainDef, Condition, Rule, TableDef, Target } from "./ruleset.ts";
 import { tokenizeNft } from "./tokenize-nft.ts";
-import { type Token, tokenizeRule } from "./tokenize-rule.ts";
+import { OPEN_QUOTE_HINT, openQuoteMessage, type Token, tokenizeRule } from "./tokenize-rule.ts";
 import { chanceHint, UNCERTAIN_HINT, UNMODELLED_MATCH_HINT } from "./unmodelled-hints.ts";
 
 /** Built-in bridge chains per table (ebtables-nft has no broute table; legacy has it). */
@@ -149,11 +149,18 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
       .slice(indent + prefix.length)
       .replace(/\s*,\s*pcnt\s*=\s*\d+\s*--\s*bcnt\s*=\s*\d+\s*$/, "");
     const at0 = indent + prefix.length;
-    const tk = tokenizeRule(body, true);
+    const tk = tokenizeRule(body, true, true);
     if (!tk.ok) {
       err(lineNo, at0 + tk.column, tk.message, "close the quote");
       continue;
     }
+    if (tk.open !== undefined)
+      warn(
+        lineNo,
+        at0 + tk.open,
+        openQuoteMessage("ebtables-restore", tk.tokens[tk.tokens.length - 1]?.value ?? ""),
+        OPEN_QUOTE_HINT,
+      );
     let tokens = tk.tokens;
     let chain = listChain;
     if (tokens[0]?.value === "-A" || tokens[0]?.value === "--append") {

@@ -24,7 +24,7 @@ import {
 import type { ChainDef, Condition, FamilyRules, Rule, TableDef, Target } from "./ruleset.ts";
 import { TABLE_TWICE_HINT } from "./ruleset-hints.ts";
 import { OWNER_HINT } from "./socket-owner.ts";
-import { type Token, tokenizeRule } from "./tokenize-rule.ts";
+import { OPEN_QUOTE_HINT, openQuoteMessage, type Token, tokenizeRule } from "./tokenize-rule.ts";
 import { chanceHint, DECIDES_NOTHING_HINT, UNMODELLED_MATCH_HINT } from "./unmodelled-hints.ts";
 import { bareTargetRefusal } from "./xt-bare-targets.ts";
 import { longOptionOf } from "./xt-long-options.ts";
@@ -516,7 +516,7 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       offset = indent;
       body = body.slice(indent);
     }
-    const tk = tokenizeRule(body);
+    const tk = tokenizeRule(body, false, true);
     if (!tk.ok) {
       err(
         lineNo,
@@ -526,6 +526,14 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       );
       continue;
     }
+    if (tk.open !== undefined)
+      err(
+        lineNo,
+        offset + tk.open,
+        openQuoteMessage("iptables-restore", tk.tokens[tk.tokens.length - 1]?.value ?? ""),
+        OPEN_QUOTE_HINT,
+        "warning",
+      );
     // `-4`/`-6` (iptables-restore takes them anywhere in a rule): a rule of the other family is skipped, as restore does.
     const marked = markedFamily(tk.tokens);
     if (marked === "both") {

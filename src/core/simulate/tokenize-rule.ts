@@ -13,15 +13,23 @@ export interface Token {
   quoted?: true;
 }
 
-/** Result of tokenizing: the words, or the column of an unterminated quote. */
-export type TokenizeResult = { ok: true; tokens: Token[] } | { ok: false; column: number; message: string };
+/**
+ * Result of tokenizing: the words, or the column of an unterminated quote. `open`: with `toLineEnd`, the
+ * column of a quote never closed, whose word ran to the end of the line.
+ */
+export type TokenizeResult =
+  | { ok: true; tokens: Token[]; open?: number }
+  | { ok: false; column: number; message: string };
 
 /**
  * Tokenizes `line`; never throws. `verbatim` (default false): a backslash inside double quotes is kept as
  * written, as ebtables-save prints a prefix (`"fw\x"` is `fw\x`; ebtables refuses a `"` in it).
+ * `toLineEnd` (default false): a quote never closed takes the rest of the line, as iptables-restore
+ * reads it, instead of failing.
  */
-export function tokenizeRule(line: string, verbatim = false): TokenizeResult {
+export function tokenizeRule(line: string, verbatim = false, toLineEnd = false): TokenizeResult {
   const tokens: Token[] = [];
+  let open: number | undefined;
   let i = 0;
   const n = line.length;
   while (i < n) {
@@ -42,7 +50,10 @@ export function tokenizeRule(line: string, verbatim = false): TokenizeResult {
           value += line[i];
           i++;
         }
-        if (i >= n) return { ok: false, column: start + 1, message: `unterminated ${quote} quote` };
+        if (i >= n && !toLineEnd)
+          return { ok: false, column: start + 1, message: `unterminated ${quote} quote` };
+        // iptables-restore's own splitting: an open quote takes the rest of the line into its word.
+        if (i >= n) open = start + 1;
         i++;
       } else {
         value += ch;
@@ -51,5 +62,14 @@ export function tokenizeRule(line: string, verbatim = false): TokenizeResult {
     }
     tokens.push(quoted ? { value, column, quoted: true } : { value, column });
   }
-  return { ok: true, tokens };
+  return open === undefined ? { ok: true, tokens } : { ok: true, tokens, open };
 }
+
+/** The warning for a quote never closed, which `tool` reads to the end of the line (see `toLineEnd`). */
+export function openQuoteMessage(tool: "iptables-restore" | "ebtables-restore", word: string): string {
+  return `the quote is never closed: ${tool} reads the rest of the line as one word ('${word}'), and the rule is read so`;
+}
+
+/** The hint of {@link openQuoteMessage}. */
+export const OPEN_QUOTE_HINT =
+  "close the quote where the value ends; what came after it (a -j target, say) is part of the value now";

@@ -37,6 +37,16 @@ const TRUNCATED =
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   [
+    "an ebtables prefix's quote never closed",
+    "rules",
+    '*filter\n:INPUT ACCEPT\n:FORWARD ACCEPT\n:OUTPUT ACCEPT\n-A FORWARD --log-prefix "abc -j DROP\n',
+  ],
+  [
+    "a comment's quote never closed",
+    "rules",
+    '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m comment --comment "oops -j DROP\nCOMMIT\n',
+  ],
+  [
     "dup in an inet table",
     "rules",
     "table inet t {\n\tchain c {\n\t\ttype filter hook prerouting priority 0; policy accept;\n\t\tdup to 198.51.100.9\n\t}\n}\n",

@@ -153,11 +153,11 @@ describe("parseIptablesSave", () => {
       "not a port",
     ],
     [
-      "an unterminated quote",
-      '*filter\n:INPUT ACCEPT\n-A INPUT -m comment --comment "oops -j DROP\nCOMMIT\n',
+      "a quote never closed, its word run to the line's end as iptables-restore reads it",
+      '*filter\n:INPUT ACCEPT\n-A INPUT -s "10.0.0.1 -j DROP\nCOMMIT\n',
       3,
-      31,
-      "unterminated",
+      13,
+      "'10.0.0.1 -j DROP' is not an IPv4 address",
     ],
     ["a bad policy", "*filter\n:INPUT MAYBE [0:0]\nCOMMIT\n", 2, 8, "'MAYBE' is not a chain policy"],
     [
@@ -192,6 +192,24 @@ describe("parseIptablesSave", () => {
     ).toBeLessThanOrEqual(1);
     expect(d?.position).toEqual({ file: "x.rules", line, column });
     expect(d?.hint).toBeTruthy();
+  });
+
+  it("reads a comment whose quote is never closed as iptables-restore 1.8.9 loads it: the rest of the line, no target", () => {
+    const r = parseIptablesSave(
+      '*filter\n:INPUT ACCEPT\n-A INPUT -m comment --comment "oops -j DROP\n-A INPUT -p tcp -j ACCEPT\nCOMMIT\n',
+      { file: "x.rules" },
+    );
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
+      [
+        "warning",
+        3,
+        31,
+        "the quote is never closed: iptables-restore reads the rest of the line as one word ('oops -j DROP'), and the rule is read so",
+      ],
+    ]);
+    const rules = r.rules.tables.get("filter")?.chains.get("INPUT")?.rules ?? [];
+    // The first rule has no target: it does nothing (the DROP is in its comment), the next one is read.
+    expect(rules.map((x) => x.target.kind)).toEqual(["NONE", "ACCEPT"]);
   });
 
   it("rejects a table left without COMMIT (iptables-restore would), positioned after its last line", () => {
