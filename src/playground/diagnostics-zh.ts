@@ -1759,6 +1759,13 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `引號沒有關上：${m[1]} 會把這一行剩下的部分當成一個字（'${m[2]}'），規則也照這樣讀`,
   },
   {
+    code: "nft-reserved-name",
+    english:
+      /^'(\S+)' is an nft keyword and cannot name a (table|chain|set|map): nft refuses it \("syntax error, unexpected (\S+), expecting string"\)$/,
+    zh: (m) =>
+      `'${m[1]}' 是 nft 的關鍵字，不能當 ${m[2]} 的名稱：nft 會拒絕它（"syntax error, unexpected ${m[3]}, expecting string"）`,
+  },
+  {
     code: "synproxy-target",
     english:
       /^'(.*)' answers a SYN with the host's own SYN cookie and takes the client's ACK, which the simulator does not model$/s,
@@ -2094,6 +2101,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english: /^give the (table|chain|set|map) another name \(e\.g\. '(\S+)'\)$/,
+    zh: (m) => `給這個 ${m[1]} 取別的名稱（例如 '${m[2]}'）`,
+  },
   {
     english: /^write an (IPv4|IPv6) address, or move the rule to a table (ip6?)$/,
     zh: (m) => `寫成 ${m[1]} 位址，或把規則移到 table ${m[2]}`,

@@ -29,7 +29,7 @@ const BROKEN_RULESET = [
   "\t\ttype nat hook prerouting priority dstnat; policy accept;",
   "\t\ttcp dport 8443 dnat ip to 10.0.0.5:443",
   "\t}",
-  "\tchain fwd {",
+  "\tchain forward {",
   "\t\ttype filter hook forward priority filter; policy drop",
   "\t\tct state established,related accept",
   "\t\tct status dnat acept",

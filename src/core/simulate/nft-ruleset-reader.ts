@@ -19,6 +19,7 @@ import { familyConflict } from "./nft-family-conflict.ts";
 import { grammarRefusal } from "./nft-grammar-refusals.ts";
 import { unsupportedAtHook } from "./nft-hook-support.ts";
 import { firstIntervalOverlap } from "./nft-interval-overlap.ts";
+import { reservedName } from "./nft-reserved-names.ts";
 import { datatypeMismatch, elementFamilyMismatch, setDatatypes } from "./nft-set-datatype.ts";
 import { transportConflict } from "./nft-transport-conflict.ts";
 import {
@@ -376,6 +377,8 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       err(at, `${kind} needs a name`, `write e.g. '${kind} my-${kind} { type ipv4_addr; }'`);
       return false;
     }
+    const keyword = reservedName(name, kind);
+    if (keyword) err(name, keyword.message, keyword.hint);
     i++;
     if (peek()?.value !== "{") {
       err(
@@ -491,6 +494,8 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       err(at, "chain needs a name", "write e.g. 'chain forward { ... }'");
       return false;
     }
+    const keyword = reservedName(name, "chain");
+    if (keyword) err(name, keyword.message, keyword.hint);
     i++;
     if (peek()?.value !== "{") {
       err(peek() ?? last, `expected '{' after chain ${name.value}`, `write 'chain ${name.value} { ... }'`);
@@ -885,6 +890,8 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       err(nameTok ?? t, "table needs a family and a name", "write e.g. 'table ip docker-bridges {'");
       return;
     }
+    const keyword = reservedName(nameTok, "table");
+    if (keyword) err(nameTok, keyword.message, keyword.hint);
     i++;
     let table = tables.find((x) => (x.family ?? "ip") === family && x.name === nameTok.value);
     if (table && create)

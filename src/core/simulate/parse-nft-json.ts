@@ -6,6 +6,7 @@
  */
 import type { Diagnostic } from "../model/packet.ts";
 import { dscpValue, NFT_ICMP_NAMES } from "./nft-names.ts";
+import { declaredName } from "./nft-reserved-names.ts";
 import type { ParsedNft } from "./parse-nft-ruleset.ts";
 import { parseNftRuleset } from "./parse-nft-ruleset.ts";
 
@@ -421,7 +422,7 @@ export function nftJsonText(
     if (kind === "table") {
       const flags = Array.isArray(v.flags) ? v.flags : [v.flags];
       byTable.set(tkey, {
-        head: `table ${v.family} ${v.name} {${flags.includes("dormant") ? " flags dormant;" : ""}`,
+        head: `table ${v.family} ${declaredName(String(v.name))} {${flags.includes("dormant") ? " flags dormant;" : ""}`,
         at,
         body: [],
       });
@@ -442,7 +443,7 @@ export function nftJsonText(
       const items = elems.map((e) => mapItem(e, String(v.type) === "ifname" ? "iifname" : String(v.type)));
       const type = kind === "map" ? `${v.type} : ${v.map}` : String(v.type);
       table.body.push(
-        { s: `\t${kind} ${v.name} {`, at },
+        { s: `\t${kind} ${declaredName(String(v.name))} {`, at },
         { s: `\t\ttype ${type}`, at },
         // `flags interval` decides how elements read (a prefix or range needs it), `dynamic` who fills the set.
         ...(Array.isArray(v.flags) && v.flags.length ? [{ s: `\t\tflags ${v.flags.join(", ")}`, at }] : []),
@@ -472,7 +473,7 @@ export function nftJsonText(
       const rules = v.hook
         ? [{ s: `\t\ttype ${v.type} hook ${v.hook} priority ${prio}; policy ${v.policy ?? "accept"};`, at }]
         : [];
-      chains.set(`${tkey} ${v.name}`, { s: `\tchain ${v.name} {`, at, rules });
+      chains.set(`${tkey} ${v.name}`, { s: `\tchain ${declaredName(String(v.name))} {`, at, rules });
       table.body.push({ s: `@chain ${v.name}`, at });
       return;
     }

@@ -19,7 +19,7 @@ const RULESET = `table inet fw {
 		iifname "lan0" log prefix "fw-pre " level debug
 	}
 
-	chain fwd {
+	chain fwdc {
 		type filter hook forward priority filter; policy accept;
 		iifname "lan0" log prefix "fw-fwd " level debug
 	}
@@ -123,8 +123,8 @@ describe("parse --ruleset", () => {
       .split("\n")
       .map((l) => JSON.parse(l) as { hooks: string[] });
     expect(packets.map((p) => p.hooks)).toEqual([
-      ["ip:fw:pre", "ip:nat:prerouting", "ip:fw:fwd"],
-      ["ip:fw:pre", "ip:nat:prerouting", "ip:fw:fwd"],
+      ["ip:fw:pre", "ip:nat:prerouting", "ip:fw:fwdc"],
+      ["ip:fw:pre", "ip:nat:prerouting", "ip:fw:fwdc"],
     ]);
   });
 

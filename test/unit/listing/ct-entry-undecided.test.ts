@@ -88,14 +88,14 @@ describe("`ct status dnat` in a listing", () => {
 	}
 }
 table inet filter {
-	chain fwd {
+	chain fwdc {
 		type filter hook forward priority filter; policy accept;
 		ct status dnat counter
 		ct status ! dnat counter
 	}
 }
 `;
-  const map = { "pw/nat/pre": "ip:nat:pre", "pw/filter/fwd": "ip:filter:fwd" } as const;
+  const map = { "pw/nat/pre": "ip:nat:pre", "pw/filter/fwd": "ip:filter:fwdc" } as const;
 
   /** The rules the forward step of a SYN to 203.0.113.2:`dport` matched. */
   function forwardMarks(dport: number): [number, string][] | undefined {

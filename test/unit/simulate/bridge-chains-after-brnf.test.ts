@@ -34,7 +34,7 @@ table ip userip {
 		type nat hook prerouting priority dstnat; policy accept;
 		ip daddr 172.17.0.1 tcp dport 9090 dnat to 172.17.0.2:80
 	}
-	chain fwd {
+	chain fwdc {
 		type filter hook forward priority 10; policy accept;
 		meta mark 0x1 drop
 		tcp dport 25 drop
@@ -59,7 +59,7 @@ describe("bridge chains above br_netfilter's priority", () => {
       "bridge:userbr:prelow",
       "ip:userip:pre",
       "bridge:userbr:pre100",
-      "ip:userip:fwd",
+      "ip:userip:fwdc",
       "bridge:userbr:fwd100",
     ]);
   });
@@ -73,7 +73,7 @@ describe("bridge chains above br_netfilter's priority", () => {
 
   it("never see what IP FORWARD dropped", () => {
     const r = runScenario(world(), { from: "c2", to: "172.17.0.2", proto: "tcp", dport: 25 });
-    expect(r.packets[0]?.fate).toMatchObject({ kind: "dropped", hook: "ip:userip:fwd" });
+    expect(r.packets[0]?.fate).toMatchObject({ kind: "dropped", hook: "ip:userip:fwdc" });
     expect(hooks(r)).not.toContain("bridge:userbr:fwd100");
   });
 

@@ -126,7 +126,7 @@ describe("conntrack tuple matches", () => {
     const dir = join(import.meta.dirname, "../../fixtures/import/ipv6-iptables/expected");
     const lab = labSchema.parse(JSON.parse(readFileSync(join(dir, "lab.json"), "utf8")));
     const forward = (rule: string) => {
-      const text = `table inet f {\n\tchain fwd {\n\t\ttype filter hook forward priority filter; policy accept;\n\t\t${rule}\n\t}\n}\n`;
+      const text = `table inet f {\n\tchain fwdc {\n\t\ttype filter hook forward priority filter; policy accept;\n\t\t${rule}\n\t}\n}\n`;
       const ruleset = parseRulesetFile(text, "t.nft");
       expect(ruleset.diagnostics).toEqual([]);
       const world = { topology: buildTopology(lab), ruleset, ebtables: "nft" as const, sysctls: lab.sysctls };

@@ -16,7 +16,7 @@ import { iptablesPingFates, textWorld } from "./helpers.ts";
 /** A forward chain of one rule; `c1` pings the WAN server, whose echo reply comes back through it. */
 function fates(rule: string) {
   const w = textWorld(
-    `table inet t {\n\tchain fwd {\n\t\ttype filter hook forward priority filter; policy accept;\n\t\t${rule}\n\t}\n\tchain post {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n\t\toifname "eth0" masquerade\n\t}\n}\n`,
+    `table inet t {\n\tchain fwdc {\n\t\ttype filter hook forward priority filter; policy accept;\n\t\t${rule}\n\t}\n\tchain post {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n\t\toifname "eth0" masquerade\n\t}\n}\n`,
   );
   expect(w.ruleset.diagnostics).toEqual([]);
   const run = runScenario(w, { from: "c1", to: "198.51.100.10", proto: "icmp" });
@@ -42,7 +42,7 @@ describe("ct direction", () => {
   });
   it("refuses another word, at its place", () => {
     const w = textWorld(
-      "table inet t {\n\tchain fwd {\n\t\ttype filter hook forward priority 0;\n\t\tct direction in drop\n\t}\n}\n",
+      "table inet t {\n\tchain fwdc {\n\t\ttype filter hook forward priority 0;\n\t\tct direction in drop\n\t}\n}\n",
     );
     expect(w.ruleset.diagnostics.map((d) => [d.position?.line, d.position?.column, d.message])).toEqual([
       [4, 16, "'in' is not a direction"],

@@ -213,8 +213,8 @@ describe("packet types, as the kernel sets them from the frame", () => {
 
   it("a routed packet is the host's; a frame to the bridge's own MAC is the host's at the bridge hooks too", () => {
     const inet = (rule: string) =>
-      `table inet t {\n\tchain fwd {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\t${rule}\n\t}\n}`;
-    expect(first(world({ nft: inet("meta pkttype host drop") }), C1_TO_WAN).fate).toBe("dropped at ip:t:fwd");
+      `table inet t {\n\tchain fwdc {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\t${rule}\n\t}\n}`;
+    expect(first(world({ nft: inet("meta pkttype host drop") }), C1_TO_WAN).fate).toBe("dropped at ip:t:fwdc");
     expect(
       first(world({ nft: inet("meta pkttype { broadcast, multicast, other } drop") }), C1_TO_WAN),
     ).toEqual({ fate: "delivered", unmodelled: [] });
@@ -270,8 +270,8 @@ describe("DSCP and TOS", () => {
     const marked = world({ mangle: ["-A PREROUTING -j DSCP --set-dscp-class EF"], user: efDrop });
     expect(first(marked, C1_TO_WAN)).toEqual({ fate: "dropped at ip:filter:FORWARD", unmodelled: [] });
     // The same with nft's rewrite and match.
-    const inet = `table inet t {\n\tchain pre {\n\t\ttype filter hook prerouting priority -150; policy accept;\n\t\tip dscp set ef\n\t}\n\tchain fwd {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tip dscp ef drop\n\t}\n}`;
-    expect(first(world({ nft: inet }), C1_TO_WAN).fate).toBe("dropped at ip:t:fwd");
+    const inet = `table inet t {\n\tchain pre {\n\t\ttype filter hook prerouting priority -150; policy accept;\n\t\tip dscp set ef\n\t}\n\tchain fwdc {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tip dscp ef drop\n\t}\n}`;
+    expect(first(world({ nft: inet }), C1_TO_WAN).fate).toBe("dropped at ip:t:fwdc");
     // -m tos compares under its mask: EF (0xb8) has TOS bits 0x18 under 0x1e.
     const tos = world({
       mangle: ["-A PREROUTING -j DSCP --set-dscp-class EF"],

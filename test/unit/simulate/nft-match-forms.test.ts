@@ -162,7 +162,7 @@ describe("the matcher", () => {
 		type nat hook prerouting priority dstnat; policy accept;
 		tcp dport 8080 dnat to 172.17.0.2:80
 	}
-	chain fwd {
+	chain fwdc {
 		type filter hook forward priority filter; policy accept;
 		${forward}
 	}

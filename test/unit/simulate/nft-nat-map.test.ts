@@ -1,5 +1,5 @@
 /**
- * Port forwards kept in nftables data maps (`dnat ip to tcp dport map @fwd`, `snat to ip saddr map {
+ * Port forwards kept in nftables data maps (`dnat ip to tcp dport map @fwdc`, `snat to ip saddr map {
  * ... }`): the element the key finds gives the address (and port), a key without an element breaks
  * the rule, in the text and JSON forms alike. The recorded kernel's behaviour is the fixture
  * test/fixtures/simulate/nft-nat-map.
@@ -18,7 +18,7 @@ import { natPreroutingAndInput, textWorld, wanTcpFates } from "./helpers.ts";
 const world = textWorld;
 
 const nat = (prerouting: string, postrouting = 'oifname "eth0" masquerade') => `table ip nat {
-	map fwd {
+	map fwdc {
 		type inet_service : ipv4_addr . inet_service
 		elements = { 8080 : 172.17.0.2 . 80, 8081 : 172.17.0.3 . 81 }
 	}
@@ -45,7 +45,7 @@ const fromWan = (dport: number, proto: "tcp" | "udp" = "tcp") => ({
 
 describe("dnat to a data map", () => {
   it("rewrites to the address and port of the element the key finds (a named map of addr . port)", () => {
-    const w = world(nat('iifname "eth0" dnat ip to tcp dport map @fwd'));
+    const w = world(nat('iifname "eth0" dnat ip to tcp dport map @fwdc'));
     expect(w.ruleset.diagnostics).toEqual([]);
     const c1 = runScenario(w, fromWan(8080)).packets[0];
     expect(c1?.fate).toEqual({ kind: "delivered", host: "c1" });
@@ -78,7 +78,7 @@ describe("dnat to a data map", () => {
   });
 
   it("a key without an element breaks the rule: the next rule decides (a tcp key never finds a udp packet)", () => {
-    const w = world(nat('iifname "eth0" dnat ip to tcp dport map @fwd'));
+    const w = world(nat('iifname "eth0" dnat ip to tcp dport map @fwdc'));
     const next = runScenario(w, fromWan(9000)).packets[0];
     expect(next?.received).toMatchObject({ dst: "172.17.0.3", dport: 90 });
     const steps = next?.events.find((e) => e.hook === "ip:nat:prerouting")?.steps ?? [];
@@ -282,14 +282,14 @@ describe("a data-map NAT of one family in an inet table", () => {
     // A statement before the NAT still acts on the other family's packet: a forward rule drops its mark.
     const marked = dual(
       `${inet.replace("\t\tdnat ip to", "\t\tmeta mark set 0x5 dnat ip to")}table inet f {
-	chain fwd {
+	chain fwdc {
 		type filter hook forward priority filter; policy accept;
 		meta mark 0x5 drop
 	}
 }
 `,
     );
-    expect(runScenario(marked, v6).packets[0]?.fate).toMatchObject({ kind: "dropped", hook: "ip6:f:fwd" });
+    expect(runScenario(marked, v6).packets[0]?.fate).toMatchObject({ kind: "dropped", hook: "ip6:f:fwdc" });
   });
 
   it("still rewrites a packet of its own family", () => {

@@ -435,24 +435,24 @@ describe("commands the kernel refuses", () => {
 describe("a set variable inside a set (nft's tests/shell sets/0049set_define_0)", () => {
   it("is flattened into the set, as nft does: a port of either matches", () => {
     readsAsListed(
-      "define A = { 22, 80 }\ntable inet f {\n chain fwd {\n  type filter hook forward priority 0; policy accept;\n  tcp dport { $A, 443 } drop\n }\n}\n",
-      "table inet f {\n chain fwd {\n  type filter hook forward priority 0; policy accept;\n  tcp dport { 22, 80, 443 } drop\n }\n}\n",
+      "define A = { 22, 80 }\ntable inet f {\n chain fwdc {\n  type filter hook forward priority 0; policy accept;\n  tcp dport { $A, 443 } drop\n }\n}\n",
+      "table inet f {\n chain fwdc {\n  type filter hook forward priority 0; policy accept;\n  tcp dport { 22, 80, 443 } drop\n }\n}\n",
     );
   });
 
   it("is flattened over several lines, from another define, and written nested, as nft merges them", () => {
     const listed =
-      "table inet f {\n chain fwd {\n  type filter hook forward priority 0; policy accept;\n  tcp dport { 22, 80, 443 } drop\n }\n}\n";
+      "table inet f {\n chain fwdc {\n  type filter hook forward priority 0; policy accept;\n  tcp dport { 22, 80, 443 } drop\n }\n}\n";
     readsAsListed(
-      "define A = { 22, 80 }\ntable inet f {\n chain fwd {\n  type filter hook forward priority 0; policy accept;\n  tcp dport {\n     $A,\n     443\n  } drop\n }\n}\n",
+      "define A = { 22, 80 }\ntable inet f {\n chain fwdc {\n  type filter hook forward priority 0; policy accept;\n  tcp dport {\n     $A,\n     443\n  } drop\n }\n}\n",
       listed,
     );
     readsAsListed(
-      "define A = { 22, 80 }\ndefine B = { $A, 443 }\ntable inet f {\n chain fwd {\n  type filter hook forward priority 0; policy accept;\n  tcp dport $B drop\n }\n}\n",
+      "define A = { 22, 80 }\ndefine B = { $A, 443 }\ntable inet f {\n chain fwdc {\n  type filter hook forward priority 0; policy accept;\n  tcp dport $B drop\n }\n}\n",
       listed,
     );
     readsAsListed(
-      "table inet f {\n chain fwd {\n  type filter hook forward priority 0; policy accept;\n  tcp dport { 22, { 80, 443 } } drop\n }\n}\n",
+      "table inet f {\n chain fwdc {\n  type filter hook forward priority 0; policy accept;\n  tcp dport { 22, { 80, 443 } } drop\n }\n}\n",
       listed,
     );
   });

@@ -140,10 +140,10 @@ describe("accept is not final", () => {
 
   it("a drop in Docker's chain is final even when another table would accept", () => {
     const accepting =
-      "table ip mine {\n\tchain fwd {\n\t\ttype filter hook forward priority filter - 1; policy accept;\n\t\taccept\n\t}\n}\n";
+      "table ip mine {\n\tchain fwdc {\n\t\ttype filter hook forward priority filter - 1; policy accept;\n\t\taccept\n\t}\n}\n";
     const text = dockerNftRuleset().replace("dnat to 172.17.0.2:80", "dnat to 172.17.0.2:81");
     const r = runScenario(world(text + accepting), wanToPublished);
-    expect(r.packets[0]?.events.find((e) => e.hook === "ip:mine:fwd")?.verdict).toBe("ACCEPT");
+    expect(r.packets[0]?.events.find((e) => e.hook === "ip:mine:fwdc")?.verdict).toBe("ACCEPT");
     expect(r.packets[0]?.fate).toMatchObject({ kind: "dropped", hook: "ip:docker-bridges:filter-FORWARD" });
   });
 });

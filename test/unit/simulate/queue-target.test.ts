@@ -50,7 +50,7 @@ describe("a queue target", () => {
 
   it("reads nft's queue statement, text and JSON, the same way", () => {
     const table = (stmt: string) => `table inet f {
-	chain fwd {
+	chain fwdc {
 		type filter hook forward priority filter; policy drop;
 		${stmt}
 		drop
@@ -70,7 +70,7 @@ describe("a queue target", () => {
           chain: {
             family: "inet",
             table: "f",
-            name: "fwd",
+            name: "fwdc",
             handle: 1,
             type: "filter",
             hook: "forward",
@@ -82,7 +82,7 @@ describe("a queue target", () => {
           rule: {
             family: "inet",
             table: "f",
-            chain: "fwd",
+            chain: "fwdc",
             handle: 2,
             expr: [{ queue: { num: 3, flags: "bypass" } }],
           },

@@ -107,12 +107,12 @@ describe("runChain", () => {
 
   it("nft: a bare 'tcp flags syn' tests the bit; an MSS clamp (modelled) changes no verdict", () => {
     const parsed = parseNftRuleset(
-      "table inet t {\n\tchain fwd {\n\t\ttype filter hook forward priority mangle; policy drop;\n\t\ttcp flags syn tcp option maxseg size set rt mtu\n\t\ttcp flags syn accept\n\t}\n}\n",
+      "table inet t {\n\tchain fwdc {\n\t\ttype filter hook forward priority mangle; policy drop;\n\t\ttcp flags syn tcp option maxseg size set rt mtu\n\t\ttcp flags syn accept\n\t}\n}\n",
     );
     expect(parsed.diagnostics).toEqual([]);
     const t = parsed.tables[0] as TableDef;
-    expect(runChain(t, "fwd", pkt(), ctx)).toMatchObject({ verdict: "ACCEPT", unmodelled: [] });
-    expect(runChain(t, "fwd", { ...pkt(), tcpFlags: ["ACK"] }, ctx)).toMatchObject({
+    expect(runChain(t, "fwdc", pkt(), ctx)).toMatchObject({ verdict: "ACCEPT", unmodelled: [] });
+    expect(runChain(t, "fwdc", { ...pkt(), tcpFlags: ["ACK"] }, ctx)).toMatchObject({
       verdict: "DROP",
       unmodelled: [],
     });

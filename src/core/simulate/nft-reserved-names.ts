@@ -1,0 +1,40 @@
+/**
+ * Words nft's grammar reads as keywords where a table, chain, set or map name is expected: nft 1.0.6
+ * refuses `chain fwd { ... }` ("syntax error, unexpected fwd, expecting string"), and the same word as a
+ * table's or a set's name. Each word here was declared as a chain, a table and a set with `nft -c -f`
+ * (nft 1.0.6): all refused. Words nft takes as names though they are keywords elsewhere (`input`,
+ * `filter`, `nat`, `state`, `new`, `protocol`, `saddr`, ...) are not listed: a name is refused only
+ * when nft was seen to refuse it.
+ */
+import type { NftToken } from "./tokenize-nft.ts";
+
+const RESERVED = new Set(
+  (
+    "fwd log counter dup queue accept drop jump goto return continue ip ip6 inet tcp udp icmp icmpv6 " +
+    "limit quota meta ct notrack synproxy flow reject masquerade redirect snat dnat tproxy set map vmap " +
+    "element elements table chain rule type hook priority policy device devices flags comment mark iif " +
+    "oif iifname oifname ether vlan arp th sctp dccp esp ah fib rt socket osf numgen jhash symhash random " +
+    "update add delete flush insert replace create define include secmark timeout netdev bridge exists " +
+    "missing nftrace index handle position"
+  ).split(" "),
+);
+
+/**
+ * `name` as a declaration writes it: quoted when it is one of the words above. nft -j -f takes any name
+ * (its JSON parser has no keywords), so a listing of such a ruleset holds one; quoted, it is read as a name.
+ */
+export function declaredName(name: string): string {
+  return RESERVED.has(name) ? JSON.stringify(name) : name;
+}
+
+/** nft's refusal of `name` as the name of a `what`, or undefined when nft takes it. */
+export function reservedName(
+  name: NftToken,
+  what: "table" | "chain" | "set" | "map",
+): { message: string; hint: string } | undefined {
+  if (name.type !== "word" || !RESERVED.has(name.value)) return undefined;
+  return {
+    message: `'${name.value}' is an nft keyword and cannot name a ${what}: nft refuses it ("syntax error, unexpected ${name.value}, expecting string")`,
+    hint: `give the ${what} another name (e.g. '${name.value}-${what === "chain" ? "rules" : what}')`,
+  };
+}
