@@ -214,7 +214,9 @@ describe("packet types, as the kernel sets them from the frame", () => {
   it("a routed packet is the host's; a frame to the bridge's own MAC is the host's at the bridge hooks too", () => {
     const inet = (rule: string) =>
       `table inet t {\n\tchain fwdc {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\t${rule}\n\t}\n}`;
-    expect(first(world({ nft: inet("meta pkttype host drop") }), C1_TO_WAN).fate).toBe("dropped at ip:t:fwdc");
+    expect(first(world({ nft: inet("meta pkttype host drop") }), C1_TO_WAN).fate).toBe(
+      "dropped at ip:t:fwdc",
+    );
     expect(
       first(world({ nft: inet("meta pkttype { broadcast, multicast, other } drop") }), C1_TO_WAN),
     ).toEqual({ fate: "delivered", unmodelled: [] });
