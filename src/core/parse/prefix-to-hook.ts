@@ -100,6 +100,21 @@ function splitTableChain(seg: string): { table: string; chain: Chain } | undefin
   return undefined;
 }
 
+/**
+ * `<free text>-[<family>-]<table>-<CHAIN>` in one word (`host1-nat-PREROUTING`, `fw-ip6-filter-INPUT`,
+ * `ns_a.mangle.OUTPUT`): the names come last, written in full and a chain that table has, since the
+ * free text before them has words too.
+ */
+function gluedTail(seg: string): { table: string; chain: Chain; family: Family | undefined } | undefined {
+  const parts = seg.split(/[-_.:]/);
+  const n = parts.length;
+  if (n < 3) return undefined;
+  const table = (parts[n - 2] as string).toLowerCase();
+  const chain = apartChain(parts[n - 1] as string);
+  if (!chain || !TABLE_CHAINS.get(table)?.includes(chain)) return undefined;
+  return { table, chain, family: familyTag(parts[n - 3]) };
+}
+
 /** The last whitespace-separated word of `text`. */
 function lastWord(text: string): string {
   const words = text.trim().split(/\s+/);
@@ -136,9 +151,17 @@ export function prefixToHook(prefix: string, options: PrefixToHookOptions = {}):
   for (let i = segs.length - 1; i >= 0; i--) {
     // Words before the last are free text (`DROP filter-INPUT`, `fw iptable/...`): the names come last.
     const words = (segs[i] as string).trim().split(/\s+/);
-    const seg = words[words.length - 1] as string;
+    // `filter-INPUT: ` and `[nat-PREROUTING]` as often as bare: the punctuation is no part of the names.
+    const seg = bareWord(words[words.length - 1] as string);
     let tc = splitTableChain(seg);
     let family: Family | undefined;
+    if (!tc) {
+      const tail = gluedTail(seg);
+      if (tail) {
+        tc = tail;
+        family = tail.family;
+      }
+    }
     if (!tc) {
       // `iptable-raw-PREROUTE` style: the family tag glued with a dash.
       const dash = seg.indexOf("-");

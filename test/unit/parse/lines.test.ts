@@ -53,6 +53,30 @@ describe("prefix to hook", () => {
       expect(prefixToHook(prefix, { defaultFamily: "ip6" })).toBe(hook.replace(/^ip:/, "ip6:"));
   });
 
+  it.each([
+    // A colon or brackets around the glued names (`--log-prefix "filter-INPUT: "`) were read as part of the chain.
+    ["filter-INPUT: ", "ip:filter:INPUT"],
+    ["iptable/mangle-OUTPUT: ", "ip:mangle:OUTPUT"],
+    ["[nat-PREROUTING] ", "ip:nat:PREROUTING"],
+    ["FW mangle-POSTROUTING: ", "ip:mangle:POSTROUTING"],
+    // Free text glued before the names (a namespace's or host's name): the names in full, last.
+    ["ns-a-mangle-OUTPUT: ", "ip:mangle:OUTPUT"],
+    ["host1-nat-PREROUTING ", "ip:nat:PREROUTING"],
+    ["fw_ip6_filter_INPUT: ", "ip6:filter:INPUT"],
+    ["lab.ebtables.broute.BROUTING ", "bridge:broute:BROUTING"],
+  ])("glued names with punctuation or free text: %s -> %s", (prefix, hook) => {
+    expect(prefixToHook(prefix)).toBe(hook);
+  });
+
+  it.each([
+    // After free text the names must be written in full, and the chain be one the table has.
+    "host-filter-PRE ",
+    "drop-raw-INPUT: ",
+    "my-filter-chain: ",
+  ])("keeps the glued %j unknown", (prefix) => {
+    expect(prefixToHook(prefix)).toBeUndefined();
+  });
+
   it("strips brackets and punctuation in linear time: a long run of `)` inside a word took a minute", () => {
     const run = ")".repeat(300_000);
     expect(prefixToHook(`${run}x `)).toBeUndefined();
