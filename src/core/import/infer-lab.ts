@@ -468,9 +468,10 @@ export function inferLab(
   const opened = new Set<number>();
   for (const p of packets) {
     if (p.direction !== "request" || opened.has(p.flow)) continue;
-    opened.add(p.flow);
     const first = p.events.find((e) => e.ip && !e.hook.startsWith("bridge:"));
+    // A request that shows no routing (a fragment logged only in an early chain, hv46) leaves the flow to its next one.
     if (!first?.ip || !p.events.some((e) => e.in && e.out && e.ip && !e.hook.startsWith("bridge:"))) continue;
+    opened.add(p.flow);
     const dnat = p.rewrites.find((r) => r.kind !== "snat");
     const src = canonicalAddress(first.ip.src);
     const dst = canonicalAddress(dnat ? dnat.from.dst : first.ip.dst);

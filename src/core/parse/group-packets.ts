@@ -194,6 +194,27 @@ function orderFits(p: OpenPacket, hook: HookInfo, sameTrace = false, from = 0): 
 }
 
 /**
+ * Whether `ev`, at IP INPUT or FORWARD, may follow `p`'s lines on the way out (IP OUTPUT, FORWARD or
+ * POSTROUTING): within one network namespace a packet that left by a device comes back in only on
+ * it (lo, a multicast or broadcast copy looped back). Namespaces logging into one kernel log print
+ * a router's `POSTROUTING OUT=re` and the next host's `INPUT IN=ce` for one skb: two hosts' lines
+ * (hv46, kernel 6.18). Lines that name no device decide nothing.
+ */
+function backInByWayOut(p: OpenPacket, ev: TraceEvent, info: HookInfo): boolean {
+  if (info.bridge || !info.builtin || (info.chain !== "INPUT" && info.chain !== "FORWARD")) return true;
+  if (!ev.in) return true;
+  for (let i = p.hooks.length - 1; i >= 0; i--) {
+    const h = p.hooks[i] as HookInfo;
+    // Another table's chain at the same hook (mangle FORWARD, then filter FORWARD) is no way out.
+    if (h.bridge || !h.builtin || h.chain === info.chain) continue;
+    if (h.chain !== "OUTPUT" && h.chain !== "POSTROUTING" && h.chain !== "FORWARD") continue;
+    const out = (p.events[i] as TraceEvent).out;
+    return !out || out === ev.in;
+  }
+  return true;
+}
+
+/**
  * Where `p`'s hooks start again when `ev` is `p` coming back in through lo: a packet the host sends
  * itself leaves by lo at its output hooks and comes in on lo at PREROUTING, the same skb with the same
  * header, and crosses the input hooks from there (kernel 6.18). The index after its last event that
@@ -489,7 +510,8 @@ export class PacketGrouper {
     const sameTrace = ev.traceId !== undefined && p.traceIds.includes(ev.traceId);
     if (
       (hasHook(p, ev.hook) && !this.loggedAgain(p, ev)) ||
-      !orderFits(p, info, sameTrace, loopStart(p, ev, info))
+      !orderFits(p, info, sameTrace, loopStart(p, ev, info)) ||
+      !backInByWayOut(p, ev, info)
     )
       return undefined;
     if (
@@ -505,7 +527,7 @@ export class PacketGrouper {
   /**
    * Whether `ev` is `p`'s last line written again by another LOG rule at the same hook (one in the
    * built-in chain, one in a user chain it jumps to): a prefix no line of `p` at that hook has (one
-   * rule prints a packet once per hook), the same header to the IP id and TTL, written within
+   * rule prints a packet once per hook; a repeated prefix only on the next line, later, with the same nonzero IPv4 id), the same header to the IP id and TTL, written within
    * {@link RELOG_SECONDS} (or on the next netfilter line when no clock or IP id tells). A retransmission
    * usually differs in its IP id, ICMP sequence or time; one that does not (IP id 0, IPv6, a fast
    * retransmit within milliseconds) is taken as the same packet only when its rule's prefix is new.
@@ -513,7 +535,8 @@ export class PacketGrouper {
   private loggedAgain(p: OpenPacket, ev: TraceEvent): boolean {
     const last = p.events[p.events.length - 1] as TraceEvent;
     if (last.hook !== ev.hook || last.source !== ev.source) return false;
-    for (const e of p.events) if (e.hook === ev.hook && e.prefix === ev.prefix) return false;
+    let samePrefix = false;
+    for (const e of p.events) if (e.hook === ev.hook && e.prefix === ev.prefix) samePrefix = true;
     if (ev.source !== "log" && ev.source !== "ebt-log") return false;
     if (last.in !== ev.in || last.out !== ev.out || last.physIn !== ev.physIn || last.physOut !== ev.physOut)
       return false;
@@ -524,6 +547,18 @@ export class PacketGrouper {
     if (last.l4?.sport !== ev.l4?.sport || last.l4?.dport !== ev.l4?.dport) return false;
     const timed = last.time !== undefined && ev.time !== undefined && last.envelope === ev.envelope;
     if (timed && Math.abs((ev.time as number) - (last.time as number)) > RELOG_SECONDS) return false;
+    // Two LOG rules of one chain may share a prefix (a general one, one for an interface): printed one
+    // right after the other, later on the same clock, with the same nonzero IP id, it is one datagram
+    // (hv46). A datagram whose IP id came round again is never the very next line; a line copied twice
+    // into a file has the same time.
+    if (samePrefix)
+      return (
+        a?.id !== undefined &&
+        a.id !== 0 &&
+        p.lastSeq === this.prevEventSeq &&
+        timed &&
+        (ev.time as number) > (last.time as number)
+      );
     return (timed && a?.id !== undefined) || p.lastSeq === this.prevEventSeq;
   }
 

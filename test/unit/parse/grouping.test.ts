@@ -36,8 +36,18 @@ describe("a packet logged twice at one hook", () => {
 
   it("a retransmission (new IP id) and the same rule's line again are new packets", () => {
     expect(shape([syn("fw", "5.000100", 77), syn("iso", "5.000108", 78)].join("\n")).length).toBe(2);
-    expect(shape([syn("fw", "5.000100", 77), syn("fw", "5.000108", 77)].join("\n")).length).toBe(2);
+    expect(shape([syn("fw", "5.000100", 77), syn("fw", "5.000108", 78)].join("\n")).length).toBe(2);
     expect(shape([syn("fw", "5.000100", 77), syn("iso", "5.000108", 77, 62)].join("\n")).length).toBe(2);
+    // The same prefix and IP id, but not the next line, or at the same time (a line copied twice).
+    expect(shape([syn("fw", "5.000100", 77), other, syn("fw", "5.000108", 77)].join("\n")).length).toBe(3);
+    expect(shape([syn("fw", "5.000100", 77), syn("fw", "5.000100", 77)].join("\n")).length).toBe(2);
+  });
+
+  it("two LOG rules of one chain with one prefix print a datagram on consecutive lines: one packet (recorded, hv46)", () => {
+    // A general LOG rule and one for an interface, both named after their chain, as packetwalk's convention asks.
+    expect(shape([syn("fw", "5.000100", 77), syn("fw", "5.000108", 77)].join("\n"))).toEqual([
+      ["ip:filter:FORWARD fw", "ip:filter:FORWARD fw"],
+    ]);
   });
 
   it("the same two rules printing a retransmission with one header (IP id 0, no clock): two packets, each logged twice", () => {
