@@ -249,9 +249,13 @@ export function flowKeys(packet: Pick<Packet, "events">): FlowKeys {
       if (head) {
         const q = words("dgid", head.proto, ip.dst, String(head.id), String(head.len));
         if (!quotedIds.includes(q)) quotedIds.push(q);
-      } else if (ip.id !== undefined && ip.id !== 0 && ip.len !== undefined && e.l4) {
+        continue;
+      }
+      // IPv6 has no IP id: its flow label stands in, as an ICMPv6 error's quote gives it (see `quotedHead`).
+      const id = ip.id ?? ip.flowLabel;
+      if (id !== undefined && id !== 0 && ip.len !== undefined && e.l4) {
         // IP id 0 (a DF packet of some stacks) names no datagram.
-        const d = words("dgid", e.l4.proto, ip.src, String(ip.id), String(ip.len));
+        const d = words("dgid", e.l4.proto, ip.src, String(id), String(ip.len));
         if (!ids.includes(d)) ids.push(d);
       }
     }

@@ -180,18 +180,29 @@ function rawNetworkHeader(word: string, value: string, ev: TraceEvent, tag: stri
 const ICMP_ERROR_TYPES = new Set([3, 4, 5, 11, 12]);
 
 /**
- * `@th,64,<bits> 0x<hex>` after an ICMP error's header: the first bytes of the IPv4 packet it quotes
- * (the trace carries only the transport header's first bytes). Its IP id, length and protocol, from
- * 10 bytes on; undefined for anything else.
+ * `@th,64,<bits> 0x<hex>` after an ICMP or ICMPv6 error's header: the first bytes of the packet it
+ * quotes (the trace carries only the transport header's first bytes). IPv4, from 10 bytes on: its IP
+ * id, length and protocol. IPv6, from 7 bytes on: its flow label in the id's place (IPv6 has no IP id),
+ * its length with the 40-byte header (as the model counts it) and its next header. Undefined for
+ * anything else.
  */
 function quotedHead(word: string, value: string): TraceEvent["quotedHead"] {
   const [, offset, bits] = word.split(",");
   const n = Number(bits);
-  if (offset !== "64" || !Number.isInteger(n) || n < 80 || n % 8 !== 0 || !/^0x[0-9a-f]+$/i.test(value))
+  if (offset !== "64" || !Number.isInteger(n) || n < 56 || n % 8 !== 0 || !/^0x[0-9a-f]+$/i.test(value))
     return;
   const hex = value.slice(2).padStart(n / 4, "0");
-  if (hex.length !== n / 4 || hex[0] !== "4") return;
+  if (hex.length !== n / 4) return;
   const byte = (i: number) => Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  if (hex[0] === "6") {
+    const next = String(byte(6));
+    return {
+      len: byte(4) * 256 + byte(5) + 40,
+      id: Number.parseInt(hex.slice(3, 8), 16),
+      proto: L4_NAMES[next] ?? next,
+    };
+  }
+  if (hex[0] !== "4" || n < 80) return;
   const proto = L4_NAMES[String(byte(9))] ?? String(byte(9));
   return { len: byte(2) * 256 + byte(3), id: byte(4) * 256 + byte(5), proto };
 }
@@ -221,7 +232,10 @@ function readPacket(text: string, ev: TraceEvent, family: Family): void {
     }
     if (a.startsWith("@th,")) {
       // An ICMP error's quoted packet, its first bytes only: enough to find the packet it answers.
-      if (l4?.proto === "icmp" && ICMP_ERROR_TYPES.has(l4.icmpType ?? -1)) {
+      if (
+        (l4?.proto === "icmp" && ICMP_ERROR_TYPES.has(l4.icmpType ?? -1)) ||
+        (l4?.proto === "icmpv6" && (l4.icmpType ?? 0) >= 1 && (l4.icmpType ?? 0) <= 4)
+      ) {
         const head = quotedHead(a, w[i + 1] ?? "");
         if (head) ev.quotedHead = head;
       }
@@ -263,6 +277,8 @@ function readPacket(text: string, ev: TraceEvent, family: Family): void {
         else if (field === "daddr") getIp().dst = value ?? "";
         else if (field === "ttl" || field === "hoplimit") getIp().ttl = toNumber(value);
         else if (field === "id") getIp().id = toNumber(value);
+        // Kept as a LOG line's FLOWLBL= is: it tells two IPv6 packets apart, and an ICMPv6 error's quote names it.
+        else if (field === "flowlabel" && a === "ip6") getIp().flowLabel = toNumber(value);
         else if (field === "length") {
           // `ip6 length` is the payload's: the header's 40 bytes are added, as a LOG line's LEN= counts them.
           const n = toNumber(value);
@@ -272,6 +288,14 @@ function readPacket(text: string, ev: TraceEvent, family: Family): void {
           if (proto) getL4(proto);
         }
         break;
+      case "esp":
+      case "ah": {
+        // An ip or ip6 table's chain prints no `ip protocol`: the header's own name says it (and its SPI).
+        const l = getL4(a);
+        l.proto = a;
+        if (field === "spi") l.spi = toNumber(value);
+        break;
+      }
       case "tcp":
       case "udp":
       case "udplite":
