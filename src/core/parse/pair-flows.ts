@@ -130,8 +130,11 @@ function eventTuple(ev: TraceEvent): string | undefined {
 function looksLikeReply(ev: TraceEvent | undefined): boolean {
   if (!ev) return false;
   const l4 = ev.l4;
-  if (l4?.proto === "icmp") return l4.icmpType === 0 || l4.icmpType === 14;
-  if (l4?.proto === "icmpv6") return l4.icmpType === 129;
+  // An ICMP error answers whatever it quotes, also when the line shows no quote (LOG prints none for a
+  // parameter problem, `PARAMETER=21`, hv46).
+  if (l4?.proto === "icmp")
+    return l4.icmpType === 0 || l4.icmpType === 14 || (l4 !== undefined && icmpError(l4));
+  if (l4?.proto === "icmpv6") return l4.icmpType === 129 || icmpError(l4);
   if (l4?.proto === "tcp") return !!l4.tcpFlags?.includes("SYN") && l4.tcpFlags.includes("ACK");
   if (ev.arp) return ev.arp.opcode === 2;
   return false;

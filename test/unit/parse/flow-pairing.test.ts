@@ -397,3 +397,13 @@ describe("xtables-monitor SCTP, UDP-Lite and DCCP: named by a rule, on every pac
     expect(parsed.flows.map((f) => f.packets)).toEqual([[1], [2]]);
   });
 });
+
+describe("an ICMP error whose line shows no quoted packet", () => {
+  it("is an answer, not a new request (LOG prints no quote for this parameter problem, kernel 6.18, hv46)", () => {
+    const line = (hook: string, devs: string) =>
+      `[36753.101437] iptable/${hook} ${devs} SRC=10.5.0.1 DST=10.5.0.2 LEN=60 TOS=0x00 PREC=0xC0 TTL=64 ID=20869 PROTO=ICMP TYPE=12 CODE=0 PARAMETER=21 `;
+    expect(
+      flows([line("mangle-OUTPUT", "IN= OUT=re"), line("mangle-POSTROUTING", "IN= OUT=re")].join("\n")),
+    ).toEqual(["1 reply ICMP parameter-problem 10.5.0.1 -> 10.5.0.2"]);
+  });
+});
