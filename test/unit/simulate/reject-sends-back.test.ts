@@ -15,7 +15,7 @@ import { checkConformance } from "../../../src/core/simulate/conformance.ts";
 import type { OverlayRule } from "../../../src/core/simulate/log-overlay.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import { toTrace } from "../../../src/core/simulate/to-kernel-log.ts";
-import { labWorld, logEverywhere, textWorld } from "./helpers.ts";
+import { labWorld, logEverywhere, RELATED_OUT, RELATED_TO_CONTAINER, textWorld } from "./helpers.ts";
 
 /** The ufw-docker lab: dual-stack host (br-a fd00:a::1/64 with a1 fd00:a::2; wan0 2001:db8:1::10 toward the wan). */
 const V6_LAB = join(import.meta.dirname, "../../../traces/ufw-docker");
@@ -63,15 +63,7 @@ describe("REJECT sends back an ICMP error or a TCP RST", () => {
       fate: { kind: "delivered", host: "c1" },
     });
     // RELATED: no nat OUTPUT or POSTROUTING; the bridge's output hooks on the way to c1's port.
-    expect(hooks(err)).toEqual([
-      "ip:raw:OUTPUT",
-      "ip:mangle:OUTPUT",
-      "ip:filter:OUTPUT",
-      "ip:mangle:POSTROUTING",
-      "bridge:filter:OUTPUT",
-      "bridge:nat:OUTPUT",
-      "bridge:nat:POSTROUTING",
-    ]);
+    expect(hooks(err)).toEqual(RELATED_TO_CONTAINER);
     expect(err?.sent).toMatchObject({
       src: "172.17.0.1",
       dst: "172.17.0.2",
@@ -219,12 +211,7 @@ describe("REJECT sends back an ICMP error or a TCP RST", () => {
     const [req, err] = r.packets;
     expect(req?.fate).toMatchObject({ kind: "dropped", hook: "ip:filter:INPUT" });
     expect(err?.sent).toMatchObject({ src: "203.0.113.2", dst: "203.0.113.1", icmpType: 3, icmpCode: 3 });
-    expect(hooks(err)).toEqual([
-      "ip:raw:OUTPUT",
-      "ip:mangle:OUTPUT",
-      "ip:filter:OUTPUT",
-      "ip:mangle:POSTROUTING",
-    ]);
+    expect(hooks(err)).toEqual(RELATED_OUT);
     expect(err?.fate).toEqual({ kind: "delivered", host: "wan" });
   });
 
