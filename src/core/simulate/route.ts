@@ -18,7 +18,14 @@ export type RouteResult =
       /** The path MTU: the route's own, else `dev`'s. */
       mtu: number;
     }
-  | { kind: "unreachable" };
+  | {
+      kind: "unreachable";
+      /** The route that refuses it (`ip route add TYPE PREFIX`); undefined: no route at all. */
+      type?: RefusingRoute;
+    };
+
+/** A route type that refuses what it matches. */
+export type RefusingRoute = "unreachable" | "prohibit" | "blackhole";
 
 /** Link-local IPv6 (fe80::/10): never a source for a destination beyond the link. */
 function linkLocal(a: IfaceAddress): boolean {
@@ -37,7 +44,9 @@ export function routeLookup(topo: Topology, host: string, dst: string, from?: st
   const d = canonicalAddress(dst);
   const v6 = family === 6;
   const ifaces = hostIfaces(topo, host);
-  let best: { len: number; dev: string; via?: string; anyFamily?: boolean; mtu?: number } | undefined;
+  let best:
+    | { len: number; dev: string; via?: string; anyFamily?: boolean; mtu?: number; refuses?: RefusingRoute }
+    | undefined;
   for (const i of ifaces) {
     if (i.bridge) continue; // a bridge port has no IP role of its own
     for (const a of i.addresses) {
@@ -59,7 +68,8 @@ export function routeLookup(topo: Topology, host: string, dst: string, from?: st
     if (cidr && addressInIpCidr(d, cidr) && better)
       best = {
         len: cidr.len,
-        dev: r.dev,
+        dev: r.dev ?? "",
+        ...(r.type !== undefined && r.type !== "unicast" ? { refuses: r.type } : {}),
         via: r.via && canonicalAddress(r.via),
         ...(anyFamily ? { anyFamily } : {}),
         ...(r.mtu !== undefined ? { mtu: r.mtu } : {}),
@@ -73,6 +83,7 @@ export function routeLookup(topo: Topology, host: string, dst: string, from?: st
       : undefined;
   if (owner) best = { len: 32, dev: owner.name };
   if (!best) return { kind: "unreachable" };
+  if (best.refuses) return { kind: "unreachable", type: best.refuses };
   const dev = best.dev;
   const iface = ifaces.find((i) => i.name === dev);
   const own = iface?.addresses.filter((a) => !!a.v6 === v6) ?? [];

@@ -32,7 +32,7 @@ import { netmapAddress } from "./netmap-address.ts";
 import { clientSees, icmpErrorRefused, rejectAnswer } from "./reject-answer.ts";
 import { rejectPacket } from "./reject-packet.ts";
 import { reversePathDrop } from "./reverse-path-filter.ts";
-import { routeLookup } from "./route.ts";
+import { type RefusingRoute, routeLookup } from "./route.ts";
 import {
   type ChooseWay,
   type LogHit,
@@ -833,7 +833,7 @@ export class Simulator {
   private originate(host: string, p: SimPacket): Fate {
     const topo = this.world.topology;
     let route = routeLookup(topo, host, p.dst, p.src || undefined);
-    if (route.kind === "unreachable") return { kind: "lost", reason: `${host} has no route to ${p.dst}` };
+    if (route.kind === "unreachable") return { kind: "lost", reason: sendRefused(host, p.dst, route.type) };
     if (!p.src) p.src = route.kind === "unicast" && route.src ? route.src : localSource(topo, host, p.dst);
     if (host === this.cur.from && !this.cur.sent.src) this.cur.sent.src = p.src;
     if (host !== this.nfHost) {
@@ -1345,7 +1345,6 @@ export class Simulator {
       if (!v.ok) return this.dropped(v);
       return { kind: "delivered", host };
     }
-    if (route.kind === "unreachable") return { kind: "lost", reason: `${host} has no route to ${p.dst}` };
     // ip_forward drops what was not sent to the host's MAC (a broadcast or multicast frame) before FORWARD.
     if (p.pktType === "broadcast" || p.pktType === "multicast")
       return {
@@ -1362,6 +1361,12 @@ export class Simulator {
         kind: "lost",
         reason: `${host} does not forward what comes in on ${dev} (${inDevice}=0): the kernel drops it, with no ICMP error`,
       };
+    // The input route is an error route: ip_error (ip6_pkt_discard) answers, a blackhole's drops silently.
+    if (route.kind === "unreachable") {
+      const cause = route.type === "blackhole" ? undefined : (route.type ?? "no-route");
+      if (cause) this.kernelErr = { host, packet: { ...p }, cause };
+      return { kind: "lost", reason: forwardRefused(host, p, route.type) };
+    }
     // ip_forward (ip6_forward) refuses a TTL of 1 before decrementing it, and quotes the packet as it came.
     if (p.ttl <= 1) {
       this.kernelErr = { host, packet: { ...p }, cause: "ttl" };
@@ -1400,6 +1405,31 @@ function errorSeen(cause: KernelErrorCause, v6: boolean, p: SimPacket, from: str
   }
   if (cause === "port" && p.proto === "udp") return "recv: Connection refused";
   return undefined;
+}
+
+/** The errno a host's own packet to `dst` fails with at the route lookup, by the route that refuses it (kernel 6.18, ping's connect). */
+const SEND_ERRORS: Record<RefusingRoute, string> = {
+  unreachable: "EHOSTUNREACH (No route to host)",
+  prohibit: "EACCES (Permission denied)",
+  blackhole: "EINVAL (Invalid argument)",
+};
+
+/** Why `host` cannot send a packet to `dst`: no route (ENETUNREACH), or a route of type `type`. */
+function sendRefused(host: string, dst: string, type: RefusingRoute | undefined): string {
+  if (!type) return `${host} has no route to ${dst}`;
+  return `${host}'s route to ${dst} is of type ${type}: the program's send fails at the route lookup with ${SEND_ERRORS[type]}, and no packet leaves`;
+}
+
+/** Why `host` does not forward `p`: no route, or a route of type `type`, and what it sends back. */
+function forwardRefused(host: string, p: SimPacket, type: RefusingRoute | undefined): string {
+  const icmp = p.v6 ? "ICMPv6" : "ICMP";
+  if (type === "blackhole")
+    return `${host}'s route to ${p.dst} is a blackhole: the kernel drops it silently, with no ICMP error`;
+  const cause = type ?? "no-route";
+  const what = `${icmp} ${kernelErrorName(cause, !!p.v6)}`;
+  return type
+    ? `${host}'s route to ${p.dst} is of type ${type}: the kernel does not forward it, and sends the source an ${what}`
+    : `${host} has no route to ${p.dst}: the kernel does not forward it, and sends the source an ${what}`;
 }
 
 /** Whether `p` is an ICMP or ICMPv6 echo reply. */
