@@ -52,8 +52,13 @@ const USAGE = `usage: packetwalk simulate --lab DIR --from HOST --to ADDR[:PORT]
                        and .accept_local, or brport.<port>.hairpin_mode
   --no-follow-ups      only the first packet (default: echo reply; SYN, SYN-ACK, ACK)
   --udp-reply          with --proto udp: the destination answers the datagram once, as a DNS or
-                       NTP server does (default: the datagram alone; a closed port's answer, an
-                       ICMP port unreachable, comes from a REJECT rule, not from this)
+                       NTP server does (default: the datagram alone, taken by a socket that
+                       does not answer)
+  --udp-closed         with --proto udp: no socket listens on the destination port, so the host
+                       the datagram reaches answers an ICMP port unreachable (the lab lists no
+                       listening sockets)
+  --ttl N              the first packet's TTL (IPv6: hop limit), 1-255 (default 64); a router
+                       it runs out at answers an ICMP time exceeded
   --json               JSON Lines, one object per packet (as packetwalk parse --json, plus "matched"
                        and "fate"; the last one has "stopped" when the exchange stopped early)
   --write PATH         write PATH.log (kernel log) and PATH.json (metadata, origin "simulated");
@@ -86,6 +91,10 @@ interface Args {
   followUps: boolean;
   /** `--udp-reply`: the UDP destination answers once. */
   udpReply?: boolean;
+  /** `--udp-closed`: no socket listens on the UDP destination port. */
+  udpClosed?: boolean;
+  /** `--ttl`: the initiator's TTL (hop limit). */
+  ttl?: number;
   json: boolean;
   write?: string;
   question?: string;
@@ -149,6 +158,16 @@ function parseArgs(argv: string[]): Args {
       case "--udp-reply":
         a.udpReply = true;
         break;
+      case "--udp-closed":
+        a.udpClosed = true;
+        break;
+      case "--ttl": {
+        const v = value();
+        if (!/^\d{1,3}$/.test(v) || Number(v) < 1 || Number(v) > 255)
+          throw new UsageError(`--ttl: '${v}' is not a TTL from 1 to 255 (as ping -t takes it)`);
+        a.ttl = Number(v);
+        break;
+      }
       case "--json":
         a.json = true;
         break;
@@ -171,6 +190,12 @@ function parseArgs(argv: string[]): Args {
   if (!a.lab || !a.from || !a.to) throw new UsageError("--lab, --from and --to are required");
   if (a.udpReply && a.proto !== "udp")
     throw new UsageError(`--udp-reply answers a UDP datagram: add --proto udp (it is ${a.proto})`);
+  if (a.udpClosed && a.proto !== "udp")
+    throw new UsageError(`--udp-closed closes a UDP port: add --proto udp (it is ${a.proto})`);
+  if (a.udpClosed && a.udpReply)
+    throw new UsageError(
+      "--udp-closed and --udp-reply contradict each other: a closed port has no socket to answer",
+    );
   if (a.udpReply && !a.followUps)
     throw new UsageError("--udp-reply and --no-follow-ups contradict each other: the reply is a follow-up");
   return a;
@@ -406,6 +431,8 @@ export async function run(argv: string[]): Promise<number> {
       src: a.src,
       proto: a.proto,
       dport: to.port,
+      ...(a.ttl !== undefined ? { ttl: a.ttl } : {}),
+      ...(a.udpClosed ? { closedPort: true } : {}),
       script: a.udpReply
         ? [{ direction: "request" }, { direction: "reply" }]
         : a.followUps

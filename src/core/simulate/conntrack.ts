@@ -213,14 +213,18 @@ export class ConntrackTable {
 
   /**
    * The state of ICMP error `p` (tuple `t`): RELATED to the connection of the packet it quotes, which
-   * the model takes to be its flow's (the same echo id or ports); INVALID when there is none, the
+   * the model finds by its quoted packet's tuple when it carries one, else takes to be its flow's (the
+   * same echo id or ports); INVALID when there is none, the
    * quoted packet having been left untracked (kernel 6.18, test/fixtures/simulate/nft-notrack-ct-state:
    * the port unreachable a reject sent for an untracked echo request met `ct state invalid`, for a
    * tracked one `ct state related`). It opens no connection and is no reply to the one it finds.
    */
   private related(p: SimPacket, t: Tuple, zone: CtZone | undefined): CtState {
+    // An error that quotes its packet is found by the quoted tuple inverted (nf_conntrack_inet_error).
+    const q = p.quoted && tupleOf(p.quoted);
+    const key = q ? { ...q, src: q.dst, dst: q.src, sport: q.dport, dport: q.sport } : t;
     for (const e of this.entries) {
-      const dir = sameTuple(e.orig, t) ? "original" : sameTuple(replyTuple(e), t) ? "reply" : undefined;
+      const dir = sameTuple(e.orig, key) ? "original" : sameTuple(replyTuple(e), key) ? "reply" : undefined;
       if (dir && zoneId(e.zone, dir) === zoneId(zone, dir)) {
         p.ct = { entry: e, dir, state: "RELATED" };
         return "RELATED";

@@ -122,13 +122,25 @@ export function rejectAnswer(
   if (family === "bridge") {
     if (p.icmpType === (v6 ? 1 : 3) && p.proto === (v6 ? "icmpv6" : "icmp"))
       return { none: "the kernel sends no destination unreachable about a destination unreachable" };
-  } else if (isIcmpError({ proto: p.proto, icmpType: p.icmpType }))
-    return { none: "the kernel sends no ICMP error about an ICMP error" };
-  else if (p.pktType === "broadcast" || p.pktType === "multicast" || multicastOrBroadcast(p.dst))
-    return { none: "the kernel sends no ICMP error about a broadcast or multicast packet" };
+  } else {
+    const refused = icmpErrorRefused(p);
+    if (refused) return { none: refused };
+  }
   const code = w === undefined || w === "" ? (v6 ? 4 : 3) : icmpCode(w, v6);
   if (code === undefined) return { none: `'${withText}' is a reject type the model does not know` };
   return { answer: unreachable(v6, code) };
+}
+
+/**
+ * Why icmp_send (icmp6_send) sends no error about `p`, or undefined when it sends one: `p` is itself an
+ * ICMP error, or went to a broadcast or multicast address or MAC.
+ */
+export function icmpErrorRefused(p: RejectedPacket): string | undefined {
+  if (isIcmpError({ proto: p.proto, icmpType: p.icmpType }))
+    return "the kernel sends no ICMP error about an ICMP error";
+  if (p.pktType === "broadcast" || p.pktType === "multicast" || multicastOrBroadcast(p.dst))
+    return "the kernel sends no ICMP error about a broadcast or multicast packet";
+  return undefined;
 }
 
 /** An IPv4 multicast or limited broadcast address, or an IPv6 multicast one. */

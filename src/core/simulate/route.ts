@@ -3,8 +3,9 @@
  * interface addresses) and the routes the lab lists, as `ip route get` (or `ip -6 route get`) would
  * answer. An IPv6 destination takes IPv6 routes only, an IPv4 one IPv4 routes.
  */
-import { addressFamily, addressInIpCidr, canonicalAddress, type IpCidr, parseIpCidr } from "./ip-address.ts";
-import { hostIfaces, type IfaceAddress, isLocalAddress, type Topology } from "./topology.ts";
+import { addressFamily, addressInIpCidr, canonicalAddress, parseIpCidr } from "./ip-address.ts";
+import { ipv6Source } from "./ipv6-source.ts";
+import { hostIfaces, isLocalAddress, type Topology } from "./topology.ts";
 
 /** Where a packet to an address goes from one host. */
 export type RouteResult =
@@ -18,12 +19,14 @@ export type RouteResult =
       /** The path MTU: the route's own, else `dev`'s. */
       mtu: number;
     }
-  | { kind: "unreachable" };
+  | {
+      kind: "unreachable";
+      /** The route that refuses it (`ip route add TYPE PREFIX`); undefined: no route at all. */
+      type?: RefusingRoute;
+    };
 
-/** Link-local IPv6 (fe80::/10): never a source for a destination beyond the link. */
-function linkLocal(a: IfaceAddress): boolean {
-  return !!a.v6 && /^fe[89ab]/i.test(a.address);
-}
+/** A route type that refuses what it matches. */
+export type RefusingRoute = "unreachable" | "prohibit" | "blackhole";
 
 /**
  * Looks up the route from `host` to `dst`; `from`, the source the packet is sent from when the sender
@@ -37,7 +40,9 @@ export function routeLookup(topo: Topology, host: string, dst: string, from?: st
   const d = canonicalAddress(dst);
   const v6 = family === 6;
   const ifaces = hostIfaces(topo, host);
-  let best: { len: number; dev: string; via?: string; anyFamily?: boolean; mtu?: number } | undefined;
+  let best:
+    | { len: number; dev: string; via?: string; anyFamily?: boolean; mtu?: number; refuses?: RefusingRoute }
+    | undefined;
   for (const i of ifaces) {
     if (i.bridge) continue; // a bridge port has no IP role of its own
     for (const a of i.addresses) {
@@ -59,7 +64,8 @@ export function routeLookup(topo: Topology, host: string, dst: string, from?: st
     if (cidr && addressInIpCidr(d, cidr) && better)
       best = {
         len: cidr.len,
-        dev: r.dev,
+        dev: r.dev ?? "",
+        ...(r.type !== undefined && r.type !== "unicast" ? { refuses: r.type } : {}),
         via: r.via && canonicalAddress(r.via),
         ...(anyFamily ? { anyFamily } : {}),
         ...(r.mtu !== undefined ? { mtu: r.mtu } : {}),
@@ -73,32 +79,14 @@ export function routeLookup(topo: Topology, host: string, dst: string, from?: st
       : undefined;
   if (owner) best = { len: 32, dev: owner.name };
   if (!best) return { kind: "unreachable" };
+  if (best.refuses) return { kind: "unreachable", type: best.refuses };
   const dev = best.dev;
+  // IPv4 (inet_select_addr): the out device's first address whose subnet holds the next hop, else its
+  // first; IPv6: see ipv6-source.ts.
   const iface = ifaces.find((i) => i.name === dev);
-  const own = iface?.addresses.filter((a) => !!a.v6 === v6) ?? [];
-  const src = preferredSource(own, best.via ?? d, d)?.address;
+  const own = iface?.addresses.filter((a) => !a.v6) ?? [];
+  const src = v6
+    ? ipv6Source(topo, host, dev, d)
+    : (own.find((a) => addressInIpCidr(best.via ?? d, a.subnet)) ?? own[0])?.address;
   return { kind: "unicast", dev, via: best.via, src, mtu: best.mtu ?? iface?.mtu ?? 1500 };
-}
-
-/**
- * The address of `own` (the out device's, of the packet's family, in the device's order) the kernel picks
- * as a source towards `dst` through `nextHop`. IPv4 (inet_select_addr): the first address whose subnet holds
- * the next hop (the gateway, or `dst` on a link), else the first. IPv6 (ipv6_dev_get_saddr, RFC 6724): a
- * global (or unique local) address before a link-local one, then the longest prefix shared with `dst`
- * (counted up to the address's own prefix length), then the first.
- */
-function preferredSource(
-  own: readonly IfaceAddress[],
-  nextHop: string,
-  dst: string,
-): IfaceAddress | undefined {
-  if (!own[0]?.v6) return own.find((a) => addressInIpCidr(nextHop, a.subnet)) ?? own[0];
-  const global = own.filter((a) => !linkLocal(a));
-  let pick: { a: IfaceAddress; shared: number } | undefined;
-  for (const a of global) {
-    let shared = a.len;
-    while (shared > 0 && !addressInIpCidr(dst, parseIpCidr(`${a.address}/${shared}`) as IpCidr)) shared--;
-    if (!pick || shared > pick.shared) pick = { a, shared };
-  }
-  return pick?.a ?? own[0];
 }

@@ -61,6 +61,14 @@ export interface ScenarioSpec {
   dport?: number;
   /** ICMP echo id (default 4242). */
   icmpId?: number;
+  /** The TTL (hop limit) the initiator sends with, as `ping -t` sets it. Default 64. */
+  ttl?: number;
+  /**
+   * UDP: no socket listens on the destination port, and the host the datagram reaches answers it with an
+   * ICMP port unreachable (ICMPv6 1/4), as the kernel does. The lab lists no listening sockets, so this
+   * says it. Default false: a socket takes the datagram (and answers it when the script has a reply).
+   */
+  closedPort?: boolean;
   /** The packets; default {@link defaultScript}. */
   script?: ScriptItem[];
 }
@@ -155,6 +163,8 @@ export function runScenario(
         tcpFlags: item.tcpFlags,
         len: item.len,
         ...(item.mss !== undefined ? { mss: item.mss } : {}),
+        ...(spec.ttl !== undefined ? { ttl: spec.ttl } : {}),
+        ...(spec.closedPort ? { closedPort: true } : {}),
         direction: "request",
       };
     } else {

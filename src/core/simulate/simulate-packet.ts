@@ -17,6 +17,7 @@ import { natChanged } from "./ct-status.ts";
 import { flowOffloadWords, OFFLOAD_SKIPS } from "./flow-offload-words.ts";
 import { type HookSlot, hookSlots } from "./hook-order.ts";
 import { addressFamily, canonicalAddress } from "./ip-address.ts";
+import { type KernelErrorCause, kernelError, kernelErrorName } from "./kernel-icmp-error.ts";
 import type { MatchContext } from "./match-rule.ts";
 import { isLinkLocalGroup, isMulticastAddress, multicastMac } from "./multicast-destination.ts";
 import { applyNat, type ManipType, natNeedsChain, setBinding } from "./nat.ts";
@@ -28,10 +29,10 @@ import {
   solicitedNode,
 } from "./neighbour-discovery-filter.ts";
 import { netmapAddress } from "./netmap-address.ts";
-import { clientSees, rejectAnswer } from "./reject-answer.ts";
+import { clientSees, icmpErrorRefused, rejectAnswer } from "./reject-answer.ts";
 import { rejectPacket } from "./reject-packet.ts";
 import { reversePathDrop } from "./reverse-path-filter.ts";
-import { routeLookup } from "./route.ts";
+import { type RefusingRoute, routeLookup } from "./route.ts";
 import {
   type ChooseWay,
   type LogHit,
@@ -144,6 +145,13 @@ export interface SendSpec {
   len?: number;
   /** The TOS byte (traffic class) it is sent with. Default 0. */
   tos?: number;
+  /** The TTL (hop limit) it is sent with (`ping -t`). Default 64. */
+  ttl?: number;
+  /**
+   * UDP: no socket listens on the destination port, so the host it is delivered to answers an ICMP port
+   * unreachable (udp_rcv's icmp_send; the lab lists no listening sockets). Default false: a socket takes it.
+   */
+  closedPort?: boolean;
   /**
    * A SYN's or SYN-ACK's MSS option, as a recording shows it. Default: what the sender's route gives,
    * its MTU less the IP and TCP headers (see tcp-mss.ts).
@@ -192,6 +200,10 @@ export class Simulator {
   private tracing = false;
   /** The REJECT that ended the current packet's walk, if one did: the answer is sent once the walk is over. */
   private rejected: Rejected | undefined;
+  /** The ICMP error a host's own stack sends about the current packet (see `kernel-icmp-error.ts`), once its walk is over. */
+  private kernelErr: KernelErr | undefined;
+  /** The packet being sent is UDP to a port no socket listens on (see `SendSpec.closedPort`). */
+  private closedPort = false;
   /** `host address` pairs whose neighbour entry the walk made: asked once (see `arpFilter`, `ndFilter`). */
   private readonly neighbours = new Set<string>();
   private readonly staticNeighbours: boolean;
@@ -269,7 +281,7 @@ export class Simulator {
       ...(spec.proto === "tcp" && spec.tcpFlags?.includes("SYN")
         ? { mss: spec.mss ?? this.routeMss(spec) }
         : {}),
-      ttl: 64,
+      ttl: spec.ttl ?? 64,
       id: this.nextIpId++,
       len,
       ipFlags: v6 || (spec.proto === "icmp" && spec.icmpType === 0) ? [] : ["DF"],
@@ -279,6 +291,7 @@ export class Simulator {
     // The host's echo replies come from the kernel's ICMP socket; anything else from a program's.
     if (spec.from === this.nfHost)
       p.socket = echoReply(p) && spec.direction === "reply" ? "kernel" : "program";
+    this.closedPort = p.proto === "udp" && !!spec.closedPort;
     return this.launch(spec.from, spec.direction, p);
   }
 
@@ -308,6 +321,7 @@ export class Simulator {
     this.packets.push(cur);
     this.tracing = false;
     this.rejected = undefined;
+    this.kernelErr = undefined;
     cur.fate = send(from, p);
     this.conntrack.forgetUnconfirmed(p);
     if (cur.fate.kind === "delivered") cur.received = snapshot(p);
@@ -316,7 +330,55 @@ export class Simulator {
     this.rejected = undefined;
     if (rejected && cur.fate.kind === "dropped" && cur.fate.hook === rejected.event.hook)
       this.answerReject(cur, p, rejected);
+    // A UDP datagram no socket takes: the host it reached answers port unreachable (udp_rcv, __udp6_lib_rcv).
+    const closed = this.closedPort && cur.fate.kind === "delivered";
+    this.closedPort = false;
+    const err = closed
+      ? { host: (cur.fate as { host: string }).host, packet: { ...p }, cause: "port" as const }
+      : (this.kernelErr as KernelErr | undefined);
+    this.kernelErr = undefined;
+    if (err && cur.fate.kind !== "dropped") this.answerKernelError(cur, err);
     return cur;
+  }
+
+  /**
+   * Sends the ICMP error `err.host`'s own stack sends about packet `pkt` (no rule asked for it): built and
+   * addressed as icmp_send builds a REJECT's (from the packet's destination when that is the host's own,
+   * else from the preferred source of the route back; RELATED to the packet's connection), then sent as
+   * a packet of that host's own through its OUTPUT and POSTROUTING. None about an ICMP error, a broadcast
+   * or a multicast packet, nor without a route back.
+   */
+  private answerKernelError(pkt: SimulatedPacket, err: KernelErr): void {
+    const { host, packet: p, cause } = err;
+    const v6 = !!p.v6;
+    const name = `an ${v6 ? "ICMPv6" : "ICMP"} ${kernelErrorName(cause, v6)}`;
+    const refused = icmpErrorRefused(p);
+    if (refused) {
+      pkt.notes.push(`${host} sends no ${name.slice(3)} back: ${refused}`);
+      return;
+    }
+    const topo = this.world.topology;
+    let src = p.dst;
+    if (!isLocalAddress(topo, host, p.dst)) {
+      const back = routeLookup(topo, host, p.src);
+      if (back.kind !== "unicast" && back.kind !== "local") {
+        pkt.notes.push(`${host} sends no ${name.slice(3)} back: it has no route to ${p.src}`);
+        return;
+      }
+      src = back.kind === "unicast" && back.src ? back.src : p.src;
+    }
+    const answer = kernelError(cause, v6);
+    // Only the netfilter host's conntrack is modelled: another host's error is no packet of a connection yet.
+    const about = host === this.nfHost ? p : { ...p, ct: undefined };
+    const sent = rejectPacket(about, answer, src, this.nextIpId++);
+    if (host === this.nfHost) sent.socket = "kernel";
+    pkt.notes.push(
+      `${host} sends ${name} (type ${answer.type} code ${answer.code}) from ${sent.src} to ${sent.dst}: packet ${this.packets.length + 1}`,
+    );
+    const back = this.launch(host, "reply", sent, pkt.id);
+    const got = back.fate.kind === "delivered" && back.fate.host === pkt.from ? back.received : undefined;
+    const seen = got && pkt.direction === "request" ? errorSeen(cause, v6, p, got.src) : undefined;
+    if (seen) back.notes.push(`${pkt.from} reports ${seen}`);
   }
 
   /**
@@ -771,7 +833,7 @@ export class Simulator {
   private originate(host: string, p: SimPacket): Fate {
     const topo = this.world.topology;
     let route = routeLookup(topo, host, p.dst, p.src || undefined);
-    if (route.kind === "unreachable") return { kind: "lost", reason: `${host} has no route to ${p.dst}` };
+    if (route.kind === "unreachable") return { kind: "lost", reason: sendRefused(host, p.dst, route.type) };
     if (!p.src) p.src = route.kind === "unicast" && route.src ? route.src : localSource(topo, host, p.dst);
     if (host === this.cur.from && !this.cur.sent.src) this.cur.sent.src = p.src;
     if (host !== this.nfHost) {
@@ -1283,7 +1345,6 @@ export class Simulator {
       if (!v.ok) return this.dropped(v);
       return { kind: "delivered", host };
     }
-    if (route.kind === "unreachable") return { kind: "lost", reason: `${host} has no route to ${p.dst}` };
     // ip_forward drops what was not sent to the host's MAC (a broadcast or multicast frame) before FORWARD.
     if (p.pktType === "broadcast" || p.pktType === "multicast")
       return {
@@ -1300,18 +1361,75 @@ export class Simulator {
         kind: "lost",
         reason: `${host} does not forward what comes in on ${dev} (${inDevice}=0): the kernel drops it, with no ICMP error`,
       };
-    p.ttl -= 1;
-    if (p.ttl <= 0)
+    // The input route is an error route: ip_error (ip6_pkt_discard) answers, a blackhole's drops silently.
+    if (route.kind === "unreachable") {
+      const cause = route.type === "blackhole" ? undefined : (route.type ?? "no-route");
+      if (cause) this.kernelErr = { host, packet: { ...p }, cause };
+      return { kind: "lost", reason: forwardRefused(host, p, route.type) };
+    }
+    // ip_forward (ip6_forward) refuses a TTL of 1 before decrementing it, and quotes the packet as it came.
+    if (p.ttl <= 1) {
+      this.kernelErr = { host, packet: { ...p }, cause: "ttl" };
       return {
         kind: "lost",
-        reason: `${p.v6 ? "hop limit" : "TTL"} exceeded (the ICMP time-exceeded is not simulated)`,
+        reason: `${p.v6 ? "hop limit" : "TTL"} exceeded at ${host}: it does not forward a packet that arrives with ${p.v6 ? "hop limit" : "TTL"} ${p.ttl}, and sends the source an ICMP${p.v6 ? "v6" : ""} time exceeded`,
       };
+    }
+    p.ttl -= 1;
     const fwd = this.ipHook("FORWARD", p, { family: "ip", in: dev, out: route.dev, physIn, bridged });
     if (!fwd.ok) return this.dropped(fwd);
     const post = this.ipHook("POSTROUTING", p, { family: "ip", in: dev, out: route.dev, physIn, bridged });
     if (!post.ok) return this.dropped(post);
     return this.transmit(host, route.dev, route.via ?? p.dst, p);
   }
+}
+
+/** An ICMP error a host's own stack sends (no rule asked): its host, the packet it is about as it came, why. */
+interface KernelErr {
+  host: string;
+  packet: SimPacket;
+  cause: KernelErrorCause;
+}
+
+/** What the sending program reports for a kernel's ICMP error about its packet `p` (iputils ping, a UDP socket; kernel 6.18). */
+function errorSeen(cause: KernelErrorCause, v6: boolean, p: SimPacket, from: string): string | undefined {
+  if (isIcmp(p) && (p.icmpType === 8 || p.icmpType === 128)) {
+    const ping: Record<KernelErrorCause, [string, string]> = {
+      ttl: ["Time to live exceeded", "Time exceeded: Hop limit"],
+      port: ["Destination Port Unreachable", "Destination unreachable: Port unreachable"],
+      "no-route": ["Destination Net Unreachable", "Destination unreachable: No route"],
+      unreachable: ["Destination Host Unreachable", "Destination unreachable: No route"],
+      prohibit: ["Packet filtered", "Destination unreachable: Administratively prohibited"],
+    };
+    return `ping: From ${from} icmp_seq=${p.icmpSeq ?? 1} ${ping[cause][v6 ? 1 : 0]}`;
+  }
+  if (cause === "port" && p.proto === "udp") return "recv: Connection refused";
+  return undefined;
+}
+
+/** The errno a host's own packet to `dst` fails with at the route lookup, by the route that refuses it (kernel 6.18, ping's connect). */
+const SEND_ERRORS: Record<RefusingRoute, string> = {
+  unreachable: "EHOSTUNREACH (No route to host)",
+  prohibit: "EACCES (Permission denied)",
+  blackhole: "EINVAL (Invalid argument)",
+};
+
+/** Why `host` cannot send a packet to `dst`: no route (ENETUNREACH), or a route of type `type`. */
+function sendRefused(host: string, dst: string, type: RefusingRoute | undefined): string {
+  if (!type) return `${host} has no route to ${dst}`;
+  return `${host}'s route to ${dst} is of type ${type}: the program's send fails at the route lookup with ${SEND_ERRORS[type]}, and no packet leaves`;
+}
+
+/** Why `host` does not forward `p`: no route, or a route of type `type`, and what it sends back. */
+function forwardRefused(host: string, p: SimPacket, type: RefusingRoute | undefined): string {
+  const icmp = p.v6 ? "ICMPv6" : "ICMP";
+  if (type === "blackhole")
+    return `${host}'s route to ${p.dst} is a blackhole: the kernel drops it silently, with no ICMP error`;
+  const cause = type ?? "no-route";
+  const what = `${icmp} ${kernelErrorName(cause, !!p.v6)}`;
+  return type
+    ? `${host}'s route to ${p.dst} is of type ${type}: the kernel does not forward it, and sends the source an ${what}`
+    : `${host} has no route to ${p.dst}: the kernel does not forward it, and sends the source an ${what}`;
 }
 
 /** Whether `p` is an ICMP or ICMPv6 echo reply. */

@@ -43,6 +43,10 @@ export function interfaceAddressProblem(text: string): string | undefined {
 /** Why `text` is not a route destination (`default`, `172.17.0.0/16`, `10.0.0.5`), or undefined. */
 export function routeDestinationProblem(text: string): string | undefined {
   if (text === "default") return undefined;
+  // `ip route` prints a route's type before its destination: it goes in "type".
+  const typed = /^(unreachable|prohibit|blackhole)\s+(\S+)$/.exec(text.trim());
+  if (typed)
+    return `'${text}' holds the route's type: write the destination alone in "to" and the type in "type", e.g. {"to": "${typed[2]}", "type": "${typed[1]}"}`;
   const slash = text.indexOf("/");
   const family = addressFamily(slash < 0 ? text : text.slice(0, slash));
   if (family && (slash < 0 || prefixLength(text.slice(slash + 1), family) !== undefined)) return undefined;
@@ -81,26 +85,60 @@ export const interfaceSchema = z.strictObject({
   mtu: z.number().int().min(68).max(65536).optional(),
 });
 
-/** One route of a lab host (as `ip route` shows it). */
-export const routeSchema = z.strictObject({
-  /** `default`, or a prefix as `ip route` shows it (`172.17.0.0/16`; an address alone is a host route). */
-  to: z.string().superRefine(refineWith(routeDestinationProblem)),
-  /** The gateway's address, without prefix length. */
-  via: z
-    .string()
-    .superRefine(
-      refineWith((text) =>
-        addressFamily(text)
-          ? undefined
-          : `'${text}' is not a gateway address: expected an IPv4 or IPv6 address without prefix length, e.g. 172.17.0.1 or fd00:a::1`,
-      ),
-    )
-    .optional(),
-  /** The interface of the host the route leaves by. */
-  dev: z.string(),
-  /** The route's own MTU (`ip route ... mtu 1400`), which the kernel takes over the device's. Default: the device's. */
-  mtu: z.number().int().min(68).max(65536).optional(),
-});
+/** The route types a lab takes (`ip route add TYPE PREFIX`); `unicast` is the default. */
+export const ROUTE_TYPES = ["unicast", "unreachable", "prohibit", "blackhole"] as const;
+
+/**
+ * One route of a lab host (as `ip route` shows it). A route of type unreachable, prohibit or blackhole
+ * has no gateway or device (the kernel refuses them: "Gateway, device and multipath can not be
+ * specified for this route type"); a unicast one leaves by its `dev`.
+ */
+export const routeSchema = z
+  .strictObject({
+    /** `default`, or a prefix as `ip route` shows it (`172.17.0.0/16`; an address alone is a host route). */
+    to: z.string().superRefine(refineWith(routeDestinationProblem)),
+    /** The gateway's address, without prefix length. */
+    via: z
+      .string()
+      .superRefine(
+        refineWith((text) =>
+          addressFamily(text)
+            ? undefined
+            : `'${text}' is not a gateway address: expected an IPv4 or IPv6 address without prefix length, e.g. 172.17.0.1 or fd00:a::1`,
+        ),
+      )
+      .optional(),
+    /** The interface of the host the route leaves by; none for a route that refuses (see `type`). */
+    dev: z.string().optional(),
+    /** The route's own MTU (`ip route ... mtu 1400`), which the kernel takes over the device's. Default: the device's. */
+    mtu: z.number().int().min(68).max(65536).optional(),
+    /**
+     * `unicast` (the default), or a route that refuses what it matches: `blackhole` drops it silently,
+     * `unreachable` answers a forwarded packet with an ICMP host unreachable and `prohibit` with an
+     * administratively prohibited, and a packet the host itself sends fails at the route lookup.
+     */
+    type: z
+      .enum(ROUTE_TYPES, {
+        error: (issue) => `'${String(issue.input)}' is not a route type: expected ${ROUTE_TYPES.join(", ")}`,
+      })
+      .optional(),
+  })
+  .superRefine((r, ctx) => {
+    const refusing = r.type !== undefined && r.type !== "unicast";
+    for (const key of ["via", "dev"] as const)
+      if (refusing && r[key] !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: [key],
+          message: `a ${r.type} route has no ${key === "via" ? "gateway" : "device"}: remove "${key}" (ip route refuses it: "Gateway, device and multipath can not be specified for this route type")`,
+        });
+    if (!refusing && r.dev === undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["dev"],
+        message: `the route to ${r.to} needs "dev", the interface it leaves by (or a "type": unreachable, prohibit or blackhole)`,
+      });
+  });
 
 /** One host (a network namespace, or the init namespace of a real Docker host). */
 export const hostSchema = z.strictObject({
@@ -234,7 +272,7 @@ function checkLabReferences(lab: z.infer<typeof labObject>, ctx: z.RefinementCtx
       }
     });
     host.routes.forEach((r, n) => {
-      if (!names.includes(r.dev))
+      if (r.dev !== undefined && !names.includes(r.dev))
         issue(
           ["hosts", h, "routes", n, "dev"],
           `'${r.dev}' is not an interface of host '${host.name}': expected one of ${names.join(", ")}${meant(r.dev, names)}`,

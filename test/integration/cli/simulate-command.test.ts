@@ -66,6 +66,38 @@ describe("packetwalk simulate --udp-reply", () => {
   });
 });
 
+describe("packetwalk simulate --udp-closed and --ttl", () => {
+  it("a closed UDP port answers port unreachable; TTL 1 gets a time exceeded from the host", () => {
+    const closed = simulate([
+      ...ping().slice(0, 5),
+      "198.51.100.10:53",
+      "--ruleset",
+      "docker-28",
+      "--proto",
+      "udp",
+      "--udp-closed",
+    ]);
+    expect(closed.status, closed.stderr).toBe(0);
+    expect(closed.stdout).toContain(
+      "note: wan sends an ICMP port unreachable (type 3 code 3) from 198.51.100.10 to 203.0.113.2: packet 2",
+    );
+    expect(closed.stdout).toContain("note: c1 reports recv: Connection refused");
+    const ttl = simulate([...ping(), "--ruleset", "docker-28", "--ttl", "1"]);
+    expect(ttl.stdout).toContain("packet 2 (reply): ICMP time-exceeded 172.17.0.1 -> 172.17.0.2");
+  });
+
+  it("refuses --udp-closed without --proto udp or with --udp-reply, and a TTL out of range", () => {
+    const tcp = simulate([...ping(), "--proto", "tcp", "--udp-closed"]);
+    expect(tcp.status).toBe(2);
+    expect(tcp.stderr).toContain("--udp-closed closes a UDP port: add --proto udp (it is tcp)");
+    const both = simulate([...ping(), "--proto", "udp", "--udp-closed", "--udp-reply"]);
+    expect(both.stderr).toContain("--udp-closed and --udp-reply contradict each other");
+    const ttl = simulate([...ping(), "--ttl", "0"]);
+    expect(ttl.status).toBe(2);
+    expect(ttl.stderr).toContain("--ttl: '0' is not a TTL from 1 to 255 (as ping -t takes it)");
+  });
+});
+
 describe("packetwalk simulate on IPv6", () => {
   it("--no-follow-ups sends an ICMPv6 echo request (type 128) to an IPv6 address", () => {
     const r = simulate([

@@ -231,3 +231,20 @@ export function routedContext(over: Partial<MatchContext> = {}): MatchContext {
     ...over,
   };
 }
+
+/**
+ * The chains of the docker-28 lab (logged everywhere) a RELATED packet of the host's own crosses on its
+ * way to a container: the IP output hooks without nat, then the bridge's output hooks to the port.
+ */
+export const RELATED_TO_CONTAINER = [
+  "ip:raw:OUTPUT",
+  "ip:mangle:OUTPUT",
+  "ip:filter:OUTPUT",
+  "ip:mangle:POSTROUTING",
+  "bridge:filter:OUTPUT",
+  "bridge:nat:OUTPUT",
+  "bridge:nat:POSTROUTING",
+];
+
+/** The IP output hooks of {@link RELATED_TO_CONTAINER} alone: a RELATED packet of the host's own to the WAN. */
+export const RELATED_OUT = RELATED_TO_CONTAINER.slice(0, 4);

@@ -15,7 +15,7 @@ import { checkConformance } from "../../../src/core/simulate/conformance.ts";
 import type { OverlayRule } from "../../../src/core/simulate/log-overlay.ts";
 import { runScenario } from "../../../src/core/simulate/run-scenario.ts";
 import { toTrace } from "../../../src/core/simulate/to-kernel-log.ts";
-import { labWorld, logEverywhere, textWorld } from "./helpers.ts";
+import { labWorld, logEverywhere, RELATED_OUT, RELATED_TO_CONTAINER, textWorld } from "./helpers.ts";
 
 /** The ufw-docker lab: dual-stack host (br-a fd00:a::1/64 with a1 fd00:a::2; wan0 2001:db8:1::10 toward the wan). */
 const V6_LAB = join(import.meta.dirname, "../../../traces/ufw-docker");
@@ -63,15 +63,7 @@ describe("REJECT sends back an ICMP error or a TCP RST", () => {
       fate: { kind: "delivered", host: "c1" },
     });
     // RELATED: no nat OUTPUT or POSTROUTING; the bridge's output hooks on the way to c1's port.
-    expect(hooks(err)).toEqual([
-      "ip:raw:OUTPUT",
-      "ip:mangle:OUTPUT",
-      "ip:filter:OUTPUT",
-      "ip:mangle:POSTROUTING",
-      "bridge:filter:OUTPUT",
-      "bridge:nat:OUTPUT",
-      "bridge:nat:POSTROUTING",
-    ]);
+    expect(hooks(err)).toEqual(RELATED_TO_CONTAINER);
     expect(err?.sent).toMatchObject({
       src: "172.17.0.1",
       dst: "172.17.0.2",
@@ -219,12 +211,7 @@ describe("REJECT sends back an ICMP error or a TCP RST", () => {
     const [req, err] = r.packets;
     expect(req?.fate).toMatchObject({ kind: "dropped", hook: "ip:filter:INPUT" });
     expect(err?.sent).toMatchObject({ src: "203.0.113.2", dst: "203.0.113.1", icmpType: 3, icmpCode: 3 });
-    expect(hooks(err)).toEqual([
-      "ip:raw:OUTPUT",
-      "ip:mangle:OUTPUT",
-      "ip:filter:OUTPUT",
-      "ip:mangle:POSTROUTING",
-    ]);
+    expect(hooks(err)).toEqual(RELATED_OUT);
     expect(err?.fate).toEqual({ kind: "delivered", host: "wan" });
   });
 
@@ -395,5 +382,31 @@ describe("check: a recorded REJECT agrees with the prediction", () => {
     });
     expect(r.divergences).toEqual([]);
     expect(r.simulated).toHaveLength(1);
+  });
+});
+
+/**
+ * M3 of the kernel probe: a REJECT of a connection that was DNATed answers from the address the client
+ * sent to. Kernel 6.18: a client (198.51.100.2) connecting to 192.0.2.10:80, which its router DNATed to
+ * 203.0.113.2:8080 and its forward chain rejected with an ICMP port unreachable, got "Connection refused",
+ * and its input chain counted the error from 192.0.2.10, none from 203.0.113.2 or the router's own
+ * 198.51.100.1 (a `reject with tcp reset` after a DNAT to :8081: the RST came from 192.0.2.10:81).
+ */
+describe("REJECT of a DNATed connection", () => {
+  it("the ICMP error reaches the client from the pre-DNAT destination, quoting the packet as the client sent it", () => {
+    const w = textWorld(
+      "*nat\n:PREROUTING ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A PREROUTING -d 192.0.2.10/32 -p tcp --dport 80 -j DNAT --to-destination 198.51.100.10:8080\nCOMMIT\n*filter\n:FORWARD ACCEPT [0:0]\n-A FORWARD -p tcp --dport 8080 -j REJECT --reject-with icmp-port-unreachable\nCOMMIT\n",
+      "t.rules",
+    );
+    const r = runScenario(w, { from: "c1", to: "192.0.2.10", proto: "tcp", dport: 80 });
+    const err = r.packets[1];
+    // Sent from the host's docker0 address; un-DNATed at POSTROUTING (nf_nat_icmp_reply_translation).
+    expect(err?.sent).toMatchObject({ src: "172.17.0.1", quoted: { dst: "198.51.100.10", dport: 8080 } });
+    expect(err?.received).toMatchObject({
+      src: "192.0.2.10",
+      dst: "172.17.0.2",
+      quoted: { src: "172.17.0.2", dst: "192.0.2.10", dport: 80 },
+    });
+    expect(err?.notes).toContain("c1 reports connect: Connection refused");
   });
 });

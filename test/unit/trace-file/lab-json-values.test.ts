@@ -23,7 +23,7 @@ interface Iface {
 interface Host {
   name: string;
   interfaces: Iface[];
-  routes: { to: string; via?: string; dev: string }[];
+  routes: { to: string; via?: string; dev?: string; type?: string }[];
 }
 interface LabJson {
   hosts: Host[];
@@ -132,6 +132,43 @@ describe("lab.json routes", () => {
     expect(errors(text)).toEqual([
       `${at(text, '"dev": "eth9"')}: hosts[1].routes[0].dev: 'eth9' is not an interface of host 'c1': expected one of lo, eth0; did you mean 'eth0'?`,
     ]);
+  });
+
+  it("takes routes of type unreachable, prohibit and blackhole, which have no gateway or device", () => {
+    const text = labText((lab) => {
+      c1(lab).routes.push(
+        { to: "192.0.2.0/26", type: "unreachable" },
+        { to: "192.0.2.64/26", type: "prohibit" },
+        { to: "2001:db8:f::/48", type: "blackhole" },
+        { to: "192.0.2.128/26", type: "unicast", dev: "eth0" },
+      );
+    });
+    expect(errors(text)).toEqual([]);
+  });
+
+  it("rejects a refusing route with a device or gateway, a unicast one without a device, and an unknown type", () => {
+    const text = labText((lab) => {
+      c1(lab).routes.push(
+        { to: "192.0.2.0/26", dev: "eth0", type: "blackhole" },
+        { to: "192.0.2.64/26", via: "172.17.0.1" },
+        { to: "192.0.2.128/26", type: "throw" },
+      );
+    });
+    expect(errors(text)).toEqual([
+      `${at(text, '"dev": "eth0",\n          "type": "blackhole"')}: hosts[1].routes[2].dev: a blackhole route has no device: remove "dev" (ip route refuses it: "Gateway, device and multipath can not be specified for this route type")`,
+      // A missing field is placed at its object.
+      `${at(text, '{\n          "to": "192.0.2.64/26"')}: hosts[1].routes[3].dev: the route to 192.0.2.64/26 needs "dev", the interface it leaves by (or a "type": unreachable, prohibit or blackhole)`,
+      `${at(text, '"type": "throw"')}: hosts[1].routes[4].type: 'throw' is not a route type: expected unicast, unreachable, prohibit, blackhole`,
+    ]);
+  });
+
+  it('tells a destination written with its type, as ip route prints it, to put the type in "type"', () => {
+    const text = labText((lab) => {
+      c1(lab).routes.push({ to: "unreachable 192.0.2.0/24" });
+    });
+    expect(errors(text)[0]).toBe(
+      `${at(text, '"to": "unreachable 192.0.2.0/24"')}: hosts[1].routes[2].to: 'unreachable 192.0.2.0/24' holds the route's type: write the destination alone in "to" and the type in "type", e.g. {"to": "192.0.2.0/24", "type": "unreachable"}`,
+    );
   });
 });
 
