@@ -1491,6 +1491,13 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `ulogd 的 JSON 紀錄被印成好幾行（像 jq . 那樣）：packetwalk 一行讀一筆紀錄${lines(m[1])}`,
   },
   {
+    code: "json-array",
+    english:
+      /^expected one log record a line, found a JSON array of records on one line \(as Fluent Bit's stdout output prints with format json\): not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `預期一行一筆紀錄，卻是一行裡的一整個 JSON 紀錄陣列（Fluent Bit 的 stdout 輸出用 "format json" 時就是這樣印的）：沒有讀取${lines(m[1])}`,
+  },
+  {
     code: "search-response",
     english:
       /^expected one log record a line, found an Elasticsearch or OpenSearch search response \(its documents in hits\.hits on this one line\): not read(?: \((\d+) lines?\))?$/,
@@ -2045,6 +2052,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   [
     "reject other protocols with 'reject' (an ICMP port unreachable) or 'reject with icmpx type port-unreachable'",
     "其他協定請用 'reject'（回 ICMP port unreachable）或 'reject with icmpx type port-unreachable'",
+  ],
+  [
+    "print one record a line: Fluent Bit's format json_lines, or jq -c '.[]' FILE",
+    "請印成一行一筆紀錄：Fluent Bit 的 \"format json_lines\"，或 jq -c '.[]' FILE",
   ],
   [
     "print one document a line: jq -c '.hits.hits[]._source' response.json > docs.json (each is read by its message), or search again with ?pretty",

@@ -1,6 +1,6 @@
 /**
  * A row of a CSV export, as Graylog's search export writes it (RFC 4180: every field quoted, a
- * quote inside doubled, commas inside a quoted field kept): its header row (`"timestamp","source",
+ * quote inside doubled, commas inside a quoted field kept; a field without quotes read too): its header row (`"timestamp","source",
  * "message"`, the columns the search showed) and its records. Read one row at a time, without the
  * header: the message is the longest field, the time the first ISO 8601 field, the host the first
  * other field shaped as a host name (Graylog's `source`).
@@ -29,12 +29,22 @@ interface Field {
 const HOST_NAME = /^(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
 const ISO = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d/;
 
-/** The fields of `line` when it is a row of quoted fields, else undefined. */
+/** The fields of `line` when it is a CSV row, else undefined. */
 function splitRow(line: string): Field[] | undefined {
   const fields: Field[] = [];
   let i = 0;
   for (;;) {
-    if (line.charCodeAt(i) !== 34) return undefined;
+    if (line.charCodeAt(i) !== 34) {
+      // A field without quotes: up to the next comma, no quote inside.
+      const comma = line.indexOf(",", i);
+      const end = comma < 0 ? line.length : comma;
+      const text = line.slice(i, end);
+      if (text.includes('"')) return undefined;
+      fields.push({ text, map: [0, i, text.length, end], at: i });
+      if (comma < 0) return fields;
+      i = comma + 1;
+      continue;
+    }
     const at = i + 1;
     let text = "";
     const map: PositionMap = [];
@@ -62,7 +72,7 @@ function splitRow(line: string): Field[] | undefined {
   }
 }
 
-/** Reads `line` (starting with a quote) as a CSV export's row, or undefined when it is none. */
+/** Reads `line` as a CSV export's row (quoted, or first an ISO time), or undefined when it is none. */
 export function readCsvRow(line: string): CsvRow | undefined {
   const fields = splitRow(line);
   if (!fields || fields.length < 2) return undefined;

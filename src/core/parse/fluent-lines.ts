@@ -14,14 +14,17 @@ export interface FluentdHead {
 }
 
 /**
- * Whether `line` (whose first character is a digit) may be Fluentd's file output: an ISO date and
- * a tab right after its time (a syslog line's ISO stamp has a space there). Bounded, a few reads.
+ * Whether `line` (whose first character is a digit) may be Fluentd's file output or a CSV row: an
+ * ISO date and a tab or a comma right after its time (a syslog line's ISO stamp has a space there).
+ * Bounded, a few reads.
  */
 export function maybeFluentd(line: string): boolean {
   if (line.charCodeAt(4) !== 45 || line.charCodeAt(10) !== 84) return false;
   for (let i = 19; i < 40; i++) {
     const c = line.charCodeAt(i);
-    if (c === 9) return true;
+    // `dmesg --time-format iso` writes the fraction after a comma: `14:30:33,123456+00:00`.
+    if (c === 44 && i === 19 && line.charCodeAt(20) >= 48 && line.charCodeAt(20) <= 57) continue;
+    if (c === 9 || c === 44) return true;
     if (c === 32 || Number.isNaN(c)) return false;
   }
   return false;

@@ -218,7 +218,8 @@ function readArpField(
   value: string | undefined,
   next: string | undefined,
 ): void {
-  const arp = (ev.arp ??= { htype: 1, ptype: "0x0800", opcode: 0 });
+  ev.arp ??= { htype: 1, ptype: "0x0800", opcode: 0 };
+  const arp = ev.arp;
   if (field === "operation") arp.opcode = toNumber(value, ARP_OPERATIONS) ?? 0;
   else if (field === "htype") arp.htype = toNumber(value) ?? 1;
   else if (field === "saddr" || field === "daddr") {

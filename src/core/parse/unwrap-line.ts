@@ -34,10 +34,11 @@ export function needsUnwrap(line: string, c0: number): boolean {
     c0 <= 32 ||
     c0 === 0xfeff ||
     (c0 === 100 && line.startsWith("data: {")) ||
-    // A CSV export's quoted row; Fluent Bit's `[0] tag: [...]` (a dmesg stamp has a dot in its brackets).
+    // A CSV export's quoted row; Fluent Bit's `[0] tag: [...]` (a dmesg stamp has a dot in its
+    // brackets) and its `format json` array `[{...}]`.
     c0 === 34 ||
-    (c0 === 91 && maybeFluentBit(line)) ||
-    // Fluentd's `TIME<TAB>TAG<TAB>{...}` (a syslog line's ISO stamp has a space after it).
+    (c0 === 91 && (maybeFluentBit(line) || line.charCodeAt(1) === 123)) ||
+    // Fluentd's `TIME<TAB>TAG<TAB>{...}`, a CSV row `TIME,...` (a syslog line's ISO stamp has a space after it).
     (c0 >= 48 && c0 <= 57 && maybeFluentd(line)) ||
     line.indexOf("\x1b") >= 0
   );
@@ -46,10 +47,12 @@ export function needsUnwrap(line: string, c0: number): boolean {
 /** Reads what wraps `line` (without its newline and trailing `\r`). Never throws. */
 export function unwrapLine(line: string): UnwrappedLine {
   const c0 = line.charCodeAt(0);
-  const shipped = c0 === 34 || c0 === 91 || (c0 >= 48 && c0 <= 57) ? unwrapShipped(line, c0) : undefined;
+  // A digit first: Fluentd's or a CSV row's time only when a tab or a comma ends it.
+  const timed = c0 >= 48 && c0 <= 57 && maybeFluentd(line);
+  const shipped = c0 === 34 || c0 === 91 || timed ? unwrapShipped(line, c0) : undefined;
   if (shipped) return shipped;
   // Fluentd's file output: its JSON record after the time and the tag, read as a record alone.
-  const fluentd = c0 >= 48 && c0 <= 57 ? readFluentdHead(line) : undefined;
+  const fluentd = timed ? readFluentdHead(line) : undefined;
   const from = fluentd?.jsonAt ?? 0;
   const record = from > 0 ? line.slice(from) : line;
   // `data: {` starts journalctl -o json-sse's records.
@@ -109,10 +112,31 @@ function unwrapShipped(line: string, c0: number): UnwrappedLine | undefined {
     return row && shippedText(row.text, row.map, "csv", row.time, row.host, false);
   }
   if (c0 === 91) {
+    if (line.charCodeAt(1) === 123) return jsonArray(line);
     const rec = maybeFluentBit(line) ? readFluentBit(line) : undefined;
     return rec && shippedText(rec.text, rec.map, "fluent-bit", rec.time, rec.host, false);
   }
-  return undefined;
+  // A CSV row without quotes around its first field, its time (checked by `maybeFluentd`); not Fluentd's.
+  const row = line.indexOf("\t") < 0 ? readCsvRow(line) : undefined;
+  return row && !row.header ? shippedText(row.text, row.map, "csv", row.time, row.host, false) : undefined;
+}
+
+/** A JSON array of records on one line (Fluent Bit's stdout `format json`): a warning, counted once. */
+function jsonArray(line: string): UnwrappedLine | undefined {
+  if (!/^\[\{\s*"/.test(line) || !/\}\s*\]\s*$/.test(line)) return undefined;
+  return {
+    text: line,
+    envelope: { kind: "bare", bodyStart: 0, kernel: false },
+    error: {
+      kind: "error",
+      severity: "warning",
+      group: "json-array",
+      column: 1,
+      message:
+        "expected one log record a line, found a JSON array of records on one line (as Fluent Bit's stdout output prints with format json): not read",
+      hint: "print one record a line: Fluent Bit's format json_lines, or jq -c '.[]' FILE",
+    },
+  };
 }
 
 /**

@@ -174,6 +174,16 @@ describe("Graylog's CSV export", () => {
     const q = parseTraceText(quoted);
     expect(q.packets[0]?.events[0]?.position.column).toBe(quoted.indexOf('note ""') + 1);
     expect(q.packets[0]?.events[0]?.prefix).toBe('note "a, b" pwpc/nft/ip/docker-bridges/filter-FORWARD');
+    // A row whose time is not quoted.
+    const bare = `2024-03-05T10:15:42.250Z,fw01,"${SYSLOG}"`;
+    expect(seen(bare).event).toEqual({
+      hook: HOOK,
+      time: AT,
+      host: "fw01",
+      envelope: "csv",
+      line: 1,
+      column: bare.indexOf("pwpc/") + 1,
+    });
   });
 });
 
@@ -190,6 +200,32 @@ describe("Fluent Bit's stdout output", () => {
         line: 1,
         column: line.indexOf("pwpc/") + 1,
       });
+  });
+
+  it("reads format json_lines by its `date`, and warns at format json's array of records on one line", () => {
+    const line = JSON.stringify({ date: 1709633742.25, log: SYSLOG });
+    expect(seen(line).event).toEqual({
+      hook: HOOK,
+      time: AT,
+      host: "fw01",
+      envelope: "journal-json",
+      line: 1,
+      column: line.indexOf("pwpc/") + 1,
+    });
+    const array = JSON.stringify([
+      { date: 1709633742.25, log: SYSLOG },
+      { date: 1709633743.25, log: SYSLOG },
+    ]);
+    const r = parseTraceText(array);
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
+      [
+        "warning",
+        1,
+        1,
+        "expected one log record a line, found a JSON array of records on one line (as Fluent Bit's stdout output prints with format json): not read (1 line)",
+      ],
+    ]);
+    expect(r.diagnostics[0]?.hint).toContain("json_lines");
   });
 
   it("leaves a dmesg line with a whole-second stamp to dmesg", () => {

@@ -636,6 +636,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "Mar  5 10:15:42 USG kernel: [WAN_LOCAL-default-D]IN=eth0 OUT= MAC=f4:92:bf:72:e4:fc:cc:79:d7:46:ce:af:08:00 SRC=198.51.100.20 DST=203.0.113.5 LEN=60 TOS=0x00 PREC=0x00 TTL=58 ID=31001 DF PROTO=TCP \nMar  5 10:15:42 USG kernel: SPT=51000 DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0 \n",
   ],
   [
+    "a Fluent Bit format json array on one line",
+    "log",
+    '[{"date":1709633742.25,"log":"DROP IN=eth0 "},{"date":1709633743.25,"log":"DROP IN=eth0 "}]\n',
+  ],
+  [
     "an Elasticsearch search response on one line",
     "log",
     '{"took":3,"timed_out":false,"hits":{"total":{"value":1},"hits":[{"_id":"1","_source":{"message":"DROP IN=eth0 "}}]}}\n',
