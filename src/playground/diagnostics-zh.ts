@@ -1150,6 +1150,13 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) =>
       `這裡應該是 ebtables 日誌行的開頭，卻是獨立成一行的 IP/ARP 尾段：核心把這一行拆開了，尾段沒有讀取${lines(m[1])}`,
   },
+  {
+    code: "log-split-tail",
+    english:
+      /^expected the start of a kernel LOG line, found the rest of one on a line of its own: the sender split the line in two syslog messages, and this part was not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這裡應該是核心 LOG 行的開頭，卻是獨立成一行的後半段：送出的一方把這一行拆成兩則 syslog 訊息，這一段沒有讀取${lines(m[1])}`,
+  },
   // The iptables-save and ebtables-save readers.
   {
     code: "xt-no-commit",
@@ -1482,6 +1489,20 @@ export const MORE_MESSAGES: readonly Known[] = [
     english:
       /^ulogd JSON record printed over several lines \(as jq \. prints it\): packetwalk reads one record a line(?: \((\d+) lines?\))?$/,
     zh: (m) => `ulogd 的 JSON 紀錄被印成好幾行（像 jq . 那樣）：packetwalk 一行讀一筆紀錄${lines(m[1])}`,
+  },
+  {
+    code: "json-array",
+    english:
+      /^expected one log record a line, found a JSON array of records on one line \(as Fluent Bit's stdout output prints with format json\): not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `預期一行一筆紀錄，卻是一行裡的一整個 JSON 紀錄陣列（Fluent Bit 的 stdout 輸出用 "format json" 時就是這樣印的）：沒有讀取${lines(m[1])}`,
+  },
+  {
+    code: "search-response",
+    english:
+      /^expected one log record a line, found an Elasticsearch or OpenSearch search response \(its documents in hits\.hits on this one line\): not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `預期一行一筆紀錄，卻是 Elasticsearch 或 OpenSearch 的整份搜尋結果（它的文件都在這一行的 "hits.hits" 裡）：沒有讀取${lines(m[1])}`,
   },
   {
     code: "audit-packet",
@@ -2031,6 +2052,18 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   [
     "reject other protocols with 'reject' (an ICMP port unreachable) or 'reject with icmpx type port-unreachable'",
     "其他協定請用 'reject'（回 ICMP port unreachable）或 'reject with icmpx type port-unreachable'",
+  ],
+  [
+    "print one record a line: Fluent Bit's format json_lines, or jq -c '.[]' FILE",
+    "請印成一行一筆紀錄：Fluent Bit 的 \"format json_lines\"，或 jq -c '.[]' FILE",
+  ],
+  [
+    "print one document a line: jq -c '.hits.hits[]._source' response.json > docs.json (each is read by its message), or search again with ?pretty",
+    "請把文件印成一行一筆：jq -c '.hits.hits[]._source' response.json > docs.json（每筆都會從它的 message 讀取），或加上 ?pretty 重新搜尋",
+  ],
+  [
+    "the line before holds the start of the packet's line; read the log where the kernel's lines are whole (the gateway's own /var/log/messages or dmesg), or have the syslog server keep longer messages",
+    "前一行是這個封包那一行的開頭；請讀取核心的行保持完整的日誌（閘道器自己的 /var/log/messages 或 dmesg），或讓 syslog 伺服器保留較長的訊息",
   ],
   [
     "print the records one a line, as ulogd writes them: jq -c . FILE",

@@ -36,8 +36,12 @@ export type EnvelopeKind = (typeof ENVELOPES)[number];
 
 /** Where the message starts in a line, and what the envelope said. */
 export interface Envelope {
-  /** One of {@link ENVELOPES}, or `ulogd-json`: ulogd's JSON packet record, which holds no message text. */
-  kind: EnvelopeKind | "ulogd-json";
+  /**
+   * One of {@link ENVELOPES}; or `ulogd-json`: ulogd's JSON packet record, which holds no message text;
+   * or a log shipper's record read by `unwrap-line.ts`: `fluentd` (its file output), `fluent-bit` (its
+   * stdout output), `csv` (a CSV export's row, Graylog's).
+   */
+  kind: EnvelopeKind | "ulogd-json" | "fluentd" | "fluent-bit" | "csv";
   /** Index in the line where the kernel message begins. */
   bodyStart: number;
   /** Seconds: uptime for dmesg-style stamps, epoch (or seconds into an unknown year) for wall clocks. */

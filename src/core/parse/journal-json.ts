@@ -10,6 +10,7 @@
  * _HOSTNAME, in `anonymize.ts`.)
  */
 import type { ErrorLine } from "./parsed-line.ts";
+import { type JsonReader, shippedMessage } from "./shipped-record.ts";
 import type { PositionMap } from "./strip-escapes.ts";
 
 /** A journal record's message and what the record says about it. */
@@ -27,6 +28,8 @@ export interface JournalMessage {
    * for a record without a MESSAGE field: {@link jsonString} and {@link jsonNumber} read them.
    */
   fields?: Map<string, number>;
+  /** The host a log shipper's record names (see `shipped-record.ts`), and where its name starts in the line. */
+  host?: { name: string; at: number };
 }
 
 const HINT =
@@ -214,7 +217,36 @@ function error(at: number, expected: string, line?: string): ErrorLine {
  * (`"msg": ` of `dmesg -J`, `"message": ` of an exported event shown by `jq .` or a search UI).
  */
 const PRETTY_MESSAGE =
-  /^[ \t]+(?:"MESSAGE"[ \t]*:[ \t]*|"(?:message|msg|log|short_message|full_message)"[ \t]*:[ \t]*(?="))/;
+  /^[ \t]+(?:"MESSAGE"[ \t]*:[ \t]*|"(?:message|msg|log|short_message|full_message|full_log|original)"[ \t]*:[ \t]*(?="))/;
+
+/**
+ * A time line of a record printed one field a line: `"time": 3713.551320,` of `dmesg -J` (seconds
+ * since boot), `"__REALTIME_TIMESTAMP" : "1796292000000000",` of json-pretty, `"@timestamp" : "..."`
+ * of an Elasticsearch search's pretty output (ISO 8601).
+ */
+const PRETTY_TIME =
+  /^[ \t]+"(time|@timestamp|timestamp|__REALTIME_TIMESTAMP)"[ \t]*:[ \t]*("?)([-0-9.:+TZ]{1,40})\2,?[ \t]*$/;
+
+/**
+ * The time of the record being printed one field a line, read from its time line (see
+ * {@link PRETTY_TIME}) for the message line after it; forgotten at the record's `}`. A pretty
+ * record's lines come one after the other, all read here (each starts with a space).
+ */
+let prettyTime: number | undefined;
+
+/** Reads `line` when it is a pretty record's time line or its end (see {@link prettyTime}). */
+function notePrettyTime(line: string): void {
+  const t = PRETTY_TIME.exec(line);
+  if (t) {
+    const [, key, quote, value] = t as unknown as [string, string, string, string];
+    if (key === "__REALTIME_TIMESTAMP")
+      prettyTime = /^\d{1,17}$/.test(value) ? Number(value) / 1e6 : undefined;
+    else if (quote) {
+      const ms = /^\d{4}-\d\d-\d\dT/.test(value) ? Date.parse(value) : Number.NaN;
+      prettyTime = Number.isNaN(ms) ? undefined : ms / 1000;
+    } else prettyTime = /^\d{1,12}(\.\d{1,9})?$/.test(value) ? Number(value) : undefined;
+  } else if (/^[ \t]*[{}]/.test(line)) prettyTime = undefined;
+}
 
 /** `journalctl -o json-sse` writes each record as a server-sent event: this before it, a blank line after. */
 const SSE = "data: ";
@@ -228,6 +260,9 @@ const SSE = "data: ";
 export function readJournalJson(line: string): JournalMessage | ErrorLine | undefined {
   failed = undefined;
   const pretty = line.charCodeAt(0) <= 32 ? PRETTY_MESSAGE.exec(line) : null;
+  // A pretty record's other lines (each indented) may give its time; any other line ends it.
+  if (line.charCodeAt(0) > 32) prettyTime = undefined;
+  else if (!pretty) notePrettyTime(line);
   if (pretty) {
     const i = pretty[0].length;
     // A byte array goes on over the next lines (-o json prints it on one).
@@ -247,6 +282,8 @@ export function readJournalJson(line: string): JournalMessage | ErrorLine | unde
     if (end < line.length && !(c === 44 && end + 1 === line.length))
       return error(end, "',' or the end of the line after MESSAGE's value");
     const out: JournalMessage = { map: [], kernel: false };
+    if (prettyTime !== undefined) out.time = prettyTime;
+    prettyTime = undefined;
     return readMessage(line, i, end, out) ?? out;
   }
   let i = line.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -270,7 +307,10 @@ export function readJournalJson(line: string): JournalMessage | ErrorLine | unde
     if (/^\d{1,12}(\.\d{1,9})?$/.test(raw)) out.time = Number(raw);
   }
   out.kernel = jsonString(line, fields.get("_TRANSPORT")) === "kernel";
-  const m = fields.get("MESSAGE") ?? shippedMessage(line, fields, out);
+  const shipped = fields.has("MESSAGE") ? undefined : shippedMessage(fields, reader(line));
+  if (shipped?.time !== undefined) out.time = shipped.time;
+  if (shipped?.host) out.host = shipped.host;
+  const m = fields.get("MESSAGE") ?? shipped?.at;
   if (m === undefined) {
     out.fields = fields;
     return out;
@@ -278,28 +318,16 @@ export function readJournalJson(line: string): JournalMessage | ErrorLine | unde
   return readMessage(line, m, valueEnd(line, m, 1), out) ?? out;
 }
 
-/** The message fields of log shippers' JSON (Vector, Fluent Bit, Logstash, Loki, GELF; `line`: Loki's logcli --output=jsonl), in the order tried. */
-const SHIPPED_MESSAGE_KEYS = ["message", "msg", "log", "short_message", "full_message", "line"];
-/** Their time fields, an ISO 8601 text. */
-const SHIPPED_TIME_KEYS = ["timestamp", "@timestamp", "time"];
-
-/**
- * Where a log shipper's record (no MESSAGE: `{"appname":"kernel","message":"[UFW BLOCK] IN=..."}`) holds
- * its message, a string, or undefined; its ISO time, if any, goes to `out.time`.
- */
-function shippedMessage(line: string, fields: Map<string, number>, out: JournalMessage): number | undefined {
-  for (const k of SHIPPED_MESSAGE_KEYS) {
-    const at = fields.get(k);
-    if (at === undefined || line.charCodeAt(at) !== 34) continue;
-    for (const t of SHIPPED_TIME_KEYS) {
-      const iso = jsonString(line, fields.get(t));
-      const ms = iso && /^\d{4}-\d\d-\d\dT/.test(iso) ? Date.parse(iso) : Number.NaN;
-      if (!Number.isNaN(ms)) {
-        out.time = ms / 1000;
-        break;
-      }
-    }
-    return at;
-  }
-  return undefined;
+/** Reads the values of `line`, a record {@link valueEnd} checked whole. */
+function reader(line: string): JsonReader {
+  return {
+    string: (at) => jsonString(line, at),
+    object: (at) => {
+      if (at === undefined || line.charCodeAt(at) !== 123) return undefined;
+      const fields = new Map<string, number>();
+      valueEnd(line, at, 1, fields);
+      return fields;
+    },
+    raw: (at) => (at === undefined ? "" : line.slice(at, valueEnd(line, at, 1))),
+  };
 }

@@ -67,6 +67,13 @@ export function readJsonRecord(line: string, fields: Map<string, number>): JsonR
       "expected a logged packet, found a ulogd conntrack or accounting record (its NFCT or NFACCT input, JSON output): flows and counters are not packets, not read",
       "log the packets themselves: an NFLOG rule and ulogd's NFLOG input, or a LOG rule and the kernel log",
     );
+  // A whole search response on one line (curl without ?pretty): many documents, one line.
+  if (fields.has("hits") && (fields.has("took") || fields.has("timed_out")))
+    return warning(
+      "search-response",
+      "expected one log record a line, found an Elasticsearch or OpenSearch search response (its documents in hits.hits on this one line): not read",
+      "print one document a line: jq -c '.hits.hits[]._source' response.json > docs.json (each is read by its message), or search again with ?pretty",
+    );
   if (has(JOURNAL_KEYS)) {
     // Another service's record (sshd's, say) holds no netfilter line: skipped, as with its MESSAGE.
     const transport = jsonString(line, fields.get("_TRANSPORT"));

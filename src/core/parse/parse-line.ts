@@ -46,7 +46,13 @@ export function parseBody(line: string, bodyStart: number, fast: boolean | LogFi
   if (at < 0 || ebtMarkAfter(line, at)) {
     const r = parseEbtLine(line, bodyStart);
     if (r.kind !== "skip") return r;
-    if (at < 0) return cutBeforeOut(line, bodyStart) ?? ebtContinuation(line, bodyStart) ?? r;
+    if (at < 0)
+      return (
+        cutBeforeOut(line, bodyStart) ??
+        ebtContinuation(line, bodyStart) ??
+        logContinuation(line, bodyStart) ??
+        r
+      );
   }
   const r = parseLogLine(line, bodyStart, at, fast);
   // A prefix holding its own `IN=.. OUT=..` hides the mark from the quick look: LOG lines show SRC=, MAC= or ARP.
@@ -66,15 +72,42 @@ const EBT_TAILS = /^ ?(?:IP SRC=|IPv6 SRC=|ARP HTYPE=|ARP MAC SRC=|INCOMPLETE (?
  */
 function ebtContinuation(line: string, bodyStart: number): ParsedLine | undefined {
   if (!EBT_TAILS.test(line.slice(bodyStart, bodyStart + 24))) return undefined;
-  return {
-    kind: "error",
-    severity: "warning",
-    group: "ebt-continuation",
-    column: bodyStart + 1,
-    message:
-      "expected the start of an ebtables log line, found its IP/ARP tail on a line of its own: the kernel split the line, and the tail was not read",
-    hint: "the frame's line before it is read without its IP data; log fewer frames at once, or use nft/iptables LOG, which prints each line whole",
-  };
+  return tailWarning(
+    "ebt-continuation",
+    bodyStart,
+    "expected the start of an ebtables log line, found its IP/ARP tail on a line of its own: the kernel split the line, and the tail was not read",
+    "the frame's line before it is read without its IP data; log fewer frames at once, or use nft/iptables LOG, which prints each line whole",
+  );
+}
+
+/** The warning for the tail of a line on a line of its own, counted once for all lines of `group`. */
+function tailWarning(group: string, bodyStart: number, message: string, hint: string): ParsedLine {
+  return { kind: "error", severity: "warning", group, column: bodyStart + 1, message, hint };
+}
+
+/**
+ * The rest of a LOG line at the start of a message: its next field (`SPT=51000 DPT=22 ...`), or the
+ * end of a field cut in two and then one (`00 DPT=22 ...`); two fields at least, not `IN=`.
+ */
+const LOG_TAIL =
+  /^(?:[^ =]{1,40} )?(?:OUT|PHYSIN|PHYSOUT|MAC|SRC|DST|LEN|TOS|PREC|TTL|ID|TC|HOPLIMIT|FLOWLBL|PROTO|SPT|DPT|SEQ|ACK|WINDOW|RES|URGP|TYPE|CODE|MTU|MARK|UID|GID)=\S* (?:[A-Z]+ )*[A-Z]+=/;
+
+/**
+ * The rest of a LOG line on a line of its own: a gateway that sends its kernel lines to a syslog
+ * server in pieces (UniFi, EdgeOS) puts a line's end in a message of its own, after the envelope of
+ * the next. A warning, counted once for all such lines: never a silent skip.
+ */
+function logContinuation(line: string, bodyStart: number): ParsedLine | undefined {
+  const c = line.charCodeAt(bodyStart);
+  // A capital, a digit or a-f (a cut MAC or number) first: any other message pays one character's test.
+  if (!((c >= 65 && c <= 90) || (c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return undefined;
+  if (!LOG_TAIL.test(line.slice(bodyStart, bodyStart + 120))) return undefined;
+  return tailWarning(
+    "log-continuation",
+    bodyStart,
+    "expected the start of a kernel LOG line, found the rest of one on a line of its own: the sender split the line in two syslog messages, and this part was not read",
+    "the line before holds the start of the packet's line; read the log where the kernel's lines are whole (the gateway's own /var/log/messages or dmesg), or have the syslog server keep longer messages",
+  );
 }
 
 /** Longest text before `IN=` in a LOG line (a prefix) or a legacy TRACE line (`TRACE: table:chain:kind:N `). */

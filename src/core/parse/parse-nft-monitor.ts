@@ -207,6 +207,38 @@ function quotedHead(word: string, value: string): TraceEvent["quotedHead"] {
   return { len: byte(2) * 256 + byte(3), id: byte(4) * 256 + byte(5), proto };
 }
 
+/** nft's names of ARP operations (`arp operation request`). */
+const ARP_OPERATIONS: Record<string, number> = {
+  request: 1,
+  reply: 2,
+  rrequest: 3,
+  rreply: 4,
+  inrequest: 8,
+  inreply: 9,
+  nak: 10,
+};
+
+/**
+ * One `arp <field> <value>` of a packet line into `ev.arp`: nft prints the operation of an ARP
+ * frame (tagged or not); its addresses, when printed, as `arp saddr ip <addr>` (`next`). The
+ * hardware and protocol types are Ethernet's and IPv4's, the only ones nft decodes ARP for.
+ */
+function readArpField(
+  ev: TraceEvent,
+  field: string,
+  value: string | undefined,
+  next: string | undefined,
+): void {
+  ev.arp ??= { htype: 1, ptype: "0x0800", opcode: 0 };
+  const arp = ev.arp;
+  if (field === "operation") arp.opcode = toNumber(value, ARP_OPERATIONS) ?? 0;
+  else if (field === "htype") arp.htype = toNumber(value) ?? 1;
+  else if (field === "saddr" || field === "daddr") {
+    const key = `${value === "ether" ? "mac" : "ip"}${field === "saddr" ? "Src" : "Dst"}` as const;
+    if ((value === "ip" || value === "ether") && next) arp[key] = next;
+  }
+}
+
 /** Reads the statements of a `packet:` line into an event. */
 function readPacket(text: string, ev: TraceEvent, family: Family): void {
   const w = words(text);
@@ -271,6 +303,11 @@ function readPacket(text: string, ev: TraceEvent, family: Family): void {
         else if (n) ev.vlan[field === "cfi" ? "dei" : field] = n;
         break;
       }
+      case "arp":
+        readArpField(ev, field, value, w[i + 1]);
+        // `arp saddr ip 198.51.100.1`: the address is one word further.
+        if ((field === "saddr" || field === "daddr") && (value === "ip" || value === "ether")) i++;
+        break;
       case "ip":
       case "ip6":
         if (field === "saddr") getIp().src = value ?? "";

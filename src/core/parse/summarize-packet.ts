@@ -115,6 +115,9 @@ export function summarizeEvent(ev: TraceEvent): string {
   }
   if (ev.arp) {
     const a = ev.arp;
+    // nft's trace prints an ARP frame's operation only: its frame's addresses say who asked whom.
+    if (a.ipSrc === undefined && a.ipDst === undefined && ev.macSrc && (a.opcode === 1 || a.opcode === 2))
+      return `ARP ${a.opcode === 1 ? "request" : "reply"} ${ev.macSrc} -> ${ev.macDst ?? "?"}`;
     if (a.opcode === 1) return `ARP who-has ${a.ipDst ?? "?"} tell ${a.ipSrc ?? "?"}`;
     if (a.opcode === 2) return `ARP reply ${a.ipSrc ?? "?"} is-at ${a.macSrc ?? "?"}`;
     return `ARP opcode ${a.opcode}`;

@@ -126,7 +126,7 @@ describe("journalctl JSON records", () => {
     expect(r.skippedLines).toBe(3);
   });
 
-  it("reads json-pretty's MESSAGE line (without a time) and warns once about a byte array it spreads over lines", () => {
+  it("reads json-pretty's MESSAGE line with the time of its record's __REALTIME_TIMESTAMP line and warns once about a byte array it spreads over lines", () => {
     const r = parseTraceText(
       [
         "{",
@@ -142,7 +142,8 @@ describe("journalctl JSON records", () => {
       ].join("\n"),
     );
     expect(r.packets[0]?.hooks).toEqual(["ip:filter:INPUT"]);
-    expect(r.packets[0]?.events[0]?.time).toBeUndefined();
+    // The time line comes before MESSAGE in the record (it was lost before).
+    expect(r.packets[0]?.events[0]?.time).toBe(1796093523.95823);
     expect(r.packets[0]?.events[0]?.position.column).toBe(15);
     expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column])).toEqual([
       ["warning", 7, 14],
