@@ -1399,6 +1399,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       `'${m[1]}' 只能用在 hook 為 ${placeZh(m[2] as string)} 的 chain，不能用在 ${m[3]}：核心會拒絕這條規則（nft：「Could not process rule: Operation not supported」）`,
   },
   {
+    code: "nft-expression-hooks-reached",
+    english:
+      /^'((?:fib|rt) [^']+)' works only in (.+) chains, and chain (\S+) (?:is at|is reached from chain (\S+) at) the (\S+) hook$/,
+    zh: (m) =>
+      `'${m[1]}' 只能用在 ${placeZh(m[2] as string)} 的 chain，而 chain ${m[3]} ${m[4] ? `經由 chain ${m[4]} 從 ${m[5]} hook 走到` : `掛在 ${m[5]} hook`}`,
+  },
+  {
     code: "xt-bare-target",
     english: /^target (\S+) needs options: iptables-restore refuses it without them \((".*")\)$/,
     zh: (m) => `target ${m[1]} 需要選項：沒有選項時 iptables-restore 會拒絕（${m[2]}）`,
@@ -2101,6 +2108,12 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english:
+      /^the kernel refuses the ruleset \(Operation not supported\): move the rule to a chain at one of those hooks(, or look the type up without an interface \('fib daddr type'\), which works at all five IP hooks)?(, e\.g\. clamp the MSS in forward \('tcp option maxseg size set rt mtu'\))?$/,
+    zh: (m) =>
+      `核心會拒絕這個 ruleset（「Operation not supported」）：請把規則移到掛在上述 hook 的 chain${m[1] ? "，或不指定介面查位址類型（'fib daddr type'），它在五個 IP hook 都能用" : ""}${m[2] ? "，例如在 forward 裡調整 MSS（'tcp option maxseg size set rt mtu'）" : ""}`,
+  },
   {
     english: /^give the (table|chain|set|map) another name \(e\.g\. '(\S+)'\)$/,
     zh: (m) => `給這個 ${m[1]} 取別的名稱（例如 '${m[2]}'）`,

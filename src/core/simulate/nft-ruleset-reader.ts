@@ -167,7 +167,7 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
   const declaredShape = new Map<NftSet, { shape: string; byTypeof: boolean }>();
   // What each named set's declaration says of timeouts, for its elements' `timeout` and `expires`.
   const setTimeouts = new Map<NftSet, SetTimeouts>();
-  // Where each `fib` word of a rule stands, in order (a rule may span lines).
+  // Where each `fib` (and `rt` of `rt mtu`) word of a rule stands, in order (a rule may span lines).
   const fibWords = new Map<Rule, { line: number; column: number }[]>();
   // Where each `@set` a rule names stands (its first mention), for the lookup's datatype check.
   const setRefs = new Map<Rule, Map<string, { line: number; column: number }>>();
@@ -806,7 +806,11 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       if (w.type === "word" && w.value.startsWith("@") && !refs.has(w.value.slice(1)))
         refs.set(w.value.slice(1), { line: w.line, column: w.column });
     if (refs.size) setRefs.set(rule, refs);
-    const fibs = shown.filter((w) => w.type !== "string" && w.value === "fib");
+    // `rt mtu` is held to its hooks as fib is (see fib-hooks.ts); its `rt` is counted with the fibs.
+    const fibs = shown.filter(
+      (w, k) =>
+        w.type !== "string" && (w.value === "fib" || (w.value === "rt" && shown[k + 1]?.value === "mtu")),
+    );
     if (fibs.length)
       fibWords.set(
         rule,

@@ -37,6 +37,16 @@ const TRUNCATED =
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   [
+    "rt mtu in a chain reached from an input chain",
+    "rules",
+    "table inet t {\n\tchain u3 {\n\t\trt mtu 1400 accept\n\t}\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tjump u3\n\t}\n}\n",
+  ],
+  [
+    "fib daddr type with an interface in an output chain",
+    "rules",
+    "table ip t {\n\tchain c {\n\t\ttype filter hook output priority 0;\n\t\tfib daddr . iif type local drop\n\t}\n}\n",
+  ],
+  [
     "a keyword as a chain's name",
     "rules",
     "table inet t {\n\tchain fwd {\n\t\ttype filter hook forward priority 0; policy accept;\n\t}\n}\n",
