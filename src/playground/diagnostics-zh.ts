@@ -871,8 +871,8 @@ export const KNOWN_HINTS: ReadonlyMap<string, string> = new Map([
   ["keep one verdict", "只保留一個判決"],
   ["write the statement before it", "請把這個陳述式寫在判決或 NAT 前面"],
   [
-    "read the rule from the file nft loaded it from, or write the two comparisons with another expression (counter) between them",
-    "請改讀 nft 載入這條規則時用的檔案，或在兩個比較之間放另一個運算式（counter）",
+    'read the rule from the file nft loaded it from, or write the two comparisons with another expression (counter) between them (nft -f refuses the range as written: "Range has zero or negative size")',
+    "請改讀 nft 載入這條規則時用的檔案，或在兩個比較之間放另一個運算式（counter）（照這樣寫的範圍 nft -f 會拒絕：「Range has zero or negative size」）",
   ],
   ["the kernel ends the rule for every other packet", "其他封包，核心都會在這裡結束這條規則"],
   ["a zone is 16 bits", "zone 是 16 位元的數字"],

@@ -45,7 +45,7 @@ import type {
 } from "./ruleset.ts";
 import { DEVICE_HOOK_HINT } from "./ruleset-hints.ts";
 import { joinFlagWords } from "./tcp-flag-values.ts";
-import { type NftToken, SCRIPT_VERBS, tokenizeNft } from "./tokenize-nft.ts";
+import { hasScriptWords, type NftToken, SCRIPT_VERBS, tokenizeNft } from "./tokenize-nft.ts";
 import { STATE_HINT, UNCERTAIN_HINT } from "./unmodelled-hints.ts";
 import { undecideXtHelper } from "./xt-helper-listing.ts";
 
@@ -185,6 +185,8 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
   const expanded: ExpandedTokens = script?.expandVariables(tk.tokens) ?? { tokens: tk.tokens, problems: [] };
   for (const p of expanded.problems) err(p, p.message, p.hint, p.severity);
   const toks = expanded.tokens;
+  // A script is written for nft -f, never listed by nft: a reversed range in it is no listing's misprint.
+  const forLoading = hasScriptWords(tk.tokens);
   let i = 0;
   const peek = () => toks[i];
   const skipBlank = () => {
@@ -723,6 +725,11 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     if (!words || words.length === 0) return;
     const shown = written.filter((w) => w.type !== "nl");
     const parsed = parseNftRule(words, table.sets);
+    const misprint = forLoading ? parsed.problems.find((p) => p.reversed) : undefined;
+    if (misprint?.reversed) {
+      err(misprint, rangeMessage(misprint.reversed), RANGE_HINT);
+      return;
+    }
     const failed = parsed.problems.some((p) => p.severity === "error");
     const conflict = failed
       ? undefined
