@@ -174,7 +174,7 @@ describe("nft rules nft or the kernel refuses", () => {
         "table ip t {\n\tchain o2 {\n\t\ttype filter hook output priority 0;\n\t}\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tjump o2\n\t}\n}\n",
       ),
     ).toEqual([
-      `7:3 chain 'o2' is a base chain (hook output): the kernel refuses a jump to it (nft: "Could not process rule: Operation not supported")`,
+      `7:8 chain 'o2' is a base chain (hook output): the kernel refuses a jump to it (nft: "Could not process rule: Operation not supported")`,
     ]);
     expect(errorsOf("table ip t {\n\tchain c {\n\t\ttype route hook input priority 0;\n\t}\n}\n")).toEqual([
       `3:8 a chain of type route is only valid at hook output, not input: the kernel refuses it (nft: "Could not process rule: Operation not supported")`,
