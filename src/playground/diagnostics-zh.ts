@@ -1406,6 +1406,20 @@ export const MORE_MESSAGES: readonly Known[] = [
       `'${m[1]}' 只能用在 ${placeZh(m[2] as string)} 的 chain，而 chain ${m[3]} ${m[4] ? `經由 chain ${m[4]} 從 ${m[5]} hook 走到` : `掛在 ${m[5]} hook`}`,
   },
   {
+    code: "nft-ct-port-protocol",
+    english:
+      /^'(ct (?:(?:original|reply) )?proto-(?:src|dst))' compares a port, but nothing before it says the transport protocol: nft refuses the rule \("Can't parse symbolic invalid expressions"\)$/,
+    zh: (m) =>
+      `'${m[1]}' 比對的是連接埠，但它前面沒有指定傳輸層協定：nft 會拒絕這條規則（「Can't parse symbolic invalid expressions」）`,
+  },
+  {
+    code: "nft-ct-port-direction",
+    english:
+      /^'(ct proto-(?:src|dst))' says no direction: the kernel refuses the rule \(nft: "Could not process rule: Invalid argument"\)$/,
+    zh: (m) =>
+      `'${m[1]}' 沒有指定方向：核心會拒絕這條規則（nft：「Could not process rule: Invalid argument」）`,
+  },
+  {
     code: "xt-bare-target",
     english: /^target (\S+) needs options: iptables-restore refuses it without them \((".*")\)$/,
     zh: (m) => `target ${m[1]} 需要選項：沒有選項時 iptables-restore 會拒絕（${m[2]}）`,
@@ -2108,6 +2122,15 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english: /^match the protocol first, e\.g\. '(meta l4proto tcp ct .+)'$/,
+    zh: (m) => `先比對協定，例如 '${m[1]}'`,
+  },
+  {
+    english:
+      /^name the direction: '(ct original proto-(?:src|dst))' \(the side that opened the connection\) or '(ct reply proto-(?:src|dst))'$/,
+    zh: (m) => `請指定方向：'${m[1]}'（開啟連線的那一方）或 '${m[2]}'`,
+  },
   {
     english:
       /^the kernel refuses the ruleset \(Operation not supported\): move the rule to a chain at one of those hooks(, or look the type up without an interface \('fib daddr type'\), which works at all five IP hooks)?(, e\.g\. clamp the MSS in forward \('tcp option maxseg size set rt mtu'\))?$/,

@@ -14,6 +14,7 @@ import { fibHookProblems } from "./fib-hooks.ts";
 import { jumpLoops } from "./jump-loops.ts";
 import { natOfData, reversedData } from "./nat-map-data.ts";
 import { reachingBaseChains } from "./nft-chain-reach.ts";
+import { ctPortRefusal } from "./nft-ct-port-context.ts";
 import { elementTimeoutProblem, nftDurationMs, type SetTimeouts } from "./nft-element-timeout.ts";
 import { familyConflict } from "./nft-family-conflict.ts";
 import { grammarRefusal } from "./nft-grammar-refusals.ts";
@@ -742,6 +743,7 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       : (familyConflict(words, table.family ?? "ip") ??
         transportConflict(words) ??
         grammarRefusal(words) ??
+        ctPortRefusal(words, !forLoading) ??
         unsupportedAtHook(words, chain.base?.hook));
     // A rule nft refuses is said refused alone: what the simulator would not model in it is moot.
     if (!conflict) for (const p of parsed.problems) err(p, p.message, p.hint, p.severity);

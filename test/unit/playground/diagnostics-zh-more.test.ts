@@ -37,6 +37,16 @@ const TRUNCATED =
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   [
+    "a connection's port without a protocol",
+    "rules",
+    "flush ruleset\ntable inet t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tct reply proto-src 8080 accept\n\t}\n}\n",
+  ],
+  [
+    "a connection's port without a direction",
+    "rules",
+    "table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tmeta l4proto tcp ct proto-dst 8080 accept\n\t}\n}\n",
+  ],
+  [
     "rt mtu in a chain reached from an input chain",
     "rules",
     "table inet t {\n\tchain u3 {\n\t\trt mtu 1400 accept\n\t}\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tjump u3\n\t}\n}\n",
