@@ -2387,7 +2387,8 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       match(`ip6 ${w1}` as NftKey, start);
       continue;
     }
-    if ((w === "meta" && w1 === "pkttype") || w === "pkttype") {
+    // `meta pkttype set host` is a statement (the packet's type rewritten), not a match.
+    if (((w === "meta" && w1 === "pkttype") || w === "pkttype") && word(w === "meta" ? 2 : 1) !== "set") {
       i += w === "meta" ? 2 : 1;
       match("meta pkttype", start);
       continue;

@@ -254,6 +254,9 @@ describe("nft rules nft or the kernel refuses", () => {
   it("takes a 15-character interface name and nft's packet type names", () => {
     expect(problems("ip", "input", 'iifname "cali1234567890a" accept')).toEqual([]);
     expect(problems("ip", "input", "meta pkttype { host, broadcast, multicast, other } accept")).toEqual([]);
+    // A statement that sets the type (nft 1.0.6 loaded both, kernel 6.18): no packet type is 'set'.
+    for (const rule of ["meta pkttype set host accept", "pkttype set unicast"])
+      expect(problems("ip", "prerouting", rule).filter((p) => p.startsWith("error"))).toEqual([]);
     expect(
       problems("ip", "input", "numgen inc mod 2 vmap { 0 : accept, 1 : drop }").filter((p) =>
         p.startsWith("error"),
