@@ -1420,6 +1420,11 @@ export const MORE_MESSAGES: readonly Known[] = [
       `'${m[1]}' 沒有指定方向：核心會拒絕這條規則（nft：「Could not process rule: Invalid argument」）`,
   },
   {
+    code: "xt-never-matches",
+    english: /^match '(.+)' never matches: the rule is never taken$/,
+    zh: (m) => `match '${m[1]}' 永遠不會符合：這條規則永遠不會被採用`,
+  },
+  {
     code: "xt-bare-target",
     english: /^target (\S+) needs options: iptables-restore refuses it without them \((".*")\)$/,
     zh: (m) => `target ${m[1]} 需要選項：沒有選項時 iptables-restore 會拒絕（${m[2]}）`,
@@ -1796,6 +1801,14 @@ export const MORE_MESSAGES: readonly Known[] = [
 
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    "xt_recent's inverted --set adds the source and answers false; drop the '!' for a match that records and matches",
+    "xt_recent 反向的 --set 會加入來源位址並回答不符合；拿掉 '!' 就是會記錄也會符合的 match",
+  ],
+  [
+    "iptables warns that the range is reversed: write the lower address first",
+    "iptables 會警告這個範圍顛倒了：請把較小的位址寫在前面",
+  ],
   [
     "write the name as 'ip link' shows it; a prefix with '*' (\"cali*\") matches the longer ones",
     "照 'ip link' 顯示的寫名稱；以 '*' 結尾的前綴（\"cali*\"）可以比對較長的名稱",

@@ -37,6 +37,16 @@ const TRUNCATED =
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   [
+    "an inverted recent --set",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m recent ! --set --name r3 -j DROP\nCOMMIT\n",
+  ],
+  [
+    "a reversed iprange",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m iprange --dst-range 10.0.0.9-10.0.0.1 -j ACCEPT\nCOMMIT\n",
+  ],
+  [
     "a connection's port without a protocol",
     "rules",
     "flush ruleset\ntable inet t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tct reply proto-src 8080 accept\n\t}\n}\n",
