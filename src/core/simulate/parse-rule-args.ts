@@ -1025,7 +1025,8 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
           i += 2;
           continue;
         }
-        if (!first || lo === undefined)
+        // An upper end that is no address (`10.0.0.1-10.0.0.x`) is iptables' "Bad value" too.
+        if (!first || lo === undefined || (ends.length === 2 && hi === undefined))
           return fail(
             first?.column ?? tok.column,
             `${opt} needs an address range`,
