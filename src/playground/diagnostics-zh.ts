@@ -871,8 +871,8 @@ export const KNOWN_HINTS: ReadonlyMap<string, string> = new Map([
   ["keep one verdict", "只保留一個判決"],
   ["write the statement before it", "請把這個陳述式寫在判決或 NAT 前面"],
   [
-    "read the rule from the file nft loaded it from, or write the two comparisons with another expression (counter) between them",
-    "請改讀 nft 載入這條規則時用的檔案，或在兩個比較之間放另一個運算式（counter）",
+    'read the rule from the file nft loaded it from, or write the two comparisons with another expression (counter) between them (nft -f refuses the range as written: "Range has zero or negative size")',
+    "請改讀 nft 載入這條規則時用的檔案，或在兩個比較之間放另一個運算式（counter）（照這樣寫的範圍 nft -f 會拒絕：「Range has zero or negative size」）",
   ],
   ["the kernel ends the rule for every other packet", "其他封包，核心都會在這裡結束這條規則"],
   ["a zone is 16 bits", "zone 是 16 位元的數字"],
@@ -1406,6 +1406,32 @@ export const MORE_MESSAGES: readonly Known[] = [
       `'${m[1]}' 只能用在 hook 為 ${placeZh(m[2] as string)} 的 chain，不能用在 ${m[3]}：核心會拒絕這條規則（nft：「Could not process rule: Operation not supported」）`,
   },
   {
+    code: "nft-expression-hooks-reached",
+    english:
+      /^'((?:fib|rt) [^']+)' works only in (.+) chains, and chain (\S+) (?:is at|is reached from chain (\S+) at) the (\S+) hook$/,
+    zh: (m) =>
+      `'${m[1]}' 只能用在 ${placeZh(m[2] as string)} 的 chain，而 chain ${m[3]} ${m[4] ? `經由 chain ${m[4]} 從 ${m[5]} hook 走到` : `掛在 ${m[5]} hook`}`,
+  },
+  {
+    code: "nft-ct-port-protocol",
+    english:
+      /^'(ct (?:(?:original|reply) )?proto-(?:src|dst))' compares a port, but nothing before it says the transport protocol: nft refuses the rule \("Can't parse symbolic invalid expressions"\)$/,
+    zh: (m) =>
+      `'${m[1]}' 比對的是連接埠，但它前面沒有指定傳輸層協定：nft 會拒絕這條規則（「Can't parse symbolic invalid expressions」）`,
+  },
+  {
+    code: "nft-ct-port-direction",
+    english:
+      /^'(ct proto-(?:src|dst))' says no direction: the kernel refuses the rule \(nft: "Could not process rule: Invalid argument"\)$/,
+    zh: (m) =>
+      `'${m[1]}' 沒有指定方向：核心會拒絕這條規則（nft：「Could not process rule: Invalid argument」）`,
+  },
+  {
+    code: "xt-never-matches",
+    english: /^match '(.+)' never matches: the rule is never taken$/,
+    zh: (m) => `match '${m[1]}' 永遠不會符合：這條規則永遠不會被採用`,
+  },
+  {
     code: "xt-bare-target",
     english: /^target (\S+) needs options: iptables-restore refuses it without them \((".*")\)$/,
     zh: (m) => `target ${m[1]} 需要選項：沒有選項時 iptables-restore 會拒絕（${m[2]}）`,
@@ -1797,6 +1823,14 @@ export const MORE_MESSAGES: readonly Known[] = [
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   [
+    "xt_recent's inverted --set adds the source and answers false; drop the '!' for a match that records and matches",
+    "xt_recent 反向的 --set 會加入來源位址並回答不符合；拿掉 '!' 就是會記錄也會符合的 match",
+  ],
+  [
+    "iptables warns that the range is reversed: write the lower address first",
+    "iptables 會警告這個範圍顛倒了：請把較小的位址寫在前面",
+  ],
+  [
     "write the name as 'ip link' shows it; a prefix with '*' (\"cali*\") matches the longer ones",
     "照 'ip link' 顯示的寫名稱；以 '*' 結尾的前綴（\"cali*\"）可以比對較長的名稱",
   ],
@@ -2134,6 +2168,21 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english: /^match the protocol first, e\.g\. '(meta l4proto tcp ct .+)'$/,
+    zh: (m) => `先比對協定，例如 '${m[1]}'`,
+  },
+  {
+    english:
+      /^name the direction: '(ct original proto-(?:src|dst))' \(the side that opened the connection\) or '(ct reply proto-(?:src|dst))'$/,
+    zh: (m) => `請指定方向：'${m[1]}'（開啟連線的那一方）或 '${m[2]}'`,
+  },
+  {
+    english:
+      /^the kernel refuses the ruleset \(Operation not supported\): move the rule to a chain at one of those hooks(, or look the type up without an interface \('fib daddr type'\), which works at all five IP hooks)?(, e\.g\. clamp the MSS in forward \('tcp option maxseg size set rt mtu'\))?$/,
+    zh: (m) =>
+      `核心會拒絕這個 ruleset（「Operation not supported」）：請把規則移到掛在上述 hook 的 chain${m[1] ? "，或不指定介面查位址類型（'fib daddr type'），它在五個 IP hook 都能用" : ""}${m[2] ? "，例如在 forward 裡調整 MSS（'tcp option maxseg size set rt mtu'）" : ""}`,
+  },
   {
     english: /^give the (table|chain|set|map) another name \(e\.g\. '(\S+)'\)$/,
     zh: (m) => `給這個 ${m[1]} 取別的名稱（例如 '${m[2]}'）`,

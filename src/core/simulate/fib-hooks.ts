@@ -7,13 +7,15 @@
  * chain at every hook its base chains reach it from, through jumps, gotos and verdict maps; one no base
  * chain reaches is not checked. Recorded on kernel
  * 6.18 with nft 1.0.6, each form at each hook of an `ip` table, and through a jump and a verdict map.
+ * `rt mtu` (the route's TCP MSS, nft_rt_validate) is checked the same way: forward, output and
+ * postrouting only, where the packet has a route.
  */
 import { chainExits } from "./jump-loops.ts";
 import type { ChainDef, Rule, TableDef } from "./ruleset.ts";
 
 /** A fib expression of a rule and the hooks it works at. */
 export interface FibPlace {
-  /** Which fib of the rule it is, from 0. */
+  /** Which fib or `rt mtu` of the rule it is, from 0. */
   nth: number;
   /** The expression's words up to its result, e.g. `fib daddr oif`. */
   words: string;
@@ -29,16 +31,30 @@ const IP_HOOKS = ["prerouting", "input", "forward", "output", "postrouting"] as 
 const FIB =
   /\bfib\s+((?:saddr|daddr|iif|oif|mark)(?:\s*\.\s*(?:saddr|daddr|iif|oif|mark))*)\s+(oif|oifname|type)\b/g;
 
-/** The fib expressions of `text` (not those inside a quoted string), each with the hooks the kernel accepts it at. */
+/** `rt mtu`: the MSS of the packet's route, which exists only once it is routed. */
+const RT_MTU = /\brt\s+mtu\b/g;
+
+/**
+ * The fib and `rt mtu` expressions of `text` (not those inside a quoted string), in the order they
+ * stand, each with the hooks the kernel accepts it at.
+ */
 export function fibPlaces(text: string): FibPlace[] {
   // A comment or a set element may say `fib`: strings are blanked, keeping the offsets.
   const words = text.replace(/"[^"]*"/g, (q) => " ".repeat(q.length));
-  return [...words.matchAll(FIB)].map((m, nth) => {
+  const fibs = [...words.matchAll(FIB)].map((m) => {
     const flags = m[1] ?? "";
     const hooks =
       m[2] !== "type" || /\biif\b/.test(flags) ? INPUT_SIDE : /\boif\b/.test(flags) ? OUTPUT_SIDE : IP_HOOKS;
-    return { nth, words: m[0].replace(/\s+/g, " "), hooks };
+    return { index: m.index, words: m[0].replace(/\s+/g, " "), hooks };
   });
+  const mtus = [...words.matchAll(RT_MTU)].map((m) => ({
+    index: m.index,
+    words: "rt mtu",
+    hooks: OUTPUT_SIDE,
+  }));
+  return [...fibs, ...mtus]
+    .sort((a, b) => a.index - b.index)
+    .map(({ words, hooks }, nth) => ({ nth, words, hooks }));
 }
 
 /**
@@ -68,7 +84,7 @@ export function hooksReaching(table: TableDef): Map<string, Map<string, string>>
 /** A fib a base chain reaches from a hook the kernel refuses it at. */
 export interface FibProblem {
   rule: Rule;
-  /** Which fib of the rule it is, from 0 (the reader knows where each one stands). */
+  /** Which fib or `rt mtu` of the rule it is, from 0 (the reader knows where each one stands). */
   nth: number;
   message: string;
   hint: string;
@@ -95,6 +111,11 @@ export function fibHookProblems(table: TableDef): FibProblem[] {
           nth: fib.nth,
           message: `'${fib.words}' works only in ${fib.hooks.slice(0, -1).join(", ")} and ${fib.hooks.at(-1)} chains, and ${where}`,
           hint: `the kernel refuses the ruleset (Operation not supported): move the rule to a chain at one of those hooks${
+            // A route's MSS exists once the packet is routed: clamping is done in forward or output.
+            fib.words === "rt mtu"
+              ? ", e.g. clamp the MSS in forward ('tcp option maxseg size set rt mtu')"
+              : ""
+          }${
             // Only an address type has a form that works everywhere; a route's interface has none.
             / type$/.test(fib.words) && fib.hooks !== IP_HOOKS
               ? ", or look the type up without an interface ('fib daddr type'), which works at all five IP hooks"

@@ -14,6 +14,7 @@ import { fibHookProblems } from "./fib-hooks.ts";
 import { jumpLoops } from "./jump-loops.ts";
 import { natOfData, reversedData } from "./nat-map-data.ts";
 import { reachingBaseChains } from "./nft-chain-reach.ts";
+import { ctPortRefusal } from "./nft-ct-port-context.ts";
 import { elementTimeoutProblem, nftDurationMs, type SetTimeouts } from "./nft-element-timeout.ts";
 import { familyConflict } from "./nft-family-conflict.ts";
 import { grammarRefusal } from "./nft-grammar-refusals.ts";
@@ -37,6 +38,7 @@ import type {
   Condition,
   Flowtable,
   NftDataElement,
+  NftMapElement,
   NftSet,
   NftValue,
   Rule,
@@ -45,7 +47,7 @@ import type {
 } from "./ruleset.ts";
 import { DEVICE_HOOK_HINT } from "./ruleset-hints.ts";
 import { joinFlagWords } from "./tcp-flag-values.ts";
-import { type NftToken, SCRIPT_VERBS, tokenizeNft } from "./tokenize-nft.ts";
+import { hasScriptWords, type NftToken, SCRIPT_VERBS, tokenizeNft } from "./tokenize-nft.ts";
 import { STATE_HINT, UNCERTAIN_HINT } from "./unmodelled-hints.ts";
 import { undecideXtHelper } from "./xt-helper-listing.ts";
 
@@ -167,10 +169,13 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
   const declaredShape = new Map<NftSet, { shape: string; byTypeof: boolean }>();
   // What each named set's declaration says of timeouts, for its elements' `timeout` and `expires`.
   const setTimeouts = new Map<NftSet, SetTimeouts>();
-  // Where each `fib` word of a rule stands, in order (a rule may span lines).
+  // Where each `fib` (and `rt` of `rt mtu`) word of a rule stands, in order (a rule may span lines).
   const fibWords = new Map<Rule, { line: number; column: number }[]>();
   // Where each `@set` a rule names stands (its first mention), for the lookup's datatype check.
   const setRefs = new Map<Rule, Map<string, { line: number; column: number }>>();
+  // Each rule's words, and where each verdict map element's key stands: nft points at them when it refuses one.
+  const ruleWords = new Map<Rule, readonly NftToken[]>();
+  const elementKeys = new WeakMap<NftMapElement, At>();
   const err = (at: At, message: string, hint?: string, severity: "error" | "warning" = "error") =>
     diagnostics.push({ severity, message, hint, position: { file, line: at.line, column: at.column } });
   const firstLine = options.firstLine ?? 1;
@@ -185,6 +190,8 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
   const expanded: ExpandedTokens = script?.expandVariables(tk.tokens) ?? { tokens: tk.tokens, problems: [] };
   for (const p of expanded.problems) err(p, p.message, p.hint, p.severity);
   const toks = expanded.tokens;
+  // A script is written for nft -f, never listed by nft: a reversed range in it is no listing's misprint.
+  const forLoading = hasScriptWords(tk.tokens);
   let i = 0;
   const peek = () => toks[i];
   const skipBlank = () => {
@@ -363,7 +370,9 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
           );
           continue;
         }
-        set.verdicts.push({ key, verdict });
+        const element = { key, verdict };
+        set.verdicts.push(element);
+        elementKeys.set(element, e[0] as NftToken);
       } else set.elements.push(key);
       remember(set, key, e[0] as NftToken);
       const reversed = reversedRange(key);
@@ -723,12 +732,18 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     if (!words || words.length === 0) return;
     const shown = written.filter((w) => w.type !== "nl");
     const parsed = parseNftRule(words, table.sets);
+    const misprint = forLoading ? parsed.problems.find((p) => p.reversed) : undefined;
+    if (misprint?.reversed) {
+      err(misprint, rangeMessage(misprint.reversed), RANGE_HINT);
+      return;
+    }
     const failed = parsed.problems.some((p) => p.severity === "error");
     const conflict = failed
       ? undefined
       : (familyConflict(words, table.family ?? "ip") ??
         transportConflict(words) ??
         grammarRefusal(words) ??
+        ctPortRefusal(words, !forLoading) ??
         unsupportedAtHook(words, chain.base?.hook));
     // A rule nft refuses is said refused alone: what the simulator would not model in it is moot.
     if (!conflict) for (const p of parsed.problems) err(p, p.message, p.hint, p.severity);
@@ -801,12 +816,17 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       });
     }
     columns.set(rule, first.column);
+    ruleWords.set(rule, shown);
     const refs = new Map<string, { line: number; column: number }>();
     for (const w of shown)
       if (w.type === "word" && w.value.startsWith("@") && !refs.has(w.value.slice(1)))
         refs.set(w.value.slice(1), { line: w.line, column: w.column });
     if (refs.size) setRefs.set(rule, refs);
-    const fibs = shown.filter((w) => w.type !== "string" && w.value === "fib");
+    // `rt mtu` is held to its hooks as fib is (see fib-hooks.ts); its `rt` is counted with the fibs.
+    const fibs = shown.filter(
+      (w, k) =>
+        w.type !== "string" && (w.value === "fib" || (w.value === "rt" && shown[k + 1]?.value === "mtu")),
+    );
     if (fibs.length)
       fibWords.set(
         rule,
@@ -1027,13 +1047,12 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
         `merge or split the elements so that none overlaps, or declare the ${set.kind} 'auto-merge' (nft then merges them)`,
       );
   }
-  const refused = checkReferences(
-    tables,
-    err,
-    (rule) => columns.get(rule) ?? 1,
-    (rule, nth) => fibWords.get(rule)?.[nth],
-    (rule, name) => setRefs.get(rule)?.get(name),
-  );
+  const refused = checkReferences(tables, err, (rule) => columns.get(rule) ?? 1, {
+    fibAt: (rule, nth) => fibWords.get(rule)?.[nth],
+    setAt: (rule, name) => setRefs.get(rule)?.get(name),
+    wordsOf: (rule) => ruleWords.get(rule) ?? [],
+    elementAt: (e) => elementKeys.get(e),
+  });
   checkNatChains(tables, err, (rule) => columns.get(rule) ?? 1);
   // A rule nft refuses for its missing set gets that error alone, not also "not modelled" for the statement.
   const kept = refused.length
@@ -1236,24 +1255,34 @@ function intervalKind(v: NftValue): "prefix" | "range" | undefined {
   return undefined;
 }
 
+/** Where the words {@link checkReferences} reports stand, as the reader kept them. */
+interface Places {
+  /** The `nth` fib (or `rt mtu`) of `rule`. */
+  fibAt(rule: Rule, nth: number): At | undefined;
+  /** The first `@name` of `rule`. */
+  setAt(rule: Rule, name: string): At | undefined;
+  /** The words of `rule`, where they stand. */
+  wordsOf(rule: Rule): readonly NftToken[];
+  /** The key of a named verdict map's element. */
+  elementAt(e: NftMapElement): At | undefined;
+}
+
 /**
  * Reports what nft refuses for a name the table lacks: a set a rule fills, a named object, a chain a
- * verdict or map names. Returns the rules refused for a missing set (their statement), whose "not
- * modelled" warning the error replaces.
+ * verdict or map names, each at the word nft points at. Returns the rules refused for a missing set
+ * (their statement), whose "not modelled" warning the error replaces.
  */
 function checkReferences(
   tables: TableDef[],
-  err: (
-    at: { line: number; column: number },
-    message: string,
-    hint?: string,
-    severity?: "error" | "warning",
-  ) => void,
+  err: (at: At, message: string, hint?: string, severity?: "error" | "warning") => void,
   columnOf: (rule: Rule) => number,
-  fibAt: (rule: Rule, nth: number) => { line: number; column: number } | undefined = () => undefined,
-  setAt: (rule: Rule, name: string) => { line: number; column: number } | undefined = () => undefined,
+  { fibAt, setAt, wordsOf, elementAt }: Places,
 ): { line: number; statement: string }[] {
   const refused: { line: number; statement: string }[] = [];
+  const ruleAt = (rule: Rule): At => ({ line: rule.line, column: columnOf(rule) });
+  /** The word after `before` (one of them) that says `name`, where it stands: nft points at it. */
+  const nameAt = (rule: Rule, before: readonly string[], name: string): number =>
+    wordsOf(rule).findIndex((w, k, words) => w.value === name && before.includes(words[k - 1]?.value ?? ""));
   for (const table of tables) {
     // Sets the rules fill as packets pass (`add @meter { ... }`, `update @blocklist { ... }`; `flow add
     // @ft` names a flowtable); a name
@@ -1267,7 +1296,7 @@ function checkReferences(
           } else {
             refused.push({ line: rule.line, statement: `${m[1]} @${m[2]}` });
             err(
-              { line: rule.line, column: columnOf(rule) },
+              setAt(rule, m[2] as string) ?? { line: rule.line, column: columnOf(rule) },
               `set '@${m[2]}' does not exist in table ${table.family} ${table.name}: nft refuses the rule ('${m[1]} @${m[2]}')`,
               `declare it in the same table, e.g. 'set ${m[2]} { type ipv4_addr; flags dynamic; }'`,
             );
@@ -1276,24 +1305,34 @@ function checkReferences(
         for (const use of namedObjectUses(rule.text))
           if (!table.objects?.has(`${use.kind} ${use.name}`))
             err(
-              { line: rule.line, column: columnOf(rule) },
+              // nft points at the name (`counter name cnt`, `ct helper set "ftp-std"`).
+              wordsOf(rule)[nameAt(rule, ["name", "set"], use.name)] ?? ruleAt(rule),
               `${use.kind} '${use.name}' does not exist in table ${table.family} ${table.name}: nft refuses the rule`,
               `declare it in the same table, e.g. '${use.kind} ${use.name} { ... }'`,
             );
       }
     const chainOk = (name: string) => table.chains.has(name);
-    const check = (rule: Rule, t: Target) => {
-      if ((t.kind === "jump" || t.kind === "goto") && !chainOk(t.chain))
+    // A verdict of the rule's own map (`inElement`) is pointed at by its element's key, as nft does.
+    const check = (rule: Rule, t: Target, inElement = false) => {
+      if (t.kind !== "jump" && t.kind !== "goto") return;
+      const base = table.chains.get(t.chain)?.base;
+      if (chainOk(t.chain) && !base) return;
+      const words = wordsOf(rule);
+      let k = nameAt(rule, [t.kind], t.chain);
+      // The element's key starts after the `{` or `,` before it.
+      if (inElement) while (k > 0 && words[k - 1]?.value !== "{" && words[k - 1]?.value !== ",") k--;
+      const at = words[k] ?? ruleAt(rule);
+      if (!base)
         err(
-          { line: rule.line, column: columnOf(rule) },
+          at,
           `chain '${t.chain}' does not exist in table ${table.family} ${table.name}`,
           "declare the chain in the same table",
         );
       // A base chain runs at its hook alone: the kernel refuses a jump into one (kernel 6.18, nft 1.0.6).
-      else if ((t.kind === "jump" || t.kind === "goto") && table.chains.get(t.chain)?.base)
+      else
         err(
-          { line: rule.line, column: columnOf(rule) },
-          `chain '${t.chain}' is a base chain (hook ${table.chains.get(t.chain)?.base?.hook}): the kernel refuses a ${t.kind} to it (nft: "Could not process rule: Operation not supported")`,
+          at,
+          `chain '${t.chain}' is a base chain (hook ${base.hook}): the kernel refuses a ${t.kind} to it (nft: "Could not process rule: Operation not supported")`,
           `${t.kind} to a regular chain (one without 'type ... hook ...'), and let the hook call '${t.chain}' itself`,
         );
     };
@@ -1302,7 +1341,7 @@ function checkReferences(
         const t = e.verdict;
         if ((t.kind === "jump" || t.kind === "goto") && !chainOk(t.chain))
           err(
-            { line: set.line, column: 1 },
+            elementAt(e) ?? { line: set.line, column: 1 },
             `map ${set.name} jumps to chain '${t.chain}', which does not exist in table ${table.family} ${table.name}`,
             "declare the chain in the same table",
           );
@@ -1314,7 +1353,7 @@ function checkReferences(
       if (t.kind === "vmap") {
         if (t.map && !table.sets?.get(t.map)?.verdicts)
           err(
-            { line: rule.line, column: columnOf(rule) },
+            setAt(rule, t.map) ?? ruleAt(rule),
             `verdict map '@${t.map}' does not exist in table ${table.family} ${table.name}`,
             "declare it with 'map NAME { type ... : verdict; }'",
           );
@@ -1327,12 +1366,13 @@ function checkReferences(
             `${mismatch}: '${keys.join(" . ")} vmap @${t.map}' looks up a key the map (type ${map.type}) does not hold, and nft refuses the rule`,
             `look it up with a key of the map's type, or declare the map with 'typeof ${keys.join(" . ")} : verdict'`,
           );
-        for (const e of t.elements ?? []) check(rule, e.verdict);
+        for (const e of t.elements ?? []) check(rule, e.verdict, true);
       }
-      if (t.kind === "nat-map")
-        checkNatMap(table, t, (message, hint, severity) =>
-          err({ line: rule.line, column: columnOf(rule) }, message, hint, severity),
-        );
+      if (t.kind === "nat-map") {
+        // nft points at a missing map's name (`map @nomap`), at the rule for the rest.
+        const at = (t.map && !table.sets?.has(t.map) && setAt(rule, t.map)) || ruleAt(rule);
+        checkNatMap(table, t, (message, hint, severity) => err(at, message, hint, severity));
+      }
     };
     for (const l of jumpLoops(table)) err({ line: l.rule.line, column: columnOf(l.rule) }, l.message, l.hint);
     for (const f of fibHookProblems(table))
@@ -1342,7 +1382,13 @@ function checkReferences(
         for (const t of rule.effects ?? [])
           if (t.kind === "FLOWOFFLOAD")
             checkFlow(table, chain, t, (message, hint) =>
-              err({ line: rule.line, column: columnOf(rule) }, message, hint),
+              // nft points at `flow` for a missing flowtable, at the rule for the hook.
+              err(
+                (!table.flowtables?.has(t.flowtable) && wordsOf(rule).find((w) => w.value === "flow")) ||
+                  ruleAt(rule),
+                message,
+                hint,
+              ),
             );
         const targets = [rule.target, ...(rule.afterVerdicts ?? []).map((a) => a.verdict)];
         for (const t of targets) checkTarget(rule, t);
@@ -1364,7 +1410,7 @@ function checkReferences(
           const set = table.sets?.get(c.set);
           if (!set)
             err(
-              { line: rule.line, column: columnOf(rule) },
+              setAt(rule, c.set) ?? ruleAt(rule),
               `set '@${c.set}' does not exist in table ${table.family} ${table.name}`,
               "declare it with 'set NAME { type ...; }'",
             );

@@ -759,7 +759,8 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
             lineNo,
             offset + (at < 0 ? 1 : at + 1),
             `match '${c.text}' never matches: the rule is never taken`,
-            "xt_recent's inverted --set adds the source and answers false; drop the '!' for a match that records and matches",
+            c.hint ??
+              "xt_recent's inverted --set adds the source and answers false; drop the '!' for a match that records and matches",
             "warning",
           );
           continue;

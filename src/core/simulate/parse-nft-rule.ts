@@ -66,7 +66,13 @@ export interface NftRuleProblem {
   hint?: string;
   line: number;
   column: number;
+  /** A reversed range nft's listing prints (`tcp dport 5000-80`), which `nft -f` refuses as written. */
+  reversed?: { lo: string; hi: string };
 }
+
+/** What to do about a reversed range nft listed for two comparisons (nft -f refuses it as written). */
+const SIDE_BY_SIDE_HINT =
+  'read the rule from the file nft loaded it from, or write the two comparisons with another expression (counter) between them (nft -f refuses the range as written: "Range has zero or negative size")';
 
 /** The parsed rule. */
 export interface ParsedNftRule {
@@ -1207,9 +1213,10 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
     problem(
       t,
       `'${what}' is a range whose first value is above its last: nft 1.0.6 lists two comparisons written side by side (another field ${from} ${lo}, then ${key} ${to} ${hi}) so; not modelled`,
-      "read the rule from the file nft loaded it from, or write the two comparisons with another expression (counter) between them",
+      SIDE_BY_SIDE_HINT,
       "warning",
     );
+    (out.problems.at(-1) as NftRuleProblem).reversed = { lo: lo as string, hi: hi as string };
     out.conditions.push({ kind: "unknown", text: what, neg: false });
   };
   /**
@@ -2016,9 +2023,10 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       problem(
         operand.value,
         `'${key} ${v}' is a range whose first value is above its last: nft 1.0.6 lists two comparisons of the ICMP type and code written side by side (icmp type >= 8 icmp code <= 0) so; not modelled`,
-        "read the rule from the file nft loaded it from, or write the two comparisons with another expression (counter) between them",
+        SIDE_BY_SIDE_HINT,
         "warning",
       );
+      (out.problems.at(-1) as NftRuleProblem).reversed = { lo: String(lo), hi: String(hi) };
       out.conditions.push({ kind: "unknown", text: `${key} ${v}`, neg: false });
       return;
     }
@@ -2379,7 +2387,8 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       match(`ip6 ${w1}` as NftKey, start);
       continue;
     }
-    if ((w === "meta" && w1 === "pkttype") || w === "pkttype") {
+    // `meta pkttype set host` is a statement (the packet's type rewritten), not a match.
+    if (((w === "meta" && w1 === "pkttype") || w === "pkttype") && word(w === "meta" ? 2 : 1) !== "set") {
       i += w === "meta" ? 2 : 1;
       match("meta pkttype", start);
       continue;

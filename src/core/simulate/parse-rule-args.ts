@@ -1013,7 +1013,20 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         // xt_iprange reads each end as iptables reads an address; one address is a range of one.
         const ends = (first?.value ?? "").split("-");
         const [lo, hi] = ends.length > 2 ? [] : ends.map((a) => xtNumericIpv4(a));
-        if (!first || lo === undefined || (hi ?? lo) < lo)
+        if (first && lo !== undefined && hi !== undefined && hi < lo) {
+          // iptables takes a reversed range ("is reversed and will never match"), and `!` then always holds.
+          if (!n)
+            conditions.push({
+              kind: "never",
+              text: `${opt} ${first.value}`,
+              neg: false,
+              hint: "iptables warns that the range is reversed: write the lower address first",
+            });
+          i += 2;
+          continue;
+        }
+        // An upper end that is no address (`10.0.0.1-10.0.0.x`) is iptables' "Bad value" too.
+        if (!first || lo === undefined || (ends.length === 2 && hi === undefined))
           return fail(
             first?.column ?? tok.column,
             `${opt} needs an address range`,

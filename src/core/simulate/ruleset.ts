@@ -312,8 +312,11 @@ export type Condition =
        */
       owner?: { none: boolean; kernel: boolean };
     }
-  /** A match that never matches, whatever the packet (`-m recent ! --set`); `text` is its words. */
-  | { kind: "never"; text: string; neg: boolean };
+  /**
+   * A match that never matches, whatever the packet (`-m recent ! --set`); `text` is its words, `hint`
+   * what to do about it (default: xt_recent's).
+   */
+  | { kind: "never"; text: string; neg: boolean; hint?: string };
 
 /**
  * How a frame was addressed, as the kernel's `eth_type_trans` sets `skb->pkt_type` from its

@@ -243,12 +243,16 @@ const VARIABLE_WORDS = new Set(["define", "redefine", "undefine"]);
  */
 export function isNftScript(text: string): boolean {
   const tk = tokenizeNft(text);
-  if (!tk.ok) return true;
-  return tk.tokens.some(
+  return !tk.ok || hasScriptWords(tk.tokens);
+}
+
+/** Whether `tokens` hold a variable or a command word (see {@link isNftScript}): text written for `nft -f`, not listed by nft. */
+export function hasScriptWords(tokens: readonly NftToken[]): boolean {
+  return tokens.some(
     (t, k) =>
       t.type === "word" &&
       (t.value.startsWith("$") ||
         VARIABLE_WORDS.has(t.value) ||
-        (SCRIPT_VERBS.has(t.value) && !tk.tokens[k + 1]?.value.startsWith("@"))),
+        (SCRIPT_VERBS.has(t.value) && !tokens[k + 1]?.value.startsWith("@"))),
   );
 }

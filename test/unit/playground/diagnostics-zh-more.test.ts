@@ -37,6 +37,36 @@ const TRUNCATED =
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   [
+    "an inverted recent --set",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m recent ! --set --name r3 -j DROP\nCOMMIT\n",
+  ],
+  [
+    "a reversed iprange",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m iprange --dst-range 10.0.0.9-10.0.0.1 -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "a connection's port without a protocol",
+    "rules",
+    "flush ruleset\ntable inet t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tct reply proto-src 8080 accept\n\t}\n}\n",
+  ],
+  [
+    "a connection's port without a direction",
+    "rules",
+    "table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tmeta l4proto tcp ct proto-dst 8080 accept\n\t}\n}\n",
+  ],
+  [
+    "rt mtu in a chain reached from an input chain",
+    "rules",
+    "table inet t {\n\tchain u3 {\n\t\trt mtu 1400 accept\n\t}\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tjump u3\n\t}\n}\n",
+  ],
+  [
+    "fib daddr type with an interface in an output chain",
+    "rules",
+    "table ip t {\n\tchain c {\n\t\ttype filter hook output priority 0;\n\t\tfib daddr . iif type local drop\n\t}\n}\n",
+  ],
+  [
     "a keyword as a chain's name",
     "rules",
     "table inet t {\n\tchain fwd {\n\t\ttype filter hook forward priority 0; policy accept;\n\t}\n}\n",

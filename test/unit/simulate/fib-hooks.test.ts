@@ -114,4 +114,30 @@ describe("fib at the hooks the kernel takes it at", () => {
       expect.stringMatching(/^8:3 chain u goes back to chain v/),
     ]);
   });
+
+  it("holds rt mtu to forward, output and postrouting, in a chain a jump reaches too", () => {
+    // Loaded on kernel 6.18 with nft 1.0.6: refused at prerouting, input and an inet ingress hook.
+    const at = (hook: string, rule: string) =>
+      errors(`table inet t {\n\tchain c {\n\t\ttype filter hook ${hook} priority 0;\n\t\t${rule}\n\t}\n}\n`);
+    const clamp = "tcp flags syn tcp option maxseg size set rt mtu";
+    for (const hook of ["forward", "output", "postrouting"]) expect(at(hook, clamp)).toEqual([]);
+    expect(at("input", "rt mtu 1400 accept")).toEqual([
+      "4:3 'rt mtu' works only in forward, output and postrouting chains, and chain c is at the input hook",
+    ]);
+    expect(at("prerouting", clamp)).toEqual([
+      "4:44 'rt mtu' works only in forward, output and postrouting chains, and chain c is at the prerouting hook",
+    ]);
+    expect(at('ingress device "lo"', clamp)).toEqual([
+      "4:44 'rt mtu' works only in forward, output and postrouting chains, and chain c is at the ingress hook",
+    ]);
+    expect(
+      errors(
+        "table ip t {\n\tchain u {\n\t\trt mtu 1400 accept\n\t}\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tjump u\n\t}\n}\n",
+      ),
+    ).toEqual([
+      "3:3 'rt mtu' works only in forward, output and postrouting chains, and chain u is reached from chain c at the input hook",
+    ]);
+    // The route's other keys work at every hook.
+    expect(at("prerouting", "rt classid 5 rt ipsec exists accept")).toEqual([]);
+  });
 });

@@ -75,7 +75,7 @@ describe("flowtables in the nft reader", () => {
 
   it("says where a flow add names a flowtable the table does not have (nft: No such file or directory)", () => {
     expect(diagnostics(table(FT, "meta l4proto tcp flow add @nope"))).toEqual([
-      "8:3: error: flowtable 'nope' does not exist in table inet t",
+      "8:20: error: flowtable 'nope' does not exist in table inet t",
     ]);
     expect(diagnostics(table("", "flow offload @ft"))).toEqual([
       "5:3: error: flowtable 'ft' does not exist in table inet t",

@@ -681,3 +681,20 @@ describe("a chain line with text after its counters", () => {
     expect(filter?.chains.has("ts-forward")).toBe(true);
   });
 });
+
+describe("an iprange whose first address is above its last", () => {
+  // iptables-restore 1.8.9 loaded both rules, printing "xt_iprange: range 10.0.0.9-10.0.0.1 is reversed
+  // and will never match"; the reader refused the file ("--dst-range needs an address range").
+  const text =
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m iprange --dst-range 10.0.0.9-10.0.0.1 -j ACCEPT\n-A INPUT -m iprange ! --src-range 10.0.0.9-10.0.0.1 -j DROP\nCOMMIT\n";
+  const r = parseXtablesRuleset(text);
+
+  it("is taken with iptables' warning: the range never matches, and inverted always holds", () => {
+    expect(
+      r.diagnostics.map((d) => `${d.position.line}:${d.position.column} ${d.severity} ${d.message}`),
+    ).toEqual(["3:21 warning match '--dst-range 10.0.0.9-10.0.0.1' never matches: the rule is never taken"]);
+    const rules = r.ip.tables.get("filter")?.chains.get("INPUT")?.rules ?? [];
+    const packet = icmpPacket({ src: "10.0.0.5", dst: "10.0.0.5" });
+    expect(rules.map((rule) => matchRule(rule, packet, CTX))).toEqual([false, true]);
+  });
+});

@@ -174,7 +174,7 @@ describe("nft rules nft or the kernel refuses", () => {
         "table ip t {\n\tchain o2 {\n\t\ttype filter hook output priority 0;\n\t}\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tjump o2\n\t}\n}\n",
       ),
     ).toEqual([
-      `7:3 chain 'o2' is a base chain (hook output): the kernel refuses a jump to it (nft: "Could not process rule: Operation not supported")`,
+      `7:8 chain 'o2' is a base chain (hook output): the kernel refuses a jump to it (nft: "Could not process rule: Operation not supported")`,
     ]);
     expect(errorsOf("table ip t {\n\tchain c {\n\t\ttype route hook input priority 0;\n\t}\n}\n")).toEqual([
       `3:8 a chain of type route is only valid at hook output, not input: the kernel refuses it (nft: "Could not process rule: Operation not supported")`,
@@ -254,6 +254,9 @@ describe("nft rules nft or the kernel refuses", () => {
   it("takes a 15-character interface name and nft's packet type names", () => {
     expect(problems("ip", "input", 'iifname "cali1234567890a" accept')).toEqual([]);
     expect(problems("ip", "input", "meta pkttype { host, broadcast, multicast, other } accept")).toEqual([]);
+    // A statement that sets the type (nft 1.0.6 loaded both, kernel 6.18): no packet type is 'set'.
+    for (const rule of ["meta pkttype set host accept", "pkttype set unicast"])
+      expect(problems("ip", "prerouting", rule).filter((p) => p.startsWith("error"))).toEqual([]);
     expect(
       problems("ip", "input", "numgen inc mod 2 vmap { 0 : accept, 1 : drop }").filter((p) =>
         p.startsWith("error"),

@@ -70,3 +70,48 @@ describe("a reversed range as a map's key", () => {
     ]);
   });
 });
+
+describe("a reversed range outside a set, in a script written for nft -f", () => {
+  // nft 1.0.6 refused each ("Error: Range has zero or negative size") at 3:29, 6:16, 7:13, 8:12 and 9:13; a
+  // listing keeps its warning, since nft lists two comparisons side by side so (nft-side-by-side.test.ts).
+  const lines = (text: string) =>
+    parseNftRuleset(text, { file: "t.nft" }).diagnostics.map(
+      (d) => `${d.position.line}:${d.position.column} ${d.severity}: ${d.message}`,
+    );
+
+  it("is nft's error at the range, in an 'add rule' command and in a table block after 'flush ruleset'", () => {
+    const text = `flush ruleset
+add table inet t
+add chain inet t c { type filter hook input priority 0; policy accept; }
+add rule inet t c tcp dport 1-0 accept
+table inet t {
+	chain c {
+		tcp dport != 5-1 accept
+		icmp code 8-0 accept
+		ip saddr 10.0.0.9-10.0.0.1 accept
+		meta mark 0x10-0x5 accept
+		tcp dport 1-5 accept
+	}
+}
+`;
+    expect(lines(text)).toEqual([
+      "4:29 error: range '1-0' has zero or negative size: nft refuses it, and with it the whole file",
+      "7:16 error: range '5-1' has zero or negative size: nft refuses it, and with it the whole file",
+      "8:13 error: range '8-0' has zero or negative size: nft refuses it, and with it the whole file",
+      "9:12 error: range '10.0.0.9-10.0.0.1' has zero or negative size: nft refuses it, and with it the whole file",
+      "10:13 error: range '0x10-0x5' has zero or negative size: nft refuses it, and with it the whole file",
+    ]);
+    const rules = parseNftRuleset(text, { file: "t.nft" }).tables[0]?.chains.get("c")?.rules;
+    expect(rules?.map((r) => r.line)).toEqual([11]);
+  });
+
+  it("stays a warning in a listing, which nft may have printed so", () => {
+    expect(
+      lines(
+        "table inet t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\ttcp dport 1-0 accept\n\t}\n}\n",
+      ),
+    ).toEqual([
+      expect.stringMatching(/^4:13 warning: 'tcp dport 1-0' is a range whose first value is above its last/),
+    ]);
+  });
+});

@@ -393,7 +393,7 @@ describe("parseNftRuleset errors are positioned", () => {
       "3:12 error: '300.1.1.1' is not an IPv4 address or prefix",
     ]);
     expect(errors("table ip t {\n\tchain c {\n\t\tjump nowhere\n\t}\n}\n")).toEqual([
-      "3:3 error: chain 'nowhere' does not exist in table ip t",
+      "3:8 error: chain 'nowhere' does not exist in table ip t",
     ]);
     expect(errors("table ip t {\n\tchain c {\n\t\taccept\n")).toEqual(["2:8 error: chain c is not closed"]);
     expect(errors('table ip t {\n\tchain c {\n\t\tcomment "open\n\t}\n}\n')).toEqual([

@@ -266,7 +266,7 @@ describe("what the reader makes of each form", () => {
   });
 
   it("a set that does not exist is the reader's positioned error, as for any key", () => {
-    expect(read("tcp flags @g").diagnostics).toEqual(["8:3 error: set '@g' does not exist in table ip t"]);
+    expect(read("tcp flags @g").diagnostics).toEqual(["8:13 error: set '@g' does not exist in table ip t"]);
   });
 
   it("a range of flag bytes, listed without braces or written in a set, is each byte in it", () => {
