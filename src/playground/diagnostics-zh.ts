@@ -1550,6 +1550,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       `${m[1]} ${m[2]}：元素 '${m[3]}' 和 '${m[4]}' 重疊：nft 不接受 interval ${m[1]} 裡重疊的元素（「conflicting intervals specified」），整個檔案都會被拒絕`,
   },
   {
+    code: "ebt-device-in-chain",
+    english:
+      /^(\S+) is not valid in (\S+): a frame there has no (input|output) device yet \(ebtables: (Use \S+ only in .+ chains)\)$/,
+    zh: (m) =>
+      `${m[2]} 裡不能用 ${m[1]}：訊框在這裡還沒有${m[3] === "input" ? "輸入" : "輸出"}介面（ebtables：「${m[4]}」）`,
+  },
+  {
     code: "ebtables-log-target",
     english:
       /^ebtables has no LOG target: it logs with the log watcher, options on a rule of any target, and refuses '-j LOG' \("RULE_APPEND failed \(No such file or directory\)"\)$/,
@@ -2011,6 +2018,14 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   [
     "match the output device in FORWARD, OUTPUT or POSTROUTING",
     "請在 FORWARD、OUTPUT 或 POSTROUTING 比對輸出介面",
+  ],
+  [
+    "match the input port in PREROUTING, INPUT, FORWARD or BROUTING",
+    "請在 PREROUTING、INPUT、FORWARD 或 BROUTING 比對輸入埠",
+  ],
+  [
+    "match the output port in FORWARD, OUTPUT or POSTROUTING",
+    "請在 FORWARD、OUTPUT 或 POSTROUTING 比對輸出埠",
   ],
   [
     "match the input device in PREROUTING, INPUT or FORWARD",

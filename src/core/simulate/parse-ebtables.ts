@@ -195,6 +195,13 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
       err(lineNo, at0 + parsed.error.column, parsed.error.message, parsed.error.hint);
       continue;
     }
+    const misplaced = BRIDGE_BUILTIN_CHAINS[table.name]?.includes(chain.name)
+      ? misplacedDevice(tokens, chain.name)
+      : undefined;
+    if (misplaced) {
+      err(lineNo, at0 + misplaced.column, misplaced.message, misplaced.hint);
+      continue;
+    }
     for (const c of parsed.conditions)
       if (c.kind === "unknown" && c.acts) {
         // A MAC NAT target: its verdict decides, what it does to the frame is not followed.
@@ -261,6 +268,45 @@ function loopErrors(tables: Map<string, TableDef>, file: string): Diagnostic[] {
 }
 
 /** ebtables' refusal of `-j LOG`: it logs with its log watcher (ebtables-nft 1.8.9: "RULE_APPEND failed"). */
+/** The built-in chains where a frame has come in by a port (`-i`, `--logical-in`), and where it goes out by one. */
+const DEVICE_CHAINS = {
+  in: ["INPUT", "FORWARD", "PREROUTING", "BROUTING"],
+  out: ["OUTPUT", "FORWARD", "POSTROUTING"],
+} as const;
+
+/**
+ * A device option of a built-in chain where the frame has no such device yet, as ebtables-restore refuses
+ * it (ebtables-nft 1.8.9: "Use -i only in INPUT, FORWARD, PREROUTING and BROUTING chains"), at the option.
+ */
+function misplacedDevice(
+  tokens: Token[],
+  chain: string,
+): { column: number; message: string; hint: string } | undefined {
+  for (const t of tokens) {
+    const o = t.value;
+    const dir =
+      o === "-i" || o === "--in-interface" || o === "--in-if" || o === "--logical-in"
+        ? "in"
+        : o === "-o" || o === "--out-interface" || o === "--out-if" || o === "--logical-out"
+          ? "out"
+          : undefined;
+    if (!dir) continue;
+    const allowed: readonly string[] = DEVICE_CHAINS[dir];
+    if (allowed.includes(chain)) continue;
+    const name = o.startsWith("--logical") ? o : `-${dir === "in" ? "i" : "o"}`;
+    const list = `${allowed.slice(0, -1).join(", ")} and ${allowed[allowed.length - 1]}`;
+    return {
+      column: t.column,
+      message: `${o} is not valid in ${chain}: a frame there has no ${dir === "in" ? "input" : "output"} device yet (ebtables: Use ${name} only in ${list} chains)`,
+      hint:
+        dir === "in"
+          ? "match the input port in PREROUTING, INPUT, FORWARD or BROUTING"
+          : "match the output port in FORWARD, OUTPUT or POSTROUTING",
+    };
+  }
+  return undefined;
+}
+
 const NO_LOG_TARGET = {
   message:
     "ebtables has no LOG target: it logs with the log watcher, options on a rule of any target, and refuses '-j LOG' (\"RULE_APPEND failed (No such file or directory)\")",

@@ -102,6 +102,16 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m addrtype --dst-type ADDRTYPE -j RETURN\nCOMMIT\n",
   ],
   [
+    "an ebtables input device in OUTPUT",
+    "rules",
+    "*filter\n:INPUT ACCEPT\n:FORWARD ACCEPT\n:OUTPUT ACCEPT\n-A OUTPUT --logical-in br0 -j ACCEPT\n",
+  ],
+  [
+    "an ebtables output device in INPUT",
+    "rules",
+    "*filter\n:INPUT ACCEPT\n:FORWARD ACCEPT\n:OUTPUT ACCEPT\n-A INPUT -o veth1 -j ACCEPT\n",
+  ],
+  [
     "an ebtables port without its transport",
     "rules",
     "*filter\n:INPUT ACCEPT\n:FORWARD ACCEPT\n:OUTPUT ACCEPT\n-A FORWARD -p IPv4 --ip-dport 22 -j DROP\n",
