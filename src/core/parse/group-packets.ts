@@ -202,7 +202,9 @@ function orderFits(p: OpenPacket, hook: HookInfo, sameTrace = false, from = 0): 
  */
 function backInByWayOut(p: OpenPacket, ev: TraceEvent, info: HookInfo): boolean {
   if (info.bridge || !info.builtin || (info.chain !== "INPUT" && info.chain !== "FORWARD")) return true;
-  if (!ev.in) return true;
+  // In by lo: the host's own packet, which nat OUTPUT may have rerouted there (REDIRECT, a DNAT to a
+  // local address) after raw or mangle OUTPUT printed the device of the first route.
+  if (!ev.in || ev.in === "lo") return true;
   for (let i = p.hooks.length - 1; i >= 0; i--) {
     const h = p.hooks[i] as HookInfo;
     // Another table's chain at the same hook (mangle FORWARD, then filter FORWARD) is no way out.
@@ -527,7 +529,7 @@ export class PacketGrouper {
   /**
    * Whether `ev` is `p`'s last line written again by another LOG rule at the same hook (one in the
    * built-in chain, one in a user chain it jumps to): a prefix no line of `p` at that hook has (one
-   * rule prints a packet once per hook; a repeated prefix only on the next line, later, with the same nonzero IPv4 id), the same header to the IP id and TTL, written within
+   * rule prints a packet once per hook; a repeated prefix only on the way out, on the next line, later, with the same nonzero IPv4 id), the same header to the IP id and TTL, written within
    * {@link RELOG_SECONDS} (or on the next netfilter line when no clock or IP id tells). A retransmission
    * usually differs in its IP id, ICMP sequence or time; one that does not (IP id 0, IPv6, a fast
    * retransmit within milliseconds) is taken as the same packet only when its rule's prefix is new.
@@ -551,8 +553,11 @@ export class PacketGrouper {
     // right after the other, later on the same clock, with the same nonzero IP id, it is one datagram
     // (hv46). A datagram whose IP id came round again is never the very next line; a line copied twice
     // into a file has the same time.
+    // Only on the way out: two namespaces' copies of one broadcast both come IN=eth0 with the same
+    // header, while a host sends a datagram once.
     if (samePrefix)
       return (
+        !!ev.out &&
         a?.id !== undefined &&
         a.id !== 0 &&
         p.lastSeq === this.prevEventSeq &&

@@ -233,11 +233,26 @@ const PRETTY_TIME =
  * record's lines come one after the other, all read here (each starts with a space).
  */
 let prettyTime: number | undefined;
+/** The indentation of {@link prettyTime}'s line: a brace less indented closes its record, a nested object's does not. */
+let prettyIndent = 0;
+
+/** Forgets a pretty record's time: each parse starts with none (a file may end inside a record). */
+export function resetPrettyTime(): void {
+  prettyTime = undefined;
+}
+
+/** The spaces and tabs `line` starts with. */
+function indentOf(line: string): number {
+  let i = 0;
+  while (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9) i++;
+  return i;
+}
 
 /** Reads `line` when it is a pretty record's time line or its end (see {@link prettyTime}). */
 function notePrettyTime(line: string): void {
   const t = PRETTY_TIME.exec(line);
   if (t) {
+    prettyIndent = indentOf(line);
     const [, key, quote, value] = t as unknown as [string, string, string, string];
     if (key === "__REALTIME_TIMESTAMP")
       prettyTime = /^\d{1,17}$/.test(value) ? Number(value) / 1e6 : undefined;
@@ -245,7 +260,8 @@ function notePrettyTime(line: string): void {
       const ms = /^\d{4}-\d\d-\d\dT/.test(value) ? Date.parse(value) : Number.NaN;
       prettyTime = Number.isNaN(ms) ? undefined : ms / 1000;
     } else prettyTime = /^\d{1,12}(\.\d{1,9})?$/.test(value) ? Number(value) : undefined;
-  } else if (/^[ \t]*[{}]/.test(line)) prettyTime = undefined;
+  } else if (prettyTime !== undefined && /^[ \t]*[{}]/.test(line) && indentOf(line) < prettyIndent)
+    prettyTime = undefined;
 }
 
 /** `journalctl -o json-sse` writes each record as a server-sent event: this before it, a blank line after. */

@@ -17,6 +17,7 @@ import { detach } from "./detach-string.ts";
 import { detectEnvelope } from "./detect-envelope.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
 import { HOST_FIREWALL_PREFIXES, hostFirewallChoices, hostFirewallDrop } from "./host-firewall-prefixes.ts";
+import { resetPrettyTime } from "./journal-json.ts";
 import { readSplitUlogdRecord } from "./json-record.ts";
 import { LogFieldMemo } from "./log-field-memo.ts";
 import { readAuditPacket, readLogLoss, readMonitorExit, readRepeatedMessage } from "./log-loss.ts";
@@ -301,6 +302,7 @@ export class TraceParser {
 
   /** `onPacket` receives every finished packet in id order, with its flow decision. */
   constructor(onPacket: (packet: Packet, flow: FlowAssignment) => void, options: ParseOptions = {}) {
+    resetPrettyTime();
     this.file = options.file ?? "-";
     this.maxDiagnostics = options.maxDiagnostics ?? 1000;
     this.chainHooks = options.chainHooks;
@@ -433,6 +435,8 @@ export class TraceParser {
   /** Starts a new input file: line numbers restart, grouping state carries on. */
   setFile(file: string): void {
     this.releaseCut();
+    // A file that ended inside a pretty JSON record leaves its time to no line of the next.
+    resetPrettyTime();
     this.file = file;
     this.lineNo = 0;
   }

@@ -45,6 +45,17 @@ describe("two hosts' lines in one kernel log", () => {
     ).toEqual(["ip:mangle:FORWARD > ip:filter:FORWARD > ip:mangle:POSTROUTING"]);
   });
 
+  it("keeps a connection nat OUTPUT redirected to a local port one packet (mangle OUTPUT printed the first route's device)", () => {
+    const tcp = (dst: string, dport: number) =>
+      `SRC=192.168.1.5 DST=${dst} LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=4242 DF PROTO=TCP SPT=40000 DPT=${dport} WINDOW=64240 RES=0x00 SYN URGP=0 `;
+    expect(
+      hooksOf([
+        `[100.000001] iptable/mangle-OUTPUT IN= OUT=eth0 ${tcp("198.51.100.34", 80)}`,
+        `[100.000002] iptable/filter-INPUT IN=lo OUT= MAC=00:00:00:00:00:00:00:00:00:00:00:00:08:00 ${tcp("127.0.0.1", 8080)}`,
+      ]),
+    ).toEqual(["ip:mangle:OUTPUT > ip:filter:INPUT"]);
+  });
+
   it("keeps one packet that comes back in on the device it left by (lo, a looped multicast copy)", () => {
     const mc =
       "SRC=10.5.0.2 DST=224.0.0.251 LEN=60 TOS=0x00 PREC=0x00 TTL=255 ID=7 DF PROTO=UDP SPT=5353 DPT=5353 LEN=40";
@@ -77,6 +88,14 @@ describe("two LOG rules of one chain with the same prefix", () => {
     });
     expect(packets).toHaveLength(1);
     expect(packets[0]?.events).toHaveLength(2);
+  });
+
+  it("keeps two namespaces' copies of one broadcast two packets (the same header, IN=eth0 in each)", () => {
+    const copy = (t: string) =>
+      `[${t}] iptable/filter-INPUT IN=eth0 OUT= MAC=ff:ff:ff:ff:ff:ff:02:42:ac:14:00:04:08:00 SRC=172.20.0.4 DST=172.20.255.255 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=51234 DF PROTO=ICMP TYPE=8 CODE=0 ID=9 SEQ=1 `;
+    expect(
+      parseTraceText([copy("100.000101"), copy("100.000107")].join("\n"), { file: "x.log" }).packets,
+    ).toHaveLength(2);
   });
 
   it("keeps two packets when the IP id tells nothing (0) or differs", () => {

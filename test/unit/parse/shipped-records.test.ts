@@ -111,6 +111,22 @@ describe("Elasticsearch and OpenSearch", () => {
     expect(r.diagnostics).toEqual([]);
   });
 
+  it("keeps the @timestamp over a nested object printed between it and the message (Filebeat's agent, host, log)", () => {
+    const nested = {
+      "@timestamp": source["@timestamp"],
+      host: { name: "fw01" },
+      log: { offset: 7 },
+      message: LOG,
+    };
+    const pretty = JSON.stringify(
+      { hits: { hits: [{ _source: nested }, { _source: nested }] } },
+      null,
+      2,
+    ).replace(/": /g, '" : ');
+    const r = parseTraceText(pretty, { file: "es.json" });
+    expect(r.packets.map((p) => p.events[0]?.time)).toEqual([AT, AT]);
+  });
+
   it("warns at a whole search response on one line, saying how to print one document a line", () => {
     const response = JSON.stringify({
       took: 4,
