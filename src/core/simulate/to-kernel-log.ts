@@ -200,7 +200,7 @@ export function toTrace(simulated: readonly SimulatedPacket[], options: ToTraceO
       direction: sp.direction,
       summary: events.length
         ? summarizeLogged(events, rewrites, sp.direction, sp.sent)
-        : `${summarizeEvent(unloggedEvent(sp.sent))} (no hook logged${sp.sent.src ? "" : "; no source address: the sender has no route"})`,
+        : `${summarizeEvent(unloggedEvent(sp.sent))} (no LOG rule printed it${sp.sent.src ? "" : "; no source address: the sender has no route"})`,
       events,
       hooks: events.map((e) => e.hook),
       rewrites,

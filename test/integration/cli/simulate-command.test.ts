@@ -463,7 +463,7 @@ describe("packetwalk simulate on a ruleset with a host firewall's own LOG rules"
     const r = simulate([...ping(), "--ruleset-file", file]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toContain("ip:filter:FORWARD");
-    expect(r.stdout).not.toContain("no hook logged");
+    expect(r.stdout).not.toContain("no LOG rule printed it");
   });
 });
 
@@ -675,7 +675,7 @@ describe("packetwalk simulate's report of a ruleset of one table", () => {
       "--no-follow-ups",
     ]);
     expect(r.stdout).toContain(
-      "TCP SYN ?:40000 -> 192.0.2.2:80 (no hook logged; no source address: the sender has no route)",
+      "TCP SYN ?:40000 -> 192.0.2.2:80 (no LOG rule printed it; no source address: the sender has no route)",
     );
   });
 });

@@ -125,7 +125,7 @@ describe("REJECT sends back an ICMP error or a TCP RST", () => {
     expect(r.packets[0]?.notes.join("\n")).toContain("straight out of bridge port");
     // No line logs it, so its summary is made from the packet sent: a RST, not a bare TCP packet.
     expect(toTrace(r.packets).packets[1]?.summary).toBe(
-      "TCP RST-ACK 198.51.100.10:80 -> 172.17.0.2:40000 (no hook logged)",
+      "TCP RST-ACK 198.51.100.10:80 -> 172.17.0.2:40000 (no LOG rule printed it)",
     );
   });
 
