@@ -489,11 +489,15 @@ export function prefixMapFromRuleset(text: string): PrefixHooks {
     for (const p of new Set([prefix.trim(), prefix.slice(0, 29).trim()]))
       if (p || !prefix.trim()) add(p, hooks.size ? hooks : null);
   }
+  const nftTables = nftTableIds(text);
   for (const { hook, prefix } of nftLogPrefixes(text)) {
     for (const p of new Set([prefix.trim(), prefix.slice(0, 127).trim()])) {
+      if (!p && prefix.trim()) continue;
       // A prefix of a known convention names the hook itself (packetwalk's nft logging chains name
-      // the base chain the packet is about to enter, not their own).
-      if ((!p && prefix.trim()) || (p && prefixToHook(p) !== undefined)) continue;
+      // the base chain the packet is about to enter, not their own), when the table it names is one
+      // of the ruleset's: otherwise its words are only words (`hv47 inet filter input: ` in `inet hv47a`).
+      const named = p ? splitHookId(prefixToHook(p) ?? "") : undefined;
+      if (named && nftTables.has(`${named.family}:${named.table}`)) continue;
       add(p, hook ? new Set([hook]) : null);
     }
   }
@@ -522,6 +526,18 @@ function separable(hooks: readonly HookId[]): boolean {
   // The device patterns (input only, both, output only) of PREROUTING and INPUT are one.
   const patterns = parts.map((x) => (x?.chain === "PREROUTING" ? "INPUT" : x?.chain));
   return new Set(patterns).size === patterns.length && !patterns.includes("POSTROUTING");
+}
+
+/** The `family:name` of every table of an nft listing or script (`inet` reads as `ip`, as hook ids do). */
+function nftTableIds(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/^\s*(?:(?:add|create)\s+)?table\s+(ip6?|inet|bridge|arp)\s+([^\s{]+)/gm)) {
+    const family = m[1] === "inet" ? "ip" : (m[1] as string);
+    out.add(`${family}:${m[2]}`);
+    // An inet table's chains see IPv6 too: a prefix naming the table may say ip6.
+    if (m[1] === "inet") out.add(`ip6:${m[2]}`);
+  }
+  return out;
 }
 
 /**

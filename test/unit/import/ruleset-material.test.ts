@@ -333,6 +333,23 @@ table ip trace {
     expect(prefixMapFromRuleset(lab)).toEqual({});
   });
 
+  it("maps a prefix whose words name a table the ruleset does not have to the chain that prints it (hv47 x15)", () => {
+    // Recorded on kernel 6.18: the line printed by `inet hv47a input` said "hv47 inet filter input: ".
+    const own = `table inet hv47a {
+	chain input {
+		type filter hook input priority filter; policy accept;
+		meta l4proto icmp log prefix "hv47 inet filter input: "
+	}
+}`;
+    expect(prefixMapFromRuleset(own)).toEqual({ "hv47 inet filter input:": "ip:hv47a:input" });
+    const line =
+      "[49617.160935] hv47 inet filter input: IN=hv47r1 OUT= MAC=9e:7e:00:e6:e8:dd:ce:5b:84:b7:f3:dc:08:00 SRC=203.0.113.2 DST=203.0.113.1 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=52266 DF PROTO=ICMP TYPE=8 CODE=0 ID=25982 SEQ=1";
+    const trace = parseTraceText(line, { prefixMap: prefixMapFromRuleset(own) });
+    expect(trace.packets[0]?.events[0]?.hook).toBe("ip:hv47a:input");
+    // The same words in a ruleset that has the table they name: the convention names the hook.
+    expect(prefixMapFromRuleset(`table ip filter {\n}\n${own}`)).toEqual({});
+  });
+
   it("reads the nft -f forms nft takes: a chain's type on its opening line, and add chain/add rule commands", () => {
     // The form a capture loaded (harvest42: its prefixes went unlearnt and unwarned), and the nftables wiki's commands.
     const oneLine = `table inet t {
