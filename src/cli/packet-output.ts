@@ -6,6 +6,7 @@
  */
 import { chainName, showRewrite } from "../core/model/chain-name.ts";
 import type { Packet, TraceEvent } from "../core/model/packet.ts";
+import { endpoint } from "../core/parse/summarize-packet.ts";
 import { type ByteSink, jsonTail, writeJsonTail, writeText } from "./json-tail-bytes.ts";
 
 /** Output modes: `human` blocks, `json` Lines, or `none` (parse only, e.g. for benchmarks). */
@@ -30,8 +31,9 @@ function ifaces(e: TraceEvent): string {
   return parts.join(" ");
 }
 
+/** A rewrite's side as the summary writes addresses: IPv6 short, in brackets before a port. */
 function endpoints(x: { src: string; dst: string; sport?: number; dport?: number }): string {
-  return `${x.src}${x.sport !== undefined ? `:${x.sport}` : ""} -> ${x.dst}${x.dport !== undefined ? `:${x.dport}` : ""}`;
+  return `${endpoint(x.src, x.sport)} -> ${endpoint(x.dst, x.dport)}`;
 }
 
 /** The part of a packet's output after its head: hooks, interfaces, rewrites (human) or the JSON fields after `summary`. */
