@@ -1140,8 +1140,8 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "xtables-monitor-error",
     english:
-      /^xtables-monitor stopped here with its own error \('(.*)'\): packets after this were not traced$/s,
-    zh: (m) => `xtables-monitor 因為它自己的錯誤（'${m[1]}'）在這裡停止：之後的封包沒有被追蹤`,
+      /^xtables-monitor stopped with its own error \('(.*)'\): its trace ends at the rule it could not print$/s,
+    zh: (m) => `xtables-monitor 因為它自己的錯誤（'${m[1]}'）而停止：追蹤結束在它無法印出的那條規則`,
   },
   {
     code: "ebt-split-tail",
@@ -2070,8 +2070,8 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "journalctl -o json 一行印一筆紀錄（-o json-seq 也一樣，只是前面多一個 RS 位元組）：這一行是不是被截斷或編輯過？文字格式也可以：journalctl -k -o short-iso-precise > kernel.log",
   ],
   [
-    "the packets traced before it are read; record again with `nft monitor trace`, which prints every rule, or with a newer iptables",
-    "在它之前追蹤到的封包照常讀取；請改用會印出每條規則的 `nft monitor trace` 重新記錄，或用較新版的 iptables",
+    "the packets it traced are read, also those below this line: with its output and its errors in one file, the output it held back comes after the error; record again with `nft monitor trace`, which prints every rule, or with a newer iptables",
+    "它追蹤到的封包照常讀取，包括這一行下面的：輸出和錯誤寫進同一個檔案時，它暫存的輸出會排在錯誤之後；請改用會印出每條規則的 `nft monitor trace` 重新記錄，或用較新版的 iptables",
   ],
   [
     "the frame's line before it is read without its IP data; log fewer frames at once, or use nft/iptables LOG, which prints each line whole",

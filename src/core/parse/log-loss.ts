@@ -140,8 +140,8 @@ export function readMonitorExit(line: string, from = 0): LogLoss | undefined {
   if (!m) return undefined;
   return {
     column: from + 1,
-    message: `xtables-monitor stopped here with its own error ('${(m[1] as string).trim()}'): packets after this were not traced`,
-    hint: "the packets traced before it are read; record again with `nft monitor trace`, which prints every rule, or with a newer iptables",
+    message: `xtables-monitor stopped with its own error ('${(m[1] as string).trim()}'): its trace ends at the rule it could not print`,
+    hint: "the packets it traced are read, also those below this line: with its output and its errors in one file, the output it held back comes after the error; record again with `nft monitor trace`, which prints every rule, or with a newer iptables",
   };
 }
 

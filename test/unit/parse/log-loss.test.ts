@@ -108,9 +108,11 @@ describe("readMonitorExit", () => {
     const loss = readMonitorExit(exit);
     expect(loss?.column).toBe(1);
     expect(loss?.message).toBe(
-      "xtables-monitor stopped here with its own error ('Parsing nftables rule failed'): packets after this were not traced",
+      "xtables-monitor stopped with its own error ('Parsing nftables rule failed'): its trace ends at the rule it could not print",
     );
     expect(loss?.hint).toContain("nft monitor trace");
+    // Its standard output is buffered: in one file with its errors, lines it traced come after the error.
+    expect(loss?.hint).toContain("also those below this line");
   });
 
   it("is read after an envelope, and is a warning of the parse at its line", () => {
