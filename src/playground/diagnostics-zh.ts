@@ -17,6 +17,7 @@ import {
   UNLISTED_HINT,
   UNPLACED_CHAIN_HINT,
 } from "../core/parse/parse-hints.ts";
+import { REDACTED_ADDRESS_HINT } from "../core/simulate/redacted-address.ts";
 import { DEVICE_HOOK_HINT, MISSING_IPSET_HINT, TABLE_TWICE_HINT } from "../core/simulate/ruleset-hints.ts";
 import { OWNER_HINT } from "../core/simulate/socket-owner.ts";
 import { OPEN_QUOTE_HINT } from "../core/simulate/tokenize-rule.ts";
@@ -1144,6 +1145,11 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `xtables-monitor 因為它自己的錯誤（'${m[1]}'）而停止：追蹤結束在它無法印出的那條規則`,
   },
   {
+    code: "tool-comment-without-hash",
+    english: /^'(.*)' is the tool's comment without its '#': read as a comment(?: \((\d+) lines\))?$/s,
+    zh: (m) => `'${m[1]}' 是工具自己的註解，只是少了 '#'：當作註解讀取${lines(m[2])}`,
+  },
+  {
     code: "ebt-split-tail",
     english:
       /^expected the start of an ebtables log line, found its IP\/ARP tail on a line of its own: the kernel split the line, and the tail was not read(?: \((\d+) lines?\))?$/,
@@ -2072,6 +2078,14 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   [
     "the packets it traced are read, also those below this line: with its output and its errors in one file, the output it held back comes after the error; record again with `nft monitor trace`, which prints every rule, or with a newer iptables",
     "它追蹤到的封包照常讀取，包括這一行下面的：輸出和錯誤寫進同一個檔案時，它暫存的輸出會排在錯誤之後；請改用會印出每條規則的 `nft monitor trace` 重新記錄，或用較新版的 iptables",
+  ],
+  [
+    "a page that renders Markdown shows a line that starts with # as a heading; copy the ruleset from a code block or from the file itself",
+    "會轉譯 Markdown 的網頁會把以 # 開頭的行顯示成標題；請從程式碼區塊或檔案本身複製規則集",
+  ],
+  [
+    REDACTED_ADDRESS_HINT,
+    "分享規則集之前有位址被換掉了：請把它放回去，或填一個扮演同樣角色的位址（例如 198.51.100.1，IPv6 則如 2001:db8::1）",
   ],
   [
     "the frame's line before it is read without its IP data; log fewer frames at once, or use nft/iptables LOG, which prints each line whole",

@@ -14,6 +14,7 @@ import { CREATED_AFTER, registrationTies } from "./registration-ties.ts";
 import { resolveIpsets } from "./resolve-ipsets.ts";
 import { emptyFamily, type Ruleset } from "./ruleset.ts";
 import { isNftScript } from "./tokenize-nft.ts";
+import { restoreToolComments } from "./tool-comment-lines.ts";
 import { bridgePartHoldsRules, isNftRuleset, readXtablesRuleset } from "./xtables-text.ts";
 
 // For the playground, which takes them from here: the xtables readers then come in this module's chunk.
@@ -57,7 +58,9 @@ export function readRulesetText(text: string, file: string, readers: TextReaders
   if (!readers.ipset && mayHoldIpsetSave(text)) missing("an ipset save");
   // `nft list ruleset` and an `iptables-legacy-save` (whose tables nft does not list), in any order,
   // and an `ipset save` anywhere: its lines are read apart and blanked, so line numbers stay.
-  const { lines, ipset, text: rest } = withoutIpsetSection(text, readers.ipset);
+  const { lines, ipset, text: taken } = withoutIpsetSection(text, readers.ipset);
+  const uncommented = restoreToolComments(lines, file);
+  const rest = uncommented ? lines.join("\n") : taken;
   const ruleset = parseParts(
     rest,
     lines,
@@ -70,6 +73,7 @@ export function readRulesetText(text: string, file: string, readers: TextReaders
     ruleset.ipsets = parsed.sets;
     ruleset.diagnostics.push(...parsed.diagnostics);
   }
+  if (uncommented) ruleset.diagnostics.unshift(uncommented);
   resolveIpsets(ruleset, file);
   ruleset.diagnostics.push(...legacyTablesMissing(lines, file));
   ruleset.file = file;
