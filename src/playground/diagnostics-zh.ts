@@ -91,6 +91,8 @@ const NOT_A: Record<string, string> = {
   "a packet type": "封包類型",
   "a MAC address": "MAC 位址",
   "a DSCP": "DSCP 值",
+  "a conntrack status": "conntrack status 值",
+  "a TCP flag": "TCP 旗標",
 };
 
 /** What a script command lacks after its verb, as the nft reader names it. */
@@ -1145,6 +1147,18 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `xtables-monitor 因為它自己的錯誤（'${m[1]}'）而停止：追蹤結束在它無法印出的那條規則`,
   },
   {
+    code: "nft-element-form",
+    english:
+      /^'(.*)' is not (an IPv4 address or prefix|an IPv6 address or prefix|a MAC address|a mark|an ICMP type|an ICMPv6 type|a packet type|a DSCP|a conntrack state|a conntrack status|a TCP flag): nft refuses the element(?: \("(.*)"\))?, and with it the whole file$/s,
+    zh: (m) =>
+      `'${m[1]}' 不是${afterZh(NOT_A[m[2] as string] as string)}：nft 會拒絕這個元素${m[3] ? `（"${m[3]}"）` : ""}，連帶拒絕整個檔案`,
+  },
+  {
+    code: "nft-element-host-name",
+    english: /^'(.*)' is a host name: nft looks it up when it loads the file, the simulator does not$/s,
+    zh: (m) => `'${m[1]}' 是主機名稱：nft 載入檔案時會去查詢它，模擬器不會`,
+  },
+  {
     code: "tool-comment-without-hash",
     english: /^'(.*)' is the tool's comment without its '#': read as a comment(?: \((\d+) lines\))?$/s,
     zh: (m) => `'${m[1]}' 是工具自己的註解，只是少了 '#'：當作註解讀取${lines(m[2])}`,
@@ -2083,6 +2097,12 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "a page that renders Markdown shows a line that starts with # as a heading; copy the ruleset from a code block or from the file itself",
     "會轉譯 Markdown 的網頁會把以 # 開頭的行顯示成標題；請從程式碼區塊或檔案本身複製規則集",
   ],
+  ["write the address it stands for", "請寫出它代表的位址"],
+  [
+    "write expected, seen-reply, assured, confirmed, snat, dnat or dying",
+    "請寫 'expected'、'seen-reply'、'assured'、'confirmed'、'snat'、'dnat' 或 'dying'",
+  ],
+  ["write fin, syn, rst, psh, ack, urg, ecn or cwr", "請寫 fin、syn、rst、psh、ack、urg、ecn 或 cwr"],
   [
     REDACTED_ADDRESS_HINT,
     "分享規則集之前有位址被換掉了：請把它放回去，或填一個扮演同樣角色的位址（例如 198.51.100.1，IPv6 則如 2001:db8::1）",

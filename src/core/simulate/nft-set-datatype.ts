@@ -88,7 +88,8 @@ export function setDatatypes(type: string): (string | undefined)[] {
     const name = part.trim();
     if (DESCRIBED[name]) return name;
     const key = setTypeKeys(name)[0];
-    return key ? keyDatatype(key) : undefined;
+    // `ct status` sets hold no address: no family to compare.
+    return key && key !== "ct status" ? keyDatatype(key) : undefined;
   });
 }
 

@@ -18,6 +18,7 @@ import { paddedMac } from "./match-rule.ts";
 import { parseNatAddressSpec, rangeReversed } from "./nat-address-spec.ts";
 import { natOfData } from "./nat-map-data.ts";
 import { maskedCidr, maskType, maskWordText, outsideMask, readMaskWord } from "./nft-bitmask.ts";
+import { elementFormProblem } from "./nft-element-form.ts";
 import { dscpValue, NFT_ICMP_NAMES, nftPort, nftProto, nftSymbol, pktTypeName } from "./nft-names.ts";
 import { CHANCE_MODULES, NON_DECIDING_TARGETS } from "./parse-rule-args.ts";
 import { queueWarning } from "./queue-target.ts";
@@ -609,7 +610,28 @@ function pastWidthWords(key: NftKey, bound: number, max: number): string {
  * 0x1-0x100000000 }`: "Value 4294967296 exceeds valid range 0-4294967295", at `0x100000000`); undefined
  * when it fits, or for a key of no known width or a word that is no number (a name: `echo-request`).
  */
-function pastWidth(key: NftKey | undefined, tok: NftToken): NftRuleProblem | undefined {
+function pastWidth(key: SetKey | undefined, tok: NftToken): NftRuleProblem | undefined {
+  return (key === "ct status" ? undefined : beyondWidth(key, tok)) ?? misspelt(key, tok);
+}
+
+/** The error for element part `tok` not of the form of `key`'s values (see `nft-element-form.ts`). */
+function misspelt(key: SetKey | undefined, tok: NftToken): NftRuleProblem | undefined {
+  const found = tok.type === "string" ? undefined : elementFormProblem(key, tok.value);
+  if (!found) return undefined;
+  const { form, bad, at } = found;
+  return {
+    severity: "error",
+    message: form.hostName
+      ? `'${bad}' is a host name: nft looks it up when it loads the file, the simulator does not`
+      : `'${bad}' is not ${form.what}: nft refuses the element${form.nft ? ` ("${form.nft}")` : ""}, and with it the whole file`,
+    hint: form.hint,
+    line: tok.line,
+    column: tok.column + (tok.written === undefined ? at : 0),
+  };
+}
+
+/** {@link pastWidth}'s width check alone. */
+function beyondWidth(key: NftKey | undefined, tok: NftToken): NftRuleProblem | undefined {
   const max = key === undefined ? undefined : KEY_MAX[key];
   if (key === undefined || max === undefined || tok.type === "string") return undefined;
   const port = key.endsWith("port");
@@ -649,7 +671,7 @@ function pastWidth(key: NftKey | undefined, tok: NftToken): NftRuleProblem | und
  * see {@link pastWidth}); undefined when every part fits.
  */
 export function elementPastWidth(
-  keys: readonly (NftKey | undefined)[],
+  keys: readonly (SetKey | undefined)[],
   words: readonly NftToken[],
 ): NftRuleProblem | undefined {
   for (let k = 0; k < words.length; k += 2) {
@@ -686,7 +708,10 @@ const HEADER_WORDS = new Set([
   "ipsec",
 ]);
 
-const TYPE_KEYS: Record<string, NftKey> = {
+/** A set's key: a rule's keys, and `ct status`, whose sets only a named set's type declares. */
+export type SetKey = NftKey | "ct status";
+
+const TYPE_KEYS: Record<string, SetKey> = {
   mark: "meta mark",
   inet_service: "th dport",
   inet_proto: "meta l4proto",
@@ -695,6 +720,14 @@ const TYPE_KEYS: Record<string, NftKey> = {
   icmp_code: "icmp code",
   icmpv6_code: "icmpv6 code",
   dscp: "ip dscp",
+  // Named sets' elements are held to their key's form (`nft-element-form.ts`).
+  ipv4_addr: "ip saddr",
+  ipv6_addr: "ip6 saddr",
+  ether_addr: "ether saddr",
+  ct_state: "ct state",
+  ct_status: "ct status",
+  tcp_flag: "tcp flags",
+  pkt_type: "meta pkttype",
 };
 
 /**
@@ -702,7 +735,7 @@ const TYPE_KEYS: Record<string, NftKey> = {
  * `ipv4_addr . inet_service`, `ct zone`, `ip saddr . tcp dport`; a map's key before its ` : `), for
  * {@link elementPastWidth}; undefined for a part of no known key.
  */
-export function setTypeKeys(type: string): (NftKey | undefined)[] {
+export function setTypeKeys(type: string): (SetKey | undefined)[] {
   const key = type.split(" : ")[0] ?? "";
   return key.split(" . ").map((part) => {
     const words = part.trim().split(/\s+/);

@@ -37,6 +37,26 @@ const TRUNCATED =
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   [
+    "an address set's element that is no address",
+    "rules",
+    "table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tip saddr { 1.2.3.4, 1.2.3.256 } accept\n\t}\n}\n",
+  ],
+  [
+    "a host name in an address set",
+    "rules",
+    "table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tip saddr { localhost } accept\n\t}\n}\n",
+  ],
+  [
+    "a misspelt conntrack state in a set",
+    "rules",
+    "table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tct state { new, bogus } accept\n\t}\n}\n",
+  ],
+  [
+    "misspelt conntrack status and TCP flag elements of named sets",
+    "rules",
+    "table ip t {\n\tset s {\n\t\ttype ct_status\n\t\telements = { dnat, bogus }\n\t}\n\tset f {\n\t\ttype tcp_flag\n\t\telements = { syn, bogus }\n\t}\n}\n",
+  ],
+  [
     "nft's iptables-nft note copied from a rendered page, without its '#'",
     "rules",
     "Warning: table ip filter is managed by iptables-nft, do not touch!\ntable ip filter {\n\tchain INPUT {\n\t\ttype filter hook input priority filter; policy accept;\n\t}\n}\n",

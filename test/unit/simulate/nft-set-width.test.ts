@@ -104,7 +104,9 @@ describe("a named set's element past its type's width", () => {
 
   it("knows the keys of the types nft names and of typeof", () => {
     expect(setTypeKeys("mark")).toEqual(["meta mark"]);
-    expect(setTypeKeys("ipv4_addr . inet_service")).toEqual([undefined, "th dport"]);
+    // An address type has no width to check, but its elements' form is (nft-element-form.ts).
+    expect(setTypeKeys("ipv4_addr . inet_service")).toEqual(["ip saddr", "th dport"]);
+    expect(setTypeKeys("ifname . ipv4_addr")).toEqual([undefined, "ip saddr"]);
     expect(setTypeKeys("ct zone . meta mark : verdict")).toEqual(["ct zone", "meta mark"]);
     expect(setTypeKeys("ip6 length")).toEqual(["ip6 length"]);
   });

@@ -1,0 +1,143 @@
+/**
+ * A set's, map's or verdict map's element must have its key's form: nft 1.0.6 (`nft -c -f`, kernel
+ * 6.18 host) refused each element below and with it the whole file; packetwalk read them as values
+ * that never match, and so simulated rules the kernel never loaded.
+ */
+import { describe, expect, it } from "vitest";
+import { parseRulesetText } from "../../../src/core/simulate/read-ruleset-text.ts";
+
+/** A one-rule input chain of table `ip t`, the rule on line 4 at column 3. */
+function chainWith(rule: string): string {
+  return `table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\t${rule}\n\t}\n}\n`;
+}
+
+function errorsOf(text: string) {
+  return parseRulesetText(text, "p.nft")
+    .diagnostics.filter((d) => d.severity === "error")
+    .map((d) => ({ at: `${d.position.line}:${d.position.column}`, message: d.message, hint: d.hint }));
+}
+
+describe("set elements of the key's form", () => {
+  it.each([
+    // [rule, nft 1.0.6's error, where packetwalk says it, what it says the element is not]
+    [
+      "ip saddr { 1.2.3.4, 1.2.3.256 } accept",
+      "Could not resolve hostname",
+      "4:23",
+      "'1.2.3.256' is not an IPv4 address or prefix",
+    ],
+    [
+      "ip saddr { 1.2.3.0/33 } accept",
+      "Prefix length 33 is invalid",
+      "4:14",
+      "'1.2.3.0/33' is not an IPv4 address or prefix",
+    ],
+    [
+      "ip saddr { 1.2.3 } accept",
+      "syntax error, unexpected string",
+      "4:14",
+      "'1.2.3' is not an IPv4 address or prefix",
+    ],
+    [
+      "ip daddr != { 1.2.3.4, 1.2.3.q } accept",
+      "syntax error, unexpected string",
+      "4:26",
+      "'1.2.3.q' is not an IPv4 address or prefix",
+    ],
+    [
+      "ip saddr . tcp dport { 1.2.3.4 . 22, 1.2.3.y . 80 } accept",
+      "syntax error",
+      "4:40",
+      "'1.2.3.y' is not an IPv4 address or prefix",
+    ],
+    [
+      "ip daddr vmap { 1.2.3.4 : accept, 1.2.3.z : drop }",
+      "syntax error, unexpected string, expecting colon",
+      "4:37",
+      "'1.2.3.z' is not an IPv4 address or prefix",
+    ],
+    [
+      "ether saddr { 00:11:22:33:44:55, 00:11:22:33:44:zz } accept",
+      "syntax error, unexpected colon",
+      "4:36",
+      "'00:11:22:33:44:zz' is not a MAC address",
+    ],
+    ["meta mark { 0x1, 0xzz } accept", "syntax error, unexpected string", "4:20", "'0xzz' is not a mark"],
+    [
+      "ct state { new, bogus } accept",
+      "Could not parse conntrack state",
+      "4:19",
+      "'bogus' is not a conntrack state",
+    ],
+    [
+      "icmp type { echo-request, bogus-type } accept",
+      "Could not parse ICMP type",
+      "4:29",
+      "'bogus-type' is not an ICMP type",
+    ],
+    [
+      "meta pkttype { host, bogus } accept",
+      "Could not parse packet type",
+      "4:24",
+      "'bogus' is not a packet type",
+    ],
+    [
+      "ip dscp { cs1, bogus } accept",
+      "Could not parse Differentiated Services Code Point",
+      "4:18",
+      "'bogus' is not a DSCP",
+    ],
+    [
+      "tcp flags vmap { syn : accept, bogus : drop }",
+      "Could not parse TCP flag",
+      "4:34",
+      "'bogus' is not a TCP flag",
+    ],
+  ])("%s: nft says %s", (rule, _nft, at, what) => {
+    const errors = errorsOf(chainWith(rule));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.at).toBe(at);
+    expect(errors[0]?.message).toMatch(
+      new RegExp(`^${what.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: nft refuses the element`),
+    );
+    expect(errors[0]?.message).toContain("and with it the whole file");
+  });
+
+  it("refuses an IPv6 element not of its form, in an ip6 table", () => {
+    const errors = errorsOf(
+      "table ip6 t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tip6 saddr { fd00::1, fd00::g } accept\n\t}\n}\n",
+    );
+    expect(errors.map((e) => [e.at, e.message])).toEqual([
+      [
+        "4:24",
+        "'fd00::g' is not an IPv6 address or prefix: nft refuses the element, and with it the whole file",
+      ],
+    ]);
+  });
+
+  it("holds a named set's elements to its type", () => {
+    const errors = errorsOf(
+      "table ip t {\n\tset s {\n\t\ttype ipv4_addr\n\t\telements = { 1.2.3.4, 1.2.3.x }\n\t}\n}\n",
+    );
+    expect(errors.map((e) => e.at)).toEqual(["4:25"]);
+    // A placeholder where an address was: said so.
+    expect(errors[0]?.hint).toContain("an address was replaced");
+  });
+
+  it("takes every form nft took (nft -c -f: no error)", () => {
+    for (const rule of [
+      "ip saddr { 01.02.03.04, 0x01020304, 16909060, 10.0.0.0/8, 10.0.0.1-10.0.0.9 } accept",
+      'ip saddr . iifname { 1.2.3.4 . "eth0", 1.2.3.5 . eth1 } accept',
+      "ct status { dying, expected, seen-reply, assured, confirmed, snat, dnat } accept",
+      "ct state { untracked, 0x8 } accept",
+      "meta pkttype { other, multicast } accept",
+      "ether saddr { 00:11:22:33:44:55-00:11:22:33:44:66 } accept",
+      "meta mark { 1-5, 0x10 } accept",
+      "icmp type { 8, echo-reply, 3-5 } accept",
+      "ip dscp { cs1, af11, 0x10 } accept",
+      "tcp flags vmap { syn : accept, syn | ack : drop }",
+      'iifname { "eth0", eth1 } accept',
+    ])
+      expect(errorsOf(chainWith(rule)), rule).toEqual([]);
+  });
+});
