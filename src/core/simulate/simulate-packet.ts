@@ -1270,15 +1270,24 @@ export class Simulator {
    * A packet of a connection nft `flow add` offloaded, entering on one of the flowtable's devices: the
    * flowtable's ingress hook forwards it (kernel source, nf_flow_offload_ip_hook; unverified on a running
    * kernel): no prerouting, forward or postrouting chain and no conntrack, the connection's NAT applied,
-   * the TTL decremented, out by the route. A TCP FIN or RST is forwarded too and marks the flow closing
-   * (its removal is the flowtable's periodic cleanup, not simulated); a SYN on a closing flow ends the
-   * offload and takes the normal path. Undefined when the normal path applies.
+   * the TTL decremented, out by the route; a TTL of 1 or less is left to the normal path. A TCP FIN or
+   * RST is forwarded too and marks the flow closing (its removal is the flowtable's periodic cleanup, not
+   * simulated); a SYN on a closing flow ends the offload and takes the normal path. Undefined when the
+   * normal path applies.
    */
   private flowtableForward(host: string, dev: string, p: SimPacket): Fate | undefined {
     const flags = p.tcpFlags ?? [];
     const found = this.conntrack.offloadedOf(p);
     const off = found?.entry.offloaded;
     if (!found || !off?.devices.includes(dev)) return undefined;
+    // nf_flow_tuple_ip(v6) refuses a TTL (hop limit) of 1 or less before the lookup: ip_forward answers it.
+    if (p.ttl <= 1) {
+      const ttl = p.v6 ? "hop limit" : "TTL";
+      this.cur.notes.push(
+        `flowtable ${off.flowtable} does not forward a packet that arrives with ${ttl} ${p.ttl}: it takes the normal path, where the kernel refuses to forward it`,
+      );
+      return undefined;
+    }
     if (flags.includes("SYN") && off.closing) {
       delete found.entry.offloaded;
       this.cur.notes.push(

@@ -308,3 +308,40 @@ describe("a second flow add met by the packet that offloaded the connection", ()
     ]);
   });
 });
+
+describe("a packet of an offloaded connection arriving with TTL 1", () => {
+  // Not capturable here (CONFIG_NF_FLOW_TABLE unset, see the top). Kernel source: nf_flow_tuple_ip refuses a
+  // TTL of 1 or less (nf_flow_tuple_ipv6 a hop limit of 1 or less) before looking the flow up, so the ingress
+  // hook accepts the packet unforwarded; it then crosses prerouting and routing, and ip_forward, before the
+  // forward hook, refuses it and sends an ICMP time exceeded, as for a connection never offloaded.
+  const world = textWorld(FW4, "nft-list.nft", DIR);
+  const udp = (ttl: number) =>
+    runScenario(world, {
+      from: "laptop",
+      to: "198.51.100.10",
+      proto: "udp",
+      dport: 53,
+      script: [{ direction: "request" }, { direction: "reply" }, { direction: "request", ttl }],
+    }).packets[2];
+
+  it("is left to the normal path, which refuses to forward it and answers time exceeded", () => {
+    const late = udp(1);
+    expect(late?.notes[0]).toBe(
+      "flowtable ft does not forward a packet that arrives with TTL 1: it takes the normal path, where the kernel refuses to forward it",
+    );
+    expect(late?.events.map((e) => e.hook)).toContain("ip:fw4:prerouting");
+    expect(late?.events.map((e) => e.hook)).not.toContain("ip:fw4:forward");
+    expect(late?.fate).toMatchObject({ kind: "lost" });
+    expect(late?.fate.kind === "lost" && late.fate.reason).toMatch(
+      /^TTL exceeded at router: .* ICMP time exceeded$/,
+    );
+    expect(late?.received).toBeUndefined();
+  });
+
+  it("is forwarded by the flowtable with TTL 2, arriving with TTL 1", () => {
+    const ok = udp(2);
+    expect(ok?.events).toEqual([]);
+    expect(ok?.notes[0]).toMatch(/^forwarded by flowtable ft at br-lan's ingress hook/);
+    expect(ok?.received).toMatchObject({ ttl: 1 });
+  });
+});
