@@ -55,6 +55,7 @@ import {
   localSource,
   type Topology,
 } from "./topology.ts";
+import { NO_SOURCE_V4, zeroSourceDrop } from "./zero-source.ts";
 
 /** One chain (base chain of one table) the packet crossed. */
 export interface HookEvent {
@@ -834,10 +835,24 @@ export class Simulator {
     const topo = this.world.topology;
     let route = routeLookup(topo, host, p.dst, p.src || undefined);
     if (route.kind === "unreachable") return { kind: "lost", reason: sendRefused(host, p.dst, route.type) };
-    if (!p.src) p.src = route.kind === "unicast" && route.src ? route.src : localSource(topo, host, p.dst);
+    // No address to pick (inet_select_addr, ipv6_dev_get_saddr found none): see zero-source.ts.
+    let unsolicited: string | undefined;
+    if (!p.src) {
+      const src = route.kind === "local" ? localSource(topo, host, p.dst) : route.src;
+      if (src === undefined && route.kind === "unicast")
+        this.cur.notes.push(
+          p.v6
+            ? `${host} has no IPv6 address to send it from but ::1: the kernel sends it from ::1`
+            : `${host} has no IPv4 address to send it from (lo's 127.0.0.0/8 does not count): the kernel sends it from ${NO_SOURCE_V4}`,
+        );
+      if (src === undefined && route.kind === "unicast" && p.v6)
+        unsolicited = `${host}: nothing leaves ${route.dev}: a neighbour solicitation needs a link-local source, and ${route.dev} has none in the lab (a device that came up with one would send from it instead)`;
+      p.src = src ?? (p.v6 ? "::1" : NO_SOURCE_V4);
+    }
     if (host === this.cur.from && !this.cur.sent.src) this.cur.sent.src = p.src;
     if (host !== this.nfHost) {
       if (route.kind === "local") return { kind: "delivered", host };
+      if (unsolicited) return { kind: "lost", reason: unsolicited };
       return this.transmit(host, route.dev, route.via ?? p.dst, p);
     }
     const outDev = route.kind === "unicast" ? route.dev : "lo";
@@ -862,6 +877,7 @@ export class Simulator {
       // Loopback: back in through PREROUTING and INPUT on lo.
       return this.ipReceive(host, "lo", p, undefined);
     }
+    if (unsolicited) return { kind: "lost", reason: unsolicited };
     return this.transmit(host, dev, route.via ?? p.dst, p);
   }
 
@@ -1317,6 +1333,8 @@ export class Simulator {
   ): Fate {
     const topo = this.world.topology;
     if (host !== this.nfHost) {
+      const zero = p.v6 ? undefined : zeroSourceDrop(host, dev, p.src, p.dst);
+      if (zero) return { kind: "lost", reason: zero };
       if (
         isLocalAddress(topo, host, p.dst) ||
         (!p.v6 && isBroadcastAddress(topo, host, p.dst)) ||
@@ -1333,7 +1351,10 @@ export class Simulator {
       const v = this.ipHook("PREROUTING", p, { family: "ip", in: dev });
       if (!v.ok) return this.dropped(v);
     }
-    const rpf = p.v6 ? undefined : reversePathDrop(topo, this.world.sysctls, host, dev, p.src);
+    const rpf = p.v6
+      ? undefined
+      : (zeroSourceDrop(host, dev, p.src, p.dst) ??
+        reversePathDrop(topo, this.world.sysctls, host, dev, p.src));
     if (rpf) return { kind: "lost", reason: rpf };
     const loopback = this.loopbackMartian(host, dev, p);
     if (loopback) return { kind: "lost", reason: loopback };
