@@ -16,6 +16,7 @@ import { breakNote } from "./ct-break.ts";
 import { natChanged } from "./ct-status.ts";
 import { flowOffloadWords, OFFLOAD_SKIPS } from "./flow-offload-words.ts";
 import { type HookSlot, hookSlots } from "./hook-order.ts";
+import { ICMP_ERROR_BURST, icmpErrorLimited, icmpErrorLimitNote } from "./icmp-rate-limit.ts";
 import { addressFamily, canonicalAddress } from "./ip-address.ts";
 import { type KernelErrorCause, kernelError, kernelErrorName } from "./kernel-icmp-error.ts";
 import type { MatchContext } from "./match-rule.ts";
@@ -196,6 +197,8 @@ export class Simulator {
   readonly conntrack: ConntrackTable;
   readonly packets: SimulatedPacket[] = [];
   private nextIpId = 4000;
+  /** Rate-limited ICMP errors sent, by `host>destination` (see icmp-rate-limit.ts). */
+  private icmpErrors = new Map<string, number>();
   private cur!: SimulatedPacket;
   private uncertain = false;
   private tracing = false;
@@ -376,10 +379,30 @@ export class Simulator {
     pkt.notes.push(
       `${host} sends ${name} (type ${answer.type} code ${answer.code}) from ${sent.src} to ${sent.dst}: packet ${this.packets.length + 1}`,
     );
+    this.countIcmpError(pkt, host, sent.dst, answer.type, answer.code, v6);
     const back = this.launch(host, "reply", sent, pkt.id);
     const got = back.fate.kind === "delivered" && back.fate.host === pkt.from ? back.received : undefined;
     const seen = got && pkt.direction === "request" ? errorSeen(cause, v6, p, got.src) : undefined;
     if (seen) back.notes.push(`${pkt.from} reports ${seen}`);
+  }
+
+  /**
+   * Counts an ICMP error `host` sends `dst` under the kernel's per-destination limit, and says when it is
+   * past the burst. One to the host itself leaves by lo, which the limit lets through.
+   */
+  private countIcmpError(
+    pkt: SimulatedPacket,
+    host: string,
+    dst: string,
+    type: number,
+    code: number,
+    v6: boolean,
+  ): void {
+    if (!icmpErrorLimited(type, code, v6) || isLocalAddress(this.world.topology, host, dst)) return;
+    const key = `${host}>${dst}`;
+    const nth = (this.icmpErrors.get(key) ?? 0) + 1;
+    this.icmpErrors.set(key, nth);
+    if (nth > ICMP_ERROR_BURST) pkt.notes.push(icmpErrorLimitNote(host, dst, nth, v6));
   }
 
   /**
@@ -454,6 +477,9 @@ export class Simulator {
     pkt.notes.push(
       `REJECT at ${hook} sends ${what} from ${answer.src} to ${answer.dst}${way}: packet ${this.packets.length + 1}`,
     );
+    // A bridge family's reject builds its error itself; an IP one's goes through icmp_send's limit.
+    if (!bridge && outcome.answer.kind === "icmp")
+      this.countIcmpError(pkt, host, answer.dst, outcome.answer.type, outcome.answer.code, !!p.v6);
     const sent = port
       ? this.launch(host, "reply", answer, pkt.id, (h, q) => {
           Object.assign(q, { macSrc: p.macDst, macDst: p.macSrc });
