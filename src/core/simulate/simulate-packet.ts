@@ -740,11 +740,14 @@ export class Simulator {
       if (nat?.kind === "MASQUERADE") {
         const route = routeLookup(this.world.topology, this.nfHost ?? "", p.dst);
         const addr = route.kind === "unicast" ? route.src : undefined;
+        // nf_nat_masquerade_ipv4/ipv6 drop what they find no address for (kernel 6.18: nothing left).
+        if (!addr && route.kind === "unicast" && ev)
+          return natDrop(ev, "MASQUERADE", p, io, this.world.ruleset.file);
         binding = addr ? { addr, port } : null;
       } else if (nat?.kind === "REDIRECT") {
         const addr = redirectAddress(this.world.topology, this.nfHost ?? "", p, io);
         // nf_nat_redirect drops a packet whose input interface has no address of its family.
-        if (!addr && ev) return redirectDrop(ev, p, io, this.world.ruleset.file);
+        if (!addr && ev) return natDrop(ev, "REDIRECT", p, io, this.world.ruleset.file);
         binding = addr ? { addr, port } : null;
       } else if (nat && "netmap" in nat) {
         // The address it maps is the one of the hook's manip, whichever statement wrote it.
@@ -1557,20 +1560,26 @@ function rejectWith(table: TableDef, steps: readonly RuleStep[]): string | undef
 type Verdict = { ok: true } | { ok: false; event: HookEvent; reason?: string };
 
 /**
- * A REDIRECT whose input interface has no address of the packet's family: the kernel's nf_nat_redirect
- * returns NF_DROP, so the rule's step and the table's verdict become a drop, with why.
+ * The drop of a REDIRECT whose input interface, or a MASQUERADE whose host, has no address of the
+ * packet's family to give it: the NAT verdict becomes a drop at that rule.
  */
-function redirectDrop(ev: HookEvent, p: SimPacket, io: Io, file: string | undefined): Verdict {
-  const step = [...ev.steps].reverse().find((s) => s.verdict === "REDIRECT");
+function natDrop(
+  ev: HookEvent,
+  kind: "REDIRECT" | "MASQUERADE",
+  p: SimPacket,
+  io: Io,
+  file: string | undefined,
+): Verdict {
+  const step = [...ev.steps].reverse().find((s) => s.verdict === kind);
   if (step) step.verdict = "DROP";
   ev.verdict = "DROP";
   const rule = step
-    ? `REDIRECT by rule at line ${step.line}${file && step.line > 0 ? ` of ${file}` : ""}: ${step.text}`
-    : "REDIRECT";
+    ? `${kind} by rule at line ${step.line}${file && step.line > 0 ? ` of ${file}` : ""}: ${step.text}`
+    : kind;
   const family = p.v6 ? "IPv6" : "IPv4";
-  return {
-    ok: false,
-    event: ev,
-    reason: `${rule}: its input interface ${io.in ?? ""} has no ${family} address to redirect to, so the kernel drops it`,
-  };
+  const why =
+    kind === "REDIRECT"
+      ? `its input interface ${io.in ?? ""} has no ${family} address to redirect to`
+      : `no device of the host has an ${family} address to masquerade it with`;
+  return { ok: false, event: ev, reason: `${rule}: ${why}, so the kernel drops it` };
 }

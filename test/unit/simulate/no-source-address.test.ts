@@ -148,3 +148,28 @@ describe("the source of a packet to a loopback address", () => {
     expect(localSource(bare, "h", "127.0.0.5")).toBe("127.0.0.1");
   });
 });
+
+describe("MASQUERADE on a host with no address to give", () => {
+  // Kernel 6.18, router namespace forwarding a ping out of x0 (no address) under `oifname "x0" masquerade`:
+  // with r0's 192.168.5.1 the receiver saw the ping from 192.168.5.1 (conntrack's reply tuple to it); with
+  // no IPv4 address left on the router the masquerade rule counted the ping, and nothing reached the receiver.
+  const rules = (text: string) => parseRulesetFile(text, "nat.nft");
+  const MASQ =
+    'table ip n {\n\tchain post {\n\t\ttype nat hook postrouting priority srcnat; policy accept;\n\t\toifname "x0" masquerade\n\t}\n}\n';
+
+  it("takes another device's address, as the route's source", () => {
+    const w = { ...world(["192.168.5.1/24"], []), ruleset: rules(MASQ) };
+    const run = runScenario(w, { from: "h", to: "203.0.113.5", proto: "icmp" });
+    expect(run.packets[0]?.received?.src).toBe("192.168.5.1");
+  });
+
+  it("drops the packet when no device has one", () => {
+    const w = { ...world([], []), ruleset: rules(MASQ) };
+    const run = runScenario(w, { from: "h", to: "203.0.113.5", proto: "icmp" });
+    expect(run.packets[0]?.fate).toMatchObject({
+      kind: "dropped",
+      reason:
+        'MASQUERADE by rule at line 4 of nat.nft: oifname "x0" masquerade: no device of the host has an IPv4 address to masquerade it with, so the kernel drops it',
+    });
+  });
+});
