@@ -18,6 +18,8 @@ import { describe, expect, it } from "vitest";
 import { explainNftRule } from "../../../src/core/render/explain-nft-rule.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import { runScenario, type ScriptItem } from "../../../src/core/simulate/run-scenario.ts";
+import { buildTopology } from "../../../src/core/simulate/topology.ts";
+import { labSchema } from "../../../src/core/trace-file/schema.ts";
 import { textWorld } from "./helpers.ts";
 
 const DIR = join(import.meta.dirname, "../../fixtures/simulate/nft-flowtable-offload");
@@ -343,5 +345,80 @@ describe("a packet of an offloaded connection arriving with TTL 1", () => {
     expect(ok?.events).toEqual([]);
     expect(ok?.notes[0]).toMatch(/^forwarded by flowtable ft at br-lan's ingress hook/);
     expect(ok?.received).toMatchObject({ ttl: 1 });
+  });
+});
+
+describe("an IPv6 packet of an offloaded connection arriving with hop limit 1", () => {
+  // Kernel source, as above: nf_flow_tuple_ipv6 refuses a hop limit of 1 or less before the lookup.
+  const lab = labSchema.parse({
+    version: 1,
+    name: "v6-router",
+    description: "A router between two IPv6 hosts, its flowtable on both devices.",
+    sysctls: { "net.ipv6.conf.all.forwarding": "1" },
+    hosts: [
+      {
+        name: "a",
+        role: "container",
+        interfaces: [
+          { name: "eth0", mac: "02:00:00:00:0a:01", addresses: ["2001:db8:1::2/64"], kind: "veth" },
+        ],
+        routes: [{ to: "default", via: "2001:db8:1::1", dev: "eth0" }],
+      },
+      {
+        name: "r",
+        role: "docker-host",
+        interfaces: [
+          {
+            name: "r0",
+            mac: "02:00:00:00:0a:02",
+            addresses: ["2001:db8:1::1/64"],
+            kind: "veth",
+            peer: "a/eth0",
+          },
+          {
+            name: "r1",
+            mac: "02:00:00:00:0b:02",
+            addresses: ["2001:db8:2::1/64"],
+            kind: "veth",
+            peer: "b/eth0",
+          },
+        ],
+        routes: [],
+      },
+      {
+        name: "b",
+        role: "container",
+        interfaces: [
+          { name: "eth0", mac: "02:00:00:00:0b:01", addresses: ["2001:db8:2::2/64"], kind: "veth" },
+        ],
+        routes: [{ to: "default", via: "2001:db8:2::1", dev: "eth0" }],
+      },
+    ],
+  });
+  const text =
+    "table inet t {\n\tflowtable ft {\n\t\thook ingress priority filter\n\t\tdevices = { r0, r1 }\n\t}\n\tchain c {\n\t\ttype filter hook forward priority filter; policy accept;\n\t\tmeta l4proto udp flow add @ft\n\t}\n}\n";
+  const world = {
+    topology: buildTopology(lab),
+    ruleset: parseRulesetFile(text, "t.nft"),
+    ebtables: "nft" as const,
+    sysctls: lab.sysctls,
+  };
+
+  it("is left to the normal path, which refuses it with an ICMPv6 time exceeded", () => {
+    const run = runScenario(world, {
+      from: "a",
+      to: "2001:db8:2::2",
+      proto: "udp",
+      dport: 53,
+      script: [{ direction: "request" }, { direction: "reply" }, { direction: "request", ttl: 1 }],
+    });
+    const [, reply, late] = run.packets;
+    expect(reply?.notes[0]).toMatch(/offloads the connection to flowtable ft/);
+    expect(late?.notes[0]).toBe(
+      "flowtable ft does not forward a packet that arrives with hop limit 1: it takes the normal path, where the kernel refuses to forward it",
+    );
+    expect(late?.fate.kind === "lost" && late.fate.reason).toMatch(
+      /^hop limit exceeded at r: .* ICMPv6 time exceeded$/,
+    );
   });
 });
