@@ -1315,10 +1315,10 @@ export class Simulator {
    * A packet of a connection nft `flow add` offloaded, entering on one of the flowtable's devices: the
    * flowtable's ingress hook forwards it (kernel source, nf_flow_offload_ip_hook; unverified on a running
    * kernel): no prerouting, forward or postrouting chain and no conntrack, the connection's NAT applied,
-   * the TTL decremented, out by the route; a TTL of 1 or less is left to the normal path. A TCP FIN or
-   * RST is forwarded too and marks the flow closing (its removal is the flowtable's periodic cleanup, not
-   * simulated); a SYN on a closing flow ends the offload and takes the normal path. Undefined when the
-   * normal path applies.
+   * the TTL decremented, out by the route; a TTL of 1 or less, or a packet longer than the MTU of the way
+   * out, is left to the normal path. A TCP FIN or RST is forwarded too and marks the flow closing (its
+   * removal is the flowtable's periodic cleanup, not simulated); a SYN on a closing flow ends the offload
+   * and takes the normal path. Undefined when the normal path applies.
    */
   private flowtableForward(host: string, dev: string, p: SimPacket): Fate | undefined {
     const flags = p.tcpFlags ?? [];
@@ -1330,6 +1330,16 @@ export class Simulator {
       const ttl = p.v6 ? "hop limit" : "TTL";
       this.cur.notes.push(
         `flowtable ${off.flowtable} does not forward a packet that arrives with ${ttl} ${p.ttl}: it takes the normal path, where the kernel refuses to forward it`,
+      );
+      return undefined;
+    }
+    // nf_flow_exceeds_mtu: one longer than the MTU of the flow's way out takes the normal path too.
+    const ahead: SimPacket = { ...p, ct: { entry: found.entry, dir: found.dir, state: "ESTABLISHED" } };
+    applyNat(ahead, "dst");
+    const out = routeLookup(this.world.topology, host, ahead.dst);
+    if (out.kind === "unicast" && p.len > out.mtu) {
+      this.cur.notes.push(
+        `flowtable ${off.flowtable} does not forward a packet of ${p.len} bytes, longer than the ${out.mtu}-byte MTU of its way out by ${out.dev}: it takes the normal path`,
       );
       return undefined;
     }

@@ -348,6 +348,27 @@ describe("a packet of an offloaded connection arriving with TTL 1", () => {
   });
 });
 
+describe("a packet of an offloaded connection longer than the MTU of its way out", () => {
+  // Kernel source: nf_flow_offload_ip_hook returns NF_ACCEPT when nf_flow_exceeds_mtu (the flow's route
+  // MTU, eth0's 1500 here), so the packet crosses prerouting, forward and postrouting like any other.
+  it("takes the normal path", () => {
+    const run = runScenario(textWorld(FW4, "nft-list.nft", DIR), {
+      from: "laptop",
+      to: "198.51.100.10",
+      proto: "udp",
+      dport: 53,
+      script: [{ direction: "request" }, { direction: "reply" }, { direction: "request", len: 1600 }],
+    });
+    const big = run.packets[2];
+    expect(big?.notes[0]).toBe(
+      "flowtable ft does not forward a packet of 1600 bytes, longer than the 1500-byte MTU of its way out by eth0: it takes the normal path",
+    );
+    expect(big?.events.map((e) => e.hook)).toEqual(
+      expect.arrayContaining(["ip:fw4:prerouting", "ip:fw4:forward"]),
+    );
+  });
+});
+
 describe("an IPv6 packet of an offloaded connection arriving with hop limit 1", () => {
   // Kernel source, as above: nf_flow_tuple_ipv6 refuses a hop limit of 1 or less before the lookup.
   const lab = labSchema.parse({
