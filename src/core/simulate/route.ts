@@ -5,7 +5,7 @@
  */
 import { addressFamily, addressInIpCidr, canonicalAddress, parseIpCidr } from "./ip-address.ts";
 import { ipv6Source } from "./ipv6-source.ts";
-import { hostIfaces, isLocalAddress, type Topology } from "./topology.ts";
+import { hostIfaces, type IfaceInfo, isLocalAddress, type Topology } from "./topology.ts";
 
 /** Where a packet to an address goes from one host. */
 export type RouteResult =
@@ -81,12 +81,26 @@ export function routeLookup(topo: Topology, host: string, dst: string, from?: st
   if (!best) return { kind: "unreachable" };
   if (best.refuses) return { kind: "unreachable", type: best.refuses };
   const dev = best.dev;
-  // IPv4 (inet_select_addr): the out device's first address whose subnet holds the next hop, else its
-  // first; IPv6: see ipv6-source.ts.
   const iface = ifaces.find((i) => i.name === dev);
-  const own = iface?.addresses.filter((a) => !a.v6) ?? [];
-  const src = v6
-    ? ipv6Source(topo, host, dev, d)
-    : (own.find((a) => addressInIpCidr(best.via ?? d, a.subnet)) ?? own[0])?.address;
+  const src = v6 ? ipv6Source(topo, host, dev, d) : ipv4Source(ifaces, dev, best.via ?? d);
   return { kind: "unicast", dev, via: best.via, src, mtu: best.mtu ?? iface?.mtu ?? 1500 };
+}
+
+/**
+ * The IPv4 source the kernel gives a packet leaving by `dev` toward `nexthop` (inet_select_addr): `dev`'s
+ * first address whose subnet holds the next hop, else its first; when `dev` has none, the first address
+ * of another device in the lab's order (the kernel's ifindex order) that is neither host- nor link-scoped
+ * (127/8 is host-scoped; a lab gives no other scope). Checked on kernel 6.18 with `ip route get` and
+ * counters: a route `dev x0`, x0 without an address, took h0's 198.51.100.1 (its primary, not the
+ * secondary), and of two other devices the first in ifindex order with a global address, a link-scoped
+ * one skipped. Undefined when no device has one (the packet then leaves from 0.0.0.0, zero-source.ts).
+ */
+function ipv4Source(ifaces: IfaceInfo[], dev: string, nexthop: string): string | undefined {
+  const own = ifaces.find((i) => i.name === dev)?.addresses.filter((a) => !a.v6) ?? [];
+  const chosen = own.find((a) => addressInIpCidr(nexthop, a.subnet)) ?? own[0];
+  if (chosen) return chosen.address;
+  // An address's subnet's primary is listed before its secondaries, so the first found is a primary.
+  for (const i of ifaces)
+    for (const a of i.addresses) if (!a.v6 && !a.address.startsWith("127.")) return a.address;
+  return undefined;
 }

@@ -32,6 +32,8 @@ export interface ScriptItem {
   len?: number;
   /** A SYN's or SYN-ACK's MSS option as recorded (LOG's `OPT`). Default: the sender's route's. */
   mss?: number;
+  /** The TTL (hop limit) this packet is sent with. Default: the scenario's `ttl` for a request, else 64. */
+  ttl?: number;
   /**
    * The addresses the recording shows for the packet, when it shows no transport header to tell what
    * it is (xtables-monitor prints none for ICMP): a REJECT's answer is then known by them. Default: none.
@@ -163,7 +165,7 @@ export function runScenario(
         tcpFlags: item.tcpFlags,
         len: item.len,
         ...(item.mss !== undefined ? { mss: item.mss } : {}),
-        ...(spec.ttl !== undefined ? { ttl: spec.ttl } : {}),
+        ...((item.ttl ?? spec.ttl) !== undefined ? { ttl: item.ttl ?? spec.ttl } : {}),
         ...(spec.closedPort ? { closedPort: true } : {}),
         direction: "request",
       };
@@ -190,6 +192,7 @@ export function runScenario(
         tcpFlags: item.tcpFlags,
         len: item.len,
         ...(item.mss !== undefined ? { mss: item.mss } : {}),
+        ...(item.ttl !== undefined ? { ttl: item.ttl } : {}),
         // An echo reply carries the TOS its request arrived with (the kernel's icmp_reply copies it);
         // a TCP or UDP socket sends with its own, 0.
         ...(spec.proto === "icmp" && responder.tos ? { tos: responder.tos } : {}),

@@ -16,6 +16,7 @@ import { breakNote } from "./ct-break.ts";
 import { natChanged } from "./ct-status.ts";
 import { flowOffloadWords, OFFLOAD_SKIPS } from "./flow-offload-words.ts";
 import { type HookSlot, hookSlots } from "./hook-order.ts";
+import { ICMP_ERROR_BURST, icmpErrorLimited, icmpErrorLimitNote } from "./icmp-rate-limit.ts";
 import { addressFamily, canonicalAddress } from "./ip-address.ts";
 import { type KernelErrorCause, kernelError, kernelErrorName } from "./kernel-icmp-error.ts";
 import type { MatchContext } from "./match-rule.ts";
@@ -55,6 +56,7 @@ import {
   localSource,
   type Topology,
 } from "./topology.ts";
+import { NO_SOURCE_V4, zeroSourceDrop } from "./zero-source.ts";
 
 /** One chain (base chain of one table) the packet crossed. */
 export interface HookEvent {
@@ -195,6 +197,8 @@ export class Simulator {
   readonly conntrack: ConntrackTable;
   readonly packets: SimulatedPacket[] = [];
   private nextIpId = 4000;
+  /** Rate-limited ICMP errors sent, by `host>destination` (see icmp-rate-limit.ts). */
+  private icmpErrors = new Map<string, number>();
   private cur!: SimulatedPacket;
   private uncertain = false;
   private tracing = false;
@@ -375,10 +379,30 @@ export class Simulator {
     pkt.notes.push(
       `${host} sends ${name} (type ${answer.type} code ${answer.code}) from ${sent.src} to ${sent.dst}: packet ${this.packets.length + 1}`,
     );
+    this.countIcmpError(pkt, host, sent.dst, answer.type, answer.code, v6);
     const back = this.launch(host, "reply", sent, pkt.id);
     const got = back.fate.kind === "delivered" && back.fate.host === pkt.from ? back.received : undefined;
     const seen = got && pkt.direction === "request" ? errorSeen(cause, v6, p, got.src) : undefined;
     if (seen) back.notes.push(`${pkt.from} reports ${seen}`);
+  }
+
+  /**
+   * Counts an ICMP error `host` sends `dst` under the kernel's per-destination limit, and says when it is
+   * past the burst. One to the host itself leaves by lo, which the limit lets through.
+   */
+  private countIcmpError(
+    pkt: SimulatedPacket,
+    host: string,
+    dst: string,
+    type: number,
+    code: number,
+    v6: boolean,
+  ): void {
+    if (!icmpErrorLimited(type, code, v6) || isLocalAddress(this.world.topology, host, dst)) return;
+    const key = `${host}>${dst}`;
+    const nth = (this.icmpErrors.get(key) ?? 0) + 1;
+    this.icmpErrors.set(key, nth);
+    if (nth > ICMP_ERROR_BURST) pkt.notes.push(icmpErrorLimitNote(host, dst, nth, v6));
   }
 
   /**
@@ -453,6 +477,9 @@ export class Simulator {
     pkt.notes.push(
       `REJECT at ${hook} sends ${what} from ${answer.src} to ${answer.dst}${way}: packet ${this.packets.length + 1}`,
     );
+    // A bridge family's reject builds its error itself; an IP one's goes through icmp_send's limit.
+    if (!bridge && outcome.answer.kind === "icmp")
+      this.countIcmpError(pkt, host, answer.dst, outcome.answer.type, outcome.answer.code, !!p.v6);
     const sent = port
       ? this.launch(host, "reply", answer, pkt.id, (h, q) => {
           Object.assign(q, { macSrc: p.macDst, macDst: p.macSrc });
@@ -713,11 +740,14 @@ export class Simulator {
       if (nat?.kind === "MASQUERADE") {
         const route = routeLookup(this.world.topology, this.nfHost ?? "", p.dst);
         const addr = route.kind === "unicast" ? route.src : undefined;
+        // nf_nat_masquerade_ipv4/ipv6 drop what they find no address for (kernel 6.18: nothing left).
+        if (!addr && route.kind === "unicast" && ev)
+          return natDrop(ev, "MASQUERADE", p, io, this.world.ruleset.file);
         binding = addr ? { addr, port } : null;
       } else if (nat?.kind === "REDIRECT") {
         const addr = redirectAddress(this.world.topology, this.nfHost ?? "", p, io);
         // nf_nat_redirect drops a packet whose input interface has no address of its family.
-        if (!addr && ev) return redirectDrop(ev, p, io, this.world.ruleset.file);
+        if (!addr && ev) return natDrop(ev, "REDIRECT", p, io, this.world.ruleset.file);
         binding = addr ? { addr, port } : null;
       } else if (nat && "netmap" in nat) {
         // The address it maps is the one of the hook's manip, whichever statement wrote it.
@@ -834,10 +864,24 @@ export class Simulator {
     const topo = this.world.topology;
     let route = routeLookup(topo, host, p.dst, p.src || undefined);
     if (route.kind === "unreachable") return { kind: "lost", reason: sendRefused(host, p.dst, route.type) };
-    if (!p.src) p.src = route.kind === "unicast" && route.src ? route.src : localSource(topo, host, p.dst);
+    // No address to pick (inet_select_addr, ipv6_dev_get_saddr found none): see zero-source.ts.
+    let unsolicited: string | undefined;
+    if (!p.src) {
+      const src = route.kind === "local" ? localSource(topo, host, p.dst) : route.src;
+      if (src === undefined && route.kind === "unicast")
+        this.cur.notes.push(
+          p.v6
+            ? `${host} has no IPv6 address to send it from but ::1: the kernel sends it from ::1`
+            : `${host} has no IPv4 address to send it from (lo's 127.0.0.0/8 does not count): the kernel sends it from ${NO_SOURCE_V4}`,
+        );
+      if (src === undefined && route.kind === "unicast" && p.v6)
+        unsolicited = `${host}: nothing leaves ${route.dev}: a neighbour solicitation needs a link-local source, and ${route.dev} has none in the lab (a device that came up with one would send from it instead)`;
+      p.src = src ?? (p.v6 ? "::1" : NO_SOURCE_V4);
+    }
     if (host === this.cur.from && !this.cur.sent.src) this.cur.sent.src = p.src;
     if (host !== this.nfHost) {
       if (route.kind === "local") return { kind: "delivered", host };
+      if (unsolicited) return { kind: "lost", reason: unsolicited };
       return this.transmit(host, route.dev, route.via ?? p.dst, p);
     }
     const outDev = route.kind === "unicast" ? route.dev : "lo";
@@ -862,6 +906,7 @@ export class Simulator {
       // Loopback: back in through PREROUTING and INPUT on lo.
       return this.ipReceive(host, "lo", p, undefined);
     }
+    if (unsolicited) return { kind: "lost", reason: unsolicited };
     return this.transmit(host, dev, route.via ?? p.dst, p);
   }
 
@@ -1270,15 +1315,34 @@ export class Simulator {
    * A packet of a connection nft `flow add` offloaded, entering on one of the flowtable's devices: the
    * flowtable's ingress hook forwards it (kernel source, nf_flow_offload_ip_hook; unverified on a running
    * kernel): no prerouting, forward or postrouting chain and no conntrack, the connection's NAT applied,
-   * the TTL decremented, out by the route. A TCP FIN or RST is forwarded too and marks the flow closing
-   * (its removal is the flowtable's periodic cleanup, not simulated); a SYN on a closing flow ends the
-   * offload and takes the normal path. Undefined when the normal path applies.
+   * the TTL decremented, out by the route; a TTL of 1 or less, or a packet longer than the MTU of the way
+   * out, is left to the normal path. A TCP FIN or RST is forwarded too and marks the flow closing (its
+   * removal is the flowtable's periodic cleanup, not simulated); a SYN on a closing flow ends the offload
+   * and takes the normal path. Undefined when the normal path applies.
    */
   private flowtableForward(host: string, dev: string, p: SimPacket): Fate | undefined {
     const flags = p.tcpFlags ?? [];
     const found = this.conntrack.offloadedOf(p);
     const off = found?.entry.offloaded;
     if (!found || !off?.devices.includes(dev)) return undefined;
+    // nf_flow_tuple_ip(v6) refuses a TTL (hop limit) of 1 or less before the lookup: ip_forward answers it.
+    if (p.ttl <= 1) {
+      const ttl = p.v6 ? "hop limit" : "TTL";
+      this.cur.notes.push(
+        `flowtable ${off.flowtable} does not forward a packet that arrives with ${ttl} ${p.ttl}: it takes the normal path, where the kernel refuses to forward it`,
+      );
+      return undefined;
+    }
+    // nf_flow_exceeds_mtu: one longer than the MTU of the flow's way out takes the normal path too.
+    const ahead: SimPacket = { ...p, ct: { entry: found.entry, dir: found.dir, state: "ESTABLISHED" } };
+    applyNat(ahead, "dst");
+    const out = routeLookup(this.world.topology, host, ahead.dst);
+    if (out.kind === "unicast" && p.len > out.mtu) {
+      this.cur.notes.push(
+        `flowtable ${off.flowtable} does not forward a packet of ${p.len} bytes, longer than the ${out.mtu}-byte MTU of its way out by ${out.dev}: it takes the normal path`,
+      );
+      return undefined;
+    }
     if (flags.includes("SYN") && off.closing) {
       delete found.entry.offloaded;
       this.cur.notes.push(
@@ -1308,6 +1372,8 @@ export class Simulator {
   ): Fate {
     const topo = this.world.topology;
     if (host !== this.nfHost) {
+      const zero = p.v6 ? undefined : zeroSourceDrop(host, dev, p.src, p.dst);
+      if (zero) return { kind: "lost", reason: zero };
       if (
         isLocalAddress(topo, host, p.dst) ||
         (!p.v6 && isBroadcastAddress(topo, host, p.dst)) ||
@@ -1324,7 +1390,10 @@ export class Simulator {
       const v = this.ipHook("PREROUTING", p, { family: "ip", in: dev });
       if (!v.ok) return this.dropped(v);
     }
-    const rpf = p.v6 ? undefined : reversePathDrop(topo, this.world.sysctls, host, dev, p.src);
+    const rpf = p.v6
+      ? undefined
+      : (zeroSourceDrop(host, dev, p.src, p.dst) ??
+        reversePathDrop(topo, this.world.sysctls, host, dev, p.src));
     if (rpf) return { kind: "lost", reason: rpf };
     const loopback = this.loopbackMartian(host, dev, p);
     if (loopback) return { kind: "lost", reason: loopback };
@@ -1501,20 +1570,26 @@ function rejectWith(table: TableDef, steps: readonly RuleStep[]): string | undef
 type Verdict = { ok: true } | { ok: false; event: HookEvent; reason?: string };
 
 /**
- * A REDIRECT whose input interface has no address of the packet's family: the kernel's nf_nat_redirect
- * returns NF_DROP, so the rule's step and the table's verdict become a drop, with why.
+ * The drop of a REDIRECT whose input interface, or a MASQUERADE whose host, has no address of the
+ * packet's family to give it: the NAT verdict becomes a drop at that rule.
  */
-function redirectDrop(ev: HookEvent, p: SimPacket, io: Io, file: string | undefined): Verdict {
-  const step = [...ev.steps].reverse().find((s) => s.verdict === "REDIRECT");
+function natDrop(
+  ev: HookEvent,
+  kind: "REDIRECT" | "MASQUERADE",
+  p: SimPacket,
+  io: Io,
+  file: string | undefined,
+): Verdict {
+  const step = [...ev.steps].reverse().find((s) => s.verdict === kind);
   if (step) step.verdict = "DROP";
   ev.verdict = "DROP";
   const rule = step
-    ? `REDIRECT by rule at line ${step.line}${file && step.line > 0 ? ` of ${file}` : ""}: ${step.text}`
-    : "REDIRECT";
+    ? `${kind} by rule at line ${step.line}${file && step.line > 0 ? ` of ${file}` : ""}: ${step.text}`
+    : kind;
   const family = p.v6 ? "IPv6" : "IPv4";
-  return {
-    ok: false,
-    event: ev,
-    reason: `${rule}: its input interface ${io.in ?? ""} has no ${family} address to redirect to, so the kernel drops it`,
-  };
+  const why =
+    kind === "REDIRECT"
+      ? `its input interface ${io.in ?? ""} has no ${family} address to redirect to`
+      : `no device of the host has an ${family} address to masquerade it with`;
+  return { ok: false, event: ev, reason: `${rule}: ${why}, so the kernel drops it` };
 }

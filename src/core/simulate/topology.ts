@@ -112,22 +112,30 @@ export function isLocalAddress(topo: Topology, host: string, addr: string): bool
 }
 
 /**
- * The source `host` gives a packet it sends to its own IPv4 address `dst`: the local route's preferred
- * source, which the kernel sets to the subnet's primary address (the first of the interface's
+ * The source `host` gives a packet it sends to its own address `dst` (a `local` route's): the local route's
+ * preferred source, which the kernel sets to the subnet's primary address (the first of the interface's
  * addresses in it) when `dst` is a secondary one (fib_add_ifaddr; checked on kernel 6.18: a connection
- * to 203.0.113.11 left from 203.0.113.10); `dst` itself otherwise, and for IPv6.
+ * to 203.0.113.11 left from 203.0.113.10). Any 127/8 address is lo's `local 127.0.0.0/8 ... src
+ * 127.0.0.1` (kernel 6.18: `ip route get 127.0.0.5` said `src 127.0.0.1`), listed in the lab or not. IPv6:
+ * `dst` itself (RFC 6724's first rule, the same address).
  */
 export function localSource(topo: Topology, host: string, dst: string): string {
   const v = parseIpv4(dst);
   if (v === undefined) return dst;
-  for (const i of hostIfaces(topo, host)) {
-    if (!i.addresses.some((a) => !a.v6 && a.value === v)) continue;
-    const own = i.addresses.find((a) => a.value === v) as IfaceAddress;
-    const mask = prefixMask(own.len);
-    const primary = i.addresses.find((a) => !a.v6 && a.len === own.len && ((a.value ^ v) & mask) >>> 0 === 0);
-    return primary?.address ?? dst;
+  const ifaces = hostIfaces(topo, host);
+  const primaryOf = (i: IfaceInfo, len: number) =>
+    i.addresses.find((a) => !a.v6 && a.len === len && ((a.value ^ v) & prefixMask(len)) >>> 0 === 0);
+  for (const i of ifaces) {
+    const own = i.addresses.find((a) => !a.v6 && a.value === v);
+    if (own) return primaryOf(i, own.len)?.address ?? dst;
   }
-  return dst;
+  // A loopback device's whole subnet is local (127.0.0.5 with lo's 127.0.0.1/8).
+  for (const i of ifaces)
+    if (i.kind === "loopback")
+      for (const a of i.addresses)
+        if (!a.v6 && ((a.value ^ v) & prefixMask(a.len)) >>> 0 === 0)
+          return primaryOf(i, a.len)?.address ?? dst;
+  return dst.startsWith("127.") ? "127.0.0.1" : dst;
 }
 
 /** True when `addr` is a broadcast address for `host` (limited, or a subnet's directed broadcast). */

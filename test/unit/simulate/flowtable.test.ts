@@ -18,6 +18,8 @@ import { describe, expect, it } from "vitest";
 import { explainNftRule } from "../../../src/core/render/explain-nft-rule.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import { runScenario, type ScriptItem } from "../../../src/core/simulate/run-scenario.ts";
+import { buildTopology } from "../../../src/core/simulate/topology.ts";
+import { labSchema } from "../../../src/core/trace-file/schema.ts";
 import { textWorld } from "./helpers.ts";
 
 const DIR = join(import.meta.dirname, "../../fixtures/simulate/nft-flowtable-offload");
@@ -306,5 +308,138 @@ describe("a second flow add met by the packet that offloaded the connection", ()
     expect(data?.notes).toEqual([
       "forwarded by flowtable ft at br-lan's ingress hook (offloaded at line 8 of t.nft): it skips prerouting, forward and postrouting, NAT kept",
     ]);
+  });
+});
+
+describe("a packet of an offloaded connection arriving with TTL 1", () => {
+  // Not capturable here (CONFIG_NF_FLOW_TABLE unset, see the top). Kernel source: nf_flow_tuple_ip refuses a
+  // TTL of 1 or less (nf_flow_tuple_ipv6 a hop limit of 1 or less) before looking the flow up, so the ingress
+  // hook accepts the packet unforwarded; it then crosses prerouting and routing, and ip_forward, before the
+  // forward hook, refuses it and sends an ICMP time exceeded, as for a connection never offloaded.
+  const world = textWorld(FW4, "nft-list.nft", DIR);
+  const udp = (ttl: number) =>
+    runScenario(world, {
+      from: "laptop",
+      to: "198.51.100.10",
+      proto: "udp",
+      dport: 53,
+      script: [{ direction: "request" }, { direction: "reply" }, { direction: "request", ttl }],
+    }).packets[2];
+
+  it("is left to the normal path, which refuses to forward it and answers time exceeded", () => {
+    const late = udp(1);
+    expect(late?.notes[0]).toBe(
+      "flowtable ft does not forward a packet that arrives with TTL 1: it takes the normal path, where the kernel refuses to forward it",
+    );
+    expect(late?.events.map((e) => e.hook)).toContain("ip:fw4:prerouting");
+    expect(late?.events.map((e) => e.hook)).not.toContain("ip:fw4:forward");
+    expect(late?.fate).toMatchObject({ kind: "lost" });
+    expect(late?.fate.kind === "lost" && late.fate.reason).toMatch(
+      /^TTL exceeded at router: .* ICMP time exceeded$/,
+    );
+    expect(late?.received).toBeUndefined();
+  });
+
+  it("is forwarded by the flowtable with TTL 2, arriving with TTL 1", () => {
+    const ok = udp(2);
+    expect(ok?.events).toEqual([]);
+    expect(ok?.notes[0]).toMatch(/^forwarded by flowtable ft at br-lan's ingress hook/);
+    expect(ok?.received).toMatchObject({ ttl: 1 });
+  });
+});
+
+describe("a packet of an offloaded connection longer than the MTU of its way out", () => {
+  // Kernel source: nf_flow_offload_ip_hook returns NF_ACCEPT when nf_flow_exceeds_mtu (the flow's route
+  // MTU, eth0's 1500 here), so the packet crosses prerouting, forward and postrouting like any other.
+  it("takes the normal path", () => {
+    const run = runScenario(textWorld(FW4, "nft-list.nft", DIR), {
+      from: "laptop",
+      to: "198.51.100.10",
+      proto: "udp",
+      dport: 53,
+      script: [{ direction: "request" }, { direction: "reply" }, { direction: "request", len: 1600 }],
+    });
+    const big = run.packets[2];
+    expect(big?.notes[0]).toBe(
+      "flowtable ft does not forward a packet of 1600 bytes, longer than the 1500-byte MTU of its way out by eth0: it takes the normal path",
+    );
+    expect(big?.events.map((e) => e.hook)).toEqual(
+      expect.arrayContaining(["ip:fw4:prerouting", "ip:fw4:forward"]),
+    );
+  });
+});
+
+describe("an IPv6 packet of an offloaded connection arriving with hop limit 1", () => {
+  // Kernel source, as above: nf_flow_tuple_ipv6 refuses a hop limit of 1 or less before the lookup.
+  const lab = labSchema.parse({
+    version: 1,
+    name: "v6-router",
+    description: "A router between two IPv6 hosts, its flowtable on both devices.",
+    sysctls: { "net.ipv6.conf.all.forwarding": "1" },
+    hosts: [
+      {
+        name: "a",
+        role: "container",
+        interfaces: [
+          { name: "eth0", mac: "02:00:00:00:0a:01", addresses: ["2001:db8:1::2/64"], kind: "veth" },
+        ],
+        routes: [{ to: "default", via: "2001:db8:1::1", dev: "eth0" }],
+      },
+      {
+        name: "r",
+        role: "docker-host",
+        interfaces: [
+          {
+            name: "r0",
+            mac: "02:00:00:00:0a:02",
+            addresses: ["2001:db8:1::1/64"],
+            kind: "veth",
+            peer: "a/eth0",
+          },
+          {
+            name: "r1",
+            mac: "02:00:00:00:0b:02",
+            addresses: ["2001:db8:2::1/64"],
+            kind: "veth",
+            peer: "b/eth0",
+          },
+        ],
+        routes: [],
+      },
+      {
+        name: "b",
+        role: "container",
+        interfaces: [
+          { name: "eth0", mac: "02:00:00:00:0b:01", addresses: ["2001:db8:2::2/64"], kind: "veth" },
+        ],
+        routes: [{ to: "default", via: "2001:db8:2::1", dev: "eth0" }],
+      },
+    ],
+  });
+  const text =
+    "table inet t {\n\tflowtable ft {\n\t\thook ingress priority filter\n\t\tdevices = { r0, r1 }\n\t}\n\tchain c {\n\t\ttype filter hook forward priority filter; policy accept;\n\t\tmeta l4proto udp flow add @ft\n\t}\n}\n";
+  const world = {
+    topology: buildTopology(lab),
+    ruleset: parseRulesetFile(text, "t.nft"),
+    ebtables: "nft" as const,
+    sysctls: lab.sysctls,
+  };
+
+  it("is left to the normal path, which refuses it with an ICMPv6 time exceeded", () => {
+    const run = runScenario(world, {
+      from: "a",
+      to: "2001:db8:2::2",
+      proto: "udp",
+      dport: 53,
+      script: [{ direction: "request" }, { direction: "reply" }, { direction: "request", ttl: 1 }],
+    });
+    const [, reply, late] = run.packets;
+    expect(reply?.notes[0]).toMatch(/offloads the connection to flowtable ft/);
+    expect(late?.notes[0]).toBe(
+      "flowtable ft does not forward a packet that arrives with hop limit 1: it takes the normal path, where the kernel refuses to forward it",
+    );
+    expect(late?.fate.kind === "lost" && late.fate.reason).toMatch(
+      /^hop limit exceeded at r: .* ICMPv6 time exceeded$/,
+    );
   });
 });
