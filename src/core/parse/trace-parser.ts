@@ -17,7 +17,7 @@ import { detach } from "./detach-string.ts";
 import { detectEnvelope } from "./detect-envelope.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
 import { HOST_FIREWALL_PREFIXES, hostFirewallChoices, hostFirewallDrop } from "./host-firewall-prefixes.ts";
-import { resetPrettyTime } from "./journal-json.ts";
+import { type PrettyRecord, prettyRecord } from "./journal-json.ts";
 import { readSplitUlogdRecord } from "./json-record.ts";
 import { LogFieldMemo } from "./log-field-memo.ts";
 import { readAuditPacket, readLogLoss, readMonitorExit, readRepeatedMessage } from "./log-loss.ts";
@@ -270,6 +270,8 @@ export class TraceParser {
    * (a NAT rewrite gives the packet a new trace id).
    */
   private held: { ev: TraceEvent; seq: number; counted: boolean } | undefined;
+  /** What the lines of the pretty-printed JSON record being read said so far (its time, its host). */
+  private pretty: PrettyRecord = prettyRecord();
   /**
    * A LOG line whose fields stop before the kernel's last one, its error not yet reported: the next
    * line may go on with the fields (`parts` lines joined so far). See {@link joinCut}.
@@ -302,7 +304,6 @@ export class TraceParser {
 
   /** `onPacket` receives every finished packet in id order, with its flow decision. */
   constructor(onPacket: (packet: Packet, flow: FlowAssignment) => void, options: ParseOptions = {}) {
-    resetPrettyTime();
     this.file = options.file ?? "-";
     this.maxDiagnostics = options.maxDiagnostics ?? 1000;
     this.chainHooks = options.chainHooks;
@@ -435,8 +436,8 @@ export class TraceParser {
   /** Starts a new input file: line numbers restart, grouping state carries on. */
   setFile(file: string): void {
     this.releaseCut();
-    // A file that ended inside a pretty JSON record leaves its time to no line of the next.
-    resetPrettyTime();
+    // A file that ended inside a pretty JSON record leaves its time and host to no line of the next.
+    this.pretty = prettyRecord();
     this.file = file;
     this.lineNo = 0;
   }
@@ -541,7 +542,7 @@ export class TraceParser {
       }
     }
     // Only a line that may be coloured or JSON takes the slower way (see `unwrap-line.ts`).
-    const u = needsUnwrap(raw, raw.charCodeAt(0)) ? unwrapLine(raw) : undefined;
+    const u = needsUnwrap(raw, raw.charCodeAt(0)) ? unwrapLine(raw, this.pretty) : undefined;
     let body = u ? u.text : raw;
     let at = u?.map;
     let envelope = u ? u.envelope : detectEnvelope(raw);
