@@ -295,6 +295,25 @@ function notePretty(line: string, p: PrettyRecord): void {
   if (p.host !== undefined && at < p.hostIndent) p.host = undefined;
 }
 
+/**
+ * The indentation of `line` when it is a pretty record's message line (see {@link PRETTY_MESSAGE}),
+ * else -1: a parse holds it until the record's lines after it have named its host.
+ */
+export function prettyMessageIndent(line: string): number {
+  return line.charCodeAt(0) <= 32 && PRETTY_MESSAGE.test(line) ? indentOf(line) : -1;
+}
+
+/** Whether `line` (after a pretty message line indented `indent`) may still be a field of its record. */
+export function insidePrettyRecord(line: string, indent: number): boolean {
+  const at = indentOf(line);
+  return (
+    at > 0 &&
+    at < line.length &&
+    !(at < indent && /[{}]/.test(line.charAt(at))) &&
+    prettyMessageIndent(line) < 0
+  );
+}
+
 /** `journalctl -o json-sse` writes each record as a server-sent event: this before it, a blank line after. */
 const SSE = "data: ";
 

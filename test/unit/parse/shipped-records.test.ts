@@ -104,7 +104,8 @@ describe("Elasticsearch and OpenSearch", () => {
     expect(r.event).toEqual({
       hook: HOOK,
       time: AT,
-      host: undefined,
+      // `host` is printed after `message` here: read all the same, as the hit on one line gives it.
+      host: "fw01",
       envelope: "journal-json",
       line: at + 1,
       column: (lines[at] as string).indexOf("pwpc/") + 1,
@@ -150,6 +151,29 @@ describe("Elasticsearch and OpenSearch", () => {
     expect(
       parseTraceText([doc({ name: "fw01" }), bare].join("\n")).packets.map((p) => p.events[0]?.host),
     ).toEqual(["fw01", undefined]);
+  });
+
+  it("gives a pretty record's line the host printed after its message, at the message's own line", () => {
+    const doc = (host: string, id: string) =>
+      JSON.stringify(
+        {
+          message: LOG.replace("ID=37417", `ID=${id}`),
+          "@timestamp": source["@timestamp"],
+          host: { name: host },
+        },
+        null,
+        2,
+      );
+    const text = `${doc("fw01", "1")}\n${doc("fw02", "2")}\n`;
+    const r = parseTraceText(text, { file: "es.json" });
+    const lines = text.split("\n");
+    expect(r.packets.map((p) => [p.events[0]?.host, p.events[0]?.time, p.events[0]?.position.line])).toEqual([
+      ["fw01", AT, lines.findIndex((l) => l.includes("ID=1 ")) + 1],
+      ["fw02", AT, lines.findIndex((l) => l.includes("ID=2 ")) + 1],
+    ]);
+    // A record that ends without a host, or a file cut inside one: the line is read without a host.
+    const cut = doc("fw01", "3").split("\n").slice(0, 2).join("\n");
+    expect(parseTraceText(cut).packets.map((p) => p.events[0]?.host)).toEqual([undefined]);
   });
 
   it("keeps a pretty record's time and host per parser: two parsers reading at once share neither", () => {
