@@ -173,6 +173,8 @@ export interface VlanTag {
   pcp?: number;
   /** The drop eligible indicator (1 bit); absent when 0. */
   dei?: number;
+  /** The tag inside this one (802.1Q inside 802.1ad, QinQ), when the trace shows it. */
+  inner?: VlanTag;
 }
 
 /**

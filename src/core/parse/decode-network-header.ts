@@ -13,6 +13,8 @@ export interface NetworkHeader {
   ip?: IpInfo;
   l4?: L4Info;
   arp?: ArpInfo;
+  /** The control field of the inner (802.1Q) tag a doubly tagged frame's header starts with. */
+  innerTci?: number;
 }
 
 /** Most bytes of network header the kernel puts in a trace (`NFT_TRACETYPE_NETWORK_HSIZE`). */
@@ -167,7 +169,7 @@ function decodeInnerTagged(hex: string): NetworkHeader | undefined {
     const inner = `0x${(((head[2] as number) << 8) | (head[3] as number)).toString(16).padStart(4, "0")}`;
     // 36 bytes are left of the kernel's 40: an IPv4 header and some payload; an IPv6 header is cut (not read).
     const header = INNER_TYPES.has(inner) ? decodeAs(hex.slice(at), inner, true) : undefined;
-    if (header) return header;
+    if (header) return { ...header, innerTci: ((head[0] as number) << 8) | (head[1] as number) };
   }
   return undefined;
 }
@@ -189,8 +191,10 @@ function decodeAs(hex: string, ethType: string, innerTag = false): NetworkHeader
     if (flags.length > 0) ip.flags = flags;
     // In 8-byte units, as LOG prints FRAG: for IPv4 (IPv6's FRAG: is in bytes).
     if (frag & 0x1fff) ip.fragment = frag & 0x1fff;
-    const proto = b[9] as number;
-    return { ip, l4: newL4(protocolName(proto)) };
+    const l4 = newL4(protocolName(b[9] as number));
+    // Behind an inner tag the bytes run on into the transport header: a first fragment's ports or ICMP words.
+    if (!ip.fragment) readTransport(l4, b, ((b[0] as number) & 15) * 4);
+    return { ip, l4 };
   }
   if (ethType === "0x86dd" && b.length >= 40) {
     const groups = (at: number) =>
@@ -217,6 +221,27 @@ function decodeAs(hex: string, ethType: string, innerTag = false): NetworkHeader
     return { arp };
   }
   return undefined;
+}
+
+/** Transports whose header starts with the source and destination ports. */
+const PORTED = new Set(["tcp", "udp", "udplite", "sctp", "dccp"]);
+
+/** The first words of the transport header at `at` of `b`, as far as `b` holds them, into `l4`. */
+function readTransport(l4: L4Info, b: readonly number[], at: number): void {
+  const word = (i: number) => ((b[at + i] as number) << 8) | (b[at + i + 1] as number);
+  if (b.length < at + 4) return;
+  if (PORTED.has(l4.proto)) {
+    l4.sport = word(0);
+    l4.dport = word(2);
+  } else if (l4.proto === "icmp") {
+    l4.icmpType = b[at] as number;
+    l4.icmpCode = b[at + 1] as number;
+    // An echo's id and sequence, as LOG prints them for types 0 and 8 only.
+    if ((l4.icmpType === 0 || l4.icmpType === 8) && b.length >= at + 8) {
+      l4.icmpId = word(4);
+      l4.icmpSeq = word(6);
+    }
+  }
 }
 
 /**

@@ -228,17 +228,27 @@ const PRETTY_TIME =
   /^[ \t]+"(time|@timestamp|timestamp|__REALTIME_TIMESTAMP)"[ \t]*:[ \t]*("?)([-0-9.:+TZ]{1,40})\2,?[ \t]*$/;
 
 /**
- * The time of the record being printed one field a line, read from its time line (see
- * {@link PRETTY_TIME}) for the message line after it; forgotten at the record's `}`. A pretty
- * record's lines come one after the other, all read here (each starts with a space).
+ * What the lines of a record printed one field a line said before its message line: its time
+ * (see {@link PRETTY_TIME}) and its host, forgotten at the record's `}`. A pretty record's lines
+ * come one after the other, all read here (each starts with a space). Each parse keeps its own
+ * (see {@link prettyRecord}): two parses in one process never share one.
  */
-let prettyTime: number | undefined;
-/** The indentation of {@link prettyTime}'s line: a brace less indented closes its record, a nested object's does not. */
-let prettyIndent = 0;
+export interface PrettyRecord {
+  /** The time of the record's time line. */
+  time?: number;
+  /** The indentation of the time line: a brace less indented closes its record, a nested object's does not. */
+  indent: number;
+  /** The host the record names (`"host" : "fw01"`, or `name` / `hostname` in its `host` object). */
+  host?: string;
+  /** The indentation of the record's `host` line (as {@link indent}, for {@link host}). */
+  hostIndent: number;
+  /** The indentation of an open `"host" : {` line, or -1. */
+  hostObject: number;
+}
 
-/** Forgets a pretty record's time: each parse starts with none (a file may end inside a record). */
-export function resetPrettyTime(): void {
-  prettyTime = undefined;
+/** A parse's {@link PrettyRecord}, empty: each parse starts with none (a file may end inside a record). */
+export function prettyRecord(): PrettyRecord {
+  return { indent: 0, hostIndent: 0, hostObject: -1 };
 }
 
 /** The spaces and tabs `line` starts with. */
@@ -248,20 +258,60 @@ function indentOf(line: string): number {
   return i;
 }
 
-/** Reads `line` when it is a pretty record's time line or its end (see {@link prettyTime}). */
-function notePrettyTime(line: string): void {
+/** `"host" : {`, `"host" : "fw01",` or, inside the host object, `"name" : "fw01",` (group 1: the key, 2: the name). */
+const PRETTY_HOST =
+  /^[ \t]+"(host|name|hostname)"[ \t]*:[ \t]*(?:\{|"([A-Za-z0-9][A-Za-z0-9._-]{0,254})",?)[ \t]*$/;
+
+/** Reads `line` when it is a pretty record's time or host line, or its end (see {@link PrettyRecord}). */
+function notePretty(line: string, p: PrettyRecord): void {
   const t = PRETTY_TIME.exec(line);
   if (t) {
-    prettyIndent = indentOf(line);
+    p.indent = indentOf(line);
     const [, key, quote, value] = t as unknown as [string, string, string, string];
-    if (key === "__REALTIME_TIMESTAMP")
-      prettyTime = /^\d{1,17}$/.test(value) ? Number(value) / 1e6 : undefined;
+    if (key === "__REALTIME_TIMESTAMP") p.time = /^\d{1,17}$/.test(value) ? Number(value) / 1e6 : undefined;
     else if (quote) {
       const ms = /^\d{4}-\d\d-\d\dT/.test(value) ? Date.parse(value) : Number.NaN;
-      prettyTime = Number.isNaN(ms) ? undefined : ms / 1000;
-    } else prettyTime = /^\d{1,12}(\.\d{1,9})?$/.test(value) ? Number(value) : undefined;
-  } else if (prettyTime !== undefined && /^[ \t]*[{}]/.test(line) && indentOf(line) < prettyIndent)
-    prettyTime = undefined;
+      p.time = Number.isNaN(ms) ? undefined : ms / 1000;
+    } else p.time = /^\d{1,12}(\.\d{1,9})?$/.test(value) ? Number(value) : undefined;
+    return;
+  }
+  const h = line.includes('"') ? PRETTY_HOST.exec(line) : null;
+  if (h) {
+    const at = indentOf(line);
+    const name = h[2];
+    if (h[1] === "host") {
+      p.hostIndent = at;
+      // ECS's object: its `name` (else `hostname`) is the host.
+      if (name === undefined) p.hostObject = at;
+      else p.host = name;
+    } else if (name !== undefined && p.hostObject >= 0 && at > p.hostObject && (h[1] === "name" || !p.host))
+      p.host = name;
+    return;
+  }
+  if (!/^[ \t]*[{}]/.test(line)) return;
+  const at = indentOf(line);
+  if (at <= p.hostObject) p.hostObject = -1;
+  if (p.time !== undefined && at < p.indent) p.time = undefined;
+  if (p.host !== undefined && at < p.hostIndent) p.host = undefined;
+}
+
+/**
+ * The indentation of `line` when it is a pretty record's message line (see {@link PRETTY_MESSAGE}),
+ * else -1: a parse holds it until the record's lines after it have named its host.
+ */
+export function prettyMessageIndent(line: string): number {
+  return line.charCodeAt(0) <= 32 && PRETTY_MESSAGE.test(line) ? indentOf(line) : -1;
+}
+
+/** Whether `line` (after a pretty message line indented `indent`) may still be a field of its record. */
+export function insidePrettyRecord(line: string, indent: number): boolean {
+  const at = indentOf(line);
+  return (
+    at > 0 &&
+    at < line.length &&
+    !(at < indent && /[{}]/.test(line.charAt(at))) &&
+    prettyMessageIndent(line) < 0
+  );
 }
 
 /** `journalctl -o json-sse` writes each record as a server-sent event: this before it, a blank line after. */
@@ -273,12 +323,18 @@ const SSE = "data: ";
  * damaged record (a line starting `{"`, `data: {` or with RS is taken for one); undefined for any
  * other line. Never throws.
  */
-export function readJournalJson(line: string): JournalMessage | ErrorLine | undefined {
+export function readJournalJson(
+  line: string,
+  record: PrettyRecord = prettyRecord(),
+): JournalMessage | ErrorLine | undefined {
   failed = undefined;
   const pretty = line.charCodeAt(0) <= 32 ? PRETTY_MESSAGE.exec(line) : null;
-  // A pretty record's other lines (each indented) may give its time; any other line ends it.
-  if (line.charCodeAt(0) > 32) prettyTime = undefined;
-  else if (!pretty) notePrettyTime(line);
+  // A pretty record's other lines (each indented) may give its time and host; any other line ends it.
+  if (line.charCodeAt(0) > 32) {
+    record.time = undefined;
+    record.host = undefined;
+    record.hostObject = -1;
+  } else if (!pretty) notePretty(line, record);
   if (pretty) {
     const i = pretty[0].length;
     // A byte array goes on over the next lines (-o json prints it on one).
@@ -298,8 +354,11 @@ export function readJournalJson(line: string): JournalMessage | ErrorLine | unde
     if (end < line.length && !(c === 44 && end + 1 === line.length))
       return error(end, "',' or the end of the line after MESSAGE's value");
     const out: JournalMessage = { map: [], kernel: false };
-    if (prettyTime !== undefined) out.time = prettyTime;
-    prettyTime = undefined;
+    if (record.time !== undefined) out.time = record.time;
+    // The name stands on a line of its own: the message's start stands for it.
+    if (record.host !== undefined) out.host = { name: record.host, at: i };
+    record.time = undefined;
+    record.host = undefined;
     return readMessage(line, i, end, out) ?? out;
   }
   let i = line.charCodeAt(0) === 0xfeff ? 1 : 0;

@@ -599,10 +599,42 @@ export class PairingQueue<T> {
     this.drain(true);
   }
 
-  /** Whether these keys are a later fragment of a datagram no flow knows. */
+  /**
+   * Whether these keys are a later fragment of a datagram no flow knows, or a first fragment whose
+   * tuples no flow knows: logged before defragmentation (nft at priority -450), a masqueraded reply's
+   * fragments show the router's address, and only the reassembled datagram's de-NATed tuple names its flow.
+   */
   private waits(keys: FlowKeys): boolean {
     const frag = laterFragment(keys);
-    return frag !== undefined && !this.pairer.knows(frag);
+    if (frag !== undefined) return !this.pairer.knows(frag);
+    return keys.datagram !== undefined && this.unknown(keys);
+  }
+
+  /** Whether `keys` name a packet by its own tuples only (no quote), none of which a flow knows. */
+  private unknown(keys: FlowKeys): boolean {
+    if (keys.quoted !== undefined || keys.quotedIds !== undefined || keys.seen.length === 0) return false;
+    return !keys.seen.some((t) => this.pairer.knows(t));
+  }
+
+  /**
+   * The keys of the whole packet after `i` that shows first fragment `first`'s tuple (the datagram
+   * reassembled), with `first`'s datagram tuple: its de-NATed tuples find the flow; else undefined.
+   */
+  private reassembled(first: FlowKeys, i: number): FlowKeys | undefined {
+    const t = first.seen[0];
+    const whole = this.queue.find(
+      (o, j) =>
+        j > i && o.keys.datagram === undefined && !o.keys.laterFragment && o.keys.seen.includes(t as string),
+    )?.keys;
+    if (!whole) return undefined;
+    const keys: FlowKeys = {
+      seen: whole.seen,
+      reversed: whole.reversed,
+      proto: first.proto,
+      replyLike: first.replyLike,
+    };
+    if (first.datagram !== undefined) keys.datagram = first.datagram;
+    return keys;
   }
 
   private drain(end: boolean): void {
@@ -614,9 +646,15 @@ export class PairingQueue<T> {
       // Checked when its turn comes: a packet paired before it may have named the datagram.
       if (this.waits(keys)) {
         const frag = laterFragment(keys);
-        const first = q.find((o, j) => j > i && o.keys.datagram === frag)?.keys;
+        const at = frag === undefined ? i : q.findIndex((o, j) => j > i && o.keys.datagram === frag);
+        const first = at < 0 ? undefined : (q[at] as { keys: FlowKeys }).keys;
+        // The reassembled datagram's tuples decide when the first fragment's own name no flow.
+        const unknown = first !== undefined && this.unknown(first);
+        const whole = unknown ? this.reassembled(first, at) : undefined;
+        if (!whole && (!first || unknown) && !end && q.length - i - 1 < this.wait) break;
         // The first fragment's tuples (its ports) decide; its datagram tuple is then remembered with them.
-        if (first)
+        if (whole) keys = frag === undefined ? whole : { ...whole, datagram: frag };
+        else if (first && frag !== undefined)
           keys = {
             seen: first.seen,
             reversed: first.reversed,
@@ -624,7 +662,6 @@ export class PairingQueue<T> {
             replyLike: first.replyLike,
             datagram: frag,
           };
-        else if (!end && q.length - i - 1 < this.wait) break;
       }
       this.emit(head.item, this.pairer.assignKeys(keys));
     }

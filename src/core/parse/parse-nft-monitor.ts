@@ -13,6 +13,7 @@ import { ICMPV6_TYPES } from "./icmpv6-types.ts";
 import { IPV6_EXTENSION_HEADERS } from "./ipv6.ts";
 import { NETDEV_HINT, netdevSkipped } from "./parse-hints.ts";
 import { blankEvent, IGNORE, type ParsedLine, SKIP } from "./parsed-line.ts";
+import { vlanFromTci } from "./vlan-tag.ts";
 
 const FAMILIES: Record<string, Family> = { ip: "ip", ip6: "ip6", inet: "ip", bridge: "bridge", arp: "arp" };
 
@@ -160,7 +161,14 @@ const MAX_NH_BITS = 320;
  * second VLAN tag), printed as one number without its leading zeros. Read at offset 0 as
  * xtables-monitor's `NH=` under `tag` (the TPID of the tag before it): an IP or ARP header fills `ev`.
  */
-function rawNetworkHeader(word: string, value: string, ev: TraceEvent, tag: string, family: Family): void {
+function rawNetworkHeader(
+  word: string,
+  value: string,
+  ev: TraceEvent,
+  tag: string,
+  family: Family,
+  inner: string,
+): void {
   const [, offset, bits] = word.split(",");
   const n = Number(bits);
   // The kernel sends at most NFT_TRACETYPE's 40 header bytes: a longer length is garbage, not padded out.
@@ -174,6 +182,8 @@ function rawNetworkHeader(word: string, value: string, ev: TraceEvent, tag: stri
     if (nh.l4) ev.l4 = nh.l4;
   }
   if (nh?.arp && !ev.arp) ev.arp = nh.arp;
+  // `vlan type 8021q` named the inner tag's protocol; its control field opens the bytes.
+  if (nh?.innerTci !== undefined && ev.vlan) ev.vlan.inner = vlanFromTci(inner, nh.innerTci);
 }
 
 /** ICMP types whose message quotes the packet it answers (destination unreachable, source quench, redirect, time exceeded, parameter problem). */
@@ -254,11 +264,13 @@ function readPacket(text: string, ev: TraceEvent, family: Family): void {
   };
   // `ether type 8021ad`: the tag that follows is an 802.1ad one (nft names no type for 802.1Q).
   let tpid = "0x8100";
+  // `vlan type 8021q` / `8021ad`: the protocol of the tag behind the first one (QinQ).
+  let innerTpid = "0x8100";
   for (let i = 0; i < w.length; i++) {
     const a = w[i] as string;
     if (a.startsWith("@nh,")) {
       // Only behind a tag (QinQ): bytes of another unnamed protocol (LLDP, ...) are not guessed at.
-      if (ev.vlan) rawNetworkHeader(a, w[i + 1] ?? "", ev, tpid, family);
+      if (ev.vlan) rawNetworkHeader(a, w[i + 1] ?? "", ev, tpid, family, innerTpid);
       i++;
       continue;
     }
@@ -294,6 +306,7 @@ function readPacket(text: string, ev: TraceEvent, family: Family): void {
       case "vlan": {
         // `vlan pcp 0 vlan dei 0 vlan id 10`: the tag the LOG line prints as `VPROTO=8100 VID=10` (VID= pcp<<13 | dei<<12 | id).
         // nft before 1.0.2 named the drop eligible bit by its old name, `vlan cfi`.
+        if (field === "type" && value === "8021ad") innerTpid = "0x88a8";
         if (field !== "id" && field !== "pcp" && field !== "dei" && field !== "cfi") break;
         const n = toNumber(value) ?? 0;
         // The first tag is the outer one; a second `vlan` header (QinQ) is not kept.

@@ -17,7 +17,7 @@ import { detach } from "./detach-string.ts";
 import { detectEnvelope } from "./detect-envelope.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
 import { HOST_FIREWALL_PREFIXES, hostFirewallChoices, hostFirewallDrop } from "./host-firewall-prefixes.ts";
-import { resetPrettyTime } from "./journal-json.ts";
+import { insidePrettyRecord, type PrettyRecord, prettyMessageIndent, prettyRecord } from "./journal-json.ts";
 import { readSplitUlogdRecord } from "./json-record.ts";
 import { LogFieldMemo } from "./log-field-memo.ts";
 import { readAuditPacket, readLogLoss, readMonitorExit, readRepeatedMessage } from "./log-loss.ts";
@@ -142,6 +142,8 @@ const WRAPPED_FIELDS =
 /** At most this many lines are joined into one, and at most this many characters. */
 const MAX_WRAPPED_PARTS = 16;
 const MAX_WRAPPED_LENGTH = 16_384;
+/** How many lines after it a pretty record's message line waits for the record's host (see `prettyHeld`). */
+const PRETTY_WAIT = 64;
 /** The grouped warning for LOG lines read joined from several. */
 const WRAPPED_MESSAGE =
   "LOG line wrapped over several lines (by a web page, an editor or a mail client), read joined at a space";
@@ -270,6 +272,16 @@ export class TraceParser {
    * (a NAT rewrite gives the packet a new trace id).
    */
   private held: { ev: TraceEvent; seq: number; counted: boolean } | undefined;
+  /** What the lines of the pretty-printed JSON record being read said so far (its time, its host). */
+  private pretty: PrettyRecord = prettyRecord();
+  /**
+   * A pretty record's message line (`indent`: its indentation), read once the record's lines after it
+   * have said its host (Elasticsearch prints `host` after `message`): at the record's end, at most
+   * {@link PRETTY_WAIT} lines on.
+   */
+  private prettyHeld:
+    | { text: string; lineNo: number; seq: number; counted: boolean; indent: number }
+    | undefined;
   /**
    * A LOG line whose fields stop before the kernel's last one, its error not yet reported: the next
    * line may go on with the fields (`parts` lines joined so far). See {@link joinCut}.
@@ -302,7 +314,6 @@ export class TraceParser {
 
   /** `onPacket` receives every finished packet in id order, with its flow decision. */
   constructor(onPacket: (packet: Packet, flow: FlowAssignment) => void, options: ParseOptions = {}) {
-    resetPrettyTime();
     this.file = options.file ?? "-";
     this.maxDiagnostics = options.maxDiagnostics ?? 1000;
     this.chainHooks = options.chainHooks;
@@ -371,6 +382,7 @@ export class TraceParser {
       if (d.seq < floor) floor = d.seq;
       break;
     }
+    if (this.prettyHeld && this.prettyHeld.seq < floor) floor = this.prettyHeld.seq;
     return this.held && this.held.seq < floor ? this.held.seq : floor;
   }
 
@@ -397,6 +409,7 @@ export class TraceParser {
       `last-trace ${last && last.line === this.seq ? JSON.stringify(last.ev) : ""}`,
       `held ${this.held ? `${this.held.seq} ${JSON.stringify(this.held.ev)}` : ""}`,
       `cut ${this.cut ? `${this.cut.seq} ${this.cut.parts} ${this.cut.text}` : ""}`,
+      `pretty ${this.prettyHeld ? `${this.prettyHeld.seq} ${this.prettyHeld.text}` : ""}`,
       ...[...this.inet6]
         .filter(([, at]) => this.seq + 1 - at <= this.stashLines)
         .map(([id, at]) => `inet6 ${id} ${at}`)
@@ -434,9 +447,10 @@ export class TraceParser {
 
   /** Starts a new input file: line numbers restart, grouping state carries on. */
   setFile(file: string): void {
+    this.releasePretty();
     this.releaseCut();
-    // A file that ended inside a pretty JSON record leaves its time to no line of the next.
-    resetPrettyTime();
+    // A file that ended inside a pretty JSON record leaves its time and host to no line of the next.
+    this.pretty = prettyRecord();
     this.file = file;
     this.lineNo = 0;
   }
@@ -457,8 +471,24 @@ export class TraceParser {
     // Outside the range a line only feeds the grouping: nothing about it is reported.
     const counted = seq >= this.from && seq < this.to;
     if (this.stash.size) this.orphanStale(seq);
+    const held = this.prettyHeld;
+    if (held && (seq - held.seq > PRETTY_WAIT || !insidePrettyRecord(text, held.indent)))
+      this.releasePretty();
     if (this.cut && this.joinCut(text, seq)) return;
-    this.read(text, seq, counted);
+    const indent = this.prettyHeld || this.pretty.host !== undefined ? -1 : prettyMessageIndent(text);
+    if (indent > 0) this.prettyHeld = { text, lineNo: this.lineNo, seq, counted, indent };
+    else this.read(text, seq, counted);
+  }
+
+  /** Reads the {@link prettyHeld} line, at its own line number. */
+  private releasePretty(): void {
+    const held = this.prettyHeld;
+    if (!held) return;
+    this.prettyHeld = undefined;
+    const lineNo = this.lineNo;
+    this.lineNo = held.lineNo;
+    this.read(held.text, held.seq, held.counted);
+    this.lineNo = lineNo;
   }
 
   /**
@@ -541,7 +571,7 @@ export class TraceParser {
       }
     }
     // Only a line that may be coloured or JSON takes the slower way (see `unwrap-line.ts`).
-    const u = needsUnwrap(raw, raw.charCodeAt(0)) ? unwrapLine(raw) : undefined;
+    const u = needsUnwrap(raw, raw.charCodeAt(0)) ? unwrapLine(raw, this.pretty) : undefined;
     let body = u ? u.text : raw;
     let at = u?.map;
     let envelope = u ? u.envelope : detectEnvelope(raw);
@@ -1116,6 +1146,7 @@ export class TraceParser {
 
   /** Closes and hands out every packet, without the note about unlisted problems that {@link end} adds. */
   flush(): void {
+    this.releasePretty();
     this.releaseCut();
     this.releaseHeld();
     this.orphanAll();
@@ -1125,6 +1156,7 @@ export class TraceParser {
 
   /** Flushes the open packets; call once after the last line. */
   end(): void {
+    this.releasePretty();
     this.releaseCut();
     this.releaseHeld();
     this.orphanAll();

@@ -9,7 +9,7 @@
 import { readCsvRow } from "./csv-record.ts";
 import { detectEnvelope, type Envelope } from "./detect-envelope.ts";
 import { maybeFluentBit, maybeFluentd, readFluentBit, readFluentdHead } from "./fluent-lines.ts";
-import { type JournalMessage, readJournalJson } from "./journal-json.ts";
+import { type JournalMessage, type PrettyRecord, readJournalJson } from "./journal-json.ts";
 import { readJsonRecord } from "./json-record.ts";
 import type { ErrorLine, EventLine } from "./parsed-line.ts";
 import { lineIndex, type PositionMap, stripEscapes } from "./strip-escapes.ts";
@@ -44,8 +44,11 @@ export function needsUnwrap(line: string, c0: number): boolean {
   );
 }
 
-/** Reads what wraps `line` (without its newline and trailing `\r`). Never throws. */
-export function unwrapLine(line: string): UnwrappedLine {
+/**
+ * Reads what wraps `line` (without its newline and trailing `\r`); `pretty`: what the lines before
+ * it said of the pretty-printed JSON record it may be in (a parse's own). Never throws.
+ */
+export function unwrapLine(line: string, pretty?: PrettyRecord): UnwrappedLine {
   const c0 = line.charCodeAt(0);
   // A digit first: Fluentd's or a CSV row's time only when a tab or a comma ends it.
   const timed = c0 >= 48 && c0 <= 57 && maybeFluentd(line);
@@ -58,7 +61,7 @@ export function unwrapLine(line: string): UnwrappedLine {
   // `data: {` starts journalctl -o json-sse's records.
   let json =
     fluentd || c0 === 123 || c0 <= 32 || c0 === 0xfeff || (c0 === 100 && line.startsWith("data: {"))
-      ? readJournalJson(record)
+      ? readJournalJson(record, pretty)
       : undefined;
   if (json && from > 0) json = shifted(json, from, fluentd?.time);
   if (json && "kind" in json)

@@ -407,3 +407,65 @@ describe("an ICMP error whose line shows no quoted packet", () => {
     ).toEqual(["1 reply ICMP parameter-problem 10.5.0.1 -> 10.5.0.2"]);
   });
 });
+
+/**
+ * Recorded on kernel 6.18 (iptables 1.8.9 nft backend, nft 1.0.6): a client (10.9.0.2) behind a
+ * MASQUERADE router sends 3000 bytes of UDP to 203.0.113.2, which echoes them; the router logs in an
+ * nft chain at priority -450 (before defragmentation at -400: it printed each fragment) and in iptables
+ * mangle PREROUTING and filter FORWARD (they printed the reassembled datagram). iptables raw PREROUTING
+ * (-300) printed the reassembled datagram too, not its fragments.
+ */
+const NAT_FRAGMENTS = [
+  "[49683.038009] nft-early-pre IN=pr0 OUT= MAC=4a:53:58:f7:ef:68:66:81:e8:d5:10:80:08:00 SRC=10.9.0.2 DST=203.0.113.2 LEN=1500 TOS=0x00 PREC=0x00 TTL=64 ID=24853 MF PROTO=UDP SPT=40000 DPT=5353 LEN=3008 ",
+  "[49683.038024] nft-early-pre IN=pr0 OUT= MAC=4a:53:58:f7:ef:68:66:81:e8:d5:10:80:08:00 SRC=10.9.0.2 DST=203.0.113.2 LEN=1500 TOS=0x00 PREC=0x00 TTL=64 ID=24853 MF FRAG:185 PROTO=UDP ",
+  "[49683.038027] nft-early-pre IN=pr0 OUT= MAC=4a:53:58:f7:ef:68:66:81:e8:d5:10:80:08:00 SRC=10.9.0.2 DST=203.0.113.2 LEN=68 TOS=0x00 PREC=0x00 TTL=64 ID=24853 FRAG:370 PROTO=UDP ",
+  "[49683.038046] iptable/mangle-PREROUTING IN=pr0 OUT= MAC=4a:53:58:f7:ef:68:66:81:e8:d5:10:80:08:00 SRC=10.9.0.2 DST=203.0.113.2 LEN=3028 TOS=0x00 PREC=0x00 TTL=64 ID=24853 PROTO=UDP SPT=40000 DPT=5353 LEN=3008 ",
+  "[49683.038056] iptable/filter-FORWARD IN=pr0 OUT=pr1 MAC=4a:53:58:f7:ef:68:66:81:e8:d5:10:80:08:00 SRC=10.9.0.2 DST=203.0.113.2 LEN=3028 TOS=0x00 PREC=0x00 TTL=63 ID=24853 PROTO=UDP SPT=40000 DPT=5353 LEN=3008 ",
+  "[49683.038494] nft-early-pre IN=pr1 OUT= MAC=b6:f8:9c:26:b7:dc:f6:56:c5:cb:76:18:08:00 SRC=203.0.113.2 DST=203.0.113.1 LEN=1500 TOS=0x00 PREC=0x00 TTL=64 ID=64631 MF PROTO=UDP SPT=5353 DPT=40000 LEN=3008 ",
+  "[49683.038522] nft-early-pre IN=pr1 OUT= MAC=b6:f8:9c:26:b7:dc:f6:56:c5:cb:76:18:08:00 SRC=203.0.113.2 DST=203.0.113.1 LEN=1500 TOS=0x00 PREC=0x00 TTL=64 ID=64631 MF FRAG:185 PROTO=UDP ",
+  "[49683.038525] nft-early-pre IN=pr1 OUT= MAC=b6:f8:9c:26:b7:dc:f6:56:c5:cb:76:18:08:00 SRC=203.0.113.2 DST=203.0.113.1 LEN=68 TOS=0x00 PREC=0x00 TTL=64 ID=64631 FRAG:370 PROTO=UDP ",
+  "[49683.038529] iptable/mangle-PREROUTING IN=pr1 OUT= MAC=b6:f8:9c:26:b7:dc:f6:56:c5:cb:76:18:08:00 SRC=203.0.113.2 DST=203.0.113.1 LEN=3028 TOS=0x00 PREC=0x00 TTL=64 ID=64631 PROTO=UDP SPT=5353 DPT=40000 LEN=3008 ",
+  "[49683.038533] iptable/filter-FORWARD IN=pr1 OUT=pr0 MAC=b6:f8:9c:26:b7:dc:f6:56:c5:cb:76:18:08:00 SRC=203.0.113.2 DST=10.9.0.2 LEN=3028 TOS=0x00 PREC=0x00 TTL=63 ID=64631 PROTO=UDP SPT=5353 DPT=40000 LEN=3008 ",
+];
+
+describe("a masqueraded reply logged in fragments before defragmentation", () => {
+  const prefixMap = { "nft-early-pre": "ip:early:pre" } as const;
+  const pairs = (text: string) =>
+    parseTraceText(text, { file: "x.log", prefixMap }).packets.map((p) => `${p.flow} ${p.direction}`);
+
+  it("joins the request's flow as its reply: fragments and reassembled datagram alike", () => {
+    const parsed = parseTraceText(NAT_FRAGMENTS.join("\n"), { file: "x.log", prefixMap });
+    // Before: the reply's fragments (to the router's 203.0.113.1) opened flow 2 as a request, and the datagram joined them.
+    expect(parsed.packets.map((p) => `${p.flow} ${p.direction} ${p.summary}`)).toEqual([
+      "1 request UDP 10.9.0.2:40000 -> 203.0.113.2:5353, first fragment",
+      "1 request UDP 10.9.0.2 -> 203.0.113.2, fragment at byte 1480",
+      "1 request UDP 10.9.0.2 -> 203.0.113.2, last fragment at byte 2960",
+      "1 request UDP 10.9.0.2:40000 -> 203.0.113.2:5353",
+      "1 reply UDP 203.0.113.2:5353 -> 203.0.113.1:40000, first fragment",
+      "1 reply UDP 203.0.113.2 -> 203.0.113.1, fragment at byte 1480",
+      "1 reply UDP 203.0.113.2 -> 203.0.113.1, last fragment at byte 2960",
+      "1 reply UDP 203.0.113.2:5353 -> 203.0.113.1:40000, un-SNAT to 10.9.0.2:40000",
+    ]);
+    expect(parsed.flows).toEqual([{ id: 1, proto: "udp", packets: [1, 2, 3, 4, 5, 6, 7, 8] }]);
+  });
+
+  it("the same when the later fragments come before the first one", () => {
+    const [a, b, c, d, e, f, g, h, i, j] = NAT_FRAGMENTS as string[] & { length: 10 };
+    expect(pairs([a, b, c, d, e, g, h, f, i, j].join("\n"))).toEqual([
+      ...Array(4).fill("1 request"),
+      ...Array(4).fill("1 reply"),
+    ]);
+  });
+
+  it("a first fragment whose datagram never shows waits no longer than the wait, then opens its flow", () => {
+    const keys = parseTraceText(NAT_FRAGMENTS.slice(5, 8).join("\n"), {
+      file: "x.log",
+      prefixMap,
+    }).packets.map((p) => flowKeys(p));
+    const out: string[] = [];
+    const q = new PairingQueue<number>(new FlowPairer(), (id, a) => out.push(`${id} ${a.flow}`), 2);
+    for (const [n, k] of keys.entries()) q.push(n + 1, k);
+    // The first fragment's own tuple is all there is: it and its later fragments are one flow.
+    expect(out).toEqual(["1 1", "2 1", "3 1"]);
+  });
+});

@@ -162,10 +162,9 @@ describe("nft monitor trace from older nft: `vlan cfi` (test/fixtures/parse/real
 
   it("`ether type 8021ad` makes the outer tag an 802.1ad one; the header behind the inner tag is read", () => {
     const p = parseTraceText(cfi, { file: "x.log" }).packets.find((x) => x.events[0]?.vlan?.id === 20);
-    expect(p?.events.map((e) => e.vlan)).toEqual([
-      { proto: "0x88a8", id: 20 },
-      { proto: "0x88a8", id: 20 },
-    ]);
+    // The inner tag's control field opens the `@nh` bytes (`1e`: VLAN 30, as xtables-monitor's NH= shows it).
+    const tag = { proto: "0x88a8", id: 20, inner: { proto: "0x8100", id: 30 } };
+    expect(p?.events.map((e) => e.vlan)).toEqual([tag, tag]);
     expect(p?.summary).toBe("ARP who-has 203.0.113.2 tell 203.0.113.1");
   });
 });
@@ -308,6 +307,40 @@ describe("nft monitor trace's `@nh` bytes", () => {
       undefined,
       undefined,
     ]);
+  });
+});
+
+describe("nft monitor trace's QinQ frame", () => {
+  it("reads the inner tag and the ports from the `@nh` bytes behind the 802.1ad tag", () => {
+    // nft 1.0.6, kernel 6.18: an 802.1ad 100 (PCP 3) / 802.1Q 10 UDP frame sent from an AF_PACKET socket
+    // through a bridge, `meta nftrace set 1` in its bridge prerouting chain. The bytes start at the inner
+    // tag's control field (0x000a, its leading zeros not printed) and type (0x0800), then the IPv4 header.
+    const line =
+      'trace id d04cbf57 bridge t pre packet: iif "ba" ether saddr 02:00:00:00:0a:01 ether daddr 02:00:00:00:0b:01 ether type 8021ad vlan pcp 3 vlan dei 0 vlan id 100 vlan type 8021q @nh,0,304 0xa080045000022123440004011d42cc6336401c63364029c4114e9000eb66068656c6c6f0a ';
+    const r = parseLine(line).result;
+    expect(r.kind).toBe("packet-data");
+    if (r.kind !== "packet-data") return;
+    expect(r.event.vlan).toEqual({ proto: "0x88a8", id: 100, pcp: 3, inner: { proto: "0x8100", id: 10 } });
+    expect([r.event.ip?.src, r.event.ip?.dst, r.event.ip?.id, r.event.l4?.proto]).toEqual([
+      "198.51.100.1",
+      "198.51.100.2",
+      0x1234,
+      "udp",
+    ]);
+    expect([r.event.l4?.sport, r.event.l4?.dport]).toEqual([40001, 5353]);
+    // An ICMP echo behind the same tags: its type, id and sequence (the checksum's bytes between are skipped).
+    const echo = parseLine(
+      line.replace(
+        /@nh,0,304 \S+/,
+        "@nh,0,256 0xa0800450000541234400040010000c6336401c633640208000000abcd0007",
+      ),
+    ).result;
+    expect(echo.kind === "packet-data" && echo.event.l4).toMatchObject({
+      proto: "icmp",
+      icmpType: 8,
+      icmpId: 0xabcd,
+      icmpSeq: 7,
+    });
   });
 });
 

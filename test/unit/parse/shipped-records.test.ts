@@ -6,7 +6,8 @@
  * each tool's documented output; the LOG line is a real capture (traces/docker-bridge-nft).
  */
 import { describe, expect, it } from "vitest";
-import { parseTraceText } from "../../../src/core/parse/index.ts";
+import type { Packet } from "../../../src/core/model/packet.ts";
+import { parseTraceText, TraceParser } from "../../../src/core/parse/index.ts";
 
 const LOG =
   "pwpc/nft/ip/docker-bridges/filter-FORWARDIN=docker0 OUT=docker0 PHYSIN=veth-c1 PHYSOUT=veth-c2 MAC=02:42:ac:11:00:03:02:42:ac:11:00:02:08:00 SRC=172.17.0.2 DST=172.17.0.3 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=37417 DF PROTO=ICMP TYPE=8 CODE=0 ID=7026 SEQ=1 ";
@@ -103,7 +104,8 @@ describe("Elasticsearch and OpenSearch", () => {
     expect(r.event).toEqual({
       hook: HOOK,
       time: AT,
-      host: undefined,
+      // `host` is printed after `message` here: read all the same, as the hit on one line gives it.
+      host: "fw01",
       envelope: "journal-json",
       line: at + 1,
       column: (lines[at] as string).indexOf("pwpc/") + 1,
@@ -125,6 +127,72 @@ describe("Elasticsearch and OpenSearch", () => {
     ).replace(/": /g, '" : ');
     const r = parseTraceText(pretty, { file: "es.json" });
     expect(r.packets.map((p) => p.events[0]?.time)).toEqual([AT, AT]);
+  });
+
+  it("gives a pretty record's line the host of its host object (name, else hostname) or host field, as a one-line record's", () => {
+    const doc = (host: unknown) =>
+      JSON.stringify(
+        { "@timestamp": source["@timestamp"], host, agent: { hostname: "shipper" }, message: LOG },
+        null,
+        2,
+      );
+    // Filebeat's ECS host object, the hostname only, and a plain host field (Logstash's).
+    const text = [doc({ name: "fw01", hostname: "fw01.lan" }), doc({ hostname: "fw02" }), doc("fw03")].join(
+      "\n",
+    );
+    const r = parseTraceText(text, { file: "es.json" });
+    expect(r.packets.map((p) => [p.events[0]?.host, p.events[0]?.time])).toEqual([
+      ["fw01", AT],
+      ["fw02", AT],
+      ["fw03", AT],
+    ]);
+    // Each record names its own: one without a host gets none from the record before it.
+    const bare = JSON.stringify({ message: LOG }, null, 2);
+    expect(
+      parseTraceText([doc({ name: "fw01" }), bare].join("\n")).packets.map((p) => p.events[0]?.host),
+    ).toEqual(["fw01", undefined]);
+  });
+
+  it("gives a pretty record's line the host printed after its message, at the message's own line", () => {
+    const doc = (host: string, id: string) =>
+      JSON.stringify(
+        {
+          message: LOG.replace("ID=37417", `ID=${id}`),
+          "@timestamp": source["@timestamp"],
+          host: { name: host },
+        },
+        null,
+        2,
+      );
+    const text = `${doc("fw01", "1")}\n${doc("fw02", "2")}\n`;
+    const r = parseTraceText(text, { file: "es.json" });
+    const lines = text.split("\n");
+    expect(r.packets.map((p) => [p.events[0]?.host, p.events[0]?.time, p.events[0]?.position.line])).toEqual([
+      ["fw01", AT, lines.findIndex((l) => l.includes("ID=1 ")) + 1],
+      ["fw02", AT, lines.findIndex((l) => l.includes("ID=2 ")) + 1],
+    ]);
+    // A record that ends without a host, or a file cut inside one: the line is read without a host.
+    const cut = doc("fw01", "3").split("\n").slice(0, 2).join("\n");
+    expect(parseTraceText(cut).packets.map((p) => p.events[0]?.host)).toEqual([undefined]);
+  });
+
+  it("keeps a pretty record's time and host per parser: two parsers reading at once share neither", () => {
+    const lines = JSON.stringify(
+      { "@timestamp": source["@timestamp"], host: { name: "fw01" }, message: LOG },
+      null,
+      2,
+    ).split("\n");
+    const at = lines.findIndex((l) => l.includes('"message"'));
+    const got: Packet[] = [];
+    const a = new TraceParser((p) => got.push(p), { file: "a.json" });
+    for (const l of lines.slice(0, at)) a.line(l);
+    // A second parser made (the parallel parse's inline mode, the playground's worker) and reading its own record.
+    const b = new TraceParser(() => {}, { file: "b.json" });
+    b.line('  "@timestamp" : "2030-01-01T00:00:00Z",');
+    b.line('  "host" : "other",');
+    for (const l of lines.slice(at)) a.line(l);
+    a.end();
+    expect(got.map((p) => [p.events[0]?.host, p.events[0]?.time])).toEqual([["fw01", AT]]);
   });
 
   it("warns at a whole search response on one line, saying how to print one document a line", () => {
