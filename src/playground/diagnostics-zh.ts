@@ -1491,6 +1491,57 @@ export const MORE_MESSAGES: readonly Known[] = [
       `'${m[1]}' 沒有可抽的值：核心會拒絕這條規則（nft：「Could not process rule: Numerical result out of range」）`,
   },
   {
+    code: "nft-limit-unit",
+    english: /^'(\S+)' is not a time unit: nft refuses it \("syntax error, unexpected string"\)$/,
+    zh: (m) => `'${m[1]}' 不是時間單位：nft 會拒絕（「syntax error, unexpected string」）`,
+  },
+  {
+    code: "nft-limit-zero",
+    english:
+      /^'(limit rate 0|burst 0 packets)' passes no packet: nft refuses it \("(Could not process rule: Invalid argument|packet limit burst must be > 0)"\)$/,
+    zh: (m) => `'${m[1]}' 不讓任何封包通過：nft 會拒絕（「${m[2]}」）`,
+  },
+  {
+    code: "nft-mark-prefix",
+    english:
+      /^'(.+?)': a mark (has 32 bits, and nft reads '\/' as a prefix length|is set to a value, not a prefix): nft refuses it \("(.+)"\)$/,
+    zh: (m) =>
+      `'${m[1]}'：${m[2]?.startsWith("has") ? "mark 只有 32 位元，而 nft 把 '/' 當成前綴長度" : "mark 只能設成一個值，不能設成前綴"}：nft 會拒絕（「${m[3]}」）`,
+  },
+  {
+    code: "nft-queue-syntax",
+    english: /^'(\S+)' where nft's queue takes no \S+: nft refuses it \("syntax error, unexpected (\S+)"\)$/,
+    zh: (m) => `nft 的 queue 在這裡不接受 '${m[1]}'：nft 會拒絕（「syntax error, unexpected ${m[2]}」）`,
+  },
+  {
+    code: "nft-queue-fanout-range",
+    english:
+      /^'fanout' needs a range of queues, and '(\S+ \S+)' names one: nft refuses it \("fanout requires a range to be specified"\)$/,
+    zh: (m) =>
+      `'fanout' 需要一段佇列範圍，而 '${m[1]}' 只指定一個：nft 會拒絕（「fanout requires a range to be specified」）`,
+  },
+  {
+    code: "nft-fib-family",
+    english:
+      /^'(fib [^']+)' in an nft (bridge|arp) table: the kernel has no fib lookup for its packets and refuses the rule \(nft: "Could not process rule: No such file or directory"\)$/,
+    zh: (m) =>
+      `nft ${m[2]} table 裡的 '${m[1]}'：核心沒有給這類封包的 fib 查詢，會拒絕這條規則（nft：「Could not process rule: No such file or directory」）`,
+  },
+  {
+    code: "nft-map-key-twice",
+    english:
+      /^map key '(.+)' is given twice with other data: the kernel refuses it \(nft: "Could not process rule: File exists"\)$/,
+    zh: (m) =>
+      `map 的鍵 '${m[1]}' 出現兩次，對應的資料不同：核心會拒絕（nft：「Could not process rule: File exists」）`,
+  },
+  {
+    code: "nft-set-concat-element",
+    english:
+      /^(set|map) (\S+): element '(.+)' joins values with '\.', and the (?:set|map) holds one value of type (\S+): nft refuses it \("Can't parse symbolic invalid expressions"\)$/,
+    zh: (m) =>
+      `${m[1]} ${m[2]}：元素 '${m[3]}' 用 '.' 連接了幾個值，而這個 ${m[1]} 只存放一個 ${m[4]} 型別的值：nft 會拒絕（「Can't parse symbolic invalid expressions」）`,
+  },
+  {
     code: "nft-bridge-ct-address",
     english:
       /^'(ct (?:(?:original|reply) )?(?:saddr|daddr))' in a (bridge|netdev) table: the kernel refuses the rule, whatever the rule matched before \(nft: "Could not process rule: Address family not supported by protocol"\)$/,
@@ -1842,6 +1893,21 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "照 'ip link' 顯示的寫名稱；以 '*' 結尾的前綴（\"cali*\"）可以比對較長的名稱",
   ],
   ["write mod N with N the number of choices, 1 or more", "寫成 mod N，N 是選項的數目，至少 1"],
+  ["write second, minute, hour, day or week", "請寫 second、minute、hour、day 或 week"],
+  ["write a rate of 1 or more", "速率請寫 1 以上"],
+  ["write a burst of 1 or more", "burst 請寫 1 以上"],
+  [
+    "mask the bits instead: 'meta mark and 0xff == 0x1', 'meta mark set meta mark and 0xff00 or 0x1'",
+    "請改用遮罩處理這些位元：'meta mark and 0xff == 0x1'、'meta mark set meta mark and 0xff00 or 0x1'",
+  ],
+  [
+    "write 'queue flags bypass,fanout to 1-4' or 'queue num 1 bypass'",
+    "請寫 'queue flags bypass,fanout to 1-4' 或 'queue num 1 bypass'",
+  ],
+  ["write a range ('to 1-4'), or leave fanout out", "請寫一段範圍（'to 1-4'），或拿掉 fanout"],
+  ["look routes up in an ip, ip6 or inet table", "請在 ip、ip6 或 inet table 裡查路由"],
+  ["keep one element for each key", "每個鍵只保留一個元素"],
+
   [
     "match the connection's addresses in an ip, ip6 or inet table (`ct original ip saddr`)",
     "請在 ip、ip6 或 inet table 裡比對連線的位址（`ct original ip saddr`）",
@@ -2183,6 +2249,11 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english:
+      /^write one value per element, or declare the (set|map) with a concatenated type \(e\.g\. 'type ipv4_addr \. inet_service'\)$/,
+    zh: (m) => `每個元素只寫一個值，或把這個 ${m[1]} 宣告成串接型別（例如 'type ipv4_addr . inet_service'）`,
+  },
   {
     english: /^match the protocol first, e\.g\. '(meta l4proto tcp ct .+)'$/,
     zh: (m) => `先比對協定，例如 '${m[1]}'`,

@@ -8,7 +8,7 @@
  * chain reaches is not checked. Recorded on kernel
  * 6.18 with nft 1.0.6, each form at each hook of an `ip` table, and through a jump and a verdict map.
  * `rt mtu` (the route's TCP MSS, nft_rt_validate) is checked the same way: forward, output and
- * postrouting only, where the packet has a route.
+ * postrouting only, where the packet has a route. A bridge or arp table has no fib at all (ENOENT).
  */
 import { chainExits } from "./jump-loops.ts";
 import type { ChainDef, Rule, TableDef } from "./ruleset.ts";
@@ -92,8 +92,20 @@ export interface FibProblem {
 
 /** The fib expressions of `table`'s rules that the kernel refuses where they stand (see the module comment). */
 export function fibHookProblems(table: TableDef): FibProblem[] {
-  if (!["ip", "ip6", "inet"].includes(table.family ?? "ip")) return [];
   const problems: FibProblem[] = [];
+  // No fib for a bridge's or ARP's packets: the kernel refuses it in any chain of those tables.
+  if (table.family === "bridge" || table.family === "arp")
+    for (const chain of table.chains.values())
+      for (const rule of chain.rules)
+        for (const fib of fibPlaces(rule.text))
+          if (fib.words !== "rt mtu")
+            problems.push({
+              rule,
+              nth: fib.nth,
+              message: `'${fib.words}' in an nft ${table.family} table: the kernel has no fib lookup for its packets and refuses the rule (nft: "Could not process rule: No such file or directory")`,
+              hint: "look routes up in an ip, ip6 or inet table",
+            });
+  if (!["ip", "ip6", "inet"].includes(table.family ?? "ip")) return problems;
   let reached: Map<string, Map<string, string>> | undefined;
   for (const chain of table.chains.values())
     for (const rule of chain.rules)
