@@ -1555,6 +1555,35 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `-m statistic 的值超出範圍，iptables-restore 會拒絕（「${m[1]}」）`,
   },
   {
+    code: "xt-mark-width",
+    english:
+      /^'(\S+)' does not fit a mark's 32 bits: iptables-restore refuses it \("(\S+: bad integer value for option "--[\w-]+", or out of range\.)"\)$/,
+    zh: (m) => `'${m[1]}' 超出 mark 的 32 位元：iptables-restore 會拒絕（「${m[2]}」）`,
+  },
+  {
+    code: "xt-rate",
+    english: /^'(\S+)' is not a rate: iptables-restore refuses it \((.+)\)$/,
+    zh: (m) => `'${m[1]}' 不是速率：iptables-restore 會拒絕（「${m[2]}」）`,
+  },
+  {
+    code: "xt-weekday",
+    english: /^'(\S+)' names a day iptables does not know: iptables-restore refuses it \("(.+)"\)$/,
+    zh: (m) => `'${m[1]}' 裡有 iptables 不認得的星期：iptables-restore 會拒絕（「${m[2]}」）`,
+  },
+  {
+    code: "xt-needs-option",
+    english:
+      /^-m (\S+) needs (--[\w-]+): iptables-restore refuses the rule without it \("(\S+: option "--[\w-]+" must be specified)"\)$/,
+    zh: (m) => `-m ${m[1]} 需要 ${m[2]}：少了它 iptables-restore 會拒絕這條規則（「${m[3]}」）`,
+  },
+  {
+    code: "ebt-no-chain",
+    english:
+      /^'(\S+)' is neither a chain of table '(\S+)' nor a target ebtables knows: ebtables-restore refuses the rule \("(Chain '\S+' does not exist)"\)$/,
+    zh: (m) =>
+      `'${m[1]}' 不是 table '${m[2]}' 的 chain，也不是 ebtables 認得的 target：ebtables-restore 會拒絕這條規則（「${m[3]}」）`,
+  },
+  {
     code: "log-line-wrapped",
     english:
       /^LOG line wrapped over several lines \(by a web page, an editor or a mail client\), read joined at a space(?: \((\d+) lines?\))?$/,
@@ -1907,6 +1936,20 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   ["write a range ('to 1-4'), or leave fanout out", "請寫一段範圍（'to 1-4'），或拿掉 fanout"],
   ["look routes up in an ip, ip6 or inet table", "請在 ip、ip6 或 inet table 裡查路由"],
   ["keep one element for each key", "每個鍵只保留一個元素"],
+  ["write a mark from 0 to 0xffffffff", "請寫 0 到 0xffffffff 之間的 mark"],
+  [
+    "write N/second, N/minute, N/hour or N/day (or s, m, h, d), N from 1",
+    "請寫 N/second、N/minute、N/hour 或 N/day（或 s、m、h、d），N 至少 1",
+  ],
+  [
+    "write Mon, Tue, Wed, Thu, Fri, Sat, Sun or 1 to 7 (Monday is 1), joined by commas",
+    "請寫 Mon、Tue、Wed、Thu、Fri、Sat、Sun 或 1 到 7（星期一是 1），用逗號連接",
+  ],
+  [
+    "name the rule's hash table, e.g. --hashlimit-name ssh",
+    "替這條規則的雜湊表命名，例如 --hashlimit-name ssh",
+  ],
+  ["write --algo bm (or kmp)", "請寫 --algo bm（或 kmp）"],
 
   [
     "match the connection's addresses in an ip, ip6 or inet table (`ct original ip saddr`)",
@@ -2249,6 +2292,12 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english:
+      /^declare the chain \(':(\S+) ACCEPT' after \*(\S+)\), or jump to ACCEPT, DROP, CONTINUE or RETURN$/,
+    zh: (m) =>
+      `宣告這個 chain（在 *${m[2]} 後面寫 ':${m[1]} ACCEPT'），或改跳到 ACCEPT、DROP、CONTINUE 或 RETURN`,
+  },
   {
     english:
       /^write one value per element, or declare the (set|map) with a concatenated type \(e\.g\. 'type ipv4_addr \. inet_service'\)$/,

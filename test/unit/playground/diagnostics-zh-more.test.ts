@@ -37,6 +37,41 @@ const TRUNCATED =
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   [
+    "a MARK past 32 bits",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j MARK --set-xmark 0x100000000\nCOMMIT\n",
+  ],
+  [
+    "a limit's unknown unit",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m limit --limit 5/fortnight -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "a hashlimit's unknown unit",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m hashlimit --hashlimit-upto 5/hr --hashlimit-name h3 -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "a day -m time does not know",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m time --weekdays Mon,Funday -j DROP\nCOMMIT\n",
+  ],
+  [
+    "-m hashlimit without its name",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m hashlimit --hashlimit-upto 5/sec -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "-m string without --algo",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m string --string foo3 -j DROP\nCOMMIT\n",
+  ],
+  [
+    "an ebtables jump to no chain and no target",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n*filter\n:FORWARD ACCEPT\n-A FORWARD -j NOSUCH3\n",
+  ],
+  [
     "a limit's unknown time unit",
     "rules",
     "table inet t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tlimit rate 10/fortnight accept\n\t}\n}\n",
