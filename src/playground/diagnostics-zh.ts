@@ -1408,7 +1408,7 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "nft-expression-hooks-reached",
     english:
-      /^'((?:fib|rt) [^']+)' works only in (.+) chains, and chain (\S+) (?:is at|is reached from chain (\S+) at) the (\S+) hook$/,
+      /^'((?:fib|rt) [^']+|socket|tproxy)' works only in (.+) chains, and chain (\S+) (?:is at|is reached from chain (\S+) at) the (\S+) hook$/,
     zh: (m) =>
       `'${m[1]}' 只能用在 ${placeZh(m[2] as string)} 的 chain，而 chain ${m[3]} ${m[4] ? `經由 chain ${m[4]} 從 ${m[5]} hook 走到` : `掛在 ${m[5]} hook`}`,
   },

@@ -842,7 +842,11 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     // `rt mtu` is held to its hooks as fib is (see fib-hooks.ts); its `rt` is counted with the fibs.
     const fibs = shown.filter(
       (w, k) =>
-        w.type !== "string" && (w.value === "fib" || (w.value === "rt" && shown[k + 1]?.value === "mtu")),
+        w.type !== "string" &&
+        (w.value === "fib" ||
+          w.value === "socket" ||
+          w.value === "tproxy" ||
+          (w.value === "rt" && shown[k + 1]?.value === "mtu")),
     );
     if (fibs.length)
       fibWords.set(

@@ -37,6 +37,11 @@ const TRUNCATED =
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   [
+    "tproxy in a chain reached from an output chain",
+    "rules",
+    "table ip t {\n\tchain u3 {\n\t\tmeta l4proto tcp tproxy to :50080\n\t}\n\tchain c {\n\t\ttype filter hook output priority 0;\n\t\tjump u3\n\t}\n}\n",
+  ],
+  [
     "a MARK past 32 bits",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j MARK --set-xmark 0x100000000\nCOMMIT\n",
