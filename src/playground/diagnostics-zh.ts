@@ -1428,7 +1428,7 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "nft-expression-hooks-reached",
     english:
-      /^'((?:fib|rt) [^']+)' works only in (.+) chains, and chain (\S+) (?:is at|is reached from chain (\S+) at) the (\S+) hook$/,
+      /^'((?:fib|rt) [^']+|socket|tproxy)' works only in (.+) chains, and chain (\S+) (?:is at|is reached from chain (\S+) at) the (\S+) hook$/,
     zh: (m) =>
       `'${m[1]}' 只能用在 ${placeZh(m[2] as string)} 的 chain，而 chain ${m[3]} ${m[4] ? `經由 chain ${m[4]} 從 ${m[5]} hook 走到` : `掛在 ${m[5]} hook`}`,
   },
@@ -1511,6 +1511,57 @@ export const MORE_MESSAGES: readonly Known[] = [
       `'${m[1]}' 沒有可抽的值：核心會拒絕這條規則（nft：「Could not process rule: Numerical result out of range」）`,
   },
   {
+    code: "nft-limit-unit",
+    english: /^'(\S+)' is not a time unit: nft refuses it \("syntax error, unexpected string"\)$/,
+    zh: (m) => `'${m[1]}' 不是時間單位：nft 會拒絕（「syntax error, unexpected string」）`,
+  },
+  {
+    code: "nft-limit-zero",
+    english:
+      /^'(limit rate 0|burst 0 packets)' passes no packet: nft refuses it \("(Could not process rule: Invalid argument|packet limit burst must be > 0)"\)$/,
+    zh: (m) => `'${m[1]}' 不讓任何封包通過：nft 會拒絕（「${m[2]}」）`,
+  },
+  {
+    code: "nft-mark-prefix",
+    english:
+      /^'(.+?)': a mark (has 32 bits, and nft reads '\/' as a prefix length|is set to a value, not a prefix): nft refuses it \("(.+)"\)$/,
+    zh: (m) =>
+      `'${m[1]}'：${m[2]?.startsWith("has") ? "mark 只有 32 位元，而 nft 把 '/' 當成前綴長度" : "mark 只能設成一個值，不能設成前綴"}：nft 會拒絕（「${m[3]}」）`,
+  },
+  {
+    code: "nft-queue-syntax",
+    english: /^'(\S+)' where nft's queue takes no \S+: nft refuses it \("syntax error, unexpected (\S+)"\)$/,
+    zh: (m) => `nft 的 queue 在這裡不接受 '${m[1]}'：nft 會拒絕（「syntax error, unexpected ${m[2]}」）`,
+  },
+  {
+    code: "nft-queue-fanout-range",
+    english:
+      /^'fanout' needs a range of queues, and '(\S+ \S+)' names one: nft refuses it \("fanout requires a range to be specified"\)$/,
+    zh: (m) =>
+      `'fanout' 需要一段佇列範圍，而 '${m[1]}' 只指定一個：nft 會拒絕（「fanout requires a range to be specified」）`,
+  },
+  {
+    code: "nft-fib-family",
+    english:
+      /^'(fib [^']+)' in an nft (bridge|arp) table: the kernel has no fib lookup for its packets and refuses the rule \(nft: "Could not process rule: No such file or directory"\)$/,
+    zh: (m) =>
+      `nft ${m[2]} table 裡的 '${m[1]}'：核心沒有給這類封包的 fib 查詢，會拒絕這條規則（nft：「Could not process rule: No such file or directory」）`,
+  },
+  {
+    code: "nft-map-key-twice",
+    english:
+      /^map key '(.+)' is given twice with other data: the kernel refuses it \(nft: "Could not process rule: File exists"\)$/,
+    zh: (m) =>
+      `map 的鍵 '${m[1]}' 出現兩次，對應的資料不同：核心會拒絕（nft：「Could not process rule: File exists」）`,
+  },
+  {
+    code: "nft-set-concat-element",
+    english:
+      /^(set|map) (\S+): element '(.+)' joins values with '\.', and the (?:set|map) holds one value of type (\S+): nft refuses it \("Can't parse symbolic invalid expressions"\)$/,
+    zh: (m) =>
+      `${m[1]} ${m[2]}：元素 '${m[3]}' 用 '.' 連接了幾個值，而這個 ${m[1]} 只存放一個 ${m[4]} 型別的值：nft 會拒絕（「Can't parse symbolic invalid expressions」）`,
+  },
+  {
     code: "nft-bridge-ct-address",
     english:
       /^'(ct (?:(?:original|reply) )?(?:saddr|daddr))' in a (bridge|netdev) table: the kernel refuses the rule, whatever the rule matched before \(nft: "Could not process rule: Address family not supported by protocol"\)$/,
@@ -1522,6 +1573,35 @@ export const MORE_MESSAGES: readonly Known[] = [
     english:
       /^(statistic: bad value for option "--(?:probability|every)", or out of range \((?:0-1|1-4294967295)\)\.|the --packet p must be 0 <= p <= n-1)$/,
     zh: (m) => `-m statistic 的值超出範圍，iptables-restore 會拒絕（「${m[1]}」）`,
+  },
+  {
+    code: "xt-mark-width",
+    english:
+      /^'(\S+)' does not fit a mark's 32 bits: iptables-restore refuses it \("(\S+: bad integer value for option "--[\w-]+", or out of range\.)"\)$/,
+    zh: (m) => `'${m[1]}' 超出 mark 的 32 位元：iptables-restore 會拒絕（「${m[2]}」）`,
+  },
+  {
+    code: "xt-rate",
+    english: /^'(\S+)' is not a rate: iptables-restore refuses it \((.+)\)$/,
+    zh: (m) => `'${m[1]}' 不是速率：iptables-restore 會拒絕（「${m[2]}」）`,
+  },
+  {
+    code: "xt-weekday",
+    english: /^'(\S+)' names a day iptables does not know: iptables-restore refuses it \("(.+)"\)$/,
+    zh: (m) => `'${m[1]}' 裡有 iptables 不認得的星期：iptables-restore 會拒絕（「${m[2]}」）`,
+  },
+  {
+    code: "xt-needs-option",
+    english:
+      /^-m (\S+) needs (--[\w-]+): iptables-restore refuses the rule without it \("(\S+: option "--[\w-]+" must be specified)"\)$/,
+    zh: (m) => `-m ${m[1]} 需要 ${m[2]}：少了它 iptables-restore 會拒絕這條規則（「${m[3]}」）`,
+  },
+  {
+    code: "ebt-no-chain",
+    english:
+      /^'(\S+)' is neither a chain of table '(\S+)' nor a target ebtables knows: ebtables-restore refuses the rule \("(Chain '\S+' does not exist)"\)$/,
+    zh: (m) =>
+      `'${m[1]}' 不是 table '${m[2]}' 的 chain，也不是 ebtables 認得的 target：ebtables-restore 會拒絕這條規則（「${m[3]}」）`,
   },
   {
     code: "log-line-wrapped",
@@ -1862,6 +1942,35 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "照 'ip link' 顯示的寫名稱；以 '*' 結尾的前綴（\"cali*\"）可以比對較長的名稱",
   ],
   ["write mod N with N the number of choices, 1 or more", "寫成 mod N，N 是選項的數目，至少 1"],
+  ["write second, minute, hour, day or week", "請寫 second、minute、hour、day 或 week"],
+  ["write a rate of 1 or more", "速率請寫 1 以上"],
+  ["write a burst of 1 or more", "burst 請寫 1 以上"],
+  [
+    "mask the bits instead: 'meta mark and 0xff == 0x1', 'meta mark set meta mark and 0xff00 or 0x1'",
+    "請改用遮罩處理這些位元：'meta mark and 0xff == 0x1'、'meta mark set meta mark and 0xff00 or 0x1'",
+  ],
+  [
+    "write 'queue flags bypass,fanout to 1-4' or 'queue num 1 bypass'",
+    "請寫 'queue flags bypass,fanout to 1-4' 或 'queue num 1 bypass'",
+  ],
+  ["write a range ('to 1-4'), or leave fanout out", "請寫一段範圍（'to 1-4'），或拿掉 fanout"],
+  ["look routes up in an ip, ip6 or inet table", "請在 ip、ip6 或 inet table 裡查路由"],
+  ["keep one element for each key", "每個鍵只保留一個元素"],
+  ["write a mark from 0 to 0xffffffff", "請寫 0 到 0xffffffff 之間的 mark"],
+  [
+    "write N/second, N/minute, N/hour or N/day (or s, m, h, d), N from 1",
+    "請寫 N/second、N/minute、N/hour 或 N/day（或 s、m、h、d），N 至少 1",
+  ],
+  [
+    "write Mon, Tue, Wed, Thu, Fri, Sat, Sun or 1 to 7 (Monday is 1), joined by commas",
+    "請寫 Mon、Tue、Wed、Thu、Fri、Sat、Sun 或 1 到 7（星期一是 1），用逗號連接",
+  ],
+  [
+    "name the rule's hash table, e.g. --hashlimit-name ssh",
+    "替這條規則的雜湊表命名，例如 --hashlimit-name ssh",
+  ],
+  ["write --algo bm (or kmp)", "請寫 --algo bm（或 kmp）"],
+
   [
     "match the connection's addresses in an ip, ip6 or inet table (`ct original ip saddr`)",
     "請在 ip、ip6 或 inet table 裡比對連線的位址（`ct original ip saddr`）",
@@ -2217,6 +2326,17 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english:
+      /^declare the chain \(':(\S+) ACCEPT' after \*(\S+)\), or jump to ACCEPT, DROP, CONTINUE or RETURN$/,
+    zh: (m) =>
+      `宣告這個 chain（在 *${m[2]} 後面寫 ':${m[1]} ACCEPT'），或改跳到 ACCEPT、DROP、CONTINUE 或 RETURN`,
+  },
+  {
+    english:
+      /^write one value per element, or declare the (set|map) with a concatenated type \(e\.g\. 'type ipv4_addr \. inet_service'\)$/,
+    zh: (m) => `每個元素只寫一個值，或把這個 ${m[1]} 宣告成串接型別（例如 'type ipv4_addr . inet_service'）`,
+  },
   {
     english: /^match the protocol first, e\.g\. '(meta l4proto tcp ct .+)'$/,
     zh: (m) => `先比對協定，例如 '${m[1]}'`,

@@ -8,12 +8,14 @@
  * chain reaches is not checked. Recorded on kernel
  * 6.18 with nft 1.0.6, each form at each hook of an `ip` table, and through a jump and a verdict map.
  * `rt mtu` (the route's TCP MSS, nft_rt_validate) is checked the same way: forward, output and
- * postrouting only, where the packet has a route.
+ * postrouting only, where the packet has a route. A bridge or arp table has no fib at all (ENOENT).
+ * `socket` and `tproxy` (nft_socket, nft_tproxy) are held to their hooks in a regular chain the same way
+ * (nft 1.0.6 points at the base chain's jump; the reader says the expression, with the chain reaching it).
  */
 import { chainExits } from "./jump-loops.ts";
 import type { ChainDef, Rule, TableDef } from "./ruleset.ts";
 
-/** A fib expression of a rule and the hooks it works at. */
+/** A fib, `rt mtu`, `socket` or `tproxy` expression of a rule and the hooks it works at. */
 export interface FibPlace {
   /** Which fib or `rt mtu` of the rule it is, from 0. */
   nth: number;
@@ -34,6 +36,9 @@ const FIB =
 /** `rt mtu`: the MSS of the packet's route, which exists only once it is routed. */
 const RT_MTU = /\brt\s+mtu\b/g;
 
+/** `socket` (a local socket, met at prerouting, input and output) and `tproxy` (prerouting only). */
+const SOCKET = /(?<![\w@$-])(socket|tproxy)(?![\w-])/g;
+
 /**
  * The fib and `rt mtu` expressions of `text` (not those inside a quoted string), in the order they
  * stand, each with the hooks the kernel accepts it at.
@@ -52,7 +57,12 @@ export function fibPlaces(text: string): FibPlace[] {
     words: "rt mtu",
     hooks: OUTPUT_SIDE,
   }));
-  return [...fibs, ...mtus]
+  const sockets = [...words.matchAll(SOCKET)].map((m) => ({
+    index: m.index,
+    words: m[0],
+    hooks: m[0] === "tproxy" ? ["prerouting"] : ["prerouting", "input", "output"],
+  }));
+  return [...fibs, ...mtus, ...sockets]
     .sort((a, b) => a.index - b.index)
     .map(({ words, hooks }, nth) => ({ nth, words, hooks }));
 }
@@ -92,15 +102,28 @@ export interface FibProblem {
 
 /** The fib expressions of `table`'s rules that the kernel refuses where they stand (see the module comment). */
 export function fibHookProblems(table: TableDef): FibProblem[] {
-  if (!["ip", "ip6", "inet"].includes(table.family ?? "ip")) return [];
   const problems: FibProblem[] = [];
+  // No fib for a bridge's or ARP's packets: the kernel refuses it in any chain of those tables.
+  if (table.family === "bridge" || table.family === "arp")
+    for (const chain of table.chains.values())
+      for (const rule of chain.rules)
+        for (const fib of fibPlaces(rule.text))
+          if (fib.words.startsWith("fib"))
+            problems.push({
+              rule,
+              nth: fib.nth,
+              message: `'${fib.words}' in an nft ${table.family} table: the kernel has no fib lookup for its packets and refuses the rule (nft: "Could not process rule: No such file or directory")`,
+              hint: "look routes up in an ip, ip6 or inet table",
+            });
+  if (!["ip", "ip6", "inet"].includes(table.family ?? "ip")) return problems;
   let reached: Map<string, Map<string, string>> | undefined;
   for (const chain of table.chains.values())
     for (const rule of chain.rules)
       for (const fib of fibPlaces(rule.text)) {
         reached ??= hooksReaching(table);
         const wrong = [...(reached.get(chain.name) ?? [])].find(([hook]) => !fib.hooks.includes(hook));
-        if (!wrong) continue;
+        // A base chain's socket or tproxy is said by the rule reader (nft-hook-support.ts).
+        if (!wrong || (chain.base && !fib.words.includes(" "))) continue;
         const [hook, base] = wrong;
         const where =
           base === chain.name
@@ -109,7 +132,7 @@ export function fibHookProblems(table: TableDef): FibProblem[] {
         problems.push({
           rule,
           nth: fib.nth,
-          message: `'${fib.words}' works only in ${fib.hooks.slice(0, -1).join(", ")} and ${fib.hooks.at(-1)} chains, and ${where}`,
+          message: `'${fib.words}' works only in ${fib.hooks.length > 1 ? `${fib.hooks.slice(0, -1).join(", ")} and ` : ""}${fib.hooks.at(-1)} chains, and ${where}`,
           hint: `the kernel refuses the ruleset (Operation not supported): move the rule to a chain at one of those hooks${
             // A route's MSS exists once the packet is routed: clamping is done in forward or output.
             fib.words === "rt mtu"

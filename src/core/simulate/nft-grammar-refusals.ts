@@ -2,8 +2,9 @@
  * Rules nft refuses for their words alone, which the rule reader would otherwise take or only call
  * unmodelled: a `log` statement with `group` (a netlink log) and `flags` or `level` (a kernel log line's
  * options: "flags and group are mutually exclusive"), and `ip exthdr` or `ip6 exthdr` (the extension
- * header expression is `exthdr frag` alone: "syntax error, unexpected exthdr"). Each was checked with
- * nft 1.0.6 (`nft -f` in a fresh namespace), message and column.
+ * header expression is `exthdr frag` alone: "syntax error, unexpected exthdr"), a limit's unit, zero
+ * rate or zero packet burst, a mark with a prefix length, and queue flags where nft's grammar has none.
+ * Each was checked with nft 1.0.6 (`nft -f` in a fresh namespace), message and column.
  */
 import type { NftToken } from "./tokenize-nft.ts";
 
@@ -57,6 +58,129 @@ function comparedValues(words: readonly NftToken[], k: number): NftToken[] {
   return out;
 }
 
+/** The time units of nft's `limit rate N/UNIT`. */
+const LIMIT_UNITS = new Set(["second", "minute", "hour", "day", "week"]);
+
+/** A refusal of `what` at `at`, nft's words `said` quoted. */
+const refusal = (at: NftToken, what: string, said: string, hint: string): GrammarRefusal => ({
+  at,
+  message: `${what}: nft refuses it ("${said}")`,
+  hint,
+});
+
+/** nft's refusal of the `limit rate` at `words[k]`: an unknown unit, a rate of 0, a packet burst of 0. */
+function limitRefusal(words: readonly NftToken[], k: number): GrammarRefusal | undefined {
+  let j = k + (words[k + 2]?.value === "over" ? 3 : 2);
+  const rate = words[j] as NftToken;
+  // The unit follows the slash: `10/second`, `10 kbytes/second`, `10 / second`.
+  for (; j < k + 7 && words[j] && !words[j]?.value.includes("/"); j++);
+  const w = words[j];
+  const slash = w?.value.indexOf("/") ?? -1;
+  if (!w || slash < 0) return undefined;
+  const unit =
+    slash === w.value.length - 1
+      ? words[j + 1]
+      : { ...w, value: w.value.slice(slash + 1), column: w.column + slash + 1 };
+  if (unit && !LIMIT_UNITS.has(unit.value))
+    return refusal(
+      unit,
+      `'${unit.value}' is not a time unit`,
+      "syntax error, unexpected string",
+      "write second, minute, hour, day or week",
+    );
+  if (Number.parseInt(rate.value, 10) === 0)
+    return refusal(
+      words[0] as NftToken,
+      "'limit rate 0' passes no packet",
+      "Could not process rule: Invalid argument",
+      "write a rate of 1 or more",
+    );
+  const burst = words.findIndex((b, n) => n > j && n < j + 3 && b.value === "burst");
+  return burst > 0 && words[burst + 1]?.value === "0" && words[burst + 2]?.value === "packets"
+    ? refusal(
+        words[burst] as NftToken,
+        "'burst 0 packets' passes no packet",
+        "packet limit burst must be > 0",
+        "write a burst of 1 or more",
+      )
+    : undefined;
+}
+
+/** nft's refusal of the mark after `words[k]` (`meta mark`, `ct mark`) with a prefix length (`0x10/28`, `0x1 / 0xff`). */
+function markPrefixRefusal(words: readonly NftToken[], k: number): GrammarRefusal | undefined {
+  const set = words[k + 1]?.value === "set";
+  const at = k + (set || /^(==|!=|eq|ne)$/.test(words[k + 1]?.value ?? "") ? 2 : 1);
+  const v = words[at];
+  if (v?.type !== "word") return undefined;
+  const slash = v.value.indexOf("/");
+  const length =
+    slash > 0 ? v.value.slice(slash + 1) : words[at + 1]?.value === "/" ? words[at + 2]?.value : undefined;
+  if (length === undefined) return undefined;
+  const written = `${v.value}${slash > 0 ? "" : ` / ${length}`}`;
+  const hint =
+    "mask the bits instead: 'meta mark and 0xff == 0x1', 'meta mark set meta mark and 0xff00 or 0x1'";
+  // Past 32 bits nft says so first; a prefix it takes is a match's only.
+  const bits = Number(length);
+  return !(bits <= 32)
+    ? refusal(
+        v,
+        `'${written}': a mark has 32 bits, and nft reads '/' as a prefix length`,
+        `Prefix length ${Number.isNaN(bits) ? length : bits} is invalid for type of 32 bits width`,
+        hint,
+      )
+    : set
+      ? refusal(
+          v,
+          `'mark set ${written}': a mark is set to a value, not a prefix`,
+          "BUG: unknown expression type range",
+          hint,
+        )
+      : undefined;
+}
+
+/** Words of nft's queue statement before its number: the flags and how they are given. */
+const QUEUE_FLAGS = new Set(["bypass", "fanout", ","]);
+
+/**
+ * nft's refusal of the `queue` at `words[k]`: flags after `to N` or after `flags ... num N` (only the
+ * older `queue num N bypass` takes them there), bare flags before `to`, and `fanout` over one queue.
+ */
+function queueRefusal(words: readonly NftToken[], k: number): GrammarRefusal | undefined {
+  let keyword = false;
+  let bare = false;
+  let fanout = false;
+  let num: NftToken | undefined;
+  let n: NftToken | undefined;
+  for (let j = k + 1; j < words.length; j++) {
+    const w = words[j] as NftToken;
+    const flag = QUEUE_FLAGS.has(w.value);
+    const to = w.value === "num" || w.value === "to";
+    if (w.value === "flags") keyword = true;
+    else if (to && !n && !(w.value === "to" && bare && !keyword)) {
+      num = w;
+      n = words[++j];
+    } else if (to || (flag && n && (keyword || num?.value === "to")))
+      return refusal(
+        w,
+        `'${w.value}' where nft's queue takes no ${w.value}`,
+        `syntax error, unexpected ${w.value}`,
+        "write 'queue flags bypass,fanout to 1-4' or 'queue num 1 bypass'",
+      );
+    else if (flag) {
+      fanout ||= w.value === "fanout";
+      bare ||= !keyword;
+    } else break;
+  }
+  return fanout && n && !n.value.includes("-")
+    ? refusal(
+        keyword ? n : (num as NftToken),
+        `'fanout' needs a range of queues, and '${num?.value} ${n.value}' names one`,
+        "fanout requires a range to be specified",
+        "write a range ('to 1-4'), or leave fanout out",
+      )
+    : undefined;
+}
+
 /** The first of the rule `words`' expressions nft refuses for its grammar alone, or undefined. */
 export function grammarRefusal(words: readonly NftToken[]): GrammarRefusal | undefined {
   for (let k = 0; k < words.length; k++) {
@@ -66,22 +190,24 @@ export function grammarRefusal(words: readonly NftToken[]): GrammarRefusal | und
     if ((w.value === "iifname" || w.value === "oifname") && words[k + 1]?.value !== "set") {
       const long = comparedValues(words, k + 1).find((v) => v.type === "string" && v.value.length > 15);
       if (long)
-        return {
-          at: long,
-          message: `interface name '${long.value}' has ${long.value.length} characters, a device's name 15 at most: nft refuses it ("String exceeds maximum length of 16")`,
-          hint: "write the name as 'ip link' shows it; a prefix with '*' (\"cali*\") matches the longer ones",
-        };
+        return refusal(
+          long,
+          `interface name '${long.value}' has ${long.value.length} characters, a device's name 15 at most`,
+          "String exceeds maximum length of 16",
+          "write the name as 'ip link' shows it; a prefix with '*' (\"cali*\") matches the longer ones",
+        );
     }
     if (w.value === "pkttype" && words[k - 1]?.value === "meta" && words[k + 1]?.value !== "set") {
       const odd = comparedValues(words, k + 1).find(
         (v) => v.type === "word" && !PKTTYPES.has(v.value) && !/^\d+$/.test(v.value),
       );
       if (odd)
-        return {
-          at: odd,
-          message: `'${odd.value}' is not a packet type: nft refuses it ("Could not parse packet type")`,
-          hint: `write host, broadcast, multicast or other${odd.value === "otherhost" ? " (ebtables' otherhost is nft's other)" : ""}`,
-        };
+        return refusal(
+          odd,
+          `'${odd.value}' is not a packet type`,
+          "Could not parse packet type",
+          `write host, broadcast, multicast or other${odd.value === "otherhost" ? " (ebtables' otherhost is nft's other)" : ""}`,
+        );
     }
     // `numgen random mod 0`: no value to draw (the kernel: "Numerical result out of range").
     if (w.value === "numgen" && words[k + 2]?.value === "mod" && words[k + 3]?.value === "0")
@@ -91,11 +217,21 @@ export function grammarRefusal(words: readonly NftToken[]): GrammarRefusal | und
         hint: "write mod N with N the number of choices, 1 or more",
       };
     if (w.value === "exthdr" && (words[k - 1]?.value === "ip" || words[k - 1]?.value === "ip6"))
-      return {
-        at: w,
-        message: `'${words[k - 1]?.value} exthdr': nft refuses it ("syntax error, unexpected exthdr")`,
-        hint: `write the extension header without the family: 'exthdr ${words[k + 1]?.value ?? "frag"} exists'`,
-      };
+      return refusal(
+        w,
+        `'${words[k - 1]?.value} exthdr'`,
+        "syntax error, unexpected exthdr",
+        `write the extension header without the family: 'exthdr ${words[k + 1]?.value ?? "frag"} exists'`,
+      );
+    const refused =
+      w.value === "limit" && words[k + 1]?.value === "rate"
+        ? limitRefusal(words, k)
+        : w.value === "mark" && words[k - 1]?.value !== "set"
+          ? markPrefixRefusal(words, k)
+          : w.value === "queue"
+            ? queueRefusal(words, k)
+            : undefined;
+    if (refused) return refused;
     if (w.value !== "log") continue;
     const opts = logOptions(words, k);
     // `snaplen` and `queue-threshold` are a netlink log's options: they make it one, as `group` does.

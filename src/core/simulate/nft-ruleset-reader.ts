@@ -20,6 +20,7 @@ import { familyConflict } from "./nft-family-conflict.ts";
 import { grammarRefusal } from "./nft-grammar-refusals.ts";
 import { unsupportedAtHook } from "./nft-hook-support.ts";
 import { firstIntervalOverlap } from "./nft-interval-overlap.ts";
+import { keyText, repeatedKey, repeatedKeyProblem } from "./nft-repeated-key.ts";
 import { reservedName } from "./nft-reserved-names.ts";
 import { datatypeMismatch, elementFamilyMismatch, setDatatypes } from "./nft-set-datatype.ts";
 import { transportConflict } from "./nft-transport-conflict.ts";
@@ -761,6 +762,22 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
         return;
       }
     }
+    // A key twice with other data in one of the rule's own maps: pointed at by its element, in the order written.
+    const maps = [parsed.target, ...(parsed.afterVerdicts ?? []).map((a) => a.verdict)].flatMap(
+      (t): { key: NftValue }[][] => (t.kind === "vmap" || t.kind === "nat-map" ? [t.elements ?? []] : []),
+    );
+    const twice = maps.map((m) => repeatedKey(m)).find((e) => e);
+    if (twice) {
+      const starts = shown.filter((_w, k) => {
+        const open = shown.findLastIndex((b, n) => n < k && b.value === "{");
+        return (
+          (shown[k - 1]?.value === "," || k === open + 1) && /^v?map$/.test(shown[open - 1]?.value ?? "")
+        );
+      });
+      const p = repeatedKeyProblem(twice.key);
+      err(starts[maps.flat().indexOf(twice)] ?? (shown[0] as NftToken), p.message, p.hint);
+      return;
+    }
     if (conflict) {
       err(conflict.at, conflict.message, conflict.hint);
       return;
@@ -825,7 +842,11 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     // `rt mtu` is held to its hooks as fib is (see fib-hooks.ts); its `rt` is counted with the fibs.
     const fibs = shown.filter(
       (w, k) =>
-        w.type !== "string" && (w.value === "fib" || (w.value === "rt" && shown[k + 1]?.value === "mtu")),
+        w.type !== "string" &&
+        (w.value === "fib" ||
+          w.value === "socket" ||
+          w.value === "tproxy" ||
+          (w.value === "rt" && shown[k + 1]?.value === "mtu")),
     );
     if (fibs.length)
       fibWords.set(
@@ -1030,6 +1051,21 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       ...(set.data ?? []).map((d) => d.key),
     ]);
     const elements = (written.get(set) ?? []).filter((e) => live.has(e.value));
+    // `1.2.3.4 . 22` in a set of one field: nft cannot read it as that field.
+    const joined = /\s[.,]\s/.test(set.type.split(" : ")[0] ?? "")
+      ? undefined
+      : elements.find((e) => e.value.kind === "concat");
+    if (joined)
+      err(
+        joined.at,
+        `${set.kind} ${set.name}: element '${keyText(joined.value)}' joins values with '.', and the ${set.kind} holds one value of type ${set.type.split(" : ")[0]}: nft refuses it ("Can't parse symbolic invalid expressions")`,
+        `write one value per element, or declare the ${set.kind} with a concatenated type (e.g. 'type ipv4_addr . inet_service')`,
+      );
+    const twice = repeatedKey(set.verdicts);
+    if (twice) {
+      const p = repeatedKeyProblem(twice.key);
+      err(elementKeys.get(twice) ?? { line: 1, column: 1 }, p.message, p.hint);
+    }
     const spread = set.interval ? undefined : elements.find((e) => intervalKind(e.value));
     if (spread) {
       const kind = intervalKind(spread.value) as string;
@@ -1301,6 +1337,19 @@ function checkReferences(
               `declare it in the same table, e.g. 'set ${m[2]} { type ipv4_addr; flags dynamic; }'`,
             );
           }
+        }
+        // A set an unmodelled expression looks up (`ct original proto-dst @ports`): nft needs it too.
+        for (const c of rule.conditions) {
+          const text = c.kind === "unknown" ? c.text : "";
+          for (const m of text.matchAll(/(?<!(?:add|update|delete) )@([^\s{},]+)(?=\s|$)/g))
+            if (!table.sets?.has(m[1] as string)) {
+              refused.push({ line: rule.line, statement: text });
+              err(
+                setAt(rule, m[1] as string) ?? ruleAt(rule),
+                `set '@${m[1]}' does not exist in table ${table.family} ${table.name}`,
+                "declare it with 'set NAME { type ...; }'",
+              );
+            }
         }
         for (const use of namedObjectUses(rule.text))
           if (!table.objects?.has(`${use.kind} ${use.name}`))

@@ -65,6 +65,8 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
   const diagnostics: Diagnostic[] = [];
   // Where each rule's text starts in its line (past a listing's number), for columns found later.
   const textStart = new Map<Rule, number>();
+  // An `ebtables -L` listing, which may leave out chains (a save never does).
+  let listed = false;
   const tables = new Map<string, TableDef>();
   let table: TableDef | undefined;
   let listChain: ChainDef | undefined;
@@ -89,6 +91,7 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
     const indent = raw.length - raw.trimStart().length;
     let m = /^Bridge table:\s*(\S+)/.exec(trimmed);
     if (m) {
+      listed = true;
       table = ensureTable(tables, m[1] as string);
       if (table.name === "broute") warnBroute(lineNo, indent + 1);
       listChain = undefined;
@@ -243,7 +246,7 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
     chain.rules.push(rule);
     textStart.set(rule, at0);
   }
-  diagnostics.push(...resolveJumps(tables, file, (rule) => textStart.get(rule) ?? 0));
+  diagnostics.push(...resolveJumps(tables, file, (rule) => textStart.get(rule) ?? 0, listed));
   diagnostics.push(...loopErrors(tables, file));
   return { rules: { tables }, diagnostics };
 }
@@ -314,14 +317,23 @@ const NO_LOG_TARGET = {
 };
 
 /**
+ * The target extensions ebtables-nft 1.8.9 loads for a bridge rule (each `-j NAME` alone, in a fresh
+ * namespace): any other name is a chain, and one the table lacks is refused ("Chain 'X' does not exist").
+ */
+const EXTENSION_TARGET =
+  /^(?:arpreply|dnat|log|mark|nflog|redirect|snat|AUDIT|CHECKSUM|CLASSIFY|CONNMARK|CONNSECMARK|CT|IDLETIMER|LED|MARK|NFLOG|NFQUEUE|NOTRACK|RATEEST|SECMARK|SET|SYNPROXY|TCPOPTSTRIP|TOS|TRACE)$/;
+
+/**
  * Jumps to a chain the table lacks become unknown targets (an extension target written alone, such as
- * `-j NFLOG`, reads as a jump), each said at its rule: `-j LOG` as the error it is, any other as not
- * modelled.
+ * `-j NFLOG`, reads as a jump), each said at its rule: `-j LOG` and a name no extension has as the
+ * errors they are, an extension as not modelled.
  */
 function resolveJumps(
   tables: Map<string, TableDef>,
   file: string,
   textStart: (rule: Rule) => number = () => 0,
+  // A listing (`ebtables -L CHAIN`) may leave out the chain a rule jumps to.
+  listed = false,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const table of tables.values())
@@ -335,12 +347,19 @@ function resolveJumps(
         out.push(
           t.chain === "LOG"
             ? { severity: "error", ...NO_LOG_TARGET, position }
-            : {
-                severity: "warning",
-                message: `'${t.chain}' is neither a chain of table '${table.name}' nor a modelled target`,
-                hint: UNCERTAIN_HINT,
-                position,
-              },
+            : !(listed || EXTENSION_TARGET.test(t.chain))
+              ? {
+                  severity: "error",
+                  message: `'${t.chain}' is neither a chain of table '${table.name}' nor a target ebtables knows: ebtables-restore refuses the rule ("Chain '${t.chain}' does not exist")`,
+                  hint: `declare the chain (':${t.chain} ACCEPT' after *${table.name}), or jump to ACCEPT, DROP, CONTINUE or RETURN`,
+                  position,
+                }
+              : {
+                  severity: "warning",
+                  message: `'${t.chain}' is neither a chain of table '${table.name}' nor a modelled target`,
+                  hint: UNCERTAIN_HINT,
+                  position,
+                },
         );
       }
   return out;
@@ -1044,7 +1063,7 @@ function parseNftBridge(text: string, options: ParseRulesOptions): ParsedFamily 
       ...(parsed.comment !== undefined ? { comment: parsed.comment } : {}),
     });
   }
-  diagnostics.push(...resolveJumps(tables, file));
+  diagnostics.push(...resolveJumps(tables, file, undefined, true));
   diagnostics.push(...loopErrors(tables, file));
   return { rules: { tables }, diagnostics };
 }

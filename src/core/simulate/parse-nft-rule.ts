@@ -1066,6 +1066,8 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
   // Where the last statement started (a statement after the verdict is reported there).
   let lastAt = 0;
   const place = () => {
+    // The verdict the statements before the last one ended with.
+    const ended = out.afterVerdicts?.[out.afterVerdicts.length - 1]?.verdict ?? before;
     if (out.target !== before && decides(before)) {
       // A later target: after a verdict map (or a NAT of one family) that may go on it acts when that
       // goes on; after a verdict it never acts (the first ends the rule, and nft refuses the rule).
@@ -1085,10 +1087,13 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
           "keep one verdict",
         );
     } else if (out.target !== before && decides(out.target)) out.targetAt = out.conditions.length;
+    // Any statement but a comment (a match, a counter, a limit) after a verdict, a NAT or a queue.
     if (
-      out.effectAt.length < out.effects.length &&
       pastTarget &&
-      ENDS_RULE.has((out.afterVerdicts?.[out.afterVerdicts.length - 1]?.verdict ?? out.target).kind)
+      i > lastAt &&
+      tokens[lastAt]?.value !== "comment" &&
+      (ENDS_RULE.has(ended.kind) || (ended.kind === "unknown" && ended.name === "queue")) &&
+      !out.problems.some((p) => p.severity === "error")
     )
       problem(
         tokens[lastAt],
@@ -2211,13 +2216,18 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       }
       case "meta mark":
       case "ct mark": {
-        const n = Number(v);
+        // `0x10/28`: the mark's top 28 bits compared (nft lists it so; a longer prefix is refused before).
+        const [base, bits] = v.split("/");
+        const n = Number(base);
+        const mask =
+          bits === undefined ? 0xffffffff : Number(bits) > 0 ? (-1 << (32 - Number(bits))) >>> 0 : 0;
         // nft refuses a mark past 32 bits ("Value 4294967296 exceeds valid range").
-        if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) return bad("a mark", "write e.g. 0x1");
+        if (!Number.isInteger(n) || n < 0 || n > 0xffffffff || !(Number(bits ?? 32) <= 32))
+          return bad("a mark", "write e.g. 0x1");
         out.conditions.push({
           kind: key === "ct mark" ? "ctmark" : "mark",
-          value: n >>> 0,
-          mask: 0xffffffff,
+          value: (n & mask) >>> 0,
+          mask,
           neg,
         });
         return;

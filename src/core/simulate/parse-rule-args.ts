@@ -20,6 +20,7 @@ import { xtOwner } from "./socket-owner.ts";
 import type { Token } from "./tokenize-rule.ts";
 import { parseXtCidr, parseXtCidr6, xtNumericIpv4 } from "./xt-address.ts";
 import { wholeLongOptions } from "./xt-long-options.ts";
+import { matchRefusal } from "./xt-match-refusals.ts";
 
 /** The route types libxt_addrtype takes (in any case). */
 const ADDRESS_TYPES = new Set([
@@ -203,6 +204,20 @@ export function parseMark(text: string): { value: number; mask: number } | undef
   const value = Number(m[1]) >>> 0;
   const mask = m[2] === undefined ? 0xffffffff : Number(m[2]) >>> 0;
   return { value, mask };
+}
+
+/**
+ * iptables' refusal of the mark `v` of extension `ext`'s option `opt` past 32 bits (`0x100000000`, a mask
+ * too): iptables-nft 1.8.9 says "bad integer value ... or out of range" where parseMark would wrap it.
+ */
+function markPastWidth(ext: string, opt: string, v: Token): RuleArgError | undefined {
+  return /^[\dx/a-f]+$/i.test(v.value) && v.value.split("/").some((n) => Number(n) > 0xffffffff)
+    ? {
+        column: v.column,
+        message: `'${v.value}' does not fit a mark's 32 bits: iptables-restore refuses it ("${ext}: bad integer value for option "${opt}", or out of range.")`,
+        hint: "write a mark from 0 to 0xffffffff",
+      }
+    : undefined;
 }
 
 /** The protocols whose matches take ports (tcp, udp, sctp, dccp, udplite; multiport takes them too). */
@@ -732,7 +747,10 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
             j++;
           }
           const chance = CHANCE_MODULES.get(module);
-          const odd = module === "statistic" ? statisticProblem(tokens.slice(i, j)) : undefined;
+          const odd =
+            module === "statistic"
+              ? statisticProblem(tokens.slice(i, j))
+              : matchRefusal(module, tokens.slice(i, j));
           if (odd) return fail(odd.column, odd.message, odd.hint);
           conditions.push({ kind: "unknown", text: parts.join(" "), neg: n, ...(chance ? { chance } : {}) });
           module = undefined;
@@ -1205,6 +1223,8 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         continue;
       }
       case "--mark": {
+        const wide = first && markPastWidth(module ?? "mark", opt, first);
+        if (wide) return fail(wide.column, wide.message, wide.hint);
         const mk = first ? parseMark(first.value) : undefined;
         if (!first || !mk)
           return fail(first?.column ?? tok.column, "--mark needs value[/mask]", "write e.g. --mark 0x1/0xff");
@@ -1659,6 +1679,8 @@ function parseTarget(
       ] as const) {
         const v = optionValue(rest, [opt]);
         if (v) {
+          const wide = markPastWidth("MARK", opt, v);
+          if (wide) return { error: wide };
           const mk = parseMark(v.value);
           if (!mk)
             return {
@@ -1798,6 +1820,8 @@ function connmarkTarget(
     return { kind: "CONNMARK", op: "set", value, mask, nfmask: 0xffffffff, ctmask: 0xffffffff };
   }
   const set = optionValue(rest, ["--set-xmark", "--set-mark"]);
+  const wide = set && markPastWidth("CONNMARK", rest.find((_r, k) => rest[k + 1] === set)?.value ?? "", set);
+  if (wide) return { error: wide };
   if (set) {
     const mk = parseMark(set.value);
     if (!mk)

@@ -70,6 +70,99 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "a redacted address in an iptables rule",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s <ADMIN_IP_1> -j ACCEPT\nCOMMIT\n",
+    "tproxy in a chain reached from an output chain",
+    "rules",
+    "table ip t {\n\tchain u3 {\n\t\tmeta l4proto tcp tproxy to :50080\n\t}\n\tchain c {\n\t\ttype filter hook output priority 0;\n\t\tjump u3\n\t}\n}\n",
+  ],
+  [
+    "a MARK past 32 bits",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j MARK --set-xmark 0x100000000\nCOMMIT\n",
+  ],
+  [
+    "a limit's unknown unit",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m limit --limit 5/fortnight -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "a hashlimit's unknown unit",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m hashlimit --hashlimit-upto 5/hr --hashlimit-name h3 -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "a day -m time does not know",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m time --weekdays Mon,Funday -j DROP\nCOMMIT\n",
+  ],
+  [
+    "-m hashlimit without its name",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m hashlimit --hashlimit-upto 5/sec -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "-m string without --algo",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m string --string foo3 -j DROP\nCOMMIT\n",
+  ],
+  [
+    "an ebtables jump to no chain and no target",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n*filter\n:FORWARD ACCEPT\n-A FORWARD -j NOSUCH3\n",
+  ],
+  [
+    "a limit's unknown time unit",
+    "rules",
+    "table inet t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tlimit rate 10/fortnight accept\n\t}\n}\n",
+  ],
+  [
+    "a limit of rate 0",
+    "rules",
+    "table inet t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tlimit rate 0/second accept\n\t}\n}\n",
+  ],
+  [
+    "a packet limit's burst of 0",
+    "rules",
+    "table inet t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tlimit rate 10/second burst 0 packets accept\n\t}\n}\n",
+  ],
+  [
+    "a mark compared with a prefix past 32 bits",
+    "rules",
+    "table inet t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tmeta mark 0x1 / 0xff accept\n\t}\n}\n",
+  ],
+  [
+    "a mark set to a prefix",
+    "rules",
+    "table inet t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tmeta mark set 0x3/16\n\t}\n}\n",
+  ],
+  [
+    "a queue flag after 'to N'",
+    "rules",
+    "table inet t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tqueue to 3 bypass\n\t}\n}\n",
+  ],
+  [
+    "bare queue flags before 'to'",
+    "rules",
+    "table inet t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tqueue bypass to 3\n\t}\n}\n",
+  ],
+  [
+    "a queue fanout over one queue",
+    "rules",
+    "table inet t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tqueue num 3 bypass fanout\n\t}\n}\n",
+  ],
+  [
+    "fib in a bridge table",
+    "rules",
+    "table bridge t {\n\tchain c {\n\t\ttype filter hook prerouting priority 0;\n\t\tfib daddr type local accept\n\t}\n}\n",
+  ],
+  [
+    "a verdict map key given twice",
+    "rules",
+    "table inet t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\ttcp dport vmap { 22 : accept, 22 : drop }\n\t}\n}\n",
+  ],
+  [
+    "a concatenated element in a set of one value",
+    "rules",
+    "table inet t {\n\tset s3 { type ipv4_addr; elements = { 198.51.100.1 . 22 } }\n}\n",
   ],
   [
     "an inverted recent --set",

@@ -115,6 +115,29 @@ describe("fib at the hooks the kernel takes it at", () => {
     ]);
   });
 
+  it("holds socket and tproxy to their hooks in a chain a jump reaches, as in a base chain", () => {
+    // nft 1.0.6 on kernel 6.18 refused both (at the base chain's `jump u`: "Operation not supported"),
+    // and loaded tproxy reached from prerouting and socket from prerouting and output.
+    const reached = (hook: string, rule: string) =>
+      errors(
+        `table ip t {\n\tchain u {\n\t\t${rule}\n\t}\n\tchain c {\n\t\ttype filter hook ${hook} priority 0;\n\t\tjump u\n\t}\n}\n`,
+      );
+    expect(reached("output", "meta l4proto tcp tproxy to :50080")).toEqual([
+      "3:20 'tproxy' works only in prerouting chains, and chain u is reached from chain c at the output hook",
+    ]);
+    expect(reached("postrouting", "socket transparent 1 accept")).toEqual([
+      "3:3 'socket' works only in prerouting, input and output chains, and chain u is reached from chain c at the postrouting hook",
+    ]);
+    expect(reached("prerouting", "meta l4proto tcp tproxy to :50080")).toEqual([]);
+    expect(reached("output", "socket transparent 1 accept")).toEqual([]);
+    // In a base chain the rule reader says it once, at the expression.
+    expect(
+      errors(
+        "table ip t {\n\tchain c {\n\t\ttype filter hook forward priority 0;\n\t\tsocket transparent 1 accept\n\t}\n}\n",
+      ),
+    ).toHaveLength(1);
+  });
+
   it("holds rt mtu to forward, output and postrouting, in a chain a jump reaches too", () => {
     // Loaded on kernel 6.18 with nft 1.0.6: refused at prerouting, input and an inet ingress hook.
     const at = (hook: string, rule: string) =>

@@ -203,6 +203,19 @@ describe("parseEbtables", () => {
     ]);
   });
 
+  it("refuses a jump to a name that is no chain and no target extension, as ebtables-restore does; takes the extensions", () => {
+    // ebtables-nft 1.8.9: "Chain 'nosuchtarget' does not exist" (line 3); `-j NFLOG`, `-j TRACE`, `-j nflog` load.
+    const r = parseEbtables("*filter\n:FORWARD ACCEPT\n-A FORWARD -j nosuchtarget\n-A FORWARD -j TRACE\n");
+    expect(problems(r)).toEqual([
+      `error 3:12 'nosuchtarget' is neither a chain of table 'filter' nor a target ebtables knows: ebtables-restore refuses the rule ("Chain 'nosuchtarget' does not exist")`,
+      "warning 4:12 'TRACE' is neither a chain of table 'filter' nor a modelled target",
+    ]);
+    // A device option in a user chain, whatever hook reaches it: ebtables-restore and kernel 6.18 took
+    // `-A OUTPUT -j U` with `-A U -i eth0 -j DROP` (the built-in chains' check is ebtables' own).
+    const user = parseEbtables("*filter\n:OUTPUT ACCEPT\n:U ACCEPT\n-A OUTPUT -j U\n-A U -i eth0 -j DROP\n");
+    expect(problems(user)).toEqual([]);
+  });
+
   it("reads the bridge tables of `nft list ruleset` and skips other families", () => {
     const text = [
       "table ip filter {",
