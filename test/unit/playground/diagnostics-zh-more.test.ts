@@ -70,6 +70,8 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "a redacted address in an iptables rule",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -s <ADMIN_IP_1> -j ACCEPT\nCOMMIT\n",
+  ],
+  [
     "tproxy in a chain reached from an output chain",
     "rules",
     "table ip t {\n\tchain u3 {\n\t\tmeta l4proto tcp tproxy to :50080\n\t}\n\tchain c {\n\t\ttype filter hook output priority 0;\n\t\tjump u3\n\t}\n}\n",
