@@ -1486,6 +1486,8 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       const wide = elementPastWidth(keys, words);
       if (wide) {
         out.problems.push(wide);
+        // The rule is refused whole: the rest of its map is not read as expressions.
+        i = tokens.length;
         return undefined;
       }
       if (peek()?.value !== ":") {

@@ -103,6 +103,19 @@ describe("set elements of the key's form", () => {
     expect(errors[0]?.message).toContain("and with it the whole file");
   });
 
+  it("ends the rule at a refused verdict map element: the rest of the map is not read as expressions", () => {
+    for (const rule of [
+      "ct state vmap { new : accept, bogus : drop }",
+      "ip dscp vmap { 64 : accept, 1 : drop }",
+    ]) {
+      const all = parseRulesetText(chainWith(rule), "p.nft").diagnostics;
+      expect(
+        all.map((d) => d.severity),
+        rule,
+      ).toEqual(["error"]);
+    }
+  });
+
   it("refuses an IPv6 element not of its form, in an ip6 table", () => {
     const errors = errorsOf(
       "table ip6 t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tip6 saddr { fd00::1, fd00::g } accept\n\t}\n}\n",
