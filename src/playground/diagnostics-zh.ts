@@ -17,6 +17,7 @@ import {
   UNLISTED_HINT,
   UNPLACED_CHAIN_HINT,
 } from "../core/parse/parse-hints.ts";
+import { UNKNOWN_PROTOCOL_HINT } from "../core/simulate/nft-protocol-names.ts";
 import { REDACTED_ADDRESS_HINT } from "../core/simulate/redacted-address.ts";
 import { DEVICE_HOOK_HINT, MISSING_IPSET_HINT, TABLE_TWICE_HINT } from "../core/simulate/ruleset-hints.ts";
 import { OWNER_HINT } from "../core/simulate/socket-owner.ts";
@@ -1154,9 +1155,11 @@ export const MORE_MESSAGES: readonly Known[] = [
       `'${m[1]}' 不是${afterZh(NOT_A[m[2] as string] as string)}：nft 會拒絕這個元素${m[3] ? `（"${m[3]}"）` : ""}，連帶拒絕整個檔案`,
   },
   {
-    code: "nft-element-host-name",
-    english: /^'(.*)' is a host name: nft looks it up when it loads the file, the simulator does not$/s,
-    zh: (m) => `'${m[1]}' 是主機名稱：nft 載入檔案時會去查詢它，模擬器不會`,
+    code: "nft-unknown-protocol",
+    english:
+      /^'(.*)' is not a protocol name of \/etc\/protocols: nft refuses a name it cannot resolve \("Could not resolve protocol name"\), and the simulator matches no packet with it$/s,
+    zh: (m) =>
+      `'${m[1]}' 不是 /etc/protocols 裡的協定名稱：nft 會拒絕它解析不了的名稱（"Could not resolve protocol name"），模擬器也不會讓任何封包符合它`,
   },
   {
     code: "tool-comment-without-hash",
@@ -2206,7 +2209,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "a page that renders Markdown shows a line that starts with # as a heading; copy the ruleset from a code block or from the file itself",
     "會轉譯 Markdown 的網頁會把以 # 開頭的行顯示成標題；請從程式碼區塊或檔案本身複製規則集",
   ],
-  ["write the address it stands for", "請寫出它代表的位址"],
+  [
+    UNKNOWN_PROTOCOL_HINT,
+    "請照 /etc/protocols 裡的寫法寫協定名稱（tcp、udp、icmp、gre、esp、sctp……），或寫它的編號",
+  ],
   [
     "write expected, seen-reply, assured, confirmed, snat, dnat or dying",
     "請寫 'expected'、'seen-reply'、'assured'、'confirmed'、'snat'、'dnat' 或 'dying'",

@@ -531,8 +531,11 @@ function separable(hooks: readonly HookId[]): boolean {
 /** The `family:name` of every table of an nft listing or script (`inet` reads as `ip`, as hook ids do). */
 function nftTableIds(text: string): Set<string> {
   const out = new Set<string>();
-  for (const m of text.matchAll(/^\s*(?:(?:add|create)\s+)?table\s+(ip6?|inet|bridge|arp)\s+([^\s{]+)/gm)) {
-    const family = m[1] === "inet" ? "ip" : (m[1] as string);
+  // A table written without its family (`table filter {`) is an ip one, as nft reads it.
+  for (const m of text.matchAll(
+    /^\s*(?:(?:add|create)\s+)?table\s+(?:(ip6?|inet|bridge|arp|netdev)\s+)?([^\s{]+)/gm,
+  )) {
+    const family = m[1] === "inet" || m[1] === undefined ? "ip" : (m[1] as string);
     out.add(`${family}:${m[2]}`);
     // An inet table's chains see IPv6 too: a prefix naming the table may say ip6.
     if (m[1] === "inet") out.add(`ip6:${m[2]}`);

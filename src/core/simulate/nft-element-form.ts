@@ -16,13 +16,11 @@ export interface ElementForm {
   what: string;
   nft?: string;
   hint: string;
-  /** A word nft looks up as a host name when it loads the file (it takes it); the simulator cannot. */
-  hostName?: true;
 }
 
 const NUMBER = /^(0x[0-9a-f]+|\d+)$/i;
 const MAC = /^([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}$/i;
-/** A word nft would look up as a host name (it resolves one when it loads the file; the simulator cannot). */
+/** A word nft looks up as a host name when it loads the file (it takes it): not judged here. */
 const HOST_NAME = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*$/i;
 
 /** Flag and state names nft takes in a set (its `|` joins several in one element). */
@@ -52,36 +50,41 @@ const FLAG_FORMS: Readonly<Record<string, ElementForm>> = {
 
 /** Whether `value` (one bound of an element) has the form `key` takes; undefined for keys not judged. */
 function fits(key: string, value: string): boolean | undefined {
+  // A prefix length nft reads as a number (decimal, hex, octal): at most the key's width.
+  const prefixed = (text: string, width: number, form: (v: string) => boolean): boolean => {
+    const [v, len, more] = text.split("/");
+    return (
+      more === undefined &&
+      form(v as string) &&
+      (len === undefined ||
+        (NUMBER.test(len) &&
+          Number.parseInt(len, /^0x/i.test(len) ? 16 : /^0\d/.test(len) ? 8 : 10) <= width))
+    );
+  };
   switch (key) {
     case "ip saddr":
-    case "ip daddr": {
-      const [addr, len, more] = value.split("/");
-      return (
-        more === undefined &&
-        (parseIpv4(addr as string) !== undefined || NUMBER.test(addr as string)) &&
-        (len === undefined || (/^\d{1,2}$/.test(len) && Number(len) <= 32))
-      );
-    }
+    case "ip daddr":
+      return prefixed(value, 32, (a) => parseIpv4(a) !== undefined || NUMBER.test(a) || HOST_NAME.test(a));
     case "ip6 saddr":
-    case "ip6 daddr": {
-      const [addr, len, more] = value.split("/");
-      return (
-        more === undefined &&
-        parseIpv6(addr as string) !== undefined &&
-        (len === undefined || (/^\d{1,3}$/.test(len) && Number(len) <= 128))
+    case "ip6 daddr":
+      // `[::1]`: nft takes an IPv6 address in brackets too.
+      return prefixed(
+        value,
+        128,
+        (a) => parseIpv6(a.replace(/^\[(.*)\]$/, "$1")) !== undefined || HOST_NAME.test(a),
       );
-    }
     case "ether saddr":
     case "ether daddr":
-      return MAC.test(value);
+      return prefixed(value, 48, (a) => MAC.test(a));
     case "meta mark":
     case "ct mark":
-      return NUMBER.test(value);
+      return prefixed(value, 32, (a) => NUMBER.test(a));
     case "icmp type":
     case "icmpv6 type":
       return NUMBER.test(value) || NFT_ICMP_NAMES[key]?.[value] !== undefined;
     case "meta pkttype":
-      return pktTypeName(value) !== undefined;
+      // nft takes any number of the byte, beyond the four types it names.
+      return pktTypeName(value) !== undefined || (NUMBER.test(value) && Number(value) <= 255);
     case "ip dscp":
     case "ip6 dscp":
       return dscpValue(value) !== undefined;
@@ -103,7 +106,6 @@ function formOf(key: string, value: string): ElementForm {
     const what = v6 ? "an IPv6 address or prefix" : "an IPv4 address or prefix";
     const bare = value.split("/")[0] as string;
     if (isRedactedAddress(bare)) return { what, hint: REDACTED_ADDRESS_HINT };
-    if (HOST_NAME.test(bare) && !v6) return { what, hint: "write the address it stands for", hostName: true };
     return { what, hint: v6 ? "write e.g. fd00:a::/64" : "write e.g. 172.17.0.0/16" };
   }
   if (key.startsWith("ether")) return { what: "a MAC address", hint: "write e.g. 02:42:ac:11:00:02" };
@@ -138,7 +140,10 @@ export function elementFormProblem(
   key: string | undefined,
   value: string,
 ): { form: ElementForm; bad: string; at: number } | undefined {
-  if (key === undefined || fits(key, value) !== false) return undefined;
+  if (key === undefined) return undefined;
+  // A placeholder where an address was (`x.x.x.x` reads as a host name): nft finds no such host.
+  const redacted = /^ip6? [sd]addr$/.test(key) && isRedactedAddress(value.split("/")[0] as string);
+  if (!redacted && fits(key, value) !== false) return undefined;
   // A range: each bound on its own (`1.2.3.1-1.2.3.9`, `3-8`, `echo-reply-8`: names may hold a dash).
   for (let dash = value.indexOf("-"); dash > 0; dash = value.indexOf("-", dash + 1))
     if (fits(key, value.slice(0, dash)) && fits(key, value.slice(dash + 1))) return undefined;

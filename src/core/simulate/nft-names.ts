@@ -25,6 +25,10 @@ export const NFT_ICMP_TYPES: Readonly<Record<string, number>> = Object.fromEntri
     "parameter-problem",
     "timestamp-request",
     "timestamp-reply",
+    "info-request",
+    "info-reply",
+    "address-mask-request",
+    "address-mask-reply",
   ]
     .map((name, type) => [name, type] as const)
     .filter(([name]) => name),
@@ -125,7 +129,9 @@ const ETHER_TYPES: Readonly<Record<number, string>> = {
 /** DSCP code points by the names nft and `--dscp-class` use (case aside): class selectors, AF, EF, VA, LE. */
 const DSCP_NAMES: Readonly<Record<string, number>> = {
   be: 0,
+  df: 0,
   le: 1,
+  lephb: 1,
   va: 44,
   ef: 46,
   ...Object.fromEntries([0, 1, 2, 3, 4, 5, 6, 7].map((n) => [`cs${n}`, n * 8])),

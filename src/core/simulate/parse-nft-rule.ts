@@ -20,6 +20,7 @@ import { natOfData } from "./nat-map-data.ts";
 import { maskedCidr, maskType, maskWordText, outsideMask, readMaskWord } from "./nft-bitmask.ts";
 import { elementFormProblem } from "./nft-element-form.ts";
 import { dscpValue, NFT_ICMP_NAMES, nftPort, nftProto, nftSymbol, pktTypeName } from "./nft-names.ts";
+import { knownProtocol, UNKNOWN_PROTOCOL_HINT } from "./nft-protocol-names.ts";
 import { CHANCE_MODULES, NON_DECIDING_TARGETS } from "./parse-rule-args.ts";
 import { queueWarning } from "./queue-target.ts";
 import { reversedRange, reversedRangeMessage } from "./reversed-range.ts";
@@ -621,9 +622,7 @@ function misspelt(key: SetKey | undefined, tok: NftToken): NftRuleProblem | unde
   const { form, bad, at } = found;
   return {
     severity: "error",
-    message: form.hostName
-      ? `'${bad}' is a host name: nft looks it up when it loads the file, the simulator does not`
-      : `'${bad}' is not ${form.what}: nft refuses the element${form.nft ? ` ("${form.nft}")` : ""}, and with it the whole file`,
+    message: `'${bad}' is not ${form.what}: nft refuses the element${form.nft ? ` ("${form.nft}")` : ""}, and with it the whole file`,
     hint: form.hint,
     line: tok.line,
     column: tok.column + (tok.written === undefined ? at : 0),
@@ -2129,15 +2128,25 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       }
       case "ip protocol":
       case "ip6 nexthdr":
+      case "meta l4proto":
+        // A misspelt name (`tpc`) matched no packet, unsaid.
+        if (!knownProtocol(v))
+          problem(
+            operand.value,
+            `'${v}' is not a protocol name of /etc/protocols: nft refuses a name it cannot resolve ("Could not resolve protocol name"), and the simulator matches no packet with it`,
+            UNKNOWN_PROTOCOL_HINT,
+            "warning",
+          );
+        if (key === "meta l4proto") {
+          out.conditions.push({ kind: "proto", proto: nftProto(v), neg });
+          return;
+        }
         out.conditions.push({
           kind: "proto",
           proto: nftProto(v),
           neg,
           family: key === "ip protocol" ? 4 : 6,
         });
-        return;
-      case "meta l4proto":
-        out.conditions.push({ kind: "proto", proto: nftProto(v), neg });
         return;
       case "ip ttl":
       case "ip6 hoplimit": {

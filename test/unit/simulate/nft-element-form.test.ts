@@ -128,6 +128,32 @@ describe("set elements of the key's form", () => {
     ]);
   });
 
+  it("takes nft's own listing of interval sets of marks and MACs, and bracketed IPv6 (review47)", () => {
+    const listed = `table ip t {
+	set m {
+		type mark
+		flags interval
+		elements = { 0x00000001-0x00000005, 0x10000000/4 }
+	}
+	set e {
+		type ether_addr
+		flags interval
+		elements = { 02:42:00:00:00:00/24 }
+	}
+	chain c {
+		type filter hook input priority 0;
+		meta mark @m accept
+	}
+}
+`;
+    expect(errorsOf(listed)).toEqual([]);
+    expect(
+      errorsOf(
+        "table ip6 t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tip6 saddr { [::1], fe80::/0x40 } accept\n\t}\n}\n",
+      ),
+    ).toEqual([]);
+  });
+
   it("holds a named set's elements to its type", () => {
     const errors = errorsOf(
       "table ip t {\n\tset s {\n\t\ttype ipv4_addr\n\t\telements = { 1.2.3.4, 1.2.3.x }\n\t}\n}\n",
@@ -150,7 +176,39 @@ describe("set elements of the key's form", () => {
       "ip dscp { cs1, af11, 0x10 } accept",
       "tcp flags vmap { syn : accept, syn | ack : drop }",
       'iifname { "eth0", eth1 } accept',
+      // Forms nft takes and its own listings print (review47: each was refused for a while).
+      "icmp type { info-request, info-reply, address-mask-request, address-mask-reply } accept",
+      "ip dscp { df, lephb, cs0 } accept",
+      "meta mark { 0x00000001-0x00000005, 0x10000000/4 } accept",
+      "ct mark { 0x10/28, 0x1/32 } accept",
+      "ether saddr { 02:42:00:00:00:00/24, 00:11:22:33:44:55/48 } accept",
+      "ip saddr { localhost, 10.0.0.0/0x8, 10.0.0.0/024 } accept",
+      "meta pkttype { 4, 255 } accept",
     ])
       expect(errorsOf(chainWith(rule)), rule).toEqual([]);
+  });
+});
+
+describe("protocol names", () => {
+  it("warns of a protocol name nft cannot resolve, where nft says it (nft 1.0.6: 'Could not resolve protocol name')", () => {
+    const all = parseRulesetText(chainWith("meta l4proto tpc accept"), "p.nft").diagnostics;
+    expect(all.map((d) => [d.severity, `${d.position.line}:${d.position.column}`])).toEqual([
+      ["warning", "4:16"],
+    ]);
+    expect(all[0]?.message).toContain("'tpc' is not a protocol name of /etc/protocols");
+    const ip = parseRulesetText(chainWith("ip protocol IPV6-ICMP accept"), "p.nft").diagnostics;
+    expect(ip.map((d) => d.position.column)).toEqual([15]);
+  });
+
+  it("takes the names and numbers nft resolved", () => {
+    for (const rule of [
+      "meta l4proto TCP accept",
+      "ip protocol OSPFIGP accept",
+      "meta l4proto ipv6-icmp accept",
+      "meta l4proto icmpv6 accept",
+      "ip protocol 47 accept",
+      "meta l4proto mptcp accept",
+    ])
+      expect(parseRulesetText(chainWith(rule), "p.nft").diagnostics, rule).toEqual([]);
   });
 });
