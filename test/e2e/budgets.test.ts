@@ -267,10 +267,11 @@ const PLAYGROUND_RULES_JS_BUDGET = 72 * 1024;
  * timeouts and families, a verdict or statement after the verdict, a word after a comment, an escaped
  * quote, a keyword as a name, `dup` of the wrong family, addrtype names and ebtables ports without
  * their transport refused as the tools refuse them; a quote never closed read as iptables-restore reads it.
- * 95.4 KB with session 46's `-m iprange` ends read as iptables-restore reads them. 97.9 KB once
+ * 95.4 KB with session 46's `-m iprange` ends read as iptables-restore reads them. 98.6 KB once
  * session 47's were: `-m hashlimit` without a name, `-m string` without `--algo`, rates of an unknown
  * unit or of 0, unknown `--weekdays`, marks past 32 bits refused as iptables-restore refuses them, an
- * ebtables jump to nothing refused, the tools' comments that lost their `#` read, a redacted address said.
+ * ebtables jump to nothing refused, the tools' comments that lost their `#` read, a redacted address said,
+ * protocol names nft cannot resolve warned of.
  */
 const PLAYGROUND_WORKER_RULES_JS_BUDGET = 99 * 1024;
 /**
@@ -291,7 +292,7 @@ const PLAYGROUND_WORKER_RULES_JS_BUDGET = 99 * 1024;
  * above and their Chinese; 91.3 KB with session 41's refusals listed above and their Chinese; 92.2 KB
  * with session 42's listed above and their Chinese; 93.0 KB with session 43's and their Chinese; 96.7 KB
  * with session 44's and their Chinese; 97.5 KB with session 45's and their Chinese; 97.7 KB with
- * session 46's (a reversed `-m iprange` taken, a `--src-range` end that is no address refused); 100.2 KB
+ * session 46's (a reversed `-m iprange` taken, a `--src-range` end that is no address refused); 100.9 KB
  * with session 47's listed above and their Chinese.
  */
 const PLAYGROUND_ZH_WORKER_RULES_JS_BUDGET = 101.5 * 1024;
