@@ -84,6 +84,10 @@ describe("identifiers with hyphens on a phone", () => {
       // Whole on one line when it fits the cell; else broken once, after `net.bridge.`.
       const w = whole[0];
       expect(w?.lines).toBe((w?.width ?? 0) <= (w?.column ?? 0) ? 1 : 2);
+      // One setting per line: joined by commas, a comma was left alone on a line of its own.
+      const items = await page.locator(".pw-meta .pw-meta-list li").allInnerTexts();
+      expect(items.length).toBeGreaterThan(1);
+      for (const item of items) expect(item.trim()).toMatch(/^net\.[\w.-]+=\d+$/);
     } finally {
       await context.close();
     }
