@@ -745,7 +745,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
             text: `${who}: ${r.matchedBy === "simulator" || !loadedView ? r.matched : loadedView.matchedVerdict(r.text, r.matched)}`,
           }),
         );
-      li.append(el("span", { class: "pw-note", text: r.note[lang] }));
+      li.append(el("span", { class: "pw-note" }, ...keepPieces(r.note[lang])));
       list.append(li);
     }
     return list;

@@ -97,7 +97,7 @@ function ruleList(
 ): string {
   const rules = chain.rules.map((r) => {
     const verdict = r.matched ? verdictBadge(r.matched, r.matchedBy, s, r.text) : "";
-    return `<li class="pw-rule${r.matched ? " pw-matched" : ""}" value="${r.index}"><code class="shiki pw-rule-text">${highlightLine(h, r.text, lang)}</code>${verdict}<span class="pw-note">${escapeHtml(r.note[noteLang])}</span></li>`;
+    return `<li class="pw-rule${r.matched ? " pw-matched" : ""}" value="${r.index}"><code class="shiki pw-rule-text">${highlightLine(h, r.text, lang)}</code>${verdict}<span class="pw-note">${keepWordsHtml(r.note[noteLang])}</span></li>`;
   });
   return rules.length ? `<ol class="pw-rule-list">${rules.join("")}</ol>` : "";
 }
@@ -139,7 +139,7 @@ function nftBaseChain(
   const head = [
     `<p class="pw-chain-name pw-base-chain-name"><code>${escapeHtml(baseChainName(b))}</code>${verdict}`,
     ` <span class="pw-policy">${escapeHtml(baseChainPlace(b, noteLang))}</span></p>`,
-    why ? `<p class="pw-base-verdict">${escapeHtml(why)}</p>` : "",
+    why ? `<p class="pw-base-verdict">${keepWordsHtml(why)}</p>` : "",
   ].join("");
   if (b.status !== "ran") return `<div class="pw-base-chain pw-base-${b.status}">${head}</div>`;
   const chains = b.chains.map((chain, i) => {
@@ -163,10 +163,10 @@ function nftChains(
   const out: string[] = [];
   if (nft.instrumentation || byLoggingChain)
     out.push(
-      `<p class="pw-note">${escapeHtml(s.nftInstrumentation(stepName, nft.baseChains.length > 0))}</p>`,
+      `<p class="pw-note">${keepWordsHtml(s.nftInstrumentation(stepName, nft.baseChains.length > 0))}</p>`,
     );
   const verdicts = stepVerdicts(nft.baseChains, noteLang);
-  if (verdicts) out.push(`<p class="pw-step-verdicts">${escapeHtml(verdicts)}</p>`);
+  if (verdicts) out.push(`<p class="pw-step-verdicts">${keepWordsHtml(verdicts)}</p>`);
   out.push(...nft.baseChains.map((b) => nftBaseChain(h, b, s, noteLang)));
   return out;
 }
@@ -216,5 +216,5 @@ export function renderDecision(trace: StoredTrace, steps: readonly PathStep[], l
     chains: toListing(step.event, ruleset).nft?.baseChains ?? [],
   }));
   const sentence = packetDecision(listed, lang);
-  return sentence ? `<p class="pw-decision">${escapeHtml(sentence)}</p>` : "";
+  return sentence ? `<p class="pw-decision">${keepWordsHtml(sentence)}</p>` : "";
 }

@@ -18,8 +18,12 @@ const site = useSite();
 const at = (p: string) => `${site.server.url}${site.server.base}${p.replace(/^\//, "")}`;
 const WIDTH = 390;
 
-/** Where rule text and addresses are printed, on the lesson and trace pages and the playground. */
-const WATCHED = ".pw-rule-text, .pw-direction-title, .pw-addr, .pg-summary, [data-packet-summary]";
+/**
+ * Where rule text and addresses are printed, on the lesson and trace pages and the playground, and the
+ * sentences that explain rules and verdicts (`(via filter-forward-in__br-a)` was read `filter-` / `forward-in__br-a`).
+ */
+const WATCHED =
+  ".pw-rule-text, .pw-direction-title, .pw-addr, .pg-summary, [data-packet-summary], .pw-note, .pw-step-verdicts, .pw-base-verdict, .pw-decision";
 
 /**
  * The words with a hyphen (at most 24 characters, longer ones may wrap) that a line break splits,
@@ -51,6 +55,7 @@ describe("words with a hyphen on a phone", () => {
     "/zh-tw/lessons/ufw-and-docker/",
     "/traces/ufw-docker/wan-to-a1-v6/",
     "/lessons/nft-internet/",
+    "/lessons/nft-network-options/",
   ])("%s: no rule option, address arrow or name is split after its hyphen", async (p) => {
     const { context, page } = await open(p);
     try {
