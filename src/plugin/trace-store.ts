@@ -78,6 +78,15 @@ function fingerprint(dir: string): string {
 }
 
 /**
+ * The folders of traces/ that hold at least one trace, sorted (a trace's name is `<folder>/<scenario>`):
+ * each has a page listing its traces.
+ */
+export function traceFolders(tracesDir = defaultTracesDir(), cwd: string = process.cwd()): string[] {
+  const names = [...loadTraces(tracesDir, cwd).traces.keys()].map((n) => n.slice(0, n.indexOf("/")));
+  return [...new Set(names)].sort();
+}
+
+/**
  * Reads every lab folder of `tracesDir` (default `traces`), from a cache while nothing changed.
  * Symbolic links are reported, never followed.
  */

@@ -4,9 +4,11 @@
  * (`Container c1 pings container c2 (docker-27)`), in both languages, so a reader (or a screen
  * reader's list of links) never meets two links with the same words going to different pages.
  */
+import { readdirSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { listPages, readPageHtml, siteRelative } from "./browser.ts";
-import { assertDistBuilt } from "./serve-dist.ts";
+import { listPages, REPO_ROOT, readPageHtml, siteRelative } from "./browser.ts";
+import { assertDistBuilt, buildLocation } from "./serve-dist.ts";
 
 assertDistBuilt();
 
@@ -46,4 +48,53 @@ describe("the trace index", () => {
         links.find((l) => l.href.endsWith("/docker-bridge/container-to-container-docker27/"))?.text,
       ).toMatch(/27/);
     });
+});
+
+describe("a trace folder's page", () => {
+  const folders = readdirSync(path.join(REPO_ROOT, "traces"), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name);
+  // The base the build was made for (`/packetwalk/` in the test build), without its last slash.
+  const base = buildLocation().base.replace(/\/$/, "");
+  const pageAt = (where: string) => {
+    const page = listPages().find((p) => siteRelative(p.path) === where);
+    expect(page, `${where} is built`).toBeDefined();
+    return readPageHtml(page as NonNullable<typeof page>);
+  };
+
+  // A reader who cuts a trace's address at its folder (/traces/nft-routed-v6/) met a 404.
+  it.each(["", "/zh-tw"])(
+    "%s/traces/<folder>/ lists exactly the folder's traces, and each trace page leads back",
+    (locale) => {
+      expect(folders.length).toBeGreaterThan(5);
+      for (const folder of folders) {
+        const scenarios = readdirSync(path.join(REPO_ROOT, "traces", folder))
+          .filter((f) => f.endsWith(".log"))
+          .map((f) => f.slice(0, -".log".length))
+          .sort();
+        const html = pageAt(`${locale}/traces/${folder}/`);
+        const hrefs = traceLinks(html).map((l) => l.href);
+        const listed = hrefs
+          .map((h) =>
+            h
+              .match(/\/traces\/([^/]+)\/([^/]+)\/$/)
+              ?.slice(1)
+              .join("/"),
+          )
+          .sort();
+        expect(listed, folder).toEqual(scenarios.map((s) => `${folder}/${s}`));
+        for (const href of hrefs) expect(href.startsWith(`${base}${locale}/traces/`), href).toBe(true);
+        // Each of its traces' pages names the index and this folder above its title.
+        for (const scenario of scenarios) {
+          const trace = pageAt(`${locale}/traces/${folder}/${scenario}/`);
+          const crumbs = trace.match(/<nav class="pw-crumbs"[^>]*>([\s\S]*?)<\/nav>/)?.[1] ?? "";
+          const links = [...crumbs.matchAll(/href="([^"]+)"/g)].map((m) => m[1]);
+          expect(links, `${folder}/${scenario}`).toEqual([
+            `${base}${locale}/traces/`,
+            `${base}${locale}/traces/${folder}/`,
+          ]);
+        }
+      }
+    },
+  );
 });
