@@ -71,6 +71,27 @@ describe("records joined on one line", () => {
     }
   });
 
+  it("splits after a record of any protocol: a UDP record's LEN=, a reset's URGP=, an echo's SEQ=", () => {
+    // As a vendor's page shows its firewall log: one paragraph, the records' newlines gone.
+    const stamp = (n: number) => `Mar 19 18:49:3${n} gw1 kernel: IPTABLES Dropped: `;
+    const head =
+      "IN=eth0 OUT= MAC=00:0c:29:cf:4d:c8:2c:21:72:c6:99:08:08:00 SRC=198.51.100.17 DST=203.0.113.53";
+    const line = [
+      `${stamp(1)}${head} LEN=40 TOS=0x00 PREC=0x00 TTL=63 ID=51749 DF PROTO=TCP SPT=51093 DPT=5000 WINDOW=0 RES=0x00 RST URGP=0 `,
+      `${stamp(2)}${head} LEN=337 TOS=0x10 PREC=0x00 TTL=128 ID=0 PROTO=UDP SPT=68 DPT=67 LEN=317 `,
+      `${stamp(3)}${head} LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=7 DF PROTO=ICMP TYPE=8 CODE=0 ID=3 SEQ=1 `,
+      `${stamp(4)}${head} LEN=52 TOS=0x00 PREC=0x00 TTL=126 ID=18544 DF PROTO=TCP SPT=53543 DPT=443 WINDOW=8192 RES=0x00 SYN URGP=0 `,
+    ].join("");
+    const r = parseTraceText(line, { prefixMap: { "IPTABLES Dropped:": "ip:filter:INPUT" } });
+    expect(r.packets.map((p) => p.summary)).toEqual([
+      "TCP RST 198.51.100.17:51093 -> 203.0.113.53:5000",
+      "UDP 198.51.100.17:68 -> 203.0.113.53:67",
+      "ICMP echo-request 198.51.100.17 -> 203.0.113.53",
+      "TCP SYN 198.51.100.17:53543 -> 203.0.113.53:443",
+    ]);
+    expect(r.diagnostics.map((d) => d.message)).toEqual([`${JOINED} (1 line)`]);
+  });
+
   it("keeps the error of a line that only looks joined (no record ends before the stamp)", () => {
     const r = parseTraceText(
       "Dec  1 10:00:01 host kernel: iptable/filter-INPUT: IN=eth0 OUT= SRC=198.51.100.7 Dec  1 10:00:02 host kernel: x\n",
