@@ -1614,6 +1614,12 @@ export const MORE_MESSAGES: readonly Known[] = [
   },
 
   {
+    code: "log-lines-joined",
+    english:
+      /^several log lines joined on one line \(by a web page or a chat\), read apart at each line's time stamp(?: \((\d+) lines?\))?$/,
+    zh: (m) => `好幾行日誌被接成一行（網頁或聊天軟體接的），已在每一行的時間戳記處拆開讀取${lines(m[1])}`,
+  },
+  {
     code: "ulogd-json-split",
     english:
       /^ulogd JSON record printed over several lines \(as jq \. prints it\): packetwalk reads one record a line(?: \((\d+) lines?\))?$/,
@@ -2085,6 +2091,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   [
     "the kernel writes each line whole: copy the log from a file or a terminal (journalctl -k, dmesg) to keep its lines as they were",
     "核心每一行都是完整寫出的：請從檔案或終端機複製日誌（journalctl -k、dmesg），才能保留原本的行",
+  ],
+  [
+    "the kernel writes one record a line: copy the log from a file or a terminal (journalctl -k, dmesg) to keep its line breaks",
+    "核心一筆紀錄寫一行：請從檔案或終端機複製日誌（journalctl -k、dmesg），才能保留換行",
   ],
   [
     "iptables-restore resolves a host name when it loads the rules; the simulator does not: write the address it stands for",

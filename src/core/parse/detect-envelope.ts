@@ -339,6 +339,9 @@ function hostTagged(
   const tagged = afterKernelTag(line, at);
   if (tagged > 0) {
     const inner = skipInnerUptime(line, tagged);
+    // pvefw-logger's lines forwarded through syslog under the kernel's tag (a digit first: its VMID).
+    const pve = isDigit(line.charCodeAt(inner.at)) ? readPve(line, inner.at) : undefined;
+    if (pve) return { ...pve, hostAt: at };
     // `host kern.warn kernel: ` is BusyBox syslogd's file.
     const sp = line.indexOf(" ", at);
     const leveled = skipSyslogLevel(line, sp + 1) !== sp + 1;

@@ -126,7 +126,7 @@ function eventTuple(ev: TraceEvent): string | undefined {
   return undefined;
 }
 
-/** Whether the packet answers rather than opens (echo-reply, SYN-ACK, ARP reply). */
+/** Whether the packet answers rather than opens (echo-reply, SYN-ACK, a reset of WINDOW=0, ARP reply). */
 function looksLikeReply(ev: TraceEvent | undefined): boolean {
   if (!ev) return false;
   const l4 = ev.l4;
@@ -135,7 +135,13 @@ function looksLikeReply(ev: TraceEvent | undefined): boolean {
   if (l4?.proto === "icmp")
     return l4.icmpType === 0 || l4.icmpType === 14 || (l4 !== undefined && icmpError(l4));
   if (l4?.proto === "icmpv6") return l4.icmpType === 129 || icmpError(l4);
-  if (l4?.proto === "tcp") return !!l4.tcpFlags?.includes("SYN") && l4.tcpFlags.includes("ACK");
+  if (l4?.proto === "tcp") {
+    const flags = l4.tcpFlags;
+    if (!flags?.includes("ACK")) return false;
+    // The kernel's reset for a segment no socket takes (a closed port) or REJECT's zeroes the window;
+    // a socket aborting its own connection sends its window (kernel 6.18: `WINDOW=0 ... ACK RST` vs `WINDOW=63 ... ACK RST`).
+    return flags.includes("SYN") || (flags.includes("RST") && l4.window === 0);
+  }
   if (ev.arp) return ev.arp.opcode === 2;
   return false;
 }

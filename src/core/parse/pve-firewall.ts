@@ -37,7 +37,9 @@ function fieldsStart(text: string, from: number): number {
 
 /** The header words before `bodyStart`: VMID, log level, chain. */
 function header(text: string, bodyStart: number): { vmid: string; level: string; chain: string } {
-  const [vmid = "0", level = "6", chain = "-"] = text.slice(0, bodyStart).trimStart().split(" ");
+  // Its last five words (`<VMID> <LEVEL> <CHAIN> <TIME> <ZONE>`): a syslog header may come before them.
+  const words = text.slice(0, bodyStart).trim().split(" ");
+  const [vmid = "0", level = "6", chain = "-"] = words.slice(-5);
   return { vmid, level, chain };
 }
 

@@ -14,7 +14,7 @@ import {
 import type { Diagnostic, LoggedDrop, Packet, TraceEvent } from "../model/packet.ts";
 import { baseChainHook, mapHookOf } from "./base-chain-hook.ts";
 import { detach } from "./detach-string.ts";
-import { detectEnvelope } from "./detect-envelope.ts";
+import { detectEnvelope, type Envelope } from "./detect-envelope.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
 import { HOST_FIREWALL_PREFIXES, hostFirewallChoices, hostFirewallDrop } from "./host-firewall-prefixes.ts";
 import { insidePrettyRecord, type PrettyRecord, prettyMessageIndent, prettyRecord } from "./journal-json.ts";
@@ -41,7 +41,9 @@ import { parseBody } from "./parse-line.ts";
 import { type ParsedLine, SKIP } from "./parsed-line.ts";
 import { createPrefixResolver, type PrefixMap, unquotedPrefix } from "./prefix-to-hook.ts";
 import { parsePveBody } from "./pve-firewall.ts";
+import { joinedRecordStarts, pieceMap } from "./split-joined.ts";
 import { readLongLineMark } from "./split-lines.ts";
+import { lineIndex, type PositionMap } from "./strip-escapes.ts";
 import { lineColumn, needsUnwrap, unwrapLine } from "./unwrap-line.ts";
 
 /** Where xtables-monitor prints `PACKET:` lines relative to a trace's TRACE lines. */
@@ -149,6 +151,12 @@ const WRAPPED_MESSAGE =
   "LOG line wrapped over several lines (by a web page, an editor or a mail client), read joined at a space";
 const WRAPPED_HINT =
   "the kernel writes each line whole: copy the log from a file or a terminal (journalctl -k, dmesg) to keep its lines as they were";
+
+/** The grouped warning for records read apart from one line. */
+const JOINED_MESSAGE =
+  "several log lines joined on one line (by a web page or a chat), read apart at each line's time stamp";
+const JOINED_HINT =
+  "the kernel writes one record a line: copy the log from a file or a terminal (journalctl -k, dmesg) to keep its line breaks";
 
 /** One line of a wrapped LOG line: where it starts in the joined text, and its line and column in the file. */
 interface WrappedPiece {
@@ -480,6 +488,63 @@ export class TraceParser {
     else this.read(text, seq, counted);
   }
 
+  /**
+   * `body` holding several records (a page or a chat lost the newlines between them): each read on
+   * its own, at its columns in the line, with one grouped warning; true. False when no record ends
+   * where a next one's stamp starts (a split must leave a first part that reads as a packet line).
+   */
+  private readJoined(
+    body: string,
+    envelope: Envelope,
+    at: PositionMap | undefined,
+    seq: number,
+    counted: boolean,
+  ): boolean {
+    const starts = joinedRecordStarts(body, envelope);
+    if (starts.length === 0) return false;
+    const cuts: number[] = [];
+    let from = 0;
+    for (const start of starts) {
+      // The space before the next stamp is the one the kernel prints after the last field.
+      const piece = body.slice(from, start);
+      const read = this.body(piece, detectEnvelope(piece)).kind;
+      if (read !== "event" && read !== "packet-data") continue;
+      cuts.push(start);
+      from = start;
+    }
+    if (cuts.length === 0) return false;
+    cuts.push(body.length);
+    from = 0;
+    for (const end of cuts) {
+      const piece = body.slice(from, end);
+      this.read(piece, seq, counted, pieceMap(at, from, piece.length));
+      from = end;
+    }
+    if (counted)
+      this.countUnknown(`${GROUP_MARK}joined`, `${GROUP_MARK}${JOINED_MESSAGE}`, {
+        severity: "warning",
+        message: unknownPrefixMessage(`${GROUP_MARK}${JOINED_MESSAGE}`, 1),
+        hint: JOINED_HINT,
+        position: { file: this.file, line: this.lineNo, column: lineColumn(at, (cuts[0] as number) + 1) },
+      });
+    return true;
+  }
+
+  /** Where the pieces of a line held as cut stand in the file; `given`: the map of a joined line's record. */
+  private cutPieces(given: PositionMap | undefined): WrappedPiece[] {
+    const pieces = this.pieces ?? [{ start: 0, line: this.lineNo, column: 1 }];
+    if (!given) return pieces;
+    // A record read out of a joined line: its pieces start where it does.
+    const base = lineIndex(given, 0);
+    let k = pieces.length - 1;
+    while (k > 0 && (pieces[k] as WrappedPiece).start > base) k--;
+    const first = pieces[k] as WrappedPiece;
+    return [
+      { start: 0, line: first.line, column: first.column + base - first.start },
+      ...pieces.slice(k + 1).map((p) => ({ ...p, start: p.start - base })),
+    ];
+  }
+
   /** Reads the {@link prettyHeld} line, at its own line number. */
   private releasePretty(): void {
     const held = this.prettyHeld;
@@ -545,7 +610,7 @@ export class TraceParser {
   }
 
   /** Reads one line whose number and sequence are counted (see {@link line}). */
-  private read(text: string, seq: number, counted: boolean): void {
+  private read(text: string, seq: number, counted: boolean, given?: PositionMap): void {
     let raw = text.charCodeAt(text.length - 1) === 13 ? text.slice(0, -1) : text;
     // A shell's or a document's line continuation (`OUT=bond2.20 \`): the line goes on below, as a wrap does.
     if (raw.charCodeAt(raw.length - 1) === 92 && raw.charCodeAt(raw.length - 2) === 32)
@@ -573,7 +638,7 @@ export class TraceParser {
     // Only a line that may be coloured or JSON takes the slower way (see `unwrap-line.ts`).
     const u = needsUnwrap(raw, raw.charCodeAt(0)) ? unwrapLine(raw, this.pretty) : undefined;
     let body = u ? u.text : raw;
-    let at = u?.map;
+    let at = u?.map ?? given;
     let envelope = u ? u.envelope : detectEnvelope(raw);
     let result = u?.error ?? u?.event ?? this.body(body, envelope);
     // A line pasted from an issue or a forum post, quoted (`> `) or indented (Markdown's code block),
@@ -615,6 +680,9 @@ export class TraceParser {
         result = again;
       }
     }
+    // Records a page or a chat joined on one line: read apart, each at its own columns.
+    if (result.kind === "error" && plain && !given && this.readJoined(body, envelope, at, seq, counted))
+      return;
     const held = this.held;
     if (held) {
       this.held = undefined;
@@ -671,7 +739,7 @@ export class TraceParser {
             seq,
             counted,
             parts: this.parts,
-            pieces: this.pieces ?? [{ start: 0, line: this.lineNo, column: 1 }],
+            pieces: this.cutPieces(given),
             diag: {
               severity: "error",
               message: result.message,

@@ -242,6 +242,35 @@ describe("parallel parse of one file", () => {
       }
   });
 
+  it("reads records joined on one line apart whichever segment the line falls in", async () => {
+    const out: string[] = [];
+    const record = (i: number, ttl = "64") =>
+      `Dec  1 10:${String(i % 60).padStart(2, "0")}:00 gw kernel: [ ${1000 + i}.000001] iptable/filter-INPUT IN=eth0 OUT= MAC=52:54:00:aa:00:10:52:54:00:aa:00:20:08:00 SRC=198.51.100.${i % 250} DST=203.0.113.10 LEN=84 TOS=0x00 PREC=0x00 TTL=${ttl} ID=${i} DF PROTO=ICMP TYPE=8 CODE=0 ID=7 SEQ=${i} `;
+    for (let i = 0; i < 300; i += 3) {
+      // Two or three records a line, as a page without newlines shows them; some damaged, some cut and wrapped.
+      const joined = record(i) + record(i + 1, i % 13 === 0 ? "6x" : "64") + (i % 2 ? record(i + 2) : "");
+      if (i % 9 === 0) {
+        const k = joined.lastIndexOf("PROTO=");
+        out.push(joined.slice(0, k - 1), `    ${joined.slice(k)}`);
+      } else out.push(joined);
+      if (i % 2 === 0) out.push(record(i + 2));
+    }
+    const path = join(dir, "joined.log");
+    writeFileSync(path, `${out.join("\n")}\n`);
+    const want = await sequential(path, "human");
+    expect(want.packets).toBeGreaterThan(270);
+    expect(want.diagnostics.some((d) => d.message.startsWith("several log lines joined on one line"))).toBe(
+      true,
+    );
+    for (const segmentBytes of [1024, 1500, 4096])
+      for (const warmupLines of [1, 3, 40]) {
+        const got = await parallel({ path, mode: "human", jobs: 2, segmentBytes, warmupLines, inline: true });
+        expect(got.text, `${segmentBytes} ${warmupLines}`).toBe(want.text);
+        expect(problems(got.summary.diagnostics)).toEqual(problems(want.diagnostics));
+        expect([got.summary.events, got.summary.skippedLines]).toEqual([want.events, want.skipped]);
+      }
+  });
+
   it("cuts the problem list where the sequential parse does", async () => {
     const want = await sequential(mixed, "none", 5);
     const got = await parallel({ path: mixed, mode: "none", jobs: 2, segmentBytes: 4096, maxDiagnostics: 5 });

@@ -469,3 +469,32 @@ describe("a masqueraded reply logged in fragments before defragmentation", () =>
     expect(out).toEqual(["1 1", "2 1", "3 1"]);
   });
 });
+
+describe("a TCP reset whose opening SYN was not logged", () => {
+  // Recorded on kernel 6.18 (two namespaces, LOG --log-tcp-sequence at INPUT and OUTPUT): the answer to
+  // a SYN for a closed port, and the reset a client's socket sends when it aborts (SO_LINGER 0).
+  const closed =
+    "[62093.070006] iptable/filter-INPUT IN=va OUT= MAC=6e:f6:7e:55:99:9e:06:f4:c6:b8:c8:90:08:00 SRC=198.51.100.2 DST=198.51.100.1 LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=0 DF PROTO=TCP SPT=9 DPT=42902 SEQ=0 ACK=3713313689 WINDOW=0 RES=0x00 ACK RST URGP=0 ";
+  const aborted =
+    "[62095.013923] iptable/filter-OUTPUT IN= OUT=va SRC=198.51.100.1 DST=198.51.100.2 LEN=52 TOS=0x00 PREC=0x00 TTL=64 ID=35734 DF PROTO=TCP SPT=43364 DPT=8080 SEQ=2981111022 ACK=449510001 WINDOW=63 RES=0x00 ACK RST URGP=0 ";
+
+  it("the kernel's reset of a closed port (WINDOW=0) is drawn as the reply of its flow", () => {
+    const r = parseTraceText(closed);
+    expect(r.packets.map((p) => [p.flow, p.direction])).toEqual([[1, "reply"]]);
+  });
+
+  it("a socket's abort (its window sent) is not taken for an answer", () => {
+    const r = parseTraceText(aborted);
+    expect(r.packets.map((p) => [p.flow, p.direction])).toEqual([[1, "request"]]);
+  });
+
+  it("with its SYN logged before, the reset joins that flow as its reply either way", () => {
+    const syn =
+      "[62093.069987] iptable/filter-INPUT IN=vb OUT= MAC=06:f4:c6:b8:c8:90:6e:f6:7e:55:99:9e:08:00 SRC=198.51.100.1 DST=198.51.100.2 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=32871 DF PROTO=TCP SPT=42902 DPT=9 SEQ=3713313688 ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0 ";
+    const r = parseTraceText(`${syn}\n${closed}\n`);
+    expect(r.packets.map((p) => [p.flow, p.direction])).toEqual([
+      [1, "request"],
+      [1, "reply"],
+    ]);
+  });
+});

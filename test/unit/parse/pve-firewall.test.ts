@@ -109,4 +109,21 @@ describe("pve-firewall.log", () => {
     // A value cut in the middle of a word pvefw-logger never prints is no pvefw-logger line.
     expect(parseTraceText(VM_SYN.trimEnd().slice(0, -1)).packets).toEqual([]);
   });
+
+  it("reads pvefw-logger's lines forwarded through syslog under the kernel's tag (a log shipper's paste)", () => {
+    // As a CrowdSec pull request quoted them: an ISO stamp, the host, `kernel:`, then pvefw-logger's whole line.
+    const r = parseTraceText(
+      [VM_SYN, HOST_UDP].map((l, i) => `2026-12-03T09:00:0${i}.984Z pve-${i} kernel: ${l}`).join("\n"),
+      { file: "syslog" },
+    );
+    expect(r.diagnostics).toEqual([]);
+    const events = r.packets.flatMap((p) => p.events);
+    expect(events.map((e) => [e.envelope, e.host, e.hook, e.prefix, e.drop?.verdict])).toEqual([
+      ["pve-firewall", "pve-0", "ip:filter:FORWARD", ":101:6:tap101i0-IN: policy DROP: ", "DROP"],
+      ["pve-firewall", "pve-1", "ip:filter:INPUT", ":0:6:PVEFW-HOST-IN: policy REJECT: ", "REJECT"],
+    ]);
+    expect(events[0]?.position.column).toBe(
+      `2026-12-03T09:00:00.984Z pve-0 kernel: ${VM_SYN}`.indexOf("policy") + 1,
+    );
+  });
 });

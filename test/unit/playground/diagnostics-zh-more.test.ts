@@ -830,6 +830,7 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "log",
     `${logLine("SRC=198.51.100.10 DST=203.0.113.10 LEN=84 TOS=0x00")}\n    PREC=0x00 TTL=64 ID=1 DF PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=1 `,
   ],
+  ["log lines joined on one line by a chat", "log", `${logLine(FIELDS)}${logLine(FIELDS)}`],
   [
     "fw4's include of a pattern",
     "rules",
