@@ -1207,6 +1207,13 @@ export class Simulator {
     const iface = topo.ifaces.get(ifaceKey(host, dev));
     const peer = iface ? linkPeer(topo, iface) : undefined;
     if (!peer) return { kind: "lost", reason: `${host}/${dev} is not linked to anything in the lab` };
+    // Fragments are no longer than the sending device's MTU; a TCP packet longer than that is GSO's, cut to fit.
+    const frame = Math.min(p.len, iface?.mtu ?? p.len);
+    if (p.proto !== "tcp" && frame > peer.mtu)
+      return {
+        kind: "lost",
+        reason: `${peer.host}/${peer.name} drops this ${frame}-byte packet from ${host}/${dev}: it is longer than ${peer.name}'s ${peer.mtu}-byte MTU (the link's two ends have different MTUs, ${iface?.mtu} and ${peer.mtu}; a veth counts it as a drop${host === this.cur.from ? `, and the program that sent it gets ENOBUFS, "No buffer space available"` : ""})`,
+      };
     return this.receive(peer.host, peer.name, p);
   }
 
@@ -1342,11 +1349,12 @@ export class Simulator {
       );
       return undefined;
     }
-    // nf_flow_exceeds_mtu: one longer than the MTU of the flow's way out takes the normal path too.
+    // nf_flow_exceeds_mtu: one longer than the MTU of the flow's way out takes the normal path too, but
+    // not a TCP (GSO) packet, whose segments fit.
     const ahead: SimPacket = { ...p, ct: { entry: found.entry, dir: found.dir, state: "ESTABLISHED" } };
     applyNat(ahead, "dst");
     const out = routeLookup(this.world.topology, host, ahead.dst);
-    if (out.kind === "unicast" && p.len > out.mtu) {
+    if (out.kind === "unicast" && p.len > out.mtu && p.proto !== "tcp") {
       this.cur.notes.push(
         `flowtable ${off.flowtable} does not forward a packet of ${p.len} bytes, longer than the ${out.mtu}-byte MTU of its way out by ${out.dev}: it takes the normal path`,
       );

@@ -378,6 +378,23 @@ describe("a packet of an offloaded connection longer than the MTU of its way out
   });
 });
 
+describe("a TCP packet of an offloaded connection longer than the MTU of its way out", () => {
+  // Kernel source: nf_flow_exceeds_mtu lets a GSO packet whose segments fit pass, and a TCP packet longer
+  // than the MTU is one (the sender's TCP sizes segments by the MSS).
+  it("is forwarded by the flowtable", () => {
+    const run = runScenario(textWorld(FW4, "nft-list.nft", DIR), {
+      from: "laptop",
+      to: "198.51.100.10",
+      proto: "tcp",
+      script: [...TCP.slice(0, 3), { direction: "request", tcpFlags: ["ACK", "PSH"], len: 2948 }],
+    });
+    const big = run.packets[3];
+    expect(big?.events).toEqual([]);
+    expect(big?.notes[0]).toMatch(/^forwarded by flowtable ft at br-lan's ingress hook/);
+    expect(big?.fate).toEqual({ kind: "delivered", host: "wan" });
+  });
+});
+
 describe("an IPv6 packet of an offloaded connection arriving with hop limit 1", () => {
   // Kernel source, as above: nf_flow_tuple_ipv6 refuses a hop limit of 1 or less before the lookup.
   const lab = labSchema.parse({

@@ -11,6 +11,8 @@
  *   bytes, crossed output and postrouting; ping said "From 2001:db8:1::1 icmp_seq=1 Packet too big: mtu=1300";
  * - the router's own `ping -s 1372` left without DF (IP_PMTUDISC_WANT), its output and postrouting saw
  *   1400 bytes, and it left in fragments of 1300 and 120 bytes; IPv6 likewise (fragments of 1296 and 160 bytes).
+ * - A veth whose ends differ (1500 and 1300): a 1300-byte ping crossed it, a 1400-byte one from the
+ *   1500-byte end did not (both ends counted a drop, ping said "sendmsg: No buffer space available").
  */
 
 import { readFileSync } from "node:fs";
@@ -188,5 +190,35 @@ describe("fragmented where the kernel may", () => {
     expect(r.packets[0]?.notes).toContain(
       "host sends this 1400-byte packet out of wan0 in 2 fragments (1296 and 160 bytes): the MTU there is 1300. Its chains saw it whole; a receiver that tracks connections reassembles it before its own",
     );
+  });
+});
+
+describe("a link whose two ends have different MTUs", () => {
+  it("the receiving end drops a packet longer than its MTU that the sending end let out whole", () => {
+    const w = mtuWorld(LAB_DIR, "eth0", 1500);
+    const wan = w.topology.ifaces.get("wan/eth0");
+    if (wan) wan.mtu = 1300;
+    const r = runScenario(w, {
+      from: "host",
+      to: "198.51.100.10",
+      proto: "udp",
+      script: [{ direction: "request", len: 1400 }],
+    });
+    expect(r.packets[0]?.fate).toEqual({
+      kind: "lost",
+      reason:
+        "wan/eth0 drops this 1400-byte packet from host/eth0: it is longer than eth0's 1300-byte MTU (the link's two ends have different MTUs, 1500 and 1300; a veth counts it as a drop, and the program that sent it gets ENOBUFS, \"No buffer space available\")",
+    });
+  });
+
+  it("fragments no longer than the receiving end's MTU cross", () => {
+    const w = mtuWorld(LAB_DIR, "eth0", 1300);
+    const r = runScenario(w, {
+      from: "host",
+      to: "198.51.100.10",
+      proto: "udp",
+      script: [{ direction: "request", len: 1400 }],
+    });
+    expect(r.packets[0]?.fate).toEqual({ kind: "delivered", host: "wan" });
   });
 });
