@@ -96,6 +96,9 @@ describe("global, unique local and link-local addresses (kernel 6.18, sim48s)", 
     [{ d0: ["fe80::1/64"], d1: ["fe80::2/64", "fd00:1::2/64"] }, "2001:db8:2::2", "fd00:1::2"],
     [{ lo: ["2001:db8:9::5/128"], d0: ["fe80::1/64"] }, "2001:db8:2::2", "2001:db8:9::5"],
     [{ d0: ["fd00:1::2/64"] }, "2001:db8:2::2", "fd00:1::2"],
+    // ::2 added before ::3: the kernel lists a device's addresses of one scope newest first (`ip -6 addr`
+    // and `ip -j addr` showed ::3, ::2, fe80::1) and took ::3, the first of a tie, as the lab's listing does.
+    [{ d0: ["2001:db8:1::3/64", "2001:db8:1::2/64", "fe80::1/64"] }, "2001:db8:2::2", "2001:db8:1::3"],
     // Nothing but ::1: the kernel said `src ::1`; the route gives none, and the walk sends from ::1.
     [{}, "2001:db8:2::2", undefined],
   ];
