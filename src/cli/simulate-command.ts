@@ -59,6 +59,10 @@ const USAGE = `usage: packetwalk simulate --lab DIR --from HOST --to ADDR[:PORT]
                        listening sockets)
   --ttl N              the first packet's TTL (IPv6: hop limit), 1-255 (default 64); a router
                        it runs out at answers an ICMP time exceeded
+  --len N              the IP total length (LEN) of the first packet and the requests after it, and
+                       of an echo reply (which carries its request's data); icmp and udp only, from
+                       28 (IPv6: 48) to 65535 bytes. A router whose way out has a smaller MTU (lab.json's
+                       mtu) answers fragmentation needed (IPv6: packet too big), or fragments it
   --json               JSON Lines, one object per packet (as packetwalk parse --json, plus "matched"
                        and "fate"; the last one has "stopped" when the exchange stopped early)
   --write PATH         write PATH.log (kernel log) and PATH.json (metadata, origin "simulated");
@@ -95,6 +99,8 @@ interface Args {
   udpClosed?: boolean;
   /** `--ttl`: the initiator's TTL (hop limit). */
   ttl?: number;
+  /** `--len`: the IP total length of the initiator's packets (and of an echo reply). */
+  len?: number;
   json: boolean;
   write?: string;
   question?: string;
@@ -168,6 +174,13 @@ function parseArgs(argv: string[]): Args {
         a.ttl = Number(v);
         break;
       }
+      case "--len": {
+        const v = value();
+        if (!/^\d{1,5}$/.test(v) || Number(v) > 65535)
+          throw new UsageError(`--len: '${v}' is not an IP total length from 28 to 65535 bytes`);
+        a.len = Number(v);
+        break;
+      }
       case "--json":
         a.json = true;
         break;
@@ -190,6 +203,10 @@ function parseArgs(argv: string[]): Args {
   if (!a.lab || !a.from || !a.to) throw new UsageError("--lab, --from and --to are required");
   if (a.udpReply && a.proto !== "udp")
     throw new UsageError(`--udp-reply answers a UDP datagram: add --proto udp (it is ${a.proto})`);
+  if (a.len !== undefined && a.proto === "tcp")
+    throw new UsageError(
+      "--len sizes an ICMP echo or a UDP datagram: TCP sizes its segments by the MSS (use --proto icmp or udp)",
+    );
   if (a.udpClosed && a.proto !== "udp")
     throw new UsageError(`--udp-closed closes a UDP port: add --proto udp (it is ${a.proto})`);
   if (a.udpClosed && a.udpReply)
@@ -418,6 +435,12 @@ export async function run(argv: string[]): Promise<number> {
     });
     for (const d of formatFoldedDiagnostics(diagnostics)) process.stderr.write(`${d}\n`);
     if (diagnostics.some((d) => d.severity === "error")) return 2;
+    // The IP and ICMP (UDP) headers: 28 bytes over IPv4, 48 over IPv6.
+    const headers = addressFamily(to.addr) === 6 ? 48 : 28;
+    if (a.len !== undefined && a.len < headers)
+      throw new UsageError(
+        `--len: ${a.len} bytes is shorter than the ${headers} bytes of the headers to ${to.addr} (IP and ${a.proto === "icmp" ? "ICMP" : "UDP"})`,
+      );
     if (a.src !== undefined && addressFamily(a.src) !== addressFamily(to.addr))
       throw new UsageError(`--src: '${a.src}' and the destination ${to.addr} are not of one IP family`);
     const choices = readerRulesets(l.rulesets);
@@ -432,6 +455,7 @@ export async function run(argv: string[]): Promise<number> {
       proto: a.proto,
       dport: to.port,
       ...(a.ttl !== undefined ? { ttl: a.ttl } : {}),
+      ...(a.len !== undefined ? { len: a.len } : {}),
       ...(a.udpClosed ? { closedPort: true } : {}),
       script: a.udpReply
         ? [{ direction: "request" }, { direction: "reply" }]

@@ -66,6 +66,11 @@ export interface ScenarioSpec {
   /** The TTL (hop limit) the initiator sends with, as `ping -t` sets it. Default 64. */
   ttl?: number;
   /**
+   * The IP total length (LEN) of the initiator's ICMP or UDP packets, and of an echo reply (which carries
+   * its request's data); a script item's own `len` wins. Default: per protocol (84 for a ping, 29 for UDP).
+   */
+  len?: number;
+  /**
    * UDP: no socket listens on the destination port, and the host the datagram reaches answers it with an
    * ICMP port unreachable (ICMPv6 1/4), as the kernel does. The lab lists no listening sockets, so this
    * says it. Default false: a socket takes the datagram (and answers it when the script has a reply).
@@ -163,7 +168,7 @@ export function runScenario(
         icmpId,
         icmpSeq: spec.proto === "icmp" ? seq : undefined,
         tcpFlags: item.tcpFlags,
-        len: item.len,
+        len: item.len ?? (spec.proto === "tcp" ? undefined : spec.len),
         ...(item.mss !== undefined ? { mss: item.mss } : {}),
         ...((item.ttl ?? spec.ttl) !== undefined ? { ttl: item.ttl ?? spec.ttl } : {}),
         ...(spec.closedPort ? { closedPort: true } : {}),
@@ -190,7 +195,7 @@ export function runScenario(
         icmpId,
         icmpSeq: spec.proto === "icmp" ? seq : undefined,
         tcpFlags: item.tcpFlags,
-        len: item.len,
+        len: item.len ?? (spec.proto === "icmp" ? spec.len : undefined),
         ...(item.mss !== undefined ? { mss: item.mss } : {}),
         ...(item.ttl !== undefined ? { ttl: item.ttl } : {}),
         // An echo reply carries the TOS its request arrived with (the kernel's icmp_reply copies it);

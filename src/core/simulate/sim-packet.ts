@@ -89,6 +89,8 @@ export interface SimPacket {
    * connection undone on it as it passes the nat hooks. Default: none (not an error, or not modelled).
    */
   quoted?: PacketSnapshot;
+  /** The next-hop MTU an ICMP fragmentation needed or ICMPv6 packet too big carries (LOG's `MTU=`). */
+  icmpMtu?: number;
   /** The conntrack entry and which direction this packet is in, once looked up. */
   ct?: { entry: ConnEntry; dir: "original" | "reply"; state: CtState };
 }

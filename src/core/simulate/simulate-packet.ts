@@ -375,14 +375,15 @@ export class Simulator {
     // Only the netfilter host's conntrack is modelled: another host's error is no packet of a connection yet.
     const about = host === this.nfHost ? p : { ...p, ct: undefined };
     const sent = rejectPacket(about, answer, src, this.nextIpId++);
+    if (err.mtu !== undefined) sent.icmpMtu = err.mtu;
     if (host === this.nfHost) sent.socket = "kernel";
     pkt.notes.push(
-      `${host} sends ${name} (type ${answer.type} code ${answer.code}) from ${sent.src} to ${sent.dst}: packet ${this.packets.length + 1}`,
+      `${host} sends ${name} (type ${answer.type} code ${answer.code}${err.mtu !== undefined ? `, MTU ${err.mtu}` : ""}) from ${sent.src} to ${sent.dst}: packet ${this.packets.length + 1}`,
     );
     this.countIcmpError(pkt, host, sent.dst, answer.type, answer.code, v6);
     const back = this.launch(host, "reply", sent, pkt.id);
     const got = back.fate.kind === "delivered" && back.fate.host === pkt.from ? back.received : undefined;
-    const seen = got && pkt.direction === "request" ? errorSeen(cause, v6, p, got.src) : undefined;
+    const seen = got && pkt.direction === "request" ? errorSeen(cause, v6, p, got.src, err.mtu) : undefined;
     if (seen) back.notes.push(`${pkt.from} reports ${seen}`);
   }
 
@@ -878,10 +879,17 @@ export class Simulator {
         unsolicited = `${host}: nothing leaves ${route.dev}: a neighbour solicitation needs a link-local source, and ${route.dev} has none in the lab (a device that came up with one would send from it instead)`;
       p.src = src ?? (p.v6 ? "::1" : NO_SOURCE_V4);
     }
+    // IP_PMTUDISC_WANT, a socket's default: a datagram longer than its route's MTU is built without DF and
+    // fragmented (kernel 6.18: ping -s 1372 over a 1300-byte MTU left without DF, output saw 1400 bytes).
+    if (route.kind === "unicast" && p.len > route.mtu && p.proto !== "tcp" && p.ipFlags.includes("DF")) {
+      p.ipFlags = p.ipFlags.filter((f) => f !== "DF");
+      if (host === this.cur.from) this.cur.sent.ipFlags = [...p.ipFlags];
+    }
     if (host === this.cur.from && !this.cur.sent.src) this.cur.sent.src = p.src;
     if (host !== this.nfHost) {
       if (route.kind === "local") return { kind: "delivered", host };
       if (unsolicited) return { kind: "lost", reason: unsolicited };
+      this.noteFragments(host, route.dev, route.mtu, p);
       return this.transmit(host, route.dev, route.via ?? p.dst, p);
     }
     const outDev = route.kind === "unicast" ? route.dev : "lo";
@@ -907,6 +915,7 @@ export class Simulator {
       return this.ipReceive(host, "lo", p, undefined);
     }
     if (unsolicited) return { kind: "lost", reason: unsolicited };
+    this.noteFragments(host, dev, route.mtu, p);
     return this.transmit(host, dev, route.via ?? p.dst, p);
   }
 
@@ -1198,6 +1207,13 @@ export class Simulator {
     const iface = topo.ifaces.get(ifaceKey(host, dev));
     const peer = iface ? linkPeer(topo, iface) : undefined;
     if (!peer) return { kind: "lost", reason: `${host}/${dev} is not linked to anything in the lab` };
+    // Fragments are no longer than the sending device's MTU; a TCP packet longer than that is GSO's, cut to fit.
+    const frame = Math.min(p.len, iface?.mtu ?? p.len);
+    if (p.proto !== "tcp" && frame > peer.mtu)
+      return {
+        kind: "lost",
+        reason: `${peer.host}/${peer.name} drops this ${frame}-byte packet from ${host}/${dev}: it is longer than ${peer.name}'s ${peer.mtu}-byte MTU (the link's two ends have different MTUs, ${iface?.mtu} and ${peer.mtu}; a veth counts it as a drop${host === this.cur.from ? `, and the program that sent it gets ENOBUFS, "No buffer space available"` : ""})`,
+      };
     return this.receive(peer.host, peer.name, p);
   }
 
@@ -1333,11 +1349,12 @@ export class Simulator {
       );
       return undefined;
     }
-    // nf_flow_exceeds_mtu: one longer than the MTU of the flow's way out takes the normal path too.
+    // nf_flow_exceeds_mtu: one longer than the MTU of the flow's way out takes the normal path too, but
+    // not a TCP (GSO) packet, whose segments fit.
     const ahead: SimPacket = { ...p, ct: { entry: found.entry, dir: found.dir, state: "ESTABLISHED" } };
     applyNat(ahead, "dst");
     const out = routeLookup(this.world.topology, host, ahead.dst);
-    if (out.kind === "unicast" && p.len > out.mtu) {
+    if (out.kind === "unicast" && p.len > out.mtu && p.proto !== "tcp") {
       this.cur.notes.push(
         `flowtable ${off.flowtable} does not forward a packet of ${p.len} bytes, longer than the ${out.mtu}-byte MTU of its way out by ${out.dev}: it takes the normal path`,
       );
@@ -1362,6 +1379,49 @@ export class Simulator {
     );
     if (route.kind !== "unicast") return { kind: "lost", reason: `${host} has no route to ${p.dst}` };
     return this.transmit(host, route.dev, route.via ?? p.dst, p);
+  }
+
+  /**
+   * ip_forward's (ip6_forward's) path MTU check, after the TTL's and before FORWARD: a packet longer than
+   * the MTU of its way out that may not be fragmented (IPv4 with DF; any IPv6 packet, which routers never
+   * fragment) is refused, and the router sends the source a fragmentation needed (packet too big)
+   * carrying that MTU (kernel 6.18, 1300-byte way out: only prerouting saw the 1400-byte echo; the error,
+   * 576 bytes, IPv6's 1280, crossed output and postrouting). A TCP packet longer than the MTU is a GSO
+   * one, which is cut to segments on its way out (ip_exceeds_mtu lets it pass). Undefined: it may go on.
+   */
+  private forwardMtu(host: string, dev: string, mtu: number, p: SimPacket): Fate | undefined {
+    if (p.len <= mtu || p.proto === "tcp" || (!p.v6 && !p.ipFlags.includes("DF"))) return undefined;
+    // ip6_forward never announces less than the IPv6 minimum MTU.
+    const told = p.v6 ? Math.max(mtu, 1280) : mtu;
+    this.kernelErr = { host, packet: { ...p }, cause: "mtu", mtu: told };
+    const what = p.v6 ? "an IPv6 router never fragments" : "its DF bit forbids fragmenting it";
+    return {
+      kind: "lost",
+      reason: `${host} does not forward a packet of ${p.len} bytes out of ${dev}, whose MTU is ${mtu}: ${what}, so the kernel drops it before FORWARD and sends the source an ${p.v6 ? "ICMPv6 packet too big" : "ICMP fragmentation needed"} (MTU ${told})`,
+    };
+  }
+
+  /**
+   * Says when `host` sends `p` out of `dev` in fragments (longer than the MTU, and allowed to be cut):
+   * after POSTROUTING, so its chains saw it whole (kernel 6.18, `nft monitor trace`: output, forward and
+   * postrouting showed the 1400-byte packet; the next hop got 1300 and 120 bytes). A receiver with
+   * conntrack reassembles them before its chains (defragmentation at priority -400), so the walk goes on
+   * with the whole packet. A TCP packet longer than the MTU is GSO's, cut to segments instead.
+   */
+  private noteFragments(host: string, dev: string, mtu: number, p: SimPacket): void {
+    if (p.len <= mtu || p.proto === "tcp") return;
+    // Each fragment but the last carries a multiple of 8 bytes of the payload (IPv6: behind an 8-byte fragment header).
+    const header = p.v6 ? 40 : 20;
+    const room = Math.floor((mtu - header - (p.v6 ? 8 : 0)) / 8) * 8;
+    const payload = p.len - header;
+    const count = Math.ceil(payload / room);
+    const last = payload - room * (count - 1) + header + (p.v6 ? 8 : 0);
+    const first = room + header + (p.v6 ? 8 : 0);
+    const sizes =
+      count === 2 ? `${first} and ${last} bytes` : `${count - 1} of ${first} bytes and one of ${last}`;
+    this.cur.notes.push(
+      `${host} sends this ${p.len}-byte packet out of ${dev} in ${count} fragments (${sizes}): the MTU there is ${mtu}. Its chains saw it whole; a receiver that tracks connections reassembles it before its own`,
+    );
   }
 
   private ipReceive(
@@ -1444,11 +1504,14 @@ export class Simulator {
         reason: `${p.v6 ? "hop limit" : "TTL"} exceeded at ${host}: it does not forward a packet that arrives with ${p.v6 ? "hop limit" : "TTL"} ${p.ttl}, and sends the source an ICMP${p.v6 ? "v6" : ""} time exceeded`,
       };
     }
+    const tooBig = this.forwardMtu(host, route.dev, route.mtu, p);
+    if (tooBig) return tooBig;
     p.ttl -= 1;
     const fwd = this.ipHook("FORWARD", p, { family: "ip", in: dev, out: route.dev, physIn, bridged });
     if (!fwd.ok) return this.dropped(fwd);
     const post = this.ipHook("POSTROUTING", p, { family: "ip", in: dev, out: route.dev, physIn, bridged });
     if (!post.ok) return this.dropped(post);
+    this.noteFragments(host, route.dev, route.mtu, p);
     return this.transmit(host, route.dev, route.via ?? p.dst, p);
   }
 }
@@ -1458,12 +1521,21 @@ interface KernelErr {
   host: string;
   packet: SimPacket;
   cause: KernelErrorCause;
+  /** The next-hop MTU a fragmentation needed or packet too big carries. */
+  mtu?: number;
 }
 
 /** What the sending program reports for a kernel's ICMP error about its packet `p` (iputils ping, a UDP socket; kernel 6.18). */
-function errorSeen(cause: KernelErrorCause, v6: boolean, p: SimPacket, from: string): string | undefined {
+function errorSeen(
+  cause: KernelErrorCause,
+  v6: boolean,
+  p: SimPacket,
+  from: string,
+  mtu?: number,
+): string | undefined {
   if (isIcmp(p) && (p.icmpType === 8 || p.icmpType === 128)) {
     const ping: Record<KernelErrorCause, [string, string]> = {
+      mtu: [`Frag needed and DF set (mtu = ${mtu})`, `Packet too big: mtu=${mtu}`],
       ttl: ["Time to live exceeded", "Time exceeded: Hop limit"],
       port: ["Destination Port Unreachable", "Destination unreachable: Port unreachable"],
       "no-route": ["Destination Net Unreachable", "Destination unreachable: No route"],

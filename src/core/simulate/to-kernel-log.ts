@@ -150,6 +150,7 @@ function l4Info(p: PacketSnapshot, ipHook: boolean): NonNullable<TraceEvent["l4"
   if (isIcmp(p)) {
     l4.icmpType = p.icmpType;
     l4.icmpCode = p.icmpCode ?? 0;
+    if (p.icmpMtu !== undefined) l4.mtu = p.icmpMtu;
     const echo = p.v6 ? p.icmpType === 128 || p.icmpType === 129 : p.icmpType === 0 || p.icmpType === 8;
     if (ipHook && echo) {
       l4.icmpId = p.icmpId;

@@ -98,6 +98,51 @@ describe("packetwalk simulate --udp-closed and --ttl", () => {
   });
 });
 
+describe("packetwalk simulate --len", () => {
+  // Kernel 6.18 (test/unit/simulate/path-mtu.test.ts): a router whose way out is smaller answers a DF
+  // packet with fragmentation needed, carrying the MTU, which ping reports.
+  it("a ping longer than the host's eth0 MTU gets fragmentation needed back, with the MTU", () => {
+    const small = join(dir, "small-mtu");
+    cpSync(lab, small, { recursive: true });
+    const file = join(small, "lab.json");
+    const json = JSON.parse(readFileSync(file, "utf8"));
+    for (const h of json.hosts)
+      for (const i of h.interfaces) if (h.name === "host" && i.name === "eth0") i.mtu = 1300;
+    writeFileSync(file, JSON.stringify(json));
+    const r = simulate([
+      "--lab",
+      small,
+      "--from",
+      "c1",
+      "--to",
+      "198.51.100.10",
+      "--ruleset",
+      "docker-28",
+      "--len",
+      "1400",
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("packet 2 (reply): ICMP fragmentation-needed 172.17.0.1 -> 172.17.0.2");
+    expect(r.stdout).toContain(
+      "note: c1 reports ping: From 172.17.0.1 icmp_seq=1 Frag needed and DF set (mtu = 1300)",
+    );
+  });
+
+  it("refuses a length that is no number, one shorter than the headers, and TCP", () => {
+    const word = simulate([...ping(), "--len", "1x"]);
+    expect(word.status).toBe(2);
+    expect(word.stderr).toContain("--len: '1x' is not an IP total length from 28 to 65535 bytes");
+    const short = simulate([...ping(), "--len", "20"]);
+    expect(short.status).toBe(2);
+    expect(short.stderr).toContain(
+      "--len: 20 bytes is shorter than the 28 bytes of the headers to 198.51.100.10 (IP and ICMP)",
+    );
+    const tcp = simulate([...ping(), "--proto", "tcp", "--len", "1000"]);
+    expect(tcp.status).toBe(2);
+    expect(tcp.stderr).toContain("--len sizes an ICMP echo or a UDP datagram");
+  });
+});
+
 describe("packetwalk simulate on IPv6", () => {
   it("--no-follow-ups sends an ICMPv6 echo request (type 128) to an IPv6 address", () => {
     const r = simulate([

@@ -75,3 +75,53 @@ describe("IPv6 source address selection", () => {
     expect(routeLookup(both, "m", "fe80::1")).toMatchObject({ dev: "m0", src: "fe80::a0a0:48ff:feeb:33ed" });
   });
 });
+
+/**
+ * Global, unique local and link-local addresses side by side, against `ip -6 route get` on kernel 6.18
+ * (namespace sim48s, veth devices d0, d1, d2 in ifindex order, addresses added with nodad in the order
+ * listed, a route to the destination's /64 by d0). A unique local address is of global scope, so the
+ * out device (rule 5) and the label (rule 6: fc00::/7 is 5, 2001::/32 is 6) decide between it and a
+ * global one; a link-local one loses to either for a global destination (rule 2) but beats `::1`, which
+ * the kernel takes only when nothing else is left (the simulator's fallback; see no-source-address).
+ */
+describe("global, unique local and link-local addresses (kernel 6.18, sim48s)", () => {
+  const cases: [Record<string, string[]>, string, string | undefined][] = [
+    [{ d0: ["fd00:1::2/64"], d1: ["2001:db8:9::5/64"] }, "2001:db8:2::2", "fd00:1::2"],
+    [{ d0: ["fe80::1/64"] }, "2001:db8:2::2", "fe80::1"],
+    [{ d0: ["fe80::1/64", "fd00:1::2/64"], d1: ["2001:db8:9::5/64"] }, "fd00:5::1", "fd00:1::2"],
+    [{ d0: ["2001:db8:1::2/64", "fd00:1::2/64"] }, "2001:db8:2::2", "2001:db8:1::2"],
+    [{ d0: ["2001:db8:1::2/64", "fd00:1::2/64"] }, "fd00:5::1", "fd00:1::2"],
+    [{ d0: ["fd00:1::2/64", "2001:db8:1::2/64"] }, "2001:db8:2::2", "2001:db8:1::2"],
+    [{ d1: ["2001:db8:9::5/64"], d2: ["fd00:9::5/64"] }, "fd00:5::1", "fd00:9::5"],
+    [{ d0: ["fe80::1/64"], d1: ["fe80::2/64", "fd00:1::2/64"] }, "2001:db8:2::2", "fd00:1::2"],
+    [{ lo: ["2001:db8:9::5/128"], d0: ["fe80::1/64"] }, "2001:db8:2::2", "2001:db8:9::5"],
+    [{ d0: ["fd00:1::2/64"] }, "2001:db8:2::2", "fd00:1::2"],
+    // ::2 added before ::3: the kernel lists a device's addresses of one scope newest first (`ip -6 addr`
+    // and `ip -j addr` showed ::3, ::2, fe80::1) and took ::3, the first of a tie, as the lab's listing does.
+    [{ d0: ["2001:db8:1::3/64", "2001:db8:1::2/64", "fe80::1/64"] }, "2001:db8:2::2", "2001:db8:1::3"],
+    // Nothing but ::1: the kernel said `src ::1`; the route gives none, and the walk sends from ::1.
+    [{}, "2001:db8:2::2", undefined],
+  ];
+  it.each(cases)("%j to %s: %s", (addrs, dst, src) => {
+    const topo = buildTopology(
+      labSchema.parse({
+        version: 1,
+        name: "v6-scopes",
+        description: "IPv6 source selection across scopes",
+        hosts: [
+          {
+            name: "s",
+            role: "docker-host",
+            interfaces: [
+              { name: "lo", kind: "loopback", addresses: ["127.0.0.1/8", "::1/128", ...(addrs.lo ?? [])] },
+              ...["d0", "d1", "d2"].map((d) => ({ name: d, kind: "veth", addresses: addrs[d] ?? [] })),
+            ],
+            routes: [{ to: `${dst.replace(/::\w+$/, "::")}/64`, dev: "d0" }],
+          },
+        ],
+      }),
+    );
+    const r = routeLookup(topo, "s", dst);
+    expect(r.kind === "unicast" ? r.src : r.kind).toBe(src);
+  });
+});
