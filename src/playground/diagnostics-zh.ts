@@ -1150,9 +1150,29 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "nft-element-form",
     english:
-      /^'(.*)' is not (an IPv4 address or prefix|an IPv6 address or prefix|a MAC address|a mark|an ICMP type|an ICMPv6 type|a packet type|a DSCP|a conntrack state|a conntrack status|a TCP flag): nft refuses the element(?: \("(.*)"\))?, and with it the whole file$/s,
+      /^'(.*)' is not (an IPv4 address or prefix|an IPv6 address or prefix|a MAC address|a mark|an ICMP type|an ICMPv6 type|a packet type|a DSCP|a conntrack state|a conntrack status|a TCP flag): nft refuses it(?: \("(.*)"\))?, and with it the whole file$/s,
     zh: (m) =>
-      `'${m[1]}' 不是${afterZh(NOT_A[m[2] as string] as string)}：nft 會拒絕這個元素${m[3] ? `（"${m[3]}"）` : ""}，連帶拒絕整個檔案`,
+      `'${m[1]}' 不是${afterZh(NOT_A[m[2] as string] as string)}：nft 會拒絕它${m[3] ? `（"${m[3]}"）` : ""}，連帶拒絕整個檔案`,
+  },
+  {
+    code: "nft-value-width",
+    english:
+      /^(.+) value (\S+) exceeds its valid range 0-(\d+): nft refuses it \("(.*)"\), and with it the whole file$/s,
+    zh: (m) => `${m[1]} 的值 ${m[2]} 超出有效範圍 0-${m[3]}：nft 會拒絕它（"${m[4]}"），連帶拒絕整個檔案`,
+  },
+  {
+    code: "nft-unknown-service",
+    english:
+      /^'(.*)' is not a port or a service name of \/etc\/services: nft refuses it \("Could not resolve service"\), and with it the whole file$/s,
+    zh: (m) =>
+      `'${m[1]}' 不是連接埠，也不是 /etc/services 裡的服務名稱：nft 會拒絕它（"Could not resolve service"），連帶拒絕整個檔案`,
+  },
+  {
+    code: "nft-concat-parts",
+    english:
+      /^the element at '(.*)' has (\d+) of the (\d+) parts of the key's concatenation: nft refuses it \("\.\.\. expected concatenation of \.\.\."\), and with it the whole file$/s,
+    zh: (m) =>
+      `位於 '${m[1]}' 的元素只有鍵的串接 ${m[3]} 個部分中的 ${m[2]} 個：nft 會拒絕它（"... expected concatenation of ..."），連帶拒絕整個檔案`,
   },
   {
     code: "nft-unknown-protocol",
@@ -1965,6 +1985,11 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   ["write a range ('to 1-4'), or leave fanout out", "請寫一段範圍（'to 1-4'），或拿掉 fanout"],
   ["look routes up in an ip, ip6 or inet table", "請在 ip、ip6 或 inet table 裡查路由"],
   ["keep one element for each key", "每個鍵只保留一個元素"],
+  ["write the port's number (e.g. 587 for submission)", "請寫連接埠的號碼（例如 submission 是 587）"],
+  [
+    "write a value for each part, joined by ' . ' (e.g. 192.0.2.1 . 22)",
+    "每個部分都要寫一個值，用 ' . ' 連接（例如 192.0.2.1 . 22）",
+  ],
   ["write a mark from 0 to 0xffffffff", "請寫 0 到 0xffffffff 之間的 mark"],
   [
     "write N/second, N/minute, N/hour or N/day (or s, m, h, d), N from 1",
@@ -2342,6 +2367,7 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  { english: /^write a value from 0 to (\d+)$/, zh: (m) => `請寫 0 到 ${m[1]} 的值` },
   {
     english:
       /^declare the chain \(':(\S+) ACCEPT' after \*(\S+)\), or jump to ACCEPT, DROP, CONTINUE or RETURN$/,

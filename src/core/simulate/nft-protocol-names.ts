@@ -18,3 +18,8 @@ export function knownProtocol(word: string): boolean {
 /** The warning's words for a protocol name nft would not resolve here. */
 export const UNKNOWN_PROTOCOL_HINT =
   "write the protocol's name as /etc/protocols has it (tcp, udp, icmp, gre, esp, sctp, ...) or its number";
+
+/** The warning for protocol name `name` nft would not resolve here, alone or in a set. */
+export function unknownProtocolMessage(name: string): string {
+  return `'${name}' is not a protocol name of /etc/protocols: nft refuses a name it cannot resolve ("Could not resolve protocol name"), and the simulator matches no packet with it`;
+}

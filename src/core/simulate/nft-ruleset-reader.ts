@@ -25,7 +25,7 @@ import { reservedName } from "./nft-reserved-names.ts";
 import { datatypeMismatch, elementFamilyMismatch, setDatatypes } from "./nft-set-datatype.ts";
 import { transportConflict } from "./nft-transport-conflict.ts";
 import {
-  elementPastWidth,
+  elementProblem,
   elementValue,
   headerFamily,
   parseNftRule,
@@ -330,12 +330,10 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
         continue;
       }
       const colon = e.findIndex((w) => w.value === ":");
-      // A number past its key's width (`type mark` and 0x100000000): nft refuses the element.
-      const wide = elementPastWidth(keys, e.slice(0, colon < 0 ? e.length : colon));
-      if (wide) {
-        err(wide, wide.message, wide.hint);
-        continue;
-      }
+      // A number past its key's width (`type mark` and 0x100000000): nft refuses the element (see `elementProblem`).
+      const said = elementProblem(keys, e.slice(0, colon < 0 ? e.length : colon));
+      if (said) err(said, said.message, said.hint, said.severity);
+      if (said?.severity === "error") continue;
       // A data map (`inet_service : ipv4_addr . inet_service`) feeds `dnat to ... map @m`.
       if (kind === "map" && !verdictMap) {
         const element = dataElement(e, colon);
@@ -763,10 +761,11 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       }
     }
     // A key twice with other data in one of the rule's own maps: pointed at by its element, in the order written.
-    const maps = [parsed.target, ...(parsed.afterVerdicts ?? []).map((a) => a.verdict)].flatMap(
-      (t): { key: NftValue }[][] => (t.kind === "vmap" || t.kind === "nat-map" ? [t.elements ?? []] : []),
+    const targets = [parsed.target, ...(parsed.afterVerdicts ?? []).map((a) => a.verdict)].flatMap((t) =>
+      t.kind === "vmap" || t.kind === "nat-map" ? [t] : [],
     );
-    const twice = maps.map((m) => repeatedKey(m)).find((e) => e);
+    const maps: { key: NftValue }[][] = targets.map((t) => t.elements ?? []);
+    const twice = maps.map((m, n) => repeatedKey(m, targets[n]?.concat ?? [targets[n]?.key])).find((e) => e);
     if (twice) {
       const starts = shown.filter((_w, k) => {
         const open = shown.findLastIndex((b, n) => n < k && b.value === "{");
@@ -1061,7 +1060,7 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
         `${set.kind} ${set.name}: element '${keyText(joined.value)}' joins values with '.', and the ${set.kind} holds one value of type ${set.type.split(" : ")[0]}: nft refuses it ("Can't parse symbolic invalid expressions")`,
         `write one value per element, or declare the ${set.kind} with a concatenated type (e.g. 'type ipv4_addr . inet_service')`,
       );
-    const twice = repeatedKey(set.verdicts);
+    const twice = repeatedKey(set.verdicts, setTypeKeys(set.type));
     if (twice) {
       const p = repeatedKeyProblem(twice.key);
       err(elementKeys.get(twice) ?? { line: 1, column: 1 }, p.message, p.hint);

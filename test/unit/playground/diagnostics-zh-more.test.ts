@@ -52,6 +52,16 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tct state { new, bogus } accept\n\t}\n}\n",
   ],
   [
+    "a port and a mark past their width, a service name nft cannot resolve and a TTL that is no number",
+    "rules",
+    "table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\ttcp dport 99999 accept\n\t\tmeta mark { 0x100000000 } accept\n\t\ttcp dport bogus accept\n\t\tip ttl x accept\n\t}\n}\n",
+  ],
+  [
+    "a concatenated set's element of one value, and a misspelt TCP flag written alone",
+    "rules",
+    "table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tip saddr . tcp dport { 1.2.3.4 } accept\n\t\ttcp flags bogus drop\n\t}\n}\n",
+  ],
+  [
     "misspelt conntrack status and TCP flag elements of named sets",
     "rules",
     "table ip t {\n\tset s {\n\t\ttype ct_status\n\t\telements = { dnat, bogus }\n\t}\n\tset f {\n\t\ttype tcp_flag\n\t\telements = { syn, bogus }\n\t}\n}\n",

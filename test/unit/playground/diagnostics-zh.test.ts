@@ -193,6 +193,8 @@ const BROKEN_NFT: readonly [what: string, text: string][] = [
   ["no IPv6 address", inChain("ip6 saddr zz::1 accept")],
   ["a TTL past a byte", inChain("ip ttl 300 accept")],
   ["a port past 16 bits", inChain("tcp dport 99999 accept")],
+  ["a TTL that is no number", inChain("ip ttl x accept")],
+  ["a port range whose last port is a service name below its first", inChain("tcp dport 80-ssh accept")],
   ["no ICMP type", inChain("icmp type bogus accept")],
   ["no ICMPv6 type", inChain("icmpv6 type bogus accept")],
   ["no ICMP code", inChain("icmp code bogus accept")],

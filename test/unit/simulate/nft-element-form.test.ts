@@ -98,7 +98,7 @@ describe("set elements of the key's form", () => {
     expect(errors).toHaveLength(1);
     expect(errors[0]?.at).toBe(at);
     expect(errors[0]?.message).toMatch(
-      new RegExp(`^${what.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: nft refuses the element`),
+      new RegExp(`^${what.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: nft refuses it`),
     );
     expect(errors[0]?.message).toContain("and with it the whole file");
   });
@@ -121,10 +121,7 @@ describe("set elements of the key's form", () => {
       "table ip6 t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tip6 saddr { fd00::1, fd00::g } accept\n\t}\n}\n",
     );
     expect(errors.map((e) => [e.at, e.message])).toEqual([
-      [
-        "4:24",
-        "'fd00::g' is not an IPv6 address or prefix: nft refuses the element, and with it the whole file",
-      ],
+      ["4:24", "'fd00::g' is not an IPv6 address or prefix: nft refuses it, and with it the whole file"],
     ]);
   });
 

@@ -390,7 +390,7 @@ describe("parseNftRuleset errors are positioned", () => {
       ),
     ).toEqual(["3:37 error: 'sideways' is not a priority"]);
     expect(errors("table ip t {\n\tchain c {\n\t\tip saddr 300.1.1.1 accept\n\t}\n}\n")).toEqual([
-      "3:12 error: '300.1.1.1' is not an IPv4 address or prefix",
+      "3:12 error: '300.1.1.1' is not an IPv4 address or prefix: nft refuses it, and with it the whole file",
     ]);
     expect(errors("table ip t {\n\tchain c {\n\t\tjump nowhere\n\t}\n}\n")).toEqual([
       "3:8 error: chain 'nowhere' does not exist in table ip t",

@@ -1,21 +1,28 @@
 /**
- * Whether an element of an nft set, map or verdict map has the form of its key's values: an address
- * where the key is an address (`ip saddr { 1.2.3.4, 1.2.3.x }`), a conntrack state where it is `ct
- * state`, and so on. nft refuses a misspelt element and with it the whole file (nft 1.0.6: "syntax
- * error, unexpected string", "Could not parse conntrack state"); read as a value that never matches,
- * it would have let the simulator run rules the kernel never loaded. Keys whose values are free words
- * (interface names) or come from system files (protocol and service names) are not judged here.
+ * Whether a value written for a key has the form of that key's values, wherever it is written: alone
+ * (`ip saddr 1.2.3.x`), or as an element of a set, map or verdict map (`ip saddr { 1.2.3.4, 1.2.3.x }`):
+ * an address where the key is an address, a conntrack state where it is `ct state`, and so on. nft
+ * refuses a misspelt value and with it the whole file (nft 1.0.6: "syntax error, unexpected string",
+ * "Could not parse conntrack state"); read as a value that never matches, it would have let the
+ * simulator run rules the kernel never loaded. A protocol name is judged by the names nft resolves
+ * here (`nft-protocol-names.ts`), and only warned of. Interface names (free words) and service names
+ * (`service-ports.ts`) are not judged here.
  */
 import { parseIpv6 } from "../parse/ipv6.ts";
 import { parseIpv4 } from "./ipv4.ts";
 import { dscpValue, NFT_ICMP_NAMES, pktTypeName } from "./nft-names.ts";
+import { knownProtocol, UNKNOWN_PROTOCOL_HINT } from "./nft-protocol-names.ts";
 import { isRedactedAddress, REDACTED_ADDRESS_HINT } from "./redacted-address.ts";
 
-/** What an element should have been, nft's words for it when they are always the same, and a hint. */
-export interface ElementForm {
+/**
+ * What a value should have been, nft's words for it when they are always the same, and a hint;
+ * `warn` when the value is only warned of (a protocol name another system's /etc/protocols may hold).
+ */
+export interface ValueForm {
   what: string;
   nft?: string;
   hint: string;
+  warn?: true;
 }
 
 const NUMBER = /^(0x[0-9a-f]+|\d+)$/i;
@@ -23,14 +30,14 @@ const MAC = /^([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}$/i;
 /** A word nft looks up as a host name when it loads the file (it takes it): not judged here. */
 const HOST_NAME = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*$/i;
 
-/** Flag and state names nft takes in a set (its `|` joins several in one element). */
+/** Flag and state names nft takes (its `|` joins several in one value). */
 const FLAG_NAMES: Readonly<Record<string, readonly string[]>> = {
   "ct state": ["new", "established", "related", "invalid", "untracked"],
   "ct status": ["expected", "seen-reply", "assured", "confirmed", "snat", "dnat", "dying"],
   "tcp flags": ["fin", "syn", "rst", "psh", "ack", "urg", "ecn", "cwr"],
 };
 
-const FLAG_FORMS: Readonly<Record<string, ElementForm>> = {
+const FLAG_FORMS: Readonly<Record<string, ValueForm>> = {
   "ct state": {
     what: "a conntrack state",
     nft: "Could not parse conntrack state",
@@ -48,6 +55,11 @@ const FLAG_FORMS: Readonly<Record<string, ElementForm>> = {
   },
 };
 
+/** A prefix length as nft reads it: decimal, hex (`0x18`) or octal (`030`). */
+export function prefixLength(len: string): number {
+  return Number.parseInt(len, /^0x/i.test(len) ? 16 : /^0\d/.test(len) ? 8 : 10);
+}
+
 /** Whether `value` (one bound of an element) has the form `key` takes; undefined for keys not judged. */
 function fits(key: string, value: string): boolean | undefined {
   // A prefix length nft reads as a number (decimal, hex, octal): at most the key's width.
@@ -56,9 +68,7 @@ function fits(key: string, value: string): boolean | undefined {
     return (
       more === undefined &&
       form(v as string) &&
-      (len === undefined ||
-        (NUMBER.test(len) &&
-          Number.parseInt(len, /^0x/i.test(len) ? 16 : /^0\d/.test(len) ? 8 : 10) <= width))
+      (len === undefined || (NUMBER.test(len) && prefixLength(len) <= width))
     );
   };
   switch (key) {
@@ -88,6 +98,10 @@ function fits(key: string, value: string): boolean | undefined {
     case "ip dscp":
     case "ip6 dscp":
       return dscpValue(value) !== undefined;
+    case "ip protocol":
+    case "ip6 nexthdr":
+    case "meta l4proto":
+      return knownProtocol(value);
     case "ct state":
     case "ct status":
     case "tcp flags":
@@ -97,10 +111,12 @@ function fits(key: string, value: string): boolean | undefined {
   }
 }
 
-/** What `key`'s elements should be, for the message (see {@link elementFormProblem}). */
-function formOf(key: string, value: string): ElementForm {
+/** What `key`'s values should be, for the message (see {@link valueFormProblem}). */
+function formOf(key: string, value: string): ValueForm {
   const flags = FLAG_FORMS[key];
   if (flags) return flags;
+  if (/protocol|nexthdr|l4proto/.test(key))
+    return { what: "a protocol name of /etc/protocols", hint: UNKNOWN_PROTOCOL_HINT, warn: true };
   if (/^ip6? [sd]addr$/.test(key)) {
     const v6 = key.startsWith("ip6");
     const what = v6 ? "an IPv6 address or prefix" : "an IPv4 address or prefix";
@@ -132,14 +148,14 @@ function formOf(key: string, value: string): ElementForm {
 }
 
 /**
- * The form `value` (an element's part: a value, or a range `lo-hi`) should have had for `key`, when it
- * does not have it; undefined when it fits or `key` is not judged. `value` is the bound that does not
- * fit, as `bad`; its offset in the element is `at`.
+ * The form `value` (a value alone, or an element's part: a value, or a range `lo-hi`) should have had
+ * for `key`, when it does not have it; undefined when it fits or `key` is not judged. The bound that
+ * does not fit is `bad`; its offset in `value` is `at`.
  */
-export function elementFormProblem(
+export function valueFormProblem(
   key: string | undefined,
   value: string,
-): { form: ElementForm; bad: string; at: number } | undefined {
+): { form: ValueForm; bad: string; at: number } | undefined {
   if (key === undefined) return undefined;
   // A placeholder where an address was (`x.x.x.x` reads as a host name): nft finds no such host.
   const redacted = /^ip6? [sd]addr$/.test(key) && isRedactedAddress(value.split("/")[0] as string);

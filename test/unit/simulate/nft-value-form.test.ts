@@ -1,0 +1,206 @@
+/**
+ * A value is judged by its key's form the same way written alone (`ether daddr X drop`) as in a set or
+ * map (`ether daddr { X } drop`), with the same words: nft 1.0.6 (`unshare -n nft -c -f`, kernel 6.18
+ * host) took or refused each rule below as these tests say, at the line:column given (the rule is on
+ * line 4 from column 3).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseRulesetText } from "../../../src/core/simulate/read-ruleset-text.ts";
+import { REDACTED_ADDRESS_HINT } from "../../../src/core/simulate/redacted-address.ts";
+
+/** A one-rule input chain of table `ip t`, the rule on line 4 at column 3. */
+function chainWith(rule: string): string {
+  return `table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\t${rule}\n\t}\n}\n`;
+}
+
+function said(rule: string) {
+  return parseRulesetText(chainWith(rule), "p.nft").diagnostics.map((d) => ({
+    at: `${d.position.line}:${d.position.column}`,
+    severity: d.severity,
+    message: d.message,
+    hint: d.hint,
+  }));
+}
+
+function conditionsOf(rule: string) {
+  const rs = parseRulesetText(chainWith(rule), "p.nft");
+  return rs.nft?.[0]?.chains.get("c")?.rules[0]?.conditions;
+}
+
+describe("a single value and a set element get the same verdict and words", () => {
+  it.each([
+    // [value, the key, nft 1.0.6's error, column of the single value's bad bound, what it is not]
+    ["tcp flags", "bogus", "Could not parse TCP flag", 13, "a TCP flag"],
+    ["ct status", "bogus", "Could not parse conntrack status", 13, "a conntrack status"],
+    ["ip dscp", "bogus", "Could not parse Differentiated Services Code Point", 11, "a DSCP"],
+    ["icmp type", "bogus", "Could not parse ICMP type", 13, "an ICMP type"],
+    ["ct state", "bogus", "Could not parse conntrack state", 12, "a conntrack state"],
+    ["meta pkttype", "bogus", "Could not parse packet type", 16, "a packet type"],
+  ])("%s %s: refused alone as in a set (%s)", (key, value, nft, column, what) => {
+    const message = `'${value}' is not ${what}: nft refuses it ("${nft}"), and with it the whole file`;
+    const alone = said(`${key} ${value} drop`);
+    expect(alone).toEqual([expect.objectContaining({ at: `4:${column}`, severity: "error", message })]);
+    // In a set the value is two columns further (`{ `), with the same words and hint.
+    const inSet = said(`${key} { ${value} } drop`);
+    expect(inSet).toEqual([{ ...alone[0], at: `4:${column + 2}` }]);
+  });
+
+  it("refuses a flag among others at its own column (nft: 4:28 and 4:24)", () => {
+    expect(said("tcp flags & (fin | syn | bogus) == syn drop").map((d) => d.at)).toEqual(["4:28"]);
+    expect(said("ct status seen-reply,bogus drop").map((d) => d.at)).toEqual(["4:24"]);
+  });
+
+  it("takes a MAC address with a prefix alone, as nft does and lists it, comparing its first bits", () => {
+    // nft -f took `ether daddr 02:42:00:00:00:00/24 drop` and listed it so.
+    expect(said("ether daddr 02:42:00:00:00:00/24 drop")).toEqual([]);
+    expect(conditionsOf("ether daddr 02:42:00:00:00:00/24 drop")).toEqual([
+      { kind: "mac-dst", mac: "02:42:00:00:00:00", mask: "ff:ff:ff:00:00:00", neg: false },
+    ]);
+    expect(conditionsOf("ether saddr 2:42:ac:11:0:2/0x2c drop")).toEqual([
+      { kind: "mac-src", mac: "02:42:ac:11:00:02", mask: "ff:ff:ff:ff:ff:f0", neg: false },
+    ]);
+    // Past the width: "Prefix length 49 is invalid for type of 48 bits width", at the value (4:15).
+    expect(said("ether saddr 02:42:00:00:00:00/49 drop")).toEqual([
+      expect.objectContaining({
+        at: "4:15",
+        message: expect.stringMatching(/is not a MAC address: nft refuses it/),
+      }),
+    ]);
+  });
+
+  it("says a placeholder address was redacted, alone as in a set", () => {
+    // nft: "Could not resolve hostname", at 4:12.
+    expect(said("ip saddr x.x.x.x drop")).toEqual([
+      expect.objectContaining({ at: "4:12", severity: "error", hint: REDACTED_ADDRESS_HINT }),
+    ]);
+    expect(said("ip saddr { x.x.x.x } drop")[0]?.hint).toBe(REDACTED_ADDRESS_HINT);
+  });
+
+  it("takes what nft takes alone: packet type numbers, state words joined by '|', octal prefixes", () => {
+    for (const rule of ["meta pkttype 7 drop", "meta mark 0x100/030 drop", "icmp type 0x8 drop"])
+      expect(said(rule), rule).toEqual([]);
+    // Was refused as "not a conntrack state"; nft compares the whole state word: not modelled.
+    expect(said("ct state new|established drop")).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        message: "expression 'ct state new|established' is not modelled",
+      }),
+    ]);
+    // `/030` is octal: nft listed `meta mark 0x00000100/24`.
+    expect(conditionsOf("meta mark 0x100/030 drop")).toEqual([
+      { kind: "mark", value: 0x100, mask: 0xffffff00, neg: false },
+    ]);
+  });
+});
+
+describe("protocol names in sets", () => {
+  it.each([
+    // nft 1.0.6: "Could not resolve protocol name" at the name.
+    ["meta l4proto { tcp, tpc } drop", "4:23", "tpc"],
+    ["ip protocol { bogus } drop", "4:17", "bogus"],
+  ])("%s: warned of at %s, as a single value is", (rule, at, name) => {
+    const single = said(`meta l4proto ${name} drop`)[0];
+    expect(said(rule)).toEqual([{ ...single, at }]);
+    expect(single?.severity).toBe("warning");
+    expect(single?.message).toMatch(new RegExp(`^'${name}' is not a protocol name of /etc/protocols`));
+  });
+
+  it("keeps the rule, matching the names it knows", () => {
+    expect(conditionsOf("meta l4proto { tcp, tpc } drop")).toEqual([
+      expect.objectContaining({ kind: "nft-set", key: "meta l4proto" }),
+    ]);
+  });
+});
+
+describe("map keys the same by name and by number", () => {
+  it.each([
+    // nft 1.0.6: "Could not process rule: File exists" at the second key.
+    ["tcp dport vmap { ssh : accept, 22 : drop }", "4:34", "22"],
+    ["meta l4proto vmap { tcp : accept, 6 : drop }", "4:37", "6"],
+    ["icmp type vmap { echo-request : accept, 8 : drop }", "4:43", "8"],
+    ["ip dscp vmap { cs1 : accept, 8 : drop }", "4:32", "8"],
+    ["meta mark vmap { 0x1 : accept, 1 : drop }", "4:34", "1"],
+    ["ip saddr . tcp dport vmap { 1.2.3.4 . ssh : accept, 1.2.3.4 . 22 : drop }", "4:55", "1.2.3.4 . 22"],
+  ])("%s is refused at %s", (rule, at, key) => {
+    expect(said(rule)).toEqual([
+      expect.objectContaining({
+        at,
+        message: `map key '${key}' is given twice with other data: the kernel refuses it (nft: "Could not process rule: File exists")`,
+      }),
+    ]);
+  });
+
+  it("takes a key given twice with the same verdict, and interface names that only look alike", () => {
+    expect(said("tcp dport vmap { ssh : accept, 22 : accept }")).toEqual([]);
+    expect(said('iifname vmap { "22" : accept, "ssh" : drop }')).toEqual([]);
+  });
+
+  it("refuses the same in a named verdict map", () => {
+    const text =
+      "table ip t {\n\tmap m {\n\t\ttype inet_service : verdict\n\t\telements = { ssh : accept, 22 : drop }\n\t}\n}\n";
+    // nft 1.0.6: at 4:30.
+    expect(
+      parseRulesetText(text, "p.nft").diagnostics.map(
+        (d) => `${d.position.line}:${d.position.column} ${d.message}`,
+      ),
+    ).toEqual([
+      `4:30 map key '22' is given twice with other data: the kernel refuses it (nft: "Could not process rule: File exists")`,
+    ]);
+  });
+});
+
+describe("an element of a concatenation with too few parts", () => {
+  it.each([
+    // nft 1.0.6: "invalid data type, expected concatenation of (IPv4 address, internet network service)".
+    ["ip saddr . tcp dport { 1.2.3.4 } drop", "4:26", "1.2.3.4", 1, 2],
+    ["ip saddr . tcp dport { 1.2.3.4 . 22, 1.2.3.5 } drop", "4:40", "1.2.3.5", 1, 2],
+    // nft 1.0.6: "datatype mismatch, expected concatenation of (IPv4 address, internet network service, Internet protocol), ...".
+    ["ip saddr . tcp dport . meta l4proto { 1.2.3.4 . 22 } drop", "4:41", "1.2.3.4", 2, 3],
+  ])("%s is refused at %s", (rule, at, element, parts, of) => {
+    expect(said(rule)).toEqual([
+      {
+        at,
+        severity: "error",
+        message: `the element at '${element}' has ${parts} of the ${of} parts of the key's concatenation: nft refuses it ("... expected concatenation of ..."), and with it the whole file`,
+        hint: "write a value for each part, joined by ' . ' (e.g. 192.0.2.1 . 22)",
+      },
+    ]);
+  });
+});
+
+describe("a statement after a verdict", () => {
+  it.each([
+    // nft 1.0.6: "Statement after terminal statement has no effect", at the statement.
+    ["accept limit rate 1/second", "4:10"],
+    ["drop quota 10 mbytes", "4:8"],
+    ['accept ct helper set "ftp"', "4:10"],
+    // The statement's own values are not judged first (nft said this, not "Could not parse TCP flag").
+    ["drop tcp flags bogus", "4:8"],
+    // `new|established` alone is not modelled: that warning gives way too.
+    ["accept ct state new|established", "4:10"],
+    ["drop ip dscp bogus", "4:8"],
+    ["drop meta mark 0x100000000", "4:8"],
+  ])("%s: one error, no 'not modelled' warning besides", (rule, at) => {
+    const all = said(rule);
+    expect(all).toEqual([expect.objectContaining({ at, severity: "error" })]);
+    expect(all[0]?.message).toMatch(/^statement '.*' after the rule's verdict or NAT does not act/);
+  });
+});
+
+describe("nft's own listings of every judged key", () => {
+  it("reads nft list ruleset (and nft -n) of a ruleset using each key alone and in sets without a refusal", () => {
+    // test/fixtures/nft-ruleset/value-forms/: load.nft loaded with `nft -f` (nft 1.0.6, kernel 6.18),
+    // listed.nft and listed-n.nft what `nft list ruleset` and `nft -n list ruleset` printed then.
+    const dir = join(import.meta.dirname, "../../fixtures/nft-ruleset/value-forms");
+    for (const file of ["load.nft", "listed.nft", "listed-n.nft"]) {
+      const rs = parseRulesetText(readFileSync(join(dir, file), "utf8"), file);
+      expect(
+        rs.diagnostics.filter((d) => d.severity === "error"),
+        file,
+      ).toEqual([]);
+      expect(rs.nft?.[0]?.chains.get("c")?.rules.length, file).toBe(29);
+    }
+  });
+});
