@@ -23,6 +23,7 @@ import {
   nftSymbol,
   pktTypeName,
 } from "./nft-names.ts";
+import { macPrefixMask, prefixLength } from "./nft-prefix-length.ts";
 import type { RouteResult } from "./route.ts";
 import type { Condition, IpSet, NftKey, NftSet, NftValue, PktType, PortRange, Rule } from "./ruleset.ts";
 import { type CtState, isIcmp, type SimPacket } from "./sim-packet.ts";
@@ -275,7 +276,13 @@ export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean 
     return lo !== undefined && hi !== undefined && x !== undefined && x >= lo && x <= hi;
   }
   // Symbolic constants as nft prints them: ICMP type names, service names for ports, protocol numbers.
-  if (key === "ether saddr" || key === "ether daddr") return paddedMac(e.value) === v;
+  if (key === "ether saddr" || key === "ether daddr") {
+    // An element with a prefix (`02:42:00:00:00:00/24`) holds every address of its first bits.
+    const [mac, len] = e.value.split("/");
+    return len === undefined
+      ? paddedMac(e.value) === v
+      : macMatches(paddedMac(mac as string), macPrefixMask(prefixLength(len)), v);
+  }
   if (key === "meta pkttype") return pktTypeName(e.value) === v;
   if (key === "ip dscp" || key === "ip6 dscp") return dscpValue(e.value) === Number(v);
   const icmp = NFT_ICMP_NAMES[key];

@@ -11,6 +11,7 @@
 import { parseIpv6 } from "../parse/ipv6.ts";
 import { parseIpv4 } from "./ipv4.ts";
 import { dscpValue, NFT_ICMP_NAMES, pktTypeName } from "./nft-names.ts";
+import { prefixLength } from "./nft-prefix-length.ts";
 import { knownProtocol, UNKNOWN_PROTOCOL_HINT } from "./nft-protocol-names.ts";
 import { isRedactedAddress, REDACTED_ADDRESS_HINT } from "./redacted-address.ts";
 
@@ -54,11 +55,6 @@ const FLAG_FORMS: Readonly<Record<string, ValueForm>> = {
     hint: "write fin, syn, rst, psh, ack, urg, ecn or cwr",
   },
 };
-
-/** A prefix length as nft reads it: decimal, hex (`0x18`) or octal (`030`). */
-export function prefixLength(len: string): number {
-  return Number.parseInt(len, /^0x/i.test(len) ? 16 : /^0\d/.test(len) ? 8 : 10);
-}
 
 /** Whether `value` (one bound of an element) has the form `key` takes; undefined for keys not judged. */
 function fits(key: string, value: string): boolean | undefined {

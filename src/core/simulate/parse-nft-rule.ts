@@ -19,8 +19,9 @@ import { parseNatAddressSpec, rangeReversed } from "./nat-address-spec.ts";
 import { natOfData } from "./nat-map-data.ts";
 import { maskedCidr, maskType, maskWordText, outsideMask, readMaskWord } from "./nft-bitmask.ts";
 import { dscpValue, NFT_ICMP_NAMES, nftPort, nftProto, nftSymbol, pktTypeName } from "./nft-names.ts";
+import { macPrefixMask, prefixLength } from "./nft-prefix-length.ts";
 import { unknownProtocolMessage } from "./nft-protocol-names.ts";
-import { prefixLength, valueFormProblem } from "./nft-value-form.ts";
+import { valueFormProblem } from "./nft-value-form.ts";
 import { CHANCE_MODULES, NON_DECIDING_TARGETS } from "./parse-rule-args.ts";
 import { queueWarning } from "./queue-target.ts";
 import { reversedRange, reversedRangeMessage } from "./reversed-range.ts";
@@ -2304,11 +2305,10 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
         // `02:42:00:00:00:00/24` (nft takes it and lists it so): the address's first 24 bits compared.
         const [mac, len] = v.split("/");
         const bits = len === undefined ? 48 : prefixLength(len);
-        const mask = (2 ** 48 - 2 ** (48 - bits)).toString(16).padStart(12, "0").match(/../g)?.join(":");
         out.conditions.push({
           kind: key === "ether saddr" ? "mac-src" : "mac-dst",
           mac: paddedMac(mac as string),
-          ...(bits < 48 ? { mask } : {}),
+          ...(bits < 48 ? { mask: macPrefixMask(bits) } : {}),
           neg,
         });
         return;

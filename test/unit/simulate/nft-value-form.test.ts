@@ -7,8 +7,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { matchRule } from "../../../src/core/simulate/match-rule.ts";
 import { parseRulesetText } from "../../../src/core/simulate/read-ruleset-text.ts";
 import { REDACTED_ADDRESS_HINT } from "../../../src/core/simulate/redacted-address.ts";
+import { icmpPacket } from "./helpers.ts";
 
 /** A one-rule input chain of table `ip t`, the rule on line 4 at column 3. */
 function chainWith(rule: string): string {
@@ -68,6 +70,28 @@ describe("a single value and a set element get the same verdict and words", () =
         message: expect.stringMatching(/is not a MAC address: nft refuses it/),
       }),
     ]);
+  });
+
+  it("matches a MAC address with a prefix by its first bits, alone as in a set", () => {
+    /** Whether `rule` matches a frame from `mac`. */
+    const matches = (rule: string, mac: string) => {
+      const rs = parseRulesetText(chainWith(rule), "p.nft");
+      const table = rs.nft?.[0];
+      const r = table?.chains.get("c")?.rules[0];
+      if (!table || !r) throw new Error(`no rule read from ${rule}`);
+      const ctx = { bridged: false, ethType: "0x0800", addrType: () => "UNICAST", sets: table.sets };
+      return matchRule(r, icmpPacket({ macSrc: mac }), ctx);
+    };
+    for (const rule of [
+      "ether saddr 02:42:00:00:00:00/24 drop",
+      "ether saddr { 02:42:00:00:00:00/24 } drop",
+    ]) {
+      expect(matches(rule, "02:42:00:ac:11:02"), rule).toBe(true);
+      expect(matches(rule, "02:42:01:ac:11:02"), rule).toBe(false);
+    }
+    // `/0x2c` (44 bits, hex as nft reads it): the last nibble is free.
+    expect(matches("ether saddr { 2:42:ac:11:0:2/0x2c } drop", "02:42:ac:11:00:0f")).toBe(true);
+    expect(matches("ether saddr { 2:42:ac:11:0:2/0x2c } drop", "02:42:ac:11:00:12")).toBe(false);
   });
 
   it("says a placeholder address was redacted, alone as in a set", () => {
