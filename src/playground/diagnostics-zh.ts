@@ -1596,8 +1596,15 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "xt-needs-option",
     english:
-      /^-m (\S+) needs (--[\w-]+): iptables-restore refuses the rule without it \("(\S+: option "--[\w-]+" must be specified)"\)$/,
-    zh: (m) => `-m ${m[1]} 需要 ${m[2]}：少了它 iptables-restore 會拒絕這條規則（「${m[3]}」）`,
+      /^-m (\S+) needs (--[\w-]+(?: or --[\w-]+)?): iptables-restore refuses the rule without it \("(\S+: option "--[\w-]+" must be specified|You have to specify --hashlimit|STRING match: You must specify `--string' or `--hex-string')"\)$/,
+    zh: (m) =>
+      `-m ${m[1]} 需要 ${(m[2] as string).replace(" or ", " 或 ")}：少了它 iptables-restore 會拒絕這條規則（「${m[3]}」）`,
+  },
+  {
+    code: "xt-rate-fast",
+    english:
+      /^'(\S+)' is faster than -m (limit|hashlimit) counts: iptables-restore refuses it \((Rate too fast "\S+")\)$/,
+    zh: (m) => `'${m[1]}' 比 -m ${m[2]} 能計數的還快：iptables-restore 會拒絕（「${m[3]}」）`,
   },
   {
     code: "ebt-no-chain",
@@ -1973,6 +1980,22 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "替這條規則的雜湊表命名，例如 --hashlimit-name ssh",
   ],
   ["write --algo bm (or kmp)", "請寫 --algo bm（或 kmp）"],
+  [
+    "write --hashlimit-upto N/second to match up to a rate, or --hashlimit-above N/second past it",
+    "請寫 --hashlimit-upto N/second 比對不超過速率的封包，或寫 --hashlimit-above N/second 比對超過的",
+  ],
+  [
+    "write the bytes to look for: --string GET or --hex-string |474554|",
+    "請寫要找的位元組：--string GET 或 --hex-string |474554|",
+  ],
+  [
+    "-m limit counts at most 10000/second: write a rate up to that, or leave the limit out",
+    "-m limit 最多只能計到 10000/second：請寫不超過這個的速率，或拿掉這個限制",
+  ],
+  [
+    "-m hashlimit counts at most 1000000/second: write a rate up to that, or leave the limit out",
+    "-m hashlimit 最多只能計到 1000000/second：請寫不超過這個的速率，或拿掉這個限制",
+  ],
 
   [
     "match the connection's addresses in an ip, ip6 or inet table (`ct original ip saddr`)",

@@ -102,6 +102,26 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m hashlimit --hashlimit-upto 5/sec -j ACCEPT\nCOMMIT\n",
   ],
   [
+    "-m hashlimit without a rate",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m hashlimit --hashlimit-name h3 -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "-m string without a pattern",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m string --algo bm -j DROP\nCOMMIT\n",
+  ],
+  [
+    "a limit past 10000 a second",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m limit --limit 100003/sec -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "a hashlimit past 1000000 a second",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m hashlimit --hashlimit-name h3 --hashlimit-above 1000003/s -j DROP\nCOMMIT\n",
+  ],
+  [
     "-m string without --algo",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m string --string foo3 -j DROP\nCOMMIT\n",
