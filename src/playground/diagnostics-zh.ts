@@ -1601,6 +1601,12 @@ export const MORE_MESSAGES: readonly Known[] = [
       `-m ${m[1]} 需要 ${(m[2] as string).replace(" or ", " 或 ")}：少了它 iptables-restore 會拒絕這條規則（「${m[3]}」）`,
   },
   {
+    code: "xt-second-command",
+    english:
+      /^a second command '(-[A-Z])' in one line: iptables-restore refuses it \("(Cannot use -[A-Z] with -[A-Z])"\)$/,
+    zh: (m) => `同一行裡有第二個命令 '${m[1]}'：iptables-restore 會拒絕（「${m[2]}」）`,
+  },
+  {
     code: "xt-rate-fast",
     english:
       /^'(\S+)' is faster than -m (limit|hashlimit) counts: iptables-restore refuses it \((Rate too fast "\S+")\)$/,
@@ -1980,6 +1986,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "替這條規則的雜湊表命名，例如 --hashlimit-name ssh",
   ],
   ["write --algo bm (or kmp)", "請寫 --algo bm（或 kmp）"],
+  [
+    "put each rule on a line of its own: a pasted text may have joined two lines",
+    "每條規則各寫一行：貼上的文字可能把兩行接在一起了",
+  ],
   [
     "write --hashlimit-upto N/second to match up to a rate, or --hashlimit-above N/second past it",
     "請寫 --hashlimit-upto N/second 比對不超過速率的封包，或寫 --hashlimit-above N/second 比對超過的",

@@ -38,6 +38,7 @@ import {
   reachingHooks,
   writtenTarget,
 } from "./xt-placement.ts";
+import { secondCommand } from "./xt-second-command.ts";
 
 /** `; did you mean *x?` for a table name near a real one, or "". */
 function closestTable(name: string): string {
@@ -621,6 +622,11 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
     // -I and -R take a rule number first (-I: default 1), -D a number or the rule itself.
     const numbered = command !== "append" && rest[0] && /^\d+$/.test(rest[0].value) ? rest[0] : undefined;
     const args = numbered ? rest.slice(1) : rest;
+    const second = secondCommand(command, args);
+    if (second) {
+      err(lineNo, offset + second.token.column, second.message, second.hint);
+      continue;
+    }
     const place = numberedPlace(command, numbered, at.rules.length, args.length > 0);
     if (typeof place === "object") {
       err(lineNo, offset + (numbered ?? chainTok ?? verb).column, place.message, place.hint);

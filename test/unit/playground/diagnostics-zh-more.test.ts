@@ -122,6 +122,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m hashlimit --hashlimit-name h3 --hashlimit-above 1000003/s -j DROP\nCOMMIT\n",
   ],
   [
+    "two rules joined on one line",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ACCEPT -A INPUT -p udp -j DROP\nCOMMIT\n",
+  ],
+  [
     "-m string without --algo",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m string --string foo3 -j DROP\nCOMMIT\n",

@@ -112,6 +112,15 @@ describe("options iptables-restore refuses", () => {
       "-A INPUT -m hashlimit --hashlimit-name x --hashlimit-upto 0kb/s -j ACCEPT",
       `error 3:59 '0kb/s' is not a rate: iptables-restore refuses it (hashlimit: Bad value for "--hashlimit-upto" option: "0kb/s")`,
     ],
+    // Two rules joined on one line: "Cannot use -A with -A"; -I then -D: "Cannot use -D with -I".
+    [
+      "-A INPUT -p tcp -j ACCEPT -A INPUT -j DROP",
+      `error 3:27 a second command '-A' in one line: iptables-restore refuses it ("Cannot use -A with -A")`,
+    ],
+    [
+      "-I INPUT -p tcp -D INPUT",
+      `error 3:17 a second command '-D' in one line: iptables-restore refuses it ("Cannot use -D with -I")`,
+    ],
     [
       "-A INPUT -j MARK --set-xmark 0x100000000",
       `error 3:30 '0x100000000' does not fit a mark's 32 bits: iptables-restore refuses it ("MARK: bad integer value for option "--set-xmark", or out of range.")`,
@@ -142,6 +151,7 @@ describe("options iptables-restore refuses", () => {
     "-A INPUT -m time --weekdays Monday,9 -j DROP",
     "-A INPUT -m string --hex-string |41| --algo kmp -j DROP",
     "-A INPUT -m string --algo bm ! --string x -j DROP",
+    "-A INPUT -m comment --comment -A -j ACCEPT",
     "-A INPUT -m limit --limit 10000/sec -j ACCEPT",
     "-A INPUT -m limit --limit 600000/min -j ACCEPT",
     "-A INPUT -m limit --limit 5x/sec -j ACCEPT",
