@@ -1585,8 +1585,8 @@ export const MORE_MESSAGES: readonly Known[] = [
   },
   {
     code: "xt-rate",
-    english: /^'(\S+)' is not a rate: iptables-restore refuses it \((.+)\)$/,
-    zh: (m) => `'${m[1]}' 不是速率：iptables-restore 會拒絕（「${m[2]}」）`,
+    english: /^'(\S+)' is not a rate: (iptables|ebtables)-restore refuses it \((.+)\)$/,
+    zh: (m) => `'${m[1]}' 不是速率：${m[2]}-restore 會拒絕（「${m[3]}」）`,
   },
   {
     code: "xt-weekday",
@@ -1603,14 +1603,14 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "xt-second-command",
     english:
-      /^a second command '(-[A-Z])' in one line: iptables-restore refuses it \("(Cannot use -[A-Z] with -[A-Z])"\)$/,
-    zh: (m) => `同一行裡有第二個命令 '${m[1]}'：iptables-restore 會拒絕（「${m[2]}」）`,
+      /^a second command '(-[A-Z]|--append)' in one line: (iptables|ebtables)-restore refuses it \("(Cannot use -[A-Z] with -[A-Z]|Multiple commands are not allowed)"\)$/,
+    zh: (m) => `同一行裡有第二個命令 '${m[1]}'：${m[2]}-restore 會拒絕（「${m[3]}」）`,
   },
   {
     code: "xt-rate-fast",
     english:
-      /^'(\S+)' is faster than -m (limit|hashlimit) counts: iptables-restore refuses it \((Rate too fast "\S+")\)$/,
-    zh: (m) => `'${m[1]}' 比 -m ${m[2]} 能計數的還快：iptables-restore 會拒絕（「${m[3]}」）`,
+      /^'(\S+)' is faster than (-m limit|-m hashlimit|--limit) counts: (iptables|ebtables)-restore refuses it \((Rate too fast "\S+")\)$/,
+    zh: (m) => `'${m[1]}' 比 ${m[2]} 能計數的還快：${m[3]}-restore 會拒絕（「${m[4]}」）`,
   },
   {
     code: "ebt-no-chain",
@@ -2001,6 +2001,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   [
     "-m limit counts at most 10000/second: write a rate up to that, or leave the limit out",
     "-m limit 最多只能計到 10000/second：請寫不超過這個的速率，或拿掉這個限制",
+  ],
+  [
+    "--limit counts at most 10000/second: write a rate up to that, or leave the limit out",
+    "--limit 最多只能計到 10000/second：請寫不超過這個的速率，或拿掉這個限制",
   ],
   [
     "-m hashlimit counts at most 1000000/second: write a rate up to that, or leave the limit out",

@@ -43,6 +43,9 @@ const NEEDED_ONE_OF: Readonly<Record<string, readonly [readonly string[], string
 /** The most each module counts in a second: libxt_limit's scale, and hashlimit's (revision 2 on). */
 const MOST_PER_SECOND: Readonly<Record<string, number>> = { limit: 10000, hashlimit: 1000000 };
 
+/** How a rate is written. */
+const RATE_HINT = "write N/second, N/minute, N/hour or N/day (or s, m, h, d), N from 1";
+
 /** Seconds in each unit a rate takes. */
 const UNIT_SECONDS: Readonly<Record<string, number>> = { second: 1, minute: 60, hour: 3600, day: 86400 };
 
@@ -79,6 +82,24 @@ function rateProblem(rate: string, module: string): "bad" | "fast" | undefined {
   return r > BigInt((MOST_PER_SECOND[module] ?? 0) * (UNIT_SECONDS[per] ?? 0)) ? "fast" : undefined;
 }
 
+/** ebtables-restore's refusal of `--limit`'s value `v` (libebt_limit reads a rate as libxt_limit does). */
+export function ebtLimitRefusal(v: Token): MatchRefusal | undefined {
+  const problem = rateProblem(v.value, "limit");
+  if (problem === "bad")
+    return {
+      column: v.column,
+      message: `'${v.value}' is not a rate: ebtables-restore refuses it (bad rate \`${v.value}')`,
+      hint: RATE_HINT,
+    };
+  if (problem === "fast")
+    return {
+      column: v.column,
+      message: `'${v.value}' is faster than --limit counts: ebtables-restore refuses it (Rate too fast "${v.value}")`,
+      hint: "--limit counts at most 10000/second: write a rate up to that, or leave the limit out",
+    };
+  return undefined;
+}
+
 /** The first day of `--weekdays` `list` libxt_time refuses, with its message, or undefined. */
 function badWeekday(list: string): string | undefined {
   for (const part of list.split(",")) {
@@ -104,7 +125,7 @@ export function matchRefusal(module: string, tokens: readonly Token[]): MatchRef
       return {
         column: v.column,
         message: `'${v.value}' is not a rate: iptables-restore refuses it (${bad(opt, v.value)})`,
-        hint: "write N/second, N/minute, N/hour or N/day (or s, m, h, d), N from 1",
+        hint: RATE_HINT,
       };
     if (v && problem === "fast")
       return {

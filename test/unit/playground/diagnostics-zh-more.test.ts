@@ -132,6 +132,21 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m string --string foo3 -j DROP\nCOMMIT\n",
   ],
   [
+    "an ebtables limit past 10000 a second",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n*filter\n:FORWARD ACCEPT\n-A FORWARD --limit 100003/s -j ACCEPT\n",
+  ],
+  [
+    "an ebtables limit of no rate",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n*filter\n:FORWARD ACCEPT\n-A FORWARD --limit 3/fortnight -j ACCEPT\n",
+  ],
+  [
+    "two ebtables rules joined on one line",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n*filter\n:FORWARD ACCEPT\n-A FORWARD -j ACCEPT -A FORWARD -p IPv6 -j DROP\n",
+  ],
+  [
     "an ebtables jump to no chain and no target",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n*filter\n:FORWARD ACCEPT\n-A FORWARD -j NOSUCH3\n",
