@@ -1607,6 +1607,12 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `同一行裡有第二個命令 '${m[1]}'：${m[2]}-restore 會拒絕（「${m[3]}」）`,
   },
   {
+    code: "xt-unknown-option",
+    english:
+      /^'(--[^\s']*)' is no option of this rule's matches: iptables-restore refuses it \((unknown option "[^"]*")\)$/,
+    zh: (m) => `'${m[1]}' 不是這條規則的 match 的選項：iptables-restore 會拒絕（「${m[2]}」）`,
+  },
+  {
     code: "xt-rate-fast",
     english:
       /^'(\S+)' is faster than (-m limit|-m hashlimit|--limit) counts: (iptables|ebtables)-restore refuses it \((Rate too fast "\S+")\)$/,
@@ -1986,6 +1992,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "替這條規則的雜湊表命名，例如 --hashlimit-name ssh",
   ],
   ["write --algo bm (or kmp)", "請寫 --algo bm（或 kmp）"],
+  [
+    "a match's options follow its -m (iptables-extensions(8) lists them)",
+    "match 的選項要寫在它的 -m 之後（iptables-extensions(8) 列出了它們）",
+  ],
   [
     "put each rule on a line of its own: a pasted text may have joined two lines",
     "每條規則各寫一行：貼上的文字可能把兩行接在一起了",
@@ -2369,6 +2379,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english: /^did you mean (--[\w-]+)\?$/,
+    zh: (m) => `是不是要寫 ${m[1]}？`,
+  },
   {
     english:
       /^declare the chain \(':(\S+) ACCEPT' after \*(\S+)\), or jump to ACCEPT, DROP, CONTINUE or RETURN$/,

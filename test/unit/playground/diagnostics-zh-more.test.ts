@@ -127,6 +127,16 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ACCEPT -A INPUT -p udp -j DROP\nCOMMIT\n",
   ],
   [
+    "a misspelt option of a loaded match",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dprot 33 -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "an option no match of the rule knows",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT --foo3 -j ACCEPT\nCOMMIT\n",
+  ],
+  [
     "-m string without --algo",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m string --string foo3 -j DROP\nCOMMIT\n",

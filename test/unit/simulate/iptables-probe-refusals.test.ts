@@ -121,6 +121,23 @@ describe("options iptables-restore refuses", () => {
       "-I INPUT -p tcp -D INPUT",
       `error 3:17 a second command '-D' in one line: iptables-restore refuses it ("Cannot use -D with -I")`,
     ],
+    // An option no loaded match knows, or the start of two: "unknown option".
+    [
+      "-A INPUT -p tcp --dprot 22 -j ACCEPT",
+      `error 3:17 '--dprot' is no option of this rule's matches: iptables-restore refuses it (unknown option "--dprot")`,
+    ],
+    [
+      "-A INPUT -m mark ! --mak 1 -j ACCEPT",
+      `error 3:20 '--mak' is no option of this rule's matches: iptables-restore refuses it (unknown option "--mak")`,
+    ],
+    [
+      "-A INPUT -m conntrack --ctstat NEW -j ACCEPT",
+      `error 3:23 '--ctstat' is no option of this rule's matches: iptables-restore refuses it (unknown option "--ctstat")`,
+    ],
+    [
+      "-A INPUT --foo -j ACCEPT",
+      `error 3:10 '--foo' is no option of this rule's matches: iptables-restore refuses it (unknown option "--foo")`,
+    ],
     [
       "-A INPUT -j MARK --set-xmark 0x100000000",
       `error 3:30 '0x100000000' does not fit a mark's 32 bits: iptables-restore refuses it ("MARK: bad integer value for option "--set-xmark", or out of range.")`,
@@ -152,6 +169,14 @@ describe("options iptables-restore refuses", () => {
     "-A INPUT -m string --hex-string |41| --algo kmp -j DROP",
     "-A INPUT -m string --algo bm ! --string x -j DROP",
     "-A INPUT -m comment --comment -A -j ACCEPT",
+    // A match's option shortened to the start of one (getopt_long), and options of matches not listed.
+    "-A INPUT -m state --stat NEW -j ACCEPT",
+    "-A INPUT -p icmp --icmp-t 8 -j ACCEPT",
+    "-A INPUT -p udp --sp 5 -j ACCEPT",
+    "-A INPUT -p sctp --dport 5 -j ACCEPT",
+    "-A INPUT -p esp --espspi 5 -j ACCEPT",
+    "-A INPUT -m policy --dir in --pol none --proto esp -j ACCEPT",
+    "-A INPUT -p tcp -m tcp --dport 22 -m comment --comment x --syn -j ACCEPT",
     "-A INPUT -m limit --limit 10000/sec -j ACCEPT",
     "-A INPUT -m limit --limit 600000/min -j ACCEPT",
     "-A INPUT -m limit --limit 5x/sec -j ACCEPT",
