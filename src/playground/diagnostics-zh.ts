@@ -1613,6 +1613,12 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `'${m[1]}' 不是這條規則的 match 的選項：iptables-restore 會拒絕（「${m[2]}」）`,
   },
   {
+    code: "xt-single-quote",
+    english:
+      /^'(.*)' is in single quotes, which (iptables|ebtables)-restore does not read as quotes: it splits the value at its space and refuses the line$/s,
+    zh: (m) => `'${m[1]}' 用的是單引號，${m[2]}-restore 不把它當引號：會在空白處把值拆開，並拒絕這一行`,
+  },
+  {
     code: "xt-rate-fast",
     english:
       /^'(\S+)' is faster than (-m limit|-m hashlimit|--limit) counts: (iptables|ebtables)-restore refuses it \((Rate too fast "\S+")\)$/,
@@ -1992,6 +1998,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "替這條規則的雜湊表命名，例如 --hashlimit-name ssh",
   ],
   ["write --algo bm (or kmp)", "請寫 --algo bm（或 kmp）"],
+  [
+    'quote with double quotes, as the save tools print a value: "one two"',
+    '請改用雙引號，像 save 工具印出值那樣："one two"',
+  ],
   [
     "a match's options follow its -m (iptables-extensions(8) lists them)",
     "match 的選項要寫在它的 -m 之後（iptables-extensions(8) 列出了它們）",

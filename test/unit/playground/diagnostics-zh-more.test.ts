@@ -137,6 +137,16 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT --foo3 -j ACCEPT\nCOMMIT\n",
   ],
   [
+    "a comment in single quotes",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m comment --comment 'web 3' -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "an ebtables log prefix in single quotes",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n*filter\n:FORWARD ACCEPT\n-A FORWARD --log-prefix 'br 3' -j ACCEPT\n",
+  ],
+  [
     "-m string without --algo",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m string --string foo3 -j DROP\nCOMMIT\n",

@@ -1,7 +1,8 @@
 /**
  * Rules ebtables-restore refuses (ebtables-nft 1.8.9, each restored in a fresh network namespace) that
  * the reader kept: a `--limit` rate it cannot read ("bad rate `5/fortnight'") or past 10000 a second
- * ("Rate too fast"), and two rules joined on one line ("Multiple commands are not allowed"); and the
+ * ("Rate too fast"), two rules joined on one line ("Multiple commands are not allowed") and a value in
+ * single quotes with a space (split: "Bad argument"); and the
  * forms it took, still taken.
  */
 import { describe, expect, it } from "vitest";
@@ -43,6 +44,11 @@ describe("rules ebtables-restore refuses", () => {
     [
       "-A FORWARD -j ACCEPT -F",
       `error 5:22 a second command '-F' in one line: ebtables-restore refuses it ("Multiple commands are not allowed")`,
+    ],
+    // ebtables-restore quotes only with ": "Bad argument : 'b''".
+    [
+      "-A FORWARD --log-prefix 'a b' -j ACCEPT",
+      "error 5:25 'a b' is in single quotes, which ebtables-restore does not read as quotes: it splits the value at its space and refuses the line",
     ],
   ])("%s", (rule, said) => {
     expect(problems(rule)).toEqual([said]);

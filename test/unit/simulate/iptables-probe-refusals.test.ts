@@ -138,6 +138,15 @@ describe("options iptables-restore refuses", () => {
       "-A INPUT --foo -j ACCEPT",
       `error 3:10 '--foo' is no option of this rule's matches: iptables-restore refuses it (unknown option "--foo")`,
     ],
+    // iptables-restore quotes only with ": 'one two' is split ("Bad argument `two''"), 'drop: ' too ("Bad argument `''").
+    [
+      "-A INPUT -m comment --comment 'one two' -j ACCEPT",
+      "error 3:31 'one two' is in single quotes, which iptables-restore does not read as quotes: it splits the value at its space and refuses the line",
+    ],
+    [
+      "-A INPUT -j LOG --log-prefix 'drop: '",
+      "error 3:30 'drop: ' is in single quotes, which iptables-restore does not read as quotes: it splits the value at its space and refuses the line",
+    ],
     [
       "-A INPUT -j MARK --set-xmark 0x100000000",
       `error 3:30 '0x100000000' does not fit a mark's 32 bits: iptables-restore refuses it ("MARK: bad integer value for option "--set-xmark", or out of range.")`,
