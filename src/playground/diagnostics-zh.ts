@@ -1605,8 +1605,8 @@ export const MORE_MESSAGES: readonly Known[] = [
   },
   {
     code: "xt-rate",
-    english: /^'(\S+)' is not a rate: iptables-restore refuses it \((.+)\)$/,
-    zh: (m) => `'${m[1]}' 不是速率：iptables-restore 會拒絕（「${m[2]}」）`,
+    english: /^'(\S+)' is not a rate: (iptables|ebtables)-restore refuses it \((.+)\)$/,
+    zh: (m) => `'${m[1]}' 不是速率：${m[2]}-restore 會拒絕（「${m[3]}」）`,
   },
   {
     code: "xt-weekday",
@@ -1616,8 +1616,33 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "xt-needs-option",
     english:
-      /^-m (\S+) needs (--[\w-]+): iptables-restore refuses the rule without it \("(\S+: option "--[\w-]+" must be specified)"\)$/,
-    zh: (m) => `-m ${m[1]} 需要 ${m[2]}：少了它 iptables-restore 會拒絕這條規則（「${m[3]}」）`,
+      /^-m (\S+) needs (--[\w-]+(?: or --[\w-]+)?): iptables-restore refuses the rule without it \("(\S+: option "--[\w-]+" must be specified|You have to specify --hashlimit|STRING match: You must specify `--string' or `--hex-string')"\)$/,
+    zh: (m) =>
+      `-m ${m[1]} 需要 ${(m[2] as string).replace(" or ", " 或 ")}：少了它 iptables-restore 會拒絕這條規則（「${m[3]}」）`,
+  },
+  {
+    code: "xt-second-command",
+    english:
+      /^a second command '(-[A-Z]|--append)' in one line: (iptables|ebtables)-restore refuses it \("(Cannot use -[A-Z] with -[A-Z]|Multiple commands are not allowed)"\)$/,
+    zh: (m) => `同一行裡有第二個命令 '${m[1]}'：${m[2]}-restore 會拒絕（「${m[3]}」）`,
+  },
+  {
+    code: "xt-unknown-option",
+    english:
+      /^'(--[^\s']*)' is no option of this rule's matches: iptables-restore refuses it \((unknown option "[^"]*")\)$/,
+    zh: (m) => `'${m[1]}' 不是這條規則的 match 的選項：iptables-restore 會拒絕（「${m[2]}」）`,
+  },
+  {
+    code: "xt-single-quote",
+    english:
+      /^'(.*)' is in single quotes, which (iptables|ebtables)-restore does not read as quotes: it splits the value at its space and refuses the line$/s,
+    zh: (m) => `'${m[1]}' 用的是單引號，${m[2]}-restore 不把它當引號：會在空白處把值拆開，並拒絕這一行`,
+  },
+  {
+    code: "xt-rate-fast",
+    english:
+      /^'(\S+)' is faster than (-m limit|-m hashlimit|--limit) counts: (iptables|ebtables)-restore refuses it \((Rate too fast "\S+")\)$/,
+    zh: (m) => `'${m[1]}' 比 ${m[2]} 能計數的還快：${m[3]}-restore 會拒絕（「${m[4]}」）`,
   },
   {
     code: "ebt-no-chain",
@@ -2004,6 +2029,38 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "替這條規則的雜湊表命名，例如 --hashlimit-name ssh",
   ],
   ["write --algo bm (or kmp)", "請寫 --algo bm（或 kmp）"],
+  [
+    'quote with double quotes, as the save tools print a value: "one two"',
+    '請改用雙引號，像 save 工具印出值那樣："one two"',
+  ],
+  [
+    "a match's options follow its -m (iptables-extensions(8) lists them)",
+    "match 的選項要寫在它的 -m 之後（iptables-extensions(8) 列出了它們）",
+  ],
+  [
+    "put each rule on a line of its own: a pasted text may have joined two lines",
+    "每條規則各寫一行：貼上的文字可能把兩行接在一起了",
+  ],
+  [
+    "write --hashlimit-upto N/second to match up to a rate, or --hashlimit-above N/second past it",
+    "請寫 --hashlimit-upto N/second 比對不超過速率的封包，或寫 --hashlimit-above N/second 比對超過的",
+  ],
+  [
+    "write the bytes to look for: --string GET or --hex-string |474554|",
+    "請寫要找的位元組：--string GET 或 --hex-string |474554|",
+  ],
+  [
+    "-m limit counts at most 10000/second: write a rate up to that, or leave the limit out",
+    "-m limit 最多只能計到 10000/second：請寫不超過這個的速率，或拿掉這個限制",
+  ],
+  [
+    "--limit counts at most 10000/second: write a rate up to that, or leave the limit out",
+    "--limit 最多只能計到 10000/second：請寫不超過這個的速率，或拿掉這個限制",
+  ],
+  [
+    "-m hashlimit counts at most 1000000/second: write a rate up to that, or leave the limit out",
+    "-m hashlimit 最多只能計到 1000000/second：請寫不超過這個的速率，或拿掉這個限制",
+  ],
 
   [
     "match the connection's addresses in an ip, ip6 or inet table (`ct original ip saddr`)",
@@ -2368,6 +2425,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
   { english: /^write a value from 0 to (\d+)$/, zh: (m) => `請寫 0 到 ${m[1]} 的值` },
+  {
+    english: /^did you mean (--[\w-]+)\?$/,
+    zh: (m) => `是不是要寫 ${m[1]}？`,
+  },
   {
     english:
       /^declare the chain \(':(\S+) ACCEPT' after \*(\S+)\), or jump to ACCEPT, DROP, CONTINUE or RETURN$/,

@@ -19,8 +19,17 @@ import { parseNftRule as parseNftStatements } from "./parse-nft-rule.ts";
 import { parseIcmpType, parsePortRange } from "./parse-rule-args.ts";
 import type { ChainDef, Condition, Rule, TableDef, Target } from "./ruleset.ts";
 import { tokenizeNft } from "./tokenize-nft.ts";
-import { OPEN_QUOTE_HINT, openQuoteMessage, type Token, tokenizeRule } from "./tokenize-rule.ts";
+import {
+  OPEN_QUOTE_HINT,
+  openQuoteMessage,
+  SINGLE_QUOTE_HINT,
+  singleQuoteMessage,
+  type Token,
+  tokenizeRule,
+} from "./tokenize-rule.ts";
 import { chanceHint, UNCERTAIN_HINT, UNMODELLED_MATCH_HINT } from "./unmodelled-hints.ts";
+import { ebtLimitRefusal } from "./xt-match-refusals.ts";
+import { secondEbtCommand } from "./xt-second-command.ts";
 
 /** Built-in bridge chains per table (ebtables-nft has no broute table; legacy has it). */
 export const BRIDGE_BUILTIN_CHAINS: Record<string, string[]> = {
@@ -164,6 +173,11 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
         openQuoteMessage("ebtables-restore", tk.tokens[tk.tokens.length - 1]?.value ?? ""),
         OPEN_QUOTE_HINT,
       );
+    const split = tk.tokens.find((t) => t.split);
+    if (split) {
+      err(lineNo, at0 + split.column, singleQuoteMessage("ebtables-restore", split.value), SINGLE_QUOTE_HINT);
+      continue;
+    }
     let tokens = tk.tokens;
     let chain = listChain;
     if (tokens[0]?.value === "-A" || tokens[0]?.value === "--append") {
@@ -191,6 +205,11 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
         "rule outside a chain",
         "expected '-A CHAIN ...' or a 'Bridge chain:' header before it",
       );
+      continue;
+    }
+    const second = secondEbtCommand(tokens);
+    if (second) {
+      err(lineNo, at0 + second.token.column, second.message, second.hint);
       continue;
     }
     const parsed = parseEbtRuleArgs(tokens);
@@ -696,6 +715,8 @@ export function parseEbtRuleArgs(
         i++;
         continue;
     }
+    const badLimit = o === "--limit" && val ? ebtLimitRefusal(val) : undefined;
+    if (badLimit) return { error: badLimit };
     // Anything else (among, vlan, stp, mark, ...) is kept with its values, unmodelled.
     const parts = [o];
     while (tokens[i + 1] && !(tokens[i + 1] as Token).value.startsWith("-")) {

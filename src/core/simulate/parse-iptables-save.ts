@@ -24,7 +24,14 @@ import {
 import type { ChainDef, Condition, FamilyRules, Rule, TableDef, Target } from "./ruleset.ts";
 import { TABLE_TWICE_HINT } from "./ruleset-hints.ts";
 import { OWNER_HINT } from "./socket-owner.ts";
-import { OPEN_QUOTE_HINT, openQuoteMessage, type Token, tokenizeRule } from "./tokenize-rule.ts";
+import {
+  OPEN_QUOTE_HINT,
+  openQuoteMessage,
+  SINGLE_QUOTE_HINT,
+  singleQuoteMessage,
+  type Token,
+  tokenizeRule,
+} from "./tokenize-rule.ts";
 import { chanceHint, DECIDES_NOTHING_HINT, UNMODELLED_MATCH_HINT } from "./unmodelled-hints.ts";
 import { bareTargetRefusal } from "./xt-bare-targets.ts";
 import { longOptionOf } from "./xt-long-options.ts";
@@ -38,6 +45,7 @@ import {
   reachingHooks,
   writtenTarget,
 } from "./xt-placement.ts";
+import { secondCommand } from "./xt-second-command.ts";
 
 /** `; did you mean *x?` for a table name near a real one, or "". */
 function closestTable(name: string): string {
@@ -534,6 +542,16 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
         OPEN_QUOTE_HINT,
         "warning",
       );
+    const split = tk.tokens.find((t) => t.split);
+    if (split) {
+      err(
+        lineNo,
+        offset + split.column,
+        singleQuoteMessage("iptables-restore", split.value),
+        SINGLE_QUOTE_HINT,
+      );
+      continue;
+    }
     // `-4`/`-6` (iptables-restore takes them anywhere in a rule): a rule of the other family is skipped, as restore does.
     const marked = markedFamily(tk.tokens);
     if (marked === "both") {
@@ -621,6 +639,11 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
     // -I and -R take a rule number first (-I: default 1), -D a number or the rule itself.
     const numbered = command !== "append" && rest[0] && /^\d+$/.test(rest[0].value) ? rest[0] : undefined;
     const args = numbered ? rest.slice(1) : rest;
+    const second = secondCommand(command, args);
+    if (second) {
+      err(lineNo, offset + second.token.column, second.message, second.hint);
+      continue;
+    }
     const place = numberedPlace(command, numbered, at.rules.length, args.length > 0);
     if (typeof place === "object") {
       err(lineNo, offset + (numbered ?? chainTok ?? verb).column, place.message, place.hint);

@@ -3,6 +3,7 @@
  * Matches and targets the simulator does not model become `unknown` entries that keep their text.
  */
 
+import { closest } from "../diagnostics/format-diagnostic.ts";
 import { formatIpv6, valueGroups } from "../parse/ipv6.ts";
 import { xtStatusValue } from "./ct-status.ts";
 import { ctTupleOption } from "./ct-tuple-option.ts";
@@ -19,7 +20,7 @@ import { servicePort } from "./service-ports.ts";
 import { xtOwner } from "./socket-owner.ts";
 import type { Token } from "./tokenize-rule.ts";
 import { parseXtCidr, parseXtCidr6, xtNumericIpv4 } from "./xt-address.ts";
-import { wholeLongOptions } from "./xt-long-options.ts";
+import { unknownOption, wholeLongOptions } from "./xt-long-options.ts";
 import { matchRefusal } from "./xt-match-refusals.ts";
 
 /** The route types libxt_addrtype takes (in any case). */
@@ -1233,6 +1234,22 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         i += 2;
         continue;
       }
+    }
+    // An option no loaded match knows: iptables refuses the rule ("unknown option").
+    const candidates = unknownOption(
+      opt,
+      matches.map((m) => m.module),
+      conditions.flatMap((c) => (c.kind === "proto" ? [c.proto.toLowerCase()] : [])),
+    );
+    if (candidates) {
+      const near = closest(opt, candidates);
+      return fail(
+        tok.column,
+        `'${opt}' is no option of this rule's matches: iptables-restore refuses it (unknown option "${opt}")`,
+        near
+          ? `did you mean ${near}?`
+          : "a match's options follow its -m (iptables-extensions(8) lists them)",
+      );
     }
     // An option of a known module (or a basic one) that is not modelled: keep it, uncertain.
     if (isOption(opt)) {

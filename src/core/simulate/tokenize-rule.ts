@@ -11,6 +11,8 @@ export interface Token {
   column: number;
   /** Set when any part of the word was quoted: `"-s"` or `"!"` is a value, never an option or `!`. */
   quoted?: true;
+  /** Set when a single-quoted part held a space or tab: iptables-restore and ebtables-restore quote only with `"`, and split it there. */
+  split?: true;
 }
 
 /**
@@ -38,6 +40,7 @@ export function tokenizeRule(line: string, verbatim = false, toLineEnd = false):
     const column = i + 1;
     let value = "";
     let quoted = false;
+    let split = false;
     while (i < n && line[i] !== " " && line[i] !== "\t") {
       const ch = line[i] as string;
       if (ch === '"' || ch === "'") {
@@ -50,6 +53,7 @@ export function tokenizeRule(line: string, verbatim = false, toLineEnd = false):
           value += line[i];
           i++;
         }
+        if (quote === "'" && /\s/.test(line.slice(start + 1, i))) split = true;
         if (i >= n && !toLineEnd)
           return { ok: false, column: start + 1, message: `unterminated ${quote} quote` };
         // iptables-restore's own splitting: an open quote takes the rest of the line into its word.
@@ -60,10 +64,19 @@ export function tokenizeRule(line: string, verbatim = false, toLineEnd = false):
         i++;
       }
     }
-    tokens.push(quoted ? { value, column, quoted: true } : { value, column });
+    const token: Token = quoted ? { value, column, quoted: true } : { value, column };
+    tokens.push(split ? { ...token, split: true } : token);
   }
   return open === undefined ? { ok: true, tokens } : { ok: true, tokens, open };
 }
+
+/** The refusal of a single-quoted value holding a space (see {@link Token.split}). */
+export function singleQuoteMessage(tool: "iptables-restore" | "ebtables-restore", word: string): string {
+  return `'${word}' is in single quotes, which ${tool} does not read as quotes: it splits the value at its space and refuses the line`;
+}
+
+/** The hint of {@link singleQuoteMessage}. */
+export const SINGLE_QUOTE_HINT = 'quote with double quotes, as the save tools print a value: "one two"';
 
 /** The warning for a quote never closed, which `tool` reads to the end of the line (see `toLineEnd`). */
 export function openQuoteMessage(tool: "iptables-restore" | "ebtables-restore", word: string): string {

@@ -87,6 +87,40 @@ const MODULE_LONG: Record<string, readonly string[]> = {
     "--tunnel-dst",
     "--next",
   ],
+  icmp: ["--icmp-type"],
+  icmp6: ["--icmpv6-type"],
+  addrtype: ["--src-type", "--dst-type", "--limit-iface-in", "--limit-iface-out"],
+  conntrack: [
+    "--ctstate",
+    "--ctproto",
+    "--ctorigsrc",
+    "--ctorigdst",
+    "--ctreplsrc",
+    "--ctrepldst",
+    "--ctorigsrcport",
+    "--ctorigdstport",
+    "--ctreplsrcport",
+    "--ctrepldstport",
+    "--ctstatus",
+    "--ctexpire",
+    "--ctdir",
+  ],
+  state: ["--state"],
+  physdev: ["--physdev-in", "--physdev-out", "--physdev-is-in", "--physdev-is-out", "--physdev-is-bridged"],
+  comment: ["--comment"],
+  mark: ["--mark"],
+  connmark: ["--mark"],
+  iprange: ["--src-range", "--dst-range"],
+  ttl: ["--ttl-eq", "--ttl-gt", "--ttl-lt"],
+  hl: ["--hl-eq", "--hl-gt", "--hl-lt"],
+  pkttype: ["--pkt-type"],
+  mac: ["--mac-source"],
+  dscp: ["--dscp", "--dscp-class"],
+  tos: ["--tos"],
+  ecn: ["--ecn-tcp-cwr", "--ecn-tcp-ece", "--ecn-ip-ect"],
+  length: ["--length"],
+  tcpmss: ["--mss"],
+  helper: ["--helper"],
   recent: [
     "--set",
     "--rcheck",
@@ -102,6 +136,36 @@ const MODULE_LONG: Record<string, readonly string[]> = {
     "--rdest",
   ],
 };
+
+/** The match `-p NAME` loads for an option no loaded match knows (iptables loads it by the protocol's name). */
+const PROTO_MATCH: Readonly<Record<string, string>> = {
+  tcp: "tcp",
+  udp: "udp",
+  icmp: "icmp",
+  icmpv6: "icmp6",
+  "ipv6-icmp": "icmp6",
+};
+
+/**
+ * Whether iptables-restore refuses option `opt` ("unknown option"): neither iptables' own nor one of the
+ * matches loaded by `-m` (`loaded`) or by the rule's `-p` (`protos`) knows it, nor starts one of theirs.
+ * Undefined when a loaded match or protocol is one whose options are not listed here (it may know it);
+ * else the loaded matches' options (for a "did you mean").
+ */
+export function unknownOption(
+  opt: string,
+  loaded: readonly string[],
+  protos: readonly string[],
+): readonly string[] | undefined {
+  const implicit = protos.map((p) => PROTO_MATCH[p] ?? p);
+  const matches = [...loaded.map((m) => (m === "ipv6-icmp" ? "icmp6" : m)), ...implicit];
+  if (!opt.startsWith("--") || matches.some((m) => !Object.hasOwn(MODULE_LONG, m))) return undefined;
+  const own = matches.flatMap((m) => MODULE_LONG[m] ?? []);
+  const names = new Set([...IPTABLES_LONG, ...own]);
+  // getopt_long takes the whole name, or the start of exactly one (`--ctstat` starts two: refused).
+  const starts = [...names].filter((n) => n.startsWith(opt));
+  return names.has(opt) || starts.length === 1 ? undefined : own;
+}
 
 /** Options whose value is free text, which may start with `--` (`--log-prefix --out`). */
 const TEXT_VALUE = new Set(["--comment", "--log-prefix", "--nflog-prefix", "--name"]);

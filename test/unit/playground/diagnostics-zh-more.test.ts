@@ -112,9 +112,69 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m hashlimit --hashlimit-upto 5/sec -j ACCEPT\nCOMMIT\n",
   ],
   [
+    "-m hashlimit without a rate",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m hashlimit --hashlimit-name h3 -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "-m string without a pattern",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m string --algo bm -j DROP\nCOMMIT\n",
+  ],
+  [
+    "a limit past 10000 a second",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m limit --limit 100003/sec -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "a hashlimit past 1000000 a second",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m hashlimit --hashlimit-name h3 --hashlimit-above 1000003/s -j DROP\nCOMMIT\n",
+  ],
+  [
+    "two rules joined on one line",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ACCEPT -A INPUT -p udp -j DROP\nCOMMIT\n",
+  ],
+  [
+    "a misspelt option of a loaded match",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dprot 33 -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "an option no match of the rule knows",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT --foo3 -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "a comment in single quotes",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m comment --comment 'web 3' -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "an ebtables log prefix in single quotes",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n*filter\n:FORWARD ACCEPT\n-A FORWARD --log-prefix 'br 3' -j ACCEPT\n",
+  ],
+  [
     "-m string without --algo",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m string --string foo3 -j DROP\nCOMMIT\n",
+  ],
+  [
+    "an ebtables limit past 10000 a second",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n*filter\n:FORWARD ACCEPT\n-A FORWARD --limit 100003/s -j ACCEPT\n",
+  ],
+  [
+    "an ebtables limit of no rate",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n*filter\n:FORWARD ACCEPT\n-A FORWARD --limit 3/fortnight -j ACCEPT\n",
+  ],
+  [
+    "two ebtables rules joined on one line",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n*filter\n:FORWARD ACCEPT\n-A FORWARD -j ACCEPT -A FORWARD -p IPv6 -j DROP\n",
   ],
   [
     "an ebtables jump to no chain and no target",

@@ -42,6 +42,111 @@ describe("options iptables-restore refuses", () => {
       "-A INPUT -m hashlimit --hashlimit-above 5/hr --hashlimit-name x -j DROP",
       `error 3:41 '5/hr' is not a rate: iptables-restore refuses it (hashlimit: Bad value for "--hashlimit-above" option: "5/hr")`,
     ],
+    // iptables-restore: "You have to specify --hashlimit" (the name given or not: this check comes first).
+    [
+      "-A INPUT -m hashlimit --hashlimit-name x --hashlimit-mode srcip -j ACCEPT",
+      `error 3:13 -m hashlimit needs --hashlimit-upto or --hashlimit-above: iptables-restore refuses the rule without it ("You have to specify --hashlimit")`,
+    ],
+    [
+      "-A INPUT -m hashlimit -j ACCEPT",
+      `error 3:13 -m hashlimit needs --hashlimit-upto or --hashlimit-above: iptables-restore refuses the rule without it ("You have to specify --hashlimit")`,
+    ],
+    // iptables-restore: "STRING match: You must specify `--string' or `--hex-string'", before --algo's.
+    [
+      "-A INPUT -m string --algo bm -j DROP",
+      "error 3:13 -m string needs --string or --hex-string: iptables-restore refuses the rule without it (\"STRING match: You must specify `--string' or `--hex-string'\")",
+    ],
+    [
+      "-A INPUT -m string -j DROP",
+      "error 3:13 -m string needs --string or --hex-string: iptables-restore refuses the rule without it (\"STRING match: You must specify `--string' or `--hex-string'\")",
+    ],
+    // libxt_limit counts 10000 a second (600000 a minute); 10001/sec and 600001/min are "Rate too fast".
+    [
+      "-A INPUT -m limit --limit 100000/sec -j ACCEPT",
+      `error 3:27 '100000/sec' is faster than -m limit counts: iptables-restore refuses it (Rate too fast "100000/sec")`,
+    ],
+    [
+      "-A INPUT -m limit --limit 600001/min -j ACCEPT",
+      `error 3:27 '600001/min' is faster than -m limit counts: iptables-restore refuses it (Rate too fast "600001/min")`,
+    ],
+    [
+      "-A INPUT -m limit --limit 10001 -j ACCEPT",
+      `error 3:27 '10001' is faster than -m limit counts: iptables-restore refuses it (Rate too fast "10001")`,
+    ],
+    // atoi: a negative count wraps to a huge one; no leading digit reads 0; hex is not read.
+    [
+      "-A INPUT -m limit --limit -5/sec -j ACCEPT",
+      `error 3:27 '-5/sec' is faster than -m limit counts: iptables-restore refuses it (Rate too fast "-5/sec")`,
+    ],
+    [
+      "-A INPUT -m limit --limit abc/sec -j ACCEPT",
+      `error 3:27 'abc/sec' is not a rate: iptables-restore refuses it (bad rate "abc/sec"')`,
+    ],
+    [
+      "-A INPUT -m limit --limit 0x10/sec -j ACCEPT",
+      `error 3:27 '0x10/sec' is not a rate: iptables-restore refuses it (bad rate "0x10/sec"')`,
+    ],
+    // 2^32 is 0 in atoi's int: "bad rate", not "too fast".
+    [
+      "-A INPUT -m limit --limit 4294967296/sec -j ACCEPT",
+      `error 3:27 '4294967296/sec' is not a rate: iptables-restore refuses it (bad rate "4294967296/sec"')`,
+    ],
+    [
+      "-A INPUT -m limit --limit 5/s/x -j ACCEPT",
+      `error 3:27 '5/s/x' is not a rate: iptables-restore refuses it (bad rate "5/s/x"')`,
+    ],
+    // hashlimit (revision 3) counts 1000000 a second.
+    [
+      "-A INPUT -m hashlimit --hashlimit-name x --hashlimit-upto 1000001/sec -j ACCEPT",
+      `error 3:59 '1000001/sec' is faster than -m hashlimit counts: iptables-restore refuses it (Rate too fast "1000001/sec")`,
+    ],
+    [
+      "-A INPUT -m hashlimit --hashlimit-name x --hashlimit-above 1000001 -j ACCEPT",
+      `error 3:60 '1000001' is faster than -m hashlimit counts: iptables-restore refuses it (Rate too fast "1000001")`,
+    ],
+    [
+      "-A INPUT -m hashlimit --hashlimit-name x --hashlimit 18446744073709551616/sec -j ACCEPT",
+      `error 3:54 '18446744073709551616/sec' is faster than -m hashlimit counts: iptables-restore refuses it (Rate too fast "18446744073709551616/sec")`,
+    ],
+    [
+      "-A INPUT -m hashlimit --hashlimit-name x --hashlimit-upto 0kb/s -j ACCEPT",
+      `error 3:59 '0kb/s' is not a rate: iptables-restore refuses it (hashlimit: Bad value for "--hashlimit-upto" option: "0kb/s")`,
+    ],
+    // Two rules joined on one line: "Cannot use -A with -A"; -I then -D: "Cannot use -D with -I".
+    [
+      "-A INPUT -p tcp -j ACCEPT -A INPUT -j DROP",
+      `error 3:27 a second command '-A' in one line: iptables-restore refuses it ("Cannot use -A with -A")`,
+    ],
+    [
+      "-I INPUT -p tcp -D INPUT",
+      `error 3:17 a second command '-D' in one line: iptables-restore refuses it ("Cannot use -D with -I")`,
+    ],
+    // An option no loaded match knows, or the start of two: "unknown option".
+    [
+      "-A INPUT -p tcp --dprot 22 -j ACCEPT",
+      `error 3:17 '--dprot' is no option of this rule's matches: iptables-restore refuses it (unknown option "--dprot")`,
+    ],
+    [
+      "-A INPUT -m mark ! --mak 1 -j ACCEPT",
+      `error 3:20 '--mak' is no option of this rule's matches: iptables-restore refuses it (unknown option "--mak")`,
+    ],
+    [
+      "-A INPUT -m conntrack --ctstat NEW -j ACCEPT",
+      `error 3:23 '--ctstat' is no option of this rule's matches: iptables-restore refuses it (unknown option "--ctstat")`,
+    ],
+    [
+      "-A INPUT --foo -j ACCEPT",
+      `error 3:10 '--foo' is no option of this rule's matches: iptables-restore refuses it (unknown option "--foo")`,
+    ],
+    // iptables-restore quotes only with ": 'one two' is split ("Bad argument `two''"), 'drop: ' too ("Bad argument `''").
+    [
+      "-A INPUT -m comment --comment 'one two' -j ACCEPT",
+      "error 3:31 'one two' is in single quotes, which iptables-restore does not read as quotes: it splits the value at its space and refuses the line",
+    ],
+    [
+      "-A INPUT -j LOG --log-prefix 'drop: '",
+      "error 3:30 'drop: ' is in single quotes, which iptables-restore does not read as quotes: it splits the value at its space and refuses the line",
+    ],
     [
       "-A INPUT -j MARK --set-xmark 0x100000000",
       `error 3:30 '0x100000000' does not fit a mark's 32 bits: iptables-restore refuses it ("MARK: bad integer value for option "--set-xmark", or out of range.")`,
@@ -71,6 +176,23 @@ describe("options iptables-restore refuses", () => {
     "-A INPUT -m time --weekdays Sat-Sun -j DROP",
     "-A INPUT -m time --weekdays Monday,9 -j DROP",
     "-A INPUT -m string --hex-string |41| --algo kmp -j DROP",
+    "-A INPUT -m string --algo bm ! --string x -j DROP",
+    "-A INPUT -m comment --comment -A -j ACCEPT",
+    // A match's option shortened to the start of one (getopt_long), and options of matches not listed.
+    "-A INPUT -m state --stat NEW -j ACCEPT",
+    "-A INPUT -p icmp --icmp-t 8 -j ACCEPT",
+    "-A INPUT -p udp --sp 5 -j ACCEPT",
+    "-A INPUT -p sctp --dport 5 -j ACCEPT",
+    "-A INPUT -p esp --espspi 5 -j ACCEPT",
+    "-A INPUT -m policy --dir in --pol none --proto esp -j ACCEPT",
+    "-A INPUT -p tcp -m tcp --dport 22 -m comment --comment x --syn -j ACCEPT",
+    "-A INPUT -m limit --limit 10000/sec -j ACCEPT",
+    "-A INPUT -m limit --limit 600000/min -j ACCEPT",
+    "-A INPUT -m limit --limit 5x/sec -j ACCEPT",
+    "-A INPUT -m limit --limit +5/s -j ACCEPT",
+    "-A INPUT -m hashlimit --hashlimit-name x --hashlimit-upto 1000000/sec -j ACCEPT",
+    "-A INPUT -m hashlimit --hashlimit-name x --hashlimit-upto 1000001/min -j ACCEPT",
+    "-A INPUT -m hashlimit --hashlimit-name x --hashlimit 10001/sec -j ACCEPT",
     "-A INPUT -j MARK --set-xmark 0xffffffff/0xffffffff",
     "-A INPUT -m connmark --mark 0xffffffff -j ACCEPT",
   ])("takes %s, as iptables-restore did", (rule) => {
