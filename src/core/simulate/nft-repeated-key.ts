@@ -8,7 +8,7 @@
  * were refused at the second key too.
  */
 import { formatIpCidr } from "./ip-address.ts";
-import { dscpValue, NFT_ICMP_NAMES, nftProtoNumber } from "./nft-names.ts";
+import { dscpValue, NFT_ICMP_NAMES, nftInteger, nftProtoNumber } from "./nft-names.ts";
 import type { NftValue } from "./ruleset.ts";
 import { servicePort } from "./service-ports.ts";
 
@@ -16,11 +16,14 @@ import { servicePort } from "./service-ports.ts";
 function sameValue(key = "", v: NftValue): NftValue {
   if (v.kind !== "value" || /ifname|^$/.test(key)) return v;
   const w = v.value;
+  // A number as nft reads it first: `022` is octal (18), another key than `22`.
   const n =
+    nftInteger(w) ??
     (key.endsWith("port")
       ? servicePort(w)
-      : (NFT_ICMP_NAMES[key]?.[w] ?? (key.endsWith("dscp") ? dscpValue(w) : nftProtoNumber(w)))) ?? w;
-  return /^(0x[0-9a-f]+|\d+)$/i.test(`${n}`) ? { kind: "value", value: `${Number(n)}` } : v;
+      : (NFT_ICMP_NAMES[key]?.[w] ?? (key.endsWith("dscp") ? dscpValue(w) : nftProtoNumber(w))));
+  const number = typeof n === "string" ? nftInteger(n) : n;
+  return number === undefined ? v : { kind: "value", value: `${number}` };
 }
 
 /**

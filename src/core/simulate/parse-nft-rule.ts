@@ -92,6 +92,21 @@ export interface ParsedNftRule {
   problems: NftRuleProblem[];
 }
 
+/** nft's operators written as words, which may stand among a flag expression's words (`tcp flags and syn ne 0`). */
+const NFT_OPERATOR_WORDS = new Set([
+  "and",
+  "or",
+  "xor",
+  "eq",
+  "ne",
+  "lt",
+  "gt",
+  "le",
+  "ge",
+  "lshift",
+  "rshift",
+]);
+
 /** Words that start an expression or statement: where an unknown expression's words end. */
 const STARTERS = new Set([
   "iifname",
@@ -1958,8 +1973,12 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
     for (let k = at; k < tokens.length; k++) {
       const t = tokens[k] as NftToken;
       if (STARTERS.has(t.value) || t.value === "vmap" || t.value === "map") return false;
-      for (const m of t.value.matchAll(/[^(),|&!=/{}]+/g)) {
-        const said = m[0].startsWith("@") ? undefined : formProblem(key, { ...t, value: m[0] });
+      // Operators and comparisons (`& (syn | ack) > 0x0`, `and`, `ne`) are no flags: nft lists some itself.
+      for (const m of t.value.matchAll(/[^(),|&!=/{}<>^~]+/g)) {
+        const said =
+          m[0].startsWith("@") || NFT_OPERATOR_WORDS.has(m[0])
+            ? undefined
+            : formProblem(key, { ...t, value: m[0] });
         if (said) {
           out.problems.push({ ...said, column: said.column + (t.written === undefined ? m.index : 0) });
           // The rule is refused whole: nothing after the error is read.

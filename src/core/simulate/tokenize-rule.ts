@@ -43,7 +43,8 @@ export function tokenizeRule(line: string, verbatim = false, toLineEnd = false):
     let split = false;
     while (i < n && line[i] !== " " && line[i] !== "\t") {
       const ch = line[i] as string;
-      if (ch === '"' || ch === "'") {
+      // An apostrophe never closed (`it's`) is a letter: the tools take `'` as written, never as a quote.
+      if (ch === '"' || (ch === "'" && line.indexOf("'", i + 1) !== -1)) {
         const quote = ch;
         const start = i;
         quoted = true;

@@ -111,8 +111,8 @@ const MODULE_LONG: Record<string, readonly string[]> = {
   mark: ["--mark"],
   connmark: ["--mark"],
   iprange: ["--src-range", "--dst-range"],
-  ttl: ["--ttl-eq", "--ttl-gt", "--ttl-lt"],
-  hl: ["--hl-eq", "--hl-gt", "--hl-lt"],
+  ttl: ["--ttl", "--ttl-eq", "--ttl-gt", "--ttl-lt"],
+  hl: ["--hl", "--hl-eq", "--hl-gt", "--hl-lt"],
   pkttype: ["--pkt-type"],
   mac: ["--mac-source"],
   dscp: ["--dscp", "--dscp-class"],
@@ -162,9 +162,12 @@ export function unknownOption(
   if (!opt.startsWith("--") || matches.some((m) => !Object.hasOwn(MODULE_LONG, m))) return undefined;
   const own = matches.flatMap((m) => MODULE_LONG[m] ?? []);
   const names = new Set([...IPTABLES_LONG, ...own]);
+  // getopt_long reads `--dport=22` as `--dport` with its value.
+  const eq = opt.indexOf("=");
+  const name = eq > 2 ? opt.slice(0, eq) : opt;
   // getopt_long takes the whole name, or the start of exactly one (`--ctstat` starts two: refused).
-  const starts = [...names].filter((n) => n.startsWith(opt));
-  return names.has(opt) || starts.length === 1 ? undefined : own;
+  const starts = [...names].filter((n) => n.startsWith(name));
+  return names.has(name) || starts.length === 1 ? undefined : own;
 }
 
 /** Options whose value is free text, which may start with `--` (`--log-prefix --out`). */

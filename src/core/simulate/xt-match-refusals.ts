@@ -117,6 +117,12 @@ function badWeekday(list: string): string | undefined {
 export function matchRefusal(module: string, tokens: readonly Token[]): MatchRefusal | undefined {
   const after = (opt: string) =>
     tokens.find((_, k) => tokens[k - 1]?.value === opt && !tokens[k - 1]?.quoted);
+  // Whether any word may be `opt` as getopt_long reads it: whole, shortened (`--hashlimit-up`), or `--opt=value`.
+  const given = (opt: string) =>
+    tokens.some((t) => {
+      const name = t.value.split("=")[0] as string;
+      return !t.quoted && name.length > 2 && name.startsWith("--") && opt.startsWith(name);
+    });
   const bad = BAD_RATE[module];
   for (const opt of ["--limit", "--hashlimit-upto", "--hashlimit-above", "--hashlimit"]) {
     const v = bad && after(opt);
@@ -143,14 +149,14 @@ export function matchRefusal(module: string, tokens: readonly Token[]): MatchRef
       hint: "write Mon, Tue, Wed, Thu, Fri, Sat, Sun or 1 to 7 (Monday is 1), joined by commas",
     };
   const [any, named, tool, anyHint] = NEEDED_ONE_OF[module] ?? [];
-  if (any && !any.some(after))
+  if (any && !any.some(given))
     return {
       column: tokens[1]?.column ?? 1,
       message: `-m ${module} needs ${named}: iptables-restore refuses the rule without it ("${tool}")`,
       hint: anyHint as string,
     };
   const [needed, hint] = NEEDED[module] ?? [];
-  if (needed && hint && !after(needed))
+  if (needed && hint && !given(needed))
     return {
       column: tokens[1]?.column ?? 1,
       message: `-m ${module} needs ${needed}: iptables-restore refuses the rule without it ("${module}: option "${needed}" must be specified")`,

@@ -117,4 +117,25 @@ describe("nft rules the probe found misjudged", () => {
       `4:40 map key '22' is given twice with other data: the kernel refuses it (nft: "Could not process rule: File exists")`,
     ]);
   });
+  it("takes keys that only look alike: a leading zero is octal to nft (review48: nft -f loaded both)", () => {
+    for (const rule of [
+      "tcp dport vmap { 022 : accept, 22 : drop }",
+      "meta mark vmap { 010 : accept, 10 : drop }",
+    ]) {
+      const r = parseRulesetFile(
+        `table inet t {\n chain c {\n  type filter hook input priority 0;\n  ${rule}\n }\n}\n`,
+      );
+      expect(
+        r.diagnostics.filter((d) => d.severity === "error"),
+        rule,
+      ).toEqual([]);
+    }
+    // `0x16` is 22: the same key, refused as before.
+    const same = parseRulesetFile(
+      "table inet t {\n chain c {\n  type filter hook input priority 0;\n  tcp dport vmap { 0x16 : accept, 22 : drop }\n }\n}\n",
+    );
+    expect(same.diagnostics.map((d) => d.message)).toEqual([
+      `map key '22' is given twice with other data: the kernel refuses it (nft: "Could not process rule: File exists")`,
+    ]);
+  });
 });

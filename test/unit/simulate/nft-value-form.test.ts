@@ -49,6 +49,20 @@ describe("a single value and a set element get the same verdict and words", () =
     expect(inSet).toEqual([{ ...alone[0], at: `4:${column + 2}` }]);
   });
 
+  it.each([
+    // review48: nft -f loaded each, and `nft list ruleset` prints the first five so.
+    "tcp flags & (fin | syn | rst | psh | ack | urg) < fin drop",
+    "tcp flags & (syn | ack) > 0x0 accept",
+    "tcp flags & (syn | ack) >= syn accept",
+    "ct status & (snat | dnat) > 0x0 accept",
+    "ct status & (snat | dnat) < 0x20 accept",
+    "tcp flags and (syn|ack) == syn accept",
+    "tcp flags & syn ne 0 accept",
+    "ct status & dnat == dnat accept",
+  ])("reads no comparison or operator word as a flag: %s", (rule) => {
+    expect(said(rule).filter((d) => d.severity === "error")).toEqual([]);
+  });
+
   it("refuses a flag among others at its own column (nft: 4:28 and 4:24)", () => {
     expect(said("tcp flags & (fin | syn | bogus) == syn drop").map((d) => d.at)).toEqual(["4:28"]);
     expect(said("ct status seen-reply,bogus drop").map((d) => d.at)).toEqual(["4:24"]);
