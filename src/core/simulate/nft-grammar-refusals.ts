@@ -199,7 +199,14 @@ export function grammarRefusal(words: readonly NftToken[]): GrammarRefusal | und
     }
     if (w.value === "pkttype" && words[k - 1]?.value === "meta" && words[k + 1]?.value !== "set") {
       const odd = comparedValues(words, k + 1).find(
-        (v) => v.type === "word" && !PKTTYPES.has(v.value) && !/^\d+$/.test(v.value),
+        // `vmap { … }` and `@set` compare the type elsewhere (review48: nft took both, and lists them).
+        (v) =>
+          v.type === "word" &&
+          !PKTTYPES.has(v.value) &&
+          !/^\d+$/.test(v.value) &&
+          v.value !== "vmap" &&
+          v.value !== "map" &&
+          !v.value.startsWith("@"),
       );
       if (odd)
         return refusal(

@@ -63,6 +63,20 @@ describe("a single value and a set element get the same verdict and words", () =
     expect(said(rule).filter((d) => d.severity === "error")).toEqual([]);
   });
 
+  it("takes a packet type's verdict map and named set, and judges the map's keys (nft: 4:23)", () => {
+    // review48: nft -f took both (and lists them so); they were refused as "'vmap' is not a packet type".
+    expect(said("meta pkttype vmap { broadcast : drop, host : accept }")).toEqual([]);
+    expect(
+      parseRulesetText(
+        "table ip t {\n\tset s { type pkt_type; }\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tmeta pkttype @s drop\n\t}\n}\n",
+        "p.nft",
+      ).diagnostics,
+    ).toEqual([]);
+    expect(said("meta pkttype vmap { bogus : drop }").map((d) => `${d.at} ${d.message}`)).toEqual([
+      `4:23 'bogus' is not a packet type: nft refuses it ("Could not parse packet type"), and with it the whole file`,
+    ]);
+  });
+
   it("refuses a flag among others at its own column (nft: 4:28 and 4:24)", () => {
     expect(said("tcp flags & (fin | syn | bogus) == syn drop").map((d) => d.at)).toEqual(["4:28"]);
     expect(said("ct status seen-reply,bogus drop").map((d) => d.at)).toEqual(["4:24"]);
