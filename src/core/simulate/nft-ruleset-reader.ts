@@ -1284,7 +1284,8 @@ function checkNatChains(
 
 /** `prefix` or `range` when an element of a named set needs `flags interval` (a part of a concatenation too). */
 function intervalKind(v: NftValue): "prefix" | "range" | undefined {
-  if (v.kind === "prefix") return "prefix";
+  // An IPv6 address alone is read as its /128 (see `nftValue`): one address, which any set holds.
+  if (v.kind === "prefix") return "v6" in v.cidr && v.cidr.len === 128 ? undefined : "prefix";
   if (v.kind === "range") return "range";
   if (v.kind === "concat") for (const p of v.parts) if (intervalKind(p)) return intervalKind(p);
   return undefined;

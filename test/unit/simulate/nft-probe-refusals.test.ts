@@ -117,6 +117,20 @@ describe("nft rules the probe found misjudged", () => {
       `4:40 map key '22' is given twice with other data: the kernel refuses it (nft: "Could not process rule: File exists")`,
     ]);
   });
+  it("takes IPv6 addresses in a named set without 'flags interval', and refuses its prefixes (nft: 4:16)", () => {
+    // review48: nft -f took both sets; each was refused as holding a prefix (an address alone is read as its /128).
+    const ok = parseRulesetFile(
+      "table inet t {\n set s {\n  type ipv6_addr\n  elements = { ::1, 2001:db8::1 }\n }\n set u {\n  type ipv6_addr . inet_service\n  elements = { ::1 . 22, 2001:db8::1 . 80 }\n }\n}\n",
+    );
+    expect(ok.diagnostics).toEqual([]);
+    const prefix = parseRulesetFile(
+      "table inet t {\n set s {\n  type ipv6_addr\n  elements = { 2001:db8::/64 }\n }\n}\n",
+    );
+    expect(prefix.diagnostics.map((d) => `${d.position.line}:${d.position.column} ${d.severity}`)).toEqual([
+      "4:16 error",
+    ]);
+  });
+
   it("takes keys that only look alike: a leading zero is octal to nft (review48: nft -f loaded both)", () => {
     for (const rule of [
       "tcp dport vmap { 022 : accept, 22 : drop }",
