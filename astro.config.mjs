@@ -7,6 +7,7 @@ import packetwalk from "./src/plugin/integration.ts";
 import { lessonRemarkPlugins } from "./src/plugin/lesson-remark-plugins.ts";
 import rehypeBaseLinks from "./src/plugin/rehype-base-links.ts";
 import rehypeHeadingAnchors from "./src/plugin/rehype-heading-anchors.ts";
+import rehypeTableCodeWords from "./src/plugin/rehype-table-code-words.ts";
 import rehypeTableLabels from "./src/plugin/rehype-table-labels.ts";
 import { siteConfig } from "./src/site-config.ts";
 
@@ -48,6 +49,7 @@ export default defineConfig({
         rehypeHeadingIds,
         rehypeHeadingAnchors,
         rehypeTableLabels,
+        rehypeTableCodeWords,
         [rehypeBaseLinks, { base: siteConfig.base }],
       ],
     }),

@@ -1,7 +1,8 @@
 /**
  * What a reader meets around the lesson text: a printed page (light, no site
  * chrome, figures within the paper), the table of contents on a phone with the
- * section being read marked, a lesson's tables as cards on a phone, copy buttons
+ * section being read marked, a lesson's tables as cards on a phone and with room for their
+ * prose on a wide screen, copy buttons
  * on code blocks, and OpenGraph locales a crawler accepts.
  */
 import { execFileSync } from "node:child_process";
@@ -148,6 +149,52 @@ describe("tables on a phone", () => {
       expect(await page.locator("main table.labelled-table thead").first().boundingBox()).toMatchObject({
         width: 1,
       });
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("tables on a wide screen", () => {
+  it("gives a lesson table's prose room: a command wraps at its spaces rather than starving the other columns", async () => {
+    // Kept on one line, `ip route get 198.51.100.10 from 172.17.0.2 iif docker0` took 70 % of the
+    // debugging checklist's table and its question and answer columns read 1.2 words per line.
+    const context = await site.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const page = await context.newPage();
+      const starved: string[] = [];
+      let measured = 0;
+      for (const lesson of lessonPages()) {
+        if (siteRelative(lesson.path).startsWith("/zh-tw/")) continue;
+        await page.goto(`${site.server.url}${lesson.requestPath}`);
+        const cells = await page.$$eval("main table td", (tds) =>
+          tds
+            .filter(
+              (td) => !td.querySelector("code") && (td.textContent ?? "").trim().split(/\s+/).length >= 6,
+            )
+            .map((td) => {
+              const range = document.createRange();
+              range.selectNodeContents(td);
+              const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.bottom))).size;
+              const text = (td.textContent ?? "").trim();
+              return { text, wordsPerLine: text.split(/\s+/).length / lines };
+            }),
+        );
+        measured += cells.length;
+        for (const c of cells)
+          if (c.wordsPerLine < 2)
+            starved.push(`${siteRelative(lesson.path)}: ${c.wordsPerLine.toFixed(2)} "${c.text}"`);
+      }
+      expect(measured, "lesson tables with prose cells").toBeGreaterThan(10);
+      expect(starved, "prose cells at under 2 words per line").toEqual([]);
+      // The commands still wrap only at their spaces: every word with a hyphen is whole on its line.
+      const checklist = lessonPages().find((p) => siteRelative(p.path) === "/lessons/debugging-checklist/");
+      await page.goto(`${site.server.url}${checklist?.requestPath}`);
+      const broken = await page.$$eval("main td > code.pw-code-words .pw-nb", (spans) =>
+        spans.filter((s) => s.getClientRects().length > 1).map((s) => s.textContent),
+      );
+      expect(await page.locator("main td > code.pw-code-words").count()).toBeGreaterThan(5);
+      expect(broken).toEqual([]);
     } finally {
       await context.close();
     }
