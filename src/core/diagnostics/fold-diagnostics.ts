@@ -18,13 +18,18 @@ export interface FoldedDiagnostic {
 
 /**
  * The message as warnings fold by it: a match left to chance is alike whatever its numbers (kube-proxy
- * writes one `--probability` per endpoint count, and 2,000 services printed 59 warnings of one kind).
+ * writes one `--probability` per endpoint count, and 2,000 services printed 59 warnings of one kind),
+ * and a line without its trailing space whatever its last field.
  */
 function alikeMessage(d: Diagnostic): string {
   // The hints of chance, rate and earlier-traffic matches (`unmodelled-hints.ts`) all start so; the test
   // of the start keeps their text out of the page that folds warnings.
   const isChanceHint = d.hint?.startsWith("its result ") ?? false;
-  return isChanceHint ? d.message.replace(/\d+(?:\.\d+)?/g, "#") : d.message;
+  if (isChanceHint) return d.message.replace(/\d+(?:\.\d+)?/g, "#");
+  // A log copied without its trailing spaces warns on every line, each naming its own last field: one fold.
+  return d.message.startsWith("the line ends without the space")
+    ? d.message.replace(/'.*'/s, "''")
+    : d.message;
 }
 
 /** Groups `diagnostics` in order, folding alike warnings into their first. */

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { formatFoldedDiagnostics } from "../../../src/core/diagnostics/fold-diagnostics.ts";
 import type { Diagnostic } from "../../../src/core/model/packet.ts";
+import { parseTraceText } from "../../../src/core/parse/index.ts";
 import { CHANCE_HINT, RATE_HINT, STATE_HINT } from "../../../src/core/simulate/unmodelled-hints.ts";
 
 const at = (file: string, line: number, column = 5) => ({ file, line, column });
@@ -94,5 +95,36 @@ describe("formatFoldedDiagnostics", () => {
     expect(formatFoldedDiagnostics(same)).toEqual([
       `u.rules:1:5: warning: ${LIMIT}\n  hint: ${HINT}\n  and 501 more rules like it (lines 2, 3)`,
     ]);
+  });
+});
+
+describe("a log copied without its trailing spaces", () => {
+  it("folds every line's warning into one, whatever each line's last field", () => {
+    // A terminal copy drops the space the kernel prints after the last field of each line: each line
+    // warns of its own last field (URGP=0, SEQ=1, LEN=40), and a paste of many lines listed each kind apart.
+    const log = [
+      "[ 10.000001] [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.7 DST=198.51.100.20 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=4242 DF PROTO=TCP SPT=51234 DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0",
+      "[ 10.000002] [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.9 DST=198.51.100.20 LEN=84 TOS=0x00 PREC=0x00 TTL=57 ID=777 DF PROTO=ICMP TYPE=8 CODE=0 ID=11 SEQ=1",
+      "[ 10.000003] [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:12:34:56:52:54:00:65:43:21:08:00 SRC=203.0.113.9 DST=198.51.100.20 LEN=60 TOS=0x00 PREC=0x00 TTL=57 ID=778 PROTO=UDP SPT=5353 DPT=53 LEN=40",
+    ].join("\n");
+    const { diagnostics } = parseTraceText(log, { file: "copy.log" });
+    expect(diagnostics.map((d) => d.message)).toEqual([
+      "the line ends without the space the kernel prints after every field: its last field 'URGP=0' may be cut short",
+      "the line ends without the space the kernel prints after every field: its last field 'SEQ=1' may be cut short",
+      "the line ends without the space the kernel prints after every field: its last field 'LEN=40' may be cut short",
+    ]);
+    const out = formatFoldedDiagnostics(diagnostics, undefined, "line");
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatch(
+      /^copy\.log:1:\d+: warning: .*'URGP=0' may be cut short\n {2}hint: .*\n {2}and 2 more lines like it \(lines 2, 3\)$/,
+    );
+  });
+
+  it("still lists other warnings that differ only in a quoted word apart", () => {
+    const out = formatFoldedDiagnostics([
+      warn(1, "prefix 'a' is not known", "x.log", "h"),
+      warn(2, "prefix 'b' is not known", "x.log", "h"),
+    ]);
+    expect(out).toHaveLength(2);
   });
 });
