@@ -1200,6 +1200,13 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) =>
       `這裡應該是核心 LOG 行的開頭，卻是獨立成一行的後半段：送出的一方把這一行拆成兩則 syslog 訊息，這一段沒有讀取${lines(m[1])}`,
   },
+  {
+    code: "xtm-numbered-unread",
+    english:
+      /^expected an xtables-monitor line after the line number, found one spaced or cut as a rendered page draws it: it was not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `行號之後應該是 xtables-monitor 的一行，卻是像排版後的頁面那樣被加寬或截斷的一行：沒有讀取${lines(m[1])}`,
+  },
   // The iptables-save and ebtables-save readers.
   {
     code: "xt-no-commit",
@@ -2350,6 +2357,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   [
     "print one document a line: jq -c '.hits.hits[]._source' response.json > docs.json (each is read by its message), or search again with ?pretty",
     "請把文件印成一行一筆：jq -c '.hits.hits[]._source' response.json > docs.json（每筆都會從它的 message 讀取），或加上 ?pretty 重新搜尋",
+  ],
+  [
+    "copy the lines from xtables-monitor --trace itself, or from the page's source (one line each, single spaces)",
+    "請從 xtables-monitor --trace 本身複製這些行，或從頁面的原始碼複製（一行一筆，單一空格）",
   ],
   [
     "the line before holds the start of the packet's line; read the log where the kernel's lines are whole (the gateway's own /var/log/messages or dmesg), or have the syslog server keep longer messages",

@@ -8,7 +8,7 @@ import { parseEbtLine } from "./parse-ebt-line.ts";
 import { parseLogLine } from "./parse-log-line.ts";
 import { parseNftMonitorLine } from "./parse-nft-monitor.ts";
 import { parseTraceLine } from "./parse-trace-line.ts";
-import { parseXtablesMonitorLine } from "./parse-xtables-monitor.ts";
+import { parseNumberedMonitorLine, parseXtablesMonitorLine } from "./parse-xtables-monitor.ts";
 import { type ParsedLine, SKIP } from "./parsed-line.ts";
 import { parsePveBody } from "./pve-firewall.ts";
 import { findFieldsStart } from "./read-log-fields.ts";
@@ -51,6 +51,7 @@ export function parseBody(line: string, bodyStart: number, fast: boolean | LogFi
         cutBeforeOut(line, bodyStart) ??
         ebtContinuation(line, bodyStart) ??
         logContinuation(line, bodyStart) ??
+        parseNumberedMonitorLine(line, bodyStart) ??
         r
       );
   }

@@ -490,3 +490,34 @@ describe("a LOG line continued with a trailing backslash, as documentation write
     ]);
   });
 });
+
+describe("the xtables-monitor man page's example, its lines numbered by the page (session 49)", () => {
+  // `man xtables-monitor` (iptables 1.8.9) prints its example numbered ` 1 TRACE: ...`; `man` justifies and wraps it.
+  it("reads the numbered lines as xtables-monitor's, the number left out", () => {
+    const text = [
+      " 1 TRACE: 2 fc475095 raw:PREROUTING:rule:0x3:CONTINUE -4 -t raw -A PREROUTING -p icmp -j TRACE",
+      "2 PACKET: 0 fc475095 IN=lo LL=0x304 0000000000000000000000000800 SRC=127.0.0.1 DST=127.0.0.1 LEN=84 TOS=0x0 TTL=64 ID=38349DF",
+      "     6\tTRACE: 2 fc475095 filter:INPUT:policy:DROP",
+    ].join("\n");
+    const r = parseTraceText(text);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.skippedLines).toBe(0);
+    // The PACKET line is raw PREROUTING's; filter INPUT has none of its own.
+    expect(r.packets.map((p) => p.events.map((e) => [e.hook, e.ip?.src, e.verdict?.verdict]))).toEqual([
+      [
+        ["ip:raw:PREROUTING", "127.0.0.1", "CONTINUE"],
+        ["ip:filter:INPUT", undefined, "DROP"],
+      ],
+    ]);
+  });
+
+  it("warns at the line a rendered page spaced out, rather than skipping it", () => {
+    const r = parseTraceText(" 2       PACKET:       0       fc475095      IN=lo      LL=0x304\n", {
+      file: "man.txt",
+    });
+    expect(r.diagnostics.map((d) => [d.position, d.severity])).toEqual([
+      [{ file: "man.txt", line: 1, column: 10 }, "warning"],
+    ]);
+    expect(r.diagnostics[0]?.message).toMatch(/^expected an xtables-monitor line after the line number/);
+  });
+});

@@ -565,6 +565,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "rules",
     "table inet t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tmeta l4proto tcp tproxy ip to 127.0.0.1:3129 accept\n\t}\n}\n",
   ],
+  [
+    "the xtables-monitor man page's numbered example as man draws it, justified",
+    "log",
+    " 2       PACKET:       0       fc475095      IN=lo      LL=0x304\n",
+  ],
   ["an address cut short", "log", TRUNCATED],
   ["an address left empty", "log", "[  1.000001] iptable/filter-INPUTIN=eth0 OUT= SRC=203.0.113.1 DST="],
   ["a line cut after its devices", "log", "[  1.000001] iptable/filter-INPUT IN=eth0 OUT=eth3 "],
