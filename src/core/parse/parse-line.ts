@@ -3,6 +3,7 @@
  * line formats (legacy TRACE, xtables-monitor, nft monitor, ebtables, LOG).
  */
 import type { Envelope } from "./detect-envelope.ts";
+import { foreignRecord } from "./foreign-records.ts";
 import type { LogFieldMemo } from "./log-field-memo.ts";
 import { parseEbtLine } from "./parse-ebt-line.ts";
 import { parseLogLine } from "./parse-log-line.ts";
@@ -52,6 +53,7 @@ export function parseBody(line: string, bodyStart: number, fast: boolean | LogFi
         ebtContinuation(line, bodyStart) ??
         logContinuation(line, bodyStart) ??
         parseNumberedMonitorLine(line, bodyStart) ??
+        foreignRecord(line, bodyStart) ??
         r
       );
   }
