@@ -6,13 +6,16 @@
  */
 import type { ParsedLine } from "./parsed-line.ts";
 
-/** ulogd's NFCT plugin: an event in brackets, maybe a tag (`GW16`), then the original direction. */
-const CONNTRACK_EVENT = /^\[(NEW|UPDATE|DESTROY)\] +(?:\S+ +){0,3}ORIG: SRC=/;
+/**
+ * ulogd's NFCT plugin through PRINTFLOW: an event in brackets, maybe a tag (`GW16`), then the original
+ * direction; ulogd 2.0's first PRINTFLOW printed one direction a line (`DIR=ORIG  SRC=..`).
+ */
+const CONNTRACK_EVENT = /^(?:\[(?:NEW|UPDATE|DESTROY)\] +(?:\S+ +){0,3}ORIG: |DIR=(?:ORIG|REPLY) +)SRC=/;
 
 /** A line that failed every reader and is one of these records, as a warning; undefined otherwise. */
 export function foreignRecord(line: string, bodyStart: number): ParsedLine | undefined {
   const c = line.charCodeAt(bodyStart);
-  if (c === 91 /* [ */ && CONNTRACK_EVENT.test(line.slice(bodyStart, bodyStart + 80)))
+  if ((c === 91 /* [ */ || c === 68) /* D */ && CONNTRACK_EVENT.test(line.slice(bodyStart, bodyStart + 80)))
     return {
       kind: "error",
       severity: "warning",
