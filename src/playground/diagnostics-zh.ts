@@ -1203,24 +1203,17 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "xtm-numbered-unread",
     english:
-      /^expected an xtables-monitor line after the line number, found one spaced or cut as a rendered page draws it: it was not read(?: \((\d+) lines?\))?$/,
+      /^expected an xtables-monitor line after the page's line number, found one a rendered page spaced or wrapped: not read(?: \((\d+) lines?\))?$/,
     zh: (m) =>
-      `行號之後應該是 xtables-monitor 的一行，卻是像排版後的頁面那樣被加寬或截斷的一行：沒有讀取${lines(m[1])}`,
+      `頁面的行號之後應該是 xtables-monitor 的一行，卻是排版後的頁面加寬或折行的一行：沒有讀取${lines(m[1])}`,
   },
   {
     code: "conntrack-event",
     english:
-      /^expected a packet's line, found a connection tracking event \(ulogd's NFCT output, '\[DESTROY\] ORIG: SRC=\.\.\.'\): it says when a connection began or ended, not which hooks a packet passed, and was not read(?: \((\d+) lines?\))?$/,
-    zh: (m) =>
-      `這裡應該是封包的一行，卻是連線追蹤事件（ulogd 的 NFCT 輸出，'[DESTROY] ORIG: SRC=...'）：它說的是連線何時開始或結束，不是封包經過了哪些 hook，沒有讀取${lines(m[1])}`,
+      /^expected a packet's line, found a conntrack event \(ulogd's NFCT output\): not read(?: \((\d+) lines?\))?$/,
+    zh: (m) => `這裡應該是封包的一行，卻是連線追蹤事件（ulogd 的 NFCT 輸出）：沒有讀取${lines(m[1])}`,
   },
-  {
-    code: "sophos-packetfilter",
-    english:
-      /^expected a kernel LOG line, found a Sophos UTM packet filter record \(sub="packetfilter" srcip="\.\.\."\): its fields are not read(?: \((\d+) lines?\))?$/,
-    zh: (m) =>
-      `這裡應該是核心 LOG 行，卻是 Sophos UTM 封包過濾器的紀錄（sub="packetfilter" srcip="..."）：它的欄位沒有讀取${lines(m[1])}`,
-  },
+
   // The iptables-save and ebtables-save readers.
   {
     code: "xt-no-commit",
@@ -2372,17 +2365,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "print one document a line: jq -c '.hits.hits[]._source' response.json > docs.json (each is read by its message), or search again with ?pretty",
     "請把文件印成一行一筆：jq -c '.hits.hits[]._source' response.json > docs.json（每筆都會從它的 message 讀取），或加上 ?pretty 重新搜尋",
   ],
+  ["log the packets with a LOG or NFLOG rule", "請用 LOG 或 NFLOG 規則記錄封包"],
   [
-    "log the packets themselves with a LOG or NFLOG rule (ulogd's LOGEMU plugin writes NFLOG packets as the kernel's LOG lines)",
-    "請用 LOG 或 NFLOG 規則記錄封包本身（ulogd 的 LOGEMU 外掛會把 NFLOG 封包寫成核心 LOG 行的樣子）",
-  ],
-  [
-    "packetwalk reads the kernel's LOG lines ('IN=eth0 OUT= ... SRC=... DST=...') and the trace tools' output; give those where the firewall has them",
-    "packetwalk 讀取的是核心的 LOG 行（'IN=eth0 OUT= ... SRC=... DST=...'）和追蹤工具的輸出；請提供防火牆上的這些內容",
-  ],
-  [
-    "copy the lines from xtables-monitor --trace itself, or from the page's source (one line each, single spaces)",
-    "請從 xtables-monitor --trace 本身複製這些行，或從頁面的原始碼複製（一行一筆，單一空格）",
+    "copy the lines from xtables-monitor itself, or from the page's source",
+    "請從 xtables-monitor 本身複製這些行，或從頁面的原始碼複製",
   ],
   [
     "the line before holds the start of the packet's line; read the log where the kernel's lines are whole (the gateway's own /var/log/messages or dmesg), or have the syslog server keep longer messages",

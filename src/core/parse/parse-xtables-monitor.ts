@@ -149,7 +149,7 @@ export function parseNumberedMonitorLine(line: string, bodyStart: number): Parse
     group: "numbered xtables-monitor",
     column: at + 1,
     message:
-      "expected an xtables-monitor line after the line number, found one spaced or cut as a rendered page draws it: it was not read",
-    hint: "copy the lines from xtables-monitor --trace itself, or from the page's source (one line each, single spaces)",
+      "expected an xtables-monitor line after the page's line number, found one a rendered page spaced or wrapped: not read",
+    hint: "copy the lines from xtables-monitor itself, or from the page's source",
   };
 }

@@ -571,9 +571,9 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     " 2       PACKET:       0       fc475095      IN=lo      LL=0x304\n",
   ],
   [
-    "ulogd's conntrack events and a Sophos UTM packet filter record",
+    "ulogd's conntrack events",
     "log",
-    '[DESTROY] ORIG: SRC=198.51.100.12 DST=203.0.113.71 PROTO=TCP SPT=52957 DPT=443 PKTS=5 BYTES=1 , REPLY: SRC=203.0.113.71 DST=198.51.100.12 PROTO=TCP SPT=443 DPT=52957 PKTS=10 BYTES=801\n[DESTROY] ORIG: SRC=198.51.100.12 DST=203.0.113.71 PROTO=TCP SPT=52958 DPT=443 PKTS=5 BYTES=1 , REPLY: SRC=203.0.113.71 DST=198.51.100.12 PROTO=TCP SPT=443 DPT=52958 PKTS=10 BYTES=801\nid="2001" severity="info" sys="SecureNet" sub="packetfilter" name="Packet dropped" action="drop" srcip="203.0.113.44" dstip="198.51.100.9" proto="6"\n',
+    "[DESTROY] ORIG: SRC=198.51.100.12 DST=203.0.113.71 PROTO=TCP SPT=52957 DPT=443 PKTS=5 BYTES=1 , REPLY: SRC=203.0.113.71 DST=198.51.100.12 PROTO=TCP SPT=443 DPT=52957 PKTS=10 BYTES=801\n[DESTROY] ORIG: SRC=198.51.100.12 DST=203.0.113.71 PROTO=TCP SPT=52958 DPT=443 PKTS=5 BYTES=1 , REPLY: SRC=203.0.113.71 DST=198.51.100.12 PROTO=TCP SPT=443 DPT=52958 PKTS=10 BYTES=801\n",
   ],
   ["an address cut short", "log", TRUNCATED],
   ["an address left empty", "log", "[  1.000001] iptable/filter-INPUTIN=eth0 OUT= SRC=203.0.113.1 DST="],
