@@ -1200,6 +1200,20 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) =>
       `這裡應該是核心 LOG 行的開頭，卻是獨立成一行的後半段：送出的一方把這一行拆成兩則 syslog 訊息，這一段沒有讀取${lines(m[1])}`,
   },
+  {
+    code: "xtm-numbered-unread",
+    english:
+      /^expected an xtables-monitor line after the page's line number, found one a rendered page spaced or wrapped: not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `頁面的行號之後應該是 xtables-monitor 的一行，卻是排版後的頁面加寬或折行的一行：沒有讀取${lines(m[1])}`,
+  },
+  {
+    code: "conntrack-event",
+    english:
+      /^expected a packet's line, found a conntrack event \(ulogd's NFCT output\): not read(?: \((\d+) lines?\))?$/,
+    zh: (m) => `這裡應該是封包的一行，卻是連線追蹤事件（ulogd 的 NFCT 輸出）：沒有讀取${lines(m[1])}`,
+  },
+
   // The iptables-save and ebtables-save readers.
   {
     code: "xt-no-commit",
@@ -2350,6 +2364,11 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   [
     "print one document a line: jq -c '.hits.hits[]._source' response.json > docs.json (each is read by its message), or search again with ?pretty",
     "請把文件印成一行一筆：jq -c '.hits.hits[]._source' response.json > docs.json（每筆都會從它的 message 讀取），或加上 ?pretty 重新搜尋",
+  ],
+  ["log the packets with a LOG or NFLOG rule", "請用 LOG 或 NFLOG 規則記錄封包"],
+  [
+    "copy the lines from xtables-monitor itself, or from the page's source",
+    "請從 xtables-monitor 本身複製這些行，或從頁面的原始碼複製",
   ],
   [
     "the line before holds the start of the packet's line; read the log where the kernel's lines are whole (the gateway's own /var/log/messages or dmesg), or have the syslog server keep longer messages",

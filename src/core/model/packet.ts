@@ -308,6 +308,11 @@ export interface Packet {
   hooks: HookId[];
   /** NAT rewrites seen along the way. */
   rewrites: Rewrite[];
+  /**
+   * Where the packet this one is a copy of was first logged: a packet the host received, sent out
+   * again through OUTPUT with its IP id (`-j TEE`, nft `dup`). Unset for every other packet.
+   */
+  copyOf?: SourcePosition;
 }
 
 /** The packets of one connection, both directions. */

@@ -86,6 +86,8 @@ interface OpenPacket {
   /** Neighbours in `firstSeq` order (its head is the oldest first line still open). */
   sPrev: OpenPacket | undefined;
   sNext: OpenPacket | undefined;
+  /** The packet this host received that this one, leaving by OUTPUT, is a copy of (see {@link PacketGrouper.copiedFrom}). */
+  copySource: OpenPacket | undefined;
 }
 
 const BUILTIN = new Set<string>(CHAINS);
@@ -555,6 +557,10 @@ export class PacketGrouper {
     // into a file has the same time.
     // Only on the way out: two namespaces' copies of one broadcast both come IN=eth0 with the same
     // header, while a host sends a datagram once.
+    // The copy's lines (TEE between two LOG rules of one chain) come between the original's two.
+    const copied = this.lastTouched?.copySource === p && this.lastTouched.lastSeq === this.prevEventSeq;
+    // The copy proves the original still on its way, with or without a clock.
+    if (samePrefix && copied) return !timed || (ev.time as number) >= (last.time as number);
     if (samePrefix)
       return (
         !!ev.out &&
@@ -564,7 +570,7 @@ export class PacketGrouper {
         timed &&
         (ev.time as number) > (last.time as number)
       );
-    return (timed && a?.id !== undefined) || p.lastSeq === this.prevEventSeq;
+    return (timed && a?.id !== undefined) || p.lastSeq === this.prevEventSeq || copied;
   }
 
   private ttlFits(p: OpenPacket, ev: TraceEvent): boolean {
@@ -663,6 +669,27 @@ export class PacketGrouper {
     }
     const p = this.create(ev, info, key);
     this.claimPending(p, ev);
+    // Only a packet that starts at OUTPUT with nothing before it: one a host sends, once per packet.
+    if (key && info.chain === "OUTPUT" && ev.in === "" && ev.ip?.id)
+      p.copySource = this.copiedFrom(key, p, ev);
+  }
+
+  /**
+   * The open packet of `key` that `ev`, the first line of `p` at OUTPUT, is a copy of: one that came
+   * in (a line with IN=), never passed OUTPUT, with the same IPv4 id, length and ports, and the
+   * same TTL or one less. The kernel sends a received packet out through OUTPUT only as a copy
+   * (`-j TEE`, nft `dup`: nf_dup_ipv4 takes one off the TTL at PREROUTING and INPUT), the original going on.
+   */
+  private copiedFrom(key: KeyList<OpenPacket>, p: OpenPacket, ev: TraceEvent): OpenPacket | undefined {
+    const ip = ev.ip as NonNullable<TraceEvent["ip"]>;
+    for (let k = key.items.length - 1; k >= 0; k--) {
+      const q = key.items[k] as OpenPacket;
+      if (q === p || q.closed || !this.ttlFits(q, ev) || !this.portsAgree(q, ev)) continue;
+      if (q.hooks.some((h) => h.chain === "OUTPUT")) continue;
+      const e = q.events.find((e) => !!e.in && e.ip?.id === ip.id);
+      if (e && e.ip?.len === ip.len && invariantsAgree(e, ev)) return q;
+    }
+    return undefined;
   }
 
   private portsAgree(p: OpenPacket, ev: TraceEvent): boolean {
@@ -886,6 +913,7 @@ export class PacketGrouper {
       next: undefined,
       sPrev: this.sTail,
       sNext: undefined,
+      copySource: undefined,
     };
     // Appended to both lists: nothing open started after this line.
     if (this.tail) this.tail.next = p;
@@ -996,6 +1024,7 @@ export class PacketGrouper {
       hooks,
       rewrites,
     };
+    if (p.copySource) packet.copyOf = (p.copySource.events[0] as TraceEvent).position;
     packet.summary = summarizePacket(packet);
     let at = this.done.length;
     while (at > 0 && (this.done[at - 1] as { firstSeq: number }).firstSeq > p.firstSeq) at--;

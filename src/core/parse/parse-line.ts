@@ -3,12 +3,13 @@
  * line formats (legacy TRACE, xtables-monitor, nft monitor, ebtables, LOG).
  */
 import type { Envelope } from "./detect-envelope.ts";
+import { foreignRecord } from "./foreign-records.ts";
 import type { LogFieldMemo } from "./log-field-memo.ts";
 import { parseEbtLine } from "./parse-ebt-line.ts";
 import { parseLogLine } from "./parse-log-line.ts";
 import { parseNftMonitorLine } from "./parse-nft-monitor.ts";
 import { parseTraceLine } from "./parse-trace-line.ts";
-import { parseXtablesMonitorLine } from "./parse-xtables-monitor.ts";
+import { parseNumberedMonitorLine, parseXtablesMonitorLine } from "./parse-xtables-monitor.ts";
 import { type ParsedLine, SKIP } from "./parsed-line.ts";
 import { parsePveBody } from "./pve-firewall.ts";
 import { findFieldsStart } from "./read-log-fields.ts";
@@ -51,6 +52,8 @@ export function parseBody(line: string, bodyStart: number, fast: boolean | LogFi
         cutBeforeOut(line, bodyStart) ??
         ebtContinuation(line, bodyStart) ??
         logContinuation(line, bodyStart) ??
+        parseNumberedMonitorLine(line, bodyStart) ??
+        foreignRecord(line, bodyStart) ??
         r
       );
   }

@@ -126,3 +126,30 @@ export function parseXtablesMonitorLine(line: string, bodyStart: number): Parsed
   }
   return { kind: "event", event: ev, familyHint: family };
 }
+
+/** A line number before an xtables-monitor line, as the xtables-monitor man page numbers its example (` 2 PACKET: 0 fc475095 ...`). */
+const PAGE_NUMBER = /^[ \t]*\d{1,4}[ \t]+(?=(?:TRACE|PACKET):[ \t])/;
+
+/**
+ * A line that failed every reader and is an xtables-monitor line after a line number (the man page's
+ * example, or `cat -n`): read without the number, which says nothing about the packet; a warning when
+ * what follows it cannot be read (the page as `man` draws it, justified and wrapped); undefined otherwise.
+ */
+export function parseNumberedMonitorLine(line: string, bodyStart: number): ParsedLine | undefined {
+  const c = line.charCodeAt(bodyStart);
+  if (!((c >= 48 && c <= 57) || c === 32 || c === 9)) return undefined;
+  const m = PAGE_NUMBER.exec(line.slice(bodyStart, bodyStart + 40));
+  if (!m) return undefined;
+  const at = bodyStart + m[0].length;
+  const r = parseXtablesMonitorLine(line, at);
+  if (r.kind !== "skip") return r;
+  return {
+    kind: "error",
+    severity: "warning",
+    group: "numbered xtables-monitor",
+    column: at + 1,
+    message:
+      "expected an xtables-monitor line after the page's line number, found one a rendered page spaced or wrapped: not read",
+    hint: "copy the lines from xtables-monitor itself, or from the page's source",
+  };
+}

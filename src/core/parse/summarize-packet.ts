@@ -146,7 +146,7 @@ export function bestEvent(events: readonly TraceEvent[]): TraceEvent | undefined
  * (a new destination) and `un-DNAT to` (a new source).
  */
 export function summarizePacket(
-  packet: Pick<Packet, "events" | "rewrites"> & Partial<Pick<Packet, "direction">>,
+  packet: Pick<Packet, "events" | "rewrites"> & Partial<Pick<Packet, "direction" | "copyOf">>,
 ): string {
   const first = bestEvent(packet.events);
   if (!first) return "empty packet";
@@ -156,5 +156,6 @@ export function summarizePacket(
     if (r.kind !== "snat") text += `, ${reply ? "un-SNAT" : "DNAT"} to ${endpoint(r.to.dst, r.to.dport)}`;
     if (r.kind !== "dnat") text += `, ${reply ? "un-DNAT" : "SNAT"} to ${endpoint(r.to.src, r.to.sport)}`;
   }
+  if (packet.copyOf) text += `, a copy (TEE or dup) of the packet of line ${packet.copyOf.line}`;
   return text;
 }

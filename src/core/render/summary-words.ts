@@ -10,7 +10,7 @@
  * `, un-SNAT to X` → `，還原 SNAT 為 X` and `, un-DNAT to X` → `，還原 DNAT 為 X` (conntrack undoing
  * the request's translation, as the lessons call it: 「來源 NAT 的還原」); ARP's tcpdump phrases
  * (`who-has … tell`, `is-at`), a frame, `type N`, `(protocol N)`, TCP's `none` and `empty packet`
- * too; a fragment's place (`, first fragment`, `, fragment at byte N`) in Chinese as well. Kept as written, being names a reader meets again in rules and tool output: protocol names
+ * too; a fragment's place (`, first fragment`, `, fragment at byte N`) and a TEE copy's note in Chinese as well. Kept as written, being names a reader meets again in rules and tool output: protocol names
  * (TCP, UDP, ICMPv6, GRE), TCP flag names (`SYN-ACK`, as the lessons write them), ICMP type and code
  * names (`echo-request`, `port-unreachable`: what `--icmp-type` and nft's `icmp type` take),
  * addresses, MACs and the `->` arrow.
@@ -40,6 +40,9 @@ function whatZh(what: string): string {
     .replace(/ \((.+)\) \(protocol (\d+)\)$/, "（$1，協定 $2）")
     .replace(/ \(protocol (\d+)\)$/, "（協定 $1）");
 }
+
+// A copy the host made of a packet it received (`summarizePacket`'s last part).
+const COPY = /, a copy \(TEE or dup\) of the packet of line (\d+)$/;
 
 // Where a fragment sits in its datagram, after the addresses (`fragmentWords` in `summarize-packet.ts`).
 const FRAGMENT = /, (first fragment|(last )?fragment at byte (\d+))$/;
@@ -79,6 +82,9 @@ function headZh(head: string): string {
  */
 export function summaryWords(summary: string, lang: DescribeLang): string {
   if (lang !== "zh-TW") return summary;
+  const copy = COPY.exec(summary);
+  if (copy)
+    return `${summaryWords(summary.slice(0, copy.index), lang)}，第 ${copy[1]} 行封包的複本（TEE 或 dup）`;
   const at = summary.search(REWRITES_START);
   const head = at < 0 ? summary : summary.slice(0, at);
   const rewrites = at < 0 ? "" : summary.slice(at);

@@ -490,3 +490,53 @@ describe("a LOG line continued with a trailing backslash, as documentation write
     ]);
   });
 });
+
+describe("the xtables-monitor man page's example, its lines numbered by the page (session 49)", () => {
+  // `man xtables-monitor` (iptables 1.8.9) prints its example numbered ` 1 TRACE: ...`; `man` justifies and wraps it.
+  it("reads the numbered lines as xtables-monitor's, the number left out", () => {
+    const text = [
+      " 1 TRACE: 2 fc475095 raw:PREROUTING:rule:0x3:CONTINUE -4 -t raw -A PREROUTING -p icmp -j TRACE",
+      "2 PACKET: 0 fc475095 IN=lo LL=0x304 0000000000000000000000000800 SRC=127.0.0.1 DST=127.0.0.1 LEN=84 TOS=0x0 TTL=64 ID=38349DF",
+      "     6\tTRACE: 2 fc475095 filter:INPUT:policy:DROP",
+    ].join("\n");
+    const r = parseTraceText(text);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.skippedLines).toBe(0);
+    // The PACKET line is raw PREROUTING's; filter INPUT has none of its own.
+    expect(r.packets.map((p) => p.events.map((e) => [e.hook, e.ip?.src, e.verdict?.verdict]))).toEqual([
+      [
+        ["ip:raw:PREROUTING", "127.0.0.1", "CONTINUE"],
+        ["ip:filter:INPUT", undefined, "DROP"],
+      ],
+    ]);
+  });
+
+  it("warns at the line a rendered page spaced out, rather than skipping it", () => {
+    const r = parseTraceText(" 2       PACKET:       0       fc475095      IN=lo      LL=0x304\n", {
+      file: "man.txt",
+    });
+    expect(r.diagnostics.map((d) => [d.position, d.severity])).toEqual([
+      [{ file: "man.txt", line: 1, column: 10 }, "warning"],
+    ]);
+    expect(r.diagnostics[0]?.message).toMatch(
+      /^expected an xtables-monitor line after the page.s line number/,
+    );
+  });
+});
+
+describe("ulogd's conntrack events, which hold addresses but are no packet's line (session 49)", () => {
+  // ulogd2's NFCT output through PRINTFLOW, as in public log parsers' samples and ulogd 2.0's printflow.c (addresses changed).
+  it("warns once, at the first event, instead of skipping them as other lines", () => {
+    const text = [
+      "Aug 26 22:00:00 gw ulogd[1770]: [DESTROY] ORIG: SRC=198.51.100.12 DST=203.0.113.71 PROTO=TCP SPT=52957 DPT=443 PKTS=5 BYTES=1 , REPLY: SRC=203.0.113.71 DST=198.51.100.12 PROTO=TCP SPT=443 DPT=52957 PKTS=10 BYTES=801",
+      "Aug 26 22:00:01 gw ulogd[9441]: [NEW]     ORIG: SRC=198.51.100.1 DST=198.51.100.33 PROTO=ICMP TYPE=0 CODE=8 PKTS=1 BYTES=84 , REPLY: SRC=198.51.100.33 DST=198.51.100.1 PROTO=ICMP TYPE=0 CODE=8 PKTS=0 BYTES=0",
+      "Aug 26 22:00:02 gw ulogd[9441]: DIR=ORIG  SRC=198.51.100.1 DST=198.51.100.33 PROTO=TCP SPT=40000 DPT=22 PKTS=3 BYTES=180",
+    ].join("\n");
+    const r = parseTraceText(text, { file: "fw.log" });
+    expect(r.skippedLines).toBe(0);
+    expect(
+      r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message.slice(0, 40)]),
+    ).toEqual([["warning", 1, 33, "expected a packet's line, found a conntr"]]);
+    expect(r.diagnostics[0]?.message).toMatch(/\(3 lines\)$/);
+  });
+});

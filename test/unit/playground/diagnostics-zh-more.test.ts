@@ -565,6 +565,16 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "rules",
     "table inet t {\n\tchain c {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tmeta l4proto tcp tproxy ip to 127.0.0.1:3129 accept\n\t}\n}\n",
   ],
+  [
+    "the xtables-monitor man page's numbered example as man draws it, justified",
+    "log",
+    " 2       PACKET:       0       fc475095      IN=lo      LL=0x304\n",
+  ],
+  [
+    "ulogd's conntrack events",
+    "log",
+    "[DESTROY] ORIG: SRC=198.51.100.12 DST=203.0.113.71 PROTO=TCP SPT=52957 DPT=443 PKTS=5 BYTES=1 , REPLY: SRC=203.0.113.71 DST=198.51.100.12 PROTO=TCP SPT=443 DPT=52957 PKTS=10 BYTES=801\n[DESTROY] ORIG: SRC=198.51.100.12 DST=203.0.113.71 PROTO=TCP SPT=52958 DPT=443 PKTS=5 BYTES=1 , REPLY: SRC=203.0.113.71 DST=198.51.100.12 PROTO=TCP SPT=443 DPT=52958 PKTS=10 BYTES=801\n",
+  ],
   ["an address cut short", "log", TRUNCATED],
   ["an address left empty", "log", "[  1.000001] iptable/filter-INPUTIN=eth0 OUT= SRC=203.0.113.1 DST="],
   ["a line cut after its devices", "log", "[  1.000001] iptable/filter-INPUT IN=eth0 OUT=eth3 "],

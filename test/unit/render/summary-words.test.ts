@@ -148,6 +148,15 @@ const CASES: [string, string][] = [
     ]),
     "UDP [2001:db8::1]:1 -> [2001:db8::2]:2，最後一個分片，位移 2896 位元組",
   ],
+  // A copy the host made with TEE of a packet it received (kernel 6.18 capture, session 49), after any rewrite.
+  [
+    summarizePacket({
+      events: [event(V4, { proto: "icmp", icmpType: 8 })],
+      rewrites: [rewrite("snat", { src: "203.0.113.2", dst: "198.51.100.2" })],
+      copyOf: { file: "tee.log", line: 12, column: 1 },
+    }),
+    "ICMP echo-request 198.51.100.10 -> 198.51.100.2，SNAT 到 203.0.113.2，第 12 行封包的複本（TEE 或 dup）",
+  ],
   [summary([event({ src: "2001:db8::1", dst: "2001:db8::2" })]), "IPv6 2001:db8::1 -> 2001:db8::2"],
   [
     summary([
@@ -197,6 +206,7 @@ describe("summaryWords", () => {
       ", first fragment",
       ", fragment at byte ",
       ", last fragment at byte ",
+      ", a copy (TEE or dup) of the packet of line ",
     ])
       expect(written).toContain(connector);
   });
