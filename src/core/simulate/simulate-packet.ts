@@ -10,6 +10,7 @@ import type { HookId } from "../model/hook.ts";
 import { isGroupMac } from "../model/mac-address.ts";
 import { type ArpEnds, type ArpHop, arpFrame, arpHookLegs, arpLegs, arpSlots } from "./arp-filter.ts";
 import { bridgePorts, fdbLookup, neighbourMac } from "./bridge-fdb.ts";
+import { bridgePortMtu, VLAN_SLACK } from "./bridge-port-mtu.ts";
 import { BROADCAST_MAC, sentAsBroadcast } from "./broadcast-destination.ts";
 import { ConntrackTable, tcpLooseOf } from "./conntrack.ts";
 import { breakNote } from "./ct-break.ts";
@@ -966,7 +967,7 @@ export class Simulator {
     if (!out.ok) return this.dropped(out);
     const post = this.bridgeHook("POSTROUTING", p, io);
     if (!post.ok) return this.dropped(post);
-    return this.wire(host, port, p);
+    return this.portOut(host, bridge, port, p, false);
   }
 
   /**
@@ -1209,7 +1210,8 @@ export class Simulator {
     if (!peer) return { kind: "lost", reason: `${host}/${dev} is not linked to anything in the lab` };
     // Fragments are no longer than the sending device's MTU; a TCP packet longer than that is GSO's, cut to fit.
     const frame = Math.min(p.len, iface?.mtu ?? p.len);
-    if (p.proto !== "tcp" && frame > peer.mtu)
+    // A device takes a frame up to 4 bytes over its MTU (kernel 6.18: 1304 bytes crossed to a 1300-byte end).
+    if (p.proto !== "tcp" && frame > peer.mtu + VLAN_SLACK)
       return {
         kind: "lost",
         reason: `${peer.host}/${peer.name} drops this ${frame}-byte packet from ${host}/${dev}: it is longer than ${peer.name}'s ${peer.mtu}-byte MTU (the link's two ends have different MTUs, ${iface?.mtu} and ${peer.mtu}; a veth counts it as a drop${host === this.cur.from ? `, and the program that sent it gets ENOBUFS, "No buffer space available"` : ""})`,
@@ -1324,7 +1326,16 @@ export class Simulator {
         if (!v.ok) return this.dropped(v);
       }
     }
-    return this.wire(host, outPort, p);
+    return this.portOut(host, bridge, outPort, p, brnf);
+  }
+
+  /** Out of `port` of `bridge` once its POSTROUTING is passed: the port's MTU (bridge-port-mtu.ts), the wire. */
+  private portOut(host: string, bridge: string, port: string, p: SimPacket, brnf: boolean): Fate {
+    const mtu = this.world.topology.ifaces.get(ifaceKey(host, port))?.mtu ?? 1500;
+    const fit = bridgePortMtu(host, bridge, port, mtu, p, brnf);
+    if (fit.kind === "lost") return fit;
+    if (fit.kind === "fragment") this.noteFragments(host, port, mtu, p);
+    return this.wire(host, port, p);
   }
 
   /**
