@@ -162,6 +162,33 @@ describe("a bridge port shorter than the packet, with br_netfilter", () => {
   });
 });
 
+describe("the bridge's own MTU", () => {
+  // Kernel 6.18: a bridge whose MTU was never set took its ports' smallest (1400 with a 1400-byte port,
+  // 9000 with one 9000-byte port); set (1450), it kept it when a port changed. Routed to a container
+  // behind the 1400-byte port, `ping -M do -s 1472` got "Frag needed and DF set (mtu = 1400)" from the host.
+  it("is its ports' smallest unless the lab sets it", () => {
+    expect(dockerWorld(true).topology.ifaces.get("host/docker0")?.mtu).toBe(1400);
+    const raw = JSON.parse(readFileSync(join(LAB_DIR, "lab.json"), "utf8"));
+    for (const i of raw.hosts[0].interfaces) if (i.name === "docker0") i.mtu = 1450;
+    for (const i of raw.hosts[0].interfaces) if (i.name === "veth-c2") i.mtu = 1400;
+    expect(buildTopology(labSchema.parse(raw)).ifaces.get("host/docker0")?.mtu).toBe(1450);
+  });
+
+  it("a packet routed onto the bridge is held to it: fragmentation needed with MTU 1400", () => {
+    const w = dockerWorld(true);
+    w.topology.hosts.get("wan")?.routes.push({ to: "172.17.0.0/16", via: "203.0.113.2", dev: "eth0" });
+    w.ruleset = parseRulesetFile("table ip t {\n}\n", "t.nft");
+    const r = runScenario(w, {
+      from: "wan",
+      to: "172.17.0.3",
+      proto: "udp",
+      script: [{ direction: "request", len: 1500 }],
+    });
+    expect(r.packets[0]?.fate).toMatchObject({ kind: "lost" });
+    expect(r.packets[1]?.sent).toMatchObject({ icmpType: 3, icmpCode: 4, icmpMtu: 1400 });
+  });
+});
+
 describe("a veth end shorter than its peer", () => {
   /** The docker lab with the WAN end of the host's eth0 link at 1300 bytes. */
   function wanWorld(): World {
