@@ -1334,7 +1334,11 @@ export class Simulator {
     const mtu = this.world.topology.ifaces.get(ifaceKey(host, port))?.mtu ?? 1500;
     const fit = bridgePortMtu(host, bridge, port, mtu, p, brnf);
     if (fit.kind === "lost") return fit;
-    if (fit.kind === "fragment") this.noteFragments(host, port, mtu, p);
+    if (fit.kind === "fragment" && p.fragSize === undefined) this.noteFragments(host, port, mtu, p);
+    else if (fit.kind === "fragment")
+      this.cur.notes.push(
+        `${host}/${bridge} cuts this packet's fragments longer than ${port}'s ${mtu}-byte MTU again`,
+      );
     return this.wire(host, port, p);
   }
 
@@ -1428,6 +1432,7 @@ export class Simulator {
     const count = Math.ceil(payload / room);
     const last = payload - room * (count - 1) + header + (p.v6 ? 8 : 0);
     const first = room + header + (p.v6 ? 8 : 0);
+    p.fragSize = Math.min(p.fragSize ?? first, first);
     const sizes =
       count === 2 ? `${first} and ${last} bytes` : `${count - 1} of ${first} bytes and one of ${last}`;
     this.cur.notes.push(

@@ -162,6 +162,66 @@ describe("a bridge port shorter than the packet, with br_netfilter", () => {
   });
 });
 
+describe("a packet its sender cut to fragments", () => {
+  // Kernel 6.18, `ping -s 2000` (2028 bytes) from A: at MTU 1500 A sent 1500 and 548 bytes (IPv6: 1496 and
+  // 612); without br_netfilter only the last fragment reached B, IPv4 and IPv6; with it (and conntrack in the
+  // bridge's namespace) the IPv4 one crossed as 1396, 124 and 548 bytes, the IPv6 one did not (Ip6FragFails).
+  // At MTU 1400 A sent fragments of 1396 (IPv6 1400) bytes, and every case crossed.
+  const c1Sends = (w: World) =>
+    runScenario(w, {
+      from: "c1",
+      to: "172.17.0.3",
+      proto: "udp",
+      script: [{ direction: "request", len: 2028 }],
+    }).packets[0];
+  const six = (w: World, len: number) =>
+    runScenario(w, {
+      from: "a1",
+      to: "fd00:a::3",
+      proto: "icmp",
+      script: [{ direction: "request", icmpType: 128, len }],
+    }).packets[0];
+
+  it("without br_netfilter, a fragment longer than the port's MTU is dropped", () => {
+    const raw = dockerWorld(false);
+    const docker0 = raw.topology.ifaces.get("host/docker0");
+    if (docker0) docker0.mtu = 1500;
+    expect(c1Sends(raw)?.fate).toEqual({
+      kind: "lost",
+      reason:
+        "host/docker0 drops this packet's 1500-byte fragment at veth-c2, whose MTU is 1400: a bridge does not fragment, and sends no ICMP error",
+    });
+  });
+
+  it("with br_netfilter, an IPv4 fragment is cut again, an IPv6 one dropped", () => {
+    const w = dockerWorld(true);
+    const docker0 = w.topology.ifaces.get("host/docker0");
+    if (docker0) docker0.mtu = 1500;
+    const req = c1Sends(w);
+    expect(req?.fate).toEqual({ kind: "delivered", host: "c2" });
+    expect(req?.notes).toContain(
+      "host/docker0 cuts this packet's fragments longer than veth-c2's 1400-byte MTU again",
+    );
+    const a1 = v6World(true);
+    const eth0 = a1.topology.ifaces.get("a1/eth0");
+    if (eth0) eth0.mtu = 1500;
+    expect(six(a1, 2048)?.fate).toMatchObject({ kind: "lost" });
+  });
+
+  it("fragments no longer than the port's MTU cross, with br_netfilter or without", () => {
+    for (const brnf of [false, true]) {
+      const d = dockerWorld(brnf);
+      const c1 = d.topology.ifaces.get("c1/eth0");
+      if (c1) c1.mtu = 1400;
+      expect(c1Sends(d)?.fate).toEqual({ kind: "delivered", host: "c2" });
+      const w = v6World(brnf);
+      const eth0 = w.topology.ifaces.get("a1/eth0");
+      if (eth0) eth0.mtu = 1400;
+      expect(six(w, 2048)?.fate).toEqual({ kind: "delivered", host: "a2" });
+    }
+  });
+});
+
 describe("the bridge's own MTU", () => {
   // Kernel 6.18: a bridge whose MTU was never set took its ports' smallest (1400 with a 1400-byte port,
   // 9000 with one 9000-byte port); set (1450), it kept it when a port changed. Routed to a container
