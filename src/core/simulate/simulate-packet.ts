@@ -1497,7 +1497,9 @@ export class Simulator {
         reason: `${host} does not forward it: its frame went to a ${p.pktType} MAC, not to ${host}, and ${p.dst} is not ${host}'s own broadcast`,
       };
     const forwarding = p.v6 ? "net.ipv6.conf.all.forwarding" : "net.ipv4.ip_forward";
-    if (this.sysctl(forwarding, "0") !== "1")
+    // IPv6's error route answers whether or not the host forwards (kernel 6.18, forwarding=0: no route and
+    // an unreachable route each answered "Destination unreachable: No route"); IPv4's drops silently.
+    if (this.sysctl(forwarding, "0") !== "1" && !(p.v6 && route.kind === "unreachable"))
       return { kind: "lost", reason: `${host} does not forward (${forwarding}=0)` };
     // IPv4 asks the input device's own switch (ip_route_input_slow: IN_DEV_FORWARD); IPv6 forwards by `all`.
     const inDevice = `net.ipv4.conf.${dev}.forwarding`;
