@@ -89,6 +89,11 @@ export interface SimPacket {
    * connection undone on it as it passes the nat hooks. Default: none (not an error, or not modelled).
    */
   quoted?: PacketSnapshot;
+  /**
+   * The longest fragment it crossed a link in, once a host sent it in fragments (a bridge port judges the
+   * fragments, not the whole). Default: sent whole. Not part of a snapshot.
+   */
+  fragSize?: number;
   /** The next-hop MTU an ICMP fragmentation needed or ICMPv6 packet too big carries (LOG's `MTU=`). */
   icmpMtu?: number;
   /** The conntrack entry and which direction this packet is in, once looked up. */
@@ -104,7 +109,10 @@ export function isIcmp(p: { proto: string }): boolean {
 export type CtState = "NEW" | "ESTABLISHED" | "RELATED" | "INVALID" | "UNTRACKED";
 
 /** A copy of the fields a log line prints (no conntrack link). */
-export type PacketSnapshot = Omit<SimPacket, "ct" | "pktType" | "ctZone" | "ctInvalid" | "mss" | "socket">;
+export type PacketSnapshot = Omit<
+  SimPacket,
+  "ct" | "pktType" | "ctZone" | "ctInvalid" | "mss" | "socket" | "fragSize"
+>;
 
 /** Copies the printable fields. */
 export function snapshot(p: SimPacket): PacketSnapshot {
@@ -115,6 +123,7 @@ export function snapshot(p: SimPacket): PacketSnapshot {
     ctInvalid: _ctInvalid,
     mss: _mss,
     socket: _socket,
+    fragSize: _fragSize,
     ...rest
   } = p;
   return {

@@ -10,6 +10,7 @@ import type { HookId } from "../model/hook.ts";
 import { isGroupMac } from "../model/mac-address.ts";
 import { type ArpEnds, type ArpHop, arpFrame, arpHookLegs, arpLegs, arpSlots } from "./arp-filter.ts";
 import { bridgePorts, fdbLookup, neighbourMac } from "./bridge-fdb.ts";
+import { bridgePortMtu, VLAN_SLACK } from "./bridge-port-mtu.ts";
 import { BROADCAST_MAC, sentAsBroadcast } from "./broadcast-destination.ts";
 import { ConntrackTable, tcpLooseOf } from "./conntrack.ts";
 import { breakNote } from "./ct-break.ts";
@@ -966,7 +967,7 @@ export class Simulator {
     if (!out.ok) return this.dropped(out);
     const post = this.bridgeHook("POSTROUTING", p, io);
     if (!post.ok) return this.dropped(post);
-    return this.wire(host, port, p);
+    return this.portOut(host, bridge, port, p, false);
   }
 
   /**
@@ -1209,7 +1210,8 @@ export class Simulator {
     if (!peer) return { kind: "lost", reason: `${host}/${dev} is not linked to anything in the lab` };
     // Fragments are no longer than the sending device's MTU; a TCP packet longer than that is GSO's, cut to fit.
     const frame = Math.min(p.len, iface?.mtu ?? p.len);
-    if (p.proto !== "tcp" && frame > peer.mtu)
+    // A device takes a frame up to 4 bytes over its MTU (kernel 6.18: 1304 bytes crossed to a 1300-byte end).
+    if (p.proto !== "tcp" && frame > peer.mtu + VLAN_SLACK)
       return {
         kind: "lost",
         reason: `${peer.host}/${peer.name} drops this ${frame}-byte packet from ${host}/${dev}: it is longer than ${peer.name}'s ${peer.mtu}-byte MTU (the link's two ends have different MTUs, ${iface?.mtu} and ${peer.mtu}; a veth counts it as a drop${host === this.cur.from ? `, and the program that sent it gets ENOBUFS, "No buffer space available"` : ""})`,
@@ -1324,7 +1326,20 @@ export class Simulator {
         if (!v.ok) return this.dropped(v);
       }
     }
-    return this.wire(host, outPort, p);
+    return this.portOut(host, bridge, outPort, p, brnf);
+  }
+
+  /** Out of `port` of `bridge` once its POSTROUTING is passed: the port's MTU (bridge-port-mtu.ts), the wire. */
+  private portOut(host: string, bridge: string, port: string, p: SimPacket, brnf: boolean): Fate {
+    const mtu = this.world.topology.ifaces.get(ifaceKey(host, port))?.mtu ?? 1500;
+    const fit = bridgePortMtu(host, bridge, port, mtu, p, brnf);
+    if (fit.kind === "lost") return fit;
+    if (fit.kind === "fragment" && p.fragSize === undefined) this.noteFragments(host, port, mtu, p);
+    else if (fit.kind === "fragment")
+      this.cur.notes.push(
+        `${host}/${bridge} cuts this packet's fragments longer than ${port}'s ${mtu}-byte MTU again`,
+      );
+    return this.wire(host, port, p);
   }
 
   /**
@@ -1417,6 +1432,7 @@ export class Simulator {
     const count = Math.ceil(payload / room);
     const last = payload - room * (count - 1) + header + (p.v6 ? 8 : 0);
     const first = room + header + (p.v6 ? 8 : 0);
+    p.fragSize = Math.min(p.fragSize ?? first, first);
     const sizes =
       count === 2 ? `${first} and ${last} bytes` : `${count - 1} of ${first} bytes and one of ${last}`;
     this.cur.notes.push(
@@ -1481,7 +1497,9 @@ export class Simulator {
         reason: `${host} does not forward it: its frame went to a ${p.pktType} MAC, not to ${host}, and ${p.dst} is not ${host}'s own broadcast`,
       };
     const forwarding = p.v6 ? "net.ipv6.conf.all.forwarding" : "net.ipv4.ip_forward";
-    if (this.sysctl(forwarding, "0") !== "1")
+    // IPv6's error route answers whether or not the host forwards (kernel 6.18, forwarding=0: no route and
+    // an unreachable route each answered "Destination unreachable: No route"); IPv4's drops silently.
+    if (this.sysctl(forwarding, "0") !== "1" && !(p.v6 && route.kind === "unreachable"))
       return { kind: "lost", reason: `${host} does not forward (${forwarding}=0)` };
     // IPv4 asks the input device's own switch (ip_route_input_slow: IN_DEV_FORWARD); IPv6 forwards by `all`.
     const inDevice = `net.ipv4.conf.${dev}.forwarding`;

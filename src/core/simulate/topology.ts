@@ -93,6 +93,16 @@ export function buildTopology(lab: Lab): Topology {
           addressOwner.set(a.address, info);
     }
   }
+  // A bridge whose MTU was never set takes its ports' smallest (br_mtu_auto; kernel 6.18: a 1400-byte
+  // port made it 1400, a lone 9000-byte one 9000).
+  for (const host of lab.hosts)
+    for (const i of host.interfaces) {
+      if (i.kind !== "bridge" || i.mtu !== undefined) continue;
+      const ports = host.interfaces.filter((p) => p.bridge === i.name);
+      const info = ifaces.get(ifaceKey(host.name, i.name));
+      if (info && ports.length > 0)
+        info.mtu = Math.min(...ports.map((p) => ifaces.get(ifaceKey(host.name, p.name))?.mtu ?? 1500));
+    }
   const netfilterHost = lab.hosts.find((h) => h.role === "docker-host")?.name;
   return { lab, hosts, ifaces, addressOwner, netfilterHost };
 }

@@ -80,7 +80,8 @@ export const interfaceSchema = z.strictObject({
   peer: z.string().optional(),
   /**
    * The device's MTU (`ip link`'s `mtu`), which sets the MSS a TCP socket advertises over it and what
-   * `--clamp-mss-to-pmtu` and `rt mtu` clamp to. Default: 65536 for a loopback, else 1500.
+   * `--clamp-mss-to-pmtu` and `rt mtu` clamp to. Default: 65536 for a loopback, a bridge its ports'
+   * smallest (1500 without ports), else 1500.
    */
   mtu: z.number().int().min(68).max(65536).optional(),
 });

@@ -270,4 +270,42 @@ describe("routes of type unreachable, prohibit and blackhole, and no route (D5)"
       "a1 reports ping: From fd00:a::1 icmp_seq=1 Destination unreachable: Administratively prohibited",
     );
   });
+
+  // Kernel 6.18, a host with net.ipv6.conf.all.forwarding=0 and net.ipv4.ip_forward=0 asked to forward:
+  // with no route, and with an unreachable route, IPv6 ping said "From 2001:db8:1::2 icmp_seq=1 Destination
+  // unreachable: No route" and IPv4's only timed out; a prohibit route "Administratively prohibited", a
+  // blackhole nothing; with a route, hop limit (TTL) 1 got no answer at all.
+  it("a host that does not forward still answers IPv6 from its error route, not IPv4", () => {
+    const v6Off = (drop?: (r: { to: string; via?: string }) => boolean) => {
+      const w = routedWorld([{ to: "2001:db8:f:1::/64", type: "unreachable" }], V6_LAB, drop);
+      return { ...w, sysctls: { ...w.sysctls, "net.ipv6.conf.all.forwarding": "0" } };
+    };
+    const six = v6Off();
+    // Without its IPv6 default route, the host has no route to 2001:db8:9::1.
+    const noDefault = v6Off((r) => r.to === "default" && !!r.via?.includes(":"));
+    for (const [w, to] of [
+      [six, "2001:db8:f:1::1"],
+      [noDefault, "2001:db8:9::1"],
+    ] as const) {
+      const [req, err] = runScenario(w, { from: "a1", to, proto: "icmp" }).packets;
+      expect(req?.fate).toMatchObject({ kind: "lost" });
+      expect(err?.sent).toMatchObject({ src: "fd00:a::1", icmpType: 1, icmpCode: 0 });
+    }
+    const prohibit = routedWorld([{ to: "2001:db8:f:2::/64", type: "prohibit" }], V6_LAB);
+    prohibit.sysctls = { ...prohibit.sysctls, "net.ipv6.conf.all.forwarding": "0" };
+    expect(
+      runScenario(prohibit, { from: "a1", to: "2001:db8:f:2::1", proto: "icmp" }).packets[1]?.sent,
+    ).toMatchObject({ icmpType: 1, icmpCode: 1 });
+    const hop1 = runScenario(six, { from: "a1", to: "2001:db8:2::10", proto: "icmp", ttl: 1 }).packets;
+    expect(hop1).toHaveLength(1);
+    expect(hop1[0]?.fate).toEqual({
+      kind: "lost",
+      reason: "host does not forward (net.ipv6.conf.all.forwarding=0)",
+    });
+    const four = routedWorld([{ to: "192.0.2.0/26", type: "unreachable" }]);
+    four.sysctls = { ...four.sysctls, "net.ipv4.ip_forward": "0" };
+    const v4 = runScenario(four, { from: "c1", to: "192.0.2.1", proto: "icmp" }).packets;
+    expect(v4).toHaveLength(1);
+    expect(v4[0]?.fate).toEqual({ kind: "lost", reason: "host does not forward (net.ipv4.ip_forward=0)" });
+  });
 });
