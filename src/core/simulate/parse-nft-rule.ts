@@ -220,6 +220,47 @@ const PROTOCOL_FIELDS = new Set([
   "oiftype",
 ]);
 
+/** The bits of the status names in `w` (`seen-reply|assured`, `(snat`, nft -n's `0xa`), or undefined for a name the model does not keep. */
+function ctStatusBits(w: string | undefined): number | undefined {
+  if (w === undefined) return undefined;
+  if (/^(0x[0-9a-f]+|\d+)$/i.test(w)) return Number(w);
+  let v = 0;
+  for (const name of w.split("|")) {
+    if (name === "" || name === "(" || name === ")") continue;
+    const bit = CT_STATUS_BITS[nftSymbol("ct status", name.replace(/^\(|\)$/g, ""))];
+    if (bit === undefined) return undefined;
+    v |= bit;
+  }
+  return v;
+}
+
+/**
+ * `ct status & M == V` (or `and`, `!=`, `eq`, `ne`; `M` a word or `(a | b)`) from `at` (after `&`): the word
+ * under the mask is `V`, or is not. nft 1.0.6 took `ct status and dnat == dnat` and lists it `ct status &
+ * dnat == dnat` (`& dnat != 0` it lists `ct status dnat`). Undefined for another comparison (`> 0x0`).
+ */
+function maskedCtStatus(
+  tokens: readonly NftToken[],
+  at: number,
+): { condition: Extract<Condition, { kind: "ctstatus" }>; next: number } | undefined {
+  let mask = 0;
+  let k = at;
+  for (; tokens[k] && !/^(==|!=|eq|ne)$/.test(tokens[k]?.value as string); k++) {
+    const bits = ctStatusBits(tokens[k]?.value);
+    if (bits === undefined || k > at + 6) return undefined;
+    mask |= bits;
+  }
+  const neg = tokens[k]?.value === "!=" || tokens[k]?.value === "ne";
+  let value = ctStatusBits(tokens[++k]?.value);
+  if (value === undefined || mask === 0) return undefined;
+  for (; tokens[k + 1]?.value === "|" && tokens[k + 2]; k += 2) {
+    const more = ctStatusBits(tokens[k + 2]?.value);
+    if (more === undefined) return undefined;
+    value |= more;
+  }
+  return { condition: { kind: "ctstatus", mask, values: [value], neg }, next: k + 1 };
+}
+
 /**
  * `ct status ...` from `at` (after the two words): any of the bits (`seen-reply,assured`,
  * `seen-reply|assured`), none of them (`! assured`), the whole word equal or not (`== seen-reply,confirmed`,
@@ -235,18 +276,8 @@ function readCtStatus(
   let k = at;
   const op = tokens[k]?.value;
   if (op === "==" || op === "!=" || op === "!") k++;
-  /** One word's bits (`seen-reply|assured`, nft -n's `0xa`), or undefined when a name is not one the model keeps. */
-  const bits = (w: string | undefined): number | undefined => {
-    if (w === undefined) return undefined;
-    if (/^0x[0-9a-f]+$/i.test(w)) return Number.parseInt(w, 16);
-    let v = 0;
-    for (const name of w.split("|")) {
-      const bit = CT_STATUS_BITS[nftSymbol("ct status", name)];
-      if (bit === undefined) return undefined;
-      v |= bit;
-    }
-    return v;
-  };
+  if (op === "&" || op === "and") return maskedCtStatus(tokens, at + 1);
+  const bits = ctStatusBits;
   if (tokens[k]?.value === "{") {
     // `{ a, b|c }` (also after `==`): the word is one of the elements.
     const values: number[] = [];

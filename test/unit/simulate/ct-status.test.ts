@@ -51,6 +51,38 @@ describe("nft ct status", () => {
     expect(fates("ct status seen-reply|assured drop")).toEqual(["request delivered", "reply dropped"]);
   });
 
+  it("reads a masked test, with '&' or 'and' before a status word, as the flag test it is", () => {
+    // review49: nft 1.0.6 took `ct status and dnat == dnat` (no dnat statement) and listed it
+    // `ct status & dnat == dnat`; `& dnat != 0` it listed `ct status dnat`, `& dnat == 0` `ct status ! dnat`,
+    // `& (snat|dnat) == snat` `ct status snat / snat,dnat`, and nft -j wrote each with its `&` and op.
+    expect(fates("ct status and snat == snat drop")).toEqual(fates("ct status snat drop"));
+    expect(fates("ct status & seen-reply == seen-reply drop")).toEqual([
+      "request delivered",
+      "reply dropped",
+    ]);
+    expect(fates("ct status and seen-reply != 0 drop")).toEqual(["request delivered", "reply dropped"]);
+    expect(fates("ct status & seen-reply == 0 drop")).toEqual(["request dropped"]);
+    expect(fates("ct status & (seen-reply | assured) == seen-reply drop")).toEqual([
+      "request delivered",
+      "reply dropped",
+    ]);
+    expect(fates("ct status and seen-reply != seen-reply drop")).toEqual(["request dropped"]);
+    const status = { ct: { key: "status" } };
+    const rules = (text: string, file: string) =>
+      (parseRulesetFile(text, file).nft ?? []).flatMap((t) =>
+        [...t.chains.values()].flatMap((c) => c.rules.map((r) => r.conditions)),
+      );
+    const json = nftJsonChain("inet", { type: "filter", hook: "forward", prio: 0 }, [
+      [{ match: { op: "==", left: { "&": [status, "dnat"] }, right: "dnat" } }, { accept: null }],
+      [{ match: { op: "==", left: { "&": [status, ["snat", "dnat"]] }, right: "snat" } }, { accept: null }],
+    ]);
+    expect(parseRulesetFile(json, "r.json").diagnostics).toEqual([]);
+    expect(rules(json, "r.json")).toEqual([
+      [{ kind: "ctstatus", mask: 32, values: [32], neg: false }],
+      [{ kind: "ctstatus", mask: 48, values: [16], neg: false }],
+    ]);
+  });
+
   it("shows assured from the ACK that ends a TCP handshake on", () => {
     expect(fates("ct status assured drop", { proto: "tcp" })).toEqual([
       "request delivered",
@@ -234,6 +266,14 @@ describe("nft ct status", () => {
     );
     expect(explainNftRule("ct status dnat accept").en).toContain("a connection conntrack rewrote by DNAT");
     expect(explainNftRule("ct state == established,related accept")["zh-TW"]).toContain("永遠不符合");
+    // The word under a mask: the mask is said, not dropped (it was explained as "exactly dnat" of the whole word).
+    expect(explainNftRule("ct status and dnat == dnat accept").en).toContain(
+      "of the connection's status bits dnat, those on are exactly dnat (ct status)",
+    );
+    expect(explainNftRule("ct status seen-reply / seen-reply,assured drop")["zh-TW"]).toContain(
+      "連線的狀態旗標 seen-reply|assured 之中，有的剛好是 seen-reply（ct status）",
+    );
+    expect(explainNftRule("ct status & dnat == 0 accept").en).toContain("those on are exactly none");
   });
 });
 
