@@ -2012,6 +2012,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   ["keep one element for each key", "每個鍵只保留一個元素"],
   ["write the port's number (e.g. 587 for submission)", "請寫連接埠的號碼（例如 submission 是 587）"],
   [
+    "nft reads a word from a letter as one service name, dashes and all: write the range's first port as a number (22-http, 22-80)",
+    "nft 把以字母開頭的字連同其中的破折號讀成一個服務名稱：請把範圍的第一個連接埠寫成數字（22-http、22-80）",
+  ],
+  [
     "write a value for each part, joined by ' . ' (e.g. 192.0.2.1 . 22)",
     "每個部分都要寫一個值，用 ' . ' 連接（例如 192.0.2.1 . 22）",
   ],

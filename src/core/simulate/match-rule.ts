@@ -18,6 +18,7 @@ import {
   NFT_ICMP_NAMES,
   nftInteger,
   nftPort,
+  nftPortBounds,
   nftProto,
   nftProtoNumber,
   nftSymbol,
@@ -274,6 +275,12 @@ export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean 
     const n = PROTO_KEYS.has(key) ? nftProtoNumber(v) : v;
     const [lo, hi, x] = [e.lo, e.hi, n].map((t) => rangeNumber(t));
     return lo !== undefined && hi !== undefined && x !== undefined && x >= lo && x <= hi;
+  }
+  // `{ 22-http }`: a range nft takes with a service name for its last port.
+  const [first, last] = key.endsWith("port") ? nftPortBounds(e.value) : [];
+  if (last !== undefined) {
+    const [lo, hi, x] = [nftPort(first as string), nftPort(last), Number(v)];
+    return lo !== undefined && hi !== undefined && x >= lo && x <= hi;
   }
   // Symbolic constants as nft prints them: ICMP type names, service names for ports, protocol numbers.
   if (key === "ether saddr" || key === "ether daddr") {

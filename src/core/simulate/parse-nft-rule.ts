@@ -18,7 +18,15 @@ import { paddedMac } from "./match-rule.ts";
 import { parseNatAddressSpec, rangeReversed } from "./nat-address-spec.ts";
 import { natOfData } from "./nat-map-data.ts";
 import { maskedCidr, maskType, maskWordText, outsideMask, readMaskWord } from "./nft-bitmask.ts";
-import { dscpValue, NFT_ICMP_NAMES, nftPort, nftProto, nftSymbol, pktTypeName } from "./nft-names.ts";
+import {
+  dscpValue,
+  NFT_ICMP_NAMES,
+  nftPort,
+  nftPortBounds,
+  nftProto,
+  nftSymbol,
+  pktTypeName,
+} from "./nft-names.ts";
 import { macPrefixMask, prefixLength } from "./nft-prefix-length.ts";
 import { unknownProtocolMessage } from "./nft-protocol-names.ts";
 import { valueFormProblem } from "./nft-value-form.ts";
@@ -694,9 +702,8 @@ function beyondWidth(key: NftKey | undefined, tok: NftToken): NftRuleProblem | u
   const max = key === undefined ? undefined : KEY_MAX[key];
   if (key === undefined || max === undefined || tok.type === "string") return undefined;
   const port = key.endsWith("port");
-  // A service name with a dash (`dhcpv6-client`) is one word, not a range.
-  if (port && servicePort(tok.value) !== undefined) return undefined;
-  const bounds = tok.value.split("-");
+  // A word from a letter is one service name to nft, dashes and all (`ftp-data`; `ssh-http` it refuses).
+  const bounds = port && /^[a-z]/i.test(tok.value) ? [tok.value] : tok.value.split("-");
   if (bounds.length > 2) return undefined;
   let offset = 0;
   for (const b of bounds) {
@@ -707,7 +714,9 @@ function beyondWidth(key: NftKey | undefined, tok: NftToken): NftRuleProblem | u
         offset,
         `'${b}' is not a port or a service name of /etc/services`,
         "Could not resolve service",
-        "write the port's number (e.g. 587 for submission)",
+        /^[a-z].*-/i.test(b)
+          ? "nft reads a word from a letter as one service name, dashes and all: write the range's first port as a number (22-http, 22-80)"
+          : "write the port's number (e.g. 587 for submission)",
       );
     const n = /^(0x[0-9a-f]+|\d+)$/i.test(b) ? Number(b) : undefined;
     if (n !== undefined && n > max)
@@ -829,12 +838,9 @@ function numberOf(text: string): number | undefined {
 
 /** Parses a port (number or service name nft prints) or `lo-hi`. */
 function portRange(text: string): PortRange | undefined {
-  const named = nftPort(text);
-  if (named !== undefined) return named > 65535 ? undefined : { lo: named, hi: named };
-  const parts = text.split("-");
-  if (parts.length > 2) return undefined;
-  const lo = nftPort(parts[0] ?? "");
-  const hi = parts[1] === undefined ? lo : nftPort(parts[1]);
+  const [a, b] = nftPortBounds(text);
+  const lo = nftPort(a as string);
+  const hi = b === undefined ? lo : nftPort(b);
   if (lo === undefined || hi === undefined || lo > 65535 || hi > 65535 || lo > hi) return undefined;
   return { lo, hi };
 }

@@ -164,6 +164,11 @@ function listed(rule: string): string {
   return `table inet t {\n${SETS}\n\tchain c {\n\t\ttype filter hook output priority filter + 10; policy accept;\n\t\t${rule} counter packets 0 bytes 0\n\t}\n}\n`;
 }
 
+/** `rule` alone in an input chain of table `ip t`, on line 4 from column 3. */
+function chainRule(rule: string): string {
+  return `table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\t${rule} accept\n\t}\n}\n`;
+}
+
 /** `nft -j list ruleset` of the same, one rule of `match`. */
 function listedJson(match: object): string {
   const json = JSON.parse(
@@ -360,6 +365,36 @@ describe("ports in hex and octal, as nft reads an nft -f script", () => {
     ]);
     const set = "tcp dport { ssh, submission, ldap, microsoft-ds }";
     expect([587, 389, 445, 22, 25].map((p) => toPort(set, p))).toEqual([true, true, true, true, false]);
+  });
+  it("a range is a number, a dash, then a number or a name; a word from a letter is one name, dashes and all", () => {
+    // review49: nft 1.0.6 took `22-http`, `{ 22-http }` and `10-ftp-data` (ftp-data is port 20).
+    expect([21, 22, 80, 81].map((p) => toPort("tcp dport 22-http", p))).toEqual([false, true, true, false]);
+    expect([21, 22, 80, 81].map((p) => toPort("tcp dport { 22-http, 443 }", p))).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
+    expect([10, 20, 21].map((p) => toPort("tcp dport 10-ftp-data", p))).toEqual([true, true, false]);
+    // It refused `ssh-http`, `ssh-22`, `http-https` and `{ ssh-http }` whole, at the word ("Could not resolve
+    // service: Servname not supported for ai_socktype"): packetwalk had read them as ranges.
+    for (const [rule, column] of [
+      ["tcp dport ssh-http", 13],
+      ["th dport ssh-22", 12],
+      ["udp dport { domain-ntp, 80 }", 15],
+      ["tcp dport != http-https", 16],
+    ] as const) {
+      const d = parseRulesetFile(chainRule(rule), "t.nft").diagnostics;
+      const word = /[a-z]+-[a-z0-9]+/.exec(rule)?.[0];
+      expect(d.map((x) => [x.severity, x.message.split(":")[0], x.position.column, x.hint])).toEqual([
+        [
+          "error",
+          `'${word}' is not a port or a service name of /etc/services`,
+          column,
+          "nft reads a word from a letter as one service name, dashes and all: write the range's first port as a number (22-http, 22-80)",
+        ],
+      ]);
+    }
   });
   it("a name /etc/services does not hold is refused where nft refused it", () => {
     // nft 1.0.6: "Could not resolve service: Servname not supported for ai_socktype", at the name.
