@@ -6,7 +6,7 @@
 import { groupsValue, parseIpv6 } from "../parse/ipv6.ts";
 import { replyTuple, zoneId } from "./conntrack.ts";
 import { CT_ENTRY_KEYS, xtWithoutConnection } from "./ct-break.ts";
-import { CT_STATUS_BITS, CT_STATUS_NAT, ctStatusWord } from "./ct-status.ts";
+import { CT_STATUS_BITS, CT_STATUS_NAT, ctStatusBits, ctStatusWord } from "./ct-status.ts";
 import { flowOffload } from "./flow-offload.ts";
 import { addressInIpCidr, parseIpCidr } from "./ip-address.ts";
 import { ipsetMatches } from "./ipset-match.ts";
@@ -506,6 +506,14 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
         return c.withoutConnection === true && xtWithoutConnection(p, ctx);
       }
       const word = ctStatusWord(p.ct.entry, ctx.natHooks === true);
+      const listed = c.set === undefined ? undefined : ctx.sets?.get(c.set)?.elements;
+      if (listed) {
+        const words = listed.map((e) => (e.kind === "value" ? ctStatusBits(e.value) : undefined));
+        if (words.includes(undefined)) return "unknown";
+        r = words.includes(word);
+        break;
+      }
+      if (c.set !== undefined) return "unknown";
       // With both, the word under the mask is one of the values (`ct status seen-reply / seen-reply,assured`).
       r = c.values
         ? c.values.includes(c.mask === undefined ? word : word & c.mask)

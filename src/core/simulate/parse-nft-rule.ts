@@ -9,7 +9,7 @@
 
 import { isIpv6, parseCidr6 } from "../parse/ipv6.ts";
 import { CT_ADDR_KEYS, ctLoadWords } from "./ct-break.ts";
-import { CT_STATUS_BITS } from "./ct-status.ts";
+import { ctStatusBits } from "./ct-status.ts";
 import { endingWarning } from "./ending-targets.ts";
 import { parseIpCidr } from "./ip-address.ts";
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
@@ -228,20 +228,6 @@ const PROTOCOL_FIELDS = new Set([
   "oiftype",
 ]);
 
-/** The bits of the status names in `w` (`seen-reply|assured`, `(snat`, nft -n's `0xa`), or undefined for a name the model does not keep. */
-function ctStatusBits(w: string | undefined): number | undefined {
-  if (w === undefined) return undefined;
-  if (/^(0x[0-9a-f]+|\d+)$/i.test(w)) return Number(w);
-  let v = 0;
-  for (const name of w.split("|")) {
-    if (name === "" || name === "(" || name === ")") continue;
-    const bit = CT_STATUS_BITS[nftSymbol("ct status", name.replace(/^\(|\)$/g, ""))];
-    if (bit === undefined) return undefined;
-    v |= bit;
-  }
-  return v;
-}
-
 /**
  * `ct status & M == V` (or `and`, `!=`, `eq`, `ne`; `M` a word or `(a | b)`) from `at` (after `&`): the word
  * under the mask is `V`, or is not. nft 1.0.6 took `ct status and dnat == dnat` and lists it `ct status &
@@ -285,6 +271,10 @@ function readCtStatus(
   const op = tokens[k]?.value;
   if (op === "==" || op === "!=" || op === "!") k++;
   if (op === "&" || op === "and") return maskedCtStatus(tokens, at + 1);
+  // `ct status @s`: the word is one of a named set's (`type ct_status`; nft 1.0.6 took it, and `!=`).
+  const named = tokens[k]?.value;
+  if (named?.startsWith("@") && op !== "!")
+    return { condition: { kind: "ctstatus", set: named.slice(1), neg: op === "!=" }, next: k + 1 };
   const bits = ctStatusBits;
   if (tokens[k]?.value === "{") {
     // `{ a, b|c }` (also after `==`): the word is one of the elements.

@@ -83,6 +83,48 @@ describe("nft ct status", () => {
     ]);
   });
 
+  it("looks the whole word up in a named set of type ct_status", () => {
+    // review49: nft 1.0.6 took `ct status @s` and `!= @s` (s of type ct_status; nft -j: `"right": "@s"`),
+    // refused `@s` of type ipv4_addr at 5:13 ("datatype mismatch, expected conntrack status, expression has
+    // type IPv4 address"), `ct state @s` of ct_status at 5:12 and a missing set at 5:13. Kernel 6.18, a ping
+    // over lo in a fresh namespace, input chain: `@{ seen-reply | confirmed }` and `& seen-reply == seen-reply`
+    // counted the reply, `@{ confirmed }` the request and `!= @{ confirmed }` the reply (one packet each).
+    const world = (rule: string, type = "ct_status; elements = { seen-reply | confirmed, assured }") =>
+      textWorld(
+        `table inet t {\n\tset s { type ${type}; }\n\tchain c {\n\t\ttype filter hook input priority filter;\n\t\t${rule}\n\t}\n}\n`,
+      );
+    const run = (rule: string, type?: string) => {
+      const w = world(rule, type);
+      expect(w.ruleset.diagnostics).toEqual([]);
+      const packets = runScenario(w, { from: "host", to: "172.17.0.2", proto: "icmp" }).packets;
+      expect(packets.flatMap((p) => p.unmodelled)).toEqual([]);
+      return packets.map((p) => `${p.direction} ${p.fate.kind}`);
+    };
+    // The reply's word at input is seen-reply|confirmed exactly (no nat chain), as `== seen-reply,confirmed` found.
+    expect(run("ct status @s drop")).toEqual(["request delivered", "reply dropped"]);
+    expect(run("ct status != @s drop")).toEqual(["request delivered", "reply delivered"]);
+    // A set of `confirmed` alone holds no word with seen-reply: the whole word is looked up, not a bit.
+    const confirmed = "ct_status; elements = { confirmed }";
+    expect(run("ct status @s drop", confirmed)).toEqual(["request delivered", "reply delivered"]);
+    expect(run("ct status != @s drop", confirmed)).toEqual(["request delivered", "reply dropped"]);
+    const said = (rule: string, type: string) =>
+      world(rule, type).ruleset.diagnostics.map(
+        (d) => `${d.position.line}:${d.position.column} ${d.message}`,
+      );
+    expect(said("ct status @s drop", "ipv4_addr")).toEqual([
+      "5:13 datatype mismatch, expected conntrack status, expression has type IPv4 address: 'ct status' is looked up in set @s (type ipv4_addr), and nft refuses the rule",
+    ]);
+    expect(said("ct state @s drop", "ct_status")).toEqual([
+      "5:12 datatype mismatch, expected conntrack state, expression has type conntrack status: 'ct state' is looked up in set @s (type ct_status), and nft refuses the rule",
+    ]);
+    expect(said("ct status @nope drop", "ct_status")).toEqual([
+      "5:13 set '@nope' does not exist in table inet t",
+    ]);
+    expect(explainNftRule("ct status != @s drop").en).toContain(
+      "the connection's status word is not exactly one of set @s's (ct status)",
+    );
+  });
+
   it("shows assured from the ACK that ends a TCP handshake on", () => {
     expect(fates("ct status assured drop", { proto: "tcp" })).toEqual([
       "request delivered",
