@@ -1150,7 +1150,7 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "nft-element-form",
     english:
-      /^'(.*)' is not (an IPv4 address or prefix|an IPv6 address or prefix|a MAC address|a mark|an ICMP type|an ICMPv6 type|a packet type|a DSCP|a conntrack state|a conntrack status|a TCP flag): nft refuses it(?: \("(.*)"\))?, and with it the whole file$/s,
+      /^'(.*)' is not (an IPv4 address or prefix|an IPv6 address or prefix|a MAC address|a mark|an ICMP type|an ICMPv6 type|a packet type|a DSCP|a conntrack state|a conntrack status|a TCP flag|a zone): nft refuses it(?: \("(.*)"\))?, and with it the whole file$/s,
     zh: (m) =>
       `'${m[1]}' 不是${afterZh(NOT_A[m[2] as string] as string)}：nft 會拒絕它${m[3] ? `（"${m[3]}"）` : ""}，連帶拒絕整個檔案`,
   },

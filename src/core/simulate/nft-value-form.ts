@@ -85,6 +85,10 @@ function fits(key: string, value: string): boolean | undefined {
     case "meta mark":
     case "ct mark":
       return prefixed(value, 32, (a) => NUMBER.test(a));
+    case "ct zone":
+    case "ct original zone":
+    case "ct reply zone":
+      return NUMBER.test(value);
     case "icmp type":
     case "icmpv6 type":
       return NUMBER.test(value) || NFT_ICMP_NAMES[key]?.[value] !== undefined;
@@ -122,6 +126,13 @@ function formOf(key: string, value: string): ValueForm {
   }
   if (key.startsWith("ether")) return { what: "a MAC address", hint: "write e.g. 02:42:ac:11:00:02" };
   if (key.endsWith("mark")) return { what: "a mark", hint: "write e.g. 0x1" };
+  // nft says so of a word (`x`); of `-1` or `1.5` its parser's syntax error.
+  if (key.endsWith("zone"))
+    return {
+      what: "a zone",
+      ...(/^[a-z]/i.test(value) ? { nft: "Could not parse integer" } : {}),
+      hint: "write a number from 0 to 65535",
+    };
   if (key === "icmpv6 type")
     return {
       what: "an ICMPv6 type",

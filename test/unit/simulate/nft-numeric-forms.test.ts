@@ -281,7 +281,18 @@ describe("text nft refuses stays an error", () => {
   // `meta mark 5-x` "Could not parse packet mark" at `x`, `ip dscp 0x08-0x40` "Value 64 exceeds valid range 0-63" at `0x40`).
   it("a bound that is not a number", () => {
     expect(error("meta mark 5-x")).toEqual(["'x' is not a mark: nft refuses it, and with it the whole file"]);
-    expect(error("ct zone 1-x")).toEqual(["'1-x' is not a zone"]);
+    // review49: nft 1.0.6 said "Could not parse integer" at `x` (4:13 of chainRule), alone as in a set; it
+    // took nothing of `{ 1, x }` either (4:16), which was read as a set holding a zone 'x'.
+    const zone =
+      "'x' is not a zone: nft refuses it (\"Could not parse integer\"), and with it the whole file";
+    expect(error("ct zone 1-x")).toEqual([zone]);
+    const at = (rule: string) =>
+      parseRulesetFile(chainRule(rule), "t.nft").diagnostics.map((d) => `${d.position.column} ${d.message}`);
+    expect(at("ct zone 1-x")).toEqual([`13 ${zone}`]);
+    expect(at("ct zone { 1, x }")).toEqual([`16 ${zone}`]);
+    expect(at("ct original zone y")).toEqual([`20 ${zone.replace("'x'", "'y'")}`]);
+    // `ct zone -1`: "syntax error, unexpected -", not nft's words for a word.
+    expect(at("ct zone -1")).toEqual(["11 '-1' is not a zone: nft refuses it, and with it the whole file"]);
   });
   it("a value past the key's width", () => {
     const past = (key: string, v: string, max: number, nft: string) =>
