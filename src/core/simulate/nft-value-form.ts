@@ -155,14 +155,28 @@ function formOf(key: string, value: string): ValueForm {
 }
 
 /**
+ * Where in `bad` nft's lexer starts the word it refuses in a set, after the address or number it reads
+ * first (nft 1.0.6: `{ 1.2.3.x }` at `.2.3.x`, `{ 1.2.3.4/x }` at `x`, `{ 0xzz }` at `xzz`); 0 when it
+ * refuses the whole word (`1.2.3.256`: "Could not resolve hostname").
+ */
+function lexedAt(key: string, bad: string): number {
+  if (!/^ip [sd]addr$|mark$|zone$/.test(key)) return 0;
+  const addr = /^(\d{1,3}\.){3}\d{1,3}/.exec(bad)?.[0];
+  const rest = addr === undefined ? "" : bad.slice(addr.length);
+  if (addr !== undefined) return /^(\/\d+)?$/.test(rest) ? 0 : addr.length + (rest[0] === "/" ? 1 : 0);
+  const n = /^(0x[0-9a-f]+|\d+)/i.exec(bad)?.[0].length ?? 0;
+  return n < bad.length ? n : 0;
+}
+
+/**
  * The form `value` (a value alone, or an element's part: a value, or a range `lo-hi`) should have had
  * for `key`, when it does not have it; undefined when it fits or `key` is not judged. The bound that
- * does not fit is `bad`; its offset in `value` is `at`.
+ * does not fit is `bad`; its offset in `value` is `at`; nft's column in a set is `lexed` further.
  */
 export function valueFormProblem(
   key: string | undefined,
   value: string,
-): { form: ValueForm; bad: string; at: number } | undefined {
+): { form: ValueForm; bad: string; at: number; lexed: number } | undefined {
   if (key === undefined) return undefined;
   // A placeholder where an address was (`x.x.x.x` reads as a host name): nft finds no such host.
   const redacted = /^ip6? [sd]addr$/.test(key) && isRedactedAddress(value.split("/")[0] as string);
@@ -179,5 +193,5 @@ export function valueFormProblem(
       : dash > 0 && fits(key, value.slice(dash + 1))
         ? first
         : value;
-  return { form: formOf(key, bad), bad, at: value.indexOf(bad) };
+  return { form: formOf(key, bad), bad, at: value.indexOf(bad), lexed: lexedAt(key, bad) };
 }

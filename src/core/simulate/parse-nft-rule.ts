@@ -654,16 +654,16 @@ function pastWidthWords(key: NftKey, bound: number, max: number): string {
  * range 0-4294967295", at `0x100000000`), or for one not of the key's form (`nft-value-form.ts`; a
  * protocol name nft may not resolve is a warning); undefined when it fits, or for a key not judged.
  */
-function valueProblem(key: SetKey | undefined, tok: NftToken): NftRuleProblem | undefined {
-  return (key === "ct status" ? undefined : beyondWidth(key, tok)) ?? formProblem(key, tok);
+function valueProblem(key: SetKey | undefined, tok: NftToken, element = false): NftRuleProblem | undefined {
+  return (key === "ct status" ? undefined : beyondWidth(key, tok)) ?? formProblem(key, tok, element);
 }
 
-/** The problem of value `tok` not of the form of `key`'s values (see `nft-value-form.ts`). */
-function formProblem(key: SetKey | undefined, tok: NftToken): NftRuleProblem | undefined {
+/** The problem of value `tok` not of the form of `key`'s values (see `nft-value-form.ts`); `element`: in a set, at nft's column. */
+function formProblem(key: SetKey | undefined, tok: NftToken, element = false): NftRuleProblem | undefined {
   const found = tok.type === "string" ? undefined : valueFormProblem(key, tok.value);
   if (!found) return undefined;
-  const { form, bad, at } = found;
-  const said = refusal(tok, at, `'${bad}' is not ${form.what}`, form.nft, form.hint);
+  const { form, bad, at, lexed } = found;
+  const said = refusal(tok, at + (element ? lexed : 0), `'${bad}' is not ${form.what}`, form.nft, form.hint);
   return form.warn ? { ...said, severity: "warning", message: unknownProtocolMessage(bad) } : said;
 }
 
@@ -734,7 +734,7 @@ export function elementProblem(
   words: readonly NftToken[],
 ): NftRuleProblem | undefined {
   for (let k = 0; k < words.length; k += 2) {
-    const said = valueProblem(keys[k / 2], words[k] as NftToken);
+    const said = valueProblem(keys[k / 2], words[k] as NftToken, true);
     if (said) return said;
     if (words[k + 1]?.value === ".") continue;
     return k / 2 + 1 < keys.length
