@@ -1522,11 +1522,6 @@ export const MORE_MESSAGES: readonly Known[] = [
       `介面名稱 '${m[1]}' 有 ${m[2]} 個字元，裝置名稱最多 15 個：nft 會拒絕（「String exceeds maximum length of 16」）`,
   },
   {
-    code: "nft-pkttype-name",
-    english: /^'(\S+)' is not a packet type: nft refuses it \("Could not parse packet type"\)$/,
-    zh: (m) => `'${m[1]}' 不是封包類型：nft 會拒絕（「Could not parse packet type」）`,
-  },
-  {
     code: "nft-numgen-mod-zero",
     english:
       /^'(numgen \S+ mod 0)' draws from no value: the kernel refuses the rule \(nft: "Could not process rule: Numerical result out of range"\)$/,
@@ -2485,9 +2480,8 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
     zh: (m) => `例如寫成 '${m[1]} ${m[2]}'`,
   },
   {
-    english: /^write host, broadcast, multicast or other( \(ebtables' otherhost is nft's other\))?$/,
-    zh: (m) =>
-      `請寫 host、broadcast、multicast 或 other${m[1] ? "（ebtables 的 otherhost 在 nft 叫 other）" : ""}`,
+    english: /^write host, unicast, broadcast, multicast or other \(ebtables' otherhost is nft's other\)$/,
+    zh: () => "寫成 host、unicast、broadcast、multicast 或 other（ebtables 的 otherhost 在 nft 叫 other）",
   },
   {
     english: /^count the packet from 0: with --every (\d+), --packet is 0 to (\d+)$/,

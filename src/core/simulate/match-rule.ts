@@ -22,7 +22,7 @@ import {
   nftProto,
   nftProtoNumber,
   nftSymbol,
-  pktTypeName,
+  pktTypeNumber,
 } from "./nft-names.ts";
 import { macPrefixMask, prefixLength } from "./nft-prefix-length.ts";
 import type { RouteResult } from "./route.ts";
@@ -272,7 +272,7 @@ export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean 
   if (e.kind === "prefix") return addressInIpCidr(v, e.cidr);
   if (e.kind === "range") {
     // A packet carries its protocol by name (`tcp`), a range of them is of numbers (`ip protocol 1-6`).
-    const n = PROTO_KEYS.has(key) ? nftProtoNumber(v) : v;
+    const n = PROTO_KEYS.has(key) ? nftProtoNumber(v) : key === "meta pkttype" ? `${pktTypeNumber(v)}` : v;
     const [lo, hi, x] = [e.lo, e.hi, n].map((t) => rangeNumber(t));
     return lo !== undefined && hi !== undefined && x !== undefined && x >= lo && x <= hi;
   }
@@ -290,7 +290,12 @@ export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean 
       ? paddedMac(e.value) === v
       : macMatches(paddedMac(mac as string), macPrefixMask(prefixLength(len)), v);
   }
-  if (key === "meta pkttype") return pktTypeName(e.value) === v;
+  if (key === "meta pkttype") {
+    // `0x1`, `1-3`, `0-other`: nft compares the type's number.
+    const [lo, hi = lo] = e.value.split("-").map(pktTypeNumber);
+    const n = pktTypeNumber(v) as number;
+    return lo !== undefined && hi !== undefined && n >= lo && n <= hi;
+  }
   if (key === "ip dscp" || key === "ip6 dscp") return dscpValue(e.value) === Number(v);
   const icmp = NFT_ICMP_NAMES[key];
   const symbol = icmp

@@ -160,6 +160,12 @@ export function dscpValue(text: string): number | undefined {
 /** `skb->pkt_type` values by number (`meta pkttype 1`), as nft names the four a rule can meet. */
 const PKTTYPES = ["host", "broadcast", "multicast", "other"] as const;
 
+/** A packet type's number (`host` 0 ... `other` 3, `0x1`, `7`), as nft compares it; undefined for another word. */
+export function pktTypeNumber(text: string): number | undefined {
+  const name = pktTypeName(text);
+  return name === undefined ? nftInteger(text) : PKTTYPES.indexOf(name);
+}
+
 /**
  * A packet type in nft's words from nft's or iptables' name (`unicast` is `host`, `otherhost` is
  * `other`, `bcast`/`mcast` the short forms) or a number; undefined for any other word.

@@ -10,7 +10,7 @@
  */
 import { parseIpv6 } from "../parse/ipv6.ts";
 import { parseIpv4 } from "./ipv4.ts";
-import { dscpValue, NFT_ICMP_NAMES, pktTypeName } from "./nft-names.ts";
+import { dscpValue, NFT_ICMP_NAMES } from "./nft-names.ts";
 import { prefixLength } from "./nft-prefix-length.ts";
 import { knownProtocol, UNKNOWN_PROTOCOL_HINT } from "./nft-protocol-names.ts";
 import { isRedactedAddress, REDACTED_ADDRESS_HINT } from "./redacted-address.ts";
@@ -30,6 +30,9 @@ const NUMBER = /^(0x[0-9a-f]+|\d+)$/i;
 const MAC = /^([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}$/i;
 /** A word nft looks up as a host name when it loads the file (it takes it): not judged here. */
 const HOST_NAME = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*$/i;
+
+/** nft 1.0.6's packet type names (`meta pkttype`). */
+const PKTTYPE_NAMES = ["host", "unicast", "broadcast", "multicast", "other"];
 
 /** Flag and state names nft takes (its `|` joins several in one value). */
 const FLAG_NAMES: Readonly<Record<string, readonly string[]>> = {
@@ -93,8 +96,8 @@ function fits(key: string, value: string): boolean | undefined {
     case "icmpv6 type":
       return NUMBER.test(value) || NFT_ICMP_NAMES[key]?.[value] !== undefined;
     case "meta pkttype":
-      // nft takes any number of the byte, beyond the four types it names.
-      return pktTypeName(value) !== undefined || (NUMBER.test(value) && Number(value) <= 255);
+      // nft's names (not iptables' `otherhost`, `bcast`, nor `HOST`), or any number (its width is judged apart).
+      return PKTTYPE_NAMES.includes(value) || NUMBER.test(value);
     case "ip dscp":
     case "ip6 dscp":
       return dscpValue(value) !== undefined;
@@ -145,7 +148,7 @@ function formOf(key: string, value: string): ValueForm {
     return {
       what: "a packet type",
       nft: "Could not parse packet type",
-      hint: "write host, unicast, broadcast, multicast or other",
+      hint: `write host, unicast, broadcast, multicast or other${value === "otherhost" ? " (ebtables' otherhost is nft's other)" : ""}`,
     };
   return {
     what: "a DSCP",
@@ -181,10 +184,12 @@ export function valueFormProblem(
   // A placeholder where an address was (`x.x.x.x` reads as a host name): nft finds no such host.
   const redacted = /^ip6? [sd]addr$/.test(key) && isRedactedAddress(value.split("/")[0] as string);
   if (!redacted && fits(key, value) !== false) return undefined;
-  // A range: each bound on its own (`1.2.3.1-1.2.3.9`, `3-8`, `echo-reply-8`: names may hold a dash).
-  for (let dash = value.indexOf("-"); dash > 0; dash = value.indexOf("-", dash + 1))
+  // A range: each bound on its own (`1.2.3.1-1.2.3.9`, `3-8`, `0-echo-request`: names may hold a dash). A
+  // word from a letter is one name to nft's lexer, dashes and all (nft 1.0.6 refused `host-other`, `cs1-cs3`).
+  const split = /^[a-z][^:]*$/i.test(value) ? -1 : value.indexOf("-");
+  for (let dash = split; dash > 0; dash = value.indexOf("-", dash + 1))
     if (fits(key, value.slice(0, dash)) && fits(key, value.slice(dash + 1))) return undefined;
-  const dash = value.indexOf("-");
+  const dash = split;
   const first = dash > 0 ? value.slice(0, dash) : value;
   // The bound that does not fit, when the other does (`1.2.3.1-1.2.3.x`); else the whole element.
   const bad =

@@ -629,6 +629,8 @@ const LENGTH_KEYS = new Set<NftKey>(["meta length", "ip length", "ip6 length"]);
 /** The largest value nft takes for each numeric key, in a set's element as in a value (its width). */
 const KEY_MAX: Partial<Record<NftKey, number>> = {
   ...RANGE_MAX,
+  // nft 1.0.6: `meta pkttype { 256 }`, "Value 256 exceeds valid range 0-255".
+  "meta pkttype": 255,
   "ip ttl": 255,
   "ip6 hoplimit": 255,
   "tcp dport": 65535,
