@@ -823,6 +823,16 @@ function numberRange(text: string): { lo: number; hi: number } | undefined {
   return m ? { lo: Number(m[1]), hi: Number(m[2]) } : undefined;
 }
 
+/**
+ * A range from a number to a name (`ip dscp 8-cs3`, `icmp type 0-echo-request`: nft 1.0.6 took both, a
+ * word from a letter being one name), as numbers; undefined for another form.
+ */
+function namedRange(key: NftKey, text: string): { lo: number; hi: number } | undefined {
+  const m = /^(0x[0-9a-f]+|\d+)-([a-z][\w-]*)$/i.exec(text);
+  const hi = m && (key.endsWith("dscp") ? dscpValue(m[2] as string) : NFT_ICMP_NAMES[key]?.[m[2] as string]);
+  return m && typeof hi === "number" ? { lo: Number(m[1]), hi } : undefined;
+}
+
 function numberOf(text: string): number | undefined {
   const n = Number(text);
   return Number.isInteger(n) ? n : undefined;
@@ -2177,10 +2187,10 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
     // `meta mark 0x00000005-0x0000000a`, `ct zone 1-5`, `ip dscp 0x08-0x10`, `ip protocol 1-6`: numbers
     // compared (kernel 6.18, see nft-numeric-forms.test.ts), matched as a one-range set like `{ 1-6 }`.
     const max = RANGE_MAX[key];
-    const range = max === undefined ? undefined : numberRange(v);
+    const range = max === undefined ? undefined : (numberRange(v) ?? namedRange(key, v));
     // A bound past the key's width is refused above.
     if (max !== undefined && range && range.hi <= max) {
-      pushSet(key, { elements: [nftValue(v)], neg });
+      pushSet(key, { elements: [{ kind: "range", lo: String(range.lo), hi: String(range.hi) }], neg });
       return;
     }
     switch (key) {

@@ -262,6 +262,14 @@ describe("a range or set of a numeric key matches its numbers", () => {
     expect(both("icmp type 0-8")).toEqual([true, true]);
     expect(both("icmp code 1-3")).toEqual([false, false]);
   });
+  it("a range from a number to a name holds the name's number (DSCP cs2 of tos 0x40, ICMP type 8)", () => {
+    // review49: nft 1.0.6 took `ip dscp 8-cs3` and `icmp type 0-echo-request`; they were read as DSCP 0 and
+    // as no ICMP type.
+    expect(both("ip dscp 8-cs3")).toEqual([true, true]);
+    expect(both("ip dscp 17-cs3")).toEqual([false, false]);
+    expect(both("icmp type 0-echo-request")).toEqual([true, true]);
+    expect(both("icmp type 0-echo-reply")).toEqual([false, false]);
+  });
   it("a hex element equals the decimal mark", () => {
     expect(both("meta mark { 0x00000007 }")).toEqual([true, false]);
     expect(both("ct mark { 0x00000207 }")).toEqual([false, true]);
