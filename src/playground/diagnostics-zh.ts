@@ -1150,7 +1150,7 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "nft-element-form",
     english:
-      /^'(.*)' is not (an IPv4 address or prefix|an IPv6 address or prefix|a MAC address|a mark|an ICMP type|an ICMPv6 type|a packet type|a DSCP|a conntrack state|a conntrack status|a TCP flag): nft refuses it(?: \("(.*)"\))?, and with it the whole file$/s,
+      /^'(.*)' is not (an IPv4 address or prefix|an IPv6 address or prefix|a MAC address|a mark|an ICMP type|an ICMPv6 type|a packet type|a DSCP|a conntrack state|a conntrack status|a TCP flag|a zone): nft refuses it(?: \("(.*)"\))?, and with it the whole file$/s,
     zh: (m) =>
       `'${m[1]}' 不是${afterZh(NOT_A[m[2] as string] as string)}：nft 會拒絕它${m[3] ? `（"${m[3]}"）` : ""}，連帶拒絕整個檔案`,
   },
@@ -1534,11 +1534,6 @@ export const MORE_MESSAGES: readonly Known[] = [
       /^interface name '(.+)' has (\d+) characters, a device's name 15 at most: nft refuses it \("String exceeds maximum length of 16"\)$/,
     zh: (m) =>
       `介面名稱 '${m[1]}' 有 ${m[2]} 個字元，裝置名稱最多 15 個：nft 會拒絕（「String exceeds maximum length of 16」）`,
-  },
-  {
-    code: "nft-pkttype-name",
-    english: /^'(\S+)' is not a packet type: nft refuses it \("Could not parse packet type"\)$/,
-    zh: (m) => `'${m[1]}' 不是封包類型：nft 會拒絕（「Could not parse packet type」）`,
   },
   {
     code: "nft-numgen-mod-zero",
@@ -2026,6 +2021,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   ["keep one element for each key", "每個鍵只保留一個元素"],
   ["write the port's number (e.g. 587 for submission)", "請寫連接埠的號碼（例如 submission 是 587）"],
   [
+    "nft reads a word from a letter as one service name, dashes and all: write the range's first port as a number (22-http, 22-80)",
+    "nft 把以字母開頭的字連同其中的破折號讀成一個服務名稱：請把範圍的第一個連接埠寫成數字（22-http、22-80）",
+  ],
+  [
     "write a value for each part, joined by ' . ' (e.g. 192.0.2.1 . 22)",
     "每個部分都要寫一個值，用 ' . ' 連接（例如 192.0.2.1 . 22）",
   ],
@@ -2500,9 +2499,8 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
     zh: (m) => `例如寫成 '${m[1]} ${m[2]}'`,
   },
   {
-    english: /^write host, broadcast, multicast or other( \(ebtables' otherhost is nft's other\))?$/,
-    zh: (m) =>
-      `請寫 host、broadcast、multicast 或 other${m[1] ? "（ebtables 的 otherhost 在 nft 叫 other）" : ""}`,
+    english: /^write host, unicast, broadcast, multicast or other \(ebtables' otherhost is nft's other\)$/,
+    zh: () => "寫成 host、unicast、broadcast、multicast 或 other（ebtables 的 otherhost 在 nft 叫 other）",
   },
   {
     english: /^count the packet from 0: with --every (\d+), --packet is 0 to (\d+)$/,

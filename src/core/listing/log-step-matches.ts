@@ -360,7 +360,8 @@ function knowledge(
  */
 function readsEntry(c: Condition): boolean {
   if (c.kind === "ct-tuple" || c.kind === "ctmark" || c.kind === "ctproto") return true;
-  if (c.kind === "ctstatus") return c.values !== undefined || ((c.mask ?? 0) & ~CT_STATUS_NAT) !== 0;
+  if (c.kind === "ctstatus")
+    return c.values !== undefined || c.set !== undefined || ((c.mask ?? 0) & ~CT_STATUS_NAT) !== 0;
   return c.kind === "nft-set" && (c.concat ?? [c.key]).some((k) => CT_ENTRY_KEYS.has(k));
 }
 

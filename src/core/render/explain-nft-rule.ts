@@ -264,6 +264,20 @@ function statusNames(word: number): string {
 
 /** `ct status ...`: a bit of the connection's status word, or the whole word. */
 function ctStatus(c: Extract<Condition, { kind: "ctstatus" }>): Pair {
+  if (c.set !== undefined)
+    return [
+      `the connection's status word is${c.neg ? " not" : ""} exactly one of set @${c.set}'s (ct status)`,
+      `連線的狀態值${c.neg ? "不" : ""}完全等於 set @${c.set} 的其中一個（ct status）`,
+    ];
+  // `ct status & (snat|dnat) == snat`, `ct status snat / snat,dnat`: the word under the mask.
+  if (c.values && c.mask !== undefined) {
+    const [m, v] = [statusNames(c.mask), c.values.map(statusNames).join(", ")];
+    const not = c.neg ? " not" : "";
+    return [
+      `of the connection's status bits ${m}, those on are${not} exactly ${v === "0" ? "none" : v} (ct status)`,
+      `連線的狀態旗標 ${m} 之中，有的${c.neg ? "不" : ""}剛好是 ${v === "0" ? "無" : v}（ct status）`,
+    ];
+  }
   if (c.values) {
     const list = c.values.map(statusNames);
     const en = list.length === 1 ? `exactly ${list[0]}` : `exactly one of ${list.join(", ")}`;

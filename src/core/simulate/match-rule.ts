@@ -6,7 +6,7 @@
 import { groupsValue, parseIpv6 } from "../parse/ipv6.ts";
 import { replyTuple, zoneId } from "./conntrack.ts";
 import { CT_ENTRY_KEYS, xtWithoutConnection } from "./ct-break.ts";
-import { CT_STATUS_BITS, CT_STATUS_NAT, ctStatusWord } from "./ct-status.ts";
+import { CT_STATUS_BITS, CT_STATUS_NAT, ctStatusBits, ctStatusWord } from "./ct-status.ts";
 import { flowOffload } from "./flow-offload.ts";
 import { addressInIpCidr, parseIpCidr } from "./ip-address.ts";
 import { ipsetMatches } from "./ipset-match.ts";
@@ -18,10 +18,11 @@ import {
   NFT_ICMP_NAMES,
   nftInteger,
   nftPort,
+  nftPortBounds,
   nftProto,
   nftProtoNumber,
   nftSymbol,
-  pktTypeName,
+  pktTypeNumber,
 } from "./nft-names.ts";
 import { macPrefixMask, prefixLength } from "./nft-prefix-length.ts";
 import type { RouteResult } from "./route.ts";
@@ -271,9 +272,15 @@ export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean 
   if (e.kind === "prefix") return addressInIpCidr(v, e.cidr);
   if (e.kind === "range") {
     // A packet carries its protocol by name (`tcp`), a range of them is of numbers (`ip protocol 1-6`).
-    const n = PROTO_KEYS.has(key) ? nftProtoNumber(v) : v;
+    const n = PROTO_KEYS.has(key) ? nftProtoNumber(v) : key === "meta pkttype" ? `${pktTypeNumber(v)}` : v;
     const [lo, hi, x] = [e.lo, e.hi, n].map((t) => rangeNumber(t));
     return lo !== undefined && hi !== undefined && x !== undefined && x >= lo && x <= hi;
+  }
+  // `{ 22-http }`: a range nft takes with a service name for its last port.
+  const [first, last] = key.endsWith("port") ? nftPortBounds(e.value) : [];
+  if (last !== undefined) {
+    const [lo, hi, x] = [nftPort(first as string), nftPort(last), Number(v)];
+    return lo !== undefined && hi !== undefined && x >= lo && x <= hi;
   }
   // Symbolic constants as nft prints them: ICMP type names, service names for ports, protocol numbers.
   if (key === "ether saddr" || key === "ether daddr") {
@@ -283,7 +290,12 @@ export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean 
       ? paddedMac(e.value) === v
       : macMatches(paddedMac(mac as string), macPrefixMask(prefixLength(len)), v);
   }
-  if (key === "meta pkttype") return pktTypeName(e.value) === v;
+  if (key === "meta pkttype") {
+    // `0x1`, `1-3`, `0-other`: nft compares the type's number.
+    const [lo, hi = lo] = e.value.split("-").map(pktTypeNumber);
+    const n = pktTypeNumber(v) as number;
+    return lo !== undefined && hi !== undefined && n >= lo && n <= hi;
+  }
   if (key === "ip dscp" || key === "ip6 dscp") return dscpValue(e.value) === Number(v);
   const icmp = NFT_ICMP_NAMES[key];
   const symbol = icmp
@@ -499,6 +511,14 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
         return c.withoutConnection === true && xtWithoutConnection(p, ctx);
       }
       const word = ctStatusWord(p.ct.entry, ctx.natHooks === true);
+      const listed = c.set === undefined ? undefined : ctx.sets?.get(c.set)?.elements;
+      if (listed) {
+        const words = listed.map((e) => (e.kind === "value" ? ctStatusBits(e.value) : undefined));
+        if (words.includes(undefined)) return "unknown";
+        r = words.includes(word);
+        break;
+      }
+      if (c.set !== undefined) return "unknown";
       // With both, the word under the mask is one of the values (`ct status seen-reply / seen-reply,assured`).
       r = c.values
         ? c.values.includes(c.mask === undefined ? word : word & c.mask)

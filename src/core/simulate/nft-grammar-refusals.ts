@@ -44,9 +44,6 @@ function logOptions(words: readonly NftToken[], k: number): Map<string, NftToken
   return out;
 }
 
-/** nft 1.0.6's packet type names (`meta pkttype`); ebtables' `otherhost` is its `other`. */
-const PKTTYPES = new Set(["host", "unicast", "broadcast", "multicast", "other"]);
-
 /** The values compared after `words[k]`: one (after `==` or `!=`), or those of `{ a, b }`. */
 function comparedValues(words: readonly NftToken[], k: number): NftToken[] {
   let at = words[k]?.value === "==" || words[k]?.value === "!=" ? k + 1 : k;
@@ -195,25 +192,6 @@ export function grammarRefusal(words: readonly NftToken[]): GrammarRefusal | und
           `interface name '${long.value}' has ${long.value.length} characters, a device's name 15 at most`,
           "String exceeds maximum length of 16",
           "write the name as 'ip link' shows it; a prefix with '*' (\"cali*\") matches the longer ones",
-        );
-    }
-    if (w.value === "pkttype" && words[k - 1]?.value === "meta" && words[k + 1]?.value !== "set") {
-      const odd = comparedValues(words, k + 1).find(
-        // `vmap { … }` and `@set` compare the type elsewhere (review48: nft took both, and lists them).
-        (v) =>
-          v.type === "word" &&
-          !PKTTYPES.has(v.value) &&
-          !/^\d+$/.test(v.value) &&
-          v.value !== "vmap" &&
-          v.value !== "map" &&
-          !v.value.startsWith("@"),
-      );
-      if (odd)
-        return refusal(
-          odd,
-          `'${odd.value}' is not a packet type`,
-          "Could not parse packet type",
-          `write host, broadcast, multicast or other${odd.value === "otherhost" ? " (ebtables' otherhost is nft's other)" : ""}`,
         );
     }
     // `numgen random mod 0`: no value to draw (the kernel: "Numerical result out of range").

@@ -66,6 +66,16 @@ export function nftPort(text: string): number | undefined {
   return nftInteger(text) ?? servicePort(text);
 }
 
+/**
+ * A port word's bounds as nft's lexer splits them: a word from a letter is one service name, dashes and
+ * all (nft 1.0.6 took `ftp-data` and `22-http` and refused `ssh-http`: "Could not resolve service"), and
+ * a number may be followed by `-` and the range's last port.
+ */
+export function nftPortBounds(text: string): string[] {
+  const m = /^(0x[0-9a-f]+|\d+)-(.+)$/i.exec(text);
+  return m ? [m[1] as string, m[2] as string] : [text];
+}
+
 /** A protocol word (`tcp`, `6`, `ipv6-icmp`) as the name the simulator's packets carry. */
 export function nftProto(text: string): string {
   return (
@@ -149,6 +159,12 @@ export function dscpValue(text: string): number | undefined {
 
 /** `skb->pkt_type` values by number (`meta pkttype 1`), as nft names the four a rule can meet. */
 const PKTTYPES = ["host", "broadcast", "multicast", "other"] as const;
+
+/** A packet type's number (`host` 0 ... `other` 3, `0x1`, `7`), as nft compares it; undefined for another word. */
+export function pktTypeNumber(text: string): number | undefined {
+  const name = pktTypeName(text);
+  return name === undefined ? nftInteger(text) : PKTTYPES.indexOf(name);
+}
 
 /**
  * A packet type in nft's words from nft's or iptables' name (`unicast` is `host`, `otherhost` is

@@ -30,6 +30,7 @@ import {
   headerFamily,
   parseNftRule,
   prependCondition,
+  type SetKey,
   setTypeKeys,
 } from "./parse-nft-rule.ts";
 import { reversedRange } from "./reversed-range.ts";
@@ -1455,27 +1456,29 @@ function checkReferences(
           );
         const guards: { at: number; family: 4 | 6 }[] = [];
         rule.conditions = rule.conditions.map((c, k) => {
-          if (c.kind !== "nft-set" || !c.set) return c;
-          const set = table.sets?.get(c.set);
+          const name = c.kind === "nft-set" || c.kind === "ctstatus" ? c.set : undefined;
+          if (name === undefined) return c;
+          const keys: SetKey[] = c.kind === "nft-set" ? (c.concat ?? [c.key]) : ["ct status"];
+          const set = table.sets?.get(name);
           if (!set)
             err(
-              setAt(rule, c.set) ?? ruleAt(rule),
-              `set '@${c.set}' does not exist in table ${table.family} ${table.name}`,
+              setAt(rule, name) ?? ruleAt(rule),
+              `set '@${name}' does not exist in table ${table.family} ${table.name}`,
               "declare it with 'set NAME { type ...; }'",
             );
-          const mismatch = set && datatypeMismatch(c.concat ?? [c.key], set.type, "set");
+          const mismatch = set && datatypeMismatch(keys, set.type, "set");
           if (mismatch)
             err(
-              setAt(rule, c.set) ?? { line: rule.line, column: columnOf(rule) },
-              `${mismatch}: '${(c.concat ?? [c.key]).join(" . ")}' is looked up in ${set.kind} @${c.set} (type ${set.type}), and nft refuses the rule`,
-              `look it up with a key of the ${set.kind}'s type, or declare the ${set.kind} with 'typeof ${(c.concat ?? [c.key]).join(" . ")}'`,
+              setAt(rule, name) ?? { line: rule.line, column: columnOf(rule) },
+              `${mismatch}: '${keys.join(" . ")}' is looked up in ${set.kind} @${name} (type ${set.type}), and nft refuses the rule`,
+              `look it up with a key of the ${set.kind}'s type, or declare the ${set.kind} with 'typeof ${keys.join(" . ")}'`,
             );
           if (!set?.dynamic) return c;
           // Filled by the rules as packets pass: whether this packet's key is in it is chance.
-          const text = `${(c.concat ?? [c.key]).join(" . ")} ${c.neg ? "!= " : ""}@${c.set}`;
+          const text = `${keys.join(" . ")} ${c.neg ? "!= " : ""}@${name}`;
           err(
             { line: rule.line, column: columnOf(rule) },
-            `match '${text}' on dynamic set @${c.set} is not modelled`,
+            `match '${text}' on dynamic set @${name} is not modelled`,
             STATE_HINT,
             "warning",
           );

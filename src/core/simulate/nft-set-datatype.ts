@@ -5,8 +5,7 @@
  * datatypes known here are compared; an unknown one (integers, `typeof` of an unlisted expression)
  * is never called a mismatch.
  */
-import { setTypeKeys } from "./parse-nft-rule.ts";
-import type { NftKey } from "./ruleset.ts";
+import { type SetKey, setTypeKeys } from "./parse-nft-rule.ts";
 
 /** nft's datatype names and how nft describes them in its errors. */
 const DESCRIBED: Readonly<Record<string, string>> = {
@@ -20,6 +19,7 @@ const DESCRIBED: Readonly<Record<string, string>> = {
   nf_proto: "netfilter protocol",
   mark: "packet mark",
   ct_state: "conntrack state",
+  ct_status: "conntrack status",
   ct_dir: "conntrack direction",
   pkt_type: "packet type",
   icmp_type: "ICMP type",
@@ -32,7 +32,7 @@ const DESCRIBED: Readonly<Record<string, string>> = {
 };
 
 /** The datatype of each key whose datatype does not depend on the table's family. */
-const KEY_TYPES: Partial<Record<NftKey, string>> = {
+const KEY_TYPES: Partial<Record<SetKey, string>> = {
   iifname: "ifname",
   oifname: "ifname",
   "ip saddr": "ipv4_addr",
@@ -58,6 +58,7 @@ const KEY_TYPES: Partial<Record<NftKey, string>> = {
   "icmp code": "icmp_code",
   "icmpv6 code": "icmpv6_code",
   "ct state": "ct_state",
+  "ct status": "ct_status",
   "ct direction": "ct_dir",
   "meta mark": "mark",
   "ct mark": "mark",
@@ -71,7 +72,7 @@ const KEY_TYPES: Partial<Record<NftKey, string>> = {
 };
 
 /** The datatype of `key`; undefined when not one of those compared here. */
-export function keyDatatype(key: NftKey): string | undefined {
+export function keyDatatype(key: SetKey): string | undefined {
   return KEY_TYPES[key];
 }
 
@@ -88,8 +89,7 @@ export function setDatatypes(type: string): (string | undefined)[] {
     const name = part.trim();
     if (DESCRIBED[name]) return name;
     const key = setTypeKeys(name)[0];
-    // `ct status` sets hold no address: no family to compare.
-    return key && key !== "ct status" ? keyDatatype(key) : undefined;
+    return key ? keyDatatype(key) : undefined;
   });
 }
 
@@ -105,7 +105,7 @@ function describe(types: readonly (string | undefined)[]): string {
  * `map` for `KEY vmap @m` / `KEY map @m`.
  */
 export function datatypeMismatch(
-  keys: readonly NftKey[],
+  keys: readonly SetKey[],
   type: string,
   lookup: "set" | "map",
 ): string | undefined {

@@ -10,7 +10,7 @@
  */
 import { parseIpv6 } from "../parse/ipv6.ts";
 import { parseIpv4 } from "./ipv4.ts";
-import { dscpValue, NFT_ICMP_NAMES, pktTypeName } from "./nft-names.ts";
+import { dscpValue, NFT_ICMP_NAMES } from "./nft-names.ts";
 import { prefixLength } from "./nft-prefix-length.ts";
 import { knownProtocol, UNKNOWN_PROTOCOL_HINT } from "./nft-protocol-names.ts";
 import { isRedactedAddress, REDACTED_ADDRESS_HINT } from "./redacted-address.ts";
@@ -30,6 +30,9 @@ const NUMBER = /^(0x[0-9a-f]+|\d+)$/i;
 const MAC = /^([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}$/i;
 /** A word nft looks up as a host name when it loads the file (it takes it): not judged here. */
 const HOST_NAME = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*$/i;
+
+/** nft 1.0.6's packet type names (`meta pkttype`). */
+const PKTTYPE_NAMES = ["host", "unicast", "broadcast", "multicast", "other"];
 
 /** Flag and state names nft takes (its `|` joins several in one value). */
 const FLAG_NAMES: Readonly<Record<string, readonly string[]>> = {
@@ -85,12 +88,16 @@ function fits(key: string, value: string): boolean | undefined {
     case "meta mark":
     case "ct mark":
       return prefixed(value, 32, (a) => NUMBER.test(a));
+    case "ct zone":
+    case "ct original zone":
+    case "ct reply zone":
+      return NUMBER.test(value);
     case "icmp type":
     case "icmpv6 type":
       return NUMBER.test(value) || NFT_ICMP_NAMES[key]?.[value] !== undefined;
     case "meta pkttype":
-      // nft takes any number of the byte, beyond the four types it names.
-      return pktTypeName(value) !== undefined || (NUMBER.test(value) && Number(value) <= 255);
+      // nft's names (not iptables' `otherhost`, `bcast`, nor `HOST`), or any number (its width is judged apart).
+      return PKTTYPE_NAMES.includes(value) || NUMBER.test(value);
     case "ip dscp":
     case "ip6 dscp":
       return dscpValue(value) !== undefined;
@@ -122,6 +129,13 @@ function formOf(key: string, value: string): ValueForm {
   }
   if (key.startsWith("ether")) return { what: "a MAC address", hint: "write e.g. 02:42:ac:11:00:02" };
   if (key.endsWith("mark")) return { what: "a mark", hint: "write e.g. 0x1" };
+  // nft says so of a word (`x`); of `-1` or `1.5` its parser's syntax error.
+  if (key.endsWith("zone"))
+    return {
+      what: "a zone",
+      ...(/^[a-z]/i.test(value) ? { nft: "Could not parse integer" } : {}),
+      hint: "write a number from 0 to 65535",
+    };
   if (key === "icmpv6 type")
     return {
       what: "an ICMPv6 type",
@@ -134,7 +148,7 @@ function formOf(key: string, value: string): ValueForm {
     return {
       what: "a packet type",
       nft: "Could not parse packet type",
-      hint: "write host, unicast, broadcast, multicast or other",
+      hint: `write host, unicast, broadcast, multicast or other${value === "otherhost" ? " (ebtables' otherhost is nft's other)" : ""}`,
     };
   return {
     what: "a DSCP",
@@ -144,22 +158,38 @@ function formOf(key: string, value: string): ValueForm {
 }
 
 /**
+ * Where in `bad` nft's lexer starts the word it refuses in a set, after the address or number it reads
+ * first (nft 1.0.6: `{ 1.2.3.x }` at `.2.3.x`, `{ 1.2.3.4/x }` at `x`, `{ 0xzz }` at `xzz`); 0 when it
+ * refuses the whole word (`1.2.3.256`: "Could not resolve hostname").
+ */
+function lexedAt(key: string, bad: string): number {
+  if (!/^ip [sd]addr$|mark$|zone$/.test(key)) return 0;
+  const addr = /^(\d{1,3}\.){3}\d{1,3}/.exec(bad)?.[0];
+  const rest = addr === undefined ? "" : bad.slice(addr.length);
+  if (addr !== undefined) return /^(\/\d+)?$/.test(rest) ? 0 : addr.length + (rest[0] === "/" ? 1 : 0);
+  const n = /^(0x[0-9a-f]+|\d+)/i.exec(bad)?.[0].length ?? 0;
+  return n < bad.length ? n : 0;
+}
+
+/**
  * The form `value` (a value alone, or an element's part: a value, or a range `lo-hi`) should have had
  * for `key`, when it does not have it; undefined when it fits or `key` is not judged. The bound that
- * does not fit is `bad`; its offset in `value` is `at`.
+ * does not fit is `bad`; its offset in `value` is `at`; nft's column in a set is `lexed` further.
  */
 export function valueFormProblem(
   key: string | undefined,
   value: string,
-): { form: ValueForm; bad: string; at: number } | undefined {
+): { form: ValueForm; bad: string; at: number; lexed: number } | undefined {
   if (key === undefined) return undefined;
   // A placeholder where an address was (`x.x.x.x` reads as a host name): nft finds no such host.
   const redacted = /^ip6? [sd]addr$/.test(key) && isRedactedAddress(value.split("/")[0] as string);
   if (!redacted && fits(key, value) !== false) return undefined;
-  // A range: each bound on its own (`1.2.3.1-1.2.3.9`, `3-8`, `echo-reply-8`: names may hold a dash).
-  for (let dash = value.indexOf("-"); dash > 0; dash = value.indexOf("-", dash + 1))
+  // A range: each bound on its own (`1.2.3.1-1.2.3.9`, `3-8`, `0-echo-request`: names may hold a dash). A
+  // word from a letter is one name to nft's lexer, dashes and all (nft 1.0.6 refused `host-other`, `cs1-cs3`).
+  const split = /^[a-z][^:]*$/i.test(value) ? -1 : value.indexOf("-");
+  for (let dash = split; dash > 0; dash = value.indexOf("-", dash + 1))
     if (fits(key, value.slice(0, dash)) && fits(key, value.slice(dash + 1))) return undefined;
-  const dash = value.indexOf("-");
+  const dash = split;
   const first = dash > 0 ? value.slice(0, dash) : value;
   // The bound that does not fit, when the other does (`1.2.3.1-1.2.3.x`); else the whole element.
   const bad =
@@ -168,5 +198,5 @@ export function valueFormProblem(
       : dash > 0 && fits(key, value.slice(dash + 1))
         ? first
         : value;
-  return { form: formOf(key, bad), bad, at: value.indexOf(bad) };
+  return { form: formOf(key, bad), bad, at: value.indexOf(bad), lexed: lexedAt(key, bad) };
 }

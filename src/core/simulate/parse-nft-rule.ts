@@ -9,7 +9,7 @@
 
 import { isIpv6, parseCidr6 } from "../parse/ipv6.ts";
 import { CT_ADDR_KEYS, ctLoadWords } from "./ct-break.ts";
-import { CT_STATUS_BITS } from "./ct-status.ts";
+import { ctStatusBits } from "./ct-status.ts";
 import { endingWarning } from "./ending-targets.ts";
 import { parseIpCidr } from "./ip-address.ts";
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
@@ -18,7 +18,15 @@ import { paddedMac } from "./match-rule.ts";
 import { parseNatAddressSpec, rangeReversed } from "./nat-address-spec.ts";
 import { natOfData } from "./nat-map-data.ts";
 import { maskedCidr, maskType, maskWordText, outsideMask, readMaskWord } from "./nft-bitmask.ts";
-import { dscpValue, NFT_ICMP_NAMES, nftPort, nftProto, nftSymbol, pktTypeName } from "./nft-names.ts";
+import {
+  dscpValue,
+  NFT_ICMP_NAMES,
+  nftPort,
+  nftPortBounds,
+  nftProto,
+  nftSymbol,
+  pktTypeName,
+} from "./nft-names.ts";
 import { macPrefixMask, prefixLength } from "./nft-prefix-length.ts";
 import { unknownProtocolMessage } from "./nft-protocol-names.ts";
 import { valueFormProblem } from "./nft-value-form.ts";
@@ -221,6 +229,33 @@ const PROTOCOL_FIELDS = new Set([
 ]);
 
 /**
+ * `ct status & M == V` (or `and`, `!=`, `eq`, `ne`; `M` a word or `(a | b)`) from `at` (after `&`): the word
+ * under the mask is `V`, or is not. nft 1.0.6 took `ct status and dnat == dnat` and lists it `ct status &
+ * dnat == dnat` (`& dnat != 0` it lists `ct status dnat`). Undefined for another comparison (`> 0x0`).
+ */
+function maskedCtStatus(
+  tokens: readonly NftToken[],
+  at: number,
+): { condition: Extract<Condition, { kind: "ctstatus" }>; next: number } | undefined {
+  let mask = 0;
+  let k = at;
+  for (; tokens[k] && !/^(==|!=|eq|ne)$/.test(tokens[k]?.value as string); k++) {
+    const bits = ctStatusBits(tokens[k]?.value);
+    if (bits === undefined || k > at + 6) return undefined;
+    mask |= bits;
+  }
+  const neg = tokens[k]?.value === "!=" || tokens[k]?.value === "ne";
+  let value = ctStatusBits(tokens[++k]?.value);
+  if (value === undefined || mask === 0) return undefined;
+  for (; tokens[k + 1]?.value === "|" && tokens[k + 2]; k += 2) {
+    const more = ctStatusBits(tokens[k + 2]?.value);
+    if (more === undefined) return undefined;
+    value |= more;
+  }
+  return { condition: { kind: "ctstatus", mask, values: [value], neg }, next: k + 1 };
+}
+
+/**
  * `ct status ...` from `at` (after the two words): any of the bits (`seen-reply,assured`,
  * `seen-reply|assured`), none of them (`! assured`), the whole word equal or not (`== seen-reply,confirmed`,
  * `!= dnat`: nft 1.0.6 compiles these to an exact compare, and lists `==` as `seen-reply | confirmed`,
@@ -235,18 +270,12 @@ function readCtStatus(
   let k = at;
   const op = tokens[k]?.value;
   if (op === "==" || op === "!=" || op === "!") k++;
-  /** One word's bits (`seen-reply|assured`, nft -n's `0xa`), or undefined when a name is not one the model keeps. */
-  const bits = (w: string | undefined): number | undefined => {
-    if (w === undefined) return undefined;
-    if (/^0x[0-9a-f]+$/i.test(w)) return Number.parseInt(w, 16);
-    let v = 0;
-    for (const name of w.split("|")) {
-      const bit = CT_STATUS_BITS[nftSymbol("ct status", name)];
-      if (bit === undefined) return undefined;
-      v |= bit;
-    }
-    return v;
-  };
+  if (op === "&" || op === "and") return maskedCtStatus(tokens, at + 1);
+  // `ct status @s`: the word is one of a named set's (`type ct_status`; nft 1.0.6 took it, and `!=`).
+  const named = tokens[k]?.value;
+  if (named?.startsWith("@") && op !== "!")
+    return { condition: { kind: "ctstatus", set: named.slice(1), neg: op === "!=" }, next: k + 1 };
+  const bits = ctStatusBits;
   if (tokens[k]?.value === "{") {
     // `{ a, b|c }` (also after `==`): the word is one of the elements.
     const values: number[] = [];
@@ -600,6 +629,8 @@ const LENGTH_KEYS = new Set<NftKey>(["meta length", "ip length", "ip6 length"]);
 /** The largest value nft takes for each numeric key, in a set's element as in a value (its width). */
 const KEY_MAX: Partial<Record<NftKey, number>> = {
   ...RANGE_MAX,
+  // nft 1.0.6: `meta pkttype { 256 }`, "Value 256 exceeds valid range 0-255".
+  "meta pkttype": 255,
   "ip ttl": 255,
   "ip6 hoplimit": 255,
   "tcp dport": 65535,
@@ -625,16 +656,16 @@ function pastWidthWords(key: NftKey, bound: number, max: number): string {
  * range 0-4294967295", at `0x100000000`), or for one not of the key's form (`nft-value-form.ts`; a
  * protocol name nft may not resolve is a warning); undefined when it fits, or for a key not judged.
  */
-function valueProblem(key: SetKey | undefined, tok: NftToken): NftRuleProblem | undefined {
-  return (key === "ct status" ? undefined : beyondWidth(key, tok)) ?? formProblem(key, tok);
+function valueProblem(key: SetKey | undefined, tok: NftToken, element = false): NftRuleProblem | undefined {
+  return (key === "ct status" ? undefined : beyondWidth(key, tok)) ?? formProblem(key, tok, element);
 }
 
-/** The problem of value `tok` not of the form of `key`'s values (see `nft-value-form.ts`). */
-function formProblem(key: SetKey | undefined, tok: NftToken): NftRuleProblem | undefined {
+/** The problem of value `tok` not of the form of `key`'s values (see `nft-value-form.ts`); `element`: in a set, at nft's column. */
+function formProblem(key: SetKey | undefined, tok: NftToken, element = false): NftRuleProblem | undefined {
   const found = tok.type === "string" ? undefined : valueFormProblem(key, tok.value);
   if (!found) return undefined;
-  const { form, bad, at } = found;
-  const said = refusal(tok, at, `'${bad}' is not ${form.what}`, form.nft, form.hint);
+  const { form, bad, at, lexed } = found;
+  const said = refusal(tok, at + (element ? lexed : 0), `'${bad}' is not ${form.what}`, form.nft, form.hint);
   return form.warn ? { ...said, severity: "warning", message: unknownProtocolMessage(bad) } : said;
 }
 
@@ -663,9 +694,8 @@ function beyondWidth(key: NftKey | undefined, tok: NftToken): NftRuleProblem | u
   const max = key === undefined ? undefined : KEY_MAX[key];
   if (key === undefined || max === undefined || tok.type === "string") return undefined;
   const port = key.endsWith("port");
-  // A service name with a dash (`dhcpv6-client`) is one word, not a range.
-  if (port && servicePort(tok.value) !== undefined) return undefined;
-  const bounds = tok.value.split("-");
+  // A word from a letter is one service name to nft, dashes and all (`ftp-data`; `ssh-http` it refuses).
+  const bounds = port && /^[a-z]/i.test(tok.value) ? [tok.value] : tok.value.split("-");
   if (bounds.length > 2) return undefined;
   let offset = 0;
   for (const b of bounds) {
@@ -676,7 +706,9 @@ function beyondWidth(key: NftKey | undefined, tok: NftToken): NftRuleProblem | u
         offset,
         `'${b}' is not a port or a service name of /etc/services`,
         "Could not resolve service",
-        "write the port's number (e.g. 587 for submission)",
+        /^[a-z].*-/i.test(b)
+          ? "nft reads a word from a letter as one service name, dashes and all: write the range's first port as a number (22-http, 22-80)"
+          : "write the port's number (e.g. 587 for submission)",
       );
     const n = /^(0x[0-9a-f]+|\d+)$/i.test(b) ? Number(b) : undefined;
     if (n !== undefined && n > max)
@@ -704,7 +736,7 @@ export function elementProblem(
   words: readonly NftToken[],
 ): NftRuleProblem | undefined {
   for (let k = 0; k < words.length; k += 2) {
-    const said = valueProblem(keys[k / 2], words[k] as NftToken);
+    const said = valueProblem(keys[k / 2], words[k] as NftToken, true);
     if (said) return said;
     if (words[k + 1]?.value === ".") continue;
     return k / 2 + 1 < keys.length
@@ -791,6 +823,16 @@ function numberRange(text: string): { lo: number; hi: number } | undefined {
   return m ? { lo: Number(m[1]), hi: Number(m[2]) } : undefined;
 }
 
+/**
+ * A range from a number to a name (`ip dscp 8-cs3`, `icmp type 0-echo-request`: nft 1.0.6 took both, a
+ * word from a letter being one name), as numbers; undefined for another form.
+ */
+function namedRange(key: NftKey, text: string): { lo: number; hi: number } | undefined {
+  const m = /^(0x[0-9a-f]+|\d+)-([a-z][\w-]*)$/i.exec(text);
+  const hi = m && (key.endsWith("dscp") ? dscpValue(m[2] as string) : NFT_ICMP_NAMES[key]?.[m[2] as string]);
+  return m && typeof hi === "number" ? { lo: Number(m[1]), hi } : undefined;
+}
+
 function numberOf(text: string): number | undefined {
   const n = Number(text);
   return Number.isInteger(n) ? n : undefined;
@@ -798,12 +840,9 @@ function numberOf(text: string): number | undefined {
 
 /** Parses a port (number or service name nft prints) or `lo-hi`. */
 function portRange(text: string): PortRange | undefined {
-  const named = nftPort(text);
-  if (named !== undefined) return named > 65535 ? undefined : { lo: named, hi: named };
-  const parts = text.split("-");
-  if (parts.length > 2) return undefined;
-  const lo = nftPort(parts[0] ?? "");
-  const hi = parts[1] === undefined ? lo : nftPort(parts[1]);
+  const [a, b] = nftPortBounds(text);
+  const lo = nftPort(a as string);
+  const hi = b === undefined ? lo : nftPort(b);
   if (lo === undefined || hi === undefined || lo > 65535 || hi > 65535 || lo > hi) return undefined;
   return { lo, hi };
 }
@@ -2148,10 +2187,10 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
     // `meta mark 0x00000005-0x0000000a`, `ct zone 1-5`, `ip dscp 0x08-0x10`, `ip protocol 1-6`: numbers
     // compared (kernel 6.18, see nft-numeric-forms.test.ts), matched as a one-range set like `{ 1-6 }`.
     const max = RANGE_MAX[key];
-    const range = max === undefined ? undefined : numberRange(v);
+    const range = max === undefined ? undefined : (numberRange(v) ?? namedRange(key, v));
     // A bound past the key's width is refused above.
     if (max !== undefined && range && range.hi <= max) {
-      pushSet(key, { elements: [nftValue(v)], neg });
+      pushSet(key, { elements: [{ kind: "range", lo: String(range.lo), hi: String(range.hi) }], neg });
       return;
     }
     switch (key) {

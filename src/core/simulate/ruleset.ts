@@ -110,6 +110,8 @@ export type Condition =
       kind: "ctstatus";
       mask?: number;
       values?: number[];
+      /** `ct status @s`: the word is one of named set `s`'s (`!= @s`: none of them). */
+      set?: string;
       neg: boolean;
       withoutConnection?: true;
       xt?: true;

@@ -57,6 +57,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\ttcp dport 99999 accept\n\t\tmeta mark { 0x100000000 } accept\n\t\ttcp dport bogus accept\n\t\tip ttl x accept\n\t}\n}\n",
   ],
   [
+    "a range of service names nft reads as one name, and a zone that is no number",
+    "rules",
+    "table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\ttcp dport ssh-http3 accept\n\t\tct zone 1-x3 accept\n\t}\n}\n",
+  ],
+  [
     "a concatenated set's element of one value, and a misspelt TCP flag written alone",
     "rules",
     "table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tip saddr . tcp dport { 1.2.3.4 } accept\n\t\ttcp flags bogus drop\n\t}\n}\n",

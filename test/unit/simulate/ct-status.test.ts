@@ -51,6 +51,80 @@ describe("nft ct status", () => {
     expect(fates("ct status seen-reply|assured drop")).toEqual(["request delivered", "reply dropped"]);
   });
 
+  it("reads a masked test, with '&' or 'and' before a status word, as the flag test it is", () => {
+    // review49: nft 1.0.6 took `ct status and dnat == dnat` (no dnat statement) and listed it
+    // `ct status & dnat == dnat`; `& dnat != 0` it listed `ct status dnat`, `& dnat == 0` `ct status ! dnat`,
+    // `& (snat|dnat) == snat` `ct status snat / snat,dnat`, and nft -j wrote each with its `&` and op.
+    expect(fates("ct status and snat == snat drop")).toEqual(fates("ct status snat drop"));
+    expect(fates("ct status & seen-reply == seen-reply drop")).toEqual([
+      "request delivered",
+      "reply dropped",
+    ]);
+    expect(fates("ct status and seen-reply != 0 drop")).toEqual(["request delivered", "reply dropped"]);
+    expect(fates("ct status & seen-reply == 0 drop")).toEqual(["request dropped"]);
+    expect(fates("ct status & (seen-reply | assured) == seen-reply drop")).toEqual([
+      "request delivered",
+      "reply dropped",
+    ]);
+    expect(fates("ct status and seen-reply != seen-reply drop")).toEqual(["request dropped"]);
+    const status = { ct: { key: "status" } };
+    const rules = (text: string, file: string) =>
+      (parseRulesetFile(text, file).nft ?? []).flatMap((t) =>
+        [...t.chains.values()].flatMap((c) => c.rules.map((r) => r.conditions)),
+      );
+    const json = nftJsonChain("inet", { type: "filter", hook: "forward", prio: 0 }, [
+      [{ match: { op: "==", left: { "&": [status, "dnat"] }, right: "dnat" } }, { accept: null }],
+      [{ match: { op: "==", left: { "&": [status, ["snat", "dnat"]] }, right: "snat" } }, { accept: null }],
+    ]);
+    expect(parseRulesetFile(json, "r.json").diagnostics).toEqual([]);
+    expect(rules(json, "r.json")).toEqual([
+      [{ kind: "ctstatus", mask: 32, values: [32], neg: false }],
+      [{ kind: "ctstatus", mask: 48, values: [16], neg: false }],
+    ]);
+  });
+
+  it("looks the whole word up in a named set of type ct_status", () => {
+    // review49: nft 1.0.6 took `ct status @s` and `!= @s` (s of type ct_status; nft -j: `"right": "@s"`),
+    // refused `@s` of type ipv4_addr at 5:13 ("datatype mismatch, expected conntrack status, expression has
+    // type IPv4 address"), `ct state @s` of ct_status at 5:12 and a missing set at 5:13. Kernel 6.18, a ping
+    // over lo in a fresh namespace, input chain: `@{ seen-reply | confirmed }` and `& seen-reply == seen-reply`
+    // counted the reply, `@{ confirmed }` the request and `!= @{ confirmed }` the reply (one packet each).
+    const world = (rule: string, type = "ct_status; elements = { seen-reply | confirmed, assured }") =>
+      textWorld(
+        `table inet t {\n\tset s { type ${type}; }\n\tchain c {\n\t\ttype filter hook input priority filter;\n\t\t${rule}\n\t}\n}\n`,
+      );
+    const run = (rule: string, type?: string) => {
+      const w = world(rule, type);
+      expect(w.ruleset.diagnostics).toEqual([]);
+      const packets = runScenario(w, { from: "host", to: "172.17.0.2", proto: "icmp" }).packets;
+      expect(packets.flatMap((p) => p.unmodelled)).toEqual([]);
+      return packets.map((p) => `${p.direction} ${p.fate.kind}`);
+    };
+    // The reply's word at input is seen-reply|confirmed exactly (no nat chain), as `== seen-reply,confirmed` found.
+    expect(run("ct status @s drop")).toEqual(["request delivered", "reply dropped"]);
+    expect(run("ct status != @s drop")).toEqual(["request delivered", "reply delivered"]);
+    // A set of `confirmed` alone holds no word with seen-reply: the whole word is looked up, not a bit.
+    const confirmed = "ct_status; elements = { confirmed }";
+    expect(run("ct status @s drop", confirmed)).toEqual(["request delivered", "reply delivered"]);
+    expect(run("ct status != @s drop", confirmed)).toEqual(["request delivered", "reply dropped"]);
+    const said = (rule: string, type: string) =>
+      world(rule, type).ruleset.diagnostics.map(
+        (d) => `${d.position.line}:${d.position.column} ${d.message}`,
+      );
+    expect(said("ct status @s drop", "ipv4_addr")).toEqual([
+      "5:13 datatype mismatch, expected conntrack status, expression has type IPv4 address: 'ct status' is looked up in set @s (type ipv4_addr), and nft refuses the rule",
+    ]);
+    expect(said("ct state @s drop", "ct_status")).toEqual([
+      "5:12 datatype mismatch, expected conntrack state, expression has type conntrack status: 'ct state' is looked up in set @s (type ct_status), and nft refuses the rule",
+    ]);
+    expect(said("ct status @nope drop", "ct_status")).toEqual([
+      "5:13 set '@nope' does not exist in table inet t",
+    ]);
+    expect(explainNftRule("ct status != @s drop").en).toContain(
+      "the connection's status word is not exactly one of set @s's (ct status)",
+    );
+  });
+
   it("shows assured from the ACK that ends a TCP handshake on", () => {
     expect(fates("ct status assured drop", { proto: "tcp" })).toEqual([
       "request delivered",
@@ -234,6 +308,14 @@ describe("nft ct status", () => {
     );
     expect(explainNftRule("ct status dnat accept").en).toContain("a connection conntrack rewrote by DNAT");
     expect(explainNftRule("ct state == established,related accept")["zh-TW"]).toContain("永遠不符合");
+    // The word under a mask: the mask is said, not dropped (it was explained as "exactly dnat" of the whole word).
+    expect(explainNftRule("ct status and dnat == dnat accept").en).toContain(
+      "of the connection's status bits dnat, those on are exactly dnat (ct status)",
+    );
+    expect(explainNftRule("ct status seen-reply / seen-reply,assured drop")["zh-TW"]).toContain(
+      "連線的狀態旗標 seen-reply|assured 之中，有的剛好是 seen-reply（ct status）",
+    );
+    expect(explainNftRule("ct status & dnat == 0 accept").en).toContain("those on are exactly none");
   });
 });
 

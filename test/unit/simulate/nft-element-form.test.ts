@@ -19,7 +19,9 @@ function errorsOf(text: string) {
 
 describe("set elements of the key's form", () => {
   it.each([
-    // [rule, nft 1.0.6's error, where packetwalk says it, what it says the element is not]
+    // [rule, nft 1.0.6's error, where nft pointed (review49: packetwalk said the element's first column for
+    // `1.2.3`, `1.2.3.q`, `1.2.3.y`, `1.2.3.z` and `0xzz`, where nft's lexer reads a number first and refuses
+    // the word after it, one column on), what packetwalk says the element is not]
     [
       "ip saddr { 1.2.3.4, 1.2.3.256 } accept",
       "Could not resolve hostname",
@@ -35,25 +37,25 @@ describe("set elements of the key's form", () => {
     [
       "ip saddr { 1.2.3 } accept",
       "syntax error, unexpected string",
-      "4:14",
+      "4:15",
       "'1.2.3' is not an IPv4 address or prefix",
     ],
     [
       "ip daddr != { 1.2.3.4, 1.2.3.q } accept",
       "syntax error, unexpected string",
-      "4:26",
+      "4:27",
       "'1.2.3.q' is not an IPv4 address or prefix",
     ],
     [
       "ip saddr . tcp dport { 1.2.3.4 . 22, 1.2.3.y . 80 } accept",
       "syntax error",
-      "4:40",
+      "4:41",
       "'1.2.3.y' is not an IPv4 address or prefix",
     ],
     [
       "ip daddr vmap { 1.2.3.4 : accept, 1.2.3.z : drop }",
       "syntax error, unexpected string, expecting colon",
-      "4:37",
+      "4:38",
       "'1.2.3.z' is not an IPv4 address or prefix",
     ],
     [
@@ -62,7 +64,7 @@ describe("set elements of the key's form", () => {
       "4:36",
       "'00:11:22:33:44:zz' is not a MAC address",
     ],
-    ["meta mark { 0x1, 0xzz } accept", "syntax error, unexpected string", "4:20", "'0xzz' is not a mark"],
+    ["meta mark { 0x1, 0xzz } accept", "syntax error, unexpected string", "4:21", "'0xzz' is not a mark"],
     [
       "ct state { new, bogus } accept",
       "Could not parse conntrack state",
@@ -151,11 +153,28 @@ describe("set elements of the key's form", () => {
     ).toEqual([]);
   });
 
+  it("points where nft's lexer ends the address or number it read first (nft 1.0.6 -c -f, each column)", () => {
+    // review49: `{ 1.2.3.x }` was refused at the `1`, nft at `.2.3.x`; "syntax error, unexpected string".
+    const at = (rule: string) => errorsOf(chainWith(rule)).map((e) => e.at);
+    expect(at("ip saddr { 1.2.3.x } accept")).toEqual(["4:15"]);
+    expect(at("ip saddr { 192.168.1.x } accept")).toEqual(["4:17"]);
+    expect(at("ip saddr { 10.0.0.1-10.0.0.x } accept")).toEqual(["4:25"]);
+    expect(at("ip saddr { 1.2.3.4x } accept")).toEqual(["4:21"]);
+    expect(at("ip saddr { 1.2.3.4.5 } accept")).toEqual(["4:21"]);
+    // "expecting number" after the slash.
+    expect(at("ip saddr { 1.2.3.4/x } accept")).toEqual(["4:22"]);
+    // The whole word: "Could not resolve hostname" (an address past 255, or not one at all).
+    expect(at("ip saddr { 1.2.3.256/24 } accept")).toEqual(["4:14"]);
+    expect(at("ip saddr { x.x.x.x } accept")).toEqual(["4:14"]);
+    expect(at("ip saddr vmap { 1.2.3.x : drop }")).toEqual(["4:20"]);
+  });
+
   it("holds a named set's elements to its type", () => {
     const errors = errorsOf(
       "table ip t {\n\tset s {\n\t\ttype ipv4_addr\n\t\telements = { 1.2.3.4, 1.2.3.x }\n\t}\n}\n",
     );
-    expect(errors.map((e) => e.at)).toEqual(["4:25"]);
+    // nft 1.0.6: 4:26, at `.2.3.x` (its lexer reads `1` as a number first).
+    expect(errors.map((e) => e.at)).toEqual(["4:26"]);
     // A placeholder where an address was: said so.
     expect(errors[0]?.hint).toContain("an address was replaced");
   });

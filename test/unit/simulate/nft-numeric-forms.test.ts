@@ -164,6 +164,11 @@ function listed(rule: string): string {
   return `table inet t {\n${SETS}\n\tchain c {\n\t\ttype filter hook output priority filter + 10; policy accept;\n\t\t${rule} counter packets 0 bytes 0\n\t}\n}\n`;
 }
 
+/** `rule` alone in an input chain of table `ip t`, on line 4 from column 3. */
+function chainRule(rule: string): string {
+  return `table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\t${rule} accept\n\t}\n}\n`;
+}
+
 /** `nft -j list ruleset` of the same, one rule of `match`. */
 function listedJson(match: object): string {
   const json = JSON.parse(
@@ -257,6 +262,14 @@ describe("a range or set of a numeric key matches its numbers", () => {
     expect(both("icmp type 0-8")).toEqual([true, true]);
     expect(both("icmp code 1-3")).toEqual([false, false]);
   });
+  it("a range from a number to a name holds the name's number (DSCP cs2 of tos 0x40, ICMP type 8)", () => {
+    // review49: nft 1.0.6 took `ip dscp 8-cs3` and `icmp type 0-echo-request`; they were read as DSCP 0 and
+    // as no ICMP type.
+    expect(both("ip dscp 8-cs3")).toEqual([true, true]);
+    expect(both("ip dscp 17-cs3")).toEqual([false, false]);
+    expect(both("icmp type 0-echo-request")).toEqual([true, true]);
+    expect(both("icmp type 0-echo-reply")).toEqual([false, false]);
+  });
   it("a hex element equals the decimal mark", () => {
     expect(both("meta mark { 0x00000007 }")).toEqual([true, false]);
     expect(both("ct mark { 0x00000207 }")).toEqual([false, true]);
@@ -276,7 +289,18 @@ describe("text nft refuses stays an error", () => {
   // `meta mark 5-x` "Could not parse packet mark" at `x`, `ip dscp 0x08-0x40` "Value 64 exceeds valid range 0-63" at `0x40`).
   it("a bound that is not a number", () => {
     expect(error("meta mark 5-x")).toEqual(["'x' is not a mark: nft refuses it, and with it the whole file"]);
-    expect(error("ct zone 1-x")).toEqual(["'1-x' is not a zone"]);
+    // review49: nft 1.0.6 said "Could not parse integer" at `x` (4:13 of chainRule), alone as in a set; it
+    // took nothing of `{ 1, x }` either (4:16), which was read as a set holding a zone 'x'.
+    const zone =
+      "'x' is not a zone: nft refuses it (\"Could not parse integer\"), and with it the whole file";
+    expect(error("ct zone 1-x")).toEqual([zone]);
+    const at = (rule: string) =>
+      parseRulesetFile(chainRule(rule), "t.nft").diagnostics.map((d) => `${d.position.column} ${d.message}`);
+    expect(at("ct zone 1-x")).toEqual([`13 ${zone}`]);
+    expect(at("ct zone { 1, x }")).toEqual([`16 ${zone}`]);
+    expect(at("ct original zone y")).toEqual([`20 ${zone.replace("'x'", "'y'")}`]);
+    // `ct zone -1`: "syntax error, unexpected -", not nft's words for a word.
+    expect(at("ct zone -1")).toEqual(["11 '-1' is not a zone: nft refuses it, and with it the whole file"]);
   });
   it("a value past the key's width", () => {
     const past = (key: string, v: string, max: number, nft: string) =>
@@ -360,6 +384,36 @@ describe("ports in hex and octal, as nft reads an nft -f script", () => {
     ]);
     const set = "tcp dport { ssh, submission, ldap, microsoft-ds }";
     expect([587, 389, 445, 22, 25].map((p) => toPort(set, p))).toEqual([true, true, true, true, false]);
+  });
+  it("a range is a number, a dash, then a number or a name; a word from a letter is one name, dashes and all", () => {
+    // review49: nft 1.0.6 took `22-http`, `{ 22-http }` and `10-ftp-data` (ftp-data is port 20).
+    expect([21, 22, 80, 81].map((p) => toPort("tcp dport 22-http", p))).toEqual([false, true, true, false]);
+    expect([21, 22, 80, 81].map((p) => toPort("tcp dport { 22-http, 443 }", p))).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
+    expect([10, 20, 21].map((p) => toPort("tcp dport 10-ftp-data", p))).toEqual([true, true, false]);
+    // It refused `ssh-http`, `ssh-22`, `http-https` and `{ ssh-http }` whole, at the word ("Could not resolve
+    // service: Servname not supported for ai_socktype"): packetwalk had read them as ranges.
+    for (const [rule, column] of [
+      ["tcp dport ssh-http", 13],
+      ["th dport ssh-22", 12],
+      ["udp dport { domain-ntp, 80 }", 15],
+      ["tcp dport != http-https", 16],
+    ] as const) {
+      const d = parseRulesetFile(chainRule(rule), "t.nft").diagnostics;
+      const word = /[a-z]+-[a-z0-9]+/.exec(rule)?.[0];
+      expect(d.map((x) => [x.severity, x.message.split(":")[0], x.position.column, x.hint])).toEqual([
+        [
+          "error",
+          `'${word}' is not a port or a service name of /etc/services`,
+          column,
+          "nft reads a word from a letter as one service name, dashes and all: write the range's first port as a number (22-http, 22-80)",
+        ],
+      ]);
+    }
   });
   it("a name /etc/services does not hold is refused where nft refused it", () => {
     // nft 1.0.6: "Could not resolve service: Servname not supported for ai_socktype", at the name.

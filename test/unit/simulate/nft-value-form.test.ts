@@ -100,6 +100,77 @@ describe("a single value and a set element get the same verdict and words", () =
     ]);
   });
 
+  it("judges a packet type by one reader, wherever it is written (nft 1.0.6 -c -f, each verdict and column)", () => {
+    // review49: a second check (nft-grammar-refusals.ts) refused `0x1`, `{ 0x3, 7 }` and `1-3`, which nft took;
+    // the value reader took `otherhost` in a verdict map, after `pkttype` without `meta` and `host-other`,
+    // which nft refused; a concatenation's `otherhost` was refused as "'.' is not a packet type".
+    const other = (word: string) =>
+      `'${word}' is not a packet type: nft refuses it ("Could not parse packet type"), and with it the whole file`;
+    const hint = "write host, unicast, broadcast, multicast or other (ebtables' otherhost is nft's other)";
+    for (const [rule, at] of [
+      ["meta pkttype otherhost drop", "4:16"],
+      ["meta pkttype != otherhost drop", "4:19"],
+      ["meta pkttype { host, otherhost } drop", "4:24"],
+      ["meta pkttype vmap { otherhost : drop }", "4:23"],
+      ["meta pkttype . ip saddr { otherhost . 1.2.3.4 } drop", "4:29"],
+      ["pkttype otherhost drop", "4:11"],
+    ])
+      expect(said(rule as string), rule).toEqual([
+        { at, severity: "error", message: other("otherhost"), hint },
+      ]);
+    for (const word of ["bcast", "HOST", "host-other"])
+      expect(said(`meta pkttype ${word} drop`).map((d) => `${d.at} ${d.message}`)).toEqual([
+        `4:16 ${other(word)}`,
+      ]);
+    expect(said("meta pkttype { 256 } drop").map((d) => `${d.at} ${d.message}`)).toEqual([
+      `4:18 meta pkttype value 256 exceeds its valid range 0-255: nft refuses it ("Value 256 exceeds valid range 0-255"), and with it the whole file`,
+    ]);
+    /** Whether `rule` matches a packet of type `type`. */
+    const matches = (rule: string, type: "host" | "broadcast" | "multicast" | "other") => {
+      const rs = parseRulesetText(chainWith(rule), "p.nft");
+      expect(rs.diagnostics).toEqual([]);
+      const table = rs.nft?.[0];
+      const r = table?.chains.get("c")?.rules[0];
+      if (!table || !r) throw new Error(`no rule read from ${rule}`);
+      const ctx = {
+        bridged: false,
+        ethType: "0x0800",
+        addrType: () => "UNICAST",
+        sets: table.sets,
+        pktType: type,
+      };
+      return matchRule(r, icmpPacket(), ctx);
+    };
+    // nft took each; the number is the type's (host 0, broadcast 1, multicast 2, other 3).
+    const types = ["host", "broadcast", "multicast", "other"] as const;
+    expect(types.map((t) => matches("meta pkttype 0x1 drop", t))).toEqual([false, true, false, false]);
+    expect(types.map((t) => matches("meta pkttype { 0x3, 7 } drop", t))).toEqual([false, false, false, true]);
+    expect(types.map((t) => matches("meta pkttype 1-2 drop", t))).toEqual([false, true, true, false]);
+    expect(types.map((t) => matches("meta pkttype { 0-broadcast } drop", t))).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
+    expect(types.map((t) => matches("meta pkttype unicast drop", t))).toEqual([true, false, false, false]);
+  });
+
+  it("reads a word from a letter as one name, dashes and all, as nft's lexer does", () => {
+    // review49: nft 1.0.6 refused each whole, at its first column; they were read as ranges of two names.
+    for (const [rule, what, nft] of [
+      ["icmp type echo-reply-8 drop", "an ICMP type", "Could not parse ICMP type"],
+      ["ip dscp cs1-cs3 drop", "a DSCP", "Could not parse Differentiated Services Code Point"],
+      ["ct state new-established drop", "a conntrack state", "Could not parse conntrack state"],
+    ]) {
+      const word = (rule as string).split(" ")[2];
+      expect(said(rule as string).map((d) => d.message)).toEqual([
+        `'${word}' is not ${what}: nft refuses it ("${nft}"), and with it the whole file`,
+      ]);
+    }
+    // A range from a number it took (`0-echo-request`, `8-cs3`).
+    expect(said("icmp type 0-echo-request drop").filter((d) => d.severity === "error")).toEqual([]);
+  });
+
   it("matches a MAC address with a prefix by its first bits, alone as in a set", () => {
     /** Whether `rule` matches a frame from `mac`. */
     const matches = (rule: string, mac: string) => {
