@@ -1623,8 +1623,14 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "xt-second-command",
     english:
-      /^a second command '(-[A-Z]|--append)' in one line: (iptables|ebtables)-restore refuses it \("(Cannot use -[A-Z] with -[A-Z]|Multiple commands are not allowed)"\)$/,
+      /^a second command '(-[A-Z]|--[a-z-]+)' in one line: (iptables|ebtables)-restore refuses it \("(Cannot use -[A-Z] with -[A-Z]|Multiple commands are not allowed)"\)$/,
     zh: (m) => `同一行裡有第二個命令 '${m[1]}'：${m[2]}-restore 會拒絕（「${m[3]}」）`,
+  },
+  {
+    code: "xt-option-twice",
+    english:
+      /^'(--[\w-]+)' is given twice in one -m (\S+): iptables-restore refuses it \("(\S+: option "--[\w-]+" can only be used once\.)"\)$/,
+    zh: (m) => `同一個 -m ${m[2]} 裡 '${m[1]}' 出現了兩次：iptables-restore 會拒絕（「${m[3]}」）`,
   },
   {
     code: "xt-unknown-option",
@@ -2037,6 +2043,7 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "a match's options follow its -m (iptables-extensions(8) lists them)",
     "match 的選項要寫在它的 -m 之後（iptables-extensions(8) 列出了它們）",
   ],
+  ["give it once: a second test needs a -m of its own", "請只寫一次：第二個條件要有自己的 -m"],
   [
     "put each rule on a line of its own: a pasted text may have joined two lines",
     "每條規則各寫一行：貼上的文字可能把兩行接在一起了",

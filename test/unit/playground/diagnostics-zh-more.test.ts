@@ -137,6 +137,16 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ACCEPT -A INPUT -p udp -j DROP\nCOMMIT\n",
   ],
   [
+    "an option twice in one match",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m limit --limit 3/s --limit 4/s -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "a long command joined to a rule",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --syn --append INPUT -j DROP\nCOMMIT\n",
+  ],
+  [
     "a misspelt option of a loaded match",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dprot 33 -j ACCEPT\nCOMMIT\n",
