@@ -1260,21 +1260,9 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `table '${m[2]}' 裡已經有 chain '${m[1]}'（iptables：「Chain already exists」）`,
   },
   {
-    code: "ebt-chain-state",
-    english:
-      /^chain '(.*)' (already exists|is not declared) in bridge table '(.*)': ebtables-restore fails its commit$/s,
-    zh: (m) =>
-      `bridge table '${m[3]}' 裡${m[2] === "already exists" ? "已經有" : "沒有宣告"} chain '${m[1]}'：ebtables-restore 的 commit 會失敗`,
-  },
-  {
-    code: "ebt-policy",
-    english: /^'(.*)' is no policy of chain '(.*)': ebtables-restore refuses it \("(.+)"\)$/s,
-    zh: (m) => `'${m[1]}' 不是 chain '${m[2]}' 可用的 policy：ebtables-restore 會拒絕（「${m[3]}」）`,
-  },
-  {
     code: "ebt-chain-command",
-    english: /^'(.*)' is not a chain command ebtables-restore takes$/s,
-    zh: (m) => `'${m[1]}' 不是 ebtables-restore 接受的 chain 命令`,
+    english: /^'(.*)': ebtables-restore refuses it \("(.+)"\)$/s,
+    zh: (m) => `'${m[1]}'：ebtables-restore 會拒絕（「${m[2]}」）`,
   },
   {
     code: "xt-rule-number",
@@ -2060,14 +2048,9 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "a match's options follow its -m (iptables-extensions(8) lists them)",
     "match 的選項要寫在它的 -m 之後（iptables-extensions(8) 列出了它們）",
   ],
-  ["declare the chain first with -N", "請先用 -N 宣告這個 chain"],
   [
-    "write -N CHAIN, -N CHAIN -P POLICY or -P CHAIN POLICY",
-    "請寫 -N CHAIN、-N CHAIN -P POLICY 或 -P CHAIN POLICY",
-  ],
-  [
-    "a chain's policy is ACCEPT or DROP, or RETURN in a chain of your own",
-    "chain 的 policy 是 ACCEPT 或 DROP；自訂的 chain 也可以是 RETURN",
+    "write -N CHAIN (-P POLICY) or -P CHAIN POLICY; a policy is ACCEPT, DROP or, in a chain of your own, RETURN",
+    "請寫 -N CHAIN（-P POLICY）或 -P CHAIN POLICY；policy 是 ACCEPT、DROP，自訂的 chain 也可以是 RETURN",
   ],
   ["give it once: a second test needs a -m of its own", "請只寫一次：第二個條件要有自己的 -m"],
   [

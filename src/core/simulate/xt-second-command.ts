@@ -33,22 +33,8 @@ export interface SecondCommand {
 
 const HINT = "put each rule on a line of its own: a pasted text may have joined two lines";
 
-/** Each command's long name (getopt_long also takes its start: `--app`), by its letter. */
-const LONG: Record<string, string> = {
-  "--append": "A",
-  "--check": "C",
-  "--delete": "D",
-  "--rename-chain": "E",
-  "--flush": "F",
-  "--insert": "I",
-  "--list": "L",
-  "--new-chain": "N",
-  "--policy": "P",
-  "--replace": "R",
-  "--list-rules": "S",
-  "--delete-chain": "X",
-  "--zero": "Z",
-};
+/** The letters of the commands whose long name does not start with theirs. */
+const ODD: Record<string, string> = { "--rename-chain": "E", "--list-rules": "S", "--delete-chain": "X" };
 
 /** Long options that take no value: a command right after one is read as a command. */
 const FLAG =
@@ -64,7 +50,12 @@ function commandToken(args: readonly Token[], ebt: boolean): { token: Token; let
     const before = args[k - 1]?.value ?? "";
     const long = t.value.startsWith("--") ? longOptionOf(t.value, IPTABLES_LONG) : undefined;
     const name = long === t.value || !startsMatchOption(t.value) ? long : undefined;
-    const letter = name ? `-${LONG[name] ?? ""}` : t.value;
+    // iptables' own long options start with its 13 commands' (`--append` is -A).
+    const letter = name
+      ? IPTABLES_LONG.indexOf(name) < 13
+        ? `-${ODD[name] ?? name[2]?.toUpperCase()}`
+        : ""
+      : t.value;
     if (t.quoted || !letters.test(letter)) continue;
     // `--opt=value` holds its value; `-c P B` takes two.
     const valued = before.startsWith("--")

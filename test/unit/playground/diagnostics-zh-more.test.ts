@@ -177,21 +177,6 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n*filter\n:FORWARD ACCEPT\n-N MY3 -P RETURN\n-N MY3\n",
   ],
   [
-    "an ebtables policy of an undeclared chain",
-    "rules",
-    "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n*filter\n:FORWARD ACCEPT\n-P MY3 DROP\n",
-  ],
-  [
-    "an ebtables policy it does not know",
-    "rules",
-    "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n*filter\n:FORWARD ACCEPT\n-N MY3 -P FOO3\n",
-  ],
-  [
-    "an ebtables chain command cut short",
-    "rules",
-    "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n*filter\n:FORWARD ACCEPT\n-P FORWARD\n",
-  ],
-  [
     "an ebtables limit past 10000 a second",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n*filter\n:FORWARD ACCEPT\n-A FORWARD --limit 100003/s -j ACCEPT\n",
