@@ -1274,6 +1274,11 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `table '${m[2]}' 裡已經有 chain '${m[1]}'（iptables：「Chain already exists」）`,
   },
   {
+    code: "ebt-chain-command",
+    english: /^'(.*)': ebtables-restore refuses it \("(.+)"\)$/s,
+    zh: (m) => `'${m[1]}'：ebtables-restore 會拒絕（「${m[2]}」）`,
+  },
+  {
     code: "xt-rule-number",
     english:
       /^(-[IDR]) (\d+): the chain has (\d+) rules? here(?:, so a rule goes in at 1 to (\d+))? \(iptables: (Index of (?:insertion|deletion|replacement) too big)\)$/,
@@ -1632,8 +1637,14 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "xt-second-command",
     english:
-      /^a second command '(-[A-Z]|--append)' in one line: (iptables|ebtables)-restore refuses it \("(Cannot use -[A-Z] with -[A-Z]|Multiple commands are not allowed)"\)$/,
+      /^a second command '(-[A-Z]|--[a-z-]+)' in one line: (iptables|ebtables)-restore refuses it \("(Cannot use -[A-Z] with -[A-Z]|Multiple commands are not allowed)"\)$/,
     zh: (m) => `同一行裡有第二個命令 '${m[1]}'：${m[2]}-restore 會拒絕（「${m[3]}」）`,
+  },
+  {
+    code: "xt-option-twice",
+    english:
+      /^'(--[\w-]+)' is given twice in one -m (\S+): iptables-restore refuses it \("(\S+: option "--[\w-]+" can only be used once\.)"\)$/,
+    zh: (m) => `同一個 -m ${m[2]} 裡 '${m[1]}' 出現了兩次：iptables-restore 會拒絕（「${m[3]}」）`,
   },
   {
     code: "xt-unknown-option",
@@ -2050,6 +2061,11 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "a match's options follow its -m (iptables-extensions(8) lists them)",
     "match 的選項要寫在它的 -m 之後（iptables-extensions(8) 列出了它們）",
   ],
+  [
+    "write -N CHAIN (-P POLICY) or -P CHAIN POLICY; a policy is ACCEPT, DROP or, in a chain of your own, RETURN",
+    "請寫 -N CHAIN（-P POLICY）或 -P CHAIN POLICY；policy 是 ACCEPT、DROP，自訂的 chain 也可以是 RETURN",
+  ],
+  ["give it once: a second test needs a -m of its own", "請只寫一次：第二個條件要有自己的 -m"],
   [
     "put each rule on a line of its own: a pasted text may have joined two lines",
     "每條規則各寫一行：貼上的文字可能把兩行接在一起了",

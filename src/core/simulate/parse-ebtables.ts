@@ -7,6 +7,7 @@
 
 import type { Diagnostic } from "../model/packet.ts";
 import { quoteStart } from "../model/quote-start.ts";
+import { ebtChainCommand } from "./ebt-chain-commands.ts";
 import { ebtablesEthertype } from "./ebtables-ethertype.ts";
 import { findBinary } from "./find-binary.ts";
 import { parseIpCidr } from "./ip-address.ts";
@@ -178,6 +179,9 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
       err(lineNo, at0 + split.column, singleQuoteMessage("ebtables-restore", split.value), SINGLE_QUOTE_HINT);
       continue;
     }
+    const command = ebtChainCommand(tk.tokens, table, BRIDGE_BUILTIN_CHAINS[table.name] ?? [], lineNo);
+    if (command) err(lineNo, at0 + command.column, command.message, command.hint);
+    if (command !== false) continue;
     let tokens = tk.tokens;
     let chain = listChain;
     if (tokens[0]?.value === "-A" || tokens[0]?.value === "--append") {

@@ -792,7 +792,10 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
         // Found as written; a value that was quoted (`--hex-string "|00|"`) is found by its option.
         const written = c.text.replace(/^! /, "");
         const whole = body.indexOf(written);
-        const at = whole >= 0 ? whole : body.indexOf(written.split(" ").slice(0, 2).join(" "));
+        // Else the option as written away from its `-m`, else the match's start.
+        const own = body.indexOf(written.replace(/^-m \S+ (! )?/, ""));
+        const at =
+          whole >= 0 ? whole : own >= 0 ? own : body.indexOf(written.split(" ").slice(0, 2).join(" "));
         err(
           lineNo,
           offset + (at < 0 ? 1 : at + 1),

@@ -22,6 +22,7 @@ import type { Token } from "./tokenize-rule.ts";
 import { parseXtCidr, parseXtCidr6, xtNumericIpv4 } from "./xt-address.ts";
 import { unknownOption, wholeLongOptions } from "./xt-long-options.ts";
 import { matchRefusal } from "./xt-match-refusals.ts";
+import { optionTwice } from "./xt-option-once.ts";
 
 /** The route types libxt_addrtype takes (in any case). */
 const ADDRESS_TYPES = new Set([
@@ -507,8 +508,9 @@ const RULE_OPTIONS = new Set([
 /**
  * The rule's words with the target and its own options moved to the end: iptables (getopt) takes
  * matches after `-j` too (`-j REJECT -p tcp --dport 25 --reject-with tcp-reset`), and iptables-save
- * prints them before it. From the first rule option after the target on, a word is the target's only
- * when the target is modelled and names it; an unmodelled target keeps the words before that option.
+ * prints them before it. From the first rule option after the target (or, for a modelled target or a
+ * chain, any option it does not know) on, a word is the target's only when the target is modelled and
+ * names it; an unmodelled target keeps the words before that option.
  * A quoted word is a value, and so is the word after `--comment` or a `--*-prefix` option, which
  * iptables-save prints unquoted when it reads `-g` or `-s`.
  */
@@ -518,14 +520,21 @@ function targetLast(words: Token[]): Token[] {
   );
   if (at < 0 || at + 2 >= words.length) return words;
   const isGoto = words[at]?.value === "-g" || words[at]?.value === "--goto";
-  const known = isGoto ? {} : TARGET_OPTIONS[words[at + 1]?.value ?? ""];
+  const name = words[at + 1]?.value ?? "";
+  // A chain takes no options (nor does a goto).
+  const known = isGoto || !/^[A-Z][A-Z0-9_]*$/.test(name) ? {} : TARGET_OPTIONS[name];
   const own: Token[] = [];
   const after: Token[] = [];
   let inMatches = false;
   for (let k = at + 2; k < words.length; k++) {
     const w = words[k] as Token;
-    if (!w.quoted && RULE_OPTIONS.has(w.value)) inMatches = true;
     const takesValue = known && !w.quoted && Object.hasOwn(known, w.value) ? known[w.value] : undefined;
+    // A modelled target's stranger option is a match's (`-p tcp -j ACCEPT --syn`, as iptables reads it).
+    if (
+      !w.quoted &&
+      (RULE_OPTIONS.has(w.value) || (known && takesValue === undefined && w.value.startsWith("-")))
+    )
+      inMatches = true;
     if (takesValue !== undefined) {
       own.push(w);
       if (takesValue && k + 1 < words.length) own.push(words[++k] as Token);
@@ -582,6 +591,8 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
     });
   // The first `--ecn-tcp-ece` / `--ecn-tcp-cwr`: xt_ecn takes them only in a rule of `-p tcp`.
   let ecnTcp: Token | undefined;
+  // The options of the latest `-m` so far (each may be given once).
+  const seen = new Set<string>();
   let neg = false;
   let i = 0;
   const fail = (column: number, message: string, hint?: string): RuleArgsResult => ({
@@ -620,6 +631,8 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
     };
     const n = neg || inlineNeg();
     neg = false;
+    const twice = optionTwice(module, opt, seen);
+    if (twice) return fail(tok.column, twice.message, twice.hint);
     switch (opt) {
       case "-s":
       case "--source":
@@ -692,6 +705,7 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         const v = need();
         if (!v) return fail(tok.column, "-m needs a module name", "write e.g. -m conntrack");
         module = v.value.toLowerCase();
+        seen.clear();
         moduleFrom = conditions.length;
         matches.push({ module, from: moduleFrom });
         limitIface = undefined;
@@ -746,6 +760,10 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
               break;
             parts.push(/\s/.test(t) || t === "" ? JSON.stringify(t) : t);
             j++;
+          }
+          for (const t of tokens.slice(i + 2, j)) {
+            const dup = t.quoted ? undefined : optionTwice(module, t.value, seen);
+            if (dup) return fail(t.column, dup.message, dup.hint);
           }
           const chance = CHANCE_MODULES.get(module);
           const odd =
@@ -1253,7 +1271,8 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
     }
     // An option of a known module (or a basic one) that is not modelled: keep it, uncertain.
     if (isOption(opt)) {
-      const text = [n ? "!" : "", module ? `-m ${module}` : "", opt, ...values.map((v) => v.value)]
+      // The `!` next to the option it negates, as written (`-m tcp ! --tcp-option 8`).
+      const text = [module ? `-m ${module}` : "", n ? "!" : "", opt, ...values.map((v) => v.value)]
         .filter(Boolean)
         .join(" ");
       conditions.push({ kind: "unknown", text, neg: false });

@@ -43,8 +43,9 @@ export function tokenizeRule(line: string, verbatim = false, toLineEnd = false):
     let split = false;
     while (i < n && line[i] !== " " && line[i] !== "\t") {
       const ch = line[i] as string;
-      // An apostrophe never closed (`it's`) is a letter: the tools take `'` as written, never as a quote.
-      if (ch === '"' || (ch === "'" && line.indexOf("'", i + 1) !== -1)) {
+      // The tools take `'` as a letter (`'abc'` keeps its quotes); only a space in single quotes is told apart.
+      const close = ch === "'" ? line.indexOf("'", i + 1) : -1;
+      if (ch === '"' || (close !== -1 && /\s/.test(line.slice(i, close)))) {
         const quote = ch;
         const start = i;
         quoted = true;
@@ -54,15 +55,17 @@ export function tokenizeRule(line: string, verbatim = false, toLineEnd = false):
           value += line[i];
           i++;
         }
-        if (quote === "'" && /\s/.test(line.slice(start + 1, i))) split = true;
+        if (quote === "'") split = true;
         if (i >= n && !toLineEnd)
           return { ok: false, column: start + 1, message: `unterminated ${quote} quote` };
         // iptables-restore's own splitting: an open quote takes the rest of the line into its word.
         if (i >= n) open = start + 1;
         i++;
       } else {
-        value += ch;
-        i++;
+        // A closed pair is kept whole, so its closing `'` opens nothing.
+        const end = close === -1 || line.slice(i, close).includes('"') ? i + 1 : close + 1;
+        value += line.slice(i, end);
+        i = end;
       }
     }
     const token: Token = quoted ? { value, column, quoted: true } : { value, column };

@@ -137,6 +137,11 @@ const MODULE_LONG: Record<string, readonly string[]> = {
   ],
 };
 
+/** Whether `word` is, or starts, an option of a match listed here (`--pol` is policy's, not `--policy`). */
+export function startsMatchOption(word: string): boolean {
+  return Object.values(MODULE_LONG).some((names) => names.some((n) => n.startsWith(word)));
+}
+
 /** The match `-p NAME` loads for an option no loaded match knows (iptables loads it by the protocol's name). */
 const PROTO_MATCH: Readonly<Record<string, string>> = {
   tcp: "tcp",

@@ -1,10 +1,12 @@
 /**
  * A second command in one restore line (`-A X ... -A X ...`, as a paste that joined two rules makes):
  * iptables 1.8.9 refuses the line ("Cannot use -A with -A", "Cannot use -I with -A", ...), ebtables-nft
- * 1.8.9 too ("Multiple commands are not allowed").
+ * 1.8.9 too ("Multiple commands are not allowed"); so with a long command (`--append`, `--ins`) or one
+ * right after an option without a value (`--syn -A X`).
  */
 import type { RestoreCommand } from "./restore-commands.ts";
 import type { Token } from "./tokenize-rule.ts";
+import { IPTABLES_LONG, longOptionOf, startsMatchOption } from "./xt-long-options.ts";
 
 /** The letter iptables names each command by. */
 const LETTER: Record<RestoreCommand, string> = {
@@ -31,27 +33,45 @@ export interface SecondCommand {
 
 const HINT = "put each rule on a line of its own: a pasted text may have joined two lines";
 
-/** The first of `args` that is a command letter iptables (or ebtables: `ebt`) reads as one, or undefined. */
-function commandToken(args: readonly Token[], ebt: boolean): Token | undefined {
-  const letters = ebt ? /^-[ACDEFILNPXZ]$|^--append$/ : /^-[ACDEFILNPRSXZ]$/;
-  return args.find(
-    (t, k) =>
-      !t.quoted &&
-      letters.test(t.value) &&
-      // A long option's value may be such a letter (`--comment -A`); `-c P B` takes two.
-      !(
-        args[k - 1]?.value.startsWith("--") ||
-        TAKES_VALUE.has(args[k - 1]?.value ?? "") ||
-        args[k - 2]?.value === "-c"
-      ),
-  );
+/** The letters of the commands whose long name does not start with theirs. */
+const ODD: Record<string, string> = { "--rename-chain": "E", "--list-rules": "S", "--delete-chain": "X" };
+
+/** Long options that take no value: a command right after one is read as a command. */
+const FLAG =
+  /^--(syn|fragments?|physdev-is-\w+|set|rcheck|update|remove|rsource|rdest|reap|rttl|strict|next|ecn-tcp-\w+|limit-iface-\w+|log(-tcp-\w+|-ip-options|-uid|-macdecode|-arp|-ip6?)?|random(-fully)?|persistent|save-mark|restore-mark|notrack|checksum-fill|clamp-mss-to-pmtu|nflog)$/;
+
+/**
+ * The first of `args` that iptables (or ebtables: `ebt`) reads as a command, with its letter, or
+ * undefined; a word right after an option that takes a value is that value (`--comment -A`).
+ */
+function commandToken(args: readonly Token[], ebt: boolean): { token: Token; letter: string } | undefined {
+  const letters = ebt ? /^-[ACDEFILNPXZ]$/ : /^-[ACDEFILNPRSXZ]$/;
+  for (const [k, t] of args.entries()) {
+    const before = args[k - 1]?.value ?? "";
+    const long = t.value.startsWith("--") ? longOptionOf(t.value, IPTABLES_LONG) : undefined;
+    const name = long === t.value || !startsMatchOption(t.value) ? long : undefined;
+    // iptables' own long options start with its 13 commands' (`--append` is -A).
+    const letter = name
+      ? IPTABLES_LONG.indexOf(name) < 13
+        ? `-${ODD[name] ?? name[2]?.toUpperCase()}`
+        : ""
+      : t.value;
+    if (t.quoted || !letters.test(letter)) continue;
+    // `--opt=value` holds its value; `-c P B` takes two.
+    const valued = before.startsWith("--")
+      ? !before.includes("=") && !FLAG.test(before)
+      : TAKES_VALUE.has(before);
+    if (!valued && args[k - 2]?.value !== "-c") return { token: t, letter };
+  }
+  return undefined;
 }
 
 /** iptables-restore's refusal of a command letter among `args` of a line whose command is `command`. */
 export function secondCommand(command: RestoreCommand, args: readonly Token[]): SecondCommand | undefined {
-  const token = commandToken(args, false);
-  if (!token) return undefined;
-  const said = `Cannot use ${token.value} with -${LETTER[command]}`;
+  const found = commandToken(args, false);
+  if (!found) return undefined;
+  const { token } = found;
+  const said = `Cannot use ${found.letter} with -${LETTER[command]}`;
   return {
     token,
     message: `a second command '${token.value}' in one line: iptables-restore refuses it ("${said}")`,
@@ -61,7 +81,7 @@ export function secondCommand(command: RestoreCommand, args: readonly Token[]): 
 
 /** ebtables-restore's refusal of a command among `args`, the words after a rule's `-A CHAIN`. */
 export function secondEbtCommand(args: readonly Token[]): SecondCommand | undefined {
-  const token = commandToken(args, true);
+  const token = commandToken(args, true)?.token;
   if (!token) return undefined;
   return {
     token,

@@ -41,10 +41,10 @@ export function bridgePartAt(lines: readonly string[]): number {
   const rest = lines.slice(split);
   // iptables-save gives chains [packets:bytes], ebtables-save does not, nor iptables' `-m` or `--dport`:
   // with them it is an iptables table cut short (its parser reports the missing COMMIT), as is a text
-  // without COMMIT that declares no chain the ebtables-save way (`:INPUT ACCEPT`).
+  // without COMMIT that declares no chain the ebtables way (`:INPUT ACCEPT`, `-N MYCH -P RETURN`).
   return split < 0 ||
     rest.some((l) => /^\s*:\S+\s+\S+\s+\[\d+:\d+\]\s*$|^-A\s.*\s(-m|--[ds]port)\s/.test(l)) ||
-    (lastCommit < 0 && !rest.some((l) => /^\s*:\S+\s+\S+\s*$/.test(l)))
+    (lastCommit < 0 && !rest.some((l) => /^\s*:\S+\s+\S+\s*$|^-N\s+\S+\s+-P\s/.test(l)))
     ? -1
     : split;
 }

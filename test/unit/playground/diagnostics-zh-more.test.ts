@@ -142,6 +142,16 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j ACCEPT -A INPUT -p udp -j DROP\nCOMMIT\n",
   ],
   [
+    "an option twice in one match",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m limit --limit 3/s --limit 4/s -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "a long command joined to a rule",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --syn --append INPUT -j DROP\nCOMMIT\n",
+  ],
+  [
     "a misspelt option of a loaded match",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dprot 33 -j ACCEPT\nCOMMIT\n",
@@ -165,6 +175,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "-m string without --algo",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m string --string foo3 -j DROP\nCOMMIT\n",
+  ],
+  [
+    "an ebtables chain made twice",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n*filter\n:FORWARD ACCEPT\n-N MY3 -P RETURN\n-N MY3\n",
   ],
   [
     "an ebtables limit past 10000 a second",

@@ -45,6 +45,15 @@ describe("rules ebtables-restore refuses", () => {
       "-A FORWARD -j ACCEPT -F",
       `error 5:22 a second command '-F' in one line: ebtables-restore refuses it ("Multiple commands are not allowed")`,
     ],
+    // ebtables-restore 1.8.9: the same for a long command (`--insert`) and for -A after the flag --log.
+    [
+      "-A FORWARD -p IPv4 --insert FORWARD -j ACCEPT",
+      `error 5:20 a second command '--insert' in one line: ebtables-restore refuses it ("Multiple commands are not allowed")`,
+    ],
+    [
+      "-A FORWARD --log -A FORWARD -j ACCEPT",
+      `error 5:18 a second command '-A' in one line: ebtables-restore refuses it ("Multiple commands are not allowed")`,
+    ],
     // ebtables-restore quotes only with ": "Bad argument : 'b''".
     [
       "-A FORWARD --log-prefix 'a b' -j ACCEPT",

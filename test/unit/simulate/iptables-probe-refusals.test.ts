@@ -121,6 +121,24 @@ describe("options iptables-restore refuses", () => {
       "-I INPUT -p tcp -D INPUT",
       `error 3:17 a second command '-D' in one line: iptables-restore refuses it ("Cannot use -D with -I")`,
     ],
+    // iptables-restore 1.8.9: a long command, whole or shortened, is one too ("Cannot use -A with -A",
+    // "Cannot use -I with -A" for `--ins`), and so is -A right after a flag (`--syn -A X`, `--dport=22 -A X`).
+    [
+      "-A INPUT -p tcp --append INPUT -j ACCEPT",
+      `error 3:17 a second command '--append' in one line: iptables-restore refuses it ("Cannot use -A with -A")`,
+    ],
+    [
+      "-A INPUT -p tcp --ins INPUT -j ACCEPT",
+      `error 3:17 a second command '--ins' in one line: iptables-restore refuses it ("Cannot use -I with -A")`,
+    ],
+    [
+      "-A INPUT -p tcp --syn -A INPUT -j ACCEPT",
+      `error 3:23 a second command '-A' in one line: iptables-restore refuses it ("Cannot use -A with -A")`,
+    ],
+    [
+      "-A INPUT -p tcp --dport=22 -A INPUT -j ACCEPT",
+      `error 3:28 a second command '-A' in one line: iptables-restore refuses it ("Cannot use -A with -A")`,
+    ],
     // An option no loaded match knows, or the start of two: "unknown option".
     [
       "-A INPUT -p tcp --dprot 22 -j ACCEPT",
@@ -137,6 +155,41 @@ describe("options iptables-restore refuses", () => {
     [
       "-A INPUT --foo -j ACCEPT",
       `error 3:10 '--foo' is no option of this rule's matches: iptables-restore refuses it (unknown option "--foo")`,
+    ],
+    // iptables-restore 1.8.9: an option twice in one match, in the name it reports it by
+    // ("hashlimit: option "--hashlimit-upto" can only be used once.", `--hashlimit` and `--ttl` are aliases).
+    [
+      "-A INPUT -m hashlimit --hashlimit-upto 5/s --hashlimit-upto 6/s --hashlimit-name a -j ACCEPT",
+      `error 3:44 '--hashlimit-upto' is given twice in one -m hashlimit: iptables-restore refuses it ("hashlimit: option "--hashlimit-upto" can only be used once.")`,
+    ],
+    [
+      "-A INPUT -m hashlimit --hashlimit 5/s --hashlimit-upto 6/s --hashlimit-name a -j ACCEPT",
+      `error 3:39 '--hashlimit-upto' is given twice in one -m hashlimit: iptables-restore refuses it ("hashlimit: option "--hashlimit-upto" can only be used once.")`,
+    ],
+    [
+      "-A INPUT -m limit --limit 5/s --limit-burst 3 --limit-burst 4 -j ACCEPT",
+      `error 3:47 '--limit-burst' is given twice in one -m limit: iptables-restore refuses it ("limit: option "--limit-burst" can only be used once.")`,
+    ],
+    [
+      "-A INPUT -m comment --comment a --comment b -j ACCEPT",
+      `error 3:33 '--comment' is given twice in one -m comment: iptables-restore refuses it ("comment: option "--comment" can only be used once.")`,
+    ],
+    [
+      "-A INPUT -m ttl --ttl 1 --ttl 2 -j ACCEPT",
+      `error 3:25 '--ttl' is given twice in one -m ttl: iptables-restore refuses it ("ttl: option "--ttl-eq" can only be used once.")`,
+    ],
+    [
+      "-A INPUT -m conntrack --ctstate NEW ! --ctstate NEW -j ACCEPT",
+      `error 3:39 '--ctstate' is given twice in one -m conntrack: iptables-restore refuses it ("conntrack: option "--ctstate" can only be used once.")`,
+    ],
+    // iptables-restore 1.8.9 reads options after -j as the matches': it refuses what it would refuse before -j.
+    [
+      "-A INPUT -j ACCEPT --syn",
+      "error 3:20 --syn needs -p tcp in the rule: iptables-restore refuses it in a rule without -p",
+    ],
+    [
+      "-A INPUT -j ACCEPT -p udp --syn",
+      "error 3:27 --syn needs -p tcp in the rule: iptables-restore refuses it with -p udp",
     ],
     // iptables-restore quotes only with ": 'one two' is split ("Bad argument `two''"), 'drop: ' too ("Bad argument `''").
     [
@@ -178,6 +231,20 @@ describe("options iptables-restore refuses", () => {
     "-A INPUT -m string --hex-string |41| --algo kmp -j DROP",
     "-A INPUT -m string --algo bm ! --string x -j DROP",
     "-A INPUT -m comment --comment -A -j ACCEPT",
+    // A command's letter or long name as an option's value (`--comment --append`), and policy's own `--pol`.
+    "-A INPUT -m comment --comment --append -j ACCEPT",
+    "-A INPUT -m policy --dir in --pol none -j ACCEPT",
+    // One option in each of two matches of one module.
+    "-A INPUT -m mark --mark 1 -m mark --mark 2 -j ACCEPT",
+    "-A INPUT -m limit --limit 5/s -m limit --limit 6/s -j ACCEPT",
+    // iptables-restore 1.8.9 took each, and iptables-save printed the match before -j.
+    "-A INPUT -j ACCEPT -p tcp --syn",
+    "-A INPUT -p tcp -j ACCEPT --syn",
+    "-A INPUT -p tcp -j ACCEPT --dport 22",
+    "-A INPUT -p tcp -j LOG --log-prefix x --syn",
+    "-A INPUT -m limit -j ACCEPT --limit 5/s",
+    "-A INPUT -j ACCEPT ! -p tcp",
+    "-A INPUT -j ACCEPT -f",
     // A match's option shortened to the start of one (getopt_long), and options of matches not listed.
     "-A INPUT -m state --stat NEW -j ACCEPT",
     "-A INPUT -p icmp --icmp-t 8 -j ACCEPT",

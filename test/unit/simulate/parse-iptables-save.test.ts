@@ -251,14 +251,24 @@ describe("parseIptablesSave", () => {
       });
       return r.diagnostics.filter((d) => d.severity === "error");
     };
+    // iptables-restore 1.8.9 reads an option after a modelled target as a match's: `unknown option "--bogus-opt"`.
     expect(at("-A INPUT -j RETURN --bogus-opt")).toMatchObject([
       {
-        message: "target RETURN takes no options, found '--bogus-opt'",
+        message: `'--bogus-opt' is no option of this rule's matches: iptables-restore refuses it (unknown option "--bogus-opt")`,
         position: { file: "r.rules", line: 4, column: 20 },
       },
     ]);
+    expect(at("-A INPUT -j RETURN foo")).toMatchObject([
+      { message: "target RETURN takes no options, found 'foo'", position: { line: 4, column: 20 } },
+    ]);
     expect(at("-A INPUT -j LOG --log-prefix x --bogus")).toMatchObject([
-      { message: "'--bogus' is not an option of target LOG", position: { line: 4, column: 32 } },
+      {
+        message: `'--bogus' is no option of this rule's matches: iptables-restore refuses it (unknown option "--bogus")`,
+        position: { line: 4, column: 32 },
+      },
+    ]);
+    expect(at("-A INPUT -j LOG --log-prefix x foo")).toMatchObject([
+      { message: "'foo' is not an option of target LOG", position: { line: 4, column: 32 } },
     ]);
     expect(at("-A INPUT -j X --bogus")).toMatchObject([
       { message: "a jump to chain 'X' takes no options, found '--bogus'" },
@@ -303,6 +313,16 @@ describe("parseIptablesSave", () => {
       "-A INPUT -p tcp -m recent --set --name A -j LOG --log-prefix A --log-level 4",
     );
     same("-A INPUT -g X ! -i lo", "-A INPUT ! -i lo -g X");
+    // A match's option right after a target's (no rule option between): iptables-nft-save printed these back so.
+    same(
+      "-A INPUT -p tcp -j ACCEPT --syn",
+      "-A INPUT -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -j ACCEPT",
+    );
+    same(
+      "-A INPUT -p tcp --syn -j LOG --log-prefix x --dport 22",
+      "-A INPUT -p tcp -m tcp --dport 22 --tcp-flags FIN,SYN,RST,ACK SYN -j LOG --log-prefix x",
+    );
+    same("-A INPUT -p tcp -g X --dport 22", "-A INPUT -p tcp -m tcp --dport 22 -g X");
     // A quoted "-s" or "!" is the prefix's text, not a rule option.
     same(
       '-A INPUT -p tcp -j NFLOG --nflog-prefix "-s" --nflog-group 2 -m tcp --dport 22',
