@@ -171,6 +171,19 @@ describe("a single value and a set element get the same verdict and words", () =
     expect(said("icmp type 0-echo-request drop").filter((d) => d.severity === "error")).toEqual([]);
   });
 
+  it("refuses a reversed range from a number to a name at its word, as written", () => {
+    // nft 1.0.6: 'ip dscp 9-cs1' (cs1 is 8) "4:11-15: Error: Range has zero or negative size", and
+    // 'icmp type 8-echo-reply' at 4:13-24; the error was at the rule's first word, saying '9-8'.
+    for (const [rule, at, word] of [
+      ["ip dscp 9-cs1 drop", "4:11", "9-cs1"],
+      ["ip dscp 0x09-cs1 drop", "4:11", "0x09-cs1"],
+      ["icmp type 8-echo-reply drop", "4:13", "8-echo-reply"],
+    ])
+      expect(said(rule as string).map((d) => [d.at, d.message])).toEqual([
+        [at, `range '${word}' has zero or negative size: nft refuses it, and with it the whole file`],
+      ]);
+  });
+
   it("matches a MAC address with a prefix by its first bits, alone as in a set", () => {
     /** Whether `rule` matches a frame from `mac`. */
     const matches = (rule: string, mac: string) => {
