@@ -745,6 +745,10 @@ export function parseRuleArgs(
         }
         if (module === "recent") {
           const read = readRecent(tokens, i + 2);
+          for (const t of tokens.slice(i + 2, read.next)) {
+            const dup = t.quoted ? undefined : optionTwice(module, t.value, seen);
+            if (dup) return fail(t.column, dup.message, dup.hint);
+          }
           const outcome = recentOutcome(read.words);
           const text = [`-m ${v.value}`, ...read.words].join(" ");
           // `--set` records the source: it matches, inverted it never does (xt_recent returns !invert).
