@@ -33,7 +33,7 @@ import {
   type SetKey,
   setTypeKeys,
 } from "./parse-nft-rule.ts";
-import { reversedRange } from "./reversed-range.ts";
+import { reversedRange, reversedRangeMessage } from "./reversed-range.ts";
 import type {
   BaseChain,
   ChainDef,
@@ -756,8 +756,13 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     for (const c of [...parsed.conditions, { kind: "nft-set" as const, elements: mapKeys }]) {
       const reversed = c.kind === "nft-set" ? c.elements?.map(reversedRange).find((r) => r) : undefined;
       if (reversed) {
-        const at = shown.find((w) => w.value === `${reversed.lo}-${reversed.hi}`) ?? (shown[0] as NftToken);
-        err(at, rangeMessage(reversed), RANGE_HINT);
+        const exact = shown.find((w) => w.value === `${reversed.lo}-${reversed.hi}`);
+        // One written from a number to a name (`ip dscp 9-cs1`) is found by its first bound, and said as written.
+        const named = exact
+          ? undefined
+          : shown.find((w) => Number(/^(0x[0-9a-f]+|\d+)-[a-z]/i.exec(w.value)?.[1]) === Number(reversed.lo));
+        const at = exact ?? named ?? (shown[0] as NftToken);
+        err(at, named ? reversedRangeMessage(named.value) : rangeMessage(reversed), RANGE_HINT);
         return;
       }
     }

@@ -698,7 +698,11 @@ export function parseIptablesSave(text: string, options: ParseRulesOptions = {})
       const chain = at;
       const table = inTable;
       const unsupported = takeUnsupportedRevisions(args);
-      const parsed = parseRuleArgs(unsupported.args, ipv6Section ? "ip6" : "ip");
+      const parsed = parseRuleArgs(
+        unsupported.args,
+        ipv6Section ? "ip6" : "ip",
+        new Set(table.chains.keys()),
+      );
       if (!parsed.ok) {
         err(lineNo, offset + parsed.error.column, parsed.error.message, parsed.error.hint);
         return undefined;

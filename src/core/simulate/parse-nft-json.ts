@@ -5,7 +5,7 @@
  * are positioned at the JSON object they are about (`file:line:col`); this never throws.
  */
 import type { Diagnostic } from "../model/packet.ts";
-import { dscpValue, NFT_ICMP_NAMES } from "./nft-names.ts";
+import { dscpValue, NFT_ICMP_NAMES, pktTypeNumber } from "./nft-names.ts";
 import { declaredName } from "./nft-reserved-names.ts";
 import type { ParsedNft } from "./parse-nft-ruleset.ts";
 import { parseNftRuleset } from "./parse-nft-ruleset.ts";
@@ -161,7 +161,10 @@ function rangeBound(v: Json, left: string): string {
   if (n !== undefined) return String(n);
   // It names a DSCP too (`["cs1", "cs2"]`); the text listing, the number in hex (`0x08-0x10`).
   const dscp = typeof v === "string" && /^ip6? dscp$/.test(left) ? dscpValue(v) : undefined;
-  return dscp === undefined ? rhs(v, left) : `0x${dscp.toString(16).padStart(2, "0")}`;
+  if (dscp !== undefined) return `0x${dscp.toString(16).padStart(2, "0")}`;
+  // And a packet type (`["broadcast", "multicast"]`); the text listing, the number (`1-2`).
+  const type = typeof v === "string" && left === "meta pkttype" ? pktTypeNumber(v) : undefined;
+  return type === undefined ? rhs(v, left) : String(type);
 }
 
 /** A value a statement sets or rewrites to: a constant, or an expression (`ct mark`, `ip daddr map @m`). */

@@ -514,15 +514,16 @@ const RULE_OPTIONS = new Set([
  * A quoted word is a value, and so is the word after `--comment` or a `--*-prefix` option, which
  * iptables-save prints unquoted when it reads `-g` or `-s`.
  */
-function targetLast(words: Token[]): Token[] {
+function targetLast(words: Token[], chains?: ReadonlySet<string>): Token[] {
   const at = words.findIndex(
     (w, k) => isWord(w, "-j", "--jump", "-g", "--goto") && !isWord(words[k - 1], "--comment"),
   );
   if (at < 0 || at + 2 >= words.length) return words;
   const isGoto = words[at]?.value === "-g" || words[at]?.value === "--goto";
   const name = words[at + 1]?.value ?? "";
-  // A chain takes no options (nor does a goto).
-  const known = isGoto || !/^[A-Z][A-Z0-9_]*$/.test(name) ? {} : TARGET_OPTIONS[name];
+  // A chain takes no options (nor does a goto), an upper-case one declared in the table neither.
+  const chain = isGoto || !/^[A-Z][A-Z0-9_]*$/.test(name) || (chains?.has(name) && !TARGET_OPTIONS[name]);
+  const known = chain ? {} : TARGET_OPTIONS[name];
   const own: Token[] = [];
   const after: Token[] = [];
   let inMatches = false;
@@ -550,10 +551,18 @@ function targetLast(words: Token[]): Token[] {
 /**
  * Parses the words after `-A CHAIN` of an iptables (`family` `ip`, the default) or ip6tables (`ip6`)
  * table. Returns the first hard error (a value that must be an address or port and is not one, an
- * option without its value); unmodelled matches are not errors.
+ * option without its value); unmodelled matches are not errors. `chains`: the table's chains so far,
+ * so that an upper-case one (`-j MYCHAIN --syn`) is read as a chain, whose words after it are matches.
  */
-export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): RuleArgsResult {
-  const tokens = targetLast(wholeLongOptions(words, (name) => TARGET_OPTIONS[name]));
+export function parseRuleArgs(
+  words: Token[],
+  family: "ip" | "ip6" = "ip",
+  chains?: ReadonlySet<string>,
+): RuleArgsResult {
+  const tokens = targetLast(
+    wholeLongOptions(words, (name) => TARGET_OPTIONS[name]),
+    chains,
+  );
   const conditions: Condition[] = [];
   let target: Target = { kind: "NONE" };
   let module: string | undefined;
@@ -736,6 +745,10 @@ export function parseRuleArgs(words: Token[], family: "ip" | "ip6" = "ip"): Rule
         }
         if (module === "recent") {
           const read = readRecent(tokens, i + 2);
+          for (const t of tokens.slice(i + 2, read.next)) {
+            const dup = t.quoted ? undefined : optionTwice(module, t.value, seen);
+            if (dup) return fail(t.column, dup.message, dup.hint);
+          }
           const outcome = recentOutcome(read.words);
           const text = [`-m ${v.value}`, ...read.words].join(" ");
           // `--set` records the source: it matches, inverted it never does (xt_recent returns !invert).

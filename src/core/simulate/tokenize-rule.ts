@@ -43,9 +43,11 @@ export function tokenizeRule(line: string, verbatim = false, toLineEnd = false):
     let split = false;
     while (i < n && line[i] !== " " && line[i] !== "\t") {
       const ch = line[i] as string;
-      // The tools take `'` as a letter (`'abc'` keeps its quotes); only a space in single quotes is told apart.
+      // The tools take `'` as a letter (`'abc'` keeps its quotes); only a space in single quotes is told apart,
+      // when they open a word or a value (`'a b'`, `--comment='a b'`; `it's ... 'x'` is two apostrophes).
       const close = ch === "'" ? line.indexOf("'", i + 1) : -1;
-      if (ch === '"' || (close !== -1 && /\s/.test(line.slice(i, close)))) {
+      const spaced = close !== -1 && /\s/.test(line.slice(i, close));
+      if (ch === '"' || (spaced && (i === column - 1 || line[i - 1] === "="))) {
         const quote = ch;
         const start = i;
         quoted = true;
@@ -63,7 +65,7 @@ export function tokenizeRule(line: string, verbatim = false, toLineEnd = false):
         i++;
       } else {
         // A closed pair is kept whole, so its closing `'` opens nothing.
-        const end = close === -1 || line.slice(i, close).includes('"') ? i + 1 : close + 1;
+        const end = close === -1 || spaced || line.slice(i, close).includes('"') ? i + 1 : close + 1;
         value += line.slice(i, end);
         i = end;
       }

@@ -182,6 +182,16 @@ describe("options iptables-restore refuses", () => {
       "-A INPUT -m conntrack --ctstate NEW ! --ctstate NEW -j ACCEPT",
       `error 3:39 '--ctstate' is given twice in one -m conntrack: iptables-restore refuses it ("conntrack: option "--ctstate" can only be used once.")`,
     ],
+    // review49: iptables-restore 1.8.9 refused these too ("recent: option "--set" can only be used once.",
+    // "--name" likewise); they were taken.
+    [
+      "-A INPUT -m recent --set --set -j ACCEPT",
+      `error 3:26 '--set' is given twice in one -m recent: iptables-restore refuses it ("recent: option "--set" can only be used once.")`,
+    ],
+    [
+      "-A INPUT -m recent --name a --name b --set -j ACCEPT",
+      `error 3:29 '--name' is given twice in one -m recent: iptables-restore refuses it ("recent: option "--name" can only be used once.")`,
+    ],
     // iptables-restore 1.8.9 reads options after -j as the matches': it refuses what it would refuse before -j.
     [
       "-A INPUT -j ACCEPT --syn",

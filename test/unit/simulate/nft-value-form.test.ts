@@ -8,9 +8,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { matchRule } from "../../../src/core/simulate/match-rule.ts";
+import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import { parseRulesetText } from "../../../src/core/simulate/read-ruleset-text.ts";
 import { REDACTED_ADDRESS_HINT } from "../../../src/core/simulate/redacted-address.ts";
-import { icmpPacket } from "./helpers.ts";
+import { icmpPacket, nftJsonInput } from "./helpers.ts";
 
 /** A one-rule input chain of table `ip t`, the rule on line 4 at column 3. */
 function chainWith(rule: string): string {
@@ -155,6 +156,35 @@ describe("a single value and a set element get the same verdict and words", () =
     expect(types.map((t) => matches("meta pkttype unicast drop", t))).toEqual([true, false, false, false]);
   });
 
+  it("reads nft -j's packet type range of names as the numbers its text listing prints", () => {
+    // nft 1.0.6 loaded 'meta pkttype 1-2' and '{ 0-1, 3 }'; 'nft -j list ruleset' printed the bounds as
+    // names ({"range": ["broadcast", "multicast"]}), which were refused as "'broadcast-multicast' is not a packet type".
+    const pkttype = { meta: { key: "pkttype" } };
+    const json = nftJsonInput("ip", [
+      [{ match: { op: "==", left: pkttype, right: { range: ["broadcast", "multicast"] } } }, { drop: null }],
+      [
+        { match: { op: "==", left: pkttype, right: { set: [{ range: ["host", "broadcast"] }, "other"] } } },
+        { drop: null },
+      ],
+    ]);
+    const rs = parseRulesetFile(json, "p.json");
+    expect(rs.diagnostics).toEqual([]);
+    const table = rs.nft?.[0];
+    const rules = table?.chains.get("c")?.rules ?? [];
+    const types = ["host", "broadcast", "multicast", "other"] as const;
+    const ctx = (pktType: (typeof types)[number]) => ({
+      bridged: false,
+      ethType: "0x0800",
+      addrType: () => "UNICAST",
+      sets: table?.sets ?? new Map(),
+      pktType,
+    });
+    expect(rules.map((r) => types.map((t) => matchRule(r, icmpPacket(), ctx(t))))).toEqual([
+      [false, true, true, false],
+      [true, true, false, true],
+    ]);
+  });
+
   it("reads a word from a letter as one name, dashes and all, as nft's lexer does", () => {
     // review49: nft 1.0.6 refused each whole, at its first column; they were read as ranges of two names.
     for (const [rule, what, nft] of [
@@ -169,6 +199,19 @@ describe("a single value and a set element get the same verdict and words", () =
     }
     // A range from a number it took (`0-echo-request`, `8-cs3`).
     expect(said("icmp type 0-echo-request drop").filter((d) => d.severity === "error")).toEqual([]);
+  });
+
+  it("refuses a reversed range from a number to a name at its word, as written", () => {
+    // nft 1.0.6: 'ip dscp 9-cs1' (cs1 is 8) "4:11-15: Error: Range has zero or negative size", and
+    // 'icmp type 8-echo-reply' at 4:13-24; the error was at the rule's first word, saying '9-8'.
+    for (const [rule, at, word] of [
+      ["ip dscp 9-cs1 drop", "4:11", "9-cs1"],
+      ["ip dscp 0x09-cs1 drop", "4:11", "0x09-cs1"],
+      ["icmp type 8-echo-reply drop", "4:13", "8-echo-reply"],
+    ])
+      expect(said(rule as string).map((d) => [d.at, d.message])).toEqual([
+        [at, `range '${word}' has zero or negative size: nft refuses it, and with it the whole file`],
+      ]);
   });
 
   it("matches a MAC address with a prefix by its first bits, alone as in a set", () => {

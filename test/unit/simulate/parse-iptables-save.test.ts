@@ -270,8 +270,13 @@ describe("parseIptablesSave", () => {
     expect(at("-A INPUT -j LOG --log-prefix x foo")).toMatchObject([
       { message: "'foo' is not an option of target LOG", position: { line: 4, column: 32 } },
     ]);
+    // review49: iptables-restore 1.8.9 refused it as 'unknown option "--bogus"' (X is a chain of the table,
+    // so an option after it is a match's, as after ACCEPT); it was said as "a jump to chain 'X' takes no options".
     expect(at("-A INPUT -j X --bogus")).toMatchObject([
-      { message: "a jump to chain 'X' takes no options, found '--bogus'" },
+      {
+        message: `'--bogus' is no option of this rule's matches: iptables-restore refuses it (unknown option "--bogus")`,
+        position: { line: 4, column: 15 },
+      },
     ]);
     expect(at("-A INPUT -j LOG --log-prefix")).toMatchObject([{ message: "--log-prefix needs a value" }]);
     for (const ok of [
@@ -281,6 +286,27 @@ describe("parseIptablesSave", () => {
       "-A INPUT -j X",
     ])
       expect(at(ok), ok).toEqual([]);
+  });
+
+  it("reads a match's option after a jump to an upper-case chain, as iptables-restore takes it", () => {
+    // iptables-restore 1.8.9 took '-p tcp -j X --syn' and '-m comment -j X --comment c' (X declared in
+    // the table) and iptables-save printed them with the target last; they were refused as
+    // "a jump to chain 'X' takes no options". 'MY_CH ! --syn' and a lower-case chain likewise.
+    const rule = (text: string) => {
+      const r = parseIptablesSave(
+        `*filter\n:INPUT ACCEPT [0:0]\n:X - [0:0]\n:MY_CH - [0:0]\n${text}\nCOMMIT\n`,
+      );
+      expect(r.diagnostics, text).toEqual([]);
+      return r.rules.tables.get("filter")?.chains.get("INPUT")?.rules[0];
+    };
+    const after = rule("-A INPUT -p tcp -j X --syn");
+    const before = rule("-A INPUT -p tcp --syn -j X");
+    expect(after?.conditions).toEqual(before?.conditions);
+    expect(after?.target).toEqual(before?.target);
+    expect(rule("-A INPUT -m comment -j X --comment c")?.target).toEqual(before?.target);
+    expect(rule("-A INPUT -p tcp -j MY_CH ! --syn")?.conditions).toEqual(
+      rule("-A INPUT -p tcp ! --syn -j MY_CH")?.conditions,
+    );
   });
 
   it("reads matches written after the target, as iptables-restore takes them", () => {

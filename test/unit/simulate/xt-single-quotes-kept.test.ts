@@ -45,5 +45,29 @@ describe("single quotes as iptables-restore reads them", () => {
   it("still refuses a single-quoted value with a space, which the tool splits", () => {
     const tk = tokenizeRule("--comment 'one two' -j ACCEPT", false, true);
     expect(tk.ok && tk.tokens[1]).toMatchObject({ value: "one two", split: true });
+    const eq = tokenizeRule("--comment='one two' -j ACCEPT", false, true);
+    expect(eq.ok && eq.tokens[0]).toMatchObject({ value: "--comment=one two", split: true });
+  });
+
+  it("reads an apostrophe inside a word as a letter, even with another one later on the line", () => {
+    // iptables-restore 1.8.9 took both rules; iptables-save printed `--comment "it\'s" -j LOG --log-prefix
+    // "\'x\'"` and `--comment "don\'t" -m comment --comment "won\'t"`. They were refused as one
+    // single-quoted value from the first apostrophe to the next ('its -j LOG --log-prefix x').
+    expect(words("-m comment --comment it's -j LOG --log-prefix 'x'")).toEqual([
+      "-m",
+      "comment",
+      "--comment",
+      "it's",
+      "-j",
+      "LOG",
+      "--log-prefix",
+      "'x'",
+    ]);
+    const r = parseIptablesSave(
+      "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m comment --comment don't -m comment --comment won't -j ACCEPT\nCOMMIT\n",
+    );
+    expect(r.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    // The tool split `x'y z'w` at its space and refused `z'w` ("Bad argument"): still refused.
+    expect(words("--comment x'y z'w -j ACCEPT")).toEqual(["--comment", "x'y", "z'w", "-j", "ACCEPT"]);
   });
 });
