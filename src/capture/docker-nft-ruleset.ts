@@ -57,7 +57,7 @@ export function dockerNftRuleset(a: NftRulesetAddresses = LAB_ADDRESSES): string
     ...vmap("nat-postrouting-out-jumps", "nat-postrouting-out"),
     "\tchain raw-PREROUTING {",
     "\t\ttype filter hook prerouting priority raw; policy accept;",
-    // The published container is reachable from outside its bridge only through the DNAT.
+    // Docker writes this drop for every container of a NAT-mode network; the lab's ruleset has c1's only.
     `\t\tip daddr ${a.publishedTo} iifname != ${q(br)} counter drop comment "DROP DIRECT ACCESS"`,
     "\t}",
     "\tchain nat-PREROUTING {",
