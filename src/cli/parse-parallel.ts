@@ -180,13 +180,17 @@ class WorkerPool {
   private readonly size: number;
   private live = 0;
   private closing = false;
+  /** Whether this thread runs segments too, and whether it runs one now. */
+  private readonly inline: boolean;
+  private inlineBusy = false;
 
   /**
    * `start` workers (at most `size`) are started at once, so that they load
    * their modules while the calling thread reads the head of the file.
    */
-  constructor(size: number, start = 0) {
+  constructor(size: number, start = 0, inline = false) {
     this.size = size;
+    this.inline = inline;
     for (let i = 0; i < Math.min(start, size); i++) this.idle.push(this.spawn());
   }
 
@@ -258,7 +262,18 @@ class WorkerPool {
   private pump(): void {
     while (this.queue.length && !this.closing) {
       const w = this.idle.pop() ?? (this.live < this.size ? this.spawn() : undefined);
-      if (!w) return;
+      if (!w) {
+        if (!this.inline || this.inlineBusy) return;
+        const task = this.queue.shift() as Task;
+        this.inlineBusy = true;
+        parseSegment(task.job, task.onPackets, undefined, task.onStart)
+          .then(task.resolve, task.reject)
+          .finally(() => {
+            this.inlineBusy = false;
+            this.pump();
+          });
+        continue;
+      }
       const task = this.queue.shift() as Task;
       this.running.set(w, task);
       w.postMessage(task.job);
@@ -364,7 +379,8 @@ export async function parseFileParallel(
   const file = options.file ?? options.path;
   // Started first: the workers load while this thread reads the head of the file.
   const segments = Math.ceil(statSync(options.path).size / segmentBytes);
-  const pool = options.inline ? undefined : new WorkerPool(jobs, segments);
+  // This thread parses segments too, between pairing batches: one isolate fewer to compile and collect.
+  const pool = options.inline ? undefined : new WorkerPool(Math.max(1, jobs - 1), segments, jobs >= 2);
   let packetLines: PacketLineOrder | undefined;
   let index: LineIndex;
   try {
