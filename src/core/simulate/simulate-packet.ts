@@ -1208,14 +1208,24 @@ export class Simulator {
     const iface = topo.ifaces.get(ifaceKey(host, dev));
     const peer = iface ? linkPeer(topo, iface) : undefined;
     if (!peer) return { kind: "lost", reason: `${host}/${dev} is not linked to anything in the lab` };
-    // Fragments are no longer than the sending device's MTU; a TCP packet longer than that is GSO's, cut to fit.
-    const frame = Math.min(p.len, iface?.mtu ?? p.len);
+    // The sender cut it to fragments of its route's MTU, not the device's: a route's `mtu` over the
+    // device's lets a longer packet out whole (kernel 6.18, test/fixtures/simulate/veth-route-mtu: route mtu 9000 over a
+    // 1500-byte veth, 2028 bytes were dropped by the other end, sent or forwarded; route mtu 1300 over a
+    // 1500-byte veth, fragments of 1300 crossed to a 1400-byte end). A TCP packet longer than that is GSO's, cut to fit.
+    const frame = p.fragSize ?? p.len;
     // A device takes a frame up to 4 bytes over its MTU (kernel 6.18: 1304 bytes crossed to a 1300-byte end).
-    if (p.proto !== "tcp" && frame > peer.mtu + VLAN_SLACK)
+    if (p.proto !== "tcp" && frame > peer.mtu + VLAN_SLACK) {
+      const what =
+        p.fragSize === undefined ? `this ${frame}-byte packet` : `this packet's ${frame}-byte fragment`;
+      const ends =
+        iface && iface.mtu !== peer.mtu
+          ? `the link's two ends have different MTUs, ${iface.mtu} and ${peer.mtu}`
+          : `${host}'s route let it out whole: its MTU is over ${dev}'s`;
       return {
         kind: "lost",
-        reason: `${peer.host}/${peer.name} drops this ${frame}-byte packet from ${host}/${dev}: it is longer than ${peer.name}'s ${peer.mtu}-byte MTU (the link's two ends have different MTUs, ${iface?.mtu} and ${peer.mtu}; a veth counts it as a drop${host === this.cur.from ? `, and the program that sent it gets ENOBUFS, "No buffer space available"` : ""})`,
+        reason: `${peer.host}/${peer.name} drops ${what} from ${host}/${dev}: it is longer than ${peer.name}'s ${peer.mtu}-byte MTU (${ends}; a veth counts it as a drop${host === this.cur.from ? `, and the program that sent it gets ENOBUFS, "No buffer space available"` : ""})`,
       };
+    }
     return this.receive(peer.host, peer.name, p);
   }
 
@@ -1335,10 +1345,13 @@ export class Simulator {
     const fit = bridgePortMtu(host, bridge, port, mtu, p, brnf);
     if (fit.kind === "lost") return fit;
     if (fit.kind === "fragment" && p.fragSize === undefined) this.noteFragments(host, port, mtu, p);
-    else if (fit.kind === "fragment")
+    else if (fit.kind === "fragment") {
+      // Cut again: the wire then sees fragments of the port's MTU.
+      p.fragSize = Math.min(p.fragSize ?? mtu, Math.floor((mtu - 20) / 8) * 8 + 20);
       this.cur.notes.push(
         `${host}/${bridge} cuts this packet's fragments longer than ${port}'s ${mtu}-byte MTU again`,
       );
+    }
     return this.wire(host, port, p);
   }
 
