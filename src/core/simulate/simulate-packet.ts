@@ -1341,15 +1341,25 @@ export class Simulator {
 
   /** Out of `port` of `bridge` once its POSTROUTING is passed: the port's MTU (bridge-port-mtu.ts), the wire. */
   private portOut(host: string, bridge: string, port: string, p: SimPacket, brnf: boolean): Fate {
-    const mtu = this.world.topology.ifaces.get(ifaceKey(host, port))?.mtu ?? 1500;
-    const fit = bridgePortMtu(host, bridge, port, mtu, p, brnf);
+    const ifaces = this.world.topology.ifaces;
+    const mtu = ifaces.get(ifaceKey(host, port))?.mtu ?? 1500;
+    const bridgeMtu = ifaces.get(ifaceKey(host, bridge))?.mtu ?? mtu;
+    const fit = bridgePortMtu(host, bridge, port, mtu, p, brnf, bridgeMtu);
     if (fit.kind === "lost") return fit;
-    if (fit.kind === "fragment" && p.fragSize === undefined) this.noteFragments(host, port, mtu, p);
-    else if (fit.kind === "fragment") {
-      // Cut again: the wire then sees fragments of the port's MTU.
-      p.fragSize = Math.min(p.fragSize ?? mtu, Math.floor((mtu - 20) / 8) * 8 + 20);
+    // br_netfilter cuts by the bridge's own MTU (see bridge-port-mtu.ts).
+    const by =
+      fit.kind === "fragment" && fit.mtu !== mtu
+        ? ` (br_netfilter cuts by ${bridge}'s own ${fit.mtu}-byte MTU)`
+        : "";
+    if (fit.kind === "fragment" && p.fragSize === undefined) {
+      this.noteFragments(host, port, fit.mtu, p);
+      if (by)
+        this.cur.notes.push(`${host}/${bridge} sends ${port} fragments no longer than ${fit.mtu} bytes${by}`);
+    } else if (fit.kind === "fragment") {
+      // Cut again: the wire then sees fragments of the bridge's MTU.
+      p.fragSize = Math.min(p.fragSize ?? fit.mtu, Math.floor((fit.mtu - 20) / 8) * 8 + 20);
       this.cur.notes.push(
-        `${host}/${bridge} cuts this packet's fragments longer than ${port}'s ${mtu}-byte MTU again`,
+        `${host}/${bridge} cuts this packet's fragments longer than ${port}'s ${mtu}-byte MTU again${by}`,
       );
     }
     return this.wire(host, port, p);

@@ -194,9 +194,10 @@ describe("a packet its sender cut to fragments", () => {
   });
 
   it("with br_netfilter, an IPv4 fragment is cut again, an IPv6 one dropped", () => {
+    // docker0 at its ports' least MTU, 1400 (it was set to 1500 here before: br_netfilter cuts by the
+    // bridge's own MTU, and kernel 6.18 lost the 2028-byte ping at a bridge MTU of 1500 but let it cross
+    // as 1396 bytes and two later fragments at 1400, test/fixtures/simulate/bridge-brnf-fragments).
     const w = dockerWorld(true);
-    const docker0 = w.topology.ifaces.get("host/docker0");
-    if (docker0) docker0.mtu = 1500;
     const req = c1Sends(w);
     expect(req?.fate).toEqual({ kind: "delivered", host: "c2" });
     expect(req?.notes).toContain(
@@ -268,5 +269,69 @@ describe("a veth end shorter than its peer", () => {
   it("takes a packet up to 4 bytes over its MTU", () => {
     expect(send(1304)).toEqual({ kind: "delivered", host: "wan" });
     expect(send(1305)).toMatchObject({ kind: "lost" });
+  });
+});
+
+/**
+ * br_netfilter cuts by the bridge device's own MTU, not the port's. Kernel 6.18,
+ * test/fixtures/simulate/bridge-brnf-fragments/record.sh (recorded.txt), bridge-nf-call-iptables=1, no
+ * conntrack in the bridge's namespace, a port and its far end at 1400 bytes: a 1450-byte ping without DF
+ * crossed as 1396 bytes and a later fragment at a bridge MTU of 1400, as 1300 and a later fragment at
+ * 1300, and not at all at 1500 ("cut" to one 1450-byte fragment: IpFragOKs 1, IpFragCreates 1); a
+ * 2028-byte one sent as 1500 and 548 bytes lost its 1500-byte fragment at a bridge MTU of 1500.
+ */
+describe("br_netfilter cuts by the bridge's own MTU", () => {
+  /** Docker's lab with br_netfilter, c1 behind a 1400-byte port, docker0 at `mtu`; c2's echo reply of `len` bytes. */
+  const reply = (mtu: number, len: number) => {
+    const w = portWorld(LAB_DIR, "host/veth-c1", "c1/eth0", true, rulesetText("docker-28"));
+    const docker0 = w.topology.ifaces.get("host/docker0");
+    if (docker0) docker0.mtu = mtu;
+    return runScenario(w, {
+      from: "c1",
+      to: "172.17.0.3",
+      proto: "icmp",
+      script: [
+        { direction: "request", icmpType: 8, len: 1400 },
+        { direction: "reply", icmpType: 0, len },
+      ],
+    }).packets[1];
+  };
+
+  it("a bridge MTU over the port's: the packet stays whole and is dropped at the port", () => {
+    const r = reply(1500, 1450);
+    expect(hooks(r)).toContain("ip:filter:FORWARD");
+    expect(r?.fate).toEqual({
+      kind: "lost",
+      reason:
+        "host/docker0 drops this 1450-byte packet at veth-c1, whose MTU is 1400: br_netfilter cuts by docker0's own MTU, 1500, not veth-c1's, so it stays 1450 bytes, too long for veth-c1; no ICMP error is sent",
+    });
+  });
+
+  it("a bridge MTU under the port's: fragments of the bridge's MTU cross", () => {
+    const r = reply(1300, 1450);
+    expect(r?.fate).toEqual({ kind: "delivered", host: "c1" });
+    expect(r?.notes).toContain(
+      "host sends this 1450-byte packet out of veth-c1 in 2 fragments (1300 and 170 bytes): the MTU there is 1300. Its chains saw it whole; a receiver that tracks connections reassembles it before its own",
+    );
+    expect(r?.notes).toContain(
+      "host/docker0 sends veth-c1 fragments no longer than 1300 bytes (br_netfilter cuts by docker0's own 1300-byte MTU)",
+    );
+  });
+
+  it("a fragment its sender cut at 1500 bytes is lost at a bridge MTU of 1500", () => {
+    const w = dockerWorld(true);
+    const docker0 = w.topology.ifaces.get("host/docker0");
+    if (docker0) docker0.mtu = 1500;
+    const req = runScenario(w, {
+      from: "c1",
+      to: "172.17.0.3",
+      proto: "udp",
+      script: [{ direction: "request", len: 2028 }],
+    }).packets[0];
+    expect(req?.fate).toEqual({
+      kind: "lost",
+      reason:
+        "host/docker0 drops this packet's 1500-byte fragment at veth-c2, whose MTU is 1400: br_netfilter cuts by docker0's own MTU, 1500, not veth-c2's, so it stays 1500 bytes, too long for veth-c2; no ICMP error is sent",
+    });
   });
 });
