@@ -335,3 +335,53 @@ describe("br_netfilter cuts by the bridge's own MTU", () => {
     });
   });
 });
+
+/**
+ * A broadcast a bridge floods: each copy is held to its own port's MTU. Kernel 6.18,
+ * test/fixtures/simulate/bridge-flood-mtu/record.sh (recorded.txt), ports of 1500, 1500 and 1400 bytes,
+ * a 1450-byte broadcast ping from the first: the bridge and the 1500-byte port's host counted it, the
+ * 1400-byte port's host did not, DF or not, bridge-nf-call-iptables 0 or 1, the bridge at 1500 or 1400;
+ * except with br_netfilter, no DF and the bridge at 1400, where it arrived as 1396 and 74 bytes.
+ */
+describe("a broadcast flooded out of a port shorter than it", () => {
+  const broadcast = (w: World, len: number) =>
+    runScenario(w, {
+      from: "c1",
+      to: "172.17.255.255",
+      proto: "udp",
+      dport: 67,
+      script: [{ direction: "request", len }],
+    }).packets[0];
+
+  it("without br_netfilter: the walk goes up to the host, and names the copy the short port drops", () => {
+    const r = broadcast(dockerWorld(false), 1450);
+    expect(r?.fate).toEqual({ kind: "delivered", host: "host" });
+    expect(r?.notes).toContain(
+      "The copy flooded out of veth-c2: host/docker0 drops this 1450-byte packet at veth-c2, whose MTU is 1400: a bridge does not fragment, and sends no ICMP error",
+    );
+  });
+
+  it("with br_netfilter and DF: the copy is dropped", () => {
+    expect(broadcast(dockerWorld(true), 1450)?.notes).toContain(
+      "The copy flooded out of veth-c2: host/docker0 drops this 1450-byte packet at veth-c2, whose MTU is 1400: br_netfilter would fragment it, but its DF bit forbids fragmenting it; no ICMP error is sent",
+    );
+  });
+
+  it("with br_netfilter, no DF, the bridge at its ports' least MTU: the copy leaves in fragments; at 1500 it is dropped", () => {
+    // c1 sends 2028 bytes without DF, in fragments of 1500 and 548.
+    const cut = broadcast(dockerWorld(true), 2028);
+    expect(cut?.notes).toContain(
+      "The copy flooded out of veth-c2 leaves in fragments no longer than 1400 bytes: it is longer than veth-c2's 1400-byte MTU, and br_netfilter cuts it by docker0's",
+    );
+    const w = dockerWorld(true);
+    const docker0 = w.topology.ifaces.get("host/docker0");
+    if (docker0) docker0.mtu = 1500;
+    expect(broadcast(w, 2028)?.notes.find((n) => n.startsWith("The copy flooded"))).toMatch(
+      /^The copy flooded out of veth-c2: host\/docker0 drops this packet's 1500-byte fragment at veth-c2/,
+    );
+  });
+
+  it("a port that takes the frame gets no note", () => {
+    expect(broadcast(dockerWorld(false), 1400)?.notes.join("\n")).not.toMatch(/The copy flooded/);
+  });
+});
