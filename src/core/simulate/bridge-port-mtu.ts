@@ -12,7 +12,7 @@
  * A TCP packet longer than the MTU is a GSO one, cut to segments instead, and passes.
  *
  * br_netfilter cuts by the bridge device's own MTU, not the port's (its fake route's MTU is the bridge's;
- * kernel 6.18, test/fixtures/simulate/bridge-brnf-fragments/record.sh, a 1450-byte ping without DF to a
+ * kernel 6.18, test/fixtures/kernel-probes/bridge-brnf-fragments/record.sh, a 1450-byte ping without DF to a
  * 1400-byte port, no conntrack in the bridge's namespace: bridge MTU 1400, 1396 bytes and a later fragment
  * crossed; 1300, 1300 bytes and a later fragment crossed; 1500, the packet was "cut" to one 1450-byte
  * fragment (IpFragOKs 1, IpFragCreates 1) and nothing crossed. A 2028-byte ping sent as 1500 and 548 bytes

@@ -1209,7 +1209,7 @@ export class Simulator {
     const peer = iface ? linkPeer(topo, iface) : undefined;
     if (!peer) return { kind: "lost", reason: `${host}/${dev} is not linked to anything in the lab` };
     // The sender cut it to fragments of its route's MTU, not the device's: a route's `mtu` over the
-    // device's lets a longer packet out whole (kernel 6.18, test/fixtures/simulate/veth-route-mtu: route mtu 9000 over a
+    // device's lets a longer packet out whole (kernel 6.18, test/fixtures/kernel-probes/veth-route-mtu: route mtu 9000 over a
     // 1500-byte veth, 2028 bytes were dropped by the other end, sent or forwarded; route mtu 1300 over a
     // 1500-byte veth, fragments of 1300 crossed to a 1400-byte end). A TCP packet longer than that is GSO's, cut to fit.
     const frame = p.fragSize ?? p.len;
@@ -1344,7 +1344,7 @@ export class Simulator {
   /**
    * Notes what each other port's MTU does to the copy of a group frame `bridge` floods (it came in by
    * `inPort`): each copy is held to its own port's MTU, as a frame to one port is (kernel 6.18,
-   * test/fixtures/simulate/bridge-flood-mtu: a 1450-byte broadcast reached the bridge and a 1500-byte
+   * test/fixtures/kernel-probes/bridge-flood-mtu: a 1450-byte broadcast reached the bridge and a 1500-byte
    * port's host, not a 1400-byte port's, DF or not, br_netfilter or not; with br_netfilter, no DF and the
    * bridge at 1400 bytes it reached that host as 1396 and 74 bytes).
    */

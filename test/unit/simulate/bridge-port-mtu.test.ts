@@ -196,7 +196,7 @@ describe("a packet its sender cut to fragments", () => {
   it("with br_netfilter, an IPv4 fragment is cut again, an IPv6 one dropped", () => {
     // docker0 at its ports' least MTU, 1400 (it was set to 1500 here before: br_netfilter cuts by the
     // bridge's own MTU, and kernel 6.18 lost the 2028-byte ping at a bridge MTU of 1500 but let it cross
-    // as 1396 bytes and two later fragments at 1400, test/fixtures/simulate/bridge-brnf-fragments).
+    // as 1396 bytes and two later fragments at 1400, test/fixtures/kernel-probes/bridge-brnf-fragments).
     const w = dockerWorld(true);
     const req = c1Sends(w);
     expect(req?.fate).toEqual({ kind: "delivered", host: "c2" });
@@ -274,7 +274,7 @@ describe("a veth end shorter than its peer", () => {
 
 /**
  * br_netfilter cuts by the bridge device's own MTU, not the port's. Kernel 6.18,
- * test/fixtures/simulate/bridge-brnf-fragments/record.sh (recorded.txt), bridge-nf-call-iptables=1, no
+ * test/fixtures/kernel-probes/bridge-brnf-fragments/record.sh (recorded.txt), bridge-nf-call-iptables=1, no
  * conntrack in the bridge's namespace, a port and its far end at 1400 bytes: a 1450-byte ping without DF
  * crossed as 1396 bytes and a later fragment at a bridge MTU of 1400, as 1300 and a later fragment at
  * 1300, and not at all at 1500 ("cut" to one 1450-byte fragment: IpFragOKs 1, IpFragCreates 1); a
@@ -338,7 +338,7 @@ describe("br_netfilter cuts by the bridge's own MTU", () => {
 
 /**
  * A broadcast a bridge floods: each copy is held to its own port's MTU. Kernel 6.18,
- * test/fixtures/simulate/bridge-flood-mtu/record.sh (recorded.txt), ports of 1500, 1500 and 1400 bytes,
+ * test/fixtures/kernel-probes/bridge-flood-mtu/record.sh (recorded.txt), ports of 1500, 1500 and 1400 bytes,
  * a 1450-byte broadcast ping from the first: the bridge and the 1500-byte port's host counted it, the
  * 1400-byte port's host did not, DF or not, bridge-nf-call-iptables 0 or 1, the bridge at 1500 or 1400;
  * except with br_netfilter, no DF and the bridge at 1400, where it arrived as 1396 and 74 bytes.

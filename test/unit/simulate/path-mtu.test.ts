@@ -226,7 +226,7 @@ describe("a link whose two ends have different MTUs", () => {
 /**
  * A route's MTU that differs from its device's: the sender (or router) cuts by the route's, and the
  * other end of a veth drops a frame longer than its own MTU. Kernel 6.18,
- * test/fixtures/simulate/veth-route-mtu/record.sh (recorded.txt): route mtu 9000 over a 1500-byte
+ * test/fixtures/kernel-probes/veth-route-mtu/record.sh (recorded.txt): route mtu 9000 over a 1500-byte
  * veth, a 2028-byte ping was lost, sent (case 1) or forwarded (case 3), the receiving end's rx_dropped
  * counted it; route mtu 1300 over a 1500-byte veth whose other end is at 1400, the 2028-byte ping was
  * answered, sent (case 2) or forwarded without DF (case 4).
