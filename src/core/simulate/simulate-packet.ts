@@ -1208,14 +1208,24 @@ export class Simulator {
     const iface = topo.ifaces.get(ifaceKey(host, dev));
     const peer = iface ? linkPeer(topo, iface) : undefined;
     if (!peer) return { kind: "lost", reason: `${host}/${dev} is not linked to anything in the lab` };
-    // Fragments are no longer than the sending device's MTU; a TCP packet longer than that is GSO's, cut to fit.
-    const frame = Math.min(p.len, iface?.mtu ?? p.len);
+    // The sender cut it to fragments of its route's MTU, not the device's: a route's `mtu` over the
+    // device's lets a longer packet out whole (kernel 6.18, test/fixtures/kernel-probes/veth-route-mtu: route mtu 9000 over a
+    // 1500-byte veth, 2028 bytes were dropped by the other end, sent or forwarded; route mtu 1300 over a
+    // 1500-byte veth, fragments of 1300 crossed to a 1400-byte end). A TCP packet longer than that is GSO's, cut to fit.
+    const frame = p.fragSize ?? p.len;
     // A device takes a frame up to 4 bytes over its MTU (kernel 6.18: 1304 bytes crossed to a 1300-byte end).
-    if (p.proto !== "tcp" && frame > peer.mtu + VLAN_SLACK)
+    if (p.proto !== "tcp" && frame > peer.mtu + VLAN_SLACK) {
+      const what =
+        p.fragSize === undefined ? `this ${frame}-byte packet` : `this packet's ${frame}-byte fragment`;
+      const ends =
+        iface && iface.mtu !== peer.mtu
+          ? `the link's two ends have different MTUs, ${iface.mtu} and ${peer.mtu}`
+          : `${host}'s route let it out whole: its MTU is over ${dev}'s`;
       return {
         kind: "lost",
-        reason: `${peer.host}/${peer.name} drops this ${frame}-byte packet from ${host}/${dev}: it is longer than ${peer.name}'s ${peer.mtu}-byte MTU (the link's two ends have different MTUs, ${iface?.mtu} and ${peer.mtu}; a veth counts it as a drop${host === this.cur.from ? `, and the program that sent it gets ENOBUFS, "No buffer space available"` : ""})`,
+        reason: `${peer.host}/${peer.name} drops ${what} from ${host}/${dev}: it is longer than ${peer.name}'s ${peer.mtu}-byte MTU (${ends}; a veth counts it as a drop${host === this.cur.from ? `, and the program that sent it gets ENOBUFS, "No buffer space available"` : ""})`,
       };
+    }
     return this.receive(peer.host, peer.name, p);
   }
 
@@ -1276,10 +1286,12 @@ export class Simulator {
     // A broadcast frame goes up to the bridge's host and is flooded out of the other ports: the walk goes up.
     const group = p.macDst !== undefined && isGroupMac(p.macDst);
     const flooded = group && bridgePorts(topo, host, bridge).length > 1;
-    if (flooded)
+    if (flooded) {
       this.cur.notes.push(
         `${bridge} also floods a copy of this ${p.macDst === BROADCAST_MAC ? "broadcast" : "multicast frame"} out of each of its other ports (through bridge FORWARD); the walk follows the copy ${host} itself takes`,
       );
+      this.floodedCopyMtu(host, bridge, port, p, brnf);
+    }
     if (fdb.kind === "local" || group) {
       if (nf) {
         const v = this.bridgeHook("INPUT", p, inIo);
@@ -1329,16 +1341,50 @@ export class Simulator {
     return this.portOut(host, bridge, outPort, p, brnf);
   }
 
+  /**
+   * Notes what each other port's MTU does to the copy of a group frame `bridge` floods (it came in by
+   * `inPort`): each copy is held to its own port's MTU, as a frame to one port is (kernel 6.18,
+   * test/fixtures/kernel-probes/bridge-flood-mtu: a 1450-byte broadcast reached the bridge and a 1500-byte
+   * port's host, not a 1400-byte port's, DF or not, br_netfilter or not; with br_netfilter, no DF and the
+   * bridge at 1400 bytes it reached that host as 1396 and 74 bytes).
+   */
+  private floodedCopyMtu(host: string, bridge: string, inPort: string, p: SimPacket, brnf: boolean): void {
+    const topo = this.world.topology;
+    const bridgeMtu = topo.ifaces.get(ifaceKey(host, bridge))?.mtu ?? 1500;
+    for (const q of bridgePorts(topo, host, bridge)) {
+      if (q.name === inPort) continue;
+      const fit = bridgePortMtu(host, bridge, q.name, q.mtu, p, brnf, bridgeMtu);
+      if (fit.kind === "lost") this.cur.notes.push(`The copy flooded out of ${q.name}: ${fit.reason}`);
+      else if (fit.kind === "fragment")
+        this.cur.notes.push(
+          `The copy flooded out of ${q.name} leaves in fragments no longer than ${fit.mtu} bytes: it is longer than ${q.name}'s ${q.mtu}-byte MTU, and br_netfilter cuts it by ${bridge}'s`,
+        );
+    }
+  }
+
   /** Out of `port` of `bridge` once its POSTROUTING is passed: the port's MTU (bridge-port-mtu.ts), the wire. */
   private portOut(host: string, bridge: string, port: string, p: SimPacket, brnf: boolean): Fate {
-    const mtu = this.world.topology.ifaces.get(ifaceKey(host, port))?.mtu ?? 1500;
-    const fit = bridgePortMtu(host, bridge, port, mtu, p, brnf);
+    const ifaces = this.world.topology.ifaces;
+    const mtu = ifaces.get(ifaceKey(host, port))?.mtu ?? 1500;
+    const bridgeMtu = ifaces.get(ifaceKey(host, bridge))?.mtu ?? mtu;
+    const fit = bridgePortMtu(host, bridge, port, mtu, p, brnf, bridgeMtu);
     if (fit.kind === "lost") return fit;
-    if (fit.kind === "fragment" && p.fragSize === undefined) this.noteFragments(host, port, mtu, p);
-    else if (fit.kind === "fragment")
+    // br_netfilter cuts by the bridge's own MTU (see bridge-port-mtu.ts).
+    const by =
+      fit.kind === "fragment" && fit.mtu !== mtu
+        ? ` (br_netfilter cuts by ${bridge}'s own ${fit.mtu}-byte MTU)`
+        : "";
+    if (fit.kind === "fragment" && p.fragSize === undefined) {
+      this.noteFragments(host, port, fit.mtu, p);
+      if (by)
+        this.cur.notes.push(`${host}/${bridge} sends ${port} fragments no longer than ${fit.mtu} bytes${by}`);
+    } else if (fit.kind === "fragment") {
+      // Cut again: the wire then sees fragments of the bridge's MTU.
+      p.fragSize = Math.min(p.fragSize ?? fit.mtu, Math.floor((fit.mtu - 20) / 8) * 8 + 20);
       this.cur.notes.push(
-        `${host}/${bridge} cuts this packet's fragments longer than ${port}'s ${mtu}-byte MTU again`,
+        `${host}/${bridge} cuts this packet's fragments longer than ${port}'s ${mtu}-byte MTU again${by}`,
       );
+    }
     return this.wire(host, port, p);
   }
 

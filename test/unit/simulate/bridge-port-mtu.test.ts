@@ -167,6 +167,10 @@ describe("a packet its sender cut to fragments", () => {
   // 612); without br_netfilter only the last fragment reached B, IPv4 and IPv6; with it (and conntrack in the
   // bridge's namespace) the IPv4 one crossed as 1396, 124 and 548 bytes, the IPv6 one did not (Ip6FragFails).
   // At MTU 1400 A sent fragments of 1396 (IPv6 1400) bytes, and every case crossed.
+  // Rechecked (test/fixtures/kernel-probes/bridge-brnf-fragments, bridge at its ports' least MTU, 1400):
+  // without conntrack in the bridge's namespace the 2028-byte IPv4 ping crossed as 1396 bytes and two later
+  // fragments; with an inet `ct state` rule there it was reassembled and then lost (IpFragFails 1: its
+  // largest fragment, 1500 bytes, is over the bridge's MTU). The walk models the first case only.
   const c1Sends = (w: World) =>
     runScenario(w, {
       from: "c1",
@@ -194,9 +198,10 @@ describe("a packet its sender cut to fragments", () => {
   });
 
   it("with br_netfilter, an IPv4 fragment is cut again, an IPv6 one dropped", () => {
+    // docker0 at its ports' least MTU, 1400 (it was set to 1500 here before: br_netfilter cuts by the
+    // bridge's own MTU, and kernel 6.18 lost the 2028-byte ping at a bridge MTU of 1500 but let it cross
+    // as 1396 bytes and two later fragments at 1400, test/fixtures/kernel-probes/bridge-brnf-fragments).
     const w = dockerWorld(true);
-    const docker0 = w.topology.ifaces.get("host/docker0");
-    if (docker0) docker0.mtu = 1500;
     const req = c1Sends(w);
     expect(req?.fate).toEqual({ kind: "delivered", host: "c2" });
     expect(req?.notes).toContain(
@@ -268,5 +273,119 @@ describe("a veth end shorter than its peer", () => {
   it("takes a packet up to 4 bytes over its MTU", () => {
     expect(send(1304)).toEqual({ kind: "delivered", host: "wan" });
     expect(send(1305)).toMatchObject({ kind: "lost" });
+  });
+});
+
+/**
+ * br_netfilter cuts by the bridge device's own MTU, not the port's. Kernel 6.18,
+ * test/fixtures/kernel-probes/bridge-brnf-fragments/record.sh (recorded.txt), bridge-nf-call-iptables=1, no
+ * conntrack in the bridge's namespace, a port and its far end at 1400 bytes: a 1450-byte ping without DF
+ * crossed as 1396 bytes and a later fragment at a bridge MTU of 1400, as 1300 and a later fragment at
+ * 1300, and not at all at 1500 ("cut" to one 1450-byte fragment: IpFragOKs 1, IpFragCreates 1); a
+ * 2028-byte one sent as 1500 and 548 bytes lost its 1500-byte fragment at a bridge MTU of 1500.
+ */
+describe("br_netfilter cuts by the bridge's own MTU", () => {
+  /** Docker's lab with br_netfilter, c1 behind a 1400-byte port, docker0 at `mtu`; c2's echo reply of `len` bytes. */
+  const reply = (mtu: number, len: number) => {
+    const w = portWorld(LAB_DIR, "host/veth-c1", "c1/eth0", true, rulesetText("docker-28"));
+    const docker0 = w.topology.ifaces.get("host/docker0");
+    if (docker0) docker0.mtu = mtu;
+    return runScenario(w, {
+      from: "c1",
+      to: "172.17.0.3",
+      proto: "icmp",
+      script: [
+        { direction: "request", icmpType: 8, len: 1400 },
+        { direction: "reply", icmpType: 0, len },
+      ],
+    }).packets[1];
+  };
+
+  it("a bridge MTU over the port's: the packet stays whole and is dropped at the port", () => {
+    const r = reply(1500, 1450);
+    expect(hooks(r)).toContain("ip:filter:FORWARD");
+    expect(r?.fate).toEqual({
+      kind: "lost",
+      reason:
+        "host/docker0 drops this 1450-byte packet at veth-c1, whose MTU is 1400: br_netfilter cuts by docker0's own MTU, 1500, not veth-c1's, so it stays 1450 bytes, too long for veth-c1; no ICMP error is sent",
+    });
+  });
+
+  it("a bridge MTU under the port's: fragments of the bridge's MTU cross", () => {
+    const r = reply(1300, 1450);
+    expect(r?.fate).toEqual({ kind: "delivered", host: "c1" });
+    expect(r?.notes).toContain(
+      "host sends this 1450-byte packet out of veth-c1 in 2 fragments (1300 and 170 bytes): the MTU there is 1300. Its chains saw it whole; a receiver that tracks connections reassembles it before its own",
+    );
+    expect(r?.notes).toContain(
+      "host/docker0 sends veth-c1 fragments no longer than 1300 bytes (br_netfilter cuts by docker0's own 1300-byte MTU)",
+    );
+  });
+
+  it("a fragment its sender cut at 1500 bytes is lost at a bridge MTU of 1500", () => {
+    const w = dockerWorld(true);
+    const docker0 = w.topology.ifaces.get("host/docker0");
+    if (docker0) docker0.mtu = 1500;
+    const req = runScenario(w, {
+      from: "c1",
+      to: "172.17.0.3",
+      proto: "udp",
+      script: [{ direction: "request", len: 2028 }],
+    }).packets[0];
+    expect(req?.fate).toEqual({
+      kind: "lost",
+      reason:
+        "host/docker0 drops this packet's 1500-byte fragment at veth-c2, whose MTU is 1400: br_netfilter cuts by docker0's own MTU, 1500, not veth-c2's, so it stays 1500 bytes, too long for veth-c2; no ICMP error is sent",
+    });
+  });
+});
+
+/**
+ * A broadcast a bridge floods: each copy is held to its own port's MTU. Kernel 6.18,
+ * test/fixtures/kernel-probes/bridge-flood-mtu/record.sh (recorded.txt), ports of 1500, 1500 and 1400 bytes,
+ * a 1450-byte broadcast ping from the first: the bridge and the 1500-byte port's host counted it, the
+ * 1400-byte port's host did not, DF or not, bridge-nf-call-iptables 0 or 1, the bridge at 1500 or 1400;
+ * except with br_netfilter, no DF and the bridge at 1400, where it arrived as 1396 and 74 bytes.
+ */
+describe("a broadcast flooded out of a port shorter than it", () => {
+  const broadcast = (w: World, len: number) =>
+    runScenario(w, {
+      from: "c1",
+      to: "172.17.255.255",
+      proto: "udp",
+      dport: 67,
+      script: [{ direction: "request", len }],
+    }).packets[0];
+
+  it("without br_netfilter: the walk goes up to the host, and names the copy the short port drops", () => {
+    const r = broadcast(dockerWorld(false), 1450);
+    expect(r?.fate).toEqual({ kind: "delivered", host: "host" });
+    expect(r?.notes).toContain(
+      "The copy flooded out of veth-c2: host/docker0 drops this 1450-byte packet at veth-c2, whose MTU is 1400: a bridge does not fragment, and sends no ICMP error",
+    );
+  });
+
+  it("with br_netfilter and DF: the copy is dropped", () => {
+    expect(broadcast(dockerWorld(true), 1450)?.notes).toContain(
+      "The copy flooded out of veth-c2: host/docker0 drops this 1450-byte packet at veth-c2, whose MTU is 1400: br_netfilter would fragment it, but its DF bit forbids fragmenting it; no ICMP error is sent",
+    );
+  });
+
+  it("with br_netfilter, no DF, the bridge at its ports' least MTU: the copy leaves in fragments; at 1500 it is dropped", () => {
+    // c1 sends 2028 bytes without DF, in fragments of 1500 and 548.
+    const cut = broadcast(dockerWorld(true), 2028);
+    expect(cut?.notes).toContain(
+      "The copy flooded out of veth-c2 leaves in fragments no longer than 1400 bytes: it is longer than veth-c2's 1400-byte MTU, and br_netfilter cuts it by docker0's",
+    );
+    const w = dockerWorld(true);
+    const docker0 = w.topology.ifaces.get("host/docker0");
+    if (docker0) docker0.mtu = 1500;
+    expect(broadcast(w, 2028)?.notes.find((n) => n.startsWith("The copy flooded"))).toMatch(
+      /^The copy flooded out of veth-c2: host\/docker0 drops this packet's 1500-byte fragment at veth-c2/,
+    );
+  });
+
+  it("a port that takes the frame gets no note", () => {
+    expect(broadcast(dockerWorld(false), 1400)?.notes.join("\n")).not.toMatch(/The copy flooded/);
   });
 });

@@ -222,3 +222,101 @@ describe("a link whose two ends have different MTUs", () => {
     expect(r.packets[0]?.fate).toEqual({ kind: "delivered", host: "wan" });
   });
 });
+
+/**
+ * A route's MTU that differs from its device's: the sender (or router) cuts by the route's, and the
+ * other end of a veth drops a frame longer than its own MTU. Kernel 6.18,
+ * test/fixtures/kernel-probes/veth-route-mtu/record.sh (recorded.txt): route mtu 9000 over a 1500-byte
+ * veth, a 2028-byte ping was lost, sent (case 1) or forwarded (case 3), the receiving end's rx_dropped
+ * counted it; route mtu 1300 over a 1500-byte veth whose other end is at 1400, the 2028-byte ping was
+ * answered, sent (case 2) or forwarded without DF (case 4).
+ */
+describe("a route's MTU other than its device's", () => {
+  /** The lab, `host`'s route `to` (added by `dev` if missing) at `mtu`, and each `host/dev` at its MTU. */
+  function routeMtuWorld(
+    host: string,
+    to: string,
+    mtu: number,
+    devs: Record<string, number>,
+    dev = "eth0",
+  ): World {
+    const w = mtuWorld(LAB_DIR, "eth0", 1500);
+    const routes = w.topology.hosts.get(host)?.routes;
+    const route = routes?.find((x) => x.to === to);
+    if (route) route.mtu = mtu;
+    else routes?.push({ to, dev, mtu });
+    for (const [key, m] of Object.entries(devs)) {
+      const iface = w.topology.ifaces.get(key);
+      if (!iface) throw new Error(`no ${key}`);
+      iface.mtu = m;
+    }
+    return w;
+  }
+
+  it("over the device's: the host's own packet leaves whole and the other end drops it", () => {
+    const w = routeMtuWorld("host", "default", 9000, {});
+    const r = runScenario(w, {
+      from: "host",
+      to: "198.51.100.10",
+      proto: "udp",
+      script: [{ direction: "request", len: 2028 }],
+    });
+    expect(r.packets[0]?.notes.join("\n")).not.toMatch(/fragments/);
+    expect(r.packets[0]?.fate).toEqual({
+      kind: "lost",
+      reason:
+        "wan/eth0 drops this 2028-byte packet from host/eth0: it is longer than eth0's 1500-byte MTU (host's route let it out whole: its MTU is over eth0's; a veth counts it as a drop, and the program that sent it gets ENOBUFS, \"No buffer space available\")",
+    });
+  });
+
+  it("over the device's: a forwarded packet within the route's MTU is not refused, and the other end drops it", () => {
+    const w = routeMtuWorld("host", "default", 9000, {
+      "c1/eth0": 9000,
+      "host/veth-c1": 9000,
+      "host/docker0": 9000,
+    });
+    const r = runScenario(w, {
+      from: "c1",
+      to: "198.51.100.10",
+      proto: "udp",
+      script: [{ direction: "request", len: 2028 }],
+    });
+    const req = r.packets[0];
+    expect(req?.sent.ipFlags).toEqual(["DF"]);
+    expect(hooks(req)).toContain("ip:filter:FORWARD");
+    expect(r.packets).toHaveLength(1);
+    expect(req?.fate).toMatchObject({ kind: "lost" });
+    expect(req?.fate.kind === "lost" && req.fate.reason).toMatch(
+      /^wan\/eth0 drops this 2028-byte packet from host\/eth0/,
+    );
+  });
+
+  it("under the device's: the host's own fragments are cut by the route's MTU and cross to a smaller end", () => {
+    const w = routeMtuWorld("host", "default", 1300, { "wan/eth0": 1400 });
+    const r = runScenario(w, {
+      from: "host",
+      to: "198.51.100.10",
+      proto: "udp",
+      script: [{ direction: "request", len: 2028 }],
+    });
+    expect(r.packets[0]?.notes).toContain(
+      "host sends this 2028-byte packet out of eth0 in 2 fragments (1300 and 748 bytes): the MTU there is 1300. Its chains saw it whole; a receiver that tracks connections reassembles it before its own",
+    );
+    expect(r.packets[0]?.fate).toEqual({ kind: "delivered", host: "wan" });
+  });
+
+  it("under the device's: a forwarded echo reply without DF is cut by the route's MTU and crosses to a smaller end", () => {
+    const w = routeMtuWorld("host", "172.17.0.2/32", 1300, { "c1/eth0": 1400 }, "docker0");
+    const r = runScenario(w, {
+      from: "c1",
+      to: "198.51.100.10",
+      proto: "icmp",
+      script: [
+        { direction: "request", icmpType: 8, len: 2028 },
+        { direction: "reply", icmpType: 0, len: 2028 },
+      ],
+    });
+    expect(r.packets[0]?.fate).toEqual({ kind: "delivered", host: "wan" });
+    expect(r.packets[1]?.fate).toEqual({ kind: "delivered", host: "c1" });
+  });
+});
