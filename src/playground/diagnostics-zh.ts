@@ -1214,6 +1214,13 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `這裡應該是封包的一行，卻是連線追蹤事件（ulogd 的 NFCT 輸出）：沒有讀取${lines(m[1])}`,
   },
   {
+    code: "conntrack-tool",
+    english:
+      /^expected a packet's line, found a conntrack entry or event \(the conntrack tool's output\): not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這裡應該是封包的一行，卻是連線追蹤的項目或事件（conntrack 工具的輸出）：沒有讀取${lines(m[1])}`,
+  },
+  {
     code: "sophos-record",
     english:
       /^expected a kernel LOG line, found a Sophos packet filter record: not read(?: \((\d+) lines?\))?$/,

@@ -1,6 +1,7 @@
 /**
  * Lines of firewall tools that hold a packet's or a connection's addresses in a form packetwalk does
- * not read: ulogd's conntrack events (`[DESTROY] ORIG: SRC=.. DST=.. , REPLY: ..`) and Sophos's
+ * not read: ulogd's conntrack events (`[DESTROY] ORIG: SRC=.. DST=.. , REPLY: ..`), the conntrack tool's
+ * entries and events (`conntrack -L`, `-E`: `[NEW] udp      17 30 src=.. dst=..`), and Sophos's
  * packet filter records (UTM: `sub="packetfilter" ... srcip=".."`; Sophos Firewall: `log_type="Firewall"
  * ... src_ip=..`). A grouped warning per kind, so that a log of them is never skipped in silence.
  */
@@ -11,6 +12,14 @@ import type { ParsedLine } from "./parsed-line.ts";
  * direction; ulogd 2.0's first PRINTFLOW printed one direction a line (`DIR=ORIG  SRC=..`).
  */
 const CONNTRACK_EVENT = /^(?:\[(?:NEW|UPDATE|DESTROY)\] +(?:\S+ +){0,3}ORIG: |DIR=(?:ORIG|REPLY) +)SRC=/;
+
+/**
+ * conntrack-tools' `conntrack -E` (an event in brackets, after `-o timestamp`'s stamp) and `-L` (with
+ * `-o extended`, the family first): the protocol's name and number, a timeout but in a DESTROY event, a
+ * TCP state, then the original direction's addresses, lower case.
+ */
+const CONNTRACK_TOOL =
+  /^\s*(?:\[(?:NEW|UPDATE|DESTROY)\] +)?(?:ipv[46] +\d+ +)?[a-z][a-z0-9-]* +\d+ +(?:\d+ +)?(?:[A-Z_]+ +)?src=\S+ dst=/;
 
 /**
  * Sophos UTM's packet filter (ulogd, its own key="value" output) and Sophos Firewall's (SFOS) firewall
@@ -27,13 +36,30 @@ export function foreignRecord(line: string, bodyStart: number): ParsedLine | und
   if (
     !((c === 91 /* [ */ || c === 68) /* D */ && CONNTRACK_EVENT.test(line.slice(bodyStart, bodyStart + 80)))
   )
-    return sophosRecord(line, bodyStart);
+    return conntrackTool(line, bodyStart) ?? sophosRecord(line, bodyStart);
   return {
     kind: "error",
     severity: "warning",
     group: "conntrack-event",
     column: bodyStart + 1,
     message: "expected a packet's line, found a conntrack event (ulogd's NFCT output): not read",
+    hint: "log the packets with a LOG or NFLOG rule",
+  };
+}
+
+/** A line of the conntrack tool (see {@link CONNTRACK_TOOL}), as a warning; undefined otherwise. */
+function conntrackTool(line: string, bodyStart: number): ParsedLine | undefined {
+  const c = line.charCodeAt(bodyStart);
+  // A space, `[` or a lower-case letter first: any other line pays one character's test.
+  if (!(c === 32 || c === 91 || (c >= 97 && c <= 122))) return undefined;
+  if (!CONNTRACK_TOOL.test(line.slice(bodyStart, bodyStart + 120))) return undefined;
+  return {
+    kind: "error",
+    severity: "warning",
+    group: "conntrack-tool",
+    column: bodyStart + 1,
+    message:
+      "expected a packet's line, found a conntrack entry or event (the conntrack tool's output): not read",
     hint: "log the packets with a LOG or NFLOG rule",
   };
 }

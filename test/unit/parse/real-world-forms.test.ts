@@ -564,3 +564,31 @@ describe("Sophos packet filter records, which hold a packet's addresses in the a
     );
   });
 });
+
+describe("the conntrack tool's output, which holds connections' addresses but no packet's line", () => {
+  // Printed by conntrack v1.4.7 (conntrack-tools) in a namespace on kernel 6.18 for a ping, a UDP datagram and
+  // a TCP connection: `conntrack -E`, `-E -o timestamp,id`, `-L`, `-L -o extended`; the DESTROY after `conntrack -D`.
+  it("warns once, at the first line, instead of skipping them as other lines", () => {
+    const text = [
+      "    [NEW] icmp     1 30 src=198.51.100.1 dst=198.51.100.2 type=8 code=0 id=7805 [UNREPLIED] src=198.51.100.2 dst=198.51.100.1 type=0 code=0 id=7805",
+      " [UPDATE] icmp     1 30 src=198.51.100.1 dst=198.51.100.2 type=8 code=0 id=7805 src=198.51.100.2 dst=198.51.100.1 type=0 code=0 id=7805",
+      "[1796622883.758569]\t    [NEW] udp      17 30 src=198.51.100.1 dst=198.51.100.2 sport=53360 dport=5000 [UNREPLIED] src=198.51.100.2 dst=198.51.100.1 sport=5000 dport=53360 id=1798175424",
+      " [UPDATE] tcp      6 432000 ESTABLISHED src=198.51.100.1 dst=198.51.100.2 sport=49518 dport=22 src=198.51.100.2 dst=198.51.100.1 sport=22 dport=49518 [ASSURED]",
+      "[DESTROY] tcp      6 59 CLOSE_WAIT src=198.51.100.1 dst=198.51.100.2 sport=49518 dport=22 src=198.51.100.2 dst=198.51.100.1 sport=22 dport=49518 [ASSURED] [USERSPACE] portid=2360818058 progname=conntrack",
+      "udp      17 29 src=198.51.100.1 dst=198.51.100.2 sport=53360 dport=5000 [UNREPLIED] src=198.51.100.2 dst=198.51.100.1 sport=5000 dport=53360 mark=0 use=1",
+      "ipv4     2 icmp     1 29 src=198.51.100.1 dst=198.51.100.2 type=8 code=0 id=7805 src=198.51.100.2 dst=198.51.100.1 type=0 code=0 id=7805 mark=0 use=1",
+      "tcp      6 59 CLOSE_WAIT src=198.51.100.1 dst=198.51.100.2 sport=49518 dport=22 src=198.51.100.2 dst=198.51.100.1 sport=22 dport=49518 [ASSURED] mark=0 use=1",
+    ].join("\n");
+    const r = parseTraceText(text, { file: "ct.txt" });
+    expect(r.skippedLines).toBe(0);
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
+      [
+        "warning",
+        1,
+        1,
+        "expected a packet's line, found a conntrack entry or event (the conntrack tool's output): not read (8 lines)",
+      ],
+    ]);
+  });
+});
