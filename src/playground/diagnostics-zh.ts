@@ -1209,16 +1209,8 @@ export const MORE_MESSAGES: readonly Known[] = [
   },
   {
     code: "conntrack-event",
-    english:
-      /^expected a packet's line, found a conntrack event \(ulogd's NFCT output\): not read(?: \((\d+) lines?\))?$/,
-    zh: (m) => `這裡應該是封包的一行，卻是連線追蹤事件（ulogd 的 NFCT 輸出）：沒有讀取${lines(m[1])}`,
-  },
-  {
-    code: "conntrack-tool",
-    english:
-      /^expected a packet's line, found a conntrack entry or event \(the conntrack tool's output\): not read(?: \((\d+) lines?\))?$/,
-    zh: (m) =>
-      `這裡應該是封包的一行，卻是連線追蹤的項目或事件（conntrack 工具的輸出）：沒有讀取${lines(m[1])}`,
+    english: /^expected a packet's line, found a conntrack entry or event: not read(?: \((\d+) lines?\))?$/,
+    zh: (m) => `這裡應該是封包的一行，卻是連線追蹤的項目或事件：沒有讀取${lines(m[1])}`,
   },
   {
     code: "sophos-record",
@@ -2394,10 +2386,6 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "請把文件印成一行一筆：jq -c '.hits.hits[]._source' response.json > docs.json（每筆都會從它的 message 讀取），或加上 ?pretty 重新搜尋",
   ],
   ["log the packets with a LOG or NFLOG rule", "請用 LOG 或 NFLOG 規則記錄封包"],
-  [
-    "give the kernel's LOG lines (IN=.. OUT=.. SRC=..) or a trace tool's output",
-    "請提供核心的 LOG 行（IN=.. OUT=.. SRC=..）或追蹤工具的輸出",
-  ],
   [
     "copy the lines from xtables-monitor itself, or from the page's source",
     "請從 xtables-monitor 本身複製這些行，或從頁面的原始碼複製",

@@ -583,12 +583,7 @@ describe("the conntrack tool's output, which holds connections' addresses but no
     expect(r.skippedLines).toBe(0);
     expect(r.packets).toEqual([]);
     expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
-      [
-        "warning",
-        1,
-        1,
-        "expected a packet's line, found a conntrack entry or event (the conntrack tool's output): not read (8 lines)",
-      ],
+      ["warning", 1, 1, "expected a packet's line, found a conntrack entry or event: not read (8 lines)"],
     ]);
   });
 });
