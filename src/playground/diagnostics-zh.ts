@@ -1209,9 +1209,14 @@ export const MORE_MESSAGES: readonly Known[] = [
   },
   {
     code: "conntrack-event",
+    english: /^expected a packet's line, found a conntrack entry or event: not read(?: \((\d+) lines?\))?$/,
+    zh: (m) => `這裡應該是封包的一行，卻是連線追蹤的項目或事件：沒有讀取${lines(m[1])}`,
+  },
+  {
+    code: "sophos-record",
     english:
-      /^expected a packet's line, found a conntrack event \(ulogd's NFCT output\): not read(?: \((\d+) lines?\))?$/,
-    zh: (m) => `這裡應該是封包的一行，卻是連線追蹤事件（ulogd 的 NFCT 輸出）：沒有讀取${lines(m[1])}`,
+      /^expected a kernel LOG line, found a Sophos packet filter record: not read(?: \((\d+) lines?\))?$/,
+    zh: (m) => `這裡應該是核心的 LOG 行，卻是 Sophos 封包過濾器的紀錄：沒有讀取${lines(m[1])}`,
   },
 
   // The iptables-save and ebtables-save readers.

@@ -88,6 +88,11 @@ interface OpenPacket {
   sNext: OpenPacket | undefined;
   /** The packet this host received that this one, leaving by OUTPUT, is a copy of (see {@link PacketGrouper.copiedFrom}). */
   copySource: OpenPacket | undefined;
+  /**
+   * `copySource`'s `lastSeq` when this packet began, if its last line then was at INPUT: the copy
+   * stands only if the source goes on after it (see {@link PacketGrouper.copiedFrom}).
+   */
+  copyUnproven: number | undefined;
 }
 
 const BUILTIN = new Set<string>(CHAINS);
@@ -670,15 +675,21 @@ export class PacketGrouper {
     const p = this.create(ev, info, key);
     this.claimPending(p, ev);
     // Only a packet that starts at OUTPUT with nothing before it: one a host sends, once per packet.
-    if (key && info.chain === "OUTPUT" && ev.in === "" && ev.ip?.id)
-      p.copySource = this.copiedFrom(key, p, ev);
+    if (key && info.chain === "OUTPUT" && ev.in === "" && ev.ip?.id) {
+      const q = this.copiedFrom(key, p, ev);
+      p.copySource = q;
+      // Delivered to this host, a packet leaves as itself through OUTPUT sent on by IPVS (from LOCAL_IN)
+      // or a program, its way here over: only the original going on proves a copy.
+      if (q && q.hooks.at(-1)?.chain === "INPUT") p.copyUnproven = q.lastSeq;
+    }
   }
 
   /**
    * The open packet of `key` that `ev`, the first line of `p` at OUTPUT, is a copy of: one that came
    * in (a line with IN=), never passed OUTPUT, with the same IPv4 id, length and ports, and the
    * same TTL or one less. The kernel sends a received packet out through OUTPUT only as a copy
-   * (`-j TEE`, nft `dup`: nf_dup_ipv4 takes one off the TTL at PREROUTING and INPUT), the original going on.
+   * (`-j TEE`, nft `dup`: nf_dup_ipv4 takes one off the TTL at PREROUTING and INPUT), the original going on;
+   * after the original's INPUT lines, IPVS and programs send it on as itself, so there the original must go on.
    */
   private copiedFrom(key: KeyList<OpenPacket>, p: OpenPacket, ev: TraceEvent): OpenPacket | undefined {
     const ip = ev.ip as NonNullable<TraceEvent["ip"]>;
@@ -914,6 +925,7 @@ export class PacketGrouper {
       sPrev: this.sTail,
       sNext: undefined,
       copySource: undefined,
+      copyUnproven: undefined,
     };
     // Appended to both lists: nothing open started after this line.
     if (this.tail) this.tail.next = p;
@@ -1024,7 +1036,9 @@ export class PacketGrouper {
       hooks,
       rewrites,
     };
-    if (p.copySource) packet.copyOf = (p.copySource.events[0] as TraceEvent).position;
+    const source = p.copySource;
+    if (source && source.lastSeq !== p.copyUnproven)
+      packet.copyOf = (source.events[0] as TraceEvent).position;
     packet.summary = summarizePacket(packet);
     let at = this.done.length;
     while (at > 0 && (this.done[at - 1] as { firstSeq: number }).firstSeq > p.firstSeq) at--;

@@ -92,9 +92,10 @@ const FILTER_FWD_OUT: readonly HookId[] = ["ip:filter:FORWARD", "ip:filter:OUTPU
 /**
  * OpenWrt's zone verdicts, logged just before them (a zone's `log` option): fw4 (nftables, table inet
  * fw4) prints `drop wan in: ` (`in`: traffic from the zone, to its input or forward chain; `out`: to
- * the zone, forward or output), fw3 (iptables) `REJECT(src wan)` and `DROP(dest lan)`.
+ * the zone, forward or output) and, in `forward_<zone>` when the forward policy is no accept,
+ * `drop wan forward: ` before that policy (ruleset.uc); fw3 (iptables) `REJECT(src wan)` and `DROP(dest lan)`.
  */
-const FW4_VERDICT = /^(drop|reject|accept) \S+ (in|out):$/;
+const FW4_VERDICT = /^(drop|reject|accept) \S+ (in|out|forward):$/;
 const FW3_VERDICT = /^(DROP|REJECT|ACCEPT)\((src|dest) \S+\)$/;
 
 /**
@@ -105,7 +106,7 @@ const FW3_VERDICT = /^(DROP|REJECT|ACCEPT)\((src|dest) \S+\)$/;
 export function hostFirewallChoices(prefix: string): readonly HookId[] | undefined {
   if (Object.hasOwn(HOST_FIREWALL_PREFIXES, prefix)) return HOST_FIREWALL_PREFIXES[prefix];
   const fw4 = FW4_VERDICT.exec(prefix);
-  if (fw4) return fw4[2] === "in" ? FW4_FROM : FW4_TO;
+  if (fw4) return fw4[2] === "in" ? FW4_FROM : fw4[2] === "out" ? FW4_TO : ["ip:fw4:forward"];
   const fw3 = FW3_VERDICT.exec(prefix);
   if (fw3) return fw3[2] === "src" ? FILTER_IN_FWD : FILTER_FWD_OUT;
   return toolPrefix(prefix)?.hooks;
@@ -124,6 +125,6 @@ export function hostFirewallDrop(prefix: string): LoggedDrop | undefined {
   const openwrt = FW4_VERDICT.exec(prefix) ?? FW3_VERDICT.exec(prefix);
   const verdict = openwrt?.[1]?.toUpperCase();
   if (verdict === "DROP" || verdict === "REJECT")
-    return { verdict, by: `OpenWrt ${openwrt?.[2] === "in" || openwrt?.[2] === "out" ? "fw4" : "fw3"}` };
+    return { verdict, by: `OpenWrt ${openwrt?.[2] === "src" || openwrt?.[2] === "dest" ? "fw3" : "fw4"}` };
   return toolPrefix(prefix)?.drop;
 }

@@ -145,8 +145,11 @@ export function readMonitorExit(line: string, from = 0): LogLoss | undefined {
   };
 }
 
-/** The record types of a packet's audit record: `type=NETFILTER_PKT` (auditd's file) or `audit: type=1325` (the kernel log). */
-const AUDIT_TYPES = ["type=NETFILTER_PKT", "type=1325"];
+/**
+ * The record types of a packet's audit record: `type=NETFILTER_PKT` (auditd's file) or `audit: type=1324`
+ * (the kernel log, by number: AUDIT_NETFILTER_PKT; 1325 is AUDIT_NETFILTER_CFG, a ruleset change).
+ */
+const AUDIT_TYPES = ["type=NETFILTER_PKT", "type=1324"];
 
 /** Whether `line[i]` is a word character (the `\b` test, without a regex's backtracking over long lines). */
 function wordAt(line: string, i: number): boolean {

@@ -311,6 +311,8 @@ describe("OpenWrt's zone verdicts: fw4's 'drop wan in: ' and fw3's 'REJECT(src w
         line("drop wan in: ", "IN=eth0 OUT=", "192.0.2.10", 1),
         line("reject wan in: ", "IN=eth0 OUT=br-lan", "192.168.1.10", 2),
         line("drop lan out: ", "IN= OUT=br-lan", "192.168.1.11", 3),
+        // fw4's forward_<zone> chain logs its forward policy's verdict after the zone's own (ruleset.uc).
+        line("drop wan forward: ", "IN=eth0 OUT=br-lan", "192.168.1.13", 6),
         line("REJECT(src wan)", "IN=br-wan OUT=", "192.0.2.10", 4),
         line("DROP(dest lan)", "IN=br-wan OUT=br-lan", "192.168.1.12", 5),
       ].join("\n"),
@@ -322,6 +324,7 @@ describe("OpenWrt's zone verdicts: fw4's 'drop wan in: ' and fw3's 'REJECT(src w
       ["ip:fw4:input", "DROP", "OpenWrt fw4"],
       ["ip:fw4:forward", "REJECT", "OpenWrt fw4"],
       ["ip:fw4:output", "DROP", "OpenWrt fw4"],
+      ["ip:fw4:forward", "DROP", "OpenWrt fw4"],
       ["ip:filter:INPUT", "REJECT", "OpenWrt fw3"],
       ["ip:filter:FORWARD", "DROP", "OpenWrt fw3"],
     ]);

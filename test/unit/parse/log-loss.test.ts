@@ -50,16 +50,18 @@ describe("readLogLoss", () => {
     const long = "x".repeat(1 << 20);
     expect(readLogLoss(long)).toBeUndefined();
     expect(readLogLoss(`${long} net_ratelimit: 3 callbacks suppressed`)?.column).toBe((1 << 20) + 2);
-    expect(readAuditPacket(`type=1325 ${long}`)).toBeUndefined();
+    expect(readAuditPacket(`type=1324 ${long}`)).toBeUndefined();
   });
 
   it("reads a line of repeated audit types in linear time: a pattern with `.*` took minutes on a megabyte of them", () => {
-    const repeated = "type=1325 ".repeat(100_000);
+    // A packet's record is type 1324 in the kernel log (/usr/include/linux/audit.h: AUDIT_NETFILTER_PKT 1324,
+    // AUDIT_NETFILTER_CFG 1325); these lines once used 1325, the number of a ruleset change's record.
+    const repeated = "type=1324 ".repeat(100_000);
     expect(readAuditPacket(repeated)).toBeUndefined();
     // The record starts at its first type that stands as a word, wherever `saddr=` comes.
-    expect(readAuditPacket(`xtype=1325 ${repeated}saddr=198.51.100.10`)?.column).toBe(12);
-    expect(readAuditPacket("type=13250 saddr=198.51.100.10")).toBeUndefined();
-    expect(readAuditPacket("type=1325 msg=audit(1.2:3): xsaddr=198.51.100.10")).toBeUndefined();
+    expect(readAuditPacket(`xtype=1324 ${repeated}saddr=198.51.100.10`)?.column).toBe(12);
+    expect(readAuditPacket("type=13240 saddr=198.51.100.10")).toBeUndefined();
+    expect(readAuditPacket("type=1324 msg=audit(1.2:3): xsaddr=198.51.100.10")).toBeUndefined();
     expect(readAuditPacket("type=NETFILTER_PKT msg=audit(1.2:3): mark=0 saddr=198.51.100.10")?.column).toBe(
       1,
     );
@@ -84,7 +86,10 @@ describe("readLogLoss", () => {
   it("says once, with the count, that audit records of packets name no hook", () => {
     const log = [
       "type=NETFILTER_PKT msg=audit(1701400000.123:456): mark=0x0 saddr=198.51.100.10 daddr=203.0.113.2 proto=6 sport=40000 dport=22",
-      "Dec  1 05:00:00 host kernel: audit: type=1325 audit(1701400000.123:457): mark=0 saddr=198.51.100.10 daddr=203.0.113.2 proto=1",
+      // The kernel log's form: `audit: type=<n>` by number, AUDIT_NETFILTER_PKT being 1324 (/usr/include/linux/audit.h).
+      "Dec  1 05:00:00 host kernel: audit: type=1324 audit(1701400000.123:457): mark=0 saddr=198.51.100.10 daddr=203.0.113.2 proto=1",
+      // A ruleset change's record (AUDIT_NETFILTER_CFG, 1325) is no packet's: a line like any other.
+      'Dec  1 05:00:00 host kernel: audit: type=1325 audit(1701400000.124:458): table=filter family=2 entries=4 op=nft_register_rule pid=1 comm="nft"',
       "type=SYSCALL msg=audit(1701400000.200:458): arch=c000003e syscall=59 success=yes",
     ].join("\n");
     expect(readAuditPacket("type=SYSCALL msg=audit(1.2:3): arch=c000003e")).toBeUndefined();

@@ -540,3 +540,50 @@ describe("ulogd's conntrack events, which hold addresses but are no packet's lin
     expect(r.diagnostics[0]?.message).toMatch(/\(3 lines\)$/);
   });
 });
+
+describe("Sophos packet filter records, which hold a packet's addresses in the appliance's own form", () => {
+  // Sophos UTM's ulogd output as in Elastic's Sophos integration test logs (a UTM named galaxy, and a
+  // GeoIP drop behind a <30> priority), and a Sophos Firewall (SFOS) record as its syslog guide
+  // documents (addresses changed to TEST-NET): none of them is a kernel LOG line.
+  it("warns once, at the first record's marker, instead of skipping them as other lines", () => {
+    const utm =
+      '2019:04:08-11:21:55 galaxy ulogd[5009]: id="2002" severity="info" sys="SecureNet" sub="packetfilter" name="Packet accepted" action="accept" fwrule="3000000014" initf="eth0" outitf="eth3" srcmac="00:50:56:c0:00:01" dstmac="00:0c:29:93:cc:85" srcip="198.51.100.1" dstip="203.0.113.1" proto="6" length="52" tos="0x00" prec="0x00" ttl="127" srcport="57051" dstport="51130" tcpflags="SYN"';
+    const text = [
+      utm,
+      '<30>2023:04:28-00:50:54 sophos-test-vm1 ulogd[12511]: id="2021" severity="info" sys="SecureNet" sub="packetfilter" name="Packet dropped (GEOIP)" action="drop" fwrule="60019" initf="eth6" srcmac="1a:fc:2b:33:4d:5f" dstmac="00:11:22:33:44:55" srcip="203.0.113.2" dstip="198.51.100.129" proto="6" length="88" tos="0x00" prec="0x00" ttl="227" srcport="443" dstport="42181" tcpflags="ACK PSH"',
+      'device="SFW" date=2024-02-27 time=08:35:19 timezone="PST" device_name="XG135" log_id=010101600001 log_type="Firewall" log_component="Firewall Rule" log_subtype="Allowed" status="Allow" priority=Information fw_rule_id=8 src_ip=198.51.100.7 dst_ip=203.0.113.9 protocol="TCP" src_port=50000 dst_port=443',
+    ].join("\n");
+    const r = parseTraceText(text, { file: "utm.log" });
+    expect(r.skippedLines).toBe(0);
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column])).toEqual([
+      ["warning", 1, utm.indexOf('sub="packetfilter"') + 1],
+    ]);
+    expect(r.diagnostics[0]?.message).toBe(
+      "expected a kernel LOG line, found a Sophos packet filter record: not read (3 lines)",
+    );
+  });
+});
+
+describe("the conntrack tool's output, which holds connections' addresses but no packet's line", () => {
+  // Printed by conntrack v1.4.7 (conntrack-tools) in a namespace on kernel 6.18 for a ping, a UDP datagram and
+  // a TCP connection: `conntrack -E`, `-E -o timestamp,id`, `-L`, `-L -o extended`; the DESTROY after `conntrack -D`.
+  it("warns once, at the first line, instead of skipping them as other lines", () => {
+    const text = [
+      "    [NEW] icmp     1 30 src=198.51.100.1 dst=198.51.100.2 type=8 code=0 id=7805 [UNREPLIED] src=198.51.100.2 dst=198.51.100.1 type=0 code=0 id=7805",
+      " [UPDATE] icmp     1 30 src=198.51.100.1 dst=198.51.100.2 type=8 code=0 id=7805 src=198.51.100.2 dst=198.51.100.1 type=0 code=0 id=7805",
+      "[1796622883.758569]\t    [NEW] udp      17 30 src=198.51.100.1 dst=198.51.100.2 sport=53360 dport=5000 [UNREPLIED] src=198.51.100.2 dst=198.51.100.1 sport=5000 dport=53360 id=1798175424",
+      " [UPDATE] tcp      6 432000 ESTABLISHED src=198.51.100.1 dst=198.51.100.2 sport=49518 dport=22 src=198.51.100.2 dst=198.51.100.1 sport=22 dport=49518 [ASSURED]",
+      "[DESTROY] tcp      6 59 CLOSE_WAIT src=198.51.100.1 dst=198.51.100.2 sport=49518 dport=22 src=198.51.100.2 dst=198.51.100.1 sport=22 dport=49518 [ASSURED] [USERSPACE] portid=2360818058 progname=conntrack",
+      "udp      17 29 src=198.51.100.1 dst=198.51.100.2 sport=53360 dport=5000 [UNREPLIED] src=198.51.100.2 dst=198.51.100.1 sport=5000 dport=53360 mark=0 use=1",
+      "ipv4     2 icmp     1 29 src=198.51.100.1 dst=198.51.100.2 type=8 code=0 id=7805 src=198.51.100.2 dst=198.51.100.1 type=0 code=0 id=7805 mark=0 use=1",
+      "tcp      6 59 CLOSE_WAIT src=198.51.100.1 dst=198.51.100.2 sport=49518 dport=22 src=198.51.100.2 dst=198.51.100.1 sport=22 dport=49518 [ASSURED] mark=0 use=1",
+    ].join("\n");
+    const r = parseTraceText(text, { file: "ct.txt" });
+    expect(r.skippedLines).toBe(0);
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
+      ["warning", 1, 1, "expected a packet's line, found a conntrack entry or event: not read (8 lines)"],
+    ]);
+  });
+});

@@ -595,6 +595,16 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "log",
     "[DESTROY] ORIG: SRC=198.51.100.12 DST=203.0.113.71 PROTO=TCP SPT=52957 DPT=443 PKTS=5 BYTES=1 , REPLY: SRC=203.0.113.71 DST=198.51.100.12 PROTO=TCP SPT=443 DPT=52957 PKTS=10 BYTES=801\n[DESTROY] ORIG: SRC=198.51.100.12 DST=203.0.113.71 PROTO=TCP SPT=52958 DPT=443 PKTS=5 BYTES=1 , REPLY: SRC=203.0.113.71 DST=198.51.100.12 PROTO=TCP SPT=443 DPT=52958 PKTS=10 BYTES=801\n",
   ],
+  [
+    "the conntrack tool's events and entries (conntrack -E, -L)",
+    "log",
+    "    [NEW] udp      17 30 src=198.51.100.1 dst=198.51.100.2 sport=53360 dport=5000 [UNREPLIED] src=198.51.100.2 dst=198.51.100.1 sport=5000 dport=53360\nicmp     1 29 src=198.51.100.1 dst=198.51.100.2 type=8 code=0 id=7805 src=198.51.100.2 dst=198.51.100.1 type=0 code=0 id=7805 mark=0 use=1\n",
+  ],
+  [
+    "Sophos UTM packet filter records (ulogd's own output)",
+    "log",
+    '2019:04:08-11:21:55 galaxy ulogd[5009]: id="2002" severity="info" sys="SecureNet" sub="packetfilter" name="Packet accepted" action="accept" fwrule="3000000014" initf="eth0" outitf="eth3" srcip="198.51.100.1" dstip="203.0.113.1" proto="6" length="52"\n',
+  ],
   ["an address cut short", "log", TRUNCATED],
   ["an address left empty", "log", "[  1.000001] iptable/filter-INPUTIN=eth0 OUT= SRC=203.0.113.1 DST="],
   ["a line cut after its devices", "log", "[  1.000001] iptable/filter-INPUT IN=eth0 OUT=eth3 "],
