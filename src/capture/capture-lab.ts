@@ -418,7 +418,8 @@ export async function captureLab(options: CaptureOptions): Promise<CaptureResult
         meta: {
           version: 1,
           scenario: stem,
-          title: options.mode === "trace" ? `${scenario.title} (TRACE)` : scenario.title,
+          // Docker 27's recordings sit next to Docker 28's of the same scenario: the title tells them apart.
+          title: `${scenario.title}${options.mode === "trace" ? " (TRACE)" : ""}${!nft && options.dockerVersion === "27" ? " (Docker 27 rules)" : ""}`,
           description: scenario.description,
           mode: options.mode,
           origin: "recorded",

@@ -89,7 +89,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: "wan-to-published-port",
     title: "A client on the internet connects to the published port 8080",
     description:
-      "TCP from 198.51.100.10 to the host's 203.0.113.2:8080: DNAT in nat PREROUTING sends it to c1:80; handshake, data and FIN both ways.",
+      "TCP from 198.51.100.10 to the host's 203.0.113.2:8080: DNAT in nat PREROUTING sends it to c1:80; handshake and FIN both ways, data from the client.",
     from: "wan",
     to: "c1",
     proto: "tcp",
@@ -175,7 +175,7 @@ export const NFT_SCENARIOS: readonly Scenario[] = [
     name: "container-to-wan-forward-drop-fixed",
     title: "The same ping once the iptables FORWARD chain accepts Docker's traffic",
     description:
-      "The documented fix: ACCEPT rules for docker0 in the iptables FORWARD chain. That accept ends only the iptables chain: Docker's filter-FORWARD still runs after it and accepts too, so the ping and its reply pass.",
+      "One of the documented fixes: ACCEPT rules for docker0 in the iptables FORWARD chain. That accept ends only the iptables chain: Docker's filter-FORWARD still runs after it and accepts too, so the ping and its reply pass.",
     from: "c1",
     to: "wan",
     proto: "icmp",
