@@ -829,8 +829,36 @@ function numberRange(text: string): { lo: number; hi: number } | undefined {
  */
 function namedRange(key: NftKey, text: string): { lo: number; hi: number } | undefined {
   const m = /^(0x[0-9a-f]+|\d+)-([a-z][\w-]*)$/i.exec(text);
-  const hi = m && (key.endsWith("dscp") ? dscpValue(m[2] as string) : NFT_ICMP_NAMES[key]?.[m[2] as string]);
-  return m && typeof hi === "number" ? { lo: Number(m[1]), hi } : undefined;
+  if (!m) return undefined;
+  const name = m[2] as string;
+  // Ports and packet types too (`22-http`, `0-broadcast`: nft 1.0.6 stored 22-80 and 0-1, kernel 6.18).
+  const hi = key.endsWith("dscp")
+    ? dscpValue(name)
+    : key.endsWith("port")
+      ? servicePort(name)
+      : key === "meta pkttype"
+        ? PKTTYPE_NUMBERS[name]
+        : NFT_ICMP_NAMES[key]?.[name];
+  return typeof hi === "number" ? { lo: Number(m[1]), hi } : undefined;
+}
+
+/** nft 1.0.6's packet type names by number (`unicast` is `host`); iptables' own words are not nft's. */
+const PKTTYPE_NUMBERS: Readonly<Record<string, number>> = {
+  host: 0,
+  unicast: 0,
+  broadcast: 1,
+  multicast: 2,
+  other: 3,
+};
+
+/**
+ * Element `e` of a set of `key` as the kernel holds it: a range from a number to a name (`8-cs3`,
+ * `80-ssh`, `1-host`) as the numbers nft stores (0x08-0x18; kernel 6.18), so that one whose name is
+ * below its number is found reversed and refused as nft 1.0.6 refuses it ("Range has zero or negative size").
+ */
+function numberedElement(key: NftKey, e: NftValue): NftValue {
+  const r = e.kind === "value" ? namedRange(key, e.value) : undefined;
+  return r ? { kind: "range", lo: String(r.lo), hi: String(r.hi) } : e;
 }
 
 function numberOf(text: string): number | undefined {
@@ -2057,10 +2085,12 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
     operand: { elements?: NftValue[]; set?: string; neg: boolean; mask?: string },
     concat?: NftKey[],
   ) => {
+    // A concatenation's elements keep their words: only a single key's are numbered.
+    const elements = concat ? operand.elements : operand.elements?.map((e) => numberedElement(key, e));
     out.conditions.push({
       kind: "nft-set",
       key,
-      ...(operand.elements ? { elements: operand.elements } : {}),
+      ...(elements ? { elements } : {}),
       ...(operand.set ? { set: operand.set } : {}),
       neg: operand.neg,
       ...(concat ? { concat } : {}),
@@ -2263,6 +2293,12 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       case "th dport":
       case "th sport": {
         const range = portRange(v);
+        // `23-ssh` (nft 1.0.6: "Range has zero or negative size"): a one-range set, refused as reversed by the reader.
+        const named = range ? undefined : namedRange(key, v);
+        if (named) {
+          pushSet(key, { elements: [{ kind: "value", value: v }], neg });
+          return;
+        }
         if (!range) return bad("a port or port range", "write e.g. 8080 or 1024-2048");
         out.conditions.push({ kind: key.endsWith("dport") ? "dport" : "sport", range, neg });
         return;

@@ -270,6 +270,12 @@ describe("a range or set of a numeric key matches its numbers", () => {
     expect(both("icmp type 0-echo-request")).toEqual([true, true]);
     expect(both("icmp type 0-echo-reply")).toEqual([false, false]);
   });
+  it("in a set too: `{ 8-cs3 }` holds DSCP cs2 (16)", () => {
+    // nft 1.0.6 stored `ip dscp { 8-cs3 }` as `cmp gte 0x20, cmp lte 0x60` (DSCP 8-24) and listed it
+    // `ip dscp 0x08-0x18` (kernel 6.18, nft --debug=netlink); it was read as one word no packet held.
+    expect(both("ip dscp { 8-cs3 }")).toEqual([true, true]);
+    expect(both("ip dscp { 17-cs3 }")).toEqual([false, false]);
+  });
   it("a hex element equals the decimal mark", () => {
     expect(both("meta mark { 0x00000007 }")).toEqual([true, false]);
     expect(both("ct mark { 0x00000207 }")).toEqual([false, true]);
