@@ -800,7 +800,8 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     for (const a of parsed.afterVerdicts ?? []) a.verdict = familyOf(a.verdict);
     const first = shown[0] as NftToken;
     const end = shown[shown.length - 1] as NftToken;
-    const width = end.written?.length ?? (end.type === "string" ? end.value.length + 2 : end.value.length);
+    const width =
+      end.written?.length ?? end.width ?? (end.type === "string" ? end.value.length + 2 : end.value.length);
     // The rule as written when it is on one line (nft monitor trace prints it the same way).
     const lineText =
       first.line === end.line

@@ -695,10 +695,12 @@ function beyondWidth(key: NftKey | undefined, tok: NftToken): NftRuleProblem | u
   if (key === undefined || max === undefined || tok.type === "string") return undefined;
   const port = key.endsWith("port");
   // A word from a letter is one service name to nft, dashes and all (`ftp-data`; `ssh-http` it refuses).
-  const bounds = port && /^[a-z]/i.test(tok.value) ? [tok.value] : tok.value.split("-");
+  // A range written with spaces has its bounds apart (`ssh - bogus`: nft 1.0.6 refused `bogus`, at it).
+  const bounds = tok.bounds ?? (port && /^[a-z]/i.test(tok.value) ? [tok.value] : tok.value.split("-"));
   if (bounds.length > 2) return undefined;
   let offset = 0;
-  for (const b of bounds) {
+  for (const [nth, b] of bounds.entries()) {
+    if (tok.bounds && nth === 1) offset = (tok.width ?? 0) - b.length;
     if (port && servicePort(b) === undefined && !/^(0x[0-9a-f]+|\d+)$/i.test(b))
       // It used to match nothing, without a word: a port set lost its element.
       return refusal(
@@ -840,6 +842,44 @@ function namedRange(key: NftKey, text: string): { lo: number; hi: number } | und
         ? PKTTYPE_NUMBERS[name]
         : NFT_ICMP_NAMES[key]?.[name];
   return typeof hi === "number" ? { lo: Number(m[1]), hi } : undefined;
+}
+
+/** Bound `word` of a range of `key` as the number nft stores (`ssh` 22, `cs3` 24, `host` 0); undefined when not known. */
+function boundNumber(key: NftKey, word: string): number | undefined {
+  if (/^(0x[0-9a-f]+|\d+)$/i.test(word)) return Number(word);
+  return namedRange(key, `0-${word}`)?.hi;
+}
+
+/**
+ * Token `tok` of `key` as nft's parser reads it: a range written with spaces (`ssh - http`, `8 - cs3`,
+ * whose bounds are words apart, each a name of its own) as the numbers nft stores (`22-80`: nft 1.0.6
+ * listed `tcp dport 22-80`, kernel 6.18); any other token, or one of names not known, unchanged.
+ */
+function spacedRange(key: NftKey, tok: NftToken): NftToken {
+  if (!tok.bounds || tok.bounds.every((b) => /^(0x[0-9a-f]+|\d+)$/i.test(b))) return tok;
+  const [lo, hi] = tok.bounds.map((b) => boundNumber(key, b));
+  return lo === undefined || hi === undefined ? tok : { ...tok, value: `${lo}-${hi}` };
+}
+
+/**
+ * The refusal of a range written with spaces whose last bound is below its first (`80 - 22`, `http - ssh`):
+ * nft 1.0.6 refused it ("Range has zero or negative size", at its first bound); nft never lists one so.
+ */
+function spacedReversed(key: NftKey, tok: NftToken): NftRuleProblem | undefined {
+  if (!tok.bounds) return undefined;
+  const [lo, hi] = tok.bounds.map((b) => boundNumber(key, b));
+  const reversed =
+    lo !== undefined && hi !== undefined
+      ? lo > hi
+      : reversedRange({ kind: "range", lo: tok.bounds[0], hi: tok.bounds[1] }) !== undefined;
+  if (!reversed) return undefined;
+  return {
+    severity: "error",
+    message: reversedRangeMessage(tok.bounds.join(" - ")),
+    hint: "write the lower bound first",
+    line: tok.line,
+    column: tok.column,
+  };
 }
 
 /** nft 1.0.6's packet type names by number (`unicast` is `host`); iptables' own words are not nft's. */
@@ -1432,6 +1472,28 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
     }
     return tokens[at]?.value === "}" && values.length ? { values, neg, next: at + 1 } : undefined;
   };
+  /**
+   * The value at `i` joined with a range's last bound written apart from it by a dash (`ssh - http`,
+   * `8 -cs3`: nft 1.0.6 took both, a range of the names' numbers), as one token whose `bounds` are the
+   * two words, the index past it; the token alone for any other value. A number or address range is
+   * joined so when the text is split into words (`joinSpacedRanges`).
+   */
+  const spacedAt = (): { tok: NftToken; next: number } => {
+    const t = peek() as NftToken;
+    const [dash, after] = [peek(1), peek(2)];
+    const bound = (w: NftToken | undefined) =>
+      w?.type === "word" && /^([a-z][\w-]*|0x[0-9a-f]+|\d+)$/i.test(w.value);
+    const hi =
+      dash?.value === "-" && bound(after)
+        ? { word: (after as NftToken).value, end: after as NftToken, next: i + 3 }
+        : dash?.type === "word" && /^-[a-z]/i.test(dash.value)
+          ? { word: dash.value.slice(1), end: dash, next: i + 2 }
+          : undefined;
+    if (!hi || t.bounds || !bound(t) || t.line !== hi.end.line) return { tok: t, next: i + 1 };
+    const bounds: [string, string] = [t.value, hi.word];
+    const width = hi.end.column + hi.end.value.length - t.column;
+    return { tok: { ...t, value: bounds.join("-"), bounds, width }, next: hi.next };
+  };
   /** Reads `[==|!=] value`, `{ a, b }` or `@set`, or `vmap ...`, for `key` (`keys`: a concatenation's parts). */
   const readOperand = (
     key: NftKey,
@@ -1508,7 +1570,17 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       // nft merges a set written as an element of another (`{ { 22, 80 }, 443 }`, what `{ $ports, 443 }` expands to).
       let nested = 0;
       while (i < tokens.length && !(peek()?.value === "}" && nested === 0)) {
-        const e = peek() as NftToken;
+        const partKey = keys[parts.length] ?? key;
+        const spaced = [",", "{", "."].includes(peek(-1)?.value ?? "") ? spacedAt() : undefined;
+        const said = spaced && spacedReversed(partKey, spaced.tok);
+        if (said) {
+          // nft refuses the rule whole: nothing after the error is read.
+          out.problems.push(said);
+          i = tokens.length;
+          return undefined;
+        }
+        if (spaced) i = spaced.next - 1;
+        const e = spacedRange(partKey, spaced?.tok ?? (peek() as NftToken));
         if (e.value === "{" && parts.length === 0) nested++;
         else if (e.value === "}") {
           close();
@@ -1528,7 +1600,14 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       i++;
       return { kind: "set", elements, neg, words };
     }
-    i++;
+    const spaced = spacedAt();
+    const said = spacedReversed(key, spaced.tok);
+    if (said) {
+      out.problems.push(said);
+      i = tokens.length;
+      return undefined;
+    }
+    i = spaced.next;
     // `ct state established,related` is a comma list nft prints without braces.
     if (peek()?.value === ",") {
       const elements: NftValue[] = [nftValue(t.value)];
@@ -1540,7 +1619,7 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       }
       return { kind: "set", elements, neg, words };
     }
-    return { kind: "single", value: t, neg };
+    return { kind: "single", value: spacedRange(key, spaced.tok), neg };
   };
   const readVerdict = (): Target | undefined => {
     const t = peek();
