@@ -231,28 +231,65 @@ const PROTOCOL_FIELDS = new Set([
 /**
  * `ct status & M == V` (or `and`, `!=`, `eq`, `ne`; `M` a word or `(a | b)`) from `at` (after `&`): the word
  * under the mask is `V`, or is not. nft 1.0.6 took `ct status and dnat == dnat` and lists it `ct status &
- * dnat == dnat` (`& dnat != 0` it lists `ct status dnat`). Undefined for another comparison (`> 0x0`).
+ * dnat == dnat` (`& dnat != 0` it lists `ct status dnat`). Without an operator the comparison is `==`, and
+ * `V` may be a set: nft 1.0.6 took `ct status and dnat dnat accept` (also before `dnat to`: the word after
+ * the mask is its value, not a statement) and `& dnat { dnat }`, and listed both `ct status & dnat == dnat`.
+ * Undefined for another comparison (`> 0x0`).
  */
 function maskedCtStatus(
   tokens: readonly NftToken[],
   at: number,
 ): { condition: Extract<Condition, { kind: "ctstatus" }>; next: number } | undefined {
-  let mask = 0;
+  // The mask's words: one (`dnat`, `0x20`), a group in parentheses, and what `|` joins after them.
   let k = at;
-  for (; tokens[k] && !/^(==|!=|eq|ne)$/.test(tokens[k]?.value as string); k++) {
-    const bits = ctStatusBits(tokens[k]?.value);
-    if (bits === undefined || k > at + 6) return undefined;
-    mask |= bits;
+  let open = false;
+  let written = "";
+  for (; tokens[k]; k++) {
+    const w = tokens[k]?.value as string;
+    if (ctStatusBits(w) === undefined || k > at + 6) return undefined;
+    written += w;
+    if (w.startsWith("(")) open = true;
+    if (w.endsWith(")")) open = false;
+    const next = tokens[k + 1]?.value ?? "";
+    if (!open && !w.endsWith("|") && !next.startsWith("|") && next !== ")") break;
   }
-  const neg = tokens[k]?.value === "!=" || tokens[k]?.value === "ne";
-  let value = ctStatusBits(tokens[++k]?.value);
-  if (value === undefined || mask === 0) return undefined;
-  for (; tokens[k + 1]?.value === "|" && tokens[k + 2]; k += 2) {
-    const more = ctStatusBits(tokens[k + 2]?.value);
-    if (more === undefined) return undefined;
-    value |= more;
+  // `& snat | dnat` is `(ct status & snat) | dnat` to nft 1.0.6 (bitwise `& 0x10 ^ 0x20`, kernel 6.18),
+  // spaced or not: only a group in parentheses is a mask of several bits.
+  const group = /^\(([^()]*)\)(.*)$/.exec(written);
+  const [maskText, orText] = group
+    ? [group[1] as string, group[2] as string]
+    : [written.split("|")[0] as string, written.split("|").slice(1).join("|")];
+  const mask = ctStatusBits(maskText) ?? 0;
+  const or = ctStatusBits(orText) ?? 0;
+  k++;
+  const op = tokens[k]?.value;
+  const neg = op === "!=" || op === "ne";
+  if (op === "==" || op === "eq" || neg) k++;
+  const values: number[] = [];
+  if (tokens[k]?.value === "{" && !neg) {
+    for (k++; tokens[k] && tokens[k]?.value !== "}"; k++) {
+      if (tokens[k]?.value === ",") continue;
+      const v = ctStatusBits(tokens[k]?.value);
+      if (v === undefined) return undefined;
+      values.push(v);
+    }
+    if (tokens[k]?.value !== "}" || values.length === 0) return undefined;
+  } else {
+    let value = ctStatusBits(tokens[k]?.value);
+    if (value === undefined) return undefined;
+    // `dnat,snat` and `dnat | snat`: one value of both bits.
+    for (; /^[|,]$/.test(tokens[k + 1]?.value ?? "") && tokens[k + 2]; k += 2) {
+      const more = ctStatusBits(tokens[k + 2]?.value);
+      if (more === undefined) return undefined;
+      value |= more;
+    }
+    values.push(value);
   }
-  return { condition: { kind: "ctstatus", mask, values: [value], neg }, next: k + 1 };
+  if (mask === 0) return undefined;
+  // `(word & mask) | or == v`: the bits of `or` are set whatever the word; a value without them, or
+  // with a bit outside both, is never equal (kept out of `values`).
+  const held = values.filter((v) => (v & or) === or && (v & ~(mask | or)) === 0).map((v) => v & ~or);
+  return { condition: { kind: "ctstatus", mask: mask & ~or, values: held, neg }, next: k + 1 };
 }
 
 /**
