@@ -28,7 +28,7 @@ import {
   pktTypeName,
 } from "./nft-names.ts";
 import { macPrefixMask, prefixLength } from "./nft-prefix-length.ts";
-import { unknownProtocolMessage } from "./nft-protocol-names.ts";
+import { protocolNumber, unknownProtocolMessage } from "./nft-protocol-names.ts";
 import { valueFormProblem } from "./nft-value-form.ts";
 import { CHANCE_MODULES, NON_DECIDING_TARGETS } from "./parse-rule-args.ts";
 import { queueWarning } from "./queue-target.ts";
@@ -870,14 +870,17 @@ function namedRange(key: NftKey, text: string): { lo: number; hi: number } | und
   const m = /^(0x[0-9a-f]+|\d+)-([a-z][\w-]*)$/i.exec(text);
   if (!m) return undefined;
   const name = m[2] as string;
-  // Ports and packet types too (`22-http`, `0-broadcast`: nft 1.0.6 stored 22-80 and 0-1, kernel 6.18).
+  // Ports, packet types and protocols too (`22-http`, `0-broadcast`, `1-tcp`: nft 1.0.6 stored 22-80, 0-1
+  // and 1-6, kernel 6.18).
   const hi = key.endsWith("dscp")
     ? dscpValue(name)
     : key.endsWith("port")
       ? servicePort(name)
       : key === "meta pkttype"
         ? PKTTYPE_NUMBERS[name]
-        : NFT_ICMP_NAMES[key]?.[name];
+        : key === "ip protocol" || key === "ip6 nexthdr" || key === "meta l4proto"
+          ? protocolNumber(name)
+          : NFT_ICMP_NAMES[key]?.[name];
   return typeof hi === "number" ? { lo: Number(m[1]), hi } : undefined;
 }
 

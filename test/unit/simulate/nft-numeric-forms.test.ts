@@ -276,6 +276,15 @@ describe("a range or set of a numeric key matches its numbers", () => {
     expect(both("ip dscp { 8-cs3 }")).toEqual([true, true]);
     expect(both("ip dscp { 17-cs3 }")).toEqual([false, false]);
   });
+  it("a protocol range to a name holds the name's number (ICMP, 1, in 1-tcp)", () => {
+    // nft 1.0.6 listed `ip protocol 1-tcp` as `ip protocol 1-6`, `meta l4proto tcp - udp` as `6-17` and
+    // `ip protocol 1-gre` as `1-47`; they were read as a protocol named '1-tcp' (or 'tcp-udp') no packet had.
+    expect(both("ip protocol 1-tcp")).toEqual([true, true]);
+    expect(both("ip protocol { 1-gre }")).toEqual([true, true]);
+    expect(both("ip protocol 2-tcp")).toEqual([false, false]);
+    expect(both("meta l4proto tcp - udp")).toEqual([false, false]);
+    expect(both("meta l4proto icmp - tcp")).toEqual([true, true]);
+  });
   it("a hex element equals the decimal mark", () => {
     expect(both("meta mark { 0x00000007 }")).toEqual([true, false]);
     expect(both("ct mark { 0x00000207 }")).toEqual([false, true]);

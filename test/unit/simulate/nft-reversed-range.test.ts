@@ -142,4 +142,18 @@ describe("a reversed range from a number to a name", () => {
     ]);
     expect(r.tables[0]?.chains.get("c")?.rules.map((x) => x.line)).toEqual([7]);
   });
+
+  it("of protocols too", () => {
+    // nft 1.0.6: "Range has zero or negative size" at 3:19-24 (`ip protocol { 17-tcp }`), 3:18-23
+    // (`meta l4proto 17-tcp`) and 3:17-22 (`ip protocol 60-gre`); they were taken as protocol names.
+    const said = (rule: string) =>
+      parseNftRuleset(`table inet t {\n  chain c {\n    ${rule}\n  }\n}\n`, {
+        file: "t.nft",
+      }).diagnostics.map((d) => `${d.position.line}:${d.position.column} ${d.message}`);
+    const msg = (r: string) =>
+      `range '${r}' has zero or negative size: nft refuses it, and with it the whole file`;
+    expect(said("ip protocol { 17-tcp }")).toEqual([`3:19 ${msg("17-tcp")}`]);
+    expect(said("meta l4proto 17-tcp")).toEqual([`3:18 ${msg("17-tcp")}`]);
+    expect(said("ip protocol 60-gre")).toEqual([`3:17 ${msg("60-gre")}`]);
+  });
 });
