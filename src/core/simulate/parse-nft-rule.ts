@@ -1093,21 +1093,36 @@ function tcpFlagsMatch(tokens: readonly NftToken[], at: number): TcpFlagsRead | 
     }
     return { kind: "flags", mask, set: [], neg, next: next(), values: vs };
   };
-  if (pieces[k]?.value === "&") {
+  // `and` is `&` to nft 1.0.6 (it listed `tcp flags and syn syn` as `tcp flags & syn == syn`).
+  if (pieces[k]?.value === "&" || pieces[k]?.value === "and") {
     k++;
-    const mask = list("|");
-    const op = pieces[k]?.value;
+    // The mask is one flag or a group in parentheses: `& syn | ack` is `(tcp flags & syn) | ack` to nft
+    // 1.0.6 (bitwise `& 0x02 ^ 0x10`, kernel 6.18), `|` joining the flags set after the mask.
+    const mask = list(pieces[k]?.value === "(" ? "|" : "\0");
+    let or: string[] = [];
+    if (mask && pieces[k]?.value === "|") {
+      k++;
+      or = list("|") ?? [];
+      if (or.length === 0) return undefined;
+    }
+    const written = pieces[k]?.value;
     // `& (fin | syn) { syn }` and `& (fin | syn) @f` as written in a file; nft lists them with `==`.
-    if (mask && (op === "{" || op?.startsWith("@"))) return setOf(mask, false);
-    if (!mask || (op !== "==" && op !== "!=")) return undefined;
-    k++;
-    const set = setOf(mask, op === "!=");
+    if (mask && or.length === 0 && (written === "{" || written?.startsWith("@"))) return setOf(mask, false);
+    // Without an operator the comparison is `==` (nft 1.0.6 listed `tcp flags and syn syn` as `& syn == syn`).
+    const op = written === "==" || written === "!=" ? written : "==";
+    if (!mask) return undefined;
+    if (written === op) k++;
+    const set = or.length === 0 ? setOf(mask, op === "!=") : undefined;
     if (set) return set;
     if (pieces[k]?.value === "{" || pieces[k]?.value.startsWith("@")) return undefined;
     const flags = list("|");
-    // A flag of `flags` outside `mask` is kept: the condition then never holds, as in the kernel.
     if (!flags) return undefined;
-    return { kind: "flags", mask, set: flags, neg: op === "!=", next: next() };
+    // `(byte & mask) | or == flags`: `or`'s flags are on whatever the byte. A flag of the set outside the
+    // mask is kept: the condition then never holds, as in the kernel (so are `or`'s when flags lack one).
+    const kept = mask.filter((f) => !or.includes(f));
+    const held = or.every((f) => flags.includes(f)) && flags.every((f) => mask.includes(f) || or.includes(f));
+    const set2 = held ? flags.filter((f) => !or.includes(f)) : [...new Set([...flags, ...or])];
+    return { kind: "flags", mask: kept, set: set2, neg: op === "!=", next: next() };
   }
   // iptables-nft's `! --tcp-flags FIN,SYN,RST,ACK SYN` is listed as `tcp flags != syn / fin,syn,rst,ack`,
   // its `--tcp-flags ALL NONE` as `tcp flags ! fin,syn,rst,psh,ack,urg`.
