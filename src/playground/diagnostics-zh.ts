@@ -1992,6 +1992,20 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `引號沒有關上：${m[1]} 會把這一行剩下的部分當成一個字（'${m[2]}'），規則也照這樣讀`,
   },
   {
+    code: "nft-quoted-name",
+    english:
+      /^"(.*)" is quoted: nft takes no quoted (table|chain|set|map) name \("syntax error, unexpected quoted string, expecting string"\)$/s,
+    zh: (m) =>
+      `"${m[1]}" 加了引號：nft 不接受加引號的 ${m[2]} 名稱（"syntax error, unexpected quoted string, expecting string"）`,
+  },
+  {
+    code: "nft-quoted-jump",
+    english:
+      /^'(jump|goto) "(.*)"': a quoted chain name: nft refuses it \("syntax error, unexpected quoted string, expecting '\{'"\)$/s,
+    zh: (m) =>
+      `'${m[1]} "${m[2]}"'：chain 名稱加了引號，nft 會拒絕（"syntax error, unexpected quoted string, expecting '{'"）`,
+  },
+  {
     code: "nft-reserved-name",
     english:
       /^'(\S+)' is an nft keyword and cannot name a (table|chain|set|map): nft refuses it \("syntax error, unexpected (\S+), expecting string"\)$/,
@@ -2493,6 +2507,20 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
       /^the kernel refuses the ruleset \(Operation not supported\): move the rule to a chain at one of those hooks(, or look the type up without an interface \('fib daddr type'\), which works at all five IP hooks)?(, e\.g\. clamp the MSS in forward \('tcp option maxseg size set rt mtu'\))?$/,
     zh: (m) =>
       `核心會拒絕這個 ruleset（「Operation not supported」）：請把規則移到掛在上述 hook 的 chain${m[1] ? "，或不指定介面查位址類型（'fib daddr type'），它在五個 IP hook 都能用" : ""}${m[2] ? "，例如在 forward 裡調整 MSS（'tcp option maxseg size set rt mtu'）" : ""}`,
+  },
+  {
+    english: /^write the name without quotes: (.+)$/s,
+    zh: (m) => `名稱不要加引號：${m[1]}`,
+  },
+  {
+    english:
+      /^give the (table|chain|set|map) a name of letters, digits, '-', '_' and '\.' that is no nft keyword \(e\.g\. '(\S+)'\)$/,
+    zh: (m) =>
+      `給這個 ${m[1]} 取一個只用字母、數字、'-'、'_' 和 '.'，又不是 nft 關鍵字的名稱（例如 '${m[2]}'）`,
+  },
+  {
+    english: /^write the chain's name without quotes: '(jump|goto) (.+)'$/s,
+    zh: (m) => `chain 名稱不要加引號：'${m[1]} ${m[2]}'`,
   },
   {
     english: /^give the (table|chain|set|map) another name \(e\.g\. '(\S+)'\)$/,

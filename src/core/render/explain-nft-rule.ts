@@ -271,11 +271,24 @@ function ctStatus(c: Extract<Condition, { kind: "ctstatus" }>): Pair {
     ];
   // `ct status & (snat|dnat) == snat`, `ct status snat / snat,dnat`: the word under the mask.
   if (c.values && c.mask !== undefined) {
-    const [m, v] = [statusNames(c.mask), c.values.map(statusNames).join(", ")];
+    // `ct status & dnat | snat == 0`: no word is ever equal (the reader keeps no value of it).
+    if (c.values.length === 0)
+      return c.neg
+        ? [
+            "the connection's status always passes its masked test (ct status)",
+            "連線的狀態旗標測試一定通過（ct status）",
+          ]
+        : [
+            "the connection's status never passes its masked test (ct status)",
+            "連線的狀態旗標測試永遠不通過（ct status）",
+          ];
+    const m = statusNames(c.mask);
+    const names = c.values.map(statusNames);
+    const [en, zh] = [names.map((n) => (n === "0" ? "none" : n)), names.map((n) => (n === "0" ? "無" : n))];
     const not = c.neg ? " not" : "";
     return [
-      `of the connection's status bits ${m}, those on are${not} exactly ${v === "0" ? "none" : v} (ct status)`,
-      `連線的狀態旗標 ${m} 之中，有的${c.neg ? "不" : ""}剛好是 ${v === "0" ? "無" : v}（ct status）`,
+      `of the connection's status bits ${m}, those on are${not} exactly ${en.length > 1 ? `one of ${en.join(", ")}` : en[0]} (ct status)`,
+      `連線的狀態旗標 ${m} 之中，有的${c.neg ? "不" : ""}剛好是 ${zh.length > 1 ? `${zh.join("、")} 其中之一` : zh[0]}（ct status）`,
     ];
   }
   if (c.values) {

@@ -201,6 +201,15 @@ export function grammarRefusal(words: readonly NftToken[]): GrammarRefusal | und
         message: `'numgen ${words[k + 1]?.value} mod 0' draws from no value: the kernel refuses the rule (nft: "Could not process rule: Numerical result out of range")`,
         hint: "write mod N with N the number of choices, 1 or more",
       };
+    // `jump "c"`: nft 1.0.6 takes no quoted chain name, as in `chain "c"` ("expecting string" there).
+    const target = words[k + 1];
+    if ((w.value === "jump" || w.value === "goto") && target?.type === "string")
+      return refusal(
+        target,
+        `'${w.value} "${target.value}"': a quoted chain name`,
+        "syntax error, unexpected quoted string, expecting '{'",
+        `write the chain's name without quotes: '${w.value} ${target.value}'`,
+      );
     if (w.value === "exthdr" && (words[k - 1]?.value === "ip" || words[k - 1]?.value === "ip6"))
       return refusal(
         w,

@@ -4,11 +4,32 @@
  * The list is Debian's netbase; another system's file may hold more, so a name outside it is warned
  * of, never refused.
  */
-const NAMES = new Set(
-  "ip IP hopopt HOPOPT icmp ICMP igmp IGMP ggp GGP ipencap IP-ENCAP st ST tcp TCP egp EGP igp IGP pup PUP udp UDP hmp HMP xns-idp XNS-IDP rdp RDP iso-tp4 ISO-TP4 dccp DCCP xtp XTP ddp DDP idpr-cmtp IDPR-CMTP ipv6 IPv6 ipv6-route IPv6-Route ipv6-frag IPv6-Frag idrp IDRP rsvp RSVP gre GRE esp IPSEC-ESP ah IPSEC-AH skip SKIP ipv6-icmp IPv6-ICMP ipv6-nonxt IPv6-NoNxt ipv6-opts IPv6-Opts rspf RSPF CPHB vmtp VMTP eigrp EIGRP ospf OSPFIGP ax.25 AX.25 ipip IPIP etherip ETHERIP encap ENCAP pim PIM ipcomp IPCOMP vrrp VRRP l2tp L2TP isis ISIS sctp SCTP fc FC mobility-header Mobility-Header udplite UDPLite mpls-in-ip MPLS-in-IP manet hip HIP shim6 Shim6 wesp WESP rohc ROHC ethernet Ethernet mptcp MPTCP icmpv6 comp".split(
-    " ",
-  ),
+/** Each name's protocol number (`tcp` 6, `IPSEC-ESP` 50), as /etc/protocols and nft's own words (`icmpv6`, `comp`) give it. */
+const NUMBERS: Readonly<Record<string, number>> = Object.fromEntries(
+  (
+    "ip:0 IP:0 hopopt:0 HOPOPT:0 icmp:1 ICMP:1 igmp:2 IGMP:2 ggp:3 GGP:3 ipencap:4 IP-ENCAP:4 st:5 " +
+    "ST:5 tcp:6 TCP:6 egp:8 EGP:8 igp:9 IGP:9 pup:12 PUP:12 udp:17 UDP:17 hmp:20 HMP:20 xns-idp:22 " +
+    "XNS-IDP:22 rdp:27 RDP:27 iso-tp4:29 ISO-TP4:29 dccp:33 DCCP:33 xtp:36 XTP:36 ddp:37 DDP:37 " +
+    "idpr-cmtp:38 IDPR-CMTP:38 ipv6:41 IPv6:41 ipv6-route:43 IPv6-Route:43 ipv6-frag:44 " +
+    "IPv6-Frag:44 idrp:45 IDRP:45 rsvp:46 RSVP:46 gre:47 GRE:47 esp:50 IPSEC-ESP:50 ah:51 " +
+    "IPSEC-AH:51 skip:57 SKIP:57 ipv6-icmp:58 IPv6-ICMP:58 ipv6-nonxt:59 IPv6-NoNxt:59 ipv6-opts:60 " +
+    "IPv6-Opts:60 rspf:73 RSPF:73 CPHB:73 vmtp:81 VMTP:81 eigrp:88 EIGRP:88 ospf:89 OSPFIGP:89 " +
+    "ax.25:93 AX.25:93 ipip:94 IPIP:94 etherip:97 ETHERIP:97 encap:98 ENCAP:98 pim:103 PIM:103 " +
+    "ipcomp:108 IPCOMP:108 vrrp:112 VRRP:112 l2tp:115 L2TP:115 isis:124 ISIS:124 sctp:132 SCTP:132 " +
+    "fc:133 FC:133 mobility-header:135 Mobility-Header:135 udplite:136 UDPLite:136 mpls-in-ip:137 " +
+    "MPLS-in-IP:137 manet:138 hip:139 HIP:139 shim6:140 Shim6:140 wesp:141 WESP:141 rohc:142 " +
+    "ROHC:142 ethernet:143 Ethernet:143 mptcp:262 MPTCP:262 icmpv6:58 comp:108"
+  )
+    .split(" ")
+    .map((pair) => [pair.slice(0, pair.lastIndexOf(":")), Number(pair.slice(pair.lastIndexOf(":") + 1))]),
 );
+
+const NAMES = new Set(Object.keys(NUMBERS));
+
+/** The number of protocol name `word` nft resolves here (`gre` 47); undefined for another word. */
+export function protocolNumber(word: string): number | undefined {
+  return NAMES.has(word) ? NUMBERS[word] : undefined;
+}
 
 /** Whether nft resolves `word` as a protocol (a number, or a name of {@link NAMES}). */
 export function knownProtocol(word: string): boolean {

@@ -20,11 +20,18 @@ const RESERVED = new Set(
 );
 
 /**
+ * A name nft's lexer reads whole, unquoted: a letter, `_` or `.` first, then letters, digits, `/`, `_`,
+ * `.` or `-` (nft 1.0.6 took `chain _x`, `.x`, `a/b`; refused `a\\b` and `1abc`).
+ */
+const PLAIN_NAME = /^[a-z_.][a-z0-9/_.-]*$/i;
+
+/**
  * `name` as a declaration writes it: quoted when it is one of the words above. nft -j -f takes any name
  * (its JSON parser has no keywords), so a listing of such a ruleset holds one; quoted, it is read as a name.
  */
 export function declaredName(name: string): string {
-  return RESERVED.has(name) ? JSON.stringify(name) : name;
+  // A name with a space or another sign nft's lexer splits (`my chain`, made with nft -j) is quoted too.
+  return RESERVED.has(name) || !PLAIN_NAME.test(name) ? JSON.stringify(name) : name;
 }
 
 /** nft's refusal of `name` as the name of a `what`, or undefined when nft takes it. */
@@ -36,5 +43,24 @@ export function reservedName(
   return {
     message: `'${name.value}' is an nft keyword and cannot name a ${what}: nft refuses it ("syntax error, unexpected ${name.value}, expecting string")`,
     hint: `give the ${what} another name (e.g. '${name.value}-${what === "chain" ? "rules" : what}')`,
+  };
+}
+
+/**
+ * nft's refusal of a quoted `name` (`chain "in"`, `table inet "t"`, `add rule inet t "c" ...`): nft 1.0.6
+ * takes no quoted table, chain, set or map name ("syntax error, unexpected quoted string, expecting
+ * string"), keyword or not; undefined for an unquoted one.
+ */
+export function quotedName(
+  name: NftToken,
+  what: "table" | "chain" | "set" | "map",
+): { message: string; hint: string } | undefined {
+  if (name.type !== "string") return undefined;
+  const plain = PLAIN_NAME.test(name.value) && !RESERVED.has(name.value);
+  return {
+    message: `"${name.value}" is quoted: nft takes no quoted ${what} name ("syntax error, unexpected quoted string, expecting string")`,
+    hint: plain
+      ? `write the name without quotes: ${name.value}`
+      : `give the ${what} a name of letters, digits, '-', '_' and '.' that is no nft keyword (e.g. '${what}-1')`,
   };
 }

@@ -21,7 +21,7 @@ import { grammarRefusal } from "./nft-grammar-refusals.ts";
 import { unsupportedAtHook } from "./nft-hook-support.ts";
 import { firstIntervalOverlap } from "./nft-interval-overlap.ts";
 import { keyText, repeatedKey, repeatedKeyProblem } from "./nft-repeated-key.ts";
-import { reservedName } from "./nft-reserved-names.ts";
+import { quotedName, reservedName } from "./nft-reserved-names.ts";
 import { datatypeMismatch, elementFamilyMismatch, setDatatypes } from "./nft-set-datatype.ts";
 import { transportConflict } from "./nft-transport-conflict.ts";
 import {
@@ -59,6 +59,8 @@ export interface ParseNftOptions {
   file?: string;
   /** Line number of the text's first line in its file (default 1). */
   firstLine?: number;
+  /** Takes quoted table, chain and set names: the JSON reader's text, which quotes a keyword name. */
+  quotedNames?: boolean;
 }
 
 /** Options of {@link readNftRuleset}. */
@@ -92,6 +94,11 @@ export interface NftReader {
   readTable(at: NftToken, optionalBody: boolean, create?: boolean): void;
   /** A `NAME { ... }` chain of `table`, from its name; false when it could not be read to its end. */
   readChain(table: TableDef, at: NftToken): boolean;
+  /** nft's refusal of quoted name `name` (`add rule inet t "c"`), or undefined when it is taken. */
+  quoted(
+    name: NftToken,
+    what: "table" | "chain" | "set" | "map",
+  ): { message: string; hint: string } | undefined;
   /** A `NAME { ... }` set or map of `table`, from its name; false when it could not be read to its end. */
   readSet(table: TableDef, kind: "set" | "map", at: NftToken): boolean;
   /** A `NAME { ... }` flowtable of `table`, from its name; false when it could not be read to its end. */
@@ -181,6 +188,9 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
   const err = (at: At, message: string, hint?: string, severity: "error" | "warning" = "error") =>
     diagnostics.push({ severity, message, hint, position: { file, line: at.line, column: at.column } });
   const firstLine = options.firstLine ?? 1;
+  /** nft's refusal of a quoted name, but in the JSON reader's text (see `quotedNames`). */
+  const quoted: typeof quotedName = (name, what) =>
+    options.quotedNames ? undefined : quotedName(name, what);
   const srcLines = text.split(/\r?\n/);
   const tk = tokenizeNft(text, firstLine);
   if (!tk.ok) {
@@ -386,7 +396,7 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       err(at, `${kind} needs a name`, `write e.g. '${kind} my-${kind} { type ipv4_addr; }'`);
       return false;
     }
-    const keyword = reservedName(name, kind);
+    const keyword = reservedName(name, kind) ?? quoted(name, kind);
     if (keyword) err(name, keyword.message, keyword.hint);
     i++;
     if (peek()?.value !== "{") {
@@ -503,7 +513,7 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       err(at, "chain needs a name", "write e.g. 'chain forward { ... }'");
       return false;
     }
-    const keyword = reservedName(name, "chain");
+    const keyword = reservedName(name, "chain") ?? quoted(name, "chain");
     if (keyword) err(name, keyword.message, keyword.hint);
     i++;
     if (peek()?.value !== "{") {
@@ -800,7 +810,8 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     for (const a of parsed.afterVerdicts ?? []) a.verdict = familyOf(a.verdict);
     const first = shown[0] as NftToken;
     const end = shown[shown.length - 1] as NftToken;
-    const width = end.written?.length ?? (end.type === "string" ? end.value.length + 2 : end.value.length);
+    const width =
+      end.written?.length ?? end.width ?? (end.type === "string" ? end.value.length + 2 : end.value.length);
     // The rule as written when it is on one line (nft monitor trace prints it the same way).
     const lineText =
       first.line === end.line
@@ -936,7 +947,7 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       err(nameTok ?? t, "table needs a family and a name", "write e.g. 'table ip docker-bridges {'");
       return;
     }
-    const keyword = reservedName(nameTok, "table");
+    const keyword = reservedName(nameTok, "table") ?? quoted(nameTok, "table");
     if (keyword) err(nameTok, keyword.message, keyword.hint);
     i++;
     let table = tables.find((x) => (x.family ?? "ip") === family && x.name === nameTok.value);
@@ -1008,6 +1019,7 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
     },
     err,
     statement,
+    quoted,
     readTable,
     readChain,
     readSet,

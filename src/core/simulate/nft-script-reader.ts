@@ -44,6 +44,7 @@ function readNftCommand(r: NftReader, verb: NftToken): void {
     }
     const path = objectPath(r, 1, object as NftToken);
     if (!path) return;
+    quotedPath(r, path.names, "table");
     const table =
       verb.value === "destroy"
         ? tables.find((x) => (x.family ?? "ip") === path.family && x.name === path.names[0]?.value)
@@ -65,6 +66,12 @@ function readNftCommand(r: NftReader, verb: NftToken): void {
     const path = objectPath(r, 2, object as NftToken);
     if (!path) return;
     const [tableName, name] = path.names as [NftToken, NftToken];
+    // A set's or chain's block is read by the reader of its block, which says so of its name.
+    const declared =
+      (verb.value === "add" || verb.value === "create") &&
+      (what === "set" || what === "map" || (what === "chain" && toks[r.at]?.value === "{"));
+    const kind = what === "rule" || what === "chain" ? "chain" : what === "map" ? "map" : "set";
+    quotedPath(r, declared || what === "flowtable" ? [tableName] : [tableName, name], "table", kind);
     const table =
       verb.value === "destroy"
         ? tables.find((x) => (x.family ?? "ip") === path.family && x.name === tableName.value)
@@ -183,6 +190,22 @@ function namedTable(r: NftReader, family: string, name: NftToken): TableDef | un
       `declare it above this line ('table ${family} ${name.value} { ... }' or 'add table ${family} ${name.value}')`,
     );
   return table;
+}
+
+/**
+ * Reports each quoted name of `names` (the table's, then the object's, named `what` in order) nft refuses:
+ * nft 1.0.6 takes no quoted name in a command (`add rule inet t "c" accept`: "syntax error, unexpected
+ * quoted string, expecting string").
+ */
+function quotedPath(
+  r: NftReader,
+  names: readonly NftToken[],
+  ...what: ("table" | "chain" | "set" | "map")[]
+): void {
+  names.forEach((name, k) => {
+    const said = r.quoted(name, what[k] ?? "table");
+    if (said) r.err(name, said.message, said.hint);
+  });
 }
 
 /**

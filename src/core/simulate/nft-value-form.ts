@@ -163,12 +163,30 @@ function formOf(key: string, value: string): ValueForm {
  * refuses the whole word (`1.2.3.256`: "Could not resolve hostname").
  */
 function lexedAt(key: string, bad: string): number {
+  if (/^ip6 [sd]addr$/.test(key)) return lexedAt6(bad);
   if (!/^ip [sd]addr$|mark$|zone$/.test(key)) return 0;
   const addr = /^(\d{1,3}\.){3}\d{1,3}/.exec(bad)?.[0];
   const rest = addr === undefined ? "" : bad.slice(addr.length);
   if (addr !== undefined) return /^(\/\d+)?$/.test(rest) ? 0 : addr.length + (rest[0] === "/" ? 1 : 0);
   const n = /^(0x[0-9a-f]+|\d+)/i.exec(bad)?.[0].length ?? 0;
   return n < bad.length ? n : 0;
+}
+
+/**
+ * {@link lexedAt} for an IPv6 key: nft's lexer takes the longest start that is an IPv6 address (`1::` of
+ * `1::x`, `ab::` of `ab::xy`), a word from a letter (`zz` of `zz::1`) or a number (`1` of `1x`), and refuses the word after it
+ * (nft 1.0.6: `{ 1::x }` "syntax error, unexpected string" at `x`); 0 when it refuses the whole word.
+ */
+function lexedAt6(bad: string): number {
+  let address = 0;
+  for (let k = bad.length - 1; k > 1 && address === 0; k--) if (parseIpv6(bad.slice(0, k))) address = k;
+  const word = /^[a-z_.][a-z0-9/_.-]*/i.exec(bad)?.[0].length ?? 0;
+  const number = /^(0x[0-9a-f]+|\d+)/i.exec(bad)?.[0].length ?? 0;
+  const at = Math.max(address, word, number);
+  const rest = bad.slice(at);
+  // `1::1:x`: a colon after the address is a map's (nft: "mapping outside of map context", at the element).
+  if (at === 0 || /^:(?!:)/.test(rest) || /^(\/\d+)?$/.test(rest)) return 0;
+  return at + (rest[0] === "/" ? 1 : 0);
 }
 
 /**

@@ -578,7 +578,7 @@ export function parseNftJson(json: string, options: ParseNftJsonOptions = {}): P
   if (diagnostics.some((d) => d.severity === "error") && written.text === "")
     return { tables: [], diagnostics };
   const lineOf = written.lines;
-  const parsed = parseNftRuleset(written.text, { file });
+  const parsed = parseNftRuleset(written.text, { file, quotedNames: true });
   for (const d of parsed.diagnostics) {
     const at = lineOf[d.position.line - 1] ?? { line: 1, column: 1 };
     diagnostics.push({ ...d, position: { file, line: at.line, column: at.column } });

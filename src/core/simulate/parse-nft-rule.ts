@@ -28,7 +28,7 @@ import {
   pktTypeName,
 } from "./nft-names.ts";
 import { macPrefixMask, prefixLength } from "./nft-prefix-length.ts";
-import { unknownProtocolMessage } from "./nft-protocol-names.ts";
+import { protocolNumber, unknownProtocolMessage } from "./nft-protocol-names.ts";
 import { valueFormProblem } from "./nft-value-form.ts";
 import { CHANCE_MODULES, NON_DECIDING_TARGETS } from "./parse-rule-args.ts";
 import { queueWarning } from "./queue-target.ts";
@@ -231,28 +231,65 @@ const PROTOCOL_FIELDS = new Set([
 /**
  * `ct status & M == V` (or `and`, `!=`, `eq`, `ne`; `M` a word or `(a | b)`) from `at` (after `&`): the word
  * under the mask is `V`, or is not. nft 1.0.6 took `ct status and dnat == dnat` and lists it `ct status &
- * dnat == dnat` (`& dnat != 0` it lists `ct status dnat`). Undefined for another comparison (`> 0x0`).
+ * dnat == dnat` (`& dnat != 0` it lists `ct status dnat`). Without an operator the comparison is `==`, and
+ * `V` may be a set: nft 1.0.6 took `ct status and dnat dnat accept` (also before `dnat to`: the word after
+ * the mask is its value, not a statement) and `& dnat { dnat }`, and listed both `ct status & dnat == dnat`.
+ * Undefined for another comparison (`> 0x0`).
  */
 function maskedCtStatus(
   tokens: readonly NftToken[],
   at: number,
 ): { condition: Extract<Condition, { kind: "ctstatus" }>; next: number } | undefined {
-  let mask = 0;
+  // The mask's words: one (`dnat`, `0x20`), a group in parentheses, and what `|` joins after them.
   let k = at;
-  for (; tokens[k] && !/^(==|!=|eq|ne)$/.test(tokens[k]?.value as string); k++) {
-    const bits = ctStatusBits(tokens[k]?.value);
-    if (bits === undefined || k > at + 6) return undefined;
-    mask |= bits;
+  let open = false;
+  let written = "";
+  for (; tokens[k]; k++) {
+    const w = tokens[k]?.value as string;
+    if (ctStatusBits(w) === undefined || k > at + 6) return undefined;
+    written += w;
+    if (w.startsWith("(")) open = true;
+    if (w.endsWith(")")) open = false;
+    const next = tokens[k + 1]?.value ?? "";
+    if (!open && !w.endsWith("|") && !next.startsWith("|") && next !== ")") break;
   }
-  const neg = tokens[k]?.value === "!=" || tokens[k]?.value === "ne";
-  let value = ctStatusBits(tokens[++k]?.value);
-  if (value === undefined || mask === 0) return undefined;
-  for (; tokens[k + 1]?.value === "|" && tokens[k + 2]; k += 2) {
-    const more = ctStatusBits(tokens[k + 2]?.value);
-    if (more === undefined) return undefined;
-    value |= more;
+  // `& snat | dnat` is `(ct status & snat) | dnat` to nft 1.0.6 (bitwise `& 0x10 ^ 0x20`, kernel 6.18),
+  // spaced or not: only a group in parentheses is a mask of several bits.
+  const group = /^\(([^()]*)\)(.*)$/.exec(written);
+  const [maskText, orText] = group
+    ? [group[1] as string, group[2] as string]
+    : [written.split("|")[0] as string, written.split("|").slice(1).join("|")];
+  const mask = ctStatusBits(maskText) ?? 0;
+  const or = ctStatusBits(orText) ?? 0;
+  k++;
+  const op = tokens[k]?.value;
+  const neg = op === "!=" || op === "ne";
+  if (op === "==" || op === "eq" || neg) k++;
+  const values: number[] = [];
+  if (tokens[k]?.value === "{" && !neg) {
+    for (k++; tokens[k] && tokens[k]?.value !== "}"; k++) {
+      if (tokens[k]?.value === ",") continue;
+      const v = ctStatusBits(tokens[k]?.value);
+      if (v === undefined) return undefined;
+      values.push(v);
+    }
+    if (tokens[k]?.value !== "}" || values.length === 0) return undefined;
+  } else {
+    let value = ctStatusBits(tokens[k]?.value);
+    if (value === undefined) return undefined;
+    // `dnat,snat` and `dnat | snat`: one value of both bits.
+    for (; /^[|,]$/.test(tokens[k + 1]?.value ?? "") && tokens[k + 2]; k += 2) {
+      const more = ctStatusBits(tokens[k + 2]?.value);
+      if (more === undefined) return undefined;
+      value |= more;
+    }
+    values.push(value);
   }
-  return { condition: { kind: "ctstatus", mask, values: [value], neg }, next: k + 1 };
+  if (mask === 0) return undefined;
+  // `(word & mask) | or == v`: the bits of `or` are set whatever the word; a value without them, or
+  // with a bit outside both, is never equal (kept out of `values`).
+  const held = values.filter((v) => (v & or) === or && (v & ~(mask | or)) === 0).map((v) => v & ~or);
+  return { condition: { kind: "ctstatus", mask: mask & ~or, values: held, neg }, next: k + 1 };
 }
 
 /**
@@ -695,10 +732,12 @@ function beyondWidth(key: NftKey | undefined, tok: NftToken): NftRuleProblem | u
   if (key === undefined || max === undefined || tok.type === "string") return undefined;
   const port = key.endsWith("port");
   // A word from a letter is one service name to nft, dashes and all (`ftp-data`; `ssh-http` it refuses).
-  const bounds = port && /^[a-z]/i.test(tok.value) ? [tok.value] : tok.value.split("-");
+  // A range written with spaces has its bounds apart (`ssh - bogus`: nft 1.0.6 refused `bogus`, at it).
+  const bounds = tok.bounds ?? (port && /^[a-z]/i.test(tok.value) ? [tok.value] : tok.value.split("-"));
   if (bounds.length > 2) return undefined;
   let offset = 0;
-  for (const b of bounds) {
+  for (const [nth, b] of bounds.entries()) {
+    if (tok.bounds && nth === 1) offset = (tok.width ?? 0) - b.length;
     if (port && servicePort(b) === undefined && !/^(0x[0-9a-f]+|\d+)$/i.test(b))
       // It used to match nothing, without a word: a port set lost its element.
       return refusal(
@@ -829,8 +868,77 @@ function numberRange(text: string): { lo: number; hi: number } | undefined {
  */
 function namedRange(key: NftKey, text: string): { lo: number; hi: number } | undefined {
   const m = /^(0x[0-9a-f]+|\d+)-([a-z][\w-]*)$/i.exec(text);
-  const hi = m && (key.endsWith("dscp") ? dscpValue(m[2] as string) : NFT_ICMP_NAMES[key]?.[m[2] as string]);
-  return m && typeof hi === "number" ? { lo: Number(m[1]), hi } : undefined;
+  if (!m) return undefined;
+  const name = m[2] as string;
+  // Ports, packet types and protocols too (`22-http`, `0-broadcast`, `1-tcp`: nft 1.0.6 stored 22-80, 0-1
+  // and 1-6, kernel 6.18).
+  const hi = key.endsWith("dscp")
+    ? dscpValue(name)
+    : key.endsWith("port")
+      ? servicePort(name)
+      : key === "meta pkttype"
+        ? PKTTYPE_NUMBERS[name]
+        : key === "ip protocol" || key === "ip6 nexthdr" || key === "meta l4proto"
+          ? protocolNumber(name)
+          : NFT_ICMP_NAMES[key]?.[name];
+  return typeof hi === "number" ? { lo: Number(m[1]), hi } : undefined;
+}
+
+/** Bound `word` of a range of `key` as the number nft stores (`ssh` 22, `cs3` 24, `host` 0); undefined when not known. */
+function boundNumber(key: NftKey, word: string): number | undefined {
+  if (/^(0x[0-9a-f]+|\d+)$/i.test(word)) return Number(word);
+  return namedRange(key, `0-${word}`)?.hi;
+}
+
+/**
+ * Token `tok` of `key` as nft's parser reads it: a range written with spaces (`ssh - http`, `8 - cs3`,
+ * whose bounds are words apart, each a name of its own) as the numbers nft stores (`22-80`: nft 1.0.6
+ * listed `tcp dport 22-80`, kernel 6.18); any other token, or one of names not known, unchanged.
+ */
+function spacedRange(key: NftKey, tok: NftToken): NftToken {
+  if (!tok.bounds || tok.bounds.every((b) => /^(0x[0-9a-f]+|\d+)$/i.test(b))) return tok;
+  const [lo, hi] = tok.bounds.map((b) => boundNumber(key, b));
+  return lo === undefined || hi === undefined ? tok : { ...tok, value: `${lo}-${hi}` };
+}
+
+/**
+ * The refusal of a range written with spaces whose last bound is below its first (`80 - 22`, `http - ssh`):
+ * nft 1.0.6 refused it ("Range has zero or negative size", at its first bound); nft never lists one so.
+ */
+function spacedReversed(key: NftKey, tok: NftToken): NftRuleProblem | undefined {
+  if (!tok.bounds) return undefined;
+  const [lo, hi] = tok.bounds.map((b) => boundNumber(key, b));
+  const reversed =
+    lo !== undefined && hi !== undefined
+      ? lo > hi
+      : reversedRange({ kind: "range", lo: tok.bounds[0], hi: tok.bounds[1] }) !== undefined;
+  if (!reversed) return undefined;
+  return {
+    severity: "error",
+    message: reversedRangeMessage(tok.bounds.join(" - ")),
+    hint: "write the lower bound first",
+    line: tok.line,
+    column: tok.column,
+  };
+}
+
+/** nft 1.0.6's packet type names by number (`unicast` is `host`); iptables' own words are not nft's. */
+const PKTTYPE_NUMBERS: Readonly<Record<string, number>> = {
+  host: 0,
+  unicast: 0,
+  broadcast: 1,
+  multicast: 2,
+  other: 3,
+};
+
+/**
+ * Element `e` of a set of `key` as the kernel holds it: a range from a number to a name (`8-cs3`,
+ * `80-ssh`, `1-host`) as the numbers nft stores (0x08-0x18; kernel 6.18), so that one whose name is
+ * below its number is found reversed and refused as nft 1.0.6 refuses it ("Range has zero or negative size").
+ */
+function numberedElement(key: NftKey, e: NftValue): NftValue {
+  const r = e.kind === "value" ? namedRange(key, e.value) : undefined;
+  return r ? { kind: "range", lo: String(r.lo), hi: String(r.hi) } : e;
 }
 
 function numberOf(text: string): number | undefined {
@@ -985,21 +1093,36 @@ function tcpFlagsMatch(tokens: readonly NftToken[], at: number): TcpFlagsRead | 
     }
     return { kind: "flags", mask, set: [], neg, next: next(), values: vs };
   };
-  if (pieces[k]?.value === "&") {
+  // `and` is `&` to nft 1.0.6 (it listed `tcp flags and syn syn` as `tcp flags & syn == syn`).
+  if (pieces[k]?.value === "&" || pieces[k]?.value === "and") {
     k++;
-    const mask = list("|");
-    const op = pieces[k]?.value;
+    // The mask is one flag or a group in parentheses: `& syn | ack` is `(tcp flags & syn) | ack` to nft
+    // 1.0.6 (bitwise `& 0x02 ^ 0x10`, kernel 6.18), `|` joining the flags set after the mask.
+    const mask = list(pieces[k]?.value === "(" ? "|" : "\0");
+    let or: string[] = [];
+    if (mask && pieces[k]?.value === "|") {
+      k++;
+      or = list("|") ?? [];
+      if (or.length === 0) return undefined;
+    }
+    const written = pieces[k]?.value;
     // `& (fin | syn) { syn }` and `& (fin | syn) @f` as written in a file; nft lists them with `==`.
-    if (mask && (op === "{" || op?.startsWith("@"))) return setOf(mask, false);
-    if (!mask || (op !== "==" && op !== "!=")) return undefined;
-    k++;
-    const set = setOf(mask, op === "!=");
+    if (mask && or.length === 0 && (written === "{" || written?.startsWith("@"))) return setOf(mask, false);
+    // Without an operator the comparison is `==` (nft 1.0.6 listed `tcp flags and syn syn` as `& syn == syn`).
+    const op = written === "==" || written === "!=" ? written : "==";
+    if (!mask) return undefined;
+    if (written === op) k++;
+    const set = or.length === 0 ? setOf(mask, op === "!=") : undefined;
     if (set) return set;
     if (pieces[k]?.value === "{" || pieces[k]?.value.startsWith("@")) return undefined;
     const flags = list("|");
-    // A flag of `flags` outside `mask` is kept: the condition then never holds, as in the kernel.
     if (!flags) return undefined;
-    return { kind: "flags", mask, set: flags, neg: op === "!=", next: next() };
+    // `(byte & mask) | or == flags`: `or`'s flags are on whatever the byte. A flag of the set outside the
+    // mask is kept: the condition then never holds, as in the kernel (so are `or`'s when flags lack one).
+    const kept = mask.filter((f) => !or.includes(f));
+    const held = or.every((f) => flags.includes(f)) && flags.every((f) => mask.includes(f) || or.includes(f));
+    const set2 = held ? flags.filter((f) => !or.includes(f)) : [...new Set([...flags, ...or])];
+    return { kind: "flags", mask: kept, set: set2, neg: op === "!=", next: next() };
   }
   // iptables-nft's `! --tcp-flags FIN,SYN,RST,ACK SYN` is listed as `tcp flags != syn / fin,syn,rst,ack`,
   // its `--tcp-flags ALL NONE` as `tcp flags ! fin,syn,rst,psh,ack,urg`.
@@ -1404,6 +1527,28 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
     }
     return tokens[at]?.value === "}" && values.length ? { values, neg, next: at + 1 } : undefined;
   };
+  /**
+   * The value at `i` joined with a range's last bound written apart from it by a dash (`ssh - http`,
+   * `8 -cs3`: nft 1.0.6 took both, a range of the names' numbers), as one token whose `bounds` are the
+   * two words, the index past it; the token alone for any other value. A number or address range is
+   * joined so when the text is split into words (`joinSpacedRanges`).
+   */
+  const spacedAt = (): { tok: NftToken; next: number } => {
+    const t = peek() as NftToken;
+    const [dash, after] = [peek(1), peek(2)];
+    const bound = (w: NftToken | undefined) =>
+      w?.type === "word" && /^([a-z][\w-]*|0x[0-9a-f]+|\d+)$/i.test(w.value);
+    const hi =
+      dash?.value === "-" && bound(after)
+        ? { word: (after as NftToken).value, end: after as NftToken, next: i + 3 }
+        : dash?.type === "word" && /^-[a-z]/i.test(dash.value)
+          ? { word: dash.value.slice(1), end: dash, next: i + 2 }
+          : undefined;
+    if (!hi || t.bounds || !bound(t) || t.line !== hi.end.line) return { tok: t, next: i + 1 };
+    const bounds: [string, string] = [t.value, hi.word];
+    const width = hi.end.column + hi.end.value.length - t.column;
+    return { tok: { ...t, value: bounds.join("-"), bounds, width }, next: hi.next };
+  };
   /** Reads `[==|!=] value`, `{ a, b }` or `@set`, or `vmap ...`, for `key` (`keys`: a concatenation's parts). */
   const readOperand = (
     key: NftKey,
@@ -1480,7 +1625,17 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       // nft merges a set written as an element of another (`{ { 22, 80 }, 443 }`, what `{ $ports, 443 }` expands to).
       let nested = 0;
       while (i < tokens.length && !(peek()?.value === "}" && nested === 0)) {
-        const e = peek() as NftToken;
+        const partKey = keys[parts.length] ?? key;
+        const spaced = [",", "{", "."].includes(peek(-1)?.value ?? "") ? spacedAt() : undefined;
+        const said = spaced && spacedReversed(partKey, spaced.tok);
+        if (said) {
+          // nft refuses the rule whole: nothing after the error is read.
+          out.problems.push(said);
+          i = tokens.length;
+          return undefined;
+        }
+        if (spaced) i = spaced.next - 1;
+        const e = spacedRange(partKey, spaced?.tok ?? (peek() as NftToken));
         if (e.value === "{" && parts.length === 0) nested++;
         else if (e.value === "}") {
           close();
@@ -1500,7 +1655,14 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       i++;
       return { kind: "set", elements, neg, words };
     }
-    i++;
+    const spaced = spacedAt();
+    const said = spacedReversed(key, spaced.tok);
+    if (said) {
+      out.problems.push(said);
+      i = tokens.length;
+      return undefined;
+    }
+    i = spaced.next;
     // `ct state established,related` is a comma list nft prints without braces.
     if (peek()?.value === ",") {
       const elements: NftValue[] = [nftValue(t.value)];
@@ -1512,7 +1674,7 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       }
       return { kind: "set", elements, neg, words };
     }
-    return { kind: "single", value: t, neg };
+    return { kind: "single", value: spacedRange(key, spaced.tok), neg };
   };
   const readVerdict = (): Target | undefined => {
     const t = peek();
@@ -2057,10 +2219,12 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
     operand: { elements?: NftValue[]; set?: string; neg: boolean; mask?: string },
     concat?: NftKey[],
   ) => {
+    // A concatenation's elements keep their words: only a single key's are numbered.
+    const elements = concat ? operand.elements : operand.elements?.map((e) => numberedElement(key, e));
     out.conditions.push({
       kind: "nft-set",
       key,
-      ...(operand.elements ? { elements: operand.elements } : {}),
+      ...(elements ? { elements } : {}),
       ...(operand.set ? { set: operand.set } : {}),
       neg: operand.neg,
       ...(concat ? { concat } : {}),
@@ -2263,6 +2427,12 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       case "th dport":
       case "th sport": {
         const range = portRange(v);
+        // `23-ssh` (nft 1.0.6: "Range has zero or negative size"): a one-range set, refused as reversed by the reader.
+        const named = range ? undefined : namedRange(key, v);
+        if (named) {
+          pushSet(key, { elements: [{ kind: "value", value: v }], neg });
+          return;
+        }
         if (!range) return bad("a port or port range", "write e.g. 8080 or 1024-2048");
         out.conditions.push({ kind: key.endsWith("dport") ? "dport" : "sport", range, neg });
         return;

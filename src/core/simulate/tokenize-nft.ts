@@ -17,6 +17,10 @@ export interface NftToken {
   column: number;
   /** The text at this position when it differs from `value`: a `$variable` that this token came from. */
   written?: string;
+  /** A range written with spaces (`80 - 90`, `ssh - http`): its two bounds, words apart to nft's parser. */
+  bounds?: [string, string];
+  /** The characters it covers on its line when not its value's: a range written with spaces. */
+  width?: number;
 }
 
 /** The tokens, or the position of an unterminated string. */
@@ -199,7 +203,7 @@ export function joinSpacedRanges(tokens: NftToken[]): NftToken[] {
     const prev = out.at(-1);
     const bound = prev?.type === "word" && out.at(-2)?.value !== "priority";
     const lo = bound ? (prev as NftToken).value : "";
-    let joined: string | undefined;
+    let joined: [string, string] | undefined;
     let skip = 0;
     if (t.type !== "word" || !bound) joined = undefined;
     else if (
@@ -208,14 +212,16 @@ export function joinSpacedRanges(tokens: NftToken[]): NftToken[] {
       BOUND.test(lo) &&
       BOUND.test(tokens[k + 1]?.value ?? "")
     ) {
-      joined = `${lo}-${tokens[k + 1]?.value}`;
+      joined = [lo, tokens[k + 1]?.value as string];
       skip = 1;
     } else if (t.value.startsWith("-") && BOUND.test(lo) && BOUND.test(t.value.slice(1)))
-      joined = `${lo}${t.value}`;
+      joined = [lo, t.value.slice(1)];
     else if (lo.endsWith("-") && BOUND.test(lo.slice(0, -1)) && BOUND.test(t.value))
-      joined = `${lo}${t.value}`;
+      joined = [lo.slice(0, -1), t.value];
     if (joined !== undefined) {
-      out[out.length - 1] = { ...(prev as NftToken), value: joined };
+      const last = tokens[k + skip] as NftToken;
+      const width = last.column + last.value.length - (prev as NftToken).column;
+      out[out.length - 1] = { ...(prev as NftToken), value: joined.join("-"), bounds: joined, width };
       k += skip;
     } else out.push(t);
   }

@@ -287,6 +287,12 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "table ip t {\n\tchain c {\n\t\ttype filter hook output priority 0;\n\t\tfib daddr . iif type local drop\n\t}\n}\n",
   ],
   [
+    // nft 1.0.6 refused each ("syntax error, unexpected quoted string, expecting string", and "expecting '{'" after jump).
+    "a quoted chain name, a quoted keyword set name and a quoted jump",
+    "rules",
+    'table inet t {\n\tchain "in3" {\n\t\tjump "c3"\n\t}\n\tchain c3 {\n\t}\n\tset "fwd" {\n\t\ttype ipv4_addr\n\t}\n}\n',
+  ],
+  [
     "a keyword as a chain's name",
     "rules",
     "table inet t {\n\tchain fwd {\n\t\ttype filter hook forward priority 0; policy accept;\n\t}\n}\n",

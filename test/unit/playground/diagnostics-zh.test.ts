@@ -195,6 +195,8 @@ const BROKEN_NFT: readonly [what: string, text: string][] = [
   ["a port past 16 bits", inChain("tcp dport 99999 accept")],
   ["a TTL that is no number", inChain("ip ttl x accept")],
   ["a port range whose last port is a service name below its first", inChain("tcp dport 80-ssh accept")],
+  // nft 1.0.6 refused it too: "syntax error, unexpected -" at the second dash.
+  ["a port with two dashes", inChain("tcp dport 1-2-3 accept")],
   ["no ICMP type", inChain("icmp type bogus accept")],
   ["no ICMPv6 type", inChain("icmpv6 type bogus accept")],
   ["no ICMP code", inChain("icmp code bogus accept")],

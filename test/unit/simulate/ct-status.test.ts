@@ -295,6 +295,49 @@ describe("nft ct status", () => {
     ]);
   });
 
+  it("reads the value right after a mask as compared with ==, even a statement's word", () => {
+    // nft 1.0.6 took each (`unshare -n nft -f`, kernel 6.18) and listed `ct status and dnat dnat accept` and
+    // `ct status & dnat { dnat }` as `ct status & dnat == dnat accept`, `ct status and dnat dnat dnat to
+    // 10.0.0.1` as `ct status & dnat == dnat dnat to 10.0.0.1`; the second `dnat` was read as a dnat
+    // statement without `to` and the rule refused ("dnat needs 'to ADDRESS[:PORT]'").
+    expect(fates("ct status and seen-reply seen-reply drop")).toEqual(["request delivered", "reply dropped"]);
+    expect(fates("ct status & seen-reply { seen-reply } drop")).toEqual([
+      "request delivered",
+      "reply dropped",
+    ]);
+    expect(fates("ct status & seen-reply 0 drop")).toEqual(["request dropped"]);
+    const conditions = (rule: string) => {
+      const r = parseRulesetFile(`table ip t {\n\tchain c {\n\t\t${rule}\n\t}\n}\n`, "t.nft");
+      expect(r.diagnostics).toEqual([]);
+      const [c] = [...(r.nft?.[0]?.chains.values() ?? [])];
+      return c?.rules.map((x) => [x.conditions, x.target.kind]);
+    };
+    const dnat = { kind: "ctstatus", mask: 32, values: [32], neg: false };
+    expect(conditions("ct status and dnat dnat accept")).toEqual([[[dnat], "ACCEPT"]]);
+    expect(conditions("ct status and dnat dnat dnat to 10.0.0.1")).toEqual([[[dnat], "DNAT"]]);
+  });
+
+  it("reads `& a | b` as nft does, the mask `a` and `| b` set after it", () => {
+    // nft 1.0.6 stored `ct status & snat | dnat == dnat` and `& snat|dnat dnat` as `bitwise reg 1 = (reg 1 &
+    // 0x10) ^ 0x20; cmp eq 0x20` (nft --debug=netlink, kernel 6.18): the word passes when snat is off. It was
+    // read as the mask snat|dnat holding exactly dnat. So `& confirmed | seen-reply == seen-reply` holds
+    // while confirmed is off: a connection's first packet in forward.
+    expect(fates("ct status & confirmed | seen-reply == seen-reply drop")).toEqual(["request dropped"]);
+    expect(fates("ct status & confirmed|seen-reply seen-reply drop")).toEqual(["request dropped"]);
+    expect(fates("ct status & (confirmed | seen-reply) == seen-reply drop")).toEqual([
+      "request delivered",
+      "reply delivered",
+    ]);
+    // A value without the bits after `|` is never equal (`& dnat | snat 0`: nft 1.0.6 took it).
+    expect(fates("ct status & seen-reply | confirmed 0 drop")).toEqual([
+      "request delivered",
+      "reply delivered",
+    ]);
+    expect(explainNftRule("ct status & dnat | snat 0 accept").en).toContain(
+      "the connection's status never passes its masked test (ct status)",
+    );
+  });
+
   it("is explained in words", () => {
     const any = explainNftRule("ct status seen-reply,assured accept");
     expect(any.en).toContain("the connection's status has seen-reply or assured (ct status)");

@@ -270,6 +270,21 @@ describe("a range or set of a numeric key matches its numbers", () => {
     expect(both("icmp type 0-echo-request")).toEqual([true, true]);
     expect(both("icmp type 0-echo-reply")).toEqual([false, false]);
   });
+  it("in a set too: `{ 8-cs3 }` holds DSCP cs2 (16)", () => {
+    // nft 1.0.6 stored `ip dscp { 8-cs3 }` as `cmp gte 0x20, cmp lte 0x60` (DSCP 8-24) and listed it
+    // `ip dscp 0x08-0x18` (kernel 6.18, nft --debug=netlink); it was read as one word no packet held.
+    expect(both("ip dscp { 8-cs3 }")).toEqual([true, true]);
+    expect(both("ip dscp { 17-cs3 }")).toEqual([false, false]);
+  });
+  it("a protocol range to a name holds the name's number (ICMP, 1, in 1-tcp)", () => {
+    // nft 1.0.6 listed `ip protocol 1-tcp` as `ip protocol 1-6`, `meta l4proto tcp - udp` as `6-17` and
+    // `ip protocol 1-gre` as `1-47`; they were read as a protocol named '1-tcp' (or 'tcp-udp') no packet had.
+    expect(both("ip protocol 1-tcp")).toEqual([true, true]);
+    expect(both("ip protocol { 1-gre }")).toEqual([true, true]);
+    expect(both("ip protocol 2-tcp")).toEqual([false, false]);
+    expect(both("meta l4proto tcp - udp")).toEqual([false, false]);
+    expect(both("meta l4proto icmp - tcp")).toEqual([true, true]);
+  });
   it("a hex element equals the decimal mark", () => {
     expect(both("meta mark { 0x00000007 }")).toEqual([true, false]);
     expect(both("ct mark { 0x00000207 }")).toEqual([false, true]);

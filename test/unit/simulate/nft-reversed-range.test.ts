@@ -115,3 +115,45 @@ table inet t {
     ]);
   });
 });
+
+describe("a reversed range from a number to a name", () => {
+  // nft 1.0.6 (`unshare -n nft -c -f`) refused each: "Error: Range has zero or negative size", at
+  // 3:18-23 (`1-host`: host is 0), 4:17-22 (`80-ssh`: ssh is 22), 5:15-19 (`8-cs0`) and 6:15-20
+  // (`23-ssh`); it took `20-ssh` (20-22) and `0-broadcast` (0-1). They were read as words that
+  // matched nothing, or refused without nft's words ('23-ssh' is not a port or port range).
+  const text = `table inet t {
+  chain c {
+    meta pkttype 1-host
+    tcp dport { 80-ssh }
+    ip dscp { 8-cs0 }
+    tcp dport 23-ssh
+    tcp dport { 20-ssh } meta pkttype { 0-broadcast }
+  }
+}
+`;
+
+  it("is refused at the range, as nft refuses it, and the others are read", () => {
+    const r = parseNftRuleset(text, { file: "t.nft" });
+    expect(r.diagnostics.map((d) => `${d.position.line}:${d.position.column} ${d.message}`)).toEqual([
+      "3:18 range '1-host' has zero or negative size: nft refuses it, and with it the whole file",
+      "4:17 range '80-ssh' has zero or negative size: nft refuses it, and with it the whole file",
+      "5:15 range '8-cs0' has zero or negative size: nft refuses it, and with it the whole file",
+      "6:15 range '23-ssh' has zero or negative size: nft refuses it, and with it the whole file",
+    ]);
+    expect(r.tables[0]?.chains.get("c")?.rules.map((x) => x.line)).toEqual([7]);
+  });
+
+  it("of protocols too", () => {
+    // nft 1.0.6: "Range has zero or negative size" at 3:19-24 (`ip protocol { 17-tcp }`), 3:18-23
+    // (`meta l4proto 17-tcp`) and 3:17-22 (`ip protocol 60-gre`); they were taken as protocol names.
+    const said = (rule: string) =>
+      parseNftRuleset(`table inet t {\n  chain c {\n    ${rule}\n  }\n}\n`, {
+        file: "t.nft",
+      }).diagnostics.map((d) => `${d.position.line}:${d.position.column} ${d.message}`);
+    const msg = (r: string) =>
+      `range '${r}' has zero or negative size: nft refuses it, and with it the whole file`;
+    expect(said("ip protocol { 17-tcp }")).toEqual([`3:19 ${msg("17-tcp")}`]);
+    expect(said("meta l4proto 17-tcp")).toEqual([`3:18 ${msg("17-tcp")}`]);
+    expect(said("ip protocol 60-gre")).toEqual([`3:17 ${msg("60-gre")}`]);
+  });
+});

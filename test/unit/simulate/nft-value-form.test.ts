@@ -370,3 +370,28 @@ describe("nft's own listings of every judged key", () => {
     }
   });
 });
+
+describe("an IPv6 element nft's lexer splits", () => {
+  // nft 1.0.6 (`unshare -n nft -c -f`, the rule on line 3 from column 5, its set's element at 17) refused
+  // each with "syntax error, unexpected string, expecting comma or '}'" at the word after the longest
+  // start it lexed (`1::`, `ab::`, `zz`, `1::1`, `1`): 3:20, 3:21, 3:19, 3:25, 3:18; `fd00::1/x` with
+  // "expecting number" at 3:25, and `1::1:x` with "mapping outside of map context" at 3:17. They were
+  // all said at the element's first column.
+  const at = (rule: string) =>
+    parseRulesetText(`table inet t {\n  chain c {\n    ${rule}\n  }\n}\n`, "p.nft").diagnostics.map(
+      (d) => `${d.position.line}:${d.position.column} ${d.message}`,
+    );
+  const refused = (bad: string) =>
+    `'${bad}' is not an IPv6 address or prefix: nft refuses it, and with it the whole file`;
+  it.each([
+    ["ip6 saddr { 1::x }", 20, "1::x"],
+    ["ip6 saddr { ab::xy }", 21, "ab::xy"],
+    ["ip6 saddr { zz::1 }", 19, "zz::1"],
+    ["ip6 saddr { 1::1-1::x }", 25, "1::x"],
+    ["ip6 daddr { 1x }", 18, "1x"],
+    ["ip6 saddr { fd00::1/x }", 25, "fd00::1/x"],
+    ["ip6 saddr { 1::1:x }", 17, "1::1:x"],
+  ])("%s at column %i", (rule, column, bad) => {
+    expect(at(rule)).toEqual([`3:${column} ${refused(bad)}`]);
+  });
+});

@@ -413,3 +413,36 @@ describe("flag bytes", () => {
     ]);
   });
 });
+
+describe("a mask with `and`, `|` after it, or no operator", () => {
+  // nft 1.0.6 (`nft -f`, then `nft --debug=netlink list ruleset`, kernel 6.18) stored `tcp flags and syn syn`
+  // as `bitwise & 0x02 ^ 0x00; cmp eq 0x02`, and `tcp flags & syn|ack == syn` (spaced or not) as `bitwise
+  // & 0x02 ^ 0x10; cmp eq 0x02`: `&` binds before `|`, which sets ack after the mask, so no byte is equal.
+  // `and` and the missing `==` were read as an expression not modelled, and `& syn|ack` as the mask syn|ack.
+  /** Whether `rule` held for each flag byte 0..255, by the reader. */
+  const read = (rule: string) => {
+    const { rules, table } = readTable(
+      `table ip t {\n\tchain input {\n\t\ttype filter hook input priority 0;\n\t\t${rule} accept\n\t}\n}\n`,
+      "t.nft",
+    );
+    expect(rules[0]?.conditions.some((c) => c.kind === "unknown")).toBe(false);
+    return Array.from({ length: 256 }, (_, b) =>
+      matchRule(rules[0] as Rule, segment(b, 80), {
+        bridged: false,
+        ethType: "0x0800",
+        addrType: () => "UNICAST",
+        sets: table.sets,
+      }),
+    );
+  };
+  /** The kernel's `(byte & mask) ^ xor == value`, for each byte. */
+  const kernelHeld = (mask: number, xor: number, value: number) =>
+    Array.from({ length: 256 }, (_, b) => ((b & mask) ^ xor) === value);
+  it("as the kernel's bitwise and compare", () => {
+    expect(read("tcp flags and syn syn")).toEqual(kernelHeld(0x02, 0, 0x02));
+    expect(read("tcp flags & (syn|ack) syn")).toEqual(kernelHeld(0x12, 0, 0x02));
+    expect(read("tcp flags & syn|ack == syn")).toEqual(kernelHeld(0x02, 0x10, 0x02));
+    expect(read("tcp flags & syn | ack == ack")).toEqual(kernelHeld(0x02, 0x10, 0x10));
+    expect(read("tcp flags and syn | ack != ack")).toEqual(kernelHeld(0x02, 0x10, 0x10).map((x) => !x));
+  });
+});
