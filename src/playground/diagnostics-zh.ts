@@ -1643,8 +1643,9 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "xt-option-twice",
     english:
-      /^'(--[\w-]+)' is given twice in one -m (\S+): iptables-restore refuses it \("(\S+: option "--[\w-]+" can only be used once\.)"\)$/,
-    zh: (m) => `同一個 -m ${m[2]} 裡 '${m[1]}' 出現了兩次：iptables-restore 會拒絕（「${m[3]}」）`,
+      /^'(--[\w-]+)' is given twice in (?:one -m (\S+)|the (\S+) match of the rule's -p): iptables-restore refuses it \("(.+)"\)$/,
+    zh: (m) =>
+      `${m[2] ? `同一個 -m ${m[2]}` : `-p 載入的 ${m[3]} match`} 裡 '${m[1]}' 出現了兩次：iptables-restore 會拒絕（「${m[4]}」）`,
   },
   {
     code: "xt-unknown-option",
@@ -2067,6 +2068,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   ],
   ["give it once: a second test needs a -m of its own", "請只寫一次：第二個條件要有自己的 -m"],
   [
+    "give one of them: --syn is --tcp-flags FIN,SYN,RST,ACK SYN",
+    "請只寫其中一個：--syn 就是 --tcp-flags FIN,SYN,RST,ACK SYN",
+  ],
+  [
     "put each rule on a line of its own: a pasted text may have joined two lines",
     "每條規則各寫一行：貼上的文字可能把兩行接在一起了",
   ],
@@ -2458,6 +2463,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english: /^give it once: for several ports write -m multiport (--[sd]ports) a,b \(or one rule each\)$/,
+    zh: (m) => `請只寫一次：要比對多個 port 請寫 -m multiport ${m[1]} a,b（或每個 port 各寫一條規則）`,
+  },
   { english: /^write a value from 0 to (\d+)$/, zh: (m) => `請寫 0 到 ${m[1]} 的值` },
   {
     english: /^did you mean (--[\w-]+)\?$/,

@@ -22,7 +22,7 @@ import type { Token } from "./tokenize-rule.ts";
 import { parseXtCidr, parseXtCidr6, xtNumericIpv4 } from "./xt-address.ts";
 import { unknownOption, wholeLongOptions } from "./xt-long-options.ts";
 import { matchRefusal } from "./xt-match-refusals.ts";
-import { optionTwice } from "./xt-option-once.ts";
+import { type LoadedMatch, optionTwice, protoOptionTwice } from "./xt-option-once.ts";
 
 /** The route types libxt_addrtype takes (in any case). */
 const ADDRESS_TYPES = new Set([
@@ -602,6 +602,17 @@ export function parseRuleArgs(
   let ecnTcp: Token | undefined;
   // The options of the latest `-m` so far (each may be given once).
   const seen = new Set<string>();
+  // Every match loaded so far, by -m or by -p, with its options (a protocol's are read by the latest).
+  const loaded: LoadedMatch[] = [];
+  /** iptables-restore's refusal of protocol option `opt` given twice to the match that reads it. */
+  const protoTwice = (opt: string) => {
+    const p = conditions.findLast((c) => c.kind === "proto");
+    return protoOptionTwice(
+      loaded,
+      p?.kind === "proto" ? (PROTO_ALIASES[p.proto] ?? p.proto) : undefined,
+      opt,
+    );
+  };
   let neg = false;
   let i = 0;
   const fail = (column: number, message: string, hint?: string): RuleArgsResult => ({
@@ -640,7 +651,7 @@ export function parseRuleArgs(
     };
     const n = neg || inlineNeg();
     neg = false;
-    const twice = optionTwice(module, opt, seen);
+    const twice = optionTwice(module, opt, seen) ?? (tok.quoted ? undefined : protoTwice(opt));
     if (twice) return fail(tok.column, twice.message, twice.hint);
     switch (opt) {
       case "-s":
@@ -717,6 +728,7 @@ export function parseRuleArgs(
         seen.clear();
         moduleFrom = conditions.length;
         matches.push({ module, from: moduleFrom });
+        loaded.push({ module, implicit: false, seen: new Set() });
         limitIface = undefined;
         if (module === "rpfilter") {
           // Its options: --loose, --validmark (no policy routing in a lab), --accept-local, --invert.

@@ -22,8 +22,20 @@ const NAMED: Readonly<Record<string, string>> = {
   "--ttl": "--ttl-eq",
 };
 
-/** Options of a protocol's match, read by it whatever `-m` came last. */
-const PROTO_OPTION = /^--(dport|sport|destination-port|source-port|syn|tcp-flags|tcp-option|icmp-type)$/;
+const PORTS = ["--sport", "--source-port", "--dport", "--destination-port"];
+/** Each protocol's own match (loaded by `-m` or, for an option no loaded match has, by `-p`) and its options. */
+const PROTO_MATCH: Readonly<Record<string, readonly string[]>> = {
+  tcp: [...PORTS, "--syn", "--tcp-flags", "--tcp-option"],
+  udp: PORTS,
+  sctp: [...PORTS, "--chunk-types"],
+  dccp: [...PORTS, "--dccp-types", "--dccp-option"],
+  icmp: ["--icmp-type"],
+  icmp6: ["--icmpv6-type"],
+};
+/** The match `-p` loads for a protocol named as the rule reader names it. */
+const PROTO_MODULE: Readonly<Record<string, string>> = { icmpv6: "icmp6", "ipv6-icmp": "icmp6" };
+/** Options of a protocol's match, read by the latest match that has them whatever `-m` came last. */
+const PROTO_OPTION = new Set(Object.values(PROTO_MATCH).flat());
 
 /**
  * Records option `opt` of `-m module` in `seen` (the options of that match so far) and returns
@@ -35,7 +47,7 @@ export function optionTwice(
   seen: Set<string>,
 ): { message: string; hint: string } | undefined {
   if (!module || !ONCE.has(module) || !opt.startsWith("--") || IPTABLES_LONG.includes(opt)) return undefined;
-  if (PROTO_OPTION.test(opt) && module !== "udp" && module !== "icmp") return undefined;
+  if (PROTO_OPTION.has(opt)) return undefined;
   const name = NAMED[opt] ?? opt;
   if (!seen.has(name)) {
     seen.add(name);
@@ -44,5 +56,57 @@ export function optionTwice(
   return {
     message: `'${opt}' is given twice in one -m ${module}: iptables-restore refuses it ("${module}: option "${name}" can only be used once.")`,
     hint: "give it once: a second test needs a -m of its own",
+  };
+}
+
+/** A match of the rule with the options given to it so far. */
+export interface LoadedMatch {
+  readonly module: string;
+  /** Loaded by `-p` for an option no loaded match had (`-p tcp --dport 22`), not by `-m`. */
+  readonly implicit: boolean;
+  readonly seen: Set<string>;
+}
+
+/**
+ * Records option `opt` of a protocol's match (`--dport`, `--syn`, `--icmp-type`) in the match that
+ * reads it: the latest loaded one that has it (getopt puts a new match's options first), else the
+ * match of the rule's `-p` (`proto`), loaded then into `loaded`. Returns iptables-restore's refusal
+ * when that match was given it before: `-p tcp --dport 1 -m comment --comment x --dport 2` is
+ * refused ("Only one `--destination-port' allowed"), `-p udp --dport 1 -m udp --dport 2` is taken.
+ */
+export function protoOptionTwice(
+  loaded: LoadedMatch[],
+  proto: string | undefined,
+  opt: string,
+): { message: string; hint: string } | undefined {
+  if (!PROTO_OPTION.has(opt)) return undefined;
+  let match = loaded.findLast((m) => PROTO_MATCH[m.module]?.includes(opt));
+  if (!match) {
+    const module = proto === undefined ? undefined : (PROTO_MODULE[proto] ?? proto);
+    if (!module || !PROTO_MATCH[module]?.includes(opt)) return undefined;
+    match = { module, implicit: true, seen: new Set() };
+    loaded.push(match);
+  }
+  // tcp keeps one flag for --syn and --tcp-flags (--syn is --tcp-flags FIN,SYN,RST,ACK SYN).
+  const name = opt === "--syn" ? "--tcp-flags" : (NAMED[opt] ?? opt);
+  if (!match.seen.has(name)) {
+    match.seen.add(name);
+    return undefined;
+  }
+  const { module } = match;
+  const said =
+    name === "--tcp-flags"
+      ? "Only one of `--syn' or `--tcp-flags'  allowed"
+      : module === "tcp" || module === "sctp"
+        ? `Only one \`${name}' allowed`
+        : `${module}: option "${name}" can only be used once.`;
+  const where = match.implicit ? `the ${module} match of the rule's -p` : `one -m ${module}`;
+  return {
+    message: `'${opt}' is given twice in ${where}: iptables-restore refuses it ("${said}")`,
+    hint: PORTS.includes(opt)
+      ? `give it once: for several ports write -m multiport ${name === "--source-port" ? "--sports" : "--dports"} a,b (or one rule each)`
+      : name === "--tcp-flags"
+        ? "give one of them: --syn is --tcp-flags FIN,SYN,RST,ACK SYN"
+        : "give it once: a second test needs a -m of its own",
   };
 }
