@@ -1648,6 +1648,12 @@ export const MORE_MESSAGES: readonly Known[] = [
       `${m[2] ? `同一個 -m ${m[2]}` : `-p 載入的 ${m[3]} match`} 裡 '${m[1]}' 出現了兩次：iptables-restore 會拒絕（「${m[4]}」）`,
   },
   {
+    code: "xt-policy-element-twice",
+    english:
+      /^'(--[\w-]+)' is given twice in one policy element: iptables-restore refuses it \("(policy match: double --[\w-]+ option)"\)$/,
+    zh: (m) => `同一個 policy 元素裡 '${m[1]}' 出現了兩次：iptables-restore 會拒絕（「${m[2]}」）`,
+  },
+  {
     code: "xt-unknown-option",
     english:
       /^'(--[^\s']*)' is no option of this rule's matches: iptables-restore refuses it \((unknown option "[^"]*")\)$/,
@@ -2067,6 +2073,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "請寫 -N CHAIN（-P POLICY）或 -P CHAIN POLICY；policy 是 ACCEPT、DROP，自訂的 chain 也可以是 RETURN",
   ],
   ["give it once: a second test needs a -m of its own", "請只寫一次：第二個條件要有自己的 -m"],
+  [
+    "give it once: the next element's options follow --next (with --strict)",
+    "請只寫一次：下一個元素的選項要寫在 --next 後面（並加上 --strict）",
+  ],
   [
     "give one of them: --syn is --tcp-flags FIN,SYN,RST,ACK SYN",
     "請只寫其中一個：--syn 就是 --tcp-flags FIN,SYN,RST,ACK SYN",

@@ -787,7 +787,7 @@ export function parseRuleArgs(
             j++;
           }
           for (const t of tokens.slice(i + 2, j)) {
-            const dup = t.quoted ? undefined : optionTwice(module, t.value, seen);
+            const dup = t.quoted ? undefined : (optionTwice(module, t.value, seen) ?? protoTwice(t.value));
             if (dup) return fail(t.column, dup.message, dup.hint);
           }
           const chance = CHANCE_MODULES.get(module);
@@ -1361,6 +1361,8 @@ function lengthRange(text: string): PortRange | undefined {
 }
 
 /** xt_policy's options, with whether each takes a value (iptables-extensions(8)). */
+/** `-m policy` options of one policy element (`--next` starts another): each once in it. */
+const POLICY_ELEMENT = new Set(["--reqid", "--spi", "--proto", "--mode", "--tunnel-src", "--tunnel-dst"]);
 const POLICY_OPTIONS: Record<string, boolean> = {
   "--dir": true,
   "--pol": true,
@@ -1418,6 +1420,8 @@ function readPolicy(tokens: Token[], start: number, column: number): PolicyRead 
     message,
     hint,
   });
+  // The options of the current policy element (up to --next): each may be given once in it.
+  const element = new Set<string>();
   for (;;) {
     const bang = isWord(tokens[j], "!") ? 1 : 0;
     const t = tokens[j + bang];
@@ -1425,6 +1429,21 @@ function readPolicy(tokens: Token[], start: number, column: number): PolicyRead 
     const value = POLICY_OPTIONS[t.value] ? tokens[j + bang + 1] : undefined;
     if (POLICY_OPTIONS[t.value] && (!value || isOptionWord(value)))
       return refuse(t.column, `${t.value} needs a value`, `write e.g. -m policy --dir in --pol none`);
+    if (POLICY_ELEMENT.has(t.value)) {
+      if (element.has(t.value))
+        return refuse(
+          t.column,
+          `'${t.value}' is given twice in one policy element: iptables-restore refuses it ("policy match: double ${t.value} option")`,
+          "give it once: the next element's options follow --next (with --strict)",
+        );
+      element.add(t.value);
+    } else if (t.value === "--next") element.clear();
+    else if (seen.has(t.value))
+      return refuse(
+        t.column,
+        `'${t.value}' is given twice in one -m policy: iptables-restore refuses it ("policy: option "${t.value}" can only be used once.")`,
+        "give it once: a second test needs a -m of its own",
+      );
     if (bang && (t.value === "--dir" || t.value === "--pol"))
       return refuse(
         (tokens[j] as Token).column,

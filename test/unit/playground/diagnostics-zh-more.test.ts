@@ -962,6 +962,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --syn --syn -j ACCEPT\n-A INPUT -p udp --sport 3 --sport 4 -j ACCEPT\n-A INPUT -p tcp -m tcp --dport 3 --dport 4 -j ACCEPT\nCOMMIT\n",
   ],
+  [
+    "a policy element's option given twice, and a whole -m policy's",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m policy --dir in --pol ipsec --proto esp --proto ah -j ACCEPT\n-A INPUT -m policy --dir in --pol ipsec --strict --strict --reqid 3 -j ACCEPT\nCOMMIT\n",
+  ],
 ];
 
 /** Files a reader drops by mistake, each named (the hints name it): what the playground's worker reads. */

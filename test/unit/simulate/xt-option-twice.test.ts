@@ -79,6 +79,11 @@ describe("a protocol's option given twice", () => {
       "-A INPUT -p tcp -m tcp --dport 1 --dport 2 -j ACCEPT",
       "error 3:34 '--dport' is given twice in one -m tcp: iptables-restore refuses it (\"Only one `--destination-port' allowed\")",
     ],
+    // A protocol's match the reader does not model, loaded by -m.
+    [
+      "-A INPUT -m sctp --chunk-types any INIT --chunk-types any DATA -j ACCEPT",
+      "error 3:41 '--chunk-types' is given twice in one -m sctp: iptables-restore refuses it (\"Only one `--chunk-types' allowed\")",
+    ],
   ])("%s", (rule, said) => {
     expect(problems(rule)).toEqual([said]);
   });
@@ -98,6 +103,68 @@ describe("a protocol's option given twice", () => {
     "-A INPUT -p icmp --icmp-type 8 -m icmp --icmp-type 0 -j ACCEPT",
     "-A INPUT -p tcp --dport 1 -m multiport --dports 2 -j ACCEPT",
     "-A INPUT -p tcp --sport 1 --dport 2 --syn --tcp-option 2 -j ACCEPT",
+  ])("takes %s, as iptables-restore did", (rule) => {
+    expect(problems(rule).filter((p) => p.startsWith("error"))).toEqual([]);
+  });
+});
+
+describe("an option given twice in one -m", () => {
+  /** iptables-restore's words for `opt` given twice in `-m module`. */
+  const once = (column: number, opt: string, module: string, name = opt) =>
+    `error 3:${column} '${opt}' is given twice in one -m ${module}: iptables-restore refuses it ("${module}: option "${name}" can only be used once.")`;
+  it.each([
+    // Each was taken; iptables-restore 1.8.9 printed the quoted line for it.
+    ["-A INPUT -m tos --tos 0x10 --tos 0x08 -j ACCEPT", once(28, "--tos", "tos")],
+    ["-A INPUT -m socket --transparent --transparent -j ACCEPT", once(34, "--transparent", "socket")],
+    ["-A INPUT -m devgroup --src-group 1 --src-group 2 -j ACCEPT", once(36, "--src-group", "devgroup")],
+    ["-A INPUT -m cgroup --path a --path b -j ACCEPT", once(29, "--path", "cgroup")],
+    [
+      '-A INPUT -m u32 --u32 "0>>22&0x3C@0>>16=53" --u32 "0>>22&0x3C@0>>16=54" -j ACCEPT',
+      once(45, "--u32", "u32"),
+    ],
+    [
+      "-A INPUT -m connlimit --connlimit-above 2 --connlimit-above 3 -j ACCEPT",
+      once(43, "--connlimit-above", "connlimit"),
+    ],
+    ["-A INPUT -m quota --quota 100 --quota 200 -j ACCEPT", once(31, "--quota", "quota")],
+    ["-A INPUT -m ecn --ecn-ip-ect 1 --ecn-ip-ect 2 -j ACCEPT", once(32, "--ecn-ip-ect", "ecn")],
+    ["-A INPUT -m esp --espspi 1 --espspi 2 -j ACCEPT", once(28, "--espspi", "esp")],
+    [
+      "-A INPUT -m connbytes --connbytes 1 --connbytes 2 --connbytes-dir both --connbytes-mode bytes -j ACCEPT",
+      once(37, "--connbytes", "connbytes"),
+    ],
+    // policy: --dir, --pol, --strict once in the match; an element's options once in the element.
+    ["-A INPUT -m policy --dir in --dir out --pol none -j ACCEPT", once(29, "--dir", "policy")],
+    ["-A INPUT -m policy --dir in --pol none --pol ipsec -j ACCEPT", once(40, "--pol", "policy")],
+    [
+      "-A INPUT -m policy --dir in --pol ipsec --strict --strict --proto esp -j ACCEPT",
+      once(50, "--strict", "policy"),
+    ],
+    [
+      "-A INPUT -m policy --dir in --pol ipsec --proto esp ! --proto ah -j ACCEPT",
+      `error 3:55 '--proto' is given twice in one policy element: iptables-restore refuses it ("policy match: double --proto option")`,
+    ],
+    [
+      "-A INPUT -m policy --dir in --pol ipsec --reqid 1 --proto esp --reqid 2 -j ACCEPT",
+      `error 3:63 '--reqid' is given twice in one policy element: iptables-restore refuses it ("policy match: double --reqid option")`,
+    ],
+  ])("%s", (rule, said) => {
+    expect(problems(rule)).toEqual([said]);
+  });
+
+  it.each([
+    ["-A INPUT -m hl --hl-eq 1 --hl-eq 2 -j ACCEPT", once(26, "--hl-eq", "hl")],
+    ["-A INPUT -m rt --rt-len 1 --rt-len 2 -j ACCEPT", once(27, "--rt-len", "rt")],
+    ["-A INPUT -m frag --fraglast --fraglast -j ACCEPT", once(29, "--fraglast", "frag")],
+    ["-A INPUT -m ipv6header --header frag --header esp -j ACCEPT", once(38, "--header", "ipv6header")],
+  ])("%s (ip6tables-restore)", (rule, said) => {
+    expect(problems(rule, "ip6")).toEqual([said]);
+  });
+
+  it.each([
+    "-A INPUT -m tos --tos 0x10 -m tos --tos 0x08 -j ACCEPT",
+    "-A INPUT -m policy --dir in --pol ipsec --strict --proto esp --next --proto ah -j ACCEPT",
+    "-A INPUT -m policy --dir in --pol ipsec --proto esp -m policy --dir in --pol ipsec --proto ah -j ACCEPT",
   ])("takes %s, as iptables-restore did", (rule) => {
     expect(problems(rule).filter((p) => p.startsWith("error"))).toEqual([]);
   });
