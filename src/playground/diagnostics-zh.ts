@@ -1648,6 +1648,18 @@ export const MORE_MESSAGES: readonly Known[] = [
       `${m[2] ? `同一個 -m ${m[2]}` : `-p 載入的 ${m[3]} match`} 裡 '${m[1]}' 出現了兩次：iptables-restore 會拒絕（「${m[4]}」）`,
   },
   {
+    code: "xt-target-option-twice",
+    english:
+      /^'(--[\w-]+)' is given twice to -j (\S+): iptables-restore refuses it \("(\S+: option "--[\w-]+" can only be used once\.)"\)$/,
+    zh: (m) => `-j ${m[2]} 的 '${m[1]}' 出現了兩次：iptables-restore 會拒絕（「${m[3]}」）`,
+  },
+  {
+    code: "xt-option-clash",
+    english:
+      /^'(--[\w-]+)' cannot be given with '(--[\w-]+)' in one (-[jm] \S+): iptables-restore refuses it \("(.+)"\)$/,
+    zh: (m) => `同一個 ${m[3]} 裡 '${m[1]}' 不能和 '${m[2]}' 一起寫：iptables-restore 會拒絕（「${m[4]}」）`,
+  },
+  {
     code: "xt-policy-element-twice",
     english:
       /^'(--[\w-]+)' is given twice in one policy element: iptables-restore refuses it \("(policy match: double --[\w-]+ option)"\)$/,
@@ -2473,6 +2485,18 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english: /^give it once: -j (\S+) takes one (--[\w-]+)$/,
+    zh: (m) => `請只寫一次：-j ${m[1]} 只接受一個 ${m[2]}`,
+  },
+  {
+    english: /^give one of (--[\w-]+(?:, --[\w-]+)+): another change needs a rule of its own$/,
+    zh: (m) => `${m[1]} 只能寫其中一個：另一個修改要寫在另一條規則`,
+  },
+  {
+    english: /^give one of (--[\w-]+(?:, --[\w-]+)+): a second test needs a -m of its own$/,
+    zh: (m) => `${m[1]} 只能寫其中一個：第二個條件要有自己的 -m`,
+  },
   {
     english: /^give it once: for several ports write -m multiport (--[sd]ports) a,b \(or one rule each\)$/,
     zh: (m) => `請只寫一次：要比對多個 port 請寫 -m multiport ${m[1]} a,b（或每個 port 各寫一條規則）`,

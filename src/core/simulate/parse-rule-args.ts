@@ -22,7 +22,7 @@ import type { Token } from "./tokenize-rule.ts";
 import { parseXtCidr, parseXtCidr6, xtNumericIpv4 } from "./xt-address.ts";
 import { unknownOption, wholeLongOptions } from "./xt-long-options.ts";
 import { matchRefusal } from "./xt-match-refusals.ts";
-import { type LoadedMatch, optionTwice, protoOptionTwice } from "./xt-option-once.ts";
+import { type LoadedMatch, optionClash, optionTwice, protoOptionTwice } from "./xt-option-once.ts";
 
 /** The route types libxt_addrtype takes (in any case). */
 const ADDRESS_TYPES = new Set([
@@ -613,6 +613,19 @@ export function parseRuleArgs(
       opt,
     );
   };
+  // The first pair of options that exclude each other: iptables-restore refuses it once the rule is read.
+  let clash: { column: number; message: string; hint: string } | undefined;
+  // Where `-j` is (its target's options are checked after the matches').
+  let jumpAt = -1;
+  /** Records option word `t` of `-m module` (or of the protocol's match), or returns why iptables-restore refuses it twice. */
+  const record = (t: Token) => {
+    if (t.quoted) return undefined;
+    const twice = optionTwice(module, t.value, seen) ?? protoTwice(t.value);
+    if (twice) return twice;
+    const excluded = clash ? undefined : optionClash(module, t.value, seen);
+    if (excluded) clash = { column: t.column, ...excluded };
+    return undefined;
+  };
   let neg = false;
   let i = 0;
   const fail = (column: number, message: string, hint?: string): RuleArgsResult => ({
@@ -651,7 +664,7 @@ export function parseRuleArgs(
     };
     const n = neg || inlineNeg();
     neg = false;
-    const twice = optionTwice(module, opt, seen) ?? (tok.quoted ? undefined : protoTwice(opt));
+    const twice = record(tok);
     if (twice) return fail(tok.column, twice.message, twice.hint);
     switch (opt) {
       case "-s":
@@ -758,7 +771,7 @@ export function parseRuleArgs(
         if (module === "recent") {
           const read = readRecent(tokens, i + 2);
           for (const t of tokens.slice(i + 2, read.next)) {
-            const dup = t.quoted ? undefined : optionTwice(module, t.value, seen);
+            const dup = record(t);
             if (dup) return fail(t.column, dup.message, dup.hint);
           }
           const outcome = recentOutcome(read.words);
@@ -787,7 +800,7 @@ export function parseRuleArgs(
             j++;
           }
           for (const t of tokens.slice(i + 2, j)) {
-            const dup = t.quoted ? undefined : (optionTwice(module, t.value, seen) ?? protoTwice(t.value));
+            const dup = record(t);
             if (dup) return fail(t.column, dup.message, dup.hint);
           }
           const chance = CHANCE_MODULES.get(module);
@@ -811,6 +824,7 @@ export function parseRuleArgs(
         const v = need();
         if (!v) return fail(tok.column, `${opt} needs a target`, "write e.g. -j ACCEPT");
         const rest = tokens.slice(i + 2);
+        if (opt === "-j" || opt === "--jump") jumpAt = i;
         const parsed = parseTarget(v, rest, opt === "-g" || opt === "--goto", words);
         if ("error" in parsed) return { ok: false, error: parsed.error };
         target = parsed.target;
@@ -1323,6 +1337,10 @@ export function parseRuleArgs(
       `add -p ${orphan.protos[0]} to the rule`,
     );
   }
+  if (clash) return fail(clash.column, clash.message, clash.hint);
+  // The target's options are checked last, as iptables-restore checks them after the matches'.
+  const targetClash = jumpAt < 0 ? undefined : optionsExcluded(tokens[jumpAt + 1], tokens.slice(jumpAt + 2));
+  if (targetClash) return { ok: false, error: targetClash };
   // The kernel checks the rule's own protocol (`-p tcp`, not negated), wherever `-p` is written.
   if (ecnTcp && !conditions.some((c) => c.kind === "proto" && c.proto === "tcp" && !c.neg))
     return fail(
@@ -1612,14 +1630,48 @@ const TARGET_OPTIONS: Record<string, Record<string, boolean>> = {
   TOS: { "--set-tos": true, "--and-tos": true, "--or-tos": true, "--xor-tos": true },
 };
 
+/** A target's options iptables reports by another name (`-j DNAT --to` is its `--to-destination`). */
+const TARGET_NAMED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  DNAT: { "--to": "--to-destination" },
+  SNAT: { "--to": "--to-source" },
+};
+
+/**
+ * iptables-restore's refusal of two options of target `name` (the words `rest` after it) that exclude
+ * each other (`-j MARK --set-mark 1 --and-mark 2`), at the later; undefined when none do.
+ */
+function optionsExcluded(name: Token | undefined, rest: readonly Token[]): RuleArgError | undefined {
+  const known = name ? TARGET_OPTIONS[name.value] : undefined;
+  if (!name || !known) return undefined;
+  const given = new Set<string>();
+  for (let i = 0; i < rest.length; i++) {
+    const tok = rest[i] as Token;
+    if (!Object.hasOwn(known, tok.value)) continue;
+    const excluded = optionClash(name.value, tok.value, given);
+    if (excluded) return { column: tok.column, ...excluded };
+    given.add(tok.value);
+    if (known[tok.value]) i++;
+  }
+  return undefined;
+}
+
 /** The first word after `-j NAME` that is not one of the target's options (or lacks its value), as an error. */
 function badTargetOption(name: Token, rest: Token[]): RuleArgError | undefined {
   const known = TARGET_OPTIONS[name.value];
   if (!known) return undefined;
   const list = Object.keys(known);
+  const given = new Set<string>();
   for (let i = 0; i < rest.length; i++) {
     const tok = rest[i] as Token;
     const takesValue = Object.hasOwn(known, tok.value) ? known[tok.value] : undefined;
+    const option = TARGET_NAMED[name.value]?.[tok.value] ?? tok.value;
+    if (takesValue !== undefined && given.has(option))
+      return {
+        column: tok.column,
+        message: `'${tok.value}' is given twice to -j ${name.value}: iptables-restore refuses it ("${name.value}: option "${option}" can only be used once.")`,
+        hint: `give it once: -j ${name.value} takes one ${option}`,
+      };
+    given.add(option);
     if (takesValue === undefined)
       return {
         column: tok.column,

@@ -110,3 +110,55 @@ export function protoOptionTwice(
         : "give it once: a second test needs a -m of its own",
   };
 }
+
+/**
+ * Options of a match or target that exclude each other, each group in the order iptables-restore
+ * 1.8.9 names a pair (`-m recent --rcheck --set`: "recent: option "--set" cannot be used together
+ * with "--rcheck"."), every pair of each group probed in both orders.
+ */
+const EXCLUSIVE: Readonly<Record<string, readonly (readonly string[])[]>> = {
+  addrtype: [["--limit-iface-in", "--limit-iface-out"]],
+  connlimit: [
+    ["--connlimit-upto", "--connlimit-above"],
+    ["--connlimit-saddr", "--connlimit-daddr"],
+  ],
+  dscp: [["--dscp", "--dscp-class"]],
+  hashlimit: [["--hashlimit-upto", "--hashlimit-above"]],
+  hl: [["--hl-lt", "--hl-gt", "--hl-eq"]],
+  multiport: [["--source-ports", "--destination-ports", "--ports"]],
+  recent: [["--set", "--rcheck", "--update", "--remove"]],
+  statistic: [["--probability", "--every"]],
+  string: [["--string", "--hex-string"]],
+  time: [["--utc", "--kerneltz"]],
+  ttl: [["--ttl-lt", "--ttl-gt", "--ttl-eq"]],
+  MARK: [["--set-xmark", "--set-mark", "--and-mark", "--or-mark", "--xor-mark"]],
+  CONNMARK: [
+    ["--set-xmark", "--set-mark", "--and-mark", "--or-mark", "--xor-mark", "--save-mark", "--restore-mark"],
+  ],
+  TOS: [["--set-tos", "--and-tos", "--or-tos", "--xor-tos"]],
+  DSCP: [["--set-dscp", "--set-dscp-class"]],
+};
+
+/**
+ * iptables-restore's refusal of option `opt` of `-m module` (or of target `module`, upper case),
+ * just recorded in `seen`, when an option given before in that match excludes it (`--connlimit-upto 2
+ * --connlimit-above 3`); undefined otherwise. The tool checks this once the whole rule is read.
+ */
+export function optionClash(
+  module: string | undefined,
+  opt: string,
+  seen: ReadonlySet<string>,
+): { message: string; hint: string } | undefined {
+  const name = NAMED[opt] ?? opt;
+  const group = module ? EXCLUSIVE[module]?.find((g) => g.includes(name)) : undefined;
+  const other = group?.find((o) => o !== name && seen.has(o));
+  if (!group || !other) return undefined;
+  const [a, b] = group.indexOf(name) < group.indexOf(other) ? [name, other] : [other, name];
+  const target = module === module?.toUpperCase();
+  return {
+    message: `'${opt}' cannot be given with '${other}' in one ${target ? "-j" : "-m"} ${module}: iptables-restore refuses it ("${module}: option "${a}" cannot be used together with "${b}".")`,
+    hint: target
+      ? `give one of ${group.join(", ")}: another change needs a rule of its own`
+      : `give one of ${group.join(", ")}: a second test needs a -m of its own`,
+  };
+}

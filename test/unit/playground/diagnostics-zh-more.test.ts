@@ -963,6 +963,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --syn --syn -j ACCEPT\n-A INPUT -p udp --sport 3 --sport 4 -j ACCEPT\n-A INPUT -p tcp -m tcp --dport 3 --dport 4 -j ACCEPT\nCOMMIT\n",
   ],
   [
+    "a target's option given twice, and options of a target and of a match that exclude each other",
+    "rules",
+    "*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j LOG --log-prefix a3 --log-prefix b3\n-A PREROUTING -j MARK --set-mark 3 --and-mark 4\n-A PREROUTING -m connlimit --connlimit-upto 3 --connlimit-above 4 -j ACCEPT\nCOMMIT\n",
+  ],
+  [
     "a policy element's option given twice, and a whole -m policy's",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m policy --dir in --pol ipsec --proto esp --proto ah -j ACCEPT\n-A INPUT -m policy --dir in --pol ipsec --strict --strict --reqid 3 -j ACCEPT\nCOMMIT\n",

@@ -169,3 +169,198 @@ describe("an option given twice in one -m", () => {
     expect(problems(rule).filter((p) => p.startsWith("error"))).toEqual([]);
   });
 });
+
+/** The problems of a table `table` whose chain `chain` holds `rule` (line 3). */
+const inTable = (table: string, chain: string, rule: string) =>
+  parseIptablesSave(`*${table}\n:${chain} ACCEPT [0:0]\n${rule}\nCOMMIT\n`).diagnostics.map(
+    (d) => `${d.severity} ${d.position.line}:${d.position.column} ${d.message}`,
+  );
+
+describe("a target's option given twice", () => {
+  /** iptables-restore's words for `opt` given twice to `-j target`. */
+  const once = (column: number, opt: string, target: string, name = opt) =>
+    `error 3:${column} '${opt}' is given twice to -j ${target}: iptables-restore refuses it ("${target}: option "${name}" can only be used once.")`;
+  it.each([
+    // Each was taken; iptables-restore 1.8.9 printed the quoted line for it.
+    ["filter", "INPUT", "-A INPUT -j LOG --log-prefix a --log-prefix b", once(32, "--log-prefix", "LOG")],
+    ["filter", "INPUT", "-A INPUT -j LOG --log-uid --log-uid", once(27, "--log-uid", "LOG")],
+    [
+      "filter",
+      "INPUT",
+      "-A INPUT -p tcp -j REJECT --reject-with tcp-reset --reject-with icmp-port-unreachable",
+      once(51, "--reject-with", "REJECT"),
+    ],
+    [
+      "mangle",
+      "PREROUTING",
+      "-A PREROUTING -j MARK --set-mark 1 --set-mark 2",
+      once(36, "--set-mark", "MARK"),
+    ],
+    ["mangle", "PREROUTING", "-A PREROUTING -j TOS --set-tos 1 --set-tos 2", once(34, "--set-tos", "TOS")],
+    [
+      "nat",
+      "PREROUTING",
+      "-A PREROUTING -p tcp -j DNAT --to-destination 10.0.0.1 --to-destination 10.0.0.2",
+      once(56, "--to-destination", "DNAT"),
+    ],
+    // `--to` is getopt's start of --to-destination.
+    [
+      "nat",
+      "PREROUTING",
+      "-A PREROUTING -p tcp -j DNAT --to 10.0.0.1 --to-destination 10.0.0.2",
+      once(44, "--to-destination", "DNAT"),
+    ],
+    [
+      "nat",
+      "POSTROUTING",
+      "-A POSTROUTING -j SNAT --to-source 10.0.0.1 --to-source 10.0.0.2",
+      once(45, "--to-source", "SNAT"),
+    ],
+    [
+      "nat",
+      "POSTROUTING",
+      "-A POSTROUTING -j MASQUERADE --random --random",
+      once(39, "--random", "MASQUERADE"),
+    ],
+    [
+      "nat",
+      "PREROUTING",
+      "-A PREROUTING -j NETMAP --to 10.0.0.0/24 --to 10.0.1.0/24",
+      once(42, "--to", "NETMAP"),
+    ],
+  ])("%s %s: %s", (table, chain, rule, said) => {
+    expect(inTable(table, chain, rule)).toEqual([said]);
+  });
+});
+
+describe("options that exclude each other", () => {
+  /** iptables-restore's words for `later` given with `earlier` in `-m module` / `-j TARGET`, `a` and `b` in its order. */
+  const clash = (column: number, later: string, earlier: string, where: string, a: string, b: string) =>
+    `error 3:${column} '${later}' cannot be given with '${earlier}' in one ${where}: iptables-restore refuses it ("${where.slice(3)}: option "${a}" cannot be used together with "${b}".")`;
+  it.each([
+    // Each was taken; iptables-restore 1.8.9 printed the quoted line (the same in either order).
+    [
+      "-A INPUT -m connlimit --connlimit-upto 2 --connlimit-above 3 -j ACCEPT",
+      clash(
+        42,
+        "--connlimit-above",
+        "--connlimit-upto",
+        "-m connlimit",
+        "--connlimit-upto",
+        "--connlimit-above",
+      ),
+    ],
+    [
+      "-A INPUT -m connlimit --connlimit-above 2 --connlimit-daddr --connlimit-saddr -j ACCEPT",
+      clash(
+        61,
+        "--connlimit-saddr",
+        "--connlimit-daddr",
+        "-m connlimit",
+        "--connlimit-saddr",
+        "--connlimit-daddr",
+      ),
+    ],
+    [
+      "-A INPUT -m hashlimit --hashlimit-above 2/s --hashlimit-upto 3/s --hashlimit-name a -j ACCEPT",
+      clash(
+        45,
+        "--hashlimit-upto",
+        "--hashlimit-above",
+        "-m hashlimit",
+        "--hashlimit-upto",
+        "--hashlimit-above",
+      ),
+    ],
+    [
+      "-A INPUT -m dscp --dscp-class EF --dscp 1 -j ACCEPT",
+      clash(34, "--dscp", "--dscp-class", "-m dscp", "--dscp", "--dscp-class"),
+    ],
+    [
+      "-A INPUT -m ttl --ttl-eq 1 --ttl-lt 3 -j ACCEPT",
+      clash(28, "--ttl-lt", "--ttl-eq", "-m ttl", "--ttl-lt", "--ttl-eq"),
+    ],
+    [
+      "-A INPUT -m string --hex-string |41| --string a --algo bm -j ACCEPT",
+      clash(38, "--string", "--hex-string", "-m string", "--string", "--hex-string"),
+    ],
+    [
+      "-A INPUT -m statistic --mode nth --every 2 --probability 0.5 -j ACCEPT",
+      clash(44, "--probability", "--every", "-m statistic", "--probability", "--every"),
+    ],
+    [
+      "-A INPUT -m recent --set --name A --rcheck -j DROP",
+      clash(35, "--rcheck", "--set", "-m recent", "--set", "--rcheck"),
+    ],
+    [
+      "-A INPUT -m recent --update --rcheck -j ACCEPT",
+      clash(29, "--rcheck", "--update", "-m recent", "--rcheck", "--update"),
+    ],
+    [
+      "-A INPUT -p tcp -m multiport --dports 1 --sports 2 -j ACCEPT",
+      clash(41, "--sports", "--destination-ports", "-m multiport", "--source-ports", "--destination-ports"),
+    ],
+    [
+      "-A INPUT -m addrtype --src-type LOCAL --limit-iface-out --limit-iface-in -j ACCEPT",
+      clash(
+        57,
+        "--limit-iface-in",
+        "--limit-iface-out",
+        "-m addrtype",
+        "--limit-iface-in",
+        "--limit-iface-out",
+      ),
+    ],
+    [
+      "-A INPUT -m time --kerneltz --utc -j ACCEPT",
+      clash(29, "--utc", "--kerneltz", "-m time", "--utc", "--kerneltz"),
+    ],
+    [
+      "-A INPUT -j MARK --or-mark 1 --and-mark 2",
+      clash(30, "--and-mark", "--or-mark", "-j MARK", "--and-mark", "--or-mark"),
+    ],
+    [
+      "-A INPUT -j MARK --set-mark 1 --set-xmark 2",
+      clash(31, "--set-xmark", "--set-mark", "-j MARK", "--set-xmark", "--set-mark"),
+    ],
+    [
+      "-A INPUT -j CONNMARK --restore-mark --set-mark 1",
+      clash(37, "--set-mark", "--restore-mark", "-j CONNMARK", "--set-mark", "--restore-mark"),
+    ],
+    [
+      "-A INPUT -j CONNMARK --save-mark --restore-mark",
+      clash(34, "--restore-mark", "--save-mark", "-j CONNMARK", "--save-mark", "--restore-mark"),
+    ],
+    // "can only be used once" is found while the rule is read, before any pair is checked.
+    [
+      "-A INPUT -m recent --set --rcheck --set -j ACCEPT",
+      `error 3:35 '--set' is given twice in one -m recent: iptables-restore refuses it ("recent: option "--set" can only be used once.")`,
+    ],
+  ])("%s", (rule, said) => {
+    expect(problems(rule)).toEqual([said]);
+  });
+
+  it.each([
+    [
+      "-A PREROUTING -j TOS --xor-tos 1 --or-tos 1",
+      clash(34, "--or-tos", "--xor-tos", "-j TOS", "--or-tos", "--xor-tos"),
+    ],
+    [
+      "-A PREROUTING -j DSCP --set-dscp 1 --set-dscp-class EF",
+      clash(36, "--set-dscp-class", "--set-dscp", "-j DSCP", "--set-dscp", "--set-dscp-class"),
+    ],
+  ])("%s (mangle)", (rule, said) => {
+    expect(inTable("mangle", "PREROUTING", rule)).toEqual([said]);
+  });
+
+  it.each([
+    // iptables-restore 1.8.9 took each.
+    "-A INPUT -j CONNMARK --save-mark --mask 1 --nfmask 2",
+    "-A INPUT -j CONNMARK --set-xmark 1 --ctmask 2",
+    "-A INPUT -m recent --rsource --rdest --set -j ACCEPT",
+    "-A INPUT -m connlimit --connlimit-above 2 --connlimit-mask 24 --connlimit-saddr -j ACCEPT",
+    "-A INPUT -m ttl --ttl-eq 1 -m ttl --ttl-lt 3 -j ACCEPT",
+  ])("takes %s, as iptables-restore did", (rule) => {
+    expect(problems(rule).filter((p) => p.startsWith("error"))).toEqual([]);
+  });
+});
