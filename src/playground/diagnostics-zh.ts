@@ -1660,6 +1660,11 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `同一個 ${m[3]} 裡 '${m[1]}' 不能和 '${m[2]}' 一起寫：iptables-restore 會拒絕（「${m[4]}」）`,
   },
   {
+    code: "ebt-option-twice",
+    english: /^(-\S+) is given twice: ebtables refuses it \("(Multiple use of same option not allowed)"\)$/,
+    zh: (m) => `${m[1]} 出現了兩次：ebtables 會拒絕（「${m[2]}」）`,
+  },
+  {
     code: "xt-policy-element-twice",
     english:
       /^'(--[\w-]+)' is given twice in one policy element: iptables-restore refuses it \("(policy match: double --[\w-]+ option)"\)$/,
@@ -2085,6 +2090,8 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "請寫 -N CHAIN（-P POLICY）或 -P CHAIN POLICY；policy 是 ACCEPT、DROP，自訂的 chain 也可以是 RETURN",
   ],
   ["give it once: a second test needs a -m of its own", "請只寫一次：第二個條件要有自己的 -m"],
+  ["give it once: write one rule for each value", "請只寫一次：每個值各寫一條規則"],
+  ["give each option of the mark target once", "mark target 的每個選項只能寫一次"],
   [
     "give it once: the next element's options follow --next (with --strict)",
     "請只寫一次：下一個元素的選項要寫在 --next 後面（並加上 --strict）",

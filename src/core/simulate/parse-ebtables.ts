@@ -406,14 +406,26 @@ export function parseEbtRuleArgs(
   let portAt: { column: number; option: string; v6: boolean } | undefined;
   /** The `--ip-proto` / `--ip6-proto` options read, for that check. */
   const protocols: { v6: boolean; proto: string; neg: boolean }[] = [];
+  // The options given so far that ebtables takes once each (-i and --in-if are one option).
+  const given = new Set<string>();
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i] as Token;
     const next = tokens[i + 1];
-    const o = tok.value;
+    const o = EBT_LONG_NAMES[tok.value] ?? tok.value;
     if (o === "!") {
       neg = true;
       continue;
     }
+    const once = tok.quoted ? undefined : (EBT_ONCE[o] ?? (EBT_ONCE_OPTION.test(o) ? o : undefined));
+    if (once && given.has(once))
+      return {
+        error: {
+          column: tok.column,
+          message: `${tok.value} is given twice: ebtables refuses it ("Multiple use of same option not allowed")`,
+          hint: "give it once: write one rule for each value",
+        },
+      };
+    if (once) given.add(once);
     const n = neg || next?.value === "!";
     if (next?.value === "!") tokens.splice(i + 1, 1);
     neg = false;
@@ -697,6 +709,11 @@ export function parseEbtRuleArgs(
             continue;
           }
         }
+        // ebtables reads the options after a verdict as the rule's (`-j ACCEPT -i eth1` tests eth1).
+        if (["ACCEPT", "DROP", "CONTINUE", "RETURN"].includes(t)) {
+          target = { kind: t as "ACCEPT" };
+          continue;
+        }
         target = ["ACCEPT", "DROP", "CONTINUE", "RETURN"].includes(t)
           ? { kind: t as "ACCEPT" }
           : /^[a-z]+$/.test(t) || tokens.length > i + 1
@@ -767,6 +784,38 @@ export function parseEbtRuleArgs(
   }
   return { conditions, target, log, ...(effects.length ? { effects } : {}) };
 }
+
+/** ebtables' own options by the name the reader reads (`--src` is -s; ebtables -h names them so). */
+const EBT_LONG_NAMES: Readonly<Record<string, string>> = {
+  "--src": "-s",
+  "--dst": "-d",
+  "--proto": "-p",
+};
+
+/** ebtables' own options that may be given once in a rule (ebtables-nft 1.8.9: "Multiple use of same option not allowed"). */
+const EBT_ONCE: Readonly<Record<string, string>> = {
+  "-i": "-i",
+  "--in-interface": "-i",
+  "--in-if": "-i",
+  "-o": "-o",
+  "--out-interface": "-o",
+  "--out-if": "-o",
+  "-p": "-p",
+  "--protocol": "-p",
+  "-s": "-s",
+  "--source": "-s",
+  "-d": "-d",
+  "--destination": "-d",
+  "-j": "-j",
+  "--jump": "-j",
+};
+
+/**
+ * Extension options ebtables-nft 1.8.9 refused twice in a rule (vlan, arp, limit, stp, nflog); ip, ip6,
+ * mark, pkttype and log took a second, which replaced the first.
+ */
+const EBT_ONCE_OPTION =
+  /^--(logical-(in|out)|vlan-(id|prio|encap)|arp-[\w-]+|limit(-burst)?|stp-[\w-]+|nflog-[\w-]+)$/;
 
 /** The transports ebtables' port options take, by name or number. */
 const PORT_PROTOCOLS = new Set(["tcp", "6", "udp", "17", "udplite", "136", "sctp", "132", "dccp", "33"]);

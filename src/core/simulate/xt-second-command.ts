@@ -36,6 +36,46 @@ const HINT = "put each rule on a line of its own: a pasted text may have joined 
 /** The letters of the commands whose long name does not start with theirs. */
 const ODD: Record<string, string> = { "--rename-chain": "E", "--list-rules": "S", "--delete-chain": "X" };
 
+/** ebtables-nft 1.8.9's own long options (ebtables -h), each command's with its letter. */
+const EBT_LONG: Readonly<Record<string, string>> = {
+  "--append": "-A",
+  "--delete": "-D",
+  "--change-counters": "-C",
+  "--insert": "-I",
+  "--list": "-L",
+  "--flush": "-F",
+  "--zero": "-Z",
+  "--policy": "-P",
+  "--new-chain": "-N",
+  "--rename-chain": "-E",
+  "--delete-chain": "-X",
+  "--init-table": "",
+  "--proto": "",
+  "--protocol": "",
+  "--src": "",
+  "--source": "",
+  "--dst": "",
+  "--destination": "",
+  "--in-if": "",
+  "--in-interface": "",
+  "--out-if": "",
+  "--out-interface": "",
+  "--logical-in": "",
+  "--logical-out": "",
+  "--jump": "",
+  "--set-counters": "",
+  "--modprobe": "",
+  "--concurrent": "",
+  "--verbose": "",
+  "--version": "",
+  "--help": "",
+  "--table": "",
+};
+
+/** Starts of the long options of ebtables' extensions: a word that starts one of them is not a command. */
+const EBT_EXTENSION =
+  /^--(a(mong|rp)|ip6?-|vlan-|stp-|limit|log|nflog|mark|pkttype|802_3|to-|snat|dnat|redirect)/;
+
 /** Long options that take no value: a command right after one is read as a command. */
 const FLAG =
   /^--(syn|fragments?|physdev-is-\w+|set|rcheck|update|remove|rsource|rdest|reap|rttl|strict|next|ecn-tcp-\w+|limit-iface-\w+|log(-tcp-\w+|-ip-options|-uid|-macdecode|-arp|-ip6?)?|random(-fully)?|persistent|save-mark|restore-mark|notrack|checksum-fill|clamp-mss-to-pmtu|nflog)$/;
@@ -48,13 +88,19 @@ function commandToken(args: readonly Token[], ebt: boolean): { token: Token; let
   const letters = ebt ? /^-[ACDEFILNPXZ]$/ : /^-[ACDEFILNPRSXZ]$/;
   for (const [k, t] of args.entries()) {
     const before = args[k - 1]?.value ?? "";
-    const long = t.value.startsWith("--") ? longOptionOf(t.value, IPTABLES_LONG) : undefined;
-    const name = long === t.value || !startsMatchOption(t.value) ? long : undefined;
+    const long = t.value.startsWith("--")
+      ? longOptionOf(t.value, ebt ? Object.keys(EBT_LONG) : IPTABLES_LONG)
+      : undefined;
+    // A start of a match's option is that option (ebtables: of an extension's, `--po` is --policy).
+    const shadowed = ebt ? ebtExtensionStart(t.value) : startsMatchOption(t.value);
+    const name = long === t.value || !shadowed ? long : undefined;
     // iptables' own long options start with its 13 commands' (`--append` is -A).
     const letter = name
-      ? IPTABLES_LONG.indexOf(name) < 13
-        ? `-${ODD[name] ?? name[2]?.toUpperCase()}`
-        : ""
+      ? ebt
+        ? (EBT_LONG[name] ?? "")
+        : IPTABLES_LONG.indexOf(name) < 13
+          ? `-${ODD[name] ?? name[2]?.toUpperCase()}`
+          : ""
       : t.value;
     if (t.quoted || !letters.test(letter)) continue;
     // `--opt=value` holds its value; `-c P B` takes two.
@@ -65,6 +111,32 @@ function commandToken(args: readonly Token[], ebt: boolean): { token: Token; let
   }
   return undefined;
 }
+
+/** Whether `word` starts the name of an ebtables extension's option (`--li`: --limit), or one starts it. */
+function ebtExtensionStart(word: string): boolean {
+  return EBT_EXTENSION.test(word) || EBT_EXTENSION_NAMES.some((n) => n.startsWith(word));
+}
+
+/** The extension options whose names a short word may start (`--l`, `--m`, `--a`). */
+const EBT_EXTENSION_NAMES = [
+  "--among-src",
+  "--among-dst",
+  "--arp-op",
+  "--ip-src",
+  "--ip6-src",
+  "--vlan-id",
+  "--stp-type",
+  "--limit",
+  "--log",
+  "--nflog",
+  "--mark",
+  "--pkttype-type",
+  "--802_3-type",
+  "--to-src",
+  "--snat-target",
+  "--dnat-target",
+  "--redirect-target",
+];
 
 /** iptables-restore's refusal of a command letter among `args` of a line whose command is `command`. */
 export function secondCommand(command: RestoreCommand, args: readonly Token[]): SecondCommand | undefined {

@@ -968,6 +968,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j LOG --log-prefix a3 --log-prefix b3\n-A PREROUTING -j MARK --set-mark 3 --and-mark 4\n-A PREROUTING -m connlimit --connlimit-upto 3 --connlimit-above 4 -j ACCEPT\nCOMMIT\n",
   ],
   [
+    "an ebtables option given twice, and the mark target's",
+    "rules",
+    "*filter\n:INPUT ACCEPT\n:FORWARD ACCEPT\n:OUTPUT ACCEPT\n-A FORWARD -i eth3 -i eth4 -j ACCEPT\n-A FORWARD -j mark --mark-set 3 --mark-set 4\n",
+  ],
+  [
     "a policy element's option given twice, and a whole -m policy's",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m policy --dir in --pol ipsec --proto esp --proto ah -j ACCEPT\n-A INPUT -m policy --dir in --pol ipsec --strict --strict --reqid 3 -j ACCEPT\nCOMMIT\n",
