@@ -20,7 +20,7 @@ import { servicePort } from "./service-ports.ts";
 import { xtOwner } from "./socket-owner.ts";
 import type { Token } from "./tokenize-rule.ts";
 import { parseXtCidr, parseXtCidr6, xtNumericIpv4 } from "./xt-address.ts";
-import { unknownOption, wholeLongOptions } from "./xt-long-options.ts";
+import { splitOptionValues, unknownOption, wholeLongOptions } from "./xt-long-options.ts";
 import { matchRefusal } from "./xt-match-refusals.ts";
 import { type LoadedMatch, optionClash, optionTwice, protoOptionTwice } from "./xt-option-once.ts";
 
@@ -560,7 +560,7 @@ export function parseRuleArgs(
   chains?: ReadonlySet<string>,
 ): RuleArgsResult {
   const tokens = targetLast(
-    wholeLongOptions(words, (name) => TARGET_OPTIONS[name]),
+    wholeLongOptions(splitOptionValues(words), (name) => TARGET_OPTIONS[name]),
     chains,
   );
   const conditions: Condition[] = [];
