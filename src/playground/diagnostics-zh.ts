@@ -1660,6 +1660,13 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `同一個 ${m[3]} 裡 '${m[1]}' 不能和 '${m[2]}' 一起寫：iptables-restore 會拒絕（「${m[4]}」）`,
   },
   {
+    code: "ebt-chain-policy",
+    english:
+      /^'(.*)' is not a policy of (built-in )?chain '(\S+)': ebtables-restore refuses the table \("(final implicit COMMIT failed)"\)$/,
+    zh: (m) =>
+      `'${m[1]}' 不是${m[2] ? "內建 " : ""} chain '${m[3]}' 的 policy：ebtables-restore 會拒絕整個 table（「${m[4]}」）`,
+  },
+  {
     code: "ebt-option-twice",
     english: /^(-\S+) is given twice: ebtables refuses it \("(Multiple use of same option not allowed)"\)$/,
     zh: (m) => `${m[1]} 出現了兩次：ebtables 會拒絕（「${m[2]}」）`,
@@ -2091,6 +2098,14 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   ],
   ["give it once: a second test needs a -m of its own", "請只寫一次：第二個條件要有自己的 -m"],
   ["give it once: write one rule for each value", "請只寫一次：每個值各寫一條規則"],
+  [
+    "a built-in chain's policy is ACCEPT or DROP (upper case)",
+    "內建 chain 的 policy 是 ACCEPT 或 DROP（大寫）",
+  ],
+  [
+    "a user chain's policy is ACCEPT, DROP or RETURN (upper case; RETURN goes back to the caller)",
+    "自訂 chain 的 policy 是 ACCEPT、DROP 或 RETURN（大寫；RETURN 會回到呼叫它的 chain）",
+  ],
   ["give each option of the mark target once", "mark target 的每個選項只能寫一次"],
   [
     "give it once: the next element's options follow --next (with --strict)",

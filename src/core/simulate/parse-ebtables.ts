@@ -151,8 +151,21 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
         continue;
       }
       const name = d[1] as string;
+      const policy = d[2] as string;
+      // ebtables-nft 1.8.9 takes ACCEPT, DROP and (a user chain's) RETURN, upper case; another word
+      // reaches the kernel, which refuses the table ("ebtables-restore: final implicit COMMIT failed").
+      const builtin = BRIDGE_BUILTIN_CHAINS[table.name]?.includes(name) ?? false;
+      if (!(builtin ? ["ACCEPT", "DROP"] : ["ACCEPT", "DROP", "RETURN"]).includes(policy))
+        err(
+          lineNo,
+          indent + 1 + d[0].length - policy.length,
+          `'${policy}' is not a policy of ${builtin ? "built-in " : ""}chain '${name}': ebtables-restore refuses the table ("final implicit COMMIT failed")`,
+          builtin
+            ? "a built-in chain's policy is ACCEPT or DROP (upper case)"
+            : "a user chain's policy is ACCEPT, DROP or RETURN (upper case; RETURN goes back to the caller)",
+        );
       const existing = table.chains.get(name);
-      table.chains.set(name, { name, policy: d[2], line: lineNo, rules: existing?.rules ?? [] });
+      table.chains.set(name, { name, policy, line: lineNo, rules: existing?.rules ?? [] });
       continue;
     }
     // What the listings add around a rule: `-L --Ln`'s number (`1.` legacy, `1` nft), `-L --Lc`'s

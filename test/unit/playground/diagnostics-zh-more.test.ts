@@ -968,6 +968,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j LOG --log-prefix a3 --log-prefix b3\n-A PREROUTING -j MARK --set-mark 3 --and-mark 4\n-A PREROUTING -m connlimit --connlimit-upto 3 --connlimit-above 4 -j ACCEPT\nCOMMIT\n",
   ],
   [
+    "an ebtables chain's policy that is none",
+    "rules",
+    "*filter\n:INPUT RETURN\n:FORWARD ACCEPT\n:OUTPUT ACCEPT\n:MYCH3 FOO3\n-A FORWARD -j MYCH3\n",
+  ],
+  [
     "an ebtables option given twice, and the mark target's",
     "rules",
     "*filter\n:INPUT ACCEPT\n:FORWARD ACCEPT\n:OUTPUT ACCEPT\n-A FORWARD -i eth3 -i eth4 -j ACCEPT\n-A FORWARD -j mark --mark-set 3 --mark-set 4\n",
