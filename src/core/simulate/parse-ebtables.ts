@@ -421,6 +421,10 @@ export function parseEbtRuleArgs(
   const protocols: { v6: boolean; proto: string; neg: boolean }[] = [];
   // The options given so far that ebtables takes once each (-i and --in-if are one option).
   const given = new Set<string>();
+  /** Per option a second of which replaces the first: what the latest one read made, and whether a `!` was met. */
+  type Read = { from: number; protoFrom: number; conds: object[]; protos: object[]; neg: boolean };
+  const lastRead = new Map<string, Read>();
+  let reading: Read | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i] as Token;
     const next = tokens[i + 1];
@@ -439,7 +443,24 @@ export function parseEbtRuleArgs(
         },
       };
     if (once) given.add(once);
-    const n = neg || next?.value === "!";
+    // The conditions of the option read before this one are known now.
+    if (reading) reading.conds = conditions.slice(reading.from);
+    if (reading) reading.protos = protocols.slice(reading.protoFrom);
+    reading = undefined;
+    const last = tok.quoted ? undefined : EBT_LAST[o];
+    const earlier = last ? lastRead.get(last) : undefined;
+    if (earlier) {
+      // A second --ip-src (--mark, ...) replaces the first; a `!` on either inverts it (ebtables-save
+      // printed `-p IPv4 ! --ip-src 1.2.3.4 --ip-src 1.2.3.5` as `--ip-src ! 1.2.3.5`).
+      const gone = new Set<object>([...earlier.conds, ...earlier.protos]);
+      conditions.splice(0, conditions.length, ...conditions.filter((c) => !gone.has(c)));
+      protocols.splice(0, protocols.length, ...protocols.filter((p) => !gone.has(p)));
+    }
+    const n = neg || next?.value === "!" || (earlier?.neg ?? false);
+    if (last) {
+      reading = { from: conditions.length, protoFrom: protocols.length, conds: [], protos: [], neg: n };
+      lastRead.set(last, reading);
+    }
     if (next?.value === "!") tokens.splice(i + 1, 1);
     neg = false;
     const val = tokens[i + 1];
@@ -797,6 +818,42 @@ export function parseEbtRuleArgs(
   }
   return { conditions, target, log, ...(effects.length ? { effects } : {}) };
 }
+
+/**
+ * Extension options ebtables-nft 1.8.9 took twice in a rule, the second replacing the first (a `!` on
+ * either kept): ip, ip6, mark, pkttype and among; the value is the option they share.
+ */
+const EBT_LAST: Readonly<Record<string, string>> = {
+  "--ip-src": "ip-src",
+  "--ip-source": "ip-src",
+  "--ip-dst": "ip-dst",
+  "--ip-destination": "ip-dst",
+  "--ip-tos": "ip-tos",
+  "--ip-proto": "ip-proto",
+  "--ip-protocol": "ip-proto",
+  "--ip-sport": "ip-sport",
+  "--ip-source-port": "ip-sport",
+  "--ip-dport": "ip-dport",
+  "--ip-destination-port": "ip-dport",
+  "--ip-icmp-type": "ip-icmp-type",
+  "--ip6-src": "ip6-src",
+  "--ip6-source": "ip6-src",
+  "--ip6-dst": "ip6-dst",
+  "--ip6-destination": "ip6-dst",
+  "--ip6-tclass": "ip6-tclass",
+  "--ip6-proto": "ip6-proto",
+  "--ip6-protocol": "ip6-proto",
+  "--ip6-sport": "ip6-sport",
+  "--ip6-source-port": "ip6-sport",
+  "--ip6-dport": "ip6-dport",
+  "--ip6-destination-port": "ip6-dport",
+  "--ip6-icmp-type": "ip6-icmp-type",
+  "--mark": "mark",
+  "--mark-match": "mark",
+  "--pkttype-type": "pkttype",
+  "--among-src": "among-src",
+  "--among-dst": "among-dst",
+};
 
 /** ebtables' own options by the name the reader reads (`--src` is -s; ebtables -h names them so). */
 const EBT_LONG_NAMES: Readonly<Record<string, string>> = {

@@ -91,3 +91,28 @@ describe("a command's long name shortened", () => {
     );
   });
 });
+
+describe("an option whose second value replaces the first", () => {
+  it.each([
+    // ebtables-restore took each, and ebtables-save printed the second form back (a `!` on either kept).
+    ["-p IPv4 --ip-src 1.2.3.4 --ip-src 1.2.3.5 -j ACCEPT", "-p IPv4 --ip-src 1.2.3.5 -j ACCEPT"],
+    ["-p IPv4 ! --ip-src 1.2.3.4 --ip-src 1.2.3.5 -j ACCEPT", "-p IPv4 ! --ip-src 1.2.3.5 -j ACCEPT"],
+    ["-p IPv4 --ip-src 1.2.3.4 ! --ip-src 1.2.3.5 -j ACCEPT", "-p IPv4 ! --ip-src 1.2.3.5 -j ACCEPT"],
+    ["-p IPv4 --ip-dst 1.2.3.4 --ip-destination 1.2.3.5 -j ACCEPT", "-p IPv4 --ip-dst 1.2.3.5 -j ACCEPT"],
+    ["-p IPv6 --ip6-src ::1 ! --ip6-src ::2 -j ACCEPT", "-p IPv6 ! --ip6-src ::2 -j ACCEPT"],
+    [
+      "-p IPv4 --ip-proto udp --ip-proto tcp --ip-dport 1 --ip-dport 2 -j ACCEPT",
+      "-p IPv4 --ip-proto tcp --ip-dport 2 -j ACCEPT",
+    ],
+    ["--mark 1 ! --mark 2 -j ACCEPT", "! --mark 2 -j ACCEPT"],
+    ["--pkttype-type ! host --pkttype-type multicast -j ACCEPT", "! --pkttype-type multicast -j ACCEPT"],
+  ])("reads %s as %s", (twiceGiven, saved) => {
+    expect(rule(twiceGiven).conditions).toEqual(rule(saved).conditions);
+  });
+
+  it("refuses a port once the last --ip-proto has none, as ebtables-restore did (RULE_APPEND failed (Invalid argument))", () => {
+    expect(problems("-A FORWARD -p IPv4 --ip-proto tcp --ip-proto icmp --ip-dport 1 -j ACCEPT")).toEqual([
+      "error 5:51 --ip-dport needs --ip-proto tcp, udp, udplite, sctp or dccp, not negated, in the same rule (ebtables refuses it: Invalid argument)",
+    ]);
+  });
+});
