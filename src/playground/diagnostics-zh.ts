@@ -2508,6 +2508,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
   {
+    english: /^udplite has no match of its own: write -m multiport (--[sd]ports) N, which reads its ports$/,
+    zh: (m) => `udplite 沒有自己的 match：請寫 -m multiport ${m[1]} N，它會讀 udplite 的 port`,
+  },
+  {
     english: /^give it once: -j (\S+) takes one (--[\w-]+)$/,
     zh: (m) => `請只寫一次：-j ${m[1]} 只接受一個 ${m[2]}`,
   },

@@ -224,6 +224,8 @@ function markPastWidth(ext: string, opt: string, v: Token): RuleArgError | undef
 
 /** The protocols whose matches take ports (tcp, udp, sctp, dccp, udplite; multiport takes them too). */
 const PORT_PROTOS = ["tcp", "udp", "sctp", "dccp", "udplite"];
+/** The protocols whose own match reads `--dport` / `--sport`: udplite has none (iptables-restore 1.8.9: unknown option "--dport"). */
+const SINGLE_PORT_PROTOS = ["tcp", "udp", "sctp", "dccp"];
 /** A protocol's number or other name, as its match names it. */
 const PROTO_ALIASES: Record<string, string> = {
   "132": "sctp",
@@ -899,7 +901,7 @@ export function parseRuleArgs(
           );
         const range = parseServicePortRange(first.value);
         if (!range) return notPort(first);
-        needsProto(tok, PORT_PROTOS);
+        needsProto(tok, SINGLE_PORT_PROTOS);
         conditions.push({
           kind: opt === "--sport" || opt === "--source-port" ? "sport" : "dport",
           range,
@@ -1334,7 +1336,9 @@ export function parseRuleArgs(
     return fail(
       orphan.tok.column,
       `${orphan.tok.value} needs -p ${want} in the rule: iptables-restore refuses it ${protos.size ? `with -p ${[...protos].join(" and -p ")}` : "in a rule without -p"}`,
-      `add -p ${orphan.protos[0]} to the rule`,
+      protos.has("udplite") && orphan.protos === SINGLE_PORT_PROTOS
+        ? `udplite has no match of its own: write -m multiport ${/^--s/.test(orphan.tok.value) ? "--sports" : "--dports"} N, which reads its ports`
+        : `add -p ${orphan.protos[0]} to the rule`,
     );
   }
   if (clash) return fail(clash.column, clash.message, clash.hint);

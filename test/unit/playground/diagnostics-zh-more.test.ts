@@ -968,6 +968,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "*mangle\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j LOG --log-prefix a3 --log-prefix b3\n-A PREROUTING -j MARK --set-mark 3 --and-mark 4\n-A PREROUTING -m connlimit --connlimit-upto 3 --connlimit-above 4 -j ACCEPT\nCOMMIT\n",
   ],
   [
+    "a udplite rule's --dport, which iptables-restore refuses",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p udplite --dport 3 -j ACCEPT\n-A INPUT -p udplite --sport 3 -j ACCEPT\nCOMMIT\n",
+  ],
+  [
     "an ebtables chain's policy that is none",
     "rules",
     "*filter\n:INPUT RETURN\n:FORWARD ACCEPT\n:OUTPUT ACCEPT\n:MYCH3 FOO3\n-A FORWARD -j MYCH3\n",

@@ -364,3 +364,23 @@ describe("options that exclude each other", () => {
     expect(problems(rule).filter((p) => p.startsWith("error"))).toEqual([]);
   });
 });
+
+describe("a udplite rule's ports", () => {
+  it.each([
+    // iptables-restore 1.8.9: unknown option "--dport" (udplite has no match of its own); they were taken.
+    [
+      "-A INPUT -p udplite --dport 1 -j ACCEPT",
+      "error 3:21 --dport needs -p tcp, udp, sctp or dccp in the rule: iptables-restore refuses it with -p udplite",
+    ],
+    [
+      "-A INPUT -p 136 --sport 1 -j ACCEPT",
+      "error 3:17 --sport needs -p tcp, udp, sctp or dccp in the rule: iptables-restore refuses it with -p udplite",
+    ],
+  ])("%s", (rule, said) => {
+    expect(problems(rule)).toEqual([said]);
+  });
+
+  it("takes -m multiport's ports, as iptables-restore did", () => {
+    expect(problems("-A INPUT -p udplite -m multiport --dports 1 -j ACCEPT")).toEqual([]);
+  });
+});
