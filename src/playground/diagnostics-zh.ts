@@ -1660,6 +1660,12 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `同一個 ${m[3]} 裡 '${m[1]}' 不能和 '${m[2]}' 一起寫：iptables-restore 會拒絕（「${m[4]}」）`,
   },
   {
+    code: "xt-own-option-equals",
+    english:
+      /^'(--[\w-]+=.*)' is one word to iptables-restore, which reads it whole as the option's value and refuses it \((.+)\)$/s,
+    zh: (m) => `iptables-restore 把 '${m[1]}' 整個當成選項的值，因此會拒絕（「${m[2]}」）`,
+  },
+  {
     code: "ebt-chain-policy",
     english:
       /^'(.*)' is not a policy of (built-in )?chain '(\S+)': ebtables-restore refuses the table \("(final implicit COMMIT failed)"\)$/,
@@ -2507,6 +2513,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english: /^write (--[\w-]+) (.*): iptables' own options take their value as the next word$/s,
+    zh: (m) => `請寫成 ${m[1]} ${m[2]}：iptables 自己的選項要把值寫成下一個字`,
+  },
   {
     english: /^udplite has no match of its own: write -m multiport (--[sd]ports) N, which reads its ports$/,
     zh: (m) => `udplite 沒有自己的 match：請寫 -m multiport ${m[1]} N，它會讀 udplite 的 port`,

@@ -20,7 +20,7 @@ import { servicePort } from "./service-ports.ts";
 import { xtOwner } from "./socket-owner.ts";
 import type { Token } from "./tokenize-rule.ts";
 import { parseXtCidr, parseXtCidr6, xtNumericIpv4 } from "./xt-address.ts";
-import { splitOptionValues, unknownOption, wholeLongOptions } from "./xt-long-options.ts";
+import { ownOptionWithValue, splitOptionValues, unknownOption, wholeLongOptions } from "./xt-long-options.ts";
 import { matchRefusal } from "./xt-match-refusals.ts";
 import { type LoadedMatch, optionClash, optionTwice, protoOptionTwice } from "./xt-option-once.ts";
 
@@ -561,6 +561,16 @@ export function parseRuleArgs(
   family: "ip" | "ip6" = "ip",
   chains?: ReadonlySet<string>,
 ): RuleArgsResult {
+  const whole = ownOptionWithValue(words);
+  if (whole)
+    return {
+      ok: false,
+      error: {
+        column: whole.token.column,
+        message: `'${whole.token.value}' is one word to iptables-restore, which reads it whole as the option's value and refuses it (${whole.said})`,
+        hint: `write ${whole.token.value.replace("=", " ")}: iptables' own options take their value as the next word`,
+      },
+    };
   const tokens = targetLast(
     wholeLongOptions(splitOptionValues(words), (name) => TARGET_OPTIONS[name]),
     chains,

@@ -203,6 +203,47 @@ export function longOptionOf(word: string, names: readonly string[]): string | u
   return found;
 }
 
+/** iptables' own option that `name` is or starts, unless a match's option starts with it (`--pol` is policy's). */
+function ownLong(name: string): string | undefined {
+  if (IPTABLES_LONG.includes(name)) return name;
+  const own = longOptionOf(name, IPTABLES_LONG);
+  return own && !startsMatchOption(name) ? own : undefined;
+}
+
+/** iptables' own options that read a value after `=` (the others read the whole word as their value). */
+const OWN_SPLIT = new Set(["--match", "--set-counters"]);
+
+/** What iptables-restore 1.8.9 said for its own option written `--option=value`, which it reads whole as the value. */
+const OWN_WHOLE: Readonly<Record<string, (word: string) => string | undefined>> = {
+  "--source": (w) => `host/network \`${w}' not found`,
+  "--src": (w) => `host/network \`${w}' not found`,
+  "--destination": (w) => `host/network \`${w}' not found`,
+  "--dst": (w) => `host/network \`${w}' not found`,
+  "--protocol": (w) => `unknown protocol "${w}" specified`,
+  // A word of up to 15 characters (`--in-i=e`) is a name it takes.
+  "--in-interface": (w) =>
+    w.length > 15 ? `interface name \`${w}' must be shorter than IFNAMSIZ (15)` : undefined,
+  "--out-interface": (w) =>
+    w.length > 15 ? `interface name \`${w}' must be shorter than IFNAMSIZ (15)` : undefined,
+  "--jump": (w) => `Chain '${w}' does not exist`,
+};
+
+/**
+ * The first of `words` that is iptables' own `--source=1.2.3.4` (`--protocol=tcp`, `--jump=ACCEPT`):
+ * iptables-restore 1.8.9 takes the whole word as the value and refuses it; with what it said.
+ */
+export function ownOptionWithValue(words: readonly Token[]): { token: Token; said: string } | undefined {
+  for (const [k, w] of words.entries()) {
+    const m = /^(--[A-Za-z0-9_-]+)=/.exec(w.value);
+    const before = words[k - 1];
+    if (!m || w.quoted || (before && !before.quoted && VALUE_AFTER.has(before.value))) continue;
+    const own = ownLong(m[1] as string);
+    const said = own ? OWN_WHOLE[own]?.(w.value) : undefined;
+    if (said) return { token: w, said };
+  }
+  return undefined;
+}
+
 /** Options after which a word is their value, whatever it holds (`--comment --a=b`). */
 const VALUE_AFTER = new Set([...TEXT_VALUE, "-s", "-d", "-i", "-o", "-p", "-m", "-j", "-g"]);
 
@@ -217,11 +258,8 @@ export function splitOptionValues(words: readonly Token[]): Token[] {
     const m = /^(--[A-Za-z0-9_-]+)=/.exec(w.value);
     const before = words[k - 1];
     // A match's whole option wins over a start of iptables' own (`--pol=none` is policy's).
-    const own =
-      m &&
-      (IPTABLES_LONG.includes(m[1] as string) ||
-        (longOptionOf(m[1] as string, IPTABLES_LONG) !== undefined && !startsMatchOption(m[1] as string)));
-    if (!m || own || (before && !before.quoted && VALUE_AFTER.has(before.value))) {
+    const own = m ? ownLong(m[1] as string) : undefined;
+    if (!m || (own && !OWN_SPLIT.has(own)) || (before && !before.quoted && VALUE_AFTER.has(before.value))) {
       out.push(w);
       continue;
     }

@@ -973,6 +973,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p udplite --dport 3 -j ACCEPT\n-A INPUT -p udplite --sport 3 -j ACCEPT\nCOMMIT\n",
   ],
   [
+    "iptables' own option written --option=value",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT --source=198.51.100.3 -j ACCEPT\n-A INPUT --jump=ACCEPT3\nCOMMIT\n",
+  ],
+  [
     "an ebtables chain's policy that is none",
     "rules",
     "*filter\n:INPUT RETURN\n:FORWARD ACCEPT\n:OUTPUT ACCEPT\n:MYCH3 FOO3\n-A FORWARD -j MYCH3\n",

@@ -53,3 +53,29 @@ describe("an option's other forms, read as iptables-save prints them back", () =
     expect(problems(rule)).toEqual([]);
   });
 });
+
+describe("iptables' own options written --option=value", () => {
+  it.each([
+    // iptables-restore 1.8.9 read the whole word as the value and printed the quoted line; they were kept unmodelled.
+    ["-A INPUT --source=1.2.3.4 -j ACCEPT", "host/network `--source=1.2.3.4' not found"],
+    ["-A INPUT --protocol=tcp -j ACCEPT", 'unknown protocol "--protocol=tcp" specified'],
+    [
+      "-A INPUT --in-interface=eth0 -j ACCEPT",
+      "interface name `--in-interface=eth0' must be shorter than IFNAMSIZ (15)",
+    ],
+    ["-A INPUT --jump=ACCEPT", "Chain '--jump=ACCEPT' does not exist"],
+  ])("refuses %s", (rule, said) => {
+    const word = (rule.split(" ")[2] as string).trim();
+    expect(problems(rule)).toEqual([
+      `error 3:10 '${word}' is one word to iptables-restore, which reads it whole as the option's value and refuses it (${said})`,
+    ]);
+  });
+
+  it.each([
+    // --match and --set-counters read their value after '=' (iptables-save printed -m comment --comment x).
+    ["--match=comment --comment x -j ACCEPT", "-m comment --comment x -j ACCEPT"],
+    ["-j ACCEPT --match=comment --comment x", "-m comment --comment x -j ACCEPT"],
+  ])("reads %s as %s", (form, saved) => {
+    expect(read(form)).toEqual(read(saved));
+  });
+});
