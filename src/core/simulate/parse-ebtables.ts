@@ -30,7 +30,7 @@ import {
 } from "./tokenize-rule.ts";
 import { chanceHint, UNCERTAIN_HINT, UNMODELLED_MATCH_HINT } from "./unmodelled-hints.ts";
 import { ebtLimitRefusal } from "./xt-match-refusals.ts";
-import { secondEbtCommand } from "./xt-second-command.ts";
+import { secondEbtCommand, wholeEbtOptions } from "./xt-second-command.ts";
 
 /** Built-in bridge chains per table (ebtables-nft has no broute table; legacy has it). */
 export const BRIDGE_BUILTIN_CHAINS: Record<string, string[]> = {
@@ -235,7 +235,7 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
       continue;
     }
     const misplaced = BRIDGE_BUILTIN_CHAINS[table.name]?.includes(chain.name)
-      ? misplacedDevice(tokens, chain.name)
+      ? misplacedDevice(wholeEbtOptions(tokens), chain.name)
       : undefined;
     if (misplaced) {
       err(lineNo, at0 + misplaced.column, misplaced.message, misplaced.hint);
@@ -403,10 +403,11 @@ function resolveJumps(
 
 /** Parses the options of one ebtables rule. */
 export function parseEbtRuleArgs(
-  tokens: Token[],
+  words: Token[],
 ):
   | { conditions: Condition[]; target: Target; log?: Rule["log"]; effects?: Target[] }
   | { error: { column: number; message: string; hint?: string } } {
+  const tokens = wholeEbtOptions(words);
   const conditions: Condition[] = [];
   const effects: Target[] = [];
   // ebtables' default target (no -j) is CONTINUE.

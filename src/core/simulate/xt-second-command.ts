@@ -113,7 +113,7 @@ function commandToken(args: readonly Token[], ebt: boolean): { token: Token; let
 }
 
 /** Whether `word` starts the name of an ebtables extension's option (`--li`: --limit), or one starts it. */
-function ebtExtensionStart(word: string): boolean {
+export function ebtExtensionStart(word: string): boolean {
   return EBT_EXTENSION.test(word) || EBT_EXTENSION_NAMES.some((n) => n.startsWith(word));
 }
 
@@ -137,6 +137,48 @@ const EBT_EXTENSION_NAMES = [
   "--dnat-target",
   "--redirect-target",
 ];
+
+/** ebtables' own rule options by the short option each is. */
+const EBT_OWN: Readonly<Record<string, string>> = {
+  "--in-interface": "-i",
+  "--in-if": "-i",
+  "--out-interface": "-o",
+  "--out-if": "-o",
+  "--protocol": "-p",
+  "--proto": "-p",
+  "--source": "-s",
+  "--src": "-s",
+  "--destination": "-d",
+  "--dst": "-d",
+  "--logical-in": "--logical-in",
+  "--logical-out": "--logical-out",
+  "--jump": "-j",
+};
+
+/**
+ * A rule's words as ebtables-nft 1.8.9 reads them with getopt_long: `--opt=value` is the option and its
+ * value (`--in-interface=eth0`, `--ip-src=1.2.3.4`), and a start of one of ebtables' own options that no
+ * other option (a command's, an extension's) shares is that option (`--in-i` is -i, `--sr` -s, `--ju` -j).
+ */
+export function wholeEbtOptions(words: readonly Token[]): Token[] {
+  const out: Token[] = [];
+  for (const w of words) {
+    const m = w.quoted ? null : /^(--[A-Za-z0-9_-]+)=(.*)$/s.exec(w.value);
+    const name = m ? (m[1] as string) : w.value;
+    const own = w.quoted || !name.startsWith("--") ? undefined : ebtOwnOption(name);
+    out.push({ ...w, value: own ?? name });
+    if (m) out.push({ value: m[2] as string, column: w.column + name.length + 1 });
+  }
+  return out;
+}
+
+/** The short option of ebtables' own long option that `word` is or alone starts, or undefined. */
+function ebtOwnOption(word: string): string | undefined {
+  if (Object.hasOwn(EBT_OWN, word) || ebtExtensionStart(word)) return undefined;
+  const names = [...Object.keys(EBT_LONG), ...Object.keys(EBT_OWN)].filter((n) => n.startsWith(word));
+  const shorts = new Set(names.map((n) => EBT_OWN[n] ?? n));
+  return shorts.size === 1 && Object.hasOwn(EBT_OWN, names[0] as string) ? [...shorts][0] : undefined;
+}
 
 /** iptables-restore's refusal of a command letter among `args` of a line whose command is `command`. */
 export function secondCommand(command: RestoreCommand, args: readonly Token[]): SecondCommand | undefined {
