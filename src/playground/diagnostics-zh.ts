@@ -1648,8 +1648,45 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "xt-option-twice",
     english:
-      /^'(--[\w-]+)' is given twice in one -m (\S+): iptables-restore refuses it \("(\S+: option "--[\w-]+" can only be used once\.)"\)$/,
-    zh: (m) => `同一個 -m ${m[2]} 裡 '${m[1]}' 出現了兩次：iptables-restore 會拒絕（「${m[3]}」）`,
+      /^'(--[\w-]+)' is given twice in (?:one -m (\S+)|the (\S+) match of the rule's -p): iptables-restore refuses it \("(.+)"\)$/,
+    zh: (m) =>
+      `${m[2] ? `同一個 -m ${m[2]}` : `-p 載入的 ${m[3]} match`} 裡 '${m[1]}' 出現了兩次：iptables-restore 會拒絕（「${m[4]}」）`,
+  },
+  {
+    code: "xt-target-option-twice",
+    english:
+      /^'(--[\w-]+)' is given twice to -j (\S+): iptables-restore refuses it \("(\S+: option "--[\w-]+" can only be used once\.)"\)$/,
+    zh: (m) => `-j ${m[2]} 的 '${m[1]}' 出現了兩次：iptables-restore 會拒絕（「${m[3]}」）`,
+  },
+  {
+    code: "xt-option-clash",
+    english:
+      /^'(--[\w-]+)' cannot be given with '(--[\w-]+)' in one (-[jm] \S+): iptables-restore refuses it \("(.+)"\)$/,
+    zh: (m) => `同一個 ${m[3]} 裡 '${m[1]}' 不能和 '${m[2]}' 一起寫：iptables-restore 會拒絕（「${m[4]}」）`,
+  },
+  {
+    code: "xt-own-option-equals",
+    english:
+      /^'(--[\w-]+=.*)' is one word to iptables-restore, which reads it whole as the option's value and refuses it \((.+)\)$/s,
+    zh: (m) => `iptables-restore 把 '${m[1]}' 整個當成選項的值，因此會拒絕（「${m[2]}」）`,
+  },
+  {
+    code: "ebt-chain-policy",
+    english:
+      /^'(.*)' is not a policy of (built-in )?chain '(\S+)': ebtables-restore refuses the table \("(final implicit COMMIT failed)"\)$/,
+    zh: (m) =>
+      `'${m[1]}' 不是${m[2] ? "內建 " : ""} chain '${m[3]}' 的 policy：ebtables-restore 會拒絕整個 table（「${m[4]}」）`,
+  },
+  {
+    code: "ebt-option-twice",
+    english: /^(-\S+) is given twice: ebtables refuses it \("(Multiple use of same option not allowed)"\)$/,
+    zh: (m) => `${m[1]} 出現了兩次：ebtables 會拒絕（「${m[2]}」）`,
+  },
+  {
+    code: "xt-policy-element-twice",
+    english:
+      /^'(--[\w-]+)' is given twice in one policy element: iptables-restore refuses it \("(policy match: double --[\w-]+ option)"\)$/,
+    zh: (m) => `同一個 policy 元素裡 '${m[1]}' 出現了兩次：iptables-restore 會拒絕（「${m[2]}」）`,
   },
   {
     code: "xt-unknown-option",
@@ -2085,6 +2122,24 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "請寫 -N CHAIN（-P POLICY）或 -P CHAIN POLICY；policy 是 ACCEPT、DROP，自訂的 chain 也可以是 RETURN",
   ],
   ["give it once: a second test needs a -m of its own", "請只寫一次：第二個條件要有自己的 -m"],
+  ["give it once: write one rule for each value", "請只寫一次：每個值各寫一條規則"],
+  [
+    "a built-in chain's policy is ACCEPT or DROP (upper case)",
+    "內建 chain 的 policy 是 ACCEPT 或 DROP（大寫）",
+  ],
+  [
+    "a user chain's policy is ACCEPT, DROP or RETURN (upper case; RETURN goes back to the caller)",
+    "自訂 chain 的 policy 是 ACCEPT、DROP 或 RETURN（大寫；RETURN 會回到呼叫它的 chain）",
+  ],
+  ["give each option of the mark target once", "mark target 的每個選項只能寫一次"],
+  [
+    "give it once: the next element's options follow --next (with --strict)",
+    "請只寫一次：下一個元素的選項要寫在 --next 後面（並加上 --strict）",
+  ],
+  [
+    "give one of them: --syn is --tcp-flags FIN,SYN,RST,ACK SYN",
+    "請只寫其中一個：--syn 就是 --tcp-flags FIN,SYN,RST,ACK SYN",
+  ],
   [
     "put each rule on a line of its own: a pasted text may have joined two lines",
     "每條規則各寫一行：貼上的文字可能把兩行接在一起了",
@@ -2477,6 +2532,30 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english: /^write (--[\w-]+) (.*): iptables' own options take their value as the next word$/s,
+    zh: (m) => `請寫成 ${m[1]} ${m[2]}：iptables 自己的選項要把值寫成下一個字`,
+  },
+  {
+    english: /^udplite has no match of its own: write -m multiport (--[sd]ports) N, which reads its ports$/,
+    zh: (m) => `udplite 沒有自己的 match：請寫 -m multiport ${m[1]} N，它會讀 udplite 的 port`,
+  },
+  {
+    english: /^give it once: -j (\S+) takes one (--[\w-]+)$/,
+    zh: (m) => `請只寫一次：-j ${m[1]} 只接受一個 ${m[2]}`,
+  },
+  {
+    english: /^give one of (--[\w-]+(?:, --[\w-]+)+): another change needs a rule of its own$/,
+    zh: (m) => `${m[1]} 只能寫其中一個：另一個修改要寫在另一條規則`,
+  },
+  {
+    english: /^give one of (--[\w-]+(?:, --[\w-]+)+): a second test needs a -m of its own$/,
+    zh: (m) => `${m[1]} 只能寫其中一個：第二個條件要有自己的 -m`,
+  },
+  {
+    english: /^give it once: for several ports write -m multiport (--[sd]ports) a,b \(or one rule each\)$/,
+    zh: (m) => `請只寫一次：要比對多個 port 請寫 -m multiport ${m[1]} a,b（或每個 port 各寫一條規則）`,
+  },
   { english: /^write a value from 0 to (\d+)$/, zh: (m) => `請寫 0 到 ${m[1]} 的值` },
   {
     english: /^did you mean (--[\w-]+)\?$/,

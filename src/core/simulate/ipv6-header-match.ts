@@ -8,6 +8,7 @@
 import type { Condition } from "./ruleset.ts";
 import type { SimPacket } from "./sim-packet.ts";
 import type { Token } from "./tokenize-rule.ts";
+import { optionTwice } from "./xt-option-once.ts";
 
 /** A header match module: the header it needs and its options. */
 export interface ExthdrModule {
@@ -117,6 +118,8 @@ export function readExthdrMatch(tokens: readonly Token[], at: number, module: st
   let header: string | undefined;
   let soft = false;
   const spec = EXTHDR_MODULES.get(module);
+  // The options met so far: each may be given once (ip6tables: rt: option "--rt-len" can only be used once.).
+  const seen = new Set<string>();
   while (j < tokens.length) {
     const bang = tokens[j]?.value === "!";
     const opt = tokens[bang ? j + 1 : j] as Token | undefined;
@@ -129,6 +132,8 @@ export function readExthdrMatch(tokens: readonly Token[], at: number, module: st
           ? 0
           : undefined;
     if (arity === undefined) break;
+    const twice = optionTwice(module, opt.value, seen);
+    if (twice) return { ok: false, column: opt.column, ...twice };
     const value = tokens[bang ? j + 2 : j + 1] as Token | undefined;
     if (arity === 1 && (!value || value.value === "!" || value.value.startsWith("-")))
       return {

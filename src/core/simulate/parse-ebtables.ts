@@ -30,7 +30,7 @@ import {
 } from "./tokenize-rule.ts";
 import { chanceHint, UNCERTAIN_HINT, UNMODELLED_MATCH_HINT } from "./unmodelled-hints.ts";
 import { ebtLimitRefusal } from "./xt-match-refusals.ts";
-import { secondEbtCommand } from "./xt-second-command.ts";
+import { secondEbtCommand, wholeEbtOptions } from "./xt-second-command.ts";
 
 /** Built-in bridge chains per table (ebtables-nft has no broute table; legacy has it). */
 export const BRIDGE_BUILTIN_CHAINS: Record<string, string[]> = {
@@ -151,8 +151,21 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
         continue;
       }
       const name = d[1] as string;
+      const policy = d[2] as string;
+      // ebtables-nft 1.8.9 takes ACCEPT, DROP and (a user chain's) RETURN, upper case; another word
+      // reaches the kernel, which refuses the table ("ebtables-restore: final implicit COMMIT failed").
+      const builtin = BRIDGE_BUILTIN_CHAINS[table.name]?.includes(name) ?? false;
+      if (!(builtin ? ["ACCEPT", "DROP"] : ["ACCEPT", "DROP", "RETURN"]).includes(policy))
+        err(
+          lineNo,
+          indent + 1 + d[0].length - policy.length,
+          `'${policy}' is not a policy of ${builtin ? "built-in " : ""}chain '${name}': ebtables-restore refuses the table ("final implicit COMMIT failed")`,
+          builtin
+            ? "a built-in chain's policy is ACCEPT or DROP (upper case)"
+            : "a user chain's policy is ACCEPT, DROP or RETURN (upper case; RETURN goes back to the caller)",
+        );
       const existing = table.chains.get(name);
-      table.chains.set(name, { name, policy: d[2], line: lineNo, rules: existing?.rules ?? [] });
+      table.chains.set(name, { name, policy, line: lineNo, rules: existing?.rules ?? [] });
       continue;
     }
     // What the listings add around a rule: `-L --Ln`'s number (`1.` legacy, `1` nft), `-L --Lc`'s
@@ -222,7 +235,7 @@ function parseEbtablesText(text: string, options: ParseRulesOptions): ParsedFami
       continue;
     }
     const misplaced = BRIDGE_BUILTIN_CHAINS[table.name]?.includes(chain.name)
-      ? misplacedDevice(tokens, chain.name)
+      ? misplacedDevice(wholeEbtOptions(tokens), chain.name)
       : undefined;
     if (misplaced) {
       err(lineNo, at0 + misplaced.column, misplaced.message, misplaced.hint);
@@ -390,10 +403,11 @@ function resolveJumps(
 
 /** Parses the options of one ebtables rule. */
 export function parseEbtRuleArgs(
-  tokens: Token[],
+  words: Token[],
 ):
   | { conditions: Condition[]; target: Target; log?: Rule["log"]; effects?: Target[] }
   | { error: { column: number; message: string; hint?: string } } {
+  const tokens = wholeEbtOptions(words);
   const conditions: Condition[] = [];
   const effects: Target[] = [];
   // ebtables' default target (no -j) is CONTINUE.
@@ -406,15 +420,48 @@ export function parseEbtRuleArgs(
   let portAt: { column: number; option: string; v6: boolean } | undefined;
   /** The `--ip-proto` / `--ip6-proto` options read, for that check. */
   const protocols: { v6: boolean; proto: string; neg: boolean }[] = [];
+  // The options given so far that ebtables takes once each (-i and --in-if are one option).
+  const given = new Set<string>();
+  /** Per option a second of which replaces the first: what the latest one read made, and whether a `!` was met. */
+  type Read = { from: number; protoFrom: number; conds: object[]; protos: object[]; neg: boolean };
+  const lastRead = new Map<string, Read>();
+  let reading: Read | undefined;
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i] as Token;
     const next = tokens[i + 1];
-    const o = tok.value;
+    const o = EBT_LONG_NAMES[tok.value] ?? tok.value;
     if (o === "!") {
       neg = true;
       continue;
     }
-    const n = neg || next?.value === "!";
+    const once = tok.quoted ? undefined : (EBT_ONCE[o] ?? (EBT_ONCE_OPTION.test(o) ? o : undefined));
+    if (once && given.has(once))
+      return {
+        error: {
+          column: tok.column,
+          message: `${tok.value} is given twice: ebtables refuses it ("Multiple use of same option not allowed")`,
+          hint: "give it once: write one rule for each value",
+        },
+      };
+    if (once) given.add(once);
+    // The conditions of the option read before this one are known now.
+    if (reading) reading.conds = conditions.slice(reading.from);
+    if (reading) reading.protos = protocols.slice(reading.protoFrom);
+    reading = undefined;
+    const last = tok.quoted ? undefined : EBT_LAST[o];
+    const earlier = last ? lastRead.get(last) : undefined;
+    if (earlier) {
+      // A second --ip-src (--mark, ...) replaces the first; a `!` on either inverts it (ebtables-save
+      // printed `-p IPv4 ! --ip-src 1.2.3.4 --ip-src 1.2.3.5` as `--ip-src ! 1.2.3.5`).
+      const gone = new Set<object>([...earlier.conds, ...earlier.protos]);
+      conditions.splice(0, conditions.length, ...conditions.filter((c) => !gone.has(c)));
+      protocols.splice(0, protocols.length, ...protocols.filter((p) => !gone.has(p)));
+    }
+    const n = neg || next?.value === "!" || (earlier?.neg ?? false);
+    if (last) {
+      reading = { from: conditions.length, protoFrom: protocols.length, conds: [], protos: [], neg: n };
+      lastRead.set(last, reading);
+    }
     if (next?.value === "!") tokens.splice(i + 1, 1);
     neg = false;
     const val = tokens[i + 1];
@@ -697,6 +744,11 @@ export function parseEbtRuleArgs(
             continue;
           }
         }
+        // ebtables reads the options after a verdict as the rule's (`-j ACCEPT -i eth1` tests eth1).
+        if (["ACCEPT", "DROP", "CONTINUE", "RETURN"].includes(t)) {
+          target = { kind: t as "ACCEPT" };
+          continue;
+        }
         target = ["ACCEPT", "DROP", "CONTINUE", "RETURN"].includes(t)
           ? { kind: t as "ACCEPT" }
           : /^[a-z]+$/.test(t) || tokens.length > i + 1
@@ -767,6 +819,74 @@ export function parseEbtRuleArgs(
   }
   return { conditions, target, log, ...(effects.length ? { effects } : {}) };
 }
+
+/**
+ * Extension options ebtables-nft 1.8.9 took twice in a rule, the second replacing the first (a `!` on
+ * either kept): ip, ip6, mark, pkttype and among; the value is the option they share.
+ */
+const EBT_LAST: Readonly<Record<string, string>> = {
+  "--ip-src": "ip-src",
+  "--ip-source": "ip-src",
+  "--ip-dst": "ip-dst",
+  "--ip-destination": "ip-dst",
+  "--ip-tos": "ip-tos",
+  "--ip-proto": "ip-proto",
+  "--ip-protocol": "ip-proto",
+  "--ip-sport": "ip-sport",
+  "--ip-source-port": "ip-sport",
+  "--ip-dport": "ip-dport",
+  "--ip-destination-port": "ip-dport",
+  "--ip-icmp-type": "ip-icmp-type",
+  "--ip6-src": "ip6-src",
+  "--ip6-source": "ip6-src",
+  "--ip6-dst": "ip6-dst",
+  "--ip6-destination": "ip6-dst",
+  "--ip6-tclass": "ip6-tclass",
+  "--ip6-proto": "ip6-proto",
+  "--ip6-protocol": "ip6-proto",
+  "--ip6-sport": "ip6-sport",
+  "--ip6-source-port": "ip6-sport",
+  "--ip6-dport": "ip6-dport",
+  "--ip6-destination-port": "ip6-dport",
+  "--ip6-icmp-type": "ip6-icmp-type",
+  "--mark": "mark",
+  "--mark-match": "mark",
+  "--pkttype-type": "pkttype",
+  "--among-src": "among-src",
+  "--among-dst": "among-dst",
+};
+
+/** ebtables' own options by the name the reader reads (`--src` is -s; ebtables -h names them so). */
+const EBT_LONG_NAMES: Readonly<Record<string, string>> = {
+  "--src": "-s",
+  "--dst": "-d",
+  "--proto": "-p",
+};
+
+/** ebtables' own options that may be given once in a rule (ebtables-nft 1.8.9: "Multiple use of same option not allowed"). */
+const EBT_ONCE: Readonly<Record<string, string>> = {
+  "-i": "-i",
+  "--in-interface": "-i",
+  "--in-if": "-i",
+  "-o": "-o",
+  "--out-interface": "-o",
+  "--out-if": "-o",
+  "-p": "-p",
+  "--protocol": "-p",
+  "-s": "-s",
+  "--source": "-s",
+  "-d": "-d",
+  "--destination": "-d",
+  "-j": "-j",
+  "--jump": "-j",
+};
+
+/**
+ * Extension options ebtables-nft 1.8.9 refused twice in a rule (vlan, arp, limit, stp, nflog); ip, ip6,
+ * mark, pkttype and log took a second, which replaced the first.
+ */
+const EBT_ONCE_OPTION =
+  /^--(logical-(in|out)|vlan-(id|prio|encap)|arp-[\w-]+|limit(-burst)?|stp-[\w-]+|nflog-[\w-]+)$/;
 
 /** The transports ebtables' port options take, by name or number. */
 const PORT_PROTOCOLS = new Set(["tcp", "6", "udp", "17", "udplite", "136", "sctp", "132", "dccp", "33"]);

@@ -20,9 +20,9 @@ import { servicePort } from "./service-ports.ts";
 import { xtOwner } from "./socket-owner.ts";
 import type { Token } from "./tokenize-rule.ts";
 import { parseXtCidr, parseXtCidr6, xtNumericIpv4 } from "./xt-address.ts";
-import { unknownOption, wholeLongOptions } from "./xt-long-options.ts";
+import { ownOptionWithValue, splitOptionValues, unknownOption, wholeLongOptions } from "./xt-long-options.ts";
 import { matchRefusal } from "./xt-match-refusals.ts";
-import { optionTwice } from "./xt-option-once.ts";
+import { type LoadedMatch, optionClash, optionTwice, protoOptionTwice } from "./xt-option-once.ts";
 
 /** The route types libxt_addrtype takes (in any case). */
 const ADDRESS_TYPES = new Set([
@@ -224,6 +224,8 @@ function markPastWidth(ext: string, opt: string, v: Token): RuleArgError | undef
 
 /** The protocols whose matches take ports (tcp, udp, sctp, dccp, udplite; multiport takes them too). */
 const PORT_PROTOS = ["tcp", "udp", "sctp", "dccp", "udplite"];
+/** The protocols whose own match reads `--dport` / `--sport`: udplite has none (iptables-restore 1.8.9: unknown option "--dport"). */
+const SINGLE_PORT_PROTOS = ["tcp", "udp", "sctp", "dccp"];
 /** A protocol's number or other name, as its match names it. */
 const PROTO_ALIASES: Record<string, string> = {
   "132": "sctp",
@@ -559,8 +561,18 @@ export function parseRuleArgs(
   family: "ip" | "ip6" = "ip",
   chains?: ReadonlySet<string>,
 ): RuleArgsResult {
+  const whole = ownOptionWithValue(words);
+  if (whole)
+    return {
+      ok: false,
+      error: {
+        column: whole.token.column,
+        message: `'${whole.token.value}' is one word to iptables-restore, which reads it whole as the option's value and refuses it (${whole.said})`,
+        hint: `write ${whole.token.value.replace("=", " ")}: iptables' own options take their value as the next word`,
+      },
+    };
   const tokens = targetLast(
-    wholeLongOptions(words, (name) => TARGET_OPTIONS[name]),
+    wholeLongOptions(splitOptionValues(words), (name) => TARGET_OPTIONS[name]),
     chains,
   );
   const conditions: Condition[] = [];
@@ -602,6 +614,30 @@ export function parseRuleArgs(
   let ecnTcp: Token | undefined;
   // The options of the latest `-m` so far (each may be given once).
   const seen = new Set<string>();
+  // Every match loaded so far, by -m or by -p, with its options (a protocol's are read by the latest).
+  const loaded: LoadedMatch[] = [];
+  /** iptables-restore's refusal of protocol option `opt` given twice to the match that reads it. */
+  const protoTwice = (opt: string) => {
+    const p = conditions.findLast((c) => c.kind === "proto");
+    return protoOptionTwice(
+      loaded,
+      p?.kind === "proto" ? (PROTO_ALIASES[p.proto] ?? p.proto) : undefined,
+      opt,
+    );
+  };
+  // The first pair of options that exclude each other: iptables-restore refuses it once the rule is read.
+  let clash: { column: number; message: string; hint: string } | undefined;
+  // Where `-j` is (its target's options are checked after the matches').
+  let jumpAt = -1;
+  /** Records option word `t` of `-m module` (or of the protocol's match), or returns why iptables-restore refuses it twice. */
+  const record = (t: Token) => {
+    if (t.quoted) return undefined;
+    const twice = optionTwice(module, t.value, seen) ?? protoTwice(t.value);
+    if (twice) return twice;
+    const excluded = clash ? undefined : optionClash(module, t.value, seen);
+    if (excluded) clash = { column: t.column, ...excluded };
+    return undefined;
+  };
   let neg = false;
   let i = 0;
   const fail = (column: number, message: string, hint?: string): RuleArgsResult => ({
@@ -640,7 +676,7 @@ export function parseRuleArgs(
     };
     const n = neg || inlineNeg();
     neg = false;
-    const twice = optionTwice(module, opt, seen);
+    const twice = record(tok);
     if (twice) return fail(tok.column, twice.message, twice.hint);
     switch (opt) {
       case "-s":
@@ -717,6 +753,7 @@ export function parseRuleArgs(
         seen.clear();
         moduleFrom = conditions.length;
         matches.push({ module, from: moduleFrom });
+        loaded.push({ module, implicit: false, seen: new Set() });
         limitIface = undefined;
         if (module === "rpfilter") {
           // Its options: --loose, --validmark (no policy routing in a lab), --accept-local, --invert.
@@ -746,7 +783,7 @@ export function parseRuleArgs(
         if (module === "recent") {
           const read = readRecent(tokens, i + 2);
           for (const t of tokens.slice(i + 2, read.next)) {
-            const dup = t.quoted ? undefined : optionTwice(module, t.value, seen);
+            const dup = record(t);
             if (dup) return fail(t.column, dup.message, dup.hint);
           }
           const outcome = recentOutcome(read.words);
@@ -775,7 +812,7 @@ export function parseRuleArgs(
             j++;
           }
           for (const t of tokens.slice(i + 2, j)) {
-            const dup = t.quoted ? undefined : optionTwice(module, t.value, seen);
+            const dup = record(t);
             if (dup) return fail(t.column, dup.message, dup.hint);
           }
           const chance = CHANCE_MODULES.get(module);
@@ -799,6 +836,7 @@ export function parseRuleArgs(
         const v = need();
         if (!v) return fail(tok.column, `${opt} needs a target`, "write e.g. -j ACCEPT");
         const rest = tokens.slice(i + 2);
+        if (opt === "-j" || opt === "--jump") jumpAt = i;
         const parsed = parseTarget(v, rest, opt === "-g" || opt === "--goto", words);
         if ("error" in parsed) return { ok: false, error: parsed.error };
         target = parsed.target;
@@ -873,7 +911,7 @@ export function parseRuleArgs(
           );
         const range = parseServicePortRange(first.value);
         if (!range) return notPort(first);
-        needsProto(tok, PORT_PROTOS);
+        needsProto(tok, SINGLE_PORT_PROTOS);
         conditions.push({
           kind: opt === "--sport" || opt === "--source-port" ? "sport" : "dport",
           range,
@@ -1308,9 +1346,15 @@ export function parseRuleArgs(
     return fail(
       orphan.tok.column,
       `${orphan.tok.value} needs -p ${want} in the rule: iptables-restore refuses it ${protos.size ? `with -p ${[...protos].join(" and -p ")}` : "in a rule without -p"}`,
-      `add -p ${orphan.protos[0]} to the rule`,
+      protos.has("udplite") && orphan.protos === SINGLE_PORT_PROTOS
+        ? `udplite has no match of its own: write -m multiport ${/^--s/.test(orphan.tok.value) ? "--sports" : "--dports"} N, which reads its ports`
+        : `add -p ${orphan.protos[0]} to the rule`,
     );
   }
+  if (clash) return fail(clash.column, clash.message, clash.hint);
+  // The target's options are checked last, as iptables-restore checks them after the matches'.
+  const targetClash = jumpAt < 0 ? undefined : optionsExcluded(tokens[jumpAt + 1], tokens.slice(jumpAt + 2));
+  if (targetClash) return { ok: false, error: targetClash };
   // The kernel checks the rule's own protocol (`-p tcp`, not negated), wherever `-p` is written.
   if (ecnTcp && !conditions.some((c) => c.kind === "proto" && c.proto === "tcp" && !c.neg))
     return fail(
@@ -1349,6 +1393,8 @@ function lengthRange(text: string): PortRange | undefined {
 }
 
 /** xt_policy's options, with whether each takes a value (iptables-extensions(8)). */
+/** `-m policy` options of one policy element (`--next` starts another): each once in it. */
+const POLICY_ELEMENT = new Set(["--reqid", "--spi", "--proto", "--mode", "--tunnel-src", "--tunnel-dst"]);
 const POLICY_OPTIONS: Record<string, boolean> = {
   "--dir": true,
   "--pol": true,
@@ -1406,6 +1452,8 @@ function readPolicy(tokens: Token[], start: number, column: number): PolicyRead 
     message,
     hint,
   });
+  // The options of the current policy element (up to --next): each may be given once in it.
+  const element = new Set<string>();
   for (;;) {
     const bang = isWord(tokens[j], "!") ? 1 : 0;
     const t = tokens[j + bang];
@@ -1413,6 +1461,21 @@ function readPolicy(tokens: Token[], start: number, column: number): PolicyRead 
     const value = POLICY_OPTIONS[t.value] ? tokens[j + bang + 1] : undefined;
     if (POLICY_OPTIONS[t.value] && (!value || isOptionWord(value)))
       return refuse(t.column, `${t.value} needs a value`, `write e.g. -m policy --dir in --pol none`);
+    if (POLICY_ELEMENT.has(t.value)) {
+      if (element.has(t.value))
+        return refuse(
+          t.column,
+          `'${t.value}' is given twice in one policy element: iptables-restore refuses it ("policy match: double ${t.value} option")`,
+          "give it once: the next element's options follow --next (with --strict)",
+        );
+      element.add(t.value);
+    } else if (t.value === "--next") element.clear();
+    else if (seen.has(t.value))
+      return refuse(
+        t.column,
+        `'${t.value}' is given twice in one -m policy: iptables-restore refuses it ("policy: option "${t.value}" can only be used once.")`,
+        "give it once: a second test needs a -m of its own",
+      );
     if (bang && (t.value === "--dir" || t.value === "--pol"))
       return refuse(
         (tokens[j] as Token).column,
@@ -1581,14 +1644,48 @@ const TARGET_OPTIONS: Record<string, Record<string, boolean>> = {
   TOS: { "--set-tos": true, "--and-tos": true, "--or-tos": true, "--xor-tos": true },
 };
 
+/** A target's options iptables reports by another name (`-j DNAT --to` is its `--to-destination`). */
+const TARGET_NAMED: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  DNAT: { "--to": "--to-destination" },
+  SNAT: { "--to": "--to-source" },
+};
+
+/**
+ * iptables-restore's refusal of two options of target `name` (the words `rest` after it) that exclude
+ * each other (`-j MARK --set-mark 1 --and-mark 2`), at the later; undefined when none do.
+ */
+function optionsExcluded(name: Token | undefined, rest: readonly Token[]): RuleArgError | undefined {
+  const known = name ? TARGET_OPTIONS[name.value] : undefined;
+  if (!name || !known) return undefined;
+  const given = new Set<string>();
+  for (let i = 0; i < rest.length; i++) {
+    const tok = rest[i] as Token;
+    if (!Object.hasOwn(known, tok.value)) continue;
+    const excluded = optionClash(name.value, tok.value, given);
+    if (excluded) return { column: tok.column, ...excluded };
+    given.add(tok.value);
+    if (known[tok.value]) i++;
+  }
+  return undefined;
+}
+
 /** The first word after `-j NAME` that is not one of the target's options (or lacks its value), as an error. */
 function badTargetOption(name: Token, rest: Token[]): RuleArgError | undefined {
   const known = TARGET_OPTIONS[name.value];
   if (!known) return undefined;
   const list = Object.keys(known);
+  const given = new Set<string>();
   for (let i = 0; i < rest.length; i++) {
     const tok = rest[i] as Token;
     const takesValue = Object.hasOwn(known, tok.value) ? known[tok.value] : undefined;
+    const option = TARGET_NAMED[name.value]?.[tok.value] ?? tok.value;
+    if (takesValue !== undefined && given.has(option))
+      return {
+        column: tok.column,
+        message: `'${tok.value}' is given twice to -j ${name.value}: iptables-restore refuses it ("${name.value}: option "${option}" can only be used once.")`,
+        hint: `give it once: -j ${name.value} takes one ${option}`,
+      };
+    given.add(option);
     if (takesValue === undefined)
       return {
         column: tok.column,

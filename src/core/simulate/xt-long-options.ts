@@ -53,7 +53,9 @@ export const IPTABLES_LONG: readonly string[] = [
 /** The ones a rule's words may hold (a command in a rule is an error of its own). */
 const RULE_LONG = new Set([
   "--source",
+  "--src",
   "--destination",
+  "--dst",
   "--protocol",
   "--in-interface",
   "--out-interface",
@@ -178,8 +180,16 @@ export function unknownOption(
 /** Options whose value is free text, which may start with `--` (`--log-prefix --out`). */
 const TEXT_VALUE = new Set(["--comment", "--log-prefix", "--nflog-prefix", "--name"]);
 
+/** Long options that are one option under two names: getopt_long takes a start of both (`--fr`) as it. */
+const SAME_OPTION: Readonly<Record<string, string>> = {
+  "--fragments": "--fragment",
+  "--src": "--source",
+  "--dst": "--destination",
+};
+
 /**
- * The one name of `names` that `word` is or begins, or undefined (none, or more than one: ambiguous).
+ * The one name of `names` that `word` is or begins, or undefined (none, or more than one: ambiguous;
+ * two names of one option are not: `--fr` is --fragment).
  * @param names long options, with their `--`
  */
 export function longOptionOf(word: string, names: readonly string[]): string | undefined {
@@ -187,10 +197,77 @@ export function longOptionOf(word: string, names: readonly string[]): string | u
   let found: string | undefined;
   for (const name of names) {
     if (!name.startsWith(word)) continue;
-    if (found && found !== name) return undefined;
-    found = name;
+    if (found && (SAME_OPTION[found] ?? found) !== (SAME_OPTION[name] ?? name)) return undefined;
+    found ??= name;
   }
   return found;
+}
+
+/** iptables' own option that `name` is or starts, unless a match's option starts with it (`--pol` is policy's). */
+function ownLong(name: string): string | undefined {
+  if (IPTABLES_LONG.includes(name)) return name;
+  const own = longOptionOf(name, IPTABLES_LONG);
+  return own && !startsMatchOption(name) ? own : undefined;
+}
+
+/** iptables' own options that read a value after `=` (the others read the whole word as their value). */
+const OWN_SPLIT = new Set(["--match", "--set-counters"]);
+
+/** What iptables-restore 1.8.9 said for its own option written `--option=value`, which it reads whole as the value. */
+const OWN_WHOLE: Readonly<Record<string, (word: string) => string | undefined>> = {
+  "--source": (w) => `host/network \`${w}' not found`,
+  "--src": (w) => `host/network \`${w}' not found`,
+  "--destination": (w) => `host/network \`${w}' not found`,
+  "--dst": (w) => `host/network \`${w}' not found`,
+  "--protocol": (w) => `unknown protocol "${w}" specified`,
+  // A word of up to 15 characters (`--in-i=e`) is a name it takes.
+  "--in-interface": (w) =>
+    w.length > 15 ? `interface name \`${w}' must be shorter than IFNAMSIZ (15)` : undefined,
+  "--out-interface": (w) =>
+    w.length > 15 ? `interface name \`${w}' must be shorter than IFNAMSIZ (15)` : undefined,
+  "--jump": (w) => `Chain '${w}' does not exist`,
+};
+
+/**
+ * The first of `words` that is iptables' own `--source=1.2.3.4` (`--protocol=tcp`, `--jump=ACCEPT`):
+ * iptables-restore 1.8.9 takes the whole word as the value and refuses it; with what it said.
+ */
+export function ownOptionWithValue(words: readonly Token[]): { token: Token; said: string } | undefined {
+  for (const [k, w] of words.entries()) {
+    const m = /^(--[A-Za-z0-9_-]+)=/.exec(w.value);
+    const before = words[k - 1];
+    if (!m || w.quoted || (before && !before.quoted && VALUE_AFTER.has(before.value))) continue;
+    const own = ownLong(m[1] as string);
+    const said = own ? OWN_WHOLE[own]?.(w.value) : undefined;
+    if (said) return { token: w, said };
+  }
+  return undefined;
+}
+
+/** Options after which a word is their value, whatever it holds (`--comment --a=b`). */
+const VALUE_AFTER = new Set([...TEXT_VALUE, "-s", "-d", "-i", "-o", "-p", "-m", "-j", "-g"]);
+
+/**
+ * The rule's words with a match's or target's `--option=value` (getopt_long's form) split into the
+ * option and its value (`--log-prefix=abc`, `-m policy --dir=in`), as iptables-restore reads them;
+ * iptables' own options keep the word whole (it refuses `--source=1.2.3.4` as a host name).
+ */
+export function splitOptionValues(words: readonly Token[]): Token[] {
+  const out: Token[] = [];
+  for (const [k, w] of words.entries()) {
+    const m = /^(--[A-Za-z0-9_-]+)=/.exec(w.value);
+    const before = words[k - 1];
+    // A match's whole option wins over a start of iptables' own (`--pol=none` is policy's).
+    const own = m ? ownLong(m[1] as string) : undefined;
+    if (!m || (own && !OWN_SPLIT.has(own)) || (before && !before.quoted && VALUE_AFTER.has(before.value))) {
+      out.push(w);
+      continue;
+    }
+    const name = m[1] as string;
+    const value: Token = { value: w.value.slice(name.length + 1), column: w.column + name.length + 1 };
+    out.push({ value: name, column: w.column }, w.quoted ? { ...value, quoted: true } : value);
+  }
+  return out;
 }
 
 /**

@@ -36,6 +36,46 @@ const HINT = "put each rule on a line of its own: a pasted text may have joined 
 /** The letters of the commands whose long name does not start with theirs. */
 const ODD: Record<string, string> = { "--rename-chain": "E", "--list-rules": "S", "--delete-chain": "X" };
 
+/** ebtables-nft 1.8.9's own long options (ebtables -h), each command's with its letter. */
+const EBT_LONG: Readonly<Record<string, string>> = {
+  "--append": "-A",
+  "--delete": "-D",
+  "--change-counters": "-C",
+  "--insert": "-I",
+  "--list": "-L",
+  "--flush": "-F",
+  "--zero": "-Z",
+  "--policy": "-P",
+  "--new-chain": "-N",
+  "--rename-chain": "-E",
+  "--delete-chain": "-X",
+  "--init-table": "",
+  "--proto": "",
+  "--protocol": "",
+  "--src": "",
+  "--source": "",
+  "--dst": "",
+  "--destination": "",
+  "--in-if": "",
+  "--in-interface": "",
+  "--out-if": "",
+  "--out-interface": "",
+  "--logical-in": "",
+  "--logical-out": "",
+  "--jump": "",
+  "--set-counters": "",
+  "--modprobe": "",
+  "--concurrent": "",
+  "--verbose": "",
+  "--version": "",
+  "--help": "",
+  "--table": "",
+};
+
+/** Starts of the long options of ebtables' extensions: a word that starts one of them is not a command. */
+const EBT_EXTENSION =
+  /^--(a(mong|rp)|ip6?-|vlan-|stp-|limit|log|nflog|mark|pkttype|802_3|to-|snat|dnat|redirect)/;
+
 /** Long options that take no value: a command right after one is read as a command. */
 const FLAG =
   /^--(syn|fragments?|physdev-is-\w+|set|rcheck|update|remove|rsource|rdest|reap|rttl|strict|next|ecn-tcp-\w+|limit-iface-\w+|log(-tcp-\w+|-ip-options|-uid|-macdecode|-arp|-ip6?)?|random(-fully)?|persistent|save-mark|restore-mark|notrack|checksum-fill|clamp-mss-to-pmtu|nflog)$/;
@@ -48,13 +88,19 @@ function commandToken(args: readonly Token[], ebt: boolean): { token: Token; let
   const letters = ebt ? /^-[ACDEFILNPXZ]$/ : /^-[ACDEFILNPRSXZ]$/;
   for (const [k, t] of args.entries()) {
     const before = args[k - 1]?.value ?? "";
-    const long = t.value.startsWith("--") ? longOptionOf(t.value, IPTABLES_LONG) : undefined;
-    const name = long === t.value || !startsMatchOption(t.value) ? long : undefined;
+    const long = t.value.startsWith("--")
+      ? longOptionOf(t.value, ebt ? Object.keys(EBT_LONG) : IPTABLES_LONG)
+      : undefined;
+    // A start of a match's option is that option (ebtables: of an extension's, `--po` is --policy).
+    const shadowed = ebt ? ebtExtensionStart(t.value) : startsMatchOption(t.value);
+    const name = long === t.value || !shadowed ? long : undefined;
     // iptables' own long options start with its 13 commands' (`--append` is -A).
     const letter = name
-      ? IPTABLES_LONG.indexOf(name) < 13
-        ? `-${ODD[name] ?? name[2]?.toUpperCase()}`
-        : ""
+      ? ebt
+        ? (EBT_LONG[name] ?? "")
+        : IPTABLES_LONG.indexOf(name) < 13
+          ? `-${ODD[name] ?? name[2]?.toUpperCase()}`
+          : ""
       : t.value;
     if (t.quoted || !letters.test(letter)) continue;
     // `--opt=value` holds its value; `-c P B` takes two.
@@ -64,6 +110,74 @@ function commandToken(args: readonly Token[], ebt: boolean): { token: Token; let
     if (!valued && args[k - 2]?.value !== "-c") return { token: t, letter };
   }
   return undefined;
+}
+
+/** Whether `word` starts the name of an ebtables extension's option (`--li`: --limit), or one starts it. */
+export function ebtExtensionStart(word: string): boolean {
+  return EBT_EXTENSION.test(word) || EBT_EXTENSION_NAMES.some((n) => n.startsWith(word));
+}
+
+/** The extension options whose names a short word may start (`--l`, `--m`, `--a`). */
+const EBT_EXTENSION_NAMES = [
+  "--among-src",
+  "--among-dst",
+  "--arp-op",
+  "--ip-src",
+  "--ip6-src",
+  "--vlan-id",
+  "--stp-type",
+  "--limit",
+  "--log",
+  "--nflog",
+  "--mark",
+  "--pkttype-type",
+  "--802_3-type",
+  "--to-src",
+  "--snat-target",
+  "--dnat-target",
+  "--redirect-target",
+];
+
+/** ebtables' own rule options by the short option each is. */
+const EBT_OWN: Readonly<Record<string, string>> = {
+  "--in-interface": "-i",
+  "--in-if": "-i",
+  "--out-interface": "-o",
+  "--out-if": "-o",
+  "--protocol": "-p",
+  "--proto": "-p",
+  "--source": "-s",
+  "--src": "-s",
+  "--destination": "-d",
+  "--dst": "-d",
+  "--logical-in": "--logical-in",
+  "--logical-out": "--logical-out",
+  "--jump": "-j",
+};
+
+/**
+ * A rule's words as ebtables-nft 1.8.9 reads them with getopt_long: `--opt=value` is the option and its
+ * value (`--in-interface=eth0`, `--ip-src=1.2.3.4`), and a start of one of ebtables' own options that no
+ * other option (a command's, an extension's) shares is that option (`--in-i` is -i, `--sr` -s, `--ju` -j).
+ */
+export function wholeEbtOptions(words: readonly Token[]): Token[] {
+  const out: Token[] = [];
+  for (const w of words) {
+    const m = w.quoted ? null : /^(--[A-Za-z0-9_-]+)=(.*)$/s.exec(w.value);
+    const name = m ? (m[1] as string) : w.value;
+    const own = w.quoted || !name.startsWith("--") ? undefined : ebtOwnOption(name);
+    out.push({ ...w, value: own ?? name });
+    if (m) out.push({ value: m[2] as string, column: w.column + name.length + 1 });
+  }
+  return out;
+}
+
+/** The short option of ebtables' own long option that `word` is or alone starts, or undefined. */
+function ebtOwnOption(word: string): string | undefined {
+  if (Object.hasOwn(EBT_OWN, word) || ebtExtensionStart(word)) return undefined;
+  const names = [...Object.keys(EBT_LONG), ...Object.keys(EBT_OWN)].filter((n) => n.startsWith(word));
+  const shorts = new Set(names.map((n) => EBT_OWN[n] ?? n));
+  return shorts.size === 1 && Object.hasOwn(EBT_OWN, names[0] as string) ? [...shorts][0] : undefined;
 }
 
 /** iptables-restore's refusal of a command letter among `args` of a line whose command is `command`. */

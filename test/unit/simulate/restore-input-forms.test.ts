@@ -271,7 +271,8 @@ describe("rules iptables-restore or the kernel refuses, which the file cannot lo
 
   it("a protocol's option without its -p, at the option", () => {
     expect(refused("filter", "-A INPUT --dport 22 -j ACCEPT")).toEqual([
-      "10 --dport needs -p tcp, udp, sctp, dccp or udplite in the rule: iptables-restore refuses it in a rule without -p",
+      // udplite left the list: iptables-restore 1.8.9 refused `-p udplite --dport 1` too (unknown option "--dport").
+      "10 --dport needs -p tcp, udp, sctp or dccp in the rule: iptables-restore refuses it in a rule without -p",
     ]);
     expect(refused("filter", "-A INPUT -p udp --syn -j ACCEPT")).toEqual([
       "17 --syn needs -p tcp in the rule: iptables-restore refuses it with -p udp",

@@ -1,0 +1,81 @@
+/**
+ * getopt_long's forms iptables-restore 1.8.9 took and iptables-save printed back in the usual one
+ * (`--log-prefix=abc` as `--log-prefix abc`, `-m policy --dir=in --pol=none` as `--dir in --pol none`,
+ * `--fr` as `-f`, `--sr 1.2.3.4` as `-s 1.2.3.4/32`): each is read as that form, not refused or unmodelled.
+ */
+import { describe, expect, it } from "vitest";
+import { parseIptablesSave } from "../../../src/core/simulate/parse-iptables-save.ts";
+import { parseRuleArgs } from "../../../src/core/simulate/parse-rule-args.ts";
+import { tokenizeRule } from "../../../src/core/simulate/tokenize-rule.ts";
+
+/** The rule's words as the reader reads them (its conditions and target, or its error). */
+const read = (words: string) => {
+  const tk = tokenizeRule(words);
+  if (!tk.ok) throw new Error(tk.message);
+  return parseRuleArgs(tk.tokens);
+};
+
+/** The problems of a filter table whose INPUT chain holds `rule` (line 3). */
+const problems = (rule: string) =>
+  parseIptablesSave(`*filter\n:INPUT ACCEPT [0:0]\n${rule}\nCOMMIT\n`).diagnostics.map(
+    (d) => `${d.severity} ${d.position.line}:${d.position.column} ${d.message}`,
+  );
+
+describe("an option's other forms, read as iptables-save prints them back", () => {
+  it.each([
+    ["-j LOG --log-prefix=abc", "-j LOG --log-prefix abc"],
+    ['-j LOG --log-prefix="a b" --log-level=4', '-j LOG --log-prefix "a b" --log-level 4'],
+    ["-m policy --dir=in --pol=none -j ACCEPT", "-m policy --dir in --pol none -j ACCEPT"],
+    ["-p tcp -j REJECT --reject-with=tcp-reset", "-p tcp -j REJECT --reject-with tcp-reset"],
+    ["-j MARK --set-mark=1", "-j MARK --set-mark 1"],
+    ["-p tcp --dport=22 -j ACCEPT", "-p tcp --dport 22 -j ACCEPT"],
+    ["--fr -j ACCEPT", "-f -j ACCEPT"],
+    ["! --fr -j ACCEPT", "! -f -j ACCEPT"],
+    ["--sr 1.2.3.4 -j ACCEPT", "-s 1.2.3.4 -j ACCEPT"],
+    ["--ds 1.2.3.4 -j ACCEPT", "-d 1.2.3.4 -j ACCEPT"],
+  ])("reads %s as %s", (form, saved) => {
+    const got = read(form);
+    expect(got.ok).toBe(true);
+    expect(got).toEqual(read(saved));
+  });
+
+  it('keeps a text option\'s value whole (iptables-save printed --comment "--x=y")', () => {
+    expect(read("-m comment --comment --x=y -j ACCEPT")).toEqual(
+      read('-m comment --comment "--x=y" -j ACCEPT'),
+    );
+  });
+
+  it.each([
+    "-A INPUT -j LOG --log-prefix=abc",
+    "-A INPUT -m policy --dir=in -j ACCEPT",
+    "-A INPUT --fr -j ACCEPT",
+  ])("takes %s with no problem, as iptables-restore did", (rule) => {
+    expect(problems(rule)).toEqual([]);
+  });
+});
+
+describe("iptables' own options written --option=value", () => {
+  it.each([
+    // iptables-restore 1.8.9 read the whole word as the value and printed the quoted line; they were kept unmodelled.
+    ["-A INPUT --source=1.2.3.4 -j ACCEPT", "host/network `--source=1.2.3.4' not found"],
+    ["-A INPUT --protocol=tcp -j ACCEPT", 'unknown protocol "--protocol=tcp" specified'],
+    [
+      "-A INPUT --in-interface=eth0 -j ACCEPT",
+      "interface name `--in-interface=eth0' must be shorter than IFNAMSIZ (15)",
+    ],
+    ["-A INPUT --jump=ACCEPT", "Chain '--jump=ACCEPT' does not exist"],
+  ])("refuses %s", (rule, said) => {
+    const word = (rule.split(" ")[2] as string).trim();
+    expect(problems(rule)).toEqual([
+      `error 3:10 '${word}' is one word to iptables-restore, which reads it whole as the option's value and refuses it (${said})`,
+    ]);
+  });
+
+  it.each([
+    // --match and --set-counters read their value after '=' (iptables-save printed -m comment --comment x).
+    ["--match=comment --comment x -j ACCEPT", "-m comment --comment x -j ACCEPT"],
+    ["-j ACCEPT --match=comment --comment x", "-m comment --comment x -j ACCEPT"],
+  ])("reads %s as %s", (form, saved) => {
+    expect(read(form)).toEqual(read(saved));
+  });
+});
