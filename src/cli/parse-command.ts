@@ -47,13 +47,13 @@ FILE '-' reads standard input.
                      repeat it for a host's several saves (iptables-save, ip6tables-save, ebtables-save)
   --jobs N           threads for one big file (default: the CPUs not busy, the CPU count less the
                      1-minute load average, from 1 to 8: a busy machine parses on one); 1 parses on one thread
-  --segment-bytes N  bytes per thread's piece of a big file (default: 16777216); a single
+  --segment-bytes N  bytes per thread's piece of a big file (default: 33554432); a single
                      FILE larger than two pieces is parsed on --jobs threads, with the same output
   --max-line-bytes N longest line read (default: 1048576); a longer one is skipped with an error
 `;
 
 /** Default bytes per segment of a parallel parse. */
-const SEGMENT_BYTES = 16 << 20;
+const SEGMENT_BYTES = 32 << 20;
 
 /** A `--prefix-map` file: prefixes to hook ids, each checked part by part (see {@link hookIdProblem}). */
 const prefixMapSchema = z.record(

@@ -84,12 +84,16 @@ const BATCH = 512;
  * Runs one segment (see the module comment); its packets go to `onPackets`, in order, in batches.
  * `spare`: buffers of batches the main thread is done with (see `PacketBatchWriter`). Default: none.
  * `onStart` gets the state signature before the segment's first line, before any of its packets.
+ * `breathe`: on the main thread, let the event loop run every this many batches read (the reads block
+ * and the chunks come through microtasks: without it, workers' messages would wait for the whole
+ * segment). Default: never.
  */
 export async function parseSegment(
   job: SegmentJob,
   onPackets: (packets: PackedBatch) => void,
   spare?: () => ArrayBuffer | undefined,
   onStart?: (startSignature: string) => void,
+  breathe = 0,
 ): Promise<SegmentResult> {
   const packets = new PacketBatchWriter(spare);
   const parser = new TraceParser(() => {}, {
@@ -127,7 +131,9 @@ export async function parseSegment(
   let done = false;
   // Big reads, as before: a worker's heap limits hold its batches (see `parse-parallel.ts`).
   const input = readChunks(job.path, job.warmByte);
+  let batches = 0;
   for await (const batch of lineBatches(input, job.maxLineBytes ? { maxLineBytes: job.maxLineBytes } : {})) {
+    if (breathe > 0 && ++batches % breathe === 0) await new Promise<void>((resolve) => setImmediate(resolve));
     for (let i = 0; i < batch.length; i++) {
       const next = parser.nextLine;
       if (next === job.fromLine && startSignature === undefined) {
