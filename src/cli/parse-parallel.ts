@@ -2,9 +2,10 @@
  * `packetwalk parse` of one big file on several threads, with the same output
  * as the sequential parse, byte for byte.
  *
- * The file is cut into segments at line starts. A worker parses each segment
- * after a warm-up: it reads a few thousand lines before the segment only to
- * rebuild the grouping state, and reads on after it until every packet that
+ * The file is cut into segments at line starts, parsed by worker threads and,
+ * between its pairing of their packets, by the main thread itself (one isolate
+ * fewer on the cores). Each segment is parsed after a warm-up: it reads a few
+ * thousand lines before the segment only to rebuild the grouping state, and reads on after it until every packet that
  * started in it is closed. Grouping depends only on the state at a line and
  * the lines after it (its windows count lines), so a segment is exact when its
  * worker's state before its first line equals the state the previous segment's
@@ -47,7 +48,7 @@ export interface ParallelOptions {
   path: string;
   /** Name in positions. Default: `path`. */
   file?: string;
-  /** Worker threads. Default: 2. */
+  /** Threads that parse: this one and `jobs - 1` workers. Default: 2. */
   jobs?: number;
   mode: OutputMode;
   /** LOG prefixes to hooks (see `ParseOptions.prefixMap`). Default: none. */
