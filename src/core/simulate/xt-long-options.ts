@@ -233,8 +233,11 @@ function loadedBefore(words: readonly Token[], k: number): Set<string> {
   return loaded;
 }
 
-/** iptables' own options that read a value after `=` (the others read the whole word as their value). */
-const OWN_SPLIT = new Set(["--match", "--set-counters"]);
+/**
+ * iptables' own options that read a value after `=` (the others read the whole word as their value):
+ * iptables-restore 1.8.9 took `--goto=MYCH` and iptables-save printed `-g MYCH`.
+ */
+const OWN_SPLIT = new Set(["--match", "--set-counters", "--goto"]);
 
 /** What iptables-restore 1.8.9 said for its own option written `--option=value`, which it reads whole as the value. */
 const OWN_WHOLE: Readonly<Record<string, (word: string) => string | undefined>> = {

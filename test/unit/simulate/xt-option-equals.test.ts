@@ -97,6 +97,9 @@ describe("iptables' own options written --option=value", () => {
     // --match and --set-counters read their value after '=' (iptables-save printed -m comment --comment x).
     ["--match=comment --comment x -j ACCEPT", "-m comment --comment x -j ACCEPT"],
     ["-j ACCEPT --match=comment --comment x", "-m comment --comment x -j ACCEPT"],
+    // As --goto does (iptables-save printed -g MYCH; it was kept as an unmodelled match, the rule without its goto).
+    ["--goto=MYCH", "-g MYCH"],
+    ["--go=MYCH", "-g MYCH"],
   ])("reads %s as %s", (form, saved) => {
     expect(read(form)).toEqual(read(saved));
   });
