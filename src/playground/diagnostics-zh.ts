@@ -1352,7 +1352,7 @@ export const MORE_MESSAGES: readonly Known[] = [
   },
   {
     code: "xt-option-twice",
-    english: /^(\S+) is given twice in one rule \(iptables: (multiple -[sdpio] flags not allowed)\)$/,
+    english: /^(\S+) is given twice in one rule \(iptables: (multiple -[sdpiof] flags not allowed)\)$/,
     zh: (m) => `同一條規則裡 ${m[1]} 出現了兩次（iptables：「${m[2]}」）`,
   },
   {
@@ -2287,6 +2287,7 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   ],
   ["declare each chain once", "每個 chain 只宣告一次"],
   ["write one rule for each", "請每個各寫一條規則"],
+  ["write -f once: it matches every fragment but the first", "-f 只寫一次：它比對第一個以外的每個片段"],
   [
     "give iptables-save output to name each table; for one table, iptables -t TABLE -S",
     "請給 iptables-save 的輸出，它會寫出每個 table；只要一個 table 時用 iptables -t TABLE -S",

@@ -407,7 +407,7 @@ export function parseEbtRuleArgs(
 ):
   | { conditions: Condition[]; target: Target; log?: Rule["log"]; effects?: Target[] }
   | { error: { column: number; message: string; hint?: string } } {
-  const tokens = wholeEbtOptions(words);
+  const tokens = targetWordsLast(wholeEbtOptions(words));
   const conditions: Condition[] = [];
   const effects: Target[] = [];
   // ebtables' default target (no -j) is CONTINUE.
@@ -749,6 +749,17 @@ export function parseEbtRuleArgs(
           target = { kind: t as "ACCEPT" };
           continue;
         }
+        // So are they after a user chain's name (an extension's is all lower case): ebtables-save
+        // printed `-j MYCH -i eth0` as `-i eth0 -j MYCH`. `-j LOG` is no chain: refused below.
+        if (
+          t !== "LOG" &&
+          /[A-Z]/.test(t) &&
+          /^[A-Za-z0-9_-]+$/.test(t) &&
+          splitTargetWords("", tokens.slice(i + 1)).own.length === 0
+        ) {
+          target = { kind: "jump", chain: t };
+          continue;
+        }
         target = ["ACCEPT", "DROP", "CONTINUE", "RETURN"].includes(t)
           ? { kind: t as "ACCEPT" }
           : /^[a-z]+$/.test(t) || tokens.length > i + 1
@@ -1043,6 +1054,58 @@ function ebtRedirectTarget(
       },
     };
   return { target: { kind: v.value as "ACCEPT" } };
+}
+
+/** The options ebtables' redirect and MAC NAT targets take, each with whether it takes a value. */
+const EBT_TARGET_WORDS: Readonly<Record<string, Readonly<Record<string, boolean>>>> = {
+  redirect: { "--redirect-target": true },
+  snat: { "--to-source": true, "--to-src": true, "--snat-arp": false, "--snat-target": true },
+  dnat: { "--to-destination": true, "--to-dst": true, "--dnat-target": true },
+  arpreply: { "--arpreply-mac": true, "--arpreply-target": true },
+};
+
+/** A word that starts one of the rule's own options or matches (not a target's): `-i`, `!`, `--ip-src`. */
+const EBT_RULE_WORD =
+  /^(?:!|-[iopsdc]|--(?:in-interface|out-interface|logical-in|logical-out|protocol|source|destination|set-counters|ip-|ip6-|arp-|vlan-|mark$|pkttype-|among-|limit|stp-|log|nflog|802_3-))/;
+
+/**
+ * `tokens` with the rule's options that follow a redirect or MAC NAT target's `-j NAME` moved before it,
+ * as ebtables reads them (ebtables-save printed `-j dnat --to-dst M -i eth0` as `-i eth0 -j dnat --to-dst M`).
+ */
+function targetWordsLast(tokens: Token[]): Token[] {
+  const at = tokens.findIndex(
+    (w, k) =>
+      !w.quoted &&
+      (w.value === "-j" || w.value === "--jump") &&
+      Object.hasOwn(EBT_TARGET_WORDS, tokens[k + 1]?.value ?? ""),
+  );
+  if (at < 0) return tokens;
+  const { own, rule } = splitTargetWords((tokens[at + 1] as Token).value, tokens.slice(at + 2));
+  if (rule.length === 0) return tokens;
+  return [...tokens.slice(0, at), ...rule, ...tokens.slice(at, at + 2), ...own];
+}
+
+/**
+ * The words after `-j NAME` (a redirect or MAC NAT target) split into the target's own options with
+ * their values (`own`) and the rule's options among them with theirs (`rule`), which ebtables reads as
+ * the rule's wherever they stand. Any other word stays the target's, for its reader to refuse.
+ */
+function splitTargetWords(name: string, rest: readonly Token[]): { own: Token[]; rule: Token[] } {
+  const takes = EBT_TARGET_WORDS[name] ?? {};
+  const own: Token[] = [];
+  const rule: Token[] = [];
+  for (let k = 0; k < rest.length; k++) {
+    const w = rest[k] as Token;
+    if (!w.quoted && Object.hasOwn(takes, w.value)) {
+      own.push(w);
+      if (takes[w.value] && rest[k + 1]) own.push(rest[++k] as Token);
+    } else if (!w.quoted && EBT_RULE_WORD.test(w.value)) {
+      rule.push(w);
+      // Its values (and a `!` after it), up to the next option.
+      while (rest[k + 1] && !(rest[k + 1] as Token).value.startsWith("-")) rule.push(rest[++k] as Token);
+    } else own.push(w);
+  }
+  return { own, rule };
 }
 
 /** What each MAC NAT target of ebtables takes: its address options, its verdict option and default verdict. */

@@ -595,7 +595,9 @@ export function parseRuleArgs(
       `${tok.value} is given twice in one rule (iptables: multiple ${flag} flags not allowed)`,
       flag === "-s" || flag === "-d"
         ? `write one rule per ${flag === "-s" ? "source" : "destination"}, or a list: ${flag} a,b`
-        : "write one rule for each",
+        : flag === "-f"
+          ? "write -f once: it matches every fragment but the first"
+          : "write one rule for each",
     );
   };
   // Options of a protocol's match, each with the protocols whose `-p` it needs.
@@ -1142,6 +1144,11 @@ export function parseRuleArgs(
             `${opt} is an iptables (IPv4) option`,
             "ip6tables matches fragments with -m frag",
           );
+        {
+          // iptables-restore 1.8.9: "multiple -f flags not allowed" (`-f --fr`: --fr is -f too).
+          const twice = once("-f", tok);
+          if (twice) return twice;
+        }
         conditions.push({ kind: "fragment", neg: n });
         i += 1;
         continue;

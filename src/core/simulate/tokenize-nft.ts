@@ -193,6 +193,20 @@ export function tokenizeNft(text: string, firstLine = 1): NftTokenizeResult {
 const BOUND = /^(?:\d+|0x[0-9a-f]+|[0-9a-f]*:[0-9a-f:.]*|\d+\.\d+\.\d+\.\d+)$/i;
 
 /**
+ * A NAT statement's address (or address range) with its port, `10.0.0.1:80`, `10.0.0.1-10.0.0.3:80`,
+ * `[fd00::1]:80`: nft 1.0.6 takes a spaced port range after it (`dnat to 10.0.0.1:80 - 90`, listed
+ * `10.0.0.1:80-90`), and the port-bearing address as a spaced address range's end (`10.0.0.1 - 10.0.0.3:80`).
+ */
+const NAT_PORTED =
+  /^(?:\d+\.\d+\.\d+\.\d+(?:-\d+\.\d+\.\d+\.\d+)?|\[[0-9a-f:.]+\](?:-\[[0-9a-f:.]+\])?):\d+$/i;
+
+/** Whether `lo` and `hi`, a spaced `-` between them, are one range nft's parser reads as one word. */
+const joinable = (lo: string, hi: string): boolean =>
+  (BOUND.test(lo) && BOUND.test(hi)) ||
+  (NAT_PORTED.test(lo) && /^\d+$/.test(hi)) ||
+  (/^\d+\.\d+\.\d+\.\d+$/.test(lo) && /^\d+\.\d+\.\d+\.\d+:\d+$/.test(hi));
+
+/**
  * A range written with spaces (`{ 80 - 90 }`, `300 -310`, `300- 310`) as the one word nft's parser makes of
  * it (`80-90`), at its first bound's position. A chain's `priority filter - 5` is no range of values.
  */
@@ -206,18 +220,11 @@ export function joinSpacedRanges(tokens: NftToken[]): NftToken[] {
     let joined: [string, string] | undefined;
     let skip = 0;
     if (t.type !== "word" || !bound) joined = undefined;
-    else if (
-      t.value === "-" &&
-      tokens[k + 1]?.type === "word" &&
-      BOUND.test(lo) &&
-      BOUND.test(tokens[k + 1]?.value ?? "")
-    ) {
+    else if (t.value === "-" && tokens[k + 1]?.type === "word" && joinable(lo, tokens[k + 1]?.value ?? "")) {
       joined = [lo, tokens[k + 1]?.value as string];
       skip = 1;
-    } else if (t.value.startsWith("-") && BOUND.test(lo) && BOUND.test(t.value.slice(1)))
-      joined = [lo, t.value.slice(1)];
-    else if (lo.endsWith("-") && BOUND.test(lo.slice(0, -1)) && BOUND.test(t.value))
-      joined = [lo.slice(0, -1), t.value];
+    } else if (t.value.startsWith("-") && joinable(lo, t.value.slice(1))) joined = [lo, t.value.slice(1)];
+    else if (lo.endsWith("-") && joinable(lo.slice(0, -1), t.value)) joined = [lo.slice(0, -1), t.value];
     if (joined !== undefined) {
       const last = tokens[k + skip] as NftToken;
       const width = last.column + last.value.length - (prev as NftToken).column;

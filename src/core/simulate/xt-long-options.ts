@@ -203,15 +203,41 @@ export function longOptionOf(word: string, names: readonly string[]): string | u
   return found;
 }
 
-/** iptables' own option that `name` is or starts, unless a match's option starts with it (`--pol` is policy's). */
-function ownLong(name: string): string | undefined {
+/**
+ * iptables' own option that `name` is or starts, unless an option of a match loaded before it (`loaded`,
+ * by `-m`) starts with it (`-m policy --pol` is policy's): getopt_long knows only the loaded matches'
+ * options, so `--sr=1.1.1.1` without `-m addrtype` is `--src` (iptables-restore 1.8.9: host/network
+ * `--sr=1.1.1.1' not found). A loaded match whose options are not listed may hold it.
+ */
+function ownLong(name: string, loaded: ReadonlySet<string>): string | undefined {
   if (IPTABLES_LONG.includes(name)) return name;
   const own = longOptionOf(name, IPTABLES_LONG);
-  return own && !startsMatchOption(name) ? own : undefined;
+  if (!own) return undefined;
+  const unlisted = [...loaded].some((m) => !Object.hasOwn(MODULE_LONG, m));
+  const shadowed = unlisted
+    ? startsMatchOption(name)
+    : [...loaded].some((m) => (MODULE_LONG[m] ?? []).some((n) => n.startsWith(name)));
+  return shadowed ? undefined : own;
 }
 
-/** iptables' own options that read a value after `=` (the others read the whole word as their value). */
-const OWN_SPLIT = new Set(["--match", "--set-counters"]);
+/** The matches `-m NAME` (`--match NAME`, `--match=NAME`) loads in `words` before index `k`, lower-case. */
+function loadedBefore(words: readonly Token[], k: number): Set<string> {
+  const loaded = new Set<string>();
+  for (let i = 0; i < k; i++) {
+    const w = words[i] as Token;
+    const before = words[i - 1];
+    if (before && !before.quoted && (before.value === "-m" || before.value === "--match"))
+      loaded.add(w.value.toLowerCase() === "ipv6-icmp" ? "icmp6" : w.value.toLowerCase());
+    else if (!w.quoted && w.value.startsWith("--match=")) loaded.add(w.value.slice(8).toLowerCase());
+  }
+  return loaded;
+}
+
+/**
+ * iptables' own options that read a value after `=` (the others read the whole word as their value):
+ * iptables-restore 1.8.9 took `--goto=MYCH` and iptables-save printed `-g MYCH`.
+ */
+const OWN_SPLIT = new Set(["--match", "--set-counters", "--goto"]);
 
 /** What iptables-restore 1.8.9 said for its own option written `--option=value`, which it reads whole as the value. */
 const OWN_WHOLE: Readonly<Record<string, (word: string) => string | undefined>> = {
@@ -237,7 +263,7 @@ export function ownOptionWithValue(words: readonly Token[]): { token: Token; sai
     const m = /^(--[A-Za-z0-9_-]+)=/.exec(w.value);
     const before = words[k - 1];
     if (!m || w.quoted || (before && !before.quoted && VALUE_AFTER.has(before.value))) continue;
-    const own = ownLong(m[1] as string);
+    const own = ownLong(m[1] as string, loadedBefore(words, k));
     const said = own ? OWN_WHOLE[own]?.(w.value) : undefined;
     if (said) return { token: w, said };
   }
@@ -258,7 +284,7 @@ export function splitOptionValues(words: readonly Token[]): Token[] {
     const m = /^(--[A-Za-z0-9_-]+)=/.exec(w.value);
     const before = words[k - 1];
     // A match's whole option wins over a start of iptables' own (`--pol=none` is policy's).
-    const own = m ? ownLong(m[1] as string) : undefined;
+    const own = m ? ownLong(m[1] as string, loadedBefore(words, k)) : undefined;
     if (!m || (own && !OWN_SPLIT.has(own)) || (before && !before.quoted && VALUE_AFTER.has(before.value))) {
       out.push(w);
       continue;

@@ -611,6 +611,12 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "log",
     '2019:04:08-11:21:55 galaxy ulogd[5009]: id="2002" severity="info" sys="SecureNet" sub="packetfilter" name="Packet accepted" action="accept" fwrule="3000000014" initf="eth0" outitf="eth3" srcip="198.51.100.1" dstip="203.0.113.1" proto="6" length="52"\n',
   ],
+  [
+    // iptables-restore 1.8.9: multiple -f flags not allowed.
+    "-f given twice",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -f --fr -j FOO3\nCOMMIT\n",
+  ],
   ["an address cut short", "log", TRUNCATED],
   ["an address left empty", "log", "[  1.000001] iptable/filter-INPUTIN=eth0 OUT= SRC=203.0.113.1 DST="],
   ["a line cut after its devices", "log", "[  1.000001] iptable/filter-INPUT IN=eth0 OUT=eth3 "],

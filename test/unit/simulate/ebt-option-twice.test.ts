@@ -143,3 +143,36 @@ describe("ebtables' own options as getopt_long takes them", () => {
     ]);
   });
 });
+
+describe("the rule's options after a MAC NAT, redirect or user chain target", () => {
+  // ebtables-restore (ebtables-nft 1.8.9) took each, and ebtables-save printed the rule's options
+  // before the target: `-i eth0 -j dnat --to-dst 00:11:22:33:44:55 --dnat-target ACCEPT`,
+  // `-p IPv4 --ip-src 1.1.1.1 -j dnat ...`, `-i eth0 -j redirect`, `-o eth0 -j snat --to-src ... --snat-arp`,
+  // `-i eth0 -j MYCH`. They were refused (unexpected '-i' after -j dnat; expected --redirect-target) or
+  // kept as a target not modelled.
+  it.each([
+    ["-j dnat --to-dst 00:11:22:33:44:55 -i eth0", "-i eth0 -j dnat --to-dst 00:11:22:33:44:55"],
+    ["-j dnat -i eth0 --to-dst 00:11:22:33:44:55", "-i eth0 -j dnat --to-dst 00:11:22:33:44:55"],
+    [
+      "-j dnat --to-dst 00:11:22:33:44:55 -p IPv4 --ip-src 1.1.1.1",
+      "-p IPv4 --ip-src 1.1.1.1 -j dnat --to-dst 00:11:22:33:44:55",
+    ],
+    ["-j redirect -i eth0", "-i eth0 -j redirect"],
+    [
+      "-j snat --to-src 00:11:22:33:44:55 -o eth0 --snat-arp",
+      "-o eth0 -j snat --to-src 00:11:22:33:44:55 --snat-arp",
+    ],
+    ["-j MYCH ! -i eth0", "! -i eth0 -j MYCH"],
+  ])("reads %s as %s", (written, saved) => {
+    const { conditions, target } = rule(written);
+    expect({ conditions, target }).toEqual({
+      conditions: rule(saved).conditions,
+      target: rule(saved).target,
+    });
+    expect(target.kind).not.toBe("unknown");
+  });
+
+  it("still refuses an option given twice across the target (ebtables: Multiple use of same option not allowed)", () => {
+    expect(problems("-A FORWARD -i eth0 -j MYCH -i eth1")).toEqual([twice(28, "-i")]);
+  });
+});

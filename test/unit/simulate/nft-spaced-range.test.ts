@@ -84,3 +84,38 @@ describe("a range with spaces nft refuses", () => {
     ]);
   });
 });
+
+describe("a NAT statement's port range with spaces around its dash", () => {
+  // nft 1.0.6 (-f, then list ruleset) took each and listed it `dnat to 10.0.0.1:80-90`,
+  // `dnat to 10.0.0.1-10.0.0.3:80-90` and `dnat to [fd00::1]:80-90`; the reader refused the part after
+  // the port as a statement after the NAT ("Statement after terminal statement has no effect").
+  it.each([
+    [
+      "ip",
+      "tcp dport 80 dnat to 10.0.0.1:80 - 90",
+      { kind: "DNAT", addr: "10.0.0.1", port: { lo: 80, hi: 90 } },
+    ],
+    [
+      "ip",
+      "tcp dport 80 dnat to 10.0.0.1:80 -90",
+      { kind: "DNAT", addr: "10.0.0.1", port: { lo: 80, hi: 90 } },
+    ],
+    [
+      "ip",
+      "tcp dport 80 dnat to 10.0.0.1 - 10.0.0.3:80 - 90",
+      { kind: "DNAT", addr: "10.0.0.1", addrHi: "10.0.0.3", port: { lo: 80, hi: 90 } },
+    ],
+    [
+      "ip6",
+      "tcp dport 80 dnat to [fd00::1]:80 - 90",
+      { kind: "DNAT", addr: "fd00::1", port: { lo: 80, hi: 90 }, family: "ip6" },
+    ],
+  ])("reads %s %s as nft lists it", (family, rule, target) => {
+    const r = parseNftRuleset(
+      `table ${family} t {\n  chain c {\n    type nat hook prerouting priority 0;\n    ${rule}\n  }\n}\n`,
+      { file: "t.nft" },
+    );
+    expect(r.diagnostics).toEqual([]);
+    expect(r.tables[0]?.chains.get("c")?.rules[0]?.target).toEqual(target);
+  });
+});

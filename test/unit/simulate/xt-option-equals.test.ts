@@ -54,6 +54,22 @@ describe("an option's other forms, read as iptables-save prints them back", () =
   });
 });
 
+describe("-f given twice", () => {
+  it.each([
+    // iptables-restore 1.8.9: multiple -f flags not allowed (both were taken).
+    [
+      "-A INPUT -f -f -j DROP",
+      "error 3:13 -f is given twice in one rule (iptables: multiple -f flags not allowed)",
+    ],
+    [
+      "-A INPUT --fr --fragment -j DROP",
+      "error 3:15 --fragment is given twice in one rule (iptables: multiple -f flags not allowed)",
+    ],
+  ])("refuses %s", (rule, said) => {
+    expect(problems(rule)).toEqual([said]);
+  });
+});
+
 describe("iptables' own options written --option=value", () => {
   it.each([
     // iptables-restore 1.8.9 read the whole word as the value and printed the quoted line; they were kept unmodelled.
@@ -64,6 +80,12 @@ describe("iptables' own options written --option=value", () => {
       "interface name `--in-interface=eth0' must be shorter than IFNAMSIZ (15)",
     ],
     ["-A INPUT --jump=ACCEPT", "Chain '--jump=ACCEPT' does not exist"],
+    // A shortened own option with '=' is read whole alike, unless a match loaded before it by -m has an
+    // option it starts (`-m addrtype --sr=` is unknown option "--sr=1.1.1.1"); they were taken as -s, -d, -p.
+    ["-A INPUT --sr=1.1.1.1 -j DROP", "host/network `--sr=1.1.1.1' not found"],
+    ["-A INPUT --ds=1.1.1.1 -m addrtype --dst-type LOCAL -j DROP", "host/network `--ds=1.1.1.1' not found"],
+    ["-A INPUT --sou=1.1.1.1 -j DROP", "host/network `--sou=1.1.1.1' not found"],
+    ["-A INPUT --pro=tcp -j DROP", 'unknown protocol "--pro=tcp" specified'],
   ])("refuses %s", (rule, said) => {
     const word = (rule.split(" ")[2] as string).trim();
     expect(problems(rule)).toEqual([
@@ -75,6 +97,9 @@ describe("iptables' own options written --option=value", () => {
     // --match and --set-counters read their value after '=' (iptables-save printed -m comment --comment x).
     ["--match=comment --comment x -j ACCEPT", "-m comment --comment x -j ACCEPT"],
     ["-j ACCEPT --match=comment --comment x", "-m comment --comment x -j ACCEPT"],
+    // As --goto does (iptables-save printed -g MYCH; it was kept as an unmodelled match, the rule without its goto).
+    ["--goto=MYCH", "-g MYCH"],
+    ["--go=MYCH", "-g MYCH"],
   ])("reads %s as %s", (form, saved) => {
     expect(read(form)).toEqual(read(saved));
   });
