@@ -288,7 +288,7 @@ const PLAYGROUND_RULES_JS_BUDGET = 72 * 1024;
  * the numbers nft stores (reversed ones refused), spaced ranges, masked tests written with `and` or
  * without `==`, quoted names refused as nft 1.0.6 refuses them, and a veth judged by the fragment the
  * route's MTU made, br_netfilter cutting by the bridge's MTU and flooded copies against each port's MTU.
- * 106.3 KB once session 50's iptables and ebtables forms were read as the tools read them: options given
+ * 106.6 KB once session 50's iptables and ebtables forms were read as the tools read them: options given
  * twice (implicit protocol matches, 23 more modules, `-m policy` per element, targets, ebtables' own and
  * its extensions'), exclusive option pairs in the tools' order, `--opt=value` and shortened long options,
  * a chain's bad policy, ebtables' options after a standard target and a second value replacing the first.
@@ -314,7 +314,7 @@ const PLAYGROUND_WORKER_RULES_JS_BUDGET = 107 * 1024;
  * with session 44's and their Chinese; 97.5 KB with session 45's and their Chinese; 97.7 KB with
  * session 46's (a reversed `-m iprange` taken, a `--src-range` end that is no address refused); 100.9 KB
  * with session 47's listed above and their Chinese; 102.7 KB with session 48's and their Chinese;
- * 104.5 KB with session 49's and their Chinese; 108.7 KB with session 50's and their Chinese.
+ * 104.5 KB with session 49's and their Chinese; 108.9 KB with session 50's and their Chinese.
  */
 const PLAYGROUND_ZH_WORKER_RULES_JS_BUDGET = 109.5 * 1024;
 /**
@@ -361,7 +361,7 @@ const PLAYGROUND_WORKER_NFT_SCRIPT_JS_BUDGET = 4.5 * 1024;
  * (snat, dnat, arpreply), the broute table said not simulated, and unknown jumps refused or said;
  * 8.1 KB once session 46 refused a device option in a chain whose frames have no such device.
  * 8.9 KB once session 49 read chain commands as ebtables-restore does (`-N MYCH -P RETURN`, `-P`),
- * refusing the ones it refuses, and a second command in long form. 9.5 KB once session 50 refused
+ * refusing the ones it refuses, and a second command in long form. 9.9 KB once session 50 refused
  * ebtables' options given twice, read its shortened and `=` forms and options after a standard target.
  */
 const PLAYGROUND_WORKER_EBT_JS_BUDGET = 10 * 1024;
