@@ -22,6 +22,8 @@ export interface NftRulesetAddresses {
   containerPort: number;
   /** `--bridge-accept-fwmark` value/mask, e.g. `0x2/0x3`; default none. */
   acceptFwmark?: string;
+  /** Every container's address on the network, in the order they joined: each gets its `DROP DIRECT ACCESS`. Default: `[publishedTo]`. */
+  containers?: readonly string[];
 }
 
 const LAB_ADDRESSES: NftRulesetAddresses = {
@@ -30,6 +32,7 @@ const LAB_ADDRESSES: NftRulesetAddresses = {
   publishedTo: LAB.c1Ip,
   hostPort: LAB.publishedPort,
   containerPort: LAB.containerPort,
+  containers: [LAB.c1Ip, LAB.c2Ip],
 };
 
 /** `nft -f` text for Docker 29's `ip docker-bridges` table (default addresses: the lab's). */
@@ -57,8 +60,10 @@ export function dockerNftRuleset(a: NftRulesetAddresses = LAB_ADDRESSES): string
     ...vmap("nat-postrouting-out-jumps", "nat-postrouting-out"),
     "\tchain raw-PREROUTING {",
     "\t\ttype filter hook prerouting priority raw; policy accept;",
-    // Docker writes this drop for every container of a NAT-mode network; the lab's ruleset has c1's only.
-    `\t\tip daddr ${a.publishedTo} iifname != ${q(br)} counter drop comment "DROP DIRECT ACCESS"`,
+    // One per container of a NAT-mode network (moby's filterDirectAccess), published port or not.
+    ...(a.containers ?? [a.publishedTo]).map(
+      (ip) => `\t\tip daddr ${ip} iifname != ${q(br)} counter drop comment "DROP DIRECT ACCESS"`,
+    ),
     "\t}",
     "\tchain nat-PREROUTING {",
     "\t\ttype nat hook prerouting priority dstnat; policy accept;",

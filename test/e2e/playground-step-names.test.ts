@@ -15,7 +15,7 @@ const site = useSite();
 
 const read = (file: string) => readFileSync(path.join(REPO_ROOT, file), "utf8");
 const LOG = read("traces/docker-bridge-nft/container-to-wan.log");
-const INSTRUMENTED = read("traces/docker-bridge-nft/rulesets/docker-29-nft.instrumented-pwpc.rules");
+const INSTRUMENTED = read("traces/docker-bridge-nft/rulesets/docker-29-nft.instrumented-pwdq.rules");
 
 /** The step names of packet 1, with `rules` pasted (none when empty). */
 async function stepNames(rules: string): Promise<string[]> {

@@ -296,12 +296,12 @@ describe("writeLabFolder records the instrumentation", () => {
         expect(written.rulesetPins[written.instrumentation]).toBe(rulesetDigest(text));
       }
       const logged = readFileSync(
-        join(folder, "rulesets", "docker-29-nft-forward-drop.instrumented-pwpc.rules"),
+        join(folder, "rulesets", "docker-29-nft-forward-drop.instrumented-pwdq.rules"),
         "utf8",
       );
       const tables = [...logged.matchAll(/^table (\S+ \S+) \{/gm)].map((m) => m[1]);
       expect(tables).toEqual(["ip docker-bridges", "ip packetwalk", "bridge packetwalk", "ip filter"]);
-      expect(logged).toContain('log prefix "pwpc/nft/ip/docker-bridges/filter-FORWARD"');
+      expect(logged).toContain('log prefix "pwdq/nft/ip/docker-bridges/filter-FORWARD"');
       const traced = readFileSync(
         join(folder, "rulesets", "docker-29-nft.instrumented-nftrace.rules"),
         "utf8",
@@ -346,8 +346,8 @@ describe("writeLabFolder on an nft lab whose committed ruleset has a table of th
       const tables = (name: string) =>
         tableNames(readFileSync(join(out, "docker-bridge-nft", "rulesets", `${name}.rules`), "utf8"));
       const own = ["ip docker-bridges", "inet host-fw", "ip packetwalk", "bridge packetwalk"];
-      expect(tables("docker-29-nft.instrumented-pwpc")).toEqual(own);
-      expect(tables("docker-29-nft-forward-drop.instrumented-pwpc")).toEqual([...own, "ip filter"]);
+      expect(tables("docker-29-nft.instrumented-pwdq")).toEqual(own);
+      expect(tables("docker-29-nft-forward-drop.instrumented-pwdq")).toEqual([...own, "ip filter"]);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
