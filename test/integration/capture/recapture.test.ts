@@ -86,7 +86,11 @@ describe.skipIf(why !== undefined)("re-capturing the docker-bridge lab", () => {
   }
 });
 
-const EDIT = ['comment "DROP DIRECT ACCESS"', 'comment "DROP DIRECT ACCESS (edited)"'] as const;
+// c1's rule only: the ruleset holds one per container, and the edit must stay one edit when applied again.
+const EDIT = [
+  '172.17.0.2 iifname != "docker0" counter drop comment "DROP DIRECT ACCESS"',
+  '172.17.0.2 iifname != "docker0" counter drop comment "DROP DIRECT ACCESS (edited)"',
+] as const;
 
 describe.skipIf(why !== undefined)("re-capturing the docker-bridge-nft lab from its committed folder", () => {
   let out: string;
