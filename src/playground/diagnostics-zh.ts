@@ -1218,6 +1218,12 @@ export const MORE_MESSAGES: readonly Known[] = [
       /^expected a kernel LOG line, found a Sophos packet filter record: not read(?: \((\d+) lines?\))?$/,
     zh: (m) => `這裡應該是核心的 LOG 行，卻是 Sophos 封包過濾器的紀錄：沒有讀取${lines(m[1])}`,
   },
+  {
+    code: "tcpdump-output",
+    english:
+      /^expected a kernel LOG line, found tcpdump's output \(packets as an interface saw them\): not read(?: \((\d+) lines?\))?$/,
+    zh: (m) => `這裡應該是核心的 LOG 行，卻是 tcpdump 的輸出（介面上看到的封包）：沒有讀取${lines(m[1])}`,
+  },
 
   // The iptables-save and ebtables-save readers.
   {
@@ -2456,6 +2462,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "請把文件印成一行一筆：jq -c '.hits.hits[]._source' response.json > docs.json（每筆都會從它的 message 讀取），或加上 ?pretty 重新搜尋",
   ],
   ["log the packets with a LOG or NFLOG rule", "請用 LOG 或 NFLOG 規則記錄封包"],
+  [
+    "tcpdump shows no hook, chain or rule a packet crossed: log the packets with iptables -j LOG or an nft log rule and give that log (dmesg, journalctl -k), or trace them with nft monitor trace",
+    "tcpdump 不會顯示封包經過的 hook、鏈或規則：請用 iptables -j LOG 或 nft 的 log 規則記錄封包，再提供那份日誌（dmesg、journalctl -k），或用 nft monitor trace 追蹤封包",
+  ],
   [
     "copy the lines from xtables-monitor itself, or from the page's source",
     "請從 xtables-monitor 本身複製這些行，或從頁面的原始碼複製",

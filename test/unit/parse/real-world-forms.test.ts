@@ -587,3 +587,59 @@ describe("the conntrack tool's output, which holds connections' addresses but no
     ]);
   });
 });
+
+describe("tcpdump's output, which shows packets on an interface but no hook, chain or rule", () => {
+  // Printed by tcpdump 4.99.3 (Debian 12) in a namespace on kernel 6.18, capturing on a veth for a ping, a ping -6,
+  // a TCP SYN and a UDP datagram: -n, -n -e, -n -v (its header line, then the addresses indented), -n -i any,
+  // -n -e -i any, -n -tt, -n -t, -n -tttt (its date reads as an envelope); then what it printed on stderr.
+  const LINES = [
+    "08:26:57.115093 IP 198.51.100.2.38648 > 198.51.100.3.22: Flags [S], seq 3310797936, win 64240, options [mss 1460,sackOK,TS val 773203259 ecr 0,nop,wscale 10], length 0",
+    "08:26:57.118583 IP 198.51.100.2.36726 > 198.51.100.3.53: domain [length 2 < 12] (invalid)",
+    "08:26:38.086806 ARP, Request who-has 198.51.100.3 tell 198.51.100.2, length 28",
+    "08:26:51.053465 IP6 2001:db8::2 > 2001:db8::3: ICMP6, echo request, id 14195, seq 1, length 64",
+    "08:27:03.135318 00:11:22:33:44:55 > 66:77:88:99:aa:bb, ethertype IPv4 (0x0800), length 74: 198.51.100.2.38660 > 198.51.100.3.22: Flags [S], seq 2784425014, win 64240, options [mss 1460,sackOK,TS val 3918925382 ecr 0,nop,wscale 10], length 0",
+    "08:27:15.191016 IP (tos 0x0, ttl 64, id 28350, offset 0, flags [DF], proto TCP (6), length 60)",
+    "    198.51.100.2.58018 > 198.51.100.3.22: Flags [S], cksum 0x549b (incorrect -> 0x073f), seq 19270626, win 64240, options [mss 1460,sackOK,TS val 1026606191 ecr 0,nop,wscale 10], length 0",
+    "08:26:41.250623 IP6 (flowlabel 0x2bd7c, hlim 64, next-header ICMPv6 (58) payload length: 64) 2001:db8::2 > 2001:db8::3: [icmp6 sum ok] ICMP6, echo request, id 13960, seq 1",
+    "08:27:21.218028 vlb   In  IP 198.51.100.2.41970 > 198.51.100.3.22: Flags [S], seq 715646609, win 64240, options [mss 1460,sackOK,TS val 1985755814 ecr 0,nop,wscale 10], length 0",
+    "08:26:44.496405 vlb   In  ifindex 2 00:11:22:33:44:55 ethertype IPv4 (0x0800), length 104: 198.51.100.2 > 198.51.100.3: ICMP echo request, id 13986, seq 1, length 64",
+    "1796632007.763337 IP 198.51.100.2 > 198.51.100.3: ICMP echo request, id 14066, seq 1, length 64",
+    "IP6 2001:db8::2 > 2001:db8::3: ICMP6, echo request, id 14113, seq 1, length 64",
+    "2026-12-07 08:26:46.137677 IP 198.51.100.2 > 198.51.100.3: ICMP echo request, id 14041, seq 1, length 64",
+    "tcpdump: verbose output suppressed, use -v[v]... for full protocol decode",
+    "listening on vlb, link-type EN10MB (Ethernet), snapshot length 262144 bytes",
+    "6 packets captured",
+    "10 packets received by filter",
+    "0 packets dropped by kernel",
+  ];
+
+  it("warns once, at the first line, with how many lines were tcpdump's, instead of skipping them", () => {
+    const r = parseTraceText(LINES.join("\n"), { file: "cap.txt" });
+    expect(r.skippedLines).toBe(0);
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
+      [
+        "warning",
+        1,
+        1,
+        `expected a kernel LOG line, found tcpdump's output (packets as an interface saw them): not read (${LINES.length} lines)`,
+      ],
+    ]);
+    expect(r.diagnostics[0]?.hint).toMatch(/iptables -j LOG or an nft log rule/);
+  });
+
+  it("still reads the LOG lines among them, and leaves the kernel's own lines as other lines", () => {
+    const text = [
+      "[ 5001.100000] IPv6: ADDRCONF(NETDEV_CHANGE): vlb: link becomes ready",
+      "[ 5001.200000] device vlb entered promiscuous mode",
+      LINES[0],
+      `[ 5001.300000] ${UFW}`,
+    ].join("\n");
+    const r = parseTraceText(text, { file: "mixed.txt" });
+    expect(r.packets).toHaveLength(1);
+    expect(r.skippedLines).toBe(2);
+    expect(r.diagnostics.map((d) => [d.position.line, d.position.column, d.message.slice(-8)])).toEqual([
+      [3, 1, "(1 line)"],
+    ]);
+  });
+});

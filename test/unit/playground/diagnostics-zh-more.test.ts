@@ -612,6 +612,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     '2019:04:08-11:21:55 galaxy ulogd[5009]: id="2002" severity="info" sys="SecureNet" sub="packetfilter" name="Packet accepted" action="accept" fwrule="3000000014" initf="eth0" outitf="eth3" srcip="198.51.100.1" dstip="203.0.113.1" proto="6" length="52"\n',
   ],
   [
+    "tcpdump's output (tcpdump 4.99.3 -n)",
+    "log",
+    "08:26:57.115093 IP 198.51.100.2.38648 > 198.51.100.3.22: Flags [S], seq 3310797936, win 64240, options [mss 1460,sackOK,TS val 773203259 ecr 0,nop,wscale 10], length 0\n",
+  ],
+  [
     // iptables-restore 1.8.9: multiple -f flags not allowed.
     "-f given twice",
     "rules",
