@@ -1224,6 +1224,26 @@ export const MORE_MESSAGES: readonly Known[] = [
       /^expected a kernel LOG line, found tcpdump's output \(packets as an interface saw them\): not read(?: \((\d+) lines?\))?$/,
     zh: (m) => `這裡應該是核心的 LOG 行，卻是 tcpdump 的輸出（介面上看到的封包）：沒有讀取${lines(m[1])}`,
   },
+  {
+    code: "pf-filterlog",
+    english:
+      /^expected a kernel LOG line, found a pf filterlog record \(pfSense, OPNsense\): pf is not netfilter, not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這裡應該是核心的 LOG 行，卻是 pf 的 filterlog 紀錄（pfSense、OPNsense）：pf 不是 netfilter，沒有讀取${lines(m[1])}`,
+  },
+  {
+    code: "mikrotik-firewall",
+    english:
+      /^expected a kernel LOG line, found a MikroTik RouterOS firewall log line: not read(?: \((\d+) lines?\))?$/,
+    zh: (m) => `這裡應該是核心的 LOG 行，卻是 MikroTik RouterOS 防火牆的日誌行：沒有讀取${lines(m[1])}`,
+  },
+  {
+    code: "ulogd-print",
+    english:
+      /^expected a kernel LOG line, found ulogd's OPRINT or GPRINT output \(its key=value fields\): not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這裡應該是核心的 LOG 行，卻是 ulogd 的 OPRINT 或 GPRINT 輸出（它的 key=value 欄位）：沒有讀取${lines(m[1])}`,
+  },
 
   // The iptables-save and ebtables-save readers.
   {
@@ -2465,6 +2485,18 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   [
     "tcpdump shows no hook, chain or rule a packet crossed: log the packets with iptables -j LOG or an nft log rule and give that log (dmesg, journalctl -k), or trace them with nft monitor trace",
     "tcpdump 不會顯示封包經過的 hook、鏈或規則：請用 iptables -j LOG 或 nft 的 log 規則記錄封包，再提供那份日誌（dmesg、journalctl -k），或用 nft monitor trace 追蹤封包",
+  ],
+  [
+    "packetwalk draws the hooks of Linux netfilter, which pf does not have: log on a Linux host with iptables -j LOG or an nft log rule and give that log (dmesg, journalctl -k)",
+    "packetwalk 畫的是 Linux netfilter 的 hook，pf 沒有這些 hook：請在 Linux 主機上用 iptables -j LOG 或 nft 的 log 規則記錄，再提供那份日誌（dmesg、journalctl -k）",
+  ],
+  [
+    "RouterOS names a rule's chain but not its table, and packetwalk cannot read its ruleset: log on a Linux host with iptables -j LOG or an nft log rule and give that log (dmesg, journalctl -k)",
+    "RouterOS 只寫出規則的鏈，沒有寫出它的表，packetwalk 也讀不了它的規則集：請在 Linux 主機上用 iptables -j LOG 或 nft 的 log 規則記錄，再提供那份日誌（dmesg、journalctl -k）",
+  ],
+  [
+    "packetwalk reads ulogd's LOGEMU output (LOG-style lines) and its JSON output: end the stack with print1:PRINTPKT,emu1:LOGEMU or with json1:JSON (each after ip2str1:IP2STR) instead of OPRINT or GPRINT",
+    "packetwalk 讀得懂 ulogd 的 LOGEMU 輸出（LOG 格式的行）和它的 JSON 輸出：請把 stack 的結尾從 OPRINT 或 GPRINT 換成 print1:PRINTPKT,emu1:LOGEMU 或 json1:JSON（都放在 ip2str1:IP2STR 之後）",
   ],
   [
     "copy the lines from xtables-monitor itself, or from the page's source",

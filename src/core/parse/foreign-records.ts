@@ -3,8 +3,11 @@
  * not read: ulogd's conntrack events (`[DESTROY] ORIG: SRC=.. DST=.. , REPLY: ..`), the conntrack tool's
  * entries and events (`conntrack -L`, `-E`: `[NEW] udp      17 30 src=.. dst=..`), and Sophos's packet
  * filter records (UTM: `sub="packetfilter" ... srcip=".."`; Sophos Firewall: `log_type="Firewall" ...
- * src_ip=..`), and tcpdump's output (`12:00:00.123456 IP 198.51.100.2.5353 > 203.0.113.5.53: ..`). A grouped
- * warning per kind, so that a log of them is never skipped in silence.
+ * src_ip=..`), tcpdump's output (`12:00:00.123456 IP 198.51.100.2.5353 > 203.0.113.5.53: ..`), pf's
+ * filterlog records (pfSense, OPNsense: `filterlog[1234]: 5,,,1000000103,igb1,match,block,in,4,..`), MikroTik
+ * RouterOS's firewall log (`firewall,info input: in:ether1 out:(unknown 0), ..`) and ulogd's OPRINT and
+ * GPRINT output (`===>PACKET BOUNDARY`, then `key=value` a line; `key=value,key=value,..` a packet a line).
+ * A grouped warning per kind, so that a log of them is never skipped in silence.
  */
 import type { ParsedLine } from "./parsed-line.ts";
 
@@ -34,6 +37,29 @@ const SOPHOS = [' sub="packetfilter" ', ' srcip="', ' log_type="Firewall" ', " s
 const TCPDUMP =
   /^(?:(?:\d+:\d\d:\d\d|\d{9,})\.\d{6,9} )?(?:[\w.:@-]+ +(?:In|Out|B|M|P) +(?:ifindex \d+ )?)?(?:IP6? (?:\(|\S+ > \S+: )|R?ARP, |(?:[\da-f]{2}:){5}[\da-f]{2} (?:> \S+, )?ethertype )|^ {4}\S+ > \S+: |^(?:listening on|reading from file) .*, link-type |^tcpdump: |^\d+ packets? (?:captured|received by filter|dropped by (?:kernel|interface))$/;
 
+/**
+ * pf's log as pfSense's and OPNsense's filterlog writes it (their documented raw filter log format): rule,
+ * sub rule, anchor, tracker, interface, reason, action, direction and IP version, comma-separated; the
+ * program's tag stays in the body when the syslog header has no host.
+ */
+const PF_FILTERLOG =
+  /^(?:filterlog(?:\[\d+\])?: )?\d*,\d*,[^,]*,[^,]*,[\w.:-]+,[a-z-]+,[a-z-]+,[a-z/]*,[46],/;
+
+/**
+ * RouterOS's firewall log line: its `firewall,info` topics (after `/log print`'s date and time), maybe the
+ * rule's log prefix, then the chain and its devices (`input: in:ether1 out:(unknown 0), `, `out:(none)`).
+ */
+const MIKROTIK =
+  /^(?:(?:[A-Za-z]{3}\/\d\d(?:\/\d{4})? )?\d\d:\d\d:\d\d )?firewall,[a-z,]+ (?:\S+ ){0,4}[\w-]+: in:\S+ out:/;
+
+/**
+ * ulogd's OPRINT output, a `===>PACKET BOUNDARY` line then one `key=value` line per key of its stack
+ * (`oob.prefix=..`, `ip.saddr.str=..`), and GPRINT's, the same keys comma-separated on one line (after
+ * `timestamp=..,` with its timestamp option); as ulogd 2.0.8 writes them.
+ */
+const ULOGD_PRINT =
+  /^(?:===>PACKET BOUNDARY$|raw=|(?:raw|oob|ip6?|tcp|udp|icmp|icmpv6|sctp|mac|arp|ahesp|gre|ct|orig|reply|flow|sum)\.[\w.]+=|timestamp=[^,]*,[a-z][\w]*\.[\w.]+=)/;
+
 /** A line that failed every reader and is such a record, as a warning; undefined otherwise. */
 export function foreignRecord(line: string, bodyStart: number): ParsedLine | undefined {
   const c = line.charCodeAt(bodyStart);
@@ -61,6 +87,36 @@ export function foreignRecord(line: string, bodyStart: number): ParsedLine | und
       bodyStart,
       "expected a packet's line, found a conntrack entry or event",
     );
+  const head = line.slice(bodyStart, bodyStart + 200);
+  if (((c >= 48 && c <= 57) || c === 102) && PF_FILTERLOG.test(head))
+    return {
+      kind: "error",
+      severity: "warning",
+      group: "pf-filterlog",
+      column: bodyStart + 1,
+      message:
+        "expected a kernel LOG line, found a pf filterlog record (pfSense, OPNsense): pf is not netfilter, not read",
+      hint: "packetwalk draws the hooks of Linux netfilter, which pf does not have: log on a Linux host with iptables -j LOG or an nft log rule and give that log (dmesg, journalctl -k)",
+    };
+  if (head.includes("firewall,") && MIKROTIK.test(head))
+    return {
+      kind: "error",
+      severity: "warning",
+      group: "mikrotik-firewall",
+      column: bodyStart + 1,
+      message: "expected a kernel LOG line, found a MikroTik RouterOS firewall log line: not read",
+      hint: "RouterOS names a rule's chain but not its table, and packetwalk cannot read its ruleset: log on a Linux host with iptables -j LOG or an nft log rule and give that log (dmesg, journalctl -k)",
+    };
+  if ((c === 61 || (c >= 97 && c <= 122)) && ULOGD_PRINT.test(head))
+    return {
+      kind: "error",
+      severity: "warning",
+      group: "ulogd-print",
+      column: bodyStart + 1,
+      message:
+        "expected a kernel LOG line, found ulogd's OPRINT or GPRINT output (its key=value fields): not read",
+      hint: "packetwalk reads ulogd's LOGEMU output (LOG-style lines) and its JSON output: end the stack with print1:PRINTPKT,emu1:LOGEMU or with json1:JSON (each after ip2str1:IP2STR) instead of OPRINT or GPRINT",
+    };
   // Looked up as plain text: a line that failed every reader may be long.
   for (let k = 0; k < SOPHOS.length; k += 2) {
     const at = line.indexOf(SOPHOS[k] as string, bodyStart);

@@ -643,3 +643,83 @@ describe("tcpdump's output, which shows packets on an interface but no hook, cha
     ]);
   });
 });
+
+describe("pf's filterlog records (pfSense, OPNsense), which are no netfilter's", () => {
+  // The raw filter log format Netgate documents (rule, sub rule, anchor, tracker, interface, reason, action,
+  // direction, IP version, ...), behind each header pfSense and OPNsense send it with: BSD syslog with and without
+  // the pid and the host, RFC 5424 (with OPNsense's structured data); addresses changed to TEST-NET.
+  it("warns once, at the first record's fields, instead of skipping them as other lines", () => {
+    const first =
+      "Dec  5 10:29:11 pfsense filterlog: 5,,,1000103483,vtnet1,match,block,in,4,0x0,,63,17522,0,DF,6,tcp,60,198.51.100.158,203.0.113.201,35682,5963,0,S,1960648610,,64240,,mss;sackOK;TS;nop;wscale";
+    const text = [
+      first,
+      "Dec  7 08:00:00 fw filterlog[1234]: 5,,,1000000103,igb1,match,block,in,4,0x0,,64,0,0,DF,6,tcp,60,198.51.100.7,203.0.113.9,51234,22,0,S,1,,64240,,mss",
+      "<134>1 2026-12-07T08:00:00.123456+00:00 pfSense.home.arpa filterlog 61251 - - 4,,,1000000103,igb1,match,block,in,6,0x00,0x00000,255,udp,17,40,2001:db8::1,2001:db8::2,5353,5353,40",
+      '<134>1 2026-12-07T08:00:00+00:00 OPNsense.localdomain filterlog 54321 - [meta sequenceId="42"] 82,,,fae559338f65e11c53669fc3642c93c2,vtnet0,match,pass,out,4,0x0,,64,22183,0,DF,17,udp,76,198.51.100.10,203.0.113.123,51413,123,56',
+      "<134>Dec  7 08:00:00 filterlog[1234]: 5,,,1000000103,igb1,match,block,in,4,0x0,,64,0,0,DF,6,tcp,60,198.51.100.7,203.0.113.9,51234,22,0,S,1,,64240,,mss",
+    ].join("\n");
+    const r = parseTraceText(text, { file: "filter.log" });
+    expect(r.skippedLines).toBe(0);
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
+      [
+        "warning",
+        1,
+        first.indexOf("filterlog") + 1,
+        "expected a kernel LOG line, found a pf filterlog record (pfSense, OPNsense): pf is not netfilter, not read (5 lines)",
+      ],
+    ]);
+  });
+});
+
+describe("MikroTik RouterOS's firewall log, which names a chain but not its table", () => {
+  // As RouterOS's log manual shows `/log print` (time, or date and time, then the topics) and as it sends the
+  // line to a syslog server (BSD header, the rule's log prefix before the chain); addresses changed to TEST-NET.
+  it("warns once, at the first line's topics, instead of skipping them as other lines", () => {
+    const first =
+      "Dec  7 08:00:00 192.0.2.1 firewall,info input: in:ether1 out:(unknown 0), src-mac 00:11:22:33:44:55, proto TCP (SYN), 198.51.100.7:51234->203.0.113.9:22, len 60";
+    const text = [
+      first,
+      "01:01:58 firewall,info input: in:ether1 out:(none), src-mac 00:21:29:6d:82:07, proto UDP, 198.51.100.1:520->198.51.100.255:520, len 452",
+      "sep/15 12:34:29 firewall,info input: in:ether1 out:(none), src-mac 00:21:29:6d:82:07, proto UDP, 198.51.100.1:520->198.51.100.255:520, len 452",
+      "<134>Aug 15 10:25:13 MikroTik-CCR firewall,info DROP-WAN forward: in:ether1 out:bridge, connection-state:new src-mac 00:11:22:33:44:55, proto UDP, 198.51.100.7:5353->203.0.113.9:53, len 60",
+    ].join("\n");
+    const r = parseTraceText(text, { file: "routeros.log" });
+    expect(r.skippedLines).toBe(0);
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
+      [
+        "warning",
+        1,
+        first.indexOf("firewall,") + 1,
+        "expected a kernel LOG line, found a MikroTik RouterOS firewall log line: not read (4 lines)",
+      ],
+    ]);
+  });
+});
+
+describe("ulogd's OPRINT and GPRINT output, its key=value fields instead of a LOG line", () => {
+  // Written by ulogd 2.0.8 (Debian 12) in a namespace on kernel 6.18 for a ping through an nft rule
+  // `log prefix "inet/t/input " group 5` (and group 6): stack NFLOG, BASE, IFINDEX, IP2STR, HWHDR, then OPRINT
+  // (a block of key=value lines per packet) and GPRINT with its timestamp option (one line per packet).
+  const OPRINT =
+    "===>PACKET BOUNDARY\nraw.mac=default\nraw.pkt=default\nraw.pktlen=84\nraw.pktcount=1\noob.prefix=inet/t/input \noob.time.sec=1796632179\noob.time.usec=446817\noob.mark=0\noob.ifindex_in=2\noob.hook=1\nraw.mac_len=14\noob.family=2\noob.protocol=2048\nraw.label=0\nraw.type=1\nraw.mac.saddr=default\nraw.mac.addrlen=6\nraw=default\nip.saddr=2.100.51.198\nip.daddr=3.100.51.198\nip.protocol=1\nip.tos=0\nip.ttl=64\nip.totlen=84\nip.ihl=5\nip.csum=1027\nip.id=57913\nip.fragoff=16384\nicmp.type=8\nicmp.code=0\nicmp.echoid=21087\nicmp.echoseq=1\nicmp.csum=8726\noob.protocol=2048\noob.in=vlb\noob.out=\nip.saddr.str=198.51.100.2\nip.daddr.str=198.51.100.3\nraw.type=1\noob.protocol=2048\nmac.saddr.str=00:11:22:33:44:55\nmac.daddr.str=66:77:88:99:aa:bb\nmac.str=66:77:88:99:aa:bb:00:11:22:33:44:55:08:00";
+  const GPRINT =
+    "timestamp=2026/12/07-08:29:40,raw.pktlen=84,raw.pktcount=1,oob.prefix=inet/t/input ,oob.time.sec=1796632179,oob.time.usec=446817,oob.mark=0,oob.ifindex_in=2,oob.hook=1,raw.mac_len=14,oob.family=2,oob.protocol=2048,raw.label=0,raw.type=1,raw.mac.addrlen=6,ip.saddr=198.51.100.2,ip.daddr=198.51.100.3,ip.protocol=1,ip.tos=0,ip.ttl=64,ip.totlen=84,ip.ihl=5,ip.csum=1027,ip.id=57913,ip.fragoff=16384,icmp.type=8,icmp.code=0,icmp.echoid=21087,icmp.echoseq=1,icmp.csum=8726,oob.protocol=2048,oob.in=vlb,oob.out=,ip.saddr.str=198.51.100.2,ip.daddr.str=198.51.100.3,raw.type=1,oob.protocol=2048,mac.saddr.str=00:11:22:33:44:55,mac.daddr.str=66:77:88:99:aa:bb,mac.str=66:77:88:99:aa:bb:00:11:22:33:44:55:08:00";
+
+  it("warns once, at the first line, counting every line of the blocks and records", () => {
+    const text = `${OPRINT}\n${GPRINT}\n${GPRINT.replace("timestamp=2026/12/07-08:29:40,", "")}`;
+    const r = parseTraceText(text, { file: "ulogd.pktlog" });
+    expect(r.skippedLines).toBe(0);
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
+      [
+        "warning",
+        1,
+        1,
+        `expected a kernel LOG line, found ulogd's OPRINT or GPRINT output (its key=value fields): not read (${text.split("\n").length} lines)`,
+      ],
+    ]);
+    expect(r.diagnostics[0]?.hint).toMatch(/print1:PRINTPKT,emu1:LOGEMU or with json1:JSON/);
+  });
+});

@@ -617,6 +617,21 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "08:26:57.115093 IP 198.51.100.2.38648 > 198.51.100.3.22: Flags [S], seq 3310797936, win 64240, options [mss 1460,sackOK,TS val 773203259 ecr 0,nop,wscale 10], length 0\n",
   ],
   [
+    "pfSense's filterlog record",
+    "log",
+    "Dec  7 08:00:00 fw filterlog[1234]: 5,,,1000000103,igb1,match,block,in,4,0x0,,64,0,0,DF,6,tcp,60,198.51.100.7,203.0.113.9,51234,22,0,S,1,,64240,,mss\n",
+  ],
+  [
+    "a MikroTik RouterOS firewall log line",
+    "log",
+    "01:01:58 firewall,info input: in:ether1 out:(none), src-mac 00:21:29:6d:82:07, proto UDP, 198.51.100.1:520->198.51.100.255:520, len 452\n",
+  ],
+  [
+    "ulogd's GPRINT output",
+    "log",
+    "raw.pktlen=84,raw.pktcount=1,oob.prefix=inet/t/input ,oob.time.sec=1796632167,oob.hook=1,oob.family=2,ip.saddr.str=198.51.100.2,ip.daddr.str=198.51.100.3\n",
+  ],
+  [
     // iptables-restore 1.8.9: multiple -f flags not allowed.
     "-f given twice",
     "rules",
