@@ -1232,6 +1232,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       `這裡應該是核心的 LOG 行，卻是 pf 的 filterlog 紀錄（pfSense、OPNsense）：pf 不是 netfilter，沒有讀取${lines(m[1])}`,
   },
   {
+    code: "pf-pflog",
+    english:
+      /^expected a kernel LOG line, found pf's log as tcpdump prints it \(pflog\): pf is not netfilter, not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這裡應該是核心的 LOG 行，卻是 tcpdump 印出的 pf 日誌（pflog）：pf 不是 netfilter，沒有讀取${lines(m[1])}`,
+  },
+  {
     code: "mikrotik-firewall",
     english:
       /^expected a kernel LOG line, found a MikroTik RouterOS firewall log line: not read(?: \((\d+) lines?\))?$/,

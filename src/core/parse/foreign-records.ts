@@ -46,6 +46,13 @@ const PF_FILTERLOG =
   /^(?:filterlog(?:\[\d+\])?: )?\d*,\d*,[^,]*,[^,]*,[\w.:-]+,[a-z-]+,[a-z-]+,[a-z/]*,[46],/;
 
 /**
+ * pf's own log (`pflog0`, `/var/log/pflog`) as tcpdump -e prints it (4.99: `rule 3/0(match): block in on
+ * em0: `), after its time stamp if any (`-ttt`'s delta starts with a space: the indent is read past).
+ */
+const PFLOG =
+  /^(?:(?:\d{4}-\d\d-\d\d )?(?:\d+:\d\d:\d\d|\d{9,})\.\d{6,9} )?rule [\w.-]*\d+\/\d*\(\w[\w-]*\): [a-z-]+ (?:in|out) on [\w.-]+: /;
+
+/**
  * RouterOS's firewall log line: its `firewall,info` topics (after `/log print`'s date and time), maybe the
  * rule's log prefix, then the chain and its devices (`input: in:ether1 out:(unknown 0), `, `out:(none)`).
  */
@@ -59,6 +66,10 @@ const MIKROTIK =
  */
 const ULOGD_PRINT =
   /^(?:===>PACKET BOUNDARY$|raw=|(?:raw|oob|ip6?|tcp|udp|icmp|icmpv6|sctp|mac|arp|ahesp|gre|ct|orig|reply|flow|sum)\.[\w.]+=|timestamp=[^,]*,[a-z][\w]*\.[\w.]+=)/;
+
+/** What packetwalk reads instead of pf's log, in whichever form. */
+const PF_HINT =
+  "packetwalk draws the hooks of Linux netfilter, which pf does not have: log on a Linux host with iptables -j LOG or an nft log rule and give that log (dmesg, journalctl -k)";
 
 /** A line that failed every reader and is such a record, as a warning; undefined otherwise. */
 export function foreignRecord(line: string, bodyStart: number): ParsedLine | undefined {
@@ -96,7 +107,17 @@ export function foreignRecord(line: string, bodyStart: number): ParsedLine | und
       column: bodyStart + 1,
       message:
         "expected a kernel LOG line, found a pf filterlog record (pfSense, OPNsense): pf is not netfilter, not read",
-      hint: "packetwalk draws the hooks of Linux netfilter, which pf does not have: log on a Linux host with iptables -j LOG or an nft log rule and give that log (dmesg, journalctl -k)",
+      hint: PF_HINT,
+    };
+  if (((c >= 48 && c <= 57) || c === 114) && PFLOG.test(head))
+    return {
+      kind: "error",
+      severity: "warning",
+      group: "pf-pflog",
+      column: bodyStart + 1,
+      message:
+        "expected a kernel LOG line, found pf's log as tcpdump prints it (pflog): pf is not netfilter, not read",
+      hint: PF_HINT,
     };
   if (head.includes("firewall,") && MIKROTIK.test(head))
     return {

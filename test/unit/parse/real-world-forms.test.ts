@@ -672,6 +672,33 @@ describe("pf's filterlog records (pfSense, OPNsense), which are no netfilter's",
   });
 });
 
+describe("pf's own log as tcpdump prints it (pflog), which is no netfilter's either", () => {
+  // Printed by tcpdump 4.99.3 (Debian 12) reading a pflog file (link type PFLOG) made of two pf headers, a block in
+  // on em0 by rule 3 and a pass out on em1 by rule 5, each before a TCP SYN: -n -e, -n -e -ttt (its delta after a
+  // space), -n -e -tttt (its date reads as an envelope), -n -e -tt and -n -e -t.
+  it("warns once, at the first line, instead of skipping them as other lines", () => {
+    const text = [
+      "07:53:20.123456 rule 3/0(match): block in on em0: 198.51.100.7.51234 > 203.0.113.9.22: Flags [S], seq 1000, win 64240, length 0",
+      "07:53:21.123456 rule 5/0(match): pass out on em1: 203.0.113.9.40000 > 198.51.100.7.443: Flags [S], seq 1000, win 64240, length 0",
+      " 00:00:00.000000 rule 3/0(match): block in on em0: 198.51.100.7.51234 > 203.0.113.9.22: Flags [S], seq 1000, win 64240, length 0",
+      "2026-12-07 07:53:20.123456 rule 3/0(match): block in on em0: 198.51.100.7.51234 > 203.0.113.9.22: Flags [S], seq 1000, win 64240, length 0",
+      "1796630000.123456 rule 3/0(match): block in on em0: 198.51.100.7.51234 > 203.0.113.9.22: Flags [S], seq 1000, win 64240, length 0",
+      "rule 5/0(match): pass out on em1: 203.0.113.9.40000 > 198.51.100.7.443: Flags [S], seq 1000, win 64240, length 0",
+    ].join("\n");
+    const r = parseTraceText(text, { file: "pflog.txt" });
+    expect(r.skippedLines).toBe(0);
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
+      [
+        "warning",
+        1,
+        1,
+        "expected a kernel LOG line, found pf's log as tcpdump prints it (pflog): pf is not netfilter, not read (6 lines)",
+      ],
+    ]);
+  });
+});
+
 describe("MikroTik RouterOS's firewall log, which names a chain but not its table", () => {
   // As RouterOS's log manual shows `/log print` (time, or date and time, then the topics) and as it sends the
   // line to a syslog server (BSD header, the rule's log prefix before the chain); addresses changed to TEST-NET.

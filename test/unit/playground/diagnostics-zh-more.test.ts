@@ -622,6 +622,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "Dec  7 08:00:00 fw filterlog[1234]: 5,,,1000000103,igb1,match,block,in,4,0x0,,64,0,0,DF,6,tcp,60,198.51.100.7,203.0.113.9,51234,22,0,S,1,,64240,,mss\n",
   ],
   [
+    "pf's log as tcpdump -e prints it (pflog)",
+    "log",
+    "07:53:20.123456 rule 3/0(match): block in on em0: 198.51.100.7.51234 > 203.0.113.9.22: Flags [S], seq 1000, win 64240, length 0\n",
+  ],
+  [
     "a MikroTik RouterOS firewall log line",
     "log",
     "01:01:58 firewall,info input: in:ether1 out:(none), src-mac 00:21:29:6d:82:07, proto UDP, 198.51.100.1:520->198.51.100.255:520, len 452\n",
