@@ -3,8 +3,9 @@
  * not read: ulogd's conntrack events (`[DESTROY] ORIG: SRC=.. DST=.. , REPLY: ..`), the conntrack tool's
  * entries and events (`conntrack -L`, `-E`: `[NEW] udp      17 30 src=.. dst=..`), and Sophos's packet
  * filter records (UTM: `sub="packetfilter" ... srcip=".."`; Sophos Firewall: `log_type="Firewall" ...
- * src_ip=..`), tcpdump's output (`12:00:00.123456 IP 198.51.100.2.5353 > 203.0.113.5.53: ..`), pf's
- * filterlog records (pfSense, OPNsense: `filterlog[1234]: 5,,,1000000103,igb1,match,block,in,4,..`), MikroTik
+ * src_ip=..`), tcpdump's output (`12:00:00.123456 IP 198.51.100.2.5353 > 203.0.113.5.53: ..`), pf's log
+ * (pfSense's and OPNsense's filterlog: `filterlog[1234]: 5,,,1000000103,igb1,match,block,in,4,..`; pflog
+ * as tcpdump prints it: `rule 3/0(match): block in on em0: ..`), MikroTik
  * RouterOS's firewall log (`firewall,info input: in:ether1 out:(unknown 0), ..`) and ulogd's OPRINT and
  * GPRINT output (`===>PACKET BOUNDARY`, then `key=value` a line; `key=value,key=value,..` a packet a line).
  * A grouped warning per kind, so that a log of them is never skipped in silence.
@@ -74,91 +75,77 @@ const PF_HINT =
 /** A line that failed every reader and is such a record, as a warning; undefined otherwise. */
 export function foreignRecord(line: string, bodyStart: number): ParsedLine | undefined {
   const c = line.charCodeAt(bodyStart);
-  // A digit, a space, `A`, `I`, `R` or a lower-case letter first (tcpdump's); tested on the line's start only.
-  if (
-    ((c >= 48 && c <= 57) || c === 32 || c === 65 || c === 73 || c === 82 || (c >= 97 && c <= 122)) &&
-    TCPDUMP.test(line.slice(bodyStart, bodyStart + 160))
-  )
-    return {
-      kind: "error",
-      severity: "warning",
-      group: "tcpdump-output",
-      column: bodyStart + 1,
-      message:
-        "expected a kernel LOG line, found tcpdump's output (packets as an interface saw them): not read",
-      hint: "tcpdump shows no hook, chain or rule a packet crossed: log the packets with iptables -j LOG or an nft log rule and give that log (dmesg, journalctl -k), or trace them with nft monitor trace",
-    };
-  // `[`, `D`, a space or a lower-case letter first: any other line pays one character's test.
-  if (
-    (c === 91 || c === 68 || c === 32 || (c >= 97 && c <= 122)) &&
-    CONNTRACK.test(line.slice(bodyStart, bodyStart + 120))
-  )
+  const digit = c >= 48 && c <= 57;
+  const lower = c >= 97 && c <= 122;
+  // Told by how the line starts (a line that failed every reader may be long); each form's first
+  // characters are tested before its pattern, so that most lines pay a few comparisons.
+  const head = line.slice(bodyStart, bodyStart + 200);
+  // tcpdump's: a digit, a space, `A`, `I`, `R` or a lower-case letter first.
+  if ((digit || lower || c === 32 || c === 65 || c === 73 || c === 82) && TCPDUMP.test(head))
+    return warning(
+      "tcpdump-output",
+      bodyStart,
+      "expected a kernel LOG line, found tcpdump's output (packets as an interface saw them): not read",
+      "tcpdump shows no hook, chain or rule a packet crossed: log the packets with iptables -j LOG or an nft log rule and give that log (dmesg, journalctl -k), or trace them with nft monitor trace",
+    );
+  // `[`, `D`, a space or a lower-case letter first.
+  if ((c === 91 || c === 68 || c === 32 || lower) && CONNTRACK.test(line.slice(bodyStart, bodyStart + 120)))
     return warning(
       "conntrack-event",
       bodyStart,
-      "expected a packet's line, found a conntrack entry or event",
+      "expected a packet's line, found a conntrack entry or event: not read",
     );
-  const head = line.slice(bodyStart, bodyStart + 200);
-  if (((c >= 48 && c <= 57) || c === 102) && PF_FILTERLOG.test(head))
-    return {
-      kind: "error",
-      severity: "warning",
-      group: "pf-filterlog",
-      column: bodyStart + 1,
-      message:
-        "expected a kernel LOG line, found a pf filterlog record (pfSense, OPNsense): pf is not netfilter, not read",
-      hint: PF_HINT,
-    };
-  if (((c >= 48 && c <= 57) || c === 114) && PFLOG.test(head))
-    return {
-      kind: "error",
-      severity: "warning",
-      group: "pf-pflog",
-      column: bodyStart + 1,
-      message:
-        "expected a kernel LOG line, found pf's log as tcpdump prints it (pflog): pf is not netfilter, not read",
-      hint: PF_HINT,
-    };
+  if ((digit || c === 102) && PF_FILTERLOG.test(head))
+    return warning(
+      "pf-filterlog",
+      bodyStart,
+      "expected a kernel LOG line, found a pf filterlog record (pfSense, OPNsense): pf is not netfilter, not read",
+      PF_HINT,
+    );
+  if ((digit || c === 114) && PFLOG.test(head))
+    return warning(
+      "pf-pflog",
+      bodyStart,
+      "expected a kernel LOG line, found pf's log as tcpdump prints it (pflog): pf is not netfilter, not read",
+      PF_HINT,
+    );
   if (head.includes("firewall,") && MIKROTIK.test(head))
-    return {
-      kind: "error",
-      severity: "warning",
-      group: "mikrotik-firewall",
-      column: bodyStart + 1,
-      message: "expected a kernel LOG line, found a MikroTik RouterOS firewall log line: not read",
-      hint: "RouterOS names a rule's chain but not its table, and packetwalk cannot read its ruleset: log on a Linux host with iptables -j LOG or an nft log rule and give that log (dmesg, journalctl -k)",
-    };
-  if ((c === 61 || (c >= 97 && c <= 122)) && ULOGD_PRINT.test(head))
-    return {
-      kind: "error",
-      severity: "warning",
-      group: "ulogd-print",
-      column: bodyStart + 1,
-      message:
-        "expected a kernel LOG line, found ulogd's OPRINT or GPRINT output (its key=value fields): not read",
-      hint: "packetwalk reads ulogd's LOGEMU output (LOG-style lines) and its JSON output: end the stack with print1:PRINTPKT,emu1:LOGEMU or with json1:JSON (each after ip2str1:IP2STR) instead of OPRINT or GPRINT",
-    };
+    return warning(
+      "mikrotik-firewall",
+      bodyStart,
+      "expected a kernel LOG line, found a MikroTik RouterOS firewall log line: not read",
+      "RouterOS names a rule's chain but not its table, and packetwalk cannot read its ruleset: log on a Linux host with iptables -j LOG or an nft log rule and give that log (dmesg, journalctl -k)",
+    );
+  if ((lower || c === 61) && ULOGD_PRINT.test(head))
+    return warning(
+      "ulogd-print",
+      bodyStart,
+      "expected a kernel LOG line, found ulogd's OPRINT or GPRINT output (its key=value fields): not read",
+      "packetwalk reads ulogd's LOGEMU output (LOG-style lines) and its JSON output: end the stack with print1:PRINTPKT,emu1:LOGEMU or with json1:JSON (each after ip2str1:IP2STR) instead of OPRINT or GPRINT",
+    );
   // Looked up as plain text: a line that failed every reader may be long.
   for (let k = 0; k < SOPHOS.length; k += 2) {
     const at = line.indexOf(SOPHOS[k] as string, bodyStart);
     if (at >= 0 && line.indexOf(SOPHOS[k + 1] as string, at) >= 0)
       return warning(
         "sophos-record",
+        // After the marker's leading space.
         at + 1,
-        "expected a kernel LOG line, found a Sophos packet filter record",
+        "expected a kernel LOG line, found a Sophos packet filter record: not read",
       );
   }
   return undefined;
 }
 
-/** The grouped warning for a record of `group` at `at` (0-based, before the record's first character). */
-function warning(group: string, at: number, expected: string): ParsedLine {
-  return {
-    kind: "error",
-    severity: "warning",
-    group,
-    column: at + 1,
-    message: `${expected}: not read`,
-    hint: "log the packets with a LOG or NFLOG rule",
-  };
+/**
+ * The grouped warning for a record of `group` at `at` (0-based, before the record's first character):
+ * what was found, and what packetwalk reads instead.
+ */
+function warning(
+  group: string,
+  at: number,
+  message: string,
+  hint = "log the packets with a LOG or NFLOG rule",
+): ParsedLine {
+  return { kind: "error", severity: "warning", group, column: at + 1, message, hint };
 }
