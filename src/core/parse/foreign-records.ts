@@ -33,10 +33,11 @@ const SOPHOS = [' sub="packetfilter" ', ' srcip="', ' log_type="Firewall" ', " s
  * epoch, `-ttt`'s delta; `-tttt`'s date reads as an envelope before the body): with `-i any` the
  * interface and direction (`vlb   In  `, and `ifindex 2 ` with -e), then `IP`/`IP6` and the
  * addresses (`a > b: `) or `-v`'s header (`IP (tos ..`), `ARP, `, or `-e`'s link header (`MAC > MAC,
- * ethertype `); `-v`'s second line (`    a > b: `); and what it writes on stderr around them.
+ * ethertype `); `-v`'s second line (`    a > b: `); `-x`/`-X`'s hex lines (`<tab>0x0000:  4500 003c ..`,
+ * also read with the tab made a space); and what it writes on stderr around them.
  */
 const TCPDUMP =
-  /^(?:(?:\d+:\d\d:\d\d|\d{9,})\.\d{6,9} )?(?:[\w.:@-]+ +(?:In|Out|B|M|P) +(?:ifindex \d+ )?)?(?:IP6? (?:\(|\S+ > \S+: )|R?ARP, |(?:[\da-f]{2}:){5}[\da-f]{2} (?:> \S+, )?ethertype )|^ {4}\S+ > \S+: |^(?:listening on|reading from file) .*, link-type |^tcpdump: |^\d+ packets? (?:captured|received by filter|dropped by (?:kernel|interface))$/;
+  /^(?:(?:\d+:\d\d:\d\d|\d{9,})\.\d{6,9} )?(?:[\w.:@-]+ +(?:In|Out|B|M|P) +(?:ifindex \d+ )?)?(?:IP6? (?:\(|\S+ > \S+: )|R?ARP, |(?:[\da-f]{2}:){5}[\da-f]{2} (?:> \S+, )?ethertype )|^ {4}\S+ > \S+: |^[\t ]0x[\da-f]{4}: {2}[\da-f]{2}|^(?:listening on|reading from file) .*, link-type |^tcpdump: |^\d+ packets? (?:captured|received by filter|dropped by (?:kernel|interface))$/;
 
 /**
  * pf's log as pfSense's and OPNsense's filterlog writes it (their documented raw filter log format): rule,
@@ -80,8 +81,8 @@ export function foreignRecord(line: string, bodyStart: number): ParsedLine | und
   // Told by how the line starts (a line that failed every reader may be long); each form's first
   // characters are tested before its pattern, so that most lines pay a few comparisons.
   const head = line.slice(bodyStart, bodyStart + 200);
-  // tcpdump's: a digit, a space, `A`, `I`, `R` or a lower-case letter first.
-  if ((digit || lower || c === 32 || c === 65 || c === 73 || c === 82) && TCPDUMP.test(head))
+  // tcpdump's: a digit, a space, a tab, `A`, `I`, `R` or a lower-case letter first.
+  if ((digit || lower || c === 32 || c === 9 || c === 65 || c === 73 || c === 82) && TCPDUMP.test(head))
     return warning(
       "tcpdump-output",
       bodyStart,

@@ -628,6 +628,22 @@ describe("tcpdump's output, which shows packets on an interface but no hook, cha
     expect(r.diagnostics[0]?.hint).toMatch(/iptables -j LOG or an nft log rule/);
   });
 
+  it("counts -x's and -X's hex lines with the packet lines they follow", () => {
+    // tcpdump 4.99.3 -n -x, then -n -X (the bytes as text after the hex), each line after a tab.
+    const text = [
+      "08:36:13.583747 IP 198.51.100.2.56198 > 198.51.100.3.22: Flags [S], seq 4041795553, win 64240, options [mss 1460,sackOK,TS val 3139410144 ecr 0,nop,wscale 10], length 0",
+      "\t0x0000:  4500 003c 4c2e 4000 4006 9a21 c633 6402",
+      "\t0x0030:  bb1f 98e0 0000 0000 0103 030a",
+      "08:36:19.597108 IP 198.51.100.2.38636 > 198.51.100.3.22: Flags [S], seq 3280532671, win 64240, options [mss 1460,sackOK,TS val 3896375646 ecr 0,nop,wscale 10], length 0",
+      "\t0x0000:  4500 003c 404c 4000 4006 a603 c633 6402  E..<@L@.@....3d.",
+    ].join("\n");
+    const r = parseTraceText(text, { file: "cap.txt" });
+    expect(r.skippedLines).toBe(0);
+    expect(r.diagnostics.map((d) => [d.position.line, d.position.column, d.message.slice(-9)])).toEqual([
+      [1, 1, "(5 lines)"],
+    ]);
+  });
+
   it("still reads the LOG lines among them, and leaves the kernel's own lines as other lines", () => {
     const text = [
       "[ 5001.100000] IPv6: ADDRCONF(NETDEV_CHANGE): vlb: link becomes ready",
