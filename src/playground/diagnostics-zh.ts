@@ -1232,6 +1232,11 @@ export const MORE_MESSAGES: readonly Known[] = [
       `這裡應該是核心的 LOG 行，卻是 pf 的 filterlog 紀錄（pfSense、OPNsense）：pf 不是 netfilter，沒有讀取${lines(m[1])}`,
   },
   {
+    code: "ulogd-xml",
+    english: /^expected a kernel LOG line, found ulogd's XML output: not read(?: \((\d+) lines?\))?$/,
+    zh: (m) => `這裡應該是核心的 LOG 行，卻是 ulogd 的 XML 輸出：沒有讀取${lines(m[1])}`,
+  },
+  {
     code: "pf-pflog",
     english:
       /^expected a kernel LOG line, found pf's log as tcpdump prints it \(pflog\): pf is not netfilter, not read(?: \((\d+) lines?\))?$/,
@@ -2502,8 +2507,8 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "RouterOS 只寫出規則的鏈，沒有寫出它的表，packetwalk 也讀不了它的規則集：請在 Linux 主機上用 iptables -j LOG 或 nft 的 log 規則記錄，再提供那份日誌（dmesg、journalctl -k）",
   ],
   [
-    "packetwalk reads ulogd's LOGEMU output (LOG-style lines) and its JSON output: end the stack with print1:PRINTPKT,emu1:LOGEMU or with json1:JSON (each after ip2str1:IP2STR) instead of OPRINT or GPRINT",
-    "packetwalk 讀得懂 ulogd 的 LOGEMU 輸出（LOG 格式的行）和它的 JSON 輸出：請把 stack 的結尾從 OPRINT 或 GPRINT 換成 print1:PRINTPKT,emu1:LOGEMU 或 json1:JSON（都放在 ip2str1:IP2STR 之後）",
+    "packetwalk reads ulogd's LOGEMU output (LOG-style lines) and its JSON output: end the stack with print1:PRINTPKT,emu1:LOGEMU or with json1:JSON (each after ip2str1:IP2STR) instead",
+    "packetwalk 讀得懂 ulogd 的 LOGEMU 輸出（LOG 格式的行）和它的 JSON 輸出：請改用 print1:PRINTPKT,emu1:LOGEMU 或 json1:JSON 作為 stack 的結尾（都放在 ip2str1:IP2STR 之後）",
   ],
   [
     "copy the lines from xtables-monitor itself, or from the page's source",

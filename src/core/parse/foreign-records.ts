@@ -6,8 +6,9 @@
  * src_ip=..`), tcpdump's output (`12:00:00.123456 IP 198.51.100.2.5353 > 203.0.113.5.53: ..`), pf's log
  * (pfSense's and OPNsense's filterlog: `filterlog[1234]: 5,,,1000000103,igb1,match,block,in,4,..`; pflog
  * as tcpdump prints it: `rule 3/0(match): block in on em0: ..`), MikroTik
- * RouterOS's firewall log (`firewall,info input: in:ether1 out:(unknown 0), ..`) and ulogd's OPRINT and
- * GPRINT output (`===>PACKET BOUNDARY`, then `key=value` a line; `key=value,key=value,..` a packet a line).
+ * RouterOS's firewall log (`firewall,info input: in:ether1 out:(unknown 0), ..`) and ulogd's OPRINT,
+ * GPRINT and XML output (`===>PACKET BOUNDARY`, then `key=value` a line; `key=value,key=value,..` a packet
+ * a line; `<log><when>..`).
  * A grouped warning per kind, so that a log of them is never skipped in silence.
  */
 import type { ParsedLine } from "./parsed-line.ts";
@@ -69,6 +70,16 @@ const MIKROTIK =
 const ULOGD_PRINT =
   /^(?:===>PACKET BOUNDARY$|raw=|(?:raw|oob|ip6?|tcp|udp|icmp|icmpv6|sctp|mac|arp|ahesp|gre|ct|orig|reply|flow|sum)\.[\w.]+=|timestamp=[^,]*,[a-z][\w]*\.[\w.]+=)/;
 
+/**
+ * ulogd's XML output (libnetfilter_log's XML, as ulogd 2.0.8's XML plugin writes it): a `<log>` element a
+ * packet, on its own line between the file's `<packet>` and `</packet>`.
+ */
+const ULOGD_XML = /^(?:<log><(?:when|prefix|hook|hw|indev|outdev|mark)>|<\/?packet>$)/;
+
+/** What packetwalk reads instead of ulogd's outputs it does not read. */
+const ULOGD_HINT =
+  "packetwalk reads ulogd's LOGEMU output (LOG-style lines) and its JSON output: end the stack with print1:PRINTPKT,emu1:LOGEMU or with json1:JSON (each after ip2str1:IP2STR) instead";
+
 /** What packetwalk reads instead of pf's log, in whichever form. */
 const PF_HINT =
   "packetwalk draws the hooks of Linux netfilter, which pf does not have: log on a Linux host with iptables -j LOG or an nft log rule and give that log (dmesg, journalctl -k)";
@@ -122,7 +133,14 @@ export function foreignRecord(line: string, bodyStart: number): ParsedLine | und
       "ulogd-print",
       bodyStart,
       "expected a kernel LOG line, found ulogd's OPRINT or GPRINT output (its key=value fields): not read",
-      "packetwalk reads ulogd's LOGEMU output (LOG-style lines) and its JSON output: end the stack with print1:PRINTPKT,emu1:LOGEMU or with json1:JSON (each after ip2str1:IP2STR) instead of OPRINT or GPRINT",
+      ULOGD_HINT,
+    );
+  if (c === 60 && ULOGD_XML.test(head))
+    return warning(
+      "ulogd-xml",
+      bodyStart,
+      "expected a kernel LOG line, found ulogd's XML output: not read",
+      ULOGD_HINT,
     );
   // Looked up as plain text: a line that failed every reader may be long.
   for (let k = 0; k < SOPHOS.length; k += 2) {

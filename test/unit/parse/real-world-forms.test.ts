@@ -765,4 +765,21 @@ describe("ulogd's OPRINT and GPRINT output, its key=value fields instead of a LO
     ]);
     expect(r.diagnostics[0]?.hint).toMatch(/print1:PRINTPKT,emu1:LOGEMU or with json1:JSON/);
   });
+
+  it("warns at the first packet of its XML output, which names the hook by number only", () => {
+    // ulogd 2.0.8's XML plugin (stack NFLOG, XML) for the ping: the file as it wrote it.
+    const text = [
+      '<?xml version="1.0" encoding="utf-8"?>',
+      "<packet>",
+      "<log><when><hour>8</hour><min>37</min><sec>14</sec><wday>2</wday><day>7</day><month>12</month><year>2026</year></when><prefix>inet/t/input </prefix><hook>1</hook><hw><proto>0800</proto><src>001122334455</src></hw><indev>2</indev><payload>45000054f9a140004001ec9ac6336402c633640308003f2c2fa800013970166b00000000757c050000000000101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f3031323334353637</payload></log>",
+      "</packet>",
+    ].join("\n");
+    const r = parseTraceText(text, { file: "ulogd-pkt.xml" });
+    expect(r.packets).toEqual([]);
+    // The XML declaration is any XML file's: an other line.
+    expect(r.skippedLines).toBe(1);
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
+      ["warning", 2, 1, "expected a kernel LOG line, found ulogd's XML output: not read (3 lines)"],
+    ]);
+  });
 });

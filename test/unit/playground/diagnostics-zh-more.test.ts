@@ -627,6 +627,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "07:53:20.123456 rule 3/0(match): block in on em0: 198.51.100.7.51234 > 203.0.113.9.22: Flags [S], seq 1000, win 64240, length 0\n",
   ],
   [
+    "ulogd's XML output",
+    "log",
+    '<?xml version="1.0" encoding="utf-8"?>\n<packet>\n<log><when><hour>8</hour><min>37</min><sec>14</sec></when><prefix>inet/t/input </prefix><hook>1</hook><indev>2</indev><payload>45000054</payload></log>\n</packet>\n',
+  ],
+  [
     "a MikroTik RouterOS firewall log line",
     "log",
     "01:01:58 firewall,info input: in:ether1 out:(none), src-mac 00:21:29:6d:82:07, proto UDP, 198.51.100.1:520->198.51.100.255:520, len 452\n",
