@@ -1218,6 +1218,44 @@ export const MORE_MESSAGES: readonly Known[] = [
       /^expected a kernel LOG line, found a Sophos packet filter record: not read(?: \((\d+) lines?\))?$/,
     zh: (m) => `這裡應該是核心的 LOG 行，卻是 Sophos 封包過濾器的紀錄：沒有讀取${lines(m[1])}`,
   },
+  {
+    code: "tcpdump-output",
+    english:
+      /^expected a kernel LOG line, found tcpdump's output \(packets as an interface saw them\): not read(?: \((\d+) lines?\))?$/,
+    zh: (m) => `這裡應該是核心的 LOG 行，卻是 tcpdump 的輸出（介面上看到的封包）：沒有讀取${lines(m[1])}`,
+  },
+  {
+    code: "pf-filterlog",
+    english:
+      /^expected a kernel LOG line, found a pf filterlog record \(pfSense, OPNsense\): pf is not netfilter, not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這裡應該是核心的 LOG 行，卻是 pf 的 filterlog 紀錄（pfSense、OPNsense）：pf 不是 netfilter，沒有讀取${lines(m[1])}`,
+  },
+  {
+    code: "ulogd-xml",
+    english: /^expected a kernel LOG line, found ulogd's XML output: not read(?: \((\d+) lines?\))?$/,
+    zh: (m) => `這裡應該是核心的 LOG 行，卻是 ulogd 的 XML 輸出：沒有讀取${lines(m[1])}`,
+  },
+  {
+    code: "pf-pflog",
+    english:
+      /^expected a kernel LOG line, found pf's log as tcpdump prints it \(pflog\): pf is not netfilter, not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這裡應該是核心的 LOG 行，卻是 tcpdump 印出的 pf 日誌（pflog）：pf 不是 netfilter，沒有讀取${lines(m[1])}`,
+  },
+  {
+    code: "mikrotik-firewall",
+    english:
+      /^expected a kernel LOG line, found a MikroTik RouterOS firewall log line: not read(?: \((\d+) lines?\))?$/,
+    zh: (m) => `這裡應該是核心的 LOG 行，卻是 MikroTik RouterOS 防火牆的日誌行：沒有讀取${lines(m[1])}`,
+  },
+  {
+    code: "ulogd-print",
+    english:
+      /^expected a kernel LOG line, found ulogd's OPRINT or GPRINT output \(its key=value fields\): not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這裡應該是核心的 LOG 行，卻是 ulogd 的 OPRINT 或 GPRINT 輸出（它的 key=value 欄位）：沒有讀取${lines(m[1])}`,
+  },
 
   // The iptables-save and ebtables-save readers.
   {
@@ -2456,6 +2494,22 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "請把文件印成一行一筆：jq -c '.hits.hits[]._source' response.json > docs.json（每筆都會從它的 message 讀取），或加上 ?pretty 重新搜尋",
   ],
   ["log the packets with a LOG or NFLOG rule", "請用 LOG 或 NFLOG 規則記錄封包"],
+  [
+    "tcpdump shows no hook, chain or rule a packet crossed: log the packets with iptables -j LOG or an nft log rule and give that log (dmesg, journalctl -k), or trace them with nft monitor trace",
+    "tcpdump 不會顯示封包經過的 hook、鏈或規則：請用 iptables -j LOG 或 nft 的 log 規則記錄封包，再提供那份日誌（dmesg、journalctl -k），或用 nft monitor trace 追蹤封包",
+  ],
+  [
+    "packetwalk draws the hooks of Linux netfilter, which pf does not have: log on a Linux host with iptables -j LOG or an nft log rule and give that log (dmesg, journalctl -k)",
+    "packetwalk 畫的是 Linux netfilter 的 hook，pf 沒有這些 hook：請在 Linux 主機上用 iptables -j LOG 或 nft 的 log 規則記錄，再提供那份日誌（dmesg、journalctl -k）",
+  ],
+  [
+    "RouterOS names a rule's chain but not its table, and packetwalk cannot read its ruleset: log on a Linux host with iptables -j LOG or an nft log rule and give that log (dmesg, journalctl -k)",
+    "RouterOS 只寫出規則的鏈，沒有寫出它的表，packetwalk 也讀不了它的規則集：請在 Linux 主機上用 iptables -j LOG 或 nft 的 log 規則記錄，再提供那份日誌（dmesg、journalctl -k）",
+  ],
+  [
+    "packetwalk reads ulogd's LOGEMU output (LOG-style lines) and its JSON output: end the stack with print1:PRINTPKT,emu1:LOGEMU or with json1:JSON (each after ip2str1:IP2STR) instead",
+    "packetwalk 讀得懂 ulogd 的 LOGEMU 輸出（LOG 格式的行）和它的 JSON 輸出：請改用 print1:PRINTPKT,emu1:LOGEMU 或 json1:JSON 作為 stack 的結尾（都放在 ip2str1:IP2STR 之後）",
+  ],
   [
     "copy the lines from xtables-monitor itself, or from the page's source",
     "請從 xtables-monitor 本身複製這些行，或從頁面的原始碼複製",

@@ -587,3 +587,199 @@ describe("the conntrack tool's output, which holds connections' addresses but no
     ]);
   });
 });
+
+describe("tcpdump's output, which shows packets on an interface but no hook, chain or rule", () => {
+  // Printed by tcpdump 4.99.3 (Debian 12) in a namespace on kernel 6.18, capturing on a veth for a ping, a ping -6,
+  // a TCP SYN and a UDP datagram: -n, -n -e, -n -v (its header line, then the addresses indented), -n -i any,
+  // -n -e -i any, -n -tt, -n -t, -n -tttt (its date reads as an envelope); then what it printed on stderr.
+  const LINES = [
+    "08:26:57.115093 IP 198.51.100.2.38648 > 198.51.100.3.22: Flags [S], seq 3310797936, win 64240, options [mss 1460,sackOK,TS val 773203259 ecr 0,nop,wscale 10], length 0",
+    "08:26:57.118583 IP 198.51.100.2.36726 > 198.51.100.3.53: domain [length 2 < 12] (invalid)",
+    "08:26:38.086806 ARP, Request who-has 198.51.100.3 tell 198.51.100.2, length 28",
+    "08:26:51.053465 IP6 2001:db8::2 > 2001:db8::3: ICMP6, echo request, id 14195, seq 1, length 64",
+    "08:27:03.135318 00:11:22:33:44:55 > 66:77:88:99:aa:bb, ethertype IPv4 (0x0800), length 74: 198.51.100.2.38660 > 198.51.100.3.22: Flags [S], seq 2784425014, win 64240, options [mss 1460,sackOK,TS val 3918925382 ecr 0,nop,wscale 10], length 0",
+    "08:27:15.191016 IP (tos 0x0, ttl 64, id 28350, offset 0, flags [DF], proto TCP (6), length 60)",
+    "    198.51.100.2.58018 > 198.51.100.3.22: Flags [S], cksum 0x549b (incorrect -> 0x073f), seq 19270626, win 64240, options [mss 1460,sackOK,TS val 1026606191 ecr 0,nop,wscale 10], length 0",
+    "08:26:41.250623 IP6 (flowlabel 0x2bd7c, hlim 64, next-header ICMPv6 (58) payload length: 64) 2001:db8::2 > 2001:db8::3: [icmp6 sum ok] ICMP6, echo request, id 13960, seq 1",
+    "08:27:21.218028 vlb   In  IP 198.51.100.2.41970 > 198.51.100.3.22: Flags [S], seq 715646609, win 64240, options [mss 1460,sackOK,TS val 1985755814 ecr 0,nop,wscale 10], length 0",
+    "08:26:44.496405 vlb   In  ifindex 2 00:11:22:33:44:55 ethertype IPv4 (0x0800), length 104: 198.51.100.2 > 198.51.100.3: ICMP echo request, id 13986, seq 1, length 64",
+    "1796632007.763337 IP 198.51.100.2 > 198.51.100.3: ICMP echo request, id 14066, seq 1, length 64",
+    "IP6 2001:db8::2 > 2001:db8::3: ICMP6, echo request, id 14113, seq 1, length 64",
+    "2026-12-07 08:26:46.137677 IP 198.51.100.2 > 198.51.100.3: ICMP echo request, id 14041, seq 1, length 64",
+    "tcpdump: verbose output suppressed, use -v[v]... for full protocol decode",
+    "listening on vlb, link-type EN10MB (Ethernet), snapshot length 262144 bytes",
+    "6 packets captured",
+    "10 packets received by filter",
+    "0 packets dropped by kernel",
+  ];
+
+  it("warns once, at the first line, with how many lines were tcpdump's, instead of skipping them", () => {
+    const r = parseTraceText(LINES.join("\n"), { file: "cap.txt" });
+    expect(r.skippedLines).toBe(0);
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
+      [
+        "warning",
+        1,
+        1,
+        `expected a kernel LOG line, found tcpdump's output (packets as an interface saw them): not read (${LINES.length} lines)`,
+      ],
+    ]);
+    expect(r.diagnostics[0]?.hint).toMatch(/iptables -j LOG or an nft log rule/);
+  });
+
+  it("counts -x's and -X's hex lines with the packet lines they follow", () => {
+    // tcpdump 4.99.3 -n -x, then -n -X (the bytes as text after the hex), each line after a tab.
+    const text = [
+      "08:36:13.583747 IP 198.51.100.2.56198 > 198.51.100.3.22: Flags [S], seq 4041795553, win 64240, options [mss 1460,sackOK,TS val 3139410144 ecr 0,nop,wscale 10], length 0",
+      "\t0x0000:  4500 003c 4c2e 4000 4006 9a21 c633 6402",
+      "\t0x0030:  bb1f 98e0 0000 0000 0103 030a",
+      "08:36:19.597108 IP 198.51.100.2.38636 > 198.51.100.3.22: Flags [S], seq 3280532671, win 64240, options [mss 1460,sackOK,TS val 3896375646 ecr 0,nop,wscale 10], length 0",
+      "\t0x0000:  4500 003c 404c 4000 4006 a603 c633 6402  E..<@L@.@....3d.",
+    ].join("\n");
+    const r = parseTraceText(text, { file: "cap.txt" });
+    expect(r.skippedLines).toBe(0);
+    expect(r.diagnostics.map((d) => [d.position.line, d.position.column, d.message.slice(-9)])).toEqual([
+      [1, 1, "(5 lines)"],
+    ]);
+  });
+
+  it("still reads the LOG lines among them, and leaves the kernel's own lines as other lines", () => {
+    const text = [
+      "[ 5001.100000] IPv6: ADDRCONF(NETDEV_CHANGE): vlb: link becomes ready",
+      "[ 5001.200000] device vlb entered promiscuous mode",
+      LINES[0],
+      `[ 5001.300000] ${UFW}`,
+    ].join("\n");
+    const r = parseTraceText(text, { file: "mixed.txt" });
+    expect(r.packets).toHaveLength(1);
+    expect(r.skippedLines).toBe(2);
+    expect(r.diagnostics.map((d) => [d.position.line, d.position.column, d.message.slice(-8)])).toEqual([
+      [3, 1, "(1 line)"],
+    ]);
+  });
+});
+
+describe("pf's filterlog records (pfSense, OPNsense), which are no netfilter's", () => {
+  // The raw filter log format Netgate documents (rule, sub rule, anchor, tracker, interface, reason, action,
+  // direction, IP version, ...), behind each header pfSense and OPNsense send it with: BSD syslog with and without
+  // the pid and the host, RFC 5424 (with OPNsense's structured data); addresses changed to TEST-NET.
+  it("warns once, at the first record's fields, instead of skipping them as other lines", () => {
+    const first =
+      "Dec  5 10:29:11 pfsense filterlog: 5,,,1000103483,vtnet1,match,block,in,4,0x0,,63,17522,0,DF,6,tcp,60,198.51.100.158,203.0.113.201,35682,5963,0,S,1960648610,,64240,,mss;sackOK;TS;nop;wscale";
+    const text = [
+      first,
+      "Dec  7 08:00:00 fw filterlog[1234]: 5,,,1000000103,igb1,match,block,in,4,0x0,,64,0,0,DF,6,tcp,60,198.51.100.7,203.0.113.9,51234,22,0,S,1,,64240,,mss",
+      "<134>1 2026-12-07T08:00:00.123456+00:00 pfSense.home.arpa filterlog 61251 - - 4,,,1000000103,igb1,match,block,in,6,0x00,0x00000,255,udp,17,40,2001:db8::1,2001:db8::2,5353,5353,40",
+      '<134>1 2026-12-07T08:00:00+00:00 OPNsense.localdomain filterlog 54321 - [meta sequenceId="42"] 82,,,fae559338f65e11c53669fc3642c93c2,vtnet0,match,pass,out,4,0x0,,64,22183,0,DF,17,udp,76,198.51.100.10,203.0.113.123,51413,123,56',
+      "<134>Dec  7 08:00:00 filterlog[1234]: 5,,,1000000103,igb1,match,block,in,4,0x0,,64,0,0,DF,6,tcp,60,198.51.100.7,203.0.113.9,51234,22,0,S,1,,64240,,mss",
+    ].join("\n");
+    const r = parseTraceText(text, { file: "filter.log" });
+    expect(r.skippedLines).toBe(0);
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
+      [
+        "warning",
+        1,
+        first.indexOf("filterlog") + 1,
+        "expected a kernel LOG line, found a pf filterlog record (pfSense, OPNsense): pf is not netfilter, not read (5 lines)",
+      ],
+    ]);
+  });
+});
+
+describe("pf's own log as tcpdump prints it (pflog), which is no netfilter's either", () => {
+  // Printed by tcpdump 4.99.3 (Debian 12) reading a pflog file (link type PFLOG) made of two pf headers, a block in
+  // on em0 by rule 3 and a pass out on em1 by rule 5, each before a TCP SYN: -n -e, -n -e -ttt (its delta after a
+  // space), -n -e -tttt (its date reads as an envelope), -n -e -tt and -n -e -t.
+  it("warns once, at the first line, instead of skipping them as other lines", () => {
+    const text = [
+      "07:53:20.123456 rule 3/0(match): block in on em0: 198.51.100.7.51234 > 203.0.113.9.22: Flags [S], seq 1000, win 64240, length 0",
+      "07:53:21.123456 rule 5/0(match): pass out on em1: 203.0.113.9.40000 > 198.51.100.7.443: Flags [S], seq 1000, win 64240, length 0",
+      " 00:00:00.000000 rule 3/0(match): block in on em0: 198.51.100.7.51234 > 203.0.113.9.22: Flags [S], seq 1000, win 64240, length 0",
+      "2026-12-07 07:53:20.123456 rule 3/0(match): block in on em0: 198.51.100.7.51234 > 203.0.113.9.22: Flags [S], seq 1000, win 64240, length 0",
+      "1796630000.123456 rule 3/0(match): block in on em0: 198.51.100.7.51234 > 203.0.113.9.22: Flags [S], seq 1000, win 64240, length 0",
+      "rule 5/0(match): pass out on em1: 203.0.113.9.40000 > 198.51.100.7.443: Flags [S], seq 1000, win 64240, length 0",
+    ].join("\n");
+    const r = parseTraceText(text, { file: "pflog.txt" });
+    expect(r.skippedLines).toBe(0);
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
+      [
+        "warning",
+        1,
+        1,
+        "expected a kernel LOG line, found pf's log as tcpdump prints it (pflog): pf is not netfilter, not read (6 lines)",
+      ],
+    ]);
+  });
+});
+
+describe("MikroTik RouterOS's firewall log, which names a chain but not its table", () => {
+  // As RouterOS's log manual shows `/log print` (time, or date and time, then the topics) and as it sends the
+  // line to a syslog server (BSD header, the rule's log prefix before the chain); addresses changed to TEST-NET.
+  it("warns once, at the first line's topics, instead of skipping them as other lines", () => {
+    const first =
+      "Dec  7 08:00:00 192.0.2.1 firewall,info input: in:ether1 out:(unknown 0), src-mac 00:11:22:33:44:55, proto TCP (SYN), 198.51.100.7:51234->203.0.113.9:22, len 60";
+    const text = [
+      first,
+      "01:01:58 firewall,info input: in:ether1 out:(none), src-mac 00:21:29:6d:82:07, proto UDP, 198.51.100.1:520->198.51.100.255:520, len 452",
+      "sep/15 12:34:29 firewall,info input: in:ether1 out:(none), src-mac 00:21:29:6d:82:07, proto UDP, 198.51.100.1:520->198.51.100.255:520, len 452",
+      "<134>Aug 15 10:25:13 MikroTik-CCR firewall,info DROP-WAN forward: in:ether1 out:bridge, connection-state:new src-mac 00:11:22:33:44:55, proto UDP, 198.51.100.7:5353->203.0.113.9:53, len 60",
+    ].join("\n");
+    const r = parseTraceText(text, { file: "routeros.log" });
+    expect(r.skippedLines).toBe(0);
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
+      [
+        "warning",
+        1,
+        first.indexOf("firewall,") + 1,
+        "expected a kernel LOG line, found a MikroTik RouterOS firewall log line: not read (4 lines)",
+      ],
+    ]);
+  });
+});
+
+describe("ulogd's OPRINT and GPRINT output, its key=value fields instead of a LOG line", () => {
+  // Written by ulogd 2.0.8 (Debian 12) in a namespace on kernel 6.18 for a ping through an nft rule
+  // `log prefix "inet/t/input " group 5` (and group 6): stack NFLOG, BASE, IFINDEX, IP2STR, HWHDR, then OPRINT
+  // (a block of key=value lines per packet) and GPRINT with its timestamp option (one line per packet).
+  const OPRINT =
+    "===>PACKET BOUNDARY\nraw.mac=default\nraw.pkt=default\nraw.pktlen=84\nraw.pktcount=1\noob.prefix=inet/t/input \noob.time.sec=1796632179\noob.time.usec=446817\noob.mark=0\noob.ifindex_in=2\noob.hook=1\nraw.mac_len=14\noob.family=2\noob.protocol=2048\nraw.label=0\nraw.type=1\nraw.mac.saddr=default\nraw.mac.addrlen=6\nraw=default\nip.saddr=2.100.51.198\nip.daddr=3.100.51.198\nip.protocol=1\nip.tos=0\nip.ttl=64\nip.totlen=84\nip.ihl=5\nip.csum=1027\nip.id=57913\nip.fragoff=16384\nicmp.type=8\nicmp.code=0\nicmp.echoid=21087\nicmp.echoseq=1\nicmp.csum=8726\noob.protocol=2048\noob.in=vlb\noob.out=\nip.saddr.str=198.51.100.2\nip.daddr.str=198.51.100.3\nraw.type=1\noob.protocol=2048\nmac.saddr.str=00:11:22:33:44:55\nmac.daddr.str=66:77:88:99:aa:bb\nmac.str=66:77:88:99:aa:bb:00:11:22:33:44:55:08:00";
+  const GPRINT =
+    "timestamp=2026/12/07-08:29:40,raw.pktlen=84,raw.pktcount=1,oob.prefix=inet/t/input ,oob.time.sec=1796632179,oob.time.usec=446817,oob.mark=0,oob.ifindex_in=2,oob.hook=1,raw.mac_len=14,oob.family=2,oob.protocol=2048,raw.label=0,raw.type=1,raw.mac.addrlen=6,ip.saddr=198.51.100.2,ip.daddr=198.51.100.3,ip.protocol=1,ip.tos=0,ip.ttl=64,ip.totlen=84,ip.ihl=5,ip.csum=1027,ip.id=57913,ip.fragoff=16384,icmp.type=8,icmp.code=0,icmp.echoid=21087,icmp.echoseq=1,icmp.csum=8726,oob.protocol=2048,oob.in=vlb,oob.out=,ip.saddr.str=198.51.100.2,ip.daddr.str=198.51.100.3,raw.type=1,oob.protocol=2048,mac.saddr.str=00:11:22:33:44:55,mac.daddr.str=66:77:88:99:aa:bb,mac.str=66:77:88:99:aa:bb:00:11:22:33:44:55:08:00";
+
+  it("warns once, at the first line, counting every line of the blocks and records", () => {
+    const text = `${OPRINT}\n${GPRINT}\n${GPRINT.replace("timestamp=2026/12/07-08:29:40,", "")}`;
+    const r = parseTraceText(text, { file: "ulogd.pktlog" });
+    expect(r.skippedLines).toBe(0);
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
+      [
+        "warning",
+        1,
+        1,
+        `expected a kernel LOG line, found ulogd's OPRINT or GPRINT output (its key=value fields): not read (${text.split("\n").length} lines)`,
+      ],
+    ]);
+    expect(r.diagnostics[0]?.hint).toMatch(/print1:PRINTPKT,emu1:LOGEMU or with json1:JSON/);
+  });
+
+  it("warns at the first packet of its XML output, which names the hook by number only", () => {
+    // ulogd 2.0.8's XML plugin (stack NFLOG, XML) for the ping: the file as it wrote it.
+    const text = [
+      '<?xml version="1.0" encoding="utf-8"?>',
+      "<packet>",
+      "<log><when><hour>8</hour><min>37</min><sec>14</sec><wday>2</wday><day>7</day><month>12</month><year>2026</year></when><prefix>inet/t/input </prefix><hook>1</hook><hw><proto>0800</proto><src>001122334455</src></hw><indev>2</indev><payload>45000054f9a140004001ec9ac6336402c633640308003f2c2fa800013970166b00000000757c050000000000101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f3031323334353637</payload></log>",
+      "</packet>",
+    ].join("\n");
+    const r = parseTraceText(text, { file: "ulogd-pkt.xml" });
+    expect(r.packets).toEqual([]);
+    // The XML declaration is any XML file's: an other line.
+    expect(r.skippedLines).toBe(1);
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
+      ["warning", 2, 1, "expected a kernel LOG line, found ulogd's XML output: not read (3 lines)"],
+    ]);
+  });
+});

@@ -612,6 +612,36 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     '2019:04:08-11:21:55 galaxy ulogd[5009]: id="2002" severity="info" sys="SecureNet" sub="packetfilter" name="Packet accepted" action="accept" fwrule="3000000014" initf="eth0" outitf="eth3" srcip="198.51.100.1" dstip="203.0.113.1" proto="6" length="52"\n',
   ],
   [
+    "tcpdump's output (tcpdump 4.99.3 -n)",
+    "log",
+    "08:26:57.115093 IP 198.51.100.2.38648 > 198.51.100.3.22: Flags [S], seq 3310797936, win 64240, options [mss 1460,sackOK,TS val 773203259 ecr 0,nop,wscale 10], length 0\n",
+  ],
+  [
+    "pfSense's filterlog record",
+    "log",
+    "Dec  7 08:00:00 fw filterlog[1234]: 5,,,1000000103,igb1,match,block,in,4,0x0,,64,0,0,DF,6,tcp,60,198.51.100.7,203.0.113.9,51234,22,0,S,1,,64240,,mss\n",
+  ],
+  [
+    "pf's log as tcpdump -e prints it (pflog)",
+    "log",
+    "07:53:20.123456 rule 3/0(match): block in on em0: 198.51.100.7.51234 > 203.0.113.9.22: Flags [S], seq 1000, win 64240, length 0\n",
+  ],
+  [
+    "ulogd's XML output",
+    "log",
+    '<?xml version="1.0" encoding="utf-8"?>\n<packet>\n<log><when><hour>8</hour><min>37</min><sec>14</sec></when><prefix>inet/t/input </prefix><hook>1</hook><indev>2</indev><payload>45000054</payload></log>\n</packet>\n',
+  ],
+  [
+    "a MikroTik RouterOS firewall log line",
+    "log",
+    "01:01:58 firewall,info input: in:ether1 out:(none), src-mac 00:21:29:6d:82:07, proto UDP, 198.51.100.1:520->198.51.100.255:520, len 452\n",
+  ],
+  [
+    "ulogd's GPRINT output",
+    "log",
+    "raw.pktlen=84,raw.pktcount=1,oob.prefix=inet/t/input ,oob.time.sec=1796632167,oob.hook=1,oob.family=2,ip.saddr.str=198.51.100.2,ip.daddr.str=198.51.100.3\n",
+  ],
+  [
     // iptables-restore 1.8.9: multiple -f flags not allowed.
     "-f given twice",
     "rules",
