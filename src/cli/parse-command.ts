@@ -244,6 +244,8 @@ export async function run(argv: string[]): Promise<number> {
   const parser = new TraceParser(onPacket, known);
   /** Inputs that stopped part way (a cut .gz): what was read of them is kept, and the exit code says so. */
   const cut: Diagnostic[] = [];
+  /** Files of several that could not be read at all: reported with the others' problems, exit code 2. */
+  const unreadable: Diagnostic[] = [];
   for (const file of args.files) {
     parser.setFile(file);
     let read = 0;
@@ -271,6 +273,11 @@ export async function run(argv: string[]): Promise<number> {
           position: { file, line: read + 1, column: 1 },
         };
         if (!read) {
+          // One unreadable file of several (`kern.log*` with an .xz among them): the others are still read.
+          if (args.files.length > 1) {
+            unreadable.push(problem);
+            continue;
+          }
           process.stderr.write(`${formatDiagnostic(problem)}\n`);
           return 2;
         }
@@ -287,9 +294,17 @@ export async function run(argv: string[]): Promise<number> {
             : err.code === "EACCES"
               ? "permission denied (a system log may need sudo, or journalctl -k as a member of adm)"
               : (err.code ?? err.message);
-      process.stderr.write(
-        `packetwalk parse: cannot read ${file}: ${why}\nhint: give the kernel log file (dmesg > kernel.log), or - to read standard input\n`,
-      );
+      const hint = "give the kernel log file (dmesg > kernel.log), or - to read standard input";
+      if (args.files.length > 1 && read === 0) {
+        unreadable.push({
+          severity: "error",
+          message: `cannot read ${file}: ${why}`,
+          hint,
+          position: { file, line: 1, column: 1 },
+        });
+        continue;
+      }
+      process.stderr.write(`packetwalk parse: cannot read ${file}: ${why}\nhint: ${hint}\n`);
       return 2;
     }
   }
@@ -305,9 +320,10 @@ export async function run(argv: string[]): Promise<number> {
     packets,
     parser.events,
     parser.skippedLines,
-    [...parser.diagnostics, ...cut],
+    [...unreadable, ...parser.diagnostics, ...cut],
     unplaced,
   );
+  if (unreadable.length) return 2;
   return cut.length ? Math.max(code, 1) : code;
 }
 

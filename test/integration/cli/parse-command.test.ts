@@ -387,6 +387,27 @@ describe("logs as other machines save them", () => {
     }
   });
 
+  it("one unreadable file of several (an .xz rotated log, a missing file): the others' packets, its error, exit 2", () => {
+    const good = join(dir, "kern.log");
+    writeFileSync(good, fixture);
+    const xz = join(dir, "kern.log.2.xz");
+    writeFileSync(xz, Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0, 4, 0xe6, 0xd6]));
+    const missing = join(dir, "kern.log.3");
+    const alone = parse([good]);
+    const r = parse([good, xz, missing]);
+    expect(r.status).toBe(2);
+    // The readable file's packets, as it gives them alone.
+    expect(r.stdout).toBe(alone.stdout);
+    expect(r.stdout).toMatch(/^#1 /);
+    expect(named(r.stderr, xz)).toContain(
+      "FILE:1:1: error: expected kernel log text, found xz-compressed data",
+    );
+    expect(r.stderr).toContain(`${missing}:1:1: error: cannot read ${missing}: no such file`);
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+|Error:/);
+    // Alone, the unreadable file is still the one error it was.
+    expect(parse([xz]).status).toBe(2);
+  });
+
   it("a .gz cut short: the packets of the lines before, an error at the first line lost, exit 1", () => {
     const full = fixture.repeat(30);
     const gz = gzipSync(full, { level: 1 });
