@@ -56,20 +56,6 @@ export interface DecodeOptions {
   gzip?: boolean;
 }
 
-/** Async iteration of a web stream's reader (Node's streams iterate; a browser's may not). */
-async function* readAll<T>(stream: ReadableStream<T>): AsyncGenerator<T> {
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    reader.releaseLock();
-  }
-}
-
 /**
  * The chunks of `chunks` as text or bytes that `lineBatches` reads, after
  * looking at the first {@link SNIFF_BYTES} bytes (see {@link sniffInput}).
@@ -148,6 +134,9 @@ async function* utf16(
 const KEPT_CHUNKS = 8;
 const KEPT_BYTES = 4 << 20;
 
+/** Text taken from the decompressor and not yet handed on, past which it is fed no more. */
+const OUT_AHEAD = 1 << 20;
+
 /**
  * gzip chunks decompressed as they stream, member after member (`cat a.gz b.gz`, which gzip and
  * zcat read whole); a damaged or cut stream is an {@link InputError}.
@@ -168,8 +157,34 @@ async function* gunzip(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerat
     let memberBytes = 0;
     const next = carried;
     carried = [];
-    const compressed = new ReadableStream<Uint8Array>({
-      async pull(controller) {
+    // Read by hand as fast as it gives: an errored stream drops what its queues hold, so a cut
+    // stream's last text would be lost, more of it the slower the output (a pipe to a pager).
+    // The writes wait instead while more than OUT_AHEAD bytes of text are taken and not yet handed on.
+    const pair = new DecompressionStream("gzip") as unknown as ReadableWritablePair<Uint8Array, Uint8Array>;
+    const writer = pair.writable.getWriter();
+    const reader = pair.readable.getReader();
+    const taken: Uint8Array[] = [];
+    let takenBytes = 0;
+    let end: { error?: unknown } | undefined;
+    let stopped = false;
+    /** Wakes this generator (text taken, or the end) and the feeding (room again). */
+    let wake: (() => void) | undefined;
+    let room: (() => void) | undefined;
+    void (async () => {
+      try {
+        for (let r = await reader.read(); !r.done; r = await reader.read()) {
+          taken.push(r.value);
+          takenBytes += r.value.length;
+          wake?.();
+        }
+        end = {};
+      } catch (error) {
+        end = { error };
+      }
+      wake?.();
+    })();
+    void (async () => {
+      for (;;) {
         let bytes = next.shift();
         if (!bytes) {
           let r: IteratorResult<Uint8Array | string>;
@@ -179,10 +194,7 @@ async function* gunzip(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerat
             failed = { error };
             throw error;
           }
-          if (r.done) {
-            controller.close();
-            return;
-          }
+          if (r.done) break;
           bytes = typeof r.value === "string" ? new TextEncoder().encode(r.value) : new Uint8Array(r.value);
           read += bytes.length;
         }
@@ -200,21 +212,28 @@ async function* gunzip(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerat
           fed.splice(0, first);
           first = 0;
         }
-        controller.enqueue(bytes);
-      },
-    });
-    try {
-      for await (const out of readAll(
-        compressed.pipeThrough(
-          // lib.dom types the pair for BufferSource in and Uint8Array<ArrayBuffer> out: the same bytes.
-          new DecompressionStream("gzip") as unknown as ReadableWritablePair<Uint8Array, Uint8Array>,
-        ),
-      )) {
-        given += out.length;
-        memberBytes += out.length;
-        yield out;
+        while (takenBytes > OUT_AHEAD && !stopped) await new Promise<void>((resolve) => (room = resolve));
+        if (stopped) return;
+        await writer.write(bytes);
       }
-      return;
+      await writer.close();
+    })().catch((error) => writer.abort(error).catch(() => {}));
+    try {
+      for (;;) {
+        const out = taken.shift();
+        if (out) {
+          takenBytes -= out.length;
+          room?.();
+          given += out.length;
+          memberBytes += out.length;
+          yield out;
+          continue;
+        }
+        if (end?.error !== undefined) throw end.error;
+        if (end) return;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
     } catch (error) {
       if (failed) throw failed.error;
       if (error instanceof InputError) throw error;
@@ -222,6 +241,11 @@ async function* gunzip(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerat
       const rest = nextMember(fed.slice(first), memberBytes);
       if (!rest) throw damagedGzip(` (after ${given} bytes of text)`, read);
       carried = rest;
+    } finally {
+      // A consumer that stopped early stops the feeding too.
+      stopped = true;
+      room?.();
+      reader.cancel().catch(() => {});
     }
   }
 }

@@ -173,6 +173,33 @@ describe("decodeInput", () => {
     expect(got).toEqual(all.slice(0, got.length));
   });
 
+  it("a gzip stream cut short: every byte of text before the cut, however slowly the text is taken", async () => {
+    const text = new TextEncoder().encode(LOG.repeat(80));
+    const gz = gzipSync(text, { level: 6 });
+    const cut = gz.subarray(0, Math.floor(gz.length * 0.7));
+    // What zlib itself gets out of the cut stream when told not to expect its end.
+    const whole = gunzipSync(cut, { finishFlush: 2 /* Z_SYNC_FLUSH */ }).length;
+    const given = async (pause: number) => {
+      let bytes = 0;
+      let error: unknown;
+      try {
+        for await (const chunk of decodeInput(reused(cut, 65536))) {
+          bytes += chunk.length;
+          // A consumer held up by its output (a pipe to a pager): the decompressor runs ahead meanwhile.
+          if (pause) await new Promise((resolve) => setTimeout(resolve, pause));
+        }
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(InputError);
+      return bytes;
+    };
+    expect(whole).toBeGreaterThan(text.length / 2);
+    expect(await given(0)).toBe(whole);
+    // Before, the text still queued when the cut was found was dropped with the stream.
+    expect(await given(20)).toBe(whole);
+  });
+
   for (const size of [1, 300, 65536])
     it(`reads every member of a gzip file of several (cat a.gz b.gz, as zcat does), an empty one too (chunks of ${size} bytes)`, async () => {
       const big = new TextEncoder().encode(LOG.repeat(400));
