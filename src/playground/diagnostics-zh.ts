@@ -1356,6 +1356,22 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `同一條規則裡 ${m[1]} 出現了兩次（iptables：「${m[2]}」）`,
   },
   {
+    code: "xt-bang-after-option",
+    english:
+      /^'(.+)' is refused by iptables-restore 1\.8\.9: a '!' after an option is its value, not a negation \(the old form was dropped\)$/s,
+    zh: (m) => `iptables-restore 1.8.9 會拒絕 '${m[1]}'：選項後面的 '!' 是它的值，不是否定（舊寫法已經移除）`,
+  },
+  {
+    code: "xt-bang-alone",
+    english: /^'!' negates no option: iptables-restore refuses it \((.+)\)$/,
+    zh: (m) => `'!' 沒有否定任何選項：iptables-restore 會拒絕（「${m[1]}」）`,
+  },
+  {
+    code: "xt-bang-before-value",
+    english: /^unexpected word '(.*)' after '!' \(iptables: (Bad argument `.*')\)$/s,
+    zh: (m) => `'!' 後面不該是 '${m[1]}' 這個字（iptables：「${m[2]}」）`,
+  },
+  {
     code: "xt-interface-too-long",
     english:
       /^'(.*)' is longer than an interface name can be \((15) characters; iptables: (must be shorter than IFNAMSIZ)\)$/s,
@@ -2287,6 +2303,11 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   ],
   ["declare each chain once", "每個 chain 只宣告一次"],
   ["write one rule for each", "請每個各寫一條規則"],
+  [
+    "put '!' right before the option it negates: ! -s 10.0.0.0/8, -p tcp ! --dport 22",
+    "請把 '!' 寫在它否定的選項正前方：! -s 10.0.0.0/8、-p tcp ! --dport 22",
+  ],
+  ["remove the '!': a target's option is not negated", "請拿掉 '!'：target 的選項不能否定"],
   ["write -f once: it matches every fragment but the first", "-f 只寫一次：它比對第一個以外的每個片段"],
   [
     "give iptables-save output to name each table; for one table, iptables -t TABLE -S",
@@ -2533,6 +2554,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english: /^write (! .+): '!' goes before the option it negates$/s,
+    zh: (m) => `請寫成 ${m[1]}：'!' 要寫在它否定的選項前面`,
+  },
   {
     english: /^write (--[\w-]+) (.*): iptables' own options take their value as the next word$/s,
     zh: (m) => `請寫成 ${m[1]} ${m[2]}：iptables 自己的選項要把值寫成下一個字`,

@@ -550,6 +550,54 @@ function targetLast(words: Token[], chains?: ReadonlySet<string>): Token[] {
   return [...words.slice(0, at), ...after, ...words.slice(at, at + 2), ...own];
 }
 
+/** Options of iptables' own and of its modelled matches that take no value (a `!` after one negates the next). */
+const XT_FLAGS = new Set([
+  "-f",
+  "--fragment",
+  "--fragments",
+  "--syn",
+  "--physdev-is-bridged",
+  "--physdev-is-in",
+  "--physdev-is-out",
+]);
+
+/** Where a `!` goes, as iptables-restore reads it (before the option, never before its value). */
+const BANG_HINT = "put '!' right before the option it negates: ! -s 10.0.0.0/8, -p tcp ! --dport 22";
+
+/**
+ * The first `!` before a value, as iptables-restore 1.8.9 refuses it: the old form `--dport ! 22` is
+ * gone (the `!` is read as --dport's value), and after a value `-s 1.2.3.4 ! 5.6.7.8` leaves a stray word.
+ */
+function bangBeforeValue(words: readonly Token[]): RuleArgError | undefined {
+  const k = words.findIndex(
+    (w, k) =>
+      isWord(w, "!") &&
+      (words[k + 1] ? !isOptionWord(words[k + 1] as Token) : !isOptionWord(words[k - 1] ?? w)),
+  );
+  if (k < 0) return undefined;
+  const [before, bang, value] = [words[k - 1], words[k] as Token, words[k + 1]];
+  if (!value)
+    return {
+      column: bang.column,
+      message: "'!' negates no option: iptables-restore refuses it (nothing appropriate following !)",
+      hint: BANG_HINT,
+    };
+  if (!before || !isOptionWord(before))
+    return {
+      column: value.column,
+      message: `unexpected word '${value.value}' after '!' (iptables: Bad argument \`${value.value}')`,
+      hint: BANG_HINT,
+    };
+  const jumped = words.slice(0, k).some((w) => isWord(w, "-j", "--jump"));
+  return {
+    column: bang.column,
+    message: `'${before.value} ! ${value.value}' is refused by iptables-restore 1.8.9: a '!' after an option is its value, not a negation (the old form was dropped)`,
+    hint: jumped
+      ? "remove the '!': a target's option is not negated"
+      : `write ! ${before.value} ${value.value}: '!' goes before the option it negates`,
+  };
+}
+
 /**
  * Parses the words after `-A CHAIN` of an iptables (`family` `ip`, the default) or ip6tables (`ip6`)
  * table. Returns the first hard error (a value that must be an address or port and is not one, an
@@ -571,6 +619,8 @@ export function parseRuleArgs(
         hint: `write ${whole.token.value.replace("=", " ")}: iptables' own options take their value as the next word`,
       },
     };
+  const bad = bangBeforeValue(words);
+  if (bad) return { ok: false, error: bad };
   const tokens = targetLast(
     wholeLongOptions(splitOptionValues(words), (name) => TARGET_OPTIONS[name]),
     chains,
@@ -650,6 +700,19 @@ export function parseRuleArgs(
     const tok = tokens[i] as Token;
     const opt = tok.value;
     if (isWord(tok, "!")) {
+      const [prev, next] = [tokens[i - 1], tokens[i + 1]];
+      // iptables-restore 1.8.9 refuses a `!` that negates no option (its words in each message).
+      const said = !next
+        ? "nothing appropriate following !"
+        : isWord(next, "!")
+          ? "multiple consecutive ! not allowed"
+          : // After an option's name the `!` may be its value (`--string ! -j`): refused after a flag only.
+            isWord(next, "-j", "--jump", "-g", "--goto") &&
+              (!prev || !isOptionWord(prev) || XT_FLAGS.has(prev.value))
+            ? "cannot have ! before -j"
+            : undefined;
+      if (said)
+        return fail(tok.column, `'!' negates no option: iptables-restore refuses it (${said})`, BANG_HINT);
       neg = true;
       i++;
       continue;
@@ -668,15 +731,7 @@ export function parseRuleArgs(
       const next = tokens[i + 1];
       return next && (!isOptionWord(next) || (opt === "--comment" && !isWord(next, "!"))) ? next : undefined;
     };
-    const inlineNeg = (): boolean => {
-      // iptables also accepts `--dport ! 80` (old syntax).
-      if (isWord(tokens[i + 1], "!")) {
-        tokens.splice(i + 1, 1);
-        return true;
-      }
-      return false;
-    };
-    const n = neg || inlineNeg();
+    const n = neg;
     neg = false;
     const twice = record(tok);
     if (twice) return fail(tok.column, twice.message, twice.hint);
@@ -718,7 +773,8 @@ export function parseRuleArgs(
       case "--in-interface":
       case "-o":
       case "--out-interface": {
-        const v = need();
+        // iptables-restore takes `-i !` as the name '!' (getopt gives the option the next word).
+        const v = isWord(tokens[i + 1], "!") ? tokens[i + 1] : need();
         if (!v)
           return fail(tok.column, `${opt} needs an interface name`, "write e.g. -i docker0 or -i veth+");
         const twice = once(opt === "-i" || opt === "--in-interface" ? "-i" : "-o", tok);
