@@ -1372,6 +1372,13 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `'!' 後面不該是 '${m[1]}' 這個字（iptables：「${m[2]}」）`,
   },
   {
+    code: "xt-negated-protocol-match",
+    english:
+      /^(\S+) in a rule of '! -p (\S+)': the kernel refuses its match when the protocol is negated \(iptables-restore: "RULE_APPEND failed \(Invalid argument\)"\)$/,
+    zh: (m) =>
+      `'! -p ${m[2]}' 的規則裡有 ${m[1]}：協定被否定時，核心會拒絕它的比對（iptables-restore：「RULE_APPEND failed (Invalid argument)」）`,
+  },
+  {
     code: "xt-interface-too-long",
     english:
       /^'(.*)' is longer than an interface name can be \((15) characters; iptables: (must be shorter than IFNAMSIZ)\)$/s,
@@ -2308,6 +2315,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "請把 '!' 寫在它否定的選項正前方：! -s 10.0.0.0/8、-p tcp ! --dport 22",
   ],
   ["remove the '!': a target's option is not negated", "請拿掉 '!'：target 的選項不能否定"],
+  [
+    "write the protocol without '!', or its options in a rule of their own",
+    "協定前面不要寫 '!'，或把它的選項寫在另一條規則裡",
+  ],
   ["write -f once: it matches every fragment but the first", "-f 只寫一次：它比對第一個以外的每個片段"],
   [
     "give iptables-save output to name each table; for one table, iptables -t TABLE -S",

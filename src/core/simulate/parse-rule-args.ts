@@ -657,8 +657,12 @@ export function parseRuleArgs(
     needs.push({
       tok,
       protos,
+      // `! -p tcp --dport 1` loads tcp's match too (iptables-nft: meta l4proto != tcp th dport 1); multiport's needs it not negated.
       before: conditions.some(
-        (c) => c.kind === "proto" && !c.neg && protos.includes(PROTO_ALIASES[c.proto] ?? c.proto),
+        (c) =>
+          c.kind === "proto" &&
+          (!c.neg || protos !== PORT_PROTOS) &&
+          protos.includes(PROTO_ALIASES[c.proto] ?? c.proto),
       ),
       explicit: matches.some((m) => protos.includes(m.module) || m.module === "multiport"),
     });
@@ -1414,6 +1418,17 @@ export function parseRuleArgs(
         : `add -p ${orphan.protos[0]} to the rule`,
     );
   }
+  // Under a negated -p only tcp's and udp's options become nft's own; the kernel refuses another's xt match.
+  const negated = conditions.find((c) => c.kind === "proto" && c.neg);
+  const xtNeg =
+    negated?.kind === "proto" && !["tcp", "udp"].includes(PROTO_ALIASES[negated.proto] ?? negated.proto);
+  const kept = xtNeg ? needs.find((w) => w.before) : undefined;
+  if (kept)
+    return fail(
+      kept.tok.column,
+      `${kept.tok.value} in a rule of '! -p ${(negated as { proto: string }).proto}': the kernel refuses its match when the protocol is negated (iptables-restore: "RULE_APPEND failed (Invalid argument)")`,
+      "write the protocol without '!', or its options in a rule of their own",
+    );
   if (clash) return fail(clash.column, clash.message, clash.hint);
   // The target's options are checked last, as iptables-restore checks them after the matches'.
   const targetClash = jumpAt < 0 ? undefined : optionsExcluded(tokens[jumpAt + 1], tokens.slice(jumpAt + 2));

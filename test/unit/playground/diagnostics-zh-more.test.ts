@@ -623,6 +623,12 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport ! 22 -j FOO3\n-A INPUT -j LOG --log-level ! 4\n-A INPUT ! -j FOO3\n-A INPUT -s 1.2.3.4 ! 5.6.7.8 -j FOO3\nCOMMIT\n",
   ],
+  [
+    // iptables-restore 1.8.9: line 2: RULE_APPEND failed (Invalid argument): rule in chain INPUT.
+    "an sctp port after '! -p sctp'",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT ! -p sctp --dport 3 -j FOO3\nCOMMIT\n",
+  ],
   ["an address cut short", "log", TRUNCATED],
   ["an address left empty", "log", "[  1.000001] iptable/filter-INPUTIN=eth0 OUT= SRC=203.0.113.1 DST="],
   ["a line cut after its devices", "log", "[  1.000001] iptable/filter-INPUT IN=eth0 OUT=eth3 "],
