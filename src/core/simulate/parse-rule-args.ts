@@ -1720,6 +1720,17 @@ const TARGET_OPTIONS: Record<string, Record<string, boolean>> = {
   },
   DSCP: { "--set-dscp": true, "--set-dscp-class": true },
   TOS: { "--set-tos": true, "--and-tos": true, "--or-tos": true, "--xor-tos": true },
+  // Not modelled (NFLOG) or in part: listed so that each option given twice is refused as the tool does.
+  NFLOG: {
+    "--nflog-group": true,
+    "--nflog-range": true,
+    "--nflog-size": true,
+    "--nflog-threshold": true,
+    "--nflog-prefix": true,
+  },
+  TCPMSS: { "--set-mss": true, "--clamp-mss-to-pmtu": false },
+  TTL: { "--ttl-set": true, "--ttl-dec": true, "--ttl-inc": true },
+  HL: { "--hl-set": true, "--hl-dec": true, "--hl-inc": true },
 };
 
 /** A target's options iptables reports by another name (`-j DNAT --to` is its `--to-destination`). */
