@@ -1379,6 +1379,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       `'! -p ${m[2]}' 的規則裡有 ${m[1]}：協定被否定時，核心會拒絕它的比對（iptables-restore：「RULE_APPEND failed (Invalid argument)」）`,
   },
   {
+    code: "ebt-ambiguous-option",
+    english:
+      /^'(--[\w-]+)' is ambiguous to ebtables: it starts (.+); ebtables-restore refuses the rule(?: \(Unknown argument: '(.*)'\))?$/s,
+    zh: (m) =>
+      `對 ebtables 來說 '${m[1]}' 有歧義：它是 ${(m[2] as string).replace(/, /g, "、")} 的開頭；ebtables-restore 會拒絕這條規則${m[3] ? `（「Unknown argument: '${m[3]}'」）` : ""}`,
+  },
+  {
     code: "xt-interface-too-long",
     english:
       /^'(.*)' is longer than an interface name can be \((15) characters; iptables: (must be shorter than IFNAMSIZ)\)$/s,
@@ -1665,7 +1672,7 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "xt-second-command",
     english:
-      /^a second command '(-[A-Z]|--[a-z-]+)' in one line: (iptables|ebtables)-restore refuses it \("(Cannot use -[A-Z] with -[A-Z]|Multiple commands are not allowed)"\)$/,
+      /^a second command '(-[A-Z]|--[a-z-]+)' in one line: (iptables|ebtables)-restore refuses it \("(Cannot use -[A-Z] with -[A-Z]|Multiple commands are not allowed|Command -Z only allowed together with command -L)"\)$/,
     zh: (m) => `同一行裡有第二個命令 '${m[1]}'：${m[2]}-restore 會拒絕（「${m[3]}」）`,
   },
   {
@@ -2315,6 +2322,7 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "請把 '!' 寫在它否定的選項正前方：! -s 10.0.0.0/8、-p tcp ! --dport 22",
   ],
   ["remove the '!': a target's option is not negated", "請拿掉 '!'：target 的選項不能否定"],
+  ["write the option whole (ebtables -h lists them)", "請寫出完整的選項名稱（ebtables -h 會列出）"],
   [
     "write the protocol without '!', or its options in a rule of their own",
     "協定前面不要寫 '!'，或把它的選項寫在另一條規則裡",
