@@ -1357,19 +1357,13 @@ export const MORE_MESSAGES: readonly Known[] = [
   },
   {
     code: "xt-bang-after-option",
-    english:
-      /^'(.+)' is refused by iptables-restore 1\.8\.9: a '!' after an option is its value, not a negation \(the old form was dropped\)$/s,
-    zh: (m) => `iptables-restore 1.8.9 會拒絕 '${m[1]}'：選項後面的 '!' 是它的值，不是否定（舊寫法已經移除）`,
+    english: /^'((\S+) ! .+)': iptables-restore 1\.8\.9 reads this '!' as \S+'s value, not as a negation$/s,
+    zh: (m) => `'${m[1]}'：iptables-restore 1.8.9 會把這個 '!' 當成 ${m[2]} 的值，而不是否定`,
   },
   {
     code: "xt-bang-alone",
     english: /^'!' negates no option: iptables-restore refuses it \((.+)\)$/,
     zh: (m) => `'!' 沒有否定任何選項：iptables-restore 會拒絕（「${m[1]}」）`,
-  },
-  {
-    code: "xt-bang-before-value",
-    english: /^unexpected word '(.*)' after '!' \(iptables: (Bad argument `.*')\)$/s,
-    zh: (m) => `'!' 後面不該是 '${m[1]}' 這個字（iptables：「${m[2]}」）`,
   },
   {
     code: "xt-negated-protocol-match",
@@ -2318,8 +2312,8 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   ["declare each chain once", "每個 chain 只宣告一次"],
   ["write one rule for each", "請每個各寫一條規則"],
   [
-    "put '!' right before the option it negates: ! -s 10.0.0.0/8, -p tcp ! --dport 22",
-    "請把 '!' 寫在它否定的選項正前方：! -s 10.0.0.0/8、-p tcp ! --dport 22",
+    "put '!' before the option it negates: ! -s 10.0.0.0/8, -p tcp ! --dport 22",
+    "請把 '!' 寫在它否定的選項前面：! -s 10.0.0.0/8、-p tcp ! --dport 22",
   ],
   ["remove the '!': a target's option is not negated", "請拿掉 '!'：target 的選項不能否定"],
   ["write the option whole (ebtables -h lists them)", "請寫出完整的選項名稱（ebtables -h 會列出）"],
@@ -2573,10 +2567,7 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
-  {
-    english: /^write (! .+): '!' goes before the option it negates$/s,
-    zh: (m) => `請寫成 ${m[1]}：'!' 要寫在它否定的選項前面`,
-  },
+  { english: /^write (! .+)$/s, zh: (m) => `請寫成 ${m[1]}` },
   {
     english: /^write (--[\w-]+) (.*): iptables' own options take their value as the next word$/s,
     zh: (m) => `請寫成 ${m[1]} ${m[2]}：iptables 自己的選項要把值寫成下一個字`,

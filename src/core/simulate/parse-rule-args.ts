@@ -550,19 +550,18 @@ function targetLast(words: Token[], chains?: ReadonlySet<string>): Token[] {
   return [...words.slice(0, at), ...after, ...words.slice(at, at + 2), ...own];
 }
 
-/** Options of iptables' own and of its modelled matches that take no value (a `!` after one negates the next). */
-const XT_FLAGS = new Set([
-  "-f",
-  "--fragment",
-  "--fragments",
-  "--syn",
-  "--physdev-is-bridged",
-  "--physdev-is-in",
-  "--physdev-is-out",
-]);
+/** Options without a value: a `!` after one and before -j is refused (after another it may be its value). */
+const XT_FLAG = /^(-f|--frag|--syn$|--physdev-is)/;
 
-/** Where a `!` goes, as iptables-restore reads it (before the option, never before its value). */
-const BANG_HINT = "put '!' right before the option it negates: ! -s 10.0.0.0/8, -p tcp ! --dport 22";
+/** Where a `!` goes, as iptables-restore reads it. */
+const BANG_HINT = "put '!' before the option it negates: ! -s 10.0.0.0/8, -p tcp ! --dport 22";
+
+/** iptables-restore's refusal of a `!` that negates no option, in its words `said`. */
+const bangAlone = (column: number, said: string): RuleArgError => ({
+  column,
+  message: `'!' negates no option: iptables-restore refuses it (${said})`,
+  hint: BANG_HINT,
+});
 
 /**
  * The first `!` before a value, as iptables-restore 1.8.9 refuses it: the old form `--dport ! 22` is
@@ -576,25 +575,14 @@ function bangBeforeValue(words: readonly Token[]): RuleArgError | undefined {
   );
   if (k < 0) return undefined;
   const [before, bang, value] = [words[k - 1], words[k] as Token, words[k + 1]];
-  if (!value)
-    return {
-      column: bang.column,
-      message: "'!' negates no option: iptables-restore refuses it (nothing appropriate following !)",
-      hint: BANG_HINT,
-    };
-  if (!before || !isOptionWord(before))
-    return {
-      column: value.column,
-      message: `unexpected word '${value.value}' after '!' (iptables: Bad argument \`${value.value}')`,
-      hint: BANG_HINT,
-    };
-  const jumped = words.slice(0, k).some((w) => isWord(w, "-j", "--jump"));
+  if (!value) return bangAlone(bang.column, "nothing appropriate following !");
+  if (!before || !isOptionWord(before)) return bangAlone(value.column, `Bad argument \`${value.value}'`);
   return {
     column: bang.column,
-    message: `'${before.value} ! ${value.value}' is refused by iptables-restore 1.8.9: a '!' after an option is its value, not a negation (the old form was dropped)`,
-    hint: jumped
+    message: `'${before.value} ! ${value.value}': iptables-restore 1.8.9 reads this '!' as ${before.value}'s value, not as a negation`,
+    hint: words.slice(0, k).some((w) => isWord(w, "-j", "--jump"))
       ? "remove the '!': a target's option is not negated"
-      : `write ! ${before.value} ${value.value}: '!' goes before the option it negates`,
+      : `write ! ${before.value} ${value.value}`,
   };
 }
 
@@ -712,11 +700,10 @@ export function parseRuleArgs(
           ? "multiple consecutive ! not allowed"
           : // After an option's name the `!` may be its value (`--string ! -j`): refused after a flag only.
             isWord(next, "-j", "--jump", "-g", "--goto") &&
-              (!prev || !isOptionWord(prev) || XT_FLAGS.has(prev.value))
+              (!prev || !isOptionWord(prev) || XT_FLAG.test(prev.value))
             ? "cannot have ! before -j"
             : undefined;
-      if (said)
-        return fail(tok.column, `'!' negates no option: iptables-restore refuses it (${said})`, BANG_HINT);
+      if (said) return { ok: false, error: bangAlone(tok.column, said) };
       neg = true;
       i++;
       continue;
