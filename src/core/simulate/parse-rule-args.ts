@@ -1945,11 +1945,13 @@ function parseTarget(
     return { target: { kind: "unknown", name: t, text } };
   }
   if (t === "TCPMSS") {
-    // `--set-mss N` (at most 65535, as libxt_TCPMSS takes it) or `--clamp-mss-to-pmtu`, one of them.
+    // `--set-mss N` (at most 65535, as libxt_TCPMSS takes it) or `--clamp-mss-to-pmtu`; given both, the
+    // later one is the rule's (iptables-restore 1.8.9 took both, iptables-save printed the later alone).
+    const last = rest.findLast((r) => r.value === "--set-mss" || r.value === "--clamp-mss-to-pmtu");
     const set =
-      rest[0]?.value === "--set-mss" && rest.length === 2 ? xtablesNumber(rest[1]?.value ?? "") : undefined;
+      last?.value === "--set-mss" ? xtablesNumber(rest[rest.indexOf(last) + 1]?.value ?? "") : undefined;
     if (set !== undefined && set <= 65535) return { target: { kind: "TCPMSS", mss: set } };
-    if (rest.length === 1 && rest[0]?.value === "--clamp-mss-to-pmtu") return { target: { kind: "TCPMSS" } };
+    if (last?.value === "--clamp-mss-to-pmtu") return { target: { kind: "TCPMSS" } };
   }
   if (NON_DECIDING_TARGETS.has(t)) return { target: { kind: "unknown", name: t, text, continues: true } };
   // xt_CT's notrack (raw table only, the kernel refuses it elsewhere) is nft's `notrack`: same check, same effect.

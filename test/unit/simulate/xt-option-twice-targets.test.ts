@@ -176,3 +176,28 @@ describe("an option given twice in one -m bpf, cluster or ipvs", () => {
     );
   });
 });
+
+describe("TCPMSS's --set-mss with --clamp-mss-to-pmtu", () => {
+  /** The one rule of the mangle table holding `rule`, as read. */
+  const target = (rule: string) =>
+    parseIptablesSave(`*mangle\n:PREROUTING ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n${rule}\nCOMMIT\n`)
+      .rules.tables.get("mangle")
+      ?.chains.get(rule.split(" ")[1] as string)?.rules[0]?.target;
+
+  it("reads the later of the two, as iptables-save printed it back (-j TCPMSS --set-mss 1; --clamp-mss-to-pmtu)", () => {
+    expect(target(`${SYN} -j TCPMSS --clamp-mss-to-pmtu --set-mss 1`)).toEqual({ kind: "TCPMSS", mss: 1 });
+    expect(target(`${SYN} -j TCPMSS --set-mss 1 --clamp-mss-to-pmtu`)).toEqual({ kind: "TCPMSS" });
+  });
+
+  it("takes a clamp before --set-mss in PREROUTING, which the kernel loaded (rc 0, saved --set-mss 1)", () => {
+    expect(
+      problems("-A PREROUTING -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu --set-mss 1"),
+    ).toEqual([]);
+  });
+
+  it("refuses a clamp after --set-mss there (RULE_APPEND failed (Invalid argument): rule in chain PREROUTING)", () => {
+    expect(
+      problems("-A PREROUTING -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --set-mss 1 --clamp-mss-to-pmtu")[0],
+    ).toMatch(/^error 7:\d+ TCPMSS --clamp-mss-to-pmtu is only valid in FORWARD, OUTPUT and POSTROUTING/);
+  });
+});
