@@ -1366,6 +1366,11 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `'!' 沒有否定任何選項：iptables-restore 會拒絕（「${m[1]}」）`,
   },
   {
+    code: "xt-not-inverted",
+    english: /^iptables refuses '! (--[\w-]+)' \((\S+: option "--[\w-]+" cannot be inverted)\)$/,
+    zh: (m) => `iptables 會拒絕 '! ${m[1]}'（「${m[2]}」）`,
+  },
+  {
     code: "xt-negated-protocol-match",
     english:
       /^(\S+) in a rule of '! -p (\S+)': the kernel refuses its match when the protocol is negated \(iptables-restore: "RULE_APPEND failed \(Invalid argument\)"\)$/,
@@ -2316,6 +2321,7 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "請把 '!' 寫在它否定的選項前面：! -s 10.0.0.0/8、-p tcp ! --dport 22",
   ],
   ["remove the '!': a target's option is not negated", "請拿掉 '!'：target 的選項不能否定"],
+  ["remove the '!': this option is not negated", "請拿掉 '!'：這個選項不能否定"],
   ["write the option whole (ebtables -h lists them)", "請寫出完整的選項名稱（ebtables -h 會列出）"],
   [
     "write the protocol without '!', or its options in a rule of their own",

@@ -563,6 +563,13 @@ const bangAlone = (column: number, said: string): RuleArgError => ({
   hint: BANG_HINT,
 });
 
+/** iptables-restore's refusal of `! opt` for an option extension `ext` does not invert. */
+const notInverted = (column: number, ext: string, opt: string): RuleArgError => ({
+  column,
+  message: `iptables refuses '! ${opt}' (${ext}: option "${opt}" cannot be inverted)`,
+  hint: "remove the '!': this option is not negated",
+});
+
 /**
  * The first `!` before a value, as iptables-restore 1.8.9 refuses it: the old form `--dport ! 22` is
  * gone (the `!` is read as --dport's value), and after a value `-s 1.2.3.4 ! 5.6.7.8` leaves a stray word.
@@ -573,6 +580,20 @@ function bangBeforeValue(words: readonly Token[]): RuleArgError | undefined {
       isWord(w, "!") &&
       (words[k + 1] ? !isOptionWord(words[k + 1] as Token) : !isOptionWord(words[k - 1] ?? w)),
   );
+  // A target's option negated (`-j LOG ! --log-prefix x`): LOG: option "--log-prefix" cannot be inverted.
+  const j = words.findIndex((w) => isWord(w, "-j", "--jump"));
+  const known = TARGET_OPTIONS[words[j + 1]?.value ?? ""] ?? {};
+  // Not when the `!` is a value (`--log-prefix ! --log-level 4` logs with the prefix '!').
+  const t = words.findIndex(
+    (w, i) =>
+      j >= 0 &&
+      i > j + 2 &&
+      isWord(words[i - 1], "!") &&
+      Object.hasOwn(known, w.value) &&
+      !known[words[i - 2]?.value ?? ""],
+  );
+  if (t > 0 && (k < 0 || t < k))
+    return notInverted((words[t] as Token).column, words[j + 1]?.value as string, (words[t] as Token).value);
   if (k < 0) return undefined;
   const [before, bang, value] = [words[k - 1], words[k] as Token, words[k + 1]];
   if (!value) return bangAlone(bang.column, "nothing appropriate following !");
@@ -702,7 +723,11 @@ export function parseRuleArgs(
             isWord(next, "-j", "--jump", "-g", "--goto") &&
               (!prev || !isOptionWord(prev) || XT_FLAG.test(prev.value))
             ? "cannot have ! before -j"
-            : undefined;
+            : isWord(next, "-m", "--match")
+              ? "unexpected ! flag before --match"
+              : isWord(next, "-c", "--set-counters")
+                ? "cannot have ! before -c"
+                : undefined;
       if (said) return { ok: false, error: bangAlone(tok.column, said) };
       neg = true;
       i++;
@@ -910,6 +935,7 @@ export function parseRuleArgs(
       case "--comment": {
         const v = tokens[i + 1];
         if (!v) return fail(tok.column, "--comment needs a text", 'write e.g. --comment "why"');
+        if (n) return { ok: false, error: notInverted(tok.column, "comment", opt) };
         i += 2;
         continue;
       }
@@ -1243,6 +1269,7 @@ export function parseRuleArgs(
       }
       case "--limit-iface-in":
       case "--limit-iface-out": {
+        if (n) return { ok: false, error: notInverted(tok.column, "addrtype", opt) };
         const iface = opt === "--limit-iface-in" ? "in" : "out";
         // Either order: the addrtype tests already read and those after it in the same `-m addrtype`.
         limitIface = iface;

@@ -618,10 +618,10 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -f --fr -j FOO3\nCOMMIT\n",
   ],
   [
-    // iptables-restore 1.8.9: invalid port/service `!' specified; log level "!" unknown; cannot have ! before -j; Bad argument `5.6.7.8'.
+    // iptables-restore 1.8.9: invalid port/service `!' specified; log level "!" unknown; cannot have ! before -j; Bad argument `5.6.7.8'; comment: option "--comment" cannot be inverted.
     "the old form '--dport ! 22' and a '!' that negates no option",
     "rules",
-    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport ! 22 -j FOO3\n-A INPUT -j LOG --log-level ! 4\n-A INPUT ! -j FOO3\n-A INPUT -s 1.2.3.4 ! 5.6.7.8 -j FOO3\nCOMMIT\n",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --dport ! 22 -j FOO3\n-A INPUT -j LOG --log-level ! 4\n-A INPUT ! -j FOO3\n-A INPUT -s 1.2.3.4 ! 5.6.7.8 -j FOO3\n-A INPUT -m comment ! --comment FOO3 -j ACCEPT\nCOMMIT\n",
   ],
   [
     // iptables-restore 1.8.9: line 2: RULE_APPEND failed (Invalid argument): rule in chain INPUT.

@@ -147,3 +147,45 @@ describe("a '!' the tool reads as an option's value", () => {
     expect(got.ok && got.conditions).toEqual([{ kind: "in", name: "!", neg: false }]);
   });
 });
+
+describe("a '!' before an option that is not negated", () => {
+  const HINT = "remove the '!': this option is not negated";
+  it.each([
+    // iptables-restore v1.8.9 (nf_tables): comment: option "--comment" cannot be inverted. (each was taken)
+    ["-A INPUT -m comment ! --comment foo -j ACCEPT", "3:23", "comment", "--comment"],
+    // addrtype: option "--limit-iface-in" cannot be inverted.
+    [
+      "-A INPUT -m addrtype --src-type LOCAL ! --limit-iface-in -j ACCEPT",
+      "3:41",
+      "addrtype",
+      "--limit-iface-in",
+    ],
+    // LOG: option "--log-prefix" cannot be inverted. / LOG: option "--log-level" cannot be inverted.
+    ["-A INPUT -j LOG ! --log-prefix x", "3:19", "LOG", "--log-prefix"],
+    ["-A INPUT -j LOG --log-prefix x ! --log-level 4", "3:34", "LOG", "--log-level"],
+    // REJECT: option "--reject-with" cannot be inverted.
+    ["-A INPUT -p tcp -j REJECT ! --reject-with tcp-reset", "3:29", "REJECT", "--reject-with"],
+    // NFLOG: option "--nflog-group" cannot be inverted.
+    ["-A INPUT -j NFLOG ! --nflog-group 1", "3:21", "NFLOG", "--nflog-group"],
+  ])("refuses %s", (rule, at, ext, opt) => {
+    expect(problems(rule)).toEqual([
+      `error ${at} iptables refuses '! ${opt}' (${ext}: option "${opt}" cannot be inverted) | ${HINT}`,
+    ]);
+  });
+
+  it.each([
+    // iptables-restore v1.8.9 (nf_tables): unexpected ! flag before --match
+    ["-A INPUT ! -m comment --comment foo -j ACCEPT", "unexpected ! flag before --match"],
+    ["-A INPUT ! --match comment --comment foo -j ACCEPT", "unexpected ! flag before --match"],
+    // iptables-restore v1.8.9 (nf_tables): cannot have ! before -c
+    ["-A INPUT ! -c 1 2 -j ACCEPT", "cannot have ! before -c"],
+  ])("refuses %s in the tool's words", (rule, said) => {
+    expect(problems(rule)).toEqual([
+      `error 3:10 '!' negates no option: iptables-restore refuses it (${said}) | put '!' before the option it negates: ! -s 10.0.0.0/8, -p tcp ! --dport 22`,
+    ]);
+  });
+
+  it("takes '!' as --log-prefix's value before --log-level (rc 0)", () => {
+    expect(problems("-A INPUT -j LOG --log-prefix ! --log-level 4")).toEqual([]);
+  });
+});
