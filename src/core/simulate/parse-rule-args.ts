@@ -1148,11 +1148,12 @@ export function parseRuleArgs(
       }
       case "--physdev-in":
       case "--physdev-out": {
-        if (!first)
-          return fail(tok.column, `${opt} needs an interface name`, "write e.g. --physdev-in veth1");
+        // `--physdev-in !` names the port '!', as iptables-save printed it back.
+        const port = isWord(tokens[i + 1], "!") ? tokens[i + 1] : first;
+        if (!port) return fail(tok.column, `${opt} needs an interface name`, "write e.g. --physdev-in veth1");
         conditions.push({
           kind: opt === "--physdev-in" ? "physdev-in" : "physdev-out",
-          name: first.value,
+          name: port.value,
           neg: n,
         });
         i += 2;
@@ -1403,6 +1404,7 @@ export function parseRuleArgs(
     }
     // An option of a known module (or a basic one) that is not modelled: keep it, uncertain.
     if (isOption(opt)) {
+      if (opt === "--tcp-option") needsProto(tok, ["tcp"]);
       // The `!` next to the option it negates, as written (`-m tcp ! --tcp-option 8`).
       const text = [module ? `-m ${module}` : "", n ? "!" : "", opt, ...values.map((v) => v.value)]
         .filter(Boolean)
@@ -1436,7 +1438,8 @@ export function parseRuleArgs(
   const negated = conditions.find((c) => c.kind === "proto" && c.neg);
   const xtNeg =
     negated?.kind === "proto" && !["tcp", "udp"].includes(PROTO_ALIASES[negated.proto] ?? negated.proto);
-  const kept = xtNeg ? needs.find((w) => w.before) : undefined;
+  // tcp's --tcp-option stays an xt match too (iptables-restore loaded `! -p tcp --tcp-option 2` the same way).
+  const kept = negated ? needs.find((w) => w.before && (xtNeg || w.tok.value === "--tcp-option")) : undefined;
   if (kept)
     return fail(
       kept.tok.column,

@@ -138,6 +138,8 @@ describe("a '!' the tool reads as an option's value", () => {
     "-A INPUT -m comment --comment ! -j ACCEPT",
     "-A INPUT -j LOG --log-prefix !",
     "-A INPUT -i ! -j ACCEPT",
+    // iptables-save printed it back: -A INPUT -m physdev --physdev-in ! -j ACCEPT
+    "-A INPUT -m physdev --physdev-in ! -j ACCEPT",
   ])("takes %s", (rule) => {
     expect(problems(rule)).toEqual([]);
   });

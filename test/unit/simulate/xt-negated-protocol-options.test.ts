@@ -54,6 +54,9 @@ describe("another protocol's options after '! -p'", () => {
     ["-A INPUT ! -p icmp --icmp-type 8 -j ACCEPT", "3:20 --icmp-type in a rule of '! -p icmp'"],
     ["-A INPUT ! -p sctp --dport 1 -j ACCEPT", "3:20 --dport in a rule of '! -p sctp'"],
     ["-A INPUT ! -p dccp --dport 1 -j ACCEPT", "3:20 --dport in a rule of '! -p dccp'"],
+    // tcp's --tcp-option stays an xt match: RULE_APPEND failed (Invalid argument), as after '! -p sctp'.
+    ["-A INPUT ! -p tcp --tcp-option 2 -j ACCEPT", "3:19 --tcp-option in a rule of '! -p tcp'"],
+    ["-A INPUT ! -p tcp -m tcp --tcp-option 2 -j ACCEPT", "3:26 --tcp-option in a rule of '! -p tcp'"],
   ])("refuses %s as the kernel did", (rule, said) => {
     expect(problems(rule)).toEqual([
       `error ${said}: the kernel refuses its match when the protocol is negated (iptables-restore: "RULE_APPEND failed (Invalid argument)") | write the protocol without '!', or its options in a rule of their own`,
@@ -62,5 +65,19 @@ describe("another protocol's options after '! -p'", () => {
 
   it("still refuses multiport's after '! -p tcp' (multiport only works with TCP, UDP, UDPLITE, SCTP and DCCP)", () => {
     expect(problems("-A INPUT ! -p tcp -m multiport --dports 1,2 -j ACCEPT")).toHaveLength(1);
+  });
+});
+
+describe("tcp's --tcp-option", () => {
+  it("is taken after -p tcp (iptables-save: -A INPUT -p tcp -m tcp --tcp-option 2 -j ACCEPT)", () => {
+    expect(problems("-A INPUT -p tcp --tcp-option 2 -j ACCEPT").filter((p) => p.startsWith("error"))).toEqual(
+      [],
+    );
+  });
+
+  it("is refused after -m tcp without -p tcp, as the kernel refused it (RULE_APPEND failed (Invalid argument))", () => {
+    expect(problems("-A INPUT -m tcp --tcp-option 2 -j ACCEPT")).toEqual([
+      "error 3:17 --tcp-option needs -p tcp in the rule: iptables-restore refuses it in a rule without -p | add -p tcp to the rule",
+    ]);
   });
 });
