@@ -1371,6 +1371,12 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `iptables 會拒絕 '! ${m[1]}'（「${m[2]}」）`,
   },
   {
+    code: "xt-bpf-both",
+    english:
+      /^-m bpf takes (--[\w-]+) or (--[\w-]+), not both: iptables-restore refuses the rule \("(.+)"\)$/,
+    zh: (m) => `-m bpf 只能用 ${m[1]} 或 ${m[2]} 其中一個：兩個都寫時 iptables-restore 會拒絕（「${m[3]}」）`,
+  },
+  {
     code: "xt-negated-protocol-match",
     english:
       /^(\S+) in a rule of '! -p (\S+)': the kernel refuses its match when the protocol is negated \(iptables-restore: "RULE_APPEND failed \(Invalid argument\)"\)$/,
@@ -1664,7 +1670,7 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "xt-needs-option",
     english:
-      /^-m (\S+) needs (--[\w-]+(?: or --[\w-]+)?): iptables-restore refuses the rule without it \("(\S+: option "--[\w-]+" must be specified|You have to specify --hashlimit|STRING match: You must specify `--string' or `--hex-string')"\)$/,
+      /^-m (\S+) needs (--[\w-]+(?: or --[\w-]+)?): iptables-restore refuses the rule without it \("(\S+: option "--[\w-]+" must be specified|You have to specify --hashlimit|STRING match: You must specify `--string' or `--hex-string'|bpf: one of --bytecode or --pinned is required)"\)$/,
     zh: (m) =>
       `-m ${m[1]} 需要 ${(m[2] as string).replace(" or ", " 或 ")}：少了它 iptables-restore 會拒絕這條規則（「${m[3]}」）`,
   },
@@ -2322,6 +2328,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   ],
   ["remove the '!': a target's option is not negated", "請拿掉 '!'：target 的選項不能否定"],
   ["remove the '!': this option is not negated", "請拿掉 '!'：這個選項不能否定"],
+  [
+    'give the program: --bytecode "N,..." (nfbpf_compile\'s output) or --object-pinned PATH',
+    '請給出程式：--bytecode "N,..."（nfbpf_compile 的輸出）或 --object-pinned PATH',
+  ],
   ["write the option whole (ebtables -h lists them)", "請寫出完整的選項名稱（ebtables -h 會列出）"],
   [
     "write the protocol without '!', or its options in a rule of their own",

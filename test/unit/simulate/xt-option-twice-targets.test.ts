@@ -201,3 +201,30 @@ describe("TCPMSS's --set-mss with --clamp-mss-to-pmtu", () => {
     ).toMatch(/^error 7:\d+ TCPMSS --clamp-mss-to-pmtu is only valid in FORWARD, OUTPUT and POSTROUTING/);
   });
 });
+
+describe("-m bpf's program", () => {
+  const HINT = 'give the program: --bytecode "N,..." (nfbpf_compile\'s output) or --object-pinned PATH';
+  it("refuses -m bpf without one (bpf: one of --bytecode or --pinned is required)", () => {
+    expect(problems("-A INPUT -m bpf -j ACCEPT")).toEqual([
+      `error 7:13 -m bpf needs --bytecode or --object-pinned: iptables-restore refuses the rule without it ("bpf: one of --bytecode or --pinned is required") | ${HINT}`,
+    ]);
+  });
+
+  it.each([
+    // With /sys/fs/bpf/x pinned in the namespace, in either order: bpf: one of --bytecode or --pinned is required
+    '-A INPUT -m bpf --bytecode "1,6 0 0 0" --object-pinned /sys/fs/bpf/x -j ACCEPT',
+    '-A INPUT -m bpf --object-pinned /sys/fs/bpf/x --bytecode "1,6 0 0 0" -j ACCEPT',
+  ])("refuses %s, the program given both ways", (rule) => {
+    expect(problems(rule)).toEqual([
+      `error 7:13 -m bpf takes --bytecode or --object-pinned, not both: iptables-restore refuses the rule ("bpf: one of --bytecode or --pinned is required") | ${HINT}`,
+    ]);
+  });
+
+  it("takes one pinned object (rc 0 with /sys/fs/bpf/x pinned)", () => {
+    expect(
+      problems("-A INPUT -m bpf --object-pinned /sys/fs/bpf/x -j ACCEPT").filter((p) =>
+        p.startsWith("error"),
+      ),
+    ).toEqual([]);
+  });
+});
