@@ -1394,6 +1394,41 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) => `同一條規則裡 ${m[1]} 出現了兩次（iptables：「${m[2]}」）`,
   },
   {
+    code: "xt-bang-after-option",
+    english: /^'((\S+) ! .+)': iptables-restore 1\.8\.9 reads this '!' as \S+'s value, not as a negation$/s,
+    zh: (m) => `'${m[1]}'：iptables-restore 1.8.9 會把這個 '!' 當成 ${m[2]} 的值，而不是否定`,
+  },
+  {
+    code: "xt-bang-alone",
+    english: /^'!' negates no option: iptables-restore refuses it \((.+)\)$/,
+    zh: (m) => `'!' 沒有否定任何選項：iptables-restore 會拒絕（「${m[1]}」）`,
+  },
+  {
+    code: "xt-not-inverted",
+    english: /^iptables refuses '! (--[\w-]+)' \((\S+: option "--[\w-]+" cannot be inverted)\)$/,
+    zh: (m) => `iptables 會拒絕 '! ${m[1]}'（「${m[2]}」）`,
+  },
+  {
+    code: "xt-bpf-both",
+    english:
+      /^-m bpf takes (--[\w-]+) or (--[\w-]+), not both: iptables-restore refuses the rule \("(.+)"\)$/,
+    zh: (m) => `-m bpf 只能用 ${m[1]} 或 ${m[2]} 其中一個：兩個都寫時 iptables-restore 會拒絕（「${m[3]}」）`,
+  },
+  {
+    code: "xt-negated-protocol-match",
+    english:
+      /^(\S+) in a rule of '! -p (\S+)': the kernel refuses its match when the protocol is negated \(iptables-restore: "RULE_APPEND failed \(Invalid argument\)"\)$/,
+    zh: (m) =>
+      `'! -p ${m[2]}' 的規則裡有 ${m[1]}：協定被否定時，核心會拒絕它的比對（iptables-restore：「RULE_APPEND failed (Invalid argument)」）`,
+  },
+  {
+    code: "ebt-ambiguous-option",
+    english:
+      /^'(--[\w-]+)' is ambiguous to ebtables: it starts (.+); ebtables-restore refuses the rule(?: \(Unknown argument: '(.*)'\))?$/s,
+    zh: (m) =>
+      `對 ebtables 來說 '${m[1]}' 有歧義：它是 ${(m[2] as string).replace(/, /g, "、")} 的開頭；ebtables-restore 會拒絕這條規則${m[3] ? `（「Unknown argument: '${m[3]}'」）` : ""}`,
+  },
+  {
     code: "xt-interface-too-long",
     english:
       /^'(.*)' is longer than an interface name can be \((15) characters; iptables: (must be shorter than IFNAMSIZ)\)$/s,
@@ -1673,14 +1708,14 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "xt-needs-option",
     english:
-      /^-m (\S+) needs (--[\w-]+(?: or --[\w-]+)?): iptables-restore refuses the rule without it \("(\S+: option "--[\w-]+" must be specified|You have to specify --hashlimit|STRING match: You must specify `--string' or `--hex-string')"\)$/,
+      /^-m (\S+) needs (--[\w-]+(?: or --[\w-]+)?): iptables-restore refuses the rule without it \("(\S+: option "--[\w-]+" must be specified|You have to specify --hashlimit|STRING match: You must specify `--string' or `--hex-string'|bpf: one of --bytecode or --pinned is required)"\)$/,
     zh: (m) =>
       `-m ${m[1]} 需要 ${(m[2] as string).replace(" or ", " 或 ")}：少了它 iptables-restore 會拒絕這條規則（「${m[3]}」）`,
   },
   {
     code: "xt-second-command",
     english:
-      /^a second command '(-[A-Z]|--[a-z-]+)' in one line: (iptables|ebtables)-restore refuses it \("(Cannot use -[A-Z] with -[A-Z]|Multiple commands are not allowed)"\)$/,
+      /^a second command '(-[A-Z]|--[a-z-]+)' in one line: (iptables|ebtables)-restore refuses it \("(Cannot use -[A-Z] with -[A-Z]|Multiple commands are not allowed|Command -Z only allowed together with command -L)"\)$/,
     zh: (m) => `同一行裡有第二個命令 '${m[1]}'：${m[2]}-restore 會拒絕（「${m[3]}」）`,
   },
   {
@@ -2325,6 +2360,21 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   ],
   ["declare each chain once", "每個 chain 只宣告一次"],
   ["write one rule for each", "請每個各寫一條規則"],
+  [
+    "put '!' before the option it negates: ! -s 10.0.0.0/8, -p tcp ! --dport 22",
+    "請把 '!' 寫在它否定的選項前面：! -s 10.0.0.0/8、-p tcp ! --dport 22",
+  ],
+  ["remove the '!': a target's option is not negated", "請拿掉 '!'：target 的選項不能否定"],
+  ["remove the '!': this option is not negated", "請拿掉 '!'：這個選項不能否定"],
+  [
+    'give the program: --bytecode "N,..." (nfbpf_compile\'s output) or --object-pinned PATH',
+    '請給出程式：--bytecode "N,..."（nfbpf_compile 的輸出）或 --object-pinned PATH',
+  ],
+  ["write the option whole (ebtables -h lists them)", "請寫出完整的選項名稱（ebtables -h 會列出）"],
+  [
+    "write the protocol without '!', or its options in a rule of their own",
+    "協定前面不要寫 '!'，或把它的選項寫在另一條規則裡",
+  ],
   ["write -f once: it matches every fragment but the first", "-f 只寫一次：它比對第一個以外的每個片段"],
   [
     "give iptables-save output to name each table; for one table, iptables -t TABLE -S",
@@ -2587,6 +2637,7 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  { english: /^write (! .+)$/s, zh: (m) => `請寫成 ${m[1]}` },
   {
     english: /^write (--[\w-]+) (.*): iptables' own options take their value as the next word$/s,
     zh: (m) => `請寫成 ${m[1]} ${m[2]}：iptables 自己的選項要把值寫成下一個字`,

@@ -30,7 +30,7 @@ import {
 } from "./tokenize-rule.ts";
 import { chanceHint, UNCERTAIN_HINT, UNMODELLED_MATCH_HINT } from "./unmodelled-hints.ts";
 import { ebtLimitRefusal } from "./xt-match-refusals.ts";
-import { secondEbtCommand, wholeEbtOptions } from "./xt-second-command.ts";
+import { ambiguousEbtOption, secondEbtCommand, wholeEbtOptions } from "./xt-second-command.ts";
 
 /** Built-in bridge chains per table (ebtables-nft has no broute table; legacy has it). */
 export const BRIDGE_BUILTIN_CHAINS: Record<string, string[]> = {
@@ -407,6 +407,8 @@ export function parseEbtRuleArgs(
 ):
   | { conditions: Condition[]; target: Target; log?: Rule["log"]; effects?: Target[] }
   | { error: { column: number; message: string; hint?: string } } {
+  const ambiguous = ambiguousEbtOption(words);
+  if (ambiguous) return { error: { column: ambiguous.token.column, ...ambiguous } };
   const tokens = targetWordsLast(wholeEbtOptions(words));
   const conditions: Condition[] = [];
   const effects: Target[] = [];
@@ -435,14 +437,7 @@ export function parseEbtRuleArgs(
       continue;
     }
     const once = tok.quoted ? undefined : (EBT_ONCE[o] ?? (EBT_ONCE_OPTION.test(o) ? o : undefined));
-    if (once && given.has(once))
-      return {
-        error: {
-          column: tok.column,
-          message: `${tok.value} is given twice: ebtables refuses it ("Multiple use of same option not allowed")`,
-          hint: "give it once: write one rule for each value",
-        },
-      };
+    if (once && given.has(once)) return { error: ebtTwice(tok) };
     if (once) given.add(once);
     // The conditions of the option read before this one are known now.
     if (reading) reading.conds = conditions.slice(reading.from);
@@ -899,6 +894,15 @@ const EBT_ONCE: Readonly<Record<string, string>> = {
 const EBT_ONCE_OPTION =
   /^--(logical-(in|out)|vlan-(id|prio|encap)|arp-[\w-]+|limit(-burst)?|stp-[\w-]+|nflog-[\w-]+)$/;
 
+/** ebtables' refusal of option `tok` given a second time. */
+function ebtTwice(tok: Token): { column: number; message: string; hint: string } {
+  return {
+    column: tok.column,
+    message: `${tok.value} is given twice: ebtables refuses it ("Multiple use of same option not allowed")`,
+    hint: "give it once: write one rule for each value",
+  };
+}
+
 /** The transports ebtables' port options take, by name or number. */
 const PORT_PROTOCOLS = new Set(["tcp", "6", "udp", "17", "udplite", "136", "sctp", "132", "dccp", "33"]);
 
@@ -1037,6 +1041,7 @@ function ebtRedirectTarget(
 ): { target: Target } | { error: { column: number; message: string; hint: string } } {
   if (rest.length === 0) return { target: { kind: "ACCEPT" } };
   const [opt, v] = rest;
+  if (opt?.value === "--redirect-target" && rest[2]?.value === opt.value) return { error: ebtTwice(rest[2]) };
   if (opt?.value !== "--redirect-target" || !v || rest.length > 2)
     return {
       error: {
@@ -1135,8 +1140,13 @@ function ebtNatTarget(
   const spec = EBT_NAT_TARGETS[kind] as (typeof EBT_NAT_TARGETS)[string];
   let verdict = spec.verdict;
   let mac: string | undefined;
+  // Each option once (--to-dst is --to-destination): ebtables-nft 1.8.9 refuses a second.
+  const given = new Set<string>();
   for (let k = 0; k < rest.length; k++) {
     const opt = rest[k] as Token;
+    const id = spec.address.includes(opt.value) ? "address" : opt.value;
+    if (given.has(id)) return { error: ebtTwice(opt) };
+    given.add(id);
     if (spec.flags.includes(opt.value)) continue;
     const v = rest[k + 1];
     if (!v || (!spec.address.includes(opt.value) && opt.value !== spec.by))

@@ -550,6 +550,63 @@ function targetLast(words: Token[], chains?: ReadonlySet<string>): Token[] {
   return [...words.slice(0, at), ...after, ...words.slice(at, at + 2), ...own];
 }
 
+/** Options without a value: a `!` after one and before -j is refused (after another it may be its value). */
+const XT_FLAG = /^(-f|--frag|--syn$|--physdev-is)/;
+
+/** Where a `!` goes, as iptables-restore reads it. */
+const BANG_HINT = "put '!' before the option it negates: ! -s 10.0.0.0/8, -p tcp ! --dport 22";
+
+/** iptables-restore's refusal of a `!` that negates no option, in its words `said`. */
+const bangAlone = (column: number, said: string): RuleArgError => ({
+  column,
+  message: `'!' negates no option: iptables-restore refuses it (${said})`,
+  hint: BANG_HINT,
+});
+
+/** iptables-restore's refusal of `! opt` for an option extension `ext` does not invert. */
+const notInverted = (column: number, ext: string, opt: string): RuleArgError => ({
+  column,
+  message: `iptables refuses '! ${opt}' (${ext}: option "${opt}" cannot be inverted)`,
+  hint: "remove the '!': this option is not negated",
+});
+
+/**
+ * The first `!` before a value, as iptables-restore 1.8.9 refuses it: the old form `--dport ! 22` is
+ * gone (the `!` is read as --dport's value), and after a value `-s 1.2.3.4 ! 5.6.7.8` leaves a stray word.
+ */
+function bangBeforeValue(words: readonly Token[]): RuleArgError | undefined {
+  const k = words.findIndex(
+    (w, k) =>
+      isWord(w, "!") &&
+      (words[k + 1] ? !isOptionWord(words[k + 1] as Token) : !isOptionWord(words[k - 1] ?? w)),
+  );
+  // A target's option negated (`-j LOG ! --log-prefix x`): LOG: option "--log-prefix" cannot be inverted.
+  const j = words.findIndex((w) => isWord(w, "-j", "--jump"));
+  const known = TARGET_OPTIONS[words[j + 1]?.value ?? ""] ?? {};
+  // Not when the `!` is a value (`--log-prefix ! --log-level 4` logs with the prefix '!').
+  const t = words.findIndex(
+    (w, i) =>
+      j >= 0 &&
+      i > j + 2 &&
+      isWord(words[i - 1], "!") &&
+      Object.hasOwn(known, w.value) &&
+      !known[words[i - 2]?.value ?? ""],
+  );
+  if (t > 0 && (k < 0 || t < k))
+    return notInverted((words[t] as Token).column, words[j + 1]?.value as string, (words[t] as Token).value);
+  if (k < 0) return undefined;
+  const [before, bang, value] = [words[k - 1], words[k] as Token, words[k + 1]];
+  if (!value) return bangAlone(bang.column, "nothing appropriate following !");
+  if (!before || !isOptionWord(before)) return bangAlone(value.column, `Bad argument \`${value.value}'`);
+  return {
+    column: bang.column,
+    message: `'${before.value} ! ${value.value}': iptables-restore 1.8.9 reads this '!' as ${before.value}'s value, not as a negation`,
+    hint: words.slice(0, k).some((w) => isWord(w, "-j", "--jump"))
+      ? "remove the '!': a target's option is not negated"
+      : `write ! ${before.value} ${value.value}`,
+  };
+}
+
 /**
  * Parses the words after `-A CHAIN` of an iptables (`family` `ip`, the default) or ip6tables (`ip6`)
  * table. Returns the first hard error (a value that must be an address or port and is not one, an
@@ -571,6 +628,8 @@ export function parseRuleArgs(
         hint: `write ${whole.token.value.replace("=", " ")}: iptables' own options take their value as the next word`,
       },
     };
+  const bad = bangBeforeValue(words);
+  if (bad) return { ok: false, error: bad };
   const tokens = targetLast(
     wholeLongOptions(splitOptionValues(words), (name) => TARGET_OPTIONS[name]),
     chains,
@@ -607,8 +666,12 @@ export function parseRuleArgs(
     needs.push({
       tok,
       protos,
+      // `! -p tcp --dport 1` loads tcp's match too (iptables-nft: meta l4proto != tcp th dport 1); multiport's needs it not negated.
       before: conditions.some(
-        (c) => c.kind === "proto" && !c.neg && protos.includes(PROTO_ALIASES[c.proto] ?? c.proto),
+        (c) =>
+          c.kind === "proto" &&
+          (!c.neg || protos !== PORT_PROTOS) &&
+          protos.includes(PROTO_ALIASES[c.proto] ?? c.proto),
       ),
       explicit: matches.some((m) => protos.includes(m.module) || m.module === "multiport"),
     });
@@ -650,6 +713,22 @@ export function parseRuleArgs(
     const tok = tokens[i] as Token;
     const opt = tok.value;
     if (isWord(tok, "!")) {
+      const [prev, next] = [tokens[i - 1], tokens[i + 1]];
+      // iptables-restore 1.8.9 refuses a `!` that negates no option (its words in each message).
+      const said = !next
+        ? "nothing appropriate following !"
+        : isWord(next, "!")
+          ? "multiple consecutive ! not allowed"
+          : // After an option's name the `!` may be its value (`--string ! -j`): refused after a flag only.
+            isWord(next, "-j", "--jump", "-g", "--goto") &&
+              (!prev || !isOptionWord(prev) || XT_FLAG.test(prev.value))
+            ? "cannot have ! before -j"
+            : isWord(next, "-m", "--match")
+              ? "unexpected ! flag before --match"
+              : isWord(next, "-c", "--set-counters")
+                ? "cannot have ! before -c"
+                : undefined;
+      if (said) return { ok: false, error: bangAlone(tok.column, said) };
       neg = true;
       i++;
       continue;
@@ -668,15 +747,7 @@ export function parseRuleArgs(
       const next = tokens[i + 1];
       return next && (!isOptionWord(next) || (opt === "--comment" && !isWord(next, "!"))) ? next : undefined;
     };
-    const inlineNeg = (): boolean => {
-      // iptables also accepts `--dport ! 80` (old syntax).
-      if (isWord(tokens[i + 1], "!")) {
-        tokens.splice(i + 1, 1);
-        return true;
-      }
-      return false;
-    };
-    const n = neg || inlineNeg();
+    const n = neg;
     neg = false;
     const twice = record(tok);
     if (twice) return fail(tok.column, twice.message, twice.hint);
@@ -718,7 +789,8 @@ export function parseRuleArgs(
       case "--in-interface":
       case "-o":
       case "--out-interface": {
-        const v = need();
+        // iptables-restore takes `-i !` as the name '!' (getopt gives the option the next word).
+        const v = isWord(tokens[i + 1], "!") ? tokens[i + 1] : need();
         if (!v)
           return fail(tok.column, `${opt} needs an interface name`, "write e.g. -i docker0 or -i veth+");
         const twice = once(opt === "-i" || opt === "--in-interface" ? "-i" : "-o", tok);
@@ -863,6 +935,7 @@ export function parseRuleArgs(
       case "--comment": {
         const v = tokens[i + 1];
         if (!v) return fail(tok.column, "--comment needs a text", 'write e.g. --comment "why"');
+        if (n) return { ok: false, error: notInverted(tok.column, "comment", opt) };
         i += 2;
         continue;
       }
@@ -1075,11 +1148,12 @@ export function parseRuleArgs(
       }
       case "--physdev-in":
       case "--physdev-out": {
-        if (!first)
-          return fail(tok.column, `${opt} needs an interface name`, "write e.g. --physdev-in veth1");
+        // `--physdev-in !` names the port '!', as iptables-save printed it back.
+        const port = isWord(tokens[i + 1], "!") ? tokens[i + 1] : first;
+        if (!port) return fail(tok.column, `${opt} needs an interface name`, "write e.g. --physdev-in veth1");
         conditions.push({
           kind: opt === "--physdev-in" ? "physdev-in" : "physdev-out",
-          name: first.value,
+          name: port.value,
           neg: n,
         });
         i += 2;
@@ -1196,6 +1270,7 @@ export function parseRuleArgs(
       }
       case "--limit-iface-in":
       case "--limit-iface-out": {
+        if (n) return { ok: false, error: notInverted(tok.column, "addrtype", opt) };
         const iface = opt === "--limit-iface-in" ? "in" : "out";
         // Either order: the addrtype tests already read and those after it in the same `-m addrtype`.
         limitIface = iface;
@@ -1329,6 +1404,7 @@ export function parseRuleArgs(
     }
     // An option of a known module (or a basic one) that is not modelled: keep it, uncertain.
     if (isOption(opt)) {
+      if (opt === "--tcp-option") needsProto(tok, ["tcp"]);
       // The `!` next to the option it negates, as written (`-m tcp ! --tcp-option 8`).
       const text = [module ? `-m ${module}` : "", n ? "!" : "", opt, ...values.map((v) => v.value)]
         .filter(Boolean)
@@ -1358,6 +1434,18 @@ export function parseRuleArgs(
         : `add -p ${orphan.protos[0]} to the rule`,
     );
   }
+  // Under a negated -p only tcp's and udp's options become nft's own; the kernel refuses another's xt match.
+  const negated = conditions.find((c) => c.kind === "proto" && c.neg);
+  const xtNeg =
+    negated?.kind === "proto" && !["tcp", "udp"].includes(PROTO_ALIASES[negated.proto] ?? negated.proto);
+  // tcp's --tcp-option stays an xt match too (iptables-restore loaded `! -p tcp --tcp-option 2` the same way).
+  const kept = negated ? needs.find((w) => w.before && (xtNeg || w.tok.value === "--tcp-option")) : undefined;
+  if (kept)
+    return fail(
+      kept.tok.column,
+      `${kept.tok.value} in a rule of '! -p ${(negated as { proto: string }).proto}': the kernel refuses its match when the protocol is negated (iptables-restore: "RULE_APPEND failed (Invalid argument)")`,
+      "write the protocol without '!', or its options in a rule of their own",
+    );
   if (clash) return fail(clash.column, clash.message, clash.hint);
   // The target's options are checked last, as iptables-restore checks them after the matches'.
   const targetClash = jumpAt < 0 ? undefined : optionsExcluded(tokens[jumpAt + 1], tokens.slice(jumpAt + 2));
@@ -1649,6 +1737,17 @@ const TARGET_OPTIONS: Record<string, Record<string, boolean>> = {
   },
   DSCP: { "--set-dscp": true, "--set-dscp-class": true },
   TOS: { "--set-tos": true, "--and-tos": true, "--or-tos": true, "--xor-tos": true },
+  // Not modelled (NFLOG) or in part: listed so that each option given twice is refused as the tool does.
+  NFLOG: {
+    "--nflog-group": true,
+    "--nflog-range": true,
+    "--nflog-size": true,
+    "--nflog-threshold": true,
+    "--nflog-prefix": true,
+  },
+  TCPMSS: { "--set-mss": true, "--clamp-mss-to-pmtu": false },
+  TTL: { "--ttl-set": true, "--ttl-dec": true, "--ttl-inc": true },
+  HL: { "--hl-set": true, "--hl-dec": true, "--hl-inc": true },
 };
 
 /** A target's options iptables reports by another name (`-j DNAT --to` is its `--to-destination`). */
@@ -1876,11 +1975,13 @@ function parseTarget(
     return { target: { kind: "unknown", name: t, text } };
   }
   if (t === "TCPMSS") {
-    // `--set-mss N` (at most 65535, as libxt_TCPMSS takes it) or `--clamp-mss-to-pmtu`, one of them.
+    // `--set-mss N` (at most 65535, as libxt_TCPMSS takes it) or `--clamp-mss-to-pmtu`; given both, the
+    // later one is the rule's (iptables-restore 1.8.9 took both, iptables-save printed the later alone).
+    const last = rest.findLast((r) => r.value === "--set-mss" || r.value === "--clamp-mss-to-pmtu");
     const set =
-      rest[0]?.value === "--set-mss" && rest.length === 2 ? xtablesNumber(rest[1]?.value ?? "") : undefined;
+      last?.value === "--set-mss" ? xtablesNumber(rest[rest.indexOf(last) + 1]?.value ?? "") : undefined;
     if (set !== undefined && set <= 65535) return { target: { kind: "TCPMSS", mss: set } };
-    if (rest.length === 1 && rest[0]?.value === "--clamp-mss-to-pmtu") return { target: { kind: "TCPMSS" } };
+    if (last?.value === "--clamp-mss-to-pmtu") return { target: { kind: "TCPMSS" } };
   }
   if (NON_DECIDING_TARGETS.has(t)) return { target: { kind: "unknown", name: t, text, continues: true } };
   // xt_CT's notrack (raw table only, the kernel refuses it elsewhere) is nft's `notrack`: same check, same effect.

@@ -32,6 +32,12 @@ const NEEDED_ONE_OF: Readonly<Record<string, readonly [readonly string[], string
     "You have to specify --hashlimit",
     "write --hashlimit-upto N/second to match up to a rate, or --hashlimit-above N/second past it",
   ],
+  bpf: [
+    ["--bytecode", "--object-pinned"],
+    "--bytecode or --object-pinned",
+    "bpf: one of --bytecode or --pinned is required",
+    'give the program: --bytecode "N,..." (nfbpf_compile\'s output) or --object-pinned PATH',
+  ],
   string: [
     ["--string", "--hex-string"],
     "--string or --hex-string",
@@ -153,6 +159,13 @@ export function matchRefusal(module: string, tokens: readonly Token[]): MatchRef
     return {
       column: tokens[1]?.column ?? 1,
       message: `-m ${module} needs ${named}: iptables-restore refuses the rule without it ("${tool}")`,
+      hint: anyHint as string,
+    };
+  // libxt_bpf takes one program: given both ways, its words are the same.
+  if (module === "bpf" && any?.every(given))
+    return {
+      column: tokens[1]?.column ?? 1,
+      message: `-m bpf takes ${named}, not both: iptables-restore refuses the rule ("${tool}")`,
       hint: anyHint as string,
     };
   const [needed, hint] = NEEDED[module] ?? [];

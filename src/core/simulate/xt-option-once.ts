@@ -7,7 +7,7 @@ import { IPTABLES_LONG } from "./xt-long-options.ts";
 
 /** Modules whose options iptables-restore 1.8.9 was seen to take once each (a protocol's own options: {@link protoOptionTwice}; policy's: its reader). */
 const ONCE = new Set(
-  "addrtype ah cgroup comment connbytes connlimit connmark conntrack cpu devgroup dscp dst ecn esp frag hashlimit hbh helper hl icmp ipcomp iprange ipv6header length limit mac mark mh multiport nfacct osf owner physdev pkttype quota realm recent rt socket state statistic string tcpmss time tos ttl u32 udp".split(
+  "addrtype ah bpf cgroup cluster comment connbytes connlimit connmark conntrack cpu devgroup dscp dst ecn esp frag hashlimit hbh helper hl icmp ipcomp iprange ipv6header ipvs length limit mac mark mh multiport nfacct osf owner physdev pkttype quota realm recent rt socket state statistic string tcpmss time tos ttl u32 udp".split(
     " ",
   ),
 );
@@ -118,6 +118,7 @@ export function protoOptionTwice(
  */
 const EXCLUSIVE: Readonly<Record<string, readonly (readonly string[])[]>> = {
   addrtype: [["--limit-iface-in", "--limit-iface-out"]],
+  cluster: [["--cluster-local-node", "--cluster-local-nodemask"]],
   connlimit: [
     ["--connlimit-upto", "--connlimit-above"],
     ["--connlimit-saddr", "--connlimit-daddr"],
@@ -137,6 +138,9 @@ const EXCLUSIVE: Readonly<Record<string, readonly (readonly string[])[]>> = {
   ],
   TOS: [["--set-tos", "--and-tos", "--or-tos", "--xor-tos"]],
   DSCP: [["--set-dscp", "--set-dscp-class"]],
+  NFLOG: [["--nflog-range", "--nflog-size"]],
+  TTL: [["--ttl-set", "--ttl-dec", "--ttl-inc"]],
+  HL: [["--hl-set", "--hl-dec", "--hl-inc"]],
 };
 
 /**

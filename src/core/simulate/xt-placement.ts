@@ -152,7 +152,8 @@ export function placements(words: readonly string[]): Placement[] {
   const target = writtenTarget(words);
   const t = target ? TARGETS[target] : undefined;
   if (target && t) out.push({ what: `target ${target}`, options: ["-j", "--jump"], ...t });
-  if (target === "TCPMSS" && words.includes("--clamp-mss-to-pmtu"))
+  // Given with --set-mss, the later of the two is the rule's: the kernel sees a clamp only if it is last.
+  if (target === "TCPMSS" && words.lastIndexOf("--clamp-mss-to-pmtu") > words.lastIndexOf("--set-mss"))
     out.push({
       what: "TCPMSS --clamp-mss-to-pmtu",
       options: ["--clamp-mss-to-pmtu"],

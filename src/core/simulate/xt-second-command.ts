@@ -117,8 +117,8 @@ export function ebtExtensionStart(word: string): boolean {
   return EBT_EXTENSION.test(word) || EBT_EXTENSION_NAMES.some((n) => n.startsWith(word));
 }
 
-/** The extension options whose names a short word may start (`--l`, `--m`, `--a`). */
-const EBT_EXTENSION_NAMES = [
+/** The match options whose names a short word may start (`--l`, `--m`, `--a`). */
+const EBT_MATCH_NAMES = [
   "--among-src",
   "--among-dst",
   "--arp-op",
@@ -132,6 +132,11 @@ const EBT_EXTENSION_NAMES = [
   "--mark",
   "--pkttype-type",
   "--802_3-type",
+];
+
+/** The extension options whose names a short word may start, the targets' too. */
+const EBT_EXTENSION_NAMES = [
+  ...EBT_MATCH_NAMES,
   "--to-src",
   "--snat-target",
   "--dnat-target",
@@ -195,11 +200,48 @@ export function secondCommand(command: RestoreCommand, args: readonly Token[]): 
 
 /** ebtables-restore's refusal of a command among `args`, the words after a rule's `-A CHAIN`. */
 export function secondEbtCommand(args: readonly Token[]): SecondCommand | undefined {
-  const token = commandToken(args, true)?.token;
-  if (!token) return undefined;
+  const found = commandToken(args, true);
+  if (!found) return undefined;
+  const { token } = found;
+  // ebtables checks -Z (zero the counters) before it counts commands.
+  const said =
+    found.letter === "-Z"
+      ? "Command -Z only allowed together with command -L"
+      : "Multiple commands are not allowed";
   return {
     token,
-    message: `a second command '${token.value}' in one line: ebtables-restore refuses it ("Multiple commands are not allowed")`,
+    message: `a second command '${token.value}' in one line: ebtables-restore refuses it ("${said}")`,
     hint: HINT,
   };
+}
+
+/**
+ * ebtables-restore's refusal of a word that starts two options of its own or of its matches and is
+ * neither (`--in`: --insert or --in-if; `--among-s`: --among-src or --among-src-file): getopt_long
+ * finds it ambiguous, and ebtables-nft 1.8.9 then refuses the word after it ("Unknown argument: 'eth0'").
+ */
+export function ambiguousEbtOption(words: readonly Token[]): SecondCommand | undefined {
+  const names = new Set([
+    ...Object.keys(EBT_LONG),
+    ...Object.keys(EBT_OWN),
+    ...EBT_MATCH_NAMES,
+    "--among-src-file",
+    "--among-dst-file",
+  ]);
+  for (const [k, token] of words.entries()) {
+    const word = token.value.split("=")[0] as string;
+    // A prefix's value (`--log-prefix --in`) is text.
+    if (token.quoted || !word.startsWith("--") || names.has(word) || words[k - 1]?.value.endsWith("-prefix"))
+      continue;
+    const starts = [...names].filter((n) => n.startsWith(word));
+    // Two names of one option (--src, --source) are no ambiguity.
+    if (new Set(starts.map((n) => EBT_OWN[n] ?? (EBT_LONG[n] || n))).size < 2) continue;
+    const after = words[k + 1]?.value ?? "(null)";
+    return {
+      token,
+      message: `'${word}' is ambiguous to ebtables: it starts ${starts.join(", ")}; ebtables-restore refuses the rule${words[k - 1]?.value === "!" ? "" : ` (Unknown argument: '${after}')`}`,
+      hint: "write the option whole (ebtables -h lists them)",
+    };
+  }
+  return undefined;
 }

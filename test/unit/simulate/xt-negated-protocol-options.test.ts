@@ -1,0 +1,83 @@
+/**
+ * A protocol's options after a negated `-p`, as iptables-nft 1.8.9 loads them. `! -p tcp --dport 1`
+ * loads tcp's match by the protocol's name all the same, and iptables-nft turns it into nft's own
+ * expressions, which the kernel takes: loaded with `unshare -n iptables-restore`, iptables-save printed
+ * `-A INPUT ! -p tcp -m tcp --dport 1 -j ACCEPT` and `nft list ruleset` showed
+ * `meta l4proto != tcp th dport 1 counter ... accept` (the port of whatever transport header follows).
+ * The matches it keeps as xtables matches (icmp, sctp, dccp) passed `iptables-restore --test` but the
+ * kernel refused them: `line 2: RULE_APPEND failed (Invalid argument): rule in chain INPUT`.
+ */
+import { describe, expect, it } from "vitest";
+import { type MatchContext, matchRule } from "../../../src/core/simulate/match-rule.ts";
+import { parseIptablesSave } from "../../../src/core/simulate/parse-iptables-save.ts";
+import type { Rule } from "../../../src/core/simulate/ruleset.ts";
+import { synPacket } from "./helpers.ts";
+
+/** The problems of a filter table whose INPUT chain holds `rule` (line 3), with their hints. */
+const parse = (rule: string) => parseIptablesSave(`*filter\n:INPUT ACCEPT [0:0]\n${rule}\nCOMMIT\n`);
+const problems = (rule: string) =>
+  parse(rule).diagnostics.map(
+    (d) => `${d.severity} ${d.position.line}:${d.position.column} ${d.message} | ${d.hint}`,
+  );
+
+const CTX: MatchContext = { bridged: false, ethType: "0x0800", addrType: () => "UNICAST" };
+
+describe("tcp's and udp's options after '! -p'", () => {
+  it.each([
+    "-A INPUT ! -p tcp --dport 1 -j ACCEPT",
+    "-A INPUT ! -p udp --sport 53 -j ACCEPT",
+    "-A INPUT ! -p tcp --syn -j ACCEPT",
+    "-A INPUT ! -p tcp ! --dport 1 -j ACCEPT",
+    "-A INPUT ! -p tcp -m tcp --dport 1 -j ACCEPT",
+    "-A INPUT ! -p 6 --dport 1 -j ACCEPT",
+  ])("takes %s, as iptables-restore 1.8.9 loaded it", (rule) => {
+    expect(problems(rule)).toEqual([]);
+  });
+
+  it("matches a packet of another protocol to that port (meta l4proto != tcp th dport 1)", () => {
+    const chain = parse("-A INPUT ! -p tcp --dport 1 -j ACCEPT")
+      .rules.tables.get("filter")
+      ?.chains.get("INPUT");
+    const rule = chain?.rules[0] as Rule;
+    expect(rule).toBeDefined();
+    const sent = [
+      synPacket({ proto: "udp", dport: 1, tcpFlags: undefined }),
+      synPacket({ proto: "tcp", dport: 1 }),
+      synPacket({ proto: "udp", dport: 2, tcpFlags: undefined }),
+    ];
+    expect(sent.map((p) => matchRule(rule, p, CTX))).toEqual([true, false, false]);
+  });
+});
+
+describe("another protocol's options after '! -p'", () => {
+  it.each([
+    ["-A INPUT ! -p icmp --icmp-type 8 -j ACCEPT", "3:20 --icmp-type in a rule of '! -p icmp'"],
+    ["-A INPUT ! -p sctp --dport 1 -j ACCEPT", "3:20 --dport in a rule of '! -p sctp'"],
+    ["-A INPUT ! -p dccp --dport 1 -j ACCEPT", "3:20 --dport in a rule of '! -p dccp'"],
+    // tcp's --tcp-option stays an xt match: RULE_APPEND failed (Invalid argument), as after '! -p sctp'.
+    ["-A INPUT ! -p tcp --tcp-option 2 -j ACCEPT", "3:19 --tcp-option in a rule of '! -p tcp'"],
+    ["-A INPUT ! -p tcp -m tcp --tcp-option 2 -j ACCEPT", "3:26 --tcp-option in a rule of '! -p tcp'"],
+  ])("refuses %s as the kernel did", (rule, said) => {
+    expect(problems(rule)).toEqual([
+      `error ${said}: the kernel refuses its match when the protocol is negated (iptables-restore: "RULE_APPEND failed (Invalid argument)") | write the protocol without '!', or its options in a rule of their own`,
+    ]);
+  });
+
+  it("still refuses multiport's after '! -p tcp' (multiport only works with TCP, UDP, UDPLITE, SCTP and DCCP)", () => {
+    expect(problems("-A INPUT ! -p tcp -m multiport --dports 1,2 -j ACCEPT")).toHaveLength(1);
+  });
+});
+
+describe("tcp's --tcp-option", () => {
+  it("is taken after -p tcp (iptables-save: -A INPUT -p tcp -m tcp --tcp-option 2 -j ACCEPT)", () => {
+    expect(problems("-A INPUT -p tcp --tcp-option 2 -j ACCEPT").filter((p) => p.startsWith("error"))).toEqual(
+      [],
+    );
+  });
+
+  it("is refused after -m tcp without -p tcp, as the kernel refused it (RULE_APPEND failed (Invalid argument))", () => {
+    expect(problems("-A INPUT -m tcp --tcp-option 2 -j ACCEPT")).toEqual([
+      "error 3:17 --tcp-option needs -p tcp in the rule: iptables-restore refuses it in a rule without -p | add -p tcp to the rule",
+    ]);
+  });
+});
