@@ -697,12 +697,18 @@ function valueProblem(key: SetKey | undefined, tok: NftToken, element = false): 
   return (key === "ct status" ? undefined : beyondWidth(key, tok)) ?? formProblem(key, tok, element);
 }
 
-/** The problem of value `tok` not of the form of `key`'s values (see `nft-value-form.ts`); `element`: in a set, at nft's column. */
+/**
+ * The problem of value `tok` not of the form of `key`'s values (see `nft-value-form.ts`); `element`: in a
+ * set, at nft's column. A bad IPv6 address alone is said there too when it starts as one: nft 1.0.6 pointed
+ * inside it (`ip6 saddr 1::x tcp dport 22` at `x`, "No symbol type information") or past it, and at a
+ * word's start only for one it took for a host name (`zz::1`, `1x`: "Could not resolve hostname").
+ */
 function formProblem(key: SetKey | undefined, tok: NftToken, element = false): NftRuleProblem | undefined {
   const found = tok.type === "string" ? undefined : valueFormProblem(key, tok.value);
   if (!found) return undefined;
   const { form, bad, at, lexed } = found;
-  const said = refusal(tok, at + (element ? lexed : 0), `'${bad}' is not ${form.what}`, form.nft, form.hint);
+  const split = element || (key?.startsWith("ip6 ") && /^[0-9a-f]*:/i.test(bad)) ? lexed : 0;
+  const said = refusal(tok, at + split, `'${bad}' is not ${form.what}`, form.nft, form.hint);
   return form.warn ? { ...said, severity: "warning", message: unknownProtocolMessage(bad) } : said;
 }
 

@@ -395,3 +395,30 @@ describe("an IPv6 element nft's lexer splits", () => {
     expect(at(rule)).toEqual([`3:${column} ${refused(bad)}`]);
   });
 });
+
+describe("an IPv6 address nft's lexer splits, outside a set", () => {
+  // nft 1.0.6 (`unshare -n nft -c -f`, the rule on line 3 from column 5) pointed inside the address or past
+  // it: `ip6 saddr 1::x tcp dport 22 accept` "3:18-18: Error: No symbol type information" (at `x`),
+  // `ip6 daddr != 1::x tcp dport 22` 3:21 (same words, at `x`), `ip6 saddr 1::x` "3:19-19: Error: syntax
+  // error, unexpected newline", `ip6 saddr 1::1-1::x` 3:24 (unexpected newline), `ip6 saddr fd00::1/x tcp
+  // dport 22` "3:25-27: ... unexpected tcp, expecting comma"; they were said at the address's first column.
+  // A word it took for a host name is said at its start, as nft said it: `ip6 saddr zz::1 tcp dport 22`
+  // and `ip6 daddr 1x tcp dport 22`, 3:15 ("Could not resolve hostname").
+  const at = (rule: string) =>
+    parseRulesetText(`table inet t {\n  chain c {\n    ${rule}\n  }\n}\n`, "p.nft").diagnostics.map(
+      (d) => `${d.position.line}:${d.position.column} ${d.message}`,
+    );
+  const refused = (bad: string) =>
+    `'${bad}' is not an IPv6 address or prefix: nft refuses it, and with it the whole file`;
+  it.each([
+    ["ip6 saddr 1::x tcp dport 22 accept", 18, "1::x"],
+    ["ip6 daddr != 1::x tcp dport 22", 21, "1::x"],
+    ["ip6 saddr 1::x", 18, "1::x"],
+    ["ip6 saddr 1::1-1::x", 23, "1::x"],
+    ["ip6 saddr fd00::1/x tcp dport 22", 23, "fd00::1/x"],
+    ["ip6 saddr zz::1 tcp dport 22", 15, "zz::1"],
+    ["ip6 daddr 1x tcp dport 22", 15, "1x"],
+  ])("%s at column %i", (rule, column, bad) => {
+    expect(at(rule)).toEqual([`3:${column} ${refused(bad)}`]);
+  });
+});
