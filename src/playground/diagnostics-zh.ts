@@ -2036,6 +2036,12 @@ export const MORE_MESSAGES: readonly Known[] = [
       `"${m[1]}" 加了引號：nft 不接受加引號的 ${m[2]} 名稱（"syntax error, unexpected quoted string, expecting string"）`,
   },
   {
+    code: "nft-object-without-name",
+    english:
+      /^'((counter|quota) .+)': a (?:counter|quota) object is named after 'name': nft refuses it \("(.+)"\)$/s,
+    zh: (m) => `'${m[1]}'：要用 ${m[2]} 物件，名稱得寫在 'name' 後面，nft 會拒絕（"${m[3]}"）`,
+  },
+  {
     code: "nft-quoted-jump",
     english:
       /^'(jump|goto) "(.*)"': a quoted chain name: nft refuses it \("syntax error, unexpected quoted string, expecting '\{'"\)$/s,
@@ -2597,6 +2603,14 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
       /^give the (table|chain|set|map) a name of letters, digits, '-', '_' and '\.' that is no nft keyword \(e\.g\. '(\S+)'\)$/,
     zh: (m) =>
       `給這個 ${m[1]} 取一個只用字母、數字、'-'、'_' 和 '.'，又不是 nft 關鍵字的名稱（例如 '${m[2]}'）`,
+  },
+  {
+    english:
+      /^write '(counter|quota) name (".*")' for the (?:counter|quota) object (.+), or (?:'counter' alone|'quota over 10 mbytes') for the rule's own$/s,
+    zh: (m) =>
+      m[1] === "counter"
+        ? `要用 counter 物件 ${m[3]}，請寫 'counter name ${m[2]}'；規則自己的計數只要寫 'counter'`
+        : `要用 quota 物件 ${m[3]}，請寫 'quota name ${m[2]}'；規則自己的 quota 請寫成 'quota over 10 mbytes'`,
   },
   {
     english: /^write the chain's name without quotes: '(jump|goto) (.+)'$/s,

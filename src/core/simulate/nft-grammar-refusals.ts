@@ -178,11 +178,63 @@ function queueRefusal(words: readonly NftToken[], k: number): GrammarRefusal | u
     : undefined;
 }
 
-/** The first of the rule `words`' expressions nft refuses for its grammar alone, or undefined. */
-export function grammarRefusal(words: readonly NftToken[]): GrammarRefusal | undefined {
+/** Payload protocols: after a stray word nft reads them as its operand ("No symbol type information"). */
+const PAYLOAD = /^(ip6?|tcp|udp|udplite|sctp|dccp|icmp|icmpv6|ether|vlan|arp|th|ah|esp|comp)$/;
+
+/**
+ * nft's refusal of a name after `counter` or `quota` (`words[k]`), the named object's form without its
+ * `name` (`counter "c"`, `counter c`, `quota "q"`, `quota over q`): nft 1.0.6 takes `counter name "c"`
+ * only. A word after `counter` is refused when it is quoted or the reader knows no expression by it
+ * (`unknown`); a quota's amount is a number.
+ */
+function namedObjectRefusal(
+  words: readonly NftToken[],
+  k: number,
+  unknown: readonly string[],
+): GrammarRefusal | undefined {
+  const kind = words[k]?.value;
+  const quota = kind === "quota";
+  const name = words[k + (quota && /^(over|until)$/.test(words[k + 1]?.value ?? "") ? 2 : 1)];
+  if (!name || name.type === "punct" || name.type === "nl") return undefined;
+  const quoted = name.type === "string";
+  // nft's words are of the word after a counter's name, which its parser meets first.
+  const next = words[k + 2];
+  const payload = PAYLOAD.test(next?.value ?? "");
+  // The reader reads a stray word with the payload match after it as one expression (`c tcp dport 22`).
+  const stray = quota
+    ? /^[a-z_]/i.test(name.value)
+    : unknown.some((u) => u === name.value || (payload && u.startsWith(`${name.value} `)));
+  if (!quoted && !stray) return undefined;
+  const what = quoted ? "quoted string" : "string";
+  return refusal(
+    name,
+    `'${kind} ${quoted ? `"${name.value}"` : name.value}': a ${kind} object is named after 'name'`,
+    quota
+      ? `syntax error, unexpected ${what}, expecting number`
+      : !next
+        ? "syntax error, unexpected newline"
+        : payload
+          ? "No symbol type information"
+          : `syntax error, unexpected ${next.type === "string" ? "quoted string" : next.value}`,
+    `write '${kind} name ${JSON.stringify(name.value)}' for the ${kind} object ${name.value}, or ${quota ? "'quota over 10 mbytes'" : "'counter' alone"} for the rule's own`,
+  );
+}
+
+/**
+ * The first of the rule `words`' expressions nft refuses for its grammar alone, or undefined; `unknown`:
+ * the texts of the expressions the rule reader knows not (a stray word after `counter` is one).
+ */
+export function grammarRefusal(
+  words: readonly NftToken[],
+  unknown: readonly string[] = [],
+): GrammarRefusal | undefined {
   for (let k = 0; k < words.length; k++) {
     const w = words[k] as NftToken;
     if (w.type !== "word") continue;
+    if ((w.value === "counter" || w.value === "quota") && words[k + 1]?.value !== "name") {
+      const named = namedObjectRefusal(words, k, unknown);
+      if (named) return named;
+    }
     // A device name has 15 characters at most (IFNAMSIZ), a trailing `*` counted.
     if ((w.value === "iifname" || w.value === "oifname") && words[k + 1]?.value !== "set") {
       const long = comparedValues(words, k + 1).find((v) => v.type === "string" && v.value.length > 15);

@@ -287,6 +287,12 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "table ip t {\n\tchain c {\n\t\ttype filter hook output priority 0;\n\t\tfib daddr . iif type local drop\n\t}\n}\n",
   ],
   [
+    // nft 1.0.6 refused both (counter "c3": "syntax error, unexpected newline"; quota q3: "syntax error, unexpected string, expecting number").
+    "a counter's and a quota's object named without 'name'",
+    "rules",
+    'table inet t {\n\tcounter c3 { }\n\tquota q3 { over 10 mbytes }\n\tchain c {\n\t\tcounter "c3"\n\t\tquota q3\n\t}\n}\n',
+  ],
+  [
     // nft 1.0.6 refused each ("syntax error, unexpected quoted string, expecting string", and "expecting '{'" after jump).
     "a quoted chain name, a quoted keyword set name and a quoted jump",
     "rules",
