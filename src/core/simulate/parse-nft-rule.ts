@@ -1031,8 +1031,9 @@ function tcpFlagsMatch(tokens: readonly NftToken[], at: number): TcpFlagsRead | 
     for (;;) {
       const raw = pieces[k]?.value;
       // nft lists a value of several flags in hex (`tcp flags == 0x12` for syn,ack): its bits, in nft's order.
-      if (raw !== undefined && /^0x[0-9a-f]{1,2}$/i.test(raw)) {
-        out.push(...byteFlags(Number.parseInt(raw, 16)));
+      // A decimal number too (nft 1.0.6 listed `tcp flags & syn == 0` as `tcp flags ! syn`, `== 18` as syn,ack).
+      if (raw !== undefined && /^(0x[0-9a-f]{1,2}|\d{1,3})$/i.test(raw) && Number(raw) < 256) {
+        out.push(...byteFlags(Number(raw)));
         k++;
         if (pieces[k]?.value !== separator) break;
         k++;
