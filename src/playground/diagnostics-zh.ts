@@ -2036,6 +2036,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       `"${m[1]}" 加了引號：nft 不接受加引號的 ${m[2]} 名稱（"syntax error, unexpected quoted string, expecting string"）`,
   },
   {
+    code: "nft-not-apart",
+    english:
+      /^'! (\S+)': '!' is followed by a value, not by another operator: nft refuses it \("syntax error, unexpected (.+)"\)$/,
+    zh: (m) =>
+      `'! ${m[1]}'：'!' 後面要接值，不能再接另一個運算子，nft 會拒絕（"syntax error, unexpected ${m[2]}"）`,
+  },
+  {
     code: "nft-object-without-name",
     english:
       /^'((counter|quota) .+)': a (?:counter|quota) object is named after 'name': nft refuses it \("(.+)"\)$/s,
@@ -2076,6 +2083,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   [
     "write the name as 'ip link' shows it; a prefix with '*' (\"cali*\") matches the longer ones",
     "照 'ip link' 顯示的寫名稱；以 '*' 結尾的前綴（\"cali*\"）可以比對較長的名稱",
+  ],
+  [
+    "write '!=' as one word, or '!' alone before a flag: e.g. 'tcp flags != syn', 'tcp flags ! syn'",
+    "'!=' 要連在一起寫，或只在旗標前寫一個 '!'：例如 'tcp flags != syn'、'tcp flags ! syn'",
   ],
   ["write mod N with N the number of choices, 1 or more", "寫成 mod N，N 是選項的數目，至少 1"],
   ["write second, minute, hour, day or week", "請寫 second、minute、hour、day 或 week"],

@@ -2569,6 +2569,19 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
     }
   };
 
+  // `! = 22`, `! == syn`, `! ! syn`: nft's `!` takes a value, not another operator (nft 1.0.6: "syntax
+  // error, unexpected '='"); the reader took `!` for the value. Said at the second, where nft points.
+  const apart = tokens.findIndex((t, k) => t.value === "!" && /^(=|!$)/.test(tokens[k + 1]?.value ?? ""));
+  const second = tokens[apart + 1];
+  if (apart >= 0 && second) {
+    const said = /^=(?!=)/.test(second.value) ? "'='" : second.value;
+    problem(
+      second,
+      `'! ${second.value}': '!' is followed by a value, not by another operator: nft refuses it ("syntax error, unexpected ${said}")`,
+      `write '!=' as one word, or '!' alone before a flag: e.g. 'tcp flags != syn', 'tcp flags ! syn'`,
+    );
+    return out;
+  }
   while (i < tokens.length) {
     place();
     const start = i;

@@ -287,6 +287,12 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "table ip t {\n\tchain c {\n\t\ttype filter hook output priority 0;\n\t\tfib daddr . iif type local drop\n\t}\n}\n",
   ],
   [
+    // nft 1.0.6 refused it ("syntax error, unexpected '='", at the '=').
+    "a '!' apart from its '='",
+    "rules",
+    "table inet t {\n\tchain c3 {\n\t\ttcp flags ! = syn\n\t}\n}\n",
+  ],
+  [
     // nft 1.0.6 refused both (counter "c3": "syntax error, unexpected newline"; quota q3: "syntax error, unexpected string, expecting number").
     "a counter's and a quota's object named without 'name'",
     "rules",

@@ -300,3 +300,28 @@ describe("tcp flags compared with a number", () => {
     expect(got.conditions.some((c) => c.kind === "tcp-flags")).toBe(true);
   });
 });
+
+describe("'!' apart from '='", () => {
+  // nft 1.0.6 -c -f refused each, the rule on line 4 from column 3 (nftInputText), at the second operator:
+  //   tcp flags ! = syn     4:15-15: Error: syntax error, unexpected '='
+  //   tcp flags ! == syn    4:15-16: Error: syntax error, unexpected ==
+  //   tcp flags ! ! syn     4:15-15: Error: syntax error, unexpected !
+  //   tcp dport ! = 22      4:15-15: Error: syntax error, unexpected '='
+  //   iifname ! = "lo"      4:13-13: Error: syntax error, unexpected '='
+  // The reader took the first as an unmodelled expression, the fourth for a port named '!', the last for
+  // the interface '!'.
+  const refused = (second: string, said: string) =>
+    `'! ${second}': '!' is followed by a value, not by another operator: nft refuses it ("syntax error, unexpected ${said}")`;
+  it.each([
+    ["tcp flags ! = syn", "4:15", "=", "'='"],
+    ["tcp flags ! == syn", "4:15", "==", "=="],
+    ["tcp flags ! ! syn", "4:15", "!", "!"],
+    ["tcp dport ! = 22", "4:15", "=", "'='"],
+    ['iifname ! = "lo"', "4:13", "=", "'='"],
+  ])("refuses '%s' at %s", (rule, at, second, said) => {
+    const rs = parseRulesetFile(nftInputText("inet", rule), "t.nft");
+    expect(rs.diagnostics.map((d) => `${d.position.line}:${d.position.column} ${d.message}`)).toEqual([
+      `${at} ${refused(second, said)}`,
+    ]);
+  });
+});
