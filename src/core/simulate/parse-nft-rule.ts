@@ -9,7 +9,7 @@
 
 import { isIpv6, parseCidr6 } from "../parse/ipv6.ts";
 import { CT_ADDR_KEYS, ctLoadWords } from "./ct-break.ts";
-import { ctStatusBits } from "./ct-status.ts";
+import { ctStatusBits as statusBits } from "./ct-status.ts";
 import { endingWarning } from "./ending-targets.ts";
 import { parseIpCidr } from "./ip-address.ts";
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
@@ -239,7 +239,9 @@ const PROTOCOL_FIELDS = new Set([
 function maskedCtStatus(
   tokens: readonly NftToken[],
   at: number,
+  names?: Readonly<Record<string, number>>,
 ): { condition: Extract<Condition, { kind: "ctstatus" }>; next: number } | undefined {
+  const ctStatusBits = (w: string | undefined) => statusBits(w, names);
   // The mask's words: one (`dnat`, `0x20`), a group in parentheses, and what `|` joins after them.
   let k = at;
   let open = false;
@@ -303,16 +305,17 @@ function maskedCtStatus(
 function readCtStatus(
   tokens: readonly NftToken[],
   at: number,
+  names?: Readonly<Record<string, number>>,
 ): { condition: Extract<Condition, { kind: "ctstatus" }>; next: number } | undefined {
   let k = at;
   const op = tokens[k]?.value;
   if (op === "==" || op === "!=" || op === "!") k++;
-  if (op === "&" || op === "and") return maskedCtStatus(tokens, at + 1);
+  if (op === "&" || op === "and") return maskedCtStatus(tokens, at + 1, names);
   // `ct status @s`: the word is one of a named set's (`type ct_status`; nft 1.0.6 took it, and `!=`).
   const named = tokens[k]?.value;
   if (named?.startsWith("@") && op !== "!")
     return { condition: { kind: "ctstatus", set: named.slice(1), neg: op === "!=" }, next: k + 1 };
-  const bits = ctStatusBits;
+  const bits = (w: string | undefined) => statusBits(w, names);
   if (tokens[k]?.value === "{") {
     // `{ a, b|c }` (also after `==`): the word is one of the elements.
     const values: number[] = [];
@@ -355,7 +358,9 @@ function readCtStatus(
       mask |= more;
       k += 2;
     }
-    return { condition: { kind: "ctstatus", mask, values: [word & mask], neg: op === "!=" }, next: k + 1 };
+    // nft lists a value with bits outside the mask so too (`ct state related / established`, of `&
+    // established == related`: cmp eq 0x04 after & 0x02): it never equals.
+    return { condition: { kind: "ctstatus", mask, values: [word], neg: op === "!=" }, next: k + 1 };
   }
   const condition: Extract<Condition, { kind: "ctstatus" }> =
     op === "==" || op === "!=" || listedExact
@@ -416,6 +421,14 @@ const VERDICTS = new Set(["accept", "drop", "continue", "return", "jump", "goto"
 const BITWISE = new Set(["and", "or", "xor", "&", "|", "^", "<<", ">>"]);
 
 const CT_STATES = new Set(["new", "established", "related", "invalid", "untracked"]);
+/** The state bits nft compares under a mask (`ct state & established`: 0x02; untracked is 0x40). */
+const CT_STATE_BITS: Readonly<Record<string, number>> = {
+  invalid: 1,
+  established: 2,
+  related: 4,
+  new: 8,
+  untracked: 64,
+};
 const L4 = new Set(["tcp", "udp", "icmp", "icmpv6", "sctp", "udplite", "gre", "esp", "ah"]);
 
 /** Comparison operators nft prints between a key and its value, by their word forms. */
@@ -3006,6 +3019,20 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
         continue;
       }
       if (refuseBadFlag("ct status", i + 2)) continue;
+    }
+    // `ct state & established == established` (`and`, `!= 0`, a set of values) and nft's listing of it,
+    // `ct state related / established` (nft 1.0.6 --debug=netlink: bitwise & 0x02, cmp eq 0x04): the
+    // one state bit a packet has under the mask, read as the states that pass.
+    const maskedState = w === "ct" && w1 === "state" ? readCtStatus(tokens, i + 2, CT_STATE_BITS) : undefined;
+    const { mask: stateMask, values: stateValues } = maskedState?.condition ?? {};
+    if (maskedState && stateMask !== undefined && stateValues) {
+      // Said as the states that pass (`& established != 0` is established).
+      const states = Object.keys(CT_STATE_BITS).filter(
+        (s) => stateValues.includes((CT_STATE_BITS[s] as number) & stateMask) !== maskedState.condition.neg,
+      );
+      out.conditions.push({ kind: "ctstate", states: states.map((s) => s.toUpperCase()), neg: false });
+      i = maskedState.next;
+      continue;
     }
     // `ct state ! new,established`: nft's print of iptables-nft's `! --ctstate NEW,ESTABLISHED` (xt_conntrack).
     // `ct state == new,established` (listed `ct state new | established`): nft compares the whole state word.
