@@ -94,6 +94,7 @@ const NOT_A: Record<string, string> = {
   "a DSCP": "DSCP 值",
   "a conntrack status": "conntrack status 值",
   "a TCP flag": "TCP 旗標",
+  "an Ethernet type": "Ethernet 類型",
 };
 
 /** What a script command lacks after its verb, as the nft reader names it. */
@@ -1150,7 +1151,7 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "nft-element-form",
     english:
-      /^'(.*)' is not (an IPv4 address or prefix|an IPv6 address or prefix|a MAC address|a mark|an ICMP type|an ICMPv6 type|a packet type|a DSCP|a conntrack state|a conntrack status|a TCP flag|a zone): nft refuses it(?: \("(.*)"\))?, and with it the whole file$/s,
+      /^'(.*)' is not (an IPv4 address or prefix|an IPv6 address or prefix|a MAC address|a mark|an ICMP type|an ICMPv6 type|a packet type|a DSCP|a conntrack state|a conntrack status|a TCP flag|a zone|an Ethernet type): nft refuses it(?: \("(.*)"\))?, and with it the whole file$/s,
     zh: (m) =>
       `'${m[1]}' 不是${afterZh(NOT_A[m[2] as string] as string)}：nft 會拒絕它${m[3] ? `（"${m[3]}"）` : ""}，連帶拒絕整個檔案`,
   },
@@ -2087,6 +2088,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   [
     "write '!=' as one word, or '!' alone before a flag: e.g. 'tcp flags != syn', 'tcp flags ! syn'",
     "'!=' 要連在一起寫，或只在旗標前寫一個 '!'：例如 'tcp flags != syn'、'tcp flags ! syn'",
+  ],
+  [
+    "nft reads a word from a letter as one name: write a range with spaces ('ip - ip6') or from a number ('0x800-ip6')",
+    "nft 會把以字母開頭的字當成一個名稱：範圍請加空格寫（'ip - ip6'），或從數字開始寫（'0x800-ip6'）",
   ],
   ["write mod N with N the number of choices, 1 or more", "寫成 mod N，N 是選項的數目，至少 1"],
   ["write second, minute, hour, day or week", "請寫 second、minute、hour、day 或 week"],

@@ -582,7 +582,9 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
               "an 802.3 frame (its type field, below 0x0600, holds a length)",
               "802.3 訊框（類型欄位小於 0x0600，記的是長度）",
             ];
-      const v = ETHERTYPE_WORDS[c.ethertype] ?? `ethertype ${c.ethertype}`;
+      const v = c.hi
+        ? `ethertype ${c.ethertype}-${c.hi}`
+        : (ETHERTYPE_WORDS[c.ethertype] ?? `ethertype ${c.ethertype}`);
       return not ? [`not ${v}`, `不是 ${v}`] : [`an ${v} packet`, `${v} 封包`];
     }
     case "exthdr": {

@@ -2895,6 +2895,47 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       const one = single(2);
       const v = one?.value.toLowerCase() ?? "";
       const hex = ETHERTYPES[v] ?? (/^0x[0-9a-f]{1,4}$/.test(v) ? v.slice(2) : undefined);
+      // `ether type 0x800-ip6`, `ip - ip6`, `0x800-0x900`: a range of types, from a number or spaced (nft
+      // 1.0.6 took each; `0x900-ip`, `ip6 - ip`: "Range has zero or negative size").
+      const spaced = peek(one?.words ?? 0)?.value === "-" && peek((one?.words ?? 0) + 1)?.type === "word";
+      const dash = v.indexOf("-");
+      const [lo, hi] = spaced
+        ? [v, peek((one?.words ?? 0) + 1)?.value.toLowerCase()]
+        : /^(0x[0-9a-f]+|\d+)-/.test(v)
+          ? [v.slice(0, dash), v.slice(dash + 1)]
+          : [];
+      const [a, b] = [lo, hi].map((x) => {
+        const n = Number(
+          ETHERTYPES[x ?? ""] ? `0x${ETHERTYPES[x ?? ""]}` : /^(0x[0-9a-f]+|\d+)$/.test(x ?? "") ? x : NaN,
+        );
+        return n <= 0xffff ? n : undefined;
+      });
+      const at = peek((one?.words ?? 1) - 1) as NftToken;
+      if (one && w1 === "type" && a !== undefined && b !== undefined) {
+        i += one.words + (spaced ? 2 : 0);
+        if (a > b) {
+          problem(at, reversedRangeMessage(spaced ? `${lo} - ${hi}` : v), "write the lower bound first");
+          i = tokens.length;
+          continue;
+        }
+        const type = (n: number) => `0x${n.toString(16).padStart(4, "0")}`;
+        out.conditions.push({ kind: "ethertype", ethertype: type(a), hi: type(b), neg: one.neg });
+        continue;
+      }
+      // `ip-ip6`: a word from a letter is one name to nft's lexer, dashes and all.
+      if (one && w1 === "type" && /^[a-z][^-]*-/.test(v)) {
+        out.problems.push(
+          refusal(
+            at,
+            0,
+            `'${v}' is not an Ethernet type`,
+            "Could not parse Ethernet protocol",
+            "nft reads a word from a letter as one name: write a range with spaces ('ip - ip6') or from a number ('0x800-ip6')",
+          ),
+        );
+        i = tokens.length;
+        continue;
+      }
       if (one && w1 === "type" && hex) {
         i += one.words;
         out.conditions.push({ kind: "ethertype", ethertype: `0x${hex.padStart(4, "0")}`, neg: one.neg });

@@ -287,6 +287,12 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "table ip t {\n\tchain c {\n\t\ttype filter hook output priority 0;\n\t\tfib daddr . iif type local drop\n\t}\n}\n",
   ],
   [
+    // nft 1.0.6 refused it ("Could not parse Ethernet protocol", at ip-ip6).
+    "an Ethernet type range from a name without spaces",
+    "rules",
+    "table bridge t {\n\tchain c3 {\n\t\tether type ip-ip6\n\t}\n}\n",
+  ],
+  [
     // nft 1.0.6 refused it ("syntax error, unexpected '='", at the '=').
     "a '!' apart from its '='",
     "rules",
