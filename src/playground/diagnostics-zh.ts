@@ -2037,6 +2037,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       `"${m[1]}" 加了引號：nft 不接受加引號的 ${m[2]} 名稱（"syntax error, unexpected quoted string, expecting string"）`,
   },
   {
+    code: "nft-protocol-names-joined",
+    english:
+      /^'(.*)' is two protocol names nft reads as one: nft refuses it \("Could not resolve protocol name"\), and with it the whole file$/s,
+    zh: (m) =>
+      `'${m[1]}' 是兩個協定名稱，nft 卻讀成一個名稱：nft 會拒絕它（"Could not resolve protocol name"），連帶拒絕整個檔案`,
+  },
+  {
     code: "nft-not-apart",
     english:
       /^'! (\S+)': '!' is followed by a value, not by another operator: nft refuses it \("syntax error, unexpected (.+)"\)$/,
@@ -2627,6 +2634,10 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
       m[1] === "counter"
         ? `要用 counter 物件 ${m[3]}，請寫 'counter name ${m[2]}'；規則自己的計數只要寫 'counter'`
         : `要用 quota 物件 ${m[3]}，請寫 'quota name ${m[2]}'；規則自己的 quota 請寫成 'quota over 10 mbytes'`,
+  },
+  {
+    english: /^write the range with spaces: '(\S+ - \S+)' \((\d+-\d+)\)$/,
+    zh: (m) => `範圍請加空格寫：'${m[1]}'（${m[2]}）`,
   },
   {
     english: /^write the chain's name without quotes: '(jump|goto) (.+)'$/s,

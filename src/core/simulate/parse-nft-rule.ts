@@ -722,6 +722,19 @@ function formProblem(key: SetKey | undefined, tok: NftToken, element = false): N
   const { form, bad, at, lexed } = found;
   const split = element || (key?.startsWith("ip6 ") && /^[0-9a-f]*:/i.test(bad)) ? lexed : 0;
   const said = refusal(tok, at + split, `'${bad}' is not ${form.what}`, form.nft, form.hint);
+  // `tcp-udp`: two names nft's lexer reads as one, which no /etc/protocols holds (nft 1.0.6: "Could not
+  // resolve protocol name"): refused, the range written with spaces hinted at; any other name warned of.
+  const range = [...bad.matchAll(/-/g)]
+    .map((d) => [bad.slice(0, d.index), bad.slice(d.index + 1)])
+    .find((names) => names.every((n) => protocolNumber(n) !== undefined));
+  if (range) {
+    const [a, b] = range.sort((x, y) => (protocolNumber(x) as number) - (protocolNumber(y) as number));
+    return {
+      ...said,
+      message: `'${bad}' is two protocol names nft reads as one: nft refuses it ("Could not resolve protocol name"), and with it the whole file`,
+      hint: `write the range with spaces: '${a} - ${b}' (${protocolNumber(a as string)}-${protocolNumber(b as string)})`,
+    };
+  }
   return form.warn ? { ...said, severity: "warning", message: unknownProtocolMessage(bad) } : said;
 }
 

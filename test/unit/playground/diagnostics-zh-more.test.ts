@@ -287,6 +287,12 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "table ip t {\n\tchain c {\n\t\ttype filter hook output priority 0;\n\t\tfib daddr . iif type local drop\n\t}\n}\n",
   ],
   [
+    // nft 1.0.6 refused it ("Could not resolve protocol name", at tcp-udp).
+    "two protocol names joined by a dash",
+    "rules",
+    "table inet t {\n\tchain c3 {\n\t\tmeta l4proto tcp-udp accept\n\t}\n}\n",
+  ],
+  [
     // nft 1.0.6 refused it ("Could not parse Ethernet protocol", at ip-ip6).
     "an Ethernet type range from a name without spaces",
     "rules",

@@ -422,3 +422,30 @@ describe("an IPv6 address nft's lexer splits, outside a set", () => {
     expect(at(rule)).toEqual([`3:${column} ${refused(bad)}`]);
   });
 });
+
+describe("two protocol names joined by a dash", () => {
+  // nft 1.0.6 -c -f (the rule on line 3 from column 5) refused each, its lexer reading the word as one
+  // name: `ip protocol tcp-udp` "3:17-23: Error: Could not resolve protocol name", `ip protocol { tcp-udp }`
+  // 3:19, `meta l4proto udp-tcp accept` 3:18, `ip6 nexthdr tcp-udp` 3:17; it took `meta l4proto tcp - udp`
+  // (listed 6-17) and `ip protocol ipv6-icmp` (a name of /etc/protocols). They were only warned of, as a
+  // name another system's /etc/protocols might hold.
+  const said = (rule: string) =>
+    parseRulesetText(`table inet t {\n  chain c {\n    ${rule}\n  }\n}\n`, "p.nft").diagnostics.map(
+      (d) => `${d.severity} ${d.position.line}:${d.position.column} ${d.message} | ${d.hint}`,
+    );
+  const refused = (at: string, bad: string) =>
+    `error ${at} '${bad}' is two protocol names nft reads as one: nft refuses it ("Could not resolve protocol name"), and with it the whole file | write the range with spaces: 'tcp - udp' (6-17)`;
+  it.each([
+    ["ip protocol tcp-udp", "3:17", "tcp-udp"],
+    ["ip protocol { tcp-udp }", "3:19", "tcp-udp"],
+    ["meta l4proto udp-tcp accept", "3:18", "udp-tcp"],
+    ["ip6 nexthdr tcp-udp", "3:17", "tcp-udp"],
+  ])("refuses '%s' at %s", (rule, at, bad) => {
+    expect(said(rule)).toEqual([refused(at, bad)]);
+  });
+
+  it("takes a name of /etc/protocols with a dash, and the spaced range", () => {
+    expect(said("ip protocol ipv6-icmp")).toEqual([]);
+    expect(said("meta l4proto tcp - udp accept")).toEqual([]);
+  });
+});
