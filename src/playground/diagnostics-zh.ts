@@ -2046,7 +2046,7 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "nft-not-apart",
     english:
-      /^'! (\S+)': '!' is followed by a value, not by another operator: nft refuses it \("syntax error, unexpected (.+)"\)$/,
+      /^'! (\S+)': '!' takes a value, not another operator: nft refuses it \("syntax error, unexpected (.+)"\)$/,
     zh: (m) =>
       `'! ${m[1]}'：'!' 後面要接值，不能再接另一個運算子，nft 會拒絕（"syntax error, unexpected ${m[2]}"）`,
   },
@@ -2093,12 +2093,12 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "照 'ip link' 顯示的寫名稱；以 '*' 結尾的前綴（\"cali*\"）可以比對較長的名稱",
   ],
   [
-    "write '!=' as one word, or '!' alone before a flag: e.g. 'tcp flags != syn', 'tcp flags ! syn'",
-    "'!=' 要連在一起寫，或只在旗標前寫一個 '!'：例如 'tcp flags != syn'、'tcp flags ! syn'",
+    "write '!=' as one word (tcp dport != 22), or '!' before a flag (tcp flags ! syn)",
+    "'!=' 要連在一起寫（tcp dport != 22），或在旗標前寫 '!'（tcp flags ! syn）",
   ],
   [
-    "nft reads a word from a letter as one name: write a range with spaces ('ip - ip6') or from a number ('0x800-ip6')",
-    "nft 會把以字母開頭的字當成一個名稱：範圍請加空格寫（'ip - ip6'），或從數字開始寫（'0x800-ip6'）",
+    "write the range with spaces ('ip - ip6') or from a number ('0x800-ip6')",
+    "範圍請加空格寫（'ip - ip6'），或從數字開始寫（'0x800-ip6'）",
   ],
   ["write mod N with N the number of choices, 1 or more", "寫成 mod N，N 是選項的數目，至少 1"],
   ["write second, minute, hour, day or week", "請寫 second、minute、hour、day 或 week"],

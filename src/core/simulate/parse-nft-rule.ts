@@ -2603,8 +2603,8 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
     const said = /^=(?!=)/.test(second.value) ? "'='" : second.value;
     problem(
       second,
-      `'! ${second.value}': '!' is followed by a value, not by another operator: nft refuses it ("syntax error, unexpected ${said}")`,
-      `write '!=' as one word, or '!' alone before a flag: e.g. 'tcp flags != syn', 'tcp flags ! syn'`,
+      `'! ${second.value}': '!' takes a value, not another operator: nft refuses it ("syntax error, unexpected ${said}")`,
+      "write '!=' as one word (tcp dport != 22), or '!' before a flag (tcp flags ! syn)",
     );
     return out;
   }
@@ -2943,7 +2943,7 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
             0,
             `'${v}' is not an Ethernet type`,
             "Could not parse Ethernet protocol",
-            "nft reads a word from a letter as one name: write a range with spaces ('ip - ip6') or from a number ('0x800-ip6')",
+            "write the range with spaces ('ip - ip6') or from a number ('0x800-ip6')",
           ),
         );
         i = tokens.length;

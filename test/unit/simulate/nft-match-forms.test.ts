@@ -311,7 +311,7 @@ describe("'!' apart from '='", () => {
   // The reader took the first as an unmodelled expression, the fourth for a port named '!', the last for
   // the interface '!'.
   const refused = (second: string, said: string) =>
-    `'! ${second}': '!' is followed by a value, not by another operator: nft refuses it ("syntax error, unexpected ${said}")`;
+    `'! ${second}': '!' takes a value, not another operator: nft refuses it ("syntax error, unexpected ${said}")`;
   it.each([
     ["tcp flags ! = syn", "4:15", "=", "'='"],
     ["tcp flags ! == syn", "4:15", "==", "=="],
