@@ -2053,8 +2053,8 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "nft-object-without-name",
     english:
-      /^'((counter|quota) .+)': a (?:counter|quota) object is named after 'name': nft refuses it \("(.+)"\)$/s,
-    zh: (m) => `'${m[1]}'：要用 ${m[2]} 物件，名稱得寫在 'name' 後面，nft 會拒絕（"${m[3]}"）`,
+      /^'((counter|quota|limit|synproxy|ct timeout|ct expectation) .+)': a [a-z ]+ object is named after '(name|set)': nft refuses it \("(.+)"\)$/s,
+    zh: (m) => `'${m[1]}'：要用 ${m[2]} 物件，名稱得寫在 '${m[3]}' 後面，nft 會拒絕（"${m[4]}"）`,
   },
   {
     code: "nft-quoted-jump",
@@ -2629,11 +2629,8 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
   },
   {
     english:
-      /^write '(counter|quota) name (".*")' for the (?:counter|quota) object (.+), or (?:'counter' alone|'quota over 10 mbytes') for the rule's own$/s,
-    zh: (m) =>
-      m[1] === "counter"
-        ? `要用 counter 物件 ${m[3]}，請寫 'counter name ${m[2]}'；規則自己的計數只要寫 'counter'`
-        : `要用 quota 物件 ${m[3]}，請寫 'quota name ${m[2]}'；規則自己的 quota 請寫成 'quota over 10 mbytes'`,
+      /^write '((counter|quota|limit|synproxy|ct timeout|ct expectation) (?:name|set) ".*")' for the [a-z ]+ object (.+?)(?:, or '([^']+)'(?: alone)? for the rule's own)?$/s,
+    zh: (m) => `要用 ${m[2]} 物件 ${m[3]}，請寫 '${m[1]}'${m[4] ? `；規則自己的請寫 '${m[4]}'` : ""}`,
   },
   {
     english: /^write the range with spaces: '(\S+ - \S+)' \((\d+-\d+)\)$/,

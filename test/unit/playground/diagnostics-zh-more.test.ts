@@ -311,6 +311,12 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     'table inet t {\n\tcounter c3 { }\n\tquota q3 { over 10 mbytes }\n\tchain c {\n\t\tcounter "c3"\n\t\tquota q3\n\t}\n}\n',
   ],
   [
+    // nft 1.0.6 refused it ("syntax error, unexpected quoted string, expecting set").
+    "a ct timeout object named without 'set'",
+    "rules",
+    'table inet t {\n\tchain c {\n\t\tct timeout "t3"\n\t}\n}\n',
+  ],
+  [
     // nft 1.0.6 refused each ("syntax error, unexpected quoted string, expecting string", and "expecting '{'" after jump).
     "a quoted chain name, a quoted keyword set name and a quoted jump",
     "rules",
