@@ -187,8 +187,8 @@ const PAYLOAD = /^(ip6?|tcp|udp|udplite|sctp|dccp|icmp|icmpv6|ether|vlan|arp|th|
  * statement's own form for the hint.
  */
 const NAMED: Readonly<Record<string, [expecting?: string, own?: string]>> = {
-  counter: [, "'counter' alone"],
-  synproxy: [, "'synproxy mss 1460 wscale 7'"],
+  counter: [undefined, "'counter' alone"],
+  synproxy: [undefined, "'synproxy mss 1460 wscale 7'"],
   quota: ["number", "'quota over 10 mbytes'"],
   limit: ["name or rate", "'limit rate 10/second'"],
   "ct timeout": ["set"],
