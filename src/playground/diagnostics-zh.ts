@@ -94,6 +94,7 @@ const NOT_A: Record<string, string> = {
   "a DSCP": "DSCP 值",
   "a conntrack status": "conntrack status 值",
   "a TCP flag": "TCP 旗標",
+  "an Ethernet type": "Ethernet 類型",
 };
 
 /** What a script command lacks after its verb, as the nft reader names it. */
@@ -1150,7 +1151,7 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "nft-element-form",
     english:
-      /^'(.*)' is not (an IPv4 address or prefix|an IPv6 address or prefix|a MAC address|a mark|an ICMP type|an ICMPv6 type|a packet type|a DSCP|a conntrack state|a conntrack status|a TCP flag|a zone): nft refuses it(?: \("(.*)"\))?, and with it the whole file$/s,
+      /^'(.*)' is not (an IPv4 address or prefix|an IPv6 address or prefix|a MAC address|a mark|an ICMP type|an ICMPv6 type|a packet type|a DSCP|a conntrack state|a conntrack status|a TCP flag|a zone|an Ethernet type): nft refuses it(?: \("(.*)"\))?, and with it the whole file$/s,
     zh: (m) =>
       `'${m[1]}' 不是${afterZh(NOT_A[m[2] as string] as string)}：nft 會拒絕它${m[3] ? `（"${m[3]}"）` : ""}，連帶拒絕整個檔案`,
   },
@@ -2109,6 +2110,26 @@ export const MORE_MESSAGES: readonly Known[] = [
       `"${m[1]}" 加了引號：nft 不接受加引號的 ${m[2]} 名稱（"syntax error, unexpected quoted string, expecting string"）`,
   },
   {
+    code: "nft-protocol-names-joined",
+    english:
+      /^'(.*)' is two protocol names nft reads as one: nft refuses it \("Could not resolve protocol name"\), and with it the whole file$/s,
+    zh: (m) =>
+      `'${m[1]}' 是兩個協定名稱，nft 卻讀成一個名稱：nft 會拒絕它（"Could not resolve protocol name"），連帶拒絕整個檔案`,
+  },
+  {
+    code: "nft-not-apart",
+    english:
+      /^'! (\S+)': '!' takes a value, not another operator: nft refuses it \("syntax error, unexpected (.+)"\)$/,
+    zh: (m) =>
+      `'! ${m[1]}'：'!' 後面要接值，不能再接另一個運算子，nft 會拒絕（"syntax error, unexpected ${m[2]}"）`,
+  },
+  {
+    code: "nft-object-without-name",
+    english:
+      /^'((counter|quota|limit|synproxy|ct timeout|ct expectation) .+)': a [a-z ]+ object is named after '(name|set)': nft refuses it \("(.+)"\)$/s,
+    zh: (m) => `'${m[1]}'：要用 ${m[2]} 物件，名稱得寫在 '${m[3]}' 後面，nft 會拒絕（"${m[4]}"）`,
+  },
+  {
     code: "nft-quoted-jump",
     english:
       /^'(jump|goto) "(.*)"': a quoted chain name: nft refuses it \("syntax error, unexpected quoted string, expecting '\{'"\)$/s,
@@ -2143,6 +2164,14 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   [
     "write the name as 'ip link' shows it; a prefix with '*' (\"cali*\") matches the longer ones",
     "照 'ip link' 顯示的寫名稱；以 '*' 結尾的前綴（\"cali*\"）可以比對較長的名稱",
+  ],
+  [
+    "write '!=' as one word (tcp dport != 22), or '!' before a flag (tcp flags ! syn)",
+    "'!=' 要連在一起寫（tcp dport != 22），或在旗標前寫 '!'（tcp flags ! syn）",
+  ],
+  [
+    "write the range with spaces ('ip - ip6') or from a number ('0x800-ip6')",
+    "範圍請加空格寫（'ip - ip6'），或從數字開始寫（'0x800-ip6'）",
   ],
   ["write mod N with N the number of choices, 1 or more", "寫成 mod N，N 是選項的數目，至少 1"],
   ["write second, minute, hour, day or week", "請寫 second、minute、hour、day 或 week"],
@@ -2702,6 +2731,15 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
       /^give the (table|chain|set|map) a name of letters, digits, '-', '_' and '\.' that is no nft keyword \(e\.g\. '(\S+)'\)$/,
     zh: (m) =>
       `給這個 ${m[1]} 取一個只用字母、數字、'-'、'_' 和 '.'，又不是 nft 關鍵字的名稱（例如 '${m[2]}'）`,
+  },
+  {
+    english:
+      /^write '((counter|quota|limit|synproxy|ct timeout|ct expectation) (?:name|set) ".*")' for the [a-z ]+ object (.+?)(?:, or '([^']+)'(?: alone)? for the rule's own)?$/s,
+    zh: (m) => `要用 ${m[2]} 物件 ${m[3]}，請寫 '${m[1]}'${m[4] ? `；規則自己的請寫 '${m[4]}'` : ""}`,
+  },
+  {
+    english: /^write the range with spaces: '(\S+ - \S+)' \((\d+-\d+)\)$/,
+    zh: (m) => `範圍請加空格寫：'${m[1]}'（${m[2]}）`,
   },
   {
     english: /^write the chain's name without quotes: '(jump|goto) (.+)'$/s,

@@ -216,6 +216,14 @@ function interfaces(conds: Condition[]): Pair[] {
 
 /** `ct state ...`: established and related together are "a connection conntrack already knows". */
 function ctState(states: string[], neg: boolean): Pair {
+  // No state passes a mask with a value outside it (`ct state & established == related`).
+  if (!states.length)
+    return neg
+      ? ["any connection state (ct state)", "任何連線狀態（ct state）"]
+      : [
+          "never: no connection state passes the masked test (ct state)",
+          "永遠不成立：沒有連線狀態通過這個遮罩測試（ct state）",
+        ];
   // `ct status dnat|snat` is read as the iptables conntrack states DNAT/SNAT: a connection NAT rewrote.
   if (states.every((x) => x === "dnat" || x === "snat")) {
     const what = states.map((x) => x.toUpperCase());
@@ -574,7 +582,9 @@ function condition(c: Condition, all: Condition[], sets?: Map<string, NftSet>): 
               "an 802.3 frame (its type field, below 0x0600, holds a length)",
               "802.3 訊框（類型欄位小於 0x0600，記的是長度）",
             ];
-      const v = ETHERTYPE_WORDS[c.ethertype] ?? `ethertype ${c.ethertype}`;
+      const v = c.hi
+        ? `ethertype ${c.ethertype}-${c.hi}`
+        : (ETHERTYPE_WORDS[c.ethertype] ?? `ethertype ${c.ethertype}`);
       return not ? [`not ${v}`, `不是 ${v}`] : [`an ${v} packet`, `${v} 封包`];
     }
     case "exthdr": {

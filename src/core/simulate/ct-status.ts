@@ -18,14 +18,20 @@ export const CT_STATUS_BITS: Readonly<Record<string, number>> = {
   dnat: 32,
 };
 
-/** The bits of the status names in `w` (`seen-reply|assured`, `(snat`, nft -n's `0xa`), or undefined for a name the model does not keep. */
-export function ctStatusBits(w: string | undefined): number | undefined {
+/**
+ * The bits of the status names in `w` (`seen-reply|assured`, `(snat`, nft -n's `0xa`), or undefined for a
+ * name the model does not keep; of the state names with `names` the state bits.
+ */
+export function ctStatusBits(
+  w: string | undefined,
+  names: Readonly<Record<string, number>> = CT_STATUS_BITS,
+): number | undefined {
   if (w === undefined) return undefined;
   if (/^(0x[0-9a-f]+|\d+)$/i.test(w)) return Number(w);
   let v = 0;
   for (const name of w.split("|")) {
     if (name === "" || name === "(" || name === ")") continue;
-    const bit = CT_STATUS_BITS[name.replace(/^\(|\)$/g, "")];
+    const bit = names[name.replace(/^\(|\)$/g, "")];
     if (bit === undefined) return undefined;
     v |= bit;
   }

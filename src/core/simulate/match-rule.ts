@@ -623,7 +623,9 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
       break;
     }
     case "ethertype":
-      r = c.ethertype === ctx.ethType;
+      r = c.hi
+        ? Number(ctx.ethType) >= Number(c.ethertype) && Number(ctx.ethType) <= Number(c.hi)
+        : c.ethertype === ctx.ethType;
       break;
     case "logical-in":
       r = ifaceMatches(c.name, ctx.logicalIn);

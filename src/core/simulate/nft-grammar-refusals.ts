@@ -178,11 +178,80 @@ function queueRefusal(words: readonly NftToken[], k: number): GrammarRefusal | u
     : undefined;
 }
 
-/** The first of the rule `words`' expressions nft refuses for its grammar alone, or undefined. */
-export function grammarRefusal(words: readonly NftToken[]): GrammarRefusal | undefined {
+/** Payload protocols: after a stray word nft reads them as its operand ("No symbol type information"). */
+const PAYLOAD = /^(ip6?|tcp|udp|udplite|sctp|dccp|icmp|icmpv6|ether|vlan|arp|th|ah|esp|comp)$/;
+
+/**
+ * The statements that use a stateful object by name, by their words: what nft's parser expects where the
+ * name stands instead (none: the name is read as a stray expression after the statement), and the
+ * statement's own form for the hint.
+ */
+const NAMED: Readonly<Record<string, [expecting?: string, own?: string]>> = {
+  counter: [undefined, "'counter' alone"],
+  synproxy: [undefined, "'synproxy mss 1460 wscale 7'"],
+  quota: ["number", "'quota over 10 mbytes'"],
+  limit: ["name or rate", "'limit rate 10/second'"],
+  "ct timeout": ["set"],
+  "ct expectation": ["set"],
+};
+
+/**
+ * nft's refusal of an object's name right after its statement (`words[k]`), without `name` (or `set`):
+ * `counter "c"`, `counter c`, `quota over q`, `limit "l"`, `synproxy "x"`, `ct timeout "t"`; nft 1.0.6 takes
+ * `counter name "c"`, `ct timeout set "t"` only. Where the parser expects a number, a rate or `set`, any
+ * name is refused; after `counter` or `synproxy`, a quoted one or a word the reader knows no expression
+ * by (`unknown`).
+ */
+function namedObjectRefusal(
+  words: readonly NftToken[],
+  k: number,
+  unknown: readonly string[],
+): GrammarRefusal | undefined {
+  const ct = words[k]?.value === "ct";
+  const kind = ct ? `ct ${words[k + 1]?.value}` : (words[k]?.value as string);
+  const [expecting, own] = NAMED[kind] ?? [];
+  if (!NAMED[kind]) return undefined;
+  const at = k + (ct ? 2 : 1);
+  const name = words[at + (kind === "quota" && /^(over|until)$/.test(words[at]?.value ?? "") ? 1 : 0)];
+  if (!name || name.type === "punct" || name.type === "nl" || /^(name|rate|over|set)$/.test(name.value))
+    return undefined;
+  const quoted = name.type === "string";
+  // nft's words are of the word after a counter's name, which its parser meets first.
+  const next = words[at + 1];
+  const payload = PAYLOAD.test(next?.value ?? "");
+  // The reader reads a stray word with the payload match after it as one expression (`c tcp dport 22`).
+  const stray = expecting
+    ? /^[a-z_]/i.test(name.value)
+    : unknown.some((u) => u === name.value || (payload && u.startsWith(`${name.value} `)));
+  if (!quoted && !stray) return undefined;
+  const by = ct ? "set" : "name";
+  return refusal(
+    name,
+    `'${kind} ${quoted ? `"${name.value}"` : name.value}': a ${kind} object is named after '${by}'`,
+    expecting
+      ? `syntax error, unexpected ${quoted ? "quoted " : ""}string, expecting ${expecting}`
+      : !next
+        ? "syntax error, unexpected newline"
+        : payload
+          ? "No symbol type information"
+          : `syntax error, unexpected ${next.type === "string" ? "quoted string" : next.value}`,
+    `write '${kind} ${by} ${JSON.stringify(name.value)}' for the ${kind} object ${name.value}${own ? `, or ${own} for the rule's own` : ""}`,
+  );
+}
+
+/**
+ * The first of the rule `words`' expressions nft refuses for its grammar alone, or undefined; `unknown`:
+ * the texts of the expressions the rule reader knows not (a stray word after `counter` is one).
+ */
+export function grammarRefusal(
+  words: readonly NftToken[],
+  unknown: readonly string[] = [],
+): GrammarRefusal | undefined {
   for (let k = 0; k < words.length; k++) {
     const w = words[k] as NftToken;
     if (w.type !== "word") continue;
+    const named = namedObjectRefusal(words, k, unknown);
+    if (named) return named;
     // A device name has 15 characters at most (IFNAMSIZ), a trailing `*` counted.
     if ((w.value === "iifname" || w.value === "oifname") && words[k + 1]?.value !== "set") {
       const long = comparedValues(words, k + 1).find((v) => v.type === "string" && v.value.length > 15);

@@ -752,7 +752,10 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       ? undefined
       : (familyConflict(words, table.family ?? "ip") ??
         transportConflict(words) ??
-        grammarRefusal(words) ??
+        grammarRefusal(
+          words,
+          parsed.conditions.flatMap((c) => (c.kind === "unknown" ? [c.text] : [])),
+        ) ??
         ctPortRefusal(words, !forLoading) ??
         unsupportedAtHook(words, chain.base?.hook));
     // A rule nft refuses is said refused alone: what the simulator would not model in it is moot.

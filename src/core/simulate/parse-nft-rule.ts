@@ -9,7 +9,7 @@
 
 import { isIpv6, parseCidr6 } from "../parse/ipv6.ts";
 import { CT_ADDR_KEYS, ctLoadWords } from "./ct-break.ts";
-import { ctStatusBits } from "./ct-status.ts";
+import { ctStatusBits as statusBits } from "./ct-status.ts";
 import { endingWarning } from "./ending-targets.ts";
 import { parseIpCidr } from "./ip-address.ts";
 import { parseCidr, parseIpv4 } from "./ipv4.ts";
@@ -239,7 +239,9 @@ const PROTOCOL_FIELDS = new Set([
 function maskedCtStatus(
   tokens: readonly NftToken[],
   at: number,
+  names?: Readonly<Record<string, number>>,
 ): { condition: Extract<Condition, { kind: "ctstatus" }>; next: number } | undefined {
+  const ctStatusBits = (w: string | undefined) => statusBits(w, names);
   // The mask's words: one (`dnat`, `0x20`), a group in parentheses, and what `|` joins after them.
   let k = at;
   let open = false;
@@ -303,16 +305,17 @@ function maskedCtStatus(
 function readCtStatus(
   tokens: readonly NftToken[],
   at: number,
+  names?: Readonly<Record<string, number>>,
 ): { condition: Extract<Condition, { kind: "ctstatus" }>; next: number } | undefined {
   let k = at;
   const op = tokens[k]?.value;
   if (op === "==" || op === "!=" || op === "!") k++;
-  if (op === "&" || op === "and") return maskedCtStatus(tokens, at + 1);
+  if (op === "&" || op === "and") return maskedCtStatus(tokens, at + 1, names);
   // `ct status @s`: the word is one of a named set's (`type ct_status`; nft 1.0.6 took it, and `!=`).
   const named = tokens[k]?.value;
   if (named?.startsWith("@") && op !== "!")
     return { condition: { kind: "ctstatus", set: named.slice(1), neg: op === "!=" }, next: k + 1 };
-  const bits = ctStatusBits;
+  const bits = (w: string | undefined) => statusBits(w, names);
   if (tokens[k]?.value === "{") {
     // `{ a, b|c }` (also after `==`): the word is one of the elements.
     const values: number[] = [];
@@ -355,7 +358,9 @@ function readCtStatus(
       mask |= more;
       k += 2;
     }
-    return { condition: { kind: "ctstatus", mask, values: [word & mask], neg: op === "!=" }, next: k + 1 };
+    // nft lists a value with bits outside the mask so too (`ct state related / established`, of `&
+    // established == related`: cmp eq 0x04 after & 0x02): it never equals.
+    return { condition: { kind: "ctstatus", mask, values: [word], neg: op === "!=" }, next: k + 1 };
   }
   const condition: Extract<Condition, { kind: "ctstatus" }> =
     op === "==" || op === "!=" || listedExact
@@ -416,6 +421,14 @@ const VERDICTS = new Set(["accept", "drop", "continue", "return", "jump", "goto"
 const BITWISE = new Set(["and", "or", "xor", "&", "|", "^", "<<", ">>"]);
 
 const CT_STATES = new Set(["new", "established", "related", "invalid", "untracked"]);
+/** The state bits nft compares under a mask (`ct state & established`: 0x02; untracked is 0x40). */
+const CT_STATE_BITS: Readonly<Record<string, number>> = {
+  invalid: 1,
+  established: 2,
+  related: 4,
+  new: 8,
+  untracked: 64,
+};
 const L4 = new Set(["tcp", "udp", "icmp", "icmpv6", "sctp", "udplite", "gre", "esp", "ah"]);
 
 /** Comparison operators nft prints between a key and its value, by their word forms. */
@@ -697,12 +710,31 @@ function valueProblem(key: SetKey | undefined, tok: NftToken, element = false): 
   return (key === "ct status" ? undefined : beyondWidth(key, tok)) ?? formProblem(key, tok, element);
 }
 
-/** The problem of value `tok` not of the form of `key`'s values (see `nft-value-form.ts`); `element`: in a set, at nft's column. */
+/**
+ * The problem of value `tok` not of the form of `key`'s values (see `nft-value-form.ts`); `element`: in a
+ * set, at nft's column. A bad IPv6 address alone is said there too when it starts as one: nft 1.0.6 pointed
+ * inside it (`ip6 saddr 1::x tcp dport 22` at `x`, "No symbol type information") or past it, and at a
+ * word's start only for one it took for a host name (`zz::1`, `1x`: "Could not resolve hostname").
+ */
 function formProblem(key: SetKey | undefined, tok: NftToken, element = false): NftRuleProblem | undefined {
   const found = tok.type === "string" ? undefined : valueFormProblem(key, tok.value);
   if (!found) return undefined;
   const { form, bad, at, lexed } = found;
-  const said = refusal(tok, at + (element ? lexed : 0), `'${bad}' is not ${form.what}`, form.nft, form.hint);
+  const split = element || (key?.startsWith("ip6 ") && /^[0-9a-f]*:/i.test(bad)) ? lexed : 0;
+  const said = refusal(tok, at + split, `'${bad}' is not ${form.what}`, form.nft, form.hint);
+  // `tcp-udp`: two names nft's lexer reads as one, which no /etc/protocols holds (nft 1.0.6: "Could not
+  // resolve protocol name"): refused, the range written with spaces hinted at; any other name warned of.
+  const range = [...bad.matchAll(/-/g)]
+    .map((d) => [bad.slice(0, d.index), bad.slice(d.index + 1)])
+    .find((names) => names.every((n) => protocolNumber(n) !== undefined));
+  if (range) {
+    const [a, b] = range.sort((x, y) => (protocolNumber(x) as number) - (protocolNumber(y) as number));
+    return {
+      ...said,
+      message: `'${bad}' is two protocol names nft reads as one: nft refuses it ("Could not resolve protocol name"), and with it the whole file`,
+      hint: `write the range with spaces: '${a} - ${b}' (${protocolNumber(a as string)}-${protocolNumber(b as string)})`,
+    };
+  }
   return form.warn ? { ...said, severity: "warning", message: unknownProtocolMessage(bad) } : said;
 }
 
@@ -1025,8 +1057,9 @@ function tcpFlagsMatch(tokens: readonly NftToken[], at: number): TcpFlagsRead | 
     for (;;) {
       const raw = pieces[k]?.value;
       // nft lists a value of several flags in hex (`tcp flags == 0x12` for syn,ack): its bits, in nft's order.
-      if (raw !== undefined && /^0x[0-9a-f]{1,2}$/i.test(raw)) {
-        out.push(...byteFlags(Number.parseInt(raw, 16)));
+      // A decimal number too (nft 1.0.6 listed `tcp flags & syn == 0` as `tcp flags ! syn`, `== 18` as syn,ack).
+      if (raw !== undefined && /^(0x[0-9a-f]{1,2}|\d{1,3})$/i.test(raw) && Number(raw) < 256) {
+        out.push(...byteFlags(Number(raw)));
         k++;
         if (pieces[k]?.value !== separator) break;
         k++;
@@ -2562,6 +2595,19 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
     }
   };
 
+  // `! = 22`, `! == syn`, `! ! syn`: nft's `!` takes a value, not another operator (nft 1.0.6: "syntax
+  // error, unexpected '='"); the reader took `!` for the value. Said at the second, where nft points.
+  const apart = tokens.findIndex((t, k) => t.value === "!" && /^(=|!$)/.test(tokens[k + 1]?.value ?? ""));
+  const second = tokens[apart + 1];
+  if (apart >= 0 && second) {
+    const said = /^=(?!=)/.test(second.value) ? "'='" : second.value;
+    problem(
+      second,
+      `'! ${second.value}': '!' takes a value, not another operator: nft refuses it ("syntax error, unexpected ${said}")`,
+      "write '!=' as one word (tcp dport != 22), or '!' before a flag (tcp flags ! syn)",
+    );
+    return out;
+  }
   while (i < tokens.length) {
     place();
     const start = i;
@@ -2862,6 +2908,47 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       const one = single(2);
       const v = one?.value.toLowerCase() ?? "";
       const hex = ETHERTYPES[v] ?? (/^0x[0-9a-f]{1,4}$/.test(v) ? v.slice(2) : undefined);
+      // `ether type 0x800-ip6`, `ip - ip6`, `0x800-0x900`: a range of types, from a number or spaced (nft
+      // 1.0.6 took each; `0x900-ip`, `ip6 - ip`: "Range has zero or negative size").
+      const spaced = peek(one?.words ?? 0)?.value === "-" && peek((one?.words ?? 0) + 1)?.type === "word";
+      const dash = v.indexOf("-");
+      const [lo, hi] = spaced
+        ? [v, peek((one?.words ?? 0) + 1)?.value.toLowerCase()]
+        : /^(0x[0-9a-f]+|\d+)-/.test(v)
+          ? [v.slice(0, dash), v.slice(dash + 1)]
+          : [];
+      const [a, b] = [lo, hi].map((x) => {
+        const n = Number(
+          ETHERTYPES[x ?? ""] ? `0x${ETHERTYPES[x ?? ""]}` : /^(0x[0-9a-f]+|\d+)$/.test(x ?? "") ? x : NaN,
+        );
+        return n <= 0xffff ? n : undefined;
+      });
+      const at = peek((one?.words ?? 1) - 1) as NftToken;
+      if (one && w1 === "type" && a !== undefined && b !== undefined) {
+        i += one.words + (spaced ? 2 : 0);
+        if (a > b) {
+          problem(at, reversedRangeMessage(spaced ? `${lo} - ${hi}` : v), "write the lower bound first");
+          i = tokens.length;
+          continue;
+        }
+        const type = (n: number) => `0x${n.toString(16).padStart(4, "0")}`;
+        out.conditions.push({ kind: "ethertype", ethertype: type(a), hi: type(b), neg: one.neg });
+        continue;
+      }
+      // `ip-ip6`: a word from a letter is one name to nft's lexer, dashes and all.
+      if (one && w1 === "type" && /^[a-z][^-]*-/.test(v)) {
+        out.problems.push(
+          refusal(
+            at,
+            0,
+            `'${v}' is not an Ethernet type`,
+            "Could not parse Ethernet protocol",
+            "write the range with spaces ('ip - ip6') or from a number ('0x800-ip6')",
+          ),
+        );
+        i = tokens.length;
+        continue;
+      }
       if (one && w1 === "type" && hex) {
         i += one.words;
         out.conditions.push({ kind: "ethertype", ethertype: `0x${hex.padStart(4, "0")}`, neg: one.neg });
@@ -2986,6 +3073,20 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
         continue;
       }
       if (refuseBadFlag("ct status", i + 2)) continue;
+    }
+    // `ct state & established == established` (`and`, `!= 0`, a set of values) and nft's listing of it,
+    // `ct state related / established` (nft 1.0.6 --debug=netlink: bitwise & 0x02, cmp eq 0x04): the
+    // one state bit a packet has under the mask, read as the states that pass.
+    const maskedState = w === "ct" && w1 === "state" ? readCtStatus(tokens, i + 2, CT_STATE_BITS) : undefined;
+    const { mask: stateMask, values: stateValues } = maskedState?.condition ?? {};
+    if (maskedState && stateMask !== undefined && stateValues) {
+      // Said as the states that pass (`& established != 0` is established).
+      const states = Object.keys(CT_STATE_BITS).filter(
+        (s) => stateValues.includes((CT_STATE_BITS[s] as number) & stateMask) !== maskedState.condition.neg,
+      );
+      out.conditions.push({ kind: "ctstate", states: states.map((s) => s.toUpperCase()), neg: false });
+      i = maskedState.next;
+      continue;
     }
     // `ct state ! new,established`: nft's print of iptables-nft's `! --ctstate NEW,ESTABLISHED` (xt_conntrack).
     // `ct state == new,established` (listed `ct state new | established`): nft compares the whole state word.

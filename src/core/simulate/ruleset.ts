@@ -206,8 +206,11 @@ export type Condition =
    */
   | { kind: "tcp-flags"; mask: string[]; set: string[]; neg: boolean; values?: string[][] }
   // ebtables (bridge family) conditions.
-  /** The frame's type field: `0x` and four hex digits, or `length` for an 802.3 frame (below 0x0600), which no simulated frame is. */
-  | { kind: "ethertype"; ethertype: string; neg: boolean }
+  /**
+   * The frame's type field: `0x` and four hex digits, or `length` for an 802.3 frame (below 0x0600), which
+   * no simulated frame is; with `hi`, any type from `ethertype` to `hi` (nft `ether type 0x800-ip6`).
+   */
+  | { kind: "ethertype"; ethertype: string; hi?: string; neg: boolean }
   /**
    * An ARP header field (nft `arp operation request`, `arp daddr ip 198.51.100.1`; ebtables `--arp-op`,
    * `--arp-ip-dst`) equal to one of `values`: an operation's name (`request`, `reply`), an address or

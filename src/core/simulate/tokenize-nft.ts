@@ -181,7 +181,12 @@ export function tokenizeNft(text: string, firstLine = 1): NftTokenizeResult {
         tokens.push({ type: "word", value: word.slice(0, colon), line, column: i + 1 });
         tokens.push({ type: "punct", value: ":", line, column: i + colon + 1 });
         tokens.push({ type: "word", value: word.slice(colon + 1), line, column: i + colon + 2 });
-      } else tokens.push({ type: word === ":" ? "punct" : "word", value: word, line, column: i + 1 });
+      } else if (word === ":") tokens.push({ type: "punct", value: word, line, column: i + 1 });
+      // nft's scanner makes an operator a token of its own, glued or not (`tcp dport !=22`, `ct state!=new`,
+      // `tcp flags !syn`, `meta mark &0xff ==1`: nft 1.0.6 took each as spaced); `|` stays on its flags.
+      else
+        for (const m of word.matchAll(/[!=<>]=|<<|>>|[<>&!=]|[^!=<>&]+/g))
+          tokens.push({ type: "word", value: m[0], line, column: i + 1 + m.index });
       i = j;
     }
     if (!continued) tokens.push({ type: "nl", value: "\n", line, column: src.length + 1 });

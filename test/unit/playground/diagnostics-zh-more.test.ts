@@ -287,6 +287,36 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "table ip t {\n\tchain c {\n\t\ttype filter hook output priority 0;\n\t\tfib daddr . iif type local drop\n\t}\n}\n",
   ],
   [
+    // nft 1.0.6 refused it ("Could not resolve protocol name", at tcp-udp).
+    "two protocol names joined by a dash",
+    "rules",
+    "table inet t {\n\tchain c3 {\n\t\tmeta l4proto tcp-udp accept\n\t}\n}\n",
+  ],
+  [
+    // nft 1.0.6 refused it ("Could not parse Ethernet protocol", at ip-ip6).
+    "an Ethernet type range from a name without spaces",
+    "rules",
+    "table bridge t {\n\tchain c3 {\n\t\tether type ip-ip6\n\t}\n}\n",
+  ],
+  [
+    // nft 1.0.6 refused it ("syntax error, unexpected '='", at the '=').
+    "a '!' apart from its '='",
+    "rules",
+    "table inet t {\n\tchain c3 {\n\t\ttcp flags ! = syn\n\t}\n}\n",
+  ],
+  [
+    // nft 1.0.6 refused both (counter "c3": "syntax error, unexpected newline"; quota q3: "syntax error, unexpected string, expecting number").
+    "a counter's and a quota's object named without 'name'",
+    "rules",
+    'table inet t {\n\tcounter c3 { }\n\tquota q3 { over 10 mbytes }\n\tchain c {\n\t\tcounter "c3"\n\t\tquota q3\n\t}\n}\n',
+  ],
+  [
+    // nft 1.0.6 refused it ("syntax error, unexpected quoted string, expecting set").
+    "a ct timeout object named without 'set'",
+    "rules",
+    'table inet t {\n\tchain c {\n\t\tct timeout "t3"\n\t}\n}\n',
+  ],
+  [
     // nft 1.0.6 refused each ("syntax error, unexpected quoted string, expecting string", and "expecting '{'" after jump).
     "a quoted chain name, a quoted keyword set name and a quoted jump",
     "rules",

@@ -412,3 +412,50 @@ describe("iptables -m conntrack --ctstatus", () => {
     expect(explainRule("-A FORWARD -m conntrack --ctstatus ASSURED -j ACCEPT").unknown).toEqual([]);
   });
 });
+
+describe("nft ct state under a mask", () => {
+  // nft 1.0.6 loaded each (`unshare -n nft -f`; `nft list ruleset`, `nft --debug=netlink list ruleset`):
+  //   ct state & established == established       listed as written; bitwise & 0x02, cmp eq 0x02
+  //   ct state and established == established     listed `ct state & established == established`
+  //   ct state & established established          the same (no operator: ==)
+  //   ct state & established != 0                 listed `ct state established`; & 0x02, cmp neq 0x00
+  //   ct state & (established|related) == 0       listed `ct state ! established,related`; & 0x06, cmp eq 0x00
+  //   ct state & established == related           listed `ct state related / established`; & 0x02, cmp eq 0x04
+  //   ct state & (established|related) == established   listed `ct state established / established,related`
+  // A packet has one state bit (new 0x08, established 0x02, ...): the test passes the states whose bit
+  // under the mask is the value, and none when the value has a bit outside it. The reader left the
+  // written forms unmodelled, and read the listed `related / established` as related plus an unknown.
+  it("passes the states whose bit under the mask is the value", () => {
+    const established = ["request delivered", "reply dropped"];
+    expect(fates("ct state established drop")).toEqual(established);
+    for (const rule of [
+      "ct state & established == established",
+      "ct state and established == established",
+      "ct state & established established",
+      "ct state & established != 0",
+      "ct state & (established|related) == established",
+      "ct state established / established,related",
+    ])
+      expect(fates(`${rule} drop`), rule).toEqual(established);
+    expect(fates("ct state & (established|related) == 0 drop")).toEqual(["request dropped"]);
+    expect(fates("ct state ! established,related drop")).toEqual(["request dropped"]);
+  });
+
+  it("passes no state when the value has a bit outside the mask, and says so", () => {
+    const never = ["request delivered", "reply delivered"];
+    expect(fates("ct state & established == related drop")).toEqual(never);
+    expect(fates("ct state related / established drop")).toEqual(never);
+    expect(explainNftRule("ct state related / established drop").en).toBe(
+      "never: no connection state passes the masked test (ct state): drop (final: the packet ends here)",
+    );
+    expect(explainNftRule("ct state & established != 0 accept").en).toBe(
+      "part of a connection conntrack already knows (established): accept (ends this base chain only)",
+    );
+  });
+
+  it("reads a ct status value outside its mask, as nft lists it, as never equal", () => {
+    // nft 1.0.6 listed `ct status & dnat == snat` as `ct status snat / dnat` (& 0x20, cmp eq 0x10). The
+    // reader compared the masked word with snat & dnat, 0: every packet without dnat passed.
+    expect(fates("ct status snat / dnat drop")).toEqual(["request delivered", "reply delivered"]);
+  });
+});

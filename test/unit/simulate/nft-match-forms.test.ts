@@ -274,3 +274,54 @@ describe("a quoted address", () => {
     expect(r.diagnostics.map((d) => d.message).filter((m) => m.includes("is quoted"))).toEqual([]);
   });
 });
+
+describe("tcp flags compared with a number", () => {
+  // nft 1.0.6 loaded each (`unshare -n nft -f`, then `nft list ruleset` and `nft --debug=netlink`): it listed
+  //   tcp flags & syn == 0         as  tcp flags ! syn          (bitwise & 0x02, cmp eq 0x00)
+  //   tcp flags & syn != 0         as  tcp flags syn            (bitwise & 0x02, cmp neq 0x00)
+  //   tcp flags & (syn|ack) == 0   as  tcp flags ! syn,ack      (bitwise & 0x12, cmp eq 0x00)
+  //   tcp flags & (fin|syn) == 0   as  tcp flags ! fin,syn      (bitwise & 0x03, cmp eq 0x00)
+  //   tcp flags == 18              as  tcp flags == 0x12
+  //   tcp flags 18                 as  tcp flags syn,ack        (bitwise & 0x12, cmp neq 0x00)
+  //   tcp flags 0                  as  tcp flags 0x0            (bitwise & 0x00, cmp neq 0x00: never)
+  // The reader left the decimal forms unmodelled (`& syn == 2` it read, the number being syn's).
+  it.each([
+    ["tcp flags & syn == 0", "tcp flags ! syn"],
+    ["tcp flags & syn != 0", "tcp flags syn"],
+    ["tcp flags & (syn|ack) == 0", "tcp flags ! syn,ack"],
+    ["tcp flags & (fin|syn) == 0", "tcp flags ! fin,syn"],
+    ["tcp flags == 18", "tcp flags == 0x12"],
+    ["tcp flags 18", "tcp flags syn,ack"],
+    ["tcp flags 0", "tcp flags 0x0"],
+  ])("reads '%s' as nft's listing '%s'", (written, listed) => {
+    const got = read(written);
+    expect(got.diagnostics).toEqual([]);
+    expect(got.conditions).toEqual(read(listed).conditions);
+    expect(got.conditions.some((c) => c.kind === "tcp-flags")).toBe(true);
+  });
+});
+
+describe("'!' apart from '='", () => {
+  // nft 1.0.6 -c -f refused each, the rule on line 4 from column 3 (nftInputText), at the second operator:
+  //   tcp flags ! = syn     4:15-15: Error: syntax error, unexpected '='
+  //   tcp flags ! == syn    4:15-16: Error: syntax error, unexpected ==
+  //   tcp flags ! ! syn     4:15-15: Error: syntax error, unexpected !
+  //   tcp dport ! = 22      4:15-15: Error: syntax error, unexpected '='
+  //   iifname ! = "lo"      4:13-13: Error: syntax error, unexpected '='
+  // The reader took the first as an unmodelled expression, the fourth for a port named '!', the last for
+  // the interface '!'.
+  const refused = (second: string, said: string) =>
+    `'! ${second}': '!' takes a value, not another operator: nft refuses it ("syntax error, unexpected ${said}")`;
+  it.each([
+    ["tcp flags ! = syn", "4:15", "=", "'='"],
+    ["tcp flags ! == syn", "4:15", "==", "=="],
+    ["tcp flags ! ! syn", "4:15", "!", "!"],
+    ["tcp dport ! = 22", "4:15", "=", "'='"],
+    ['iifname ! = "lo"', "4:13", "=", "'='"],
+  ])("refuses '%s' at %s", (rule, at, second, said) => {
+    const rs = parseRulesetFile(nftInputText("inet", rule), "t.nft");
+    expect(rs.diagnostics.map((d) => `${d.position.line}:${d.position.column} ${d.message}`)).toEqual([
+      `${at} ${refused(second, said)}`,
+    ]);
+  });
+});

@@ -395,3 +395,57 @@ describe("an IPv6 element nft's lexer splits", () => {
     expect(at(rule)).toEqual([`3:${column} ${refused(bad)}`]);
   });
 });
+
+describe("an IPv6 address nft's lexer splits, outside a set", () => {
+  // nft 1.0.6 (`unshare -n nft -c -f`, the rule on line 3 from column 5) pointed inside the address or past
+  // it: `ip6 saddr 1::x tcp dport 22 accept` "3:18-18: Error: No symbol type information" (at `x`),
+  // `ip6 daddr != 1::x tcp dport 22` 3:21 (same words, at `x`), `ip6 saddr 1::x` "3:19-19: Error: syntax
+  // error, unexpected newline", `ip6 saddr 1::1-1::x` 3:24 (unexpected newline), `ip6 saddr fd00::1/x tcp
+  // dport 22` "3:25-27: ... unexpected tcp, expecting comma"; they were said at the address's first column.
+  // A word it took for a host name is said at its start, as nft said it: `ip6 saddr zz::1 tcp dport 22`
+  // and `ip6 daddr 1x tcp dport 22`, 3:15 ("Could not resolve hostname").
+  const at = (rule: string) =>
+    parseRulesetText(`table inet t {\n  chain c {\n    ${rule}\n  }\n}\n`, "p.nft").diagnostics.map(
+      (d) => `${d.position.line}:${d.position.column} ${d.message}`,
+    );
+  const refused = (bad: string) =>
+    `'${bad}' is not an IPv6 address or prefix: nft refuses it, and with it the whole file`;
+  it.each([
+    ["ip6 saddr 1::x tcp dport 22 accept", 18, "1::x"],
+    ["ip6 daddr != 1::x tcp dport 22", 21, "1::x"],
+    ["ip6 saddr 1::x", 18, "1::x"],
+    ["ip6 saddr 1::1-1::x", 23, "1::x"],
+    ["ip6 saddr fd00::1/x tcp dport 22", 23, "fd00::1/x"],
+    ["ip6 saddr zz::1 tcp dport 22", 15, "zz::1"],
+    ["ip6 daddr 1x tcp dport 22", 15, "1x"],
+  ])("%s at column %i", (rule, column, bad) => {
+    expect(at(rule)).toEqual([`3:${column} ${refused(bad)}`]);
+  });
+});
+
+describe("two protocol names joined by a dash", () => {
+  // nft 1.0.6 -c -f (the rule on line 3 from column 5) refused each, its lexer reading the word as one
+  // name: `ip protocol tcp-udp` "3:17-23: Error: Could not resolve protocol name", `ip protocol { tcp-udp }`
+  // 3:19, `meta l4proto udp-tcp accept` 3:18, `ip6 nexthdr tcp-udp` 3:17; it took `meta l4proto tcp - udp`
+  // (listed 6-17) and `ip protocol ipv6-icmp` (a name of /etc/protocols). They were only warned of, as a
+  // name another system's /etc/protocols might hold.
+  const said = (rule: string) =>
+    parseRulesetText(`table inet t {\n  chain c {\n    ${rule}\n  }\n}\n`, "p.nft").diagnostics.map(
+      (d) => `${d.severity} ${d.position.line}:${d.position.column} ${d.message} | ${d.hint}`,
+    );
+  const refused = (at: string, bad: string) =>
+    `error ${at} '${bad}' is two protocol names nft reads as one: nft refuses it ("Could not resolve protocol name"), and with it the whole file | write the range with spaces: 'tcp - udp' (6-17)`;
+  it.each([
+    ["ip protocol tcp-udp", "3:17", "tcp-udp"],
+    ["ip protocol { tcp-udp }", "3:19", "tcp-udp"],
+    ["meta l4proto udp-tcp accept", "3:18", "udp-tcp"],
+    ["ip6 nexthdr tcp-udp", "3:17", "tcp-udp"],
+  ])("refuses '%s' at %s", (rule, at, bad) => {
+    expect(said(rule)).toEqual([refused(at, bad)]);
+  });
+
+  it("takes a name of /etc/protocols with a dash, and the spaced range", () => {
+    expect(said("ip protocol ipv6-icmp")).toEqual([]);
+    expect(said("meta l4proto tcp - udp accept")).toEqual([]);
+  });
+});

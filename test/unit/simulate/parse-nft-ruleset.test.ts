@@ -445,8 +445,10 @@ describe("parseNftRuleset errors are positioned", () => {
     expect(rule('{"op":"==","right":1}')).toEqual([
       "warning 2:1 expression 'match-without-left (json)' is not modelled",
     ]);
+    // Its placeholder's `&` is a word of its own, as nft's scanner makes any glued operator (nft 1.0.6 took
+    // `meta mark &0xff ==1` as `meta mark & 0xff == 1`); it read `match-& (json)` before.
     expect(rule('{"op":"==","left":{"&":{}},"right":1}')).toEqual([
-      "warning 2:1 expression 'match-& (json)' is not modelled",
+      "warning 2:1 expression 'match- & (json)' is not modelled",
     ]);
   });
 });
