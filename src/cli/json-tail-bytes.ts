@@ -6,6 +6,7 @@
  * (the largest single allocation of a one-thread parse, and a tenth of a worker's time).
  */
 import type { Packet, TraceEvent } from "../core/model/packet.ts";
+import { packetHeader } from "./packet-header-json.ts";
 
 /** Bytes being appended to: {@link buf} holds what was written up to {@link at}. */
 export interface ByteSink {
@@ -33,9 +34,15 @@ const IN = bytesOf(',"in":');
 const OUT = bytesOf(',"out":');
 const PHYS_IN = bytesOf(',"physIn":');
 const PHYS_OUT = bytesOf(',"physOut":');
+const PREFIX = bytesOf(',"prefix":');
+const MARK = bytesOf(',"mark":');
+const UID = bytesOf(',"uid":');
+const GID = bytesOf(',"gid":');
 const VERDICTS = bytesOf(',"verdicts":');
 const DROP = bytesOf(',"drop":');
+const HEADER = bytesOf('"header":');
 const HOOKS = bytesOf('"hooks":[');
+const AFTER_HEADER_HOOKS = bytesOf(',"hooks":[');
 const REWRITES = bytesOf('],"rewrites":');
 const NO_REWRITES = bytesOf('],"rewrites":[],"events":[');
 const EVENTS = bytesOf(',"events":[');
@@ -123,6 +130,23 @@ function event(sink: ByteSink, e: TraceEvent, last: boolean): void {
     put(sink, PHYS_OUT);
     quote(sink, e.physOut);
   }
+  // A LOG prefix says which rule logged the line; a trace's label is its chain, in `hook` already.
+  if (e.source === "log" || e.source === "ebt-log") {
+    put(sink, PREFIX);
+    quote(sink, e.prefix.trimEnd());
+  }
+  if (e.mark !== undefined) {
+    put(sink, MARK);
+    quote(sink, e.mark);
+  }
+  if (e.uid !== undefined) {
+    put(sink, UID);
+    number(sink, e.uid);
+  }
+  if (e.gid !== undefined) {
+    put(sink, GID);
+    number(sink, e.gid);
+  }
   if (e.verdicts) {
     put(sink, VERDICTS);
     writeText(sink, JSON.stringify(e.verdicts.map(({ position: _, ...v }) => v)));
@@ -137,10 +161,18 @@ function event(sink: ByteSink, e: TraceEvent, last: boolean): void {
 
 /**
  * Appends the `--json` tail of `p` (the JSON fields after `summary`, without the head's `{`, and
- * the newline): in JSON.stringify's order and format, fields set only when present.
+ * the newline): in JSON.stringify's order and format, fields set only when present. `header` (see
+ * `packet-header-json.ts`) gives the packet's addresses and transport as fields; each event its LOG
+ * prefix, mark and socket owner when the line printed them (not its time: an envelope's clock,
+ * uptime, epoch or a year-less syslog date, is no value a script could compare).
  */
 export function writeJsonTail(p: TailPacket, sink: ByteSink): void {
-  put(sink, HOOKS);
+  const header = packetHeader(p.events);
+  if (header) {
+    put(sink, HEADER);
+    writeText(sink, JSON.stringify(header));
+    put(sink, AFTER_HEADER_HOOKS);
+  } else put(sink, HOOKS);
   for (let i = 0; i < p.hooks.length; i++) {
     if (i > 0) byte(sink, 44 /* , */);
     quote(sink, p.hooks[i] as string);

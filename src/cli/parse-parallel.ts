@@ -29,7 +29,7 @@ import {
   unknownPrefixMessage,
   unlistedNote,
 } from "../core/parse/trace-parser.ts";
-import { renameUdpSummary } from "../core/parse/traced-transport.ts";
+import { renameUdpSummary, TRACED_LIKE_UDP } from "../core/parse/traced-transport.ts";
 import { needsUnwrap } from "../core/parse/unwrap-line.ts";
 import { OutputChunks } from "./output-chunks.ts";
 import { forEachPacked, type PackedBatch, type PackedPacket } from "./packet-batch.ts";
@@ -41,6 +41,9 @@ import {
   type SegmentWorkerData,
   type WorkerMessage,
 } from "./parse-segment.ts";
+
+/** How a `--json` tail starts for a packet read as UDP (see `packet-header-json.ts`). */
+const UDP_HEADER = '"header":{"proto":"udp"';
 
 /** Options of {@link parseFileParallel}. */
 export interface ParallelOptions {
@@ -499,7 +502,12 @@ export async function parseFileParallel(
       out.text(printedSummary(renameUdpSummary(given, a.proto), mode));
     } else out.bytes(p.bytes, start, stop);
     out.text(end);
-    out.bytes(p.bytes, p.tailStart, p.tailEnd);
+    // Its JSON header names the protocol as the summary does (the tail starts with it).
+    const renamed = p.guessedUdp && mode === "json" && TRACED_LIKE_UDP.has(a.proto);
+    if (renamed && p.bytes.toString("utf8", p.tailStart, p.tailStart + UDP_HEADER.length) === UDP_HEADER) {
+      out.text(`"header":{"proto":${JSON.stringify(a.proto)}`);
+      out.bytes(p.bytes, p.tailStart + UDP_HEADER.length, p.tailEnd);
+    } else out.bytes(p.bytes, p.tailStart, p.tailEnd);
   });
   const flushOut = async () => {
     for (const chunk of out.take()) {

@@ -8,12 +8,15 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type ByteSink, writeJsonTail } from "../../../src/cli/json-tail-bytes.ts";
 import { OutputChunks } from "../../../src/cli/output-chunks.ts";
+import { packetHeader } from "../../../src/cli/packet-header-json.ts";
 import { packetTail } from "../../../src/cli/packet-output.ts";
 import type { Packet, TraceEvent } from "../../../src/core/model/packet.ts";
 
 /** The tail as an object stringified: the definition the hand-written one must equal. */
 function reference(p: Pick<Packet, "events" | "hooks" | "rewrites">): string {
+  const header = packetHeader(p.events);
   const rest = JSON.stringify({
+    ...(header ? { header } : {}),
     hooks: p.hooks,
     rewrites: p.rewrites,
     events: p.events.map((e, i) => ({
@@ -24,6 +27,10 @@ function reference(p: Pick<Packet, "events" | "hooks" | "rewrites">): string {
       out: e.out ?? "",
       ...(e.physIn ? { physIn: e.physIn } : {}),
       ...(e.physOut ? { physOut: e.physOut } : {}),
+      ...(e.source === "log" || e.source === "ebt-log" ? { prefix: e.prefix.trimEnd() } : {}),
+      ...(e.mark !== undefined ? { mark: e.mark } : {}),
+      ...(e.uid !== undefined ? { uid: e.uid } : {}),
+      ...(e.gid !== undefined ? { gid: e.gid } : {}),
       ...(e.verdicts ? { verdicts: e.verdicts.map(({ position: _, ...v }) => v) } : {}),
       ...(e.drop && i === p.events.length - 1 ? { drop: e.drop } : {}),
     })),
@@ -57,14 +64,39 @@ const event = fc.record(
       "arp:filter:input",
     ),
     position,
+    prefix: name,
     in: name,
     out: name,
     physIn: name,
     physOut: name,
     verdicts: fc.array(verdict, { maxLength: 3 }),
     drop: fc.record({ verdict: fc.constantFrom("DROP", "REJECT", "DROP or REJECT"), by: name }),
+    source: fc.constantFrom("log", "ebt-log", "trace", "nft-monitor"),
+    mark: fc.constantFrom("0x1", "0x40000"),
+    uid: fc.nat(65535),
+    gid: fc.nat(65535),
+    ip: fc.record(
+      { src: name, dst: name, len: fc.nat(65535), ttl: fc.nat(255), id: fc.nat(65535) },
+      { requiredKeys: ["src", "dst"] },
+    ),
+    l4: fc.record(
+      {
+        proto: fc.constantFrom("tcp", "udp", "icmp", "47"),
+        sport: fc.nat(65535),
+        dport: fc.nat(65535),
+        tcpFlags: fc.array(fc.constantFrom("SYN", "ACK", "FIN"), { maxLength: 3 }),
+        icmpType: fc.nat(255),
+      },
+      { requiredKeys: ["proto"] },
+    ),
+    arp: fc.record(
+      { htype: fc.constant(1), ptype: fc.constant("0x0800"), opcode: fc.nat(3), ipSrc: name, macDst: name },
+      { requiredKeys: ["htype", "ptype", "opcode"] },
+    ),
+    macSrc: name,
+    ethType: fc.constantFrom("0x0800", "0x86dd"),
   },
-  { requiredKeys: ["hook", "position"] },
+  { requiredKeys: ["hook", "position", "prefix"] },
 );
 const endpoints = fc.record(
   { src: name, dst: name, sport: fc.nat(65535), dport: fc.nat(65535) },
@@ -156,5 +188,115 @@ describe("packetTail in JSON mode", () => {
     ] as unknown as TraceEvent[];
     const parsed = JSON.parse(`{${packetTail({ events, hooks: [], rewrites: [] }, "json")}`);
     expect(parsed.events.map((e: { drop?: unknown }) => e.drop)).toEqual([undefined, drop]);
+  });
+});
+
+describe("the --json header and event fields", () => {
+  const at = (line: number) => ({ file: "k.log", line, column: 1 });
+  const json = (events: unknown[]) =>
+    JSON.parse(`{${packetTail({ events: events as TraceEvent[], hooks: [], rewrites: [] }, "json")}`);
+
+  it("gives the packet's addresses and transport as first logged with its whole header, as its summary says them", () => {
+    const syn = { proto: "tcp", sport: 34573, dport: 8080, tcpFlags: ["SYN"], window: 64240 };
+    const parsed = json([
+      // An ebtables line first: no IP length, so not the one the summary reads.
+      {
+        hook: "bridge:nat:PREROUTING",
+        position: at(1),
+        source: "ebt-log",
+        prefix: "br ",
+        ip: { src: "198.51.100.10", dst: "203.0.113.2" },
+      },
+      {
+        hook: "ip:raw:PREROUTING",
+        position: at(2),
+        source: "log",
+        prefix: "[UFW BLOCK] ",
+        ip: { src: "198.51.100.10", dst: "203.0.113.2", len: 60, ttl: 64, id: 22739, tos: 0 },
+        l4: syn,
+        mark: "0x1",
+        uid: 1000,
+        gid: 1000,
+      },
+    ]);
+    expect(parsed.header).toEqual({
+      proto: "tcp",
+      src: "198.51.100.10",
+      dst: "203.0.113.2",
+      sport: 34573,
+      dport: 8080,
+      tcpFlags: ["SYN"],
+      len: 60,
+      ttl: 64,
+      id: 22739,
+    });
+    // The LOG prefix without the space the rule's prefix ends in; MARK= and UID=/GID= as printed.
+    expect(parsed.events[0]).toMatchObject({ prefix: "br" });
+    expect(parsed.events[1]).toMatchObject({ prefix: "[UFW BLOCK]", mark: "0x1", uid: 1000, gid: 1000 });
+  });
+
+  it("an ICMP echo, an ARP request and a bare frame", () => {
+    const echo = json([
+      {
+        hook: "ip:filter:INPUT",
+        position: at(1),
+        source: "nft-monitor",
+        prefix: "",
+        ip: { src: "172.17.0.2", dst: "198.51.100.10", len: 84 },
+        l4: { proto: "icmp", icmpType: 8, icmpCode: 0, icmpId: 7, icmpSeq: 1 },
+      },
+    ]);
+    expect(echo.header).toEqual({
+      proto: "icmp",
+      src: "172.17.0.2",
+      dst: "198.51.100.10",
+      icmpType: 8,
+      icmpCode: 0,
+      icmpId: 7,
+      icmpSeq: 1,
+      len: 84,
+    });
+    // A trace's label is its chain (in `hook`): no prefix.
+    expect(echo.events[0].prefix).toBeUndefined();
+    const arp = json([
+      {
+        hook: "bridge:filter:FORWARD",
+        position: at(1),
+        source: "ebt-log",
+        prefix: "arp ",
+        arp: {
+          htype: 1,
+          ptype: "0x0800",
+          opcode: 1,
+          ipSrc: "172.17.0.2",
+          ipDst: "172.17.0.3",
+          macSrc: "02:42:ac:11:00:02",
+        },
+      },
+    ]);
+    expect(arp.header).toEqual({
+      proto: "arp",
+      opcode: 1,
+      src: "172.17.0.2",
+      dst: "172.17.0.3",
+      macSrc: "02:42:ac:11:00:02",
+    });
+    const frame = json([
+      {
+        hook: "bridge:filter:FORWARD",
+        position: at(1),
+        source: "ebt-log",
+        prefix: "",
+        macSrc: "02:42:ac:11:00:02",
+        macDst: "ff:ff:ff:ff:ff:ff",
+        ethType: "0x88cc",
+      },
+    ]);
+    expect(frame.header).toEqual({
+      proto: "ether",
+      macSrc: "02:42:ac:11:00:02",
+      macDst: "ff:ff:ff:ff:ff:ff",
+      ethType: "0x88cc",
+    });
   });
 });

@@ -1,0 +1,72 @@
+/**
+ * The `header` of a packet's `--json` line: what its summary says in words, as fields a script can
+ * read (addresses, protocol, ports, flags, ICMP type), taken from the same event the summary is
+ * (`bestEvent`): the packet as first logged with its whole header, before any NAT the `rewrites` list.
+ */
+import type { TraceEvent } from "../core/model/packet.ts";
+import { bestEvent } from "../core/parse/summarize-packet.ts";
+
+/** The header fields of a packet: IP (with its transport), ARP, or a bare frame's MACs. */
+export type PacketHeader =
+  | {
+      proto: string;
+      src: string;
+      dst: string;
+      sport?: number;
+      dport?: number;
+      tcpFlags?: string[];
+      icmpType?: number;
+      icmpCode?: number;
+      icmpId?: number;
+      icmpSeq?: number;
+      /** The IP total length (IPv4) or payload length (IPv6), as logged. */
+      len?: number;
+      /** TTL, or the IPv6 hop limit. */
+      ttl?: number;
+      /** The IPv4 identification. */
+      id?: number;
+    }
+  | { proto: "arp"; opcode: number; src?: string; dst?: string; macSrc?: string; macDst?: string }
+  | { proto: "ether"; macSrc?: string; macDst?: string; ethType?: string };
+
+/** Copies the fields of `from` named in `keys` that are set. */
+function defined<T extends object>(
+  from: T | undefined,
+  keys: readonly (keyof T)[],
+  into: Record<string, unknown>,
+) {
+  if (!from) return;
+  for (const k of keys) if (from[k] !== undefined) into[k as string] = from[k];
+}
+
+const L4_KEYS = ["sport", "dport", "tcpFlags", "icmpType", "icmpCode", "icmpId", "icmpSeq"] as const;
+const IP_KEYS = ["len", "ttl", "id"] as const;
+
+/** The header of the packet whose events are `events`, or undefined for a packet without events. */
+export function packetHeader(events: readonly TraceEvent[]): PacketHeader | undefined {
+  const ev = bestEvent(events);
+  if (!ev) return undefined;
+  if (ev.ip) {
+    const h: Record<string, unknown> = { proto: ev.l4?.proto ?? "ip", src: ev.ip.src, dst: ev.ip.dst };
+    defined(ev.l4, L4_KEYS, h);
+    defined(ev.ip, IP_KEYS, h);
+    return h as PacketHeader;
+  }
+  if (ev.arp) {
+    const a = ev.arp;
+    const h: Record<string, unknown> = { proto: "arp", opcode: a.opcode };
+    if (a.ipSrc !== undefined) h.src = a.ipSrc;
+    if (a.ipDst !== undefined) h.dst = a.ipDst;
+    // nft's trace prints an ARP frame's operation only: the frame's MACs then say who asked whom.
+    const macSrc = a.macSrc ?? ev.macSrc;
+    const macDst = a.macDst ?? ev.macDst;
+    if (macSrc !== undefined) h.macSrc = macSrc;
+    if (macDst !== undefined) h.macDst = macDst;
+    return h as PacketHeader;
+  }
+  const h: Record<string, unknown> = { proto: "ether" };
+  if (ev.macSrc !== undefined) h.macSrc = ev.macSrc;
+  if (ev.macDst !== undefined) h.macDst = ev.macDst;
+  if (ev.ethType !== undefined) h.ethType = ev.ethType;
+  return h as PacketHeader;
+}
