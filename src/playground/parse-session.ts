@@ -154,7 +154,7 @@ export class ParseSession {
         onPacket(p, f);
       },
       {
-        file: options.file ?? "-",
+        file: options.file ?? "log",
         ...(Object.keys(prefixMap).length ? { prefixMap } : {}),
         ...(Object.keys(chainHooks).length ? { chainHooks } : {}),
         ...(Object.keys(netdevPrefixes).length ? { netdevPrefixes } : {}),
@@ -192,7 +192,7 @@ export class ParseSession {
       }
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      const file = options.file ?? "-";
+      const file = options.file ?? "log";
       unreadable = {
         severity: "error",
         message: lines ? `${error.message}: the lines before were read, the rest is lost` : error.message,

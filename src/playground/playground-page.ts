@@ -213,7 +213,8 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
       type: "parse",
       request: parseRequest,
       input: blob,
-      file: held?.name ?? "-",
+      // Positions name a pasted log "log", as a pasted ruleset's say "ruleset" ("-" is a shell's word for stdin).
+      file: held && held.name !== "-" ? held.name : "log",
       prefixMap,
     });
   };

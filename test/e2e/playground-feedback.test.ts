@@ -171,7 +171,7 @@ describe("the zh-TW playground's words for a line and a table cut short", () => 
       await page.locator("[data-log]").fill(TRUNCATED);
       await expect
         .poll(() => page.locator("[data-diagnostics] .pg-zh").first().textContent())
-        .toBe("-:1:139 錯誤：DST= 後面應該是 IPv4 或 IPv6 位址，卻是 '198.51.1'");
+        .toBe("log:1:139 錯誤：DST= 後面應該是 IPv4 或 IPv6 位址，卻是 '198.51.1'");
       expect(await page.locator("[data-diagnostics] .pg-hint").first().textContent()).toBe(
         "提示：核心印出的位址像 172.17.0.2 或 fd00:0000:...:0002 這樣：請確認這一行沒有被截斷或編輯過",
       );

@@ -60,18 +60,18 @@ describe("problems in the zh-TW playground", () => {
       await expect.poll(() => page.locator("[data-diagnostics] .pg-zh").count()).toBe(3);
       const log = await items(page, "[data-diagnostics]");
       expect(log[0]?.zh).toBe(
-        "-:1:16 警告：不認得的 LOG 前綴 '[lab-in]'（1 行）：是哪個 table 的哪條 chain 寫的？",
+        "log:1:16 警告：不認得的 LOG 前綴 '[lab-in]'（1 行）：是哪個 table 的哪條 chain 寫的？",
       );
       expect(log[0]?.hint).toMatch(
         /^提示：把 LOG 前綴取成 .*在下方「未知的 LOG 前綴」指定.*貼上記錄它的規則集/,
       );
       expect(log[0]?.hint).not.toContain("--prefix-map");
-      expect(log[0]?.english).toMatch(/^-:1:16: warning: unknown LOG prefix '\[lab-in\]' \(1 line\)/);
+      expect(log[0]?.english).toMatch(/^log:1:16: warning: unknown LOG prefix '\[lab-in\]' \(1 line\)/);
       expect(log[0]?.englishShown).toBeGreaterThan(0);
       // The cut line's error (the likeliest a reader pastes) is said in Chinese too.
-      const cut = log.find((d) => d.text.startsWith("-:3:"));
-      expect(cut?.zh).toMatch(/^-:3:\d+ 錯誤：DST= 後面應該是 IPv4 或 IPv6 位址，卻是空的$/);
-      expect(cut?.english).toMatch(/^-:3:\d+: error: /);
+      const cut = log.find((d) => d.text.startsWith("log:3:"));
+      expect(cut?.zh).toMatch(/^log:3:\d+ 錯誤：DST= 後面應該是 IPv4 或 IPv6 位址，卻是空的$/);
+      expect(cut?.english).toMatch(/^log:3:\d+: error: /);
 
       await expect.poll(() => page.locator("[data-ruleset-diagnostics] .pg-zh").count()).toBeGreaterThan(0);
       const rules = await items(page, "[data-ruleset-diagnostics]");
@@ -115,7 +115,7 @@ describe("problems in the zh-TW playground", () => {
     const { context, page, scripts } = await open("");
     try {
       const log = await items(page, "[data-diagnostics]");
-      expect(log[0]?.text).toMatch(/^-:1:16: warning: unknown LOG prefix '\[lab-in\]'/);
+      expect(log[0]?.text).toMatch(/^log:1:16: warning: unknown LOG prefix '\[lab-in\]'/);
       expect(log[0]?.hint).toMatch(/^hint: .*"Unknown LOG prefixes" below/);
       expect(await page.locator(".pg-zh, .pg-english").count()).toBe(0);
       expect(scripts.filter((s) => /diagnostics-zh/.test(s))).toEqual([]);

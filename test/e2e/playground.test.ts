@@ -377,13 +377,13 @@ describe("playground privacy, problems and sharing", () => {
       ];
       await pasteLog(page, [...custom, ...lines].join("\n"));
       const problems = (await page.locator("[data-diagnostics]").textContent()) ?? "";
-      expect(problems).toMatch(/-:1:\d+: warning: unknown LOG prefix 'fw-in:'/);
+      expect(problems).toMatch(/log:1:\d+: warning: unknown LOG prefix 'fw-in:'/);
       // The page's own ways to map it, not the CLI's flag.
       expect(problems).toMatch(
         /hint: .*say which chain wrote this prefix under "Unknown LOG prefixes" below, or paste the ruleset/,
       );
       expect(problems).not.toContain("--prefix-map");
-      expect(problems).toMatch(/-:3:\d+: error:/);
+      expect(problems).toMatch(/log:3:\d+: error:/);
       expect(await page.locator("[data-skipped]").textContent()).toMatch(/: 2$/);
       // The form: map the prefix, and the log is parsed again with it.
       await page.getByLabel("Chain of fw-in:").selectOption("ip:filter:INPUT");
@@ -414,7 +414,7 @@ describe("playground privacy, problems and sharing", () => {
       const items = page.locator("[data-diagnostics] li");
       expect(await items.count()).toBe(1);
       expect(await items.locator("code").textContent()).toMatch(
-        /^-:1:\d+: warning: .*'URGP=0' may be cut short/,
+        /^log:1:\d+: warning: .*'URGP=0' may be cut short/,
       );
       expect(await items.locator(".pg-more").textContent()).toBe("and 4 more like it, at lines 2, 3, 4, 5");
       // The note reads as the hint does (muted, smaller), and stays within a phone's width.
