@@ -30,6 +30,7 @@ export const ENVELOPES = [
   "busybox",
   "journal-json",
   "pve-firewall",
+  "cri",
 ] as const;
 /** One of {@link ENVELOPES}. */
 export type EnvelopeKind = (typeof ENVELOPES)[number];
@@ -625,6 +626,39 @@ function readPve(line: string, at: number): Envelope | undefined {
 }
 
 /**
+ * After a CRI log record's time (the container runtime's file, /var/log/containers/*.log), at `at`:
+ * `stdout F ` or `stderr P ` (F a full line, P a part of one the runtime cut) -> the index after
+ * it, else -1.
+ */
+function criTag(line: string, at: number): number {
+  if (!line.startsWith("stdout ", at) && !line.startsWith("stderr ", at)) return -1;
+  const tag = line.charCodeAt(at + 7);
+  if (tag !== 70 && tag !== 80) return -1;
+  const after = line.charCodeAt(at + 8);
+  // A record with an empty message ends at its tag.
+  return after === 32 ? at + 9 : at + 8 === line.length ? at + 8 : -1;
+}
+
+/**
+ * A collector's envelope whose message, from `from`, is a line with an envelope of its own (a syslog,
+ * journal or dmesg line; or none): that one read, at its indices in `line`, under the collector's
+ * `kind` and `time` (its host where the inner envelope names one).
+ */
+function nested(line: string, from: number, kind: EnvelopeKind, time: number | undefined): Envelope {
+  const inner = detectEnvelope(line.slice(from));
+  // pvefw-logger's lines are read by their own envelope's kind.
+  const env: Envelope = {
+    kind: inner.kind === "pve-firewall" ? inner.kind : kind,
+    bodyStart: from + inner.bodyStart,
+    kernel: inner.kernel,
+  };
+  const at = time ?? inner.time;
+  if (at !== undefined) env.time = at;
+  if (inner.hostAt !== undefined) env.hostAt = from + inner.hostAt;
+  return env;
+}
+
+/**
  * Detects the envelope of one line (without its newline; a trailing `\r` must
  * already be removed) and where the kernel message starts. Never throws.
  */
@@ -724,6 +758,16 @@ export function detectEnvelope(line: string): Envelope {
             ...(inner.hostAt !== undefined ? { hostAt: from + inner.hostAt } : {}),
           };
       }
+    }
+    // A container's log as Kubernetes keeps it (CRI): `<time> stdout F <the line the container printed>`.
+    if (
+      iso &&
+      kind === undefined &&
+      line.charCodeAt(iso.end) === 32 &&
+      line.charCodeAt(iso.end + 1) === 115
+    ) {
+      const tag = criTag(line, iso.end + 1);
+      if (tag > 0) return nested(line, tag, "cri", iso.time);
     }
     if (iso && line.charCodeAt(iso.end) === 32) {
       const env = hostTagged(line, iso.end + 1, iso.time, "journal-iso", "syslog");

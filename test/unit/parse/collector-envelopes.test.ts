@@ -1,0 +1,92 @@
+/**
+ * Envelopes a container runtime, a log viewer or an appliance's syslog put around a kernel line,
+ * found in users' pastes (session 51's corpus): each line reads as the same line without the
+ * envelope, at the columns of the line as saved, with the host the envelope names.
+ */
+import { describe, expect, it } from "vitest";
+import { detectEnvelope, parseTraceText } from "../../../src/core/parse/index.ts";
+
+/** A ufw drop as the kernel prints it (the message, from the corpus's pastes). */
+const UFW =
+  "[UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:aa:bb:cc:52:54:00:dd:ee:ff:08:00 SRC=198.51.100.7 DST=192.0.2.5 LEN=44 TOS=0x00 PREC=0x00 TTL=240 ID=54321 PROTO=TCP SPT=41111 DPT=3389 WINDOW=1024 RES=0x00 SYN URGP=0 ";
+
+/** Each packet's hook, prefix, envelope, host, time and column (1-based) of its message; the diagnostics. */
+function read(text: string) {
+  const r = parseTraceText(text, { file: "paste.log" });
+  return {
+    events: r.packets.flatMap((p) =>
+      p.events.map((e) => ({
+        hook: e.hook,
+        prefix: e.prefix,
+        envelope: e.envelope,
+        host: e.host,
+        time: e.time,
+        line: e.position.line,
+        column: e.position.column,
+      })),
+    ),
+    diagnostics: r.diagnostics.map((d) => `${d.position.line}:${d.position.column}: ${d.message}`),
+  };
+}
+
+describe("Kubernetes' container logs (CRI: /var/log/containers/*.log, /var/log/pods/...)", () => {
+  const stamp = "2024-12-07T09:20:00.123456789Z";
+  const time = Date.parse("2024-12-07T09:20:00.123Z") / 1000 + 0.000456789;
+
+  it("reads the message after `<time> stdout F `, itself a syslog line or a dmesg line (corpus 54, 57)", () => {
+    const text = [
+      `${stamp} stdout F Dec  7 09:20:00 web1 kernel: ${UFW}`,
+      `${stamp} stdout F ${UFW}`,
+      `${stamp} stderr F [ 1234.567890] ${UFW}`,
+    ].join("\n");
+    const r = read(text);
+    expect(r.diagnostics).toEqual([]);
+    const head = `${stamp} stdout F `.length;
+    expect(r.events.map((e) => [e.hook, e.prefix, e.envelope, e.host, e.line, e.column])).toEqual([
+      [
+        "ip:filter:INPUT",
+        "[UFW BLOCK] ",
+        "cri",
+        "web1",
+        1,
+        head + "Dec  7 09:20:00 web1 kernel: ".length + 1,
+      ],
+      ["ip:filter:INPUT", "[UFW BLOCK] ", "cri", undefined, 2, head + 1],
+      ["ip:filter:INPUT", "[UFW BLOCK] ", "cri", undefined, 3, head + "[ 1234.567890] ".length + 1],
+    ]);
+    // The runtime's time, to its nanoseconds as a double keeps them.
+    expect(r.events[1]?.time).toBeCloseTo(time, 6);
+    // Not a host: `stdout` is the stream.
+    expect(detectEnvelope(`${stamp} stdout F ${UFW}`).hostAt).toBeUndefined();
+    expect(detectEnvelope(`${stamp} stderr P ${UFW}`).bodyStart).toBe(head);
+  });
+
+  it("joins a line the runtime cut into records (tag P) with the stream's next records, problems said where they are", () => {
+    const at = (n: number) => `2024-12-07T09:20:0${n}.000000001Z`;
+    const cut = [40, 100];
+    const text = [
+      `${at(0)} stdout P ${UFW.slice(0, cut[0])}`,
+      // The other stream's record, between the parts: read on its own.
+      `${at(1)} stderr F level=info msg="probe ok"`,
+      `${at(2)} stdout P ${UFW.slice(cut[0], cut[1])}`,
+      `${at(3)} stdout F ${UFW.slice(cut[1])}`,
+    ].join("\n");
+    const r = parseTraceText(text, { file: "pod.log" });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.skippedLines).toBe(1);
+    expect(
+      r.packets.map((p) => [p.events[0]?.prefix, p.events[0]?.l4?.dport, p.events[0]?.position.line]),
+    ).toEqual([["[UFW BLOCK] ", 3389, 1]]);
+    // A damaged address in the second part: its error at that record's line and column.
+    const bad = text.replace("SRC=198.51.100.7", "SRC=198.51.100.777");
+    const e = parseTraceText(bad, { file: "pod.log" }).diagnostics.find((d) => d.severity === "error");
+    const line3 = bad.split("\n")[2] as string;
+    // At the address, as on the line alone.
+    expect([e?.position.line, e?.position.column]).toEqual([3, line3.indexOf("SRC=") + 5]);
+  });
+
+  it("keeps a syslog line whose host is named `stdout` a syslog line (no CRI tag after it)", () => {
+    const line = `2024-12-07T09:20:00+00:00 stdout kernel: ${UFW}`;
+    expect(detectEnvelope(line)).toMatchObject({ kind: "journal-iso", hostAt: 26, kernel: true });
+  });
+});
