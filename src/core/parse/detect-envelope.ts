@@ -31,6 +31,7 @@ export const ENVELOPES = [
   "journal-json",
   "pve-firewall",
   "cri",
+  "loki",
 ] as const;
 /** One of {@link ENVELOPES}. */
 export type EnvelopeKind = (typeof ENVELOPES)[number];
@@ -51,6 +52,8 @@ export interface Envelope {
   kernel: boolean;
   /** Where the host name the envelope prints starts in the line (journal and syslog forms); its end is the next space. */
   hostAt?: number;
+  /** Where that host name ends, when not at a space (a label's quoted value: Loki's `{host="web1", ...}`). */
+  hostEnd?: number;
 }
 
 const DAYS = new Set(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]);
@@ -625,6 +628,14 @@ function readPve(line: string, at: number): Envelope | undefined {
   return { kind: "pve-firewall", bodyStart, time, kernel: false };
 }
 
+/** The value of a `host` or `hostname` label between `from` and `to` (Loki's `{host="web1", ...}`): where it starts and ends. */
+function labelHost(line: string, from: number, to: number): { at: number; end: number } | undefined {
+  const m = /(?:^|[{,\s])host(?:name)?="([A-Za-z0-9._-]+)"/.exec(line.slice(from, to));
+  if (!m) return undefined;
+  const at = from + m.index + m[0].length - 1 - (m[1] as string).length;
+  return { at, end: at + (m[1] as string).length };
+}
+
 /**
  * After a CRI log record's time (the container runtime's file, /var/log/containers/*.log), at `at`:
  * `stdout F ` or `stderr P ` (F a full line, P a part of one the runtime cut) -> the index after
@@ -642,9 +653,15 @@ function criTag(line: string, at: number): number {
 /**
  * A collector's envelope whose message, from `from`, is a line with an envelope of its own (a syslog,
  * journal or dmesg line; or none): that one read, at its indices in `line`, under the collector's
- * `kind` and `time` (its host where the inner envelope names one).
+ * `kind` and `time` (its host, when it names one, where the inner envelope names none).
  */
-function nested(line: string, from: number, kind: EnvelopeKind, time: number | undefined): Envelope {
+function nested(
+  line: string,
+  from: number,
+  kind: EnvelopeKind,
+  time: number | undefined,
+  host?: { at: number; end: number },
+): Envelope {
   const inner = detectEnvelope(line.slice(from));
   // pvefw-logger's lines are read by their own envelope's kind.
   const env: Envelope = {
@@ -655,6 +672,10 @@ function nested(line: string, from: number, kind: EnvelopeKind, time: number | u
   const at = time ?? inner.time;
   if (at !== undefined) env.time = at;
   if (inner.hostAt !== undefined) env.hostAt = from + inner.hostAt;
+  else if (host) {
+    env.hostAt = host.at;
+    env.hostEnd = host.end;
+  }
   return env;
 }
 
@@ -739,35 +760,21 @@ export function detectEnvelope(line: string): Envelope {
       if (env) return env;
     }
     const iso = readIso(line, at);
-    // Loki's logcli: `<RFC 3339 time> {labels}   <the line as shipped>`, whose own envelope is read after.
-    if (
-      iso &&
-      kind === undefined &&
-      line.charCodeAt(iso.end) === 32 &&
-      line.charCodeAt(iso.end + 1) === 123
-    ) {
-      const labels = /^\{(?:[^"}]|"(?:[^"\\]|\\.)*")*\}[ \t]+/.exec(line.slice(iso.end + 1));
-      if (labels) {
-        const from = iso.end + 1 + labels[0].length;
-        const inner = detectEnvelope(line.slice(from));
-        if (inner.kind !== "bare")
-          return {
-            ...inner,
-            bodyStart: from + inner.bodyStart,
-            time: iso.time,
-            ...(inner.hostAt !== undefined ? { hostAt: from + inner.hostAt } : {}),
-          };
+    if (iso && kind === undefined && line.charCodeAt(iso.end) === 32) {
+      const next = line.charCodeAt(iso.end + 1);
+      // Loki's logcli: `<RFC 3339 time> {labels}   <the line as shipped>`, whose own envelope is read after.
+      if (next === 123) {
+        const labels = /^\{(?:[^"}]|"(?:[^"\\]|\\.)*")*\}[ \t]+/.exec(line.slice(iso.end + 1));
+        if (labels) {
+          const from = iso.end + 1 + labels[0].length;
+          return nested(line, from, "loki", iso.time, labelHost(line, iso.end + 2, from));
+        }
       }
-    }
-    // A container's log as Kubernetes keeps it (CRI): `<time> stdout F <the line the container printed>`.
-    if (
-      iso &&
-      kind === undefined &&
-      line.charCodeAt(iso.end) === 32 &&
-      line.charCodeAt(iso.end + 1) === 115
-    ) {
-      const tag = criTag(line, iso.end + 1);
-      if (tag > 0) return nested(line, tag, "cri", iso.time);
+      // A container's log as Kubernetes keeps it (CRI): `<time> stdout F <the line the container printed>`.
+      if (next === 115) {
+        const tag = criTag(line, iso.end + 1);
+        if (tag > 0) return nested(line, tag, "cri", iso.time);
+      }
     }
     if (iso && line.charCodeAt(iso.end) === 32) {
       const env = hostTagged(line, iso.end + 1, iso.time, "journal-iso", "syslog");

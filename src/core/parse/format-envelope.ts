@@ -86,6 +86,9 @@ export function formatEnvelope(kind: EnvelopeKind, message: string, options: Env
     case "cri":
       // The container runtime's nanoseconds (Kubernetes' /var/log/containers/*.log).
       return `${date}T${clock}.${micros}000Z stdout F ${message}`;
+    case "loki":
+      // logcli query's default output: the labels, then the line as shipped (here the bare message).
+      return `${date}T${clock}Z {host="${host}", job="varlogs"} ${message}`;
     case "rfc5424":
       return `<${level}>1 ${date}T${clock}.${micros}+00:00 ${host} kernel - - - ${message}`;
   }

@@ -845,7 +845,7 @@ export class TraceParser {
     if (envelope.time !== undefined) ev.time = envelope.time;
     ev.envelope = envelope.kind;
     if (envelope.hostAt !== undefined) {
-      const end = body.indexOf(" ", envelope.hostAt);
+      const end = envelope.hostEnd ?? body.indexOf(" ", envelope.hostAt);
       if (end > envelope.hostAt) ev.host = body.slice(envelope.hostAt, end);
     }
     if ((ev.hook as string) === "") {

@@ -90,3 +90,29 @@ describe("Kubernetes' container logs (CRI: /var/log/containers/*.log, /var/log/p
     expect(detectEnvelope(line)).toMatchObject({ kind: "journal-iso", hostAt: 26, kernel: true });
   });
 });
+
+describe("Grafana Loki's `logcli query` output: the time, the stream's labels, then the line as shipped", () => {
+  it("reads a bare kernel message after the labels, with the host label as the host (corpus 85)", () => {
+    const labels = '{host="web1", job="systemd-journal", unit="kernel"}';
+    const r = read(`2024-12-07T09:20:00Z ${labels} ${UFW}`);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.events).toEqual([
+      {
+        hook: "ip:filter:INPUT",
+        prefix: "[UFW BLOCK] ",
+        envelope: "loki",
+        host: "web1",
+        time: Date.parse("2024-12-07T09:20:00Z") / 1000,
+        line: 1,
+        column: `2024-12-07T09:20:00Z ${labels} `.length + 1,
+      },
+    ]);
+  });
+
+  it("takes the host of the shipped syslog line before the label's, and none from a label of another name", () => {
+    const line = `2024-12-07T09:20:00Z {host="web1"} Dec  7 09:20:00 fw2 kernel: ${UFW}`;
+    expect(read(line).events.map((e) => e.host)).toEqual(["fw2"]);
+    const other = `2024-12-07T09:20:00Z {job="varlogs", ghost="x"} ${UFW}`;
+    expect(detectEnvelope(other).hostAt).toBeUndefined();
+  });
+});
