@@ -32,6 +32,7 @@ export const ENVELOPES = [
   "pve-firewall",
   "cri",
   "loki",
+  "compose",
 ] as const;
 /** One of {@link ENVELOPES}. */
 export type EnvelopeKind = (typeof ENVELOPES)[number];
@@ -637,6 +638,25 @@ function labelHost(line: string, from: number, to: number): { at: number; end: n
 }
 
 /**
+ * A `docker compose logs` (or `docker-compose logs`, `docker compose up`) prefix at `at`: the
+ * service's container name (`web1-1`, `proj_web_1`: lower case, as Compose names them), the padding
+ * to the longest name, `| ` -> the index after it, else -1. A LOG prefix holding a `|` (`|DROP|`,
+ * `FW | IN`) has no such name before it.
+ */
+function composeBar(line: string, at: number): number {
+  let i = at;
+  for (; i < at + 64; i++) {
+    const c = line.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || isDigit(c) || c === 45 || c === 95 || c === 46)) break;
+  }
+  if (i === at || line.charCodeAt(i) !== 32) return -1;
+  while (line.charCodeAt(i) === 32) i++;
+  if (line.charCodeAt(i) !== 124) return -1;
+  // `web1  |` alone: the service printed an empty line.
+  return line.charCodeAt(i + 1) === 32 ? i + 2 : i + 1 === line.length ? i + 1 : -1;
+}
+
+/**
  * After a CRI log record's time (the container runtime's file, /var/log/containers/*.log), at `at`:
  * `stdout F ` or `stderr P ` (F a full line, P a part of one the runtime cut) -> the index after
  * it, else -1.
@@ -830,6 +850,11 @@ export function detectEnvelope(line: string): Envelope {
     }
   }
   if (kind !== undefined) return { kind, bodyStart: at, kernel: true };
+  // `docker compose logs`: `web1-1  | <the line the service printed>` (a lower-case letter or a digit first).
+  if ((c0 >= 97 && c0 <= 122) || isDigit(c0)) {
+    const bar = composeBar(line, start);
+    if (bar > 0) return nested(line, bar, "compose", undefined);
+  }
   // journalctl under another locale: `Dez 01 ...`, `11月 30 ...` (zh_TW pads one-digit months: ` 1月 05 ...`).
   let w = start;
   if (line.charCodeAt(w) === 32 && isDigit(line.charCodeAt(w + 1))) w++;

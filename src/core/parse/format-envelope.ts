@@ -89,6 +89,9 @@ export function formatEnvelope(kind: EnvelopeKind, message: string, options: Env
     case "loki":
       // logcli query's default output: the labels, then the line as shipped (here the bare message).
       return `${date}T${clock}Z {host="${host}", job="varlogs"} ${message}`;
+    case "compose":
+      // `docker compose logs`: the service's container, padded to the longest name of the project.
+      return `web1-1  | ${message}`;
     case "rfc5424":
       return `<${level}>1 ${date}T${clock}.${micros}+00:00 ${host} kernel - - - ${message}`;
   }

@@ -116,3 +116,45 @@ describe("Grafana Loki's `logcli query` output: the time, the stream's labels, t
     expect(detectEnvelope(other).hostAt).toBeUndefined();
   });
 });
+
+describe("`docker compose logs` and `docker-compose logs`: the service's name, its padding, `| `", () => {
+  it("reads the message after the service's prefix, with and without -t's time (corpus 59)", () => {
+    const text = [
+      `web1 | ${UFW}`,
+      `web1-1  | ${UFW}`,
+      `proj_web_1   | 2024-12-07T09:20:00.123456789Z ${UFW}`,
+      `web1-1  | Dec  7 09:20:00 fw2 kernel: ${UFW}`,
+    ].join("\n");
+    const r = read(text);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.events.map((e) => [e.hook, e.prefix, e.envelope, e.host, e.line, e.column])).toEqual([
+      ["ip:filter:INPUT", "[UFW BLOCK] ", "compose", undefined, 1, "web1 | ".length + 1],
+      ["ip:filter:INPUT", "[UFW BLOCK] ", "compose", undefined, 2, "web1-1  | ".length + 1],
+      [
+        "ip:filter:INPUT",
+        "[UFW BLOCK] ",
+        "compose",
+        undefined,
+        3,
+        "proj_web_1   | 2024-12-07T09:20:00.123456789Z ".length + 1,
+      ],
+      [
+        "ip:filter:INPUT",
+        "[UFW BLOCK] ",
+        "compose",
+        "fw2",
+        4,
+        "web1-1  | Dec  7 09:20:00 fw2 kernel: ".length + 1,
+      ],
+    ]);
+    expect(r.events[2]?.time).toBeCloseTo(Date.parse("2024-12-07T09:20:00.123Z") / 1000, 2);
+  });
+
+  it("leaves a LOG prefix holding `|` to the prefix (`|DROP|`, `FW | `: no service name before the bar)", () => {
+    const fields = UFW.slice(UFW.indexOf("IN="));
+    for (const prefix of ["|DROP| ", "FW | ", "[fw] | "]) {
+      expect(detectEnvelope(`${prefix}${fields}`).kind, prefix).toBe("bare");
+      expect(detectEnvelope(`[ 1234.567890] ${prefix}${fields}`).bodyStart, prefix).toBe(15);
+    }
+  });
+});
