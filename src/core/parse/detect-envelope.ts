@@ -282,13 +282,41 @@ function skipSyslogLevel(line: string, at: number): number {
   return sp + 1;
 }
 
-/** `kernel: ` (or `vmunix: `, rsyslog's kernel tag on Linux Mint) at `at` -> the index after it, else -1. */
+/**
+ * `kernel: ` (or `vmunix: `, rsyslog's kernel tag on Linux Mint; `klogd: `, the tag klogd gives the
+ * kernel's lines on SnapGear and SecureComputing appliances) at `at` -> the index after it, else -1.
+ */
 function afterKernelWord(line: string, at: number): number {
-  if (!line.startsWith("kernel:", at) && !line.startsWith("vmunix:", at)) return -1;
+  // The first letter picks the one word to compare.
+  const c = line.charCodeAt(at);
+  const colon =
+    c === 107
+      ? line.startsWith("kernel:", at)
+        ? at + 6
+        : line.startsWith("klogd:", at)
+          ? at + 5
+          : -1
+      : c === 118 && line.startsWith("vmunix:", at)
+        ? at + 6
+        : -1;
+  if (colon < 0) return -1;
   // A space after the tag, or a tab (some collectors' templates), or nothing at all.
-  const after = line.charCodeAt(at + 7);
-  if (after === 32 || after === 9) return at + 8;
-  return at + 7 === line.length ? at + 7 : -1;
+  const after = line.charCodeAt(colon + 1);
+  if (after === 32 || after === 9) return colon + 2;
+  return colon + 1 === line.length ? colon + 1 : -1;
+}
+
+/**
+ * A year after a syslog date, where the host would stand (`Jan 24 18:17:19 2000 klogd: ...`, as
+ * SnapGear appliances send): `time` (seconds into 1970, see {@link readSyslogDate}) moved into that
+ * year, else undefined.
+ */
+function inYear(line: string, at: number, time: number): number | undefined {
+  if (!isDigit(line.charCodeAt(at)) || line.charCodeAt(at + 4) !== 32) return undefined;
+  const year = num(line, at, 4);
+  if (!(year >= 1980 && year <= 2199)) return undefined;
+  const day = new Date(Math.floor(time / 86400) * 86400000);
+  return Date.UTC(year, day.getUTCMonth(), day.getUTCDate()) / 1000 + (time % 86400);
 }
 
 /** After a timestamp: `host ` and a syslog level if any (see {@link skipSyslogLevel}) -> where the tag starts, else -1. */
@@ -716,6 +744,8 @@ export function detectEnvelope(line: string): Envelope {
       const rfc = readRfc5424(line, close + 1);
       if (rfc) return rfc;
       at = close + 1;
+      // A relay's space between the priority and the date (`<12> Jan 24 18:17:19 ...`, SnapGear's).
+      if (line.charCodeAt(at) === 32 && readSyslogDate(line, at + 1)) at++;
       kind = "dmesg-r";
     }
   } else if (c0 >= 97 && c0 <= 122) {
@@ -812,6 +842,10 @@ export function detectEnvelope(line: string): Envelope {
     if (env) return env;
     const d = readSyslogDate(line, at);
     if (d && line.charCodeAt(d.end) === 32) {
+      // The year a SnapGear appliance writes after the date (read as the time, not as a host).
+      const year = inYear(line, d.end + 1, d.time);
+      const yearly = year === undefined ? undefined : hostTagged(line, d.end + 6, year, "syslog");
+      if (yearly) return yearly;
       const tagged = hostTagged(line, d.end + 1, d.time, "journal", "syslog");
       if (tagged) return tagged;
       // ulogd's LOGEMU file (NFLOG): `Nov 26 05:58:48 host <prefix>IN=...`, no program tag; and what a

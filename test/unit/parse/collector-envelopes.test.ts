@@ -158,3 +158,63 @@ describe("`docker compose logs` and `docker-compose logs`: the service's name, i
     }
   });
 });
+
+describe("SnapGear and SecureComputing appliances: a year after the syslog date, klogd's tag", () => {
+  it("reads the year as the time's, `klogd: ` as the kernel's tag (corpus 26, 31)", () => {
+    // The SG550 manual's example, with and without the priority its relay sends (and its space).
+    const fields =
+      "IN=eth1 OUT=eth0 SRC=5.6.7.8 DST=192.168.1.1 LEN=48 TOS=0x00 PREC=0x00 TTL=126 ID=45507 DF PROTO=TCP SPT=4088 DPT=25 WINDOW=64240 RES=0x00 SYN URGP=0 ";
+    const text = [
+      `Jan 24 18:17:19 2000 klogd: filter/FORWARD: ${fields}`,
+      `<12> Jan 24 18:17:20 2000 klogd: filter/FORWARD: ${fields.replace("SPT=4088", "SPT=4089")}`,
+      `<12>Mar  1 18:17:21 2000 klogd: filter/FORWARD: ${fields.replace("SPT=4088", "SPT=4090")}`,
+    ].join("\n");
+    const r = read(text);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.events.map((e) => [e.hook, e.prefix, e.envelope, e.host, e.time, e.column])).toEqual([
+      [
+        "ip:filter:FORWARD",
+        "filter/FORWARD: ",
+        "syslog",
+        undefined,
+        Date.UTC(2000, 0, 24, 18, 17, 19) / 1000,
+        29,
+      ],
+      [
+        "ip:filter:FORWARD",
+        "filter/FORWARD: ",
+        "syslog",
+        undefined,
+        Date.UTC(2000, 0, 24, 18, 17, 20) / 1000,
+        34,
+      ],
+      // 2000 is a leap year: March 1st is the 61st day.
+      [
+        "ip:filter:FORWARD",
+        "filter/FORWARD: ",
+        "syslog",
+        undefined,
+        Date.UTC(2000, 2, 1, 18, 17, 21) / 1000,
+        33,
+      ],
+    ]);
+    // The manual's own prefix is the whole of what the rule printed: a map names its chain.
+    const own = parseTraceText(`Jan 24 18:17:19 2000 klogd: Mail for flubber: ${fields}`, {
+      prefixMap: { "Mail for flubber:": "ip:filter:FORWARD" },
+    });
+    expect(own.diagnostics).toEqual([]);
+    expect(own.packets.map((p) => [p.events[0]?.hook, p.events[0]?.prefix])).toEqual([
+      ["ip:filter:FORWARD", "Mail for flubber: "],
+    ]);
+  });
+
+  it("keeps a host after the year, and a syslog host that is a number other than a year", () => {
+    expect(detectEnvelope(`Jan 24 18:17:19 2000 gw kernel: ${UFW}`)).toMatchObject({
+      kind: "syslog",
+      hostAt: 21,
+      kernel: true,
+      time: Date.UTC(2000, 0, 24, 18, 17, 19) / 1000,
+    });
+    expect(detectEnvelope(`Jan 24 18:17:19 10.0.0.1 kernel: ${UFW}`)).toMatchObject({ hostAt: 16 });
+  });
+});
