@@ -526,7 +526,7 @@ export function envelopeHostnames(log: string): string[] {
     const words = line.slice(0, envelope.bodyStart).trim().split(/\s+/);
     if (envelope.hostAt !== undefined) {
       // Where the detector read the host (BusyBox's `host kern.warn kernel:` and a host named `x.info` alike).
-      const end = line.indexOf(" ", envelope.hostAt);
+      const end = envelope.hostEnd ?? line.indexOf(" ", envelope.hostAt);
       add(line.slice(envelope.hostAt, end < 0 ? undefined : end));
     } else if (envelope.kind === "rfc5424") add(words[2]);
     else if (envelope.kind === "ulogd") add(words[words.length - 1]);

@@ -30,6 +30,9 @@ export const ENVELOPES = [
   "busybox",
   "journal-json",
   "pve-firewall",
+  "cri",
+  "loki",
+  "compose",
 ] as const;
 /** One of {@link ENVELOPES}. */
 export type EnvelopeKind = (typeof ENVELOPES)[number];
@@ -50,6 +53,8 @@ export interface Envelope {
   kernel: boolean;
   /** Where the host name the envelope prints starts in the line (journal and syslog forms); its end is the next space. */
   hostAt?: number;
+  /** Where that host name ends, when not at a space (a label's quoted value: Loki's `{host="web1", ...}`). */
+  hostEnd?: number;
 }
 
 const DAYS = new Set(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]);
@@ -277,13 +282,41 @@ function skipSyslogLevel(line: string, at: number): number {
   return sp + 1;
 }
 
-/** `kernel: ` (or `vmunix: `, rsyslog's kernel tag on Linux Mint) at `at` -> the index after it, else -1. */
+/**
+ * `kernel: ` (or `vmunix: `, rsyslog's kernel tag on Linux Mint; `klogd: `, the tag klogd gives the
+ * kernel's lines on SnapGear and SecureComputing appliances) at `at` -> the index after it, else -1.
+ */
 function afterKernelWord(line: string, at: number): number {
-  if (!line.startsWith("kernel:", at) && !line.startsWith("vmunix:", at)) return -1;
+  // The first letter picks the one word to compare.
+  const c = line.charCodeAt(at);
+  const colon =
+    c === 107
+      ? line.startsWith("kernel:", at)
+        ? at + 6
+        : line.startsWith("klogd:", at)
+          ? at + 5
+          : -1
+      : c === 118 && line.startsWith("vmunix:", at)
+        ? at + 6
+        : -1;
+  if (colon < 0) return -1;
   // A space after the tag, or a tab (some collectors' templates), or nothing at all.
-  const after = line.charCodeAt(at + 7);
-  if (after === 32 || after === 9) return at + 8;
-  return at + 7 === line.length ? at + 7 : -1;
+  const after = line.charCodeAt(colon + 1);
+  if (after === 32 || after === 9) return colon + 2;
+  return colon + 1 === line.length ? colon + 1 : -1;
+}
+
+/**
+ * A year after a syslog date, where the host would stand (`Jan 24 18:17:19 2000 klogd: ...`, as
+ * SnapGear appliances send): `time` (seconds into 1970, see {@link readSyslogDate}) moved into that
+ * year, else undefined.
+ */
+function inYear(line: string, at: number, time: number): number | undefined {
+  if (!isDigit(line.charCodeAt(at)) || line.charCodeAt(at + 4) !== 32) return undefined;
+  const year = num(line, at, 4);
+  if (!(year >= 1980 && year <= 2199)) return undefined;
+  const day = new Date(Math.floor(time / 86400) * 86400000);
+  return Date.UTC(year, day.getUTCMonth(), day.getUTCDate()) / 1000 + (time % 86400);
 }
 
 /** After a timestamp: `host ` and a syslog level if any (see {@link skipSyslogLevel}) -> where the tag starts, else -1. */
@@ -624,6 +657,76 @@ function readPve(line: string, at: number): Envelope | undefined {
   return { kind: "pve-firewall", bodyStart, time, kernel: false };
 }
 
+/** The value of a `host` or `hostname` label between `from` and `to` (Loki's `{host="web1", ...}`): where it starts and ends. */
+function labelHost(line: string, from: number, to: number): { at: number; end: number } | undefined {
+  const m = /(?:^|[{,\s])host(?:name)?="([A-Za-z0-9._-]+)"/.exec(line.slice(from, to));
+  if (!m) return undefined;
+  const at = from + m.index + m[0].length - 1 - (m[1] as string).length;
+  return { at, end: at + (m[1] as string).length };
+}
+
+/**
+ * A `docker compose logs` (or `docker-compose logs`, `docker compose up`) prefix at `at`: the
+ * service's container name (`web1-1`, `proj_web_1`: lower case, as Compose names them), the padding
+ * to the longest name, `| ` -> the index after it, else -1. A LOG prefix holding a `|` (`|DROP|`,
+ * `FW | IN`) has no such name before it.
+ */
+function composeBar(line: string, at: number): number {
+  let i = at;
+  for (; i < at + 64; i++) {
+    const c = line.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || isDigit(c) || c === 45 || c === 95 || c === 46)) break;
+  }
+  if (i === at || line.charCodeAt(i) !== 32) return -1;
+  while (line.charCodeAt(i) === 32) i++;
+  if (line.charCodeAt(i) !== 124) return -1;
+  // `web1  |` alone: the service printed an empty line.
+  return line.charCodeAt(i + 1) === 32 ? i + 2 : i + 1 === line.length ? i + 1 : -1;
+}
+
+/**
+ * After a CRI log record's time (the container runtime's file, /var/log/containers/*.log), at `at`:
+ * `stdout F ` or `stderr P ` (F a full line, P a part of one the runtime cut) -> the index after
+ * it, else -1.
+ */
+function criTag(line: string, at: number): number {
+  if (!line.startsWith("stdout ", at) && !line.startsWith("stderr ", at)) return -1;
+  const tag = line.charCodeAt(at + 7);
+  if (tag !== 70 && tag !== 80) return -1;
+  const after = line.charCodeAt(at + 8);
+  // A record with an empty message ends at its tag.
+  return after === 32 ? at + 9 : at + 8 === line.length ? at + 8 : -1;
+}
+
+/**
+ * A collector's envelope whose message, from `from`, is a line with an envelope of its own (a syslog,
+ * journal or dmesg line; or none): that one read, at its indices in `line`, under the collector's
+ * `kind` and `time` (its host, when it names one, where the inner envelope names none).
+ */
+function nested(
+  line: string,
+  from: number,
+  kind: EnvelopeKind,
+  time: number | undefined,
+  host?: { at: number; end: number },
+): Envelope {
+  const inner = detectEnvelope(line.slice(from));
+  // pvefw-logger's lines are read by their own envelope's kind.
+  const env: Envelope = {
+    kind: inner.kind === "pve-firewall" ? inner.kind : kind,
+    bodyStart: from + inner.bodyStart,
+    kernel: inner.kernel,
+  };
+  const at = time ?? inner.time;
+  if (at !== undefined) env.time = at;
+  if (inner.hostAt !== undefined) env.hostAt = from + inner.hostAt;
+  else if (host) {
+    env.hostAt = host.at;
+    env.hostEnd = host.end;
+  }
+  return env;
+}
+
 /**
  * Detects the envelope of one line (without its newline; a trailing `\r` must
  * already be removed) and where the kernel message starts. Never throws.
@@ -641,6 +744,8 @@ export function detectEnvelope(line: string): Envelope {
       const rfc = readRfc5424(line, close + 1);
       if (rfc) return rfc;
       at = close + 1;
+      // A relay's space between the priority and the date (`<12> Jan 24 18:17:19 ...`, SnapGear's).
+      if (line.charCodeAt(at) === 32 && readSyslogDate(line, at + 1)) at++;
       kind = "dmesg-r";
     }
   } else if (c0 >= 97 && c0 <= 122) {
@@ -705,24 +810,20 @@ export function detectEnvelope(line: string): Envelope {
       if (env) return env;
     }
     const iso = readIso(line, at);
-    // Loki's logcli: `<RFC 3339 time> {labels}   <the line as shipped>`, whose own envelope is read after.
-    if (
-      iso &&
-      kind === undefined &&
-      line.charCodeAt(iso.end) === 32 &&
-      line.charCodeAt(iso.end + 1) === 123
-    ) {
-      const labels = /^\{(?:[^"}]|"(?:[^"\\]|\\.)*")*\}[ \t]+/.exec(line.slice(iso.end + 1));
-      if (labels) {
-        const from = iso.end + 1 + labels[0].length;
-        const inner = detectEnvelope(line.slice(from));
-        if (inner.kind !== "bare")
-          return {
-            ...inner,
-            bodyStart: from + inner.bodyStart,
-            time: iso.time,
-            ...(inner.hostAt !== undefined ? { hostAt: from + inner.hostAt } : {}),
-          };
+    if (iso && kind === undefined && line.charCodeAt(iso.end) === 32) {
+      const next = line.charCodeAt(iso.end + 1);
+      // Loki's logcli: `<RFC 3339 time> {labels}   <the line as shipped>`, whose own envelope is read after.
+      if (next === 123) {
+        const labels = /^\{(?:[^"}]|"(?:[^"\\]|\\.)*")*\}[ \t]+/.exec(line.slice(iso.end + 1));
+        if (labels) {
+          const from = iso.end + 1 + labels[0].length;
+          return nested(line, from, "loki", iso.time, labelHost(line, iso.end + 2, from));
+        }
+      }
+      // A container's log as Kubernetes keeps it (CRI): `<time> stdout F <the line the container printed>`.
+      if (next === 115) {
+        const tag = criTag(line, iso.end + 1);
+        if (tag > 0) return nested(line, tag, "cri", iso.time);
       }
     }
     if (iso && line.charCodeAt(iso.end) === 32) {
@@ -741,6 +842,10 @@ export function detectEnvelope(line: string): Envelope {
     if (env) return env;
     const d = readSyslogDate(line, at);
     if (d && line.charCodeAt(d.end) === 32) {
+      // The year a SnapGear appliance writes after the date (read as the time, not as a host).
+      const year = inYear(line, d.end + 1, d.time);
+      const yearly = year === undefined ? undefined : hostTagged(line, d.end + 6, year, "syslog");
+      if (yearly) return yearly;
       const tagged = hostTagged(line, d.end + 1, d.time, "journal", "syslog");
       if (tagged) return tagged;
       // ulogd's LOGEMU file (NFLOG): `Nov 26 05:58:48 host <prefix>IN=...`, no program tag; and what a
@@ -779,6 +884,11 @@ export function detectEnvelope(line: string): Envelope {
     }
   }
   if (kind !== undefined) return { kind, bodyStart: at, kernel: true };
+  // `docker compose logs`: `web1-1  | <the line the service printed>` (a lower-case letter or a digit first).
+  if ((c0 >= 97 && c0 <= 122) || isDigit(c0)) {
+    const bar = composeBar(line, start);
+    if (bar > 0) return nested(line, bar, "compose", undefined);
+  }
   // journalctl under another locale: `Dez 01 ...`, `11月 30 ...` (zh_TW pads one-digit months: ` 1月 05 ...`).
   let w = start;
   if (line.charCodeAt(w) === 32 && isDigit(line.charCodeAt(w + 1))) w++;

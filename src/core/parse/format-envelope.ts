@@ -83,6 +83,15 @@ export function formatEnvelope(kind: EnvelopeKind, message: string, options: Env
     case "pve-firewall":
       // pvefw-logger's own form, for a prefix not of the `:VMID:LEVEL:CHAIN: ` form (VMID 0, chain `-`).
       return `0 ${Math.min(level, 7)} - ${p2(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${clock} +0000 ${message}`;
+    case "cri":
+      // The container runtime's nanoseconds (Kubernetes' /var/log/containers/*.log).
+      return `${date}T${clock}.${micros}000Z stdout F ${message}`;
+    case "loki":
+      // logcli query's default output: the labels, then the line as shipped (here the bare message).
+      return `${date}T${clock}Z {host="${host}", job="varlogs"} ${message}`;
+    case "compose":
+      // `docker compose logs`: the service's container, padded to the longest name of the project.
+      return `web1-1  | ${message}`;
     case "rfc5424":
       return `<${level}>1 ${date}T${clock}.${micros}+00:00 ${host} kernel - - - ${message}`;
   }

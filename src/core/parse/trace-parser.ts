@@ -13,6 +13,7 @@ import {
 } from "../model/hook.ts";
 import type { Diagnostic, LoggedDrop, Packet, TraceEvent } from "../model/packet.ts";
 import { baseChainHook, mapHookOf } from "./base-chain-hook.ts";
+import { readCriRecord } from "./cri-record.ts";
 import { detach } from "./detach-string.ts";
 import { detectEnvelope, type Envelope } from "./detect-envelope.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
@@ -144,6 +145,8 @@ const WRAPPED_FIELDS =
 /** At most this many lines are joined into one, and at most this many characters. */
 const MAX_WRAPPED_PARTS = 16;
 const MAX_WRAPPED_LENGTH = 16_384;
+/** At most this many CRI records are joined into one line (a runtime cuts at 16 KiB; a kernel line is under 1 KiB). */
+const MAX_CRI_PARTS = 64;
 /** How many lines after it a pretty record's message line waits for the record's host (see `prettyHeld`). */
 const PRETTY_WAIT = 64;
 /** The grouped warning for LOG lines read joined from several. */
@@ -305,6 +308,13 @@ export class TraceParser {
         diag: Diagnostic;
       }
     | undefined;
+  /**
+   * A container's line its runtime cut into CRI records (tag `P`), the parts seen so far joined:
+   * read at its first line once the stream's record with tag `F` comes (see {@link joinCriPart}).
+   */
+  private criPart:
+    | { text: string; lineNo: number; seq: number; counted: boolean; stream: string; pieces: WrappedPiece[] }
+    | undefined;
   /** While a joined line is read: its pieces (see {@link joinCut}). */
   private pieces: WrappedPiece[] | undefined;
   /** How many input lines the line being read was joined from (1: it is one line). */
@@ -386,6 +396,7 @@ export class TraceParser {
     let floor = Math.min(this.grouper.floor, this.pairing.oldest);
     // A line held for its wrapped rest is not read yet either, nor a packet line waiting for its chain's line.
     if (this.cut && this.cut.seq < floor) floor = this.cut.seq;
+    if (this.criPart && this.criPart.seq < floor) floor = this.criPart.seq;
     for (const d of this.stash.values()) {
       if (d.seq < floor) floor = d.seq;
       break;
@@ -417,6 +428,7 @@ export class TraceParser {
       `last-trace ${last && last.line === this.seq ? JSON.stringify(last.ev) : ""}`,
       `held ${this.held ? `${this.held.seq} ${JSON.stringify(this.held.ev)}` : ""}`,
       `cut ${this.cut ? `${this.cut.seq} ${this.cut.parts} ${this.cut.text}` : ""}`,
+      `cri ${this.criPart ? `${this.criPart.seq} ${this.criPart.text}` : ""}`,
       `pretty ${this.prettyHeld ? `${this.prettyHeld.seq} ${this.prettyHeld.text}` : ""}`,
       ...[...this.inet6]
         .filter(([, at]) => this.seq + 1 - at <= this.stashLines)
@@ -456,6 +468,7 @@ export class TraceParser {
   /** Starts a new input file: line numbers restart, grouping state carries on. */
   setFile(file: string): void {
     this.releasePretty();
+    this.releaseCriPart();
     this.releaseCut();
     // A file that ended inside a pretty JSON record leaves its time and host to no line of the next.
     this.pretty = prettyRecord();
@@ -483,6 +496,8 @@ export class TraceParser {
     if (held && (seq - held.seq > PRETTY_WAIT || !insidePrettyRecord(text, held.indent)))
       this.releasePretty();
     if (this.cut && this.joinCut(text, seq)) return;
+    // A CRI record starts with a digit (its time): a dmesg line (`[`) is not looked at.
+    if ((this.criPart || text.charCodeAt(0) <= 57) && this.joinCriPart(text, seq, counted)) return;
     const indent = this.prettyHeld || this.pretty.host !== undefined ? -1 : prettyMessageIndent(text);
     if (indent > 0) this.prettyHeld = { text, lineNo: this.lineNo, seq, counted, indent };
     else this.read(text, seq, counted);
@@ -830,7 +845,7 @@ export class TraceParser {
     if (envelope.time !== undefined) ev.time = envelope.time;
     ev.envelope = envelope.kind;
     if (envelope.hostAt !== undefined) {
-      const end = body.indexOf(" ", envelope.hostAt);
+      const end = envelope.hostEnd ?? body.indexOf(" ", envelope.hostAt);
       if (end > envelope.hostAt) ev.host = body.slice(envelope.hostAt, end);
     }
     if ((ev.hook as string) === "") {
@@ -1053,6 +1068,56 @@ export class TraceParser {
     }
   }
 
+  /**
+   * `text` as a CRI record: held when its tag is `P` (its message goes on in the stream's next record),
+   * joined to the held parts when of their stream (a record of the other stream is read in between):
+   * true when held or joined. Another line reads the held parts as they are first.
+   */
+  private joinCriPart(text: string, seq: number, counted: boolean): boolean {
+    const rec = readCriRecord(text);
+    const part = this.criPart;
+    if (!part) {
+      if (!rec?.partial) return false;
+      const pieces = [{ start: 0, line: this.lineNo, column: 1 }];
+      this.criPart = { text, lineNo: this.lineNo, seq, counted, stream: rec.stream, pieces };
+      return true;
+    }
+    if (!rec) {
+      this.releaseCriPart();
+      return false;
+    }
+    if (rec.stream !== part.stream) return false;
+    // The runtime cut the line at any character: the parts join with nothing between them.
+    part.pieces.push({ start: part.text.length, line: this.lineNo, column: rec.messageAt + 1 });
+    part.text += text.slice(rec.messageAt);
+    if (!rec.partial || part.pieces.length >= MAX_CRI_PARTS) this.releaseCriPart();
+    return true;
+  }
+
+  /** Reads the {@link criPart} line at its first line, each problem said at the record it is in. */
+  private releaseCriPart(): void {
+    const part = this.criPart;
+    if (!part) return;
+    this.criPart = undefined;
+    const lineNo = this.lineNo;
+    this.lineNo = part.lineNo;
+    const pieces = part.pieces;
+    this.pieces = pieces;
+    const before = this.diagnostics.length;
+    this.read(part.text, part.seq, part.counted);
+    this.pieces = undefined;
+    for (let d = before; d < this.diagnostics.length; d++) {
+      const p = (this.diagnostics[d] as Diagnostic).position;
+      if (p.line !== part.lineNo || p.file !== this.file) continue;
+      let k = pieces.length - 1;
+      while (k > 0 && (pieces[k] as WrappedPiece).start > p.column - 1) k--;
+      const piece = pieces[k] as WrappedPiece;
+      p.column = piece.column + p.column - 1 - piece.start;
+      p.line = piece.line;
+    }
+    this.lineNo = lineNo;
+  }
+
   /** Reports the {@link cut} line's error: no line goes on with its fields. */
   private releaseCut(): void {
     const cut = this.cut;
@@ -1215,6 +1280,7 @@ export class TraceParser {
   /** Closes and hands out every packet, without the note about unlisted problems that {@link end} adds. */
   flush(): void {
     this.releasePretty();
+    this.releaseCriPart();
     this.releaseCut();
     this.releaseHeld();
     this.orphanAll();
@@ -1225,6 +1291,7 @@ export class TraceParser {
   /** Flushes the open packets; call once after the last line. */
   end(): void {
     this.releasePretty();
+    this.releaseCriPart();
     this.releaseCut();
     this.releaseHeld();
     this.orphanAll();
