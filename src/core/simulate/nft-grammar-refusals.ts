@@ -6,6 +6,7 @@
  * rate or zero packet burst, a mark with a prefix length, and queue flags where nft's grammar has none.
  * Each was checked with nft 1.0.6 (`nft -f` in a fresh namespace), message and column.
  */
+import { isNftKeyword } from "./nft-reserved-names.ts";
 import type { NftToken } from "./tokenize-nft.ts";
 
 /** A refusal, positioned at the token nft points at. */
@@ -216,6 +217,8 @@ function namedObjectRefusal(
   if (!name || name.type === "punct" || name.type === "nl" || /^(name|rate|over|set)$/.test(name.value))
     return undefined;
   const quoted = name.type === "string";
+  // A keyword after a counter starts the next statement (`counter tproxy ip to ...`, `counter jhash ...`).
+  if (!quoted && !expecting && isNftKeyword(name.value)) return undefined;
   // nft's words are of the word after a counter's name, which its parser meets first.
   const next = words[at + 1];
   const payload = PAYLOAD.test(next?.value ?? "");

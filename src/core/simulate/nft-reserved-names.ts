@@ -19,6 +19,11 @@ const RESERVED = new Set(
   ).split(" "),
 );
 
+/** Whether nft's grammar reads `word`, unquoted, as one of its keywords (a statement or an expression). */
+export function isNftKeyword(word: string): boolean {
+  return RESERVED.has(word);
+}
+
 /**
  * A name nft's lexer reads whole, unquoted: a letter, `_` or `.` first, then letters, digits, `/`, `_`,
  * `.` or `-` (nft 1.0.6 took `chain _x`, `.x`, `a/b`; refused `a\\b` and `1abc`).

@@ -219,6 +219,11 @@ describe("a counter's or quota's object named without 'name'", () => {
     "counter packets 1 bytes 2",
     "counter notrack",
     "counter accept",
+    // A keyword after a counter starts the next statement or expression: nft 1.0.6 took each of these
+    // (`nft list ruleset` gives `counter packets 0 bytes 0 tproxy ip to 127.0.0.1:8080`).
+    "tcp dport 9999 counter tproxy ip to 127.0.0.1:8080",
+    "counter jhash ip saddr mod 2 0",
+    "counter rt ip nexthop 1.2.3.4",
     'ct helper "h"',
     'ct helper set "h"',
     "limit rate 10/second",
