@@ -1390,6 +1390,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       `${m[1]} 需要規則裡有 -p ${(m[2] as string).replace(/, | or /g, "、")}：${m[3] ? `規則是 -p ${m[3]}` : "規則沒有 -p"}，iptables-restore 會拒絕`,
   },
   {
+    code: "xt-match-requires-proto",
+    english:
+      /^(\S+) of -m (tcp|udp) in a rule (?:of (.+)|without -p): iptables-restore refuses it \((TCP|UDP) match requires '-p (?:tcp|udp)'\)$/s,
+    zh: (m) =>
+      `-m ${m[2]} 的 ${m[1]}：${m[3] ? `規則是 ${m[3]}` : "規則沒有 -p"}，iptables-restore 會拒絕（${m[4]} match requires '-p ${m[2]}'）`,
+  },
+  {
     code: "xt-option-twice",
     english: /^(\S+) is given twice in one rule \(iptables: (multiple -[sdpiof] flags not allowed)\)$/,
     zh: (m) => `同一條規則裡 ${m[1]} 出現了兩次（iptables：「${m[2]}」）`,
@@ -2932,6 +2939,10 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
   {
     english: /^add -p (\S+) to the rule$/,
     zh: (m) => `在規則裡加上 -p ${m[1]}`,
+  },
+  {
+    english: /^add -p (\S+) to the rule, or load the match of its protocol$/,
+    zh: (m) => `在規則裡加上 -p ${m[1]}，或改載入該協定自己的 match`,
   },
   {
     english: /^put the rule in \*(nat|filter), in (.+)$/s,

@@ -660,9 +660,19 @@ export function parseRuleArgs(
     );
   };
   // Options of a protocol's match, each with the protocols whose `-p` it needs.
-  const needs: { tok: Token; protos: readonly string[]; before: boolean; explicit: boolean }[] = [];
+  const needs: {
+    tok: Token;
+    protos: readonly string[];
+    before: boolean;
+    explicit: boolean;
+    /** `-m tcp` or `-m udp` reads the option: iptables-nft wants that very `-p` (negated or not). */
+    requires?: string;
+  }[] = [];
   /** Records that option `tok` needs one of `protos`: given by `-p` before it, or anywhere once its match was loaded with `-m`. */
-  const needsProto = (tok: Token, protos: readonly string[]) =>
+  const needsProto = (tok: Token, protos: readonly string[]) => {
+    const own = matches.findLast((m) => protos.includes(m.module))?.module;
+    // --tcp-option stays an xt match, which the kernel checks (below), not iptables-nft.
+    const requires = (own === "tcp" || own === "udp") && tok.value !== "--tcp-option" ? own : undefined;
     needs.push({
       tok,
       protos,
@@ -674,7 +684,9 @@ export function parseRuleArgs(
           protos.includes(PROTO_ALIASES[c.proto] ?? c.proto),
       ),
       explicit: matches.some((m) => protos.includes(m.module) || m.module === "multiport"),
+      ...(requires ? { requires } : {}),
     });
+  };
   // The first `--ecn-tcp-ece` / `--ecn-tcp-cwr`: xt_ecn takes them only in a rule of `-p tcp`.
   let ecnTcp: Token | undefined;
   // The options of the latest `-m` so far (each may be given once).
@@ -1420,7 +1432,26 @@ export function parseRuleArgs(
     conditions.flatMap((c) => (c.kind === "proto" && !c.neg ? [PROTO_ALIASES[c.proto] ?? c.proto] : [])),
   );
   // Without its match loaded by -m, an option is read by the match of a -p written before it.
-  const orphan = needs.find((w) => !w.before && !(w.explicit && w.protos.some((p) => protos.has(p))));
+  // An explicit tcp or udp match wants its own -p anywhere in the rule, negated or not.
+  const ownProto = (want: string) =>
+    conditions.some((c) => c.kind === "proto" && (PROTO_ALIASES[c.proto] ?? c.proto) === want);
+  const orphan = needs.find((w) =>
+    w.requires !== undefined
+      ? !ownProto(w.requires)
+      : !w.before && !(w.explicit && w.protos.some((p) => protos.has(p))),
+  );
+  // iptables-nft 1.8.9 checks the -p of an explicit tcp or udp match ("TCP match requires '-p tcp'").
+  if (orphan?.requires) {
+    const name = orphan.requires.toUpperCase();
+    const written = conditions.flatMap((c) =>
+      c.kind === "proto" ? [`${c.neg ? "! " : ""}-p ${c.proto}`] : [],
+    );
+    return fail(
+      orphan.tok.column,
+      `${orphan.tok.value} of -m ${orphan.requires} in a rule ${written.length ? `of ${written.join(" and ")}` : "without -p"}: iptables-restore refuses it (${name} match requires '-p ${orphan.requires}')`,
+      `add -p ${orphan.requires} to the rule, or load the match of its protocol`,
+    );
+  }
   if (orphan) {
     const want =
       orphan.protos.length > 1

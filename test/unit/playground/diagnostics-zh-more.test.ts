@@ -37,6 +37,11 @@ const TRUNCATED =
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   [
+    "an explicit -m tcp under another protocol's -p",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT ! -p udp -m tcp --dport 1 -j ACCEPT\nCOMMIT\n",
+  ],
+  [
     "a misspelt protocol name",
     "rules",
     "table ip t {\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tmeta l4proto tpc accept\n\t}\n}\n",

@@ -81,3 +81,34 @@ describe("tcp's --tcp-option", () => {
     ]);
   });
 });
+
+describe("an explicit -m tcp or -m udp", () => {
+  // iptables-restore --test (1.8.9, nf_tables) printed "TCP match requires '-p tcp'" for the first four
+  // and "UDP match requires '-p udp'" for the last two; it took `! -p tcp -m tcp --dport 1` and
+  // `-m tcp --dport 22 -p tcp`, and `-m tcp --tcp-option 2` (an xt match the kernel checks on load).
+  it.each([
+    ["-A INPUT ! -p udp -m tcp --dport 1 -j ACCEPT", "--dport of -m tcp in a rule of ! -p udp", "TCP", "tcp"],
+    ["-A INPUT -p udp -m tcp --dport 1 -j ACCEPT", "--dport of -m tcp in a rule of -p udp", "TCP", "tcp"],
+    ["-A INPUT -m tcp --syn -j ACCEPT", "--syn of -m tcp in a rule without -p", "TCP", "tcp"],
+    ["-A INPUT -p udp -m tcp --syn -j ACCEPT", "--syn of -m tcp in a rule of -p udp", "TCP", "tcp"],
+    ["-A INPUT -p tcp -m udp --sport 1 -j ACCEPT", "--sport of -m udp in a rule of -p tcp", "UDP", "udp"],
+    [
+      "-A INPUT -p tcp -m tcp -m udp --dport 1 -j ACCEPT",
+      "--dport of -m udp in a rule of -p tcp",
+      "UDP",
+      "udp",
+    ],
+  ])("refuses %s as iptables-nft does", (rule, said, name, proto) => {
+    expect(problems(rule).map((p) => p.replace(/^error 3:\d+ /, ""))).toEqual([
+      `${said}: iptables-restore refuses it (${name} match requires '-p ${proto}') | add -p ${proto} to the rule, or load the match of its protocol`,
+    ]);
+  });
+
+  it.each([
+    "-A INPUT ! -p tcp -m tcp --dport 1 -j ACCEPT",
+    "-A INPUT -m tcp --dport 22 -p tcp -j ACCEPT",
+    "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT",
+  ])("takes %s", (rule) => {
+    expect(problems(rule)).toEqual([]);
+  });
+});
