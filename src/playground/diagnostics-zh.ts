@@ -166,8 +166,9 @@ export const KNOWN_MESSAGES: readonly Known[] = [
   {
     code: "no-trailing-space",
     english:
-      /^the line ends without the space the kernel prints after every field: its last field '(.*)' may be cut short$/s,
-    zh: (m) => `這一行結尾少了核心在每個欄位後面都會印出的空白：最後一個欄位 '${m[1]}' 可能被截斷了`,
+      /^the line ends without the space the kernel prints after every field: its last field '(.*)' may be cut short(?: \((\d+) lines?\))?$/s,
+    zh: (m) =>
+      `這一行結尾少了核心在每個欄位後面都會印出的空白：最後一個欄位 '${m[1]}' 可能被截斷了${lines(m[2])}`,
   },
   {
     code: "rate-limited",

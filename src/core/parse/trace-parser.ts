@@ -815,13 +815,20 @@ export class TraceParser {
     const ev = result.event;
     const warning = result.warning;
     // rsyslog's repeat note ends its line in `]`: the note is the warning (below), not a cut line.
-    if (warning && counted && !readRepeatedMessage(ev.prefix))
-      this.diag({
-        severity: "warning",
-        message: warning.message,
-        ...(warning.hint ? { hint: warning.hint } : {}),
-        position: { file: this.file, line: this.lineNo, column: lineColumn(at, warning.column) },
-      });
+    if (warning && counted && !readRepeatedMessage(ev.prefix)) {
+      const position = { file: this.file, line: this.lineNo, column: lineColumn(at, warning.column) };
+      const hint = warning.hint ? { hint: warning.hint } : {};
+      // One cause on many lines (a log cut the same way throughout): one warning with the count.
+      if (warning.group !== undefined) {
+        const name = `${GROUP_MARK}${warning.message}`;
+        this.countUnknown(`${GROUP_MARK}${warning.group}`, name, {
+          severity: "warning",
+          message: unknownPrefixMessage(name, 1),
+          ...hint,
+          position,
+        });
+      } else this.diag({ severity: "warning", message: warning.message, ...hint, position });
+    }
     // Every parser gives each event its own position object: fill it in.
     const pos = ev.position;
     pos.file = this.file;

@@ -154,10 +154,12 @@ describe("a line cut before its addresses", () => {
     },
   );
 
-  it("a whole non-IP frame without its trailing space stays a warning", () => {
+  it("a whole non-IP frame without its trailing space is read without a warning", () => {
+    // nf_log_unknown_packet prints the devices and dump_mac_header's `MAC=` and stops: a frame of another
+    // type (LLDP, 88cc) ends its line with its whole MAC= (the type in it), so the lost space cuts nothing.
     const lldp = `${HEAD}MAC=01:80:c2:00:00:0e:02:42:ac:11:00:02:88:cc`;
     const r = parseTraceText(`${lldp}\n`, { file: "in.log" });
-    expect(r.diagnostics.map((d) => d.severity)).toEqual(["warning"]);
+    expect(r.diagnostics).toEqual([]);
     expect(r.packets).toHaveLength(1);
   });
 });
