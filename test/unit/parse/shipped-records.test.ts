@@ -383,3 +383,19 @@ describe("a kernel line a gateway (UniFi, EdgeOS) split over two syslog lines", 
     expect(r.skippedLines).toBe(2);
   });
 });
+
+describe("Docker's json-file log driver", () => {
+  // As /var/lib/docker/containers/<id>/<id>-json.log holds a line: the line's own newline kept in `log`.
+  const RECORD = (end: string) =>
+    `{"log":"Dec  7 09:20:00 web1 kernel: [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:aa:bb:cc:52:54:00:dd:ee:ff:08:00 SRC=198.51.100.7 DST=192.0.2.5 LEN=44 TOS=0x00 PREC=0x00 TTL=240 ID=54321 PROTO=TCP SPT=41111 DPT=3389 WINDOW=1024 RES=0x00 SYN URGP=0 ${end}","stream":"stdout","time":"2024-12-07T09:20:00.123456789Z"}`;
+
+  it.each([
+    ["\\n", "a newline"],
+    ["\\r\\n", "a CR LF"],
+  ])("reads the record's line without its final %s (%s), which is no field", (end) => {
+    const r = parseTraceText(RECORD(end), { file: "c-json.log" });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.packets).toHaveLength(1);
+    expect(r.packets[0]?.events[0]?.time).toBe(Date.parse("2024-12-07T09:20:00.123Z") / 1000);
+  });
+});
