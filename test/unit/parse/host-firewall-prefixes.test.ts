@@ -436,3 +436,45 @@ describe("other firewall tools' prefixes (Shorewall, csf, FireHOL, APF, AIF, Nix
     expect(r.diagnostics[0]?.message).toMatch(/^unknown LOG prefix 'Firewall: \*TCP_IN Blocked\*'/);
   });
 });
+
+describe("OpenWrt fw4's 'drop <zone> invalid ct state: '", () => {
+  // fw4's ruleset.uc includes zone-drop-invalid.uc (`ct state invalid log prefix "drop {{ zone.name }}
+  // invalid ct state: " drop`) in accept_to_<zone> of a masqueraded zone, which forward_<zone> and
+  // output_<zone> jump to: traffic to the zone, forwarded or sent by the router itself.
+  const LINES = [
+    "Dec  7 10:00:12 fw kernel: drop wan invalid ct state: IN=br-lan OUT=eth0.2 MAC=00:11:22:33:44:55:66:77:88:99:aa:bb:08:00 SRC=192.168.1.20 DST=203.0.113.9 LEN=40 TOS=0x00 PREC=0x00 TTL=63 ID=0 DF PROTO=TCP SPT=50000 DPT=443 WINDOW=0 RES=0x00 RST URGP=0 ",
+    "Dec  7 10:00:13 fw kernel: drop wan invalid ct state: IN= OUT=eth0.2 SRC=203.0.113.1 DST=203.0.113.9 LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=0 DF PROTO=TCP SPT=50001 DPT=443 WINDOW=0 RES=0x00 RST URGP=0 ",
+  ];
+
+  it("places it at forward or output by the line's devices, with fw4's drop after it", () => {
+    const r = parseTraceText(LINES.join("\n"), { file: "fw4.log" });
+    expect(r.diagnostics).toEqual([]);
+    expect(
+      r.packets.map((p) => [p.events[0]?.hook, p.events[0]?.drop?.verdict, p.events[0]?.drop?.by]),
+    ).toEqual([
+      ["ip:fw4:forward", "DROP", "OpenWrt fw4"],
+      ["ip:fw4:output", "DROP", "OpenWrt fw4"],
+    ]);
+  });
+
+  it("leaves a line coming in to the router (no OUT=) unknown: fw4 logs it only for traffic to the zone", () => {
+    const input = (LINES[0] as string).replace("IN=br-lan OUT=eth0.2", "IN=eth0.2 OUT=");
+    const r = parseTraceText(input, { file: "fw4.log" });
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      "unknown LOG prefix 'drop wan invalid ct state:' (1 line): which table and chain wrote it?",
+    ]);
+  });
+});
+
+describe("a LOG prefix naming Docker's DOCKER-USER chain", () => {
+  it("is read at filter FORWARD, the one chain that jumps to DOCKER-USER", () => {
+    // libnetwork (firewall_linux.go) creates DOCKER-USER in the filter table and jumps to it from FORWARD.
+    const line =
+      "Dec  7 10:00:17 fw kernel: DOCKER-USER: IN=eth0 OUT=docker0 MAC=00:11:22:33:44:55:66:77:88:99:aa:bb:08:00 SRC=198.51.100.17 DST=192.0.2.1 LEN=60 TOS=0x00 PREC=0x00 TTL=50 ID=17 DF PROTO=TCP SPT=417 DPT=443 WINDOW=64240 RES=0x00 SYN URGP=0 ";
+    const r = parseTraceText(line, { file: "docker.log" });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.packets.map((p) => [p.events[0]?.hook, p.events[0]?.drop])).toEqual([
+      ["ip:filter:FORWARD", undefined],
+    ]);
+  });
+});
