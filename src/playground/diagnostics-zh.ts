@@ -1059,6 +1059,13 @@ function placeZh(place: string): string {
  * to draw it (test/unit/playground/diagnostics-zh-more.test.ts).
  */
 export const MORE_MESSAGES: readonly Known[] = [
+  {
+    code: "log-mac-malformed",
+    english:
+      /^expected MAC= as hex bytes joined by ':' \(52:54:00:12:34:56:\.\.\.\), found '(.*)': its addresses are not read$/s,
+    zh: (m) =>
+      `MAC= 應該是以 ':' 連接的十六進位位元組（52:54:00:12:34:56:...），卻是 '${m[1]}'：其中的位址沒有讀取`,
+  },
   // A dropped file that is not a kernel log, or a .gz cut short.
   {
     code: "input-not-text",
@@ -2098,6 +2105,10 @@ export const MORE_MESSAGES: readonly Known[] = [
 
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    "the kernel prints the frame's link-layer header byte by byte; the line was edited (an address hidden or made up) or garbled, its other fields are read",
+    "核心會逐一位元組印出封包的鏈路層標頭；這一行被編輯過（位址被隱藏或捏造）或損壞了，其他欄位照常讀取",
+  ],
   [
     "xt_recent's inverted --set adds the source and answers false; drop the '!' for a match that records and matches",
     "xt_recent 反向的 --set 會加入來源位址並回答不符合；拿掉 '!' 就是會記錄也會符合的 match",

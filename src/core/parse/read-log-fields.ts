@@ -354,6 +354,9 @@ function padMac(mac: string): string {
     .join(":");
 }
 
+/** A MAC= value as dump_mac_header prints it: bytes as two hex digits, joined by ':'. */
+const HEX_PAIRS = /^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2})*$/;
+
 /** Splits a 14-byte `MAC=dst:src:type` value in [from, to) into the event. */
 function readMac(ev: TraceEvent, line: string, from: number, to: number): void {
   if (to - from === 41) {
@@ -1015,7 +1018,28 @@ export function readLogFields(
     const bad = badInterfaceName(line, from, ev);
     if (bad) return bad;
   }
-  return kernel ? cutLastField(line, ev) : undefined;
+  if (!kernel) return undefined;
+  const cut = cutLastField(line, ev);
+  // A line cut short is the error; else only a MAC= of another length than 14 or 18 bytes is kept
+  // raw (the fast path gives up on it): this rare branch checks its form.
+  if (cut && !cut.warning) return cut;
+  return (ev.macRaw !== undefined && badMac(line, from, ev.macRaw)) || cut;
+}
+
+/**
+ * The warning for a `MAC=` value that is not what dump_mac_header prints (each byte of the link
+ * header as two hex digits, joined by `:`, any number of them: `MAC=mac_address`, a doc's
+ * `MAC=000:53:...`), or undefined. A warning: the packet's other fields read as usual.
+ */
+function badMac(line: string, from: number, mac: string): FieldError | undefined {
+  if (mac === "" || HEX_PAIRS.test(mac)) return undefined;
+  const at = line.indexOf(` MAC=${mac}`, from - 1);
+  return {
+    column: (at < 0 ? from : at + 5) + 1,
+    message: `expected MAC= as hex bytes joined by ':' (52:54:00:12:34:56:...), found '${mac}': its addresses are not read`,
+    hint: "the kernel prints the frame's link-layer header byte by byte; the line was edited (an address hidden or made up) or garbled, its other fields are read",
+    warning: true,
+  };
 }
 
 /** The error for the first interface name of `ev` that holds U+FFFD. */

@@ -1044,6 +1044,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m policy --dir in --pol ipsec --proto esp --proto ah -j ACCEPT\n-A INPUT -m policy --dir in --pol ipsec --strict --strict --reqid 3 -j ACCEPT\nCOMMIT\n",
   ],
+  [
+    "a MAC= a forum post hid ('mac_address')",
+    "log",
+    "Mar  3 10:00:01 gw kernel: filter/INPUT: IN=eth0 OUT= MAC=mac_address SRC=198.51.100.1 DST=192.0.2.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=TCP SPT=40000 DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0 \n",
+  ],
 ];
 
 /** Files a reader drops by mistake, each named (the hints name it): what the playground's worker reads. */
