@@ -1760,6 +1760,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       `'${m[1]}' 不是 table '${m[2]}' 的 chain，也不是 ebtables 認得的 target：ebtables-restore 會拒絕這條規則（「${m[3]}」）`,
   },
   {
+    code: "log-line-folded",
+    english:
+      /^LOG line folded at (\d+) characters \(by fold -w \1 or a terminal's copy, inside a word too\), read joined(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `LOG 行在第 ${m[1]} 個字元處被折行（fold -w ${m[1]} 或終端機複製時折的，連字中間也會折），已接回來讀取${lines(m[2])}`,
+  },
+  {
     code: "log-line-wrapped",
     english:
       /^LOG line wrapped over several lines \(by a web page, an editor or a mail client\), read joined at a space(?: \((\d+) lines?\))?$/,
@@ -2599,6 +2606,12 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
+  {
+    english:
+      /^the kernel writes each line whole: copy the log from its file or with journalctl -k; a file folded at (\d+) columns unwraps with (awk '.*' FILE)$/,
+    zh: (m) =>
+      `核心會把每一行完整寫出：請從日誌檔本身或用 journalctl -k 複製；折在 ${m[1]} 欄的檔案可以用 ${m[2]} 接回來`,
+  },
   {
     english: /^write (--[\w-]+) (.*): iptables' own options take their value as the next word$/s,
     zh: (m) => `請寫成 ${m[1]} ${m[2]}：iptables 自己的選項要把值寫成下一個字`,
