@@ -335,7 +335,7 @@ function bigFile(file: string, segmentBytes: number): boolean {
  * Why the input gave no packet when no line was set aside: every netfilter line had an error (`errors`
  * lines), it was empty, or no line was netfilter's.
  */
-function noPacketsMessage(
+export function noPacketsMessage(
   files: readonly string[],
   events: number,
   skipped: number,
@@ -351,6 +351,9 @@ function noPacketsMessage(
   // Lines the warnings set aside (a JSON object of another kind, lines of a family not drawn) were read.
   if (events === 0 && skipped === 0 && warnings > 0)
     return `packetwalk parse: no packet: the lines read were set aside (the warning${warnings === 1 ? " above says" : "s above say"} why)\n${hint}`;
+  // Netfilter lines read, none an event: a trace's packet lines alone (xtables-monitor's PACKET:).
+  if (events > 0 && errors === 0)
+    return `packetwalk parse: no packet: the ${events === 1 ? "one netfilter line" : `${events} netfilter lines`} read name${events === 1 ? "s" : ""} no chain or rule (a trace's PACKET: line without its TRACE: lines)\nhint: give the whole xtables-monitor --trace output: a packet's TRACE: lines say which chains and rules it went through\n`;
   if (events === 0 && skipped === 0)
     return `packetwalk parse: ${where}: error: the input is empty: expected kernel log lines\n${hint}`;
   // An audit record's warning, say, named what the lines were: "none a netfilter line" would deny it.

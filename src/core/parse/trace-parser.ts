@@ -252,7 +252,7 @@ export class TraceParser {
   readonly diagnostics: Diagnostic[] = [];
   /** Non-netfilter lines skipped so far. */
   skippedLines = 0;
-  /** Netfilter events read so far. */
+  /** Netfilter lines read so far: events, and the packet lines (`PACKET:`, `packet:`) of traces. */
   events = 0;
 
   private file: string;
@@ -836,6 +836,8 @@ export class TraceParser {
         return;
       }
       case "packet-data": {
+        // A trace's packet line is a netfilter line too, whichever line it joins (see `orphan`).
+        if (counted) this.events++;
         const last = this.lastTraceEvent;
         // iptables >= 1.8.8 prints PACKET before its TRACE lines; older ones after the first. nft
         // always prints its packet line first, so only xtables-monitor's lines decide.
@@ -1248,6 +1250,8 @@ export class TraceParser {
       Object.assign(ev.position, d.position);
       if (d.time !== undefined) ev.time = d.time;
       ev.envelope = d.envelope;
+      // Counted as a netfilter line when it was read: `commit` counts it again.
+      if (d.counted) this.events--;
       this.commit(ev, seq, d.counted);
       return;
     }
