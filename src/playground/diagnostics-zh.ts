@@ -1060,6 +1060,13 @@ function placeZh(place: string): string {
  */
 export const MORE_MESSAGES: readonly Known[] = [
   {
+    code: "log-tail-first-line",
+    english:
+      /^expected the start of a kernel LOG line, found the rest of one as the input's first line: its start is missing \(the copy began inside the line\), and this part was not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這裡應該是核心 LOG 行的開頭，輸入的第一行卻是某一行的後半段：它的開頭不見了（複製時從行的中間開始），這一段沒有讀取${lines(m[1])}`,
+  },
+  {
     code: "log-mac-malformed",
     english:
       /^expected MAC= as hex bytes joined by ':' \(52:54:00:12:34:56:\.\.\.\), found '(.*)': its addresses are not read$/s,
@@ -2112,6 +2119,10 @@ export const MORE_MESSAGES: readonly Known[] = [
 
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    "copy the log from the start of a line (its time stamp), or drop this first line: the packet it ends cannot be read without its start",
+    "請從某一行的開頭（它的時間戳記）開始複製日誌，或拿掉這第一行：少了開頭，它結尾的封包無法讀取",
+  ],
   [
     "the kernel prints the frame's link-layer header byte by byte; the line was edited (an address hidden or made up) or garbled, its other fields are read",
     "核心會逐一位元組印出封包的鏈路層標頭；這一行被編輯過（位址被隱藏或捏造）或損壞了，其他欄位照常讀取",

@@ -161,6 +161,12 @@ function foldedHint(width: number): string {
   return `the kernel writes each line whole: copy the log from its file or with journalctl -k; a file folded at ${width} columns unwraps with awk 'length($0)==${width}{printf "%s",$0;next}1' FILE`;
 }
 
+/** The rest of a LOG line as the input's first line: the copy began inside the line. */
+const HEADLESS_MESSAGE =
+  "expected the start of a kernel LOG line, found the rest of one as the input's first line: its start is missing (the copy began inside the line), and this part was not read";
+const HEADLESS_HINT =
+  "copy the log from the start of a line (its time stamp), or drop this first line: the packet it ends cannot be read without its start";
+
 /** The grouped warning for records read apart from one line. */
 const JOINED_MESSAGE =
   "several log lines joined on one line (by a web page or a chat), read apart at each line's time stamp";
@@ -816,15 +822,19 @@ export class TraceParser {
         }
         if (!counted) return;
         if (result.group !== undefined) {
+          // The rest of a LOG line on the input's first line has no line before it: the paste began inside one.
+          const first = result.group === "log-continuation" && this.lineNo === 1;
+          const group = first ? "log-continuation-first" : result.group;
           // Counted with the unknown prefixes, under a key no prefix can be (the parallel parse merges both alike).
-          const name = `${GROUP_MARK}${result.message}`;
+          const name = `${GROUP_MARK}${first ? HEADLESS_MESSAGE : result.message}`;
+          const hint = first ? HEADLESS_HINT : result.hint;
           const diag: Diagnostic = {
             severity: result.severity ?? "error",
             message: unknownPrefixMessage(name, 1),
-            ...(result.hint ? { hint: result.hint } : {}),
+            ...(hint ? { hint } : {}),
             position,
           };
-          this.countUnknown(`${GROUP_MARK}${result.group}`, name, diag);
+          this.countUnknown(`${GROUP_MARK}${group}`, name, diag);
           return;
         }
         this.diag({

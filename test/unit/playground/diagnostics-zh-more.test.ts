@@ -1050,6 +1050,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "Dec  7 09:20:00 web1 kernel: [12345.678901] [UFW BLOCK] IN=eth0 OUT= MAC=52:54:0\n0:aa:bb:cc:52:54:00:dd:ee:ff:08:00 SRC=198.51.100.7 DST=192.0.2.5 LEN=44 TOS=0x0\n0 PREC=0x00 TTL=240 ID=54321 PROTO=TCP SPT=41111 DPT=3389 WINDOW=1024 RES=0x00 S\nYN URGP=0 \n",
   ],
   [
+    "a paste whose first line is the end of a LOG line (netdata's partial first line)",
+    "log",
+    " TTL=128 ID=31585 PROTO=UDP SPT=137 DPT=137 LEN=58 MARK=0 \n",
+  ],
+  [
     "a MAC= a forum post hid ('mac_address')",
     "log",
     "Mar  3 10:00:01 gw kernel: filter/INPUT: IN=eth0 OUT= MAC=mac_address SRC=198.51.100.1 DST=192.0.2.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=TCP SPT=40000 DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0 \n",
