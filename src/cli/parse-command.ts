@@ -17,7 +17,7 @@ import {
 } from "../core/model/hook.ts";
 import type { Diagnostic, Packet } from "../core/model/packet.ts";
 import type { FlowAssignment } from "../core/parse/pair-flows.ts";
-import { NETDEV_HINT, PREFIX_HINT } from "../core/parse/parse-hints.ts";
+import { LONG_LINE_HINT, NETDEV_HINT, PREFIX_HINT } from "../core/parse/parse-hints.ts";
 import { lineBatches, MAX_LINE_BYTES } from "../core/parse/split-lines.ts";
 import { GROUP_MARK, TraceParser } from "../core/parse/trace-parser.ts";
 import { formatZodIssuesAt, parseJsonText } from "../core/trace-file/load-trace.ts";
@@ -333,7 +333,7 @@ function bigFile(file: string, segmentBytes: number): boolean {
 
 /**
  * Why the input gave no packet when no line was set aside: every netfilter line had an error (`errors`
- * lines), it was empty, or no line was netfilter's.
+ * lines, `tooLong` of them over --max-line-bytes), it was empty, or no line was netfilter's.
  */
 export function noPacketsMessage(
   files: readonly string[],
@@ -341,10 +341,14 @@ export function noPacketsMessage(
   skipped: number,
   errors: number,
   warnings: number,
+  tooLong = 0,
 ): string {
   const where = files.length === 1 && files[0] !== "-" ? `${files[0]}:1:1` : "the input";
   const hint =
     "hint: packetwalk reads netfilter's LOG lines ('... IN=eth0 OUT= ... SRC=... DST=...'), xtables-monitor --trace and nft monitor trace output: give dmesg, journalctl -k or the syslog file that holds them\n";
+  // Every error a line over --max-line-bytes, skipped unread: neither edited nor netfilter's for all we know.
+  if (events === 0 && errors > 0 && tooLong === errors)
+    return `packetwalk parse: no packet: ${errors === 1 ? "the one line" : `all ${errors} lines`} over the length limit ${errors === 1 ? "was" : "were"} skipped unread (the error${errors === 1 ? " above says" : "s above say"} how long)\nhint: ${LONG_LINE_HINT}\n`;
   // Lines that failed were netfilter's: the input was not empty.
   if (events === 0 && errors > 0)
     return `packetwalk parse: no packet: ${errors === 1 ? "the one netfilter line" : `all ${errors} netfilter lines`} found could not be read (the error${errors === 1 ? "" : "s"} above say${errors === 1 ? "s" : ""} where and why)\nhint: a line edited by hand (an address replaced by <filtered> or x.x.x.x) or cut short does not read; paste the lines as the kernel wrote them\n`;
@@ -399,6 +403,7 @@ function report(
               skipped,
               diagnostics.filter((d) => d.severity === "error").length,
               diagnostics.filter((d) => d.severity === "warning").length,
+              diagnostics.filter((d) => d.hint === LONG_LINE_HINT).length,
             ),
     );
     return 1;

@@ -22,6 +22,10 @@ export const UNLISTED_HINT =
 export const TRAILING_SPACE_HINT =
   "if the log lost its trailing spaces (an editor, a copy and paste), the values are whole; otherwise it was truncated";
 
+/** A line over the reader's length limit (`--max-line-bytes`), skipped unread. */
+export const LONG_LINE_HINT =
+  "a kernel log line is under 1 KiB; was the file cut or binary? Raise the limit with --max-line-bytes N";
+
 /** Lines of a netdev chain are skipped: what the other families show is read as usual. */
 export const NETDEV_HINT =
   "the packet's path through the other families is read as usual; a netdev ingress or egress chain is not drawn";

@@ -30,6 +30,7 @@ import {
   setAssignment,
 } from "./pair-flows.ts";
 import {
+  LONG_LINE_HINT,
   NETDEV_HINT,
   netdevSkipped,
   PREFIX_HINT,
@@ -1171,7 +1172,7 @@ export class TraceParser {
     this.diag({
       severity: "error",
       message: `line is ${m?.length} bytes long, over the limit of ${m?.limit} bytes: skipped unread`,
-      hint: "a kernel log line is under 1 KiB; was the file cut or binary? Raise the limit with --max-line-bytes N",
+      hint: LONG_LINE_HINT,
       position: { file: this.file, line: this.lineNo, column: 1 },
     });
   }
