@@ -17,7 +17,7 @@ import {
 } from "../core/model/hook.ts";
 import type { Diagnostic, Packet } from "../core/model/packet.ts";
 import type { FlowAssignment } from "../core/parse/pair-flows.ts";
-import { LONG_LINE_HINT, NETDEV_HINT, PREFIX_HINT } from "../core/parse/parse-hints.ts";
+import { LONG_LINE_HINT, NETDEV_HINT, PREFIX_HINT, UNLISTED_HINT } from "../core/parse/parse-hints.ts";
 import { lineBatches, MAX_LINE_BYTES } from "../core/parse/split-lines.ts";
 import { GROUP_MARK, TraceParser } from "../core/parse/trace-parser.ts";
 import { formatZodIssuesAt, parseJsonText } from "../core/trace-file/load-trace.ts";
@@ -366,6 +366,23 @@ export function noPacketsMessage(
   return `packetwalk parse: no netfilter packets found in the input (${skipped} line${skipped === 1 ? "" : "s"} read, none a netfilter line)\n${hint}`;
 }
 
+/**
+ * `diagnostics` as they are printed: each file's in line and column order (a line's warnings are found
+ * in the order its readers run, a held line's error later), the files in the order met, and the note
+ * on the problems not listed last. A stable sort: alike positions keep their order.
+ */
+export function inPositionOrder(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const files = new Map<string, number>();
+  for (const d of diagnostics) if (!files.has(d.position.file)) files.set(d.position.file, files.size);
+  const rank = (d: Diagnostic) => files.get(d.position.file) ?? 0;
+  const notes = diagnostics.filter((d) => d.hint === UNLISTED_HINT);
+  const listed = diagnostics.filter((d) => d.hint !== UNLISTED_HINT);
+  listed.sort(
+    (a, b) => rank(a) - rank(b) || a.position.line - b.position.line || a.position.column - b.position.column,
+  );
+  return [...listed, ...notes];
+}
+
 /** Prints the problems and the totals; the exit code. */
 function report(
   args: Args,
@@ -376,7 +393,12 @@ function report(
   unplaced = 0,
 ): number {
   // A pasted log repeats one warning on every line (trailing spaces lost): printed once, the lines counted.
-  for (const d of formatFoldedDiagnostics(diagnostics, FOLDED_LINES_SHOWN, "line", formatDiagnostic))
+  for (const d of formatFoldedDiagnostics(
+    inPositionOrder(diagnostics),
+    FOLDED_LINES_SHOWN,
+    "line",
+    formatDiagnostic,
+  ))
     process.stderr.write(`${d}\n`);
   if (!args.json) {
     const errors = diagnostics.filter((d) => d.severity === "error").length;
