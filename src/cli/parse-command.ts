@@ -20,7 +20,7 @@ import type { FlowAssignment } from "../core/parse/pair-flows.ts";
 import { LONG_LINE_HINT, NETDEV_HINT, PREFIX_HINT, UNLISTED_HINT } from "../core/parse/parse-hints.ts";
 import { lineBatches, MAX_LINE_BYTES } from "../core/parse/split-lines.ts";
 import { GROUP_MARK, TraceParser } from "../core/parse/trace-parser.ts";
-import { formatZodIssuesAt, parseJsonText } from "../core/trace-file/load-trace.ts";
+import { formatIssuePath, formatZodIssuesAt, parseJsonText } from "../core/trace-file/load-trace.ts";
 import { idleCpus } from "./idle-cpus.ts";
 import { OutputChunks } from "./output-chunks.ts";
 import { type OutputMode, packetHead, writePacketTail } from "./packet-output.ts";
@@ -136,8 +136,16 @@ export async function loadPrefixMap(file: string): Promise<Record<string, HookId
   const json = parseJsonText(text, file);
   if (!json.ok) return json.errors.join("\n");
   const r = prefixMapSchema.safeParse(json.value);
-  if (!r.success)
-    return `${formatZodIssuesAt(file, text, json.value, r.error.issues).join("\n")}\n  hint: a prefix map is an object {"<prefix>": "<family>:<table>:<CHAIN>"}`;
+  if (!r.success) {
+    // A prefix holds colons and spaces of its own (`IPTABLES Dropped:`): named quoted, not as a bare field.
+    const lines = r.error.issues.map((issue) => {
+      const [line = ""] = formatZodIssuesAt(file, text, json.value, [issue]);
+      const key = issue.path.length === 1 ? String(issue.path[0]) : undefined;
+      const field = `: ${formatIssuePath(issue.path)}: `;
+      return key === undefined ? line : line.replace(field, `: prefix '${key}': `);
+    });
+    return `${lines.join("\n")}\nhint: a prefix map is an object {"<prefix>": "<family>:<table>:<CHAIN>"}`;
+  }
   return r.data as Record<string, HookId>;
 }
 
