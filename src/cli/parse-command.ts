@@ -203,7 +203,9 @@ export async function run(argv: string[]): Promise<number> {
   if (args.prefixMap) {
     const m = await loadPrefixMap(args.prefixMap);
     if (typeof m === "string") {
-      for (const line of m.split("\n")) process.stderr.write(`packetwalk parse: ${line}\n`);
+      // The hint on a line of its own, as the other closing messages print one.
+      for (const line of m.split("\n"))
+        process.stderr.write(line.startsWith("hint: ") ? `${line}\n` : `packetwalk parse: ${line}\n`);
       return 2;
     }
     // The user's own map names a prefix before the ruleset's reading of it.

@@ -345,11 +345,9 @@ export async function run(argv: string[]): Promise<number> {
       const { loadPrefixMap } = await import("./parse-command.ts");
       const map = await loadPrefixMap(String(values["prefix-map"]));
       if (typeof map === "string") {
-        // Its hints come as indented "hint:" lines: printed as this command prints a hint.
+        // Its hint comes as a "hint:" line: printed as this command prints a hint.
         for (const line of map.split("\n"))
-          process.stderr.write(
-            line.startsWith("  hint: ") ? `${line.trimStart()}\n` : `packetwalk render: ${line}\n`,
-          );
+          process.stderr.write(line.startsWith("hint: ") ? `${line}\n` : `packetwalk render: ${line}\n`);
         return 2;
       }
       prefixMap = map;
