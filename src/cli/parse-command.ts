@@ -17,7 +17,7 @@ import {
 } from "../core/model/hook.ts";
 import type { Diagnostic, Packet } from "../core/model/packet.ts";
 import type { FlowAssignment } from "../core/parse/pair-flows.ts";
-import { LONG_LINE_HINT, NETDEV_HINT, PREFIX_HINT, UNLISTED_HINT } from "../core/parse/parse-hints.ts";
+import { isPrefixHint, LONG_LINE_HINT, NETDEV_HINT, UNLISTED_HINT } from "../core/parse/parse-hints.ts";
 import { lineBatches, MAX_LINE_BYTES } from "../core/parse/split-lines.ts";
 import { GROUP_MARK, TraceParser } from "../core/parse/trace-parser.ts";
 import { formatIssuePath, formatZodIssuesAt, parseJsonText } from "../core/trace-file/load-trace.ts";
@@ -422,7 +422,7 @@ function report(
   }
   if (packets === 0) {
     // Lines were found but set aside: say so, rather than that the input held none.
-    const unplaced = diagnostics.some((d) => d.hint === PREFIX_HINT);
+    const unplaced = diagnostics.some((d) => isPrefixHint(d.hint));
     const netdev = diagnostics.some((d) => d.hint === NETDEV_HINT);
     process.stderr.write(
       unplaced

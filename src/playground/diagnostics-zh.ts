@@ -10,6 +10,7 @@
 import type { Diagnostic } from "../core/model/packet.ts";
 import { REPEATED_HINT } from "../core/parse/log-loss.ts";
 import {
+  ARP_PREFIX_HINT,
   LOST_HINT,
   NETDEV_HINT,
   PREFIX_HINT,
@@ -2119,6 +2120,12 @@ export const MORE_MESSAGES: readonly Known[] = [
 
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    ARP_PREFIX_HINT,
+    // The playground's words, as for PREFIX_HINT (see playground-hints.ts): its form names an arp chain too.
+    "把 LOG 前綴取成 'iptable/<table>-<CHAIN>' 或 'ebtable/<table>-<CHAIN>' 的樣子（前面加上 'ctc/' 之類的標記也可以），" +
+      "或在下方「未知的 LOG 前綴」指定是哪條 chain 寫了這個前綴，或貼上記錄它的規則集（「規則集（選填）」）：其中的 LOG 規則會說明每個前綴屬於哪條 chain",
+  ],
   [
     "copy the log from the start of a line (its time stamp), or drop this first line: the packet it ends cannot be read without its start",
     "請從某一行的開頭（它的時間戳記）開始複製日誌，或拿掉這第一行：少了開頭，它結尾的封包無法讀取",

@@ -10,6 +10,14 @@ export const PREFIX_NAMING_HINT =
 /** An unknown LOG prefix: how to name prefixes, or map one (the CLI's flag; the playground words its own). */
 export const PREFIX_HINT = `${PREFIX_NAMING_HINT}, or map this prefix with --prefix-map FILE (JSON: {"<prefix>": "ip:filter:INPUT"}; an nftables chain is "ip:<table>:<chain>"), or give the ruleset that logged it with --ruleset FILE`;
 
+/** {@link PREFIX_HINT} for an ARP line: the map names an arp chain (`arp:filter:INPUT`), not an ip one. */
+export const ARP_PREFIX_HINT = `${PREFIX_NAMING_HINT}, or map this prefix with --prefix-map FILE (JSON: {"<prefix>": "arp:filter:INPUT"}; an nftables arp chain is "arp:<table>:<chain>"), or give the ruleset that logged it with --ruleset FILE`;
+
+/** Whether `hint` is an unknown LOG prefix's (an IP line's or an ARP line's). */
+export function isPrefixHint(hint: string | undefined): boolean {
+  return hint === PREFIX_HINT || hint === ARP_PREFIX_HINT;
+}
+
 /** Messages lost around here (rate limits, a full buffer): what that does to the packets read. */
 export const LOST_HINT =
   "a packet whose LOG lines were lost looks as if it skipped hooks, and check disagrees on it: read the packets logged around here with care; a narrower LOG rule (fewer lines) avoids the loss";

@@ -30,6 +30,7 @@ import {
   setAssignment,
 } from "./pair-flows.ts";
 import {
+  ARP_PREFIX_HINT,
   LONG_LINE_HINT,
   NETDEV_HINT,
   netdevSkipped,
@@ -935,7 +936,7 @@ export class TraceParser {
             hint: repeated.hint,
             position: { ...pos },
           });
-        else this.unknownPrefix(ev.prefix, pos.column);
+        else this.unknownPrefix(ev.prefix, pos.column, result.familyHint === "arp");
         return;
       }
       // A prefix that says `iptable/...` on an IPv6 packet is ip6tables.
@@ -1177,7 +1178,7 @@ export class TraceParser {
     });
   }
 
-  private unknownPrefix(prefix: string, column: number): void {
+  private unknownPrefix(prefix: string, column: number, arp = false): void {
     const conventional = NFT_NETDEV_PREFIX.exec(prefix);
     // A netdev chain logging by the nft lab's convention, or one the given ruleset's netdev rules print.
     const netdev = conventional
@@ -1200,7 +1201,8 @@ export class TraceParser {
     this.countUnknown(prefix, name, {
       severity: "warning",
       message: unknownPrefixMessage(name, 1),
-      hint: PREFIX_HINT,
+      // An ARP line's map entry names an arp chain: the hint shows that form.
+      hint: arp ? ARP_PREFIX_HINT : PREFIX_HINT,
       position: { file: this.file, line: this.lineNo, column },
     });
   }

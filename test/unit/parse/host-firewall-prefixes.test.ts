@@ -13,6 +13,7 @@ import {
   hostFirewallDrop,
 } from "../../../src/core/parse/host-firewall-prefixes.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
+import { ARP_PREFIX_HINT } from "../../../src/core/parse/parse-hints.ts";
 import { planPath, stepVerdict } from "../../../src/core/render/plan-path.ts";
 import { toMermaid } from "../../../src/core/render/to-mermaid.ts";
 
@@ -476,5 +477,22 @@ describe("a LOG prefix naming Docker's DOCKER-USER chain", () => {
     expect(r.packets.map((p) => [p.events[0]?.hook, p.events[0]?.drop])).toEqual([
       ["ip:filter:FORWARD", undefined],
     ]);
+  });
+});
+
+describe("the unknown-prefix hint on an ARP line", () => {
+  it("shows the arp form of a --prefix-map entry, which reads the line", () => {
+    // 44-arptables.log: nf_log_arp's line under a prefix no chain is known by.
+    const line =
+      "Mar  3 10:00:05 host kernel: [ 104.000001] arp-in: IN=eth0 OUT= ARP HTYPE=1 PTYPE=0x0800 OPCODE=1 MACSRC=52:54:00:12:34:56 IPSRC=192.0.2.10 MACDST=00:00:00:00:00:00 IPDST=192.0.2.1";
+    const r = parseTraceText(line, { file: "arp.log" });
+    expect(r.diagnostics.map((d) => [d.message, d.hint])).toEqual([
+      ["unknown LOG prefix 'arp-in:' (1 line): which table and chain wrote it?", ARP_PREFIX_HINT],
+    ]);
+    expect(ARP_PREFIX_HINT).toContain('{"<prefix>": "arp:filter:INPUT"}');
+    // The form it shows places the line.
+    const mapped = parseTraceText(line, { file: "arp.log", prefixMap: { "arp-in:": "arp:filter:INPUT" } });
+    expect(mapped.diagnostics).toEqual([]);
+    expect(mapped.packets.map((p) => p.events[0]?.hook)).toEqual(["arp:filter:INPUT"]);
   });
 });

@@ -1055,6 +1055,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     " TTL=128 ID=31585 PROTO=UDP SPT=137 DPT=137 LEN=58 MARK=0 \n",
   ],
   [
+    "an ARP line with a prefix no chain is known by (arptables' manual's 'arp-in:')",
+    "log",
+    "Mar  3 10:00:05 host kernel: [ 104.000001] arp-in: IN=eth0 OUT= ARP HTYPE=1 PTYPE=0x0800 OPCODE=1 MACSRC=52:54:00:12:34:56 IPSRC=192.0.2.10 MACDST=00:00:00:00:00:00 IPDST=192.0.2.1\n",
+  ],
+  [
     "a MAC= a forum post hid ('mac_address')",
     "log",
     "Mar  3 10:00:01 gw kernel: filter/INPUT: IN=eth0 OUT= MAC=mac_address SRC=198.51.100.1 DST=192.0.2.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=TCP SPT=40000 DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0 \n",
