@@ -1768,6 +1768,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       `'${m[1]}' 不是 table '${m[2]}' 的 chain，也不是 ebtables 認得的 target：ebtables-restore 會拒絕這條規則（「${m[3]}」）`,
   },
   {
+    code: "log-line-folded-rest",
+    english:
+      /^expected the start of a kernel LOG line, found the rest of one: the lines before look folded at (\d+) characters \(fold -w \1, a terminal's copy\), and joined they do not read, so this part was not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這裡應該是核心 LOG 行的開頭，卻是某一行的後半段：前面幾行看起來是在第 ${m[1]} 個字元處被折行的（fold -w ${m[1]} 或終端機複製時折的），接起來也讀不懂，所以這一段沒有讀取${lines(m[2])}`,
+  },
+  {
     code: "log-line-folded",
     english:
       /^LOG line folded at (\d+) characters \(by fold -w \1 or a terminal's copy, inside a word too\), read joined(?: \((\d+) lines?\))?$/,

@@ -158,6 +158,10 @@ const WRAPPED_HINT =
 function foldedMessage(width: number): string {
   return `LOG line folded at ${width} characters (by fold -w ${width} or a terminal's copy, inside a word too), read joined`;
 }
+/** The rest of a line folded at `width` characters whose pieces do not read joined. */
+function foldedRestMessage(width: number): string {
+  return `expected the start of a kernel LOG line, found the rest of one: the lines before look folded at ${width} characters (fold -w ${width}, a terminal's copy), and joined they do not read, so this part was not read`;
+}
 /** How to unwrap a log folded at `width` characters. */
 function foldedHint(width: number): string {
   return `the kernel writes each line whole: copy the log from its file or with journalctl -k; a file folded at ${width} columns unwraps with awk 'length($0)==${width}{printf "%s",$0;next}1' FILE`;
@@ -332,6 +336,8 @@ export class TraceParser {
   private parts = 1;
   /** While a line joined from pieces folded at a fixed width is read: that width. */
   private foldWidth: number | undefined;
+  /** A line that continues pieces of one width but did not read joined to them: said to be a fold's rest. */
+  private foldSuspect: { width: number; line: number } | undefined;
   /** Prefixes the ruleset prints at several chains, chosen per line by its devices. */
   private readonly choices = new Map<string, readonly HookId[]>();
   private readonly chainHooks: ChainHooks | undefined;
@@ -598,6 +604,8 @@ export class TraceParser {
     if (piece !== width || width < 40 || text.length === 0 || text.length > width) return 0;
     // A line of its own (a syslog head, a time stamp) is no piece of the one before.
     if (detectEnvelope(text).kind !== "bare") return 0;
+    // Two pieces of one width at least: the next line's rest is said to be a fold's if the join fails.
+    if (cut.width !== undefined || text.length === width) this.foldSuspect = { width, line: this.lineNo };
     const reads = (joined: string, whole: boolean) => {
       const r = this.body(joined, detectEnvelope(joined));
       if (r.kind === "event" || r.kind === "packet-data") return true;
@@ -825,11 +833,15 @@ export class TraceParser {
         if (!counted) return;
         if (result.group !== undefined) {
           // The rest of a LOG line on the input's first line has no line before it: the paste began inside one.
-          const first = result.group === "log-continuation" && this.lineNo === 1;
-          const group = first ? "log-continuation-first" : result.group;
+          const tail = result.group === "log-continuation";
+          const first = tail && this.lineNo === 1;
+          // The rest of a line folded at a fixed width whose pieces did not read joined: not a sender's split.
+          const fold = tail && this.foldSuspect?.line === this.lineNo ? this.foldSuspect.width : 0;
+          const group = first ? "log-continuation-first" : fold ? "log-continuation-folded" : result.group;
           // Counted with the unknown prefixes, under a key no prefix can be (the parallel parse merges both alike).
-          const name = `${GROUP_MARK}${first ? HEADLESS_MESSAGE : result.message}`;
-          const hint = first ? HEADLESS_HINT : result.hint;
+          const said = first ? HEADLESS_MESSAGE : fold ? foldedRestMessage(fold) : result.message;
+          const name = `${GROUP_MARK}${said}`;
+          const hint = first ? HEADLESS_HINT : fold ? foldedHint(fold) : result.hint;
           const diag: Diagnostic = {
             severity: result.severity ?? "error",
             message: unknownPrefixMessage(name, 1),

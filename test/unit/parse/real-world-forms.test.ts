@@ -844,6 +844,21 @@ describe("a LOG line folded at a fixed width, inside words too (fold -w 80, a te
     });
   });
 
+  it("says the rest of a folded line whose pieces do not read joined is a fold's, with the unwrap hint", () => {
+    const bad = (WHOLE[1] as string).replace("TTL=52", "TTL=999");
+    const r = parseTraceText(fold(bad, 80).join("\n"), { file: "folded.log" });
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.message, d.hint])).toEqual([
+      ["error", 2, "expected a hex number like 0x00 after TOS=, found '0x'", expect.any(String)],
+      [
+        "warning",
+        3,
+        "expected the start of a kernel LOG line, found the rest of one: the lines before look folded at 80 characters (fold -w 80, a terminal's copy), and joined they do not read, so this part was not read (1 line)",
+        "the kernel writes each line whole: copy the log from its file or with journalctl -k; a file folded at 80 columns unwraps with awk 'length($0)==80{printf \"%s\",$0;next}1' FILE",
+      ],
+    ]);
+  });
+
   it("does not join a next line of another length than a fold's, nor one with its own time stamp", () => {
     const pieces = fold(WHOLE[0] as string, 80);
     const uneven = [pieces[0], `${pieces[1]}X`, pieces[2], pieces[3]].join("\n");
