@@ -17,10 +17,10 @@ import {
 } from "../core/model/hook.ts";
 import type { Diagnostic, Packet } from "../core/model/packet.ts";
 import type { FlowAssignment } from "../core/parse/pair-flows.ts";
-import { NETDEV_HINT, PREFIX_HINT } from "../core/parse/parse-hints.ts";
+import { isPrefixHint, LONG_LINE_HINT, NETDEV_HINT, UNLISTED_HINT } from "../core/parse/parse-hints.ts";
 import { lineBatches, MAX_LINE_BYTES } from "../core/parse/split-lines.ts";
 import { GROUP_MARK, TraceParser } from "../core/parse/trace-parser.ts";
-import { formatZodIssuesAt, parseJsonText } from "../core/trace-file/load-trace.ts";
+import { formatIssuePath, formatZodIssuesAt, parseJsonText } from "../core/trace-file/load-trace.ts";
 import { idleCpus } from "./idle-cpus.ts";
 import { OutputChunks } from "./output-chunks.ts";
 import { type OutputMode, packetHead, writePacketTail } from "./packet-output.ts";
@@ -136,8 +136,16 @@ export async function loadPrefixMap(file: string): Promise<Record<string, HookId
   const json = parseJsonText(text, file);
   if (!json.ok) return json.errors.join("\n");
   const r = prefixMapSchema.safeParse(json.value);
-  if (!r.success)
-    return `${formatZodIssuesAt(file, text, json.value, r.error.issues).join("\n")}\n  hint: a prefix map is an object {"<prefix>": "<family>:<table>:<CHAIN>"}`;
+  if (!r.success) {
+    // A prefix holds colons and spaces of its own (`IPTABLES Dropped:`): named quoted, not as a bare field.
+    const lines = r.error.issues.map((issue) => {
+      const [line = ""] = formatZodIssuesAt(file, text, json.value, [issue]);
+      const key = issue.path.length === 1 ? String(issue.path[0]) : undefined;
+      const field = `: ${formatIssuePath(issue.path)}: `;
+      return key === undefined ? line : line.replace(field, `: prefix '${key}': `);
+    });
+    return `${lines.join("\n")}\nhint: a prefix map is an object {"<prefix>": "<family>:<table>:<CHAIN>"}`;
+  }
   return r.data as Record<string, HookId>;
 }
 
@@ -195,7 +203,9 @@ export async function run(argv: string[]): Promise<number> {
   if (args.prefixMap) {
     const m = await loadPrefixMap(args.prefixMap);
     if (typeof m === "string") {
-      for (const line of m.split("\n")) process.stderr.write(`packetwalk parse: ${line}\n`);
+      // The hint on a line of its own, as the other closing messages print one.
+      for (const line of m.split("\n"))
+        process.stderr.write(line.startsWith("hint: ") ? `${line}\n` : `packetwalk parse: ${line}\n`);
       return 2;
     }
     // The user's own map names a prefix before the ruleset's reading of it.
@@ -349,30 +359,54 @@ function bigFile(file: string, segmentBytes: number): boolean {
 
 /**
  * Why the input gave no packet when no line was set aside: every netfilter line had an error (`errors`
- * lines), it was empty, or no line was netfilter's.
+ * lines, `tooLong` of them over --max-line-bytes), it was empty, or no line was netfilter's.
  */
-function noPacketsMessage(
+export function noPacketsMessage(
   files: readonly string[],
   events: number,
   skipped: number,
   errors: number,
   warnings: number,
+  tooLong = 0,
 ): string {
   const where = files.length === 1 && files[0] !== "-" ? `${files[0]}:1:1` : "the input";
   const hint =
     "hint: packetwalk reads netfilter's LOG lines ('... IN=eth0 OUT= ... SRC=... DST=...'), xtables-monitor --trace and nft monitor trace output: give dmesg, journalctl -k or the syslog file that holds them\n";
+  // Every error a line over --max-line-bytes, skipped unread: neither edited nor netfilter's for all we know.
+  if (events === 0 && errors > 0 && tooLong === errors)
+    return `packetwalk parse: no packet: ${errors === 1 ? "the one line" : `all ${errors} lines`} over the length limit ${errors === 1 ? "was" : "were"} skipped unread (the error${errors === 1 ? " above says" : "s above say"} how long)\nhint: ${LONG_LINE_HINT}\n`;
   // Lines that failed were netfilter's: the input was not empty.
   if (events === 0 && errors > 0)
     return `packetwalk parse: no packet: ${errors === 1 ? "the one netfilter line" : `all ${errors} netfilter lines`} found could not be read (the error${errors === 1 ? "" : "s"} above say${errors === 1 ? "s" : ""} where and why)\nhint: a line edited by hand (an address replaced by <filtered> or x.x.x.x) or cut short does not read; paste the lines as the kernel wrote them\n`;
   // Lines the warnings set aside (a JSON object of another kind, lines of a family not drawn) were read.
   if (events === 0 && skipped === 0 && warnings > 0)
     return `packetwalk parse: no packet: the lines read were set aside (the warning${warnings === 1 ? " above says" : "s above say"} why)\n${hint}`;
+  // Netfilter lines read, none an event: a trace's packet lines alone (xtables-monitor's PACKET:).
+  if (events > 0 && errors === 0)
+    return `packetwalk parse: no packet: the ${events === 1 ? "one netfilter line" : `${events} netfilter lines`} read name${events === 1 ? "s" : ""} no chain or rule (a trace's PACKET: line without its TRACE: lines)\nhint: give the whole xtables-monitor --trace output: a packet's TRACE: lines say which chains and rules it went through\n`;
   if (events === 0 && skipped === 0)
     return `packetwalk parse: ${where}: error: the input is empty: expected kernel log lines\n${hint}`;
   // An audit record's warning, say, named what the lines were: "none a netfilter line" would deny it.
   if (events === 0 && warnings > 0)
     return `packetwalk parse: no packet: ${skipped} line${skipped === 1 ? "" : "s"} read, none a line packetwalk draws (the warning${warnings === 1 ? " above says" : "s above say"} what was found)\n${hint}`;
   return `packetwalk parse: no netfilter packets found in the input (${skipped} line${skipped === 1 ? "" : "s"} read, none a netfilter line)\n${hint}`;
+}
+
+/**
+ * `diagnostics` as they are printed: each file's in line and column order (a line's warnings are found
+ * in the order its readers run, a held line's error later), the files in the order met, and the note
+ * on the problems not listed last. A stable sort: alike positions keep their order.
+ */
+export function inPositionOrder(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const files = new Map<string, number>();
+  for (const d of diagnostics) if (!files.has(d.position.file)) files.set(d.position.file, files.size);
+  const rank = (d: Diagnostic) => files.get(d.position.file) ?? 0;
+  const notes = diagnostics.filter((d) => d.hint === UNLISTED_HINT);
+  const listed = diagnostics.filter((d) => d.hint !== UNLISTED_HINT);
+  listed.sort(
+    (a, b) => rank(a) - rank(b) || a.position.line - b.position.line || a.position.column - b.position.column,
+  );
+  return [...listed, ...notes];
 }
 
 /** Prints the problems and the totals; the exit code. */
@@ -385,7 +419,12 @@ function report(
   unplaced = 0,
 ): number {
   // A pasted log repeats one warning on every line (trailing spaces lost): printed once, the lines counted.
-  for (const d of formatFoldedDiagnostics(diagnostics, FOLDED_LINES_SHOWN, "line", formatDiagnostic))
+  for (const d of formatFoldedDiagnostics(
+    inPositionOrder(diagnostics),
+    FOLDED_LINES_SHOWN,
+    "line",
+    formatDiagnostic,
+  ))
     process.stderr.write(`${d}\n`);
   if (!args.json) {
     const errors = diagnostics.filter((d) => d.severity === "error").length;
@@ -399,7 +438,7 @@ function report(
   }
   if (packets === 0) {
     // Lines were found but set aside: say so, rather than that the input held none.
-    const unplaced = diagnostics.some((d) => d.hint === PREFIX_HINT);
+    const unplaced = diagnostics.some((d) => isPrefixHint(d.hint));
     const netdev = diagnostics.some((d) => d.hint === NETDEV_HINT);
     process.stderr.write(
       unplaced
@@ -412,6 +451,7 @@ function report(
               skipped,
               diagnostics.filter((d) => d.severity === "error").length,
               diagnostics.filter((d) => d.severity === "warning").length,
+              diagnostics.filter((d) => d.hint === LONG_LINE_HINT).length,
             ),
     );
     return 1;

@@ -8,7 +8,7 @@ import { closest } from "../core/diagnostics/format-diagnostic.ts";
 import type { HookId } from "../core/model/hook.ts";
 import type { Packet, ParsedTrace } from "../core/model/packet.ts";
 import { parseTraceText } from "../core/parse/index.ts";
-import { PREFIX_HINT } from "../core/parse/parse-hints.ts";
+import { isPrefixHint } from "../core/parse/parse-hints.ts";
 import { endpointLabels } from "../core/render/endpoint-labels.ts";
 import { type HookChains, hookChains } from "../core/render/hook-chains.ts";
 import { labEndpoints } from "../core/render/lab-endpoints.ts";
@@ -171,7 +171,7 @@ function parseTrace(
         ),
       )
     : undefined;
-  if (shown && !(prefixMap && shown.diagnostics.some((d) => d.hint === PREFIX_HINT))) return shown;
+  if (shown && !(prefixMap && shown.diagnostics.some((d) => isPrefixHint(d.hint)))) return shown;
   const map = { ...own?.prefixMap, ...prefixMap };
   return parseTraceText(text, {
     file: logFile,
@@ -206,7 +206,7 @@ function noPackets(text: string, parsed: ParsedTrace): { message: string; hint: 
       message: "the file is empty",
       hint: `${formats}: record a trace with packetwalk capture, or predict one with packetwalk simulate --write`,
     };
-  if (parsed.diagnostics.some((d) => d.hint === PREFIX_HINT))
+  if (parsed.diagnostics.some((d) => isPrefixHint(d.hint)))
     return {
       message: "its netfilter lines' LOG prefixes name no chain (the warnings above list them)",
       hint: 'map them with --prefix-map FILE (JSON: {"<prefix>": "ip:filter:INPUT"})',
@@ -345,11 +345,9 @@ export async function run(argv: string[]): Promise<number> {
       const { loadPrefixMap } = await import("./parse-command.ts");
       const map = await loadPrefixMap(String(values["prefix-map"]));
       if (typeof map === "string") {
-        // Its hints come as indented "hint:" lines: printed as this command prints a hint.
+        // Its hint comes as a "hint:" line: printed as this command prints a hint.
         for (const line of map.split("\n"))
-          process.stderr.write(
-            line.startsWith("  hint: ") ? `${line.trimStart()}\n` : `packetwalk render: ${line}\n`,
-          );
+          process.stderr.write(line.startsWith("hint: ") ? `${line}\n` : `packetwalk render: ${line}\n`);
         return 2;
       }
       prefixMap = map;

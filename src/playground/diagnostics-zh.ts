@@ -10,6 +10,7 @@
 import type { Diagnostic } from "../core/model/packet.ts";
 import { REPEATED_HINT } from "../core/parse/log-loss.ts";
 import {
+  ARP_PREFIX_HINT,
   LOST_HINT,
   NETDEV_HINT,
   PREFIX_HINT,
@@ -167,8 +168,9 @@ export const KNOWN_MESSAGES: readonly Known[] = [
   {
     code: "no-trailing-space",
     english:
-      /^the line ends without the space the kernel prints after every field: its last field '(.*)' may be cut short$/s,
-    zh: (m) => `這一行結尾少了核心在每個欄位後面都會印出的空白：最後一個欄位 '${m[1]}' 可能被截斷了`,
+      /^the line ends without the space the kernel prints after every field: its last field '(.*)' may be cut short(?: \((\d+) lines?\))?$/s,
+    zh: (m) =>
+      `這一行結尾少了核心在每個欄位後面都會印出的空白：最後一個欄位 '${m[1]}' 可能被截斷了${lines(m[2])}`,
   },
   {
     code: "rate-limited",
@@ -1059,6 +1061,20 @@ function placeZh(place: string): string {
  * to draw it (test/unit/playground/diagnostics-zh-more.test.ts).
  */
 export const MORE_MESSAGES: readonly Known[] = [
+  {
+    code: "log-tail-first-line",
+    english:
+      /^expected the start of a kernel LOG line, found the rest of one as the input's first line: its start is missing \(the copy began inside the line\), and this part was not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這裡應該是核心 LOG 行的開頭，輸入的第一行卻是某一行的後半段：它的開頭不見了（複製時從行的中間開始），這一段沒有讀取${lines(m[1])}`,
+  },
+  {
+    code: "log-mac-malformed",
+    english:
+      /^expected MAC= as hex bytes joined by ':' \(52:54:00:12:34:56:\.\.\.\), found '(.*)': its addresses are not read$/s,
+    zh: (m) =>
+      `MAC= 應該是以 ':' 連接的十六進位位元組（52:54:00:12:34:56:...），卻是 '${m[1]}'：其中的位址沒有讀取`,
+  },
   // A dropped file that is not a kernel log, or a .gz cut short.
   {
     code: "input-not-text",
@@ -1795,6 +1811,20 @@ export const MORE_MESSAGES: readonly Known[] = [
       `'${m[1]}' 不是 table '${m[2]}' 的 chain，也不是 ebtables 認得的 target：ebtables-restore 會拒絕這條規則（「${m[3]}」）`,
   },
   {
+    code: "log-line-folded-rest",
+    english:
+      /^expected the start of a kernel LOG line, found the rest of one: the lines before look folded at (\d+) characters \(fold -w \1, a terminal's copy\), and joined they do not read, so this part was not read(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `這裡應該是核心 LOG 行的開頭，卻是某一行的後半段：前面幾行看起來是在第 ${m[1]} 個字元處被折行的（fold -w ${m[1]} 或終端機複製時折的），接起來也讀不懂，所以這一段沒有讀取${lines(m[2])}`,
+  },
+  {
+    code: "log-line-folded",
+    english:
+      /^LOG line folded at (\d+) characters \(by fold -w \1 or a terminal's copy, inside a word too\), read joined(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `LOG 行在第 ${m[1]} 個字元處被折行（fold -w ${m[1]} 或終端機複製時折的，連字中間也會折），已接回來讀取${lines(m[2])}`,
+  },
+  {
     code: "log-line-wrapped",
     english:
       /^LOG line wrapped over several lines \(by a web page, an editor or a mail client\), read joined at a space(?: \((\d+) lines?\))?$/,
@@ -2160,6 +2190,20 @@ export const MORE_MESSAGES: readonly Known[] = [
 
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    ARP_PREFIX_HINT,
+    // The playground's words, as for PREFIX_HINT (see playground-hints.ts): its form names an arp chain too.
+    "把 LOG 前綴取成 'iptable/<table>-<CHAIN>' 或 'ebtable/<table>-<CHAIN>' 的樣子（前面加上 'ctc/' 之類的標記也可以），" +
+      "或在下方「未知的 LOG 前綴」指定是哪條 chain 寫了這個前綴，或貼上記錄它的規則集（「規則集（選填）」）：其中的 LOG 規則會說明每個前綴屬於哪條 chain",
+  ],
+  [
+    "copy the log from the start of a line (its time stamp), or drop this first line: the packet it ends cannot be read without its start",
+    "請從某一行的開頭（它的時間戳記）開始複製日誌，或拿掉這第一行：少了開頭，它結尾的封包無法讀取",
+  ],
+  [
+    "the kernel prints the frame's link-layer header byte by byte; the line was edited (an address hidden or made up) or garbled, its other fields are read",
+    "核心會逐一位元組印出封包的鏈路層標頭；這一行被編輯過（位址被隱藏或捏造）或損壞了，其他欄位照常讀取",
+  ],
   [
     "xt_recent's inverted --set adds the source and answers false; drop the '!' for a match that records and matches",
     "xt_recent 反向的 --set 會加入來源位址並回答不符合；拿掉 '!' 就是會記錄也會符合的 match",
@@ -2674,6 +2718,12 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
   { english: /^write (! .+)$/s, zh: (m) => `請寫成 ${m[1]}` },
+  {
+    english:
+      /^the kernel writes each line whole: copy the log from its file or with journalctl -k; a file folded at (\d+) columns unwraps with (awk '.*' FILE)$/,
+    zh: (m) =>
+      `核心會把每一行完整寫出：請從日誌檔本身或用 journalctl -k 複製；折在 ${m[1]} 欄的檔案可以用 ${m[2]} 接回來`,
+  },
   {
     english: /^write (--[\w-]+) (.*): iptables' own options take their value as the next word$/s,
     zh: (m) => `請寫成 ${m[1]} ${m[2]}：iptables 自己的選項要把值寫成下一個字`,

@@ -4,7 +4,12 @@
  * "Unknown LOG prefixes" and a pasted ruleset (whose LOG rules name their prefixes) do that job.
  */
 import type { Diagnostic } from "../core/model/packet.ts";
-import { PREFIX_HINT, PREFIX_NAMING_HINT, UNPLACED_CHAIN_HINT } from "../core/parse/parse-hints.ts";
+import {
+  ARP_PREFIX_HINT,
+  PREFIX_HINT,
+  PREFIX_NAMING_HINT,
+  UNPLACED_CHAIN_HINT,
+} from "../core/parse/parse-hints.ts";
 
 /** The playground's words for an unknown LOG prefix, in English. */
 export const PLAYGROUND_PREFIX_HINT = `${PREFIX_NAMING_HINT}, or say which chain wrote this prefix under "Unknown LOG prefixes" below, or paste the ruleset that logged it ("Ruleset (optional)"): its LOG rules tell which chain uses each prefix`;
@@ -16,6 +21,8 @@ export const PLAYGROUND_UNPLACED_CHAIN_HINT =
 /** The playground's English words, by the core's hint; a hint not listed is shown as the core gives it. */
 const PLAYGROUND_HINTS: ReadonlyMap<string, string> = new Map([
   [PREFIX_HINT, PLAYGROUND_PREFIX_HINT],
+  // The page's form names the chain whatever the family: one wording.
+  [ARP_PREFIX_HINT, PLAYGROUND_PREFIX_HINT],
   [UNPLACED_CHAIN_HINT, PLAYGROUND_UNPLACED_CHAIN_HINT],
 ]);
 

@@ -34,6 +34,10 @@ export const HOST_FIREWALL_PREFIXES: Readonly<Record<string, readonly HookId[]>>
   // backend's filter_PREROUTING (the default backend since firewalld 0.6; the iptables one logs it in
   // mangle or raw PREROUTING, by version: a prefix map names that one).
   "rpfilter_DROP:": ["ip:firewalld:filter_PREROUTING"],
+  // A LOG rule a user put in Docker's DOCKER-USER chain, named after it: Docker (libnetwork's
+  // firewall_linux.go) creates that chain in the filter table and jumps to it from FORWARD only.
+  "DOCKER-USER:": ["ip:filter:FORWARD"],
+  "DOCKER-USER": ["ip:filter:FORWARD"],
 };
 
 /**
@@ -93,9 +97,11 @@ const FILTER_FWD_OUT: readonly HookId[] = ["ip:filter:FORWARD", "ip:filter:OUTPU
  * OpenWrt's zone verdicts, logged just before them (a zone's `log` option): fw4 (nftables, table inet
  * fw4) prints `drop wan in: ` (`in`: traffic from the zone, to its input or forward chain; `out`: to
  * the zone, forward or output) and, in `forward_<zone>` when the forward policy is no accept,
- * `drop wan forward: ` before that policy (ruleset.uc); fw3 (iptables) `REJECT(src wan)` and `DROP(dest lan)`.
+ * `drop wan forward: ` before that policy (ruleset.uc), and `drop wan invalid ct state: ` in `accept_to_<zone>`
+ * of a masqueraded zone (zone-drop-invalid.uc: traffic to the zone, so forward or output, as `out`);
+ * fw3 (iptables) `REJECT(src wan)` and `DROP(dest lan)`.
  */
-const FW4_VERDICT = /^(drop|reject|accept) \S+ (in|out|forward):$/;
+const FW4_VERDICT = /^(drop|reject|accept) \S+ (in|out|forward|invalid ct state):$/;
 const FW3_VERDICT = /^(DROP|REJECT|ACCEPT)\((src|dest) \S+\)$/;
 
 /**
@@ -106,7 +112,7 @@ const FW3_VERDICT = /^(DROP|REJECT|ACCEPT)\((src|dest) \S+\)$/;
 export function hostFirewallChoices(prefix: string): readonly HookId[] | undefined {
   if (Object.hasOwn(HOST_FIREWALL_PREFIXES, prefix)) return HOST_FIREWALL_PREFIXES[prefix];
   const fw4 = FW4_VERDICT.exec(prefix);
-  if (fw4) return fw4[2] === "in" ? FW4_FROM : fw4[2] === "out" ? FW4_TO : ["ip:fw4:forward"];
+  if (fw4) return fw4[2] === "in" ? FW4_FROM : fw4[2] === "forward" ? ["ip:fw4:forward"] : FW4_TO;
   const fw3 = FW3_VERDICT.exec(prefix);
   if (fw3) return fw3[2] === "src" ? FILTER_IN_FWD : FILTER_FWD_OUT;
   return toolPrefix(prefix)?.hooks;

@@ -10,6 +10,14 @@ export const PREFIX_NAMING_HINT =
 /** An unknown LOG prefix: how to name prefixes, or map one (the CLI's flag; the playground words its own). */
 export const PREFIX_HINT = `${PREFIX_NAMING_HINT}, or map this prefix with --prefix-map FILE (JSON: {"<prefix>": "ip:filter:INPUT"}; an nftables chain is "ip:<table>:<chain>"), or give the ruleset that logged it with --ruleset FILE`;
 
+/** {@link PREFIX_HINT} for an ARP line: the map names an arp chain (`arp:filter:INPUT`), not an ip one. */
+export const ARP_PREFIX_HINT = `${PREFIX_NAMING_HINT}, or map this prefix with --prefix-map FILE (JSON: {"<prefix>": "arp:filter:INPUT"}; an nftables arp chain is "arp:<table>:<chain>"), or give the ruleset that logged it with --ruleset FILE`;
+
+/** Whether `hint` is an unknown LOG prefix's (an IP line's or an ARP line's). */
+export function isPrefixHint(hint: string | undefined): boolean {
+  return hint === PREFIX_HINT || hint === ARP_PREFIX_HINT;
+}
+
 /** Messages lost around here (rate limits, a full buffer): what that does to the packets read. */
 export const LOST_HINT =
   "a packet whose LOG lines were lost looks as if it skipped hooks, and check disagrees on it: read the packets logged around here with care; a narrower LOG rule (fewer lines) avoids the loss";
@@ -21,6 +29,10 @@ export const UNLISTED_HINT =
 /** A LOG line without its last space: why that is most often harmless (a copy), or else a cut. */
 export const TRAILING_SPACE_HINT =
   "if the log lost its trailing spaces (an editor, a copy and paste), the values are whole; otherwise it was truncated";
+
+/** A line over the reader's length limit (`--max-line-bytes`), skipped unread. */
+export const LONG_LINE_HINT =
+  "a kernel log line is under 1 KiB; was the file cut or binary? Raise the limit with --max-line-bytes N";
 
 /** Lines of a netdev chain are skipped: what the other families show is read as usual. */
 export const NETDEV_HINT =

@@ -14,7 +14,7 @@ export interface EventLine {
   /** Family to assume when the prefix names none. */
   familyHint: Family;
   /** A problem that leaves the event standing (e.g. a last field that may be cut short). Default: none. */
-  warning?: { column: number; message: string; hint?: string };
+  warning?: { column: number; message: string; hint?: string; group?: string };
 }
 
 /** xtables-monitor `PACKET:` / nft `packet:` lines: the packet of one trace id, without a verdict. */

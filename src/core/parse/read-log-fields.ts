@@ -22,6 +22,8 @@ export interface FieldError {
   warning?: boolean;
   /** A missing field's name (`PROTO=`), when the error is one. */
   what?: string;
+  /** Warnings of one group are reported once, at the first line, with their count. Default: each on its own. */
+  group?: string;
 }
 
 /** Longest interface name Linux allows: IFNAMSIZ (16) less its NUL. */
@@ -351,6 +353,9 @@ function padMac(mac: string): string {
     .map((b) => b.padStart(2, "0"))
     .join(":");
 }
+
+/** A MAC= value as dump_mac_header prints it: bytes as two hex digits, joined by ':'. */
+const HEX_PAIRS = /^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2})*$/;
 
 /** Splits a 14-byte `MAC=dst:src:type` value in [from, to) into the event. */
 function readMac(ev: TraceEvent, line: string, from: number, to: number): void {
@@ -1013,7 +1018,28 @@ export function readLogFields(
     const bad = badInterfaceName(line, from, ev);
     if (bad) return bad;
   }
-  return kernel ? cutLastField(line, ev) : undefined;
+  if (!kernel) return undefined;
+  const cut = cutLastField(line, ev);
+  // A line cut short is the error; else only a MAC= of another length than 14 or 18 bytes is kept
+  // raw (the fast path gives up on it): this rare branch checks its form.
+  if (cut && !cut.warning) return cut;
+  return (ev.macRaw !== undefined && badMac(line, from, ev.macRaw)) || cut;
+}
+
+/**
+ * The warning for a `MAC=` value that is not what dump_mac_header prints (each byte of the link
+ * header as two hex digits, joined by `:`, any number of them: `MAC=mac_address`, a doc's
+ * `MAC=000:53:...`), or undefined. A warning: the packet's other fields read as usual.
+ */
+function badMac(line: string, from: number, mac: string): FieldError | undefined {
+  if (mac === "" || HEX_PAIRS.test(mac)) return undefined;
+  const at = line.indexOf(` MAC=${mac}`, from - 1);
+  return {
+    column: (at < 0 ? from : at + 5) + 1,
+    message: `expected MAC= as hex bytes joined by ':' (52:54:00:12:34:56:...), found '${mac}': its addresses are not read`,
+    hint: "the kernel prints the frame's link-layer header byte by byte; the line was edited (an address hidden or made up) or garbled, its other fields are read",
+    warning: true,
+  };
 }
 
 /** The error for the first interface name of `ev` that holds U+FFFD. */
@@ -1080,12 +1106,73 @@ function cutLastField(line: string, ev: TraceEvent): FieldError | undefined {
   // Cut before SRC=: an IP packet's line always goes on to its addresses, and a frame made of the rest would be made up.
   if (!ev.ip && !ev.arp && (ev.ethType === undefined || ev.ethType === "0x0800" || ev.ethType === "0x86dd"))
     return { column: end + 1, message: "expected SRC= before the end of the line", hint: CUT_HINT };
+  // Forums and editors strip trailing spaces: a last field the format may end the line with is whole.
+  if (mayEndLine(line, line.slice(start, end), ev)) return undefined;
   return {
     column: start + 1,
     message: `the line ends without the space the kernel prints after every field: its last field '${line.slice(start, end)}' may be cut short`,
     hint: TRAILING_SPACE_HINT,
     warning: true,
+    group: "no trailing space",
   };
+}
+
+/** ICMP types after whose `[quoted packet]` nf_log_syslog prints `MTU=` (IPv4 3/4 fragmentation needed, IPv6 2). */
+function mtuFollows(l4: L4Info, v6: boolean): boolean {
+  return v6 ? l4.icmpType === 2 : l4.icmpType === 3 && l4.icmpCode === 4;
+}
+
+/**
+ * Whether `nf_log_syslog` (dump_ipv4_packet, dump_ipv6_packet, dump_mac_header) can end a line with
+ * `last`, the line's last word, for the packet `ev` read from it (its required fields all there):
+ * TCP's `URGP=n` or `OPT (..)`, UDP's `LEN=n`, an ICMP echo's `SEQ=n`, another ICMP type's `CODE=n`,
+ * `PARAMETER=n`, `MTU=n` or the quoted packet's `]`, `SPI=0x..`, `PROTO=` of a later fragment or of
+ * a protocol it does not decode, then the optional `UID=n GID=n` and `MARK=0x..`; a frame of
+ * another type ends at its `MAC=` (or `MACPROTO=`). Whatever else ends the line stops where the
+ * format goes on (`UID=` without `GID=`, a key without its value), so the line was cut.
+ */
+function mayEndLine(line: string, last: string, ev: TraceEvent): boolean {
+  if (/^MARK=0x[0-9a-f]{1,8}$/.test(last)) return true;
+  if (/^GID=\d+$/.test(last)) return / UID=\d+ GID=\d+$/.test(line);
+  const ip = ev.ip;
+  if (!ip) {
+    // A frame that is neither IP nor ARP: the kernel prints its link header and stops.
+    if (ev.arp) return false;
+    return /^MAC=[0-9a-f]{2}(?::[0-9a-f]{2})*$/.test(last) || /^MACPROTO=[0-9a-f]{4}$/.test(last);
+  }
+  const v6 = ip.src.includes(":");
+  const l4 = ev.l4;
+  // A later fragment shows no transport header; nor does a protocol the kernel does not decode.
+  if (last.startsWith("PROTO="))
+    return (
+      (ip.fragment ?? 0) > 0 ||
+      !l4 ||
+      !["tcp", "udp", "udplite", "icmp", "icmpv6", "ah", "esp"].includes(l4.proto)
+    );
+  // `INCOMPLETE [n bytes]`, `TRUNCATED` inside the quote, or the quoted packet itself.
+  if (last.endsWith("]"))
+    return !(l4 && (l4.proto === "icmp" || l4.proto === "icmpv6") && mtuFollows(l4, v6));
+  // An IPv6 extension header's options after a fragment: `OPT ( FRAG:.. ID:.. )`, then nothing.
+  if (last === ")" && v6) return true;
+  if (/ Unknown Ext Hdr \d+$/.test(line)) return true;
+  if (!l4) return false;
+  switch (l4.proto) {
+    case "tcp":
+      return (
+        /^URGP=\d+$/.test(last) || (/^\([0-9A-F]*\)$/.test(last) && / URGP=\d+ OPT \([0-9A-F]*\)$/.test(line))
+      );
+    case "udp":
+    case "udplite":
+      return /^LEN=\d+$/.test(last) && l4.udpLen !== undefined;
+    case "icmp":
+    case "icmpv6":
+      return /^(?:SEQ|CODE|PARAMETER)=\d+$/.test(last) || (/^MTU=\d+$/.test(last) && mtuFollows(l4, v6));
+    case "ah":
+    case "esp":
+      return /^SPI=0x[0-9a-f]{1,8}$/.test(last);
+    default:
+      return false;
+  }
 }
 
 /**

@@ -31,6 +31,8 @@ import {
   setAssignment,
 } from "./pair-flows.ts";
 import {
+  ARP_PREFIX_HINT,
+  LONG_LINE_HINT,
   NETDEV_HINT,
   netdevSkipped,
   PREFIX_HINT,
@@ -155,6 +157,25 @@ const WRAPPED_MESSAGE =
 const WRAPPED_HINT =
   "the kernel writes each line whole: copy the log from a file or a terminal (journalctl -k, dmesg) to keep its lines as they were";
 
+/** The grouped warning for LOG lines read joined from pieces folded at `width` characters. */
+function foldedMessage(width: number): string {
+  return `LOG line folded at ${width} characters (by fold -w ${width} or a terminal's copy, inside a word too), read joined`;
+}
+/** The rest of a line folded at `width` characters whose pieces do not read joined. */
+function foldedRestMessage(width: number): string {
+  return `expected the start of a kernel LOG line, found the rest of one: the lines before look folded at ${width} characters (fold -w ${width}, a terminal's copy), and joined they do not read, so this part was not read`;
+}
+/** How to unwrap a log folded at `width` characters. */
+function foldedHint(width: number): string {
+  return `the kernel writes each line whole: copy the log from its file or with journalctl -k; a file folded at ${width} columns unwraps with awk 'length($0)==${width}{printf "%s",$0;next}1' FILE`;
+}
+
+/** The rest of a LOG line as the input's first line: the copy began inside the line. */
+const HEADLESS_MESSAGE =
+  "expected the start of a kernel LOG line, found the rest of one as the input's first line: its start is missing (the copy began inside the line), and this part was not read";
+const HEADLESS_HINT =
+  "copy the log from the start of a line (its time stamp), or drop this first line: the packet it ends cannot be read without its start";
+
 /** The grouped warning for records read apart from one line. */
 const JOINED_MESSAGE =
   "several log lines joined on one line (by a web page or a chat), read apart at each line's time stamp";
@@ -246,7 +267,7 @@ export class TraceParser {
   readonly diagnostics: Diagnostic[] = [];
   /** Non-netfilter lines skipped so far. */
   skippedLines = 0;
-  /** Netfilter events read so far. */
+  /** Netfilter lines read so far: events, and the packet lines (`PACKET:`, `packet:`) of traces. */
   events = 0;
 
   private file: string;
@@ -306,6 +327,10 @@ export class TraceParser {
         parts: number;
         pieces: WrappedPiece[];
         diag: Diagnostic;
+        /** The width its pieces were folded at (`fold -w 80`), once one such join was made. */
+        width?: number;
+        /** Its error is inside its last word, not at its end: only a fold at a fixed width may go on with it. */
+        midToken?: boolean;
       }
     | undefined;
   /**
@@ -319,6 +344,10 @@ export class TraceParser {
   private pieces: WrappedPiece[] | undefined;
   /** How many input lines the line being read was joined from (1: it is one line). */
   private parts = 1;
+  /** While a line joined from pieces folded at a fixed width is read: that width. */
+  private foldWidth: number | undefined;
+  /** A line that continues pieces of one width but did not read joined to them: said to be a fold's rest. */
+  private foldSuspect: { width: number; line: number } | undefined;
   /** Prefixes the ruleset prints at several chains, chosen per line by its devices. */
   private readonly choices = new Map<string, readonly HookId[]>();
   private readonly chainHooks: ChainHooks | undefined;
@@ -427,7 +456,7 @@ export class TraceParser {
         .sort(),
       `last-trace ${last && last.line === this.seq ? JSON.stringify(last.ev) : ""}`,
       `held ${this.held ? `${this.held.seq} ${JSON.stringify(this.held.ev)}` : ""}`,
-      `cut ${this.cut ? `${this.cut.seq} ${this.cut.parts} ${this.cut.text}` : ""}`,
+      `cut ${this.cut ? `${this.cut.seq} ${this.cut.parts} ${this.cut.width ?? ""} ${this.cut.midToken ? 1 : 0} ${this.cut.text}` : ""}`,
       `cri ${this.criPart ? `${this.criPart.seq} ${this.criPart.text}` : ""}`,
       `pretty ${this.prettyHeld ? `${this.prettyHeld.seq} ${this.prettyHeld.text}` : ""}`,
       ...[...this.inet6]
@@ -572,6 +601,37 @@ export class TraceParser {
   }
 
   /**
+   * The width the held {@link cut} line and `text` were folded at (`fold -w 80`, a terminal's copy
+   * that breaks inside words), or 0: every piece so far as long as the first (at least 40 characters),
+   * `text` no longer, and the pieces joined as they are read as a LOG line, or as one cut at its end
+   * when `text` is a whole piece too. A line a page wrapped at a space (`spaced`) is read so when that
+   * reads as well: the fold is tried only where the space join does not read.
+   */
+  private foldedAt(
+    cut: NonNullable<TraceParser["cut"]>,
+    text: string,
+    spaced: RegExpExecArray | null,
+  ): number {
+    const last = cut.pieces[cut.pieces.length - 1] as WrappedPiece;
+    if (cut.pieces[0]?.column !== 1 || last.column !== 1) return 0;
+    const piece = cut.text.length - last.start;
+    const width = cut.width ?? piece;
+    if (piece !== width || width < 40 || text.length === 0 || text.length > width) return 0;
+    // A line of its own (a syslog head, a time stamp) is no piece of the one before.
+    if (detectEnvelope(text).kind !== "bare") return 0;
+    // Two pieces of one width at least: the next line's rest is said to be a fold's if the join fails.
+    if (cut.width !== undefined || text.length === width) this.foldSuspect = { width, line: this.lineNo };
+    const reads = (joined: string, whole: boolean) => {
+      const r = this.body(joined, detectEnvelope(joined));
+      if (r.kind === "event" || r.kind === "packet-data") return true;
+      // Still cut (at its end, or inside its last word): the next piece may go on with it.
+      return whole && r.kind === "error" && r.group === undefined && r.column > joined.lastIndexOf(" ") + 1;
+    };
+    if (spaced && reads(`${cut.text.trimEnd()} ${text.slice(spaced[0].length)}`, true)) return 0;
+    return reads(`${cut.text}${text}`, text.length === width) ? width : 0;
+  }
+
+  /**
    * The line held in {@link cut} and `text`, when `text` goes on with its fields (a web page, a mail
    * client or an editor wrapped a long LOG line), read as one line at the held line's number: true.
    * Otherwise the held line's error is reported and false is returned. The joined line is counted
@@ -580,8 +640,11 @@ export class TraceParser {
   private joinCut(text: string, seq: number): boolean {
     const cut = this.cut as NonNullable<TraceParser["cut"]>;
     this.cut = undefined;
-    const more = WRAPPED_FIELDS.exec(text);
-    if (!more || cut.parts >= MAX_WRAPPED_PARTS || cut.text.length + text.length > MAX_WRAPPED_LENGTH) {
+    const limited = cut.parts >= MAX_WRAPPED_PARTS || cut.text.length + text.length > MAX_WRAPPED_LENGTH;
+    const spaced = cut.midToken || cut.width !== undefined ? null : WRAPPED_FIELDS.exec(text);
+    const width = limited ? 0 : this.foldedAt(cut, text, spaced);
+    const more = width > 0 ? undefined : spaced;
+    if (limited || (!more && width === 0)) {
       if (cut.counted) this.diag(cut.diag);
       return false;
     }
@@ -590,13 +653,18 @@ export class TraceParser {
     this.lineNo = cut.lineNo;
     this.parts = cut.parts + 1;
     // Where each piece sits in the joined text and in the file: problems are said where they are.
-    // A mail client's soft break keeps the space before it: joined at one space all the same.
-    const head = cut.text.trimEnd();
-    const pieces = [...cut.pieces, { start: head.length + 1, line: lineNo, column: more[0].length + 1 }];
+    // A mail client's soft break keeps the space before it: joined at one space all the same. A fold
+    // at a fixed width cuts anywhere, a word too: joined as it is.
+    const head = more ? cut.text.trimEnd() : cut.text;
+    const pieces = more
+      ? [...cut.pieces, { start: head.length + 1, line: lineNo, column: more[0].length + 1 }]
+      : [...cut.pieces, { start: head.length, line: lineNo, column: 1 }];
     this.pieces = pieces;
+    if (!more) this.foldWidth = width;
     const before = this.diagnostics.length;
-    this.read(`${head} ${text.slice(more[0].length)}`, seq, counted);
+    this.read(more ? `${head} ${text.slice(more[0].length)}` : `${head}${text}`, seq, counted);
     this.pieces = undefined;
+    this.foldWidth = undefined;
     const place = (p: Diagnostic["position"]) => {
       if (p.line !== cut.lineNo || p.file !== this.file) return;
       const at = p.column - 1;
@@ -612,13 +680,22 @@ export class TraceParser {
     const again = this.cut as TraceParser["cut"];
     if (again) place(again.diag.position);
     // Read whole at last (or refused for another reason): said once per log, with the count.
-    if (!again && counted)
+    if (!again && counted && more)
       this.countUnknown(`${GROUP_MARK}wrapped`, `${GROUP_MARK}${WRAPPED_MESSAGE}`, {
         severity: "warning",
         message: unknownPrefixMessage(`${GROUP_MARK}${WRAPPED_MESSAGE}`, 1),
         hint: WRAPPED_HINT,
         position: { file: this.file, line: cut.lineNo, column: 1 },
       });
+    else if (!again && counted) {
+      const name = `${GROUP_MARK}${foldedMessage(width)}`;
+      this.countUnknown(`${GROUP_MARK}folded`, name, {
+        severity: "warning",
+        message: unknownPrefixMessage(name, 1),
+        hint: foldedHint(width),
+        position: { file: this.file, line: cut.lineNo, column: 1 },
+      });
+    }
     this.parts = 1;
     this.lineNo = lineNo;
     return true;
@@ -742,11 +819,13 @@ export class TraceParser {
       case "error": {
         const position = { file: this.file, line: this.lineNo, column: lineColumn(at, result.column) };
         // Cut at its very end: the next line may be the rest, wrapped (held until it is seen, counted or not).
+        // Wrong in its last word, which no space ends: the rest may follow, folded at a fixed width.
+        const atEnd = result.column > body.trimEnd().length;
         if (
           result.group === undefined &&
           !result.severity &&
-          result.column > body.trimEnd().length &&
-          plain
+          plain &&
+          (atEnd || (body.charCodeAt(body.length - 1) !== 32 && result.column > body.lastIndexOf(" ") + 1))
         ) {
           this.cut = {
             text: raw,
@@ -761,20 +840,30 @@ export class TraceParser {
               ...(result.hint ? { hint: result.hint } : {}),
               position,
             },
+            ...(this.foldWidth !== undefined ? { width: this.foldWidth } : {}),
+            ...(atEnd ? {} : { midToken: true }),
           };
           return;
         }
         if (!counted) return;
         if (result.group !== undefined) {
+          // The rest of a LOG line on the input's first line has no line before it: the paste began inside one.
+          const tail = result.group === "log-continuation";
+          const first = tail && this.lineNo === 1;
+          // The rest of a line folded at a fixed width whose pieces did not read joined: not a sender's split.
+          const fold = tail && this.foldSuspect?.line === this.lineNo ? this.foldSuspect.width : 0;
+          const group = first ? "log-continuation-first" : fold ? "log-continuation-folded" : result.group;
           // Counted with the unknown prefixes, under a key no prefix can be (the parallel parse merges both alike).
-          const name = `${GROUP_MARK}${result.message}`;
+          const said = first ? HEADLESS_MESSAGE : fold ? foldedRestMessage(fold) : result.message;
+          const name = `${GROUP_MARK}${said}`;
+          const hint = first ? HEADLESS_HINT : fold ? foldedHint(fold) : result.hint;
           const diag: Diagnostic = {
             severity: result.severity ?? "error",
             message: unknownPrefixMessage(name, 1),
-            ...(result.hint ? { hint: result.hint } : {}),
+            ...(hint ? { hint } : {}),
             position,
           };
-          this.countUnknown(`${GROUP_MARK}${result.group}`, name, diag);
+          this.countUnknown(`${GROUP_MARK}${group}`, name, diag);
           return;
         }
         this.diag({
@@ -786,6 +875,8 @@ export class TraceParser {
         return;
       }
       case "packet-data": {
+        // A trace's packet line is a netfilter line too, whichever line it joins (see `orphan`).
+        if (counted) this.events++;
         const last = this.lastTraceEvent;
         // iptables >= 1.8.8 prints PACKET before its TRACE lines; older ones after the first. nft
         // always prints its packet line first, so only xtables-monitor's lines decide.
@@ -830,13 +921,20 @@ export class TraceParser {
     const ev = result.event;
     const warning = result.warning;
     // rsyslog's repeat note ends its line in `]`: the note is the warning (below), not a cut line.
-    if (warning && counted && !readRepeatedMessage(ev.prefix))
-      this.diag({
-        severity: "warning",
-        message: warning.message,
-        ...(warning.hint ? { hint: warning.hint } : {}),
-        position: { file: this.file, line: this.lineNo, column: lineColumn(at, warning.column) },
-      });
+    if (warning && counted && !readRepeatedMessage(ev.prefix)) {
+      const position = { file: this.file, line: this.lineNo, column: lineColumn(at, warning.column) };
+      const hint = warning.hint ? { hint: warning.hint } : {};
+      // One cause on many lines (a log cut the same way throughout): one warning with the count.
+      if (warning.group !== undefined) {
+        const name = `${GROUP_MARK}${warning.message}`;
+        this.countUnknown(`${GROUP_MARK}${warning.group}`, name, {
+          severity: "warning",
+          message: unknownPrefixMessage(name, 1),
+          ...hint,
+          position,
+        });
+      } else this.diag({ severity: "warning", message: warning.message, ...hint, position });
+    }
     // Every parser gives each event its own position object: fill it in.
     const pos = ev.position;
     pos.file = this.file;
@@ -865,7 +963,7 @@ export class TraceParser {
             hint: repeated.hint,
             position: { ...pos },
           });
-        else this.unknownPrefix(ev.prefix, pos.column);
+        else this.unknownPrefix(ev.prefix, pos.column, result.familyHint === "arp");
         return;
       }
       // A prefix that says `iptable/...` on an IPv6 packet is ip6tables.
@@ -1152,12 +1250,12 @@ export class TraceParser {
     this.diag({
       severity: "error",
       message: `line is ${m?.length} bytes long, over the limit of ${m?.limit} bytes: skipped unread`,
-      hint: "a kernel log line is under 1 KiB; was the file cut or binary? Raise the limit with --max-line-bytes N",
+      hint: LONG_LINE_HINT,
       position: { file: this.file, line: this.lineNo, column: 1 },
     });
   }
 
-  private unknownPrefix(prefix: string, column: number): void {
+  private unknownPrefix(prefix: string, column: number, arp = false): void {
     const conventional = NFT_NETDEV_PREFIX.exec(prefix);
     // A netdev chain logging by the nft lab's convention, or one the given ruleset's netdev rules print.
     const netdev = conventional
@@ -1180,7 +1278,8 @@ export class TraceParser {
     this.countUnknown(prefix, name, {
       severity: "warning",
       message: unknownPrefixMessage(name, 1),
-      hint: PREFIX_HINT,
+      // An ARP line's map entry names an arp chain: the hint shows that form.
+      hint: arp ? ARP_PREFIX_HINT : PREFIX_HINT,
       position: { file: this.file, line: this.lineNo, column },
     });
   }
@@ -1241,6 +1340,8 @@ export class TraceParser {
       Object.assign(ev.position, d.position);
       if (d.time !== undefined) ev.time = d.time;
       ev.envelope = d.envelope;
+      // Counted as a netfilter line when it was read: `commit` counts it again.
+      if (d.counted) this.events--;
       this.commit(ev, seq, d.counted);
       return;
     }

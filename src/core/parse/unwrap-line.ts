@@ -156,6 +156,9 @@ function shippedText(
   host: { name: string; at: number } | undefined,
   kernel: boolean,
 ): UnwrappedLine {
+  // Docker's json-file (and shippers that read it) keep the line's own newline in `log`: not a field.
+  if (text.charCodeAt(text.length - 1) === 10)
+    text = text.slice(0, text.charCodeAt(text.length - 2) === 13 ? -2 : -1);
   const inner = detectEnvelope(text);
   const envelope: Envelope = {
     kind,

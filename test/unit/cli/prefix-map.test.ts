@@ -115,7 +115,7 @@ describe("hook ids a user gives", () => {
       expect(isHookId(hook), hook).toBe(false);
       const { file, result } = await load({ "fw in: ": "ip:filter:INPUT", "bad one": hook });
       expect(result).toBe(
-        `${file}:1:${at(file, "bad one")}: bad one: ${hookIdProblem(hook)}\n  hint: a prefix map is an object {"<prefix>": "<family>:<table>:<CHAIN>"}`,
+        `${file}:1:${at(file, "bad one")}: prefix 'bad one': ${hookIdProblem(hook)}\nhint: a prefix map is an object {"<prefix>": "<family>:<table>:<CHAIN>"}`,
       );
     }
   });
@@ -123,9 +123,16 @@ describe("hook ids a user gives", () => {
   it("names every wrong field of a file, and a file that is not an object", async () => {
     const { file, result } = await load({ a: "ip:filter:INPUT", b: "ip:nat", c: "x:y:z" });
     expect(String(result).split("\n")).toEqual([
-      `${file}:1:${at(file, "b")}: b: 'ip:nat' is not a hook id: expected family:table:CHAIN, e.g. 'ip:filter:INPUT' or 'ip:docker-bridges:filter-FORWARD'`,
-      `${file}:1:${at(file, "c")}: c: 'x' is not a family: use bridge, ip, ip6, arp`,
-      '  hint: a prefix map is an object {"<prefix>": "<family>:<table>:<CHAIN>"}',
+      `${file}:1:${at(file, "b")}: prefix 'b': 'ip:nat' is not a hook id: expected family:table:CHAIN, e.g. 'ip:filter:INPUT' or 'ip:docker-bridges:filter-FORWARD'`,
+      `${file}:1:${at(file, "c")}: prefix 'c': 'x' is not a family: use bridge, ip, ip6, arp`,
+      'hint: a prefix map is an object {"<prefix>": "<family>:<table>:<CHAIN>"}',
+    ]);
+    // A prefix that ends in its own colon (a user's report: {"IPTABLES Dropped:": "garbage"}) is quoted,
+    // not followed by a second colon; the hint line is not indented after the CLI's `packetwalk parse: `.
+    const colon = await load({ "IPTABLES Dropped:": "garbage" });
+    expect(String(colon.result).split("\n")).toEqual([
+      `${colon.file}:1:2: prefix 'IPTABLES Dropped:': 'garbage' is not a hook id: expected family:table:CHAIN, e.g. 'ip:filter:INPUT' or 'ip:docker-bridges:filter-FORWARD'`,
+      'hint: a prefix map is an object {"<prefix>": "<family>:<table>:<CHAIN>"}',
     ]);
     const list = join(tmp(), "list.json");
     writeFileSync(list, "[]");

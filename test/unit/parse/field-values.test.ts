@@ -154,10 +154,12 @@ describe("a line cut before its addresses", () => {
     },
   );
 
-  it("a whole non-IP frame without its trailing space stays a warning", () => {
+  it("a whole non-IP frame without its trailing space is read without a warning", () => {
+    // nf_log_unknown_packet prints the devices and dump_mac_header's `MAC=` and stops: a frame of another
+    // type (LLDP, 88cc) ends its line with its whole MAC= (the type in it), so the lost space cuts nothing.
     const lldp = `${HEAD}MAC=01:80:c2:00:00:0e:02:42:ac:11:00:02:88:cc`;
     const r = parseTraceText(`${lldp}\n`, { file: "in.log" });
-    expect(r.diagnostics.map((d) => d.severity)).toEqual(["warning"]);
+    expect(r.diagnostics).toEqual([]);
     expect(r.packets).toHaveLength(1);
   });
 });
@@ -173,5 +175,38 @@ describe("a line garbled in its middle (a web page lost 'F PROTO=ICM')", () => {
     expect(r.diagnostics.map((d) => `${d.position.column} ${d.message}`)).toEqual([
       `${bad.indexOf(to) + 1} expected PROTO=, found '${found}': the line is damaged here`,
     ]);
+  });
+});
+
+describe("a MAC= that is not hex bytes joined by ':'", () => {
+  // dump_mac_header (nf_log_syslog.c) prints the link header as `%02x` bytes joined by ':', or nothing.
+  it.each([
+    [
+      "a forum post's placeholder",
+      "Mar  3 10:00:01 gw kernel: filter/INPUT: IN=eth0 OUT= MAC=mac_address SRC=198.51.100.1 DST=192.0.2.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=TCP SPT=40000 DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0 ",
+      "mac_address",
+    ],
+    [
+      "the VyOS documentation's example",
+      "Jun 18 22:22:00 kernel: [ipv4-FWD-filter-200-A]IN=bond1.10 OUT=bond2.20 MAC=000:53:00:00:00:01 00:53:00:00:00:02 SRC=192.168.10.2 DST=192.168.20.2 LEN=84 TOS=0x00 PREC=0x00 TTL=63 ID=56215 DF PROTO=ICMP TYPE=8 CODE=0 ID=3572 SEQ=1",
+      "000:53:00:00:00:01",
+    ],
+  ])("warns at it (%s), and reads the rest", (_what, line, mac) => {
+    const r = parseTraceText(line, { file: "in.log" });
+    expect(r.packets).toHaveLength(1);
+    expect(r.diagnostics.map((d) => [d.severity, d.position.column, d.message])).toEqual([
+      [
+        "warning",
+        line.indexOf(`MAC=${mac}`) + 5,
+        `expected MAC= as hex bytes joined by ':' (52:54:00:12:34:56:...), found '${mac}': its addresses are not read`,
+      ],
+    ]);
+  });
+
+  it("reads a MAC= of any number of whole bytes, or none, without a word", () => {
+    for (const mac of ["", "00:11:22", "45:00:00:54:00:00:40:00:40:01:00:00:c0:a8:00:01"]) {
+      const line = `${HEAD}MAC=${mac} SRC=172.17.0.2 DST=198.51.100.10 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=5555 DF PROTO=ICMP TYPE=8 CODE=0 ID=12 SEQ=1 `;
+      expect(parseTraceText(line, { file: "in.log" }).diagnostics, mac).toEqual([]);
+    }
   });
 });

@@ -13,6 +13,7 @@ import {
   hostFirewallDrop,
 } from "../../../src/core/parse/host-firewall-prefixes.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
+import { ARP_PREFIX_HINT } from "../../../src/core/parse/parse-hints.ts";
 import { planPath, stepVerdict } from "../../../src/core/render/plan-path.ts";
 import { toMermaid } from "../../../src/core/render/to-mermaid.ts";
 
@@ -434,5 +435,64 @@ describe("other firewall tools' prefixes (Shorewall, csf, FireHOL, APF, AIF, Nix
     const r = parseTraceText(v4("Firewall: *TCP_IN Blocked* ", "IN=eth0 OUT=eth1", 1), { file: "tool.log" });
     expect(r.packets).toEqual([]);
     expect(r.diagnostics[0]?.message).toMatch(/^unknown LOG prefix 'Firewall: \*TCP_IN Blocked\*'/);
+  });
+});
+
+describe("OpenWrt fw4's 'drop <zone> invalid ct state: '", () => {
+  // fw4's ruleset.uc includes zone-drop-invalid.uc (`ct state invalid log prefix "drop {{ zone.name }}
+  // invalid ct state: " drop`) in accept_to_<zone> of a masqueraded zone, which forward_<zone> and
+  // output_<zone> jump to: traffic to the zone, forwarded or sent by the router itself.
+  const LINES = [
+    "Dec  7 10:00:12 fw kernel: drop wan invalid ct state: IN=br-lan OUT=eth0.2 MAC=00:11:22:33:44:55:66:77:88:99:aa:bb:08:00 SRC=192.168.1.20 DST=203.0.113.9 LEN=40 TOS=0x00 PREC=0x00 TTL=63 ID=0 DF PROTO=TCP SPT=50000 DPT=443 WINDOW=0 RES=0x00 RST URGP=0 ",
+    "Dec  7 10:00:13 fw kernel: drop wan invalid ct state: IN= OUT=eth0.2 SRC=203.0.113.1 DST=203.0.113.9 LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=0 DF PROTO=TCP SPT=50001 DPT=443 WINDOW=0 RES=0x00 RST URGP=0 ",
+  ];
+
+  it("places it at forward or output by the line's devices, with fw4's drop after it", () => {
+    const r = parseTraceText(LINES.join("\n"), { file: "fw4.log" });
+    expect(r.diagnostics).toEqual([]);
+    expect(
+      r.packets.map((p) => [p.events[0]?.hook, p.events[0]?.drop?.verdict, p.events[0]?.drop?.by]),
+    ).toEqual([
+      ["ip:fw4:forward", "DROP", "OpenWrt fw4"],
+      ["ip:fw4:output", "DROP", "OpenWrt fw4"],
+    ]);
+  });
+
+  it("leaves a line coming in to the router (no OUT=) unknown: fw4 logs it only for traffic to the zone", () => {
+    const input = (LINES[0] as string).replace("IN=br-lan OUT=eth0.2", "IN=eth0.2 OUT=");
+    const r = parseTraceText(input, { file: "fw4.log" });
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      "unknown LOG prefix 'drop wan invalid ct state:' (1 line): which table and chain wrote it?",
+    ]);
+  });
+});
+
+describe("a LOG prefix naming Docker's DOCKER-USER chain", () => {
+  it("is read at filter FORWARD, the one chain that jumps to DOCKER-USER", () => {
+    // libnetwork (firewall_linux.go) creates DOCKER-USER in the filter table and jumps to it from FORWARD.
+    const line =
+      "Dec  7 10:00:17 fw kernel: DOCKER-USER: IN=eth0 OUT=docker0 MAC=00:11:22:33:44:55:66:77:88:99:aa:bb:08:00 SRC=198.51.100.17 DST=192.0.2.1 LEN=60 TOS=0x00 PREC=0x00 TTL=50 ID=17 DF PROTO=TCP SPT=417 DPT=443 WINDOW=64240 RES=0x00 SYN URGP=0 ";
+    const r = parseTraceText(line, { file: "docker.log" });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.packets.map((p) => [p.events[0]?.hook, p.events[0]?.drop])).toEqual([
+      ["ip:filter:FORWARD", undefined],
+    ]);
+  });
+});
+
+describe("the unknown-prefix hint on an ARP line", () => {
+  it("shows the arp form of a --prefix-map entry, which reads the line", () => {
+    // 44-arptables.log: nf_log_arp's line under a prefix no chain is known by.
+    const line =
+      "Mar  3 10:00:05 host kernel: [ 104.000001] arp-in: IN=eth0 OUT= ARP HTYPE=1 PTYPE=0x0800 OPCODE=1 MACSRC=52:54:00:12:34:56 IPSRC=192.0.2.10 MACDST=00:00:00:00:00:00 IPDST=192.0.2.1";
+    const r = parseTraceText(line, { file: "arp.log" });
+    expect(r.diagnostics.map((d) => [d.message, d.hint])).toEqual([
+      ["unknown LOG prefix 'arp-in:' (1 line): which table and chain wrote it?", ARP_PREFIX_HINT],
+    ]);
+    expect(ARP_PREFIX_HINT).toContain('{"<prefix>": "arp:filter:INPUT"}');
+    // The form it shows places the line.
+    const mapped = parseTraceText(line, { file: "arp.log", prefixMap: { "arp-in:": "arp:filter:INPUT" } });
+    expect(mapped.diagnostics).toEqual([]);
+    expect(mapped.packets.map((p) => p.events[0]?.hook)).toEqual(["arp:filter:INPUT"]);
   });
 });

@@ -100,12 +100,9 @@ describe("pve-firewall.log", () => {
         1,
         "the line ends without the space pvefw-logger prints after every field: its last field 'SYN' may be cut short",
       ],
-      [
-        "warning",
-        2,
-        "the line ends without the space pvefw-logger prints after every field: its last field 'SEQ=1' may be cut short",
-      ],
     ]);
+    // The ping line is read by the kernel reader, and nf_log_syslog ends an echo's line with `SEQ=%u `:
+    // whole without its space, no warning.
     // A value cut in the middle of a word pvefw-logger never prints is no pvefw-logger line.
     expect(parseTraceText(VM_SYN.trimEnd().slice(0, -1)).packets).toEqual([]);
   });

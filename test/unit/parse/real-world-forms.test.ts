@@ -316,11 +316,14 @@ describe("a LOG line wrapped over several lines by a blog, a forum or a mail cli
   });
 
   it("says a problem of the joined line at its own line and column in the file", () => {
-    // The last piece lost its trailing space: the warning points at its last field, on line 4.
-    const r = parseTraceText(wrapped.map((l) => l.trimEnd()).join("\n"), { file: "blog.log" });
+    // The last piece ends cut in `UID=0 GID=0 ` (nf_log_syslog prints both or neither): the warning
+    // points at its last field, on line 4. (A piece ending at URGP=0 without its space is whole.)
+    const pieces = wrapped.map((l) => l.trimEnd());
+    pieces[3] = `${pieces[3]} UID=0`;
+    const r = parseTraceText(pieces.join("\n"), { file: "blog.log" });
     const cut = r.diagnostics.find((d) => d.message.startsWith("the line ends without the space"));
-    const last = wrapped[3] as string;
-    expect(cut?.position).toEqual({ file: "blog.log", line: 4, column: last.indexOf("URGP=0") + 1 });
+    const last = pieces[3] as string;
+    expect(cut?.position).toEqual({ file: "blog.log", line: 4, column: last.indexOf("UID=0") + 1 });
   });
 
   it("joins the pieces of a mail quote ('> ') too", () => {
@@ -781,5 +784,88 @@ describe("ulogd's OPRINT and GPRINT output, its key=value fields instead of a LO
     expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
       ["warning", 2, 1, "expected a kernel LOG line, found ulogd's XML output: not read (3 lines)"],
     ]);
+  });
+});
+
+describe("a LOG line folded at a fixed width, inside words too (fold -w 80, a terminal's copy)", () => {
+  // 50-fold80.log: a ufw line as `fold -w 80` cut it (coreutils 9: pieces of 80 characters, any character).
+  const WHOLE = [
+    "Dec  7 09:20:00 web1 kernel: [12345.678901] [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:aa:bb:cc:52:54:00:dd:ee:ff:08:00 SRC=198.51.100.7 DST=192.0.2.5 LEN=44 TOS=0x00 PREC=0x00 TTL=240 ID=54321 PROTO=TCP SPT=41111 DPT=3389 WINDOW=1024 RES=0x00 SYN URGP=0 ",
+    "Dec  7 09:20:01 web1 kernel: [12346.100000] [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:aa:bb:cc:52:54:00:dd:ee:ff:08:00 SRC=198.51.100.23 DST=192.0.2.5 LEN=60 TOS=0x00 PREC=0x00 TTL=52 ID=4242 DF PROTO=TCP SPT=51234 DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0 ",
+  ];
+  const fold = (line: string, width: number) => line.match(new RegExp(`.{1,${width}}`, "g")) as string[];
+
+  it("reads each line joined, as the whole line reads, with one warning saying the width and how to unwrap", () => {
+    const one = parseTraceText(WHOLE.join("\n"), { file: "a.log" });
+    expect(one.diagnostics).toEqual([]);
+    const folded = WHOLE.flatMap((l) => fold(l, 80));
+    expect(folded.slice(0, 4)).toEqual([
+      "Dec  7 09:20:00 web1 kernel: [12345.678901] [UFW BLOCK] IN=eth0 OUT= MAC=52:54:0",
+      "0:aa:bb:cc:52:54:00:dd:ee:ff:08:00 SRC=198.51.100.7 DST=192.0.2.5 LEN=44 TOS=0x0",
+      "0 PREC=0x00 TTL=240 ID=54321 PROTO=TCP SPT=41111 DPT=3389 WINDOW=1024 RES=0x00 S",
+      "YN URGP=0 ",
+    ]);
+    const r = parseTraceText(folded.join("\n"), { file: "folded.log" });
+    expect(r.packets.map((p) => p.summary)).toEqual(one.packets.map((p) => p.summary));
+    expect(r.packets.map((p) => p.events[0]?.position.line)).toEqual([1, 5]);
+    expect(r.packets.map((p) => p.events[0]?.ip)).toEqual(one.packets.map((p) => p.events[0]?.ip));
+    expect(r.diagnostics.map((d) => [d.position.line, d.severity, d.message, d.hint])).toEqual([
+      [
+        1,
+        "warning",
+        "LOG line folded at 80 characters (by fold -w 80 or a terminal's copy, inside a word too), read joined (2 lines)",
+        "the kernel writes each line whole: copy the log from its file or with journalctl -k; a file folded at 80 columns unwraps with awk 'length($0)==80{printf \"%s\",$0;next}1' FILE",
+      ],
+    ]);
+  });
+
+  it("joins a line folded inside an address (the first piece alone reads as a bad address)", () => {
+    const line = WHOLE[1] as string;
+    // The width that ends the first piece at `SRC=198.51.1`, which reads as no address.
+    const width = line.indexOf("SRC=") + 12;
+    const pieces = fold(line, width);
+    expect(pieces[1]).toMatch(/^00\.23 DST=/);
+    const r = parseTraceText(pieces.join("\n"), { file: "folded.log" });
+    expect(r.packets.map((p) => p.summary)).toEqual(["TCP SYN 198.51.100.23:51234 -> 192.0.2.5:22"]);
+    expect(r.diagnostics.map((d) => d.message)).toEqual([
+      `LOG line folded at ${width} characters (by fold -w ${width} or a terminal's copy, inside a word too), read joined (1 line)`,
+    ]);
+  });
+
+  it("reports a folded line that does not read joined as before, at its first piece", () => {
+    const bad = (WHOLE[1] as string).replace("TTL=52", "TTL=999");
+    const width = bad.indexOf("SRC=") + 12;
+    const r = parseTraceText(fold(bad, width).join("\n"), { file: "folded.log" });
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics[0]).toMatchObject({
+      severity: "error",
+      message: "expected an IPv4 or IPv6 address after SRC=, found '198.51.1'",
+      position: { line: 1, column: width - 7 },
+    });
+  });
+
+  it("says the rest of a folded line whose pieces do not read joined is a fold's, with the unwrap hint", () => {
+    const bad = (WHOLE[1] as string).replace("TTL=52", "TTL=999");
+    const r = parseTraceText(fold(bad, 80).join("\n"), { file: "folded.log" });
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.message, d.hint])).toEqual([
+      ["error", 2, "expected a hex number like 0x00 after TOS=, found '0x'", expect.any(String)],
+      [
+        "warning",
+        3,
+        "expected the start of a kernel LOG line, found the rest of one: the lines before look folded at 80 characters (fold -w 80, a terminal's copy), and joined they do not read, so this part was not read (1 line)",
+        "the kernel writes each line whole: copy the log from its file or with journalctl -k; a file folded at 80 columns unwraps with awk 'length($0)==80{printf \"%s\",$0;next}1' FILE",
+      ],
+    ]);
+  });
+
+  it("does not join a next line of another length than a fold's, nor one with its own time stamp", () => {
+    const pieces = fold(WHOLE[0] as string, 80);
+    const uneven = [pieces[0], `${pieces[1]}X`, pieces[2], pieces[3]].join("\n");
+    expect(parseTraceText(uneven, { file: "x.log" }).packets).toEqual([]);
+    const stamped = [pieces[0], `Dec  7 09:20:00 web1 kernel: ${(pieces[1] as string).slice(0, 40)}`].join(
+      "\n",
+    );
+    expect(parseTraceText(stamped, { file: "x.log" }).packets).toEqual([]);
   });
 });

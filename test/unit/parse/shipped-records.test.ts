@@ -375,11 +375,47 @@ describe("a kernel line a gateway (UniFi, EdgeOS) split over two syslog lines", 
     }
   });
 
+  it("says the rest of a line as the input's first line lacks its start (a paste begun inside it), not a sender's split", () => {
+    // netdata's issue: the paste began inside a line; its next line is whole.
+    const text = ` TTL=128 ID=31585 PROTO=UDP SPT=137 DPT=137 LEN=58 MARK=0 \n${head}${full}\n${head}SPT=51000 DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0 `;
+    const r = parseTraceText(text, { file: "x.log" });
+    expect(r.diagnostics.map((d) => [d.position.line, d.position.column, d.message, d.hint])).toEqual([
+      [
+        1,
+        2,
+        "expected the start of a kernel LOG line, found the rest of one as the input's first line: its start is missing (the copy began inside the line), and this part was not read (1 line)",
+        "copy the log from the start of a line (its time stamp), or drop this first line: the packet it ends cannot be read without its start",
+      ],
+      [
+        3,
+        head.length + 1,
+        "expected the start of a kernel LOG line, found the rest of one on a line of its own: the sender split the line in two syslog messages, and this part was not read (1 line)",
+        expect.stringMatching(/^the line before holds the start/),
+      ],
+    ]);
+  });
+
   it("leaves other kernel messages with capitals alone", () => {
     const r = parseTraceText(
       `${head}ACPI: PM: Preparing to enter system sleep state S3\n${head}EXT4-fs (sda1): mounted`,
     );
     expect(r.diagnostics).toEqual([]);
     expect(r.skippedLines).toBe(2);
+  });
+});
+
+describe("Docker's json-file log driver", () => {
+  // As /var/lib/docker/containers/<id>/<id>-json.log holds a line: the line's own newline kept in `log`.
+  const RECORD = (end: string) =>
+    `{"log":"Dec  7 09:20:00 web1 kernel: [UFW BLOCK] IN=eth0 OUT= MAC=52:54:00:aa:bb:cc:52:54:00:dd:ee:ff:08:00 SRC=198.51.100.7 DST=192.0.2.5 LEN=44 TOS=0x00 PREC=0x00 TTL=240 ID=54321 PROTO=TCP SPT=41111 DPT=3389 WINDOW=1024 RES=0x00 SYN URGP=0 ${end}","stream":"stdout","time":"2024-12-07T09:20:00.123456789Z"}`;
+
+  it.each([
+    ["\\n", "a newline"],
+    ["\\r\\n", "a CR LF"],
+  ])("reads the record's line without its final %s (%s), which is no field", (end) => {
+    const r = parseTraceText(RECORD(end), { file: "c-json.log" });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.packets).toHaveLength(1);
+    expect(r.packets[0]?.events[0]?.time).toBe(Date.parse("2024-12-07T09:20:00.123Z") / 1000);
   });
 });

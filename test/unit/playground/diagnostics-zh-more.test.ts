@@ -1103,6 +1103,31 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m policy --dir in --pol ipsec --proto esp --proto ah -j ACCEPT\n-A INPUT -m policy --dir in --pol ipsec --strict --strict --reqid 3 -j ACCEPT\nCOMMIT\n",
   ],
+  [
+    "a LOG line folded at 80 characters (fold -w 80)",
+    "log",
+    "Dec  7 09:20:00 web1 kernel: [12345.678901] [UFW BLOCK] IN=eth0 OUT= MAC=52:54:0\n0:aa:bb:cc:52:54:00:dd:ee:ff:08:00 SRC=198.51.100.7 DST=192.0.2.5 LEN=44 TOS=0x0\n0 PREC=0x00 TTL=240 ID=54321 PROTO=TCP SPT=41111 DPT=3389 WINDOW=1024 RES=0x00 S\nYN URGP=0 \n",
+  ],
+  [
+    "a paste whose first line is the end of a LOG line (netdata's partial first line)",
+    "log",
+    " TTL=128 ID=31585 PROTO=UDP SPT=137 DPT=137 LEN=58 MARK=0 \n",
+  ],
+  [
+    "an ARP line with a prefix no chain is known by (arptables' manual's 'arp-in:')",
+    "log",
+    "Mar  3 10:00:05 host kernel: [ 104.000001] arp-in: IN=eth0 OUT= ARP HTYPE=1 PTYPE=0x0800 OPCODE=1 MACSRC=52:54:00:12:34:56 IPSRC=192.0.2.10 MACDST=00:00:00:00:00:00 IPDST=192.0.2.1\n",
+  ],
+  [
+    "a LOG line folded at 80 characters whose pieces do not read joined (TTL=999)",
+    "log",
+    "Dec  7 09:20:01 web1 kernel: [12346.100000] [UFW BLOCK] IN=eth0 OUT= MAC=52:54:0\n0:aa:bb:cc:52:54:00:dd:ee:ff:08:00 SRC=198.51.100.23 DST=192.0.2.5 LEN=60 TOS=0x\n00 PREC=0x00 TTL=999 ID=4242 DF PROTO=TCP SPT=51234 DPT=22 WINDOW=64240 RES=0x00\n SYN URGP=0 \n",
+  ],
+  [
+    "a MAC= a forum post hid ('mac_address')",
+    "log",
+    "Mar  3 10:00:01 gw kernel: filter/INPUT: IN=eth0 OUT= MAC=mac_address SRC=198.51.100.1 DST=192.0.2.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=TCP SPT=40000 DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0 \n",
+  ],
 ];
 
 /** Files a reader drops by mistake, each named (the hints name it): what the playground's worker reads. */
