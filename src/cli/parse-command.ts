@@ -332,6 +332,7 @@ export async function run(argv: string[]): Promise<number> {
     parser.skippedLines,
     [...unreadable, ...parser.diagnostics, ...cut],
     unplaced,
+    unreadable.length,
   );
   if (unreadable.length) return 2;
   return cut.length ? Math.max(code, 1) : code;
@@ -417,6 +418,7 @@ function report(
   skipped: number,
   diagnostics: Diagnostic[],
   unplaced = 0,
+  unreadable = 0,
 ): number {
   // A pasted log repeats one warning on every line (trailing spaces lost): printed once, the lines counted.
   for (const d of formatFoldedDiagnostics(
@@ -440,6 +442,13 @@ function report(
     // Lines were found but set aside: say so, rather than that the input held none.
     const unplaced = diagnostics.some((d) => isPrefixHint(d.hint));
     const netdev = diagnostics.some((d) => d.hint === NETDEV_HINT);
+    // Files that could not be read hold no lines: their errors are no netfilter line's.
+    if (unreadable === args.files.length) {
+      process.stderr.write(
+        `packetwalk parse: no packet: none of the ${unreadable} files could be read (the errors above say why)\nhint: give kernel log text: dmesg, journalctl -k or a syslog file (a rotated .gz is read as it is)\n`,
+      );
+      return 2;
+    }
     process.stderr.write(
       unplaced
         ? "packetwalk parse: no packet could be placed: the netfilter lines' LOG prefixes name no chain (the warnings above list them); give the ruleset that logged them with --ruleset FILE, or map them with --prefix-map FILE\n"
@@ -449,7 +458,7 @@ function report(
               args.files,
               events,
               skipped,
-              diagnostics.filter((d) => d.severity === "error").length,
+              diagnostics.filter((d) => d.severity === "error").length - unreadable,
               diagnostics.filter((d) => d.severity === "warning").length,
               diagnostics.filter((d) => d.hint === LONG_LINE_HINT).length,
             ),

@@ -412,6 +412,11 @@ describe("logs as other machines save them", () => {
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+|Error:/);
     // Alone, the unreadable file is still the one error it was.
     expect(parse([xz]).status).toBe(2);
+    // None readable: said of the files, not of netfilter lines that could not be read.
+    const none = parse([xz, missing]);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toContain("packetwalk parse: no packet: none of the 2 files could be read");
+    expect(none.stderr).not.toContain("netfilter lines found could not be read");
   });
 
   it("a .gz cut short: the packets of the lines before, an error at the first line lost, exit 1", () => {
