@@ -4,10 +4,12 @@
  * (`bestEvent`): the packet as first logged with its whole header, before any NAT the `rewrites` list.
  */
 import type { TraceEvent } from "../core/model/packet.ts";
+import { canonicalIpv6 } from "../core/parse/ipv6.ts";
 import { bestEvent } from "../core/parse/summarize-packet.ts";
 
 /** The header fields of a packet: IP (with its transport), ARP, or a bare frame's MACs. */
 export type PacketHeader =
+  // `proto`: a name (`tcp`, `icmpv6`, `gre`) or, for a protocol without one, its number as text.
   | {
       proto: string;
       src: string;
@@ -19,12 +21,16 @@ export type PacketHeader =
       icmpCode?: number;
       icmpId?: number;
       icmpSeq?: number;
-      /** The IP total length (IPv4) or payload length (IPv6), as logged. */
+      /** The packet's total length, as logged (LEN=, nft's `ip length`). */
       len?: number;
       /** TTL, or the IPv6 hop limit. */
       ttl?: number;
       /** The IPv4 identification. */
       id?: number;
+      /** A fragment's offset in its datagram, in bytes (0 for the first). */
+      fragmentOffset?: number;
+      /** A fragment other than the last. */
+      moreFragments?: boolean;
     }
   | { proto: "arp"; opcode: number; src?: string; dst?: string; macSrc?: string; macDst?: string }
   | { proto: "ether"; macSrc?: string; macDst?: string; ethType?: string };
@@ -47,9 +53,23 @@ export function packetHeader(events: readonly TraceEvent[]): PacketHeader | unde
   const ev = bestEvent(events);
   if (!ev) return undefined;
   if (ev.ip) {
-    const h: Record<string, unknown> = { proto: ev.l4?.proto ?? "ip", src: ev.ip.src, dst: ev.ip.dst };
+    // IPv6 in short form, as the summary writes it (a LOG line prints all 32 digits, a trace the short form).
+    const v6 = ev.ip.src.includes(":");
+    const address = (a: string) => (v6 ? (canonicalIpv6(a) ?? a) : a);
+    const h: Record<string, unknown> = {
+      proto: ev.l4?.proto ?? "ip",
+      src: address(ev.ip.src),
+      dst: address(ev.ip.dst),
+    };
     defined(ev.l4, L4_KEYS, h);
     defined(ev.ip, IP_KEYS, h);
+    const more = ev.ip.flags?.includes("MF") ?? false;
+    // IPv4 counts the offset in 8-byte units, an IPv6 line prints bytes (see `IpInfo.fragment`).
+    const offset = (ev.ip.fragment ?? 0) * (v6 ? 1 : 8);
+    if (offset > 0 || more) {
+      h.fragmentOffset = offset;
+      if (more) h.moreFragments = true;
+    }
     return h as PacketHeader;
   }
   if (ev.arp) {
@@ -57,9 +77,9 @@ export function packetHeader(events: readonly TraceEvent[]): PacketHeader | unde
     const h: Record<string, unknown> = { proto: "arp", opcode: a.opcode };
     if (a.ipSrc !== undefined) h.src = a.ipSrc;
     if (a.ipDst !== undefined) h.dst = a.ipDst;
-    // nft's trace prints an ARP frame's operation only: the frame's MACs then say who asked whom.
-    const macSrc = a.macSrc ?? ev.macSrc;
-    const macDst = a.macDst ?? ev.macDst;
+    // The frame's MACs, whatever the line prints of the ARP payload (nft's trace prints none of it).
+    const macSrc = ev.macSrc ?? a.macSrc;
+    const macDst = ev.macDst ?? a.macDst;
     if (macSrc !== undefined) h.macSrc = macSrc;
     if (macDst !== undefined) h.macDst = macDst;
     return h as PacketHeader;

@@ -25,6 +25,7 @@ import {
 } from "../core/trace-file/schema.ts";
 import { buildWorld, LabError, loadLab, logsHooks } from "../lab/load-lab.ts";
 import { pickHostAddress } from "./host-address.ts";
+import { packetHeader } from "./packet-header-json.ts";
 
 /** One line for `packetwalk --help`. */
 export const summary = "predict a packet's path from a lab's topology and ruleset";
@@ -63,8 +64,9 @@ const USAGE = `usage: packetwalk simulate --lab DIR --from HOST --to ADDR[:PORT]
                        of an echo reply (which carries its request's data); icmp and udp only, from
                        28 (IPv6: 48) to 65535 bytes. A router whose way out has a smaller MTU (lab.json's
                        mtu) answers fragmentation needed (IPv6: packet too big), or fragments it
-  --json               JSON Lines, one object per packet (as packetwalk parse --json, plus "matched"
-                       and "fate"; the last one has "stopped" when the exchange stopped early)
+  --json               JSON Lines, one object per packet (as packetwalk parse --json, with "matched"
+                       (each hook's rules) for "events", and "fate"; the last one has "stopped" when
+                       the exchange stopped early)
   --write PATH         write PATH.log (kernel log) and PATH.json (metadata, origin "simulated");
                        PATH's folder must exist
   --question TEXT      the what-if asked (metadata, with --write)
@@ -283,7 +285,10 @@ function resolveTo(topo: Topology, a: Args): { addr: string; port?: number } {
   return { addr, port };
 }
 
-/** JSON Lines objects of a simulated trace (the `packetwalk parse --json` shape plus `matched`, `fate`). */
+/**
+ * JSON Lines objects of a simulated trace: `packetwalk parse --json`'s packet, flow, direction, summary,
+ * header, hooks and rewrites (no events: `matched` gives each hook's rules instead), plus `fate`.
+ */
 export function jsonLines(trace: SimulatedTrace, result: ScenarioResult): string[] {
   const last = trace.packets.length - 1;
   return trace.packets.map((p, i) => {
@@ -293,6 +298,7 @@ export function jsonLines(trace: SimulatedTrace, result: ScenarioResult): string
       flow: p.flow,
       direction: p.direction,
       summary: p.summary,
+      header: packetHeader(p.events),
       hooks: p.hooks,
       rewrites: p.rewrites,
       matched: p.events.map((e) => ({ hook: e.hook, rules: e.matched ?? [] })),

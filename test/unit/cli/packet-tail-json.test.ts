@@ -235,6 +235,36 @@ describe("the --json header and event fields", () => {
     expect(parsed.events[1]).toMatchObject({ prefix: "[UFW BLOCK]", mark: "0x1", uid: 1000, gid: 1000 });
   });
 
+  it("an IPv6 address as the summary writes it, whatever form the line printed; a fragment's place", () => {
+    const v6 = json([
+      {
+        hook: "ip6:filter:INPUT",
+        position: at(1),
+        source: "log",
+        prefix: "",
+        ip: { src: "fd00:000a:0000:0000:0000:0000:0000:0002", dst: "fd00:a::1", len: 80, ttl: 64 },
+        l4: { proto: "tcp", sport: 40000, dport: 22, tcpFlags: ["SYN"] },
+      },
+    ]);
+    expect([v6.header.src, v6.header.dst]).toEqual(["fd00:a::2", "fd00:a::1"]);
+    const fragment = (fragment: number, flags?: string[]) =>
+      json([
+        {
+          hook: "ip:filter:INPUT",
+          position: at(1),
+          source: "log",
+          prefix: "",
+          ip: { src: "10.0.0.2", dst: "10.0.0.1", len: 548, id: 4321, fragment, ...(flags ? { flags } : {}) },
+          l4: { proto: "udp" },
+        },
+      ]).header;
+    // FRAG:185 is 185 units of 8 bytes; MF on all but the last.
+    expect(fragment(185)).toMatchObject({ fragmentOffset: 1480 });
+    expect(fragment(185).moreFragments).toBeUndefined();
+    expect(fragment(0, ["MF"])).toMatchObject({ fragmentOffset: 0, moreFragments: true });
+    expect(fragment(0)).not.toHaveProperty("fragmentOffset");
+  });
+
   it("an ICMP echo, an ARP request and a bare frame", () => {
     const echo = json([
       {
