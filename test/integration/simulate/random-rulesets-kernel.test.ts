@@ -41,12 +41,12 @@
  * (`--limit-iface-in`), pkttype, tos, dscp, physdev and rpfilter forms, MARK, CONNMARK (`--restore-mark`,
  * `--save-mark --mask`), TTL, TOS and DSCP targets, `-g FZ`, more ebtables matches. They found the trace
  * parser splitting a packet in two where `-j TTL --ttl-set 63` rewrote its TTL (iptables seeds 3 and 4,
- * log mode; test/unit/parse/ttl-rewritten.test.ts); fixed. Of the defaults and seeds 131-205 in both
+ * log mode; test/unit/parse/ttl-rewritten.test.ts); fixed. Of the defaults and seeds 131-230 in both
  * modes, what diverges is the flood class, also after a table that drops every frame to a container at
  * the forward hook, so that it never answers and the bridge never learns it (nft seed 148, log mode);
  * the others drop all of c1's frames at prerouting (`-m ttl --ttl-eq 64`, `-m dscp --dscp 0x00`, `--ctstate
- * INVALID` in raw, before conntrack): nft seed 150, iptables seeds 134, 142, 150, 156, 162, 177, 188 and
- * 199 in log mode, 156 in trace mode.
+ * INVALID` in raw, before conntrack): nft seeds 150, 210, 212 and 224, iptables seeds 134, 142, 150, 156,
+ * 162, 177, 188 and 199 in log mode, iptables seed 156 in trace mode.
  *
  * More seeds: `PACKETWALK_RANDOM_SEEDS=1-200 npx vitest run --project integration <this file>`.
  * Needs root and network namespaces; it says why when it skips.
