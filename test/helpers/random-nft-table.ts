@@ -8,6 +8,22 @@
 import { prng } from "../../bench/generate-log.ts";
 import { LAB } from "../../src/capture/lab-topology.ts";
 
+/** The bridge subnet's network address (`172.17.0.0`). */
+const NET = LAB.subnetCidr.split("/")[0] as string;
+
+/**
+ * The protocol a match or verdict map ties its rule to (`tcp dport`, `ip saddr . tcp dport @s`), if any;
+ * `tcp,icmp` for `meta l4proto { tcp, icmp }`, which nft 1.0.6 refuses with either protocol's header
+ * after it ("conflicting protocols specified: icmp vs. tcp").
+ */
+function protoOf(text: string): string | undefined {
+  if (text.startsWith("meta l4proto { tcp, icmp }")) return "tcp,icmp";
+  return (
+    /^(?:ip protocol |meta l4proto )?(tcp|udp|icmp)\b/.exec(text)?.[1] ??
+    /\b(tcp|udp|icmp) (?:dport|sport|flags|type|code|option)\b/.exec(text)?.[1]
+  );
+}
+
 /** Matches over the lab's packets: each matches some of the scenarios' packets and not others. */
 const MATCHES: readonly string[] = [
   `ip saddr ${LAB.subnetCidr}`,
@@ -75,6 +91,33 @@ const MATCHES: readonly string[] = [
   "ct protocol != icmp",
   "ct l3proto ipv4",
   'ct helper != "ftp"',
+  // Named sets keyed by a concatenation, with intervals in a part (`flags interval`), and three parts.
+  "ip saddr . tcp dport @svc",
+  "ip daddr . tcp dport @svc",
+  "ip saddr . ip daddr . ip protocol @pairs",
+  // Header fields compared as users compare them: negated, in sets, over ranges, under a mask.
+  "ip dscp != cs0",
+  "ip dscp { cs0, af11 }",
+  "meta pkttype { broadcast, multicast }",
+  "meta pkttype != host",
+  "ip length 60-100",
+  "meta length > 100",
+  "ip ttl != 64",
+  "icmp type 0-8",
+  "icmp type != { echo-request, echo-reply }",
+  "icmp code 0",
+  "tcp flags syn / syn,ack",
+  `ip daddr & 255.255.255.252 == ${NET}`,
+  // The connection's tuple: original and reply addresses, the original destination port.
+  `ct original ip saddr ${LAB.c1Ip}`,
+  `ct reply ip saddr ${LAB.c1Ip}`,
+  "meta l4proto tcp ct original proto-dst 8080",
+  // The marks STATEMENTS set, read in the same chain, a later chain or a later hook.
+  "meta mark 0x00000008",
+  "ct mark 0x00000007",
+  "ct mark & 0x00000004 != 0",
+  "meta mark & 0x000000ff == 0x00000001",
+  "meta mark { 0x00000001, 0x00000008 }",
 ];
 
 /** Statements that change what later rules see. */
@@ -88,6 +131,13 @@ const STATEMENTS: readonly string[] = [
   "meta mark set ct mark",
   "ct mark set ct mark | 0x00000001",
   "tcp option maxseg size set 1400",
+  // Marks the later matches read (`ct mark 0x00000007`, `meta mark 0x00000008`), a TTL they compare.
+  "ct mark set 0x00000007",
+  "meta mark set 0x00000008",
+  "ct mark set 0x00000007 meta mark set ct mark",
+  "ip ttl set 63",
+  // Only at prerouting and output; a no-op after conntrack (priority above -200).
+  "notrack",
 ];
 
 /** NAT rules by hook, over the lab's flows: each rewrites some of the scenarios' packets. */
@@ -122,6 +172,12 @@ const VMAPS = [
   `ip daddr vmap { ${LAB.serverIp} : accept, ${LAB.c2Ip} : drop }`,
   "meta l4proto vmap { icmp : continue, tcp : accept }",
   "ct state vmap { established : accept, related : accept, invalid : drop }",
+  // A named verdict map, port ranges, a concatenated key, marks, ICMP types.
+  "tcp dport vmap @ports",
+  "tcp dport vmap { 80 : accept, 8080-8081 : drop }",
+  `iifname . ip protocol vmap { "${LAB.bridge}" . icmp : accept, "eth0" . tcp : continue }`,
+  "meta mark vmap { 0x00000001 : accept, 0x00000008 : drop }",
+  "icmp type vmap { echo-request : accept, echo-reply : continue }",
 ];
 
 const HOOKS = ["prerouting", "input", "forward", "output", "postrouting"] as const;
@@ -153,31 +209,52 @@ export function randomNftTable(seed: number, name = "fz"): string {
         // The kernel takes a fib on the input interface only where a chain sees one (see fib-hooks.ts).
         if (match.includes(". iif") && !(hook && /^(prerouting|input|forward)$/.test(hook))) continue;
         // nft refuses two protocols in one rule (`icmp type ...` after `tcp dport ...`).
-        const p = /^(?:ip protocol |meta l4proto )?(tcp|udp|icmp)\b/.exec(match)?.[1];
+        const p = protoOf(match);
         if (p && proto && p !== proto) continue;
         proto ??= p;
         parts.push(match);
       }
       if (r() < 0.3) {
         const statement = pick(STATEMENTS);
-        // The MSS clamp is TCP's: not in a rule of another protocol.
-        if (!statement.startsWith("tcp ") || !proto || proto === "tcp") parts.push(statement);
+        // The MSS clamp is TCP's: not in a rule of another protocol. The kernel takes notrack only at
+        // prerouting and output (a user chain may be reached from another hook).
+        const fits =
+          (!statement.startsWith("tcp ") || !proto || proto === "tcp") &&
+          (statement !== "notrack" || /^(prerouting|output)$/.test(hook ?? ""));
+        if (fits) parts.push(statement);
       }
       const later = users.slice(chain + 1);
       const v = r();
       if (later.length && v < 0.3) parts.push(`${r() < 0.7 ? "jump" : "goto"} ${pick(later)}`);
       else if (v < 0.4) parts.push("accept");
       else if (v < 0.47)
-        parts.push(hook && /^(input|forward|output)$/.test(hook) && r() < 0.5 ? pick(REJECTS) : "drop");
+        parts.push(
+          hook && /^(input|forward|output)$/.test(hook) && r() < 0.5
+            ? // nft refuses a TCP reset in a rule of another protocol ("you cannot use tcp reset with this protocol").
+              pick(REJECTS.filter((x) => !x.includes("tcp reset") || !proto || proto === "tcp"))
+            : "drop",
+        );
       else if (v < 0.55 && chain >= 0) parts.push("return");
-      else if (v < 0.6) parts.push(pick(VMAPS));
-      else if (!parts.length) parts.push("counter");
+      else if (v < 0.6) {
+        // A verdict map jumping to a later chain, or one of VMAPS (of the rule's protocol, if it has one).
+        const vmap =
+          later.length && r() < 0.3
+            ? `ip protocol vmap { icmp : jump ${pick(later)}, tcp : goto ${pick(later)} }`
+            : pick(VMAPS);
+        const p = protoOf(vmap);
+        parts.push(!p || !proto || p === proto ? vmap : "counter");
+      } else if (!parts.length) parts.push("counter");
       return parts.join(" ");
     });
   const out = [
     `table inet ${name} {`,
     // The named set the matches' `@near` reads: the bridge's subnet start and the WAN server.
     `\tset near {\n\t\ttype ipv4_addr; flags interval;\n\t\telements = { ${LAB.c1Ip}-${LAB.c2Ip}, ${LAB.serverIp} }\n\t}`,
+    // `@svc`: an address (or subnet) and a port (or range); `@pairs`: source, destination, protocol.
+    `\tset svc {\n\t\ttype ipv4_addr . inet_service; flags interval;\n\t\telements = { ${LAB.subnetCidr} . 80, ${LAB.serverIp} . 1-1024, ${LAB.hostEthIp} . 8080-8081 }\n\t}`,
+    `\tset pairs {\n\t\ttype ipv4_addr . ipv4_addr . inet_proto;\n\t\telements = { ${LAB.c1Ip} . ${LAB.serverIp} . icmp, ${LAB.serverIp} . ${LAB.hostEthIp} . tcp, ${LAB.c1Ip} . ${LAB.bridgeIp} . icmp }\n\t}`,
+    // The verdict map `tcp dport vmap @ports` reads.
+    "\tmap ports {\n\t\ttype inet_service : verdict;\n\t\telements = { 80 : accept, 8080 : drop, 8081 : continue }\n\t}",
   ];
   for (const b of bases) {
     out.push(`\tchain ${b.hook}_${b.priority < 0 ? `m${-b.priority}` : b.priority} {`);
@@ -189,7 +266,7 @@ export function randomNftTable(seed: number, name = "fz"): string {
     if (b.nat)
       for (let n = 1 + Math.floor(r() * 2); n > 0; n--)
         out.push(
-          `\t\t${r() < 0.3 ? `${pick(MATCHES.filter((m) => !/^(tcp|udp|icmp|ip protocol|meta l4proto)/.test(m) && (!m.includes(". iif") || /^(prerouting|input)$/.test(b.hook))))} ` : ""}${pick(nat)}`,
+          `\t\t${r() < 0.3 ? `${pick(MATCHES.filter((m) => !/^(tcp|udp|icmp|ip protocol|meta l4proto)/.test(m) && !protoOf(m) && (!m.includes(". iif") || /^(prerouting|input)$/.test(b.hook))))} ` : ""}${pick(nat)}`,
         );
     else for (const rule of rules(-1, b.hook)) out.push(`\t\t${rule}`);
     out.push("\t}");

@@ -584,6 +584,19 @@ export class PacketGrouper {
     return t === p.firstTtl || t === p.firstTtl - 1;
   }
 
+  /**
+   * Whether `ev`'s TTL can be one a rule wrote into `p` (`-j TTL --ttl-set 63`, nft `ip ttl set 63`:
+   * kernel 6.18 logs TTL=64 at mangle PREROUTING, 63 at nat PREROUTING, 62 once forwarded): believed
+   * only for the line right after the packet's last, with its IPv4 id (the caller compares the rest
+   * of the header: with id 0, a DF SYN-ACK's, the segment's sequence numbers and window).
+   */
+  private ttlRewritten(p: OpenPacket, ev: TraceEvent): boolean {
+    const id = ev.ip?.id;
+    if (id === undefined || p.lastSeq !== this.prevEventSeq) return false;
+    const last = p.events.findLast((e) => e.ip?.ttl !== undefined);
+    return last?.ip?.id === id;
+  }
+
   private pushKeyed(ev: TraceEvent, info: HookInfo): void {
     if (ev.traceId) {
       const p = this.byTrace.get(ev.traceId);
@@ -602,22 +615,24 @@ export class PacketGrouper {
       // Newest candidate first, but a packet coming back in on lo is the oldest that left by lo (the
       // loopback backlog is first in, first out: two packets without an IP id may both be out first).
       const back = ev.in === "lo" && !info.bridge;
-      for (let k = 0; k < list.length; k++) {
-        const p = list[back ? k : list.length - 1 - k] as OpenPacket;
-        if (p.closed) continue;
-        const last = p.events[p.events.length - 1] as TraceEvent;
-        if (
-          !this.ttlFits(p, ev) ||
-          !invariantsAgree(last, ev, ebtTransportUnsaid(last, ev)) ||
-          !this.portsAgree(p, ev)
-        )
-          continue;
-        const how = this.fit(p, ev, info);
-        if (how) {
-          this.attach(p, ev, how, info, key);
-          return;
+      // A TTL a rule rewrote only when no packet has this one (a TEE copy's TTL is one less).
+      for (const rewritten of [false, true])
+        for (let k = 0; k < list.length; k++) {
+          const p = list[back ? k : list.length - 1 - k] as OpenPacket;
+          if (p.closed) continue;
+          const last = p.events[p.events.length - 1] as TraceEvent;
+          if (
+            !(rewritten ? !this.ttlFits(p, ev) && this.ttlRewritten(p, ev) : this.ttlFits(p, ev)) ||
+            !invariantsAgree(last, ev, ebtTransportUnsaid(last, ev)) ||
+            !this.portsAgree(p, ev)
+          )
+            continue;
+          const how = this.fit(p, ev, info);
+          if (how) {
+            this.attach(p, ev, how, info, key);
+            return;
+          }
         }
-      }
     }
     if (ev.ip && ev.ip.id !== undefined && ev.ip.len !== undefined) {
       // A NAT rewrite: one side kept, IP id and length unchanged (newest candidate first).
@@ -725,7 +740,8 @@ export class PacketGrouper {
       const kept = relaxed
         ? same(e.ip.id, ip.id) && same(e.ip.len, ip.len)
         : e.ip.id === ip.id && e.ip.len === ip.len;
-      if (!kept || !invariantsAgree(e, ev) || !this.ttlFits(p, ev)) return false;
+      if (!kept || !invariantsAgree(e, ev) || !(this.ttlFits(p, ev) || this.ttlRewritten(p, ev)))
+        return false;
       const srcKept = e.ip.src === ip.src && same(e.l4?.sport, ev.l4?.sport);
       const dstKept = e.ip.dst === ip.dst && same(e.l4?.dport, ev.l4?.dport);
       return srcKept !== dstKept;
