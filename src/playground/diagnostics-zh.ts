@@ -2795,8 +2795,8 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
     zh: (m) => `要用 ${m[2]} 物件 ${m[3]}，請寫 '${m[1]}'${m[4] ? `；規則自己的請寫 '${m[4]}'` : ""}`,
   },
   {
-    english: /^write the range with spaces: '(\S+ - \S+)' \((\d+-\d+)\)$/,
-    zh: (m) => `範圍請加空格寫：'${m[1]}'（${m[2]}）`,
+    english: /^write the range with spaces: '(\S+ - \S+)' \((\d+-\d+)\), or one protocol by its number$/,
+    zh: (m) => `範圍請加空格寫：'${m[1]}'（${m[2]}）；若指的是單一協定，請寫它的編號`,
   },
   {
     english: /^write the chain's name without quotes: '(jump|goto) (.+)'$/s,

@@ -213,7 +213,9 @@ function namedObjectRefusal(
   const [expecting, own] = NAMED[kind] ?? [];
   if (!NAMED[kind]) return undefined;
   const at = k + (ct ? 2 : 1);
-  const name = words[at + (kind === "quota" && /^(over|until)$/.test(words[at]?.value ?? "") ? 1 : 0)];
+  const over =
+    kind === "quota" && /^(over|until)$/.test(words[at]?.value ?? "") ? words[at]?.value : undefined;
+  const name = words[at + (over ? 1 : 0)];
   if (!name || name.type === "punct" || name.type === "nl" || /^(name|rate|over|set)$/.test(name.value))
     return undefined;
   const quoted = name.type === "string";
@@ -230,7 +232,7 @@ function namedObjectRefusal(
   const by = ct ? "set" : "name";
   return refusal(
     name,
-    `'${kind} ${quoted ? `"${name.value}"` : name.value}': a ${kind} object is named after '${by}'`,
+    `'${kind} ${over ? `${over} ` : ""}${quoted ? `"${name.value}"` : name.value}': a ${kind} object is named after '${by}'`,
     expecting
       ? `syntax error, unexpected ${quoted ? "quoted " : ""}string, expecting ${expecting}`
       : !next

@@ -732,7 +732,8 @@ function formProblem(key: SetKey | undefined, tok: NftToken, element = false): N
     return {
       ...said,
       message: `'${bad}' is two protocol names nft reads as one: nft refuses it ("Could not resolve protocol name"), and with it the whole file`,
-      hint: `write the range with spaces: '${a} - ${b}' (${protocolNumber(a as string)}-${protocolNumber(b as string)})`,
+      // `ip-encap` may be meant as one protocol (/etc/protocols' alias IP-ENCAP): its number is what nft takes then.
+      hint: `write the range with spaces: '${a} - ${b}' (${protocolNumber(a as string)}-${protocolNumber(b as string)}), or one protocol by its number`,
     };
   }
   return form.warn ? { ...said, severity: "warning", message: unknownProtocolMessage(bad) } : said;

@@ -170,8 +170,8 @@ describe("a counter's or quota's object named without 'name'", () => {
     ['counter "c" meta mark 1', `7:13 ${counter('"c"', "syntax error, unexpected meta")}`],
     ['quota "q"', `7:11 ${quota('"q"', "quoted string")}`],
     ["quota q", `7:11 ${quota("q", "string")}`],
-    ["quota over q", `7:16 ${quota("q", "string")}`],
-    ['quota until "q" drop', `7:17 ${quota('"q"', "quoted string")}`],
+    ["quota over q", `7:16 ${quota("over q", "string")}`],
+    ['quota until "q" drop', `7:17 ${quota('until "q"', "quoted string")}`],
     // limit "l" 7:11-13: syntax error, unexpected quoted string, expecting name or rate (limit l: string)
     [
       'limit "l"',

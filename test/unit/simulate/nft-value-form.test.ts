@@ -434,7 +434,7 @@ describe("two protocol names joined by a dash", () => {
       (d) => `${d.severity} ${d.position.line}:${d.position.column} ${d.message} | ${d.hint}`,
     );
   const refused = (at: string, bad: string) =>
-    `error ${at} '${bad}' is two protocol names nft reads as one: nft refuses it ("Could not resolve protocol name"), and with it the whole file | write the range with spaces: 'tcp - udp' (6-17)`;
+    `error ${at} '${bad}' is two protocol names nft reads as one: nft refuses it ("Could not resolve protocol name"), and with it the whole file | write the range with spaces: 'tcp - udp' (6-17), or one protocol by its number`;
   it.each([
     ["ip protocol tcp-udp", "3:17", "tcp-udp"],
     ["ip protocol { tcp-udp }", "3:19", "tcp-udp"],
