@@ -815,7 +815,8 @@ export function detectEnvelope(line: string): Envelope {
       // Loki's logcli: `<RFC 3339 time> {labels}   <the line as shipped>`, whose own envelope is read after.
       if (next === 123) {
         const labels = /^\{(?:[^"}]|"(?:[^"\\]|\\.)*")*\}[ \t]+/.exec(line.slice(iso.end + 1));
-        if (labels) {
+        // Labels are `name="value"` pairs: a LOG prefix in braces after dmesg's ISO time (`{FW-DROP} IN=`) is none.
+        if (labels && /^\{\s*[A-Za-z_][A-Za-z0-9_]*="/.test(labels[0])) {
           const from = iso.end + 1 + labels[0].length;
           return nested(line, from, "loki", iso.time, labelHost(line, iso.end + 2, from));
         }
@@ -887,7 +888,14 @@ export function detectEnvelope(line: string): Envelope {
   // `docker compose logs`: `web1-1  | <the line the service printed>` (a lower-case letter or a digit first).
   if ((c0 >= 97 && c0 <= 122) || isDigit(c0)) {
     const bar = composeBar(line, start);
-    if (bar > 0) return nested(line, bar, "compose", undefined);
+    // What the service printed has an envelope, or starts a LOG prefix (`[UFW BLOCK] `, `DROP: `): a bare
+    // line's own lower-case prefix with a bar (`drop | IN=`, `nft | drop: IN=`) stays the prefix it is.
+    if (bar > 0) {
+      const after = line.charCodeAt(bar);
+      const env = nested(line, bar, "compose", undefined);
+      if (env.bodyStart > bar || after === 91 || (after >= 65 && after <= 90 && !line.startsWith("IN=", bar)))
+        return env;
+    }
   }
   // journalctl under another locale: `Dez 01 ...`, `11月 30 ...` (zh_TW pads one-digit months: ` 1月 05 ...`).
   let w = start;

@@ -109,6 +109,18 @@ describe("Grafana Loki's `logcli query` output: the time, the stream's labels, t
     ]);
   });
 
+  it('leaves a LOG prefix in braces after dmesg\'s ISO time to the prefix (no name="value" label in it)', () => {
+    const fields = UFW.slice(UFW.indexOf("IN="));
+    const line = `2024-12-07T09:00:04,123456+00:00 {FW-DROP} ${fields}`;
+    expect(detectEnvelope(line).kind).not.toBe("loki");
+    expect(read(line).events.length === 0 || read(line).events[0]?.prefix === "{FW-DROP} ").toBe(true);
+    expect(
+      parseTraceText(line)
+        .diagnostics.map((d) => d.message)
+        .join(" "),
+    ).toContain("'{FW-DROP}'");
+  });
+
   it("takes the host of the shipped syslog line before the label's, and none from a label of another name", () => {
     const line = `2024-12-07T09:20:00Z {host="web1"} Dec  7 09:20:00 fw2 kernel: ${UFW}`;
     expect(read(line).events.map((e) => e.host)).toEqual(["fw2"]);
@@ -152,7 +164,9 @@ describe("`docker compose logs` and `docker-compose logs`: the service's name, i
 
   it("leaves a LOG prefix holding `|` to the prefix (`|DROP|`, `FW | `: no service name before the bar)", () => {
     const fields = UFW.slice(UFW.indexOf("IN="));
-    for (const prefix of ["|DROP| ", "FW | ", "[fw] | "]) {
+    // Lower-case ones too, where the bar is followed by the fields or a prefix's own lower-case rest
+    // (a reviewer's `drop | IN=` and `nft | drop: IN=` were read as services `drop` and `nft`).
+    for (const prefix of ["|DROP| ", "FW | ", "[fw] | ", "drop | ", "nft | drop: "]) {
       expect(detectEnvelope(`${prefix}${fields}`).kind, prefix).toBe("bare");
       expect(detectEnvelope(`[ 1234.567890] ${prefix}${fields}`).bodyStart, prefix).toBe(15);
     }
