@@ -887,15 +887,10 @@ export function detectEnvelope(line: string): Envelope {
   if (kind !== undefined) return { kind, bodyStart: at, kernel: true };
   // `docker compose logs`: `web1-1  | <the line the service printed>` (a lower-case letter or a digit first).
   if ((c0 >= 97 && c0 <= 122) || isDigit(c0)) {
+    // A bare line's own lower-case prefix with a bar (`drop | IN=`) reads as a service's name too: its
+    // prefix is then the rest (an ambiguity the two forms share; compose's is the likelier).
     const bar = composeBar(line, start);
-    // What the service printed has an envelope, or starts a LOG prefix (`[UFW BLOCK] `, `DROP: `): a bare
-    // line's own lower-case prefix with a bar (`drop | IN=`, `nft | drop: IN=`) stays the prefix it is.
-    if (bar > 0) {
-      const after = line.charCodeAt(bar);
-      const env = nested(line, bar, "compose", undefined);
-      if (env.bodyStart > bar || after === 91 || (after >= 65 && after <= 90 && !line.startsWith("IN=", bar)))
-        return env;
-    }
+    if (bar > 0) return nested(line, bar, "compose", undefined);
   }
   // journalctl under another locale: `Dez 01 ...`, `11月 30 ...` (zh_TW pads one-digit months: ` 1月 05 ...`).
   let w = start;

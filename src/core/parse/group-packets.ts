@@ -740,10 +740,12 @@ export class PacketGrouper {
       const kept = relaxed
         ? same(e.ip.id, ip.id) && same(e.ip.len, ip.len)
         : e.ip.id === ip.id && e.ip.len === ip.len;
-      if (!kept || !invariantsAgree(e, ev) || !(this.ttlFits(p, ev) || this.ttlRewritten(p, ev)))
-        return false;
+      const ttlKept = this.ttlFits(p, ev);
+      if (!kept || !invariantsAgree(e, ev) || !(ttlKept || this.ttlRewritten(p, ev))) return false;
       const srcKept = e.ip.src === ip.src && same(e.l4?.sport, ev.l4?.sport);
       const dstKept = e.ip.dst === ip.dst && same(e.l4?.dport, ev.l4?.dport);
+      // Another TTL and another source at once: another sender with the same IP id, not one packet SNATed.
+      if (!ttlKept && !srcKept) return false;
       return srcKept !== dstKept;
     }
     return false;

@@ -53,6 +53,23 @@ describe("a TTL a rule rewrote", () => {
     ]);
   });
 
+  it("does not take another TTL and another source at once for one packet SNATed (two senders, one IP id)", () => {
+    // A reviewer's lines: a TTL of 127 and one of 63, two hosts whose pings share IP id 100 and echo id 1.
+    const two = [
+      "[  100.000001] iptable/mangle-FORWARD IN=eth1 OUT=eth0 SRC=192.168.1.10 DST=198.51.100.8 LEN=60 TOS=0x00 PREC=0x00 TTL=127 ID=100 PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=5 ",
+      "[  100.000002] iptable/nat-POSTROUTING IN= OUT=eth0 SRC=192.168.1.20 DST=198.51.100.8 LEN=60 TOS=0x00 PREC=0x00 TTL=63 ID=100 PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=5 ",
+    ].join("\n");
+    const parsed = parseTraceText(two, {
+      file: "two-senders.log",
+      prefixMap: {
+        "iptable/mangle-FORWARD": "ip:mangle:FORWARD",
+        "iptable/nat-POSTROUTING": "ip:nat:POSTROUTING",
+      },
+    });
+    expect(parsed.packets).toHaveLength(2);
+    expect(parsed.packets.flatMap((p) => p.rewrites)).toEqual([]);
+  });
+
   it("still opens a packet for a TTL that neither fits nor comes right after the packet's line", () => {
     const lines = LOG.split("\n");
     // The ping's forwarded lines after another packet's line: not believed to be the same packet.
