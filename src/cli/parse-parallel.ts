@@ -276,7 +276,8 @@ class WorkerPool {
         if (!this.inline || this.inlineBusy) return;
         const task = this.queue.shift() as Task;
         this.inlineBusy = true;
-        parseSegment(task.job, task.onPackets, undefined, task.onStart, INLINE_BREATHE)
+        // Stopped with the pool: a failed write must not wait for this thread's segment to end.
+        parseSegment(task.job, task.onPackets, undefined, task.onStart, INLINE_BREATHE, () => this.closing)
           .then(task.resolve, task.reject)
           .finally(() => {
             this.inlineBusy = false;

@@ -86,7 +86,8 @@ const BATCH = 512;
  * `onStart` gets the state signature before the segment's first line, before any of its packets.
  * `breathe`: on the main thread, let the event loop run every this many batches read (the reads block
  * and the chunks come through microtasks: without it, workers' messages would wait for the whole
- * segment). Default: never.
+ * segment). Default: never. `stopped`: asked at each such turn; once true, the read ends there (the
+ * caller gave up on the parse: its output failed). Default: never.
  */
 export async function parseSegment(
   job: SegmentJob,
@@ -94,6 +95,7 @@ export async function parseSegment(
   spare?: () => ArrayBuffer | undefined,
   onStart?: (startSignature: string) => void,
   breathe = 0,
+  stopped: () => boolean = () => false,
 ): Promise<SegmentResult> {
   const packets = new PacketBatchWriter(spare);
   const parser = new TraceParser(() => {}, {
@@ -133,7 +135,10 @@ export async function parseSegment(
   const input = readChunks(job.path, job.warmByte);
   let batches = 0;
   for await (const batch of lineBatches(input, job.maxLineBytes ? { maxLineBytes: job.maxLineBytes } : {})) {
-    if (breathe > 0 && ++batches % breathe === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    if (breathe > 0 && ++batches % breathe === 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (stopped()) throw new Error("the parse was stopped");
+    }
     for (let i = 0; i < batch.length; i++) {
       const next = parser.nextLine;
       if (next === job.fromLine && startSignature === undefined) {
