@@ -833,7 +833,7 @@ export function readNftRuleset(text: string, options: ReadNftOptions = {}): Pars
       chain: chain.name,
       index: chain.rules.length + 1,
       line: first.line,
-      text: lineText.replace(/ counter packets \d+ bytes \d+/g, " counter"),
+      text: lineText.replace(/(^| )counter packets \d+ bytes \d+/g, "$1counter"),
       conditions: parsed.conditions,
       target: parsed.target,
     };
