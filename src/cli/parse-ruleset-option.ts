@@ -92,7 +92,7 @@ export async function loadParseRuleset(files: string | readonly string[]): Promi
   const netdevPrefixes = nftNetdevLogPrefixes(text);
   if (
     Object.keys(prefixMap).length === 0 &&
-    Object.keys(chainHooks).length === 0 &&
+    !Object.values(chainHooks).some((hook) => hook !== null) &&
     Object.keys(netdevPrefixes).length === 0
   )
     return `${list[0]}:1:1: error: no LOG rule and no nftables base chain found: the ruleset tells the parser nothing\n  hint: give the ruleset the log was written with: ${FORMS}`;

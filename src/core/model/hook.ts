@@ -28,9 +28,10 @@ export type PrefixHooks = Record<string, HookId | readonly HookId[]>;
 
 /**
  * The built-in hook (`PREROUTING`...) of nftables base chains by hook id (`ip:pw:pw_pre`), as the
- * ruleset declares them: trace lines name a base chain, never its hook.
+ * ruleset declares them: trace lines name a base chain, never its hook. `null`: a regular chain of the
+ * ruleset, at no hook whatever its name says (libvirt's `guest_output` is jumped to from `forward`).
  */
-export type ChainHooks = Readonly<Record<string, Chain>>;
+export type ChainHooks = Readonly<Record<string, Chain | null>>;
 
 /**
  * LOG prefixes (trimmed) that rules of nftables netdev chains print, to the table and chain printing

@@ -374,7 +374,11 @@ export class PacketGrouper {
     if (chain === undefined) return hookInfo(hook, xt);
     let info = this.ownInfo.get(hook);
     if (!info) {
-      info = describeHook(hook, chain);
+      // A regular chain of the ruleset sits at no hook, whatever its name.
+      info =
+        chain === null
+          ? { ...describeHook(hook, hook.slice(hook.lastIndexOf(":") + 1)), ingress: false, builtin: false }
+          : describeHook(hook, chain);
       this.ownInfo.set(hook, info);
     }
     return info;

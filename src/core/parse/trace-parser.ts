@@ -1055,16 +1055,22 @@ export class TraceParser {
     return drop ?? undefined;
   }
 
+  /**
+   * The hook of the chain of hook id `id`: the ruleset's word when it lists the chain (none for a regular
+   * chain), else what `byName` reads in its name.
+   */
+  private hookOfChain(id: string, byName: (chain: string) => string | undefined): string | undefined {
+    const known = this.chainHooks?.[id];
+    if (known !== undefined) return known ?? undefined;
+    return byName(id.slice(id.lastIndexOf(":") + 1));
+  }
+
   /** The one hook among a prefix's choices whose chain fits the line's devices, or undefined. */
   private choose(prefix: string, input: string | undefined, output: string | undefined): HookId | undefined {
     const key = prefix.trim();
     const hooks = this.choices.get(key) ?? hostFirewallChoices(key);
     const fits = hooks?.filter((h) =>
-      chainFitsDevices(
-        this.chainHooks?.[h] ?? mapHookOf(h.slice(h.lastIndexOf(":") + 1)) ?? "",
-        !!input,
-        !!output,
-      ),
+      chainFitsDevices(this.hookOfChain(h, mapHookOf) ?? "", !!input, !!output),
     );
     return fits?.length === 1 ? fits[0] : undefined;
   }
@@ -1150,8 +1156,7 @@ export class TraceParser {
     if (!data || seq - data.seq > this.stashLines) return;
     const known = data.ev;
     const family = (hook: string) => hook.slice(0, hook.indexOf(":"));
-    const point = (hook: string) =>
-      this.chainHooks?.[hook] ?? baseChainHook(hook.slice(hook.lastIndexOf(":") + 1));
+    const point = (hook: string) => this.hookOfChain(hook, baseChainHook);
     const at = point(ev.hook);
     if (at === undefined || family(known.hook) !== family(ev.hook)) return;
     const from = point(known.hook);

@@ -22,14 +22,16 @@ const FAMILY_IDS: Readonly<Record<string, readonly string[]>> = {
  * are left out.
  */
 export function chainHooksOf(ruleset: Pick<Ruleset, "nft">): ChainHooks {
-  const out: Record<string, Chain> = {};
+  const out: Record<string, Chain | null> = {};
   for (const table of ruleset.nft ?? []) {
     const ids = FAMILY_IDS[table.family ?? ""];
     if (!ids) continue;
     for (const chain of table.chains.values()) {
       const hook = chain.base?.hook.toUpperCase();
-      if (!hook || !BUILTIN.has(hook)) continue;
-      for (const family of ids) out[`${family}:${table.name}:${chain.name}`] = hook as Chain;
+      // A regular chain is said to be one: its name may look like a base chain's (`guest_output`).
+      const at = !chain.base ? null : hook && BUILTIN.has(hook) ? (hook as Chain) : undefined;
+      if (at === undefined) continue;
+      for (const family of ids) out[`${family}:${table.name}:${chain.name}`] = at;
     }
   }
   return out;

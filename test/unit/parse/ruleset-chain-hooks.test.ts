@@ -36,10 +36,13 @@ table ip nat {
 `;
 
 describe("chainHooksFromRuleset", () => {
-  it("gives every ip, ip6, inet and bridge base chain its hook, an inet table's under both IP families", () => {
+  it("gives every ip, ip6, inet and bridge base chain its hook, an inet table's under both IP families, and a regular chain none", () => {
     expect(chainHooksFromRuleset(LISTING)).toEqual({
       "ip:pw:pw_pre": "PREROUTING",
       "ip6:pw:pw_pre": "PREROUTING",
+      // Said to be at no hook: a regular chain's name may read as a base chain's (see the libvirt test below).
+      "ip:pw:helper": null,
+      "ip6:pw:helper": null,
       "bridge:pwbr:fwd": "FORWARD",
       "ip:nat:prerouting": "PREROUTING",
     });
@@ -93,6 +96,58 @@ describe("grouping with the ruleset's base chains", () => {
       ["ip:nat:prerouting"],
       ["ip:pw:pw_pre"],
       ["ip:nat:prerouting"],
+    ]);
+  });
+});
+
+describe("a regular chain whose name reads as a base chain's", () => {
+  // libvirt's nftables backend, as `nft list ruleset` printed it on kernel 6.18 (counters left out).
+  const LIBVIRT = `table ip libvirt_network {
+	chain forward {
+		type filter hook forward priority filter; policy accept;
+		counter jump guest_cross
+		counter jump guest_input
+		counter jump guest_output
+	}
+
+	chain guest_output {
+		ip saddr 192.0.2.0/24 iif "virbr0" counter accept
+		iif "virbr0" counter reject
+	}
+
+	chain guest_input {
+		oif "virbr0" ip daddr 192.0.2.0/24 ct state established,related counter accept
+		oif "virbr0" counter reject
+	}
+
+	chain guest_cross {
+		iif "virbr0" oif "virbr0" counter accept
+	}
+}
+`;
+  // What nft monitor trace printed for a guest's ping leaving by eth0 (the packet line shortened).
+  const TRACE = [
+    'trace id 09961161 ip libvirt_network forward packet: iif "virbr0" oif "eth0" ether saddr 52:54:00:00:01:02 ether daddr 52:54:00:00:01:01 ip saddr 192.0.2.2 ip daddr 198.51.100.10 ip dscp cs0 ip ecn not-ect ip ttl 63 ip id 28753 ip length 84 icmp type echo-request icmp code net-unreachable icmp id 10287 icmp sequence 1 ',
+    "trace id 09961161 ip libvirt_network forward rule counter packets 0 bytes 0 jump guest_cross (verdict jump guest_cross)",
+    "trace id 09961161 ip libvirt_network forward rule counter packets 0 bytes 0 jump guest_input (verdict jump guest_input)",
+    "trace id 09961161 ip libvirt_network forward rule counter packets 0 bytes 0 jump guest_output (verdict jump guest_output)",
+    'trace id 09961161 ip libvirt_network guest_output rule ip saddr 192.0.2.0/24 iif "virbr0" counter packets 0 bytes 0 accept (verdict accept)',
+    "",
+  ].join("\n");
+
+  it("is a chain forward jumped to when the ruleset says so: one packet, accepted in forward's walk", () => {
+    const { packets, diagnostics } = parseTraceText(TRACE, { chainHooks: chainHooksFromRuleset(LIBVIRT) });
+    expect(diagnostics).toEqual([]);
+    expect(packets.map((p) => p.hooks)).toEqual([["ip:libvirt_network:forward"]]);
+    expect(packets[0]?.events[0]?.verdict).toMatchObject({ chain: "guest_output", verdict: "ACCEPT" });
+  });
+
+  it("is read by its name without a ruleset (guest_output: an OUTPUT chain), which splits the packet", () => {
+    // The reason the ruleset's word is needed: the kernel's walk was forward -> guest_output, one packet.
+    const { packets } = parseTraceText(TRACE);
+    expect(packets.map((p) => p.hooks)).toEqual([
+      ["ip:libvirt_network:forward"],
+      ["ip:libvirt_network:guest_output"],
     ]);
   });
 });
