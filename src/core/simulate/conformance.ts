@@ -206,7 +206,7 @@ export function recordedRuleSteps(verdicts: readonly RuleVerdict[]): string[] {
 /**
  * The simulator's steps of one chain, in the same form as {@link recordedRuleSteps}, each `optional`
  * when TRACE may not show it: a rule that only goes on (a LOG) behind a chance or unmodelled match,
- * shown taken because the walk is the same either way.
+ * shown taken because the walk is the same either way, and an undecided rule the walk went past.
  */
 function ruleSteps(ev: HookEvent): { text: string; optional: boolean }[] {
   return ev.steps
@@ -220,7 +220,11 @@ function ruleSteps(ev: HookEvent): { text: string; optional: boolean }[] {
       if (verdict === "REJECT") verdict = "DROP";
       return {
         text: `${s.chain}:rule:${verdict} | ${s.text}`,
-        optional: s.chance !== undefined && s.verdict === "CONTINUE",
+        // An undecided rule walked as not matched (or with a target not modelled): TRACE prints a rule only
+        // when it matched, so a kernel that did not match it shows no line (ufw's `-m recent --update`).
+        optional:
+          (s.chance !== undefined && s.verdict === "CONTINUE") ||
+          (s.unmodelled === true && s.verdict === "UNKNOWN"),
       };
     });
 }

@@ -152,6 +152,30 @@ describe("an unmodelled match on a logging rule in a TRACE recording (the nft la
     expect(check(matched).divergences).toEqual([]);
   });
 
+  it("agrees with a recording where an undecided rule that would end the walk did not match (TRACE prints no line for it)", () => {
+    // ufw's `-m recent --update ... -j ufw-user-limit`, kube-proxy's `-m statistic` pick: the kernel printed nothing
+    // for the rule, and the simulator's UNKNOWN step (walked as not matched) was called a difference of rules.
+    const DROP = "meta cpu 0 drop";
+    const dropping = (lab.data.rulesets[meta.instrumentation as string] as string).replace(
+      `\t\t${TRACED}\n`,
+      `\t\t${TRACED}\n\t\t${DROP}\n`,
+    );
+    expect(dropping).toContain(DROP);
+    const w = buildWorld(lab, {
+      rulesetText: { text: dropping, file: "instrumented.rules" },
+      sysctls: meta.sysctls,
+    }).world;
+    const r = checkConformance(w, parseTraceText(trace.text), {
+      mode: "trace",
+      from: meta.traffic.from,
+      proto: meta.traffic.proto,
+    });
+    expect(r.divergences).toEqual([]);
+    // Walked as not matched: the undecided rule is a step of the prediction the recording need not show.
+    const steps = r.simulated[0]?.events.flatMap((e) => e.steps) ?? [];
+    expect(steps.filter((x) => x.text === DROP).map((x) => x.verdict)).toEqual(["UNKNOWN"]);
+  });
+
   it("still reports a recording neither way explains", () => {
     const cut = trace.text.replace(/^trace id \S+ ip docker-bridges raw-PREROUTING policy accept \n/m, "");
     expect(cut).not.toBe(trace.text);
