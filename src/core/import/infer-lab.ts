@@ -632,7 +632,8 @@ export function inferLab(
           addr,
           labHost(
             named.name,
-            "wan",
+            // On the link the default route leaves by, a peer is the outside; on another, a LAN client.
+            via === undefined || String(via.dev) === link.name ? "wan" : "lan",
             `peer ${named.name}`,
             {
               mac,

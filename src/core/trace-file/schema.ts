@@ -144,8 +144,12 @@ export const routeSchema = z
 /** One host (a network namespace, or the init namespace of a real Docker host). */
 export const hostSchema = z.strictObject({
   name,
-  /** What the host plays in the lesson. */
-  role: z.enum(["docker-host", "container", "wan", "other"]),
+  /**
+   * What the host plays in the lesson: `docker-host` the host whose rulesets the lab holds, `container`
+   * one behind its bridges, `wan` the internet or a host on the link its default route leaves by, `lan`
+   * a host on another of its links (a laptop behind a router), `other` anything else.
+   */
+  role: z.enum(["docker-host", "container", "wan", "lan", "other"]),
   /** Readable label for diagrams, e.g. `container c2`. */
   label: z.string().optional(),
   /** The network namespace it ran in during capture (absent for the init namespace). */

@@ -98,3 +98,20 @@ describe("the gateway's MAC", () => {
     expect(parseNamedAddress("web=172.17.0.2,port=veth1", "--container").port).toBe("veth1");
   });
 });
+
+describe("the roles of the peers", () => {
+  it("a peer on a LAN link is a LAN client, the gateway behind the default route's link the internet", () => {
+    // Before, the laptop behind the router was filed under "internet": the trace index read "internet → internet".
+    const p = plan(lines);
+    expect(p.lab?.hosts.map((h) => [h.name, h.role])).toEqual([
+      ["host", "docker-host"],
+      ["laptop", "lan"],
+      ["wan", "wan"],
+    ]);
+  });
+
+  it("the gateway, named with --peer, stays the outside", () => {
+    const p = plan(lines, ["laptop=192.168.50.10", "upstream=203.0.113.1"]);
+    expect(p.lab?.hosts.find((h) => h.name === "upstream")?.role).toBe("wan");
+  });
+});
