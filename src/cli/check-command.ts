@@ -64,6 +64,8 @@ export interface TraceCheck {
   packets: number;
   /** `file: field: message` lines when the files of this trace (or lab) are invalid. */
   errors?: string[];
+  /** Set on an entry for a file of the lab (lab.json, a translation, a ruleset), not of one trace. */
+  labFile?: true;
   /**
    * When the trace agrees only with another way of rules the simulator cannot decide (an unmodelled
    * or chance match): those rules and the way taken, e.g. `filter FORWARD line 12 (-m cpu ...): as if it matched`.
@@ -115,7 +117,14 @@ export function checkLab(
   };
   for (const [file, errors] of byFile) {
     if (!wanted(file)) continue;
-    results.push({ trace: file, ok: false, report: errors.join("\n"), packets: 0, errors });
+    const entry: TraceCheck = { trace: file, ok: false, report: errors.join("\n"), packets: 0, errors };
+    // A trace's own .log or .json sits in the lab folder itself; any other file is the lab's.
+    const traceFile =
+      dirname(file) === folder.replace(/\/$/, "") &&
+      /\.(log|json)$/.test(file) &&
+      basename(file) !== "lab.json";
+    if (!traceFile) entry.labFile = true;
+    results.push(entry);
   }
   if (!data.lab) return results;
   const lab: LoadedLab = { folder, data };
@@ -301,8 +310,15 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(`${r.errors ? "ERROR" : "FAIL "} ${r.trace}\n${r.report}\n`);
     }
   }
+  // A lab's own files are no traces: counted apart, so that the total is the number of traces.
+  const traces = all.filter((r) => !r.labFile);
+  const failedTraces = traces.filter((r) => !r.ok).length;
+  const labFiles = all.length - traces.length;
+  const badLabFiles = labFiles
+    ? `; ${labFiles} lab ${labFiles === 1 ? "file is" : "files are"} invalid (ERROR above)`
+    : "";
   process.stdout.write(
-    `${all.length - failed}/${all.length} recorded traces agree with the simulator${failed ? ` (${failed} failed or invalid)` : ""}\n`,
+    `${traces.length - failedTraces}/${traces.length} recorded traces agree with the simulator${failedTraces ? ` (${failedTraces} failed or invalid)` : ""}${badLabFiles}\n`,
   );
   return failed ? 1 : 0;
 }
