@@ -45,7 +45,9 @@ const STRINGS: Record<FigureLocale, FigureStrings> = {
     noReply: "No reply was seen in this trace.",
     tracePage: "trace page",
     rules: "Rules of this chain",
-    noRules: "No rules in this chain in the lab's ruleset (only the inserted LOG rule).",
+    // The recording rules are the capture lab's or the contributor's own: "inserted" would not always be true.
+    noRules:
+      "No rules in this chain in the lab's ruleset, besides any LOG or TRACE rule that recorded the packet.",
     matched: "matched",
     predicted: "simulator",
     policy: "policy",
@@ -68,7 +70,7 @@ const STRINGS: Record<FigureLocale, FigureStrings> = {
     noReply: "這份追蹤紀錄中沒有回應封包。",
     tracePage: "追蹤紀錄頁面",
     rules: "此 chain 的規則",
-    noRules: "實驗環境的規則集在此 chain 沒有規則（只有插入的 LOG 規則）。",
+    noRules: "實驗環境的規則集在此 chain 沒有規則（記錄封包的 LOG 或 TRACE 規則除外）。",
     matched: "命中",
     predicted: "模擬器",
     policy: "預設策略",
