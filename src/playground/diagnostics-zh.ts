@@ -2012,7 +2012,7 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "nft-object-missing",
     english:
-      /^(set|counter|quota|limit|synproxy|ct helper|ct timeout|ct expectation) '(.+)' does not exist in table (\S+) (\S+): nft refuses the rule(?: \('(.+)'\))?$/s,
+      /^(set|counter|quota|limit|synproxy|secmark|ct helper|ct timeout|ct expectation) '(.+)' does not exist in table (\S+) (\S+): nft refuses the rule(?: \('(.+)'\))?$/s,
     zh: (m) =>
       `table ${m[3]} ${m[4]} 裡沒有 ${m[1]} '${m[2]}'${m[5] ? `（'${m[5]}'）` : ""}：nft 會拒絕這條規則`,
   },
@@ -2185,6 +2185,59 @@ export const MORE_MESSAGES: readonly Known[] = [
     english:
       /^'(.*)' answers a SYN with the host's own SYN cookie and takes the client's ACK, which the simulator does not model$/s,
     zh: (m) => `'${m[1]}' 用主機自己的 SYN cookie 回覆 SYN，並接手用戶端的 ACK，模擬器沒有模擬這一步`,
+  },
+  {
+    code: "nft-log-option-value",
+    english:
+      /^'log (\S+)' needs (a number|a string|a level|a flag) after it(?:, not '(.*)')?: nft refuses it, and with it the whole file$/s,
+    zh: (m) =>
+      `'log ${m[1]}' 後面要寫${{ "a number": "數字", "a string": "字串", "a level": "等級", "a flag": "旗標" }[m[2] as string]}${m[3] ? `，不是 '${m[3]}'` : ""}：nft 會拒絕它，連帶拒絕整個檔案`,
+  },
+  {
+    code: "nft-log-level",
+    english:
+      /^'(.*)' is not a log level: nft refuses it \("invalid log level"\), and with it the whole file$/s,
+    zh: (m) => `'${m[1]}' 不是 log 等級：nft 會拒絕它（"invalid log level"），連帶拒絕整個檔案`,
+  },
+  {
+    code: "nft-log-audit-options",
+    english:
+      /^'log level audit' takes no other option: nft refuses it \("log level audit doesn't support any further options"\), and with it the whole file$/,
+    zh: () =>
+      `'log level audit' 不接受其他選項：nft 會拒絕它（"log level audit doesn't support any further options"），連帶拒絕整個檔案`,
+  },
+  {
+    code: "nft-log-bare-string",
+    english: /^'(.*)': a log's prefix follows the word prefix: nft refuses it, and with it the whole file$/s,
+    zh: (m) => `'${m[1]}'：log 的前綴要寫在 prefix 這個字後面：nft 會拒絕它，連帶拒絕整個檔案`,
+  },
+  {
+    code: "nft-secmark-compared",
+    english:
+      /^'(meta|ct) secmark' is set, never compared: nft refuses it(?: \("(.*)"\))?, and with it the whole file$/s,
+    zh: (m) =>
+      `'${m[1]} secmark' 只能設定，不能比對：nft 會拒絕它${m[2] ? `（"${m[2]}"）` : ""}，連帶拒絕整個檔案`,
+  },
+  {
+    code: "nft-ct-secmark-constant",
+    english:
+      /^'ct secmark set (.*)': a connection's secmark is copied from its packet's: nft refuses it(?: \("(.*)"\))?, and with it the whole file$/s,
+    zh: (m) =>
+      `'ct secmark set ${m[1]}'：連線的 secmark 要從封包的 secmark 複製：nft 會拒絕它${m[2] ? `（"${m[2]}"）` : ""}，連帶拒絕整個檔案`,
+  },
+  {
+    code: "nft-object-name-empty",
+    english:
+      /^'(counter|quota|limit) name ""': an empty name: nft refuses it \("Empty string is not allowed"\), and with it the whole file$/,
+    zh: (m) =>
+      `'${m[1]} name ""'：名稱是空的：nft 會拒絕它（"Empty string is not allowed"），連帶拒絕整個檔案`,
+  },
+  {
+    code: "nft-object-name-missing",
+    english:
+      /^'(counter|quota|limit) name' needs the name of a (?:counter|quota|limit) object(?:, not '(.*)')?: nft refuses it, and with it the whole file$/s,
+    zh: (m) =>
+      `'${m[1]} name' 後面要寫 ${m[1]} 物件的名稱${m[2] ? `，不是 '${m[2]}'` : ""}：nft 會拒絕它，連帶拒絕整個檔案`,
   },
 ];
 
@@ -2710,6 +2763,26 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "把 comment 移到規則的最後（例如 'tcp dport 22 accept comment \"ssh\"'）",
   ],
   [
+    'write e.g. log prefix "drop: " level info, or log group 2',
+    '請寫成例如 log prefix "drop: " level info，或 log group 2',
+  ],
+  [
+    "write emerg, alert, crit, err, warn, notice, info, debug or audit",
+    "請寫 emerg、alert、crit、err、warn、notice、info、debug 或 audit",
+  ],
+  [
+    "write 'log level audit' alone: an audit record has no prefix or flags",
+    "請只寫 'log level audit'：稽核紀錄沒有前綴也沒有旗標",
+  ],
+  [
+    'write meta secmark set "NAME" (a secmark object), or copy it: ct secmark set meta secmark',
+    '請寫 meta secmark set "NAME"（secmark 物件），或用 ct secmark set meta secmark 複製它',
+  ],
+  [
+    "write ip, ip6, arp, vlan, 8021ad or a number such as 0x0800",
+    "請寫 ip、ip6、arp、vlan、8021ad，或像 0x0800 這樣的數字",
+  ],
+  [
     OWNER_HINT,
     "實驗室沒有給程式 socket 的使用者和群組，所以程式送出的封包兩種結果都會跟著走；轉送的封包（沒有 socket）和核心自己送的 echo reply、ICMP 錯誤與 reset（沒有使用者）則會決定",
   ],
@@ -3036,6 +3109,12 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
     english: /^write '(:\S+ - \[0:0\])' for a user chain(?: \(the built-in ones: (.+)\))?$/s,
     zh: (m) =>
       `使用者自訂的 chain 請寫成 '${m[1]}'${m[2] ? `（內建的有：${(m[2] as string).split(", ").join("、")}）` : ""}`,
+  },
+  { english: /^write log prefix (".*")$/s, zh: (m) => `請寫成 log prefix ${m[1]}` },
+  {
+    english:
+      /^declare it in the table \('(counter|quota|limit) NAME \{ \.\.\. \}'\) and write (?:counter|quota|limit) name "NAME"$/,
+    zh: (m) => `請在 table 裡宣告它（'${m[1]} NAME { ... }'），再寫 ${m[1]} name "NAME"`,
   },
   {
     english: /^expected \*raw, \*mangle, \*nat, \*filter or \*security(?:; did you mean (\*\S+)\?)?$/,

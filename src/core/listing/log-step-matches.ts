@@ -406,7 +406,10 @@ function logRuleExists(table: TableDef, prefix: string): boolean {
   const p = prefix.trim();
   for (const c of table.chains.values())
     for (const r of c.rules) {
-      const logs = [r.target, ...(r.effects ?? [])].filter((t) => t.kind === "LOG");
+      // nft's `log group N` (ulogd's, as iptables' NFLOG) and `log level audit` print no kernel log line.
+      const logs = [r.target, ...(r.effects ?? [])].filter(
+        (t) => t.kind === "LOG" && t.group === undefined && t.level !== "audit",
+      );
       if (logs.some((t) => t.kind === "LOG" && t.prefix.trim() === p) || r.log?.prefix.trim() === p)
         return true;
     }

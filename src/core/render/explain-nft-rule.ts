@@ -50,6 +50,7 @@ const KEY_WORDS: Record<NftKey, Pair> = {
   "meta l4proto": ["the protocol", "協定"],
   "meta nfproto": ["the address family", "位址族"],
   "meta protocol": ["the ether type", "乙太網路類型"],
+  "ether type": ["the ether type", "乙太網路類型"],
   "tcp dport": ["the TCP destination port", "TCP 目的埠"],
   "tcp sport": ["the TCP source port", "TCP 來源埠"],
   "udp dport": ["the UDP destination port", "UDP 目的埠"],
@@ -795,6 +796,16 @@ function flowWords(ft: string): Pair {
 }
 
 function effect(t: Target): Pair | undefined {
+  if (t.kind === "LOG" && t.group !== undefined)
+    return [
+      `send a copy to nfnetlink_log group ${t.group} (ulogd), not to the kernel log`,
+      `把副本送到 nfnetlink_log 群組 ${t.group}（ulogd），不寫入 kernel log`,
+    ];
+  if (t.kind === "LOG" && t.level === "audit")
+    return [
+      "write an audit record of it (auditd), not a kernel log line",
+      "為它寫一筆稽核紀錄（auditd），不寫入 kernel log",
+    ];
   if (t.kind === "LOG")
     return t.prefix
       ? [`write it to the kernel log with prefix "${t.prefix}"`, `記錄到 kernel log，前綴為「${t.prefix}」`]
@@ -804,6 +815,14 @@ function effect(t: Target): Pair | undefined {
       "turn on nftrace for it (nft monitor trace shows it)",
       "為它開啟 nftrace（nft monitor trace 會顯示）",
     ];
+  if ((t.kind === "MARK" || t.kind === "CONNMARK") && t.lookup) {
+    const [key, keyZh] = keyWords(t.lookup.concat ?? [t.lookup.key]);
+    const [whose, whoseZh] = t.kind === "MARK" ? ["its", " "] : ["its connection's", "連線的 "];
+    return [
+      `set ${whose} mark to the value the map gives for ${key}`,
+      joinZh(["依", keyZh, `把${whoseZh}mark 設為 map 給的值`]),
+    ];
+  }
   if (t.kind === "MARK")
     return [`set its mark to 0x${t.value.toString(16)}`, `把 mark 設為 0x${t.value.toString(16)}`];
   if (t.kind === "CONNMARK") {

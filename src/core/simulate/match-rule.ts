@@ -93,6 +93,7 @@ const FRAME_KEYS: ReadonlySet<NftKey> = new Set<NftKey>([
   "ether daddr",
   "meta pkttype",
   "meta protocol",
+  "ether type",
   "meta mark",
 ]);
 
@@ -133,6 +134,8 @@ export function nftKeyValue(key: NftKey, p: SimPacket, ctx: MatchContext): strin
       return p.v6 ? "ipv6" : "ipv4";
     case "meta protocol":
       return p.v6 ? "ip6" : "ip";
+    case "ether type":
+      return ctx.noFrame ? undefined : nftSymbol(key, ctx.ethType);
     case "tcp dport":
     case "udp dport":
       return p.proto === key.slice(0, 3) && p.dport !== undefined ? String(p.dport) : undefined;
@@ -257,6 +260,16 @@ function rangeNumber(text: string): bigint | number | undefined {
   return parseIpv4(text) ?? numberish(text);
 }
 
+/** nft's names of ether types, as numbers (`ip` is 0x0800). */
+const ETHER_NUMBERS: Readonly<Record<string, string>> = {
+  ip: "2048",
+  arp: "2054",
+  ip6: "34525",
+  vlan: "33024",
+  "8021q": "33024",
+  "8021ad": "34984",
+};
+
 /** Keys whose value is a layer 4 protocol, by name or number. */
 const PROTO_KEYS: ReadonlySet<NftKey> = new Set([
   "ip protocol",
@@ -273,7 +286,9 @@ export function nftElementMatches(key: NftKey, e: NftValue, v: string): boolean 
   if (e.kind === "range") {
     // A packet carries its protocol by name (`tcp`), a range of them is of numbers (`ip protocol 1-6`).
     const n = PROTO_KEYS.has(key) ? nftProtoNumber(v) : key === "meta pkttype" ? `${pktTypeNumber(v)}` : v;
-    const [lo, hi, x] = [e.lo, e.hi, n].map((t) => rangeNumber(t));
+    // An ether type by name (`ether type { ip - ip6 }`) is its number there.
+    const ether = key === "ether type" || key === "meta protocol";
+    const [lo, hi, x] = [e.lo, e.hi, n].map((t) => rangeNumber((ether && ETHER_NUMBERS[t]) || t));
     return lo !== undefined && hi !== undefined && x !== undefined && x >= lo && x <= hi;
   }
   // `{ 22-http }`: a range nft takes with a service name for its last port.

@@ -1196,9 +1196,10 @@ const KEY_WORDS = new Set(
 function namedObjectUses(text: string): { kind: string; name: string }[] {
   const out: { kind: string; name: string }[] = [];
   for (const m of text.matchAll(
-    /(?:^|\s)(counter|quota|limit|synproxy) name ("[^"]+"|[^\s"{};]+)|(?:^|\s)ct (helper|timeout|expectation) set ("[^"]+"|[^\s"{};]+)/g,
+    /(?:^|\s)(counter|quota|limit|synproxy) name ("[^"]+"|[^\s"{};]+)|(?:^|\s)(?:ct|meta) (helper|timeout|expectation|secmark) set ("[^"]+"|[^\s"{};]+)/g,
   )) {
-    const kind = m[1] ?? `ct ${m[3]}`;
+    // `meta secmark set "ssh"`: a secmark object (nft: "No such file or directory" without it).
+    const kind = m[1] ?? (m[3] === "secmark" ? "secmark" : `ct ${m[3]}`);
     const word = (m[2] ?? m[4]) as string;
     if (!word.startsWith('"') && (KEY_WORDS.has(word) || word.startsWith("@") || /^\d/.test(word))) continue;
     // A key word this list lacks (`osf name`, `rt mark`, `fib daddr type`, `socket mark`) followed by a map.

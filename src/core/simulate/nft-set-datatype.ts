@@ -46,6 +46,7 @@ const KEY_TYPES: Partial<Record<SetKey, string>> = {
   "meta nfproto": "nf_proto",
   "ct l3proto": "nf_proto",
   "meta protocol": "ether_type",
+  "ether type": "ether_type",
   "tcp dport": "inet_service",
   "tcp sport": "inet_service",
   "udp dport": "inet_service",

@@ -88,6 +88,10 @@ function fits(key: string, value: string): boolean | undefined {
     case "meta mark":
     case "ct mark":
       return prefixed(value, 32, (a) => NUMBER.test(a));
+    // nft's names of ether types, case and all (nft 1.0.6 refused `ipv4`, `IP`), or a number.
+    case "meta protocol":
+    case "ether type":
+      return /^(ip6?|arp|vlan|8021q|8021ad)$/.test(value) || NUMBER.test(value);
     case "ct zone":
     case "ct original zone":
     case "ct reply zone":
@@ -118,6 +122,12 @@ function fits(key: string, value: string): boolean | undefined {
 function formOf(key: string, value: string): ValueForm {
   const flags = FLAG_FORMS[key];
   if (flags) return flags;
+  if (key === "ether type" || key === "meta protocol")
+    return {
+      what: "an Ethernet type",
+      nft: "Could not parse Ethernet protocol",
+      hint: "write ip, ip6, arp, vlan, 8021ad or a number such as 0x0800",
+    };
   if (/protocol|nexthdr|l4proto/.test(key))
     return { what: "a protocol name of /etc/protocols", hint: UNKNOWN_PROTOCOL_HINT, warn: true };
   if (/^ip6? [sd]addr$/.test(key)) {

@@ -240,6 +240,20 @@ function statementText(e: Json): string {
   }
   // `{"flow": {"op": "add", "flowtable": "@ft"}}`.
   if (isObj(e.flow)) return `flow ${e.flow.op ?? "add"} ${e.flow.flowtable}`;
+  // A named object (`{"limit": "l"}`, `{"ct helper": "ftp"}`): the statement as nft lists it (`limit name
+  // "l"`, `ct helper set "ftp"`, `meta secmark set "s"`), so its object is looked for as in the text form.
+  for (const k of [
+    "counter",
+    "quota",
+    "limit",
+    "synproxy",
+    "secmark",
+    "ct helper",
+    "ct timeout",
+    "ct expectation",
+  ])
+    if (typeof e[k] === "string")
+      return `${k === "secmark" ? "meta secmark set" : k.startsWith("ct") ? `${k} set` : `${k} name`} ${JSON.stringify(e[k])}`;
   if ("counter" in e) return "counter";
   // nft -j writes `notrack` as `{"notrack": null}`.
   if ("notrack" in e) return "notrack";
@@ -256,7 +270,9 @@ function statementText(e: Json): string {
   if (isObj(e.limit)) {
     const l = e.limit;
     const unit = typeof l.rate_unit === "string" && l.rate_unit !== "packets" ? ` ${l.rate_unit}` : "";
-    const burst = l.burst ? ` burst ${l.burst}${unit || " packets"}` : "";
+    // As nft lists it: a packet burst but the default 5, a byte burst in its own unit.
+    const burst =
+      l.burst && (unit || l.burst !== 5) ? ` burst ${l.burst} ${unit ? l.burst_unit : "packets"}` : "";
     return `limit rate ${l.inv ? "over " : ""}${l.rate}${unit}/${l.per}${burst}`;
   }
   if (isObj(e.xt)) return `xt ${e.xt.type} ${JSON.stringify(String(e.xt.name))}`;
@@ -276,6 +292,7 @@ function statementText(e: Json): string {
     const parts = ["log"];
     if (l.prefix !== undefined) parts.push(`prefix ${JSON.stringify(l.prefix)}`);
     if (l.level !== undefined) parts.push(`level ${l.level}`);
+    if (l.group !== undefined) parts.push(`group ${l.group}`);
     return parts.join(" ");
   }
   if (isObj(e.mangle)) {
@@ -318,8 +335,6 @@ function statementText(e: Json): string {
     const num = q.num === undefined ? "" : ` to ${rhs(q.num, "queue num")}`;
     return `queue${flags.length ? ` flags ${flags.join(",")}` : ""}${num}`;
   }
-  // `{"ct helper": "helper-ftp"}` is `ct helper set "helper-ftp"`: a statement, as the text form reads it.
-  if (typeof e["ct helper"] === "string") return `ct helper set ${JSON.stringify(e["ct helper"])}`;
   // Any other statement keeps its JSON key; "(json)" ends its words, so a verdict after it stays a verdict.
   return `${Object.keys(e)[0] ?? "unknown-expression"} (json)`;
 }

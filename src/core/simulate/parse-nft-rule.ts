@@ -37,6 +37,7 @@ import type {
   AfterVerdict,
   Chance,
   Condition,
+  MarkLookup,
   NftDataElement,
   NftKey,
   NftMapElement,
@@ -452,6 +453,12 @@ const ETHERTYPES: Record<string, string> = {
   vlan: "8100",
 };
 
+/** nft's log levels (`log level warn`); `audit` writes an audit record instead of a kernel log line. */
+const LOG_LEVELS = /^(emerg|alert|crit|err|warn|notice|info|debug|audit)$/;
+
+/** The first word of a `log flags` value nft takes. */
+const LOG_FLAGS = /^(all|skuid|ether|tcp|ip)$/;
+
 const MARK_OPS = new Map([
   ["and", "and"],
   ["&", "and"],
@@ -516,6 +523,7 @@ const CONCAT_KEYS: [string[], NftKey][] = [
   [["meta", "l4proto"], "meta l4proto"],
   [["meta", "nfproto"], "meta nfproto"],
   [["meta", "protocol"], "meta protocol"],
+  [["ether", "type"], "ether type"],
   [["meta", "mark"], "meta mark"],
   [["ct", "mark"], "ct mark"],
   [["ip", "saddr"], "ip saddr"],
@@ -681,6 +689,8 @@ const KEY_MAX: Partial<Record<NftKey, number>> = {
   ...RANGE_MAX,
   // nft 1.0.6: `meta pkttype { 256 }`, "Value 256 exceeds valid range 0-255".
   "meta pkttype": 255,
+  "ether type": 65535,
+  "meta protocol": 65535,
   "ip ttl": 255,
   "ip6 hoplimit": 255,
   "tcp dport": 65535,
@@ -1948,6 +1958,11 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       i += from + 1;
       return true;
     }
+    const lookup = markLookup(i + 3);
+    if (lookup) {
+      out.effects.push({ kind: "CONNMARK", op: "set", ...ALL_BITS, lookup });
+      return true;
+    }
     // `ct mark set ct mark and 0xffffff00 xor 0x10`: the connection's own bits changed.
     const own = word(3) === "ct" ? markArithmetic(tokens, i + 4) : undefined;
     if (own?.effect.kind !== "MARK") return false;
@@ -2027,6 +2042,40 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
     i = read.next;
     const elements: NftDataElement[] = read.elements.map((e) => ({ key: elementValue(e.key), data: e.data }));
     return { ...lookup, elements };
+  };
+  /**
+   * `KEY map { k : 0x1, ... }` or `KEY map @m` at `at`, a mark's value (`meta mark set tcp dport map {
+   * 22 : 0x1 }`): its lookup, the condition on the map's keys put in before it (a key the map lacks ends
+   * the rule), `i` after it; undefined, `i` unchanged, for another value, data that is no mark, or a map
+   * the table does not declare before.
+   */
+  const markLookup = (at: number): MarkLookup | undefined => {
+    const was = i;
+    const read = readNatMap(at, "DNAT");
+    const elements =
+      read?.kind === "nat-map" ? (read.elements ?? sets?.get(read.map ?? "")?.data) : undefined;
+    if (
+      read?.kind !== "nat-map" ||
+      !elements?.every((e) => e.data.length === 1 && /^(0x[\da-f]+|\d+)$/i.test(e.data[0] as string))
+    ) {
+      i = was;
+      return undefined;
+    }
+    // A mark past 32 bits (`22 : 0x100000000`): nft 1.0.6 refused it ("Value 4294967296 exceeds valid range").
+    const wide = tokens
+      .slice(at, i)
+      .map((x, k, all) => all[k - 1]?.value === ":" && beyondWidth("meta mark", x))
+      .find((p) => p);
+    if (wide) out.problems.push(wide);
+    const concat = read.concat ? { concat: read.concat } : {};
+    out.conditions.push({
+      kind: "nft-set",
+      key: read.key,
+      ...concat,
+      elements: elements.map((e) => e.key),
+      neg: false,
+    });
+    return { key: read.key, ...concat, elements };
   };
   /**
    * The elements of a NAT map's braces from `from` (just past `{`): `{ 8080 : 192.168.1.30 . 80, ... }`,
@@ -2688,6 +2737,11 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
             i += 3;
             continue;
           }
+          const lookup = markLookup(i + 1);
+          if (lookup) {
+            out.effects.push({ kind: "MARK", op: "set", value: 0, mask: 0xffffffff, lookup });
+            continue;
+          }
           // `meta mark set ct mark and 0xff`: the mark becomes a value the model does not know.
           i = setValueEnd(i + 1);
           unmodelled(start, "acts");
@@ -2961,8 +3015,9 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
         out.conditions.push({ kind: "ethertype", ethertype: "length", neg: false });
         continue;
       }
-      if (w1 !== "type" && word(2) !== "set") {
-        // A MAC, a set of them, or a map keyed by them (`ether daddr set ...` rewrites: not modelled).
+      if (word(2) !== "set") {
+        // A MAC, a set of types or MACs (`ether type { ip, ip6 }`), or a map keyed by them (`ether daddr
+        // set ...` rewrites: not modelled).
         i += 2;
         match(`ether ${w1}` as NftKey, start);
         continue;
@@ -3010,6 +3065,38 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
         else if (mss.effect) out.effects.push(mss.effect);
         continue;
       }
+    }
+    // SELinux's label, set from a secmark object (`meta secmark set "ssh"`) or copied (`ct secmark set meta
+    // secmark`): the policy that reads it is not netfilter's, and no rule compares it (nft 1.0.6 refused
+    // `meta secmark 0x1`: "Cannot be used with right hand side constant value"; `ct secmark set 5`).
+    if ((w === "meta" || w === "ct") && w1 === "secmark") {
+      const v = peek(3);
+      const set = word(2) === "set";
+      if (!set || (w === "ct" && (v?.type === "string" || /^\d/.test(v?.value ?? "")))) {
+        const number = /^\d/.test((set ? v : peek(2))?.value ?? "");
+        out.problems.push(
+          refusal(
+            // nft points at the whole statement for a number set, else at the value.
+            (set && number ? t : set ? v : peek(2)) ?? t,
+            0,
+            set
+              ? `'ct secmark set ${text(i + 3, i + 4)}': a connection's secmark is copied from its packet's`
+              : `'${w} secmark' is set, never compared`,
+            number
+              ? set
+                ? "ct secmark must not be set to constant value"
+                : "Cannot be used with right hand side constant value"
+              : undefined,
+            'write meta secmark set "NAME" (a secmark object), or copy it: ct secmark set meta secmark',
+          ),
+        );
+        i = tokens.length;
+        continue;
+      }
+      i = setValueEnd(i + 3);
+      // Loaded from the connection (`set ct secmark`), it ends the rule for a packet without one.
+      unmodelled(start, ctLoadWords(text(start, i)) ? "acts" : "statement");
+      continue;
     }
     // Only the next four words: a scan of the whole rule at every word is quadratic in a long rule.
     let setAt = -1;
@@ -3260,6 +3347,27 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       }
       continue;
     }
+    // `counter|quota|limit name NAME`: nft takes no name missing, a keyword (`counter name accept`) nor "".
+    const n = peek(2);
+    if (
+      /^(counter|quota|limit)$/.test(w ?? "") &&
+      w1 === "name" &&
+      (n?.type === "string" ? !n.value : n?.type !== "word" || STARTERS.has(n.value))
+    ) {
+      out.problems.push(
+        refusal(
+          (n && n.type !== "punct" ? n : peek(1)) as NftToken,
+          n && n.type !== "punct" ? 0 : 4,
+          n?.type === "string"
+            ? `'${w} name ""': an empty name`
+            : `'${w} name' needs the name of a ${w} object${n?.type === "word" ? `, not '${n.value}'` : ""}`,
+          n?.type === "string" ? "Empty string is not allowed" : undefined,
+          `declare it in the table ('${w} NAME { ... }') and write ${w} name "NAME"`,
+        ),
+      );
+      i = tokens.length;
+      continue;
+    }
     if (w === "counter") {
       i++;
       // `nft list` prints the counter's values; they are state, not rule. `counter name X` counts in a named counter.
@@ -3292,13 +3400,53 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
       i++;
       let prefix = "";
       let level: string | undefined;
+      let group: number | undefined;
+      // An option but `level` given: nft takes `level audit` alone.
+      let other = false;
+      let bad = false;
       for (;;) {
-        const k = word();
-        if (k === "prefix" && peek(1)) {
-          prefix = (peek(1) as NftToken).value;
-          i += 2;
+        const k = word() ?? "";
+        const v = peek(1);
+        const number = /^(group|snaplen|queue-threshold)$/.test(k);
+        if (!number && k !== "prefix" && k !== "level" && k !== "flags") break;
+        other ||= k !== "level";
+        const ok = v?.type === "string" || v?.type === "word";
+        // Each option needs its value, of its kind (nft 1.0.6: "syntax error, unexpected newline", "expecting number").
+        if (
+          !ok ||
+          (number !== (v.type === "word" && /^(0x[\da-f]+|\d+)$/i.test(v.value)) && k !== "flags") ||
+          (k === "flags" && !LOG_FLAGS.test(v.value))
+        ) {
+          out.problems.push(
+            refusal(
+              (ok ? v : peek()) as NftToken,
+              ok ? 0 : k.length,
+              `'log ${k}' needs ${number ? "a number" : k === "prefix" ? "a string" : k === "level" ? "a level" : "a flag"} after it${ok ? `, not '${v.value}'` : ""}`,
+              undefined,
+              'write e.g. log prefix "drop: " level info, or log group 2',
+            ),
+          );
+          bad = true;
+          break;
+        }
+        if (k === "level" && !LOG_LEVELS.test(v.value)) {
+          out.problems.push(
+            refusal(
+              v,
+              0,
+              `'${v.value}' is not a log level`,
+              "invalid log level",
+              "write emerg, alert, crit, err, warn, notice, info, debug or audit",
+            ),
+          );
+          bad = true;
+          break;
+        }
+        i += 2;
+        if (k === "prefix") {
+          prefix = v.value;
           // nft's scanner ends an unquoted word at a colon (`log prefix DROP: drop`), which no rule takes there.
-          if (peek(-1)?.type === "word" && peek()?.value === ":") {
+          if (v.type === "word" && peek()?.value === ":") {
             problem(
               peek() as NftToken,
               `the unquoted log prefix '${prefix}' ends at ':': nft refuses the rule ("syntax error, unexpected colon")`,
@@ -3306,28 +3454,53 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
             );
             i++;
           }
-        } else if (k === "level" && peek(1)) {
-          level = (peek(1) as NftToken).value;
-          i += 2;
-        } else if (k === "flags" && (word(1) === "tcp" || word(1) === "ip")) {
-          // `flags tcp sequence,options`, `flags ip options`: the family word, then its flag words.
-          i += 2;
-          for (;;) {
-            const f = word();
-            if (f !== "sequence" && f !== "options") break;
-            i++;
-            if (peek()?.value !== "," || (word(1) !== "sequence" && word(1) !== "options")) break;
-            i++;
-          }
-        } else if (
-          (k === "flags" || k === "group" || k === "snaplen" || k === "queue-threshold") &&
-          peek(1)
-        ) {
-          i += 2;
-          while (peek()?.value === "," && peek(1)) i += 2;
-        } else break;
+        } else if (k === "level") level = v.value;
+        else if (k === "group") group = Number(v.value) & 0xffff;
+        // `flags tcp sequence,options`, `flags ip options`: the family word, then its flag words.
+        if (k === "flags" && (v.value === "tcp" || v.value === "ip"))
+          while (/^(sequence|options)$/.test(word() ?? "")) i += peek(1)?.value === "," ? 2 : 1;
       }
-      out.effects.push({ kind: "LOG", prefix, ...(level ? { level } : {}) });
+      if (
+        level === "audit" &&
+        other &&
+        group === undefined &&
+        !/snaplen|queue/.test(text(start, i)) &&
+        !bad
+      ) {
+        bad = true;
+        out.problems.push(
+          refusal(
+            t,
+            0,
+            "'log level audit' takes no other option",
+            "log level audit doesn't support any further options",
+            "write 'log level audit' alone: an audit record has no prefix or flags",
+          ),
+        );
+      }
+      // A string after the options (`log "x"`): nft reads it as an expression and refuses the rule.
+      if (peek()?.type === "string" && !bad) {
+        bad = true;
+        out.problems.push(
+          refusal(
+            peek() as NftToken,
+            0,
+            `'${text(start, i + 1)}': a log's prefix follows the word prefix`,
+            undefined,
+            `write log prefix ${JSON.stringify((peek() as NftToken).value)}`,
+          ),
+        );
+      }
+      if (bad) {
+        i = tokens.length;
+        continue;
+      }
+      out.effects.push({
+        kind: "LOG",
+        prefix,
+        ...(level ? { level } : {}),
+        ...(group !== undefined ? { group } : {}),
+      });
       continue;
     }
     const verdict = readVerdict();

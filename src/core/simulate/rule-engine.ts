@@ -11,7 +11,7 @@ import { evalCondition, type MatchContext, nftKeysMatch, undecidedWhy } from "./
 import { natOfData } from "./nat-map-data.ts";
 import { natRangeAddress } from "./nat-range-address.ts";
 import { QUEUE_TARGETS, queueUnmodelled } from "./queue-target.ts";
-import type { ChainDef, Condition, Rule, TableDef, Target } from "./ruleset.ts";
+import type { ChainDef, Condition, MarkLookup, NftKey, Rule, TableDef, Target } from "./ruleset.ts";
 import type { SimPacket } from "./sim-packet.ts";
 import { clampMss } from "./tcp-mss.ts";
 
@@ -193,6 +193,11 @@ function logHit(
   };
 }
 
+/** Whether a log statement writes a kernel log line: not nft's `log group N` (ulogd's) nor `log level audit`. */
+function printed(t: { level?: string; group?: number }): boolean {
+  return t.group === undefined && t.level !== "audit";
+}
+
 /**
  * An nftables statement that acts and lets the rule go on: log, trace, set the mark. Without `run`,
  * only what it does to the packet (a trial on a copy, see {@link reach}).
@@ -205,11 +210,12 @@ function applyEffect(
   ctx: MatchContext,
   entryMark = p.mark,
 ): void {
-  if (t.kind === "LOG") run?.logs.push(logHit(t, line, p, entryMark));
-  else if (t.kind === "TRACE") {
+  if (t.kind === "LOG") {
+    if (printed(t)) run?.logs.push(logHit(t, line, p, entryMark));
+  } else if (t.kind === "TRACE") {
     if (run) run.trace = true;
-  } else if (t.kind === "MARK") applyMark(t, p);
-  else if (t.kind === "CONNMARK") applyConnmark(t, p, line);
+  } else if (t.kind === "MARK") applyMark(looked(t, p, ctx), p);
+  else if (t.kind === "CONNMARK") applyConnmark(looked(t, p, ctx), p, line);
   else if (t.kind === "TOS") applyTos(t, p);
   else if (t.kind === "TTL") applyTtl(t, p);
   else if (t.kind === "TCPMSS") applyMss(t, p, ctx);
@@ -281,6 +287,14 @@ function applyMark(t: Extract<Target, { kind: "MARK" }>, p: SimPacket): void {
   if (t.op === "set" || t.op === "xset") p.mark = (((p.mark & ~t.mask) >>> 0) ^ t.value) >>> 0;
   else if (t.op === "or") p.mark = (p.mark | t.value) >>> 0;
   else p.mark = (p.mark & t.value) >>> 0;
+}
+
+/** Mark statement `t` with the value its map gives `p` (`meta mark set tcp dport map { 22 : 0x1 }`), if it has one. */
+function looked<T extends { value: number; lookup?: MarkLookup }>(t: T, p: SimPacket, ctx: MatchContext): T {
+  const keys = t.lookup?.concat ?? [t.lookup?.key as NftKey];
+  const hit = t.lookup?.elements.find((e) => nftKeysMatch(keys, e.key, p, ctx));
+  // The reader's condition on the map's keys before it ends the rule where no element holds the key.
+  return hit ? { ...t, value: Number(hit.data[0]) >>> 0 } : t;
 }
 
 /**
@@ -1158,7 +1172,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
         applyEffects(env, rule, s, 0, undecided);
         s.cur.at++;
         for (const l of chancy)
-          if (l.kind === "LOG") run.logs.push(logHit(l, rule.line, s.p, env.entryMark, true));
+          if (l.kind === "LOG" && printed(l)) run.logs.push(logHit(l, rule.line, s.p, env.entryMark, true));
         continue;
       }
       if (env.forks > 0 && followable(rule)) {
@@ -1187,7 +1201,7 @@ function walk(env: WalkEnv, s: WalkState, force?: Force): WalkState {
       const lines = [
         ...effectsBetween(rule, (undecided as number) + 1, Number.POSITIVE_INFINITY),
         rule.target,
-      ].filter((x) => x.kind === "LOG");
+      ].filter((x): x is Extract<Target, { kind: "LOG" }> => x.kind === "LOG" && printed(x));
       for (const l of [...(rule.log ? [rule.log] : []), ...lines])
         run.logs.push(logHit(l, rule.line, s.p, env.entryMark, true));
       continue;

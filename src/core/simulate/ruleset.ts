@@ -356,6 +356,12 @@ export type NftKey =
    */
   | "meta nfproto"
   | "meta protocol"
+  /**
+   * The Ethernet header's type field, as `meta protocol` reads it; no value where the packet has no
+   * Ethernet header (nft guards it with `meta iiftype ether` outside the bridge and netdev families:
+   * kernel 6.18 matched no `ether type { ip, ip6 }` at output, nor on lo).
+   */
+  | "ether type"
   | "tcp dport"
   | "tcp sport"
   | "udp dport"
@@ -446,6 +452,18 @@ export interface NftDataElement {
   data: string[];
 }
 
+/**
+ * nftables `meta mark set KEY map { k : 0x1, ... }` (or `map @m`, its elements copied in): the mark is
+ * the data of the element the key (`concat`: a concatenation's keys) finds. The rule reader puts a
+ * condition on the map's keys before the statement: a key the map lacks ends the rule there, as the
+ * kernel's lookup does (kernel 6.18: the mark stayed as it was and the statements after did not run).
+ */
+export interface MarkLookup {
+  key: NftKey;
+  concat?: NftKey[];
+  elements: NftDataElement[];
+}
+
 /** An nftables named set or map (`set NAME { type ...; elements = { ... } }`). */
 export interface NftSet {
   name: string;
@@ -484,7 +502,12 @@ export type Target =
   | { kind: "ACCEPT" | "DROP" | "RETURN" | "CONTINUE" | "TRACE" | "NONE" }
   | { kind: "REJECT"; with?: string }
   | { kind: "jump" | "goto"; chain: string }
-  | { kind: "LOG"; prefix: string; level?: string }
+  /**
+   * `-j LOG`, nft `log`. `group`: nft `log group N`, a copy sent to nfnetlink_log group N for a daemon
+   * (ulogd), which writes no kernel log line, nor does `level` `audit` (an audit record): kernel 6.18
+   * printed neither to dmesg. Default: a kernel log line.
+   */
+  | { kind: "LOG"; prefix: string; level?: string; group?: number }
   /**
    * `-j DNAT`/`-j SNAT`, nft `dnat`/`snat [ip|ip6] to ADDR[:PORT]`. `family`: in an `inet` table, the only
    * family it rewrites (a packet of the other goes on to the next statement, as nft_nat_inet_eval does).
@@ -545,7 +568,7 @@ export type Target =
    * given (else the packet's own).
    */
   | { kind: "REDIRECT"; port?: PortRange; random?: boolean }
-  | { kind: "MARK"; value: number; mask: number; op: "set" | "xset" | "or" | "and" }
+  | { kind: "MARK"; value: number; mask: number; op: "set" | "xset" | "or" | "and"; lookup?: MarkLookup }
   /**
    * Changes the connection's mark, or the packet's from it, and goes on (`-j CONNMARK`, nft `ct mark
    * set`, `meta mark set ct mark`), as the kernel's xt_CONNMARK: `set` makes it `(ctmark & ~mask) ^
@@ -566,6 +589,8 @@ export type Target =
        * goes on instead. Default: nothing is loaded from the connection.
        */
       fromCt?: true;
+      /** nftables `ct mark set KEY map { ... }`: `value` is the data of the element the key finds. */
+      lookup?: MarkLookup;
     }
   /**
    * Rewrites the TOS byte (IPv4) or traffic class (IPv6) to `(tos & ~mask) ^ value` and goes on: `-j

@@ -1128,6 +1128,26 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "log",
     "Mar  3 10:00:01 gw kernel: filter/INPUT: IN=eth0 OUT= MAC=mac_address SRC=198.51.100.1 DST=192.0.2.1 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=TCP SPT=40000 DPT=22 WINDOW=64240 RES=0x00 SYN URGP=0 \n",
   ],
+  [
+    "log statements nft refuses: an option without its value, an unknown level or flag, audit with a prefix, a bare string",
+    "rules",
+    'table inet t {\n\tcounter FOO3 { }\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tlog group x7\n\t\tlog prefix\n\t\tlog level warn9\n\t\tlog flags foo3\n\t\tlog prefix "a" level audit\n\t\tlog prefix "x" "FOO3" accept\n\t}\n}\n',
+  ],
+  [
+    "a secmark compared, a connection's secmark set to a constant, a secmark object missing",
+    "rules",
+    'table inet t {\n\tcounter FOO3 { }\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tmeta secmark 0x13\n\t\tct secmark set 7\n\t\tmeta secmark set "sel3"\n\t}\n}\n',
+  ],
+  [
+    "a named counter, quota or limit without its name, or with an empty one",
+    "rules",
+    'table inet t {\n\tcounter FOO3 { }\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tcounter name ""\n\t\tquota name accept\n\t\tlimit name\n\t}\n}\n',
+  ],
+  [
+    "an ether type set with a misspelt type",
+    "rules",
+    "table inet t {\n\tcounter FOO3 { }\n\tchain c {\n\t\ttype filter hook input priority 0;\n\t\tether type { ip, ipv4 } accept\n\t}\n}\n",
+  ],
 ];
 
 /** Files a reader drops by mistake, each named (the hints name it): what the playground's worker reads. */
