@@ -1429,7 +1429,8 @@ export const MORE_MESSAGES: readonly Known[] = [
   },
   {
     code: "xt-not-inverted",
-    english: /^iptables refuses '! (--[\w-]+)' \((\S+: option "--[\w-]+" cannot be inverted)\)$/,
+    english:
+      /^iptables refuses '! (--[\w-]+)' \(((?:\S+: option "--[\w-]+"|--[\w-]+ (?:flag|option)) cannot be inverted)\)$/,
     zh: (m) => `iptables 會拒絕 '! ${m[1]}'（「${m[2]}」）`,
   },
   {

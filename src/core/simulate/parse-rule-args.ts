@@ -22,7 +22,9 @@ import type { Token } from "./tokenize-rule.ts";
 import { parseXtCidr, parseXtCidr6, xtNumericIpv4 } from "./xt-address.ts";
 import { ownOptionWithValue, splitOptionValues, unknownOption, wholeLongOptions } from "./xt-long-options.ts";
 import { matchRefusal } from "./xt-match-refusals.ts";
+import { notInvertedOption } from "./xt-negation.ts";
 import { type LoadedMatch, optionClash, optionTwice, protoOptionTwice } from "./xt-option-once.ts";
+import { takesNoValue } from "./xt-second-command.ts";
 
 /** The route types libxt_addrtype takes (in any case). */
 const ADDRESS_TYPES = new Set([
@@ -563,10 +565,15 @@ const bangAlone = (column: number, said: string): RuleArgError => ({
   hint: BANG_HINT,
 });
 
-/** iptables-restore's refusal of `! opt` for an option extension `ext` does not invert. */
-const notInverted = (column: number, ext: string, opt: string): RuleArgError => ({
+/** iptables-restore's refusal of `! opt` for an option extension `ext` does not invert (in its words `said`). */
+const notInverted = (
+  column: number,
+  ext: string,
+  opt: string,
+  said = `${ext}: option "${opt}" cannot be inverted`,
+): RuleArgError => ({
   column,
-  message: `iptables refuses '! ${opt}' (${ext}: option "${opt}" cannot be inverted)`,
+  message: `iptables refuses '! ${opt}' (${said})`,
   hint: "remove the '!': this option is not negated",
 });
 
@@ -733,7 +740,7 @@ export function parseRuleArgs(
           ? "multiple consecutive ! not allowed"
           : // After an option's name the `!` may be its value (`--string ! -j`): refused after a flag only.
             isWord(next, "-j", "--jump", "-g", "--goto") &&
-              (!prev || !isOptionWord(prev) || XT_FLAG.test(prev.value))
+              (!prev || !isOptionWord(prev) || XT_FLAG.test(prev.value) || takesNoValue(prev.value))
             ? "cannot have ! before -j"
             : isWord(next, "-m", "--match")
               ? "unexpected ! flag before --match"
@@ -841,6 +848,13 @@ export function parseRuleArgs(
         matches.push({ module, from: moduleFrom });
         loaded.push({ module, implicit: false, seen: new Set() });
         limitIface = undefined;
+        // A `!` before an option the match cannot invert: iptables-restore refuses it as it reads the option.
+        const negated = notInvertedOption(module, family, tokens, i + 2, takesNoValue);
+        if (negated)
+          return {
+            ok: false,
+            error: notInverted(negated.token.column, module, negated.token.value, negated.said),
+          };
         if (module === "rpfilter") {
           // Its options: --loose, --validmark (no policy routing in a lab), --accept-local, --invert.
           const opts = new Set<string>();
@@ -885,15 +899,12 @@ export function parseRuleArgs(
           // Keep the whole match, module and options, as one unknown condition.
           const parts = [`-m ${v.value}`];
           let j = i + 2;
+          // A rule option ends it, short or long (`--source`), and so does a `!` before one.
+          const ruleWord = (t: Token | undefined) =>
+            !!t && !t.quoted && (RULE_OPTIONS.has(t.value) || /^-([a-zA-Z]|-jump|-goto)$/.test(t.value));
           while (j < tokens.length) {
             const t = (tokens[j] as Token).value;
-            const q = (tokens[j] as Token).quoted;
-            if (!q && ["-m", "--match", "-j", "-g", "--jump", "--goto"].includes(t)) break;
-            if (
-              !q &&
-              (/^-[a-zA-Z]$/.test(t) || (t === "!" && /^-[a-zA-Z]$/.test(tokens[j + 1]?.value ?? "")))
-            )
-              break;
+            if (isWord(tokens[j], "!") ? ruleWord(tokens[j + 1]) : ruleWord(tokens[j])) break;
             parts.push(/\s/.test(t) || t === "" ? JSON.stringify(t) : t);
             j++;
           }

@@ -76,9 +76,16 @@ const EBT_LONG: Readonly<Record<string, string>> = {
 const EBT_EXTENSION =
   /^--(a(mong|rp)|ip6?-|vlan-|stp-|limit|log|nflog|mark|pkttype|802_3|to-|snat|dnat|redirect)/;
 
-/** Long options that take no value: a command right after one is read as a command. */
+/**
+ * Long options that take no value: a command right after one is read as a command, and a `!` right after
+ * one negates the next option (iptables-restore 1.8.9: `-m socket --transparent ! -j ACCEPT` is "cannot
+ * have ! before -j", `-m recent --name ! -j ACCEPT` names the list '!').
+ */
 const FLAG =
-  /^--(syn|fragments?|physdev-is-\w+|set|rcheck|update|remove|rsource|rdest|reap|rttl|strict|next|ecn-tcp-\w+|limit-iface-\w+|log(-tcp-\w+|-ip-options|-uid|-macdecode|-arp|-ip6?)?|random(-fully)?|persistent|save-mark|restore-mark|notrack|checksum-fill|clamp-mss-to-pmtu|nflog)$/;
+  /^--(syn|fragments?|physdev-is-\w+|set|rcheck|update|remove|rsource|rdest|reap|rttl|strict|next|ecn-tcp-\w+|limit-iface-\w+|log(-tcp-\w+|-ip-options|-uid|-macdecode|-arp|-ip6?)?|random(-fully)?|persistent|save-mark|restore-mark|notrack|checksum-fill|clamp-mss-to-pmtu|nflog|icase|(kernel|local)tz|utc|contiguous|hashlimit-rate-match|connlimit-[sd]addr|nowildcard|transparent|restore-skmark|loose|validmark|accept-local|invert|socket-exists|suppl-groups|ipvs|return-nomatch|update-(sub)?counters|frag(res|first|more|last)|rt-0-(res|not-strict)|soft|ahres)$/;
+
+/** Whether long option `word` takes no value (see {@link FLAG}). */
+export const takesNoValue = (word: string): boolean => FLAG.test(word);
 
 /**
  * The first of `args` that iptables (or ebtables: `ebt`) reads as a command, with its letter, or

@@ -37,6 +37,11 @@ const TRUNCATED =
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   [
+    "a '!' before options their matches cannot invert (-m limit's, -m set's in its own words)",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m limit ! --limit 5/s -j ACCEPT\n-A INPUT -m set --match-set x src ! --return-nomatch -j ACCEPT\nCOMMIT\n",
+  ],
+  [
     "an explicit -m tcp under another protocol's -p",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT ! -p udp -m tcp --dport 1 -j ACCEPT\nCOMMIT\n",
