@@ -555,6 +555,13 @@ function targetLast(words: Token[], chains?: ReadonlySet<string>): Token[] {
 /** Options without a value: a `!` after one and before -j is refused (after another it may be its value). */
 const XT_FLAG = /^(-f|--frag|--syn$|--physdev-is)/;
 
+/** Options that take two words, with what the second one is. */
+const SECOND_WORD: Readonly<Record<string, string>> = {
+  "--tcp-flags": "the flags that must be set",
+  "--match-set": "the flags (src, dst)",
+  "--chunk-types": "the chunk types",
+};
+
 /** Where a `!` goes, as iptables-restore reads it. */
 const BANG_HINT = "put '!' before the option it negates: ! -s 10.0.0.0/8, -p tcp ! --dport 22";
 
@@ -582,6 +589,22 @@ const notInverted = (
  * gone (the `!` is read as --dport's value), and after a value `-s 1.2.3.4 ! 5.6.7.8` leaves a stray word.
  */
 function bangBeforeValue(words: readonly Token[]): RuleArgError | undefined {
+  // A `!` as the second word of an option that takes two (`--tcp-flags SYN ! SYN`).
+  const two = words.findIndex(
+    (w, k) =>
+      isWord(w, "!") &&
+      isWord(words[k - 2], ...Object.keys(SECOND_WORD)) &&
+      !isOptionWord(words[k - 1] as Token),
+  );
+  if (two > 0) {
+    const [opt, first, bang, next] = [words[two - 2], words[two - 1], words[two], words[two + 1]] as Token[];
+    const rest = next && !isOptionWord(next) ? next.value : "...";
+    return {
+      column: bang.column,
+      message: `'!' where ${opt.value} expects its second word, ${SECOND_WORD[opt.value]}, after '${first.value}': iptables-restore refuses it (${opt.value} requires two args${opt.value === "--chunk-types" ? "" : "."})`,
+      hint: `to negate the test put '!' before the option: ! ${opt.value} ${first.value} ${rest}`,
+    };
+  }
   const k = words.findIndex(
     (w, k) =>
       isWord(w, "!") &&
@@ -610,7 +633,7 @@ function bangBeforeValue(words: readonly Token[]): RuleArgError | undefined {
     message: `'${before.value} ! ${value.value}': iptables-restore 1.8.9 reads this '!' as ${before.value}'s value, not as a negation`,
     hint: words.slice(0, k).some((w) => isWord(w, "-j", "--jump"))
       ? "remove the '!': a target's option is not negated"
-      : `write ! ${before.value} ${value.value}`,
+      : `write ! ${before.value} ${value.value}${SECOND_WORD[before.value] && words[k + 2] ? ` ${words[k + 2]?.value}` : ""}`,
   };
 }
 

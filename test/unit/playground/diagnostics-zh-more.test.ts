@@ -42,6 +42,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m limit ! --limit 5/s -j ACCEPT\n-A INPUT -m set --match-set x src ! --return-nomatch -j ACCEPT\nCOMMIT\n",
   ],
   [
+    "a '!' as the second word of --tcp-flags and of --match-set",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --tcp-flags SYN ! SYN -j ACCEPT\n-A INPUT -m set --match-set x ! src -j ACCEPT\n-A INPUT -p sctp --chunk-types any ! INIT -j ACCEPT\nCOMMIT\n",
+  ],
+  [
     "an explicit -m tcp under another protocol's -p",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT ! -p udp -m tcp --dport 1 -j ACCEPT\nCOMMIT\n",

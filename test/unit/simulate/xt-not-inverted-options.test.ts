@@ -168,3 +168,43 @@ describe("the rule's own long options after an unmodelled match", () => {
     ]);
   });
 });
+
+describe("a '!' where an option takes its second word", () => {
+  it.each([
+    // --tcp-flags requires two args.
+    [
+      "-p tcp --tcp-flags SYN ! SYN -j ACCEPT",
+      "33 '!' where --tcp-flags expects its second word, the flags that must be set, after 'SYN': iptables-restore refuses it (--tcp-flags requires two args.)",
+      "to negate the test put '!' before the option: ! --tcp-flags SYN SYN",
+    ],
+    [
+      "-p tcp --tcp-flags SYN ! -j ACCEPT",
+      "33 '!' where --tcp-flags expects its second word, the flags that must be set, after 'SYN': iptables-restore refuses it (--tcp-flags requires two args.)",
+      "to negate the test put '!' before the option: ! --tcp-flags SYN ...",
+    ],
+    // --match-set requires two args.
+    [
+      "-m set --match-set x ! src -j ACCEPT",
+      "31 '!' where --match-set expects its second word, the flags (src, dst), after 'x': iptables-restore refuses it (--match-set requires two args.)",
+      "to negate the test put '!' before the option: ! --match-set x src",
+    ],
+    // --chunk-types requires two args
+    [
+      "-p sctp --chunk-types any ! INIT -j ACCEPT",
+      "36 '!' where --chunk-types expects its second word, the chunk types, after 'any': iptables-restore refuses it (--chunk-types requires two args)",
+      "to negate the test put '!' before the option: ! --chunk-types any INIT",
+    ],
+  ])("refuses %s, saying what was expected there", (rule, said, hint) => {
+    const text = `*filter\n:INPUT ACCEPT [0:0]\n-A INPUT ${rule}\nCOMMIT\n`;
+    const found = parseIptablesSave(text).diagnostics.map((d) => [
+      `${d.position.column} ${d.message}`,
+      d.hint,
+    ]);
+    expect(found).toEqual([[said, hint]]);
+  });
+
+  it("names both words in the hint for a '!' before them (Unknown TCP flag `!')", () => {
+    const text = "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --tcp-flags ! SYN SYN -j ACCEPT\nCOMMIT\n";
+    expect(parseIptablesSave(text).diagnostics.map((d) => d.hint)).toEqual(["write ! --tcp-flags SYN SYN"]);
+  });
+});
