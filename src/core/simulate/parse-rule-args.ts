@@ -1511,6 +1511,9 @@ export function parseRuleArgs(
       `${kept.tok.value} in a rule of '! -p ${(negated as { proto: string }).proto}': the kernel refuses its match when the protocol is negated (iptables-restore: "RULE_APPEND failed (Invalid argument)")`,
       "write the protocol without '!', or its options in a rule of their own",
     );
+  // After `! -p tcp` iptables-nft tests the flags' byte of whatever transport header the packet has.
+  if (negated?.kind === "proto" && negated.proto === "tcp")
+    for (const c of conditions) if (c.kind === "tcp-flags") c.th = true;
   if (clash) return fail(clash.column, clash.message, clash.hint);
   // The target's options are checked last, as iptables-restore checks them after the matches'.
   const targetClash = jumpAt < 0 ? undefined : optionsExcluded(tokens[jumpAt + 1], tokens.slice(jumpAt + 2));
