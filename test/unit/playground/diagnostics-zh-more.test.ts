@@ -47,6 +47,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --tcp-flags SYN ! SYN -j ACCEPT\n-A INPUT -m set --match-set x ! src -j ACCEPT\n-A INPUT -p sctp --chunk-types any ! INIT -j ACCEPT\nCOMMIT\n",
   ],
   [
+    "an ebtables ip option shortened to a start of two",
+    "rules",
+    "*filter\n:INPUT ACCEPT\n:FORWARD ACCEPT\n:OUTPUT ACCEPT\n-A FORWARD -p IPv4 --ip-s 10.0.0.1 -j ACCEPT\n",
+  ],
+  [
     "an explicit -m tcp under another protocol's -p",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT ! -p udp -m tcp --dport 1 -j ACCEPT\nCOMMIT\n",
