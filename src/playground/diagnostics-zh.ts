@@ -1429,8 +1429,16 @@ export const MORE_MESSAGES: readonly Known[] = [
   },
   {
     code: "xt-not-inverted",
-    english: /^iptables refuses '! (--[\w-]+)' \((\S+: option "--[\w-]+" cannot be inverted)\)$/,
+    english:
+      /^iptables refuses '! (--[\w-]+)' \(((?:\S+: option "--[\w-]+"|--[\w-]+ (?:flag|option)) cannot be inverted)\)$/,
     zh: (m) => `iptables 會拒絕 '! ${m[1]}'（「${m[2]}」）`,
+  },
+  {
+    code: "xt-bang-second-word",
+    english:
+      /^'!' where (--[\w-]+) expects its second word, (the flags that must be set|the flags \(src, dst\)|the chunk types), after '(.*)': iptables-restore refuses it \((.+)\)$/,
+    zh: (m) =>
+      `${m[1]} 在 '${m[3]}' 之後應該接第二個值（${{ "the flags that must be set": "必須設定的 flag", "the flags (src, dst)": "方向 src 或 dst" }[m[2] as string] ?? "chunk 類型"}），卻是 '!'：iptables-restore 會拒絕（「${m[4]}」）`,
   },
   {
     code: "xt-bpf-both",
@@ -2791,6 +2799,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
 /** Chinese hints of {@link MORE_MESSAGES} the readers build from values; tried after {@link KNOWN_HINT_SHAPES}. */
 export const MORE_HINT_SHAPES: readonly KnownHint[] = [
   { english: /^write (! .+)$/s, zh: (m) => `請寫成 ${m[1]}` },
+  {
+    english: /^to negate the test put '!' before the option: (! .+)$/s,
+    zh: (m) => `要否定這個比對，請把 '!' 寫在選項前面：${m[1]}`,
+  },
   {
     english:
       /^the kernel writes each line whole: copy the log from its file or with journalctl -k; a file folded at (\d+) columns unwraps with (awk '.*' FILE)$/,

@@ -628,6 +628,9 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
       r = false;
       break;
     case "tcp-flags": {
+      // Byte 13 of another protocol's transport header (kernel 6.18: a UDP datagram whose 6th payload byte
+      // was 0x02 passed `! -p tcp --syn`, one with 0x12 did not); none in a shorter one: the rule breaks.
+      if (c.th && p.proto !== "tcp") return p.len - (p.v6 ? 40 : 20) < 14 ? false : "unknown";
       const on = new Set(p.tcpFlags ?? []);
       // A flag asked on outside the mask is never among the masked bits (`--tcp-flags SYN SYN,ACK`).
       r =
@@ -785,6 +788,8 @@ export function undecidedWhy(c: Condition, p: SimPacket, ctx: MatchContext): str
     (c.kind === "ctmark" || (c.kind === "nft-set" && (c.concat ?? [c.key]).includes("ct mark")))
   )
     return `the connection's mark holds bits a rule that is not modelled may have set (${ctUnknown}), so the connection mark match is left undecided, not guessed`;
+  if (c.kind === "tcp-flags" && c.th && p.proto !== "tcp")
+    return `after '! -p tcp' iptables-nft reads the TCP flags' byte (the transport header's 14th) of any packet: of this ${p.proto} packet, a byte of its payload, which the simulator does not carry, so the match is left undecided, not guessed`;
   if (ctx.noFrame) return undefined;
   const keys = c.kind === "nft-set" ? (c.concat ?? [c.key]) : [];
   const sides: ("source" | "destination")[] =

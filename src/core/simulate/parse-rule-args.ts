@@ -22,7 +22,9 @@ import type { Token } from "./tokenize-rule.ts";
 import { parseXtCidr, parseXtCidr6, xtNumericIpv4 } from "./xt-address.ts";
 import { ownOptionWithValue, splitOptionValues, unknownOption, wholeLongOptions } from "./xt-long-options.ts";
 import { matchRefusal } from "./xt-match-refusals.ts";
+import { notInvertedOption } from "./xt-negation.ts";
 import { type LoadedMatch, optionClash, optionTwice, protoOptionTwice } from "./xt-option-once.ts";
+import { takesNoValue } from "./xt-second-command.ts";
 
 /** The route types libxt_addrtype takes (in any case). */
 const ADDRESS_TYPES = new Set([
@@ -553,6 +555,13 @@ function targetLast(words: Token[], chains?: ReadonlySet<string>): Token[] {
 /** Options without a value: a `!` after one and before -j is refused (after another it may be its value). */
 const XT_FLAG = /^(-f|--frag|--syn$|--physdev-is)/;
 
+/** Options that take two words, with what the second one is. */
+const SECOND_WORD: Readonly<Record<string, string>> = {
+  "--tcp-flags": "the flags that must be set",
+  "--match-set": "the flags (src, dst)",
+  "--chunk-types": "the chunk types",
+};
+
 /** Where a `!` goes, as iptables-restore reads it. */
 const BANG_HINT = "put '!' before the option it negates: ! -s 10.0.0.0/8, -p tcp ! --dport 22";
 
@@ -563,10 +572,15 @@ const bangAlone = (column: number, said: string): RuleArgError => ({
   hint: BANG_HINT,
 });
 
-/** iptables-restore's refusal of `! opt` for an option extension `ext` does not invert. */
-const notInverted = (column: number, ext: string, opt: string): RuleArgError => ({
+/** iptables-restore's refusal of `! opt` for an option extension `ext` does not invert (in its words `said`). */
+const notInverted = (
+  column: number,
+  ext: string,
+  opt: string,
+  said = `${ext}: option "${opt}" cannot be inverted`,
+): RuleArgError => ({
   column,
-  message: `iptables refuses '! ${opt}' (${ext}: option "${opt}" cannot be inverted)`,
+  message: `iptables refuses '! ${opt}' (${said})`,
   hint: "remove the '!': this option is not negated",
 });
 
@@ -575,6 +589,22 @@ const notInverted = (column: number, ext: string, opt: string): RuleArgError => 
  * gone (the `!` is read as --dport's value), and after a value `-s 1.2.3.4 ! 5.6.7.8` leaves a stray word.
  */
 function bangBeforeValue(words: readonly Token[]): RuleArgError | undefined {
+  // A `!` as the second word of an option that takes two (`--tcp-flags SYN ! SYN`).
+  const two = words.findIndex(
+    (w, k) =>
+      isWord(w, "!") &&
+      isWord(words[k - 2], ...Object.keys(SECOND_WORD)) &&
+      !isOptionWord(words[k - 1] as Token),
+  );
+  if (two > 0) {
+    const [opt, first, bang, next] = [words[two - 2], words[two - 1], words[two], words[two + 1]] as Token[];
+    const rest = next && !isOptionWord(next) ? next.value : "...";
+    return {
+      column: bang.column,
+      message: `'!' where ${opt.value} expects its second word, ${SECOND_WORD[opt.value]}, after '${first.value}': iptables-restore refuses it (${opt.value} requires two args${opt.value === "--chunk-types" ? "" : "."})`,
+      hint: `to negate the test put '!' before the option: ! ${opt.value} ${first.value} ${rest}`,
+    };
+  }
   const k = words.findIndex(
     (w, k) =>
       isWord(w, "!") &&
@@ -603,7 +633,7 @@ function bangBeforeValue(words: readonly Token[]): RuleArgError | undefined {
     message: `'${before.value} ! ${value.value}': iptables-restore 1.8.9 reads this '!' as ${before.value}'s value, not as a negation`,
     hint: words.slice(0, k).some((w) => isWord(w, "-j", "--jump"))
       ? "remove the '!': a target's option is not negated"
-      : `write ! ${before.value} ${value.value}`,
+      : `write ! ${before.value} ${value.value}${SECOND_WORD[before.value] && words[k + 2] ? ` ${words[k + 2]?.value}` : ""}`,
   };
 }
 
@@ -733,7 +763,7 @@ export function parseRuleArgs(
           ? "multiple consecutive ! not allowed"
           : // After an option's name the `!` may be its value (`--string ! -j`): refused after a flag only.
             isWord(next, "-j", "--jump", "-g", "--goto") &&
-              (!prev || !isOptionWord(prev) || XT_FLAG.test(prev.value))
+              (!prev || !isOptionWord(prev) || XT_FLAG.test(prev.value) || takesNoValue(prev.value))
             ? "cannot have ! before -j"
             : isWord(next, "-m", "--match")
               ? "unexpected ! flag before --match"
@@ -841,6 +871,13 @@ export function parseRuleArgs(
         matches.push({ module, from: moduleFrom });
         loaded.push({ module, implicit: false, seen: new Set() });
         limitIface = undefined;
+        // A `!` before an option the match cannot invert: iptables-restore refuses it as it reads the option.
+        const negated = notInvertedOption(module, family, tokens, i + 2, takesNoValue);
+        if (negated)
+          return {
+            ok: false,
+            error: notInverted(negated.token.column, module, negated.token.value, negated.said),
+          };
         if (module === "rpfilter") {
           // Its options: --loose, --validmark (no policy routing in a lab), --accept-local, --invert.
           const opts = new Set<string>();
@@ -885,15 +922,12 @@ export function parseRuleArgs(
           // Keep the whole match, module and options, as one unknown condition.
           const parts = [`-m ${v.value}`];
           let j = i + 2;
+          // A rule option ends it, short or long (`--source`), and so does a `!` before one.
+          const ruleWord = (t: Token | undefined) =>
+            !!t && !t.quoted && (RULE_OPTIONS.has(t.value) || /^-([a-zA-Z]|-jump|-goto)$/.test(t.value));
           while (j < tokens.length) {
             const t = (tokens[j] as Token).value;
-            const q = (tokens[j] as Token).quoted;
-            if (!q && ["-m", "--match", "-j", "-g", "--jump", "--goto"].includes(t)) break;
-            if (
-              !q &&
-              (/^-[a-zA-Z]$/.test(t) || (t === "!" && /^-[a-zA-Z]$/.test(tokens[j + 1]?.value ?? "")))
-            )
-              break;
+            if (isWord(tokens[j], "!") ? ruleWord(tokens[j + 1]) : ruleWord(tokens[j])) break;
             parts.push(/\s/.test(t) || t === "" ? JSON.stringify(t) : t);
             j++;
           }
@@ -1477,6 +1511,9 @@ export function parseRuleArgs(
       `${kept.tok.value} in a rule of '! -p ${(negated as { proto: string }).proto}': the kernel refuses its match when the protocol is negated (iptables-restore: "RULE_APPEND failed (Invalid argument)")`,
       "write the protocol without '!', or its options in a rule of their own",
     );
+  // After `! -p tcp` iptables-nft tests the flags' byte of whatever transport header the packet has.
+  if (negated?.kind === "proto" && negated.proto === "tcp")
+    for (const c of conditions) if (c.kind === "tcp-flags") c.th = true;
   if (clash) return fail(clash.column, clash.message, clash.hint);
   // The target's options are checked last, as iptables-restore checks them after the matches'.
   const targetClash = jumpAt < 0 ? undefined : optionsExcluded(tokens[jumpAt + 1], tokens.slice(jumpAt + 2));

@@ -202,9 +202,11 @@ export type Condition =
    * `--tcp-flags MASK COMP` (and `--syn`): of the flags in `mask`, exactly those in `set` are on; never
    * when `set` names a flag outside `mask` (the kernel compares the masked bits). `values`: nft's set of
    * values (`tcp flags & (syn | ack) == { syn, ack }`): the masked flags are exactly one of them (`set`
-   * is then unused). Default: `set` alone.
+   * is then unused). Default: `set` alone. `th`: iptables-nft's test after `! -p tcp` (`meta l4proto != tcp
+   * @th,104,8 & 0x17 == 0x2`), which reads byte 13 of any transport header: of a packet that is not TCP,
+   * its payload. Default: TCP's flags, of a TCP packet only.
    */
-  | { kind: "tcp-flags"; mask: string[]; set: string[]; neg: boolean; values?: string[][] }
+  | { kind: "tcp-flags"; mask: string[]; set: string[]; neg: boolean; values?: string[][]; th?: true }
   // ebtables (bridge family) conditions.
   /**
    * The frame's type field: `0x` and four hex digits, or `length` for an 802.3 frame (below 0x0600), which

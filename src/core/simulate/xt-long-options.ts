@@ -123,6 +123,8 @@ const MODULE_LONG: Record<string, readonly string[]> = {
   length: ["--length"],
   tcpmss: ["--mss"],
   helper: ["--helper"],
+  // Its `--set` is no start of iptables' --set-counters.
+  connlabel: ["--label", "--set"],
   recent: [
     "--set",
     "--rcheck",

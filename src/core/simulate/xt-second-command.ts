@@ -76,9 +76,16 @@ const EBT_LONG: Readonly<Record<string, string>> = {
 const EBT_EXTENSION =
   /^--(a(mong|rp)|ip6?-|vlan-|stp-|limit|log|nflog|mark|pkttype|802_3|to-|snat|dnat|redirect)/;
 
-/** Long options that take no value: a command right after one is read as a command. */
+/**
+ * Long options that take no value: a command right after one is read as a command, and a `!` right after
+ * one negates the next option (iptables-restore 1.8.9: `-m socket --transparent ! -j ACCEPT` is "cannot
+ * have ! before -j", `-m recent --name ! -j ACCEPT` names the list '!').
+ */
 const FLAG =
-  /^--(syn|fragments?|physdev-is-\w+|set|rcheck|update|remove|rsource|rdest|reap|rttl|strict|next|ecn-tcp-\w+|limit-iface-\w+|log(-tcp-\w+|-ip-options|-uid|-macdecode|-arp|-ip6?)?|random(-fully)?|persistent|save-mark|restore-mark|notrack|checksum-fill|clamp-mss-to-pmtu|nflog)$/;
+  /^--(syn|fragments?|physdev-is-\w+|set|rcheck|update|remove|rsource|rdest|reap|rttl|strict|next|ecn-tcp-\w+|limit-iface-\w+|log(-tcp-\w+|-ip-options|-uid|-macdecode|-arp|-ip6?)?|random(-fully)?|persistent|save-mark|restore-mark|notrack|checksum-fill|clamp-mss-to-pmtu|nflog|icase|(kernel|local)tz|utc|contiguous|hashlimit-rate-match|connlimit-[sd]addr|nowildcard|transparent|restore-skmark|loose|validmark|accept-local|invert|socket-exists|suppl-groups|ipvs|return-nomatch|update-(sub)?counters|frag(res|first|more|last)|rt-0-(res|not-strict)|soft|ahres)$/;
+
+/** Whether long option `word` takes no value (see {@link FLAG}). */
+export const takesNoValue = (word: string): boolean => FLAG.test(word);
 
 /**
  * The first of `args` that iptables (or ebtables: `ebt`) reads as a command, with its letter, or
@@ -117,13 +124,25 @@ export function ebtExtensionStart(word: string): boolean {
   return EBT_EXTENSION.test(word) || EBT_EXTENSION_NAMES.some((n) => n.startsWith(word));
 }
 
+/**
+ * ebtables-nft 1.8.9's ip, ip6 and arp options, a second name of one after its first (the one the
+ * bridge reader reads): a start of one of them is that option (`--ip-sr` is --ip-src, `--arp-ip-s`
+ * --arp-ip-src), a start of two ambiguous (`--ip-s`: --ip-src or --ip-sport; `--arp-m`), as
+ * `ebtables-restore` and `ebtables -A` read them.
+ */
+const EBT_FIELDS = new Map<string, string>(
+  "ip-src/ip-source ip-dst/ip-destination ip-tos ip-proto/ip-protocol ip-sport/ip-source-port ip-dport/ip-destination-port ip-icmp-type ip-igmp-type ip6-src/ip6-source ip6-dst/ip6-destination ip6-tclass ip6-proto/ip6-protocol ip6-sport/ip6-source-port ip6-dport/ip6-destination-port ip6-icmp-type arp-op/arp-opcode arp-htype arp-ptype arp-ip-src arp-ip-dst arp-mac-src arp-mac-dst arp-gratuitous"
+    .split(" ")
+    .flatMap((names) =>
+      names.split("/").map((n) => [`--${n}`, `--${names.split("/")[0]}`] as [string, string]),
+    ),
+);
+
 /** The match options whose names a short word may start (`--l`, `--m`, `--a`). */
 const EBT_MATCH_NAMES = [
   "--among-src",
   "--among-dst",
-  "--arp-op",
-  "--ip-src",
-  "--ip6-src",
+  ...EBT_FIELDS.keys(),
   "--vlan-id",
   "--stp-type",
   "--limit",
@@ -168,10 +187,20 @@ const EBT_OWN: Readonly<Record<string, string>> = {
 export function wholeEbtOptions(words: readonly Token[]): Token[] {
   const out: Token[] = [];
   for (const w of words) {
-    const m = w.quoted ? null : /^(--[A-Za-z0-9_-]+)=(.*)$/s.exec(w.value);
+    // A prefix's text stays as written (ebtables-restore logged `--log-prefix --in-i` with "--in-i").
+    if (w.quoted || out.at(-1)?.value.endsWith("-prefix")) {
+      out.push(w);
+      continue;
+    }
+    const m = /^(--[A-Za-z0-9_-]+)=(.*)$/s.exec(w.value);
     const name = m ? (m[1] as string) : w.value;
-    const own = w.quoted || !name.startsWith("--") ? undefined : ebtOwnOption(name);
-    out.push({ ...w, value: own ?? name });
+    const own = name.startsWith("--") ? ebtOwnOption(name) : undefined;
+    // A start of one ip, ip6 or arp option alone is it; the reader keeps an unmodelled one as
+    // written, where its warning points.
+    const starts = new Set([...EBT_FIELDS].flatMap(([n, f]) => (n.startsWith(name) ? [f] : [])));
+    const [field] = starts;
+    const whole = starts.size === 1 && !/igmp|[hp]type|grat/.test(field as string) ? field : undefined;
+    out.push({ ...w, value: own ?? whole ?? name });
     if (m) out.push({ value: m[2] as string, column: w.column + name.length + 1 });
   }
   return out;
@@ -235,7 +264,7 @@ export function ambiguousEbtOption(words: readonly Token[]): SecondCommand | und
       continue;
     const starts = [...names].filter((n) => n.startsWith(word));
     // Two names of one option (--src, --source) are no ambiguity.
-    if (new Set(starts.map((n) => EBT_OWN[n] ?? (EBT_LONG[n] || n))).size < 2) continue;
+    if (new Set(starts.map((n) => EBT_OWN[n] ?? (EBT_LONG[n] || EBT_FIELDS.get(n) || n))).size < 2) continue;
     const after = words[k + 1]?.value ?? "(null)";
     return {
       token,

@@ -37,6 +37,21 @@ const TRUNCATED =
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   [
+    "a '!' before options their matches cannot invert (-m limit's, -m set's in its own words)",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m limit ! --limit 5/s -j ACCEPT\n-A INPUT -m set --match-set x src ! --return-nomatch -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "a '!' as the second word of --tcp-flags and of --match-set",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p tcp --tcp-flags SYN ! SYN -j ACCEPT\n-A INPUT -m set --match-set x ! src -j ACCEPT\n-A INPUT -p sctp --chunk-types any ! INIT -j ACCEPT\nCOMMIT\n",
+  ],
+  [
+    "an ebtables ip option shortened to a start of two",
+    "rules",
+    "*filter\n:INPUT ACCEPT\n:FORWARD ACCEPT\n:OUTPUT ACCEPT\n-A FORWARD -p IPv4 --ip-s 10.0.0.1 -j ACCEPT\n",
+  ],
+  [
     "an explicit -m tcp under another protocol's -p",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT ! -p udp -m tcp --dport 1 -j ACCEPT\nCOMMIT\n",

@@ -120,7 +120,9 @@ describe("hop limit and TTL", () => {
     ["-m hl --hl-lt 5 -j ACCEPT", "ip6", false, false],
     ["-m hl --hl-gt 64 -j ACCEPT", "ip6", false, true],
     ["-m hl --hl-gt 255 -j ACCEPT", "ip6", false, false],
-    ["-m hl ! --hl-lt 0 -j ACCEPT", "ip6", true, true],
+    // An empty range (ip6tables-restore took `--hl-lt 0`; `! --hl-lt 0` it refused: hl: option "--hl-lt"
+    // cannot be inverted.).
+    ["-m hl --hl-lt 0 -j ACCEPT", "ip6", false, false],
   ] as const)(
     "%s (%s): echo request, hop limit 64: %s; neighbour solicitation, 255: %s",
     (text, family, echo, ns) => {

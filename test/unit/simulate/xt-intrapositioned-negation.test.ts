@@ -54,12 +54,13 @@ describe("the old form '--option ! value'", () => {
       "--string ! foo",
       "write ! --string foo",
     ],
-    // iptables-restore v1.8.9 (nf_tables): Unknown TCP flag `!'
+    // iptables-restore v1.8.9 (nf_tables): Unknown TCP flag `!'; the form to write names both words
+    // (`-p tcp ! --tcp-flags SYN SYN` was taken, `! --tcp-flags SYN` refused: --tcp-flags requires two args.).
     [
       "-A INPUT -p tcp --tcp-flags ! SYN SYN -j ACCEPT",
       "3:29",
       "--tcp-flags ! SYN",
-      "write ! --tcp-flags SYN",
+      "write ! --tcp-flags SYN SYN",
     ],
   ])("refuses %s at its '!', with the form to write", (rule, at, form, write) => {
     expect(problems(rule)).toEqual([

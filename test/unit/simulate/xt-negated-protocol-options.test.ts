@@ -8,7 +8,7 @@
  * kernel refused them: `line 2: RULE_APPEND failed (Invalid argument): rule in chain INPUT`.
  */
 import { describe, expect, it } from "vitest";
-import { type MatchContext, matchRule } from "../../../src/core/simulate/match-rule.ts";
+import { type MatchContext, matchRule, undecidedWhy } from "../../../src/core/simulate/match-rule.ts";
 import { parseIptablesSave } from "../../../src/core/simulate/parse-iptables-save.ts";
 import type { Rule } from "../../../src/core/simulate/ruleset.ts";
 import { synPacket } from "./helpers.ts";
@@ -46,6 +46,39 @@ describe("tcp's and udp's options after '! -p'", () => {
       synPacket({ proto: "udp", dport: 2, tcpFlags: undefined }),
     ];
     expect(sent.map((p) => matchRule(rule, p, CTX))).toEqual([true, false, false]);
+  });
+});
+
+describe("tcp's flags after '! -p tcp'", () => {
+  // iptables-nft 1.8.9 loaded `! -p tcp --syn` as `meta l4proto != tcp @th,104,8 & 0x17 == 0x2` (nft list
+  // ruleset): byte 13 of whatever transport header follows. Kernel 6.18, two namespaces, UDP to port 9001
+  // under `! -p tcp --dport 9001 --syn -j ACCEPT`: payload `abcde\x02` counted, `abcde\x12` did not, and
+  // neither did `abcd` or `abcde` (no 14th byte: the rule breaks), nor under `! --syn` (port 9002).
+  const rule = (text: string) =>
+    parse(`-A INPUT ${text} -j ACCEPT`).rules.tables.get("filter")?.chains.get("INPUT")?.rules[0] as Rule;
+  const udp = (len: number) => synPacket({ proto: "udp", dport: 9001, tcpFlags: undefined, len });
+
+  it("leaves a datagram with a 14th transport byte undecided: its payload is not in the packet", () => {
+    for (const text of ["! -p tcp --syn", "! -p tcp ! --syn", "! -p tcp --tcp-flags SYN,ACK SYN"])
+      expect(matchRule(rule(text), udp(34), CTX), text).toBe("unknown");
+    const [, flags] = rule("! -p tcp --syn").conditions;
+    expect(undecidedWhy(flags as Rule["conditions"][number], udp(34), CTX)).toBe(
+      "after '! -p tcp' iptables-nft reads the TCP flags' byte (the transport header's 14th) of any packet: of this udp packet, a byte of its payload, which the simulator does not carry, so the match is left undecided, not guessed",
+    );
+  });
+
+  it("fails a datagram too short to have one, negated or not, as the kernel's rule breaks", () => {
+    // 20 + 8 + 5 bytes: `abcde`; an IPv6 one of 40 + 8 + 1.
+    expect(matchRule(rule("! -p tcp --syn"), udp(33), CTX)).toBe(false);
+    expect(matchRule(rule("! -p tcp ! --syn"), udp(33), CTX)).toBe(false);
+    const v6 = { ...udp(49), v6: true, src: "fd00::1", dst: "fd00::2" };
+    expect(matchRule(rule("! -p tcp ! --syn"), v6, { ...CTX, ethType: "0x86dd" })).toBe(false);
+  });
+
+  it("still fails a TCP segment by its protocol, and reads a TCP segment's flags after -p tcp", () => {
+    expect(matchRule(rule("! -p tcp --syn"), synPacket(), CTX)).toBe(false);
+    expect(matchRule(rule("-p tcp --syn"), synPacket(), CTX)).toBe(true);
+    expect(matchRule(rule("-p tcp --syn"), udp(100), CTX)).toBe(false);
   });
 });
 
