@@ -1138,9 +1138,9 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "log-not-closed",
     english:
-      /^expected '([\])])' closing (the quoted packet of an ICMP error|the options '(OPT \(\.\.\.)'|'(INCOMPLETE \[n bytes)')$/,
+      /^expected '([\])])' closing (the quoted packet of an ICMP error|the options '(OPT \(\.\.\.)'|'(INCOMPLETE \[n bytes)')(, found the end of the line)?$/,
     zh: (m) =>
-      `${m[2] === "the quoted packet of an ICMP error" ? "ICMP 錯誤引用的封包" : m[3] ? `選項 '${m[3]}' ` : `'${m[4]}' `}少了結尾的 '${m[1]}'`,
+      `${m[2] === "the quoted packet of an ICMP error" ? "ICMP 錯誤引用的封包" : m[3] ? `選項 '${m[3]}' ` : `'${m[4]}' `}少了結尾的 '${m[1]}'${m[5] ? "：這一行在那之前就結束了" : ""}`,
   },
   {
     code: "log-interface-long",

@@ -435,10 +435,12 @@ function readFields(
     }
     if (c === 91 && top) {
       const close = matchBracket(line, i, to);
+      // Said where the `]` was due, the line's end: a line cut (or folded, `fold -w`) inside the quote
+      // is then held for its rest, as a line cut in any other field is.
       if (close < 0)
         return {
-          column: i + 1,
-          message: "expected ']' closing the quoted packet of an ICMP error",
+          column: to + 1,
+          message: "expected ']' closing the quoted packet of an ICMP error, found the end of the line",
           hint: "the line may be cut short",
         };
       const inner: PacketTarget = {};

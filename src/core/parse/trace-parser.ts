@@ -627,7 +627,12 @@ export class TraceParser {
       // Still cut (at its end, or inside its last word): the next piece may go on with it.
       return whole && r.kind === "error" && r.group === undefined && r.column > joined.lastIndexOf(" ") + 1;
     };
-    if (spaced && reads(`${cut.text.trimEnd()} ${text.slice(spaced[0].length)}`, true)) return 0;
+    // A fold that broke right before a space leaves it first on the next piece, as a page's indent
+    // would: joined either way the text is the same, and a whole piece of the width is a fold's.
+    const beforeSpace =
+      spaced?.[0] === " " && text.length === width && cut.text.charCodeAt(cut.text.length - 1) !== 32;
+    if (spaced && !beforeSpace && reads(`${cut.text.trimEnd()} ${text.slice(spaced[0].length)}`, true))
+      return 0;
     return reads(`${cut.text}${text}`, text.length === width) ? width : 0;
   }
 
