@@ -18,6 +18,7 @@ import {
   UNLISTED_HINT,
   UNPLACED_CHAIN_HINT,
 } from "../core/parse/parse-hints.ts";
+import { REDACTED_LOG_HINT } from "../core/parse/redacted-address.ts";
 import { UNKNOWN_PROTOCOL_HINT } from "../core/simulate/nft-protocol-names.ts";
 import { REDACTED_ADDRESS_HINT } from "../core/simulate/redacted-address.ts";
 import { DEVICE_HOOK_HINT, MISSING_IPSET_HINT, TABLE_TWICE_HINT } from "../core/simulate/ruleset-hints.ts";
@@ -1074,6 +1075,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       /^expected MAC= as hex bytes joined by ':' \(52:54:00:12:34:56:\.\.\.\), found '(.*)': its addresses are not read$/s,
     zh: (m) =>
       `MAC= 應該是以 ':' 連接的十六進位位元組（52:54:00:12:34:56:...），卻是 '${m[1]}'：其中的位址沒有讀取`,
+  },
+  {
+    code: "log-address-redacted",
+    english:
+      /^expected an address after (.+?), found '(.*)': the address was redacted before the log was shared, so the line was not read(?: \((\d+) lines?\))?$/s,
+    zh: (m) =>
+      `${m[1]} 後面應該是位址，卻是 '${m[2]}'：這個位址在分享日誌前被遮蔽了，所以這一行沒有讀取${lines(m[3])}`,
   },
   // A dropped file that is not a kernel log, or a .gz cut short.
   {
@@ -2190,6 +2198,10 @@ export const MORE_MESSAGES: readonly Known[] = [
 
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    REDACTED_LOG_HINT,
+    "packetwalk 靠位址追蹤封包（它在各個 hook 的行、它的回覆），所以需要位址：請放回真實的位址，或改用匿名化而不是遮蔽：packetwalk import --anonymize（以及 playground 的「匿名化」按鈕）會把每個公開位址在各處都換成同一個 TEST-NET 替代位址，私有位址則保留",
+  ],
   [
     ARP_PREFIX_HINT,
     // The playground's words, as for PREFIX_HINT (see playground-hints.ts): its form names an arp chain too.

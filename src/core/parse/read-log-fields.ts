@@ -11,6 +11,7 @@ import { decodeNetworkHeader, linkHeaderMacs } from "./decode-network-header.ts"
 import { isIpv6 } from "./ipv6.ts";
 import { TRAILING_SPACE_HINT } from "./parse-hints.ts";
 import { newIp, newL4 } from "./parsed-line.ts";
+import { isRedactedAddress, redactedAddressError } from "./redacted-address.ts";
 import { vlanFromTci } from "./vlan-tag.ts";
 
 /** A problem at a column (1-based, in the whole line). */
@@ -22,7 +23,7 @@ export interface FieldError {
   warning?: boolean;
   /** A missing field's name (`PROTO=`), when the error is one. */
   what?: string;
-  /** Warnings of one group are reported once, at the first line, with their count. Default: each on its own. */
+  /** Problems of one group are reported once, at the first line, with their count. Default: each on its own. */
   group?: string;
 }
 
@@ -291,6 +292,12 @@ function isAddressText(line: string, from: number, to: number): boolean {
 }
 
 function addressError(line: string, key: string, from: number, to: number, v6: boolean): FieldError {
+  const value = line.slice(from, to);
+  // A placeholder (`x.x.x.x`, `<redacted>`): said as the redaction it is, once for the log.
+  if (isRedactedAddress(value)) {
+    const { column, message, hint, group } = redactedAddressError(`${key}=`, value, from + 1);
+    return { column, message, hint, group };
+  }
   return {
     column: from + 1,
     message: `expected an ${v6 ? "IPv4 or IPv6" : "IPv4"} address after ${key}=, found '${line.slice(from, to)}'`,
