@@ -1077,6 +1077,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       `MAC= 應該是以 ':' 連接的十六進位位元組（52:54:00:12:34:56:...），卻是 '${m[1]}'：其中的位址沒有讀取`,
   },
   {
+    code: "log-mac-upper-case",
+    english:
+      /^expected MAC= in lower-case hex, as the kernel prints it, found upper case: the line was edited or typed, its MAC read in lower case(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `MAC= 應該是核心印出的小寫十六進位，卻是大寫：這一行被編輯過或是手打的，其中的 MAC 以小寫讀取${lines(m[1])}`,
+  },
+  {
     code: "log-address-redacted",
     english:
       /^expected an address after (.+?), found '(.*)': the address was redacted before the log was shared, so the line was not read(?: \((\d+) lines?\))?$/s,
@@ -2201,6 +2208,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
   [
     REDACTED_LOG_HINT,
     "packetwalk 靠位址追蹤封包（它在各個 hook 的行、它的回覆），所以需要位址：請放回真實的位址，或改用匿名化而不是遮蔽：packetwalk import --anonymize（以及 playground 的「匿名化」按鈕）會把每個公開位址在各處都換成同一個 TEST-NET 替代位址，私有位址則保留",
+  ],
+  [
+    "copy the log as the kernel wrote it (journalctl -k, dmesg, the log file): an edited line may hold other changes too",
+    "請照核心寫下的樣子複製日誌（journalctl -k、dmesg、日誌檔）：編輯過的行可能還有別的改動",
   ],
   [
     ARP_PREFIX_HINT,

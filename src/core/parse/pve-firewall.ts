@@ -185,7 +185,14 @@ function readLenient(text: string, bodyStart: number, from: number): ParsedLine 
   const ev = blankEvent("log", text);
   ev.prefix = text.slice(bodyStart, from);
   const err = readLogFields(fields, from, ev, false);
-  if (err) return { kind: "error", ...err };
+  if (err && !err.warning) return { kind: "error", ...err };
+  // A warning the fields left standing (a MAC= in upper case: an edited line).
+  const said = err && {
+    column: err.column,
+    message: err.message,
+    ...(err.hint ? { hint: err.hint } : {}),
+    ...(err.group ? { group: err.group } : {}),
+  };
   if (mark) ev.mark = `0x${Number(mark[1]).toString(16)}`;
   ev.in ??= "";
   ev.out ??= "";
@@ -207,7 +214,9 @@ function readLenient(text: string, bodyStart: number, from: number): ParsedLine 
     }
     ev.ip = undefined;
     ev.l4 = undefined;
-    return { kind: "event", event: ev, familyHint: "arp" };
+    return said
+      ? { kind: "event", event: ev, familyHint: "arp", warning: said }
+      : { kind: "event", event: ev, familyHint: "arp" };
   }
   const last = fields.lastIndexOf(" ") + 1;
   return {
@@ -222,7 +231,9 @@ function readLenient(text: string, bodyStart: number, from: number): ParsedLine 
             hint: TRAILING_SPACE_HINT,
           },
         }
-      : {}),
+      : said
+        ? { warning: said }
+        : {}),
   };
 }
 

@@ -929,6 +929,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     ].join("\n"),
   ],
   [
+    "a MAC= in upper-case hex (a line edited or typed)",
+    "log",
+    logLine(FIELDS).replace("52:54:00:aa:00:10", "52:54:00:AA:00:10"),
+  ],
+  [
     "a line cut before a port",
     "log",
     logLine("SRC=198.51.100.10 DST=203.0.113.10 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=TCP SPT=1 "),
