@@ -1077,6 +1077,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       `MAC= 應該是以 ':' 連接的十六進位位元組（52:54:00:12:34:56:...），卻是 '${m[1]}'：其中的位址沒有讀取`,
   },
   {
+    code: "pve-no-trailing-space",
+    english:
+      /^the line ends without the space pvefw-logger prints after every field: its last field '(.*)' may be cut short(?: \((\d+) lines?\))?$/s,
+    zh: (m) =>
+      `這一行結尾少了 pvefw-logger 在每個欄位後面都會印出的空白：最後一個欄位 '${m[1]}' 可能被截斷了${lines(m[2])}`,
+  },
+  {
     code: "log-mac-upper-case",
     english:
       /^expected MAC= in lower-case hex, as the kernel prints it, found upper case: the line was edited or typed, its MAC read in lower case(?: \((\d+) lines?\))?$/,

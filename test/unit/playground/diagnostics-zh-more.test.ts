@@ -929,6 +929,11 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     ].join("\n"),
   ],
   [
+    "a Proxmox VE firewall line without its last space, cut where pvefw-logger never ends one",
+    "log",
+    "102 4 veth102i0-OUT 03/Dec/2026:10:00:02 +0100 ACCEPT: IN=fwbr102i0 OUT=fwbr102i0 PHYSIN=veth102i0 PHYSOUT=fwln102o0 MAC=02:00:00:00:01:01:02:00:00:00:00:01:08:00 SRC=192.0.2.102 DST=203.0.113.9 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=99 DF PROTO=ICMP TYPE=8 CODE=0 ID=3",
+  ],
+  [
     "a MAC= in upper-case hex (a line edited or typed)",
     "log",
     logLine(FIELDS).replace("52:54:00:aa:00:10", "52:54:00:AA:00:10"),
