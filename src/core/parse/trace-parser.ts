@@ -15,7 +15,7 @@ import type { Diagnostic, LoggedDrop, Packet, TraceEvent } from "../model/packet
 import { baseChainHook, mapHookOf } from "./base-chain-hook.ts";
 import { readCriRecord } from "./cri-record.ts";
 import { detach } from "./detach-string.ts";
-import { detectEnvelope, type Envelope } from "./detect-envelope.ts";
+import { composeOrPrefix, detectEnvelope, type Envelope, prefixReading } from "./detect-envelope.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
 import { HOST_FIREWALL_PREFIXES, hostFirewallChoices, hostFirewallDrop } from "./host-firewall-prefixes.ts";
 import { insidePrettyRecord, type PrettyRecord, prettyMessageIndent, prettyRecord } from "./journal-json.ts";
@@ -738,6 +738,24 @@ export class TraceParser {
     let at = u?.map ?? given;
     let envelope = u ? u.envelope : detectEnvelope(raw);
     let result = u?.error ?? u?.event ?? this.body(body, envelope);
+    // `drop | IN=...`: a compose service `drop`, or a LOG prefix `drop | `? The reading that places the line.
+    if (envelope.bareAt !== undefined && result.kind === "event") {
+      const bare = prefixReading(envelope);
+      const other = this.body(body, bare);
+      if (
+        other.kind === "event" &&
+        composeOrPrefix(
+          body,
+          envelope,
+          result.event.prefix,
+          this.placed(result.event),
+          this.placed(other.event),
+        ) === "bare"
+      ) {
+        envelope = bare;
+        result = other;
+      }
+    }
     // A line pasted from an issue or a forum post, quoted (`> `) or indented (Markdown's code block),
     // is read without its marks when it did not read as it is (xtables-monitor's ` TRACE:` does).
     const c = raw.charCodeAt(0);
