@@ -16,6 +16,7 @@ import {
   type PrefixHooks,
 } from "../core/model/hook.ts";
 import type { Diagnostic, Packet } from "../core/model/packet.ts";
+import { mapHookProblem } from "../core/parse/base-chain-hook.ts";
 import type { FlowAssignment } from "../core/parse/pair-flows.ts";
 import { isPrefixHint, LONG_LINE_HINT, NETDEV_HINT, UNLISTED_HINT } from "../core/parse/parse-hints.ts";
 import { lineBatches, MAX_LINE_BYTES } from "../core/parse/split-lines.ts";
@@ -55,14 +56,19 @@ FILE '-' reads standard input.
 /** Default bytes per segment of a parallel parse. */
 const SEGMENT_BYTES = 32 << 20;
 
-/** A `--prefix-map` file: prefixes to hook ids, each checked part by part (see {@link hookIdProblem}). */
-const prefixMapSchema = z.record(
-  z.string(),
-  z.string().superRefine((value, ctx) => {
-    const problem = hookIdProblem(value);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  }),
-);
+/**
+ * A `--prefix-map` file: prefixes to hook ids, each checked part by part (see {@link hookIdProblem}),
+ * then for a hook it names (see {@link mapHookProblem}; `chainHooks`: the `--ruleset`'s base chains).
+ */
+function prefixMapSchema(chainHooks: ChainHooks | undefined) {
+  return z.record(
+    z.string(),
+    z.string().superRefine((value, ctx) => {
+      const problem = hookIdProblem(value) ?? mapHookProblem(value as HookId, chainHooks);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+  );
+}
 
 /** Parsed command-line options. */
 interface Args {
@@ -123,9 +129,13 @@ function parseArgs(argv: string[]): Args | string {
 
 /**
  * Reads and validates a `--prefix-map` file: the map, or one message per problem naming the file and
- * the field (the prefix) whose hook id is wrong, one per line.
+ * the field (the prefix) whose hook id is wrong, one per line. `chainHooks`: the base chains of the
+ * `--ruleset` given with it, which place chains whose names say no hook.
  */
-export async function loadPrefixMap(file: string): Promise<Record<string, HookId> | string> {
+export async function loadPrefixMap(
+  file: string,
+  chainHooks?: ChainHooks,
+): Promise<Record<string, HookId> | string> {
   const read = await readOptionFile(
     file,
     "prefix map",
@@ -135,7 +145,7 @@ export async function loadPrefixMap(file: string): Promise<Record<string, HookId
   const text = read.text;
   const json = parseJsonText(text, file);
   if (!json.ok) return json.errors.join("\n");
-  const r = prefixMapSchema.safeParse(json.value);
+  const r = prefixMapSchema(chainHooks).safeParse(json.value);
   if (!r.success) {
     // A prefix holds colons and spaces of its own (`IPTABLES Dropped:`): named quoted, not as a bare field.
     const lines = r.error.issues.map((issue) => {
@@ -201,7 +211,7 @@ export async function run(argv: string[]): Promise<number> {
     netdevPrefixes = r.netdevPrefixes;
   }
   if (args.prefixMap) {
-    const m = await loadPrefixMap(args.prefixMap);
+    const m = await loadPrefixMap(args.prefixMap, chainHooks);
     if (typeof m === "string") {
       // The hint on a line of its own, as the other closing messages print one.
       for (const line of m.split("\n"))

@@ -341,17 +341,6 @@ export async function run(argv: string[]): Promise<number> {
       if (problem) return fail(problem.message, problem.hint);
     }
     let prefixMap: Record<string, HookId> | undefined;
-    if (values["prefix-map"] !== undefined) {
-      const { loadPrefixMap } = await import("./parse-command.ts");
-      const map = await loadPrefixMap(String(values["prefix-map"]));
-      if (typeof map === "string") {
-        // Its hint comes as a "hint:" line: printed as this command prints a hint.
-        for (const line of map.split("\n"))
-          process.stderr.write(line.startsWith("hint: ") ? `${line}\n` : `packetwalk render: ${line}\n`);
-        return 2;
-      }
-      prefixMap = map;
-    }
     let logRuleset: ParseRuleset | undefined;
     const rulesetFiles = (values.ruleset ?? []) as string[];
     if (values.ruleset !== undefined) {
@@ -366,9 +355,21 @@ export async function run(argv: string[]): Promise<number> {
         return 2;
       }
       logRuleset = r;
-      // The user's own map names a prefix before the ruleset's LOG rules do.
-      prefixMap = { ...r.prefixMap, ...prefixMap } as Record<string, HookId>;
     }
+    // Read after the ruleset, whose base chains place chains the map names.
+    if (values["prefix-map"] !== undefined) {
+      const { loadPrefixMap } = await import("./parse-command.ts");
+      const map = await loadPrefixMap(String(values["prefix-map"]), logRuleset?.chainHooks);
+      if (typeof map === "string") {
+        // Its hint comes as a "hint:" line: printed as this command prints a hint.
+        for (const line of map.split("\n"))
+          process.stderr.write(line.startsWith("hint: ") ? `${line}\n` : `packetwalk render: ${line}\n`);
+        return 2;
+      }
+      prefixMap = map;
+    }
+    // The user's own map names a prefix before the ruleset's LOG rules do.
+    if (logRuleset) prefixMap = { ...logRuleset.prefixMap, ...prefixMap } as Record<string, HookId>;
     const parsed = logRuleset
       ? parseTraceText(read.text, {
           file: logFile,

@@ -18,6 +18,7 @@ import {
   UNLISTED_HINT,
   UNPLACED_CHAIN_HINT,
 } from "../core/parse/parse-hints.ts";
+import { REDACTED_LOG_HINT } from "../core/parse/redacted-address.ts";
 import { UNKNOWN_PROTOCOL_HINT } from "../core/simulate/nft-protocol-names.ts";
 import { REDACTED_ADDRESS_HINT } from "../core/simulate/redacted-address.ts";
 import { DEVICE_HOOK_HINT, MISSING_IPSET_HINT, TABLE_TWICE_HINT } from "../core/simulate/ruleset-hints.ts";
@@ -1075,6 +1076,27 @@ export const MORE_MESSAGES: readonly Known[] = [
     zh: (m) =>
       `MAC= 應該是以 ':' 連接的十六進位位元組（52:54:00:12:34:56:...），卻是 '${m[1]}'：其中的位址沒有讀取`,
   },
+  {
+    code: "pve-no-trailing-space",
+    english:
+      /^the line ends without the space pvefw-logger prints after every field: its last field '(.*)' may be cut short(?: \((\d+) lines?\))?$/s,
+    zh: (m) =>
+      `這一行結尾少了 pvefw-logger 在每個欄位後面都會印出的空白：最後一個欄位 '${m[1]}' 可能被截斷了${lines(m[2])}`,
+  },
+  {
+    code: "log-mac-upper-case",
+    english:
+      /^expected MAC= in lower-case hex, as the kernel prints it, found upper case: the line was edited or typed, its MAC read in lower case(?: \((\d+) lines?\))?$/,
+    zh: (m) =>
+      `MAC= 應該是核心印出的小寫十六進位，卻是大寫：這一行被編輯過或是手打的，其中的 MAC 以小寫讀取${lines(m[1])}`,
+  },
+  {
+    code: "log-address-redacted",
+    english:
+      /^expected an address after (.+?), found '(.*)': the address was redacted before the log was shared, so the line was not read(?: \((\d+) lines?\))?$/s,
+    zh: (m) =>
+      `${m[1]} 後面應該是位址，卻是 '${m[2]}'：這個位址在分享日誌前被遮蔽了，所以這一行沒有讀取${lines(m[3])}`,
+  },
   // A dropped file that is not a kernel log, or a .gz cut short.
   {
     code: "input-not-text",
@@ -1138,9 +1160,9 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "log-not-closed",
     english:
-      /^expected '([\])])' closing (the quoted packet of an ICMP error|the options '(OPT \(\.\.\.)'|'(INCOMPLETE \[n bytes)')$/,
+      /^expected '([\])])' closing (the quoted packet of an ICMP error|the options '(OPT \(\.\.\.)'|'(INCOMPLETE \[n bytes)')(, found the end of the line)?$/,
     zh: (m) =>
-      `${m[2] === "the quoted packet of an ICMP error" ? "ICMP 錯誤引用的封包" : m[3] ? `選項 '${m[3]}' ` : `'${m[4]}' `}少了結尾的 '${m[1]}'`,
+      `${m[2] === "the quoted packet of an ICMP error" ? "ICMP 錯誤引用的封包" : m[3] ? `選項 '${m[3]}' ` : `'${m[4]}' `}少了結尾的 '${m[1]}'${m[5] ? "：這一行在那之前就結束了" : ""}`,
   },
   {
     code: "log-interface-long",
@@ -2251,6 +2273,14 @@ export const MORE_MESSAGES: readonly Known[] = [
 
 /** Chinese hints of {@link MORE_MESSAGES} (and of known messages whose hints were missing), by the core's English hint. */
 export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
+  [
+    REDACTED_LOG_HINT,
+    "packetwalk 靠位址追蹤封包（它在各個 hook 的行、它的回覆），所以需要位址：請放回真實的位址，或改用匿名化而不是遮蔽：packetwalk import --anonymize（以及 playground 的「匿名化」按鈕）會把每個公開位址在各處都換成同一個 TEST-NET 替代位址，私有位址則保留",
+  ],
+  [
+    "copy the log as the kernel wrote it (journalctl -k, dmesg, the log file): an edited line may hold other changes too",
+    "請照核心寫下的樣子複製日誌（journalctl -k、dmesg、日誌檔）：編輯過的行可能還有別的改動",
+  ],
   [
     ARP_PREFIX_HINT,
     // The playground's words, as for PREFIX_HINT (see playground-hints.ts): its form names an arp chain too.

@@ -194,8 +194,14 @@ const PLAYGROUND_PAGE_JS_BUDGET = 16 * 1024;
  * partial lines joined), docker compose, Loki logcli and a syslog date with its year read as envelopes;
  * the trailing-space warning kept for lines the kernel's format says go on; lines folded at a fixed
  * width joined; a MAC= that is no hex bytes warned of; fw4's invalid-state and DOCKER-USER prefixes placed.
+ * About 57.3 KB once session 52's log gaps closed: redacted addresses said as such (the placeholder
+ * shapes now load with the parser, not only with the ruleset readers), an upper-case or hidden MAC=
+ * read and warned of, a `drop | ` prefix told from a compose service by the reading that places,
+ * Proxmox lines' last words pvefw-logger ends a line with, an ICMP error's quote cut at the line's end:
+ * esbuild's bundle of parse-worker-en grew by 0.94 KB gzip (49.1 -> 50.0 KB, its parser chunk); the
+ * build's own figure is to be measured.
  */
-const PLAYGROUND_WORKER_JS_BUDGET = 57 * 1024;
+const PLAYGROUND_WORKER_JS_BUDGET = 58 * 1024;
 /**
  * What a first listed ruleset loads on the page: Shiki's core, its JavaScript regex engine, two themes and
  * the grammar: 70.6 KB measured with the worker's rule listing, 62.4 KB since that counts below.

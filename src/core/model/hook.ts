@@ -127,6 +127,16 @@ const XTABLES_CHAINS: Record<Family, Record<string, readonly Chain[]>> = {
   arp: { filter: ["INPUT", "FORWARD", "OUTPUT"] },
 };
 
+/**
+ * The built-in chains of `table` as iptables, ip6tables, ebtables or arptables (by `family`) have it,
+ * or undefined for a table of another name (an nftables table's).
+ */
+export function xtablesTableChains(family: Family, table: string): readonly Chain[] | undefined {
+  const tables = XTABLES_CHAINS[family];
+  // Own keys only: a table named `constructor` or `toString` is an nft name, not Object's.
+  return Object.hasOwn(tables, table) ? tables[table] : undefined;
+}
+
 /** Edit distance of `a` and `b`, or 3 once it is known to be above 2 (only typos are of interest). */
 function typoDistance(a: string, b: string): number {
   if (Math.abs(a.length - b.length) > 2) return 3;
@@ -151,7 +161,7 @@ function typoDistance(a: string, b: string): number {
  */
 function builtinChainProblem(value: string): string | undefined {
   const [family, table, chain] = value.split(":") as [Family, string, string];
-  const own = XTABLES_CHAINS[family][table];
+  const own = xtablesTableChains(family, table);
   if (!own || (own as readonly string[]).includes(chain)) return undefined;
   const near = own.find((c) => typoDistance(chain, c) <= 2);
   if (!near && !(CHAINS as readonly string[]).includes(chain)) return undefined;

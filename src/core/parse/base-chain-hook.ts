@@ -2,7 +2,7 @@
  * What a chain's name says of its hook, for a trace that names no hook (nft monitor trace) or a LOG
  * prefix naming a chain: the parser's grouping and the map's boxes read names by the same rules.
  */
-import { CHAINS } from "../model/hook.ts";
+import { CHAINS, type ChainHooks, type Family, type HookId, xtablesTableChains } from "../model/hook.ts";
 
 const BUILTIN = new Set<string>(CHAINS);
 
@@ -39,4 +39,47 @@ const HOOK_AT_END = new RegExp(`(?:^|[_-])(${CHAINS.join("|")})$`);
  */
 export function mapHookOf(chain: string): string | undefined {
   return baseChainHook(chain) ?? HOOK_AT_END.exec(chain)?.[1];
+}
+
+/** The tool whose tables `family` names, as a problem says it. */
+const TOOL: Record<Family, string> = {
+  ip: "iptables",
+  ip6: "ip6tables",
+  bridge: "ebtables",
+  arp: "arptables",
+};
+
+/**
+ * Why a well-formed hook id a user maps a prefix to (`--prefix-map`) names no hook: a chain of one of
+ * the xtables' own tables (`ip:filter:INCOMING`, a user chain `ip:filter:DOCKER-USER`) that is none of
+ * its built-in chains, whose name says no hook (see {@link mapHookOf}) and that the given ruleset's
+ * base chains (`chainHooks`) do not place; or, with a ruleset, a chain of one of its nftables tables
+ * that is none of that table's base chains. Undefined when the id is placed (or may be: an nftables
+ * table no ruleset was given for declares its hooks itself).
+ */
+export function mapHookProblem(value: HookId, chainHooks?: ChainHooks): string | undefined {
+  if (chainHooks && Object.hasOwn(chainHooks, value)) return undefined;
+  const [family, table, chain] = value.split(":") as [Family, string, string];
+  if (mapHookOf(chain) !== undefined) return undefined;
+  const own = xtablesTableChains(family, table);
+  const base = Object.keys(chainHooks ?? {})
+    .filter((id) => id.startsWith(`${family}:${table}:`))
+    .map((id) => id.slice(family.length + table.length + 2));
+  const listed = base.length ? `; the --ruleset's base chains there: ${base.join(", ")}` : "";
+  if (own) {
+    // `Input`: a built-in chain in other letters (the kernel's names are upper case; nft's lower case).
+    const upper = own.find((c) => c === chain.toUpperCase());
+    return `'${chain}' is not a hook of ${TOOL[family]}' ${table} table (its hooks: ${own.join(", ")}${listed}), nor does its name say one: ${
+      upper
+        ? `did you mean '${family}:${table}:${upper}'?`
+        : `a LOG rule in a user chain prints at the hook whose chain jumps to it: map the prefix to that hook, or ${
+            chainHooks
+              ? "leave the prefix to the --ruleset's own LOG rules"
+              : "give the ruleset with --ruleset FILE, whose jumps and nftables base chains place it"
+          }`
+    }`;
+  }
+  if (base.length)
+    return `'${chain}' is not a base chain of table '${family}:${table}' in the ruleset given with --ruleset (its base chains: ${base.join(", ")}), nor does its name say a hook`;
+  return undefined;
 }

@@ -55,6 +55,44 @@ export interface Envelope {
   hostAt?: number;
   /** Where that host name ends, when not at a space (a label's quoted value: Loki's `{host="web1", ...}`). */
   hostEnd?: number;
+  /**
+   * Where the message starts when what reads as a `docker compose logs` service's name and bar
+   * (`drop | `) is instead the start of the line's own LOG prefix (`drop | IN=...`): both readings
+   * are possible, the parser takes the one under which the line places (see {@link composeOrPrefix}).
+   * Unset on every other line.
+   */
+  bareAt?: number;
+}
+
+/** A service's name as Compose prints a replica's: `web-1`, `proj_web_1` (v1), then the padding and bar. */
+const REPLICA_NAME = /^[a-z0-9._-]*[-_][0-9]+ *\| ?$/;
+
+/**
+ * Which reading of a line `detectEnvelope` found both a `docker compose logs` line and a LOG line
+ * with a prefix holding a bar (`drop | IN=eth0 ...`, see {@link Envelope.bareAt}) to keep, given
+ * whether each one's LOG prefix places the line (`composePlaced`: the prefix after the bar;
+ * `barePlaced`: the whole, bar included): the one that places, compose's when both or neither do;
+ * but when neither places and compose's leaves no prefix at all, the bare one, unless the name
+ * before the bar is a replica's as Compose names them (`web-1`): a prefix the user wrote with a
+ * bar is likelier than a service printing kernel lines without envelope or prefix.
+ */
+export function composeOrPrefix(
+  text: string,
+  env: Envelope,
+  composePrefix: string,
+  composePlaced: boolean,
+  barePlaced: boolean,
+): "compose" | "bare" {
+  if (composePlaced || env.bareAt === undefined) return "compose";
+  if (barePlaced) return "bare";
+  if (composePrefix.trim() !== "") return "compose";
+  return REPLICA_NAME.test(text.slice(env.bareAt, env.bodyStart)) ? "compose" : "bare";
+}
+
+/** {@link Envelope} read the other way {@link Envelope.bareAt} allows: the line's own prefix from there. */
+export function prefixReading(env: Envelope): Envelope {
+  const { bareAt, ...rest } = env;
+  return { ...rest, kind: env.kind === "compose" ? "bare" : env.kind, bodyStart: bareAt ?? env.bodyStart };
 }
 
 const DAYS = new Set(["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]);
@@ -717,6 +755,7 @@ function nested(
     bodyStart: from + inner.bodyStart,
     kernel: inner.kernel,
   };
+  if (inner.bareAt !== undefined) env.bareAt = from + inner.bareAt;
   const at = time ?? inner.time;
   if (at !== undefined) env.time = at;
   if (inner.hostAt !== undefined) env.hostAt = from + inner.hostAt;
@@ -887,10 +926,16 @@ export function detectEnvelope(line: string): Envelope {
   if (kind !== undefined) return { kind, bodyStart: at, kernel: true };
   // `docker compose logs`: `web1-1  | <the line the service printed>` (a lower-case letter or a digit first).
   if ((c0 >= 97 && c0 <= 122) || isDigit(c0)) {
-    // A bare line's own lower-case prefix with a bar (`drop | IN=`) reads as a service's name too: its
-    // prefix is then the rest (an ambiguity the two forms share; compose's is the likelier).
+    // A bare line's own lower-case prefix with a bar (`drop | IN=`) reads as a service's name too, its
+    // prefix then the rest: an ambiguity the two forms share. Where the service printed a line with
+    // no envelope of its own, the other reading is kept beside (`bareAt`) for the parser, which knows
+    // which of the two prefixes places the line (see `composeOrPrefix`).
     const bar = composeBar(line, start);
-    if (bar > 0) return nested(line, bar, "compose", undefined);
+    if (bar > 0) {
+      const env = nested(line, bar, "compose", undefined);
+      if (env.bodyStart === bar && env.bareAt === undefined) env.bareAt = start;
+      return env;
+    }
   }
   // journalctl under another locale: `Dez 01 ...`, `11月 30 ...` (zh_TW pads one-digit months: ` 1月 05 ...`).
   let w = start;

@@ -4,10 +4,11 @@
  * with the optional `--log-ip` / `--log-ip6` / `--log-arp` tails.
  */
 import { UNNAMED_PORTS_TRANSPORT } from "../model/ip-protocols.ts";
-import type { L4Info } from "../model/packet.ts";
+import type { IpInfo, L4Info } from "../model/packet.ts";
 import { IPV6_EXTENSION_HEADERS } from "./ipv6.ts";
 import { blankEvent, newIp, newL4, type ParsedLine, SKIP } from "./parsed-line.ts";
 import { interfaceNameError, readHex, readUint } from "./read-log-fields.ts";
+import { mayBeRedacted, redactedAddressError } from "./redacted-address.ts";
 
 const MARK = " MAC source = ";
 
@@ -39,6 +40,16 @@ function readPorts(line: string, at: number, l4: L4Info): number {
     l4.dport = d;
   }
   return end;
+}
+
+/**
+ * The error for a placeholder where ebt_log printed an address (`IP SRC=x.x.x.x`), which this reader
+ * would take as one; `srcAt`, `dstAt`: where the values start.
+ */
+function redactedIn(ip: IpInfo, word: string, srcAt: number, dstAt: number): ParsedLine | undefined {
+  if (mayBeRedacted(ip.src)) return redactedAddressError(`${word} SRC=`, ip.src, srcAt + 1);
+  if (mayBeRedacted(ip.dst)) return redactedAddressError(`${word} DST=`, ip.dst, dstAt + 1);
+  return undefined;
 }
 
 function fail(column: number, expected: string) {
@@ -93,6 +104,8 @@ export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
     if (tos < 0) return fail(tosAt + 10, "a hex TOS like 0x00");
     if (proto < 0) return fail(protoAt + 12, "a protocol number");
     ev.ip = newIp(line.slice(i + 8, dstAt), line.slice(dstAt + 8, tosAt));
+    const redacted = redactedIn(ev.ip, "IP", i + 8, dstAt + 8);
+    if (redacted) return redacted;
     ev.ip.tos = tos;
     ev.l4 = newL4(protoName(proto));
     readPorts(line, end, ev.l4);
@@ -106,6 +119,8 @@ export function parseEbtLine(line: string, bodyStart: number): ParsedLine {
     if (end < 0) end = line.length;
     const nh = readUint(line, nhAt + 14, end);
     ev.ip = newIp(line.slice(i + 10, dstAt), line.slice(dstAt + 10, prioAt));
+    const redacted = redactedIn(ev.ip, "IPv6", i + 10, dstAt + 10);
+    if (redacted) return redacted;
     const prio = readHex(line, prioAt + 16, nhAt);
     if (prio >= 0) ev.ip.tc = prio;
     // ebt_log prints the first next header (ports come from the transport it skips to): an

@@ -2,7 +2,7 @@
  * Reads one line of any supported format: finds the envelope, then tries the
  * line formats (legacy TRACE, xtables-monitor, nft monitor, ebtables, LOG).
  */
-import type { Envelope } from "./detect-envelope.ts";
+import { composeOrPrefix, type Envelope, prefixReading } from "./detect-envelope.ts";
 import { foreignRecord } from "./foreign-records.ts";
 import type { LogFieldMemo } from "./log-field-memo.ts";
 import { parseEbtLine } from "./parse-ebt-line.ts";
@@ -146,15 +146,27 @@ function ebtMarkAfter(line: string, at: number): boolean {
 
 /** Detects the envelope and parses the message of one line. Never throws. */
 export function parseLine(line: string): LineParse {
-  const { text, envelope, map: at, error, event } = unwrapLine(line);
-  if (error) return { text, envelope, result: error };
-  if (event) return { text, envelope, result: event };
-  const result =
+  const { text, envelope: env, map: at, error, event } = unwrapLine(line);
+  if (error) return { text, envelope: env, result: error };
+  if (event) return { text, envelope: env, result: event };
+  let envelope = env;
+  let result =
     envelope.bodyStart >= text.length
       ? SKIP
       : envelope.kind === "pve-firewall"
         ? parsePveBody(text, envelope)
         : parseBody(text, envelope.bodyStart);
+  // `drop | IN=`: without a prefix map to place either reading, the parser's choice when neither places.
+  if (envelope.bareAt !== undefined && result.kind === "event") {
+    const other = parseBody(text, envelope.bareAt);
+    if (
+      other.kind === "event" &&
+      composeOrPrefix(text, envelope, result.event.prefix, false, false) === "bare"
+    ) {
+      envelope = prefixReading(envelope);
+      result = other;
+    }
+  }
   if (at && result.kind === "error")
     return { text, envelope, result: { ...result, column: lineColumn(at, result.column) } };
   if (at && result.kind === "event") {

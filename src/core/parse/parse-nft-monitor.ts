@@ -13,6 +13,7 @@ import { ICMPV6_TYPES } from "./icmpv6-types.ts";
 import { IPV6_EXTENSION_HEADERS } from "./ipv6.ts";
 import { NETDEV_HINT, netdevSkipped } from "./parse-hints.ts";
 import { blankEvent, IGNORE, type ParsedLine, SKIP } from "./parsed-line.ts";
+import { mayBeRedacted, redactedAddressError } from "./redacted-address.ts";
 import { vlanFromTci } from "./vlan-tag.ts";
 
 const FAMILIES: Record<string, Family> = { ip: "ip", ip6: "ip6", inet: "ip", bridge: "bridge", arp: "arp" };
@@ -397,6 +398,22 @@ function dropUndefined<T extends object>(o: T): T {
   return o;
 }
 
+/** The error for a `packet:` line whose `ip saddr` or `ip daddr` (of `ip`) is a placeholder, else undefined. */
+function redactedField(line: string, from: number, ip: IpInfo): ParsedLine | undefined {
+  for (const [field, value] of [
+    ["saddr", ip.src],
+    ["daddr", ip.dst],
+  ] as const) {
+    if (!mayBeRedacted(value)) continue;
+    const at = line.indexOf(` ${field} ${value}`, from);
+    if (at < 0) return redactedAddressError(`ip ${field}`, value, from + 1);
+    // The header's word before the field (`ip`, `ip6`).
+    const word = line.slice(line.lastIndexOf(" ", at - 1) + 1, at);
+    return redactedAddressError(`${word} ${field}`, value, at + field.length + 3);
+  }
+  return undefined;
+}
+
 /** Parses the message at `bodyStart`; `skip` when it is not `nft monitor trace` output. */
 export function parseNftMonitorLine(line: string, bodyStart: number): ParsedLine {
   if (!line.startsWith("trace id ", bodyStart)) return SKIP;
@@ -429,6 +446,9 @@ export function parseNftMonitorLine(line: string, bodyStart: number): ParsedLine
   ev.prefix = `${fam} ${table} ${chain}`;
   if (rest.startsWith("packet: ")) {
     readPacket(rest.slice(8), ev, family);
+    // A placeholder where nft printed an address (`ip saddr x.x.x.x`) would be read as one.
+    const redacted = ev.ip && redactedField(line, restAt, ev.ip);
+    if (redacted) return redacted;
     // Its chain, for a packet line no rule or verdict line follows (a trace cut there): drawn on its own.
     ev.hook =
       ev.ip?.src.includes(":") && family === "ip" ? (`ip6:${table}:${chain}` as TraceEvent["hook"]) : hook;

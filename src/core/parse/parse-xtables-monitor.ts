@@ -76,7 +76,8 @@ export function parseXtablesMonitorLine(line: string, bodyStart: number): Parsed
     const ev = blankEvent("xtables-monitor", line);
     ev.traceId = head[1];
     const err = readLogFields(line, head[2], ev, false, head[0]);
-    if (err) return { kind: "error", ...err };
+    // xtables-monitor prints no MAC= (its MACSRC= is ether_ntoa's): a warning of one is not its to say.
+    if (err && !err.warning) return { kind: "error", ...err };
     return { kind: "packet-data", traceId: head[1], event: ev };
   }
   if (!line.startsWith("TRACE: ", at)) return SKIP;
@@ -122,7 +123,7 @@ export function parseXtablesMonitorLine(line: string, bodyStart: number): Parsed
   ev.verdicts = [verdict];
   if (packet && glued >= 0) {
     const err = readLogFields(line, packet[2], ev, false, packet[0]);
-    if (err) return { kind: "error", ...err };
+    if (err && !err.warning) return { kind: "error", ...err };
   }
   return { kind: "event", event: ev, familyHint: family };
 }

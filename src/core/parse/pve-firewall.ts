@@ -99,10 +99,34 @@ const PVE_REQUIRED: Record<string, readonly string[]> = {
 const IP_REQUIRED = ["DST", "LEN", "TOS", "PREC", "TTL", "ID", "PROTO"];
 
 /**
+ * The last words pvefw-logger may end a packet's fields with, by `PROTO=` (print_tcp: the flags, or
+ * the window when none is set, `URGP=` only with URG; print_icmp: the code, or the field its type
+ * adds; print_sctp: the ports; print_arp: the operation, a reply's sender MAC, or an unknown one's
+ * code). A line that lost its last space (a web page or a forum post keeps none)
+ * and ends in one of them is whole; one ending elsewhere was cut.
+ */
+const PVE_LAST: Record<string, RegExp> = {
+  TCP: /^(?:URG|ACK|PSH|RST|SYN|FIN|WINDOW=\d+|URGP=\d+)$/,
+  UDP: /^LEN=\d+$/,
+  ICMP: /^(?:(?:CODE|SEQ|PARAMETER|MTU)=\d+|GATEWAY=[\d.]+)$/,
+  SCTP: /^DPT=\d+$/,
+  ARP: /^(?:REQUEST|NAK|CODE=\d+|MAC=[0-9a-f]{2}(?::[0-9a-f]{2}){5})$/,
+};
+
+/** Whether pvefw-logger may end the fields of a packet of `proto` with `last` (see {@link PVE_LAST}). */
+function pveMayEnd(last: string, proto: string): boolean {
+  // An invalid header's mark, and a protocol it prints by name or number only (AH, ESP, IGMP, 47).
+  if (/^INVALID=(?:LEN|IHL)$/.test(last)) return true;
+  const ends = PVE_LAST[proto];
+  return ends ? ends.test(last) : last === `PROTO=${proto}`;
+}
+
+/**
  * Whether the fields [from, end of `fields`) are as pvefw-logger prints them, whole: only its keys
- * and words, every field it always prints, and its line end (a space, or a UDP line's `LEN=n`).
- * A kernel line is not (RES=, HTYPE=, ebtables' `MAC source = ` ...), nor one cut short.
- * `unspaced`: all that but the line's last space (a copy or an editor drops it; the last value may be cut).
+ * and words, every field it always prints, and its line end (a space, or a word it ends a line
+ * with: see {@link PVE_LAST}). A kernel line is not (RES=, HTYPE=, ebtables' `MAC source = ` ...),
+ * nor one cut short. `unspaced`: all that but the line's last space and a last word it may end with
+ * (a copy or an editor drops the space; the last value may be cut).
  */
 function pveShaped(fields: string, from: number): boolean | "unspaced" {
   const seen = new Set<string>();
@@ -119,13 +143,16 @@ function pveShaped(fields: string, from: number): boolean | "unspaced" {
     if (key === "PROTO") proto = w.slice(eq + 1);
     seen.add(key);
   }
-  const end = fields.endsWith(" ") || "unspaced";
+  const last = fields.slice(fields.lastIndexOf(" ") + 1);
+  // No IP header (a bridged frame of another type): the logger stops after the MAC.
+  const frame = !seen.has("SRC") && /^MAC=[0-9a-f]{2}(?::[0-9a-f]{2})*$/.test(last);
+  const end = fields.endsWith(" ") || frame || pveMayEnd(last, proto) || "unspaced";
   if (seen.has("INVALID") || !seen.has("SRC")) return end;
   // ARP: `SRC= DST= PROTO=ARP` and the operation, no IP header.
   if (proto === "ARP") return seen.has("DST") && end;
   if (IP_REQUIRED.some((k) => !seen.has(k))) return false;
   if ((PVE_REQUIRED[proto] ?? []).some((k) => !seen.has(k))) return false;
-  return proto === "UDP" && / LEN=\d+$/.test(fields) ? true : end;
+  return end;
 }
 
 /** pvefw-logger's own status line about a full queue: `skipped 12 log entries (queue full)`. */
@@ -185,7 +212,14 @@ function readLenient(text: string, bodyStart: number, from: number): ParsedLine 
   const ev = blankEvent("log", text);
   ev.prefix = text.slice(bodyStart, from);
   const err = readLogFields(fields, from, ev, false);
-  if (err) return { kind: "error", ...err };
+  if (err && !err.warning) return { kind: "error", ...err };
+  // A warning the fields left standing (a MAC= in upper case: an edited line).
+  const said = err && {
+    column: err.column,
+    message: err.message,
+    ...(err.hint ? { hint: err.hint } : {}),
+    ...(err.group ? { group: err.group } : {}),
+  };
   if (mark) ev.mark = `0x${Number(mark[1]).toString(16)}`;
   ev.in ??= "";
   ev.out ??= "";
@@ -207,7 +241,9 @@ function readLenient(text: string, bodyStart: number, from: number): ParsedLine 
     }
     ev.ip = undefined;
     ev.l4 = undefined;
-    return { kind: "event", event: ev, familyHint: "arp" };
+    return said
+      ? { kind: "event", event: ev, familyHint: "arp", warning: said }
+      : { kind: "event", event: ev, familyHint: "arp" };
   }
   const last = fields.lastIndexOf(" ") + 1;
   return {
@@ -220,9 +256,13 @@ function readLenient(text: string, bodyStart: number, from: number): ParsedLine 
             column: last + 1,
             message: `the line ends without the space pvefw-logger prints after every field: its last field '${fields.slice(last)}' may be cut short`,
             hint: TRAILING_SPACE_HINT,
+            // One cause throughout a pasted log: said once, with the count.
+            group: "pve no trailing space",
           },
         }
-      : {}),
+      : said
+        ? { warning: said }
+        : {}),
   };
 }
 

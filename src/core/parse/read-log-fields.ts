@@ -11,6 +11,7 @@ import { decodeNetworkHeader, linkHeaderMacs } from "./decode-network-header.ts"
 import { isIpv6 } from "./ipv6.ts";
 import { TRAILING_SPACE_HINT } from "./parse-hints.ts";
 import { newIp, newL4 } from "./parsed-line.ts";
+import { isRedactedAddress, redactedAddressError } from "./redacted-address.ts";
 import { vlanFromTci } from "./vlan-tag.ts";
 
 /** A problem at a column (1-based, in the whole line). */
@@ -22,7 +23,7 @@ export interface FieldError {
   warning?: boolean;
   /** A missing field's name (`PROTO=`), when the error is one. */
   what?: string;
-  /** Warnings of one group are reported once, at the first line, with their count. Default: each on its own. */
+  /** Problems of one group are reported once, at the first line, with their count. Default: each on its own. */
   group?: string;
 }
 
@@ -291,6 +292,12 @@ function isAddressText(line: string, from: number, to: number): boolean {
 }
 
 function addressError(line: string, key: string, from: number, to: number, v6: boolean): FieldError {
+  const value = line.slice(from, to);
+  // A placeholder (`x.x.x.x`, `<redacted>`): said as the redaction it is, once for the log.
+  if (isRedactedAddress(value)) {
+    const { column, message, hint, group } = redactedAddressError(`${key}=`, value, from + 1);
+    return { column, message, hint, group };
+  }
   return {
     column: from + 1,
     message: `expected an ${v6 ? "IPv4 or IPv6" : "IPv4"} address after ${key}=, found '${line.slice(from, to)}'`,
@@ -357,8 +364,46 @@ function padMac(mac: string): string {
 /** A MAC= value as dump_mac_header prints it: bytes as two hex digits, joined by ':'. */
 const HEX_PAIRS = /^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2})*$/;
 
-/** Splits a 14-byte `MAC=dst:src:type` value in [from, to) into the event. */
+/**
+ * Where the last {@link readLogFields} met a `MAC=` value in upper-case hex (read in lower case),
+ * -1 for none: its warning comes after the line's other problems.
+ */
+let upperMacAt = -1;
+
+/**
+ * The case of the hex pairs joined by `:` in [from, to) (dump_mac_header's `%02x` and `:`): 0 all
+ * lower case, 1 some upper case (the line was edited), -1 not hex pairs (an address hidden, `xx`).
+ */
+function macHexCase(line: string, from: number, to: number): number {
+  let upper = 0;
+  for (let i = from; i < to; i++) {
+    const c = line.charCodeAt(i);
+    if ((i - from) % 3 === 2) {
+      if (c !== 58) return -1;
+    } else if (c >= 65 && c <= 70) upper = 1;
+    else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return -1;
+  }
+  return upper;
+}
+
+/**
+ * Splits a 14-byte `MAC=dst:src:type` value in [from, to) into the event (18 bytes: a tag or the
+ * network header's first bytes after the type). A value that is no hex pairs is kept raw (and
+ * warned of); one in upper case is read in lower case, as the kernel prints it, and warned of.
+ */
 function readMac(ev: TraceEvent, line: string, from: number, to: number): void {
+  if (to - from === 41 || (to - from === 53 && line.charCodeAt(from + 38) === 58)) {
+    const hex = macHexCase(line, from, to);
+    if (hex < 0) {
+      ev.macRaw = line.slice(from, to);
+      return;
+    }
+    if (hex > 0) {
+      if (upperMacAt < 0) upperMacAt = from;
+      readMac(ev, line.slice(from, to).toLowerCase(), 0, to - from);
+      return;
+    }
+  }
   if (to - from === 41) {
     ev.macDst = line.slice(from, from + 17);
     ev.macSrc = line.slice(from + 18, from + 35);
@@ -383,6 +428,9 @@ function readMac(ev: TraceEvent, line: string, from: number, to: number): void {
       };
       ev.ethType = `0x${hex(48)}`;
     } else ev.ethType = `0x${tpid}`;
+  } else if (macHexCase(line, from, to) > 0) {
+    if (upperMacAt < 0) upperMacAt = from;
+    ev.macRaw = line.slice(from, to).toLowerCase();
   } else {
     ev.macRaw = line.slice(from, to);
   }
@@ -435,10 +483,12 @@ function readFields(
     }
     if (c === 91 && top) {
       const close = matchBracket(line, i, to);
+      // Said where the `]` was due, the line's end: a line cut (or folded, `fold -w`) inside the quote
+      // is then held for its rest, as a line cut in any other field is.
       if (close < 0)
         return {
-          column: i + 1,
-          message: "expected ']' closing the quoted packet of an ICMP error",
+          column: to + 1,
+          message: "expected ']' closing the quoted packet of an ICMP error, found the end of the line",
           hint: "the line may be cut short",
         };
       const inner: PacketTarget = {};
@@ -991,6 +1041,7 @@ export function readLogFields(
   kernel = false,
   family?: string,
 ): FieldError | undefined {
+  upperMacAt = -1;
   const target: PacketTarget = {};
   const err = readFields(line, from, line.length, ev, target, true, kernel, family);
   if (err) return err;
@@ -1018,12 +1069,25 @@ export function readLogFields(
     const bad = badInterfaceName(line, from, ev);
     if (bad) return bad;
   }
-  if (!kernel) return undefined;
+  if (!kernel) return upperMacWarning();
   const cut = cutLastField(line, ev);
-  // A line cut short is the error; else only a MAC= of another length than 14 or 18 bytes is kept
-  // raw (the fast path gives up on it): this rare branch checks its form.
+  // A line cut short is the error; else only a MAC= of another length than 14 or 18 bytes, or not
+  // of hex pairs, is kept raw (the fast path gives up on it): this rare branch checks its form.
   if (cut && !cut.warning) return cut;
-  return (ev.macRaw !== undefined && badMac(line, from, ev.macRaw)) || cut;
+  return (ev.macRaw !== undefined && badMac(line, from, ev.macRaw)) || cut || upperMacWarning();
+}
+
+/** The grouped warning for a `MAC=` value the last {@link readLogFields} read in lower case, or undefined. */
+function upperMacWarning(): FieldError | undefined {
+  if (upperMacAt < 0) return undefined;
+  return {
+    column: upperMacAt + 1,
+    message:
+      "expected MAC= in lower-case hex, as the kernel prints it, found upper case: the line was edited or typed, its MAC read in lower case",
+    hint: "copy the log as the kernel wrote it (journalctl -k, dmesg, the log file): an edited line may hold other changes too",
+    warning: true,
+    group: "upper-case MAC",
+  };
 }
 
 /**

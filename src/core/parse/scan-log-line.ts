@@ -78,6 +78,12 @@ const UDP_KEYS = ["SPT=", "DPT=", "LEN="];
 const TYPE_KEYS = ["TYPE="];
 const ECHO_KEYS = ["CODE=", "ID=", "SEQ="];
 
+/**
+ * A 14-byte `MAC=` value as dump_mac_header prints it (lower-case hex pairs joined by `:`) and its
+ * space, tried at one index (sticky): one native match for what took four tests and a search.
+ */
+const ETHERNET_HEADER = /(?:[0-9a-f]{2}:){13}[0-9a-f]{2} /y;
+
 /** The end (a space) of a text value at `from`, or -1 when the line ends first. */
 function textEnd(line: string, from: number): number {
   return line.indexOf(" ", from);
@@ -139,10 +145,10 @@ export function scanLogFields(line: string, at: number, ev: TraceEvent): boolean
   }
   if (line.startsWith("MAC=", i)) {
     const m = i + 4;
-    // Only the 14-byte Ethernet header; anything else is kept raw by the general reader.
-    if (line.charCodeAt(m + 41) !== 32 || line.charCodeAt(m + 17) !== 58 || line.charCodeAt(m + 35) !== 58)
-      return false;
-    if (line.indexOf(" ", m) !== m + 41) return false;
+    // Only the 14-byte Ethernet header, as the kernel prints it; anything else (another length, upper
+    // case or a hidden `xx`: an edit the general reader warns of) is the general reader's.
+    ETHERNET_HEADER.lastIndex = m;
+    if (!ETHERNET_HEADER.test(line)) return false;
     ev.macDst = line.slice(m, m + 17);
     ev.macSrc = line.slice(m + 18, m + 35);
     ev.ethType = line.startsWith("08:00", m + 36)

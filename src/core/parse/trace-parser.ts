@@ -15,7 +15,7 @@ import type { Diagnostic, LoggedDrop, Packet, TraceEvent } from "../model/packet
 import { baseChainHook, mapHookOf } from "./base-chain-hook.ts";
 import { readCriRecord } from "./cri-record.ts";
 import { detach } from "./detach-string.ts";
-import { detectEnvelope, type Envelope } from "./detect-envelope.ts";
+import { composeOrPrefix, detectEnvelope, type Envelope, prefixReading } from "./detect-envelope.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
 import { HOST_FIREWALL_PREFIXES, hostFirewallChoices, hostFirewallDrop } from "./host-firewall-prefixes.ts";
 import { insidePrettyRecord, type PrettyRecord, prettyMessageIndent, prettyRecord } from "./journal-json.ts";
@@ -627,7 +627,12 @@ export class TraceParser {
       // Still cut (at its end, or inside its last word): the next piece may go on with it.
       return whole && r.kind === "error" && r.group === undefined && r.column > joined.lastIndexOf(" ") + 1;
     };
-    if (spaced && reads(`${cut.text.trimEnd()} ${text.slice(spaced[0].length)}`, true)) return 0;
+    // A fold that broke right before a space leaves it first on the next piece, as a page's indent
+    // would: joined either way the text is the same, and a whole piece of the width is a fold's.
+    const beforeSpace =
+      spaced?.[0] === " " && text.length === width && cut.text.charCodeAt(cut.text.length - 1) !== 32;
+    if (spaced && !beforeSpace && reads(`${cut.text.trimEnd()} ${text.slice(spaced[0].length)}`, true))
+      return 0;
     return reads(`${cut.text}${text}`, text.length === width) ? width : 0;
   }
 
@@ -733,6 +738,24 @@ export class TraceParser {
     let at = u?.map ?? given;
     let envelope = u ? u.envelope : detectEnvelope(raw);
     let result = u?.error ?? u?.event ?? this.body(body, envelope);
+    // `drop | IN=...`: a compose service `drop`, or a LOG prefix `drop | `? The reading that places the line.
+    if (envelope.bareAt !== undefined && result.kind === "event") {
+      const bare = prefixReading(envelope);
+      const other = this.body(body, bare);
+      if (
+        other.kind === "event" &&
+        composeOrPrefix(
+          body,
+          envelope,
+          result.event.prefix,
+          this.placed(result.event),
+          this.placed(other.event),
+        ) === "bare"
+      ) {
+        envelope = bare;
+        result = other;
+      }
+    }
     // A line pasted from an issue or a forum post, quoted (`> `) or indented (Markdown's code block),
     // is read without its marks when it did not read as it is (xtables-monitor's ` TRACE:` does).
     const c = raw.charCodeAt(0);

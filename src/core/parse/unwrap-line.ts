@@ -168,10 +168,13 @@ function shippedText(
   const at = time ?? inner.time;
   if (at !== undefined) envelope.time = at;
   if (inner.hostAt !== undefined) envelope.hostAt = inner.hostAt;
+  // A message `drop | IN=...`: its prefix with a bar, or a compose service's line (see `composeOrPrefix`).
+  if (inner.bareAt !== undefined) envelope.bareAt = inner.bareAt;
   if (inner.hostAt !== undefined || !host) return { text, envelope, map };
   // `host message`: the space maps to the character after the host's name in the line.
   const shift = host.name.length + 1;
   envelope.bodyStart += shift;
+  if (envelope.bareAt !== undefined) envelope.bareAt += shift;
   envelope.hostAt = 0;
   const hosted = [0, host.at, ...map.map((v, k) => (k % 2 === 0 ? v + shift : v))];
   return { text: `${host.name} ${text}`, envelope, map: hosted };

@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 import { loadPrefixMap } from "../../../src/cli/parse-command.ts";
 import { hookIdProblem, isGivenHookId } from "../../../src/core/model/hook.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
+import { chainHooksFromRuleset } from "../../../src/core/simulate/chain-hooks-from-ruleset.ts";
 import { hookSlots } from "../../../src/core/simulate/hook-order.ts";
 import { parseRulesetFile } from "../../../src/core/simulate/parse-ruleset-file.ts";
 import { readTraceFolder } from "../../../src/core/trace-file/read-trace-folder.ts";
@@ -164,5 +165,65 @@ describe("hook ids a user gives", () => {
     // Far from every built-in name: an nft chain in a table of the same name may carry it.
     for (const ok of ["ip:filter:DOCKER", "ip:filter:input", "ip:nat:my-post", "ip:filter:FORWARD"])
       expect(hookIdProblem(ok), ok).toBeUndefined();
+  });
+
+  it("refuses a chain that is no hook of an xtables table and whose name says none, naming the hooks", async () => {
+    const hint = 'hint: a prefix map is an object {"<prefix>": "<family>:<table>:<CHAIN>"}';
+    const userChain =
+      "a LOG rule in a user chain prints at the hook whose chain jumps to it: map the prefix to that hook, or give the ruleset with --ruleset FILE, whose jumps and nftables base chains place it";
+    for (const [hook, said] of [
+      [
+        "ip:filter:INCOMING",
+        `'INCOMING' is not a hook of iptables' filter table (its hooks: INPUT, FORWARD, OUTPUT), nor does its name say one: ${userChain}`,
+      ],
+      [
+        "ip:filter:DOCKER-USER",
+        `'DOCKER-USER' is not a hook of iptables' filter table (its hooks: INPUT, FORWARD, OUTPUT), nor does its name say one: ${userChain}`,
+      ],
+      [
+        "ip:filter:Input",
+        "'Input' is not a hook of iptables' filter table (its hooks: INPUT, FORWARD, OUTPUT), nor does its name say one: did you mean 'ip:filter:INPUT'?",
+      ],
+      [
+        "bridge:broute:brouting2",
+        `'brouting2' is not a hook of ebtables' broute table (its hooks: BROUTING), nor does its name say one: ${userChain}`,
+      ],
+    ] as const) {
+      const { file, result } = await load({ "fw in: ": "ip:filter:INPUT", "bad one": hook });
+      expect(result, hook).toBe(`${file}:1:${at(file, "bad one")}: prefix 'bad one': ${said}\n${hint}`);
+    }
+    // Names that say their hook (nft's `input`, Docker 28's `DOCKER-FORWARD`, firewalld's `filter_INPUT`)
+    // and chains of tables the xtables do not have (an nft table's, whose ruleset declares its hooks).
+    const fine = {
+      a: "ip:filter:input",
+      b: "ip:filter:DOCKER-FORWARD",
+      c: "ip:firewalld:filter_INPUT",
+      d: "ip:mylog:log-pre",
+      e: "ip:toString:INPUT",
+    };
+    expect((await load(fine)).result).toEqual(fine);
+  });
+
+  it("accepts a chain the --ruleset places, and names the base chains of a table it has", async () => {
+    // nft 1.0.6 (`unshare -n nft -c -f`) took this ruleset: a base chain named DOCKER in a table named filter.
+    const chainHooks = chainHooksFromRuleset(
+      "table ip filter {\n\tchain DOCKER {\n\t\ttype filter hook forward priority 0;\n\t}\n}\ntable ip fw {\n\tchain pre {\n\t\ttype filter hook prerouting priority 0;\n\t}\n}\n",
+    );
+    const file = join(tmp(), "map-ruleset.json");
+    writeFileSync(file, JSON.stringify({ a: "ip:filter:DOCKER", b: "ip:fw:pre" }));
+    expect(await loadPrefixMap(file)).toMatch(/prefix 'a': 'DOCKER' is not a hook of iptables' filter table/);
+    expect(await loadPrefixMap(file, chainHooks)).toEqual({ a: "ip:filter:DOCKER", b: "ip:fw:pre" });
+    writeFileSync(file, JSON.stringify({ a: "ip:filter:NOPE", b: "ip:fw:post" }));
+    expect(String(await loadPrefixMap(file, chainHooks)).split("\n")).toEqual([
+      `${file}:1:2: prefix 'a': 'NOPE' is not a hook of iptables' filter table (its hooks: INPUT, FORWARD, OUTPUT; the --ruleset's base chains there: DOCKER), nor does its name say one: a LOG rule in a user chain prints at the hook whose chain jumps to it: map the prefix to that hook, or leave the prefix to the --ruleset's own LOG rules`,
+      `${file}:1:${at(file, "b")}: prefix 'b': 'post' is not a base chain of table 'ip:fw' in the ruleset given with --ruleset (its base chains: pre), nor does its name say a hook`,
+      'hint: a prefix map is an object {"<prefix>": "<family>:<table>:<CHAIN>"}',
+    ]);
+  });
+
+  it("reads a table named like an Object method as the nft name it is (it threw a TypeError)", async () => {
+    for (const hook of ["ip:constructor:INPUT", "ip:toString:FOO", "ip:__proto__:INPUT"])
+      expect(() => hookIdProblem(hook), hook).not.toThrow();
+    expect(hookIdProblem("ip:constructor:INPUT")).toBeUndefined();
   });
 });

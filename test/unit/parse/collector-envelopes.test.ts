@@ -4,6 +4,7 @@
  * envelope, at the columns of the line as saved, with the host the envelope names.
  */
 import { describe, expect, it } from "vitest";
+import type { PrefixHooks } from "../../../src/core/model/hook.ts";
 import { detectEnvelope, parseTraceText } from "../../../src/core/parse/index.ts";
 
 /** A ufw drop as the kernel prints it (the message, from the corpus's pastes). */
@@ -168,6 +169,56 @@ describe("`docker compose logs` and `docker-compose logs`: the service's name, i
       expect(detectEnvelope(`${prefix}${fields}`).kind, prefix).toBe("bare");
       expect(detectEnvelope(`[ 1234.567890] ${prefix}${fields}`).bodyStart, prefix).toBe(15);
     }
+  });
+});
+
+describe("a LOG prefix with a bar (`drop | `) or a compose service's name: the reading under which the line places", () => {
+  const fields = UFW.slice(UFW.indexOf("IN="));
+  const hooks = (text: string, prefixMap?: PrefixHooks) => {
+    const r = parseTraceText(text, { file: "paste.log", ...(prefixMap ? { prefixMap } : {}) });
+    return {
+      events: r.packets.flatMap((p) =>
+        p.events.map((e) => [e.hook, e.prefix, e.envelope, e.position.column]),
+      ),
+      diagnostics: r.diagnostics.map((d) => `${d.position.line}:${d.position.column}: ${d.message}`),
+    };
+  };
+
+  it("reads a bare line's `drop | IN=` as its prefix, placed by a map or named in the warning", () => {
+    // Before, the line was compose's service `drop` printing a LOG line without a prefix.
+    expect(detectEnvelope(`drop | ${fields}`)).toMatchObject({ kind: "compose", bodyStart: 7, bareAt: 0 });
+    expect(hooks(`drop | ${fields}`).diagnostics).toEqual([
+      "1:1: unknown LOG prefix 'drop |' (1 line): which table and chain wrote it?",
+    ]);
+    const text = [
+      `drop | ${fields}`,
+      `2024-12-07T09:20:00Z stdout F drop | ${fields.replace("ID=54321", "ID=2")}`,
+    ].join("\n");
+    expect(hooks(text, { "drop |": "ip:filter:INPUT" })).toEqual({
+      events: [
+        ["ip:filter:INPUT", "drop | ", "bare", 1],
+        // Inside a Kubernetes record too: the runtime's envelope, the line's own prefix.
+        ["ip:filter:INPUT", "drop | ", "cri", "2024-12-07T09:20:00Z stdout F ".length + 1],
+      ],
+      diagnostics: [],
+    });
+  });
+
+  it("keeps a real compose line compose's: its message's prefix places, or its service is a replica", () => {
+    const text = [`web1-1  | ${UFW}`, `web1-1  | ${fields.replace("ID=54321", "ID=3")}`].join("\n");
+    expect(hooks(text)).toEqual({
+      events: [["ip:filter:INPUT", "[UFW BLOCK] ", "compose", "web1-1  | ".length + 1]],
+      diagnostics: [
+        "2:11: LOG line without a prefix (1 line): which table and chain wrote it? Give the LOG rule a --log-prefix, or map the empty prefix",
+      ],
+    });
+    // A prefix after the bar that places wins over the whole read as one, and the whole when only it places.
+    expect(hooks(`fw | drop: ${fields}`, { "drop:": "ip:filter:INPUT" }).events).toEqual([
+      ["ip:filter:INPUT", "drop: ", "compose", 6],
+    ]);
+    expect(hooks(`fw | drop: ${fields}`, { "fw | drop:": "ip:filter:FORWARD" }).events).toEqual([
+      ["ip:filter:FORWARD", "fw | drop: ", "bare", 1],
+    ]);
   });
 });
 

@@ -173,6 +173,9 @@ describe("fast path on damaged lines", () => {
     "PHYSIN=veth0 ",
     "IN=averyveryverylongname ",
     "SRC=2001:db8::1 ",
+    // A MAC in upper case or hidden (`xx`): the general reader warns of the edit.
+    "AB",
+    "xx",
   ];
 
   it("has real lines to damage", () => {

@@ -85,26 +85,47 @@ describe("pve-firewall.log", () => {
     ).result;
     expect(cut.kind).toBe("error");
   });
-  it("reads a line that lost its last space (a paste: Proxmox guides, forum posts) with the kernel reader's warning", () => {
+  it("reads lines that lost their last space (a web page, a guide, a forum post) as whole where pvefw-logger may end one", () => {
     // Before, a ping line was skipped without a word and a SYN line reported "expected RES=".
-    const text = [VM_SYN.trimEnd(), VM_PING.trimEnd()].join("\n");
+    // pvefw-logger.c's print_tcp prints the flag words last (URGP= only with URG), print_icmp ends an
+    // echo with SEQ=, print_sctp with DPT=: a line ending in one of them lost only its space, as the
+    // kernel reader takes a LOG line ending in URGP=. (Its first release here warned that 'SYN' may
+    // be cut short: every TCP line pasted without its last space did.)
+    const text = [
+      VM_SYN.trimEnd(),
+      VM_PING.trimEnd(),
+      VM_SYN.replace("WINDOW=64240 SYN ", "WINDOW=64240 ACK PSH FIN").replace("ID=555", "ID=556"),
+      VM_SYN.replace(
+        "PROTO=TCP SPT=40000 DPT=22 SEQ=123 ACK=0 WINDOW=64240 SYN ",
+        "PROTO=SCTP SPT=1 DPT=2",
+      ).replace("ID=555", "ID=557"),
+    ].join("\n");
     const r = parseTraceText(text);
     expect(r.packets.map((p) => p.summary)).toEqual([
       "TCP SYN 198.51.100.20:40000 -> 192.0.2.101:22",
       "ICMP echo-request 192.0.2.102 -> 203.0.113.9",
+      "TCP FIN-PSH-ACK 198.51.100.20:40000 -> 192.0.2.101:22",
+      "SCTP 198.51.100.20:1 -> 192.0.2.101:2",
     ]);
     expect(r.packets[0]?.events[0]?.drop?.verdict).toBe("DROP");
-    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.message])).toEqual([
+    expect(r.diagnostics).toEqual([]);
+    // A value cut in the middle of a word pvefw-logger never prints is no pvefw-logger line.
+    expect(parseTraceText(VM_SYN.trimEnd().slice(0, -1)).packets).toEqual([]);
+  });
+
+  it("warns once, with the count, of lines that end without the space where pvefw-logger never ends one", () => {
+    // An echo cut after its ID= (print_icmp prints SEQ= after it): the line reads, its end may be lost.
+    const cut = VM_PING.slice(0, VM_PING.indexOf(" SEQ=1"));
+    const r = parseTraceText([cut, cut.replace("ID=99", "ID=98")].join("\n"));
+    expect(r.packets).toHaveLength(2);
+    expect(r.diagnostics.map((d) => [d.severity, d.position.line, d.position.column, d.message])).toEqual([
       [
         "warning",
         1,
-        "the line ends without the space pvefw-logger prints after every field: its last field 'SYN' may be cut short",
+        cut.lastIndexOf(" ") + 2,
+        "the line ends without the space pvefw-logger prints after every field: its last field 'ID=3' may be cut short (2 lines)",
       ],
     ]);
-    // The ping line is read by the kernel reader, and nf_log_syslog ends an echo's line with `SEQ=%u `:
-    // whole without its space, no warning.
-    // A value cut in the middle of a word pvefw-logger never prints is no pvefw-logger line.
-    expect(parseTraceText(VM_SYN.trimEnd().slice(0, -1)).packets).toEqual([]);
   });
 
   it("reads pvefw-logger's lines forwarded through syslog under the kernel's tag (a log shipper's paste)", () => {

@@ -2,6 +2,8 @@
  * Line forms printed by real systems that contributors bring, beyond the envelopes the fixtures
  * re-wrap: each case is a form a defect was found in, read as the plain dmesg line is.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { detectEnvelope, parseTraceText } from "../../../src/core/parse/index.ts";
 
@@ -855,6 +857,57 @@ describe("a LOG line folded at a fixed width, inside words too (fold -w 80, a te
         3,
         "expected the start of a kernel LOG line, found the rest of one: the lines before look folded at 80 characters (fold -w 80, a terminal's copy), and joined they do not read, so this part was not read (1 line)",
         "the kernel writes each line whole: copy the log from its file or with journalctl -k; a file folded at 80 columns unwraps with awk 'length($0)==80{printf \"%s\",$0;next}1' FILE",
+      ],
+    ]);
+  });
+
+  it("joins an ICMP error folded inside its quoted packet, and a fold that broke right before a space", () => {
+    // An ICMP error as the real kernel 6.18 logged it (fixture real-icmp-errors-through-nat, line 5).
+    const line = readFileSync(
+      join(import.meta.dirname, "../../fixtures/parse/real-icmp-errors-through-nat/input.log"),
+      "utf8",
+    ).split("\n")[4] as string;
+    expect(line).toMatch(/ \[SRC=198\.51\.100\.2 DST=203\.0\.113\.2 .* LEN=9 \] $/);
+    const whole = parseTraceText(line).packets[0]?.events[0];
+    expect(whole?.inner?.l4).toMatchObject({ proto: "udp", sport: 40001, dport: 9999 });
+    const open = line.indexOf("[SRC=");
+    // 80 (a terminal), a width whose first break falls inside the quote, and 100, whose breaks fall
+    // right before spaces (its next pieces start with one, as an indent would) and the last in the quote.
+    expect([line.charAt(100), line.charAt(200)]).toEqual([" ", " "]);
+    for (const width of [80, open + 12, 100]) {
+      const pieces = fold(line, width);
+      const r = parseTraceText(pieces.join("\n"), { file: "folded.log" });
+      expect(
+        r.packets.map((p) => p.events[0]?.inner),
+        `width ${width}`,
+      ).toEqual([whole?.inner]);
+      expect(r.packets[0]?.events[0]?.ip, `width ${width}`).toEqual(whole?.ip);
+      expect(
+        r.diagnostics.map((d) => [d.severity, d.position.line, d.message]),
+        `width ${width}`,
+      ).toEqual([
+        [
+          "warning",
+          1,
+          `LOG line folded at ${width} characters (by fold -w ${width} or a terminal's copy, inside a word too), read joined (1 line)`,
+        ],
+      ]);
+    }
+  });
+
+  it("says where a line cut inside an ICMP error's quoted packet ends", () => {
+    const line = readFileSync(
+      join(import.meta.dirname, "../../fixtures/parse/real-icmp-errors-through-nat/input.log"),
+      "utf8",
+    ).split("\n")[4] as string;
+    const cut = line.slice(0, line.indexOf(" DPT=9999"));
+    const r = parseTraceText(cut, { file: "cut.log" });
+    expect(r.packets).toEqual([]);
+    expect(r.diagnostics.map((d) => [d.severity, d.position.column, d.message])).toEqual([
+      [
+        "error",
+        cut.length + 1,
+        "expected ']' closing the quoted packet of an ICMP error, found the end of the line",
       ],
     ]);
   });

@@ -934,6 +934,26 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   ["a number wider than its field", "log", logLine(FIELDS.replace("TTL=64", "TTL=300"))],
   ["a protocol the kernel does not print", "log", logLine(FIELDS.replace("PROTO=ICMP", "PROTO=FOO"))],
   [
+    "addresses redacted before the log was shared (a LOG line, an nft trace's packet line, an ebtables line)",
+    "log",
+    [
+      logLine(FIELDS.replace("SRC=198.51.100.10", "SRC=x.x.x.x")),
+      logLine(FIELDS.replace("DST=203.0.113.10", "DST=203.0.113.XXX")),
+      'trace id ff8d5c3e ip nat prerouting packet: iif "wan0" ip saddr <redacted> ip daddr 198.51.100.1 ip ttl 64 ip id 1 ip length 60 tcp sport 46194 tcp dport 8080 tcp flags == syn tcp window 64240 ',
+      "[  970.733330] ebtable/nat-PREROUTING IN=veth-c1 OUT= MAC source = 02:42:ac:11:00:02 MAC dest = 02:42:ac:11:00:03 proto = 0x0800 IP SRC=*** IP DST=172.17.0.3, IP tos=0x00, IP proto=1",
+    ].join("\n"),
+  ],
+  [
+    "a Proxmox VE firewall line without its last space, cut where pvefw-logger never ends one",
+    "log",
+    "102 4 veth102i0-OUT 03/Dec/2026:10:00:02 +0100 ACCEPT: IN=fwbr102i0 OUT=fwbr102i0 PHYSIN=veth102i0 PHYSOUT=fwln102o0 MAC=02:00:00:00:01:01:02:00:00:00:00:01:08:00 SRC=192.0.2.102 DST=203.0.113.9 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=99 DF PROTO=ICMP TYPE=8 CODE=0 ID=3",
+  ],
+  [
+    "a MAC= in upper-case hex (a line edited or typed)",
+    "log",
+    logLine(FIELDS).replace("52:54:00:aa:00:10", "52:54:00:AA:00:10"),
+  ],
+  [
     "a line cut before a port",
     "log",
     logLine("SRC=198.51.100.10 DST=203.0.113.10 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=1 DF PROTO=TCP SPT=1 "),
