@@ -58,12 +58,17 @@ const TOOL: Record<Family, string> = {
  * table no ruleset was given for declares its hooks itself).
  */
 export function mapHookProblem(value: HookId, chainHooks?: ChainHooks): string | undefined {
-  if (chainHooks && Object.hasOwn(chainHooks, value)) return undefined;
+  const known = chainHooks && Object.hasOwn(chainHooks, value) ? chainHooks[value] : undefined;
+  if (known) return undefined;
   const [family, table, chain] = value.split(":") as [Family, string, string];
+  // The ruleset's regular chain sits at no hook, whatever its name says (libvirt's `guest_output`).
+  if (known === null)
+    return `'${chain}' is a regular chain of table '${family}:${table}' in the ruleset given with --ruleset, at no hook: a LOG rule in it prints at the hook whose base chain jumps to it: map the prefix to that hook, or leave the prefix to the --ruleset's own LOG rules`;
   if (mapHookOf(chain) !== undefined) return undefined;
   const own = xtablesTableChains(family, table);
-  const base = Object.keys(chainHooks ?? {})
-    .filter((id) => id.startsWith(`${family}:${table}:`))
+  const base = Object.entries(chainHooks ?? {})
+    .filter(([id, hook]) => hook !== null && id.startsWith(`${family}:${table}:`))
+    .map(([id]) => id)
     .map((id) => id.slice(family.length + table.length + 2));
   const listed = base.length ? `; the --ruleset's base chains there: ${base.join(", ")}` : "";
   if (own) {

@@ -221,6 +221,26 @@ describe("hook ids a user gives", () => {
     ]);
   });
 
+  it("refuses a regular chain of the --ruleset, whose name may read as a hook's (libvirt's guest_output)", async () => {
+    // nft 1.0.6 took it: guest_output holds rules forward jumps to, it is at no hook.
+    const chainHooks = chainHooksFromRuleset(
+      'table ip libvirt_network {\n\tchain forward {\n\t\ttype filter hook forward priority filter;\n\t\tjump guest_output\n\t}\n\tchain guest_output {\n\t\tlog prefix "out "\n\t}\n}\n',
+    );
+    const file = join(tmp(), "map-regular.json");
+    writeFileSync(
+      file,
+      JSON.stringify({ out: "ip:libvirt_network:guest_output", fwd: "ip:libvirt_network:forward" }),
+    );
+    // Without the ruleset its name says OUTPUT, and the map is taken.
+    expect(await loadPrefixMap(file)).toEqual({
+      out: "ip:libvirt_network:guest_output",
+      fwd: "ip:libvirt_network:forward",
+    });
+    expect(String(await loadPrefixMap(file, chainHooks)).split("\n")[0]).toBe(
+      `${file}:1:2: prefix 'out': 'guest_output' is a regular chain of table 'ip:libvirt_network' in the ruleset given with --ruleset, at no hook: a LOG rule in it prints at the hook whose base chain jumps to it: map the prefix to that hook, or leave the prefix to the --ruleset's own LOG rules`,
+    );
+  });
+
   it("reads a table named like an Object method as the nft name it is (it threw a TypeError)", async () => {
     for (const hook of ["ip:constructor:INPUT", "ip:toString:FOO", "ip:__proto__:INPUT"])
       expect(() => hookIdProblem(hook), hook).not.toThrow();
