@@ -20,7 +20,7 @@ import { mapHookProblem } from "../core/parse/base-chain-hook.ts";
 import type { FlowAssignment } from "../core/parse/pair-flows.ts";
 import { isPrefixHint, LONG_LINE_HINT, NETDEV_HINT, UNLISTED_HINT } from "../core/parse/parse-hints.ts";
 import { lineBatches, MAX_LINE_BYTES } from "../core/parse/split-lines.ts";
-import { GROUP_MARK, TraceParser } from "../core/parse/trace-parser.ts";
+import { GROUP_MARK, linesOfProblem, TraceParser } from "../core/parse/trace-parser.ts";
 import { formatIssuePath, formatZodIssuesAt, parseJsonText } from "../core/trace-file/load-trace.ts";
 import { idleCpus } from "./idle-cpus.ts";
 import { OutputChunks } from "./output-chunks.ts";
@@ -468,7 +468,9 @@ function report(
               args.files,
               events,
               skipped,
-              diagnostics.filter((d) => d.severity === "error").length - unreadable,
+              // Lines, not messages: a problem said once for a group of lines counts them all.
+              diagnostics.filter((d) => d.severity === "error").reduce((n, d) => n + linesOfProblem(d), 0) -
+                unreadable,
               diagnostics.filter((d) => d.severity === "warning").length,
               diagnostics.filter((d) => d.hint === LONG_LINE_HINT).length,
             ),

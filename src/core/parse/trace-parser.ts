@@ -124,6 +124,15 @@ export interface UnknownPrefix {
 }
 
 /**
+ * How many lines a problem stands for: the count {@link unknownPrefixMessage} wrote at the end of a
+ * problem said once for a group of lines (`... (2 lines)`), else 1.
+ */
+export function linesOfProblem(d: Pick<Diagnostic, "message">): number {
+  const m = / \((\d+) lines?\)$/.exec(d.message);
+  return m ? Number(m[1]) : 1;
+}
+
+/**
  * Starts the key and the name of a problem counted per group of lines (see `ErrorLine.group`)
  * among the unknown prefixes: no LOG prefix holds a newline.
  */
