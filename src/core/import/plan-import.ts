@@ -11,11 +11,20 @@ import { parseTraceText } from "../parse/index.ts";
 import { chainHooksFromRuleset } from "../simulate/chain-hooks-from-ruleset.ts";
 import { canonicalAddress } from "../simulate/ip-address.ts";
 import { legacyTablesMissing } from "../simulate/legacy-tables-note.ts";
+import { formatIssuePath } from "../trace-file/load-trace.ts";
 import { rulesetDigest } from "../trace-file/ruleset-pins.ts";
 import type { Lab, LabHost, TraceMeta } from "../trace-file/schema.ts";
-import { RP_FILTER_KEY } from "../trace-file/schema.ts";
+import { labSchema, RP_FILTER_KEY } from "../trace-file/schema.ts";
 import { Anonymizer, envelopeHostnames } from "./anonymize.ts";
-import { type HostMaterial, hostAddresses, hostKind, inferLab, type NamedAddress } from "./infer-lab.ts";
+import { ForeignLines } from "./foreign-lines.ts";
+import {
+  type HostMaterial,
+  hostAddresses,
+  hostDevices,
+  hostKind,
+  inferLab,
+  type NamedAddress,
+} from "./infer-lab.ts";
 import { builtRulesetErrors, inputRulesetErrors } from "./input-rulesets.ts";
 import { PUBLISHED_JOURNAL_FIELDS, publishedJournalLine } from "./journal-fields.ts";
 import { logDate } from "./log-date.ts";
@@ -28,6 +37,7 @@ import {
   nftBridgeTables,
   nftNativeTables,
   prefixMapFromRuleset,
+  printedLogPrefixes,
   rulesetTexts,
 } from "./ruleset-material.ts";
 import { splitScenarios } from "./split-scenarios.ts";
@@ -518,7 +528,17 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   // 3. The log, read with the prefixes its own rules print.
   // Base chains whose names hide their hooks (`inet fw pre`) are placed by the saved ruleset.
   const chainHooks = chainHooksFromRuleset(texts.instrumented);
-  const parsed = parseTraceText(m.log, { file: material.logFile, prefixMap, chainHooks });
+  // A whole dmesg holds other namespaces' and machines' lines: those naming devices the host lacks are left out.
+  const foreign = new ForeignLines({
+    printed: printedLogPrefixes(texts.instrumented, m.ip6tablesSave),
+    devices: hostDevices(hostMaterial),
+  });
+  const parsed = parseTraceText(m.log, {
+    file: material.logFile,
+    prefixMap,
+    chainHooks,
+    keepLine: foreign.keep,
+  });
   // Dated by the log itself when --date is not given: an import is often days after the capture.
   const fromLog = options.date === undefined ? logDate(parsed.packets) : undefined;
   const recorded = options.date ?? fromLog ?? new Date().toISOString().slice(0, 10);
@@ -558,6 +578,8 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     questions.push(
       `${material.logFile}: ${unknownPrefixes.map((d) => `'${/unknown LOG prefix '(.*)' \(/.exec(d.message)?.[1]}'`).join(", ")} ${unknownPrefixes.length === 1 ? "is" : "are"} printed by no logging rule of the saved ruleset, so their lines would be left out: save the ruleset while the rules that print them are installed, or cut those lines out of the log`,
     );
+  questions.push(...foreign.questions(parsed.packets, material.logFile));
+  notes.push(...foreign.notes());
   const events = parsed.packets.flatMap((p) => p.events);
   const traceMode = events.some((e) => e.source !== "log" && e.source !== "ebt-log");
   const logEvents = events.filter((e) => e.source === "log" || e.source === "ebt-log").length;
@@ -700,6 +722,17 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
       ]),
     ],
   };
+  // Checked before anything is written: a lab.json that would not validate is a question, not a half-written lab.
+  const valid = labSchema.safeParse(lab);
+  if (!valid.success) {
+    questions.push(
+      ...valid.error.issues.map(
+        (i) =>
+          `lab.json would not validate: ${formatIssuePath(i.path)}: ${i.message}${i.path.at(-1) === "mac" ? " (import takes a host's MAC from the log's lines: give the right one with --peer NAME=IP,mac=MAC or --container NAME=IP,mac=MAC)" : ""}`,
+      ),
+    );
+    return plan;
+  }
   plan.lab = lab;
   const environment =
     m.uname && version

@@ -211,6 +211,22 @@ function checkLabReferences(lab: z.infer<typeof labObject>, ctx: z.RefinementCtx
     else firstHost.set(host.name, h);
     for (const i of host.interfaces) ifaces.add(`${host.name}/${i.name}`);
   });
+  // Two hosts with one MAC: a bridge's fdb keeps the MAC on the port it last came from, so frames to one
+  // host go to the other (kernel 6.18: `bridge fdb` moved it from p1 to p2, and a ping to the first then
+  // failed). Within a host one may repeat: a bridge takes its port's MAC unless one is set.
+  const macOwner = new Map<string, { host: string; iface: string }>();
+  lab.hosts.forEach((host, h) => {
+    host.interfaces.forEach((i, n) => {
+      if (!i.mac || i.mac === "00:00:00:00:00:00") return;
+      const owner = macOwner.get(i.mac);
+      if (!owner) macOwner.set(i.mac, { host: host.name, iface: i.name });
+      else if (owner.host !== host.name)
+        issue(
+          ["hosts", h, "interfaces", n, "mac"],
+          `'${i.mac}' is already the MAC of ${owner.iface} of host '${owner.host}': two hosts cannot have one MAC (a bridge would deliver both hosts' frames to one of them); give ${i.name} of '${host.name}' its own, as \`ip link\` shows it there`,
+        );
+    });
+  });
   // The simulator runs the rulesets on this host: without one every packet would pass unseen.
   const netfilterHosts = lab.hosts.filter((host) => host.role === "docker-host").length;
   if (netfilterHosts !== 1)
