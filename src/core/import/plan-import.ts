@@ -15,7 +15,7 @@ import { formatIssuePath } from "../trace-file/load-trace.ts";
 import { rulesetDigest } from "../trace-file/ruleset-pins.ts";
 import type { Lab, LabHost, TraceMeta } from "../trace-file/schema.ts";
 import { labSchema, RP_FILTER_KEY } from "../trace-file/schema.ts";
-import { Anonymizer, envelopeHostnames } from "./anonymize.ts";
+import { type AnonymizationMap, Anonymizer, envelopeHostnames } from "./anonymize.ts";
 import { ForeignLines } from "./foreign-lines.ts";
 import {
   type HostMaterial,
@@ -27,6 +27,7 @@ import {
 } from "./infer-lab.ts";
 import { builtRulesetErrors, inputRulesetErrors } from "./input-rulesets.ts";
 import { PUBLISHED_JOURNAL_FIELDS, publishedJournalLine } from "./journal-fields.ts";
+import { anonymityQuestions } from "./lab-anonymity.ts";
 import { logDate } from "./log-date.ts";
 import { exitCodeDiagnostics, HOST_JSON, type HostJsonKey, readHostJson } from "./material-checks.ts";
 import { nftMaterial } from "./nft-material.ts";
@@ -112,6 +113,11 @@ export interface ImportOptions {
   suffix?: string;
   /** Replace public addresses, MACs and host names (see `anonymize.ts`). Default false. */
   anonymize?: boolean;
+  /**
+   * With {@link anonymize}: the map of the lab's earlier imports (`--anonymize-map FILE` when FILE
+   * exists), whose stand-ins this import keeps. An anonymised lab on disk takes more only with it.
+   */
+  anonymizeMap?: AnonymizationMap;
   /** Extra host names to anonymise (the envelope's are found). */
   hostnames?: string[];
   /** The date of the recording, `YYYY-MM-DD`. Default: the log's, when its timestamps carry one (see {@link logDate}), else today. */
@@ -340,6 +346,14 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   const notes: string[] = [];
   const files: PlannedFile[] = [];
   const plan: ImportPlan = { questions, notes, files, scenarios: [], diagnostics: [], unusedNames: [] };
+  // An anonymised lab takes only material anonymised with its map, and a plain one only plain material.
+  questions.push(
+    ...anonymityQuestions(options.lab, options.existing?.lab, {
+      anonymize: options.anonymize === true,
+      map: options.anonymizeMap,
+    }),
+  );
+  if (questions.length) return plan;
 
   // 0. The nft ruleset, found by its content and read in its text form whatever form it was saved in.
   const nft = nftMaterial(material, {
@@ -387,13 +401,17 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     const texts = Object.entries(m).flatMap(([k, v]) =>
       typeof v === "string" && k !== "logFile" ? [v] : [],
     );
+    // The lab's own files too: a new stand-in is never one of its stand-ins (or values kept) already.
+    const lab = options.existing
+      ? [JSON.stringify(options.existing.lab), ...Object.values(options.existing.rulesets)]
+      : [];
     const anon = new Anonymizer(
       [
         ...envelopeHostnames(material.log),
         ...(sysctlHost && sysctlHost !== "(none)" && sysctlHost !== "localhost" ? [sysctlHost] : []),
         ...(options.hostnames ?? []),
       ],
-      { avoid: texts },
+      { avoid: [...texts, ...lab], known: options.anonymizeMap },
     );
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(m)) if (typeof v === "string" && k !== "logFile") anon.learn(v);
@@ -721,6 +739,12 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
         ...(policyNote ? [policyNote] : []),
       ]),
     ],
+    // Recorded, so that a later import into the lab keeps its stand-ins (see lab-anonymity.ts).
+    ...(options.anonymize
+      ? { anonymized: true }
+      : old?.anonymized !== undefined
+        ? { anonymized: old.anonymized }
+        : {}),
   };
   // Checked before anything is written: a lab.json that would not validate is a question, not a half-written lab.
   const valid = labSchema.safeParse(lab);

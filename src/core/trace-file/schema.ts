@@ -315,6 +315,13 @@ const labObject = z.strictObject({
   rulesets: z.array(name).default([]),
   /** Facts a reader should know about how the lab was recorded (e.g. "ebtables-nft has no broute table"). */
   notes: z.array(z.string()).optional(),
+  /**
+   * `true` when `packetwalk import --anonymize` replaced the lab's public addresses, MACs and host
+   * names with stand-ins: a later import into it must use the same stand-ins (`--anonymize` with the
+   * map of the earlier imports, `--anonymize-map FILE`), or it would publish real values next to them.
+   * `false` says a lab is not anonymised (its MACs may look like stand-ins). Absent: not known.
+   */
+  anonymized: z.boolean().optional(),
 });
 
 /** A lab's topology: `traces/<lab>/lab.json`, its cross-references checked. */
