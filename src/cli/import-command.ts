@@ -153,6 +153,8 @@ Other options:
   --anonymize-map FILE  also write the original -> stand-in map there (refused inside the lab,
                         --out, or the repository); a FILE that exists is read first, and its
                         stand-ins kept: an anonymised lab takes more material only with its map
+  --replace             a scenario named as a trace the lab has replaces it: its .log and .json
+                        are written again (no other file of the lab is removed)
   --hostname NAME       one more host name to anonymise (the log's envelope names are found)
   --dry-run             print the plan, write nothing
   --no-check            write, validate, but do not run packetwalk check`;
@@ -377,7 +379,11 @@ function describePlan(plan: ImportPlan, folder: string): string {
         )
         .join(", ")}`,
     );
-  for (const f of plan.files) out.push(`  write ${f.path}${f.path.endsWith(".log") ? " (+ .json)" : ""}`);
+  const replaced = new Set(plan.replaced.map((stem) => `${stem}.log`));
+  for (const f of plan.files)
+    out.push(
+      `  ${replaced.has(f.path) ? "replace" : "write"} ${f.path}${f.path.endsWith(".log") ? " (+ .json)" : ""}`,
+    );
   for (const s of plan.scenarios)
     out.push(
       `  scenario ${s.stem}: ${s.meta.traffic.from} -> ${s.meta.traffic.to} ${s.meta.traffic.proto}, ${s.packets.length} packets, ${s.meta.mode} mode`,
@@ -420,6 +426,7 @@ export async function run(argv: string[]): Promise<number> {
       description: { type: "string" },
       anonymize: { type: "boolean" },
       "anonymize-map": { type: "string" },
+      replace: { type: "boolean" },
       hostname: { type: "string", multiple: true },
       "dry-run": { type: "boolean" },
       "no-check": { type: "boolean" },
@@ -504,6 +511,7 @@ export async function run(argv: string[]): Promise<number> {
       suffix: values.suffix as string | undefined,
       anonymize: values.anonymize === true,
       ...(anonymizeMap ? { anonymizeMap } : {}),
+      replace: values.replace === true,
       hostnames: values.hostname as string[] | undefined,
       date,
       description: values.description as string | undefined,
@@ -559,6 +567,14 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   process.stdout.write(`validation: ${folder} is valid (${read.traces.length} traces)\n`);
+  // --replace removes no file: a ruleset only the replaced traces named is left, and said.
+  if (plan.replaced.length) {
+    const named = new Set(read.traces.flatMap((t) => [t.meta.ruleset, t.meta.instrumentation]));
+    const unnamed = (read.lab?.rulesets ?? []).filter((r) => !named.has(r));
+    process.stdout.write(
+      `replaced ${plan.replaced.join(", ")}${unnamed.length ? `; no trace names ${unnamed.map((r) => `rulesets/${r}.rules`).join(", ")} any more (the traces replaced did): remove ${unnamed.length === 1 ? "it and its name" : "them and their names"} in lab.json's rulesets if no lesson needs ${unnamed.length === 1 ? "it" : "them"}` : ""}\n`,
+    );
+  }
   let failed = 0;
   for (const s of plan.scenarios) {
     process.stdout.write(`\n${s.stem}: ${s.meta.title}\n`);

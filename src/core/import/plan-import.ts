@@ -118,6 +118,11 @@ export interface ImportOptions {
    * exists), whose stand-ins this import keeps. An anonymised lab on disk takes more only with it.
    */
   anonymizeMap?: AnonymizationMap;
+  /**
+   * A scenario named as a trace the lab has already replaces that trace (its `.log` and `.json`
+   * are written again; no other file of the lab is removed). Default false: such a name is a question.
+   */
+  replace?: boolean;
   /** Extra host names to anonymise (the envelope's are found). */
   hostnames?: string[];
   /** The date of the recording, `YYYY-MM-DD`. Default: the log's, when its timestamps carry one (see {@link logDate}), else today. */
@@ -149,6 +154,8 @@ export interface ImportPlan {
   diagnostics: ReturnType<typeof parseTraceText>["diagnostics"];
   /** Names given on the command line that no packet of the log has, each a sentence (a warning). */
   unusedNames: string[];
+  /** The scenarios ({@link ImportOptions.replace}) whose files replace a trace of the lab's of that name. */
+  replaced: string[];
 }
 
 /** The sysctls that change a packet's path (kept in `lab.json` and every trace). */
@@ -345,7 +352,15 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   const questions: string[] = [];
   const notes: string[] = [];
   const files: PlannedFile[] = [];
-  const plan: ImportPlan = { questions, notes, files, scenarios: [], diagnostics: [], unusedNames: [] };
+  const plan: ImportPlan = {
+    questions,
+    notes,
+    files,
+    scenarios: [],
+    diagnostics: [],
+    unusedNames: [],
+    replaced: [],
+  };
   // An anonymised lab takes only material anonymised with its map, and a plain one only plain material.
   questions.push(
     ...anonymityQuestions(options.lab, options.existing?.lab, {
@@ -697,11 +712,14 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
       );
   }
   const taken = new Set(options.existing?.stems ?? []);
-  for (const s of split.scenarios)
-    if (taken.has(s.stem))
+  for (const s of split.scenarios) {
+    if (!taken.has(s.stem)) continue;
+    if (options.replace) plan.replaced.push(s.stem);
+    else
       questions.push(
-        `${s.stem}: the lab has a trace of that name already: give another --suffix (e.g. --suffix=-2)`,
+        `${s.stem}: the lab has a trace of that name already: give another --suffix (e.g. --suffix=-2), or --replace to write this import's ${s.stem}.log and ${s.stem}.json over it`,
       );
+  }
   if (questions.length) return plan;
 
   // 7. Names of the ruleset files: an identical ruleset already in the lab is reused.
