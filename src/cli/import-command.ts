@@ -17,7 +17,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "nod
 import { gunzipSync } from "node:zlib";
 import { formatJson } from "../capture/write-trace.ts";
 import { formatDiagnostic } from "../core/diagnostics/format-diagnostic.ts";
-import { AnonymizeError } from "../core/import/anonymize.ts";
+import { type AnonymizationMap, AnonymizeError, readAnonymizationMap } from "../core/import/anonymize.ts";
 import type { NamedAddress } from "../core/import/infer-lab.ts";
 import { isCalendarDate } from "../core/import/material-checks.ts";
 import {
@@ -151,7 +151,10 @@ Other options:
   --description TEXT    the lab's one-sentence description (a new lab only)
   --anonymize           public addresses -> TEST-NET/2001:db8::, MACs, host names -> stand-ins
   --anonymize-map FILE  also write the original -> stand-in map there (refused inside the lab,
-                        --out, or the repository's traces/, content/, public/)
+                        --out, or the repository); a FILE that exists is read first, and its
+                        stand-ins kept: an anonymised lab takes more material only with its map
+  --replace             a scenario named as a trace the lab has replaces it: its .log and .json
+                        are written again (no other file of the lab is removed)
   --hostname NAME       one more host name to anonymise (the log's envelope names are found)
   --dry-run             print the plan, write nothing
   --no-check            write, validate, but do not run packetwalk check`;
@@ -203,8 +206,10 @@ function isInside(path: string, folder: string): boolean {
   return r === "" || (r !== ".." && !r.startsWith(`..${sep}`) && !isAbsolute(r));
 }
 
+/** The repository's checkout: a file anywhere in it is one `git add` away from being published. */
+const REPOSITORY = join(import.meta.dirname, "..", "..");
 /** The repository's folders the site publishes (a file there is public once committed). */
-const PUBLISHED = ["traces", "content", "public"].map((f) => join(import.meta.dirname, "..", "..", f));
+const PUBLISHED = ["traces", "content", "public"].map((f) => join(REPOSITORY, f));
 
 /**
  * Why `--anonymize-map FILE` may not be written (undefined when it may): the map holds the
@@ -218,7 +223,7 @@ export function anonymizeMapProblem(
   out = dirname(labFolder),
 ): { message: string; hint: string } | undefined {
   const hint =
-    "give a path outside the lab and outside the repository's traces/, content/ and public/, e.g. --anonymize-map ~/packetwalk-map.json";
+    "give a path outside the lab and outside the repository, e.g. --anonymize-map ~/packetwalk-map.json";
   if (!anonymize)
     return {
       message: `--anonymize-map ${mapFile}: there is no map without --anonymize`,
@@ -234,6 +239,8 @@ export function anonymizeMapProblem(
   if (isInside(map, realPathOf(out))) return refuse(`it is inside ${out}, the folder of lab folders (--out)`);
   const published = PUBLISHED.find((f) => isInside(map, realPathOf(f)));
   if (published) return refuse(`it is inside ${published}, which the site publishes`);
+  if (isInside(map, realPathOf(REPOSITORY)))
+    return refuse(`it is inside the repository ${REPOSITORY}, where one \`git add\` commits it`);
   if (existsSync(map) && statSync(map).isDirectory())
     return { message: `--anonymize-map ${mapFile}: is a folder, not a file`, hint };
   if (!existsSync(dirname(map)))
@@ -372,7 +379,11 @@ function describePlan(plan: ImportPlan, folder: string): string {
         )
         .join(", ")}`,
     );
-  for (const f of plan.files) out.push(`  write ${f.path}${f.path.endsWith(".log") ? " (+ .json)" : ""}`);
+  const replaced = new Set(plan.replaced.map((stem) => `${stem}.log`));
+  for (const f of plan.files)
+    out.push(
+      `  ${replaced.has(f.path) ? "replace" : "write"} ${f.path}${f.path.endsWith(".log") ? " (+ .json)" : ""}`,
+    );
   for (const s of plan.scenarios)
     out.push(
       `  scenario ${s.stem}: ${s.meta.traffic.from} -> ${s.meta.traffic.to} ${s.meta.traffic.proto}, ${s.packets.length} packets, ${s.meta.mode} mode`,
@@ -415,6 +426,7 @@ export async function run(argv: string[]): Promise<number> {
       description: { type: "string" },
       anonymize: { type: "boolean" },
       "anonymize-map": { type: "string" },
+      replace: { type: "boolean" },
       hostname: { type: "string", multiple: true },
       "dry-run": { type: "boolean" },
       "no-check": { type: "boolean" },
@@ -464,6 +476,17 @@ export async function run(argv: string[]): Promise<number> {
     const problem = anonymizeMapProblem(mapFile, folder, values.anonymize === true);
     if (problem) return fail(problem.message, problem.hint);
   }
+  // An existing map is an earlier import's: its stand-ins are kept (and it is written back, extended).
+  let anonymizeMap: AnonymizationMap | undefined;
+  if (mapFile !== undefined && existsSync(mapFile)) {
+    const read = readAnonymizationMap(readFileSync(mapFile, "utf8"));
+    if (typeof read === "string")
+      return fail(
+        `--anonymize-map ${mapFile}: ${read}; it exists, so import reads it as an earlier import's map (nothing written)`,
+        "give the map an earlier --anonymize import wrote, or a file that does not exist yet for a new map",
+      );
+    anonymizeMap = read;
+  }
   const existing = existsSync(join(folder, "lab.json")) ? readTraceFolder(folder) : undefined;
   if (existing && !existing.lab)
     return fail(`${folder} exists but its lab.json is invalid:\n${existing.errors.join("\n")}`);
@@ -487,6 +510,8 @@ export async function run(argv: string[]): Promise<number> {
       sysctls,
       suffix: values.suffix as string | undefined,
       anonymize: values.anonymize === true,
+      ...(anonymizeMap ? { anonymizeMap } : {}),
+      replace: values.replace === true,
       hostnames: values.hostname as string[] | undefined,
       date,
       description: values.description as string | undefined,
@@ -521,7 +546,9 @@ export async function run(argv: string[]): Promise<number> {
         "give a file in a folder you can write to",
       );
     }
-    process.stdout.write(`anonymisation map written to ${mapFile} (keep it out of the pull request)\n`);
+    process.stdout.write(
+      `anonymisation map ${anonymizeMap ? "read from and written back to" : "written to"} ${mapFile} (keep it out of the pull request, and keep it: a later import into this lab needs it)\n`,
+    );
   }
   try {
     writePlan(plan, folder);
@@ -540,6 +567,14 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   process.stdout.write(`validation: ${folder} is valid (${read.traces.length} traces)\n`);
+  // --replace removes no file: a ruleset only the replaced traces named is left, and said.
+  if (plan.replaced.length) {
+    const named = new Set(read.traces.flatMap((t) => [t.meta.ruleset, t.meta.instrumentation]));
+    const unnamed = (read.lab?.rulesets ?? []).filter((r) => !named.has(r));
+    process.stdout.write(
+      `replaced ${plan.replaced.join(", ")}${unnamed.length ? `; no trace names ${unnamed.map((r) => `rulesets/${r}.rules`).join(", ")} any more (the traces replaced did): remove ${unnamed.length === 1 ? "it and its name" : "them and their names"} in lab.json's rulesets if no lesson needs ${unnamed.length === 1 ? "it" : "them"}` : ""}\n`,
+    );
+  }
   let failed = 0;
   for (const s of plan.scenarios) {
     process.stdout.write(`\n${s.stem}: ${s.meta.title}\n`);

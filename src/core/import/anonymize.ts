@@ -41,6 +41,34 @@ export interface AnonymizationMap {
   hostnames: Record<string, string>;
 }
 
+/**
+ * Reads an anonymisation map as `--anonymize-map FILE` writes it (`{"addresses": {...}, "macs":
+ * {...}, "hostnames": {...}}`, original → stand-in); a sentence saying what is wrong otherwise.
+ */
+export function readAnonymizationMap(text: string): AnonymizationMap | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (error) {
+    return `not JSON (${(error as Error).message.split("\n")[0]})`;
+  }
+  const map = value as Record<string, unknown>;
+  if (typeof map !== "object" || map === null || Array.isArray(map))
+    return 'not an anonymisation map: expected {"addresses": {...}, "macs": {...}, "hostnames": {...}}';
+  const out: AnonymizationMap = { addresses: {}, macs: {}, hostnames: {} };
+  for (const key of ["addresses", "macs", "hostnames"] as const) {
+    const part = map[key];
+    if (typeof part !== "object" || part === null || Array.isArray(part))
+      return `not an anonymisation map: "${key}" is not an object of original -> stand-in`;
+    for (const [original, stand] of Object.entries(part)) {
+      if (typeof stand !== "string")
+        return `not an anonymisation map: "${key}" gives '${original}' a ${typeof stand}, not a stand-in`;
+      out[key][original] = stand;
+    }
+  }
+  return out;
+}
+
 /** Error for more public /24 networks than TEST-NET has blocks. */
 export class AnonymizeError extends Error {}
 
@@ -52,6 +80,12 @@ export interface AnonymizerOptions {
    * is (`1.1.1.1` does not become the `203.0.113.1` the log already has).
    */
   avoid?: readonly string[];
+  /**
+   * The map of an earlier anonymisation of the same lab (`--anonymize-map FILE` of its first import):
+   * each original it holds keeps its stand-in, each public /24 and /48 its block, and new ones get
+   * stand-ins after the map's, so the lab's hosts and its new traces agree.
+   */
+  known?: AnonymizationMap;
 }
 
 /** What texts already hold, that stand-ins must not be (see {@link AnonymizerOptions.avoid}). */
@@ -218,7 +252,37 @@ export class Anonymizer {
    */
   constructor(hostnames: readonly string[] = [], options: AnonymizerOptions = {}) {
     this.taken = takenIn(options.avoid ?? [], hostnames);
+    if (options.known) this.seed(options.known);
     for (const h of hostnames) this.hostname(h);
+  }
+
+  /** Takes an earlier map's stand-ins as given (see {@link AnonymizerOptions.known}). */
+  private seed(known: AnonymizationMap): void {
+    for (const [original, stand] of Object.entries(known.macs)) {
+      this.macs.set(fullMac(original), stand);
+      // Stand-ins are numbered: a new MAC gets the number after the map's last.
+      const n = /^02:00:00:00:([0-9a-f]{2}):([0-9a-f]{2})$/.exec(stand);
+      if (n) this.macCount = Math.max(this.macCount, Number.parseInt(`${n[1]}${n[2]}`, 16));
+    }
+    for (const [original, stand] of Object.entries(known.hostnames)) {
+      this.hostnames.set(original, stand);
+      const n = stand === "docker-host" ? 1 : Number(/^host-(\d+)$/.exec(stand)?.[1] ?? 0);
+      this.hostCount = Math.max(this.hostCount, n);
+    }
+    for (const [original, stand] of Object.entries(known.addresses)) {
+      // Kept in the map written back, also those this import's texts do not hold.
+      this.addresses.set(original, stand);
+      if (isPublicIpv4(original)) {
+        this.given4.add(stand);
+        this.nets.set(original.split(".").slice(0, 3).join("."), stand.split(".").slice(0, 3).join("."));
+        continue;
+      }
+      // A global IPv6 address's /48 keeps its documentation /48 (the rest follows from it and the MACs).
+      const from = parseIpv6(original);
+      const to = parseIpv6(stand);
+      if (from && to && ipv6Scope(from) === "global" && to[0] === 0x2001 && to[1] === 0x0db8)
+        this.nets6.set(from.slice(0, 3).join(":"), to[2] as number);
+    }
   }
 
   /** Adds a host name to replace; returns its stand-in (none a word the texts to avoid already hold). */

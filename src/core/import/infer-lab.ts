@@ -144,6 +144,16 @@ export function hostKind(
   return forwards ? "router" : "host";
 }
 
+/**
+ * The names of the host's devices (`ip -j addr`, `ip -j -d link`, `bridge -j link`), or undefined
+ * when none of them was given: a LOG line naming another device was printed by another machine or
+ * network namespace (`nf_log_all_netns`), not by this host.
+ */
+export function hostDevices(material: HostMaterial): ReadonlySet<string> | undefined {
+  const names = hostIfaces(material).map((i) => i.name);
+  return names.length ? new Set(names) : undefined;
+}
+
 /** The Docker host's interface addresses with their prefix (`172.20.0.1/16`); IPv6 link-local ones left out. */
 export function hostAddresses(material: HostMaterial): string[] {
   return hostIfaces(material).flatMap((i) => i.addresses);

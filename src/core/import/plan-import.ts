@@ -11,13 +11,23 @@ import { parseTraceText } from "../parse/index.ts";
 import { chainHooksFromRuleset } from "../simulate/chain-hooks-from-ruleset.ts";
 import { canonicalAddress } from "../simulate/ip-address.ts";
 import { legacyTablesMissing } from "../simulate/legacy-tables-note.ts";
+import { formatIssuePath } from "../trace-file/load-trace.ts";
 import { rulesetDigest } from "../trace-file/ruleset-pins.ts";
 import type { Lab, LabHost, TraceMeta } from "../trace-file/schema.ts";
-import { RP_FILTER_KEY } from "../trace-file/schema.ts";
-import { Anonymizer, envelopeHostnames } from "./anonymize.ts";
-import { type HostMaterial, hostAddresses, hostKind, inferLab, type NamedAddress } from "./infer-lab.ts";
+import { labSchema, RP_FILTER_KEY } from "../trace-file/schema.ts";
+import { type AnonymizationMap, Anonymizer, envelopeHostnames } from "./anonymize.ts";
+import { ForeignLines } from "./foreign-lines.ts";
+import {
+  type HostMaterial,
+  hostAddresses,
+  hostDevices,
+  hostKind,
+  inferLab,
+  type NamedAddress,
+} from "./infer-lab.ts";
 import { builtRulesetErrors, inputRulesetErrors } from "./input-rulesets.ts";
 import { PUBLISHED_JOURNAL_FIELDS, publishedJournalLine } from "./journal-fields.ts";
+import { anonymityQuestions } from "./lab-anonymity.ts";
 import { logDate } from "./log-date.ts";
 import { exitCodeDiagnostics, HOST_JSON, type HostJsonKey, readHostJson } from "./material-checks.ts";
 import { nftMaterial } from "./nft-material.ts";
@@ -28,6 +38,7 @@ import {
   nftBridgeTables,
   nftNativeTables,
   prefixMapFromRuleset,
+  printedLogPrefixes,
   rulesetTexts,
 } from "./ruleset-material.ts";
 import { splitScenarios } from "./split-scenarios.ts";
@@ -102,6 +113,16 @@ export interface ImportOptions {
   suffix?: string;
   /** Replace public addresses, MACs and host names (see `anonymize.ts`). Default false. */
   anonymize?: boolean;
+  /**
+   * With {@link anonymize}: the map of the lab's earlier imports (`--anonymize-map FILE` when FILE
+   * exists), whose stand-ins this import keeps. An anonymised lab on disk takes more only with it.
+   */
+  anonymizeMap?: AnonymizationMap;
+  /**
+   * A scenario named as a trace the lab has already replaces that trace (its `.log` and `.json`
+   * are written again; no other file of the lab is removed). Default false: such a name is a question.
+   */
+  replace?: boolean;
   /** Extra host names to anonymise (the envelope's are found). */
   hostnames?: string[];
   /** The date of the recording, `YYYY-MM-DD`. Default: the log's, when its timestamps carry one (see {@link logDate}), else today. */
@@ -133,6 +154,8 @@ export interface ImportPlan {
   diagnostics: ReturnType<typeof parseTraceText>["diagnostics"];
   /** Names given on the command line that no packet of the log has, each a sentence (a warning). */
   unusedNames: string[];
+  /** The scenarios ({@link ImportOptions.replace}) whose files replace a trace of the lab's of that name. */
+  replaced: string[];
 }
 
 /** The sysctls that change a packet's path (kept in `lab.json` and every trace). */
@@ -329,7 +352,23 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   const questions: string[] = [];
   const notes: string[] = [];
   const files: PlannedFile[] = [];
-  const plan: ImportPlan = { questions, notes, files, scenarios: [], diagnostics: [], unusedNames: [] };
+  const plan: ImportPlan = {
+    questions,
+    notes,
+    files,
+    scenarios: [],
+    diagnostics: [],
+    unusedNames: [],
+    replaced: [],
+  };
+  // An anonymised lab takes only material anonymised with its map, and a plain one only plain material.
+  questions.push(
+    ...anonymityQuestions(options.lab, options.existing?.lab, {
+      anonymize: options.anonymize === true,
+      map: options.anonymizeMap,
+    }),
+  );
+  if (questions.length) return plan;
 
   // 0. The nft ruleset, found by its content and read in its text form whatever form it was saved in.
   const nft = nftMaterial(material, {
@@ -377,13 +416,17 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     const texts = Object.entries(m).flatMap(([k, v]) =>
       typeof v === "string" && k !== "logFile" ? [v] : [],
     );
+    // The lab's own files too: a new stand-in is never one of its stand-ins (or values kept) already.
+    const lab = options.existing
+      ? [JSON.stringify(options.existing.lab), ...Object.values(options.existing.rulesets)]
+      : [];
     const anon = new Anonymizer(
       [
         ...envelopeHostnames(material.log),
         ...(sysctlHost && sysctlHost !== "(none)" && sysctlHost !== "localhost" ? [sysctlHost] : []),
         ...(options.hostnames ?? []),
       ],
-      { avoid: texts },
+      { avoid: [...texts, ...lab], known: options.anonymizeMap },
     );
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(m)) if (typeof v === "string" && k !== "logFile") anon.learn(v);
@@ -518,7 +561,17 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   // 3. The log, read with the prefixes its own rules print.
   // Base chains whose names hide their hooks (`inet fw pre`) are placed by the saved ruleset.
   const chainHooks = chainHooksFromRuleset(texts.instrumented);
-  const parsed = parseTraceText(m.log, { file: material.logFile, prefixMap, chainHooks });
+  // A whole dmesg holds other namespaces' and machines' lines: those naming devices the host lacks are left out.
+  const foreign = new ForeignLines({
+    printed: printedLogPrefixes(texts.instrumented, m.ip6tablesSave),
+    devices: hostDevices(hostMaterial),
+  });
+  const parsed = parseTraceText(m.log, {
+    file: material.logFile,
+    prefixMap,
+    chainHooks,
+    keepLine: foreign.keep,
+  });
   // Dated by the log itself when --date is not given: an import is often days after the capture.
   const fromLog = options.date === undefined ? logDate(parsed.packets) : undefined;
   const recorded = options.date ?? fromLog ?? new Date().toISOString().slice(0, 10);
@@ -558,6 +611,8 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     questions.push(
       `${material.logFile}: ${unknownPrefixes.map((d) => `'${/unknown LOG prefix '(.*)' \(/.exec(d.message)?.[1]}'`).join(", ")} ${unknownPrefixes.length === 1 ? "is" : "are"} printed by no logging rule of the saved ruleset, so their lines would be left out: save the ruleset while the rules that print them are installed, or cut those lines out of the log`,
     );
+  questions.push(...foreign.questions(parsed.packets, material.logFile));
+  notes.push(...foreign.notes());
   const events = parsed.packets.flatMap((p) => p.events);
   const traceMode = events.some((e) => e.source !== "log" && e.source !== "ebt-log");
   const logEvents = events.filter((e) => e.source === "log" || e.source === "ebt-log").length;
@@ -657,11 +712,14 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
       );
   }
   const taken = new Set(options.existing?.stems ?? []);
-  for (const s of split.scenarios)
-    if (taken.has(s.stem))
+  for (const s of split.scenarios) {
+    if (!taken.has(s.stem)) continue;
+    if (options.replace) plan.replaced.push(s.stem);
+    else
       questions.push(
-        `${s.stem}: the lab has a trace of that name already: give another --suffix (e.g. --suffix=-2)`,
+        `${s.stem}: the lab has a trace of that name already: give another --suffix (e.g. --suffix=-2), or --replace to write this import's ${s.stem}.log and ${s.stem}.json over it`,
       );
+  }
   if (questions.length) return plan;
 
   // 7. Names of the ruleset files: an identical ruleset already in the lab is reused.
@@ -699,7 +757,24 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
         ...(policyNote ? [policyNote] : []),
       ]),
     ],
+    // Recorded, so that a later import into the lab keeps its stand-ins (see lab-anonymity.ts).
+    ...(options.anonymize
+      ? { anonymized: true }
+      : old?.anonymized !== undefined
+        ? { anonymized: old.anonymized }
+        : {}),
   };
+  // Checked before anything is written: a lab.json that would not validate is a question, not a half-written lab.
+  const valid = labSchema.safeParse(lab);
+  if (!valid.success) {
+    questions.push(
+      ...valid.error.issues.map(
+        (i) =>
+          `lab.json would not validate: ${formatIssuePath(i.path)}: ${i.message}${i.path.at(-1) === "mac" ? " (import takes a host's MAC from the log's lines: give the right one with --peer NAME=IP,mac=MAC or --container NAME=IP,mac=MAC)" : ""}`,
+      ),
+    );
+    return plan;
+  }
   plan.lab = lab;
   const environment =
     m.uname && version

@@ -394,6 +394,15 @@ function logPrefixOf(rule: string, bridge: boolean): string | undefined {
   return at < 0 ? undefined : words.tokens[at + 1]?.value;
 }
 
+/** The value after `option` among a rule's words, unquoted as iptables-save quotes it; undefined without it. */
+function optionValue(rule: string, option: string): string | undefined {
+  if (!rule.includes(option)) return undefined;
+  const words = tokenizeRule(rule);
+  if (!words.ok) return undefined;
+  const at = words.tokens.findIndex((t) => t.value === option && !t.quoted);
+  return at < 0 ? undefined : words.tokens[at + 1]?.value;
+}
+
 /**
  * Whether an nft rule's line holds a `log` statement without a prefix (`ct state invalid log drop`): its
  * lines have none. Strings are left out (a comment's words), and so are a chain named `log` after `jump`,
@@ -407,23 +416,22 @@ function bareLog(line: string): boolean {
   );
 }
 
-/**
- * The LOG prefixes of the instrumentation's rules, trimmed as the parser compares them, each
- * mapped to its hook: the chain's own hook for a built-in chain, the built-in chain that reaches a
- * user chain (through jumps) otherwise. A prefix printed at several built-in chains of one table
- * whose devices tell them apart (ufw's `[UFW BLOCK] ` at INPUT and FORWARD) maps to all of them, and
- * the parser chooses per line; one printed at hooks no line's devices separate (PREROUTING and
- * INPUT, two tables) is left out, and the parser's own conventions decide. The kernel keeps 29
- * characters of a LOG prefix.
- */
-export function prefixMapFromRuleset(text: string): PrefixHooks {
-  // Per prefix: the hooks that print it; null once it is printed from no built-in chain at all.
-  const map = new Map<string, Set<HookId> | null>();
-  const add = (p: string, hooks: ReadonlySet<HookId> | null) => {
-    const had = map.get(p);
-    if (had === null || hooks === null) map.set(p, null);
-    else map.set(p, new Set([...(had ?? []), ...hooks]));
-  };
+/** The logging rules of an iptables-save / ebtables-save text, and which chains jump to which. */
+interface XtablesLogRules {
+  /** Each `--log-prefix` rule's `family:table:chain` and prefix (`""` for `-j LOG` without one). */
+  logs: { key: string; prefix: string }[];
+  /** `family:table:chain` → the chains of the table that jump to it. */
+  jumps: Map<string, Set<string>>;
+  /** The `--nflog-prefix` of each NFLOG rule (`""` without one): ulogd writes it before its lines. */
+  nflog: string[];
+  /** Whether an ebtables rule logs without `--log-prefix` (its lines have none). */
+  bareBridgeLog: boolean;
+}
+
+/** Reads {@link XtablesLogRules} off `text` (iptables-save, ip6tables-save, ebtables-save or -L). */
+function xtablesLogRules(text: string): XtablesLogRules {
+  const nflog: string[] = [];
+  let bareBridgeLog = false;
   let family: "ip" | "ip6" | "bridge" = "ip";
   let table = "";
   const jumps = new Map<string, Set<string>>(); // `${family}:${table}:${chain}` -> chains that jump to it
@@ -472,7 +480,31 @@ export function prefixMapFromRuleset(text: string): PrefixHooks {
     }
     const prefix = logPrefixOf(rest, family === "bridge");
     if (prefix !== undefined) logs.push({ key: `${family}:${table}:${chain}`, prefix });
+    else if (family === "bridge" && /(?:^| )--log(?:-level|-ip6?|-arp)?(?: |$)/.test(rest))
+      bareBridgeLog = true;
+    if (/(?:^| )-j NFLOG(?: |$)/.test(rest)) nflog.push(optionValue(rest, "--nflog-prefix") ?? "");
   }
+  return { logs, jumps, nflog, bareBridgeLog };
+}
+
+/**
+ * The LOG prefixes of the instrumentation's rules, trimmed as the parser compares them, each
+ * mapped to its hook: the chain's own hook for a built-in chain, the built-in chain that reaches a
+ * user chain (through jumps) otherwise. A prefix printed at several built-in chains of one table
+ * whose devices tell them apart (ufw's `[UFW BLOCK] ` at INPUT and FORWARD) maps to all of them, and
+ * the parser chooses per line; one printed at hooks no line's devices separate (PREROUTING and
+ * INPUT, two tables) is left out, and the parser's own conventions decide. The kernel keeps 29
+ * characters of a LOG prefix.
+ */
+export function prefixMapFromRuleset(text: string): PrefixHooks {
+  // Per prefix: the hooks that print it; null once it is printed from no built-in chain at all.
+  const map = new Map<string, Set<HookId> | null>();
+  const add = (p: string, hooks: ReadonlySet<HookId> | null) => {
+    const had = map.get(p);
+    if (had === null || hooks === null) map.set(p, null);
+    else map.set(p, new Set([...(had ?? []), ...hooks]));
+  };
+  const { logs, jumps } = xtablesLogRules(text);
   const hooksOf = (key: string, seen = new Set<string>()): Set<string> => {
     const [fam, tbl, chain] = key.split(":") as [string, string, string];
     if (BUILTIN.has(chain)) return new Set([key]);
@@ -517,6 +549,36 @@ export function prefixMapFromRuleset(text: string): PrefixHooks {
     else if (list.length > 1 && separable(list)) out[p] = list;
   }
   return out;
+}
+
+/**
+ * Every prefix the logging rules of `texts` print, trimmed as the parser reads a line's prefix (and
+ * cut as the kernel cuts it: 29 characters for LOG, 127 for nft `log`): iptables and ebtables
+ * `--log-prefix`, `""` for a LOG or ebtables `--log` rule without one, NFLOG's `--nflog-prefix` (ulogd
+ * prints it), nft `log prefix` in every family, netdev's too. Undefined when no rule logs at all: then
+ * no line can be told apart by its prefix. `packetwalk import` leaves out a line whose prefix is not
+ * here (another machine's or network namespace's, in a whole `dmesg`).
+ */
+export function printedLogPrefixes(
+  ...texts: readonly (string | undefined)[]
+): ReadonlySet<string> | undefined {
+  const out = new Set<string>();
+  let logs = 0;
+  const add = (prefix: string, keep: number) => {
+    logs++;
+    out.add(prefix.trim());
+    out.add(prefix.slice(0, keep).trim());
+  };
+  for (const text of texts) {
+    if (!text) continue;
+    const xt = xtablesLogRules(text);
+    for (const { prefix } of xt.logs) add(prefix, 29);
+    for (const prefix of xt.nflog) add(prefix, 64);
+    if (xt.bareBridgeLog) add("", 29);
+    for (const { prefix } of nftLogPrefixes(text)) add(prefix, 127);
+    for (const prefix of Object.keys(nftNetdevLogPrefixes(text))) add(prefix, 127);
+  }
+  return logs ? out : undefined;
 }
 
 /** Whether every line's devices name at most one of `hooks`: built-in chains of one table, no two alike. */

@@ -110,6 +110,13 @@ export interface ParseOptions {
    * and leave the limit to the merge.
    */
   maxUnknownPrefixes?: number;
+  /**
+   * Asked about every LOG line once it is read (its prefix, devices, addresses and position set; no
+   * hook yet): a line it returns false for is left out as if the input did not hold it (no packet, no
+   * problem reported), so the caller says why. `packetwalk import` leaves out this way the lines of
+   * other machines and network namespaces a whole `dmesg` holds. Default: every line is kept.
+   */
+  keepLine?: (event: TraceEvent) => boolean;
 }
 
 /** An unknown LOG prefix and how many lines showed it. */
@@ -367,6 +374,8 @@ export class TraceParser {
   private readonly drops = new Map<string, LoggedDrop | null>();
   /** The LOG fast path and its memo, or false (see {@link ParseOptions.fullParse}). */
   private readonly fast: LogFieldMemo | false;
+  /** See {@link ParseOptions.keepLine}. */
+  private readonly keepLine: ((event: TraceEvent) => boolean) | undefined;
 
   /** `onPacket` receives every finished packet in id order, with its flow decision. */
   constructor(onPacket: (packet: Packet, flow: FlowAssignment) => void, options: ParseOptions = {}) {
@@ -394,6 +403,7 @@ export class TraceParser {
     this.maxUnknownPrefixes = options.maxUnknownPrefixes ?? MAX_UNKNOWN_PREFIXES;
     this.packetOrder = options.packetLines ?? "unknown";
     this.fast = options.fullParse ? false : new LogFieldMemo();
+    this.keepLine = options.keepLine;
     this.from = options.range?.from ?? Number.NEGATIVE_INFINITY;
     this.to = options.range?.to ?? Number.POSITIVE_INFINITY;
     const grouped = options.onGroupedPacket;
@@ -952,6 +962,19 @@ export class TraceParser {
     }
     const ev = result.event;
     const warning = result.warning;
+    // Every parser gives each event its own position object: fill it in.
+    const pos = ev.position;
+    pos.file = this.file;
+    pos.line = this.lineNo;
+    pos.column = lineColumn(at, envelope.bodyStart + 1);
+    if (envelope.time !== undefined) ev.time = envelope.time;
+    ev.envelope = envelope.kind;
+    if (envelope.hostAt !== undefined) {
+      const end = envelope.hostEnd ?? body.indexOf(" ", envelope.hostAt);
+      if (end > envelope.hostAt) ev.host = body.slice(envelope.hostAt, end);
+    }
+    // A line the caller leaves out (another machine's) says nothing here: the caller reports it.
+    if (this.keepLine && (ev.source === "log" || ev.source === "ebt-log") && !this.keepLine(ev)) return;
     // rsyslog's repeat note ends its line in `]`: the note is the warning (below), not a cut line.
     if (warning && counted && !readRepeatedMessage(ev.prefix)) {
       const position = { file: this.file, line: this.lineNo, column: lineColumn(at, warning.column) };
@@ -966,17 +989,6 @@ export class TraceParser {
           position,
         });
       } else this.diag({ severity: "warning", message: warning.message, ...hint, position });
-    }
-    // Every parser gives each event its own position object: fill it in.
-    const pos = ev.position;
-    pos.file = this.file;
-    pos.line = this.lineNo;
-    pos.column = lineColumn(at, envelope.bodyStart + 1);
-    if (envelope.time !== undefined) ev.time = envelope.time;
-    ev.envelope = envelope.kind;
-    if (envelope.hostAt !== undefined) {
-      const end = envelope.hostEnd ?? body.indexOf(" ", envelope.hostAt);
-      if (end > envelope.hostAt) ev.host = body.slice(envelope.hostAt, end);
     }
     if ((ev.hook as string) === "") {
       // The user's own list names the chain before a built-in guess (firewalld's `IN_<zone>_DROP:`) may.

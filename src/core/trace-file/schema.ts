@@ -215,6 +215,22 @@ function checkLabReferences(lab: z.infer<typeof labObject>, ctx: z.RefinementCtx
     else firstHost.set(host.name, h);
     for (const i of host.interfaces) ifaces.add(`${host.name}/${i.name}`);
   });
+  // Two hosts with one MAC: a bridge's fdb keeps the MAC on the port it last came from, so frames to one
+  // host go to the other (kernel 6.18: `bridge fdb` moved it from p1 to p2, and a ping to the first then
+  // failed). Within a host one may repeat: a bridge takes its port's MAC unless one is set.
+  const macOwner = new Map<string, { host: string; iface: string }>();
+  lab.hosts.forEach((host, h) => {
+    host.interfaces.forEach((i, n) => {
+      if (!i.mac || i.mac === "00:00:00:00:00:00") return;
+      const owner = macOwner.get(i.mac);
+      if (!owner) macOwner.set(i.mac, { host: host.name, iface: i.name });
+      else if (owner.host !== host.name)
+        issue(
+          ["hosts", h, "interfaces", n, "mac"],
+          `'${i.mac}' is already the MAC of ${owner.iface} of host '${owner.host}': two hosts cannot have one MAC (a bridge would deliver both hosts' frames to one of them); give ${i.name} of '${host.name}' its own, as \`ip link\` shows it there`,
+        );
+    });
+  });
   // The simulator runs the rulesets on this host: without one every packet would pass unseen.
   const netfilterHosts = lab.hosts.filter((host) => host.role === "docker-host").length;
   if (netfilterHosts !== 1)
@@ -303,6 +319,13 @@ const labObject = z.strictObject({
   rulesets: z.array(name).default([]),
   /** Facts a reader should know about how the lab was recorded (e.g. "ebtables-nft has no broute table"). */
   notes: z.array(z.string()).optional(),
+  /**
+   * `true` when `packetwalk import --anonymize` replaced the lab's public addresses, MACs and host
+   * names with stand-ins: a later import into it must use the same stand-ins (`--anonymize` with the
+   * map of the earlier imports, `--anonymize-map FILE`), or it would publish real values next to them.
+   * `false` says a lab is not anonymised (its MACs may look like stand-ins). Absent: not known.
+   */
+  anonymized: z.boolean().optional(),
 });
 
 /** A lab's topology: `traces/<lab>/lab.json`, its cross-references checked. */
