@@ -50,41 +50,29 @@ const TOOL: Record<Family, string> = {
 };
 
 /**
- * Why a well-formed hook id a user maps a prefix to (`--prefix-map`) names no hook: a chain of one of
- * the xtables' own tables (`ip:filter:INCOMING`, a user chain `ip:filter:DOCKER-USER`) that is none of
- * its built-in chains, whose name says no hook (see {@link mapHookOf}) and that the given ruleset's
- * base chains (`chainHooks`) do not place; or, with a ruleset, a chain of one of its nftables tables
- * that is none of that table's base chains. Undefined when the id is placed (or may be: an nftables
- * table no ruleset was given for declares its hooks itself).
+ * Why a well-formed hook id a user maps a prefix to (`--prefix-map`) is a slip: a built-in chain of
+ * the xtables' own tables in other letters (`ip:filter:Input`), or, with a ruleset, a chain its
+ * nftables table does not have. Undefined for a hook, a chain whose name says one (see
+ * {@link mapHookOf}), a user chain (`ip:filter:LOGGING`, `ip:filter:DOCKER-USER`) and a regular chain
+ * of the ruleset: their lines are drawn in a box of their own beside the map, as before.
  */
 export function mapHookProblem(value: HookId, chainHooks?: ChainHooks): string | undefined {
-  const known = chainHooks && Object.hasOwn(chainHooks, value) ? chainHooks[value] : undefined;
-  if (known) return undefined;
+  // A base chain, or a regular chain of the ruleset (null): both exist, and the map may name them.
+  if (chainHooks && Object.hasOwn(chainHooks, value)) return undefined;
   const [family, table, chain] = value.split(":") as [Family, string, string];
-  // The ruleset's regular chain sits at no hook, whatever its name says (libvirt's `guest_output`).
-  if (known === null)
-    return `'${chain}' is a regular chain of table '${family}:${table}' in the ruleset given with --ruleset, at no hook: a LOG rule in it prints at the hook whose base chain jumps to it: map the prefix to that hook, or leave the prefix to the --ruleset's own LOG rules`;
   if (mapHookOf(chain) !== undefined) return undefined;
   const own = xtablesTableChains(family, table);
-  const base = Object.entries(chainHooks ?? {})
-    .filter(([id, hook]) => hook !== null && id.startsWith(`${family}:${table}:`))
-    .map(([id]) => id)
-    .map((id) => id.slice(family.length + table.length + 2));
-  const listed = base.length ? `; the --ruleset's base chains there: ${base.join(", ")}` : "";
   if (own) {
     // `Input`: a built-in chain in other letters (the kernel's names are upper case; nft's lower case).
     const upper = own.find((c) => c === chain.toUpperCase());
-    return `'${chain}' is not a hook of ${TOOL[family]}' ${table} table (its hooks: ${own.join(", ")}${listed}), nor does its name say one: ${
-      upper
-        ? `did you mean '${family}:${table}:${upper}'?`
-        : `a LOG rule in a user chain prints at the hook whose chain jumps to it: map the prefix to that hook, or ${
-            chainHooks
-              ? "leave the prefix to the --ruleset's own LOG rules"
-              : "give the ruleset with --ruleset FILE, whose jumps and nftables base chains place it"
-          }`
-    }`;
+    return upper
+      ? `'${chain}' is not a hook of ${TOOL[family]}' ${table} table (its hooks: ${own.join(", ")}), nor does its name say one: did you mean '${family}:${table}:${upper}'?`
+      : undefined;
   }
-  if (base.length)
-    return `'${chain}' is not a base chain of table '${family}:${table}' in the ruleset given with --ruleset (its base chains: ${base.join(", ")}), nor does its name say a hook`;
+  const chains = Object.keys(chainHooks ?? {})
+    .filter((id) => id.startsWith(`${family}:${table}:`))
+    .map((id) => id.slice(family.length + table.length + 2));
+  if (chains.length)
+    return `'${chain}' is no chain of table '${family}:${table}' in the ruleset given with --ruleset (its chains: ${[...new Set(chains)].join(", ")}), nor does its name say a hook`;
   return undefined;
 }
