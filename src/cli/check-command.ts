@@ -120,7 +120,8 @@ export function checkLab(
     const entry: TraceCheck = { trace: file, ok: false, report: errors.join("\n"), packets: 0, errors };
     // A trace's own .log or .json sits in the lab folder itself; any other file is the lab's.
     const traceFile =
-      dirname(file) === folder.replace(/\/$/, "") &&
+      // Resolved: the folder as typed (`./traces/x`, `a//b`) and the file as read may be spelt apart.
+      resolve(dirname(file)) === resolve(folder) &&
       /\.(log|json)$/.test(file) &&
       basename(file) !== "lab.json";
     if (!traceFile) entry.labFile = true;

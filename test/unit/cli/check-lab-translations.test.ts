@@ -40,6 +40,33 @@ describe("checkLab and a lab's translations", () => {
     expect(r.status).toBe(1);
   });
 
+  it("counts a broken trace as a trace, however the lab's folder is spelt (./lab, a//b)", () => {
+    const lab = copyLab();
+    writeFileSync(join(lab, "b1-to-a1.json"), '{"bad":');
+    for (const spelt of [
+      lab,
+      `${lab}/`,
+      join(lab, "..", ".", "two-networks"),
+      lab.replace("/two-networks", "//two-networks"),
+    ]) {
+      const r = spawnSync(process.execPath, [join(root, "bin/packetwalk.mjs"), "check", spelt], {
+        encoding: "utf8",
+        timeout: 60_000,
+        cwd: dir,
+      });
+      // With ./ it read "2/2 agree; 1 lab file is invalid" (review finding): the file is the trace's.
+      expect(r.stdout, spelt).toMatch(
+        /\n0\/1 recorded traces agree with the simulator \(1 failed or invalid\)\n$/,
+      );
+    }
+    const rel = spawnSync(process.execPath, [join(root, "bin/packetwalk.mjs"), "check", "./two-networks"], {
+      encoding: "utf8",
+      timeout: 60_000,
+      cwd: dir,
+    });
+    expect(rel.stdout).toMatch(/\n0\/1 recorded traces agree with the simulator \(1 failed or invalid\)\n$/);
+  });
+
   it("leaves translations alone unless asked (import checks a lab before anyone translates it)", () => {
     const lab = copyLab();
     rmSync(join(lab, "i18n"), { recursive: true });
