@@ -727,6 +727,8 @@ function valueProblem(key: SetKey | undefined, tok: NftToken, element = false): 
  * word's start only for one it took for a host name (`zz::1`, `1x`: "Could not resolve hostname").
  */
 function formProblem(key: SetKey | undefined, tok: NftToken, element = false): NftRuleProblem | undefined {
+  // A range written with spaces has its bounds apart, each a word of its own (`ip - ip6`: nft 1.0.6 took it).
+  if (tok.bounds?.every((bound) => valueFormProblem(key, bound) === undefined)) return undefined;
   const found = tok.type === "string" ? undefined : valueFormProblem(key, tok.value);
   if (!found) return undefined;
   const { form, bad, at, lexed } = found;

@@ -68,4 +68,27 @@ describe("ether type with a range", () => {
     expect(rs.diagnostics.map((d) => `${d.position.line}:${d.position.column} ${d.message}`)).toEqual([said]);
     expect(rs.nft?.[0]?.chains.get("c")?.rules).toEqual([]);
   });
+
+  // nft 1.0.6 -c -f took `ether type { arp - ip6 }` and refused `ether type { arp-ip6 }` ("Could not parse
+  // Ethernet protocol", at arp-ip6); an inet table's `meta protocol { ip - ip6 }` loaded and listed as
+  // `meta protocol 0x0800-0x86dd` (kernel 6.18). The set's spaced range was refused whole (review finding).
+  it("reads a range written with spaces inside a set, and refuses one a name's dash joins", () => {
+    for (const rule of ["ether type { arp - ip6 } counter accept", "ether type { ip, arp - ip6 } accept"]) {
+      const rs = parseRulesetFile(table(rule), "b.nft");
+      expect(
+        rs.diagnostics.filter((d) => d.severity === "error"),
+        rule,
+      ).toEqual([]);
+      expect(rs.nft?.[0]?.chains.get("c")?.rules, rule).toHaveLength(1);
+    }
+    const inet = parseRulesetFile(
+      "table inet t {\n chain c {\n  type filter hook input priority 0; policy accept;\n  meta protocol { ip - ip6 } accept\n }\n}\n",
+      "i.nft",
+    );
+    expect(inet.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const joined = parseRulesetFile(table("ether type { arp-ip6 } accept"), "b.nft");
+    expect(joined.diagnostics.map((d) => `${d.position.line}:${d.position.column} ${d.message}`)).toEqual([
+      `4:16 'arp-ip6' is not an Ethernet type: nft refuses it ("Could not parse Ethernet protocol"), and with it the whole file`,
+    ]);
+  });
 });
