@@ -370,7 +370,8 @@ function bigFile(file: string, segmentBytes: number): boolean {
 
 /**
  * Why the input gave no packet when no line was set aside: every netfilter line had an error (`errors`
- * lines, `tooLong` of them over --max-line-bytes), it was empty, or no line was netfilter's.
+ * lines, `tooLong` of them over --max-line-bytes, said in `messages` problems: a grouped one says several), it
+ * was empty, or no line was netfilter's.
  */
 export function noPacketsMessage(
   files: readonly string[],
@@ -379,6 +380,7 @@ export function noPacketsMessage(
   errors: number,
   warnings: number,
   tooLong = 0,
+  messages = errors,
 ): string {
   const where = files.length === 1 && files[0] !== "-" ? `${files[0]}:1:1` : "the input";
   const hint =
@@ -388,7 +390,7 @@ export function noPacketsMessage(
     return `packetwalk parse: no packet: ${errors === 1 ? "the one line" : `all ${errors} lines`} over the length limit ${errors === 1 ? "was" : "were"} skipped unread (the error${errors === 1 ? " above says" : "s above say"} how long)\nhint: ${LONG_LINE_HINT}\n`;
   // Lines that failed were netfilter's: the input was not empty.
   if (events === 0 && errors > 0)
-    return `packetwalk parse: no packet: ${errors === 1 ? "the one netfilter line" : `all ${errors} netfilter lines`} found could not be read (the error${errors === 1 ? "" : "s"} above say${errors === 1 ? "s" : ""} where and why)\nhint: a line edited by hand (an address replaced by <filtered> or x.x.x.x) or cut short does not read; paste the lines as the kernel wrote them\n`;
+    return `packetwalk parse: no packet: ${errors === 1 ? "the one netfilter line" : `all ${errors} netfilter lines`} found could not be read (the error${messages === 1 ? "" : "s"} above say${messages === 1 ? "s" : ""} where and why)\nhint: a line edited by hand (an address replaced by <filtered> or x.x.x.x) or cut short does not read; paste the lines as the kernel wrote them\n`;
   // Lines the warnings set aside (a JSON object of another kind, lines of a family not drawn) were read.
   if (events === 0 && skipped === 0 && warnings > 0)
     return `packetwalk parse: no packet: the lines read were set aside (the warning${warnings === 1 ? " above says" : "s above say"} why)\n${hint}`;
@@ -473,6 +475,7 @@ function report(
                 unreadable,
               diagnostics.filter((d) => d.severity === "warning").length,
               diagnostics.filter((d) => d.hint === LONG_LINE_HINT).length,
+              diagnostics.filter((d) => d.severity === "error").length - unreadable,
             ),
     );
     return 1;

@@ -246,7 +246,8 @@ describe("a log pasted from elsewhere", () => {
     expect(blanked.status).toBe(1);
     expect(blanked.stderr).not.toContain("the input is empty");
     expect(blanked.stderr).toContain(
-      "packetwalk parse: no packet: all 2 netfilter lines found could not be read (the errors above say where and why)\nhint: a line edited by hand",
+      // Both lines' redacted address is one problem, said once with its count.
+      "packetwalk parse: no packet: all 2 netfilter lines found could not be read (the error above says where and why)\nhint: a line edited by hand",
     );
     // Lines set aside by a warning (JSON of another kind) were read: not "empty" either.
     writeFileSync(empty, '{"level":"info","event":"started"}\n');
