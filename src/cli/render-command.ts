@@ -13,6 +13,7 @@ import { endpointLabels } from "../core/render/endpoint-labels.ts";
 import { type HookChains, hookChains } from "../core/render/hook-chains.ts";
 import { labEndpoints } from "../core/render/lab-endpoints.ts";
 import { labHookChains } from "../core/render/lab-hook-chains.ts";
+import { unseenRewrite } from "../core/render/unseen-rewrite.ts";
 import { toMermaid, VIEWS, type View } from "../core/render/to-mermaid.ts";
 import type { Ruleset } from "../core/simulate/ruleset.ts";
 import { validateLabText } from "../core/trace-file/load-trace.ts";
@@ -441,18 +442,24 @@ export async function run(argv: string[]): Promise<number> {
     // LOG lines say nothing of rules: with the log's ruleset, each logged chain is run on the packet as
     // printed (as the playground does), so a rule that surely dropped it after its last line ends its path.
     const drawn = logRuleset ? await withMatchedRules(packets, parsed.packets, logRuleset.ruleset) : packets;
-    const diagrams = drawn.map((p) => ({
-      id: `${stem}-p${p.id}-${p.direction}`.replace(/^[^A-Za-z]/, "t"),
-      packet: p,
-      source: toMermaid(p, {
-        view: view as View,
-        ebtables: lab?.ebtables ?? "nft",
-        labels: lab ? endpointLabels(p, lab) : {},
-        endpoints: labEndpoints(lab),
-        ...(chains ? { chains } : {}),
-        ...(chains && ruleset ? { ruleset } : {}),
-      }),
-    }));
+    const diagrams = drawn.map((p) => {
+      // A NAT after the packet's last line, as the other direction of its flow shows it (the site's figures label it too).
+      const other = chosen[p.direction === "request" ? "reply" : "request"];
+      const unseen = other ? unseenRewrite(p, other) : undefined;
+      return {
+        id: `${stem}-p${p.id}-${p.direction}`.replace(/^[^A-Za-z]/, "t"),
+        packet: p,
+        source: toMermaid(p, {
+          view: view as View,
+          ebtables: lab?.ebtables ?? "nft",
+          labels: lab ? endpointLabels(p, lab) : {},
+          endpoints: labEndpoints(lab),
+          ...(chains ? { chains } : {}),
+          ...(chains && ruleset ? { ruleset } : {}),
+          ...(unseen ? { unseen } : {}),
+        }),
+      };
+    });
     let output: string | Buffer;
     if (format === "mermaid") {
       // The comment goes after the front matter, which Mermaid only reads at the very start.

@@ -15,6 +15,7 @@ import type { Packet } from "../core/model/packet.ts";
 import type { HookChains } from "../core/render/hook-chains.ts";
 import type { MapLang } from "../core/render/map-words.ts";
 import { toMermaid, type View } from "../core/render/to-mermaid.ts";
+import { unseenRewrite } from "../core/render/unseen-rewrite.ts";
 import { annotateSvg } from "../plugin/annotate-svg.ts";
 import { stepTargets } from "../plugin/step-targets.ts";
 
@@ -39,9 +40,18 @@ export function mermaidRequested(): boolean {
  * The Mermaid source of `packet`'s `view` diagram, as the site's figures draw it (no lab: default
  * endpoints). `chains`: a pasted nft ruleset's base chains per hook, so its chains sit in their
  * hook boxes as on an nftables lab's figures; default none (the iptables tables are listed).
+ * `other`: the other direction of its flow, whose addresses show a NAT after the packet's last line
+ * (the path view labels it); default none.
  */
-export function diagramSource(packet: Packet, view: View, lang: MapLang, chains?: HookChains): string {
-  return toMermaid(packet, { view, lang, ...(chains ? { chains } : {}) });
+export function diagramSource(
+  packet: Packet,
+  view: View,
+  lang: MapLang,
+  chains?: HookChains,
+  other?: Packet,
+): string {
+  const unseen = other ? unseenRewrite(packet, other) : undefined;
+  return toMermaid(packet, { view, lang, ...(chains ? { chains } : {}), ...(unseen ? { unseen } : {}) });
 }
 
 /** Loads Mermaid and themes it as the build does: light values, sentinels where the dark theme differs. */

@@ -793,7 +793,7 @@ function start(root: HTMLElement, s: PlaygroundStrings): void {
     if (mine !== drawn) return;
     const svgId = `pg${d.packet.id}${view === "map" ? "m" : "p"}`;
     const lang = document.documentElement.lang.startsWith("zh") ? "zh-TW" : "en";
-    const source = diagramSource(d.packet, view, lang, d.chains);
+    const source = diagramSource(d.packet, view, lang, d.chains, d.other);
     sourceEl.textContent = source;
     // The full-screen viewer's title, and the line its button sits on.
     diagramTitle.textContent = `${fill(s.packetTitle, { id: d.packet.id })} · ${view === "map" ? s.viewMap : s.viewPath}`;

@@ -132,6 +132,7 @@ async function directionBlock(
   const endpoints = labEndpoints(trace.lab, lang);
   // No placement id in the source: the same diagram anywhere on the site is one render.
   const chains = trace.chains;
+  const unseen = other ? unseenRewrite(packet, other) : undefined;
   const source = toMermaid(packet, {
     view: options.view,
     labels,
@@ -139,6 +140,7 @@ async function directionBlock(
     endpoints,
     lang,
     ...(chains ? { chains, ruleset: trace.meta.ruleset } : {}),
+    ...(unseen ? { unseen } : {}),
   });
   const rendered = await renderer.render({ source, id: diagramId });
   const svg = annotateSvg(rendered.svg, diagramId, stepTargets(packet, "", options.view, ebtables, chains));
@@ -152,7 +154,6 @@ async function directionBlock(
   const plan = planPath(packet, ebtables, labels, undefined, chains, lang);
 
   const items: string[] = [];
-  const unseen = other ? unseenRewrite(packet, other) : undefined;
   const otherName = (direction === "request" ? s.reply : s.request).toLowerCase();
   for (const [i, step] of plan.steps.entries()) {
     const rewrites = step.rewrites.map(

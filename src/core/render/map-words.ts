@@ -28,6 +28,8 @@ export interface MapWords {
   notSeenAfterLines: (where: string, to: string) => [string, string];
   /** The exit of a dropped packet: `verdict` in `chain` (its policy when `policy`). */
   dropped: (verdict: string, chain: string, policy: boolean) => string;
+  /** The label of the arrow after a packet's last line when a NAT `rewrite` came after it (the other direction shows it). */
+  unseenRewrite: (rewrite: string) => string;
 }
 
 const WORDS: Record<MapLang, MapWords> = {
@@ -46,6 +48,7 @@ const WORDS: Record<MapLang, MapWords> = {
     notSeenAfter: (where, to) => WORDS.en.notSeenAfterLines(where, to).join(" "),
     notSeenAfterLines: (where, to) => [`not seen after ${where}`, `(on its way to ${to})`],
     dropped: (verdict, chain, policy) => `dropped: ${verdict} in ${policy ? `${chain} policy` : chain}`,
+    unseenRewrite: (rewrite) => `then ${rewrite} (not logged)`,
   },
   "zh-TW": {
     from: (what) => `來自 ${what}`,
@@ -62,6 +65,7 @@ const WORDS: Record<MapLang, MapWords> = {
     notSeenAfter: (where, to) => WORDS["zh-TW"].notSeenAfterLines(where, to).join(""),
     notSeenAfterLines: (where, to) => [`過了 ${where} 就不見了`, `（原本要送往 ${to}）`],
     dropped: (verdict, chain, policy) => `被丟棄：${chain} ${policy ? "預設策略的" : "的"} ${verdict}`,
+    unseenRewrite: (rewrite) => `之後 ${rewrite}（未記錄）`,
   },
 };
 

@@ -38,6 +38,7 @@ import {
   planPath,
   type StepVerdict,
 } from "./plan-path.ts";
+import type { UnseenRewrite } from "./unseen-rewrite.ts";
 
 /** The diagram kinds: the whole map with the path on it, or the path alone. */
 export const VIEWS = ["map", "path"] as const;
@@ -65,6 +66,12 @@ export interface ToMermaidOptions {
   chains?: HookChains;
   /** Name of the ruleset the trace ran with: chains of the map it lacks are struck through. Default none. */
   ruleset?: string;
+  /**
+   * A NAT rewrite after the packet's last line with addresses, read off the other direction
+   * (`unseenRewrite`): the path view labels the arrow after that line with it, as it labels the
+   * rewrites lines show (the map labels no arrow). Default none.
+   */
+  unseen?: UnseenRewrite;
 }
 
 // Fill tells the layer (bridge green, IP blue), an orange border the packet's path; same in light and dark.
@@ -99,6 +106,9 @@ const DROPPED_CLASS_DEF = "classDef dropped fill:#ffcdd2,stroke:#b71c1c,stroke-w
 const STEP_LINK_STYLE = "stroke:#e65100,stroke-width:3px";
 const MAP_LINK_STYLE = "stroke:#9e9e9e,stroke-width:1px,stroke-dasharray:4 3";
 
+/** The path views' options: the packet too (the unseen rewrite's line is one of its events). */
+type PathOptions = ToMermaidOptions & { packet: Packet };
+
 /** Returns the Mermaid source of one packet's diagram. Throws only for a packet without events. */
 export function toMermaid(packet: Packet, given: ToMermaidOptions): string {
   // An IPv6 packet meets the ip6 and inet tables at the IP hooks: the map draws those.
@@ -109,8 +119,11 @@ export function toMermaid(packet: Packet, given: ToMermaidOptions): string {
   const prefix = options.idPrefix ? `${toMermaidId(options.idPrefix)}_` : "";
   if (options.view === "map") return mapView(plan, ebtables, endpoints, prefix, options);
   return options.chains
-    ? chainPathView(plan, prefix, mapNodes(ebtables, endpoints, options.lang, options.chains), options)
-    : pathView(plan, prefix, options);
+    ? chainPathView(plan, prefix, mapNodes(ebtables, endpoints, options.lang, options.chains), {
+        ...options,
+        packet,
+      })
+    : pathView(plan, prefix, { ...options, packet });
 }
 
 function shape(n: MapNode, text: string): string {
@@ -324,7 +337,7 @@ export function hookGroups(plan: PathPlan): PathStep[][] {
   return runsOf(plan, "hook");
 }
 
-function pathView(plan: PathPlan, prefix: string, options: ToMermaidOptions): string {
+function pathView(plan: PathPlan, prefix: string, options: PathOptions): string {
   const groups = hookGroups(plan);
   return drawPath(plan, prefix, groups, [...LAYOUT], options, (group) =>
     escapeMermaidLabel(
@@ -338,7 +351,7 @@ export function pathGroups(plan: PathPlan): PathStep[][] {
   return runsOf(plan, "key");
 }
 
-function chainPathView(plan: PathPlan, prefix: string, nodes: MapNode[], options: ToMermaidOptions): string {
+function chainPathView(plan: PathPlan, prefix: string, nodes: MapNode[], options: PathOptions): string {
   const byKey = new Map(nodes.map((n) => [n.key, n]));
   return drawPath(plan, prefix, pathGroups(plan), [...CHAIN_LAYOUT], options, (group) => {
     const box = byKey.get((group[0] as PathStep).key);
@@ -358,7 +371,7 @@ function drawPath(
   prefix: string,
   groups: PathStep[][],
   lines: string[],
-  options: ToMermaidOptions,
+  options: PathOptions,
   text: (group: PathStep[]) => string,
 ): string {
   lines.push("flowchart TB");
@@ -386,18 +399,27 @@ function drawPath(
     (first.hook.startsWith("bridge:") || first.key.startsWith("br_") ? bridge : ip).push(id);
   }
   lines.push(`  ${exit}("${exitText}")`);
+  // The arrow out of the box of the unseen rewrite's last line carries it (most often the way out).
+  const unseen = options.unseen && {
+    ...options.unseen,
+    event: options.packet.events[options.unseen.afterEvent],
+  };
+  const unseenAfter = unseen ? groups.findIndex((g) => g.some((s) => s.event === unseen.event)) : -1;
+  const arrow = (rewrites: string[]) =>
+    rewrites.length ? `-->|"${escapeMermaidLabel(rewrites.join(" · "))}"|` : "-->";
   let prev = entry;
-  for (const group of groups) {
+  let pending: string[] = [];
+  groups.forEach((group, i) => {
     const first = group[0] as PathStep;
-    const label = group
-      .flatMap((s) => s.rewrites)
-      .map((rw) => formatRewrite(rw, plan.direction))
-      .join(" · ");
-    const link = label ? `-->|"${escapeMermaidLabel(label)}"|` : "-->";
-    lines.push(`  ${prev} ${prefix}step${first.n}@${link} ${prefix}s${first.n}`);
+    const label = [
+      ...pending,
+      ...group.flatMap((s) => s.rewrites).map((rw) => formatRewrite(rw, plan.direction)),
+    ];
+    lines.push(`  ${prev} ${prefix}step${first.n}@${arrow(label)} ${prefix}s${first.n}`);
     prev = `${prefix}s${first.n}`;
-  }
-  lines.push(`  ${prev} ${prefix}stepx@--> ${exit}`);
+    pending = i === unseenAfter && unseen ? [w.unseenRewrite(formatRewrite(unseen, plan.direction))] : [];
+  });
+  lines.push(`  ${prev} ${prefix}stepx@${arrow(pending)} ${exit}`);
   lines.push(...CLASS_DEFS.map((c) => `  ${c}`));
   if (ip.length) lines.push(`  class ${ip.join(",")} ipHit`);
   if (bridge.length) lines.push(`  class ${bridge.join(",")} brHit`);

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import type { Packet } from "../../../src/core/model/packet.ts";
 import { TraceParser } from "../../../src/core/parse/trace-parser.ts";
 import { formatRewrite } from "../../../src/core/render/format-endpoints.ts";
+import { toMermaid } from "../../../src/core/render/to-mermaid.ts";
 import { unseenRewrite } from "../../../src/core/render/unseen-rewrite.ts";
 
 const TRACES = join(import.meta.dirname, "../../../traces");
@@ -67,5 +68,47 @@ describe("unseenRewrite", () => {
     expect(shown(seen, reply)).toBe("-");
     // A reply logged only after conntrack undid the SNAT shows no rewrite, so its addresses prove nothing.
     expect(shown(request, { ...reply, rewrites: [] })).toBe("-");
+  });
+});
+
+describe("the path view's arrow after the last line", () => {
+  /** The labelled arrows of a diagram: `from -> to: label`. */
+  function labelled(source: string): string[] {
+    return [...source.matchAll(/^ {2}(\S+) \S+@-->\|"([^"]*)"\| (\S+)$/gm)].map(
+      (m) => `${m[1]} -> ${m[3]}: ${m[2]}`,
+    );
+  }
+
+  it("carries the unseen MASQUERADE into the way out, in the diagram's language", () => {
+    const { request, reply } = pair("docker-bridge/container-to-wan");
+    const unseen = unseenRewrite(request, reply);
+    expect(unseen).toBeDefined();
+    const en = toMermaid(request, { view: "path", ...(unseen ? { unseen } : {}) });
+    // Mermaid's entities: `#62;` is `>`, `#40;`/`#41;` the parentheses.
+    expect(labelled(en)).toEqual(["s9 -> exit: then SNAT 172.17.0.2 -#62; 203.0.113.2 #40;not logged#41;"]);
+    const zh = toMermaid(request, { view: "path", lang: "zh-TW", ...(unseen ? { unseen } : {}) });
+    expect(labelled(zh)).toEqual(["s9 -> exit: 之後 SNAT 172.17.0.2 -#62; 203.0.113.2（未記錄）"]);
+    // Without the other direction nothing is claimed.
+    expect(labelled(toMermaid(request, { view: "path" }))).toEqual([]);
+  });
+
+  it("keeps the lines' own rewrites on their arrows, and says un-DNAT on a reply", () => {
+    const { request, reply } = pair("docker-bridge/wan-to-published-port");
+    const unseen = unseenRewrite(reply, request);
+    const drawn = labelled(toMermaid(reply, { view: "path", ...(unseen ? { unseen } : {}) }));
+    expect(drawn.at(-1)).toBe(
+      "s7 -> exit: then un-DNAT 172.17.0.2#58;80 -#62; 203.0.113.2#58;8080 #40;not logged#41;",
+    );
+    // The request's DNAT, which its lines show, stays where it was seen.
+    const forward = labelled(toMermaid(request, { view: "path" }));
+    expect(forward.some((l) => l.includes("DNAT") && !l.includes("not logged"))).toBe(true);
+  });
+
+  it("leaves the map alone: its arrows never carry words, so no box moves", () => {
+    const { request, reply } = pair("docker-bridge/container-to-wan");
+    const unseen = unseenRewrite(request, reply);
+    expect(toMermaid(request, { view: "map", ...(unseen ? { unseen } : {}) })).toBe(
+      toMermaid(request, { view: "map" }),
+    );
   });
 });
