@@ -122,6 +122,14 @@ export function summarizeEvent(ev: TraceEvent): string {
     if (a.opcode === 2) return `ARP reply ${a.ipSrc ?? "?"} is-at ${a.macSrc ?? "?"}`;
     return `ARP opcode ${a.opcode}`;
   }
+  // A TRACE line whose packet line is missing or was refused: "frame ? -> ?" would claim a frame.
+  if (
+    ev.traceId !== undefined &&
+    ev.macSrc === undefined &&
+    ev.macDst === undefined &&
+    ev.ethType === undefined
+  )
+    return `trace ${ev.traceId}: no line shows its headers`;
   return `frame ${ev.macSrc ?? "?"} -> ${ev.macDst ?? "?"}${ev.ethType ? ` type ${ev.ethType}` : ""}`;
 }
 

@@ -9,7 +9,7 @@
  * `, DNAT to X` → `，DNAT 到 X` and `, SNAT to X` → `，SNAT 到 X` (the lessons' 「DNAT 到」),
  * `, un-SNAT to X` → `，還原 SNAT 為 X` and `, un-DNAT to X` → `，還原 DNAT 為 X` (conntrack undoing
  * the request's translation, as the lessons call it: 「來源 NAT 的還原」); ARP's tcpdump phrases
- * (`who-has … tell`, `is-at`), a frame, `type N`, `(protocol N)`, TCP's `none` and `empty packet`
+ * (`who-has … tell`, `is-at`), a frame, a trace without headers, `type N`, `(protocol N)`, TCP's `none` and `empty packet`
  * too; a fragment's place (`, first fragment`, `, fragment at byte N`) and a TEE copy's note in Chinese as well. Kept as written, being names a reader meets again in rules and tool output: protocol names
  * (TCP, UDP, ICMPv6, GRE), TCP flag names (`SYN-ACK`, as the lessons write them), ICMP type and code
  * names (`echo-request`, `port-unreachable`: what `--icmp-type` and nft's `icmp type` take),
@@ -64,6 +64,8 @@ function headZh(head: string): string {
   if (m) return `ARP 回覆：${m[1]} 的 MAC 是 ${m[2]}`;
   m = /^ARP opcode (\S+)$/.exec(head);
   if (m) return `ARP 操作碼 ${m[1]}`;
+  m = /^trace (\S+): no line shows its headers$/.exec(head);
+  if (m) return `追蹤 ${m[1]}：沒有日誌行顯示它的標頭`;
   m = /^frame (\S+) -> (\S+)(?: type (\S+))?$/.exec(head);
   if (m) return `訊框 ${m[1]} -> ${m[2]}${m[3] ? `（EtherType ${m[3]}）` : ""}`;
   m = /^(.+) (\S+) -> (\S+)$/.exec(head);

@@ -73,6 +73,18 @@ describe("addresses redacted before the log was shared", () => {
     expect(re.diagnostics.map((d) => [d.severity, d.position.column, d.message])).toEqual([
       ["error", ebt.indexOf("<redacted>") + 1, said("IP DST=", "<redacted>", 1)],
     ]);
+    // The rule lines of a refused packet line keep their trace's path, and say what they lack: before,
+    // their packet read `frame ? -> ?`, a frame no line showed.
+    const ruleLine = NFT.replace(
+      / packet: .*/,
+      " rule ip saddr 198.51.100.2 tcp dport 8080 dnat to 192.168.1.10 (verdict accept)",
+    );
+    const rr = parseTraceText([nft, ruleLine].join("\n"));
+    const traceId = /trace id (\S+)/.exec(NFT)?.[1];
+    expect(rr.packets.map((p) => [p.summary, p.events.length])).toEqual([
+      [`trace ${traceId}: no line shows its headers`, 1],
+    ]);
+    expect(rr.diagnostics.map((d) => d.message)).toEqual([said("ip saddr", "x.x.x.x", 1)]);
     // Their real addresses, IPv6 ones (`::`, `ff02::16`) too, read as before.
     expect(parseTraceText([NFT, EBT].join("\n")).diagnostics.filter((d) => d.severity === "error")).toEqual(
       [],

@@ -190,6 +190,8 @@ const CASES: [string, string][] = [
     "訊框 02:42:ac:12:00:02 -> ff:ff:ff:ff:ff:ff（EtherType 0x88cc）",
   ],
   [summary([event(undefined, undefined, {})]), "訊框 ? -> ?"],
+  // A TRACE line whose packet line was refused or cut off: the trace's id, no frame claimed.
+  [summary([event(undefined, undefined, { traceId: "0df9d3d8" })]), "追蹤 0df9d3d8：沒有日誌行顯示它的標頭"],
   [summary([]), "空封包"],
 ];
 
@@ -219,7 +221,7 @@ describe("summaryWords", () => {
     for (const [en] of CASES) {
       const zh = summaryWords(en, "zh-TW");
       expect(zh, en).not.toMatch(
-        /\b(?:un-SNAT|un-DNAT|to|who-has|tell|is-at|opcode|frame|type|protocol|none|empty|fragment|byte)\b/,
+        /\b(?:un-SNAT|un-DNAT|to|who-has|tell|is-at|opcode|frame|trace|headers|type|protocol|none|empty|fragment|byte)\b/,
       );
       expect(zh, en).not.toMatch(/, /);
       // A half-width space between a Chinese character and a Latin letter or digit, none beside full-width punctuation.
