@@ -6,7 +6,7 @@
  * (the largest single allocation of a one-thread parse, and a tenth of a worker's time).
  */
 import type { Packet, TraceEvent } from "../core/model/packet.ts";
-import { packetHeader } from "./packet-header-json.ts";
+import { packetHeader, shownRewrites } from "./packet-header-json.ts";
 
 /** Bytes being appended to: {@link buf} holds what was written up to {@link at}. */
 export interface ByteSink {
@@ -180,7 +180,7 @@ export function writeJsonTail(p: TailPacket, sink: ByteSink): void {
   if (p.rewrites.length === 0) put(sink, NO_REWRITES);
   else {
     put(sink, REWRITES);
-    writeText(sink, JSON.stringify(p.rewrites));
+    writeText(sink, JSON.stringify(shownRewrites(p.rewrites)));
     put(sink, EVENTS);
   }
   const last = p.events.length - 1;

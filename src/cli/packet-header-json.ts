@@ -3,7 +3,7 @@
  * read (addresses, protocol, ports, flags, ICMP type), taken from the same event the summary is
  * (`bestEvent`): the packet as first logged with its whole header, before any NAT the `rewrites` list.
  */
-import type { TraceEvent } from "../core/model/packet.ts";
+import type { Endpoints, Rewrite, TraceEvent } from "../core/model/packet.ts";
 import { canonicalIpv6 } from "../core/parse/ipv6.ts";
 import { bestEvent } from "../core/parse/summarize-packet.ts";
 
@@ -89,4 +89,18 @@ export function packetHeader(events: readonly TraceEvent[]): PacketHeader | unde
   if (ev.macDst !== undefined) h.macDst = ev.macDst;
   if (ev.ethType !== undefined) h.ethType = ev.ethType;
   return h as PacketHeader;
+}
+
+/** `e` with IPv6 addresses in short form. */
+function shortEndpoints(e: Endpoints): Endpoints {
+  return { ...e, src: canonicalIpv6(e.src) ?? e.src, dst: canonicalIpv6(e.dst) ?? e.dst };
+}
+
+/**
+ * The rewrites as `--json` writes them: IPv6 addresses in short form, as in `header` (the events
+ * keep the form their lines printed, a LOG line's all 32 digits), so a script can compare them.
+ */
+export function shownRewrites(rewrites: readonly Rewrite[]): readonly Rewrite[] {
+  if (!rewrites.some((r) => r.from.src.includes(":"))) return rewrites;
+  return rewrites.map((r) => ({ ...r, from: shortEndpoints(r.from), to: shortEndpoints(r.to) }));
 }

@@ -4,13 +4,16 @@
  * always had), for any packet, names with quotes, control characters and non-ASCII included, into
  * any sink, however its room runs out.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type ByteSink, writeJsonTail } from "../../../src/cli/json-tail-bytes.ts";
 import { OutputChunks } from "../../../src/cli/output-chunks.ts";
-import { packetHeader } from "../../../src/cli/packet-header-json.ts";
+import { packetHeader, shownRewrites } from "../../../src/cli/packet-header-json.ts";
 import { packetTail } from "../../../src/cli/packet-output.ts";
 import type { Packet, TraceEvent } from "../../../src/core/model/packet.ts";
+import { parseTraceText } from "../../../src/core/parse/index.ts";
 
 /** The tail as an object stringified: the definition the hand-written one must equal. */
 function reference(p: Pick<Packet, "events" | "hooks" | "rewrites">): string {
@@ -18,7 +21,7 @@ function reference(p: Pick<Packet, "events" | "hooks" | "rewrites">): string {
   const rest = JSON.stringify({
     ...(header ? { header } : {}),
     hooks: p.hooks,
-    rewrites: p.rewrites,
+    rewrites: shownRewrites(p.rewrites),
     events: p.events.map((e, i) => ({
       hook: e.hook,
       file: e.position.file,
@@ -263,6 +266,24 @@ describe("the --json header and event fields", () => {
     expect(fragment(185).moreFragments).toBeUndefined();
     expect(fragment(0, ["MF"])).toMatchObject({ fragmentOffset: 0, moreFragments: true });
     expect(fragment(0)).not.toHaveProperty("fragmentOffset");
+  });
+
+  it("writes a rewrite's IPv6 addresses as the header does, on a real NAT66 recording", () => {
+    // The LOG line prints all 32 digits (`2001:0db8:0001:...`); a script compares header and rewrites.
+    const log = readFileSync(
+      join(import.meta.dirname, "../../../traces/dual-stack/a1-to-wan-v6.log"),
+      "utf8",
+    );
+    expect(log).toContain("DST=2001:0db8:0001:0000:0000:0000:0000:0010");
+    const reply = parseTraceText(log).packets.find((p) => p.direction === "reply" && p.rewrites.length);
+    if (!reply) throw new Error("the recording's reply is un-SNATed");
+    const tail = JSON.parse(`{${packetTail(reply, "json")}`);
+    expect(tail.header.dst).toBe("2001:db8:1::10");
+    expect(
+      tail.rewrites.map((r: { from: { dst: string }; to: { dst: string } }) => [r.from.dst, r.to.dst]),
+    ).toEqual([["2001:db8:1::10", "fd00:a::2"]]);
+    // The events keep the form their lines printed.
+    expect(reply.rewrites[0]?.from.dst).toBe("2001:0db8:0001:0000:0000:0000:0000:0010");
   });
 
   it("an ICMP echo, an ARP request and a bare frame", () => {
