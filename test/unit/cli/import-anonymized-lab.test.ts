@@ -10,43 +10,20 @@
  */
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it, vi } from "vitest";
-import { anonymizeMapProblem, run } from "../../../src/cli/import-command.ts";
+import { describe, expect, it } from "vitest";
+import { anonymizeMapProblem } from "../../../src/cli/import-command.ts";
+import { importNatRouter, NAT_ROUTER_MATERIAL } from "../../helpers/import-nat-router.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
 
-const input = join(import.meta.dirname, "../../fixtures/import/nat-router-dmesg/material");
+const input = NAT_ROUTER_MATERIAL;
 const REPO = join(import.meta.dirname, "../../..");
 const tmp = tempDir("pw-import-anon-lab-");
 /** The router's, the laptop's and the gateway's real MACs (all in the material). */
 const REAL_MACS = ["52:54:00:c0:00:01", "52:54:00:c0:00:02", "52:54:00:71:00:02", "52:54:00:71:00:01"];
 
-/** Runs import on the recorded material into `out`; its exit code, standard output and error. */
-async function importInto(out: string, ...args: string[]) {
-  const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-  const std = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-  try {
-    const code = await run([
-      input,
-      "--lab",
-      "nat-router",
-      "--out",
-      out,
-      "--peer",
-      "laptop=192.0.2.2",
-      "--host-name",
-      "router",
-      "--date",
-      "2026-12-07",
-      "--no-check",
-      ...args,
-    ]);
-    const text = (s: typeof err) => s.mock.calls.map((c) => String(c[0])).join("");
-    return { code, stdout: text(std), stderr: text(err) };
-  } finally {
-    err.mockRestore();
-    std.mockRestore();
-  }
-}
+/** Runs import on the recorded material into `out`, the router named `router`. */
+const importInto = (out: string, ...args: string[]) =>
+  importNatRouter(input, out, "--host-name", "router", ...args);
 
 const lab = (out: string) => join(out, "nat-router");
 const filesOf = (out: string) => readdirSync(lab(out)).sort();

@@ -7,40 +7,14 @@
  */
 import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it, vi } from "vitest";
-import { run } from "../../../src/cli/import-command.ts";
+import { describe, expect, it } from "vitest";
+import { importNatRouter, NAT_ROUTER_MATERIAL } from "../../helpers/import-nat-router.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
 
-const input = join(import.meta.dirname, "../../fixtures/import/nat-router-dmesg/material");
+const input = NAT_ROUTER_MATERIAL;
 const tmp = tempDir("pw-import-replace-");
 
-/** Runs import on the material in `folder` into `out`; its exit code, standard output and error. */
-async function importFrom(folder: string, out: string, ...args: string[]) {
-  const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-  const std = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-  try {
-    const code = await run([
-      folder,
-      "--lab",
-      "nat-router",
-      "--out",
-      out,
-      "--peer",
-      "laptop=192.0.2.2",
-      "--date",
-      "2026-12-07",
-      "--no-check",
-      ...args,
-    ]);
-    const text = (s: typeof err) => s.mock.calls.map((c) => String(c[0])).join("");
-    return { code, stdout: text(std), stderr: text(err) };
-  } finally {
-    err.mockRestore();
-    std.mockRestore();
-  }
-}
-
-const importInto = (out: string, ...args: string[]) => importFrom(input, out, ...args);
+const importInto = (out: string, ...args: string[]) => importNatRouter(input, out, ...args);
 
 /** Every file of the lab with its text, by path inside the lab. */
 function snapshot(dir: string, base = ""): Record<string, string> {
@@ -112,7 +86,7 @@ describe("import --replace", () => {
         '-A OUTPUT -j LOG --log-prefix "rtr-raw-out "\n-A OUTPUT -p udp --dport 9 -j LOG --log-prefix "rtr-udp9 "\n',
       ),
     );
-    const { code, stdout: said } = await importFrom(other, out, "--replace");
+    const { code, stdout: said } = await importNatRouter(other, out, "--replace");
     expect(code).toBe(0);
     // The ruleset without logging rules is the same file; the instrumentation a new one, the old one left.
     expect(readdirSync(join(lab, "rulesets")).length).toBe(3);
