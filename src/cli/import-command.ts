@@ -154,7 +154,8 @@ Other options:
                         --out, or the repository); a FILE that exists is read first, and its
                         stand-ins kept: an anonymised lab takes more material only with its map
   --replace             a scenario named as a trace the lab has replaces it: its .log and .json
-                        are written again (no other file of the lab is removed)
+                        are written again (no other file of the lab is removed); a host's MAC
+                        this capture shows replaces lab.json's (asked when a trace kept shows it)
   --hostname NAME       one more host name to anonymise (the log's envelope names are found)
   --dry-run             print the plan, write nothing
   --no-check            write, validate, but do not run packetwalk check`;
@@ -501,6 +502,7 @@ export async function run(argv: string[]): Promise<number> {
             stems: readdirSync(folder)
               .filter((f) => f.endsWith(".json") && f !== "lab.json")
               .map((f) => f.slice(0, -5)),
+            traces: existing.traces.map((t) => ({ stem: t.stem, text: t.text, origin: t.meta.origin })),
           }
         : undefined,
       containers,

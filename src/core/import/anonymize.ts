@@ -231,6 +231,14 @@ function takenIn(texts: readonly string[], hostnames: readonly string[]): Taken 
   return taken;
 }
 
+/**
+ * Every MAC `text` holds, lower case with two digits a byte: written out (any form), in a LOG
+ * `MAC=` field, in an xtables-monitor link header, or as an IPv6 address's EUI-64 interface id.
+ */
+export function macsIn(text: string): Set<string> {
+  return takenIn([text], []).macs;
+}
+
 /** Replaces public addresses, MACs and the given host names consistently across texts. */
 export class Anonymizer {
   private readonly taken: Taken;

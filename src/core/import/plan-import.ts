@@ -15,7 +15,7 @@ import { formatIssuePath } from "../trace-file/load-trace.ts";
 import { rulesetDigest } from "../trace-file/ruleset-pins.ts";
 import type { Lab, LabHost, TraceMeta } from "../trace-file/schema.ts";
 import { labSchema, RP_FILTER_KEY } from "../trace-file/schema.ts";
-import { type AnonymizationMap, Anonymizer, envelopeHostnames } from "./anonymize.ts";
+import { type AnonymizationMap, Anonymizer, envelopeHostnames, macsIn } from "./anonymize.ts";
 import { ForeignLines } from "./foreign-lines.ts";
 import {
   type HostMaterial,
@@ -100,7 +100,13 @@ export interface ImportOptions {
   /** The lab's folder name. */
   lab: string;
   /** The lab as it is on disk already, when adding to it. */
-  existing?: { lab: Lab; rulesets: Record<string, string>; stems: string[] };
+  existing?: {
+    lab: Lab;
+    rulesets: Record<string, string>;
+    stems: string[];
+    /** Its traces' logs (an interface whose MAC this capture changes must be in none of those kept). */
+    traces?: { stem: string; text: string; origin?: TraceMeta["origin"] }[];
+  };
   containers: NamedAddress[];
   peers: NamedAddress[];
   /** The Docker host's name. Default `host`. */
@@ -119,8 +125,10 @@ export interface ImportOptions {
    */
   anonymizeMap?: AnonymizationMap;
   /**
-   * A scenario named as a trace the lab has already replaces that trace (its `.log` and `.json`
-   * are written again; no other file of the lab is removed). Default false: such a name is a question.
+   * This capture describes the lab now: a scenario named as a trace the lab has already replaces
+   * that trace (its `.log` and `.json` are written again; no other file of the lab is removed), and
+   * an interface's MAC it shows replaces lab.json's (when no trace kept shows the old one). Default
+   * false: such a name, and such a MAC, is a question.
    */
   replace?: boolean;
   /** Extra host names to anonymise (the envelope's are found). */
@@ -323,8 +331,33 @@ function labelOf(hosts: LabHost[], name: string): string {
   return hosts.find((h) => h.name === name)?.label ?? name;
 }
 
-/** Merges newly inferred hosts into a lab's: new hosts added, new interfaces and routes added to known ones. */
-export function mergeHosts(old: LabHost[], found: LabHost[]): LabHost[] {
+/** An interface of the lab whose MAC a capture shows other than lab.json does. */
+export interface MacChange {
+  host: string;
+  iface: string;
+  /** lab.json's. */
+  was: string;
+  /** The capture's. */
+  now: string;
+}
+
+/** The interfaces of `old` hosts that `found` (the same host and interface names) gives another MAC. */
+export function macChanges(old: readonly LabHost[], found: readonly LabHost[]): MacChange[] {
+  const out: MacChange[] = [];
+  for (const h of found)
+    for (const i of h.interfaces) {
+      const was = old.find((x) => x.name === h.name)?.interfaces.find((x) => x.name === i.name)?.mac;
+      if (was && i.mac && was.toLowerCase() !== i.mac.toLowerCase())
+        out.push({ host: h.name, iface: i.name, was, now: i.mac });
+    }
+  return out;
+}
+
+/**
+ * Merges newly inferred hosts into a lab's: new hosts added, new interfaces and routes added to
+ * known ones. With `replaceMacs` (`import --replace`), an interface's MAC is the new one.
+ */
+export function mergeHosts(old: LabHost[], found: LabHost[], replaceMacs = false): LabHost[] {
   const out = old.map((h) => structuredClone(h));
   for (const h of found) {
     const o = out.find((x) => x.name === h.name);
@@ -336,13 +369,49 @@ export function mergeHosts(old: LabHost[], found: LabHost[]): LabHost[] {
       const oi = o.interfaces.find((x) => x.name === i.name);
       if (!oi) o.interfaces.push(structuredClone(i));
       else {
-        if (!oi.mac && i.mac) oi.mac = i.mac;
+        if (i.mac && (!oi.mac || replaceMacs)) oi.mac = i.mac;
         if (!oi.peer && i.peer) oi.peer = i.peer;
         for (const a of i.addresses) if (!oi.addresses.includes(a)) oi.addresses.push(a);
       }
     }
     for (const r of h.routes)
       if (!o.routes.some((x) => x.to === r.to && x.dev === r.dev && x.via === r.via)) o.routes.push({ ...r });
+  }
+  return out;
+}
+
+/**
+ * What a capture that shows an interface of the lab with another MAC must be asked (empty: nothing).
+ * lab.json holds one MAC per interface, and the simulator takes it from there (MAC matches, the
+ * bridge's forwarding database): without `--replace` the new traces would disagree with it, and
+ * with it a trace kept (`traces` but the `replaced` ones) that shows the old MAC would. Neither is
+ * written; the traces are named. In an anonymised lab both MACs are stand-ins (the material was
+ * anonymised with the lab's map), so no real MAC is written or said.
+ */
+export function macQuestions(
+  existing: ImportOptions["existing"],
+  found: readonly LabHost[],
+  replaced: readonly string[],
+  replace: boolean,
+): string[] {
+  if (!existing) return [];
+  const out: string[] = [];
+  const kept = (existing.traces ?? []).filter((t) => !replaced.includes(t.stem));
+  for (const c of macChanges(existing.lab.hosts, found)) {
+    const stale = kept
+      .filter((t) => macsIn(t.text).has(c.was.toLowerCase()))
+      .sort((a, b) => a.stem.localeCompare(b.stem));
+    const one = stale.length === 1;
+    const names = stale.map((t) => `${t.stem}${t.origin === "simulated" ? " (simulated)" : ""}`).join(", ");
+    const head = `${c.host}/${c.iface}: this capture shows the MAC ${c.now}, lab.json has ${c.was}`;
+    if (!replace)
+      out.push(
+        `${head}${stale.length ? ` (and so ${one ? "does the lab's trace" : "do the lab's traces"} ${names})` : ""}: lab.json holds one MAC per interface, so this import's traces would disagree with it; add --replace to write ${c.now} into lab.json (once no trace the import leaves shows ${c.was}), or import this capture into a new --lab`,
+      );
+    else if (stale.length)
+      out.push(
+        `${head}, and the lab's ${one ? "trace" : "traces"} ${names}, which this import does not replace, show${one ? "s" : ""} ${c.was}: with ${c.now} in lab.json ${one ? "it" : "they"} would disagree with it; if this capture supersedes ${one ? "it" : "them"}, remove ${one ? "its" : "their"} .log and .json first (and record or simulate ${one ? "it" : "them"} again after this import), or import this capture into a new --lab`,
+      );
   }
   return out;
 }
@@ -720,6 +789,16 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
         `${s.stem}: the lab has a trace of that name already: give another --suffix (e.g. --suffix=-2), or --replace to write this import's ${s.stem}.log and ${s.stem}.json over it`,
       );
   }
+  const macAsked = macQuestions(options.existing, inferred.hosts, plan.replaced, options.replace === true);
+  questions.push(...macAsked);
+  // Said, as lab.json is written again: the reviewer sees which MAC the lab takes from this capture.
+  if (options.replace && !macAsked.length)
+    notes.push(
+      ...macChanges(options.existing?.lab.hosts ?? [], inferred.hosts).map(
+        (c) =>
+          `lab.json: ${c.host}/${c.iface}'s MAC is now ${c.now} (it was ${c.was}), as this capture shows`,
+      ),
+    );
   if (questions.length) return plan;
 
   // 7. Names of the ruleset files: an identical ruleset already in the lab is reused.
@@ -735,7 +814,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     files.push({ path: `rulesets/${instName}.rules`, text: texts.instrumented });
 
   const old = options.existing?.lab;
-  const hosts = old ? mergeHosts(old.hosts, inferred.hosts) : inferred.hosts;
+  const hosts = old ? mergeHosts(old.hosts, inferred.hosts, options.replace === true) : inferred.hosts;
   const version = m.iptablesVersion?.trim();
   const legacyBridge = /\*broute|legacy/.test(`${bridge}\n${m.ebtablesVersion ?? ""}`);
   const lab: Lab = {

@@ -10,43 +10,20 @@
  */
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it, vi } from "vitest";
-import { anonymizeMapProblem, run } from "../../../src/cli/import-command.ts";
+import { describe, expect, it } from "vitest";
+import { anonymizeMapProblem } from "../../../src/cli/import-command.ts";
+import { importNatRouter, NAT_ROUTER_MATERIAL } from "../../helpers/import-nat-router.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
 
-const input = join(import.meta.dirname, "../../fixtures/import/nat-router-dmesg/material");
+const input = NAT_ROUTER_MATERIAL;
 const REPO = join(import.meta.dirname, "../../..");
 const tmp = tempDir("pw-import-anon-lab-");
 /** The router's, the laptop's and the gateway's real MACs (all in the material). */
 const REAL_MACS = ["52:54:00:c0:00:01", "52:54:00:c0:00:02", "52:54:00:71:00:02", "52:54:00:71:00:01"];
 
-/** Runs import on the recorded material into `out`; its exit code, standard output and error. */
-async function importInto(out: string, ...args: string[]) {
-  const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-  const std = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-  try {
-    const code = await run([
-      input,
-      "--lab",
-      "nat-router",
-      "--out",
-      out,
-      "--peer",
-      "laptop=192.0.2.2",
-      "--host-name",
-      "router",
-      "--date",
-      "2026-12-07",
-      "--no-check",
-      ...args,
-    ]);
-    const text = (s: typeof err) => s.mock.calls.map((c) => String(c[0])).join("");
-    return { code, stdout: text(std), stderr: text(err) };
-  } finally {
-    err.mockRestore();
-    std.mockRestore();
-  }
-}
+/** Runs import on the recorded material into `out`, the router named `router`. */
+const importInto = (out: string, ...args: string[]) =>
+  importNatRouter(input, out, "--host-name", "router", ...args);
 
 const lab = (out: string) => join(out, "nat-router");
 const filesOf = (out: string) => readdirSync(lab(out)).sort();
@@ -128,7 +105,8 @@ describe("an import into an anonymised lab", () => {
 
   it('is known by its MACs when lab.json predates the field, and "anonymized": false says otherwise', async () => {
     const out = join(tmp(), "legacy");
-    expect((await importInto(out, "--anonymize")).code).toBe(0);
+    const map = join(tmp(), "legacy-map.json");
+    expect((await importInto(out, "--anonymize", "--anonymize-map", map)).code).toBe(0);
     const labFile = join(lab(out), "lab.json");
     const { anonymized: _, ...old } = JSON.parse(readFileSync(labFile, "utf8"));
     writeFileSync(labFile, `${JSON.stringify(old, null, 2)}\n`);
@@ -138,7 +116,19 @@ describe("an import into an anonymised lab", () => {
       `nat-router is anonymised (every MAC of its lab.json is a stand-in --anonymize gives (02:00:00:00:xx:xx); if it is not anonymised, write "anonymized": false in its lab.json), and this import is not`,
     );
     writeFileSync(labFile, `${JSON.stringify({ ...old, anonymized: false }, null, 2)}\n`);
-    expect((await importInto(out, "--suffix=-raw")).code).toBe(0);
+    // What the field is for: a lab whose real MACs look like stand-ins (set so in its namespaces).
+    // Its material holds those MACs; material with other MACs than lab.json's is asked about (a MAC question).
+    const own = join(tmp(), "legacy-material");
+    cpSync(input, own, { recursive: true });
+    const { macs } = JSON.parse(readFileSync(map, "utf8")) as { macs: Record<string, string> };
+    for (const f of readdirSync(own)) {
+      let text = readFileSync(join(own, f), "utf8");
+      for (const [real, standIn] of Object.entries(macs)) text = text.replaceAll(real, standIn);
+      writeFileSync(join(own, f), text);
+    }
+    const plain = await importNatRouter(own, out, "--host-name", "router", "--suffix=-raw");
+    expect(plain.stderr).toBe("");
+    expect(plain.code).toBe(0);
   });
 
   it("takes no anonymised material into a lab that is not anonymised", async () => {
@@ -177,5 +167,40 @@ describe("an import into an anonymised lab", () => {
     const r = await importInto(out, "--suffix=-raw", "--anonymize", "--anonymize-map", map);
     expect(r.code).toBe(0);
     expect(read(out, "laptop-to-wan-raw.log")).not.toContain("52:54:00:c0:00:01");
+  });
+
+  it("takes a host's new MAC into lab.json as its stand-in with --replace, never the real one", async () => {
+    const out = join(tmp(), "new-mac");
+    const map = join(tmp(), "new-mac-map.json");
+    expect((await importInto(out, "--anonymize", "--anonymize-map", map)).code).toBe(0);
+    const laptopBefore = JSON.parse(readFileSync(map, "utf8")).macs["52:54:00:c0:00:02"];
+    // A later capture: the laptop re-created with another MAC (kernel.log is the only file holding it).
+    const material = join(tmp(), "new-mac-material");
+    cpSync(input, material, { recursive: true });
+    const log = join(material, "kernel.log");
+    writeFileSync(log, readFileSync(log, "utf8").replaceAll("52:54:00:c0:00:02", "52:54:00:c0:00:22"));
+    const r = await importNatRouter(
+      material,
+      out,
+      "--host-name",
+      "router",
+      "--replace",
+      "--anonymize",
+      "--anonymize-map",
+      map,
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const standIn = JSON.parse(readFileSync(map, "utf8")).macs["52:54:00:c0:00:22"];
+    expect(standIn).toMatch(/^02:00:00:00:[0-9a-f]{2}:[0-9a-f]{2}$/);
+    expect(standIn).not.toBe(laptopBefore);
+    const laptop = JSON.parse(read(out, "lab.json")).hosts.find((h: { name: string }) => h.name === "laptop");
+    expect(laptop.interfaces.find((i: { name: string }) => i.name === "eth0").mac).toBe(standIn);
+    expect(r.stdout).toContain(`laptop/eth0's MAC is now ${standIn} (it was ${laptopBefore})`);
+    // The logs show the stand-in lab.json has; no real MAC, old or new, in any file of the lab.
+    expect(logMacs(read(out, "laptop-to-wan.log")).has(standIn)).toBe(true);
+    for (const f of filesOf(out).filter((x) => /\.(log|json)$/.test(x)))
+      for (const mac of [...REAL_MACS, "52:54:00:c0:00:22"])
+        expect(read(out, f), `${f}: ${mac}`).not.toContain(mac);
   });
 });

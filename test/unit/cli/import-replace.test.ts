@@ -4,43 +4,50 @@
  * this import's `<scenario>.log` and `.json` over the lab's traces of those names; no other file of
  * the lab is removed or changed (a trace of another name, its texts in i18n/, any other file). The
  * question names `--replace`. Recorded material: test/fixtures/import/nat-router-dmesg.
+ *
+ * A new capture of the same lab may show a host with another MAC (the laptop's VM re-created).
+ * Before, lab.json kept the host's earlier MAC (`--replace` or not) while the new logs showed the
+ * new one, silently: the simulator takes a MAC from lab.json (MAC matches, the bridge's forwarding
+ * database), and the check compares no MAC, so nothing said the lab now described two laptops. Now
+ * `--replace` writes the capture's MAC into lab.json and says so; a trace it leaves that still shows
+ * the old MAC is a question naming it (nothing written), and so is the new MAC without `--replace`.
  */
-import { cpSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { describe, expect, it, vi } from "vitest";
-import { run } from "../../../src/cli/import-command.ts";
+import { describe, expect, it } from "vitest";
+import { importNatRouter, NAT_ROUTER_MATERIAL } from "../../helpers/import-nat-router.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
 
-const input = join(import.meta.dirname, "../../fixtures/import/nat-router-dmesg/material");
+const input = NAT_ROUTER_MATERIAL;
 const tmp = tempDir("pw-import-replace-");
 
-/** Runs import on the material in `folder` into `out`; its exit code, standard output and error. */
-async function importFrom(folder: string, out: string, ...args: string[]) {
-  const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-  const std = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-  try {
-    const code = await run([
-      folder,
-      "--lab",
-      "nat-router",
-      "--out",
-      out,
-      "--peer",
-      "laptop=192.0.2.2",
-      "--date",
-      "2026-12-07",
-      "--no-check",
-      ...args,
-    ]);
-    const text = (s: typeof err) => s.mock.calls.map((c) => String(c[0])).join("");
-    return { code, stdout: text(std), stderr: text(err) };
-  } finally {
-    err.mockRestore();
-    std.mockRestore();
-  }
+const importInto = (out: string, ...args: string[]) => importNatRouter(input, out, ...args);
+
+/** The laptop's MAC in the recorded material (the source MAC of its frames in kernel.log). */
+const LAPTOP_MAC = "52:54:00:c0:00:02";
+/** The laptop's MAC in a later capture. */
+const NEW_MAC = "52:54:00:c0:00:22";
+
+/**
+ * The material as a later capture with the laptop re-created: the recorded lines with its MAC
+ * written as {@link NEW_MAC} (the LOG `MAC=` field prints the frame's source MAC, the laptop's;
+ * kernel.log is the only file holding it).
+ */
+function recaptured(): string {
+  const folder = join(tmp(), "recaptured");
+  cpSync(input, folder, { recursive: true });
+  const log = join(folder, "kernel.log");
+  writeFileSync(log, readFileSync(log, "utf8").replaceAll(LAPTOP_MAC, NEW_MAC));
+  return folder;
 }
 
-const importInto = (out: string, ...args: string[]) => importFrom(input, out, ...args);
+/** The MAC of `host`'s `iface` in a lab.json text. */
+function macOf(labJson: string, host: string, iface: string): string | undefined {
+  const lab = JSON.parse(labJson) as {
+    hosts: { name: string; interfaces: { name: string; mac?: string }[] }[];
+  };
+  return lab.hosts.find((h) => h.name === host)?.interfaces.find((i) => i.name === iface)?.mac;
+}
 
 /** Every file of the lab with its text, by path inside the lab. */
 function snapshot(dir: string, base = ""): Record<string, string> {
@@ -112,12 +119,70 @@ describe("import --replace", () => {
         '-A OUTPUT -j LOG --log-prefix "rtr-raw-out "\n-A OUTPUT -p udp --dport 9 -j LOG --log-prefix "rtr-udp9 "\n',
       ),
     );
-    const { code, stdout: said } = await importFrom(other, out, "--replace");
+    const { code, stdout: said } = await importNatRouter(other, out, "--replace");
     expect(code).toBe(0);
     // The ruleset without logging rules is the same file; the instrumentation a new one, the old one left.
     expect(readdirSync(join(lab, "rulesets")).length).toBe(3);
     expect(said).toMatch(
       /replaced laptop-to-wan, laptop-to-wan-tcp; no trace names rulesets\/nat-router\.instrumented-[0-9a-f]{8}\.rules any more \(the traces replaced did\): remove it and its name in lab\.json's rulesets if no lesson needs it\n/,
     );
+  });
+
+  it("writes the MAC the new capture shows into lab.json, and nothing else of it changes", async () => {
+    const out = join(tmp(), "mac");
+    const lab = join(out, "nat-router");
+    expect((await importInto(out)).code).toBe(0);
+    const before = readFileSync(join(lab, "lab.json"), "utf8");
+    expect(macOf(before, "laptop", "eth0")).toBe(LAPTOP_MAC);
+
+    const r = await importNatRouter(recaptured(), out, "--replace");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`  host laptop (lan, "peer laptop"): eth0 ${NEW_MAC} 192.0.2.2/24\n`);
+    expect(r.stdout).toContain(
+      `  note: lab.json: laptop/eth0's MAC is now ${NEW_MAC} (it was ${LAPTOP_MAC}), as this capture shows\n`,
+    );
+    const after = readFileSync(join(lab, "lab.json"), "utf8");
+    // The laptop's MAC, and only it: lab.json and the traces say one laptop.
+    expect(after).toBe(before.replace(`"mac": "${LAPTOP_MAC}"`, `"mac": "${NEW_MAC}"`));
+    for (const f of ["laptop-to-wan.log", "laptop-to-wan-tcp.log"]) {
+      const log = readFileSync(join(lab, f), "utf8");
+      expect(log, f).toContain(NEW_MAC);
+      expect(log, f).not.toContain(LAPTOP_MAC);
+    }
+  });
+
+  it("asks, writing nothing, when a trace it does not replace shows the old MAC, or without --replace", async () => {
+    const out = join(tmp(), "stale");
+    const lab = join(out, "nat-router");
+    expect((await importInto(out)).code).toBe(0);
+    expect((await importInto(out, "--suffix=-2")).code).toBe(0);
+    const kept = snapshot(lab);
+    const material = recaptured();
+
+    // Another name, no --replace: the new traces would show NEW_MAC next to lab.json's LAPTOP_MAC.
+    const added = await importNatRouter(material, out, "--suffix=-3");
+    expect(added.code).toBe(2);
+    expect(added.stderr).toContain(
+      `  - laptop/eth0: this capture shows the MAC ${NEW_MAC}, lab.json has ${LAPTOP_MAC} (and so do the lab's traces laptop-to-wan, laptop-to-wan-2, laptop-to-wan-tcp, laptop-to-wan-tcp-2): lab.json holds one MAC per interface, so this import's traces would disagree with it; add --replace to write ${NEW_MAC} into lab.json (once no trace the import leaves shows ${LAPTOP_MAC}), or import this capture into a new --lab\n`,
+    );
+    expect(snapshot(lab)).toEqual(kept);
+
+    // --replace: laptop-to-wan and laptop-to-wan-tcp are replaced, the -2 traces would be left wrong.
+    const replaced = await importNatRouter(material, out, "--replace");
+    expect(replaced.code).toBe(2);
+    expect(replaced.stderr).toContain(
+      `  - laptop/eth0: this capture shows the MAC ${NEW_MAC}, lab.json has ${LAPTOP_MAC}, and the lab's traces laptop-to-wan-2, laptop-to-wan-tcp-2, which this import does not replace, show ${LAPTOP_MAC}: with ${NEW_MAC} in lab.json they would disagree with it; if this capture supersedes them, remove their .log and .json first (and record or simulate them again after this import), or import this capture into a new --lab\n`,
+    );
+    expect(replaced.stderr).not.toContain("note: lab.json:");
+    expect(snapshot(lab)).toEqual(kept);
+
+    // The way out the question gives: the -2 traces removed, the import goes through.
+    for (const stem of ["laptop-to-wan-2", "laptop-to-wan-tcp-2"])
+      for (const ext of [".log", ".json"]) rmSync(join(lab, `${stem}${ext}`));
+    const done = await importNatRouter(material, out, "--replace");
+    expect(done.stderr).toBe("");
+    expect(done.code).toBe(0);
+    expect(macOf(readFileSync(join(lab, "lab.json"), "utf8"), "laptop", "eth0")).toBe(NEW_MAC);
   });
 });
