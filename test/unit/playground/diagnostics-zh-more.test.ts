@@ -468,6 +468,26 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m statistic --mode nth --every 0 -j ACCEPT\nCOMMIT\n",
   ],
   [
+    "-m statistic options that do not fit its mode (each line refused by iptables-restore 1.8.9)",
+    "rules",
+    "*filter\n:INPUT ACCEPT [0:0]\n" +
+      [
+        "--mode nth",
+        "--mode random",
+        "",
+        "--probability 0.5",
+        "--mode nth --every 3",
+        "--mode nth --packet 0",
+        "--mode nth --packet 1",
+        "--mode Nth3 --every 2 --packet 0",
+        "--mode nth --every 3 --packet x",
+        "--mode random --every 2 --packet 1 --probability 0",
+      ]
+        .map((o) => `-A INPUT -m statistic ${o} -j ACCEPT\n`)
+        .join("") +
+      "-A INPUT -m statistic --mode\nCOMMIT\n",
+  ],
+  [
     "--packet past --every",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m statistic --mode nth --every 3 --packet 3 -j ACCEPT\nCOMMIT\n",
