@@ -2446,6 +2446,10 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "match the connection's addresses in an ip, ip6 or inet table (`ct original ip saddr`)",
     "請在 ip、ip6 或 inet table 裡比對連線的位址（`ct original ip saddr`）",
   ],
+  [
+    "iptables' -m ah has only --ahspi: --ahlen and --ahres are ip6tables' (IPv6's AH header)",
+    "iptables 的 -m ah 只有 --ahspi：--ahlen 和 --ahres 是 ip6tables 的（IPv6 的 AH 標頭）",
+  ],
   ["write a probability from 0 to 1, e.g. --probability 0.5", "寫 0 到 1 之間的機率，例如 --probability 0.5"],
   [
     "write --mode random --probability P, or --mode nth --every N --packet P (P from 0 to N-1)",

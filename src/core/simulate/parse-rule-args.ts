@@ -856,7 +856,7 @@ export function parseRuleArgs(
           i = j;
           continue;
         }
-        const reader = moduleReader(module);
+        const reader = moduleReader(module, family);
         if (reader) {
           const read = reader(tokens, i + 2, tok.column);
           if (!read.ok) return fail(read.column, read.message, read.hint);
@@ -1545,12 +1545,13 @@ type ModuleRead =
  */
 function moduleReader(
   module: string,
+  family: "ip" | "ip6",
 ): ((tokens: Token[], at: number, column: number) => ModuleRead) | undefined {
   if (module === "set") return readSetMatch;
   if (module === "policy") return readPolicy;
   // The exthdr readers start at the module name: their errors point at it.
   if (EXTHDR_MODULES.has(module) || module === "ipv6header")
-    return (tokens, at) => readExthdrMatch(tokens, at - 1, module);
+    return (tokens, at) => readExthdrMatch(tokens, at - 1, module, family);
   return undefined;
 }
 
