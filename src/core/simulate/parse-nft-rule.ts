@@ -2398,6 +2398,7 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
         kind: key.endsWith("dport") ? "dport" : "sport",
         range: empty ? { lo: 0, hi: 65535 } : { lo, hi },
         neg: empty,
+        ...(key.startsWith("th ") ? { th: true as const } : {}),
       });
       return;
     }
@@ -2519,7 +2520,13 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
           return;
         }
         if (!range) return bad("a port or port range", "write e.g. 8080 or 1024-2048");
-        out.conditions.push({ kind: key.endsWith("dport") ? "dport" : "sport", range, neg });
+        out.conditions.push({
+          kind: key.endsWith("dport") ? "dport" : "sport",
+          range,
+          neg,
+          // `th dport` has no protocol dependency: it reads any transport header.
+          ...(key.startsWith("th ") ? { th: true as const } : {}),
+        });
         return;
       }
       case "icmp type":

@@ -1476,6 +1476,9 @@ export function parseRuleArgs(
   // After `! -p tcp` iptables-nft tests the flags' byte of whatever transport header the packet has.
   if (negated?.kind === "proto" && negated.proto === "tcp")
     for (const c of conditions) if (c.kind === "tcp-flags") c.th = true;
+  // And the ports' bytes, after `! -p tcp` or `! -p udp` (`meta l4proto != udp th dport 53`).
+  if (negated?.kind === "proto" && ["tcp", "udp"].includes(PROTO_ALIASES[negated.proto] ?? negated.proto))
+    for (const c of conditions) if (c.kind === "sport" || c.kind === "dport") c.th = true;
   if (clash) return fail(clash.column, clash.message, clash.hint);
   // The target's options are checked last, as iptables-restore checks them after the matches'.
   const targetClash = jumpAt < 0 ? undefined : optionsExcluded(tokens[jumpAt + 1], tokens.slice(jumpAt + 2));
