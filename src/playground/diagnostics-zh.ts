@@ -1740,8 +1740,41 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "xt-statistic-range",
     english:
-      /^(statistic: bad value for option "--(?:probability|every)", or out of range \((?:0-1|1-4294967295)\)\.|the --packet p must be 0 <= p <= n-1)$/,
+      /^(statistic: bad value for option "--(?:probability|every|packet)", or out of range \((?:0-1|1-4294967295|0-4294967295)\)\.|the --packet p must be 0 <= p <= n-1)$/,
     zh: (m) => `-m statistic 的值超出範圍，iptables-restore 會拒絕（「${m[1]}」）`,
+  },
+  {
+    code: "xt-statistic-nth",
+    english: /^--every and --packet must be specified when using nth mode$/,
+    zh: (m) => `-m statistic 的 nth 模式需要 --every 和 --packet：iptables-restore 會拒絕（「${m[0]}」）`,
+  },
+  {
+    code: "xt-statistic-random",
+    english: /^--probability must be specified when using random mode$/,
+    zh: (m) =>
+      `-m statistic 的 random 模式（沒寫 --mode 時也是）需要 --probability：iptables-restore 會拒絕（「${m[0]}」）`,
+  },
+  {
+    code: "xt-statistic-no-mode",
+    english: /^statistic: option "--mode" must be specified$/,
+    zh: (m) => `-m statistic 一定要寫 --mode：iptables-restore 會拒絕（「${m[0]}」）`,
+  },
+  {
+    code: "xt-statistic-also",
+    english: /^statistic: option "(--every|--packet)" also requires "(--packet|--every)"\.$/,
+    zh: (m) => `-m statistic 的 ${m[1]} 需要同時寫 ${m[2]}：iptables-restore 會拒絕（「${m[0]}」）`,
+  },
+  {
+    code: "xt-statistic-bad-mode",
+    english: /^Bad mode "(.*)"$/,
+    zh: (m) =>
+      `「${m[1]}」不是 -m statistic 的模式（只有 random 和 nth）：iptables-restore 會拒絕（「${m[0]}」）`,
+  },
+  {
+    code: "xt-statistic-no-value",
+    english:
+      /^(--[\w-]+) needs a value: iptables-restore refuses it \((option "--[\w-]+" requires an argument)\)$/,
+    zh: (m) => `${m[1]} 後面需要一個值：iptables-restore 會拒絕（「${m[2]}」）`,
   },
   {
     code: "xt-mark-width",
@@ -2413,7 +2446,43 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "match the connection's addresses in an ip, ip6 or inet table (`ct original ip saddr`)",
     "請在 ip、ip6 或 inet table 裡比對連線的位址（`ct original ip saddr`）",
   ],
+  [
+    "iptables' -m ah has only --ahspi: --ahlen and --ahres are ip6tables' (IPv6's AH header)",
+    "iptables 的 -m ah 只有 --ahspi：--ahlen 和 --ahres 是 ip6tables 的（IPv6 的 AH 標頭）",
+  ],
   ["write a probability from 0 to 1, e.g. --probability 0.5", "寫 0 到 1 之間的機率，例如 --probability 0.5"],
+  [
+    "write --mode random --probability P, or --mode nth --every N --packet P (P from 0 to N-1)",
+    "寫 --mode random --probability P，或 --mode nth --every N --packet P（P 是 0 到 N-1）",
+  ],
+  [
+    "give the chance a packet matches: --mode random --probability 0.5 matches about half of them",
+    "寫出封包符合的機率：--mode random --probability 0.5 大約符合一半的封包",
+  ],
+  [
+    "-m statistic without --mode is random mode: write --mode random --probability P, or --mode nth --every N --packet P",
+    "沒寫 --mode 的 -m statistic 是 random 模式：請寫 --mode random --probability P，或 --mode nth --every N --packet P",
+  ],
+  [
+    "give both: --mode nth --every 3 --packet 0 matches the first of every 3 packets",
+    "兩個都要寫：--mode nth --every 3 --packet 0 符合每 3 個封包中的第一個",
+  ],
+  [
+    "add --packet, counted from 0: --every 3 --packet 0 matches the first of every 3 packets",
+    "加上 --packet（從 0 開始數）：--every 3 --packet 0 符合每 3 個封包中的第一個",
+  ],
+  [
+    "add --every: --every 3 --packet 0 matches the first of every 3 packets",
+    "加上 --every：--every 3 --packet 0 符合每 3 個封包中的第一個",
+  ],
+  [
+    "--packet counts packets in nth mode only: remove it, or write --mode nth --every N --packet P",
+    "只有 nth 模式才用 --packet 數封包：請拿掉它，或寫 --mode nth --every N --packet P",
+  ],
+  [
+    "write which packet of the round matches, counted from 0: --every 3 --packet 0",
+    "寫出一輪中第幾個封包符合（從 0 開始數）：--every 3 --packet 0",
+  ],
   [
     "write how many packets make a round, 1 or more: --every 2 takes every second packet",
     "寫一輪有幾個封包，至少 1：--every 2 取每第二個封包",

@@ -59,6 +59,12 @@ export const EXTHDR_MODULES: ReadonlyMap<string, ExthdrModule> = new Map<string,
   ["esp", { header: "esp", options: { "--espspi": 1 } }],
 ]);
 
+/** iptables' (IPv4) `-m ah`: libipt_ah has only `--ahspi`; `--ahlen` and `--ahres` are ip6tables'. */
+const AH_V4: ExthdrModule = { header: "ah", options: { "--ahspi": 1 } };
+
+/** ip6tables' ah options iptables does not know (it refuses each: unknown option). */
+const AH_V6_ONLY = ["--ahlen", "--ahres"];
+
 /** The kernel's bits for `-m ipv6header` (`MASK_HOPOPTS` ... `MASK_PROTO`). */
 const BITS = { hbh: 128, dst: 64, rt: 32, frag: 16, ah: 8, esp: 4, none: 2, proto: 1 } as const;
 
@@ -109,15 +115,21 @@ export type ExthdrRead =
 /**
  * Reads `-m MODULE [!] --opt [value] ...` from `tokens[at]` (the module name) for a module of
  * {@link EXTHDR_MODULES} or `ipv6header`: the options that belong to it, up to the first that does not.
+ * In an iptables rule (`family` `ip`) `-m ah` knows only `--ahspi`, as libipt_ah.
  */
-export function readExthdrMatch(tokens: readonly Token[], at: number, module: string): ExthdrRead {
+export function readExthdrMatch(
+  tokens: readonly Token[],
+  at: number,
+  module: string,
+  family: "ip" | "ip6" = "ip6",
+): ExthdrRead {
   const name = tokens[at] as Token;
   let j = at + 1;
   const fields: string[] = [];
   let neg = false;
   let header: string | undefined;
   let soft = false;
-  const spec = EXTHDR_MODULES.get(module);
+  const spec = module === "ah" && family === "ip" ? AH_V4 : EXTHDR_MODULES.get(module);
   // The options met so far: each may be given once (ip6tables: rt: option "--rt-len" can only be used once.).
   const seen = new Set<string>();
   while (j < tokens.length) {
@@ -131,7 +143,19 @@ export function readExthdrMatch(tokens: readonly Token[], at: number, module: st
         : opt.value === "--soft"
           ? 0
           : undefined;
-    if (arity === undefined) break;
+    if (arity === undefined) {
+      // getopt_long takes a start of one name (`--ahr`): ip6tables' --ahres, an unknown option to iptables.
+      const v6Only =
+        spec === AH_V4 && opt.value.length > 4 && AH_V6_ONLY.some((o) => o.startsWith(opt.value));
+      if (v6Only)
+        return {
+          ok: false,
+          column: opt.column,
+          message: `'${opt.value}' is no option of this rule's matches: iptables-restore refuses it (unknown option "${opt.value}")`,
+          hint: "iptables' -m ah has only --ahspi: --ahlen and --ahres are ip6tables' (IPv6's AH header)",
+        };
+      break;
+    }
     const twice = optionTwice(module, opt.value, seen);
     if (twice) return { ok: false, column: opt.column, ...twice };
     const value = tokens[bang ? j + 2 : j + 1] as Token | undefined;

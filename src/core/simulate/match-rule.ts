@@ -469,10 +469,15 @@ export function evalCondition(c: Condition, p: SimPacket, ctx: MatchContext): Ma
       r = c.proto === p.proto || c.proto === { icmp: "1", icmpv6: "58", tcp: "6", udp: "17" }[p.proto];
       break;
     case "sport":
-      r = !isIcmp(p) && inRange(p.sport, c.range);
-      break;
     case "dport":
-      r = !isIcmp(p) && inRange(p.dport, c.range);
+      if (c.th && isIcmp(p)) {
+        // An ICMP header's first two bytes are its type and code (kernel 6.18: an echo request matched
+        // `! -p tcp --sport 2048`), the next two its checksum, which the simulator does not compute.
+        if (c.kind === "dport" || p.icmpType === undefined || p.icmpCode === undefined) return "unknown";
+        r = inRange((p.icmpType << 8) | p.icmpCode, c.range);
+        break;
+      }
+      r = !isIcmp(p) && inRange(c.kind === "sport" ? p.sport : p.dport, c.range);
       break;
     case "multiport": {
       const ports = c.which === "sports" ? [p.sport] : c.which === "dports" ? [p.dport] : [p.sport, p.dport];
@@ -788,6 +793,10 @@ export function undecidedWhy(c: Condition, p: SimPacket, ctx: MatchContext): str
     (c.kind === "ctmark" || (c.kind === "nft-set" && (c.concat ?? [c.key]).includes("ct mark")))
   )
     return `the connection's mark holds bits a rule that is not modelled may have set (${ctUnknown}), so the connection mark match is left undecided, not guessed`;
+  if ((c.kind === "sport" || c.kind === "dport") && c.th && isIcmp(p))
+    return c.kind === "dport"
+      ? `the destination port is read from bytes 3 and 4 of whatever transport header the packet has (nft's th dport, which iptables-nft makes of a port after '! -p tcp' or '! -p udp'): of this ${p.proto} packet, its checksum, which the simulator does not compute, so the match is left undecided, not guessed`
+      : `this ${p.proto} packet's type or code is not known, so the source port match (bytes 1 and 2 of its header) is left undecided, not guessed`;
   if (c.kind === "tcp-flags" && c.th && p.proto !== "tcp")
     return `after '! -p tcp' iptables-nft reads the TCP flags' byte (the transport header's 14th) of any packet: of this ${p.proto} packet, a byte of its payload, which the simulator does not carry, so the match is left undecided, not guessed`;
   if (ctx.noFrame) return undefined;

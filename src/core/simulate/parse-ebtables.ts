@@ -30,7 +30,12 @@ import {
 } from "./tokenize-rule.ts";
 import { chanceHint, UNCERTAIN_HINT, UNMODELLED_MATCH_HINT } from "./unmodelled-hints.ts";
 import { ebtLimitRefusal } from "./xt-match-refusals.ts";
-import { ambiguousEbtOption, secondEbtCommand, wholeEbtOptions } from "./xt-second-command.ts";
+import {
+  ambiguousEbtOption,
+  ebtFieldOption,
+  secondEbtCommand,
+  wholeEbtOptions,
+} from "./xt-second-command.ts";
 
 /** Built-in bridge chains per table (ebtables-nft has no broute table; legacy has it). */
 export const BRIDGE_BUILTIN_CHAINS: Record<string, string[]> = {
@@ -436,7 +441,9 @@ export function parseEbtRuleArgs(
       neg = true;
       continue;
     }
-    const once = tok.quoted ? undefined : (EBT_ONCE[o] ?? (EBT_ONCE_OPTION.test(o) ? o : undefined));
+    // A start of an arp option is that option (`--arp-h 1 --arp-htype 1`: "Multiple use of same option").
+    const named = o.startsWith("--") ? (ebtFieldOption(o) ?? o) : o;
+    const once = tok.quoted ? undefined : (EBT_ONCE[o] ?? (EBT_ONCE_OPTION.test(named) ? named : undefined));
     if (once && given.has(once)) return { error: ebtTwice(tok) };
     if (once) given.add(once);
     // The conditions of the option read before this one are known now.

@@ -2398,6 +2398,7 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
         kind: key.endsWith("dport") ? "dport" : "sport",
         range: empty ? { lo: 0, hi: 65535 } : { lo, hi },
         neg: empty,
+        ...(key.startsWith("th ") ? { th: true as const } : {}),
       });
       return;
     }
@@ -2519,7 +2520,13 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
           return;
         }
         if (!range) return bad("a port or port range", "write e.g. 8080 or 1024-2048");
-        out.conditions.push({ kind: key.endsWith("dport") ? "dport" : "sport", range, neg });
+        out.conditions.push({
+          kind: key.endsWith("dport") ? "dport" : "sport",
+          range,
+          neg,
+          // `th dport` has no protocol dependency: it reads any transport header.
+          ...(key.startsWith("th ") ? { th: true as const } : {}),
+        });
         return;
       }
       case "icmp type":
@@ -2963,14 +2970,19 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
     if (w === "ether" && (w1 === "type" || w1 === "saddr" || w1 === "daddr")) {
       // A single value: the ethertype, or a MAC address (nft drops leading zeros: `2:42:ac:11:0:3`).
       const one = single(2);
-      const v = one?.value.toLowerCase() ?? "";
+      // nft's type names are lower case (nft 1.0.6: `ether type IP` "Could not parse Ethernet protocol").
+      const raw = one?.value ?? "";
+      const v = raw
+        .split("-")
+        .map((part) => (/^0x/i.test(part) ? part.toLowerCase() : part))
+        .join("-");
       const hex = ETHERTYPES[v] ?? (/^0x[0-9a-f]{1,4}$/.test(v) ? v.slice(2) : undefined);
       // `ether type 0x800-ip6`, `ip - ip6`, `0x800-0x900`: a range of types, from a number or spaced (nft
       // 1.0.6 took each; `0x900-ip`, `ip6 - ip`: "Range has zero or negative size").
       const spaced = peek(one?.words ?? 0)?.value === "-" && peek((one?.words ?? 0) + 1)?.type === "word";
       const dash = v.indexOf("-");
       const [lo, hi] = spaced
-        ? [v, peek((one?.words ?? 0) + 1)?.value.toLowerCase()]
+        ? [v, peek((one?.words ?? 0) + 1)?.value]
         : /^(0x[0-9a-f]+|\d+)-/.test(v)
           ? [v.slice(0, dash), v.slice(dash + 1)]
           : [];
@@ -2981,6 +2993,21 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
         return n <= 0xffff ? n : undefined;
       });
       const at = peek((one?.words ?? 1) - 1) as NftToken;
+      // A range's upper bound that is no type (`ip - IP6`, `0x800-IP6`): nft points at it.
+      if (one && w1 === "type" && a !== undefined && hi !== undefined && b === undefined) {
+        const [tok, offset] = spaced ? [peek(one.words + 1) as NftToken, 0] : [at, dash + 1];
+        out.problems.push(
+          refusal(
+            tok,
+            offset,
+            `'${hi}' is not an Ethernet type`,
+            "Could not parse Ethernet protocol",
+            "write ip, ip6, arp, vlan, 8021ad or a number such as 0x0800",
+          ),
+        );
+        i = tokens.length;
+        continue;
+      }
       if (one && w1 === "type" && a !== undefined && b !== undefined) {
         i += one.words + (spaced ? 2 : 0);
         if (a > b) {
@@ -3286,9 +3313,12 @@ export function parseNftRule(tokens: readonly NftToken[], sets?: ReadonlyMap<str
     }
     // A family test; an IPv6 header field the model has no key for is unknown, and never matches IPv4.
     if ((w === "meta" && (w1 === "nfproto" || w1 === "protocol")) || w === "ip6" || w === "icmpv6") {
-      const family = w === "meta" ? nftSymbol("meta nfproto", word(2) ?? "") : "ipv6";
-      const ipv4 = family === "ipv4" || family === "ip";
-      const ipv6 = family === "ipv6" || family === "ip6";
+      // Each key by its own names: `meta protocol ip`, `meta nfproto ipv4` (nft 1.0.6 refused `meta
+      // protocol ipv6`: "Could not parse Ethernet protocol", and `meta nfproto ip`).
+      const key = w1 === "protocol" ? "meta protocol" : "meta nfproto";
+      const family = w === "meta" ? nftSymbol(key, word(2) ?? "") : "ipv6";
+      const ipv4 = family === (key === "meta protocol" ? "ip" : "ipv4");
+      const ipv6 = w !== "meta" || family === (key === "meta protocol" ? "ip6" : "ipv6");
       if (w === "meta" && (ipv4 || ipv6) && word(3) !== ",") {
         i += 3;
         out.conditions.push({ kind: "ethertype", ethertype: ipv4 ? "0x0800" : "0x86dd", neg: false });

@@ -25,6 +25,7 @@ import { matchRefusal } from "./xt-match-refusals.ts";
 import { notInvertedOption } from "./xt-negation.ts";
 import { type LoadedMatch, optionClash, optionTwice, protoOptionTwice } from "./xt-option-once.ts";
 import { takesNoValue } from "./xt-second-command.ts";
+import { statisticProblem } from "./xt-statistic.ts";
 
 /** The route types libxt_addrtype takes (in any case). */
 const ADDRESS_TYPES = new Set([
@@ -384,45 +385,6 @@ export const CHANCE_MODULES: ReadonlyMap<string, Chance> = new Map<string, Chanc
   ["connlimit", "state"],
   ["quota", "state"],
 ]);
-
-/**
- * What libxt_statistic refuses in `-m statistic`'s options (iptables-nft 1.8.9): a probability outside
- * 0-1, an `--every` below 1, a `--packet` not below `--every`; positioned at the value.
- */
-function statisticProblem(
-  tokens: readonly Token[],
-): { column: number; message: string; hint: string } | undefined {
-  const at = (opt: string) => tokens.findIndex((t, k) => tokens[k - 1]?.value === opt && !t.quoted);
-  const p = at("--probability");
-  const probability = p >= 0 ? Number(tokens[p]?.value) : undefined;
-  if (probability !== undefined && !(probability >= 0 && probability <= 1))
-    return {
-      column: (tokens[p] as Token).column,
-      message: 'statistic: bad value for option "--probability", or out of range (0-1).',
-      hint: "write a probability from 0 to 1, e.g. --probability 0.5",
-    };
-  const e = at("--every");
-  const every = e >= 0 ? Number(tokens[e]?.value) : undefined;
-  if (every !== undefined && !(Number.isInteger(every) && every >= 1 && every <= 0xffffffff))
-    return {
-      column: (tokens[e] as Token).column,
-      message: 'statistic: bad value for option "--every", or out of range (1-4294967295).',
-      hint: "write how many packets make a round, 1 or more: --every 2 takes every second packet",
-    };
-  const k = at("--packet");
-  const packet = k >= 0 ? Number(tokens[k]?.value) : undefined;
-  if (
-    packet !== undefined &&
-    every !== undefined &&
-    !(Number.isInteger(packet) && packet >= 0 && packet < every)
-  )
-    return {
-      column: (tokens[k] as Token).column,
-      message: "the --packet p must be 0 <= p <= n-1",
-      hint: `count the packet from 0: with --every ${every}, --packet is 0 to ${every - 1}`,
-    };
-  return undefined;
-}
 
 /** xt_recent's own options, with whether each takes a value (iptables-extensions(8)). */
 const RECENT_OPTIONS: Record<string, boolean> = {
@@ -894,7 +856,7 @@ export function parseRuleArgs(
           i = j;
           continue;
         }
-        const reader = moduleReader(module);
+        const reader = moduleReader(module, family);
         if (reader) {
           const read = reader(tokens, i + 2, tok.column);
           if (!read.ok) return fail(read.column, read.message, read.hint);
@@ -938,7 +900,7 @@ export function parseRuleArgs(
           const chance = CHANCE_MODULES.get(module);
           const odd =
             module === "statistic"
-              ? statisticProblem(tokens.slice(i, j))
+              ? statisticProblem(tokens, i + 2, j, v)
               : matchRefusal(module, tokens.slice(i, j));
           if (odd) return fail(odd.column, odd.message, odd.hint);
           conditions.push({ kind: "unknown", text: parts.join(" "), neg: n, ...(chance ? { chance } : {}) });
@@ -1514,6 +1476,9 @@ export function parseRuleArgs(
   // After `! -p tcp` iptables-nft tests the flags' byte of whatever transport header the packet has.
   if (negated?.kind === "proto" && negated.proto === "tcp")
     for (const c of conditions) if (c.kind === "tcp-flags") c.th = true;
+  // And the ports' bytes, after `! -p tcp` or `! -p udp` (`meta l4proto != udp th dport 53`).
+  if (negated?.kind === "proto" && ["tcp", "udp"].includes(PROTO_ALIASES[negated.proto] ?? negated.proto))
+    for (const c of conditions) if (c.kind === "sport" || c.kind === "dport") c.th = true;
   if (clash) return fail(clash.column, clash.message, clash.hint);
   // The target's options are checked last, as iptables-restore checks them after the matches'.
   const targetClash = jumpAt < 0 ? undefined : optionsExcluded(tokens[jumpAt + 1], tokens.slice(jumpAt + 2));
@@ -1583,12 +1548,13 @@ type ModuleRead =
  */
 function moduleReader(
   module: string,
+  family: "ip" | "ip6",
 ): ((tokens: Token[], at: number, column: number) => ModuleRead) | undefined {
   if (module === "set") return readSetMatch;
   if (module === "policy") return readPolicy;
   // The exthdr readers start at the module name: their errors point at it.
   if (EXTHDR_MODULES.has(module) || module === "ipv6header")
-    return (tokens, at) => readExthdrMatch(tokens, at - 1, module);
+    return (tokens, at) => readExthdrMatch(tokens, at - 1, module, family);
   return undefined;
 }
 

@@ -32,7 +32,12 @@ export type Condition =
    * it. Default: the packet's own (`-p`, `meta l4proto`).
    */
   | { kind: "proto"; proto: string; neg: boolean; family?: 4 | 6 }
-  | { kind: "sport" | "dport"; range: PortRange; neg: boolean }
+  /**
+   * `th`: read from whatever transport header the packet has, not only a TCP or UDP one (nft's `th
+   * dport`; iptables-nft turns `! -p tcp --dport 22` into `meta l4proto != tcp th dport 22`): of an ICMP
+   * message, the source port's bytes are its type and code, the destination port's its checksum.
+   */
+  | { kind: "sport" | "dport"; range: PortRange; neg: boolean; th?: true }
   | { kind: "multiport"; which: "sports" | "dports" | "ports"; ranges: PortRange[]; neg: boolean }
   /**
    * `family` 6: an ICMPv6 type (`--icmpv6-type`, nft `icmpv6 type`). Default: ICMP (IPv4). `typeHi` /

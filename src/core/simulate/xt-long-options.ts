@@ -125,6 +125,7 @@ const MODULE_LONG: Record<string, readonly string[]> = {
   helper: ["--helper"],
   // Its `--set` is no start of iptables' --set-counters.
   connlabel: ["--label", "--set"],
+  statistic: ["--mode", "--probability", "--every", "--packet"],
   recent: [
     "--set",
     "--rcheck",

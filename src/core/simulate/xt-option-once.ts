@@ -128,7 +128,10 @@ const EXCLUSIVE: Readonly<Record<string, readonly (readonly string[])[]>> = {
   hl: [["--hl-lt", "--hl-gt", "--hl-eq"]],
   multiport: [["--source-ports", "--destination-ports", "--ports"]],
   recent: [["--set", "--rcheck", "--update", "--remove"]],
-  statistic: [["--probability", "--every"]],
+  statistic: [
+    ["--probability", "--every"],
+    ["--probability", "--packet"],
+  ],
   string: [["--string", "--hex-string"]],
   time: [["--utc", "--kerneltz"]],
   ttl: [["--ttl-lt", "--ttl-gt", "--ttl-eq"]],
@@ -154,7 +157,10 @@ export function optionClash(
   seen: ReadonlySet<string>,
 ): { message: string; hint: string } | undefined {
   const name = NAMED[opt] ?? opt;
-  const group = module ? EXCLUSIVE[module]?.find((g) => g.includes(name)) : undefined;
+  // The first group holding `name` with another of its options given (`--probability` is in two).
+  const group = (module ? EXCLUSIVE[module] : undefined)?.find(
+    (g) => g.includes(name) && g.some((o) => o !== name && seen.has(o)),
+  );
   const other = group?.find((o) => o !== name && seen.has(o));
   if (!group || !other) return undefined;
   const [a, b] = group.indexOf(name) < group.indexOf(other) ? [name, other] : [other, name];

@@ -206,6 +206,16 @@ export function wholeEbtOptions(words: readonly Token[]): Token[] {
   return out;
 }
 
+/**
+ * The ip, ip6 or arp option `word` is or alone starts, by its first name (`--arp-h` is `--arp-htype`,
+ * `--arp-opc` `--arp-op`), or undefined: getopt_long reads it so, so a second use under another
+ * spelling is the same option given twice.
+ */
+export function ebtFieldOption(word: string): string | undefined {
+  const starts = new Set([...EBT_FIELDS].flatMap(([n, f]) => (n.startsWith(word) ? [f] : [])));
+  return starts.size === 1 ? [...starts][0] : undefined;
+}
+
 /** The short option of ebtables' own long option that `word` is or alone starts, or undefined. */
 function ebtOwnOption(word: string): string | undefined {
   if (Object.hasOwn(EBT_OWN, word) || ebtExtensionStart(word)) return undefined;

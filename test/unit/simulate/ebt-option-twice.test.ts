@@ -36,6 +36,12 @@ describe("an option ebtables-restore takes once", () => {
     ["-A FORWARD --logical-in br0 --logical-in br1 -j ACCEPT", twice(29, "--logical-in")],
     ["-A FORWARD -p 802_1Q --vlan-id 1 --vlan-id 2 -j ACCEPT", twice(34, "--vlan-id")],
     ["-A FORWARD -p ARP --arp-op 1 --arp-op 2 -j ACCEPT", twice(30, "--arp-op")],
+    // Under a start of its name too (getopt_long reads `--arp-h` as --arp-htype): each refused alike.
+    ["-A FORWARD -p ARP --arp-h 1 --arp-htype 1 -j ACCEPT", twice(29, "--arp-htype")],
+    ["-A FORWARD -p ARP --arp-ht 1 --arp-h 1 -j ACCEPT", twice(30, "--arp-h")],
+    ["-A FORWARD -p ARP --arp-pt 0x800 --arp-ptype 0x800 -j ACCEPT", twice(34, "--arp-ptype")],
+    ["-A FORWARD -p ARP --arp-g --arp-gratuitous -j ACCEPT", twice(27, "--arp-gratuitous")],
+    ["-A FORWARD -p ARP --arp-op 1 --arp-opc 1 -j ACCEPT", twice(30, "--arp-op")],
     ["-A FORWARD --limit 1/s --limit-burst 2 --limit-burst 3 -j ACCEPT", twice(40, "--limit-burst")],
     ["-A FORWARD --stp-type 1 --stp-type 2 -j ACCEPT", twice(25, "--stp-type")],
     // After a verdict ebtables reads on: a second -i or -j is refused alike (the reader dropped them).
@@ -43,6 +49,11 @@ describe("an option ebtables-restore takes once", () => {
     ["-A FORWARD -j ACCEPT --jump DROP", twice(22, "--jump")],
   ])("%s", (text, said) => {
     expect(problems(text)).toEqual([said]);
+  });
+
+  it("takes a start of an ip option after its whole name: ebtables keeps the second (not refused)", () => {
+    // ebtables-restore took `-p IPv4 --ip-src 1.2.3.4 --ip-sr 1.2.3.5` without a word.
+    expect(problems("-A FORWARD -p IPv4 --ip-src 1.2.3.4 --ip-sr 1.2.3.5 -j ACCEPT")).toEqual([]);
   });
 
   it("reads an option after -j ACCEPT as the rule's, as ebtables-save printed it back (-i eth1 -j ACCEPT)", () => {

@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { type MatchContext, matchRule, undecidedWhy } from "../../../src/core/simulate/match-rule.ts";
 import { parseIptablesSave } from "../../../src/core/simulate/parse-iptables-save.ts";
 import type { Rule } from "../../../src/core/simulate/ruleset.ts";
-import { synPacket } from "./helpers.ts";
+import { nftInputText, onlyInputRule, synPacket } from "./helpers.ts";
 
 /** The problems of a filter table whose INPUT chain holds `rule` (line 3), with their hints. */
 const parse = (rule: string) => parseIptablesSave(`*filter\n:INPUT ACCEPT [0:0]\n${rule}\nCOMMIT\n`);
@@ -46,6 +46,68 @@ describe("tcp's and udp's options after '! -p'", () => {
       synPacket({ proto: "udp", dport: 2, tcpFlags: undefined }),
     ];
     expect(sent.map((p) => matchRule(rule, p, CTX))).toEqual([true, false, false]);
+  });
+});
+
+describe("a port after '! -p tcp' on an ICMP message", () => {
+  // Kernel 6.18, two namespaces, an echo request (id 4660, seq 1, payload `packetwalk`) whose checksum
+  // was 51388 sent through four counting rules: `! -p tcp --dport 51388` and `! -p tcp --sport 2048`
+  // (type 8, code 0) counted it, `--dport 51387` and `--sport 2049` did not (nft list ruleset:
+  // `meta l4proto != tcp th dport 51388`): the destination port is the checksum's bytes.
+  const rule = (text: string) =>
+    parse(`-A INPUT ${text} -j ACCEPT`).rules.tables.get("filter")?.chains.get("INPUT")?.rules[0] as Rule;
+  const echo = (over = {}) =>
+    synPacket({
+      proto: "icmp",
+      sport: undefined,
+      dport: undefined,
+      tcpFlags: undefined,
+      icmpType: 8,
+      icmpCode: 0,
+      ...over,
+    });
+
+  it("leaves the destination port undecided: it is the checksum, which the simulator does not compute", () => {
+    for (const text of [
+      "! -p tcp --dport 22",
+      "! -p tcp ! --dport 22",
+      "! -p udp --dport 53",
+      "! -p tcp -m tcp --dport 1:5",
+    ])
+      expect(matchRule(rule(text), echo(), CTX), text).toBe("unknown");
+    const [, port] = rule("! -p tcp --dport 22").conditions;
+    expect(undecidedWhy(port as Rule["conditions"][number], echo(), CTX)).toBe(
+      "the destination port is read from bytes 3 and 4 of whatever transport header the packet has (nft's th dport, which iptables-nft makes of a port after '! -p tcp' or '! -p udp'): of this icmp packet, its checksum, which the simulator does not compute, so the match is left undecided, not guessed",
+    );
+  });
+
+  it("decides the source port by the message's type and code", () => {
+    expect(matchRule(rule("! -p tcp --sport 2048"), echo(), CTX)).toBe(true);
+    expect(matchRule(rule("! -p tcp --sport 2049"), echo(), CTX)).toBe(false);
+    expect(matchRule(rule("! -p tcp ! --sport 2048"), echo(), CTX)).toBe(false);
+    // An echo reply is type 0, code 0.
+    expect(matchRule(rule("! -p udp --sport 0"), echo({ icmpType: 0 }), CTX)).toBe(true);
+  });
+
+  it("reads nft's own th dport and th sport the same way (nft 1.0.6: no protocol dependency)", () => {
+    // `nft --debug=netlink`: `th dport 22` is `payload load 2b @ transport header + 2`, nothing before it.
+    const nft = (text: string) => onlyInputRule(nftInputText("ip", text), "t.nft").rule;
+    expect(matchRule(nft("th dport 22"), echo(), CTX)).toBe("unknown");
+    expect(matchRule(nft("th sport 2048"), echo(), CTX)).toBe(true);
+    expect(matchRule(nft("th sport > 2048"), echo(), CTX)).toBe(false);
+    // `tcp dport` depends on the protocol: an ICMP message fails it.
+    expect(matchRule(nft("tcp dport 22"), echo(), CTX)).toBe(false);
+  });
+
+  it("still fails an ICMP message under -p tcp, and reads a datagram's own port", () => {
+    expect(matchRule(rule("-p tcp --dport 22"), echo(), CTX)).toBe(false);
+    expect(
+      matchRule(
+        rule("! -p tcp --dport 53"),
+        synPacket({ proto: "udp", dport: 53, tcpFlags: undefined }),
+        CTX,
+      ),
+    ).toBe(true);
   });
 });
 

@@ -32,7 +32,9 @@ describe("-m statistic's values", () => {
   it.each([
     ["--mode random --probability 0.5"],
     ["--mode nth --every 2 --packet 1"],
-    ["--mode nth --every 1"],
+    // `--mode nth --every 1` alone: iptables-restore 1.8.9 refuses it ('statistic: option "--every"
+    // also requires "--packet".'), see xt-statistic-mode.test.ts; with `--packet 0` it loads.
+    ["--mode nth --every 1 --packet 0"],
   ])("takes %s, a chance the walk follows both ways", (options) => {
     expect(said(options)).toEqual([`warning 3:10 match '-m statistic ${options}' is not modelled`]);
   });
