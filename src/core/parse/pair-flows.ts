@@ -11,7 +11,7 @@ import type { Flow, Packet, TraceEvent } from "../model/packet.ts";
 import { detach } from "./detach-string.ts";
 import { neighborKeys } from "./neighbor-discovery.ts";
 import { bestEvent, summarizePacket } from "./summarize-packet.ts";
-import { nameGuessedUdp, TRACED_LIKE_UDP } from "./traced-transport.ts";
+import { nameGuessedUdp, ruleNamedIcmp, TRACED_LIKE_UDP } from "./traced-transport.ts";
 
 /** Options of {@link FlowPairer}. */
 export interface PairOptions {
@@ -79,7 +79,9 @@ function reverse(t: string): string {
  */
 function keyProto(ev: TraceEvent): string {
   const proto = ev.l4?.proto ?? "ip";
-  return ev.source === "xtables-monitor" && TRACED_LIKE_UDP.has(proto) ? "udp" : proto;
+  if (ev.source !== "xtables-monitor") return proto;
+  // The ICMP a matched rule named is keyed as the bare IP the line showed (see `ruleNamedIcmp`).
+  return TRACED_LIKE_UDP.has(proto) ? "udp" : ruleNamedIcmp(ev) ? "ip" : proto;
 }
 
 /** {@link reverse} of the tuple of an IP event, built from the event when no field holds a space. */
