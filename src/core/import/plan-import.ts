@@ -17,6 +17,7 @@ import type { Lab, LabHost, TraceMeta } from "../trace-file/schema.ts";
 import { labSchema, RP_FILTER_KEY } from "../trace-file/schema.ts";
 import { type AnonymizationMap, Anonymizer, envelopeHostnames, macsIn } from "./anonymize.ts";
 import { ForeignLines } from "./foreign-lines.ts";
+import { attachHeaderlessAnswers } from "./headerless-answers.ts";
 import {
   type HostMaterial,
   hostAddresses,
@@ -639,12 +640,15 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     printed,
     devices: hostDevices(hostMaterial),
   });
-  const parsed = parseTraceText(m.log, {
-    file: material.logFile,
-    prefixMap,
-    chainHooks,
-    keepLine: foreign.keep,
-  });
+  // A REJECT's ICMP error xtables-monitor prints without a protocol goes with the flow it answers.
+  const parsed = attachHeaderlessAnswers(
+    parseTraceText(m.log, {
+      file: material.logFile,
+      prefixMap,
+      chainHooks,
+      keepLine: foreign.keep,
+    }),
+  );
   // Dated by the log itself when --date is not given: an import is often days after the capture.
   const fromLog = options.date === undefined ? logDate(parsed.packets) : undefined;
   const recorded = options.date ?? fromLog ?? new Date().toISOString().slice(0, 10);
