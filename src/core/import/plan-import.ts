@@ -17,6 +17,7 @@ import type { Lab, LabHost, TraceMeta } from "../trace-file/schema.ts";
 import { labSchema, RP_FILTER_KEY } from "../trace-file/schema.ts";
 import { type AnonymizationMap, Anonymizer, envelopeHostnames, macsIn } from "./anonymize.ts";
 import { ForeignLines } from "./foreign-lines.ts";
+import { attachHeaderlessAnswers } from "./headerless-answers.ts";
 import {
   type HostMaterial,
   hostAddresses,
@@ -32,6 +33,7 @@ import { logDate } from "./log-date.ts";
 import { exitCodeDiagnostics, HOST_JSON, type HostJsonKey, readHostJson } from "./material-checks.ts";
 import { nftMaterial } from "./nft-material.ts";
 import { policyRoutingNote } from "./policy-rules.ts";
+import { prefixHint, prefixWhere, rulesetReading, type UnreadPart } from "./prefix-sources.ts";
 import {
   hasIptablesRules,
   hasNftIpTables,
@@ -562,10 +564,12 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   const ownBridge = [...(m.nftRuleset ?? "").matchAll(/^\s*table\s+bridge\s+(\S+)\s*{/gm)]
     .map((t) => t[1] as string)
     .filter((name) => !/^(filter|nat|broute)$/.test(name));
-  if (m.ebtablesSave !== undefined && ownBridge.length)
-    notes.push(
-      `nft list ruleset has bridge tables ebtables-save does not show (${ownBridge.map((n) => `table bridge ${n}`).join(", ")}): the lab's bridge rules are the ebtables-save, so the check does not run them; leave ebtables-save.txt out to take the bridge tables from nft-ruleset.txt instead`,
-    );
+  // Said by the unknown-prefix question instead when the log has lines of those tables' rules.
+  const ownBridgeNote =
+    m.ebtablesSave !== undefined && ownBridge.length
+      ? `nft list ruleset has bridge tables ebtables-save does not show (${ownBridge.map((n) => `table bridge ${n}`).join(", ")}): the lab's bridge rules are the ebtables-save, so the check does not run them; leave ebtables-save.txt out to take the bridge tables from nft-ruleset.txt instead`
+      : undefined;
+  if (ownBridgeNote) notes.push(ownBridgeNote);
   const texts = rulesetTexts(
     m.iptablesSave ?? "",
     bridge,
@@ -631,16 +635,20 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
   // Base chains whose names hide their hooks (`inet fw pre`) are placed by the saved ruleset.
   const chainHooks = chainHooksFromRuleset(texts.instrumented);
   // A whole dmesg holds other namespaces' and machines' lines: those naming devices the host lacks are left out.
+  const printed = printedLogPrefixes(texts.instrumented, m.ip6tablesSave);
   const foreign = new ForeignLines({
-    printed: printedLogPrefixes(texts.instrumented, m.ip6tablesSave),
+    printed,
     devices: hostDevices(hostMaterial),
   });
-  const parsed = parseTraceText(m.log, {
-    file: material.logFile,
-    prefixMap,
-    chainHooks,
-    keepLine: foreign.keep,
-  });
+  // A REJECT's ICMP error xtables-monitor prints without a protocol goes with the flow it answers.
+  const parsed = attachHeaderlessAnswers(
+    parseTraceText(m.log, {
+      file: material.logFile,
+      prefixMap,
+      chainHooks,
+      keepLine: foreign.keep,
+    }),
+  );
   // Dated by the log itself when --date is not given: an import is often days after the capture.
   const fromLog = options.date === undefined ? logDate(parsed.packets) : undefined;
   const recorded = options.date ?? fromLog ?? new Date().toISOString().slice(0, 10);
@@ -648,9 +656,23 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     notes.push(
       `recorded on ${fromLog} (UTC), the day of the log's first timestamp: give --date to say otherwise`,
     );
-  // The parser's hint names `parse --prefix-map`; import maps prefixes from the saved rules instead.
-  const importHint =
-    "import reads each prefix at the hook of the logging rule that prints it in the saved ruleset (iptables-save.txt, ip6tables-save.txt, nft-ruleset.txt): this one is in none of them";
+  // The parser's hint names `parse --prefix-map`; import maps prefixes from the saved rules instead,
+  // and says which file it read for which family and where the saves hold the prefix.
+  const reading = rulesetReading({
+    ...m,
+    nftOnly,
+    nativeTables,
+    ipRules: hasIptablesRules(m.iptablesSave),
+    ip6Rules: hasIptablesRules(m.ip6tablesSave),
+    files: {
+      iptablesSave: rulesetFile("iptablesSave"),
+      ip6tablesSave: rulesetFile("ip6tablesSave"),
+      ebtablesSave: rulesetFile("ebtablesSave"),
+      nftRuleset: rulesetFile(nftFrom ?? "nftRuleset"),
+    },
+  });
+  const prefixOf = (d: Diagnostic) => /unknown LOG prefix '(.*)' \(/.exec(d.message)?.[1];
+  const whereOf = (d: Diagnostic) => prefixWhere(prefixOf(d) ?? "", reading, printed);
   // Legacy tables the saves name but do not hold run on the same hooks: the check cannot predict them.
   const legacy = [
     ...legacyTablesMissing(
@@ -666,20 +688,53 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     ...inputErrors,
     ...nft.diagnostics,
     ...legacy,
-    ...parsed.diagnostics.map((d) => (/unknown LOG prefix/.test(d.message) ? { ...d, hint: importHint } : d)),
+    ...parsed.diagnostics.map((d) =>
+      /unknown LOG prefix/.test(d.message) ? { ...d, hint: prefixHint(whereOf(d), reading) } : d,
+    ),
   ];
   const unknownPrefixes = plan.diagnostics.filter((d) => /unknown LOG prefix/.test(d.message));
-  if (!parsed.packets.length)
+  // Told apart by where the saves hold them: each kind has its own cause and its own answer.
+  const absent = unknownPrefixes.filter((d) => whereOf(d).kind === "absent");
+  const unplaced = unknownPrefixes.filter((d) => whereOf(d).kind === "unplaced");
+  const unread = new Map<string, { part: UnreadPart; prefixes: string[] }>();
+  for (const d of unknownPrefixes) {
+    const w = whereOf(d);
+    if (w.kind !== "unread") continue;
+    const key = `${w.part.file} ${w.part.what}`;
+    const entry = unread.get(key) ?? { part: w.part, prefixes: [] };
+    entry.prefixes.push(prefixOf(d) ?? "");
+    unread.set(key, entry);
+  }
+  if (unread.size && ownBridgeNote) notes.splice(notes.indexOf(ownBridgeNote), 1);
+  const listed = (ds: Diagnostic[]) => ds.map((d) => `'${prefixOf(d)}'`).join(", ");
+  const prefixQuestions = [
+    ...[...unread.values()].map(
+      ({ part, prefixes }) =>
+        `${material.logFile}: ${prefixes.map((p) => `'${p}'`).join(", ")} ${prefixes.length === 1 ? "is" : "are"} printed by ${part.file}'s ${part.what}, which the lab's ruleset leaves out (${part.why}), so their lines would be left out: ${part.fix}`,
+    ),
+    ...(unplaced.length
+      ? [
+          `${material.logFile}: ${listed(unplaced)} ${unplaced.length === 1 ? "is" : "are"} printed by logging rules of the saved ruleset at hooks a line's devices do not tell apart, or in a chain no base chain reaches, so their lines would be left out: give each logging rule a prefix of its own, or cut those lines out of the log`,
+        ]
+      : []),
+  ];
+  const noLines = !parsed.packets.length;
+  if (noLines && !unknownPrefixes.length)
     questions.push(
-      unknownPrefixes.length
-        ? `${material.logFile}: no LOG prefix of the log is printed by a logging rule of the saved ruleset (${unknownPrefixes.length} prefixes, see the warnings): give the ruleset saved while those rules were installed (iptables-save.txt, ip6tables-save.txt or nft-ruleset.txt)`
-        : `${material.logFile}: no netfilter line found: give the kernel log (dmesg, journalctl -k, syslog), xtables-monitor --trace or nft monitor trace output`,
+      `${material.logFile}: no netfilter line found: give the kernel log (dmesg, journalctl -k, syslog), xtables-monitor --trace or nft monitor trace output`,
     );
-  else if (unknownPrefixes.length)
-    // Their lines would be left out of the lab: the log and the saved ruleset do not belong together.
+  else if (noLines && absent.length === unknownPrefixes.length)
     questions.push(
-      `${material.logFile}: ${unknownPrefixes.map((d) => `'${/unknown LOG prefix '(.*)' \(/.exec(d.message)?.[1]}'`).join(", ")} ${unknownPrefixes.length === 1 ? "is" : "are"} printed by no logging rule of the saved ruleset, so their lines would be left out: save the ruleset while the rules that print them are installed, or cut those lines out of the log`,
+      `${material.logFile}: no LOG prefix of the log is printed by a logging rule of the saved ruleset (${unknownPrefixes.length} prefixes, see the warnings): give the ruleset saved while those rules were installed (iptables-save.txt, ip6tables-save.txt or nft-ruleset.txt)`,
     );
+  else {
+    questions.push(...prefixQuestions);
+    if (absent.length)
+      // Their lines would be left out of the lab: the log and the saved ruleset do not belong together.
+      questions.push(
+        `${material.logFile}: ${listed(absent)} ${absent.length === 1 ? "is" : "are"} printed by no logging rule of the saved ruleset, so their lines would be left out: save the ruleset while the rules that print them are installed, or cut those lines out of the log`,
+      );
+  }
   questions.push(...foreign.questions(parsed.packets, material.logFile));
   notes.push(...foreign.notes());
   const events = parsed.packets.flatMap((p) => p.events);

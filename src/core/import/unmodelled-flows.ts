@@ -212,6 +212,15 @@ export function unmodelledFlow(
     };
   // Not "another protocol": it may well be TCP or UDP, the log just does not say.
   if (proto === UNNAMED_PORTS_TRANSPORT) return { ...base, why: UNNAMED_PORTS_WHY };
+  // No protocol at all: xtables-monitor prints none but TCP's and UDP's (an ICMP packet's line shows addresses only).
+  if (proto === "ip" && packets.every((p) => p.events.every((e) => !e.l4)))
+    return {
+      ...base,
+      what: "a packet whose lines name no protocol",
+      why: packets.some((p) => p.events.some((e) => e.source === "xtables-monitor"))
+        ? "xtables-monitor prints the protocol of TCP and UDP only, so this is ICMP or another protocol, and no REJECT of the log dropped a packet from its destination before it (a REJECT's error would go with that packet's flow): the simulator cannot tell what to send"
+        : "the simulator cannot tell what to send",
+    };
   if (proto !== "icmp" && proto !== "icmpv6" && proto !== "tcp" && proto !== "udp")
     return { ...base, why: "the simulator follows ICMP, TCP and UDP only" };
   return undefined;
