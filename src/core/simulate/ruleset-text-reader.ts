@@ -10,7 +10,7 @@ import { legacyTablesMissing } from "./legacy-tables-note.ts";
 import type { ParsedNft, ParseNftOptions } from "./nft-ruleset-reader.ts";
 import type { parseEbtables } from "./parse-ebtables.ts";
 import type { parseIpsetSave, takeIpsetSection } from "./parse-ipset-save.ts";
-import { CREATED_AFTER, registrationTies } from "./registration-ties.ts";
+import { brnfTies, CREATED_AFTER, registrationTies } from "./registration-ties.ts";
 import { resolveIpsets } from "./resolve-ipsets.ts";
 import { emptyFamily, type Ruleset } from "./ruleset.ts";
 import { isNftScript } from "./tokenize-nft.ts";
@@ -165,6 +165,7 @@ function parseParts(
     }
   }
   for (const d of registrationTies(out, file, ordered)) out.diagnostics.push(d);
+  for (const d of brnfTies(out, file)) out.diagnostics.push(d);
   return out;
 }
 
