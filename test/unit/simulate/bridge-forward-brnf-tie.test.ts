@@ -61,6 +61,8 @@ describe("a bridge forward chain and br_netfilter's IP FORWARD", () => {
     expect(ruleset.diagnostics[0]?.hint).toContain(
       "it never sees the frames br_netfilter hands to IP FORWARD",
     );
+    // Without an IP chain at that hook in the file, nothing to order the chain against: no warning.
+    expect(parseRulesetFile(rules(0).replace(/table ip userip[\s\S]*/, ""), "t.nft").diagnostics).toEqual([]);
   });
 
   it("at -1 the chain runs first, at 1 after IP FORWARD (too late for the drop), with no warning", () => {
