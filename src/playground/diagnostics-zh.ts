@@ -2101,6 +2101,13 @@ export const MORE_MESSAGES: readonly Known[] = [
       `chain ${m[1]}（${m[2]} ${m[3]}，hook ${m[4]} priority ${m[5]}）和 ${m[6]} 的 ${m[7]} ${m[8]} 的 priority 相同：核心會先跑最後註冊的那一個，而檔案沒有說是哪一個`,
   },
   {
+    code: "brnf-tie",
+    english:
+      /^chain (\S+) \(bridge (\S+), hook (\S+) priority (.+)\) has br_netfilter's priority: it runs before IP (PREROUTING|FORWARD) only if its table was created after the namespace's first bridge, and the file does not say when that was$/,
+    zh: (m) =>
+      `chain ${m[1]}（bridge ${m[2]}，hook ${m[3]} priority ${m[4]}）的 priority 和 br_netfilter 相同：只有在它的 table 是在這個 namespace 的第一個 bridge 之後建立時，它才會在 IP ${m[5]} 之前跑，而檔案沒有說是什麼時候建立的`,
+  },
+  {
     code: "queue-target",
     english:
       /^'(.*)' hands the packet to a userspace program \(a netfilter queue\), which decides its fate$/s,
@@ -3153,6 +3160,16 @@ export const MORE_HINT_SHAPES: readonly KnownHint[] = [
       /^taken as created after the (\S+) tables, so chain (\S+) runs first; write '# created before the iptables tables' above the nft text if it was loaded first \(a firewall started at boot, before Docker\), or '# created after the iptables tables' to confirm$/,
     zh: (m) =>
       `當成在 ${m[1]} 的 table 之後建立，所以 chain ${m[2]} 先跑；如果 nft 的部分是先載入的（開機時就啟動的防火牆，比 Docker 早），請在 nft 文字上方寫 '# created before the iptables tables'，或寫 '# created after the iptables tables' 來確認`,
+  },
+  {
+    english:
+      /^taken as created after the bridge, so chain (\S+) runs first; if the table was created before, it (never sees the frames br_netfilter hands to IP FORWARD|runs after IP PREROUTING) \(kernel 6\.18\); priority -1 or 1 makes the order sure$/,
+    zh: (m) =>
+      `當成在 bridge 之後建立，所以 chain ${m[1]} 先跑；如果 table 是在 bridge 之前建立的，${
+        m[2] === "runs after IP PREROUTING"
+          ? "它會在 IP PREROUTING 之後才跑"
+          : "br_netfilter 交給 IP FORWARD 的 frame 它一個也看不到"
+      }（核心 6.18）；把 priority 改成 -1 或 1 就能確定順序`,
   },
   {
     english: /^write (.+), comma-separated \(a word's first letters are enough\)$/s,

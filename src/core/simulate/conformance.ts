@@ -16,6 +16,7 @@ import type { Unmodelled } from "./rule-engine.ts";
 import type { Ruleset } from "./ruleset.ts";
 import { runScenario, type ScenarioSpec, type ScriptItem } from "./run-scenario.ts";
 import type { HookEvent, SimulatedPacket, World } from "./simulate-packet.ts";
+import { taggedFrameNote } from "./tagged-frame-note.ts";
 
 /** One real packet of a recorded trace (TRACE output may split a packet over several parsed ones). */
 export interface RecordedPacket {
@@ -522,7 +523,8 @@ export function checkConformance(
     const events = recorded[k]?.events ?? [];
     const note =
       (k > 0 ? floodCopyNote(recorded[k - 1]?.events ?? [], events, k) : undefined) ??
-      floodedWithinNote(events);
+      floodedWithinNote(events) ??
+      taggedFrameNote(d);
     if (note) d.note = note;
   }
   const simulated = best.shown;

@@ -48,7 +48,7 @@ export const CONNTRACK_PRIORITY = -200;
 /**
  * Bridge tables per hook. ebtables-nft registers filter OUTPUT at -200 (NF_BR_PRI_FILTER_BRIDGED), so it
  * runs before nat OUTPUT (100); legacy ebtables registers filter OUTPUT at 200 (NF_BR_PRI_FILTER_OTHER),
- * after nat OUTPUT. br_netfilter's IP hooks sit at 0 (PREROUTING), -1 (FORWARD) and last (POSTROUTING).
+ * after nat OUTPUT. br_netfilter's IP hooks sit at 0 (PREROUTING and FORWARD) and last (POSTROUTING).
  */
 export function bridgeHookTables(impl: "nft" | "legacy"): Record<string, TableAtHook[]> {
   return {

@@ -5,6 +5,7 @@
  */
 import { parseNftJson } from "./parse-nft-json.ts";
 import { parseRulesetText } from "./read-ruleset-text.ts";
+import { brnfTies } from "./registration-ties.ts";
 import { emptyFamily, type Ruleset } from "./ruleset.ts";
 import { isNftJson } from "./xtables-text.ts";
 
@@ -18,7 +19,15 @@ export { isNftRuleset } from "./xtables-text.ts";
 export function parseRulesetFile(text: string, file = "ruleset.rules"): Ruleset {
   if (isNftJson(text)) {
     const nft = parseNftJson(text, { file });
-    return { ip: emptyFamily(), bridge: emptyFamily(), nft: nft.tables, diagnostics: nft.diagnostics, file };
+    const ruleset = {
+      ip: emptyFamily(),
+      bridge: emptyFamily(),
+      nft: nft.tables,
+      diagnostics: nft.diagnostics,
+      file,
+    };
+    ruleset.diagnostics.push(...brnfTies(ruleset, file));
+    return ruleset;
   }
   return parseRulesetText(text, file);
 }

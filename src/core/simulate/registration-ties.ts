@@ -69,3 +69,46 @@ export function registrationTies(ruleset: Ruleset, file: string, ordered: Readon
   }
   return out;
 }
+
+/** The bridge hooks br_netfilter calls an IP hook from, at priority 0 (NF_BR_PRI_BRNF), with that hook's name. */
+const BRNF_HOOKS: Record<string, string> = { prerouting: "PREROUTING", forward: "FORWARD" };
+
+/**
+ * A warning at each bridge-family nft base chain that does something at br_netfilter's own priority,
+ * 0, at prerouting or forward, in a file with IP chains at the IP hook br_netfilter calls there: the kernel runs the hook registered last first, and br_netfilter
+ * registers its hooks in a namespace when its first bridge appears, which no file records. Kernel
+ * 6.18 (test/fixtures/kernel-probes/bridge-brnf-hook-order): created after the bridge, the chain ran
+ * before the IP hook; created before it, a prerouting chain ran after IP PREROUTING and a forward
+ * chain never saw (nor dropped) a frame br_netfilter passed to IP FORWARD.
+ */
+export function brnfTies(ruleset: Ruleset, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  // Only beside the file's own IP chains at that hook: a host where br_netfilter's call matters has them (Docker's).
+  const ipChainsAt = (hook: string) =>
+    [ruleset.ip, ruleset.ip6].some((f) => [...(f?.tables.values() ?? [])].some((t) => t.chains.has(hook))) ||
+    (ruleset.nft ?? []).some(
+      (t) =>
+        ["ip", "ip6", "inet"].includes(t.family ?? "") &&
+        !t.dormant &&
+        [...t.chains.values()].some((c) => c.base?.hook === hook.toLowerCase()),
+    );
+  for (const table of ruleset.nft ?? []) {
+    if (table.family !== "bridge" || table.dormant) continue;
+    for (const chain of table.chains.values()) {
+      const base = chain.base;
+      const ipHook = base && BRNF_HOOKS[base.hook];
+      if (!base || !ipHook || base.priority !== 0 || !acts(chain) || !ipChainsAt(ipHook)) continue;
+      const before =
+        ipHook === "FORWARD"
+          ? "it never sees the frames br_netfilter hands to IP FORWARD"
+          : "it runs after IP PREROUTING";
+      out.push({
+        severity: "warning",
+        message: `chain ${chain.name} (bridge ${table.name}, hook ${base.hook} priority ${base.priorityText}) has br_netfilter's priority: it runs before IP ${ipHook} only if its table was created after the namespace's first bridge, and the file does not say when that was`,
+        hint: `taken as created after the bridge, so chain ${chain.name} runs first; if the table was created before, ${before} (kernel 6.18); priority -1 or 1 makes the order sure`,
+        position: { file, line: chain.line, column: 1 },
+      });
+    }
+  }
+  return out;
+}

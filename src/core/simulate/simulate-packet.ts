@@ -187,8 +187,12 @@ export interface SimulatorOptions {
   staticNeighbours?: boolean;
 }
 
-/** br_netfilter's priority in each bridge hook it calls the IP hook from (NF_BR_PRI_BRNF, and -1 at FORWARD). */
-const BRNF_PRIORITY: Record<string, number> = { PREROUTING: 0, FORWARD: -1 };
+/**
+ * br_netfilter's priority in each bridge hook it calls the IP hook from: NF_BR_PRI_BRNF, 0, at both
+ * (kernel 6.18, test/fixtures/kernel-probes/bridge-brnf-hook-order: a bridge forward chain at -1 ran
+ * before IP FORWARD and one at 1 after it, whichever was registered first).
+ */
+const BRNF_PRIORITY: Record<string, number> = { PREROUTING: 0, FORWARD: 0 };
 
 /** A stateful simulation: one conntrack table shared by every packet sent through it. */
 
@@ -806,9 +810,11 @@ export class Simulator {
   /** Runs the bridge hook `chain` (ebtables tables in the implementation's order). */
   /**
    * Runs the bridge chains of hook `chain`. br_netfilter hands a frame to the IP hook from inside the
-   * bridge hook, at its own priority (0 at PREROUTING, -1 at FORWARD), and the bridge chains above that
+   * bridge hook, at its own priority (0 at PREROUTING and FORWARD), and the bridge chains above that
    * priority run after the IP hook returns (kernel 6.18: a forward chain at priority 100 saw only what IP
    * FORWARD accepted, with its marks, and a prerouting one the DNATed address): `part` picks a side.
+   * A chain at priority 0 is taken as registered after br_netfilter (its table created once the
+   * namespace had a bridge), so it runs first; see README "Hook order" for the other case.
    */
   private bridgeHook(
     chain: string,
@@ -818,7 +824,7 @@ export class Simulator {
   ): Verdict {
     const brnf = BRNF_PRIORITY[chain];
     for (const slot of hookSlots(this.world.ruleset, "bridge", chain, this.world.ebtables)) {
-      // At a tie with br_netfilter the chain, registered after it (a module loaded at boot), runs first.
+      // At a tie with br_netfilter the chain, taken as registered after it (the bridge came first), runs first.
       if (part !== "all" && brnf !== undefined && slot.priority > brnf !== (part === "after-ip")) continue;
       const ev = this.runSlot(slot, p, { ...io, family: "bridge", hook: chain });
       if (ev && (ev.verdict === "DROP" || ev.verdict === "REJECT")) return { ok: false, event: ev };

@@ -37,6 +37,11 @@ const TRUNCATED =
 /** Logs and rulesets made to draw each problem (names hold a digit, `FOO3`, so the test sees that the Chinese keeps them). */
 const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
   [
+    "bridge chains at br_netfilter's priority, at forward and at prerouting",
+    "rules",
+    'table bridge pwbr3 {\n\tchain brfwd3 {\n\t\ttype filter hook forward priority 0; policy accept;\n\t\tlog prefix "br-fwd3 "\n\t}\n\tchain brpre3 {\n\t\ttype filter hook prerouting priority 0; policy drop;\n\t}\n}\ntable ip ip3 {\n\tchain pre3 {\n\t\ttype filter hook prerouting priority 0; policy accept;\n\t}\n\tchain fwd3 {\n\t\ttype filter hook forward priority 0; policy accept;\n\t}\n}\n',
+  ],
+  [
     "a '!' before options their matches cannot invert (-m limit's, -m set's in its own words)",
     "rules",
     "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -m limit ! --limit 5/s -j ACCEPT\n-A INPUT -m set --match-set x src ! --return-nomatch -j ACCEPT\nCOMMIT\n",

@@ -1,6 +1,6 @@
 /**
- * br_netfilter calls the IP hook from inside the bridge hook, at its own priority (0 at PREROUTING,
- * -1 at FORWARD); a bridge-family chain of higher priority runs after the IP hook returns. On kernel
+ * br_netfilter calls the IP hook from inside the bridge hook, at its own priority (0 at PREROUTING
+ * and FORWARD: bridge-forward-brnf-tie.test.ts); a bridge-family chain of higher priority runs after the IP hook returns. On kernel
  * 6.18 (simcheck6, Docker 29's nft rules in namespaces): a bridge forward chain at priority 100 set a
  * mark that an ip forward chain dropped on, and the connection was made (IP FORWARD had run first,
  * mark 0); a bridge prerouting chain at 100 counted the DNATed destination, never the original; one at
