@@ -102,18 +102,15 @@ function splitTableChain(seg: string): { table: string; chain: Chain } | undefin
 
 /**
  * `<free text>-[<family>-]<table>-<CHAIN>` in one word (`host1-nat-PREROUTING`, `fw-ip6-filter-INPUT`,
- * `ns_a.mangle.OUTPUT`, `v6-nat-POST`): the names come last, the table's written in full and a chain
- * that table has (in full or a short form: `PRE`, `POST`, `FWD`, `IN`, `OUT`), since the free text
- * before them has words too.
+ * `ns_a.mangle.OUTPUT`): the names come last, written in full and a chain that table has, since the
+ * free text before them has words too.
  */
 function gluedTail(seg: string): { table: string; chain: Chain; family: Family | undefined } | undefined {
   const parts = seg.split(/[-_.:]/);
   const n = parts.length;
   if (n < 3) return undefined;
   const table = (parts[n - 2] as string).toLowerCase();
-  // Right after a table's full name a chain's short form names it too (`v6-raw-PRE`, `fw-nat-POST`).
-  const last = parts[n - 1] as string;
-  const chain = apartChain(last) ?? CHAIN_ABBREVIATIONS[last.toUpperCase()];
+  const chain = apartChain(parts[n - 1] as string);
   if (!chain || !TABLE_CHAINS.get(table)?.includes(chain)) return undefined;
   return { table, chain, family: familyTag(parts[n - 3]) };
 }
