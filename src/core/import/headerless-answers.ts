@@ -12,21 +12,41 @@
  * protocol stays a flow of its own, left out for that reason (`unmodelledFlow`). Pure.
  */
 import type { Flow, Packet, ParsedTrace } from "../model/packet.ts";
+import { ruleNamedIcmp } from "../parse/traced-transport.ts";
 import { canonicalAddress } from "../simulate/ip-address.ts";
 
-/** Whether every event of `p` shows IP addresses and no protocol, as xtables-monitor prints an ICMP packet. */
+/**
+ * Whether every event of `p` shows IP addresses and no protocol, as xtables-monitor prints an ICMP
+ * packet, or only the ICMP a matched `-p icmp` rule named (`ruleNamedIcmp`: no type is known either).
+ */
 function headerless(p: Packet): boolean {
-  return p.events.length > 0 && p.events.every((e) => e.ip && !e.l4 && e.source === "xtables-monitor");
+  return (
+    p.events.length > 0 &&
+    p.events.every((e) => e.ip && e.source === "xtables-monitor" && (!e.l4 || ruleNamedIcmp(e)))
+  );
 }
 
-/** The source address of the packet a `-j REJECT` rule dropped at its last event, undefined when none did. */
-function rejectedFrom(p: Packet): string | undefined {
+/**
+ * The packet a `-j REJECT` rule dropped at its last event: its source address, and the lines between
+ * which its answer is printed (from its rejecting hook's first line to the REJECT rule's own line:
+ * the error is sent while the target runs); undefined when no REJECT dropped it.
+ */
+function rejectedFrom(p: Packet): { from: string; start: number; end: number } | undefined {
   const last = p.events[p.events.length - 1];
   const verdict = last?.verdicts?.[last.verdicts.length - 1];
   if (!last?.ip || verdict?.kind !== "rule" || !/(?:^|\s)-j REJECT(?:\s|$)/.test(verdict.text ?? ""))
     return undefined;
-  return canonicalAddress(last.ip.src);
+  const start = last.position.line;
+  // xtables-monitor's verdicts carry no line of their own: the error comes within a few lines of the hook's.
+  return { from: canonicalAddress(last.ip.src), start, end: verdict.position?.line ?? start + ANSWER_LINES };
 }
+
+/**
+ * Lines after the rejecting hook's first one within which its answer's first line is printed: the
+ * error crosses the output hooks while the REJECT target runs (PACKET and TRACE lines at raw, mangle,
+ * nat, filter OUTPUT and POSTROUTING: 2 to 4 lines each; 1 line after it in the capture).
+ */
+const ANSWER_LINES = 24;
 
 /** The flows of `parsed` with each REJECT answer xtables-monitor printed without a protocol moved into the flow it answers. */
 export function attachHeaderlessAnswers(parsed: ParsedTrace): ParsedTrace {
@@ -37,25 +57,26 @@ export function attachHeaderlessAnswers(parsed: ParsedTrace): ParsedTrace {
     .flatMap((f) =>
       f.packets.flatMap((id) => {
         const p = byId.get(id);
-        const from = p && rejectedFrom(p);
-        // Where its rejecting hook's lines start: xtables-monitor prints the REJECT rule's own line after
-        // the error's (the error is sent while the target runs: lines 46-50 before line 51 in the capture).
-        const at = p?.events.at(-1)?.position.line;
-        return p && from && at !== undefined ? [{ flow: f.id, from, line: at }] : [];
+        const r = p && rejectedFrom(p);
+        // xtables-monitor prints the REJECT rule's own line after the error's (the error is sent while
+        // the target runs: lines 46-50 between the hook's line 45 and the rule's line 51 in the capture).
+        return r ? [{ flow: f.id, ...r }] : [];
       }),
     )
-    .sort((a, b) => a.line - b.line);
+    .sort((a, b) => a.start - b.start);
   if (!rejected.length) return parsed;
   const moved = new Map<number, number>(); // answer packet id -> the flow it joins
   for (const f of parsed.flows) {
-    if (f.proto !== "ip") continue;
+    if (f.proto !== "ip" && f.proto !== "icmp") continue;
     for (const id of f.packets) {
       const p = byId.get(id);
       const first = p?.events[0];
       if (!p || !first?.ip || !headerless(p)) continue;
       const to = canonicalAddress(first.ip.dst);
-      // The latest rejected packet before it whose sender it goes back to.
-      const answered = rejected.filter((r) => r.line < first.position.line && r.from === to).at(-1);
+      // A rejected packet whose sender it goes back to, printed while the REJECT ran: a later packet
+      // to that sender (a ping it still answers) is no answer of the REJECT.
+      const line = first.position.line;
+      const answered = rejected.filter((r) => r.start < line && line <= r.end && r.from === to).at(-1);
       if (answered) moved.set(id, answered.flow);
     }
   }

@@ -54,4 +54,23 @@ describe("a REJECT's ICMP error that xtables-monitor prints without a protocol",
     );
     expect(p.notes.join("\n")).not.toMatch(/follows ICMP, TCP and UDP only/);
   });
+
+  it("goes with the rejected SYN when a matched '-p icmp' TRACE rule names it ICMP, but a later packet back to that sender does not", () => {
+    // A TRACE rule for ICMP at OUTPUT names the error ICMP (no type is printed): still the REJECT's answer.
+    const named = material.log.replaceAll("-A OUTPUT -j TRACE", "-A OUTPUT -p icmp -j TRACE");
+    const p = plan({ ...material, log: named });
+    expect(p.scenarios.find((sc) => sc.stem === "wan-to-host-2-trace")?.packets.length).toBe(2);
+    // The same error printed 40 lines after the REJECT (an echo reply the host still sends that client,
+    // say): no answer of the REJECT, which prints its error while it runs.
+    const all = material.log.split("\n");
+    const error = all.slice(45, 50);
+    const moved = [
+      ...all.slice(0, 45),
+      ...all.slice(50),
+      ...Array.from({ length: 8 }, () => all.slice(36, 41)).flat(),
+      ...error,
+    ].join("\n");
+    const later = plan({ ...material, log: moved });
+    expect(later.scenarios.find((sc) => sc.stem === "wan-to-host-2-trace")?.packets.length).toBe(1);
+  });
 });
