@@ -97,6 +97,7 @@ const NOT_A: Record<string, string> = {
   "a conntrack status": "conntrack status 值",
   "a TCP flag": "TCP 旗標",
   "an Ethernet type": "Ethernet 類型",
+  "a netfilter family": "netfilter 協定族",
 };
 
 /** What a script command lacks after its verb, as the nft reader names it. */
@@ -1189,7 +1190,7 @@ export const MORE_MESSAGES: readonly Known[] = [
   {
     code: "nft-element-form",
     english:
-      /^'(.*)' is not (an IPv4 address or prefix|an IPv6 address or prefix|a MAC address|a mark|an ICMP type|an ICMPv6 type|a packet type|a DSCP|a conntrack state|a conntrack status|a TCP flag|a zone|an Ethernet type): nft refuses it(?: \("(.*)"\))?, and with it the whole file$/s,
+      /^'(.*)' is not (an IPv4 address or prefix|an IPv6 address or prefix|a MAC address|a mark|an ICMP type|an ICMPv6 type|a packet type|a DSCP|a conntrack state|a conntrack status|a TCP flag|a zone|an Ethernet type|a netfilter family): nft refuses it(?: \("(.*)"\))?, and with it the whole file$/s,
     zh: (m) =>
       `'${m[1]}' 不是${afterZh(NOT_A[m[2] as string] as string)}：nft 會拒絕它${m[3] ? `（"${m[3]}"）` : ""}，連帶拒絕整個檔案`,
   },
@@ -2896,6 +2897,7 @@ export const MORE_HINTS: ReadonlyMap<string, string> = new Map([
     "write ip, ip6, arp, vlan, 8021ad or a number such as 0x0800",
     "請寫 ip、ip6、arp、vlan、8021ad，或像 0x0800 這樣的數字",
   ],
+  ["write ipv4 or ipv6", "請寫 ipv4 或 ipv6"],
   [
     OWNER_HINT,
     "實驗室沒有給程式 socket 的使用者和群組，所以程式送出的封包兩種結果都會跟著走；轉送的封包（沒有 socket）和核心自己送的 echo reply、ICMP 錯誤與 reset（沒有使用者）則會決定",

@@ -92,6 +92,9 @@ function fits(key: string, value: string): boolean | undefined {
     case "meta protocol":
     case "ether type":
       return /^(ip6?|arp|vlan|8021q|8021ad)$/.test(value) || NUMBER.test(value);
+    // The netfilter family's own names (nft 1.0.6 refused `ip`, `IPv4`, `arp`: "Could not parse netfilter protocol"), or a number.
+    case "meta nfproto":
+      return /^ipv[46]$/.test(value) || NUMBER.test(value);
     case "ct zone":
     case "ct original zone":
     case "ct reply zone":
@@ -127,6 +130,12 @@ function formOf(key: string, value: string): ValueForm {
       what: "an Ethernet type",
       nft: "Could not parse Ethernet protocol",
       hint: "write ip, ip6, arp, vlan, 8021ad or a number such as 0x0800",
+    };
+  if (key === "meta nfproto")
+    return {
+      what: "a netfilter family",
+      nft: "Could not parse netfilter protocol",
+      hint: "write ipv4 or ipv6",
     };
   if (/protocol|nexthdr|l4proto/.test(key))
     return { what: "a protocol name of /etc/protocols", hint: UNKNOWN_PROTOCOL_HINT, warn: true };

@@ -318,6 +318,12 @@ const MADE: readonly [what: string, kind: "log" | "rules", text: string][] = [
     "table inet t {\n\tchain c3 {\n\t\tmeta l4proto tcp-udp accept\n\t}\n}\n",
   ],
   [
+    // nft 1.0.6 refused it ("Could not parse netfilter protocol", at ip).
+    "a netfilter family written as an Ethernet type",
+    "rules",
+    "table inet t {\n\tchain c3 {\n\t\ttype filter hook input priority 0;\n\t\tmeta nfproto ip accept\n\t}\n}\n",
+  ],
+  [
     // nft 1.0.6 refused it ("Could not parse Ethernet protocol", at ip-ip6).
     "an Ethernet type range from a name without spaces",
     "rules",

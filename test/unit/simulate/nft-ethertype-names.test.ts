@@ -38,3 +38,30 @@ describe("nft's Ethernet type names", () => {
     expect(said(match)).toEqual([]);
   });
 });
+
+describe("nft's netfilter family names (meta nfproto)", () => {
+  // nft 1.0.6 in an inet input chain: `ip`, `IPv4`, `arp` refused ("Could not parse netfilter
+  // protocol", at the word); `ipv4`, `ipv6`, `2`, `10` and a set of names taken.
+  const inet = (match: string) =>
+    parseRulesetFile(
+      `table inet t {\n chain c {\n  type filter hook input priority 0;\n  ${match} accept\n }\n}\n`,
+      "t.nft",
+    ).diagnostics.map((d) => `${d.severity} ${d.position.line}:${d.position.column} ${d.message}`);
+  const no = (word: string) =>
+    `error 4:16 '${word}' is not a netfilter family: nft refuses it ("Could not parse netfilter protocol"), and with it the whole file`;
+
+  it.each([
+    ["meta nfproto ip", no("ip")],
+    ["meta nfproto IPv4", no("IPv4")],
+    ["meta nfproto arp", no("arp")],
+  ])("refuses %s", (match, error) => {
+    expect(inet(match)).toEqual([error]);
+  });
+
+  it.each(["meta nfproto ipv4", "meta nfproto ipv6", "meta nfproto 2", "meta nfproto { ipv4, ipv6 }"])(
+    "takes %s",
+    (match) => {
+      expect(inet(match)).toEqual([]);
+    },
+  );
+});
