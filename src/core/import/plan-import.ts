@@ -672,6 +672,13 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     },
   });
   const prefixOf = (d: Diagnostic) => /unknown LOG prefix '(.*)' \(/.exec(d.message)?.[1];
+  // The family of a warning's first line: an IPv6 line's missing ip6tables-save is what to give.
+  let logLines: string[] | undefined;
+  const familyOf = (d: Diagnostic): "IPv4" | "IPv6" | undefined => {
+    logLines ??= m.log.split("\n");
+    const line = logLines[d.position.line - 1] ?? "";
+    return /\bSRC=[0-9a-f]*:/i.test(line) ? "IPv6" : /\bSRC=\d/.test(line) ? "IPv4" : undefined;
+  };
   const whereOf = (d: Diagnostic) => prefixWhere(prefixOf(d) ?? "", reading, printed);
   // Legacy tables the saves name but do not hold run on the same hooks: the check cannot predict them.
   const legacy = [
@@ -689,7 +696,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     ...nft.diagnostics,
     ...legacy,
     ...parsed.diagnostics.map((d) =>
-      /unknown LOG prefix/.test(d.message) ? { ...d, hint: prefixHint(whereOf(d), reading) } : d,
+      /unknown LOG prefix/.test(d.message) ? { ...d, hint: prefixHint(whereOf(d), reading, familyOf(d)) } : d,
     ),
   ];
   const unknownPrefixes = plan.diagnostics.filter((d) => /unknown LOG prefix/.test(d.message));

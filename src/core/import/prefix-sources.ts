@@ -28,6 +28,8 @@ export interface RulesetReading {
   read: string;
   /** The parts of the saves whose rules the lab's ruleset does not hold. */
   unread: UnreadPart[];
+  /** Each family of the iptables saves with no rule read (`IPv6 (ip6tables-save.txt missing or empty)`). Default none. */
+  missing?: string[];
 }
 
 /** The saves and what import made of them (see `planImport`). */
@@ -103,7 +105,12 @@ export function rulesetReading(input: ReadingInput): RulesetReading {
         fix,
       });
   }
-  return { read: read.join(", ") || "no rule at all", unread };
+  // A log's IPv6 lines with no IPv6 rule read: the missing save is what the user must give.
+  const missing: string[] = [];
+  if (!input.ipRules && !input.nativeTables.length) missing.push(`IPv4 (${ip} missing or empty)`);
+  if (!input.ip6Rules && !input.nativeTables.length) missing.push(`IPv6 (${ip6} missing or empty)`);
+  // (Only the family of the prefix's lines is named: see prefixHint.)
+  return { read: read.join(", ") || "no rule at all", unread, ...(missing.length ? { missing } : {}) };
 }
 
 /** Where a prefix import could not place is in the saves. */
@@ -127,12 +134,18 @@ export function prefixWhere(
   return part ? { kind: "unread", part } : { kind: "absent" };
 }
 
-/** The hint of the parser's unknown-prefix warning, as import words it for where the prefix is. */
-export function prefixHint(where: PrefixWhere, reading: RulesetReading): string {
+/**
+ * The hint of the parser's unknown-prefix warning, as import words it for where the prefix is.
+ * `family`: that of the prefix's first line (`IPv4`, `IPv6`), whose missing save is named; default none.
+ */
+export function prefixHint(where: PrefixWhere, reading: RulesetReading, family?: "IPv4" | "IPv6"): string {
   const head = `import places each prefix at the hook of the logging rule that prints it, in the rules it read: ${reading.read}`;
   if (where.kind === "unread")
     return `${head}; none prints this one, ${where.part.file}'s ${where.part.what} does, but ${where.part.why}: ${where.part.fix}`;
   if (where.kind === "unplaced")
     return `${head}; rules there print this one, but at hooks a line's devices do not tell apart, or in a chain no base chain reaches, so import cannot say which chain wrote each line: give each logging rule a prefix of its own`;
+  const missing = family && reading.missing?.find((m) => m.startsWith(`${family} `));
+  if (missing)
+    return `${head}; none prints this one, and no rule was read for ${missing}, the family of its lines: give that save, made while the rules that print the prefix were installed`;
   return `${head}; none prints this one`;
 }

@@ -16,7 +16,7 @@ import { readMaterial, writePlan } from "../../../src/cli/import-command.ts";
 import { type ImportMaterial, planImport } from "../../../src/core/import/plan-import.ts";
 import { tempDir } from "../../helpers/temp-dir.ts";
 
-const input = join(import.meta.dirname, "../../fixtures/import/reject-trace/input");
+const input = join(import.meta.dirname, "../../fixtures/import/reject-trace/material");
 const material = readMaterial(input, {}, () => "");
 const lines = material.log.split("\n");
 const tmp = tempDir("pw-import-reject-");

@@ -19,7 +19,7 @@ import { parseNamedAddress, readMaterial } from "../../../src/cli/import-command
 import { type ImportMaterial, planImport } from "../../../src/core/import/plan-import.ts";
 import { prefixHint, rulesetReading } from "../../../src/core/import/prefix-sources.ts";
 
-const input = join(import.meta.dirname, "../../fixtures/import/vlan-nftbr/input");
+const input = join(import.meta.dirname, "../../fixtures/import/vlan-nftbr/material");
 const material = readMaterial(input, {}, () => "");
 const log = material.logFile;
 
@@ -130,9 +130,15 @@ describe("rulesetReading: an ebtables-save with rules", () => {
     expect(r).toEqual({
       read: "IPv4 rules from iptables-save.txt, bridge rules from nft-ruleset.txt's bridge tables",
       unread: [],
+      missing: ["IPv6 (ip6tables-save.txt missing or empty)"],
     });
     expect(prefixHint({ kind: "absent" }, r)).toMatch(
       /bridge rules from nft-ruleset.txt's bridge tables; none prints this one$/,
     );
+    // An IPv6 line's prefix: the IPv6 save nothing was read from is what to give.
+    expect(prefixHint({ kind: "absent" }, r, "IPv6")).toMatch(
+      /none prints this one, and no rule was read for IPv6 \(ip6tables-save.txt missing or empty\), the family of its lines: give that save/,
+    );
+    expect(prefixHint({ kind: "absent" }, r, "IPv4")).toMatch(/none prints this one$/);
   });
 });
