@@ -320,6 +320,26 @@ table ip trace {
     ).toEqual({});
   });
 
+  it("reads a rule in its own table's base chain where it is, whatever chain its prefix's words guess", () => {
+    // Tester's capture (kernel 6.18, nft 1.0.6): `nat-post ` reads as ip:nat:POSTROUTING by the
+    // table-CHAIN convention, but the ruleset says the rule is in `inet nat`'s chain `post`.
+    const nft = `table inet nat {
+	chain post {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "wan0" log prefix "nat-post " masquerade
+	}
+}`;
+    expect(prefixMapFromRuleset(nft)).toEqual({ "nat-post": "ip:nat:post" });
+    const line =
+      "[40536.371815] nat-post IN=lan0 OUT=wan0 MAC=52:54:00:01:00:01:52:54:00:01:00:02:08:00 SRC=10.1.0.2 DST=198.51.100.10 LEN=84 TOS=0x00 PREC=0x00 TTL=63 ID=4989 DF PROTO=ICMP TYPE=8 CODE=0 ID=24532 SEQ=1 \n";
+    const trace = parseTraceText(line, { prefixMap: prefixMapFromRuleset(nft) });
+    expect(trace.packets.map((p) => p.hooks)).toEqual([["ip:nat:post"]]);
+    // The same words in a logging table of its own still name the chain they are about.
+    expect(prefixMapFromRuleset(nft.replace("table inet nat", "table inet nat {}\ntable inet logs"))).toEqual(
+      {},
+    );
+  });
+
   it("leaves a prefix of a known convention to the parser (it names the hook, not the logging chain)", () => {
     const lab = `table bridge packetwalk {
 	chain log-PREROUTING {
