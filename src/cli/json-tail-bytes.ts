@@ -6,7 +6,7 @@
  * (the largest single allocation of a one-thread parse, and a tenth of a worker's time).
  */
 import type { Packet, TraceEvent } from "../core/model/packet.ts";
-import { packetHeader, shownRewrites } from "./packet-header-json.ts";
+import { ipHeader, packetHeader, shownRewrites } from "./packet-header-json.ts";
 
 /** Bytes being appended to: {@link buf} holds what was written up to {@link at}. */
 export interface ByteSink {
@@ -39,6 +39,7 @@ const MARK = bytesOf(',"mark":');
 const UID = bytesOf(',"uid":');
 const GID = bytesOf(',"gid":');
 const VERDICTS = bytesOf(',"verdicts":');
+const QUOTED = bytesOf(',"quoted":');
 const DROP = bytesOf(',"drop":');
 const HEADER = bytesOf('"header":');
 const HOOKS = bytesOf('"hooks":[');
@@ -146,6 +147,11 @@ function event(sink: ByteSink, e: TraceEvent, last: boolean): void {
   if (e.gid !== undefined) {
     put(sink, GID);
     number(sink, e.gid);
+  }
+  // An ICMP error's quote of the packet it answers, as this hook saw it (NAT rewrites it with the error).
+  if (e.inner) {
+    put(sink, QUOTED);
+    writeText(sink, JSON.stringify(ipHeader(e.inner.ip, e.inner.l4)));
   }
   if (e.verdicts) {
     put(sink, VERDICTS);

@@ -21,6 +21,8 @@ export type PacketHeader =
       icmpCode?: number;
       icmpId?: number;
       icmpSeq?: number;
+      /** The next-hop MTU a fragmentation-needed (ICMPv6: packet-too-big) error gives (`MTU=`). */
+      mtu?: number;
       /** The packet's total length, as logged (LEN=, nft's `ip length`). */
       len?: number;
       /** TTL, or the IPv6 hop limit. */
@@ -45,33 +47,34 @@ function defined<T extends object>(
   for (const k of keys) if (from[k] !== undefined) into[k as string] = from[k];
 }
 
-const L4_KEYS = ["sport", "dport", "tcpFlags", "icmpType", "icmpCode", "icmpId", "icmpSeq"] as const;
+const L4_KEYS = ["sport", "dport", "tcpFlags", "icmpType", "icmpCode", "icmpId", "icmpSeq", "mtu"] as const;
 const IP_KEYS = ["len", "ttl", "id"] as const;
+
+/**
+ * The fields of an IP header and its transport (a packet's, or the one an ICMP error quotes): IPv6
+ * addresses in short form, as the summary writes them (a LOG line prints all 32 digits, a trace the short form).
+ */
+export function ipHeader(ip: NonNullable<TraceEvent["ip"]>, l4: TraceEvent["l4"]): PacketHeader {
+  const v6 = ip.src.includes(":");
+  const address = (a: string) => (v6 ? (canonicalIpv6(a) ?? a) : a);
+  const h: Record<string, unknown> = { proto: l4?.proto ?? "ip", src: address(ip.src), dst: address(ip.dst) };
+  defined(l4, L4_KEYS, h);
+  defined(ip, IP_KEYS, h);
+  const more = ip.flags?.includes("MF") ?? false;
+  // IPv4 counts the offset in 8-byte units, an IPv6 line prints bytes (see `IpInfo.fragment`).
+  const offset = (ip.fragment ?? 0) * (v6 ? 1 : 8);
+  if (offset > 0 || more) {
+    h.fragmentOffset = offset;
+    if (more) h.moreFragments = true;
+  }
+  return h as PacketHeader;
+}
 
 /** The header of the packet whose events are `events`, or undefined for a packet without events. */
 export function packetHeader(events: readonly TraceEvent[]): PacketHeader | undefined {
   const ev = bestEvent(events);
   if (!ev) return undefined;
-  if (ev.ip) {
-    // IPv6 in short form, as the summary writes it (a LOG line prints all 32 digits, a trace the short form).
-    const v6 = ev.ip.src.includes(":");
-    const address = (a: string) => (v6 ? (canonicalIpv6(a) ?? a) : a);
-    const h: Record<string, unknown> = {
-      proto: ev.l4?.proto ?? "ip",
-      src: address(ev.ip.src),
-      dst: address(ev.ip.dst),
-    };
-    defined(ev.l4, L4_KEYS, h);
-    defined(ev.ip, IP_KEYS, h);
-    const more = ev.ip.flags?.includes("MF") ?? false;
-    // IPv4 counts the offset in 8-byte units, an IPv6 line prints bytes (see `IpInfo.fragment`).
-    const offset = (ev.ip.fragment ?? 0) * (v6 ? 1 : 8);
-    if (offset > 0 || more) {
-      h.fragmentOffset = offset;
-      if (more) h.moreFragments = true;
-    }
-    return h as PacketHeader;
-  }
+  if (ev.ip) return ipHeader(ev.ip, ev.l4);
   if (ev.arp) {
     const a = ev.arp;
     const h: Record<string, unknown> = { proto: "arp", opcode: a.opcode };

@@ -6,7 +6,7 @@
  */
 import { chainName, showRewrite } from "../core/model/chain-name.ts";
 import type { Packet, TraceEvent } from "../core/model/packet.ts";
-import { endpoint } from "../core/parse/summarize-packet.ts";
+import { endpoint, summarizeEvent } from "../core/parse/summarize-packet.ts";
 import { type ByteSink, jsonTail, writeJsonTail, writeText } from "./json-tail-bytes.ts";
 
 /** Output modes: `human` blocks, `json` Lines, or `none` (parse only, e.g. for benchmarks). */
@@ -58,6 +58,15 @@ export function packetTail(p: Pick<Packet, "events" | "hooks" | "rewrites">, mod
     lines.push(
       `    ${(names[i] as string).padEnd(width)}  ${ifaces(e)}${v}${again}  (${e.position.file}:${e.position.line})`,
     );
+  });
+  // An ICMP error's quote of the packet it answers, once per form (NAT rewrites it with the error).
+  let quoted: string | undefined;
+  p.events.forEach((e, i) => {
+    if (!e.inner) return;
+    const mtu = e.l4?.mtu === undefined ? "" : `, next-hop MTU ${e.l4.mtu}`;
+    const said = `${summarizeEvent({ ip: e.inner.ip, l4: e.inner.l4 } as TraceEvent)}${mtu}`;
+    if (said !== quoted) lines.push(`    quotes ${said}  (at ${(names[i] as string).trim()})`);
+    quoted = said;
   });
   for (const r of p.rewrites.map((r) => showRewrite(p.events, r)))
     lines.push(

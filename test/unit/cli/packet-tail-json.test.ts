@@ -10,7 +10,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type ByteSink, writeJsonTail } from "../../../src/cli/json-tail-bytes.ts";
 import { OutputChunks } from "../../../src/cli/output-chunks.ts";
-import { packetHeader, shownRewrites } from "../../../src/cli/packet-header-json.ts";
+import { ipHeader, packetHeader, shownRewrites } from "../../../src/cli/packet-header-json.ts";
 import { packetTail } from "../../../src/cli/packet-output.ts";
 import type { Packet, TraceEvent } from "../../../src/core/model/packet.ts";
 import { parseTraceText } from "../../../src/core/parse/index.ts";
@@ -34,6 +34,7 @@ function reference(p: Pick<Packet, "events" | "hooks" | "rewrites">): string {
       ...(e.mark !== undefined ? { mark: e.mark } : {}),
       ...(e.uid !== undefined ? { uid: e.uid } : {}),
       ...(e.gid !== undefined ? { gid: e.gid } : {}),
+      ...(e.inner ? { quoted: ipHeader(e.inner.ip, e.inner.l4) } : {}),
       ...(e.verdicts ? { verdicts: e.verdicts.map(({ position: _, ...v }) => v) } : {}),
       ...(e.drop && i === p.events.length - 1 ? { drop: e.drop } : {}),
     })),
@@ -98,6 +99,16 @@ const event = fc.record(
     ),
     macSrc: name,
     ethType: fc.constantFrom("0x0800", "0x86dd"),
+    inner: fc.record(
+      {
+        ip: fc.record({ src: name, dst: name, id: fc.nat(65535) }, { requiredKeys: ["src", "dst"] }),
+        l4: fc.record(
+          { proto: fc.constantFrom("udp", "tcp", "icmp"), sport: fc.nat(65535), dport: fc.nat(65535) },
+          { requiredKeys: ["proto"] },
+        ),
+      },
+      { requiredKeys: ["ip"] },
+    ),
   },
   { requiredKeys: ["hook", "position", "prefix"] },
 );
@@ -349,5 +360,53 @@ describe("the --json header and event fields", () => {
       macDst: "ff:ff:ff:ff:ff:ff",
       ethType: "0x88cc",
     });
+  });
+});
+
+describe("an ICMP error's quoted packet", () => {
+  // Tester's capture (kernel 6.18): a port unreachable for a masqueraded datagram, logged before and
+  // after conntrack undid the NAT; the quote inside the brackets is rewritten with the error.
+  const log = [
+    "[40612.241429] r-pre IN=wan0 OUT= MAC=52:54:00:04:00:01:52:54:00:04:00:02:08:00 SRC=198.51.100.20 DST=203.0.113.10 LEN=62 TOS=0x00 PREC=0xC0 TTL=64 ID=58007 PROTO=ICMP TYPE=3 CODE=3 [SRC=203.0.113.10 DST=198.51.100.20 LEN=34 TOS=0x00 PREC=0x00 TTL=63 ID=55846 DF PROTO=UDP SPT=41563 DPT=9999 LEN=14 ] ",
+    "[40612.241439] f-fwd IN=wan0 OUT=lan0 MAC=52:54:00:04:00:01:52:54:00:04:00:02:08:00 SRC=198.51.100.20 DST=10.2.0.2 LEN=62 TOS=0x00 PREC=0xC0 TTL=63 ID=58007 PROTO=ICMP TYPE=3 CODE=3 [SRC=10.2.0.2 DST=198.51.100.20 LEN=34 TOS=0x00 PREC=0x00 TTL=63 ID=55846 DF PROTO=UDP SPT=41563 DPT=9999 LEN=14 ] ",
+  ].join("\n");
+  const prefixMap = { "r-pre": "ip:raw:PREROUTING", "f-fwd": "ip:filter:FORWARD" } as const;
+  const packet = () => parseTraceText(log, { file: "k.log", prefixMap }).packets[0] as Packet;
+
+  it("--json gives each line's quote as header fields", () => {
+    const parsed = JSON.parse(`{${packetTail(packet(), "json")}`);
+    const quote = {
+      proto: "udp",
+      dst: "198.51.100.20",
+      sport: 41563,
+      dport: 9999,
+      len: 34,
+      ttl: 63,
+      id: 55846,
+    };
+    expect(parsed.events.map((e: { quoted?: unknown }) => e.quoted)).toEqual([
+      { ...quote, src: "203.0.113.10" },
+      { ...quote, src: "10.2.0.2" },
+    ]);
+  });
+
+  it("the human output says each form of the quote once, where it was seen", () => {
+    const lines = packetTail(packet(), "human").split("\n");
+    expect(lines.filter((l) => l.includes("quotes"))).toEqual([
+      "    quotes UDP 203.0.113.10:41563 -> 198.51.100.20:9999  (at ip:raw:PREROUTING)",
+      "    quotes UDP 10.2.0.2:41563 -> 198.51.100.20:9999  (at ip:filter:FORWARD)",
+    ]);
+  });
+
+  it("a fragmentation-needed error gives its next-hop MTU (a paste of Ubuntu 8.04 and Firestarter)", () => {
+    const line =
+      "[  168.281559] Inbound IN=wlan0 OUT= MAC=00:1c:df:1b:b7:40:00:1c:df:3b:97:75:08:00 SRC=192.168.1.254 DST=192.168.2.2 LEN=56 TOS=0x00 PREC=0x00 TTL=63 ID=0 PROTO=ICMP TYPE=3 CODE=4 [SRC=192.168.2.2 DST=83.233.38.158 LEN=1500 TOS=0x00 PREC=0x00 TTL=64 ID=18801 DF PROTO=TCP INCOMPLETE [8 bytes] ] MTU=1492 ";
+    const p = parseTraceText(line, { prefixMap: { Inbound: "ip:filter:INPUT" } }).packets[0] as Packet;
+    const parsed = JSON.parse(`{${packetTail(p, "json")}`);
+    expect(parsed.header).toMatchObject({ proto: "icmp", icmpType: 3, icmpCode: 4, mtu: 1492 });
+    expect(parsed.events[0].quoted).toMatchObject({ proto: "tcp", src: "192.168.2.2", dst: "83.233.38.158" });
+    expect(packetTail(p, "human")).toContain(
+      "quotes TCP 192.168.2.2 -> 83.233.38.158, next-hop MTU 1492  (at ip:filter:INPUT)",
+    );
   });
 });
