@@ -32,6 +32,8 @@
  *   `DROP_NEWNOTSYN`, `DROP_HOSTILE` and `DROP_<TCP|UDP|ICMP|FRAG> Scan`, log right before their drop.
  * - AFWall+ (Android): `{AFL}` in its reject chain; Firewall Builder: `RULE <n> -- <action>`.
  * - A bare built-in chain name (`INPUT`, `FORWARD:`), as guides write it: that filter chain.
+ * - Firestarter: `Inbound ` (its LSI chain, then DROP), `Outbound ` (LSO, then REJECT) and the catch-alls
+ *   `Unknown Input`, `Unknown Output`, `Unknown Forward` at the end of those filter chains.
  * - SuSEfirewall2: `SFW2-<IN|OUT|FWD><zone>-<what>` (`SFW2-INext-DROP-DEFLT`, `SFW2-FWDint-ACC-TCP`,
  *   `SFW2-OUT-ERROR`), in INPUT, OUTPUT or FORWARD; a DROP or REJECT in the name is the verdict after it.
  */
@@ -75,6 +77,16 @@ function shorewallHooks(chain: string, disposition: string): readonly HookId[] {
   return FILTER;
 }
 
+/** Firestarter's prefixes (trimmed), each logged right before a drop or reject (see {@link toolPrefix}). */
+export const FIRESTARTER_DROPS: ReadonlySet<string> = new Set([
+  "Inbound",
+  "Outbound",
+  "Unknown Input",
+  "Unknown Output",
+  "Unknown Forward",
+]);
+/** Firestarter's catch-all at the end of INPUT, OUTPUT and FORWARD (`--log-prefix "Unknown Input"`). */
+const FIRESTARTER_UNKNOWN = /^Unknown (Input|Output|Forward)$/;
 const SHOREWALL = /^Shorewall:([^:\s]+):([A-Za-z_]*)(?::.*)?$/;
 /** Shorewall 5.1's `net-fw DROP`: a zone pair (or a built-in chain) and an upper-case disposition. */
 const SHOREWALL_5 = /^([A-Za-z0-9]+[-2][A-Za-z0-9]+|INPUT|FORWARD|OUTPUT) (A_)?(ACCEPT|DROP|REJECT)$/;
@@ -196,6 +208,17 @@ export function toolPrefix(prefix: string): ToolPrefix | undefined {
     };
   }
   if (prefix === "{AFL}") return { hooks: FILTER, drop: { verdict: "REJECT", by: "AFWall+" } };
+  // Firestarter: its LSI chain (off INPUT, and FORWARD for a forwarded port) drops after `Inbound `,
+  // its LSO chain (off OUTPUT and FORWARD) rejects after `Outbound `; the catch-alls end the filter
+  // chains, whose policy it sets to DROP.
+  if (prefix === "Inbound") return { hooks: IN_FWD, drop: { verdict: "DROP", by: "Firestarter" } };
+  if (prefix === "Outbound") return { hooks: FWD_OUT, drop: { verdict: "REJECT", by: "Firestarter" } };
+  const firestarter = FIRESTARTER_UNKNOWN.exec(prefix);
+  if (firestarter)
+    return {
+      hooks: firestarter[1] === "Input" ? INPUT : firestarter[1] === "Output" ? OUTPUT : FORWARD,
+      drop: { verdict: "DROP", by: "Firestarter" },
+    };
   const fwb = FWBUILDER.exec(prefix);
   if (fwb) {
     const drop = dropOf(fwb[1] === "DENY" ? "DROP" : fwb[1], "Firewall Builder");

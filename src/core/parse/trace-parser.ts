@@ -16,6 +16,7 @@ import { baseChainHook, mapHookOf } from "./base-chain-hook.ts";
 import { readCriRecord } from "./cri-record.ts";
 import { detach } from "./detach-string.ts";
 import { composeOrPrefix, detectEnvelope, type Envelope, prefixReading } from "./detect-envelope.ts";
+import { FIRESTARTER_DROPS } from "./firewall-tool-prefixes.ts";
 import { type GroupOptions, PacketGrouper } from "./group-packets.ts";
 import { HOST_FIREWALL_PREFIXES, hostFirewallChoices, hostFirewallDrop } from "./host-firewall-prefixes.ts";
 import { insidePrettyRecord, type PrettyRecord, prettyMessageIndent, prettyRecord } from "./journal-json.ts";
@@ -1074,7 +1075,7 @@ export class TraceParser {
   private hostDrop(prefix: string): LoggedDrop | undefined {
     // Every drop prefix a host firewall writes ends in `:`, `]`, `)` (OpenWrt fw3), `*` (csf, APF), `}`
     // (AFWall+) or Shorewall 5's ` DROP`/` REJECT`, or starts as SuSEfirewall2's, kube-router's, IPFire's
-    // and Firewall Builder's do: most lines need no lookup.
+    // and Firewall Builder's do, or is one of Firestarter's words: most lines need no lookup.
     const last = prefix.charCodeAt(prefix.length - 1);
     if (
       last !== 58 &&
@@ -1086,7 +1087,8 @@ export class TraceParser {
       !prefix.startsWith("RULE ") &&
       !((last === 80 || last === 84) && (prefix.endsWith("DROP") || prefix.endsWith("REJECT"))) &&
       !prefix.startsWith("SFW2-") &&
-      !prefix.startsWith("DROP by policy ")
+      !prefix.startsWith("DROP by policy ") &&
+      !FIRESTARTER_DROPS.has(prefix)
     )
       return undefined;
     let drop = this.drops.get(prefix);

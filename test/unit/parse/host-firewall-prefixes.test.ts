@@ -413,6 +413,14 @@ describe("other firewall tools' prefixes (Shorewall, csf, FireHOL, APF, AIF, Nix
     ["RULE 7 -- DENY ", "IN=eth0 OUT=", "ip:filter:INPUT", "DROP Firewall Builder"],
     ["FORWARD", "IN=br0 OUT=ppp0", "ip:filter:FORWARD", ""],
     ["INPUT: ", "IN=eth0 OUT=", "ip:filter:INPUT", ""],
+    // Firestarter, as iptables-save -c of its rules shows them in a forum post (pastes54 P1): LSI drops
+    // after `Inbound `, LSO rejects after `Outbound `, the catch-alls (no space) end chains of DROP policy.
+    ["Inbound ", "IN=wlan0 OUT=", "ip:filter:INPUT", "DROP Firestarter"],
+    ["Inbound ", "IN=eth1 OUT=eth0", "ip:filter:FORWARD", "DROP Firestarter"],
+    ["Outbound ", "IN= OUT=wlan0", "ip:filter:OUTPUT", "REJECT Firestarter"],
+    ["Unknown Input", "IN=wlan0 OUT=", "ip:filter:INPUT", "DROP Firestarter"],
+    ["Unknown Output", "IN= OUT=wlan0", "ip:filter:OUTPUT", "DROP Firestarter"],
+    ["Unknown Forward", "IN=eth0 OUT=eth1", "ip:filter:FORWARD", "DROP Firestarter"],
   ];
   it.each(cases)("%s (%s) is read at %s", (prefix, devices, hook, drop) => {
     const r = parseTraceText(v4(prefix, devices, 1), { file: "tool.log" });
