@@ -1088,7 +1088,7 @@ export class TraceParser {
       !((last === 80 || last === 84) && (prefix.endsWith("DROP") || prefix.endsWith("REJECT"))) &&
       !prefix.startsWith("SFW2-") &&
       !prefix.startsWith("DROP by policy ") &&
-      !FIRESTARTER_DROPS.has(prefix)
+      !(prefix.length >= 7 && prefix.length <= 15 && FIRESTARTER_DROPS.has(prefix))
     )
       return undefined;
     let drop = this.drops.get(prefix);
