@@ -22,6 +22,8 @@ export interface FoundScenario {
   dst: string;
   /** The destination port the request was sent to (before any DNAT), for TCP and UDP. */
   dport?: number;
+  /** No packet of it is a request: answers whose request is not in the flow (conntrack did not match them to it). */
+  repliesOnly?: true;
 }
 
 /** What could not be placed. */
@@ -149,6 +151,7 @@ export function splitScenarios(
       src,
       dst: written,
       ...(first.l4?.dport !== undefined ? { dport: first.l4.dport } : {}),
+      ...(packets.every((p) => p.direction === "reply") ? { repliesOnly: true as const } : {}),
     });
   }
   nameApart(scenarios, suffix);
