@@ -62,6 +62,11 @@ export interface InferredLab {
   notes: string[];
   /** Names given on the command line for addresses no packet of the log has (so no host has them). */
   unusedNames: string[];
+  /**
+   * The bridge ports of the lab in hairpin mode (a frame may leave by the port it came in by), each
+   * with what says so: the saves (`ip -j -d link`, `bridge -d -j link`) or a log line.
+   */
+  hairpinPorts: { port: string; from: string }[];
 }
 
 interface Iface {
@@ -71,6 +76,8 @@ interface Iface {
   master?: string;
   kind: "bridge" | "veth" | "loopback" | "other";
   mtu?: number;
+  /** A bridge port's hairpin mode, with the file that says it (`-d` outputs only print it). */
+  hairpin?: { on: boolean; file: string };
 }
 
 type Json = Record<string, unknown>;
@@ -96,6 +103,9 @@ function hostIfaces(m: HostMaterial): Iface[] {
     if (typeof l.master === "string") i.master = l.master;
     if (typeof l.mtu === "number" && l.mtu >= 68 && l.mtu <= 65536) i.mtu = l.mtu;
     const kind = (l.linkinfo as Json | undefined)?.info_kind;
+    // `ip -j -d link` prints a bridge port's flags under its linkinfo's info_slave_data.
+    const slave = (l.linkinfo as Json | undefined)?.info_slave_data as Json | undefined;
+    if (typeof slave?.hairpin === "boolean") i.hairpin = { on: slave.hairpin, file: "ip-link.json" };
     if (kind === "bridge" || kind === "veth") i.kind = kind;
     else if (i.kind === "other" && (l.link_netnsid !== undefined || l.link_index !== undefined))
       i.kind = "veth";
@@ -114,6 +124,9 @@ function hostIfaces(m: HostMaterial): Iface[] {
     const name = String(b.ifname ?? "");
     const master = typeof b.master === "string" ? b.master : typeof b.link === "string" ? b.link : undefined;
     if (name && master) get(name).master = master;
+    // `bridge -d -j link` prints it; plain `bridge -j link` does not.
+    if (name && typeof b.hairpin === "boolean")
+      get(name).hairpin = { on: b.hairpin, file: "bridge-link.json" };
   }
   for (const i of byName.values()) if (i.master) get(i.master).kind = "bridge";
   return [...byName.values()];
@@ -412,7 +425,7 @@ export function inferLab(
     questions.push(
       "the Docker host's interfaces and addresses are unknown: give `ip -j addr` of the host (file ip-addr.json in the folder, or --ip-addr FILE)",
     );
-    return { hosts: [], owner: new Map(), questions, notes, unusedNames: [] };
+    return { hosts: [], owner: new Map(), questions, notes, unusedNames: [], hairpinPorts: [] };
   }
   const local = new Set(ifaces.flatMap((i) => i.addresses.map((a) => a.split("/")[0] as string)));
   // A broadcast of the host's subnets (or the limited one) is the host's: the kernel takes it at INPUT.
@@ -803,5 +816,36 @@ export function inferLab(
       const mtu = ifaces.find((x) => i.peer === `${hostName}/${x.name}`)?.mtu;
       if (mtu !== undefined && mtu !== 1500 && i.mtu === undefined) i.mtu = mtu;
     }
-  return { hosts, owner, questions, notes, unusedNames };
+  return {
+    hosts,
+    owner,
+    questions,
+    notes,
+    unusedNames,
+    hairpinPorts: hairpinPorts(ifaces, hostEntry, events),
+  };
+}
+
+/**
+ * The lab's bridge ports (those with a host behind them) in hairpin mode: as the saves say, else
+ * as the log shows it: a frame bridged out of the port it came in by (PHYSIN = PHYSOUT), which the
+ * bridge does only in hairpin mode.
+ */
+function hairpinPorts(
+  ifaces: readonly Iface[],
+  hostEntry: LabHost,
+  events: readonly Packet["events"][number][],
+): InferredLab["hairpinPorts"] {
+  const out: InferredLab["hairpinPorts"] = [];
+  for (const i of hostEntry.interfaces) {
+    if (!i.bridge) continue;
+    const saved = ifaces.find((x) => x.name === i.name)?.hairpin;
+    const line = events.find((e) => e.physIn === i.name && e.physOut === i.name);
+    const logged = line && `the log's line ${line.position.line} (PHYSIN=${i.name} PHYSOUT=${i.name})`;
+    // The kernel bridged that frame back: the log decides over a save that says off (taken at another moment).
+    if (saved?.on) out.push({ port: i.name, from: saved.file });
+    else if (logged)
+      out.push({ port: i.name, from: saved ? `${logged}, though ${saved.file} says off` : logged });
+  }
+  return out;
 }

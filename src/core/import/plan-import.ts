@@ -697,6 +697,21 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     if (RP_FILTER_KEY.test(k) && v !== "0" && !k.includes(".default.")) sysctls[k] = v;
   if (all["net.ipv4.icmp_echo_ignore_broadcasts"] === "0")
     sysctls["net.ipv4.icmp_echo_ignore_broadcasts"] = "0";
+  // A lab bridge port in hairpin mode sends a frame back out of the port it came in by (a pod reaching
+  // itself through a Service): the simulator reads it as `brport.<port>.hairpin_mode`, as simulate's --sysctl.
+  const labPorts = new Set(inferred.hosts[0]?.interfaces.filter((i) => i.bridge).map((i) => i.name));
+  for (const [k, v] of Object.entries(all)) {
+    const port = /^brport\.(.+)\.hairpin_mode$/.exec(k)?.[1];
+    if (port && labPorts.has(port) && (v === "0" || v === "1")) sysctls[k] = v;
+  }
+  for (const h of inferred.hairpinPorts) {
+    const key = `brport.${h.port}.hairpin_mode`;
+    if (sysctls[key] !== undefined) continue;
+    sysctls[key] = "1";
+    notes.push(
+      `${h.port} is in hairpin mode (${h.from}): the lab's sysctls say ${key}=1, so a frame the host sends back out of the port it came in by is delivered`,
+    );
+  }
   const hasBridge = inferred.hosts[0]?.interfaces.some((i) => i.kind === "bridge");
   if (hasBridge && sysctls["net.bridge.bridge-nf-call-iptables"] === undefined)
     questions.push(
@@ -721,6 +736,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
       })
       .map((s) => `left out: ${s}`),
     ...leftOutNotes(leftOut, material.logFile),
+    ...split.hairpins,
   );
   if (parsed.packets.length && !split.scenarios.length && !questions.length)
     questions.push("no flow of the log could be placed between two hosts of the lab (see the notes)");
