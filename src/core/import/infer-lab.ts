@@ -246,6 +246,74 @@ function routeToAddressedNetworks(
 }
 
 /**
+ * Packets from behind the gateway that the log shows arriving for an address on another of the
+ * host's links than the gateway's, with no rewrite seen (a LAN peer, the host's address there):
+ * the internet side had a route to it through the host, which `wan` must have too, or the check
+ * stops at "no route". The route is to that link's subnet as the host's saves give it (its
+ * address's prefix, else a route of `ip -j route` by another device), through the host's address
+ * on the gateway's link; each is said in a note, with the log line that shows it.
+ */
+function routeToOtherLinks(
+  wan: LabHost,
+  packets: readonly Packet[],
+  ifaces: readonly Iface[],
+  hostRoutes: readonly Json[],
+  owner: ReadonlyMap<string, string>,
+  notes: string[],
+): void {
+  const dev = wan.interfaces[1]?.peer?.split("/")[1];
+  const link = ifaces.find((i) => i.name === dev);
+  const wanAddrs = wan.interfaces[1]?.addresses ?? [];
+  if (!link) return;
+  const flows = new Map<number, Packet[]>();
+  for (const p of packets) flows.set(p.flow, [...(flows.get(p.flow) ?? []), p]);
+  for (const flow of flows.values()) {
+    // A flow NAT touched was sent to a NAT's address (see routeToTranslated); a reply's lines may show
+    // the addresses conntrack gave back (a MASQUERADE after the last LOG rule), not those it was sent to.
+    // Only a request, or a flow of answers conntrack matched to no request (nothing undid a NAT).
+    if (flow.some((p) => p.rewrites.length > 0)) continue;
+    const p =
+      flow.find((x) => x.direction === "request") ??
+      (flow.every((x) => x.direction === "reply") ? flow[0] : undefined);
+    const first = p?.events.find((e) => e.ip);
+    if (!first?.ip || !first.in || first.in === "lo") continue;
+    const src = canonicalAddress(first.ip.src);
+    const dst = canonicalAddress(first.ip.dst);
+    if (owner.get(src) !== wan.name || owner.get(dst) === wan.name) continue;
+    // Bridges are routeToAddressedNetworks's; the gateway's own link is on-link for `wan`.
+    const other = ifaces.filter(
+      (i) => i.name !== dev && i.kind !== "bridge" && i.kind !== "loopback" && !i.master,
+    );
+    const cidr =
+      other.flatMap((i) => i.addresses).find((a) => within(a, dst)) ??
+      hostRoutes
+        .filter((r) => r.dst !== "default" && r.dev !== dev && other.some((i) => i.name === r.dev))
+        .map((r) => String(r.dst ?? ""))
+        .find((d) => d.includes("/") && within(d, dst));
+    const family = addressFamily(dst);
+    // The host's address on the gateway's link that shares a subnet with the internet side's address of dst's family.
+    const via = link.addresses.find((a) =>
+      wanAddrs.some((w) => {
+        const addr = w.split("/")[0] as string;
+        return addressFamily(addr) === family && within(a, addr);
+      }),
+    );
+    if (!cidr || !via) continue;
+    const to = subnetOf(cidr);
+    if (wan.routes.some((r) => r.to === to)) continue;
+    const gw = via.split("/")[0] as string;
+    wan.routes.push({ to, via: gw, dev: "eth0" });
+    const came =
+      first.in === dev
+        ? ""
+        : `; it came in on ${first.in}, where the lab has no host, and '${wan.name}' stands for every remote address`;
+    notes.push(
+      `${src} ('${wan.name}') reaches ${dst}${owner.has(dst) ? ` (${owner.get(dst)})` : ""} through the host (the log's line ${first.position.line}${came}), so it had a route there, which no save of '${wan.name}' gives: '${wan.name}' routes ${to} to the host's ${gw} on ${dev}`,
+    );
+  }
+}
+
+/**
  * The addresses the log shows only as a NAT's side of the host (the destination a packet had before
  * a DNAT or a reply's un-SNAT, the source one had after an SNAT or a reply's un-DNAT): addresses the
  * host answers for by translating them (NETMAP, `snat prefix to`, SNAT to an address it does not
@@ -807,6 +875,7 @@ export function inferLab(
     );
   }
   if (wan) routeToAddressedNetworks(wan, packets, ifaces, owner, notes);
+  if (wan) routeToOtherLinks(wan, packets, ifaces, [...routes4, ...routes6], owner, notes);
   if (wan) routeToTranslated(wan, routedToHost, ifaces, notes);
   hosts.push(...peers.values());
   if (wan) hosts.push(wan);
