@@ -62,6 +62,11 @@ export interface InferredLab {
   notes: string[];
   /** Names given on the command line for addresses no packet of the log has (so no host has them). */
   unusedNames: string[];
+  /**
+   * The bridge ports of the lab in hairpin mode (a frame may leave by the port it came in by), each
+   * with what says so: the saves (`ip -j -d link`, `bridge -d -j link`) or a log line.
+   */
+  hairpinPorts: { port: string; from: string }[];
 }
 
 interface Iface {
@@ -71,6 +76,8 @@ interface Iface {
   master?: string;
   kind: "bridge" | "veth" | "loopback" | "other";
   mtu?: number;
+  /** A bridge port's hairpin mode, with the file that says it (`-d` outputs only print it). */
+  hairpin?: { on: boolean; file: string };
 }
 
 type Json = Record<string, unknown>;
@@ -96,6 +103,9 @@ function hostIfaces(m: HostMaterial): Iface[] {
     if (typeof l.master === "string") i.master = l.master;
     if (typeof l.mtu === "number" && l.mtu >= 68 && l.mtu <= 65536) i.mtu = l.mtu;
     const kind = (l.linkinfo as Json | undefined)?.info_kind;
+    // `ip -j -d link` prints a bridge port's flags under its linkinfo's info_slave_data.
+    const slave = (l.linkinfo as Json | undefined)?.info_slave_data as Json | undefined;
+    if (typeof slave?.hairpin === "boolean") i.hairpin = { on: slave.hairpin, file: "ip-link.json" };
     if (kind === "bridge" || kind === "veth") i.kind = kind;
     else if (i.kind === "other" && (l.link_netnsid !== undefined || l.link_index !== undefined))
       i.kind = "veth";
@@ -114,6 +124,9 @@ function hostIfaces(m: HostMaterial): Iface[] {
     const name = String(b.ifname ?? "");
     const master = typeof b.master === "string" ? b.master : typeof b.link === "string" ? b.link : undefined;
     if (name && master) get(name).master = master;
+    // `bridge -d -j link` prints it; plain `bridge -j link` does not.
+    if (name && typeof b.hairpin === "boolean")
+      get(name).hairpin = { on: b.hairpin, file: "bridge-link.json" };
   }
   for (const i of byName.values()) if (i.master) get(i.master).kind = "bridge";
   return [...byName.values()];
@@ -228,6 +241,74 @@ function routeToAddressedNetworks(
     wan.routes.push({ to, via: gw, dev: "eth0" });
     notes.push(
       `the internet side sends to ${dst}${owner.has(dst) ? ` (${owner.get(dst)})` : ""} itself, not to a published port: '${wan.name}' routes ${to} to the host's ${gw} on ${dev}, as the router that delivered it does`,
+    );
+  }
+}
+
+/**
+ * Packets from behind the gateway that the log shows arriving for an address on another of the
+ * host's links than the gateway's, with no rewrite seen (a LAN peer, the host's address there):
+ * the internet side had a route to it through the host, which `wan` must have too, or the check
+ * stops at "no route". The route is to that link's subnet as the host's saves give it (its
+ * address's prefix, else a route of `ip -j route` by another device), through the host's address
+ * on the gateway's link; each is said in a note, with the log line that shows it.
+ */
+function routeToOtherLinks(
+  wan: LabHost,
+  packets: readonly Packet[],
+  ifaces: readonly Iface[],
+  hostRoutes: readonly Json[],
+  owner: ReadonlyMap<string, string>,
+  notes: string[],
+): void {
+  const dev = wan.interfaces[1]?.peer?.split("/")[1];
+  const link = ifaces.find((i) => i.name === dev);
+  const wanAddrs = wan.interfaces[1]?.addresses ?? [];
+  if (!link) return;
+  const flows = new Map<number, Packet[]>();
+  for (const p of packets) flows.set(p.flow, [...(flows.get(p.flow) ?? []), p]);
+  for (const flow of flows.values()) {
+    // A flow NAT touched was sent to a NAT's address (see routeToTranslated); a reply's lines may show
+    // the addresses conntrack gave back (a MASQUERADE after the last LOG rule), not those it was sent to.
+    // Only a request, or a flow of answers conntrack matched to no request (nothing undid a NAT).
+    if (flow.some((p) => p.rewrites.length > 0)) continue;
+    const p =
+      flow.find((x) => x.direction === "request") ??
+      (flow.every((x) => x.direction === "reply") ? flow[0] : undefined);
+    const first = p?.events.find((e) => e.ip);
+    if (!first?.ip || !first.in || first.in === "lo") continue;
+    const src = canonicalAddress(first.ip.src);
+    const dst = canonicalAddress(first.ip.dst);
+    if (owner.get(src) !== wan.name || owner.get(dst) === wan.name) continue;
+    // Bridges are routeToAddressedNetworks's; the gateway's own link is on-link for `wan`.
+    const other = ifaces.filter(
+      (i) => i.name !== dev && i.kind !== "bridge" && i.kind !== "loopback" && !i.master,
+    );
+    const cidr =
+      other.flatMap((i) => i.addresses).find((a) => within(a, dst)) ??
+      hostRoutes
+        .filter((r) => r.dst !== "default" && r.dev !== dev && other.some((i) => i.name === r.dev))
+        .map((r) => String(r.dst ?? ""))
+        .find((d) => d.includes("/") && within(d, dst));
+    const family = addressFamily(dst);
+    // The host's address on the gateway's link that shares a subnet with the internet side's address of dst's family.
+    const via = link.addresses.find((a) =>
+      wanAddrs.some((w) => {
+        const addr = w.split("/")[0] as string;
+        return addressFamily(addr) === family && within(a, addr);
+      }),
+    );
+    if (!cidr || !via) continue;
+    const to = subnetOf(cidr);
+    if (wan.routes.some((r) => r.to === to)) continue;
+    const gw = via.split("/")[0] as string;
+    wan.routes.push({ to, via: gw, dev: "eth0" });
+    const came =
+      first.in === dev
+        ? ""
+        : `; it came in on ${first.in}, where the lab has no host, and '${wan.name}' stands for every remote address`;
+    notes.push(
+      `${src} ('${wan.name}') reaches ${dst}${owner.has(dst) ? ` (${owner.get(dst)})` : ""} through the host (the log's line ${first.position.line}${came}), so it had a route there, which no save of '${wan.name}' gives: '${wan.name}' routes ${to} to the host's ${gw} on ${dev}`,
     );
   }
 }
@@ -412,7 +493,7 @@ export function inferLab(
     questions.push(
       "the Docker host's interfaces and addresses are unknown: give `ip -j addr` of the host (file ip-addr.json in the folder, or --ip-addr FILE)",
     );
-    return { hosts: [], owner: new Map(), questions, notes, unusedNames: [] };
+    return { hosts: [], owner: new Map(), questions, notes, unusedNames: [], hairpinPorts: [] };
   }
   const local = new Set(ifaces.flatMap((i) => i.addresses.map((a) => a.split("/")[0] as string)));
   // A broadcast of the host's subnets (or the limited one) is the host's: the kernel takes it at INPUT.
@@ -794,6 +875,7 @@ export function inferLab(
     );
   }
   if (wan) routeToAddressedNetworks(wan, packets, ifaces, owner, notes);
+  if (wan) routeToOtherLinks(wan, packets, ifaces, [...routes4, ...routes6], owner, notes);
   if (wan) routeToTranslated(wan, routedToHost, ifaces, notes);
   hosts.push(...peers.values());
   if (wan) hosts.push(wan);
@@ -803,5 +885,36 @@ export function inferLab(
       const mtu = ifaces.find((x) => i.peer === `${hostName}/${x.name}`)?.mtu;
       if (mtu !== undefined && mtu !== 1500 && i.mtu === undefined) i.mtu = mtu;
     }
-  return { hosts, owner, questions, notes, unusedNames };
+  return {
+    hosts,
+    owner,
+    questions,
+    notes,
+    unusedNames,
+    hairpinPorts: hairpinPorts(ifaces, hostEntry, events),
+  };
+}
+
+/**
+ * The lab's bridge ports (those with a host behind them) in hairpin mode: as the saves say, else
+ * as the log shows it: a frame bridged out of the port it came in by (PHYSIN = PHYSOUT), which the
+ * bridge does only in hairpin mode.
+ */
+function hairpinPorts(
+  ifaces: readonly Iface[],
+  hostEntry: LabHost,
+  events: readonly Packet["events"][number][],
+): InferredLab["hairpinPorts"] {
+  const out: InferredLab["hairpinPorts"] = [];
+  for (const i of hostEntry.interfaces) {
+    if (!i.bridge) continue;
+    const saved = ifaces.find((x) => x.name === i.name)?.hairpin;
+    const line = events.find((e) => e.physIn === i.name && e.physOut === i.name);
+    const logged = line && `the log's line ${line.position.line} (PHYSIN=${i.name} PHYSOUT=${i.name})`;
+    // The kernel bridged that frame back: the log decides over a save that says off (taken at another moment).
+    if (saved?.on) out.push({ port: i.name, from: saved.file });
+    else if (logged)
+      out.push({ port: i.name, from: saved ? `${logged}, though ${saved.file} says off` : logged });
+  }
+  return out;
 }

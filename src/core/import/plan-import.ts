@@ -44,6 +44,7 @@ import {
   rulesetTexts,
 } from "./ruleset-material.ts";
 import { splitScenarios } from "./split-scenarios.ts";
+import { commandsOf, matchCommands, noCommandWhy } from "./traffic-commands.ts";
 import { type LeftOutFlow, leftOutNotes, unmodelledFlow } from "./unmodelled-flows.ts";
 
 /** Everything the contributor has, as texts (any but the log may be missing). */
@@ -208,115 +209,6 @@ function json(text: string | undefined, file: string, problems: string[]): unkno
     );
     return undefined;
   }
-}
-
-function words(text: string): string[] {
-  const t = text.trim();
-  if (t.includes("\n"))
-    return t
-      .split(/\r?\n/)
-      .map((w) => w.trim())
-      .filter(Boolean);
-  return t.split(/\s+/).filter(Boolean);
-}
-
-/** One traffic command of `command.txt`, with its exit code when `exit-code.txt` gives one. */
-interface GivenCommand {
-  argv: string[];
-  exit?: number;
-}
-
-/**
- * The commands given: one argument per line (`packetwalk capture --host` writes that) or shell
- * words on one line is one command; several lines of several words each are several commands,
- * and `exit-code.txt` then has one code per line, in the same order.
- */
-function commandsOf(command: string | undefined, exitCode: string | undefined): GivenCommand[] {
-  if (!command?.trim()) return [];
-  const codes = (exitCode ?? "")
-    .trim()
-    .split(/\r?\n/)
-    .map((c) => c.trim());
-  const code = (i: number, n: number) =>
-    codes.length === n && /^\d+$/.test(codes[i] ?? "") ? Number(codes[i]) : undefined;
-  const shellLines = command
-    .trim()
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter(Boolean);
-  if (shellLines.length > 1 && shellLines.every((l) => /\s/.test(l)))
-    return shellLines.map((l, i) => ({ argv: l.split(/\s+/), exit: code(i, shellLines.length) }));
-  return [{ argv: words(command), exit: code(0, 1) }];
-}
-
-/** The protocol a traffic command sends, when its program says so (`ping` ICMP, `curl` TCP, `dig` UDP). */
-function commandProto(argv: readonly string[]): "icmp" | "tcp" | "udp" | undefined {
-  const program = (argv[0] ?? "").split("/").pop() ?? "";
-  if (/^(ping|ping6|fping|hping3?)$/.test(program)) return argv.includes("--udp") ? "udp" : "icmp";
-  if (/^(dig|nslookup|host|drill)$/.test(program)) return "udp";
-  if (/^(nc|ncat|netcat|socat)$/.test(program))
-    return argv.some((a) => a === "-u" || a === "--udp" || /^udp/i.test(a)) ? "udp" : "tcp";
-  if (/^(curl|wget|ssh|telnet|http|openssl)$/.test(program)) return "tcp";
-  return undefined;
-}
-
-/** Options whose value is the source a program sends from, not where it sends to, by program. */
-const SOURCE_OPTIONS: ReadonlyArray<[RegExp, readonly string[]]> = [
-  [/^(ping|ping6|fping|arping)$/, ["-I"]],
-  [/^(curl)$/, ["--interface"]],
-  [/^(nc|ncat|netcat|traceroute|traceroute6|mtr)$/, ["-s", "--source", "--address"]],
-  [/^(hping3?)$/, ["-a", "--spoof"]],
-  [/^(ssh)$/, ["-b"]],
-];
-
-/**
- * The words of `argv` that are a source address, not a destination: the value of a program's
- * source option (`ping -I 198.51.100.10 203.0.113.10`), and packetwalk's TCP peer's source
- * (`tcp-peer.ts client HOST PORT SOURCE`).
- */
-function sourceWords(argv: readonly string[]): Set<number> {
-  const out = new Set<number>();
-  const program = (argv[0] ?? "").split("/").pop() ?? "";
-  const options = SOURCE_OPTIONS.find(([re]) => re.test(program))?.[1] ?? [];
-  argv.forEach((a, i) => {
-    if (options.includes(a)) out.add(i + 1);
-  });
-  const peer = argv.findIndex((a) => /(^|\/)tcp-peer\.ts$/.test(a));
-  if (peer >= 0 && argv[peer + 1] === "client") out.add(peer + 4);
-  return out;
-}
-
-/**
- * The command of a scenario: the only one given, or the one that names its destination (and,
- * when its program tells, sends the scenario's protocol). When `of` scenarios share the
- * destination and protocol and as many commands name it (the same ping run from two containers),
- * the `nth` of them (0-based) takes the `nth` command: commands are written down in the order they
- * ran (one per line), and scenarios come in the log's order.
- */
-function commandFor(
-  commands: GivenCommand[],
-  s: { dst: string; proto: string },
-  nth = 0,
-  of = 1,
-): GivenCommand | undefined {
-  if (commands.length <= 1) return commands[0];
-  const names = (a: string) =>
-    a === s.dst ||
-    a.split(/[:@/]/).includes(s.dst) ||
-    // IPv6, bare or in brackets (`[fd00:a::2]:80`, `http://[fd00:a::2]/`), in any written form.
-    [a, /\[([0-9A-Fa-f:.]+)\]/.exec(a)?.[1] ?? ""].some(
-      (x) => x.includes(":") && canonicalAddress(x) === s.dst,
-    );
-  let naming = commands.filter((c) => {
-    const sources = sourceWords(c.argv);
-    return (
-      c.argv.some((a, i) => !sources.has(i) && names(a)) && (commandProto(c.argv) ?? s.proto) === s.proto
-    );
-  });
-  // More than there are scenarios: the ones whose program says the protocol (a tool that only binds to it does not).
-  if (naming.length > of) naming = naming.filter((c) => commandProto(c.argv) === s.proto);
-  if (naming.length === 1) return naming[0];
-  return naming.length === of ? naming[nth] : undefined;
 }
 
 /** A short stable name for a text (FNV-1a, 8 hex digits). */
@@ -805,6 +697,21 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     if (RP_FILTER_KEY.test(k) && v !== "0" && !k.includes(".default.")) sysctls[k] = v;
   if (all["net.ipv4.icmp_echo_ignore_broadcasts"] === "0")
     sysctls["net.ipv4.icmp_echo_ignore_broadcasts"] = "0";
+  // A lab bridge port in hairpin mode sends a frame back out of the port it came in by (a pod reaching
+  // itself through a Service): the simulator reads it as `brport.<port>.hairpin_mode`, as simulate's --sysctl.
+  const labPorts = new Set(inferred.hosts[0]?.interfaces.filter((i) => i.bridge).map((i) => i.name));
+  for (const [k, v] of Object.entries(all)) {
+    const port = /^brport\.(.+)\.hairpin_mode$/.exec(k)?.[1];
+    if (port && labPorts.has(port) && (v === "0" || v === "1")) sysctls[k] = v;
+  }
+  for (const h of inferred.hairpinPorts) {
+    const key = `brport.${h.port}.hairpin_mode`;
+    if (sysctls[key] !== undefined) continue;
+    sysctls[key] = "1";
+    notes.push(
+      `${h.port} is in hairpin mode (${h.from}): the lab's sysctls say ${key}=1, so a frame the host sends back out of the port it came in by is delivered`,
+    );
+  }
   const hasBridge = inferred.hosts[0]?.interfaces.some((i) => i.kind === "bridge");
   if (hasBridge && sysctls["net.bridge.bridge-nf-call-iptables"] === undefined)
     questions.push(
@@ -829,6 +736,7 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
       })
       .map((s) => `left out: ${s}`),
     ...leftOutNotes(leftOut, material.logFile),
+    ...split.hairpins,
   );
   if (parsed.packets.length && !split.scenarios.length && !questions.length)
     questions.push("no flow of the log could be placed between two hosts of the lab (see the notes)");
@@ -934,18 +842,13 @@ export function planImport(material: ImportMaterial, options: ImportOptions): Im
     );
   const lines = m.log.split("\n");
   const commands = commandsOf(m.command, m.exitCode);
-  const seen = new Map<string, number>();
+  const matched = matchCommands(commands, split.scenarios);
   const droppedFields = new Set<string>();
-  for (const s of split.scenarios) {
-    const key = `${s.dst} ${s.proto}`;
-    const nth = seen.get(key) ?? 0;
-    seen.set(key, nth + 1);
-    const of = split.scenarios.filter((x) => x.dst === s.dst && x.proto === s.proto).length;
-    const found = commandFor(commands, s, nth, of);
-    if (commands.length > 1 && !found)
-      notes.push(
-        `${s.stem}: ${of > 1 ? `${of} scenarios go to ${s.dst} by ${s.proto.toUpperCase()}, and not as many of the ${commands.length} commands given name it` : `none of the ${commands.length} commands given names ${s.dst}`}: its command says it was not given`,
-      );
+  for (const [i, s] of split.scenarios.entries()) {
+    const match = matched[i] ?? { none: { kind: "unnamed", given: commands.length } };
+    const found = "command" in match ? match.command : undefined;
+    if (commands.length && "none" in match)
+      notes.push(`${s.stem}: ${noCommandWhy(match.none, s)}: its command says it was not given`);
     const command = found?.argv ?? ["(not given: imported from a kernel log)"];
     const lone = m.exitCode !== undefined && /^\s*\d+\s*$/.test(m.exitCode) ? Number(m.exitCode) : undefined;
     const exit = found ? found.exit : commands.length ? undefined : lone;

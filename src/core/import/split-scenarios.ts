@@ -22,6 +22,8 @@ export interface FoundScenario {
   dst: string;
   /** The destination port the request was sent to (before any DNAT), for TCP and UDP. */
   dport?: number;
+  /** No packet of it is a request: answers whose request is not in the flow (conntrack did not match them to it). */
+  repliesOnly?: true;
 }
 
 /** What could not be placed. */
@@ -29,6 +31,8 @@ export interface SplitResult {
   scenarios: FoundScenario[];
   /** Flows left out, with the reason (an address no host owns, a protocol the format has no name for). */
   skipped: string[];
+  /** Flows kept as a hairpin (a DNAT back to the sender's own host), each said for the reviewer. */
+  hairpins: string[];
 }
 
 /**
@@ -72,6 +76,7 @@ export function splitScenarios(
 ): SplitResult {
   const byId = new Map(parsed.packets.map((p) => [p.id, p]));
   const skipped: string[] = [];
+  const hairpins: string[] = [];
   const scenarios: FoundScenario[] = [];
   // The protocol of each name's first flow: its flows keep the bare name, all of them.
   const firstProto = new Map<string, string>();
@@ -120,8 +125,15 @@ export function splitScenarios(
       skipped.push(`flow ${flow.id} (${src} -> ${dst}): ${!from ? src : dst} belongs to no host of the lab`);
       continue;
     }
+    // A hairpin: the host's DNAT sent the packet back to the host it came from (a pod to a ClusterIP
+    // that picked the pod itself, through a bridge port in hairpin mode); the lab has that path.
+    const hairpin = from === to && from !== netfilterHost && dst !== written && owner.get(written) !== from;
+    if (hairpin)
+      hairpins.push(
+        `flow ${flow.id} (${proto.toUpperCase()} ${src} -> ${written}): the host's DNAT to ${dst} sends it back to '${from}', the host it came from (a hairpin), so it is a scenario from '${from}' to itself`,
+      );
     // Both ends in one host (two remote addresses behind the gateway): no link of the lab between them.
-    if (from === to && from !== netfilterHost) {
+    if (from === to && from !== netfilterHost && !hairpin) {
       skipped.push(
         `flow ${flow.id} (${proto.toUpperCase()} ${src} -> ${dst}): both addresses belong to '${from}', so the packet crosses no link the lab models`,
       );
@@ -149,8 +161,9 @@ export function splitScenarios(
       src,
       dst: written,
       ...(first.l4?.dport !== undefined ? { dport: first.l4.dport } : {}),
+      ...(packets.every((p) => p.direction === "reply") ? { repliesOnly: true as const } : {}),
     });
   }
   nameApart(scenarios, suffix);
-  return { scenarios, skipped };
+  return { scenarios, skipped, hairpins };
 }
