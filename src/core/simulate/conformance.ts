@@ -51,34 +51,65 @@ export interface ConformanceResult {
   ways?: Unmodelled[];
 }
 
+/** The nft table families whose base chains a parsed hook of each family can name (`inet` is read as `ip`/`ip6`). */
+const NFT_FAMILIES: Readonly<Record<string, readonly string[]>> = {
+  ip: ["ip", "inet"],
+  ip6: ["ip6", "inet"],
+  bridge: ["bridge"],
+  arp: ["arp"],
+};
+
 /**
- * The IPv4 stage where tracing can start that a traced chain belongs to: iptables' built-in
- * `PREROUTING`/`OUTPUT`, and nftables base chains attached to the `prerouting` or `output` hook.
- * `nft monitor trace` names no hook, so an nft chain's hook comes from `ruleset` when it declares
- * the chain (whatever its name: `trace_chain`, `prerouting`), else from a name `<type>-<hook>`
- * (Docker 29's `raw-PREROUTING`, the nft lab's `trace-prerouting`). Undefined for any other chain,
- * regular nft chains (`nat-prerouting-and-output`) and iptables user chains (`DOCKER-OUTPUT`) included.
+ * The hooks of each family where a packet is first seen, where tracing can start: IP's input
+ * (`prerouting`, and nft's `ingress` before it) and the host's own (`output`); the bridge's
+ * `prerouting` (and ebtables' `BROUTING` before it), never its `output`, which a routed packet
+ * reaches after IP's `postrouting`; ARP's `input` and `output`, as ARP has no other hook.
  */
-function entryStage(hook: string, ruleset: Ruleset | undefined): string | undefined {
-  const m = /^ip:([^:]+):(.+)$/.exec(hook);
+const ENTRY_HOOKS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  ip: { ingress: "PREROUTING", prerouting: "PREROUTING", output: "OUTPUT" },
+  ip6: { ingress: "PREROUTING", prerouting: "PREROUTING", output: "OUTPUT" },
+  bridge: { brouting: "PREROUTING", prerouting: "PREROUTING" },
+  arp: { input: "INPUT", output: "OUTPUT" },
+};
+
+/**
+ * The hook (lower case: `prerouting`, `input`...) a traced chain is attached to, in any family:
+ * iptables', ip6tables' and ebtables' built-in chains by their names; nftables base chains by
+ * `ruleset` when it declares the chain (`nft monitor trace` names no hook; the chain's name may not
+ * either: `trace_chain`, `c_in`), else by a name `<type>-<hook>` (Docker 29's `raw-PREROUTING`, the
+ * nft lab's `trace-prerouting`). Undefined for any other chain: regular nft chains
+ * (`nat-prerouting-and-output`) and iptables user chains (`DOCKER-OUTPUT`).
+ */
+function chainHook(hook: string, ruleset: Ruleset | undefined): string | undefined {
+  const m = /^([a-z0-9]+):([^:]+):(.+)$/.exec(hook);
   if (!m) return undefined;
-  const [, table, chain] = m as unknown as [string, string, string];
+  const [, family, table, chain] = m as unknown as [string, string, string, string];
   for (const t of ruleset?.nft ?? []) {
-    if (t.name !== table || (t.family !== "ip" && t.family !== "inet")) continue;
+    if (t.name !== table || !NFT_FAMILIES[family]?.includes(t.family ?? "")) continue;
     const def = t.chains.get(chain);
-    if (!def) continue;
-    const h = def.base?.hook;
-    return h === "prerouting" || h === "output" ? h.toUpperCase() : undefined;
+    if (def) return def.base?.hook;
   }
-  return /^(?:[a-z]+-)?(PREROUTING|OUTPUT|prerouting|output)$/.exec(chain)?.[1]?.toUpperCase();
+  const named = /^(?:[a-z]+-)?([A-Za-z]+)$/.exec(chain)?.[1];
+  // Built-in chains are upper case, nft names of hooks lower case: a mixed `Output` is a user chain.
+  if (!named || (named !== named.toUpperCase() && named !== named.toLowerCase())) return undefined;
+  return named.toLowerCase();
+}
+
+/** The stage where tracing can start ({@link ENTRY_HOOKS}) that a traced chain belongs to, if any. */
+function entryStage(hook: string, ruleset: Ruleset | undefined): string | undefined {
+  const entries = ENTRY_HOOKS[hook.slice(0, hook.indexOf(":"))];
+  const h = chainHook(hook, ruleset);
+  return entries && h !== undefined && Object.hasOwn(entries, h) ? entries[h] : undefined;
 }
 
 /**
  * Groups a parsed recorded trace into real packets. LOG: the parser's packets. TRACE: the steps in
- * order, a new packet starting at an IPv4 PREROUTING or OUTPUT chain once the current one has
- * gone past that stage or met that chain already (the TRACE rule, wherever it is, sits at or after
- * the first hook where tracing can start; nft gives a packet a new trace id on the way, so ids
- * cannot group it). `ruleset`: the recording's, which tells an nft chain's hook (see {@link entryStage}).
+ * order, a new packet starting at a chain of an entry stage in any family (IPv4's or IPv6's
+ * prerouting or output, the bridge's prerouting, ARP's input or output: {@link ENTRY_HOOKS}) once
+ * the current one has gone past that stage or met that chain already (the TRACE rule, wherever it
+ * is, sits at or after the first hook where tracing can start; nft gives a packet a new trace id on
+ * the way, so ids cannot group it). `ruleset`: the recording's, which tells an nft chain's hook
+ * (see {@link chainHook}).
  */
 export function recordedPackets(
   parsed: ParsedTrace,
@@ -96,16 +127,21 @@ export function recordedPackets(
       if (!stage.has(hook)) stage.set(hook, entryStage(hook, ruleset));
       return stage.get(hook);
     };
+    // A bridge's local delivery goes on up into IP's prerouting (or ARP's input) when br_netfilter did
+    // not run that hook first (bridge-nf-call-iptables 0; kernel 6.18 gives it another trace id): one packet.
+    const handedUp = (seen: string, next: string) =>
+      seen.startsWith("bridge:") && !next.startsWith("bridge:") && chainHook(seen, ruleset) === "input";
+    // Whether the packet went past `next`'s entry stage `at` when it was at the traced chain `seen`.
+    const past = (seen: string, next: string, at: string) => stageOf(seen) !== at && !handedUp(seen, next);
     for (const ev of parsed.packets.flatMap((p) => p.events)) {
       const last = groups[groups.length - 1];
       // A packet the host sends itself comes back in on lo, still traced (kernel 6.18): the same packet.
       const loopsBack =
         ev.in === "lo" && last?.some((e) => e.out === "lo") && !last.some((e) => e.hook === ev.hook);
+      const at = stageOf(ev.hook);
       const starts =
         !last ||
-        (!loopsBack &&
-          stageOf(ev.hook) !== undefined &&
-          last.some((e) => e.hook === ev.hook || stageOf(e.hook) !== stageOf(ev.hook)));
+        (!loopsBack && at !== undefined && last.some((e) => e.hook === ev.hook || past(e.hook, ev.hook, at)));
       if (starts) groups.push([ev]);
       else (last as TraceEvent[]).push(ev);
     }
