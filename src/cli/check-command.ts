@@ -71,6 +71,11 @@ export interface TraceCheck {
    * or chance match): those rules and the way taken, e.g. `filter FORWARD line 12 (-m cpu ...): as if it matched`.
    */
   ways?: string[];
+  /**
+   * The NAT ports the kernel chose (random, or from a source NAT's range) that were compared as any
+   * port of their range, e.g. `MASQUERADE at ip:nat:POSTROUTING draws it at random: compared as any port of 1024-65535 ...`.
+   */
+  chosenPorts?: string[];
 }
 
 /** An undecided rule a replay took another way, in words: where it is, what was not decided, the way. */
@@ -179,21 +184,28 @@ export function checkLab(
     });
     // A disagreement is often explained by what the simulator does not model: say it with the diff.
     const unmodelled = formatFoldedDiagnostics(built.diagnostics.filter((d) => d.severity === "warning"));
+    const ways = (r.ways ?? []).map(wayTaken);
     const report = r.divergences.length
       ? [
           formatDivergences(name, r.divergences),
           ...(r.stopped ? [`${name}: simulation stopped: ${r.stopped}`] : []),
+          // The replay shown is the closest one: say which undecided rules it took another way.
+          ...(ways.length
+            ? [`${name}: compared taking undecided rules another way: ${ways.join("; ")}`]
+            : []),
+          ...(r.chosenPorts ?? []).map((c) => `${name}: a port the kernel chose: ${c}`),
           ...unmodelled,
           ...otherSender(parsed.packets[0], data.lab, t.meta.traffic.from, t.logPath),
         ].join("\n")
       : "";
-    const ways = r.divergences.length ? [] : (r.ways ?? []).map(wayTaken);
+    const ok = r.divergences.length === 0;
     results.push({
       trace: name,
-      ok: r.divergences.length === 0,
+      ok,
       report,
       packets: r.recorded.length,
-      ...(ways.length ? { ways } : {}),
+      ...(ok && ways.length ? { ways } : {}),
+      ...(ok && r.chosenPorts ? { chosenPorts: r.chosenPorts } : {}),
     });
   }
   return results;
@@ -305,7 +317,7 @@ export async function run(argv: string[]): Promise<number> {
     if (r.ok) {
       if (verbose)
         process.stdout.write(
-          `ok    ${r.trace} (${r.packets} packets)${r.ways ? `, taking undecided rules another way: ${r.ways.join("; ")}` : ""}\n`,
+          `ok    ${r.trace} (${r.packets} packets)${r.ways ? `, taking undecided rules another way: ${r.ways.join("; ")}` : ""}${r.chosenPorts ? `; ports the kernel chose: ${r.chosenPorts.join("; ")}` : ""}\n`,
         );
     } else {
       process.stdout.write(`${r.errors ? "ERROR" : "FAIL "} ${r.trace}\n${r.report}\n`);

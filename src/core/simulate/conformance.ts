@@ -6,7 +6,7 @@
  */
 
 import type { HookId } from "../model/hook.ts";
-import type { ParsedTrace, RuleVerdict, TraceEvent } from "../model/packet.ts";
+import type { Endpoints, ParsedTrace, Rewrite, RuleVerdict, TraceEvent } from "../model/packet.ts";
 import { findRewrites } from "../parse/index.ts";
 import { prefixToHook } from "../parse/prefix-to-hook.ts";
 import { optionMss } from "../parse/tcp-option-mss.ts";
@@ -15,7 +15,7 @@ import { canonicalAddress } from "./ip-address.ts";
 import type { Unmodelled } from "./rule-engine.ts";
 import type { Ruleset } from "./ruleset.ts";
 import { runScenario, type ScenarioSpec, type ScriptItem } from "./run-scenario.ts";
-import type { HookEvent, SimulatedPacket, World } from "./simulate-packet.ts";
+import type { HookEvent, PortChoice, SimulatedPacket, World } from "./simulate-packet.ts";
 import { taggedFrameNote } from "./tagged-frame-note.ts";
 
 /** One real packet of a recorded trace (TRACE output may split a packet over several parsed ones). */
@@ -45,10 +45,16 @@ export interface ConformanceResult {
   stopped?: string;
   spec?: ScenarioSpec;
   /**
-   * The undecided rules the agreeing replay took another way than the default (their entries name
-   * the way shown and the others); absent when the default way agrees or none does.
+   * The undecided rules the replay compared took another way than the default (their entries name
+   * the way shown and the others): the agreeing one's, or when none agrees the one closest to the
+   * recording's; absent when that is the default way.
    */
   ways?: Unmodelled[];
+  /**
+   * The NAT ports the kernel chose that were compared as any port of their range ({@link chosenPortText}),
+   * in words; absent when none was.
+   */
+  chosenPorts?: string[];
 }
 
 /** The nft table families whose base chains a parsed hook of each family can name (`inet` is read as `ip`/`ip6`). */
@@ -212,13 +218,70 @@ export function scenarioFromRecorded(
   };
 }
 
-function rewriteText(events: TraceEvent[]): string[] {
-  return findRewrites(events).map((r) => {
-    // The kernel writes IPv6 in full, the simulator in short: compared (and shown) in short.
-    const ep = (e: { src: string; dst: string; sport?: number; dport?: number }) =>
-      `${canonicalAddress(e.src)}${e.sport !== undefined ? `:${e.sport}` : ""} -> ${canonicalAddress(e.dst)}${e.dport !== undefined ? `:${e.dport}` : ""}`;
-    return `${r.kind} between ${r.afterHook} and ${r.beforeHook}: ${ep(r.from)} => ${ep(r.to)}`;
+/** One side of a rewrite as a divergence shows it; IPv6 in short, as the simulator writes it (the kernel writes it in full). */
+function endpointText(e: Endpoints, sport = e.sport, dport = e.dport): string {
+  return `${canonicalAddress(e.src)}${sport !== undefined ? `:${sport}` : ""} -> ${canonicalAddress(e.dst)}${dport !== undefined ? `:${dport}` : ""}`;
+}
+
+function rewriteLine(r: Rewrite, from = endpointText(r.from), to = endpointText(r.to)): string {
+  return `${r.kind} between ${r.afterHook} and ${r.beforeHook}: ${from} => ${to}`;
+}
+
+/** A port the kernel chose ({@link PortChoice}) and the one the recording shows for it, once seen. */
+export interface ChosenPort {
+  choice: PortChoice;
+  /** The kernel's port; undefined until a recorded rewrite shows it. */
+  kernel?: number;
+  /** Whether a predicted rewrite showed it (then it was compared). */
+  met?: boolean;
+}
+
+/** How a port the kernel chooses was compared, in words (for `check --verbose`). */
+export function chosenPortText(c: ChosenPort): string {
+  const { choice } = c;
+  const how =
+    choice.why === "random"
+      ? "draws it at random"
+      : "keeps the packet's own port only while no other connection holds it, else takes another";
+  return `${choice.target} at ${choice.hook} ${how}: compared as any port of ${choice.lo}-${choice.hi} with ${choice.addr}${c.kernel !== undefined ? ` (the kernel's ${c.kernel}, shown here as ${choice.port})` : ""}`;
+}
+
+/**
+ * Compares one packet's NAT rewrites, kernel's and predicted: alike but for a port the kernel chose
+ * from a range (`chosen`: random, or a source range's), which agrees with any port of that range, the
+ * same one in every packet of the connection (the first recorded one fixes it). Addresses, and every
+ * other port, must be equal. The predicted lines show the kernel's port where it fits the range, and
+ * the range where it does not.
+ */
+function compareRewrites(
+  kernel: readonly Rewrite[],
+  predicted: readonly Rewrite[],
+  chosen: readonly ChosenPort[],
+): { agree: boolean; kernel: string[]; predicted: string[] } {
+  const k = kernel.map((r) => rewriteLine(r));
+  const p = predicted.map((r, i) => {
+    const other = kernel[i];
+    const port = (addr: string, value: number | undefined, recorded: number | undefined) => {
+      if (value === undefined) return undefined;
+      const c = chosen.find(
+        (x) => x.choice.port === value && canonicalAddress(x.choice.addr) === canonicalAddress(addr),
+      );
+      if (!c) return value;
+      c.met = true;
+      const fits =
+        recorded !== undefined &&
+        recorded >= c.choice.lo &&
+        recorded <= c.choice.hi &&
+        (c.kernel === undefined || c.kernel === recorded);
+      if (!fits) return `(${c.choice.lo}-${c.choice.hi})`;
+      c.kernel = recorded;
+      return recorded;
+    };
+    const side = (e: Endpoints, o: Endpoints | undefined) =>
+      `${canonicalAddress(e.src)}${e.sport !== undefined ? `:${port(e.src, e.sport, o?.sport)}` : ""} -> ${canonicalAddress(e.dst)}${e.dport !== undefined ? `:${port(e.dst, e.dport, o?.dport)}` : ""}`;
+    return rewriteLine(r, side(r.from, other?.from), side(r.to, other?.to));
   });
+  return { agree: k.join("\n") === p.join("\n"), kernel: k, predicted: p };
 }
 
 /** TRACE verdicts as comparable strings: `CHAIN:rule:VERDICT | rule text` and `CHAIN:policy:VERDICT`. */
@@ -418,6 +481,8 @@ interface Replay {
   /** `packets` as the recording can show them ({@link shownPackets}). */
   shown: SimulatedPacket[];
   stopped?: string;
+  /** The ports the kernel chose that the comparison took as any of their range, with the kernel's. */
+  chosen: ChosenPort[];
 }
 
 /**
@@ -439,6 +504,7 @@ function replay(
   const run = runScenario(world, spec, { ways, staticNeighbours: true });
   const packets = shownPackets(run.packets, mode);
   const divergences: Divergence[] = [];
+  const chosen: ChosenPort[] = run.simulator.portChoices.map((choice) => ({ choice }));
   const n = Math.max(recorded.length, packets.length);
   for (let i = 0; i < n; i++) {
     const rec = recorded[i];
@@ -468,10 +534,9 @@ function replay(
         ip: { src: e.packet.src, dst: e.packet.dst },
         l4: { proto: e.packet.proto, sport: e.packet.sport, dport: e.packet.dport },
       }));
-      const k = rewriteText(rec.events);
-      const p = rewriteText(simEvents);
-      if (k.join("\n") !== p.join("\n"))
-        divergences.push({ packet: i + 1, what: "rewrites", kernel: k, predicted: p });
+      const r = compareRewrites(findRewrites(rec.events), findRewrites(simEvents), chosen);
+      if (!r.agree)
+        divergences.push({ packet: i + 1, what: "rewrites", kernel: r.kernel, predicted: r.predicted });
     } else {
       const k = rec.events.flatMap((e) => recordedRuleSteps(e.verdicts ?? (e.verdict ? [e.verdict] : [])));
       const steps = vis.flatMap(ruleSteps);
@@ -488,18 +553,20 @@ function replay(
   }
   const fate = fateDivergence(world, recorded, packets, answered, spec.from);
   if (fate) divergences.push(fate);
-  return { ways, divergences, packets: run.packets, shown: packets, stopped: run.stopped };
+  return { ways, divergences, packets: run.packets, shown: packets, stopped: run.stopped, chosen };
 }
 
 /**
  * The first replay that agrees with the recording, trying other ways of the undecided rules met up
- * to the first packet that diverges (breadth first, at most {@link MAX_REPLAYS} replays); the
- * default replay when none agrees.
+ * to the first packet that diverges (breadth first, at most {@link MAX_REPLAYS} replays); when none
+ * agrees, the one with the fewest divergences (the earliest tried of those, the default first): a
+ * random pick the kernel made otherwise is then not blamed for a difference of its own.
  */
 function findAgreeingWays(first: Replay, again: (ways: ReadonlyMap<string, number>) => Replay): Replay {
   const queue = [first];
   const seen = new Set<string>([""]);
   let runs = 1;
+  let best = first;
   for (let at = queue.shift(); at; at = queue.shift()) {
     const bad = at.divergences[0]?.packet ?? 0;
     // A rule met after the first diverging packet cannot change it: only earlier forks are tried.
@@ -515,14 +582,15 @@ function findAgreeingWays(first: Replay, again: (ways: ReadonlyMap<string, numbe
           .join("\n");
         if (seen.has(key)) continue;
         seen.add(key);
-        if (runs++ >= MAX_REPLAYS) return first;
+        if (runs++ >= MAX_REPLAYS) return best;
         const next = again(ways);
         if (next.divergences.length === 0) return next;
+        if (next.divergences.length < best.divergences.length) best = next;
         queue.push(next);
       }
     }
   }
-  return first;
+  return best;
 }
 
 /**
@@ -565,6 +633,7 @@ export function checkConformance(
   }
   const simulated = best.shown;
   const taken = simulated.flatMap((p) => p.unmodelled).filter((u) => u.fork && best.ways.has(u.fork));
+  const chosenPorts = best.chosen.filter((c) => c.met).map(chosenPortText);
   return {
     divergences: best.divergences,
     recorded,
@@ -572,6 +641,7 @@ export function checkConformance(
     stopped: best.stopped,
     spec,
     ...(taken.length ? { ways: taken } : {}),
+    ...(chosenPorts.length ? { chosenPorts } : {}),
   };
 }
 
