@@ -12,6 +12,8 @@ import { prefixToHook } from "../parse/prefix-to-hook.ts";
 import { optionMss } from "../parse/tcp-option-mss.ts";
 import { floodCopyNote, floodedWithinNote } from "./flood-copy.ts";
 import { canonicalAddress } from "./ip-address.ts";
+import { recordedChainHook } from "./recorded-chain-hook.ts";
+import { replayNeeds } from "./replay-needs.ts";
 import type { Unmodelled } from "./rule-engine.ts";
 import type { Ruleset } from "./ruleset.ts";
 import { runScenario, type ScenarioSpec, type ScriptItem } from "./run-scenario.ts";
@@ -55,15 +57,12 @@ export interface ConformanceResult {
    * in words; absent when none was.
    */
   chosenPorts?: string[];
+  /**
+   * What the replay took from the scenario's command and the recording beyond the packets' headers
+   * (a TTL, a closed UDP port: see `replay-needs.ts`), in words; absent when nothing.
+   */
+  inferred?: string[];
 }
-
-/** The nft table families whose base chains a parsed hook of each family can name (`inet` is read as `ip`/`ip6`). */
-const NFT_FAMILIES: Readonly<Record<string, readonly string[]>> = {
-  ip: ["ip", "inet"],
-  ip6: ["ip6", "inet"],
-  bridge: ["bridge"],
-  arp: ["arp"],
-};
 
 /**
  * The hooks of each family where a packet is first seen, where tracing can start: IP's input
@@ -78,33 +77,10 @@ const ENTRY_HOOKS: Readonly<Record<string, Readonly<Record<string, string>>>> = 
   arp: { input: "INPUT", output: "OUTPUT" },
 };
 
-/**
- * The hook (lower case: `prerouting`, `input`...) a traced chain is attached to, in any family:
- * iptables', ip6tables' and ebtables' built-in chains by their names; nftables base chains by
- * `ruleset` when it declares the chain (`nft monitor trace` names no hook; the chain's name may not
- * either: `trace_chain`, `c_in`), else by a name `<type>-<hook>` (Docker 29's `raw-PREROUTING`, the
- * nft lab's `trace-prerouting`). Undefined for any other chain: regular nft chains
- * (`nat-prerouting-and-output`) and iptables user chains (`DOCKER-OUTPUT`).
- */
-function chainHook(hook: string, ruleset: Ruleset | undefined): string | undefined {
-  const m = /^([a-z0-9]+):([^:]+):(.+)$/.exec(hook);
-  if (!m) return undefined;
-  const [, family, table, chain] = m as unknown as [string, string, string, string];
-  for (const t of ruleset?.nft ?? []) {
-    if (t.name !== table || !NFT_FAMILIES[family]?.includes(t.family ?? "")) continue;
-    const def = t.chains.get(chain);
-    if (def) return def.base?.hook;
-  }
-  const named = /^(?:[a-z]+-)?([A-Za-z]+)$/.exec(chain)?.[1];
-  // Built-in chains are upper case, nft names of hooks lower case: a mixed `Output` is a user chain.
-  if (!named || (named !== named.toUpperCase() && named !== named.toLowerCase())) return undefined;
-  return named.toLowerCase();
-}
-
 /** The stage where tracing can start ({@link ENTRY_HOOKS}) that a traced chain belongs to, if any. */
 function entryStage(hook: string, ruleset: Ruleset | undefined): string | undefined {
   const entries = ENTRY_HOOKS[hook.slice(0, hook.indexOf(":"))];
-  const h = chainHook(hook, ruleset);
+  const h = recordedChainHook(hook, ruleset);
   return entries && h !== undefined && Object.hasOwn(entries, h) ? entries[h] : undefined;
 }
 
@@ -115,7 +91,7 @@ function entryStage(hook: string, ruleset: Ruleset | undefined): string | undefi
  * the current one has gone past that stage or met that chain already (the TRACE rule, wherever it
  * is, sits at or after the first hook where tracing can start; nft gives a packet a new trace id on
  * the way, so ids cannot group it). `ruleset`: the recording's, which tells an nft chain's hook
- * (see {@link chainHook}).
+ * (see {@link recordedChainHook}).
  */
 export function recordedPackets(
   parsed: ParsedTrace,
@@ -136,7 +112,9 @@ export function recordedPackets(
     // A bridge's local delivery goes on up into IP's prerouting (or ARP's input) when br_netfilter did
     // not run that hook first (bridge-nf-call-iptables 0; kernel 6.18 gives it another trace id): one packet.
     const handedUp = (seen: string, next: string) =>
-      seen.startsWith("bridge:") && !next.startsWith("bridge:") && chainHook(seen, ruleset) === "input";
+      seen.startsWith("bridge:") &&
+      !next.startsWith("bridge:") &&
+      recordedChainHook(seen, ruleset) === "input";
     // Whether the packet went past `next`'s entry stage `at` when it was at the traced chain `seen`.
     const past = (seen: string, next: string, at: string) => stageOf(seen) !== at && !handedUp(seen, next);
     for (const ev of parsed.packets.flatMap((p) => p.events)) {
@@ -608,16 +586,25 @@ export function checkConformance(
     proto: "icmp" | "tcp" | "udp";
     /** Whether the command got its answer ({@link commandAnswered}); then the last packet's fate is compared too. */
     answered?: boolean;
+    /** The recording's command (`traffic.command`), which may say what the replay must send (`ping -t 1`). */
+    command?: readonly string[];
   },
 ): ConformanceResult {
   const recorded = recordedPackets(parsed, meta.mode, world.ruleset);
-  const spec = scenarioFromRecorded(recorded, meta.from, meta.proto);
-  if (!spec)
+  const shown = scenarioFromRecorded(recorded, meta.from, meta.proto);
+  if (!shown)
     return {
       divergences: [{ packet: 1, what: "count", kernel: ["(no IP packet in the trace)"], predicted: [] }],
       recorded,
       simulated: [],
     };
+  // What the headers do not give: the TTL sent with, a UDP port no socket listened on.
+  const needs = replayNeeds(recorded, meta.proto, meta.command, world.ruleset);
+  const spec: ScenarioSpec = {
+    ...shown,
+    ...(needs.ttl !== undefined ? { ttl: needs.ttl } : {}),
+    ...(needs.closedPort ? { closedPort: true } : {}),
+  };
   const again = (ways: ReadonlyMap<string, number>) =>
     replay(world, recorded, spec, meta.mode, ways, meta.answered);
   const first = again(new Map());
@@ -642,6 +629,7 @@ export function checkConformance(
     spec,
     ...(taken.length ? { ways: taken } : {}),
     ...(chosenPorts.length ? { chosenPorts } : {}),
+    ...(needs.said.length ? { inferred: needs.said } : {}),
   };
 }
 
