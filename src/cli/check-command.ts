@@ -29,9 +29,11 @@ const USAGE = `usage: packetwalk check [TRACE_DIR_OR_FILE...] [--verbose] [--jso
 
 Simulates each recorded trace (origin "recorded") from its lab.json, its sysctls and the ruleset
 exactly as it was installed when recorded (metadata 'instrumentation', else 'ruleset'), and
-compares hook lists and NAT rewrites (TRACE traces: also the matched rules, bridge chains
-included), packet by packet; for a single ping (-c1) with its exit code, also whether its last
-packet got through (a drop after the last logged hook shows in no line). A NAT port the kernel
+compares hook lists, the devices each line shows at them (IN=, OUT=) and NAT rewrites (TRACE
+traces: also the matched rules, bridge chains included), packet by packet; for a single ping (-c1)
+with its exit code, also whether its last packet got through (a drop after the last logged hook
+shows in no line), and for one that got no answer, that the echo reply the recording does not show
+would not have reached it. A NAT port the kernel
 chooses (random, or from a source NAT's range) agrees with any port of that range, the same throughout
 the connection. The replay sends the first packet with the TTL recorded before routing lowered it (else
 the command's ping -t or traceroute's), and a UDP datagram to a closed port when the recording's answer

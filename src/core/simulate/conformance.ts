@@ -31,7 +31,7 @@ export interface RecordedPacket {
 export interface Divergence {
   /** 1-based packet number (in the recorded order). */
   packet: number;
-  what: "count" | "hooks" | "rewrites" | "rules" | "fate";
+  what: "count" | "hooks" | "devices" | "rewrites" | "rules" | "fate";
   kernel: string[];
   predicted: string[];
   /** What the kernel did there that the simulator does not model, when the check can tell. */
@@ -414,8 +414,9 @@ function fateText(f: SimulatedPacket["fate"]): string {
  * its way must then have reached the sender `from`, or not (delivered elsewhere, to a host that kept
  * it after a NAT left undone, is not answered); and a request left unanswered must not have
  * reached the recording host itself (its kernel answers an echo request), which a drop after the
- * last logged hook (a firewall's input chain) explains. Assumes the host answers echo requests
- * (no `icmp_echo_ignore_all`), and compares only echoes.
+ * last logged hook (a firewall's input chain) explains, nor have reached another host whose echo
+ * reply the simulator would bring back to `from` (`answerOf` simulates that reply, which no line
+ * shows). Assumes the hosts answer echo requests (no `icmp_echo_ignore_all`), and compares only echoes.
  */
 function fateDivergence(
   world: World,
@@ -423,6 +424,7 @@ function fateDivergence(
   packets: readonly SimulatedPacket[],
   answered: boolean | undefined,
   from: string,
+  answerOf: () => SimulatedPacket | undefined,
 ): Divergence | undefined {
   const rec = recorded.at(-1);
   const sim = packets.at(-1);
@@ -430,16 +432,27 @@ function fateDivergence(
   // Only an echo tells: an ICMP error quoting the request is paired as its reply, and ping exits 1 on it.
   const type = rec.events.find((e) => e.l4?.icmpType !== undefined)?.l4?.icmpType;
   if (type === undefined || !ECHO_TYPES.has(type)) return undefined;
-  const wrong =
-    rec.direction === "reply"
-      ? (sim.fate.kind === "delivered" && sim.fate.host === from) !== answered
-      : !answered && sim.fate.kind === "delivered" && sim.fate.host === world.topology.netfilterHost;
-  if (!wrong) return undefined;
+  const kernel = [
+    answered ? "delivered: the command got its answer" : "not delivered: the command got no answer",
+  ];
+  const host = sim.fate.kind === "delivered" ? sim.fate.host : undefined;
+  if (rec.direction === "reply") {
+    if ((host === from) === answered) return undefined;
+    return { packet: recorded.length, what: "fate", kernel, predicted: [fateText(sim.fate)] };
+  }
+  if (answered || host === undefined) return undefined;
+  if (host === world.topology.netfilterHost)
+    return { packet: recorded.length, what: "fate", kernel, predicted: [fateText(sim.fate)] };
+  // Delivered to another host: the command went unanswered only if that host's echo reply got lost.
+  const answer = answerOf();
+  if (answer?.fate.kind !== "delivered" || answer.fate.host !== from) return undefined;
   return {
     packet: recorded.length,
     what: "fate",
-    kernel: [answered ? "delivered: the command got its answer" : "not delivered: the command got no answer"],
-    predicted: [fateText(sim.fate)],
+    kernel,
+    predicted: [
+      `answered: ${fateText(sim.fate)}, whose echo reply (in no line of the recording) is ${fateText(answer.fate)}`,
+    ],
   };
 }
 
@@ -449,6 +462,38 @@ function fateDivergence(
  */
 export function shownPackets(packets: readonly SimulatedPacket[], mode: "log" | "trace"): SimulatedPacket[] {
   return packets.filter((p) => !p.unseen && (p.answers === undefined || visibleEvents(p, mode).length > 0));
+}
+
+/**
+ * The hooks where a recorded packet's devices differ from the prediction's, the hooks being alike
+ * one for one (`simHooks` are `predicted`'s as shown): at each, the input and output devices the
+ * kernel's line shows (`IN=`, `OUT=`; nft trace's `iif`, `oif`), compared with the simulated ones
+ * (an empty one the line shows is not compared). Undefined when every shown device agrees.
+ */
+function deviceDivergence(
+  recorded: readonly TraceEvent[],
+  predicted: readonly HookEvent[],
+  simHooks: readonly string[],
+): { kernel: string[]; predicted: string[] } | undefined {
+  const kernel: string[] = [];
+  const sim: string[] = [];
+  recorded.forEach((k, i) => {
+    const p = predicted[i];
+    if (!p) return;
+    const differs = (shown: string | undefined, own: string | undefined) => !!shown && shown !== (own ?? "");
+    if (!differs(k.in, p.in) && !differs(k.out, p.out)) return;
+    const text = (hook: string, inDev?: string, outDev?: string) =>
+      `${hook} IN=${inDev ?? ""} OUT=${outDev ?? ""}`;
+    kernel.push(text(k.hook, k.in, k.out));
+    sim.push(text(simHooks[i] ?? p.hook, p.in, p.out));
+  });
+  return kernel.length ? { kernel, predicted: sim } : undefined;
+}
+
+/** Why an IP hook's devices differ: the kernel routed the packet another way than lab.json's routes lead. */
+function routedDevicesNote(d: Divergence): string | undefined {
+  if (d.what !== "devices" || !d.kernel.some((k) => /^ip6?:/.test(k))) return undefined;
+  return "an IP hook's devices are routing's choice: the kernel routed this packet another way than lab.json's routes lead (packetwalk routes by the main table alone, so a routing rule (ip rule), or a route the lab lacks, would explain it)";
 }
 
 /** One replay of a recorded trace: the ways it decided undecided rules by, and how it compared. */
@@ -502,6 +547,10 @@ function replay(
     const simHooks = vis.map((e) => shownHook(e, mode));
     if (rec.hooks.join() !== simHooks.join())
       divergences.push({ packet: i + 1, what: "hooks", kernel: rec.hooks, predicted: simHooks });
+    else {
+      const devices = deviceDivergence(rec.events, vis, simHooks);
+      if (devices) divergences.push({ packet: i + 1, what: "devices", ...devices });
+    }
     if (mode === "log") {
       const simEvents: TraceEvent[] = vis.map((e) => ({
         hook: shownHook(e, mode),
@@ -529,7 +578,17 @@ function replay(
         divergences.push({ packet: i + 1, what: "rules", kernel: k, predicted: p });
     }
   }
-  const fate = fateDivergence(world, recorded, packets, answered, spec.from);
+  // The echo reply the recording does not show, as the simulator would send it after the request.
+  const answerOf = () => {
+    const v6 = spec.to.includes(":");
+    const script = [
+      ...(spec.script ?? []),
+      { direction: "reply" as const, icmpType: v6 ? 129 : 0, unseen: true },
+    ];
+    const probe = runScenario(world, { ...spec, script }, { ways, staticNeighbours: true });
+    return probe.packets.findLast((p) => p.unseen && p.direction === "reply");
+  };
+  const fate = fateDivergence(world, recorded, packets, answered, spec.from, answerOf);
   if (fate) divergences.push(fate);
   return { ways, divergences, packets: run.packets, shown: packets, stopped: run.stopped, chosen };
 }
@@ -609,14 +668,19 @@ export function checkConformance(
     replay(world, recorded, spec, meta.mode, ways, meta.answered);
   const first = again(new Map());
   const best = first.divergences.length ? findAgreeingWays(first, again) : first;
+  let routed = false;
   for (const d of best.divergences) {
     const k = d.packet - 1;
     const events = recorded[k]?.events ?? [];
+    // The routing note once, at the first packet it explains.
+    const route = routed ? undefined : routedDevicesNote(d);
     const note =
       (k > 0 ? floodCopyNote(recorded[k - 1]?.events ?? [], events, k) : undefined) ??
       floodedWithinNote(events) ??
-      taggedFrameNote(d);
+      taggedFrameNote(d) ??
+      route;
     if (note) d.note = note;
+    if (note && note === route) routed = true;
   }
   const simulated = best.shown;
   const taken = simulated.flatMap((p) => p.unmodelled).filter((u) => u.fork && best.ways.has(u.fork));
