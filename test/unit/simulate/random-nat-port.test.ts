@@ -68,7 +68,7 @@ describe("a port MASQUERADE --random-fully drew", () => {
     });
     expect(two.ok).toBe(false);
     expect(two.report).toMatch(
-      /packet 5: rewrites differ[^]*-> 10\.244\.0\.1:8132 => .* -> 10\.244\.0\.1:\(1024-65535\) =>/,
+      /packet 5: rewrites differ[\s\S]*-> 10\.244\.0\.1:8132 => .* -> 10\.244\.0\.1:\(1024-65535\) =>/,
     );
   });
 });
