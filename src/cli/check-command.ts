@@ -29,9 +29,15 @@ const USAGE = `usage: packetwalk check [TRACE_DIR_OR_FILE...] [--verbose] [--jso
 
 Simulates each recorded trace (origin "recorded") from its lab.json, its sysctls and the ruleset
 exactly as it was installed when recorded (metadata 'instrumentation', else 'ruleset'), and
-compares hook lists and NAT rewrites (TRACE traces: also the matched rules, bridge chains
-included), packet by packet; for a single ping (-c1) with its exit code, also whether its last
-packet got through (a drop after the last logged hook shows in no line). An invalid lab.json,
+compares hook lists, the devices each line shows at them (IN=, OUT=) and NAT rewrites (TRACE
+traces: also the matched rules, bridge chains included), packet by packet; for a single ping (-c1)
+with its exit code, also whether its last packet got through (a drop after the last logged hook
+shows in no line), and for one that got no answer, that the echo reply the recording does not show
+would not have reached it. A NAT port the kernel
+chooses (random, or from a source NAT's range) agrees with any port of that range, the same throughout
+the connection. The replay sends the first packet with the TTL recorded before routing lowered it (else
+the command's ping -t or traceroute's), and a UDP datagram to a closed port when the recording's answer
+is an ICMP port unreachable; --verbose says what it took. An invalid lab.json,
 <scenario>.json or i18n/zh-tw.json, a ruleset edited since a trace pinned it (rulesetPins), and a
 lab whose zh-TW texts are missing are errors counted in the total. Arguments: lab folders (traces/docker-bridge), a folder of labs (traces: every lab in it), trace
 files (traces/docker-bridge/x.log or .json), or nothing for every folder under traces/.
@@ -71,6 +77,13 @@ export interface TraceCheck {
    * or chance match): those rules and the way taken, e.g. `filter FORWARD line 12 (-m cpu ...): as if it matched`.
    */
   ways?: string[];
+  /**
+   * The NAT ports the kernel chose (random, or from a source NAT's range) that were compared as any
+   * port of their range, e.g. `MASQUERADE at ip:nat:POSTROUTING draws it at random: compared as any port of 1024-65535 ...`.
+   */
+  chosenPorts?: string[];
+  /** What the replay took from the command and the recording beyond the headers (`TTL 1 (...)`), in words. */
+  inferred?: string[];
 }
 
 /** An undecided rule a replay took another way, in words: where it is, what was not decided, the way. */
@@ -176,24 +189,34 @@ export function checkLab(
       proto: t.meta.traffic.proto,
       // A single ping's exit code tells what became of its last packet, which no line may show.
       answered: commandAnswered(t.meta.traffic.command, t.meta.exitCode),
+      command: t.meta.traffic.command,
     });
     // A disagreement is often explained by what the simulator does not model: say it with the diff.
     const unmodelled = formatFoldedDiagnostics(built.diagnostics.filter((d) => d.severity === "warning"));
+    const ways = (r.ways ?? []).map(wayTaken);
     const report = r.divergences.length
       ? [
           formatDivergences(name, r.divergences),
           ...(r.stopped ? [`${name}: simulation stopped: ${r.stopped}`] : []),
+          // The replay shown is the closest one: say which undecided rules it took another way.
+          ...(ways.length
+            ? [`${name}: compared taking undecided rules another way: ${ways.join("; ")}`]
+            : []),
+          ...(r.chosenPorts ?? []).map((c) => `${name}: a port the kernel chose: ${c}`),
+          ...(r.inferred?.length ? [`${name}: replayed with ${r.inferred.join("; ")}`] : []),
           ...unmodelled,
           ...otherSender(parsed.packets[0], data.lab, t.meta.traffic.from, t.logPath),
         ].join("\n")
       : "";
-    const ways = r.divergences.length ? [] : (r.ways ?? []).map(wayTaken);
+    const ok = r.divergences.length === 0;
     results.push({
       trace: name,
-      ok: r.divergences.length === 0,
+      ok,
       report,
       packets: r.recorded.length,
-      ...(ways.length ? { ways } : {}),
+      ...(ok && ways.length ? { ways } : {}),
+      ...(ok && r.chosenPorts ? { chosenPorts: r.chosenPorts } : {}),
+      ...(r.inferred ? { inferred: r.inferred } : {}),
     });
   }
   return results;
@@ -305,7 +328,7 @@ export async function run(argv: string[]): Promise<number> {
     if (r.ok) {
       if (verbose)
         process.stdout.write(
-          `ok    ${r.trace} (${r.packets} packets)${r.ways ? `, taking undecided rules another way: ${r.ways.join("; ")}` : ""}\n`,
+          `ok    ${r.trace} (${r.packets} packets)${r.ways ? `, taking undecided rules another way: ${r.ways.join("; ")}` : ""}${r.chosenPorts ? `; ports the kernel chose: ${r.chosenPorts.join("; ")}` : ""}${r.inferred ? `; replayed with ${r.inferred.join("; ")}` : ""}\n`,
         );
     } else {
       process.stdout.write(`${r.errors ? "ERROR" : "FAIL "} ${r.trace}\n${r.report}\n`);

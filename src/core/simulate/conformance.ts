@@ -6,16 +6,18 @@
  */
 
 import type { HookId } from "../model/hook.ts";
-import type { ParsedTrace, RuleVerdict, TraceEvent } from "../model/packet.ts";
+import type { Endpoints, ParsedTrace, Rewrite, RuleVerdict, TraceEvent } from "../model/packet.ts";
 import { findRewrites } from "../parse/index.ts";
 import { prefixToHook } from "../parse/prefix-to-hook.ts";
 import { optionMss } from "../parse/tcp-option-mss.ts";
 import { floodCopyNote, floodedWithinNote } from "./flood-copy.ts";
 import { canonicalAddress } from "./ip-address.ts";
+import { recordedChainHook } from "./recorded-chain-hook.ts";
+import { replayNeeds } from "./replay-needs.ts";
 import type { Unmodelled } from "./rule-engine.ts";
 import type { Ruleset } from "./ruleset.ts";
 import { runScenario, type ScenarioSpec, type ScriptItem } from "./run-scenario.ts";
-import type { HookEvent, SimulatedPacket, World } from "./simulate-packet.ts";
+import type { HookEvent, PortChoice, SimulatedPacket, World } from "./simulate-packet.ts";
 import { taggedFrameNote } from "./tagged-frame-note.ts";
 
 /** One real packet of a recorded trace (TRACE output may split a packet over several parsed ones). */
@@ -29,7 +31,7 @@ export interface RecordedPacket {
 export interface Divergence {
   /** 1-based packet number (in the recorded order). */
   packet: number;
-  what: "count" | "hooks" | "rewrites" | "rules" | "fate";
+  what: "count" | "hooks" | "devices" | "rewrites" | "rules" | "fate";
   kernel: string[];
   predicted: string[];
   /** What the kernel did there that the simulator does not model, when the check can tell. */
@@ -45,40 +47,51 @@ export interface ConformanceResult {
   stopped?: string;
   spec?: ScenarioSpec;
   /**
-   * The undecided rules the agreeing replay took another way than the default (their entries name
-   * the way shown and the others); absent when the default way agrees or none does.
+   * The undecided rules the replay compared took another way than the default (their entries name
+   * the way shown and the others): the agreeing one's, or when none agrees the one closest to the
+   * recording's; absent when that is the default way.
    */
   ways?: Unmodelled[];
+  /**
+   * The NAT ports the kernel chose that were compared as any port of their range ({@link chosenPortText}),
+   * in words; absent when none was.
+   */
+  chosenPorts?: string[];
+  /**
+   * What the replay took from the scenario's command and the recording beyond the packets' headers
+   * (a TTL, a closed UDP port: see `replay-needs.ts`), in words; absent when nothing.
+   */
+  inferred?: string[];
 }
 
 /**
- * The IPv4 stage where tracing can start that a traced chain belongs to: iptables' built-in
- * `PREROUTING`/`OUTPUT`, and nftables base chains attached to the `prerouting` or `output` hook.
- * `nft monitor trace` names no hook, so an nft chain's hook comes from `ruleset` when it declares
- * the chain (whatever its name: `trace_chain`, `prerouting`), else from a name `<type>-<hook>`
- * (Docker 29's `raw-PREROUTING`, the nft lab's `trace-prerouting`). Undefined for any other chain,
- * regular nft chains (`nat-prerouting-and-output`) and iptables user chains (`DOCKER-OUTPUT`) included.
+ * The hooks of each family where a packet is first seen, where tracing can start: IP's input
+ * (`prerouting`, and nft's `ingress` before it) and the host's own (`output`); the bridge's
+ * `prerouting` (and ebtables' `BROUTING` before it), never its `output`, which a routed packet
+ * reaches after IP's `postrouting`; ARP's `input` and `output`, as ARP has no other hook.
  */
+const ENTRY_HOOKS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  ip: { ingress: "PREROUTING", prerouting: "PREROUTING", output: "OUTPUT" },
+  ip6: { ingress: "PREROUTING", prerouting: "PREROUTING", output: "OUTPUT" },
+  bridge: { brouting: "PREROUTING", prerouting: "PREROUTING" },
+  arp: { input: "INPUT", output: "OUTPUT" },
+};
+
+/** The stage where tracing can start ({@link ENTRY_HOOKS}) that a traced chain belongs to, if any. */
 function entryStage(hook: string, ruleset: Ruleset | undefined): string | undefined {
-  const m = /^ip:([^:]+):(.+)$/.exec(hook);
-  if (!m) return undefined;
-  const [, table, chain] = m as unknown as [string, string, string];
-  for (const t of ruleset?.nft ?? []) {
-    if (t.name !== table || (t.family !== "ip" && t.family !== "inet")) continue;
-    const def = t.chains.get(chain);
-    if (!def) continue;
-    const h = def.base?.hook;
-    return h === "prerouting" || h === "output" ? h.toUpperCase() : undefined;
-  }
-  return /^(?:[a-z]+-)?(PREROUTING|OUTPUT|prerouting|output)$/.exec(chain)?.[1]?.toUpperCase();
+  const entries = ENTRY_HOOKS[hook.slice(0, hook.indexOf(":"))];
+  const h = recordedChainHook(hook, ruleset);
+  return entries && h !== undefined && Object.hasOwn(entries, h) ? entries[h] : undefined;
 }
 
 /**
  * Groups a parsed recorded trace into real packets. LOG: the parser's packets. TRACE: the steps in
- * order, a new packet starting at an IPv4 PREROUTING or OUTPUT chain once the current one has
- * gone past that stage or met that chain already (the TRACE rule, wherever it is, sits at or after
- * the first hook where tracing can start; nft gives a packet a new trace id on the way, so ids
- * cannot group it). `ruleset`: the recording's, which tells an nft chain's hook (see {@link entryStage}).
+ * order, a new packet starting at a chain of an entry stage in any family (IPv4's or IPv6's
+ * prerouting or output, the bridge's prerouting, ARP's input or output: {@link ENTRY_HOOKS}) once
+ * the current one has gone past that stage or met that chain already (the TRACE rule, wherever it
+ * is, sits at or after the first hook where tracing can start; nft gives a packet a new trace id on
+ * the way, so ids cannot group it). `ruleset`: the recording's, which tells an nft chain's hook
+ * (see {@link recordedChainHook}).
  */
 export function recordedPackets(
   parsed: ParsedTrace,
@@ -96,16 +109,23 @@ export function recordedPackets(
       if (!stage.has(hook)) stage.set(hook, entryStage(hook, ruleset));
       return stage.get(hook);
     };
+    // A bridge's local delivery goes on up into IP's prerouting (or ARP's input) when br_netfilter did
+    // not run that hook first (bridge-nf-call-iptables 0; kernel 6.18 gives it another trace id): one packet.
+    const handedUp = (seen: string, next: string) =>
+      seen.startsWith("bridge:") &&
+      !next.startsWith("bridge:") &&
+      recordedChainHook(seen, ruleset) === "input";
+    // Whether the packet went past `next`'s entry stage `at` when it was at the traced chain `seen`.
+    const past = (seen: string, next: string, at: string) => stageOf(seen) !== at && !handedUp(seen, next);
     for (const ev of parsed.packets.flatMap((p) => p.events)) {
       const last = groups[groups.length - 1];
       // A packet the host sends itself comes back in on lo, still traced (kernel 6.18): the same packet.
       const loopsBack =
         ev.in === "lo" && last?.some((e) => e.out === "lo") && !last.some((e) => e.hook === ev.hook);
+      const at = stageOf(ev.hook);
       const starts =
         !last ||
-        (!loopsBack &&
-          stageOf(ev.hook) !== undefined &&
-          last.some((e) => e.hook === ev.hook || stageOf(e.hook) !== stageOf(ev.hook)));
+        (!loopsBack && at !== undefined && last.some((e) => e.hook === ev.hook || past(e.hook, ev.hook, at)));
       if (starts) groups.push([ev]);
       else (last as TraceEvent[]).push(ev);
     }
@@ -176,13 +196,70 @@ export function scenarioFromRecorded(
   };
 }
 
-function rewriteText(events: TraceEvent[]): string[] {
-  return findRewrites(events).map((r) => {
-    // The kernel writes IPv6 in full, the simulator in short: compared (and shown) in short.
-    const ep = (e: { src: string; dst: string; sport?: number; dport?: number }) =>
-      `${canonicalAddress(e.src)}${e.sport !== undefined ? `:${e.sport}` : ""} -> ${canonicalAddress(e.dst)}${e.dport !== undefined ? `:${e.dport}` : ""}`;
-    return `${r.kind} between ${r.afterHook} and ${r.beforeHook}: ${ep(r.from)} => ${ep(r.to)}`;
+/** One side of a rewrite as a divergence shows it; IPv6 in short, as the simulator writes it (the kernel writes it in full). */
+function endpointText(e: Endpoints, sport = e.sport, dport = e.dport): string {
+  return `${canonicalAddress(e.src)}${sport !== undefined ? `:${sport}` : ""} -> ${canonicalAddress(e.dst)}${dport !== undefined ? `:${dport}` : ""}`;
+}
+
+function rewriteLine(r: Rewrite, from = endpointText(r.from), to = endpointText(r.to)): string {
+  return `${r.kind} between ${r.afterHook} and ${r.beforeHook}: ${from} => ${to}`;
+}
+
+/** A port the kernel chose ({@link PortChoice}) and the one the recording shows for it, once seen. */
+export interface ChosenPort {
+  choice: PortChoice;
+  /** The kernel's port; undefined until a recorded rewrite shows it. */
+  kernel?: number;
+  /** Whether a predicted rewrite showed it (then it was compared). */
+  met?: boolean;
+}
+
+/** How a port the kernel chooses was compared, in words (for `check --verbose`). */
+export function chosenPortText(c: ChosenPort): string {
+  const { choice } = c;
+  const how =
+    choice.why === "random"
+      ? "draws it at random"
+      : "keeps the packet's own port only while no other connection holds it, else takes another";
+  return `${choice.target} at ${choice.hook} ${how}: compared as any port of ${choice.lo}-${choice.hi} with ${choice.addr}${c.kernel !== undefined ? ` (the kernel's ${c.kernel}, shown here as ${choice.port})` : ""}`;
+}
+
+/**
+ * Compares one packet's NAT rewrites, kernel's and predicted: alike but for a port the kernel chose
+ * from a range (`chosen`: random, or a source range's), which agrees with any port of that range, the
+ * same one in every packet of the connection (the first recorded one fixes it). Addresses, and every
+ * other port, must be equal. The predicted lines show the kernel's port where it fits the range, and
+ * the range where it does not.
+ */
+function compareRewrites(
+  kernel: readonly Rewrite[],
+  predicted: readonly Rewrite[],
+  chosen: readonly ChosenPort[],
+): { agree: boolean; kernel: string[]; predicted: string[] } {
+  const k = kernel.map((r) => rewriteLine(r));
+  const p = predicted.map((r, i) => {
+    const other = kernel[i];
+    const port = (addr: string, value: number | undefined, recorded: number | undefined) => {
+      if (value === undefined) return undefined;
+      const c = chosen.find(
+        (x) => x.choice.port === value && canonicalAddress(x.choice.addr) === canonicalAddress(addr),
+      );
+      if (!c) return value;
+      c.met = true;
+      const fits =
+        recorded !== undefined &&
+        recorded >= c.choice.lo &&
+        recorded <= c.choice.hi &&
+        (c.kernel === undefined || c.kernel === recorded);
+      if (!fits) return `(${c.choice.lo}-${c.choice.hi})`;
+      c.kernel = recorded;
+      return recorded;
+    };
+    const side = (e: Endpoints, o: Endpoints | undefined) =>
+      `${canonicalAddress(e.src)}${e.sport !== undefined ? `:${port(e.src, e.sport, o?.sport)}` : ""} -> ${canonicalAddress(e.dst)}${e.dport !== undefined ? `:${port(e.dst, e.dport, o?.dport)}` : ""}`;
+    return rewriteLine(r, side(r.from, other?.from), side(r.to, other?.to));
   });
+  return { agree: k.join("\n") === p.join("\n"), kernel: k, predicted: p };
 }
 
 /** TRACE verdicts as comparable strings: `CHAIN:rule:VERDICT | rule text` and `CHAIN:policy:VERDICT`. */
@@ -337,8 +414,9 @@ function fateText(f: SimulatedPacket["fate"]): string {
  * its way must then have reached the sender `from`, or not (delivered elsewhere, to a host that kept
  * it after a NAT left undone, is not answered); and a request left unanswered must not have
  * reached the recording host itself (its kernel answers an echo request), which a drop after the
- * last logged hook (a firewall's input chain) explains. Assumes the host answers echo requests
- * (no `icmp_echo_ignore_all`), and compares only echoes.
+ * last logged hook (a firewall's input chain) explains, nor have reached another host whose echo
+ * reply the simulator would bring back to `from` (`answerOf` simulates that reply, which no line
+ * shows). Assumes the hosts answer echo requests (no `icmp_echo_ignore_all`), and compares only echoes.
  */
 function fateDivergence(
   world: World,
@@ -346,6 +424,7 @@ function fateDivergence(
   packets: readonly SimulatedPacket[],
   answered: boolean | undefined,
   from: string,
+  answerOf: () => SimulatedPacket | undefined,
 ): Divergence | undefined {
   const rec = recorded.at(-1);
   const sim = packets.at(-1);
@@ -353,16 +432,27 @@ function fateDivergence(
   // Only an echo tells: an ICMP error quoting the request is paired as its reply, and ping exits 1 on it.
   const type = rec.events.find((e) => e.l4?.icmpType !== undefined)?.l4?.icmpType;
   if (type === undefined || !ECHO_TYPES.has(type)) return undefined;
-  const wrong =
-    rec.direction === "reply"
-      ? (sim.fate.kind === "delivered" && sim.fate.host === from) !== answered
-      : !answered && sim.fate.kind === "delivered" && sim.fate.host === world.topology.netfilterHost;
-  if (!wrong) return undefined;
+  const kernel = [
+    answered ? "delivered: the command got its answer" : "not delivered: the command got no answer",
+  ];
+  const host = sim.fate.kind === "delivered" ? sim.fate.host : undefined;
+  if (rec.direction === "reply") {
+    if ((host === from) === answered) return undefined;
+    return { packet: recorded.length, what: "fate", kernel, predicted: [fateText(sim.fate)] };
+  }
+  if (answered || host === undefined) return undefined;
+  if (host === world.topology.netfilterHost)
+    return { packet: recorded.length, what: "fate", kernel, predicted: [fateText(sim.fate)] };
+  // Delivered to another host: the command went unanswered only if that host's echo reply got lost.
+  const answer = answerOf();
+  if (answer?.fate.kind !== "delivered" || answer.fate.host !== from) return undefined;
   return {
     packet: recorded.length,
     what: "fate",
-    kernel: [answered ? "delivered: the command got its answer" : "not delivered: the command got no answer"],
-    predicted: [fateText(sim.fate)],
+    kernel,
+    predicted: [
+      `answered: ${fateText(sim.fate)}, whose echo reply (in no line of the recording) is ${fateText(answer.fate)}`,
+    ],
   };
 }
 
@@ -374,6 +464,38 @@ export function shownPackets(packets: readonly SimulatedPacket[], mode: "log" | 
   return packets.filter((p) => !p.unseen && (p.answers === undefined || visibleEvents(p, mode).length > 0));
 }
 
+/**
+ * The hooks where a recorded packet's devices differ from the prediction's, the hooks being alike
+ * one for one (`simHooks` are `predicted`'s as shown): at each, the input and output devices the
+ * kernel's line shows (`IN=`, `OUT=`; nft trace's `iif`, `oif`), compared with the simulated ones
+ * (an empty one the line shows is not compared). Undefined when every shown device agrees.
+ */
+function deviceDivergence(
+  recorded: readonly TraceEvent[],
+  predicted: readonly HookEvent[],
+  simHooks: readonly string[],
+): { kernel: string[]; predicted: string[] } | undefined {
+  const kernel: string[] = [];
+  const sim: string[] = [];
+  recorded.forEach((k, i) => {
+    const p = predicted[i];
+    if (!p) return;
+    const differs = (shown: string | undefined, own: string | undefined) => !!shown && shown !== (own ?? "");
+    if (!differs(k.in, p.in) && !differs(k.out, p.out)) return;
+    const text = (hook: string, inDev?: string, outDev?: string) =>
+      `${hook} IN=${inDev ?? ""} OUT=${outDev ?? ""}`;
+    kernel.push(text(k.hook, k.in, k.out));
+    sim.push(text(simHooks[i] ?? p.hook, p.in, p.out));
+  });
+  return kernel.length ? { kernel, predicted: sim } : undefined;
+}
+
+/** Why an IP hook's devices differ: the kernel routed the packet another way than lab.json's routes lead. */
+function routedDevicesNote(d: Divergence): string | undefined {
+  if (d.what !== "devices" || !d.kernel.some((k) => /^ip6?:/.test(k))) return undefined;
+  return "an IP hook's devices are routing's choice: the kernel routed this packet another way than lab.json's routes lead (packetwalk routes by the main table alone, so a routing rule (ip rule), or a route the lab lacks, would explain it)";
+}
+
 /** One replay of a recorded trace: the ways it decided undecided rules by, and how it compared. */
 interface Replay {
   ways: ReadonlyMap<string, number>;
@@ -382,6 +504,8 @@ interface Replay {
   /** `packets` as the recording can show them ({@link shownPackets}). */
   shown: SimulatedPacket[];
   stopped?: string;
+  /** The ports the kernel chose that the comparison took as any of their range, with the kernel's. */
+  chosen: ChosenPort[];
 }
 
 /**
@@ -403,6 +527,7 @@ function replay(
   const run = runScenario(world, spec, { ways, staticNeighbours: true });
   const packets = shownPackets(run.packets, mode);
   const divergences: Divergence[] = [];
+  const chosen: ChosenPort[] = run.simulator.portChoices.map((choice) => ({ choice }));
   const n = Math.max(recorded.length, packets.length);
   for (let i = 0; i < n; i++) {
     const rec = recorded[i];
@@ -422,6 +547,10 @@ function replay(
     const simHooks = vis.map((e) => shownHook(e, mode));
     if (rec.hooks.join() !== simHooks.join())
       divergences.push({ packet: i + 1, what: "hooks", kernel: rec.hooks, predicted: simHooks });
+    else {
+      const devices = deviceDivergence(rec.events, vis, simHooks);
+      if (devices) divergences.push({ packet: i + 1, what: "devices", ...devices });
+    }
     if (mode === "log") {
       const simEvents: TraceEvent[] = vis.map((e) => ({
         hook: shownHook(e, mode),
@@ -432,10 +561,9 @@ function replay(
         ip: { src: e.packet.src, dst: e.packet.dst },
         l4: { proto: e.packet.proto, sport: e.packet.sport, dport: e.packet.dport },
       }));
-      const k = rewriteText(rec.events);
-      const p = rewriteText(simEvents);
-      if (k.join("\n") !== p.join("\n"))
-        divergences.push({ packet: i + 1, what: "rewrites", kernel: k, predicted: p });
+      const r = compareRewrites(findRewrites(rec.events), findRewrites(simEvents), chosen);
+      if (!r.agree)
+        divergences.push({ packet: i + 1, what: "rewrites", kernel: r.kernel, predicted: r.predicted });
     } else {
       const k = rec.events.flatMap((e) => recordedRuleSteps(e.verdicts ?? (e.verdict ? [e.verdict] : [])));
       const steps = vis.flatMap(ruleSteps);
@@ -450,20 +578,32 @@ function replay(
         divergences.push({ packet: i + 1, what: "rules", kernel: k, predicted: p });
     }
   }
-  const fate = fateDivergence(world, recorded, packets, answered, spec.from);
+  // The echo reply the recording does not show, as the simulator would send it after the request.
+  const answerOf = () => {
+    const v6 = spec.to.includes(":");
+    const script = [
+      ...(spec.script ?? []),
+      { direction: "reply" as const, icmpType: v6 ? 129 : 0, unseen: true },
+    ];
+    const probe = runScenario(world, { ...spec, script }, { ways, staticNeighbours: true });
+    return probe.packets.findLast((p) => p.unseen && p.direction === "reply");
+  };
+  const fate = fateDivergence(world, recorded, packets, answered, spec.from, answerOf);
   if (fate) divergences.push(fate);
-  return { ways, divergences, packets: run.packets, shown: packets, stopped: run.stopped };
+  return { ways, divergences, packets: run.packets, shown: packets, stopped: run.stopped, chosen };
 }
 
 /**
  * The first replay that agrees with the recording, trying other ways of the undecided rules met up
- * to the first packet that diverges (breadth first, at most {@link MAX_REPLAYS} replays); the
- * default replay when none agrees.
+ * to the first packet that diverges (breadth first, at most {@link MAX_REPLAYS} replays); when none
+ * agrees, the one with the fewest divergences (the earliest tried of those, the default first): a
+ * random pick the kernel made otherwise is then not blamed for a difference of its own.
  */
 function findAgreeingWays(first: Replay, again: (ways: ReadonlyMap<string, number>) => Replay): Replay {
   const queue = [first];
   const seen = new Set<string>([""]);
   let runs = 1;
+  let best = first;
   for (let at = queue.shift(); at; at = queue.shift()) {
     const bad = at.divergences[0]?.packet ?? 0;
     // A rule met after the first diverging packet cannot change it: only earlier forks are tried.
@@ -479,14 +619,15 @@ function findAgreeingWays(first: Replay, again: (ways: ReadonlyMap<string, numbe
           .join("\n");
         if (seen.has(key)) continue;
         seen.add(key);
-        if (runs++ >= MAX_REPLAYS) return first;
+        if (runs++ >= MAX_REPLAYS) return best;
         const next = again(ways);
         if (next.divergences.length === 0) return next;
+        if (next.divergences.length < best.divergences.length) best = next;
         queue.push(next);
       }
     }
   }
-  return first;
+  return best;
 }
 
 /**
@@ -504,31 +645,46 @@ export function checkConformance(
     proto: "icmp" | "tcp" | "udp";
     /** Whether the command got its answer ({@link commandAnswered}); then the last packet's fate is compared too. */
     answered?: boolean;
+    /** The recording's command (`traffic.command`), which may say what the replay must send (`ping -t 1`). */
+    command?: readonly string[];
   },
 ): ConformanceResult {
   const recorded = recordedPackets(parsed, meta.mode, world.ruleset);
-  const spec = scenarioFromRecorded(recorded, meta.from, meta.proto);
-  if (!spec)
+  const shown = scenarioFromRecorded(recorded, meta.from, meta.proto);
+  if (!shown)
     return {
       divergences: [{ packet: 1, what: "count", kernel: ["(no IP packet in the trace)"], predicted: [] }],
       recorded,
       simulated: [],
     };
+  // What the headers do not give: the TTL sent with, a UDP port no socket listened on.
+  const needs = replayNeeds(recorded, meta.proto, meta.command, world.ruleset);
+  const spec: ScenarioSpec = {
+    ...shown,
+    ...(needs.ttl !== undefined ? { ttl: needs.ttl } : {}),
+    ...(needs.closedPort ? { closedPort: true } : {}),
+  };
   const again = (ways: ReadonlyMap<string, number>) =>
     replay(world, recorded, spec, meta.mode, ways, meta.answered);
   const first = again(new Map());
   const best = first.divergences.length ? findAgreeingWays(first, again) : first;
+  let routed = false;
   for (const d of best.divergences) {
     const k = d.packet - 1;
     const events = recorded[k]?.events ?? [];
+    // The routing note once, at the first packet it explains.
+    const route = routed ? undefined : routedDevicesNote(d);
     const note =
       (k > 0 ? floodCopyNote(recorded[k - 1]?.events ?? [], events, k) : undefined) ??
       floodedWithinNote(events) ??
-      taggedFrameNote(d);
+      taggedFrameNote(d) ??
+      route;
     if (note) d.note = note;
+    if (note && note === route) routed = true;
   }
   const simulated = best.shown;
   const taken = simulated.flatMap((p) => p.unmodelled).filter((u) => u.fork && best.ways.has(u.fork));
+  const chosenPorts = best.chosen.filter((c) => c.met).map(chosenPortText);
   return {
     divergences: best.divergences,
     recorded,
@@ -536,6 +692,8 @@ export function checkConformance(
     stopped: best.stopped,
     spec,
     ...(taken.length ? { ways: taken } : {}),
+    ...(chosenPorts.length ? { chosenPorts } : {}),
+    ...(needs.said.length ? { inferred: needs.said } : {}),
   };
 }
 

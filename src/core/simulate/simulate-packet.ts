@@ -119,6 +119,26 @@ export interface SimulatedPacket {
   notes: string[];
 }
 
+/**
+ * A port the kernel chooses when it NATs a connection, which the simulator cannot know: drawn at
+ * random (`random`: `--random`, `--random-fully`, nft `random`/`fully-random`), or any free one of a
+ * source NAT's port range (`range`: the packet's own when it lies inside and no other connection holds
+ * it, else one drawn from the range). The simulator shows `port` (the range's lowest, or the packet's own).
+ */
+export interface PortChoice {
+  /** The address the port goes with (the NAT's, as the connection is bound to it). */
+  addr: string;
+  /** The port the simulation shows. */
+  port: number;
+  /** The range the kernel takes it from. */
+  lo: number;
+  hi: number;
+  /** The hook whose NAT bound it, and the target (`MASQUERADE`, `SNAT`...). */
+  hook: string;
+  target: string;
+  why: "random" | "range";
+}
+
 /** Everything the simulator needs about the world. */
 export interface World {
   topology: Topology;
@@ -201,6 +221,8 @@ export class Simulator {
   private readonly ways: ReadonlyMap<string, number>;
   readonly conntrack: ConntrackTable;
   readonly packets: SimulatedPacket[] = [];
+  /** The NAT ports the kernel chooses that the simulation only shows one of, in the order they were bound. */
+  readonly portChoices: PortChoice[] = [];
   private nextIpId = 4000;
   /** Rate-limited ICMP errors sent, by `host>destination` (see icmp-rate-limit.ts). */
   private icmpErrors = new Map<string, number>();
@@ -715,7 +737,8 @@ export class Simulator {
       const ev = this.runSlot(natSlot, p, io);
       const nat = (ev as (HookEvent & { nat?: NatAction }) | undefined)?.nat;
       const own = manip === "dst" ? p.dport : p.sport;
-      const drawn = nat?.random && ev ? this.randomPort(nat, p, manip, ev.hook) : undefined;
+      const random = nat?.random && ev ? this.randomPort(nat, p, manip, ev.hook) : undefined;
+      const drawn = random?.port;
       // A port range keeps the packet's own port when it lies inside (no clash in the model), else its lowest.
       const port =
         drawn ??
@@ -764,6 +787,22 @@ export class Simulator {
       }
       if (ev?.verdict === "DROP") return { ok: false, event: ev };
       if (p.ct && binding) setBinding(p.ct.entry, manip, binding);
+      // A source range's port is the kernel's choice too: its own only while no other connection holds it.
+      const range =
+        random ??
+        (manip === "src" && nat?.port !== undefined && nat.portHi !== undefined && nat.portHi > nat.port
+          ? { lo: nat.port, hi: nat.portHi }
+          : undefined);
+      if (range && range.hi > range.lo && ev && nat && binding?.port !== undefined && p.ct)
+        this.portChoices.push({
+          addr: binding.addr,
+          port: binding.port,
+          lo: range.lo,
+          hi: range.hi,
+          hook: ev.hook,
+          target: nat.kind,
+          why: random ? "random" : "range",
+        });
     }
     // No nat chain bound the connection: it keeps its addresses (a null binding).
     if (p.ct && natNeedsChain(p, manip)) setBinding(p.ct.entry, manip, null);
@@ -778,7 +817,12 @@ export class Simulator {
    * packet's own port, as nf_nat_l4proto_unique_tuple does; a destination without a range keeps its port.
    * Shown as the range's lowest, with a note. An echo gets a random id likewise (the model keeps ids).
    */
-  private randomPort(nat: NatAction, p: SimPacket, manip: ManipType, hook: string): number | undefined {
+  private randomPort(
+    nat: NatAction,
+    p: SimPacket,
+    manip: ManipType,
+    hook: string,
+  ): { port: number; lo: number; hi: number } | undefined {
     const own = manip === "dst" ? p.dport : p.sport;
     if (own === undefined) {
       if (manip === "src" && isIcmp(p))
@@ -796,11 +840,11 @@ export class Simulator {
           : own < 1024
             ? [600, 1023]
             : [1024, 65535];
-    if (lo === hi) return lo;
+    if (lo === hi) return { port: lo, lo, hi };
     this.cur.notes.push(
       `${nat.kind} at ${hook} is random: the kernel draws the connection's ${manip === "src" ? "source" : "destination"} port at random from ${lo}-${hi}; shown here as its lowest, ${lo}`,
     );
-    return lo;
+    return { port: lo, lo, hi };
   }
 
   private ctLookup(p: SimPacket): CtState {

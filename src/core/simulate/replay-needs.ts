@@ -1,0 +1,127 @@
+/**
+ * What `check`'s replay of a recording must send that the packets' headers alone do not give the
+ * simulator: the TTL the initiator sent with (`ping -t 1`, a traceroute's probes), and whether a UDP
+ * datagram found no socket (the kernel answered it with an ICMP port unreachable). Each choice comes
+ * with the words `check --verbose` says it in.
+ */
+import type { TraceEvent } from "../model/packet.ts";
+import { recordedChainHook } from "./recorded-chain-hook.ts";
+import type { Ruleset } from "./ruleset.ts";
+
+/** The replay's options, and why each was chosen (in words). */
+export interface ReplayNeeds {
+  /** The initiator's TTL (hop limit), when it is not the default 64. */
+  ttl?: number;
+  /** UDP: no socket listens on the destination port (see `ScenarioSpec.closedPort`). */
+  closedPort?: true;
+  /** What was inferred, from what: `TTL 1 (the first packet's, as recorded at ip:raw:PREROUTING)`. */
+  said: string[];
+}
+
+/** iputils ping's options that take a value (`ping -h`, iputils 20221126): `-t` among them. */
+const PING_VALUE_OPTIONS = new Set("ceIilmMpQsStTwWFN");
+
+/**
+ * The TTL (IPv6: hop limit) a command sends its first packet with, when it says one: `ping -t N`
+ * (`-tN`, or the last of a cluster `-nt N`; iputils' ping sets the hop limit with it too), and
+ * `traceroute` / `traceroute6`, whose first probes go out with TTL 1 (or `-f N`, `--first=N`).
+ * Undefined for any other command, or a ping without `-t`.
+ */
+export function commandTtl(command: readonly string[]): number | undefined {
+  const name = (command[0] ?? "").split("/").pop() ?? "";
+  const args = command.slice(1);
+  if (/^ping6?$/.test(name)) {
+    let ttl: number | undefined;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i] as string;
+      if (!/^-[^-]/.test(a)) continue;
+      // A cluster of flags, the first one taking a value ending it (`-c1`, `-nt 1`).
+      for (let j = 1; j < a.length; j++) {
+        const c = a[j] as string;
+        if (!PING_VALUE_OPTIONS.has(c)) continue;
+        const value = j + 1 < a.length ? a.slice(j + 1) : args[++i];
+        if (c === "t") ttl = ttlValue(value);
+        break;
+      }
+    }
+    return ttl;
+  }
+  if (/^traceroute6?$/.test(name)) {
+    let first = 1;
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i] as string;
+      const v = a === "-f" ? args[++i] : (/^--first=(.+)$/.exec(a)?.[1] ?? /^-f(\d+)$/.exec(a)?.[1]);
+      if (v !== undefined) first = ttlValue(v) ?? first;
+    }
+    return first;
+  }
+  return undefined;
+}
+
+/** A TTL as a command takes it, 1 to 255. */
+function ttlValue(v: string | undefined): number | undefined {
+  const n = v !== undefined && /^\d+$/.test(v) ? Number(v) : Number.NaN;
+  return n >= 1 && n <= 255 ? n : undefined;
+}
+
+/** The hooks where a packet's TTL is still the one it was sent with (no router's decrement yet). */
+const AS_SENT = new Set(["ingress", "prerouting", "brouting", "input", "output"]);
+
+/**
+ * The TTL the initiator sent its first packet with, as the recording shows it: at the first hook
+ * before any decrement (an input or output hook: forwarding lowers it before FORWARD), the lab's
+ * sender being next to the host, as the simulator has it.
+ */
+function recordedTtl(events: readonly TraceEvent[], ruleset: Ruleset | undefined) {
+  for (const e of events) {
+    if (e.ip?.ttl === undefined) continue;
+    const hook = recordedChainHook(e.hook, ruleset);
+    if (hook !== undefined && AS_SENT.has(hook)) return { ttl: e.ip.ttl, hook: e.hook };
+  }
+  return undefined;
+}
+
+/** Whether an event shows an ICMP port unreachable (ICMPv6 destination unreachable, port unreachable). */
+function portUnreachable(e: TraceEvent): boolean {
+  const l4 = e.l4;
+  if (!l4) return false;
+  return (
+    (l4.proto === "icmp" && l4.icmpType === 3 && l4.icmpCode === 3) ||
+    (l4.proto === "icmpv6" && l4.icmpType === 1 && l4.icmpCode === 4)
+  );
+}
+
+/**
+ * What the replay of `packets` (the recording's, in order; the first is the initiator's) needs:
+ * the TTL recorded at the first packet's first hook before routing lowers it, else the one
+ * `command` sends with ({@link commandTtl}); and for UDP, a recorded ICMP port unreachable after
+ * the datagram says no socket listened (a REJECT the ruleset makes answers before any socket: the
+ * replay meets it first, as the kernel did).
+ */
+export function replayNeeds(
+  packets: readonly { events: readonly TraceEvent[] }[],
+  proto: "icmp" | "tcp" | "udp",
+  command: readonly string[] | undefined,
+  ruleset: Ruleset | undefined,
+): ReplayNeeds {
+  const out: ReplayNeeds = { said: [] };
+  const recorded = recordedTtl(packets[0]?.events ?? [], ruleset);
+  const fromCommand = command ? commandTtl(command) : undefined;
+  if (recorded && recorded.ttl !== 64) {
+    out.ttl = recorded.ttl;
+    out.said.push(`TTL ${recorded.ttl} (the first packet's, as recorded at ${recorded.hook})`);
+  } else if (!recorded && fromCommand !== undefined && fromCommand !== 64) {
+    out.ttl = fromCommand;
+    out.said.push(`TTL ${fromCommand} (the command's: ${command?.join(" ")})`);
+  }
+  if (proto === "udp") {
+    const answer = packets.slice(1).find((p) => p.events.some(portUnreachable));
+    if (answer) {
+      out.closedPort = true;
+      out.said.push(
+        "no socket on the UDP port (the recording's answer is an ICMP port unreachable), as simulate --udp-closed",
+      );
+    }
+  }
+  return out;
+}
