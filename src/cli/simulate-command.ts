@@ -49,8 +49,11 @@ const USAGE = `usage: packetwalk simulate --lab DIR --from HOST --to ADDR[:PORT]
                        net.bridge.bridge-nf-call-iptables, their IPv6 twins
                        net.ipv6.conf.all.forwarding and net.bridge.bridge-nf-call-ip6tables,
                        net.ipv4.icmp_echo_ignore_broadcasts (1: an echo to a broadcast address
-                       gets no reply), net.ipv4.conf.<all|dev>.rp_filter (0, 1 strict, 2 loose)
-                       and .accept_local, or brport.<port>.hairpin_mode
+                       gets no reply), net.ipv4.conf.<all|dev>.rp_filter (0, 1 strict, 2 loose),
+                       .accept_local and .route_localnet (1: 127.0.0.0/8 may come in and go out
+                       by the device; Docker's --userland-proxy=false sets it on its bridges, so
+                       the host reaches a published port at 127.0.0.1), net.ipv4.conf.<dev>.forwarding
+                       (0: what comes in by the device is not forwarded), or brport.<port>.hairpin_mode
   --no-follow-ups      only the first packet (default: echo reply; SYN, SYN-ACK, ACK)
   --udp-reply          with --proto udp: the destination answers the datagram once, as a DNS or
                        NTP server does (default: the datagram alone, taken by a socket that
@@ -560,6 +563,15 @@ const MODELLED_SYSCTLS = [
   "net.ipv4.icmp_echo_ignore_broadcasts",
 ];
 
+/**
+ * The per-device IPv4 settings the simulator reads (`net.ipv4.conf.<all|dev>.<name>`): the device's
+ * and `all`'s, as the kernel combines them (rp_filter the larger; accept_local, route_localnet either).
+ */
+const DEVICE_SYSCTLS = ["rp_filter", "accept_local", "route_localnet"];
+
+/** A key of {@link DEVICE_SYSCTLS}, or a device's own `forwarding` (`all`'s is ip_forward, refused by name). */
+const DEVICE_KEY = new RegExp(`^net\\.ipv4\\.conf\\.([^.]+)\\.(${DEVICE_SYSCTLS.join("|")}|forwarding)$`);
+
 /** Throws a {@link UsageError} for a sysctl the simulator does not read, or a value it cannot be. */
 function checkSysctls(sysctls: Record<string, string>, hosts: Lab["hosts"]): void {
   const ports = hosts.flatMap((h) => h.interfaces.filter((i) => i.bridge).map((i) => i.name));
@@ -570,10 +582,15 @@ function checkSysctls(sysctls: Record<string, string>, hosts: Lab["hosts"]): voi
         `--sysctl ${key}: '${port}' is not a bridge port of the lab (${ports.join(", ") || "none"})`,
       );
     const rpf = RP_FILTER_KEY.test(key);
-    const conf = /^net\.ipv4\.conf\.([^.]+)\.(rp_filter|accept_local)$/.exec(key)?.[1];
+    // net.ipv4.conf.all.forwarding is net.ipv4.ip_forward under another name (one variable in the kernel).
+    if (key === "net.ipv4.conf.all.forwarding")
+      throw new UsageError(
+        `--sysctl ${key}: the kernel keeps this switch and net.ipv4.ip_forward as one (writing either sets both); write --sysctl net.ipv4.ip_forward=${value}`,
+      );
+    const conf = DEVICE_KEY.exec(key)?.[1];
     if (port === undefined && conf === undefined && !MODELLED_SYSCTLS.includes(key))
       throw new UsageError(
-        `--sysctl ${key}: the simulator does not model this setting (it reads ${MODELLED_SYSCTLS.join(", ")}, net.ipv4.conf.<all|dev>.rp_filter and accept_local, and brport.<port>.hairpin_mode)`,
+        `--sysctl ${key}: the simulator does not model this setting (it reads ${MODELLED_SYSCTLS.join(", ")}, net.ipv4.conf.<all|dev>.${DEVICE_SYSCTLS.join(", .")}, net.ipv4.conf.<dev>.forwarding, and brport.<port>.hairpin_mode)`,
       );
     // sysctl writes a device name's dots as slashes.
     const devices = hosts.flatMap((h) => h.interfaces.map((i) => i.name.replaceAll(".", "/")));

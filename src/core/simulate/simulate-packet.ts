@@ -33,7 +33,7 @@ import {
 import { netmapAddress } from "./netmap-address.ts";
 import { clientSees, icmpErrorRefused, rejectAnswer } from "./reject-answer.ts";
 import { rejectPacket } from "./reject-packet.ts";
-import { reversePathDrop } from "./reverse-path-filter.ts";
+import { confKey, reversePathDrop } from "./reverse-path-filter.ts";
 import { type RefusingRoute, routeLookup } from "./route.ts";
 import {
   type ChooseWay,
@@ -236,7 +236,7 @@ export class Simulator {
   /** Whether `dev` may carry 127.0.0.0/8 addresses: its own route_localnet or all's on (IN_DEV_ORCONF). */
   private routeLocalnet(dev: string): boolean {
     return (
-      this.sysctl(`net.ipv4.conf.${dev}.route_localnet`, "0") === "1" ||
+      this.sysctl(confKey(dev, "route_localnet"), "0") === "1" ||
       this.sysctl("net.ipv4.conf.all.route_localnet", "0") === "1"
     );
   }
@@ -256,7 +256,7 @@ export class Simulator {
     }
     const which = p.dst.startsWith("127.") ? "destination" : p.src.startsWith("127.") ? "source" : undefined;
     if (!which || this.routeLocalnet(dev)) return undefined;
-    return `${host} drops it at routing: its ${which} ${which === "source" ? p.src : p.dst} is a loopback address arriving on ${dev} (a martian ${which}; net.ipv4.conf.${dev}.route_localnet=1 would let it in)`;
+    return `${host} drops it at routing: its ${which} ${which === "source" ? p.src : p.dst} is a loopback address arriving on ${dev} (a martian ${which}; ${confKey(dev, "route_localnet")}=1 would let it in)`;
   }
 
   /** The MSS a socket on `spec.from` advertises toward `spec.to`: its route's MTU less the headers. */
@@ -913,7 +913,7 @@ export class Simulator {
     if (dev !== "lo" && !p.v6 && p.src.startsWith("127.") && !this.routeLocalnet(dev))
       return {
         kind: "lost",
-        reason: `${host}: a packet from ${p.src} may not leave on ${dev}${p.dst !== dstBefore ? ` after DNAT to ${p.dst}` : ""}: the kernel drops it (net.ipv4.conf.${dev}.route_localnet is not 1)`,
+        reason: `${host}: a packet from ${p.src} may not leave on ${dev}${p.dst !== dstBefore ? ` after DNAT to ${p.dst}` : ""}: the kernel drops it (${confKey(dev, "route_localnet")} is not 1)`,
       };
     const post = this.ipHook("POSTROUTING", p, { family: "ip", out: dev });
     if (!post.ok) return this.dropped(post);
@@ -1554,7 +1554,7 @@ export class Simulator {
     if (this.sysctl(forwarding, "0") !== "1" && !(p.v6 && route.kind === "unreachable"))
       return { kind: "lost", reason: `${host} does not forward (${forwarding}=0)` };
     // IPv4 asks the input device's own switch (ip_route_input_slow: IN_DEV_FORWARD); IPv6 forwards by `all`.
-    const inDevice = `net.ipv4.conf.${dev}.forwarding`;
+    const inDevice = confKey(dev, "forwarding");
     if (!p.v6 && this.sysctl(inDevice, "1") === "0")
       return {
         kind: "lost",
