@@ -58,9 +58,12 @@ const USAGE = `usage: packetwalk simulate --lab DIR --from HOST --to ADDR[:PORT]
   --udp-reply          with --proto udp: the destination answers the datagram once, as a DNS or
                        NTP server does (default: the datagram alone, taken by a socket that
                        does not answer)
-  --udp-closed         with --proto udp: no socket listens on the destination port, so the host
-                       the datagram reaches answers an ICMP port unreachable (the lab lists no
-                       listening sockets)
+  --closed             with --proto tcp or udp: no socket listens on the destination port (the lab
+                       lists no listening sockets), so the host the packet reaches answers as its
+                       kernel does: a TCP SYN with a reset (RST,ACK, through that host's OUTPUT
+                       and POSTROUTING and back through any NAT), a UDP datagram with an ICMP port
+                       unreachable. Default: a socket listens (TCP: the handshake completes)
+  --udp-closed         --closed for UDP (kept for scripts written before --closed)
   --ttl N              the first packet's TTL (IPv6: hop limit), 1-255 (default 64); a router
                        it runs out at answers an ICMP time exceeded
   --len N              the IP total length (LEN) of the first packet and the requests after it, and
@@ -102,6 +105,8 @@ interface Args {
   udpReply?: boolean;
   /** `--udp-closed`: no socket listens on the UDP destination port. */
   udpClosed?: boolean;
+  /** `--closed`: no socket listens on the TCP or UDP destination port. */
+  closed?: boolean;
   /** `--ttl`: the initiator's TTL (hop limit). */
   ttl?: number;
   /** `--len`: the IP total length of the initiator's packets (and of an echo reply). */
@@ -172,6 +177,9 @@ function parseArgs(argv: string[]): Args {
       case "--udp-closed":
         a.udpClosed = true;
         break;
+      case "--closed":
+        a.closed = true;
+        break;
       case "--ttl": {
         const v = value();
         if (!/^\d{1,3}$/.test(v) || Number(v) < 1 || Number(v) > 255)
@@ -213,10 +221,17 @@ function parseArgs(argv: string[]): Args {
       "--len sizes an ICMP echo or a UDP datagram: TCP sizes its segments by the MSS (use --proto icmp or udp)",
     );
   if (a.udpClosed && a.proto !== "udp")
-    throw new UsageError(`--udp-closed closes a UDP port: add --proto udp (it is ${a.proto})`);
-  if (a.udpClosed && a.udpReply)
     throw new UsageError(
-      "--udp-closed and --udp-reply contradict each other: a closed port has no socket to answer",
+      `--udp-closed closes a UDP port: add --proto udp (it is ${a.proto})${a.proto === "tcp" ? "; for a closed TCP port, --closed" : ""}`,
+    );
+  if (a.closed && a.proto === "icmp")
+    throw new UsageError(
+      `--closed closes the destination's TCP or UDP port: ${a.protoGiven ? "--proto icmp has no ports" : "ICMP, the default protocol, has no ports"}; add --proto tcp or --proto udp`,
+    );
+  const closing = a.closed ? "--closed" : a.udpClosed ? "--udp-closed" : undefined;
+  if (closing && a.udpReply)
+    throw new UsageError(
+      `${closing} and --udp-reply contradict each other: a closed port has no socket to answer`,
     );
   if (a.udpReply && !a.followUps)
     throw new UsageError("--udp-reply and --no-follow-ups contradict each other: the reply is a follow-up");
@@ -465,7 +480,7 @@ export async function run(argv: string[]): Promise<number> {
       dport: to.port,
       ...(a.ttl !== undefined ? { ttl: a.ttl } : {}),
       ...(a.len !== undefined ? { len: a.len } : {}),
-      ...(a.udpClosed ? { closedPort: true } : {}),
+      ...(a.udpClosed || a.closed ? { closedPort: true } : {}),
       script: a.udpReply
         ? [{ direction: "request" }, { direction: "reply" }]
         : a.followUps

@@ -8,6 +8,7 @@
 
 import type { HookId } from "../model/hook.ts";
 import { isGroupMac } from "../model/mac-address.ts";
+import { endpoint } from "../parse/summarize-packet.ts";
 import { type ArpEnds, type ArpHop, arpFrame, arpHookLegs, arpLegs, arpSlots } from "./arp-filter.ts";
 import { bridgePorts, fdbLookup, neighbourMac } from "./bridge-fdb.ts";
 import { bridgePortMtu, VLAN_SLACK } from "./bridge-port-mtu.ts";
@@ -47,6 +48,7 @@ import type { PktType, Ruleset, TableDef } from "./ruleset.ts";
 import { type CtState, isIcmp, type PacketSnapshot, type SimPacket, snapshot } from "./sim-packet.ts";
 import { socketAt } from "./socket-owner.ts";
 import { advertisedMss } from "./tcp-mss.ts";
+import { closedPortReset, resetRefused } from "./tcp-reset.ts";
 import {
   addressOnInterface,
   type IfaceInfo,
@@ -151,8 +153,9 @@ export interface SendSpec {
   /** The TTL (hop limit) it is sent with (`ping -t`). Default 64. */
   ttl?: number;
   /**
-   * UDP: no socket listens on the destination port, so the host it is delivered to answers an ICMP port
-   * unreachable (udp_rcv's icmp_send; the lab lists no listening sockets). Default false: a socket takes it.
+   * No socket listens on the destination port (the lab lists no listening sockets), so the host it is
+   * delivered to answers it: UDP with an ICMP port unreachable (udp_rcv's icmp_send), TCP with a reset
+   * (tcp_v4_send_reset, see tcp-reset.ts). Default false: a socket takes it.
    */
   closedPort?: boolean;
   /**
@@ -211,7 +214,7 @@ export class Simulator {
   private rejected: Rejected | undefined;
   /** The ICMP error a host's own stack sends about the current packet (see `kernel-icmp-error.ts`), once its walk is over. */
   private kernelErr: KernelErr | undefined;
-  /** The packet being sent is UDP to a port no socket listens on (see `SendSpec.closedPort`). */
+  /** The packet being sent is UDP or TCP to a port no socket listens on (see `SendSpec.closedPort`). */
   private closedPort = false;
   /** `host address` pairs whose neighbour entry the walk made: asked once (see `arpFilter`, `ndFilter`). */
   private readonly neighbours = new Set<string>();
@@ -300,7 +303,7 @@ export class Simulator {
     // The host's echo replies come from the kernel's ICMP socket; anything else from a program's.
     if (spec.from === this.nfHost)
       p.socket = echoReply(p) && spec.direction === "reply" ? "kernel" : "program";
-    this.closedPort = p.proto === "udp" && !!spec.closedPort;
+    this.closedPort = (p.proto === "udp" || p.proto === "tcp") && !!spec.closedPort;
     return this.launch(spec.from, spec.direction, p);
   }
 
@@ -339,15 +342,53 @@ export class Simulator {
     this.rejected = undefined;
     if (rejected && cur.fate.kind === "dropped" && cur.fate.hook === rejected.event.hook)
       this.answerReject(cur, p, rejected);
-    // A UDP datagram no socket takes: the host it reached answers port unreachable (udp_rcv, __udp6_lib_rcv).
-    const closed = this.closedPort && cur.fate.kind === "delivered";
+    // A UDP datagram no socket takes: the host it reached answers port unreachable (udp_rcv, __udp6_lib_rcv);
+    // a TCP segment: a reset (tcp_v4_send_reset, tcp_v6_send_reset).
+    const closed = this.closedPort && cur.fate.kind === "delivered" ? cur.fate.host : undefined;
     this.closedPort = false;
-    const err = closed
-      ? { host: (cur.fate as { host: string }).host, packet: { ...p }, cause: "port" as const }
-      : (this.kernelErr as KernelErr | undefined);
+    if (closed !== undefined && p.proto === "tcp") {
+      this.kernelErr = undefined;
+      this.answerClosedPort(cur, closed, p);
+      return cur;
+    }
+    const err =
+      closed !== undefined
+        ? { host: closed, packet: { ...p }, cause: "port" as const }
+        : (this.kernelErr as KernelErr | undefined);
     this.kernelErr = undefined;
     if (err && cur.fate.kind !== "dropped") this.answerKernelError(cur, err);
     return cur;
+  }
+
+  /**
+   * Sends the reset `host`'s TCP stack answers segment `pkt` with (`p`: as it arrived), no socket
+   * listening on its port: a packet of `host`'s own through its OUTPUT and POSTROUTING, which conntrack
+   * finds as a reply of the segment's connection (its NAT undone on the way back), see tcp-reset.ts.
+   */
+  private answerClosedPort(pkt: SimulatedPacket, host: string, p: SimPacket): void {
+    const broadcast = !p.v6 && isBroadcastAddress(this.world.topology, host, p.dst);
+    const refused = resetRefused(p, broadcast);
+    if (refused) {
+      pkt.notes.push(`${host} sends no TCP reset back: ${refused}`);
+      return;
+    }
+    const reset = closedPortReset(p);
+    // The control socket the stack sends it from has no file, so no user (as the ICMP socket's errors).
+    if (host === this.nfHost) reset.socket = "kernel";
+    pkt.notes.push(
+      `${host} sends a TCP reset (${reset.tcpFlags?.join(",")}) from ${endpoint(reset.src, reset.sport)} to ${endpoint(reset.dst, reset.dport)}: no socket listens on port ${p.dport}: packet ${this.packets.length + 1}`,
+    );
+    const back = this.launch(host, "reply", reset, pkt.id);
+    const got = back.fate.kind === "delivered" && back.fate.host === pkt.from ? back.received : undefined;
+    // The client's socket takes the reset only from the address and port it connected to.
+    if (got && pkt.direction === "request") {
+      if (got.src === pkt.sent.dst && got.sport === pkt.sent.dport)
+        back.notes.push(`${pkt.from} reports connect: Connection refused`);
+      else
+        back.notes.push(
+          `${pkt.from} drops this RST: it comes from ${endpoint(got.src, got.sport)}, and its connection is to ${endpoint(pkt.sent.dst, pkt.sent.dport)} (nothing undid the NAT on the way back), so the connect retries and times out`,
+        );
+    }
   }
 
   /**
