@@ -507,7 +507,9 @@ export class Simulator {
       }
       src = back.kind === "unicast" && back.src ? back.src : p.src;
     }
-    const answer = rejectPacket(p, outcome.answer, src, bridge ? 0 : this.nextIpId++, family);
+    // icmp_send numbers its error like any packet of the host; the reset builders write id 0.
+    const own = !bridge && outcome.answer.kind === "icmp";
+    const answer = rejectPacket(p, outcome.answer, src, own ? this.nextIpId++ : 0, family);
     // icmp_send sends from the kernel's ICMP socket; nf_send_reset builds its RST without a socket.
     answer.socket = outcome.answer.kind === "icmp" ? "kernel" : "none";
     const what =
