@@ -10,6 +10,7 @@ import { formatFoldedDiagnostics } from "../core/diagnostics/fold-diagnostics.ts
 import { addressFamily, canonicalAddress } from "../core/simulate/ip-address.ts";
 import { parseIpv4 } from "../core/simulate/ipv4.ts";
 import { NFT_LOG_TABLE } from "../core/simulate/nft-log-tables.ts";
+import { routeLookup } from "../core/simulate/route.ts";
 import { runScenario, type ScenarioResult } from "../core/simulate/run-scenario.ts";
 import type { HookEvent } from "../core/simulate/simulate-packet.ts";
 import { matchedRules, type SimulatedTrace, toTrace } from "../core/simulate/to-kernel-log.ts";
@@ -64,6 +65,11 @@ const USAGE = `usage: packetwalk simulate --lab DIR --from HOST --to ADDR[:PORT]
                        and POSTROUTING and back through any NAT), a UDP datagram with an ICMP port
                        unreachable. Default: a socket listens (TCP: the handshake completes)
   --udp-closed         --closed for UDP (kept for scripts written before --closed)
+  --via ADDR           frame the requests to ADDR, a neighbour on one of --from's links, skipping
+                       --from's own routing, as a packet socket sends a hand-made frame: how a packet
+                       reaches another host's loopback (--from's kernel delivers 127.0.0.1 to itself),
+                       e.g. --from wan --to 127.0.0.1:8080 --proto tcp --via 203.0.113.10.
+                       Not from the host that runs the ruleset
   --ttl N              the first packet's TTL (IPv6: hop limit), 1-255 (default 64); a router
                        it runs out at answers an ICMP time exceeded
   --len N              the IP total length (LEN) of the first packet and the requests after it, and
@@ -107,6 +113,8 @@ interface Args {
   udpClosed?: boolean;
   /** `--closed`: no socket listens on the TCP or UDP destination port. */
   closed?: boolean;
+  /** `--via`: the next hop the requests are framed to, the sender's routing skipped. */
+  via?: string;
   /** `--ttl`: the initiator's TTL (hop limit). */
   ttl?: number;
   /** `--len`: the IP total length of the initiator's packets (and of an echo reply). */
@@ -179,6 +187,9 @@ function parseArgs(argv: string[]): Args {
         break;
       case "--closed":
         a.closed = true;
+        break;
+      case "--via":
+        a.via = value();
         break;
       case "--ttl": {
         const v = value();
@@ -467,6 +478,7 @@ export async function run(argv: string[]): Promise<number> {
       );
     if (a.src !== undefined && addressFamily(a.src) !== addressFamily(to.addr))
       throw new UsageError(`--src: '${a.src}' and the destination ${to.addr} are not of one IP family`);
+    if (a.via !== undefined) checkVia(topology, a.from as string, a.via, to.addr);
     const choices = readerRulesets(l.rulesets);
     if (!a.rulesetFile && !a.ruleset && choices[0])
       process.stderr.write(
@@ -481,6 +493,7 @@ export async function run(argv: string[]): Promise<number> {
       ...(a.ttl !== undefined ? { ttl: a.ttl } : {}),
       ...(a.len !== undefined ? { len: a.len } : {}),
       ...(a.udpClosed || a.closed ? { closedPort: true } : {}),
+      ...(a.via !== undefined ? { via: canonicalAddress(a.via) } : {}),
       script: a.udpReply
         ? [{ direction: "request" }, { direction: "reply" }]
         : a.followUps
@@ -488,6 +501,7 @@ export async function run(argv: string[]): Promise<number> {
           : // The echo request of the destination's family (ICMPv6's is 128): runScenario's default.
             [{ direction: "request", tcpFlags: a.proto === "tcp" ? ["SYN"] : undefined }],
     });
+    if (a.via === undefined) noteOwnLoopback(result, topology, a.from as string, to.addr);
     const file = a.write ? `${basename(a.write)}.log` : "simulated.log";
     const trace = toTrace(result.packets, { file });
     if (a.json) process.stdout.write(`${jsonLines(trace, result).join("\n")}\n`);
@@ -548,6 +562,51 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/**
+ * Throws a {@link UsageError} when `--via` cannot be framed to: not an address of the destination's
+ * family, not on a link of `from` (a neighbour its routes reach without a gateway), or `from` runs the
+ * ruleset (a packet socket's frame skips the IP hooks the walk runs).
+ */
+function checkVia(topology: Topology, from: string, via: string, dst: string): void {
+  const family = addressFamily(via);
+  if (family === undefined)
+    throw new UsageError(`--via: '${via}' is not an IP address (the neighbour's, e.g. 203.0.113.10)`);
+  if (family !== addressFamily(dst))
+    throw new UsageError(`--via: '${via}' and the destination ${dst} are not of one IP family`);
+  if (from === topology.netfilterHost)
+    throw new UsageError(
+      `--via: ${from} runs the ruleset, and a frame it sends from a packet socket skips its IP hooks, which the simulator does not model; send from another host`,
+    );
+  const link = routeLookup(topology, from, canonicalAddress(via));
+  if (link.kind !== "unicast" || link.via !== undefined)
+    throw new UsageError(
+      `--via: ${via} is not on a link of ${from}${link.kind === "unicast" ? ` (${from} reaches it through ${link.via})` : ""}; give the address of a neighbour on one of ${from}'s links`,
+    );
+}
+
+/**
+ * Adds a note to the first packet when `from`, not the host that runs the ruleset, delivered it to
+ * itself because `dst` is a loopback address: every host's own, its local table looked up before its
+ * routes (kernel 6.18: with a route 127.0.0.1/32 via a neighbour, `ping 127.0.0.1` was answered by lo;
+ * only `ping -I <dev>`, a socket bound to the device, left by it), so the packet never left; `--via`
+ * sends it out.
+ */
+function noteOwnLoopback(result: ScenarioResult, topology: Topology, from: string, dst: string): void {
+  const first = result.packets[0];
+  const loopback = dst === "::1" || (addressFamily(dst) === 4 && dst.startsWith("127."));
+  if (!first || !loopback || from === topology.netfilterHost) return;
+  if (first.fate.kind !== "delivered" || first.fate.host !== from) return;
+  const hop = [...(topology.hosts.get(from)?.routes ?? [])].find(
+    (r) => r.via !== undefined && addressFamily(r.via) === addressFamily(dst),
+  )?.via;
+  const which = hop
+    ? `the gateway of a route of ${from}'s`
+    : `the address of a neighbour on one of ${from}'s links`;
+  first.notes.push(
+    `${dst} is ${from}'s own loopback address: its kernel delivers it to itself (its local table comes before its routes), so it never leaves ${from}; to send it to another host's loopback, as a hand-made frame on the link does, add --via ${hop ?? "ADDR"} (${which})`,
+  );
 }
 
 /**

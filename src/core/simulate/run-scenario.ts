@@ -78,6 +78,11 @@ export interface ScenarioSpec {
    * the script has a reply).
    */
   closedPort?: boolean;
+  /**
+   * A next hop on one of the initiator's links its requests are framed to, its own routing skipped (see
+   * `SendSpec.via`): how a packet reaches another host's loopback address. Default: its routes decide.
+   */
+  via?: string;
   /** The packets; default {@link defaultScript}. */
   script?: ScriptItem[];
 }
@@ -180,6 +185,7 @@ export function runScenario(
         ...(item.mss !== undefined ? { mss: item.mss } : {}),
         ...((item.ttl ?? spec.ttl) !== undefined ? { ttl: item.ttl ?? spec.ttl } : {}),
         ...(spec.closedPort ? { closedPort: true } : {}),
+        ...(spec.via !== undefined ? { via: spec.via } : {}),
         direction: "request",
       };
     } else {

@@ -159,6 +159,15 @@ export interface SendSpec {
    */
   closedPort?: boolean;
   /**
+   * A next hop on one of the sender's links: the packet is framed to its MAC and put on that link, the
+   * sender's own routing skipped, as a hand-made frame from a packet socket is (how a packet reaches
+   * another host's loopback address: the sender's kernel would deliver it to itself). Not from the
+   * netfilter host. Kernel 6.18: wan's hand-made SYN to the Docker host's MAC with destination
+   * 127.0.0.1:8080 met raw-PREROUTING's "DROP REMOTE LOOPBACK" (test/fixtures/docker29-nft-labs).
+   * Default: the sender's routes decide.
+   */
+  via?: string;
+  /**
    * A SYN's or SYN-ACK's MSS option, as a recording shows it. Default: what the sender's route gives,
    * its MTU less the IP and TCP headers (see tcp-mss.ts).
    */
@@ -304,7 +313,34 @@ export class Simulator {
     if (spec.from === this.nfHost)
       p.socket = echoReply(p) && spec.direction === "reply" ? "kernel" : "program";
     this.closedPort = (p.proto === "udp" || p.proto === "tcp") && !!spec.closedPort;
+    const via = spec.via;
+    if (via !== undefined)
+      return this.launch(spec.from, spec.direction, p, undefined, (h, q) => this.frameTo(h, via, q));
     return this.launch(spec.from, spec.direction, p);
+  }
+
+  /**
+   * Puts `p` on the link of `host` that holds next hop `via`, framed to its MAC, without `host`'s routing
+   * or hooks (see `SendSpec.via`).
+   */
+  private frameTo(host: string, via: string, p: SimPacket): Fate {
+    if (host === this.nfHost)
+      return {
+        kind: "lost",
+        reason: `${host} runs the ruleset: a frame it sends from a packet socket skips its IP hooks, which the simulator does not model`,
+      };
+    const link = routeLookup(this.world.topology, host, canonicalAddress(via));
+    if (link.kind !== "unicast" || link.via !== undefined)
+      return {
+        kind: "lost",
+        reason: `${host} has no link to ${via}: a hand-made frame goes to a neighbour on one of ${host}'s own links`,
+      };
+    if (!p.src) p.src = link.src ?? (p.v6 ? "::1" : NO_SOURCE_V4);
+    if (!this.cur.sent.src) this.cur.sent.src = p.src;
+    this.cur.notes.push(
+      `${host} puts it on ${link.dev} framed to ${via}'s MAC, as a packet socket sends a hand-made frame (${host}'s own routing and hooks are skipped)`,
+    );
+    return this.transmit(host, link.dev, canonicalAddress(via), p);
   }
 
   /**
