@@ -10,6 +10,7 @@ import { formatFoldedDiagnostics } from "../core/diagnostics/fold-diagnostics.ts
 import { addressFamily, canonicalAddress } from "../core/simulate/ip-address.ts";
 import { parseIpv4 } from "../core/simulate/ipv4.ts";
 import { NFT_LOG_TABLE } from "../core/simulate/nft-log-tables.ts";
+import { routeLookup } from "../core/simulate/route.ts";
 import { runScenario, type ScenarioResult } from "../core/simulate/run-scenario.ts";
 import type { HookEvent } from "../core/simulate/simulate-packet.ts";
 import { matchedRules, type SimulatedTrace, toTrace } from "../core/simulate/to-kernel-log.ts";
@@ -49,15 +50,26 @@ const USAGE = `usage: packetwalk simulate --lab DIR --from HOST --to ADDR[:PORT]
                        net.bridge.bridge-nf-call-iptables, their IPv6 twins
                        net.ipv6.conf.all.forwarding and net.bridge.bridge-nf-call-ip6tables,
                        net.ipv4.icmp_echo_ignore_broadcasts (1: an echo to a broadcast address
-                       gets no reply), net.ipv4.conf.<all|dev>.rp_filter (0, 1 strict, 2 loose)
-                       and .accept_local, or brport.<port>.hairpin_mode
+                       gets no reply), net.ipv4.conf.<all|dev>.rp_filter (0, 1 strict, 2 loose),
+                       .accept_local and .route_localnet (1: 127.0.0.0/8 may come in and go out
+                       by the device; Docker's --userland-proxy=false sets it on its bridges, so
+                       the host reaches a published port at 127.0.0.1), net.ipv4.conf.<dev>.forwarding
+                       (0: what comes in by the device is not forwarded), or brport.<port>.hairpin_mode
   --no-follow-ups      only the first packet (default: echo reply; SYN, SYN-ACK, ACK)
   --udp-reply          with --proto udp: the destination answers the datagram once, as a DNS or
                        NTP server does (default: the datagram alone, taken by a socket that
                        does not answer)
-  --udp-closed         with --proto udp: no socket listens on the destination port, so the host
-                       the datagram reaches answers an ICMP port unreachable (the lab lists no
-                       listening sockets)
+  --closed             with --proto tcp or udp: no socket listens on the destination port (the lab
+                       lists no listening sockets), so the host the packet reaches answers as its
+                       kernel does: a TCP SYN with a reset (RST,ACK, through that host's OUTPUT
+                       and POSTROUTING and back through any NAT), a UDP datagram with an ICMP port
+                       unreachable. Default: a socket listens (TCP: the handshake completes)
+  --udp-closed         --closed for UDP (kept for scripts written before --closed)
+  --via ADDR           frame the requests to ADDR, a neighbour on one of --from's links, skipping
+                       --from's own routing, as a packet socket sends a hand-made frame: how a packet
+                       reaches another host's loopback (--from's kernel delivers 127.0.0.1 to itself),
+                       e.g. --from wan --to 127.0.0.1:8080 --proto tcp --via 203.0.113.10.
+                       Not from the host that runs the ruleset
   --ttl N              the first packet's TTL (IPv6: hop limit), 1-255 (default 64); a router
                        it runs out at answers an ICMP time exceeded
   --len N              the IP total length (LEN) of the first packet and the requests after it, and
@@ -99,6 +111,10 @@ interface Args {
   udpReply?: boolean;
   /** `--udp-closed`: no socket listens on the UDP destination port. */
   udpClosed?: boolean;
+  /** `--closed`: no socket listens on the TCP or UDP destination port. */
+  closed?: boolean;
+  /** `--via`: the next hop the requests are framed to, the sender's routing skipped. */
+  via?: string;
   /** `--ttl`: the initiator's TTL (hop limit). */
   ttl?: number;
   /** `--len`: the IP total length of the initiator's packets (and of an echo reply). */
@@ -169,6 +185,12 @@ function parseArgs(argv: string[]): Args {
       case "--udp-closed":
         a.udpClosed = true;
         break;
+      case "--closed":
+        a.closed = true;
+        break;
+      case "--via":
+        a.via = value();
+        break;
       case "--ttl": {
         const v = value();
         if (!/^\d{1,3}$/.test(v) || Number(v) < 1 || Number(v) > 255)
@@ -210,10 +232,17 @@ function parseArgs(argv: string[]): Args {
       "--len sizes an ICMP echo or a UDP datagram: TCP sizes its segments by the MSS (use --proto icmp or udp)",
     );
   if (a.udpClosed && a.proto !== "udp")
-    throw new UsageError(`--udp-closed closes a UDP port: add --proto udp (it is ${a.proto})`);
-  if (a.udpClosed && a.udpReply)
     throw new UsageError(
-      "--udp-closed and --udp-reply contradict each other: a closed port has no socket to answer",
+      `--udp-closed closes a UDP port: add --proto udp (it is ${a.proto})${a.proto === "tcp" ? "; for a closed TCP port, --closed" : ""}`,
+    );
+  if (a.closed && a.proto === "icmp")
+    throw new UsageError(
+      `--closed closes the destination's TCP or UDP port: ${a.protoGiven ? "--proto icmp has no ports" : "ICMP, the default protocol, has no ports"}; add --proto tcp or --proto udp`,
+    );
+  const closing = a.closed ? "--closed" : a.udpClosed ? "--udp-closed" : undefined;
+  if (closing && a.udpReply)
+    throw new UsageError(
+      `${closing} and --udp-reply contradict each other: a closed port has no socket to answer`,
     );
   if (a.udpReply && !a.followUps)
     throw new UsageError("--udp-reply and --no-follow-ups contradict each other: the reply is a follow-up");
@@ -449,6 +478,7 @@ export async function run(argv: string[]): Promise<number> {
       );
     if (a.src !== undefined && addressFamily(a.src) !== addressFamily(to.addr))
       throw new UsageError(`--src: '${a.src}' and the destination ${to.addr} are not of one IP family`);
+    if (a.via !== undefined) checkVia(topology, a.from as string, a.via, to.addr);
     const choices = readerRulesets(l.rulesets);
     if (!a.rulesetFile && !a.ruleset && choices[0])
       process.stderr.write(
@@ -462,7 +492,8 @@ export async function run(argv: string[]): Promise<number> {
       dport: to.port,
       ...(a.ttl !== undefined ? { ttl: a.ttl } : {}),
       ...(a.len !== undefined ? { len: a.len } : {}),
-      ...(a.udpClosed ? { closedPort: true } : {}),
+      ...(a.udpClosed || a.closed ? { closedPort: true } : {}),
+      ...(a.via !== undefined ? { via: canonicalAddress(a.via) } : {}),
       script: a.udpReply
         ? [{ direction: "request" }, { direction: "reply" }]
         : a.followUps
@@ -470,6 +501,7 @@ export async function run(argv: string[]): Promise<number> {
           : // The echo request of the destination's family (ICMPv6's is 128): runScenario's default.
             [{ direction: "request", tcpFlags: a.proto === "tcp" ? ["SYN"] : undefined }],
     });
+    if (a.via === undefined) noteOwnLoopback(result, topology, a.from as string, to.addr);
     const file = a.write ? `${basename(a.write)}.log` : "simulated.log";
     const trace = toTrace(result.packets, { file });
     if (a.json) process.stdout.write(`${jsonLines(trace, result).join("\n")}\n`);
@@ -533,6 +565,51 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 /**
+ * Throws a {@link UsageError} when `--via` cannot be framed to: not an address of the destination's
+ * family, not on a link of `from` (a neighbour its routes reach without a gateway), or `from` runs the
+ * ruleset (a packet socket's frame skips the IP hooks the walk runs).
+ */
+function checkVia(topology: Topology, from: string, via: string, dst: string): void {
+  const family = addressFamily(via);
+  if (family === undefined)
+    throw new UsageError(`--via: '${via}' is not an IP address (the neighbour's, e.g. 203.0.113.10)`);
+  if (family !== addressFamily(dst))
+    throw new UsageError(`--via: '${via}' and the destination ${dst} are not of one IP family`);
+  if (from === topology.netfilterHost)
+    throw new UsageError(
+      `--via: ${from} runs the ruleset, and a frame it sends from a packet socket skips its IP hooks, which the simulator does not model; send from another host`,
+    );
+  const link = routeLookup(topology, from, canonicalAddress(via));
+  if (link.kind !== "unicast" || link.via !== undefined)
+    throw new UsageError(
+      `--via: ${via} is not on a link of ${from}${link.kind === "unicast" ? ` (${from} reaches it through ${link.via})` : ""}; give the address of a neighbour on one of ${from}'s links`,
+    );
+}
+
+/**
+ * Adds a note to the first packet when `from`, not the host that runs the ruleset, delivered it to
+ * itself because `dst` is a loopback address: every host's own, its local table looked up before its
+ * routes (kernel 6.18: with a route 127.0.0.1/32 via a neighbour, `ping 127.0.0.1` was answered by lo;
+ * only `ping -I <dev>`, a socket bound to the device, left by it), so the packet never left; `--via`
+ * sends it out.
+ */
+function noteOwnLoopback(result: ScenarioResult, topology: Topology, from: string, dst: string): void {
+  const first = result.packets[0];
+  const loopback = dst === "::1" || (addressFamily(dst) === 4 && dst.startsWith("127."));
+  if (!first || !loopback || from === topology.netfilterHost) return;
+  if (first.fate.kind !== "delivered" || first.fate.host !== from) return;
+  const hop = [...(topology.hosts.get(from)?.routes ?? [])].find(
+    (r) => r.via !== undefined && addressFamily(r.via) === addressFamily(dst),
+  )?.via;
+  const which = hop
+    ? `the gateway of a route of ${from}'s`
+    : `the address of a neighbour on one of ${from}'s links`;
+  first.notes.push(
+    `${dst} is ${from}'s own loopback address: its kernel delivers it to itself (its local table comes before its routes), so it never leaves ${from}; to send it to another host's loopback, as a hand-made frame on the link does, add --via ${hop ?? "ADDR"} (${which})`,
+  );
+}
+
+/**
  * Throws a {@link UsageError} when `--lab` is not a folder: a file (often the lab's lab.json itself)
  * or nothing; what the folder lacks is for {@link loadLab} to say.
  */
@@ -560,6 +637,15 @@ const MODELLED_SYSCTLS = [
   "net.ipv4.icmp_echo_ignore_broadcasts",
 ];
 
+/**
+ * The per-device IPv4 settings the simulator reads (`net.ipv4.conf.<all|dev>.<name>`): the device's
+ * and `all`'s, as the kernel combines them (rp_filter the larger; accept_local, route_localnet either).
+ */
+const DEVICE_SYSCTLS = ["rp_filter", "accept_local", "route_localnet"];
+
+/** A key of {@link DEVICE_SYSCTLS}, or a device's own `forwarding` (`all`'s is ip_forward, refused by name). */
+const DEVICE_KEY = new RegExp(`^net\\.ipv4\\.conf\\.([^.]+)\\.(${DEVICE_SYSCTLS.join("|")}|forwarding)$`);
+
 /** Throws a {@link UsageError} for a sysctl the simulator does not read, or a value it cannot be. */
 function checkSysctls(sysctls: Record<string, string>, hosts: Lab["hosts"]): void {
   const ports = hosts.flatMap((h) => h.interfaces.filter((i) => i.bridge).map((i) => i.name));
@@ -570,10 +656,15 @@ function checkSysctls(sysctls: Record<string, string>, hosts: Lab["hosts"]): voi
         `--sysctl ${key}: '${port}' is not a bridge port of the lab (${ports.join(", ") || "none"})`,
       );
     const rpf = RP_FILTER_KEY.test(key);
-    const conf = /^net\.ipv4\.conf\.([^.]+)\.(rp_filter|accept_local)$/.exec(key)?.[1];
+    // net.ipv4.conf.all.forwarding is net.ipv4.ip_forward under another name (one variable in the kernel).
+    if (key === "net.ipv4.conf.all.forwarding")
+      throw new UsageError(
+        `--sysctl ${key}: the kernel keeps this switch and net.ipv4.ip_forward as one (writing either sets both); write --sysctl net.ipv4.ip_forward=${value}`,
+      );
+    const conf = DEVICE_KEY.exec(key)?.[1];
     if (port === undefined && conf === undefined && !MODELLED_SYSCTLS.includes(key))
       throw new UsageError(
-        `--sysctl ${key}: the simulator does not model this setting (it reads ${MODELLED_SYSCTLS.join(", ")}, net.ipv4.conf.<all|dev>.rp_filter and accept_local, and brport.<port>.hairpin_mode)`,
+        `--sysctl ${key}: the simulator does not model this setting (it reads ${MODELLED_SYSCTLS.join(", ")}, net.ipv4.conf.<all|dev>.${DEVICE_SYSCTLS.join(", .")}, net.ipv4.conf.<dev>.forwarding, and brport.<port>.hairpin_mode)`,
       );
     // sysctl writes a device name's dots as slashes.
     const devices = hosts.flatMap((h) => h.interfaces.map((i) => i.name.replaceAll(".", "/")));

@@ -180,12 +180,14 @@ export class ConntrackTable {
       if (sameTuple(e.orig, t) && inZone(e, "original")) {
         const state: CtState = e.seenReply ? "ESTABLISHED" : "NEW";
         tcpAssure(e, p, "original");
+        this.killOnEarlyReset(e, p);
         p.ct = { entry: e, dir: "original", state };
         return state;
       }
       if (sameTuple(replyTuple(e), t) && inZone(e, "reply")) {
         // The handler runs before nf_conntrack_in marks the reply seen.
         tcpAssure(e, p, "reply");
+        this.killOnEarlyReset(e, p);
         e.seenReply = true;
         p.ct = { entry: e, dir: "reply", state: "ESTABLISHED" };
         return "ESTABLISHED";
@@ -209,6 +211,16 @@ export class ConntrackTable {
     this.entries.push(entry);
     p.ct = { entry, dir: "original", state: "NEW" };
     return "NEW";
+  }
+
+  /**
+   * tcp_packet: a RST while the connection has seen no reply kills it (nf_ct_kill). The RST keeps the
+   * entry for its own walk (its NAT is undone); a later packet of the tuple finds none. Kernel 6.18
+   * (test/fixtures/closed-port-reset/capture.txt): after a closed port's reset, `conntrack -L` listed none.
+   */
+  private killOnEarlyReset(e: ConnEntry, p: SimPacket): void {
+    if (p.proto === "tcp" && !e.seenReply && p.tcpFlags?.includes("RST"))
+      this.entries = this.entries.filter((x) => x !== e);
   }
 
   /**

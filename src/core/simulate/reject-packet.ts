@@ -19,10 +19,10 @@ const TOS_MASK = 0x1e;
 
 /**
  * The answer to `rejected` (as it was when rejected), from `src` (for an ICMP error: chosen by the
- * caller by routing back; a RST always comes from the rejected packet's destination), IPv4 id `id`.
- * An ICMP error quotes the rejected packet and carries its echo id (the model's stand-in for the
- * quoted header); a RST swaps the ports and is `RST,ACK` unless the rejected segment had ACK set
- * (nf_reject_ip_tcphdr_put). Both get the rejected packet's connection, attached as the kernel's
+ * caller by routing back; a RST always comes from the rejected packet's destination), an ICMP error
+ * with IPv4 id `id`. An ICMP error quotes the rejected packet and carries its echo id (the model's
+ * stand-in for the quoted header); a RST swaps the ports, has id 0 and window 0, and is `RST,ACK` unless
+ * the rejected segment had ACK set (nf_reject_ip_tcphdr_put). Both get the rejected packet's connection, attached as the kernel's
  * nf_ct_attach does: RELATED, in the other direction (so `--ctstate RELATED` matches a RST too, and
  * the connection's NAT is undone on it at the nat hooks); none when the rejected packet had none.
  * A bridge family's reject (`family` "bridge", nf_reject_skb_v4_unreach and _tcp_reset) sends either
@@ -61,6 +61,10 @@ export function rejectPacket(
       sport: rejected.dport,
       dport: rejected.sport,
       tcpFlags: acked ? ["RST"] : ["ACK", "RST"],
+      // nf_reject_iphdr_put sets id 0 and nf_reject_ip_tcphdr_put a zeroed header's window (kernel 6.18,
+      // test/fixtures/closed-port-reset/capture.txt: `ID=0 DF ... WINDOW=0 ... ACK RST`).
+      id: 0,
+      window: 0,
       len: v6 ? 60 : 40,
       // nf_reject_iphdr_put sets DF; IPv6 has no such flag.
       ipFlags: v6 ? [] : ["DF"],

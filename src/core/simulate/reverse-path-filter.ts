@@ -10,18 +10,24 @@
 import { routeLookup } from "./route.ts";
 import { isLocalAddress, type Topology } from "./topology.ts";
 
+/**
+ * The key of `dev`'s IPv4 `setting` as sysctl names it: `net.ipv4.conf.<dev>.<setting>`, the device
+ * name's dots written as slashes (`net.ipv4.conf.eth0/100.route_localnet` for eth0.100).
+ */
+export function confKey(dev: string, setting: string): string {
+  return `net.ipv4.conf.${dev.replaceAll(".", "/")}.${setting}`;
+}
+
 /** Which rp_filter applies on `dev` (`all`'s or the device's, the larger) and its value; undefined when off. */
 export function rpFilterOn(
   sysctls: Readonly<Record<string, string>>,
   dev: string,
 ): { key: string; mode: 1 | 2 } | undefined {
-  // sysctl writes a device name's dots as slashes (`eth0/100` for eth0.100).
-  const name = dev.replaceAll(".", "/");
   const all = Number(sysctls["net.ipv4.conf.all.rp_filter"] ?? "0");
-  const own = Number(sysctls[`net.ipv4.conf.${name}.rp_filter`] ?? "0");
+  const own = Number(sysctls[confKey(dev, "rp_filter")] ?? "0");
   const mode = Math.max(all, own);
   if (mode !== 1 && mode !== 2) return undefined;
-  return { key: `net.ipv4.conf.${own >= all ? name : "all"}.rp_filter`, mode };
+  return { key: own >= all ? confKey(dev, "rp_filter") : "net.ipv4.conf.all.rp_filter", mode };
 }
 
 /**
@@ -45,7 +51,7 @@ export function reversePathDrop(
       (d) => sysctls[`net.ipv4.conf.${d}.accept_local`] === "1",
     );
     return local && !accept
-      ? `${host} drops it at routing: its source ${src} is an address of ${host}'s own (a martian source; net.ipv4.conf.${dev}.accept_local would let it in)`
+      ? `${host} drops it at routing: its source ${src} is an address of ${host}'s own (a martian source; ${confKey(dev, "accept_local")} would let it in)`
       : undefined;
   }
   const back = routeLookup(topo, host, src);

@@ -71,11 +71,18 @@ export interface ScenarioSpec {
    */
   len?: number;
   /**
-   * UDP: no socket listens on the destination port, and the host the datagram reaches answers it with an
-   * ICMP port unreachable (ICMPv6 1/4), as the kernel does. The lab lists no listening sockets, so this
-   * says it. Default false: a socket takes the datagram (and answers it when the script has a reply).
+   * No socket listens on the destination port, and the host the request reaches answers it as the kernel
+   * does: UDP with an ICMP port unreachable (ICMPv6 1/4), TCP with a reset, after which no socket answers
+   * (a scripted reply is not sent) and a client the reset reached sends nothing more. The lab lists no
+   * listening sockets, so this says it. Default false: a socket takes the request (and answers it when
+   * the script has a reply).
    */
   closedPort?: boolean;
+  /**
+   * A next hop on one of the initiator's links its requests are framed to, its own routing skipped (see
+   * `SendSpec.via`): how a packet reaches another host's loopback address. Default: its routes decide.
+   */
+  via?: string;
   /** The packets; default {@link defaultScript}. */
   script?: ScriptItem[];
 }
@@ -142,6 +149,10 @@ export function runScenario(
   let asked: { dst: string; dport?: number } | undefined;
   // Whether the request reached its responder at a broadcast address.
   let broadcastAsked = false;
+  // A TCP port no socket listens on reset the connection: `refused` once it did, `over` once the reset
+  // reached the initiator (its connect failed: it sends nothing more).
+  let refused = false;
+  let over = false;
   for (const item of script) {
     if (answer && (isAnswerItem(item, v6) || isAnswerByAddress(item, answer))) {
       if (item.unseen) answer.unseen = true;
@@ -149,6 +160,8 @@ export function runScenario(
       continue;
     }
     answer = undefined;
+    // No socket is there to answer; only a SYN the initiator retransmits (its reset lost) is still sent.
+    if (over || (refused && !(item.direction === "request" && item.tcpFlags?.includes("SYN")))) continue;
     const syn = item.tcpFlags?.includes("SYN") ?? false;
     if (item.direction === "request" && spec.proto === "tcp" && !syn && synSent) {
       arrived = false;
@@ -172,6 +185,7 @@ export function runScenario(
         ...(item.mss !== undefined ? { mss: item.mss } : {}),
         ...((item.ttl ?? spec.ttl) !== undefined ? { ttl: item.ttl ?? spec.ttl } : {}),
         ...(spec.closedPort ? { closedPort: true } : {}),
+        ...(spec.via !== undefined ? { via: spec.via } : {}),
         direction: "request",
       };
     } else {
@@ -207,6 +221,12 @@ export function runScenario(
     const pkt = sim.send(send);
     if (item.unseen) pkt.unseen = true;
     answer = sim.packets.find((p) => p.answers === pkt.id);
+    if (spec.closedPort && item.direction === "request" && answer?.sent.tcpFlags?.includes("RST")) {
+      refused = true;
+      const lost = missedReceiver(answer, spec.from);
+      if (lost === undefined) over = true;
+      else undelivered ??= `packet ${answer.id} (reply) was not delivered to ${spec.from}: ${lost}`;
+    }
     if (item.direction === "request") initiatorSrc = pkt.sent.src;
     // A reply is for the initiator; a later request for the host the first one reached.
     const receiver = item.direction === "reply" ? spec.from : responder?.host;

@@ -8,6 +8,7 @@
 
 import type { HookId } from "../model/hook.ts";
 import { isGroupMac } from "../model/mac-address.ts";
+import { endpoint } from "../parse/summarize-packet.ts";
 import { type ArpEnds, type ArpHop, arpFrame, arpHookLegs, arpLegs, arpSlots } from "./arp-filter.ts";
 import { bridgePorts, fdbLookup, neighbourMac } from "./bridge-fdb.ts";
 import { bridgePortMtu, VLAN_SLACK } from "./bridge-port-mtu.ts";
@@ -33,7 +34,7 @@ import {
 import { netmapAddress } from "./netmap-address.ts";
 import { clientSees, icmpErrorRefused, rejectAnswer } from "./reject-answer.ts";
 import { rejectPacket } from "./reject-packet.ts";
-import { reversePathDrop } from "./reverse-path-filter.ts";
+import { confKey, reversePathDrop } from "./reverse-path-filter.ts";
 import { type RefusingRoute, routeLookup } from "./route.ts";
 import {
   type ChooseWay,
@@ -47,6 +48,7 @@ import type { PktType, Ruleset, TableDef } from "./ruleset.ts";
 import { type CtState, isIcmp, type PacketSnapshot, type SimPacket, snapshot } from "./sim-packet.ts";
 import { socketAt } from "./socket-owner.ts";
 import { advertisedMss } from "./tcp-mss.ts";
+import { closedPortReset, resetRefused } from "./tcp-reset.ts";
 import {
   addressOnInterface,
   type IfaceInfo,
@@ -171,10 +173,20 @@ export interface SendSpec {
   /** The TTL (hop limit) it is sent with (`ping -t`). Default 64. */
   ttl?: number;
   /**
-   * UDP: no socket listens on the destination port, so the host it is delivered to answers an ICMP port
-   * unreachable (udp_rcv's icmp_send; the lab lists no listening sockets). Default false: a socket takes it.
+   * No socket listens on the destination port (the lab lists no listening sockets), so the host it is
+   * delivered to answers it: UDP with an ICMP port unreachable (udp_rcv's icmp_send), TCP with a reset
+   * (tcp_v4_send_reset, see tcp-reset.ts). Default false: a socket takes it.
    */
   closedPort?: boolean;
+  /**
+   * A next hop on one of the sender's links: the packet is framed to its MAC and put on that link, the
+   * sender's own routing skipped, as a hand-made frame from a packet socket is (how a packet reaches
+   * another host's loopback address: the sender's kernel would deliver it to itself). Not from the
+   * netfilter host. Kernel 6.18: wan's hand-made SYN to the Docker host's MAC with destination
+   * 127.0.0.1:8080 met raw-PREROUTING's "DROP REMOTE LOOPBACK" (test/fixtures/docker29-nft-labs).
+   * Default: the sender's routes decide.
+   */
+  via?: string;
   /**
    * A SYN's or SYN-ACK's MSS option, as a recording shows it. Default: what the sender's route gives,
    * its MTU less the IP and TCP headers (see tcp-mss.ts).
@@ -233,7 +245,7 @@ export class Simulator {
   private rejected: Rejected | undefined;
   /** The ICMP error a host's own stack sends about the current packet (see `kernel-icmp-error.ts`), once its walk is over. */
   private kernelErr: KernelErr | undefined;
-  /** The packet being sent is UDP to a port no socket listens on (see `SendSpec.closedPort`). */
+  /** The packet being sent is UDP or TCP to a port no socket listens on (see `SendSpec.closedPort`). */
   private closedPort = false;
   /** `host address` pairs whose neighbour entry the walk made: asked once (see `arpFilter`, `ndFilter`). */
   private readonly neighbours = new Set<string>();
@@ -258,7 +270,7 @@ export class Simulator {
   /** Whether `dev` may carry 127.0.0.0/8 addresses: its own route_localnet or all's on (IN_DEV_ORCONF). */
   private routeLocalnet(dev: string): boolean {
     return (
-      this.sysctl(`net.ipv4.conf.${dev}.route_localnet`, "0") === "1" ||
+      this.sysctl(confKey(dev, "route_localnet"), "0") === "1" ||
       this.sysctl("net.ipv4.conf.all.route_localnet", "0") === "1"
     );
   }
@@ -278,7 +290,7 @@ export class Simulator {
     }
     const which = p.dst.startsWith("127.") ? "destination" : p.src.startsWith("127.") ? "source" : undefined;
     if (!which || this.routeLocalnet(dev)) return undefined;
-    return `${host} drops it at routing: its ${which} ${which === "source" ? p.src : p.dst} is a loopback address arriving on ${dev} (a martian ${which}; net.ipv4.conf.${dev}.route_localnet=1 would let it in)`;
+    return `${host} drops it at routing: its ${which} ${which === "source" ? p.src : p.dst} is a loopback address arriving on ${dev} (a martian ${which}; ${confKey(dev, "route_localnet")}=1 would let it in)`;
   }
 
   /** The MSS a socket on `spec.from` advertises toward `spec.to`: its route's MTU less the headers. */
@@ -322,8 +334,35 @@ export class Simulator {
     // The host's echo replies come from the kernel's ICMP socket; anything else from a program's.
     if (spec.from === this.nfHost)
       p.socket = echoReply(p) && spec.direction === "reply" ? "kernel" : "program";
-    this.closedPort = p.proto === "udp" && !!spec.closedPort;
+    this.closedPort = (p.proto === "udp" || p.proto === "tcp") && !!spec.closedPort;
+    const via = spec.via;
+    if (via !== undefined)
+      return this.launch(spec.from, spec.direction, p, undefined, (h, q) => this.frameTo(h, via, q));
     return this.launch(spec.from, spec.direction, p);
+  }
+
+  /**
+   * Puts `p` on the link of `host` that holds next hop `via`, framed to its MAC, without `host`'s routing
+   * or hooks (see `SendSpec.via`).
+   */
+  private frameTo(host: string, via: string, p: SimPacket): Fate {
+    if (host === this.nfHost)
+      return {
+        kind: "lost",
+        reason: `${host} runs the ruleset: a frame it sends from a packet socket skips its IP hooks, which the simulator does not model`,
+      };
+    const link = routeLookup(this.world.topology, host, canonicalAddress(via));
+    if (link.kind !== "unicast" || link.via !== undefined)
+      return {
+        kind: "lost",
+        reason: `${host} has no link to ${via}: a hand-made frame goes to a neighbour on one of ${host}'s own links`,
+      };
+    if (!p.src) p.src = link.src ?? (p.v6 ? "::1" : NO_SOURCE_V4);
+    if (!this.cur.sent.src) this.cur.sent.src = p.src;
+    this.cur.notes.push(
+      `${host} puts it on ${link.dev} framed to ${via}'s MAC, as a packet socket sends a hand-made frame (${host}'s own routing and hooks are skipped)`,
+    );
+    return this.transmit(host, link.dev, canonicalAddress(via), p);
   }
 
   /**
@@ -361,15 +400,53 @@ export class Simulator {
     this.rejected = undefined;
     if (rejected && cur.fate.kind === "dropped" && cur.fate.hook === rejected.event.hook)
       this.answerReject(cur, p, rejected);
-    // A UDP datagram no socket takes: the host it reached answers port unreachable (udp_rcv, __udp6_lib_rcv).
-    const closed = this.closedPort && cur.fate.kind === "delivered";
+    // A UDP datagram no socket takes: the host it reached answers port unreachable (udp_rcv, __udp6_lib_rcv);
+    // a TCP segment: a reset (tcp_v4_send_reset, tcp_v6_send_reset).
+    const closed = this.closedPort && cur.fate.kind === "delivered" ? cur.fate.host : undefined;
     this.closedPort = false;
-    const err = closed
-      ? { host: (cur.fate as { host: string }).host, packet: { ...p }, cause: "port" as const }
-      : (this.kernelErr as KernelErr | undefined);
+    if (closed !== undefined && p.proto === "tcp") {
+      this.kernelErr = undefined;
+      this.answerClosedPort(cur, closed, p);
+      return cur;
+    }
+    const err =
+      closed !== undefined
+        ? { host: closed, packet: { ...p }, cause: "port" as const }
+        : (this.kernelErr as KernelErr | undefined);
     this.kernelErr = undefined;
     if (err && cur.fate.kind !== "dropped") this.answerKernelError(cur, err);
     return cur;
+  }
+
+  /**
+   * Sends the reset `host`'s TCP stack answers segment `pkt` with (`p`: as it arrived), no socket
+   * listening on its port: a packet of `host`'s own through its OUTPUT and POSTROUTING, which conntrack
+   * finds as a reply of the segment's connection (its NAT undone on the way back), see tcp-reset.ts.
+   */
+  private answerClosedPort(pkt: SimulatedPacket, host: string, p: SimPacket): void {
+    const broadcast = !p.v6 && isBroadcastAddress(this.world.topology, host, p.dst);
+    const refused = resetRefused(p, broadcast);
+    if (refused) {
+      pkt.notes.push(`${host} sends no TCP reset back: ${refused}`);
+      return;
+    }
+    const reset = closedPortReset(p);
+    // The control socket the stack sends it from has no file, so no user (as the ICMP socket's errors).
+    if (host === this.nfHost) reset.socket = "kernel";
+    pkt.notes.push(
+      `${host} sends a TCP reset (${reset.tcpFlags?.join(",")}) from ${endpoint(reset.src, reset.sport)} to ${endpoint(reset.dst, reset.dport)}: no socket listens on port ${p.dport}: packet ${this.packets.length + 1}`,
+    );
+    const back = this.launch(host, "reply", reset, pkt.id);
+    const got = back.fate.kind === "delivered" && back.fate.host === pkt.from ? back.received : undefined;
+    // The client's socket takes the reset only from the address and port it connected to.
+    if (got && pkt.direction === "request") {
+      if (got.src === pkt.sent.dst && got.sport === pkt.sent.dport)
+        back.notes.push(`${pkt.from} reports connect: Connection refused`);
+      else
+        back.notes.push(
+          `${pkt.from} drops this RST: it comes from ${endpoint(got.src, got.sport)}, and its connection is to ${endpoint(pkt.sent.dst, pkt.sent.dport)} (nothing undid the NAT on the way back), so the connect retries and times out`,
+        );
+    }
   }
 
   /**
@@ -488,7 +565,9 @@ export class Simulator {
       }
       src = back.kind === "unicast" && back.src ? back.src : p.src;
     }
-    const answer = rejectPacket(p, outcome.answer, src, bridge ? 0 : this.nextIpId++, family);
+    // icmp_send numbers its error like any packet of the host; the reset builders write id 0.
+    const own = !bridge && outcome.answer.kind === "icmp";
+    const answer = rejectPacket(p, outcome.answer, src, own ? this.nextIpId++ : 0, family);
     // icmp_send sends from the kernel's ICMP socket; nf_send_reset builds its RST without a socket.
     answer.socket = outcome.answer.kind === "icmp" ? "kernel" : "none";
     const what =
@@ -957,7 +1036,7 @@ export class Simulator {
     if (dev !== "lo" && !p.v6 && p.src.startsWith("127.") && !this.routeLocalnet(dev))
       return {
         kind: "lost",
-        reason: `${host}: a packet from ${p.src} may not leave on ${dev}${p.dst !== dstBefore ? ` after DNAT to ${p.dst}` : ""}: the kernel drops it (net.ipv4.conf.${dev}.route_localnet is not 1)`,
+        reason: `${host}: a packet from ${p.src} may not leave on ${dev}${p.dst !== dstBefore ? ` after DNAT to ${p.dst}` : ""}: the kernel drops it (${confKey(dev, "route_localnet")} is not 1)`,
       };
     const post = this.ipHook("POSTROUTING", p, { family: "ip", out: dev });
     if (!post.ok) return this.dropped(post);
@@ -1598,7 +1677,7 @@ export class Simulator {
     if (this.sysctl(forwarding, "0") !== "1" && !(p.v6 && route.kind === "unreachable"))
       return { kind: "lost", reason: `${host} does not forward (${forwarding}=0)` };
     // IPv4 asks the input device's own switch (ip_route_input_slow: IN_DEV_FORWARD); IPv6 forwards by `all`.
-    const inDevice = `net.ipv4.conf.${dev}.forwarding`;
+    const inDevice = confKey(dev, "forwarding");
     if (!p.v6 && this.sysctl(inDevice, "1") === "0")
       return {
         kind: "lost",
