@@ -13,7 +13,7 @@ import { chainName, type ShownRewrite, showRewrite } from "../core/model/chain-n
 import type { ChainHooks, HookId, NetdevPrefixes, PrefixHooks } from "../core/model/hook.ts";
 import type { Diagnostic, Flow, Packet } from "../core/model/packet.ts";
 import { addToFlows, type FlowAssignment, packetById } from "../core/parse/pair-flows.ts";
-import { prefixToHook } from "../core/parse/prefix-to-hook.ts";
+import { ownChainOverConvention, prefixToHook } from "../core/parse/prefix-to-hook.ts";
 import { lineBatches } from "../core/parse/split-lines.ts";
 import { GROUP_MARK, TraceParser } from "../core/parse/trace-parser.ts";
 import type { HookChains } from "../core/render/hook-chains.ts";
@@ -353,8 +353,11 @@ async function readPastedRuleset(text: string, file: string, json: boolean): Pro
 async function prefixesOfRules(text: string): Promise<PrefixHooks> {
   const { prefixMapFromRuleset } = await import("../core/import/ruleset-material.ts");
   const out: PrefixHooks = {};
-  for (const [prefix, hook] of Object.entries(prefixMapFromRuleset(text)))
-    if (prefixToHook(prefix) === undefined) out[prefix] = hook;
+  for (const [prefix, hook] of Object.entries(prefixMapFromRuleset(text))) {
+    const named = prefixToHook(prefix);
+    if (named === undefined || (typeof hook === "string" && ownChainOverConvention(prefix, named, hook)))
+      out[prefix] = hook;
+  }
   return out;
 }
 

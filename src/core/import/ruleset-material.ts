@@ -5,7 +5,7 @@
  * mapped to their hooks so that any prefix convention parses. Pure.
  */
 import { type HookId, type NetdevPrefixes, type PrefixHooks, splitHookId } from "../model/hook.ts";
-import { isNftLogChainPrefix, prefixToHook } from "../parse/prefix-to-hook.ts";
+import { ownChainOverConvention, prefixToHook } from "../parse/prefix-to-hook.ts";
 import { listedTables, xtablesSaveIsIp6 } from "../simulate/parse-iptables-save.ts";
 import { tokenizeRule } from "../simulate/tokenize-rule.ts";
 import { bridgePartAt } from "../simulate/xtables-text.ts";
@@ -528,11 +528,10 @@ export function prefixMapFromRuleset(text: string): PrefixHooks {
       // A prefix of a known convention names the hook itself (packetwalk's nft logging chains name
       // the base chain the packet is about to enter, not their own), when the table it names is one
       // of the ruleset's: otherwise its words are only words (`hv47 inet filter input: ` in `inet hv47a`).
-      const named = p ? splitHookId(prefixToHook(p) ?? "") : undefined;
-      // Other words naming the rule's own table (`nat-post ` in `inet nat`'s chain `post`) are only a
-      // guess at the chain the ruleset says: the rule is read where it is.
-      const own = hook ? splitHookId(hook) : undefined;
-      const guess = own?.table === named?.table && !isNftLogChainPrefix(p);
+      const convention = p ? prefixToHook(p) : undefined;
+      const named = splitHookId(convention ?? "");
+      // Words naming the rule's own table only guess at the chain the ruleset says (see the function).
+      const guess = ownChainOverConvention(p, convention, hook ?? undefined);
       if (named && nftTables.has(`${named.family}:${named.table}`) && !guess) continue;
       add(p, hook ? new Set([hook]) : null);
     }

@@ -245,6 +245,23 @@ function apartHook(trimmed: string, defaultFamily: Family): HookId | undefined {
 }
 
 /**
+ * Whether a logging rule of a ruleset, in the chain of hook id `own`, is read at that chain rather than
+ * at `named`, the chain its prefix's words name by a convention (`nat-post ` in `inet nat`'s chain
+ * `post` reads `ip:nat:POSTROUTING`): when both are of one table, the words only guess at the chain
+ * the ruleset says. The nft lab's `<tag>/nft/<family>/<table>/<chain>` always names the chain a logging
+ * chain of its own is about, and a prefix naming another table is another table's.
+ */
+export function ownChainOverConvention(
+  prefix: string,
+  named: string | undefined,
+  own: string | undefined,
+): boolean {
+  if (named === undefined || own === undefined) return false;
+  const table = (id: string) => id.slice(id.indexOf(":") + 1, id.lastIndexOf(":"));
+  return table(named) === table(own) && !isNftLogChainPrefix(prefix);
+}
+
+/**
  * Whether `prefix` is the nft lab's (`<tag>/nft/<family>/<table>/<chain>`): printed by a log chain of its
  * own just before the base chain it names, which sees every packet at the hook, also where the base
  * chain is a nat chain that only a connection's first packet enters.

@@ -8,7 +8,7 @@
 import type { HookId } from "../model/hook.ts";
 import type { Endpoints, ParsedTrace, Rewrite, RuleVerdict, TraceEvent } from "../model/packet.ts";
 import { findRewrites } from "../parse/index.ts";
-import { prefixToHook } from "../parse/prefix-to-hook.ts";
+import { ownChainOverConvention, prefixToHook } from "../parse/prefix-to-hook.ts";
 import { optionMss } from "../parse/tcp-option-mss.ts";
 import { floodCopyNote, floodedWithinNote } from "./flood-copy.ts";
 import { canonicalAddress } from "./ip-address.ts";
@@ -357,6 +357,8 @@ export function visibleEvents(p: SimulatedPacket, mode: "log" | "trace"): HookEv
 export function shownHook(e: HookEvent, mode: "log" | "trace"): HookId {
   const prefix = mode === "log" ? e.logs[0]?.prefix : undefined;
   const named = prefix !== undefined ? prefixToHook(prefix) : undefined;
+  // As the parser reads a recording with the ruleset's prefixes (`prefixMapFromRuleset`).
+  if (prefix !== undefined && ownChainOverConvention(prefix, named, e.hook)) return e.hook;
   // An inet table's prefix names no family: the parser reads an IPv6 packet's line as `ip6:`.
   if (named?.startsWith("ip:") && e.family === "ip6") return `ip6:${named.slice(3)}` as HookId;
   return named ?? e.hook;
