@@ -12,7 +12,7 @@ import type { Ruleset } from "./ruleset.ts";
 export interface ReplayNeeds {
   /** The initiator's TTL (hop limit), when it is not the default 64. */
   ttl?: number;
-  /** UDP: no socket listens on the destination port (see `ScenarioSpec.closedPort`). */
+  /** UDP or TCP: no socket listens on the destination port (see `ScenarioSpec.closedPort`). */
   closedPort?: true;
   /** What was inferred, from what: `TTL 1 (the first packet's, as recorded at ip:raw:PREROUTING)`. */
   said: string[];
@@ -95,7 +95,7 @@ function portUnreachable(e: TraceEvent): boolean {
  * What the replay of `packets` (the recording's, in order; the first is the initiator's) needs:
  * the TTL recorded at the first packet's first hook before routing lowers it, else the one
  * `command` sends with ({@link commandTtl}); and for UDP, a recorded ICMP port unreachable after
- * the datagram says no socket listened (a REJECT the ruleset makes answers before any socket: the
+ * the datagram says no socket listened, as a reset answering a TCP SYN does (a REJECT the ruleset makes answers before any socket: the
  * replay meets it first, as the kernel did).
  */
 export function replayNeeds(
@@ -113,6 +113,19 @@ export function replayNeeds(
   } else if (!recorded && fromCommand !== undefined && fromCommand !== 64) {
     out.ttl = fromCommand;
     out.said.push(`TTL ${fromCommand} (the command's: ${command?.join(" ")})`);
+  }
+  if (proto === "tcp") {
+    // The SYN's answer a reset: no socket listened (a ruleset's `reject with tcp reset` answers first in the replay too).
+    const syn = packets[0]?.events.some(
+      (e) => e.l4?.tcpFlags?.includes("SYN") && !e.l4.tcpFlags.includes("ACK"),
+    );
+    const answer = packets[1]?.events.some((e) => e.l4?.proto === "tcp" && e.l4.tcpFlags?.includes("RST"));
+    if (syn && answer) {
+      out.closedPort = true;
+      out.said.push(
+        "no socket on the TCP port (the recording answers the SYN with a reset), as simulate --closed",
+      );
+    }
   }
   if (proto === "udp") {
     const answer = packets.slice(1).find((p) => p.events.some(portUnreachable));

@@ -8,6 +8,7 @@
  * IPv6 address hop limit 3 (iputils 20221126); traceroute 2.1.2 sent its first probes with TTL 1, with
  * `-f 3` TTL 3, with `--first=5` TTL 5.
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkLab } from "../../../src/cli/check-command.ts";
@@ -81,5 +82,36 @@ describe("commandTtl", () => {
   it("says nothing for another command", () => {
     expect(commandTtl(["curl", "-t", "1", "http://198.51.100.20/"])).toBeUndefined();
     expect(commandTtl(["(not given: imported from a kernel log)"])).toBeUndefined();
+  });
+});
+
+describe("a TCP SYN answered by a reset", () => {
+  // A tester's Docker 29 host (test/fixtures/docker29-nft-labs/lo, kernel 6.18): wan connected to
+  // 203.0.113.10:8080 where nothing listened; the host answered `ACK RST` (Connection refused).
+  const log = readFileSync(
+    join(import.meta.dirname, "../../fixtures/docker29-nft-labs/lo/wan-to-host-2.log"),
+    "utf8",
+  );
+  const prefixMap = {
+    "d29 pre:": "ip:raw:PREROUTING",
+    "d29 dnat:": "ip:nat:PREROUTING",
+    "d29 in:": "ip:filter:INPUT",
+    "d29 out:": "ip:filter:OUTPUT",
+    "d29 post:": "ip:nat:POSTROUTING",
+  } as const;
+
+  it("is replayed with no socket on the port, as simulate --closed", () => {
+    const recorded = recordedPackets(parseTraceText(log, { prefixMap }), "log");
+    expect(recorded.map((p) => p.events[0]?.l4?.tcpFlags)).toEqual([["SYN"], ["ACK", "RST"]]);
+    expect(replayNeeds(recorded, "tcp", undefined, undefined)).toEqual({
+      closedPort: true,
+      said: ["no socket on the TCP port (the recording answers the SYN with a reset), as simulate --closed"],
+    });
+  });
+
+  it("a SYN answered by a SYN-ACK needs nothing", () => {
+    const answered = log.replace(/ACK RST/g, "ACK SYN").replace(/WINDOW=0 /g, "WINDOW=65160 ");
+    const recorded = recordedPackets(parseTraceText(answered, { prefixMap }), "log");
+    expect(replayNeeds(recorded, "tcp", undefined, undefined)).toEqual({ said: [] });
   });
 });
