@@ -242,7 +242,8 @@ function otherSender(
     .flatMap((i) => i.addresses.map(address))
     .filter((a) => !a.startsWith("127.") && a !== "::1");
   // A NATed or routed sender may show another address; only a host that has none of its own says nothing here.
-  if (own.length === 0 || own.includes(src)) return [];
+  // A loopback source is every host's own (host -> 127.0.0.1:port, DNATed on).
+  if (own.length === 0 || own.includes(src) || src.startsWith("127.") || src === "::1") return [];
   const sender = lab.hosts.find((h) => h.interfaces.some((i) => i.addresses.some((a) => address(a) === src)));
   return [
     `  hint: ${logPath}'s first packet comes from ${src}${sender ? ` (${sender.name})` : ""}, but traffic.from is '${from}' (${own.join(", ")}): is this the log of another scenario?`,

@@ -48,4 +48,21 @@ describe("check on the log of another scenario", () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+
+  it("takes a loopback source as the sender's own (host -> 127.0.0.1:port, DNATed on): no such hint", () => {
+    // The tester's Docker 29 host (userland-proxy off): the host's connect to 127.0.0.1:8080 failed
+    // check for route_localnet, and the hint blamed another scenario for a source that is the host's.
+    const root = mkdtempSync(join(tmpdir(), "pw-check-other-log-lo-"));
+    try {
+      const dir = join(root, "docker-bridge");
+      cpSync(join(ROOT, "traces/docker-bridge"), dir, { recursive: true });
+      const log = join(dir, "host-to-container.log");
+      writeFileSync(log, readFileSync(log, "utf8").replaceAll("SRC=172.17.0.1 ", "SRC=127.0.0.1 "));
+      const [result] = checkLab(dir, ["host-to-container"]);
+      expect(result?.ok).toBe(false);
+      expect(result?.report).not.toContain("is this the log of another scenario?");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
